@@ -1,0 +1,84 @@
+// The standard extension-samples esbuild.js pattern (STYLE.md #11): `--production` minifies and drops
+// source maps, `--watch` rebuilds; type-checking is `tsc --noEmit`, not esbuild's job.
+// Entries: the extension (node, cjs, vscode external), the CLI (node, shebang, no vscode),
+// the review panel's webview script (browser), and the tests, demo and benchmarks (node).
+const esbuild = require('esbuild');
+const fs = require('fs');
+const path = require('path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+// OUT_DIR lets parallel work build into separate folders (scripts/dev-test.sh); CI and packaging use dist/.
+const out = process.env.OUT_DIR || 'dist';
+
+/** Prints errors in the format VS Code's `$esbuild-watch` problem matcher expects. */
+const problemMatcher = {
+  name: 'esbuild-problem-matcher',
+  setup(build) {
+    build.onStart(() => { if (watch) console.log('[watch] build started'); });
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      if (watch) console.log('[watch] build finished');
+    });
+  },
+};
+
+function filesUnder(dir, suffix) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true })
+    .map((f) => path.join(dir, f))
+    .filter((f) => f.endsWith(suffix) && fs.statSync(f).isFile());
+}
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: 'silent',
+  plugins: [problemMatcher],
+};
+
+const builds = [
+  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: `${out}/extension.js`,
+    platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: `${out}/cli.js`,
+    platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: ['media/src/reviewPanel.ts'], outfile: `${out}/webview.js`,
+    platform: 'browser', format: 'iife', target: 'es2022' },
+];
+
+// Tests, demo and benchmarks never ship in the .vsix (.vscodeignore); they keep node_modules external.
+if (!production) {
+  const devEntries = [
+    ...filesUnder('test', '.ts'),
+    ...filesUnder('scripts', '.ts'),
+  ].filter((f) => !f.endsWith('.d.ts') && !f.includes(`${path.sep}fixtures${path.sep}`));
+  if (devEntries.length > 0) {
+    builds.push({ ...common, entryPoints: devEntries, outdir: out, outbase: '.',
+      platform: 'node', format: 'cjs', target: 'node20', packages: 'external', external: ['vscode'] });
+  }
+}
+
+async function main() {
+  for (const f of [`${out}/cli.js`]) fs.rmSync(f, { force: true });
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  if (watch) {
+    await Promise.all(contexts.map((c) => c.watch()));
+    return;
+  }
+  try {
+    await Promise.all(contexts.map((c) => c.rebuild()));
+  } finally {
+    await Promise.all(contexts.map((c) => c.dispose()));
+  }
+  fs.chmodSync(`${out}/cli.js`, 0o755);
+}
+
+main().catch((e) => {
+  console.error(e.message ?? e);
+  process.exit(1);
+});

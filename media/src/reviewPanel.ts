@@ -1,0 +1,2 @@
+// The review panel's webview script (browser). Filled in by the editor-experience issue.
+export {};

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Build into .out/NAME and run the unit tests from there, so several people (or agents) working in one
+# checkout do not overwrite each other's dist/. Usage: scripts/dev-test.sh NAME [mocha args, e.g. --grep engine]
+set -euo pipefail
+name=${1:?usage: scripts/dev-test.sh NAME [mocha args]}; shift
+out=".out/$name"
+OUT_DIR="$out" node esbuild.js
+COUNTERSIGN_OUT="$out" npx mocha --no-config --timeout 20000 --reporter dot --enable-source-maps "$out/test/unit/**/*.test.js" "$@"

@@ -1,0 +1,45 @@
+import { parseArgs, type ParseArgsConfig } from 'util';
+import { usageError } from '../core/errors';
+
+/** What every subcommand receives: where it runs and where it writes. Tests pass their own. */
+export interface CliContext {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Reads all of stdin (agent hook payloads, pre-push ref lists). */
+  readStdin: () => Promise<string>;
+}
+
+export type ExitCode = 0 | 1 | 2;
+export const EXIT_OK: ExitCode = 0;
+export const EXIT_BLOCKED: ExitCode = 1;
+export const EXIT_ERROR: ExitCode = 2;
+
+export interface Command {
+  name: string;
+  summary: string;
+  /** Full help text, shown by `countersign NAME --help`. */
+  usage: string;
+  hidden?: boolean;
+  run(argv: string[], ctx: CliContext): Promise<ExitCode>;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** `util.parseArgs` with errors turned into usage errors (exit 2) that name the command. */
+export function parseCommandArgs<O extends Options>(command: string, argv: string[], options: O, allowPositionals = true) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (e) {
+    throw usageError(`${command}: ${(e as Error).message.replace(/\. To specify a positional.*$/s, '')}\nRun \`countersign ${command} --help\` for usage.`);
+  }
+}
+
+export function isHelp(argv: string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
+export function writeJson(ctx: CliContext, value: unknown): void {
+  ctx.stdout(JSON.stringify(value, null, 2) + '\n');
+}

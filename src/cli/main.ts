@@ -1,0 +1,73 @@
+import { CountersignError, errorMessage } from '../core/errors';
+import { EXIT_ERROR, type CliContext, type ExitCode } from './command';
+import { commands, findCommand } from './commands';
+import { VERSION } from './version';
+
+function help(): string {
+  const rows = commands.filter((c) => !c.hidden).map((c) => `  ${c.name.padEnd(12)} ${c.summary}`);
+  return [
+    `countersign ${VERSION} — AI provenance in commits and two-person review before protected branches`,
+    '',
+    'Usage: countersign <command> [options]',
+    '',
+    'Commands:',
+    ...rows,
+    '',
+    'Run `countersign <command> --help` for a command\'s options.',
+    'Exit codes: 0 success / gate passes, 1 gate blocks or check fails, 2 usage, configuration or input error.',
+    '',
+  ].join('\n');
+}
+
+export async function runCli(argv: string[], ctx: CliContext): Promise<ExitCode> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    if (name === 'help' && rest[0]) return runCli([rest[0], '--help'], ctx);
+    ctx.stdout(help());
+    return name === undefined ? EXIT_ERROR : 0;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    ctx.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  const command = findCommand(name);
+  if (!command) {
+    ctx.stderr(`countersign: unknown command '${name}'. Run \`countersign --help\` for the list.\n`);
+    return EXIT_ERROR;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    ctx.stdout(command.usage.endsWith('\n') ? command.usage : command.usage + '\n');
+    return 0;
+  }
+  try {
+    return await command.run(rest, ctx);
+  } catch (err) {
+    const where = CountersignError.is(err) ? '' : ' (unexpected; please report with COUNTERSIGN_DEBUG=1 output)';
+    ctx.stderr(`countersign ${name}: ${errorMessage(err)}${where}\n`);
+    if (ctx.env.COUNTERSIGN_DEBUG && err instanceof Error && err.stack) ctx.stderr(err.stack + '\n');
+    return EXIT_ERROR;
+  }
+}
+
+export function processContext(): CliContext {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    readStdin: () => new Promise((resolve, reject) => {
+      if (process.stdin.isTTY) { resolve(''); return; }
+      const chunks: Buffer[] = [];
+      process.stdin.on('data', (c: Buffer) => chunks.push(c));
+      process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      process.stdin.on('error', reject);
+    }),
+  };
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), processContext()).then(
+    (code) => { process.exitCode = code; },
+    (err) => { process.stderr.write(`countersign: ${errorMessage(err)}\n`); process.exitCode = EXIT_ERROR; },
+  );
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/**
+ * Observations: the one input of the attribution engine (DESIGN.md, "The attribution engine"). The editor,
+ * agents' hooks (through the working ledger) and `countersign replay` all produce these. The zod schemas
+ * validate traces and ledger records read from disk; the types are what code passes around.
+ */
+export const CANONICAL_AGENTS = [
+  'claude-code', 'codex', 'gemini-cli', 'cursor', 'copilot', 'copilot-cli', 'kiro', 'aider', 'amp', 'opencode',
+  'inline-completion', 'unknown',
+] as const;
+
+const change = z.object({ offset: z.number().int().nonnegative(), length: z.number().int().nonnegative(), text: z.string() });
+
+export const observationSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('edit'), file: z.string(), changes: z.array(change), reason: z.enum(['undo', 'redo']).optional() }),
+  z.object({ type: z.literal('clipboard'), text: z.string() }),
+  z.object({ type: z.literal('inlineAccept'), file: z.string(), agent: z.string().optional() }),
+  z.object({
+    type: z.literal('agent'), phase: z.enum(['before', 'after']), agent: z.string(),
+    model: z.string().optional(), session: z.string().optional(), files: z.record(z.string(), z.string()),
+  }),
+  z.object({ type: z.literal('diskWrite'), file: z.string(), content: z.string() }),
+  z.object({ type: z.literal('terminal'), command: z.string(), state: z.enum(['start', 'end']) }),
+  z.object({ type: z.literal('willSave'), file: z.string() }),
+  z.object({ type: z.literal('save'), file: z.string() }),
+]);
+
+export type Observation = z.infer<typeof observationSchema>;
+export type EditObservation = Extract<Observation, { type: 'edit' }>;
+export type AgentObservation = Extract<Observation, { type: 'agent' }>;
+
+export const traceSchema = z.object({
+  version: z.literal(1),
+  files: z.record(z.string(), z.string()),
+  events: z.array(observationSchema),
+});
+export type Trace = z.infer<typeof traceSchema>;

@@ -1,0 +1,77 @@
+import { spawn } from 'child_process';
+import { CountersignError, type CountersignErrorReason } from '../core/errors';
+
+/**
+ * Runs the real `git` binary. Plumbing that needs stdin (notes add -F -, cat-file --batch, hash-object)
+ * goes through here; simple-git is used for network operations where its timeout plugin bounds the time.
+ */
+export interface GitRunOptions {
+  cwd: string;
+  input?: string | Buffer;
+  env?: NodeJS.ProcessEnv;
+  /** Exit codes that are answers, not failures (e.g. `git diff --quiet` returns 1). */
+  okCodes?: number[];
+  timeoutMs?: number;
+}
+
+export interface GitResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+/** One table maps git's stderr to reason codes (STYLE.md #6); nothing else branches on message text. */
+const stderrReasons: Array<[RegExp, CountersignErrorReason]> = [
+  [/not a git repository/i, 'notARepository'],
+  [/could not read from remote|unable to access|could not resolve host|connection refused|does not appear to be a git repository/i, 'remoteUnreachable'],
+];
+
+export function gitErrorReason(stderr: string): CountersignErrorReason {
+  for (const [re, reason] of stderrReasons) if (re.test(stderr)) return reason;
+  return 'git';
+}
+
+export function runGit(args: string[], opts: GitRunOptions): Promise<GitResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, {
+      cwd: opts.cwd,
+      env: { ...process.env, ...opts.env, GIT_TERMINAL_PROMPT: '0' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    if (opts.timeoutMs) {
+      timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
+    }
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', (e) => {
+      if (timer) clearTimeout(timer);
+      reject(new CountersignError('git', `could not run git: ${e.message}`, undefined, { cause: e }));
+    });
+    child.on('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      const stdout = Buffer.concat(out).toString('utf8');
+      const stderr = Buffer.concat(err).toString('utf8');
+      const exit = code ?? 128;
+      if (signal === 'SIGKILL' && opts.timeoutMs) {
+        reject(new CountersignError('remoteUnreachable', `git ${args[0]} timed out after ${opts.timeoutMs} ms`, stderr));
+        return;
+      }
+      if (exit === 0 || opts.okCodes?.includes(exit)) {
+        resolve({ stdout, stderr, code: exit });
+        return;
+      }
+      reject(new CountersignError(gitErrorReason(stderr), `git ${args.join(' ')} failed (exit ${exit}): ${stderr.trim().split('\n').slice(-3).join(' ')}`, stderr));
+    });
+    child.stdin.on('error', () => undefined); // git may exit before reading all input
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** Convenience: stdout of a git command, trailing newline removed. */
+export async function git(cwd: string, args: string[], input?: string): Promise<string> {
+  const r = await runGit(args, { cwd, input });
+  return r.stdout.replace(/\n$/, '');
+}

@@ -1,0 +1,157 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CountersignError } from '../core/errors';
+import { writeFileAtomic } from './atomicFile';
+import { runGit } from './gitRunner';
+import { CLIENT_HOOKS, SHIM_MARKER, hookScript } from './hookScripts';
+import { countersignDir, resolveRepo, type RepoPaths } from './repository';
+
+/**
+ * Installation points `core.hooksPath` (local config) at `.git/countersign/hooks`, whose shims chain the
+ * hooks folder that was active before — `.git/hooks`, or a `core.hooksPath` set by husky or lefthook —
+ * so tracked hook files are never edited and no existing hook is dropped. The manifest records exactly
+ * what was changed so `uninstall` can put it back.
+ */
+export interface InstallManifest {
+  version: 1;
+  /** core.hooksPath before install, in the local config; null when it was unset. */
+  previousHooksPath: string | null;
+  /** Config entries install added (`git config --add`), removed again on uninstall. */
+  addedConfig: Array<{ key: string; value: string }>;
+  installedAt: string;
+}
+
+export interface InstallOptions {
+  /** The CLI bundle to copy into `.git/countersign/bin` — the stable copy hooks call. */
+  cliSource: string;
+  /** A Node (or Electron) binary for hooks to use when `node` is not on PATH. */
+  nodeBinary?: string;
+  nodeIsElectron?: boolean;
+  timeoutSeconds?: number;
+  /** Extra config install sets, recorded so uninstall can remove them (notes refspecs etc.). */
+  config?: Array<{ key: string; value: string }>;
+}
+
+export interface InstallResult {
+  repo: RepoPaths;
+  hooksDir: string;
+  chainedDir: string;
+  previousHooksPath: string | null;
+  reinstalled: boolean;
+}
+
+export function manifestPath(repo: RepoPaths): string {
+  return path.join(countersignDir(repo), 'install.json');
+}
+
+export function readManifest(repo: RepoPaths): InstallManifest | undefined {
+  const file = manifestPath(repo);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const m = JSON.parse(text) as InstallManifest;
+    if (m.version !== 1 || !Array.isArray(m.addedConfig)) throw new Error('unknown manifest version');
+    return m;
+  } catch (e) {
+    throw new CountersignError('config', `${file} is not a Countersign install manifest (${(e as Error).message}); delete it and run \`countersign install\` again`);
+  }
+}
+
+async function getLocalConfig(cwd: string, key: string): Promise<string | null> {
+  const r = await runGit(['config', '--local', '--get', key], { cwd, okCodes: [1] });
+  return r.code === 1 ? null : r.stdout.replace(/\n$/, '');
+}
+
+async function configHas(cwd: string, key: string, value: string): Promise<boolean> {
+  const r = await runGit(['config', '--local', '--get-all', key], { cwd, okCodes: [1] });
+  return r.code === 0 && r.stdout.split('\n').includes(value);
+}
+
+export async function install(cwd: string, opts: InstallOptions): Promise<InstallResult> {
+  const repo = await resolveRepo(cwd);
+  if (repo.bare) {
+    throw new CountersignError('config', `${repo.commonDir} is a bare repository: use \`countersign install --server\` there`);
+  }
+  const dir = countersignDir(repo);
+  const hooksDir = path.join(dir, 'hooks');
+  const existing = readManifest(repo);
+  const current = await getLocalConfig(cwd, 'core.hooksPath');
+  const ours = current !== null && path.resolve(repo.root ?? cwd, current) === hooksDir;
+  // A re-install keeps the original previous value, unless another tool (husky's prepare script) has since
+  // pointed core.hooksPath elsewhere: then that is what we chain now.
+  const previousHooksPath = ours ? (existing?.previousHooksPath ?? null) : current;
+  const chainedDir = previousHooksPath ?? path.join(repo.commonDir, 'hooks');
+
+  fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
+  fs.mkdirSync(hooksDir, { recursive: true });
+  writeFileAtomic(path.join(dir, 'bin', 'countersign.js'), fs.readFileSync(opts.cliSource), 0o755);
+  const script = hookScript({
+    chainedDir,
+    fallbackNode: opts.nodeBinary,
+    fallbackIsElectron: opts.nodeIsElectron ?? false,
+    timeoutSeconds: opts.timeoutSeconds ?? 60,
+  });
+  for (const name of CLIENT_HOOKS) writeFileAtomic(path.join(hooksDir, name), script, 0o755);
+
+  const addedConfig = [...(existing?.addedConfig ?? [])];
+  for (const { key, value } of opts.config ?? []) {
+    if (await configHas(cwd, key, value)) continue;
+    await runGit(['config', '--local', '--add', key, value], { cwd });
+    addedConfig.push({ key, value });
+  }
+  await runGit(['config', '--local', 'core.hooksPath', hooksDir], { cwd });
+  const manifest: InstallManifest = { version: 1, previousHooksPath, addedConfig, installedAt: new Date().toISOString() };
+  writeFileAtomic(manifestPath(repo), JSON.stringify(manifest, null, 2) + '\n');
+  return { repo, hooksDir, chainedDir, previousHooksPath, reinstalled: existing !== undefined };
+}
+
+export interface UninstallResult {
+  repo: RepoPaths;
+  restoredHooksPath: string | null;
+  removedConfig: number;
+  wasInstalled: boolean;
+}
+
+export async function uninstall(cwd: string): Promise<UninstallResult> {
+  const repo = await resolveRepo(cwd);
+  const manifest = readManifest(repo);
+  const dir = countersignDir(repo);
+  const hooksDir = path.join(dir, 'hooks');
+  if (!manifest) return { repo, restoredHooksPath: null, removedConfig: 0, wasInstalled: false };
+  const current = await getLocalConfig(cwd, 'core.hooksPath');
+  // Only put core.hooksPath back if it still points at us: a tool that changed it since owns it now.
+  if (current !== null && path.resolve(repo.root ?? cwd, current) === hooksDir) {
+    if (manifest.previousHooksPath === null) {
+      await runGit(['config', '--local', '--unset', 'core.hooksPath'], { cwd, okCodes: [5] });
+    } else {
+      await runGit(['config', '--local', 'core.hooksPath', manifest.previousHooksPath], { cwd });
+    }
+  }
+  let removed = 0;
+  for (const { key, value } of manifest.addedConfig) {
+    const r = await runGit(['config', '--local', '--fixed-value', '--unset-all', key, value], { cwd, okCodes: [5] });
+    if (r.code === 0) removed++;
+  }
+  for (const name of fs.existsSync(hooksDir) ? fs.readdirSync(hooksDir) : []) {
+    const file = path.join(hooksDir, name);
+    if (fs.readFileSync(file, 'utf8').includes(SHIM_MARKER)) fs.rmSync(file);
+  }
+  fs.rmSync(hooksDir, { recursive: true, force: true });
+  fs.rmSync(path.join(dir, 'bin'), { recursive: true, force: true });
+  fs.rmSync(path.join(dir, 'pending'), { recursive: true, force: true });
+  fs.rmSync(manifestPath(repo), { force: true });
+  return { repo, restoredHooksPath: manifest.previousHooksPath, removedConfig: removed, wasInstalled: true };
+}
+
+/** Whether the hooks are active: installed and core.hooksPath still points at them. */
+export async function hooksActive(cwd: string): Promise<{ installed: boolean; active: boolean; hooksPath: string | null }> {
+  const repo = await resolveRepo(cwd);
+  const installed = readManifest(repo) !== undefined;
+  const current = await getLocalConfig(cwd, 'core.hooksPath');
+  const active = installed && current !== null && path.resolve(repo.root ?? cwd, current) === path.join(countersignDir(repo), 'hooks');
+  return { installed, active, hooksPath: current };
+}

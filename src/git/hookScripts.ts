@@ -1,0 +1,116 @@
+/**
+ * The POSIX shell written into `.git/countersign/hooks/`. One script serves every hook name (it reads its
+ * own name from $0): it runs the hook the repository had before (chained), then Countersign's part.
+ * Node starts at most once per commit: prepare-commit-msg runs the CLI; commit-msg and post-commit are
+ * plain shell working from what prepare-commit-msg left in `.git/countersign/pending/`.
+ */
+
+/** Every hook git runs on the client side, so chaining never silently drops one the user had. */
+export const CLIENT_HOOKS = [
+  'applypatch-msg', 'pre-applypatch', 'post-applypatch', 'pre-commit', 'pre-merge-commit',
+  'prepare-commit-msg', 'commit-msg', 'post-commit', 'pre-rebase', 'post-checkout', 'post-merge',
+  'pre-push', 'post-rewrite', 'pre-auto-gc', 'post-index-change', 'push-to-checkout', 'reference-transaction',
+  'sendemail-validate', 'fsmonitor-watchman', 'p4-changelist', 'p4-prepare-changelist', 'p4-post-changelist', 'p4-pre-submit',
+] as const;
+
+/** Hooks in which Countersign itself does something. */
+export const NODE_HOOKS = ['prepare-commit-msg', 'pre-push', 'post-rewrite'] as const;
+
+export const SHIM_MARKER = 'countersign-hook-shim v1';
+
+function shQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export interface ShimConfig {
+  /** The hooks folder that was active before install (absolute, or relative to the work tree as git reads it). */
+  chainedDir: string;
+  /** Absolute path of a Node binary seen at install time, used when `node` is not on PATH (GUI-launched editors). */
+  fallbackNode: string | undefined;
+  /** Set when fallbackNode is an Electron binary (VS Code's own), which needs ELECTRON_RUN_AS_NODE=1. */
+  fallbackIsElectron: boolean;
+  timeoutSeconds: number;
+}
+
+export function hookScript(cfg: ShimConfig): string {
+  return `#!/bin/sh
+# ${SHIM_MARKER} — installed by \`countersign install\`; \`countersign uninstall\` restores the previous hooks.
+# Runs the hook this repository had before, then Countersign's part.
+#   COUNTERSIGN_SKIP=1   skip Countersign (emergencies; the commit stays unattested and the server asks for review)
+#   COUNTERSIGN_TRACE=1  trace this script
+[ "\${COUNTERSIGN_TRACE:-}" = 1 ] && set -x
+hook=$(basename "$0")
+here=$(cd "$(dirname "$0")" && pwd)
+cs_dir=$(dirname "$here")
+chained_dir=${shQuote(cfg.chainedDir)}
+
+stdin_file=
+case "$hook" in
+  pre-push|post-rewrite|pre-receive|post-receive|reference-transaction|proc-receive)
+    stdin_file=$(mktemp "\${TMPDIR:-/tmp}/countersign-hook.XXXXXX") || exit 1
+    trap 'rm -f "$stdin_file"' EXIT
+    cat > "$stdin_file" ;;
+esac
+feed() { if [ -n "$stdin_file" ]; then "$@" < "$stdin_file"; else "$@"; fi; }
+
+if [ -x "$chained_dir/$hook" ] && [ "$chained_dir/$hook" != "$0" ]; then
+  feed "$chained_dir/$hook" "$@"
+  code=$?
+  if [ $code -ne 0 ]; then
+    echo "countersign: the $hook hook in $chained_dir failed (exit $code); Countersign did not run." >&2
+    exit $code
+  fi
+fi
+
+[ "\${COUNTERSIGN_SKIP:-}" = 1 ] && exit 0
+
+case "$hook" in
+  commit-msg)
+    # Put back trailers that prepare-commit-msg computed if the message lost them (edited away, or -F/-m paths).
+    if [ -f "$cs_dir/pending/trailers" ] && ! grep -qi '^AI-Provenance:' "$1"; then
+      while IFS= read -r t; do [ -n "$t" ] && set -- "$@" --trailer "$t"; done < "$cs_dir/pending/trailers"
+      msg=$1; shift
+      git interpret-trailers --in-place --if-exists addIfDifferent "$@" "$msg" || echo "countersign (commit-msg): could not add trailers; the commit is unattested" >&2
+    fi
+    exit 0 ;;
+  post-commit)
+    # Attach the note prepare-commit-msg prepared, but only to the commit whose tree it was computed for.
+    if [ -f "$cs_dir/pending/note" ] && [ -f "$cs_dir/pending/tree" ]; then
+      if [ "$(git rev-parse HEAD^{tree} 2>/dev/null)" = "$(cat "$cs_dir/pending/tree")" ]; then
+        git notes --ref=refs/notes/ai add -f -F "$cs_dir/pending/note" HEAD >/dev/null 2>&1 ||
+          echo "countersign (post-commit): could not attach the provenance note to HEAD" >&2
+      fi
+      rm -f "$cs_dir/pending/note" "$cs_dir/pending/tree" "$cs_dir/pending/trailers"
+    fi
+    exit 0 ;;
+  ${NODE_HOOKS.join('|')}) ;;
+  *) exit 0 ;;
+esac
+
+node_bin=$(command -v node 2>/dev/null)
+if [ -z "$node_bin" ] && [ -x ${shQuote(cfg.fallbackNode ?? '/nonexistent')} ]; then
+  node_bin=${shQuote(cfg.fallbackNode ?? '/nonexistent')}
+  ${cfg.fallbackIsElectron ? 'ELECTRON_RUN_AS_NODE=1; export ELECTRON_RUN_AS_NODE' : ':'}
+fi
+if [ -z "$node_bin" ]; then
+  echo "countersign ($hook): node is not on PATH, so Countersign did not run; install Node.js or run \\\`countersign install\\\` from a shell that has it." >&2
+  exit 0
+fi
+limit=
+command -v timeout >/dev/null 2>&1 && limit="timeout ${cfg.timeoutSeconds}"
+feed $limit "$node_bin" "$cs_dir/bin/countersign.js" hook "$hook" "$@"
+code=$?
+case "$code" in
+  0) exit 0 ;;
+  124) echo "countersign ($hook): timed out after ${cfg.timeoutSeconds}s." >&2 ;;
+esac
+if [ "$hook" = pre-push ]; then
+  [ "$code" = 124 ] && echo "countersign (pre-push): could not decide in time, so the push is blocked. Retry, or run \\\`countersign verify\\\` to see why." >&2
+  echo "countersign (pre-push): push blocked (exit $code). Get the review named above; in an emergency \\\`git push --no-verify\\\` skips this check, but the server-side gate still applies." >&2
+  exit 1
+fi
+# Commit-time hooks never block a commit: a failure leaves it unattested, which the gate treats as needing review.
+[ "$code" = 124 ] || echo "countersign ($hook): exited with $code; the commit is left unattested (see above)." >&2
+exit 0
+`;
+}

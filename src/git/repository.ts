@@ -1,0 +1,36 @@
+import * as path from 'path';
+import { CountersignError } from '../core/errors';
+import { runGit } from './gitRunner';
+
+/** The folders of one repository, resolved once: hooks and the ledger live in the common git dir. */
+export interface RepoPaths {
+  /** Working tree root (undefined for a bare repository). */
+  root: string | undefined;
+  /** `git rev-parse --git-common-dir`, absolute: shared by all worktrees. */
+  commonDir: string;
+  /** `git rev-parse --git-dir`, absolute: this worktree's own. */
+  gitDir: string;
+  bare: boolean;
+}
+
+export async function resolveRepo(cwd: string): Promise<RepoPaths> {
+  let out: string;
+  try {
+    out = (await runGit(['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--git-common-dir', '--show-toplevel'], { cwd, okCodes: [128] })).stdout;
+  } catch (e) {
+    throw new CountersignError('notARepository', `${cwd} is not inside a git repository (run \`git init\` or cd into one)`, undefined, { cause: e });
+  }
+  const lines = out.split('\n').filter((l) => l.length > 0);
+  if (lines.length < 3 || lines[0].startsWith('fatal')) {
+    throw new CountersignError('notARepository', `${cwd} is not inside a git repository (run \`git init\` or cd into one)`);
+  }
+  const bare = lines[0] === 'true';
+  const gitDir = lines[1];
+  const commonDir = path.resolve(cwd, lines[2]);
+  return { bare, gitDir, commonDir: path.isAbsolute(lines[2]) ? lines[2] : commonDir, root: bare ? undefined : lines[3] };
+}
+
+/** `.git/countersign`: the working ledger, installed shims and the stable CLI copy. */
+export function countersignDir(repo: RepoPaths): string {
+  return path.join(repo.commonDir, 'countersign');
+}
