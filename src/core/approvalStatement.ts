@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import { REVIEW_NAMESPACE, verifySshSignature, type SshPublicKey } from './sshsig';
+
+/**
+ * A reviewer's decision (DESIGN.md, "Approvals"): what is signed, how it is stored in a note line, and how
+ * it is verified. The statement names the exact tip, its tree, the base it was reviewed against and the
+ * stable patch-id of base..tip, so a signature cannot be replayed onto another commit: the gate judges a
+ * statement by these fields (statementCovers), never by which commit's note it was found in.
+ */
+export type ApprovalStatement = {
+  v: 1;
+  decision: 'approve' | 'reject';
+  reviewer: { name?: string; email: string };
+  tip: string;
+  tree: string;
+  base: string;
+  patchId: string;
+  /** ISO 8601, e.g. 2026-01-31T12:00:00.000Z */
+  time: string;
+  comment?: string;
+};
+
+export type SignedStatement = {
+  statement: ApprovalStatement;
+  /** Armored SSHSIG (`-----BEGIN SSH SIGNATURE-----` …) over canonicalStatementBytes(statement). */
+  signature: string;
+};
+
+/**
+ * The patch-id recorded when base..tip changes nothing (git patch-id prints nothing for an empty diff).
+ * Such a statement only covers its exact tip, never "the same change rebased": an empty change matches
+ * every other empty change.
+ */
+export const EMPTY_PATCH_ID = 'empty';
+
+const objectId = z.string().regex(/^([0-9a-f]{40}|[0-9a-f]{64})$/, 'must be a full lowercase hex object id');
+const isoTime = z.string().refine(
+  (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
+  'must be an ISO 8601 time like 2026-01-31T12:00:00Z',
+);
+
+/** Strict: an unknown field is an error (it would be signed, but no verifier could know what it means). */
+export const approvalStatementSchema = z.strictObject({
+  v: z.literal(1),
+  decision: z.enum(['approve', 'reject']),
+  reviewer: z.strictObject({ name: z.string().optional(), email: z.string().min(3).regex(/@/, 'must be an email address') }),
+  tip: objectId,
+  tree: objectId,
+  base: objectId,
+  patchId: z.union([objectId, z.literal(EMPTY_PATCH_ID)]),
+  time: isoTime,
+  comment: z.string().optional(),
+});
+
+const signedLineSchema = z.strictObject({
+  statement: z.unknown(),
+  signature: z.string().includes('-----BEGIN SSH SIGNATURE-----', { message: 'must be an armored SSH signature' }),
+});
+
+/**
+ * Deterministic JSON: object keys sorted by code unit, no whitespace, undefined members left out. The same
+ * statement always gives the same bytes, whichever program wrote it and in which key order.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError('canonicalJson: non-finite number');
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return '[' + value.map((v) => canonicalJson(v)).join(',') + ']';
+  if (typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+    return '{' + keys.map((k) => JSON.stringify(k) + ':' + canonicalJson(obj[k])).join(',') + '}';
+  }
+  throw new TypeError(`canonicalJson: cannot encode a ${typeof value}`);
+}
+
+/** Exactly the bytes the reviewer's key signs (UTF-8 of the canonical JSON, no trailing newline). */
+export function canonicalStatementBytes(s: ApprovalStatement): Buffer {
+  return Buffer.from(canonicalJson(s), 'utf8');
+}
+
+/** One note line: canonical, so the same signed statement written twice is the same line (cat_sort_uniq dedupes). */
+export function formatStatementLine(s: SignedStatement): string {
+  return canonicalJson({ statement: s.statement, signature: s.signature });
+}
+
+/**
+ * Parses the text of a refs/notes/countersign note: one JSON line per statement, blank lines ignored.
+ * Nothing is dropped silently: each malformed line becomes an error naming `where` (the commit) and the line.
+ */
+export function parseStatementNote(text: string, where = 'note'): { statements: SignedStatement[]; errors: string[] } {
+  const statements: SignedStatement[] = [];
+  const errors: string[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/\r$/, '').trim();
+    if (line === '') return;
+    const at = `${where} line ${i + 1}`;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch (e) {
+      errors.push(`${at}: not JSON (${(e as Error).message}); each line must be {"statement": …, "signature": "-----BEGIN SSH SIGNATURE-----…"}`);
+      return;
+    }
+    const outer = signedLineSchema.safeParse(json);
+    if (!outer.success) {
+      errors.push(`${at}: ${describeIssues(outer.error)}`);
+      return;
+    }
+    const st = approvalStatementSchema.safeParse(outer.data.statement);
+    if (!st.success) {
+      errors.push(`${at}: statement ${describeIssues(st.error)}`);
+      return;
+    }
+    statements.push({ statement: st.data as ApprovalStatement, signature: outer.data.signature });
+  });
+  return { statements, errors };
+}
+
+function describeIssues(err: z.ZodError): string {
+  return err.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ` : '') + i.message).join('; ');
+}
+
+/**
+ * Checks the signature of a statement against one reviewer key (an OpenSSH public key line from the policy).
+ * The key embedded in the signature must be that key; the namespace must be countersign-review.
+ */
+export function verifySignedStatement(
+  s: SignedStatement,
+  publicKey: string | SshPublicKey,
+): { ok: true; fingerprint: string } | { ok: false; reason: string } {
+  const valid = approvalStatementSchema.safeParse(s.statement);
+  if (!valid.success) return { ok: false, reason: `malformed statement: ${describeIssues(valid.error)}` };
+  const r = verifySshSignature({
+    message: canonicalStatementBytes(s.statement),
+    signature: s.signature,
+    publicKey,
+    namespace: REVIEW_NAMESPACE,
+  });
+  return r.ok ? { ok: true, fingerprint: r.fingerprint } : { ok: false, reason: r.reason };
+}
+
+/** The change being judged: the span base..tip, its tip's tree and the stable patch-id of base..tip. */
+export interface CoverageTarget {
+  tip: string;
+  tree: string;
+  base: string;
+  patchId: string;
+}
+
+/**
+ * How a statement relates to the span base..tip being judged:
+ * - `exact`: same tip, tree and base — the statement reviewed exactly this span; every commit in base..tip is covered.
+ * - `rebased`: same non-empty patch-id — the same change on another base (a rebase that kept the patch-id);
+ *   every commit in base..tip is covered.
+ * - `tip`: same tip and tree, but reviewed against another base — it covers the commits of
+ *   statement.base..statement.tip, which the caller must intersect with its own span (git rev-list).
+ * - `undefined`: does not cover this span.
+ * A statement whose tip matches but whose tree does not is inconsistent (forged or corrupt) and covers nothing.
+ */
+export function statementCovers(s: ApprovalStatement, target: CoverageTarget): 'exact' | 'rebased' | 'tip' | undefined {
+  const sameTip = s.tip === target.tip;
+  if (sameTip && s.tree !== target.tree) return undefined;
+  if (sameTip && s.base === target.base) return 'exact';
+  if (s.patchId !== EMPTY_PATCH_ID && s.patchId === target.patchId) return 'rebased';
+  return sameTip ? 'tip' : undefined;
+}
