@@ -1,0 +1,326 @@
+import { z } from 'zod';
+import { CountersignError } from './errors';
+import { globProblem, matchGlob } from './glob';
+import { formatJsonPath, jsonOffsets, jsonSyntaxError, pathKey, positionAt, type JsonPath } from './jsonLocation';
+
+/**
+ * `.countersign.json`: who may approve what before it lands on a protected branch. The gate reads it from
+ * the protected branch as the remote has it, never from the commits being pushed (src/git/gateInput.ts).
+ * The JSON Schema contributed to VS Code (media/countersign.schema.json) is generated from this zod schema
+ * by scripts/generatePolicySchema.ts, so the two never disagree.
+ */
+export const POLICY_FILE = '.countersign.json';
+
+const SSH_KEY_TYPES = [
+  'ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'ssh-rsa',
+  'sk-ssh-ed25519@openssh.com', 'sk-ecdsa-sha2-nistp256@openssh.com',
+] as const;
+
+/** Why an OpenSSH public key line is unusable, or undefined when it looks right (type, base64 blob agreeing with it). */
+export function publicKeyProblem(line: string): string | undefined {
+  const words = line.trim().split(/\s+/);
+  const [type, blob] = words;
+  if (!type || !blob) return 'expected an OpenSSH public key line: "<type> <base64> [comment]"';
+  if (!(SSH_KEY_TYPES as readonly string[]).includes(type)) {
+    if (/PRIVATE KEY/.test(line)) return 'this is a PRIVATE key: use the .pub file';
+    return `unsupported key type '${type}' (expected one of ${SSH_KEY_TYPES.join(', ')})`;
+  }
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(blob)) return 'the key data is not base64';
+  const bytes = Buffer.from(blob, 'base64');
+  if (bytes.length < 4) return 'the key data is truncated';
+  const len = bytes.readUInt32BE(0);
+  const inner = bytes.subarray(4, 4 + len).toString('latin1');
+  if (inner !== type) return `the key data says '${inner}' but the line says '${type}'`;
+  return undefined;
+}
+
+const glob = z.string().superRefine((p, ctx) => {
+  const problem = globProblem(p);
+  if (problem) ctx.addIssue({ code: 'custom', message: `bad pattern ${JSON.stringify(p)}: ${problem}` });
+});
+
+const reviewerSchema = z.strictObject({
+  name: z.string().min(1).describe('The reviewer\'s name, as in git\'s user.name.'),
+  email: z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'expected an email address like "bob@example.com"')
+    .describe('The reviewer\'s email (git user.email); approvals name their reviewer by it, compared case-insensitively.'),
+  key: z.string().superRefine((k, ctx) => {
+    const problem = publicKeyProblem(k);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }).describe('The reviewer\'s SSH public key, one OpenSSH line (the contents of ~/.ssh/id_ed25519.pub). Approvals must be signed with it.'),
+  role: z.string().min(1).optional().describe('Optional role (e.g. "sre", "security") that tiers can require.'),
+}).describe('A person allowed to approve. A reviewer never counts for a commit they authored or committed.');
+
+const reviewSchema = z.strictObject({
+  aiLines: z.number().int().min(1).default(1)
+    .describe('A commit with at least this many AI-written added lines needs review (default 1: any).'),
+  aiShare: z.number().min(0).max(1).default(0)
+    .describe('…and at least this share of its added lines written by AI, 0 to 1 (default 0). Both thresholds must be met. Commits that name an AI co-author or are authored by an AI bot need review regardless.'),
+  unattested: z.boolean().default(true)
+    .describe('Commits without an AI-Provenance trailer (hooks bypassed or not installed) need review (default true).'),
+  paths: z.array(glob).default([])
+    .describe('Commits touching any of these paths always need review, whoever wrote them. .countersign.json itself always needs review.'),
+}).describe('Which commits need a reviewer\'s approval.');
+
+const tierSchema = z.strictObject({
+  name: z.string().min(1).describe('Shown in blocked messages, e.g. "infrastructure".'),
+  description: z.string().optional(),
+  paths: z.array(glob).default([]).describe('The tier applies when a commit touches any of these paths.'),
+  deletedFiles: z.number().int().min(1).optional().describe('…or deletes at least this many files.'),
+  deletedLines: z.number().int().min(1).optional().describe('…or deletes at least this many lines.'),
+  approvals: z.number().int().min(1).default(1).describe('Approvals needed from distinct reviewers (the highest of all matching tiers and the policy\'s own count wins).'),
+  roles: z.array(z.string().min(1)).default([]).describe('Each role listed needs an approval from a reviewer with that role.'),
+  scope: z.enum(['all', 'review']).default('all')
+    .describe('"all": every matching commit needs review, even human-written ones (two-person control); "review": only raises the bar for commits that already need review.'),
+}).superRefine((t, ctx) => {
+  if (t.paths.length === 0 && t.deletedFiles === undefined && t.deletedLines === undefined) {
+    ctx.addIssue({ code: 'custom', message: `tier '${t.name}' has no condition: give it "paths", "deletedFiles" or "deletedLines"` });
+  }
+}).describe('A blast-radius tier: commits that touch these paths or delete this much need more approvals or a role.');
+
+/** Infrastructure: what an agent must not change (or "delete and recreate") without a second person. */
+export const INFRASTRUCTURE_PATHS: readonly string[] = [
+  '*.tf', '*.tfvars', '*.tf.json', '*.hcl', '*.bicep', 'Pulumi*.yaml', 'cdk.json', 'cloudformation/', '*.cfn.yaml', '*.cfn.json',
+  'k8s/', 'kubernetes/', 'manifests/', 'helm/', 'charts/', 'Chart.yaml', 'kustomization.yaml', 'kustomization.yml', 'skaffold.yaml',
+  '.github/workflows/', '.github/actions/', '.gitlab-ci.yml', '.gitlab/ci/', '.circleci/', 'Jenkinsfile', 'azure-pipelines.yml', '.buildkite/',
+  'migrations/', 'migrate/', 'db/schema.rb', '*.sql',
+  'Dockerfile', 'Dockerfile.*', '*.dockerfile', 'docker-compose*.yml', 'docker-compose*.yaml', 'compose.yaml', 'compose.yml',
+  'ansible/', 'playbooks/', 'serverless.yml', 'serverless.yaml',
+];
+
+export const DEFAULT_TIERS = [
+  {
+    name: 'infrastructure',
+    description: 'Terraform, Kubernetes/Helm, CI workflows, migrations, Dockerfiles: changes that can take production down need two people.',
+    paths: [...INFRASTRUCTURE_PATHS],
+    approvals: 2,
+    roles: [] as string[],
+    scope: 'all' as const,
+  },
+  {
+    name: 'mass-deletion',
+    description: 'A commit that deletes many files or lines ("delete and recreate the environment") needs two people.',
+    paths: [] as string[],
+    deletedFiles: 5,
+    deletedLines: 500,
+    approvals: 2,
+    roles: [] as string[],
+    scope: 'all' as const,
+  },
+];
+
+export const policySchema = z.strictObject({
+  $schema: z.string().optional().describe('Editor hint; ignored by Countersign.'),
+  version: z.literal(1).default(1).describe('Policy format version.'),
+  protectedBranches: z.array(glob)
+    .describe('Branch patterns the gate protects, e.g. ["main", "release/*"] (* stops at /, ** crosses it, {a,b} alternatives).'),
+  reviewers: z.array(reviewerSchema).default([]).describe('Who may approve, with their SSH public keys.'),
+  approvals: z.number().int().min(1).default(1).describe('Approvals a commit that needs review must have (tiers can raise it).'),
+  review: reviewSchema.default({ aiLines: 1, aiShare: 0, unattested: true, paths: [] }),
+  tiers: z.array(tierSchema).default(DEFAULT_TIERS)
+    .describe('Blast-radius tiers. Omitted: the default infrastructure and mass-deletion tiers (2 approvals each). [] turns tiers off.'),
+}).superRefine((p, ctx) => {
+  const emails = new Map<string, number>();
+  const keys = new Map<string, number>();
+  p.reviewers.forEach((r, i) => {
+    const email = r.email.toLowerCase();
+    const dupe = emails.get(email);
+    if (dupe !== undefined) ctx.addIssue({ code: 'custom', path: ['reviewers', i, 'email'], message: `${r.email} is already listed as reviewers[${dupe}]: list each reviewer once` });
+    else emails.set(email, i);
+    const blob = r.key.trim().split(/\s+/)[1] ?? '';
+    const dupeKey = keys.get(blob);
+    if (dupeKey !== undefined && blob) ctx.addIssue({ code: 'custom', path: ['reviewers', i, 'key'], message: `the same key is listed for reviewers[${dupeKey}]: each reviewer needs their own key, or an approval could not be told apart` });
+    else keys.set(blob, i);
+  });
+}).describe('Countersign policy: which branches are protected, who may approve, and which commits need how much review.');
+
+export type Policy = z.output<typeof policySchema>;
+export type PolicyInput = z.input<typeof policySchema>;
+export type Reviewer = Policy['reviewers'][number];
+export type Tier = Policy['tiers'][number];
+
+export interface PolicyProblem {
+  file: string;
+  /** JSON path of the offending value, e.g. `reviewers[1].key`. */
+  path: string;
+  line?: number;
+  column?: number;
+  message: string;
+  fix: string;
+}
+
+export function formatProblem(p: PolicyProblem): string {
+  const where = p.line !== undefined ? `${p.file}:${p.line}:${p.column}` : p.file;
+  return `${where}: ${p.path}: ${p.message}\n    fix: ${p.fix}`;
+}
+
+const EXAMPLES: Record<string, string> = {
+  protectedBranches: '"protectedBranches": ["main", "release/*"]',
+  reviewers: '"reviewers": [{"name": "Bob", "email": "bob@example.com", "key": "ssh-ed25519 AAAA… bob@laptop"}]',
+  name: '"name": "Bob Reviewer"',
+  email: '"email": "bob@example.com"',
+  key: '"key": "<the single line in the reviewer\'s ~/.ssh/id_ed25519.pub>" (or run `countersign policy init --reviewer "Name <email>" --key FILE.pub`)',
+  role: '"role": "sre"',
+  approvals: '"approvals": 1 (a whole number, at least 1)',
+  aiLines: '"aiLines": 1',
+  aiShare: '"aiShare": 0.2 (a number from 0 to 1)',
+  unattested: '"unattested": true',
+  paths: '"paths": ["src/auth/**", "*.tf"]',
+  deletedFiles: '"deletedFiles": 5',
+  deletedLines: '"deletedLines": 500',
+  roles: '"roles": ["sre"]',
+  scope: '"scope": "all" or "review"',
+  tiers: '"tiers": [{"name": "infrastructure", "paths": ["*.tf"], "approvals": 2}]',
+  version: '"version": 1',
+};
+
+const ALIASES: Record<string, string> = {
+  protected: 'protectedBranches', protect: 'protectedBranches', branches: 'protectedBranches', protectedBranch: 'protectedBranches',
+  publicKey: 'key', sshKey: 'key', pubkey: 'key', public_key: 'key', roles: 'role', reviewer: 'reviewers', approvers: 'reviewers',
+  requiredApprovals: 'approvals', minApprovals: 'approvals', tier: 'tiers', requireReview: 'review', needsReview: 'review',
+};
+
+function closestKey(unknown: string, known: readonly string[]): string | undefined {
+  if (ALIASES[unknown] && known.includes(ALIASES[unknown])) return ALIASES[unknown];
+  const lower = unknown.toLowerCase();
+  return known.find((k) => k.toLowerCase() === lower || k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()));
+}
+
+const KNOWN_KEYS: Record<string, readonly string[]> = {
+  top: Object.keys(policySchema.shape),
+  reviewers: Object.keys(reviewerSchema.shape),
+  review: Object.keys(reviewSchema.shape),
+  tiers: ['name', 'description', 'paths', 'deletedFiles', 'deletedLines', 'approvals', 'roles', 'scope'],
+};
+
+function knownKeysAt(path: JsonPath): readonly string[] {
+  const named = path.filter((s): s is string => typeof s === 'string');
+  const last = named[named.length - 1];
+  return (last !== undefined ? KNOWN_KEYS[last] : undefined) ?? KNOWN_KEYS.top;
+}
+
+function describeReceived(input: unknown): string {
+  if (input === undefined) return 'nothing';
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return 'a list';
+  if (typeof input === 'string') return `the string ${JSON.stringify(input.length > 40 ? input.slice(0, 40) + '…' : input)}`;
+  return `${typeof input === 'object' ? 'an object' : `${typeof input} ${JSON.stringify(input)}`}`;
+}
+
+function valueAt(root: unknown, path: JsonPath): unknown {
+  let v: unknown = root;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[seg];
+  }
+  return v;
+}
+
+function exampleFor(path: JsonPath): string | undefined {
+  const named = path.filter((s): s is string => typeof s === 'string');
+  return EXAMPLES[named[named.length - 1] ?? ''];
+}
+
+function problemsFromZod(error: z.ZodError, text: string, file: string, data: unknown): PolicyProblem[] {
+  const offsets = jsonOffsets(text);
+  const locate = (path: JsonPath, preferKey: boolean) => {
+    for (let n = path.length; n >= 0; n--) {
+      const o = offsets.get(pathKey(path.slice(0, n)));
+      if (o) return positionAt(text, preferKey && n === path.length && o.key !== undefined ? o.key : o.value);
+    }
+    return undefined;
+  };
+  const out: PolicyProblem[] = [];
+  for (const issue of error.issues) {
+    const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const full = [...path, key];
+        const known = knownKeysAt(path);
+        const guess = closestKey(key, known);
+        out.push({
+          file, path: formatJsonPath(full), ...locate(full, true),
+          message: `unknown field '${key}'`,
+          fix: guess ? `did you mean '${guess}'? Rename it.` : `remove it; allowed here: ${known.join(', ')}`,
+        });
+      }
+      continue;
+    }
+    const received = valueAt(data, path);
+    const example = exampleFor(path);
+    let message: string;
+    if (issue.code === 'invalid_type') {
+      message = received === undefined ? `missing required field '${String(path[path.length - 1] ?? '')}' (expected ${issue.expected})`
+        : `expected ${issue.expected}, found ${describeReceived(received)}`;
+    } else if (issue.code === 'invalid_value') {
+      message = `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, found ${describeReceived(received)}`;
+    } else if (issue.code === 'too_small' || issue.code === 'too_big') {
+      message = `${issue.message.replace(/^Too (small|big): expected /, 'expected ')}, found ${describeReceived(received)}`;
+    } else {
+      message = issue.message;
+    }
+    out.push({
+      file, path: formatJsonPath(path), ...locate(path, false), message,
+      fix: example ? `write it like ${example}` : 'see the schema: countersign policy init writes a complete example',
+    });
+  }
+  return out;
+}
+
+export interface PolicyCheck {
+  policy?: Policy;
+  problems: PolicyProblem[];
+  warnings: string[];
+}
+
+/** Parses and validates, collecting every problem with its location (for `policy check`). */
+export function checkPolicy(text: string, file: string): PolicyCheck {
+  let data: unknown;
+  try {
+    data = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    const found = jsonSyntaxError(text);
+    return {
+      problems: [{
+        file, path: '(syntax)', ...found?.position,
+        message: `not valid JSON: ${found?.message ?? (e as Error).message}`,
+        fix: 'fix the JSON syntax at that position (JSON has no comments or trailing commas; strings use double quotes)',
+      }],
+      warnings: [],
+    };
+  }
+  const r = policySchema.safeParse(data);
+  if (!r.success) return { problems: problemsFromZod(r.error, text, file, data), warnings: [] };
+  return { policy: r.data, problems: [], warnings: policyWarnings(r.data) };
+}
+
+/**
+ * The policy in `text`, or a CountersignError('config') listing every problem with file:line:column, the
+ * JSON path, what was expected and the fix. The gate treats that error as "blocked" (fail closed).
+ */
+export function parsePolicy(text: string, file: string): Policy {
+  const r = checkPolicy(text, file);
+  if (!r.policy) {
+    const n = r.problems.length;
+    throw new CountersignError('config', `${file} is not a valid Countersign policy (${n} problem${n === 1 ? '' : 's'}):\n${r.problems.map((p) => '  ' + formatProblem(p)).join('\n')}`);
+  }
+  return r.policy;
+}
+
+/** Valid but probably not what was meant: requirements nobody listed can meet. */
+export function policyWarnings(p: Policy): string[] {
+  const out: string[] = [];
+  if (p.protectedBranches.length === 0) out.push('protectedBranches is empty: no branch is protected, so the gate lets every push through.');
+  if (p.reviewers.length === 0 && p.protectedBranches.length > 0) out.push('reviewers is empty: commits that need review can never be approved, so pushes to protected branches stay blocked.');
+  const roles = new Set(p.reviewers.map((r) => r.role).filter((r): r is string => r !== undefined));
+  if (p.approvals > p.reviewers.length && p.reviewers.length > 0) out.push(`approvals is ${p.approvals} but only ${p.reviewers.length} reviewer(s) are listed.`);
+  for (const t of p.tiers) {
+    if (t.approvals > p.reviewers.length && p.reviewers.length > 0) out.push(`tier '${t.name}' needs ${t.approvals} approvals but only ${p.reviewers.length} reviewer(s) are listed: add reviewers or lower it.`);
+    for (const role of t.roles) if (!roles.has(role)) out.push(`tier '${t.name}' needs role '${role}' but no reviewer has it.`);
+  }
+  return out;
+}
+
+export function isProtected(policy: Policy, branch: string): string | undefined {
+  const name = branch.replace(/^refs\/heads\//, '');
+  return policy.protectedBranches.find((p) => matchGlob(p, name));
+}

@@ -1,0 +1,131 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { z } from 'zod';
+import { CountersignError } from '../../../src/core/errors';
+import { checkPolicy, DEFAULT_TIERS, isProtected, parsePolicy, policySchema, publicKeyProblem } from '../../../src/core/policy';
+import { policyJsonSchema } from '../../../src/core/policyJsonSchema';
+import { makeKey } from '../helpers/reviewerKeys';
+
+describe('policy (.countersign.json)', () => {
+  const bob = makeKey('bob');
+
+  it('fills sensible defaults around the required fields', () => {
+    const p = parsePolicy(JSON.stringify({ protectedBranches: ['main'], reviewers: [{ name: 'Bob', email: 'bob@example.com', key: bob.publicKey }] }), '.countersign.json');
+    assert.strictEqual(p.approvals, 1);
+    assert.deepStrictEqual(p.review, { aiLines: 1, aiShare: 0, unattested: true, paths: [] });
+    assert.deepStrictEqual(p.tiers.map((t) => t.name), DEFAULT_TIERS.map((t) => t.name));
+    assert.ok(p.tiers[0].paths.includes('*.tf'));
+    assert.ok(p.tiers[0].paths.includes('.github/workflows/'));
+    assert.strictEqual(isProtected(p, 'main'), 'main');
+    assert.strictEqual(isProtected(p, 'refs/heads/main'), 'main');
+    assert.strictEqual(isProtected(p, 'feature/x'), undefined);
+  });
+
+  it('"tiers": [] turns tiers off', () => {
+    const p = parsePolicy('{"protectedBranches": ["main"], "tiers": []}', 'x.json');
+    assert.deepStrictEqual(p.tiers, []);
+  });
+
+  it('reports JSON syntax errors with line:column', () => {
+    const text = '{\n  "protectedBranches": ["main"],\n  "reviewers": [,]\n}\n';
+    const r = checkPolicy(text, '.countersign.json');
+    assert.strictEqual(r.policy, undefined);
+    assert.strictEqual(r.problems.length, 1);
+    assert.strictEqual(r.problems[0].line, 3);
+    assert.strictEqual(r.problems[0].column, 17);
+    assert.match(r.problems[0].message, /not valid JSON/);
+  });
+
+  it('reports a trailing comma at the end of the file', () => {
+    const r = checkPolicy('{"protectedBranches": ["main"],}', 'p.json');
+    assert.strictEqual(r.problems[0].line, 1);
+    assert.ok((r.problems[0].column ?? 0) > 25);
+  });
+
+  it('locates schema errors and says what was expected and the fix', () => {
+    const text = [
+      '{',
+      '  "protectedBranches": ["main"],',
+      '  "reviewers": [',
+      '    {"name": "Bob", "email": "bob@example.com", "key": "ssh-ed25519 AAAAnotakey"},',
+      '    {"name": "Eve", "email": "not-an-email", "publicKey": "x"}',
+      '  ],',
+      '  "approvals": 0',
+      '}',
+    ].join('\n');
+    const r = checkPolicy(text, '.countersign.json');
+    const byPath = new Map(r.problems.map((p) => [p.path, p]));
+    const key0 = byPath.get('reviewers[0].key');
+    assert.ok(key0, JSON.stringify(r.problems));
+    assert.strictEqual(key0.line, 4);
+    assert.match(key0.fix, /id_ed25519\.pub|policy init/);
+    const unknown = byPath.get('reviewers[1].publicKey');
+    assert.ok(unknown);
+    assert.strictEqual(unknown.line, 5);
+    assert.match(unknown.fix, /did you mean 'key'/);
+    assert.ok(byPath.get('reviewers[1].key'), 'missing key reported');
+    assert.match(byPath.get('reviewers[1].key')?.message ?? '', /missing required field 'key'/);
+    assert.match(byPath.get('reviewers[1].email')?.message ?? '', /email address/);
+    assert.strictEqual(byPath.get('approvals')?.line, 7);
+    assert.match(byPath.get('approvals')?.message ?? '', />=\s*1|at least|expected/);
+  });
+
+  it('parsePolicy throws a config error naming the file and every problem', () => {
+    assert.throws(() => parsePolicy('{"protected": ["main"]}', 'repo/.countersign.json'), (e: unknown) => {
+      assert.ok(CountersignError.is(e, 'config'));
+      assert.match(e.message, /repo\/\.countersign\.json:1:2: protected: unknown field 'protected'/);
+      assert.match(e.message, /did you mean 'protectedBranches'/);
+      assert.match(e.message, /missing required field 'protectedBranches'/);
+      return true;
+    });
+  });
+
+  it('rejects the same reviewer or key twice', () => {
+    const r = checkPolicy(JSON.stringify({
+      protectedBranches: ['main'],
+      reviewers: [
+        { name: 'Bob', email: 'bob@example.com', key: bob.publicKey },
+        { name: 'Bobby', email: 'BOB@example.com', key: bob.publicKey },
+      ],
+    }), 'p.json');
+    assert.deepStrictEqual(r.problems.map((p) => p.path).sort(), ['reviewers[1].email', 'reviewers[1].key']);
+  });
+
+  it('rejects a malformed glob and a tier without a condition', () => {
+    const r = checkPolicy(JSON.stringify({ protectedBranches: ['release/{a,b'], tiers: [{ name: 'empty', approvals: 2 }] }), 'p.json');
+    assert.ok(r.problems.some((p) => p.path === 'protectedBranches[0]' && /no matching/.test(p.message)));
+    assert.ok(r.problems.some((p) => p.path === 'tiers[0]' && /no condition/.test(p.message)));
+  });
+
+  it('warns about requirements nobody listed can meet', () => {
+    const r = checkPolicy(JSON.stringify({ protectedBranches: ['main'], reviewers: [{ name: 'Bob', email: 'bob@example.com', key: bob.publicKey }], tiers: [{ name: 'infra', paths: ['*.tf'], approvals: 2, roles: ['sre'] }] }), 'p.json');
+    assert.ok(r.policy);
+    assert.ok(r.warnings.some((w) => /needs 2 approvals but only 1/.test(w)));
+    assert.ok(r.warnings.some((w) => /role 'sre' but no reviewer/.test(w)));
+  });
+
+  it('checks public keys for every type ssh-keygen makes', () => {
+    for (const t of ['ed25519', 'ecdsa', 'rsa'] as const) assert.strictEqual(publicKeyProblem(makeKey('k', t).publicKey), undefined);
+    assert.match(publicKeyProblem('-----BEGIN OPENSSH PRIVATE KEY-----') ?? '', /PRIVATE/);
+    const [, blob] = bob.publicKey.split(' ');
+    assert.match(publicKeyProblem(`ssh-rsa ${blob}`) ?? '', /says 'ssh-ed25519'/);
+  });
+
+  it('the committed JSON Schema equals the one generated from the zod schema', () => {
+    const committed = JSON.parse(fs.readFileSync(path.resolve('media', 'countersign.schema.json'), 'utf8')) as unknown;
+    assert.deepStrictEqual(committed, policyJsonSchema(), 'run `node .out/NAME/scripts/generatePolicySchema.js` (or npm run schema) and commit media/countersign.schema.json');
+  });
+
+  it('package.json contributes the schema for .countersign.json', () => {
+    const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { contributes: { jsonValidation?: Array<{ fileMatch: string | string[]; url: string }> } };
+    const entry = pkg.contributes.jsonValidation?.find((j) => ([] as string[]).concat(j.fileMatch).includes('.countersign.json'));
+    assert.ok(entry, 'contributes.jsonValidation has an entry for .countersign.json');
+    assert.strictEqual(entry.url, './media/countersign.schema.json');
+  });
+
+  it('the schema type matches what parsePolicy returns', () => {
+    const parsed: z.output<typeof policySchema> = parsePolicy('{"protectedBranches": []}', 'p.json');
+    assert.deepStrictEqual(parsed.protectedBranches, []);
+  });
+});

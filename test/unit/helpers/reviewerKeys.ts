@@ -1,0 +1,34 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/** A real SSH key pair made by ssh-keygen in a temp folder (no passphrase), for signing approvals in tests. */
+export interface TestKey {
+  privateKeyFile: string;
+  publicKeyFile: string;
+  /** The OpenSSH public key line, as a policy lists it. */
+  publicKey: string;
+}
+
+const made = new Map<string, TestKey>();
+
+export function makeKey(label: string, type: 'ed25519' | 'ecdsa' | 'rsa' = 'ed25519'): TestKey {
+  const cached = made.get(`${label}/${type}`);
+  if (cached) return cached;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-key-'));
+  const privateKeyFile = path.join(dir, `id_${type}`);
+  execFileSync('ssh-keygen', ['-q', '-t', type, '-N', '', '-C', label, '-f', privateKeyFile], { stdio: 'pipe' });
+  const key = { privateKeyFile, publicKeyFile: `${privateKeyFile}.pub`, publicKey: fs.readFileSync(`${privateKeyFile}.pub`, 'utf8').trim() };
+  made.set(`${label}/${type}`, key);
+  return key;
+}
+
+/** `ssh-keygen -Y sign -n NAMESPACE` over `data`, returning the armored signature. */
+export function sshSign(key: TestKey, data: Buffer, namespace = 'countersign-review'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-sig-'));
+  const file = path.join(dir, 'msg');
+  fs.writeFileSync(file, data);
+  execFileSync('ssh-keygen', ['-Y', 'sign', '-q', '-f', key.privateKeyFile, '-n', namespace, file], { stdio: 'pipe' });
+  return fs.readFileSync(`${file}.sig`, 'utf8');
+}
