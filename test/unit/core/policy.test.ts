@@ -1,9 +1,10 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { CountersignError } from '../../../src/core/errors';
-import { checkPolicy, DEFAULT_TIERS, isProtected, parsePolicy, policySchema, publicKeyProblem } from '../../../src/core/policy';
+import type { policySchema} from '../../../src/core/policy';
+import { checkPolicy, DEFAULT_TIERS, isProtected, parsePolicy, publicKeyProblem } from '../../../src/core/policy';
 import { policyJsonSchema } from '../../../src/core/policyJsonSchema';
 import { makeKey } from '../helpers/reviewerKeys';
 
