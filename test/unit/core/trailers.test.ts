@@ -1,0 +1,104 @@
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import {
+  aiEvidenceFromCommit, assistedByToAdd, canonicalAgentOfAssistedBy, formatAssistedBy, parseAssistedBy, parseTrailers,
+} from '../../../src/core/trailers';
+
+function gitParse(message: string): string[] {
+  return execFileSync('git', ['interpret-trailers', '--parse'], { input: message, encoding: 'utf8' }).split('\n').filter(Boolean);
+}
+
+describe('trailers', () => {
+  describe('Assisted-by', () => {
+    it('formats the DESIGN.md examples', () => {
+      assert.strictEqual(formatAssistedBy('claude-code', 'claude-sonnet-4-5'), 'Claude:claude-sonnet-4-5 claude-code');
+      assert.strictEqual(formatAssistedBy('inline-completion'), 'Copilot:inline vscode');
+    });
+
+    it('maps every canonical agent, with unknown models and agents outside the table', () => {
+      assert.strictEqual(formatAssistedBy('codex', 'gpt-5-codex'), 'Codex:gpt-5-codex codex');
+      assert.strictEqual(formatAssistedBy('gemini-cli', 'gemini-2.5-pro'), 'Gemini:gemini-2.5-pro gemini-cli');
+      assert.strictEqual(formatAssistedBy('copilot', 'gpt-4.1'), 'Copilot:gpt-4.1 vscode');
+      assert.strictEqual(formatAssistedBy('copilot-cli'), 'Copilot:unknown copilot-cli');
+      assert.strictEqual(formatAssistedBy('cursor', 'auto'), 'Cursor:auto cursor');
+      assert.strictEqual(formatAssistedBy('unknown'), 'Unknown:unknown');
+      assert.strictEqual(formatAssistedBy('windsurf', 'swe 1'), 'Windsurf:swe-1 windsurf');
+    });
+
+    it('reads its own output back to the canonical agent', () => {
+      for (const agent of ['claude-code', 'codex', 'gemini-cli', 'cursor', 'copilot', 'copilot-cli', 'kiro', 'aider', 'amp', 'opencode', 'inline-completion']) {
+        const a = parseAssistedBy(formatAssistedBy(agent, 'm1'));
+        assert.ok(a, agent);
+        assert.strictEqual(canonicalAgentOfAssistedBy(a), agent === 'inline-completion' ? 'copilot' : agent);
+      }
+      const inline = parseAssistedBy(formatAssistedBy('inline-completion'));
+      assert.ok(inline);
+      assert.strictEqual(canonicalAgentOfAssistedBy(inline), 'inline-completion');
+    });
+
+    it('does not add an Assisted-by the message already has for the same agent and model', () => {
+      const existing = parseTrailers('subject\n\nAssisted-by: Claude:claude-sonnet-4-5\nSigned-off-by: A <a@b>\n');
+      assert.deepStrictEqual(
+        assistedByToAdd(existing, ['Claude:claude-sonnet-4-5 claude-code', 'Codex:gpt-5 codex', 'Codex:gpt-5 codex']),
+        ['Codex:gpt-5 codex'],
+      );
+    });
+  });
+
+  describe('parseTrailers agrees with git interpret-trailers --parse', () => {
+    const cases: Record<string, string> = {
+      'plain trailers': 'subject\n\nbody\n\nSigned-off-by: A <a@b>\nAI-Provenance: v1 ai=1 human=0 untracked=0\n',
+      'subject only': 'just a subject\n',
+      'empty message': '',
+      'CRLF': 'subject\r\n\r\nSigned-off-by: A <a@b>\r\n',
+      'non-ASCII name': 'sujet\n\nCo-authored-by: Zoë Ünal <z@example.com>\n',
+      'mixed paragraph with a git-generated trailer': 'subject\n\nsome words here\nSigned-off-by: A <a@b>\n',
+      'comment lines and scissors': 'subject\n\nAssisted-by: Claude:x claude-code\n# a comment\n# ------------------------ >8 ------------------------\ndiff --git a/x b/x\n',
+      'continuation line': 'subject\n\nCo-authored-by: A\n  <a@b>\n',
+      'cherry-pick -x line': 'subject\n\n(cherry picked from commit 0123456789abcdef0123456789abcdef01234567)\nSigned-off-by: A <a@b>\n',
+    };
+    for (const [name, msg] of Object.entries(cases)) {
+      it(name, () => {
+        assert.deepStrictEqual(parseTrailers(msg).map((t) => `${t.key}: ${t.value}`), gitParse(msg).map((l) => l.replace(/\r$/, '')));
+      });
+    }
+  });
+
+  describe('aiEvidenceFromCommit', () => {
+    it('recognises the co-author trailers agents add themselves', () => {
+      const cases: Array<[string, string]> = [
+        ['Co-Authored-By: Claude <noreply@anthropic.com>', 'claude-code'],
+        ['Co-authored-by: Codex <codex@openai.com>', 'codex'],
+        ['Co-authored-by: Copilot <175728472+Copilot@users.noreply.github.com>', 'copilot'],
+        ['Co-authored-by: copilot-swe-agent[bot] <198982749+Copilot@users.noreply.github.com>', 'copilot'],
+        ['Co-authored-by: devin-ai-integration[bot] <158243242+devin-ai-integration[bot]@users.noreply.github.com>', 'devin'],
+        ['Co-authored-by: aider (gpt-4o) <noreply@aider.chat>', 'aider'],
+        ['Co-authored-by: Cursor Agent <cursoragent@cursor.com>', 'cursor'],
+        ['Co-authored-by: Gemini <gemini@example.com>', 'gemini-cli'],
+      ];
+      for (const [trailer, agent] of cases) {
+        const ev = aiEvidenceFromCommit({ message: `fix things\n\n${trailer}\n` });
+        assert.deepStrictEqual(ev.map((e) => [e.agent, e.source]), [[agent, 'co-authored-by']], trailer);
+      }
+    });
+
+    it('recognises aider\'s author suffix and agent bot authors, but not people who share an agent\'s first name', () => {
+      assert.deepStrictEqual(aiEvidenceFromCommit({ message: 'x', authorName: 'Ada Author (aider)', authorEmail: 'ada@example.com' }).map((e) => e.agent), ['aider']);
+      assert.deepStrictEqual(aiEvidenceFromCommit({ message: 'x', authorName: 'copilot-swe-agent[bot]', authorEmail: '198982749+Copilot@users.noreply.github.com' }).map((e) => e.agent), ['copilot']);
+      assert.deepStrictEqual(aiEvidenceFromCommit({ message: 'x', authorName: 'Claude Monet', authorEmail: 'claude@monet.fr' }), []);
+      assert.deepStrictEqual(aiEvidenceFromCommit({ message: 'x\n\nCo-authored-by: Devin Smith <devin@smith.dev>\n' }), []);
+    });
+
+    it('reads Countersign\'s own trailers; an ai>0 count is evidence only when no trailer names the agent', () => {
+      const named = aiEvidenceFromCommit({ message: 'x\n\nAssisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=3 human=0 untracked=0\n' });
+      assert.deepStrictEqual(named.map((e) => [e.agent, e.source]), [['claude-code', 'assisted-by']]);
+      const counted = aiEvidenceFromCommit({ message: 'x\n\nAI-Provenance: v1 ai=3 human=0 untracked=0\n' });
+      assert.deepStrictEqual(counted.map((e) => [e.agent, e.source]), [['unknown', 'ai-provenance']]);
+      assert.deepStrictEqual(aiEvidenceFromCommit({ message: 'x\n\nAI-Provenance: v1 ai=0 human=2 untracked=1\n' }), []);
+    });
+
+    it('ignores co-author lines that are not in the trailer block', () => {
+      assert.deepStrictEqual(aiEvidenceFromCommit({ message: 'x\n\nCo-Authored-By: Claude <noreply@anthropic.com>\nand then prose that ends the message\n' }), []);
+    });
+  });
+});
