@@ -1,0 +1,60 @@
+import * as path from 'path';
+import { CodeServer, installVsix } from './codeServer';
+import { ensureCodeServer, type CodeServerInstall } from './codeServerInstall';
+import type { PayloadSpec, TestHost } from './host';
+import { runPayload, type PayloadExit } from './workbench';
+
+/** code-server (VS Code's own server and web workbench, from npm) driven by headless Debian Chromium. */
+export class CodeServerHost implements TestHost {
+  readonly name = 'code-server';
+  private install: CodeServerInstall | undefined;
+  private readonly servers = new Set<CodeServer>();
+
+  constructor(
+    private readonly cache: string,
+    private readonly runDir: string,
+    private readonly say: (line: string) => void,
+  ) {}
+
+  async prepare(): Promise<void> {
+    this.install = await ensureCodeServer(this.cache, this.say);
+  }
+
+  private installed(): CodeServerInstall {
+    if (!this.install) throw new Error('CodeServerHost.prepare() was not called');
+    return this.install;
+  }
+
+  installVsix(vsix: string, extensionsDir: string): Promise<{ ok: boolean; output: string }> {
+    return Promise.resolve(installVsix(this.installed(), vsix, extensionsDir, path.join(this.runDir, 'vsix-install')));
+  }
+
+  async runPayload(spec: PayloadSpec): Promise<PayloadExit> {
+    const started = Date.now();
+    const server = await CodeServer.start({
+      install: this.installed(), runDir: this.runDir, name: spec.name, extensionsDir: spec.extensionsDir, env: spec.env,
+    });
+    this.servers.add(server);
+    try {
+      const exit = await runPayload({
+        serverUrl: server.url,
+        folder: spec.workspace,
+        extensionDevelopmentUri: server.remoteUri(spec.extensionDevelopmentPath),
+        extensionTestsUri: server.remoteUri(spec.extensionTestsPath),
+        profileDir: path.join(this.runDir, spec.name, 'chromium'),
+        timeoutMs: Math.max(1_000, spec.timeoutMs - (Date.now() - started)),
+        onLog: (line) => this.say(`  ${line}`),
+      });
+      if (exit.kind !== 'exit' || exit.code !== 0) this.say(`[${spec.name}] last lines of ${server.logFile}:\n${server.logTail()}`);
+      return exit;
+    } finally {
+      await server.stop();
+      this.servers.delete(server);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([...this.servers].map((s) => s.stop()));
+    this.servers.clear();
+  }
+}

@@ -1,0 +1,27 @@
+import type { PayloadExit } from './workbench';
+
+/** One run of a test payload inside a VS Code: what to load, which folder to open, where extensions live. */
+export interface PayloadSpec {
+  /** Short name used for the run's sub-folders and in messages. */
+  name: string;
+  workspace: string;
+  extensionDevelopmentPath: string;
+  /** A built index.js exporting run(). */
+  extensionTestsPath: string;
+  extensionsDir: string;
+  /** Passed to the extension host's environment. */
+  env: Record<string, string>;
+  timeoutMs: number;
+}
+
+/** A VS Code that can run test payloads: code-server in headless Chromium here, desktop VS Code elsewhere. */
+export interface TestHost {
+  readonly name: string;
+  /** Installs or finds the VS Code build (cached outside the repository). */
+  prepare(): Promise<void>;
+  /** Installs a packaged .vsix into an extensions folder, offline. */
+  installVsix(vsix: string, extensionsDir: string): Promise<{ ok: boolean; output: string }>;
+  runPayload(spec: PayloadSpec): Promise<PayloadExit>;
+  /** Ends everything the host started; safe to call at any time, more than once. */
+  dispose(): Promise<void>;
+}
