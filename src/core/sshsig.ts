@@ -7,7 +7,8 @@ import { CountersignError } from './errors';
  * `ssh-keygen -Y verify` accepts for the key types ssh-keygen generates: ssh-ed25519, ecdsa-sha2-nistp256/384/521,
  * ssh-rsa keys with rsa-sha2-256/512 signatures (legacy SHA-1 `ssh-rsa` signatures are refused, as OpenSSH
  * does for SSHSIG), and the FIDO kinds sk-ssh-ed25519@openssh.com / sk-ecdsa-sha2-nistp256@openssh.com
- * (user presence required, like ssh-keygen without `no-touch-required`).
+ * (stricter than `ssh-keygen -Y verify`, which accepts a security-key signature made without a touch: we
+ * require the user-presence flag, so an approval always involved the reviewer's finger).
  */
 
 export const REVIEW_NAMESPACE = 'countersign-review';
