@@ -1,0 +1,70 @@
+/**
+ * Which AI agent a terminal command starts (DESIGN.md: "the agent is named from the command's program, after
+ * any leading VAR=value words, without its directory"). A `diskWrite` while such a command runs is that
+ * agent's.
+ */
+const CLI_AGENTS: Readonly<Record<string, string>> = {
+  'claude': 'claude-code',
+  'codex': 'codex',
+  'gemini': 'gemini-cli',
+  'aider': 'aider',
+  'cursor-agent': 'cursor',
+  'copilot': 'copilot-cli',
+  'kiro-cli': 'kiro',
+  'amp': 'amp',
+  'opencode': 'opencode',
+};
+
+/** The canonical agent a terminal command runs, or undefined for anything else (`git pull`, `npm test`…). */
+export function agentForCommand(command: string): string | undefined {
+  const program = commandProgram(command);
+  if (program === undefined) return undefined;
+  return Object.prototype.hasOwnProperty.call(CLI_AGENTS, program) ? CLI_AGENTS[program] : undefined;
+}
+
+/**
+ * The program's base name: the first shell word that is not an environment assignment, without its directory.
+ * Windows launchers (`claude.cmd`, `codex.exe`) name the same program, so their extension is dropped too.
+ */
+export function commandProgram(command: string): string | undefined {
+  for (const word of shellWords(command)) {
+    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) continue;
+    const base = word.split(/[\\/]/).pop() ?? '';
+    return base.replace(/\.(exe|cmd|bat|ps1)$/i, '') || undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Splits the leading words of a POSIX shell command, honouring quotes and backslashes, so that
+ * `FOO="a b" claude` names `claude`. It stops at the first operator (`;`, `|`, `&`, `(`…): what follows is
+ * another command, and the program that starts first is the one that runs in the terminal.
+ */
+function shellWords(command: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i];
+    if (c === ' ' || c === '\t' || c === '\n') {
+      if (inWord) { words.push(word); word = ''; inWord = false; }
+      continue;
+    }
+    if (c === ';' || c === '|' || c === '&' || c === '(' || c === ')' || c === '<' || c === '>') {
+      if (inWord) words.push(word);
+      return words;
+    }
+    inWord = true;
+    if (c === '\\' && i + 1 < command.length) { word += command[++i]; continue; }
+    if (c === "'" || c === '"') {
+      const close = command.indexOf(c, i + 1);
+      const end = close < 0 ? command.length : close;
+      word += command.slice(i + 1, end);
+      i = end;
+      continue;
+    }
+    word += c;
+  }
+  if (inWord) words.push(word);
+  return words;
+}

@@ -1,0 +1,87 @@
+/**
+ * Line labels: what the attribution engine says about each line (DESIGN.md, "The attribution engine").
+ * Every consumer — gutter marks, trailers, notes, `status`, `replay` — speaks in these, and the compact
+ * key form (`ai:<agent>`, `human`, `untracked`) is the contract `countersign replay --json` prints.
+ */
+export type AiLabel = {
+  kind: 'ai';
+  agent: string;
+  model?: string;
+  session?: string;
+  /** Set when the engine guessed (an unexplained multi-line insertion): the line is AI, agent `unknown`. */
+  confidence?: 'low';
+  /** When the writing happened (ms since epoch), only when the engine was given a clock. */
+  at?: number;
+};
+
+export type HumanLabel = {
+  kind: 'human';
+  author?: string;
+  /** The line still carries characters an AI wrote: statistics count it as "AI, modified". */
+  wasAi?: { agent: string; model?: string; session?: string };
+};
+
+export type UntrackedLabel = { kind: 'untracked' };
+
+export type LineLabel = AiLabel | HumanLabel | UntrackedLabel;
+
+export const HUMAN: HumanLabel = Object.freeze({ kind: 'human' }) as HumanLabel;
+export const UNTRACKED: UntrackedLabel = Object.freeze({ kind: 'untracked' }) as UntrackedLabel;
+
+export function aiLabel(agent: string, extra: { model?: string; session?: string; confidence?: 'low'; at?: number } = {}): AiLabel {
+  const label: AiLabel = { kind: 'ai', agent };
+  if (extra.model !== undefined) label.model = extra.model;
+  if (extra.session !== undefined) label.session = extra.session;
+  if (extra.confidence !== undefined) label.confidence = extra.confidence;
+  if (extra.at !== undefined) label.at = extra.at;
+  return label;
+}
+
+/** The compact form `countersign replay --json` prints: `ai:<agent>`, `human` or `untracked`. */
+export function labelKey(label: LineLabel): string {
+  switch (label.kind) {
+    case 'ai': return `ai:${label.agent}`;
+    case 'human': return 'human';
+    case 'untracked': return 'untracked';
+  }
+}
+
+/** Alias of {@link labelKey}, for readers who think of it as formatting. */
+export const formatLabel = labelKey;
+
+/** Inverse of {@link labelKey}; returns undefined for anything else so callers can report the bad value. */
+export function parseLabelKey(key: string): LineLabel | undefined {
+  if (key === 'human') return HUMAN;
+  if (key === 'untracked') return UNTRACKED;
+  if (key.startsWith('ai:') && key.length > 3) return aiLabel(key.slice(3));
+  return undefined;
+}
+
+/**
+ * A stable identity for a label including every field, so equal labels intern to one writer and tests can
+ * compare labels without caring about object identity or property order.
+ */
+export function labelIdentity(label: LineLabel): string {
+  switch (label.kind) {
+    case 'ai':
+      return JSON.stringify(['ai', label.agent, label.model ?? null, label.session ?? null, label.confidence ?? null, label.at ?? null]);
+    case 'human':
+      return JSON.stringify(['human', label.author ?? null, label.wasAi ? [label.wasAi.agent, label.wasAi.model ?? null, label.wasAi.session ?? null] : null]);
+    case 'untracked':
+      return '["untracked"]';
+  }
+}
+
+export function labelsEqual(a: LineLabel, b: LineLabel): boolean {
+  return a === b || labelIdentity(a) === labelIdentity(b);
+}
+
+/** Per-file statistics. `human` counts every human line, including the `aiModified` ones (a subset). */
+export interface FileStats {
+  ai: number;
+  aiModified: number;
+  human: number;
+  untracked: number;
+  /** Agents that wrote the file's current AI lines, sorted. */
+  agents: string[];
+}

@@ -1,0 +1,89 @@
+import { RunBuilder, makeLine, type Line } from './line';
+import { endsWithLineBreak, leadingLineBreak, splitLinesWithEnds } from './lines';
+import { charCount, lineAt, lineCount, linesBetween, locate, splice, type Tree } from './lineTree';
+import { rewriteLines, type Stamp } from './relabel';
+import type { WriterTable } from './writers';
+
+export type TextChange = { readonly offset: number; readonly length: number; readonly text: string };
+
+/** How the inserted characters are attributed: written by `stamp`, or (save participants) keeping labels. */
+export type ChangeMode = { kind: 'write'; stamp: Stamp } | { kind: 'keep' };
+
+/**
+ * Applies one editor change to a file's tree, touching only the lines the change overlaps (plus the line that
+ * follows when a line break is removed): O(log n + size of the change) whatever the file's length.
+ */
+export function applyChange(tree: Tree, change: TextChange, mode: ChangeMode, writers: WriterTable): Tree {
+  const total = charCount(tree);
+  const { offset, length } = change;
+  if (offset + length > total) {
+    throw new RangeError(`change at offset ${offset} length ${length} reaches past the end of the text (${total} characters)`);
+  }
+  if (length === 0 && change.text === '') return tree;
+  const count = lineCount(tree);
+
+  // The region: from the line holding `offset` through the line holding the character just after the change,
+  // so a line break right after the change is visible (for Enter at the end of a line) and joins work.
+  let first: number;
+  let regionStart: number;
+  if (offset < total) ({ index: first, start: regionStart } = locate(tree, offset));
+  else if (count > 0 && !endsWithLineBreak(lineAt(tree, count - 1).text)) {
+    first = count - 1;
+    regionStart = total - lineAt(tree, count - 1).text.length;
+  } else {
+    first = count;
+    regionStart = total;
+  }
+  let end = offset + length < total ? locate(tree, offset + length).index + 1 : count;
+  const old: Line[] = linesBetween(tree, first, end);
+  let regionText = old.map((l) => l.text).join('');
+  let regionRuns: number[] = old.flatMap((l) => l.runs as number[]);
+
+  // Enter at the end of a line: inserting "\n…" before a line break is the same text as inserting "…\n" after
+  // it. Choosing the latter keeps the old line break with the old line, so the new blank line is the typist's
+  // (DESIGN: "pressing Enter at the end of an AI line makes a human blank line").
+  const lo = offset - regionStart;
+  let text = change.text;
+  let insertAt = lo + length;
+  const lineBreak = leadingLineBreak(text);
+  if (lineBreak && regionText.startsWith(lineBreak, insertAt)) {
+    insertAt += lineBreak.length;
+    text = text.slice(lineBreak.length) + lineBreak;
+  }
+
+  let newText = regionText.slice(0, lo) + regionText.slice(lo + length, insertAt) + text + regionText.slice(insertAt);
+  // A region that no longer ends in a line break swallows the next line (a deleted line break joins lines).
+  if (newText.length > 0 && !endsWithLineBreak(newText) && end < count) {
+    const next = lineAt(tree, end);
+    old.push(next);
+    regionText += next.text;
+    regionRuns = regionRuns.concat(next.runs as number[]);
+    newText += next.text;
+    end++;
+  }
+
+  const newTexts = splitLinesWithEnds(newText);
+  let lines: Line[];
+  if (mode.kind === 'keep') {
+    lines = rewriteLines(old, newTexts, 'keep', writers, {
+      before: first > 0 ? lineAt(tree, first - 1) : undefined,
+      after: end < count ? lineAt(tree, end) : undefined,
+    });
+  } else {
+    const runs = new RunBuilder();
+    runs.pushSlice(regionRuns, 0, lo);
+    runs.pushSlice(regionRuns, lo + length, insertAt);
+    runs.push(text.length, mode.stamp.writer, mode.stamp.seq);
+    runs.pushSlice(regionRuns, insertAt, regionText.length);
+    const all = runs.build();
+    lines = [];
+    let pos = 0;
+    for (const lineText of newTexts) {
+      const lineRuns = new RunBuilder();
+      lineRuns.pushSlice(all, pos, pos + lineText.length);
+      lines.push(makeLine(lineText, lineRuns.build(), writers));
+      pos += lineText.length;
+    }
+  }
+  return splice(tree, first, end - first, lines).tree;
+}
