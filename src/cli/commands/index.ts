@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { hookCommand } from './hook';
 import { installCommand } from './install';
+import { replayCommand } from './replay';
 import { uninstallCommand } from './uninstall';
 
 /** Every subcommand, in the order `countersign --help` lists them. */
@@ -8,6 +9,7 @@ export const commands: Command[] = [
   installCommand,
   uninstallCommand,
   hookCommand,
+  replayCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {
