@@ -1,0 +1,83 @@
+import { usageError } from '../../core/errors';
+import { ReportBuilder, type GroupBy } from '../../core/report/aggregate';
+import { formatReportCsv, formatReportMarkdown, formatReportText } from '../../core/report/reportFormat';
+import { formatReportHtml } from '../../core/report/reportHtml';
+import { runGit } from '../../git/gitRunner';
+import { readProvenanceHistory } from '../../git/provenanceHistory';
+import { resolveRepo } from '../../git/repository';
+import { EXIT_BLOCKED, parseCommandArgs, writeJson, type Command } from '../command';
+
+const FORMATS = ['text', 'json', 'markdown', 'csv', 'html'] as const;
+const GROUPS: GroupBy[] = ['agent', 'author', 'path', 'week'];
+
+export const reportCommand: Command = {
+  name: 'report',
+  summary: 'AI share of added lines, review coverage and unattested commits over a range',
+  usage: `Usage: countersign report [RANGE...] [--by agent|author|path|week] [--format text|json|markdown|csv|html]
+
+Reads the history of RANGE (default HEAD: everything reachable from it; git revision ranges such as
+v1.0..main or origin/main...HEAD) with its refs/notes/ai notes (also those git-ai wrote) and the
+refs/notes/countersign approvals, and reports:
+  commits              commits in range (merges included; they add no lines of their own)
+  aiAssistedCommits    the note attests AI lines, or a trailer says ai>0 or names an AI (Assisted-by, an AI
+                       Co-authored-by such as Claude, Codex, Copilot, Devin, aider, Cursor, Gemini), or the
+                       author is an AI bot (copilot-swe-agent[bot], devin-ai-integration[bot], "… (aider)")
+  unattestedCommits    commits without an AI-Provenance trailer
+  reviewedCommits      commits an approval covers (base..tip of the statement), not by their own author;
+                       signatures are verified when the policy (.countersign.json at --policy-rev) is readable
+  aiLines              distinct (file, line) pairs notes attest to AI sessions, plus the AI-Provenance ai
+                       figure of commits without a note; addedLines comes from git's numstat
+It also flags commits whose trailers and note disagree, and notes on commits nothing reaches any more.
+
+Options:
+  --by KEY           add rows per agent, author (email), path or ISO week (author date, UTC)
+  --depth N          with --by path: group by the first N path components (directories)
+  --format FMT       text (default), json, markdown, csv (the rows) or html (a self-contained page with a
+                     weekly chart of AI share and review coverage)
+  --json             same as --format json
+  --policy-rev REV   revision whose .countersign.json judges approval signatures (default HEAD)
+  --strict           exit 1 when trailers and notes disagree or notes are orphaned
+`,
+  async run(argv, ctx) {
+    const { values, positionals } = parseCommandArgs('report', argv, {
+      by: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' }, depth: { type: 'string' },
+      'policy-rev': { type: 'string' }, strict: { type: 'boolean' },
+    });
+    const format = values.json ? 'json' : (values.format ?? 'text');
+    if (!(FORMATS as readonly string[]).includes(format)) throw usageError(`report: --format must be one of ${FORMATS.join(', ')} (got '${format}')`);
+    const by = values.by as GroupBy | undefined;
+    if (by !== undefined && !GROUPS.includes(by)) throw usageError(`report: --by must be one of ${GROUPS.join(', ')} (got '${by}')`);
+    let pathDepth: number | undefined;
+    if (values.depth !== undefined) {
+      pathDepth = Number(values.depth);
+      if (!Number.isInteger(pathDepth) || pathDepth < 1) throw usageError(`report: --depth must be a whole number ≥ 1 (got '${values.depth}')`);
+      if (by !== 'path') throw usageError('report: --depth only applies with --by path');
+    }
+    const repo = await resolveRepo(ctx.cwd);
+    const cwd = repo.root ?? repo.commonDir;
+    const revs = positionals.length > 0 ? positionals : ['HEAD'];
+    const builder = new ReportBuilder({ range: revs, ...(by ? { by } : {}), ...(pathDepth ? { pathDepth } : {}) });
+    // An unborn HEAD (no commits yet) is an empty report, not an error.
+    const unborn = positionals.length === 0 && (await runGit(['rev-parse', '--verify', '-q', 'HEAD'], { cwd, okCodes: [1] })).code !== 0;
+    let orphanCount = 0;
+    let report;
+    if (unborn) {
+      report = builder.finish({ review: { basis: 'statements', detail: 'no commits yet', statements: 0, errors: [] }, orphanNotes: [] });
+    } else {
+      const history = await readProvenanceHistory(cwd, { revs, ...(values['policy-rev'] ? { policyRev: values['policy-rev'] } : {}) });
+      for (const c of history.commits) builder.add(c);
+      builder.addInconsistencies(history.inconsistencies);
+      orphanCount = history.orphanNotes.length;
+      report = builder.finish({ review: history.review, orphanNotes: history.orphanNotes });
+    }
+    switch (format) {
+      case 'json': writeJson(ctx, report); break;
+      case 'markdown': ctx.stdout(formatReportMarkdown(report)); break;
+      case 'csv': ctx.stdout(formatReportCsv(report)); break;
+      case 'html': ctx.stdout(formatReportHtml(report)); break;
+      default: ctx.stdout(formatReportText(report));
+    }
+    if (values.strict && (report.consistency.mismatches.length > 0 || orphanCount > 0)) return EXIT_BLOCKED;
+    return 0;
+  },
+};

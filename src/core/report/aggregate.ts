@@ -1,0 +1,232 @@
+import type { CanonicalAgent } from './agentNames';
+import type { CommitFacts } from './commitFacts';
+import type { Inconsistency, OrphanNote } from './consistency';
+import { isoWeek } from './isoWeek';
+import { DistinctLines } from './lineIntervals';
+import { aiIntervalsByAgent } from './noteAttribution';
+
+/**
+ * The report (DESIGN.md, `report`). Its JSON fields `commits`, `aiAssistedCommits`, `unattestedCommits`,
+ * `reviewedCommits`, `aiLines` and `byAgent` are a contract.
+ *
+ * `aiLines` — read literally from DESIGN.md: the number of distinct (file, line) pairs that notes attest to AI
+ * sessions across the whole report, where `file` is the path in the annotated commit and `line` the line
+ * number in that commit's version of the file; a pair attested twice (two entries of one note, or the notes of
+ * two commits) counts once; `h_` keys are human. A commit without a (readable) note adds its `AI-Provenance`
+ * ai figure instead. Rows and agents count their distinct pairs the same way within themselves, so a pair
+ * attested to two agents counts once for each agent and once in the total.
+ */
+export type GroupBy = 'agent' | 'author' | 'path' | 'week';
+
+export interface ReportRow {
+  key: string;
+  commits: number;
+  aiAssistedCommits: number;
+  unattestedCommits: number;
+  reviewedCommits: number;
+  addedLines: number;
+  aiLines: number;
+  /** aiLines / addedLines, null when nothing was added. */
+  aiShare: number | null;
+  /** reviewedCommits / commits, null for no commits. */
+  reviewCoverage: number | null;
+}
+
+export interface ReviewBasis {
+  /** `signatures`: statements whose signature verifies against a key the policy lists; `statements`: well-formed statements, signatures not checked. */
+  basis: 'signatures' | 'statements';
+  detail: string;
+  statements: number;
+  errors: string[];
+}
+
+export interface Report extends Omit<ReportRow, 'key'> {
+  range: string[];
+  byAgent: Record<string, { commits: number; lines: number }>;
+  by?: GroupBy;
+  rows?: ReportRow[];
+  weeks: ReportRow[];
+  notes: { ai: number; unreadable: number };
+  review: ReviewBasis;
+  consistency: { mismatches: Inconsistency[]; orphanNotes: OrphanNote[] };
+}
+
+class Group {
+  commits = 0;
+  aiAssisted = 0;
+  unattested = 0;
+  reviewed = 0;
+  added = 0;
+  readonly lines = new DistinctLines();
+  trailerLines = 0;
+
+  count(c: CommitFacts): void {
+    this.commits++;
+    if (c.aiAssisted) this.aiAssisted++;
+    if (!c.attested) this.unattested++;
+    if (c.reviewedBy.length > 0) this.reviewed++;
+  }
+
+  row(key: string): ReportRow {
+    const aiLines = this.lines.count() + this.trailerLines;
+    return {
+      key, commits: this.commits, aiAssistedCommits: this.aiAssisted, unattestedCommits: this.unattested,
+      reviewedCommits: this.reviewed, addedLines: this.added, aiLines,
+      aiShare: this.added > 0 ? round(aiLines / this.added) : null,
+      reviewCoverage: this.commits > 0 ? round(this.reviewed / this.commits) : null,
+    };
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}
+
+/** Row label for commits without AI evidence in `--by agent`. */
+export const NO_AI_ROW = '(no AI)';
+/** Row label in `--by path` for AI lines known only from an `AI-Provenance` trailer (no note says which file). */
+export const NO_NOTE_ROW = '(no note)';
+
+export interface AggregateOptions {
+  range: string[];
+  by?: GroupBy;
+  /** `--by path`: keep the first N path components (directories); undefined = whole path. */
+  pathDepth?: number;
+}
+
+export class ReportBuilder {
+  private readonly total = new Group();
+  private readonly agents = new Map<CanonicalAgent, Group>();
+  private readonly rows = new Map<string, Group>();
+  private readonly weeks = new Map<string, Group>();
+  private readonly authorNames = new Map<string, string>();
+  private readonly mismatches: Inconsistency[] = [];
+  private notes = 0;
+  private unreadable = 0;
+
+  constructor(private readonly opts: AggregateOptions) {}
+
+  private group(map: Map<string, Group>, key: string): Group {
+    let g = map.get(key);
+    if (!g) map.set(key, g = new Group());
+    return g;
+  }
+
+  addInconsistencies(list: Inconsistency[]): void {
+    this.mismatches.push(...list);
+  }
+
+  add(c: CommitFacts): void {
+    if (c.note) this.notes++;
+    if (c.noteError) { this.notes++; this.unreadable++; }
+    const week = isoWeek(c.authorTime);
+    for (const g of [this.total, this.group(this.weeks, week)]) {
+      g.count(c);
+      g.added += c.addedLines;
+      addLines(g, c);
+    }
+    for (const agent of c.agents) {
+      const g = this.group(this.agents, agent);
+      g.count(c);
+      g.added += c.addedLines;
+      if (c.note) {
+        for (const f of c.note.files) {
+          const iv = aiIntervalsByAgent(f).get(agent);
+          if (iv) g.lines.add(f.path, iv);
+        }
+      } else if (c.aiLinesFrom === 'trailer') {
+        g.trailerLines += c.aiLines;
+      }
+    }
+    switch (this.opts.by) {
+      case undefined: break;
+      case 'week': break; // the week rows are kept anyway (the HTML chart draws them)
+      case 'agent': {
+        if (c.agents.length === 0) {
+          const g = this.group(this.rows, NO_AI_ROW);
+          g.count(c);
+          g.added += c.addedLines;
+        }
+        break;
+      }
+      case 'author': {
+        const email = c.authorEmail.toLowerCase();
+        if (!this.authorNames.has(email)) this.authorNames.set(email, `${c.authorName} <${c.authorEmail}>`);
+        const g = this.group(this.rows, email);
+        g.count(c);
+        g.added += c.addedLines;
+        addLines(g, c);
+        break;
+      }
+      case 'path': this.addByPath(c); break;
+    }
+  }
+
+  private pathKey(p: string): string {
+    const depth = this.opts.pathDepth;
+    if (depth === undefined) return p;
+    const parts = p.split('/');
+    return parts.length > depth ? parts.slice(0, depth).join('/') + '/' : p;
+  }
+
+  private addByPath(c: CommitFacts): void {
+    const touched = new Map<string, Group>();
+    const at = (p: string) => {
+      const key = this.pathKey(p);
+      let g = touched.get(key);
+      if (!g) touched.set(key, g = this.group(this.rows, key));
+      return g;
+    };
+    for (const [p, n] of c.added ?? []) at(p).added += n;
+    if (c.note) for (const f of c.note.files) if (f.aiLines.length > 0) at(f.path).lines.add(f.path, f.aiLines);
+    if (!c.note && c.aiLinesFrom === 'trailer' && c.aiLines > 0) at(NO_NOTE_ROW).trailerLines += c.aiLines;
+    for (const g of touched.values()) g.count(c);
+  }
+
+  finish(extra: { review: ReviewBasis; orphanNotes: OrphanNote[] }): Report {
+    const byAgent: Report['byAgent'] = {};
+    for (const [agent, g] of [...this.agents].sort((a, b) => a[0].localeCompare(b[0]))) {
+      const r = g.row(agent);
+      byAgent[agent] = { commits: r.commits, lines: r.aiLines };
+    }
+    const { key: _key, ...total } = this.total.row('total');
+    const report: Report = {
+      range: this.opts.range,
+      ...total,
+      byAgent,
+      weeks: [...this.weeks].sort((a, b) => a[0].localeCompare(b[0])).map(([k, g]) => g.row(k)),
+      notes: { ai: this.notes, unreadable: this.unreadable },
+      review: extra.review,
+      consistency: { mismatches: this.mismatches, orphanNotes: extra.orphanNotes },
+    };
+    if (this.opts.by) {
+      report.by = this.opts.by;
+      let rows: ReportRow[];
+      if (this.opts.by === 'week') rows = report.weeks;
+      else if (this.opts.by === 'agent') {
+        rows = [...this.agents].map(([k, g]) => g.row(k));
+        const none = this.rows.get(NO_AI_ROW);
+        rows.sort(byAiLines);
+        if (none) rows.push(none.row(NO_AI_ROW));
+      } else if (this.opts.by === 'author') {
+        rows = [...this.rows].map(([email, g]) => g.row(this.authorNames.get(email) ?? email)).sort(byAiLines);
+      } else {
+        rows = [...this.rows].map(([k, g]) => g.row(k)).sort(byAiLines);
+      }
+      report.rows = rows;
+    }
+    return report;
+  }
+}
+
+function addLines(g: Group, c: CommitFacts): void {
+  if (c.note) {
+    for (const f of c.note.files) g.lines.add(f.path, f.aiLines);
+  } else if (c.aiLinesFrom === 'trailer') {
+    g.trailerLines += c.aiLines;
+  }
+}
+
+function byAiLines(a: ReportRow, b: ReportRow): number {
+  return b.aiLines - a.aiLines || b.commits - a.commits || a.key.localeCompare(b.key);
+}

@@ -1,0 +1,85 @@
+import type { CommitGraph } from './commitGraph';
+
+/**
+ * Which commits an approval covers, for `report` and `explain` (DESIGN.md, "Approvals": approving tip T
+ * covers every commit from the statement's base to T). The statement shape is the structural part of the
+ * approvals team's `ApprovalStatement` that coverage needs.
+ *
+ * A commit counts as reviewed when some reviewer approved a range containing it and did not later reject a
+ * range containing it. Signatures are not checked here: the report says which basis it used.
+ */
+export interface CoverageStatement {
+  decision: 'approve' | 'reject';
+  reviewer: { email: string; name?: string };
+  tip: string;
+  base: string;
+  time: string;
+}
+
+export interface StatementOnCommit {
+  /** The commit whose refs/notes/countersign note holds the statement. */
+  noteCommit: string;
+  statement: CoverageStatement;
+}
+
+/** `base` values that mean "no base: everything reachable from the tip". */
+function isNoBase(base: string): boolean {
+  return base === '' || /^0+$/.test(base);
+}
+
+export interface CoverageResult {
+  /** commit → reviewers (emails) whose approval stands for it. */
+  reviewedBy: Map<string, string[]>;
+  /** Statements whose tip is not in the graph, or whose base is outside it (the caller may resolve them). */
+  unresolved: StatementOnCommit[];
+  /** Statements ignored as not valid-looking, with the reason. */
+  ignored: Array<{ noteCommit: string; reason: string }>;
+}
+
+/**
+ * `resolveRange` answers ranges the graph cannot (a base outside the streamed history); when it is absent
+ * or answers undefined, such statements are reported as unresolved and cover nothing.
+ */
+export function computeCoverage(
+  graph: CommitGraph,
+  statements: StatementOnCommit[],
+  resolved: Map<StatementOnCommit, string[]> = new Map(),
+): CoverageResult {
+  const ignored: CoverageResult['ignored'] = [];
+  const unresolved: StatementOnCommit[] = [];
+  // commit → reviewer → latest decision time per kind
+  const decisions = new Map<string, Map<string, { approve?: number; reject?: number }>>();
+  for (const s of statements) {
+    const st = s.statement;
+    if (st.tip !== s.noteCommit) {
+      ignored.push({ noteCommit: s.noteCommit, reason: `statement names tip ${st.tip.slice(0, 12)} but is attached to ${s.noteCommit.slice(0, 12)}` });
+      continue;
+    }
+    const time = Date.parse(st.time);
+    if (!Number.isFinite(time)) {
+      ignored.push({ noteCommit: s.noteCommit, reason: `statement time ${JSON.stringify(st.time)} is not an ISO 8601 date` });
+      continue;
+    }
+    let commits = resolved.get(s);
+    if (!commits) {
+      if (!isNoBase(st.base) && !graph.has(st.base)) { unresolved.push(s); continue; }
+      commits = graph.range(st.tip, isNoBase(st.base) ? undefined : st.base);
+      if (!commits) { unresolved.push(s); continue; }
+    }
+    const who = st.reviewer.email.toLowerCase();
+    for (const c of commits) {
+      let byReviewer = decisions.get(c);
+      if (!byReviewer) decisions.set(c, byReviewer = new Map());
+      const d = byReviewer.get(who) ?? {};
+      if (st.decision === 'approve') d.approve = Math.max(d.approve ?? -Infinity, time);
+      else d.reject = Math.max(d.reject ?? -Infinity, time);
+      byReviewer.set(who, d);
+    }
+  }
+  const reviewedBy = new Map<string, string[]>();
+  for (const [commit, byReviewer] of decisions) {
+    const ok = [...byReviewer].filter(([, d]) => d.approve !== undefined && (d.reject === undefined || d.reject < d.approve)).map(([who]) => who);
+    if (ok.length > 0) reviewedBy.set(commit, ok.sort());
+  }
+  return { reviewedBy, unresolved, ignored };
+}

@@ -1,0 +1,127 @@
+import { keyKind, resolveKey, sessionOfKey, type AuthorshipNote } from '../authorshipNote';
+import { canonicalAgent, type CanonicalAgent } from './agentNames';
+import { countLines, normaliseIntervals, subtractIntervals, type Interval } from './lineIntervals';
+
+/**
+ * What a refs/notes/ai note (git-ai authorship log `authorship/3.0.0`, parsed by src/core/authorshipNote.ts)
+ * says about a commit's lines, resolved to disjoint labelled runs. Keys as they occur in the wild:
+ * `s_<14 hex>::t_<14 hex>` (AI session checkpoint, described in `sessions`), `h_<14 hex>` (known human), and
+ * legacy 16-hex prompt hashes (AI, described in `prompts`). A key whose record is missing is still AI, agent
+ * `unknown`. Within a file a later entry wins over an earlier one for the same line, as git-ai's blame reads it.
+ * Runs are intervals, never expanded to lines: a note may attest `1-200000` for a generated file.
+ */
+export interface AiSource {
+  kind: 'ai';
+  key: string;
+  agent: CanonicalAgent;
+  /** The tool name the note gave (`claude`, `github-copilot`…), when it gave one. */
+  tool?: string;
+  model?: string;
+  /** The session part of the key (`s_…`), or the legacy prompt hash. */
+  session: string;
+  conversationId?: string;
+  humanAuthor?: string;
+}
+
+export interface HumanSource {
+  kind: 'human';
+  key: string;
+  author?: string;
+}
+
+export type LineSource = AiSource | HumanSource;
+
+export interface FileAttribution {
+  path: string;
+  /** Disjoint, sorted runs of lines with the entry that wins for them. */
+  runs: Array<{ start: number; end: number; source: LineSource }>;
+  /** Normalised intervals of AI lines (all sessions). */
+  aiLines: Interval[];
+}
+
+export interface NoteAttribution {
+  files: FileAttribution[];
+  /** Distinct AI (file, line) pairs in this note. */
+  aiLineCount: number;
+  humanLineCount: number;
+  /** Every source the note names, keyed by attestation key (including ones that won no line). */
+  sources: Map<string, LineSource>;
+}
+
+export function resolveSource(note: AuthorshipNote, key: string): LineSource {
+  const owner = resolveKey(note, key);
+  if (owner.kind === 'human') return { kind: 'human', key, ...(owner.author ? { author: owner.author } : {}) };
+  const kind = keyKind(key);
+  const rec = kind === 'session' ? note.meta.sessions?.[sessionOfKey(key)] : note.meta.prompts?.[key];
+  const tool = owner.tool && owner.tool !== 'unknown' ? owner.tool : undefined;
+  const humanAuthor = typeof rec?.human_author === 'string' && rec.human_author ? rec.human_author : undefined;
+  return {
+    kind: 'ai', key, agent: canonicalAgent(tool), session: sessionOfKey(key),
+    ...(tool ? { tool } : {}),
+    // git-ai records "unknown" when the agent did not say; that is no model.
+    ...(owner.model && owner.model !== 'unknown' ? { model: owner.model } : {}),
+    ...(owner.id ? { conversationId: owner.id } : {}),
+    ...(humanAuthor ? { humanAuthor } : {}),
+  };
+}
+
+export function attributeNote(note: AuthorshipNote): NoteAttribution {
+  const sources = new Map<string, LineSource>();
+  const byPath = new Map<string, Array<{ key: string; ranges: Array<[number, number]> }>>();
+  // A path listed twice (hand-merged notes) is one file: its entries keep their order.
+  for (const f of note.files) {
+    const list = byPath.get(f.path) ?? [];
+    list.push(...f.entries);
+    byPath.set(f.path, list);
+  }
+  const files: FileAttribution[] = [];
+  let aiLineCount = 0, humanLineCount = 0;
+  for (const [path, entries] of byPath) {
+    let covered: Interval[] = [];
+    const runs: FileAttribution['runs'] = [];
+    const ai: Interval[] = [];
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const { key, ranges } = entries[i];
+      let source = sources.get(key);
+      if (!source) sources.set(key, source = resolveSource(note, key));
+      const own = subtractIntervals(normaliseIntervals(ranges), covered);
+      if (own.length === 0) continue;
+      for (const [start, end] of own) runs.push({ start, end, source });
+      if (source.kind === 'ai') ai.push(...own);
+      covered = normaliseIntervals([...covered, ...own]);
+    }
+    runs.sort((a, b) => a.start - b.start);
+    const aiLines = normaliseIntervals(ai);
+    aiLineCount += countLines(aiLines);
+    humanLineCount += countLines(covered) - countLines(aiLines);
+    files.push({ path, runs, aiLines });
+  }
+  return { files, aiLineCount, humanLineCount, sources };
+}
+
+/** The winning source of one line of one file, or undefined when the note has no entry for it (untracked). */
+export function sourceOfLine(attribution: NoteAttribution, path: string, line: number): LineSource | undefined {
+  const file = attribution.files.find((f) => f.path === path);
+  if (!file) return undefined;
+  let lo = 0, hi = file.runs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = file.runs[mid];
+    if (line < r.start) hi = mid - 1;
+    else if (line > r.end) lo = mid + 1;
+    else return r.source;
+  }
+  return undefined;
+}
+
+/** AI intervals per canonical agent in one file (for per-agent distinct counts). */
+export function aiIntervalsByAgent(file: FileAttribution): Map<CanonicalAgent, Interval[]> {
+  const out = new Map<CanonicalAgent, Interval[]>();
+  for (const r of file.runs) {
+    if (r.source.kind !== 'ai') continue;
+    const list = out.get(r.source.agent) ?? [];
+    list.push([r.start, r.end]);
+    out.set(r.source.agent, list);
+  }
+  return out;
+}

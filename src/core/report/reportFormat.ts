@@ -1,0 +1,140 @@
+import type { Report, ReportRow } from './aggregate';
+
+/** Text, Markdown and CSV renderings of a report (pure; the HTML page is in reportHtml.ts). */
+
+export function percent(x: number | null): string {
+  return x === null ? '–' : `${(x * 100).toFixed(1)}%`;
+}
+
+function share(part: number, whole: number): string {
+  return whole > 0 ? percent(part / whole) : '–';
+}
+
+const ROW_COLUMNS: Array<[keyof ReportRow, string]> = [
+  ['commits', 'commits'], ['aiAssistedCommits', 'AI-assisted'], ['unattestedCommits', 'unattested'],
+  ['reviewedCommits', 'reviewed'], ['addedLines', 'added lines'], ['aiLines', 'AI lines'], ['aiShare', 'AI share'],
+  ['reviewCoverage', 'review coverage'],
+];
+
+function cell(r: ReportRow, k: keyof ReportRow): string {
+  const v = r[k];
+  if (k === 'aiShare' || k === 'reviewCoverage') return percent(v as number | null);
+  return String(v);
+}
+
+function rangeLabel(r: Report): string {
+  return r.range.join(' ');
+}
+
+const MAX_LISTED = 20;
+
+function summaryLines(r: Report): Array<[string, string]> {
+  return [
+    ['Commits', String(r.commits)],
+    ['AI-assisted commits', `${r.aiAssistedCommits} (${share(r.aiAssistedCommits, r.commits)})`],
+    ['AI lines', `${r.aiLines} of ${r.addedLines} added lines (${percent(r.aiShare)})`],
+    ['Unattested commits', `${r.unattestedCommits} (${share(r.unattestedCommits, r.commits)}) — no AI-Provenance trailer`],
+    ['Reviewed commits', `${r.reviewedCommits} (${percent(r.reviewCoverage)})`],
+    ['Notes read', `${r.notes.ai}${r.notes.unreadable ? ` (${r.notes.unreadable} unreadable)` : ''}`],
+  ];
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+export function formatReportText(r: Report): string {
+  const out: string[] = [`Countersign report for ${rangeLabel(r)}`, ''];
+  const s = summaryLines(r);
+  const w = Math.max(...s.map(([k]) => k.length));
+  for (const [k, v] of s) out.push(`  ${k.padEnd(w)}  ${v}`);
+  out.push(`  ${''.padEnd(w)}  reviewed = ${r.review.detail}`);
+  const agents = Object.entries(r.byAgent);
+  if (agents.length > 0 && r.by !== 'agent') {
+    out.push('', 'By agent:');
+    out.push(...table(['  agent', 'commits', 'AI lines'], agents.map(([a, v]) => [`  ${a}`, String(v.commits), String(v.lines)])));
+  }
+  if (r.rows && r.by) {
+    out.push('', `By ${r.by}:`);
+    out.push(...table([`  ${r.by}`, ...ROW_COLUMNS.map(([, h]) => h)], r.rows.map((row) => [`  ${row.key}`, ...ROW_COLUMNS.map(([k]) => cell(row, k))])));
+  }
+  out.push(...consistencyText(r));
+  return out.join('\n') + '\n';
+}
+
+function consistencyText(r: Report): string[] {
+  const { mismatches, orphanNotes } = r.consistency;
+  const out: string[] = [];
+  if (mismatches.length === 0 && orphanNotes.length === 0 && r.review.errors.length === 0) {
+    out.push('', 'Consistency: trailers and notes agree; no notes on unreachable commits.');
+    return out;
+  }
+  if (mismatches.length > 0) {
+    out.push('', `Trailers and notes disagree on ${mismatches.length} commit${mismatches.length === 1 ? '' : 's'}:`);
+    for (const m of mismatches.slice(0, MAX_LISTED)) out.push(`  ${m.message}`);
+    if (mismatches.length > MAX_LISTED) out.push(`  … and ${mismatches.length - MAX_LISTED} more (--format json lists all)`);
+  }
+  if (orphanNotes.length > 0) {
+    out.push('', `${orphanNotes.length} note${orphanNotes.length === 1 ? '' : 's'} on commits no branch, tag or HEAD reaches (left behind by a rewrite?):`);
+    for (const o of orphanNotes.slice(0, MAX_LISTED)) out.push(`  ${o.ref} ${o.object}`);
+    if (orphanNotes.length > MAX_LISTED) out.push(`  … and ${orphanNotes.length - MAX_LISTED} more`);
+  }
+  if (r.review.errors.length > 0) {
+    out.push('', `${r.review.errors.length} approval statement problem${r.review.errors.length === 1 ? '' : 's'}:`);
+    for (const e of r.review.errors.slice(0, MAX_LISTED)) out.push(`  ${e}`);
+    if (r.review.errors.length > MAX_LISTED) out.push(`  … and ${r.review.errors.length - MAX_LISTED} more`);
+  }
+  return out;
+}
+
+function mdEscape(s: string): string {
+  return s.replace(/[\\|`*_[\]<>]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
+}
+
+function mdTable(header: string[], rows: string[][]): string[] {
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ];
+}
+
+export function formatReportMarkdown(r: Report): string {
+  const out: string[] = [`# Countersign report: \`${rangeLabel(r).replace(/`/g, '')}\``, ''];
+  out.push(...mdTable(['', 'value'], summaryLines(r).map(([k, v]) => [k, mdEscape(v)])));
+  out.push('', `*Reviewed* = ${mdEscape(r.review.detail)}.`);
+  const agents = Object.entries(r.byAgent);
+  if (agents.length > 0) {
+    out.push('', '## By agent', '');
+    out.push(...mdTable(['agent', 'commits', 'AI lines'], agents.map(([a, v]) => [mdEscape(a), String(v.commits), String(v.lines)])));
+  }
+  if (r.rows && r.by) {
+    out.push('', `## By ${r.by}`, '');
+    out.push(...mdTable([r.by, ...ROW_COLUMNS.map(([, h]) => h)], r.rows.map((row) => [mdEscape(row.key), ...ROW_COLUMNS.map(([k]) => cell(row, k))])));
+  }
+  const { mismatches, orphanNotes } = r.consistency;
+  out.push('', '## Consistency', '');
+  if (mismatches.length === 0 && orphanNotes.length === 0) out.push('Trailers and notes agree; no notes on unreachable commits.');
+  for (const m of mismatches) out.push(`- ${mdEscape(m.message)}`);
+  for (const o of orphanNotes) out.push(`- note in ${o.ref} on unreachable object \`${o.object}\``);
+  return out.join('\n') + '\n';
+}
+
+/** RFC 4180, with a leading `'` on cells a spreadsheet would run as a formula (an author named "=cmd|…"). */
+function csvCell(v: string | number | null): string {
+  let s = v === null ? '' : String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export const CSV_COLUMNS: Array<keyof ReportRow> = ['key', 'commits', 'aiAssistedCommits', 'unattestedCommits', 'reviewedCommits', 'addedLines', 'aiLines', 'aiShare', 'reviewCoverage'];
+
+/** One line per row of `--by` (a single `total` row without it). */
+export function formatReportCsv(r: Report): string {
+  const { range: _r, byAgent: _b, by: _by, rows: _rows, weeks: _w, notes: _n, review: _rv, consistency: _c, ...total } = r;
+  const rows: ReportRow[] = r.rows ?? [{ key: 'total', ...total }];
+  const header = [r.by ?? 'scope', ...CSV_COLUMNS.slice(1)];
+  return [header.join(','), ...rows.map((row) => CSV_COLUMNS.map((k) => csvCell(row[k])).join(','))].join('\r\n') + '\r\n';
+}

@@ -1,0 +1,52 @@
+import { readObjects } from './catFileBatch';
+import { runGit } from './gitRunner';
+
+/** The notes refs Countersign reads (DESIGN.md, "What a commit carries" and "Approvals"). */
+export const AI_NOTES_REF = 'refs/notes/ai';
+export const APPROVALS_NOTES_REF = 'refs/notes/countersign';
+
+/**
+ * Annotated object → note blob for every note under `ref`, from one `git notes list` (which understands the
+ * fan-out layouts notes trees take as they grow). A missing ref is an empty map, not an error.
+ */
+export async function listNotes(cwd: string, ref: string): Promise<Map<string, string>> {
+  const exists = await runGit(['rev-parse', '--verify', '-q', `${ref}^{commit}`], { cwd, okCodes: [1] });
+  const out = new Map<string, string>();
+  if (exists.code !== 0) return out;
+  const r = await runGit(['notes', `--ref=${ref}`, 'list'], { cwd });
+  for (const line of r.stdout.split('\n')) {
+    const sp = line.indexOf(' ');
+    if (sp > 0) out.set(line.slice(sp + 1).trim(), line.slice(0, sp));
+  }
+  return out;
+}
+
+/**
+ * The text of the notes on `objects` (all notes under `ref` when omitted), read through one
+ * `git cat-file --batch`. Objects without a note are absent from the result.
+ */
+export async function readNotes(cwd: string, ref: string, objects?: Iterable<string>): Promise<Map<string, string>> {
+  const listed = await listNotes(cwd, ref);
+  const wanted: Array<[string, string]> = [];
+  if (objects) {
+    for (const o of objects) {
+      const blob = listed.get(o);
+      if (blob) wanted.push([o, blob]);
+    }
+  } else {
+    wanted.push(...listed);
+  }
+  const byBlob = new Map<string, string[]>();
+  for (const [obj, blob] of wanted) {
+    const list = byBlob.get(blob) ?? [];
+    list.push(obj);
+    byBlob.set(blob, list);
+  }
+  const texts = new Map<string, string>();
+  await readObjects(cwd, [...byBlob.keys()], (blob, content) => {
+    if (content === undefined) return;
+    const text = content.toString('utf8');
+    for (const obj of byBlob.get(blob) ?? []) texts.set(obj, text);
+  });
+  return texts;
+}

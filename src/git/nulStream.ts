@@ -1,0 +1,53 @@
+import { spawn } from 'child_process';
+import { CountersignError } from '../core/errors';
+import { gitErrorReason } from './gitRunner';
+
+/**
+ * Runs one git process and hands its stdout to `onToken` split on NUL bytes, as it arrives: history of any
+ * length streams through a constant amount of memory. Tokens are decoded as UTF-8 (git's commit encoding
+ * default; paths are printed verbatim with -z).
+ */
+export function streamNulTokens(args: string[], cwd: string, onToken: (token: string) => void, input?: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let pending: Buffer[] = [];
+    const err: Buffer[] = [];
+    let failed: unknown;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      try {
+        let start = 0;
+        for (let i = chunk.indexOf(0); i >= 0; i = chunk.indexOf(0, start)) {
+          const piece = chunk.subarray(start, i);
+          const token = pending.length > 0 ? Buffer.concat([...pending, piece]).toString('utf8') : piece.toString('utf8');
+          pending = [];
+          onToken(token);
+          start = i + 1;
+        }
+        if (start < chunk.length) pending.push(chunk.subarray(start));
+      } catch (e) {
+        failed = e;
+        child.kill();
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', (e) => reject(new CountersignError('git', `could not run git: ${e.message}`, undefined, { cause: e })));
+    child.on('close', (code) => {
+      if (failed) { reject(failed); return; }
+      const stderr = Buffer.concat(err).toString('utf8');
+      if (code !== 0) {
+        reject(new CountersignError(gitErrorReason(stderr), `git ${args.slice(0, 2).join(' ')} failed (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' ')}`, stderr));
+        return;
+      }
+      if (pending.length > 0) {
+        const rest = Buffer.concat(pending).toString('utf8');
+        if (rest.length > 0) {
+          try { onToken(rest); } catch (e) { reject(e); return; }
+        }
+      }
+      resolve();
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input ?? '');
+  });
+}

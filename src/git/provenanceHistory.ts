@@ -1,0 +1,188 @@
+import { parseStatementNote, verifySignedStatement, type SignedStatement } from '../core/approvalStatement';
+import { errorMessage } from '../core/errors';
+import { parsePolicy, POLICY_FILE, type Policy } from '../core/policy';
+import { computeCoverage, type StatementOnCommit } from '../core/report/approvalCoverage';
+import { CommitGraph } from '../core/report/commitGraph';
+import { commitFacts, type CommitFacts } from '../core/report/commitFacts';
+import { commitInconsistencies, orphanNotes, type Inconsistency, type OrphanNote } from '../core/report/consistency';
+import type { ReviewBasis } from '../core/report/aggregate';
+import { readObjects } from './catFileBatch';
+import { runGit } from './gitRunner';
+import { streamHistory, type HistoryCommit } from './historyStream';
+import { AI_NOTES_REF, APPROVALS_NOTES_REF, listNotes } from './notesReader';
+
+/**
+ * Reads the provenance of a whole history with a fixed number of git processes, whatever its length
+ * (DESIGN.md "Scale"): `git notes list` for each notes ref, one `git log` stream (fields, trailers from %B,
+ * numstat), one `git cat-file --batch` for the notes of the streamed commits, one for the approval notes,
+ * one `git show` for the policy and, only when some note's commit is outside the range, one `git rev-list`.
+ */
+export interface HistoryOptions {
+  revs: string[];
+  /** Count added lines per file (git log --numstat); off makes the stream cheaper. */
+  numstat?: boolean;
+  /** Revision whose .countersign.json judges approval signatures (default HEAD). */
+  policyRev?: string;
+  onProgress?: (commits: number) => void;
+}
+
+export interface ProvenanceHistory {
+  commits: CommitFacts[];
+  review: ReviewBasis;
+  orphanNotes: OrphanNote[];
+  inconsistencies: Inconsistency[];
+}
+
+/** Reads the policy at `rev`, or says why it cannot be used. */
+export async function policyAt(cwd: string, rev: string): Promise<{ policy?: Policy; problem?: string }> {
+  const r = await runGit(['show', `${rev}:${POLICY_FILE}`], { cwd, okCodes: [128] });
+  if (r.code !== 0) return { problem: `no ${POLICY_FILE} at ${rev}` };
+  try {
+    return { policy: parsePolicy(r.stdout, `${rev}:${POLICY_FILE}`) };
+  } catch (e) {
+    return { problem: errorMessage(e) };
+  }
+}
+
+/** Whether a well-formed statement counts: with a policy, its signature must verify for the reviewer it names. */
+export function statementVerdict(s: SignedStatement, policy: Policy | undefined): { ok: boolean; reason: string; fingerprint?: string } {
+  if (!policy) return { ok: true, reason: 'well-formed (signature not checked: no usable policy)' };
+  const email = s.statement.reviewer.email.toLowerCase();
+  const reviewer = policy.reviewers.find((r) => r.email.toLowerCase() === email);
+  if (!reviewer) return { ok: false, reason: `${s.statement.reviewer.email} is not a reviewer in the policy` };
+  const v = verifySignedStatement(s, reviewer.key);
+  return v.ok ? { ok: true, reason: 'signature valid', fingerprint: v.fingerprint } : { ok: false, reason: v.reason };
+}
+
+/** All approval statements under refs/notes/countersign, with the commit whose note holds each. */
+export async function readStatements(cwd: string, notes?: Map<string, string>): Promise<{ statements: Array<{ noteCommit: string; signed: SignedStatement }>; errors: string[]; annotated: string[] }> {
+  const listed = notes ?? await listNotes(cwd, APPROVALS_NOTES_REF);
+  const byBlob = invert(listed);
+  const statements: Array<{ noteCommit: string; signed: SignedStatement }> = [];
+  const errors: string[] = [];
+  await readObjects(cwd, [...byBlob.keys()], (blob, content) => {
+    if (!content) return;
+    for (const commit of byBlob.get(blob) ?? []) {
+      const parsed = parseStatementNote(content.toString('utf8'), `refs/notes/countersign on ${commit.slice(0, 12)}`);
+      errors.push(...parsed.errors);
+      for (const s of parsed.statements) statements.push({ noteCommit: commit, signed: s });
+    }
+  });
+  return { statements, errors, annotated: [...listed.keys()] };
+}
+
+function invert(m: Map<string, string>, only?: (key: string) => boolean): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [obj, blob] of m) {
+    if (only && !only(obj)) continue;
+    const list = out.get(blob) ?? [];
+    list.push(obj);
+    out.set(blob, list);
+  }
+  return out;
+}
+
+export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): Promise<ProvenanceHistory> {
+  const [aiNotes, approvalNotes] = await Promise.all([listNotes(cwd, AI_NOTES_REF), listNotes(cwd, APPROVALS_NOTES_REF)]);
+
+  // 1. History: records in stream order (newest first); notes are attached afterwards.
+  const records: HistoryCommit[] = [];
+  const graph = new CommitGraph();
+  await streamHistory(cwd, { revs: opts.revs, numstat: opts.numstat ?? true }, (c) => {
+    // The message is needed until the facts are built; numstat paths are kept as the facts' `added`.
+    records.push(c);
+    graph.add(c.sha, c.parents);
+    if (opts.onProgress && records.length % 5000 === 0) opts.onProgress(records.length);
+  });
+  const inHistory = new Set(records.map((r) => r.sha));
+
+  // 2. The notes of those commits, through one cat-file --batch.
+  const noteText = new Map<string, string>();
+  const byBlob = invert(aiNotes, (sha) => inHistory.has(sha));
+  await readObjects(cwd, [...byBlob.keys()], (blob, content) => {
+    if (!content) return;
+    const text = content.toString('utf8');
+    for (const sha of byBlob.get(blob) ?? []) noteText.set(sha, text);
+  });
+  const commits: CommitFacts[] = [];
+  const inconsistencies: Inconsistency[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const f = commitFacts(records[i], noteText.get(records[i].sha));
+    noteText.delete(records[i].sha);
+    (records as Array<HistoryCommit | undefined>)[i] = undefined; // let the message go
+    commits.push(f);
+    inconsistencies.push(...commitInconsistencies(f));
+  }
+
+  // 3. Approvals: well-formed statements, signatures checked against the policy when there is one.
+  const policyRev = opts.policyRev ?? 'HEAD';
+  const [{ statements, errors }, { policy, problem }] = await Promise.all([readStatements(cwd, approvalNotes), policyAt(cwd, policyRev)]);
+  const counted: StatementOnCommit[] = [];
+  for (const s of statements) {
+    const v = statementVerdict(s.signed, policy);
+    if (v.ok) counted.push({ noteCommit: s.noteCommit, statement: s.signed.statement });
+    else errors.push(`refs/notes/countersign on ${s.noteCommit.slice(0, 12)}: ${s.signed.statement.decision} by ${s.signed.statement.reviewer.email} not counted: ${v.reason}`);
+  }
+  const coverage = computeCoverage(graph, counted, await resolveOutside(cwd, graph, counted));
+  for (const u of coverage.unresolved) errors.push(`refs/notes/countersign on ${u.noteCommit.slice(0, 12)}: its range ${u.statement.base.slice(0, 12)}..${u.statement.tip.slice(0, 12)} could not be resolved`);
+  for (const ig of coverage.ignored) errors.push(`refs/notes/countersign on ${ig.noteCommit.slice(0, 12)}: ${ig.reason}`);
+  for (const c of commits) {
+    const who = coverage.reviewedBy.get(c.sha);
+    if (!who) continue;
+    // Nobody reviews their own commit (DESIGN.md, "The gate").
+    const self = new Set([c.authorEmail.toLowerCase(), c.committerEmail.toLowerCase()]);
+    c.reviewedBy = who.filter((w) => !self.has(w));
+  }
+  const review: ReviewBasis = policy
+    ? { basis: 'signatures', detail: `approvals whose signature verifies against a reviewer key in ${policyRev}:${POLICY_FILE}, not by the commit's author or committer`, statements: counted.length, errors }
+    : { basis: 'statements', detail: `well-formed approval statements, signatures NOT checked (${problem}); not by the commit's author or committer`, statements: counted.length, errors };
+
+  // 4. Notes on commits nothing reaches any more.
+  const orphans: OrphanNote[] = [];
+  const outside = [...aiNotes.keys(), ...approvalNotes.keys()].filter((o) => !inHistory.has(o));
+  if (outside.length > 0) {
+    const reachable = await reachableCommits(cwd, outside);
+    orphans.push(...orphanNotes(AI_NOTES_REF, [...aiNotes.keys()].filter((o) => !inHistory.has(o)), (o) => reachable.has(o)));
+    orphans.push(...orphanNotes(APPROVALS_NOTES_REF, [...approvalNotes.keys()].filter((o) => !inHistory.has(o)), (o) => reachable.has(o)));
+  }
+  return { commits, review, orphanNotes: orphans, inconsistencies };
+}
+
+/**
+ * Which of `candidates` are reachable from a branch, tag, remote-tracking ref or HEAD (notes refs excluded:
+ * a notes commit holds its targets as tree entries, not as history). One `git rev-list`.
+ */
+export async function reachableCommits(cwd: string, candidates: string[]): Promise<Set<string>> {
+  const want = new Set(candidates);
+  const r = await runGit(['rev-list', '--exclude=refs/notes/*', '--all'], { cwd, okCodes: [128] });
+  const out = new Set<string>();
+  for (const line of r.stdout.split('\n')) if (want.has(line)) out.add(line);
+  return out;
+}
+
+/** Ranges whose base is outside the streamed history (e.g. RANGE is main~50..main): one rev-list each, rare. */
+async function resolveOutside(cwd: string, graph: CommitGraph, statements: StatementOnCommit[]): Promise<Map<StatementOnCommit, string[]>> {
+  const out = new Map<StatementOnCommit, string[]>();
+  for (const s of statements) {
+    const { tip, base } = s.statement;
+    if (!graph.has(tip) || graph.has(base) || /^0+$/.test(base)) continue;
+    const r = await runGit(['rev-list', `${base}..${tip}`, '--'], { cwd, okCodes: [128] });
+    if (r.code === 0) out.set(s, r.stdout.split('\n').filter(Boolean));
+  }
+  return out;
+}
+
+/** For `verify`: the trailer/note disagreements among `shas` (one log stream, one cat-file). */
+export async function provenanceInconsistencies(cwd: string, shas: string[]): Promise<Inconsistency[]> {
+  if (shas.length === 0) return [];
+  const notes = await listNotes(cwd, AI_NOTES_REF);
+  const records: HistoryCommit[] = [];
+  await streamHistory(cwd, { revs: [], extra: ['--no-walk=unsorted', '--stdin'], stdin: shas.join('\n') + '\n' }, (c) => records.push(c));
+  const wanted = new Set(shas);
+  const byBlob = invert(notes, (sha) => wanted.has(sha));
+  const text = new Map<string, string>();
+  await readObjects(cwd, [...byBlob.keys()], (blob, content) => {
+    if (content) for (const sha of byBlob.get(blob) ?? []) text.set(sha, content.toString('utf8'));
+  });
+  return records.flatMap((r) => commitInconsistencies(commitFacts(r, text.get(r.sha))));
+}
