@@ -27,7 +27,10 @@ export const PATCH_DIFF_ARGS = [
 /** `base` may be a commit or a tree (the empty tree for a root commit's span). */
 export async function stablePatchId(cwd: string, base: string, tip: string): Promise<string> {
   // Resolve first so a bad revision is a clear git error, not an empty patch.
-  await runGit(['rev-parse', '--verify', '--quiet', `${base}^{tree}`, `${tip}^{tree}`], { cwd });
+  for (const rev of [base, tip]) {
+    const r = await runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{tree}`], { cwd, okCodes: [1, 128] });
+    if (r.code !== 0) throw new CountersignError('git', `cannot compute the patch-id of ${base}..${tip}: ${rev} is not a commit or tree in this repository`);
+  }
   const out = await pipeDiffIntoPatchId(cwd, [...PATCH_DIFF_ARGS, base, tip, '--']);
   const id = out.split(/\s+/)[0] ?? '';
   return id.length > 0 ? id : EMPTY_PATCH_ID;
