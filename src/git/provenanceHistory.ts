@@ -1,7 +1,7 @@
 import { parseStatementNote, verifySignedStatement, type SignedStatement } from '../core/approvalStatement';
 import { errorMessage } from '../core/errors';
 import { parsePolicy, POLICY_FILE, type Policy } from '../core/policy';
-import { computeCoverage, type StatementOnCommit } from '../core/report/approvalCoverage';
+import { computeCoverage, isNoBase, type StatementOnCommit } from '../core/report/approvalCoverage';
 import { CommitGraph } from '../core/report/commitGraph';
 import { commitFacts, type CommitFacts } from '../core/report/commitFacts';
 import { commitInconsistencies, orphanNotes, type Inconsistency, type OrphanNote } from '../core/report/consistency';
@@ -165,7 +165,7 @@ async function resolveOutside(cwd: string, graph: CommitGraph, statements: State
   const out = new Map<StatementOnCommit, string[]>();
   for (const s of statements) {
     const { tip, base } = s.statement;
-    if (!graph.has(tip) || graph.has(base) || /^0+$/.test(base)) continue;
+    if (!graph.has(tip) || graph.has(base) || isNoBase(base)) continue;
     const r = await runGit(['rev-list', `${base}..${tip}`, '--'], { cwd, okCodes: [128] });
     if (r.code === 0) out.set(s, r.stdout.split('\n').filter(Boolean));
   }

@@ -1,7 +1,9 @@
 import type { Command } from '../command';
+import { blameCommand } from './blame';
 import { hookCommand } from './hook';
 import { installCommand } from './install';
 import { replayCommand } from './replay';
+import { reportCommand } from './report';
 import { uninstallCommand } from './uninstall';
 
 /** Every subcommand, in the order `countersign --help` lists them. */
@@ -10,6 +12,8 @@ export const commands: Command[] = [
   uninstallCommand,
   hookCommand,
   replayCommand,
+  reportCommand,
+  blameCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

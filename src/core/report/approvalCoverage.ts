@@ -22,9 +22,11 @@ export interface StatementOnCommit {
   statement: CoverageStatement;
 }
 
-/** `base` values that mean "no base: everything reachable from the tip". */
-function isNoBase(base: string): boolean {
-  return base === '' || /^0+$/.test(base);
+const EMPTY_TREES = new Set(['4b825dc642cb6eb9a060e54bf8d69288fbee4904', '6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321']);
+
+/** `base` values that mean "no base: everything reachable from the tip" (zeros, or the empty tree approve writes for a root). */
+export function isNoBase(base: string): boolean {
+  return base === '' || /^0+$/.test(base) || EMPTY_TREES.has(base);
 }
 
 export interface CoverageResult {

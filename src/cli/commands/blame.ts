@@ -1,0 +1,33 @@
+import { formatBlameText } from '../../core/blame/lineProvenance';
+import { usageError } from '../../core/errors';
+import { provenanceBlame } from '../../git/provenanceBlame';
+import { resolveRepo } from '../../git/repository';
+import { parseCommandArgs, writeJson, type Command } from '../command';
+
+export const blameCommand: Command = {
+  name: 'blame',
+  summary: 'per line: commit, author and AI agent/model or human/untracked, from the notes',
+  usage: `Usage: countersign blame FILE [--rev REV] [--json]
+
+Runs git blame on FILE (the working-tree version, or as of REV) and, for each line, looks up the
+refs/notes/ai note of the commit the line comes from, at the path and line number it had in that commit:
+  ai:<agent> <model>   the note attests the line to an AI session (also notes git-ai wrote)
+  human                the note attests it to a known human (an h_ entry)
+  untracked            the note has no entry for it, the commit has no note, or it is not committed yet
+
+Options:
+  --rev REV   blame the file as of REV instead of the working tree
+  --json      {"file", "lines": [{"line", "commit", "author", "authorEmail", "kind", "agent", "model",
+              "session", "origPath", "origLine", "content"}], "commits": {SHA: {...}}, "summary"}
+`,
+  async run(argv, ctx) {
+    const { values, positionals } = parseCommandArgs('blame', argv, { json: { type: 'boolean' }, rev: { type: 'string' } });
+    if (positionals.length !== 1) throw usageError('blame: give exactly one FILE (countersign blame src/main.ts)');
+    if (values.rev !== undefined && values.rev.startsWith('-')) throw usageError(`blame: '${values.rev}' is not a revision`);
+    await resolveRepo(ctx.cwd);
+    const result = await provenanceBlame(ctx.cwd, positionals[0], values.rev);
+    if (values.json) writeJson(ctx, result);
+    else ctx.stdout(formatBlameText(result));
+    return 0;
+  },
+};
