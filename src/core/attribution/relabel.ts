@@ -1,4 +1,4 @@
-import { diffLines } from './lineDiff';
+import { diffLines, type DiffHunk } from './lineDiff';
 import { LabelClass, RunBuilder, expandRuns, makeLine, uniformLine, type Line } from './line';
 import { contentLength, hasNonWhitespace, isWhitespaceCode, lineContent, withoutWhitespace } from './lines';
 import type { WriterId, WriterTable } from './writers';
@@ -9,25 +9,33 @@ export type Stamp = { readonly writer: WriterId; readonly seq: number };
 /**
  * New lines for `newTexts` replacing `oldLines`, compared line by line ignoring whitespace (as `diff -w`):
  * unchanged and re-indented lines keep their labels; changed and added lines are written by `changed`, or —
- * with 'keep', for formatters and on-save code actions — take the label of the old line they replace.
+ * with 'keep', for formatters and on-save code actions — take the label of the old line they stand for.
  * `context` gives the neighbours outside the region, for lines a 'keep' rewrite adds out of nothing.
  */
 export function rewriteLines(
   oldLines: readonly Line[], newTexts: readonly string[], changed: Stamp | 'keep', writers: WriterTable,
   context: { before?: Line; after?: Line } = {},
 ): Line[] {
-  const hunks = diffLines(oldLines.map((l) => lineContent(l.text)), newTexts.map(lineContent), { ignoreWhitespace: true });
+  const oldKeys = oldLines.map((l) => withoutWhitespace(lineContent(l.text)));
+  const newKeys = newTexts.map((t) => withoutWhitespace(lineContent(t)));
+  const hunks = diffLines(oldKeys, newKeys);
   const out: Line[] = [];
+  const moved = changed === 'keep' ? movedLines(hunks, oldLines, oldKeys) : undefined;
   for (let h = 0; h < hunks.length; h++) {
     const hunk = hunks[h];
     if (hunk.kind === 'equal') {
       for (let i = 0; i < hunk.count; i++) out.push(transferLine(oldLines[hunk.oldStart + i], newTexts[hunk.newStart + i], writers));
     } else if (hunk.kind === 'insert') {
+      if (changed !== 'keep') {
+        for (let i = 0; i < hunk.count; i++) out.push(uniformLine(newTexts[hunk.newStart + i], changed.writer, changed.seq, writers));
+        continue;
+      }
       const replaced = h > 0 && hunks[h - 1].kind === 'delete' ? hunks[h - 1] : undefined;
+      const sources = keptSources(oldLines, oldKeys, replaced, newKeys.slice(hunk.newStart, hunk.newStart + hunk.count));
       for (let i = 0; i < hunk.count; i++) {
         const text = newTexts[hunk.newStart + i];
-        if (changed !== 'keep') { out.push(uniformLine(text, changed.writer, changed.seq, writers)); continue; }
-        const source = keptSource(oldLines, replaced, hunk.oldStart, i, hunk.count, text, context);
+        const source = moved!.get(newKeys[hunk.newStart + i])?.pop()
+          ?? sources[i] ?? oldLines[hunk.oldStart - 1] ?? oldLines[hunk.oldStart] ?? context.before ?? context.after;
         out.push(source ? transferLine(source, text, writers) : uniformLine(text, writers.untracked, 0, writers));
       }
     }
@@ -35,24 +43,44 @@ export function rewriteLines(
   return out;
 }
 
-/**
- * Which old line a formatter's new line stands for: one of the replaced lines with the same non-whitespace
- * content (organize-imports reorders), else the replaced line at the same relative position (a line split in
- * three keeps its label in all three), else the nearest neighbour.
- */
-function keptSource(
-  oldLines: readonly Line[], replaced: { oldStart: number; count: number } | undefined, insertAt: number,
-  i: number, n: number, text: string, context: { before?: Line; after?: Line },
-): Line | undefined {
-  if (replaced && replaced.count > 0) {
-    const key = withoutWhitespace(lineContent(text));
-    for (let k = 0; k < replaced.count; k++) {
-      const candidate = oldLines[replaced.oldStart + k];
-      if (withoutWhitespace(lineContent(candidate.text)) === key) return candidate;
+/** Deleted lines by content, so a line a save participant moved (organize imports) keeps its own label. */
+function movedLines(hunks: readonly DiffHunk[], oldLines: readonly Line[], oldKeys: readonly string[]): Map<string, Line[]> {
+  const moved = new Map<string, Line[]>();
+  for (const hunk of hunks) {
+    if (hunk.kind !== 'delete') continue;
+    for (let i = hunk.oldStart + hunk.count - 1; i >= hunk.oldStart; i--) {
+      if (oldKeys[i] === '') continue;
+      const list = moved.get(oldKeys[i]) ?? [];
+      list.push(oldLines[i]);
+      moved.set(oldKeys[i], list);
     }
-    return oldLines[replaced.oldStart + Math.min(replaced.count - 1, Math.floor((i * replaced.count) / n))];
   }
-  return oldLines[insertAt - 1] ?? oldLines[insertAt] ?? context.before ?? context.after;
+  return moved;
+}
+
+/**
+ * Which replaced line each new line of a rewritten block stands for. Formatters change whitespace and
+ * punctuation, not the code, so the blocks' non-whitespace character streams nearly agree: a new line stands
+ * for the old line at the same (length-scaled) place in that stream — a line split in three keeps its label in
+ * all three, and three lines joined take the label of the middle of the code they hold.
+ */
+function keptSources(
+  oldLines: readonly Line[], oldKeys: readonly string[], replaced: DiffHunk | undefined, newKeys: readonly string[],
+): (Line | undefined)[] {
+  if (!replaced || replaced.count === 0) return newKeys.map(() => undefined);
+  const oldEnds: number[] = [];
+  let oldTotal = 0;
+  for (let k = 0; k < replaced.count; k++) oldEnds.push((oldTotal += oldKeys[replaced.oldStart + k].length));
+  const newTotal = newKeys.reduce((n, key) => n + key.length, 0);
+  const scale = newTotal > 0 ? oldTotal / newTotal : 0;
+  let pos = 0;
+  return newKeys.map((key) => {
+    const at = (pos + key.length / 2) * scale;
+    pos += key.length;
+    let k = 0;
+    while (k < replaced.count - 1 && oldEnds[k] <= at) k++;
+    return oldLines[replaced.oldStart + k];
+  });
 }
 
 /**
