@@ -1,0 +1,472 @@
+import { statementCovers, verifySignedStatement, type SignedStatement } from './approvalStatement';
+import { aiLinesByAgent, parseAuthorshipNote } from './authorshipNote';
+import { errorMessage } from './errors';
+import { matchAnyPath } from './glob';
+import { isProtected, POLICY_FILE, type Policy, type Reviewer } from './policy';
+import { commitEvidence } from './report/aiEvidence';
+import { parseTrailers } from './trailers';
+
+/**
+ * The gate (DESIGN.md, "The gate"): a pure function from everything git knows about one push to a protected
+ * branch to a decision per commit. src/git/gateInput.ts gathers the input; the pre-push hook, `verify` and
+ * the pre-receive hook only format the result. Every rule that decides whether code may land is here.
+ *
+ * Fail closed: an unreadable policy blocks everything; an unreadable provenance note makes its commit need
+ * review; an unreadable approval note blocks the commits it might have covered (it could hold a rejection).
+ */
+
+export interface Person {
+  name: string;
+  email: string;
+}
+
+export interface ChangedFile {
+  path: string;
+  /** undefined for binary files */
+  added: number | undefined;
+  deleted: number | undefined;
+  /** git's status letter: A added, M modified, D deleted, T type change */
+  status: string;
+}
+
+export interface GateCommit {
+  sha: string;
+  tree: string;
+  parents: string[];
+  author: Person;
+  committer: Person;
+  message: string;
+  files: ChangedFile[];
+  /** Text of the refs/notes/ai note, when the commit has one. */
+  aiNote?: string;
+  /** Stable patch-id of the span base..this commit (src/git/patchId.ts), for approvals that survived a rebase. */
+  patchIdFromBase?: string;
+}
+
+export type PolicySource =
+  | { kind: 'none'; looked: string[] }
+  | { kind: 'ok'; policy: Policy; from: string }
+  | { kind: 'error'; message: string; from: string };
+
+export interface GateInput {
+  /** The branch being updated (short name, e.g. `main`). */
+  branch: string;
+  policy: PolicySource;
+  /** The branch's current value where the policy is enforced (remote / server); undefined for a new branch. */
+  base: string | undefined;
+  /**
+   * The base approvals are reviewed against: `base`, or for a new branch the point where it leaves the
+   * branch the policy came from. Patch-ids (`patchIdFromBase`) are computed from it.
+   */
+  reviewBase: string | undefined;
+  /** The proposed new value; undefined when the push deletes the branch. */
+  head: string | undefined;
+  /** The commits that would land on the branch, oldest first (parents before children). */
+  commits: GateCommit[];
+  /**
+   * `.countersign.json` differs between base and head although no commit in `commits` touches it (a push that
+   * rewinds the branch to before the policy existed). The gate then treats the head commit, which must be in
+   * `commits`, as a policy change.
+   */
+  policyChangedWithoutCommit?: boolean;
+  /** Every approval statement known, with the commit whose note held it. */
+  statements: Array<{ attachedTo: string; signed: SignedStatement }>;
+  /** Unreadable statement lines: the commit whose note held them and the parse error. */
+  statementErrors: Array<{ attachedTo: string; error: string }>;
+  /**
+   * For approvals reviewed against another base than `base`: which of `commits` that base already contains
+   * (null when the base object is not in this repository).
+   */
+  baseReach: Record<string, string[] | null>;
+  /** Problems gathering the input that must block (e.g. the remote could not be reached). */
+  errors?: string[];
+  /** Replaces signature verification in tests of the rules; production uses verifySignedStatement. */
+  verify?: typeof verifySignedStatement;
+}
+
+export interface ApprovalRecord {
+  reviewer: string;
+  name: string;
+  role?: string;
+  tip: string;
+  time: string;
+  fingerprint: string;
+  /** How the statement reached this commit: its exact span, the same patch rebased, or a tip reviewed against another base. */
+  via: 'exact' | 'rebased' | 'tip';
+  comment?: string;
+}
+
+export type ReviewReasonKind = 'ai' | 'unattested' | 'path' | 'tier' | 'policyChange' | 'unreadableNote';
+
+export interface CommitDecision {
+  sha: string;
+  subject: string;
+  author: Person;
+  needsReview: boolean;
+  /** Why it needs review, then (when blocked) what is missing — each a sentence a person can act on. */
+  reasons: string[];
+  kinds: ReviewReasonKind[];
+  /** Valid approvals that count for this commit. */
+  approvals: ApprovalRecord[];
+  /** Approvals and rejections that were found but do not count, with why. */
+  ignored: string[];
+  requiredApprovals: number;
+  requiredRoles: string[];
+  tiers: string[];
+  /** Reviewers who may approve this commit (listed in the policy, not its author or committer). */
+  eligibleReviewers: Reviewer[];
+  ok: boolean;
+}
+
+export interface GateResult {
+  ok: boolean;
+  branch: string;
+  protected: boolean;
+  /** The protected-branch pattern that matched. */
+  pattern?: string;
+  policyFrom?: string;
+  base?: string;
+  head?: string;
+  commits: CommitDecision[];
+  /** Problems that block on their own (unreadable policy, unreachable remote, deleting a protected branch…). */
+  errors: string[];
+  /** Information: why the branch is not protected, notes that were skipped… */
+  notices: string[];
+  /** What to run to give the review that would unblock the push (when something is blocked). */
+  approveCommand?: string;
+  /** The policy on the protected branch is unreadable (a configuration error: `verify` exits 2). */
+  policyError?: boolean;
+}
+
+const sameEmail = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+export function personLabel(r: { name?: string; email: string; role?: string }): string {
+  return `${r.name ? `${r.name} ` : ''}<${r.email}>${r.role ? ` (${r.role})` : ''}`;
+}
+
+function short(sha: string): string {
+  return sha.slice(0, 12);
+}
+
+/** Commits of `commits` reachable from `tip` (including it), walking parents inside the set only. */
+function ancestorsInRange(tip: string, byId: Map<string, GateCommit>): Set<string> {
+  const out = new Set<string>();
+  const stack = [tip];
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    if (out.has(id) || !byId.has(id)) continue;
+    out.add(id);
+    stack.push(...(byId.get(id)?.parents ?? []));
+  }
+  return out;
+}
+
+interface VerifiedStatement {
+  signed: SignedStatement;
+  reviewer: Reviewer;
+  fingerprint: string;
+}
+
+interface ReviewNeed {
+  kinds: ReviewReasonKind[];
+  reasons: string[];
+  tiers: string[];
+  approvals: number;
+  roles: string[];
+}
+
+/** Why this commit needs review under `policy` (empty kinds: it does not). */
+export function reviewNeed(policy: Policy, c: GateCommit, policyChangedHere: boolean): ReviewNeed {
+  const kinds: ReviewReasonKind[] = [];
+  const reasons: string[] = [];
+  const add = (k: ReviewReasonKind, why: string) => {
+    if (!kinds.includes(k)) kinds.push(k);
+    reasons.push(why);
+  };
+  const paths = c.files.map((f) => f.path);
+  if (policyChangedHere || paths.includes(POLICY_FILE)) {
+    add('policyChange', `changes ${POLICY_FILE}: a policy change always needs review under the policy it replaces`);
+  }
+
+  const trailers = parseTrailers(c.message);
+  const evidence = commitEvidence({ authorName: c.author.name, authorEmail: c.author.email }, trailers, c.message);
+  const added = c.files.reduce((n, f) => n + (f.added ?? 0), 0);
+  let noteAi: { lines: number; agents: string[] } | undefined;
+  if (c.aiNote !== undefined) {
+    try {
+      const byAgent = aiLinesByAgent(parseAuthorshipNote(c.aiNote, `the refs/notes/ai note on ${short(c.sha)}`));
+      let lines = 0;
+      for (const files of byAgent.values()) for (const set of files.values()) lines += set.size;
+      noteAi = { lines, agents: [...byAgent.keys()] };
+    } catch (e) {
+      add('unreadableNote', `its provenance note (refs/notes/ai) is unreadable, so its AI lines are unknown: ${errorMessage(e)}`);
+    }
+  }
+  if (evidence.provenance === undefined) {
+    if (policy.review.unattested) {
+      add('unattested', evidence.provenanceRaw !== undefined
+        ? `unattested: its AI-Provenance trailer is unreadable (${JSON.stringify(evidence.provenanceRaw)})`
+        : 'unattested: no AI-Provenance trailer (Countersign\'s hooks were bypassed or not installed), so nobody can say how much of it AI wrote');
+    }
+  }
+  // The larger of the two: a note cannot talk a trailer's AI count down (nor the other way round).
+  const counts = [noteAi?.lines, evidence.provenance?.ai].filter((n): n is number => n !== undefined);
+  const aiLines = counts.length > 0 ? Math.max(...counts) : undefined;
+  const total = evidence.provenance ? evidence.provenance.ai + evidence.provenance.human + evidence.provenance.untracked : added;
+  const agents = [...new Set([...(noteAi?.agents ?? []), ...evidence.agents.map((a) => a.agent)])];
+  const named = evidence.agents.filter((a) => a.source === 'co-author' || a.source === 'author' || a.source === 'message');
+  const agentText = agents.length > 0 ? ` (${agents.join(', ')})` : '';
+  if (named.length > 0) {
+    add('ai', `AI-attributed: ${named.map((a) => `${a.source === 'author' ? 'authored by' : a.source === 'message' ? 'message says' : 'co-authored by'} ${a.raw}`).join('; ')}${aiLines !== undefined ? `, ${aiLines} AI line(s)` : ''}`);
+  } else if (aiLines !== undefined && aiLines > 0) {
+    const share = total > 0 ? aiLines / total : 1;
+    if (aiLines >= policy.review.aiLines && share >= policy.review.aiShare) {
+      add('ai', `AI-attributed: ${aiLines} of ${total} added line(s) written by AI${agentText}${noteAi ? '' : ' (AI-Provenance trailer)'}`);
+    }
+  } else if (aiLines === undefined && evidence.agents.length > 0) {
+    add('ai', `AI-attributed: ${evidence.agents.map((a) => a.raw).join('; ')} (no line counts, so every threshold is treated as met)`);
+  }
+
+  for (const p of paths) {
+    const pattern = matchAnyPath(policy.review.paths, p);
+    if (pattern) {
+      add('path', `touches ${p}, which always needs review ("${pattern}" in review.paths)`);
+      break;
+    }
+  }
+
+  const tiers: string[] = [];
+  let approvals = policy.approvals;
+  const roles: string[] = [];
+  const deletedFiles = c.files.filter((f) => f.status === 'D').length;
+  const deletedLines = c.files.reduce((n, f) => n + (f.deleted ?? 0), 0);
+  const pending: Array<{ tier: Policy['tiers'][number]; why: string }> = [];
+  for (const t of policy.tiers) {
+    const whys: string[] = [];
+    const hit = paths.find((p) => matchAnyPath(t.paths, p));
+    if (hit) whys.push(`touches ${hit}`);
+    if (t.deletedFiles !== undefined && deletedFiles >= t.deletedFiles) whys.push(`deletes ${deletedFiles} file(s)`);
+    if (t.deletedLines !== undefined && deletedLines >= t.deletedLines) whys.push(`deletes ${deletedLines} line(s)`);
+    if (whys.length > 0) pending.push({ tier: t, why: whys.join(', ') });
+  }
+  for (const { tier, why } of pending) {
+    if (tier.scope === 'review' && kinds.length === 0) continue;
+    tiers.push(tier.name);
+    approvals = Math.max(approvals, tier.approvals);
+    for (const r of tier.roles) if (!roles.includes(r)) roles.push(r);
+    const needs = [`${tier.approvals} approval(s)`, ...tier.roles.map((r) => `one from a reviewer with role '${r}'`)].join(' and ');
+    add('tier', `tier '${tier.name}': ${why} — needs ${needs}`);
+  }
+  return { kinds, reasons, tiers, approvals, roles };
+}
+
+/** Finds the policy reviewer whose key verified the statement; the statement must name that same reviewer. */
+function verifyStatement(
+  s: SignedStatement,
+  policy: Policy,
+  verify: typeof verifySignedStatement,
+): { ok: true; v: VerifiedStatement } | { ok: false; why: string } {
+  const claimed = policy.reviewers.filter((r) => sameEmail(r.email, s.statement.reviewer.email));
+  const others = policy.reviewers.filter((r) => !sameEmail(r.email, s.statement.reviewer.email));
+  let lastReason = '';
+  for (const r of claimed) {
+    const v = verify(s, r.key);
+    if (v.ok) return { ok: true, v: { signed: s, reviewer: r, fingerprint: v.fingerprint } };
+    lastReason = v.reason;
+  }
+  for (const r of others) {
+    if (verify(s, r.key).ok) {
+      return { ok: false, why: `names ${s.statement.reviewer.email} but is signed with the key of ${personLabel(r)}` };
+    }
+  }
+  if (claimed.length === 0) {
+    return { ok: false, why: `${s.statement.reviewer.email} is not a reviewer in the policy, and the signature matches no listed key` };
+  }
+  return { ok: false, why: `the signature does not verify with ${s.statement.reviewer.email}'s key in the policy (${lastReason}): signed by another key, or the statement was altered` };
+}
+
+/** An unprotected branch passes; problems gathering the input (an unreachable remote) are only worth a notice. */
+function unprotected(result: GateResult): GateResult {
+  result.notices.push(...result.errors);
+  result.errors = [];
+  result.ok = true;
+  return result;
+}
+
+export function evaluateGate(input: GateInput): GateResult {
+  const result: GateResult = {
+    ok: true,
+    branch: input.branch,
+    protected: false,
+    base: input.base,
+    head: input.head,
+    commits: [],
+    errors: [...(input.errors ?? [])],
+    notices: [],
+  };
+  if (input.policy.kind === 'none') {
+    result.notices.push(`${input.branch} is not protected: no ${POLICY_FILE} found (looked in ${input.policy.looked.join(', ') || 'nothing'}).`);
+    return unprotected(result);
+  }
+  if (input.policy.kind === 'error') {
+    // Fail closed: without a readable policy nobody can say the branch is unprotected.
+    result.protected = true;
+    result.policyError = true;
+    result.policyFrom = input.policy.from;
+    result.errors.push(`${input.policy.message}\nThe gate blocks until the policy on the protected branch is fixed (a fix needs review like any policy change; an administrator may push it with the server hook disabled).`);
+    result.ok = false;
+    return result;
+  }
+  const policy = input.policy.policy;
+  result.policyFrom = input.policy.from;
+  const pattern = isProtected(policy, input.branch);
+  if (!pattern) {
+    result.notices.push(`${input.branch} is not protected by ${input.policy.from} (protectedBranches: ${JSON.stringify(policy.protectedBranches)}).`);
+    return unprotected(result);
+  }
+  result.protected = true;
+  result.pattern = pattern;
+  if (input.head === undefined) {
+    result.errors.push(`deleting the protected branch ${input.branch} is not allowed (it matches "${pattern}" in ${input.policy.from}); an administrator can delete it on the server.`);
+    result.ok = false;
+    return result;
+  }
+
+  const byId = new Map(input.commits.map((c) => [c.sha, c]));
+  const verify = input.verify ?? verifySignedStatement;
+  const patchIds = new Set(input.commits.map((c) => c.patchIdFromBase).filter((p): p is string => p !== undefined));
+  // Only statements that could cover something here are verified (and reported when they fail).
+  const relevant = input.statements.filter(({ signed }) => byId.has(signed.statement.tip) || patchIds.has(signed.statement.patchId));
+  const seen = new Set<string>();
+  const verified: VerifiedStatement[] = [];
+  const rejectedStatements: Array<{ signed: SignedStatement; why: string }> = [];
+  for (const { signed } of relevant) {
+    const key = signed.signature;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const v = verifyStatement(signed, policy, verify);
+    if (v.ok) verified.push(v.v);
+    else rejectedStatements.push({ signed, why: v.why });
+  }
+
+  const ancestorsCache = new Map<string, Set<string>>();
+  const ancestors = (tip: string) => {
+    let a = ancestorsCache.get(tip);
+    if (!a) ancestorsCache.set(tip, (a = ancestorsInRange(tip, byId)));
+    return a;
+  };
+  /** The coverage of statement `st` over commit `c`, or why it does not cover it (undefined: unrelated). */
+  const coverage = (st: SignedStatement, c: GateCommit): { via: ApprovalRecord['via'] } | { not: string } | undefined => {
+    let notWhy: string | undefined;
+    for (const t of input.commits) {
+      if (!ancestors(t.sha).has(c.sha)) continue;
+      const how = statementCovers(st.statement, { tip: t.sha, tree: t.tree, base: input.reviewBase ?? '', patchId: t.patchIdFromBase ?? '' });
+      if (how === 'exact' || how === 'rebased') return { via: how };
+      if (how === 'tip') {
+        const reach = input.baseReach[st.statement.base];
+        if (reach === null || reach === undefined) {
+          notWhy = `its base ${short(st.statement.base)} is not in this repository, so what it reviewed is unknown (fetch it, or approve again with --base ${input.reviewBase ? short(input.reviewBase) : '<base>'})`;
+          continue;
+        }
+        if (!reach.includes(c.sha)) return { via: 'tip' };
+        notWhy = `it reviewed ${short(st.statement.base)}..${short(st.statement.tip)}, which starts after this commit`;
+      }
+    }
+    return notWhy ? { not: notWhy } : undefined;
+  };
+
+  let anyBlocked = false;
+  for (const c of input.commits) {
+    const policyChangedHere = input.policyChangedWithoutCommit === true && c.sha === input.head;
+    const need = reviewNeed(policy, c, policyChangedHere);
+    const eligible = policy.reviewers.filter((r) => !sameEmail(r.email, c.author.email) && !sameEmail(r.email, c.committer.email));
+    const decision: CommitDecision = {
+      sha: c.sha,
+      subject: c.message.split('\n')[0] ?? '',
+      author: c.author,
+      needsReview: need.kinds.length > 0,
+      reasons: [...need.reasons],
+      kinds: need.kinds,
+      approvals: [],
+      ignored: [],
+      requiredApprovals: need.kinds.length > 0 ? need.approvals : 0,
+      requiredRoles: need.roles,
+      tiers: need.tiers,
+      eligibleReviewers: eligible,
+      ok: true,
+    };
+    result.commits.push(decision);
+    if (!decision.needsReview) continue;
+
+    // Unreadable approval lines on this commit or a descendant in the push could be rejections: fail closed.
+    const unreadable = input.statementErrors.filter((e) => byId.has(e.attachedTo) && ancestors(e.attachedTo).has(c.sha));
+    for (const e of unreadable) {
+      decision.reasons.push(`an approval note it depends on is unreadable: ${e.error} — fix: remove that line with \`git notes --ref=refs/notes/countersign edit ${short(e.attachedTo)}\` and ask the reviewer to approve again`);
+    }
+    for (const r of rejectedStatements) {
+      const cov = coverage(r.signed, c);
+      if (cov && 'via' in cov) {
+        decision.ignored.push(`${r.signed.statement.decision} by ${r.signed.statement.reviewer.email} on ${short(r.signed.statement.tip)} does not count: ${r.why}`);
+      }
+    }
+
+    // Latest approval and latest rejection per reviewer among statements covering this commit.
+    const byReviewer = new Map<string, { approve?: VerifiedStatement & { via: ApprovalRecord['via'] }; reject?: VerifiedStatement }>();
+    for (const v of verified) {
+      const cov = coverage(v.signed, c);
+      if (!cov) continue;
+      if ('not' in cov) {
+        if (v.signed.statement.decision === 'approve') decision.ignored.push(`approval by ${personLabel(v.reviewer)} on ${short(v.signed.statement.tip)} does not cover this commit: ${cov.not}`);
+        continue;
+      }
+      const k = v.reviewer.email.toLowerCase();
+      const slot = byReviewer.get(k) ?? {};
+      const time = Date.parse(v.signed.statement.time);
+      if (v.signed.statement.decision === 'approve') {
+        if (!slot.approve || Date.parse(slot.approve.signed.statement.time) < time) slot.approve = { ...v, via: cov.via };
+      } else if (!slot.reject || Date.parse(slot.reject.signed.statement.time) < time) {
+        slot.reject = v;
+      }
+      byReviewer.set(k, slot);
+    }
+    let rejected = false;
+    for (const { approve, reject } of byReviewer.values()) {
+      if (reject && (!approve || Date.parse(reject.signed.statement.time) >= Date.parse(approve.signed.statement.time))) {
+        rejected = true;
+        const comment = reject.signed.statement.comment ? `: "${reject.signed.statement.comment}"` : '';
+        decision.reasons.push(`${personLabel(reject.reviewer)} requested changes on ${short(reject.signed.statement.tip)} at ${reject.signed.statement.time}${comment}${approve ? ' (after approving; the approval no longer counts)' : ''}`);
+        continue;
+      }
+      if (!approve) continue;
+      const r = approve.reviewer;
+      if (sameEmail(r.email, c.author.email) || sameEmail(r.email, c.committer.email)) {
+        decision.ignored.push(`approval by ${personLabel(r)} does not count: ${sameEmail(r.email, c.author.email) ? 'they authored' : 'they committed'} this commit (two-person rule)`);
+        continue;
+      }
+      decision.approvals.push({
+        reviewer: r.email, name: r.name, ...(r.role ? { role: r.role } : {}), tip: approve.signed.statement.tip,
+        time: approve.signed.statement.time, fingerprint: approve.fingerprint, via: approve.via,
+        ...(approve.signed.statement.comment ? { comment: approve.signed.statement.comment } : {}),
+      });
+    }
+
+    const count = decision.approvals.length;
+    const missingRoles = need.roles.filter((role) => !decision.approvals.some((a) => a.role === role));
+    decision.ok = unreadable.length === 0 && count >= need.approvals && missingRoles.length === 0 && !rejected;
+    if (!decision.ok) {
+      anyBlocked = true;
+      if (count < need.approvals) decision.reasons.push(`has ${count} of ${need.approvals} required approval(s)`);
+      for (const role of missingRoles) decision.reasons.push(`needs an approval from a reviewer with role '${role}' (${eligible.filter((r) => r.role === role).map(personLabel).join(', ') || 'no eligible reviewer has it: update the policy'})`);
+      decision.reasons.push(eligible.length > 0
+        ? `may approve: ${eligible.map(personLabel).join(', ')}`
+        : `nobody may approve: the policy lists no reviewer other than its author/committer — add one to ${POLICY_FILE} (through review)`);
+    }
+  }
+
+  const blockedIds = result.commits.filter((c) => !c.ok).map((c) => c.sha);
+  if (anyBlocked && input.head) {
+    result.approveCommand = `countersign approve ${input.head}${input.reviewBase ? ` --base ${input.reviewBase}` : ''}`;
+  }
+  result.ok = blockedIds.length === 0 && result.errors.length === 0;
+  return result;
+}

@@ -1,0 +1,128 @@
+import { personLabel, type CommitDecision, type GateResult } from './gate';
+
+/**
+ * How a gate result reads: plain text for hooks and terminals, the JSON contract of `verify --format json`,
+ * GitHub workflow annotations and a Markdown job summary. Pure, so the hook, the CLI and the server share it.
+ */
+
+export interface VerifyJson {
+  ok: boolean;
+  branch: string;
+  protected: boolean;
+  commits: Array<{ sha: string; needsReview: boolean; reasons: string[]; approvals: unknown[]; ok: boolean }>;
+  errors: string[];
+}
+
+/** DESIGN.md's `verify --format json` contract. Every result of one invocation (one per branch) keeps the same shape. */
+export function gateJson(r: GateResult): VerifyJson {
+  return {
+    ok: r.ok,
+    branch: r.branch,
+    protected: r.protected,
+    commits: r.commits.map((c) => ({
+      sha: c.sha,
+      needsReview: c.needsReview,
+      reasons: [...c.reasons, ...c.ignored],
+      approvals: c.approvals.map((a) => ({ ...a })),
+      ok: c.ok,
+    })),
+    errors: r.errors,
+  };
+}
+
+function short(sha: string): string {
+  return sha.slice(0, 12);
+}
+
+function commitLine(c: CommitDecision): string {
+  return `${short(c.sha)} ${c.subject.length > 60 ? c.subject.slice(0, 57) + '...' : c.subject} (${c.author.name} <${c.author.email}>)`;
+}
+
+/** People-facing text. `who` names the caller in the first line (`countersign (pre-push)`). */
+export function gateText(r: GateResult, who = 'countersign'): string {
+  const out: string[] = [];
+  for (const n of r.notices) out.push(`${who}: ${n}`);
+  if (!r.protected && r.errors.length === 0) {
+    if (r.notices.length === 0) out.push(`${who}: ${r.branch} is not protected; nothing to check.`);
+    return out.join('\n') + '\n';
+  }
+  const blocked = r.commits.filter((c) => !c.ok);
+  const reviewed = r.commits.filter((c) => c.needsReview && c.ok);
+  if (r.ok) {
+    out.push(`${who}: ${r.branch} is protected (${r.policyFrom ?? 'policy'}); ${r.commits.length} commit(s) checked, ${reviewed.length} approved, none blocked.`);
+    for (const c of reviewed) out.push(`  ✓ ${commitLine(c)} — approved by ${c.approvals.map((a) => `${a.name} <${a.reviewer}>`).join(', ')}`);
+    return out.join('\n') + '\n';
+  }
+  out.push(`${who}: BLOCKED — ${r.branch} is protected (${r.pattern ? `"${r.pattern}" in ` : ''}${r.policyFrom ?? 'the policy'}).`);
+  for (const e of r.errors) out.push(`  ✗ ${e.split('\n').join('\n    ')}`);
+  if (blocked.length > 0) {
+    out.push(`  ${blocked.length} of ${r.commits.length} commit(s) need review before they can land:`);
+    for (const c of blocked) {
+      out.push(`  ✗ ${commitLine(c)}`);
+      for (const reason of c.reasons) out.push(`      - ${reason}`);
+      for (const i of c.ignored) out.push(`      - ${i}`);
+    }
+  }
+  if (r.approveCommand) {
+    const eligible = new Map<string, string>();
+    for (const c of blocked) for (const rv of c.eligibleReviewers) eligible.set(rv.email.toLowerCase(), personLabel(rv));
+    out.push('');
+    out.push('  What to do:');
+    out.push(`    1. Push your branch somewhere the reviewer can fetch it (a feature branch or pull request), and ask ${eligible.size > 0 ? [...eligible.values()].join(' or ') : 'a reviewer listed in .countersign.json'} to review it.`);
+    out.push(`    2. The reviewer runs:  ${r.approveCommand}`);
+    out.push('       (it signs the approval with their SSH key and pushes refs/notes/countersign)');
+    out.push('    3. Push again; Countersign fetches the approval first. `countersign verify` shows where things stand.');
+  }
+  return out.join('\n') + '\n';
+}
+
+/** GitHub's workflow-command escaping (data: %, CR, LF; properties also : and ,). */
+function ghData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function ghProp(s: string): string {
+  return ghData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/** `::error title=…::message` per blocked commit and error, `::notice` for passing reviewed commits. */
+export function gateGithubAnnotations(r: GateResult): string {
+  const out: string[] = [];
+  for (const e of r.errors) out.push(`::error title=${ghProp(`Countersign: ${r.branch}`)}::${ghData(e)}`);
+  for (const c of r.commits) {
+    if (!c.ok) {
+      const body = [...c.reasons, ...c.ignored].map((x) => `- ${x}`).join('\n');
+      out.push(`::error title=${ghProp(`Countersign: ${short(c.sha)} needs review`)}::${ghData(`${c.subject}\n${body}${r.approveCommand ? `\nReviewer runs: ${r.approveCommand}` : ''}`)}`);
+    } else if (c.needsReview) {
+      out.push(`::notice title=${ghProp(`Countersign: ${short(c.sha)} approved`)}::${ghData(`${c.subject} — approved by ${c.approvals.map((a) => a.reviewer).join(', ')}`)}`);
+    }
+  }
+  for (const n of r.notices) out.push(`::notice title=Countersign::${ghData(n)}`);
+  if (r.ok) out.push(`::notice title=Countersign::${ghData(`${r.branch}: ${r.protected ? 'all commits pass the review gate' : 'not protected'}`)}`);
+  return out.join('\n') + '\n';
+}
+
+function mdCell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, '<br>');
+}
+
+export function gateMarkdownSummary(results: GateResult[]): string {
+  const out: string[] = ['## Countersign review gate', ''];
+  for (const r of results) {
+    const state = !r.protected && r.ok ? 'not protected' : r.ok ? '✅ passes' : '❌ blocked';
+    out.push(`### \`${r.branch}\` — ${state}`, '');
+    for (const n of r.notices) out.push(`> ${n}`, '');
+    for (const e of r.errors) out.push(`- ❌ ${mdCell(e)}`);
+    if (r.errors.length > 0) out.push('');
+    if (r.commits.length > 0) {
+      out.push('| commit | needs review | why | approvals | result |', '|---|---|---|---|---|');
+      for (const c of r.commits) {
+        const why = [...c.reasons, ...c.ignored].map(mdCell).join('<br>') || '—';
+        const approvals = c.approvals.map((a) => mdCell(`${a.name} <${a.reviewer}>`)).join('<br>') || '—';
+        out.push(`| \`${short(c.sha)}\` ${mdCell(c.subject)} | ${c.needsReview ? 'yes' : 'no'} | ${why} | ${approvals} | ${c.ok ? '✅' : '❌'} |`);
+      }
+      out.push('');
+    }
+    if (r.approveCommand) out.push(`A reviewer listed in \`.countersign.json\` (not the author) approves with:`, '', '```sh', r.approveCommand, '```', '');
+  }
+  return out.join('\n') + '\n';
+}
