@@ -88,7 +88,7 @@ export function signWithSshKeygen(message: Buffer, key: SigningKey, opts: { cwd:
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const stderr = Buffer.concat(err).toString('utf8').split('\n').filter((l) => l.trim() && !/^Signing data on standard input/.test(l)).join(' ');
+      const stderr = Buffer.concat(err).toString('utf8').replace(/\r/g, '').split('\n').filter((l) => l.trim() && !/^Signing data on standard input/.test(l)).join(' ');
       const stdout = Buffer.concat(out).toString('utf8');
       if (signal === 'SIGKILL') {
         reject(new CountersignError('signature', `ssh-keygen did not finish signing with ${key.source} in time (waiting for a passphrase or a security-key touch?)`));

@@ -1,4 +1,5 @@
 import type { Command } from '../command';
+import { approveCommand, rejectCommand } from './approve';
 import { blameCommand } from './blame';
 import { hookCommand } from './hook';
 import { installCommand } from './install';
@@ -11,6 +12,8 @@ export const commands: Command[] = [
   installCommand,
   uninstallCommand,
   hookCommand,
+  approveCommand,
+  rejectCommand,
   replayCommand,
   reportCommand,
   blameCommand,

@@ -1,0 +1,122 @@
+import { recordDecision, type DecisionResult } from '../../git/reviewDecision';
+import { APPROVALS_REF } from '../../git/approvalsStore';
+import { parseCommandArgs, writeJson, type CliContext, type Command, type ExitCode } from '../command';
+import { usageError } from '../../core/errors';
+
+const COMMON_HELP = `
+The statement names REV's commit and tree, the base it was reviewed against and the stable patch-id of
+base..REV, so it covers exactly that change: every commit from the base to REV, and the same change after a
+rebase that keeps the patch-id; a new commit needs a new review. It is signed with
+\`ssh-keygen -Y sign -n countersign-review\`, stored as one JSON line in the ${APPROVALS_REF} note on REV,
+and pushed when a remote is configured (the upstream's remote, else origin).
+
+Options:
+  --base REV      the commit the change starts from (default: the merge-base of REV with the remote's
+                  default branch, e.g. origin/main; REV^ when there is none)
+  --key FILE      SSH key to sign with: a private key, or a .pub whose private half is in ssh-agent
+                  (default: git config user.signingkey, a path or a literal "key::ssh-ed25519 AAAA…")
+  --remote NAME   push the approvals to NAME instead of the default remote
+  --no-push       record locally only
+  --json          print the signed statement and what happened as JSON
+
+Exit codes: 0 signed, recorded and pushed (or no remote); 1 recorded locally but the push failed (run
+\`git push REMOTE ${APPROVALS_REF}\` later); 2 usage or configuration error (no key, no user.email, REV
+not a commit) — nothing recorded.
+`;
+
+const options = {
+  base: { type: 'string' },
+  key: { type: 'string' },
+  comment: { type: 'string' },
+  remote: { type: 'string' },
+  'no-push': { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+async function runDecision(name: 'approve' | 'reject', argv: string[], ctx: CliContext): Promise<ExitCode> {
+  const { values, positionals } = parseCommandArgs(name, argv, options);
+  if (positionals.length > 1) throw usageError(`${name}: expected at most one REV, got ${positionals.join(' ')}`);
+  if (name === 'reject' && !values.comment?.trim()) {
+    throw usageError('reject: --comment TEXT is required (say what must change before you would approve)');
+  }
+  const rev = positionals[0] ?? 'HEAD';
+  const r = await recordDecision({
+    cwd: ctx.cwd,
+    env: ctx.env,
+    decision: name,
+    rev,
+    base: values.base,
+    key: values.key,
+    comment: values.comment,
+    remote: values['no-push'] ? null : values.remote,
+  });
+  const pushFailed = r.push?.error !== undefined;
+  if (values.json) {
+    writeJson(ctx, {
+      decision: name,
+      statement: r.signed.statement,
+      signature: r.signed.signature,
+      fingerprint: r.fingerprint,
+      keyType: r.keyType,
+      baseSource: r.baseSource,
+      ownCommits: r.ownCommits,
+      note: { ref: APPROVALS_REF, commit: r.signed.statement.tip },
+      pushed: r.push ? { remote: r.push.remote, ok: !pushFailed, ...(r.push.error ? { error: r.push.error } : {}) } : null,
+    });
+  } else {
+    printHuman(ctx, name, rev, r);
+  }
+  return pushFailed ? 1 : 0;
+}
+
+function short(sha: string): string {
+  return sha.slice(0, 12);
+}
+
+function printHuman(ctx: CliContext, name: 'approve' | 'reject', rev: string, r: DecisionResult): void {
+  const s = r.signed.statement;
+  const who = s.reviewer.name ? `${s.reviewer.name} <${s.reviewer.email}>` : s.reviewer.email;
+  ctx.stdout(`${name === 'approve' ? 'Approved' : 'Rejected'} ${rev} (${short(s.tip)}) as ${who}\n`);
+  ctx.stdout(`  change:   ${short(s.base)}..${short(s.tip)} (base: ${r.baseSource})\n`);
+  ctx.stdout(`  tree:     ${s.tree}\n`);
+  ctx.stdout(`  patch-id: ${s.patchId}\n`);
+  if (s.comment) ctx.stdout(`  comment:  ${s.comment}\n`);
+  ctx.stdout(`  signed:   ${r.keyType} ${r.fingerprint} (namespace countersign-review)\n`);
+  ctx.stdout(`  recorded: ${APPROVALS_REF} note on ${short(s.tip)}\n`);
+  if (r.ownCommits.length > 0 && name === 'approve') {
+    ctx.stderr(`warning: you authored or committed ${r.ownCommits.length} of these commits (${r.ownCommits.map(short).join(', ')}); the gate does not count a reviewer's approval for their own commits\n`);
+  }
+  if (!r.push) {
+    ctx.stdout('  pushed:   no (no remote configured, or --no-push)\n');
+  } else if (r.push.error) {
+    ctx.stderr(`countersign ${name}: recorded locally, but pushing to ${r.push.remote} failed: ${r.push.error}\n`);
+    ctx.stderr(`  share it later with: git push ${r.push.remote} ${APPROVALS_REF}\n`);
+  } else if (r.push.result) {
+    ctx.stdout(`  pushed:   ${r.push.remote} ${APPROVALS_REF}${r.push.result.attempts > 1 ? ` (merged others' approvals first, ${r.push.result.attempts} attempts)` : ''}\n`);
+  }
+}
+
+export const approveCommand: Command = {
+  name: 'approve',
+  summary: 'sign an approval of REV (default HEAD) with your SSH key and share it',
+  usage: `Usage: countersign approve [REV] [--base REV] [--key FILE] [--comment TEXT] [--remote NAME] [--no-push] [--json]
+
+Signs an approval of REV (default HEAD) as the reviewer named by git's user.email (and user.name).
+${COMMON_HELP}`,
+  async run(argv, ctx) {
+    return runDecision('approve', argv, ctx);
+  },
+};
+
+export const rejectCommand: Command = {
+  name: 'reject',
+  summary: 'sign a rejection of REV (default HEAD); voids your earlier approval of it',
+  usage: `Usage: countersign reject [REV] --comment TEXT [--base REV] [--key FILE] [--remote NAME] [--no-push] [--json]
+
+Signs a rejection ("changes requested") of REV as the reviewer named by git's user.email; --comment is
+required. A later rejection by the same reviewer voids that reviewer's approval at the gate.
+${COMMON_HELP}`,
+  async run(argv, ctx) {
+    return runDecision('reject', argv, ctx);
+  },
+};

@@ -1,0 +1,182 @@
+import { createHash } from 'crypto';
+import { formatStatementLine, parseStatementNote, type SignedStatement } from '../core/approvalStatement';
+import { CountersignError } from '../core/errors';
+import { readObjects } from './catFileBatch';
+import { runGit } from './gitRunner';
+import { REVIEW_NOTES_REF } from './notesConfig';
+
+/**
+ * Approval statements live as JSON lines in notes under refs/notes/countersign, on the tip each approves
+ * (DESIGN.md, "Approvals"). One line per statement, lines sorted and unique — the shape
+ * `git notes merge -s cat_sort_uniq` produces — so concurrent reviews from different clones union cleanly.
+ */
+export const APPROVALS_REF = REVIEW_NOTES_REF;
+
+/** Where fetched approvals land before they are merged. Outside refs/notes/ so a `refs/notes/*` push refspec never sends it back. */
+export function trackingRef(remote: string): string {
+  const name = /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(remote) && !remote.includes('..') && !remote.endsWith('.lock')
+    ? remote
+    : 'url-' + createHash('sha256').update(remote).digest('hex').slice(0, 16);
+  return `refs/countersign/remotes/${name}/countersign`;
+}
+
+/**
+ * Every statement in refs/notes/countersign, by the commit its note is attached to, read with one
+ * `git notes list` and one `git cat-file --batch`. The gate looks statements up by their own tip and patch-id
+ * (a rebase moves commits away from their notes), which is why it needs them all. Malformed lines and
+ * unreadable notes are reported in `errors`, naming the commit, never dropped silently.
+ */
+export async function readAllStatements(cwd: string, ref = APPROVALS_REF): Promise<{ byCommit: Map<string, SignedStatement[]>; errors: string[] }> {
+  const byCommit = new Map<string, SignedStatement[]>();
+  const errors: string[] = [];
+  const exists = await runGit(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd, okCodes: [1] });
+  if (exists.code !== 0) return { byCommit, errors };
+  const listed = await runGit(['notes', `--ref=${ref}`, 'list'], { cwd });
+  const commitsByBlob = new Map<string, string[]>();
+  for (const line of listed.stdout.split('\n')) {
+    const [blob, commit] = line.trim().split(/\s+/);
+    if (!blob || !commit) continue;
+    const list = commitsByBlob.get(blob) ?? [];
+    list.push(commit);
+    commitsByBlob.set(blob, list);
+  }
+  await readObjects(cwd, [...commitsByBlob.keys()], (blob, content) => {
+    for (const commit of commitsByBlob.get(blob) ?? []) {
+      if (content === undefined) {
+        errors.push(`the ${ref} note on ${commit} (blob ${blob}) is missing from the object database; fetch it again with \`countersign verify\` or \`git fetch origin ${ref}\``);
+        continue;
+      }
+      const parsed = parseStatementNote(content.toString('utf8'), `the ${ref} note on ${commit}`);
+      errors.push(...parsed.errors);
+      if (parsed.statements.length > 0) byCommit.set(commit, parsed.statements);
+    }
+  });
+  return { byCommit, errors };
+}
+
+/** The statements in the note on one commit (no note: none). */
+export async function readStatementsOn(cwd: string, commit: string, ref = APPROVALS_REF): Promise<{ statements: SignedStatement[]; errors: string[]; text: string }> {
+  const r = await runGit(['notes', `--ref=${ref}`, 'show', commit], { cwd, okCodes: [1] });
+  const text = r.code === 0 ? r.stdout : '';
+  return { ...parseStatementNote(text, `the ${ref} note on ${commit}`), text };
+}
+
+/** Sorted, unique, non-empty lines, compared as bytes like `sort` in cat_sort_uniq. */
+export function sortUniqueLines(lines: string[]): string[] {
+  const unique = [...new Set(lines.map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== ''))];
+  return unique.sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
+}
+
+/**
+ * Adds a signed statement to the note on its tip (keeping the lines already there). Idempotent: recording
+ * the same statement twice leaves one line. Returns the note line.
+ */
+export async function recordStatement(cwd: string, signed: SignedStatement, ref = APPROVALS_REF): Promise<string> {
+  const line = formatStatementLine(signed);
+  if (line.includes('\n')) throw new CountersignError('input', 'internal: a statement line contains a line break');
+  const tip = signed.statement.tip;
+  const env = await identityEnv(cwd);
+  // Read-modify-write, then check: `git notes add -f` does not compare-and-swap the notes ref, so a racing
+  // writer could drop our line; re-reading shows it and we try again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const existing = await readStatementsOn(cwd, tip, ref);
+    const lines = sortUniqueLines([...existing.text.split('\n'), line]);
+    if (existing.text.split('\n').includes(line)) return line;
+    await runGit(['notes', `--ref=${ref}`, 'add', '-f', '-F', '-', tip], { cwd, input: lines.join('\n') + '\n', env });
+    const after = await readStatementsOn(cwd, tip, ref);
+    if (after.text.split('\n').includes(line)) return line;
+  }
+  throw new CountersignError('git', `could not record the statement in ${ref} on ${tip}: another process kept rewriting the note; try again`);
+}
+
+/** `git notes merge` commits, so it needs an identity; CI runners often have none configured. */
+async function identityEnv(cwd: string): Promise<NodeJS.ProcessEnv | undefined> {
+  const r = await runGit(['var', 'GIT_COMMITTER_IDENT'], { cwd, okCodes: [128] });
+  if (r.code === 0) return undefined;
+  return {
+    GIT_AUTHOR_NAME: 'countersign', GIT_AUTHOR_EMAIL: 'countersign@localhost',
+    GIT_COMMITTER_NAME: 'countersign', GIT_COMMITTER_EMAIL: 'countersign@localhost',
+  };
+}
+
+/**
+ * Unions the notes commit `from` into refs/notes/countersign with cat_sort_uniq (a fast-forward when ours is
+ * missing or behind). Returns whether the local ref changed.
+ */
+export async function mergeApprovals(cwd: string, from: string, ref = APPROVALS_REF): Promise<boolean> {
+  const before = await refValue(cwd, ref);
+  const fromOid = (await runGit(['rev-parse', '--verify', `${from}^{commit}`], { cwd })).stdout.trim();
+  if (before === undefined) {
+    // Create only if still absent (an empty old value makes update-ref compare-and-swap against "no ref").
+    await runGit(['update-ref', '-m', 'countersign: approvals from remote', ref, fromOid, ''], { cwd });
+    return true;
+  }
+  if (before === fromOid) return false;
+  await runGit(['notes', `--ref=${ref}`, 'merge', '--quiet', '-s', 'cat_sort_uniq', fromOid], { cwd, env: await identityEnv(cwd) });
+  return (await refValue(cwd, ref)) !== before;
+}
+
+async function refValue(cwd: string, ref: string): Promise<string | undefined> {
+  const r = await runGit(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd, okCodes: [1] });
+  return r.code === 0 ? r.stdout.trim() : undefined;
+}
+
+/**
+ * Fetches the remote's refs/notes/countersign into a remote-tracking ref and unions it into ours, in bounded
+ * time. A remote without approvals yet is not an error. Throws CountersignError('remoteUnreachable') when the
+ * remote cannot be reached in `timeoutMs` — the caller decides whether that blocks (the gate: it does).
+ */
+export async function fetchApprovals(cwd: string, remote: string, timeoutMs: number, ref = APPROVALS_REF): Promise<{ remoteTip: string | undefined; merged: boolean }> {
+  const tracking = trackingRef(remote);
+  // A one-character glob so that a remote without the ref yet matches nothing instead of failing the fetch
+  // (telling "no ref" from "no connection" any other way would mean parsing git's messages).
+  const refspec = `+${ref}*:${tracking}*`;
+  await runGit(['fetch', '--no-tags', '--no-write-fetch-head', '--quiet', remote, refspec], { cwd, timeoutMs });
+  const remoteTip = await refValue(cwd, tracking);
+  if (remoteTip === undefined) return { remoteTip, merged: false };
+  return { remoteTip, merged: await mergeApprovals(cwd, tracking, ref) };
+}
+
+export interface PushResult {
+  /** Whether the remote now has our notes (pushed now, or already up to date). */
+  ok: boolean;
+  upToDate: boolean;
+  attempts: number;
+  /** Nothing to push: there are no local approvals. */
+  nothingToPush: boolean;
+}
+
+/**
+ * Pushes refs/notes/countersign. When the remote has approvals we lack (rejected as non-fast-forward), fetches
+ * and merges them and tries again, a few times. Never forces: that would erase other reviewers' approvals.
+ */
+export async function pushApprovals(cwd: string, remote: string, opts: { timeoutMs?: number; attempts?: number } = {}, ref = APPROVALS_REF): Promise<PushResult> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const attempts = opts.attempts ?? 4;
+  if ((await refValue(cwd, ref)) === undefined) return { ok: true, upToDate: true, attempts: 0, nothingToPush: true };
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const r = await runGit(['push', '--porcelain', '--no-verify', remote, `${ref}:${ref}`], { cwd, timeoutMs, okCodes: [1] });
+    const status = porcelainStatus(r.stdout, ref);
+    if (r.code === 0 && status && status.flag !== '!') return { ok: true, upToDate: status.flag === '=', attempts: attempt, nothingToPush: false };
+    // `[rejected]`: the remote has approvals we lack. `[remote rejected] (failed to update ref)`: another
+    // reviewer's push held the ref lock at that moment. Both resolve by merging theirs and trying again; a
+    // hook that declines for good just fails again, a bounded number of times.
+    if (status?.flag === '!' && /^\[(remote )?rejected\]/.test(status.summary) && attempt < attempts) {
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.floor(Math.random() * 200 * attempt)));
+      await fetchApprovals(cwd, remote, timeoutMs, ref);
+      continue;
+    }
+    const why = status ? `${status.summary}` : r.stderr.trim().split('\n').slice(-2).join(' ');
+    throw new CountersignError('git', `could not push ${ref} to ${remote}: ${why}`, r.stderr);
+  }
+  throw new CountersignError('git', `could not push ${ref} to ${remote}: the remote kept moving after ${attempts} attempts; run \`countersign approve\` again or \`git push ${remote} ${ref}\``);
+}
+
+/** `git push --porcelain` prints `<flag>\t<from>:<to>\t<summary>` per ref: machine output, stable across versions. */
+function porcelainStatus(stdout: string, ref: string): { flag: string; summary: string } | undefined {
+  for (const line of stdout.split('\n')) {
+    const parts = line.split('\t');
+    if (parts.length >= 3 && parts[1].endsWith(`:${ref}`)) return { flag: parts[0], summary: parts.slice(2).join('\t') };
+  }
+  return undefined;
+}
