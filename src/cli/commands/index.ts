@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { approveCommand, rejectCommand } from './approve';
 import { blameCommand } from './blame';
+import { explainCommand } from './explain';
 import { hookCommand } from './hook';
 import { installCommand } from './install';
 import { replayCommand } from './replay';
@@ -17,6 +18,7 @@ export const commands: Command[] = [
   replayCommand,
   reportCommand,
   blameCommand,
+  explainCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

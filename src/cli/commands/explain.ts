@@ -1,0 +1,35 @@
+import { usageError } from '../../core/errors';
+import { explainCommit } from '../../git/commitExplanation';
+import { resolveRepo } from '../../git/repository';
+import { parseCommandArgs, writeJson, type Command } from '../command';
+import { formatExplanation } from './explainText';
+
+export const explainCommand: Command = {
+  name: 'explain',
+  summary: 'everything known about a commit: provenance, approvals under which policy, gate result',
+  usage: `Usage: countersign explain REV [--branch NAME] [--remote NAME] [--json]
+
+The page an incident review starts from:
+  provenance   the AI-Provenance and other trailers (Assisted-by, AI co-authors, bot authors), the
+               refs/notes/ai note (also git-ai's): per file the AI line ranges with agent, model and session
+  approvals    the statements in refs/notes/countersign whose base..tip contains REV, each with its signature
+               checked against the reviewer's key in the policy of the protected branch (NAME/BRANCH as
+               this clone knows it; run git fetch first for the remote's current view)
+  gate         the review gate's verdict for REV on that branch: a commit already on the branch is judged
+               alone against its first parent, one not yet there as part of branch..REV
+
+Options:
+  --branch NAME   the protected branch (default: the current branch's upstream)
+  --remote NAME   the remote (default: the upstream's remote, or origin)
+  --json          the whole explanation as JSON: {"commit", "provenance", "approvals", "gate"}
+`,
+  async run(argv, ctx) {
+    const { values, positionals } = parseCommandArgs('explain', argv, { json: { type: 'boolean' }, branch: { type: 'string' }, remote: { type: 'string' } });
+    if (positionals.length !== 1) throw usageError('explain: give exactly one REV (countersign explain HEAD~2)');
+    const repo = await resolveRepo(ctx.cwd);
+    const e = await explainCommit(repo.root ?? repo.commonDir, positionals[0], { ...(values.branch ? { branch: values.branch } : {}), ...(values.remote ? { remote: values.remote } : {}) });
+    if (values.json) writeJson(ctx, e);
+    else ctx.stdout(formatExplanation(e));
+    return 0;
+  },
+};

@@ -1,0 +1,276 @@
+import type { ApprovalStatement } from '../core/approvalStatement';
+import type { CommitDecision } from '../core/gate';
+import { errorMessage, CountersignError } from '../core/errors';
+import { POLICY_FILE, type Policy } from '../core/policy';
+import { isNoBase } from '../core/report/approvalCoverage';
+import { CommitGraph } from '../core/report/commitGraph';
+import { commitFacts, type CommitFacts } from '../core/report/commitFacts';
+import { commitInconsistencies, type Inconsistency } from '../core/report/consistency';
+import { formatRanges } from '../core/authorshipNote';
+import type { AgentEvidence } from '../core/report/aiEvidence';
+import type { Interval } from '../core/report/lineIntervals';
+import { readPolicyFrom } from './gateInput';
+import { runGit } from './gitRunner';
+import { streamHistory, type HistoryCommit } from './historyStream';
+import { AI_NOTES_REF, readNotes } from './notesReader';
+import { readStatements, statementVerdict } from './provenanceHistory';
+import { verifyRange } from './pushGate';
+
+/**
+ * `countersign explain REV` (DESIGN.md): the page an incident review starts from — the commit's provenance
+ * (trailers and note), the approvals that cover it with their verification result under a named policy, and
+ * the gate's verdict for it. Read-only: it fetches nothing (run `git fetch` first for the remote's view).
+ */
+export interface ExplainedSession {
+  session: string;
+  agent: string;
+  tool?: string;
+  model?: string;
+  conversationId?: string;
+  humanAuthor?: string;
+  lines: number;
+}
+
+export interface ExplainedApproval {
+  attachedTo: string;
+  decision: ApprovalStatement['decision'];
+  reviewer: ApprovalStatement['reviewer'];
+  time: string;
+  tip: string;
+  base: string;
+  comment?: string;
+  /** Signature checked against the reviewer's key in `policy`: ok, or why not. */
+  verification: { ok: boolean; reason: string; fingerprint?: string };
+  /** Whether it counts for this commit: verified, not by its author/committer. */
+  counts: boolean;
+  why?: string;
+}
+
+export interface GateVerdict {
+  available: boolean;
+  /** Why the gate could not be run (no branch known, …). */
+  reason?: string;
+  branch?: string;
+  protected?: boolean;
+  policyFrom?: string;
+  /** `landed`: REV is on the branch already, judged alone against its first parent; `pending`: base..REV as a push would be. */
+  judgedAs?: 'landed' | 'pending';
+  decision?: CommitDecision;
+  ok?: boolean;
+  errors?: string[];
+  notices?: string[];
+}
+
+export interface Explanation {
+  commit: {
+    sha: string; parents: string[]; subject: string; message: string;
+    author: { name: string; email: string; time: string }; committer: { name: string; email: string; time: string };
+  };
+  provenance: {
+    attested: boolean;
+    aiProvenance: { raw: string; ai?: number; human?: number; untracked?: number } | null;
+    trailers: Array<{ key: string; value: string }>;
+    agents: AgentEvidence[];
+    aiAssisted: boolean;
+    aiLines: number;
+    aiLinesFrom: CommitFacts['aiLinesFrom'];
+    addedLines: number;
+    files: Array<{ path: string; added: number }>;
+    note: null | { error: string } | {
+      aiLines: number; humanLines: number;
+      files: Array<{ path: string; ai: Array<{ ranges: string; agent: string; model?: string; session: string }>; human: Array<{ ranges: string; author?: string }> }>;
+      sessions: ExplainedSession[];
+    };
+    inconsistencies: Inconsistency[];
+  };
+  approvals: { policy: { from: string; status: 'ok' | 'none' | 'error'; message?: string }; statements: ExplainedApproval[]; errors: string[] };
+  gate: GateVerdict;
+}
+
+function iso(sec: number): string {
+  return new Date(sec * 1000).toISOString();
+}
+
+function rangesText(iv: Interval[]): string {
+  return formatRanges(iv);
+}
+
+export interface ExplainOptions {
+  branch?: string;
+  remote?: string;
+}
+
+/** The protected branch REV is judged for, and where the policy comes from (as `verify` reads it). */
+async function judgingContext(cwd: string, opts: ExplainOptions): Promise<{ branch?: string; remote?: string; trackingSha?: string; trackingLabel?: string }> {
+  let branch = opts.branch;
+  let remote = opts.remote;
+  if (!branch) {
+    const up = await runGit(['rev-parse', '--abbrev-ref', '--symbolic-full-name', '@{upstream}'], { cwd, okCodes: [128] });
+    const name = up.code === 0 ? up.stdout.trim() : '';
+    const slash = name.indexOf('/');
+    if (slash > 0) {
+      remote ??= name.slice(0, slash);
+      branch = name.slice(slash + 1);
+    }
+  }
+  if (!branch) return {};
+  remote ??= 'origin';
+  for (const [ref, label] of [[`refs/remotes/${remote}/${branch}`, `${remote}/${branch}`], [`refs/heads/${branch}`, branch]]) {
+    const r = await runGit(['rev-parse', '--verify', '-q', `${ref}^{commit}`], { cwd, okCodes: [1] });
+    if (r.code === 0) return { branch, remote, trackingSha: r.stdout.trim(), trackingLabel: label };
+  }
+  return { branch, remote };
+}
+
+export async function explainCommit(cwd: string, rev: string, opts: ExplainOptions = {}): Promise<Explanation> {
+  if (rev.startsWith('-')) throw new CountersignError('usage', `explain: '${rev}' is not a revision`);
+  const resolved = await runGit(['rev-parse', '--verify', '-q', `${rev}^{commit}`], { cwd, okCodes: [1] });
+  if (resolved.code !== 0) throw new CountersignError('usage', `explain: '${rev}' is not a commit in this repository (git fetch it, or check the name)`);
+  const sha = resolved.stdout.trim();
+
+  let record: HistoryCommit | undefined;
+  await streamHistory(cwd, { revs: [sha], numstat: true, extra: ['--no-walk'] }, (c) => { record = c; });
+  if (!record) throw new CountersignError('git', `git log printed nothing for ${sha}`);
+  const noteText = (await readNotes(cwd, AI_NOTES_REF, [sha])).get(sha);
+  const facts = commitFacts(record, noteText);
+
+  const provenance: Explanation['provenance'] = {
+    attested: facts.attested,
+    aiProvenance: facts.evidence.provenanceRaw === undefined ? null : { raw: facts.evidence.provenanceRaw, ...(facts.evidence.provenance ?? {}) },
+    trailers: facts.trailers,
+    agents: facts.evidence.agents,
+    aiAssisted: facts.aiAssisted,
+    aiLines: facts.aiLines,
+    aiLinesFrom: facts.aiLinesFrom,
+    addedLines: facts.addedLines,
+    files: [...(facts.added ?? [])].map(([path, added]) => ({ path, added })),
+    note: null,
+    inconsistencies: commitInconsistencies(facts),
+  };
+  if (facts.noteError) provenance.note = { error: facts.noteError };
+  else if (facts.note) {
+    const sessions = new Map<string, ExplainedSession>();
+    const files = facts.note.files.map((f) => {
+      const ai = new Map<string, { iv: Interval[]; agent: string; model?: string; session: string }>();
+      const human = new Map<string, { iv: Interval[]; author?: string }>();
+      for (const r of f.runs) {
+        const s = r.source;
+        if (s.kind === 'ai') {
+          const e = ai.get(s.key) ?? { iv: [], agent: s.agent, ...(s.model ? { model: s.model } : {}), session: s.session };
+          e.iv.push([r.start, r.end]);
+          ai.set(s.key, e);
+          const ses = sessions.get(s.session) ?? {
+            session: s.session, agent: s.agent, ...(s.tool ? { tool: s.tool } : {}), ...(s.model ? { model: s.model } : {}),
+            ...(s.conversationId ? { conversationId: s.conversationId } : {}), ...(s.humanAuthor ? { humanAuthor: s.humanAuthor } : {}), lines: 0,
+          };
+          ses.lines += r.end - r.start + 1;
+          sessions.set(s.session, ses);
+        } else {
+          const e = human.get(s.key) ?? { iv: [], ...(s.author ? { author: s.author } : {}) };
+          e.iv.push([r.start, r.end]);
+          human.set(s.key, e);
+        }
+      }
+      return {
+        path: f.path,
+        ai: [...ai.values()].map(({ iv, ...rest }) => ({ ranges: rangesText(iv), ...rest })),
+        human: [...human.values()].map(({ iv, ...rest }) => ({ ranges: rangesText(iv), ...rest })),
+      };
+    });
+    provenance.note = { aiLines: facts.note.aiLineCount, humanLines: facts.note.humanLineCount, files, sessions: [...sessions.values()] };
+  }
+
+  const ctx = await judgingContext(cwd, opts);
+  const approvals = await explainApprovals(cwd, facts, ctx);
+  const gate = await gateVerdict(cwd, sha, record.parents, ctx);
+  return {
+    commit: {
+      sha, parents: record.parents, subject: facts.subject, message: record.message,
+      author: { name: record.authorName, email: record.authorEmail, time: iso(record.authorTime) },
+      committer: { name: record.committerName, email: record.committerEmail, time: iso(record.committerTime) },
+    },
+    provenance, approvals, gate,
+  };
+}
+
+async function explainApprovals(cwd: string, facts: CommitFacts, ctx: Awaited<ReturnType<typeof judgingContext>>): Promise<Explanation['approvals']> {
+  // The policy approvals are judged under: the protected branch as this clone knows it, else HEAD's.
+  const source = ctx.trackingSha
+    ? await readPolicyFrom(cwd, [{ rev: ctx.trackingSha, label: ctx.trackingLabel ?? ctx.trackingSha }])
+    : await readPolicyFrom(cwd, [{ rev: 'HEAD', label: 'HEAD (no protected branch known: pass --branch)' }]);
+  let policy: Policy | undefined;
+  let policyInfo: Explanation['approvals']['policy'];
+  if (source.kind === 'ok') { policy = source.policy; policyInfo = { from: source.from, status: 'ok' }; }
+  else if (source.kind === 'error') policyInfo = { from: source.from, status: 'error', message: source.message };
+  else policyInfo = { from: `${POLICY_FILE} (looked in ${source.looked.join(', ') || 'nothing'})`, status: 'none' };
+
+  const { statements, errors } = await readStatements(cwd);
+  const covering = await statementsCovering(cwd, facts.sha, facts.parents, statements.map((s) => ({ noteCommit: s.noteCommit, tip: s.signed.statement.tip, base: s.signed.statement.base })));
+  const self = new Set([facts.authorEmail.toLowerCase(), facts.committerEmail.toLowerCase()]);
+  const out: ExplainedApproval[] = [];
+  statements.forEach((s, i) => {
+    if (!covering[i]) return;
+    const st = s.signed.statement;
+    const verification = policy ? statementVerdict(s.signed, policy) : { ok: false, reason: policyInfo.status === 'error' ? 'the policy is unreadable' : 'no policy lists reviewer keys' };
+    let why: string | undefined;
+    if (!verification.ok) why = verification.reason;
+    else if (self.has(st.reviewer.email.toLowerCase())) why = 'the reviewer authored or committed this commit';
+    else if (st.tip !== s.noteCommit) why = `the statement names tip ${st.tip.slice(0, 12)} but is attached to ${s.noteCommit.slice(0, 12)}`;
+    out.push({
+      attachedTo: s.noteCommit, decision: st.decision, reviewer: st.reviewer, time: st.time, tip: st.tip, base: st.base,
+      ...(st.comment ? { comment: st.comment } : {}), verification, counts: why === undefined, ...(why ? { why } : {}),
+    });
+  });
+  out.sort((a, b) => a.time.localeCompare(b.time));
+  return { policy: policyInfo, statements: out, errors };
+}
+
+/**
+ * Which statements' base..tip contains `sha`: one `git rev-list --parents` of everything the statements'
+ * tips reach that `sha`'s parents do not — a tip reaches `sha` inside that graph iff `sha` is its ancestor,
+ * and a base outside it is an ancestor of a parent, so it cannot exclude `sha`.
+ */
+async function statementsCovering(cwd: string, sha: string, parents: string[], ranges: Array<{ noteCommit: string; tip: string; base: string }>): Promise<boolean[]> {
+  if (ranges.length === 0) return [];
+  const tips = [...new Set(ranges.map((r) => r.tip))];
+  const exists = await runGit(['cat-file', '--batch-check'], { cwd, input: tips.join('\n') + '\n' });
+  const present = new Set(exists.stdout.split('\n').filter((l) => / commit /.test(l)).map((l) => l.split(' ')[0]));
+  const input = [...tips.filter((t) => present.has(t)), ...(parents.length ? ['--not', ...parents] : [])].join('\n') + '\n';
+  const graph = new CommitGraph();
+  if (present.size > 0) {
+    const r = await runGit(['rev-list', '--parents', '--stdin'], { cwd, input });
+    for (const line of r.stdout.split('\n')) {
+      if (!line) continue;
+      const [c, ...ps] = line.split(' ');
+      graph.add(c, ps);
+    }
+  }
+  return ranges.map((r) => {
+    if (r.tip === sha) return true;
+    if (!graph.has(sha) || !graph.has(r.tip)) return false;
+    return graph.range(r.tip, isNoBase(r.base) ? undefined : r.base)?.includes(sha) ?? false;
+  });
+}
+
+async function gateVerdict(cwd: string, sha: string, parents: string[], ctx: Awaited<ReturnType<typeof judgingContext>>): Promise<GateVerdict> {
+  if (!ctx.branch) return { available: false, reason: 'no protected branch known: the current branch has no upstream; pass --branch NAME' };
+  let landed = false;
+  if (ctx.trackingSha) {
+    landed = (await runGit(['merge-base', '--is-ancestor', sha, ctx.trackingSha], { cwd, okCodes: [1] })).code === 0;
+  }
+  try {
+    const { result } = await verifyRange(cwd, {
+      branch: ctx.branch, ...(ctx.remote ? { remote: ctx.remote } : {}), head: sha, fetch: false,
+      // A commit already on the branch is judged alone, as the push that brought it would have judged it.
+      ...(landed && parents[0] ? { base: parents[0] } : {}),
+    });
+    const decision = result.commits.find((c) => c.sha === sha);
+    return {
+      available: true, branch: result.branch, protected: result.protected, ...(result.policyFrom ? { policyFrom: result.policyFrom } : {}),
+      judgedAs: landed ? 'landed' : 'pending', ...(decision ? { decision } : {}),
+      ok: decision ? decision.ok && result.errors.length === 0 : result.ok, errors: result.errors, notices: result.notices,
+    };
+  } catch (e) {
+    return { available: false, branch: ctx.branch, reason: errorMessage(e) };
+  }
+}
