@@ -36,7 +36,7 @@ export function commandProgram(command: string): string | undefined {
 }
 
 /**
- * Splits the leading words of a POSIX shell command, honouring quotes and backslashes, so that
+ * Splits the leading words of a shell command, honouring quotes and escaped spaces, so that
  * `FOO="a b" claude` names `claude`. It stops at the first operator (`;`, `|`, `&`, `(`…): what follows is
  * another command, and the program that starts first is the one that runs in the terminal.
  */
@@ -55,7 +55,9 @@ function shellWords(command: string): string[] {
       return words;
     }
     inWord = true;
-    if (c === '\\' && i + 1 < command.length) { word += command[++i]; continue; }
+    // A backslash escapes a space or a quote (POSIX); before anything else it is kept, because on Windows
+    // (PowerShell, cmd) it separates directories, as in C:\tools\codex.cmd.
+    if (c === '\\' && i + 1 < command.length && /[\s'"]/.test(command[i + 1])) { word += command[++i]; continue; }
     if (c === "'" || c === '"') {
       const close = command.indexOf(c, i + 1);
       const end = close < 0 ? command.length : close;
