@@ -1,0 +1,53 @@
+import * as assert from 'assert';
+import * as fc from 'fast-check';
+import { uniformLine } from '../../../../src/core/attribution/line';
+import { charCount, fromLines, lineAt, lineCount, linesBetween, locate, sameText, splice, toLines, treeText, type Tree } from '../../../../src/core/attribution/lineTree';
+import { WriterTable } from '../../../../src/core/attribution/writers';
+
+const writers = new WriterTable();
+const mk = (text: string) => uniformLine(text, writers.human, 1, writers);
+const lineText = fc.constantFrom('a\n', 'bb\n', '\n', 'ccc\r\n', 'dd\n');
+
+describe('lineTree (persistent treap of lines)', () => {
+  it('splices, looks up lines and offsets, and slices like an array does', () => {
+    fc.assert(fc.property(fc.array(lineText, { maxLength: 60 }), fc.array(fc.tuple(fc.nat(), fc.nat(5), fc.array(lineText, { maxLength: 4 })), { maxLength: 20 }), (initial, ops) => {
+      let model = [...initial];
+      let tree: Tree = fromLines(model.map(mk));
+      for (const [at, del, ins] of ops) {
+        const index = at % (model.length + 1);
+        const before = tree;
+        const beforeText = model.join('');
+        tree = splice(tree, index, del, ins.map(mk)).tree;
+        model.splice(index, del, ...ins);
+        assert.strictEqual(treeText(before), beforeText, 'older versions are untouched (persistence)');
+      }
+      assert.deepStrictEqual(toLines(tree).map((l) => l.text), model);
+      assert.strictEqual(lineCount(tree), model.length);
+      assert.strictEqual(charCount(tree), model.join('').length);
+      let start = 0;
+      model.forEach((text, i) => {
+        assert.strictEqual(lineAt(tree, i).text, text);
+        for (let k = 0; k < text.length; k++) assert.deepStrictEqual(locate(tree, start + k), { index: i, start });
+        start += text.length;
+      });
+      const from = Math.floor(model.length / 3), to = Math.floor((2 * model.length) / 3) + 1;
+      assert.deepStrictEqual(linesBetween(tree, from, to).map((l) => l.text), model.slice(from, to));
+    }));
+  });
+
+  it('sameText agrees with string equality, whatever the tree shapes', () => {
+    fc.assert(fc.property(fc.array(lineText, { maxLength: 12 }), fc.array(lineText, { maxLength: 12 }), (a, b) => {
+      const ta = fromLines(a.map(mk));
+      // Build b's tree by inserting one line at a time, so its shape differs from a bulk build.
+      let tb: Tree = null;
+      b.forEach((text, i) => { tb = splice(tb, i, 0, [mk(text)]).tree; });
+      assert.strictEqual(sameText(ta, tb), a.join('') === b.join(''));
+    }), { numRuns: 500 });
+  });
+
+  it('builds a 100,000-line tree of bounded depth', () => {
+    const tree = fromLines(Array.from({ length: 100_000 }, (_, i) => mk(`line ${i}\n`)));
+    const depth = (t: Tree): number => (t ? 1 + Math.max(depth(t.left), depth(t.right)) : 0);
+    assert.ok(depth(tree) < 80, `depth ${depth(tree)}`);
+  });
+});
