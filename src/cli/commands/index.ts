@@ -1,11 +1,14 @@
 import type { Command } from '../command';
+import { agentsCommand } from './agents';
 import { approveCommand, rejectCommand } from './approve';
 import { blameCommand } from './blame';
+import { checkpointCommand } from './checkpoint';
 import { explainCommand } from './explain';
 import { hookCommand } from './hook';
 import { installCommand } from './install';
 import { replayCommand } from './replay';
 import { reportCommand } from './report';
+import { statusCommand } from './status';
 import { uninstallCommand } from './uninstall';
 
 /** Every subcommand, in the order `countersign --help` lists them. */
@@ -19,6 +22,9 @@ export const commands: Command[] = [
   reportCommand,
   blameCommand,
   explainCommand,
+  statusCommand,
+  checkpointCommand,
+  agentsCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

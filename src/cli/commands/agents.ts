@@ -1,0 +1,86 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { HOOK_AGENTS, isHookAgent, type HookAgent } from '../../core/agents/hookAgents';
+import { planAgentConfig, type ConfigFilePlan } from '../../core/agents/hookConfig';
+import { CountersignError, usageError } from '../../core/errors';
+import { writeFileAtomic } from '../../git/atomicFile';
+import { countersignDir, resolveRepo } from '../../git/repository';
+import { parseCommandArgs, writeJson, type Command } from '../command';
+
+const USAGE = `Usage: countersign agents connect [${HOOK_AGENTS.join('|')}]... [--json]
+
+Writes each agent's project-level hook configuration so that its before/after tool-call hooks run
+\`countersign checkpoint --from AGENT\`, which records what the agent writes in the working ledger.
+Without AGENT, connects all of them:
+
+  claude    .claude/settings.json          PreToolUse / PostToolUse (Write, Edit, MultiEdit, NotebookEdit, Bash)
+  codex     .codex/hooks.json              PreToolUse / PostToolUse (Bash, apply_patch)
+  gemini    .gemini/settings.json          BeforeTool / AfterTool (write_file, replace, run_shell_command)
+  cursor    .cursor/hooks.json             beforeShellExecution / afterShellExecution / afterFileEdit
+  copilot   .github/hooks/countersign.json preToolUse / postToolUse
+  kiro      .kiro/hooks/countersign-{before,after}-tool.kiro.hook
+
+Existing hooks and settings are kept; Countersign's own entries are updated in place, so running it again
+changes nothing. A file that is not valid JSON is left untouched and the command exits 2 naming it
+(nothing is written then). The hooks run the copy of the CLI kept in .git/countersign/bin (written by
+\`countersign install\`, or here if missing), so they work when countersign is not on PATH; without it they
+do nothing and never block the agent.
+
+Options:
+  --json   print what was written as JSON
+`;
+
+export const agentsCommand: Command = {
+  name: 'agents',
+  summary: "connect AI agents' hooks (Claude Code, Codex, Gemini CLI, Cursor, Copilot, Kiro) to the ledger",
+  usage: USAGE,
+  async run(argv, ctx) {
+    const [sub, ...rest] = argv;
+    if (sub !== 'connect') {
+      throw usageError(`agents: unknown subcommand '${sub ?? ''}' (expected \`agents connect [AGENT...]\`)\nRun \`countersign agents --help\` for usage.`);
+    }
+    const { values, positionals } = parseCommandArgs('agents connect', rest, { json: { type: 'boolean' } });
+    const unknown = positionals.filter((a) => !isHookAgent(a));
+    if (unknown.length > 0) throw usageError(`agents connect: unknown agent '${unknown[0]}' (expected ${HOOK_AGENTS.join(', ')})`);
+    const agents: HookAgent[] = positionals.length > 0 ? [...new Set(positionals as HookAgent[])] : [...HOOK_AGENTS];
+
+    const repo = await resolveRepo(ctx.cwd);
+    if (!repo.root) throw new CountersignError('config', `${repo.commonDir} is a bare repository: agent hooks belong in a working tree`);
+    const root = repo.root;
+    const read = (file: string) => {
+      try {
+        return fs.readFileSync(path.join(root, file), 'utf8');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw new CountersignError('config', `cannot read ${file}: ${(e as Error).message}`);
+      }
+    };
+    // Plan everything first: one malformed file means nothing is written, so a retry starts from a known state.
+    const plans: ConfigFilePlan[] = agents.flatMap((a) => planAgentConfig(a, read));
+    for (const p of plans) if (p.text !== undefined) writeFileAtomic(path.join(root, p.file), p.text);
+    const cli = ensureStableCli(countersignDir(repo));
+
+    if (values.json) {
+      writeJson(ctx, {
+        files: plans.map((p) => ({ agent: p.agent, file: p.file, status: p.text === undefined ? 'unchanged' : p.created ? 'created' : 'updated', events: p.events })),
+        cli: { path: cli.path, written: cli.written },
+      });
+      return 0;
+    }
+    for (const p of plans) {
+      const status = p.text === undefined ? 'unchanged' : p.created ? 'created  ' : 'updated  ';
+      ctx.stdout(`${status} ${p.file.padEnd(48)} ${p.events.join(', ')} -> countersign checkpoint --from ${p.agent}\n`);
+    }
+    if (cli.written) ctx.stdout(`wrote     ${path.relative(root, cli.path) || cli.path} (the CLI copy the hooks run)\n`);
+    if (agents.includes('codex')) ctx.stdout('note: Codex runs project hooks only once you have reviewed and trusted them.\n');
+    return 0;
+  },
+};
+
+/** The hooks run `.git/countersign/bin/countersign.js`; `install` keeps it current, `connect` only fills a gap. */
+function ensureStableCli(csDir: string): { path: string; written: boolean } {
+  const target = path.join(csDir, 'bin', 'countersign.js');
+  if (fs.existsSync(target)) return { path: target, written: false };
+  writeFileAtomic(target, fs.readFileSync(__filename), 0o755);
+  return { path: target, written: true };
+}

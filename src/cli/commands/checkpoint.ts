@@ -1,0 +1,147 @@
+import { parseArgs } from 'util';
+import { canonicalAgentName, HOOK_AGENTS, isHookAgent, type HookAgent } from '../../core/agents/hookAgents';
+import { parseHookPayload, type HookCall } from '../../core/agents/hookPayload';
+import { CountersignError, errorMessage, usageError } from '../../core/errors';
+import { modelFromTranscript, recordCheckpoint } from '../../git/agentCheckpoint';
+import { appendHookLog } from '../../git/hookLog';
+import { openLedger } from '../../git/ledger';
+import { countersignDir, resolveRepo } from '../../git/repository';
+import { parseCommandArgs, type CliContext, type Command, type ExitCode } from '../command';
+
+/**
+ * `countersign checkpoint`: record an agent tool call's before/after snapshot in the working ledger.
+ * By hand it behaves like any command (usage errors exit 2). Called from an agent's hook (`--from`) it
+ * must never block or break the agent: everything that goes wrong is written to .git/countersign/log, the
+ * exit code is 0, the run time is bounded, and stdout carries only what the agent expects from a
+ * hook that has no opinion.
+ */
+const USAGE = `Usage: countersign checkpoint --phase before|after --agent NAME [--model M] [--session ID] [FILE...]
+       countersign checkpoint --from ${HOOK_AGENTS.join('|')} [--phase before|after]
+
+Records an agent tool call in the working ledger (.git/countersign/ledger): the files' content before the
+call, then after it. Lines that differ between the two are attributed to the agent; lines it left alone
+keep their labels. Without FILE, snapshots every file git reports as modified or untracked (what a
+shell command may have touched).
+
+By hand:
+  --phase before|after   which side of the tool call this is
+  --agent NAME           the agent (canonical names: claude-code, codex, gemini-cli, cursor, copilot, kiro, …;
+                         claude and gemini are accepted for claude-code and gemini-cli)
+  --model M              the model, e.g. claude-sonnet-4-5
+  --session ID           the agent's session or conversation id (pairs before and after)
+
+From an agent's hook (written by \`countersign agents connect\`):
+  --from AGENT           read AGENT's hook payload (JSON) from stdin; the phase comes from its event name
+                         unless --phase is given. Never fails the agent: problems go to .git/countersign/log
+                         and the exit code is 0. COUNTERSIGN_SKIP=1 skips it; COUNTERSIGN_HOOK_TIMEOUT_MS
+                         bounds its run time (default 8000).
+`;
+
+const DEFAULT_HOOK_TIMEOUT_MS = 8000;
+
+export const checkpointCommand: Command = {
+  name: 'checkpoint',
+  summary: "record an agent tool call's before/after snapshot (by hand or from an agent's hook)",
+  usage: USAGE,
+  async run(argv, ctx) {
+    // In an agent's hook a usage error would be an exit code the agent may read as "block this tool call"
+    // (Claude Code, Gemini CLI: exit 2), so --from is parsed leniently and can never fail.
+    if (argv.some((a) => a === '--from' || a.startsWith('--from='))) {
+      const { values } = parseArgs({ args: argv, options: { from: { type: 'string' }, phase: { type: 'string' } }, strict: false, allowPositionals: true });
+      const from = typeof values.from === 'string' ? values.from : '';
+      const phase = values.phase === 'before' || values.phase === 'after' ? values.phase : undefined;
+      if (!isHookAgent(from)) {
+        ctx.stderr(`countersign checkpoint: --from must be one of ${HOOK_AGENTS.join(', ')}, not '${from}'; nothing recorded\n`);
+        return 0;
+      }
+      return fromHook(from, phase, ctx);
+    }
+    const { values, positionals } = parseCommandArgs('checkpoint', argv, {
+      phase: { type: 'string' },
+      agent: { type: 'string' },
+      model: { type: 'string' },
+      session: { type: 'string' },
+    });
+    const phase = values.phase;
+    if (phase !== undefined && phase !== 'before' && phase !== 'after') {
+      throw usageError(`checkpoint: --phase must be 'before' or 'after', not '${phase}'`);
+    }
+    if (!phase) throw usageError('checkpoint: --phase before|after is required (or --from AGENT in an agent hook)');
+    if (!values.agent) throw usageError('checkpoint: --agent NAME is required (or --from AGENT in an agent hook)');
+    const repo = await resolveRepo(ctx.cwd);
+    if (!repo.root) throw new CountersignError('config', `${repo.commonDir} is a bare repository: checkpoints need a working tree`);
+    const ledger = await openLedger(repo.root);
+    const r = await recordCheckpoint(ledger, {
+      phase, agent: canonicalAgentName(values.agent), model: values.model, session: values.session,
+      files: positionals, shell: positionals.length === 0, cwd: ctx.cwd,
+    });
+    await ledger.sync({ wait: false });
+    const deleted = r.deleted.length ? `, ${r.deleted.length} deleted` : '';
+    const skipped = r.skipped.length ? ` (skipped ${r.skipped.length} binary or large: ${r.skipped.slice(0, 3).join(', ')}${r.skipped.length > 3 ? ', …' : ''})` : '';
+    ctx.stdout(`Recorded ${phase} checkpoint for ${canonicalAgentName(values.agent)}: ${r.files.length} file(s)${deleted}${skipped}\n`);
+    return 0;
+  },
+};
+
+/** What an agent reads on stdout from a hook with nothing to say: Cursor and Gemini CLI parse it as JSON. */
+function neutralOutput(agent: HookAgent): string {
+  return agent === 'cursor' || agent === 'gemini' ? '{}\n' : '';
+}
+
+async function fromHook(agent: HookAgent, phaseFlag: 'before' | 'after' | undefined, ctx: CliContext): Promise<ExitCode> {
+  ctx.stdout(neutralOutput(agent));
+  if (ctx.env.COUNTERSIGN_SKIP === '1') return 0;
+  const limit = Number(ctx.env.COUNTERSIGN_HOOK_TIMEOUT_MS) > 0 ? Number(ctx.env.COUNTERSIGN_HOOK_TIMEOUT_MS) : DEFAULT_HOOK_TIMEOUT_MS;
+  let logDir: string | undefined;
+  const log = (message: string) => { if (logDir) appendHookLog(logDir, `checkpoint --from ${agent}: ${message}`); };
+  // The deadline ends the process itself (not just this promise): a git or file-system call that hangs
+  // must not hold the agent. unref(): it never keeps a finished process alive.
+  const deadline = setTimeout(() => {
+    log(`gave up after ${limit} ms; this tool call is not recorded`);
+    process.exit(0);
+  }, limit);
+  deadline.unref();
+  try {
+    const payload = await ctx.readStdin();
+    let call: HookCall | undefined;
+    let payloadError: unknown;
+    try {
+      call = parseHookPayload(agent, payload);
+    } catch (e) {
+      payloadError = e;
+    }
+    const cwd = call?.cwd ?? ctx.cwd;
+    const repo = await resolveRepo(cwd).catch(() => undefined);
+    if (!repo?.root) return 0; // not in a repository: nothing to attribute, and nowhere to log
+    logDir = countersignDir(repo);
+    if (!call) {
+      // Some hosts (Kiro's IDE hooks) run the command without a payload: with the phase given on the command
+      // line, snapshot what git sees changed, as for a shell tool.
+      if (payload.trim() !== '' || !phaseFlag) {
+        log(`${errorMessage(payloadError)}; payload began: ${JSON.stringify(payload.slice(0, 200))}`);
+        return 0;
+      }
+      call = { agent: canonicalAgentName(agent), phase: phaseFlag, event: undefined, tool: undefined, session: undefined, model: undefined, callId: undefined, cwd, transcriptPath: undefined, files: [], shell: true, readOnly: false };
+    }
+    if (call.readOnly) return 0;
+    const phase = phaseFlag ?? call.phase;
+    if (!phase) {
+      log(`cannot tell before from after (event ${JSON.stringify(call.event ?? null)}); add --phase to the hook command`);
+      return 0;
+    }
+    const model = call.model ?? (agent === 'claude' ? modelFromTranscript(call.transcriptPath) : undefined);
+    const ledger = await openLedger(repo.root);
+    await recordCheckpoint(ledger, {
+      phase, agent: call.agent, model, session: call.session, callId: call.callId,
+      files: call.files, shell: call.shell, cwd, edits: call.edits, gitTimeoutMs: limit,
+    });
+    // Keep the queue short for readers; skipped at once if another process is folding.
+    await ledger.sync({ wait: false }).catch((e: unknown) => log(`recorded, but folding the ledger failed: ${errorMessage(e)}`));
+    return 0;
+  } catch (e) {
+    log(`${errorMessage(e)}${e instanceof Error && e.stack && !CountersignError.is(e) ? `\n${e.stack}` : ''}`);
+    return 0;
+  } finally {
+    clearTimeout(deadline);
+  }
+}

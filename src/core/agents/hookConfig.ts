@@ -1,0 +1,232 @@
+import { CountersignError } from '../errors';
+import type { HookAgent } from './hookAgents';
+
+/**
+ * The project-level hook configuration `countersign agents connect` writes for each agent, merged into
+ * what is already there: other hooks and settings are kept as they are, our own entries (recognised by
+ * their command) are replaced in place, and running it twice changes nothing.
+ *
+ * Every hook runs the stable copy of the CLI that `countersign install` keeps in the repository's common
+ * git dir, so it works when `countersign` is not on PATH (GUI-launched editors, other worktrees); if
+ * that copy is gone it tries `countersign` on PATH, and otherwise drains stdin and exits 0 — a missing
+ * Countersign never blocks an agent.
+ */
+export type Phase = 'before' | 'after';
+
+/** Seconds an agent waits for the hook; the CLI bounds itself well under this (COUNTERSIGN_HOOK_TIMEOUT_MS). */
+export const HOOK_TIMEOUT_SECONDS = 15;
+
+export function hookShellCommand(agent: HookAgent, phase: Phase): string {
+  const args = `checkpoint --from ${agent} --phase ${phase}`;
+  // Cursor and Gemini CLI read stdout as JSON even when the hook has nothing to say.
+  const neutral = agent === 'cursor' || agent === 'gemini' ? `echo '{}'; ` : '';
+  return `sh -c 'f="$(git rev-parse --git-common-dir 2>/dev/null)/countersign/bin/countersign.js"; `
+    + `if [ -f "$f" ] && command -v node >/dev/null 2>&1; then exec node "$f" ${args}; fi; `
+    + `if command -v countersign >/dev/null 2>&1; then exec countersign ${args}; fi; `
+    + `cat >/dev/null; ${neutral}exit 0'`;
+}
+
+/** Whether a hook command is one `connect` wrote for this agent (any version of it). */
+export function isOurCommand(command: unknown, agent: HookAgent): boolean {
+  return typeof command === 'string' && command.includes('countersign') && command.includes(`checkpoint --from ${agent}`);
+}
+
+export interface ConfigFilePlan {
+  agent: HookAgent;
+  /** Repository-relative path. */
+  file: string;
+  /** The text to write (undefined when unchanged). */
+  text: string | undefined;
+  created: boolean;
+  /** Hook events configured in this file. */
+  events: string[];
+}
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+type JsonObject = { [k: string]: Json };
+
+interface AgentLayout {
+  files: Array<{
+    file: string;
+    events: string[];
+    merge: (existing: JsonObject, file: string) => JsonObject;
+    /** Starting content when the file does not exist. */
+    initial: () => JsonObject;
+  }>;
+}
+
+/** Claude Code and Codex share a settings shape: hooks.EVENT = [{ matcher, hooks: [{ type, command, timeout }] }]. */
+function matcherGroupsLayout(agent: HookAgent, file: string, events: Record<Phase, string>, matcher: string, timeout: number): AgentLayout['files'][number] {
+  return {
+    file,
+    events: [events.before, events.after],
+    initial: () => ({}),
+    merge: (root, f) => {
+      const hooks = objectAt(root, 'hooks', f);
+      for (const phase of ['before', 'after'] as const) {
+        const hook: JsonObject = agent === 'gemini'
+          ? { type: 'command', name: `countersign-checkpoint-${phase}`, command: hookShellCommand(agent, phase), timeout }
+          : { type: 'command', command: hookShellCommand(agent, phase), timeout };
+        hooks[events[phase]] = mergeMatcherGroups(arrayAt(hooks, events[phase], f), { matcher, hooks: [hook] }, agent);
+      }
+      return root;
+    },
+  };
+}
+
+/**
+ * A group holding only our hook is replaced in place; our hook inside a group the user shares with their
+ * own hooks is taken out of it (their hooks stay) and our group is added.
+ */
+function mergeMatcherGroups(list: Json[], ours: JsonObject, agent: HookAgent): Json[] {
+  const out: Json[] = [];
+  let placed = false;
+  for (const group of list) {
+    const hooks = isObject(group) && Array.isArray(group.hooks) ? group.hooks : undefined;
+    const mine = hooks?.filter((h) => isObject(h) && isOurCommand(h.command, agent)) ?? [];
+    if (!hooks || mine.length === 0) {
+      out.push(group);
+    } else if (mine.length === hooks.length) {
+      if (!placed) out.push(ours);
+      placed = true;
+    } else {
+      out.push({ ...(group as JsonObject), hooks: hooks.filter((h) => !mine.includes(h)) });
+    }
+  }
+  if (!placed) out.push(ours);
+  return out;
+}
+
+const LAYOUTS: Record<HookAgent, AgentLayout> = {
+  claude: { files: [matcherGroupsLayout('claude', '.claude/settings.json', { before: 'PreToolUse', after: 'PostToolUse' }, 'Write|Edit|MultiEdit|NotebookEdit|Bash', HOOK_TIMEOUT_SECONDS)] },
+  codex: { files: [matcherGroupsLayout('codex', '.codex/hooks.json', { before: 'PreToolUse', after: 'PostToolUse' }, 'Bash|apply_patch|Edit|Write', HOOK_TIMEOUT_SECONDS)] },
+  // Gemini CLI's timeout is in milliseconds.
+  gemini: { files: [matcherGroupsLayout('gemini', '.gemini/settings.json', { before: 'BeforeTool', after: 'AfterTool' }, 'write_file|replace|run_shell_command', HOOK_TIMEOUT_SECONDS * 1000)] },
+  cursor: {
+    files: [{
+      file: '.cursor/hooks.json',
+      events: ['beforeShellExecution', 'afterShellExecution', 'afterFileEdit'],
+      initial: () => ({ version: 1 }),
+      merge: (root, f) => {
+        if (root.version === undefined) root.version = 1;
+        const hooks = objectAt(root, 'hooks', f);
+        const entries: Array<[string, Phase]> = [['beforeShellExecution', 'before'], ['afterShellExecution', 'after'], ['afterFileEdit', 'after']];
+        for (const [event, phase] of entries) {
+          const entry: JsonObject = { command: hookShellCommand('cursor', phase), timeout: HOOK_TIMEOUT_SECONDS };
+          hooks[event] = mergeEntries(arrayAt(hooks, event, f), entry, (e) => isObject(e) && isOurCommand(e.command, 'cursor'));
+        }
+        return root;
+      },
+    }],
+  },
+  copilot: {
+    files: [{
+      // Copilot loads every .github/hooks/*.json, so Countersign keeps to a file of its own.
+      file: '.github/hooks/countersign.json',
+      events: ['preToolUse', 'postToolUse'],
+      initial: () => ({ version: 1 }),
+      merge: (root, f) => {
+        if (root.version === undefined) root.version = 1;
+        const hooks = objectAt(root, 'hooks', f);
+        for (const [event, phase] of [['preToolUse', 'before'], ['postToolUse', 'after']] as const) {
+          const entry: JsonObject = { type: 'command', bash: hookShellCommand('copilot', phase), timeoutSec: HOOK_TIMEOUT_SECONDS };
+          hooks[event] = mergeEntries(arrayAt(hooks, event, f), entry, (e) => isObject(e) && isOurCommand(e.bash, 'copilot'));
+        }
+        return root;
+      },
+    }],
+  },
+  kiro: {
+    // Kiro's agent hooks are one file each in .kiro/hooks/.
+    files: (['before', 'after'] as const).map((phase) => ({
+      file: `.kiro/hooks/countersign-${phase}-tool.kiro.hook`,
+      events: [phase === 'before' ? 'preToolUse' : 'postToolUse'],
+      initial: () => ({ enabled: true }),
+      merge: (root: JsonObject) => {
+        root.name = `Countersign: record files ${phase} agent tool use`;
+        root.description = `Runs \`countersign checkpoint --from kiro --phase ${phase}\` so lines the agent writes are attributed to it.`;
+        root.version = '1';
+        if (root.enabled === undefined) root.enabled = true;
+        root.when = { type: phase === 'before' ? 'preToolUse' : 'postToolUse', toolTypes: ['write', 'shell'] };
+        root.then = { type: 'runCommand', command: hookShellCommand('kiro', phase), timeout: HOOK_TIMEOUT_SECONDS };
+        return root;
+      },
+    })),
+  },
+};
+
+/** What `connect` would write for `agent`, given each file's current text (undefined: absent). Throws on malformed files. */
+export function planAgentConfig(agent: HookAgent, read: (file: string) => string | undefined): ConfigFilePlan[] {
+  return LAYOUTS[agent].files.map((layout) => {
+    const existing = read(layout.file);
+    let root: JsonObject;
+    if (existing === undefined || existing.trim() === '') {
+      root = layout.initial();
+    } else {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(existing);
+      } catch (e) {
+        throw new CountersignError('config', `${layout.file} is not valid JSON (${(e as Error).message}); it was left untouched — fix it and run \`countersign agents connect ${agent}\` again`);
+      }
+      if (!isObject(parsed)) {
+        throw new CountersignError('config', `${layout.file} does not hold a JSON object; it was left untouched — fix it and run \`countersign agents connect ${agent}\` again`);
+      }
+      root = parsed;
+    }
+    const before = JSON.stringify(root);
+    const merged = layout.merge(structuredClone(root), layout.file);
+    const unchanged = existing !== undefined && existing.trim() !== '' && JSON.stringify(merged) === before;
+    return {
+      agent,
+      file: layout.file,
+      text: unchanged ? undefined : JSON.stringify(merged, null, 2) + '\n',
+      created: existing === undefined,
+      events: layout.events,
+    };
+  });
+}
+
+/** Replaces our entry in place (first one; drops duplicates) or appends it; other entries are kept untouched. */
+function mergeEntries(list: Json[], ours: JsonObject, isOurs: (entry: Json) => boolean): Json[] {
+  const out: Json[] = [];
+  let placed = false;
+  for (const entry of list) {
+    if (!isOurs(entry)) {
+      out.push(entry);
+      continue;
+    }
+    if (!placed) {
+      out.push(ours);
+      placed = true;
+    }
+  }
+  if (!placed) out.push(ours);
+  return out;
+}
+
+function objectAt(parent: JsonObject, key: string, file: string): JsonObject {
+  const v = parent[key];
+  if (v === undefined || v === null) {
+    const o: JsonObject = {};
+    parent[key] = o;
+    return o;
+  }
+  if (!isObject(v)) {
+    throw new CountersignError('config', `${file}: "${key}" is not an object; it was left untouched — fix it and run \`countersign agents connect\` again`);
+  }
+  return v;
+}
+
+function arrayAt(parent: JsonObject, key: string, file: string): Json[] {
+  const v = parent[key];
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) {
+    throw new CountersignError('config', `${file}: hooks "${key}" is not a list; it was left untouched — fix it and run \`countersign agents connect\` again`);
+  }
+  return v;
+}
+
+function isObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,258 @@
+import type { LineLabel } from '../attribution/labels';
+import type { AgentObservation, Observation } from '../attribution/observations';
+import { decodeLabels, encodeLabels, type LedgerContext, type QueueEntry, type ToolCallRecord } from './records';
+import { reconcileLabels, untrackedLabels } from './reconcile';
+
+/**
+ * Folds queued records into per-file attribution, in queue order. Pure: the caller (src/git/ledger.ts)
+ * loads the states and baselines the entries need, and persists what this returns.
+ *
+ * Each record is applied with a fresh attribution engine primed with the ledger's context — the open agent
+ * tool calls, running terminal commands, the last clipboard text, pending inline accepts, save windows — so
+ * records written by different processes at different times are judged as one engine watching them all
+ * would judge them. The rules themselves stay in the engine.
+ *
+ * Agent checkpoints come from two hook processes: the `before` snapshot (content and labels of each file
+ * at that moment) is kept in the context until its `after` arrives, and the `after` content is compared
+ * with that snapshot, however much the ledger saw in between.
+ */
+export interface EngineLike {
+  observe(o: Observation): void;
+  setFile(file: string, content: string, labels?: LineLabel[]): void;
+  text(file: string): string | undefined;
+  labels(file: string): LineLabel[];
+}
+
+export interface FileState {
+  content: string;
+  labels: LineLabel[];
+}
+
+export interface FoldInput {
+  /** The current state of every file the entries name (undefined: not tracked yet). */
+  files: ReadonlyMap<string, FileState | undefined>;
+  /** HEAD's content of files with no state (undefined: not in HEAD): their untracked starting point. */
+  baselines: ReadonlyMap<string, string | undefined>;
+  context: LedgerContext;
+  entries: readonly QueueEntry[];
+  now: number;
+  /** A fresh engine whose clock reads `at`, the time the record being folded was made. */
+  newEngine: (at: number) => EngineLike;
+}
+
+export interface FoldResult {
+  /** Files whose state changed; null = no longer tracked (deleted by a tool call). */
+  files: Map<string, FileState | null>;
+  context: LedgerContext;
+}
+
+/** How long in-flight context lives without its closing record (a crashed agent, a closed terminal). */
+export const CONTEXT_LIMITS = {
+  toolCallMs: 24 * 3600_000,
+  terminalMs: 24 * 3600_000,
+  inlineAcceptMs: 10 * 60_000,
+  saveWindowMs: 2 * 60_000,
+};
+
+/** The files a queue entry reads or writes: what the caller must load before folding. */
+export function entryPaths(entry: QueueEntry): string[] {
+  if (entry.kind === 'store') return [entry.path];
+  const o = entry.observation;
+  const paths: string[] = [];
+  if (o.type === 'agent') paths.push(...Object.keys(o.files));
+  else if ('file' in o) paths.push(o.file);
+  if (entry.deleted) paths.push(...entry.deleted);
+  return paths;
+}
+
+export function callKey(agent: string, session: string | undefined, callId: string | undefined): string {
+  return JSON.stringify([agent, session ?? '', callId ?? '']);
+}
+
+export function foldEntries(input: FoldInput): FoldResult {
+  const folder = new Folder(input);
+  for (const entry of input.entries) folder.apply(entry);
+  folder.expire(input.now);
+  return { files: folder.changed, context: folder.context };
+}
+
+class Folder {
+  readonly changed = new Map<string, FileState | null>();
+  readonly context: LedgerContext;
+  /** When the record being applied was made. */
+  private at = 0;
+
+  constructor(private readonly input: FoldInput) {
+    this.context = structuredClone(input.context);
+  }
+
+  apply(entry: QueueEntry): void {
+    this.at = entry.at;
+    if (entry.kind === 'store') {
+      this.set(entry.path, { content: entry.content, labels: decodeLabels(entry.labels) });
+      return;
+    }
+    const o = entry.observation;
+    const ctx = this.context;
+    switch (o.type) {
+      case 'clipboard':
+        ctx.clipboard = { text: o.text, at: entry.at };
+        return;
+      case 'inlineAccept':
+        ctx.inlineAccepts[o.file] = { agent: o.agent, at: entry.at };
+        return;
+      case 'terminal':
+        if (o.state === 'start') ctx.terminals.push({ command: o.command, startedAt: entry.at });
+        else {
+          const i = ctx.terminals.findIndex((t) => t.command === o.command);
+          if (i >= 0) ctx.terminals.splice(i, 1);
+        }
+        return;
+      case 'willSave':
+        ctx.saving[o.file] = entry.at;
+        return;
+      case 'save':
+        delete ctx.saving[o.file];
+        return;
+      case 'edit': {
+        const engine = this.primedEngine(o.file);
+        engine.observe(o);
+        this.set(o.file, read(engine, o.file));
+        delete ctx.inlineAccepts[o.file]; // used up by this edit (DESIGN: "the next edit on that file")
+        return;
+      }
+      case 'diskWrite': {
+        const call = this.latestCall();
+        const before = this.current(o.file);
+        if (call) {
+          // "A diskWrite between an agent's before and after belongs to that tool call": remember what the file
+          // was, so the call's after is compared with the content before the whole call.
+          call.files[o.file] ??= { content: before.content, labels: encodeLabels(before.labels) };
+        }
+        const engine = this.primedEngine(o.file, call);
+        engine.observe(o);
+        this.set(o.file, read(engine, o.file));
+        return;
+      }
+      case 'agent':
+        if (o.phase === 'before') this.before(o, entry);
+        else this.after(o, entry);
+        return;
+    }
+  }
+
+  private before(o: AgentObservation, entry: Extract<QueueEntry, { kind: 'observation' }>): void {
+    const key = callKey(o.agent, o.session, entry.callId);
+    const call: ToolCallRecord = this.context.calls[key] ??= { agent: o.agent, startedAt: entry.at, files: {} };
+    if (o.model !== undefined) call.model = o.model;
+    if (o.session !== undefined) call.session = o.session;
+    if (entry.callId !== undefined) call.callId = entry.callId;
+    for (const [path, content] of Object.entries(o.files)) {
+      const known = this.stateOrBaseline(path);
+      // What changed since the ledger last saw the file happened while nothing watched: untracked.
+      const labels = known ? reconcileLabels(known, content) : untrackedLabels(content);
+      this.set(path, { content, labels });
+      call.files[path] ??= { content, labels: encodeLabels(labels) };
+    }
+  }
+
+  private after(o: AgentObservation, entry: Extract<QueueEntry, { kind: 'observation' }>): void {
+    const key = callKey(o.agent, o.session, entry.callId);
+    for (const [path, content] of Object.entries(o.files)) {
+      const found = this.findSnapshot(key, o, path);
+      const call = found?.call;
+      const base: FileState = found
+        ? { content: found.snapshot.content, labels: decodeLabels(found.snapshot.labels) }
+        : this.current(path);
+      const model = o.model ?? call?.model;
+      const engine = this.input.newEngine(this.at);
+      engine.setFile(path, base.content, base.labels.slice());
+      const meta = { agent: o.agent, ...(model !== undefined ? { model } : {}), ...(o.session !== undefined ? { session: o.session } : {}) };
+      engine.observe({ type: 'agent', phase: 'before', ...meta, files: { [path]: base.content } });
+      engine.observe({ type: 'agent', phase: 'after', ...meta, files: { [path]: content } });
+      this.set(path, read(engine, path));
+      if (found) delete found.call.files[path];
+    }
+    for (const path of entry.deleted ?? []) {
+      this.changed.set(path, null);
+      const found = this.findSnapshot(key, o, path);
+      if (found) delete found.call.files[path];
+    }
+    const own = this.context.calls[key] ?? this.findCall(o);
+    if (own && (entry.shell || Object.keys(own.files).length === 0)) {
+      for (const [k, c] of Object.entries(this.context.calls)) if (c === own) delete this.context.calls[k];
+    }
+  }
+
+  /** The before snapshot of `path` for this after: the exact call first, then the same agent and session, then the agent. */
+  private findSnapshot(key: string, o: AgentObservation, path: string): { call: ToolCallRecord; snapshot: ToolCallRecord['files'][string] } | undefined {
+    const exact = this.context.calls[key];
+    if (exact?.files[path]) return { call: exact, snapshot: exact.files[path] };
+    const candidates = Object.values(this.context.calls)
+      .filter((c) => c.agent === o.agent && c.files[path] !== undefined)
+      .sort((a, b) => Number((b.session ?? '') === (o.session ?? '')) - Number((a.session ?? '') === (o.session ?? '')) || a.startedAt - b.startedAt);
+    const c = candidates[0];
+    return c ? { call: c, snapshot: c.files[path] } : undefined;
+  }
+
+  private findCall(o: AgentObservation): ToolCallRecord | undefined {
+    return Object.values(this.context.calls).find((c) => c.agent === o.agent && (c.session ?? '') === (o.session ?? ''));
+  }
+
+  private latestCall(): ToolCallRecord | undefined {
+    let latest: ToolCallRecord | undefined;
+    for (const c of Object.values(this.context.calls)) if (!latest || c.startedAt >= latest.startedAt) latest = c;
+    return latest;
+  }
+
+  /** A fresh engine holding `file`'s state and the context that judges the next observation of it. */
+  private primedEngine(file: string, call?: ToolCallRecord): EngineLike {
+    const engine = this.input.newEngine(this.at);
+    const state = this.current(file);
+    engine.setFile(file, state.content, state.labels.slice());
+    const ctx = this.context;
+    for (const t of ctx.terminals) engine.observe({ type: 'terminal', command: t.command, state: 'start' });
+    if (ctx.clipboard) engine.observe({ type: 'clipboard', text: ctx.clipboard.text });
+    const accept = ctx.inlineAccepts[file];
+    if (accept) engine.observe({ type: 'inlineAccept', file, ...(accept.agent !== undefined ? { agent: accept.agent } : {}) });
+    if (ctx.saving[file] !== undefined) engine.observe({ type: 'willSave', file });
+    if (call) {
+      engine.observe({
+        type: 'agent', phase: 'before', agent: call.agent,
+        ...(call.model !== undefined ? { model: call.model } : {}),
+        ...(call.session !== undefined ? { session: call.session } : {}),
+        files: { [file]: state.content },
+      });
+    }
+    return engine;
+  }
+
+  expire(now: number): void {
+    const ctx = this.context;
+    for (const [k, c] of Object.entries(ctx.calls)) if (now - c.startedAt > CONTEXT_LIMITS.toolCallMs) delete ctx.calls[k];
+    ctx.terminals = ctx.terminals.filter((t) => now - t.startedAt <= CONTEXT_LIMITS.terminalMs);
+    for (const [f, a] of Object.entries(ctx.inlineAccepts)) if (now - a.at > CONTEXT_LIMITS.inlineAcceptMs) delete ctx.inlineAccepts[f];
+    for (const [f, at] of Object.entries(ctx.saving)) if (now - at > CONTEXT_LIMITS.saveWindowMs) delete ctx.saving[f];
+  }
+
+  private set(path: string, state: FileState): void {
+    this.changed.set(path, state);
+  }
+
+  /** The file's state, or its HEAD content as untracked lines, or nothing. */
+  private stateOrBaseline(path: string): FileState | undefined {
+    if (this.changed.has(path)) return this.changed.get(path) ?? undefined;
+    const known = this.input.files.get(path);
+    if (known) return known;
+    const baseline = this.input.baselines.get(path);
+    return baseline === undefined ? undefined : { content: baseline, labels: untrackedLabels(baseline) };
+  }
+
+  private current(path: string): FileState {
+    return this.stateOrBaseline(path) ?? { content: '', labels: [] };
+  }
+}
+
+function read(engine: EngineLike, path: string): FileState {
+  return { content: engine.text(path) ?? '', labels: engine.labels(path) };
+}

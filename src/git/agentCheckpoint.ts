@@ -1,0 +1,117 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { randomBytes } from 'crypto';
+import { undoReplacements, type TextReplacement } from '../core/agents/undoEdits';
+import type { Ledger } from './ledger';
+import { changedPaths, isAttributable, readSnapshot } from './workingFiles';
+
+/**
+ * Turns one agent tool-call checkpoint (from a hook payload or `countersign checkpoint` by hand) into
+ * agent observations in the ledger:
+ *
+ * - before: the content of every file the tool will touch, as it is now (a file that does not exist yet
+ *   is recorded as empty, so everything the tool writes into it counts);
+ * - after: their content now; files gone are recorded as deleted.
+ *
+ * A shell tool names no files, so both phases also snapshot what git reports as modified or untracked:
+ * whatever the command writes is compared with the before snapshot (or, for a file clean before, with
+ * HEAD), and edits made through a shell are not missed.
+ */
+export interface CheckpointRequest {
+  phase: 'before' | 'after';
+  agent: string;
+  model?: string;
+  session?: string;
+  callId?: string;
+  /** Files the tool names: absolute, or relative to `cwd`. */
+  files: string[];
+  shell: boolean;
+  cwd: string;
+  /** Cursor's afterFileEdit: the replacements just made, to rebuild the before snapshot. */
+  edits?: TextReplacement[];
+  gitTimeoutMs?: number;
+}
+
+export interface CheckpointResult {
+  phase: 'before' | 'after';
+  files: string[];
+  deleted: string[];
+  skipped: string[];
+  /** Cursor: a before snapshot was rebuilt from the edits and recorded too. */
+  rebuiltBefore: boolean;
+}
+
+export async function recordCheckpoint(ledger: Ledger, req: CheckpointRequest): Promise<CheckpointResult> {
+  const named = req.files
+    .map((f) => path.relative(ledger.root, path.resolve(req.cwd, f)).split(path.sep).join('/'))
+    .filter(isAttributable);
+  let paths = unique(named);
+  let gitDeleted: string[] = [];
+  if (req.shell) {
+    const changed = await changedPaths(ledger.root, req.gitTimeoutMs);
+    paths = unique([...paths, ...changed.present]);
+    gitDeleted = changed.deleted;
+  }
+  const snap = readSnapshot(ledger.root, paths);
+  const meta = { agent: req.agent, ...(req.model ? { model: req.model } : {}), ...(req.session ? { session: req.session } : {}) };
+  const result: CheckpointResult = { phase: req.phase, files: Object.keys(snap.files), deleted: [], skipped: snap.skipped, rebuiltBefore: false };
+
+  if (req.phase === 'before') {
+    // Files the tool is about to create: empty before, so all their lines become the agent's.
+    for (const m of snap.missing) if (named.includes(m)) snap.files[m] = '';
+    result.files = Object.keys(snap.files);
+    await ledger.record({ type: 'agent', phase: 'before', ...meta, files: snap.files }, { callId: req.callId, shell: req.shell });
+    return result;
+  }
+
+  const deleted = unique([...snap.missing, ...gitDeleted].filter(isAttributable));
+  result.deleted = deleted;
+  let callId = req.callId;
+  if (req.edits && req.edits.length > 0) {
+    // No hook ran before the edit: undo the reported replacements to get the before content, and record both
+    // under one call id so they pair up.
+    const before: Record<string, string> = {};
+    for (const [file, content] of Object.entries(snap.files)) {
+      const rebuilt = undoReplacements(content, req.edits);
+      if (rebuilt !== undefined) before[file] = rebuilt;
+    }
+    if (Object.keys(before).length > 0) {
+      callId = callId ?? `rebuilt-${randomBytes(6).toString('hex')}`;
+      await ledger.record({ type: 'agent', phase: 'before', ...meta, files: before }, { callId });
+      result.rebuiltBefore = true;
+    }
+  }
+  await ledger.record({ type: 'agent', phase: 'after', ...meta, files: snap.files }, { callId, deleted, shell: req.shell });
+  return result;
+}
+
+/**
+ * Claude Code's payload names no model; its transcript (JSONL) records one on every assistant message.
+ * Only the tail is read, so a long session costs nothing.
+ */
+export function modelFromTranscript(transcriptPath: string | undefined, tailBytes = 256 * 1024): string | undefined {
+  if (!transcriptPath) return undefined;
+  let fd: number;
+  try {
+    fd = fs.openSync(transcriptPath, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    const len = Math.min(size, tailBytes);
+    const buf = Buffer.alloc(len);
+    fs.readSync(fd, buf, 0, len, size - len);
+    let model: string | undefined;
+    for (const m of buf.toString('utf8').matchAll(/"model"\s*:\s*"([^"\\]{1,200})"/g)) {
+      if (!m[1].startsWith('<')) model = m[1]; // Claude writes "<synthetic>" for messages it made up itself
+    }
+    return model;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function unique(items: string[]): string[] {
+  return [...new Set(items)];
+}

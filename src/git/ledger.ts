@@ -1,0 +1,312 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { AttributionEngine } from '../core/attribution/engine';
+import type { LineLabel } from '../core/attribution/labels';
+import { observationSchema, type Observation } from '../core/attribution/observations';
+import { CountersignError } from '../core/errors';
+import { entryPaths, foldEntries, type EngineLike, type FileState } from '../core/ledger/fold';
+import { decodeLabels, encodeLabels, type LedgerContext, type QueueEntry } from '../core/ledger/records';
+import { reconcileLabels } from '../core/ledger/reconcile';
+import { silentLogger, type Logger } from '../core/logger';
+import { FileLock } from './fileLock';
+import { runGit } from './gitRunner';
+import { LedgerStore, newEntryId } from './ledgerStore';
+import { countersignDir, resolveRepo } from './repository';
+
+/**
+ * The working ledger (DESIGN.md: "The working ledger lives under .git/countersign/"): what is known about
+ * the uncommitted lines of the working tree, shared by every VS Code window, the CLI and agents' hooks.
+ *
+ *   record(obs)            anyone: append an observation (lock-free, durable when it returns)
+ *   storeFile(p, c, l)     the editor: its buffer's labels as saved
+ *   fileAttribution(p)     anyone: the file's labels, reconciled with the working tree
+ *
+ * Records are folded into per-file state in queue order by whichever reader comes next (see
+ * ledgerStore.ts for the crash-safety rules and core/ledger/fold.ts for the semantics).
+ */
+export interface RecordMeta {
+  /** Pairs an agent `after` with its `before` when the agent names tool calls. */
+  callId?: string;
+  /** Files an agent tool call deleted. */
+  deleted?: string[];
+  /** The tool call was a shell command (its after closes every snapshot its before took). */
+  shell?: boolean;
+}
+
+export interface Attribution {
+  content: string;
+  labels: LineLabel[];
+}
+
+export interface Ledger {
+  /** Working tree root; paths are relative to it, with forward slashes. */
+  readonly root: string;
+  /** The ledger folder (`.git/countersign/ledger`, per worktree). */
+  readonly dir: string;
+  record(obs: Observation, meta?: RecordMeta): Promise<void>;
+  storeFile(path: string, content: string, labels: LineLabel[]): Promise<void>;
+  fileAttribution(path: string): Promise<Attribution | undefined>;
+  /** fileAttribution for many files with one fold (status, commit provenance). */
+  fileAttributions(paths: string[]): Promise<Map<string, Attribution | undefined>>;
+  allFiles(): Promise<string[]>;
+  /** Folds the queue now; with `wait: false` it gives up at once when another process is folding. Returns whether it folded. */
+  sync(opts?: { wait?: boolean }): Promise<boolean>;
+}
+
+export interface LedgerOptions {
+  newEngine?: (at: number) => EngineLike;
+  now?: () => number;
+  logger?: Logger;
+  /** Bounded wait for the ledger lock; past it, readers answer from an in-memory fold instead. */
+  lockTimeoutMs?: number;
+  /** Test hook: called between the stages of a fold's commit, so crash tests can kill the process there. */
+  onFoldStep?: (step: string) => void;
+}
+
+/** Entries folded per lock hold, so one huge backlog never holds the lock for long. */
+const FOLD_BATCH = 500;
+
+export async function openLedger(repoRoot: string, opts: LedgerOptions = {}): Promise<Ledger> {
+  const repo = await resolveRepo(repoRoot);
+  if (repo.bare || !repo.root) {
+    throw new CountersignError('config', `${repo.commonDir} is a bare repository: it has no working tree to attribute`);
+  }
+  // Linked worktrees share the common git dir but not their files: each keeps its own ledger.
+  const base = countersignDir(repo);
+  const dir = path.resolve(repo.gitDir) === path.resolve(repo.commonDir)
+    ? path.join(base, 'ledger')
+    : path.join(base, 'worktrees', path.basename(repo.gitDir), 'ledger');
+  return new WorkingLedger(repo.root, dir, opts);
+}
+
+class WorkingLedger implements Ledger {
+  private readonly store: LedgerStore;
+  private readonly newEngine: (at: number) => EngineLike;
+  private readonly now: () => number;
+  private readonly log: Logger;
+
+  constructor(readonly root: string, readonly dir: string, private readonly opts: LedgerOptions) {
+    this.store = new LedgerStore(dir);
+    this.store.ensure();
+    // AI labels carry the time the record was made, not the time some later reader folded it.
+    this.newEngine = opts.newEngine ?? ((at) => new AttributionEngine({ now: () => at }));
+    this.now = opts.now ?? Date.now;
+    this.log = opts.logger ?? silentLogger;
+  }
+
+  async record(obs: Observation, meta: RecordMeta = {}): Promise<void> {
+    const parsed = observationSchema.safeParse(obs);
+    if (!parsed.success) {
+      throw new CountersignError('input', `not an observation: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+    const observation = this.relativeObservation(parsed.data);
+    const at = this.now();
+    const entry: QueueEntry = { v: 1, id: newEntryId(at), at, kind: 'observation', observation };
+    if (meta.callId !== undefined) entry.callId = meta.callId;
+    if (meta.deleted?.length) entry.deleted = meta.deleted.map((p) => this.relative(p));
+    if (meta.shell) entry.shell = true;
+    this.store.writeEntry(entry);
+  }
+
+  async storeFile(file: string, content: string, labels: LineLabel[]): Promise<void> {
+    const at = this.now();
+    this.store.writeEntry({ v: 1, id: newEntryId(at), at, kind: 'store', path: this.relative(file), content, labels: encodeLabels(labels) });
+  }
+
+  async fileAttribution(file: string): Promise<Attribution | undefined> {
+    return (await this.fileAttributions([file])).get(file);
+  }
+
+  async fileAttributions(files: string[]): Promise<Map<string, Attribution | undefined>> {
+    const view = await this.currentView();
+    const out = new Map<string, Attribution | undefined>();
+    for (const file of files) out.set(file, this.attributionIn(view, this.relative(file)));
+    return out;
+  }
+
+  private attributionIn(view: { files: Map<string, FileState | null>; context: LedgerContext }, rel: string): Attribution | undefined {
+    const state = view.files.has(rel) ? view.files.get(rel) ?? undefined : this.store.readState(rel);
+    if (!state) return undefined;
+    let disk: string;
+    try {
+      disk = fs.readFileSync(path.join(this.root, rel), 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return undefined;
+      throw new CountersignError('io', `cannot read ${rel}: ${(e as Error).message}`, undefined, { cause: e });
+    }
+    if (disk === state.content) return { content: state.content, labels: state.labels };
+    return { content: disk, labels: this.reconcile(rel, state, disk, view.context) };
+  }
+
+  async allFiles(): Promise<string[]> {
+    const view = await this.currentView();
+    const paths = new Set(this.store.listStatePaths());
+    for (const [p, s] of view.files) {
+      if (s === null) paths.delete(p);
+      else paths.add(p);
+    }
+    return [...paths].sort();
+  }
+
+  async sync(opts: { wait?: boolean } = {}): Promise<boolean> {
+    const lock = opts.wait === false
+      ? FileLock.tryAcquire(this.store.lockFile)
+      : await FileLock.acquire(this.store.lockFile, { timeoutMs: this.opts.lockTimeoutMs });
+    if (!lock) return false;
+    try {
+      await this.foldLocked(lock);
+      return true;
+    } finally {
+      lock.release();
+    }
+  }
+
+  /**
+   * Folds and answers from disk when the lock can be had within the bounded wait; otherwise (a folder
+   * stuck or very slow) folds the queue in memory without writing, so a reader never hangs.
+   */
+  private async currentView(): Promise<{ files: Map<string, FileState | null>; context: LedgerContext }> {
+    let lock: FileLock | undefined;
+    try {
+      lock = await FileLock.acquire(this.store.lockFile, { timeoutMs: this.opts.lockTimeoutMs ?? 3000 });
+    } catch (e) {
+      if (!CountersignError.is(e, 'io')) throw e;
+      this.log.warn(`${errorText(e)}; answering from an in-memory fold`);
+      return this.inMemoryView();
+    }
+    try {
+      await this.foldLocked(lock);
+      return { files: new Map(), context: this.store.readContext() };
+    } finally {
+      lock.release();
+    }
+  }
+
+  private async foldLocked(lock: FileLock): Promise<void> {
+    const step = this.opts.onFoldStep ?? (() => undefined);
+    const pending = this.store.readJournal();
+    if (pending) {
+      this.log.info('completing a fold that was interrupted');
+      this.store.replay(pending, step);
+    }
+    this.store.sweepTemp(10 * 60_000);
+    for (;;) {
+      const ids = this.store.listEntryIds().slice(0, FOLD_BATCH);
+      if (ids.length === 0) return;
+      const entries = this.readEntries(ids, true);
+      const result = await this.fold(entries, new Map(), this.store.readContext());
+      const journal = this.store.makeJournal(result.files, result.context, entries.map((e) => e.id), this.now());
+      lock.refresh();
+      this.store.commit(journal, step);
+      if (ids.length < FOLD_BATCH) return;
+    }
+  }
+
+  private async inMemoryView(): Promise<{ files: Map<string, FileState | null>; context: LedgerContext }> {
+    const files = new Map<string, FileState | null>();
+    let context = this.store.readContext();
+    let consumed = new Set<string>();
+    const journal = this.store.readJournal();
+    if (journal) {
+      // An interrupted fold: its journal is complete, so read its outcome from there, not from the files.
+      for (const [p, r] of Object.entries(journal.files)) {
+        files.set(p, r === null ? null : { content: r.content, labels: decodeLabels(r.labels) });
+      }
+      context = journal.context;
+      consumed = new Set(journal.consumed);
+    }
+    const entries = this.readEntries(this.store.listEntryIds().filter((id) => !consumed.has(id)), false);
+    const result = await this.fold(entries, files, context);
+    for (const [p, s] of result.files) files.set(p, s);
+    return { files, context: result.context };
+  }
+
+  private readEntries(ids: string[], rejectBad: boolean): QueueEntry[] {
+    const entries: QueueEntry[] = [];
+    for (const id of ids) {
+      const e = this.store.readEntry(id);
+      if (e === undefined) continue;
+      if ('error' in e) {
+        this.log.warn(`ledger entry ${id} is unusable and was set aside: ${e.error}`);
+        if (rejectBad) this.store.reject(id);
+        continue;
+      }
+      entries.push(e);
+    }
+    return entries;
+  }
+
+  private async fold(entries: QueueEntry[], overlay: Map<string, FileState | null>, context: LedgerContext) {
+    const files = new Map<string, FileState | undefined>();
+    const missing: string[] = [];
+    for (const e of entries) {
+      for (const p of entryPaths(e)) {
+        if (files.has(p)) continue;
+        const state = overlay.has(p) ? overlay.get(p) ?? undefined : this.store.readState(p);
+        files.set(p, state);
+        if (!state) missing.push(p);
+      }
+    }
+    const baselines = await headContents(this.root, missing);
+    return foldEntries({ files, baselines, context, entries, now: this.now(), newEngine: this.newEngine });
+  }
+
+  /**
+   * The working-tree file differs from what the ledger last saw. While an agent tool call or a terminal
+   * agent is running, that difference is probably theirs, so it goes through the engine as a diskWrite;
+   * otherwise it changed while nothing watched and the changed lines are `untracked`.
+   */
+  private reconcile(file: string, state: FileState, disk: string, context: LedgerContext): LineLabel[] {
+    const busy = Object.keys(context.calls).length > 0 || context.terminals.length > 0;
+    if (!busy) return reconcileLabels(state, disk);
+    const at = this.now();
+    const result = foldEntries({
+      files: new Map([[file, state]]),
+      baselines: new Map(),
+      context,
+      entries: [{ v: 1, id: 'reconcile', at, kind: 'observation', observation: { type: 'diskWrite', file, content: disk } }],
+      now: at,
+      newEngine: this.newEngine,
+    });
+    return result.files.get(file)?.labels ?? reconcileLabels(state, disk);
+  }
+
+  /** Repository-relative, forward slashes; absolute paths inside the work tree are accepted. */
+  private relative(file: string): string {
+    const abs = path.resolve(this.root, file);
+    const rel = path.relative(this.root, abs);
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+      throw new CountersignError('input', `${file} is not inside the working tree ${this.root}`);
+    }
+    return rel.split(path.sep).join('/');
+  }
+
+  private relativeObservation(o: Observation): Observation {
+    switch (o.type) {
+      case 'agent': {
+        const files: Record<string, string> = {};
+        for (const [p, c] of Object.entries(o.files)) files[this.relative(p)] = c;
+        return { ...o, files };
+      }
+      case 'edit': case 'inlineAccept': case 'diskWrite': case 'willSave': case 'save':
+        return { ...o, file: this.relative(o.file) };
+      default:
+        return o;
+    }
+  }
+}
+
+/** HEAD's content of each path (undefined when HEAD has no such file, or there is no HEAD yet). */
+async function headContents(root: string, paths: string[]): Promise<Map<string, string | undefined>> {
+  const out = new Map<string, string | undefined>();
+  for (const p of paths) {
+    const r = await runGit(['cat-file', 'blob', `HEAD:${p}`], { cwd: root, okCodes: [128] });
+    out.set(p, r.code === 0 ? r.stdout : undefined);
+  }
+  return out;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

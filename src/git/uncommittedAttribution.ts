@@ -1,0 +1,69 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { LineLabel } from '../core/attribution/labels';
+import { splitLines } from '../core/attribution/lines';
+import { runGit } from './gitRunner';
+import type { Ledger } from './ledger';
+import { changedPaths } from './workingFiles';
+
+/**
+ * `countersign status`: the attribution of the working tree's uncommitted files, counting every line of
+ * each working-tree file by label. Which files: those git reports as changed (modified, added, untracked),
+ * plus files the ledger tracks whose working-tree content differs from HEAD without git listing them
+ * (ignored files an agent wrote). A file the ledger never saw written counts all its lines untracked.
+ */
+export interface FileCounts {
+  ai: number;
+  human: number;
+  untracked: number;
+  agents: string[];
+}
+
+export async function uncommittedAttribution(ledger: Ledger): Promise<Record<string, FileCounts>> {
+  const root = ledger.root;
+  const changed = await changedPaths(root);
+  const candidates = new Set(changed.present);
+  const others = (await ledger.allFiles()).filter((p) => !candidates.has(p));
+  if (others.length > 0) {
+    // Tracked by the ledger but not listed by git status: clean if git knows the file, else ignored.
+    const known = new Set((await runGit(['ls-files', '-z', '--', ...others], { cwd: root, env: { GIT_LITERAL_PATHSPECS: '1' } })).stdout.split('\0').filter(Boolean));
+    for (const p of others) if (!known.has(p) && fs.existsSync(path.join(root, p))) candidates.add(p);
+  }
+  const paths = [...candidates].sort();
+  const attributions = await ledger.fileAttributions(paths);
+  const result: Record<string, FileCounts> = {};
+  for (const p of paths) {
+    let content: string;
+    let labels: LineLabel[] | undefined;
+    const a = attributions.get(p);
+    if (a) {
+      content = a.content;
+      labels = a.labels;
+    } else {
+      let buf: Buffer;
+      try {
+        buf = fs.readFileSync(path.join(root, p));
+      } catch {
+        continue; // a directory (submodule) or gone since git status
+      }
+      if (buf.subarray(0, 8000).includes(0)) continue; // binary: lines mean nothing
+      content = buf.toString('utf8');
+    }
+    result[p] = countLabels(labels ?? new Array<LineLabel>(splitLines(content).length).fill({ kind: 'untracked' }));
+  }
+  return result;
+}
+
+export function countLabels(labels: readonly LineLabel[]): FileCounts {
+  const counts: FileCounts = { ai: 0, human: 0, untracked: 0, agents: [] };
+  const agents = new Set<string>();
+  for (const l of labels) {
+    if (l.kind === 'ai') {
+      counts.ai++;
+      agents.add(l.agent);
+    } else if (l.kind === 'human') counts.human++;
+    else counts.untracked++;
+  }
+  counts.agents = [...agents].sort();
+  return counts;
+}

@@ -1,0 +1,75 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { runGit } from './gitRunner';
+
+/**
+ * What git reports as changed in the working tree, and the files' contents: an agent's shell tool names no
+ * files, so its before/after checkpoints snapshot everything modified or untracked (not ignored) instead.
+ */
+export interface ChangedPaths {
+  /** Modified, added or untracked files that exist in the working tree. */
+  present: string[];
+  /** Tracked files missing from the working tree. */
+  deleted: string[];
+}
+
+/** Snapshot limits: a hook must stay quick whatever the working tree holds. */
+export const SNAPSHOT_LIMITS = { maxFiles: 2000, maxFileBytes: 2 * 1024 * 1024 };
+
+export async function changedPaths(root: string, timeoutMs?: number): Promise<ChangedPaths> {
+  const r = await runGit(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules'], { cwd: root, timeoutMs });
+  const present: string[] = [];
+  const deleted: string[] = [];
+  for (const record of r.stdout.split('\0')) {
+    if (record.length < 4) continue;
+    const xy = record.slice(0, 2);
+    const file = record.slice(3);
+    if (xy.includes('D')) deleted.push(file);
+    else present.push(file);
+  }
+  return { present, deleted };
+}
+
+export interface Snapshot {
+  files: Record<string, string>;
+  /** Paths that do not exist (yet, or any more). */
+  missing: string[];
+  /** Paths left out: binary, too large, not a regular file, or over the file-count limit. */
+  skipped: string[];
+}
+
+/** Reads each repository-relative path's text. */
+export function readSnapshot(root: string, paths: string[], limits = SNAPSHOT_LIMITS): Snapshot {
+  const snap: Snapshot = { files: {}, missing: [], skipped: [] };
+  for (const rel of paths) {
+    if (Object.keys(snap.files).length >= limits.maxFiles) {
+      snap.skipped.push(rel);
+      continue;
+    }
+    const abs = path.join(root, rel);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(abs);
+    } catch {
+      snap.missing.push(rel);
+      continue;
+    }
+    if (!st.isFile() || st.size > limits.maxFileBytes) {
+      snap.skipped.push(rel);
+      continue;
+    }
+    const buf = fs.readFileSync(abs);
+    // git's own heuristic: a NUL byte in the first 8000 bytes means binary; lines mean nothing there.
+    if (buf.subarray(0, 8000).includes(0)) {
+      snap.skipped.push(rel);
+      continue;
+    }
+    snap.files[rel] = buf.toString('utf8');
+  }
+  return snap;
+}
+
+/** Whether `rel` is a path inside the work tree that Countersign may attribute (not under .git). */
+export function isAttributable(rel: string): boolean {
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) && !/(^|\/)\.git(\/|$)/.test(rel);
+}

@@ -1,0 +1,43 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/**
+ * Real hook payloads of each agent (test/unit/fixtures/agents/*.json, shaped after each vendor's documented
+ * hook input). `__REPO__` stands for the repository the hook runs in. esbuild does not bundle fixtures, so
+ * they are read from the source tree (tests run from the project root).
+ */
+export const FIXTURE_DIR = path.resolve('test/unit/fixtures/agents');
+
+export function fixtureNames(): string[] {
+  return fs.readdirSync(FIXTURE_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+}
+
+export function fixture(name: string, repoDir = '/repo'): string {
+  const text = fs.readFileSync(path.join(FIXTURE_DIR, `${name}.json`), 'utf8');
+  // The placeholder sits inside JSON strings: escape the replacement for JSON.
+  return text.split('__REPO__').join(JSON.stringify(repoDir).slice(1, -1));
+}
+
+/** The tool-call scenarios the fixtures describe: agent, tool, and whether a before payload exists. */
+export interface FixtureScenario {
+  agent: 'claude' | 'cursor' | 'codex' | 'gemini' | 'copilot' | 'kiro';
+  tool: string;
+  pre: string | undefined;
+  post: string;
+}
+
+export function fixtureScenarios(): FixtureScenario[] {
+  const names = new Set(fixtureNames());
+  const out: FixtureScenario[] = [];
+  for (const n of names) {
+    const m = /^(claude|cursor|codex|gemini|copilot|kiro)-(.+)-post$/.exec(n);
+    if (!m) continue;
+    const pre = `${m[1]}-${m[2]}-pre`;
+    out.push({ agent: m[1] as FixtureScenario['agent'], tool: m[2], pre: names.has(pre) ? pre : undefined, post: n });
+  }
+  return out;
+}
+
+/** The file every fixture's tool call edits, before and after. */
+export const APP_BEFORE = "export function greet(name: string): string {\n  return 'Hello, ' + name;\n}\n";
+export const APP_AFTER = 'export function greet(name: string): string {\n  return `Hello, ${name}!`;\n}\n';
