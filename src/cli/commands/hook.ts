@@ -1,5 +1,7 @@
 import { prepareCommitMessage } from '../../git/commitProvenance';
-import { EXIT_ERROR, type Command } from '../command';
+import { gateText } from '../../core/gateReport';
+import { prePush, preReceive } from '../../git/pushGate';
+import { EXIT_BLOCKED, EXIT_ERROR, type Command } from '../command';
 
 /** Entry point of the hook shims: `countersign hook NAME ARGS...` (internal, hidden from --help). */
 export const hookCommand: Command = {
@@ -22,7 +24,27 @@ Called by the shims that \`countersign install\` writes; not meant to be run by 
         await prepareCommitMessage(ctx.cwd, { messageFile, source, sha });
         return 0;
       }
-      case 'pre-push':
+      case 'pre-push': {
+        // git passes the remote's name (or its URL when pushing to a URL) and its URL; stdin lists the refs.
+        const [remoteName, url] = args;
+        const remote = remoteName || url;
+        if (!remote) {
+          ctx.stderr('countersign hook pre-push: git passes the remote name and URL as arguments\n');
+          return EXIT_ERROR;
+        }
+        const outcome = await prePush(ctx.cwd, remote, await ctx.readStdin());
+        for (const r of outcome.results) {
+          if (r.protected || !r.ok) ctx.stderr(gateText(r, 'countersign (pre-push)'));
+        }
+        return outcome.ok ? 0 : EXIT_BLOCKED;
+      }
+      case 'pre-receive': {
+        const outcome = await preReceive(ctx.cwd, await ctx.readStdin());
+        for (const r of outcome.results) {
+          if (r.protected || !r.ok) ctx.stderr(gateText(r, 'countersign (pre-receive)'));
+        }
+        return outcome.ok ? 0 : EXIT_BLOCKED;
+      }
       case 'post-rewrite':
         // Not built yet: these hooks do nothing until the gate and rewrite handling land.
         return 0;

@@ -6,16 +6,20 @@ import { checkpointCommand } from './checkpoint';
 import { explainCommand } from './explain';
 import { hookCommand } from './hook';
 import { installCommand } from './install';
+import { policyCommand } from './policy';
 import { replayCommand } from './replay';
 import { reportCommand } from './report';
 import { statusCommand } from './status';
 import { uninstallCommand } from './uninstall';
+import { verifyCommand } from './verify';
 
 /** Every subcommand, in the order `countersign --help` lists them. */
 export const commands: Command[] = [
   installCommand,
   uninstallCommand,
   hookCommand,
+  policyCommand,
+  verifyCommand,
   approveCommand,
   rejectCommand,
   replayCommand,

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { install } from '../../git/hookInstaller';
 import { defaultInstallConfig } from '../../git/notesConfig';
+import { installServer } from '../../git/serverHookInstaller';
 import { parseCommandArgs, type Command } from '../command';
 
 export const installCommand: Command = {
@@ -21,8 +22,15 @@ Options:
   async run(argv, ctx) {
     const { values } = parseCommandArgs('install', argv, { server: { type: 'boolean' }, json: { type: 'boolean' } }, false);
     if (values.server) {
-      ctx.stderr('countersign install --server: the server-side gate is not built yet (see the gate issue).\n');
-      return 2;
+      const s = await installServer(ctx.cwd, { cliSource: __filename, nodeBinary: process.execPath });
+      if (values.json) {
+        ctx.stdout(JSON.stringify({ hook: s.hook, chained: s.chained ?? null, reinstalled: s.reinstalled }, null, 2) + '\n');
+        return 0;
+      }
+      ctx.stdout(`${s.reinstalled ? 'Refreshed' : 'Installed'} the Countersign pre-receive hook: ${s.hook}\n`);
+      if (s.chained) ctx.stdout(`  the previous pre-receive hook runs first: ${s.chained}\n`);
+      ctx.stdout('  every push to a protected branch is now checked against the policy on that branch and the approvals in refs/notes/countersign\n');
+      return 0;
     }
     const r = await install(ctx.cwd, { cliSource: __filename, nodeBinary: process.execPath, config: defaultInstallConfig() });
     if (values.json) {

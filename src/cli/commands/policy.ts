@@ -1,0 +1,144 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CountersignError, usageError } from '../../core/errors';
+import { checkPolicy, DEFAULT_TIERS, formatProblem, POLICY_FILE, publicKeyProblem, type PolicyInput } from '../../core/policy';
+import { writeFileAtomic } from '../../git/atomicFile';
+import { resolveRepo } from '../../git/repository';
+import { EXIT_BLOCKED, EXIT_OK, parseCommandArgs, writeJson, type Command } from '../command';
+
+const USAGE = `Usage: countersign policy init [--protect PATTERN]... [--reviewer "Name <email>" --key PUBKEY_FILE [--role ROLE]]... [--force]
+       countersign policy check [FILE] [--json]
+
+init   writes .countersign.json at the repository root: the protected branch patterns (default: main),
+       the reviewers (each --reviewer takes the --key and optional --role that follow it; --key is the
+       reviewer's SSH public key file, e.g. bob.pub), and the defaults: any AI-written line and every
+       unattested commit need one approval; the "infrastructure" tier (Terraform, Kubernetes/Helm, CI
+       workflows, migrations, Dockerfiles) and the "mass-deletion" tier (5+ files or 500+ lines deleted)
+       need two. Refuses to overwrite an existing file without --force.
+check  validates a policy file (default: .countersign.json at the repository root) and explains each
+       problem with file:line:column, the JSON path, what was expected and the fix; also warns about
+       requirements nobody listed can meet.
+
+Commit the file and push it through review: the gate reads the policy from the protected branch as the
+remote has it, so a change to it is judged by the policy it replaces.
+
+Exit codes: 0 written / valid; 1 check found problems; 2 usage error, unreadable key file, or the file
+exists (init without --force) or cannot be read (check).
+`;
+
+interface ReviewerArg { name: string; email: string; key?: string; role?: string }
+
+/** --reviewer, --key and --role in command-line order: each --key/--role belongs to the --reviewer before it. */
+function reviewerArgs(argv: string[], cwd: string): ReviewerArg[] {
+  const out: ReviewerArg[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const eq = a.indexOf('=');
+    const flag = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    if (!['--reviewer', '--key', '--role'].includes(flag)) continue;
+    const value = eq > 0 && a.startsWith('--') ? a.slice(eq + 1) : argv[++i];
+    if (value === undefined) throw usageError(`policy init: ${flag} needs a value`);
+    if (flag === '--reviewer') {
+      const m = /^\s*(.*?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(value);
+      if (!m || !m[1]) throw usageError(`policy init: --reviewer must look like "Name <email>", not ${JSON.stringify(value)}`);
+      out.push({ name: m[1], email: m[2] });
+      continue;
+    }
+    const last = out[out.length - 1];
+    if (!last) throw usageError(`policy init: ${flag} must follow the --reviewer it belongs to`);
+    if (flag === '--role') last.role = value;
+    else {
+      const file = path.resolve(cwd, value);
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch (e) {
+        throw new CountersignError('usage', `policy init: cannot read the key file ${file} (${(e as Error).message}); pass the reviewer's public key file, e.g. ~/.ssh/id_ed25519.pub`);
+      }
+      const line = text.split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('#')) ?? '';
+      const problem = publicKeyProblem(line);
+      if (problem) throw new CountersignError('usage', `policy init: ${file}: ${problem}`);
+      last.key = line;
+    }
+  }
+  for (const r of out) if (!r.key) throw usageError(`policy init: --reviewer "${r.name} <${r.email}>" needs a --key PUBKEY_FILE after it`);
+  return out;
+}
+
+async function init(argv: string[], ctx: Parameters<Command['run']>[1]): Promise<0 | 1 | 2> {
+  const { values } = parseCommandArgs('policy init', argv, {
+    protect: { type: 'string', multiple: true }, reviewer: { type: 'string', multiple: true }, key: { type: 'string', multiple: true },
+    role: { type: 'string', multiple: true }, force: { type: 'boolean' }, json: { type: 'boolean' },
+  }, false);
+  const repo = await resolveRepo(ctx.cwd);
+  if (!repo.root) throw new CountersignError('usage', 'policy init: run it in a working repository (this one is bare)');
+  const file = path.join(repo.root, POLICY_FILE);
+  if (fs.existsSync(file) && !values.force) {
+    throw new CountersignError('usage', `policy init: ${file} already exists; edit it, or pass --force to replace it`);
+  }
+  const reviewers = reviewerArgs(argv, ctx.cwd);
+  const policy: PolicyInput = {
+    version: 1,
+    protectedBranches: values.protect && values.protect.length > 0 ? values.protect : ['main'],
+    reviewers: reviewers.map((r) => ({ name: r.name, email: r.email, key: r.key as string, ...(r.role ? { role: r.role } : {}) })),
+    approvals: 1,
+    review: { aiLines: 1, aiShare: 0, unattested: true, paths: [] },
+    tiers: DEFAULT_TIERS.map((t) => ({ ...t })),
+  };
+  const text = JSON.stringify(policy, null, 2) + '\n';
+  const checked = checkPolicy(text, file);
+  if (!checked.policy) {
+    ctx.stderr(checked.problems.map(formatProblem).join('\n') + '\n');
+    return 2;
+  }
+  writeFileAtomic(file, text);
+  if (values.json) writeJson(ctx, { file, policy: checked.policy, warnings: checked.warnings });
+  else {
+    ctx.stdout(`Wrote ${file}: protects ${policy.protectedBranches.join(', ')}; ${reviewers.length} reviewer(s).\n`);
+    for (const w of checked.warnings) ctx.stdout(`  warning: ${w}\n`);
+    ctx.stdout('Commit it and get it onto the protected branch; from then on the gate reads it from there.\n');
+  }
+  return EXIT_OK;
+}
+
+async function check(argv: string[], ctx: Parameters<Command['run']>[1]): Promise<0 | 1 | 2> {
+  const { values, positionals } = parseCommandArgs('policy check', argv, { json: { type: 'boolean' } });
+  if (positionals.length > 1) throw usageError('policy check: give at most one FILE');
+  let file: string;
+  if (positionals[0]) file = path.resolve(ctx.cwd, positionals[0]);
+  else {
+    const repo = await resolveRepo(ctx.cwd);
+    file = path.join(repo.root ?? ctx.cwd, POLICY_FILE);
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CountersignError('config', `policy check: cannot read ${file} (${(e as Error).message}); create one with \`countersign policy init\``);
+  }
+  const shown = positionals[0] ?? POLICY_FILE;
+  const r = checkPolicy(text, shown);
+  if (values.json) {
+    writeJson(ctx, { file: shown, ok: r.policy !== undefined, problems: r.problems, warnings: r.warnings });
+    return r.policy ? EXIT_OK : EXIT_BLOCKED;
+  }
+  if (!r.policy) {
+    ctx.stderr(`${shown}: ${r.problems.length} problem(s):\n${r.problems.map((p) => formatProblem(p)).join('\n')}\n`);
+    return EXIT_BLOCKED;
+  }
+  ctx.stdout(`${shown} is valid: protects ${r.policy.protectedBranches.join(', ') || 'nothing'}; ${r.policy.reviewers.length} reviewer(s); ${r.policy.tiers.length} tier(s).\n`);
+  for (const w of r.warnings) ctx.stdout(`  warning: ${w}\n`);
+  return EXIT_OK;
+}
+
+export const policyCommand: Command = {
+  name: 'policy',
+  summary: 'write (init) or validate (check) the .countersign.json policy',
+  usage: USAGE,
+  async run(argv, ctx) {
+    const [sub, ...rest] = argv;
+    if (sub === 'init') return init(rest, ctx);
+    if (sub === 'check') return check(rest, ctx);
+    throw usageError(`policy: expected 'init' or 'check'${sub ? `, not '${sub}'` : ''}\nRun \`countersign policy --help\` for usage.`);
+  },
+};

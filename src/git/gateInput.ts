@@ -1,0 +1,257 @@
+import { parseStatementNote, type SignedStatement, formatStatementLine } from '../core/approvalStatement';
+import { CountersignError, errorMessage } from '../core/errors';
+import type { ChangedFile, GateCommit, GateInput, PolicySource } from '../core/gate';
+import { isProtected, parsePolicy, POLICY_FILE } from '../core/policy';
+import { readAllStatements } from './approvalsStore';
+import { readObjects } from './catFileBatch';
+import { runGit } from './gitRunner';
+import { readNotes } from './notesReader';
+import { stablePatchId } from './patchId';
+import { EMPTY_TREE } from './stagedDiff';
+
+/**
+ * Gathers the gate's input for one ref update from a repository: the policy as the protected branch has it
+ * where the gate is enforced (never from the pushed commits), the commits that would land, their trailers,
+ * provenance notes and diff stats, and every approval statement. Used by `verify`, the pre-push hook and the
+ * server's pre-receive hook; the decision itself is src/core/gate.ts.
+ */
+export const ZERO_OID = /^0+$/;
+
+export interface RefUpdate {
+  /** Short branch name (`main`, `release/1.2`). */
+  branch: string;
+  /** Current value where the gate is enforced; undefined when the branch is new there. */
+  old: string | undefined;
+  /** Proposed value; undefined when the push deletes the branch. */
+  new: string | undefined;
+}
+
+export interface GatherOptions {
+  update: RefUpdate;
+  /**
+   * Where the policy may come from, in order: the branch's current value first, then the default branch
+   * (a new branch, or a branch created before the policy existed, is judged by the default branch's policy).
+   */
+  policyRevs: Array<{ rev: string; label: string }>;
+  /**
+   * For a new branch: the other branches where the gate is enforced; the protected ones among them have had
+   * their commits judged already, so those are not judged again. Ignored when `update.old` is set.
+   */
+  otherBranches: Array<{ branch: string; sha: string }>;
+  /** Notes refs holding approvals (local refs/notes/countersign, remote-tracking copies). */
+  approvalRefs: string[];
+  /** Notes commits not (yet) under a ref: the notes a server receives in the same push. */
+  approvalCommits?: string[];
+  /** How many newest commits get a patch-id (rebased approvals); older ones only match by tip. */
+  patchIdLimit?: number;
+}
+
+const MAX_COMMITS = 10_000;
+
+async function revParse(cwd: string, rev: string): Promise<string | undefined> {
+  const r = await runGit(['rev-parse', '--verify', '--quiet', rev], { cwd, okCodes: [1, 128] });
+  return r.code === 0 ? r.stdout.trim() : undefined;
+}
+
+async function objectExists(cwd: string, oid: string): Promise<boolean> {
+  return (await runGit(['cat-file', '-e', oid], { cwd, okCodes: [1, 128] })).code === 0;
+}
+
+/** The policy blob at `rev`, or undefined when the commit has no .countersign.json; throws when `rev` is unreadable. */
+async function policyBlobAt(cwd: string, rev: string): Promise<string | undefined> {
+  if (!(await revParse(cwd, `${rev}^{commit}`))) {
+    throw new CountersignError('config', `${rev} is not in this repository, so its ${POLICY_FILE} cannot be read; fetch it (git fetch) and try again`);
+  }
+  return revParse(cwd, `${rev}:${POLICY_FILE}`);
+}
+
+export async function readPolicyFrom(cwd: string, revs: Array<{ rev: string; label: string }>): Promise<PolicySource> {
+  const looked: string[] = [];
+  for (const { rev, label } of revs) {
+    const where = `${POLICY_FILE} on ${label}`;
+    let blob: string | undefined;
+    try {
+      blob = await policyBlobAt(cwd, rev);
+    } catch (e) {
+      return { kind: 'error', message: errorMessage(e), from: where };
+    }
+    looked.push(label);
+    if (!blob) continue;
+    const text = (await runGit(['cat-file', 'blob', blob], { cwd })).stdout;
+    try {
+      return { kind: 'ok', policy: parsePolicy(text, where), from: where };
+    } catch (e) {
+      return { kind: 'error', message: errorMessage(e), from: where };
+    }
+  }
+  return { kind: 'none', looked };
+}
+
+const FORMAT = '%x1e%H%x00%T%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%B%x00';
+
+/** Parses `git log -z --raw --numstat` with FORMAT: per commit its header fields, then raw and numstat records. */
+export function parseLogRecords(out: string): GateCommit[] {
+  const commits: GateCommit[] = [];
+  for (const record of out.split('\x1e')) {
+    if (record.trim() === '') continue;
+    const parts = record.split('\0');
+    const [sha, tree, parents, an, ae, cn, ce, message] = parts;
+    const files = new Map<string, ChangedFile>();
+    const rest = parts.slice(8).map((t) => t.replace(/^\n/, ''));
+    for (let i = 0; i < rest.length; i++) {
+      const tok = rest[i];
+      if (tok === '') continue;
+      if (tok.startsWith(':')) {
+        const status = tok.split(' ').pop()?.charAt(0) ?? 'M';
+        const path = rest[++i] ?? '';
+        const f = files.get(path) ?? { path, added: undefined, deleted: undefined, status };
+        f.status = status;
+        files.set(path, f);
+        continue;
+      }
+      const m = /^(\d+|-)\t(\d+|-)\t([\s\S]*)$/.exec(tok);
+      if (m) {
+        const path = m[3];
+        const f = files.get(path) ?? { path, added: undefined, deleted: undefined, status: 'M' };
+        f.added = m[1] === '-' ? undefined : Number(m[1]);
+        f.deleted = m[2] === '-' ? undefined : Number(m[2]);
+        files.set(path, f);
+      }
+    }
+    commits.push({
+      sha, tree, parents: parents ? parents.split(' ').filter(Boolean) : [],
+      author: { name: an, email: ae }, committer: { name: cn, email: ce },
+      message: message ?? '', files: [...files.values()],
+    });
+  }
+  return commits;
+}
+
+async function logCommits(cwd: string, revArgs: string[]): Promise<GateCommit[]> {
+  const out = await runGit([
+    'log', '--topo-order', '--reverse', `--format=${FORMAT}`, '--raw', '--numstat', '-z', '--no-renames',
+    '--no-ext-diff', '--no-textconv', '--diff-merges=first-parent', ...revArgs, '--',
+  ], { cwd });
+  return parseLogRecords(out.stdout);
+}
+
+/** Statements in a notes commit that is not under a ref (a server's quarantined push): read its tree directly. */
+export async function readStatementsAtCommit(cwd: string, notesCommit: string): Promise<{ statements: Array<{ attachedTo: string; signed: SignedStatement }>; errors: Array<{ attachedTo: string; error: string }> }> {
+  const ls = await runGit(['ls-tree', '-r', '-z', notesCommit], { cwd });
+  const byBlob = new Map<string, string[]>();
+  for (const entry of ls.stdout.split('\0')) {
+    const m = /^\d+ blob ([0-9a-f]+)\t(.+)$/.exec(entry);
+    if (!m) continue;
+    const annotated = m[2].replace(/\//g, '');
+    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(annotated)) continue;
+    byBlob.set(m[1], [...(byBlob.get(m[1]) ?? []), annotated]);
+  }
+  const statements: Array<{ attachedTo: string; signed: SignedStatement }> = [];
+  const errors: Array<{ attachedTo: string; error: string }> = [];
+  await readObjects(cwd, [...byBlob.keys()], (blob, content) => {
+    for (const commit of byBlob.get(blob) ?? []) {
+      if (!content) {
+        errors.push({ attachedTo: commit, error: `the pushed approval note on ${commit} is missing` });
+        continue;
+      }
+      const parsed = parseStatementNote(content.toString('utf8'), `the pushed refs/notes/countersign note on ${commit}`);
+      for (const s of parsed.statements) statements.push({ attachedTo: commit, signed: s });
+      for (const e of parsed.errors) errors.push({ attachedTo: commit, error: e });
+    }
+  });
+  return { statements, errors };
+}
+
+const COMMIT_IN_ERROR = /note on ([0-9a-f]{40,64})/;
+
+export async function gatherApprovals(cwd: string, refs: string[], commits: string[] = []): Promise<Pick<GateInput, 'statements' | 'statementErrors'>> {
+  const seen = new Set<string>();
+  const statements: GateInput['statements'] = [];
+  const statementErrors: GateInput['statementErrors'] = [];
+  const add = (attachedTo: string, signed: SignedStatement) => {
+    const line = `${attachedTo} ${formatStatementLine(signed)}`;
+    if (seen.has(line)) return;
+    seen.add(line);
+    statements.push({ attachedTo, signed });
+  };
+  for (const ref of refs) {
+    const r = await readAllStatements(cwd, ref);
+    for (const [commit, list] of r.byCommit) for (const s of list) add(commit, s);
+    for (const e of r.errors) statementErrors.push({ attachedTo: COMMIT_IN_ERROR.exec(e)?.[1] ?? '', error: e });
+  }
+  for (const c of commits) {
+    const r = await readStatementsAtCommit(cwd, c);
+    for (const s of r.statements) add(s.attachedTo, s.signed);
+    statementErrors.push(...r.errors);
+  }
+  return { statements, statementErrors };
+}
+
+/** Everything the gate needs for one ref update. */
+export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise<GateInput> {
+  const { update } = opts;
+  const base: GateInput = {
+    branch: update.branch, policy: { kind: 'none', looked: [] }, base: update.old, reviewBase: update.old, head: update.new,
+    commits: [], statements: [], statementErrors: [], baseReach: {},
+  };
+  const policy = await readPolicyFrom(cwd, opts.policyRevs);
+  base.policy = policy;
+  if (policy.kind !== 'ok' || !isProtected(policy.policy, update.branch) || update.new === undefined) return base;
+  const head = update.new;
+  if (!(await objectExists(cwd, head))) {
+    return { ...base, errors: [`the pushed commit ${head} is not in this repository`] };
+  }
+
+  const protectedTips = opts.otherBranches.filter((b) => b.branch !== update.branch && isProtected(policy.policy, b.branch)).map((b) => b.sha);
+  const exclude = update.old ? [update.old] : protectedTips;
+  let reviewBase = update.old;
+  if (!reviewBase && protectedTips.length > 0) {
+    // A new branch is reviewed against where it leaves the branch its policy came from (first in policyRevs).
+    const from = opts.policyRevs.find((p) => protectedTips.includes(p.rev))?.rev ?? protectedTips[0];
+    const mb = await runGit(['merge-base', head, from], { cwd, okCodes: [1] });
+    reviewBase = mb.code === 0 ? mb.stdout.trim() : undefined;
+  }
+  const countOut = await runGit(['rev-list', '--count', head, '--not', ...exclude, '--'], { cwd });
+  const count = Number(countOut.stdout.trim());
+  if (count > MAX_COMMITS) {
+    return { ...base, reviewBase, errors: [`the push adds ${count} commits to ${update.branch}, more than the gate examines (${MAX_COMMITS}); push it in parts or have an administrator import it`] };
+  }
+  const commits = count > 0 ? await logCommits(cwd, [head, '--not', ...exclude]) : [];
+
+  // A push that changes the policy without a commit that does (rewinding the branch past the commit that added it).
+  let policyChangedWithoutCommit = false;
+  if (update.old) {
+    const [was, now] = await Promise.all([revParse(cwd, `${update.old}:${POLICY_FILE}`), revParse(cwd, `${head}:${POLICY_FILE}`)]);
+    if (was !== now && !commits.some((c) => c.files.some((f) => f.path === POLICY_FILE))) {
+      policyChangedWithoutCommit = true;
+      if (!commits.some((c) => c.sha === head)) commits.push(...(await logCommits(cwd, ['-1', head])));
+    }
+  }
+
+  const notes = await readNotes(cwd, 'refs/notes/ai', commits.map((c) => c.sha));
+  for (const c of commits) {
+    const n = notes.get(c.sha);
+    if (n !== undefined) c.aiNote = n;
+  }
+  const limit = opts.patchIdLimit ?? 200;
+  for (const c of commits.slice(-limit)) c.patchIdFromBase = await stablePatchId(cwd, reviewBase ?? EMPTY_TREE, c.sha);
+
+  const approvals = await gatherApprovals(cwd, opts.approvalRefs, opts.approvalCommits);
+  const inRange = new Set(commits.map((c) => c.sha));
+  const baseReach: Record<string, string[] | null> = {};
+  for (const { signed } of approvals.statements) {
+    const b = signed.statement.base;
+    if (!inRange.has(signed.statement.tip) || b === reviewBase || b in baseReach) continue;
+    if (b === EMPTY_TREE) {
+      baseReach[b] = [];
+      continue;
+    }
+    if (!(await objectExists(cwd, b))) {
+      baseReach[b] = null;
+      continue;
+    }
+    const r = await runGit(['rev-list', b, '--not', ...exclude, '--'], { cwd, okCodes: [128] });
+    baseReach[b] = r.code === 0 ? r.stdout.split('\n').filter((s) => inRange.has(s)) : null;
+  }
+  return { ...base, reviewBase, commits, policyChangedWithoutCommit, ...approvals, baseReach };
+}

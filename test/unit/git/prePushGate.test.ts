@@ -1,0 +1,101 @@
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { attach, sign, statementFor } from '../helpers/approvals';
+import { commitFile, setup } from '../helpers/gateServer';
+
+/** The client-side entry points: the pre-push hook (convenience) and `countersign verify` (CI). */
+describe('pre-push hook and verify', function () {
+  this.timeout(60_000);
+
+  it('pre-push blocks an unattested commit with an actionable message, and lets it through once approved', () => {
+    const { ada, bob, server } = setup();
+    assert.strictEqual(ada.cli(['install']).status, 0);
+    const base = ada.git('rev-parse', 'origin/main');
+    ada.write('app.ts', 'x\n');
+    ada.git('add', '.');
+    execFileSync('git', ['commit', '-q', '-m', 'made with hooks skipped'], { cwd: ada.dir, env: { ...ada.env, COUNTERSIGN_SKIP: '1' } });
+    const tip = ada.git('rev-parse', 'HEAD');
+    const r = ada.gitResult(['push', 'origin', 'main']);
+    assert.notStrictEqual(r.status, 0);
+    assert.match(r.stderr, /countersign \(pre-push\): BLOCKED — main is protected/);
+    assert.match(r.stderr, /unattested/);
+    assert.match(r.stderr, new RegExp(`countersign approve ${tip} --base ${base}`));
+    assert.doesNotMatch(r.stderr, /pre-receive/, 'pre-push stopped it before the server was asked');
+    assert.strictEqual(server.git('rev-parse', 'main'), base);
+
+    // Bob approves from his own clone and pushes only the notes; Ada's pre-push fetches them.
+    const bobDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-bob-'));
+    execFileSync('git', ['clone', '-q', server.dir, bobDir], { env: ada.env });
+    ada.git('push', '-q', '--no-verify', 'origin', 'main:refs/heads/review/ada');
+    execFileSync('git', ['fetch', '-q', 'origin'], { cwd: bobDir, env: ada.env });
+    attach(bobDir, sign(bob, statementFor(bobDir, { email: 'bob@example.com', tip, base })), tip, ada.env);
+    execFileSync('git', ['push', '-q', 'origin', 'refs/notes/countersign'], { cwd: bobDir, env: ada.env });
+
+    const ok = ada.gitResult(['push', 'origin', 'main']);
+    assert.strictEqual(ok.status, 0, ok.stderr);
+    assert.strictEqual(server.git('rev-parse', 'main'), tip);
+  });
+
+  it('pre-push says so and blocks a protected branch when the remote cannot be reached', () => {
+    const { ada } = setup();
+    const tip = commitFile(ada, 'a.ts', 'a\n', 'a');
+    const remoteSha = ada.git('rev-parse', 'origin/main');
+    ada.git('remote', 'set-url', 'origin', path.join(os.tmpdir(), 'cs-no-such-remote', 'x.git'));
+    const r = ada.cli(['hook', 'pre-push', 'origin', 'unused'], { input: `refs/heads/main ${tip} refs/heads/main ${remoteSha}\n` });
+    assert.strictEqual(r.status, 1, r.stderr);
+    assert.match(r.stderr, /could not reach origin/);
+    assert.match(r.stderr, /BLOCKED/);
+    // An unprotected branch only gets a notice.
+    const r2 = ada.cli(['hook', 'pre-push', 'origin', 'unused'], { input: `refs/heads/feature ${tip} refs/heads/feature 0000000000000000000000000000000000000000\n` });
+    assert.strictEqual(r2.status, 0, r2.stderr);
+  });
+
+  it('verify --format json / github: exit 1 when blocked with annotations and a job summary, 0 once approved', () => {
+    const { ada, bob } = setup();
+    const base = ada.git('rev-parse', 'origin/main');
+    const tip = commitFile(ada, 'x.ts', 'x\n', 'Add x\n\nCo-authored-by: Claude <noreply@anthropic.com>\nAI-Provenance: v1 ai=1 human=0 untracked=0');
+    const j = ada.cli(['verify', '--format', 'json']);
+    assert.strictEqual(j.status, 1, j.stderr);
+    const json = JSON.parse(j.stdout) as { ok: boolean; branch: string; protected: boolean; commits: Array<{ sha: string; needsReview: boolean; reasons: string[]; approvals: unknown[]; ok: boolean }>; errors: string[] };
+    assert.deepStrictEqual(Object.keys(json).sort(), ['branch', 'commits', 'errors', 'ok', 'protected']);
+    assert.strictEqual(json.ok, false);
+    assert.strictEqual(json.branch, 'main');
+    assert.strictEqual(json.protected, true);
+    assert.strictEqual(json.commits.length, 1);
+    assert.deepStrictEqual(Object.keys(json.commits[0]).sort(), ['approvals', 'needsReview', 'ok', 'reasons', 'sha']);
+    assert.strictEqual(json.commits[0].sha, tip);
+    assert.strictEqual(json.commits[0].needsReview, true);
+    assert.ok(json.commits[0].reasons.some((r) => /co-authored by Claude/.test(r)));
+
+    const summary = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cs-summary-')), 'summary.md');
+    const g = ada.cli(['verify', '--format', 'github', '--base', base, '--head', tip, '--branch', 'main'], { env: { GITHUB_STEP_SUMMARY: summary } });
+    assert.strictEqual(g.status, 1);
+    assert.match(g.stdout, /^::error title=Countersign%3A [0-9a-f]{12} needs review::Add x%0A- AI-attributed/m);
+    assert.match(g.stdout, /Reviewer runs: countersign approve/);
+    const md = fs.readFileSync(summary, 'utf8');
+    assert.match(md, /## Countersign review gate/);
+    assert.match(md, /`main` — ❌ blocked/);
+    assert.match(md, /\| commit \| needs review \| why \| approvals \| result \|/);
+
+    attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base })), tip, ada.env);
+    const g2 = ada.cli(['verify', '--format', 'github', '--no-fetch'], { env: { GITHUB_STEP_SUMMARY: summary } });
+    assert.strictEqual(g2.status, 0, g2.stdout + g2.stderr);
+    assert.match(g2.stdout, /::notice title=Countersign%3A [0-9a-f]{12} approved::Add x — approved by bob@example\.com/);
+    const j2 = JSON.parse(ada.cli(['verify', '--format', 'json', '--no-fetch']).stdout) as typeof json;
+    assert.strictEqual(j2.ok, true);
+    assert.deepStrictEqual((j2.commits[0].approvals[0] as { reviewer: string }).reviewer, 'bob@example.com');
+  });
+
+  it('verify: an unprotected branch passes and says why; a bad --format is a usage error', () => {
+    const { ada } = setup();
+    commitFile(ada, 'a', 'a\n', 'a');
+    const r = ada.cli(['verify', '--branch', 'feature/x', '--format', 'json']);
+    assert.strictEqual(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as { ok: boolean; protected: boolean };
+    assert.deepStrictEqual([j.ok, j.protected], [true, false]);
+    assert.strictEqual(ada.cli(['verify', '--format', 'xml']).status, 2);
+  });
+});

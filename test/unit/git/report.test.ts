@@ -1,0 +1,317 @@
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { canonicalStatementBytes, formatStatementLine, type ApprovalStatement } from '../../../src/core/approvalStatement';
+import { fastImport, gitAiNote, lines, type FiCommit } from '../helpers/fastImport';
+import { TempRepo } from '../helpers/tempRepo';
+
+interface ReportJson {
+  commits: number; aiAssistedCommits: number; unattestedCommits: number; reviewedCommits: number; aiLines: number; addedLines: number;
+  byAgent: Record<string, { commits: number; lines: number }>;
+  rows?: Array<{ key: string; commits: number; aiLines: number; addedLines: number; reviewedCommits: number }>;
+  weeks: Array<{ key: string; commits: number }>;
+  review: { basis: string; errors: string[]; statements: number };
+  consistency: { mismatches: Array<{ sha: string; kind: string }>; orphanNotes: Array<{ ref: string; object: string }> };
+  notes: { ai: number; unreadable: number };
+}
+
+function reportJson(repo: TempRepo, ...args: string[]): ReportJson {
+  const r = repo.cli(['report', '--format', 'json', ...args]);
+  assert.strictEqual(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as ReportJson;
+}
+
+/**
+ * The independent count: every note read with a few lines of plain string handling, each range expanded into
+ * single lines, later entries overwriting earlier ones, `h_` keys human; commits without a note add their
+ * AI-Provenance ai figure as git itself parses the trailer (%(trailers)). No code shared with the report.
+ */
+function independentAiLines(repo: TempRepo, rev = 'HEAD'): number {
+  const noted = new Map<string, string>();
+  const list = repo.gitResult(['notes', '--ref=ai', 'list']).stdout;
+  for (const l of list.split('\n').filter(Boolean)) {
+    const [blob, obj] = l.split(' ');
+    noted.set(obj, repo.git('cat-file', 'blob', blob));
+  }
+  const pairs = new Set<string>();
+  let fromTrailers = 0;
+  const log = repo.git('log', '--format=%H %(trailers:key=AI-Provenance,valueonly,separator=;)', rev);
+  for (const line of log.split('\n')) {
+    const [sha, ...rest] = line.split(' ');
+    const raw = noted.get(sha);
+    // A note without its `---` divider is unreadable: the commit counts by its trailer, as DESIGN.md says for no note.
+    const note = raw !== undefined && raw.split('\n').some((l) => l.trim() === '---') ? raw : undefined;
+    if (note === undefined) {
+      const m = /ai=(\d+)/.exec(rest.join(' '));
+      if (m) fromTrailers += Number(m[1]);
+      continue;
+    }
+    const owner = new Map<string, string>();
+    let file = '';
+    for (const raw of note.split('\n')) {
+      if (raw.trim() === '---') break;
+      if (raw.trim() === '') continue;
+      if (!raw.startsWith(' ')) { file = raw.replace(/^"|"$/g, ''); continue; }
+      const [key, ranges = ''] = raw.trim().split(/\s+/);
+      for (const part of ranges.split(',').filter(Boolean)) {
+        const [a, b = a] = part.split('-').map(Number);
+        for (let l = Math.min(a, b); l <= Math.max(a, b); l++) owner.set(`${file}\0${l}`, key);
+      }
+    }
+    for (const [pair, key] of owner) if (!key.startsWith('h_')) pairs.add(pair);
+  }
+  return pairs.size + fromTrailers;
+}
+
+const CLAUDE_SESSION = 's_0123456789abcd';
+const sessions = {
+  [CLAUDE_SESSION]: { agent_id: { tool: 'claude', id: 'conv-1', model: 'claude-sonnet-4-5' } },
+  s_aaaaaaaaaaaaaa: { agent_id: { tool: 'github-copilot', id: 'conv-2', model: 'gpt-4.1' } },
+};
+
+/** One commit of each kind the report has to recognise (issue 7), with what it must conclude. */
+function scenario(): Array<FiCommit & { expect: { ai: boolean; attested: boolean } }> {
+  return [
+    { // git-ai wrote this note; no trailers at all (another tool's repository)
+      message: 'feat: parser\n', files: { 'src/a.ts': lines(10) },
+      aiNote: gitAiNote([['src/a.ts', [[`${CLAUDE_SESSION}::t_00000000000001`, '1-10']]]], { sessions }),
+      expect: { ai: true, attested: false },
+    },
+    { // legacy 16-hex prompt key (prompts map), ranges out of order, a known human, and a path with spaces
+      message: 'feat: b\n', files: { 'src/b.ts': lines(8), 'docs/my notes.md': lines(3) },
+      aiNote: gitAiNote([
+        ['src/b.ts', [['0123456789abcdef', '5,1-3'], ['h_bbbbbbbbbbbbbb', '6-7']]],
+        ['docs/my notes.md', [['0123456789abcdef', '2']]],
+      ], { prompts: { '0123456789abcdef': { agent_id: { tool: 'cursor', id: 'p1', model: 'claude-3-sonnet' }, human_author: 'Ada', messages: [], total_additions: 4 } }, humans: { h_bbbbbbbbbbbbbb: { author: 'Ada Author <ada@example.com>' } } }),
+      expect: { ai: true, attested: false },
+    },
+    { // empty attestation (the note starts with ---) and a human-only Countersign trailer
+      message: 'docs: readme\n\nAI-Provenance: v1 ai=0 human=3 untracked=0\n', files: { 'README.md': lines(3) },
+      aiNote: '---\n{"schema_version":"authorship/3.0.0","base_commit_sha":"","prompts":{}}',
+      expect: { ai: false, attested: true },
+    },
+    { // Claude Code's own co-author trailer, no note
+      message: 'fix: race\n\nGenerated with Claude Code\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n', files: { 'src/c.ts': lines(4) },
+      expect: { ai: true, attested: false },
+    },
+    { // aider's author suffix
+      message: 'refactor: split\n', files: { 'src/d.ts': lines(2) }, author: { name: 'Ada Author (aider)', email: 'ada@example.com' },
+      expect: { ai: true, attested: false },
+    },
+    { // Copilot coding agent as the author
+      message: 'Add tests\n', files: { 'test/e.ts': lines(5) }, author: { name: 'copilot-swe-agent[bot]', email: '198982749+Copilot@users.noreply.github.com' },
+      expect: { ai: true, attested: false },
+    },
+    { // Countersign trailers without a note: ai figure counts, and the missing note is flagged
+      message: 'feat: f\n\nAssisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=4 human=1 untracked=0\n', files: { 'src/f.ts': lines(5) },
+      expect: { ai: true, attested: true },
+    },
+    { // trailer says ai=0 but the note attests AI lines: flagged
+      message: 'chore: g\n\nAI-Provenance: v1 ai=0 human=2 untracked=0\n', files: { 'src/g.ts': lines(2) },
+      aiNote: gitAiNote([['src/g.ts', [['s_cccccccccccccc::t_00000000000002', '1-2']]]], {}),
+      expect: { ai: true, attested: true },
+    },
+    { // session without a sessions map (agent unknown); re-attests src/a.ts lines 5-12: only 11 and 12 are new pairs
+      message: 'feat: extend a\n', files: { 'src/a.ts': lines(12) },
+      aiNote: gitAiNote([['src/a.ts', [['s_dddddddddddddd::t_00000000000003', '5-12']]]], {}),
+      expect: { ai: true, attested: false },
+    },
+    { // a person who happens to be called Devin is not an AI
+      message: 'fix: typo\n\nCo-authored-by: Devin Smith <devin@example.com>\n', files: { 'README.md': lines(4) },
+      expect: { ai: false, attested: false },
+    },
+    { // an unreadable note (no divider): reported, and the commit is judged by its trailers
+      message: 'feat: h\n\nAI-Provenance: v1 ai=0 human=1 untracked=0\n', files: { 'src/h.ts': lines(1) },
+      aiNote: 'src/h.ts\n  s_eeeeeeeeeeeeee 1\n',
+      expect: { ai: false, attested: true },
+    },
+  ];
+}
+
+describe('countersign report', function () {
+  this.timeout(60_000);
+
+  it('recognises git-ai notes and other tools\' trailers, and agrees with an independent count', () => {
+    const repo = TempRepo.create();
+    const commits = scenario();
+    const shas = fastImport(repo, commits);
+    const r = reportJson(repo);
+    assert.strictEqual(r.commits, commits.length);
+    assert.strictEqual(r.commits, Number(repo.git('rev-list', '--count', 'HEAD')));
+    assert.strictEqual(r.aiAssistedCommits, commits.filter((c) => c.expect.ai).length);
+    assert.strictEqual(r.unattestedCommits, commits.filter((c) => !c.expect.attested).length);
+    // by hand: a.ts 1-10 (10) + b.ts 1-3,5 (4) + notes 2 (1) + f trailer (4) + g.ts 1-2 (2) + a.ts 11-12 (2)
+    assert.strictEqual(r.aiLines, 23);
+    assert.strictEqual(r.aiLines, independentAiLines(repo));
+    assert.deepStrictEqual(Object.keys(r.byAgent).sort(), ['aider', 'claude-code', 'copilot', 'cursor', 'unknown']);
+    assert.deepStrictEqual(r.byAgent['claude-code'], { commits: 3, lines: 14 }); // a.ts 1-10 + f's 4 from its trailer
+    assert.deepStrictEqual(r.byAgent.cursor, { commits: 1, lines: 5 }); // b.ts 1-3,5 + "docs/my notes.md" 2
+    assert.deepStrictEqual(r.byAgent.unknown, { commits: 2, lines: 10 }); // g.ts 1-2 + a.ts 5-12
+    assert.strictEqual(r.addedLines, Number(repo.git('log', '--numstat', '--format=', 'HEAD').split('\n').filter(Boolean).reduce((n, l) => n + Number(l.split('\t')[0]), 0)));
+    const kinds = r.consistency.mismatches.map((m) => `${shas.indexOf(m.sha)}:${m.kind}`).sort();
+    assert.deepStrictEqual(kinds, ['10:note-unreadable', '6:note-missing', '7:trailer-denies-ai']);
+    assert.deepStrictEqual(r.notes, { ai: 6, unreadable: 1 });
+    assert.strictEqual(r.reviewedCommits, 0);
+    assert.strictEqual(r.review.basis, 'statements');
+  });
+
+  it('groups by path, author, agent and week, rows adding up where they partition', () => {
+    const repo = TempRepo.create();
+    fastImport(repo, scenario());
+    const byPath = reportJson(repo, '--by', 'path');
+    const aTs = byPath.rows!.find((row) => row.key === 'src/a.ts')!;
+    assert.strictEqual(aTs.aiLines, 12);
+    assert.strictEqual(aTs.commits, 2);
+    assert.strictEqual(byPath.rows!.find((row) => row.key === '(no note)')!.aiLines, 4);
+    const dirs = reportJson(repo, '--by', 'path', '--depth', '1');
+    assert.deepStrictEqual(dirs.rows!.map((row) => row.key).sort(), ['(no note)', 'README.md', 'docs/', 'src/', 'test/']);
+    const byAuthor = reportJson(repo, '--by', 'author');
+    assert.strictEqual(byAuthor.rows!.reduce((n, row) => n + row.commits, 0), byAuthor.commits);
+    assert.ok(byAuthor.rows!.some((row) => row.key.startsWith('copilot-swe-agent[bot]')));
+    const byWeek = reportJson(repo, '--by', 'week');
+    assert.strictEqual(byWeek.rows!.reduce((n, row) => n + row.commits, 0), byWeek.commits);
+    assert.ok(byWeek.rows!.every((row) => /^\d{4}-W\d{2}$/.test(row.key)));
+    const byAgent = reportJson(repo, '--by', 'agent');
+    assert.strictEqual(byAgent.rows!.find((row) => row.key === '(no AI)')!.commits, 3);
+  });
+
+  it('prints text, markdown, csv and a self-contained html page', () => {
+    const repo = TempRepo.create();
+    fastImport(repo, scenario());
+    const text = repo.cli(['report']);
+    assert.strictEqual(text.status, 0, text.stderr);
+    assert.match(text.stdout, /AI-assisted commits\s+8 /);
+    assert.match(text.stdout, /Trailers and notes disagree on 3 commits/);
+    const md = repo.cli(['report', '--format', 'markdown', '--by', 'agent']);
+    assert.match(md.stdout, /^\| claude-code \| 3 \|/m);
+    const csv = repo.cli(['report', '--format', 'csv', '--by', 'author']);
+    const rows = csv.stdout.trim().split('\r\n');
+    assert.strictEqual(rows[0], 'author,commits,aiAssistedCommits,unattestedCommits,reviewedCommits,addedLines,aiLines,aiShare,reviewCoverage');
+    assert.ok(rows.some((row) => row.startsWith('copilot-swe-agent[bot] <198982749+Copilot@users.noreply.github.com>,1,1,')));
+    const html = repo.cli(['report', '--format', 'html']);
+    assert.strictEqual(html.status, 0, html.stderr);
+    assert.match(html.stdout, /^<!DOCTYPE html>/);
+    assert.match(html.stdout, /<svg [^>]*>.*<polyline class="ai"/s);
+    assert.match(html.stdout, /<polyline class="rv"/);
+    assert.doesNotMatch(html.stdout, /<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)|<link /, 'no scripts, no network');
+    assert.strictEqual(repo.cli(['report', '--format', 'pdf']).status, 2);
+    assert.strictEqual(repo.cli(['report', '--by', 'team']).status, 2);
+    assert.strictEqual(repo.cli(['report', '--output=x', 'HEAD']).status, 2);
+    assert.strictEqual(repo.cli(['report', '--', '--all']).status, 2, 'a range cannot smuggle an option to git log');
+  });
+
+  it('flags notes on commits nothing reaches any more, and reports a range', () => {
+    const repo = TempRepo.create();
+    const shas = fastImport(repo, scenario().slice(0, 3));
+    repo.git('checkout', '-q', '-b', 'topic');
+    repo.write('x.txt', 'x\n');
+    repo.git('add', 'x.txt');
+    const gone = repo.commit('on a branch that will be deleted');
+    repo.git('notes', '--ref=ai', 'add', '-m', '---\n{"schema_version":"authorship/3.0.0"}', gone);
+    repo.git('checkout', '-q', 'main');
+    repo.git('branch', '-q', '-D', 'topic');
+    const r = reportJson(repo);
+    assert.deepStrictEqual(r.consistency.orphanNotes, [{ ref: 'refs/notes/ai', object: gone }]);
+    const strict = repo.cli(['report', '--strict']);
+    assert.strictEqual(strict.status, 1);
+    const range = reportJson(repo, `${shas[0]}..HEAD`);
+    assert.strictEqual(range.commits, 2);
+    assert.deepStrictEqual(range.consistency.orphanNotes.map((o) => o.object), [gone], 'a note outside the range but reachable is not an orphan');
+  });
+
+  it('reports an empty repository as zeros', () => {
+    const repo = TempRepo.create();
+    const r = reportJson(repo);
+    assert.strictEqual(r.commits, 0);
+    assert.strictEqual(r.aiLines, 0);
+  });
+
+  it('agrees with the independent count on a random history of 400 commits', () => {
+    const repo = TempRepo.create();
+    let seed = 7;
+    const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    const keys = [`${CLAUDE_SESSION}::t_00000000000009`, 's_aaaaaaaaaaaaaa::t_0000000000000a', 'h_bbbbbbbbbbbbbb', '0123456789abcdef', 's_ffffffffffffff'];
+    const commits: FiCommit[] = [];
+    for (let i = 0; i < 400; i++) {
+      const file = `src/f${rnd(7)}.ts`;
+      const n = 1 + rnd(40);
+      const kind = rnd(4);
+      const entries: Array<[string, string]> = [];
+      for (let e = 0; e < 1 + rnd(3); e++) {
+        const a = 1 + rnd(n), b = 1 + rnd(n);
+        entries.push([keys[rnd(keys.length)], rnd(2) ? `${a}-${b}` : `${b},${a}`]);
+      }
+      commits.push({
+        message: `c${i}\n${kind === 1 ? `\nAI-Provenance: v1 ai=${rnd(9)} human=1 untracked=0\n` : ''}`,
+        files: { [file]: lines(n, `c${i}`) },
+        ...(kind >= 2 ? { aiNote: gitAiNote([[file, entries]], { sessions }) } : {}),
+      });
+    }
+    fastImport(repo, commits);
+    const r = reportJson(repo);
+    assert.strictEqual(r.commits, 400);
+    assert.strictEqual(r.aiLines, independentAiLines(repo));
+  });
+});
+
+describe('countersign report: review coverage', function () {
+  this.timeout(60_000);
+
+  function keypair(dir: string, name: string): { key: string; pub: string } {
+    const key = path.join(dir, name);
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', key]);
+    return { key, pub: fs.readFileSync(`${key}.pub`, 'utf8').trim() };
+  }
+
+  function sign(repo: TempRepo, keyFile: string, st: ApprovalStatement): void {
+    const msg = path.join(repo.dir, '..', `msg-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+    fs.writeFileSync(msg, canonicalStatementBytes(st));
+    execFileSync('ssh-keygen', ['-Y', 'sign', '-q', '-f', keyFile, '-n', 'countersign-review', msg]);
+    const signature = fs.readFileSync(`${msg}.sig`, 'utf8');
+    const existing = repo.gitResult(['notes', '--ref=countersign', 'show', st.tip]);
+    const text = (existing.status === 0 ? existing.stdout.trim() + '\n' : '') + formatStatementLine({ statement: st, signature });
+    repo.gitResult(['notes', '--ref=countersign', 'add', '-f', '-F', '-', st.tip], text);
+  }
+
+  function statement(repo: TempRepo, tip: string, base: string, email: string, decision: 'approve' | 'reject' = 'approve', time = '2026-01-01T00:00:00Z'): ApprovalStatement {
+    return { v: 1, decision, reviewer: { email }, tip, tree: repo.git('rev-parse', `${tip}^{tree}`), base, patchId: 'a'.repeat(40), time };
+  }
+
+  it('counts commits covered by base..tip of verified approvals, not self-approvals, not bad signatures, not after a rejection', () => {
+    const repo = TempRepo.create();
+    const keys = fs.mkdtempSync(path.join(repo.dir, '..', 'keys-'));
+    const bob = keypair(keys, 'bob');
+    const carol = keypair(keys, 'carol');
+    const ada = keypair(keys, 'ada');
+    const policy = { protectedBranches: ['main'], reviewers: [
+      { name: 'Bob', email: 'bob@example.com', key: bob.pub },
+      { name: 'Carol', email: 'carol@example.com', key: carol.pub },
+      { name: 'Ada', email: 'ada@example.com', key: ada.pub },
+    ] };
+    const shas = fastImport(repo, [
+      { message: 'policy\n', files: { '.countersign.json': JSON.stringify(policy) } },
+      { message: 'one\n', files: { 'a.txt': 'a\n' } },
+      { message: 'two\n', files: { 'b.txt': 'b\n' } },
+      { message: 'three\n', files: { 'c.txt': 'c\n' } },
+      { message: 'four\n', files: { 'd.txt': 'd\n' } },
+      { message: 'five\n', files: { 'e.txt': 'e\n' } },
+    ]);
+    sign(repo, bob.key, statement(repo, shas[2], shas[0], 'bob@example.com'));          // covers one, two
+    sign(repo, carol.key, statement(repo, shas[3], shas[2], 'carol@example.com'));      // covers three…
+    sign(repo, carol.key, statement(repo, shas[3], shas[2], 'carol@example.com', 'reject', '2026-01-02T00:00:00Z')); // …then rejects it
+    sign(repo, bob.key, statement(repo, shas[4], shas[3], 'carol@example.com'));        // signed with the wrong key
+    sign(repo, ada.key, statement(repo, shas[5], shas[4], 'ada@example.com'));          // Ada approving her own commit
+    const r = reportJson(repo);
+    assert.strictEqual(r.review.basis, 'signatures');
+    assert.strictEqual(r.reviewedCommits, 2);
+    assert.ok(r.review.errors.some((e) => /carol@example.com not counted/.test(e)), r.review.errors.join('\n'));
+    const weeks = reportJson(repo, '--by', 'week');
+    assert.strictEqual(weeks.rows!.reduce((n, row) => n + row.reviewedCommits, 0), 2);
+    // Without a policy the statements are counted unverified, and the report says so.
+    fastImport(repo, [{ message: 'drop policy\n', files: { '.countersign.json': null } }]);
+    const loose = reportJson(repo);
+    assert.strictEqual(loose.review.basis, 'statements');
+    assert.strictEqual(loose.reviewedCommits, 3, 'one, two and four (the wrongly signed one) count when signatures are not checked');
+  });
+});
