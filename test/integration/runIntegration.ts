@@ -66,6 +66,15 @@ function report(outcomes: PhaseOutcome[]): { passed: number; failed: number } {
   return { passed, failed };
 }
 
+/** Chromium may still be flushing its profile when we get here, hence the retries. */
+function removeRunDir(runDir: string): void {
+  try {
+    fs.rmSync(runDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+  } catch (err) {
+    say(`runIntegration: could not remove ${runDir}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 async function main(): Promise<number> {
   let args: ReturnType<typeof parse>;
   try {
@@ -89,7 +98,7 @@ async function main(): Promise<number> {
     stopping = true;
     say(`runIntegration: ${signal}, stopping ${host.name}`);
     void host.dispose().finally(() => {
-      if (!args.keep) fs.rmSync(runDir, { recursive: true, force: true });
+      if (!args.keep) removeRunDir(runDir);
       process.exit(1);
     });
   };
@@ -119,7 +128,7 @@ async function main(): Promise<number> {
     return failed === 0 && passed > 0 ? 0 : 1;
   } finally {
     await host.dispose();
-    if (!args.keep) fs.rmSync(runDir, { recursive: true, force: true });
+    if (!args.keep) removeRunDir(runDir);
   }
 }
 

@@ -77,7 +77,8 @@ export class CodeServer {
       '--user-data-dir', userDataDir,
       '--extensions-dir', opts.extensionsDir,
     ], {
-      env: isolatedEnv(path.join(profile, 'home'), opts.env),
+      // No extension gallery: nothing to fetch offline, and no failed open-vsx.org lookups in the output.
+      env: isolatedEnv(path.join(profile, 'home'), { EXTENSIONS_GALLERY: '{}', ...opts.env }),
       stdio: ['ignore', log, log],
       // Its own process group, so stop() also ends the extension host and file watchers it forks.
       detached: true,
@@ -165,7 +166,7 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
 /** `code-server --install-extension x.vsix` into a given extensions folder: offline, no marketplace involved. */
 export function installVsix(install: CodeServerInstall, vsix: string, extensionsDir: string, home: string): { ok: boolean; output: string } {
   const r = spawnSync(process.execPath, [install.entry, '--extensions-dir', extensionsDir, '--user-data-dir', path.join(home, 'data'), '--install-extension', vsix], {
-    env: isolatedEnv(home, {}), encoding: 'utf8', timeout: 120_000,
+    env: isolatedEnv(home, { EXTENSIONS_GALLERY: '{}' }), encoding: 'utf8', timeout: 120_000,
   });
   return { ok: r.status === 0, output: `${r.stdout}${r.stderr}`.trim() };
 }

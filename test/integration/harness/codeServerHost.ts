@@ -4,6 +4,16 @@ import { ensureCodeServer, type CodeServerInstall } from './codeServerInstall';
 import type { PayloadSpec, TestHost } from './host';
 import { runPayload, type PayloadExit } from './workbench';
 
+/**
+ * The web workbench forwards its own start-up messages through the same console as the extension host's
+ * test output; these carry no information about the tests (a missed one only costs a line of output).
+ */
+const WORKBENCH_CHATTER = new RegExp('^(' + [
+  'Resolving connection token', 'Resolved connection token', 'Creating a socket', '\\[Service Worker\\]',
+  'Ignoring fetching additional builtin extensions', 'Updating additional builtin extensions cache',
+  'ChatSessionStore:', 'Creation of workbench contribution', 'Started local extension host', 'Loading development extension',
+].join('|') + ')');
+
 /** code-server (VS Code's own server and web workbench, from npm) driven by headless Debian Chromium. */
 export class CodeServerHost implements TestHost {
   readonly name = 'code-server';
@@ -43,9 +53,10 @@ export class CodeServerHost implements TestHost {
         extensionTestsUri: server.remoteUri(spec.extensionTestsPath),
         profileDir: path.join(this.runDir, spec.name, 'chromium'),
         timeoutMs: Math.max(1_000, spec.timeoutMs - (Date.now() - started)),
-        onLog: (line) => this.say(`  ${line}`),
+        onLog: (line) => { if (!WORKBENCH_CHATTER.test(line)) this.say(`  ${line}`); },
       });
-      if (exit.kind !== 'exit' || exit.code !== 0) this.say(`[${spec.name}] last lines of ${server.logFile}:\n${server.logTail()}`);
+      // A hang or crash is usually explained by the server's log; ordinary test failures are not.
+      if (exit.kind !== 'exit') this.say(`[${spec.name}] last lines of ${server.logFile}:\n${server.logTail()}`);
       return exit;
     } finally {
       await server.stop();

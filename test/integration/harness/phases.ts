@@ -35,7 +35,7 @@ function judge(name: string, exit: PayloadExit, resultsFile: string, started: nu
   if (exit.kind === 'timeout') problems.push(`${name}: timed out before the extension host reported an exit code`);
   else if (exit.kind === 'crash') problems.push(`${name}: ${exit.message}`);
   else if (exit.code !== 0 && results.failed.length === 0) problems.push(`${name}: the extension host exited with ${exit.code} (see the log above)`);
-  if (!fs.existsSync(resultsFile)) problems.push(`${name}: the test payload wrote no results (it did not load, or the host died)`);
+  if (exit.kind === 'exit' && !fs.existsSync(resultsFile)) problems.push(`${name}: the test payload wrote no results (it did not load, or the host died)`);
   else if (exit.kind === 'exit' && exit.code === 0 && results.failed.length > 0) problems.push(`${name}: failures reported but exit code 0`);
   return { name, results, problems, durationMs: Date.now() - started };
 }
