@@ -235,7 +235,7 @@ async function statementsCovering(cwd: string, sha: string, parents: string[], r
   const tips = [...new Set(ranges.map((r) => r.tip))];
   const exists = await runGit(['cat-file', '--batch-check'], { cwd, input: tips.join('\n') + '\n' });
   const present = new Set(exists.stdout.split('\n').filter((l) => / commit /.test(l)).map((l) => l.split(' ')[0]));
-  const input = [...tips.filter((t) => present.has(t)), ...(parents.length ? ['--not', ...parents] : [])].join('\n') + '\n';
+  const input = [...tips.filter((t) => present.has(t)), ...parents.map((p) => `^${p}`)].join('\n') + '\n';
   const graph = new CommitGraph();
   if (present.size > 0) {
     const r = await runGit(['rev-list', '--parents', '--stdin'], { cwd, input });
