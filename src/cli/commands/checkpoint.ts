@@ -102,6 +102,9 @@ async function fromHook(agent: HookAgent, phaseFlag: 'before' | 'after' | undefi
   }, limit);
   deadline.unref();
   try {
+    // Know where to log before waiting on stdin, which an agent may never close.
+    const here = await resolveRepo(ctx.cwd).catch(() => undefined);
+    if (here) logDir = countersignDir(here);
     const payload = await ctx.readStdin();
     let call: HookCall | undefined;
     let payloadError: unknown;

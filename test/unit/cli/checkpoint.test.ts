@@ -1,0 +1,188 @@
+import * as assert from 'assert';
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { APP_AFTER, APP_BEFORE, fixture, fixtureScenarios } from '../helpers/agentFixtures';
+import { CLI, TempRepo } from '../helpers/tempRepo';
+
+type StatusJson = { files: Record<string, { ai: number; human: number; untracked: number; agents: string[] }> };
+
+function status(repo: TempRepo): StatusJson {
+  const r = repo.cli(['status', '--json']);
+  assert.strictEqual(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as StatusJson;
+}
+
+function logText(repo: TempRepo): string {
+  const f = path.join(repo.dir, '.git', 'countersign', 'log');
+  return fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '';
+}
+
+const CANONICAL: Record<string, string> = { claude: 'claude-code', cursor: 'cursor', codex: 'codex', gemini: 'gemini-cli', copilot: 'copilot', kiro: 'kiro' };
+/** What each agent's hook prints on stdout: Cursor and Gemini CLI parse it as JSON. */
+const NEUTRAL: Record<string, string> = { cursor: '{}\n', gemini: '{}\n' };
+
+describe('countersign checkpoint --from (agent hooks, through the built CLI)', function () {
+  this.timeout(60_000);
+  let repo: TempRepo;
+  beforeEach(() => {
+    repo = TempRepo.create();
+    repo.write('src/app.ts', APP_BEFORE);
+    repo.git('add', '.');
+    repo.commit('init');
+  });
+
+  for (const s of fixtureScenarios()) {
+    it(`${s.agent}: ${s.tool} tool call — the changed line is ${CANONICAL[s.agent]}'s, the rest stays untracked`, () => {
+      if (s.pre) {
+        const pre = repo.cli(['checkpoint', '--from', s.agent, '--phase', 'before'], { input: fixture(s.pre, repo.dir) });
+        assert.strictEqual(pre.status, 0, pre.stderr);
+        assert.strictEqual(pre.stdout, NEUTRAL[s.agent] ?? '');
+      }
+      repo.write('src/app.ts', APP_AFTER); // what the tool did
+      const post = repo.cli(['checkpoint', '--from', s.agent, '--phase', 'after'], { input: fixture(s.post, repo.dir) });
+      assert.strictEqual(post.status, 0, post.stderr);
+      assert.strictEqual(post.stdout, NEUTRAL[s.agent] ?? '');
+      assert.strictEqual(logText(repo), '', 'nothing went wrong');
+      assert.deepStrictEqual(status(repo).files['src/app.ts'], { ai: 1, human: 0, untracked: 2, agents: [CANONICAL[s.agent]] });
+    });
+  }
+
+  it('takes the phase from the payload\'s event name when --phase is not given', () => {
+    assert.strictEqual(repo.cli(['checkpoint', '--from', 'claude'], { input: fixture('claude-edit-pre', repo.dir) }).status, 0);
+    repo.write('src/app.ts', APP_AFTER + 'export const added = 1;\n');
+    assert.strictEqual(repo.cli(['checkpoint', '--from', 'claude'], { input: fixture('claude-edit-post', repo.dir) }).status, 0);
+    assert.deepStrictEqual(status(repo).files['src/app.ts'], { ai: 2, human: 0, untracked: 2, agents: ['claude-code'] });
+  });
+
+  it('pairs before and after by tool_use_id when Claude runs tool calls in parallel', () => {
+    repo.write('b.txt', 'b\n');
+    repo.git('add', '.');
+    repo.commit('b');
+    const payload = (event: string, file: string, id: string) => JSON.stringify({
+      session_id: 's', cwd: repo.dir, hook_event_name: event, tool_name: 'Write', tool_use_id: id, tool_input: { file_path: path.join(repo.dir, file), content: '' },
+    });
+    repo.cli(['checkpoint', '--from', 'claude'], { input: payload('PreToolUse', 'src/app.ts', 't1') });
+    repo.cli(['checkpoint', '--from', 'claude'], { input: payload('PreToolUse', 'b.txt', 't2') });
+    repo.write('b.txt', 'b\nb2\n');
+    repo.cli(['checkpoint', '--from', 'claude'], { input: payload('PostToolUse', 'b.txt', 't2') });
+    repo.write('src/app.ts', APP_AFTER);
+    repo.cli(['checkpoint', '--from', 'claude'], { input: payload('PostToolUse', 'src/app.ts', 't1') });
+    const files = status(repo).files;
+    assert.deepStrictEqual(files['src/app.ts'], { ai: 1, human: 0, untracked: 2, agents: ['claude-code'] });
+    assert.deepStrictEqual(files['b.txt'], { ai: 1, human: 0, untracked: 1, agents: ['claude-code'] });
+  });
+
+  it('catches what a shell tool wrote to files it never named, including new untracked files', () => {
+    repo.cli(['checkpoint', '--from', 'claude'], { input: fixture('claude-bash-pre', repo.dir) });
+    repo.write('src/app.ts', APP_AFTER);
+    repo.write('generated/out.txt', 'x\ny\n');
+    repo.cli(['checkpoint', '--from', 'claude'], { input: fixture('claude-bash-post', repo.dir) });
+    const files = status(repo).files;
+    assert.deepStrictEqual(files['src/app.ts'].ai, 1);
+    assert.deepStrictEqual(files['generated/out.txt'], { ai: 2, human: 0, untracked: 0, agents: ['claude-code'] });
+  });
+
+  it('records a file the tool creates as all the agent\'s', () => {
+    const payload = (event: string) => JSON.stringify({ session_id: 's', cwd: repo.dir, hook_event_name: event, tool_name: 'write_file', tool_input: { file_path: 'docs/new.md', content: '' } });
+    repo.cli(['checkpoint', '--from', 'gemini'], { input: payload('BeforeTool') });
+    repo.write('docs/new.md', '# New\n\ntext\n');
+    repo.cli(['checkpoint', '--from', 'gemini'], { input: payload('AfterTool') });
+    assert.deepStrictEqual(status(repo).files['docs/new.md'], { ai: 3, human: 0, untracked: 0, agents: ['gemini-cli'] });
+  });
+
+  it('reads the model from Claude Code\'s transcript', () => {
+    fs.writeFileSync(path.join(repo.dir, '.transcript.jsonl'), [
+      JSON.stringify({ type: 'user', message: { role: 'user', content: 'hi' } }),
+      JSON.stringify({ type: 'assistant', message: { model: 'claude-sonnet-4-5-20250929', role: 'assistant', content: [] } }),
+      '',
+    ].join('\n'));
+    repo.cli(['checkpoint', '--from', 'claude'], { input: fixture('claude-edit-pre', repo.dir) });
+    repo.write('src/app.ts', APP_AFTER);
+    repo.cli(['checkpoint', '--from', 'claude'], { input: fixture('claude-edit-post', repo.dir) });
+    const stateDir = path.join(repo.dir, '.git', 'countersign', 'ledger', 'files');
+    const state = fs.readdirSync(stateDir).map((f) => fs.readFileSync(path.join(stateDir, f), 'utf8')).join('');
+    assert.match(state, /"model":"claude-sonnet-4-5-20250929"/);
+  });
+
+  it('never fails the agent: a bad payload is logged, stdout stays neutral, exit 0', () => {
+    for (const agent of ['claude', 'cursor', 'gemini'] as const) {
+      const r = repo.cli(['checkpoint', '--from', agent, '--phase', 'before'], { input: '{ this is not json' });
+      assert.strictEqual(r.status, 0);
+      assert.strictEqual(r.stdout, NEUTRAL[agent] ?? '');
+    }
+    assert.match(logText(repo), /checkpoint --from claude: claude hook payload is not JSON/);
+    // An unknown event with no --phase is logged too.
+    assert.strictEqual(repo.cli(['checkpoint', '--from', 'kiro'], { input: '{"hook_event_name":"agentSpawn","cwd":"."}' }).status, 0);
+    assert.match(logText(repo), /cannot tell before from after/);
+    // Even arguments it does not understand are not an error in hook mode.
+    assert.strictEqual(repo.cli(['checkpoint', '--from', 'vim', '--bogus'], { input: '{}' }).status, 0);
+  });
+
+  it('exits 0 silently outside a repository and when COUNTERSIGN_SKIP=1', () => {
+    const outside = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'cs-norepo-'));
+    const payload = JSON.stringify({ hook_event_name: 'PreToolUse', cwd: outside, tool_name: 'Write', tool_input: { file_path: path.join(outside, 'a') } });
+    const r = repo.cli(['checkpoint', '--from', 'claude'], { input: payload });
+    assert.deepStrictEqual([r.status, r.stdout], [0, '']);
+    const skipped = repo.cli(['checkpoint', '--from', 'claude'], { input: fixture('claude-edit-pre', repo.dir), env: { COUNTERSIGN_SKIP: '1' } });
+    assert.strictEqual(skipped.status, 0);
+    assert.ok(!fs.existsSync(path.join(repo.dir, '.git', 'countersign', 'ledger')));
+  });
+
+  it('bounds its run time when the agent never closes stdin', async () => {
+    const child = spawn(process.execPath, [CLI, 'checkpoint', '--from', 'claude', '--phase', 'before'], {
+      cwd: repo.dir, env: { ...repo.env, COUNTERSIGN_HOOK_TIMEOUT_MS: '400' }, stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    child.stdin.write('{"hook_event_name":');
+    const t0 = Date.now();
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.strictEqual(code, 0);
+    assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
+    assert.match(logText(repo), /gave up after 400 ms/);
+  });
+
+  it('records a Kiro hook that ran without a payload as a git-changed snapshot', () => {
+    repo.cli(['checkpoint', '--from', 'kiro', '--phase', 'before'], { input: '' });
+    repo.write('src/app.ts', APP_AFTER);
+    repo.cli(['checkpoint', '--from', 'kiro', '--phase', 'after'], { input: '' });
+    assert.deepStrictEqual(status(repo).files['src/app.ts'].agents, ['kiro']);
+  });
+});
+
+describe('countersign checkpoint by hand', function () {
+  this.timeout(30_000);
+  let repo: TempRepo;
+  beforeEach(() => {
+    repo = TempRepo.create();
+    repo.write('src/app.ts', APP_BEFORE);
+    repo.git('add', '.');
+    repo.commit('init');
+  });
+
+  it('records before/after for named files and says what it did', () => {
+    const before = repo.cli(['checkpoint', '--phase', 'before', '--agent', 'claude', '--model', 'claude-opus-4-1', '--session', 'x', 'src/app.ts']);
+    assert.strictEqual(before.status, 0, before.stderr);
+    assert.match(before.stdout, /Recorded before checkpoint for claude-code: 1 file/);
+    repo.write('src/app.ts', APP_AFTER);
+    const after = repo.cli(['checkpoint', '--phase', 'after', '--agent', 'claude', '--session', 'x', 'src/app.ts']);
+    assert.strictEqual(after.status, 0, after.stderr);
+    assert.deepStrictEqual(status(repo).files['src/app.ts'], { ai: 1, human: 0, untracked: 2, agents: ['claude-code'] });
+  });
+
+  it('without files snapshots what git reports as changed', () => {
+    repo.cli(['checkpoint', '--phase', 'before', '--agent', 'aider']);
+    repo.write('notes.txt', 'a\n');
+    const r = repo.cli(['checkpoint', '--phase', 'after', '--agent', 'aider']);
+    assert.match(r.stdout, /1 file/);
+    assert.deepStrictEqual(status(repo).files['notes.txt'], { ai: 1, human: 0, untracked: 0, agents: ['aider'] });
+  });
+
+  it('exits 2 with a usage message for missing or bad options', () => {
+    for (const args of [['--agent', 'x'], ['--phase', 'before'], ['--phase', 'during', '--agent', 'x'], ['--bogus']]) {
+      const r = repo.cli(['checkpoint', ...args]);
+      assert.strictEqual(r.status, 2, args.join(' '));
+      assert.match(r.stderr, /checkpoint/);
+    }
+  });
+});

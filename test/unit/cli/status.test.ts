@@ -1,0 +1,68 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { TempRepo } from '../helpers/tempRepo';
+
+describe('countersign status', function () {
+  this.timeout(30_000);
+  let repo: TempRepo;
+  beforeEach(() => {
+    repo = TempRepo.create();
+    repo.write('a.txt', 'one\ntwo\n');
+    repo.write('clean.txt', 'stays\n');
+    repo.write('.gitignore', 'build/\n');
+    repo.git('add', '.');
+    repo.commit('init');
+  });
+
+  it('prints exactly {"files": {PATH: {ai, human, untracked, agents}}} counting the working-tree lines', () => {
+    repo.cli(['checkpoint', '--phase', 'before', '--agent', 'codex', 'a.txt', 'b.txt']);
+    repo.write('a.txt', 'one\ntwo\nthree\r\nfour');
+    repo.write('b.txt', 'new\n\n');
+    repo.cli(['checkpoint', '--phase', 'after', '--agent', 'codex', 'a.txt', 'b.txt']);
+    repo.write('untracked.txt', 'x\ny\nz\n');
+    const r = repo.cli(['status', '--json']);
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.deepStrictEqual(JSON.parse(r.stdout), {
+      files: {
+        'a.txt': { ai: 2, human: 0, untracked: 2, agents: ['codex'] },
+        'b.txt': { ai: 2, human: 0, untracked: 0, agents: ['codex'] },
+        'untracked.txt': { ai: 0, human: 0, untracked: 3, agents: [] },
+      },
+    });
+  });
+
+  it('includes a file the ledger tracks that git ignores, leaves out clean, deleted and binary files', () => {
+    repo.cli(['checkpoint', '--phase', 'before', '--agent', 'claude', 'build/gen.js', 'clean.txt']);
+    repo.write('build/gen.js', 'generated\n');
+    repo.cli(['checkpoint', '--phase', 'after', '--agent', 'claude', 'build/gen.js', 'clean.txt']);
+    fs.rmSync(path.join(repo.dir, 'a.txt'));
+    fs.writeFileSync(path.join(repo.dir, 'blob.bin'), Buffer.from([0, 1, 2, 10, 0]));
+    const files = (JSON.parse(repo.cli(['status', '--json']).stdout) as { files: Record<string, unknown> }).files;
+    assert.deepStrictEqual(Object.keys(files), ['build/gen.js']);
+    assert.deepStrictEqual(files['build/gen.js'], { ai: 1, human: 0, untracked: 0, agents: ['claude-code'] });
+  });
+
+  it('shows lines edited after the agent, with nothing watching, as untracked', () => {
+    repo.cli(['checkpoint', '--phase', 'before', '--agent', 'cursor', 'a.txt']);
+    repo.write('a.txt', 'one\ntwo\nai line\nai line 2\n');
+    repo.cli(['checkpoint', '--phase', 'after', '--agent', 'cursor', 'a.txt']);
+    repo.write('a.txt', 'one\ntwo\nai line\nedited by hand\n');
+    const files = (JSON.parse(repo.cli(['status', '--json']).stdout) as { files: Record<string, unknown> }).files;
+    assert.deepStrictEqual(files['a.txt'], { ai: 1, human: 0, untracked: 3, agents: ['cursor'] });
+  });
+
+  it('prints a table, and says so when nothing is uncommitted', () => {
+    assert.strictEqual(repo.cli(['status']).stdout, 'No uncommitted changes.\n');
+    repo.write('a.txt', 'one\ntwo\nthree\n');
+    const r = repo.cli(['status']);
+    assert.strictEqual(r.status, 0);
+    assert.match(r.stdout, /^file\s+ai\s+human\s+untracked\s+agents$/m);
+    assert.match(r.stdout, /^a\.txt\s+0\s+0\s+3\s*$/m);
+  });
+
+  it('exits 2 outside a repository', () => {
+    const r = repo.cli(['status', '--json'], { env: { GIT_DIR: path.join(repo.dir, 'nope') } });
+    assert.strictEqual(r.status, 2);
+  });
+});
