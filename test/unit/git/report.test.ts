@@ -5,6 +5,7 @@ import * as path from 'path';
 import { canonicalStatementBytes, formatStatementLine, type ApprovalStatement } from '../../../src/core/approvalStatement';
 import { fastImport, gitAiNote, lines, type FiCommit } from '../helpers/fastImport';
 import { TempRepo } from '../helpers/tempRepo';
+import { provenanceInconsistencies } from '../../../src/git/provenanceHistory';
 
 interface ReportJson {
   commits: number; aiAssistedCommits: number; unattestedCommits: number; reviewedCommits: number; aiLines: number; addedLines: number;
@@ -218,6 +219,14 @@ describe('countersign report', function () {
     const range = reportJson(repo, `${shas[0]}..HEAD`);
     assert.strictEqual(range.commits, 2);
     assert.deepStrictEqual(range.consistency.orphanNotes.map((o) => o.object), [gone], 'a note outside the range but reachable is not an orphan');
+  });
+
+  it('exposes the trailer/note check for verify, for any set of commits', async () => {
+    const repo = TempRepo.create();
+    const shas = fastImport(repo, scenario());
+    const found = await provenanceInconsistencies(repo.dir, [shas[7], shas[0], shas[6]]);
+    assert.deepStrictEqual(found.map((i) => [shas.indexOf(i.sha), i.kind]), [[7, 'trailer-denies-ai'], [6, 'note-missing']]);
+    assert.deepStrictEqual(await provenanceInconsistencies(repo.dir, []), []);
   });
 
   it('reports an empty repository as zeros', () => {
