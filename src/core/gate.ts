@@ -1,4 +1,4 @@
-import { statementCovers, verifySignedStatement, type SignedStatement } from './approvalStatement';
+import { formatStatementLine, statementCovers, verifySignedStatement, type SignedStatement } from './approvalStatement';
 import { aiLinesByAgent, parseAuthorshipNote } from './authorshipNote';
 import { errorMessage } from './errors';
 import { matchAnyPath } from './glob';
@@ -341,7 +341,9 @@ export function evaluateGate(input: GateInput): GateResult {
   const verified: VerifiedStatement[] = [];
   const rejectedStatements: Array<{ signed: SignedStatement; why: string }> = [];
   for (const { signed } of relevant) {
-    const key = signed.signature;
+    // Deduplicate whole lines, never by signature alone: a forged statement carrying a copy of a real
+    // signature must not shadow the real statement (say, a rejection) that follows it.
+    const key = formatStatementLine(signed);
     if (seen.has(key)) continue;
     seen.add(key);
     const v = verifyStatement(signed, policy, verify);

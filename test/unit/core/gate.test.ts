@@ -1,0 +1,137 @@
+import * as assert from 'assert';
+import type { ApprovalStatement, SignedStatement } from '../../../src/core/approvalStatement';
+import { evaluateGate, type GateCommit, type GateInput } from '../../../src/core/gate';
+import { parsePolicy } from '../../../src/core/policy';
+import { makeKey } from '../helpers/reviewerKeys';
+
+/**
+ * The gate's rules on hand-built input (no git). Signatures are checked by a stand-in that accepts a
+ * statement only for the key named in its signature field — strict: it throws on anything else — so these
+ * tests pin the rules; the real SSHSIG path is exercised end to end in test/unit/git/gateAttacks.test.ts.
+ */
+const bob = makeKey('bob');
+const carol = makeKey('carol');
+const policy = parsePolicy(JSON.stringify({
+  protectedBranches: ['main'],
+  reviewers: [{ name: 'Bob', email: 'bob@example.com', key: bob.publicKey }, { name: 'Carol', email: 'carol@example.com', key: carol.publicKey, role: 'sre' }],
+  review: { aiLines: 10, aiShare: 0.2 },
+  tiers: [{ name: 'deletions', deletedFiles: 2, approvals: 2 }, { name: 'docs-bump', paths: ['docs/'], approvals: 2, scope: 'review' }],
+}), 'p.json');
+
+const hex = (n: number) => n.toString(16).padStart(40, '0');
+const BASE = hex(0xba5e);
+function commit(n: number, message: string, extra: Partial<GateCommit> = {}): GateCommit {
+  return {
+    sha: hex(n), tree: hex(1000 + n), parents: [n === 1 ? BASE : hex(n - 1)], message,
+    author: { name: 'Ada', email: 'ada@example.com' }, committer: { name: 'Ada', email: 'ada@example.com' },
+    files: [{ path: `f${n}.ts`, added: 10, deleted: 0, status: 'M' }], ...extra,
+  };
+}
+const attested = (ai: number, human: number) => `change\n\nAI-Provenance: v1 ai=${ai} human=${human} untracked=0`;
+
+function approval(tipN: number, email: string, o: Partial<ApprovalStatement> = {}): SignedStatement {
+  return {
+    statement: { v: 1, decision: 'approve', reviewer: { email }, tip: hex(tipN), tree: hex(1000 + tipN), base: BASE, patchId: hex(5000 + tipN), time: '2026-01-01T00:00:00Z', ...o },
+    signature: `signed-by:${email}`,
+  };
+}
+
+function input(commits: GateCommit[], statements: SignedStatement[] = [], extra: Partial<GateInput> = {}): GateInput {
+  return {
+    branch: 'main', policy: { kind: 'ok', policy, from: '.countersign.json on origin/main' }, base: BASE, reviewBase: BASE,
+    head: commits[commits.length - 1]?.sha, commits, statements: statements.map((s) => ({ attachedTo: s.statement.tip, signed: s })),
+    statementErrors: [], baseReach: {},
+    verify: (s, key) => {
+      const owner = key === bob.publicKey ? 'bob@example.com' : key === carol.publicKey ? 'carol@example.com' : undefined;
+      if (!owner) throw new Error(`unexpected key ${key}`);
+      return s.signature === `signed-by:${owner}` ? { ok: true, fingerprint: `SHA256:${owner}` } : { ok: false, reason: 'wrong key' };
+    },
+    ...extra,
+  };
+}
+
+describe('evaluateGate (rules)', () => {
+  it('applies the AI thresholds (lines and share) from the trailer', () => {
+    const r = evaluateGate(input([commit(1, attested(5, 0)), commit(2, attested(12, 100)), commit(3, attested(12, 20))]));
+    assert.deepStrictEqual(r.commits.map((c) => c.needsReview), [false, false, true]);
+    assert.match(r.commits[2].reasons[0], /12 of 32 added line\(s\) written by AI/);
+  });
+
+  it('a named AI co-author needs review whatever the counts', () => {
+    const r = evaluateGate(input([commit(1, 'x\n\nCo-authored-by: Claude <noreply@anthropic.com>\nAI-Provenance: v1 ai=0 human=3 untracked=0')]));
+    assert.ok(r.commits[0].needsReview);
+    assert.deepStrictEqual(r.commits[0].kinds, ['ai']);
+  });
+
+  it('approving the tip covers the commits from its base; the approver of their own commit does not count', () => {
+    const c1 = commit(1, 'unattested');
+    const c2 = commit(2, 'unattested too', { author: { name: 'Bob', email: 'Bob@Example.com' } });
+    const r = evaluateGate(input([c1, c2], [approval(2, 'bob@example.com')]));
+    assert.strictEqual(r.commits[0].ok, true);
+    assert.strictEqual(r.commits[1].ok, false);
+    assert.match(r.commits[1].ignored[0], /they authored this commit/);
+    assert.strictEqual(r.approveCommand, `countersign approve ${hex(2)} --base ${BASE}`);
+  });
+
+  it('a statement reviewed against a later base does not cover the commits before it', () => {
+    const r = evaluateGate(input([commit(1, 'a'), commit(2, 'b')], [approval(2, 'bob@example.com', { base: hex(1) })], { baseReach: { [hex(1)]: [hex(1)] } }));
+    assert.deepStrictEqual(r.commits.map((c) => c.ok), [false, true]);
+    assert.match(r.commits[0].ignored.join('\n'), /starts after this commit/);
+  });
+
+  it('a statement whose base is unknown covers nothing and says how to fix it', () => {
+    const r = evaluateGate(input([commit(1, 'a')], [approval(1, 'bob@example.com', { base: hex(77) })], { baseReach: { [hex(77)]: null } }));
+    assert.strictEqual(r.ok, false);
+    assert.match(r.commits[0].ignored.join('\n'), /not in this repository/);
+  });
+
+  it('the same patch-id after a rebase keeps the approval', () => {
+    const rebased = commit(9, 'a', { parents: [BASE], patchIdFromBase: hex(5001) });
+    const r = evaluateGate(input([rebased], [approval(1, 'bob@example.com')]));
+    assert.strictEqual(r.ok, true);
+    assert.strictEqual(r.commits[0].approvals[0].via, 'rebased');
+  });
+
+  it('a tier by deletions needs two approvals; a review-scoped tier only raises commits already needing review', () => {
+    const del = commit(1, attested(0, 0), { files: [{ path: 'a', added: 0, deleted: 9, status: 'D' }, { path: 'b', added: 0, deleted: 1, status: 'D' }] });
+    const docsHuman = commit(2, attested(0, 5), { files: [{ path: 'docs/x.md', added: 5, deleted: 0, status: 'M' }] });
+    const r = evaluateGate(input([del, docsHuman], [approval(2, 'bob@example.com')]));
+    assert.strictEqual(r.commits[0].requiredApprovals, 2);
+    assert.match(r.commits[0].reasons.join('\n'), /tier 'deletions': deletes 2 file\(s\)/);
+    assert.strictEqual(r.commits[1].needsReview, false, 'human docs change: the review-scoped tier does not apply');
+  });
+
+  it('a rejection at the same time as an approval wins (fail closed)', () => {
+    const r = evaluateGate(input([commit(1, 'a')], [approval(1, 'bob@example.com'), approval(1, 'bob@example.com', { decision: 'reject' })]));
+    assert.strictEqual(r.ok, false);
+  });
+
+  it('an unreadable policy blocks with policyError; no policy means not protected', () => {
+    const bad = evaluateGate(input([commit(1, 'a')], [], { policy: { kind: 'error', message: 'p.json:1:1: broken', from: 'p.json' } }));
+    assert.deepStrictEqual([bad.ok, bad.protected, bad.policyError], [false, true, true]);
+    const none = evaluateGate(input([commit(1, 'a')], [], { policy: { kind: 'none', looked: ['origin/main'] }, errors: ['remote unreachable'] }));
+    assert.deepStrictEqual([none.ok, none.protected], [true, false]);
+    assert.match(none.notices.join('\n'), /not protected.*origin\/main/);
+  });
+
+  it('an unreadable approval line on the tip blocks the commits it could cover', () => {
+    const r = evaluateGate(input([commit(1, 'a')], [approval(1, 'bob@example.com')], { statementErrors: [{ attachedTo: hex(1), error: 'line 2: not JSON' }] }));
+    assert.strictEqual(r.ok, false);
+    assert.match(r.commits[0].reasons.join('\n'), /unreadable: line 2: not JSON/);
+  });
+});
+
+describe('evaluateGate (regressions)', () => {
+  it('a forged statement carrying a copy of a real rejection\'s signature does not hide the rejection', () => {
+    const realReject = approval(1, 'bob@example.com', { decision: 'reject', time: '2026-01-02T00:00:00Z' });
+    const forged: SignedStatement = { ...realReject, statement: { ...realReject.statement, decision: 'approve', comment: 'decoy' } };
+    const verify: GateInput['verify'] = (s, key) => {
+      if (key !== bob.publicKey && key !== carol.publicKey) throw new Error('unexpected key');
+      // Only the genuine rejection verifies (the forged one altered the signed bytes).
+      return key === bob.publicKey && s.statement.decision === 'reject' ? { ok: true, fingerprint: 'SHA256:bob' } : { ok: false, reason: 'bad signature' };
+    };
+    const r = evaluateGate({ ...input([commit(1, 'a')], [forged, realReject, approval(1, 'bob@example.com')]), verify: (s, k) => (s.statement.comment === undefined && s.statement.decision === 'approve' && k === bob.publicKey ? { ok: true, fingerprint: 'SHA256:bob' } : verify(s, k)) });
+    assert.strictEqual(r.ok, false);
+    assert.match(r.commits[0].reasons.join('\n'), /requested changes/);
+  });
+});
