@@ -388,3 +388,37 @@ export function aiLinesByAgent(note: AuthorshipNote): Map<string, Map<string, Se
 export function emptyNote(baseCommit?: string): AuthorshipNote {
   return { files: [], meta: { schema_version: AUTHORSHIP_SCHEMA, base_commit_sha: baseCommit ?? '', prompts: {} } };
 }
+
+/**
+ * Two notes on the same commit (two clones wrote one each, or a rewrite copied one over another): the union
+ * of their attestations — `preferred` wins a line both attest — and of their records.
+ */
+export function mergeNotesOnSameCommit(preferred: AuthorshipNote, other: AuthorshipNote): AuthorshipNote {
+  const owners = lineOwners(other);
+  for (const [p, lines] of lineOwners(preferred)) {
+    let m = owners.get(p);
+    if (!m) owners.set(p, (m = new Map()));
+    for (const [l, k] of lines) m.set(l, k);
+  }
+  const order = [...new Set([...preferred.files.map((f) => f.path), ...other.files.map((f) => f.path)])];
+  const files: NoteFile[] = [];
+  for (const p of order) {
+    const byKey = new Map<string, number[]>();
+    for (const [l, k] of [...(owners.get(p) ?? new Map<number, string>())].sort((a, b) => a[0] - b[0])) {
+      const list = byKey.get(k);
+      if (list) list.push(l);
+      else byKey.set(k, [l]);
+    }
+    if (byKey.size > 0) files.push({ path: p, entries: [...byKey].map(([key, lines]) => ({ key, ranges: linesToRanges(lines) })) });
+  }
+  const union = <T>(a: Record<string, T> | undefined, b: Record<string, T> | undefined): Record<string, T> | undefined =>
+    a || b ? { ...(b ?? {}), ...(a ?? {}) } : undefined;
+  const meta: AuthorshipNoteMeta = { ...other.meta, ...preferred.meta };
+  const prompts = union(preferred.meta.prompts, other.meta.prompts);
+  const sessions = union(preferred.meta.sessions, other.meta.sessions);
+  const humans = union(preferred.meta.humans, other.meta.humans);
+  if (prompts) meta.prompts = prompts;
+  if (sessions) meta.sessions = sessions;
+  if (humans) meta.humans = humans;
+  return { files, meta };
+}

@@ -1,56 +1,122 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { AI_PROVENANCE, formatAiProvenance, type ProvenanceCounts, type Trailer } from '../core/trailers';
+import { formatAuthorshipNote } from '../core/authorshipNote';
+import type { Logger } from '../core/logger';
+import {
+  AI_PROVENANCE, ASSISTED_BY, assistedByToAdd, formatAiProvenance, parseTrailers, type ProvenanceCounts, type Trailer,
+} from '../core/trailers';
 import { writeFileAtomic } from './atomicFile';
+import { detectCommitContext, type CommitContext } from './commitContext';
 import { runGit } from './gitRunner';
-import { countersignDir, resolveRepo } from './repository';
-import { resolveCommit, stagedNumstat } from './stagedDiff';
+import { computeProvenance, type Attribution } from './provenanceCompute';
+import { resolveRepo, type RepoPaths } from './repository';
 
 /**
- * prepare-commit-msg: compute the staged change's provenance, write the trailers into the message and
- * leave them (and the index tree they describe) in `.git/countersign/pending/` for the shell-only
- * commit-msg and post-commit steps.
+ * prepare-commit-msg — the one Node start per commit: compute the staged change's provenance, write the
+ * trailers into the message and leave the note (and the tree and parent it describes) in the worktree's
+ * `countersign/pending/` for the shell-only commit-msg and post-commit/post-merge steps.
  */
 export interface PrepareArgs {
   messageFile: string;
   source?: string;
   sha?: string;
+  /** The git process running the hook (the shim's $PPID): its command line tells an amend apart. */
+  gitPid?: number;
+  env?: NodeJS.ProcessEnv;
+  /** Working-tree labels of a file (the working ledger); absent: every line is untracked unless a note vouches for it. */
+  labelsFor?: (path: string) => Promise<Attribution | undefined>;
+  logger?: Logger;
 }
 
-export async function commitBase(cwd: string, args: Pick<PrepareArgs, 'source' | 'sha'>): Promise<string | undefined> {
-  const head = await resolveCommit(cwd, 'HEAD');
-  if (!head) return undefined;
-  if (args.source === 'commit' && args.sha) {
-    const named = await resolveCommit(cwd, args.sha);
-    // `--amend` names HEAD itself: the amended commit replaces it, so its change is measured from HEAD's parent.
-    if (named === head) return resolveCommit(cwd, 'HEAD^');
-  }
-  return head;
+export interface PrepareResult {
+  context: CommitContext;
+  counts: ProvenanceCounts;
+  trailers: Trailer[];
+  /** Whether the trailers went into the message now (false: the editor opens; commit-msg adds them). */
+  written: boolean;
 }
 
-export async function stagedProvenance(cwd: string, base: string | undefined): Promise<ProvenanceCounts> {
-  const files = await stagedNumstat(cwd, base);
-  const untracked = files.reduce((n, f) => n + (f.added ?? 0), 0);
-  return { ai: 0, human: 0, untracked };
+/** Per worktree: two worktrees committing at once must not take each other's pending note. */
+export function pendingDir(repo: RepoPaths): string {
+  return path.join(repo.gitDir, 'countersign', 'pending');
 }
 
 export async function addTrailers(cwd: string, messageFile: string, trailers: Trailer[]): Promise<void> {
-  const args = ['interpret-trailers', '--in-place', '--if-exists', 'replace'];
-  for (const t of trailers) args.push('--trailer', `${t.key}: ${t.value}`);
+  if (trailers.length === 0) return;
+  // interpret-trailers glues trailers onto the last line of a message without a final newline (git merge
+  // hands prepare-commit-msg "Merge branch 'x'" like that), so the subject would swallow them.
+  const text = fs.readFileSync(messageFile, 'utf8');
+  if (text.length > 0 && !text.endsWith('\n')) fs.appendFileSync(messageFile, '\n');
+  const args = ['interpret-trailers', '--in-place'];
+  // Assisted-by lines are added beside any the message has; AI-Provenance is ours alone and replaced.
+  const assisted = trailers.filter((t) => t.key === ASSISTED_BY);
+  const others = trailers.filter((t) => t.key !== ASSISTED_BY);
+  if (assisted.length > 0) args.push('--if-exists', 'addIfDifferent', ...assisted.flatMap((t) => ['--trailer', `${t.key}: ${t.value}`]));
+  if (others.length > 0) args.push('--if-exists', 'replace', ...others.flatMap((t) => ['--trailer', `${t.key}: ${t.value}`]));
   args.push(messageFile);
   await runGit(args, { cwd });
 }
 
-export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Promise<Trailer[]> {
+async function commentChar(cwd: string): Promise<string> {
+  const r = await runGit(['config', '--get', 'core.commentChar'], { cwd, okCodes: [1] });
+  const v = r.stdout.trim();
+  return r.code === 0 && v.length === 1 ? v : '#';
+}
+
+/** `Name <email>` of whoever is committing: human lines typed in this clone's editor are theirs. */
+async function committerIdent(cwd: string): Promise<string | undefined> {
+  const r = await runGit(['var', 'GIT_COMMITTER_IDENT'], { cwd, okCodes: [128] });
+  const m = /^(.*<[^>]*>)/.exec(r.stdout.trim());
+  return r.code === 0 && m ? m[1] : undefined;
+}
+
+export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Promise<PrepareResult> {
   const repo = await resolveRepo(cwd);
-  const base = await commitBase(cwd, args);
-  const counts = await stagedProvenance(cwd, base);
-  const trailers: Trailer[] = [{ key: AI_PROVENANCE, value: formatAiProvenance(counts) }];
-  await addTrailers(cwd, path.resolve(cwd, args.messageFile), trailers);
-  const pending = path.join(countersignDir(repo), 'pending');
+  const messageFile = path.resolve(cwd, args.messageFile);
+  const message = fs.readFileSync(messageFile, 'utf8');
+  const context = await detectCommitContext(cwd, repo, { source: args.source, sha: args.sha, message, gitPid: args.gitPid, env: args.env ?? process.env });
+  const prov = await computeProvenance(cwd, {
+    base: context.base,
+    target: { index: true },
+    donors: context.donors,
+    mergeParents: context.mergeParents,
+    reverts: context.reverts,
+    labelsFor: args.labelsFor,
+    defaultHuman: await committerIdent(cwd),
+    logger: args.logger,
+  });
+
+  const cc = await commentChar(cwd);
+  const existing = parseTrailers(message, cc);
+  const trailers: Trailer[] = [
+    ...assistedByToAdd(existing, prov.assistedBy).map((value) => ({ key: ASSISTED_BY, value })),
+    { key: AI_PROVENANCE, value: formatAiProvenance(prov.counts) },
+  ];
+  // An editor opening on an empty message or a template: with the trailers in it already, quitting the editor
+  // without writing would commit them (git aborts only on an empty or untouched message). Show them as
+  // comments; commit-msg adds them to what was written.
+  const hasGitComments = message.split('\n').some((l) => l.startsWith(cc));
+  const written = !(context.editorPending && hasGitComments);
+  if (written) {
+    await addTrailers(cwd, messageFile, trailers);
+  } else {
+    const hint = [`${cc} Countersign will add these trailers when you save a message:`, ...trailers.map((t) => `${cc}   ${t.key}: ${t.value}`)].join('\n');
+    const lines = message.split('\n');
+    const at = lines.findIndex((l) => l.startsWith(cc));
+    lines.splice(at < 0 ? lines.length : at, 0, hint);
+    writeFileAtomic(messageFile, lines.join('\n'));
+  }
+
+  const pending = pendingDir(repo);
   fs.mkdirSync(pending, { recursive: true });
   const tree = (await runGit(['write-tree'], { cwd })).stdout.trim();
-  writeFileAtomic(path.join(pending, 'trailers'), trailers.map((t) => `${t.key}: ${t.value}`).join('\n') + '\n');
+  // The note goes into the object store now so post-commit attaches it verbatim (`notes add -C`), untouched by
+  // the whitespace clean-up `notes add -F` applies, with one git call.
+  const noteBlob = (await runGit(['hash-object', '-w', '--stdin'], { cwd, input: formatAuthorshipNote(prov.note) })).stdout.trim();
+  writeFileAtomic(path.join(pending, 'note-blob'), noteBlob + '\n');
+  writeFileAtomic(path.join(pending, 'parent'), (context.base ?? 'none') + '\n');
   writeFileAtomic(path.join(pending, 'tree'), tree + '\n');
-  return trailers;
+  // Written last: commit-msg and post-commit treat its presence as "prepare-commit-msg finished".
+  writeFileAtomic(path.join(pending, 'trailers'), trailers.map((t) => `${t.key}: ${t.value}`).join('\n') + '\n');
+  return { context, counts: prov.counts, trailers, written };
 }

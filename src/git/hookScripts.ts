@@ -14,7 +14,7 @@ export const CLIENT_HOOKS = [
 ] as const;
 
 /** Hooks in which Countersign itself does something. */
-export const NODE_HOOKS = ['prepare-commit-msg', 'pre-push', 'post-rewrite'] as const;
+export const NODE_HOOKS = ['prepare-commit-msg', 'pre-push', 'post-rewrite', 'reference-transaction'] as const;
 
 export const SHIM_MARKER = 'countersign-hook-shim v1';
 
@@ -64,25 +64,53 @@ fi
 
 [ "\${COUNTERSIGN_SKIP:-}" = 1 ] && exit 0
 
+pending_dir() { echo "$(git rev-parse --absolute-git-dir 2>/dev/null)/countersign/pending"; }
+
+# Attach the note prepare-commit-msg prepared, but only to the commit it was computed for (same tree, same parent).
+attach_note() {
+  p=$(pending_dir)
+  [ -f "$p/trailers" ] || return 0
+  if [ -f "$p/note-blob" ] && [ "$(git rev-parse HEAD^{tree} 2>/dev/null)" = "$(cat "$p/tree" 2>/dev/null)" ] &&
+     [ "$(git rev-parse -q --verify HEAD^ 2>/dev/null || echo none)" = "$(cat "$p/parent" 2>/dev/null)" ]; then
+    git notes --ref=refs/notes/ai add -f -C "$(cat "$p/note-blob")" HEAD >/dev/null 2>&1 ||
+      echo "countersign ($hook): could not attach the provenance note to HEAD; \\\`countersign explain HEAD\\\` will show it unattested" >&2
+  fi
+  rm -f "$p/note-blob" "$p/tree" "$p/parent" "$p/trailers"
+}
+
 case "$hook" in
+  prepare-commit-msg)
+    # Whatever an earlier, abandoned commit left must not be attached to this one.
+    p=$(pending_dir); rm -f "$p/note-blob" "$p/tree" "$p/parent" "$p/trailers"
+    COUNTERSIGN_GIT_PID=$PPID; export COUNTERSIGN_GIT_PID ;;
   commit-msg)
-    # Put back trailers that prepare-commit-msg computed if the message lost them (edited away, or -F/-m paths).
-    if [ -f "$cs_dir/pending/trailers" ] && ! grep -qi '^AI-Provenance:' "$1"; then
-      while IFS= read -r t; do [ -n "$t" ] && set -- "$@" --trailer "$t"; done < "$cs_dir/pending/trailers"
-      msg=$1; shift
-      git interpret-trailers --in-place --if-exists addIfDifferent "$@" "$msg" || echo "countersign (commit-msg): could not add trailers; the commit is unattested" >&2
+    # Add the trailers prepare-commit-msg computed if the message lacks them (written in the editor, where they
+    # were shown as comments, or edited away) — unless the message is empty, so that git still aborts.
+    p=$(pending_dir)
+    if [ -f "$p/trailers" ] && ! grep -qi '^AI-Provenance:' "$1"; then
+      cc=$(git config --get core.commentChar 2>/dev/null); [ \${#cc} = 1 ] || cc='#'
+      if awk -v c="$cc" 'index($0, c " ") == 1 && / -+ >8 -+$/ { exit } index($0, c) == 1 { next } /[^[:space:]]/ { found = 1; exit } END { exit !found }' "$1"; then
+        msg=$1; shift
+        [ -n "$(tail -c 1 "$msg")" ] && echo >> "$msg"  # interpret-trailers would glue them onto a last line without a newline
+        while IFS= read -r t; do [ -n "$t" ] && set -- "$@" --trailer "$t"; done < "$p/trailers"
+        git interpret-trailers --in-place --if-exists addIfDifferent "$@" "$msg" || echo "countersign (commit-msg): could not add trailers; the commit is unattested" >&2
+      fi
     fi
     exit 0 ;;
   post-commit)
-    # Attach the note prepare-commit-msg prepared, but only to the commit whose tree it was computed for.
-    if [ -f "$cs_dir/pending/note" ] && [ -f "$cs_dir/pending/tree" ]; then
-      if [ "$(git rev-parse HEAD^{tree} 2>/dev/null)" = "$(cat "$cs_dir/pending/tree")" ]; then
-        git notes --ref=refs/notes/ai add -f -F "$cs_dir/pending/note" HEAD >/dev/null 2>&1 ||
-          echo "countersign (post-commit): could not attach the provenance note to HEAD" >&2
-      fi
-      rm -f "$cs_dir/pending/note" "$cs_dir/pending/tree" "$cs_dir/pending/trailers"
-    fi
+    attach_note
     exit 0 ;;
+  post-merge)
+    # git merge runs post-merge, not post-commit; $1 = 1 for --squash, which commits nothing yet.
+    [ "\${1:-0}" = 1 ] || attach_note
+    exit 0 ;;
+  post-rewrite)
+    # An amend's note was computed by its prepare-commit-msg (the old commit's note included): no second Node start.
+    [ "\${1:-}" = amend ] && exit 0 ;;
+  reference-transaction)
+    # Notes fetched into refs/countersign/remotes/ are merged into the local notes (git has no post-fetch hook).
+    # (Skipped while Countersign itself fetches or pushes notes: it merges them in the same process.)
+    [ "\${COUNTERSIGN_NOTES_SYNC:-}" != 1 ] && [ "\${1:-}" = committed ] && grep -q ' refs/countersign/remotes/' "$stdin_file" || exit 0 ;;
   ${NODE_HOOKS.join('|')}) ;;
   *) exit 0 ;;
 esac
@@ -110,7 +138,10 @@ if [ "$hook" = pre-push ]; then
   exit 1
 fi
 # Commit-time hooks never block a commit: a failure leaves it unattested, which the gate treats as needing review.
-[ "$code" = 124 ] || echo "countersign ($hook): exited with $code; the commit is left unattested (see above)." >&2
+case "$hook" in
+  prepare-commit-msg) [ "$code" = 124 ] || echo "countersign ($hook): exited with $code; the commit is left unattested (see above)." >&2 ;;
+  *) [ "$code" = 124 ] || echo "countersign ($hook): exited with $code (see above); git went on regardless." >&2 ;;
+esac
 exit 0
 `;
 }

@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { runGit } from '../../git/gitRunner';
 import { install } from '../../git/hookInstaller';
 import { defaultInstallConfig } from '../../git/notesConfig';
 import { installServer } from '../../git/serverHookInstaller';
@@ -12,7 +13,10 @@ export const installCommand: Command = {
 In a working repository: point core.hooksPath at .git/countersign/hooks, whose shims run the hooks that
 were active before (.git/hooks, or a core.hooksPath set by husky or lefthook) and then Countersign's part:
 prepare-commit-msg adds the AI-Provenance trailers, post-commit attaches the refs/notes/ai note,
-pre-push runs the review gate. Also configures notes.rewriteRef so notes follow amend and rebase.
+pre-push runs the review gate and pushes the notes. Also configures notes.rewriteRef and
+notes.rewriteMode=ignore so notes follow amend and rebase, and per remote a fetch refspec that brings its
+refs/notes/ai and refs/notes/countersign into refs/countersign/remotes/<remote>/ (merged into the local
+notes, never overwriting them). Run it again after adding a remote.
 Running it again refreshes the hooks and the stable copy of the CLI they call.
 
 Options:
@@ -32,7 +36,9 @@ Options:
       ctx.stdout('  every push to a protected branch is now checked against the policy on that branch and the approvals in refs/notes/countersign\n');
       return 0;
     }
-    const r = await install(ctx.cwd, { cliSource: __filename, nodeBinary: process.execPath, config: defaultInstallConfig() });
+    // Outside a repository this lists nothing and install() below says so properly.
+    const remotes = (await runGit(['remote'], { cwd: ctx.cwd, okCodes: [128] })).stdout.split('\n').filter((x) => x.trim() !== '');
+    const r = await install(ctx.cwd, { cliSource: __filename, nodeBinary: process.execPath, config: defaultInstallConfig(remotes) });
     if (values.json) {
       ctx.stdout(JSON.stringify({ hooksDir: r.hooksDir, chainedDir: r.chainedDir, previousHooksPath: r.previousHooksPath, reinstalled: r.reinstalled }, null, 2) + '\n');
       return 0;

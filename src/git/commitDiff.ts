@@ -1,0 +1,128 @@
+import { runGit } from './gitRunner';
+import { EMPTY_TREE } from './stagedDiff';
+
+/**
+ * The lines a commit adds, file by file, exactly as `git diff` counts them (so `AI-Provenance` totals agree
+ * with `git diff --numstat`): a `--raw -z` listing gives each file's new blob unambiguously, and a `-U0`
+ * patch gives the added line numbers.
+ */
+export interface ChangedFile {
+  path: string;
+  /** The file's blob in the target (index or commit). */
+  blob: string;
+  /** Added lines, 1-based in the target file. */
+  added: number[];
+}
+
+/** What to compare `base` with: the index (a commit being prepared) or an existing commit. */
+export type DiffTarget = { index: true } | { commit: string };
+
+function targetArgs(base: string | undefined, target: DiffTarget): string[] {
+  return 'index' in target ? ['--cached', base ?? EMPTY_TREE] : [base ?? EMPTY_TREE, target.commit];
+}
+
+const COMMON = ['-c', 'core.quotePath=false', '-c', 'diff.noprefix=false', '-c', 'diff.mnemonicPrefix=false'];
+const DIFF_FLAGS = ['--no-renames', '--no-ext-diff', '--no-textconv', '--no-color', '--no-relative', '--ignore-submodules=all'];
+
+export async function changedFiles(cwd: string, base: string | undefined, target: DiffTarget): Promise<ChangedFile[]> {
+  const raw = (await runGit([...COMMON, 'diff', '--raw', '-z', '--no-abbrev', ...DIFF_FLAGS, ...targetArgs(base, target)], { cwd })).stdout;
+  const blobs = parseRawZ(raw);
+  if (blobs.size === 0) return [];
+  const patch = (await runGit([...COMMON, 'diff', '-U0', '--src-prefix=a/', '--dst-prefix=b/', ...DIFF_FLAGS, ...targetArgs(base, target)], { cwd })).stdout;
+  const added = parseAddedLines(patch);
+  const out: ChangedFile[] = [];
+  for (const [p, blob] of blobs) {
+    const lines = added.get(p);
+    if (lines && lines.length > 0) out.push({ path: p, blob, added: lines });
+  }
+  return out;
+}
+
+/** `:<mode> <mode> <old> <new> <status>\0<path>\0` records → path → new blob, for files that still exist as regular files or symlinks. */
+export function parseRawZ(raw: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const parts = raw.split('\0');
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const meta = parts[i];
+    const p = parts[i + 1];
+    if (!meta.startsWith(':')) break;
+    const [, dstMode, , dstBlob, status] = meta.slice(1).split(' ');
+    if (status === 'D' || dstMode === '160000' || /^0+$/.test(dstBlob)) continue;
+    out.set(p, dstBlob);
+  }
+  return out;
+}
+
+/**
+ * Added line numbers per path from a `-U0` patch. Hunk bodies are skipped by count, so content lines that
+ * look like headers (`--- x`, `+++ y`) are never mistaken for them.
+ */
+export function parseAddedLines(patch: string): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  const lines = patch.split('\n');
+  let current: string | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line.startsWith('diff --git ')) {
+      current = undefined;
+      continue;
+    }
+    if (line.startsWith('+++ ')) {
+      const p = line.slice(4);
+      current = p === '/dev/null' ? undefined : stripPrefix(unquoteC(p));
+      continue;
+    }
+    const h = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/.exec(line);
+    if (!h) continue;
+    const oldCount = h[1] === undefined ? 1 : Number(h[1]);
+    const start = Number(h[2]);
+    const newCount = h[3] === undefined ? 1 : Number(h[3]);
+    if (current !== undefined && newCount > 0) {
+      let list = out.get(current);
+      if (!list) out.set(current, (list = []));
+      for (let l = start; l < start + newCount; l++) list.push(l);
+    }
+    // Skip the hunk body: oldCount '-' lines, newCount '+' lines, and "\ No newline" markers among them.
+    let body = oldCount + newCount;
+    while (body > 0 && i + 1 < lines.length) {
+      i++;
+      if (!lines[i].startsWith('\\')) body--;
+    }
+    while (i + 1 < lines.length && lines[i + 1].startsWith('\\')) i++;
+  }
+  return out;
+}
+
+function stripPrefix(p: string): string {
+  return p.startsWith('b/') ? p.slice(2) : p;
+}
+
+/** Undoes git's C-style quoting of a path (`"dir/t\303\251st \"x\""`); unquoted input is returned as is. */
+export function unquoteC(s: string): string {
+  if (!(s.length >= 2 && s.startsWith('"') && s.endsWith('"'))) return s;
+  const body = s.slice(1, -1);
+  const bytes: number[] = [];
+  const simple: Record<string, number> = { n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, '"': 34, '\\': 92 };
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c !== '\\') {
+      // Take a whole code point so surrogate pairs encode correctly.
+      const cp = body.codePointAt(i) ?? 0;
+      const ch = String.fromCodePoint(cp);
+      for (const b of Buffer.from(ch, 'utf8')) bytes.push(b);
+      i += ch.length - 1;
+      continue;
+    }
+    const n = body[i + 1];
+    if (n !== undefined && /[0-7]/.test(n)) {
+      bytes.push(parseInt(body.slice(i + 1, i + 4), 8));
+      i += 3;
+    } else if (n !== undefined && n in simple) {
+      bytes.push(simple[n]);
+      i += 1;
+    } else {
+      bytes.push(92);
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}

@@ -1,0 +1,154 @@
+import { formatAuthorshipNote, mergeNotesOnSameCommit, parseAuthorshipNote } from '../core/authorshipNote';
+import { CountersignError, errorMessage } from '../core/errors';
+import type { Logger } from '../core/logger';
+import { runGit } from './gitRunner';
+import { AI_NOTES_REF, notesFetchRefspecs, SHARED_NOTES, TRACKING_PREFIX, trackingRef } from './notesConfig';
+
+/**
+ * Notes travel between clones without clobbering: fetched notes land in remote-tracking refs outside
+ * refs/notes/ (`refs/countersign/remotes/<remote>/{ai,countersign}`, so a `refs/notes/*` push never sends
+ * them back) and are merged into the local refs — refs/notes/countersign by `cat_sort_uniq` (one JSON
+ * statement per line, so concurrent reviews union), refs/notes/ai note by note (two notes on one commit
+ * are merged as authorship logs; the local one wins a line both attest). Pushing never forces.
+ */
+
+async function refValue(cwd: string, ref: string): Promise<string | undefined> {
+  const r = await runGit(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd, okCodes: [1] });
+  return r.code === 0 ? r.stdout.trim() : undefined;
+}
+
+async function isAncestor(cwd: string, a: string, b: string): Promise<boolean> {
+  return (await runGit(['merge-base', '--is-ancestor', a, b], { cwd, okCodes: [1] })).code === 0;
+}
+
+/** Notes commits need a committer; CI runners and fresh clones often have none configured. */
+async function identityEnv(cwd: string): Promise<NodeJS.ProcessEnv> {
+  const r = await runGit(['var', 'GIT_COMMITTER_IDENT'], { cwd, okCodes: [128] });
+  return r.code === 0 ? {} : { GIT_COMMITTER_NAME: 'Countersign', GIT_COMMITTER_EMAIL: 'countersign@localhost', GIT_AUTHOR_NAME: 'Countersign', GIT_AUTHOR_EMAIL: 'countersign@localhost' };
+}
+
+/** annotated object → note blob, read from a notes commit's tree (any ref, fan-out or not). */
+async function notesOf(cwd: string, commit: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const r = await runGit(['ls-tree', '-r', '-z', commit], { cwd });
+  for (const rec of r.stdout.split('\0')) {
+    const m = /^\d+ blob ([0-9a-f]+)\t(.+)$/s.exec(rec);
+    if (m) out.set(m[2].replace(/\//g, ''), m[1]);
+  }
+  return out;
+}
+
+/**
+ * Merges the notes commit `from` into `ref`. Returns whether `ref` changed. A fast-forward when possible;
+ * otherwise refs/notes/countersign by cat_sort_uniq and refs/notes/ai by `-s ours` followed by rewriting each
+ * note both sides changed to the merge of the two.
+ */
+export async function mergeNotesRef(cwd: string, ref: string, from: string, logger?: Logger): Promise<boolean> {
+  const local = await refValue(cwd, ref);
+  if (local === from) return false;
+  if (local === undefined || (await isAncestor(cwd, local, from))) {
+    await runGit(['update-ref', '-m', 'countersign: notes fast-forward', ref, from, ...(local ? [local] : ['0'.repeat(40)])], { cwd });
+    return true;
+  }
+  if (await isAncestor(cwd, from, local)) return false;
+  const env = await identityEnv(cwd);
+  if (ref !== AI_NOTES_REF) {
+    await runGit(['notes', `--ref=${ref}`, 'merge', '--quiet', '-s', 'cat_sort_uniq', from], { cwd, env });
+    return true;
+  }
+  const [ours, theirs] = await Promise.all([notesOf(cwd, local), notesOf(cwd, from)]);
+  await runGit(['notes', `--ref=${ref}`, 'merge', '--quiet', '-s', 'ours', from], { cwd, env });
+  for (const [obj, theirBlob] of theirs) {
+    const ourBlob = ours.get(obj);
+    if (!ourBlob || ourBlob === theirBlob) continue;
+    const [a, b] = await Promise.all([
+      runGit(['cat-file', 'blob', ourBlob], { cwd }),
+      runGit(['cat-file', 'blob', theirBlob], { cwd }),
+    ]);
+    let merged: string;
+    try {
+      merged = formatAuthorshipNote(mergeNotesOnSameCommit(parseAuthorshipNote(a.stdout, `our ${ref} note on ${obj}`), parseAuthorshipNote(b.stdout, `the fetched ${ref} note on ${obj}`)));
+    } catch (e) {
+      logger?.warn(`[notes] kept our ${ref} note on ${obj}: ${errorMessage(e)}`);
+      continue;
+    }
+    const blob = (await runGit(['hash-object', '-w', '--stdin'], { cwd, input: merged })).stdout.trim();
+    await runGit(['notes', `--ref=${ref}`, 'add', '-f', '-C', blob, obj], { cwd, env });
+  }
+  return true;
+}
+
+/** Merges every fetched notes tracking ref into the local notes ref it mirrors. Returns the refs that changed. */
+export async function mergeFetchedNotes(cwd: string, logger?: Logger): Promise<string[]> {
+  const r = await runGit(['for-each-ref', '--format=%(refname) %(objectname)', TRACKING_PREFIX], { cwd });
+  const changed: string[] = [];
+  for (const line of r.stdout.split('\n')) {
+    const [name, oid] = line.split(' ');
+    if (!name || !oid) continue;
+    const which = SHARED_NOTES.find((n) => name.endsWith(`/${n.name}`));
+    if (!which) continue;
+    try {
+      if (await mergeNotesRef(cwd, which.ref, oid, logger)) changed.push(which.ref);
+    } catch (e) {
+      logger?.warn(`[notes] could not merge ${name} into ${which.ref}: ${errorMessage(e)}`);
+    }
+  }
+  return changed;
+}
+
+export async function fetchNotes(cwd: string, remote: string, timeoutMs: number, logger?: Logger): Promise<void> {
+  await runGit(['fetch', '--no-tags', '--no-write-fetch-head', '--quiet', remote, ...notesFetchRefspecs(remote)], {
+    cwd, timeoutMs, env: { COUNTERSIGN_NOTES_SYNC: '1' },
+  });
+  for (const { ref, name } of SHARED_NOTES) {
+    const tip = await refValue(cwd, trackingRef(remote, name));
+    if (tip) await mergeNotesRef(cwd, ref, tip, logger);
+  }
+}
+
+export interface NotesPushResult {
+  pushed: string[];
+  upToDate: string[];
+}
+
+/**
+ * Pushes the local notes refs to `remote` (never forced): when the remote has notes we lack, fetches and
+ * merges them and tries again, a few times. Called by pre-push, so notes travel with every push however the
+ * push names its refs.
+ */
+export async function pushNotes(cwd: string, remote: string, opts: { timeoutMs?: number; attempts?: number; logger?: Logger } = {}): Promise<NotesPushResult> {
+  const timeoutMs = opts.timeoutMs ?? 20000;
+  const attempts = opts.attempts ?? 3;
+  const refs: string[] = [];
+  for (const { ref } of SHARED_NOTES) if (await refValue(cwd, ref)) refs.push(ref);
+  const result: NotesPushResult = { pushed: [], upToDate: [] };
+  if (refs.length === 0) return result;
+  let why = '';
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const r = await runGit(['push', '--porcelain', '--no-verify', remote, ...refs.map((x) => `${x}:${x}`)], {
+      cwd, timeoutMs, okCodes: [1], env: { COUNTERSIGN_NOTES_SYNC: '1' },
+    });
+    const statuses = parsePorcelain(r.stdout);
+    const rejected = refs.filter((x) => statuses.get(x) === '!');
+    for (const x of refs) {
+      const flag = statuses.get(x);
+      if (flag === '=' && !result.upToDate.includes(x)) result.upToDate.push(x);
+      else if (flag !== undefined && flag !== '!' && !result.pushed.includes(x)) result.pushed.push(x);
+    }
+    if (r.code === 0 && rejected.length === 0) return result;
+    why = r.stderr.trim().split('\n').slice(-2).join(' ');
+    if (rejected.length === 0 && statuses.size === 0) break; // not a rejection: the remote refused or is unreachable
+    await fetchNotes(cwd, remote, timeoutMs, opts.logger);
+  }
+  throw new CountersignError('git', `could not push notes (${refs.join(', ')}) to ${remote}: ${why || 'the remote kept moving'}; run \`git push ${remote} ${refs.join(' ')}\` later`);
+}
+
+/** `git push --porcelain`: `<flag>\t<from>:<to>\t<summary>` per ref. */
+function parsePorcelain(stdout: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of stdout.split('\n')) {
+    const m = /^(.)\t([^:]*):(\S+)\t/.exec(line);
+    if (m) out.set(m[3], m[1]);
+  }
+  return out;
+}

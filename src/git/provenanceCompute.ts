@@ -1,0 +1,209 @@
+import type { LineLabel } from '../core/attribution/labels';
+import { splitLines } from '../core/attribution/lines';
+import { parseAuthorshipNote, type AuthorshipNote } from '../core/authorshipNote';
+import {
+  alignOwners, buildCommitAttribution, fileOwners, mapLabelsOnto, type CommitAttribution, type FileEvidence, type LineSource,
+} from '../core/commitAttribution';
+import { errorMessage } from '../core/errors';
+import type { Logger } from '../core/logger';
+import { readObjects } from './catFileBatch';
+import { changedFiles, unquoteC, type ChangedFile, type DiffTarget } from './commitDiff';
+import { runGit } from './gitRunner';
+import { AI_NOTES_REF } from './notesConfig';
+import { readNotes } from './notesReader';
+
+/**
+ * Provenance of one commit (being prepared from the index, or already made), from every source that can
+ * vouch for a line, lowest precedence first:
+ *   1. notes of donor commits whose content it carries (amend, cherry-pick, rebase, squash), by content;
+ *   2. for a revert, the notes of the commits that first wrote the lines it brings back (found by blame);
+ *   3. the target's own note, when it was computed for exactly this commit (post-rewrite);
+ *   4. the working ledger's labels mapped onto the committed content (not `untracked`).
+ */
+export interface Attribution {
+  content: string;
+  labels: LineLabel[];
+}
+
+export interface ProvenanceInputs {
+  base: string | undefined;
+  target: DiffTarget;
+  donors?: string[];
+  /** Other parents of a merge: lines the merge takes from them are theirs, not the merge's. */
+  mergeParents?: string[];
+  reverts?: string;
+  ownNote?: AuthorshipNote;
+  labelsFor?: (path: string) => Promise<Attribution | undefined>;
+  defaultHuman?: string;
+  logger?: Logger;
+}
+
+export interface ComputedProvenance extends CommitAttribution {
+  files: ChangedFile[];
+}
+
+export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Promise<ComputedProvenance> {
+  const files = await changedFiles(cwd, inp.base, inp.target);
+  const donors = inp.donors ?? [];
+  const donorNotes = await readParsedNotes(cwd, donors, inp.logger);
+  const paths = new Set(files.map((f) => f.path));
+
+  // Every blob needed, read through one cat-file process.
+  const wanted = new Set<string>(files.map((f) => f.blob));
+  for (const d of donors) {
+    const note = donorNotes.get(d);
+    for (const f of note?.files ?? []) if (paths.has(f.path)) wanted.add(`${d}:${f.path}`);
+  }
+  for (const p of inp.mergeParents ?? []) for (const f of files) wanted.add(`${p}:${f.path}`);
+  const blobs = new Map<string, string>();
+  await readObjects(cwd, [...wanted], (name, content) => {
+    if (content !== undefined && !content.includes(0)) blobs.set(name, content.toString('utf8'));
+  });
+
+  const revertSources = inp.reverts ? await revertOrigins(cwd, inp.reverts, files, blobs, inp.logger) : new Map<string, Map<number, LineSource>>();
+
+  const evidence: FileEvidence[] = [];
+  for (const f of files) {
+    const text = blobs.get(f.blob);
+    if (text === undefined) continue; // binary
+    const lines = splitLines(text);
+    let added = f.added.filter((l) => l <= lines.length);
+    for (const p of inp.mergeParents ?? []) {
+      const theirs = blobs.get(`${p}:${f.path}`);
+      if (theirs === undefined) continue;
+      const fromTheirs = alignedTargetLines(splitLines(theirs), lines);
+      added = added.filter((l) => !fromTheirs.has(l));
+    }
+    const addedSet = new Set(added);
+    const sources = new Map<number, LineSource>();
+    for (const d of donors) {
+      const note = donorNotes.get(d);
+      const donorText = blobs.get(`${d}:${f.path}`);
+      if (!note || donorText === undefined) continue;
+      for (const [line, key] of alignOwners(splitLines(donorText), fileOwners(note, f.path), lines)) {
+        if (addedSet.has(line)) sources.set(line, { kind: 'note', key, note });
+      }
+    }
+    for (const [line, src] of revertSources.get(f.path) ?? []) if (addedSet.has(line)) sources.set(line, src);
+    if (inp.ownNote) {
+      for (const [line, key] of fileOwners(inp.ownNote, f.path)) if (addedSet.has(line)) sources.set(line, { kind: 'note', key, note: inp.ownNote });
+    }
+    if (inp.labelsFor) {
+      let att: Attribution | undefined;
+      try {
+        att = await inp.labelsFor(f.path);
+      } catch (e) {
+        inp.logger?.warn(`[provenance] could not read the working ledger for ${f.path}: ${errorMessage(e)}; its lines count as untracked`);
+      }
+      if (att) {
+        const mapped = mapLabelsOnto(splitLines(att.content), att.labels, lines);
+        for (const line of added) {
+          const label = mapped[line - 1];
+          if (label && label.kind !== 'untracked') sources.set(line, { kind: 'label', label });
+        }
+      }
+    }
+    evidence.push({ path: f.path, added, sources });
+  }
+  const built = buildCommitAttribution(evidence, { baseCommit: inp.base, defaultHuman: inp.defaultHuman });
+  return { ...built, files };
+}
+
+/** 1-based target lines that the diff aligns with a line of `from`. */
+function alignedTargetLines(from: string[], target: string[]): Set<number> {
+  const owners = new Map<number, string>();
+  for (let i = 1; i <= from.length; i++) owners.set(i, '');
+  return new Set(alignOwners(from, owners, target).keys());
+}
+
+/** Notes under refs/notes/ai of `commits`, parsed; an unreadable note is logged and skipped. */
+export async function readParsedNotes(cwd: string, commits: string[], logger?: Logger): Promise<Map<string, AuthorshipNote>> {
+  const out = new Map<string, AuthorshipNote>();
+  if (commits.length === 0) return out;
+  const texts = await readNotes(cwd, AI_NOTES_REF, commits);
+  for (const [c, text] of texts) {
+    try {
+      out.set(c, parseAuthorshipNote(text, `the ${AI_NOTES_REF} note on ${c}`));
+    } catch (e) {
+      logger?.warn(`[provenance] ${errorMessage(e)}; ignoring it`);
+    }
+  }
+  return out;
+}
+
+/**
+ * A revert brings back the lines the reverted commit removed. Those lines are in the reverted commit's
+ * parent; blame there names the commit that first wrote each, and that commit's note says who it was.
+ */
+async function revertOrigins(cwd: string, reverted: string, files: ChangedFile[], blobs: Map<string, string>, logger?: Logger): Promise<Map<string, Map<number, LineSource>>> {
+  const out = new Map<string, Map<number, LineSource>>();
+  const parent = `${reverted}^`;
+  const parentBlobs = new Map<string, string>();
+  await readObjects(cwd, files.map((f) => `${parent}:${f.path}`), (name, content) => {
+    if (content !== undefined && !content.includes(0)) parentBlobs.set(name.slice(parent.length + 1), content.toString('utf8'));
+  });
+  const wantedOrigins: Array<{ path: string; target: number; commit: string; line: number; originPath: string }> = [];
+  for (const f of files) {
+    const before = parentBlobs.get(f.path);
+    const text = blobs.get(f.blob);
+    if (before === undefined || text === undefined) continue;
+    const identity = new Map<number, string>();
+    const beforeLines = splitLines(before);
+    for (let i = 1; i <= beforeLines.length; i++) identity.set(i, String(i));
+    const added = new Set(f.added);
+    const targetToParent = new Map<number, number>();
+    for (const [t, p] of alignOwners(beforeLines, identity, splitLines(text))) if (added.has(t)) targetToParent.set(t, Number(p));
+    if (targetToParent.size === 0) continue;
+    const origins = await blameLines(cwd, parent, f.path, [...targetToParent.values()], logger);
+    for (const [t, p] of targetToParent) {
+      const o = origins.get(p);
+      if (o) wantedOrigins.push({ path: f.path, target: t, ...o });
+    }
+  }
+  const notes = await readParsedNotes(cwd, [...new Set(wantedOrigins.map((o) => o.commit))], logger);
+  for (const o of wantedOrigins) {
+    const note = notes.get(o.commit);
+    const key = note ? fileOwners(note, o.originPath).get(o.line) : undefined;
+    if (!note || key === undefined) continue;
+    let m = out.get(o.path);
+    if (!m) out.set(o.path, (m = new Map()));
+    m.set(o.target, { kind: 'note', key, note });
+  }
+  return out;
+}
+
+/** `git blame --line-porcelain` of some lines: final line → the commit, line and path that introduced it. */
+async function blameLines(cwd: string, rev: string, file: string, lines: number[], logger?: Logger): Promise<Map<number, { commit: string; line: number; originPath: string }>> {
+  const out = new Map<number, { commit: string; line: number; originPath: string }>();
+  const sorted = [...new Set(lines)].sort((a, b) => a - b);
+  const args = ['blame', '--line-porcelain', '-w'];
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    args.push('-L', `${sorted[i]},${sorted[j]}`);
+    i = j + 1;
+  }
+  args.push(rev, '--', file);
+  let stdout: string;
+  try {
+    stdout = (await runGit(args, { cwd })).stdout;
+  } catch (e) {
+    logger?.warn(`[provenance] git blame ${rev} -- ${file} failed: ${errorMessage(e)}`);
+    return out;
+  }
+  let cur: { commit: string; line: number; final: number; originPath: string } | undefined;
+  for (const l of stdout.split('\n')) {
+    const h = /^([0-9a-f]{40,64}) (\d+) (\d+)/.exec(l);
+    if (h) {
+      cur = { commit: h[1], line: Number(h[2]), final: Number(h[3]), originPath: file };
+      continue;
+    }
+    if (!cur) continue;
+    if (l.startsWith('filename ')) cur.originPath = unquoteC(l.slice('filename '.length));
+    else if (l.startsWith('\t')) {
+      out.set(cur.final, { commit: cur.commit, line: cur.line, originPath: cur.originPath });
+      cur = undefined;
+    }
+  }
+  return out;
+}

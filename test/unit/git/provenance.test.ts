@@ -1,0 +1,299 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { aiLabel, HUMAN, UNTRACKED, type LineLabel } from '../../../src/core/attribution/labels';
+import { aiLinesByFile, humanKey, parseAuthorshipNote, resolveKey, sessionKey, type AuthorshipNote } from '../../../src/core/authorshipNote';
+import { openLedger } from '../../../src/git/ledger';
+import { TempRepo } from '../helpers/tempRepo';
+
+/**
+ * Commit provenance end to end: real repositories, the built CLI installed as hooks, the working ledger
+ * written as the editor or an agent hook would, and git itself making the commits.
+ */
+const CLAUDE = aiLabel('claude-code', { model: 'claude-sonnet-4-5', session: 'conv-1' });
+const CODEX = aiLabel('codex', { model: 'gpt-5-codex', session: 'thread-9' });
+const ADA = 'Ada Author <ada@example.com>';
+
+async function labelFile(repo: TempRepo, file: string, lines: Array<[string, LineLabel]>): Promise<void> {
+  const content = lines.map(([t]) => t + '\n').join('');
+  repo.write(file, content);
+  const ledger = await openLedger(repo.dir);
+  await ledger.storeFile(file, content, lines.map(([, l]) => l));
+}
+
+function note(repo: TempRepo, rev = 'HEAD'): AuthorshipNote {
+  return parseAuthorshipNote(repo.git('notes', '--ref=refs/notes/ai', 'show', rev), rev);
+}
+
+function aiLines(n: AuthorshipNote, file: string): number[] {
+  return [...(aiLinesByFile(n).get(file) ?? [])].sort((a, b) => a - b);
+}
+
+function installed(): TempRepo {
+  const repo = TempRepo.create();
+  const r = repo.cli(['install']);
+  assert.strictEqual(r.status, 0, r.stderr);
+  return repo;
+}
+
+/** An editor that writes `text` as the message (GIT_EDITOR runs it with the message file as argument). */
+function editorWriting(repo: TempRepo, text: string): string {
+  const script = path.join(repo.dir, '..', `editor-${path.basename(repo.dir)}-${Math.random().toString(36).slice(2)}.sh`);
+  fs.writeFileSync(`${script}.msg`, text);
+  fs.writeFileSync(script, `#!/bin/sh\ncp '${script}.msg' "$1"\n`, { mode: 0o755 });
+  return script;
+}
+
+describe('commit provenance (hooks against real repositories)', function () {
+  this.timeout(60000);
+
+  it('an AI-assisted commit carries Assisted-by and AI-Provenance trailers and a git-ai note', async () => {
+    const repo = installed();
+    await labelFile(repo, 'src/app.ts', [
+      ['const a = 1;', CLAUDE], ['const b = 2;', CLAUDE], ['// typed by hand', HUMAN], ['const c = 3;', CLAUDE], ['old line', UNTRACKED],
+    ]);
+    repo.git('add', '.');
+    repo.commit('add app');
+    assert.deepStrictEqual(repo.trailers(), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=3 human=1 untracked=1']);
+    const n = note(repo);
+    assert.deepStrictEqual(aiLines(n, 'src/app.ts'), [1, 2, 4]);
+    const entries = n.files[0].entries;
+    const sk = sessionKey('claude-code', 'conv-1');
+    assert.ok(entries.some((e) => e.key.startsWith(`${sk}::t_`)), JSON.stringify(entries));
+    assert.deepStrictEqual(resolveKey(n, entries.find((e) => e.key.startsWith(sk))!.key), { kind: 'ai', tool: 'claude-code', id: 'conv-1', model: 'claude-sonnet-4-5' });
+    assert.deepStrictEqual(entries.find((e) => e.key === humanKey(ADA))?.ranges, [[3, 3]], 'typed lines get the committer\'s h_ key');
+    assert.strictEqual(n.meta.humans?.[humanKey(ADA)]?.author, ADA);
+    assert.strictEqual(n.meta.base_commit_sha, '');
+  });
+
+  it('a human-only commit says ai=0 and gets a note without AI lines', async () => {
+    const repo = installed();
+    repo.write('a.txt', 'x\n');
+    repo.git('add', '.');
+    repo.commit('root');
+    repo.write('a.txt', 'x\ny\n');
+    repo.git('add', '.');
+    repo.commit('second');
+    assert.deepStrictEqual(repo.trailers(), ['AI-Provenance: v1 ai=0 human=0 untracked=1']);
+    assert.deepStrictEqual(note(repo).files, []);
+    assert.strictEqual(note(repo).meta.base_commit_sha, repo.git('rev-parse', 'HEAD^'));
+  });
+
+  it('maps the working tree\'s labels onto the index for a partially staged file', async () => {
+    const repo = installed();
+    repo.write('f.txt', 'top\n');
+    repo.git('add', '.');
+    repo.commit('root');
+    // Staged: an earlier version with one line the working tree no longer has.
+    repo.write('f.txt', 'top\nai one\nstaged only\nai three\n');
+    repo.git('add', 'f.txt');
+    await labelFile(repo, 'f.txt', [['top', UNTRACKED], ['ai one', CLAUDE], ['ai two (unstaged)', CLAUDE], ['ai three', CLAUDE], ['typed later', HUMAN]]);
+    repo.commit('partial');
+    assert.deepStrictEqual(repo.trailers(), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=2 human=0 untracked=1']);
+    assert.deepStrictEqual(aiLines(note(repo), 'f.txt'), [2, 4], 'ranges are the committed file\'s line numbers');
+    assert.strictEqual(repo.read('f.txt'), 'top\nai one\nai two (unstaged)\nai three\ntyped later\n', 'the working tree is untouched');
+  });
+
+  it('keeps the trailer block parseable when the message already ends in Signed-off-by', async () => {
+    const repo = installed();
+    await labelFile(repo, 'a.txt', [['one', CODEX], ['two', CLAUDE], ['three', CLAUDE]]);
+    repo.git('add', '.');
+    repo.commit('subject\n\nbody\n\nSigned-off-by: Ada Author <ada@example.com>');
+    assert.deepStrictEqual(repo.trailers(), [
+      'Signed-off-by: Ada Author <ada@example.com>',
+      'Assisted-by: Claude:claude-sonnet-4-5 claude-code',
+      'Assisted-by: Codex:gpt-5-codex codex',
+      'AI-Provenance: v1 ai=3 human=0 untracked=0',
+    ]);
+  });
+
+  it('does not duplicate what an agent wrote itself (Co-Authored-By, Assisted-by)', async () => {
+    const repo = installed();
+    await labelFile(repo, 'a.txt', [['one', CLAUDE]]);
+    repo.git('add', '.');
+    repo.commit('feat\n\nAssisted-by: Claude:claude-sonnet-4-5\nCo-Authored-By: Claude <noreply@anthropic.com>');
+    assert.deepStrictEqual(repo.trailers(), [
+      'Assisted-by: Claude:claude-sonnet-4-5',
+      'Co-Authored-By: Claude <noreply@anthropic.com>',
+      'AI-Provenance: v1 ai=1 human=0 untracked=0',
+    ]);
+  });
+
+  it('adds the trailers after the editor, and an empty message still aborts the commit', async () => {
+    const repo = installed();
+    await labelFile(repo, 'a.txt', [['one', CLAUDE], ['two', HUMAN]]);
+    repo.git('add', '.');
+    const empty = repo.gitResult(['-c', `core.editor=${editorWriting(repo, '# nothing\n')}`, 'commit']);
+    assert.notStrictEqual(empty.status, 0, 'git aborts an empty message');
+    assert.match(empty.stderr, /empty commit message/i);
+    assert.strictEqual(repo.gitResult(['rev-parse', '--verify', '-q', 'HEAD']).status, 1, 'no commit was made');
+    const r = repo.gitResult(['-c', `core.editor=${editorWriting(repo, 'written in the editor\n')}`, 'commit']);
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.strictEqual(repo.git('log', '-1', '--format=%s'), 'written in the editor');
+    assert.deepStrictEqual(repo.trailers(), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=1 human=1 untracked=0']);
+    assert.deepStrictEqual(aiLines(note(repo), 'a.txt'), [1]);
+  });
+
+  for (const [name, args] of [
+    ['-m', ['commit', '-q', '--amend', '-m', 'reworded subject']],
+    ['--no-edit', ['commit', '-q', '--amend', '--no-edit']],
+    ['the editor', ['-c', 'core.editor=sed -i -e 1s/.*/reworded/', 'commit', '-q', '--amend']],
+  ] as const) {
+    it(`an amend that changes only the message (${name}) keeps the provenance even when the ledger forgot the lines`, async () => {
+      const repo = installed();
+      repo.write('base.txt', 'b\n');
+      repo.git('add', '.');
+      repo.commit('root');
+      await labelFile(repo, 'a.txt', [['one', CLAUDE], ['two', CLAUDE], ['three', HUMAN]]);
+      repo.git('add', '.');
+      repo.commit('ai work');
+      const before = repo.git('notes', '--ref=refs/notes/ai', 'show', 'HEAD');
+      // The ledger no longer knows these lines (e.g. cleared after the commit): only the old note can tell.
+      fs.rmSync(path.join(repo.dir, '.git', 'countersign', 'ledger'), { recursive: true, force: true });
+      const old = repo.git('rev-parse', 'HEAD');
+      repo.git(...args);
+      assert.notStrictEqual(repo.git('rev-parse', 'HEAD'), old, 'a new commit replaced the old one');
+      assert.deepStrictEqual(repo.trailers(), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=2 human=1 untracked=0']);
+      assert.strictEqual(repo.git('notes', '--ref=refs/notes/ai', 'show', 'HEAD'), before);
+    });
+  }
+
+  it('an amend that adds AI lines measures from the parent and keeps the old lines\' provenance', async () => {
+    const repo = installed();
+    repo.write('base.txt', 'b\n');
+    repo.git('add', '.');
+    repo.commit('root');
+    await labelFile(repo, 'a.txt', [['one', CLAUDE]]);
+    repo.git('add', '.');
+    repo.commit('first try');
+    fs.rmSync(path.join(repo.dir, '.git', 'countersign', 'ledger'), { recursive: true, force: true });
+    await labelFile(repo, 'a.txt', [['zero', CODEX], ['one', UNTRACKED]]);
+    repo.git('add', '.');
+    repo.git('commit', '-q', '--amend', '--no-edit');
+    assert.deepStrictEqual(repo.trailers(), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'Assisted-by: Codex:gpt-5-codex codex', 'AI-Provenance: v1 ai=2 human=0 untracked=0']);
+    const n = note(repo);
+    assert.deepStrictEqual(aiLines(n, 'a.txt'), [1, 2]);
+    assert.strictEqual(n.files[0].entries.length, 2);
+  });
+
+  it('works through a husky core.hooksPath, running husky\'s hooks too', async () => {
+    const repo = TempRepo.create();
+    for (const h of ['pre-commit', 'prepare-commit-msg']) {
+      repo.write(`.husky/_/${h}`, `#!/bin/sh\necho ${h} >> "$(git rev-parse --git-dir)/husky-ran"\n`);
+      fs.chmodSync(path.join(repo.dir, `.husky/_/${h}`), 0o755);
+    }
+    repo.git('config', 'core.hooksPath', '.husky/_');
+    assert.strictEqual(repo.cli(['install']).status, 0);
+    await labelFile(repo, 'a.txt', [['one', CLAUDE], ['two', HUMAN]]);
+    repo.git('add', 'a.txt');
+    repo.commit('with husky');
+    assert.deepStrictEqual(repo.read('.git/husky-ran').split('\n').filter(Boolean), ['pre-commit', 'prepare-commit-msg']);
+    assert.deepStrictEqual(repo.trailers(), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=1 human=1 untracked=0']);
+    assert.deepStrictEqual(aiLines(note(repo), 'a.txt'), [1]);
+  });
+
+  describe('history rewrites', () => {
+    /** main: root with f.txt; side: one AI commit on f.txt; main then inserts lines at the top of f.txt. */
+    async function diverged(): Promise<TempRepo> {
+      const repo = installed();
+      repo.write('f.txt', 'a\nb\nc\n');
+      repo.git('add', '.');
+      repo.commit('root');
+      repo.git('checkout', '-q', '-b', 'side');
+      await labelFile(repo, 'f.txt', [['a', UNTRACKED], ['b', UNTRACKED], ['ai 1', CLAUDE], ['ai 2', CLAUDE], ['c', UNTRACKED]]);
+      repo.git('add', '.');
+      repo.commit('side: ai lines');
+      await labelFile(repo, 'g.txt', [['codex line', CODEX], ['mine', HUMAN]]);
+      repo.git('add', '.');
+      repo.commit('side: codex file');
+      repo.git('checkout', '-q', 'main');
+      fs.rmSync(path.join(repo.dir, '.git', 'countersign', 'ledger'), { recursive: true, force: true });
+      repo.write('f.txt', 'new 1\nnew 2\na\nb\nc\n');
+      repo.git('add', '.');
+      repo.commit('main: lines on top');
+      return repo;
+    }
+
+    it('a rebase re-numbers the notes by content', async () => {
+      const repo = await diverged();
+      repo.git('checkout', '-q', 'side');
+      repo.git('rebase', '-q', 'main');
+      const first = repo.git('rev-parse', 'HEAD~1');
+      assert.deepStrictEqual(aiLines(note(repo, first), 'f.txt'), [5, 6], 'shifted by the two lines main added');
+      assert.deepStrictEqual(repo.trailers(first), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=2 human=0 untracked=0']);
+      assert.deepStrictEqual(aiLines(note(repo), 'g.txt'), [1]);
+    });
+
+    it('a rebase with the apply backend (git am) is fixed up by post-rewrite', async () => {
+      const repo = await diverged();
+      repo.git('checkout', '-q', 'side');
+      repo.git('rebase', '-q', '--apply', 'main');
+      assert.deepStrictEqual(aiLines(note(repo, 'HEAD~1'), 'f.txt'), [5, 6]);
+      assert.deepStrictEqual(aiLines(note(repo), 'g.txt'), [1]);
+    });
+
+    it('a squash rebase merges several notes into one valid note', async () => {
+      const repo = await diverged();
+      repo.git('checkout', '-q', 'side');
+      const r = repo.gitResult(['-c', 'sequence.editor=sed -i -e 2s/^pick/squash/', '-c', 'core.editor=true', 'rebase', '-q', '-i', 'main']);
+      assert.strictEqual(r.status, 0, r.stderr);
+      assert.strictEqual(repo.git('rev-list', '--count', 'main..HEAD'), '1');
+      const n = note(repo);
+      assert.deepStrictEqual(aiLines(n, 'f.txt'), [5, 6]);
+      assert.deepStrictEqual(aiLines(n, 'g.txt'), [1]);
+      assert.deepStrictEqual(Object.values(n.meta.sessions ?? {}).map((s) => s.agent_id.tool).sort(), ['claude-code', 'codex']);
+      // The squash message ends with the last commit's trailers (Codex); the Claude one is added beside them.
+      assert.deepStrictEqual(repo.trailers(), [
+        'Assisted-by: Codex:gpt-5-codex codex', 'Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=3 human=1 untracked=0',
+      ]);
+    });
+
+    for (const x of [false, true]) {
+      it(`a cherry-pick${x ? ' -x' : ''} carries the note, re-numbered`, async () => {
+        const repo = await diverged();
+        repo.git('cherry-pick', ...(x ? ['-x'] : []), 'side~1');
+        assert.deepStrictEqual(aiLines(note(repo), 'f.txt'), [5, 6]);
+        assert.deepStrictEqual(repo.trailers(), [
+          'Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=2 human=0 untracked=0',
+          ...(x ? [`(cherry picked from commit ${repo.git('rev-parse', 'side~1')})`] : []),
+        ].filter((t) => !t.startsWith('(')));
+      });
+    }
+
+    it('a squash merge derives its note from the squashed commits\' notes by content', async () => {
+      const repo = await diverged();
+      repo.git('merge', '-q', '--squash', 'side');
+      repo.commit('squashed side');
+      const n = note(repo);
+      assert.deepStrictEqual(aiLines(n, 'f.txt'), [5, 6]);
+      assert.deepStrictEqual(aiLines(n, 'g.txt'), [1]);
+      assert.deepStrictEqual(repo.trailers(), [
+        'Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'Assisted-by: Codex:gpt-5-codex codex', 'AI-Provenance: v1 ai=3 human=1 untracked=0',
+      ]);
+    });
+
+    it('a merge commit attests only what the merge itself adds, and gets its note via post-merge', async () => {
+      const repo = await diverged();
+      repo.git('merge', '-q', '--no-ff', '--no-edit', 'side');
+      assert.strictEqual(repo.git('rev-list', '--parents', '-1', 'HEAD').split(' ').length, 3);
+      assert.deepStrictEqual(repo.trailers(), ['AI-Provenance: v1 ai=0 human=0 untracked=0']);
+      assert.deepStrictEqual(note(repo).files, []);
+    });
+
+    it('git revert brings back lines with the provenance of the commit that first wrote them', async () => {
+      const repo = installed();
+      repo.write('f.txt', 'keep\n');
+      repo.git('add', '.');
+      repo.commit('root');
+      await labelFile(repo, 'f.txt', [['keep', UNTRACKED], ['ai 1', CLAUDE], ['ai 2', CLAUDE]]);
+      repo.git('add', '.');
+      repo.commit('ai lines');
+      repo.write('f.txt', 'keep\n');
+      repo.git('add', '.');
+      repo.commit('remove them');
+      repo.git('revert', '--no-edit', 'HEAD');
+      assert.deepStrictEqual(aiLines(note(repo), 'f.txt'), [2, 3]);
+      assert.match(repo.git('log', '-1', '--format=%B'), /AI-Provenance: v1 ai=2 human=0 untracked=0/);
+    });
+  });
+});
