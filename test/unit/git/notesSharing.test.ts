@@ -1,0 +1,103 @@
+import * as assert from 'assert';
+import { aiLabel } from '../../../src/core/attribution/labels';
+import { aiLinesByFile, parseAuthorshipNote } from '../../../src/core/authorshipNote';
+import { openLedger } from '../../../src/git/ledger';
+import { TempRepo } from '../helpers/tempRepo';
+
+/** Two clones and a bare remote: notes travel with pushes and fetches merge them without clobbering. */
+const CLAUDE = aiLabel('claude-code', { model: 'claude-sonnet-4-5', session: 'conv-1' });
+
+async function aiCommit(repo: TempRepo, file: string, text: string, message: string): Promise<string> {
+  const content = `${text}\n`;
+  repo.write(file, content);
+  await (await openLedger(repo.dir)).storeFile(file, content, [CLAUDE]);
+  repo.git('add', file);
+  return repo.commit(message);
+}
+
+function noteOn(repo: TempRepo, commit: string): string | undefined {
+  const r = repo.gitResult(['notes', '--ref=refs/notes/ai', 'show', commit]);
+  return r.status === 0 ? r.stdout : undefined;
+}
+
+function clone(bare: TempRepo): TempRepo {
+  const repo = TempRepo.create();
+  repo.git('remote', 'add', 'origin', bare.dir);
+  assert.strictEqual(repo.cli(['install']).status, 0);
+  repo.git('fetch', '-q', 'origin');
+  repo.git('checkout', '-q', '-B', 'main', 'origin/main');
+  return repo;
+}
+
+describe('notes sharing between clones', function () {
+  this.timeout(60000);
+
+  it('pushes notes with the branch, fetches them into refs/countersign/remotes and merges without clobbering', async () => {
+    const bare = TempRepo.create({ bare: true });
+    const a = TempRepo.create();
+    a.git('remote', 'add', 'origin', bare.dir);
+    assert.strictEqual(a.cli(['install']).status, 0);
+    const a1 = await aiCommit(a, 'a.txt', 'from a', 'a1');
+    const push = a.gitResult(['push', '-q', 'origin', 'main']);
+    assert.strictEqual(push.status, 0, push.stderr);
+    assert.ok(noteOn(bare, a1), 'the note travelled with an explicit `git push origin main`');
+
+    const b = clone(bare);
+    assert.ok(noteOn(b, a1), 'fetched and merged into refs/notes/ai');
+    assert.match(b.git('for-each-ref', '--format=%(refname)', 'refs/countersign/remotes/'), /refs\/countersign\/remotes\/origin\/ai/);
+    const b1 = await aiCommit(b, 'b.txt', 'from b', 'b1');
+
+    // Meanwhile a pushes another commit (and note): the remote's notes move on.
+    const a2 = await aiCommit(a, 'a2.txt', 'more from a', 'a2');
+    a.git('branch', '-q', '--set-upstream-to=origin/main');
+    const plain = a.gitResult(['push', '-q']);
+    assert.strictEqual(plain.status, 0, `a plain \`git push\` still pushes the branch: ${plain.stderr}`);
+    assert.strictEqual(bare.git('rev-parse', 'main'), a2);
+
+    b.git('fetch', '-q', 'origin');
+    assert.ok(noteOn(b, b1), 'b\'s own note survived the fetch');
+    assert.ok(noteOn(b, a2), 'a\'s new note arrived');
+    const bPush = b.gitResult(['push', '-q', 'origin', 'HEAD:refs/heads/feature']);
+    assert.strictEqual(bPush.status, 0, bPush.stderr);
+    assert.ok(noteOn(bare, b1) && noteOn(bare, a1) && noteOn(bare, a2), 'the remote has every note');
+
+    a.git('fetch', '-q', 'origin');
+    assert.ok(noteOn(a, b1), 'a sees b\'s note after fetching');
+    assert.deepStrictEqual([...(aiLinesByFile(parseAuthorshipNote(noteOn(a, b1) ?? '')).get('b.txt') ?? [])], [1]);
+  });
+
+  it('merges two different notes on the same commit into one valid note', async () => {
+    const bare = TempRepo.create({ bare: true });
+    const a = TempRepo.create();
+    a.git('remote', 'add', 'origin', bare.dir);
+    a.cli(['install']);
+    a.write('f.txt', 'one\ntwo\n');
+    a.git('add', '.');
+    const c = a.commit('shared');
+    a.git('push', '-q', 'origin', 'main');
+    const b = clone(bare);
+    const sk = 's_c9883b05a2487d';
+    const meta = (id: string) => `{"schema_version":"authorship/3.0.0","sessions":{"${sk}":{"agent_id":{"tool":"cursor","id":"${id}"}}}}`;
+    a.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', `f.txt\n  ${sk}::t_aaaaaaaaaaaaaa 1\n---\n${meta('session_123')}`, c);
+    b.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', `f.txt\n  ${sk}::t_bbbbbbbbbbbbbb 2\n---\n${meta('session_123')}`, c);
+    a.git('push', '-q', 'origin', 'main'); // up to date: pre-push still pushes a's notes
+    b.git('fetch', '-q', 'origin');
+    const merged = parseAuthorshipNote(noteOn(b, c) ?? '');
+    assert.deepStrictEqual([...(aiLinesByFile(merged).get('f.txt') ?? [])].sort(), [1, 2]);
+  });
+
+  it('uninstall removes exactly the configuration install added', () => {
+    const repo = TempRepo.create();
+    repo.git('remote', 'add', 'origin', '/nonexistent/remote.git');
+    repo.git('config', 'notes.rewriteMode', 'overwrite');
+    const before = repo.git('config', '--local', '--list');
+    assert.strictEqual(repo.cli(['install']).status, 0);
+    const during = repo.git('config', '--local', '--list');
+    assert.match(during, /notes\.rewriteref=refs\/notes\/ai/);
+    assert.match(during, /remote\.origin\.fetch=\+refs\/notes\/ai\*:refs\/countersign\/remotes\/origin\/ai\*/);
+    assert.match(during, /remote\.origin\.fetch=\+refs\/notes\/countersign\*:refs\/countersign\/remotes\/origin\/countersign\*/);
+    assert.strictEqual(repo.git('config', 'notes.rewriteMode'), 'ignore', 'ours is the last value, so git uses it');
+    assert.strictEqual(repo.cli(['uninstall']).status, 0);
+    assert.strictEqual(repo.git('config', '--local', '--list'), before);
+  });
+});
