@@ -1,7 +1,9 @@
 import * as path from 'path';
 import { CodeServer, installVsix } from './codeServer';
 import { ensureCodeServer, type CodeServerInstall } from './codeServerInstall';
-import type { PayloadSpec, TestHost } from './host';
+import type { PaletteSpec, PayloadSpec, TestHost } from './host';
+import { checkShowLogFromPalette } from './paletteCheck';
+import type { PayloadResults } from './results';
 import { runPayload, type PayloadExit } from './workbench';
 
 /**
@@ -58,6 +60,20 @@ export class CodeServerHost implements TestHost {
       // A hang or crash is usually explained by the server's log; ordinary test failures are not.
       if (exit.kind !== 'exit') this.say(`[${spec.name}] last lines of ${server.logFile}:\n${server.logTail()}`);
       return exit;
+    } finally {
+      await server.stop();
+      this.servers.delete(server);
+    }
+  }
+
+  async checkPalette(spec: PaletteSpec): Promise<PayloadResults> {
+    const server = await CodeServer.start({ install: this.installed(), runDir: this.runDir, name: spec.name, extensionsDir: spec.extensionsDir, env: {} });
+    this.servers.add(server);
+    try {
+      return await checkShowLogFromPalette({
+        serverUrl: server.url, folder: spec.workspace, profileDir: path.join(this.runDir, spec.name, 'chromium'),
+        screenshot: spec.screenshot, timeoutMs: spec.timeoutMs,
+      });
     } finally {
       await server.stop();
       this.servers.delete(server);

@@ -1,3 +1,4 @@
+import type { PayloadResults } from './results';
 import type { PayloadExit } from './workbench';
 
 /** One run of a test payload inside a VS Code: what to load, which folder to open, where extensions live. */
@@ -14,6 +15,15 @@ export interface PayloadSpec {
   timeoutMs: number;
 }
 
+export interface PaletteSpec {
+  name: string;
+  workspace: string;
+  extensionsDir: string;
+  /** Saved when a step fails. */
+  screenshot: string;
+  timeoutMs: number;
+}
+
 /** A VS Code that can run test payloads: code-server in headless Chromium here, desktop VS Code elsewhere. */
 export interface TestHost {
   readonly name: string;
@@ -22,6 +32,11 @@ export interface TestHost {
   /** Installs a packaged .vsix into an extensions folder, offline. */
   installVsix(vsix: string, extensionsDir: string): Promise<{ ok: boolean; output: string }>;
   runPayload(spec: PayloadSpec): Promise<PayloadExit>;
+  /**
+   * Drives the workbench UI without a test payload, as a user would (command palette); only hosts with a
+   * scriptable browser workbench (code-server) have it.
+   */
+  checkPalette?(spec: PaletteSpec): Promise<PayloadResults>;
   /** Ends everything the host started; safe to call at any time, more than once. */
   dispose(): Promise<void>;
 }

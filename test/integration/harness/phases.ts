@@ -100,5 +100,21 @@ export async function runVsixPhase(ctx: PhaseContext, vsix: string): Promise<Pha
     },
     timeoutMs: ctx.timeoutMs,
   });
-  return judge(name, exit, resultsFile, started);
+  const outcome = judge(name, exit, resultsFile, started);
+  // Its step titles start with "palette:", so --grep can select or skip it like any test.
+  if (ctx.host.checkPalette && (!ctx.grep || new RegExp(ctx.grep).test('palette:'))) {
+    fs.mkdirSync(path.join(ctx.layout.repoRoot, '.test-artifacts'), { recursive: true });
+    const ui = await ctx.host.checkPalette({
+      name: `${name}-palette`, workspace, extensionsDir,
+      screenshot: path.join(ctx.layout.repoRoot, '.test-artifacts', `${name}-palette.png`),
+      // Each step waits at most this long; the whole check takes a few seconds when it works.
+      timeoutMs: 30_000,
+    });
+    for (const t of ui.passed) ctx.say(`  ✔ ${t}`);
+    for (const f of ui.failed) ctx.say(`  ✗ ${f.title}`);
+    outcome.results.passed.push(...ui.passed);
+    outcome.results.failed.push(...ui.failed);
+    outcome.durationMs = Date.now() - started;
+  }
+  return outcome;
 }
