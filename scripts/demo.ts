@@ -73,6 +73,16 @@ function main(): void {
   dev.git(['log', '-1', '--format=%B'], { show: true });
   dev.git(['log', '-1', '--format=%(trailers:key=AI-Provenance,valueonly)'], { show: true });
 
+  step('An agent writes code; the commit carries Assisted-by, AI-Provenance and a git-ai note');
+  const agent = ['--agent', 'claude-code', '--model', 'claude-sonnet-4-5', '--session', 'demo-conversation', 'src/refund.ts'];
+  dev.countersign(['checkpoint', '--phase', 'before', ...agent]);
+  dev.write('src/refund.ts', 'export function refund(cents: number): number {\n  if (cents <= 0) throw new Error("nothing to refund");\n  return cents;\n}\n');
+  dev.countersign(['checkpoint', '--phase', 'after', ...agent]);
+  dev.git(['add', 'src/refund.ts']);
+  dev.git(['commit', '-q', '-m', 'Add refund helper']);
+  dev.git(['log', '-1', '--format=%B'], { show: true });
+  dev.git(['notes', '--ref=refs/notes/ai', 'show', 'HEAD'], { show: true });
+
   console.log(`\n${bold('Done.')} The sandbox stays in ${root} for you to explore.`);
 }
 
