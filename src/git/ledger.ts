@@ -9,7 +9,7 @@ import { decodeLabels, encodeLabels, type LedgerContext, type QueueEntry } from 
 import { reconcileLabels } from '../core/ledger/reconcile';
 import { silentLogger, type Logger } from '../core/logger';
 import { FileLock } from './fileLock';
-import { runGit } from './gitRunner';
+import { headContents } from './headBlobs';
 import { LedgerStore, newEntryId } from './ledgerStore';
 import { countersignDir, resolveRepo } from './repository';
 
@@ -125,7 +125,7 @@ class WorkingLedger implements Ledger {
   }
 
   private attributionIn(view: { files: Map<string, FileState | null>; context: LedgerContext }, rel: string): Attribution | undefined {
-    const state = view.files.has(rel) ? view.files.get(rel) ?? undefined : this.store.readState(rel);
+    const state = (view.files.has(rel) ? view.files.get(rel) ?? undefined : this.store.readState(rel)) ?? openCallSnapshot(view.context, rel);
     if (!state) return undefined;
     let disk: string;
     try {
@@ -258,7 +258,9 @@ class WorkingLedger implements Ledger {
    * otherwise it changed while nothing watched and the changed lines are `untracked`.
    */
   private reconcile(file: string, state: FileState, disk: string, context: LedgerContext): LineLabel[] {
-    const busy = Object.keys(context.calls).length > 0 || context.terminals.length > 0;
+    // Only a call that snapshotted this very file claims its changes here; a write it made to a file it did
+    // not name is judged when its after arrives.
+    const busy = Object.values(context.calls).some((c) => c.files[file] !== undefined) || context.terminals.length > 0;
     if (!busy) return reconcileLabels(state, disk);
     const at = this.now();
     const result = foldEntries({
@@ -297,14 +299,12 @@ class WorkingLedger implements Ledger {
   }
 }
 
-/** HEAD's content of each path (undefined when HEAD has no such file, or there is no HEAD yet). */
-async function headContents(root: string, paths: string[]): Promise<Map<string, string | undefined>> {
-  const out = new Map<string, string | undefined>();
-  for (const p of paths) {
-    const r = await runGit(['cat-file', 'blob', `HEAD:${p}`], { cwd: root, okCodes: [128] });
-    out.set(p, r.code === 0 ? r.stdout : undefined);
-  }
-  return out;
+/** The snapshot the latest open tool call took of a file the ledger keeps no state for (all untracked then). */
+function openCallSnapshot(context: LedgerContext, file: string): FileState | undefined {
+  let latest: LedgerContext['calls'][string] | undefined;
+  for (const c of Object.values(context.calls)) if (c.files[file] && (!latest || c.startedAt >= latest.startedAt)) latest = c;
+  const snap = latest?.files[file];
+  return snap ? { content: snap.content, labels: decodeLabels(snap.labels) } : undefined;
 }
 
 function errorText(e: unknown): string {

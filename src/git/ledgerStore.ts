@@ -193,10 +193,10 @@ export class LedgerStore {
     for (const [file, record] of Object.entries(journal.files)) {
       const f = this.stateFile(file);
       if (record === null) fs.rmSync(f, { force: true });
-      else writeFileAtomic(f, JSON.stringify(record));
+      else replaceFile(f, JSON.stringify(record));
       step('state-written');
     }
-    writeFileAtomic(this.contextFile, JSON.stringify(journal.context));
+    replaceFile(this.contextFile, JSON.stringify(journal.context));
     step('context-written');
     for (const id of journal.consumed) fs.rmSync(path.join(this.queueDir, `${id}.json`), { force: true });
     step('entries-removed');
@@ -214,6 +214,23 @@ let counter = 0;
 export function newEntryId(now: number): string {
   counter = (counter + 1) % 1_000_000;
   return `${String(now).padStart(14, '0')}-${String(counter).padStart(6, '0')}-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Atomic replacement without fsync, for the records a fold derives. A killed process cannot tear them
+ * (rename is atomic and the page cache outlives the process); only the queue entries and the journal —
+ * the sources everything else is rebuilt from — pay for an fsync each. (A power cut within the kernel's
+ * write-back window may lose the last fold's derived files; their lines then read as untracked.)
+ */
+function replaceFile(file: string, data: string): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  fs.writeFileSync(tmp, data);
+  try {
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 function safeJson(text: string): unknown {

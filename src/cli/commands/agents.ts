@@ -13,11 +13,12 @@ Writes each agent's project-level hook configuration so that its before/after to
 \`countersign checkpoint --from AGENT\`, which records what the agent writes in the working ledger.
 Without AGENT, connects all of them:
 
-  claude    .claude/settings.json          PreToolUse / PostToolUse (Write, Edit, MultiEdit, NotebookEdit, Bash)
+  claude    .claude/settings.json          PreToolUse / PostToolUse / PostToolUseFailure (Write, Edit, MultiEdit,
+                                           NotebookEdit, Bash)
   codex     .codex/hooks.json              PreToolUse / PostToolUse (Bash, apply_patch)
   gemini    .gemini/settings.json          BeforeTool / AfterTool (write_file, replace, run_shell_command)
   cursor    .cursor/hooks.json             beforeShellExecution / afterShellExecution / afterFileEdit
-  copilot   .github/hooks/countersign.json preToolUse / postToolUse
+  copilot   .github/hooks/countersign.json preToolUse / postToolUse / postToolUseFailure
   kiro      .kiro/hooks/countersign-{before,after}-tool.kiro.hook
 
 Existing hooks and settings are kept; Countersign's own entries are updated in place, so running it again

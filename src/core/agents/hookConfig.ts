@@ -56,18 +56,18 @@ interface AgentLayout {
 }
 
 /** Claude Code and Codex share a settings shape: hooks.EVENT = [{ matcher, hooks: [{ type, command, timeout }] }]. */
-function matcherGroupsLayout(agent: HookAgent, file: string, events: Record<Phase, string>, matcher: string, timeout: number): AgentLayout['files'][number] {
+function matcherGroupsLayout(agent: HookAgent, file: string, events: Array<[string, Phase]>, matcher: string, timeout: number): AgentLayout['files'][number] {
   return {
     file,
-    events: [events.before, events.after],
+    events: events.map(([e]) => e),
     initial: () => ({}),
     merge: (root, f) => {
       const hooks = objectAt(root, 'hooks', f);
-      for (const phase of ['before', 'after'] as const) {
+      for (const [event, phase] of events) {
         const hook: JsonObject = agent === 'gemini'
           ? { type: 'command', name: `countersign-checkpoint-${phase}`, command: hookShellCommand(agent, phase), timeout }
           : { type: 'command', command: hookShellCommand(agent, phase), timeout };
-        hooks[events[phase]] = mergeMatcherGroups(arrayAt(hooks, events[phase], f), { matcher, hooks: [hook] }, agent);
+        hooks[event] = mergeMatcherGroups(arrayAt(hooks, event, f), { matcher, hooks: [hook] }, agent);
       }
       return root;
     },
@@ -98,10 +98,11 @@ function mergeMatcherGroups(list: Json[], ours: JsonObject, agent: HookAgent): J
 }
 
 const LAYOUTS: Record<HookAgent, AgentLayout> = {
-  claude: { files: [matcherGroupsLayout('claude', '.claude/settings.json', { before: 'PreToolUse', after: 'PostToolUse' }, 'Write|Edit|MultiEdit|NotebookEdit|Bash', HOOK_TIMEOUT_SECONDS)] },
-  codex: { files: [matcherGroupsLayout('codex', '.codex/hooks.json', { before: 'PreToolUse', after: 'PostToolUse' }, 'Bash|apply_patch|Edit|Write', HOOK_TIMEOUT_SECONDS)] },
-  // Gemini CLI's timeout is in milliseconds.
-  gemini: { files: [matcherGroupsLayout('gemini', '.gemini/settings.json', { before: 'BeforeTool', after: 'AfterTool' }, 'write_file|replace|run_shell_command', HOOK_TIMEOUT_SECONDS * 1000)] },
+  // A failed tool call may still have written (a shell command that died half-way): its failure hook closes it.
+  claude: { files: [matcherGroupsLayout('claude', '.claude/settings.json', [['PreToolUse', 'before'], ['PostToolUse', 'after'], ['PostToolUseFailure', 'after']], 'Write|Edit|MultiEdit|NotebookEdit|Bash', HOOK_TIMEOUT_SECONDS)] },
+  codex: { files: [matcherGroupsLayout('codex', '.codex/hooks.json', [['PreToolUse', 'before'], ['PostToolUse', 'after']], 'Bash|apply_patch|Edit|Write', HOOK_TIMEOUT_SECONDS)] },
+  // Gemini CLI's timeout is in milliseconds; its AfterTool fires for failed calls too.
+  gemini: { files: [matcherGroupsLayout('gemini', '.gemini/settings.json', [['BeforeTool', 'before'], ['AfterTool', 'after']], 'write_file|replace|run_shell_command', HOOK_TIMEOUT_SECONDS * 1000)] },
   cursor: {
     files: [{
       file: '.cursor/hooks.json',
@@ -123,12 +124,12 @@ const LAYOUTS: Record<HookAgent, AgentLayout> = {
     files: [{
       // Copilot loads every .github/hooks/*.json, so Countersign keeps to a file of its own.
       file: '.github/hooks/countersign.json',
-      events: ['preToolUse', 'postToolUse'],
+      events: ['preToolUse', 'postToolUse', 'postToolUseFailure'],
       initial: () => ({ version: 1 }),
       merge: (root, f) => {
         if (root.version === undefined) root.version = 1;
         const hooks = objectAt(root, 'hooks', f);
-        for (const [event, phase] of [['preToolUse', 'before'], ['postToolUse', 'after']] as const) {
+        for (const [event, phase] of [['preToolUse', 'before'], ['postToolUse', 'after'], ['postToolUseFailure', 'after']] as const) {
           const entry: JsonObject = { type: 'command', bash: hookShellCommand('copilot', phase), timeoutSec: HOOK_TIMEOUT_SECONDS };
           hooks[event] = mergeEntries(arrayAt(hooks, event, f), entry, (e) => isObject(e) && isOurCommand(e.bash, 'copilot'));
         }

@@ -48,7 +48,7 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type JsonObject = { [k: string]: Json };
 
 const BEFORE_EVENTS = new Set(['pretooluse', 'beforetool', 'beforeshellexecution', 'beforemcpexecution']);
-const AFTER_EVENTS = new Set(['posttooluse', 'aftertool', 'aftershellexecution', 'aftermcpexecution', 'afterfileedit', 'aftertabfileedit']);
+const AFTER_EVENTS = new Set(['posttooluse', 'posttoolusefailure', 'aftertool', 'aftershellexecution', 'aftermcpexecution', 'afterfileedit', 'aftertabfileedit']);
 
 /** Tools that only read: recording them would only cost time. Compared case-insensitively. */
 const READ_ONLY_TOOLS = new Set([

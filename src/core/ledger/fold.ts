@@ -1,4 +1,4 @@
-import type { LineLabel } from '../attribution/labels';
+import { labelIdentity, type LineLabel } from '../attribution/labels';
 import type { AgentObservation, Observation } from '../attribution/observations';
 import { decodeLabels, encodeLabels, type LedgerContext, type QueueEntry, type ToolCallRecord } from './records';
 import { reconcileLabels, untrackedLabels } from './reconcile';
@@ -48,7 +48,9 @@ export interface FoldResult {
 
 /** How long in-flight context lives without its closing record (a crashed agent, a closed terminal). */
 export const CONTEXT_LIMITS = {
-  toolCallMs: 24 * 3600_000,
+  // A tool call whose after never came (the tool failed and the agent has no failure hook) must not claim
+  // later writes for long: agents bound their tool calls well under this (Claude Code's Bash: 10 minutes).
+  toolCallMs: 30 * 60_000,
   terminalMs: 24 * 3600_000,
   inlineAcceptMs: 10 * 60_000,
   saveWindowMs: 2 * 60_000,
@@ -235,15 +237,35 @@ class Folder {
     for (const [f, at] of Object.entries(ctx.saving)) if (now - at > CONTEXT_LIMITS.saveWindowMs) delete ctx.saving[f];
   }
 
+  /**
+   * Records a file's new state, unless it says nothing new: the same as the current state, or all lines
+   * untracked for a file the ledger does not track (which is what "not tracked" means anyway). A shell
+   * checkpoint snapshots every changed file; most of them need no record of their own.
+   */
   private set(path: string, state: FileState): void {
+    const tracked = this.changed.has(path) ? this.changed.get(path) ?? undefined : this.input.files.get(path);
+    if (tracked === undefined) {
+      if (state.labels.every((l) => l.kind === 'untracked')) return;
+    } else if (tracked.content === state.content && sameLabels(tracked.labels, state.labels)) {
+      return;
+    }
     this.changed.set(path, state);
   }
 
-  /** The file's state, or its HEAD content as untracked lines, or nothing. */
+  /**
+   * What the ledger knows of a file: its state; else the snapshot an open tool call took of it (the ledger
+   * keeps no state for files that are all untracked); else its HEAD content as untracked lines; else nothing.
+   */
   private stateOrBaseline(path: string): FileState | undefined {
     if (this.changed.has(path)) return this.changed.get(path) ?? undefined;
     const known = this.input.files.get(path);
     if (known) return known;
+    let snapshot: ToolCallRecord['files'][string] | undefined;
+    let latest = -Infinity;
+    for (const c of Object.values(this.context.calls)) {
+      if (c.files[path] && c.startedAt >= latest) { snapshot = c.files[path]; latest = c.startedAt; }
+    }
+    if (snapshot) return { content: snapshot.content, labels: decodeLabels(snapshot.labels) };
     const baseline = this.input.baselines.get(path);
     return baseline === undefined ? undefined : { content: baseline, labels: untrackedLabels(baseline) };
   }
@@ -251,6 +273,12 @@ class Folder {
   private current(path: string): FileState {
     return this.stateOrBaseline(path) ?? { content: '', labels: [] };
   }
+}
+
+function sameLabels(a: readonly LineLabel[], b: readonly LineLabel[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && labelIdentity(a[i]) !== labelIdentity(b[i])) return false;
+  return true;
 }
 
 function read(engine: EngineLike, path: string): FileState {

@@ -76,6 +76,23 @@ describe('working ledger', () => {
     assert.deepStrictEqual(keys((await (await fresh(repo)).fileAttribution('src/app.ts'))!.labels), ['untracked', 'untracked', 'untracked', 'ai:gemini-cli']);
   });
 
+  it('lets a tool call whose after never came claim nothing it did not snapshot, and nothing at all after 30 minutes', async () => {
+    let now = Date.now();
+    const clock = { now: () => now };
+    await (await fresh(repo, clock)).record({ type: 'agent', phase: 'before', agent: 'claude-code', files: { 'src/app.ts': 'one\ntwo\nthree\n' } }, { callId: 'failed' });
+    repo.write('other.txt', 'x\n');
+    await (await fresh(repo, clock)).storeFile('other.txt', 'x\n', [{ kind: 'human' }]);
+    repo.write('other.txt', 'x\nby hand, unwatched\n');
+    repo.write('src/app.ts', 'one\ntwo\nthree\nduring the call\n');
+    const l = await fresh(repo, clock);
+    assert.deepStrictEqual(keys((await l.fileAttribution('other.txt'))!.labels), ['human', 'untracked']);
+    assert.deepStrictEqual(keys((await l.fileAttribution('src/app.ts'))!.labels), ['untracked', 'untracked', 'untracked', 'ai:claude-code']);
+    now += 31 * 60_000;
+    await (await fresh(repo, clock)).record({ type: 'clipboard', text: 'anything, to make a fold happen' });
+    // The expired call's snapshot is gone and the ledger kept no state for the file: nothing known, all untracked.
+    assert.strictEqual(await (await fresh(repo, clock)).fileAttribution('src/app.ts'), undefined);
+  });
+
   it('reconciles with the working tree: lines changed while nothing watched are untracked, re-indented ones keep their label', async () => {
     const ledger = await fresh(repo);
     await ledger.storeFile('src/app.ts', 'one\ntwo\nthree\n', [{ kind: 'human' }, { kind: 'ai', agent: 'cursor' }, { kind: 'ai', agent: 'cursor' }]);
