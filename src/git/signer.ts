@@ -49,6 +49,10 @@ export async function resolveSigningKey(cwd: string, explicit: string | undefine
     throw new CountersignError('config', `no signing key configured: ${SET_KEY_HINT}`);
   }
   if (isLiteralKey(value)) return literalKey(value, 'user.signingkey (literal key)');
+  // Many people have user.signingkey set to a GPG key for signed commits; say so instead of "file not found".
+  if (/^(0x)?[0-9A-Fa-f]{8,40}!?$/.test(value) || (/@/.test(value) && !/[/\\]/.test(value))) {
+    throw new CountersignError('config', `user.signingkey is ${value}, which looks like a GPG key; approvals are signed with an SSH key: pass --key ~/.ssh/id_ed25519.pub (or set it in this repository with \`git config user.signingkey ~/.ssh/id_ed25519.pub\`)`);
+  }
   const top = await runGit(['rev-parse', '--show-toplevel'], { cwd, okCodes: [128] });
   const base = top.code === 0 && top.stdout.trim() ? top.stdout.trim() : cwd;
   return keyFile(path.resolve(base, expandHome(value, env)), `user.signingkey ${value}`);

@@ -151,6 +151,12 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
     assert.strictEqual(noKey.status, 2);
     assert.match(noKey.stderr, /no signing key configured.*git config user\.signingkey ~\/\.ssh\/id_ed25519\.pub.*--key/);
 
+    reviewer.git('config', 'user.signingkey', '3AA5C34371567BD2');
+    const gpg = reviewer.cli(['approve', 'origin/feature']);
+    assert.strictEqual(gpg.status, 2);
+    assert.match(gpg.stderr, /looks like a GPG key.*--key/);
+    reviewer.git('config', '--unset', 'user.signingkey');
+
     const missing = reviewer.cli(['approve', 'origin/feature', '--key', path.join(keys, 'nope')]);
     assert.strictEqual(missing.status, 2);
     assert.match(missing.stderr, /signing key file .*nope .*does not exist/);
