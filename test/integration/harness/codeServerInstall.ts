@@ -71,9 +71,19 @@ function seedRipgrepCache(tmpDir: string): void {
 function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; logFile: string }): Promise<number> {
   return new Promise((resolve, reject) => {
     const log = fs.openSync(opts.logFile, 'a');
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', log, log] });
-    child.on('error', (err) => { fs.closeSync(log); reject(err); });
-    child.on('close', (code) => { fs.closeSync(log); resolve(code ?? 1); });
+    // Its own process group, ended with us: an interrupted run must not leave npm installing in the background.
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', log, log], detached: true });
+    const endGroup = () => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
+    };
+    process.on('exit', endGroup);
+    const done = () => { process.off('exit', endGroup); fs.closeSync(log); };
+    child.on('error', (err) => { done(); reject(err); });
+    child.on('close', (code) => { done(); resolve(code ?? 1); });
   });
 }
 
@@ -82,6 +92,25 @@ function tail(file: string, lines: number): string {
     return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
   } catch {
     return '(no log)';
+  }
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Folders left by installs that were killed midway (their process is gone): 300 MB each, never used. */
+function removeAbandonedInstalls(cache: string): void {
+  const prefix = `${path.basename(installDirFor(cache))}.partial-`;
+  for (const entry of fs.readdirSync(cache)) {
+    if (!entry.startsWith(prefix)) continue;
+    const pid = Number(entry.slice(prefix.length));
+    if (Number.isInteger(pid) && !processIsAlive(pid)) fs.rmSync(path.join(cache, entry), { recursive: true, force: true });
   }
 }
 
@@ -98,6 +127,7 @@ export async function ensureCodeServer(cache: string, say: (line: string) => voi
   fs.mkdirSync(tmpDir, { recursive: true });
   seedRipgrepCache(tmpDir);
 
+  removeAbandonedInstalls(cache);
   const staging = `${installDirFor(cache)}.partial-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(staging, { recursive: true });
@@ -115,7 +145,8 @@ export async function ensureCodeServer(cache: string, say: (line: string) => voi
   if (code !== 0 || !fs.existsSync(entryOf(staging)) || !fs.existsSync(rg)) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw new Error(`npm install code-server@${CODE_SERVER_VERSION} failed (exit ${code}); last lines of ${logFile}:\n${tail(logFile, 30)}\n` +
-      'It needs the npm registry, a C++ toolchain and libkrb5-dev (apt-get install g++ make python3 libkrb5-dev).');
+      'It needs the npm registry, a C++ toolchain and libkrb5-dev (apt-get install g++ make python3 libkrb5-dev), ' +
+      "and npm must run code-server's install scripts.");
   }
   try {
     fs.renameSync(staging, installDirFor(cache));
