@@ -34,9 +34,9 @@ function judge(name: string, exit: PayloadExit, resultsFile: string, started: nu
   const results = readResults(resultsFile) ?? { passed: [], failed: [], pending: [], durationMs: 0 };
   if (exit.kind === 'timeout') problems.push(`${name}: timed out before the extension host reported an exit code`);
   else if (exit.kind === 'crash') problems.push(`${name}: ${exit.message}`);
-  else if (exit.code !== 0 && results.failed.length === 0) problems.push(`${name}: the extension host exited with ${exit.code} (see the log above)`);
-  if (exit.kind === 'exit' && !fs.existsSync(resultsFile)) problems.push(`${name}: the test payload wrote no results (it did not load, or the host died)`);
-  else if (exit.kind === 'exit' && exit.code === 0 && results.failed.length > 0) problems.push(`${name}: failures reported but exit code 0`);
+  else if (!fs.existsSync(resultsFile)) problems.push(`${name}: the test payload wrote no results (it did not load, or the host died; exit code ${exit.code})`);
+  else if (exit.code !== 0 && results.failed.length === 0) problems.push(`${name}: the extension host exited with ${exit.code} although no test failed (see the log above)`);
+  else if (exit.code === 0 && results.failed.length > 0) problems.push(`${name}: failures reported but exit code 0`);
   return { name, results, problems, durationMs: Date.now() - started };
 }
 
