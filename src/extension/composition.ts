@@ -2,6 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { install, uninstall } from '../git/hookInstaller';
 import { defaultInstallConfig } from '../git/notesConfig';
+import { composeEditorAttribution, type AttributionApi } from './attribution/editorAttribution';
 import { registerCommand } from './commandRegistry';
 import { Commands, type CommandId } from './ids';
 import { pickRepositoryFolder } from './workspaceRepos';
@@ -9,6 +10,8 @@ import { pickRepositoryFolder } from './workspaceRepos';
 export interface Services {
   disposables: vscode.Disposable[];
   registeredCommands: CommandId[];
+  /** Labels and redraws for integration tests (returned from activate()). */
+  attribution: AttributionApi;
 }
 
 /** Builds every service in one plain function (no container, no singletons). */
@@ -22,12 +25,13 @@ export function compose(context: vscode.ExtensionContext, log: vscode.LogOutputC
   const cliPath = path.join(context.extensionPath, 'dist', 'cli.js');
 
   command(Commands.showLog, () => log.show());
-  command(Commands.installHooks, async () => {
+  // The hook offer passes the repository root; from the palette there is no argument and the user picks.
+  command(Commands.installHooks, async (root?: string) => {
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showWarningMessage('Countersign installs no hooks in an untrusted workspace. Trust the folder first.');
       return;
     }
-    const folder = await pickRepositoryFolder();
+    const folder = typeof root === 'string' ? root : await pickRepositoryFolder();
     if (!folder) return;
     const r = await install(folder, { cliSource: cliPath, nodeBinary: process.execPath, nodeIsElectron: !!process.versions.electron, config: defaultInstallConfig() });
     log.info(`[hooks] installed in ${r.hooksDir}, chaining ${r.chainedDir}`);
@@ -40,5 +44,7 @@ export function compose(context: vscode.ExtensionContext, log: vscode.LogOutputC
     log.info(`[hooks] uninstall in ${folder}: ${JSON.stringify(r.wasInstalled)}`);
     void vscode.window.showInformationMessage(r.wasInstalled ? 'Countersign hooks removed; the previous hooks are active again.' : 'Countersign hooks were not installed in this repository.');
   });
-  return { disposables, registeredCommands };
+  const editor = composeEditorAttribution(context, log, command);
+  disposables.push(...editor.disposables);
+  return { disposables, registeredCommands, attribution: editor.api };
 }

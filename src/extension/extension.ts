@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { AttributionApi } from './attribution/editorAttribution';
 import { compose } from './composition';
 import { LOG_CHANNEL_NAME } from './ids';
 
@@ -7,6 +8,8 @@ export interface CountersignApi {
   /** For integration tests and other extensions: the commands this activation registered. */
   readonly registeredCommands: readonly string[];
   readonly logChannelName: string;
+  /** Line labels as the editor's engines hold them (integration tests). */
+  readonly attribution: AttributionApi;
 }
 
 export function activate(context: vscode.ExtensionContext): CountersignApi {
@@ -16,7 +19,7 @@ export function activate(context: vscode.ExtensionContext): CountersignApi {
   const services = compose(context, log);
   // Disposed in reverse order of creation.
   context.subscriptions.push({ dispose: () => [...services.disposables].reverse().forEach((d) => d.dispose()) });
-  return { registeredCommands: services.registeredCommands, logChannelName: LOG_CHANNEL_NAME };
+  return { registeredCommands: services.registeredCommands, logChannelName: LOG_CHANNEL_NAME, attribution: services.attribution };
 }
 
 export function deactivate(): void {

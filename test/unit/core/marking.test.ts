@@ -7,6 +7,7 @@ import { AGENT_CLASSES, agentClassOf, colourId } from '../../../src/core/marking
 import { aiPercent, countLabels, shareSummary } from '../../../src/core/marking/aiShare';
 import { commandLink, escapeMarkdown, hoverMarkdown, relativeTime } from '../../../src/core/marking/hoverText';
 import { decorationRuns, sameWriterBlock } from '../../../src/core/marking/labelRuns';
+import { uncommittedLines } from '../../../src/core/marking/uncommittedLines';
 
 /** The checkout root, wherever the build put this file (dist/ or .out/NAME/). */
 function checkoutRoot(): string {
@@ -137,5 +138,13 @@ describe('editor: merging the ledger\'s labels', () => {
     assert.deepStrictEqual(mergeLedgerLabels([HUMAN], [aiLabel('codex'), HUMAN]), [HUMAN]);
     assert.ok(sameLabels([HUMAN], [{ kind: 'human' }]));
     assert.ok(!sameLabels([HUMAN], [UNTRACKED]));
+  });
+});
+
+describe('marking: uncommitted lines', () => {
+  it('are the lines added or changed since HEAD, or all lines of a file HEAD lacks', () => {
+    assert.deepStrictEqual([...uncommittedLines('a\nb\nc\n', 'a\nB\nc\nd\n')].sort(), [1, 3]);
+    assert.deepStrictEqual([...uncommittedLines(undefined, 'x\ny')].sort(), [0, 1]);
+    assert.deepStrictEqual([...uncommittedLines('same\n', 'same\n')], []);
   });
 });

@@ -1,0 +1,160 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { AttributionEngine } from '../../core/attribution/engine';
+import type { LineLabel } from '../../core/attribution/labels';
+import type { Observation } from '../../core/attribution/observations';
+import { AttributionSession } from '../../core/editor/attributionSession';
+import { SerialQueue } from '../../core/editor/serialQueue';
+import { errorMessage } from '../../core/errors';
+import { runGit } from '../../git/gitRunner';
+import { openLedger, type Ledger } from '../../git/ledger';
+import { isIgnoredPath, repoRelative, WorkTreeRoots } from '../../git/workTreeRoot';
+
+/**
+ * One attribution engine per repository (multi-root workspaces get one per working tree), each with a serial
+ * queue so observations reach it in the order the editor produced them, and — in a trusted workspace — the
+ * repository's working ledger, through which labels reach the CLI's commit hook and agents' hooks reach us.
+ */
+export class RepoSession {
+  readonly session: AttributionSession;
+  readonly queue: SerialQueue;
+  readonly name: string;
+  private ledgerPromise: Promise<Ledger | undefined> | undefined;
+
+  constructor(readonly root: string, private readonly log: vscode.LogOutputChannel, private readonly trusted: () => boolean) {
+    this.name = path.basename(root);
+    this.session = new AttributionSession(new AttributionEngine({ now: Date.now }));
+    this.queue = new SerialQueue((err) => log.error(`[capture] ${this.name}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
+  }
+
+  get engine(): AttributionEngine {
+    return this.session.engine;
+  }
+
+  /** The working ledger, opened once; undefined in an untrusted workspace (read-only: nothing written, no git). */
+  ledger(): Promise<Ledger | undefined> {
+    if (!this.trusted()) return Promise.resolve(undefined);
+    this.ledgerPromise ??= openLedger(this.root).catch((err: unknown) => {
+      this.log.warn(`[ledger] ${this.name}: cannot open the working ledger (${errorMessage(err)}); labels stay in this window only`);
+      this.ledgerPromise = undefined;
+      return undefined;
+    });
+    return this.ledgerPromise;
+  }
+
+  /** What the ledger knows of a file, or undefined (untrusted, not known, unreadable — never throws). */
+  async ledgerAttribution(file: string): Promise<{ content: string; labels: LineLabel[] } | undefined> {
+    const ledger = await this.ledger();
+    if (!ledger) return undefined;
+    try {
+      return await ledger.fileAttribution(file);
+    } catch (err) {
+      this.log.warn(`[ledger] ${this.name}: reading ${file}: ${errorMessage(err)}`);
+      return undefined;
+    }
+  }
+
+  async ledgerRecord(o: Observation): Promise<void> {
+    const ledger = await this.ledger();
+    if (!ledger) return;
+    try {
+      await ledger.record(o);
+    } catch (err) {
+      this.log.warn(`[ledger] ${this.name}: recording ${o.type}: ${errorMessage(err)}`);
+    }
+  }
+
+  async ledgerStore(file: string): Promise<void> {
+    const ledger = await this.ledger();
+    const content = this.engine.text(file);
+    if (!ledger || content === undefined) return;
+    try {
+      await ledger.storeFile(file, content, this.engine.labels(file));
+    } catch (err) {
+      this.log.warn(`[ledger] ${this.name}: storing ${file}: ${errorMessage(err)}`);
+    }
+  }
+
+  /**
+   * The file as committed at HEAD, the baseline for a file first seen when it changes on disk (so an agent that
+   * edits one line of an existing file is not credited with all of it). Runs git, so only when trusted.
+   */
+  async headContent(file: string): Promise<string | undefined> {
+    if (!this.trusted()) return undefined;
+    try {
+      const r = await runGit(['cat-file', 'blob', `HEAD:${file}`], { cwd: this.root, okCodes: [128] });
+      return r.code === 0 ? r.stdout : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+export interface FileLocation {
+  repo: RepoSession;
+  /** Repository-relative, forward slashes. */
+  file: string;
+}
+
+export class RepoSessions implements vscode.Disposable {
+  private readonly byRoot = new Map<string, RepoSession>();
+  private readonly roots = new WorkTreeRoots();
+  private readonly changed = new vscode.EventEmitter<FileLocation>();
+  /** A file's labels may have changed (fired after the queued work that changed them ran). */
+  readonly onDidChangeLabels = this.changed.event;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  /** Where a document or file belongs; undefined for non-file schemes, files outside any repository, and `.git/`/`node_modules/`. */
+  locate(uri: vscode.Uri): FileLocation | undefined {
+    if (uri.scheme !== 'file') return undefined;
+    const root = this.roots.rootOf(uri.fsPath);
+    if (!root) return undefined;
+    const file = repoRelative(root, uri.fsPath);
+    if (!file || isIgnoredPath(file)) return undefined;
+    return { repo: this.session(root), file };
+  }
+
+  /** The session of a working-tree root, created on first use. */
+  session(root: string): RepoSession {
+    let s = this.byRoot.get(root);
+    if (!s) {
+      s = new RepoSession(root, this.log, () => vscode.workspace.isTrusted);
+      this.byRoot.set(root, s);
+      this.log.info(`[capture] attributing ${root}${vscode.workspace.isTrusted ? '' : ' (untrusted workspace: in memory only)'}`);
+    }
+    return s;
+  }
+
+  /** Roots of the workspace folders that are inside a repository (the ones offered hooks, traces, stats). */
+  workspaceRepos(): RepoSession[] {
+    const out = new Map<string, RepoSession>();
+    for (const f of vscode.workspace.workspaceFolders ?? []) {
+      if (f.uri.scheme !== 'file') continue;
+      const root = this.roots.rootOfFolder(f.uri.fsPath);
+      if (root) out.set(root, this.session(root));
+    }
+    return [...out.values()];
+  }
+
+  all(): RepoSession[] {
+    return [...this.byRoot.values()];
+  }
+
+  fileUri(loc: FileLocation): vscode.Uri {
+    return vscode.Uri.file(path.join(loc.repo.root, ...loc.file.split('/')));
+  }
+
+  fire(loc: FileLocation): void {
+    this.changed.fire(loc);
+  }
+
+  /** Every repository's queue has run dry (tests wait on this before reading labels). */
+  async idle(): Promise<void> {
+    for (let round = 0; round < 3; round++) await Promise.all(this.all().map((s) => s.queue.idle()));
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

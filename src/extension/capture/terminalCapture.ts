@@ -1,0 +1,31 @@
+import * as vscode from 'vscode';
+import type { Observation } from '../../core/attribution/observations';
+import type { RepoSessions } from '../attribution/repoSessions';
+import { settings } from '../settings';
+
+/**
+ * Integrated-terminal commands -> `terminal` start/end, through shell integration (VS Code injects it into
+ * bash, zsh, fish and PowerShell; a terminal without it reports nothing, and then a terminal agent's writes
+ * count as unexplained disk writes). A command is not tied to a repository — an agent started in one folder
+ * may write in another — so every repository's engine hears it, and its working ledger too, so that
+ * `countersign status` and the commit hook know a terminal agent was running. Which programs are agents is
+ * the engine's business (DESIGN.md's table); the command line is passed as the shell reported it.
+ */
+export function registerTerminalCapture(repos: RepoSessions, log: vscode.LogOutputChannel): vscode.Disposable {
+  const emit = (command: string, state: 'start' | 'end') => {
+    if (!settings.captureEnabled() || command.trim().length === 0) return;
+    const obs: Observation = { type: 'terminal', command, state };
+    log.trace(`[capture] terminal ${state}: ${command}`);
+    const sessions = new Set([...repos.workspaceRepos(), ...repos.all()]);
+    for (const repo of sessions) {
+      repo.queue.push(async () => {
+        repo.session.observe(obs);
+        await repo.ledgerRecord(obs);
+      });
+    }
+  };
+  return vscode.Disposable.from(
+    vscode.window.onDidStartTerminalShellExecution((e) => emit(e.execution.commandLine.value, 'start')),
+    vscode.window.onDidEndTerminalShellExecution((e) => emit(e.execution.commandLine.value, 'end')),
+  );
+}
