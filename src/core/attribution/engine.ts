@@ -122,7 +122,7 @@ export class AttributionEngine {
   stats(file: string): FileStats {
     const tree = this.docs.get(file)?.tree ?? null;
     if (!tree) return { ai: 0, aiModified: 0, human: 0, untracked: 0, agents: [] };
-    const [ai, human, humanWasAi, untracked] = tree.counts;
+    const { ai, human, humanWasAi, untracked } = tree;
     const agents = (tree.agents & AGENT_OVERFLOW_BIT) !== 0
       ? [...new Set(toLines(tree).flatMap((l) => (l.label.kind === 'ai' ? [l.label.agent] : [])))]
       : this.writers.agentsInMask(tree.agents);
@@ -152,7 +152,7 @@ export class AttributionEngine {
   private modeFor(file: string, change: TextChange, accepted: string | undefined): ChangeMode {
     if (this.saving.has(file)) return { kind: 'keep' };
     if (accepted !== undefined) return this.write(aiLabel(accepted, { at: this.opts.now?.() }));
-    const human = this.write({ kind: 'human' });
+    const human: ChangeMode = { kind: 'write', stamp: { writer: this.writers.human, seq: this.nextSeq() } };
     if (change.text === '') return human;
     if (this.clipboard !== undefined && normalizeLineEndings(change.text) === this.clipboard) return human;
     if (countNonBlankLines(change.text) >= 2) return this.write(aiLabel('unknown', { confidence: 'low', at: this.opts.now?.() }));

@@ -1,4 +1,4 @@
-import { P1, P2, type Line } from './line';
+import { LabelClass, P1, P2, type Line } from './line';
 
 /**
  * A persistent (immutable, path-copying) treap of lines with subtree aggregates: line and character counts,
@@ -19,8 +19,11 @@ export interface TreeNode {
   readonly chars: number;
   readonly h1: number;
   readonly h2: number;
-  /** Lines per label class, indexed by `LabelClass` (line.ts). */
-  readonly counts: readonly [number, number, number, number];
+  /** Lines per label class (`LabelClass` in line.ts); plain fields, not an array, to halve allocations. */
+  readonly ai: number;
+  readonly human: number;
+  readonly humanWasAi: number;
+  readonly untracked: number;
   readonly agents: number;
 }
 export type Tree = TreeNode | null;
@@ -55,19 +58,17 @@ function ensurePowers(n: number): void {
 function node(line: Line, prio: number, left: Tree, right: Tree): TreeNode {
   const rl = right ? right.lines : 0;
   ensurePowers(rl + 1);
-  const lh1 = left ? left.h1 : 0, lh2 = left ? left.h2 : 0;
-  const rh1 = right ? right.h1 : 0, rh2 = right ? right.h2 : 0;
-  const counts: [number, number, number, number] = [0, 0, 0, 0];
-  if (left) for (let i = 0; i < 4; i++) counts[i] += left.counts[i];
-  if (right) for (let i = 0; i < 4; i++) counts[i] += right.counts[i];
-  counts[line.labelClass]++;
+  const c = line.labelClass;
   return {
     line, prio, left, right,
     lines: (left ? left.lines : 0) + 1 + rl,
     chars: (left ? left.chars : 0) + line.text.length + (right ? right.chars : 0),
-    h1: ((lh1 * pow1[rl + 1]) % P1 + (line.h1 * pow1[rl]) % P1 + rh1) % P1,
-    h2: ((lh2 * pow2[rl + 1]) % P2 + (line.h2 * pow2[rl]) % P2 + rh2) % P2,
-    counts,
+    h1: (((left ? left.h1 : 0) * pow1[rl + 1]) % P1 + (line.h1 * pow1[rl]) % P1 + (right ? right.h1 : 0)) % P1,
+    h2: (((left ? left.h2 : 0) * pow2[rl + 1]) % P2 + (line.h2 * pow2[rl]) % P2 + (right ? right.h2 : 0)) % P2,
+    ai: (left ? left.ai : 0) + (right ? right.ai : 0) + (c === LabelClass.Ai ? 1 : 0),
+    human: (left ? left.human : 0) + (right ? right.human : 0) + (c === LabelClass.Human ? 1 : 0),
+    humanWasAi: (left ? left.humanWasAi : 0) + (right ? right.humanWasAi : 0) + (c === LabelClass.HumanWasAi ? 1 : 0),
+    untracked: (left ? left.untracked : 0) + (right ? right.untracked : 0) + (c === LabelClass.Untracked ? 1 : 0),
     agents: (left ? left.agents : 0) | line.agentBit | (right ? right.agents : 0),
   };
 }
@@ -103,9 +104,10 @@ export function split(t: Tree, k: number): [Tree, Tree] {
 export function fromLines(lines: readonly Line[]): Tree {
   const n = lines.length;
   if (n === 0) return null;
-  const prio = new Uint32Array(n);
-  const left = new Int32Array(n).fill(-1);
-  const right = new Int32Array(n).fill(-1);
+  if (n === 1) return node(lines[0], nextPriority(), null, null); // the common case: a keystroke's one line
+  const prio: number[] = new Array<number>(n);
+  const left: number[] = new Array<number>(n).fill(-1);
+  const right: number[] = new Array<number>(n).fill(-1);
   const stack: number[] = [];
   for (let i = 0; i < n; i++) {
     prio[i] = nextPriority();
@@ -132,11 +134,21 @@ export function fromLines(lines: readonly Line[]): Tree {
   return built[stack[0]];
 }
 
-/** Replaces `deleteCount` lines at `index` with `insert`, returning the new tree and the removed lines. */
-export function splice(t: Tree, index: number, deleteCount: number, insert: readonly Line[]): { tree: Tree; removed: Line[] } {
+/** The tree with line `index` replaced: copies only the path to it (a keystroke inside one line). */
+export function replaceAt(t: Tree, index: number, line: Line): Tree {
+  if (!t) throw new RangeError(`line ${index} is outside the file`);
+  const ll = lineCount(t.left);
+  if (index < ll) return node(t.line, t.prio, replaceAt(t.left, index, line), t.right);
+  if (index === ll) return node(line, t.prio, t.left, t.right);
+  return node(t.line, t.prio, t.left, replaceAt(t.right, index - ll - 1, line));
+}
+
+/** Replaces `deleteCount` lines at `index` with `insert`. */
+export function splice(t: Tree, index: number, deleteCount: number, insert: readonly Line[]): Tree {
+  if (deleteCount === 1 && insert.length === 1 && index < lineCount(t)) return replaceAt(t, index, insert[0]);
   const [before, rest] = split(t, index);
-  const [removed, after] = split(rest, deleteCount);
-  return { tree: merge(merge(before, fromLines(insert)), after), removed: toLines(removed) };
+  const after = split(rest, deleteCount)[1];
+  return merge(merge(before, fromLines(insert)), after);
 }
 
 export function lineAt(t: Tree, index: number): Line {

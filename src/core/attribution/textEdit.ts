@@ -34,10 +34,13 @@ export function applyChange(tree: Tree, change: TextChange, mode: ChangeMode, wr
     first = count;
     regionStart = total;
   }
-  let end = offset + length < total ? locate(tree, offset + length).index + 1 : count;
-  const old: Line[] = linesBetween(tree, first, end);
-  let regionText = old.map((l) => l.text).join('');
-  let regionRuns: number[] = old.flatMap((l) => l.runs as number[]);
+  const firstLength = first < count ? lineAt(tree, first).text.length : 0;
+  let end = offset + length >= total ? count
+    : offset + length < regionStart + firstLength ? first + 1 // the usual keystroke: one line
+      : locate(tree, offset + length).index + 1;
+  const old: Line[] = end === first + 1 ? [lineAt(tree, first)] : linesBetween(tree, first, end);
+  let regionText = old.length === 1 ? old[0].text : old.map((l) => l.text).join('');
+  let regionRuns: readonly number[] = old.length === 1 ? old[0].runs : concatRuns(old);
 
   // Enter at the end of a line: inserting "\n…" before a line break is the same text as inserting "…\n" after
   // it. Choosing the latter keeps the old line break with the old line, so the new blank line is the typist's
@@ -57,7 +60,7 @@ export function applyChange(tree: Tree, change: TextChange, mode: ChangeMode, wr
     const next = lineAt(tree, end);
     old.push(next);
     regionText += next.text;
-    regionRuns = regionRuns.concat(next.runs as number[]);
+    regionRuns = regionRuns.concat(next.runs);
     newText += next.text;
     end++;
   }
@@ -85,5 +88,11 @@ export function applyChange(tree: Tree, change: TextChange, mode: ChangeMode, wr
       pos += lineText.length;
     }
   }
-  return splice(tree, first, end - first, lines).tree;
+  return splice(tree, first, end - first, lines);
+}
+
+function concatRuns(lines: readonly Line[]): number[] {
+  const out: number[] = [];
+  for (const line of lines) for (const v of line.runs) out.push(v);
+  return out;
 }

@@ -11,13 +11,15 @@ export class UndoHistory {
   private undoStates: Tree[] = [];
   private redoStates: Tree[] = [];
 
+  /** `limit`: the most states kept; after trimming, at least three quarters of that remain. */
   constructor(private readonly limit = 1000) {}
 
   /** An ordinary change replaced `previous`: it can be undone, and the redo branch is gone (as in the editor). */
   recordChange(previous: Tree): void {
     this.undoStates.push(previous);
-    if (this.undoStates.length > this.limit) this.undoStates.splice(0, this.undoStates.length - this.limit);
-    this.redoStates = [];
+    // Forget the oldest states a quarter at a time, so the cost of trimming is O(1) per edit.
+    if (this.undoStates.length > this.limit) this.undoStates.splice(0, Math.max(1, this.undoStates.length - Math.floor(this.limit * 0.75)));
+    if (this.redoStates.length > 0) this.redoStates = [];
   }
 
   /**

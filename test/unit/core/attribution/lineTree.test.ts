@@ -11,13 +11,13 @@ const lineText = fc.constantFrom('a\n', 'bb\n', '\n', 'ccc\r\n', 'dd\n');
 describe('lineTree (persistent treap of lines)', () => {
   it('splices, looks up lines and offsets, and slices like an array does', () => {
     fc.assert(fc.property(fc.array(lineText, { maxLength: 60 }), fc.array(fc.tuple(fc.nat(), fc.nat(5), fc.array(lineText, { maxLength: 4 })), { maxLength: 20 }), (initial, ops) => {
-      let model = [...initial];
+      const model = [...initial];
       let tree: Tree = fromLines(model.map(mk));
       for (const [at, del, ins] of ops) {
         const index = at % (model.length + 1);
         const before = tree;
         const beforeText = model.join('');
-        tree = splice(tree, index, del, ins.map(mk)).tree;
+        tree = splice(tree, index, del, ins.map(mk));
         model.splice(index, del, ...ins);
         assert.strictEqual(treeText(before), beforeText, 'older versions are untouched (persistence)');
       }
@@ -40,7 +40,7 @@ describe('lineTree (persistent treap of lines)', () => {
       const ta = fromLines(a.map(mk));
       // Build b's tree by inserting one line at a time, so its shape differs from a bulk build.
       let tb: Tree = null;
-      b.forEach((text, i) => { tb = splice(tb, i, 0, [mk(text)]).tree; });
+      b.forEach((text, i) => { tb = splice(tb, i, 0, [mk(text)]); });
       assert.strictEqual(sameText(ta, tb), a.join('') === b.join(''));
     }), { numRuns: 500 });
   });
