@@ -4,7 +4,7 @@
  * 1,000-line file and in a 100,000-line file with thousands of AI ranges, and prints both and their ratio,
  * measured in the same run. A naive engine that re-splits the text per edit is timed alongside for contrast.
  *
- *   OUT_DIR=.out/bench node esbuild.js && node .out/bench/scripts/bench.js
+ *   OUT_DIR=.out/engine node esbuild.js && node .out/engine/scripts/bench.js
  */
 import { AttributionEngine } from '../src/core/attribution/engine';
 import type { LineLabel } from '../src/core/attribution/labels';
