@@ -6,12 +6,15 @@ import { composeEditorAttribution, type AttributionApi } from './attribution/edi
 import { registerCommand } from './commandRegistry';
 import { Commands, type CommandId } from './ids';
 import { pickRepositoryFolder } from './workspaceRepos';
+import { composeReview, type ReviewApi } from './review/composeReview';
 
 export interface Services {
   disposables: vscode.Disposable[];
   registeredCommands: CommandId[];
   /** Labels and redraws for integration tests (returned from activate()). */
   attribution: AttributionApi;
+  /** The review panel's state, the gate's status bar item (integration tests). */
+  review: ReviewApi;
 }
 
 /** Builds every service in one plain function (no container, no singletons). */
@@ -46,5 +49,7 @@ export function compose(context: vscode.ExtensionContext, log: vscode.LogOutputC
   });
   const editor = composeEditorAttribution(context, log, command);
   disposables.push(...editor.disposables);
-  return { disposables, registeredCommands, attribution: editor.api };
+  const review = composeReview(context, log, command);
+  disposables.push(...review.disposables);
+  return { disposables, registeredCommands, attribution: editor.api, review: review.api };
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { AttributionApi } from './attribution/editorAttribution';
 import { compose } from './composition';
+import type { ReviewApi } from './review/composeReview';
 import { LOG_CHANNEL_NAME } from './ids';
 
 /** Thin entry (STYLE.md #3): the log channel, one composition function, one funnel of disposables. */
@@ -10,6 +11,8 @@ export interface CountersignApi {
   readonly logChannelName: string;
   /** Line labels as the editor's engines hold them (integration tests). */
   readonly attribution: AttributionApi;
+  /** The review panel's model and the gate's status bar item (integration tests). */
+  readonly review: ReviewApi;
 }
 
 export function activate(context: vscode.ExtensionContext): CountersignApi {
@@ -19,7 +22,7 @@ export function activate(context: vscode.ExtensionContext): CountersignApi {
   const services = compose(context, log);
   // Disposed in reverse order of creation.
   context.subscriptions.push({ dispose: () => [...services.disposables].reverse().forEach((d) => d.dispose()) });
-  return { registeredCommands: services.registeredCommands, logChannelName: LOG_CHANNEL_NAME, attribution: services.attribution };
+  return { registeredCommands: services.registeredCommands, logChannelName: LOG_CHANNEL_NAME, attribution: services.attribution, review: services.review };
 }
 
 export function deactivate(): void {

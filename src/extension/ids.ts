@@ -11,6 +11,19 @@ export const Commands = {
   markAi: 'countersign.markAi',
   acceptInlineSuggestion: 'countersign.acceptInlineSuggestion',
   showAiShare: 'countersign.showAiShare',
+  openReviewPanel: 'countersign.openReviewPanel',
+  refreshReview: 'countersign.refreshReview',
+  approveCommit: 'countersign.approveCommit',
+  requestChanges: 'countersign.requestChanges',
+  requestReview: 'countersign.requestReview',
+  openCommitDiff: 'countersign.openCommitDiff',
+  explainCommit: 'countersign.explainCommit',
+  openReport: 'countersign.openReport',
+  createPolicy: 'countersign.createPolicy',
+  editPolicy: 'countersign.editPolicy',
+  addReviewer: 'countersign.addReviewer',
+  setSigningKey: 'countersign.setSigningKey',
+  connectAgents: 'countersign.connectAgents',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -31,3 +44,25 @@ export const StateKeys = {
   /** Suffixed with the repository root: the answer to "install the hooks?" for that repository. */
   hookOfferAnswer: 'countersign.hookOffer:',
 } as const;
+
+/** The Countersign activity-bar container and its views (package.json contributes.viewsContainers / views). */
+export const Views = {
+  container: 'countersign',
+  review: 'countersign.review',
+  setup: 'countersign.setup',
+} as const;
+
+/** Context keys set with `setContext` (package.json `when` clauses). */
+export const ContextKeys = {
+  /** Why the Set-up view shows welcome content: noFolder, notGit, untrusted, loading, noPolicy, noRemote or ready. */
+  setupState: 'countersign.setupState',
+} as const;
+
+/** URI schemes of read-only documents: committed revisions (review diffs) and `explain` pages. */
+export const ReviewScheme = {
+  revision: 'countersign-git',
+  explain: 'countersign-explain',
+} as const;
+
+/** The set-up walkthrough (contributes.walkthroughs), as workbench.action.openWalkthrough names it. */
+export const WALKTHROUGH_ID = `${EXTENSION_ID}#countersign.gettingStarted`;

@@ -1,5 +1,5 @@
 import { CountersignError, errorMessage } from '../core/errors';
-import { evaluateGate, type GateResult } from '../core/gate';
+import { evaluateGate, type GateInput, type GateResult } from '../core/gate';
 import { APPROVALS_REF, fetchApprovals, trackingRef } from './approvalsStore';
 import { gatherGateInput, ZERO_OID, type RefUpdate } from './gateInput';
 import { runGit } from './gitRunner';
@@ -48,7 +48,8 @@ async function upstreamOf(cwd: string): Promise<{ remote: string; branch: string
   return remote && branch ? { remote, branch } : undefined;
 }
 
-async function remoteDefaultBranch(cwd: string, remote: string): Promise<string | undefined> {
+/** The remote's default branch: refs/remotes/R/HEAD, else R/main or R/master as fetched. */
+export async function remoteDefaultBranch(cwd: string, remote: string): Promise<string | undefined> {
   const r = await runGit(['symbolic-ref', '--quiet', `refs/remotes/${remote}/HEAD`], { cwd, okCodes: [1, 128] });
   if (r.code === 0) return r.stdout.trim().replace(`refs/remotes/${remote}/`, '');
   for (const b of ['main', 'master']) if (await refSha(cwd, `refs/remotes/${remote}/${b}`)) return b;
@@ -63,7 +64,7 @@ async function remoteBranches(cwd: string, remote: string): Promise<Array<{ bran
   }).filter((b) => b.branch !== 'HEAD');
 }
 
-export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ result: GateResult; fetchNote?: string }> {
+export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ result: GateResult; input: GateInput; fetchNote?: string }> {
   let upstream = await upstreamOf(cwd);
   if (!upstream && !opts.branch) {
     // No upstream configured (pushed without -u): the same branch name on the remote is what a push would update.
@@ -111,7 +112,8 @@ export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ r
     otherBranches: others,
     approvalRefs: [APPROVALS_REF, ...(haveRemote ? [trackingRef(remote)] : [])],
   });
-  return { result: evaluateGate(input), ...(fetchNote ? { fetchNote } : {}) };
+  // `input` goes back too: the review panel shows the judged commits' files, notes and trailers.
+  return { result: evaluateGate(input), input, ...(fetchNote ? { fetchNote } : {}) };
 }
 
 // ------------------------------------------------------------------------------------------ pre-push

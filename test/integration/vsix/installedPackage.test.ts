@@ -41,7 +41,8 @@ describe('Countersign installed from its .vsix', () => {
 
   it('ships the bundles, the manifest and the icon, and no sources, tests or maps', () => {
     const files = filesUnder(installed().extensionPath);
-    for (const required of ['package.json', 'dist/extension.js', 'dist/cli.js', 'media/icon.png']) {
+    for (const required of ['package.json', 'dist/extension.js', 'dist/cli.js', 'media/icon.png', 'dist/webview.js', 'media/reviewPanel.css',
+      'media/countersign-activity.svg', 'media/walkthrough/review.md', 'media/countersign.schema.json']) {
       assert.ok(files.includes(required), `${required} is missing from the package; files: ${files.join(', ')}`);
     }
     assert.ok(files.some((f) => /^LICENSE(\.txt|\.md)?$/.test(f)), `no LICENSE in the package; files: ${files.join(', ')}`);

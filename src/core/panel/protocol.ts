@@ -1,0 +1,167 @@
+import { z } from 'zod';
+
+/**
+ * The review panel's message protocol (STYLE.md #12): every message between the extension and the webview
+ * is one of these discriminated unions, declared once and validated with zod on both sides. The webview's
+ * script (media/src/reviewPanel.ts) and the extension's provider import this module; it imports no vscode,
+ * so it also bundles into the browser script. A message that does not parse is logged and ignored.
+ */
+
+const sha = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'a full commit id');
+
+export const agentShareSchema = z.object({
+  agent: z.string(),
+  model: z.string().optional(),
+  /** AI lines attested to this agent/model by the note; undefined when only a trailer names it. */
+  lines: z.number().int().nonnegative().optional(),
+});
+export type AgentShare = z.infer<typeof agentShareSchema>;
+
+export const fileCardSchema = z.object({
+  path: z.string(),
+  status: z.string(),
+  added: z.number().int().nonnegative().nullable(),
+  deleted: z.number().int().nonnegative().nullable(),
+  aiLines: z.number().int().nonnegative(),
+  infrastructure: z.boolean(),
+});
+export type FileCard = z.infer<typeof fileCardSchema>;
+
+export const approvalCardSchema = z.object({
+  name: z.string(),
+  email: z.string(),
+  time: z.string(),
+  via: z.string(),
+});
+
+export const commitCardSchema = z.object({
+  sha,
+  subject: z.string(),
+  author: z.object({ name: z.string(), email: z.string() }),
+  /** The base an approval of this commit is recorded against (the gate's review base). */
+  base: z.string(),
+  agents: z.array(agentShareSchema),
+  /** AI-written added lines (note or AI-Provenance trailer, the larger); null when nothing says. */
+  aiLines: z.number().int().nonnegative().nullable(),
+  addedLines: z.number().int().nonnegative(),
+  deletedLines: z.number().int().nonnegative(),
+  deletedFiles: z.number().int().nonnegative(),
+  infrastructurePaths: z.array(z.string()),
+  tiers: z.array(z.string()),
+  attested: z.boolean(),
+  files: z.array(fileCardSchema),
+  reasons: z.array(z.string()),
+  approvals: z.array(approvalCardSchema),
+  needsReview: z.boolean(),
+  ok: z.boolean(),
+  /** Why the person using this editor may not approve it (own commit, not a reviewer…); undefined: may. */
+  cannotApprove: z.string().optional(),
+});
+export type CommitCard = z.infer<typeof commitCardSchema>;
+
+export const reviewBranchSchema = z.object({
+  remote: z.string(),
+  branch: z.string(),
+  target: z.string(),
+  head: sha,
+  commits: z.array(commitCardSchema),
+  /** Commits of the branch that need nothing (or are approved already): counted, not listed. */
+  settled: z.number().int().nonnegative(),
+  errors: z.array(z.string()),
+});
+export type ReviewBranch = z.infer<typeof reviewBranchSchema>;
+
+export const developerViewSchema = z.object({
+  branch: z.string().nullable(),
+  /** `origin/main`: the protected branch the current branch is judged against. */
+  target: z.string().nullable(),
+  protected: z.boolean(),
+  ok: z.boolean(),
+  /** One line, the same as the status bar's, and its tone (core/panel/gateStatus.ts). */
+  summary: z.string(),
+  tone: z.enum(['blocked', 'approved', 'clear', 'unprotected', 'error', 'unknown']),
+  blocked: z.array(z.object({ sha, subject: z.string(), reasons: z.array(z.string()) })),
+  approvedBy: z.array(z.string()),
+  errors: z.array(z.string()),
+  notices: z.array(z.string()),
+  approveCommand: z.string().optional(),
+});
+export type DeveloperView = z.infer<typeof developerViewSchema>;
+
+export const repoStateSchema = z.enum(['ok', 'noPolicy', 'policyError', 'noRemote', 'error']);
+
+export const repoViewSchema = z.object({
+  root: z.string(),
+  name: z.string(),
+  state: repoStateSchema,
+  /** What to do next, for the states other than `ok`. */
+  message: z.string().optional(),
+  me: z.object({
+    email: z.string().optional(),
+    reviewer: z.string().optional(),
+    signingKey: z.string().optional(),
+  }),
+  developer: developerViewSchema.optional(),
+  review: z.array(reviewBranchSchema),
+  notices: z.array(z.string()),
+});
+export type RepoView = z.infer<typeof repoViewSchema>;
+
+export const panelModelSchema = z.object({
+  /** Why there is nothing to show at all; undefined when `repos` has something. */
+  empty: z.enum(['noFolder', 'notGit', 'untrusted', 'loading']).optional(),
+  repos: z.array(repoViewSchema),
+  updated: z.string(),
+});
+export type PanelModel = z.infer<typeof panelModelSchema>;
+
+/** Commands the panel's empty states and links may run; each maps to one contributed command. */
+export const panelCommandSchema = z.enum(['createPolicy', 'editPolicy', 'setSigningKey', 'installHooks', 'manageTrust', 'showLog', 'openReport']);
+export type PanelCommand = z.infer<typeof panelCommandSchema>;
+
+const repo = z.string().min(1);
+
+/** Webview -> extension. */
+export const webviewMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('refresh'), fetch: z.boolean() }),
+  z.object({ type: z.literal('openDiff'), repo, sha, path: z.string().optional() }),
+  z.object({ type: z.literal('approve'), repo, sha, base: sha }),
+  z.object({ type: z.literal('requestChanges'), repo, sha, base: sha, comment: z.string().trim().min(1, 'say what must change').max(4000) }),
+  z.object({ type: z.literal('explain'), repo, sha }),
+  z.object({ type: z.literal('requestReview'), repo }),
+  z.object({ type: z.literal('command'), command: panelCommandSchema, repo: z.string().optional() }),
+]);
+export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
+
+/** Extension -> webview. */
+export const hostMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('state'), model: panelModelSchema }),
+  /** An action is running (`key` names it, e.g. `approve:<sha>`), or none (null). */
+  z.object({ type: z.literal('busy'), key: z.string().nullable(), label: z.string().optional() }),
+  z.object({ type: z.literal('notice'), level: z.enum(['info', 'error']), text: z.string() }),
+]);
+export type HostMessage = z.infer<typeof hostMessageSchema>;
+
+export type Parsed<T> = { ok: true; message: T } | { ok: false; error: string };
+
+function parseWith<T>(schema: z.ZodType<T>, raw: unknown, side: string): Parsed<T> {
+  const r = schema.safeParse(raw);
+  if (r.success) return { ok: true, message: r.data };
+  const type = raw !== null && typeof raw === 'object' && 'type' in raw ? String((raw as { type: unknown }).type) : typeof raw;
+  const issues = r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ');
+  return { ok: false, error: `invalid ${side} message (${type}): ${issues}` };
+}
+
+export function parseWebviewMessage(raw: unknown): Parsed<WebviewMessage> {
+  return parseWith(webviewMessageSchema, raw, 'webview');
+}
+
+export function parseHostMessage(raw: unknown): Parsed<HostMessage> {
+  return parseWith(hostMessageSchema, raw, 'extension');
+}
+
+/** The key of the busy state an action sets, shared so both sides agree on which button spins. */
+export function actionKey(kind: 'approve' | 'requestChanges' | 'openDiff' | 'requestReview' | 'refresh', id = ''): string {
+  return id ? `${kind}:${id}` : kind;
+}

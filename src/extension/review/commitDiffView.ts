@@ -1,0 +1,127 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { errorMessage } from '../../core/errors';
+import { aiLinesOfCommit } from '../../core/panel/commitSignals';
+import { runGit } from '../../git/gitRunner';
+import { AI_NOTES_REF, readNotes } from '../../git/notesReader';
+import { ReviewScheme } from '../ids';
+
+/**
+ * A commit's diff in VS Code's diff editor, with the lines its refs/notes/ai note attests to AI highlighted
+ * on the right-hand side (background, overview ruler, a hover naming agent and model). Both sides are
+ * `countersign-git:` documents read with `git cat-file`, so a reviewer sees exactly the committed blobs
+ * whatever is checked out, and nothing on disk changes.
+ */
+interface RevisionQuery {
+  root: string;
+  /** A commit id, or '' for "no such file" (the side of an added or deleted file). */
+  rev: string;
+  path: string;
+}
+
+export function revisionUri(q: RevisionQuery): vscode.Uri {
+  const label = q.rev ? q.rev.slice(0, 12) : 'none';
+  return vscode.Uri.from({ scheme: ReviewScheme.revision, path: `/${label}/${q.path}`, query: JSON.stringify(q) });
+}
+
+function parseQuery(uri: vscode.Uri): RevisionQuery | undefined {
+  try {
+    const q = JSON.parse(uri.query) as Partial<RevisionQuery>;
+    if (typeof q.root === 'string' && typeof q.rev === 'string' && typeof q.path === 'string') return { root: q.root, rev: q.rev, path: q.path };
+  } catch {
+    // not ours
+  }
+  return undefined;
+}
+
+export class RevisionContentProvider implements vscode.TextDocumentContentProvider {
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const q = parseQuery(uri);
+    if (!q || !q.rev) return '';
+    const r = await runGit(['cat-file', 'blob', `${q.rev}:${q.path}`], { cwd: q.root, okCodes: [128] });
+    return r.code === 0 ? r.stdout : '';
+  }
+}
+
+interface AiLine {
+  line: number;
+  agent: string;
+  model?: string;
+}
+
+export class CommitDiffView implements vscode.Disposable {
+  private readonly decoration: vscode.TextEditorDecorationType;
+  /** AI lines per right-hand document (uri string), set when its diff is opened. */
+  private readonly aiLines = new Map<string, AiLine[]>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.decoration = vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      backgroundColor: new vscode.ThemeColor('countersign.review.aiLineBackground'),
+      overviewRulerColor: new vscode.ThemeColor('countersign.review.aiLineRuler'),
+      overviewRulerLane: vscode.OverviewRulerLane.Left,
+    });
+    this.disposables.push(
+      this.decoration,
+      vscode.workspace.registerTextDocumentContentProvider(ReviewScheme.revision, new RevisionContentProvider()),
+      vscode.window.onDidChangeVisibleTextEditors((editors) => this.decorate(editors)),
+    );
+  }
+
+  /** The files a commit changes (against its first parent), for picking one. */
+  async changedFiles(root: string, sha: string): Promise<Array<{ path: string; status: string }>> {
+    const r = await runGit(['diff-tree', '--no-commit-id', '-r', '-z', '--name-status', '--no-renames', '--root', '-m', '--first-parent', sha], { cwd: root });
+    const parts = r.stdout.split('\0').filter((p) => p !== '');
+    const out: Array<{ path: string; status: string }> = [];
+    for (let i = 0; i + 1 < parts.length; i += 2) out.push({ status: parts[i].charAt(0), path: parts[i + 1] });
+    return out;
+  }
+
+  /** Opens the diff of `file` in commit `sha` against its first parent; returns how many AI lines are marked. */
+  async open(root: string, sha: string, file: string): Promise<number> {
+    const parent = await runGit(['rev-parse', '--verify', '--quiet', `${sha}^1`], { cwd: root, okCodes: [1, 128] });
+    const parentSha = parent.code === 0 ? parent.stdout.trim() : '';
+    const inTip = (await runGit(['cat-file', '-e', `${sha}:${file}`], { cwd: root, okCodes: [1, 128] })).code === 0;
+    const inParent = parentSha !== '' && (await runGit(['cat-file', '-e', `${parentSha}:${file}`], { cwd: root, okCodes: [1, 128] })).code === 0;
+    const left = revisionUri({ root, rev: inParent ? parentSha : '', path: file });
+    const right = revisionUri({ root, rev: inTip ? sha : '', path: file });
+    let lines: AiLine[] = [];
+    try {
+      const note = (await readNotes(root, AI_NOTES_REF, [sha])).get(sha);
+      lines = aiLinesOfCommit(note, sha).get(file) ?? [];
+    } catch (e) {
+      this.log.warn(`[review] the AI note on ${sha.slice(0, 12)} is unreadable, no lines marked: ${errorMessage(e)}`);
+    }
+    this.aiLines.set(right.toString(), lines);
+    const title = `${path.basename(file)} (${parentSha ? parentSha.slice(0, 7) : 'new'} ↔ ${sha.slice(0, 7)})${lines.length > 0 ? ` — ${lines.length} AI line${lines.length === 1 ? '' : 's'}` : ''}`;
+    await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true });
+    this.decorate(vscode.window.visibleTextEditors);
+    return lines.length;
+  }
+
+  /** How many lines are marked in the visible editors (integration tests). */
+  markedLines(): number {
+    let n = 0;
+    for (const e of vscode.window.visibleTextEditors) n += this.aiLines.get(e.document.uri.toString())?.length ?? 0;
+    return n;
+  }
+
+  private decorate(editors: readonly vscode.TextEditor[]): void {
+    for (const editor of editors) {
+      const lines = this.aiLines.get(editor.document.uri.toString());
+      if (!lines) continue;
+      const options: vscode.DecorationOptions[] = lines
+        .filter((l) => l.line - 1 < editor.document.lineCount)
+        .map((l) => {
+          const hover = new vscode.MarkdownString(`**AI-written** by \`${l.agent}\`${l.model ? ` (${l.model})` : ''} — from the commit's \`refs/notes/ai\` note`);
+          return { range: new vscode.Range(l.line - 1, 0, l.line - 1, 0), hoverMessage: hover };
+        });
+      editor.setDecorations(this.decoration, options);
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.reverse()) d.dispose();
+  }
+}

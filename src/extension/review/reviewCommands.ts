@@ -1,0 +1,254 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { z } from 'zod';
+import { CountersignError, errorMessage } from '../../core/errors';
+import type { GateCommit } from '../../core/gate';
+import type { CommitCard } from '../../core/panel/protocol';
+import { reviewPreflight } from '../../core/panel/reviewPreflight';
+import { reviewRequest } from '../../core/panel/reviewRequest';
+import { APPROVALS_REF } from '../../git/approvalsStore';
+import { runGit } from '../../git/gitRunner';
+import { recordDecision, type DecisionResult } from '../../git/reviewDecision';
+import { readMe } from '../../git/reviewSnapshot';
+import { signingKeyInfo } from '../../git/signingKeyInfo';
+import { Commands, Views, type CommandId } from '../ids';
+import type { CommitDiffView } from './commitDiffView';
+import { showExplanation } from './explainDocument';
+import type { ReviewService } from './reviewService';
+
+/**
+ * The reviewer's and the developer's commands: open the panel, refresh, approve / request changes (signed,
+ * recorded and pushed by the same src/git code as `countersign approve` / `reject`), open a commit's diff,
+ * explain a commit, and copy a review request. Each takes an argument object from the panel, or asks.
+ */
+const commitArgsSchema = z.object({
+  repo: z.string().optional(),
+  sha: z.string().optional(),
+  base: z.string().optional(),
+  comment: z.string().optional(),
+  path: z.string().optional(),
+  fetch: z.boolean().optional(),
+});
+type CommitArgs = z.infer<typeof commitArgsSchema>;
+
+function argsOf(raw: unknown): CommitArgs {
+  if (typeof raw === 'string') return { repo: raw };
+  const r = commitArgsSchema.safeParse(raw ?? {});
+  return r.success ? r.data : {};
+}
+
+export interface ReviewCommandDeps {
+  service: ReviewService;
+  diff: CommitDiffView;
+  log: vscode.LogOutputChannel;
+  command: (id: CommandId, handler: (...args: never[]) => unknown) => void;
+}
+
+const SET_KEY = 'Set Reviewer Signing Key';
+
+async function pickRepo(service: ReviewService, given: string | undefined): Promise<string | undefined> {
+  const repos = service.model.repos;
+  if (given) {
+    const norm = path.normalize(given);
+    if (repos.some((r) => r.root === norm)) return norm;
+    throw new CountersignError('usage', `${given} is not a repository of this workspace`);
+  }
+  if (repos.length === 0) {
+    await service.refresh({ fetch: false });
+    if (service.model.repos.length === 0) {
+      void vscode.window.showInformationMessage('Countersign works on a folder with a git repository in a trusted workspace: open one first.');
+      return undefined;
+    }
+  }
+  const list = service.model.repos;
+  if (list.length === 1) return list[0].root;
+  const pick = await vscode.window.showQuickPick(list.map((r) => ({ label: r.name, description: r.root, root: r.root })), { placeHolder: 'Which repository?' });
+  return pick?.root;
+}
+
+function cardsOf(service: ReviewService, repo: string): CommitCard[] {
+  return service.repo(repo)?.review.flatMap((b) => b.commits) ?? [];
+}
+
+/** The judged commit behind a sha (author, committer), from the snapshot the panel shows. */
+function judgedCommit(service: ReviewService, repo: string, sha: string): { commit: GateCommit; target: string; policyFrom: string } | undefined {
+  const s = service.snapshot(repo);
+  for (const b of s?.branches ?? []) {
+    const c = b.input.commits.find((x) => x.sha === sha);
+    if (c) return { commit: c, target: b.target, policyFrom: `${b.remote}/${b.target}` };
+  }
+  const d = s?.developer;
+  const c = d?.input.commits.find((x) => x.sha === sha);
+  return c && d ? { commit: c, target: d.target, policyFrom: `${d.remote}/${d.target}` } : undefined;
+}
+
+async function pickCommit(service: ReviewService, repo: string, verb: string): Promise<{ sha: string; base?: string } | undefined> {
+  const cards = cardsOf(service, repo);
+  const other = { label: '$(git-commit) Another commit…', sha: '', base: undefined as string | undefined };
+  const items = [
+    ...cards.map((c) => ({ label: `${c.sha.slice(0, 7)} ${c.subject}`, description: `${c.author.name}${c.aiLines ? ` · ${c.aiLines} AI lines` : ''}`, detail: c.cannotApprove, sha: c.sha, base: c.base as string | undefined })),
+    other,
+  ];
+  const pick = await vscode.window.showQuickPick(items, { placeHolder: `Which commit do you ${verb}? (commits awaiting review)`, matchOnDescription: true });
+  if (!pick) return undefined;
+  if (pick !== other) return { sha: pick.sha, ...(pick.base ? { base: pick.base } : {}) };
+  const rev = await vscode.window.showInputBox({ prompt: `The commit to ${verb} (a sha, branch or revision; approving covers it and every commit since its base)`, value: 'HEAD' });
+  if (!rev) return undefined;
+  const r = await runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], { cwd: repo, okCodes: [1, 128] });
+  if (r.code !== 0) throw new CountersignError('usage', `${rev} is not a commit in ${path.basename(repo)} (fetch it first?)`);
+  return { sha: r.stdout.trim() };
+}
+
+function short(sha: string): string {
+  return sha.slice(0, 12);
+}
+
+/** Checks what would make the decision not count, and offers the fix; false: stop. */
+async function preflight(deps: ReviewCommandDeps, repo: string, sha: string, decision: 'approve' | 'reject'): Promise<boolean> {
+  const me = await readMe(repo);
+  let key;
+  try {
+    key = await signingKeyInfo(repo);
+  } catch (e) {
+    if (!CountersignError.is(e, 'config')) throw e;
+    const choice = await vscode.window.showErrorMessage(`Countersign cannot sign: ${errorMessage(e)}`, SET_KEY);
+    if (choice === SET_KEY) await vscode.commands.executeCommand(Commands.setSigningKey, repo);
+    return false;
+  }
+  const judged = judgedCommit(deps.service, repo, sha);
+  const snapshot = deps.service.snapshot(repo);
+  const input = snapshot?.branches.find((b) => b.input.commits.some((c) => c.sha === sha))?.input ?? snapshot?.developer?.input;
+  const policy = input?.policy.kind === 'ok' ? input.policy.policy : undefined;
+  const problem = reviewPreflight({
+    email: me.email,
+    policy,
+    policyFrom: judged?.policyFrom ?? 'the protected branch',
+    keyLine: key.line,
+    keySource: key.source,
+    commit: judged ? { sha, author: judged.commit.author, committer: judged.commit.committer } : undefined,
+    decision,
+  });
+  if (!problem) return true;
+  deps.log.warn(`[review] ${decision} ${short(sha)} refused before signing: ${problem.code}: ${problem.message}`);
+  const actions = problem.code === 'keyMismatch' ? [SET_KEY] : [];
+  const choice = await vscode.window.showErrorMessage(problem.message, ...actions);
+  if (choice === SET_KEY) await vscode.commands.executeCommand(Commands.setSigningKey, repo);
+  return false;
+}
+
+async function decide(deps: ReviewCommandDeps, raw: unknown, decision: 'approve' | 'reject'): Promise<DecisionResult | undefined> {
+  const args = argsOf(raw);
+  const repo = await pickRepo(deps.service, args.repo);
+  if (!repo) return undefined;
+  let target = args.sha ? { sha: args.sha, ...(args.base ? { base: args.base } : {}) } : await pickCommit(deps.service, repo, decision === 'approve' ? 'approve' : 'request changes on');
+  if (!target) return undefined;
+  if (!target.base) {
+    const card = cardsOf(deps.service, repo).find((c) => c.sha === target?.sha);
+    if (card) target = { ...target, base: card.base };
+  }
+  let comment = args.comment;
+  if (decision === 'reject' && !comment?.trim()) {
+    comment = await vscode.window.showInputBox({ prompt: `What must change in ${short(target.sha)} before you would approve it?`, ignoreFocusOut: true, validateInput: (v) => v.trim() ? undefined : 'Say what must change' });
+    if (!comment?.trim()) return undefined;
+  }
+  if (!(await preflight(deps, repo, target.sha, decision))) return undefined;
+  const verb = decision === 'approve' ? 'approval' : 'change request';
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Countersign: ${verb} of ${short(target.sha)}`, cancellable: false },
+    async (progress) => {
+      progress.report({ message: 'signing with ssh-keygen, recording in refs/notes/countersign, pushing…' });
+      return recordDecision({ cwd: repo, decision, rev: target.sha, ...(target.base ? { base: target.base } : {}), ...(comment?.trim() ? { comment: comment.trim() } : {}) });
+    },
+  );
+  const s = result.signed.statement;
+  const who = s.reviewer.name ? `${s.reviewer.name} <${s.reviewer.email}>` : s.reviewer.email;
+  deps.log.info(`[review] ${decision} ${s.tip} (base ${s.base}, ${result.baseSource}) signed as ${who} with ${result.keyType} ${result.fingerprint}; push: ${result.push ? result.push.error ?? 'ok' : 'no remote'}`);
+  const what = `${decision === 'approve' ? 'Approved' : 'Requested changes on'} ${short(s.tip)} as ${who}`;
+  if (result.push?.error) {
+    void vscode.window.showWarningMessage(`${what}. Recorded locally, but pushing to ${result.push.remote} failed: ${result.push.error}. Share it later with: git push ${result.push.remote} ${APPROVALS_REF}`);
+  } else {
+    const own = decision === 'approve' && result.ownCommits.length > 0 ? ` Note: you authored or committed ${result.ownCommits.length} of these commits; the gate does not count your approval for them.` : '';
+    void vscode.window.showInformationMessage(`${what}${result.push ? `; shared with ${result.push.remote}.` : ' (no remote: recorded locally).'}${own}`);
+  }
+  await deps.service.refresh({ fetch: false });
+  return result;
+}
+
+export function registerReviewCommands(deps: ReviewCommandDeps): void {
+  const { command, service } = deps;
+  command(Commands.openReviewPanel, async () => {
+    await vscode.commands.executeCommand(`workbench.view.extension.${Views.container}`);
+    await vscode.commands.executeCommand(`${Views.review}.focus`);
+  });
+  command(Commands.refreshReview, async (raw?: unknown) => {
+    // From the view's title bar or the palette, a refresh fetches; git state changes refresh locally by themselves.
+    const args = argsOf(raw);
+    await service.refresh({ fetch: args.fetch ?? true });
+  });
+  command(Commands.approveCommit, (raw?: unknown) => decide(deps, raw, 'approve'));
+  command(Commands.requestChanges, (raw?: unknown) => decide(deps, raw, 'reject'));
+  command(Commands.openCommitDiff, async (raw?: unknown) => {
+    const args = argsOf(raw);
+    const repo = await pickRepo(service, args.repo);
+    if (!repo) return undefined;
+    const target = args.sha ? { sha: args.sha } : await pickCommit(service, repo, 'open');
+    if (!target) return undefined;
+    let file = args.path;
+    if (!file) {
+      const files = await deps.diff.changedFiles(repo, target.sha);
+      const card = cardsOf(service, repo).find((c) => c.sha === target.sha);
+      const ai = new Map(card?.files.map((f) => [f.path, f.aiLines]) ?? []);
+      if (files.length === 0) throw new CountersignError('usage', `${short(target.sha)} changes no files`);
+      if (files.length === 1) file = files[0].path;
+      else {
+        // AI-heavy files first: that is where a reviewer starts.
+        const items = files.map((f) => ({ label: f.path, description: `${f.status}${ai.get(f.path) ? ` · ${ai.get(f.path)} AI lines` : ''}`, n: ai.get(f.path) ?? 0 }))
+          .sort((a, b) => b.n - a.n || a.label.localeCompare(b.label));
+        file = (await vscode.window.showQuickPick(items, { placeHolder: `Which file of ${short(target.sha)}?` }))?.label;
+      }
+    }
+    if (!file) return undefined;
+    return deps.diff.open(repo, target.sha, file);
+  });
+  command(Commands.explainCommit, async (raw?: unknown) => {
+    const args = argsOf(raw);
+    const repo = await pickRepo(service, args.repo);
+    if (!repo) return undefined;
+    let sha = args.sha;
+    if (!sha) {
+      const rev = await vscode.window.showInputBox({ prompt: 'Explain which commit? (a sha, branch or revision)', value: 'HEAD' });
+      if (!rev) return undefined;
+      sha = rev;
+    }
+    return showExplanation(repo, sha);
+  });
+  command(Commands.requestReview, async (raw?: unknown) => {
+    const args = argsOf(raw);
+    const repo = await pickRepo(service, args.repo);
+    if (!repo) return undefined;
+    const dev = service.snapshot(repo)?.developer;
+    if (!dev) throw new CountersignError('config', `${path.basename(repo)} has no remote branch to judge the current branch against: add a remote and fetch it`);
+    const head = dev.result.head;
+    const pushed = head ? await pushedAs(repo, dev.remote, head, dev.target) : undefined;
+    const url = (await runGit(['remote', 'get-url', dev.remote], { cwd: repo, okCodes: [2, 128] })).stdout.trim();
+    const req = reviewRequest({ result: dev.result, target: `${dev.remote}/${dev.target}`, branch: dev.branch, remote: dev.remote, ...(url ? { remoteUrl: url } : {}), ...(pushed ? { pushedAs: pushed } : {}) });
+    if (!req) {
+      void vscode.window.showInformationMessage(`Nothing on ${dev.branch ?? 'HEAD'} needs review for ${dev.remote}/${dev.target}.`);
+      return undefined;
+    }
+    await vscode.env.clipboard.writeText(req.text);
+    deps.log.info(`[review] review request copied:\n${req.text}`);
+    if (req.needsPush) {
+      void vscode.window.showWarningMessage(`Review request copied (${req.commits} commit(s)). Push your branch first so the reviewer can fetch it: git push -u ${dev.remote} ${dev.branch ?? 'HEAD'}`);
+    } else {
+      void vscode.window.showInformationMessage(`Review request for ${req.commits} commit(s) copied to the clipboard: paste it to a reviewer.`);
+    }
+    return req.text;
+  });
+}
+
+/** The remote branch (other than the target) that already has `head`, so a reviewer can fetch it. */
+async function pushedAs(repo: string, remote: string, head: string, target: string): Promise<string | undefined> {
+  const r = await runGit(['for-each-ref', '--contains', head, '--format=%(refname:short)', `refs/remotes/${remote}/`], { cwd: repo });
+  return r.stdout.split('\n').map((s) => s.trim()).find((s) => s && s !== `${remote}/HEAD` && s !== `${remote}/${target}` && s !== remote);
+}

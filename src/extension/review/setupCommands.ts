@@ -1,0 +1,236 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { agentsCommand } from '../../cli/commands/agents';
+import { policyCommand } from '../../cli/commands/policy';
+import { reportCommand } from '../../cli/commands/report';
+import { HOOK_AGENTS } from '../../core/agents/hookAgents';
+import { CountersignError } from '../../core/errors';
+import { keyBlob } from '../../core/panel/reviewPreflight';
+import { checkPolicy, formatProblem, POLICY_FILE, publicKeyProblem } from '../../core/policy';
+import { writeFileAtomic } from '../../git/atomicFile';
+import { runGit } from '../../git/gitRunner';
+import { countersignDir, resolveRepo } from '../../git/repository';
+import { remoteDefaultBranch } from '../../git/pushGate';
+import { defaultRemote } from '../../git/reviewDecision';
+import { readMe } from '../../git/reviewSnapshot';
+import { candidateKeys, fingerprintOf } from '../../git/signingKeyInfo';
+import { Commands, type CommandId } from '../ids';
+import { pickRepositoryFolder } from '../workspaceRepos';
+import { runCliCommand, runCliCommandOrThrow } from './inProcessCli';
+import { showReport } from './reportPanel';
+import type { ReviewService } from './reviewService';
+
+/**
+ * Set-up commands (the walkthrough's buttons and the panel's empty states): create and edit the policy,
+ * add a reviewer's SSH key to it, choose the key this person signs approvals with, connect agents' hooks,
+ * and open the provenance report. Writing commands refuse in an untrusted workspace.
+ */
+export interface SetupDeps {
+  service: ReviewService;
+  log: vscode.LogOutputChannel;
+  extensionUri: vscode.Uri;
+  command: (id: CommandId, handler: (...args: never[]) => unknown) => void;
+}
+
+function requireTrust(what: string): boolean {
+  if (vscode.workspace.isTrusted) return true;
+  void vscode.window.showWarningMessage(`Countersign does not ${what} in an untrusted workspace. Trust the folder first.`);
+  return false;
+}
+
+async function repoRoot(given: unknown): Promise<string | undefined> {
+  const folder = typeof given === 'string' && given ? given : await pickRepositoryFolder();
+  if (!folder) return undefined;
+  const repo = await resolveRepo(folder);
+  if (!repo.root) throw new CountersignError('config', `${folder} is a bare repository: the policy lives in a working tree`);
+  return repo.root;
+}
+
+async function openPolicy(root: string): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(root, POLICY_FILE)));
+  await vscode.window.showTextDocument(doc);
+}
+
+/** A public key line from a .pub file the person picks, or pasted. */
+async function askPublicKey(title: string): Promise<string | undefined> {
+  const keys = candidateKeys();
+  const browse = { label: '$(folder-opened) Choose a .pub file…', line: '' };
+  const paste = { label: '$(clippy) Paste the public key line…', line: '' };
+  const pick = await vscode.window.showQuickPick([
+    ...keys.map((k) => ({ label: path.basename(k.file), description: `${k.type} ${k.comment}`, detail: k.fingerprint, line: k.line })),
+    browse, paste,
+  ], { placeHolder: title });
+  if (!pick) return undefined;
+  if (pick === paste) {
+    return vscode.window.showInputBox({ prompt: 'The single line of the reviewer\'s ~/.ssh/id_ed25519.pub', ignoreFocusOut: true, validateInput: (v) => publicKeyProblem(v) });
+  }
+  if (pick === browse) {
+    const uri = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use this public key', filters: { 'SSH public key': ['pub'] }, defaultUri: vscode.Uri.file(path.join(os.homedir(), '.ssh')) });
+    if (!uri?.[0]) return undefined;
+    const line = fs.readFileSync(uri[0].fsPath, 'utf8').split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('#')) ?? '';
+    const problem = publicKeyProblem(line);
+    if (problem) throw new CountersignError('usage', `${uri[0].fsPath}: ${problem}`);
+    return line;
+  }
+  return pick.line;
+}
+
+async function createPolicy(deps: SetupDeps, given: unknown): Promise<void> {
+  if (!requireTrust('write a policy')) return;
+  const root = await repoRoot(given);
+  if (!root) return;
+  if (fs.existsSync(path.join(root, POLICY_FILE))) {
+    void vscode.window.showInformationMessage(`${POLICY_FILE} already exists in ${path.basename(root)}; opening it.`);
+    return openPolicy(root);
+  }
+  const remote = await defaultRemote(root);
+  const def = remote ? await remoteDefaultBranch(root, remote) : undefined;
+  const protect = await vscode.window.showInputBox({
+    prompt: 'Protected branches (comma-separated patterns): pushes to them need a reviewer\'s signed approval',
+    value: def ?? 'main',
+    validateInput: (v) => v.split(',').some((s) => s.trim()) ? undefined : 'Name at least one branch',
+  });
+  if (!protect) return;
+  const argv = ['init', ...protect.split(',').map((s) => s.trim()).filter(Boolean).flatMap((p) => ['--protect', p])];
+  const me = await readMe(root);
+  const addMe = me.email && me.name
+    ? await vscode.window.showQuickPick([
+      { label: `Add me as a reviewer (${me.name} <${me.email}>)`, add: true },
+      { label: 'No reviewers yet (add them with "Add Reviewer\'s SSH Key")', add: false },
+    ], { placeHolder: 'Reviewers approve commits on the protected branches' })
+    : { add: false };
+  if (!addMe) return;
+  let tmp: string | undefined;
+  if (addMe.add) {
+    const line = await askPublicKey('Your SSH public key (approvals you sign must verify with it)');
+    if (!line) return;
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'countersign-policy-'));
+    fs.writeFileSync(path.join(tmp, 'reviewer.pub'), line + '\n');
+    argv.push('--reviewer', `${me.name} <${me.email}>`, '--key', path.join(tmp, 'reviewer.pub'));
+  }
+  try {
+    const r = await runCliCommandOrThrow(policyCommand, argv, root);
+    deps.log.info(`[policy] ${r.stdout.trim()}`);
+  } finally {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  await openPolicy(root);
+  void vscode.window.showInformationMessage(`Wrote ${POLICY_FILE}. Commit it and get it onto ${protect.split(',')[0].trim()} (through review): the gate reads the policy from the protected branch on the remote.`);
+  deps.service.schedule();
+}
+
+async function addReviewer(deps: SetupDeps, given: unknown): Promise<void> {
+  if (!requireTrust('edit the policy')) return;
+  const root = await repoRoot(given);
+  if (!root) return;
+  const file = path.join(root, POLICY_FILE);
+  if (!fs.existsSync(file)) {
+    const create = 'Create Policy';
+    if ((await vscode.window.showInformationMessage(`There is no ${POLICY_FILE} in ${path.basename(root)} yet.`, create)) === create) await createPolicy(deps, root);
+    return;
+  }
+  const who = await vscode.window.showInputBox({
+    prompt: 'The reviewer, as "Name <email>" (the email their git user.email will have)',
+    ignoreFocusOut: true,
+    validateInput: (v) => /^\s*\S.*<[^<>\s]+@[^<>\s]+>\s*$/.test(v) ? undefined : 'Write it like: Bo Reviewer <bo@example.com>',
+  });
+  if (!who) return;
+  const m = /^\s*(.*?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(who) as RegExpExecArray;
+  const key = await askPublicKey(`${m[1]}'s SSH public key`);
+  if (!key) return;
+  const role = await vscode.window.showInputBox({ prompt: 'Role (optional, e.g. sre or security; tiers can require one)', ignoreFocusOut: true });
+  if (role === undefined) return;
+  const text = fs.readFileSync(file, 'utf8');
+  let data: { reviewers?: unknown[] } & Record<string, unknown>;
+  try {
+    data = JSON.parse(text.replace(/^\uFEFF/, '')) as typeof data;
+  } catch (e) {
+    throw new CountersignError('config', `${file} is not valid JSON (${(e as Error).message}); fix it first (Countersign: Edit Policy)`);
+  }
+  data.reviewers = [...(Array.isArray(data.reviewers) ? data.reviewers : []), { name: m[1], email: m[2], key, ...(role.trim() ? { role: role.trim() } : {}) }];
+  const next = JSON.stringify(data, null, 2) + '\n';
+  const checked = checkPolicy(next, POLICY_FILE);
+  if (!checked.policy) throw new CountersignError('config', `adding ${who} would make ${POLICY_FILE} invalid:\n${checked.problems.map(formatProblem).join('\n')}`);
+  writeFileAtomic(file, next);
+  await openPolicy(root);
+  void vscode.window.showInformationMessage(`Added ${m[1]} <${m[2]}> (${fingerprintOf(key) ?? 'key'}) to ${POLICY_FILE}. The change needs review under the current policy before it counts.`);
+  deps.service.schedule();
+}
+
+async function setSigningKey(deps: SetupDeps, given: unknown): Promise<void> {
+  if (!requireTrust('change git config')) return;
+  const root = await repoRoot(given);
+  if (!root) return;
+  const me = await readMe(root);
+  const listed = deps.service.snapshot(root)?.developer?.input.policy;
+  const mine = listed?.kind === 'ok' ? listed.policy.reviewers.find((r) => me.email && r.email.toLowerCase() === me.email.toLowerCase()) : undefined;
+  const keys = candidateKeys();
+  const browse = { label: '$(folder-opened) Choose a key file…', file: '' };
+  const pick = await vscode.window.showQuickPick([
+    ...keys.map((k) => ({
+      label: path.basename(k.file), description: `${k.type} ${k.comment}`,
+      detail: `${k.fingerprint}${mine ? (keyBlob(k.line) === keyBlob(mine.key) ? ' — the key the policy lists for you' : ' — not the key the policy lists for you') : ''}`,
+      file: k.file,
+    })),
+    browse,
+  ], { placeHolder: `The SSH key you sign approvals with (git user.signingkey)${me.email ? ` as ${me.email}` : ''}` });
+  if (!pick) return;
+  let file = pick.file;
+  if (pick === browse) {
+    const uri = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Sign approvals with this key', defaultUri: vscode.Uri.file(path.join(os.homedir(), '.ssh')) });
+    if (!uri?.[0]) return;
+    file = uri[0].fsPath;
+  }
+  const scope = await vscode.window.showQuickPick([
+    { label: `This repository (${path.basename(root)})`, args: [] as string[] },
+    { label: 'All my repositories (--global)', args: ['--global'] },
+  ], { placeHolder: 'Where to set user.signingkey' });
+  if (!scope) return;
+  await runGit(['config', ...scope.args, 'user.signingkey', file], { cwd: root });
+  deps.log.info(`[review] user.signingkey ${scope.args.join(' ') || '(local)'} = ${file}`);
+  void vscode.window.showInformationMessage(`Approvals from ${path.basename(root)} will be signed with ${file}.${me.email ? '' : ' Set git user.email too: approvals name the reviewer by it.'}`);
+  deps.service.schedule();
+}
+
+async function connectAgents(deps: SetupDeps, given: unknown): Promise<void> {
+  if (!requireTrust('connect agents')) return;
+  const root = await repoRoot(given);
+  if (!root) return;
+  const repo = await resolveRepo(root);
+  if (!fs.existsSync(path.join(countersignDir(repo), 'bin', 'countersign.js'))) {
+    const install = 'Install Hooks';
+    const choice = await vscode.window.showInformationMessage('Agents\' hooks run the copy of the Countersign CLI that "Install Git Hooks" puts in .git/countersign; install the hooks first.', install);
+    if (choice !== install) return;
+    await vscode.commands.executeCommand(Commands.installHooks, root);
+    if (!fs.existsSync(path.join(countersignDir(repo), 'bin', 'countersign.js'))) return;
+  }
+  const picks = await vscode.window.showQuickPick(HOOK_AGENTS.map((a) => ({ label: a, picked: true })), { canPickMany: true, placeHolder: 'Which agents\' hooks should record what they write?' });
+  if (!picks || picks.length === 0) return;
+  const r = await runCliCommand(agentsCommand, ['connect', ...picks.map((p) => p.label)], root);
+  if (r.code !== 0) throw new CountersignError('config', `countersign agents connect: ${(r.stderr || r.stdout).trim()}`);
+  deps.log.info(`[agents] ${r.stdout.trim()}`);
+  void vscode.window.showInformationMessage(`Connected ${picks.map((p) => p.label).join(', ')}: their tool calls now record which lines they write. Commit the hook files so teammates get them.`);
+}
+
+export function registerSetupCommands(deps: SetupDeps): void {
+  const { command } = deps;
+  command(Commands.createPolicy, (root?: unknown) => createPolicy(deps, root));
+  command(Commands.editPolicy, async (given?: unknown) => {
+    const root = await repoRoot(given);
+    if (!root) return;
+    if (!fs.existsSync(path.join(root, POLICY_FILE))) return createPolicy(deps, root);
+    return openPolicy(root);
+  });
+  command(Commands.addReviewer, (root?: unknown) => addReviewer(deps, root));
+  command(Commands.setSigningKey, (root?: unknown) => setSigningKey(deps, root));
+  command(Commands.connectAgents, (root?: unknown) => connectAgents(deps, root));
+  command(Commands.openReport, async (given?: unknown) => {
+    if (!requireTrust('run git')) return;
+    const root = await repoRoot(given);
+    if (!root) return;
+    const r = await runCliCommandOrThrow(reportCommand, ['--format', 'html'], root);
+    showReport(path.basename(root), r.stdout);
+  });
+}

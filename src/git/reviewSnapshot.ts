@@ -1,0 +1,143 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { errorMessage } from '../core/errors';
+import type { BranchGate, DeveloperGate, Me, RepoSnapshot } from '../core/panel/viewModel';
+import { isProtected, POLICY_FILE } from '../core/policy';
+import { runGit } from './gitRunner';
+import { fetchNotes } from './notesSync';
+import { remoteDefaultBranch, verifyRange } from './pushGate';
+import { defaultRemote } from './reviewDecision';
+
+/**
+ * Everything the review panel and the gate's status bar item show for one repository, gathered with the
+ * gate code `verify` runs (verifyRange): the current branch judged against its protected target, and every
+ * fetched remote branch that is not merged into the remote's default branch judged as if it were pushed
+ * there. Local only: nothing is fetched here (fetchForReview does that, when the person asks).
+ */
+export interface SnapshotOptions {
+  /** Remote branches judged per remote, most recently committed first (each costs a few git calls). */
+  maxBranches?: number;
+}
+
+async function config(cwd: string, key: string): Promise<string | undefined> {
+  const r = await runGit(['config', '--get', key], { cwd, okCodes: [1] });
+  const v = r.stdout.trim();
+  return r.code === 0 && v ? v : undefined;
+}
+
+export async function readMe(cwd: string): Promise<Me> {
+  const [email, name, signingKey] = await Promise.all([config(cwd, 'user.email'), config(cwd, 'user.name'), config(cwd, 'user.signingkey')]);
+  return { ...(email ? { email } : {}), ...(name ? { name } : {}), ...(signingKey ? { signingKey } : {}) };
+}
+
+async function remotesOf(cwd: string): Promise<string[]> {
+  return (await runGit(['remote'], { cwd })).stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+}
+
+/** The current branch and its upstream (remote, branch there), as git's own config says. */
+async function currentBranch(cwd: string): Promise<{ branch: string | null; upstream?: { remote: string; branch: string } }> {
+  const head = await runGit(['symbolic-ref', '--quiet', 'HEAD'], { cwd, okCodes: [1, 128] });
+  if (head.code !== 0) return { branch: null };
+  const ref = head.stdout.trim();
+  const up = await runGit(['for-each-ref', '--format=%(upstream:remotename)%00%(upstream:remoteref)', ref], { cwd });
+  const [remote, remoteRef] = up.stdout.trim().split('\0');
+  const branch = ref.replace(/^refs\/heads\//, '');
+  if (remote && remoteRef?.startsWith('refs/heads/')) return { branch, upstream: { remote, branch: remoteRef.slice('refs/heads/'.length) } };
+  return { branch };
+}
+
+/**
+ * The current branch's gate: against its upstream when that branch is protected (working on main), else
+ * against the remote's default branch, where a feature branch lands through a pull request.
+ */
+export async function developerGate(cwd: string, remotes: string[]): Promise<DeveloperGate | undefined> {
+  const { branch, upstream } = await currentBranch(cwd);
+  const head = await runGit(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd, okCodes: [1, 128] });
+  if (head.code !== 0) return undefined; // no commits yet
+  if (upstream && remotes.includes(upstream.remote)) {
+    const r = await verifyRange(cwd, { remote: upstream.remote, branch: upstream.branch, fetch: false });
+    if (r.result.protected || r.result.policyError) return { branch, remote: upstream.remote, target: upstream.branch, result: r.result, input: r.input };
+  }
+  const remote = upstream && remotes.includes(upstream.remote) ? upstream.remote : await defaultRemote(cwd);
+  if (!remote) return undefined;
+  const target = await remoteDefaultBranch(cwd, remote);
+  if (!target) return undefined;
+  const r = await verifyRange(cwd, { remote, branch: target, fetch: false });
+  return { branch, remote, target, result: r.result, input: r.input };
+}
+
+/** Fetched branches of `remote` with commits its default branch lacks, newest first. */
+async function unmergedBranches(cwd: string, remote: string, target: string, max: number): Promise<Array<{ branch: string; sha: string }>> {
+  const prefix = `refs/remotes/${remote}/`;
+  const r = await runGit(['for-each-ref', '--sort=-committerdate', `--no-merged=${prefix}${target}`, '--format=%(refname)%00%(objectname)', prefix], { cwd });
+  const out: Array<{ branch: string; sha: string }> = [];
+  for (const line of r.stdout.split('\n')) {
+    const [ref, sha] = line.split('\0');
+    if (!ref || !sha) continue;
+    const branch = ref.slice(prefix.length);
+    if (branch === 'HEAD' || branch === target) continue;
+    out.push({ branch, sha });
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+/** The reviewer's queue for one remote: each unmerged branch judged as a push to the default branch. */
+export async function reviewQueue(cwd: string, remote: string, opts: SnapshotOptions = {}): Promise<{ branches: BranchGate[]; notices: string[] }> {
+  const notices: string[] = [];
+  const target = await remoteDefaultBranch(cwd, remote);
+  if (!target) {
+    return { branches: [], notices: [`${remote} has no default branch here yet: run git fetch ${remote} (and git remote set-head ${remote} --auto).`] };
+  }
+  const branches: BranchGate[] = [];
+  for (const b of await unmergedBranches(cwd, remote, target, opts.maxBranches ?? 30)) {
+    const r = await verifyRange(cwd, { remote, branch: target, head: b.sha, fetch: false });
+    // The target is not protected: nothing on this remote needs review (the developer view says why).
+    if (!r.result.protected && !r.result.policyError) break;
+    // A protected branch of its own is judged when something is pushed to it, not as a change to review.
+    if (r.input.policy.kind === 'ok' && isProtected(r.input.policy.policy, b.branch)) continue;
+    branches.push({ remote, branch: b.branch, target, head: b.sha, result: r.result, input: r.input });
+  }
+  return { branches, notices };
+}
+
+export async function repoSnapshot(root: string, opts: SnapshotOptions = {}): Promise<RepoSnapshot> {
+  const snapshot: RepoSnapshot = {
+    root, name: path.basename(root), me: {}, remotes: [], branches: [], notices: [], errors: [],
+    policyInWorkTree: fs.existsSync(path.join(root, POLICY_FILE)),
+  };
+  try {
+    snapshot.me = await readMe(root);
+    snapshot.remotes = await remotesOf(root);
+  } catch (e) {
+    snapshot.errors.push(errorMessage(e));
+    return snapshot;
+  }
+  if (snapshot.remotes.length === 0) return snapshot;
+  try {
+    const dev = await developerGate(root, snapshot.remotes);
+    if (dev) snapshot.developer = dev;
+  } catch (e) {
+    snapshot.errors.push(`the current branch's gate: ${errorMessage(e)}`);
+  }
+  for (const remote of snapshot.remotes) {
+    try {
+      const q = await reviewQueue(root, remote, opts);
+      snapshot.branches.push(...q.branches);
+      snapshot.notices.push(...q.notices);
+    } catch (e) {
+      snapshot.errors.push(`commits awaiting review on ${remote}: ${errorMessage(e)}`);
+    }
+  }
+  return snapshot;
+}
+
+/**
+ * What a reviewer's "Refresh" fetches: the remote's branches (pruned) and its notes — provenance
+ * (refs/notes/ai) and approvals (refs/notes/countersign), merged without clobbering local ones — in
+ * bounded time.
+ */
+export async function fetchForReview(cwd: string, remote: string, timeoutMs: number): Promise<void> {
+  await runGit(['fetch', '--prune', '--quiet', remote], { cwd, timeoutMs });
+  await fetchNotes(cwd, remote, timeoutMs);
+}
