@@ -46,42 +46,113 @@ class Sandbox {
   }
 }
 
+function claudePayload(repo: string, transcript: string, event: 'PreToolUse' | 'PostToolUse', file: string, content: string): string {
+  // The shape Claude Code sends its PreToolUse/PostToolUse hooks on stdin.
+  return JSON.stringify({
+    session_id: '3f2a9c1e-demo-session', transcript_path: transcript, cwd: repo,
+    permission_mode: 'default', hook_event_name: event, tool_name: 'Write', tool_use_id: 'toolu_demo1',
+    tool_input: { file_path: path.join(repo, file), content },
+    ...(event === 'PostToolUse' ? { tool_response: { filePath: path.join(repo, file), success: true } } : {}),
+  });
+}
+
+function person(root: string, name: string, email: string): NodeJS.ProcessEnv {
+  const home = path.join(root, 'home');
+  return {
+    ...process.env, HOME: home, GIT_CONFIG_NOSYSTEM: '1', XDG_CONFIG_HOME: path.join(home, '.config'),
+    GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email,
+    COUNTERSIGN_SKIP: '',
+  };
+}
+
+function clone(root: string, remote: string, who: string, name: string, email: string): Sandbox {
+  const box = new Sandbox(path.join(root, who), person(root, name, email));
+  execFileSync('git', ['clone', '-q', remote, box.dir], { env: box.env, stdio: 'pipe' });
+  box.git(['config', 'user.name', name]);
+  box.git(['config', 'user.email', email]);
+  return box;
+}
+
 function main(): void {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'countersign-demo-')));
-  const home = path.join(root, 'home');
-  fs.mkdirSync(home);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env, HOME: home, GIT_CONFIG_NOSYSTEM: '1', XDG_CONFIG_HOME: path.join(home, '.config'),
-    GIT_AUTHOR_NAME: 'Dana Developer', GIT_AUTHOR_EMAIL: 'dana@example.com',
-    GIT_COMMITTER_NAME: 'Dana Developer', GIT_COMMITTER_EMAIL: 'dana@example.com',
-  };
-  const dev = new Sandbox(path.join(root, 'dana'), env);
-  fs.mkdirSync(dev.dir);
-  console.log(bold('Countersign demo') + ` — sandbox in ${root}`);
+  fs.mkdirSync(path.join(root, 'home'));
+  console.log(bold('Countersign demo') + ` — a sandbox in ${root}: a server, a developer (Dana) and two reviewers (Bo, Cy)`);
 
-  step('A developer\'s repository gets the Countersign hooks');
-  dev.git(['init', '-q', '-b', 'main']);
-  dev.git(['config', 'user.name', 'Dana Developer']);
-  dev.git(['config', 'user.email', 'dana@example.com']);
-  dev.countersign(['install']);
+  step('The team\'s server: a bare repository with the server-side gate (pre-receive)');
+  const server = new Sandbox(path.join(root, 'server.git'), person(root, 'Server', 'server@example.com'));
+  fs.mkdirSync(server.dir);
+  server.git(['init', '-q', '--bare', '-b', 'main']);
+  server.countersign(['install', '--server']);
 
-  step('A human-written commit carries an AI-Provenance trailer');
-  dev.write('README.md', '# Payments service\n\nHandles refunds.\n');
-  dev.git(['add', 'README.md']);
-  dev.git(['commit', '-q', '-m', 'Add README']);
-  dev.git(['log', '-1', '--format=%B'], { show: true });
-  dev.git(['log', '-1', '--format=%(trailers:key=AI-Provenance,valueonly)'], { show: true });
+  step('Dana installs Countersign in her clone and connects Claude Code\'s hooks');
+  const dana = clone(root, server.dir, 'dana', 'Dana Developer', 'dana@example.com');
+  dana.countersign(['install']);
+  dana.countersign(['agents', 'connect', 'claude']);
 
-  step('An agent writes code; the commit carries Assisted-by, AI-Provenance and a git-ai note');
-  const agent = ['--agent', 'claude-code', '--model', 'claude-sonnet-4-5', '--session', 'demo-conversation', 'src/refund.ts'];
-  dev.countersign(['checkpoint', '--phase', 'before', ...agent]);
-  dev.write('src/refund.ts', 'export function refund(cents: number): number {\n  if (cents <= 0) throw new Error("nothing to refund");\n  return cents;\n}\n');
-  dev.countersign(['checkpoint', '--phase', 'after', ...agent]);
-  dev.git(['add', 'src/refund.ts']);
-  dev.git(['commit', '-q', '-m', 'Add refund helper']);
-  dev.git(['log', '-1', '--format=%B'], { show: true });
-  dev.git(['notes', '--ref=refs/notes/ai', 'show', 'HEAD'], { show: true });
+  step('The policy: main is protected; Bo and Cy (SRE) review');
+  const keys = path.join(root, 'keys');
+  fs.mkdirSync(keys);
+  for (const who of ['bo', 'cy']) {
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `${who}@example.com`, '-f', path.join(keys, who)]);
+  }
+  dana.countersign(['policy', 'init', '--protect', 'main',
+    '--reviewer', 'Bo Reviewer <bo@example.com>', '--key', path.join(keys, 'bo.pub'),
+    '--reviewer', 'Cy Oncall <cy@example.com>', '--key', path.join(keys, 'cy.pub'), '--role', 'sre']);
+  dana.countersign(['policy', 'check']);
+  dana.write('src/refund.py', 'def refund(order):\n    return order.total\n');
+  dana.git(['add', '.countersign.json', '.claude', 'src/refund.py']);
+  dana.git(['commit', '-q', '-m', 'Add the refund service and the Countersign policy']);
+  dana.git(['push', '-q', 'origin', 'main']);
+  console.log('  (the first policy lands: before it there was nothing to protect)');
+
+  step('Claude Code edits two files; its hooks record before/after checkpoints');
+  // Claude Code's hook payload names no model; its session transcript does.
+  const transcript = path.join(root, 'claude-transcript.jsonl');
+  fs.writeFileSync(transcript, JSON.stringify({ type: 'assistant', message: { role: 'assistant', model: 'claude-sonnet-4-5' } }) + '\n');
+  const edits: Array<[string, string]> = [
+    ['src/refund.py', 'def refund(order):\n    if not order.paid:\n        return 0\n    return order.total\n'],
+    ['infra/database.tf', 'resource "aws_db_instance" "payments" {\n  identifier = "payments-prod"\n  deletion_protection = true\n}\n'],
+  ];
+  for (const [file, content] of edits) {
+    dana.countersign(['checkpoint', '--from', 'claude'], { input: claudePayload(dana.dir, transcript, 'PreToolUse', file, content) });
+    dana.write(file, content);
+    dana.countersign(['checkpoint', '--from', 'claude'], { input: claudePayload(dana.dir, transcript, 'PostToolUse', file, content) });
+  }
+  dana.countersign(['status']);
+
+  step('Dana commits as usual: trailers and a line-level note are added');
+  dana.git(['add', '-A']);
+  dana.git(['commit', '-q', '-m', 'Refund only paid orders; keep the payments database']);
+  dana.git(['log', '-1', '--format=%B'], { show: true });
+  dana.git(['notes', '--ref=ai', 'show', 'HEAD'], { show: true });
+
+  step('Pushing to main is blocked until two reviewers sign off (infrastructure tier)');
+  const blocked = spawnSync('git', ['push', 'origin', 'main'], { cwd: dana.dir, env: dana.env, encoding: 'utf8' });
+  show('git push origin main', blocked.stderr);
+  if (blocked.status === 0) throw new Error('the push should have been blocked');
+  const bypass = spawnSync('git', ['push', '--no-verify', 'origin', 'main'], { cwd: dana.dir, env: dana.env, encoding: 'utf8' });
+  show('git push --no-verify origin main   # skipping the local hook does not help: the server enforces', bypass.stderr);
+  if (bypass.status === 0) throw new Error('the server should have refused the push');
+  dana.git(['push', '-q', 'origin', 'HEAD:refs/heads/review/refund']);
+  console.log('  Dana pushes review/refund and asks Bo and Cy to review it.');
+
+  step('Bo and Cy review in their own clones and sign with their SSH keys');
+  for (const [who, name] of [['bo', 'Bo Reviewer'], ['cy', 'Cy Oncall']]) {
+    const reviewer = clone(root, server.dir, who, name, `${who}@example.com`);
+    reviewer.git(['config', 'user.signingkey', path.join(keys, who)]);
+    reviewer.countersign(['approve', 'origin/review/refund', '--comment', `${name.split(' ')[0]}: refund logic and DB protection look right`]);
+  }
+
+  step('Dana pushes again: the approvals are fetched and the gate passes');
+  dana.countersign(['verify', '--branch', 'main'], { expect: [0, 1] });
+  const pushed = spawnSync('git', ['push', 'origin', 'main'], { cwd: dana.dir, env: dana.env, encoding: 'utf8' });
+  show('git push origin main', pushed.stderr);
+  if (pushed.status !== 0) throw new Error('the approved push should have gone through');
+
+  step('Downstream: explain a commit during an incident, and report AI share and review coverage');
+  dana.countersign(['explain', 'HEAD']);
+  dana.countersign(['report']);
 
   console.log(`\n${bold('Done.')} The sandbox stays in ${root} for you to explore.`);
 }
