@@ -48,8 +48,8 @@ export const StateKeys = {
 /** The Countersign activity-bar container and its views (package.json contributes.viewsContainers / views). */
 export const Views = {
   container: 'countersign',
-  review: 'countersign.review',
-  setup: 'countersign.setup',
+  review: 'countersignReview',
+  setup: 'countersignSetup',
 } as const;
 
 /** Context keys set with `setContext` (package.json `when` clauses). */

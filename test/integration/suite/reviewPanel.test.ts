@@ -1,0 +1,162 @@
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { formatAuthorshipNote, sessionEntryKey, sessionKey, traceKey } from '../../../src/core/authorshipNote';
+import type { CountersignApi } from '../../../src/extension/extension';
+import { Commands, EXTENSION_ID } from '../../../src/extension/ids';
+import { recordDecision } from '../../../src/git/reviewDecision';
+
+/**
+ * The review panel and the gate's status bar item in a real VS Code, on the workspace repository the harness
+ * opened: a policy on origin/main naming Bo (a real ssh-keygen key), a commit of Ada's on a feature branch
+ * that needs review. The status bar follows the gate — blocked, then "approved by Bo" once Bo's signed
+ * approval is fetched into the workspace (the git watcher refreshes it, no call from the test) — and the
+ * panel's model lists the commit awaiting review. Everything is undone afterwards (other suites share the
+ * workspace).
+ */
+async function api(): Promise<CountersignApi> {
+  const ext = vscode.extensions.getExtension<CountersignApi>(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} is not loaded`);
+  return ext.activate();
+}
+
+async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('Review panel and gate status in a real VS Code', function () {
+  this.timeout(90_000);
+  const ws = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+  const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cs-review-it-')));
+  const origin = path.join(tmp, 'origin.git');
+  const seed = path.join(tmp, 'seed');
+  const bo = path.join(tmp, 'bo');
+  const key = path.join(tmp, 'bo_ed25519');
+  const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }).trim();
+  let feature = '';
+  let base = '';
+  let startBranch = '';
+
+  before(() => {
+    assert.ok(ws, 'no workspace folder');
+    startBranch = git(ws, 'rev-parse', '--abbrev-ref', 'HEAD');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'bo@laptop', '-f', key]);
+    git(tmp, 'init', '-q', '--bare', '-b', 'main', origin);
+    git(ws, 'remote', 'add', 'origin', origin);
+    git(ws, 'push', '-q', 'origin', 'main');
+    // A maintainer puts the policy on origin/main from their own clone.
+    git(tmp, 'clone', '-q', origin, seed);
+    fs.writeFileSync(path.join(seed, '.countersign.json'), JSON.stringify({
+      protectedBranches: ['main'],
+      reviewers: [{ name: 'Bo Reviewer', email: 'bo@example.com', key: fs.readFileSync(`${key}.pub`, 'utf8').trim() }],
+    }, null, 2) + '\n');
+    git(seed, 'add', '.');
+    git(seed, '-c', 'user.name=Mae Maintainer', '-c', 'user.email=mae@example.com', 'commit', '-q', '-m', 'Add the Countersign policy', '-m', 'AI-Provenance: v1 ai=0 human=4 untracked=0');
+    git(seed, 'push', '-q', 'origin', 'main');
+    // Ada's feature commit in the workspace: an agent wrote two of its lines (note), no hooks ran (unattested).
+    git(ws, 'fetch', '-q', 'origin');
+    base = git(ws, 'rev-parse', 'origin/main');
+    git(ws, 'checkout', '-q', '-b', 'feature/status', base);
+    fs.writeFileSync(path.join(ws, 'status.ts'), 'export const state = "blocked";\nexport const next = "approved";\nexport const human = true;\n');
+    git(ws, 'add', 'status.ts');
+    git(ws, 'commit', '-q', '-m', 'Add status');
+    feature = git(ws, 'rev-parse', 'HEAD');
+    const s = sessionKey('codex', 'it-session');
+    git(ws, 'notes', '--ref=refs/notes/ai', 'add', '-m', formatAuthorshipNote({
+      files: [{ path: 'status.ts', entries: [{ key: sessionEntryKey(s, traceKey('t')), ranges: [[1, 2]] }] }],
+      meta: { schema_version: 'authorship/3.0.0', base_commit_sha: base, prompts: {}, sessions: { [s]: { agent_id: { tool: 'codex', id: 'it-session', model: 'gpt-5-codex' } } } },
+    }), feature);
+    git(ws, 'push', '-q', 'origin', 'feature/status');
+  });
+
+  after(() => {
+    // Leave the workspace as the harness made it for the suites that follow.
+    try {
+      git(ws, 'checkout', '-q', '-f', startBranch);
+      git(ws, 'branch', '-q', '-D', 'feature/status');
+      git(ws, 'remote', 'remove', 'origin');
+      for (const ref of ['refs/notes/ai', 'refs/notes/countersign']) execFileSync('git', ['update-ref', '-d', ref], { cwd: ws });
+    } catch (e) {
+      console.warn(`reviewPanel.test cleanup: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  });
+
+  it('the status bar says how many commits need review on the current branch', async () => {
+    const { review } = await api();
+    await review.refresh();
+    const text = await waitFor('the gate status bar item', () => review.statusBarText());
+    assert.match(text, /1 commit needs review/);
+    assert.match(review.statusBarTooltip() ?? '', /feature\/status → origin\/main/);
+  });
+
+  it("the panel's data source lists the pushed commit awaiting review, with the note's agent, model and AI lines", async () => {
+    const { review } = await api();
+    const model = await review.refresh();
+    const repo = model.repos.find((r) => r.root === ws);
+    assert.ok(repo, `no view of ${ws}: ${JSON.stringify(model).slice(0, 400)}`);
+    assert.strictEqual(repo.state, 'ok', repo.message);
+    const branch = repo.review.find((b) => b.branch === 'feature/status');
+    assert.ok(branch, `origin/feature/status is not listed: ${JSON.stringify(repo.review)}`);
+    const [card] = branch.commits;
+    assert.strictEqual(card.sha, feature);
+    assert.strictEqual(card.base, base);
+    assert.deepStrictEqual(card.agents, [{ agent: 'codex', model: 'gpt-5-codex', lines: 2 }]);
+    assert.match(card.reasons.join('\n'), /unattested/);
+    assert.match(card.cannotApprove ?? '', /ada@example\.com\) are not a reviewer/, 'Ada cannot approve her own work');
+  });
+
+  it('the panel view opens and completes the ready handshake', async () => {
+    const { review } = await api();
+    await vscode.commands.executeCommand(Commands.openReviewPanel);
+    await waitFor('the webview to post ready', () => review.panelReady());
+  });
+
+  it('Open Commit Diff shows the commit with its AI-written lines marked', async () => {
+    const { review } = await api();
+    const marked = await vscode.commands.executeCommand<number>(Commands.openCommitDiff, { repo: ws, sha: feature, path: 'status.ts' });
+    assert.strictEqual(marked, 2);
+    await waitFor('two marked lines in a visible diff editor', () => review.markedDiffLines() === 2);
+    const right = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'countersign-git' && e.document.getText().includes('approved'));
+    assert.ok(right, 'the committed revision is open');
+  });
+
+  it('Explain Commit opens the explanation read-only', async () => {
+    const doc = await vscode.commands.executeCommand<vscode.TextDocument>(Commands.explainCommit, { repo: ws, sha: feature });
+    assert.ok(doc, 'explainCommit returned no document');
+    assert.strictEqual(doc.uri.scheme, 'countersign-explain');
+    assert.match(doc.getText(), new RegExp(`^commit ${feature}`));
+    assert.match(doc.getText(), /UNATTESTED/);
+  });
+
+  it('Request Review copies the approve command for the reviewer', async () => {
+    const text = await vscode.commands.executeCommand<string>(Commands.requestReview, { repo: ws });
+    assert.ok(text, 'no review request');
+    assert.ok(text.includes(`countersign approve ${feature} --base ${base}`), text);
+    assert.strictEqual(await vscode.env.clipboard.readText(), text);
+  });
+
+  it('the status bar follows the gate: "approved by Bo" once his signed approval is recorded in the workspace repository', async () => {
+    const { review } = await api();
+    git(tmp, 'clone', '-q', origin, bo);
+    git(bo, 'config', 'user.name', 'Bo Reviewer');
+    git(bo, 'config', 'user.email', 'bo@example.com');
+    git(bo, 'config', 'user.signingkey', key);
+    git(bo, 'fetch', '-q', 'origin', 'feature/status');
+    const r = await recordDecision({ cwd: bo, decision: 'approve', rev: feature, base, remote: null });
+    assert.strictEqual(r.signed.statement.reviewer.email, 'bo@example.com');
+    // The approval arrives in the workspace the way a fetch brings it; the ref change alone must refresh the item.
+    git(ws, 'fetch', '-q', bo, 'refs/notes/countersign:refs/notes/countersign');
+    await waitFor('"approved by Bo" in the status bar', () => /approved by Bo/.test(review.statusBarText() ?? ''));
+    const repo = review.model.repos.find((x) => x.root === ws);
+    assert.strictEqual(repo?.review.find((b) => b.branch === 'feature/status'), undefined, 'an approved branch leaves the review list');
+  });
+});
