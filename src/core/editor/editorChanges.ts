@@ -62,13 +62,6 @@ export function isPasteCandidate(changes: readonly { text: string }[], minChars:
   return changes.some((c) => c.text.includes('\n') || c.text.length > minChars);
 }
 
-/** The clipboard text if some change inserts exactly it (line endings normalised, as DESIGN's paste rule says). */
-export function clipboardMatch(changes: readonly { text: string }[], clipboard: string | undefined): string | undefined {
-  if (clipboard === undefined || clipboard.length === 0) return undefined;
-  const wanted = normaliseLineEndings(clipboard);
-  return changes.some((c) => normaliseLineEndings(c.text) === wanted) ? clipboard : undefined;
-}
-
 /**
  * Counts lines with non-whitespace text that a change inserts — DESIGN calls an insertion of two or more such
  * lines "multi-line"; the editor uses this only to describe captured edits in its log and trace notes.

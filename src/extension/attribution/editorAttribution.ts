@@ -47,7 +47,7 @@ export function composeEditorAttribution(
   const disk = new DiskCapture(repos, sync, documents, log);
   const decorations = new DecorationController(repos, context.extensionUri);
   const status = new AiShareStatus(repos);
-  const corrections = new Corrections(repos, sync);
+  const corrections = new Corrections(repos, sync, (uri) => documents.release(uri.toString()));
   const disposables: vscode.Disposable[] = [repos, sync, documents, disk, decorations, status];
 
   documents.start();
@@ -83,6 +83,7 @@ export function composeEditorAttribution(
   void offerHookInstall(context.workspaceState, repos, log);
 
   const labelDetailsFor = async (uri: vscode.Uri) => {
+    documents.releaseAll(); // tests read labels right after acting; do not wait out the save-participant window
     await repos.idle();
     const loc = repos.locate(uri);
     if (!loc || loc.repo.engine.text(loc.file) === undefined) return undefined;
@@ -91,9 +92,9 @@ export function composeEditorAttribution(
   const api: AttributionApi = {
     labelDetailsFor,
     labelsFor: async (uri) => (await labelDetailsFor(uri))?.map(labelKey),
-    idle: () => repos.idle(),
+    idle: async () => { documents.releaseAll(); await repos.idle(); },
     redraw: () => decorations.redraw(),
-    aiShareText: async () => { await status.update(); return status.text; },
+    aiShareText: async () => { documents.releaseAll(); await status.update(); return status.text; },
   };
   return { disposables, api };
 }

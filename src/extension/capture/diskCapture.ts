@@ -51,6 +51,8 @@ export class DiskCapture implements vscode.Disposable {
     if (!loc || this.documents.isDirtyOpen(uri)) return;
     const content = await readTextFile(uri.fsPath, settings.maxFileSize());
     if (content === undefined) return;
+    // Edits of the open document that are still held must reach the engine before the disk's text does.
+    this.documents.release(uri.toString());
     this.sync.applyDisk(loc, content);
   }
 

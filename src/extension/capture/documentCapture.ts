@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Observation } from '../../core/attribution/observations';
-import { clipboardMatch, isPasteCandidate, normaliseLineEndings, toSequentialChanges } from '../../core/editor/editorChanges';
+import { isPasteCandidate, normaliseLineEndings, toSequentialChanges } from '../../core/editor/editorChanges';
+import { participantGap, participantsStart, PARTICIPANT_MAX_GAP_MS } from '../../core/editor/saveParticipants';
 import type { FileSync } from '../attribution/fileSync';
 import type { FileLocation, RepoSessions } from '../attribution/repoSessions';
 import { settings } from '../settings';
@@ -15,11 +16,24 @@ import type { InlineAcceptCapture } from './inlineAcceptCapture';
  *                  preceded by `clipboard` when it inserts what was pasted and by `inlineAccept` after
  *                  Countersign's Tab; a change that leaves the document clean is VS Code reloading it from
  *                  disk and becomes a `diskWrite`
- *  willSave/save   `willSave` / `save`, then the labels are stored in the working ledger
+ *  willSave/save   `willSave` / `save`, then the labels are stored in the working ledger. VS Code runs
+ *                  formatters and other save participants *before* the extension host's willSave, so edits
+ *                  no user action explains are held back briefly and, when willSave comes, the run of them
+ *                  that led up to it is placed after it (core/editor/saveParticipants.ts)
  *  close           the engine falls back to the disk's text (and the ledger's labels for it)
  */
 export class DocumentCapture implements vscode.Disposable {
   private readonly tracked = new Set<string>();
+  /**
+   * Documents whose buffer matched the disk after their last event. A content change to such a document is
+   * either the first edit since a save or VS Code reloading it from disk; `isDirty` cannot tell them apart
+   * inside the change event (it is updated by a separate, later event), so the disk decides.
+   */
+  private readonly clean = new Set<string>();
+  /** Edits not (yet) explained by a user action, per document, waiting to see whether a save follows. */
+  private readonly held = new Map<string, { loc: FileLocation; edits: HeldEdit[]; timer: NodeJS.Timeout }>();
+  /** When the user last moved a document's selection by keyboard, mouse or command. */
+  private readonly lastUserSelection = new Map<string, number>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -33,7 +47,8 @@ export class DocumentCapture implements vscode.Disposable {
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.opened(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.changed(e)),
-      vscode.workspace.onWillSaveTextDocument((e) => this.willSave(e.document)),
+      vscode.workspace.onWillSaveTextDocument((e) => this.willSave(e.document, e.reason)),
+      vscode.window.onDidChangeTextEditorSelection((e) => this.selectionChanged(e)),
       vscode.workspace.onDidSaveTextDocument((d) => this.saved(d)),
       vscode.workspace.onDidCloseTextDocument((d) => this.closed(d)),
     );
@@ -66,6 +81,7 @@ export class DocumentCapture implements vscode.Disposable {
     const loc = this.repos.locate(doc.uri);
     if (!loc) return;
     this.tracked.add(doc.uri.toString());
+    if (!doc.isDirty) this.clean.add(doc.uri.toString());
     const text = doc.getText();
     loc.repo.queue.push(async () => {
       const { repo, file } = loc;
@@ -86,18 +102,22 @@ export class DocumentCapture implements vscode.Disposable {
   }
 
   private changed(e: vscode.TextDocumentChangeEvent): void {
-    if (e.contentChanges.length === 0) return; // dirty-state only
+    const key = e.document.uri.toString();
+    if (e.contentChanges.length === 0) {
+      // A dirty-state event: VS Code reports saves, reverts and reloads this way after the content event.
+      if (e.document.isDirty) this.clean.delete(key);
+      else this.clean.add(key);
+      return;
+    }
     const loc = this.locateTracked(e.document);
     if (!loc) return;
     const { repo, file } = loc;
     const reason = e.reason === vscode.TextDocumentChangeReason.Undo ? 'undo' as const
       : e.reason === vscode.TextDocumentChangeReason.Redo ? 'redo' as const : undefined;
-
-    // A change that leaves the document clean without being an undo is VS Code reloading it from disk.
-    if (!reason && !e.document.isDirty) {
-      this.sync.applyDisk(loc, e.document.getText());
-      return;
-    }
+    const wasClean = this.clean.delete(key);
+    // The first change to a clean document may be VS Code reloading it after a write on disk: if the buffer
+    // now equals the disk, it is that write (a `diskWrite`), not an edit.
+    const reloaded = wasClean && !reason ? { text: e.document.getText(), uri: e.document.uri } : undefined;
 
     let changes;
     try {
@@ -114,15 +134,58 @@ export class DocumentCapture implements vscode.Disposable {
     const clipboard = !reason && !accepted && isPasteCandidate(changes, settings.pasteMinChars())
       ? Promise.resolve(vscode.env.clipboard.readText()).catch(() => undefined)
       : undefined;
-    repo.queue.push(async () => {
+    const run = async () => {
+      if (reloaded && await diskEquals(reloaded.uri, reloaded.text)) {
+        await this.sync.applyDiskNow(loc, reloaded.text);
+        return;
+      }
       if (accepted) repo.session.observe({ type: 'inlineAccept', file });
       if (clipboard) {
-        const pasted = clipboardMatch(changes, await clipboard);
-        if (pasted !== undefined) this.observeClipboard(loc, pasted);
+        // Report what the clipboard holds now even when this edit is no paste: the engine compares later
+        // insertions with the last clipboard it heard of, which must not be a stale one.
+        const text = await clipboard;
+        if (text !== undefined) this.observeClipboard(loc, text);
       }
       repo.session.observe(edit);
       this.repos.fire(loc);
-    });
+    };
+    // Undo/redo, an accepted suggestion and edits that come with a user's selection change are the user's;
+    // anything else might be a save participant and waits for a willSave or a user action.
+    const recentUser = Date.now() - (this.lastUserSelection.get(key) ?? -Infinity) < USER_SELECTION_WINDOW_MS;
+    if (reason || accepted || recentUser) {
+      this.release(key);
+      repo.queue.push(run);
+    } else {
+      this.hold(key, loc, { at: Date.now(), run });
+    }
+  }
+
+  private hold(key: string, loc: FileLocation, edit: HeldEdit): void {
+    const h = this.held.get(key);
+    if (h) clearTimeout(h.timer);
+    const timer = setTimeout(() => this.release(key), PARTICIPANT_MAX_GAP_MS + 500);
+    if (h) { h.edits.push(edit); h.timer = timer; } else this.held.set(key, { loc, edits: [edit], timer });
+  }
+
+  /** Queues a document's held edits as ordinary edits (a user action or a pause showed they are no save's). */
+  release(key: string): void {
+    const h = this.held.get(key);
+    if (!h) return;
+    clearTimeout(h.timer);
+    this.held.delete(key);
+    for (const e of h.edits) h.loc.repo.queue.push(e.run);
+  }
+
+  /** Queues every held edit now (tests, before reading labels). */
+  releaseAll(): void {
+    for (const key of [...this.held.keys()]) this.release(key);
+  }
+
+  private selectionChanged(e: vscode.TextEditorSelectionChangeEvent): void {
+    if (e.kind === undefined) return; // moved by an edit, not by the user
+    const key = e.textEditor.document.uri.toString();
+    this.lastUserSelection.set(key, Date.now());
+    this.release(key);
   }
 
   private readonly lastClipboard = new Map<string, string>();
@@ -135,15 +198,25 @@ export class DocumentCapture implements vscode.Disposable {
     loc.repo.session.observe({ type: 'clipboard', text });
   }
 
-  private willSave(doc: vscode.TextDocument): void {
+  private willSave(doc: vscode.TextDocument, reason: vscode.TextDocumentSaveReason): void {
     const loc = this.locateTracked(doc);
     if (!loc) return;
+    const key = doc.uri.toString();
+    const h = this.held.get(key);
+    const edits = h?.edits ?? [];
+    if (h) { clearTimeout(h.timer); this.held.delete(key); }
+    const autoSaveDelay = reason === vscode.TextDocumentSaveReason.AfterDelay
+      ? vscode.workspace.getConfiguration('files', doc).get<number>('autoSaveDelay', 1000) : undefined;
+    const split = participantsStart(edits.map((e) => e.at), Date.now(), participantGap(autoSaveDelay));
+    for (const e of edits.slice(0, split)) loc.repo.queue.push(e.run);
     loc.repo.queue.push(() => loc.repo.session.observe({ type: 'willSave', file: loc.file }));
+    for (const e of edits.slice(split)) loc.repo.queue.push(e.run);
   }
 
   private saved(doc: vscode.TextDocument): void {
     const loc = this.locateTracked(doc);
     if (!loc) return;
+    this.clean.add(doc.uri.toString());
     const text = doc.getText();
     loc.repo.queue.push(async () => {
       const { repo, file } = loc;
@@ -160,7 +233,9 @@ export class DocumentCapture implements vscode.Disposable {
 
   private closed(doc: vscode.TextDocument): void {
     const loc = this.locateTracked(doc);
+    this.release(doc.uri.toString());
     this.tracked.delete(doc.uri.toString());
+    this.clean.delete(doc.uri.toString());
     if (!loc) return;
     loc.repo.queue.push(async () => {
       const { repo, file } = loc;
@@ -186,6 +261,23 @@ export class DocumentCapture implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const h of this.held.values()) clearTimeout(h.timer);
     for (const d of this.disposables) d.dispose();
+  }
+}
+
+interface HeldEdit {
+  at: number;
+  run: () => Promise<void>;
+}
+
+/** A selection change this close to an edit belongs to the same user action (typing, pasting, a command). */
+const USER_SELECTION_WINDOW_MS = 100;
+
+async function diskEquals(uri: vscode.Uri, text: string): Promise<boolean> {
+  try {
+    return Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8') === text;
+  } catch {
+    return false;
   }
 }

@@ -20,7 +20,12 @@ export interface CorrectionArgs extends LineRangeArgs {
 }
 
 export class Corrections {
-  constructor(private readonly repos: RepoSessions, private readonly sync: FileSync) {}
+  constructor(
+    private readonly repos: RepoSessions,
+    private readonly sync: FileSync,
+    /** Lets edits held back for the save-participant check reach the engine before labels are read. */
+    private readonly release: (uri: vscode.Uri) => void,
+  ) {}
 
   markHuman(args?: CorrectionArgs): Promise<void> {
     return this.apply(args, async () => () => ({ kind: 'human' }));
@@ -58,6 +63,7 @@ export class Corrections {
       void vscode.window.showInformationMessage(`${vscode.workspace.asRelativePath(target.uri)} is not in a git repository: Countersign does not attribute it.`);
       return;
     }
+    this.release(target.uri);
     await loc.repo.queue.idle();
     const { repo, file } = loc;
     const text = repo.engine.text(file);

@@ -64,8 +64,10 @@ export class DecorationController implements vscode.Disposable {
       if (!all && !wanted.has(key)) continue;
       const loc = enabled ? this.repos.locate(editor.document.uri) : undefined;
       const engine = loc?.repo.engine;
-      // Draw only when the engine's text is the editor's: otherwise more edits are on their way.
-      const runs = engine && loc && engine.text(loc.file) === editor.document.getText() ? decorationRuns(engine.labels(loc.file)) : new Map();
+      // Draw only when the engine's text is the editor's: otherwise edits are still on their way (or held to
+      // see whether a save follows) and the marks VS Code already moves along with the text stay meanwhile.
+      if (engine && loc && engine.text(loc.file) !== undefined && engine.text(loc.file) !== editor.document.getText()) continue;
+      const runs = engine && loc ? decorationRuns(engine.labels(loc.file)) : new Map<AgentClass, Array<[number, number]>>();
       for (const [cls, type] of this.types) {
         const ranges = (runs.get(cls) ?? []).map(([s, e]: [number, number]) => new vscode.Range(s, 0, e, 0));
         editor.setDecorations(type, ranges);

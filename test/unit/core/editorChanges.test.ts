@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import fc from 'fast-check';
 import {
-  applySequentialChanges, clipboardMatch, insertedContentLines, isPasteCandidate, toSequentialChanges, type EditorContentChange,
+  applySequentialChanges, insertedContentLines, isPasteCandidate, toSequentialChanges, type EditorContentChange,
 } from '../../../src/core/editor/editorChanges';
 
 /**
@@ -82,13 +82,6 @@ describe('editor changes -> edit observation', () => {
     assert.strictEqual(isPasteCandidate([{ text: 'x'.repeat(16) }], 16), false);
     assert.strictEqual(isPasteCandidate([{ text: 'x'.repeat(17) }], 16), true);
     assert.strictEqual(isPasteCandidate([{ text: '\n' }], 16), true);
-  });
-
-  it('matches a paste against the clipboard with line endings normalised', () => {
-    assert.strictEqual(clipboardMatch([{ text: 'a\nb\n' }], 'a\r\nb\r\n'), 'a\r\nb\r\n');
-    assert.strictEqual(clipboardMatch([{ text: 'a\nb' }], 'a\nb\n'), undefined);
-    assert.strictEqual(clipboardMatch([{ text: '' }], ''), undefined, 'an empty clipboard explains nothing');
-    assert.strictEqual(clipboardMatch([{ text: 'x' }], undefined), undefined);
   });
 
   it('counts inserted lines that carry text', () => {

@@ -1,0 +1,299 @@
+import * as assert from 'assert';
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { promisify } from 'util';
+import * as vscode from 'vscode';
+import type { CountersignApi } from '../../../src/extension/extension';
+import { Commands, EXTENSION_ID } from '../../../src/extension/ids';
+
+/**
+ * Capture in a real VS Code: each test does what a user does (types, pastes, accepts a suggestion, saves with a
+ * formatter, runs an agent CLI in the terminal) and reads the labels through the extension's API. Where a
+ * rule could pass by accident, a control shows the same text labelled differently without the user's act.
+ */
+const run = promisify(execFile);
+
+async function api(): Promise<CountersignApi> {
+  const ext = vscode.extensions.getExtension<CountersignApi>(EXTENSION_ID);
+  assert.ok(ext);
+  return ext.activate();
+}
+
+function workspaceRoot(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'no workspace folder');
+  return folder.uri.fsPath;
+}
+
+let counter = 0;
+/** A new file in the workspace repository, opened in an editor with the cursor at the end. */
+async function freshEditor(content = '', ext = 'ts'): Promise<vscode.TextEditor> {
+  const file = path.join(workspaceRoot(), `capture-${Date.now()}-${counter++}.${ext}`);
+  fs.writeFileSync(file, content);
+  const doc = await vscode.workspace.openTextDocument(file);
+  const editor = await vscode.window.showTextDocument(doc);
+  const end = doc.positionAt(doc.getText().length);
+  editor.selection = new vscode.Selection(end, end);
+  return editor;
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
+  const started = Date.now();
+  let last: T | undefined;
+  while (Date.now() - started < timeoutMs) {
+    last = await probe();
+    if (last !== undefined) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+async function labels(uri: vscode.Uri): Promise<string[]> {
+  const a = await api();
+  const l = await a.attribution.labelsFor(uri);
+  assert.ok(l, `Countersign does not attribute ${uri.fsPath}`);
+  return l;
+}
+
+const SNIPPET = 'function add(a: number, b: number) {\n  return a + b;\n}\n';
+
+describe('Capture: what the user does in the editor', function () {
+  this.timeout(60_000);
+
+  // VS Code in a browser auto-saves after a delay by default; these tests save when they mean to.
+  before(async () => {
+    await vscode.workspace.getConfiguration('files').update('autoSave', 'off', vscode.ConfigurationTarget.Global);
+  });
+  after(async () => {
+    await vscode.workspace.getConfiguration('files').update('autoSave', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  afterEach(async () => {
+    // An insertion equal to the clipboard is a paste: leave nothing there for the next test to match.
+    await vscode.env.clipboard.writeText('');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('typing is human', async () => {
+    const editor = await freshEditor();
+    await vscode.commands.executeCommand('type', { text: 'const a = 1;\nconst b = 2;\n' });
+    assert.strictEqual(editor.document.getText(), 'const a = 1;\nconst b = 2;\n');
+    assert.deepStrictEqual(await labels(editor.document.uri), ['human', 'human']);
+  });
+
+  it('an unexplained multi-line insertion (the control for paste and accept) is ai:unknown', async () => {
+    const editor = await freshEditor();
+    await editor.edit((b) => b.insert(editor.selection.active, SNIPPET));
+    assert.deepStrictEqual(await labels(editor.document.uri), ['ai:unknown', 'ai:unknown', 'ai:unknown']);
+  });
+
+  it('a paste is human', async () => {
+    const editor = await freshEditor('// header\n');
+    await vscode.env.clipboard.writeText(SNIPPET);
+    await vscode.commands.executeCommand('editor.action.clipboardPasteAction');
+    await waitFor('the paste to land', () => (editor.document.getText().includes('return a + b') ? true : undefined));
+    assert.strictEqual(editor.document.getText(), `// header\n${SNIPPET}`);
+    assert.deepStrictEqual(await labels(editor.document.uri), ['untracked', 'human', 'human', 'human']);
+  });
+
+  it('accepting an inline suggestion with Countersign\'s Tab command marks the lines inline-completion', async () => {
+    const editor = await freshEditor('// add numbers\n');
+    const provider = vscode.languages.registerInlineCompletionItemProvider({ pattern: '**/capture-*' }, {
+      provideInlineCompletionItems: (_doc, position) => [new vscode.InlineCompletionItem(SNIPPET, new vscode.Range(position, position))],
+    });
+    try {
+      await waitFor('the suggestion to be accepted', async () => {
+        await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+        await new Promise((r) => setTimeout(r, 300));
+        await vscode.commands.executeCommand(Commands.acceptInlineSuggestion);
+        return editor.document.getText().includes('return a + b') ? true : undefined;
+      }, 15_000);
+    } finally {
+      provider.dispose();
+    }
+    assert.strictEqual(editor.document.getText(), `// add numbers\n${SNIPPET}`);
+    assert.deepStrictEqual(await labels(editor.document.uri), ['untracked', 'ai:inline-completion', 'ai:inline-completion', 'ai:inline-completion']);
+    const details = await (await api()).attribution.labelDetailsFor(editor.document.uri);
+    assert.ok(details?.[1].kind === 'ai' && typeof details[1].at === 'number', 'AI labels carry the time they were written');
+  });
+
+  it('the Tab binding is contributed for visible inline suggestions only', () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    const bindings = (ext?.packageJSON as { contributes: { keybindings: Array<{ command: string; key: string; when: string }> } }).contributes.keybindings;
+    const tab = bindings.find((b) => b.command === Commands.acceptInlineSuggestion);
+    assert.ok(tab, 'no keybinding for the accept command');
+    assert.strictEqual(tab.key, 'tab');
+    assert.match(tab.when, /inlineSuggestionVisible/);
+    assert.match(tab.when, /!editorReadonly/);
+  });
+
+  it('a Tab with no suggestion visible does not make the next typing AI', async () => {
+    const editor = await freshEditor();
+    await vscode.commands.executeCommand(Commands.acceptInlineSuggestion);
+    await vscode.commands.executeCommand('type', { text: 'let typed = true;\nlet more = 1;\n' });
+    assert.deepStrictEqual(await labels(editor.document.uri), ['human', 'human']);
+  });
+
+  it('saving with a formatter keeps every line\'s label', async () => {
+    // Plain text: no built-in formatter competes with the test's.
+    const editor = await freshEditor('let human = 1\n', 'txt');
+    const uri = editor.document.uri;
+    await editor.edit((b) => b.insert(new vscode.Position(1, 0), 'let fromAi = 2\nlet alsoAi = 3\n'));
+    await (await api()).attribution.idle();
+    await vscode.commands.executeCommand(Commands.markAi, { uri: uri.toString(), startLine: 1, endLine: 2, agent: 'claude-code' });
+    assert.deepStrictEqual(await labels(uri), ['untracked', 'ai:claude-code', 'ai:claude-code']);
+    // A formatter that changes non-whitespace characters: a semicolon at the end of every line.
+    const formatter = vscode.languages.registerDocumentFormattingEditProvider({ pattern: '**/capture-*' }, {
+      provideDocumentFormattingEdits: (doc) => {
+        const edits: vscode.TextEdit[] = [];
+        for (let i = 0; i < doc.lineCount; i++) {
+          const line = doc.lineAt(i);
+          if (line.text.length > 0 && !line.text.endsWith(';')) edits.push(vscode.TextEdit.insert(line.range.end, ';'));
+        }
+        return edits;
+      },
+    });
+    const config = vscode.workspace.getConfiguration('editor', { languageId: 'plaintext' });
+    await config.update('formatOnSave', true, vscode.ConfigurationTarget.Global, true);
+    try {
+      await editor.document.save();
+    } finally {
+      formatter.dispose();
+      await config.update('formatOnSave', undefined, vscode.ConfigurationTarget.Global, true);
+    }
+    assert.strictEqual(editor.document.getText(), 'let human = 1;\nlet fromAi = 2;\nlet alsoAi = 3;\n', 'the formatter did not run on save');
+    assert.deepStrictEqual(await labels(uri), ['untracked', 'ai:claude-code', 'ai:claude-code']);
+  });
+
+  it('undo and redo restore labels', async () => {
+    const editor = await freshEditor();
+    await editor.edit((b) => b.insert(editor.selection.active, SNIPPET));
+    await vscode.commands.executeCommand('type', { text: '// typed' });
+    const typed = editor.document.getText();
+    const before = await labels(editor.document.uri);
+    assert.deepStrictEqual(before, ['ai:unknown', 'ai:unknown', 'ai:unknown', 'human']);
+    // VS Code may split the typing into several undo stops: undo until the text is the snippet again.
+    for (let i = 0; i < 10 && editor.document.getText() !== SNIPPET; i++) await vscode.commands.executeCommand('undo');
+    assert.strictEqual(editor.document.getText(), SNIPPET);
+    assert.deepStrictEqual(await labels(editor.document.uri), ['ai:unknown', 'ai:unknown', 'ai:unknown']);
+    for (let i = 0; i < 10 && editor.document.getText() !== typed; i++) await vscode.commands.executeCommand('redo');
+    assert.strictEqual(editor.document.getText(), typed);
+    assert.deepStrictEqual(await labels(editor.document.uri), before);
+  });
+
+  it('a multi-cursor edit is applied at every cursor', async () => {
+    const editor = await freshEditor('one\ntwo\nthree\n');
+    editor.selections = [0, 1, 2].map((l) => new vscode.Selection(l, 0, l, 0));
+    await vscode.commands.executeCommand('type', { text: '// ' });
+    assert.strictEqual(editor.document.getText(), '// one\n// two\n// three\n');
+    const a = await api();
+    const loc = await a.attribution.labelsFor(editor.document.uri);
+    assert.deepStrictEqual(loc, ['human', 'human', 'human']);
+  });
+
+  it('records a trace that `countersign replay` turns into the same labels', async () => {
+    const editor = await freshEditor('// start\n');
+    await vscode.commands.executeCommand('type', { text: 'typed();\n' });
+    await editor.edit((b) => b.insert(new vscode.Position(2, 0), SNIPPET));
+    const expected = await labels(editor.document.uri);
+    const traceFile = path.join(os.tmpdir(), `cs-trace-${Date.now()}.json`);
+    const written = await vscode.commands.executeCommand<string>(Commands.recordTrace, traceFile);
+    assert.strictEqual(written, traceFile);
+    const trace = JSON.parse(fs.readFileSync(traceFile, 'utf8')) as { version: number; files: Record<string, string>; events: Array<{ type: string }> };
+    assert.strictEqual(trace.version, 1);
+    const rel = path.relative(workspaceRoot(), editor.document.uri.fsPath);
+    assert.strictEqual(trace.files[rel], '// start\n');
+    const cli = path.join(vscode.extensions.getExtension(EXTENSION_ID)?.extensionPath ?? '', 'dist', 'cli.js');
+    const { stdout } = await run(process.execPath, [cli, 'replay', traceFile, '--json'], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    const replayed = JSON.parse(stdout) as { files: Record<string, string[]> };
+    assert.deepStrictEqual(replayed.files[rel], expected);
+  });
+
+  it('shows the AI share of uncommitted lines in the status bar', async () => {
+    const editor = await freshEditor();
+    await vscode.commands.executeCommand('type', { text: 'const mine = 1;\n' });
+    await editor.edit((b) => b.insert(new vscode.Position(1, 0), SNIPPET));
+    await (await api()).attribution.idle();
+    assert.strictEqual(await (await api()).attribution.aiShareText(), '$(sparkle) AI 75%');
+  });
+
+  it('"Mark as human-written" relabels the lines and the saved labels reach `countersign status`', async () => {
+    const editor = await freshEditor();
+    await editor.edit((b) => b.insert(editor.selection.active, SNIPPET));
+    // Let the edit be an edit: one that lands right before a save would count as a save participant.
+    await (await api()).attribution.idle();
+    await editor.document.save();
+    const uri = editor.document.uri;
+    assert.deepStrictEqual(await labels(uri), ['ai:unknown', 'ai:unknown', 'ai:unknown']);
+    await vscode.commands.executeCommand(Commands.markHuman, { uri: uri.toString(), startLine: 0, endLine: 1 });
+    assert.deepStrictEqual(await labels(uri), ['human', 'human', 'ai:unknown']);
+    const rel = path.relative(workspaceRoot(), uri.fsPath);
+    const cli = path.join(vscode.extensions.getExtension(EXTENSION_ID)?.extensionPath ?? '', 'dist', 'cli.js');
+    const status = await waitFor('the ledger to hold the corrected labels', async () => {
+      const { stdout } = await run(process.execPath, [cli, 'status', '--json'], { cwd: workspaceRoot(), env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+      const s = (JSON.parse(stdout) as { files: Record<string, { ai: number; human: number }> }).files[rel];
+      return s && s.human === 2 ? s : undefined;
+    });
+    assert.strictEqual(status.ai, 1);
+  });
+});
+
+describe('Capture: files written from outside', function () {
+  this.timeout(60_000);
+
+  it('a file written on disk with no agent running is untracked', async () => {
+    const file = path.join(workspaceRoot(), `outside-${Date.now()}.txt`);
+    fs.writeFileSync(file, 'checked out\nby git\n');
+    const uri = vscode.Uri.file(file);
+    const got = await waitFor('the write to be observed', async () => {
+      const l = await (await api()).attribution.labelsFor(uri);
+      return l && l.length === 2 ? l : undefined;
+    });
+    assert.deepStrictEqual(got, ['untracked', 'untracked']);
+  });
+
+  it('a file written while `claude` runs in a terminal is claude-code\'s', async () => {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-agent-bin-'));
+    const marker = path.join(bin, 'started');
+    // A stand-in for the Claude Code CLI: it announces itself, then runs until the test lets it finish.
+    fs.writeFileSync(path.join(bin, 'claude'), `#!/bin/sh\ntouch '${marker}'\nwhile [ ! -f '${marker}.done' ]; do sleep 0.1; done\n`, { mode: 0o755 });
+    const terminal = vscode.window.createTerminal({ name: 'agent', shellPath: '/bin/bash', cwd: workspaceRoot() });
+    try {
+      terminal.show();
+      const shell = await waitFor('shell integration in the terminal', () => terminal.shellIntegration, 20_000);
+      const started = new Promise<string>((resolve) => {
+        const d = vscode.window.onDidStartTerminalShellExecution((e) => { if (e.terminal === terminal) { d.dispose(); resolve(e.execution.commandLine.value); } });
+      });
+      // By path, so the shell's start-up files cannot put another `claude` first on PATH.
+      shell.executeCommand(`${path.join(bin, 'claude')} -p "write the helper"`);
+      assert.match(await started, /claude -p/);
+      await waitFor('the agent to start', () => (fs.existsSync(marker) ? true : undefined));
+      const file = path.join(workspaceRoot(), `agent-${Date.now()}.ts`);
+      fs.writeFileSync(file, SNIPPET);
+      const uri = vscode.Uri.file(file);
+      const got = await waitFor('the agent\'s write to be observed', async () => {
+        const l = await (await api()).attribution.labelsFor(uri);
+        return l && l.length === 3 ? l : undefined;
+      });
+      assert.deepStrictEqual(got, ['ai:claude-code', 'ai:claude-code', 'ai:claude-code']);
+      const ended = new Promise<void>((resolve) => {
+        const d = vscode.window.onDidEndTerminalShellExecution((e) => { if (e.terminal === terminal) { d.dispose(); resolve(); } });
+      });
+      fs.writeFileSync(`${marker}.done`, '');
+      await ended;
+      // After the agent ended, a write is nobody's.
+      fs.appendFileSync(file, 'export const later = 1;\n');
+      const after = await waitFor('the later write', async () => {
+        const l = await (await api()).attribution.labelsFor(uri);
+        return l && l.length === 4 ? l : undefined;
+      });
+      assert.deepStrictEqual(after, ['ai:claude-code', 'ai:claude-code', 'ai:claude-code', 'untracked']);
+    } finally {
+      fs.writeFileSync(`${marker}.done`, '');
+      terminal.dispose();
+    }
+  });
+});
