@@ -26,9 +26,10 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
 }
 
+/** A command link; `title` is Countersign's own wording (not escaped), `args` travel as URI-encoded JSON. */
 export function commandLink(title: string, command: string, args: unknown, tooltip?: string): string {
   const t = tooltip ? ` "${tooltip.replace(/"/g, "'")}"` : '';
-  return `[${escapeMarkdown(title)}](command:${command}?${encodeURIComponent(JSON.stringify([args]))}${t})`;
+  return `[${title}](command:${command}?${encodeURIComponent(JSON.stringify([args]))}${t})`;
 }
 
 /** "just now", "12 minutes ago", "3 hours ago", "on 2025-11-21" — the hover's sense of when. */

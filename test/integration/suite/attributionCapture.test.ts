@@ -220,6 +220,31 @@ describe('Capture: what the user does in the editor', function () {
     assert.strictEqual(await (await api()).attribution.aiShareText(), '$(sparkle) AI 75%');
   });
 
+  it('the hover over an AI line names the writer and offers "Mark as human-written"; the toggle turns marking off', async () => {
+    const editor = await freshEditor();
+    await editor.edit((b) => b.insert(editor.selection.active, SNIPPET));
+    const a = await api();
+    await a.attribution.idle();
+    const hoverText = async () => {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(1, 4));
+      return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+    };
+    const text = await hoverText();
+    assert.match(text, /AI-written\*\* by an unidentified AI/);
+    assert.match(text, /Low confidence/);
+    assert.match(text, /\[Mark as human-written\]\(command:countersign\.markHuman\?/);
+    assert.match(text, /lines 1–3/);
+    await a.attribution.redraw(); // draws without error on a real editor
+    await vscode.commands.executeCommand(Commands.toggleDecorations);
+    try {
+      assert.strictEqual(vscode.workspace.getConfiguration('countersign').get('decorations.enabled'), false);
+      assert.doesNotMatch(await hoverText(), /AI-written/);
+    } finally {
+      await vscode.commands.executeCommand(Commands.toggleDecorations);
+    }
+    assert.strictEqual(vscode.workspace.getConfiguration('countersign').get('decorations.enabled'), true);
+  });
+
   it('"Mark as human-written" relabels the lines and the saved labels reach `countersign status`', async () => {
     const editor = await freshEditor();
     await editor.edit((b) => b.insert(editor.selection.active, SNIPPET));
