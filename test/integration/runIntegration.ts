@@ -7,6 +7,7 @@ import { ElectronHost } from './harness/electronHost';
 import type { TestHost } from './harness/host';
 import { cacheRoot, buildLayout } from './harness/paths';
 import { runSuitePhase, runVsixPhase, type PhaseContext, type PhaseOutcome } from './harness/phases';
+import { runUiPhase } from './harness/uiPhase';
 import { summaryLine } from './harness/results';
 
 const USAGE = `Usage: node <out>/test/integration/runIntegration.js [options]
@@ -16,7 +17,8 @@ Runs Countersign's integration tests inside a real VS Code and ends with the lin
   --host code-server|electron   code-server in headless Chromium (default; offline, cached in
                                 $COUNTERSIGN_IT_CACHE or ~/.cache/countersign-vscode-it), or desktop
                                 VS Code through @vscode/test-electron (needs a display and a network)
-  --only suite|vsix             run one phase: the test suite, or the installed-.vsix check
+  --only suite|ui|vsix          run one phase: the test suite, the browser end-to-end tests (code-server
+                                only), or the installed-.vsix check
   --vsix FILE                   the package to install (default: dist/countersign.vsix)
   --grep PATTERN                only tests whose full title matches (mocha --grep)
   --timeout SECONDS             per phase, including VS Code start-up (default 300)
@@ -42,7 +44,7 @@ function parse(argv: string[]) {
     strict: true,
   });
   if (!['code-server', 'electron'].includes(values.host)) throw new Error(`--host must be code-server or electron, not '${values.host}'`);
-  if (values.only !== undefined && !['suite', 'vsix'].includes(values.only)) throw new Error(`--only must be suite or vsix, not '${values.only}'`);
+  if (values.only !== undefined && !['suite', 'ui', 'vsix'].includes(values.only)) throw new Error(`--only must be suite, ui or vsix, not '${values.only}'`);
   const timeout = Number(values.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0) throw new Error(`--timeout must be a number of seconds, not '${values.timeout}'`);
   return { ...values, timeoutMs: timeout * 1000 };
@@ -113,11 +115,15 @@ async function main(): Promise<number> {
 
     const ctx: PhaseContext = { host, layout, runDir, grep: args.grep, timeoutMs: args.timeoutMs, say };
     const outcomes: PhaseOutcome[] = [];
-    if (args.only !== 'vsix') {
+    if (args.only === undefined || args.only === 'suite') {
       say(`[suite] Countersign from ${path.relative(process.cwd(), layout.outDir) || '.'} in ${host.name}`);
       outcomes.push(await runSuitePhase(ctx));
     }
-    if (args.only !== 'suite') {
+    if ((args.only === undefined || args.only === 'ui') && host.openWorkbench) {
+      say(`[ui] browser end-to-end tests in ${host.name}`);
+      outcomes.push(await runUiPhase(ctx));
+    }
+    if (args.only === undefined || args.only === 'vsix') {
       const vsix = path.resolve(args.vsix ?? path.join(layout.repoRoot, 'dist', 'countersign.vsix'));
       say(`[vsix] ${path.relative(process.cwd(), vsix)} installed into a fresh extensions folder`);
       outcomes.push(await runVsixPhase(ctx, vsix));

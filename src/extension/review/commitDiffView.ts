@@ -61,6 +61,10 @@ export class CommitDiffView implements vscode.Disposable {
       backgroundColor: new vscode.ThemeColor('countersign.review.aiLineBackground'),
       overviewRulerColor: new vscode.ThemeColor('countersign.review.aiLineRuler'),
       overviewRulerLane: vscode.OverviewRulerLane.Left,
+      // A bar at the line's start, so AI lines stay visible over the diff's own "inserted" background.
+      borderWidth: '0 0 0 3px',
+      borderStyle: 'solid',
+      borderColor: new vscode.ThemeColor('countersign.review.aiLineRuler'),
     });
     this.disposables.push(
       this.decoration,
@@ -113,9 +117,16 @@ export class CommitDiffView implements vscode.Disposable {
       if (!lines) continue;
       const options: vscode.DecorationOptions[] = lines
         .filter((l) => l.line - 1 < editor.document.lineCount)
-        .map((l) => {
+        .map((l, i, all) => {
+          const who = `${l.agent}${l.model ? ` (${l.model})` : ''}`;
           const hover = new vscode.MarkdownString(`**AI-written** by \`${l.agent}\`${l.model ? ` (${l.model})` : ''} — from the commit's \`refs/notes/ai\` note`);
-          return { range: new vscode.Range(l.line - 1, 0, l.line - 1, 0), hoverMessage: hover };
+          const prev = all[i - 1];
+          // The first line of each run names the agent at its end; the rest only carry the mark and the hover.
+          const first = !prev || prev.line !== l.line - 1 || prev.agent !== l.agent || prev.model !== l.model;
+          return {
+            range: new vscode.Range(l.line - 1, 0, l.line - 1, 0), hoverMessage: hover,
+            ...(first ? { renderOptions: { after: { contentText: `  ✦ AI: ${who}`, color: new vscode.ThemeColor('countersign.review.aiLineRuler'), fontStyle: 'italic' } } } : {}),
+          };
         });
       editor.setDecorations(this.decoration, options);
     }

@@ -1,10 +1,11 @@
 import * as path from 'path';
 import { CodeServer, installVsix } from './codeServer';
 import { ensureCodeServer, type CodeServerInstall } from './codeServerInstall';
-import type { PaletteSpec, PayloadSpec, TestHost } from './host';
+import type { PaletteSpec, PayloadSpec, TestHost, WorkbenchSpec } from './host';
 import { checkShowLogFromPalette } from './paletteCheck';
 import type { PayloadResults } from './results';
 import { runPayload, type PayloadExit } from './workbench';
+import { openWorkbench, type WorkbenchSession } from './workbenchSession';
 
 /**
  * The web workbench forwards its own start-up messages through the same console as the extension host's
@@ -77,6 +78,26 @@ export class CodeServerHost implements TestHost {
     } finally {
       await server.stop();
       this.servers.delete(server);
+    }
+  }
+
+  async openWorkbench(spec: WorkbenchSpec): Promise<WorkbenchSession> {
+    const server = await CodeServer.start({ install: this.installed(), runDir: this.runDir, name: spec.name, extensionsDir: spec.extensionsDir, env: spec.env });
+    this.servers.add(server);
+    const stop = async () => {
+      await server.stop();
+      this.servers.delete(server);
+    };
+    try {
+      const session = await openWorkbench({
+        serverUrl: server.url, folder: spec.workspace, extensionDevelopmentUri: server.remoteUri(spec.extensionDevelopmentPath),
+        profileDir: path.join(this.runDir, spec.name, 'chromium'), timeoutMs: spec.timeoutMs, onLog: (l) => this.say(`  ${l}`),
+      });
+      return { page: session.page, close: async () => { await session.close(); await stop(); } };
+    } catch (err) {
+      this.say(`[${spec.name}] last lines of ${server.logFile}:\n${server.logTail()}`);
+      await stop();
+      throw err;
     }
   }
 

@@ -1,5 +1,6 @@
 import type { PayloadResults } from './results';
 import type { PayloadExit } from './workbench';
+import type { WorkbenchSession } from './workbenchSession';
 
 /** One run of a test payload inside a VS Code: what to load, which folder to open, where extensions live. */
 export interface PayloadSpec {
@@ -24,6 +25,17 @@ export interface PaletteSpec {
   timeoutMs: number;
 }
 
+/** A workbench opened on a folder with the extension under development loaded, driven from the harness. */
+export interface WorkbenchSpec {
+  name: string;
+  workspace: string;
+  extensionDevelopmentPath: string;
+  extensionsDir: string;
+  /** Added to the server's (and so the extension host's) environment. */
+  env: Record<string, string>;
+  timeoutMs: number;
+}
+
 /** A VS Code that can run test payloads: code-server in headless Chromium here, desktop VS Code elsewhere. */
 export interface TestHost {
   readonly name: string;
@@ -37,6 +49,11 @@ export interface TestHost {
    * scriptable browser workbench (code-server) have it.
    */
   checkPalette?(spec: PaletteSpec): Promise<PayloadResults>;
+  /**
+   * Opens the workbench for a browser end-to-end test (test/integration/ui): the page to drive, and close()
+   * that ends the browser and the server. Only hosts with a scriptable browser workbench (code-server) have it.
+   */
+  openWorkbench?(spec: WorkbenchSpec): Promise<WorkbenchSession>;
   /** Ends everything the host started; safe to call at any time, more than once. */
   dispose(): Promise<void>;
 }
