@@ -74,7 +74,13 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
   const repo = await resolveRepo(cwd);
   const messageFile = path.resolve(cwd, args.messageFile);
   const message = fs.readFileSync(messageFile, 'utf8');
-  const context = await detectCommitContext(cwd, repo, { source: args.source, sha: args.sha, message, gitPid: args.gitPid, env: args.env ?? process.env });
+  // Independent git calls run side by side: each costs a process start, and this hook is on every commit's path.
+  const [context, defaultHuman, cc, tree] = await Promise.all([
+    detectCommitContext(cwd, repo, { source: args.source, sha: args.sha, message, gitPid: args.gitPid, env: args.env ?? process.env }),
+    committerIdent(cwd),
+    commentChar(cwd),
+    runGit(['write-tree'], { cwd }).then((r) => r.stdout.trim()),
+  ]);
   const prov = await computeProvenance(cwd, {
     base: context.base,
     target: { index: true },
@@ -82,11 +88,10 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
     mergeParents: context.mergeParents,
     reverts: context.reverts,
     labelsFor: args.labelsFor,
-    defaultHuman: await committerIdent(cwd),
+    defaultHuman,
     logger: args.logger,
   });
 
-  const cc = await commentChar(cwd);
   const existing = parseTrailers(message, cc);
   const trailers: Trailer[] = [
     ...assistedByToAdd(existing, prov.assistedBy).map((value) => ({ key: ASSISTED_BY, value })),
@@ -97,6 +102,9 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
   // comments; commit-msg adds them to what was written.
   const hasGitComments = message.split('\n').some((l) => l.startsWith(cc));
   const written = !(context.editorPending && hasGitComments);
+  // The note goes into the object store now so post-commit attaches it verbatim (`notes add -C`), untouched by
+  // the whitespace clean-up `notes add -F` applies, with one git call.
+  const noteBlob = runGit(['hash-object', '-w', '--stdin'], { cwd, input: formatAuthorshipNote(prov.note) }).then((r) => r.stdout.trim());
   if (written) {
     await addTrailers(cwd, messageFile, trailers);
   } else {
@@ -109,11 +117,7 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
 
   const pending = pendingDir(repo);
   fs.mkdirSync(pending, { recursive: true });
-  const tree = (await runGit(['write-tree'], { cwd })).stdout.trim();
-  // The note goes into the object store now so post-commit attaches it verbatim (`notes add -C`), untouched by
-  // the whitespace clean-up `notes add -F` applies, with one git call.
-  const noteBlob = (await runGit(['hash-object', '-w', '--stdin'], { cwd, input: formatAuthorshipNote(prov.note) })).stdout.trim();
-  writeFileAtomic(path.join(pending, 'note-blob'), noteBlob + '\n');
+  writeFileAtomic(path.join(pending, 'note-blob'), (await noteBlob) + '\n');
   writeFileAtomic(path.join(pending, 'parent'), (context.base ?? 'none') + '\n');
   writeFileAtomic(path.join(pending, 'tree'), tree + '\n');
   // Written last: commit-msg and post-commit treat its presence as "prepare-commit-msg finished".

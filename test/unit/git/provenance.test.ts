@@ -119,6 +119,17 @@ describe('commit provenance (hooks against real repositories)', function () {
     ]);
   });
 
+  it('commits the way VS Code\'s Source Control input box does (message on stdin, no final newline)', async () => {
+    const repo = installed();
+    await labelFile(repo, 'a.txt', [['one', CLAUDE], ['two', HUMAN]]);
+    repo.git('add', '.');
+    // VS Code runs `git commit --quiet --allow-empty-message --file -` with the box's text on stdin.
+    const r = repo.gitResult(['commit', '--quiet', '--allow-empty-message', '--file', '-'], 'From the input box');
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.strictEqual(repo.git('log', '-1', '--format=%s'), 'From the input box');
+    assert.deepStrictEqual(repo.trailers(), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=1 human=1 untracked=0']);
+  });
+
   it('adds the trailers after the editor, and an empty message still aborts the commit', async () => {
     const repo = installed();
     await labelFile(repo, 'a.txt', [['one', CLAUDE], ['two', HUMAN]]);
