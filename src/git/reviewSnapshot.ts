@@ -19,6 +19,9 @@ export interface SnapshotOptions {
   maxBranches?: number;
 }
 
+/** Remote branches judged at once: enough to overlap git's process start-up, few enough not to swamp a laptop. */
+const CONCURRENCY = 4;
+
 async function config(cwd: string, key: string): Promise<string | undefined> {
   const r = await runGit(['config', '--get', key], { cwd, okCodes: [1] });
   const v = r.stdout.trim();
@@ -89,14 +92,24 @@ export async function reviewQueue(cwd: string, remote: string, opts: SnapshotOpt
   if (!target) {
     return { branches: [], notices: [`${remote} has no default branch here yet: run git fetch ${remote} (and git remote set-head ${remote} --auto).`] };
   }
-  const branches: BranchGate[] = [];
-  for (const b of await unmergedBranches(cwd, remote, target, opts.maxBranches ?? 30)) {
+  const candidates = await unmergedBranches(cwd, remote, target, opts.maxBranches ?? 30);
+  const judge = async (b: { branch: string; sha: string }): Promise<BranchGate | 'unprotected' | undefined> => {
     const r = await verifyRange(cwd, { remote, branch: target, head: b.sha, fetch: false });
     // The target is not protected: nothing on this remote needs review (the developer view says why).
-    if (!r.result.protected && !r.result.policyError) break;
+    if (!r.result.protected && !r.result.policyError) return 'unprotected';
     // A protected branch of its own is judged when something is pushed to it, not as a change to review.
-    if (r.input.policy.kind === 'ok' && isProtected(r.input.policy.policy, b.branch)) continue;
-    branches.push({ remote, branch: b.branch, target, head: b.sha, result: r.result, input: r.input });
+    if (r.input.policy.kind === 'ok' && isProtected(r.input.policy.policy, b.branch)) return undefined;
+    return { remote, branch: b.branch, target, head: b.sha, result: r.result, input: r.input };
+  };
+  const branches: BranchGate[] = [];
+  if (candidates.length === 0) return { branches, notices };
+  // The first tells whether the target is protected at all; the rest run a few at a time (git spawns wait on I/O).
+  const first = await judge(candidates[0]);
+  if (first === 'unprotected') return { branches, notices };
+  if (first) branches.push(first);
+  const rest = candidates.slice(1);
+  for (let i = 0; i < rest.length; i += CONCURRENCY) {
+    for (const g of await Promise.all(rest.slice(i, i + CONCURRENCY).map(judge))) if (g && g !== 'unprotected') branches.push(g);
   }
   return { branches, notices };
 }

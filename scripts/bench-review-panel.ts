@@ -1,0 +1,69 @@
+/**
+ * How long the review panel takes to refresh (src/git/reviewSnapshot.ts: the developer's gate plus every
+ * unmerged remote branch judged by verifyRange) as the number of fetched branches grows. A real bare origin
+ * with a policy on main, N feature branches of C commits each, a reviewer clone that fetched them.
+ * Usage: node dist/scripts/bench-review-panel.js [--branches N] [--commits C]
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { repoView } from '../src/core/panel/viewModel';
+import { repoSnapshot } from '../src/git/reviewSnapshot';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const BRANCHES = arg('--branches', 30);
+const COMMITS = arg('--commits', 5);
+
+const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cs-bench-panel-')));
+const env = { ...process.env, HOME: tmp, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.com', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.com' };
+process.env.HOME = tmp;
+process.env.GIT_CONFIG_NOSYSTEM = '1';
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }).trim();
+
+const key = path.join(tmp, 'bo');
+execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+const origin = path.join(tmp, 'origin.git');
+const ada = path.join(tmp, 'ada');
+const bo = path.join(tmp, 'bo-clone');
+git(tmp, 'init', '-q', '--bare', '-b', 'main', origin);
+git(tmp, 'clone', '-q', origin, ada);
+fs.writeFileSync(path.join(ada, '.countersign.json'), JSON.stringify({ protectedBranches: ['main'], reviewers: [{ name: 'Bo', email: 'bo@example.com', key: fs.readFileSync(`${key}.pub`, 'utf8').trim() }] }));
+git(ada, 'add', '.');
+git(ada, 'commit', '-q', '-m', 'policy');
+git(ada, 'push', '-q', 'origin', 'main');
+const setupStarted = Date.now();
+for (let b = 0; b < BRANCHES; b++) {
+  git(ada, 'checkout', '-q', '-b', `feature/${b}`, 'main');
+  for (let c = 0; c < COMMITS; c++) {
+    fs.writeFileSync(path.join(ada, `f${b}.ts`), Array.from({ length: (c + 1) * 10 }, (_, i) => `export const v${i} = ${b};`).join('\n') + '\n');
+    git(ada, 'add', '.');
+    git(ada, 'commit', '-q', '-m', `change ${b}.${c}`, '-m', `AI-Provenance: v1 ai=${c * 3} human=7 untracked=0`);
+  }
+}
+git(ada, 'push', '-q', 'origin', '--all');
+git(tmp, 'clone', '-q', origin, bo);
+git(bo, 'config', 'user.email', 'bo@example.com');
+console.log(`set-up: ${BRANCHES} branches x ${COMMITS} commits in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s`);
+
+async function main(): Promise<void> {
+  const times: number[] = [];
+  let listed = 0;
+  for (let run = 0; run < 3; run++) {
+    const t0 = process.hrtime.bigint();
+    const view = repoView(await repoSnapshot(bo, { maxBranches: BRANCHES }));
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    listed = view.review.reduce((n, b) => n + b.commits.length, 0);
+  }
+  times.sort((a, b) => a - b);
+  console.log(`repoSnapshot: ${BRANCHES} branches, ${listed} commits awaiting review listed; median ${times[1].toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[2].toFixed(0)}), ${(times[1] / BRANCHES).toFixed(1)} ms per branch`);
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
