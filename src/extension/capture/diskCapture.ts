@@ -9,8 +9,9 @@ import type { DocumentCapture } from './documentCapture';
  * Files changed on disk, open or not -> `diskWrite`. One watcher over the workspace; events are coalesced per
  * file (a write often fires create + change), then the file is read unless it is under `.git/` or
  * `node_modules/` (RepoSessions.locate skips those), larger than `countersign.capture.maxFileSize`, or binary
- * (a NUL byte in its first 8 KB). A document open with unsaved changes is left alone: its buffer is the
- * engine's text, and saving it overwrites the disk anyway. Our own saves echo back here too and are
+ * (a NUL byte in its first 8 KB). Open documents are left to DocumentCapture: their buffer is the engine's
+ * text, and VS Code's reload of a clean document after a disk change arrives there as a change that makes
+ * the buffer equal the disk. Files that were open and saved echo back here after closing and are
  * recognised because the engine already holds that exact text.
  */
 export class DiskCapture implements vscode.Disposable {
@@ -48,11 +49,12 @@ export class DiskCapture implements vscode.Disposable {
 
   private async read(uri: vscode.Uri): Promise<void> {
     const loc = this.repos.locate(uri);
-    if (!loc || this.documents.isDirtyOpen(uri)) return;
+    // An open document's buffer is its text: VS Code reloads it when the disk changes and it has no unsaved
+    // changes, and DocumentCapture recognises that reload. Reading the disk here instead would race with
+    // edits whose dirty flag has not reached the extension host yet.
+    if (!loc || this.documents.isTracked(uri)) return;
     const content = await readTextFile(uri.fsPath, settings.maxFileSize());
-    if (content === undefined) return;
-    // Edits of the open document that are still held must reach the engine before the disk's text does.
-    this.documents.release(uri.toString());
+    if (content === undefined || this.documents.isTracked(uri)) return;
     this.sync.applyDisk(loc, content);
   }
 

@@ -55,11 +55,6 @@ export class DocumentCapture implements vscode.Disposable {
     for (const d of vscode.workspace.textDocuments) this.opened(d);
   }
 
-  /** Whether the editor holds this file with unsaved changes (then the disk is not its text). */
-  isDirtyOpen(uri: vscode.Uri): boolean {
-    return this.tracked.has(uri.toString()) && vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && d.isDirty);
-  }
-
   isTracked(uri: vscode.Uri): boolean {
     return this.tracked.has(uri.toString());
   }

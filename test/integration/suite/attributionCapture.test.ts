@@ -220,6 +220,17 @@ describe('Capture: what the user does in the editor', function () {
     assert.strictEqual(await (await api()).attribution.aiShareText(), '$(sparkle) AI 75%');
   });
 
+  it('an open document reloaded after a write on disk: changed lines untracked, the rest keep their labels', async () => {
+    const editor = await freshEditor();
+    await vscode.commands.executeCommand('type', { text: 'const a = 1;\nconst b = 2;\n' });
+    await (await api()).attribution.idle();
+    await editor.document.save();
+    assert.deepStrictEqual(await labels(editor.document.uri), ['human', 'human']);
+    fs.writeFileSync(editor.document.uri.fsPath, 'const a = 1;\nconst b = 3;\n');
+    await waitFor('VS Code to reload the document', () => (editor.document.getText().includes('b = 3') ? true : undefined));
+    assert.deepStrictEqual(await labels(editor.document.uri), ['human', 'untracked']);
+  });
+
   it('the hover over an AI line names the writer and offers "Mark as human-written"; the toggle turns marking off', async () => {
     const editor = await freshEditor();
     await editor.edit((b) => b.insert(editor.selection.active, SNIPPET));
