@@ -5,7 +5,7 @@ import { openLedger } from '../git/ledger';
 import { rewriteNotes } from '../git/noteRewrite';
 import { mergeFetchedNotes, pushNotes } from '../git/notesSync';
 import type { Attribution } from '../git/provenanceCompute';
-import { resolveRepo } from '../git/repository';
+import { resolveRepo, type RepoPaths } from '../git/repository';
 import { EXIT_ERROR, type CliContext, type ExitCode } from './command';
 
 /**
@@ -33,18 +33,18 @@ export async function runPrepareCommitMsg(args: string[], ctx: CliContext): Prom
   }
   const logger = hookLogger(ctx, 'prepare-commit-msg');
   const pid = Number(ctx.env.COUNTERSIGN_GIT_PID);
-  const labelsFor = await ledgerLabels(ctx.cwd, logger);
+  const repo = await resolveRepo(ctx.cwd);
+  const labelsFor = await ledgerLabels(repo, logger);
   await prepareCommitMessage(ctx.cwd, {
-    messageFile, source, sha, env: ctx.env, logger, labelsFor,
+    messageFile, source, sha, env: ctx.env, logger, labelsFor, repo,
     ...(Number.isInteger(pid) && pid > 1 ? { gitPid: pid } : {}),
   });
   return 0;
 }
 
 /** The working ledger's labels, or nothing (all lines untracked) when it cannot be opened. */
-async function ledgerLabels(cwd: string, logger: Logger): Promise<((p: string) => Promise<Attribution | undefined>) | undefined> {
+async function ledgerLabels(repo: RepoPaths, logger: Logger): Promise<((p: string) => Promise<Attribution | undefined>) | undefined> {
   try {
-    const repo = await resolveRepo(cwd);
     if (!repo.root) return undefined;
     const ledger = await openLedger(repo.root, { logger });
     return (p) => ledger.fileAttribution(p);

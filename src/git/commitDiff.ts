@@ -25,11 +25,12 @@ const COMMON = ['-c', 'core.quotePath=false', '-c', 'diff.noprefix=false', '-c',
 const DIFF_FLAGS = ['--no-renames', '--no-ext-diff', '--no-textconv', '--no-color', '--no-relative', '--ignore-submodules=all'];
 
 export async function changedFiles(cwd: string, base: string | undefined, target: DiffTarget): Promise<ChangedFile[]> {
-  const raw = (await runGit([...COMMON, 'diff', '--raw', '-z', '--no-abbrev', ...DIFF_FLAGS, ...targetArgs(base, target)], { cwd })).stdout;
-  const blobs = parseRawZ(raw);
-  if (blobs.size === 0) return [];
-  const patch = (await runGit([...COMMON, 'diff', '-U0', '--src-prefix=a/', '--dst-prefix=b/', ...DIFF_FLAGS, ...targetArgs(base, target)], { cwd })).stdout;
-  const added = parseAddedLines(patch);
+  const [raw, patch] = await Promise.all([
+    runGit([...COMMON, 'diff', '--raw', '-z', '--no-abbrev', ...DIFF_FLAGS, ...targetArgs(base, target)], { cwd }),
+    runGit([...COMMON, 'diff', '-U0', '--src-prefix=a/', '--dst-prefix=b/', ...DIFF_FLAGS, ...targetArgs(base, target)], { cwd }),
+  ]);
+  const blobs = parseRawZ(raw.stdout);
+  const added = parseAddedLines(patch.stdout);
   const out: ChangedFile[] = [];
   for (const [p, blob] of blobs) {
     const lines = added.get(p);

@@ -26,6 +26,8 @@ export interface PrepareArgs {
   /** Working-tree labels of a file (the working ledger); absent: every line is untracked unless a note vouches for it. */
   labelsFor?: (path: string) => Promise<Attribution | undefined>;
   logger?: Logger;
+  /** Already resolved by the caller (saves a git call on every commit). */
+  repo?: RepoPaths;
 }
 
 export interface PrepareResult {
@@ -71,7 +73,7 @@ async function committerIdent(cwd: string): Promise<string | undefined> {
 }
 
 export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Promise<PrepareResult> {
-  const repo = await resolveRepo(cwd);
+  const repo = args.repo ?? (await resolveRepo(cwd));
   const messageFile = path.resolve(cwd, args.messageFile);
   const message = fs.readFileSync(messageFile, 'utf8');
   // Independent git calls run side by side: each costs a process start, and this hook is on every commit's path.

@@ -163,7 +163,8 @@ describe('commit provenance (hooks against real repositories)', function () {
       fs.rmSync(path.join(repo.dir, '.git', 'countersign', 'ledger'), { recursive: true, force: true });
       const old = repo.git('rev-parse', 'HEAD');
       repo.git(...args);
-      assert.notStrictEqual(repo.git('rev-parse', 'HEAD'), old, 'a new commit replaced the old one');
+      // (--no-edit within the same second as the original rebuilds the identical commit object.)
+      if (name !== '--no-edit') assert.notStrictEqual(repo.git('rev-parse', 'HEAD'), old, 'a new commit replaced the old one');
       assert.deepStrictEqual(repo.trailers(), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=2 human=1 untracked=0']);
       assert.strictEqual(repo.git('notes', '--ref=refs/notes/ai', 'show', 'HEAD'), before);
     });
