@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CountersignError, errorMessage } from '../../core/errors';
 import type { GateCommit } from '../../core/gate';
 import type { CommitCard } from '../../core/panel/protocol';
-import { reviewPreflight } from '../../core/panel/reviewPreflight';
+import { reviewPreflight, type PreflightCode } from '../../core/panel/reviewPreflight';
 import { reviewRequest } from '../../core/panel/reviewRequest';
 import { APPROVALS_REF } from '../../git/approvalsStore';
 import { runGit } from '../../git/gitRunner';
@@ -47,12 +47,15 @@ export interface ReviewCommandDeps {
 const SET_KEY = 'Set Reviewer Signing Key';
 
 async function pickRepo(service: ReviewService, given: string | undefined): Promise<string | undefined> {
-  const repos = service.model.repos;
   if (given) {
     const norm = path.normalize(given);
-    if (repos.some((r) => r.root === norm)) return norm;
+    if (service.model.repos.some((r) => r.root === norm)) return norm;
+    // Not known yet (the first refresh is still to come) or just added: look again before refusing.
+    await service.refresh({ fetch: false });
+    if (service.model.repos.some((r) => r.root === norm)) return norm;
     throw new CountersignError('usage', `${given} is not a repository of this workspace`);
   }
+  const repos = service.model.repos;
   if (repos.length === 0) {
     await service.refresh({ fetch: false });
     if (service.model.repos.length === 0) {
@@ -103,40 +106,51 @@ function short(sha: string): string {
   return sha.slice(0, 12);
 }
 
-/** Checks what would make the decision not count, and offers the fix; false: stop. */
-async function preflight(deps: ReviewCommandDeps, repo: string, sha: string, decision: 'approve' | 'reject'): Promise<boolean> {
+/** What a decision command returns when it stops before signing (the reason; tests read it). */
+export interface Refused {
+  refused: PreflightCode | 'noKey';
+}
+
+/** An error with the fix as a button, not awaited: the command finishes while the message stays up. */
+function offerFix(message: string, repo: string, withKeyAction: boolean): void {
+  void vscode.window.showErrorMessage(message, ...(withKeyAction ? [SET_KEY] : [])).then((choice) => {
+    if (choice === SET_KEY) void vscode.commands.executeCommand(Commands.setSigningKey, repo);
+  });
+}
+
+/** Checks what would make the decision not count, and offers the fix; a Refused stops the command. */
+async function preflight(deps: ReviewCommandDeps, repo: string, sha: string, decision: 'approve' | 'reject'): Promise<Refused | undefined> {
   const me = await readMe(repo);
+  const judged = judgedCommit(deps.service, repo, sha);
+  const snapshot = deps.service.snapshot(repo);
+  const input = snapshot?.branches.find((b) => b.input.commits.some((c) => c.sha === sha))?.input ?? snapshot?.developer?.input;
+  const policy = input?.policy.kind === 'ok' ? input.policy.policy : undefined;
+  const check = (keyLine: string | undefined, keySource: string): Refused | undefined => {
+    const problem = reviewPreflight({
+      email: me.email, policy, policyFrom: judged?.policyFrom ?? 'the protected branch', keyLine, keySource, decision,
+      commit: judged ? { sha, author: judged.commit.author, committer: judged.commit.committer } : undefined,
+    });
+    if (!problem) return undefined;
+    deps.log.warn(`[review] ${decision} ${short(sha)} refused before signing: ${problem.code}: ${problem.message}`);
+    offerFix(problem.message, repo, problem.code === 'keyMismatch');
+    return { refused: problem.code };
+  };
+  // Who first (a key is no use to someone the policy does not list), then which key.
+  const who = check(undefined, '');
+  if (who) return who;
   let key;
   try {
     key = await signingKeyInfo(repo);
   } catch (e) {
     if (!CountersignError.is(e, 'config')) throw e;
-    const choice = await vscode.window.showErrorMessage(`Countersign cannot sign: ${errorMessage(e)}`, SET_KEY);
-    if (choice === SET_KEY) await vscode.commands.executeCommand(Commands.setSigningKey, repo);
-    return false;
+    deps.log.warn(`[review] ${decision} ${short(sha)} refused before signing: no usable signing key: ${errorMessage(e)}`);
+    offerFix(`Countersign cannot sign: ${errorMessage(e)}`, repo, true);
+    return { refused: 'noKey' };
   }
-  const judged = judgedCommit(deps.service, repo, sha);
-  const snapshot = deps.service.snapshot(repo);
-  const input = snapshot?.branches.find((b) => b.input.commits.some((c) => c.sha === sha))?.input ?? snapshot?.developer?.input;
-  const policy = input?.policy.kind === 'ok' ? input.policy.policy : undefined;
-  const problem = reviewPreflight({
-    email: me.email,
-    policy,
-    policyFrom: judged?.policyFrom ?? 'the protected branch',
-    keyLine: key.line,
-    keySource: key.source,
-    commit: judged ? { sha, author: judged.commit.author, committer: judged.commit.committer } : undefined,
-    decision,
-  });
-  if (!problem) return true;
-  deps.log.warn(`[review] ${decision} ${short(sha)} refused before signing: ${problem.code}: ${problem.message}`);
-  const actions = problem.code === 'keyMismatch' ? [SET_KEY] : [];
-  const choice = await vscode.window.showErrorMessage(problem.message, ...actions);
-  if (choice === SET_KEY) await vscode.commands.executeCommand(Commands.setSigningKey, repo);
-  return false;
+  return check(key.line, key.source);
 }
 
-async function decide(deps: ReviewCommandDeps, raw: unknown, decision: 'approve' | 'reject'): Promise<DecisionResult | undefined> {
+async function decide(deps: ReviewCommandDeps, raw: unknown, decision: 'approve' | 'reject'): Promise<DecisionResult | Refused | undefined> {
   const args = argsOf(raw);
   const repo = await pickRepo(deps.service, args.repo);
   if (!repo) return undefined;
@@ -151,7 +165,8 @@ async function decide(deps: ReviewCommandDeps, raw: unknown, decision: 'approve'
     comment = await vscode.window.showInputBox({ prompt: `What must change in ${short(target.sha)} before you would approve it?`, ignoreFocusOut: true, validateInput: (v) => v.trim() ? undefined : 'Say what must change' });
     if (!comment?.trim()) return undefined;
   }
-  if (!(await preflight(deps, repo, target.sha, decision))) return undefined;
+  const refused = await preflight(deps, repo, target.sha, decision);
+  if (refused) return refused;
   const verb = decision === 'approve' ? 'approval' : 'change request';
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Countersign: ${verb} of ${short(target.sha)}`, cancellable: false },

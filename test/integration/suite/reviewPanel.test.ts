@@ -144,6 +144,24 @@ describe('Review panel and gate status in a real VS Code', function () {
     assert.strictEqual(await vscode.env.clipboard.readText(), text);
   });
 
+  it('Approve stops before signing, with the reason, when the person is not a reviewer, has no key, or has another key; nothing is recorded', async () => {
+    const approve = () => vscode.commands.executeCommand(Commands.approveCommit, { repo: ws, sha: feature, base });
+    assert.deepStrictEqual(await approve(), { refused: 'notReviewer' }, 'Ada is not a reviewer');
+    const other = path.join(tmp, 'other_ed25519');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]);
+    git(ws, 'config', 'user.email', 'bo@example.com');
+    try {
+      assert.deepStrictEqual(await approve(), { refused: 'noKey' });
+      git(ws, 'config', 'user.signingkey', other);
+      assert.deepStrictEqual(await approve(), { refused: 'keyMismatch' });
+    } finally {
+      execFileSync('git', ['config', '--unset', 'user.signingkey'], { cwd: ws, stdio: 'ignore' });
+      git(ws, 'config', 'user.email', 'ada@example.com');
+    }
+    const notes = execFileSync('git', ['for-each-ref', 'refs/notes/countersign'], { cwd: ws, encoding: 'utf8' });
+    assert.strictEqual(notes.trim(), '', 'a refused approval records nothing');
+  });
+
   it('the status bar follows the gate: "approved by Bo" once his signed approval is recorded in the workspace repository', async () => {
     const { review } = await api();
     git(tmp, 'clone', '-q', origin, bo);
