@@ -63,7 +63,14 @@ export async function detectCommitContext(cwd: string, repo: RepoPaths, input: C
   if (amend && head) {
     ctx.kind = 'amend';
     ctx.donors.push(head);
-    if (squashStep) ctx.donors.push(squashStep);
+    // A squash/fixup step: the originals of the whole chain (the picked commit has no note yet — rebase copies
+    // notes at the end — so HEAD alone would not vouch for the lines the chain's first commit wrote).
+    if (rebaseStep && (rebaseStep.command === 'squash' || rebaseStep.command === 'fixup')) {
+      for (const c of rebaseChain(repo.gitDir)) {
+        const full = c.length >= 40 ? c : await resolveCommit(cwd, c);
+        if (full) ctx.donors.push(full);
+      }
+    }
     return ctx;
   }
   if (mergeHeads.length > 0) {
@@ -122,6 +129,18 @@ function lastRebaseStep(gitDir: string): { command: string; sha: string } | unde
   if (!m) return { command: 'other', sha: '' };
   const names: Record<string, string> = { p: 'pick', s: 'squash', f: 'fixup', e: 'edit', r: 'reword' };
   return { command: names[m[1]] ?? m[1], sha: m[2] };
+}
+
+/** The commits of the squash/fixup chain the rebase is on: from the last pick/edit/reword to the current step. */
+function rebaseChain(gitDir: string): string[] {
+  const done = readState(gitDir, path.join('rebase-merge', 'done')) ?? '';
+  const steps = done.split('\n').map((l) => /^(\w+)\s+(?:-[cC]\s+)?([0-9a-f]{7,64})\b/.exec(l)).filter((m): m is RegExpExecArray => m !== null);
+  const chain: string[] = [];
+  for (let i = steps.length - 1; i >= 0; i--) {
+    chain.unshift(steps[i][2]);
+    if (!['squash', 's', 'fixup', 'f'].includes(steps[i][1])) break;
+  }
+  return chain;
 }
 
 /**

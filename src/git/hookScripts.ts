@@ -82,6 +82,14 @@ case "$hook" in
   prepare-commit-msg)
     # Whatever an earlier, abandoned commit left must not be attached to this one.
     p=$(pending_dir); rm -f "$p/note-blob" "$p/tree" "$p/parent" "$p/trailers"
+    # A rebase replaying a commit as it was (pick, edit, reword) keeps that commit's own trailers, and
+    # post-rewrite re-maps all the notes once at the end: no Node start per replayed commit. Squash and
+    # fixup steps combine commits, so they are computed.
+    gd=$(dirname "$p"); gd=$(dirname "$gd")
+    if [ "\${2:-}" = message ] && [ -f "$gd/CHERRY_PICK_HEAD" ] && [ -f "$gd/rebase-merge/done" ]; then
+      last=$(grep -v '^#' "$gd/rebase-merge/done" | grep -v '^[[:space:]]*$' | tail -n 1)
+      case "$last" in pick\\ *|p\\ *|edit\\ *|e\\ *|reword\\ *|r\\ *) exit 0 ;; esac
+    fi
     COUNTERSIGN_GIT_PID=$PPID; export COUNTERSIGN_GIT_PID ;;
   commit-msg)
     # Add the trailers prepare-commit-msg computed if the message lacks them (written in the editor, where they
