@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// A namespace import, not `{ z }`: esbuild can then drop zod's locales from the webview bundle (465 KB -> ~80 KB).
+import * as z from 'zod';
 
 /**
  * The review panel's message protocol (STYLE.md #12): every message between the extension and the webview
