@@ -61,10 +61,9 @@ export async function runPostRewrite(args: string[], ctx: CliContext): Promise<E
   return 0;
 }
 
+/** Called by the shim only for a committed transaction that updated refs/countersign/remotes/ (it read stdin). */
 export async function runReferenceTransaction(args: string[], ctx: CliContext): Promise<ExitCode> {
   if (args[0] !== 'committed') return 0;
-  const stdin = await ctx.readStdin();
-  if (!/ refs\/countersign\/remotes\//.test(stdin)) return 0;
   await mergeFetchedNotes(ctx.cwd, hookLogger(ctx, 'notes'));
   return 0;
 }

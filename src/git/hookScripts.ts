@@ -39,21 +39,28 @@ export function hookScript(cfg: ShimConfig): string {
 #   COUNTERSIGN_SKIP=1   skip Countersign (emergencies; the commit stays unattested and the server asks for review)
 #   COUNTERSIGN_TRACE=1  trace this script
 [ "\${COUNTERSIGN_TRACE:-}" = 1 ] && set -x
-hook=$(basename "$0")
-here=$(cd "$(dirname "$0")" && pwd)
-cs_dir=$(dirname "$here")
+# Parameter expansions, not basename/dirname: this runs on every ref update (reference-transaction), so
+# every process it starts is paid many times over in a rebase.
+hook=\${0##*/}
+here=\${0%/*}
+cs_dir=\${here%/*}
 chained_dir=${shQuote(cfg.chainedDir)}
+chained=
+[ -x "$chained_dir/$hook" ] && [ "$chained_dir/$hook" != "$0" ] && chained=1
 
+# Hooks that read stdin get a copy only when a chained hook needs it too; otherwise Countersign reads it directly.
 stdin_file=
-case "$hook" in
-  pre-push|post-rewrite|pre-receive|post-receive|reference-transaction|proc-receive)
-    stdin_file=$(mktemp "\${TMPDIR:-/tmp}/countersign-hook.XXXXXX") || exit 1
-    trap 'rm -f "$stdin_file"' EXIT
-    cat > "$stdin_file" ;;
-esac
+if [ -n "$chained" ]; then
+  case "$hook" in
+    pre-push|post-rewrite|pre-receive|post-receive|reference-transaction|proc-receive)
+      stdin_file=$(mktemp "\${TMPDIR:-/tmp}/countersign-hook.XXXXXX") || exit 1
+      trap 'rm -f "$stdin_file"' EXIT
+      cat > "$stdin_file" ;;
+  esac
+fi
 feed() { if [ -n "$stdin_file" ]; then "$@" < "$stdin_file"; else "$@"; fi; }
 
-if [ -x "$chained_dir/$hook" ] && [ "$chained_dir/$hook" != "$0" ]; then
+if [ -n "$chained" ]; then
   feed "$chained_dir/$hook" "$@"
   code=$?
   if [ $code -ne 0 ]; then
@@ -118,7 +125,14 @@ case "$hook" in
   reference-transaction)
     # Notes fetched into refs/countersign/remotes/ are merged into the local notes (git has no post-fetch hook).
     # (Skipped while Countersign itself fetches or pushes notes: it merges them in the same process.)
-    [ "\${COUNTERSIGN_NOTES_SYNC:-}" != 1 ] && [ "\${1:-}" = committed ] && grep -q ' refs/countersign/remotes/' "$stdin_file" || exit 0 ;;
+    [ "\${COUNTERSIGN_NOTES_SYNC:-}" != 1 ] && [ "\${1:-}" = committed ] || exit 0
+    fetched=
+    if [ -n "$stdin_file" ]; then
+      grep -q ' refs/countersign/remotes/' "$stdin_file" && fetched=1
+    else
+      while IFS= read -r line; do case "$line" in *" refs/countersign/remotes/"*) fetched=1 ;; esac; done
+    fi
+    [ -n "$fetched" ] || exit 0 ;;
   ${NODE_HOOKS.join('|')}) ;;
   *) exit 0 ;;
 esac

@@ -62,6 +62,8 @@ async function rewriteOne(cwd: string, newSha: string, olds: string[], texts: Ma
   const current = texts.get(newSha);
   const oldTexts = olds.map((o) => texts.get(o)).filter((t): t is string => t !== undefined);
   if (oldTexts.length === 0) return false; // nothing to carry; whatever the new commit has stays
+  // Old notes that attest no line (human-only commits): nothing to re-number; git already copied one over.
+  if (current !== undefined && oldTexts.every(attestsNothing)) return false;
   let own: AuthorshipNote | undefined;
   if (current !== undefined && !oldTexts.includes(current)) {
     try {
@@ -78,4 +80,12 @@ async function rewriteOne(cwd: string, newSha: string, olds: string[], texts: Ma
   const blob = (await runGit(['hash-object', '-w', '--stdin'], { cwd, input: text })).stdout.trim();
   await runGit(['notes', `--ref=${AI_NOTES_REF}`, 'add', '-f', '-C', blob, newSha], { cwd });
   return true;
+}
+
+function attestsNothing(text: string): boolean {
+  try {
+    return parseAuthorshipNote(text).files.length === 0;
+  } catch {
+    return false;
+  }
 }
