@@ -69,7 +69,8 @@ export function parseAddedLines(patch: string): Map<string, number[]> {
       continue;
     }
     if (line.startsWith('+++ ')) {
-      const p = line.slice(4);
+      // git ends the name with a tab when it contains a space (for patch(1)); a quoted name never needs one.
+      const p = line.slice(4).replace(/\t$/, '');
       current = p === '/dev/null' ? undefined : stripPrefix(unquoteC(p));
       continue;
     }

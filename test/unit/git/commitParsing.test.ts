@@ -23,6 +23,11 @@ describe('commit diff parsing (raw git output)', () => {
       '+++ "b/t\\303\\251st file.txt"',
       '@@ -0,0 +1 @@',
       '+x',
+      'diff --git a/with space.txt b/with space.txt',
+      '--- a/with space.txt\t',
+      '+++ b/with space.txt\t',
+      '@@ -1,0 +2 @@',
+      '+y',
       'diff --git a/gone b/gone',
       'deleted file mode 100644',
       '--- a/gone',
@@ -33,7 +38,7 @@ describe('commit diff parsing (raw git output)', () => {
       'Binary files a/bin and b/bin differ',
       '',
     ].join('\n');
-    assert.deepStrictEqual([...parseAddedLines(patch)], [['sql.sql', [8, 9]], ['tést file.txt', [1]]]);
+    assert.deepStrictEqual([...parseAddedLines(patch)], [['sql.sql', [8, 9]], ['tést file.txt', [1]], ['with space.txt', [2]]]);
   });
 
   it('reads blobs from --raw -z and unquotes C-style paths', () => {

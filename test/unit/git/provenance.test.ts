@@ -66,6 +66,16 @@ describe('commit provenance (hooks against real repositories)', function () {
     assert.strictEqual(n.meta.base_commit_sha, '');
   });
 
+  it('handles paths with spaces and non-ASCII names (quoted in the note as git-ai does)', async () => {
+    const repo = installed();
+    await labelFile(repo, 'docs/my notes é.md', [['ai line', CLAUDE], ['typed', HUMAN]]);
+    repo.git('add', '.');
+    repo.commit('notes');
+    assert.deepStrictEqual(repo.trailers(), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=1 human=1 untracked=0']);
+    assert.match(repo.git('notes', '--ref=refs/notes/ai', 'show', 'HEAD'), /^"docs\/my notes é\.md"$/m);
+    assert.deepStrictEqual(aiLines(note(repo), 'docs/my notes é.md'), [1]);
+  });
+
   it('a human-only commit says ai=0 and gets a note without AI lines', async () => {
     const repo = installed();
     repo.write('a.txt', 'x\n');
