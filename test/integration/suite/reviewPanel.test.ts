@@ -144,6 +144,15 @@ describe('Review panel and gate status in a real VS Code', function () {
     assert.strictEqual(await vscode.env.clipboard.readText(), text);
   });
 
+  it('Open Provenance Report shows the HTML report in a webview tab; Edit Policy opens .countersign.json', async () => {
+    await vscode.commands.executeCommand(Commands.openReport, ws);
+    const tab = await waitFor('the report tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+      .find((t) => t.input instanceof vscode.TabInputWebview && t.label.startsWith('Countersign report')));
+    assert.match(tab.label, new RegExp(`Countersign report — ${path.basename(ws)}`));
+    await vscode.commands.executeCommand(Commands.editPolicy, ws);
+    await waitFor('the policy in the active editor', () => vscode.window.activeTextEditor?.document.uri.fsPath === path.join(ws, '.countersign.json'));
+  });
+
   it('Approve stops before signing, with the reason, when the person is not a reviewer, has no key, or has another key; nothing is recorded', async () => {
     const approve = () => vscode.commands.executeCommand(Commands.approveCommit, { repo: ws, sha: feature, base });
     assert.deepStrictEqual(await approve(), { refused: 'notReviewer' }, 'Ada is not a reviewer');
