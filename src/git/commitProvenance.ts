@@ -65,6 +65,11 @@ async function commentChar(cwd: string): Promise<string> {
   return r.code === 0 && v.length === 1 ? v : '#';
 }
 
+async function keepsComments(cwd: string): Promise<boolean> {
+  const r = await runGit(['config', '--get', 'commit.cleanup'], { cwd, okCodes: [1] });
+  return r.code === 0 && /^(verbatim|whitespace)$/.test(r.stdout.trim());
+}
+
 /** `Name <email>` of whoever is committing: human lines typed in this clone's editor are theirs. */
 async function committerIdent(cwd: string): Promise<string | undefined> {
   const r = await runGit(['var', 'GIT_COMMITTER_IDENT'], { cwd, okCodes: [128] });
@@ -104,16 +109,18 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
   // comments; commit-msg adds them to what was written.
   const hasGitComments = message.split('\n').some((l) => l.startsWith(cc));
   const written = !(context.editorPending && hasGitComments);
+  // With commit.cleanup=verbatim or whitespace comment lines are kept in the commit, so show no hint there.
+  const hint = !written && !(await keepsComments(cwd));
   // The note goes into the object store now so post-commit attaches it verbatim (`notes add -C`), untouched by
   // the whitespace clean-up `notes add -F` applies, with one git call.
   const noteBlob = runGit(['hash-object', '-w', '--stdin'], { cwd, input: formatAuthorshipNote(prov.note) }).then((r) => r.stdout.trim());
   if (written) {
     await addTrailers(cwd, messageFile, trailers);
-  } else {
-    const hint = [`${cc} Countersign will add these trailers when you save a message:`, ...trailers.map((t) => `${cc}   ${t.key}: ${t.value}`)].join('\n');
+  } else if (hint) {
+    const text = [`${cc} Countersign will add these trailers when you save a message:`, ...trailers.map((t) => `${cc}   ${t.key}: ${t.value}`)].join('\n');
     const lines = message.split('\n');
     const at = lines.findIndex((l) => l.startsWith(cc));
-    lines.splice(at < 0 ? lines.length : at, 0, hint);
+    lines.splice(at < 0 ? lines.length : at, 0, text);
     writeFileAtomic(messageFile, lines.join('\n'));
   }
 

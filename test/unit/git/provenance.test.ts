@@ -40,7 +40,8 @@ function installed(): TempRepo {
 function editorWriting(repo: TempRepo, text: string): string {
   const script = path.join(repo.dir, '..', `editor-${path.basename(repo.dir)}-${Math.random().toString(36).slice(2)}.sh`);
   fs.writeFileSync(`${script}.msg`, text);
-  fs.writeFileSync(script, `#!/bin/sh\ncp '${script}.msg' "$1"\n`, { mode: 0o755 });
+  // Keeps what git showed in `<script>.seen` before writing the message.
+  fs.writeFileSync(script, `#!/bin/sh\ncp "$1" '${script}.seen'\ncp '${script}.msg' "$1"\n`, { mode: 0o755 });
   return script;
 }
 
@@ -148,8 +149,10 @@ describe('commit provenance (hooks against real repositories)', function () {
     assert.notStrictEqual(empty.status, 0, 'git aborts an empty message');
     assert.match(empty.stderr, /empty commit message/i);
     assert.strictEqual(repo.gitResult(['rev-parse', '--verify', '-q', 'HEAD']).status, 1, 'no commit was made');
-    const r = repo.gitResult(['-c', `core.editor=${editorWriting(repo, 'written in the editor\n')}`, 'commit']);
+    const editor = editorWriting(repo, 'written in the editor\n');
+    const r = repo.gitResult(['-c', `core.editor=${editor}`, 'commit']);
     assert.strictEqual(r.status, 0, r.stderr);
+    assert.match(fs.readFileSync(`${editor}.seen`, 'utf8'), /^# {3}AI-Provenance: v1 ai=1 human=1 untracked=0$/m, 'the editor showed the trailers as comments');
     assert.strictEqual(repo.git('log', '-1', '--format=%s'), 'written in the editor');
     assert.deepStrictEqual(repo.trailers(), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=1 human=1 untracked=0']);
     assert.deepStrictEqual(aiLines(note(repo), 'a.txt'), [1]);
