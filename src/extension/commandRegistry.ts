@@ -17,8 +17,10 @@ export function registerCommand(
     } catch (err) {
       log.error(`[command] ${id} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
       const text = CountersignError.is(err) ? errorMessage(err) : `Countersign: ${errorMessage(err)}`;
-      const choice = await vscode.window.showErrorMessage(text, 'Show Log');
-      if (choice === 'Show Log') log.show(true);
+      // Not awaited: the command finishes when it fails, not when the user dismisses the notification.
+      void vscode.window.showErrorMessage(text, 'Show Log').then((choice) => {
+        if (choice === 'Show Log') log.show(true);
+      });
       return undefined;
     }
   });
