@@ -6,6 +6,13 @@ import * as path from 'path';
 /** The built CLI (tests run after `npm run build`, from the repository root; COUNTERSIGN_OUT for a separate build folder). */
 export const CLI = path.resolve(process.env.COUNTERSIGN_OUT ?? 'dist', 'cli.js');
 
+/**
+ * Synchronous child processes cannot be interrupted by mocha's timeout, so each gets its own: a hang becomes
+ * a failure that names the command instead of a CI run that never ends.
+ */
+export const SYNC_TIMEOUT_MS = 90_000;
+const sync = { timeout: SYNC_TIMEOUT_MS, killSignal: 'SIGKILL' as const };
+
 /** An environment that ignores the developer's own git config, so tests see only what they set. */
 export function isolatedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-home-'));
@@ -17,6 +24,8 @@ export function isolatedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     GIT_AUTHOR_NAME: 'Ada Author', GIT_AUTHOR_EMAIL: 'ada@example.com',
     GIT_COMMITTER_NAME: 'Ada Author', GIT_COMMITTER_EMAIL: 'ada@example.com',
     COUNTERSIGN_SKIP: '', COUNTERSIGN_TRACE: '',
+    // A test that makes git open an editor or ask for a password by mistake fails at once instead of hanging.
+    GIT_EDITOR: 'false', GIT_SEQUENCE_EDITOR: 'false', GIT_TERMINAL_PROMPT: '0', SSH_ASKPASS: '', GIT_ASKPASS: '',
     ...extra,
   };
 }
@@ -40,17 +49,17 @@ export class TempRepo {
   }
 
   git(...args: string[]): string {
-    return execFileSync('git', args, { cwd: this.dir, env: this.env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }).replace(/\n$/, '');
+    return execFileSync('git', args, { cwd: this.dir, env: this.env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], ...sync }).replace(/\n$/, '');
   }
 
   /** Runs git and returns the whole result, for commands expected to fail. */
   gitResult(args: string[], input?: string): { status: number; stdout: string; stderr: string } {
-    const r = spawnSync('git', args, { cwd: this.dir, env: this.env, encoding: 'utf8', input });
+    const r = spawnSync('git', args, { cwd: this.dir, env: this.env, encoding: 'utf8', input, ...sync });
     return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   }
 
   cli(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): { status: number; stdout: string; stderr: string } {
-    const r = spawnSync(process.execPath, [CLI, ...args], { cwd: this.dir, env: { ...this.env, ...opts.env }, encoding: 'utf8', input: opts.input ?? '' });
+    const r = spawnSync(process.execPath, [CLI, ...args], { cwd: this.dir, env: { ...this.env, ...opts.env }, encoding: 'utf8', input: opts.input ?? '', ...sync });
     return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   }
 
@@ -72,6 +81,6 @@ export class TempRepo {
   /** Parsed trailers of a commit, by git itself. */
   trailers(rev = 'HEAD'): string[] {
     const msg = this.git('log', '-1', '--format=%B', rev);
-    return execFileSync('git', ['interpret-trailers', '--parse'], { input: msg, encoding: 'utf8' }).split('\n').filter(Boolean);
+    return execFileSync('git', ['interpret-trailers', '--parse'], { input: msg, encoding: 'utf8', ...sync }).split('\n').filter(Boolean);
   }
 }
