@@ -459,9 +459,13 @@ export function evaluateGate(input: GateInput): GateResult {
       anyBlocked = true;
       if (count < need.approvals) decision.reasons.push(`has ${count} of ${need.approvals} required approval(s)`);
       for (const role of missingRoles) decision.reasons.push(`needs an approval from a reviewer with role '${role}' (${eligible.filter((r) => r.role === role).map(personLabel).join(', ') || 'no eligible reviewer has it: update the policy'})`);
-      decision.reasons.push(eligible.length > 0
-        ? `may approve: ${eligible.map(personLabel).join(', ')}`
-        : `nobody may approve: the policy lists no reviewer other than its author/committer — add one to ${POLICY_FILE} (through review)`);
+      // Name only reviewers whose signature would still change the outcome: not those who already approved.
+      const remaining = eligible.filter((r) => !decision.approvals.some((a) => sameEmail(a.reviewer, r.email)));
+      decision.reasons.push(remaining.length > 0
+        ? `may approve: ${remaining.map(personLabel).join(', ')}`
+        : eligible.length > 0
+          ? `no other reviewer may approve: the policy lists ${eligible.length} eligible reviewer(s) and all have approved — add reviewers to ${POLICY_FILE} (through review) or lower the requirement`
+          : `nobody may approve: the policy lists no reviewer other than its author/committer — add one to ${POLICY_FILE} (through review)`);
     }
   }
 

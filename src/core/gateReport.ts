@@ -65,7 +65,11 @@ export function gateText(r: GateResult, who = 'countersign'): string {
   }
   if (r.approveCommand) {
     const eligible = new Map<string, string>();
-    for (const c of blocked) for (const rv of c.eligibleReviewers) eligible.set(rv.email.toLowerCase(), personLabel(rv));
+    for (const c of blocked) {
+      for (const rv of c.eligibleReviewers) {
+        if (!c.approvals.some((a) => a.reviewer.toLowerCase() === rv.email.toLowerCase())) eligible.set(rv.email.toLowerCase(), personLabel(rv));
+      }
+    }
     out.push('');
     out.push('  What to do:');
     out.push(`    1. Push your branch somewhere the reviewer can fetch it (a feature branch or pull request), and ask ${eligible.size > 0 ? [...eligible.values()].join(' or ') : 'a reviewer listed in .countersign.json'} to review it.`);

@@ -101,6 +101,23 @@ describe('evaluateGate (rules)', () => {
     assert.strictEqual(r.commits[1].needsReview, false, 'human docs change: the review-scoped tier does not apply');
   });
 
+  it('after one of two approvals, the blocked message names only the reviewers who have not approved yet', () => {
+    const del = commit(1, attested(0, 0), { files: [{ path: 'a', added: 0, deleted: 9, status: 'D' }, { path: 'b', added: 0, deleted: 1, status: 'D' }] });
+    const r = evaluateGate(input([del], [approval(1, 'bob@example.com')]));
+    assert.strictEqual(r.commits[0].ok, false);
+    const mayApprove = r.commits[0].reasons.find((m) => m.startsWith('may approve'));
+    assert.strictEqual(mayApprove, 'may approve: Carol <carol@example.com> (sre)');
+  });
+
+  it('when every eligible reviewer has approved and more are required, it says the policy needs more reviewers', () => {
+    const del = commit(1, attested(0, 0), {
+      files: [{ path: 'a', added: 0, deleted: 9, status: 'D' }, { path: 'b', added: 0, deleted: 1, status: 'D' }],
+      author: { name: 'Carol', email: 'carol@example.com' },
+    });
+    const r = evaluateGate(input([del], [approval(1, 'bob@example.com')]));
+    assert.match(r.commits[0].reasons.join('\n'), /no other reviewer may approve: the policy lists 1 eligible reviewer\(s\) and all have approved/);
+  });
+
   it('a rejection at the same time as an approval wins (fail closed)', () => {
     const r = evaluateGate(input([commit(1, 'a')], [approval(1, 'bob@example.com'), approval(1, 'bob@example.com', { decision: 'reject' })]));
     assert.strictEqual(r.ok, false);
