@@ -7,6 +7,8 @@ import { registerCommand } from './commandRegistry';
 import { Commands, type CommandId } from './ids';
 import { pickRepositoryFolder } from './workspaceRepos';
 import { composeReview, type ReviewApi } from './review/composeReview';
+import { composeLineBlame, type BlameApi } from './blame/composeBlame';
+import { registerTestHooks } from './testHooks';
 
 export interface Services {
   disposables: vscode.Disposable[];
@@ -15,6 +17,8 @@ export interface Services {
   attribution: AttributionApi;
   /** The review panel's state, the gate's status bar item (integration tests). */
   review: ReviewApi;
+  /** The current line's "AI blame" annotation (integration tests). */
+  blame: BlameApi;
 }
 
 /** Builds every service in one plain function (no container, no singletons). */
@@ -51,5 +55,7 @@ export function compose(context: vscode.ExtensionContext, log: vscode.LogOutputC
   disposables.push(...editor.disposables);
   const review = composeReview(context, log, command);
   disposables.push(...review.disposables);
-  return { disposables, registeredCommands, attribution: editor.api, review: review.api };
+  const blame = composeLineBlame(log, command);
+  disposables.push(...blame.disposables, ...registerTestHooks(log));
+  return { disposables, registeredCommands, attribution: editor.api, review: review.api, blame: blame.api };
 }

@@ -24,6 +24,7 @@ export const Commands = {
   addReviewer: 'countersign.addReviewer',
   setSigningKey: 'countersign.setSigningKey',
   connectAgents: 'countersign.connectAgents',
+  toggleBlame: 'countersign.toggleBlame',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -37,6 +38,13 @@ export const Settings = {
   pasteMinChars: 'capture.pasteMinChars',
   maxFileSize: 'capture.maxFileSize',
   offerHookInstall: 'hooks.offerInstall',
+  blameEnabled: 'blame.enabled',
+} as const;
+
+/** Theme colours contributed in package.json (contributes.colors) that code refers to by id. */
+export const Colors = {
+  /** The current line's "AI blame" annotation. */
+  blameForeground: 'countersign.blameForeground',
 } as const;
 
 /** workspaceState keys. */

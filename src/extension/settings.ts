@@ -12,6 +12,7 @@ export const settings = {
   pasteMinChars: (): number => Math.max(1, config().get<number>(Settings.pasteMinChars, 16)),
   maxFileSize: (): number => Math.max(1024, config().get<number>(Settings.maxFileSize, 1024 * 1024)),
   offerHookInstall: (): boolean => config().get<boolean>(Settings.offerHookInstall, true),
+  blameEnabled: (): boolean => config().get<boolean>(Settings.blameEnabled, true),
 };
 
 export function affects(e: vscode.ConfigurationChangeEvent, key: string): boolean {

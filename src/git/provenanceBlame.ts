@@ -9,14 +9,23 @@ import { runGit } from './gitRunner';
 import { streamHistory } from './historyStream';
 import { AI_NOTES_REF, readNotes } from './notesReader';
 
+export interface BlameContentsOptions {
+  /**
+   * Blame this text as the file's working-tree content (`git blame --contents -`): the editor blames its
+   * buffer, saved or not, so lines typed since the last save come out as not committed.
+   */
+  contents?: string;
+}
+
 /**
  * `countersign blame FILE`: one `git blame --porcelain` (which follows lines through later commits and
  * renames as git blame does and gives each line's originating commit, path and line number there), one
  * `git cat-file --batch` for those commits' notes, one `git log --no-walk` for their trailers.
  */
-export async function provenanceBlame(cwd: string, file: string, rev?: string): Promise<ProvenanceBlame> {
-  const args = ['-c', 'core.quotePath=false', 'blame', '--porcelain', ...(rev ? [rev] : []), '--', file];
-  const r = await runGit(args, { cwd });
+export async function provenanceBlame(cwd: string, file: string, rev?: string, opts: BlameContentsOptions = {}): Promise<ProvenanceBlame> {
+  const contents = opts.contents !== undefined ? ['--contents', '-'] : [];
+  const args = ['-c', 'core.quotePath=false', 'blame', '--porcelain', ...contents, ...(rev ? [rev] : []), '--', file];
+  const r = await runGit(args, { cwd, ...(opts.contents !== undefined ? { input: opts.contents } : {}) });
   const parsed = parseBlamePorcelain(r.stdout);
   const shas = [...parsed.commits.keys()].filter((s) => !UNCOMMITTED.test(s));
   const texts = await readNotes(cwd, AI_NOTES_REF, shas);
