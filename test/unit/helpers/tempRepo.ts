@@ -16,6 +16,9 @@ const sync = { timeout: SYNC_TIMEOUT_MS, killSignal: 'SIGKILL' as const };
 /** An environment that ignores the developer's own git config, so tests see only what they set. */
 export function isolatedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-home-'));
+  // A test that makes git open an editor by mistake fails at once instead of hanging; tests that want an
+  // editor say so with `-c core.editor=…` (an environment variable would override that).
+  fs.writeFileSync(path.join(home, '.gitconfig'), '[core]\n\teditor = false\n[sequence]\n\teditor = false\n');
   return {
     ...process.env,
     HOME: home,
@@ -24,8 +27,7 @@ export function isolatedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     GIT_AUTHOR_NAME: 'Ada Author', GIT_AUTHOR_EMAIL: 'ada@example.com',
     GIT_COMMITTER_NAME: 'Ada Author', GIT_COMMITTER_EMAIL: 'ada@example.com',
     COUNTERSIGN_SKIP: '', COUNTERSIGN_TRACE: '',
-    // A test that makes git open an editor or ask for a password by mistake fails at once instead of hanging.
-    GIT_EDITOR: 'false', GIT_SEQUENCE_EDITOR: 'false', GIT_TERMINAL_PROMPT: '0', SSH_ASKPASS: '', GIT_ASKPASS: '',
+    GIT_TERMINAL_PROMPT: '0', SSH_ASKPASS: '', GIT_ASKPASS: '',
     ...extra,
   };
 }
