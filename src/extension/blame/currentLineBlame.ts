@@ -37,6 +37,8 @@ export interface BlameStats {
   /** The last computation: milliseconds (git blame, notes, trailers) and lines blamed. */
   lastMs: number | undefined;
   lastLines: number;
+  /** Why the last one ran: the document was new, HEAD or the notes moved, or it was edited and saved. */
+  lastReason: string;
 }
 
 /** Documents larger than this are not blamed: the annotation is not worth a multi-second git run. */
@@ -61,7 +63,7 @@ export class CurrentLineBlame implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private shownNow: ShownBlame | undefined;
   private drawnIn: vscode.TextEditor | undefined;
-  private readonly counters: BlameStats = { computations: 0, lastMs: undefined, lastLines: 0 };
+  private readonly counters: BlameStats = { computations: 0, lastMs: undefined, lastLines: 0, lastReason: '' };
 
   constructor(private readonly log: vscode.LogOutputChannel, private readonly refs: RepoRefs, private readonly delayMs = 250) {
     this.type = vscode.window.createTextEditorDecorationType({
@@ -171,19 +173,22 @@ export class CurrentLineBlame implements vscode.Disposable {
       return undefined;
     }
     const uri = t.editor.document.uri.toString();
-    let key: string;
+    const keyOf = async (fresh: boolean) => blameCacheKey({ root: t.root, file: t.file, ...(await this.refs.current(t.root, fresh)) });
     try {
-      key = blameCacheKey({ root: t.root, file: t.file, ...(await this.refs.current(t.root)) });
+      let key = await keyOf(false);
+      let entry = this.cache.get(uri, key);
+      if (entry) this.draw(entry);
+      if (!entry || entry.stale) {
+        // About to run git anyway: make sure the blame is stored under the refs as they are now.
+        key = await keyOf(true);
+        entry = this.cache.get(uri, key);
+        if (!entry || entry.stale) entry = await this.blame(t.editor.document, t.root, t.file, key);
+        this.draw(entry);
+      }
     } catch (err) {
       this.log.debug(`[blame] cannot read HEAD of ${t.root}: ${errorMessage(err)}`);
       this.clear();
       return undefined;
-    }
-    let entry = this.cache.get(uri, key);
-    if (entry) this.draw(entry);
-    if (!entry || entry.stale) {
-      entry = await this.blame(t.editor.document, t.root, t.file, key);
-      this.draw(entry);
     }
     return this.shownNow;
   }
@@ -192,6 +197,8 @@ export class CurrentLineBlame implements vscode.Disposable {
     const uri = doc.uri.toString();
     const running = this.computing.get(uri);
     if (running && running.key === key) return running.done;
+    const prior = this.cache.peek(uri);
+    const reason = !prior ? 'first look' : prior.key !== key ? 'HEAD or notes moved' : 'edited, then saved or reverted';
     const entry: FileBlame = { key, root, file, result: undefined, lines: new LinesSinceBlame(), stale: false };
     const started = performance.now();
     // The text is taken now and every later edit is recorded into `entry.lines`, so the result maps onto
@@ -204,7 +211,8 @@ export class CurrentLineBlame implements vscode.Disposable {
       this.counters.computations++;
       this.counters.lastMs = ms;
       this.counters.lastLines = entry.result?.lines.length ?? 0;
-      this.log.debug(`[blame] ${file}: ${this.counters.lastLines} lines in ${ms.toFixed(0)} ms`);
+      this.counters.lastReason = reason;
+      this.log.debug(`[blame] ${file} (${reason}): ${this.counters.lastLines} lines in ${ms.toFixed(0)} ms`);
       if (this.computing.get(uri)?.entry === entry) this.computing.delete(uri);
       this.cache.set(uri, entry);
       return entry;

@@ -27,9 +27,13 @@ export class RepoRefs implements vscode.Disposable {
 
   constructor(private readonly log: vscode.LogOutputChannel, private readonly maxAgeMs = 10_000) {}
 
-  current(root: string): Promise<BlameRefs> {
+  /**
+   * HEAD and the notes tip of a working tree; `fresh` reads them now (before a blame is computed and
+   * stored under them: a watcher event may still be on its way after a commit made a moment ago).
+   */
+  current(root: string, fresh = false): Promise<BlameRefs> {
     const s = this.state(root);
-    if (s.refs && !s.dirty && Date.now() - s.checkedAt < this.maxAgeMs) return Promise.resolve(s.refs);
+    if (!fresh && s.refs && !s.dirty && Date.now() - s.checkedAt < this.maxAgeMs) return Promise.resolve(s.refs);
     if (s.reading) return s.reading;
     s.dirty = false;
     s.reading = readBlameRefs(root).then((refs) => {
