@@ -88,12 +88,14 @@ export function blameHoverMarkdown(
   if (!line.commit) return undefined;
   const out: string[] = [];
   if (line.kind === 'ai') {
-    out.push(`$(sparkle) **AI-written** by ${escapeMarkdown(blameAgentName(line))} (from the commit's note)`);
+    // In a sentence: "by Claude Code", "by an inline completion"; a tool outside the canonical list by its own name.
+    const who = line.agent === 'unknown' && line.tool && line.tool !== 'unknown' ? line.tool : agentDisplayName(line.agent ?? 'unknown');
+    out.push(`$(sparkle) **AI-written** by ${escapeMarkdown(who)} (from the commit's note)`);
     const facts: string[] = [];
     if (line.tool && line.tool !== line.agent) facts.push(`tool ${code(line.tool)}`);
-    facts.push(line.model ? `model ${code(line.model)}` : 'model not recorded');
+    if (line.model) facts.push(`model ${code(line.model)}`);
     if (line.session) facts.push(`session ${code(line.session)}`);
-    out.push(facts.join(' · '));
+    if (facts.length > 0) out.push(facts.join(' · '));
   } else if (line.kind === 'human') {
     out.push(`$(person) **Human-written** by ${escapeMarkdown(line.human ?? line.author)} (from the commit's note)`);
   } else if (commit && !commit.hasNote) {

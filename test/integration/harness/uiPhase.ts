@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
+import { inlineAcceptScenario } from '../ui/inlineAccept.ui';
 import { reviewPanelScenario } from '../ui/reviewPanel.ui';
 import { extensionDevelopmentPath } from './paths';
 import type { PhaseContext, PhaseOutcome } from './phases';
@@ -30,7 +31,7 @@ export interface UiScenario {
   run(page: Page, ctx: UiContext): Promise<void>;
 }
 
-const SCENARIOS: UiScenario[] = [reviewPanelScenario];
+const SCENARIOS: UiScenario[] = [reviewPanelScenario, inlineAcceptScenario];
 
 export async function runUiPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
   const started = Date.now();

@@ -107,6 +107,14 @@ describe('AI blame: the hover', () => {
     assert.match(md, /line 2 of src\/login\\\.ts in that commit/);
   });
 
+  it('names an inline completion in a sentence and leaves out what the note does not record', () => {
+    const md = blameHoverMarkdown(line({ kind: 'ai', agent: 'inline-completion', session: 's_7e87d5a29dd4ef' }), commit(), explain, NOW) ?? '';
+    assert.match(md, /\*\*AI-written\*\* by an inline completion/);
+    assert.doesNotMatch(md, /model/);
+    assert.match(md, /session `s_7e87d5a29dd4ef`/);
+    assert.match(blameHoverMarkdown(line({ kind: 'ai', agent: 'unknown', tool: 'windsurf' }), commit(), explain, NOW) ?? '', /by windsurf /);
+  });
+
   it('escapes names from notes and commits so they cannot inject links', () => {
     const md = blameHoverMarkdown(line({ kind: 'human', human: 'Eve [click](command:workbench.action.terminal.new)' }), commit({ summary: 'Fix [x](https://evil.example)' }), explain, NOW);
     assert.ok(md);
