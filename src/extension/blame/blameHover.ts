@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { blameHoverMarkdown } from '../../core/blame/blameAnnotation';
 import { Commands } from '../ids';
@@ -15,11 +16,20 @@ export function registerBlameHover(shown: () => ShownBlame | undefined): vscode.
       if (!s || s.uri !== document.uri.toString() || s.line !== position.line) return undefined;
       const end = document.lineAt(position.line).range.end;
       if (position.character !== end.character) return undefined;
-      const md = blameHoverMarkdown(s.blame, s.commit, { command: Commands.explainCommit, repo: s.root }, Date.now());
+      const md = blameHoverMarkdown(s.blame, s.commit, { command: Commands.explainCommit, repo: realRoot(s.root) }, Date.now());
       if (!md) return undefined;
       const content = new vscode.MarkdownString(md, true);
       content.isTrusted = { enabledCommands: [Commands.explainCommit] };
       return new vscode.Hover(content, new vscode.Range(end, end));
     },
   });
+}
+
+/** Explain Commit knows repositories by git's own `--show-toplevel`, which resolves symbolic links. */
+function realRoot(root: string): string {
+  try {
+    return fs.realpathSync(root);
+  } catch {
+    return root;
+  }
 }
