@@ -161,6 +161,53 @@ function ancestorsInRange(tip: string, byId: Map<string, GateCommit>): Set<strin
   return out;
 }
 
+/**
+ * The push's blast radius as a whole, so that a mass deletion split into small commits is still a mass
+ * deletion. Files: distinct paths deleted by any commit of the range — a file deleted in one commit and
+ * re-added in another still counts, since "delete and recreate" is the danger. Lines: the lines each commit
+ * deletes, summed. A merge's first-parent diff repeats the changes of the commits it brings in, so a merge
+ * counts only the lines it deletes beyond those of its side commits in the range (an evil merge still counts).
+ */
+export interface RangeBlast {
+  files: number;
+  lines: number;
+  /** Commits that delete something of their own: the ones a range-wide tier applies to. */
+  contributors: Set<string>;
+}
+
+export function rangeBlast(commits: GateCommit[]): RangeBlast {
+  const byId = new Map(commits.map((c) => [c.sha, c]));
+  const deletedPaths = new Set<string>();
+  const contributors = new Set<string>();
+  let lines = 0;
+  for (const c of commits) {
+    const deletes = c.files.filter((f) => f.status === 'D').map((f) => f.path);
+    for (const p of deletes) deletedPaths.add(p);
+    let own = 0;
+    let ownFiles = deletes.length;
+    if (c.parents.length > 1) {
+      const first = ancestorsInRange(c.parents[0], byId);
+      const side = new Set<string>();
+      for (const p of c.parents.slice(1)) for (const a of ancestorsInRange(p, byId)) if (!first.has(a)) side.add(a);
+      const sideLines = new Map<string, number>();
+      const sideDeleted = new Set<string>();
+      for (const id of side) {
+        for (const f of byId.get(id)?.files ?? []) {
+          sideLines.set(f.path, (sideLines.get(f.path) ?? 0) + (f.deleted ?? 0));
+          if (f.status === 'D') sideDeleted.add(f.path);
+        }
+      }
+      for (const f of c.files) own += Math.max(0, (f.deleted ?? 0) - (sideLines.get(f.path) ?? 0));
+      ownFiles = deletes.filter((p) => !sideDeleted.has(p)).length;
+    } else {
+      own = c.files.reduce((n, f) => n + (f.deleted ?? 0), 0);
+    }
+    lines += own;
+    if (own > 0 || ownFiles > 0) contributors.add(c.sha);
+  }
+  return { files: deletedPaths.size, lines, contributors };
+}
+
 interface VerifiedStatement {
   signed: SignedStatement;
   reviewer: Reviewer;
@@ -176,7 +223,7 @@ interface ReviewNeed {
 }
 
 /** Why this commit needs review under `policy` (empty kinds: it does not). */
-export function reviewNeed(policy: Policy, c: GateCommit, policyChangedHere: boolean): ReviewNeed {
+export function reviewNeed(policy: Policy, c: GateCommit, policyChangedHere: boolean, range?: RangeBlast): ReviewNeed {
   const kinds: ReviewReasonKind[] = [];
   const reasons: string[] = [];
   const add = (k: ReviewReasonKind, why: string) => {
@@ -247,7 +294,18 @@ export function reviewNeed(policy: Policy, c: GateCommit, policyChangedHere: boo
     if (hit) whys.push(`touches ${hit}`);
     if (t.deletedFiles !== undefined && deletedFiles >= t.deletedFiles) whys.push(`deletes ${deletedFiles} file(s)`);
     if (t.deletedLines !== undefined && deletedLines >= t.deletedLines) whys.push(`deletes ${deletedLines} line(s)`);
-    if (whys.length > 0) pending.push({ tier: t, why: whys.join(', ') });
+    if (whys.length > 0) {
+      pending.push({ tier: t, why: whys.join(', ') });
+      continue;
+    }
+    // The push as a whole: each commit that deletes something carries the tier, so one approval of the tip
+    // (from the branch's base) by enough reviewers covers them all.
+    if (range && range.contributors.has(c.sha) && range.contributors.size > 1) {
+      const rangeWhys: string[] = [];
+      if (t.deletedFiles !== undefined && range.files >= t.deletedFiles) rangeWhys.push(`${range.files} files`);
+      if (t.deletedLines !== undefined && range.lines >= t.deletedLines) rangeWhys.push(`${range.lines} lines`);
+      if (rangeWhys.length > 0) pending.push({ tier: t, why: `this push deletes ${rangeWhys.join(' and ')} across ${range.contributors.size} commits` });
+    }
   }
   for (const { tier, why } of pending) {
     if (tier.scope === 'review' && kinds.length === 0) continue;
@@ -378,9 +436,10 @@ export function evaluateGate(input: GateInput): GateResult {
   };
 
   let anyBlocked = false;
+  const range = rangeBlast(input.commits);
   for (const c of input.commits) {
     const policyChangedHere = input.policyChangedWithoutCommit === true && c.sha === input.head;
-    const need = reviewNeed(policy, c, policyChangedHere);
+    const need = reviewNeed(policy, c, policyChangedHere, range);
     const eligible = policy.reviewers.filter((r) => !sameEmail(r.email, c.author.email) && !sameEmail(r.email, c.committer.email));
     const decision: CommitDecision = {
       sha: c.sha,

@@ -138,6 +138,82 @@ describe('evaluateGate (rules)', () => {
   });
 });
 
+describe('evaluateGate (tiers over the whole push)', () => {
+  // The 'deletions' tier of the shared policy needs 2 approvals from 2 deleted files; each commit below deletes one.
+  const human = attested(0, 0);
+  const del = (n: number, path: string, extra: Partial<GateCommit> = {}) =>
+    commit(n, human, { files: [{ path, added: 0, deleted: 3, status: 'D' }], ...extra });
+
+  it('deletions split over several commits add up: every deleting commit carries the tier, with the whole push in the reason', () => {
+    const r = evaluateGate(input([del(1, 'env/a.tf.bak'), del(2, 'env/b'), commit(3, human)]));
+    assert.strictEqual(r.ok, false);
+    for (const c of r.commits.slice(0, 2)) {
+      assert.deepStrictEqual([c.needsReview, c.tiers, c.requiredApprovals], [true, ['deletions'], 2]);
+      assert.match(c.reasons.join('\n'), /tier 'deletions': this push deletes 2 files across 2 commits — needs 2 approval\(s\)/);
+    }
+    assert.strictEqual(r.commits[2].needsReview, false, 'a commit that deletes nothing adds no blast radius');
+    assert.strictEqual(r.approveCommand, `countersign approve ${hex(3)} --base ${BASE}`);
+  });
+
+  it('one approval of the tip by enough reviewers covers the whole range; one reviewer is not enough', () => {
+    const commits = [del(1, 'a'), del(2, 'b'), del(3, 'c')];
+    const one = evaluateGate(input(commits, [approval(3, 'bob@example.com')]));
+    assert.deepStrictEqual(one.commits.map((c) => c.ok), [false, false, false]);
+    assert.match(one.commits[0].reasons.join('\n'), /this push deletes 3 files across 3 commits .*\n.*has 1 of 2 required approval/);
+    const two = evaluateGate(input(commits, [approval(3, 'bob@example.com'), approval(3, 'carol@example.com')]));
+    assert.strictEqual(two.ok, true, JSON.stringify(two.commits.map((c) => c.reasons)));
+  });
+
+  it('a file deleted and then re-added still counts as deleted ("delete and recreate")', () => {
+    const recreate = commit(2, human, { files: [{ path: 'db/schema', added: 3, deleted: 0, status: 'A' }] });
+    const r = evaluateGate(input([del(1, 'db/schema'), recreate, del(3, 'db/data')]));
+    assert.deepStrictEqual(r.commits.map((c) => c.needsReview), [true, false, true]);
+    assert.match(r.commits[2].reasons.join('\n'), /this push deletes 2 files across 2 commits/);
+  });
+
+  it('the same file deleted twice is one file; below the threshold nothing changes', () => {
+    const recreate = commit(2, human, { files: [{ path: 'x', added: 3, deleted: 0, status: 'A' }] });
+    const r = evaluateGate(input([del(1, 'x'), recreate, del(3, 'x')]));
+    assert.strictEqual(r.ok, true);
+    assert.deepStrictEqual(r.commits.map((c) => c.needsReview), [false, false, false]);
+  });
+
+  it('deleted lines add up across commits, and both measures are named when both cross', () => {
+    const lines = parsePolicy(JSON.stringify({
+      protectedBranches: ['main'], reviewers: [{ name: 'Bob', email: 'bob@example.com', key: bob.publicKey }],
+      tiers: [{ name: 'mass-deletion', deletedFiles: 3, deletedLines: 100, approvals: 2 }],
+    }), 'p.json');
+    const trim = (n: number, deleted: number) => commit(n, human, { files: [{ path: `big${n}.ts`, added: 0, deleted, status: 'M' }] });
+    const policy: GateInput['policy'] = { kind: 'ok', policy: lines, from: 'p.json' };
+    const r = evaluateGate(input([trim(1, 40), trim(2, 40), trim(3, 40)], [], { policy }));
+    assert.match(r.commits[0].reasons.join('\n'), /tier 'mass-deletion': this push deletes 120 lines across 3 commits — needs 2 approval\(s\)/);
+    const both = evaluateGate(input([del(1, 'a', { files: [{ path: 'a', added: 0, deleted: 60, status: 'D' }] }), del(2, 'b'), del(3, 'c', { files: [{ path: 'c', added: 0, deleted: 60, status: 'D' }] })], [], { policy }));
+    assert.match(both.commits[1].reasons.join('\n'), /this push deletes 3 files and 123 lines across 3 commits/);
+    const under = evaluateGate(input([trim(1, 40), trim(2, 40)], [], { policy }));
+    assert.strictEqual(under.ok, true);
+  });
+
+  it('a commit that crosses a tier on its own keeps its own reason (no second, range-wide one)', () => {
+    const big = commit(1, human, { files: [{ path: 'a', added: 0, deleted: 1, status: 'D' }, { path: 'b', added: 0, deleted: 1, status: 'D' }] });
+    const r = evaluateGate(input([big, del(2, 'c')]));
+    assert.deepStrictEqual(r.commits[0].reasons.filter((m) => m.startsWith('tier')), ["tier 'deletions': deletes 2 file(s) — needs 2 approval(s)"]);
+    assert.match(r.commits[1].reasons.join('\n'), /this push deletes 3 files across 2 commits/);
+  });
+
+  it('a merge does not count the deletions of the commits it brings in twice, but counts its own', () => {
+    // BASE <- side(deletes a) ; BASE <- merge(first parent BASE, second parent side): its first-parent diff repeats side's deletion.
+    const side = del(1, 'a', { parents: [BASE] });
+    const merge = commit(2, human, { parents: [BASE, hex(1)], files: [{ path: 'a', added: 0, deleted: 3, status: 'D' }] });
+    const r = evaluateGate(input([side, merge]));
+    assert.strictEqual(r.ok, true, JSON.stringify(r.commits.map((c) => c.reasons)));
+    // An "evil" merge that also deletes b itself: 2 distinct files, from 2 commits.
+    const evil = commit(2, human, { parents: [BASE, hex(1)], files: [{ path: 'a', added: 0, deleted: 3, status: 'D' }, { path: 'b', added: 0, deleted: 1, status: 'D' }] });
+    const r2 = evaluateGate(input([side, evil]));
+    assert.strictEqual(r2.ok, false);
+    assert.match(r2.commits[0].reasons.join('\n'), /this push deletes 2 files across 2 commits/);
+  });
+});
+
 describe('evaluateGate (regressions)', () => {
   it('a forged statement carrying a copy of a real rejection\'s signature does not hide the rejection', () => {
     const realReject = approval(1, 'bob@example.com', { decision: 'reject', time: '2026-01-02T00:00:00Z' });

@@ -232,6 +232,37 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     assert.strictEqual(ok.status, 0, ok.stderr);
   });
 
+  it('tiers over the whole push: a mass deletion split into small commits is still a mass deletion', () => {
+    // Default tiers: mass-deletion at 5 files. Six files deleted two at a time, each commit human-attested and
+    // below the threshold on its own, so per commit nothing needs review.
+    const { ada, bob, carol } = setup();
+    for (let i = 1; i <= 6; i++) ada.write(`env/f${i}.txt`, `file ${i}\n`);
+    ada.git('add', 'env');
+    ada.commit('Add the environment\n\nAI-Provenance: v1 ai=0 human=6 untracked=0');
+    assert.strictEqual(pushMain(ada).status, 0);
+    const base = ada.git('rev-parse', 'origin/main');
+    for (const pair of [[1, 2], [3, 4], [5, 6]]) {
+      ada.git('rm', '-q', ...pair.map((i) => `env/f${i}.txt`));
+      ada.commit(`Remove env files ${pair.join(' and ')}\n\nAI-Provenance: v1 ai=0 human=0 untracked=0`);
+    }
+    const tip = ada.git('rev-parse', 'HEAD');
+    const r = pushMain(ada);
+    assert.notStrictEqual(r.status, 0, 'three small deletions in one push must not dodge the mass-deletion tier');
+    assert.match(r.stderr, /countersign \(pre-receive\): BLOCKED/);
+    assert.match(r.stderr, /tier 'mass-deletion': this push deletes 6 files across 3 commits — needs 2 approval\(s\)/);
+    assert.match(r.stderr, /3 of 3 commit\(s\) need review/);
+    assert.match(r.stderr, new RegExp(`countersign approve ${tip}`));
+    // One approval of the tip would not do: the tier wants two people.
+    attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base })), tip, ada.env);
+    const one = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
+    assert.notStrictEqual(one.status, 0);
+    assert.match(one.stderr, /has 1 of 2 required approval/);
+    // Two reviewers approving the tip against the branch's base cover the whole range.
+    attach(ada.dir, sign(carol, statementFor(ada.dir, { email: 'carol@example.com', tip, base })), tip, ada.env);
+    const ok = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
+    assert.strictEqual(ok.status, 0, ok.stderr);
+  });
+
   it('an unattested commit pushed with --no-verify past the client hooks is still caught by the server', () => {
     const { ada } = setup();
     assert.strictEqual(ada.cli(['install']).status, 0);
