@@ -4,6 +4,7 @@ import { CountersignError } from '../core/errors';
 import { readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
 import { REVIEW_NOTES_REF } from './notesConfig';
+import { listNotes, objectsByBlob } from './notesReader';
 
 /**
  * Approval statements live as JSON lines in notes under refs/notes/countersign, on the tip each approves
@@ -29,17 +30,7 @@ export function trackingRef(remote: string): string {
 export async function readAllStatements(cwd: string, ref = APPROVALS_REF): Promise<{ byCommit: Map<string, SignedStatement[]>; errors: string[] }> {
   const byCommit = new Map<string, SignedStatement[]>();
   const errors: string[] = [];
-  const exists = await runGit(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd, okCodes: [1] });
-  if (exists.code !== 0) return { byCommit, errors };
-  const listed = await runGit(['notes', `--ref=${ref}`, 'list'], { cwd });
-  const commitsByBlob = new Map<string, string[]>();
-  for (const line of listed.stdout.split('\n')) {
-    const [blob, commit] = line.trim().split(/\s+/);
-    if (!blob || !commit) continue;
-    const list = commitsByBlob.get(blob) ?? [];
-    list.push(commit);
-    commitsByBlob.set(blob, list);
-  }
+  const commitsByBlob = objectsByBlob(await listNotes(cwd, ref));
   await readObjects(cwd, [...commitsByBlob.keys()], (blob, content) => {
     for (const commit of commitsByBlob.get(blob) ?? []) {
       if (content === undefined) {

@@ -1,9 +1,10 @@
 import { readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
+import { AI_NOTES_REF, REVIEW_NOTES_REF } from './notesConfig';
 
-/** The notes refs Countersign reads (DESIGN.md, "What a commit carries" and "Approvals"). */
-export const AI_NOTES_REF = 'refs/notes/ai';
-export const APPROVALS_NOTES_REF = 'refs/notes/countersign';
+/** The notes refs Countersign reads (DESIGN.md, "What a commit carries" and "Approvals"), named once in notesConfig. */
+export { AI_NOTES_REF };
+export const APPROVALS_NOTES_REF = REVIEW_NOTES_REF;
 
 /**
  * Annotated object → note blob for every note under `ref`, from one `git notes list` (which understands the
@@ -36,12 +37,7 @@ export async function readNotes(cwd: string, ref: string, objects?: Iterable<str
   } else {
     wanted.push(...listed);
   }
-  const byBlob = new Map<string, string[]>();
-  for (const [obj, blob] of wanted) {
-    const list = byBlob.get(blob) ?? [];
-    list.push(obj);
-    byBlob.set(blob, list);
-  }
+  const byBlob = objectsByBlob(new Map(wanted));
   const texts = new Map<string, string>();
   await readObjects(cwd, [...byBlob.keys()], (blob, content) => {
     if (content === undefined) return;
@@ -49,4 +45,19 @@ export async function readNotes(cwd: string, ref: string, objects?: Iterable<str
     for (const obj of byBlob.get(blob) ?? []) texts.set(obj, text);
   });
   return texts;
+}
+
+/**
+ * The annotated objects of a `listNotes` map grouped by note blob (identical notes share one blob, which
+ * `git cat-file --batch` then reads once), keeping only the objects `only` accepts when it is given.
+ */
+export function objectsByBlob(listed: Map<string, string>, only?: (object: string) => boolean): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [obj, blob] of listed) {
+    if (only && !only(obj)) continue;
+    const list = out.get(blob) ?? [];
+    list.push(obj);
+    out.set(blob, list);
+  }
+  return out;
 }

@@ -9,7 +9,7 @@ import type { ReviewBasis } from '../core/report/aggregate';
 import { readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
 import { streamHistory, type HistoryCommit } from './historyStream';
-import { AI_NOTES_REF, APPROVALS_NOTES_REF, listNotes } from './notesReader';
+import { AI_NOTES_REF, APPROVALS_NOTES_REF, listNotes, objectsByBlob } from './notesReader';
 
 /**
  * Reads the provenance of a whole history with a fixed number of git processes, whatever its length
@@ -57,7 +57,7 @@ export function statementVerdict(s: SignedStatement, policy: Policy | undefined)
 /** All approval statements under refs/notes/countersign, with the commit whose note holds each. */
 export async function readStatements(cwd: string, notes?: Map<string, string>): Promise<{ statements: Array<{ noteCommit: string; signed: SignedStatement }>; errors: string[]; annotated: string[] }> {
   const listed = notes ?? await listNotes(cwd, APPROVALS_NOTES_REF);
-  const byBlob = invert(listed);
+  const byBlob = objectsByBlob(listed);
   const statements: Array<{ noteCommit: string; signed: SignedStatement }> = [];
   const errors: string[] = [];
   await readObjects(cwd, [...byBlob.keys()], (blob, content) => {
@@ -69,17 +69,6 @@ export async function readStatements(cwd: string, notes?: Map<string, string>): 
     }
   });
   return { statements, errors, annotated: [...listed.keys()] };
-}
-
-function invert(m: Map<string, string>, only?: (key: string) => boolean): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const [obj, blob] of m) {
-    if (only && !only(obj)) continue;
-    const list = out.get(blob) ?? [];
-    list.push(obj);
-    out.set(blob, list);
-  }
-  return out;
 }
 
 export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): Promise<ProvenanceHistory> {
@@ -98,7 +87,7 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
 
   // 2. The notes of those commits, through one cat-file --batch.
   const noteText = new Map<string, string>();
-  const byBlob = invert(aiNotes, (sha) => inHistory.has(sha));
+  const byBlob = objectsByBlob(aiNotes, (sha) => inHistory.has(sha));
   await readObjects(cwd, [...byBlob.keys()], (blob, content) => {
     if (!content) return;
     const text = content.toString('utf8');
@@ -179,7 +168,7 @@ export async function provenanceInconsistencies(cwd: string, shas: string[]): Pr
   const records: HistoryCommit[] = [];
   await streamHistory(cwd, { revs: [], extra: ['--no-walk=unsorted', '--stdin'], stdin: shas.join('\n') + '\n' }, (c) => records.push(c));
   const wanted = new Set(shas);
-  const byBlob = invert(notes, (sha) => wanted.has(sha));
+  const byBlob = objectsByBlob(notes, (sha) => wanted.has(sha));
   const text = new Map<string, string>();
   await readObjects(cwd, [...byBlob.keys()], (blob, content) => {
     if (content) for (const sha of byBlob.get(blob) ?? []) text.set(sha, content.toString('utf8'));
