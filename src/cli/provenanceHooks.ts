@@ -43,11 +43,11 @@ export async function runPrepareCommitMsg(args: string[], ctx: CliContext): Prom
 }
 
 /** The working ledger's labels, or nothing (all lines untracked) when it cannot be opened. */
-async function ledgerLabels(repo: RepoPaths, logger: Logger): Promise<((p: string) => Promise<Attribution | undefined>) | undefined> {
+async function ledgerLabels(repo: RepoPaths, logger: Logger): Promise<((p: string, storedAs?: string) => Promise<Attribution | undefined>) | undefined> {
   try {
     if (!repo.root) return undefined;
     const ledger = await openLedger(repo.root, { logger });
-    return (p) => ledger.fileAttribution(p);
+    return (p, storedAs) => ledger.fileAttribution(p, storedAs);
   } catch (e) {
     logger.warn(`the working ledger could not be opened (${errorMessage(e)}); staged lines count as untracked`);
     return undefined;

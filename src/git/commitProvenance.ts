@@ -24,7 +24,7 @@ export interface PrepareArgs {
   gitPid?: number;
   env?: NodeJS.ProcessEnv;
   /** Working-tree labels of a file (the working ledger); absent: every line is untracked unless a note vouches for it. */
-  labelsFor?: (path: string) => Promise<Attribution | undefined>;
+  labelsFor?: (path: string, storedAs?: string) => Promise<Attribution | undefined>;
   logger?: Logger;
   /** Already resolved by the caller (saves a git call on every commit). */
   repo?: RepoPaths;

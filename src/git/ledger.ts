@@ -45,7 +45,11 @@ export interface Ledger {
   readonly dir: string;
   record(obs: Observation, meta?: RecordMeta): Promise<void>;
   storeFile(path: string, content: string, labels: LineLabel[]): Promise<void>;
-  fileAttribution(path: string): Promise<Attribution | undefined>;
+  /**
+   * With `storedAs`: the labels held for that path, reconciled with the working file at `path` — a file
+   * renamed outside the editor (`git mv`) since its labels were stored.
+   */
+  fileAttribution(path: string, storedAs?: string): Promise<Attribution | undefined>;
   /** fileAttribution for many files with one fold (status, commit provenance). */
   fileAttributions(paths: string[]): Promise<Map<string, Attribution | undefined>>;
   allFiles(): Promise<string[]>;
@@ -113,8 +117,9 @@ class WorkingLedger implements Ledger {
     this.store.writeEntry({ v: 1, id: newEntryId(at), at, kind: 'store', path: this.relative(file), content, labels: encodeLabels(labels) });
   }
 
-  async fileAttribution(file: string): Promise<Attribution | undefined> {
-    return (await this.fileAttributions([file])).get(file);
+  async fileAttribution(file: string, storedAs?: string): Promise<Attribution | undefined> {
+    if (storedAs === undefined) return (await this.fileAttributions([file])).get(file);
+    return this.attributionIn(await this.currentView(), this.relative(storedAs), this.relative(file));
   }
 
   async fileAttributions(files: string[]): Promise<Map<string, Attribution | undefined>> {
@@ -124,16 +129,16 @@ class WorkingLedger implements Ledger {
     return out;
   }
 
-  private attributionIn(view: { files: Map<string, FileState | null>; context: LedgerContext }, rel: string): Attribution | undefined {
+  private attributionIn(view: { files: Map<string, FileState | null>; context: LedgerContext }, rel: string, diskRel = rel): Attribution | undefined {
     const state = (view.files.has(rel) ? view.files.get(rel) ?? undefined : this.store.readState(rel)) ?? openCallSnapshot(view.context, rel);
     if (!state) return undefined;
     let disk: string;
     try {
-      disk = fs.readFileSync(path.join(this.root, rel), 'utf8');
+      disk = fs.readFileSync(path.join(this.root, diskRel), 'utf8');
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return undefined;
-      throw new CountersignError('io', `cannot read ${rel}: ${(e as Error).message}`, undefined, { cause: e });
+      throw new CountersignError('io', `cannot read ${diskRel}: ${(e as Error).message}`, undefined, { cause: e });
     }
     if (disk === state.content) return { content: state.content, labels: state.labels };
     return { content: disk, labels: this.reconcile(rel, state, disk, view.context) };

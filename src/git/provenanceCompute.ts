@@ -11,6 +11,7 @@ import { changedFiles, unquoteC, type ChangedFile, type DiffTarget } from './com
 import { runGit } from './gitRunner';
 import { AI_NOTES_REF } from './notesConfig';
 import { readNotes } from './notesReader';
+import { renamesFrom } from './renames';
 
 /**
  * Provenance of one commit (being prepared from the index, or already made), from every source that can
@@ -19,6 +20,8 @@ import { readNotes } from './notesReader';
  *   2. for a revert, the notes of the commits that first wrote the lines it brings back (found by blame);
  *   3. the target's own note, when it was computed for exactly this commit (post-rewrite);
  *   4. the working ledger's labels mapped onto the committed content (not `untracked`).
+ * A file renamed between a donor and the target (or, for the ledger, between HEAD and the index) is looked
+ * up under its old path too, as git's rename detection pairs them.
  */
 export interface Attribution {
   content: string;
@@ -33,7 +36,8 @@ export interface ProvenanceInputs {
   mergeParents?: string[];
   reverts?: string;
   ownNote?: AuthorshipNote;
-  labelsFor?: (path: string) => Promise<Attribution | undefined>;
+  /** The working ledger's labels of `path`; with `storedAs`, the labels it holds for that (old) path, mapped onto `path`'s working file. */
+  labelsFor?: (path: string, storedAs?: string) => Promise<Attribution | undefined>;
   defaultHuman?: string;
   logger?: Logger;
 }
@@ -46,13 +50,12 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
   const files = await changedFiles(cwd, inp.base, inp.target);
   const donors = inp.donors ?? [];
   const donorNotes = await readParsedNotes(cwd, donors, inp.logger);
-  const paths = new Set(files.map((f) => f.path));
+  const donorPaths = await donorSourcePaths(cwd, inp.target, donors, donorNotes, files, inp.logger);
 
   // Every blob needed, read through one cat-file process.
   const wanted = new Set<string>(files.map((f) => f.blob));
   for (const d of donors) {
-    const note = donorNotes.get(d);
-    for (const f of note?.files ?? []) if (paths.has(f.path)) wanted.add(`${d}:${f.path}`);
+    for (const f of files) for (const src of donorPaths.get(d)?.get(f.path) ?? []) wanted.add(`${d}:${src}`);
   }
   for (const p of inp.mergeParents ?? []) for (const f of files) wanted.add(`${p}:${f.path}`);
   const blobs = new Map<string, string>();
@@ -63,6 +66,7 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
   const revertSources = inp.reverts ? await revertOrigins(cwd, inp.reverts, files, blobs, inp.logger) : new Map<string, Map<number, LineSource>>();
 
   const evidence: FileEvidence[] = [];
+  let stagedRenames: Promise<Map<string, string>> | undefined;
   for (const f of files) {
     const text = blobs.get(f.blob);
     if (text === undefined) continue; // binary
@@ -78,10 +82,13 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
     const sources = new Map<number, LineSource>();
     for (const d of donors) {
       const note = donorNotes.get(d);
-      const donorText = blobs.get(`${d}:${f.path}`);
-      if (!note || donorText === undefined) continue;
-      for (const [line, key] of alignOwners(splitLines(donorText), fileOwners(note, f.path), lines)) {
-        if (addedSet.has(line)) sources.set(line, { kind: 'note', key, note });
+      if (!note) continue;
+      for (const src of donorPaths.get(d)?.get(f.path) ?? []) {
+        const donorText = blobs.get(`${d}:${src}`);
+        if (donorText === undefined) continue;
+        for (const [line, key] of alignOwners(splitLines(donorText), fileOwners(note, src), lines)) {
+          if (addedSet.has(line)) sources.set(line, { kind: 'note', key, note });
+        }
       }
     }
     for (const [line, src] of revertSources.get(f.path) ?? []) if (addedSet.has(line)) sources.set(line, src);
@@ -92,6 +99,16 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
       let att: Attribution | undefined;
       try {
         att = await inp.labelsFor(f.path);
+        // A file new to the commit that the ledger does not know may have been renamed (git mv) since the
+        // ledger stored its labels under the old path; HEAD to the index pairs the two names.
+        if (att === undefined && 'index' in inp.target && added.length === lines.length) {
+          stagedRenames ??= renamesFrom(cwd, 'HEAD', inp.target).catch((e: unknown) => {
+            inp.logger?.debug(`[provenance] no rename detection against HEAD: ${errorMessage(e)}`);
+            return new Map<string, string>();
+          });
+          const old = (await stagedRenames).get(f.path);
+          if (old !== undefined) att = await inp.labelsFor(f.path, old);
+        }
       } catch (e) {
         inp.logger?.warn(`[provenance] could not read the working ledger for ${f.path}: ${errorMessage(e)}; its lines count as untracked`);
       }
@@ -107,6 +124,39 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
   }
   const built = buildCommitAttribution(evidence, { baseCommit: inp.base, defaultHuman: inp.defaultHuman });
   return { ...built, files };
+}
+
+/**
+ * Per donor: target path → the donor paths whose note entries may vouch for it — the same path when the
+ * donor's note lists it, and the old name of a file git sees as renamed between the donor and the target.
+ * Rename detection runs only for a donor whose note lists a path the target does not change (the case a
+ * rename leaves behind), limited to those paths and the target's changed ones.
+ */
+async function donorSourcePaths(
+  cwd: string, target: DiffTarget, donors: string[], notes: Map<string, AuthorshipNote>, files: ChangedFile[], logger?: Logger,
+): Promise<Map<string, Map<string, string[]>>> {
+  const paths = new Set(files.map((f) => f.path));
+  const out = new Map<string, Map<string, string[]>>();
+  await Promise.all(donors.map(async (d) => {
+    const note = notes.get(d);
+    if (!note) return;
+    const listed = new Set(note.files.map((f) => f.path));
+    const byTarget = new Map<string, string[]>();
+    for (const p of paths) if (listed.has(p)) byTarget.set(p, [p]);
+    const orphans = [...listed].filter((p) => !paths.has(p));
+    if (orphans.length > 0) {
+      try {
+        for (const [to, from] of await renamesFrom(cwd, d, target, [...orphans, ...paths])) {
+          if (!paths.has(to) || !listed.has(from)) continue;
+          byTarget.set(to, [...(byTarget.get(to) ?? []), from]);
+        }
+      } catch (e) {
+        logger?.warn(`[provenance] rename detection against ${d} failed: ${errorMessage(e)}; renamed files keep no provenance from its note`);
+      }
+    }
+    out.set(d, byTarget);
+  }));
+  return out;
 }
 
 /** 1-based target lines that the diff aligns with a line of `from`. */

@@ -305,6 +305,120 @@ describe('commit provenance (hooks against real repositories)', function () {
       assert.deepStrictEqual(note(repo).files, []);
     });
 
+    describe('renamed files', () => {
+      const LINES = ['l1', 'l2', 'l3', 'l4', 'l5', 'l6', 'l7', 'l8'];
+      /** main: root with f.txt (8 lines); side: AI lines in f.txt, then a Codex file; main renames f.txt to moved.txt and adds a line on top. */
+      async function renamedOnMain(): Promise<TempRepo> {
+        const repo = installed();
+        repo.write('f.txt', LINES.map((l) => l + '\n').join(''));
+        repo.git('add', '.');
+        repo.commit('root');
+        repo.git('checkout', '-q', '-b', 'side');
+        await labelFile(repo, 'f.txt', [
+          ...LINES.slice(0, 3).map((l): [string, LineLabel] => [l, UNTRACKED]), ['ai 1', CLAUDE], ['ai 2', CLAUDE],
+          ...LINES.slice(3).map((l): [string, LineLabel] => [l, UNTRACKED]),
+        ]);
+        repo.git('add', '.');
+        repo.commit('side: ai lines');
+        await labelFile(repo, 'g.txt', [['codex line', CODEX], ['mine', HUMAN]]);
+        repo.git('add', '.');
+        repo.commit('side: codex file');
+        repo.git('checkout', '-q', 'main');
+        fs.rmSync(path.join(repo.dir, '.git', 'countersign', 'ledger'), { recursive: true, force: true });
+        repo.git('mv', 'f.txt', 'moved.txt');
+        repo.write('moved.txt', ['new 1', ...LINES].map((l) => l + '\n').join(''));
+        repo.git('add', '.');
+        repo.commit('main: rename f.txt, a line on top');
+        return repo;
+      }
+
+      it('an amend after git mv keeps the provenance under the new path', async () => {
+        const repo = installed();
+        repo.write('base.txt', 'b\n');
+        repo.git('add', '.');
+        repo.commit('root');
+        await labelFile(repo, 'a.py', [['one', CLAUDE], ['two', CLAUDE], ['three', HUMAN]]);
+        repo.git('add', '.');
+        repo.commit('ai work');
+        fs.rmSync(path.join(repo.dir, '.git', 'countersign', 'ledger'), { recursive: true, force: true });
+        repo.git('mv', 'a.py', 'b.py');
+        repo.git('commit', '-q', '--amend', '-m', 'ai work, renamed');
+        assert.deepStrictEqual(repo.trailers(), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=2 human=1 untracked=0']);
+        const n = note(repo);
+        assert.deepStrictEqual(n.files.map((f) => f.path), ['b.py']);
+        assert.deepStrictEqual(aiLines(n, 'b.py'), [1, 2]);
+        assert.deepStrictEqual(n.files[0].entries.find((e) => e.key === humanKey(ADA))?.ranges, [[3, 3]]);
+      });
+
+      it('a rebase onto a branch that renamed the file carries the note to the new path', async () => {
+        const repo = await renamedOnMain();
+        repo.git('checkout', '-q', 'side');
+        repo.git('rebase', '-q', 'main');
+        assert.strictEqual(repo.read('moved.txt').split('\n')[4], 'ai 1', 'git applied the change to the renamed file');
+        const first = note(repo, 'HEAD~1');
+        assert.deepStrictEqual(first.files.map((f) => f.path), ['moved.txt']);
+        assert.deepStrictEqual(aiLines(first, 'moved.txt'), [5, 6]);
+        assert.deepStrictEqual(repo.trailers('HEAD~1'), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=2 human=0 untracked=0']);
+        assert.deepStrictEqual(aiLines(note(repo), 'g.txt'), [1]);
+      });
+
+      it('a rebase (apply backend) of a commit that renamed and edited a file keeps its note', async () => {
+        const repo = installed();
+        repo.write('f.txt', LINES.map((l) => l + '\n').join(''));
+        repo.git('add', '.');
+        repo.commit('root');
+        repo.git('checkout', '-q', '-b', 'side');
+        repo.git('mv', 'f.txt', 'renamed.txt');
+        await labelFile(repo, 'renamed.txt', [...LINES.map((l): [string, LineLabel] => [l, UNTRACKED]), ['ai 1', CLAUDE]]);
+        repo.git('add', '.');
+        repo.commit('side: rename and ai line');
+        repo.git('checkout', '-q', 'main');
+        fs.rmSync(path.join(repo.dir, '.git', 'countersign', 'ledger'), { recursive: true, force: true });
+        repo.write('other.txt', 'x\n');
+        repo.git('add', '.');
+        repo.commit('main: other');
+        repo.git('checkout', '-q', 'side');
+        repo.git('rebase', '-q', '--apply', 'main');
+        assert.deepStrictEqual(aiLines(note(repo), 'renamed.txt'), [9]);
+      });
+
+      it('a cherry-pick onto a branch where the file has another name carries the note', async () => {
+        const repo = await renamedOnMain();
+        repo.git('cherry-pick', 'side~1');
+        assert.strictEqual(repo.read('moved.txt').split('\n')[4], 'ai 1');
+        const n = note(repo);
+        assert.deepStrictEqual(n.files.map((f) => f.path), ['moved.txt']);
+        assert.deepStrictEqual(aiLines(n, 'moved.txt'), [5, 6]);
+        assert.deepStrictEqual(repo.trailers(), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=2 human=0 untracked=0']);
+      });
+
+      it('a squash merge onto a branch that renamed the file carries the squashed notes', async () => {
+        const repo = await renamedOnMain();
+        repo.git('merge', '-q', '--squash', 'side');
+        repo.commit('squashed side');
+        const n = note(repo);
+        assert.deepStrictEqual(aiLines(n, 'moved.txt'), [5, 6]);
+        assert.deepStrictEqual(aiLines(n, 'g.txt'), [1]);
+        assert.deepStrictEqual(repo.trailers(), [
+          'Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'Assisted-by: Codex:gpt-5-codex codex', 'AI-Provenance: v1 ai=3 human=1 untracked=0',
+        ]);
+      });
+
+      it('a file renamed with git mv before the commit keeps the working ledger\'s labels', async () => {
+        const repo = installed();
+        repo.write('a.py', LINES.map((l) => l + '\n').join(''));
+        repo.git('add', '.');
+        repo.commit('root');
+        await labelFile(repo, 'a.py', [...LINES.map((l): [string, LineLabel] => [l, UNTRACKED]), ['ai 1', CLAUDE], ['typed', HUMAN]]);
+        repo.git('mv', 'a.py', 'b.py');
+        repo.git('add', 'b.py'); // git mv moves the staged version; the new lines are in the working file
+        repo.commit('rename with new lines');
+        // Without rename detection every line of b.py is added (as `git diff --no-renames` counts it).
+        assert.deepStrictEqual(repo.trailers(), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=1 human=1 untracked=8']);
+        assert.deepStrictEqual(aiLines(note(repo), 'b.py'), [9]);
+      });
+    });
+
     it('git revert brings back lines with the provenance of the commit that first wrote them', async () => {
       const repo = installed();
       repo.write('f.txt', 'keep\n');
