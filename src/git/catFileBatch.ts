@@ -5,9 +5,10 @@ import { gitErrorReason } from './gitRunner';
 /**
  * Reads many objects through one `git cat-file --batch` process (DESIGN.md: notes are read with
  * `git cat-file --batch`, never one process per note). Output is `<oid> <type> <size>\n<bytes>\n` per object,
- * or `<name> missing\n`; it is parsed as bytes so sizes stay exact for any content.
+ * or `<name> missing\n`; it is parsed as bytes so sizes stay exact for any content. `type` is git's object
+ * type (`blob`, `tree`…), for callers that asked for `REV:PATH` and want only files.
  */
-export async function readObjects(cwd: string, names: string[], onObject: (name: string, content: Buffer | undefined) => void): Promise<void> {
+export async function readObjects(cwd: string, names: string[], onObject: (name: string, content: Buffer | undefined, type?: string) => void): Promise<void> {
   if (names.length === 0) return;
   for (const n of names) {
     if (/[\n\r]/.test(n)) throw new CountersignError('input', `object name ${JSON.stringify(n)} contains a line break`);
@@ -16,7 +17,7 @@ export async function readObjects(cwd: string, names: string[], onObject: (name:
     const child = spawn('git', ['cat-file', '--batch'], { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' }, stdio: ['pipe', 'pipe', 'pipe'] });
     let buf: Buffer = Buffer.alloc(0);
     let index = 0;
-    let need: { size: number } | undefined;
+    let need: { size: number; type: string } | undefined;
     const err: Buffer[] = [];
     let failed: unknown;
     const pump = () => {
@@ -30,15 +31,17 @@ export async function readObjects(cwd: string, names: string[], onObject: (name:
             onObject(names[index++], undefined);
             continue;
           }
-          const size = Number(header.split(' ')[2]);
+          const [, type, sizeText] = header.split(' ');
+          const size = Number(sizeText);
           if (!Number.isSafeInteger(size)) throw new CountersignError('git', `unexpected git cat-file output: ${header}`);
-          need = { size };
+          need = { size, type };
         }
         if (buf.length < need.size + 1) return;
         const content = Buffer.from(buf.subarray(0, need.size));
+        const type = need.type;
         buf = buf.subarray(need.size + 1);
         need = undefined;
-        onObject(names[index++], content);
+        onObject(names[index++], content, type);
       }
     };
     child.stdout.on('data', (chunk: Buffer) => {
