@@ -2,8 +2,8 @@ import * as assert from 'assert';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { APP_AFTER, APP_BEFORE, fixture } from '../helpers/agentFixtures';
-import { TempRepo } from '../helpers/tempRepo';
+import { APP_AFTER, fixture, repoWithApp } from '../helpers/agentFixtures';
+import type { TempRepo } from '../helpers/tempRepo';
 
 type Json = Record<string, unknown>;
 
@@ -31,10 +31,7 @@ describe('countersign agents connect', function () {
   this.timeout(60_000);
   let repo: TempRepo;
   beforeEach(() => {
-    repo = TempRepo.create();
-    repo.write('src/app.ts', APP_BEFORE);
-    repo.git('add', '.');
-    repo.commit('init');
+    repo = repoWithApp();
   });
 
   it('writes every agent\'s project-level hooks, says what it wrote, and changes nothing when run again', () => {

@@ -3,8 +3,8 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { APP_AFTER, APP_BEFORE, fixture, fixtureScenarios } from '../helpers/agentFixtures';
-import { CLI, TempRepo } from '../helpers/tempRepo';
+import { APP_AFTER, fixture, fixtureScenarios, repoWithApp } from '../helpers/agentFixtures';
+import { CLI, type TempRepo } from '../helpers/tempRepo';
 
 type StatusJson = { files: Record<string, { ai: number; human: number; untracked: number; agents: string[] }> };
 
@@ -27,10 +27,7 @@ describe('countersign checkpoint --from (agent hooks, through the built CLI)', f
   this.timeout(60_000);
   let repo: TempRepo;
   beforeEach(() => {
-    repo = TempRepo.create();
-    repo.write('src/app.ts', APP_BEFORE);
-    repo.git('add', '.');
-    repo.commit('init');
+    repo = repoWithApp();
   });
 
   for (const s of fixtureScenarios()) {
@@ -154,10 +151,7 @@ describe('countersign checkpoint by hand', function () {
   this.timeout(30_000);
   let repo: TempRepo;
   beforeEach(() => {
-    repo = TempRepo.create();
-    repo.write('src/app.ts', APP_BEFORE);
-    repo.git('add', '.');
-    repo.commit('init');
+    repo = repoWithApp();
   });
 
   it('records before/after for named files and says what it did', () => {

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { TempRepo } from './tempRepo';
 
 /**
  * Real hook payloads of each agent (test/unit/fixtures/agents/*.json, shaped after each vendor's documented
@@ -41,3 +42,12 @@ export function fixtureScenarios(): FixtureScenario[] {
 /** The file every fixture's tool call edits, before and after. */
 export const APP_BEFORE = "export function greet(name: string): string {\n  return 'Hello, ' + name;\n}\n";
 export const APP_AFTER = 'export function greet(name: string): string {\n  return `Hello, ${name}!`;\n}\n';
+
+/** A fresh repository whose one commit holds src/app.ts as APP_BEFORE: where every fixture's tool call starts. */
+export function repoWithApp(): TempRepo {
+  const repo = TempRepo.create();
+  repo.write('src/app.ts', APP_BEFORE);
+  repo.git('add', '.');
+  repo.commit('init');
+  return repo;
+}
