@@ -70,6 +70,16 @@ export function runGit(args: string[], opts: GitRunOptions): Promise<GitResult> 
   });
 }
 
+/**
+ * A config value as git resolves it (`git config --get`, every scope), trimmed; undefined when it is unset
+ * or set to nothing, which every caller treats alike (`user.signingkey=` is no key, `core.hooksPath=` no path).
+ */
+export async function gitConfig(cwd: string, key: string): Promise<string | undefined> {
+  const r = await runGit(['config', '--get', key], { cwd, okCodes: [1] });
+  const v = r.stdout.trim();
+  return r.code === 0 && v ? v : undefined;
+}
+
 /** Convenience: stdout of a git command, trailing newline removed. */
 export async function git(cwd: string, args: string[], input?: string): Promise<string> {
   const r = await runGit(args, { cwd, input });

@@ -4,7 +4,7 @@ import {
 import { CountersignError, errorMessage } from '../core/errors';
 import { parseSshSignature, sshFingerprint } from '../core/sshsig';
 import { pushApprovals, recordStatement, type PushResult } from './approvalsStore';
-import { runGit } from './gitRunner';
+import { gitConfig, runGit } from './gitRunner';
 import { stablePatchId } from './patchId';
 import { resolveSigningKey, signWithSshKeygen } from './signer';
 
@@ -96,12 +96,12 @@ export async function defaultBase(cwd: string, tip: string): Promise<{ base: str
 }
 
 async function reviewer(cwd: string): Promise<{ name?: string; email: string }> {
-  const email = await runGit(['config', '--get', 'user.email'], { cwd, okCodes: [1] });
-  if (email.code !== 0 || !email.stdout.trim()) {
+  const email = await gitConfig(cwd, 'user.email');
+  if (!email) {
     throw new CountersignError('config', 'user.email is not set: approvals are signed as the reviewer named by git\'s user.email; run `git config user.email you@example.com`');
   }
-  const name = await runGit(['config', '--get', 'user.name'], { cwd, okCodes: [1] });
-  return { ...(name.code === 0 && name.stdout.trim() ? { name: name.stdout.trim() } : {}), email: email.stdout.trim() };
+  const name = await gitConfig(cwd, 'user.name');
+  return { ...(name ? { name } : {}), email };
 }
 
 async function commitsByReviewer(cwd: string, base: string, tip: string, email: string): Promise<string[]> {

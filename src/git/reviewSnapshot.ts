@@ -3,7 +3,7 @@ import * as path from 'path';
 import { errorMessage } from '../core/errors';
 import type { BranchGate, DeveloperGate, Me, RepoSnapshot } from '../core/panel/viewModel';
 import { isProtected, POLICY_FILE } from '../core/policy';
-import { runGit } from './gitRunner';
+import { gitConfig, runGit } from './gitRunner';
 import { fetchNotes } from './notesSync';
 import { remoteDefaultBranch, verifyRange } from './pushGate';
 import { defaultRemote } from './reviewDecision';
@@ -22,14 +22,8 @@ export interface SnapshotOptions {
 /** Remote branches judged at once: enough to overlap git's process start-up, few enough not to swamp a laptop. */
 const CONCURRENCY = 4;
 
-async function config(cwd: string, key: string): Promise<string | undefined> {
-  const r = await runGit(['config', '--get', key], { cwd, okCodes: [1] });
-  const v = r.stdout.trim();
-  return r.code === 0 && v ? v : undefined;
-}
-
 export async function readMe(cwd: string): Promise<Me> {
-  const [email, name, signingKey] = await Promise.all([config(cwd, 'user.email'), config(cwd, 'user.name'), config(cwd, 'user.signingkey')]);
+  const [email, name, signingKey] = await Promise.all([gitConfig(cwd, 'user.email'), gitConfig(cwd, 'user.name'), gitConfig(cwd, 'user.signingkey')]);
   return { ...(email ? { email } : {}), ...(name ? { name } : {}), ...(signingKey ? { signingKey } : {}) };
 }
 

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CountersignError } from '../core/errors';
 import { writeFileAtomic } from './atomicFile';
-import { runGit } from './gitRunner';
+import { gitConfig } from './gitRunner';
 import { countersignDir, resolveRepo, type RepoPaths } from './repository';
 
 /**
@@ -58,8 +58,7 @@ export interface ServerInstallResult {
 }
 
 async function hooksDir(repo: RepoPaths): Promise<string> {
-  const r = await runGit(['config', '--get', 'core.hooksPath'], { cwd: repo.commonDir, okCodes: [1] });
-  const configured = r.code === 0 ? r.stdout.trim() : '';
+  const configured = await gitConfig(repo.commonDir, 'core.hooksPath');
   return configured ? path.resolve(repo.commonDir, configured) : path.join(repo.commonDir, 'hooks');
 }
 

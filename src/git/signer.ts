@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { CountersignError } from '../core/errors';
 import { REVIEW_NAMESPACE } from '../core/sshsig';
-import { runGit } from './gitRunner';
+import { gitConfig, runGit } from './gitRunner';
 
 /**
  * Signs approval statements with `ssh-keygen -Y sign -n countersign-review`, resolving the key the way git
@@ -43,9 +43,8 @@ export async function resolveSigningKey(cwd: string, explicit: string | undefine
     if (isLiteralKey(explicit)) return literalKey(explicit, '--key (literal key)');
     return keyFile(path.resolve(cwd, expandHome(explicit, env)), `--key ${explicit}`);
   }
-  const r = await runGit(['config', '--get', 'user.signingkey'], { cwd, okCodes: [1] });
-  const value = r.stdout.trim();
-  if (r.code !== 0 || value === '') {
+  const value = await gitConfig(cwd, 'user.signingkey');
+  if (value === undefined) {
     throw new CountersignError('config', `no signing key configured: ${SET_KEY_HINT}`);
   }
   if (isLiteralKey(value)) return literalKey(value, 'user.signingkey (literal key)');
