@@ -3,6 +3,7 @@ import { evaluateGate, type GateInput, type GateResult } from '../core/gate';
 import { APPROVALS_REF, fetchApprovals, trackingRef } from './approvalsStore';
 import { gatherGateInput, ZERO_OID, type RefUpdate } from './gateInput';
 import { runGit } from './gitRunner';
+import { resolveCommit } from './stagedDiff';
 
 /**
  * The gate's three entry points over a repository: `verify` (CI, by hand), the client's pre-push hook
@@ -12,11 +13,6 @@ import { runGit } from './gitRunner';
 
 /** Bounded time for reaching the remote from a hook (DESIGN.md: hooks never hang). */
 export const FETCH_TIMEOUT_MS = 10_000;
-
-async function refSha(cwd: string, ref: string): Promise<string | undefined> {
-  const r = await runGit(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd, okCodes: [1, 128] });
-  return r.code === 0 ? r.stdout.trim() : undefined;
-}
 
 async function objectExists(cwd: string, oid: string): Promise<boolean> {
   return (await runGit(['cat-file', '-e', `${oid}^{commit}`], { cwd, okCodes: [1, 128] })).code === 0;
@@ -52,7 +48,7 @@ async function upstreamOf(cwd: string): Promise<{ remote: string; branch: string
 export async function remoteDefaultBranch(cwd: string, remote: string): Promise<string | undefined> {
   const r = await runGit(['symbolic-ref', '--quiet', `refs/remotes/${remote}/HEAD`], { cwd, okCodes: [1, 128] });
   if (r.code === 0) return r.stdout.trim().replace(`refs/remotes/${remote}/`, '');
-  for (const b of ['main', 'master']) if (await refSha(cwd, `refs/remotes/${remote}/${b}`)) return b;
+  for (const b of ['main', 'master']) if (await resolveCommit(cwd, `refs/remotes/${remote}/${b}`)) return b;
   return undefined;
 }
 
@@ -70,7 +66,7 @@ export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ r
     // No upstream configured (pushed without -u): the same branch name on the remote is what a push would update.
     const cur = await runGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd, okCodes: [1, 128] });
     const remote = opts.remote ?? 'origin';
-    if (cur.code === 0 && (await refSha(cwd, `refs/remotes/${remote}/${cur.stdout.trim()}`))) upstream = { remote, branch: cur.stdout.trim() };
+    if (cur.code === 0 && (await resolveCommit(cwd, `refs/remotes/${remote}/${cur.stdout.trim()}`))) upstream = { remote, branch: cur.stdout.trim() };
   }
   const branch = opts.branch ?? upstream?.branch;
   if (!branch) {
@@ -88,12 +84,12 @@ export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ r
     }
   }
   const headRev = opts.head ?? 'HEAD';
-  const head = await refSha(cwd, headRev);
+  const head = await resolveCommit(cwd, headRev);
   if (!head) throw new CountersignError('usage', `verify: --head ${headRev} is not a commit in this repository`);
-  const tracking = haveRemote ? await refSha(cwd, `refs/remotes/${remote}/${branch}`) : undefined;
+  const tracking = haveRemote ? await resolveCommit(cwd, `refs/remotes/${remote}/${branch}`) : undefined;
   let base: string | undefined;
   if (opts.base !== undefined) {
-    base = await refSha(cwd, opts.base);
+    base = await resolveCommit(cwd, opts.base);
     if (!base) throw new CountersignError('usage', `verify: --base ${opts.base} is not a commit in this repository (fetch it first)`);
   } else {
     base = tracking;

@@ -7,6 +7,7 @@ import { pushApprovals, recordStatement, type PushResult } from './approvalsStor
 import { gitConfig, runGit } from './gitRunner';
 import { stablePatchId } from './patchId';
 import { resolveSigningKey, signWithSshKeygen } from './signer';
+import { resolveCommit } from './stagedDiff';
 
 /**
  * `countersign approve` / `reject` (and the review panel): build the statement for REV, sign it with the
@@ -43,17 +44,12 @@ async function emptyTree(cwd: string): Promise<string> {
   return (await runGit(['hash-object', '-t', 'tree', '--stdin'], { cwd, input: '' })).stdout.trim();
 }
 
-async function resolveCommit(cwd: string, rev: string, what: string): Promise<string> {
+async function requireCommit(cwd: string, rev: string, what: string): Promise<string> {
   const r = await runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], { cwd, okCodes: [1, 128] });
   if (r.code !== 0 || !r.stdout.trim()) {
     throw new CountersignError('usage', `${what} ${rev} is not a commit in this repository (try \`git log --oneline -5\`, or fetch it first)`);
   }
   return r.stdout.trim();
-}
-
-async function tryRef(cwd: string, ref: string): Promise<string | undefined> {
-  const r = await runGit(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd, okCodes: [1, 128] });
-  return r.code === 0 ? r.stdout.trim() : undefined;
 }
 
 /** The remote approvals are pushed to: the current branch's upstream remote, else `origin`, else the only one. */
@@ -83,14 +79,14 @@ export async function defaultBase(cwd: string, tip: string): Promise<{ base: str
   }
   candidates.push('refs/heads/main', 'refs/heads/master');
   for (const ref of candidates) {
-    const oid = await tryRef(cwd, ref);
+    const oid = await resolveCommit(cwd, ref);
     if (!oid) continue;
     const mb = await runGit(['merge-base', tip, oid], { cwd, okCodes: [1] });
     const base = mb.stdout.trim();
     if (mb.code !== 0 || !base || base === tip) continue;
     return { base, source: `merge-base with ${ref.replace(/^refs\/(remotes|heads)\//, '')}` };
   }
-  const parent = await tryRef(cwd, `${tip}^1`);
+  const parent = await resolveCommit(cwd, `${tip}^1`);
   if (parent) return { base: parent, source: 'its parent (no protected branch to compare with)' };
   return { base: await emptyTree(cwd), source: 'the empty tree (root commit)' };
 }
@@ -105,7 +101,7 @@ async function reviewer(cwd: string): Promise<{ name?: string; email: string }> 
 }
 
 async function commitsByReviewer(cwd: string, base: string, tip: string, email: string): Promise<string[]> {
-  const isCommit = await tryRef(cwd, base);
+  const isCommit = await resolveCommit(cwd, base);
   const range = isCommit ? [`${base}..${tip}`] : [tip];
   const r = await runGit(['log', '--format=%H%x00%ae%x00%ce', ...range, '--'], { cwd });
   const mine: string[] = [];
@@ -124,10 +120,10 @@ export async function recordDecision(req: DecisionRequest): Promise<DecisionResu
     throw new CountersignError('usage', 'reject needs --comment TEXT saying what must change');
   }
   const who = await reviewer(cwd);
-  const tip = await resolveCommit(cwd, req.rev, 'REV');
+  const tip = await requireCommit(cwd, req.rev, 'REV');
   const tree = (await runGit(['rev-parse', `${tip}^{tree}`], { cwd })).stdout.trim();
   const { base, source: baseSource } = req.base !== undefined
-    ? { base: await resolveCommit(cwd, req.base, '--base'), source: '--base' }
+    ? { base: await requireCommit(cwd, req.base, '--base'), source: '--base' }
     : await defaultBase(cwd, tip);
   if (base === tip) throw new CountersignError('usage', `--base ${req.base} is the commit being reviewed; give the commit the change starts from`);
   const key = await resolveSigningKey(cwd, req.key, env);
