@@ -46,7 +46,7 @@ export async function runPrepareCommitMsg(args: string[], ctx: CliContext): Prom
 async function ledgerLabels(repo: RepoPaths, logger: Logger): Promise<((p: string, storedAs?: string) => Promise<Attribution | undefined>) | undefined> {
   try {
     if (!repo.root) return undefined;
-    const ledger = await openLedger(repo.root, { logger });
+    const ledger = await openLedger(repo.root, { logger, repo });
     return (p, storedAs) => ledger.fileAttribution(p, storedAs);
   } catch (e) {
     logger.warn(`the working ledger could not be opened (${errorMessage(e)}); staged lines count as untracked`);

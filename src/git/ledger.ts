@@ -11,7 +11,7 @@ import { silentLogger, type Logger } from '../core/logger';
 import { FileLock } from './fileLock';
 import { headContents } from './headBlobs';
 import { LedgerStore, newEntryId } from './ledgerStore';
-import { countersignDir, resolveRepo } from './repository';
+import { countersignDir, resolveRepo, type RepoPaths } from './repository';
 
 /**
  * The working ledger (DESIGN.md: "The working ledger lives under .git/countersign/"): what is known about
@@ -65,13 +65,15 @@ export interface LedgerOptions {
   lockTimeoutMs?: number;
   /** Test hook: called between the stages of a fold's commit, so crash tests can kill the process there. */
   onFoldStep?: (step: string) => void;
+  /** `repoRoot` already resolved by the caller (prepare-commit-msg has it: one git call fewer on every commit). */
+  repo?: RepoPaths;
 }
 
 /** Entries folded per lock hold, so one huge backlog never holds the lock for long. */
 const FOLD_BATCH = 500;
 
 export async function openLedger(repoRoot: string, opts: LedgerOptions = {}): Promise<Ledger> {
-  const repo = await resolveRepo(repoRoot);
+  const repo = opts.repo ?? (await resolveRepo(repoRoot));
   if (repo.bare || !repo.root) {
     throw new CountersignError('config', `${repo.commonDir} is a bare repository: it has no working tree to attribute`);
   }
