@@ -5,8 +5,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
 import * as vscode from 'vscode';
-import type { CountersignApi } from '../../../src/extension/extension';
 import { Commands, EXTENSION_ID } from '../../../src/extension/ids';
+import { api, waitFor, workspaceRoot } from './inHost';
 
 /**
  * Capture in a real VS Code: each test does what a user does (types, pastes, accepts a suggestion, saves with a
@@ -14,18 +14,6 @@ import { Commands, EXTENSION_ID } from '../../../src/extension/ids';
  * rule could pass by accident, a control shows the same text labelled differently without the user's act.
  */
 const run = promisify(execFile);
-
-async function api(): Promise<CountersignApi> {
-  const ext = vscode.extensions.getExtension<CountersignApi>(EXTENSION_ID);
-  assert.ok(ext);
-  return ext.activate();
-}
-
-function workspaceRoot(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'no workspace folder');
-  return folder.uri.fsPath;
-}
 
 let counter = 0;
 /** A new file in the workspace repository, opened in an editor with the cursor at the end. */
@@ -37,17 +25,6 @@ async function freshEditor(content = '', ext = 'ts'): Promise<vscode.TextEditor>
   const end = doc.positionAt(doc.getText().length);
   editor.selection = new vscode.Selection(end, end);
   return editor;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const started = Date.now();
-  let last: T | undefined;
-  while (Date.now() - started < timeoutMs) {
-    last = await probe();
-    if (last !== undefined) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
 async function labels(uri: vscode.Uri): Promise<string[]> {

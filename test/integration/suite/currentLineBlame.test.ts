@@ -4,8 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { formatAuthorshipNote, humanKey, sessionEntryKey, sessionKey, traceKey, type NoteFile } from '../../../src/core/authorshipNote';
-import type { CountersignApi } from '../../../src/extension/extension';
-import { Commands, EXTENSION_ID } from '../../../src/extension/ids';
+import { Commands } from '../../../src/extension/ids';
+import { api, waitFor, workspaceRoot } from './inHost';
 
 /**
  * "AI blame" in a real VS Code: files committed in the workspace repository with a refs/notes/ai note in the
@@ -14,31 +14,9 @@ import { Commands, EXTENSION_ID } from '../../../src/extension/ids';
  */
 const ADA = 'Ada Author <ada@example.com>';
 
-async function api(): Promise<CountersignApi> {
-  const ext = vscode.extensions.getExtension<CountersignApi>(EXTENSION_ID);
-  assert.ok(ext);
-  return ext.activate();
-}
-
-function workspaceRoot(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'no workspace folder');
-  return folder.uri.fsPath;
-}
-
 function git(cwd: string, args: string[], input?: string): string {
   // COUNTERSIGN_SKIP: hooks another suite installed must not write a note of their own on these commits.
   return execFileSync('git', args, { cwd, input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, COUNTERSIGN_SKIP: '1' } }).trim();
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
 const claude = sessionKey('claude', 'it-blame');
