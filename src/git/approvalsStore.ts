@@ -4,7 +4,7 @@ import { CountersignError } from '../core/errors';
 import { readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
 import { REVIEW_NOTES_REF } from './notesConfig';
-import { listNotes, objectsByBlob } from './notesReader';
+import { listNotes, notesTip, objectsByBlob } from './notesReader';
 
 /**
  * Approval statements live as JSON lines in notes under refs/notes/countersign, on the tip each approves
@@ -95,7 +95,7 @@ async function identityEnv(cwd: string): Promise<NodeJS.ProcessEnv | undefined> 
  * missing or behind). Returns whether the local ref changed.
  */
 export async function mergeApprovals(cwd: string, from: string, ref = APPROVALS_REF): Promise<boolean> {
-  const before = await refValue(cwd, ref);
+  const before = await notesTip(cwd, ref);
   const fromOid = (await runGit(['rev-parse', '--verify', `${from}^{commit}`], { cwd })).stdout.trim();
   if (before === undefined) {
     // Create only if still absent (an empty old value makes update-ref compare-and-swap against "no ref").
@@ -104,12 +104,7 @@ export async function mergeApprovals(cwd: string, from: string, ref = APPROVALS_
   }
   if (before === fromOid) return false;
   await runGit(['notes', `--ref=${ref}`, 'merge', '--quiet', '-s', 'cat_sort_uniq', fromOid], { cwd, env: await identityEnv(cwd) });
-  return (await refValue(cwd, ref)) !== before;
-}
-
-async function refValue(cwd: string, ref: string): Promise<string | undefined> {
-  const r = await runGit(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd, okCodes: [1] });
-  return r.code === 0 ? r.stdout.trim() : undefined;
+  return (await notesTip(cwd, ref)) !== before;
 }
 
 /**
@@ -123,7 +118,7 @@ export async function fetchApprovals(cwd: string, remote: string, timeoutMs: num
   // (telling "no ref" from "no connection" any other way would mean parsing git's messages).
   const refspec = `+${ref}*:${tracking}*`;
   await runGit(['fetch', '--no-tags', '--no-write-fetch-head', '--quiet', remote, refspec], { cwd, timeoutMs });
-  const remoteTip = await refValue(cwd, tracking);
+  const remoteTip = await notesTip(cwd, tracking);
   if (remoteTip === undefined) return { remoteTip, merged: false };
   return { remoteTip, merged: await mergeApprovals(cwd, tracking, ref) };
 }
@@ -144,7 +139,7 @@ export interface PushResult {
 export async function pushApprovals(cwd: string, remote: string, opts: { timeoutMs?: number; attempts?: number } = {}, ref = APPROVALS_REF): Promise<PushResult> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const attempts = opts.attempts ?? 4;
-  if ((await refValue(cwd, ref)) === undefined) return { ok: true, upToDate: true, attempts: 0, nothingToPush: true };
+  if ((await notesTip(cwd, ref)) === undefined) return { ok: true, upToDate: true, attempts: 0, nothingToPush: true };
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const r = await runGit(['push', '--porcelain', '--no-verify', remote, `${ref}:${ref}`], { cwd, timeoutMs, okCodes: [1] });
     const status = porcelainStatus(r.stdout, ref);

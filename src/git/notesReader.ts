@@ -7,13 +7,21 @@ export { AI_NOTES_REF };
 export const APPROVALS_NOTES_REF = REVIEW_NOTES_REF;
 
 /**
+ * The commit a notes ref (or a tracking ref of fetched notes) points at; undefined when there is none. Any
+ * other failure of git (exit 128, e.g. not a repository) throws instead of reading as "no notes".
+ */
+export async function notesTip(cwd: string, ref: string): Promise<string | undefined> {
+  const r = await runGit(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd, okCodes: [1] });
+  return r.code === 0 ? r.stdout.trim() : undefined;
+}
+
+/**
  * Annotated object → note blob for every note under `ref`, from one `git notes list` (which understands the
  * fan-out layouts notes trees take as they grow). A missing ref is an empty map, not an error.
  */
 export async function listNotes(cwd: string, ref: string): Promise<Map<string, string>> {
-  const exists = await runGit(['rev-parse', '--verify', '-q', `${ref}^{commit}`], { cwd, okCodes: [1] });
   const out = new Map<string, string>();
-  if (exists.code !== 0) return out;
+  if ((await notesTip(cwd, ref)) === undefined) return out;
   const r = await runGit(['notes', `--ref=${ref}`, 'list'], { cwd });
   for (const line of r.stdout.split('\n')) {
     const sp = line.indexOf(' ');

@@ -3,6 +3,7 @@ import { CountersignError, errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { runGit } from './gitRunner';
 import { AI_NOTES_REF, notesFetchRefspecs, SHARED_NOTES, TRACKING_PREFIX, trackingRef } from './notesConfig';
+import { notesTip } from './notesReader';
 
 /**
  * Notes travel between clones without clobbering: fetched notes land in remote-tracking refs outside
@@ -11,11 +12,6 @@ import { AI_NOTES_REF, notesFetchRefspecs, SHARED_NOTES, TRACKING_PREFIX, tracki
  * statement per line, so concurrent reviews union), refs/notes/ai note by note (two notes on one commit
  * are merged as authorship logs; the local one wins a line both attest). Pushing never forces.
  */
-
-async function refValue(cwd: string, ref: string): Promise<string | undefined> {
-  const r = await runGit(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd, okCodes: [1] });
-  return r.code === 0 ? r.stdout.trim() : undefined;
-}
 
 async function isAncestor(cwd: string, a: string, b: string): Promise<boolean> {
   return (await runGit(['merge-base', '--is-ancestor', a, b], { cwd, okCodes: [1] })).code === 0;
@@ -44,7 +40,7 @@ async function notesOf(cwd: string, commit: string): Promise<Map<string, string>
  * note both sides changed to the merge of the two.
  */
 export async function mergeNotesRef(cwd: string, ref: string, from: string, logger?: Logger): Promise<boolean> {
-  const local = await refValue(cwd, ref);
+  const local = await notesTip(cwd, ref);
   if (local === from) return false;
   if (local === undefined || (await isAncestor(cwd, local, from))) {
     await runGit(['update-ref', '-m', 'countersign: notes fast-forward', ref, from, ...(local ? [local] : ['0'.repeat(40)])], { cwd });
@@ -101,7 +97,7 @@ export async function fetchNotes(cwd: string, remote: string, timeoutMs: number,
     cwd, timeoutMs, env: { COUNTERSIGN_NOTES_SYNC: '1' },
   });
   for (const { ref, name } of SHARED_NOTES) {
-    const tip = await refValue(cwd, trackingRef(remote, name));
+    const tip = await notesTip(cwd, trackingRef(remote, name));
     if (tip) await mergeNotesRef(cwd, ref, tip, logger);
   }
 }
@@ -120,7 +116,7 @@ export async function pushNotes(cwd: string, remote: string, opts: { timeoutMs?:
   const timeoutMs = opts.timeoutMs ?? 20000;
   const attempts = opts.attempts ?? 3;
   const refs: string[] = [];
-  for (const { ref } of SHARED_NOTES) if (await refValue(cwd, ref)) refs.push(ref);
+  for (const { ref } of SHARED_NOTES) if (await notesTip(cwd, ref)) refs.push(ref);
   const result: NotesPushResult = { pushed: [], upToDate: [] };
   if (refs.length === 0) return result;
   let why = '';
