@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import { CountersignError } from './errors';
+import { knownAgent } from './report/agentNames';
 
 /**
  * Codec for git-ai's authorship log (`authorship/3.0.0`), the note Countersign writes under `refs/notes/ai`
@@ -141,20 +142,12 @@ function aiOwner(a: AgentId): KeyOwner {
   return { kind: 'ai', tool: a.tool, id: a.id, ...(a.model ? { model: a.model } : {}) };
 }
 
-/** git-ai's tool names that differ from Countersign's canonical agent names (DESIGN.md). */
-const GIT_AI_TOOLS: Record<string, string> = {
-  claude: 'claude-code',
-  'claude-code': 'claude-code',
-  gemini: 'gemini-cli',
-  'github-copilot': 'copilot',
-  'copilot-agent': 'copilot',
-  'cursor-agent': 'cursor',
-  'kiro-cli': 'kiro',
-};
-
-/** Canonical agent name for a note's `agent_id.tool` (ours are canonical already; git-ai's are mapped). */
+/**
+ * Canonical agent name for a note's `agent_id.tool`: one alias table (report/agentNames) serves notes, reports,
+ * explain and the panel alike; a name it does not know is kept as written so nothing is lost.
+ */
 export function canonicalAgentFromTool(tool: string): string {
-  return GIT_AI_TOOLS[tool] ?? tool;
+  return knownAgent(tool) ?? tool;
 }
 
 // ---------------------------------------------------------------------------------------------- ranges

@@ -19,7 +19,7 @@ const aliases: Record<string, CanonicalAgent> = {
   'gemini': 'gemini-cli', 'gemini-cli': 'gemini-cli', 'gemini-code-assist': 'gemini-cli', 'gemini-code-assist[bot]': 'gemini-cli',
   'cursor': 'cursor', 'cursor-agent': 'cursor', 'cursoragent': 'cursor', 'cursor agent': 'cursor', 'cursor[bot]': 'cursor',
   'github-copilot': 'copilot', 'copilot': 'copilot', 'github copilot': 'copilot', 'copilot-swe-agent': 'copilot',
-  'copilot-swe-agent[bot]': 'copilot', 'copilot-chat': 'copilot', 'vscode-copilot': 'copilot',
+  'copilot-swe-agent[bot]': 'copilot', 'copilot-chat': 'copilot', 'vscode-copilot': 'copilot', 'copilot-agent': 'copilot',
   'github-copilot-cli': 'copilot-cli', 'copilot-cli': 'copilot-cli', 'copilot cli': 'copilot-cli',
   'kiro': 'kiro', 'kiro-cli': 'kiro',
   'aider': 'aider', 'aider-chat': 'aider',

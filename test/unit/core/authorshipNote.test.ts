@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import { CountersignError } from '../../../src/core/errors';
+import { canonicalAgent } from '../../../src/core/report/agentNames';
 import {
-  aiLinesByAgent, aiLinesByFile, formatAuthorshipNote, formatRanges, humanKey, keyKind, parseAuthorshipNote, parseRanges,
+  aiLinesByAgent, aiLinesByFile, canonicalAgentFromTool, formatAuthorshipNote, formatRanges, humanKey, keyKind, parseAuthorshipNote, parseRanges,
   resolveKey, sessionEntryKey, sessionKey, traceKey, type AuthorshipNote,
 } from '../../../src/core/authorshipNote';
 
@@ -193,5 +194,17 @@ describe('authorship note codec (git-ai authorship/3.0.0)', () => {
       assert.throws(() => formatAuthorshipNote({ files: [{ path: 'a\nb', entries: [{ key: 'h_1', ranges: [[1, 1]] }] }], meta: { schema_version: 'authorship/3.0.0' } }),
         (e: unknown) => CountersignError.is(e, 'input'));
     });
+  });
+});
+
+describe('canonicalAgentFromTool (regression: notes, report and panel named the same tool differently)', () => {
+  it('maps git-ai tool ids with the same table the report uses, and keeps unknown names as written', () => {
+    assert.strictEqual(canonicalAgentFromTool('copilot-agent'), 'copilot');
+    assert.strictEqual(canonicalAgentFromTool('github-copilot-cli'), 'copilot-cli');
+    assert.strictEqual(canonicalAgentFromTool('claude'), 'claude-code');
+    assert.strictEqual(canonicalAgentFromTool('windsurf'), 'windsurf');
+    for (const tool of ['copilot-agent', 'github-copilot-cli', 'claude', 'gemini', 'cursor-agent', 'kiro-cli']) {
+      assert.strictEqual(canonicalAgentFromTool(tool), canonicalAgent(tool), tool);
+    }
   });
 });
