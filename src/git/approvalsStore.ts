@@ -1,9 +1,8 @@
-import { createHash } from 'crypto';
 import { formatStatementLine, parseStatementNote, type SignedStatement } from '../core/approvalStatement';
 import { CountersignError } from '../core/errors';
 import { readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
-import { REVIEW_NOTES_REF } from './notesConfig';
+import { REVIEW_NOTES_REF, trackingRef as notesTrackingRef } from './notesConfig';
 import { listNotes, notesTip, objectsByBlob } from './notesReader';
 
 /**
@@ -13,12 +12,12 @@ import { listNotes, notesTip, objectsByBlob } from './notesReader';
  */
 export const APPROVALS_REF = REVIEW_NOTES_REF;
 
-/** Where fetched approvals land before they are merged. Outside refs/notes/ so a `refs/notes/*` push refspec never sends it back. */
+/**
+ * Where fetched approvals land before they are merged: the same tracking ref notes sharing uses
+ * (notesConfig), so a remote given as a URL maps to one ref, not two.
+ */
 export function trackingRef(remote: string): string {
-  const name = /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(remote) && !remote.includes('..') && !remote.endsWith('.lock')
-    ? remote
-    : 'url-' + createHash('sha256').update(remote).digest('hex').slice(0, 16);
-  return `refs/countersign/remotes/${name}/countersign`;
+  return notesTrackingRef(remote, 'countersign');
 }
 
 /**
