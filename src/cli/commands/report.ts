@@ -25,8 +25,9 @@ refs/notes/countersign approvals, and reports:
   unattestedCommits    commits without an AI-Provenance trailer
   reviewedCommits      commits an approval covers (base..tip of the statement), not by their own author;
                        signatures are verified when the policy (.countersign.json at --policy-rev) is readable
-  aiLines              distinct (file, line) pairs notes attest to AI sessions, plus the AI-Provenance ai
-                       figure of commits without a note; addedLines comes from git's numstat
+  aiLines              summed over commits: the distinct (file, line) pairs each commit's own note attests
+                       to AI sessions, or its AI-Provenance ai figure when it has no note (the same line
+                       written in two commits counts twice); addedLines comes from git's numstat
 It also flags commits whose trailers and note disagree, and notes on commits nothing reaches any more.
 
 Options:

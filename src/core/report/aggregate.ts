@@ -2,19 +2,18 @@ import type { CanonicalAgent } from './agentNames';
 import type { CommitFacts } from './commitFacts';
 import type { Inconsistency, OrphanNote } from './consistency';
 import { isoWeek } from './isoWeek';
-import { DistinctLines } from './lineIntervals';
-import { aiIntervalsByAgent } from './noteAttribution';
 
 /**
  * The report (DESIGN.md, `report`). Its JSON fields `commits`, `aiAssistedCommits`, `unattestedCommits`,
  * `reviewedCommits`, `aiLines` and `byAgent` are a contract.
  *
- * `aiLines` — read literally from DESIGN.md: the number of distinct (file, line) pairs that notes attest to AI
- * sessions across the whole report, where `file` is the path in the annotated commit and `line` the line
- * number in that commit's version of the file; a pair attested twice (two entries of one note, or the notes of
- * two commits) counts once; `h_` keys are human. A commit without a (readable) note adds its `AI-Provenance`
- * ai figure instead. Rows and agents count their distinct pairs the same way within themselves, so a pair
- * attested to two agents counts once for each agent and once in the total.
+ * `aiLines` is a sum over the commits of the range: for each commit, the distinct (file, line) pairs that its
+ * own note attests to AI sessions (a line attested twice within one note counts once; `h_` keys are human), or
+ * its `AI-Provenance` ai figure where it has no readable note. Line 10 of a file added in one commit and a
+ * different line 10 added later are two AI lines: they are two additions. Every row reads it the same way —
+ * an agent's row sums what each commit's note credits to that agent, a path's row what each commit's note
+ * attests in that path — so the AI share (aiLines / addedLines), the HTML chart and the markdown and CSV rows
+ * all rest on the same per-commit figure.
  */
 export type GroupBy = 'agent' | 'author' | 'path' | 'week';
 
@@ -57,8 +56,7 @@ class Group {
   unattested = 0;
   reviewed = 0;
   added = 0;
-  readonly lines = new DistinctLines();
-  trailerLines = 0;
+  aiLines = 0;
 
   count(c: CommitFacts): void {
     this.commits++;
@@ -68,7 +66,7 @@ class Group {
   }
 
   row(key: string): ReportRow {
-    const aiLines = this.lines.count() + this.trailerLines;
+    const aiLines = this.aiLines;
     return {
       key, commits: this.commits, aiAssistedCommits: this.aiAssisted, unattestedCommits: this.unattested,
       reviewedCommits: this.reviewed, addedLines: this.added, aiLines,
@@ -123,20 +121,13 @@ export class ReportBuilder {
     for (const g of [this.total, this.group(this.weeks, week)]) {
       g.count(c);
       g.added += c.addedLines;
-      addLines(g, c);
+      g.aiLines += c.aiLines;
     }
     for (const agent of c.agents) {
       const g = this.group(this.agents, agent);
       g.count(c);
       g.added += c.addedLines;
-      if (c.note) {
-        for (const f of c.note.files) {
-          const iv = aiIntervalsByAgent(f).get(agent);
-          if (iv) g.lines.add(f.path, iv);
-        }
-      } else if (c.aiLinesFrom === 'trailer') {
-        g.trailerLines += c.aiLines;
-      }
+      g.aiLines += c.aiLinesByAgent.get(agent) ?? 0;
     }
     switch (this.opts.by) {
       case undefined: break;
@@ -155,7 +146,7 @@ export class ReportBuilder {
         const g = this.group(this.rows, email);
         g.count(c);
         g.added += c.addedLines;
-        addLines(g, c);
+        g.aiLines += c.aiLines;
         break;
       }
       case 'path': this.addByPath(c); break;
@@ -178,8 +169,8 @@ export class ReportBuilder {
       return g;
     };
     for (const [p, n] of c.added ?? []) at(p).added += n;
-    if (c.note) for (const f of c.note.files) if (f.aiLines.length > 0) at(f.path).lines.add(f.path, f.aiLines);
-    if (!c.note && c.aiLinesFrom === 'trailer' && c.aiLines > 0) at(NO_NOTE_ROW).trailerLines += c.aiLines;
+    for (const [p, n] of c.aiLinesByPath) at(p).aiLines += n;
+    if (c.aiLinesFrom === 'trailer' && c.aiLines > 0) at(NO_NOTE_ROW).aiLines += c.aiLines;
     for (const g of touched.values()) g.count(c);
   }
 
@@ -216,14 +207,6 @@ export class ReportBuilder {
       report.rows = rows;
     }
     return report;
-  }
-}
-
-function addLines(g: Group, c: CommitFacts): void {
-  if (c.note) {
-    for (const f of c.note.files) g.lines.add(f.path, f.aiLines);
-  } else if (c.aiLinesFrom === 'trailer') {
-    g.trailerLines += c.aiLines;
   }
 }
 

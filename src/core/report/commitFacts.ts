@@ -3,6 +3,7 @@ import { errorMessage } from '../errors';
 import { parseTrailers, type Trailer } from '../trailers';
 import type { CanonicalAgent } from './agentNames';
 import { commitEvidence, type CommitEvidence } from './aiEvidence';
+import { countLines } from './lineIntervals';
 import { attributeNote, type NoteAttribution } from './noteAttribution';
 
 /**
@@ -44,6 +45,14 @@ export interface CommitFacts {
   aiAssisted: boolean;
   /** Agents that took part: those the note credits with lines, then those the metadata names. */
   agents: CanonicalAgent[];
+  /**
+   * This commit's AI lines per agent: the distinct lines its note credits to each (runs within a note are
+   * disjoint, so they add up to `aiLines`); without a note, each agent the metadata names gets the trailer's
+   * ai figure. Agents named only by metadata on a commit with a note get 0.
+   */
+  aiLinesByAgent: Map<CanonicalAgent, number>;
+  /** This commit's AI lines per path of its note (empty without a note). */
+  aiLinesByPath: Map<string, number>;
   /** Reviewers whose approval stands for this commit (filled in once approvals are read). */
   reviewedBy: string[];
 }
@@ -79,6 +88,15 @@ export function commitFacts(record: CommitRecord, noteText?: string): CommitFact
   for (const a of evidence.agents) if (!agents.includes(a.agent)) agents.push(a.agent);
   const aiAssisted = (note?.aiLineCount ?? 0) > 0 || evidence.aiAssisted;
   if (aiAssisted && agents.length === 0) agents.push('unknown');
+  const aiLinesByAgent = new Map<CanonicalAgent, number>(agents.map((a) => [a, note ? 0 : aiLines]));
+  const aiLinesByPath = new Map<string, number>();
+  if (note) {
+    for (const f of note.files) {
+      const n = countLines(f.aiLines);
+      if (n > 0) aiLinesByPath.set(f.path, n);
+      for (const r of f.runs) if (r.source.kind === 'ai') aiLinesByAgent.set(r.source.agent, (aiLinesByAgent.get(r.source.agent) ?? 0) + r.end - r.start + 1);
+    }
+  }
   return {
     sha: record.sha, parents: record.parents, authorName: record.authorName, authorEmail: record.authorEmail,
     committerEmail: record.committerEmail, authorTime: record.authorTime,
@@ -87,6 +105,6 @@ export function commitFacts(record: CommitRecord, noteText?: string): CommitFact
     ...(note ? { note } : {}), ...(noteError ? { noteError } : {}),
     attested: evidence.provenanceRaw !== undefined,
     aiLines, aiLinesFrom: fromNote ? 'note' : evidence.provenance ? 'trailer' : 'none',
-    aiAssisted, agents, reviewedBy: [],
+    aiAssisted, agents, aiLinesByAgent, aiLinesByPath, reviewedBy: [],
   };
 }

@@ -60,26 +60,3 @@ export function containsLine(normalised: readonly Interval[], line: number): boo
   }
   return false;
 }
-
-/**
- * Collects intervals per (group, path) and counts distinct lines at the end: the accumulator behind
- * "distinct (file, line) pairs" for the whole report, each row and each agent.
- */
-export class DistinctLines {
-  private readonly byPath = new Map<string, Interval[]>();
-
-  add(path: string, intervals: readonly Interval[]): void {
-    if (intervals.length === 0) return;
-    let list = this.byPath.get(path);
-    if (!list) this.byPath.set(path, list = []);
-    for (const iv of intervals) list.push([iv[0], iv[1]]);
-    // Compact now and then so a long history with many small ranges stays small.
-    if (list.length > 4096) this.byPath.set(path, normaliseIntervals(list));
-  }
-
-  count(): number {
-    let n = 0;
-    for (const list of this.byPath.values()) n += countLines(normaliseIntervals(list));
-    return n;
-  }
-}

@@ -25,8 +25,10 @@ function reportJson(repo: TempRepo, ...args: string[]): ReportJson {
 
 /**
  * The independent count: every note read with a few lines of plain string handling, each range expanded into
- * single lines, later entries overwriting earlier ones, `h_` keys human; commits without a note add their
- * AI-Provenance ai figure as git itself parses the trailer (%(trailers)). No code shared with the report.
+ * single lines, later entries overwriting earlier ones, `h_` keys human, each commit's distinct AI pairs
+ * summed over the commits (the same line of the same file in two commits is two additions); commits without a
+ * note add their AI-Provenance ai figure as git itself parses the trailer (%(trailers)). No code shared with
+ * the report.
  */
 function independentAiLines(repo: TempRepo, rev = 'HEAD'): number {
   const noted = new Map<string, string>();
@@ -35,7 +37,7 @@ function independentAiLines(repo: TempRepo, rev = 'HEAD'): number {
     const [blob, obj] = l.split(' ');
     noted.set(obj, repo.git('cat-file', 'blob', blob));
   }
-  const pairs = new Set<string>();
+  let pairs = 0;
   let fromTrailers = 0;
   const log = repo.git('log', '--format=%H %(trailers:key=AI-Provenance,valueonly,separator=;)', rev);
   for (const line of log.split('\n')) {
@@ -60,9 +62,9 @@ function independentAiLines(repo: TempRepo, rev = 'HEAD'): number {
         for (let l = Math.min(a, b); l <= Math.max(a, b); l++) owner.set(`${file}\0${l}`, key);
       }
     }
-    for (const [pair, key] of owner) if (!key.startsWith('h_')) pairs.add(pair);
+    for (const key of owner.values()) if (!key.startsWith('h_')) pairs++;
   }
-  return pairs.size + fromTrailers;
+  return pairs + fromTrailers;
 }
 
 const CLAUDE_SESSION = 's_0123456789abcd';
@@ -113,7 +115,7 @@ function scenario(): Array<FiCommit & { expect: { ai: boolean; attested: boolean
       aiNote: gitAiNote([['src/g.ts', [['s_cccccccccccccc::t_00000000000002', '1-2']]]], {}),
       expect: { ai: true, attested: true },
     },
-    { // session without a sessions map (agent unknown); re-attests src/a.ts lines 5-12: only 11 and 12 are new pairs
+    { // session without a sessions map (agent unknown); re-attests src/a.ts lines 5-12: eight more AI lines, a new addition
       message: 'feat: extend a\n', files: { 'src/a.ts': lines(12) },
       aiNote: gitAiNote([['src/a.ts', [['s_dddddddddddddd::t_00000000000003', '5-12']]]], {}),
       expect: { ai: true, attested: false },
@@ -142,8 +144,8 @@ describe('countersign report', function () {
     assert.strictEqual(r.commits, Number(repo.git('rev-list', '--count', 'HEAD')));
     assert.strictEqual(r.aiAssistedCommits, commits.filter((c) => c.expect.ai).length);
     assert.strictEqual(r.unattestedCommits, commits.filter((c) => !c.expect.attested).length);
-    // by hand: a.ts 1-10 (10) + b.ts 1-3,5 (4) + notes 2 (1) + f trailer (4) + g.ts 1-2 (2) + a.ts 11-12 (2)
-    assert.strictEqual(r.aiLines, 23);
+    // by hand: a.ts 1-10 (10) + b.ts 1-3,5 (4) + notes 2 (1) + f trailer (4) + g.ts 1-2 (2) + a.ts 5-12 (8)
+    assert.strictEqual(r.aiLines, 29);
     assert.strictEqual(r.aiLines, independentAiLines(repo));
     assert.deepStrictEqual(Object.keys(r.byAgent).sort(), ['aider', 'claude-code', 'copilot', 'cursor', 'unknown']);
     assert.deepStrictEqual(r.byAgent['claude-code'], { commits: 3, lines: 14 }); // a.ts 1-10 + f's 4 from its trailer
@@ -162,7 +164,7 @@ describe('countersign report', function () {
     fastImport(repo, scenario());
     const byPath = reportJson(repo, '--by', 'path');
     const aTs = byPath.rows!.find((row) => row.key === 'src/a.ts')!;
-    assert.strictEqual(aTs.aiLines, 12);
+    assert.strictEqual(aTs.aiLines, 18);
     assert.strictEqual(aTs.commits, 2);
     assert.strictEqual(byPath.rows!.find((row) => row.key === '(no note)')!.aiLines, 4);
     const dirs = reportJson(repo, '--by', 'path', '--depth', '1');
@@ -234,6 +236,37 @@ describe('countersign report', function () {
     const r = reportJson(repo);
     assert.strictEqual(r.commits, 0);
     assert.strictEqual(r.aiLines, 0);
+  });
+
+  it('counts the same line numbers written again in many commits once per commit, in every output', () => {
+    // 40 commits each rewrite lines 1-10 of src/x.ts with Claude (the note of each attests 1-10, and 1-5
+    // twice, which counts once within that note); every fourth also has a human entry for line 10 of y.ts.
+    const repo = TempRepo.create();
+    const commits: FiCommit[] = [];
+    for (let i = 0; i < 40; i++) {
+      const ai: Array<[string, Array<[string, string]>]> = [['src/x.ts', [[`${CLAUDE_SESSION}::t_0000000000000${i % 10}`, '1-5'], [`${CLAUDE_SESSION}::t_00000000000010`, '1-10']]]];
+      if (i % 4 === 0) ai.push(['src/y.ts', [['h_bbbbbbbbbbbbbb', '10']]]);
+      commits.push({ message: `rewrite ${i}
+`, files: { 'src/x.ts': lines(10, `v${i}`), ...(i % 4 === 0 ? { 'src/y.ts': lines(10, `y${i}`) } : {}) }, aiNote: gitAiNote(ai, { sessions }) });
+    }
+    fastImport(repo, commits);
+    const r = reportJson(repo);
+    assert.strictEqual(r.aiLines, 400);
+    assert.strictEqual(r.aiLines, independentAiLines(repo));
+    assert.strictEqual(r.addedLines, 400 + 10 * 10);
+    assert.deepStrictEqual(r.byAgent, { 'claude-code': { commits: 40, lines: 400 } });
+    const byPath = reportJson(repo, '--by', 'path');
+    assert.deepStrictEqual(byPath.rows!.map((row) => [row.key, row.aiLines, row.addedLines]), [['src/x.ts', 400, 400], ['src/y.ts', 0, 100]]);
+    const byWeek = reportJson(repo, '--by', 'week');
+    assert.strictEqual(byWeek.rows!.reduce((n, row) => n + row.aiLines, 0), 400);
+    const byAuthor = reportJson(repo, '--by', 'author');
+    assert.strictEqual(byAuthor.rows![0].aiLines, 400);
+    const csv = repo.cli(['report', '--format', 'csv', '--by', 'agent']).stdout.trim().split('\r\n');
+    assert.match(csv[1], /^claude-code,40,40,40,0,500,400,0\.8,/);
+    const md = repo.cli(['report', '--format', 'markdown', '--by', 'path']).stdout;
+    assert.match(md, /^\| src\/x\.ts \| 40 \|.*\| 400 \| 400 \| 100(\.0)?% \|/m);
+    const html = repo.cli(['report', '--format', 'html']).stdout;
+    assert.match(html, /AI share[^]*80(\.0)?%/);
   });
 
   it('agrees with the independent count on a random history of 400 commits', () => {
