@@ -1,73 +1,101 @@
 /**
- * Benchmark of `countersign report` on a generated repository (issue 7: tens of thousands of commits and
- * notes in seconds). Builds N commits (default 20,000) with git fast-import — every third with a git-ai
- * style note, others with Countersign or agent trailers — then times, in the same run:
- *   baseline   git log --oneline | wc -l        (what any history walk costs)
- *   baseline2  git log --numstat --format=%H    (the diff stats the report needs for added lines)
- *   report     node dist/cli.js report --format json
- * and prints the figures and the ratios. Usage: node .out/NAME/scripts/bench-report.js [N] [--keep]
+ * Benchmark of `countersign report` (issues 7, 11 and 12) on a generated history of the shape of git-ai's
+ * own repository: N commits (default 5,000) on main with merges, about 45% of them with a git-ai
+ * authorship/3.0.0 note carrying prompt transcripts (test/unit/helpers/gitAiHistory.ts). Times, in the same
+ * run and alternately (median of `--runs`, default 3):
+ *   baseline  git log --numstat main          (the diff stats any report of added lines needs)
+ *   report    node dist/cli.js report main --format json
+ * and the report's peak resident memory (/usr/bin/time's maximum RSS: the node process or its largest git
+ * child). Prints the figures and the ratio; `--json` prints one object instead:
+ *   {"report": {"commits", "notes", "seconds5k", "baselineSeconds", "ratioVsNumstat", "peakMb"}}
+ * (`seconds5k` is the report's median at the N given; scripts/bench.ts runs it at 5,000).
+ * Usage: node dist/scripts/bench-report.js [N] [--runs R] [--keep] [--json]
+ * Also importable: `benchReport({ commits, runs })` returns the same object without printing.
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { buildGitAiHistory } from '../test/unit/helpers/gitAiHistory';
 
-const n = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 20000);
-const keep = process.argv.includes('--keep');
-const cli = path.resolve(__dirname, '..', 'cli.js');
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-bench-'));
-const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: dir };
-const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env, encoding: 'utf8', maxBuffer: 1 << 30 });
-
-function data(s: string): string {
-  return `data ${Buffer.byteLength(s)}\n${s}\n`;
+export interface ReportBenchFigures {
+  commits: number;
+  notes: number;
+  aiLines: number;
+  seconds5k: number;
+  baselineSeconds: number;
+  ratioVsNumstat: number;
+  peakMb: number;
 }
 
-function build(): void {
-  git('init', '-q', '-b', 'main');
-  const parts: string[] = [];
-  const notes: string[] = [];
-  const t0 = 1_700_000_000;
-  for (let i = 1; i <= n; i++) {
-    const file = `src/mod${i % 200}/file${i % 37}.ts`;
-    const lines = 5 + (i % 30);
-    const body = Array.from({ length: lines }, (_, k) => `export const v${i}_${k} = ${k};`).join('\n') + '\n';
-    const kind = i % 6;
-    const trailer = kind === 1 ? `\n\nAI-Provenance: v1 ai=${lines >> 1} human=${lines - (lines >> 1)} untracked=0`
-      : kind === 2 ? '\n\nCo-Authored-By: Claude <noreply@anthropic.com>'
-        : kind === 4 ? `\n\nAssisted-by: Copilot:gpt-4.1 copilot-cli\nAI-Provenance: v1 ai=${lines} human=0 untracked=0` : '';
-    const who = i % 11 === 0 ? 'copilot-swe-agent[bot] <198982749+Copilot@users.noreply.github.com>' : `Dev ${i % 7} <dev${i % 7}@example.com>`;
-    parts.push(`commit refs/heads/main\nmark :${i}\nauthor ${who} ${t0 + i * 600} +0000\ncommitter ${who} ${t0 + i * 600} +0000\n${data(`change ${i}${trailer}`)}M 100644 inline ${file}\n${data(body)}\n`);
-    if (i % 3 === 0) {
-      const tool = ['claude', 'cursor', 'github-copilot', 'codex'][i % 4];
-      notes.push(`N inline :${i}\n${data(`${file}\n  s_${(i % 9999).toString(16).padStart(14, '0')}::t_00000000000000 1-${lines >> 1},${lines}\n  h_00000000000001 ${(lines >> 1) + 1}\n---\n${JSON.stringify({ schema_version: 'authorship/3.0.0', base_commit_sha: '', prompts: {}, sessions: { [`s_${(i % 9999).toString(16).padStart(14, '0')}`]: { agent_id: { tool, id: `c${i}`, model: 'm' } } }, humans: { h_00000000000001: { author: 'Dev <dev@example.com>' } } }, null, 2)}`)}`);
-    }
-  }
-  parts.push(`commit refs/notes/ai\ncommitter Notes <n@example.com> ${t0} +0000\n${data('notes')}${notes.join('')}\n`);
-  const r = spawnSync('git', ['fast-import', '--quiet'], { cwd: dir, env, input: parts.join(''), maxBuffer: 1 << 30 });
-  if (r.status !== 0) throw new Error(`fast-import failed: ${r.stderr}`);
-  git('gc', '-q');
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-function time(label: string, run: () => string): { ms: number; out: string } {
+/** Runs `cmd` under /usr/bin/time and returns wall seconds, peak RSS in MB and stdout. */
+function timed(cmd: string[], cwd: string, env: NodeJS.ProcessEnv): { seconds: number; peakMb: number; stdout: string } {
   const t = process.hrtime.bigint();
-  const out = run();
-  const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  console.log(`${label.padEnd(42)} ${ms.toFixed(0).padStart(7)} ms`);
-  return { ms, out };
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', ...cmd], { cwd, env, maxBuffer: 1 << 30, encoding: 'utf8' });
+  const seconds = Number(process.hrtime.bigint() - t) / 1e9;
+  if (r.status !== 0) throw new Error(`${cmd.join(' ')} failed (${r.status}): ${r.stderr}`);
+  const kb = Number(r.stderr.trim().split('\n').pop());
+  return { seconds, peakMb: kb / 1024, stdout: r.stdout };
 }
 
-const tb = Date.now();
-build();
-console.log(`built ${n} commits (${Math.floor(n / 3)} notes) in ${((Date.now() - tb) / 1000).toFixed(1)} s at ${dir}`);
-const sh = (cmd: string) => execFileSync('sh', ['-c', cmd], { cwd: dir, env, encoding: 'utf8', maxBuffer: 1 << 30 });
-const base = time('git log --oneline | wc -l', () => sh('git log --oneline | wc -l'));
-const stats = time('git log --numstat --format=%H | wc -l', () => sh('git log --numstat --format=%H | wc -l'));
-const rep = time('countersign report --format json', () => execFileSync(process.execPath, [cli, 'report', '--format', 'json'], { cwd: dir, env, encoding: 'utf8', maxBuffer: 1 << 30 }));
-const html = time('countersign report --format html --by agent', () => execFileSync(process.execPath, [cli, 'report', '--format', 'html', '--by', 'agent'], { cwd: dir, env, encoding: 'utf8', maxBuffer: 1 << 30 }));
-const j = JSON.parse(rep.out) as { commits: number; aiAssistedCommits: number; aiLines: number; notes: { ai: number } };
-console.log(`report: ${j.commits} commits, ${j.notes.ai} notes, ${j.aiAssistedCommits} AI-assisted, ${j.aiLines} AI lines; html ${html.out.length} bytes`);
-if (j.commits !== Number(base.out.trim())) throw new Error(`report counted ${j.commits} commits, git log ${base.out.trim()}`);
-console.log(`ratio report / git log --oneline:   ${(rep.ms / base.ms).toFixed(1)}x`);
-console.log(`ratio report / git log --numstat:   ${(rep.ms / stats.ms).toFixed(1)}x`);
-if (!keep) fs.rmSync(dir, { recursive: true, force: true });
+export function benchReport(opts: { commits?: number; runs?: number; keep?: boolean; log?: (line: string) => void } = {}): ReportBenchFigures {
+  const n = opts.commits ?? 5000;
+  const runs = opts.runs ?? 3;
+  const log = opts.log ?? (() => undefined);
+  const cli = path.resolve(__dirname, '..', 'cli.js');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-bench-report-'));
+  const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: dir, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@example.com', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@example.com' };
+  try {
+    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir, env });
+    const tb = Date.now();
+    const built = buildGitAiHistory(dir, { commits: n });
+    execFileSync('git', ['gc', '-q'], { cwd: dir, env });
+    const commits = Number(execFileSync('git', ['rev-list', '--count', 'main'], { cwd: dir, env, encoding: 'utf8' }).trim());
+    log(`built ${commits} commits on main (${built.merges} merges, ${built.notes} git-ai notes) in ${((Date.now() - tb) / 1000).toFixed(1)} s at ${dir}`);
+    const base: number[] = [], rep: number[] = [], rss: number[] = [];
+    let out = '';
+    timed(['git', 'log', '--numstat', 'main'], dir, env); // warm the page cache for both
+    for (let i = 0; i < runs; i++) {
+      base.push(timed(['git', 'log', '--numstat', 'main'], dir, env).seconds);
+      const r = timed([process.execPath, cli, 'report', 'main', '--format', 'json'], dir, env);
+      rep.push(r.seconds);
+      rss.push(r.peakMb);
+      out = r.stdout;
+    }
+    const j = JSON.parse(out) as { commits: number; aiLines: number; notes: { ai: number } };
+    if (j.commits !== commits) throw new Error(`report counted ${j.commits} commits, git rev-list ${commits}`);
+    const figures: ReportBenchFigures = {
+      commits, notes: j.notes.ai, aiLines: j.aiLines,
+      seconds5k: round(median(rep)), baselineSeconds: round(median(base)),
+      ratioVsNumstat: round(median(rep) / median(base)), peakMb: Math.round(Math.max(...rss)),
+    };
+    log(`git log --numstat main                 ${figures.baselineSeconds.toFixed(3)} s (median of ${runs})`);
+    log(`countersign report main --format json  ${figures.seconds5k.toFixed(3)} s (median of ${runs}), peak RSS ${figures.peakMb} MB`);
+    log(`ratio report / git log --numstat       ${figures.ratioVsNumstat.toFixed(2)}x   (target <= 1.5x, <= 300 MB)`);
+    log(`report: ${j.commits} commits, ${j.notes.ai} notes, ${j.aiLines} AI lines`);
+    return figures;
+  } finally {
+    if (!opts.keep) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const runsAt = args.indexOf('--runs');
+  const figures = benchReport({
+    commits: Number(args.find((a, i) => /^\d+$/.test(a) && args[i - 1] !== '--runs') ?? 5000),
+    ...(runsAt >= 0 ? { runs: Number(args[runsAt + 1]) } : {}),
+    keep: args.includes('--keep'),
+    log: args.includes('--json') ? undefined : (line) => console.log(line),
+  });
+  if (args.includes('--json')) console.log(JSON.stringify({ report: figures }));
+}

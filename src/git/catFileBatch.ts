@@ -1,64 +1,100 @@
-import { spawn } from 'child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'child_process';
 import { CountersignError } from '../core/errors';
 import { gitErrorReason } from './gitRunner';
+import { noLazyFetchEnv } from './missingObjects';
 
 /**
  * Reads many objects through one `git cat-file --batch` process (DESIGN.md: notes are read with
  * `git cat-file --batch`, never one process per note). Output is `<oid> <type> <size>\n<bytes>\n` per object,
  * or `<name> missing\n`; it is parsed as bytes so sizes stay exact for any content. `type` is git's object
  * type (`blob`, `tree`…), for callers that asked for `REV:PATH` and want only files.
+ *
+ * `ObjectReader` takes names while it runs — `git cat-file --batch` answers each as soon as it is asked (it
+ * flushes per object unless `--buffer`) — so a caller streaming history can ask for a commit's note when the
+ * commit goes by and handle the answer without holding every note at once. Objects missing from a partial
+ * clone are answered `missing`, never fetched (see missingObjects.ts).
  */
-export async function readObjects(cwd: string, names: string[], onObject: (name: string, content: Buffer | undefined, type?: string) => void): Promise<void> {
+export type OnObject = (name: string, content: Buffer | undefined, type?: string) => void;
+
+export class ObjectReader {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly names: string[] = [];
+  private index = 0;
+  private buf: Buffer = Buffer.alloc(0);
+  private need: { size: number; type: string } | undefined;
+  private failed: unknown;
+  private readonly done: Promise<void>;
+
+  constructor(cwd: string, private readonly onObject: OnObject) {
+    this.child = spawn('git', ['cat-file', '--batch'], { cwd, env: { ...process.env, ...noLazyFetchEnv(), GIT_TERMINAL_PROMPT: '0' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const err: Buffer[] = [];
+    this.child.stdout.on('data', (chunk: Buffer) => {
+      if (this.failed) return;
+      this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+      try { this.pump(); } catch (e) { this.failed = e; this.child.kill(); }
+    });
+    this.child.stderr.on('data', (d: Buffer) => err.push(d));
+    this.child.stdin.on('error', () => undefined);
+    this.done = new Promise<void>((resolve, reject) => {
+      this.child.on('error', (e) => reject(new CountersignError('git', `could not run git: ${e.message}`, undefined, { cause: e })));
+      this.child.on('close', (code) => {
+        if (this.failed) { reject(this.failed); return; }
+        const stderr = Buffer.concat(err).toString('utf8');
+        if (code !== 0) { reject(new CountersignError(gitErrorReason(stderr), `git cat-file --batch failed (exit ${code}): ${stderr.trim()}`, stderr)); return; }
+        if (this.index !== this.names.length) { reject(new CountersignError('git', `git cat-file --batch answered ${this.index} of ${this.names.length} objects`)); return; }
+        resolve();
+      });
+    });
+    // A rejection nobody awaits yet (the caller is still asking) must not crash the process; close() reports it.
+    this.done.catch(() => undefined);
+  }
+
+  /** Asks for one object; its answer comes to `onObject` in the order asked. */
+  read(name: string): void {
+    if (/[\n\r]/.test(name)) throw new CountersignError('input', `object name ${JSON.stringify(name)} contains a line break`);
+    this.names.push(name);
+    this.child.stdin.write(name + '\n');
+  }
+
+  /** No more names: waits for every answer (and for git to exit). */
+  async close(): Promise<void> {
+    this.child.stdin.end();
+    await this.done;
+  }
+
+  private pump(): void {
+    for (;;) {
+      if (!this.need) {
+        const nl = this.buf.indexOf(0x0a);
+        if (nl < 0) return;
+        const header = this.buf.subarray(0, nl).toString('utf8');
+        this.buf = this.buf.subarray(nl + 1);
+        if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
+          this.onObject(this.names[this.index++], undefined);
+          continue;
+        }
+        const [, type, sizeText] = header.split(' ');
+        const size = Number(sizeText);
+        if (!Number.isSafeInteger(size)) throw new CountersignError('git', `unexpected git cat-file output: ${header}`);
+        this.need = { size, type };
+      }
+      if (this.buf.length < this.need.size + 1) return;
+      const content = Buffer.from(this.buf.subarray(0, this.need.size));
+      const type = this.need.type;
+      this.buf = this.buf.subarray(this.need.size + 1);
+      this.need = undefined;
+      this.onObject(this.names[this.index++], content, type);
+    }
+  }
+}
+
+/** Reads a known list of objects through one `git cat-file --batch`. */
+export async function readObjects(cwd: string, names: string[], onObject: OnObject): Promise<void> {
   if (names.length === 0) return;
   for (const n of names) {
     if (/[\n\r]/.test(n)) throw new CountersignError('input', `object name ${JSON.stringify(n)} contains a line break`);
   }
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn('git', ['cat-file', '--batch'], { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let buf: Buffer = Buffer.alloc(0);
-    let index = 0;
-    let need: { size: number; type: string } | undefined;
-    const err: Buffer[] = [];
-    let failed: unknown;
-    const pump = () => {
-      for (;;) {
-        if (!need) {
-          const nl = buf.indexOf(0x0a);
-          if (nl < 0) return;
-          const header = buf.subarray(0, nl).toString('utf8');
-          buf = buf.subarray(nl + 1);
-          if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
-            onObject(names[index++], undefined);
-            continue;
-          }
-          const [, type, sizeText] = header.split(' ');
-          const size = Number(sizeText);
-          if (!Number.isSafeInteger(size)) throw new CountersignError('git', `unexpected git cat-file output: ${header}`);
-          need = { size, type };
-        }
-        if (buf.length < need.size + 1) return;
-        const content = Buffer.from(buf.subarray(0, need.size));
-        const type = need.type;
-        buf = buf.subarray(need.size + 1);
-        need = undefined;
-        onObject(names[index++], content, type);
-      }
-    };
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (failed) return;
-      buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
-      try { pump(); } catch (e) { failed = e; child.kill(); }
-    });
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('error', (e) => reject(new CountersignError('git', `could not run git: ${e.message}`, undefined, { cause: e })));
-    child.on('close', (code) => {
-      if (failed) { reject(failed); return; }
-      const stderr = Buffer.concat(err).toString('utf8');
-      if (code !== 0) { reject(new CountersignError(gitErrorReason(stderr), `git cat-file --batch failed (exit ${code}): ${stderr.trim()}`, stderr)); return; }
-      if (index !== names.length) { reject(new CountersignError('git', `git cat-file --batch answered ${index} of ${names.length} objects`)); return; }
-      resolve();
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(names.join('\n') + '\n');
-  });
+  const reader = new ObjectReader(cwd, onObject);
+  for (const n of names) reader.read(n);
+  await reader.close();
 }

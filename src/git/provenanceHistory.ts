@@ -3,10 +3,10 @@ import { errorMessage } from '../core/errors';
 import { parsePolicy, POLICY_FILE, type Policy } from '../core/policy';
 import { computeCoverage, isNoBase, type StatementOnCommit } from '../core/report/approvalCoverage';
 import { CommitGraph } from '../core/report/commitGraph';
-import { commitFacts, type CommitFacts } from '../core/report/commitFacts';
+import { applyNote, commitFacts, metadataFacts, readNote, summariseNote, type CommitFacts } from '../core/report/commitFacts';
 import { commitInconsistencies, orphanNotes, type Inconsistency, type OrphanNote } from '../core/report/consistency';
 import type { ReviewBasis } from '../core/report/aggregate';
-import { readObjects } from './catFileBatch';
+import { ObjectReader, readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
 import { streamHistory, type HistoryCommit } from './historyStream';
 import { AI_NOTES_REF, APPROVALS_NOTES_REF, listNotes, objectsByBlob } from './notesReader';
@@ -14,7 +14,7 @@ import { AI_NOTES_REF, APPROVALS_NOTES_REF, listNotes, objectsByBlob } from './n
 /**
  * Reads the provenance of a whole history with a fixed number of git processes, whatever its length
  * (DESIGN.md "Scale"): `git notes list` for each notes ref, one `git log` stream (fields, trailers from %B,
- * numstat), one `git cat-file --batch` for the notes of the streamed commits, one for the approval notes,
+ * numstat), one `git cat-file --batch` running alongside it for the notes of the streamed commits, one for the approval notes,
  * one `git show` for the policy and, only when some note's commit is outside the range, one `git rev-list`.
  */
 export interface HistoryOptions {
@@ -74,33 +74,40 @@ export async function readStatements(cwd: string, notes?: Map<string, string>): 
 export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): Promise<ProvenanceHistory> {
   const [aiNotes, approvalNotes] = await Promise.all([listNotes(cwd, AI_NOTES_REF), listNotes(cwd, APPROVALS_NOTES_REF)]);
 
-  // 1. History: records in stream order (newest first); notes are attached afterwards.
-  const records: HistoryCommit[] = [];
+  // 1+2. One `git log` stream and, alongside it, one `git cat-file --batch` that is asked for a commit's note
+  // as the commit goes by. Each record is reduced to its facts at once (the message is dropped) and each note
+  // to its summary as it arrives (the text and parsed note are dropped): memory grows with the number of
+  // commits by a few hundred bytes each, and with the largest note or commit, never with the notes' total.
   const graph = new CommitGraph();
-  await streamHistory(cwd, { revs: opts.revs, numstat: opts.numstat ?? true }, (c) => {
-    // The message is needed until the facts are built; numstat paths are kept as the facts' `added`.
-    records.push(c);
-    graph.add(c.sha, c.parents);
-    if (opts.onProgress && records.length % 5000 === 0) opts.onProgress(records.length);
-  });
-  const inHistory = new Set(records.map((r) => r.sha));
-
-  // 2. The notes of those commits, through one cat-file --batch.
-  const noteText = new Map<string, string>();
-  const byBlob = objectsByBlob(aiNotes, (sha) => inHistory.has(sha));
-  await readObjects(cwd, [...byBlob.keys()], (blob, content) => {
-    if (!content) return;
-    const text = content.toString('utf8');
-    for (const sha of byBlob.get(blob) ?? []) noteText.set(sha, text);
-  });
   const commits: CommitFacts[] = [];
+  const inHistory = new Set<string>();
+  const waiting: CommitFacts[] = [];
+  let answered = 0;
+  const reader = new ObjectReader(cwd, (_blob, content) => {
+    const f = waiting[answered];
+    (waiting as Array<CommitFacts | undefined>)[answered++] = undefined;
+    if (!f || content === undefined) return;
+    const { note, error } = readNote(content.toString('utf8'), f.sha);
+    applyNote(f, { ...(note ? { summary: summariseNote(note) } : {}), ...(error ? { error } : {}) });
+  });
+  try {
+    await streamHistory(cwd, { revs: opts.revs, numstat: opts.numstat ?? true }, (c) => {
+      graph.add(c.sha, c.parents);
+      inHistory.add(c.sha);
+      const f = metadataFacts(c);
+      commits.push(f);
+      const blob = aiNotes.get(c.sha);
+      if (blob !== undefined) { waiting.push(f); reader.read(blob); }
+      if (opts.onProgress && commits.length % 5000 === 0) opts.onProgress(commits.length);
+    });
+  } finally {
+    await reader.close();
+  }
   const inconsistencies: Inconsistency[] = [];
-  for (let i = 0; i < records.length; i++) {
-    const f = commitFacts(records[i], noteText.get(records[i].sha));
-    noteText.delete(records[i].sha);
-    (records as Array<HistoryCommit | undefined>)[i] = undefined; // let the message go
-    commits.push(f);
+  for (const f of commits) {
     inconsistencies.push(...commitInconsistencies(f));
+    // Only the figures are kept from here on.
+    f.trailers = [];
   }
 
   // 3. Approvals: well-formed statements, signatures checked against the policy when there is one.

@@ -115,7 +115,7 @@ export class ReportBuilder {
   }
 
   add(c: CommitFacts): void {
-    if (c.note) this.notes++;
+    if (c.noteSummary) this.notes++;
     if (c.noteError) { this.notes++; this.unreadable++; }
     const week = isoWeek(c.authorTime);
     for (const g of [this.total, this.group(this.weeks, week)]) {

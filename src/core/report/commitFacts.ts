@@ -8,7 +8,9 @@ import { attributeNote, type NoteAttribution } from './noteAttribution';
 
 /**
  * Everything the report needs to know about one commit, derived once from its log record and its
- * refs/notes/ai note (DESIGN.md, `report`). The message is not kept: a long history stays small in memory.
+ * refs/notes/ai note (DESIGN.md, `report`). Neither the message nor the note is kept — only what they add up
+ * to — so a long history stays small in memory: `report` holds these for every commit of the range (approval
+ * coverage needs the whole graph) while each note is read, summed and dropped as the history streams by.
  */
 export interface CommitRecord {
   sha: string;
@@ -19,6 +21,17 @@ export interface CommitRecord {
   committerEmail: string;
   message: string;
   files?: Array<{ path: string; added: number | undefined }>;
+}
+
+/** What one note adds up to (the per-commit reading of DESIGN.md's `aiLines`). */
+export interface NoteSummary {
+  /** Distinct AI (file, line) pairs of this note. */
+  aiLineCount: number;
+  humanLineCount: number;
+  /** AI lines per agent: runs within a note are disjoint, so these add up to `aiLineCount`. */
+  aiLinesByAgent: Map<CanonicalAgent, number>;
+  /** AI lines per path of the note (paths without AI lines are left out). */
+  aiLinesByPath: Map<string, number>;
 }
 
 export interface CommitFacts {
@@ -34,7 +47,9 @@ export interface CommitFacts {
   /** Added lines per path (numstat; binary files count 0); undefined when history was read without stats. */
   added?: Map<string, number>;
   addedLines: number;
+  /** The note as parsed, for callers that show it line by line (explain); the report keeps only `noteSummary`. */
   note?: NoteAttribution;
+  noteSummary?: NoteSummary;
   /** Why the note could not be read (the commit is then judged by its trailers alone). */
   noteError?: string;
   /** Has an `AI-Provenance` trailer (readable or not). */
@@ -46,9 +61,8 @@ export interface CommitFacts {
   /** Agents that took part: those the note credits with lines, then those the metadata names. */
   agents: CanonicalAgent[];
   /**
-   * This commit's AI lines per agent: the distinct lines its note credits to each (runs within a note are
-   * disjoint, so they add up to `aiLines`); without a note, each agent the metadata names gets the trailer's
-   * ai figure. Agents named only by metadata on a commit with a note get 0.
+   * This commit's AI lines per agent: what its note credits to each; without a note, each agent the metadata
+   * names gets the trailer's ai figure. Agents named only by metadata on a commit with a note get 0.
    */
   aiLinesByAgent: Map<CanonicalAgent, number>;
   /** This commit's AI lines per path of its note (empty without a note). */
@@ -57,18 +71,30 @@ export interface CommitFacts {
   reviewedBy: string[];
 }
 
-export function commitFacts(record: CommitRecord, noteText?: string): CommitFacts {
+export function summariseNote(note: NoteAttribution): NoteSummary {
+  const aiLinesByAgent = new Map<CanonicalAgent, number>();
+  const aiLinesByPath = new Map<string, number>();
+  for (const f of note.files) {
+    const n = countLines(f.aiLines);
+    if (n > 0) aiLinesByPath.set(f.path, (aiLinesByPath.get(f.path) ?? 0) + n);
+    for (const r of f.runs) if (r.source.kind === 'ai') aiLinesByAgent.set(r.source.agent, (aiLinesByAgent.get(r.source.agent) ?? 0) + r.end - r.start + 1);
+  }
+  return { aiLineCount: note.aiLineCount, humanLineCount: note.humanLineCount, aiLinesByAgent, aiLinesByPath };
+}
+
+/** Parses a note's text; a note that does not parse gives the reason instead. */
+export function readNote(text: string, sha: string): { note?: NoteAttribution; error?: string } {
+  try {
+    return { note: attributeNote(parseAuthorshipNote(text, `note on ${sha.slice(0, 12)}`)) };
+  } catch (e) {
+    return { error: errorMessage(e) };
+  }
+}
+
+/** The facts a commit's own metadata gives (trailers, author), before its note is known. */
+export function metadataFacts(record: CommitRecord): CommitFacts {
   const trailers = parseTrailers(record.message);
   const evidence = commitEvidence({ authorName: record.authorName, authorEmail: record.authorEmail }, trailers, record.message);
-  let note: NoteAttribution | undefined;
-  let noteError: string | undefined;
-  if (noteText !== undefined) {
-    try {
-      note = attributeNote(parseAuthorshipNote(noteText, `note on ${record.sha.slice(0, 12)}`));
-    } catch (e) {
-      noteError = errorMessage(e);
-    }
-  }
   let added: Map<string, number> | undefined;
   let addedLines = 0;
   if (record.files) {
@@ -79,32 +105,45 @@ export function commitFacts(record: CommitRecord, noteText?: string): CommitFact
       addedLines += n;
     }
   }
-  const fromNote = note !== undefined;
-  const aiLines = fromNote ? note!.aiLineCount : evidence.provenance?.ai ?? 0;
-  const agents: CanonicalAgent[] = [];
-  if (note) {
-    for (const f of note.files) for (const r of f.runs) if (r.source.kind === 'ai' && !agents.includes(r.source.agent)) agents.push(r.source.agent);
-  }
-  for (const a of evidence.agents) if (!agents.includes(a.agent)) agents.push(a.agent);
-  const aiAssisted = (note?.aiLineCount ?? 0) > 0 || evidence.aiAssisted;
-  if (aiAssisted && agents.length === 0) agents.push('unknown');
-  const aiLinesByAgent = new Map<CanonicalAgent, number>(agents.map((a) => [a, note ? 0 : aiLines]));
-  const aiLinesByPath = new Map<string, number>();
-  if (note) {
-    for (const f of note.files) {
-      const n = countLines(f.aiLines);
-      if (n > 0) aiLinesByPath.set(f.path, n);
-      for (const r of f.runs) if (r.source.kind === 'ai') aiLinesByAgent.set(r.source.agent, (aiLinesByAgent.get(r.source.agent) ?? 0) + r.end - r.start + 1);
-    }
-  }
-  return {
+  const facts: CommitFacts = {
     sha: record.sha, parents: record.parents, authorName: record.authorName, authorEmail: record.authorEmail,
     committerEmail: record.committerEmail, authorTime: record.authorTime,
     subject: record.message.split('\n', 1)[0] ?? '',
     trailers, evidence, ...(added ? { added } : {}), addedLines,
-    ...(note ? { note } : {}), ...(noteError ? { noteError } : {}),
     attested: evidence.provenanceRaw !== undefined,
-    aiLines, aiLinesFrom: fromNote ? 'note' : evidence.provenance ? 'trailer' : 'none',
-    aiAssisted, agents, aiLinesByAgent, aiLinesByPath, reviewedBy: [],
+    aiLines: 0, aiLinesFrom: 'none', aiAssisted: false, agents: [],
+    aiLinesByAgent: new Map(), aiLinesByPath: new Map(), reviewedBy: [],
   };
+  applyNote(facts, {});
+  return facts;
+}
+
+/** Settles the note-dependent figures of `facts` from its note's summary, its read error, or no note at all. */
+export function applyNote(facts: CommitFacts, reading: { summary?: NoteSummary; error?: string }): void {
+  const { summary, error } = reading;
+  const evidence = facts.evidence;
+  if (summary) facts.noteSummary = summary;
+  else delete facts.noteSummary;
+  if (error) facts.noteError = error;
+  else delete facts.noteError;
+  facts.aiLines = summary ? summary.aiLineCount : evidence.provenance?.ai ?? 0;
+  facts.aiLinesFrom = summary ? 'note' : evidence.provenance ? 'trailer' : 'none';
+  const agents: CanonicalAgent[] = summary ? [...summary.aiLinesByAgent.keys()] : [];
+  for (const a of evidence.agents) if (!agents.includes(a.agent)) agents.push(a.agent);
+  facts.aiAssisted = (summary?.aiLineCount ?? 0) > 0 || evidence.aiAssisted;
+  if (facts.aiAssisted && agents.length === 0) agents.push('unknown');
+  facts.agents = agents;
+  facts.aiLinesByAgent = new Map(agents.map((a) => [a, summary ? summary.aiLinesByAgent.get(a) ?? 0 : facts.aiLines]));
+  facts.aiLinesByPath = summary ? summary.aiLinesByPath : new Map();
+}
+
+/** Metadata and note at once, the note kept whole (explain shows it line by line). */
+export function commitFacts(record: CommitRecord, noteText?: string): CommitFacts {
+  const facts = metadataFacts(record);
+  if (noteText !== undefined) {
+    const { note, error } = readNote(noteText, record.sha);
+    if (note) facts.note = note;
+    applyNote(facts, { ...(note ? { summary: summariseNote(note) } : {}), ...(error ? { error } : {}) });
+  }
+  return facts;
 }

@@ -25,7 +25,7 @@ export interface OrphanNote {
   object: string;
 }
 
-export function commitInconsistencies(c: Pick<CommitFacts, 'sha' | 'evidence' | 'note' | 'noteError'>): Inconsistency[] {
+export function commitInconsistencies(c: Pick<CommitFacts, 'sha' | 'evidence' | 'noteSummary' | 'noteError'>): Inconsistency[] {
   const out: Inconsistency[] = [];
   const short = c.sha.slice(0, 12);
   const p = c.evidence.provenance;
@@ -36,8 +36,8 @@ export function commitInconsistencies(c: Pick<CommitFacts, 'sha' | 'evidence' | 
     out.push({ sha: c.sha, kind: 'note-unreadable', message: `${short}: ${c.noteError} (inspect it with: git notes --ref=ai show ${short})` });
   }
   if (!p) return out;
-  if (c.note) {
-    const m = c.note.aiLineCount;
+  if (c.noteSummary) {
+    const m = c.noteSummary.aiLineCount;
     if (p.ai === 0 && m > 0) {
       out.push({ sha: c.sha, kind: 'trailer-denies-ai', message: `${short}: AI-Provenance says ai=0 but the note attests ${m} AI line${m === 1 ? '' : 's'}` });
     } else if (p.ai > 0 && m !== p.ai) {

@@ -113,15 +113,3 @@ export function sourceOfLine(attribution: NoteAttribution, path: string, line: n
   }
   return undefined;
 }
-
-/** AI intervals per canonical agent in one file (for per-agent distinct counts). */
-export function aiIntervalsByAgent(file: FileAttribution): Map<CanonicalAgent, Interval[]> {
-  const out = new Map<CanonicalAgent, Interval[]>();
-  for (const r of file.runs) {
-    if (r.source.kind !== 'ai') continue;
-    const list = out.get(r.source.agent) ?? [];
-    list.push([r.start, r.end]);
-    out.set(r.source.agent, list);
-  }
-  return out;
-}
