@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { CountersignError } from './errors';
-import { knownAgent } from './report/agentNames';
+import { knownAgent } from './agents/agentIdentity';
 
 /**
  * Codec for git-ai's authorship log (`authorship/3.0.0`), the note Countersign writes under `refs/notes/ai`

@@ -1,3 +1,5 @@
+import { agentOfAssistedByWord, assistedByWords } from './agents/agentIdentity';
+
 /**
  * Trailer codec. Writing goes through `git interpret-trailers` (src/git) so git's own parser always agrees;
  * this module parses what git would parse and formats Countersign's values.
@@ -86,35 +88,17 @@ export function trailerValues(trailers: Trailer[], key: string): string[] {
  * `Assisted-by: AGENT:MODEL [TOOL]` (the Linux kernel's and Fedora's convention). AGENT names the AI
  * product, MODEL the model (`unknown` when the agent did not say; `inline` for editor inline completions),
  * TOOL the program through which it wrote — Countersign's canonical agent name, or `vscode` for what
- * arrived through the editor. The mapping is the one table below; an agent not in it is written with its
- * name capitalised as AGENT and itself as TOOL.
+ * arrived through the editor. The words for each canonical agent are the agent-identity table's
+ * (core/agents/agentIdentity); an agent not in it is written with its name capitalised as AGENT and itself
+ * as TOOL.
  */
-const ASSISTED_BY_NAMES: Record<string, { agent: string; tool?: string; defaultModel?: string }> = {
-  'claude-code': { agent: 'Claude', tool: 'claude-code' },
-  codex: { agent: 'Codex', tool: 'codex' },
-  'gemini-cli': { agent: 'Gemini', tool: 'gemini-cli' },
-  cursor: { agent: 'Cursor', tool: 'cursor' },
-  // `copilot` is Copilot's agent mode in VS Code (its agent hooks); `copilot-cli` the terminal agent.
-  copilot: { agent: 'Copilot', tool: 'vscode' },
-  'copilot-cli': { agent: 'Copilot', tool: 'copilot-cli' },
-  kiro: { agent: 'Kiro', tool: 'kiro' },
-  aider: { agent: 'Aider', tool: 'aider' },
-  amp: { agent: 'Amp', tool: 'amp' },
-  opencode: { agent: 'OpenCode', tool: 'opencode' },
-  // VS Code's inline suggestions come from GitHub Copilot unless the extension names another provider
-  // (then `agent` carries that provider's name instead of `inline-completion`).
-  'inline-completion': { agent: 'Copilot', tool: 'vscode', defaultModel: 'inline' },
-  // An unexplained multi-line insertion: AI by inference, product unknown.
-  unknown: { agent: 'Unknown' },
-};
-
 function capitalise(s: string): string {
   return s.length === 0 ? s : s[0].toUpperCase() + s.slice(1);
 }
 
 /** The value of one `Assisted-by` trailer for a canonical agent name and (optional) model. */
 export function formatAssistedBy(agent: string, model?: string): string {
-  const known = ASSISTED_BY_NAMES[agent];
+  const known = assistedByWords(agent);
   const name = known?.agent ?? capitalise(agent.replace(/[\s:]+/g, '-'));
   const tool = known ? known.tool : agent;
   const m = (model && model.trim()) || known?.defaultModel || 'unknown';
@@ -135,10 +119,9 @@ export function parseAssistedBy(value: string): AssistedBy | undefined {
 
 /** The canonical agent an `Assisted-by` value names: by its TOOL when that is canonical, else by its AGENT. */
 export function canonicalAgentOfAssistedBy(a: AssistedBy): string {
-  if (a.tool && ASSISTED_BY_NAMES[a.tool] && a.tool !== 'unknown') return a.tool;
-  const byName = Object.entries(ASSISTED_BY_NAMES).find(([, v]) => v.agent.toLowerCase() === a.agent.toLowerCase());
+  if (a.tool && assistedByWords(a.tool) && a.tool !== 'unknown') return a.tool;
   if (a.tool === 'vscode' && a.agent.toLowerCase() === 'copilot') return a.model === 'inline' ? 'inline-completion' : 'copilot';
-  return byName ? byName[0] : a.agent.toLowerCase();
+  return agentOfAssistedByWord(a.agent) ?? a.agent.toLowerCase();
 }
 
 /**
@@ -159,111 +142,4 @@ export function assistedByToAdd(existing: Trailer[], ours: string[]): string[] {
     out.push(v);
   }
   return out;
-}
-
-// ----------------------------------------------------------------------------------------- AI evidence
-
-export type AiEvidenceSource = 'assisted-by' | 'co-authored-by' | 'author' | 'ai-provenance';
-
-export interface AiEvidence {
-  /** Canonical agent name where one is known (`unknown` for an AI-Provenance count without names). */
-  agent: string;
-  source: AiEvidenceSource;
-  /** The trailer line or author identity that is the evidence. */
-  text: string;
-}
-
-export interface CommitIdentity {
-  message: string;
-  authorName?: string;
-  authorEmail?: string;
-}
-
-/** Addresses only agents use (co-author trailers they add, or the author of commits they make themselves). */
-const AI_EMAILS: Array<[RegExp, string]> = [
-  [/^noreply@anthropic\.com$/i, 'claude-code'],
-  [/^\d*\+?copilot@users\.noreply\.github\.com$|^copilot@github\.com$/i, 'copilot'],
-  [/^codex@openai\.com$|chatgpt-codex-connector/i, 'codex'],
-  [/devin-ai-integration/i, 'devin'],
-  [/^noreply@aider\.chat$/i, 'aider'],
-  [/^cursoragent@cursor\.com$/i, 'cursor'],
-  [/gemini-code-assist/i, 'gemini-cli'],
-  [/google-labs-jules/i, 'jules'],
-  [/@ampcode\.com$/i, 'amp'],
-  [/@opencode\.ai$/i, 'opencode'],
-  [/@kiro\.dev$/i, 'kiro'],
-];
-
-/** Names agents sign co-author trailers with (`aider (gpt-4o)`, `copilot-swe-agent[bot]` reduce to these). */
-const AI_NAMES: Record<string, string> = {
-  claude: 'claude-code', 'claude code': 'claude-code', codex: 'codex', 'openai codex': 'codex', 'chatgpt-codex-connector': 'codex',
-  copilot: 'copilot', 'github copilot': 'copilot', 'copilot-swe-agent': 'copilot', devin: 'devin', 'devin-ai-integration': 'devin',
-  aider: 'aider', cursor: 'cursor', 'cursor agent': 'cursor', gemini: 'gemini-cli', 'gemini-code-assist': 'gemini-cli',
-  jules: 'jules', 'google-labs-jules': 'jules', amp: 'amp', opencode: 'opencode', kiro: 'kiro',
-};
-
-function splitIdent(ident: string): { name: string; email: string } {
-  const m = /^(.*?)\s*<([^>]*)>\s*$/.exec(ident.trim());
-  return m ? { name: m[1].trim(), email: m[2].trim() } : { name: ident.trim(), email: '' };
-}
-
-function agentOfEmail(email: string): string | undefined {
-  for (const [re, agent] of AI_EMAILS) if (re.test(email)) return agent;
-  return undefined;
-}
-
-function agentOfName(name: string): string | undefined {
-  const base = name.replace(/\[bot\]$/i, '').replace(/\s*\([^)]*\)$/, '').trim().toLowerCase();
-  return AI_NAMES[base];
-}
-
-/** A co-author is an agent when its address is an agent's or its name is exactly an agent's name. */
-function coAuthorAgent(value: string): string | undefined {
-  const { name, email } = splitIdent(value);
-  return agentOfEmail(email) ?? agentOfName(name);
-}
-
-/**
- * A commit author is an agent only by an agent's address, a bot account named after an agent, or aider's
- * ` (aider)` suffix — never by a first name alone (people are called Claude, Devin and Jules too).
- */
-function authorAgent(name: string, email: string): string | undefined {
-  if (/\(aider\)$/i.test(name)) return 'aider';
-  const byEmail = agentOfEmail(email);
-  if (byEmail) return byEmail;
-  return /\[bot\]$/i.test(name) ? agentOfName(name) : undefined;
-}
-
-/**
- * What a commit's own text says about AI involvement: Countersign's `Assisted-by` and `AI-Provenance`
- * (`ai>0`), co-author trailers agents add themselves (`Co-Authored-By: Claude <noreply@anthropic.com>`,
- * `Co-authored-by: Codex …`, Copilot's and Devin's bots…), aider's ` (aider)` author-name suffix and agent
- * bot authors. Pure: callers pass the message and author, e.g. from `git log --format=%B%x00%an%x00%ae`.
- */
-export function aiEvidenceFromCommit(c: CommitIdentity): AiEvidence[] {
-  const out: AiEvidence[] = [];
-  const trailers = parseTrailers(c.message);
-  for (const t of trailers) {
-    const key = t.key.toLowerCase();
-    if (key === 'assisted-by') {
-      const a = parseAssistedBy(t.value);
-      if (a) out.push({ agent: canonicalAgentOfAssistedBy(a), source: 'assisted-by', text: `${t.key}: ${t.value}` });
-    } else if (key === 'co-authored-by') {
-      const agent = coAuthorAgent(t.value);
-      if (agent) out.push({ agent, source: 'co-authored-by', text: `${t.key}: ${t.value}` });
-    } else if (key === AI_PROVENANCE.toLowerCase()) {
-      const counts = parseAiProvenance(t.value);
-      if (counts && counts.ai > 0 && !out.some((e) => e.source === 'assisted-by')) {
-        out.push({ agent: 'unknown', source: 'ai-provenance', text: `${t.key}: ${t.value}` });
-      }
-    }
-  }
-  // An AI-Provenance count is only "unknown" evidence when nothing names the agent.
-  const named = out.filter((e) => e.source !== 'ai-provenance');
-  const result = named.length > 0 ? named : out;
-  const name = c.authorName?.trim() ?? '';
-  const email = c.authorEmail?.trim() ?? '';
-  const agent = authorAgent(name, email);
-  if (agent) result.push({ agent, source: 'author', text: `${name} <${email}>` });
-  return result;
 }

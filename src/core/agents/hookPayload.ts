@@ -1,6 +1,6 @@
 import { CountersignError } from '../errors';
 import { applyPatchFiles } from './applyPatch';
-import { CANONICAL_AGENT, type HookAgent } from './hookAgents';
+import { agentOfHook, type HookAgent } from './agentIdentity';
 
 /**
  * One agent hook invocation, read from the JSON the agent writes to the hook's stdin. The shapes differ
@@ -80,7 +80,7 @@ export function parseHookPayload(from: HookAgent, text: string): HookCall {
   const input = toolInput(p);
   const workspaceRoots = Array.isArray(p.workspace_roots) ? p.workspace_roots.filter((r): r is string => typeof r === 'string') : [];
   const call: HookCall = {
-    agent: CANONICAL_AGENT[from],
+    agent: agentOfHook(from),
     // Copilot's camelCase payloads name no event: a tool result can only mean after; otherwise --phase decides.
     phase: phaseOf(event) ?? (p.toolResult !== undefined || p.tool_result !== undefined || p.tool_response !== undefined ? 'after' : undefined),
     event,

@@ -1,25 +1,15 @@
+import { agentOfProgram } from '../agents/agentIdentity';
+
 /**
  * Which AI agent a terminal command starts (DESIGN.md: "the agent is named from the command's program, after
  * any leading VAR=value words, without its directory"). A `diskWrite` while such a command runs is that
  * agent's.
  */
-const CLI_AGENTS: Readonly<Record<string, string>> = {
-  'claude': 'claude-code',
-  'codex': 'codex',
-  'gemini': 'gemini-cli',
-  'aider': 'aider',
-  'cursor-agent': 'cursor',
-  'copilot': 'copilot-cli',
-  'kiro-cli': 'kiro',
-  'amp': 'amp',
-  'opencode': 'opencode',
-};
-
 /** The canonical agent a terminal command runs, or undefined for anything else (`git pull`, `npm test`…). */
 export function agentForCommand(command: string): string | undefined {
   const program = commandProgram(command);
   if (program === undefined) return undefined;
-  return Object.prototype.hasOwnProperty.call(CLI_AGENTS, program) ? CLI_AGENTS[program] : undefined;
+  return agentOfProgram(program);
 }
 
 /**

@@ -5,10 +5,8 @@ import { z } from 'zod';
  * agents' hooks (through the working ledger) and `countersign replay` all produce these. The zod schemas
  * validate traces and ledger records read from disk; the types are what code passes around.
  */
-export const CANONICAL_AGENTS = [
-  'claude-code', 'codex', 'gemini-cli', 'cursor', 'copilot', 'copilot-cli', 'kiro', 'aider', 'amp', 'opencode',
-  'inline-completion', 'unknown',
-] as const;
+/** The canonical agent names live with the rest of the agents' identity (core/agents/agentIdentity). */
+export { CANONICAL_AGENTS } from '../agents/agentIdentity';
 
 const change = z.object({ offset: z.number().int().nonnegative(), length: z.number().int().nonnegative(), text: z.string() });
 

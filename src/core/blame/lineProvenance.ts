@@ -1,4 +1,4 @@
-import type { CanonicalAgent } from '../report/agentNames';
+import type { CanonicalAgent } from '../agents/agentIdentity';
 import type { AgentEvidence } from '../report/aiEvidence';
 import { sourceOfLine, type NoteAttribution } from '../report/noteAttribution';
 import type { BlameCommitInfo, BlameLine } from './blamePorcelain';

@@ -1,4 +1,4 @@
-import type { CanonicalAgent } from './agentNames';
+import type { CanonicalAgent } from '../agents/agentIdentity';
 import type { CommitFacts } from './commitFacts';
 import type { Inconsistency, OrphanNote } from './consistency';
 import { isoWeek } from './isoWeek';

@@ -1,5 +1,5 @@
 import { AI_PROVENANCE, ASSISTED_BY, parseAiProvenance, trailerValues, type ProvenanceCounts, type Trailer } from '../trailers';
-import { canonicalAgent, knownAgent, type CanonicalAgent } from './agentNames';
+import { aiOfAuthor, aiOfCoAuthor, knownAgent, type CanonicalAgent } from '../agents/agentIdentity';
 
 /**
  * AI evidence in a commit's metadata, beyond Countersign's own note (DESIGN.md, `report`): the
@@ -7,8 +7,10 @@ import { canonicalAgent, knownAgent, type CanonicalAgent } from './agentNames';
  * `Co-Authored-By: Claude <noreply@anthropic.com>`, Cursor's, Codex's, Copilot's…), aider's `(aider)` author
  * suffix and AI bot authors (`copilot-swe-agent[bot]`, `devin-ai-integration[bot]`, `claude[bot]`…).
  *
- * Names are matched strictly: a co-author "Devin Smith <devin@example.com>" is a person, "Devin" or
- * "devin-ai-integration[bot]" is not — a false AI flag on a human would be as wrong as a missed agent.
+ * Identities are the agent-identity table's (core/agents/agentIdentity), matched exactly: a co-author
+ * "Devin Smith <devin@example.com>" is a person, "Devin" or "devin-ai-integration[bot]" is not, and an
+ * author at an AI company's email domain is a person — a false AI flag on a human would be as wrong as a
+ * missed agent.
  */
 export type EvidenceSource = 'assisted-by' | 'co-author' | 'author' | 'message' | 'ai-provenance';
 
@@ -36,51 +38,6 @@ export interface CommitIdentity {
   authorEmail: string;
 }
 
-/** AI product names that may open a co-author or bot name. */
-const AI_FIRST_WORDS: Record<string, string> = {
-  claude: 'claude', codex: 'codex', copilot: 'copilot', devin: 'devin', aider: 'aider', cursor: 'cursor',
-  gemini: 'gemini', amp: 'amp', opencode: 'opencode', kiro: 'kiro', jules: 'jules', chatgpt: 'codex',
-};
-/** Words that may follow the product name without making it a person's name ("Claude Opus 4.5", "Cursor Agent"). */
-const PRODUCT_WORDS = /^(code|cli|agent|ai|assistant|opus|sonnet|haiku|swe|coding|chat|bot|pro|flash|max|mini|[0-9][0-9a-z.]*|v[0-9][0-9a-z.]*)$/;
-
-/** Bot logins (without `[bot]`) and what they are. */
-const BOT_LOGINS: Record<string, string> = {
-  'copilot-swe-agent': 'copilot', 'copilot': 'copilot', 'devin-ai-integration': 'devin', 'claude': 'claude',
-  'google-labs-jules': 'jules', 'cursor': 'cursor', 'cursoragent': 'cursor', 'codex': 'codex',
-  'chatgpt-codex-connector': 'codex', 'gemini-code-assist': 'gemini', 'amp': 'amp', 'aider': 'aider', 'opencode': 'opencode',
-  'openhands-agent': 'openhands', 'sweep-ai': 'sweep',
-};
-
-/** Email domains only AI agents commit from. */
-const AI_EMAIL_DOMAINS: Record<string, string> = {
-  'anthropic.com': 'claude', 'openai.com': 'codex', 'cursor.com': 'cursor', 'aider.chat': 'aider',
-  'ampcode.com': 'amp', 'devin.ai': 'devin', 'cognition.ai': 'devin', 'opencode.ai': 'opencode', 'kiro.dev': 'kiro',
-};
-
-function productFromName(name: string): string | undefined {
-  const n = name.trim().toLowerCase();
-  const bot = /^(.+)\[bot\]$/.exec(n);
-  if (bot) return BOT_LOGINS[bot[1]];
-  // "aider (gpt-4o)", "Claude (claude-sonnet-4)": the parenthetical is a model, not part of the name.
-  const words = n.replace(/\([^)]*\)/g, ' ').trim().split(/[\s-]+/).filter(Boolean);
-  if (words[0] === 'github' && words[1] === 'copilot') words.shift();
-  const product = AI_FIRST_WORDS[words[0] ?? ''];
-  if (!product) return undefined;
-  return words.slice(1).every((w) => PRODUCT_WORDS.test(w)) ? product : undefined;
-}
-
-function productFromEmail(email: string): string | undefined {
-  const e = email.trim().toLowerCase();
-  const gh = /^(?:\d+\+)?([^@]+?)(?:\[bot\])?@users\.noreply\.github\.com$/.exec(e);
-  if (gh) {
-    if (BOT_LOGINS[gh[1]] && /\[bot\]@|^\d+\+copilot@/.test(e)) return BOT_LOGINS[gh[1]];
-    return undefined;
-  }
-  const domain = e.split('@')[1];
-  return domain ? AI_EMAIL_DOMAINS[domain] : undefined;
-}
-
 function modelFromParenthetical(name: string): string | undefined {
   const m = /\(([^)]+)\)/.exec(name);
   return m && m[1].toLowerCase() !== 'aider' ? m[1].trim() : undefined;
@@ -90,12 +47,6 @@ function modelFromParenthetical(name: string): string | undefined {
 export function splitIdent(value: string): { name: string; email: string } {
   const m = /^(.*?)\s*<([^>]*)>\s*$/.exec(value.trim());
   return m ? { name: m[1].trim(), email: m[2].trim() } : { name: value.trim(), email: '' };
-}
-
-/** The canonical agent an identity (author or co-author) stands for, or undefined for a person. */
-export function aiIdentity(name: string, email: string): CanonicalAgent | undefined {
-  const product = productFromName(name) ?? productFromEmail(email);
-  return product === undefined ? undefined : canonicalAgent(product);
 }
 
 /** `Assisted-by: AGENT:MODEL [TOOL...]` (Linux kernel / Fedora): the TOOL word wins when it names an agent. */
@@ -108,7 +59,7 @@ export function parseAssistedBy(value: string): AgentEvidence {
   for (const t of tools) agent ??= knownAgent(t);
   // Countersign writes inline completions as `Copilot:inline vscode` (DESIGN.md, "What a commit carries").
   if (!agent && model === 'inline') agent = 'inline-completion';
-  agent ??= knownAgent(agentName) ?? aiIdentity(agentName, '') ?? 'unknown';
+  agent ??= knownAgent(agentName) ?? aiOfCoAuthor({ name: agentName, email: '' }) ?? 'unknown';
   return { agent, raw: value, ...(model && model !== 'inline' ? { model } : {}), source: 'assisted-by' };
 }
 
@@ -123,10 +74,10 @@ export function commitEvidence(identity: CommitIdentity, trailers: Trailer[], me
   for (const t of trailers) {
     if (!CO_AUTHOR_KEYS.has(t.key.toLowerCase())) continue;
     const { name, email } = splitIdent(t.value);
-    const agent = aiIdentity(name, email);
+    const agent = aiOfCoAuthor({ name, email });
     if (agent) add({ agent, raw: t.value, ...(modelFromParenthetical(name) ? { model: modelFromParenthetical(name) } : {}), source: 'co-author' });
   }
-  const authorAgent = /\(aider\)\s*$/i.test(identity.authorName) ? 'aider' : aiIdentity(identity.authorName, identity.authorEmail);
+  const authorAgent = aiOfAuthor({ name: identity.authorName, email: identity.authorEmail });
   if (authorAgent) add({ agent: authorAgent, raw: `${identity.authorName} <${identity.authorEmail}>`, source: 'author' });
   // Claude Code's default commit footer; kept even when a co-author trailer was edited away.
   if (/Generated with \[?Claude Code\]?/.test(message)) add({ agent: 'claude-code', raw: 'Generated with Claude Code', source: 'message' });

@@ -1,7 +1,7 @@
 import { parseAuthorshipNote } from '../authorshipNote';
 import { errorMessage } from '../errors';
 import { parseTrailers, type Trailer } from '../trailers';
-import type { CanonicalAgent } from './agentNames';
+import type { CanonicalAgent } from '../agents/agentIdentity';
 import { commitEvidence, type CommitEvidence } from './aiEvidence';
 import { countLines } from './lineIntervals';
 import { attributeNote, type NoteAttribution } from './noteAttribution';

@@ -1,5 +1,5 @@
 import { keyKind, resolveKey, sessionOfKey, type AuthorshipNote } from '../authorshipNote';
-import { canonicalAgent, type CanonicalAgent } from './agentNames';
+import { canonicalAgent, type CanonicalAgent } from '../agents/agentIdentity';
 import { countLines, normaliseIntervals, subtractIntervals, type Interval } from './lineIntervals';
 
 /**

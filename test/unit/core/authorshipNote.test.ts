@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { CountersignError } from '../../../src/core/errors';
-import { canonicalAgent } from '../../../src/core/report/agentNames';
+import { canonicalAgent } from '../../../src/core/agents/agentIdentity';
 import {
   aiLinesByAgent, aiLinesByFile, canonicalAgentFromTool, formatAuthorshipNote, formatRanges, humanKey, keyKind, parseAuthorshipNote, parseRanges,
   resolveKey, sessionEntryKey, sessionKey, traceKey, type AuthorshipNote,

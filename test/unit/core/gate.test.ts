@@ -63,6 +63,18 @@ describe('evaluateGate (rules)', () => {
     assert.deepStrictEqual(r.commits[0].kinds, ['ai']);
   });
 
+  it('a person at an AI company\'s email domain is a person: their attested human commit needs no review', () => {
+    const people = [
+      commit(1, attested(0, 10), { author: { name: 'Dana Engineer', email: 'dana@anthropic.com' } }),
+      commit(2, attested(0, 10), { author: { name: 'Sam', email: 'sam@openai.com' } }),
+      commit(3, `${attested(0, 10)}\nCo-authored-by: Lee <lee@cursor.com>`, { author: { name: 'Claude Monet', email: 'claude@ampcode.com' } }),
+    ];
+    const r = evaluateGate(input(people));
+    assert.deepStrictEqual(r.commits.map((c) => c.needsReview), [false, false, false], JSON.stringify(r.commits.map((c) => c.reasons)));
+    const bot = evaluateGate(input([commit(1, attested(0, 10), { author: { name: 'Copilot', email: '198982749+Copilot@users.noreply.github.com' } })]));
+    assert.deepStrictEqual(bot.commits[0].kinds, ['ai']);
+  });
+
   it('approving the tip covers the commits from its base; the approver of their own commit does not count', () => {
     const c1 = commit(1, 'unattested');
     const c2 = commit(2, 'unattested too', { author: { name: 'Bob', email: 'Bob@Example.com' } });

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fc from 'fast-check';
 import { parseBlamePorcelain } from '../../../src/core/blame/blamePorcelain';
 import { commitEvidence, parseAssistedBy } from '../../../src/core/report/aiEvidence';
-import { canonicalAgent } from '../../../src/core/report/agentNames';
+import { canonicalAgent } from '../../../src/core/agents/agentIdentity';
 import { CommitGraph } from '../../../src/core/report/commitGraph';
 import { isoWeek } from '../../../src/core/report/isoWeek';
 import { countLines, normaliseIntervals, subtractIntervals } from '../../../src/core/report/lineIntervals';
