@@ -3,6 +3,7 @@ import { evaluateGate, type GateInput, type GateResult } from '../core/gate';
 import { APPROVALS_REF, fetchApprovals, trackingRef } from './approvalsStore';
 import { gatherGateInput, ZERO_OID, type RefUpdate } from './gateInput';
 import { runGit } from './gitRunner';
+import { notesRefRefusal } from './notesRefGuard';
 import { resolveCommit } from './stagedDiff';
 
 /**
@@ -237,13 +238,24 @@ export function parsePreReceiveLines(stdin: string): ReceivedRef[] {
 
 /**
  * pre-receive on a server (bare repository): every update of a branch is judged by the policy on that
- * branch's current value here (or the default branch's for a new branch). Approvals come from the server's
- * refs/notes/countersign plus, when the same push updates that ref, the proposed notes commit (its objects are
- * readable in the quarantine git sets up for the hook). The union means a push cannot drop a rejection.
+ * branch's current value here (or the default branch's for a new branch), and every update of a notes ref
+ * must keep what the server had (notesRefGuard). Approvals come from the server's refs/notes/countersign or,
+ * when the same push updates that ref, from the proposed notes commit (its objects are readable in the
+ * quarantine git sets up for the hook) — which the guard has checked holds every statement the server had.
  */
 export async function preReceive(cwd: string, stdin: string): Promise<HookOutcome> {
   const updates = parsePreReceiveLines(stdin);
-  const approvalCommits = updates.filter((u) => u.ref === APPROVALS_REF && !ZERO_OID.test(u.new)).map((u) => u.new);
+  const oid = (s: string) => (ZERO_OID.test(s) ? undefined : s);
+  const messages: string[] = [];
+  for (const u of updates) {
+    const refusal = await notesRefRefusal(cwd, { ref: u.ref, old: oid(u.old), new: oid(u.new) });
+    if (refusal) messages.push(refusal);
+  }
+  const notesPush = updates.find((u) => u.ref === APPROVALS_REF && oid(u.new) !== undefined);
+  // A refused notes update fails the push anyway; its branches are still judged (with the union) to say why.
+  const approvals = notesPush && messages.length === 0
+    ? { approvalRefs: [], approvalCommits: [notesPush.new] }
+    : { approvalRefs: [APPROVALS_REF], approvalCommits: notesPush ? [notesPush.new] : [] };
   const heads = (await runGit(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads/'], { cwd })).stdout
     .split('\n').filter(Boolean).map((l) => ({ sha: l.slice(0, l.indexOf(' ')), branch: l.slice(l.indexOf(' ') + 1).replace('refs/heads/', '') }));
   const headRef = await runGit(['symbolic-ref', '--quiet', 'HEAD'], { cwd, okCodes: [1, 128] });
@@ -252,13 +264,13 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
   for (const u of updates) {
     const branch = branchOf(u.ref);
     if (!branch) continue;
-    const update: RefUpdate = { branch, old: ZERO_OID.test(u.old) ? undefined : u.old, new: ZERO_OID.test(u.new) ? undefined : u.new };
+    const update: RefUpdate = { branch, old: oid(u.old), new: oid(u.new) };
     const policyRevs: Array<{ rev: string; label: string }> = [];
     if (update.old) policyRevs.push({ rev: update.old, label: branch });
     const defSha = def ? heads.find((h) => h.branch === def)?.sha : undefined;
     if (def && defSha && def !== branch) policyRevs.push({ rev: defSha, label: def });
-    const input = await gatherGateInput(cwd, { update, policyRevs, otherBranches: heads, approvalRefs: [APPROVALS_REF], approvalCommits });
+    const input = await gatherGateInput(cwd, { update, policyRevs, otherBranches: heads, ...approvals });
     results.push(evaluateGate(input));
   }
-  return { results, messages: [], ok: results.every((r) => r.ok) };
+  return { results, messages, ok: messages.length === 0 && results.every((r) => r.ok) };
 }

@@ -34,6 +34,7 @@ Called by the shims that \`countersign install\` writes; not meant to be run by 
       }
       case 'pre-receive': {
         const outcome = await preReceive(ctx.cwd, await ctx.readStdin());
+        for (const m of outcome.messages) ctx.stderr(`countersign (pre-receive): REFUSED — ${m}\n`);
         for (const r of outcome.results) {
           if (r.protected || !r.ok) ctx.stderr(gateText(r, 'countersign (pre-receive)'));
         }

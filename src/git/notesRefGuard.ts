@@ -1,0 +1,90 @@
+import { formatStatementLine, parseStatementNote } from '../core/approvalStatement';
+import { readObjects } from './catFileBatch';
+import { readStatementsAtCommit } from './gateInput';
+import { runGit } from './gitRunner';
+import { AI_NOTES_REF, REVIEW_NOTES_REF } from './notesConfig';
+
+/**
+ * The server's rule for the notes refs (DESIGN.md, "Approvals": the approvals ref is append-only where it is
+ * enforced). refs/notes/countersign holds every approval and every rejection: a push may add to it, never
+ * delete it, rewind it or publish a notes tree that lacks a statement the server had — otherwise one push
+ * drops a rejection and the next lands the rejected commit. refs/notes/ai (provenance) may not be deleted or
+ * rewound either. Lines that are not readable statements may be removed: they count for nothing, and
+ * cleaning them up is the fix the gate itself asks for.
+ */
+export const GUARDED_NOTES_REFS: readonly string[] = [REVIEW_NOTES_REF, AI_NOTES_REF];
+
+/** One pushed update of a notes ref; `old`/`new` undefined when the ref is absent before/after. */
+export interface NotesRefUpdate {
+  ref: string;
+  old: string | undefined;
+  new: string | undefined;
+}
+
+function fixFor(ref: string): string {
+  const name = ref.replace('refs/notes/', '');
+  const strategy = ref === REVIEW_NOTES_REF ? ' -s cat_sort_uniq' : '';
+  return `fetch the server's ${ref} and merge yours into it (\`git fetch origin ${ref} && git notes --ref=${name} merge${strategy} FETCH_HEAD\`${ref === REVIEW_NOTES_REF ? ', which `countersign approve` does for you' : ''}), then push without --force`;
+}
+
+/** Why the update is refused, or undefined when it keeps everything the server had. */
+export async function notesRefRefusal(cwd: string, u: NotesRefUpdate): Promise<string | undefined> {
+  if (!GUARDED_NOTES_REFS.includes(u.ref) || u.old === undefined) return undefined;
+  const what = u.ref === REVIEW_NOTES_REF ? 'every approval and rejection' : 'the provenance of every commit';
+  if (u.new === undefined) {
+    return `deleting ${u.ref} is not allowed: it holds ${what} on this server, and it is append-only.`;
+  }
+  const ff = await runGit(['merge-base', '--is-ancestor', u.old, u.new], { cwd, okCodes: [1] });
+  if (ff.code !== 0) {
+    return `a non-fast-forward update of ${u.ref} is not allowed (${u.old.slice(0, 12)} is not in the history of ${u.new.slice(0, 12)}): it is append-only, so ${what} stays; ${fixFor(u.ref)}.`;
+  }
+  if (u.ref !== REVIEW_NOTES_REF) return undefined;
+  const dropped = await droppedStatements(cwd, u.old, u.new);
+  if (dropped.length === 0) return undefined;
+  const shown = dropped.slice(0, 3).map((d) => `${d.decision} by ${d.reviewer} of ${d.tip.slice(0, 12)}`).join('; ');
+  return `this push removes ${dropped.length} approval statement(s) the server has from ${u.ref} (${shown}${dropped.length > 3 ? '; …' : ''}): approvals and rejections are append-only; ${fixFor(u.ref)}.`;
+}
+
+interface DroppedStatement {
+  decision: string;
+  reviewer: string;
+  tip: string;
+}
+
+/**
+ * Readable statements in notes commit `old` that `new` no longer holds anywhere. Only notes that changed
+ * between the two trees are read (a line that moved to another commit's note lands in a note that changed
+ * too), so the cost follows the push, not the number of approvals on the server.
+ */
+async function droppedStatements(cwd: string, oldCommit: string, newCommit: string): Promise<DroppedStatement[]> {
+  const diff = await runGit(['diff-tree', '-r', '-z', '--no-renames', oldCommit, newCommit], { cwd });
+  const oldBlobs: string[] = [];
+  const newBlobs: string[] = [];
+  const fields = diff.stdout.split('\0');
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const m = /^:\d+ \d+ ([0-9a-f]+) ([0-9a-f]+) ([A-Z])/.exec(fields[i]);
+    if (!m) continue;
+    if (!/^0+$/.test(m[1])) oldBlobs.push(m[1]);
+    if (!/^0+$/.test(m[2])) newBlobs.push(m[2]);
+  }
+  if (oldBlobs.length === 0) return [];
+  const linesOf = async (blobs: string[]) => {
+    const lines = new Map<string, DroppedStatement>();
+    await readObjects(cwd, blobs, (_blob, content) => {
+      if (content === undefined) return;
+      for (const s of parseStatementNote(content.toString('utf8')).statements) {
+        lines.set(formatStatementLine(s), { decision: s.statement.decision, reviewer: s.statement.reviewer.email, tip: s.statement.tip });
+      }
+    });
+    return lines;
+  };
+  const before = await linesOf(oldBlobs);
+  const after = await linesOf(newBlobs);
+  let missing = [...before.keys()].filter((l) => !after.has(l));
+  if (missing.length > 0) {
+    // Rare: the line survives in a note that did not change (a duplicate). Look at the whole new tree.
+    const all = new Set((await readStatementsAtCommit(cwd, newCommit)).statements.map((s) => formatStatementLine(s.signed)));
+    missing = missing.filter((l) => !all.has(l));
+  }
+  return missing.map((l) => before.get(l) as DroppedStatement);
+}
