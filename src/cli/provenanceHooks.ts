@@ -1,11 +1,13 @@
 import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
+import { POLICY_FILE } from '../core/policy';
 import { prepareCommitMessage } from '../git/commitProvenance';
 import { openLedger } from '../git/ledger';
 import { rewriteNotes } from '../git/noteRewrite';
 import { mergeFetchedNotes, pushNotes } from '../git/notesSync';
 import type { Attribution } from '../git/provenanceCompute';
 import { resolveRepo, type RepoPaths } from '../git/repository';
+import { stagedPolicyProblems } from '../git/stagedPolicy';
 import { EXIT_ERROR, type CliContext, type ExitCode } from './command';
 
 /**
@@ -39,6 +41,14 @@ export async function runPrepareCommitMsg(args: string[], ctx: CliContext): Prom
     messageFile, source, sha, env: ctx.env, logger, labelsFor, repo,
     ...(Number.isInteger(pid) && pid > 1 ? { gitPid: pid } : {}),
   });
+  try {
+    const problems = await stagedPolicyProblems(ctx.cwd);
+    if (problems.length > 0) {
+      logger.warn(`the staged ${POLICY_FILE} is not a valid policy; a server refuses it on the policy branch (\`countersign policy check\`):\n  ${problems.join('\n  ')}`);
+    }
+  } catch (e) {
+    logger.debug(`could not check the staged policy: ${errorMessage(e)}`);
+  }
   return 0;
 }
 

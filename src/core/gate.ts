@@ -2,7 +2,7 @@ import { formatStatementLine, statementCovers, verifySignedStatement, type Signe
 import { aiLinesByAgent, parseAuthorshipNote } from './authorshipNote';
 import { errorMessage } from './errors';
 import { matchAnyPath } from './glob';
-import { isProtected, POLICY_FILE, type Policy, type Reviewer } from './policy';
+import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy, type Reviewer } from './policy';
 import { commitEvidence } from './report/aiEvidence';
 import { parseTrailers } from './trailers';
 
@@ -46,7 +46,7 @@ export interface GateCommit {
 export type PolicySource =
   | { kind: 'none'; looked: string[] }
   | { kind: 'ok'; policy: Policy; from: string }
-  | { kind: 'error'; message: string; from: string };
+  | { kind: 'error'; message: string; from: string; fix?: string };
 
 export interface GateInput {
   /** The branch being updated (short name, e.g. `main`). */
@@ -69,6 +69,11 @@ export interface GateInput {
    * `commits`, as a policy change.
    */
   policyChangedWithoutCommit?: boolean;
+  /**
+   * The update is not a fast-forward: `dropped` commits on the branch now would be gone, and `files` is what
+   * undoing them deletes. Refused unless the policy sets allowForcePushes; then the head commit carries it.
+   */
+  rewind?: { dropped: number; files: ChangedFile[] };
   /** Every approval statement known, with the commit whose note held it. */
   statements: Array<{ attachedTo: string; signed: SignedStatement }>;
   /** Unreadable statement lines: the commit whose note held them and the parse error. */
@@ -371,7 +376,7 @@ export function evaluateGate(input: GateInput): GateResult {
     result.protected = true;
     result.policyError = true;
     result.policyFrom = input.policy.from;
-    result.errors.push(`${input.policy.message}\nThe gate blocks until the policy on the protected branch is fixed (a fix needs review like any policy change; an administrator may push it with the server hook disabled).`);
+    result.errors.push(`${input.policy.message}\n${input.policy.fix ?? `fix: correct ${POLICY_FILE} on the policy branch (a fix needs review like any policy change); if the gate refuses the fix itself, an administrator runs \`countersign install --server --recover\` in the server's repository`}`);
     result.ok = false;
     return result;
   }
@@ -384,8 +389,14 @@ export function evaluateGate(input: GateInput): GateResult {
   }
   result.protected = true;
   result.pattern = pattern;
+  const what = input.branch.startsWith(TAG_PREFIX) ? `tag ${input.branch.slice(TAG_PREFIX.length)}` : `branch ${input.branch}`;
   if (input.head === undefined) {
-    result.errors.push(`deleting the protected branch ${input.branch} is not allowed (it matches "${pattern}" in ${input.policy.from}); an administrator can delete it on the server.`);
+    result.errors.push(`deleting the protected ${what} is not allowed (it matches "${pattern}" in ${input.policy.from}); an administrator can delete it on the server.`);
+    result.ok = false;
+    return result;
+  }
+  if (input.rewind && !policy.allowForcePushes) {
+    result.errors.push(`a non-fast-forward update of the protected ${what} is not allowed: it would drop ${input.rewind.dropped} commit(s) already on it (allowForcePushes is not set in ${input.policy.from}); push a commit that reverts what you want gone instead, which is judged like any other change.`);
     result.ok = false;
     return result;
   }
@@ -436,10 +447,16 @@ export function evaluateGate(input: GateInput): GateResult {
   };
 
   let anyBlocked = false;
-  const range = rangeBlast(input.commits);
-  for (const c of input.commits) {
+  // An allowed rewind: the head commit carries the deletions of what it drops, for the tiers.
+  const rewind = input.rewind;
+  const judged = rewind ? input.commits.map((c) => (c.sha === input.head ? { ...c, files: [...c.files, ...rewind.files] } : c)) : input.commits;
+  const range = rangeBlast(judged);
+  for (const c of judged) {
     const policyChangedHere = input.policyChangedWithoutCommit === true && c.sha === input.head;
     const need = reviewNeed(policy, c, policyChangedHere, range);
+    if (rewind && c.sha === input.head && need.kinds.length > 0) {
+      need.reasons.unshift(`force-push: drops ${rewind.dropped} commit(s) now on ${input.branch}; what they added counts as deleted (${rewind.files.filter((f) => f.status === 'D').length} file(s), ${rewind.files.reduce((n, f) => n + (f.deleted ?? 0), 0)} line(s))`);
+    }
     const eligible = policy.reviewers.filter((r) => !sameEmail(r.email, c.author.email) && !sameEmail(r.email, c.committer.email));
     const decision: CommitDecision = {
       sha: c.sha,

@@ -113,6 +113,10 @@ export const policySchema = z.strictObject({
   version: z.literal(1).default(1).describe('Policy format version.'),
   protectedBranches: z.array(glob)
     .describe('Branch patterns the gate protects, e.g. ["main", "release/*"] (* stops at /, ** crosses it, {a,b} alternatives).'),
+  protectedTags: z.array(glob).optional()
+    .describe('Tag patterns the gate protects, e.g. ["v*"]. Omitted: every tag is protected. A protected tag may only name a commit already on a protected branch, or one that passes the gate as a push to the policy branch; it may not be deleted.'),
+  allowForcePushes: z.boolean().default(false)
+    .describe('false (default): a non-fast-forward update of a protected branch is refused. true: it is judged, and what the rewind drops counts as deleted files and lines for the tiers.'),
   reviewers: z.array(reviewerSchema).default([]).describe('Who may approve, with their SSH public keys.'),
   approvals: z.number().int().min(1).default(1).describe('Approvals a commit that needs review must have (tiers can raise it).'),
   review: reviewSchema.default({ aiLines: 1, aiShare: 0, unattested: true, paths: [] }),
@@ -171,11 +175,14 @@ const EXAMPLES: Record<string, string> = {
   scope: '"scope": "all" or "review"',
   tiers: '"tiers": [{"name": "infrastructure", "paths": ["*.tf"], "approvals": 2}]',
   version: '"version": 1',
+  protectedTags: '"protectedTags": ["v*", "release-*"]',
+  allowForcePushes: '"allowForcePushes": false',
 };
 
 const ALIASES: Record<string, string> = {
   protected: 'protectedBranches', protect: 'protectedBranches', branches: 'protectedBranches', protectedBranch: 'protectedBranches',
   publicKey: 'key', sshKey: 'key', pubkey: 'key', public_key: 'key', roles: 'role', reviewer: 'reviewers', approvers: 'reviewers',
+  protectedTag: 'protectedTags', tags: 'protectedTags', allowForcePush: 'allowForcePushes', forcePush: 'allowForcePushes',
   requiredApprovals: 'approvals', minApprovals: 'approvals', tier: 'tiers', requireReview: 'review', needsReview: 'review',
 };
 
@@ -320,7 +327,21 @@ export function policyWarnings(p: Policy): string[] {
   return out;
 }
 
-export function isProtected(policy: Policy, branch: string): string | undefined {
-  const name = branch.replace(/^refs\/heads\//, '');
+export const TAG_PREFIX = 'refs/tags/';
+
+/** Every tag is protected when the policy does not list `protectedTags`; this names that in messages. */
+export const ALL_TAGS = '(every tag: protectedTags is not set)';
+
+/**
+ * The pattern that protects a ref, or undefined. A tag is named by its full ref (`refs/tags/v1.0`), a branch
+ * by its short name or `refs/heads/…` — the gate's one notion of "protected" for both (DESIGN.md, "Policy").
+ */
+export function isProtected(policy: Policy, ref: string): string | undefined {
+  if (ref.startsWith(TAG_PREFIX)) {
+    const tag = ref.slice(TAG_PREFIX.length);
+    if (policy.protectedTags === undefined) return ALL_TAGS;
+    return policy.protectedTags.find((p) => matchGlob(p, tag));
+  }
+  const name = ref.replace(/^refs\/heads\//, '');
   return policy.protectedBranches.find((p) => matchGlob(p, name));
 }

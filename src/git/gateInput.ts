@@ -1,12 +1,13 @@
 import { parseStatementNote, type SignedStatement, formatStatementLine } from '../core/approvalStatement';
 import { CountersignError, errorMessage } from '../core/errors';
 import type { ChangedFile, GateCommit, GateInput, PolicySource } from '../core/gate';
-import { isProtected, parsePolicy, POLICY_FILE } from '../core/policy';
+import { isProtected, parsePolicy, POLICY_FILE, TAG_PREFIX } from '../core/policy';
 import { readAllStatements } from './approvalsStore';
 import { readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
 import { readNotes } from './notesReader';
 import { stablePatchId } from './patchId';
+import { rewindOf } from './rewind';
 import { EMPTY_TREE } from './stagedDiff';
 
 /**
@@ -29,10 +30,17 @@ export interface RefUpdate {
 export interface GatherOptions {
   update: RefUpdate;
   /**
-   * Where the policy may come from, in order: the branch's current value first, then the default branch
-   * (a new branch, or a branch created before the policy existed, is judged by the default branch's policy).
+   * The policy that judges the update: the one on the policy branch where the gate is enforced
+   * (policyBranch.ts), never one from the ref being updated or the commits being pushed.
    */
-  policyRevs: Array<{ rev: string; label: string }>;
+  policy: PolicySource;
+  /** The policy branch's value there: a new ref (branch or tag) is reviewed against where it leaves it. */
+  policyTip?: string;
+  /**
+   * Judge what a merge of `new` would bring (a pull request, the review panel), not a push of it: `old` need
+   * not be in its history, so there is no rewind.
+   */
+  mergeOnly?: boolean;
   /**
    * For a new branch: the other branches where the gate is enforced; the protected ones among them have had
    * their commits judged already, so those are not judged again. Ignored when `update.old` is set.
@@ -194,7 +202,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     branch: update.branch, policy: { kind: 'none', looked: [] }, base: update.old, reviewBase: update.old, head: update.new,
     commits: [], statements: [], statementErrors: [], baseReach: {},
   };
-  const policy = await readPolicyFrom(cwd, opts.policyRevs);
+  const policy = opts.policy;
   base.policy = policy;
   if (policy.kind !== 'ok' || !isProtected(policy.policy, update.branch) || update.new === undefined) return base;
   const head = update.new;
@@ -203,11 +211,20 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   }
 
   const protectedTips = opts.otherBranches.filter((b) => b.branch !== update.branch && isProtected(policy.policy, b.branch)).map((b) => b.sha);
-  const exclude = update.old ? [update.old] : protectedTips;
-  let reviewBase = update.old;
+  // A tag is judged like a new ref every time it moves: what it names must be on a protected branch or pass.
+  const isNew = !update.old || update.branch.startsWith(TAG_PREFIX);
+  if (!isNew && update.old && !opts.mergeOnly) {
+    const rewind = await rewindOf(cwd, update.old, head);
+    if (rewind) {
+      base.rewind = rewind;
+      if (!policy.policy.allowForcePushes) return base;
+    }
+  }
+  const exclude = isNew ? protectedTips : [update.old as string];
+  let reviewBase = isNew ? undefined : update.old;
   if (!reviewBase && protectedTips.length > 0) {
-    // A new branch is reviewed against where it leaves the branch its policy came from (first in policyRevs).
-    const from = opts.policyRevs.find((p) => protectedTips.includes(p.rev))?.rev ?? protectedTips[0];
+    // A new ref is reviewed against where it leaves the policy branch (else the first protected branch).
+    const from = opts.policyTip && protectedTips.includes(opts.policyTip) ? opts.policyTip : protectedTips[0];
     const mb = await runGit(['merge-base', head, from], { cwd, okCodes: [1] });
     reviewBase = mb.code === 0 ? mb.stdout.trim() : undefined;
   }
@@ -220,7 +237,11 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
 
   // A push that changes the policy without a commit that does (rewinding the branch past the commit that added it).
   let policyChangedWithoutCommit = false;
-  if (update.old) {
+  if (base.rewind && !commits.some((c) => c.sha === head)) {
+    // A pure rewind adds no commit: the head carries what the rewind drops.
+    commits.push(...(await logCommits(cwd, ['-1', head])));
+  }
+  if (!isNew && update.old) {
     const [was, now] = await Promise.all([revParse(cwd, `${update.old}:${POLICY_FILE}`), revParse(cwd, `${head}:${POLICY_FILE}`)]);
     if (was !== now && !commits.some((c) => c.files.some((f) => f.path === POLICY_FILE))) {
       policyChangedWithoutCommit = true;

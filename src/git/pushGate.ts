@@ -1,10 +1,18 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { CountersignError, errorMessage } from '../core/errors';
-import { evaluateGate, type GateInput, type GateResult } from '../core/gate';
+import { evaluateGate, type GateInput, type GateResult, type PolicySource } from '../core/gate';
+import { isProtected, POLICY_FILE } from '../core/policy';
 import { APPROVALS_REF, fetchApprovals, trackingRef } from './approvalsStore';
 import { gatherGateInput, ZERO_OID, type RefUpdate } from './gateInput';
 import { runGit } from './gitRunner';
-import { notesRefRefusal } from './notesRefGuard';
+import { AI_NOTES_REF, trackingRef as notesTrackingRef } from './notesConfig';
+import { notesTip } from './notesReader';
+import { policySourceAt, policyTextAt, remoteDefaultBranch } from './policyBranch';
 import { resolveCommit } from './stagedDiff';
+
+export { remoteDefaultBranch };
+export { preReceive, parsePreReceiveLines, type ReceivedRef } from './receiveGate';
 
 /**
  * The gate's three entry points over a repository: `verify` (CI, by hand), the client's pre-push hook
@@ -30,9 +38,16 @@ export interface VerifyOptions {
   base?: string;
   head?: string;
   branch?: string;
+  /** The branch whose policy judges (default: the remote's default branch). */
+  policyBranch?: string;
   /** Fetch the remote's approvals first (default true). */
   fetch?: boolean;
   timeoutMs?: number;
+  /**
+   * `verify` on the command line: refuse (exit 2) what it cannot know instead of judging with less — a
+   * mistyped --branch, a shallow clone without the range, notes missing under --no-fetch (issue 17).
+   */
+  strict?: boolean;
 }
 
 /** The current branch's upstream: remote name and branch there. */
@@ -45,14 +60,6 @@ async function upstreamOf(cwd: string): Promise<{ remote: string; branch: string
   return remote && branch ? { remote, branch } : undefined;
 }
 
-/** The remote's default branch: refs/remotes/R/HEAD, else R/main or R/master as fetched. */
-export async function remoteDefaultBranch(cwd: string, remote: string): Promise<string | undefined> {
-  const r = await runGit(['symbolic-ref', '--quiet', `refs/remotes/${remote}/HEAD`], { cwd, okCodes: [1, 128] });
-  if (r.code === 0) return r.stdout.trim().replace(`refs/remotes/${remote}/`, '');
-  for (const b of ['main', 'master']) if (await resolveCommit(cwd, `refs/remotes/${remote}/${b}`)) return b;
-  return undefined;
-}
-
 async function remoteBranches(cwd: string, remote: string): Promise<Array<{ branch: string; sha: string }>> {
   const r = await runGit(['for-each-ref', '--format=%(objectname) %(refname)', `refs/remotes/${remote}/`], { cwd });
   return r.stdout.split('\n').filter(Boolean).map((l) => {
@@ -61,23 +68,59 @@ async function remoteBranches(cwd: string, remote: string): Promise<Array<{ bran
   }).filter((b) => b.branch !== 'HEAD');
 }
 
-export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ result: GateResult; input: GateInput; fetchNote?: string }> {
-  let upstream = await upstreamOf(cwd);
-  if (!upstream && !opts.branch) {
-    // No upstream configured (pushed without -u): the same branch name on the remote is what a push would update.
-    const cur = await runGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd, okCodes: [1, 128] });
-    const remote = opts.remote ?? 'origin';
-    if (cur.code === 0 && (await resolveCommit(cwd, `refs/remotes/${remote}/${cur.stdout.trim()}`))) upstream = { remote, branch: cur.stdout.trim() };
-  }
-  const branch = opts.branch ?? upstream?.branch;
-  if (!branch) {
-    throw new CountersignError('usage', 'verify: the current branch has no upstream, so the target branch is unknown; pass --branch NAME (the branch being pushed to, e.g. main)');
-  }
-  const remote = opts.remote ?? upstream?.remote ?? 'origin';
+async function localBranches(cwd: string): Promise<Array<{ branch: string; sha: string }>> {
+  const r = await runGit(['for-each-ref', '--format=%(objectname) %(refname:lstrip=2)', 'refs/heads/'], { cwd });
+  return r.stdout.split('\n').filter(Boolean).map((l) => ({ sha: l.slice(0, l.indexOf(' ')), branch: l.slice(l.indexOf(' ') + 1) }));
+}
+
+function usage(message: string): CountersignError {
+  return new CountersignError('usage', `verify: ${message}`);
+}
+
+/** Which remote verify reads: --remote (which must exist), else the upstream's, else origin or the only one. */
+async function verifyRemote(cwd: string, asked: string | undefined, upstream: { remote: string } | undefined): Promise<string> {
   const remotes = (await runGit(['remote'], { cwd })).stdout.split('\n').filter(Boolean);
-  const haveRemote = remotes.includes(remote);
+  if (asked !== undefined) {
+    if (!remotes.includes(asked)) {
+      throw usage(`there is no remote named '${asked}' here (${remotes.length > 0 ? `remotes: ${remotes.join(', ')}` : 'this repository has no remote'}); pass --remote with one of them, or add it with \`git remote add ${asked} URL\``);
+    }
+    return asked;
+  }
+  if (upstream && remotes.includes(upstream.remote)) return upstream.remote;
+  if (remotes.includes('origin')) return 'origin';
+  if (remotes.length === 1) return remotes[0];
+  if (remotes.length === 0) {
+    throw new CountersignError('config', 'verify: this repository has no remote, so the policy branch and the approvals where the gate is enforced are unknown; add it (`git remote add origin URL && git fetch origin`) and run verify again');
+  }
+  throw usage(`this repository has several remotes (${remotes.join(', ')}) and none is origin or the upstream; pass --remote NAME`);
+}
+
+/** A commit of base..head that is a shallow boundary: the clone lacks history the range needs. */
+async function shallowGap(cwd: string, head: string, base: string | undefined): Promise<boolean> {
+  const shallow = await runGit(['rev-parse', '--is-shallow-repository'], { cwd });
+  if (shallow.stdout.trim() !== 'true') return false;
+  const file = (await runGit(['rev-parse', '--git-path', 'shallow'], { cwd })).stdout.trim();
+  let cut: string[] = [];
+  try {
+    cut = fs.readFileSync(path.resolve(cwd, file), 'utf8').split('\n').filter(Boolean);
+  } catch {
+    return false;
+  }
+  if (cut.length === 0) return false;
+  const inRange = await runGit(['rev-list', head, ...(base ? ['--not', base] : []), '--'], { cwd });
+  const range = new Set(inRange.stdout.split('\n').filter(Boolean));
+  return cut.some((c) => range.has(c));
+}
+
+export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ result: GateResult; input: GateInput; fetchNote?: string }> {
+  const upstream = await upstreamOf(cwd);
+  // Without any remote (explain in a local repository) the local branches stand in for the remote's; the
+  // command line refuses that instead (strict): CI without its remote cannot know what the server has.
+  const localOnly = !opts.strict && opts.remote === undefined && (await runGit(['remote'], { cwd })).stdout.trim() === '';
+  const remote = localOnly ? '' : await verifyRemote(cwd, opts.remote, upstream);
+  const at = (b: string) => (localOnly ? b : `${remote}/${b}`);
   let fetchNote: string | undefined;
-  if (haveRemote && opts.fetch !== false) {
+  if (opts.fetch !== false && !localOnly) {
     try {
       await fetchApprovals(cwd, remote, opts.timeoutMs ?? FETCH_TIMEOUT_MS);
     } catch (e) {
@@ -86,31 +129,97 @@ export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ r
   }
   const headRev = opts.head ?? 'HEAD';
   const head = await resolveCommit(cwd, headRev);
-  if (!head) throw new CountersignError('usage', `verify: --head ${headRev} is not a commit in this repository`);
-  const tracking = haveRemote ? await resolveCommit(cwd, `refs/remotes/${remote}/${branch}`) : undefined;
+  if (!head) throw usage(`--head ${headRev} is not a commit in this repository`);
+  const others = localOnly ? await localBranches(cwd) : await remoteBranches(cwd, remote);
+  const tipOf = (b: string) => others.find((o) => o.branch === b)?.sha;
+
+  // The policy branch: the remote's default branch as fetched (DESIGN.md, "Policy").
+  const policyBranch = opts.policyBranch
+    ?? (localOnly ? ['main', 'master', opts.branch].find((b) => b !== undefined && tipOf(b) !== undefined) : await remoteDefaultBranch(cwd, remote));
+  const policyTip = policyBranch ? tipOf(policyBranch) : undefined;
+  let policy: PolicySource;
+  if (!policyBranch) {
+    policy = {
+      kind: 'error', from: `the policy branch of ${remote}`,
+      message: `cannot tell ${remote}'s default branch (no ${remote}/HEAD, ${remote}/main or ${remote}/master here), so the policy that judges this push is unknown`,
+      fix: `fix: run \`git remote set-head ${remote} --auto\` (or fetch the default branch), or pass --policy-branch NAME`,
+    };
+  } else if (!policyTip) {
+    policy = {
+      kind: 'error', from: at(policyBranch),
+      message: `the policy branch ${at(policyBranch)} is not here, so the policy that judges this push is unknown`,
+      fix: `fix: fetch it (\`git fetch ${remote} ${policyBranch}\`), or pass --policy-branch NAME`,
+    };
+  } else {
+    policy = await policySourceAt(cwd, policyTip, at(policyBranch));
+  }
+
+  // The target: --branch; else the upstream (or the same name on the remote) when it is protected; else where
+  // a feature branch lands, the default branch — as the review panel judges it.
+  const current = await runGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd, okCodes: [1, 128] });
+  const sameName = current.code === 0 && tipOf(current.stdout.trim()) ? current.stdout.trim() : undefined;
+  const own = upstream && upstream.remote === remote ? upstream.branch : sameName;
+  const protects = (b: string) => policy.kind === 'ok' && isProtected(policy.policy, b) !== undefined;
+  const branch = opts.branch ?? (own && (protects(own) || policy.kind !== 'ok') ? own : policyBranch ?? own);
+  if (!branch) throw usage('the target branch is unknown (no upstream, and the remote has no default branch here); pass --branch NAME (the branch being pushed to, e.g. main)');
+  const tracking = tipOf(branch);
+  if (opts.strict && opts.branch !== undefined && !tracking && policy.kind === 'ok' && !protects(branch)) {
+    const guess = others.map((o) => o.branch).find((b) => b.toLowerCase() === branch.toLowerCase() || editDistance(b, branch) <= 2);
+    throw usage(`--branch '${branch}' is not a branch on ${remote} and no protected pattern matches it, so there is nothing to judge it against; check the name${guess ? ` (did you mean '${guess}'?)` : ''} — an unprotected new branch needs no check`);
+  }
+
   let base: string | undefined;
   if (opts.base !== undefined) {
     base = await resolveCommit(cwd, opts.base);
-    if (!base) throw new CountersignError('usage', `verify: --base ${opts.base} is not a commit in this repository (fetch it first)`);
+    if (!base) throw usage(`--base ${opts.base} is not a commit in this repository; fetch it first (\`git fetch ${remote}\`, or fetch-depth: 0 in CI)`);
   } else {
     base = tracking;
   }
-  // The policy as the remote has the branch (its remote-tracking ref), never from the commits being checked.
-  const policyRevs: Array<{ rev: string; label: string }> = [];
-  if (tracking) policyRevs.push({ rev: tracking, label: `${remote}/${branch}` });
-  else if (base) policyRevs.push({ rev: base, label: `${opts.base ?? 'base'} (${base.slice(0, 12)})` });
-  const others = haveRemote ? await remoteBranches(cwd, remote) : [];
-  const def = haveRemote ? await remoteDefaultBranch(cwd, remote) : undefined;
-  const defSha = def ? others.find((o) => o.branch === def)?.sha : undefined;
-  if (def && defSha && def !== branch) policyRevs.push({ rev: defSha, label: `${remote}/${def}` });
+  if (opts.strict && (await shallowGap(cwd, head, base))) {
+    throw new CountersignError('config', `verify: this clone is shallow and lacks part of ${base ? `${base.slice(0, 12)}..` : ''}${head.slice(0, 12)}, so the commits to judge are unknown; fetch the whole history (\`git fetch --unshallow ${remote}\`, or fetch-depth: 0 with actions/checkout)`);
+  }
+  if (opts.strict && opts.fetch === false) {
+    const missing = [];
+    for (const ref of [APPROVALS_REF, AI_NOTES_REF]) {
+      const tracked = await notesTip(cwd, notesTrackingRef(remote, ref.replace('refs/notes/', '')));
+      if (!tracked && !(await notesTip(cwd, ref))) missing.push(ref);
+    }
+    if (missing.length > 0) {
+      throw new CountersignError('config', `verify: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not in this clone and --no-fetch was given, so approvals and provenance are unknown; fetch them (\`git fetch ${remote} '+refs/notes/*:refs/notes/*'\`) or drop --no-fetch`);
+    }
+  }
+  if (tracking && policyBranch && branch !== policyBranch) {
+    const [here, there] = await Promise.all([policyTextAt(cwd, tracking), policyTip ? policyTextAt(cwd, policyTip) : undefined]);
+    if (here !== undefined && here !== there) {
+      fetchNote = [fetchNote, `the ${POLICY_FILE} on ${at(branch)} differs from the one on the policy branch ${at(policyBranch)}; only the policy branch's counts`].filter(Boolean).join('; ');
+    }
+  }
+  // A push of HEAD to its own branch can be a rewind; anything else is judged as what a merge would bring.
+  const asPush = opts.base === undefined && opts.head === undefined && branch === own;
   const input = await gatherGateInput(cwd, {
     update: { branch, old: base, new: head },
-    policyRevs,
+    policy, ...(policyTip ? { policyTip } : {}),
     otherBranches: others,
-    approvalRefs: [APPROVALS_REF, ...(haveRemote ? [trackingRef(remote)] : [])],
+    approvalRefs: localOnly ? [APPROVALS_REF] : [APPROVALS_REF, trackingRef(remote)],
+    ...(asPush ? {} : { mergeOnly: true }),
   });
   // `input` goes back too: the review panel shows the judged commits' files, notes and trailers.
   return { result: evaluateGate(input), input, ...(fetchNote ? { fetchNote } : {}) };
+}
+
+/** Levenshtein distance, for "did you mean" on a mistyped branch. */
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length];
 }
 
 // ------------------------------------------------------------------------------------------ pre-push
@@ -197,14 +306,15 @@ export async function prePush(cwd: string, remote: string, stdin: string, timeou
     const others = remoteView
       ? [...remoteView.heads].map(([b, sha]) => ({ branch: b, sha }))
       : await localRemoteBranches(cwd, remote);
-    const def = remoteView?.defaultBranch ?? (await remoteDefaultBranch(cwd, remote).catch(() => undefined));
-    const policyRevs: Array<{ rev: string; label: string }> = [];
-    if (update.old && (await objectExists(cwd, update.old))) policyRevs.push({ rev: update.old, label: `${remote}/${branch}` });
-    else if (update.old) policyRevs.push({ rev: update.old, label: `${remote}/${branch} (${update.old.slice(0, 12)}, not fetched)` });
+    // The policy branch: the remote's HEAD as ls-remote shows it (else main/master there), as in `verify`.
+    const def = remoteView?.defaultBranch ?? (others.some((o) => o.branch === 'main') ? 'main' : others.some((o) => o.branch === 'master') ? 'master' : undefined)
+      ?? (await remoteDefaultBranch(cwd, remote).catch(() => undefined));
     const defSha = def ? others.find((o) => o.branch === def)?.sha : undefined;
-    if (def && defSha && def !== branch) policyRevs.push({ rev: defSha, label: `${remote}/${def}` });
+    const policy: PolicySource = defSha && def
+      ? await policySourceAt(cwd, defSha, `${remote}/${def}`)
+      : { kind: 'none', looked: [def ? `${remote}/${def} (not on the remote yet)` : `${remote}'s default branch (unknown)`] };
     const input = await gatherGateInput(cwd, {
-      update, policyRevs, otherBranches: others,
+      update, policy, ...(defSha ? { policyTip: defSha } : {}), otherBranches: others,
       approvalRefs: [APPROVALS_REF, trackingRef(remote)],
     });
     if (unreachable) input.errors = [...(input.errors ?? []), unreachable];
@@ -219,58 +329,4 @@ async function localRemoteBranches(cwd: string, remote: string): Promise<Array<{
   } catch {
     return [];
   }
-}
-
-// ------------------------------------------------------------------------------------------ pre-receive
-
-export interface ReceivedRef {
-  old: string;
-  new: string;
-  ref: string;
-}
-
-export function parsePreReceiveLines(stdin: string): ReceivedRef[] {
-  return stdin.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
-    const [old, nw, ref] = l.split(/\s+/);
-    return { old, new: nw, ref };
-  }).filter((r) => r.ref !== undefined);
-}
-
-/**
- * pre-receive on a server (bare repository): every update of a branch is judged by the policy on that
- * branch's current value here (or the default branch's for a new branch), and every update of a notes ref
- * must keep what the server had (notesRefGuard). Approvals come from the server's refs/notes/countersign or,
- * when the same push updates that ref, from the proposed notes commit (its objects are readable in the
- * quarantine git sets up for the hook) — which the guard has checked holds every statement the server had.
- */
-export async function preReceive(cwd: string, stdin: string): Promise<HookOutcome> {
-  const updates = parsePreReceiveLines(stdin);
-  const oid = (s: string) => (ZERO_OID.test(s) ? undefined : s);
-  const messages: string[] = [];
-  for (const u of updates) {
-    const refusal = await notesRefRefusal(cwd, { ref: u.ref, old: oid(u.old), new: oid(u.new) });
-    if (refusal) messages.push(refusal);
-  }
-  const notesPush = updates.find((u) => u.ref === APPROVALS_REF && oid(u.new) !== undefined);
-  // A refused notes update fails the push anyway; its branches are still judged (with the union) to say why.
-  const approvals = notesPush && messages.length === 0
-    ? { approvalRefs: [], approvalCommits: [notesPush.new] }
-    : { approvalRefs: [APPROVALS_REF], approvalCommits: notesPush ? [notesPush.new] : [] };
-  const heads = (await runGit(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads/'], { cwd })).stdout
-    .split('\n').filter(Boolean).map((l) => ({ sha: l.slice(0, l.indexOf(' ')), branch: l.slice(l.indexOf(' ') + 1).replace('refs/heads/', '') }));
-  const headRef = await runGit(['symbolic-ref', '--quiet', 'HEAD'], { cwd, okCodes: [1, 128] });
-  const def = headRef.code === 0 ? branchOf(headRef.stdout.trim()) : undefined;
-  const results: GateResult[] = [];
-  for (const u of updates) {
-    const branch = branchOf(u.ref);
-    if (!branch) continue;
-    const update: RefUpdate = { branch, old: oid(u.old), new: oid(u.new) };
-    const policyRevs: Array<{ rev: string; label: string }> = [];
-    if (update.old) policyRevs.push({ rev: update.old, label: branch });
-    const defSha = def ? heads.find((h) => h.branch === def)?.sha : undefined;
-    if (def && defSha && def !== branch) policyRevs.push({ rev: defSha, label: def });
-    const input = await gatherGateInput(cwd, { update, policyRevs, otherBranches: heads, ...approvals });
-    results.push(evaluateGate(input));
-  }
-  return { results, messages, ok: messages.length === 0 && results.every((r) => r.ok) };
 }

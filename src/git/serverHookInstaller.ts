@@ -1,8 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CountersignError } from '../core/errors';
+import { checkPolicy, POLICY_FILE } from '../core/policy';
 import { writeFileAtomic } from './atomicFile';
-import { gitConfig } from './gitRunner';
+import { gitConfig, runGit } from './gitRunner';
+import { grantRecovery, lastReadablePolicy, POLICY_BRANCH_KEY, policyTextAt, rememberPolicy, serverPolicyBranch } from './policyBranch';
 import { countersignDir, resolveRepo, type RepoPaths } from './repository';
 
 /**
@@ -55,6 +57,9 @@ export interface ServerInstallResult {
   hook: string;
   chained: string | undefined;
   reinstalled: boolean;
+  /** The policy branch recorded in the repository's config, and whether it exists yet. */
+  policyBranch: string | undefined;
+  policyBranchExists: boolean;
 }
 
 async function hooksDir(repo: RepoPaths): Promise<string> {
@@ -62,7 +67,7 @@ async function hooksDir(repo: RepoPaths): Promise<string> {
   return configured ? path.resolve(repo.commonDir, configured) : path.join(repo.commonDir, 'hooks');
 }
 
-export async function installServer(cwd: string, opts: { cliSource: string; nodeBinary?: string; timeoutSeconds?: number }): Promise<ServerInstallResult> {
+export async function installServer(cwd: string, opts: { cliSource: string; nodeBinary?: string; timeoutSeconds?: number; policyBranch?: string }): Promise<ServerInstallResult> {
   const repo = await resolveRepo(cwd);
   if (!repo.bare) {
     throw new CountersignError('config', `${repo.root ?? cwd} is a working repository: \`install --server\` is for the bare repository on the server (use \`countersign install\` here)`);
@@ -82,8 +87,41 @@ export async function installServer(cwd: string, opts: { cliSource: string; node
       throw new CountersignError('config', `both ${hook} and ${chainedPath} exist and neither is Countersign's: merge them by hand, then run install --server again`);
     } else fs.renameSync(hook, chainedPath);
   }
+  // The policy branch (DESIGN.md, "Policy"): --policy-branch, else what was recorded before, else HEAD's branch.
+  let policyBranch = opts.policyBranch ?? (await gitConfig(repo.commonDir, POLICY_BRANCH_KEY)) ?? (await serverPolicyBranch(repo.commonDir))?.branch;
+  if (policyBranch !== undefined) {
+    policyBranch = policyBranch.replace(/^refs\/heads\//, '');
+    const valid = await runGit(['check-ref-format', '--branch', policyBranch], { cwd: repo.commonDir, okCodes: [128] });
+    if (valid.code !== 0) throw new CountersignError('usage', `--policy-branch ${policyBranch} is not a valid branch name`);
+    await runGit(['config', POLICY_BRANCH_KEY, policyBranch], { cwd: repo.commonDir });
+  }
   writeFileAtomic(hook, serverHookScript({ nodeBinary: opts.nodeBinary, timeoutSeconds: opts.timeoutSeconds ?? 120 }), 0o755);
-  return { repo, hook, chained: fs.existsSync(chainedPath) ? chainedPath : undefined, reinstalled };
+  const tip = policyBranch !== undefined
+    ? await runGit(['rev-parse', '--verify', '--quiet', `refs/heads/${policyBranch}^{commit}`], { cwd: repo.commonDir, okCodes: [1] })
+    : undefined;
+  const exists = tip?.code === 0;
+  if (exists && policyBranch !== undefined) {
+    // Remember the policy as it is now, so a later breakage keeps what it protects closed.
+    const text = await policyTextAt(repo.commonDir, tip.stdout.trim());
+    if (text !== undefined && checkPolicy(text, POLICY_FILE).policy) await rememberPolicy(repo.commonDir, { branch: policyBranch, commit: tip.stdout.trim(), text });
+  }
+  return { repo, hook, chained: fs.existsSync(chainedPath) ? chainedPath : undefined, reinstalled, policyBranch, policyBranchExists: exists };
+}
+
+/**
+ * `install --server --recover`: the administrator's one-time permission to repair a policy branch whose
+ * policy the gate cannot read (or that went missing). The next push that puts a valid policy on it is judged
+ * under the last policy the server could read, instead of being refused like every other push to it.
+ */
+export async function grantServerRecovery(cwd: string): Promise<{ branch: string; tip: string | undefined; lastReadable: boolean }> {
+  const repo = await resolveRepo(cwd);
+  if (!repo.bare) throw new CountersignError('config', '`install --server --recover` runs in the bare repository on the server');
+  const pb = await serverPolicyBranch(repo.commonDir);
+  if (!pb) throw new CountersignError('config', 'this repository has no policy branch: run `countersign install --server --policy-branch NAME` first');
+  const r = await runGit(['rev-parse', '--verify', '--quiet', `refs/heads/${pb.branch}^{commit}`], { cwd: repo.commonDir, okCodes: [1] });
+  const tip = r.code === 0 ? r.stdout.trim() : undefined;
+  await grantRecovery(repo.commonDir, { branch: pb.branch, tip: tip ?? null, grantedAt: new Date().toISOString() });
+  return { branch: pb.branch, tip, lastReadable: (await lastReadablePolicy(repo.commonDir)) !== undefined };
 }
 
 /** Removes the server hook and puts a chained one back. */
@@ -96,5 +134,7 @@ export async function uninstallServer(cwd: string): Promise<boolean> {
   const chainedPath = path.join(hooks, CHAINED);
   if (fs.existsSync(chainedPath)) fs.renameSync(chainedPath, hook);
   fs.rmSync(path.join(countersignDir(repo), 'bin'), { recursive: true, force: true });
+  for (const state of ['last-policy.json', 'recover.json']) fs.rmSync(path.join(countersignDir(repo), state), { force: true });
+  await runGit(['config', '--unset', POLICY_BRANCH_KEY], { cwd: repo.commonDir, okCodes: [5] });
   return true;
 }

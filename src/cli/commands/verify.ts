@@ -13,32 +13,41 @@ Runs the review gate over the commits base..head as if they were pushed to BRANC
 review (AI-attributed, unattested, policy change, a blast-radius tier) must carry enough valid approvals
 from reviewers listed in .countersign.json who are not its author or committer.
 
-The policy is read from BRANCH as the remote has it (refs/remotes/NAME/BRANCH), never from the commits being
-checked. The remote's approvals (refs/notes/countersign) are fetched first, in bounded time; if that fails
-the approvals already in this clone are used and a notice says so.
+The policy is read from the policy branch — the remote's default branch as fetched (NAME/HEAD, else
+NAME/main, else NAME/master) — never from BRANCH's own copy or the commits being checked (a differing
+.countersign.json elsewhere gets a warning). The remote's approvals (refs/notes/countersign) are fetched
+first, in bounded time; if that fails the approvals already in this clone are used and a notice says so.
+With the default base, HEAD that does not contain NAME/BRANCH is a force-push, refused unless the policy
+sets allowForcePushes — as the server refuses it.
 
 Options:
   --remote NAME     remote to read the branch and approvals from (default: the upstream's remote, or origin)
-  --branch NAME     the protected branch the commits are for (default: the current branch's upstream)
+  --branch NAME     the branch the commits are for (default: the upstream, or the same name on the remote,
+                    when protected; else the remote's default branch, where a feature branch lands)
   --base REV        the branch's current value (default: NAME/BRANCH); commits reachable from it are not checked
   --head REV        the commits to check (default: HEAD)
+  --policy-branch NAME
+                    the branch whose .countersign.json judges (default: the remote's default branch)
   --format FORMAT   text (default), json ({"ok", "branch", "protected", "commits": [{"sha", "needsReview",
                     "reasons", "approvals", "ok"}], "errors"}), or github (workflow annotations, and a
                     Markdown job summary appended to $GITHUB_STEP_SUMMARY when it is set)
   --no-fetch        do not fetch approvals from the remote
 
-Exit codes: 0 the gate passes (or the branch is not protected), 1 blocked, 2 usage or configuration error
-(including a malformed .countersign.json on the protected branch, which also blocks).
+Exit codes: 0 the gate passes (or the branch is not protected), 1 blocked, 2 usage or configuration error:
+a malformed .countersign.json on the policy branch (which also blocks), an unknown --remote, no remote, a
+--branch that is neither on the remote nor protected, a shallow clone without the whole range, notes
+missing under --no-fetch — each with one sentence and the fix.
 `,
   async run(argv, ctx) {
     const { values } = parseCommandArgs('verify', argv, {
       remote: { type: 'string' }, base: { type: 'string' }, head: { type: 'string' }, branch: { type: 'string' },
-      format: { type: 'string' }, json: { type: 'boolean' }, 'no-fetch': { type: 'boolean' },
+      format: { type: 'string' }, json: { type: 'boolean' }, 'no-fetch': { type: 'boolean' }, 'policy-branch': { type: 'string' },
     }, false);
     const format = values.json ? 'json' : (values.format ?? 'text');
     if (!['text', 'json', 'github'].includes(format)) throw usageError(`verify: --format must be text, json or github, not '${format}'`);
     const { result, fetchNote } = await verifyRange(ctx.cwd, {
       remote: values.remote, base: values.base, head: values.head, branch: values.branch, fetch: !values['no-fetch'],
+      policyBranch: values['policy-branch'], strict: true,
     });
     if (fetchNote) ctx.stderr(`countersign verify: ${fetchNote}\n`);
     if (format === 'json') writeJson(ctx, gateJson(result));

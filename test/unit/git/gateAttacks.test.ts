@@ -178,7 +178,8 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     commitFile(s.ada, 'legacy.txt', 'legacy\n', 'ancient\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
     const r = s.ada.gitResult(['push', '-f', 'origin', 'old:main']);
     assert.notStrictEqual(r.status, 0);
-    assert.match(r.stderr, /changes \.countersign\.json/);
+    // Refused as a rewind (allowForcePushes is not set); with it set, the rewind is a policy change.
+    assert.match(r.stderr, /a non-fast-forward update of the protected branch main is not allowed/);
   });
 
   it('deleting a protected branch is refused', () => {

@@ -92,6 +92,8 @@ describe('pre-push hook and verify', function () {
   it('verify: an unprotected branch passes and says why; a bad --format is a usage error', () => {
     const { ada } = setup();
     commitFile(ada, 'a', 'a\n', 'a');
+    // The branch exists on the remote (issue 17: a --branch that is neither there nor protected is an error).
+    ada.git('push', '-q', 'origin', 'HEAD:feature/x');
     const r = ada.cli(['verify', '--branch', 'feature/x', '--format', 'json']);
     assert.strictEqual(r.status, 0, r.stderr);
     const j = JSON.parse(r.stdout) as { ok: boolean; protected: boolean };

@@ -1,0 +1,133 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { PolicySource } from '../core/gate';
+import { checkPolicy, formatProblem, parsePolicy, POLICY_FILE, type Policy } from '../core/policy';
+import { writeFileAtomic } from './atomicFile';
+import { readPolicyFrom } from './gateInput';
+import { gitConfig, runGit } from './gitRunner';
+import { countersignDir, resolveRepo } from './repository';
+
+/**
+ * The policy branch (DESIGN.md, "Policy": no push chooses the policy that judges it). One branch per
+ * repository holds the `.countersign.json` that judges every protected ref: on a server the branch
+ * `install --server` recorded (`countersign.policyBranch` in the bare repository's config, which pushers cannot
+ * change), in CI and on clients the remote's default branch. A policy on any other branch is ignored.
+ */
+export const POLICY_BRANCH_KEY = 'countersign.policyBranch';
+
+/** The remote's default branch: refs/remotes/R/HEAD, else R/main or R/master as fetched. */
+export async function remoteDefaultBranch(cwd: string, remote: string): Promise<string | undefined> {
+  const r = await runGit(['symbolic-ref', '--quiet', `refs/remotes/${remote}/HEAD`], { cwd, okCodes: [1, 128] });
+  if (r.code === 0) return r.stdout.trim().replace(`refs/remotes/${remote}/`, '');
+  for (const b of ['main', 'master']) {
+    const has = await runGit(['rev-parse', '--verify', '--quiet', `refs/remotes/${remote}/${b}^{commit}`], { cwd, okCodes: [1, 128] });
+    if (has.code === 0) return b;
+  }
+  return undefined;
+}
+
+/** The server's policy branch: the one install --server recorded, else the branch HEAD names. */
+export async function serverPolicyBranch(cwd: string): Promise<{ branch: string; recorded: boolean } | undefined> {
+  const recorded = await gitConfig(cwd, POLICY_BRANCH_KEY);
+  if (recorded) return { branch: recorded, recorded: true };
+  const head = await runGit(['symbolic-ref', '--quiet', 'HEAD'], { cwd, okCodes: [1, 128] });
+  const ref = head.code === 0 ? head.stdout.trim() : '';
+  return ref.startsWith('refs/heads/') ? { branch: ref.slice('refs/heads/'.length), recorded: false } : undefined;
+}
+
+/** The text of `.countersign.json` at `rev`, undefined when that commit has none. */
+export async function policyTextAt(cwd: string, rev: string): Promise<string | undefined> {
+  const r = await runGit(['cat-file', 'blob', `${rev}:${POLICY_FILE}`], { cwd, okCodes: [128] });
+  return r.code === 0 ? r.stdout : undefined;
+}
+
+/**
+ * Why the policy a push would put at `rev` is unusable (every problem, with file:line:column and the fix), or
+ * undefined when it is valid or absent. Used to refuse a push that would brick the policy branch.
+ */
+export async function invalidPolicyAt(cwd: string, rev: string, label: string, unchangedFrom?: string): Promise<string | undefined> {
+  const text = await policyTextAt(cwd, rev);
+  if (text === undefined) return undefined;
+  // A push that leaves a broken policy as it was does not break anything new: the gate's fail-closed rule speaks.
+  if (unchangedFrom !== undefined && (await policyTextAt(cwd, unchangedFrom)) === text) return undefined;
+  const check = checkPolicy(text, `${POLICY_FILE} in ${label}`);
+  if (check.policy) return undefined;
+  return check.problems.map((p) => formatProblem(p)).join('\n');
+}
+
+/** The policy on the policy branch at `tip` as the gate sees it. */
+export function policySourceAt(cwd: string, tip: string, label: string): Promise<PolicySource> {
+  return readPolicyFrom(cwd, [{ rev: tip, label }]);
+}
+
+// ------------------------------------------------------------------ the server's memory of its last policy
+
+/**
+ * The last policy the server read successfully from its policy branch, kept in the bare repository (not in a
+ * ref, so no push can change it). When the policy branch later goes missing or its policy cannot be read,
+ * the refs this policy protected stay closed and the others are not held hostage.
+ */
+export interface RememberedPolicy {
+  branch: string;
+  commit: string;
+  text: string;
+}
+
+async function stateFile(cwd: string, name: string): Promise<string> {
+  return path.join(countersignDir(await resolveRepo(cwd)), name);
+}
+
+export async function lastReadablePolicy(cwd: string): Promise<{ policy: Policy; remembered: RememberedPolicy } | undefined> {
+  try {
+    const remembered = JSON.parse(fs.readFileSync(await stateFile(cwd, 'last-policy.json'), 'utf8')) as RememberedPolicy;
+    return { policy: parsePolicy(remembered.text, `${POLICY_FILE} last read from ${remembered.branch} at ${remembered.commit.slice(0, 12)}`), remembered };
+  } catch {
+    return undefined;
+  }
+}
+
+export async function rememberPolicy(cwd: string, r: RememberedPolicy | undefined): Promise<void> {
+  const file = await stateFile(cwd, 'last-policy.json');
+  if (r === undefined) {
+    fs.rmSync(file, { force: true });
+    return;
+  }
+  try {
+    if (fs.readFileSync(file, 'utf8') === JSON.stringify(r)) return;
+  } catch {
+    // not there yet
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  writeFileAtomic(file, JSON.stringify(r));
+}
+
+/**
+ * The administrator's one-time recovery (`countersign install --server --recover`): it names the policy
+ * branch's value at that moment (none when the branch is missing). While the branch still has that value,
+ * one push to the policy branch that brings a valid policy is judged under the last readable policy (or,
+ * when the server never read one, let through) instead of being refused; once the branch moves, it is spent.
+ */
+export interface RecoveryGrant {
+  branch: string;
+  tip: string | null;
+  grantedAt: string;
+}
+
+export async function grantRecovery(cwd: string, g: RecoveryGrant): Promise<void> {
+  const file = await stateFile(cwd, 'recover.json');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  writeFileAtomic(file, JSON.stringify(g));
+}
+
+export async function recoveryGrant(cwd: string, branch: string, tip: string | undefined): Promise<RecoveryGrant | undefined> {
+  const file = await stateFile(cwd, 'recover.json');
+  let g: RecoveryGrant;
+  try {
+    g = JSON.parse(fs.readFileSync(file, 'utf8')) as RecoveryGrant;
+  } catch {
+    return undefined;
+  }
+  if (g.branch === branch && g.tip === (tip ?? null)) return g;
+  fs.rmSync(file, { force: true });
+  return undefined;
+}

@@ -1,0 +1,186 @@
+import { evaluateGate, type GateResult, type PolicySource } from '../core/gate';
+import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy } from '../core/policy';
+import { APPROVALS_REF } from './approvalsStore';
+import { gatherGateInput, ZERO_OID } from './gateInput';
+import { runGit } from './gitRunner';
+import { notesRefRefusal } from './notesRefGuard';
+import {
+  invalidPolicyAt, lastReadablePolicy, policySourceAt, policyTextAt, recoveryGrant, rememberPolicy, serverPolicyBranch,
+} from './policyBranch';
+import type { HookOutcome } from './pushGate';
+
+/**
+ * pre-receive on a server (bare repository), the gate's real enforcement. Every update of a branch or tag is
+ * judged under the policy on the server's policy branch (policyBranch.ts) as it stands before the push —
+ * never a policy the push brings or one on the ref being updated. A symbolic ref is judged as the ref it
+ * points to. Every update of a notes ref must keep what the server had (notesRefGuard.ts). Approvals come
+ * from the server's refs/notes/countersign or, when the same push updates that ref, from the proposed notes
+ * commit (readable in the quarantine git sets up for the hook), which the guard has checked holds every
+ * statement the server had.
+ */
+
+export interface ReceivedRef {
+  old: string;
+  new: string;
+  ref: string;
+}
+
+export function parsePreReceiveLines(stdin: string): ReceivedRef[] {
+  return stdin.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
+    const [old, nw, ref] = l.split(/\s+/);
+    return { old, new: nw, ref };
+  }).filter((r) => r.ref !== undefined);
+}
+
+const oid = (s: string) => (ZERO_OID.test(s) ? undefined : s);
+const HEADS = 'refs/heads/';
+
+/** What the policy branch says, as the gate must treat it (DESIGN.md, "Policy"). */
+type PolicyState =
+  | { kind: 'ok'; source: PolicySource & { kind: 'ok' } }
+  /** The policy branch has no .countersign.json: nothing is protected (a repository not using Countersign yet). */
+  | { kind: 'none'; source: PolicySource }
+  /** Missing or unreadable: closed for the policy branch and whatever the last readable policy protected. */
+  | { kind: 'closed'; message: string; fix: string; protects: Policy | undefined; last: Policy | undefined }
+  /** The policy branch has never existed here and no policy was ever read: only creating it is allowed. */
+  | { kind: 'bootstrap'; message: string };
+
+async function policyState(cwd: string, branch: string | undefined, recorded: boolean, tip: string | undefined): Promise<PolicyState> {
+  const last = await lastReadablePolicy(cwd);
+  const configure = 'run `countersign install --server --policy-branch NAME` in the server\'s repository, naming the branch that holds the team\'s .countersign.json';
+  if (branch === undefined) {
+    return { kind: 'closed', message: 'this server has no policy branch (HEAD names no branch and none was recorded)', fix: `fix: ${configure}`, protects: last?.policy, last: last?.policy };
+  }
+  const named = `the policy branch '${branch}' (${recorded ? 'recorded by `countersign install --server`' : 'the branch HEAD names'})`;
+  if (tip === undefined) {
+    const message = `${named} does not exist on this server, so there is no ${POLICY_FILE} to judge pushes by`;
+    const fix = `fix: push '${branch}' with the team's ${POLICY_FILE} first, or ${configure}`;
+    if (last) return { kind: 'closed', message, fix, protects: last.policy, last: last.policy };
+    return { kind: 'bootstrap', message: `${message}; pushes to other refs are refused until it does — ${fix}` };
+  }
+  const source = await policySourceAt(cwd, tip, branch);
+  if (source.kind === 'ok') {
+    await rememberPolicy(cwd, { branch, commit: tip, text: (await policyTextAt(cwd, tip)) as string });
+    return { kind: 'ok', source };
+  }
+  if (source.kind === 'none') {
+    await rememberPolicy(cwd, undefined);
+    return { kind: 'none', source };
+  }
+  return {
+    kind: 'closed',
+    message: `the ${POLICY_FILE} on ${named} cannot be read, so the gate refuses pushes to it and to the refs the last readable policy protected:\n${source.message}`,
+    fix: `fix: an administrator runs \`countersign install --server --recover\` in the server's repository, then the corrected ${POLICY_FILE} is pushed to '${branch}' (judged under the last readable policy)`,
+    protects: last?.policy, last: last?.policy,
+  };
+}
+
+function passing(branch: string, notice: string): GateResult {
+  return { ok: true, branch, protected: false, commits: [], errors: [], notices: [notice] };
+}
+
+function refused(branch: string, error: string, policyFrom?: string): GateResult {
+  return { ok: false, branch, protected: true, commits: [], errors: [error], notices: [], ...(policyFrom ? { policyFrom } : {}) };
+}
+
+export async function preReceive(cwd: string, stdin: string): Promise<HookOutcome> {
+  const updates = parsePreReceiveLines(stdin);
+  const messages: string[] = [];
+  for (const u of updates) {
+    const refusal = await notesRefRefusal(cwd, { ref: u.ref, old: oid(u.old), new: oid(u.new) });
+    if (refusal) messages.push(refusal);
+  }
+  const notesPush = updates.find((u) => u.ref === APPROVALS_REF && oid(u.new) !== undefined);
+  // A refused notes update fails the push anyway; its branches are still judged (with the union) to say why.
+  const approvals = notesPush && messages.length === 0
+    ? { approvalRefs: [], approvalCommits: [notesPush.new] }
+    : { approvalRefs: [APPROVALS_REF], approvalCommits: notesPush ? [notesPush.new] : [] };
+
+  const refs = (await runGit(['for-each-ref', '--format=%(objectname) %(refname) %(symref)', HEADS, TAG_PREFIX], { cwd })).stdout
+    .split('\n').filter(Boolean).map((l) => {
+      const [sha, ref, symref] = l.split(' ');
+      return { sha, ref, symref: symref || undefined };
+    });
+  const value = new Map(refs.filter((r) => !r.symref).map((r) => [r.ref, r.sha]));
+  const symrefs = new Map(refs.filter((r) => r.symref).map((r) => [r.ref, r.symref as string]));
+  const heads = refs.filter((r) => r.ref.startsWith(HEADS) && !r.symref).map((r) => ({ branch: r.ref.slice(HEADS.length), sha: r.sha }));
+
+  const pb = await serverPolicyBranch(cwd);
+  const pbRef = pb ? HEADS + pb.branch : undefined;
+  const pbTip = pbRef ? value.get(pbRef) : undefined;
+  const state = await policyState(cwd, pb?.branch, pb?.recorded ?? false, pbTip);
+
+  const results: GateResult[] = [];
+  const judged = new Set<string>();
+  for (const u of updates) {
+    if (!u.ref.startsWith(HEADS) && !u.ref.startsWith(TAG_PREFIX)) continue;
+    // A symbolic ref moves the ref it points to: judge that ref, from its value (DESIGN.md: "judged as the
+    // branch it points to"). git itself refuses a push that gives the two different values.
+    const ref = symrefs.get(u.ref) ?? u.ref;
+    const update = { old: ref === u.ref ? oid(u.old) : value.get(ref), new: oid(u.new) };
+    const key = `${ref} ${update.new ?? ''}`;
+    if (judged.has(key)) continue;
+    judged.add(key);
+    const name = ref.startsWith(HEADS) ? ref.slice(HEADS.length) : ref;
+    const shown = ref === u.ref ? name : `${name} (through the symbolic ref ${u.ref})`;
+    const toPolicyBranch = ref === pbRef;
+
+    if (toPolicyBranch && update.new) {
+      const invalid = await invalidPolicyAt(cwd, update.new, `${name} at ${update.new.slice(0, 12)}`, update.old);
+      if (invalid) {
+        results.push(refused(shown, `this push would put an invalid ${POLICY_FILE} on the policy branch ${name}, which would stop the gate from judging any push; fix it and push again:\n${invalid}`));
+        continue;
+      }
+    }
+
+    let policy: PolicySource;
+    if (state.kind === 'ok' || state.kind === 'none') {
+      policy = state.source;
+    } else if (state.kind === 'bootstrap') {
+      if (toPolicyBranch) {
+        results.push(passing(shown, `${name} is the policy branch and is being created; from now on its ${POLICY_FILE} judges every protected ref.`));
+      } else {
+        results.push(refused(shown, state.message));
+      }
+      continue;
+    } else {
+      const grant = toPolicyBranch && update.new !== undefined && (await policyTextAt(cwd, update.new)) !== undefined
+        ? await recoveryGrant(cwd, name, pbTip) : undefined;
+      if (grant && state.last) {
+        policy = { kind: 'ok', policy: state.last, from: `the last readable ${POLICY_FILE} (recovery granted by an administrator at ${grant.grantedAt})` };
+      } else if (grant) {
+        results.push(passing(shown, `recovery granted by an administrator at ${grant.grantedAt}: the corrected policy on ${name} is accepted.`));
+        continue;
+      } else if (toPolicyBranch || (state.protects && isProtected(state.protects, ref))) {
+        results.push({ ...refused(shown, `${state.message}.\n${state.fix}`), policyError: true });
+        continue;
+      } else {
+        results.push(passing(shown, `${name} is not protected by the last readable policy; not held back while the policy branch is broken (${state.message}).`));
+        continue;
+      }
+    }
+
+    const tagged = ref.startsWith(TAG_PREFIX) && update.new ? await peelTag(cwd, update.new) : undefined;
+    if (tagged && 'error' in tagged) {
+      if (policy.kind === 'ok' && isProtected(policy.policy, ref)) {
+        results.push(refused(shown, tagged.error, policy.from));
+        continue;
+      }
+    }
+    const input = await gatherGateInput(cwd, {
+      update: { branch: ref.startsWith(HEADS) ? name : ref, old: update.old, new: tagged && 'commit' in tagged ? tagged.commit : update.new },
+      policy, ...(pbTip ? { policyTip: pbTip } : {}), otherBranches: heads, ...approvals,
+    });
+    const result = evaluateGate(input);
+    if (shown !== name) result.branch = shown;
+    results.push(result);
+  }
+  return { results, messages, ok: messages.length === 0 && results.every((r) => r.ok) };
+}
+
+/** The commit a pushed tag names (through annotated tags), or why it names none. */
+async function peelTag(cwd: string, oidValue: string): Promise<{ commit: string } | { error: string }> {
+  const r = await runGit(['rev-parse', '--verify', '--quiet', `${oidValue}^{commit}`], { cwd, okCodes: [1, 128] });
+  if (r.code === 0) return { commit: r.stdout.trim() };
+  return { error: `the tag names ${oidValue.slice(0, 12)}, which is not a commit: a protected tag must name a reviewed commit` };
+}

@@ -1,0 +1,39 @@
+import type { ChangedFile } from '../core/gate';
+import { runGit } from './gitRunner';
+import { EMPTY_TREE } from './stagedDiff';
+
+/**
+ * A non-fast-forward update of a branch (DESIGN.md, "Policy": allowForcePushes). What the rewind drops is
+ * the change from the branch's current value back to where the new value leaves it: files that exist now
+ * and would be gone, lines that would be removed. The gate counts those as deleted for its tiers, so a
+ * force-push cannot make reviewed work — or an environment's definition — disappear without a second person.
+ */
+export interface Rewind {
+  /** Commits on the branch now that the update drops. */
+  dropped: number;
+  /** The undoing diff (current value → the merge-base), as deleted files and lines. */
+  files: ChangedFile[];
+}
+
+/** The rewind when `next` does not contain `current`, else undefined (a fast-forward). */
+export async function rewindOf(cwd: string, current: string, next: string): Promise<Rewind | undefined> {
+  const ff = await runGit(['merge-base', '--is-ancestor', current, next], { cwd, okCodes: [1] });
+  if (ff.code === 0) return undefined;
+  const mb = await runGit(['merge-base', current, next], { cwd, okCodes: [1] });
+  const to = mb.code === 0 ? mb.stdout.trim() : EMPTY_TREE;
+  const dropped = Number((await runGit(['rev-list', '--count', current, '--not', next, '--'], { cwd })).stdout.trim());
+  const diffArgs = ['diff-tree', '-r', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', current, to];
+  const [numstat, deleted] = await Promise.all([
+    runGit([...diffArgs.slice(0, 2), '--numstat', ...diffArgs.slice(2)], { cwd }),
+    runGit([...diffArgs.slice(0, 2), '--name-only', '--diff-filter=D', ...diffArgs.slice(2)], { cwd }),
+  ]);
+  const gone = new Set(deleted.stdout.split('\0').filter(Boolean));
+  const files: ChangedFile[] = [];
+  // `--numstat -z` without renames: "ADDED\tDELETED\tPATH\0" per file ("-" for binary counts).
+  for (const rec of numstat.stdout.split('\0')) {
+    const m = /^(\d+|-)\t(\d+|-)\t([\s\S]+)$/.exec(rec);
+    if (!m) continue;
+    files.push({ path: m[3], added: 0, deleted: m[2] === '-' ? undefined : Number(m[2]), status: gone.has(m[3]) ? 'D' : 'M' });
+  }
+  return { dropped, files };
+}

@@ -1,0 +1,82 @@
+import * as assert from 'assert';
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { commitFile, policyJson, setup } from '../helpers/gateServer';
+import { makeKey } from '../helpers/reviewerKeys';
+import { CLI, TempRepo } from '../helpers/tempRepo';
+
+/**
+ * `verify` must not turn a required check green when it cannot know (issue 17): each misconfiguration exits 2
+ * with one sentence and the fix. And on a feature branch it judges what would land on the default branch.
+ */
+describe('verify when it cannot know, and on a feature branch', function () {
+  this.timeout(120_000);
+
+  const AI = 'AI-Provenance: v1 ai=1 human=0 untracked=0';
+
+  it('exits 2 for an unknown --remote, a mistyped --branch, and no remote at all', () => {
+    const { ada } = setup();
+    commitFile(ada, 'ai.ts', 'ai\n', `AI change\n\n${AI}`);
+    const remote = ada.cli(['verify', '--remote', 'upstream', '--branch', 'main']);
+    assert.strictEqual(remote.status, 2, remote.stdout + remote.stderr);
+    assert.match(remote.stderr, /there is no remote named 'upstream' here \(remotes: origin\)/);
+    const typo = ada.cli(['verify', '--branch', 'mian']);
+    assert.strictEqual(typo.status, 2, typo.stdout + typo.stderr);
+    assert.match(typo.stderr, /--branch 'mian' is not a branch on origin and no protected pattern matches it.*did you mean 'main'\?/);
+    // A new branch the policy protects is a legitimate target: judged (and blocked), not an error.
+    assert.strictEqual(ada.cli(['verify', '--branch', 'release/7']).status, 1);
+
+    const lone = TempRepo.create();
+    commitFile(lone, 'a.txt', 'a\n', 'a');
+    const none = lone.cli(['verify', '--branch', 'main']);
+    assert.strictEqual(none.status, 2, none.stdout + none.stderr);
+    assert.match(none.stderr, /this repository has no remote.*git remote add origin URL/);
+  });
+
+  it('exits 2 when notes are missing under --no-fetch, and for a shallow clone without the range', () => {
+    const { ada, server } = setup();
+    commitFile(ada, 'a.txt', 'a\n', 'human\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+    ada.git('push', '-q', 'origin', 'main');
+    const noNotes = ada.cli(['verify', '--branch', 'main', '--no-fetch']);
+    assert.strictEqual(noNotes.status, 2, noNotes.stdout + noNotes.stderr);
+    assert.match(noNotes.stderr, /refs\/notes\/countersign and refs\/notes\/ai are not in this clone and --no-fetch was given.*drop --no-fetch/);
+
+    for (let i = 0; i < 3; i++) commitFile(ada, `f${i}.txt`, `${i}\n`, `human ${i}\n\nAI-Provenance: v1 ai=0 human=1 untracked=0`);
+    ada.git('push', '-q', 'origin', 'main:feature/deep');
+    const shallowDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-shallow-'));
+    execFileSync('git', ['clone', '-q', '--depth', '1', '--no-single-branch', `file://${server.dir}`, shallowDir], { env: ada.env });
+    const shallow = spawnCli(shallowDir, ada.env, ['verify', '--branch', 'main', '--base', 'origin/main', '--head', 'origin/feature/deep']);
+    assert.strictEqual(shallow.status, 2, shallow.stdout + shallow.stderr);
+    assert.match(shallow.stderr, /this clone is shallow and lacks part of .*git fetch --unshallow origin/);
+  });
+
+  it('on a feature branch, judges what would land on the default branch', () => {
+    const bob = makeKey('bob');
+    const { ada } = setup(policyJson(bob, makeKey('carol')));
+    ada.git('checkout', '-q', '-b', 'feature/ai');
+    commitFile(ada, 'ai.ts', 'ai\n', `AI change\n\n${AI}`);
+    ada.git('push', '-q', '-u', 'origin', 'feature/ai');
+    const r = ada.cli(['verify', '--format', 'json']);
+    assert.strictEqual(r.status, 1, r.stdout + r.stderr);
+    const j = JSON.parse(r.stdout) as { branch: string; protected: boolean };
+    assert.deepStrictEqual([j.branch, j.protected], ['main', true]);
+  });
+
+  it('prepare-commit-msg warns when a staged policy is invalid, and the commit goes on', () => {
+    const { ada } = setup();
+    assert.strictEqual(ada.cli(['install']).status, 0);
+    ada.write('.countersign.json', '{"protectedBranches": ["main"], "reviewers": [{"name": "X"}]}');
+    ada.git('add', '.countersign.json');
+    const r = ada.gitResult(['commit', '-m', 'edit policy']);
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.match(r.stderr, /countersign \(prepare-commit-msg\): the staged \.countersign\.json is not a valid policy/);
+    assert.match(r.stderr, /reviewers\[0\]\.email/);
+  });
+});
+
+function spawnCli(cwd: string, env: NodeJS.ProcessEnv, args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, env, encoding: 'utf8' });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
