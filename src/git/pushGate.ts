@@ -116,7 +116,7 @@ export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ r
   const upstream = await upstreamOf(cwd);
   // Without any remote (explain in a local repository) the local branches stand in for the remote's; the
   // command line refuses that instead (strict): CI without its remote cannot know what the server has.
-  const localOnly = !opts.strict && opts.remote === undefined && (await runGit(['remote'], { cwd })).stdout.trim() === '';
+  const localOnly = !opts.strict && (await runGit(['remote'], { cwd })).stdout.trim() === '';
   const remote = localOnly ? '' : await verifyRemote(cwd, opts.remote, upstream);
   const at = (b: string) => (localOnly ? b : `${remote}/${b}`);
   let fetchNote: string | undefined;
