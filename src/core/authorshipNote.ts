@@ -297,25 +297,35 @@ export function parseAuthorshipNote(text: string, source?: string): AuthorshipNo
 
 // ---------------------------------------------------------------------------------------------- format
 
-function formatPath(p: string): string {
-  if (/[\r\n]/.test(p)) throw new CountersignError('input', `cannot write an authorship note for a path with a line break: ${JSON.stringify(p)}`);
-  if (p.includes('"')) {
-    // git-ai reads quoted paths without unescaping, so a quote inside one cannot round-trip.
-    if (/\s/.test(p)) throw new CountersignError('input', `cannot write an authorship note for a path with both a quote and whitespace: ${JSON.stringify(p)}`);
-  }
-  return /\s/.test(p) ? `"${p}"` : p;
+/** Whether a path can stand in a note at all: the format is line-based, so a line break cannot. */
+export function notePathWritable(p: string): boolean {
+  return !/[\r\n]/.test(p);
 }
 
 /**
- * Writes a note git-ai can read: files and entries in the given order (entries without lines and files
- * without entries are left out), ranges sorted and merged, `---`, then pretty JSON with the fields git-ai's
+ * A path as a note line. git-ai (and `parseAuthorshipNote`) strip one pair of outer quotes and unescape
+ * nothing, so wrapping in quotes round-trips any path without a line break — including one with both a quote
+ * and a space. Quoted: paths with whitespace (git-ai's own rule), paths that start and end with a quote (read
+ * bare they would lose them) and `---` (read bare it is the divider).
+ */
+function formatPath(p: string): string {
+  if (!notePathWritable(p)) throw new CountersignError('input', `cannot write an authorship note for a path with a line break: ${JSON.stringify(p)}`);
+  const quote = /\s/.test(p) || (p.length >= 2 && p.startsWith('"') && p.endsWith('"')) || p === '---';
+  return quote ? `"${p}"` : p;
+}
+
+/**
+ * Writes a note git-ai can read: files and entries in the given order (entries without lines, files
+ * without entries and files whose path has a line break — reported to `onSkippedPath` — are left out), ranges sorted and merged, `---`, then pretty JSON with the fields git-ai's
  * reader requires (`base_commit_sha`, `prompts`) always present.
  */
-export function formatAuthorshipNote(note: AuthorshipNote): string {
+export function formatAuthorshipNote(note: AuthorshipNote, onSkippedPath?: (path: string) => void): string {
   let out = '';
   for (const file of note.files) {
     const entries = file.entries.filter((e) => e.ranges.length > 0);
     if (entries.length === 0) continue;
+    // A path with a line break cannot be written: that file is left out, never the whole note (issue 12).
+    if (!notePathWritable(file.path)) { onSkippedPath?.(file.path); continue; }
     out += formatPath(file.path) + '\n';
     for (const e of entries) {
       if (!/^\S+$/.test(e.key)) throw new CountersignError('input', `authorship note key ${JSON.stringify(e.key)} must be one word`);

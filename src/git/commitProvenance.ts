@@ -113,7 +113,7 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
   const hint = !written && !(await keepsComments(cwd));
   // The note goes into the object store now so post-commit attaches it verbatim (`notes add -C`), untouched by
   // the whitespace clean-up `notes add -F` applies, with one git call.
-  const noteBlob = runGit(['hash-object', '-w', '--stdin'], { cwd, input: formatAuthorshipNote(prov.note) }).then((r) => r.stdout.trim());
+  const noteBlob = runGit(['hash-object', '-w', '--stdin'], { cwd, input: formatAuthorshipNote(prov.note, (p) => args.logger?.warn(`the note leaves out ${JSON.stringify(p)}: a path with a line break cannot be written in a refs/notes/ai note (the trailers still count its lines)`)) }).then((r) => r.stdout.trim());
   if (written) {
     await addTrailers(cwd, messageFile, trailers);
   } else if (hint) {

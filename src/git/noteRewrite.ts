@@ -75,7 +75,7 @@ async function rewriteOne(cwd: string, newSha: string, olds: string[], texts: Ma
   }
   const base = await resolveCommit(cwd, `${newSha}^`);
   const prov = await computeProvenance(cwd, { base, target: { commit: newSha }, donors: olds, ownNote: own, logger });
-  const text = formatAuthorshipNote(prov.note);
+  const text = formatAuthorshipNote(prov.note, (p) => logger?.warn(`[post-rewrite] the note on ${newSha.slice(0, 12)} leaves out ${JSON.stringify(p)}: a path with a line break cannot be written in a note`));
   if (text === current) return false;
   const blob = (await runGit(['hash-object', '-w', '--stdin'], { cwd, input: text })).stdout.trim();
   await runGit(['notes', `--ref=${AI_NOTES_REF}`, 'add', '-f', '-C', blob, newSha], { cwd });

@@ -190,9 +190,12 @@ describe('authorship note codec (git-ai authorship/3.0.0)', () => {
       assert.strictEqual((back.meta.prompts?.['c9883b05a2487d6d'] as Record<string, unknown>).total_additions, 15);
     });
 
-    it('refuses a path with a line break instead of writing an unreadable note', () => {
-      assert.throws(() => formatAuthorshipNote({ files: [{ path: 'a\nb', entries: [{ key: 'h_1', ranges: [[1, 1]] }] }], meta: { schema_version: 'authorship/3.0.0' } }),
-        (e: unknown) => CountersignError.is(e, 'input'));
+    it('leaves out a file whose path has a line break (reported), never the whole note; quotes what it can', () => {
+      const skipped: string[] = [];
+      const files = ['a\nb', 'c\rd', 'say "hi there".txt', '"q"', '---', 'ok.txt'].map((path) => ({ path, entries: [{ key: 'h_1', ranges: [[1, 1]] as Array<[number, number]> }] }));
+      const text = formatAuthorshipNote({ files, meta: { schema_version: 'authorship/3.0.0' } }, (p) => skipped.push(p));
+      assert.deepStrictEqual(skipped, ['a\nb', 'c\rd']);
+      assert.deepStrictEqual(parseAuthorshipNote(text).files.map((f) => f.path), ['say "hi there".txt', '"q"', '---', 'ok.txt']);
     });
   });
 });

@@ -77,6 +77,30 @@ describe('commit provenance (hooks against real repositories)', function () {
     assert.deepStrictEqual(aiLines(note(repo), 'docs/my notes é.md'), [1]);
   });
 
+  it('a path with a quote and a space, or a line break, never leaves the commit unattested (issue 12)', async () => {
+    const repo = installed();
+    await labelFile(repo, 'say "hi there".txt', [['ai line', CLAUDE], ['typed', HUMAN]]);
+    await labelFile(repo, '"quoted"', [['ai too', CLAUDE]]);
+    await labelFile(repo, 'two\nlines.txt', [['ai in an odd file', CLAUDE], ['more', CLAUDE]]);
+    await labelFile(repo, 'plain.txt', [['ai plain', CLAUDE]]);
+    repo.git('add', '.');
+    const r = repo.gitResult(['commit', '-q', '-m', 'odd paths']);
+    assert.strictEqual(r.status, 0, r.stderr);
+    // the trailers count every file, the unwritable one included
+    assert.deepStrictEqual(repo.trailers(), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=5 human=1 untracked=0']);
+    const text = repo.git('notes', '--ref=refs/notes/ai', 'show', 'HEAD');
+    assert.match(text, /^"say "hi there"\.txt"$/m, 'quoted the way git-ai reads it: outer quotes stripped, nothing unescaped');
+    assert.match(text, /^""quoted""$/m, 'a path that starts and ends with a quote keeps them');
+    const n = note(repo);
+    assert.deepStrictEqual(aiLines(n, 'say "hi there".txt'), [1]);
+    assert.deepStrictEqual(aiLines(n, '"quoted"'), [1]);
+    assert.deepStrictEqual(aiLines(n, 'plain.txt'), [1]);
+    assert.ok(!n.files.some((f) => f.path.includes('\n')), 'the file a note cannot hold is left out, not the commit');
+    // and the report reads it back
+    const rep = JSON.parse(repo.cli(['report', '--format', 'json']).stdout) as { aiLines: number; unattestedCommits: number };
+    assert.deepStrictEqual([rep.aiLines, rep.unattestedCommits], [3, 0]);
+  });
+
   it('a human-only commit says ai=0 and gets a note without AI lines', async () => {
     const repo = installed();
     repo.write('a.txt', 'x\n');
