@@ -5,6 +5,7 @@ import { matchAnyPath } from './glob';
 import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy, type Reviewer } from './policy';
 import { commitEvidence } from './report/aiEvidence';
 import { parseTrailers } from './trailers';
+import { untrackedReviewReason } from './untrackedReview';
 
 /**
  * The gate (DESIGN.md, "The gate"): a pure function from everything git knows about one push to a protected
@@ -101,7 +102,7 @@ export interface ApprovalRecord {
   comment?: string;
 }
 
-export type ReviewReasonKind = 'ai' | 'unattested' | 'path' | 'tier' | 'policyChange' | 'unreadableNote';
+export type ReviewReasonKind = 'ai' | 'unattested' | 'untracked' | 'path' | 'tier' | 'policyChange' | 'unreadableNote';
 
 export interface CommitDecision {
   sha: string;
@@ -278,6 +279,8 @@ export function reviewNeed(policy: Policy, c: GateCommit, policyChangedHere: boo
   } else if (aiLines === undefined && evidence.agents.length > 0) {
     add('ai', `AI-attributed: ${evidence.agents.map((a) => a.raw).join('; ')} (no line counts, so every threshold is treated as met)`);
   }
+  const untracked = untrackedReviewReason(policy.review.untracked, evidence.provenance);
+  if (untracked) add('untracked', untracked);
 
   for (const p of paths) {
     const pattern = matchAnyPath(policy.review.paths, p);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CountersignError } from './errors';
 import { globProblem, matchGlob } from './glob';
 import { formatJsonPath, jsonOffsets, jsonSyntaxError, pathKey, positionAt, type JsonPath } from './jsonLocation';
+import { DEFAULT_UNTRACKED_THRESHOLD } from './untrackedReview';
 
 /**
  * `.countersign.json`: who may approve what before it lands on a protected branch. The gate reads it from
@@ -50,6 +51,18 @@ const reviewerSchema = z.strictObject({
   role: z.string().min(1).optional().describe('Optional role (e.g. "sre", "security") that tiers can require.'),
 }).describe('A person allowed to approve. A reviewer never counts for a commit they authored or committed.');
 
+/** `review.untracked` (src/core/untrackedReview.ts): thresholds for lines nobody was seen writing; false turns it off. */
+const untrackedThresholdSchema = z.strictObject({
+  lines: z.number().int().min(1).default(DEFAULT_UNTRACKED_THRESHOLD.lines)
+    .describe(`A commit with at least this many untracked added lines needs review (default ${DEFAULT_UNTRACKED_THRESHOLD.lines}).`),
+  share: z.number().min(0).max(1).default(DEFAULT_UNTRACKED_THRESHOLD.share)
+    .describe(`…and at least this share of its added lines untracked, 0 to 1 (default ${DEFAULT_UNTRACKED_THRESHOLD.share}). Both thresholds must be met.`),
+}).describe('Untracked lines were written by something Countersign did not observe: an agent without hooks (or one that removed them), another editor, a script. They are not presumed human.');
+
+const untrackedSchema = z.union([z.literal(false), untrackedThresholdSchema])
+  .default({ ...DEFAULT_UNTRACKED_THRESHOLD })
+  .describe(`Commits whose untracked added lines reach both thresholds need review like AI-attributed ones (default ${DEFAULT_UNTRACKED_THRESHOLD.lines} lines and ${DEFAULT_UNTRACKED_THRESHOLD.share * 100}% of the commit's added lines, so small edits made in another editor pass). false turns it off.`);
+
 const reviewSchema = z.strictObject({
   aiLines: z.number().int().min(1).default(1)
     .describe('A commit with at least this many AI-written added lines needs review (default 1: any).'),
@@ -57,6 +70,7 @@ const reviewSchema = z.strictObject({
     .describe('…and at least this share of its added lines written by AI, 0 to 1 (default 0). Both thresholds must be met. Commits that name an AI co-author or are authored by an AI bot need review regardless.'),
   unattested: z.boolean().default(true)
     .describe('Commits without an AI-Provenance trailer (hooks bypassed or not installed) need review (default true).'),
+  untracked: untrackedSchema,
   paths: z.array(glob).default([])
     .describe('Commits touching any of these paths always need review, whoever wrote them. .countersign.json itself always needs review.'),
 }).describe('Which commits need a reviewer\'s approval.');
@@ -119,7 +133,7 @@ export const policySchema = z.strictObject({
     .describe('false (default): a non-fast-forward update of a protected branch is refused. true: it is judged, and what the rewind drops counts as deleted files and lines for the tiers.'),
   reviewers: z.array(reviewerSchema).default([]).describe('Who may approve, with their SSH public keys.'),
   approvals: z.number().int().min(1).default(1).describe('Approvals a commit that needs review must have (tiers can raise it).'),
-  review: reviewSchema.default({ aiLines: 1, aiShare: 0, unattested: true, paths: [] }),
+  review: reviewSchema.default({ aiLines: 1, aiShare: 0, unattested: true, untracked: { ...DEFAULT_UNTRACKED_THRESHOLD }, paths: [] }),
   tiers: z.array(tierSchema).default(DEFAULT_TIERS)
     .describe('Blast-radius tiers. Omitted: the default infrastructure and mass-deletion tiers (2 approvals each). [] turns tiers off.'),
 }).superRefine((p, ctx) => {
@@ -168,6 +182,9 @@ const EXAMPLES: Record<string, string> = {
   aiLines: '"aiLines": 1',
   aiShare: '"aiShare": 0.2 (a number from 0 to 1)',
   unattested: '"unattested": true',
+  untracked: `"untracked": {"lines": ${DEFAULT_UNTRACKED_THRESHOLD.lines}, "share": ${DEFAULT_UNTRACKED_THRESHOLD.share}} (or false to turn it off)`,
+  lines: `"lines": ${DEFAULT_UNTRACKED_THRESHOLD.lines} (a whole number, at least 1)`,
+  share: `"share": ${DEFAULT_UNTRACKED_THRESHOLD.share} (a number from 0 to 1)`,
   paths: '"paths": ["src/auth/**", "*.tf"]',
   deletedFiles: '"deletedFiles": 5',
   deletedLines: '"deletedLines": 500',
@@ -196,6 +213,7 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
   top: Object.keys(policySchema.shape),
   reviewers: Object.keys(reviewerSchema.shape),
   review: Object.keys(reviewSchema.shape),
+  untracked: Object.keys(untrackedThresholdSchema.shape),
   tiers: ['name', 'description', 'paths', 'deletedFiles', 'deletedLines', 'approvals', 'roles', 'scope'],
 };
 
@@ -225,6 +243,19 @@ function valueAt(root: unknown, path: JsonPath): unknown {
 function exampleFor(path: JsonPath): string | undefined {
   const named = path.filter((s): s is string => typeof s === 'string');
   return EXAMPLES[named[named.length - 1] ?? ''];
+}
+
+/** What each branch of a union wanted at its root ("false", "object"), for one readable sentence. */
+function unionAlternatives(branches: z.core.$ZodIssue[][]): string[] {
+  const out: string[] = [];
+  for (const issues of branches) {
+    for (const i of issues) {
+      if (i.path.length > 0) continue;
+      if (i.code === 'invalid_value') out.push(...i.values.map((v) => JSON.stringify(v)));
+      else if (i.code === 'invalid_type') out.push(`${/^[aeiou]/.test(i.expected) ? 'an' : 'a'} ${i.expected}`);
+    }
+  }
+  return out.length > 0 ? out : ['another value'];
 }
 
 function problemsFromZod(error: z.ZodError, text: string, file: string, data: unknown): PolicyProblem[] {
@@ -260,6 +291,8 @@ function problemsFromZod(error: z.ZodError, text: string, file: string, data: un
         : `expected ${issue.expected}, found ${describeReceived(received)}`;
     } else if (issue.code === 'invalid_value') {
       message = `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, found ${describeReceived(received)}`;
+    } else if (issue.code === 'invalid_union') {
+      message = `expected ${unionAlternatives(issue.errors).join(' or ')}, found ${describeReceived(received)}`;
     } else if (issue.code === 'too_small' || issue.code === 'too_big') {
       message = `${issue.message.replace(/^Too (small|big): expected /, 'expected ')}, found ${describeReceived(received)}`;
     } else {

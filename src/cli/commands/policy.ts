@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CountersignError, usageError } from '../../core/errors';
 import { checkPolicy, DEFAULT_TIERS, formatProblem, POLICY_FILE, publicKeyProblem, type PolicyInput } from '../../core/policy';
+import { DEFAULT_UNTRACKED_THRESHOLD, describeUntrackedThreshold } from '../../core/untrackedReview';
 import { writeFileAtomic } from '../../git/atomicFile';
 import { resolveRepo } from '../../git/repository';
 import { EXIT_BLOCKED, EXIT_OK, parseCommandArgs, writeJson, type Command } from '../command';
@@ -11,13 +12,15 @@ const USAGE = `Usage: countersign policy init [--protect PATTERN]... [--reviewer
 
 init   writes .countersign.json at the repository root: the protected branch patterns (default: main),
        the reviewers (each --reviewer takes the --key and optional --role that follow it; --key is the
-       reviewer's SSH public key file, e.g. bob.pub), and the defaults: any AI-written line and every
-       unattested commit need one approval; the "infrastructure" tier (Terraform, Kubernetes/Helm, CI
-       workflows, migrations, Dockerfiles) and the "mass-deletion" tier (5+ files or 500+ lines deleted)
-       need two. Refuses to overwrite an existing file without --force.
+       reviewer's SSH public key file, e.g. bob.pub), and the defaults: any AI-written line, every
+       unattested commit, and a commit with 20+ untracked added lines making up half or more of its added
+       lines (written by something Countersign did not observe: review.untracked) need one approval;
+       the "infrastructure" tier (Terraform, Kubernetes/Helm, CI workflows, migrations, Dockerfiles) and
+       the "mass-deletion" tier (5+ files or 500+ lines deleted) need two. Refuses to overwrite an
+       existing file without --force.
 check  validates a policy file (default: .countersign.json at the repository root) and explains each
        problem with file:line:column, the JSON path, what was expected and the fix; also warns about
-       requirements nobody listed can meet.
+       requirements nobody listed can meet, and says which commits the review.untracked thresholds catch.
 
 Commit the file and push it through review: the gate reads the policy from the protected branch as the
 remote has it, so a change to it is judged by the policy it replaces.
@@ -82,7 +85,7 @@ async function init(argv: string[], ctx: Parameters<Command['run']>[1]): Promise
     protectedBranches: values.protect && values.protect.length > 0 ? values.protect : ['main'],
     reviewers: reviewers.map((r) => ({ name: r.name, email: r.email, key: r.key as string, ...(r.role ? { role: r.role } : {}) })),
     approvals: 1,
-    review: { aiLines: 1, aiShare: 0, unattested: true, paths: [] },
+    review: { aiLines: 1, aiShare: 0, unattested: true, untracked: { ...DEFAULT_UNTRACKED_THRESHOLD }, paths: [] },
     tiers: DEFAULT_TIERS.map((t) => ({ ...t })),
   };
   const text = JSON.stringify(policy, null, 2) + '\n';
@@ -127,6 +130,7 @@ async function check(argv: string[], ctx: Parameters<Command['run']>[1]): Promis
     return EXIT_BLOCKED;
   }
   ctx.stdout(`${shown} is valid: protects ${r.policy.protectedBranches.join(', ') || 'nothing'}; ${r.policy.reviewers.length} reviewer(s); ${r.policy.tiers.length} tier(s).\n`);
+  ctx.stdout(`  untracked lines: ${describeUntrackedThreshold(r.policy.review.untracked)}.\n`);
   for (const w of r.warnings) ctx.stdout(`  warning: ${w}\n`);
   return EXIT_OK;
 }

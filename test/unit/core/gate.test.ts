@@ -57,6 +57,24 @@ describe('evaluateGate (rules)', () => {
     assert.match(r.commits[2].reasons[0], /12 of 32 added line\(s\) written by AI/);
   });
 
+  it('review.untracked: untracked lines need review when they reach both the line and the share threshold (default 20 and 50%)', () => {
+    const counts = (ai: number, human: number, untracked: number) => `change\n\nAI-Provenance: v1 ai=${ai} human=${human} untracked=${untracked}`;
+    const r = evaluateGate(input([commit(1, counts(0, 0, 300)), commit(2, counts(0, 0, 5)), commit(3, counts(0, 21, 20)), commit(4, counts(0, 20, 20)), commit(5, counts(0, 0, 19))]));
+    assert.deepStrictEqual(r.commits.map((c) => c.needsReview), [true, false, false, true, false]);
+    assert.deepStrictEqual(r.commits[0].kinds, ['untracked']);
+    assert.strictEqual(r.commits[0].reasons[0], '300 of 300 added lines were written by something Countersign did not observe (untracked)');
+    assert.strictEqual(r.commits[3].reasons[0], '20 of 40 added lines were written by something Countersign did not observe (untracked)');
+
+    const custom = (untracked: unknown) => ({ kind: 'ok' as const, policy: parsePolicy(JSON.stringify({ protectedBranches: ['main'], review: { untracked } }), 'p.json'), from: 'p.json' });
+    const strict = evaluateGate(input([commit(1, counts(0, 0, 5)), commit(2, counts(0, 95, 5))], [], { policy: custom({ lines: 1, share: 0.05 }) }));
+    assert.deepStrictEqual(strict.commits.map((c) => c.needsReview), [true, true]);
+    const off = evaluateGate(input([commit(1, counts(0, 0, 300))], [], { policy: custom(false) }));
+    assert.strictEqual(off.commits[0].needsReview, false);
+    // Unattested commits have no counts: the unattested rule, not this one, speaks for them.
+    const unattested = evaluateGate(input([commit(1, 'no trailer')]));
+    assert.deepStrictEqual(unattested.commits[0].kinds, ['unattested']);
+  });
+
   it('a named AI co-author needs review whatever the counts', () => {
     const r = evaluateGate(input([commit(1, 'x\n\nCo-authored-by: Claude <noreply@anthropic.com>\nAI-Provenance: v1 ai=0 human=3 untracked=0')]));
     assert.ok(r.commits[0].needsReview);

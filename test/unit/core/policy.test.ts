@@ -14,7 +14,7 @@ describe('policy (.countersign.json)', () => {
   it('fills sensible defaults around the required fields', () => {
     const p = parsePolicy(JSON.stringify({ protectedBranches: ['main'], reviewers: [{ name: 'Bob', email: 'bob@example.com', key: bob.publicKey }] }), '.countersign.json');
     assert.strictEqual(p.approvals, 1);
-    assert.deepStrictEqual(p.review, { aiLines: 1, aiShare: 0, unattested: true, paths: [] });
+    assert.deepStrictEqual(p.review, { aiLines: 1, aiShare: 0, unattested: true, untracked: { lines: 20, share: 0.5 }, paths: [] });
     assert.deepStrictEqual(p.tiers.map((t) => t.name), DEFAULT_TIERS.map((t) => t.name));
     assert.ok(p.tiers[0].paths.includes('*.tf'));
     assert.ok(p.tiers[0].paths.includes('.github/workflows/'));
@@ -26,6 +26,25 @@ describe('policy (.countersign.json)', () => {
   it('"tiers": [] turns tiers off', () => {
     const p = parsePolicy('{"protectedBranches": ["main"], "tiers": []}', 'x.json');
     assert.deepStrictEqual(p.tiers, []);
+  });
+
+  it('review.untracked: thresholds with defaults, false to turn it off, and errors that say what to write', () => {
+    const parse = (untracked: unknown) => parsePolicy(JSON.stringify({ protectedBranches: ['main'], review: { untracked } }), 'p.json').review.untracked;
+    assert.deepStrictEqual(parse({ lines: 50 }), { lines: 50, share: 0.5 });
+    assert.deepStrictEqual(parse({ share: 0.9 }), { lines: 20, share: 0.9 });
+    assert.strictEqual(parse(false), false);
+    const check = (untracked: unknown) => checkPolicy(JSON.stringify({ protectedBranches: ['main'], review: { untracked } }, null, 2), '.countersign.json').problems;
+    const wrongType = check(true);
+    assert.strictEqual(wrongType.length, 1, JSON.stringify(wrongType));
+    assert.strictEqual(wrongType[0].path, 'review.untracked');
+    assert.match(wrongType[0].message, /expected false or an object, found boolean true/);
+    assert.match(wrongType[0].fix, /"untracked": \{"lines": 20, "share": 0\.5\}/);
+    const share = check({ lines: 20, share: 50 });
+    assert.strictEqual(share[0].path, 'review.untracked.share');
+    assert.match(share[0].fix, /a number from 0 to 1/);
+    const typo = check({ line: 20 });
+    assert.strictEqual(typo[0].path, 'review.untracked.line');
+    assert.match(typo[0].fix, /did you mean 'lines'/);
   });
 
   it('reports JSON syntax errors with line:column', () => {
