@@ -4,6 +4,7 @@ import { HOOK_AGENTS, isHookAgent, type HookAgent } from '../../core/agents/hook
 import { planAgentConfig, type ConfigFilePlan } from '../../core/agents/hookConfig';
 import { CountersignError, usageError } from '../../core/errors';
 import { writeFileAtomic } from '../../git/atomicFile';
+import { recordConnected } from '../../git/connectedAgents';
 import { countersignDir, resolveRepo } from '../../git/repository';
 import { parseCommandArgs, writeJson, type Command } from '../command';
 
@@ -59,6 +60,8 @@ export const agentsCommand: Command = {
     // Plan everything first: one malformed file means nothing is written, so a retry starts from a known state.
     const plans: ConfigFilePlan[] = agents.flatMap((a) => planAgentConfig(a, read));
     for (const p of plans) if (p.text !== undefined) writeFileAtomic(path.join(root, p.file), p.text);
+    // Remembered so that hooks an agent later removes are reported (status, doctor, the editor, the note).
+    recordConnected(repo, agents);
     const cli = ensureStableCli(countersignDir(repo));
 
     if (values.json) {

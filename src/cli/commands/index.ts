@@ -3,6 +3,7 @@ import { agentsCommand } from './agents';
 import { approveCommand, rejectCommand } from './approve';
 import { blameCommand } from './blame';
 import { checkpointCommand } from './checkpoint';
+import { doctorCommand } from './doctor';
 import { explainCommand } from './explain';
 import { hookCommand } from './hook';
 import { installCommand } from './install';
@@ -17,6 +18,7 @@ import { verifyCommand } from './verify';
 export const commands: Command[] = [
   installCommand,
   uninstallCommand,
+  doctorCommand,
   hookCommand,
   policyCommand,
   verifyCommand,

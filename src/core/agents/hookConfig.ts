@@ -156,6 +156,11 @@ const LAYOUTS: Record<HookAgent, AgentLayout> = {
   },
 };
 
+/** The repository-relative files `connect` writes for `agent`. */
+export function agentConfigFiles(agent: HookAgent): string[] {
+  return LAYOUTS[agent].files.map((f) => f.file);
+}
+
 /** What `connect` would write for `agent`, given each file's current text (undefined: absent). Throws on malformed files. */
 export function planAgentConfig(agent: HookAgent, read: (file: string) => string | undefined): ConfigFilePlan[] {
   return LAYOUTS[agent].files.map((layout) => {

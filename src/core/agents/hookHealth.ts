@@ -1,0 +1,98 @@
+import { errorMessage } from '../errors';
+import { agentDisplayName } from './agentIdentity';
+import { agentOfHook, HOOK_AGENTS, type HookAgent } from './hookAgents';
+import { agentConfigFiles, planAgentConfig } from './hookConfig';
+
+/**
+ * Whether the hook configuration `countersign agents connect` wrote is still there as written. An agent can
+ * edit its own settings (`.claude/settings.json`, `.github/hooks/*.json`), and one that removes
+ * Countersign's hooks writes untracked lines from then on: `status`, `doctor` and the editor say so, and
+ * each commit's note records which agents were connected (src/core/agents/connectedAgents.ts).
+ *
+ * "Intact" is decided by the same planner `connect` uses: if connecting again would change nothing, the
+ * hooks are as Countersign wrote them.
+ */
+export type AgentHookStatus =
+  /** connect would write nothing: every hook entry is as connect wrote it */
+  | 'connected'
+  /** no trace of Countersign's hooks, and it was never connected here */
+  | 'notConnected'
+  /** it was connected here (recorded by connect) but its hook entries are gone */
+  | 'removed'
+  /** some of Countersign's entries remain but differ from what connect writes (or the file is unreadable/disabled) */
+  | 'altered';
+
+export interface AgentHookState {
+  agent: HookAgent;
+  /** Canonical agent name (`claude-code`). */
+  canonical: string;
+  status: AgentHookStatus;
+  /** Repository-relative files connect writes for this agent. */
+  files: string[];
+  /** What is wrong, in a phrase ("the file is not valid JSON", "entries were changed"). */
+  detail?: string;
+}
+
+/** "Claude Code", for sentences like "Claude Code was running without Countersign's hooks" (the agent-identity table's name). */
+export function hookAgentName(agent: HookAgent): string {
+  return agentDisplayName(agentOfHook(agent));
+}
+
+function mentionsOurHook(text: string | undefined, agent: HookAgent): boolean {
+  return text !== undefined && text.includes('countersign') && text.includes(`checkpoint --from ${agent}`);
+}
+
+/** Kiro hook files carry an `enabled` switch: a disabled hook is configured but does not run. */
+function disabledFile(agent: HookAgent, files: string[], read: (file: string) => string | undefined): string | undefined {
+  for (const f of files) {
+    const text = read(f);
+    if (!mentionsOurHook(text, agent)) continue;
+    try {
+      const parsed = JSON.parse(text as string) as { enabled?: unknown };
+      if (parsed && parsed.enabled === false) return f;
+    } catch {
+      // unreadable: planAgentConfig reports it
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The state of one agent's hooks, from the files as they are now (`read` returns undefined for a missing
+ * file) and whether `agents connect` recorded connecting it in this repository.
+ */
+export function agentHookState(agent: HookAgent, read: (file: string) => string | undefined, wasConnected: boolean): AgentHookState {
+  const files = agentConfigFiles(agent);
+  const base = { agent, canonical: agentOfHook(agent), files };
+  const mentioned = files.some((f) => mentionsOurHook(read(f), agent));
+  let plans;
+  try {
+    plans = planAgentConfig(agent, read);
+  } catch (e) {
+    if (!mentioned && !wasConnected) return { ...base, status: 'notConnected' };
+    return { ...base, status: 'altered', detail: errorMessage(e).replace(/; it was left untouched.*$/, '') };
+  }
+  const changed = plans.filter((p) => p.text !== undefined).map((p) => p.file);
+  if (changed.length === 0) {
+    const disabled = disabledFile(agent, files, read);
+    return disabled ? { ...base, status: 'altered', detail: `${disabled} is disabled ("enabled": false)` } : { ...base, status: 'connected' };
+  }
+  if (mentioned) return { ...base, status: 'altered', detail: `Countersign's hook entries in ${changed.join(', ')} were changed` };
+  if (wasConnected) return { ...base, status: 'removed', detail: `Countersign's hooks are gone from ${files.join(', ')}` };
+  return { ...base, status: 'notConnected' };
+}
+
+export function allAgentHookStates(read: (file: string) => string | undefined, connected: ReadonlySet<HookAgent>): AgentHookState[] {
+  return HOOK_AGENTS.map((a) => agentHookState(a, read, connected.has(a)));
+}
+
+/** The states that need someone to run `agents connect` again. */
+export function brokenAgentHooks(states: readonly AgentHookState[]): AgentHookState[] {
+  return states.filter((s) => s.status === 'removed' || s.status === 'altered');
+}
+
+/** One sentence per broken agent, with the fix. */
+export function describeBrokenHook(s: AgentHookState): string {
+  const what = s.status === 'removed' ? 'hooks were removed' : 'hooks were changed';
+  return `${hookAgentName(s.agent)}'s Countersign ${what} (${s.detail ?? s.files.join(', ')}): its edits are recorded as untracked until you run \`countersign agents connect ${s.agent}\``;
+}

@@ -1,0 +1,58 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { isHookAgent, type HookAgent } from '../core/agents/hookAgents';
+import { allAgentHookStates, type AgentHookState } from '../core/agents/hookHealth';
+import { writeFileAtomic } from './atomicFile';
+import { countersignDir, type RepoPaths } from './repository';
+
+/**
+ * `.git/countersign/agents.json`: which agents `agents connect` connected in this repository, so that hooks
+ * an agent later removes are told apart from hooks that were never there. Local (not committed): the hook
+ * files themselves are committed, and a clone whose files carry intact hooks reads as connected anyway.
+ */
+interface ConnectedRecord {
+  version: 1;
+  agents: Partial<Record<HookAgent, { connectedAt: string }>>;
+}
+
+function recordFile(repo: RepoPaths): string {
+  return path.join(countersignDir(repo), 'agents.json');
+}
+
+function readRecord(repo: RepoPaths): ConnectedRecord {
+  try {
+    const parsed = JSON.parse(fs.readFileSync(recordFile(repo), 'utf8')) as ConnectedRecord;
+    if (parsed && parsed.version === 1 && typeof parsed.agents === 'object' && parsed.agents !== null) return parsed;
+  } catch {
+    // missing or unreadable: nothing recorded (the files still speak for themselves)
+  }
+  return { version: 1, agents: {} };
+}
+
+export function connectedAgents(repo: RepoPaths): Set<HookAgent> {
+  return new Set(Object.keys(readRecord(repo).agents).filter(isHookAgent));
+}
+
+export function recordConnected(repo: RepoPaths, agents: readonly HookAgent[], now = new Date()): void {
+  const record = readRecord(repo);
+  for (const a of agents) record.agents[a] = { connectedAt: now.toISOString() };
+  fs.mkdirSync(countersignDir(repo), { recursive: true });
+  writeFileAtomic(recordFile(repo), JSON.stringify(record, null, 2) + '\n');
+}
+
+/** Reads a working-tree file, undefined when absent or unreadable (an unreadable file reads as missing hooks). */
+function workTreeReader(root: string): (file: string) => string | undefined {
+  return (file) => {
+    try {
+      return fs.readFileSync(path.join(root, file), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/** Every hook agent's state in this working tree (empty for a bare repository). */
+export function agentHookStates(repo: RepoPaths): AgentHookState[] {
+  if (!repo.root) return [];
+  return allAgentHookStates(workTreeReader(repo.root), connectedAgents(repo));
+}

@@ -1,0 +1,138 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { pushMain, setup } from '../helpers/gateServer';
+import { makeKey } from '../helpers/reviewerKeys';
+import { TempRepo } from '../helpers/tempRepo';
+
+interface Finding { check: string; status: 'ok' | 'fix' | 'info'; message: string; fix?: string }
+
+function doctor(repo: TempRepo): { status: number; ok: boolean; checks: Finding[]; byCheck: (name: string) => Finding[] } {
+  const r = repo.cli(['doctor', '--json']);
+  assert.ok(r.status === 0 || r.status === 1, `doctor exited ${r.status}: ${r.stderr}`);
+  const j = JSON.parse(r.stdout) as { ok: boolean; checks: Finding[] };
+  return { status: r.status, ok: j.ok, checks: j.checks, byCheck: (name) => j.checks.filter((c) => c.check === name) };
+}
+
+/** Ada is a reviewer too (of others' commits), so her signing key matters; Bob reviews hers. */
+function teamPolicy(): string {
+  const ada = makeKey('ada');
+  const bob = makeKey('bob');
+  return JSON.stringify({
+    protectedBranches: ['main'],
+    reviewers: [{ name: 'Ada Author', email: 'ada@example.com', key: ada.publicKey }, { name: 'Bob Reviewer', email: 'bob@example.com', key: bob.publicKey }],
+  }, null, 2) + '\n';
+}
+
+/**
+ * `countersign doctor` against real set-ups: a real bare server with the policy, a clone with the real hooks
+ * installed, real agents' hook files, real ssh-keygen keys.
+ */
+describe('countersign doctor', function () {
+  this.timeout(180_000);
+
+  it('a complete set-up has nothing to fix (exit 0); every check reports', () => {
+    const { ada } = setup(teamPolicy());
+    assert.strictEqual(ada.cli(['install']).status, 0);
+    assert.strictEqual(ada.cli(['agents', 'connect', 'claude']).status, 0);
+    ada.git('config', 'user.signingkey', makeKey('ada').privateKeyFile);
+    const d = doctor(ada);
+    assert.strictEqual(d.status, 0, JSON.stringify(d.checks, null, 2));
+    assert.strictEqual(d.ok, true);
+    for (const name of ['hooks-installed', 'hooks-active', 'cli-copy', 'agents', 'notes-refspecs', 'policy', 'signing-key']) {
+      assert.ok(d.byCheck(name).some((f) => f.status === 'ok'), `${name}: ${JSON.stringify(d.byCheck(name))}`);
+    }
+    assert.match(d.byCheck('policy')[0].message, /\.countersign\.json on origin\/main parses: protects main; 2 reviewer\(s\)/);
+    assert.match(d.byCheck('agents')[0].message, /Claude Code: hooks connected/);
+    const text = ada.cli(['doctor']);
+    assert.strictEqual(text.status, 0);
+    assert.match(text.stdout, /Nothing to fix\./);
+  });
+
+  it('a repository with nothing set up: each problem with its fix, exit 1', () => {
+    const repo = TempRepo.create();
+    repo.write('a.txt', 'a\n');
+    repo.git('add', '.');
+    repo.commit('first');
+    const d = doctor(repo);
+    assert.strictEqual(d.status, 1);
+    assert.strictEqual(d.ok, false);
+    assert.strictEqual(d.byCheck('hooks-installed')[0].status, 'fix');
+    assert.match(d.byCheck('hooks-installed')[0].fix ?? '', /countersign install/);
+    assert.strictEqual(d.byCheck('policy')[0].status, 'fix');
+    assert.match(d.byCheck('policy')[0].message, /no \.countersign\.json on the policy branch main/);
+    assert.match(d.byCheck('policy')[0].fix ?? '', /countersign policy init/);
+    assert.strictEqual(d.byCheck('agents')[0].status, 'info');
+    assert.strictEqual(d.byCheck('signing-key')[0].status, 'info');
+    const text = repo.cli(['doctor']);
+    assert.strictEqual(text.status, 1);
+    assert.match(text.stdout, /^FIX  hooks-installed/m);
+    assert.match(text.stdout, /fix: run `countersign install`/);
+  });
+
+  it('hooks taken over by husky, a stale CLI copy, a remote without notes refspecs, a removed and an altered agent hook', () => {
+    const { ada, server } = setup(teamPolicy());
+    assert.strictEqual(ada.cli(['install']).status, 0);
+    assert.strictEqual(ada.cli(['agents', 'connect', 'claude', 'copilot']).status, 0);
+    ada.git('config', 'user.signingkey', makeKey('ada').privateKeyFile);
+    assert.strictEqual(doctor(ada).ok, true);
+
+    // husky's prepare script resets core.hooksPath.
+    ada.git('config', 'core.hooksPath', '.husky/_');
+    const csDir = path.join(ada.dir, '.git', 'countersign');
+    fs.appendFileSync(path.join(csDir, 'bin', 'countersign.js'), '\n// an older build\n');
+    ada.git('remote', 'add', 'mirror', server.dir);
+    // The agent edits its own settings: Claude drops Countersign's hooks, Copilot's file is changed.
+    const settings = JSON.parse(ada.read('.claude/settings.json')) as { hooks: Record<string, unknown> };
+    settings.hooks = {};
+    ada.write('.claude/settings.json', JSON.stringify(settings, null, 2));
+    ada.write('.github/hooks/countersign.json', ada.read('.github/hooks/countersign.json').replace(/"timeoutSec": 15/g, '"timeoutSec": 1'));
+
+    const d = doctor(ada);
+    assert.strictEqual(d.status, 1);
+    const active = d.byCheck('hooks-active')[0];
+    assert.strictEqual(active.status, 'fix');
+    assert.match(active.message, /core\.hooksPath is \.husky\/_ \(husky\): Countersign's hooks were taken over/);
+    assert.strictEqual(d.byCheck('cli-copy')[0].status, 'fix');
+    const notes = d.byCheck('notes-refspecs');
+    assert.deepStrictEqual(notes.map((f) => [f.status, f.message.split(' ')[0]]).sort(), [['fix', 'mirror'], ['ok', 'origin']]);
+    const agents = d.byCheck('agents');
+    assert.ok(agents.some((f) => f.status === 'fix' && /^Claude Code's Countersign hooks were removed/.test(f.message) && f.fix === 'run `countersign agents connect claude`'), JSON.stringify(agents));
+    assert.ok(agents.some((f) => f.status === 'fix' && /^GitHub Copilot's Countersign hooks were changed/.test(f.message)), JSON.stringify(agents));
+
+    // Each fix is what it says.
+    assert.strictEqual(ada.cli(['install']).status, 0);
+    assert.strictEqual(ada.cli(['agents', 'connect', 'claude', 'copilot']).status, 0);
+    const after = doctor(ada);
+    assert.strictEqual(after.status, 0, JSON.stringify(after.checks.filter((c) => c.status !== 'ok'), null, 2));
+  });
+
+  it('the policy branch: an unreadable policy there, and a signing key the policy does not list', () => {
+    const { ada } = setup(teamPolicy());
+    assert.strictEqual(ada.cli(['install']).status, 0);
+    ada.git('config', 'user.signingkey', makeKey('mallory').privateKeyFile);
+    const wrongKey = doctor(ada).byCheck('signing-key')[0];
+    assert.strictEqual(wrongKey.status, 'fix');
+    assert.match(wrongKey.message, /signs, but not with the key the policy lists for ada@example\.com/);
+
+    ada.git('config', 'user.signingkey', path.join(ada.dir, 'no-such-key'));
+    assert.match(doctor(ada).byCheck('signing-key')[0].message, /does not exist/);
+
+    // A broken policy on the server's main (pushed while the server had no gate, as an administrator might).
+    const broken = TempRepo.create();
+    broken.git('remote', 'add', 'origin', ada.git('remote', 'get-url', 'origin'));
+    broken.git('fetch', '-q', 'origin');
+    broken.git('checkout', '-q', '-B', 'main', 'origin/main');
+    broken.write('.countersign.json', '{"protectedBranches": ["main"], "reviewers": [,]}\n');
+    broken.git('add', '.');
+    broken.commit('break it', '-m', 'AI-Provenance: v1 ai=0 human=1 untracked=0', '--no-verify');
+    const serverDir = ada.git('remote', 'get-url', 'origin');
+    fs.renameSync(path.join(serverDir, 'hooks', 'pre-receive'), path.join(serverDir, 'hooks', 'pre-receive.off'));
+    assert.strictEqual(pushMain(broken).status, 0);
+    ada.git('fetch', '-q', 'origin');
+    const policy = doctor(ada).byCheck('policy')[0];
+    assert.strictEqual(policy.status, 'fix');
+    assert.match(policy.message, /\.countersign\.json on origin\/main is not a valid Countersign policy/);
+    assert.match(policy.fix ?? '', /countersign policy check/);
+  });
+});
