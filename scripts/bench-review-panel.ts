@@ -2,7 +2,7 @@
  * How long the review panel takes to refresh (src/git/reviewSnapshot.ts: the developer's gate plus every
  * unmerged remote branch judged by verifyRange) as the number of fetched branches grows. A real bare origin
  * with a policy on main, N feature branches of C commits each, a reviewer clone that fetched them.
- * Usage: node dist/scripts/bench-review-panel.js [--branches N] [--commits C]
+ * Usage: node dist/scripts/bench-review-panel.js [--branches N] [--commits C] [--rounds R] [--json]
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -10,6 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { repoView } from '../src/core/panel/viewModel';
 import { repoSnapshot } from '../src/git/reviewSnapshot';
+import { median } from './bench/stats';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -17,6 +18,9 @@ const arg = (name: string, fallback: number) => {
 };
 const BRANCHES = arg('--branches', 30);
 const COMMITS = arg('--commits', 5);
+const ROUNDS = arg('--rounds', 3);
+const json = process.argv.includes('--json');
+const say = (line: string) => (json ? process.stderr : process.stdout).write(line + '\n');
 
 const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cs-bench-panel-')));
 const env = { ...process.env, HOME: tmp, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.com', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.com' };
@@ -47,19 +51,23 @@ for (let b = 0; b < BRANCHES; b++) {
 git(ada, 'push', '-q', 'origin', '--all');
 git(tmp, 'clone', '-q', origin, bo);
 git(bo, 'config', 'user.email', 'bo@example.com');
-console.log(`set-up: ${BRANCHES} branches x ${COMMITS} commits in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s`);
+say(`set-up: ${BRANCHES} branches x ${COMMITS} commits in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s`);
 
 async function main(): Promise<void> {
   const times: number[] = [];
   let listed = 0;
-  for (let run = 0; run < 3; run++) {
+  for (let run = 0; run < ROUNDS; run++) {
     const t0 = process.hrtime.bigint();
     const view = repoView(await repoSnapshot(bo, { maxBranches: BRANCHES }));
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
     listed = view.review.reduce((n, b) => n + b.commits.length, 0);
   }
   times.sort((a, b) => a - b);
-  console.log(`repoSnapshot: ${BRANCHES} branches, ${listed} commits awaiting review listed; median ${times[1].toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[2].toFixed(0)}), ${(times[1] / BRANCHES).toFixed(1)} ms per branch`);
+  const med = median(times);
+  say(`repoSnapshot: ${BRANCHES} branches, ${listed} commits awaiting review listed; median ${med.toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[times.length - 1].toFixed(0)}) over ${ROUNDS} runs, ${(med / BRANCHES).toFixed(1)} ms per branch`);
+  // Each branch's first commit says ai=0 and needs no review; the others do.
+  if (listed !== BRANCHES * (COMMITS - 1)) throw new Error(`expected ${BRANCHES * (COMMITS - 1)} commits awaiting review, the panel listed ${listed}`);
+  if (json) process.stdout.write(JSON.stringify({ refreshSeconds: med / 1000, branches: BRANCHES, commits: listed, runs: times.map((t) => t / 1000) }) + '\n');
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 

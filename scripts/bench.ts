@@ -1,94 +1,132 @@
 /**
- * Benchmark of the attribution engine's edit cost (DESIGN: "labels follow edits elsewhere in the file in time
- * proportional to the edit, not to the file"). Times single-character edits at random positions in a
- * 1,000-line file and in a 100,000-line file with thousands of AI ranges, and prints both and their ratio,
- * measured in the same run. A naive engine that re-splits the text per edit is timed alongside for contrast.
+ * `npm run bench`: every performance figure of issue 11, measured in one run against baselines measured in the
+ * same run (the machines are shared: ratios matter more than absolute times), with synthetic data generated
+ * here at the stated sizes and nothing cached between runs. Prints a table, or with `--json` ONE JSON object.
  *
- *   OUT_DIR=.out/engine node esbuild.js && node .out/engine/scripts/bench.js
+ * Sections measured in this process: the attribution engine, commit overhead, bundle sizes. Sections kept in
+ * their own scripts run as `node SCRIPT --json` and hand back a JSON last line (protocol: bench/stats.ts):
+ *   bench-verify.js        verify.seconds10k, verify.speedupVsSshKeygen
+ *   bench-report.js        report.seconds5k, report.peakMb
+ *   bench-review-panel.js  panel.refreshSeconds
+ *   bench-activation.js    extension.activationMs (the real code-server extension host)
+ *
+ * Usage: npm run bench [-- --json] [-- --rounds N] [-- --only engine,commit,bundle,verify,report,panel,activation]
  */
-import { AttributionEngine } from '../src/core/attribution/engine';
-import type { LineLabel } from '../src/core/attribution/labels';
-import { splitLines } from '../src/core/attribution/lines';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { bundleBench } from './bench/bundleBench';
+import { commitBench } from './bench/commitBench';
+import { engineBench } from './bench/engineBench';
+import { round, runSubBench, type SubBench } from './bench/stats';
 
-const EDITS = 20_000;
-const AGENTS = ['claude-code', 'codex', 'cursor', 'copilot', 'gemini-cli'];
+const SECTIONS = ['engine', 'commit', 'bundle', 'verify', 'report', 'panel', 'activation'] as const;
+type Section = (typeof SECTIONS)[number];
 
-/** Deterministic PRNG (mulberry32): both sizes see the same kind of edit sequence every run. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
 }
 
-/** A file of `lines` lines where every 25 lines an AI range of 1–10 lines starts: thousands of ranges at 100k. */
-function makeFile(lines: number): { content: string; labels: LineLabel[]; aiRanges: number } {
-  const text: string[] = [];
-  const labels: LineLabel[] = [];
-  let aiRanges = 0;
-  for (let i = 0; i < lines; i++) {
-    text.push(`    const value${i} = compute(${i}, "some text to make the line realistic");\n`);
-    const inRange = i % 25 < 1 + (Math.floor(i / 25) % 10);
-    if (i % 25 === 0) aiRanges++;
-    labels.push(inRange ? { kind: 'ai', agent: AGENTS[Math.floor(i / 25) % AGENTS.length] } : i % 2 ? { kind: 'human' } : { kind: 'untracked' });
-  }
-  return { content: text.join(''), labels, aiRanges };
+const json = process.argv.includes('--json');
+const rounds = Number(option('--rounds') ?? 5);
+const only = new Set((option('--only') ?? SECTIONS.join(',')).split(',').map((s) => s.trim()));
+for (const s of only) if (!SECTIONS.includes(s as Section)) throw new Error(`--only: unknown section '${s}' (known: ${SECTIONS.join(', ')})`);
+const wanted = (s: Section) => only.has(s);
+/** Progress goes to stderr with --json, so stdout is the one JSON object. */
+const progress = (line: string) => (json ? process.stderr : process.stdout).write(line + '\n');
+
+const scriptsDir = __dirname; // dist/scripts (or .out/NAME/scripts)
+const outDir = path.dirname(scriptsDir);
+let repoRoot = outDir;
+while (!fs.existsSync(path.join(repoRoot, 'esbuild.js'))) {
+  if (path.dirname(repoRoot) === repoRoot) throw new Error(`no esbuild.js above ${outDir}`);
+  repoRoot = path.dirname(repoRoot);
 }
 
-/** Alternately types a character and deletes one at random offsets; returns microseconds per edit. */
-function timeEngine(lines: number): { usPerEdit: number; aiRanges: number } {
-  const { content, labels, aiRanges } = makeFile(lines);
-  const engine = new AttributionEngine();
-  engine.setFile('f.ts', content, labels);
-  let length = content.length;
-  const random = rng(42);
-  const run = (count: number) => {
-    for (let i = 0; i < count; i++) {
-      const offset = Math.floor(random() * length);
-      if (i % 2 === 0) { engine.observe({ type: 'edit', file: 'f.ts', changes: [{ offset, length: 0, text: 'x' }] }); length++; }
-      else { engine.observe({ type: 'edit', file: 'f.ts', changes: [{ offset, length: 1, text: '' }] }); length--; }
-    }
-  };
-  run(2_000); // warm-up: let the JIT compile the hot paths before measuring
-  const start = process.hrtime.bigint();
-  run(EDITS);
-  const ns = Number(process.hrtime.bigint() - start);
-  if (engine.labels('f.ts').length !== splitLines(engine.text('f.ts')!).length) throw new Error('engine lost a line label');
-  return { usPerEdit: ns / 1000 / EDITS, aiRanges };
-}
+type Figures = Record<string, Record<string, number | null>>;
+const figures: Figures = {};
+const notes: string[] = [];
 
-/** What an engine without a line index does: apply the edit to one string and re-split it to find lines. */
-function timeNaive(lines: number, edits: number): number {
-  let text = makeFile(lines).content;
-  const random = rng(42);
-  const start = process.hrtime.bigint();
-  let sink = 0;
-  for (let i = 0; i < edits; i++) {
-    const offset = Math.floor(random() * text.length);
-    text = i % 2 === 0 ? text.slice(0, offset) + 'x' + text.slice(offset) : text.slice(0, offset) + text.slice(offset + 1);
-    sink += splitLines(text).length;
-  }
-  const ns = Number(process.hrtime.bigint() - start);
-  if (sink === 0) throw new Error('unreachable');
-  return ns / 1000 / edits;
+function sub(section: string, script: string, expect: Record<string, string>, args: string[] = [], timeoutMs = 600_000): void {
+  progress(`[${section}] node ${path.relative(process.cwd(), path.join(scriptsDir, script))} ${[...args, '--json'].join(' ')}`);
+  const r: SubBench = runSubBench(path.join(scriptsDir, script), args, Object.values(expect), timeoutMs);
+  figures[section] = { ...figures[section], ...Object.fromEntries(Object.entries(expect).map(([ours, theirs]) => [ours, r.figures[theirs]])) };
+  if (r.note) notes.push(`${section}: ${r.note}`);
 }
 
 function main(): void {
-  const small = timeEngine(1_000);
-  const large = timeEngine(100_000);
-  const naiveSmall = timeNaive(1_000, 2_000);
-  const naiveLarge = timeNaive(100_000, 200);
-  const fmt = (us: number) => `${us.toFixed(2).padStart(9)} µs/edit`;
-  console.log(`Attribution engine: ${EDITS.toLocaleString('en')} single-character edits at random positions (after warm-up)`);
-  console.log(`  1,000 lines,   ${String(small.aiRanges).padStart(5)} AI ranges: ${fmt(small.usPerEdit)}`);
-  console.log(`  100,000 lines, ${String(large.aiRanges).padStart(5)} AI ranges: ${fmt(large.usPerEdit)}`);
-  console.log(`  ratio 100k / 1k: ${(large.usPerEdit / small.usPerEdit).toFixed(2)}x  (file is 100x larger)`);
-  console.log('Naive baseline (apply to one string, re-split all lines per edit):');
-  console.log(`  1,000 lines:   ${fmt(naiveSmall)}`);
-  console.log(`  100,000 lines: ${fmt(naiveLarge)}`);
-  console.log(`  ratio 100k / 1k: ${(naiveLarge / naiveSmall).toFixed(2)}x`);
+  const started = Date.now();
+  if (wanted('engine')) {
+    progress(`[engine] ${rounds} rounds of 20,000 one-character edits at 1k, 20k and 100k lines`);
+    const e = engineBench(rounds);
+    figures.engine = {
+      usPerEdit20k: round(e.usPerEdit20k, 2), growth1kTo100k: round(e.growth1kTo100k, 2), usPerEdit1k: round(e.usPerEdit1k, 2),
+      usPerEdit100k: round(e.usPerEdit100k, 2), naiveUsPerEdit20k: round(e.naiveUsPerEdit20k, 1), aiRanges20k: e.aiRanges20k, rounds: e.rounds,
+    };
+  }
+  if (wanted('commit')) {
+    const commitRounds = Math.max(rounds, 7);
+    progress(`[commit] ${commitRounds} rounds of: node -e 0, a commit with the hooks off, one with them on (1,000 files, 1,000-line change)`);
+    const c = commitBench(path.join(outDir, 'cli.js'), commitRounds);
+    figures.commit = {
+      overheadMs: round(c.overheadMs, 1), nodeStartupMs: round(c.nodeStartupMs, 1), overheadVsNodeStartup: round(c.overheadVsNodeStartup, 2),
+      hooksOnMs: round(c.hooksOnMs, 1), hooksOffMs: round(c.hooksOffMs, 1), gitProcesses: c.gitProcesses, rounds: c.rounds,
+    };
+  }
+  if (wanted('bundle')) {
+    progress('[bundle] node esbuild.js --production into a scratch folder');
+    const b = bundleBench(repoRoot);
+    figures.extension = { ...figures.extension, bundleKb: round(b.extensionKb, 1) };
+    figures.cli = { bundleKb: round(b.cliKb, 1) };
+    if (b.hookKb !== null) figures.hook = { bundleKb: round(b.hookKb, 1) };
+  }
+  if (wanted('verify')) sub('verify', 'bench-verify.js', { seconds10k: 'seconds10k', speedupVsSshKeygen: 'speedupVsSshKeygen' });
+  if (wanted('report')) sub('report', 'bench-report.js', { seconds5k: 'seconds5k', peakMb: 'peakMb' });
+  if (wanted('panel')) sub('panel', 'bench-review-panel.js', { refreshSeconds: 'refreshSeconds' }, ['--rounds', String(Math.max(3, rounds))]);
+  if (wanted('activation')) {
+    const before = figures.extension;
+    sub('extension', 'bench-activation.js', { activationMs: 'activationMs' }, ['--rounds', String(Math.min(rounds, 3))]);
+    figures.extension = { ...before, ...figures.extension };
+  }
+
+  const result = { ...figures, meta: { node: process.version, cpus: os.cpus().length, seconds: round((Date.now() - started) / 1000, 1), notes } };
+  if (json) {
+    process.stdout.write(JSON.stringify(result) + '\n');
+    return;
+  }
+  printTable(figures);
+  for (const n of notes) console.log(`note: ${n}`);
+}
+
+/** [figure, what it is, unit, the issue's target where it sets one] */
+const TARGETS: Array<[string, string, string, ((v: number) => boolean)?]> = [
+  ['engine.usPerEdit20k', 'engine: one-character edit, 20,000 lines, 2,000 AI ranges', 'µs', (v) => v <= 5],
+  ['engine.growth1kTo100k', 'engine: growth 1k → 100k lines', '×', (v) => v <= 2],
+  ['commit.overheadMs', 'commit overhead, hooks on vs off (1,000 files, 1,000-line change)', 'ms'],
+  ['commit.nodeStartupMs', '`node -e 0` start-up, same rounds', 'ms'],
+  ['commit.overheadVsNodeStartup', 'commit overhead ÷ node start-up', '×', (v) => v <= 1.3],
+  ['commit.gitProcesses', 'git processes one commit starts (hooks on)', ''],
+  ['verify.seconds10k', 'verify over 10,000 commits', 's', (v) => v <= 2],
+  ['verify.speedupVsSshKeygen', 'verify speed-up vs ssh-keygen', '×'],
+  ['extension.bundleKb', 'dist/extension.js (production)', 'KB', (v) => v <= 400],
+  ['cli.bundleKb', 'dist/cli.js (production)', 'KB', (v) => v <= 400],
+  ['extension.activationMs', 'extension activation (integration host)', 'ms', (v) => v <= 30],
+  ['report.seconds5k', 'report over 5,000 commits', 's'],
+  ['report.peakMb', 'report peak memory', 'MB', (v) => v <= 300],
+  ['panel.refreshSeconds', 'review panel refresh, 30 branches × 5 commits', 's', (v) => v <= 1],
+];
+
+function printTable(f: Figures): void {
+  console.log('');
+  console.log(`${'figure'.padEnd(68)} ${'value'.padStart(10)}  target`);
+  for (const [key, label, unit, ok] of TARGETS) {
+    const [section, name] = key.split('.');
+    if (!(section in f)) continue;
+    const v = f[section][name];
+    const shown = v === null || v === undefined ? 'n/a' : `${v}${unit ? ' ' + unit : ''}`;
+    console.log(`${label.padEnd(68)} ${shown.padStart(10)}  ${v === null || v === undefined || !ok ? '' : ok(v) ? 'met' : 'NOT MET'}`);
+  }
 }
 
 main();

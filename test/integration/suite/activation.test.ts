@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { CountersignApi } from '../../../src/extension/extension';
 import { Commands, EXTENSION_ID, LOG_CHANNEL_NAME } from '../../../src/extension/ids';
@@ -35,6 +36,13 @@ describe('Countersign in a real VS Code', () => {
     assert.strictEqual(ext.isActive, true);
     assert.ok(Array.isArray(api.registeredCommands), 'activate() returns { registeredCommands }');
     assert.ok(api.registeredCommands.length > 0, 'activation registered no commands');
+  });
+
+  it('reports its activation time (scripts/bench-activation.ts collects it)', async () => {
+    const { api } = await activated();
+    assert.ok(Number.isFinite(api.activationMs) && api.activationMs > 0, `activationMs is ${api.activationMs}`);
+    const out = process.env.COUNTERSIGN_BENCH_ACTIVATION_FILE;
+    if (out) fs.writeFileSync(out, JSON.stringify({ activationMs: api.activationMs }) + '\n');
   });
 
   it('opened the fixture repository as its workspace', () => {

@@ -1,0 +1,22 @@
+/** Sizes of the production bundles (`node esbuild.js --production`), built afresh into a temporary folder. */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+export interface BundleFigures {
+  extensionKb: number;
+  cliKb: number;
+  hookKb: number | null;
+}
+
+export function bundleBench(repoRoot: string): BundleFigures {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-bench-bundle-'));
+  try {
+    execFileSync(process.execPath, ['esbuild.js', '--production'], { cwd: repoRoot, env: { ...process.env, OUT_DIR: out }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const kb = (f: string) => (fs.existsSync(path.join(out, f)) ? fs.statSync(path.join(out, f)).size / 1024 : null);
+    return { extensionKb: kb('extension.js')!, cliKb: kb('cli.js')!, hookKb: kb('hook.js') };
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}
