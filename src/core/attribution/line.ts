@@ -29,9 +29,12 @@ export interface Line {
   readonly aiWriter: WriterId;
   readonly aiSeq: number;
   readonly agentBit: number;
-  /** Polynomial hashes of the text, so undo can recognise an earlier state of a file in O(1). */
-  readonly h1: number;
-  readonly h2: number;
+  /**
+   * Polynomial hashes of the text, so undo can recognise an earlier state of a file in O(1): -1 until
+   * `lineHashes` first needs them, since most lines (each keystroke makes one) are never compared.
+   */
+  h1: number;
+  h2: number;
 }
 
 export const P1 = 67108859;
@@ -72,16 +75,24 @@ export function makeLine(text: string, runs: Runs, writers: WriterTable): Line {
   else if (label.kind === 'untracked') labelClass = LabelClass.Untracked;
   else if (aiWriter >= 0) { label = writers.humanWasAi(mainWriter, aiWriter); labelClass = LabelClass.HumanWasAi; }
   else labelClass = LabelClass.Human;
+  return {
+    text, runs, label, labelClass, mainWriter, mainSeq, aiWriter, aiSeq,
+    agentBit: labelClass === LabelClass.Ai ? writers.agentBit(mainWriter) : 0, h1: -1, h2: -1,
+  };
+}
+
+/** Fills in a line's text hashes on first use. */
+export function lineHashes(line: Line): void {
+  if (line.h1 >= 0) return;
+  const text = line.text;
   let h1 = 0, h2 = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     h1 = (h1 * B1 + c) % P1;
     h2 = (h2 * B2 + c) % P2;
   }
-  return {
-    text, runs, label, labelClass, mainWriter, mainSeq, aiWriter, aiSeq,
-    agentBit: labelClass === LabelClass.Ai ? writers.agentBit(mainWriter) : 0, h1, h2,
-  };
+  line.h1 = h1;
+  line.h2 = h2;
 }
 
 /** A line whose characters all have one writer. */

@@ -1,47 +1,294 @@
-import { LabelClass, P1, P2, type Line } from './line';
+import { LabelClass, P1, P2, lineHashes, type Line } from './line';
 
 /**
- * A persistent (immutable, path-copying) treap of lines with subtree aggregates: line and character counts,
- * label-class counts, an agent mask and a polynomial hash of the text. Why this shape:
- * - an edit touches O(log n) nodes, however long the file, so a keystroke in a 100,000-line file costs about
- *   what it costs in a 100-line one (DESIGN: "time proportional to the edit, not to the file");
- * - offset -> line lookups descend by character counts, so nothing ever re-splits the whole text;
- * - old roots stay valid after an edit, so an undo state is just a root kept in a list, and the hash lets undo
- *   recognise "this is exactly the text of that earlier state" without comparing whole texts.
- * `null` is the empty tree.
+ * A persistent (immutable, path-copying) B+tree of lines: leaves hold up to LEAF_MAX lines, inner nodes up to
+ * NODE_MAX children, every node carries subtree aggregates (line and character counts, label-class counts, an
+ * agent mask). Why this shape:
+ * - an edit copies one node per level, and a 100,000-line file has three or four levels, so a keystroke in a
+ *   100,000-line file costs about what it costs in a 100-line one (DESIGN: "time proportional to the edit, not
+ *   to the file");
+ * - offset -> line lookups scan a few short arrays of counts instead of chasing a pointer per level of a binary
+ *   tree, and a keystroke allocates a handful of objects: profiling the earlier treap (one node per line, about
+ *   twenty copied per keystroke) showed its time going to that allocation, the garbage collector and pointer
+ *   chasing;
+ * - old roots stay valid after an edit, so an undo state is just a root kept in a list, and a polynomial hash
+ *   of the text (computed on demand, cached per node, so only undo pays for it) lets undo recognise "this is
+ *   exactly the text of that earlier state" without comparing whole texts.
+ * All leaves are at the same depth. `null` is the empty tree.
  */
-export interface TreeNode {
-  readonly line: Line;
-  readonly prio: number;
-  readonly left: Tree;
-  readonly right: Tree;
+export class TreeNode {
   readonly lines: number;
   readonly chars: number;
-  readonly h1: number;
-  readonly h2: number;
-  /** Lines per label class (`LabelClass` in line.ts); plain fields, not an array, to halve allocations. */
+  /** Lines per label class (`LabelClass` in line.ts). */
   readonly ai: number;
   readonly human: number;
   readonly humanWasAi: number;
   readonly untracked: number;
   readonly agents: number;
+  /** The text's hashes, filled in by sameText when first needed (-1: not yet). */
+  h1 = -1;
+  h2 = -1;
+
+  /**
+   * A leaf when `kids` is null; then `items` holds its lines. `from` is the node this one copies with one
+   * item changed (`was` -> `now`): its aggregates are then adjusted rather than summed again.
+   */
+  constructor(readonly items: readonly Line[] | null, readonly kids: readonly TreeNode[] | null, from?: TreeNode, was?: TreeNode, now?: TreeNode) {
+    if (from && was && now) {
+      this.lines = from.lines - was.lines + now.lines;
+      this.chars = from.chars - was.chars + now.chars;
+      this.ai = from.ai - was.ai + now.ai;
+      this.human = from.human - was.human + now.human;
+      this.humanWasAi = from.humanWasAi - was.humanWasAi + now.humanWasAi;
+      this.untracked = from.untracked - was.untracked + now.untracked;
+      // A mask cannot be subtracted: OR the children again only when the old child had bits the new one lacks.
+      let agents = from.agents | now.agents;
+      if ((was.agents & ~now.agents) !== 0) {
+        agents = 0;
+        for (const k of kids!) agents |= k.agents;
+      }
+      this.agents = agents;
+      return;
+    }
+    let lines = 0, chars = 0, ai = 0, human = 0, humanWasAi = 0, untracked = 0, agents = 0;
+    if (kids) {
+      for (const k of kids) {
+        lines += k.lines; chars += k.chars; ai += k.ai; human += k.human; humanWasAi += k.humanWasAi;
+        untracked += k.untracked; agents |= k.agents;
+      }
+    } else {
+      for (const l of items!) {
+        chars += l.text.length;
+        agents |= l.agentBit;
+        switch (l.labelClass) {
+          case LabelClass.Ai: ai++; break;
+          case LabelClass.Human: human++; break;
+          case LabelClass.HumanWasAi: humanWasAi++; break;
+          default: untracked++;
+        }
+      }
+      lines = items!.length;
+    }
+    this.lines = lines; this.chars = chars; this.ai = ai; this.human = human; this.humanWasAi = humanWasAi;
+    this.untracked = untracked; this.agents = agents;
+  }
 }
 export type Tree = TreeNode | null;
 
-// Priorities from a fixed-seed xorshift: tree shapes (and so timings) are reproducible from run to run.
-let seed = 0x9e3779b9;
-function nextPriority(): number {
-  seed ^= seed << 13; seed >>>= 0;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5; seed >>>= 0;
-  return seed;
+const LEAF_MAX = 32;
+const NODE_MAX = 32;
+/** A node smaller than this after a splice is merged with a neighbour, so deletions cannot leave a sparse tree. */
+const LEAF_MIN = LEAF_MAX >> 2;
+const NODE_MIN = NODE_MAX >> 2;
+
+const leaf = (items: readonly Line[]) => new TreeNode(items, null);
+const inner = (kids: readonly TreeNode[]) => new TreeNode(null, kids);
+
+/** Cuts `items` into as few pieces of at most `max` as possible, of nearly equal size. */
+function chunk<T>(items: readonly T[], max: number): T[][] {
+  const pieces = Math.ceil(items.length / max);
+  const out: T[][] = [];
+  for (let p = 0, start = 0; p < pieces; p++) {
+    const end = Math.round(((p + 1) * items.length) / pieces);
+    out.push(items.slice(start, end));
+    start = end;
+  }
+  return out;
+}
+
+/** Nodes of one level for `items` (lines for leaves, nodes for inner nodes). */
+function level(items: readonly Line[] | readonly TreeNode[], leaves: boolean): TreeNode[] {
+  return leaves
+    ? chunk(items as readonly Line[], LEAF_MAX).map(leaf)
+    : chunk(items as readonly TreeNode[], NODE_MAX).map(inner);
+}
+
+/** One root over same-height nodes. */
+function rootOver(nodes: TreeNode[]): Tree {
+  while (nodes.length > 1) nodes = level(nodes, false);
+  let root: Tree = nodes[0] ?? null;
+  // A root with one child is a level too many (after deletions).
+  while (root && root.kids && root.kids.length === 1) root = root.kids[0];
+  return root;
+}
+
+export function lineCount(t: Tree): number {
+  return t ? t.lines : 0;
+}
+
+export function charCount(t: Tree): number {
+  return t ? t.chars : 0;
+}
+
+/** Builds a tree from lines in O(n). */
+export function fromLines(lines: readonly Line[]): Tree {
+  return lines.length === 0 ? null : rootOver(level(lines, true));
+}
+
+/** The tree with line `index` replaced: copies only the path to it (a keystroke inside one line). */
+export function replaceAt(t: Tree, index: number, line: Line): Tree {
+  if (!t || index < 0 || index >= t.lines) throw new RangeError(`line ${index} is outside the file`);
+  return replaceIn(t, index, line);
+}
+
+function replaceIn(n: TreeNode, index: number, line: Line): TreeNode {
+  if (!n.kids) {
+    const items = n.items!.slice();
+    items[index] = line;
+    return leaf(items);
+  }
+  const kids = n.kids.slice();
+  for (let i = 0; i < kids.length; i++) {
+    const k = kids[i];
+    if (index < k.lines) {
+      const now = replaceIn(k, index, line);
+      kids[i] = now;
+      return new TreeNode(null, kids, n, k, now);
+    }
+    index -= k.lines;
+  }
+  throw new RangeError('unreachable: line index past the node');
+}
+
+/** Replaces `deleteCount` lines at `index` with `insert`. */
+export function splice(t: Tree, index: number, deleteCount: number, insert: readonly Line[]): Tree {
+  const count = lineCount(t);
+  index = Math.max(0, Math.min(index, count));
+  deleteCount = Math.max(0, Math.min(deleteCount, count - index));
+  if (deleteCount === 1 && insert.length === 1) return replaceAt(t, index, insert[0]);
+  if (deleteCount === 0 && insert.length === 0) return t;
+  if (!t) return fromLines(insert);
+  return rootOver(spliceIn(t, index, deleteCount, insert));
+}
+
+/** The nodes (of `n`'s height; possibly none, possibly several) that replace `n` after the splice. */
+function spliceIn(n: TreeNode, index: number, deleteCount: number, insert: readonly Line[]): TreeNode[] {
+  if (!n.kids) {
+    const items = n.items!;
+    const next = insert.length === 0 && deleteCount === 0 ? items
+      : [...items.slice(0, index), ...insert, ...items.slice(index + deleteCount)];
+    return next.length === 0 ? [] : level(next, true);
+  }
+  const kids = n.kids;
+  const out: TreeNode[] = [];
+  let start = 0; // first line of kids[i]
+  let pending = insert; // inserted by the first child the splice reaches
+  const end = index + deleteCount;
+  for (let i = 0; i < kids.length; i++) {
+    const k = kids[i];
+    const kEnd = start + k.lines;
+    // Does the splice reach this child? Deletion overlap, or (for the insertion) the child holding `index`,
+    // where an index at the very end of the node belongs to the last child.
+    const overlaps = deleteCount > 0 && start < end && kEnd > index;
+    const inserts = pending.length > 0 && (index < kEnd || (i === kids.length - 1 && index === kEnd)) && index >= start;
+    if (!overlaps && !inserts) { out.push(k); start = kEnd; continue; }
+    const from = Math.max(index, start) - start;
+    const del = Math.max(0, Math.min(end, kEnd) - Math.max(index, start));
+    if (from === 0 && del === k.lines && !inserts) { start = kEnd; continue; } // wholly deleted
+    out.push(...spliceIn(k, from, del, inserts ? pending : []));
+    if (inserts) pending = [];
+    start = kEnd;
+  }
+  return level(rebalance(out), false);
+}
+
+/** Merges undersized nodes into a neighbour (all of one height), so long deletions leave no sparse levels. */
+function rebalance(nodes: TreeNode[]): TreeNode[] {
+  if (nodes.length < 2) return nodes;
+  const out: TreeNode[] = [];
+  for (const n of nodes) {
+    const prev = out[out.length - 1];
+    if (prev && (small(prev) || small(n))) {
+      out.pop();
+      out.push(...(n.kids ? level([...prev.kids!, ...n.kids], false) : level([...prev.items!, ...n.items!], true)));
+    } else {
+      out.push(n);
+    }
+  }
+  return out;
+}
+
+function small(n: TreeNode): boolean {
+  return n.kids ? n.kids.length < NODE_MIN : n.items!.length < LEAF_MIN;
+}
+
+export function lineAt(t: Tree, index: number): Line {
+  let n = t;
+  if (!n || index < 0 || index >= n.lines) throw new RangeError(`line ${index} is outside the file`);
+  while (n.kids) {
+    const kids: readonly TreeNode[] = n.kids;
+    let i = 0;
+    while (index >= kids[i].lines) index -= kids[i++].lines;
+    n = kids[i];
+  }
+  return n.items![index];
+}
+
+/** The line containing character `offset` (which must be < charCount), its index and where it starts. */
+export function locate(t: Tree, offset: number): { index: number; start: number; line: Line } {
+  let n = t;
+  if (!n || offset < 0 || offset >= n.chars) throw new RangeError(`offset ${offset} is outside the file`);
+  let index = 0, start = 0;
+  while (n.kids) {
+    const kids: readonly TreeNode[] = n.kids;
+    let i = 0;
+    while (offset >= kids[i].chars) {
+      offset -= kids[i].chars;
+      start += kids[i].chars;
+      index += kids[i].lines;
+      i++;
+    }
+    n = kids[i];
+  }
+  const items = n.items!;
+  let i = 0;
+  while (offset >= items[i].text.length) {
+    offset -= items[i].text.length;
+    start += items[i].text.length;
+    i++;
+  }
+  return { index: index + i, start, line: items[i] };
+}
+
+/** Lines [from, to) in order, visiting only the nodes on the way: O(log n + count). */
+export function linesBetween(t: Tree, from: number, to: number): Line[] {
+  const out: Line[] = [];
+  const walk = (n: TreeNode, base: number) => {
+    if (!n.kids) {
+      const items = n.items!;
+      for (let i = Math.max(0, from - base); i < items.length && base + i < to; i++) out.push(items[i]);
+      return;
+    }
+    for (const k of n.kids) {
+      if (base >= to) return;
+      if (base + k.lines > from) walk(k, base);
+      base += k.lines;
+    }
+  };
+  if (t) walk(t, 0);
+  return out;
+}
+
+export function toLines(t: Tree): Line[] {
+  return t ? linesBetween(t, 0, t.lines) : [];
+}
+
+export function treeText(t: Tree): string {
+  return toLines(t).map((l) => l.text).join('');
+}
+
+/** Levels from the root to the leaves (0 for the empty tree). */
+export function treeDepth(t: Tree): number {
+  let d = 0;
+  for (let n = t; n; n = n.kids ? n.kids[0] : null) d++;
+  return d;
 }
 
 // Powers of the line-hash bases, grown on demand: hash(L ++ R) = hash(L) * B^lines(R) + hash(R).
 const B1 = 1000003 % P1;
 const B2 = 998244353 % P2;
-let pow1 = new Float64Array([1]);
-let pow2 = new Float64Array([1]);
+let pow1 = new Float64Array([1, B1]);
+let pow2 = new Float64Array([1, B2]);
 function ensurePowers(n: number): void {
   if (n < pow1.length) return;
   let size = pow1.length;
@@ -55,166 +302,34 @@ function ensurePowers(n: number): void {
   pow1 = p1; pow2 = p2;
 }
 
-function node(line: Line, prio: number, left: Tree, right: Tree): TreeNode {
-  const rl = right ? right.lines : 0;
-  ensurePowers(rl + 1);
-  const c = line.labelClass;
-  return {
-    line, prio, left, right,
-    lines: (left ? left.lines : 0) + 1 + rl,
-    chars: (left ? left.chars : 0) + line.text.length + (right ? right.chars : 0),
-    h1: (((left ? left.h1 : 0) * pow1[rl + 1]) % P1 + (line.h1 * pow1[rl]) % P1 + (right ? right.h1 : 0)) % P1,
-    h2: (((left ? left.h2 : 0) * pow2[rl + 1]) % P2 + (line.h2 * pow2[rl]) % P2 + (right ? right.h2 : 0)) % P2,
-    ai: (left ? left.ai : 0) + (right ? right.ai : 0) + (c === LabelClass.Ai ? 1 : 0),
-    human: (left ? left.human : 0) + (right ? right.human : 0) + (c === LabelClass.Human ? 1 : 0),
-    humanWasAi: (left ? left.humanWasAi : 0) + (right ? right.humanWasAi : 0) + (c === LabelClass.HumanWasAi ? 1 : 0),
-    untracked: (left ? left.untracked : 0) + (right ? right.untracked : 0) + (c === LabelClass.Untracked ? 1 : 0),
-    agents: (left ? left.agents : 0) | line.agentBit | (right ? right.agents : 0),
-  };
-}
-
-export function lineCount(t: Tree): number {
-  return t ? t.lines : 0;
-}
-
-export function charCount(t: Tree): number {
-  return t ? t.chars : 0;
-}
-
-export function merge(a: Tree, b: Tree): Tree {
-  if (!a) return b;
-  if (!b) return a;
-  if (a.prio >= b.prio) return node(a.line, a.prio, a.left, merge(a.right, b));
-  return node(b.line, b.prio, merge(a, b.left), b.right);
-}
-
-/** Splits into the first `k` lines and the rest. */
-export function split(t: Tree, k: number): [Tree, Tree] {
-  if (!t) return [null, null];
-  const ll = lineCount(t.left);
-  if (k <= ll) {
-    const [a, b] = split(t.left, k);
-    return [a, node(t.line, t.prio, b, t.right)];
+/** Fills in `n.h1`/`n.h2` (and those of the descendants that lack them): a hash of the sequence of lines. */
+function hashNode(n: TreeNode): void {
+  if (n.h1 >= 0) return;
+  let h1 = 0, h2 = 0;
+  if (n.kids) {
+    for (const k of n.kids) {
+      hashNode(k);
+      ensurePowers(k.lines);
+      h1 = ((h1 * pow1[k.lines]) % P1 + k.h1) % P1;
+      h2 = ((h2 * pow2[k.lines]) % P2 + k.h2) % P2;
+    }
+  } else {
+    for (const l of n.items!) {
+      lineHashes(l);
+      h1 = ((h1 * B1) % P1 + l.h1) % P1;
+      h2 = ((h2 * B2) % P2 + l.h2) % P2;
+    }
   }
-  const [a, b] = split(t.right, k - ll - 1);
-  return [node(t.line, t.prio, t.left, a), b];
-}
-
-/** Builds a treap from lines in O(n): a Cartesian tree over random priorities via the right-spine stack. */
-export function fromLines(lines: readonly Line[]): Tree {
-  const n = lines.length;
-  if (n === 0) return null;
-  if (n === 1) return node(lines[0], nextPriority(), null, null); // the common case: a keystroke's one line
-  const prio: number[] = new Array<number>(n);
-  const left: number[] = new Array<number>(n).fill(-1);
-  const right: number[] = new Array<number>(n).fill(-1);
-  const stack: number[] = [];
-  for (let i = 0; i < n; i++) {
-    prio[i] = nextPriority();
-    let last = -1;
-    while (stack.length > 0 && prio[stack[stack.length - 1]] < prio[i]) last = stack.pop()!;
-    left[i] = last;
-    if (stack.length > 0) right[stack[stack.length - 1]] = i;
-    stack.push(i);
-  }
-  // Children before parents: a post-order walk with an explicit stack (a degenerate shape must not overflow).
-  const built: Tree[] = new Array<Tree>(n).fill(null);
-  const order: number[] = [];
-  const todo = [stack[0]];
-  while (todo.length > 0) {
-    const i = todo.pop()!;
-    order.push(i);
-    if (left[i] >= 0) todo.push(left[i]);
-    if (right[i] >= 0) todo.push(right[i]);
-  }
-  for (let o = order.length - 1; o >= 0; o--) {
-    const i = order[o];
-    built[i] = node(lines[i], prio[i], left[i] >= 0 ? built[left[i]] : null, right[i] >= 0 ? built[right[i]] : null);
-  }
-  return built[stack[0]];
-}
-
-/** The tree with line `index` replaced: copies only the path to it (a keystroke inside one line). */
-export function replaceAt(t: Tree, index: number, line: Line): Tree {
-  if (!t) throw new RangeError(`line ${index} is outside the file`);
-  const ll = lineCount(t.left);
-  if (index < ll) return node(t.line, t.prio, replaceAt(t.left, index, line), t.right);
-  if (index === ll) return node(line, t.prio, t.left, t.right);
-  return node(t.line, t.prio, t.left, replaceAt(t.right, index - ll - 1, line));
-}
-
-/** Replaces `deleteCount` lines at `index` with `insert`. */
-export function splice(t: Tree, index: number, deleteCount: number, insert: readonly Line[]): Tree {
-  if (deleteCount === 1 && insert.length === 1 && index < lineCount(t)) return replaceAt(t, index, insert[0]);
-  const [before, rest] = split(t, index);
-  const after = split(rest, deleteCount)[1];
-  return merge(merge(before, fromLines(insert)), after);
-}
-
-export function lineAt(t: Tree, index: number): Line {
-  let n = t;
-  while (n) {
-    const ll = lineCount(n.left);
-    if (index < ll) n = n.left;
-    else if (index === ll) return n.line;
-    else { index -= ll + 1; n = n.right; }
-  }
-  throw new RangeError(`line ${index} is outside the file`);
-}
-
-/** The line containing character `offset` (which must be < charCount) and where that line starts. */
-export function locate(t: Tree, offset: number): { index: number; start: number } {
-  let n = t;
-  let index = 0, start = 0;
-  while (n) {
-    const lc = charCount(n.left);
-    if (offset < lc) { n = n.left; continue; }
-    const len = n.line.text.length;
-    if (offset < lc + len) return { index: index + lineCount(n.left), start: start + lc };
-    offset -= lc + len;
-    start += lc + len;
-    index += lineCount(n.left) + 1;
-    n = n.right;
-  }
-  throw new RangeError(`offset ${offset} is outside the file`);
-}
-
-/** Lines [from, to) in order, visiting only the nodes on the way: O(log n + count). */
-export function linesBetween(t: Tree, from: number, to: number): Line[] {
-  const out: Line[] = [];
-  const walk = (n: Tree, base: number) => {
-    if (!n || base >= to || base + n.lines <= from) return;
-    const ll = lineCount(n.left);
-    walk(n.left, base);
-    const i = base + ll;
-    if (i >= from && i < to) out.push(n.line);
-    walk(n.right, i + 1);
-  };
-  walk(t, 0);
-  return out;
-}
-
-export function toLines(t: Tree): Line[] {
-  const out: Line[] = [];
-  const stack: TreeNode[] = [];
-  let n = t;
-  while (n || stack.length > 0) {
-    while (n) { stack.push(n); n = n.left; }
-    const top = stack.pop()!;
-    out.push(top.line);
-    n = top.right;
-  }
-  return out;
-}
-
-export function treeText(t: Tree): string {
-  return toLines(t).map((l) => l.text).join('');
+  n.h1 = h1;
+  n.h2 = h2;
 }
 
 /** Same text, decided by sizes and hashes: used to match undo states, never to decide labels on its own. */
 export function sameText(a: Tree, b: Tree): boolean {
   if (a === b) return true;
   if (!a || !b) return charCount(a) === 0 && charCount(b) === 0;
-  return a.lines === b.lines && a.chars === b.chars && a.h1 === b.h1 && a.h2 === b.h2;
+  if (a.lines !== b.lines || a.chars !== b.chars) return false;
+  hashNode(a);
+  hashNode(b);
+  return a.h1 === b.h1 && a.h2 === b.h2;
 }
-

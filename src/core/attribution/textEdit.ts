@@ -26,19 +26,21 @@ export function applyChange(tree: Tree, change: TextChange, mode: ChangeMode, wr
   // so a line break right after the change is visible (for Enter at the end of a line) and joins work.
   let first: number;
   let regionStart: number;
-  if (offset < total) ({ index: first, start: regionStart } = locate(tree, offset));
-  else if (count > 0 && !endsWithLineBreak(lineAt(tree, count - 1).text)) {
+  let firstLine: Line | undefined;
+  if (offset < total) ({ index: first, start: regionStart, line: firstLine } = locate(tree, offset));
+  else if (count > 0 && !endsWithLineBreak((firstLine = lineAt(tree, count - 1)).text)) {
     first = count - 1;
-    regionStart = total - lineAt(tree, count - 1).text.length;
+    regionStart = total - firstLine.text.length;
   } else {
     first = count;
     regionStart = total;
+    firstLine = undefined;
   }
-  const firstLength = first < count ? lineAt(tree, first).text.length : 0;
+  const firstLength = firstLine ? firstLine.text.length : 0;
   let end = offset + length >= total ? count
     : offset + length < regionStart + firstLength ? first + 1 // the usual keystroke: one line
       : locate(tree, offset + length).index + 1;
-  const old: Line[] = end === first + 1 ? [lineAt(tree, first)] : linesBetween(tree, first, end);
+  const old: Line[] = end === first + 1 && firstLine ? [firstLine] : linesBetween(tree, first, end);
   let regionText = old.length === 1 ? old[0].text : old.map((l) => l.text).join('');
   let regionRuns: readonly number[] = old.length === 1 ? old[0].runs : concatRuns(old);
 

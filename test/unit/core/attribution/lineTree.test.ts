@@ -1,14 +1,14 @@
 import * as assert from 'assert';
 import * as fc from 'fast-check';
 import { uniformLine } from '../../../../src/core/attribution/line';
-import { charCount, fromLines, lineAt, lineCount, linesBetween, locate, sameText, splice, toLines, treeText, type Tree } from '../../../../src/core/attribution/lineTree';
+import { charCount, fromLines, lineAt, lineCount, linesBetween, locate, sameText, splice, toLines, treeDepth, treeText, type Tree } from '../../../../src/core/attribution/lineTree';
 import { WriterTable } from '../../../../src/core/attribution/writers';
 
 const writers = new WriterTable();
 const mk = (text: string) => uniformLine(text, writers.human, 1, writers);
 const lineText = fc.constantFrom('a\n', 'bb\n', '\n', 'ccc\r\n', 'dd\n');
 
-describe('lineTree (persistent treap of lines)', () => {
+describe('lineTree (persistent B+tree of lines)', () => {
   it('splices, looks up lines and offsets, and slices like an array does', () => {
     fc.assert(fc.property(fc.array(lineText, { maxLength: 60 }), fc.array(fc.tuple(fc.nat(), fc.nat(5), fc.array(lineText, { maxLength: 4 })), { maxLength: 20 }), (initial, ops) => {
       const model = [...initial];
@@ -27,7 +27,7 @@ describe('lineTree (persistent treap of lines)', () => {
       let start = 0;
       model.forEach((text, i) => {
         assert.strictEqual(lineAt(tree, i).text, text);
-        for (let k = 0; k < text.length; k++) assert.deepStrictEqual(locate(tree, start + k), { index: i, start });
+        for (let k = 0; k < text.length; k++) assert.deepStrictEqual(locate(tree, start + k), { index: i, start, line: lineAt(tree, i) });
         start += text.length;
       });
       const from = Math.floor(model.length / 3), to = Math.floor((2 * model.length) / 3) + 1;
@@ -45,9 +45,33 @@ describe('lineTree (persistent treap of lines)', () => {
     }), { numRuns: 500 });
   });
 
+  it('keeps its shape through thousands of lines of splices: several levels deep, every lookup right', () => {
+    // Big enough that leaves split, inner nodes split and merge, and the root grows and shrinks.
+    const line = fc.constantFrom('a\n', 'bb\n', '\n', 'ccc\r\n');
+    fc.assert(fc.property(fc.nat(3000), fc.array(fc.tuple(fc.nat(), fc.nat(1200), fc.nat(1500), line), { maxLength: 12 }), (initial, ops) => {
+      const model = Array.from({ length: initial }, (_, i) => ['x\n', 'yy\n', '\n'][i % 3]);
+      let tree: Tree = fromLines(model.map(mk));
+      for (const [at, del, insCount, text] of ops) {
+        const index = at % (model.length + 1);
+        const ins = Array.from({ length: insCount }, () => text);
+        tree = splice(tree, index, del, ins.map(mk));
+        model.splice(index, del, ...ins);
+        assert.strictEqual(lineCount(tree), model.length);
+        assert.ok(treeDepth(tree) <= 6, `depth ${treeDepth(tree)} for ${model.length} lines`);
+      }
+      assert.strictEqual(treeText(tree), model.join(''));
+      for (let i = 0; i < model.length; i += 97) assert.strictEqual(lineAt(tree, i).text, model[i]);
+      let start = 0;
+      model.forEach((text, i) => {
+        if (i % 89 === 0) assert.deepStrictEqual(locate(tree, start), { index: i, start, line: lineAt(tree, i) });
+        start += text.length;
+      });
+      assert.strictEqual(charCount(tree), start);
+    }), { numRuns: 60 });
+  });
+
   it('builds a 100,000-line tree of bounded depth', () => {
     const tree = fromLines(Array.from({ length: 100_000 }, (_, i) => mk(`line ${i}\n`)));
-    const depth = (t: Tree): number => (t ? 1 + Math.max(depth(t.left), depth(t.right)) : 0);
-    assert.ok(depth(tree) < 80, `depth ${depth(tree)}`);
+    assert.ok(treeDepth(tree) <= 4, `depth ${treeDepth(tree)}`);
   });
 });
