@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zodMessages';
 import { REVIEW_NAMESPACE, verifySshSignature, type SshPublicKey } from './sshsig';
 
 /**
@@ -33,28 +34,28 @@ export type SignedStatement = {
  */
 export const EMPTY_PATCH_ID = 'empty';
 
-const objectId = z.string().regex(/^([0-9a-f]{40}|[0-9a-f]{64})$/, 'must be a full lowercase hex object id');
-const isoTime = z.string().refine(
+const objectId = z.string().check(z.regex(/^([0-9a-f]{40}|[0-9a-f]{64})$/, 'must be a full lowercase hex object id'));
+const isoTime = z.string().check(z.refine(
   (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
   'must be an ISO 8601 time like 2026-01-31T12:00:00Z',
-);
+));
 
 /** Strict: an unknown field is an error (it would be signed, but no verifier could know what it means). */
 export const approvalStatementSchema = z.strictObject({
   v: z.literal(1),
   decision: z.enum(['approve', 'reject']),
-  reviewer: z.strictObject({ name: z.string().optional(), email: z.string().min(3).regex(/@/, 'must be an email address') }),
+  reviewer: z.strictObject({ name: z.optional(z.string()), email: z.string().check(z.minLength(3), z.regex(/@/, 'must be an email address')) }),
   tip: objectId,
   tree: objectId,
   base: objectId,
   patchId: z.union([objectId, z.literal(EMPTY_PATCH_ID)]),
   time: isoTime,
-  comment: z.string().optional(),
+  comment: z.optional(z.string()),
 });
 
 const signedLineSchema = z.strictObject({
   statement: z.unknown(),
-  signature: z.string().includes('-----BEGIN SSH SIGNATURE-----', { message: 'must be an armored SSH signature' }),
+  signature: z.string().check(z.includes('-----BEGIN SSH SIGNATURE-----', { message: 'must be an armored SSH signature' })),
 });
 
 /**
@@ -119,7 +120,7 @@ export function parseStatementNote(text: string, where = 'note'): { statements: 
   return { statements, errors };
 }
 
-function describeIssues(err: z.ZodError): string {
+function describeIssues(err: z.core.$ZodError): string {
   return err.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ` : '') + i.message).join('; ');
 }
 

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zodMessages';
 import { CountersignError } from './errors';
 import { globProblem, matchGlob } from './glob';
 import { formatJsonPath, jsonOffsets, jsonSyntaxError, pathKey, positionAt, type JsonPath } from './jsonLocation';
@@ -35,61 +36,64 @@ export function publicKeyProblem(line: string): string | undefined {
   return undefined;
 }
 
-const glob = z.string().superRefine((p, ctx) => {
+const glob = z.string().check(z.superRefine((p, ctx) => {
   const problem = globProblem(p);
   if (problem) ctx.addIssue({ code: 'custom', message: `bad pattern ${JSON.stringify(p)}: ${problem}` });
-});
+}));
+
+/** zod/mini spells `.describe(text)` as a check; the text ends up in the generated JSON Schema. */
+const about = z.describe;
+const positiveInt = () => z.int().check(z.minimum(1));
 
 const reviewerSchema = z.strictObject({
-  name: z.string().min(1).describe('The reviewer\'s name, as in git\'s user.name.'),
-  email: z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'expected an email address like "bob@example.com"')
-    .describe('The reviewer\'s email (git user.email); approvals name their reviewer by it, compared case-insensitively.'),
-  key: z.string().superRefine((k, ctx) => {
+  name: z.string().check(z.minLength(1), about('The reviewer\'s name, as in git\'s user.name.')),
+  email: z.string().check(z.regex(/^[^\s@<>]+@[^\s@<>]+$/, 'expected an email address like "bob@example.com"'),
+    about('The reviewer\'s email (git user.email); approvals name their reviewer by it, compared case-insensitively.')),
+  key: z.string().check(z.superRefine((k, ctx) => {
     const problem = publicKeyProblem(k);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  }).describe('The reviewer\'s SSH public key, one OpenSSH line (the contents of ~/.ssh/id_ed25519.pub). Approvals must be signed with it.'),
-  role: z.string().min(1).optional().describe('Optional role (e.g. "sre", "security") that tiers can require.'),
-}).describe('A person allowed to approve. A reviewer never counts for a commit they authored or committed.');
+  }), about('The reviewer\'s SSH public key, one OpenSSH line (the contents of ~/.ssh/id_ed25519.pub). Approvals must be signed with it.')),
+  role: z.optional(z.string().check(z.minLength(1))).check(about('Optional role (e.g. "sre", "security") that tiers can require.')),
+}).check(about('A person allowed to approve. A reviewer never counts for a commit they authored or committed.'));
 
 /** `review.untracked` (src/core/untrackedReview.ts): thresholds for lines nobody was seen writing; false turns it off. */
 const untrackedThresholdSchema = z.strictObject({
-  lines: z.number().int().min(1).default(DEFAULT_UNTRACKED_THRESHOLD.lines)
-    .describe(`A commit with at least this many untracked added lines needs review (default ${DEFAULT_UNTRACKED_THRESHOLD.lines}).`),
-  share: z.number().min(0).max(1).default(DEFAULT_UNTRACKED_THRESHOLD.share)
-    .describe(`…and at least this share of its added lines untracked, 0 to 1 (default ${DEFAULT_UNTRACKED_THRESHOLD.share}). Both thresholds must be met.`),
-}).describe('Untracked lines were written by something Countersign did not observe: an agent without hooks (or one that removed them), another editor, a script. They are not presumed human.');
+  lines: z._default(positiveInt(), DEFAULT_UNTRACKED_THRESHOLD.lines)
+    .check(about(`A commit with at least this many untracked added lines needs review (default ${DEFAULT_UNTRACKED_THRESHOLD.lines}).`)),
+  share: z._default(z.number().check(z.minimum(0), z.maximum(1)), DEFAULT_UNTRACKED_THRESHOLD.share)
+    .check(about(`…and at least this share of its added lines untracked, 0 to 1 (default ${DEFAULT_UNTRACKED_THRESHOLD.share}). Both thresholds must be met.`)),
+}).check(about('Untracked lines were written by something Countersign did not observe: an agent without hooks (or one that removed them), another editor, a script. They are not presumed human.'));
 
-const untrackedSchema = z.union([z.literal(false), untrackedThresholdSchema])
-  .default({ ...DEFAULT_UNTRACKED_THRESHOLD })
-  .describe(`Commits whose untracked added lines reach both thresholds need review like AI-attributed ones (default ${DEFAULT_UNTRACKED_THRESHOLD.lines} lines and ${DEFAULT_UNTRACKED_THRESHOLD.share * 100}% of the commit's added lines, so small edits made in another editor pass). false turns it off.`);
+const untrackedSchema = z._default(z.union([z.literal(false), untrackedThresholdSchema]), { ...DEFAULT_UNTRACKED_THRESHOLD })
+  .check(about(`Commits whose untracked added lines reach both thresholds need review like AI-attributed ones (default ${DEFAULT_UNTRACKED_THRESHOLD.lines} lines and ${DEFAULT_UNTRACKED_THRESHOLD.share * 100}% of the commit's added lines, so small edits made in another editor pass). false turns it off.`));
 
 const reviewSchema = z.strictObject({
-  aiLines: z.number().int().min(1).default(1)
-    .describe('A commit with at least this many AI-written added lines needs review (default 1: any).'),
-  aiShare: z.number().min(0).max(1).default(0)
-    .describe('…and at least this share of its added lines written by AI, 0 to 1 (default 0). Both thresholds must be met. Commits that name an AI co-author or are authored by an AI bot need review regardless.'),
-  unattested: z.boolean().default(true)
-    .describe('Commits without an AI-Provenance trailer (hooks bypassed or not installed) need review (default true).'),
+  aiLines: z._default(positiveInt(), 1)
+    .check(about('A commit with at least this many AI-written added lines needs review (default 1: any).')),
+  aiShare: z._default(z.number().check(z.minimum(0), z.maximum(1)), 0)
+    .check(about('…and at least this share of its added lines written by AI, 0 to 1 (default 0). Both thresholds must be met. Commits that name an AI co-author or are authored by an AI bot need review regardless.')),
+  unattested: z._default(z.boolean(), true)
+    .check(about('Commits without an AI-Provenance trailer (hooks bypassed or not installed) need review (default true).')),
   untracked: untrackedSchema,
-  paths: z.array(glob).default([])
-    .describe('Commits touching any of these paths always need review, whoever wrote them. .countersign.json itself always needs review.'),
-}).describe('Which commits need a reviewer\'s approval.');
+  paths: z._default(z.array(glob), [])
+    .check(about('Commits touching any of these paths always need review, whoever wrote them. .countersign.json itself always needs review.')),
+}).check(about('Which commits need a reviewer\'s approval.'));
 
 const tierSchema = z.strictObject({
-  name: z.string().min(1).describe('Shown in blocked messages, e.g. "infrastructure".'),
-  description: z.string().optional(),
-  paths: z.array(glob).default([]).describe('The tier applies when a commit touches any of these paths.'),
-  deletedFiles: z.number().int().min(1).optional().describe('…or deletes at least this many files.'),
-  deletedLines: z.number().int().min(1).optional().describe('…or deletes at least this many lines.'),
-  approvals: z.number().int().min(1).default(1).describe('Approvals needed from distinct reviewers (the highest of all matching tiers and the policy\'s own count wins).'),
-  roles: z.array(z.string().min(1)).default([]).describe('Each role listed needs an approval from a reviewer with that role.'),
-  scope: z.enum(['all', 'review']).default('all')
-    .describe('"all": every matching commit needs review, even human-written ones (two-person control); "review": only raises the bar for commits that already need review.'),
-}).superRefine((t, ctx) => {
+  name: z.string().check(z.minLength(1), about('Shown in blocked messages, e.g. "infrastructure".')),
+  description: z.optional(z.string()),
+  paths: z._default(z.array(glob), []).check(about('The tier applies when a commit touches any of these paths.')),
+  deletedFiles: z.optional(positiveInt()).check(about('…or deletes at least this many files.')),
+  deletedLines: z.optional(positiveInt()).check(about('…or deletes at least this many lines.')),
+  approvals: z._default(positiveInt(), 1).check(about('Approvals needed from distinct reviewers (the highest of all matching tiers and the policy\'s own count wins).')),
+  roles: z._default(z.array(z.string().check(z.minLength(1))), []).check(about('Each role listed needs an approval from a reviewer with that role.')),
+  scope: z._default(z.enum(['all', 'review']), 'all')
+    .check(about('"all": every matching commit needs review, even human-written ones (two-person control); "review": only raises the bar for commits that already need review.')),
+}).check(z.superRefine((t, ctx) => {
   if (t.paths.length === 0 && t.deletedFiles === undefined && t.deletedLines === undefined) {
     ctx.addIssue({ code: 'custom', message: `tier '${t.name}' has no condition: give it "paths", "deletedFiles" or "deletedLines"` });
   }
-}).describe('A blast-radius tier: commits that touch these paths or delete this much need more approvals or a role.');
+}), about('A blast-radius tier: commits that touch these paths or delete this much need more approvals or a role.'));
 
 /** Infrastructure: what an agent must not change (or "delete and recreate") without a second person. */
 export const INFRASTRUCTURE_PATHS: readonly string[] = [
@@ -123,20 +127,20 @@ export const DEFAULT_TIERS = [
 ];
 
 export const policySchema = z.strictObject({
-  $schema: z.string().optional().describe('Editor hint; ignored by Countersign.'),
-  version: z.literal(1).default(1).describe('Policy format version.'),
+  $schema: z.optional(z.string()).check(about('Editor hint; ignored by Countersign.')),
+  version: z._default(z.literal(1), 1).check(about('Policy format version.')),
   protectedBranches: z.array(glob)
-    .describe('Branch patterns the gate protects, e.g. ["main", "release/*"] (* stops at /, ** crosses it, {a,b} alternatives).'),
-  protectedTags: z.array(glob).optional()
-    .describe('Tag patterns the gate protects, e.g. ["v*"]. Omitted: every tag is protected. A protected tag may only name a commit already on a protected branch, or one that passes the gate as a push to the policy branch; it may not be deleted.'),
-  allowForcePushes: z.boolean().default(false)
-    .describe('false (default): a non-fast-forward update of a protected branch is refused. true: it is judged, and what the rewind drops counts as deleted files and lines for the tiers.'),
-  reviewers: z.array(reviewerSchema).default([]).describe('Who may approve, with their SSH public keys.'),
-  approvals: z.number().int().min(1).default(1).describe('Approvals a commit that needs review must have (tiers can raise it).'),
-  review: reviewSchema.default({ aiLines: 1, aiShare: 0, unattested: true, untracked: { ...DEFAULT_UNTRACKED_THRESHOLD }, paths: [] }),
-  tiers: z.array(tierSchema).default(DEFAULT_TIERS)
-    .describe('Blast-radius tiers. Omitted: the default infrastructure and mass-deletion tiers (2 approvals each). [] turns tiers off.'),
-}).superRefine((p, ctx) => {
+    .check(about('Branch patterns the gate protects, e.g. ["main", "release/*"] (* stops at /, ** crosses it, {a,b} alternatives).')),
+  protectedTags: z.optional(z.array(glob))
+    .check(about('Tag patterns the gate protects, e.g. ["v*"]. Omitted: every tag is protected. A protected tag may only name a commit already on a protected branch, or one that passes the gate as a push to the policy branch; it may not be deleted.')),
+  allowForcePushes: z._default(z.boolean(), false)
+    .check(about('false (default): a non-fast-forward update of a protected branch is refused. true: it is judged, and what the rewind drops counts as deleted files and lines for the tiers.')),
+  reviewers: z._default(z.array(reviewerSchema), []).check(about('Who may approve, with their SSH public keys.')),
+  approvals: z._default(positiveInt(), 1).check(about('Approvals a commit that needs review must have (tiers can raise it).')),
+  review: z._default(reviewSchema, { aiLines: 1, aiShare: 0, unattested: true, untracked: { ...DEFAULT_UNTRACKED_THRESHOLD }, paths: [] }),
+  tiers: z._default(z.array(tierSchema), DEFAULT_TIERS)
+    .check(about('Blast-radius tiers. Omitted: the default infrastructure and mass-deletion tiers (2 approvals each). [] turns tiers off.')),
+}).check(z.superRefine((p, ctx) => {
   const emails = new Map<string, number>();
   const keys = new Map<string, number>();
   p.reviewers.forEach((r, i) => {
@@ -149,7 +153,7 @@ export const policySchema = z.strictObject({
     if (dupeKey !== undefined && blob) ctx.addIssue({ code: 'custom', path: ['reviewers', i, 'key'], message: `the same key is listed for reviewers[${dupeKey}]: each reviewer needs their own key, or an approval could not be told apart` });
     else keys.set(blob, i);
   });
-}).describe('Countersign policy: which branches are protected, who may approve, and which commits need how much review.');
+}), about('Countersign policy: which branches are protected, who may approve, and which commits need how much review.'));
 
 export type Policy = z.output<typeof policySchema>;
 export type PolicyInput = z.input<typeof policySchema>;
@@ -258,7 +262,7 @@ function unionAlternatives(branches: z.core.$ZodIssue[][]): string[] {
   return out.length > 0 ? out : ['another value'];
 }
 
-function problemsFromZod(error: z.ZodError, text: string, file: string, data: unknown): PolicyProblem[] {
+function problemsFromZod(error: z.core.$ZodError, text: string, file: string, data: unknown): PolicyProblem[] {
   const offsets = jsonOffsets(text);
   const locate = (path: JsonPath, preferKey: boolean) => {
     for (let n = path.length; n >= 0; n--) {

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zodMessages';
 
 /**
  * Observations: the one input of the attribution engine (DESIGN.md, "The attribution engine"). The editor,
@@ -8,15 +9,16 @@ import { z } from 'zod';
 /** The canonical agent names live with the rest of the agents' identity (core/agents/agentIdentity). */
 export { CANONICAL_AGENTS } from '../agents/agentIdentity';
 
-const change = z.object({ offset: z.number().int().nonnegative(), length: z.number().int().nonnegative(), text: z.string() });
+const offset = z.int().check(z.nonnegative());
+const change = z.object({ offset, length: offset, text: z.string() });
 
 export const observationSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('edit'), file: z.string(), changes: z.array(change), reason: z.enum(['undo', 'redo']).optional() }),
+  z.object({ type: z.literal('edit'), file: z.string(), changes: z.array(change), reason: z.optional(z.enum(['undo', 'redo'])) }),
   z.object({ type: z.literal('clipboard'), text: z.string() }),
-  z.object({ type: z.literal('inlineAccept'), file: z.string(), agent: z.string().optional() }),
+  z.object({ type: z.literal('inlineAccept'), file: z.string(), agent: z.optional(z.string()) }),
   z.object({
     type: z.literal('agent'), phase: z.enum(['before', 'after']), agent: z.string(),
-    model: z.string().optional(), session: z.string().optional(), files: z.record(z.string(), z.string()),
+    model: z.optional(z.string()), session: z.optional(z.string()), files: z.record(z.string(), z.string()),
   }),
   z.object({ type: z.literal('diskWrite'), file: z.string(), content: z.string() }),
   z.object({ type: z.literal('terminal'), command: z.string(), state: z.enum(['start', 'end']) }),

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zodMessages';
 import { observationSchema } from '../attribution/observations';
 import { labelIdentity, type LineLabel } from '../attribution/labels';
 
@@ -12,20 +13,20 @@ import { labelIdentity, type LineLabel } from '../attribution/labels';
  *   terminal commands running, the last clipboard text, pending inline accepts, save windows;
  * - journal.json — a fold's redo log (see ledgerStore).
  */
-export const lineLabelSchema: z.ZodType<LineLabel> = z.union([
+export const lineLabelSchema: z.ZodMiniType<LineLabel> = z.union([
   z.object({
-    kind: z.literal('ai'), agent: z.string(), model: z.string().optional(), session: z.string().optional(),
-    confidence: z.literal('low').optional(), at: z.number().optional(),
+    kind: z.literal('ai'), agent: z.string(), model: z.optional(z.string()), session: z.optional(z.string()),
+    confidence: z.optional(z.literal('low')), at: z.optional(z.number()),
   }),
   z.object({
-    kind: z.literal('human'), author: z.string().optional(),
-    wasAi: z.object({ agent: z.string(), model: z.string().optional(), session: z.string().optional() }).optional(),
+    kind: z.literal('human'), author: z.optional(z.string()),
+    wasAi: z.optional(z.object({ agent: z.string(), model: z.optional(z.string()), session: z.optional(z.string()) })),
   }),
   z.object({ kind: z.literal('untracked') }),
 ]);
 
 /** Labels stored run-length encoded: a 100,000-line file with a few AI ranges stays a few hundred bytes. */
-export const labelRunsSchema = z.array(z.tuple([z.number().int().positive(), lineLabelSchema]));
+export const labelRunsSchema = z.array(z.tuple([z.int().check(z.positive()), lineLabelSchema]));
 export type LabelRuns = z.infer<typeof labelRunsSchema>;
 
 export function encodeLabels(labels: readonly LineLabel[]): LabelRuns {
@@ -53,11 +54,11 @@ export const queueEntrySchema = z.discriminatedUnion('kind', [
     v: z.literal(1), id: z.string(), at: z.number(), kind: z.literal('observation'),
     observation: observationSchema,
     /** Pairs an agent `after` with its `before` when the agent names its tool calls (Claude's tool_use_id). */
-    callId: z.string().optional(),
+    callId: z.optional(z.string()),
     /** Files the tool call deleted (an agent observation's `files` can only hold contents). */
-    deleted: z.array(z.string()).optional(),
+    deleted: z.optional(z.array(z.string())),
     /** The call was a shell command: its `after` closes every snapshot the `before` took. */
-    shell: z.boolean().optional(),
+    shell: z.optional(z.boolean()),
   }),
   z.object({
     v: z.literal(1), id: z.string(), at: z.number(), kind: z.literal('store'),
@@ -79,9 +80,9 @@ const snapshotSchema = z.object({ content: z.string(), labels: labelRunsSchema }
 
 export const toolCallSchema = z.object({
   agent: z.string(),
-  model: z.string().optional(),
-  session: z.string().optional(),
-  callId: z.string().optional(),
+  model: z.optional(z.string()),
+  session: z.optional(z.string()),
+  callId: z.optional(z.string()),
   startedAt: z.number(),
   /** Each file's content and labels when the call began: its `after` is compared with these. */
   files: z.record(z.string(), snapshotSchema),
@@ -92,8 +93,8 @@ export const contextSchema = z.object({
   v: z.literal(1),
   calls: z.record(z.string(), toolCallSchema),
   terminals: z.array(z.object({ command: z.string(), startedAt: z.number() })),
-  clipboard: z.object({ text: z.string(), at: z.number() }).optional(),
-  inlineAccepts: z.record(z.string(), z.object({ agent: z.string().optional(), at: z.number() })),
+  clipboard: z.optional(z.object({ text: z.string(), at: z.number() })),
+  inlineAccepts: z.record(z.string(), z.object({ agent: z.optional(z.string()), at: z.number() })),
   saving: z.record(z.string(), z.number()),
 });
 export type LedgerContext = z.infer<typeof contextSchema>;
@@ -105,7 +106,7 @@ export function emptyContext(): LedgerContext {
 /** A fold's redo log: every file it writes (null = delete) and every queue entry it consumed. */
 export const journalSchema = z.object({
   v: z.literal(1),
-  files: z.record(z.string(), fileStateSchema.nullable()),
+  files: z.record(z.string(), z.nullable(fileStateSchema)),
   context: contextSchema,
   consumed: z.array(z.string()),
 });

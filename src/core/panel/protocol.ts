@@ -1,5 +1,5 @@
-// A namespace import, not `{ z }`: esbuild can then drop zod's locales from the webview bundle (465 KB -> ~80 KB).
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zodMessages';
 
 /**
  * The review panel's message protocol (STYLE.md #12): every message between the extension and the webview
@@ -8,22 +8,23 @@ import * as z from 'zod';
  * so it also bundles into the browser script. A message that does not parse is logged and ignored.
  */
 
-const sha = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'a full commit id');
+const count = z.int().check(z.nonnegative());
+const sha = z.string().check(z.regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'a full commit id'));
 
 export const agentShareSchema = z.object({
   agent: z.string(),
-  model: z.string().optional(),
+  model: z.optional(z.string()),
   /** AI lines attested to this agent/model by the note; undefined when only a trailer names it. */
-  lines: z.number().int().nonnegative().optional(),
+  lines: z.optional(count),
 });
 export type AgentShare = z.infer<typeof agentShareSchema>;
 
 export const fileCardSchema = z.object({
   path: z.string(),
   status: z.string(),
-  added: z.number().int().nonnegative().nullable(),
-  deleted: z.number().int().nonnegative().nullable(),
-  aiLines: z.number().int().nonnegative(),
+  added: z.nullable(count),
+  deleted: z.nullable(count),
+  aiLines: count,
   infrastructure: z.boolean(),
 });
 export type FileCard = z.infer<typeof fileCardSchema>;
@@ -43,10 +44,10 @@ export const commitCardSchema = z.object({
   base: z.string(),
   agents: z.array(agentShareSchema),
   /** AI-written added lines (note or AI-Provenance trailer, the larger); null when nothing says. */
-  aiLines: z.number().int().nonnegative().nullable(),
-  addedLines: z.number().int().nonnegative(),
-  deletedLines: z.number().int().nonnegative(),
-  deletedFiles: z.number().int().nonnegative(),
+  aiLines: z.nullable(count),
+  addedLines: count,
+  deletedLines: count,
+  deletedFiles: count,
   infrastructurePaths: z.array(z.string()),
   tiers: z.array(z.string()),
   attested: z.boolean(),
@@ -56,7 +57,7 @@ export const commitCardSchema = z.object({
   needsReview: z.boolean(),
   ok: z.boolean(),
   /** Why the person using this editor may not approve it (own commit, not a reviewer…); undefined: may. */
-  cannotApprove: z.string().optional(),
+  cannotApprove: z.optional(z.string()),
 });
 export type CommitCard = z.infer<typeof commitCardSchema>;
 
@@ -67,15 +68,15 @@ export const reviewBranchSchema = z.object({
   head: sha,
   commits: z.array(commitCardSchema),
   /** Commits of the branch that need nothing (or are approved already): counted, not listed. */
-  settled: z.number().int().nonnegative(),
+  settled: count,
   errors: z.array(z.string()),
 });
 export type ReviewBranch = z.infer<typeof reviewBranchSchema>;
 
 export const developerViewSchema = z.object({
-  branch: z.string().nullable(),
+  branch: z.nullable(z.string()),
   /** `origin/main`: the protected branch the current branch is judged against. */
-  target: z.string().nullable(),
+  target: z.nullable(z.string()),
   protected: z.boolean(),
   ok: z.boolean(),
   /** One line, the same as the status bar's, and its tone (core/panel/gateStatus.ts). */
@@ -85,7 +86,7 @@ export const developerViewSchema = z.object({
   approvedBy: z.array(z.string()),
   errors: z.array(z.string()),
   notices: z.array(z.string()),
-  approveCommand: z.string().optional(),
+  approveCommand: z.optional(z.string()),
 });
 export type DeveloperView = z.infer<typeof developerViewSchema>;
 
@@ -96,13 +97,13 @@ export const repoViewSchema = z.object({
   name: z.string(),
   state: repoStateSchema,
   /** What to do next, for the states other than `ok`. */
-  message: z.string().optional(),
+  message: z.optional(z.string()),
   me: z.object({
-    email: z.string().optional(),
-    reviewer: z.string().optional(),
-    signingKey: z.string().optional(),
+    email: z.optional(z.string()),
+    reviewer: z.optional(z.string()),
+    signingKey: z.optional(z.string()),
   }),
-  developer: developerViewSchema.optional(),
+  developer: z.optional(developerViewSchema),
   review: z.array(reviewBranchSchema),
   notices: z.array(z.string()),
 });
@@ -110,7 +111,7 @@ export type RepoView = z.infer<typeof repoViewSchema>;
 
 export const panelModelSchema = z.object({
   /** Why there is nothing to show at all; undefined when `repos` has something. */
-  empty: z.enum(['noFolder', 'notGit', 'untrusted', 'loading']).optional(),
+  empty: z.optional(z.enum(['noFolder', 'notGit', 'untrusted', 'loading'])),
   repos: z.array(repoViewSchema),
   updated: z.string(),
 });
@@ -120,18 +121,18 @@ export type PanelModel = z.infer<typeof panelModelSchema>;
 export const panelCommandSchema = z.enum(['createPolicy', 'editPolicy', 'setSigningKey', 'installHooks', 'manageTrust', 'showLog', 'openReport']);
 export type PanelCommand = z.infer<typeof panelCommandSchema>;
 
-const repo = z.string().min(1);
+const repo = z.string().check(z.minLength(1));
 
 /** Webview -> extension. */
 export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('refresh'), fetch: z.boolean() }),
-  z.object({ type: z.literal('openDiff'), repo, sha, path: z.string().optional() }),
+  z.object({ type: z.literal('openDiff'), repo, sha, path: z.optional(z.string()) }),
   z.object({ type: z.literal('approve'), repo, sha, base: sha }),
-  z.object({ type: z.literal('requestChanges'), repo, sha, base: sha, comment: z.string().trim().min(1, 'say what must change').max(4000) }),
+  z.object({ type: z.literal('requestChanges'), repo, sha, base: sha, comment: z.string().check(z.trim(), z.minLength(1, 'say what must change'), z.maxLength(4000)) }),
   z.object({ type: z.literal('explain'), repo, sha }),
   z.object({ type: z.literal('requestReview'), repo }),
-  z.object({ type: z.literal('command'), command: panelCommandSchema, repo: z.string().optional() }),
+  z.object({ type: z.literal('command'), command: panelCommandSchema, repo: z.optional(z.string()) }),
 ]);
 export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
 
@@ -139,14 +140,14 @@ export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
 export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('state'), model: panelModelSchema }),
   /** An action is running (`key` names it, e.g. `approve:<sha>`), or none (null). */
-  z.object({ type: z.literal('busy'), key: z.string().nullable(), label: z.string().optional() }),
+  z.object({ type: z.literal('busy'), key: z.nullable(z.string()), label: z.optional(z.string()) }),
   z.object({ type: z.literal('notice'), level: z.enum(['info', 'error']), text: z.string() }),
 ]);
 export type HostMessage = z.infer<typeof hostMessageSchema>;
 
 export type Parsed<T> = { ok: true; message: T } | { ok: false; error: string };
 
-function parseWith<T>(schema: z.ZodType<T>, raw: unknown, side: string): Parsed<T> {
+function parseWith<T>(schema: z.ZodMiniType<T>, raw: unknown, side: string): Parsed<T> {
   const r = schema.safeParse(raw);
   if (r.success) return { ok: true, message: r.data };
   const type = raw !== null && typeof raw === 'object' && 'type' in raw ? String((raw as { type: unknown }).type) : typeof raw;

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../core/zodMessages';
 import { CountersignError, errorMessage } from '../../core/errors';
 import type { GateCommit } from '../../core/gate';
 import type { CommitCard } from '../../core/panel/protocol';
@@ -22,12 +23,12 @@ import type { ReviewService } from './reviewService';
  * explain a commit, and copy a review request. Each takes an argument object from the panel, or asks.
  */
 const commitArgsSchema = z.object({
-  repo: z.string().optional(),
-  sha: z.string().optional(),
-  base: z.string().optional(),
-  comment: z.string().optional(),
-  path: z.string().optional(),
-  fetch: z.boolean().optional(),
+  repo: z.optional(z.string()),
+  sha: z.optional(z.string()),
+  base: z.optional(z.string()),
+  comment: z.optional(z.string()),
+  path: z.optional(z.string()),
+  fetch: z.optional(z.boolean()),
 });
 type CommitArgs = z.infer<typeof commitArgsSchema>;
 
