@@ -35,8 +35,15 @@ export function makeFile(lines: number): { content: string; labels: LineLabel[];
   return { content: text.join(''), labels, aiRanges };
 }
 
-/** Alternately types a character and deletes one at random offsets; microseconds per edit after a warm-up. */
+/**
+ * Alternately types a character and deletes one at random offsets: wall-clock and CPU microseconds per edit after
+ * a warm-up (CPU time is what a loaded, shared machine disturbs least).
+ */
 export function timeEngine(lines: number, edits: number, seed: number): number {
+  return timeEngineBoth(lines, edits, seed).wall;
+}
+
+function timeEngineBoth(lines: number, edits: number, seed: number): { wall: number; cpu: number } {
   const { content, labels } = makeFile(lines);
   const engine = new AttributionEngine();
   engine.setFile('f.ts', content, labels);
@@ -51,11 +58,13 @@ export function timeEngine(lines: number, edits: number, seed: number): number {
   };
   run(2_000); // warm-up: let the JIT compile the hot paths before measuring
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   run(edits);
   const ns = Number(process.hrtime.bigint() - start);
+  const cpu = process.cpuUsage(cpuStart);
   const expected = splitLines(engine.text('f.ts')!).length;
   if (engine.labels('f.ts').length !== expected) throw new Error(`engine holds ${engine.labels('f.ts').length} labels for ${expected} lines`);
-  return ns / 1000 / edits;
+  return { wall: ns / 1000 / edits, cpu: (cpu.user + cpu.system) / edits };
 }
 
 /** What an engine without a line index does: apply the edit to one string and re-split it to find lines. */
@@ -76,6 +85,7 @@ function timeNaive(lines: number, edits: number): number {
 
 export interface EngineFigures {
   usPerEdit20k: number;
+  cpuUsPerEdit20k: number;
   usPerEdit1k: number;
   usPerEdit100k: number;
   growth1kTo100k: number;
@@ -85,10 +95,12 @@ export interface EngineFigures {
 }
 
 export function engineBench(rounds: number): EngineFigures {
-  const at20k: number[] = [], at1k: number[] = [], at100k: number[] = [], growth: number[] = [], naive: number[] = [];
+  const at20k: number[] = [], cpu20k: number[] = [], at1k: number[] = [], at100k: number[] = [], growth: number[] = [], naive: number[] = [];
   for (let r = 0; r < rounds; r++) {
     // Interleaved so that load on the shared machine hits all sizes alike; growth is taken per round.
-    at20k.push(timeEngine(20_000, 20_000, 42 + r));
+    const t20k = timeEngineBoth(20_000, 20_000, 42 + r);
+    at20k.push(t20k.wall);
+    cpu20k.push(t20k.cpu);
     const small = timeEngine(1_000, 20_000, 42 + r);
     const large = timeEngine(100_000, 20_000, 42 + r);
     at1k.push(small);
@@ -97,7 +109,7 @@ export function engineBench(rounds: number): EngineFigures {
     naive.push(timeNaive(20_000, 20));
   }
   return {
-    usPerEdit20k: median(at20k), usPerEdit1k: median(at1k), usPerEdit100k: median(at100k), growth1kTo100k: median(growth),
+    usPerEdit20k: median(at20k), cpuUsPerEdit20k: median(cpu20k), usPerEdit1k: median(at1k), usPerEdit100k: median(at100k), growth1kTo100k: median(growth),
     naiveUsPerEdit20k: median(naive), aiRanges20k: makeFile(20_000).aiRanges, rounds,
   };
 }
