@@ -1,9 +1,10 @@
 import { parseStatementNote, type SignedStatement, formatStatementLine } from '../core/approvalStatement';
 import { CountersignError, errorMessage } from '../core/errors';
-import type { ChangedFile, GateCommit, GateInput, PolicySource } from '../core/gate';
+import type { GateInput, PolicySource } from '../core/gate';
 import { isProtected, parsePolicy, POLICY_FILE, TAG_PREFIX } from '../core/policy';
 import { readAllStatements } from './approvalsStore';
 import { readObjects } from './catFileBatch';
+import { readCommitRange } from './commitLog';
 import { runGit } from './gitRunner';
 import { readNotes } from './notesReader';
 import { stablePatchId } from './patchId';
@@ -93,54 +94,6 @@ export async function readPolicyFrom(cwd: string, revs: Array<{ rev: string; lab
     }
   }
   return { kind: 'none', looked };
-}
-
-const FORMAT = '%x1e%H%x00%T%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%B%x00';
-
-/** Parses `git log -z --raw --numstat` with FORMAT: per commit its header fields, then raw and numstat records. */
-export function parseLogRecords(out: string): GateCommit[] {
-  const commits: GateCommit[] = [];
-  for (const record of out.split('\x1e')) {
-    if (record.trim() === '') continue;
-    const parts = record.split('\0');
-    const [sha, tree, parents, an, ae, cn, ce, message] = parts;
-    const files = new Map<string, ChangedFile>();
-    const rest = parts.slice(8).map((t) => t.replace(/^\n/, ''));
-    for (let i = 0; i < rest.length; i++) {
-      const tok = rest[i];
-      if (tok === '') continue;
-      if (tok.startsWith(':')) {
-        const status = tok.split(' ').pop()?.charAt(0) ?? 'M';
-        const path = rest[++i] ?? '';
-        const f = files.get(path) ?? { path, added: undefined, deleted: undefined, status };
-        f.status = status;
-        files.set(path, f);
-        continue;
-      }
-      const m = /^(\d+|-)\t(\d+|-)\t([\s\S]*)$/.exec(tok);
-      if (m) {
-        const path = m[3];
-        const f = files.get(path) ?? { path, added: undefined, deleted: undefined, status: 'M' };
-        f.added = m[1] === '-' ? undefined : Number(m[1]);
-        f.deleted = m[2] === '-' ? undefined : Number(m[2]);
-        files.set(path, f);
-      }
-    }
-    commits.push({
-      sha, tree, parents: parents ? parents.split(' ').filter(Boolean) : [],
-      author: { name: an, email: ae }, committer: { name: cn, email: ce },
-      message: message ?? '', files: [...files.values()],
-    });
-  }
-  return commits;
-}
-
-async function logCommits(cwd: string, revArgs: string[]): Promise<GateCommit[]> {
-  const out = await runGit([
-    'log', '--topo-order', '--reverse', `--format=${FORMAT}`, '--raw', '--numstat', '-z', '--no-renames',
-    '--no-ext-diff', '--no-textconv', '--diff-merges=first-parent', ...revArgs, '--',
-  ], { cwd });
-  return parseLogRecords(out.stdout);
 }
 
 /** Statements in a notes commit that is not under a ref (a server's quarantined push): read its tree directly. */
@@ -233,19 +186,19 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   if (count > MAX_COMMITS) {
     return { ...base, reviewBase, errors: [`the push adds ${count} commits to ${update.branch}, more than the gate examines (${MAX_COMMITS}); push it in parts or have an administrator import it`] };
   }
-  const commits = count > 0 ? await logCommits(cwd, [head, '--not', ...exclude]) : [];
+  const commits = count > 0 ? await readCommitRange(cwd, [head, '--not', ...exclude]) : [];
 
   // A push that changes the policy without a commit that does (rewinding the branch past the commit that added it).
   let policyChangedWithoutCommit = false;
   if (base.rewind && !commits.some((c) => c.sha === head)) {
     // A pure rewind adds no commit: the head carries what the rewind drops.
-    commits.push(...(await logCommits(cwd, ['-1', head])));
+    commits.push(...(await readCommitRange(cwd, ['-1', head])));
   }
   if (!isNew && update.old) {
     const [was, now] = await Promise.all([revParse(cwd, `${update.old}:${POLICY_FILE}`), revParse(cwd, `${head}:${POLICY_FILE}`)]);
     if (was !== now && !commits.some((c) => c.files.some((f) => f.path === POLICY_FILE))) {
       policyChangedWithoutCommit = true;
-      if (!commits.some((c) => c.sha === head)) commits.push(...(await logCommits(cwd, ['-1', head])));
+      if (!commits.some((c) => c.sha === head)) commits.push(...(await readCommitRange(cwd, ['-1', head])));
     }
   }
 

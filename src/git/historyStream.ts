@@ -1,5 +1,6 @@
 import { usageError } from '../core/errors';
-import { streamNulTokens } from './nulStream';
+import { decodePath } from '../core/commitObject';
+import { streamNulBuffers } from './nulStream';
 
 /**
  * Streams commits from one `git log` process (DESIGN.md: no process per commit). Each commit is printed as
@@ -31,7 +32,7 @@ export interface HistoryCommit {
 
 const FIELDS = ['%H', '%P', '%an', '%ae', '%at', '%cn', '%ce', '%ct', '%B'];
 const FORMAT = '%x01' + FIELDS.join('%x00');
-const NUMSTAT = /^(\d+|-)\t(\d+|-)\t([\s\S]*)$/;
+const NUMSTAT = /^(\d+|-)\t(\d+|-)\t/;
 
 /** Revisions from the command line are passed to git only when they cannot be read as options. */
 export function checkRevisionArgs(revs: string[]): void {
@@ -60,7 +61,9 @@ export async function streamHistory(cwd: string, opts: HistoryOptions, onCommit:
     if (current) { onCommit(current); count++; }
     current = undefined;
   };
-  await streamNulTokens(args, cwd, (token) => {
+  await streamNulBuffers(args, cwd, (bytes) => {
+    // Fields are text; a numstat path is decoded losslessly (decodePath), so distinct paths stay distinct.
+    const token = bytes.toString('utf8');
     if (fields.length === 0) {
       if (token.startsWith('\x01')) {
         flush();
@@ -68,10 +71,11 @@ export async function streamHistory(cwd: string, opts: HistoryOptions, onCommit:
         return;
       }
       // git separates the format from its numstat by a newline.
-      const m = NUMSTAT.exec(token.replace(/^\n/, ''));
+      const raw = bytes[0] === 0x0a ? bytes.subarray(1) : bytes;
+      const m = NUMSTAT.exec(raw.subarray(0, 64).toString('latin1'));
       if (m && current) {
         current.files ??= [];
-        current.files.push({ path: m[3], added: m[1] === '-' ? undefined : Number(m[1]), deleted: m[2] === '-' ? undefined : Number(m[2]) });
+        current.files.push({ path: decodePath(raw.subarray(m[0].length)), added: m[1] === '-' ? undefined : Number(m[1]), deleted: m[2] === '-' ? undefined : Number(m[2]) });
       }
       return;
     }

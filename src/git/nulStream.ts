@@ -4,10 +4,10 @@ import { gitErrorReason } from './gitRunner';
 
 /**
  * Runs one git process and hands its stdout to `onToken` split on NUL bytes, as it arrives: history of any
- * length streams through a constant amount of memory. Tokens are decoded as UTF-8 (git's commit encoding
- * default; paths are printed verbatim with -z).
+ * length streams through a constant amount of memory. Tokens are the raw bytes, so paths (printed verbatim
+ * with -z) can be decoded without losing what makes two of them different (core/commitObject.decodePath).
  */
-export function streamNulTokens(args: string[], cwd: string, onToken: (token: string) => void, input?: string): Promise<void> {
+export function streamNulBuffers(args: string[], cwd: string, onToken: (token: Buffer) => void, input?: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' }, stdio: ['pipe', 'pipe', 'pipe'] });
     let pending: Buffer[] = [];
@@ -19,7 +19,7 @@ export function streamNulTokens(args: string[], cwd: string, onToken: (token: st
         let start = 0;
         for (let i = chunk.indexOf(0); i >= 0; i = chunk.indexOf(0, start)) {
           const piece = chunk.subarray(start, i);
-          const token = pending.length > 0 ? Buffer.concat([...pending, piece]).toString('utf8') : piece.toString('utf8');
+          const token = pending.length > 0 ? Buffer.concat([...pending, piece]) : piece;
           pending = [];
           onToken(token);
           start = i + 1;
@@ -40,7 +40,7 @@ export function streamNulTokens(args: string[], cwd: string, onToken: (token: st
         return;
       }
       if (pending.length > 0) {
-        const rest = Buffer.concat(pending).toString('utf8');
+        const rest = Buffer.concat(pending);
         if (rest.length > 0) {
           try { onToken(rest); } catch (e) { reject(e); return; }
         }
@@ -50,4 +50,9 @@ export function streamNulTokens(args: string[], cwd: string, onToken: (token: st
     child.stdin.on('error', () => undefined);
     child.stdin.end(input ?? '');
   });
+}
+
+/** streamNulBuffers with each token decoded as UTF-8 (git's commit encoding default), for fields that are text. */
+export function streamNulTokens(args: string[], cwd: string, onToken: (token: string) => void, input?: string): Promise<void> {
+  return streamNulBuffers(args, cwd, (t) => onToken(t.toString('utf8')), input);
 }

@@ -1,0 +1,114 @@
+import { decodePath, parseCommitObject } from '../core/commitObject';
+import { CountersignError } from '../core/errors';
+import type { ChangedFile, GateCommit } from '../core/gate';
+import { readObjects } from './catFileBatch';
+import { streamNulBuffers } from './nulStream';
+
+/**
+ * The commits of a range with their changed files, as the gate sees them, read so that no byte a committer
+ * controls can frame a record (issue 10, class 6):
+ * - one `git log -z --format='%H %T %P' --raw --numstat`: the format prints only object ids, so a commit's
+ *   record starts exactly where a token of hex ids stands; paths are NUL-terminated and read by position
+ *   (the token after a raw entry, the rest of a numstat entry), never by what they look like;
+ * - one `git cat-file --batch` for author, committer and message: length-prefixed raw objects.
+ */
+
+type Skeleton = Pick<GateCommit, 'sha' | 'tree' | 'parents' | 'files'>;
+
+const IDS = /^([0-9a-f]{40}|[0-9a-f]{64}) ([0-9a-f]{40}|[0-9a-f]{64}) ?((?:[0-9a-f]{40}|[0-9a-f]{64})(?: (?:[0-9a-f]{40}|[0-9a-f]{64}))*)?$/;
+const NUMSTAT = /^(\d+|-)\t(\d+|-)\t/;
+
+/**
+ * Parses the NUL-separated tokens of `git log -z --format='%H %T %P' --raw --numstat --no-renames`, in order.
+ * Throws on a token that fits no position: git printed something this parser does not know, and guessing
+ * would be guessing about what lands on a protected branch.
+ */
+export class LogTokenParser {
+  readonly commits: Skeleton[] = [];
+  private current: { c: Skeleton; files: Map<string, ChangedFile> } | undefined;
+  /** Status letter of the raw entry whose path is the next token. */
+  private rawStatus: string | undefined;
+
+  push(token: Buffer): void {
+    if (this.rawStatus !== undefined) {
+      this.file(decodePath(token)).status = this.rawStatus;
+      this.rawStatus = undefined;
+      return;
+    }
+    // git separates a commit's format line from its diff with one newline.
+    const t = token[0] === 0x0a ? token.subarray(1) : token;
+    if (t[0] === 0x3a /* ':' */) {
+      const header = t.toString('latin1');
+      this.rawStatus = header.slice(header.lastIndexOf(' ') + 1).charAt(0) || 'M';
+      if (!this.current) throw this.unexpected(header);
+      return;
+    }
+    const head = t.subarray(0, 64).toString('latin1');
+    const numstat = NUMSTAT.exec(head);
+    if (numstat) {
+      if (!this.current) throw this.unexpected(head);
+      const f = this.file(decodePath(t.subarray(numstat[0].length)));
+      f.added = numstat[1] === '-' ? undefined : Number(numstat[1]);
+      f.deleted = numstat[2] === '-' ? undefined : Number(numstat[2]);
+      return;
+    }
+    const text = t.toString('latin1');
+    const ids = IDS.exec(text);
+    if (!ids) throw this.unexpected(text);
+    this.finish();
+    const c: Skeleton = { sha: ids[1], tree: ids[2], parents: ids[3] ? ids[3].split(' ') : [], files: [] };
+    this.current = { c, files: new Map() };
+  }
+
+  /** Call after the last token. */
+  end(): Skeleton[] {
+    if (this.rawStatus !== undefined) throw new CountersignError('git', 'git log ended inside a raw diff entry (no path after it)');
+    this.finish();
+    return this.commits;
+  }
+
+  private file(path: string): ChangedFile {
+    const files = (this.current as { files: Map<string, ChangedFile> }).files;
+    let f = files.get(path);
+    if (!f) files.set(path, (f = { path, added: undefined, deleted: undefined, status: 'M' }));
+    return f;
+  }
+
+  private finish(): void {
+    if (!this.current) return;
+    this.current.c.files = [...this.current.files.values()];
+    this.commits.push(this.current.c);
+    this.current = undefined;
+  }
+
+  private unexpected(text: string): CountersignError {
+    return new CountersignError('git', `unexpected git log output ${JSON.stringify(text.slice(0, 80))}; the gate reads nothing it cannot place`);
+  }
+}
+
+/** `revArgs` are revisions and `--not`, never user options. Oldest first, parents before children. */
+export async function readCommitRange(cwd: string, revArgs: string[]): Promise<GateCommit[]> {
+  const parser = new LogTokenParser();
+  await streamNulBuffers([
+    '-c', 'log.showSignature=false', '-c', 'core.quotePath=false', 'log', '--topo-order', '--reverse',
+    '--format=%H %T %P', '--raw', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv',
+    '--no-color', '--diff-merges=first-parent', ...revArgs, '--',
+  ], cwd, (t) => parser.push(t));
+  const skeletons = parser.end();
+  const commits: GateCommit[] = [];
+  const byId = new Map<string, GateCommit>();
+  for (const s of skeletons) {
+    const c: GateCommit = { ...s, author: { name: '', email: '' }, committer: { name: '', email: '' }, message: '' };
+    commits.push(c);
+    byId.set(s.sha, c);
+  }
+  await readObjects(cwd, skeletons.map((s) => s.sha), (sha, content, type) => {
+    const c = byId.get(sha) as GateCommit;
+    if (!content || type !== 'commit') throw new CountersignError('git', `commit ${sha} is listed by git log but cannot be read as a commit`);
+    const o = parseCommitObject(content, `commit ${sha}`);
+    c.author = o.author;
+    c.committer = o.committer;
+    c.message = o.message;
+  });
+  return commits;
+}
