@@ -82,9 +82,27 @@ export function canonicalStatementBytes(s: ApprovalStatement): Buffer {
   return Buffer.from(canonicalJson(s), 'utf8');
 }
 
-/** One note line: canonical, so the same signed statement written twice is the same line (cat_sort_uniq dedupes). */
+const lines = new WeakMap<SignedStatement, string>();
+
+/**
+ * One note line: canonical, so the same signed statement written twice is the same line (cat_sort_uniq
+ * dedupes). Remembered per statement object: the gate compares lines of thousands of statements twice.
+ */
 export function formatStatementLine(s: SignedStatement): string {
-  return canonicalJson({ statement: s.statement, signature: s.signature });
+  // Only statements read from notes are remembered: parseStatementNote freezes them, so they cannot change.
+  const frozen = Object.isFrozen(s) && Object.isFrozen(s.statement) && Object.isFrozen(s.statement.reviewer);
+  let line = frozen ? lines.get(s) : undefined;
+  if (line === undefined) {
+    line = canonicalJson({ statement: s.statement, signature: s.signature });
+    if (frozen) lines.set(s, line);
+  }
+  return line;
+}
+
+/** An unreadable statement line (or note), and the commit whose note held it: a field, never parsed back out of the message. */
+export interface StatementError {
+  attachedTo: string;
+  error: string;
 }
 
 /**
@@ -115,7 +133,9 @@ export function parseStatementNote(text: string, where = 'note'): { statements: 
       errors.push(`${at}: statement ${describeIssues(st.error)}`);
       return;
     }
-    statements.push({ statement: st.data as ApprovalStatement, signature: outer.data.signature });
+    const statement = st.data as ApprovalStatement;
+    Object.freeze(statement.reviewer);
+    statements.push(Object.freeze({ statement: Object.freeze(statement), signature: outer.data.signature }));
   });
   return { statements, errors };
 }

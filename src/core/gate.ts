@@ -1,8 +1,11 @@
-import { formatStatementLine, statementCovers, verifySignedStatement, type SignedStatement } from './approvalStatement';
+import { formatStatementLine, type SignedStatement, type verifySignedStatement } from './approvalStatement';
+import { countApprovals, eligibleReviewers, personLabel, RangeIndex, ReviewerKeys, samePerson, statementCoverage, type CheckedStatement, type CoverageVia } from './approvalRules';
 import { aiLinesByAgent, parseAuthorshipNote } from './authorshipNote';
 import { errorMessage } from './errors';
 import { matchAnyPath } from './glob';
 import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy, type Reviewer } from './policy';
+
+export { personLabel } from './approvalRules';
 import { commitEvidence } from './report/aiEvidence';
 import { parseTrailers } from './trailers';
 import { untrackedReviewReason } from './untrackedReview';
@@ -144,12 +147,6 @@ export interface GateResult {
   policyError?: boolean;
 }
 
-const sameEmail = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
-
-export function personLabel(r: { name?: string; email: string; role?: string }): string {
-  return `${r.name ? `${r.name} ` : ''}<${r.email}>${r.role ? ` (${r.role})` : ''}`;
-}
-
 function short(sha: string): string {
   return sha.slice(0, 12);
 }
@@ -212,12 +209,6 @@ export function rangeBlast(commits: GateCommit[]): RangeBlast {
     if (own > 0 || ownFiles > 0) contributors.add(c.sha);
   }
   return { files: deletedPaths.size, lines, contributors };
-}
-
-interface VerifiedStatement {
-  signed: SignedStatement;
-  reviewer: Reviewer;
-  fingerprint: string;
 }
 
 interface ReviewNeed {
@@ -326,31 +317,6 @@ export function reviewNeed(policy: Policy, c: GateCommit, policyChangedHere: boo
   return { kinds, reasons, tiers, approvals, roles };
 }
 
-/** Finds the policy reviewer whose key verified the statement; the statement must name that same reviewer. */
-function verifyStatement(
-  s: SignedStatement,
-  policy: Policy,
-  verify: typeof verifySignedStatement,
-): { ok: true; v: VerifiedStatement } | { ok: false; why: string } {
-  const claimed = policy.reviewers.filter((r) => sameEmail(r.email, s.statement.reviewer.email));
-  const others = policy.reviewers.filter((r) => !sameEmail(r.email, s.statement.reviewer.email));
-  let lastReason = '';
-  for (const r of claimed) {
-    const v = verify(s, r.key);
-    if (v.ok) return { ok: true, v: { signed: s, reviewer: r, fingerprint: v.fingerprint } };
-    lastReason = v.reason;
-  }
-  for (const r of others) {
-    if (verify(s, r.key).ok) {
-      return { ok: false, why: `names ${s.statement.reviewer.email} but is signed with the key of ${personLabel(r)}` };
-    }
-  }
-  if (claimed.length === 0) {
-    return { ok: false, why: `${s.statement.reviewer.email} is not a reviewer in the policy, and the signature matches no listed key` };
-  }
-  return { ok: false, why: `the signature does not verify with ${s.statement.reviewer.email}'s key in the policy (${lastReason}): signed by another key, or the statement was altered` };
-}
-
 /** An unprotected branch passes; problems gathering the input (an unreachable remote) are only worth a notice. */
 function unprotected(result: GateResult): GateResult {
   result.notices.push(...result.errors);
@@ -404,63 +370,59 @@ export function evaluateGate(input: GateInput): GateResult {
     return result;
   }
 
-  const byId = new Map(input.commits.map((c) => [c.sha, c]));
-  const verify = input.verify ?? verifySignedStatement;
+  const range = new RangeIndex(input.commits, input.reviewBase, input.baseReach);
+  const keys = new ReviewerKeys(policy, input.verify);
   const patchIds = new Set(input.commits.map((c) => c.patchIdFromBase).filter((p): p is string => p !== undefined));
-  // Only statements that could cover something here are verified (and reported when they fail).
-  const relevant = input.statements.filter(({ signed }) => byId.has(signed.statement.tip) || patchIds.has(signed.statement.patchId));
+  // Only statements that could cover something here are checked (and reported when they fail).
   const seen = new Set<string>();
-  const verified: VerifiedStatement[] = [];
+  const verified: CheckedStatement[] = [];
   const rejectedStatements: Array<{ signed: SignedStatement; why: string }> = [];
-  for (const { signed } of relevant) {
+  for (const { signed } of input.statements) {
+    if (!range.byId.has(signed.statement.tip) && !patchIds.has(signed.statement.patchId)) continue;
     // Deduplicate whole lines, never by signature alone: a forged statement carrying a copy of a real
     // signature must not shadow the real statement (say, a rejection) that follows it.
     const key = formatStatementLine(signed);
     if (seen.has(key)) continue;
     seen.add(key);
-    const v = verifyStatement(signed, policy, verify);
-    if (v.ok) verified.push(v.v);
+    const v = keys.check(signed);
+    if (v.ok) verified.push({ signed, reviewer: v.reviewer, fingerprint: v.fingerprint });
     else rejectedStatements.push({ signed, why: v.why });
   }
 
-  const ancestorsCache = new Map<string, Set<string>>();
-  const ancestors = (tip: string) => {
-    let a = ancestorsCache.get(tip);
-    if (!a) ancestorsCache.set(tip, (a = ancestorsInRange(tip, byId)));
-    return a;
-  };
-  /** The coverage of statement `st` over commit `c`, or why it does not cover it (undefined: unrelated). */
-  const coverage = (st: SignedStatement, c: GateCommit): { via: ApprovalRecord['via'] } | { not: string } | undefined => {
-    let notWhy: string | undefined;
-    for (const t of input.commits) {
-      if (!ancestors(t.sha).has(c.sha)) continue;
-      const how = statementCovers(st.statement, { tip: t.sha, tree: t.tree, base: input.reviewBase ?? '', patchId: t.patchIdFromBase ?? '' });
-      if (how === 'exact' || how === 'rebased') return { via: how };
-      if (how === 'tip') {
-        const reach = input.baseReach[st.statement.base];
-        if (reach === null || reach === undefined) {
-          notWhy = `its base ${short(st.statement.base)} is not in this repository, so what it reviewed is unknown (fetch it, or approve again with --base ${input.reviewBase ? short(input.reviewBase) : '<base>'})`;
-          continue;
-        }
-        if (!reach.includes(c.sha)) return { via: 'tip' };
-        notWhy = `it reviewed ${short(st.statement.base)}..${short(st.statement.tip)}, which starts after this commit`;
-      }
+  // Coverage once per valid statement (linear in what it reaches), then looked up per commit.
+  const coveringByCommit = new Map<string, Array<{ statement: CheckedStatement; via: CoverageVia }>>();
+  const notCoveringByCommit = new Map<string, string[]>();
+  for (const v of verified) {
+    const cov = statementCoverage(v.signed.statement, range);
+    for (const [sha, via] of cov.covered) push(coveringByCommit, sha, { statement: v, via });
+    if (v.signed.statement.decision !== 'approve') continue;
+    for (const [sha, why] of cov.not) push(notCoveringByCommit, sha, `approval by ${personLabel(v.reviewer)} on ${short(v.signed.statement.tip)} does not cover this commit: ${why}`);
+  }
+  // Statements that do not count are named on the commits they would cover; past a few, only counted
+  // (thousands of junk lines must not cost thousands of walks, nor bury the reasons that matter).
+  const ignoredByCommit = new Map<string, string[]>();
+  rejectedStatements.slice(0, MAX_NAMED_IGNORED).forEach((r) => {
+    for (const sha of statementCoverage(r.signed.statement, range).covered.keys()) {
+      push(ignoredByCommit, sha, `${r.signed.statement.decision} by ${r.signed.statement.reviewer.email} on ${short(r.signed.statement.tip)} does not count: ${r.why}`);
     }
-    return notWhy ? { not: notWhy } : undefined;
-  };
+  });
+  if (rejectedStatements.length > MAX_NAMED_IGNORED) {
+    result.notices.push(`${rejectedStatements.length} statements on this push's commits do not count (not signed by the key of the reviewer they name); the first ${MAX_NAMED_IGNORED} are named on the commits they would cover.`);
+  }
+  const unreadableByCommit = unreadableAncestry(input.statementErrors, range);
 
   let anyBlocked = false;
   // An allowed rewind: the head commit carries the deletions of what it drops, for the tiers.
   const rewind = input.rewind;
   const judged = rewind ? input.commits.map((c) => (c.sha === input.head ? { ...c, files: [...c.files, ...rewind.files] } : c)) : input.commits;
-  const range = rangeBlast(judged);
+  const blast = rangeBlast(judged);
   for (const c of judged) {
     const policyChangedHere = input.policyChangedWithoutCommit === true && c.sha === input.head;
-    const need = reviewNeed(policy, c, policyChangedHere, range);
+    const need = reviewNeed(policy, c, policyChangedHere, blast);
     if (rewind && c.sha === input.head && need.kinds.length > 0) {
       need.reasons.unshift(`force-push: drops ${rewind.dropped} commit(s) now on ${input.branch}; what they added counts as deleted (${rewind.files.filter((f) => f.status === 'D').length} file(s), ${rewind.files.reduce((n, f) => n + (f.deleted ?? 0), 0)} line(s))`);
     }
-    const eligible = policy.reviewers.filter((r) => !sameEmail(r.email, c.author.email) && !sameEmail(r.email, c.committer.email));
+    const eligible = eligibleReviewers(policy, c);
     const decision: CommitDecision = {
       sha: c.sha,
       subject: c.message.split('\n')[0] ?? '',
@@ -480,66 +442,40 @@ export function evaluateGate(input: GateInput): GateResult {
     if (!decision.needsReview) continue;
 
     // Unreadable approval lines on this commit or a descendant in the push could be rejections: fail closed.
-    const unreadable = input.statementErrors.filter((e) => byId.has(e.attachedTo) && ancestors(e.attachedTo).has(c.sha));
-    for (const e of unreadable) {
-      decision.reasons.push(`an approval note it depends on is unreadable: ${e.error} — fix: remove that line with \`git notes --ref=refs/notes/countersign edit ${short(e.attachedTo)}\` and ask the reviewer to approve again`);
-    }
-    for (const r of rejectedStatements) {
-      const cov = coverage(r.signed, c);
-      if (cov && 'via' in cov) {
-        decision.ignored.push(`${r.signed.statement.decision} by ${r.signed.statement.reviewer.email} on ${short(r.signed.statement.tip)} does not count: ${r.why}`);
+    const unreadable = unreadableByCommit.get(c.sha);
+    if (unreadable) {
+      for (const e of unreadable.shown) {
+        decision.reasons.push(`an approval note it depends on is unreadable: ${e.error} — fix: remove that line with \`git notes --ref=refs/notes/countersign edit ${short(e.attachedTo)}\` and ask the reviewer to approve again`);
       }
+      if (unreadable.more > 0) decision.reasons.push(`…and ${unreadable.more} more unreadable approval line(s) in notes on this push's commits`);
     }
+    decision.ignored.push(...(ignoredByCommit.get(c.sha) ?? []), ...(notCoveringByCommit.get(c.sha) ?? []));
 
-    // Latest approval and latest rejection per reviewer among statements covering this commit.
-    const byReviewer = new Map<string, { approve?: VerifiedStatement & { via: ApprovalRecord['via'] }; reject?: VerifiedStatement }>();
-    for (const v of verified) {
-      const cov = coverage(v.signed, c);
-      if (!cov) continue;
-      if ('not' in cov) {
-        if (v.signed.statement.decision === 'approve') decision.ignored.push(`approval by ${personLabel(v.reviewer)} on ${short(v.signed.statement.tip)} does not cover this commit: ${cov.not}`);
-        continue;
-      }
-      const k = v.reviewer.email.toLowerCase();
-      const slot = byReviewer.get(k) ?? {};
-      const time = Date.parse(v.signed.statement.time);
-      if (v.signed.statement.decision === 'approve') {
-        if (!slot.approve || Date.parse(slot.approve.signed.statement.time) < time) slot.approve = { ...v, via: cov.via };
-      } else if (!slot.reject || Date.parse(slot.reject.signed.statement.time) < time) {
-        slot.reject = v;
-      }
-      byReviewer.set(k, slot);
+    const counted = countApprovals(c, coveringByCommit.get(c.sha) ?? []);
+    for (const { reject, voided } of counted.rejections) {
+      const comment = reject.signed.statement.comment ? `: "${reject.signed.statement.comment}"` : '';
+      decision.reasons.push(`${personLabel(reject.reviewer)} requested changes on ${short(reject.signed.statement.tip)} at ${reject.signed.statement.time}${comment}${voided ? ' (after approving; the approval no longer counts)' : ''}`);
     }
-    let rejected = false;
-    for (const { approve, reject } of byReviewer.values()) {
-      if (reject && (!approve || Date.parse(reject.signed.statement.time) >= Date.parse(approve.signed.statement.time))) {
-        rejected = true;
-        const comment = reject.signed.statement.comment ? `: "${reject.signed.statement.comment}"` : '';
-        decision.reasons.push(`${personLabel(reject.reviewer)} requested changes on ${short(reject.signed.statement.tip)} at ${reject.signed.statement.time}${comment}${approve ? ' (after approving; the approval no longer counts)' : ''}`);
-        continue;
-      }
-      if (!approve) continue;
-      const r = approve.reviewer;
-      if (sameEmail(r.email, c.author.email) || sameEmail(r.email, c.committer.email)) {
-        decision.ignored.push(`approval by ${personLabel(r)} does not count: ${sameEmail(r.email, c.author.email) ? 'they authored' : 'they committed'} this commit (two-person rule)`);
-        continue;
-      }
+    for (const { reviewer, as } of counted.selfApprovals) {
+      decision.ignored.push(`approval by ${personLabel(reviewer)} does not count: they ${as} this commit (two-person rule)`);
+    }
+    for (const a of counted.approvals) {
+      const st = a.signed.statement;
       decision.approvals.push({
-        reviewer: r.email, name: r.name, ...(r.role ? { role: r.role } : {}), tip: approve.signed.statement.tip,
-        time: approve.signed.statement.time, fingerprint: approve.fingerprint, via: approve.via,
-        ...(approve.signed.statement.comment ? { comment: approve.signed.statement.comment } : {}),
+        reviewer: a.reviewer.email, name: a.reviewer.name, ...(a.reviewer.role ? { role: a.reviewer.role } : {}), tip: st.tip,
+        time: st.time, fingerprint: a.fingerprint, via: a.via, ...(st.comment ? { comment: st.comment } : {}),
       });
     }
 
     const count = decision.approvals.length;
     const missingRoles = need.roles.filter((role) => !decision.approvals.some((a) => a.role === role));
-    decision.ok = unreadable.length === 0 && count >= need.approvals && missingRoles.length === 0 && !rejected;
+    decision.ok = !unreadable && count >= need.approvals && missingRoles.length === 0 && counted.rejections.length === 0;
     if (!decision.ok) {
       anyBlocked = true;
       if (count < need.approvals) decision.reasons.push(`has ${count} of ${need.approvals} required approval(s)`);
       for (const role of missingRoles) decision.reasons.push(`needs an approval from a reviewer with role '${role}' (${eligible.filter((r) => r.role === role).map(personLabel).join(', ') || 'no eligible reviewer has it: update the policy'})`);
       // Name only reviewers whose signature would still change the outcome: not those who already approved.
-      const remaining = eligible.filter((r) => !decision.approvals.some((a) => sameEmail(a.reviewer, r.email)));
+      const remaining = eligible.filter((r) => !decision.approvals.some((a) => samePerson(a.reviewer, r.email)));
       decision.reasons.push(remaining.length > 0
         ? `may approve: ${remaining.map(personLabel).join(', ')}`
         : eligible.length > 0
@@ -554,4 +490,44 @@ export function evaluateGate(input: GateInput): GateResult {
   }
   result.ok = blockedIds.length === 0 && result.errors.length === 0;
   return result;
+}
+
+const MAX_NAMED_IGNORED = 20;
+const MAX_UNREADABLE_SHOWN = 3;
+
+function push<T>(m: Map<string, T[]>, k: string, v: T): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+/**
+ * For each commit of the range, the unreadable statement lines on it or on a descendant in the range (they
+ * could be rejections). One walk over the range in all: an ancestor already reached needs no second walk,
+ * since its own ancestors were reached with it; it names the errors of the nearest noted commit.
+ */
+function unreadableAncestry(errors: GateInput['statementErrors'], range: RangeIndex): Map<string, { shown: GateInput['statementErrors']; more: number }> {
+  const byAnchor = new Map<string, GateInput['statementErrors']>();
+  for (const e of errors) if (range.byId.has(e.attachedTo)) push(byAnchor, e.attachedTo, e);
+  const out = new Map<string, { shown: GateInput['statementErrors']; more: number }>();
+  const total = [...byAnchor.values()].reduce((n, l) => n + l.length, 0);
+  // Newest first: a commit names its own unreadable lines, else those of its nearest noted descendant.
+  for (const c of [...range.commits].reverse()) {
+    const own = byAnchor.get(c.sha);
+    if (!own) continue;
+    const shown = own.slice(0, MAX_UNREADABLE_SHOWN);
+    const entry = { shown, more: total - shown.length };
+    const walked = out.has(c.sha);
+    out.set(c.sha, entry);
+    if (walked) continue;
+    const stack = [...(range.byId.get(c.sha)?.parents ?? [])];
+    while (stack.length > 0) {
+      const id = stack.pop() as string;
+      const rc = range.byId.get(id);
+      if (!rc || out.has(id)) continue;
+      out.set(id, entry);
+      stack.push(...rc.parents);
+    }
+  }
+  return out;
 }

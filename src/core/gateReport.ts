@@ -1,4 +1,5 @@
 import { personLabel, type CommitDecision, type GateResult } from './gate';
+import { personKey, samePerson } from './approvalRules';
 
 /**
  * How a gate result reads: plain text for hooks and terminals, the JSON contract of `verify --format json`,
@@ -67,7 +68,7 @@ export function gateText(r: GateResult, who = 'countersign'): string {
     const eligible = new Map<string, string>();
     for (const c of blocked) {
       for (const rv of c.eligibleReviewers) {
-        if (!c.approvals.some((a) => a.reviewer.toLowerCase() === rv.email.toLowerCase())) eligible.set(rv.email.toLowerCase(), personLabel(rv));
+        if (!c.approvals.some((a) => samePerson(a.reviewer, rv.email))) eligible.set(personKey(rv.email), personLabel(rv));
       }
     }
     out.push('');

@@ -1,4 +1,4 @@
-import { formatStatementLine, parseStatementNote, type SignedStatement } from '../core/approvalStatement';
+import { formatStatementLine, parseStatementNote, type SignedStatement, type StatementError } from '../core/approvalStatement';
 import { CountersignError } from '../core/errors';
 import { readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
@@ -24,20 +24,21 @@ export function trackingRef(remote: string): string {
  * Every statement in refs/notes/countersign, by the commit its note is attached to, read with one
  * `git notes list` and one `git cat-file --batch`. The gate looks statements up by their own tip and patch-id
  * (a rebase moves commits away from their notes), which is why it needs them all. Malformed lines and
- * unreadable notes are reported in `errors`, naming the commit, never dropped silently.
+ * unreadable notes are reported in `errors` with the commit as a field (never recovered from the message
+ * text), never dropped silently.
  */
-export async function readAllStatements(cwd: string, ref = APPROVALS_REF): Promise<{ byCommit: Map<string, SignedStatement[]>; errors: string[] }> {
+export async function readAllStatements(cwd: string, ref = APPROVALS_REF): Promise<{ byCommit: Map<string, SignedStatement[]>; errors: StatementError[] }> {
   const byCommit = new Map<string, SignedStatement[]>();
-  const errors: string[] = [];
+  const errors: StatementError[] = [];
   const commitsByBlob = objectsByBlob(await listNotes(cwd, ref));
   await readObjects(cwd, [...commitsByBlob.keys()], (blob, content) => {
     for (const commit of commitsByBlob.get(blob) ?? []) {
       if (content === undefined) {
-        errors.push(`the ${ref} note on ${commit} (blob ${blob}) is missing from the object database; fetch it again with \`countersign verify\` or \`git fetch origin ${ref}\``);
+        errors.push({ attachedTo: commit, error: `the ${ref} note on ${commit} (blob ${blob}) is missing from the object database; fetch it again with \`countersign verify\` or \`git fetch origin ${ref}\`` });
         continue;
       }
       const parsed = parseStatementNote(content.toString('utf8'), `the ${ref} note on ${commit}`);
-      errors.push(...parsed.errors);
+      for (const error of parsed.errors) errors.push({ attachedTo: commit, error });
       if (parsed.statements.length > 0) byCommit.set(commit, parsed.statements);
     }
   });

@@ -1,4 +1,5 @@
 import type { ApprovalStatement } from '../core/approvalStatement';
+import { selfReview } from '../core/approvalRules';
 import type { CommitDecision } from '../core/gate';
 import { errorMessage, CountersignError } from '../core/errors';
 import { POLICY_FILE, type Policy } from '../core/policy';
@@ -206,7 +207,6 @@ async function explainApprovals(cwd: string, facts: CommitFacts, ctx: Awaited<Re
 
   const { statements, errors } = await readStatements(cwd);
   const covering = await statementsCovering(cwd, facts.sha, facts.parents, statements.map((s) => ({ noteCommit: s.noteCommit, tip: s.signed.statement.tip, base: s.signed.statement.base })));
-  const self = new Set([facts.authorEmail.toLowerCase(), facts.committerEmail.toLowerCase()]);
   const out: ExplainedApproval[] = [];
   statements.forEach((s, i) => {
     if (!covering[i]) return;
@@ -214,7 +214,7 @@ async function explainApprovals(cwd: string, facts: CommitFacts, ctx: Awaited<Re
     const verification = policy ? statementVerdict(s.signed, policy) : { ok: false, reason: policyInfo.status === 'error' ? 'the policy is unreadable' : 'no policy lists reviewer keys' };
     let why: string | undefined;
     if (!verification.ok) why = verification.reason;
-    else if (self.has(st.reviewer.email.toLowerCase())) why = 'the reviewer authored or committed this commit';
+    else if (selfReview(st.reviewer.email, { author: { email: facts.authorEmail }, committer: { email: facts.committerEmail } })) why = 'the reviewer authored or committed this commit';
     else if (st.tip !== s.noteCommit) why = `the statement names tip ${st.tip.slice(0, 12)} but is attached to ${s.noteCommit.slice(0, 12)}`;
     out.push({
       attachedTo: s.noteCommit, decision: st.decision, reviewer: st.reviewer, time: st.time, tip: st.tip, base: st.base,

@@ -1,4 +1,5 @@
-import { parseStatementNote, type SignedStatement, formatStatementLine } from '../core/approvalStatement';
+import { EMPTY_PATCH_ID, parseStatementNote, type SignedStatement, formatStatementLine } from '../core/approvalStatement';
+import { ReviewerKeys } from '../core/approvalRules';
 import { CountersignError, errorMessage } from '../core/errors';
 import type { GateInput, PolicySource } from '../core/gate';
 import { isProtected, parsePolicy, POLICY_FILE, TAG_PREFIX } from '../core/policy';
@@ -7,7 +8,7 @@ import { readObjects } from './catFileBatch';
 import { readCommitRange } from './commitLog';
 import { runGit } from './gitRunner';
 import { readNotes } from './notesReader';
-import { stablePatchId } from './patchId';
+import { stablePatchId, stablePatchIds } from './patchId';
 import { rewindOf } from './rewind';
 import { EMPTY_TREE } from './stagedDiff';
 
@@ -60,6 +61,15 @@ const MAX_COMMITS = 10_000;
 async function revParse(cwd: string, rev: string): Promise<string | undefined> {
   const r = await runGit(['rev-parse', '--verify', '--quiet', rev], { cwd, okCodes: [1, 128] });
   return r.code === 0 ? r.stdout.trim() : undefined;
+}
+
+/** Which of `oids` name objects in this repository: one `git cat-file --batch-check`. */
+async function existingObjects(cwd: string, oids: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  if (oids.length === 0) return out;
+  const r = await runGit(['cat-file', '--batch-check=%(objectname)'], { cwd, input: oids.join('\n') + '\n' });
+  r.stdout.split('\n').forEach((line, i) => { if (line === oids[i]) out.add(oids[i]); });
+  return out;
 }
 
 async function objectExists(cwd: string, oid: string): Promise<boolean> {
@@ -123,8 +133,6 @@ export async function readStatementsAtCommit(cwd: string, notesCommit: string): 
   return { statements, errors };
 }
 
-const COMMIT_IN_ERROR = /note on ([0-9a-f]{40,64})/;
-
 export async function gatherApprovals(cwd: string, refs: string[], commits: string[] = []): Promise<Pick<GateInput, 'statements' | 'statementErrors'>> {
   const seen = new Set<string>();
   const statements: GateInput['statements'] = [];
@@ -138,7 +146,7 @@ export async function gatherApprovals(cwd: string, refs: string[], commits: stri
   for (const ref of refs) {
     const r = await readAllStatements(cwd, ref);
     for (const [commit, list] of r.byCommit) for (const s of list) add(commit, s);
-    for (const e of r.errors) statementErrors.push({ attachedTo: COMMIT_IN_ERROR.exec(e)?.[1] ?? '', error: e });
+    statementErrors.push(...r.errors);
   }
   for (const c of commits) {
     const r = await readStatementsAtCommit(cwd, c);
@@ -207,25 +215,34 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     const n = notes.get(c.sha);
     if (n !== undefined) c.aiNote = n;
   }
-  const limit = opts.patchIdLimit ?? 200;
-  for (const c of commits.slice(-limit)) c.patchIdFromBase = await stablePatchId(cwd, reviewBase ?? EMPTY_TREE, c.sha);
-
   const approvals = await gatherApprovals(cwd, opts.approvalRefs, opts.approvalCommits);
+  // Cheap checks before git work (DESIGN.md, "Approvals"): only statements a listed reviewer's key signed
+  // earn patch-ids or base walks, so junk lines cost a parse and a key lookup each, not processes.
+  const keys = new ReviewerKeys(policy.policy);
   const inRange = new Set(commits.map((c) => c.sha));
+  const valid = approvals.statements.filter(({ signed }) => keys.check(signed).ok).map(({ signed }) => signed.statement);
+
+  // Patch-ids only matter to a valid statement whose tip is not in the range (a rebased approval).
+  const limit = opts.patchIdLimit ?? 200;
+  if (valid.some((st) => !inRange.has(st.tip) && st.patchId !== EMPTY_PATCH_ID)) {
+    const tips = commits.slice(-limit).map((c) => c.sha);
+    const ids = reviewBase ? await stablePatchIds(cwd, reviewBase, tips) : new Map(await Promise.all(tips.map(async (t) => [t, await stablePatchId(cwd, EMPTY_TREE, t)] as const)));
+    for (const c of commits) {
+      const id = ids.get(c.sha);
+      if (id !== undefined) c.patchIdFromBase = id;
+    }
+  }
+
   const baseReach: Record<string, string[] | null> = {};
-  for (const { signed } of approvals.statements) {
-    const b = signed.statement.base;
-    if (!inRange.has(signed.statement.tip) || b === reviewBase || b in baseReach) continue;
-    if (b === EMPTY_TREE) {
-      baseReach[b] = [];
-      continue;
+  const bases = [...new Set(valid.filter((st) => inRange.has(st.tip) && st.base !== reviewBase).map((st) => st.base))];
+  const present = await existingObjects(cwd, bases.filter((b) => b !== EMPTY_TREE));
+  for (const b of bases) {
+    if (b === EMPTY_TREE) baseReach[b] = [];
+    else if (!present.has(b)) baseReach[b] = null;
+    else {
+      const r = await runGit(['rev-list', b, '--not', ...exclude, '--'], { cwd, okCodes: [128] });
+      baseReach[b] = r.code === 0 ? r.stdout.split('\n').filter((x) => inRange.has(x)) : null;
     }
-    if (!(await objectExists(cwd, b))) {
-      baseReach[b] = null;
-      continue;
-    }
-    const r = await runGit(['rev-list', b, '--not', ...exclude, '--'], { cwd, okCodes: [128] });
-    baseReach[b] = r.code === 0 ? r.stdout.split('\n').filter((s) => inRange.has(s)) : null;
   }
   return { ...base, reviewBase, commits, policyChangedWithoutCommit, ...approvals, baseReach };
 }

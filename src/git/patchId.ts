@@ -71,3 +71,98 @@ function pipeDiffIntoPatchId(cwd: string, diffArgs: string[]): Promise<string> {
     pid.on('close', (code) => { pidCode = code ?? 128; done(); });
   });
 }
+
+const HEX40 = /^[0-9a-fA-F]{40}/;
+
+/**
+ * The stable patch-ids of base..tip for many tips, with one `git diff-tree --stdin` and one `git patch-id`
+ * (instead of four processes per tip): each input line `TIP BASE` makes diff-tree print the line `TIP` and
+ * the diff from BASE to TIP, exactly the diff stablePatchId hashes, and patch-id names each result by that
+ * line. git patch-id takes ANY line that starts with 40 hex digits for such a name, and a binary patch's
+ * base85 lines can; so the stream is checked on its way through: unless the names are exactly the expected
+ * ones, in order, the ids are computed one by one (stablePatchId), never attributed to the wrong commit.
+ * `base` must be a commit (the empty tree is not: use stablePatchId).
+ */
+export async function stablePatchIds(cwd: string, base: string, tips: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (tips.length === 0) return out;
+  const batched = await batchPatchIds(cwd, base, tips);
+  if (batched) return batched;
+  for (const t of tips) out.set(t, await stablePatchId(cwd, base, t));
+  return out;
+}
+
+function batchPatchIds(cwd: string, base: string, tips: string[]): Promise<Map<string, string> | undefined> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env, GIT_TERMINAL_PROMPT: '0' };
+    const diff = spawn('git', [...PATCH_DIFF_ARGS, '--stdin'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const pid = spawn('git', ['patch-id', '--verbatim'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const expected = new Set(tips);
+    const named: string[] = [];
+    let ambiguous = false;
+    let line: Buffer[] = [];
+    let lineLength = 0;
+    const endLine = () => {
+      const head = Buffer.concat(line).toString('latin1');
+      if (HEX40.test(head)) {
+        // A name line: must be a tip not named yet, printed alone on its line.
+        if (!expected.has(head) || named.includes(head)) ambiguous = true;
+        else named.push(head);
+      }
+      line = [];
+      lineLength = 0;
+    };
+    diff.stdout.on('data', (chunk: Buffer) => {
+      let start = 0;
+      for (let nl = chunk.indexOf(0x0a); nl >= 0; nl = chunk.indexOf(0x0a, start)) {
+        if (lineLength < 70) line.push(chunk.subarray(start, Math.min(nl, start + 70)));
+        lineLength += nl - start;
+        endLine();
+        start = nl + 1;
+      }
+      if (start < chunk.length && lineLength < 70) line.push(chunk.subarray(start, Math.min(chunk.length, start + 70)));
+      lineLength += chunk.length - start;
+      if (!pid.stdin.write(chunk)) {
+        diff.stdout.pause();
+        pid.stdin.once('drain', () => diff.stdout.resume());
+      }
+    });
+    diff.stdout.on('end', () => pid.stdin.end());
+    const results: Buffer[] = [];
+    const errs: Buffer[] = [];
+    let pending = 2;
+    let code = 0;
+    const failed = (e: Error) => reject(new CountersignError('git', `could not compute patch-ids: ${e.message}`, undefined, { cause: e }));
+    diff.on('error', failed);
+    pid.on('error', failed);
+    pid.stdin.on('error', () => undefined);
+    diff.stderr.on('data', (d: Buffer) => errs.push(d));
+    pid.stderr.on('data', (d: Buffer) => errs.push(d));
+    pid.stdout.on('data', (d: Buffer) => results.push(d));
+    const done = () => {
+      if (--pending > 0) return;
+      if (code !== 0) {
+        const stderr = Buffer.concat(errs).toString('utf8');
+        reject(new CountersignError('git', `git diff-tree --stdin | git patch-id failed (exit ${code}): ${stderr.trim()}`, stderr));
+        return;
+      }
+      if (line.length > 0) endLine();
+      if (ambiguous) { resolve(undefined); return; }
+      const ids = new Map<string, string>();
+      const order: string[] = [];
+      for (const l of Buffer.concat(results).toString('utf8').split('\n')) {
+        const [id, commit] = l.trim().split(/\s+/);
+        if (!id || !commit) continue;
+        order.push(commit);
+        ids.set(commit, id);
+      }
+      // patch-id names exactly the non-empty diffs, in the order diff-tree printed them.
+      if (order.length !== ids.size || order.some((c) => !named.includes(c))) { resolve(undefined); return; }
+      resolve(new Map(tips.map((t) => [t, ids.get(t) ?? EMPTY_PATCH_ID])));
+    };
+    diff.on('close', (c) => { code ||= c ?? 128; done(); });
+    pid.on('close', (c) => { code ||= c ?? 128; done(); });
+    diff.stdin.on('error', () => undefined);
+    diff.stdin.end(tips.map((t) => `${t} ${base}\n`).join(''));
+  });
+}

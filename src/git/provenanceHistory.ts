@@ -1,4 +1,5 @@
-import { parseStatementNote, verifySignedStatement, type SignedStatement } from '../core/approvalStatement';
+import { parseStatementNote, type SignedStatement } from '../core/approvalStatement';
+import { ReviewerKeys, selfReview } from '../core/approvalRules';
 import { errorMessage } from '../core/errors';
 import { parsePolicy, POLICY_FILE, type Policy } from '../core/policy';
 import { computeCoverage, isNoBase, type StatementOnCommit } from '../core/report/approvalCoverage';
@@ -44,14 +45,16 @@ export async function policyAt(cwd: string, rev: string): Promise<{ policy?: Pol
   }
 }
 
+const keyring = new WeakMap<Policy, ReviewerKeys>();
+
 /** Whether a well-formed statement counts: with a policy, its signature must verify for the reviewer it names. */
 export function statementVerdict(s: SignedStatement, policy: Policy | undefined): { ok: boolean; reason: string; fingerprint?: string } {
   if (!policy) return { ok: true, reason: 'well-formed (signature not checked: no usable policy)' };
-  const email = s.statement.reviewer.email.toLowerCase();
-  const reviewer = policy.reviewers.find((r) => r.email.toLowerCase() === email);
-  if (!reviewer) return { ok: false, reason: `${s.statement.reviewer.email} is not a reviewer in the policy` };
-  const v = verifySignedStatement(s, reviewer.key);
-  return v.ok ? { ok: true, reason: 'signature valid', fingerprint: v.fingerprint } : { ok: false, reason: v.reason };
+  // The gate's own check (reviewer listed, signed by that reviewer's key), keys parsed once per policy.
+  let keys = keyring.get(policy);
+  if (!keys) keyring.set(policy, (keys = new ReviewerKeys(policy)));
+  const v = keys.check(s);
+  return v.ok ? { ok: true, reason: 'signature valid', fingerprint: v.fingerprint } : { ok: false, reason: v.why };
 }
 
 /** All approval statements under refs/notes/countersign, with the commit whose note holds each. */
@@ -126,8 +129,7 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
     const who = coverage.reviewedBy.get(c.sha);
     if (!who) continue;
     // Nobody reviews their own commit (DESIGN.md, "The gate").
-    const self = new Set([c.authorEmail.toLowerCase(), c.committerEmail.toLowerCase()]);
-    c.reviewedBy = who.filter((w) => !self.has(w));
+    c.reviewedBy = who.filter((w) => !selfReview(w, { author: { email: c.authorEmail }, committer: { email: c.committerEmail } }));
   }
   const review: ReviewBasis = policy
     ? { basis: 'signatures', detail: `approvals whose signature verifies against a reviewer key in ${policyRev}:${POLICY_FILE}, not by the commit's author or committer`, statements: counted.length, errors }

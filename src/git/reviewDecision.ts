@@ -1,3 +1,4 @@
+import { selfReview } from '../core/approvalRules';
 import {
   canonicalStatementBytes, verifySignedStatement, type ApprovalStatement, type SignedStatement,
 } from '../core/approvalStatement';
@@ -103,12 +104,13 @@ async function reviewer(cwd: string): Promise<{ name?: string; email: string }> 
 async function commitsByReviewer(cwd: string, base: string, tip: string, email: string): Promise<string[]> {
   const isCommit = await resolveCommit(cwd, base);
   const range = isCommit ? [`${base}..${tip}`] : [tip];
-  const r = await runGit(['log', '--format=%H%x00%ae%x00%ce', ...range, '--'], { cwd });
+  // -z and a fixed number of NUL-separated fields per commit: no byte of an email can frame a record.
+  const r = await runGit(['log', '-z', '--format=%H%x00%ae%x00%ce', ...range, '--'], { cwd });
+  const fields = r.stdout.split('\0');
   const mine: string[] = [];
-  const me = email.toLowerCase();
-  for (const line of r.stdout.split('\n')) {
-    const [sha, ae, ce] = line.split('\0');
-    if (sha && (ae?.toLowerCase() === me || ce?.toLowerCase() === me)) mine.push(sha);
+  for (let i = 0; i + 2 < fields.length; i += 3) {
+    const [sha, ae, ce] = [fields[i].replace(/^\n/, ''), fields[i + 1], fields[i + 2]];
+    if (sha && selfReview(email, { author: { email: ae }, committer: { email: ce } })) mine.push(sha);
   }
   return mine;
 }

@@ -1,4 +1,5 @@
 import type { GateResult } from '../gate';
+import { personKey } from '../approvalRules';
 
 /**
  * The gate's state for the current branch in one line (the status bar item and the developer view's
@@ -31,7 +32,7 @@ export function approvers(result: GateResult): string[] {
   const seen = new Map<string, string>();
   for (const c of result.commits) {
     if (!c.needsReview || !c.ok) continue;
-    for (const a of c.approvals) if (!seen.has(a.reviewer.toLowerCase())) seen.set(a.reviewer.toLowerCase(), shortName(a.name, a.reviewer));
+    for (const a of c.approvals) if (!seen.has(personKey(a.reviewer))) seen.set(personKey(a.reviewer), shortName(a.name, a.reviewer));
   }
   return [...seen.values()];
 }
@@ -49,7 +50,7 @@ export function gateStatus(result: GateResult | undefined, target: string | unde
   if (blocked.length > 0) {
     const n = blocked.length;
     const eligible = new Map<string, string>();
-    for (const c of blocked) for (const r of c.eligibleReviewers) eligible.set(r.email.toLowerCase(), r.name);
+    for (const c of blocked) for (const r of c.eligibleReviewers) eligible.set(personKey(r.email), r.name);
     return {
       tone: 'blocked',
       text: `${n} commit${n === 1 ? '' : 's'} need${n === 1 ? 's' : ''} review`,

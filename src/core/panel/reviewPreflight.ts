@@ -1,4 +1,5 @@
 import type { Person } from '../gate';
+import { eligibleReviewers, samePerson, selfReview } from '../approvalRules';
 import { personLabel } from '../gate';
 import { POLICY_FILE, type Policy, type Reviewer } from '../policy';
 
@@ -28,7 +29,6 @@ export interface PreflightInput {
   decision: 'approve' | 'reject';
 }
 
-const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 /** The base64 blob of an OpenSSH public key line: what identifies the key (type and comment aside). */
 export function keyBlob(line: string): string {
@@ -41,7 +41,7 @@ export function reviewPreflight(i: PreflightInput): PreflightProblem | undefined
   }
   let reviewer: Reviewer | undefined;
   if (i.policy) {
-    reviewer = i.policy.reviewers.find((r) => same(r.email, i.email as string));
+    reviewer = i.policy.reviewers.find((r) => samePerson(r.email, i.email));
     if (!reviewer) {
       const listed = i.policy.reviewers.map((r) => personLabel(r)).join(', ') || 'nobody';
       return { code: 'notReviewer', message: `You (${i.email}) are not a reviewer in ${POLICY_FILE} on ${i.policyFrom} (it lists ${listed}). Ask a maintainer to add you with your SSH key, or set git user.email to the address listed for you.` };
@@ -52,9 +52,9 @@ export function reviewPreflight(i: PreflightInput): PreflightProblem | undefined
   }
   if (i.commit && i.decision === 'approve') {
     const c = i.commit;
-    const role = same(c.author.email, i.email) ? 'authored' : same(c.committer.email, i.email) ? 'committed' : undefined;
+    const role = selfReview(i.email, c);
     if (role) {
-      const others = i.policy?.reviewers.filter((r) => !same(r.email, c.author.email) && !same(r.email, c.committer.email)).map((r) => personLabel(r)) ?? [];
+      const others = i.policy ? eligibleReviewers(i.policy, c).map((r) => personLabel(r)) : [];
       return { code: 'ownCommit', message: `You ${role} ${c.sha.slice(0, 12)}: under the two-person rule your approval does not count for it.${others.length > 0 ? ` Ask ${others.join(' or ')}.` : ''}` };
     }
   }

@@ -1,4 +1,5 @@
 import { personLabel, type GateResult } from '../gate';
+import { personKey } from '../approvalRules';
 
 /**
  * The message a developer sends a reviewer when a push is blocked ("Request review" in the panel): which
@@ -33,7 +34,7 @@ export function reviewRequest(r: ReviewRequestInput): ReviewRequest | undefined 
   const blocked = r.result.commits.filter((c) => !c.ok);
   if (blocked.length === 0 || !r.result.approveCommand) return undefined;
   const eligible = new Map<string, string>();
-  for (const c of blocked) for (const rv of c.eligibleReviewers) eligible.set(rv.email.toLowerCase(), personLabel(rv));
+  for (const c of blocked) for (const rv of c.eligibleReviewers) eligible.set(personKey(rv.email), personLabel(rv));
   const lines: string[] = [];
   const what = r.pushedAs ?? r.branch ?? short(r.result.head ?? '');
   lines.push(`Review request: ${what} → ${r.target}${r.remoteUrl ? ` (${r.remoteUrl})` : ''}`);

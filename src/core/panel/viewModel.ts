@@ -1,4 +1,5 @@
 import type { CommitDecision, GateCommit, GateInput, GateResult } from '../gate';
+import { samePerson as sameEmail } from '../approvalRules';
 import { POLICY_FILE, type Policy, type Reviewer } from '../policy';
 import { commitSignals } from './commitSignals';
 import { approvers, gateStatus } from './gateStatus';
@@ -48,8 +49,6 @@ export interface RepoSnapshot {
   /** .countersign.json exists in the working tree (it may not be on the protected branch yet). */
   policyInWorkTree: boolean;
 }
-
-const sameEmail = (a: string | undefined, b: string | undefined) => !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
 
 function policyOf(input: GateInput | undefined): Policy | undefined {
   return input?.policy.kind === 'ok' ? input.policy.policy : undefined;

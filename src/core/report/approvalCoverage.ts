@@ -1,4 +1,5 @@
 import type { CommitGraph } from './commitGraph';
+import { personKey } from '../approvalRules';
 
 /**
  * Which commits an approval covers, for `report` and `explain` (DESIGN.md, "Approvals": approving tip T
@@ -68,7 +69,7 @@ export function computeCoverage(
       commits = graph.range(st.tip, isNoBase(st.base) ? undefined : st.base);
       if (!commits) { unresolved.push(s); continue; }
     }
-    const who = st.reviewer.email.toLowerCase();
+    const who = personKey(st.reviewer.email);
     for (const c of commits) {
       let byReviewer = decisions.get(c);
       if (!byReviewer) decisions.set(c, byReviewer = new Map());

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { samePerson } from '../../core/approvalRules';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -165,7 +166,7 @@ async function setSigningKey(deps: SetupDeps, given: unknown): Promise<void> {
   if (!root) return;
   const me = await readMe(root);
   const listed = deps.service.snapshot(root)?.developer?.input.policy;
-  const mine = listed?.kind === 'ok' ? listed.policy.reviewers.find((r) => me.email && r.email.toLowerCase() === me.email.toLowerCase()) : undefined;
+  const mine = listed?.kind === 'ok' ? listed.policy.reviewers.find((r) => samePerson(r.email, me.email)) : undefined;
   const keys = candidateKeys();
   const browse = { label: '$(folder-opened) Choose a key file…', file: '' };
   const pick = await vscode.window.showQuickPick([

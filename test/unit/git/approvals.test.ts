@@ -294,6 +294,7 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
     const all = await inRepo(reviewer, () => readAllStatements(reviewer.dir));
     assert.strictEqual(all.byCommit.get(tip)?.length, 1);
     assert.strictEqual(all.errors.length, 1);
-    assert.ok(all.errors[0].includes(tip), all.errors[0]);
+    assert.strictEqual(all.errors[0].attachedTo, tip, 'the commit is a field of the error, not text to search for');
+    assert.ok(all.errors[0].error.includes(tip), all.errors[0].error);
   });
 });

@@ -1,0 +1,254 @@
+import { statementCovers, verifySignedStatement, type SignedStatement } from './approvalStatement';
+import type { Policy, Reviewer } from './policy';
+import { parseSshPublicKey, parseSshSignature } from './sshsig';
+
+/**
+ * Whether a signed statement counts for a commit (DESIGN.md, "Approvals" and "The gate"), decided once for
+ * the gate, `explain`, `report` and the review panel: parse (approvalStatement.ts) → reviewer listed →
+ * signature → covers the commit (tip, base, patch-id) → signer is not the commit's author or committer →
+ * no later rejection by the same reviewer. And "is this the same person": one normalisation of emails.
+ *
+ * The cheap checks come first, so junk statements cost microseconds and no git work: a statement whose
+ * signature's embedded key is no listed reviewer's key is refused without any cryptography.
+ */
+
+/** The one normalisation of an email for "is this the same person": Unicode NFC, trimmed, lower case. */
+export function personKey(email: string): string {
+  return email.normalize('NFC').trim().toLowerCase();
+}
+
+export function samePerson(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && a.trim() !== '' && personKey(a) === personKey(b);
+}
+
+export function personLabel(r: { name?: string; email: string; role?: string }): string {
+  return `${r.name ? `${r.name} ` : ''}<${r.email}>${r.role ? ` (${r.role})` : ''}`;
+}
+
+/** The two-person rule: why `reviewerEmail` may not approve this commit, or undefined when they may. */
+export function selfReview(reviewerEmail: string, commit: { author: { email: string }; committer: { email: string } }): 'authored' | 'committed' | undefined {
+  if (samePerson(reviewerEmail, commit.author.email)) return 'authored';
+  if (samePerson(reviewerEmail, commit.committer.email)) return 'committed';
+  return undefined;
+}
+
+/** Reviewers who may approve a commit: listed, and neither its author nor its committer. */
+export function eligibleReviewers(policy: Policy, commit: { author: { email: string }; committer: { email: string } }): Reviewer[] {
+  return policy.reviewers.filter((r) => selfReview(r.email, commit) === undefined);
+}
+
+export type StatementCheck =
+  | { ok: true; reviewer: Reviewer; fingerprint: string }
+  | { ok: false; reason: 'notListed' | 'otherReviewersKey' | 'badSignature'; why: string };
+
+type VerifyFn = typeof verifySignedStatement;
+
+/**
+ * The policy's reviewer keys, parsed once. `check` answers "reviewer listed, and signed by that reviewer's
+ * key" for a statement. A custom `verify` (tests of the rules) replaces the signature check and is asked for
+ * every listed key, as it cannot be looked up by key.
+ */
+export class ReviewerKeys {
+  private readonly byBlob = new Map<string, Array<{ reviewer: Reviewer; key: ReturnType<typeof parseSshPublicKey> }>>();
+  private readonly fingerprints = new Map<Reviewer, string>();
+
+  constructor(readonly policy: Policy, private readonly verify?: VerifyFn) {
+    for (const reviewer of policy.reviewers) {
+      let key: ReturnType<typeof parseSshPublicKey>;
+      try {
+        key = parseSshPublicKey(reviewer.key);
+      } catch {
+        continue; // the policy schema rejects unusable keys; a key that still fails can verify nothing
+      }
+      this.fingerprints.set(reviewer, key.fingerprint);
+      const k = key.blob.toString('base64');
+      this.byBlob.set(k, [...(this.byBlob.get(k) ?? []), { reviewer, key }]);
+    }
+  }
+
+  check(s: SignedStatement): StatementCheck {
+    const email = s.statement.reviewer.email;
+    const claimed = this.policy.reviewers.filter((r) => samePerson(r.email, email));
+    if (this.verify) return this.checkWith(s, claimed, this.verify);
+    let signers: Array<{ reviewer: Reviewer; key: ReturnType<typeof parseSshPublicKey> }> = [];
+    try {
+      signers = this.byBlob.get(parseSshSignature(s.signature).publicKey.toString('base64')) ?? [];
+    } catch (e) {
+      if (claimed.length === 0) return notListed(email);
+      return { ok: false, reason: 'badSignature', why: `the signature does not verify with ${email}'s key in the policy (${(e as Error).message}): signed by another key, or the statement was altered` };
+    }
+    let lastReason = '';
+    for (const signer of signers.filter((x) => claimed.includes(x.reviewer))) {
+      const v = verifySignedStatement(s, signer.key);
+      if (v.ok) return { ok: true, reviewer: signer.reviewer, fingerprint: v.fingerprint };
+      lastReason = v.reason;
+    }
+    for (const signer of signers.filter((x) => !claimed.includes(x.reviewer))) {
+      if (verifySignedStatement(s, signer.key).ok) return otherReviewersKey(email, signer.reviewer);
+    }
+    if (claimed.length === 0) return notListed(email);
+    if (!lastReason) {
+      const fp = claimed.map((r) => this.fingerprints.get(r)).find(Boolean);
+      lastReason = signers.length === 0 ? `the signature was made by a key that is not ${email}'s${fp ? ` (${fp})` : ''}` : 'the signature does not match the statement';
+    }
+    return { ok: false, reason: 'badSignature', why: `the signature does not verify with ${email}'s key in the policy (${lastReason}): signed by another key, or the statement was altered` };
+  }
+
+  private checkWith(s: SignedStatement, claimed: Reviewer[], verify: VerifyFn): StatementCheck {
+    const email = s.statement.reviewer.email;
+    let lastReason = '';
+    for (const r of claimed) {
+      const v = verify(s, r.key);
+      if (v.ok) return { ok: true, reviewer: r, fingerprint: v.fingerprint };
+      lastReason = v.reason;
+    }
+    for (const r of this.policy.reviewers.filter((x) => !claimed.includes(x))) {
+      if (verify(s, r.key).ok) return otherReviewersKey(email, r);
+    }
+    if (claimed.length === 0) return notListed(email);
+    return { ok: false, reason: 'badSignature', why: `the signature does not verify with ${email}'s key in the policy (${lastReason}): signed by another key, or the statement was altered` };
+  }
+}
+
+function notListed(email: string): StatementCheck {
+  return { ok: false, reason: 'notListed', why: `${email} is not a reviewer in the policy, and the signature matches no listed key` };
+}
+
+function otherReviewersKey(email: string, r: Reviewer): StatementCheck {
+  return { ok: false, reason: 'otherReviewersKey', why: `names ${email} but is signed with the key of ${personLabel(r)}` };
+}
+
+// ---- coverage ----------------------------------------------------------------------------------------
+
+/** A commit of the range being judged, as coverage needs it. */
+export interface RangeCommit {
+  sha: string;
+  tree: string;
+  parents: string[];
+  /** Stable patch-id of reviewBase..this commit, when computed (rebased approvals). */
+  patchIdFromBase?: string;
+}
+
+export type CoverageVia = 'exact' | 'rebased' | 'tip';
+
+/**
+ * The commits of one range with the indexes coverage needs, built once per judgement: by id, and by
+ * patch-id. Walking ancestors stays inside the range.
+ */
+export class RangeIndex {
+  readonly byId = new Map<string, RangeCommit>();
+  private readonly byPatchId = new Map<string, RangeCommit[]>();
+
+  constructor(readonly commits: RangeCommit[], readonly reviewBase: string | undefined, readonly baseReach: Record<string, string[] | null>) {
+    for (const c of commits) {
+      this.byId.set(c.sha, c);
+      if (c.patchIdFromBase) this.byPatchId.set(c.patchIdFromBase, [...(this.byPatchId.get(c.patchIdFromBase) ?? []), c]);
+    }
+  }
+
+  /** Commits of the range reachable from `tip` (itself included), parents inside the range only. */
+  ancestors(tip: string, visit: (sha: string) => void): void {
+    const seen = new Set<string>();
+    const stack = [tip];
+    while (stack.length > 0) {
+      const id = stack.pop() as string;
+      if (seen.has(id)) continue;
+      const c = this.byId.get(id);
+      if (!c) continue;
+      seen.add(id);
+      visit(id);
+      for (const p of c.parents) if (!seen.has(p)) stack.push(p);
+    }
+  }
+
+  /** The range commits a statement could anchor to: its tip, and commits with its (non-empty) patch-id. */
+  anchors(st: SignedStatement['statement']): RangeCommit[] {
+    const out: RangeCommit[] = [];
+    const tip = this.byId.get(st.tip);
+    if (tip) out.push(tip);
+    for (const c of this.byPatchId.get(st.patchId) ?? []) if (c !== tip) out.push(c);
+    return out;
+  }
+}
+
+/**
+ * Which commits of the range a statement covers, and for the commits it reaches but does not cover, why
+ * (DESIGN.md: approving tip T covers every commit from the statement's base to T; a rebase that keeps the
+ * patch-id keeps the approval). Linear in the commits the statement's anchors reach.
+ */
+export function statementCoverage(st: SignedStatement['statement'], range: RangeIndex): { covered: Map<string, CoverageVia>; not: Map<string, string> } {
+  const covered = new Map<string, CoverageVia>();
+  const not = new Map<string, string>();
+  const short = (s: string) => s.slice(0, 12);
+  for (const t of range.anchors(st)) {
+    const how = statementCovers(st, { tip: t.sha, tree: t.tree, base: range.reviewBase ?? '', patchId: t.patchIdFromBase ?? '' });
+    if (how === undefined) continue;
+    if (how === 'exact' || how === 'rebased') {
+      range.ancestors(t.sha, (c) => { if (covered.get(c) !== 'exact') covered.set(c, how); });
+      continue;
+    }
+    const reach = range.baseReach[st.base];
+    const reached = reach ? new Set(reach) : undefined;
+    range.ancestors(t.sha, (c) => {
+      if (covered.has(c)) return;
+      if (!reached) {
+        not.set(c, `its base ${short(st.base)} is not in this repository, so what it reviewed is unknown (fetch it, or approve again with --base ${range.reviewBase ? short(range.reviewBase) : '<base>'})`);
+      } else if (!reached.has(c)) {
+        covered.set(c, 'tip');
+      } else {
+        not.set(c, `it reviewed ${short(st.base)}..${short(st.tip)}, which starts after this commit`);
+      }
+    });
+  }
+  for (const c of covered.keys()) not.delete(c);
+  return { covered, not };
+}
+
+// ---- the decision per commit ----------------------------------------------------------------------------
+
+export interface CheckedStatement {
+  signed: SignedStatement;
+  reviewer: Reviewer;
+  fingerprint: string;
+}
+
+export interface CountedApproval extends CheckedStatement {
+  via: CoverageVia;
+}
+
+/**
+ * The approvals that count for one commit, from the valid statements covering it: per reviewer the latest
+ * approval and the latest rejection; a rejection at or after the approval voids it; a reviewer who authored
+ * or committed the commit does not count.
+ */
+export function countApprovals(
+  commit: { author: { email: string }; committer: { email: string } },
+  covering: Array<{ statement: CheckedStatement; via: CoverageVia }>,
+): { approvals: CountedApproval[]; rejections: Array<{ reject: CheckedStatement; voided?: CheckedStatement }>; selfApprovals: Array<{ reviewer: Reviewer; as: 'authored' | 'committed' }> } {
+  const byReviewer = new Map<string, { approve?: CountedApproval; reject?: CheckedStatement }>();
+  for (const { statement: v, via } of covering) {
+    const k = personKey(v.reviewer.email);
+    const slot = byReviewer.get(k) ?? {};
+    const time = Date.parse(v.signed.statement.time);
+    if (v.signed.statement.decision === 'approve') {
+      if (!slot.approve || Date.parse(slot.approve.signed.statement.time) < time) slot.approve = { ...v, via };
+    } else if (!slot.reject || Date.parse(slot.reject.signed.statement.time) < time) {
+      slot.reject = v;
+    }
+    byReviewer.set(k, slot);
+  }
+  const approvals: CountedApproval[] = [];
+  const rejections: Array<{ reject: CheckedStatement; voided?: CheckedStatement }> = [];
+  const selfApprovals: Array<{ reviewer: Reviewer; as: 'authored' | 'committed' }> = [];
+  for (const { approve, reject } of byReviewer.values()) {
+    if (reject && (!approve || Date.parse(reject.signed.statement.time) >= Date.parse(approve.signed.statement.time))) {
+      rejections.push({ reject, ...(approve ? { voided: approve } : {}) });
+      continue;
+    }
+    if (!approve) continue;
+    const self = selfReview(approve.reviewer.email, commit);
+    if (self) selfApprovals.push({ reviewer: approve.reviewer, as: self });
+    else approvals.push(approve);
+  }
+  return { approvals, rejections, selfApprovals };
+}
