@@ -82,7 +82,7 @@ function main(): void {
     if (b.hookKb !== null) figures.hook = { bundleKb: round(b.hookKb, 1) };
   }
   if (wanted('verify')) sub('verify', 'bench-verify.js', { seconds10k: 'seconds10k', speedupVsSshKeygen: 'speedupVsSshKeygen' });
-  if (wanted('report')) sub('report', 'bench-report.js', { seconds5k: 'seconds5k', peakMb: 'peakMb' });
+  if (wanted('report')) sub('report', 'bench-report.js', { seconds5k: 'seconds5k', peakMb: 'peakMb' }, ['5000']);
   if (wanted('panel')) sub('panel', 'bench-review-panel.js', { refreshSeconds: 'refreshSeconds' }, ['--rounds', String(Math.max(3, rounds))]);
   if (wanted('activation')) {
     const before = figures.extension;

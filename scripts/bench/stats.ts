@@ -25,7 +25,7 @@ export function round(x: number, digits: number): number {
  * The protocol between `npm run bench` and a section kept in its own script (bench-verify.js, bench-report.js,
  * bench-review-panel.js, bench-activation.js — each owned by whoever owns that code path): the aggregator runs
  * `node SCRIPT --json` and the script prints, as the LAST line of its stdout, one JSON object of figures
- * (`{"seconds10k": 1.2, ...}`). Anything else on stdout/stderr is progress for humans and is ignored.
+ * (`{"seconds10k": 1.2, ...}`, or the same under one section key: `{"report": {"seconds5k": …}}`). Anything else on stdout/stderr is progress for humans and is ignored.
  * A script that does not know `--json` yet is not run (it would run its human-sized default for nothing);
  * its figures are reported as null with the reason.
  */
@@ -48,7 +48,10 @@ export function runSubBench(script: string, args: readonly string[], expect: rea
     return empty(`${script} exited ${r.status} without a JSON last line${r.stderr ? `: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`);
   }
   if (typeof parsed !== 'object' || parsed === null) return empty(`${script} printed ${last.slice(0, 80)}, not a JSON object`);
-  const o = parsed as Record<string, unknown>;
+  // Figures at the top level, or under one section key (`{"report": {"seconds5k": …}}`): both are accepted.
+  let o = parsed as Record<string, unknown>;
+  const keys = Object.keys(o);
+  if (keys.length === 1 && typeof o[keys[0]] === 'object' && o[keys[0]] !== null && !expect.some((k) => k in o)) o = o[keys[0]] as Record<string, unknown>;
   const figures = Object.fromEntries(expect.map((k) => [k, typeof o[k] === 'number' && Number.isFinite(o[k]) ? o[k] : null]));
   const missing = expect.filter((k) => figures[k] === null);
   return { figures, ...(missing.length ? { note: `${script} gave no ${missing.join(', ')}` } : r.status !== 0 ? { note: `${script} exited ${r.status}` } : {}) };
