@@ -41,7 +41,7 @@ type PolicyState =
   /** The policy branch has no .countersign.json: nothing is protected (a repository not using Countersign yet). */
   | { kind: 'none'; source: PolicySource }
   /** Missing or unreadable: closed for the policy branch and whatever the last readable policy protected. */
-  | { kind: 'closed'; message: string; fix: string; protects: Policy | undefined; last: Policy | undefined }
+  | { kind: 'closed'; message: string; fix: string; protects: Policy | undefined; last: Policy | undefined; missing?: { lastCommit: string } }
   /** The policy branch has never existed here and no policy was ever read: only creating it is allowed. */
   | { kind: 'bootstrap'; message: string };
 
@@ -55,7 +55,7 @@ async function policyState(cwd: string, branch: string | undefined, recorded: bo
   if (tip === undefined) {
     const message = `${named} does not exist on this server, so there is no ${POLICY_FILE} to judge pushes by`;
     const fix = `fix: push '${branch}' with the team's ${POLICY_FILE} first, or ${configure}`;
-    if (last) return { kind: 'closed', message, fix, protects: last.policy, last: last.policy };
+    if (last) return { kind: 'closed', message, fix, protects: last.policy, last: last.policy, missing: { lastCommit: last.remembered.commit } };
     return { kind: 'bootstrap', message: `${message}; pushes to other refs are refused until it does — ${fix}` };
   }
   const source = await policySourceAt(cwd, tip, branch);
@@ -146,7 +146,13 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
     } else {
       const grant = toPolicyBranch && update.new !== undefined && (await policyTextAt(cwd, update.new)) !== undefined
         ? await recoveryGrant(cwd, name, pbTip) : undefined;
-      if (grant && state.last) {
+      if (toPolicyBranch && state.missing && state.last && update.new !== undefined) {
+        // Recreating a missing policy branch is what the fix says to do: judged under the last readable
+        // policy, as a push onto the value the server last read it from.
+        policy = { kind: 'ok', policy: state.last, from: `the last readable ${POLICY_FILE} (${name} is being recreated)` };
+        const known = await runGit(['cat-file', '-e', `${state.missing.lastCommit}^{commit}`], { cwd, okCodes: [1, 128] });
+        if (known.code === 0) update.old = state.missing.lastCommit;
+      } else if (grant && state.last) {
         policy = { kind: 'ok', policy: state.last, from: `the last readable ${POLICY_FILE} (recovery granted by an administrator at ${grant.grantedAt})` };
       } else if (grant) {
         results.push(passing(shown, `recovery granted by an administrator at ${grant.grantedAt}: the corrected policy on ${name} is accepted.`));

@@ -81,6 +81,23 @@ describe('policy branch (server-side, real pushes)', function () {
     assert.match(r.stderr, /mallory@example\.com is not a reviewer in the policy/);
   });
 
+  it('a deleted policy branch keeps what it protected closed; recreating it is judged under the last readable policy', () => {
+    const { ada, server } = setup();
+    commitFile(ada, 'a.txt', 'a\n', 'human\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+    assert.strictEqual(pushMain(ada).status, 0); // the server reads (and remembers) its policy
+    const good = ada.git('rev-parse', 'HEAD');
+    ada.git('push', '-q', 'origin', 'main:feature/keep');
+    server.git('config', 'receive.denyDeleteCurrent', 'ignore');
+    withoutGate(server, () => assert.strictEqual(ada.gitResult(['push', 'origin', '--delete', 'main']).status, 0));
+    const rel = ada.gitResult(['push', 'origin', 'main:release/3']);
+    assert.notStrictEqual(rel.status, 0, 'release/* stays protected while the policy branch is missing');
+    assert.match(rel.stderr, /the policy branch 'main' .* does not exist on this server/);
+    commitFile(ada, 'ai.ts', 'ai\n', `AI change\n\n${AI}`);
+    assert.notStrictEqual(pushMain(ada).status, 0, 'recreating main with unreviewed AI code is judged, and refused');
+    const back = ada.gitResult(['push', 'origin', `${good}:refs/heads/main`]);
+    assert.strictEqual(back.status, 0, back.stderr);
+  });
+
   it('a push that would put an invalid policy on the policy branch is refused; elsewhere it is ignored', () => {
     const { ada, bob, carol } = setup();
     const base = ada.git('rev-parse', 'origin/main');
