@@ -1,7 +1,7 @@
 import type { LineLabel } from './attribution/labels';
 import { diffLines } from './attribution/lineDiff';
 import {
-  AUTHORSHIP_SCHEMA, canonicalAgentFromTool, humanKey, keyKind, linesToRanges, resolveKey, sessionEntryKey, sessionKey,
+  AUTHORSHIP_SCHEMA, canonicalAgentFromTool, humanKey, keyKind, linesToRanges, noteOwnerRuns, resolveKey, sessionEntryKey, sessionKey,
   sessionOfKey, traceKey, type AuthorshipNote, type HumanRecord, type NoteFile, type PromptRecord, type SessionRecord,
 } from './authorshipNote';
 import { formatAssistedBy, type ProvenanceCounts } from './trailers';
@@ -192,12 +192,14 @@ export function buildCommitAttribution(files: readonly FileEvidence[], opts: Bui
   return { counts, assistedBy: unique, note };
 }
 
-/** Owner key per attested line of one file of a note (later entries win, as in git-ai's blame). */
-export function fileOwners(note: AuthorshipNote, path: string): Map<number, string> {
+/**
+ * Owner key per attested line of one file of a note (later entries win, as in git-ai's blame), for a file of
+ * `lineCount` lines: what the note claims past the file's end is dropped, so a hostile range costs nothing.
+ */
+export function fileOwners(note: AuthorshipNote, path: string, lineCount: number): Map<number, string> {
   const out = new Map<number, string>();
-  for (const f of note.files) {
-    if (f.path !== path) continue;
-    for (const e of f.entries) for (const [a, b] of e.ranges) for (let l = a; l <= b; l++) out.set(l, e.key);
+  for (const r of noteOwnerRuns(note, (p) => (p === path ? lineCount : 0)).get(path) ?? []) {
+    for (let l = r.start; l <= r.end; l++) out.set(l, r.key);
   }
   return out;
 }

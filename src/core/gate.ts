@@ -1,6 +1,6 @@
 import { formatStatementLine, type SignedStatement, type verifySignedStatement } from './approvalStatement';
 import { countApprovals, eligibleReviewers, personLabel, RangeIndex, ReviewerKeys, samePerson, statementCoverage, type CheckedStatement, type CoverageVia } from './approvalRules';
-import { aiLinesByAgent, parseAuthorshipNote } from './authorshipNote';
+import { aiLinesByAgent, countRangeLines, parseAuthorshipNote } from './authorshipNote';
 import { errorMessage } from './errors';
 import { matchAnyPath } from './glob';
 import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy, type Reviewer } from './policy';
@@ -240,7 +240,7 @@ export function reviewNeed(policy: Policy, c: GateCommit, policyChangedHere: boo
     try {
       const byAgent = aiLinesByAgent(parseAuthorshipNote(c.aiNote, `the refs/notes/ai note on ${short(c.sha)}`));
       let lines = 0;
-      for (const files of byAgent.values()) for (const set of files.values()) lines += set.size;
+      for (const files of byAgent.values()) for (const ranges of files.values()) lines += countRangeLines(ranges);
       noteAi = { lines, agents: [...byAgent.keys()] };
     } catch (e) {
       add('unreadableNote', `its provenance note (refs/notes/ai) is unreadable, so its AI lines are unknown: ${errorMessage(e)}`);

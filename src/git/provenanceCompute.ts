@@ -1,6 +1,6 @@
 import type { LineLabel } from '../core/attribution/labels';
 import { splitLines } from '../core/attribution/lines';
-import { parseAuthorshipNote, type AuthorshipNote } from '../core/authorshipNote';
+import { noteOwnerRuns, ownerOfLine, parseAuthorshipNote, type AuthorshipNote, type OwnerRun } from '../core/authorshipNote';
 import {
   alignOwners, buildCommitAttribution, fileOwners, mapLabelsOnto, type CommitAttribution, type FileEvidence, type LineSource,
 } from '../core/commitAttribution';
@@ -86,14 +86,14 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
       for (const src of donorPaths.get(d)?.get(f.path) ?? []) {
         const donorText = blobs.get(`${d}:${src}`);
         if (donorText === undefined) continue;
-        for (const [line, key] of alignOwners(splitLines(donorText), fileOwners(note, src), lines)) {
+        for (const [line, key] of alignOwners(splitLines(donorText), fileOwners(note, src, splitLines(donorText).length), lines)) {
           if (addedSet.has(line)) sources.set(line, { kind: 'note', key, note });
         }
       }
     }
     for (const [line, src] of revertSources.get(f.path) ?? []) if (addedSet.has(line)) sources.set(line, src);
     if (inp.ownNote) {
-      for (const [line, key] of fileOwners(inp.ownNote, f.path)) if (addedSet.has(line)) sources.set(line, { kind: 'note', key, note: inp.ownNote });
+      for (const [line, key] of fileOwners(inp.ownNote, f.path, lines.length)) if (addedSet.has(line)) sources.set(line, { kind: 'note', key, note: inp.ownNote });
     }
     if (inp.labelsFor) {
       let att: Attribution | undefined;
@@ -211,9 +211,11 @@ async function revertOrigins(cwd: string, reverted: string, files: ChangedFile[]
     }
   }
   const notes = await readParsedNotes(cwd, [...new Set(wantedOrigins.map((o) => o.commit))], logger);
+  const runs = new Map<string, Map<string, OwnerRun[]>>();
   for (const o of wantedOrigins) {
     const note = notes.get(o.commit);
-    const key = note ? fileOwners(note, o.originPath).get(o.line) : undefined;
+    if (note && !runs.has(o.commit)) runs.set(o.commit, noteOwnerRuns(note));
+    const key = note ? ownerOfLine(runs.get(o.commit)?.get(o.originPath) ?? [], o.line) : undefined;
     if (!note || key === undefined) continue;
     let m = out.get(o.path);
     if (!m) out.set(o.path, (m = new Map()));

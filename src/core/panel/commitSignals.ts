@@ -1,4 +1,4 @@
-import { canonicalAgentFromTool, lineOwners, parseAuthorshipNote, resolveKey } from '../authorshipNote';
+import { canonicalAgentFromTool, noteOwnerRuns, parseAuthorshipNote, resolveKey } from '../authorshipNote';
 import type { GateCommit } from '../gate';
 import { matchAnyPath } from '../glob';
 import { INFRASTRUCTURE_PATHS, type Policy } from '../policy';
@@ -41,16 +41,17 @@ export function commitSignals(c: GateCommit, policy: Policy | undefined): Commit
       const note = parseAuthorshipNote(c.aiNote, `the refs/notes/ai note on ${c.sha.slice(0, 12)}`);
       const byAgentModel = new Map<string, AgentShare>();
       noteLines = 0;
-      for (const [file, owners] of lineOwners(note)) {
-        for (const key of owners.values()) {
-          const o = resolveKey(note, key);
+      for (const [file, runs] of noteOwnerRuns(note)) {
+        for (const run of runs) {
+          const o = resolveKey(note, run.key);
           if (o.kind !== 'ai') continue;
-          noteLines++;
-          aiByFile.set(file, (aiByFile.get(file) ?? 0) + 1);
+          const n = run.end - run.start + 1;
+          noteLines += n;
+          aiByFile.set(file, (aiByFile.get(file) ?? 0) + n);
           const agent = canonicalAgentFromTool(o.tool);
           const k = `${agent}\0${o.model ?? ''}`;
           const share = byAgentModel.get(k) ?? { agent, ...(o.model ? { model: o.model } : {}), lines: 0 };
-          share.lines = (share.lines ?? 0) + 1;
+          share.lines = (share.lines ?? 0) + n;
           byAgentModel.set(k, share);
         }
       }
@@ -89,18 +90,19 @@ export function commitSignals(c: GateCommit, policy: Policy | undefined): Commit
   };
 }
 
-/** The AI-written lines of each file of a commit as its note attests them (1-based lines of the file as committed). */
-export function aiLinesOfCommit(noteText: string | undefined, sha: string): Map<string, Array<{ line: number; agent: string; model?: string }>> {
-  const out = new Map<string, Array<{ line: number; agent: string; model?: string }>>();
-  if (noteText === undefined) return out;
+/**
+ * The AI-written lines of one file of a commit as its note attests them (1-based lines of the file as
+ * committed), for a file of `lineCount` lines: a note cannot mark lines the file does not have.
+ */
+export function aiLinesOfCommit(noteText: string | undefined, sha: string, file: string, lineCount: number): Array<{ line: number; agent: string; model?: string }> {
+  if (noteText === undefined) return [];
   const note = parseAuthorshipNote(noteText, `the refs/notes/ai note on ${sha.slice(0, 12)}`);
-  for (const [file, owners] of lineOwners(note)) {
-    const lines: Array<{ line: number; agent: string; model?: string }> = [];
-    for (const [line, key] of owners) {
-      const o = resolveKey(note, key);
-      if (o.kind === 'ai') lines.push({ line, agent: canonicalAgentFromTool(o.tool), ...(o.model ? { model: o.model } : {}) });
-    }
-    if (lines.length > 0) out.set(file, lines.sort((a, b) => a.line - b.line));
+  const lines: Array<{ line: number; agent: string; model?: string }> = [];
+  for (const run of noteOwnerRuns(note, (p) => (p === file ? lineCount : 0)).get(file) ?? []) {
+    const o = resolveKey(note, run.key);
+    if (o.kind !== 'ai') continue;
+    const agent = canonicalAgentFromTool(o.tool);
+    for (let line = run.start; line <= run.end; line++) lines.push({ line, agent, ...(o.model ? { model: o.model } : {}) });
   }
-  return out;
+  return lines;
 }

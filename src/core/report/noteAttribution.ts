@@ -1,6 +1,6 @@
-import { keyKind, resolveKey, sessionOfKey, type AuthorshipNote } from '../authorshipNote';
+import { keyKind, noteOwnerRuns, resolveKey, sessionOfKey, type AuthorshipNote, type LineCounts } from '../authorshipNote';
 import { canonicalAgent, type CanonicalAgent } from '../agents/agentIdentity';
-import { countLines, normaliseIntervals, subtractIntervals, type Interval } from './lineIntervals';
+import { countLines, normaliseIntervals, type Interval } from './lineIntervals';
 
 /**
  * What a refs/notes/ai note (git-ai authorship log `authorship/3.0.0`, parsed by src/core/authorshipNote.ts)
@@ -65,37 +65,30 @@ export function resolveSource(note: AuthorshipNote, key: string): LineSource {
   };
 }
 
-export function attributeNote(note: AuthorshipNote): NoteAttribution {
+/**
+ * `lineCounts` (when the reader knows the files' lengths) cuts each file's claim at its last line: a note
+ * may say anything, and the report must not count more AI lines than a file has.
+ */
+export function attributeNote(note: AuthorshipNote, lineCounts?: LineCounts): NoteAttribution {
   const sources = new Map<string, LineSource>();
-  const byPath = new Map<string, Array<{ key: string; ranges: Array<[number, number]> }>>();
-  // A path listed twice (hand-merged notes) is one file: its entries keep their order.
-  for (const f of note.files) {
-    const list = byPath.get(f.path) ?? [];
-    list.push(...f.entries);
-    byPath.set(f.path, list);
-  }
   const files: FileAttribution[] = [];
   let aiLineCount = 0, humanLineCount = 0;
-  for (const [path, entries] of byPath) {
-    let covered: Interval[] = [];
+  for (const [path, owners] of noteOwnerRuns(note, lineCounts)) {
     const runs: FileAttribution['runs'] = [];
     const ai: Interval[] = [];
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const { key, ranges } = entries[i];
-      let source = sources.get(key);
-      if (!source) sources.set(key, source = resolveSource(note, key));
-      const own = subtractIntervals(normaliseIntervals(ranges), covered);
-      if (own.length === 0) continue;
-      for (const [start, end] of own) runs.push({ start, end, source });
-      if (source.kind === 'ai') ai.push(...own);
-      covered = normaliseIntervals([...covered, ...own]);
+    for (const r of owners) {
+      let source = sources.get(r.key);
+      if (!source) sources.set(r.key, source = resolveSource(note, r.key));
+      runs.push({ start: r.start, end: r.end, source });
+      if (source.kind === 'ai') ai.push([r.start, r.end]);
+      else humanLineCount += r.end - r.start + 1;
     }
-    runs.sort((a, b) => a.start - b.start);
     const aiLines = normaliseIntervals(ai);
     aiLineCount += countLines(aiLines);
-    humanLineCount += countLines(covered) - countLines(aiLines);
     files.push({ path, runs, aiLines });
   }
+  // Keys that won no line are still named.
+  for (const f of note.files) for (const e of f.entries) if (!sources.has(e.key)) sources.set(e.key, resolveSource(note, e.key));
   return { files, aiLineCount, humanLineCount, sources };
 }
 

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
+import { splitLines } from '../../core/attribution/lines';
 import { aiLinesOfCommit } from '../../core/panel/commitSignals';
 import { runGit } from '../../git/gitRunner';
 import { AI_NOTES_REF, readNotes } from '../../git/notesReader';
@@ -93,7 +94,9 @@ export class CommitDiffView implements vscode.Disposable {
     let lines: AiLine[] = [];
     try {
       const note = (await readNotes(root, AI_NOTES_REF, [sha])).get(sha);
-      lines = aiLinesOfCommit(note, sha).get(file) ?? [];
+      // The note may claim any lines; only those the committed file has are marked.
+      const blob = inTip && note !== undefined ? (await runGit(['cat-file', 'blob', `${sha}:${file}`], { cwd: root })).stdout : '';
+      lines = aiLinesOfCommit(note, sha, file, splitLines(blob).length);
     } catch (e) {
       this.log.warn(`[review] the AI note on ${sha.slice(0, 12)} is unreadable, no lines marked: ${errorMessage(e)}`);
     }

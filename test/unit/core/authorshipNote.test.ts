@@ -1,8 +1,9 @@
 import * as assert from 'assert';
 import { CountersignError } from '../../../src/core/errors';
 import { canonicalAgent } from '../../../src/core/agents/agentIdentity';
+import { linesOf } from '../helpers/noteLines';
 import {
-  aiLinesByAgent, aiLinesByFile, canonicalAgentFromTool, formatAuthorshipNote, formatRanges, humanKey, keyKind, parseAuthorshipNote, parseRanges,
+  aiLinesByAgent, aiLinesByFile, canonicalAgentFromTool, clampRanges, countRangeLines, MAX_NOTE_LINE, mergeNotesOnSameCommit, ownerOfLine, ownerRunsOf, formatAuthorshipNote, formatRanges, humanKey, keyKind, parseAuthorshipNote, parseRanges,
   resolveKey, sessionEntryKey, sessionKey, traceKey, type AuthorshipNote,
 } from '../../../src/core/authorshipNote';
 
@@ -95,8 +96,8 @@ describe('authorship note codec (git-ai authorship/3.0.0)', () => {
       assert.deepStrictEqual(resolveKey(n, 'h_5aa1a824d0d2af'), { kind: 'human', author: 'Ada Author <ada@example.com>' });
       assert.strictEqual(n.meta.git_ai_version, '1.4.2');
       const ai = aiLinesByFile(n);
-      assert.strictEqual(ai.get('src/main.rs')?.size, 16, '1-10 and 15-20; the h_ lines 11-14 are human');
-      assert.deepStrictEqual([...(ai.get('docs/my notes.md') ?? [])], [3]);
+      assert.strictEqual(linesOf(ai.get('src/main.rs')).length, 16, '1-10 and 15-20; the h_ lines 11-14 are human');
+      assert.deepStrictEqual(linesOf(ai.get('docs/my notes.md')), [3]);
     });
 
     it('reads legacy 16-hex prompt keys through "prompts" and maps git-ai tool names to canonical agents', () => {
@@ -106,7 +107,7 @@ describe('authorship note codec (git-ai authorship/3.0.0)', () => {
       assert.deepStrictEqual(resolveKey(n, 'c9883b05a2487d6d'), { kind: 'ai', tool: 'claude', id: 'conv-1', model: 'claude-sonnet-4-5' });
       const byAgent = aiLinesByAgent(n);
       assert.deepStrictEqual([...byAgent.keys()], ['claude-code']);
-      assert.deepStrictEqual([...(byAgent.get('claude-code')?.get('src/app.ts') ?? [])].sort((a, b) => a - b), [1, 2, 3, 7, 40, 41, 42]);
+      assert.deepStrictEqual(linesOf(byAgent.get('claude-code')?.get('src/app.ts')), [1, 2, 3, 7, 40, 41, 42]);
     });
 
     it('reads a note whose attestation section is empty (starts with ---)', () => {
@@ -128,7 +129,7 @@ describe('authorship note codec (git-ai authorship/3.0.0)', () => {
 
     it('lets a later entry win a line attested twice, as git-ai blame does', () => {
       const n = parseAuthorshipNote('a.txt\n  s_aaaaaaaaaaaaaa::t_aaaaaaaaaaaaaa 1-5\n  h_bbbbbbbbbbbbbb 3\n---\n{"schema_version":"authorship/3.0.0"}');
-      assert.deepStrictEqual([...(aiLinesByFile(n).get('a.txt') ?? [])].sort(), [1, 2, 4, 5]);
+      assert.deepStrictEqual(linesOf(aiLinesByFile(n).get('a.txt')), [1, 2, 4, 5]);
     });
 
     for (const [name, text, pattern] of [
@@ -209,5 +210,52 @@ describe('canonicalAgentFromTool (regression: notes, report and panel named the 
     for (const tool of ['copilot-agent', 'github-copilot-cli', 'claude', 'gemini', 'cursor-agent', 'kiro-cli']) {
       assert.strictEqual(canonicalAgentFromTool(tool), canonicalAgent(tool), tool);
     }
+  });
+});
+
+describe('authorship note ranges are arithmetic (issue 16, class 1)', () => {
+  it('refuses a note claiming lines beyond MAX_NOTE_LINE, naming the range', () => {
+    assert.throws(() => parseAuthorshipNote(`a.txt\n  s_aaaaaaaaaaaaaa::t_aaaaaaaaaaaaaa 1-999999999\n---\n{"schema_version":"authorship/3.0.0"}`, 'the note on abc'),
+      (e: unknown) => CountersignError.is(e, 'input') && /the note on abc: .*'1-999999999' claims lines beyond 10,000,000/.test((e as Error).message));
+    assert.strictEqual(typeof parseRanges(String(MAX_NOTE_LINE)), 'object');
+    assert.strictEqual(typeof parseRanges(`1-${MAX_NOTE_LINE + 1}`), 'string');
+    assert.strictEqual(typeof parseRanges('99999999999999999999999'), 'string');
+  });
+
+  it('owner runs: later entries win, runs merge, nothing is expanded', () => {
+    const runs = ownerRunsOf([
+      { key: 'A', ranges: [[1, MAX_NOTE_LINE]] },
+      { key: 'B', ranges: [[5, 9], [20, 20]] },
+      { key: 'A', ranges: [[7, 7]] },
+    ]);
+    assert.deepStrictEqual(runs, [
+      { start: 1, end: 4, key: 'A' }, { start: 5, end: 6, key: 'B' }, { start: 7, end: 7, key: 'A' }, { start: 8, end: 9, key: 'B' },
+      { start: 10, end: 19, key: 'A' }, { start: 20, end: 20, key: 'B' }, { start: 21, end: MAX_NOTE_LINE, key: 'A' },
+    ]);
+    assert.strictEqual(ownerOfLine(runs, 8), 'B');
+    assert.strictEqual(ownerOfLine(runs, MAX_NOTE_LINE + 1), undefined);
+  });
+
+  it('clamps to the file length and counts without expanding', () => {
+    const n = parseAuthorshipNote(`a.txt\n  s_aaaaaaaaaaaaaa::t_aaaaaaaaaaaaaa 1-9999999\nb.txt\n  s_aaaaaaaaaaaaaa::t_aaaaaaaaaaaaaa 2-9999999\n---\n{"schema_version":"authorship/3.0.0"}`);
+    assert.strictEqual(countRangeLines(aiLinesByFile(n).get('a.txt') ?? []), 9_999_999);
+    const clamped = aiLinesByFile(n, (p) => (p === 'a.txt' ? 3 : 0));
+    assert.deepStrictEqual(clamped.get('a.txt'), [[1, 3]]);
+    assert.strictEqual(clamped.has('b.txt'), false);
+    assert.deepStrictEqual(clampRanges([[0, 2], [5, 9], [9, 4]], 6), [[1, 2], [5, 6], [4, 6]]);
+  });
+
+  it('merging two notes that claim huge overlapping ranges stays arithmetic', () => {
+    const note = (key: string, ranges: string) => parseAuthorshipNote(`f.txt\n  ${key} ${ranges}\n---\n{"schema_version":"authorship/3.0.0"}`);
+    const merged = mergeNotesOnSameCommit(note('h_bbbbbbbbbbbbbb', '2'), note('s_aaaaaaaaaaaaaa::t_aaaaaaaaaaaaaa', `1-${MAX_NOTE_LINE}`));
+    assert.strictEqual(formatAuthorshipNote(merged).split('---')[0], `f.txt\n  s_aaaaaaaaaaaaaa::t_aaaaaaaaaaaaaa 1,3-${MAX_NOTE_LINE}\n  h_bbbbbbbbbbbbbb 2\n`);
+  });
+
+  it('many small ranges are swept in n log n (20,000 entries overlapping one long range)', () => {
+    const entries = [{ key: 'A', ranges: [[1, 9_000_000]] as Array<[number, number]> }];
+    for (let i = 0; i < 20_000; i++) entries.push({ key: i % 2 ? 'B' : 'C', ranges: [[i * 3 + 1, i * 3 + 2]] });
+    const runs = ownerRunsOf(entries);
+    assert.strictEqual(runs.length, 40_000, "a run for each small range and one for each gap between them");
+    assert.strictEqual(runs[runs.length - 1].end, 9_000_000);
   });
 });

@@ -255,8 +255,11 @@ describe('commit signals', () => {
     assert.strictEqual(s.attested, false);
   });
   it('aiLinesOfCommit gives 1-based lines per file with agent and model', () => {
-    const m = aiLinesOfCommit(aiNote('a b/ü.ts', '1,3-4', 'm1'), hex(1));
-    assert.deepStrictEqual(m.get('a b/ü.ts'), [1, 3, 4].map((line) => ({ line, agent: 'claude-code', model: 'm1' })));
-    assert.strictEqual(aiLinesOfCommit(undefined, hex(1)).size, 0);
+    const m = aiLinesOfCommit(aiNote('a b/ü.ts', '1,3-4', 'm1'), hex(1), 'a b/ü.ts', 10);
+    assert.deepStrictEqual(m, [1, 3, 4].map((line) => ({ line, agent: 'claude-code', model: 'm1' })));
+    assert.strictEqual(aiLinesOfCommit(undefined, hex(1), 'a b/ü.ts', 10).length, 0);
+  });
+  it('aiLinesOfCommit marks only the lines the committed file has (a note claiming 1-9999999 on a 3-line file)', () => {
+    assert.deepStrictEqual(aiLinesOfCommit(aiNote('f.ts', '1-9999999'), hex(1), 'f.ts', 3).map((l) => l.line), [1, 2, 3]);
   });
 });

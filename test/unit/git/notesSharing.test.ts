@@ -3,6 +3,7 @@ import { aiLabel } from '../../../src/core/attribution/labels';
 import { aiLinesByFile, parseAuthorshipNote } from '../../../src/core/authorshipNote';
 import { openLedger } from '../../../src/git/ledger';
 import { TempRepo } from '../helpers/tempRepo';
+import { linesOf } from '../helpers/noteLines';
 
 /** Two clones and a bare remote: notes travel with pushes and fetches merge them without clobbering. */
 const CLAUDE = aiLabel('claude-code', { model: 'claude-sonnet-4-5', session: 'conv-1' });
@@ -63,7 +64,7 @@ describe('notes sharing between clones', function () {
 
     a.git('fetch', '-q', 'origin');
     assert.ok(noteOn(a, b1), 'a sees b\'s note after fetching');
-    assert.deepStrictEqual([...(aiLinesByFile(parseAuthorshipNote(noteOn(a, b1) ?? '')).get('b.txt') ?? [])], [1]);
+    assert.deepStrictEqual(linesOf(aiLinesByFile(parseAuthorshipNote(noteOn(a, b1) ?? '')).get('b.txt')), [1]);
   });
 
   it('merges two different notes on the same commit into one valid note', async () => {
@@ -83,7 +84,7 @@ describe('notes sharing between clones', function () {
     a.git('push', '-q', 'origin', 'main'); // up to date: pre-push still pushes a's notes
     b.git('fetch', '-q', 'origin');
     const merged = parseAuthorshipNote(noteOn(b, c) ?? '');
-    assert.deepStrictEqual([...(aiLinesByFile(merged).get('f.txt') ?? [])].sort(), [1, 2]);
+    assert.deepStrictEqual(linesOf(aiLinesByFile(merged).get('f.txt')), [1, 2]);
   });
 
   it('uninstall removes exactly the configuration install added', () => {

@@ -5,6 +5,7 @@ import { aiLabel, HUMAN, UNTRACKED, type LineLabel } from '../../../src/core/att
 import { aiLinesByFile, humanKey, parseAuthorshipNote, resolveKey, sessionKey, type AuthorshipNote } from '../../../src/core/authorshipNote';
 import { openLedger } from '../../../src/git/ledger';
 import { TempRepo } from '../helpers/tempRepo';
+import { linesOf } from '../helpers/noteLines';
 
 /**
  * Commit provenance end to end: real repositories, the built CLI installed as hooks, the working ledger
@@ -26,7 +27,7 @@ function note(repo: TempRepo, rev = 'HEAD'): AuthorshipNote {
 }
 
 function aiLines(n: AuthorshipNote, file: string): number[] {
-  return [...(aiLinesByFile(n).get(file) ?? [])].sort((a, b) => a - b);
+  return linesOf(aiLinesByFile(n).get(file));
 }
 
 function installed(): TempRepo {

@@ -1,0 +1,105 @@
+import * as assert from 'assert';
+import { TempRepo } from '../helpers/tempRepo';
+import { commitFile, pushMain, setup } from '../helpers/gateServer';
+
+/**
+ * Issue 16: a repository, a fetched note or an agent payload crafted by someone else, then Countersign used
+ * normally. Each attack runs against real git (and, where the gate is involved, a real bare server with the
+ * installed pre-receive hook); every test failed before its defence landed.
+ */
+
+const SESSION = 's_c9883b05a2487d';
+function hostileNote(path: string, ranges: string, tool = 'claude'): string {
+  return `${path}\n  ${SESSION}::t_aaaaaaaaaaaaaa ${ranges}\n---\n` +
+    JSON.stringify({ schema_version: 'authorship/3.0.0', base_commit_sha: '', prompts: {}, sessions: { [SESSION]: { agent_id: { tool, id: 'conv', model: 'm' } } } });
+}
+
+/** Node's fatal errors, which no try/catch stops: the attack's signature. */
+function assertNoFatal(r: { status: number; stdout: string; stderr: string }, what: string): void {
+  assert.doesNotMatch(r.stderr, /heap out of memory|FATAL ERROR|Fatal (JavaScript|error)|Maximum call stack|RangeError/i, `${what} died: ${r.stderr.slice(-2000)}`);
+  assert.ok(r.status === 0 || r.status === 1 || r.status === 2, `${what} exited ${r.status}: ${r.stderr.slice(-2000)}`);
+}
+
+describe('hostile repository (issue 16)', function () {
+  this.timeout(120_000);
+
+  describe('class 1: a fetched note claiming 1-999999999', () => {
+    it('verify, pre-push and the server pre-receive judge it (fail closed) instead of running out of memory', () => {
+      const { ada } = setup();
+      ada.cli(['install']);
+      const base = ada.git('rev-parse', 'HEAD');
+      const tip = commitFile(ada, 'three.txt', 'a\nb\nc\n', 'three lines\n\nAI-Provenance: v1 ai=0 human=3 untracked=0');
+      ada.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', hostileNote('three.txt', '1-999999999'), tip);
+
+      const v = ada.cli(['verify', '--base', base, '--head', tip, '--branch', 'main', '--format', 'json']);
+      assertNoFatal(v, 'verify');
+      const json = JSON.parse(v.stdout) as { ok: boolean; commits: Array<{ sha: string; needsReview: boolean; reasons: string[] }> };
+      assert.strictEqual(json.ok, false);
+      const c = json.commits.find((x) => x.sha === tip);
+      assert.ok(c?.needsReview, 'the commit with the hostile note needs review');
+      assert.match(c!.reasons.join('\n'), /refs\/notes\/ai.*unreadable.*999999999.*beyond/s);
+
+      const prePush = pushMain(ada);
+      assertNoFatal(prePush, 'pre-push');
+      assert.notStrictEqual(prePush.status, 0, 'the push is blocked');
+      assert.match(prePush.stderr, /unreadable/);
+
+      // The server reads the notes it already has: the note first, then the commit it annotates.
+      const notes = ada.gitResult(['push', '--no-verify', 'origin', 'refs/notes/ai']);
+      assertNoFatal(notes, 'pre-receive (notes)');
+      const server = ada.gitResult(['push', '--no-verify', 'origin', 'main']);
+      assert.notStrictEqual(server.status, 0, `pre-receive refuses it: ${server.stderr}`);
+      assert.doesNotMatch(server.stderr, /heap out of memory|FATAL ERROR|Fatal (JavaScript|error)/i);
+      assert.match(server.stderr, /unreadable/);
+    });
+
+    it('report reads a note claiming lines beyond the cap as unreadable (falls back to the trailers) instead of dying', () => {
+      const repo = TempRepo.create();
+      const tip = commitFile(repo, 'three.txt', 'a\nb\nc\n', 'three lines');
+      repo.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', hostileNote('three.txt', '1-999999999'), tip);
+      const beyond = repo.cli(['report', '--format', 'json']);
+      assertNoFatal(beyond, 'report');
+      assert.strictEqual((JSON.parse(beyond.stdout) as { aiLines: number }).aiLines, 0);
+    });
+
+    it('blame and explain read it without dying', () => {
+      const repo = TempRepo.create();
+      const tip = commitFile(repo, 'three.txt', 'a\nb\nc\n', 'three lines');
+      repo.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', hostileNote('three.txt', '1-9999999'), tip);
+      const blame = repo.cli(['blame', 'three.txt', '--json']);
+      assertNoFatal(blame, 'blame');
+      const explain = repo.cli(['explain', tip, '--json']);
+      assertNoFatal(explain, 'explain');
+      repo.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', hostileNote('three.txt', '1-999999999'), tip);
+      assertNoFatal(repo.cli(['blame', 'three.txt']), 'blame');
+      assertNoFatal(repo.cli(['explain', tip]), 'explain');
+    });
+
+    it('the notes merge on fetch survives a hostile note on a commit both clones annotated', () => {
+      const bare = TempRepo.create({ bare: true });
+      const a = TempRepo.create();
+      a.git('remote', 'add', 'origin', bare.dir);
+      a.cli(['install']);
+      const c = commitFile(a, 'f.txt', 'one\ntwo\n', 'shared');
+      a.git('push', '-q', 'origin', 'main');
+      const b = TempRepo.create();
+      b.git('remote', 'add', 'origin', bare.dir);
+      b.cli(['install']);
+      b.git('fetch', '-q', 'origin');
+      b.git('reset', '-q', '--hard', 'origin/main');
+      b.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', hostileNote('f.txt', '2'), c);
+      a.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', hostileNote('f.txt', '1-9999999'), c);
+      assert.strictEqual(a.gitResult(['push', '-q', 'origin', 'main']).status, 0, 'up to date: pre-push still sends the notes');
+      const f = b.gitResult(['fetch', 'origin']);
+      assertNoFatal(f, 'fetch');
+      assert.strictEqual(f.status, 0, `${f.stdout}\n${f.stderr}`);
+      a.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', hostileNote('f.txt', '1-999999999'), c);
+      assert.strictEqual(a.gitResult(['push', '-q', 'origin', 'main']).status, 0);
+      const f2 = b.gitResult(['fetch', 'origin']);
+      assertNoFatal(f2, 'fetch');
+      assert.strictEqual(f2.status, 0, `${f2.stdout}\n${f2.stderr}`);
+      // The merged note stays readable; b's own line survives.
+      assert.match(b.git('notes', '--ref=refs/notes/ai', 'show', c), /f\.txt\n/);
+    });
+  });
+});
