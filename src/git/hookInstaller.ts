@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CountersignError } from '../core/errors';
 import { writeFileAtomic } from './atomicFile';
+import { refuseSymlinkedPath } from './symlinkGuard';
 import { runGit } from './gitRunner';
 import { CLIENT_HOOKS, SHIM_MARKER, hookScript } from './hookScripts';
 import { countersignDir, resolveRepo, type RepoPaths } from './repository';
@@ -71,6 +72,14 @@ async function configHas(cwd: string, key: string, value: string): Promise<boole
   return r.code === 0 && r.stdout.split('\n').includes(value);
 }
 
+/** Everything install writes and uninstall deletes lives under .git/countersign: no link may redirect it. */
+function guardOwnFiles(repo: RepoPaths, action: string): void {
+  const dir = countersignDir(repo);
+  for (const p of [path.join(dir, 'hooks', 'x'), path.join(dir, 'bin', 'x'), path.join(dir, 'pending', 'x'), manifestPath(repo)]) {
+    refuseSymlinkedPath(repo.commonDir, p, action);
+  }
+}
+
 export async function install(cwd: string, opts: InstallOptions): Promise<InstallResult> {
   const repo = await resolveRepo(cwd);
   if (repo.bare) {
@@ -86,6 +95,7 @@ export async function install(cwd: string, opts: InstallOptions): Promise<Instal
   const previousHooksPath = ours ? (existing?.previousHooksPath ?? null) : current;
   const chainedDir = previousHooksPath ?? path.join(repo.commonDir, 'hooks');
 
+  guardOwnFiles(repo, 'install into');
   fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
   fs.mkdirSync(hooksDir, { recursive: true });
   writeFileAtomic(path.join(dir, 'bin', 'countersign.js'), fs.readFileSync(opts.cliSource), 0o755);
@@ -122,6 +132,7 @@ export async function uninstall(cwd: string): Promise<UninstallResult> {
   const dir = countersignDir(repo);
   const hooksDir = path.join(dir, 'hooks');
   if (!manifest) return { repo, restoredHooksPath: null, removedConfig: 0, wasInstalled: false };
+  guardOwnFiles(repo, 'remove');
   const current = await getLocalConfig(cwd, 'core.hooksPath');
   // Only put core.hooksPath back if it still points at us: a tool that changed it since owns it now.
   if (current !== null && path.resolve(repo.root ?? cwd, current) === hooksDir) {

@@ -5,6 +5,7 @@ import { checkPolicy, POLICY_FILE } from '../core/policy';
 import { writeFileAtomic } from './atomicFile';
 import { gitConfig, runGit } from './gitRunner';
 import { grantRecovery, lastReadablePolicy, POLICY_BRANCH_KEY, policyTextAt, rememberPolicy, serverPolicyBranch } from './policyBranch';
+import { refuseSymlinkedPath } from './symlinkGuard';
 import { countersignDir, resolveRepo, type RepoPaths } from './repository';
 
 /**
@@ -74,6 +75,7 @@ export async function installServer(cwd: string, opts: { cliSource: string; node
   }
   const dir = countersignDir(repo);
   const hooks = await hooksDir(repo);
+  refuseSymlinkedPath(repo.commonDir, path.join(dir, 'bin', 'countersign.js'), 'install into');
   fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
   fs.mkdirSync(hooks, { recursive: true });
   writeFileAtomic(path.join(dir, 'bin', 'countersign.js'), fs.readFileSync(opts.cliSource), 0o755);
@@ -133,6 +135,7 @@ export async function uninstallServer(cwd: string): Promise<boolean> {
   fs.rmSync(hook);
   const chainedPath = path.join(hooks, CHAINED);
   if (fs.existsSync(chainedPath)) fs.renameSync(chainedPath, hook);
+  refuseSymlinkedPath(repo.commonDir, path.join(countersignDir(repo), 'bin', 'x'), 'remove');
   fs.rmSync(path.join(countersignDir(repo), 'bin'), { recursive: true, force: true });
   for (const state of ['last-policy.json', 'recover.json']) fs.rmSync(path.join(countersignDir(repo), state), { force: true });
   await runGit(['config', '--unset', POLICY_BRANCH_KEY], { cwd: repo.commonDir, okCodes: [5] });

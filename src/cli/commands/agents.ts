@@ -6,6 +6,7 @@ import { CountersignError, usageError } from '../../core/errors';
 import { writeFileAtomic } from '../../git/atomicFile';
 import { recordConnected } from '../../git/connectedAgents';
 import { countersignDir, resolveRepo } from '../../git/repository';
+import { refuseSymlinkedPath } from '../../git/symlinkGuard';
 import { parseCommandArgs, writeJson, type Command } from '../command';
 
 const USAGE = `Usage: countersign agents connect [${HOOK_AGENTS.join('|')}]... [--json]
@@ -49,7 +50,10 @@ export const agentsCommand: Command = {
     const repo = await resolveRepo(ctx.cwd);
     if (!repo.root) throw new CountersignError('config', `${repo.commonDir} is a bare repository: agent hooks belong in a working tree`);
     const root = repo.root;
+    // A committed .claude (or .github/hooks…) symlink must not redirect this to the user's global settings.
+    const guard = (file: string) => refuseSymlinkedPath(root, path.join(root, file), 'write the agent hook configuration');
     const read = (file: string) => {
+      guard(file);
       try {
         return fs.readFileSync(path.join(root, file), 'utf8');
       } catch (e) {
@@ -59,6 +63,7 @@ export const agentsCommand: Command = {
     };
     // Plan everything first: one malformed file means nothing is written, so a retry starts from a known state.
     const plans: ConfigFilePlan[] = agents.flatMap((a) => planAgentConfig(a, read));
+    for (const p of plans) guard(p.file);
     for (const p of plans) if (p.text !== undefined) writeFileAtomic(path.join(root, p.file), p.text);
     // Remembered so that hooks an agent later removes are reported (status, doctor, the editor, the note).
     recordConnected(repo, agents);
@@ -84,6 +89,7 @@ export const agentsCommand: Command = {
 /** The hooks run `.git/countersign/bin/countersign.js`; `install` keeps it current, `connect` only fills a gap. */
 function ensureStableCli(csDir: string): { path: string; written: boolean } {
   const target = path.join(csDir, 'bin', 'countersign.js');
+  refuseSymlinkedPath(path.dirname(csDir), target, 'write the CLI copy');
   if (fs.existsSync(target)) return { path: target, written: false };
   writeFileAtomic(target, fs.readFileSync(__filename), 0o755);
   return { path: target, written: true };

@@ -1,4 +1,6 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import { TempRepo } from '../helpers/tempRepo';
 import { commitFile, pushMain, setup } from '../helpers/gateServer';
 
@@ -100,6 +102,87 @@ describe('hostile repository (issue 16)', function () {
       assert.strictEqual(f2.status, 0, `${f2.stdout}\n${f2.stderr}`);
       // The merged note stays readable; b's own line survives.
       assert.match(b.git('notes', '--ref=refs/notes/ai', 'show', c), /f\.txt\n/);
+    });
+  });
+
+  describe('class 2: writing through symlinks', () => {
+    const home = (repo: TempRepo) => repo.env.HOME!;
+    const snapshot = (dir: string) => {
+      const out: Record<string, string> = {};
+      const walk = (d: string) => {
+        for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+          const p = path.join(d, e.name);
+          if (e.isDirectory()) walk(p);
+          else if (e.isFile()) out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+        }
+      };
+      walk(dir);
+      return out;
+    };
+
+    for (const [agent, link, target] of [
+      ['claude', '.claude', '.claude'], ['gemini', '.gemini', '.gemini'], ['cursor', '.cursor', '.cursor'],
+      ['codex', '.codex', '.codex'], ['kiro', '.kiro', '.kiro'], ['copilot', '.github', 'dotgithub'],
+    ] as const) {
+      it(`agents connect ${agent} refuses a committed ${link} symlink instead of rewriting ${target} in HOME`, () => {
+        const repo = TempRepo.create();
+        const outside = path.join(home(repo), target);
+        fs.mkdirSync(path.join(outside, 'hooks'), { recursive: true });
+        fs.writeFileSync(path.join(outside, 'settings.json'), '{"theme":"mine"}\n');
+        fs.writeFileSync(path.join(outside, 'hooks.json'), '{"version":1,"hooks":{}}\n');
+        fs.symlinkSync(outside, path.join(repo.dir, link));
+        repo.git('add', link);
+        repo.commit('a clone that links into HOME');
+        const before = snapshot(home(repo));
+        const r = repo.cli(['agents', 'connect', agent]);
+        assert.strictEqual(r.status, 2, r.stdout + r.stderr);
+        assert.match(r.stderr, new RegExp(`${link.replace('.', '\\.')} is a symbolic link`));
+        assert.deepStrictEqual(snapshot(home(repo)), before, 'nothing in HOME changed');
+      });
+    }
+
+    it('agents connect refuses a symlink deeper down (.github/hooks)', () => {
+      const repo = TempRepo.create();
+      const outside = path.join(home(repo), 'elsewhere');
+      fs.mkdirSync(outside, { recursive: true });
+      fs.mkdirSync(path.join(repo.dir, '.github'));
+      fs.symlinkSync(outside, path.join(repo.dir, '.github', 'hooks'));
+      const r = repo.cli(['agents', 'connect', 'copilot']);
+      assert.strictEqual(r.status, 2, r.stderr);
+      assert.match(r.stderr, /\.github\/hooks is a symbolic link/);
+      assert.deepStrictEqual(fs.readdirSync(outside), []);
+    });
+
+    it('install and uninstall refuse to write or delete through a symlink under .git/countersign', () => {
+      const repo = TempRepo.create();
+      const outside = path.join(home(repo), 'precious');
+      fs.mkdirSync(outside, { recursive: true });
+      fs.writeFileSync(path.join(outside, 'keep.txt'), 'mine\n');
+      const cs = path.join(repo.dir, '.git', 'countersign');
+      fs.mkdirSync(cs, { recursive: true });
+      fs.symlinkSync(outside, path.join(cs, 'bin'));
+      const i = repo.cli(['install']);
+      assert.strictEqual(i.status, 2, i.stdout + i.stderr);
+      assert.match(i.stderr, /countersign\/bin is a symbolic link/);
+      assert.deepStrictEqual(fs.readdirSync(outside), ['keep.txt']);
+
+      fs.unlinkSync(path.join(cs, 'bin'));
+      assert.strictEqual(repo.cli(['install']).status, 0);
+      fs.rmSync(path.join(cs, 'hooks'), { recursive: true });
+      fs.symlinkSync(outside, path.join(cs, 'hooks'));
+      const u = repo.cli(['uninstall']);
+      assert.strictEqual(u.status, 2, u.stdout + u.stderr);
+      assert.match(u.stderr, /countersign\/hooks is a symbolic link/);
+      assert.deepStrictEqual(fs.readdirSync(outside), ['keep.txt']);
+      assert.strictEqual(fs.readFileSync(path.join(outside, 'keep.txt'), 'utf8'), 'mine\n');
+
+      // The whole .git/countersign as a link.
+      fs.rmSync(cs, { recursive: true });
+      fs.symlinkSync(outside, cs);
+      const again = repo.cli(['install']);
+      assert.strictEqual(again.status, 2);
+      assert.match(again.stderr, /countersign is a symbolic link/);
+      assert.deepStrictEqual(fs.readdirSync(outside), ['keep.txt']);
     });
   });
 });
