@@ -85,3 +85,33 @@ export async function git(cwd: string, args: string[], input?: string): Promise<
   const r = await runGit(args, { cwd, input });
   return r.stdout.replace(/\n$/, '');
 }
+
+/**
+ * Configuration that keeps a repository from making git run its programs (issue 16, class 4): hooks run
+ * git in whatever repository a payload points at, and a clone can carry a fake repository (a committed
+ * bare layout whose config sets core.fsmonitor) or an embedded one. Given with git's own precedence over
+ * every config file (GIT_CONFIG_COUNT, like `-c`): no implicit bare repositories, no fsmonitor hook, no
+ * hooks, no external diff, no pager. Textconv and external diff drivers only run for porcelain diffs,
+ * which Countersign does not ask for at hook time (its diffs are plumbing, `--no-ext-diff --no-textconv`).
+ */
+export const UNTRUSTED_REPO_GIT_CONFIG: ReadonlyArray<[key: string, value: string]> = [
+  ['safe.bareRepository', 'explicit'],
+  ['core.fsmonitor', 'false'],
+  ['core.hooksPath', '/dev/null'],
+  ['diff.external', ''],
+  ['core.pager', 'cat'],
+];
+
+/** `env` with UNTRUSTED_REPO_GIT_CONFIG appended to any GIT_CONFIG_COUNT entries already there. */
+export function untrustedRepoGitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env };
+  delete out.GIT_EXTERNAL_DIFF;
+  let n = Number(env.GIT_CONFIG_COUNT) > 0 ? Number(env.GIT_CONFIG_COUNT) : 0;
+  for (const [key, value] of UNTRUSTED_REPO_GIT_CONFIG) {
+    out[`GIT_CONFIG_KEY_${n}`] = key;
+    out[`GIT_CONFIG_VALUE_${n}`] = value;
+    n++;
+  }
+  out.GIT_CONFIG_COUNT = String(n);
+  return out;
+}

@@ -27,7 +27,9 @@ Existing hooks and settings are kept; Countersign's own entries are updated in p
 changes nothing. A file that is not valid JSON is left untouched and the command exits 2 naming it
 (nothing is written then). The hooks run the copy of the CLI kept in .git/countersign/bin (written by
 \`countersign install\`, or here if missing), so they work when countersign is not on PATH; without it they
-do nothing and never block the agent.
+do nothing and never block the agent. The hook commands name this repository and that copy by absolute
+path (an embedded or fake repository under the agent's cwd cannot substitute its own), so each clone runs
+\`agents connect\` for itself. A symlinked .claude, .github/hooks… is refused: nothing is written through it.
 
 Options:
   --json   print what was written as JSON
@@ -62,7 +64,9 @@ export const agentsCommand: Command = {
       }
     };
     // Plan everything first: one malformed file means nothing is written, so a retry starts from a known state.
-    const plans: ConfigFilePlan[] = agents.flatMap((a) => planAgentConfig(a, read));
+    // The hooks name this repository and its CLI copy by absolute path, never what their cwd resolves to.
+    const pin = { cli: path.join(countersignDir(repo), 'bin', 'countersign.js'), repo: root };
+    const plans: ConfigFilePlan[] = agents.flatMap((a) => planAgentConfig(a, read, pin));
     for (const p of plans) guard(p.file);
     for (const p of plans) if (p.text !== undefined) writeFileAtomic(path.join(root, p.file), p.text);
     // Remembered so that hooks an agent later removes are reported (status, doctor, the editor, the note).

@@ -3,6 +3,7 @@ import { canonicalAgentName, HOOK_AGENTS, isHookAgent, type HookAgent } from '..
 import { parseHookPayload, type HookCall } from '../../core/agents/hookPayload';
 import { CountersignError, errorMessage, usageError } from '../../core/errors';
 import { modelFromTranscript, recordCheckpoint } from '../../git/agentCheckpoint';
+import { untrustedRepoGitEnv } from '../../git/gitRunner';
 import { appendHookLog } from '../../git/hookLog';
 import { openLedger } from '../../git/ledger';
 import { countersignDir, resolveRepo } from '../../git/repository';
@@ -32,7 +33,10 @@ By hand:
 
 From an agent's hook (written by \`countersign agents connect\`):
   --from AGENT           read AGENT's hook payload (JSON) from stdin; the phase comes from its event name
-                         unless --phase is given. Never fails the agent: problems go to .git/countersign/log
+                         unless --phase is given.
+  --repo DIR             the work tree to record into (agents connect pins it); without it, the payload's cwd
+                         decides. Git runs with core.fsmonitor, hooks, external diff and implicit bare
+                         repositories switched off, so no repository can make a hook run its programs. Never fails the agent: problems go to .git/countersign/log
                          and the exit code is 0. COUNTERSIGN_SKIP=1 skips it; COUNTERSIGN_HOOK_TIMEOUT_MS
                          bounds its run time (default 8000).
 `;
@@ -47,14 +51,14 @@ export const checkpointCommand: Command = {
     // In an agent's hook a usage error would be an exit code the agent may read as "block this tool call"
     // (Claude Code, Gemini CLI: exit 2), so --from is parsed leniently and can never fail.
     if (argv.some((a) => a === '--from' || a.startsWith('--from='))) {
-      const { values } = parseArgs({ args: argv, options: { from: { type: 'string' }, phase: { type: 'string' } }, strict: false, allowPositionals: true });
+      const { values } = parseArgs({ args: argv, options: { from: { type: 'string' }, phase: { type: 'string' }, repo: { type: 'string' } }, strict: false, allowPositionals: true });
       const from = typeof values.from === 'string' ? values.from : '';
       const phase = values.phase === 'before' || values.phase === 'after' ? values.phase : undefined;
       if (!isHookAgent(from)) {
         ctx.stderr(`countersign checkpoint: --from must be one of ${HOOK_AGENTS.join(', ')}, not '${from}'; nothing recorded\n`);
         return 0;
       }
-      return fromHook(from, phase, ctx);
+      return fromHook(from, phase, typeof values.repo === 'string' && values.repo !== '' ? values.repo : undefined, ctx);
     }
     const { values, positionals } = parseCommandArgs('checkpoint', argv, {
       phase: { type: 'string' },
@@ -83,14 +87,23 @@ export const checkpointCommand: Command = {
   },
 };
 
+function hardenProcessGitEnv(): void {
+  const hardened = untrustedRepoGitEnv(process.env);
+  for (const k of Object.keys(process.env)) if (!(k in hardened)) delete process.env[k];
+  Object.assign(process.env, hardened);
+}
+
 /** What an agent reads on stdout from a hook with nothing to say: Cursor and Gemini CLI parse it as JSON. */
 function neutralOutput(agent: HookAgent): string {
   return agent === 'cursor' || agent === 'gemini' ? '{}\n' : '';
 }
 
-async function fromHook(agent: HookAgent, phaseFlag: 'before' | 'after' | undefined, ctx: CliContext): Promise<ExitCode> {
+async function fromHook(agent: HookAgent, phaseFlag: 'before' | 'after' | undefined, pinnedRepo: string | undefined, ctx: CliContext): Promise<ExitCode> {
   ctx.stdout(neutralOutput(agent));
   if (ctx.env.COUNTERSIGN_SKIP === '1') return 0;
+  // Every git this hook runs (here and in the modules it calls) gets configuration no repository can
+  // override into running a program: the payload's cwd may be a fake or embedded repository.
+  hardenProcessGitEnv();
   const limit = Number(ctx.env.COUNTERSIGN_HOOK_TIMEOUT_MS) > 0 ? Number(ctx.env.COUNTERSIGN_HOOK_TIMEOUT_MS) : DEFAULT_HOOK_TIMEOUT_MS;
   let logDir: string | undefined;
   const log = (message: string) => { if (logDir) appendHookLog(logDir, `checkpoint --from ${agent}: ${message}`); };
@@ -103,7 +116,7 @@ async function fromHook(agent: HookAgent, phaseFlag: 'before' | 'after' | undefi
   deadline.unref();
   try {
     // Know where to log before waiting on stdin, which an agent may never close.
-    const here = await resolveRepo(ctx.cwd).catch(() => undefined);
+    const here = await resolveRepo(pinnedRepo ?? ctx.cwd).catch(() => undefined);
     if (here) logDir = countersignDir(here);
     const payload = await ctx.readStdin();
     let call: HookCall | undefined;
@@ -114,7 +127,9 @@ async function fromHook(agent: HookAgent, phaseFlag: 'before' | 'after' | undefi
       payloadError = e;
     }
     const cwd = call?.cwd ?? ctx.cwd;
-    const repo = await resolveRepo(cwd).catch(() => undefined);
+    // The repository is the one the hook was installed in (--repo, written by `agents connect`); the payload's
+    // cwd only resolves relative file names, and files outside that repository are not recorded.
+    const repo = await resolveRepo(pinnedRepo ?? cwd).catch(() => undefined);
     if (!repo?.root) return 0; // not in a repository: nothing to attribute, and nowhere to log
     logDir = countersignDir(repo);
     if (!call) {

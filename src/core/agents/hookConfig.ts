@@ -16,14 +16,35 @@ export type Phase = 'before' | 'after';
 /** Seconds an agent waits for the hook; the CLI bounds itself well under this (COUNTERSIGN_HOOK_TIMEOUT_MS). */
 export const HOOK_TIMEOUT_SECONDS = 15;
 
-export function hookShellCommand(agent: HookAgent, phase: Phase): string {
-  const args = `checkpoint --from ${agent} --phase ${phase}`;
+/**
+ * Where the hook finds Countersign (issue 16, class 4): the repository `agents connect` ran in and its CLI
+ * copy, both absolute. Resolving them from the hook's cwd (`git rev-parse --git-common-dir`) let an
+ * embedded or fake repository supply its own countersign.js and its own git configuration.
+ */
+export interface HookPin {
+  /** Absolute path of the CLI copy (.git/countersign/bin/countersign.js). */
+  cli: string;
+  /** Absolute path of the work tree the hooks record into. */
+  repo: string;
+}
+
+/** A word for POSIX sh inside double quotes (any path, spaces and quotes included). */
+function shDouble(s: string): string {
+  return `"${s.replace(/[\\"$`]/g, '\\$&')}"`;
+}
+
+function shSingle(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export function hookShellCommand(agent: HookAgent, phase: Phase, pin: HookPin): string {
+  const args = `checkpoint --from ${agent} --phase ${phase} --repo ${shDouble(pin.repo)}`;
   // Cursor and Gemini CLI read stdout as JSON even when the hook has nothing to say.
   const neutral = agent === 'cursor' || agent === 'gemini' ? `echo '{}'; ` : '';
-  return `sh -c 'f="$(git rev-parse --git-common-dir 2>/dev/null)/countersign/bin/countersign.js"; `
+  return `sh -c ${shSingle(`f=${shDouble(pin.cli)}; `
     + `if [ -f "$f" ] && command -v node >/dev/null 2>&1; then exec node "$f" ${args}; fi; `
     + `if command -v countersign >/dev/null 2>&1; then exec countersign ${args}; fi; `
-    + `cat >/dev/null; ${neutral}exit 0'`;
+    + `cat >/dev/null; ${neutral}exit 0`)}`;
 }
 
 /** Whether a hook command is one `connect` wrote for this agent (any version of it). */
@@ -49,7 +70,7 @@ interface AgentLayout {
   files: Array<{
     file: string;
     events: string[];
-    merge: (existing: JsonObject, file: string) => JsonObject;
+    merge: (existing: JsonObject, file: string, command: (phase: Phase) => string) => JsonObject;
     /** Starting content when the file does not exist. */
     initial: () => JsonObject;
   }>;
@@ -61,12 +82,12 @@ function matcherGroupsLayout(agent: HookAgent, file: string, events: Array<[stri
     file,
     events: events.map(([e]) => e),
     initial: () => ({}),
-    merge: (root, f) => {
+    merge: (root, f, command) => {
       const hooks = objectAt(root, 'hooks', f);
       for (const [event, phase] of events) {
         const hook: JsonObject = agent === 'gemini'
-          ? { type: 'command', name: `countersign-checkpoint-${phase}`, command: hookShellCommand(agent, phase), timeout }
-          : { type: 'command', command: hookShellCommand(agent, phase), timeout };
+          ? { type: 'command', name: `countersign-checkpoint-${phase}`, command: command(phase), timeout }
+          : { type: 'command', command: command(phase), timeout };
         hooks[event] = mergeMatcherGroups(arrayAt(hooks, event, f), { matcher, hooks: [hook] }, agent);
       }
       return root;
@@ -108,12 +129,12 @@ const LAYOUTS: Record<HookAgent, AgentLayout> = {
       file: '.cursor/hooks.json',
       events: ['beforeShellExecution', 'afterShellExecution', 'afterFileEdit'],
       initial: () => ({ version: 1 }),
-      merge: (root, f) => {
+      merge: (root, f, command) => {
         if (root.version === undefined) root.version = 1;
         const hooks = objectAt(root, 'hooks', f);
         const entries: Array<[string, Phase]> = [['beforeShellExecution', 'before'], ['afterShellExecution', 'after'], ['afterFileEdit', 'after']];
         for (const [event, phase] of entries) {
-          const entry: JsonObject = { command: hookShellCommand('cursor', phase), timeout: HOOK_TIMEOUT_SECONDS };
+          const entry: JsonObject = { command: command(phase), timeout: HOOK_TIMEOUT_SECONDS };
           hooks[event] = mergeEntries(arrayAt(hooks, event, f), entry, (e) => isObject(e) && isOurCommand(e.command, 'cursor'));
         }
         return root;
@@ -126,11 +147,11 @@ const LAYOUTS: Record<HookAgent, AgentLayout> = {
       file: '.github/hooks/countersign.json',
       events: ['preToolUse', 'postToolUse', 'postToolUseFailure'],
       initial: () => ({ version: 1 }),
-      merge: (root, f) => {
+      merge: (root, f, command) => {
         if (root.version === undefined) root.version = 1;
         const hooks = objectAt(root, 'hooks', f);
         for (const [event, phase] of [['preToolUse', 'before'], ['postToolUse', 'after'], ['postToolUseFailure', 'after']] as const) {
-          const entry: JsonObject = { type: 'command', bash: hookShellCommand('copilot', phase), timeoutSec: HOOK_TIMEOUT_SECONDS };
+          const entry: JsonObject = { type: 'command', bash: command(phase), timeoutSec: HOOK_TIMEOUT_SECONDS };
           hooks[event] = mergeEntries(arrayAt(hooks, event, f), entry, (e) => isObject(e) && isOurCommand(e.bash, 'copilot'));
         }
         return root;
@@ -143,13 +164,13 @@ const LAYOUTS: Record<HookAgent, AgentLayout> = {
       file: `.kiro/hooks/countersign-${phase}-tool.kiro.hook`,
       events: [phase === 'before' ? 'preToolUse' : 'postToolUse'],
       initial: () => ({ enabled: true }),
-      merge: (root: JsonObject) => {
+      merge: (root: JsonObject, _file: string, command: (phase: Phase) => string) => {
         root.name = `Countersign: record files ${phase} agent tool use`;
         root.description = `Runs \`countersign checkpoint --from kiro --phase ${phase}\` so lines the agent writes are attributed to it.`;
         root.version = '1';
         if (root.enabled === undefined) root.enabled = true;
         root.when = { type: phase === 'before' ? 'preToolUse' : 'postToolUse', toolTypes: ['write', 'shell'] };
-        root.then = { type: 'runCommand', command: hookShellCommand('kiro', phase), timeout: HOOK_TIMEOUT_SECONDS };
+        root.then = { type: 'runCommand', command: command(phase), timeout: HOOK_TIMEOUT_SECONDS };
         return root;
       },
     })),
@@ -162,7 +183,7 @@ export function agentConfigFiles(agent: HookAgent): string[] {
 }
 
 /** What `connect` would write for `agent`, given each file's current text (undefined: absent). Throws on malformed files. */
-export function planAgentConfig(agent: HookAgent, read: (file: string) => string | undefined): ConfigFilePlan[] {
+export function planAgentConfig(agent: HookAgent, read: (file: string) => string | undefined, pin: HookPin): ConfigFilePlan[] {
   return LAYOUTS[agent].files.map((layout) => {
     const existing = read(layout.file);
     let root: JsonObject;
@@ -181,7 +202,7 @@ export function planAgentConfig(agent: HookAgent, read: (file: string) => string
       root = parsed;
     }
     const before = JSON.stringify(root);
-    const merged = layout.merge(structuredClone(root), layout.file);
+    const merged = layout.merge(structuredClone(root), layout.file, (phase) => hookShellCommand(agent, phase, pin));
     const unchanged = existing !== undefined && existing.trim() !== '' && JSON.stringify(merged) === before;
     return {
       agent,

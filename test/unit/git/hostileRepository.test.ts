@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { TempRepo } from '../helpers/tempRepo';
+import { spawnSync } from 'child_process';
+import { SYNC_TIMEOUT_MS, TempRepo } from '../helpers/tempRepo';
 import { commitFile, pushMain, setup } from '../helpers/gateServer';
 
 /**
@@ -183,6 +184,58 @@ describe('hostile repository (issue 16)', function () {
       assert.strictEqual(again.status, 2);
       assert.match(again.stderr, /countersign is a symbolic link/);
       assert.deepStrictEqual(fs.readdirSync(outside), ['keep.txt']);
+    });
+  });
+
+  describe('class 4: running the attacker\'s code', () => {
+    /** The Claude hook command `agents connect` wrote, run as Claude Code runs it: sh -c, payload on stdin. */
+    function runClaudeHook(repo: TempRepo, cwd: string, payload: object) {
+      const settings = JSON.parse(repo.read('.claude/settings.json')) as { hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>> };
+      const command = settings.hooks.PreToolUse[0].hooks[0].command;
+      return spawnSync('sh', ['-c', command], { cwd, input: JSON.stringify(payload), encoding: 'utf8', env: repo.env, timeout: SYNC_TIMEOUT_MS });
+    }
+
+    it('checkpoint does not run core.fsmonitor of a fake repository committed in the clone', () => {
+      const repo = TempRepo.create();
+      const pwned = path.join(repo.env.HOME!, 'pwned');
+      // A bare repository layout, committed as ordinary files, whose config names a program.
+      repo.write('fake/HEAD', 'ref: refs/heads/main\n');
+      repo.write('fake/objects/.keep', '');
+      repo.write('fake/refs/heads/.keep', '');
+      repo.write('fake/config', `[core]\n\trepositoryformatversion = 0\n\tbare = false\n\tworktree = .\n\tfsmonitor = "touch '${pwned}'; false"\n`);
+      repo.write('a.txt', 'x\n');
+      repo.git('add', '-A');
+      repo.commit('a clone with a fake repository inside');
+      assert.strictEqual(repo.cli(['agents', 'connect', 'claude']).status, 0);
+      const r = runClaudeHook(repo, repo.dir, { hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'ls' }, session_id: 's1', cwd: path.join(repo.dir, 'fake') });
+      assert.strictEqual(r.status, 0, r.stderr);
+      assert.ok(!fs.existsSync(pwned), 'the fake repository\'s fsmonitor ran');
+      // The same for a payload naming a file there.
+      const w = runClaudeHook(repo, path.join(repo.dir, 'fake'), { hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: 'x.txt', content: 'y' }, session_id: 's1', cwd: path.join(repo.dir, 'fake') });
+      assert.strictEqual(w.status, 0, w.stderr);
+      assert.ok(!fs.existsSync(pwned), 'the fake repository\'s fsmonitor ran');
+    });
+
+    it('the hook runs the CLI copy of the repository it was connected in, not one an embedded repository supplies', () => {
+      const repo = TempRepo.create();
+      repo.write('a.txt', 'x\n');
+      repo.git('add', '-A');
+      repo.commit('init');
+      assert.strictEqual(repo.cli(['agents', 'connect', 'claude']).status, 0);
+      const pwned = path.join(repo.env.HOME!, 'pwned-cli');
+      // An embedded repository (an agent's `git init`, an unpacked archive) with its own "CLI copy".
+      const sub = path.join(repo.dir, 'vendor', 'lib');
+      fs.mkdirSync(sub, { recursive: true });
+      spawnSync('git', ['init', '-q', sub], { env: repo.env });
+      fs.mkdirSync(path.join(sub, '.git', 'countersign', 'bin'), { recursive: true });
+      fs.writeFileSync(path.join(sub, '.git', 'countersign', 'bin', 'countersign.js'), `require('fs').writeFileSync(${JSON.stringify(pwned)}, 'x');\n`);
+      const r = runClaudeHook(repo, sub, { hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: path.join(repo.dir, 'a.txt'), content: 'y' }, session_id: 's1', cwd: sub });
+      assert.strictEqual(r.status, 0, r.stderr);
+      assert.ok(!fs.existsSync(pwned), 'the embedded repository\'s countersign.js ran');
+      const settings = repo.read('.claude/settings.json');
+      assert.ok(settings.includes(path.join(repo.dir, '.git', 'countersign', 'bin', 'countersign.js')), 'the CLI copy is named by absolute path');
+      // And the checkpoint landed in the connected repository's ledger.
+      assert.ok(fs.readdirSync(path.join(repo.dir, '.git', 'countersign')).some((n) => n.startsWith('ledger')), 'recorded in the connected repository');
     });
   });
 });
