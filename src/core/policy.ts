@@ -96,14 +96,40 @@ const tierSchema = z.strictObject({
 }), about('A blast-radius tier: commits that touch these paths or delete this much need more approvals or a role.'));
 
 /** Infrastructure: what an agent must not change (or "delete and recreate") without a second person. */
-export const INFRASTRUCTURE_PATHS: readonly string[] = [
-  '*.tf', '*.tfvars', '*.tf.json', '*.hcl', '*.bicep', 'Pulumi*.yaml', 'cdk.json', 'cloudformation/', '*.cfn.yaml', '*.cfn.json',
-  'k8s/', 'kubernetes/', 'manifests/', 'helm/', 'charts/', 'Chart.yaml', 'kustomization.yaml', 'kustomization.yml', 'skaffold.yaml',
+/**
+ * The default infrastructure tier's names, written as people write them. Infrastructure file names are
+ * matched whatever their case (`dockerfile`, `DOCKERFILE`, `containerfile`, `CHART.YAML`): a repository
+ * chooses its file names, and the tier must not be dodged by a capital letter. Paths are case-sensitive
+ * everywhere else, as git is; `anyCase` turns each letter into a class so the same glob matcher serves.
+ */
+const INFRASTRUCTURE_NAMES: readonly string[] = [
+  // Terraform / OpenTofu, HCL tools (Nomad, Packer, Terragrunt), Bicep, Pulumi, CDK, CloudFormation
+  '*.tf', '*.tfvars', '*.tf.json', '*.tofu', '*.tofu.json', '*.hcl', '*.nomad', '*.bicep',
+  'Pulumi.yaml', 'Pulumi.yml', 'Pulumi.*.yaml', 'Pulumi.*.yml', 'cdk.json', 'cloudformation/', '*.cfn.yaml', '*.cfn.yml', '*.cfn.json',
+  // Kubernetes, Helm, Helmfile, Kustomize, Skaffold
+  'k8s/', 'kubernetes/', 'manifests/', 'helm/', 'charts/', 'Chart.yaml', 'Chart.yml', 'kustomization.yaml', 'kustomization.yml',
+  'skaffold.yaml', 'skaffold.yml', 'helmfile.yaml', 'helmfile.yml', 'helmfile.yaml.gotmpl', 'helmfile.d/', 'nomad/',
+  // CI/CD
   '.github/workflows/', '.github/actions/', '.gitlab-ci.yml', '.gitlab/ci/', '.circleci/', 'Jenkinsfile', 'azure-pipelines.yml', '.buildkite/',
+  // Databases
   'migrations/', 'migrate/', 'db/schema.rb', '*.sql',
-  'Dockerfile', 'Dockerfile.*', '*.dockerfile', 'docker-compose*.yml', 'docker-compose*.yaml', 'compose.yaml', 'compose.yml',
-  'ansible/', 'playbooks/', 'serverless.yml', 'serverless.yaml',
+  // Containers: Docker, Podman (Containerfile, quadlets), Compose
+  'Dockerfile', 'Dockerfile.*', '*.dockerfile', 'Containerfile', 'Containerfile.*', '*.containerfile',
+  'docker-compose*.yml', 'docker-compose*.yaml', 'compose.yaml', 'compose.yml', 'podman-compose*.yml', 'podman-compose*.yaml',
+  '*.container', '*.pod', '*.kube', '*.network', '*.volume',
+  // Ansible: playbooks, inventories, roles and variables
+  'ansible/', 'playbooks/', 'playbook*.yml', 'playbook*.yaml', 'site.yml', 'site.yaml', 'ansible.cfg', 'inventory/', 'inventories/',
+  'inventory*.ini', 'inventory*.yml', 'inventory*.yaml', 'hosts.ini', 'group_vars/', 'host_vars/',
+  // Serverless, Vagrant
+  'serverless.yml', 'serverless.yaml', 'Vagrantfile',
 ];
+
+/** A glob matching `pattern` in any letter case (`Dockerfile` -> `[Dd][Oo][Cc]…`). */
+export function anyCase(pattern: string): string {
+  return pattern.replace(/[A-Za-z]/g, (c) => `[${c.toUpperCase()}${c.toLowerCase()}]`);
+}
+
+export const INFRASTRUCTURE_PATHS: readonly string[] = INFRASTRUCTURE_NAMES.map(anyCase);
 
 export const DEFAULT_TIERS = [
   {

@@ -3,6 +3,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { SYNC_TIMEOUT_MS, TempRepo } from '../helpers/tempRepo';
+import { matchAnyPath } from '../../../src/core/glob';
+import { DEFAULT_TIERS } from '../../../src/core/policy';
+import { attach, sign, statementFor } from '../helpers/approvals';
 import { commitFile, pushMain, setup } from '../helpers/gateServer';
 
 /**
@@ -236,6 +239,28 @@ describe('hostile repository (issue 16)', function () {
       assert.ok(settings.includes(path.join(repo.dir, '.git', 'countersign', 'bin', 'countersign.js')), 'the CLI copy is named by absolute path');
       // And the checkpoint landed in the connected repository's ledger.
       assert.ok(fs.readdirSync(path.join(repo.dir, '.git', 'countersign')).some((n) => n.startsWith('ledger')), 'recorded in the connected repository');
+    });
+  });
+
+  describe('issue 10, class 9: the default infrastructure tier', () => {
+    it('a lower-case dockerfile with one approval is refused by the real server (the tier needs two)', () => {
+      const { ada, bob } = setup();
+      const base = ada.git('rev-parse', 'origin/main');
+      const tip = commitFile(ada, 'svc/dockerfile', 'FROM scratch\n', 'Container\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+      attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base })), tip, ada.env);
+      const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
+      assert.notStrictEqual(r.status, 0, r.stderr);
+      assert.match(r.stderr, /tier 'infrastructure': touches svc\/dockerfile — needs 2 approval/);
+    });
+
+    it('the default tier covers OpenTofu, Podman, Helmfile, Nomad, Pulumi and Ansible files, in any case', () => {
+      const infra = DEFAULT_TIERS.find((t) => t.name === 'infrastructure')!.paths;
+      for (const name of ['DOCKERFILE', 'build/Containerfile', 'build/containerfile.dev', 'x/api.Dockerfile', 'infra/main.tofu', 'deploy/helmfile.yaml.gotmpl',
+        'deploy/Helmfile.yaml', 'helmfile.d/10-base.yaml', 'jobs/api.nomad', 'jobs/api.nomad.hcl', 'Pulumi.prod.yaml', 'pulumi.yaml', 'inventory/hosts.ini',
+        'inventories/prod/hosts.yml', 'site.yml', 'group_vars/all.yml', 'ops/playbook-web.yml', 'INFRA/MAIN.TF', 'quadlet/web.container', '.GitHub/Workflows/ci.yml']) {
+        assert.ok(matchAnyPath(infra, name), `${name} is infrastructure`);
+      }
+      for (const name of ['src/dockerfileParser.ts', 'README.md', 'src/roles.ts', 'docs/pulumi.md']) assert.strictEqual(matchAnyPath(infra, name), undefined, name);
     });
   });
 });
