@@ -289,7 +289,7 @@ export function reviewNeed(policy: Policy, c: GateCommit, policyChangedHere: boo
   const pending: Array<{ tier: Policy['tiers'][number]; why: string }> = [];
   for (const t of policy.tiers) {
     const whys: string[] = [];
-    const hit = paths.find((p) => matchAnyPath(t.paths, p));
+    const hit = paths.find((p) => matchAnyPath(t.paths, p, { ignoreCase: t.ignoreCase }));
     if (hit) whys.push(`touches ${hit}`);
     if (t.deletedFiles !== undefined && deletedFiles >= t.deletedFiles) whys.push(`deletes ${deletedFiles} file(s)`);
     if (t.deletedLines !== undefined && deletedLines >= t.deletedLines) whys.push(`deletes ${deletedLines} line(s)`);

@@ -124,7 +124,8 @@ export function matchGlob(pattern: string, text: string): boolean {
  * implied for patterns containing `/`); a trailing `/` matches everything under that folder; a pattern that
  * names a folder matches the files under it (`infra` matches `infra/main.tf`).
  */
-export function matchPath(pattern: string, filePath: string): boolean {
+export function matchPath(pattern: string, filePath: string, opts: { ignoreCase?: boolean } = {}): boolean {
+  if (opts.ignoreCase) return matchPath(pattern.toLowerCase(), filePath.toLowerCase());
   let p = pattern.trim();
   if (p === '') return false;
   const dirOnly = p.endsWith('/');
@@ -136,8 +137,8 @@ export function matchPath(pattern: string, filePath: string): boolean {
   return matchGlob(full, filePath) || matchGlob(`${full}/**`, filePath);
 }
 
-export function matchAnyPath(patterns: readonly string[], filePath: string): string | undefined {
-  return patterns.find((p) => matchPath(p, filePath));
+export function matchAnyPath(patterns: readonly string[], filePath: string, opts: { ignoreCase?: boolean } = {}): string | undefined {
+  return patterns.find((p) => matchPath(p, filePath, opts));
 }
 
 /**

@@ -83,6 +83,8 @@ const tierSchema = z.strictObject({
   name: z.string().check(z.minLength(1), about('Shown in blocked messages, e.g. "infrastructure".')),
   description: z.optional(z.string()),
   paths: z._default(z.array(glob), []).check(about('The tier applies when a commit touches any of these paths.')),
+  ignoreCase: z.optional(z.boolean())
+    .check(about('Match "paths" in any letter case (the default infrastructure tier does: dockerfile, CONTAINERFILE, Chart.YAML).')),
   deletedFiles: z.optional(positiveInt()).check(about('…or deletes at least this many files.')),
   deletedLines: z.optional(positiveInt()).check(about('…or deletes at least this many lines.')),
   approvals: z._default(positiveInt(), 1).check(about('Approvals needed from distinct reviewers (the highest of all matching tiers and the policy\'s own count wins).')),
@@ -95,14 +97,13 @@ const tierSchema = z.strictObject({
   }
 }), about('A blast-radius tier: commits that touch these paths or delete this much need more approvals or a role.'));
 
-/** Infrastructure: what an agent must not change (or "delete and recreate") without a second person. */
 /**
- * The default infrastructure tier's names, written as people write them. Infrastructure file names are
- * matched whatever their case (`dockerfile`, `DOCKERFILE`, `containerfile`, `CHART.YAML`): a repository
- * chooses its file names, and the tier must not be dodged by a capital letter. Paths are case-sensitive
- * everywhere else, as git is; `anyCase` turns each letter into a class so the same glob matcher serves.
+ * Infrastructure: what an agent must not change (or "delete and recreate") without a second person. The
+ * default tier matches these names whatever their case (`dockerfile`, `DOCKERFILE`, `containerfile`,
+ * `CHART.YAML`, tier field `ignoreCase`): a repository chooses its file names, and the tier must not be
+ * dodged by a capital letter. Other patterns are case-sensitive, as git is.
  */
-const INFRASTRUCTURE_NAMES: readonly string[] = [
+export const INFRASTRUCTURE_PATHS: readonly string[] = [
   // Terraform / OpenTofu, HCL tools (Nomad, Packer, Terragrunt), Bicep, Pulumi, CDK, CloudFormation
   '*.tf', '*.tfvars', '*.tf.json', '*.tofu', '*.tofu.json', '*.hcl', '*.nomad', '*.bicep',
   'Pulumi.yaml', 'Pulumi.yml', 'Pulumi.*.yaml', 'Pulumi.*.yml', 'cdk.json', 'cloudformation/', '*.cfn.yaml', '*.cfn.yml', '*.cfn.json',
@@ -124,18 +125,13 @@ const INFRASTRUCTURE_NAMES: readonly string[] = [
   'serverless.yml', 'serverless.yaml', 'Vagrantfile',
 ];
 
-/** A glob matching `pattern` in any letter case (`Dockerfile` -> `[Dd][Oo][Cc]…`). */
-export function anyCase(pattern: string): string {
-  return pattern.replace(/[A-Za-z]/g, (c) => `[${c.toUpperCase()}${c.toLowerCase()}]`);
-}
-
-export const INFRASTRUCTURE_PATHS: readonly string[] = INFRASTRUCTURE_NAMES.map(anyCase);
 
 export const DEFAULT_TIERS = [
   {
     name: 'infrastructure',
     description: 'Terraform, Kubernetes/Helm, CI workflows, migrations, Dockerfiles: changes that can take production down need two people.',
     paths: [...INFRASTRUCTURE_PATHS],
+    ignoreCase: true,
     approvals: 2,
     roles: [] as string[],
     scope: 'all' as const,

@@ -54,5 +54,7 @@ function workTreeReader(root: string): (file: string) => string | undefined {
 /** Every hook agent's state in this working tree (empty for a bare repository). */
 export function agentHookStates(repo: RepoPaths): AgentHookState[] {
   if (!repo.root) return [];
-  return allAgentHookStates(workTreeReader(repo.root), connectedAgents(repo));
+  // The same pin `agents connect` writes: hooks naming another repository's CLI copy are not current.
+  const pin = { cli: path.join(countersignDir(repo), 'bin', 'countersign.js'), repo: repo.root };
+  return allAgentHookStates(workTreeReader(repo.root), connectedAgents(repo), pin);
 }

@@ -1,7 +1,7 @@
 import { errorMessage } from '../errors';
 import { agentDisplayName } from './agentIdentity';
 import { agentOfHook, HOOK_AGENTS, type HookAgent } from './hookAgents';
-import { agentConfigFiles, planAgentConfig } from './hookConfig';
+import { agentConfigFiles, planAgentConfig, type HookPin } from './hookConfig';
 
 /**
  * Whether the hook configuration `countersign agents connect` wrote is still there as written. An agent can
@@ -61,13 +61,13 @@ function disabledFile(agent: HookAgent, files: string[], read: (file: string) =>
  * The state of one agent's hooks, from the files as they are now (`read` returns undefined for a missing
  * file) and whether `agents connect` recorded connecting it in this repository.
  */
-export function agentHookState(agent: HookAgent, read: (file: string) => string | undefined, wasConnected: boolean): AgentHookState {
+export function agentHookState(agent: HookAgent, read: (file: string) => string | undefined, wasConnected: boolean, pin: HookPin): AgentHookState {
   const files = agentConfigFiles(agent);
   const base = { agent, canonical: agentOfHook(agent), files };
   const mentioned = files.some((f) => mentionsOurHook(read(f), agent));
   let plans;
   try {
-    plans = planAgentConfig(agent, read);
+    plans = planAgentConfig(agent, read, pin);
   } catch (e) {
     if (!mentioned && !wasConnected) return { ...base, status: 'notConnected' };
     return { ...base, status: 'altered', detail: errorMessage(e).replace(/; it was left untouched.*$/, '') };
@@ -82,8 +82,8 @@ export function agentHookState(agent: HookAgent, read: (file: string) => string 
   return { ...base, status: 'notConnected' };
 }
 
-export function allAgentHookStates(read: (file: string) => string | undefined, connected: ReadonlySet<HookAgent>): AgentHookState[] {
-  return HOOK_AGENTS.map((a) => agentHookState(a, read, connected.has(a)));
+export function allAgentHookStates(read: (file: string) => string | undefined, connected: ReadonlySet<HookAgent>, pin: HookPin): AgentHookState[] {
+  return HOOK_AGENTS.map((a) => agentHookState(a, read, connected.has(a), pin));
 }
 
 /** The states that need someone to run `agents connect` again. */

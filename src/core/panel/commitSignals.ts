@@ -24,9 +24,10 @@ export interface CommitSignals {
   noteError?: string;
 }
 
-/** Infrastructure: the built-in list plus every path pattern of the policy's tiers. */
-export function infrastructurePatterns(policy: Policy | undefined): string[] {
-  return [...INFRASTRUCTURE_PATHS, ...(policy?.tiers.flatMap((t) => t.paths) ?? [])];
+/** Infrastructure: the built-in list (any letter case) plus every path pattern of the policy's tiers. */
+export function isInfrastructure(policy: Policy | undefined, file: string): boolean {
+  if (matchAnyPath(INFRASTRUCTURE_PATHS, file, { ignoreCase: true }) !== undefined) return true;
+  return (policy?.tiers ?? []).some((t) => matchAnyPath(t.paths, file, { ignoreCase: t.ignoreCase }) !== undefined);
 }
 
 export function commitSignals(c: GateCommit, policy: Policy | undefined): CommitSignals {
@@ -68,14 +69,13 @@ export function commitSignals(c: GateCommit, policy: Policy | undefined): Commit
   // The larger of note and trailer, as the gate counts them (a note cannot talk a trailer's count down).
   const counts = [noteLines, evidence.provenance?.ai].filter((n): n is number => n !== undefined);
   const aiLines = counts.length > 0 ? Math.max(...counts) : null;
-  const patterns = infrastructurePatterns(policy);
   const files: FileCard[] = c.files.map((f) => ({
     path: f.path,
     status: f.status,
     added: f.added ?? null,
     deleted: f.deleted ?? null,
     aiLines: aiByFile.get(f.path) ?? 0,
-    infrastructure: matchAnyPath(patterns, f.path) !== undefined,
+    infrastructure: isInfrastructure(policy, f.path),
   }));
   return {
     agents,
