@@ -7,11 +7,31 @@
  * as git is on the platforms servers run.
  */
 
-const cache = new Map<string, RegExp>();
+/**
+ * Patterns are compiled to a small NFA and matched by simulating every state at once (Thompson): time is
+ * linear in the text for a given pattern, whatever its stars. A backtracking regular expression took
+ * exponential time for a pattern like `*a*a*a*a*a*a*a*b` against a long name, and a policy is written by
+ * whoever can push to the policy branch, then evaluated by every `verify`, `pre-push`, the server hook
+ * and the editor's review panel. Patterns are also bounded in length (MAX_GLOB_LENGTH, see globProblem).
+ */
+export const MAX_GLOB_LENGTH = 1024;
 
-function escapeRegex(ch: string): string {
-  return /[\\^$.*+?()[\]{}|/]/.test(ch) ? `\\${ch}` : ch;
+interface NfaState {
+  /** Consumes one character that passes `test`; an epsilon state (no test) moves without consuming. */
+  test?: (ch: string) => boolean;
+  out: number[];
 }
+
+interface Nfa {
+  states: NfaState[];
+  accept: number;
+}
+
+const notSlash = (ch: string) => ch !== '/';
+const anyChar = () => true;
+const isSlash = (ch: string) => ch === '/';
+
+const cache = new Map<string, Nfa>();
 
 /** Splits `a,b{c,d},e` at top-level commas. */
 function splitAlternatives(body: string): string[] {
@@ -43,79 +63,136 @@ function closingBrace(p: string, open: number): number {
   return -1;
 }
 
-function toRegexSource(p: string): string {
-  let out = '';
-  for (let i = 0; i < p.length; i++) {
-    const ch = p[i];
-    if (ch === '\\') {
-      if (i + 1 < p.length) out += escapeRegex(p[++i]);
-      else out += '\\\\';
-    } else if (ch === '*') {
-      if (p[i + 1] === '*') {
-        const atSegmentStart = i === 0 || p[i - 1] === '/';
-        let j = i + 2;
-        while (p[j] === '*') j++;
-        const segmentEnd = j === p.length || p[j] === '/';
-        if (atSegmentStart && p[j] === '/') {
-          // `**/` : zero or more whole segments.
-          out += '(?:[^/]*(?:/[^/]*)*/)?';
-          i = j;
-        } else if (atSegmentStart && segmentEnd) {
-          out += '.*';
-          i = j - 1;
+function compile(pattern: string): Nfa {
+  const states: NfaState[] = [];
+  const add = (test?: (ch: string) => boolean): number => states.push({ ...(test ? { test } : {}), out: [] }) - 1;
+  const consume = (cur: number, test: (ch: string) => boolean): number => {
+    const c = add(test), e = add();
+    states[cur].out.push(c);
+    states[c].out.push(e);
+    return e;
+  };
+  const repeat = (cur: number, test: (ch: string) => boolean): number => {
+    const loop = add(), c = add(test), e = add();
+    states[cur].out.push(loop);
+    states[loop].out.push(c, e);
+    states[c].out.push(loop);
+    return e;
+  };
+  const seq = (p: string, start: number): number => {
+    let cur = start;
+    for (let i = 0; i < p.length; i++) {
+      const ch = p[i];
+      if (ch === '\\') {
+        const lit = i + 1 < p.length ? p[++i] : '\\';
+        cur = consume(cur, (c) => c === lit);
+      } else if (ch === '*') {
+        if (p[i + 1] === '*') {
+          const atSegmentStart = i === 0 || p[i - 1] === '/';
+          let j = i + 2;
+          while (p[j] === '*') j++;
+          const segmentEnd = j === p.length || p[j] === '/';
+          if (atSegmentStart && p[j] === '/') {
+            // `**/` : zero or more whole segments, i.e. nothing or anything ending in '/'.
+            const loop = add(), any = add(anyChar), slash = add(isSlash), e = add();
+            states[cur].out.push(loop, e);
+            states[loop].out.push(any, slash);
+            states[any].out.push(loop);
+            states[slash].out.push(e);
+            cur = e;
+            i = j;
+          } else if (atSegmentStart && segmentEnd) {
+            cur = repeat(cur, anyChar);
+            i = j - 1;
+          } else {
+            // `**` inside a segment (`a**b`) is just `*`, as in bash's globstar.
+            cur = repeat(cur, notSlash);
+            i = j - 1;
+          }
         } else {
-          // `**` inside a segment (`a**b`) is just `*`, as in bash's globstar.
-          out += '[^/]*';
-          i = j - 1;
+          cur = repeat(cur, notSlash);
         }
+      } else if (ch === '?') {
+        cur = consume(cur, notSlash);
+      } else if (ch === '[') {
+        const end = p.indexOf(']', i + 2);
+        if (end < 0) {
+          cur = consume(cur, (c) => c === '[');
+          continue;
+        }
+        let cls = p.slice(i + 1, end);
+        let negate = false;
+        if (cls.startsWith('!') || cls.startsWith('^')) {
+          negate = true;
+          cls = cls.slice(1);
+        }
+        // One character against a class: a regular expression is safe here (no repetition).
+        const re = new RegExp(`^[${cls.replace(/[\\\]^]/g, (c) => `\\${c}`)}]$`, 's');
+        cur = consume(cur, negate ? (c) => c !== '/' && !re.test(c) : (c) => re.test(c));
+        i = end;
+      } else if (ch === '{') {
+        const end = closingBrace(p, i);
+        if (end < 0) {
+          cur = consume(cur, (c) => c === '{');
+          continue;
+        }
+        const join = add();
+        for (const alt of splitAlternatives(p.slice(i + 1, end))) {
+          const s = add();
+          states[cur].out.push(s);
+          states[seq(alt, s)].out.push(join);
+        }
+        cur = join;
+        i = end;
       } else {
-        out += '[^/]*';
+        cur = consume(cur, (c) => c === ch);
       }
-    } else if (ch === '?') {
-      out += '[^/]';
-    } else if (ch === '[') {
-      const end = p.indexOf(']', i + 2);
-      if (end < 0) {
-        out += '\\[';
-        continue;
-      }
-      let cls = p.slice(i + 1, end);
-      let negate = false;
-      if (cls.startsWith('!') || cls.startsWith('^')) {
-        negate = true;
-        cls = cls.slice(1);
-      }
-      const body = cls.replace(/[\\\]^]/g, (c) => `\\${c}`);
-      out += negate ? `(?!/)[^${body}]` : `[${body}]`;
-      i = end;
-    } else if (ch === '{') {
-      const end = closingBrace(p, i);
-      if (end < 0) {
-        out += '\\{';
-        continue;
-      }
-      const alts = splitAlternatives(p.slice(i + 1, end));
-      out += `(?:${alts.map(toRegexSource).join('|')})`;
-      i = end;
-    } else {
-      out += escapeRegex(ch);
     }
-  }
-  return out;
+    return cur;
+  };
+  const start = add();
+  const accept = seq(pattern, start);
+  return { states, accept };
 }
 
-export function globToRegExp(pattern: string): RegExp {
-  let re = cache.get(pattern);
-  if (!re) {
-    re = new RegExp(`^${toRegexSource(pattern)}$`, 's');
-    cache.set(pattern, re);
+function nfaOf(pattern: string): Nfa {
+  let nfa = cache.get(pattern);
+  if (!nfa) {
+    nfa = compile(pattern);
+    cache.set(pattern, nfa);
   }
-  return re;
+  return nfa;
 }
 
 /** Whole-string match: `release/*` matches `release/1.2` but not `release/1.2/hotfix`. */
 export function matchGlob(pattern: string, text: string): boolean {
-  return globToRegExp(pattern).test(text);
+  const { states, accept } = nfaOf(pattern);
+  const seen = new Int32Array(states.length).fill(-1);
+  let current: number[] = [];
+  // Epsilon closure of `from` into `into`, marking states seen in generation `gen`.
+  const close = (from: number, into: number[], gen: number) => {
+    const stack = [from];
+    while (stack.length > 0) {
+      const s = stack.pop()!;
+      if (seen[s] === gen) continue;
+      seen[s] = gen;
+      into.push(s);
+      if (!states[s].test) for (const o of states[s].out) stack.push(o);
+    }
+  };
+  close(0, current, 0);
+  let i = 0;
+  for (const ch of text) {
+    i++;
+    const next: number[] = [];
+    for (const s of current) {
+      const st = states[s];
+      if (st.test && st.test(ch)) for (const o of st.out) close(o, next, i);
+    }
+    if (next.length === 0) return false;
+    current = next;
+  }
+  return current.includes(accept);
 }
 
 /**
@@ -147,6 +224,7 @@ export function matchAnyPath(patterns: readonly string[], filePath: string, opts
  */
 export function globProblem(pattern: string): string | undefined {
   if (pattern.trim() === '') return 'an empty pattern matches nothing';
+  if (pattern.length > MAX_GLOB_LENGTH) return `the pattern is ${pattern.length} characters long; patterns may have at most ${MAX_GLOB_LENGTH}`;
   let braces = 0;
   for (let i = 0; i < pattern.length; i++) {
     const ch = pattern[i];

@@ -3,10 +3,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { SYNC_TIMEOUT_MS, TempRepo } from '../helpers/tempRepo';
-import { matchAnyPath } from '../../../src/core/glob';
+import { matchAnyPath, matchGlob, matchPath, MAX_GLOB_LENGTH } from '../../../src/core/glob';
 import { DEFAULT_TIERS } from '../../../src/core/policy';
 import { attach, sign, statementFor } from '../helpers/approvals';
-import { commitFile, pushMain, setup } from '../helpers/gateServer';
+import { commitFile, policyJson, pushMain, setup } from '../helpers/gateServer';
+import { makeKey } from '../helpers/reviewerKeys';
 
 /**
  * Issue 16: a repository, a fetched note or an agent payload crafted by someone else, then Countersign used
@@ -239,6 +240,34 @@ describe('hostile repository (issue 16)', function () {
       assert.ok(settings.includes(path.join(repo.dir, '.git', 'countersign', 'bin', 'countersign.js')), 'the CLI copy is named by absolute path');
       // And the checkpoint landed in the connected repository's ledger.
       assert.ok(fs.readdirSync(path.join(repo.dir, '.git', 'countersign')).some((n) => n.startsWith('ledger')), 'recorded in the connected repository');
+    });
+  });
+
+  describe('class 3: pathological policy patterns', () => {
+    const evil = `**/${'*a'.repeat(24)}*b`;
+
+    it('matching is linear: 24 stars against a 5,000-character name answers at once', () => {
+      assert.strictEqual(matchGlob(evil, 'x/' + 'a'.repeat(5000)), false);
+      assert.strictEqual(matchGlob(evil, 'x/' + 'a'.repeat(5000) + 'b'), true);
+      assert.strictEqual(matchPath(`{${'{a,'.repeat(30)}b${'}'.repeat(30)}}*${'*a'.repeat(20)}*b`, 'a'.repeat(3000)), false);
+    });
+
+    it('verify judges a push under a policy with such a pattern instead of hanging', () => {
+      const { ada } = setup(policyJson(makeKey('bob'), makeKey('carol'), { tiers: [{ name: 'evil', paths: [evil], approvals: 2 }] }));
+      const base = ada.git('rev-parse', 'HEAD');
+      const tip = commitFile(ada, `src/${'a'.repeat(200)}`, 'x\n', 'long name\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+      const v = ada.cli(['verify', '--base', base, '--head', tip, '--branch', 'main']);
+      assert.strictEqual(v.status, 0, v.stdout + v.stderr);
+      const server = pushMain(ada);
+      assert.strictEqual(server.status, 0, server.stderr);
+    });
+
+    it('policy check refuses a pattern longer than MAX_GLOB_LENGTH', () => {
+      const repo = TempRepo.create();
+      repo.write('.countersign.json', policyJson(makeKey('bob'), makeKey('carol'), { tiers: [{ name: 'long', paths: ['*'.repeat(MAX_GLOB_LENGTH + 1)], approvals: 2 }] }));
+      const r = repo.cli(['policy', 'check']);
+      assert.strictEqual(r.status, 1, r.stdout + r.stderr);
+      assert.match(r.stdout + r.stderr, /at most 1024/);
     });
   });
 
