@@ -7,7 +7,8 @@ import { isNoBase } from '../core/report/approvalCoverage';
 import { CommitGraph } from '../core/report/commitGraph';
 import { commitFacts, type CommitFacts } from '../core/report/commitFacts';
 import { commitInconsistencies, type Inconsistency } from '../core/report/consistency';
-import { formatRanges } from '../core/authorshipNote';
+import { agentHooksAtCommit, type RecordedAgentHook } from '../core/agents/agentHooksNote';
+import { formatRanges, parseAuthorshipNote } from '../core/authorshipNote';
 import type { AgentEvidence } from '../core/report/aiEvidence';
 import type { Interval } from '../core/report/lineIntervals';
 import { readPolicyFrom } from './gateInput';
@@ -83,6 +84,8 @@ export interface Explanation {
       sessions: ExplainedSession[];
     };
     inconsistencies: Inconsistency[];
+    /** Agents' hooks as the note recorded them at commit time (empty when the note says nothing of them). */
+    agentHooks: RecordedAgentHook[];
   };
   approvals: { policy: { from: string; status: 'ok' | 'none' | 'error'; message?: string }; statements: ExplainedApproval[]; errors: string[] };
   gate: GateVerdict;
@@ -147,6 +150,7 @@ export async function explainCommit(cwd: string, rev: string, opts: ExplainOptio
     files: [...(facts.added ?? [])].map(([path, added]) => ({ path, added })),
     note: null,
     inconsistencies: commitInconsistencies(facts),
+    agentHooks: noteText !== undefined && !facts.noteError ? agentHooksAtCommit(parseAuthorshipNote(noteText).meta) : [],
   };
   if (facts.noteError) provenance.note = { error: facts.noteError };
   else if (facts.note) {

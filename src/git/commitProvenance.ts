@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { withAgentHooks } from '../core/agents/agentHooksNote';
 import { formatAuthorshipNote } from '../core/authorshipNote';
 import type { Logger } from '../core/logger';
 import {
@@ -7,6 +8,7 @@ import {
 } from '../core/trailers';
 import { writeFileAtomic } from './atomicFile';
 import { detectCommitContext, type CommitContext } from './commitContext';
+import { agentHookStates } from './connectedAgents';
 import { runGit } from './gitRunner';
 import { computeProvenance, type Attribution } from './provenanceCompute';
 import { resolveRepo, type RepoPaths } from './repository';
@@ -113,7 +115,9 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
   const hint = !written && !(await keepsComments(cwd));
   // The note goes into the object store now so post-commit attaches it verbatim (`notes add -C`), untouched by
   // the whitespace clean-up `notes add -F` applies, with one git call.
-  const noteBlob = runGit(['hash-object', '-w', '--stdin'], { cwd, input: formatAuthorshipNote(prov.note, (p) => args.logger?.warn(`the note leaves out ${JSON.stringify(p)}: a path with a line break cannot be written in a refs/notes/ai note (the trailers still count its lines)`)) }).then((r) => r.stdout.trim());
+  // Which agents' hooks were connected as this commit is made: so `explain` can say an agent ran without them.
+  const note = withAgentHooks(prov.note, agentHookStates(repo));
+  const noteBlob = runGit(['hash-object', '-w', '--stdin'], { cwd, input: formatAuthorshipNote(note, (p) => args.logger?.warn(`the note leaves out ${JSON.stringify(p)}: a path with a line break cannot be written in a refs/notes/ai note (the trailers still count its lines)`)) }).then((r) => r.stdout.trim());
   if (written) {
     await addTrailers(cwd, messageFile, trailers);
   } else if (hint) {

@@ -19,7 +19,13 @@ export interface FileCounts {
   agents: string[];
 }
 
-export async function uncommittedAttribution(ledger: Ledger): Promise<Record<string, FileCounts>> {
+/** FileCounts plus why the untracked lines are untracked (`status`'s text; the JSON keeps DESIGN's fields). */
+export interface FileCountsDetail extends FileCounts {
+  /** Untracked lines that changed while Countersign watched but saw no writer: typed outside VS Code or by an unhooked tool. */
+  unobserved: number;
+}
+
+export async function uncommittedAttribution(ledger: Ledger): Promise<Record<string, FileCountsDetail>> {
   const root = ledger.root;
   const changed = await changedPaths(root);
   const candidates = new Set(changed.present);
@@ -31,7 +37,7 @@ export async function uncommittedAttribution(ledger: Ledger): Promise<Record<str
   }
   const paths = [...candidates].sort();
   const attributions = await ledger.fileAttributions(paths);
-  const result: Record<string, FileCounts> = {};
+  const result: Record<string, FileCountsDetail> = {};
   for (const p of paths) {
     let content: string;
     let labels: LineLabel[] | undefined;
@@ -54,15 +60,18 @@ export async function uncommittedAttribution(ledger: Ledger): Promise<Record<str
   return result;
 }
 
-export function countLabels(labels: readonly LineLabel[]): FileCounts {
-  const counts: FileCounts = { ai: 0, human: 0, untracked: 0, agents: [] };
+export function countLabels(labels: readonly LineLabel[]): FileCountsDetail {
+  const counts: FileCountsDetail = { ai: 0, human: 0, untracked: 0, agents: [], unobserved: 0 };
   const agents = new Set<string>();
   for (const l of labels) {
     if (l.kind === 'ai') {
       counts.ai++;
       agents.add(l.agent);
     } else if (l.kind === 'human') counts.human++;
-    else counts.untracked++;
+    else {
+      counts.untracked++;
+      if (l.why === 'unobserved') counts.unobserved++;
+    }
   }
   counts.agents = [...agents].sort();
   return counts;

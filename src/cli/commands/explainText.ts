@@ -1,3 +1,4 @@
+import { describeRecordedHook } from '../../core/agents/agentHooksNote';
 import type { Explanation } from '../../git/commitExplanation';
 
 /** The people-facing page of `countersign explain` (the JSON is the same object, whole). */
@@ -35,6 +36,7 @@ export function formatExplanation(e: Explanation): string {
       }
     }
   }
+  for (const h of p.agentHooks) out.push(`  ${h.status === 'connected' ? 'agent hooks:   ' : '! '}${describeRecordedHook(h)}`);
   for (const i of p.inconsistencies) out.push(`  ! ${i.message}`);
 
   const a = e.approvals;

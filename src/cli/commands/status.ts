@@ -1,7 +1,9 @@
+import { brokenAgentHooks, describeBrokenHook } from '../../core/agents/hookHealth';
 import { CountersignError } from '../../core/errors';
+import { agentHookStates } from '../../git/connectedAgents';
 import { openLedger } from '../../git/ledger';
 import { resolveRepo } from '../../git/repository';
-import { uncommittedAttribution } from '../../git/uncommittedAttribution';
+import { uncommittedAttribution, type FileCounts } from '../../git/uncommittedAttribution';
 import { parseCommandArgs, writeJson, type Command } from '../command';
 
 export const statusCommand: Command = {
@@ -10,35 +12,49 @@ export const statusCommand: Command = {
   usage: `Usage: countersign status [--json]
 
 For every file with uncommitted changes (and any file the working ledger tracks that differs from HEAD),
-counts the lines of the working-tree file by who wrote them: an AI agent, a human, or untracked (written
-before Countersign watched, or while nothing did).
+counts the lines of the working-tree file by who wrote them: an AI agent, a human, or untracked. Untracked
+lines are split by why: "unobserved" lines changed while Countersign watched the file but saw no writer
+(typed outside VS Code, or written by a tool or agent without hooks); "never seen" lines predate what
+Countersign observed (content from before it watched the file).
+
+It also warns when an agent's hooks that \`countersign agents connect\` wrote were removed or changed
+(an agent can edit its own settings): that agent's edits are untracked until it is connected again.
 
 Options:
   --json   print {"files": {PATH: {"ai": N, "human": N, "untracked": N, "agents": [..]}}}
+           (warnings go to stderr)
 `,
   async run(argv, ctx) {
     const { values } = parseCommandArgs('status', argv, { json: { type: 'boolean' } }, false);
     const repo = await resolveRepo(ctx.cwd);
     if (!repo.root) throw new CountersignError('config', `${repo.commonDir} is a bare repository: it has no working tree`);
-    const files = await uncommittedAttribution(await openLedger(repo.root));
+    const detail = await uncommittedAttribution(await openLedger(repo.root));
+    const warnings = brokenAgentHooks(agentHookStates(repo)).map((s) => `warning: ${describeBrokenHook(s)}\n`);
     if (values.json) {
+      const files: Record<string, FileCounts> = {};
+      for (const [p, { ai, human, untracked, agents }] of Object.entries(detail)) files[p] = { ai, human, untracked, agents };
       writeJson(ctx, { files });
+      for (const w of warnings) ctx.stderr(w);
       return 0;
     }
-    const paths = Object.keys(files);
-    if (paths.length === 0) {
-      ctx.stdout('No uncommitted changes.\n');
-      return 0;
+    const paths = Object.keys(detail);
+    if (paths.length === 0) ctx.stdout('No uncommitted changes.\n');
+    else {
+      const width = Math.min(60, Math.max(4, ...paths.map((p) => p.length)));
+      ctx.stdout(`${'file'.padEnd(width)}  ${'ai'.padStart(6)} ${'human'.padStart(6)} ${'untracked'.padStart(9)}  agents\n`);
+      let ai = 0, human = 0, untracked = 0, unobserved = 0;
+      for (const p of paths) {
+        const f = detail[p];
+        ai += f.ai; human += f.human; untracked += f.untracked; unobserved += f.unobserved;
+        ctx.stdout(`${p.padEnd(width)}  ${String(f.ai).padStart(6)} ${String(f.human).padStart(6)} ${String(f.untracked).padStart(9)}  ${f.agents.join(', ')}\n`);
+      }
+      ctx.stdout(`${'total'.padEnd(width)}  ${String(ai).padStart(6)} ${String(human).padStart(6)} ${String(untracked).padStart(9)}\n`);
+      if (untracked > 0) {
+        ctx.stdout(`untracked: ${unobserved} typed outside VS Code or by an unhooked tool (changed while Countersign saw no writer), `
+          + `${untracked - unobserved} never seen (content from before Countersign watched the file)\n`);
+      }
     }
-    const width = Math.min(60, Math.max(4, ...paths.map((p) => p.length)));
-    ctx.stdout(`${'file'.padEnd(width)}  ${'ai'.padStart(6)} ${'human'.padStart(6)} ${'untracked'.padStart(9)}  agents\n`);
-    let ai = 0, human = 0, untracked = 0;
-    for (const p of paths) {
-      const f = files[p];
-      ai += f.ai; human += f.human; untracked += f.untracked;
-      ctx.stdout(`${p.padEnd(width)}  ${String(f.ai).padStart(6)} ${String(f.human).padStart(6)} ${String(f.untracked).padStart(9)}  ${f.agents.join(', ')}\n`);
-    }
-    ctx.stdout(`${'total'.padEnd(width)}  ${String(ai).padStart(6)} ${String(human).padStart(6)} ${String(untracked).padStart(9)}\n`);
+    for (const w of warnings) ctx.stdout(w);
     return 0;
   },
 };

@@ -1,6 +1,6 @@
 import { CountersignError } from '../errors';
 import { agentForCommand } from './agentNames';
-import { aiLabel, type FileStats, type LineLabel } from './labels';
+import { aiLabel, UNOBSERVED, type FileStats, type LineLabel } from './labels';
 import type { Line } from './line';
 import { countNonBlankLines, normalizeLineEndings, splitLinesWithEnds } from './lines';
 import { charCount, fromLines, lineAt, lineCount, toLines, treeText, type Tree } from './lineTree';
@@ -166,7 +166,7 @@ export class AttributionEngine {
       // The agent sees the file as it is; differences from what the engine holds happened while nothing
       // watched, so nobody known wrote them.
       if (!doc) this.setFile(file, content);
-      else if (treeText(doc.tree) !== content) this.commit(doc, this.rewrite(doc.tree, content, this.stampFor({ kind: 'untracked' })));
+      else if (treeText(doc.tree) !== content) this.commit(doc, this.rewrite(doc.tree, content, this.stampFor(UNOBSERVED)));
       call.snapshots.set(file, this.docs.get(file)!.tree);
     }
     this.toolCalls.push(call);
@@ -201,7 +201,7 @@ export class AttributionEngine {
     if (call) return aiLabel(call.agent, { model: call.model, session: call.session, at: this.opts.now?.() });
     const run = this.terminals[this.terminals.length - 1];
     if (run) return aiLabel(run.agent, { at: this.opts.now?.() });
-    return { kind: 'untracked' };
+    return UNOBSERVED;
   }
 
   private onTerminal(command: string, state: 'start' | 'end'): void {

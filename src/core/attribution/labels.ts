@@ -21,12 +21,19 @@ export type HumanLabel = {
   wasAi?: { agent: string; model?: string; session?: string };
 };
 
-export type UntrackedLabel = { kind: 'untracked' };
+/**
+ * Nobody known wrote the line. `why: 'unobserved'`: it changed while Countersign watched the file but saw no
+ * writer — typed outside VS Code, or written by a tool without hooks (a disk write with no agent active, a
+ * change found when nothing watched). Absent: never seen being written — content that predates observation.
+ * Both count as `untracked` everywhere counts are kept; the difference is for people ("why is this untracked?").
+ */
+export type UntrackedLabel = { kind: 'untracked'; why?: 'unobserved' };
 
 export type LineLabel = AiLabel | HumanLabel | UntrackedLabel;
 
 export const HUMAN: HumanLabel = Object.freeze({ kind: 'human' }) as HumanLabel;
 export const UNTRACKED: UntrackedLabel = Object.freeze({ kind: 'untracked' }) as UntrackedLabel;
+export const UNOBSERVED: UntrackedLabel = Object.freeze({ kind: 'untracked', why: 'unobserved' }) as UntrackedLabel;
 
 export function aiLabel(agent: string, extra: { model?: string; session?: string; confidence?: 'low'; at?: number } = {}): AiLabel {
   const label: AiLabel = { kind: 'ai', agent };
@@ -68,7 +75,7 @@ export function labelIdentity(label: LineLabel): string {
     case 'human':
       return JSON.stringify(['human', label.author ?? null, label.wasAi ? [label.wasAi.agent, label.wasAi.model ?? null, label.wasAi.session ?? null] : null]);
     case 'untracked':
-      return '["untracked"]';
+      return label.why ? `["untracked","${label.why}"]` : '["untracked"]';
   }
 }
 

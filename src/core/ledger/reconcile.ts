@@ -1,4 +1,4 @@
-import { UNTRACKED, type LineLabel } from '../attribution/labels';
+import { UNOBSERVED, UNTRACKED, type LineLabel } from '../attribution/labels';
 import { diffLines } from '../attribution/lineDiff';
 import { splitLines } from '../attribution/lines';
 
@@ -11,7 +11,7 @@ import { splitLines } from '../attribution/lines';
 export function reconcileLabels(
   known: { content: string; labels: readonly LineLabel[] },
   content: string,
-  label: LineLabel = UNTRACKED,
+  label: LineLabel = UNOBSERVED,
 ): LineLabel[] {
   if (known.content === content) return [...known.labels];
   const oldLines = splitLines(known.content);

@@ -22,7 +22,7 @@ export const lineLabelSchema: z.ZodMiniType<LineLabel> = z.union([
     kind: z.literal('human'), author: z.optional(z.string()),
     wasAi: z.optional(z.object({ agent: z.string(), model: z.optional(z.string()), session: z.optional(z.string()) })),
   }),
-  z.object({ kind: z.literal('untracked') }),
+  z.object({ kind: z.literal('untracked'), why: z.optional(z.literal('unobserved')) }),
 ]);
 
 /** Labels stored run-length encoded: a 100,000-line file with a few AI ranges stays a few hundred bytes. */
