@@ -100,6 +100,7 @@ function batchPatchIds(cwd: string, base: string, tips: string[]): Promise<Map<s
     const expected = new Set(tips);
     const named: string[] = [];
     let ambiguous = false;
+    let pidClosed = false;
     let line: Buffer[] = [];
     let lineLength = 0;
     const endLine = () => {
@@ -122,6 +123,7 @@ function batchPatchIds(cwd: string, base: string, tips: string[]): Promise<Map<s
       }
       if (start < chunk.length && lineLength < 70) line.push(chunk.subarray(start, Math.min(chunk.length, start + 70)));
       lineLength += chunk.length - start;
+      if (pidClosed) return;
       if (!pid.stdin.write(chunk)) {
         diff.stdout.pause();
         pid.stdin.once('drain', () => diff.stdout.resume());
@@ -161,7 +163,13 @@ function batchPatchIds(cwd: string, base: string, tips: string[]): Promise<Map<s
       resolve(new Map(tips.map((t) => [t, ids.get(t) ?? EMPTY_PATCH_ID])));
     };
     diff.on('close', (c) => { code ||= c ?? 128; done(); });
-    pid.on('close', (c) => { code ||= c ?? 128; done(); });
+    pid.on('close', (c) => {
+      // patch-id gone: keep draining diff-tree so it can exit instead of blocking on a full pipe.
+      pidClosed = true;
+      diff.stdout.resume();
+      code ||= c ?? 128;
+      done();
+    });
     diff.stdin.on('error', () => undefined);
     diff.stdin.end(tips.map((t) => `${t} ${base}\n`).join(''));
   });
