@@ -4,10 +4,13 @@ import { planAgentConfig } from '../../../src/core/agents/hookConfig';
 import { parseAuthorshipNote } from '../../../src/core/authorshipNote';
 import { TempRepo } from '../helpers/tempRepo';
 
+/** Where connect pins the hooks (any absolute pair: the state checks compare against the same pin). */
+const PIN = { cli: '/work/repo/.git/countersign/bin/countersign.js', repo: '/work/repo' };
+
 /** Files as `agents connect` writes them for `agent`, as a reader. */
 function connectedFiles(agent: Parameters<typeof planAgentConfig>[0], existing: Record<string, string> = {}): Record<string, string> {
   const files = { ...existing };
-  for (const p of planAgentConfig(agent, (f) => files[f])) if (p.text !== undefined) files[p.file] = p.text;
+  for (const p of planAgentConfig(agent, (f) => files[f], PIN)) if (p.text !== undefined) files[p.file] = p.text;
   return files;
 }
 
@@ -17,20 +20,20 @@ describe('agents\' hooks that disappear (issue 15)', function () {
   it('agentHookState: connected, never connected, removed, altered, malformed, disabled', () => {
     const files = connectedFiles('claude', { '.claude/settings.json': '{"model": "opus"}' });
     const read = (f: string) => files[f];
-    assert.strictEqual(agentHookState('claude', read, true).status, 'connected');
-    assert.strictEqual(agentHookState('claude', () => undefined, false).status, 'notConnected');
-    assert.strictEqual(agentHookState('claude', () => '{"model": "opus"}', true).status, 'removed');
-    assert.strictEqual(agentHookState('claude', () => undefined, true).status, 'removed');
+    assert.strictEqual(agentHookState('claude', read, true, PIN).status, 'connected');
+    assert.strictEqual(agentHookState('claude', () => undefined, false, PIN).status, 'notConnected');
+    assert.strictEqual(agentHookState('claude', () => '{"model": "opus"}', true, PIN).status, 'removed');
+    assert.strictEqual(agentHookState('claude', () => undefined, true, PIN).status, 'removed');
     const narrowed = files['.claude/settings.json'].replace('Write|Edit|MultiEdit|NotebookEdit|Bash', 'Bash');
-    const altered = agentHookState('claude', () => narrowed, false);
+    const altered = agentHookState('claude', () => narrowed, false, PIN);
     assert.strictEqual(altered.status, 'altered');
     assert.match(altered.detail ?? '', /hook entries in \.claude\/settings\.json were changed/);
-    const broken = agentHookState('claude', () => files['.claude/settings.json'].slice(0, -3), true);
+    const broken = agentHookState('claude', () => files['.claude/settings.json'].slice(0, -3), true, PIN);
     assert.strictEqual(broken.status, 'altered');
     assert.match(broken.detail ?? '', /not valid JSON/);
     const kiro = connectedFiles('kiro');
     const disabled: Record<string, string> = { ...kiro, '.kiro/hooks/countersign-before-tool.kiro.hook': kiro['.kiro/hooks/countersign-before-tool.kiro.hook'].replace('"enabled": true', '"enabled": false') };
-    assert.strictEqual(agentHookState('kiro', (f) => disabled[f], true).status, 'altered');
+    assert.strictEqual(agentHookState('kiro', (f) => disabled[f], true, PIN).status, 'altered');
   });
 
   it('status warns, the note records which agents were connected, and explain says Claude Code ran without its hooks', () => {
