@@ -184,7 +184,9 @@ export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ r
       const tracked = await notesTip(cwd, notesTrackingRef(remote, ref.replace('refs/notes/', '')));
       if (!tracked && !(await notesTip(cwd, ref))) missing.push(ref);
     }
-    if (missing.length > 0) {
+    // Neither notes ref: nothing was fetched (the usual CI slip), so approvals and provenance are unknown. One
+    // of them present means notes were fetched; a repository may legitimately have no provenance notes at all.
+    if (missing.length === 2) {
       throw new CountersignError('config', `verify: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not in this clone and --no-fetch was given, so approvals and provenance are unknown; fetch them (\`git fetch ${remote} '+refs/notes/*:refs/notes/*'\`) or drop --no-fetch`);
     }
   }
