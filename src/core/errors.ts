@@ -8,6 +8,7 @@ export type CountersignErrorReason =
   | 'input'            // unreadable trace, payload, note or statement
   | 'git'              // a git command failed
   | 'notARepository'
+  | 'missingObject'    // an object this clone does not have (partial clone, snapshot)
   | 'remoteUnreachable'
   | 'signature'
   | 'io';

@@ -1,3 +1,5 @@
+import { runGit } from './gitRunner';
+
 /**
  * Reading what a clone has, never fetching what it lacks (issue 12: snapshots and partial clones are normal).
  * In a blobless partial clone git fetches a missing blob from the promisor remote the moment a command reads
@@ -8,4 +10,21 @@
  */
 export function noLazyFetchEnv(): Record<string, string> {
   return { GIT_NO_LAZY_FETCH: '1', GIT_ALLOW_PROTOCOL: 'none' };
+}
+
+/** A partial clone: some remote promises the objects this clone lacks (`remote.<name>.promisor`). */
+export async function isPartialClone(cwd: string): Promise<boolean> {
+  const r = await runGit(['config', '--get-regexp', '^(remote\\..*\\.promisor|extensions\\.partialclone)$'], { cwd, okCodes: [1] });
+  return r.stdout.split('\n').some((l) => /\.promisor true$/i.test(l.trim()) || /^extensions\.partialclone \S/i.test(l.trim()));
+}
+
+/**
+ * The objects `revs` reach that this clone does not have, found without fetching any (`rev-list --missing=print`
+ * never asks the promisor remote). `--no-walk REF` limits the walk to one commit's tree (a notes ref's tip).
+ */
+export async function missingObjects(cwd: string, revs: string[]): Promise<Set<string>> {
+  const r = await runGit(['rev-list', '--objects', '--missing=print', ...revs, '--'], { cwd, env: noLazyFetchEnv() });
+  const out = new Set<string>();
+  for (const line of r.stdout.split('\n')) if (line.startsWith('?')) out.add(line.slice(1).trim());
+  return out;
 }

@@ -1,6 +1,6 @@
 import { parseStatementNote, type SignedStatement } from '../core/approvalStatement';
 import { ReviewerKeys, selfReview } from '../core/approvalRules';
-import { errorMessage } from '../core/errors';
+import { CountersignError, errorMessage } from '../core/errors';
 import { parsePolicy, POLICY_FILE, type Policy } from '../core/policy';
 import { computeCoverage, isNoBase, type StatementOnCommit } from '../core/report/approvalCoverage';
 import { CommitGraph } from '../core/report/commitGraph';
@@ -10,6 +10,7 @@ import type { ReviewBasis } from '../core/report/aggregate';
 import { ObjectReader, readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
 import { streamHistory, type HistoryCommit } from './historyStream';
+import { isPartialClone, missingObjects } from './missingObjects';
 import { AI_NOTES_REF, APPROVALS_NOTES_REF, listNotes, objectsByBlob } from './notesReader';
 
 /**
@@ -25,10 +26,17 @@ export interface HistoryOptions {
   /** Revision whose .countersign.json judges approval signatures (default HEAD). */
   policyRev?: string;
   onProgress?: (commits: number) => void;
+  /** Set on the second read after `git log --numstat` met a missing blob: what git said. */
+  missingBlobs?: string;
 }
 
 export interface ProvenanceHistory {
   commits: CommitFacts[];
+  /**
+   * What this clone lacked (issue 12: snapshots and partial clones are normal): one sentence each, for a
+   * warning line. Nothing is fetched to fill the gaps.
+   */
+  warnings: string[];
   review: ReviewBasis;
   orphanNotes: OrphanNote[];
   inconsistencies: Inconsistency[];
@@ -81,6 +89,14 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
   // as the commit goes by. Each record is reduced to its facts at once (the message is dropped) and each note
   // to its summary as it arrives (the text and parsed note are dropped): memory grows with the number of
   // commits by a few hundred bytes each, and with the largest note or commit, never with the notes' total.
+  // A partial clone lacks most blobs: numstat would fetch them commit by commit, so added lines are not
+  // counted there, and note blobs it lacks are not asked for (cat-file would try to fetch them).
+  const warnings: string[] = [];
+  const partial = await isPartialClone(cwd);
+  const absentNotes = partial && aiNotes.size > 0 ? await missingObjects(cwd, ['--no-walk', AI_NOTES_REF]) : new Set<string>();
+  let numstat = (opts.numstat ?? true) && !partial;
+  let notesAbsent = 0;
+
   const graph = new CommitGraph();
   const commits: CommitFacts[] = [];
   const inHistory = new Set<string>();
@@ -93,19 +109,33 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
     const { note, error } = readNote(content.toString('utf8'), f.sha);
     applyNote(f, { ...(note ? { summary: summariseNote(note) } : {}), ...(error ? { error } : {}) });
   });
+  const onCommit = (c: HistoryCommit) => {
+    graph.add(c.sha, c.parents);
+    inHistory.add(c.sha);
+    const f = metadataFacts(c);
+    commits.push(f);
+    const blob = aiNotes.get(c.sha);
+    if (blob !== undefined && absentNotes.has(blob)) notesAbsent++;
+    else if (blob !== undefined) { waiting.push(f); reader.read(blob); }
+    if (opts.onProgress && commits.length % 5000 === 0) opts.onProgress(commits.length);
+  };
   try {
-    await streamHistory(cwd, { revs: opts.revs, numstat: opts.numstat ?? true }, (c) => {
-      graph.add(c.sha, c.parents);
-      inHistory.add(c.sha);
-      const f = metadataFacts(c);
-      commits.push(f);
-      const blob = aiNotes.get(c.sha);
-      if (blob !== undefined) { waiting.push(f); reader.read(blob); }
-      if (opts.onProgress && commits.length % 5000 === 0) opts.onProgress(commits.length);
-    });
+    try {
+      await streamHistory(cwd, { revs: opts.revs, numstat }, onCommit);
+    } catch (e) {
+      // A snapshot missing a blob: git log --numstat stops at the first one. Read the history again
+      // without diff stats (commits, trailers and notes need no blob of the tree).
+      if (!numstat || !CountersignError.is(e, 'missingObject')) throw e;
+      numstat = false;
+      await reader.close();
+      return readProvenanceHistory(cwd, { ...opts, numstat: false, missingBlobs: errorMessage(e) });
+    }
   } finally {
-    await reader.close();
+    await reader.close().catch(() => undefined);
   }
+  if (partial && (opts.numstat ?? true)) warnings.push(`this is a partial clone: added lines were not counted for its ${commits.length} commit(s), so AI share is unknown (nothing was fetched; a full clone or 'git fetch --refetch' counts them); their trailers and notes still count`);
+  if (opts.missingBlobs) warnings.push(`some file contents are missing from this repository (${opts.missingBlobs.replace(/^.*?: /, '')}): added lines were not counted for its ${commits.length} commit(s), so AI share is unknown; their trailers and notes still count`);
+  if (notesAbsent > 0) warnings.push(`${notesAbsent} commit(s) have a refs/notes/ai note whose content this partial clone lacks: they were counted by their trailers alone (fetch the notes' blobs to count them)`);
   const inconsistencies: Inconsistency[] = [];
   for (const f of commits) {
     inconsistencies.push(...commitInconsistencies(f));
@@ -143,7 +173,7 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
     orphans.push(...orphanNotes(AI_NOTES_REF, [...aiNotes.keys()].filter((o) => !inHistory.has(o)), (o) => reachable.has(o)));
     orphans.push(...orphanNotes(APPROVALS_NOTES_REF, [...approvalNotes.keys()].filter((o) => !inHistory.has(o)), (o) => reachable.has(o)));
   }
-  return { commits, review, orphanNotes: orphans, inconsistencies };
+  return { commits, warnings, review, orphanNotes: orphans, inconsistencies };
 }
 
 /**

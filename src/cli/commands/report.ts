@@ -70,6 +70,10 @@ Options:
       builder.addInconsistencies(history.inconsistencies);
       orphanCount = history.orphanNotes.length;
       report = builder.finish({ review: history.review, orphanNotes: history.orphanNotes });
+      if (history.warnings.length > 0) {
+        report.warnings = history.warnings;
+        for (const w of history.warnings) ctx.stderr(`countersign report: warning: ${w}\n`);
+      }
     }
     switch (format) {
       case 'json': writeJson(ctx, report); break;

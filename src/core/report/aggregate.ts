@@ -48,6 +48,8 @@ export interface Report extends Omit<ReportRow, 'key'> {
   notes: { ai: number; unreadable: number };
   review: ReviewBasis;
   consistency: { mismatches: Inconsistency[]; orphanNotes: OrphanNote[] };
+  /** What the repository lacked and how those commits were counted (missing objects, partial clone). */
+  warnings?: string[];
 }
 
 class Group {

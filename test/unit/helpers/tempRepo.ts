@@ -50,6 +50,11 @@ export class TempRepo {
     return repo;
   }
 
+  /** A repository some command already made at `dir` (a clone), with the same isolated environment. */
+  static at(dir: string, env?: NodeJS.ProcessEnv): TempRepo {
+    return new TempRepo(fs.realpathSync(dir), isolatedEnv(env));
+  }
+
   git(...args: string[]): string {
     return execFileSync('git', args, { cwd: this.dir, env: this.env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], ...sync }).replace(/\n$/, '');
   }
