@@ -86,8 +86,10 @@ export async function recordCheckpoint(ledger: Ledger, req: CheckpointRequest): 
 }
 
 /**
- * Claude Code's payload names no model; its transcript (JSONL) records one on every assistant message.
- * Only the tail is read, so a long session costs nothing.
+ * Claude Code's payload names no model, nor do VS Code's; their transcripts (JSONL) record one on every
+ * assistant message (`"model"`; Copilot's also `"modelId"`, and `"newModel"` when the user switches).
+ * Only the tail is read, so a long session costs nothing. Placeholders are not models: Claude writes
+ * "<synthetic>" for messages it made up itself, Copilot "auto" when it picks per request.
  */
 export function modelFromTranscript(transcriptPath: string | undefined, tailBytes = 256 * 1024): string | undefined {
   if (!transcriptPath) return undefined;
@@ -103,8 +105,8 @@ export function modelFromTranscript(transcriptPath: string | undefined, tailByte
     const buf = Buffer.alloc(len);
     fs.readSync(fd, buf, 0, len, size - len);
     let model: string | undefined;
-    for (const m of buf.toString('utf8').matchAll(/"model"\s*:\s*"([^"\\]{1,200})"/g)) {
-      if (!m[1].startsWith('<')) model = m[1]; // Claude writes "<synthetic>" for messages it made up itself
+    for (const m of buf.toString('utf8').matchAll(/"(?:model|modelId|newModel)"\s*:\s*"([^"\\]{1,200})"/g)) {
+      if (!m[1].startsWith('<') && !/^(?:copilot\/)?auto$/i.test(m[1]) && m[1] !== 'unknown') model = m[1];
     }
     return model;
   } finally {

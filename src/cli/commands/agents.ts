@@ -22,6 +22,8 @@ Without AGENT, connects all of them:
   cursor    .cursor/hooks.json             beforeShellExecution / afterShellExecution / afterFileEdit
   copilot   .github/hooks/countersign.json preToolUse / postToolUse / postToolUseFailure
   kiro      .kiro/hooks/countersign-{before,after}-tool.kiro.hook
+  vscode    .github/hooks/countersign-vscode.json PreToolUse / PostToolUse (VS Code's agent hooks: Copilot
+                                           agent mode, and VS Code's Claude and Codex harnesses)
 
 Existing hooks and settings are kept; Countersign's own entries are updated in place, so running it again
 changes nothing. A file that is not valid JSON is left untouched and the command exits 2 naming it
@@ -37,7 +39,7 @@ Options:
 
 export const agentsCommand: Command = {
   name: 'agents',
-  summary: "connect AI agents' hooks (Claude Code, Codex, Gemini CLI, Cursor, Copilot, Kiro) to the ledger",
+  summary: "connect AI agents' hooks (Claude Code, Codex, Gemini CLI, Cursor, Copilot, Kiro, VS Code) to the ledger",
   usage: USAGE,
   async run(argv, ctx) {
     const [sub, ...rest] = argv;

@@ -6,6 +6,7 @@ import { modelFromTranscript, recordCheckpoint } from '../../git/agentCheckpoint
 import { untrustedRepoGitEnv } from '../../git/gitRunner';
 import { appendHookLog } from '../../git/hookLog';
 import { openLedger } from '../../git/ledger';
+import { markCallClosed, markCallOpen } from '../../git/openToolCalls';
 import { countersignDir, resolveRepo } from '../../git/repository';
 import { parseCommandArgs, type CliContext, type Command, type ExitCode } from '../command';
 
@@ -39,6 +40,8 @@ From an agent's hook (written by \`countersign agents connect\`):
                          repositories switched off, so no repository can make a hook run its programs. Never fails the agent: problems go to .git/countersign/log
                          and the exit code is 0. COUNTERSIGN_SKIP=1 skips it; COUNTERSIGN_HOOK_TIMEOUT_MS
                          bounds its run time (default 8000).
+                         --from vscode reads VS Code's agent hooks (PreToolUse/PostToolUse) and records
+                         copilot, or claude-code / codex when the payload comes from those harnesses.
 `;
 
 const DEFAULT_HOOK_TIMEOUT_MS = 8000;
@@ -147,12 +150,18 @@ async function fromHook(agent: HookAgent, phaseFlag: 'before' | 'after' | undefi
       log(`cannot tell before from after (event ${JSON.stringify(call.event ?? null)}); add --phase to the hook command`);
       return 0;
     }
-    const model = call.model ?? (agent === 'claude' ? modelFromTranscript(call.transcriptPath) : undefined);
+    const model = call.model ?? (agent === 'claude' || agent === 'vscode' ? modelFromTranscript(call.transcriptPath) : undefined);
     const ledger = await openLedger(repo.root);
-    await recordCheckpoint(ledger, {
+    const recorded = await recordCheckpoint(ledger, {
       phase, agent: call.agent, model, session: call.session, callId: call.callId,
       files: call.files, shell: call.shell, cwd, edits: call.edits, gitTimeoutMs: limit,
     });
+    if (agent === 'vscode' && !call.shell) {
+      // The extension credits in-memory document edits made meanwhile to this call (git/openToolCalls.ts).
+      const id = call.callId ?? `${call.session ?? ''}:${call.files.join('\0')}`;
+      if (phase === 'before') markCallOpen(ledger.dir, { id, agent: call.agent, model, session: call.session, files: recorded.files, at: Date.now() });
+      else markCallClosed(ledger.dir, id);
+    }
     // Keep the queue short for readers; skipped at once if another process is folding.
     await ledger.sync({ wait: false }).catch((e: unknown) => log(`recorded, but folding the ledger failed: ${errorMessage(e)}`));
     return 0;

@@ -21,7 +21,7 @@ export const CANONICAL_AGENTS = [
 export type CanonicalAgent = (typeof CANONICAL_AGENTS)[number];
 
 /** The agents whose hooks `countersign checkpoint --from` reads and `agents connect` configures. */
-export const HOOK_AGENTS = ['claude', 'cursor', 'codex', 'gemini', 'copilot', 'kiro'] as const;
+export const HOOK_AGENTS = ['claude', 'cursor', 'codex', 'gemini', 'copilot', 'kiro', 'vscode'] as const;
 export type HookAgent = (typeof HOOK_AGENTS)[number];
 
 /** Colour families of the editor's marks: one per vendor, so a theme overrides one colour per vendor. */
@@ -42,7 +42,8 @@ interface AgentRow {
   coAuthorWords?: string[];
   /** Terminal programs that start it (DESIGN.md: the command's program, without its directory). */
   programs?: string[];
-  hook?: HookAgent;
+  /** The hooks it is connected through (VS Code's own agent hooks record Copilot unless the payload shows another harness). */
+  hook?: HookAgent | HookAgent[];
   /** GitHub App logins, without `[bot]`. */
   bots?: string[];
   /** Exact addresses the agent commits or co-authors from (never a domain). */
@@ -74,7 +75,7 @@ const TABLE: readonly AgentRow[] = [
     // Copilot's agent mode in VS Code (its agent hooks) and the Copilot coding agent on GitHub.
     canonical: 'copilot', display: 'GitHub Copilot', colour: 'copilot', assistedBy: { agent: 'Copilot', tool: 'vscode' },
     names: ['github-copilot', 'copilot', 'github copilot', 'copilot-swe-agent', 'copilot-swe-agent[bot]', 'copilot-chat', 'vscode-copilot', 'copilot-agent'],
-    coAuthorWords: ['copilot'], hook: 'copilot', bots: ['copilot-swe-agent', 'copilot'], emails: ['copilot@github.com'],
+    coAuthorWords: ['copilot'], hook: ['copilot', 'vscode'], bots: ['copilot-swe-agent', 'copilot'], emails: ['copilot@github.com'],
   },
   {
     canonical: 'copilot-cli', display: 'Copilot CLI', colour: 'copilot', assistedBy: { agent: 'Copilot', tool: 'copilot-cli' },
@@ -120,7 +121,7 @@ for (const row of TABLE) {
   BY_NAME.set(row.canonical, row.canonical);
   for (const n of row.names ?? []) BY_NAME.set(n, row.canonical);
   for (const p of row.programs ?? []) BY_PROGRAM.set(p, row.canonical);
-  if (row.hook) BY_HOOK.set(row.hook, row.canonical);
+  for (const h of [row.hook ?? []].flat()) BY_HOOK.set(h, row.canonical);
   for (const b of row.bots ?? []) BY_BOT.set(b, row.canonical);
   for (const e of row.emails ?? []) BY_EMAIL.set(e, row.canonical);
   for (const w of row.coAuthorWords ?? []) BY_CO_AUTHOR_WORD.set(w, row.canonical);

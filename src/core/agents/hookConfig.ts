@@ -158,6 +158,23 @@ const LAYOUTS: Record<HookAgent, AgentLayout> = {
       },
     }],
   },
+  vscode: {
+    files: [{
+      // VS Code loads every .github/hooks/*.json (in its own PascalCase format, beside Copilot CLI's files), so
+      // Countersign keeps to a file of its own here too. VS Code has no failure event: PostToolUse only.
+      file: '.github/hooks/countersign-vscode.json',
+      events: ['PreToolUse', 'PostToolUse'],
+      initial: () => ({}),
+      merge: (root, f) => {
+        const hooks = objectAt(root, 'hooks', f);
+        for (const [event, phase] of [['PreToolUse', 'before'], ['PostToolUse', 'after']] as const) {
+          const entry: JsonObject = { type: 'command', command: hookShellCommand('vscode', phase), timeout: HOOK_TIMEOUT_SECONDS };
+          hooks[event] = mergeEntries(arrayAt(hooks, event, f), entry, (e) => isObject(e) && isOurCommand(e.command, 'vscode'));
+        }
+        return root;
+      },
+    }],
+  },
   kiro: {
     // Kiro's agent hooks are one file each in .kiro/hooks/.
     files: (['before', 'after'] as const).map((phase) => ({

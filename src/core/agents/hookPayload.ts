@@ -19,6 +19,11 @@ import { agentOfHook, type HookAgent } from './agentIdentity';
  *   (object or JSON string)} for preToolUse/postToolUse, or the snake_case VS Code-compatible form.
  * - Kiro (agent hooks): hook_event_name preToolUse/postToolUse, cwd, tool_name (fs_write,
  *   execute_bash), tool_input {path, command …}.
+ * - VS Code's agent hooks (.github/hooks/*.json, PreToolUse/PostToolUse): timestamp, cwd, sessionId or
+ *   session_id, hookEventName or hook_event_name, transcript_path, tool_name (editFiles, create_file,
+ *   replace_string_in_file, multi_replace_string_in_file, insert_edit_into_file, apply_patch,
+ *   run_in_terminal …), tool_input {files | filePath | replacements[].filePath | input (a patch)},
+ *   tool_use_id. One hook serves every harness VS Code runs; the agent is told from the payload.
  */
 export interface HookCall {
   /** Canonical agent name (`claude-code`, `gemini-cli`, …). */
@@ -55,10 +60,13 @@ const READ_ONLY_TOOLS = new Set([
   'read', 'glob', 'grep', 'ls', 'view', 'read_file', 'read_many_files', 'list_directory', 'search_file_content',
   'glob_file_search', 'codebase_search', 'web_fetch', 'webfetch', 'web_search', 'websearch', 'google_web_search',
   'todowrite', 'todo_write', 'fs_read', 'ask_user', 'exitplanmode', 'update_plan', 'view_image',
+  // VS Code's own tools
+  'file_search', 'grep_search', 'semantic_search', 'list_dir', 'get_errors', 'fetch_webpage', 'manage_todo_list',
+  'get_changed_files', 'test_search', 'get_terminal_output', 'think', 'vscode_searchextensions_internal',
 ]);
 
 /** Tools that run commands: they can touch any file, so the hook snapshots what git reports as changed. */
-const SHELL_TOOLS = /^(bash|shell|sh|powershell|run_shell_command|execute_bash|exec_command|local_shell|run_terminal_cmd|terminal|command)$/i;
+const SHELL_TOOLS = /^(bash|shell|sh|powershell|run_shell_command|execute_bash|exec_command|local_shell|run_terminal_cmd|run_in_terminal|terminal|command)$/i;
 
 /** Keys under which the agents name the file a tool writes. */
 const FILE_KEYS = ['file_path', 'filePath', 'notebook_path', 'absolute_path', 'target_file', 'path', 'filename'];
@@ -79,8 +87,9 @@ export function parseHookPayload(from: HookAgent, text: string): HookCall {
   const tool = str(p.tool_name) ?? str(p.toolName);
   const input = toolInput(p);
   const workspaceRoots = Array.isArray(p.workspace_roots) ? p.workspace_roots.filter((r): r is string => typeof r === 'string') : [];
+  const transcriptPath = str(p.transcript_path) ?? str(p.transcriptPath);
   const call: HookCall = {
-    agent: agentOfHook(from),
+    agent: from === 'vscode' ? vscodeHarnessAgent(p, tool, transcriptPath) : agentOfHook(from),
     // Copilot's camelCase payloads name no event: a tool result can only mean after; otherwise --phase decides.
     phase: phaseOf(event) ?? (p.toolResult !== undefined || p.tool_result !== undefined || p.tool_response !== undefined ? 'after' : undefined),
     event,
@@ -89,7 +98,7 @@ export function parseHookPayload(from: HookAgent, text: string): HookCall {
     model: str(p.model) ?? modelOf(p),
     callId: str(p.tool_use_id) ?? str(p.toolUseId) ?? str(p.tool_call_id),
     cwd: str(p.cwd) ?? workspaceRoots[0],
-    transcriptPath: str(p.transcript_path) ?? str(p.transcriptPath),
+    transcriptPath,
     files: [],
     shell: false,
     readOnly: false,
@@ -115,7 +124,9 @@ export function parseHookPayload(from: HookAgent, text: string): HookCall {
     return call;
   }
   if (tool === 'apply_patch' || (from === 'codex' && typeof input?.command === 'string' && input.command.includes('*** Begin Patch'))) {
-    call.files = applyPatchFiles(typeof input?.command === 'string' ? input.command : typeof input?.patch === 'string' ? input.patch : '');
+    // Codex: tool_input.command; VS Code's apply_patch tool: tool_input.input.
+    const patch = [input?.command, input?.patch, input?.input].find((v): v is string => typeof v === 'string') ?? '';
+    call.files = applyPatchFiles(patch);
     if (call.files.length === 0) call.shell = true;
     return call;
   }
@@ -154,9 +165,49 @@ function filesOf(input: JsonObject | undefined): string[] {
   for (const k of FILE_KEYS) add(input[k]);
   for (const k of ['files', 'paths', 'file_paths']) {
     const v = input[k];
-    if (Array.isArray(v)) for (const f of v) add(isObject(f) ? f.path ?? f.file_path : f);
+    if (Array.isArray(v)) for (const f of v) add(isObject(f) ? f.path ?? f.file_path ?? f.filePath : f);
   }
-  return files;
+  // VS Code's multi_replace_string_in_file: one replacement per entry, each naming its file.
+  const replacements = input.replacements;
+  if (Array.isArray(replacements)) for (const r of replacements) if (isObject(r)) add(r.filePath ?? r.file_path ?? r.path);
+  return files.map(fileUriToPath);
+}
+
+/** VS Code names files as paths or, in some tools, as file:// URIs. */
+function fileUriToPath(f: string): string {
+  if (!f.startsWith('file://')) return f;
+  try {
+    return decodeURIComponent(f.replace(/^file:\/\/(localhost)?/, ''));
+  } catch {
+    return f;
+  }
+}
+
+/** Claude Code's tool names, which VS Code's Claude harness keeps. */
+const CLAUDE_TOOLS = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit', 'Bash', 'Read', 'Glob', 'Grep', 'LS', 'WebFetch', 'WebSearch', 'TodoWrite', 'Task']);
+
+/**
+ * Which of VS Code's harnesses sent a payload (DESIGN: Copilot's agent mode -> `copilot`, the Claude harness
+ * -> `claude-code`, Codex -> `codex`). VS Code names no harness, but each leaves its mark: an explicit
+ * harness/agent field when there is one, the transcript's location (~/.claude/…, ~/.codex/…), Claude's
+ * PascalCase tool names, Codex's turn_id. Everything else is Copilot's agent mode (and the Local harness,
+ * which runs Copilot's tools).
+ */
+function vscodeHarnessAgent(p: JsonObject, tool: string | undefined, transcriptPath: string | undefined): string {
+  const named = (str(p.harness) ?? str(p.agent) ?? str(p.provider))?.toLowerCase();
+  if (named) {
+    if (named.includes('claude')) return 'claude-code';
+    if (named.includes('codex')) return 'codex';
+    if (named.includes('copilot') || named === 'local') return 'copilot';
+  }
+  const transcript = transcriptPath?.replace(/\\/g, '/').toLowerCase() ?? '';
+  if (transcript.includes('/.claude/') || transcript.includes('/claude/projects/')) return 'claude-code';
+  if (transcript.includes('/.codex/')) return 'codex';
+  if (transcript.includes('copilot')) return 'copilot';
+  // Codex names its shell tool `Bash` too, so its turn_id is looked at first.
+  if (p.turn_id !== undefined) return 'codex';
+  if (tool && CLAUDE_TOOLS.has(tool)) return 'claude-code';
+  return 'copilot';
 }
 
 function editsOf(v: Json | undefined): HookCall['edits'] {

@@ -10,6 +10,7 @@ type Json = Record<string, unknown>;
 const FILES = [
   '.claude/settings.json', '.codex/hooks.json', '.gemini/settings.json', '.cursor/hooks.json',
   '.github/hooks/countersign.json', '.kiro/hooks/countersign-before-tool.kiro.hook', '.kiro/hooks/countersign-after-tool.kiro.hook',
+  '.github/hooks/countersign-vscode.json',
 ];
 
 function readJson(repo: TempRepo, file: string): Json {
@@ -148,5 +149,43 @@ describe('countersign agents connect', function () {
     const cmd = commandsOf(readJson(repo, '.gemini/settings.json'), 'BeforeTool')[0];
     const r = runHook(repo, cmd, fixture('gemini-replace-pre', repo.dir), { PATH: '/usr/bin:/bin' });
     assert.deepStrictEqual([r.status, r.stdout], [0, '{}\n']);
+  });
+
+  it('vscode: writes VS Code\'s hooks file of its own, keeps the user\'s hooks files and entries, and its hooks record copilot with the transcript\'s model', () => {
+    const userFormat = { hooks: { PostToolUse: [{ type: 'command', command: 'npx prettier --write "$TOOL_INPUT_FILE_PATH"' }] } };
+    repo.write('.github/hooks/format.json', JSON.stringify(userFormat, null, 2));
+    // A user's entry already in our file stays, beside ours.
+    repo.write('.github/hooks/countersign-vscode.json', JSON.stringify({ hooks: { PreToolUse: [{ type: 'command', command: './audit.sh', timeout: 5 }] }, other: true }));
+    const r = repo.cli(['agents', 'connect', 'vscode']);
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.match(r.stdout, /updated\s+\.github\/hooks\/countersign-vscode\.json\s+PreToolUse, PostToolUse -> countersign checkpoint --from vscode/);
+    assert.deepStrictEqual(readJson(repo, '.github/hooks/format.json'), userFormat, 'another hooks file is not touched');
+    const ours = readJson(repo, '.github/hooks/countersign-vscode.json') as { other: boolean; hooks: Record<string, Array<{ type: string; command: string; timeout: number }>> };
+    assert.strictEqual(ours.other, true);
+    assert.deepStrictEqual(ours.hooks.PreToolUse[0], { type: 'command', command: './audit.sh', timeout: 5 });
+    assert.strictEqual(ours.hooks.PreToolUse.length, 2);
+    assert.strictEqual(ours.hooks.PreToolUse[1].type, 'command');
+    assert.match(ours.hooks.PreToolUse[1].command, /checkpoint --from vscode --phase before/);
+    assert.match(ours.hooks.PostToolUse[0].command, /checkpoint --from vscode --phase after/);
+    assert.ok(ours.hooks.PostToolUse[0].timeout > 0 && ours.hooks.PostToolUse[0].timeout <= 30, 'VS Code timeouts are in seconds');
+    assert.match(repo.cli(['agents', 'connect', 'vscode']).stdout, /^unchanged /m);
+
+    // VS Code runs the command through a shell in the workspace, payload on stdin.
+    const transcript = path.join(repo.dir, '.vscode-data/workspaceStorage/3f9a/GitHub.copilot-chat/transcripts/b7e2c1d4-5a6f-4e3b-9c8d-0a1b2c3d4e5f.jsonl');
+    fs.mkdirSync(path.dirname(transcript), { recursive: true });
+    fs.writeFileSync(transcript, `${JSON.stringify({ type: 'session.start', data: { modelId: 'copilot/auto' } })}\n${JSON.stringify({ type: 'request', modelId: 'gpt-5.1' })}\n`);
+    const env = { PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin` };
+    const pre = runHook(repo, ours.hooks.PreToolUse[1].command, fixture('vscode-replace_string_in_file-pre', repo.dir), env);
+    assert.deepStrictEqual([pre.status, pre.stdout], [0, ''], pre.stderr);
+    repo.write('src/app.ts', APP_AFTER);
+    const post = runHook(repo, ours.hooks.PostToolUse[0].command, fixture('vscode-replace_string_in_file-post', repo.dir), env);
+    assert.strictEqual(post.status, 0, post.stderr);
+    const status = JSON.parse(repo.cli(['status', '--json']).stdout) as { files: Record<string, { ai: number; agents: string[] }> };
+    assert.deepStrictEqual([status.files['src/app.ts'].ai, status.files['src/app.ts'].agents], [1, ['copilot']]);
+    assert.strictEqual(repo.cli(['install']).status, 0);
+    repo.git('add', 'src/app.ts');
+    repo.commit('greet');
+    const message = repo.git('log', '-1', '--format=%B');
+    assert.match(message, /Assisted-by: Copilot:gpt-5\.1 vscode/);
   });
 });

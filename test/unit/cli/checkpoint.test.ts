@@ -19,7 +19,7 @@ function logText(repo: TempRepo): string {
   return fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '';
 }
 
-const CANONICAL: Record<string, string> = { claude: 'claude-code', cursor: 'cursor', codex: 'codex', gemini: 'gemini-cli', copilot: 'copilot', kiro: 'kiro' };
+const CANONICAL: Record<string, string> = { claude: 'claude-code', cursor: 'cursor', codex: 'codex', gemini: 'gemini-cli', copilot: 'copilot', kiro: 'kiro', vscode: 'copilot' };
 /** What each agent's hook prints on stdout: Cursor and Gemini CLI parse it as JSON. */
 const NEUTRAL: Record<string, string> = { cursor: '{}\n', gemini: '{}\n' };
 
@@ -45,6 +45,45 @@ describe('countersign checkpoint --from (agent hooks, through the built CLI)', f
       assert.deepStrictEqual(status(repo).files['src/app.ts'], { ai: 1, human: 0, untracked: 2, agents: [CANONICAL[s.agent]] });
     });
   }
+
+  it('vscode: the Claude and Codex harnesses record claude-code and codex, with the model their payload or transcript names', () => {
+    const claudeTranscript = path.join(repo.dir, '.home/.claude/projects/-repo/s2.jsonl');
+    fs.mkdirSync(path.dirname(claudeTranscript), { recursive: true });
+    fs.writeFileSync(claudeTranscript, `${JSON.stringify({ type: 'assistant', message: { model: 'claude-opus-4-5', role: 'assistant' } })}\n`);
+    const payload = (event: string, extra: Record<string, unknown>) => JSON.stringify({
+      timestamp: '2026-11-29T10:30:00.000Z', cwd: repo.dir, hookEventName: event, tool_use_id: `t-${String(extra.tool_name)}`, ...extra,
+    });
+    const claude = { sessionId: 's2', transcript_path: claudeTranscript, tool_name: 'Edit', tool_input: { file_path: path.join(repo.dir, 'src/app.ts') } };
+    assert.strictEqual(repo.cli(['checkpoint', '--from', 'vscode'], { input: payload('PreToolUse', claude) }).status, 0);
+    repo.write('src/app.ts', APP_AFTER);
+    assert.strictEqual(repo.cli(['checkpoint', '--from', 'vscode'], { input: payload('PostToolUse', claude) }).status, 0);
+
+    const codex = { session_id: 's3', turn_id: 'turn-1', model: 'gpt-5-codex', tool_name: 'apply_patch', tool_input: { command: '*** Begin Patch\n*** Add File: notes.txt\n+one\n+two\n*** End Patch' } };
+    assert.strictEqual(repo.cli(['checkpoint', '--from', 'vscode'], { input: payload('PreToolUse', codex) }).status, 0);
+    repo.write('notes.txt', 'one\ntwo\n');
+    assert.strictEqual(repo.cli(['checkpoint', '--from', 'vscode'], { input: payload('PostToolUse', codex) }).status, 0);
+    assert.strictEqual(logText(repo), '');
+    const files = status(repo).files;
+    assert.deepStrictEqual(files['src/app.ts'], { ai: 1, human: 0, untracked: 2, agents: ['claude-code'] });
+    assert.deepStrictEqual(files['notes.txt'], { ai: 2, human: 0, untracked: 0, agents: ['codex'] });
+    assert.strictEqual(repo.cli(['install']).status, 0);
+    repo.git('add', 'src/app.ts', 'notes.txt');
+    repo.commit('both');
+    const message = repo.git('log', '-1', '--format=%B');
+    assert.match(message, /Assisted-by: Claude:claude-opus-4-5 claude-code/);
+    assert.match(message, /Assisted-by: Codex:gpt-5-codex codex/);
+  });
+
+  it('vscode: a tool call is announced as open between its before and after (for the editor), and closed after', () => {
+    const openDir = path.join(repo.dir, '.git', 'countersign', 'open-calls');
+    const list = () => (fs.existsSync(openDir) ? fs.readdirSync(openDir) : []);
+    assert.strictEqual(repo.cli(['checkpoint', '--from', 'vscode'], { input: fixture('vscode-replace_string_in_file-pre', repo.dir) }).status, 0);
+    assert.strictEqual(list().length, 1);
+    const call = JSON.parse(fs.readFileSync(path.join(openDir, list()[0]), 'utf8')) as { agent: string; files: string[]; session: string };
+    assert.deepStrictEqual([call.agent, call.files, call.session], ['copilot', ['src/app.ts'], 'b7e2c1d4-5a6f-4e3b-9c8d-0a1b2c3d4e5f']);
+    assert.strictEqual(repo.cli(['checkpoint', '--from', 'vscode'], { input: fixture('vscode-replace_string_in_file-post', repo.dir) }).status, 0);
+    assert.deepStrictEqual(list(), []);
+  });
 
   it('takes the phase from the payload\'s event name when --phase is not given', () => {
     assert.strictEqual(repo.cli(['checkpoint', '--from', 'claude'], { input: fixture('claude-edit-pre', repo.dir) }).status, 0);

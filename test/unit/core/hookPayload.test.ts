@@ -30,6 +30,10 @@ describe('agent hook payloads', () => {
     'copilot-bash-post': { agent: 'copilot', phase: 'after', files: [], shell: true, session: 'copilot-cli-5a1e' },
     'kiro-fs_write-pre': { agent: 'kiro', phase: 'before', files: ['/repo/src/app.ts'], shell: false },
     'kiro-execute_bash-post': { agent: 'kiro', phase: 'after', files: [], shell: true },
+    // VS Code's agent hooks: camelCase or snake_case common fields, Copilot's tool names.
+    'vscode-replace_string_in_file-pre': { agent: 'copilot', phase: 'before', files: ['/repo/src/app.ts'], shell: false, session: 'b7e2c1d4-5a6f-4e3b-9c8d-0a1b2c3d4e5f', callId: 'call_q1W3e5R7t9__vscode-1764412200000' },
+    'vscode-apply_patch-post': { agent: 'copilot', phase: 'after', files: ['/repo/src/app.ts'], shell: false, session: 'b7e2c1d4-5a6f-4e3b-9c8d-0a1b2c3d4e5f', callId: 'call_lEov1CG9mTy45oPQ__vscode-1764412260000' },
+    'vscode-run_in_terminal-pre': { agent: 'copilot', phase: 'before', files: [], shell: true },
   };
 
   for (const [name, want] of Object.entries(expected)) {
@@ -53,6 +57,43 @@ describe('agent hook payloads', () => {
       const from = name.split('-')[0] as (typeof HOOK_AGENTS)[number];
       assert.doesNotThrow(() => parseHookPayload(from, fixture(name)), name);
     }
+  });
+
+  describe('VS Code agent hooks: which harness sent the payload', () => {
+    const payload = (extra: Record<string, unknown>) => JSON.stringify({
+      timestamp: '2026-11-29T10:30:00.000Z', cwd: '/repo', sessionId: 's1', hookEventName: 'PreToolUse', tool_use_id: 't1', ...extra,
+    });
+    const cases: Array<[string, Record<string, unknown>, string]> = [
+      ['Copilot agent mode (Copilot transcript, Copilot tools)', { tool_name: 'editFiles', tool_input: { files: ['src/main.ts'] }, transcript_path: '/home/u/.config/Code/User/workspaceStorage/ab/GitHub.copilot-chat/transcripts/s1.jsonl' }, 'copilot'],
+      ['Copilot agent mode without a transcript', { tool_name: 'create_file', tool_input: { filePath: '/repo/new.ts', content: 'x' } }, 'copilot'],
+      ['the Claude harness (Claude transcript)', { tool_name: 'Edit', tool_input: { file_path: '/repo/src/main.ts' }, transcript_path: '/home/u/.claude/projects/-repo/s1.jsonl' }, 'claude-code'],
+      ['the Claude harness (Claude tool names, no transcript)', { tool_name: 'MultiEdit', tool_input: { file_path: '/repo/src/main.ts' } }, 'claude-code'],
+      ['the Codex harness (Codex transcript)', { tool_name: 'apply_patch', tool_input: { command: '*** Begin Patch\n*** Add File: a.txt\n+a\n*** End Patch' }, transcript_path: '/home/u/.codex/sessions/2026/11/29/rollout-s1.jsonl' }, 'codex'],
+      ['the Codex harness (turn_id, model in the payload)', { tool_name: 'Bash', turn_id: 'turn-3', model: 'gpt-5-codex', tool_input: { command: 'ls' } }, 'codex'],
+      ['a payload naming its harness', { harness: 'claude', tool_name: 'editFiles', tool_input: { files: ['a'] } }, 'claude-code'],
+    ];
+    for (const [what, extra, agent] of cases) {
+      it(`${what} -> ${agent}`, () => {
+        assert.strictEqual(parseHookPayload('vscode', payload(extra)).agent, agent);
+      });
+    }
+
+    it('names the files of editFiles, multi-replace, file URIs and apply_patch\'s input', () => {
+      assert.deepStrictEqual(parseHookPayload('vscode', payload({ tool_name: 'editFiles', tool_input: { files: ['src/a.ts', 'src/b.ts'] } })).files, ['src/a.ts', 'src/b.ts']);
+      assert.deepStrictEqual(parseHookPayload('vscode', payload({
+        tool_name: 'multi_replace_string_in_file',
+        tool_input: { explanation: 'x', replacements: [{ filePath: '/repo/a.ts', oldString: 'a', newString: 'b' }, { filePath: '/repo/b.ts', oldString: 'a', newString: 'b' }, { filePath: '/repo/a.ts', oldString: 'c', newString: 'd' }] },
+      })).files, ['/repo/a.ts', '/repo/b.ts']);
+      assert.deepStrictEqual(parseHookPayload('vscode', payload({ tool_name: 'insert_edit_into_file', tool_input: { filePath: 'file:///repo/dir%20x/a.ts', code: 'x' } })).files, ['/repo/dir x/a.ts']);
+      assert.deepStrictEqual(parseHookPayload('vscode', fixture('vscode-apply_patch-pre')).files, ['/repo/src/app.ts']);
+    });
+
+    it('reads VS Code\'s read-only tools as nothing to record, and its terminal tool as a shell', () => {
+      for (const tool of ['read_file', 'grep_search', 'file_search', 'semantic_search', 'list_dir', 'get_errors']) {
+        assert.strictEqual(parseHookPayload('vscode', payload({ tool_name: tool, tool_input: { filePath: '/repo/a.ts' } })).readOnly, true, tool);
+      }
+      assert.strictEqual(parseHookPayload('vscode', payload({ tool_name: 'run_in_terminal', tool_input: { command: 'npm test' } })).shell, true);
+    });
   });
 
   it('marks read-only tools so nothing is recorded', () => {

@@ -21,7 +21,7 @@ export function fixture(name: string, repoDir = '/repo'): string {
 
 /** The tool-call scenarios the fixtures describe: agent, tool, and whether a before payload exists. */
 export interface FixtureScenario {
-  agent: 'claude' | 'cursor' | 'codex' | 'gemini' | 'copilot' | 'kiro';
+  agent: 'claude' | 'cursor' | 'codex' | 'gemini' | 'copilot' | 'kiro' | 'vscode';
   tool: string;
   pre: string | undefined;
   post: string;
@@ -31,7 +31,7 @@ export function fixtureScenarios(): FixtureScenario[] {
   const names = new Set(fixtureNames());
   const out: FixtureScenario[] = [];
   for (const n of names) {
-    const m = /^(claude|cursor|codex|gemini|copilot|kiro)-(.+)-post$/.exec(n);
+    const m = /^(claude|cursor|codex|gemini|copilot|kiro|vscode)-(.+)-post$/.exec(n);
     if (!m) continue;
     const pre = `${m[1]}-${m[2]}-pre`;
     out.push({ agent: m[1] as FixtureScenario['agent'], tool: m[2], pre: names.has(pre) ? pre : undefined, post: n });
