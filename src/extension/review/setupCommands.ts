@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { agentsCommand } from '../../cli/commands/agents';
 import { policyCommand } from '../../cli/commands/policy';
 import { reportCommand } from '../../cli/commands/report';
-import { HOOK_AGENTS } from '../../core/agents/hookAgents';
+import { HOOK_AGENTS, type HookAgent } from '../../core/agents/hookAgents';
 import { CountersignError } from '../../core/errors';
 import { keyBlob } from '../../core/panel/reviewPreflight';
 import { checkPolicy, formatProblem, POLICY_FILE, publicKeyProblem } from '../../core/policy';
@@ -195,6 +195,16 @@ async function setSigningKey(deps: SetupDeps, given: unknown): Promise<void> {
   deps.service.schedule();
 }
 
+const AGENT_DESCRIPTIONS: Record<HookAgent, string> = {
+  claude: 'Claude Code — .claude/settings.json',
+  cursor: 'Cursor — .cursor/hooks.json',
+  codex: 'Codex CLI — .codex/hooks.json',
+  gemini: 'Gemini CLI — .gemini/settings.json',
+  copilot: 'Copilot CLI and coding agent — .github/hooks/countersign.json',
+  kiro: 'Kiro — .kiro/hooks/',
+  vscode: 'VS Code\'s own agent mode (Copilot; Claude and Codex harnesses) — .github/hooks/countersign-vscode.json',
+};
+
 async function connectAgents(deps: SetupDeps, given: unknown): Promise<void> {
   if (!requireTrust('connect agents')) return;
   const root = await repoRoot(given);
@@ -207,7 +217,7 @@ async function connectAgents(deps: SetupDeps, given: unknown): Promise<void> {
     await vscode.commands.executeCommand(Commands.installHooks, root);
     if (!fs.existsSync(path.join(countersignDir(repo), 'bin', 'countersign.js'))) return;
   }
-  const picks = await vscode.window.showQuickPick(HOOK_AGENTS.map((a) => ({ label: a, picked: true })), { canPickMany: true, placeHolder: 'Which agents\' hooks should record what they write?' });
+  const picks = await vscode.window.showQuickPick(HOOK_AGENTS.map((a) => ({ label: a, description: AGENT_DESCRIPTIONS[a], picked: true })), { canPickMany: true, placeHolder: 'Which agents\' hooks should record what they write?' });
   if (!picks || picks.length === 0) return;
   const r = await runCliCommand(agentsCommand, ['connect', ...picks.map((p) => p.label)], root);
   if (r.code !== 0) throw new CountersignError('config', `countersign agents connect: ${(r.stderr || r.stdout).trim()}`);
