@@ -26,6 +26,8 @@ export interface AttributionApi {
   idle(): Promise<void>;
   /** Redraws the decorations now (after idle) — for screenshots and tests. */
   redraw(): Promise<void>;
+  /** After a redraw: the gutter marks on the document's editors, as [startLine, endLine] runs per agent class. */
+  gutterFor(uri: vscode.Uri): Promise<Record<string, Array<[number, number]>> | undefined>;
   /** The status bar's AI-share text, recomputed now. */
   aiShareText(): Promise<string>;
 }
@@ -94,6 +96,12 @@ export function composeEditorAttribution(
     labelsFor: async (uri) => (await labelDetailsFor(uri))?.map(labelKey),
     idle: async () => { documents.releaseAll(); await repos.idle(); },
     redraw: () => decorations.redraw(),
+    gutterFor: async (uri) => {
+      documents.releaseAll();
+      decorations.schedule(uri.toString());
+      await decorations.redraw();
+      return decorations.drawnFor(uri);
+    },
     aiShareText: async () => { documents.releaseAll(); await status.update(); return status.text; },
   };
   return { disposables, api };

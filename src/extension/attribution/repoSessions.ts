@@ -8,6 +8,7 @@ import { SerialQueue } from '../../core/editor/serialQueue';
 import { errorMessage } from '../../core/errors';
 import { runGit } from '../../git/gitRunner';
 import { openLedger, type Ledger } from '../../git/ledger';
+import { openCallsFor, type OpenToolCall } from '../../git/openToolCalls';
 import { isIgnoredPath, repoRelative, WorkTreeRoots } from '../../git/workTreeRoot';
 
 /**
@@ -50,6 +51,18 @@ export class RepoSession {
       return await ledger.fileAttribution(file);
     } catch (err) {
       this.log.warn(`[ledger] ${this.name}: reading ${file}: ${errorMessage(err)}`);
+      return undefined;
+    }
+  }
+
+  /** The newest VS Code agent tool call open now that names `file` (its before hook ran, its after has not). */
+  async openToolCall(file: string): Promise<OpenToolCall | undefined> {
+    const ledger = await this.ledger();
+    if (!ledger) return undefined;
+    try {
+      return (await openCallsFor(ledger.dir, file))[0];
+    } catch (err) {
+      this.log.warn(`[ledger] ${this.name}: reading open agent tool calls: ${errorMessage(err)}`);
       return undefined;
     }
   }

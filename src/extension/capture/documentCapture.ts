@@ -21,6 +21,12 @@ import type { InlineAcceptCapture } from './inlineAcceptCapture';
  *                  no user action explains are held back briefly and, when willSave comes, the run of them
  *                  that led up to it is placed after it (core/editor/saveParticipants.ts)
  *  close           the engine falls back to the disk's text (and the ledger's labels for it)
+ *
+ * An edit no user action explains, made while a VS Code agent tool call that names the file is open (its
+ * PreToolUse hook ran, its PostToolUse has not: git/openToolCalls.ts), is that call's: it is observed between
+ * an `agent` before and after of its own, so its changed lines get the call's agent, model and session even
+ * when the agent's edit never reaches the disk before its `after` hook. What the user types meanwhile comes
+ * with their selection changes and stays human.
  */
 export class DocumentCapture implements vscode.Disposable {
   private readonly tracked = new Set<string>();
@@ -125,11 +131,14 @@ export class DocumentCapture implements vscode.Disposable {
     }
     const edit: Observation = reason ? { type: 'edit', file, changes, reason } : { type: 'edit', file, changes };
     const accepted = !reason && this.inline.take(e.document.uri);
+    // Ask now, while the call that made this edit is still open; its after hook may close it before the
+    // edit is released from the hold below.
+    const agentCall = reason || accepted ? undefined : repo.openToolCall(file);
     // Start reading the clipboard now, while it still holds what was pasted; the queue waits for the answer.
     const clipboard = !reason && !accepted && isPasteCandidate(changes, settings.pasteMinChars())
       ? Promise.resolve(vscode.env.clipboard.readText()).catch(() => undefined)
       : undefined;
-    const run = async () => {
+    const pending: HeldEdit = { at: Date.now(), user: false, cursorAfter: cursorsAfter(e.contentChanges), run: async () => {
       if (reloaded && await diskEquals(reloaded.uri, reloaded.text)) {
         await this.sync.applyDiskNow(loc, reloaded.text);
         return;
@@ -141,17 +150,26 @@ export class DocumentCapture implements vscode.Disposable {
         const text = await clipboard;
         if (text !== undefined) this.observeClipboard(loc, text);
       }
-      repo.session.observe(edit);
+      const call = pending.user ? undefined : await agentCall;
+      if (call) {
+        const meta = { agent: call.agent, ...(call.model ? { model: call.model } : {}), ...(call.session ? { session: call.session } : {}) };
+        repo.session.observe({ type: 'agent', phase: 'before', ...meta, files: { [file]: repo.engine.text(file) ?? '' } });
+        repo.session.observe(edit);
+        repo.session.observe({ type: 'agent', phase: 'after', ...meta, files: { [file]: repo.engine.text(file) ?? '' } });
+      } else {
+        repo.session.observe(edit);
+      }
       this.repos.fire(loc);
-    };
+    } };
     // Undo/redo, an accepted suggestion and edits that come with a user's selection change are the user's;
-    // anything else might be a save participant and waits for a willSave or a user action.
+    // anything else might be a save participant or an agent's and waits for a willSave or a user action.
     const recentUser = Date.now() - (this.lastUserSelection.get(key) ?? -Infinity) < USER_SELECTION_WINDOW_MS;
     if (reason || accepted || recentUser) {
+      pending.user = recentUser;
       this.release(key);
-      repo.queue.push(run);
+      repo.queue.push(pending.run);
     } else {
-      this.hold(key, loc, { at: Date.now(), run });
+      this.hold(key, loc, pending);
     }
   }
 
@@ -177,8 +195,14 @@ export class DocumentCapture implements vscode.Disposable {
   }
 
   private selectionChanged(e: vscode.TextEditorSelectionChangeEvent): void {
-    if (e.kind === undefined) return; // moved by an edit, not by the user
     const key = e.textEditor.document.uri.toString();
+    // An edit a selection change puts the cursor at the end of is typed: the user's, never an agent tool call's.
+    // Told by position, not by time (a busy extension host stretches both) nor by kind (the `type` command and
+    // some input paths report none); the selection may trail its edit by one more change, so the last few count.
+    for (const edit of this.held.get(key)?.edits.slice(-TYPED_LOOKBACK) ?? []) {
+      if (e.selections.some((sel) => edit.cursorAfter.some((p) => sel.active.isEqual(p)))) edit.user = true;
+    }
+    if (e.kind === undefined) return; // moved by an edit, not by the user
     this.lastUserSelection.set(key, Date.now());
     this.release(key);
   }
@@ -263,11 +287,34 @@ export class DocumentCapture implements vscode.Disposable {
 
 interface HeldEdit {
   at: number;
+  /** A user's action accompanied it: never an agent tool call's. */
+  user: boolean;
+  /** Where a cursor ends up after typing this edit: the end of each change's inserted text. */
+  cursorAfter: vscode.Position[];
   run: () => Promise<void>;
 }
 
 /** A selection change this close to an edit belongs to the same user action (typing, pasting, a command). */
 const USER_SELECTION_WINDOW_MS = 100;
+
+/** How many of a document's latest held edits a selection change may be the cursor of. */
+const TYPED_LOOKBACK = 3;
+
+/**
+ * The end of each change's inserted text, in the changed document's positions: where typing leaves the
+ * cursor. Exact for one change (a keystroke, a paste); for several, each is shifted by the changes above it.
+ */
+function cursorsAfter(changes: readonly vscode.TextDocumentContentChangeEvent[]): vscode.Position[] {
+  const sorted = [...changes].sort((a, b) => a.rangeOffset - b.rangeOffset);
+  let lineShift = 0;
+  return sorted.map((c) => {
+    const lines = c.text.split('\n');
+    const startLine = c.range.start.line + lineShift;
+    lineShift += lines.length - 1 - (c.range.end.line - c.range.start.line);
+    const last = lines[lines.length - 1];
+    return lines.length === 1 ? new vscode.Position(startLine, c.range.start.character + last.length) : new vscode.Position(startLine + lines.length - 1, last.length);
+  });
+}
 
 async function diskEquals(uri: vscode.Uri, text: string): Promise<boolean> {
   try {

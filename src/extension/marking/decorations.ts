@@ -16,6 +16,8 @@ export class DecorationController implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private readonly dirtyEditors = new Set<string>();
   private all = true;
+  /** What was last drawn per document (lines per agent class), for tests to read what a person sees. */
+  private readonly drawn = new Map<string, Partial<Record<AgentClass, Array<[number, number]>>>>();
 
   constructor(private readonly repos: RepoSessions, extensionUri: vscode.Uri, private readonly delayMs = 150) {
     for (const cls of AGENT_CLASSES) {
@@ -68,11 +70,17 @@ export class DecorationController implements vscode.Disposable {
       // see whether a save follows) and the marks VS Code already moves along with the text stay meanwhile.
       if (engine && loc && engine.text(loc.file) !== undefined && engine.text(loc.file) !== editor.document.getText()) continue;
       const runs = engine && loc ? decorationRuns(engine.labels(loc.file)) : new Map<AgentClass, Array<[number, number]>>();
+      this.drawn.set(key, Object.fromEntries([...runs].filter(([, r]) => r.length > 0)));
       for (const [cls, type] of this.types) {
         const ranges = (runs.get(cls) ?? []).map(([s, e]: [number, number]) => new vscode.Range(s, 0, e, 0));
         editor.setDecorations(type, ranges);
       }
     }
+  }
+
+  /** The gutter marks last drawn on a document's editors: start and end line (0-based) of each run, per agent class. */
+  drawnFor(uri: vscode.Uri): Partial<Record<AgentClass, Array<[number, number]>>> | undefined {
+    return this.drawn.get(uri.toString());
   }
 
   dispose(): void {

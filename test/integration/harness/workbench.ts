@@ -58,7 +58,8 @@ export async function runPayload(opts: PayloadRun): Promise<PayloadExit> {
     page.on('crash', () => finish({ kind: 'crash', message: 'the workbench page crashed' }));
     page.on('pageerror', (e) => opts.onLog(`[workbench error] ${e.message}`));
     timer = setTimeout(() => finish({ kind: 'timeout' }), opts.timeoutMs);
-    await page.goto(url);
+    // A loaded machine (CI runners, shared hosts) can take longer than Playwright's default 30 s to load the workbench.
+    await page.goto(url, { timeout: 120_000 });
     return await finished;
   } finally {
     if (timer) clearTimeout(timer);
