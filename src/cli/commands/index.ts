@@ -1,5 +1,6 @@
 import type { Command } from '../command';
 import { agentsCommand } from './agents';
+import { exportCommand, importCommand } from './agentTrace';
 import { approveCommand, rejectCommand } from './approve';
 import { blameCommand } from './blame';
 import { checkpointCommand } from './checkpoint';
@@ -31,6 +32,8 @@ export const commands: Command[] = [
   statusCommand,
   checkpointCommand,
   agentsCommand,
+  exportCommand,
+  importCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

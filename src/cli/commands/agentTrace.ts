@@ -1,0 +1,140 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { aiAttributions, contentWithoutLines, noteToTraceRecord, traceRecordSchema, type TraceRecord } from '../../core/agentTrace';
+import { parseAuthorshipNote } from '../../core/authorshipNote';
+import { CountersignError, errorMessage, usageError } from '../../core/errors';
+import { runGit } from '../../git/gitRunner';
+import { openLedger } from '../../git/ledger';
+import { AI_NOTES_REF, readNotes } from '../../git/notesReader';
+import { resolveRepo } from '../../git/repository';
+import { parseCommandArgs, type Command } from '../command';
+import { VERSION } from '../version';
+
+/**
+ * Agent Trace (cursor/agent-trace v0.1) out of and into Countersign: `export` turns the commits' notes into
+ * trace records, `import` turns records about the working tree into agent observations in the working ledger.
+ * The record format and its mapping live in core/agentTrace.ts.
+ */
+export const exportCommand: Command = {
+  name: 'export',
+  summary: 'write the commits\' provenance as Agent Trace records (JSON lines)',
+  usage: `Usage: countersign export --format agent-trace [RANGE...]
+
+Writes one Agent Trace record (cursor/agent-trace v0.1, schemas/trace-record.json) per commit of RANGE
+(default HEAD: everything reachable from it; git revision ranges such as main..HEAD work) that has a
+refs/notes/ai note, newest first, one JSON object per line on stdout. Each record names the commit
+(vcs.revision), and per file a conversation per AI session (contributor "ai" with its model_id) and per
+known human (contributor "human") with the note's line ranges; untracked lines are left out. Countersign's
+agent names and session ids travel in metadata.countersign, so \`countersign import\` reads them back.
+
+Options:
+  --format agent-trace   the output format (the only one)
+`,
+  async run(argv, ctx) {
+    const { values, positionals } = parseCommandArgs('export', argv, { format: { type: 'string' } });
+    if (values.format !== 'agent-trace') throw usageError(`export: --format agent-trace is required${values.format ? ` (not '${values.format}')` : ''}`);
+    const revs = positionals.length > 0 ? positionals : ['HEAD'];
+    const log = await runGit(['log', '--format=%H %ct', ...revs, '--'], { cwd: ctx.cwd, okCodes: [128] });
+    if (log.code !== 0) throw new CountersignError('input', `export: cannot read ${revs.join(' ')}: ${log.stderr.trim()}`);
+    const commits = log.stdout.split('\n').filter(Boolean).map((l) => { const [sha, t] = l.split(' '); return { sha, time: Number(t) }; });
+    const notes = await readNotes(ctx.cwd, AI_NOTES_REF, commits.map((c) => c.sha));
+    for (const c of commits) {
+      const text = notes.get(c.sha);
+      if (text === undefined) continue;
+      let note;
+      try {
+        note = parseAuthorshipNote(text, `the note on ${c.sha}`);
+      } catch (e) {
+        throw new CountersignError('input', `export: ${errorMessage(e)}; fix or remove that note (git notes --ref=ai edit ${c.sha.slice(0, 12)})`);
+      }
+      ctx.stdout(`${JSON.stringify(noteToTraceRecord(c, note, { name: 'countersign', version: VERSION }))}\n`);
+    }
+    return 0;
+  },
+};
+
+export const DEFAULT_TRACE_FILE = '.agent-trace/traces.jsonl';
+
+export const importCommand: Command = {
+  name: 'import',
+  summary: 'read Agent Trace records about the working tree into the working ledger',
+  usage: `Usage: countersign import [FILE] [--json]
+
+Reads Agent Trace records (cursor/agent-trace v0.1; JSON lines, default ${DEFAULT_TRACE_FILE}) and records the
+AI-written line ranges of those whose vcs.revision is HEAD (full or abbreviated) or absent as agent
+observations in the working ledger, so the lines count as that agent's in \`countersign status\`, the editor
+and the next commit. Records about other revisions are skipped. Ranges name lines of the working-tree file
+as it is now. The agent is the one Countersign's own metadata names, else the record's tool.name when it is
+a known agent, else "unknown"; the model is contributor.model_id.
+
+A line that is not a valid record exits 2 naming the file and line, and nothing is recorded.
+
+Options:
+  --json   print {"records": N, "imported": N, "skipped": N, "files": [PATH...]}
+`,
+  async run(argv, ctx) {
+    const { values, positionals } = parseCommandArgs('import', argv, { json: { type: 'boolean' } });
+    if (positionals.length > 1) throw usageError('import: one FILE at most');
+    const repo = await resolveRepo(ctx.cwd);
+    if (!repo.root) throw new CountersignError('config', `${repo.commonDir} is a bare repository: it has no working tree`);
+    const root = repo.root;
+    const file = path.resolve(positionals.length ? ctx.cwd : root, positionals[0] ?? DEFAULT_TRACE_FILE);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new CountersignError('input', `import: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}`);
+    }
+    const records = parseTraceLines(text, file);
+    const head = (await runGit(['rev-parse', '--verify', '-q', 'HEAD'], { cwd: root, okCodes: [1] })).stdout.trim();
+    const current = records.filter((r) => !r.vcs || (r.vcs.type === 'git' && head !== '' && (r.vcs.revision === 'HEAD' || (r.vcs.revision.length >= 7 && head.startsWith(r.vcs.revision.toLowerCase())))));
+    const ledger = await openLedger(root);
+    const files = new Set<string>();
+    for (const r of current) {
+      for (const [i, a] of aiAttributions(r).entries()) {
+        const rel = a.path.split(path.sep).join('/').replace(/^\.\//, '');
+        const abs = path.resolve(root, rel);
+        if (path.relative(root, abs).startsWith('..')) continue; // a path outside the repository is nobody's here
+        let content: string;
+        try {
+          content = fs.readFileSync(abs, 'utf8');
+        } catch {
+          continue; // not in the working tree (any more)
+        }
+        const meta = { agent: a.agent, ...(a.model ? { model: a.model } : {}), session: a.session };
+        const callId = `agent-trace:${r.id}:${i}`;
+        await ledger.record({ type: 'agent', phase: 'before', ...meta, files: { [rel]: contentWithoutLines(content, a.ranges) } }, { callId });
+        await ledger.record({ type: 'agent', phase: 'after', ...meta, files: { [rel]: content } }, { callId });
+        files.add(rel);
+      }
+    }
+    await ledger.sync();
+    const summary = { records: records.length, imported: current.length, skipped: records.length - current.length, files: [...files].sort() };
+    if (values.json) ctx.stdout(`${JSON.stringify(summary)}\n`);
+    else ctx.stdout(`Imported ${summary.imported} of ${summary.records} record(s) from ${path.relative(ctx.cwd, file) || file} (${summary.skipped} about other revisions): ${summary.files.length} file(s)\n`);
+    return 0;
+  },
+};
+
+/** Every non-blank line must be one record; the first that is not names its line and what is wrong. */
+export function parseTraceLines(text: string, file: string): TraceRecord[] {
+  const out: TraceRecord[] = [];
+  const lines = text.split('\n');
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (line === '') continue;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch (e) {
+      throw new CountersignError('input', `${file}:${i + 1}: not JSON (${errorMessage(e)}); each line must be one Agent Trace record — nothing was imported`);
+    }
+    const parsed = traceRecordSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new CountersignError('input', `${file}:${i + 1}: not an Agent Trace record (${issue.path.join('.') || 'record'}: ${issue.message}) — nothing was imported`);
+    }
+    out.push(parsed.data);
+  }
+  return out;
+}

@@ -1,0 +1,164 @@
+import { createHash } from 'crypto';
+import { z } from 'zod';
+import { resolveKey, type AuthorshipNote } from './authorshipNote';
+import { knownAgent } from './agents/agentIdentity';
+
+/**
+ * Agent Trace (cursor/agent-trace, v0.1): the open record format other tools publish line attribution in. A
+ * record names a revision, and per file the conversations that wrote line ranges, each with a contributor
+ * (`human` / `ai` / `mixed` / `unknown`, and a `model_id`). The schema below is written from the
+ * specification's `schemas/trace-record.json` (objects closed, the same patterns); `export` writes records
+ * that pass it and `import` reads records through it, so both sides hold to one definition.
+ *
+ * Countersign's own agent names and session ids have no field of their own in the format: they travel in the
+ * record's `metadata.countersign.conversations`, one entry per conversation in file order, so an exported
+ * record imports back to the same agents; a foreign record's agent is taken from its `tool.name`.
+ */
+export const AGENT_TRACE_VERSION = '0.1';
+
+const UUID = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
+/** RFC 3339 in UTC, as the specification's schema accepts it (a `Z`, optional fraction). */
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z$/;
+
+const contributor = z.strictObject({
+  type: z.enum(['human', 'ai', 'mixed', 'unknown']),
+  model_id: z.string().max(250).optional(),
+});
+
+const range = z.strictObject({
+  start_line: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  end_line: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  content_hash: z.string().optional(),
+  contributor: contributor.optional(),
+});
+
+export const traceRecordSchema = z.strictObject({
+  version: z.string().regex(/^[0-9]+\.[0-9]+$/),
+  id: z.string().regex(UUID),
+  timestamp: z.string().regex(TIMESTAMP),
+  vcs: z.strictObject({ type: z.enum(['git', 'jj', 'hg', 'svn']), revision: z.string() }).optional(),
+  tool: z.strictObject({ name: z.string(), version: z.string() }).optional(),
+  files: z.array(z.strictObject({
+    path: z.string(),
+    conversations: z.array(z.strictObject({
+      url: z.url().optional(),
+      contributor: contributor.optional(),
+      ranges: z.array(range),
+      related: z.array(z.strictObject({ type: z.string(), url: z.url() })).optional(),
+    })),
+  })),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type TraceRecord = z.infer<typeof traceRecordSchema>;
+
+/** What Countersign keeps in `metadata.countersign`: per conversation (in file order), the agent and session. */
+const countersignMeta = z.object({
+  conversations: z.array(z.object({ path: z.string(), agent: z.string(), session: z.string().optional() })),
+});
+
+export interface CommitForTrace {
+  sha: string;
+  /** Committer time, seconds since the epoch. */
+  time: number;
+}
+
+/**
+ * One commit's note as one record: a conversation per AI session (contributor `ai` with the model) and per
+ * known human (contributor `human`), with the note's line ranges; untracked lines are left out, as the note
+ * leaves them out.
+ */
+export function noteToTraceRecord(commit: CommitForTrace, note: AuthorshipNote, tool: { name: string; version: string }): TraceRecord {
+  const files: TraceRecord['files'] = [];
+  const meta: z.infer<typeof countersignMeta>['conversations'] = [];
+  for (const f of note.files) {
+    const conversations: TraceRecord['files'][number]['conversations'] = [];
+    for (const entry of f.entries) {
+      if (entry.ranges.length === 0) continue;
+      const owner = resolveKey(note, entry.key);
+      const ranges = entry.ranges.map(([start, end]) => ({ start_line: start, end_line: end }));
+      if (owner.kind === 'ai') {
+        const model = owner.model && owner.model !== 'unknown' ? owner.model : undefined;
+        conversations.push({ contributor: { type: 'ai', ...(model ? { model_id: model.slice(0, 250) } : {}) }, ranges });
+        meta.push({ path: f.path, agent: knownAgent(owner.tool) ?? owner.tool, ...(owner.id ? { session: owner.id } : {}) });
+      } else {
+        conversations.push({ contributor: { type: 'human' }, ranges });
+        meta.push({ path: f.path, agent: 'human' });
+      }
+    }
+    if (conversations.length > 0) files.push({ path: f.path, conversations });
+  }
+  return {
+    version: AGENT_TRACE_VERSION,
+    id: uuidFor(`countersign:${commit.sha}`),
+    timestamp: new Date(commit.time * 1000).toISOString(),
+    vcs: { type: 'git', revision: commit.sha },
+    tool,
+    files,
+    metadata: { countersign: { conversations: meta } },
+  };
+}
+
+/** A stable UUID (version 5 layout) from a name: exporting the same commit twice gives the same id. */
+function uuidFor(name: string): string {
+  const h = createHash('sha256').update(name).digest('hex');
+  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** AI-written lines a record attributes, per file: what `import` turns into agent observations. */
+export interface ImportedAttribution {
+  path: string;
+  agent: string;
+  model?: string;
+  session: string;
+  /** 1-based inclusive line ranges. */
+  ranges: Array<[number, number]>;
+}
+
+/**
+ * The AI ranges of a record, one entry per conversation (a range whose own contributor is `ai` counts under
+ * it, with its model; `human`, `mixed` and `unknown` ranges are not AI observations). The agent is the one
+ * Countersign's metadata names, else the record's tool when it is a known agent, else `unknown`.
+ */
+export function aiAttributions(record: TraceRecord): ImportedAttribution[] {
+  const parsedMeta = countersignMeta.safeParse((record.metadata as Record<string, unknown> | undefined)?.countersign);
+  const meta = parsedMeta.success ? parsedMeta.data.conversations : [];
+  const fromTool = record.tool ? knownAgent(record.tool.name) : undefined;
+  const out: ImportedAttribution[] = [];
+  let index = 0;
+  for (const file of record.files) {
+    for (const [i, conv] of file.conversations.entries()) {
+      const m = meta[index++];
+      const mine = m && m.path === file.path ? m : undefined;
+      const agent = mine && mine.agent !== 'human' ? mine.agent : fromTool ?? 'unknown';
+      const session = mine?.session ?? conv.url ?? `${record.id}#${file.path}#${i}`;
+      const byModel = new Map<string | undefined, Array<[number, number]>>();
+      for (const r of conv.ranges) {
+        const who = r.contributor ?? conv.contributor;
+        if (who?.type !== 'ai') continue;
+        const list = byModel.get(who.model_id) ?? [];
+        list.push([Math.min(r.start_line, r.end_line), Math.max(r.start_line, r.end_line)]);
+        byModel.set(who.model_id, list);
+      }
+      for (const [model, ranges] of byModel) out.push({ path: file.path, agent, ...(model ? { model } : {}), session, ranges });
+    }
+  }
+  return out;
+}
+
+/**
+ * The content an agent observation's `before` needs so that exactly `ranges` of `content` differ from it: those
+ * lines emptied. Whitespace-only lines differ from nothing (the engine compares ignoring whitespace) and stay as
+ * they were; ranges past the end of the file are ignored.
+ */
+export function contentWithoutLines(content: string, ranges: ReadonlyArray<[number, number]>): string {
+  const lines = content.split('\n');
+  for (const [a, b] of ranges) {
+    for (let n = a; n <= b && n <= lines.length; n++) {
+      const line = lines[n - 1];
+      lines[n - 1] = line.endsWith('\r') ? '\r' : '';
+    }
+  }
+  return lines.join('\n');
+}

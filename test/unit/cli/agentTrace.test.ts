@@ -1,0 +1,108 @@
+import * as assert from 'assert';
+import Ajv2020 from 'ajv/dist/2020';
+import * as fs from 'fs';
+import * as path from 'path';
+import { z } from 'zod';
+import { traceRecordSchema } from '../../../src/core/agentTrace';
+import { APP_AFTER, repoWithApp } from '../helpers/agentFixtures';
+import { TempRepo } from '../helpers/tempRepo';
+
+type Status = { files: Record<string, { ai: number; human: number; untracked: number; agents: string[] }> };
+
+function status(repo: TempRepo): Status {
+  const r = repo.cli(['status', '--json']);
+  assert.strictEqual(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as Status;
+}
+
+/** A commit of src/app.ts whose changed line Claude Code (model claude-sonnet-4-5, session s-1) wrote, with its note. */
+function repoWithAiCommit(): { repo: TempRepo; sha: string } {
+  const repo = repoWithApp();
+  assert.strictEqual(repo.cli(['install']).status, 0);
+  const args = ['--agent', 'claude-code', '--model', 'claude-sonnet-4-5', '--session', 's-1', 'src/app.ts'];
+  assert.strictEqual(repo.cli(['checkpoint', '--phase', 'before', ...args]).status, 0);
+  repo.write('src/app.ts', APP_AFTER);
+  assert.strictEqual(repo.cli(['checkpoint', '--phase', 'after', ...args]).status, 0);
+  repo.git('add', 'src/app.ts');
+  return { repo, sha: repo.commit('Greet with a template literal') };
+}
+
+describe('Agent Trace: countersign export --format agent-trace / import', function () {
+  this.timeout(120_000);
+
+  it('exports one record per noted commit, valid against the trace-record schema (zod and its JSON Schema under a 2020-12 validator)', () => {
+    const { repo, sha } = repoWithAiCommit();
+    const r = repo.cli(['export', '--format', 'agent-trace']);
+    assert.strictEqual(r.status, 0, r.stderr);
+    const lines = r.stdout.split('\n').filter(Boolean);
+    assert.strictEqual(lines.length, 1, 'the initial commit has no note');
+    const record = JSON.parse(lines[0]) as Record<string, unknown>;
+    assert.ok(traceRecordSchema.safeParse(record).success);
+    // The same schema as JSON Schema (what the specification publishes as schemas/trace-record.json).
+    const jsonSchema = z.toJSONSchema(traceRecordSchema, { target: 'draft-2020-12' });
+    const validate = new Ajv2020({ strict: false, validateFormats: false }).compile(jsonSchema);
+    assert.ok(validate(record), JSON.stringify(validate.errors));
+    assert.ok(!validate({ ...record, extra: 1 }), 'records are closed objects, as in the specification');
+    assert.ok(!validate({ ...record, id: 'not-a-uuid' }));
+    assert.match(String(record.timestamp), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+    assert.strictEqual(record.version, '0.1');
+    assert.deepStrictEqual(record.vcs, { type: 'git', revision: sha });
+    const files = record.files as Array<{ path: string; conversations: Array<{ contributor: { type: string; model_id?: string }; ranges: Array<{ start_line: number; end_line: number }> }> }>;
+    const ai = files.find((f) => f.path === 'src/app.ts')?.conversations.find((c) => c.contributor.type === 'ai');
+    assert.deepStrictEqual(ai, { contributor: { type: 'ai', model_id: 'claude-sonnet-4-5' }, ranges: [{ start_line: 2, end_line: 2 }] });
+    // Stable: the same commit exports the same record.
+    assert.strictEqual(repo.cli(['export', '--format', 'agent-trace', 'HEAD~1..HEAD']).stdout, r.stdout);
+    assert.strictEqual(repo.cli(['export']).status, 2, '--format is required');
+  });
+
+  it('import round-trips an exported record into another clone\'s working ledger as the same agent and model', () => {
+    const { repo } = repoWithAiCommit();
+    const exported = repo.cli(['export', '--format', 'agent-trace']).stdout;
+    const clone = TempRepo.create();
+    clone.git('pull', '-q', repo.dir, 'main'); // the same commits, no notes and no working ledger
+    fs.mkdirSync(path.join(clone.dir, '.agent-trace'));
+    fs.writeFileSync(path.join(clone.dir, '.agent-trace', 'traces.jsonl'), exported);
+    // The working tree changes the record describes: the clone's file as committed.
+    assert.strictEqual(status(clone).files['src/app.ts'], undefined);
+    const r = clone.cli(['import', '--json']);
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.deepStrictEqual(JSON.parse(r.stdout), { records: 1, imported: 1, skipped: 0, files: ['src/app.ts'] });
+    // Uncommitted edit on top, so status lists the file; the imported line keeps its agent.
+    clone.write('src/app.ts', `// header\n${APP_AFTER}`);
+    const s = status(clone).files['src/app.ts'];
+    assert.deepStrictEqual([s.ai, s.agents], [1, ['claude-code']]);
+  });
+
+  it('imports a foreign record (no Countersign metadata, vcs absent) under its tool\'s agent, and skips records about other revisions', () => {
+    const repo = repoWithApp();
+    repo.write('src/app.ts', APP_AFTER + 'export const x = 1;\n');
+    const foreign = (extra: Record<string, unknown>) => JSON.stringify({
+      version: '0.1', id: '0b6f3c1e-2d4a-4c5b-8e9f-0a1b2c3d4e5f', timestamp: '2026-11-29T10:00:00Z', tool: { name: 'cursor', version: '2.1' },
+      files: [{ path: 'src/app.ts', conversations: [{ url: 'https://cursor.com/c/123', contributor: { type: 'ai', model_id: 'anthropic/claude-opus-4-5' }, ranges: [{ start_line: 4, end_line: 4 }] }] }],
+      ...extra,
+    });
+    const file = path.join(repo.dir, 'traces.jsonl');
+    fs.writeFileSync(file, `${foreign({})}\n\n${foreign({ vcs: { type: 'git', revision: 'ffffffffffffffffffffffffffffffffffffffff' } })}\n`);
+    const r = repo.cli(['import', 'traces.jsonl', '--json']);
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.deepStrictEqual(JSON.parse(r.stdout), { records: 2, imported: 1, skipped: 1, files: ['src/app.ts'] });
+    const s = status(repo).files['src/app.ts'];
+    assert.deepStrictEqual([s.ai, s.agents], [1, ['cursor']]);
+  });
+
+  it('a malformed record exits 2 naming the file and line, and records nothing', () => {
+    const { repo } = repoWithAiCommit();
+    const good = repo.cli(['export', '--format', 'agent-trace']).stdout.trim();
+    repo.write('src/app.ts', `// header\n${APP_AFTER}`);
+    fs.mkdirSync(path.join(repo.dir, '.agent-trace'));
+    fs.writeFileSync(path.join(repo.dir, '.agent-trace', 'traces.jsonl'), `${good}\n{"version":"0.1","files":[]}\n`);
+    const before = status(repo);
+    const r = repo.cli(['import']);
+    assert.strictEqual(r.status, 2);
+    assert.match(r.stderr, /traces\.jsonl:2: not an Agent Trace record \(id: /);
+    assert.deepStrictEqual(status(repo), before);
+    fs.writeFileSync(path.join(repo.dir, '.agent-trace', 'traces.jsonl'), `${good}\n{oops\n`);
+    assert.match(repo.cli(['import']).stderr, /traces\.jsonl:2: not JSON/);
+    assert.strictEqual(repo.cli(['import', 'missing.jsonl']).status, 2);
+  });
+});
