@@ -52,7 +52,7 @@ describe('agent identity (one table)', () => {
     assert.strictEqual(agentOfProgram('claude'), 'claude-code');
     assert.strictEqual(agentOfProgram('copilot'), 'copilot-cli');
     assert.strictEqual(agentOfProgram('git'), undefined);
-    assert.deepStrictEqual(HOOK_AGENTS.map(agentOfHook), ['claude-code', 'cursor', 'codex', 'gemini-cli', 'copilot', 'kiro']);
+    assert.deepStrictEqual(HOOK_AGENTS.map(agentOfHook), ['claude-code', 'cursor', 'codex', 'gemini-cli', 'copilot', 'kiro', 'copilot']);
     for (const agent of CANONICAL_AGENTS) {
       // every canonical agent round-trips through its Assisted-by trailer
       const written = formatAssistedBy(agent, agent === 'inline-completion' ? undefined : 'm');
