@@ -165,10 +165,10 @@ const LAYOUTS: Record<HookAgent, AgentLayout> = {
       file: '.github/hooks/countersign-vscode.json',
       events: ['PreToolUse', 'PostToolUse'],
       initial: () => ({}),
-      merge: (root, f) => {
+      merge: (root, f, command) => {
         const hooks = objectAt(root, 'hooks', f);
         for (const [event, phase] of [['PreToolUse', 'before'], ['PostToolUse', 'after']] as const) {
-          const entry: JsonObject = { type: 'command', command: hookShellCommand('vscode', phase), timeout: HOOK_TIMEOUT_SECONDS };
+          const entry: JsonObject = { type: 'command', command: command(phase), timeout: HOOK_TIMEOUT_SECONDS };
           hooks[event] = mergeEntries(arrayAt(hooks, event, f), entry, (e) => isObject(e) && isOurCommand(e.command, 'vscode'));
         }
         return root;
