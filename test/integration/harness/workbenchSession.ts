@@ -44,15 +44,17 @@ export async function runFromPalette(page: Page, title: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   for (let attempt = 0; ; attempt++) {
     await page.keyboard.press('F1');
-    await input.waitFor();
-    await input.fill(`>${title}`);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     try {
+      await input.waitFor({ timeout: 5_000 });
+      await input.fill(`>${title}`);
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
       await row.waitFor({ timeout: 3_000 });
       break;
     } catch (err) {
       if (attempt >= 10) throw err;
       await page.keyboard.press('Escape');
+      // A focused webview can swallow F1: take the focus back to the workbench's own document.
+      await page.evaluate('document.activeElement && document.activeElement.blur && document.activeElement.blur()');
       await page.waitForTimeout(500);
     }
   }
