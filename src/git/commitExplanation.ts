@@ -14,7 +14,8 @@ import type { Interval } from '../core/report/lineIntervals';
 import { readPolicyFrom } from './gateInput';
 import { runGit } from './gitRunner';
 import { streamHistory, type HistoryCommit } from './historyStream';
-import { AI_NOTES_REF, readNotes } from './notesReader';
+import { isPartialClone } from './missingObjects';
+import { absentNoteBlobs, AI_NOTES_REF, APPROVALS_NOTES_REF, readNotes } from './notesReader';
 import { readStatements, statementVerdict } from './provenanceHistory';
 import { verifyRange } from './pushGate';
 
@@ -89,6 +90,8 @@ export interface Explanation {
   };
   approvals: { policy: { from: string; status: 'ok' | 'none' | 'error'; message?: string }; statements: ExplainedApproval[]; errors: string[] };
   gate: GateVerdict;
+  /** What the clone lacked and how the commit was read without it: one sentence (issue 12). */
+  warnings?: string[];
 }
 
 function iso(sec: number): string {
@@ -132,10 +135,23 @@ export async function explainCommit(cwd: string, rev: string, opts: ExplainOptio
   if (resolved.code !== 0) throw new CountersignError('usage', `explain: '${rev}' is not a commit in this repository (git fetch it, or check the name)`);
   const sha = resolved.stdout.trim();
 
+  // What this clone lacks is not fetched (issue 12): a partial clone is read without diff stats (they would
+  // fetch the commit's blobs), a snapshot that lost a blob is read again without them, and notes whose blobs
+  // are missing are left out; one warning line says so.
+  const lacking: string[] = [];
+  const partial = await isPartialClone(cwd);
   let record: HistoryCommit | undefined;
-  await streamHistory(cwd, { revs: [sha], numstat: true, extra: ['--no-walk'] }, (c) => { record = c; });
+  const readCommit = (numstat: boolean) => streamHistory(cwd, { revs: [sha], numstat, extra: ['--no-walk'] }, (c) => { record = c; });
+  try {
+    await readCommit(!partial);
+    if (partial) lacking.push('added lines were not counted (a partial clone lacks the file contents)');
+  } catch (e) {
+    if (partial || !CountersignError.is(e, 'missingObject')) throw e;
+    await readCommit(false);
+    lacking.push('added lines were not counted (the repository lacks some of its file contents)');
+  }
   if (!record) throw new CountersignError('git', `git log printed nothing for ${sha}`);
-  const noteText = (await readNotes(cwd, AI_NOTES_REF, [sha])).get(sha);
+  const noteText = (await readNotes(cwd, AI_NOTES_REF, [sha], () => lacking.push('its refs/notes/ai note was not read (the clone lacks its content): it is counted by its trailers alone'))).get(sha);
   const facts = commitFacts(record, noteText);
 
   const provenance: Explanation['provenance'] = {
@@ -187,7 +203,14 @@ export async function explainCommit(cwd: string, rev: string, opts: ExplainOptio
 
   const ctx = await judgingContext(cwd, opts);
   const approvals = await explainApprovals(cwd, facts, ctx);
-  const gate = await gateVerdict(cwd, sha, record.parents, ctx);
+  if (partial) {
+    const absent = (await absentNoteBlobs(cwd, APPROVALS_NOTES_REF)).size;
+    if (absent > 0) lacking.push(`${absent} refs/notes/countersign note(s) were not read (the clone lacks their content), so approvals in them are not listed`);
+  }
+  const gate: GateVerdict = partial
+    ? { available: false, ...(ctx.branch ? { branch: ctx.branch } : {}), reason: "this is a partial clone: the gate reads file contents it lacks (nothing was fetched; 'git fetch --refetch' or a full clone, or countersign verify in CI)" }
+    : await gateVerdict(cwd, sha, record.parents, ctx);
+  if (partial) lacking.push('the gate was not run');
   return {
     commit: {
       sha, parents: record.parents, subject: facts.subject, message: record.message,
@@ -195,6 +218,7 @@ export async function explainCommit(cwd: string, rev: string, opts: ExplainOptio
       committer: { name: record.committerName, email: record.committerEmail, time: iso(record.committerTime) },
     },
     provenance, approvals, gate,
+    ...(lacking.length > 0 ? { warnings: [`this clone lacks objects ${sha.slice(0, 12)} needs, and nothing was fetched: ${lacking.join('; ')}`] } : {}),
   };
 }
 

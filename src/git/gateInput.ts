@@ -7,6 +7,7 @@ import { readAllStatements } from './approvalsStore';
 import { readObjects } from './catFileBatch';
 import { readCommitRange } from './commitLog';
 import { runGit } from './gitRunner';
+import { noLazyFetchEnv } from './missingObjects';
 import { readNotes } from './notesReader';
 import { stablePatchId, stablePatchIds } from './patchId';
 import { rewindOf } from './rewind';
@@ -96,7 +97,14 @@ export async function readPolicyFrom(cwd: string, revs: Array<{ rev: string; lab
     }
     looked.push(label);
     if (!blob) continue;
-    const text = (await runGit(['cat-file', 'blob', blob], { cwd })).stdout;
+    let text: string;
+    try {
+      // Never fetched: a partial clone that lacks the policy's blob reads it as an error (fail closed).
+      text = (await runGit(['cat-file', 'blob', blob], { cwd, env: noLazyFetchEnv() })).stdout;
+    } catch (e) {
+      if (!CountersignError.is(e, 'missingObject')) throw e;
+      return { kind: 'error', message: `${where}: this clone lacks its content (a partial clone; nothing was fetched): run 'git fetch --refetch' or use a full clone`, from: where };
+    }
     try {
       return { kind: 'ok', policy: parsePolicy(text, where), from: where };
     } catch (e) {

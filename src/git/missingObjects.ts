@@ -20,10 +20,11 @@ export async function isPartialClone(cwd: string): Promise<boolean> {
 
 /**
  * The objects `revs` reach that this clone does not have, found without fetching any (`rev-list --missing=print`
- * never asks the promisor remote). `--no-walk REF` limits the walk to one commit's tree (a notes ref's tip).
+ * never asks the promisor remote). `--no-walk REF` limits the walk to one commit's tree (a notes ref's tip);
+ * `paths` limits it to those paths' history and objects.
  */
-export async function missingObjects(cwd: string, revs: string[]): Promise<Set<string>> {
-  const r = await runGit(['rev-list', '--objects', '--missing=print', ...revs, '--'], { cwd, env: noLazyFetchEnv() });
+export async function missingObjects(cwd: string, revs: string[], paths: string[] = []): Promise<Set<string>> {
+  const r = await runGit(['rev-list', '--objects', '--missing=print', ...revs, '--', ...paths], { cwd, env: noLazyFetchEnv() });
   const out = new Set<string>();
   for (const line of r.stdout.split('\n')) if (line.startsWith('?')) out.add(line.slice(1).trim());
   return out;

@@ -1,5 +1,6 @@
 import { readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
+import { isPartialClone, missingObjects } from './missingObjects';
 import { AI_NOTES_REF, REVIEW_NOTES_REF } from './notesConfig';
 
 /** The notes refs Countersign reads (DESIGN.md, "What a commit carries" and "Approvals"), named once in notesConfig. */
@@ -32,9 +33,10 @@ export async function listNotes(cwd: string, ref: string): Promise<Map<string, s
 
 /**
  * The text of the notes on `objects` (all notes under `ref` when omitted), read through one
- * `git cat-file --batch`. Objects without a note are absent from the result.
+ * `git cat-file --batch`. Objects without a note are absent from the result. A note whose blob this clone
+ * lacks (a partial clone, a snapshot) is not fetched: it is absent too, and `onMissing` hears of its object.
  */
-export async function readNotes(cwd: string, ref: string, objects?: Iterable<string>): Promise<Map<string, string>> {
+export async function readNotes(cwd: string, ref: string, objects?: Iterable<string>, onMissing?: (object: string) => void): Promise<Map<string, string>> {
   const listed = await listNotes(cwd, ref);
   const wanted: Array<[string, string]> = [];
   if (objects) {
@@ -46,13 +48,29 @@ export async function readNotes(cwd: string, ref: string, objects?: Iterable<str
     wanted.push(...listed);
   }
   const byBlob = objectsByBlob(new Map(wanted));
+  for (const blob of await absentNoteBlobs(cwd, ref)) {
+    for (const obj of byBlob.get(blob) ?? []) onMissing?.(obj);
+    byBlob.delete(blob);
+  }
   const texts = new Map<string, string>();
   await readObjects(cwd, [...byBlob.keys()], (blob, content) => {
-    if (content === undefined) return;
+    if (content === undefined) {
+      for (const obj of byBlob.get(blob) ?? []) onMissing?.(obj);
+      return;
+    }
     const text = content.toString('utf8');
     for (const obj of byBlob.get(blob) ?? []) texts.set(obj, text);
   });
   return texts;
+}
+
+/**
+ * Note blobs under `ref` this clone lacks: empty unless it is a partial clone. Git 2.39's cat-file --batch
+ * dies on the first blob a partial clone lacks (the fetch it tries is refused), so readers leave these out.
+ */
+export async function absentNoteBlobs(cwd: string, ref: string): Promise<Set<string>> {
+  if (!(await isPartialClone(cwd)) || (await notesTip(cwd, ref)) === undefined) return new Set();
+  return missingObjects(cwd, ['--no-walk', ref]);
 }
 
 /**

@@ -10,8 +10,8 @@ import type { ReviewBasis } from '../core/report/aggregate';
 import { ObjectReader, readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
 import { streamHistory, type HistoryCommit } from './historyStream';
-import { isPartialClone, missingObjects } from './missingObjects';
-import { AI_NOTES_REF, APPROVALS_NOTES_REF, listNotes, objectsByBlob } from './notesReader';
+import { isPartialClone } from './missingObjects';
+import { absentNoteBlobs, AI_NOTES_REF, APPROVALS_NOTES_REF, listNotes, objectsByBlob } from './notesReader';
 
 /**
  * Reads the provenance of a whole history with a fixed number of git processes, whatever its length
@@ -69,6 +69,8 @@ export function statementVerdict(s: SignedStatement, policy: Policy | undefined)
 export async function readStatements(cwd: string, notes?: Map<string, string>): Promise<{ statements: Array<{ noteCommit: string; signed: SignedStatement }>; errors: string[]; annotated: string[] }> {
   const listed = notes ?? await listNotes(cwd, APPROVALS_NOTES_REF);
   const byBlob = objectsByBlob(listed);
+  // A partial clone's missing note blobs are not asked for (they would be fetched, or kill cat-file).
+  for (const blob of await absentNoteBlobs(cwd, APPROVALS_NOTES_REF)) byBlob.delete(blob);
   const statements: Array<{ noteCommit: string; signed: SignedStatement }> = [];
   const errors: string[] = [];
   await readObjects(cwd, [...byBlob.keys()], (blob, content) => {
@@ -93,7 +95,7 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
   // counted there, and note blobs it lacks are not asked for (cat-file would try to fetch them).
   const warnings: string[] = [];
   const partial = await isPartialClone(cwd);
-  const absentNotes = partial && aiNotes.size > 0 ? await missingObjects(cwd, ['--no-walk', AI_NOTES_REF]) : new Set<string>();
+  const absentNotes = aiNotes.size > 0 ? await absentNoteBlobs(cwd, AI_NOTES_REF) : new Set<string>();
   let numstat = (opts.numstat ?? true) && !partial;
   let notesAbsent = 0;
 

@@ -14,11 +14,15 @@ refs/notes/ai note of the commit the line comes from, at the path and line numbe
   ai:<agent> <model>   the note attests the line to an AI session (also notes git-ai wrote)
   human                the note attests it to a known human (an h_ entry)
   untracked            the note has no entry for it, the commit has no note, or it is not committed yet
+  skipped              the clone lacks the earlier versions of the file the line comes through (a blobless
+                       partial clone, a lost blob): blame goes as far back as the clone can read and fetches
+                       nothing; one warning line on stderr says how many lines were skipped
 
 Options:
   --rev REV   blame the file as of REV instead of the working tree
   --json      {"file", "lines": [{"line", "commit", "author", "authorEmail", "kind", "agent", "model",
-              "session", "origPath", "origLine", "content"}], "commits": {SHA: {...}}, "summary"}
+              "session", "origPath", "origLine", "content", "skipped"?}], "commits": {SHA: {...}}, "summary",
+              "warnings"?}
 `,
   async run(argv, ctx) {
     const { values, positionals } = parseCommandArgs('blame', argv, { json: { type: 'boolean' }, rev: { type: 'string' } });
@@ -26,6 +30,7 @@ Options:
     if (values.rev !== undefined && values.rev.startsWith('-')) throw usageError(`blame: '${values.rev}' is not a revision`);
     await resolveRepo(ctx.cwd);
     const result = await provenanceBlame(ctx.cwd, positionals[0], values.rev);
+    for (const w of result.warnings ?? []) ctx.stderr(`countersign blame: warning: ${w}\n`);
     if (values.json) writeJson(ctx, result);
     else ctx.stdout(formatBlameText(result));
     return 0;

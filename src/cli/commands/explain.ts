@@ -21,13 +21,17 @@ The page an incident review starts from:
 Options:
   --branch NAME   the protected branch (default: the current branch's upstream)
   --remote NAME   the remote (default: the upstream's remote, or origin)
-  --json          the whole explanation as JSON: {"commit", "provenance", "approvals", "gate"}
+  --json          the whole explanation as JSON: {"commit", "provenance", "approvals", "gate", "warnings"?}
+
+A clone that lacks objects (a blobless partial clone, a snapshot) is read as it is, never fetched from:
+one warning line on stderr (and "warnings" in the JSON) says what was left out.
 `,
   async run(argv, ctx) {
     const { values, positionals } = parseCommandArgs('explain', argv, { json: { type: 'boolean' }, branch: { type: 'string' }, remote: { type: 'string' } });
     if (positionals.length !== 1) throw usageError('explain: give exactly one REV (countersign explain HEAD~2)');
     const repo = await resolveRepo(ctx.cwd);
     const e = await explainCommit(repo.root ?? repo.commonDir, positionals[0], { ...(values.branch ? { branch: values.branch } : {}), ...(values.remote ? { remote: values.remote } : {}) });
+    for (const w of e.warnings ?? []) ctx.stderr(`countersign explain: warning: ${w}\n`);
     if (values.json) writeJson(ctx, e);
     else ctx.stdout(formatExplanation(e));
     return 0;

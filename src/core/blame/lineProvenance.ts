@@ -39,6 +39,11 @@ export interface ProvenanceBlameLine {
   origPath: string;
   origLine: number;
   content: string;
+  /**
+   * The clone lacks the earlier versions this line would be traced through (a partial clone, a lost blob):
+   * its commit is unknown and it counts as untracked.
+   */
+  skipped?: true;
 }
 
 export interface ProvenanceBlame {
@@ -46,6 +51,8 @@ export interface ProvenanceBlame {
   lines: ProvenanceBlameLine[];
   commits: Record<string, BlameCommitSummary>;
   summary: { ai: number; human: number; untracked: number; agents: Record<string, number> };
+  /** What the clone lacked and how those lines were shown: one sentence (issue 12). */
+  warnings?: string[];
 }
 
 export function blameProvenance(
@@ -54,12 +61,19 @@ export function blameProvenance(
   commits: Map<string, BlameCommitInfo>,
   notes: Map<string, NoteAttribution>,
   extra: Map<string, { attested: boolean; agents: AgentEvidence[]; noteError?: string }>,
+  /** Commits blame was cut at because the clone lacks what came before: their lines are skipped. */
+  cutAt: ReadonlySet<string> = new Set(),
 ): ProvenanceBlame {
   const out: ProvenanceBlameLine[] = [];
   const summary: ProvenanceBlame['summary'] = { ai: 0, human: 0, untracked: 0, agents: {} };
   for (const l of lines) {
     const info = commits.get(l.sha);
     const uncommitted = UNCOMMITTED.test(l.sha);
+    if (cutAt.has(l.sha)) {
+      out.push({ line: l.line, commit: null, author: '', authorEmail: '', kind: 'untracked', origPath: l.origPath, origLine: l.origLine, content: l.content, skipped: true });
+      summary.untracked++;
+      continue;
+    }
     const base = {
       line: l.line, commit: uncommitted ? null : l.sha, author: info?.author ?? '', authorEmail: info?.authorEmail ?? '',
       origPath: l.origPath, origLine: l.origLine, content: l.content,
@@ -80,7 +94,7 @@ export function blameProvenance(
   }
   const summaries: Record<string, BlameCommitSummary> = {};
   for (const [sha, info] of commits) {
-    if (UNCOMMITTED.test(sha)) continue;
+    if (UNCOMMITTED.test(sha) || cutAt.has(sha)) continue;
     const e = extra.get(sha);
     summaries[sha] = {
       sha, author: info.author, authorEmail: info.authorEmail, authorTime: info.authorTime, summary: info.summary,
@@ -93,13 +107,13 @@ export function blameProvenance(
 
 /** `git blame`-like text: short sha, label, author, line number, content. */
 export function formatBlameText(b: ProvenanceBlame): string {
-  const label = (l: ProvenanceBlameLine) => (l.kind === 'ai' ? `ai:${l.agent}${l.model ? ` ${l.model}` : ''}` : l.kind);
+  const label = (l: ProvenanceBlameLine) => (l.kind === 'ai' ? `ai:${l.agent}${l.model ? ` ${l.model}` : ''}` : l.skipped ? 'skipped' : l.kind);
   const labels = b.lines.map(label);
   const lw = Math.min(36, Math.max(9, ...labels.map((s) => s.length)));
   const aw = Math.min(20, Math.max(6, ...b.lines.map((l) => l.author.length)));
   const nw = String(b.lines.length).length;
   const rows = b.lines.map((l, i) => {
-    const sha = l.commit ? l.commit.slice(0, 8) : '00000000';
+    const sha = l.commit ? l.commit.slice(0, 8) : l.skipped ? '????????' : '00000000';
     const lab = labels[i].length > lw ? labels[i].slice(0, lw - 1) + '…' : labels[i].padEnd(lw);
     const au = l.author.length > aw ? l.author.slice(0, aw - 1) + '…' : l.author.padEnd(aw);
     return `${sha} ${lab} ${au} ${String(l.line).padStart(nw)}) ${l.content}`;
