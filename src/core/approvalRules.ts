@@ -127,6 +127,13 @@ export interface RangeCommit {
   parents: string[];
   /** Stable patch-id of reviewBase..this commit, when computed (rebased approvals). */
   patchIdFromBase?: string;
+  /** Stable patch-id of this commit's own change (parent..commit), when computed (rebased approvals). */
+  ownPatchId?: string;
+}
+
+/** The key of a statement's approved span in `approvedPatches`. */
+export function approvedSpanKey(st: { base: string; tip: string }): string {
+  return `${st.base}..${st.tip}`;
 }
 
 export type CoverageVia = 'exact' | 'rebased' | 'tip';
@@ -139,7 +146,16 @@ export class RangeIndex {
   readonly byId = new Map<string, RangeCommit>();
   private readonly byPatchId = new Map<string, RangeCommit[]>();
 
-  constructor(readonly commits: RangeCommit[], readonly reviewBase: string | undefined, readonly baseReach: Record<string, string[] | null>) {
+  /**
+   * @param approvedPatches per approved span (approvedSpanKey), the own patch-ids of its commits oldest first,
+   *   or null when they are unknown (objects missing, merges): what a rebased approval must match one by one.
+   */
+  constructor(
+    readonly commits: RangeCommit[],
+    readonly reviewBase: string | undefined,
+    readonly baseReach: Record<string, string[] | null>,
+    readonly approvedPatches: Record<string, string[] | null> = {},
+  ) {
     for (const c of commits) {
       this.byId.set(c.sha, c);
       if (c.patchIdFromBase) this.byPatchId.set(c.patchIdFromBase, [...(this.byPatchId.get(c.patchIdFromBase) ?? []), c]);
@@ -159,6 +175,50 @@ export class RangeIndex {
       visit(id);
       for (const p of c.parents) if (!seen.has(p)) stack.push(p);
     }
+  }
+
+  /**
+   * The commits of the range from the review base to `tip`, oldest first, when they are a plain chain: each
+   * has one parent, the oldest's is the review base (or, with no review base, it is a root). Undefined
+   * otherwise (a merge, a span starting elsewhere): such a span cannot be matched commit by commit.
+   */
+  chainFromBase(tip: string): string[] | undefined {
+    const chain: string[] = [];
+    for (let id: string | undefined = tip; ;) {
+      const c: RangeCommit | undefined = this.byId.get(id);
+      if (!c) return undefined;
+      chain.push(id);
+      if (c.parents.length === 0 && this.reviewBase === undefined) break;
+      if (c.parents.length !== 1) return undefined;
+      if (c.parents[0] === this.reviewBase) break;
+      id = c.parents[0];
+    }
+    return chain.reverse();
+  }
+
+  /**
+   * Why a statement carried here by its patch-id (a rebase, a cherry-pick) may not cover the range's commits
+   * up to `anchor`, or undefined when it may. The patch-id of the whole span says nothing about the commits
+   * inside it: an unreviewed commit adding a file, then one deleting it again, has the span's patch-id of the
+   * approved change alone. So the commits must be the approved ones one by one — same count, same order,
+   * each with the approved commit's own patch-id — or a single commit whose own change is exactly the
+   * approved change (a squash of them).
+   */
+  rebasedMismatch(st: SignedStatement['statement'], anchor: string): string | undefined {
+    const short = (s: string) => s.slice(0, 12);
+    const chain = this.chainFromBase(anchor);
+    const approvedAs = `it was approved as ${short(st.base)}..${short(st.tip)} and is carried here by patch-id, but`;
+    const again = `approve ${this.reviewBase ? `${short(this.reviewBase)}..` : ''}${short(anchor)} again`;
+    if (!chain) return `${approvedAs} this push's commits up to ${short(anchor)} are not a plain chain from ${this.reviewBase ? short(this.reviewBase) : 'a root'} (a merge), so they cannot be matched to the approved commits one by one; ${again}`;
+    if (chain.length === 1) return undefined;
+    const approved = this.approvedPatches[approvedSpanKey(st)];
+    if (!approved) return `${approvedAs} the approved commits are not in this repository as a plain chain, so this push's ${chain.length} commits cannot be matched to them one by one; ${again}`;
+    if (approved.length !== chain.length) {
+      return `${approvedAs} this push's ${chain.length} commits do not match the approved commits one by one (${approved.length > chain.length ? `more than ${chain.length}` : approved.length} were approved); ${again}`;
+    }
+    const differs = chain.findIndex((c, i) => this.byId.get(c)?.ownPatchId !== approved[i]);
+    if (differs >= 0) return `${approvedAs} this push's ${chain.length} commits do not match the approved commits one by one (commit ${differs + 1}, ${short(chain[differs])}, is not the approved commit ${differs + 1}'s change); ${again}`;
+    return undefined;
   }
 
   /** The range commits a statement could anchor to: its tip, and commits with its (non-empty) patch-id. */
@@ -183,10 +243,17 @@ export function statementCoverage(st: SignedStatement['statement'], range: Range
   for (const t of range.anchors(st)) {
     const how = statementCovers(st, { tip: t.sha, tree: t.tree, base: range.reviewBase ?? '', patchId: t.patchIdFromBase ?? '' });
     if (how === undefined) continue;
-    if (how === 'exact' || how === 'rebased') {
+    // A rejection carried by patch-id needs no commit-by-commit match: reaching too far only fails closed.
+    const mismatch = how === 'rebased' && st.decision === 'approve' ? range.rebasedMismatch(st, t.sha) : undefined;
+    if (how === 'exact' || (how === 'rebased' && mismatch === undefined)) {
       range.ancestors(t.sha, (c) => { if (covered.get(c) !== 'exact') covered.set(c, how); });
       continue;
     }
+    if (mismatch !== undefined && t.sha !== st.tip) {
+      range.ancestors(t.sha, (c) => { if (!covered.has(c)) not.set(c, mismatch); });
+      continue;
+    }
+    // The exact tip it was signed for, reviewed against another base.
     const reach = range.baseReach[st.base];
     const reached = reach ? new Set(reach) : undefined;
     range.ancestors(t.sha, (c) => {

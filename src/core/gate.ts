@@ -45,6 +45,8 @@ export interface GateCommit {
   aiNote?: string;
   /** Stable patch-id of the span base..this commit (src/git/patchId.ts), for approvals that survived a rebase. */
   patchIdFromBase?: string;
+  /** Stable patch-id of this commit's own change, where a rebased approval must match commit by commit. */
+  ownPatchId?: string;
 }
 
 export type PolicySource =
@@ -87,6 +89,11 @@ export interface GateInput {
    * (null when the base object is not in this repository).
    */
   baseReach: Record<string, string[] | null>;
+  /**
+   * For approvals carried over a rebase by patch-id: per approved span (approvalRules.approvedSpanKey), the
+   * own patch-ids of its commits oldest first, or null when unknown. Absent spans match only a single commit.
+   */
+  approvedPatches?: Record<string, string[] | null>;
   /** Problems gathering the input that must block (e.g. the remote could not be reached). */
   errors?: string[];
   /** Replaces signature verification in tests of the rules; production uses verifySignedStatement. */
@@ -370,7 +377,7 @@ export function evaluateGate(input: GateInput): GateResult {
     return result;
   }
 
-  const range = new RangeIndex(input.commits, input.reviewBase, input.baseReach);
+  const range = new RangeIndex(input.commits, input.reviewBase, input.baseReach, input.approvedPatches);
   const keys = new ReviewerKeys(policy, input.verify);
   const patchIds = new Set(input.commits.map((c) => c.patchIdFromBase).filter((p): p is string => p !== undefined));
   // Only statements that could cover something here are checked (and reported when they fail).

@@ -1,7 +1,7 @@
-import { EMPTY_PATCH_ID, parseStatementNote, type SignedStatement, formatStatementLine } from '../core/approvalStatement';
-import { ReviewerKeys } from '../core/approvalRules';
+import { EMPTY_PATCH_ID, parseStatementNote, statementCovers, type ApprovalStatement, type SignedStatement, formatStatementLine } from '../core/approvalStatement';
+import { approvedSpanKey, RangeIndex, ReviewerKeys } from '../core/approvalRules';
 import { CountersignError, errorMessage } from '../core/errors';
-import type { GateInput, PolicySource } from '../core/gate';
+import type { GateCommit, GateInput, PolicySource } from '../core/gate';
 import { isProtected, parsePolicy, POLICY_FILE, TAG_PREFIX } from '../core/policy';
 import { readAllStatements } from './approvalsStore';
 import { readObjects } from './catFileBatch';
@@ -9,7 +9,7 @@ import { readCommitRange } from './commitLog';
 import { runGit } from './gitRunner';
 import { noLazyFetchEnv } from './missingObjects';
 import { readNotes } from './notesReader';
-import { stablePatchId, stablePatchIds } from './patchId';
+import { stablePatchId, stablePatchIds, stablePatchIdsOfSpans } from './patchId';
 import { rewindOf } from './rewind';
 import { EMPTY_TREE } from './stagedDiff';
 
@@ -240,6 +240,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
       if (id !== undefined) c.patchIdFromBase = id;
     }
   }
+  const approvedPatches = await rebasedSpanPatches(cwd, commits, reviewBase, valid);
 
   const baseReach: Record<string, string[] | null> = {};
   const bases = [...new Set(valid.filter((st) => inRange.has(st.tip) && st.base !== reviewBase).map((st) => st.base))];
@@ -252,5 +253,53 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
       baseReach[b] = r.code === 0 ? r.stdout.split('\n').filter((x) => inRange.has(x)) : null;
     }
   }
-  return { ...base, reviewBase, commits, policyChangedWithoutCommit, ...approvals, baseReach };
+  return { ...base, reviewBase, commits, policyChangedWithoutCommit, ...approvals, baseReach, approvedPatches };
+}
+
+/**
+ * What a rebased approval must be matched against, commit by commit (RangeIndex.rebasedMismatch): for each
+ * valid approval that a chain of more than one range commit reaches by patch-id, the own patch-ids of the
+ * approved commits (statement base..tip) and of that chain's commits. One `rev-list` per such approved span
+ * and one batched patch-id run in all; nothing at all when no approval was carried by patch-id.
+ */
+async function rebasedSpanPatches(cwd: string, commits: GateCommit[], reviewBase: string | undefined, valid: ApprovalStatement[]): Promise<Record<string, string[] | null>> {
+  const out: Record<string, string[] | null> = {};
+  const range = new RangeIndex(commits, reviewBase, {});
+  const own = new Map<string, string>();
+  const spans = new Map<string, { st: ApprovalStatement; length: number }>();
+  for (const st of valid) {
+    if (st.decision !== 'approve') continue;
+    for (const t of range.anchors(st)) {
+      if (statementCovers(st, { tip: t.sha, tree: t.tree, base: reviewBase ?? '', patchId: t.patchIdFromBase ?? '' }) !== 'rebased') continue;
+      const chain = range.chainFromBase(t.sha);
+      if (!chain || chain.length < 2) continue;
+      for (const c of chain) {
+        const parent = range.byId.get(c)?.parents[0];
+        if (parent) own.set(c, parent);
+      }
+      const key = approvedSpanKey(st);
+      out[key] = null;
+      spans.set(key, { st, length: Math.max(chain.length, spans.get(key)?.length ?? 0) });
+    }
+  }
+  for (const { st, length } of spans.values()) {
+    // One more than the chain is enough to tell "more were approved" from "as many".
+    const r = await runGit(['rev-list', '--parents', `--max-count=${length + 1}`, st.tip, '--not', st.base, '--'], { cwd, okCodes: [128] });
+    if (r.code !== 0) continue;
+    const listed = r.stdout.split('\n').filter(Boolean).map((l) => l.split(' '));
+    // A plain chain from the base: each commit's only parent is the next one listed, the last one's is the base.
+    const linear = listed.length > 0 && listed.every((ids, i) => ids.length === 2 && ids[1] === (i + 1 < listed.length ? listed[i + 1][0] : st.base));
+    if (!linear && listed.length <= length) continue;
+    const chain = listed.map((ids) => ids[0]).reverse();
+    for (const ids of listed) if (ids.length === 2) own.set(ids[0], ids[1]);
+    out[approvedSpanKey(st)] = chain;
+  }
+  if (own.size === 0) return out;
+  const ids = await stablePatchIdsOfSpans(cwd, [...own].map(([tip, base]) => ({ base, tip })));
+  for (const c of commits) {
+    const id = ids.get(c.sha);
+    if (id !== undefined) c.ownPatchId = id;
+  }
+  for (const [key, chain] of Object.entries(out)) if (chain) out[key] = chain.map((c) => ids.get(c) ?? '');
+  return out;
 }

@@ -84,15 +84,25 @@ const HEX40 = /^[0-9a-fA-F]{40}/;
  * `base` must be a commit (the empty tree is not: use stablePatchId).
  */
 export async function stablePatchIds(cwd: string, base: string, tips: string[]): Promise<Map<string, string>> {
+  return stablePatchIdsOfSpans(cwd, tips.map((tip) => ({ base, tip })));
+}
+
+/**
+ * The stable patch-ids of many spans base..tip with different bases (a commit's own change: its parent..it),
+ * batched the same way; named by tip, so the tips must be distinct. Each `base` must be a commit.
+ */
+export async function stablePatchIdsOfSpans(cwd: string, spans: Array<{ base: string; tip: string }>): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  if (tips.length === 0) return out;
-  const batched = await batchPatchIds(cwd, base, tips);
+  if (spans.length === 0) return out;
+  if (new Set(spans.map((s) => s.tip)).size !== spans.length) throw new CountersignError('git', 'stablePatchIdsOfSpans: the spans\' tips must be distinct');
+  const batched = await batchPatchIds(cwd, spans);
   if (batched) return batched;
-  for (const t of tips) out.set(t, await stablePatchId(cwd, base, t));
+  for (const { base, tip } of spans) out.set(tip, await stablePatchId(cwd, base, tip));
   return out;
 }
 
-function batchPatchIds(cwd: string, base: string, tips: string[]): Promise<Map<string, string> | undefined> {
+function batchPatchIds(cwd: string, spans: Array<{ base: string; tip: string }>): Promise<Map<string, string> | undefined> {
+  const tips = spans.map((s) => s.tip);
   return new Promise((resolve, reject) => {
     const env = { ...process.env, GIT_TERMINAL_PROMPT: '0' };
     const diff = spawn('git', [...PATCH_DIFF_ARGS, '--stdin'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -171,6 +181,6 @@ function batchPatchIds(cwd: string, base: string, tips: string[]): Promise<Map<s
       done();
     });
     diff.stdin.on('error', () => undefined);
-    diff.stdin.end(tips.map((t) => `${t} ${base}\n`).join(''));
+    diff.stdin.end(spans.map((sp) => `${sp.tip} ${sp.base}\n`).join(''));
   });
 }

@@ -122,6 +122,29 @@ describe('evaluateGate (rules)', () => {
     assert.strictEqual(r.commits[0].approvals[0].via, 'rebased');
   });
 
+  it('regression (patch-id laundering): a rebased approval covers a chain only when its commits are the approved ones one by one', () => {
+    // Approved: base..hex(2), two commits with own patch-ids p1, p2 (span patch-id hex(5002)).
+    const span = { [`${BASE}..${hex(2)}`]: ['p1', 'p2'] };
+    const chain = (own: string[], extra: Partial<GateCommit> = {}) => own.map((p, i) => commit(11 + i, attested(12, 0), {
+      parents: [i === 0 ? BASE : hex(11 + i - 1)], ownPatchId: p, ...(i === own.length - 1 ? { patchIdFromBase: hex(5002), ...extra } : {}),
+    }));
+    const judge = (commits: GateCommit[], approvedPatches: GateInput['approvedPatches'] = span) =>
+      evaluateGate(input(commits, [approval(2, 'bob@example.com')], { approvedPatches }));
+    assert.deepStrictEqual(judge(chain(['p1', 'p2'])).commits.map((c) => c.ok), [true, true]);
+    const laundered = judge(chain(['evil', 'clean']));
+    assert.deepStrictEqual(laundered.commits.map((c) => c.ok), [false, false]);
+    assert.match(laundered.commits[0].ignored.join('\n'), /do not match the approved commits one by one \(commit 1, 0{12}, is not the approved commit 1's change\)/);
+    assert.deepStrictEqual(judge(chain(['p2', 'p1'])).commits.map((c) => c.ok), [false, false], 'reordered');
+    assert.match(judge(chain(['p1', 'x', 'y', 'p2'])).commits[0].ignored.join('\n'), /this push's 4 commits do not match .*\(2 were approved\)/);
+    assert.match(judge(chain(['p1', 'p2']), {}).commits[0].ignored.join('\n'), /approved commits are not in this repository as a plain chain/);
+    // A merge in the chain cannot be matched; a single commit whose own change is the approved one (a squash) can.
+    assert.deepStrictEqual(judge(chain(['p1', 'p2'], { parents: [hex(11), hex(99)] })).commits.map((c) => c.ok), [false, false]);
+    assert.strictEqual(judge([commit(11, attested(12, 0), { parents: [BASE], patchIdFromBase: hex(5002) })], {}).ok, true);
+    // A rejection carried by patch-id still reaches the whole chain: it fails closed.
+    const rejected = evaluateGate(input(chain(['evil', 'clean']), [approval(2, 'bob@example.com', { decision: 'reject', time: '2026-01-02T00:00:00Z' })], { approvedPatches: span }));
+    assert.match(rejected.commits[0].reasons.join('\n'), /requested changes/);
+  });
+
   it('a tier by deletions needs two approvals; a review-scoped tier only raises commits already needing review', () => {
     const del = commit(1, attested(0, 0), { files: [{ path: 'a', added: 0, deleted: 9, status: 'D' }, { path: 'b', added: 0, deleted: 1, status: 'D' }] });
     const docsHuman = commit(2, attested(0, 5), { files: [{ path: 'docs/x.md', added: 5, deleted: 0, status: 'M' }] });
