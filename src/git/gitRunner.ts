@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'async_hooks';
 import { spawn } from 'child_process';
 import { CountersignError, type CountersignErrorReason } from '../core/errors';
 
@@ -32,7 +33,52 @@ export function gitErrorReason(stderr: string): CountersignErrorReason {
   return 'git';
 }
 
+/**
+ * Read-only answers shared within one snapshot of a repository (withGitReadCache). The review panel judges up to
+ * 30 branches per remote with the gate's own code, and each judgement asks the same repository-level questions
+ * (remotes, upstream, default branch, the policy blob, the approvals): under a cache they are asked once, so a
+ * refresh costs a few processes per branch instead of twenty. Only subcommands that cannot change anything
+ * are shared, keyed by everything that affects the answer.
+ */
+const READ_ONLY = new Set(['rev-parse', 'symbolic-ref', 'for-each-ref', 'remote', 'config', 'cat-file', 'rev-list', 'merge-base', 'ls-tree', 'log', 'diff-tree', 'notes']);
+const readCache = new AsyncLocalStorage<Map<string, Promise<GitResult>>>();
+
+/** The subcommand of `args`, after any leading `-c key=value` options; undefined when it writes. */
+function readOnlyKey(args: string[], opts: GitRunOptions): string | undefined {
+  let i = 0;
+  while (args[i] === '-c') i += 2;
+  const sub = args[i];
+  if (!READ_ONLY.has(sub)) return undefined;
+  // `config` only when it reads; `notes` only `list`; `remote` only the plain listing.
+  if (sub === 'config' && args[i + 1] !== '--get') return undefined;
+  if (sub === 'notes' && !args.slice(i + 1).includes('list')) return undefined;
+  if (sub === 'remote' && args.length > i + 1) return undefined;
+  return JSON.stringify([opts.cwd, args, opts.input === undefined ? null : opts.input.toString(), opts.env ?? null, opts.okCodes ?? null]);
+}
+
+/**
+ * Runs `fn` with identical read-only git queries answered once. For a view of the repository taken in one go
+ * (nothing it runs moves a ref or writes an object); never around a fetch, a commit or a push.
+ */
+export function withGitReadCache<T>(fn: () => Promise<T>): Promise<T> {
+  return readCache.run(new Map(), fn);
+}
+
 export function runGit(args: string[], opts: GitRunOptions): Promise<GitResult> {
+  const cache = readCache.getStore();
+  const key = cache && readOnlyKey(args, opts);
+  if (!cache || !key) return spawnGit(args, opts);
+  let answer = cache.get(key);
+  if (!answer) {
+    answer = spawnGit(args, opts);
+    cache.set(key, answer);
+    // A failure is not an answer worth keeping (a timeout, a missing binary): the next caller asks again.
+    answer.catch(() => cache.delete(key));
+  }
+  return answer;
+}
+
+function spawnGit(args: string[], opts: GitRunOptions): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, {
       cwd: opts.cwd,

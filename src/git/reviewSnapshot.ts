@@ -3,7 +3,7 @@ import * as path from 'path';
 import { errorMessage } from '../core/errors';
 import type { BranchGate, DeveloperGate, Me, RepoSnapshot } from '../core/panel/viewModel';
 import { isProtected, POLICY_FILE } from '../core/policy';
-import { gitConfig, runGit } from './gitRunner';
+import { gitConfig, runGit, withGitReadCache } from './gitRunner';
 import { fetchNotes } from './notesSync';
 import { remoteDefaultBranch, verifyRange } from './pushGate';
 import { defaultRemote } from './reviewDecision';
@@ -108,7 +108,12 @@ export async function reviewQueue(cwd: string, remote: string, opts: SnapshotOpt
   return { branches, notices };
 }
 
-export async function repoSnapshot(root: string, opts: SnapshotOptions = {}): Promise<RepoSnapshot> {
+/** Local git reads only, so the repository-level questions every branch's judgement asks are asked once. */
+export function repoSnapshot(root: string, opts: SnapshotOptions = {}): Promise<RepoSnapshot> {
+  return withGitReadCache(() => takeSnapshot(root, opts));
+}
+
+async function takeSnapshot(root: string, opts: SnapshotOptions): Promise<RepoSnapshot> {
   const snapshot: RepoSnapshot = {
     root, name: path.basename(root), me: {}, remotes: [], branches: [], notices: [], errors: [],
     policyInWorkTree: fs.existsSync(path.join(root, POLICY_FILE)),
