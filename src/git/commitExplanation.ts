@@ -5,13 +5,14 @@ import { errorMessage, CountersignError } from '../core/errors';
 import { POLICY_FILE, type Policy } from '../core/policy';
 import { isNoBase } from '../core/report/approvalCoverage';
 import { CommitGraph } from '../core/report/commitGraph';
-import { commitFacts, type CommitFacts } from '../core/report/commitFacts';
+import { commitFacts, overclaimedPaths, type CommitFacts } from '../core/report/commitFacts';
 import { commitInconsistencies, type Inconsistency } from '../core/report/consistency';
 import { agentHooksAtCommit, type RecordedAgentHook } from '../core/agents/agentHooksNote';
 import { formatRanges, parseAuthorshipNote } from '../core/authorshipNote';
 import type { AgentEvidence } from '../core/report/aiEvidence';
 import type { Interval } from '../core/report/lineIntervals';
 import { readPolicyFrom } from './gateInput';
+import { fileLineCounts } from './fileLineCounts';
 import { runGit } from './gitRunner';
 import { streamHistory, type HistoryCommit } from './historyStream';
 import { isPartialClone } from './missingObjects';
@@ -152,7 +153,13 @@ export async function explainCommit(cwd: string, rev: string, opts: ExplainOptio
   }
   if (!record) throw new CountersignError('git', `git log printed nothing for ${sha}`);
   const noteText = (await readNotes(cwd, AI_NOTES_REF, [sha], () => lacking.push('its refs/notes/ai note was not read (the clone lacks its content): it is counted by its trailers alone'))).get(sha);
-  const facts = commitFacts(record, noteText);
+  let facts = commitFacts(record, noteText);
+  const overclaimed = overclaimedPaths(facts);
+  if (overclaimed.length > 0) {
+    // A note claiming more of a file than the commit added: its claim stops at the file's last line.
+    const lengths = await fileLineCounts(cwd, overclaimed.map((path) => ({ commit: sha, path })));
+    facts = commitFacts(record, noteText, lengths(sha));
+  }
 
   const provenance: Explanation['provenance'] = {
     attested: facts.attested,

@@ -4,10 +4,11 @@ import { CountersignError, errorMessage } from '../core/errors';
 import { parsePolicy, POLICY_FILE, type Policy } from '../core/policy';
 import { computeCoverage, isNoBase, type StatementOnCommit } from '../core/report/approvalCoverage';
 import { CommitGraph } from '../core/report/commitGraph';
-import { applyNote, commitFacts, metadataFacts, readNote, summariseNote, type CommitFacts } from '../core/report/commitFacts';
+import { applyNote, commitFacts, metadataFacts, overclaimedPaths, readNote, summariseNote, type CommitFacts } from '../core/report/commitFacts';
 import { commitInconsistencies, orphanNotes, type Inconsistency, type OrphanNote } from '../core/report/consistency';
 import type { ReviewBasis } from '../core/report/aggregate';
 import { ObjectReader, readObjects } from './catFileBatch';
+import { fileLineCounts } from './fileLineCounts';
 import { runGit } from './gitRunner';
 import { streamHistory, type HistoryCommit } from './historyStream';
 import { isPartialClone } from './missingObjects';
@@ -84,6 +85,24 @@ export async function readStatements(cwd: string, notes?: Map<string, string>): 
   return { statements, errors, annotated: [...listed.keys()] };
 }
 
+/**
+ * A note may claim any lines (issue 16, class 1): `report` must not count more AI lines than a file has. The
+ * notes whose claim on a file exceeds what the commit added there (few: git-ai and Countersign attest added
+ * lines) are read again, after the stream, with the lengths of those files in those commits — one
+ * `git cat-file --batch` for the lengths, one for the notes, each blob dropped once counted.
+ */
+async function recountOverclaimed(cwd: string, overclaimed: CommitFacts[], aiNotes: Map<string, string>): Promise<void> {
+  if (overclaimed.length === 0) return;
+  const lengths = await fileLineCounts(cwd, overclaimed.flatMap((f) => overclaimedPaths(f).map((path) => ({ commit: f.sha, path }))));
+  let i = 0;
+  await readObjects(cwd, overclaimed.map((f) => aiNotes.get(f.sha) as string), (_blob, content) => {
+    const f = overclaimed[i++];
+    if (!content) return;
+    const { note, error } = readNote(content.toString('utf8'), f.sha, lengths(f.sha));
+    applyNote(f, { ...(note ? { summary: summariseNote(note) } : {}), ...(error ? { error } : {}) });
+  });
+}
+
 export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): Promise<ProvenanceHistory> {
   const [aiNotes, approvalNotes] = await Promise.all([listNotes(cwd, AI_NOTES_REF), listNotes(cwd, APPROVALS_NOTES_REF)]);
 
@@ -103,6 +122,8 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
   const commits: CommitFacts[] = [];
   const inHistory = new Set<string>();
   const waiting: CommitFacts[] = [];
+  // Notes claiming more lines of a file than the commit added there: read again with the files' lengths.
+  const overclaimed: CommitFacts[] = [];
   let answered = 0;
   const reader = new ObjectReader(cwd, (_blob, content) => {
     const f = waiting[answered];
@@ -110,6 +131,7 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
     if (!f || content === undefined) return;
     const { note, error } = readNote(content.toString('utf8'), f.sha);
     applyNote(f, { ...(note ? { summary: summariseNote(note) } : {}), ...(error ? { error } : {}) });
+    if (overclaimedPaths(f).length > 0) overclaimed.push(f);
   });
   const onCommit = (c: HistoryCommit) => {
     graph.add(c.sha, c.parents);
@@ -135,6 +157,7 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
   } finally {
     await reader.close().catch(() => undefined);
   }
+  await recountOverclaimed(cwd, overclaimed, aiNotes);
   if (partial && (opts.numstat ?? true)) warnings.push(`this is a partial clone: added lines were not counted for its ${commits.length} commit(s), so AI share is unknown (nothing was fetched; a full clone or 'git fetch --refetch' counts them); their trailers and notes still count`);
   if (opts.missingBlobs) warnings.push(`some file contents are missing from this repository (${opts.missingBlobs.replace(/^.*?: /, '')}): added lines were not counted for its ${commits.length} commit(s), so AI share is unknown; their trailers and notes still count`);
   if (notesAbsent > 0) warnings.push(`${notesAbsent} commit(s) have a refs/notes/ai note whose content this partial clone lacks: they were counted by their trailers alone (fetch the notes' blobs to count them)`);

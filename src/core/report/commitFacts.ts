@@ -1,4 +1,4 @@
-import { parseAuthorshipNote } from '../authorshipNote';
+import { parseAuthorshipNote, type LineCounts } from '../authorshipNote';
 import { errorMessage } from '../errors';
 import { parseTrailers, type Trailer } from '../trailers';
 import type { CanonicalAgent } from '../agents/agentIdentity';
@@ -82,10 +82,13 @@ export function summariseNote(note: NoteAttribution): NoteSummary {
   return { aiLineCount: note.aiLineCount, humanLineCount: note.humanLineCount, aiLinesByAgent, aiLinesByPath };
 }
 
-/** Parses a note's text; a note that does not parse gives the reason instead. */
-export function readNote(text: string, sha: string): { note?: NoteAttribution; error?: string } {
+/**
+ * Parses a note's text; a note that does not parse gives the reason instead. With `lineCounts`, each file's
+ * claim stops at its last line.
+ */
+export function readNote(text: string, sha: string, lineCounts?: LineCounts): { note?: NoteAttribution; error?: string } {
   try {
-    return { note: attributeNote(parseAuthorshipNote(text, `note on ${sha.slice(0, 12)}`)) };
+    return { note: attributeNote(parseAuthorshipNote(text, `note on ${sha.slice(0, 12)}`), lineCounts) };
   } catch (e) {
     return { error: errorMessage(e) };
   }
@@ -137,11 +140,23 @@ export function applyNote(facts: CommitFacts, reading: { summary?: NoteSummary; 
   facts.aiLinesByPath = summary ? summary.aiLinesByPath : new Map();
 }
 
+/**
+ * Paths whose AI lines the commit's note claims outnumber the lines the commit added there (numstat). Such a
+ * claim may run past the end of the file (a note claiming `1-5000` of a 3-line file): the reader counts those
+ * files' lines and reads the note again with them (issue 16, class 1). Empty without diff stats or a note.
+ */
+export function overclaimedPaths(facts: CommitFacts): string[] {
+  if (!facts.added || !facts.noteSummary) return [];
+  const out: string[] = [];
+  for (const [path, ai] of facts.noteSummary.aiLinesByPath) if (ai > (facts.added.get(path) ?? 0)) out.push(path);
+  return out;
+}
+
 /** Metadata and note at once, the note kept whole (explain shows it line by line). */
-export function commitFacts(record: CommitRecord, noteText?: string): CommitFacts {
+export function commitFacts(record: CommitRecord, noteText?: string, lineCounts?: LineCounts): CommitFacts {
   const facts = metadataFacts(record);
   if (noteText !== undefined) {
-    const { note, error } = readNote(noteText, record.sha);
+    const { note, error } = readNote(noteText, record.sha, lineCounts);
     if (note) facts.note = note;
     applyNote(facts, { ...(note ? { summary: summariseNote(note) } : {}), ...(error ? { error } : {}) });
   }

@@ -69,6 +69,28 @@ describe('hostile repository (issue 16)', function () {
       assert.strictEqual((JSON.parse(beyond.stdout) as { aiLines: number }).aiLines, 0);
     });
 
+    it('report and explain never count more AI lines than a file has, also for claims under the cap', () => {
+      const repo = TempRepo.create();
+      const first = commitFile(repo, 'three.txt', 'a\nb\nc\n', 'three lines');
+      // A legitimate note on the next commit: its 2 added lines, under a claim that is not cut.
+      const second = commitFile(repo, 'three.txt', 'a\nb\nc\nd\ne', 'two more');
+      repo.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', hostileNote('three.txt', '4-5'), second);
+      // 1-5000 of a 3-line file, and 1-40 of a file the commit does not have.
+      repo.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', hostileNote('three.txt', '1-5000') + '', first);
+      const r = repo.cli(['report', '--format', 'json', '--by', 'path']);
+      assertNoFatal(r, 'report');
+      const rep = JSON.parse(r.stdout) as { aiLines: number; rows?: Array<{ key: string; aiLines: number }> };
+      assert.strictEqual(rep.aiLines, 3 + 2, r.stdout);
+      const e = JSON.parse(repo.cli(['explain', first, '--json']).stdout) as { provenance: { aiLines: number; note: { files: Array<{ ai: Array<{ ranges: string }> }> } } };
+      assert.strictEqual(e.provenance.aiLines, 3);
+      assert.strictEqual(e.provenance.note.files[0].ai[0].ranges, '1-3');
+
+      const ghost = `ghost.txt\n  ${SESSION}::t_aaaaaaaaaaaaaa 1-40\n` + hostileNote('three.txt', '2');
+      repo.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', ghost, first);
+      const again = JSON.parse(repo.cli(['report', '--format', 'json']).stdout) as { aiLines: number };
+      assert.strictEqual(again.aiLines, 1 + 2, 'a file the commit does not have has no lines to claim');
+    });
+
     it('blame and explain read it without dying', () => {
       const repo = TempRepo.create();
       const tip = commitFile(repo, 'three.txt', 'a\nb\nc\n', 'three lines');
