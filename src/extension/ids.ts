@@ -24,6 +24,7 @@ export const Commands = {
   addReviewer: 'countersign.addReviewer',
   setSigningKey: 'countersign.setSigningKey',
   connectAgents: 'countersign.connectAgents',
+  checkSetup: 'countersign.checkSetup',
   toggleBlame: 'countersign.toggleBlame',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isHookAgent, type HookAgent } from '../core/agents/hookAgents';
+import type { HookPin } from '../core/agents/hookConfig';
 import { allAgentHookStates, type AgentHookState } from '../core/agents/hookHealth';
 import { writeFileAtomic } from './atomicFile';
 import { countersignDir, type RepoPaths } from './repository';
@@ -51,10 +52,17 @@ function workTreeReader(root: string): (file: string) => string | undefined {
   };
 }
 
+/**
+ * Where agents' hooks find Countersign for the work tree `root`: its CLI copy and the work tree, both
+ * absolute, never what a hook's cwd resolves to. `agents connect` writes it; health checks compare with it.
+ */
+export function hookPinOf(repo: RepoPaths, root: string): HookPin {
+  return { cli: path.join(countersignDir(repo), 'bin', 'countersign.js'), repo: root };
+}
+
 /** Every hook agent's state in this working tree (empty for a bare repository). */
 export function agentHookStates(repo: RepoPaths): AgentHookState[] {
   if (!repo.root) return [];
   // The same pin `agents connect` writes: hooks naming another repository's CLI copy are not current.
-  const pin = { cli: path.join(countersignDir(repo), 'bin', 'countersign.js'), repo: repo.root };
-  return allAgentHookStates(workTreeReader(repo.root), connectedAgents(repo), pin);
+  return allAgentHookStates(workTreeReader(repo.root), connectedAgents(repo), hookPinOf(repo, repo.root));
 }

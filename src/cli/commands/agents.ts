@@ -4,7 +4,7 @@ import { HOOK_AGENTS, isHookAgent, type HookAgent } from '../../core/agents/hook
 import { planAgentConfig, type ConfigFilePlan } from '../../core/agents/hookConfig';
 import { CountersignError, usageError } from '../../core/errors';
 import { writeFileAtomic } from '../../git/atomicFile';
-import { recordConnected } from '../../git/connectedAgents';
+import { hookPinOf, recordConnected } from '../../git/connectedAgents';
 import { countersignDir, resolveRepo } from '../../git/repository';
 import { refuseSymlinkedPath } from '../../git/symlinkGuard';
 import { parseCommandArgs, writeJson, type Command } from '../command';
@@ -67,8 +67,7 @@ export const agentsCommand: Command = {
     };
     // Plan everything first: one malformed file means nothing is written, so a retry starts from a known state.
     // The hooks name this repository and its CLI copy by absolute path, never what their cwd resolves to.
-    const pin = { cli: path.join(countersignDir(repo), 'bin', 'countersign.js'), repo: root };
-    const plans: ConfigFilePlan[] = agents.flatMap((a) => planAgentConfig(a, read, pin));
+    const plans: ConfigFilePlan[] = agents.flatMap((a) => planAgentConfig(a, read, hookPinOf(repo, root)));
     for (const p of plans) guard(p.file);
     for (const p of plans) if (p.text !== undefined) writeFileAtomic(path.join(root, p.file), p.text);
     // Remembered so that hooks an agent later removes are reported (status, doctor, the editor, the note).

@@ -12,11 +12,13 @@ export interface LineCounts {
   aiModified: number;
   human: number;
   untracked: number;
+  /** Untracked lines that changed while Countersign saw no writer (typed outside VS Code, an unhooked tool); the rest were never seen. */
+  unobserved: number;
   byAgent: Record<string, number>;
 }
 
 export function emptyCounts(): LineCounts {
-  return { ai: 0, aiModified: 0, human: 0, untracked: 0, byAgent: {} };
+  return { ai: 0, aiModified: 0, human: 0, untracked: 0, unobserved: 0, byAgent: {} };
 }
 
 /** Adds the labels of the lines `include` accepts (all lines when omitted) to `into`. */
@@ -31,6 +33,7 @@ export function countLabels(labels: readonly LineLabel[], into: LineCounts = emp
       if (l.wasAi) into.aiModified++;
     } else {
       into.untracked++;
+      if (l.why === 'unobserved') into.unobserved++;
     }
   });
   return into;
@@ -39,7 +42,7 @@ export function countLabels(labels: readonly LineLabel[], into: LineCounts = emp
 export function addCounts(a: LineCounts, b: LineCounts): LineCounts {
   const byAgent = { ...a.byAgent };
   for (const [k, v] of Object.entries(b.byAgent)) byAgent[k] = (byAgent[k] ?? 0) + v;
-  return { ai: a.ai + b.ai, aiModified: a.aiModified + b.aiModified, human: a.human + b.human, untracked: a.untracked + b.untracked, byAgent };
+  return { ai: a.ai + b.ai, aiModified: a.aiModified + b.aiModified, human: a.human + b.human, untracked: a.untracked + b.untracked, unobserved: a.unobserved + b.unobserved, byAgent };
 }
 
 /** Whole percent of AI lines among written lines; undefined when nobody wrote anything yet. */
@@ -53,7 +56,11 @@ function plural(n: number, word: string): string {
 }
 
 /** Status-bar text and plain-text tooltip for the active file and its repository. */
-export function shareSummary(file: { name: string; counts: LineCounts } | undefined, repo: { name: string; counts: LineCounts } | undefined): { text: string; tooltip: string } {
+export function shareSummary(
+  file: { name: string; counts: LineCounts } | undefined,
+  repo: { name: string; counts: LineCounts } | undefined,
+  warnings: readonly string[] = [],
+): { text: string; tooltip: string } {
   const main = file ?? repo;
   const pct = main ? aiPercent(main.counts) : undefined;
   const text = pct === undefined ? 'AI –' : `AI ${pct}%`;
@@ -64,10 +71,13 @@ export function shareSummary(file: { name: string; counts: LineCounts } | undefi
     const p = aiPercent(c);
     const lines = [`${scope.name}: ${p === undefined ? 'no uncommitted lines written yet' : `${p}% AI`}`];
     lines.push(`  ${plural(c.ai, 'AI line')}, ${plural(c.human, 'human line')}${c.aiModified > 0 ? ` (${c.aiModified} AI-written, then edited)` : ''}, ${c.untracked} untracked`);
+    if (c.unobserved > 0) lines.push(`  ${plural(c.unobserved, 'untracked line')} typed outside VS Code or by an unhooked tool`);
+    if (c.untracked - c.unobserved > 0) lines.push(`  ${plural(c.untracked - c.unobserved, 'untracked line')} never seen (from before Countersign watched)`);
     const agents = Object.entries(c.byAgent).sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]));
     for (const [agent, n] of agents) lines.push(`  ${agentDisplayName(agent)}: ${plural(n, 'line')}`);
     sections.push(lines.join('\n'));
   }
   if (sections.length === 0) sections.push('No file of a git repository is open.');
+  if (warnings.length > 0) sections.push(warnings.map((w) => `⚠ ${w}`).join('\n'));
   return { text, tooltip: `Countersign — AI share of uncommitted changes\n\n${sections.join('\n\n')}` };
 }

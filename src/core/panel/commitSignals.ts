@@ -1,4 +1,4 @@
-import { canonicalAgentFromTool, noteOwnerRuns, parseAuthorshipNote, resolveKey } from '../authorshipNote';
+import { canonicalAgentFromTool, noteOwnerRuns, ownerOfLine, parseAuthorshipNote, resolveKey } from '../authorshipNote';
 import type { GateCommit } from '../gate';
 import { matchAnyPath } from '../glob';
 import { INFRASTRUCTURE_PATHS, type Policy } from '../policy';
@@ -105,4 +105,15 @@ export function aiLinesOfCommit(noteText: string | undefined, sha: string, file:
     for (let line = run.start; line <= run.end; line++) lines.push({ line, agent, ...(o.model ? { model: o.model } : {}) });
   }
   return lines;
+}
+
+/**
+ * The lines a commit added to a file that its note attests to nobody: written by something Countersign did
+ * not observe (an agent without hooks, another editor, a script). Shown beside the AI lines in review diffs,
+ * since `review.untracked` may be why the commit needs review. Without a note nothing is known line by line.
+ */
+export function untrackedLinesOfFile(added: readonly number[], noteText: string | undefined, file: string, sha: string): number[] {
+  if (noteText === undefined) return [];
+  const runs = noteOwnerRuns(parseAuthorshipNote(noteText, `the refs/notes/ai note on ${sha.slice(0, 12)}`)).get(file) ?? [];
+  return added.filter((l) => ownerOfLine(runs, l) === undefined);
 }

@@ -8,6 +8,7 @@ import { registerTerminalCapture } from '../capture/terminalCapture';
 import { recordTrace } from '../capture/traceCommand';
 import { Commands, Settings, type CommandId } from '../ids';
 import { AiShareStatus } from '../marking/aiShareStatus';
+import { AgentHookWarnings } from '../setup/agentHookWarnings';
 import { Corrections, type CorrectionArgs } from '../marking/corrections';
 import { DecorationController } from '../marking/decorations';
 import { registerHover } from '../marking/hoverProvider';
@@ -30,6 +31,10 @@ export interface AttributionApi {
   gutterFor(uri: vscode.Uri): Promise<Record<string, Array<[number, number]>> | undefined>;
   /** The status bar's AI-share text, recomputed now. */
   aiShareText(): Promise<string>;
+  /** The status bar's tooltip, recomputed now. */
+  aiShareTooltip(): Promise<string>;
+  /** Agents whose hooks `agents connect` wrote were removed or changed, checked now (one sentence each). */
+  agentHookWarnings(): Promise<string[]>;
 }
 
 /**
@@ -48,14 +53,17 @@ export function composeEditorAttribution(
   const documents = new DocumentCapture(repos, sync, inline, log);
   const disk = new DiskCapture(repos, sync, documents, log);
   const decorations = new DecorationController(repos, context.extensionUri);
-  const status = new AiShareStatus(repos);
+  const hookWarnings = new AgentHookWarnings(() => repos.workspaceRepos().map((r) => r.root), log);
+  const status = new AiShareStatus(repos, 400, () => hookWarnings.warnings());
   const corrections = new Corrections(repos, sync, (uri) => documents.release(uri.toString()));
-  const disposables: vscode.Disposable[] = [repos, sync, documents, disk, decorations, status];
+  const disposables: vscode.Disposable[] = [repos, sync, documents, disk, decorations, hookWarnings, status];
 
   documents.start();
   disk.start();
   decorations.start();
   status.start();
+  hookWarnings.start();
+  disposables.push(hookWarnings.onDidChange(() => status.schedule()));
   disposables.push(
     registerPasteCapture((doc, text) => documents.notePaste(doc, text)),
     registerTerminalCapture(repos, log),
@@ -103,6 +111,8 @@ export function composeEditorAttribution(
       return decorations.drawnFor(uri);
     },
     aiShareText: async () => { documents.releaseAll(); await status.update(); return status.text; },
+    aiShareTooltip: async () => { documents.releaseAll(); await hookWarnings.check(); await status.update(); return status.tooltip; },
+    agentHookWarnings: () => hookWarnings.check(),
   };
   return { disposables, api };
 }

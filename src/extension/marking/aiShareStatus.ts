@@ -17,7 +17,7 @@ export class AiShareStatus implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly repos: RepoSessions, private readonly delayMs = 400) {
+  constructor(private readonly repos: RepoSessions, private readonly delayMs = 400, private readonly warnings: () => string[] = () => []) {
     this.item = vscode.window.createStatusBarItem('countersign.aiShare', vscode.StatusBarAlignment.Left, 50);
     this.item.name = 'Countersign AI share';
     this.item.command = Commands.showAiShare;
@@ -44,6 +44,10 @@ export class AiShareStatus implements vscode.Disposable {
     return this.item.text;
   }
 
+  get tooltip(): string {
+    return typeof this.item.tooltip === 'string' ? this.item.tooltip : '';
+  }
+
   async update(): Promise<void> {
     await this.repos.idle();
     const editor = vscode.window.activeTextEditor;
@@ -52,7 +56,7 @@ export class AiShareStatus implements vscode.Disposable {
     if (!repo) { this.item.hide(); return; }
     const fileCounts = loc ? await this.fileCounts(loc) : undefined;
     const repoCounts = await this.repoCounts(repo);
-    const summary = shareSummary(loc && fileCounts ? { name: path.basename(loc.file), counts: fileCounts } : undefined, { name: repo.name, counts: repoCounts });
+    const summary = shareSummary(loc && fileCounts ? { name: path.basename(loc.file), counts: fileCounts } : undefined, { name: repo.name, counts: repoCounts }, this.warnings());
     this.item.text = `$(sparkle) ${summary.text}`;
     this.item.tooltip = `${summary.tooltip}\n\nClick for the files.`;
     this.item.show();

@@ -2,8 +2,10 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import { splitLines } from '../../core/attribution/lines';
-import { aiLinesOfCommit } from '../../core/panel/commitSignals';
+import { aiLinesOfCommit, untrackedLinesOfFile } from '../../core/panel/commitSignals';
+import { parseAddedLines } from '../../git/commitDiff';
 import { runGit } from '../../git/gitRunner';
+import { EMPTY_TREE } from '../../git/stagedDiff';
 import { AI_NOTES_REF, readNotes } from '../../git/notesReader';
 import { ReviewScheme } from '../ids';
 
@@ -52,8 +54,11 @@ interface AiLine {
 
 export class CommitDiffView implements vscode.Disposable {
   private readonly decoration: vscode.TextEditorDecorationType;
+  private readonly untrackedDecoration: vscode.TextEditorDecorationType;
   /** AI lines per right-hand document (uri string), set when its diff is opened. */
   private readonly aiLines = new Map<string, AiLine[]>();
+  /** Added lines no note entry vouches for (untracked), per right-hand document. */
+  private readonly untrackedLines = new Map<string, number[]>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly log: vscode.LogOutputChannel) {
@@ -67,8 +72,18 @@ export class CommitDiffView implements vscode.Disposable {
       borderStyle: 'solid',
       borderColor: new vscode.ThemeColor('countersign.review.aiLineRuler'),
     });
+    // Untracked lines: a dashed bar, quieter than the AI mark, so the two read side by side.
+    this.untrackedDecoration = vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      overviewRulerColor: new vscode.ThemeColor('countersign.review.untrackedLineRuler'),
+      overviewRulerLane: vscode.OverviewRulerLane.Left,
+      borderWidth: '0 0 0 3px',
+      borderStyle: 'dashed',
+      borderColor: new vscode.ThemeColor('countersign.review.untrackedLineRuler'),
+    });
     this.disposables.push(
       this.decoration,
+      this.untrackedDecoration,
       vscode.workspace.registerTextDocumentContentProvider(ReviewScheme.revision, new RevisionContentProvider()),
       vscode.window.onDidChangeVisibleTextEditors((editors) => this.decorate(editors)),
     );
@@ -92,25 +107,42 @@ export class CommitDiffView implements vscode.Disposable {
     const left = revisionUri({ root, rev: inParent ? parentSha : '', path: file });
     const right = revisionUri({ root, rev: inTip ? sha : '', path: file });
     let lines: AiLine[] = [];
+    let untracked: number[] = [];
     try {
       const note = (await readNotes(root, AI_NOTES_REF, [sha])).get(sha);
       // The note may claim any lines; only those the committed file has are marked.
       const blob = inTip && note !== undefined ? (await runGit(['cat-file', 'blob', `${sha}:${file}`], { cwd: root })).stdout : '';
       lines = aiLinesOfCommit(note, sha, file, splitLines(blob).length);
+      if (note !== undefined && inTip) {
+        const patch = await runGit(['diff', '-U0', '--no-renames', '--no-ext-diff', '--no-textconv', parentSha || EMPTY_TREE, sha, '--', file], { cwd: root, env: { GIT_LITERAL_PATHSPECS: '1' } });
+        untracked = untrackedLinesOfFile(parseAddedLines(patch.stdout).get(file) ?? [], note, file, sha);
+      }
     } catch (e) {
       this.log.warn(`[review] the AI note on ${sha.slice(0, 12)} is unreadable, no lines marked: ${errorMessage(e)}`);
     }
     this.aiLines.set(right.toString(), lines);
-    const title = `${path.basename(file)} (${parentSha ? parentSha.slice(0, 7) : 'new'} ↔ ${sha.slice(0, 7)})${lines.length > 0 ? ` — ${lines.length} AI line${lines.length === 1 ? '' : 's'}` : ''}`;
+    this.untrackedLines.set(right.toString(), untracked);
+    const counts = [
+      ...(lines.length > 0 ? [`${lines.length} AI line${lines.length === 1 ? '' : 's'}`] : []),
+      ...(untracked.length > 0 ? [`${untracked.length} untracked`] : []),
+    ];
+    const title = `${path.basename(file)} (${parentSha ? parentSha.slice(0, 7) : 'new'} ↔ ${sha.slice(0, 7)})${counts.length > 0 ? ` — ${counts.join(', ')}` : ''}`;
     await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true });
     this.decorate(vscode.window.visibleTextEditors);
     return lines.length;
   }
 
-  /** How many lines are marked in the visible editors (integration tests). */
+  /** How many AI lines are marked in the visible editors (integration tests). */
   markedLines(): number {
     let n = 0;
     for (const e of vscode.window.visibleTextEditors) n += this.aiLines.get(e.document.uri.toString())?.length ?? 0;
+    return n;
+  }
+
+  /** How many untracked lines are marked in the visible editors (integration tests). */
+  markedUntrackedLines(): number {
+    let n = 0;
+    for (const e of vscode.window.visibleTextEditors) n += this.untrackedLines.get(e.document.uri.toString())?.length ?? 0;
     return n;
   }
 
@@ -132,6 +164,12 @@ export class CommitDiffView implements vscode.Disposable {
           };
         });
       editor.setDecorations(this.decoration, options);
+      const untracked = (this.untrackedLines.get(editor.document.uri.toString()) ?? []).filter((l) => l - 1 < editor.document.lineCount);
+      const hover = new vscode.MarkdownString('**Untracked** — this commit added the line, but Countersign did not observe who wrote it (an agent without hooks, another editor, a script), so it is not presumed human');
+      editor.setDecorations(this.untrackedDecoration, untracked.map((l, i, all) => ({
+        range: new vscode.Range(l - 1, 0, l - 1, 0), hoverMessage: hover,
+        ...(all[i - 1] !== l - 1 ? { renderOptions: { after: { contentText: '  ? untracked', color: new vscode.ThemeColor('countersign.review.untrackedLineRuler'), fontStyle: 'italic' } } } : {}),
+      })));
     }
   }
 

@@ -22,6 +22,8 @@ export interface ReviewApi {
   panelReady(): boolean;
   /** AI lines marked in the visible review diff editors. */
   markedDiffLines(): number;
+  /** Untracked lines (added, attested to nobody) marked in the visible review diff editors. */
+  markedUntrackedDiffLines(): number;
 }
 
 /** One of the states the Set-up view's welcome content (package.json viewsWelcome) is chosen by. */
@@ -64,6 +66,7 @@ export function composeReview(
     statusBarTooltip: () => status.tooltip,
     panelReady: () => panel.isReady,
     markedDiffLines: () => diff.markedLines(),
+    markedUntrackedDiffLines: () => diff.markedUntrackedLines(),
   };
   return { disposables, api };
 }

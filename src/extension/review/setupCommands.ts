@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { agentsCommand } from '../../cli/commands/agents';
+import { doctorCommand } from '../../cli/commands/doctor';
 import { policyCommand } from '../../cli/commands/policy';
 import { reportCommand } from '../../cli/commands/report';
 import { HOOK_AGENTS, type HookAgent } from '../../core/agents/hookAgents';
@@ -225,6 +226,19 @@ async function connectAgents(deps: SetupDeps, given: unknown): Promise<void> {
   void vscode.window.showInformationMessage(`Connected ${picks.map((p) => p.label).join(', ')}: their tool calls now record which lines they write. Commit the hook files so teammates get them.`);
 }
 
+/** `countersign doctor`, in-process, shown as a plain-text document: each finding with its fix. */
+async function checkSetup(deps: SetupDeps, given: unknown): Promise<vscode.TextDocument | undefined> {
+  if (!requireTrust('run git')) return undefined;
+  const root = await repoRoot(given);
+  if (!root) return undefined;
+  const r = await runCliCommand(doctorCommand, [], root);
+  deps.log.info(`[doctor] ${path.basename(root)}: exit ${r.code}`);
+  const content = `countersign doctor — ${root}\n\n${r.stdout}${r.stderr}`;
+  const doc = await vscode.workspace.openTextDocument({ content, language: 'plaintext' });
+  await vscode.window.showTextDocument(doc, { preview: true });
+  return doc;
+}
+
 export function registerSetupCommands(deps: SetupDeps): void {
   const { command } = deps;
   command(Commands.createPolicy, (root?: unknown) => createPolicy(deps, root));
@@ -237,6 +251,7 @@ export function registerSetupCommands(deps: SetupDeps): void {
   command(Commands.addReviewer, (root?: unknown) => addReviewer(deps, root));
   command(Commands.setSigningKey, (root?: unknown) => setSigningKey(deps, root));
   command(Commands.connectAgents, (root?: unknown) => connectAgents(deps, root));
+  command(Commands.checkSetup, (root?: unknown) => checkSetup(deps, root));
   command(Commands.openReport, async (given?: unknown) => {
     if (!requireTrust('run git')) return;
     const root = await repoRoot(given);

@@ -125,6 +125,8 @@ describe('Review panel and gate status in a real VS Code', function () {
     const marked = await vscode.commands.executeCommand<number>(Commands.openCommitDiff, { repo: ws, sha: feature, path: 'status.ts' });
     assert.strictEqual(marked, 2);
     await waitFor('two marked lines in a visible diff editor', () => review.markedDiffLines() === 2);
+    // Line 3 was added by the commit and attested to nobody: shown as untracked beside the AI lines.
+    await waitFor('one untracked line marked beside them', () => review.markedUntrackedDiffLines() === 1);
     const right = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'countersign-git' && e.document.getText().includes('approved'));
     assert.ok(right, 'the committed revision is open');
   });

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { aiLabel, HUMAN, UNTRACKED, type LineLabel } from '../../../src/core/attribution/labels';
+import { aiLabel, HUMAN, UNOBSERVED, UNTRACKED, type LineLabel } from '../../../src/core/attribution/labels';
 import { mergeLedgerLabels, sameLabels } from '../../../src/core/editor/labelMerge';
 import { AGENT_CLASSES, agentClassOf, colourId } from '../../../src/core/marking/agentClass';
 import { aiPercent, countLabels, shareSummary } from '../../../src/core/marking/aiShare';
@@ -109,14 +109,18 @@ describe('marking: hover text', () => {
 
 describe('marking: AI share for the status bar', () => {
   it('leaves untracked lines out of the share and lists agents by lines', () => {
-    const labels: LineLabel[] = [aiLabel('claude-code'), aiLabel('claude-code'), aiLabel('codex'), HUMAN, { kind: 'human', wasAi: { agent: 'codex' } }, UNTRACKED, UNTRACKED];
+    const labels: LineLabel[] = [aiLabel('claude-code'), aiLabel('claude-code'), aiLabel('codex'), HUMAN, { kind: 'human', wasAi: { agent: 'codex' } }, UNTRACKED, UNOBSERVED];
     const c = countLabels(labels);
-    assert.deepStrictEqual(c, { ai: 3, aiModified: 1, human: 2, untracked: 2, byAgent: { 'claude-code': 2, codex: 1 } });
+    assert.deepStrictEqual(c, { ai: 3, aiModified: 1, human: 2, untracked: 2, unobserved: 1, byAgent: { 'claude-code': 2, codex: 1 } });
     assert.strictEqual(aiPercent(c), 60);
     const s = shareSummary({ name: 'a.ts', counts: c }, undefined);
     assert.strictEqual(s.text, 'AI 60%');
     assert.match(s.tooltip, /a\.ts: 60% AI/);
     assert.match(s.tooltip, /Claude Code: 2 lines\n {2}Codex: 1 line/);
+    // Why the untracked lines are untracked, and agents' hooks that were removed.
+    assert.match(s.tooltip, /1 untracked line typed outside VS Code or by an unhooked tool\n {2}1 untracked line never seen \(from before Countersign watched\)/);
+    const warned = shareSummary({ name: 'a.ts', counts: c }, undefined, ['Claude Code\'s Countersign hooks were removed']);
+    assert.match(warned.tooltip, /⚠ Claude Code's Countersign hooks were removed$/);
   });
   it('shows a dash, not 0%, when nobody wrote anything yet', () => {
     assert.strictEqual(shareSummary({ name: 'a', counts: countLabels([UNTRACKED]) }, undefined).text, 'AI –');
