@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
-import { z } from 'zod';
+// zod/mini, as everywhere in shipped code: the classic API would add ~450 KB to each bundle.
+import * as z from 'zod/mini';
 import { resolveKey, type AuthorshipNote } from './authorshipNote';
 import { knownAgent } from './agents/agentIdentity';
 
@@ -22,39 +23,40 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z$/;
 
 const contributor = z.strictObject({
   type: z.enum(['human', 'ai', 'mixed', 'unknown']),
-  model_id: z.string().max(250).optional(),
+  model_id: z.optional(z.string().check(z.maxLength(250))),
 });
 
+const lineNumber = z.int().check(z.minimum(1), z.maximum(Number.MAX_SAFE_INTEGER));
 const range = z.strictObject({
-  start_line: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
-  end_line: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
-  content_hash: z.string().optional(),
-  contributor: contributor.optional(),
+  start_line: lineNumber,
+  end_line: lineNumber,
+  content_hash: z.optional(z.string()),
+  contributor: z.optional(contributor),
 });
 
 export const traceRecordSchema = z.strictObject({
-  version: z.string().regex(/^[0-9]+\.[0-9]+$/),
-  id: z.string().regex(UUID),
-  timestamp: z.string().regex(TIMESTAMP),
-  vcs: z.strictObject({ type: z.enum(['git', 'jj', 'hg', 'svn']), revision: z.string() }).optional(),
-  tool: z.strictObject({ name: z.string(), version: z.string() }).optional(),
+  version: z.string().check(z.regex(/^[0-9]+\.[0-9]+$/)),
+  id: z.string().check(z.regex(UUID)),
+  timestamp: z.string().check(z.regex(TIMESTAMP)),
+  vcs: z.optional(z.strictObject({ type: z.enum(['git', 'jj', 'hg', 'svn']), revision: z.string() })),
+  tool: z.optional(z.strictObject({ name: z.string(), version: z.string() })),
   files: z.array(z.strictObject({
     path: z.string(),
     conversations: z.array(z.strictObject({
-      url: z.url().optional(),
-      contributor: contributor.optional(),
+      url: z.optional(z.url()),
+      contributor: z.optional(contributor),
       ranges: z.array(range),
-      related: z.array(z.strictObject({ type: z.string(), url: z.url() })).optional(),
+      related: z.optional(z.array(z.strictObject({ type: z.string(), url: z.url() }))),
     })),
   })),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  metadata: z.optional(z.record(z.string(), z.unknown())),
 });
 
 export type TraceRecord = z.infer<typeof traceRecordSchema>;
 
 /** What Countersign keeps in `metadata.countersign`: per conversation (in file order), the agent and session. */
 const countersignMeta = z.object({
-  conversations: z.array(z.object({ path: z.string(), agent: z.string(), session: z.string().optional() })),
+  conversations: z.array(z.object({ path: z.string(), agent: z.string(), session: z.optional(z.string()) })),
 });
 
 export interface CommitForTrace {
