@@ -146,6 +146,11 @@ function renderCommit(repo: RepoView, c: CommitCard): HTMLElement {
     button('Explain', () => send({ type: 'explain', repo: repo.root, sha: c.sha }), { kind: 'link' }),
   );
   card.append(actions);
+  if (c.covers.length > 0) {
+    // What the signature will cover: approving a commit approves every commit since the base (countersign approve lists the same).
+    const items = c.covers.map((k) => h('li', {}, h('code', {}, short(k.sha)), ` ${k.subject}`, k.aiLines ? chip(`${k.aiLines} AI`, 'ai') : null));
+    card.append(h('details', { class: 'covers', 'data-testid': 'covers' }, h('summary', {}, `Approving covers ${plural(c.covers.length, 'commit')} (${short(c.base)}..${short(c.sha)})`), h('ul', {}, ...items)));
+  }
   if (c.cannotApprove) card.append(h('p', { class: 'muted' }, c.cannotApprove));
   if (drafts.has(c.sha)) {
     const area = h('textarea', { rows: '3', placeholder: 'What must change before you would approve?', 'aria-label': 'Comment' });

@@ -1,13 +1,18 @@
-import { selfReview } from '../core/approvalRules';
+import { samePerson, selfReview } from '../core/approvalRules';
 import {
   canonicalStatementBytes, verifySignedStatement, type ApprovalStatement, type SignedStatement,
 } from '../core/approvalStatement';
 import { CountersignError, errorMessage } from '../core/errors';
+import { keyBlob, reviewPreflight, type PreflightProblem } from '../core/panel/reviewPreflight';
 import { parseSshSignature, sshFingerprint } from '../core/sshsig';
-import { pushApprovals, recordStatement, type PushResult } from './approvalsStore';
+import { pushApprovals, readStatementsOn, recordStatement, type PushResult } from './approvalsStore';
+import { coveredCommits, type CoveredCommit } from './decisionCoverage';
+import { policyForDecision } from './decisionPolicy';
 import { gitConfig, runGit } from './gitRunner';
 import { stablePatchId } from './patchId';
+import { resolveCommitStrictly } from './revision';
 import { resolveSigningKey, signWithSshKeygen } from './signer';
+import { signingKeyInfo } from './signingKeyInfo';
 import { resolveCommit } from './stagedDiff';
 
 /**
@@ -26,6 +31,21 @@ export interface DecisionRequest {
   env?: NodeJS.ProcessEnv;
   now?: () => Date;
   pushTimeoutMs?: number;
+  /** Record the decision even when the preflight says the gate will not count it (stated in the result). */
+  force?: boolean;
+  /** Called with the commits base..tip before anything is signed, so they can be shown first. */
+  onCoverage?: (c: { tip: string; base: string; baseSource: string; commits: CoveredCommit[] }) => void;
+}
+
+/** A decision refused before signing: the preflight's reason (exit 2 at the CLI). */
+export class DecisionRefused extends CountersignError {
+  constructor(readonly problem: PreflightProblem) {
+    super('config', `${problem.message} Nothing was signed; pass --force to record it anyway (it will not count).`, problem.code);
+  }
+
+  static isRefusal(err: unknown): err is DecisionRefused {
+    return err instanceof DecisionRefused;
+  }
 }
 
 export interface DecisionResult {
@@ -37,20 +57,18 @@ export interface DecisionResult {
   baseSource: string;
   /** Commits in base..tip whose author or committer is the reviewer: the gate will not count this approval for them. */
   ownCommits: string[];
+  /** The commits base..tip the statement covers, newest first. */
+  covers: CoveredCommit[];
+  /** With --force: why the gate will not count this decision. */
+  notCounting?: string;
+  /** The same decision (tip, base, patch-id, key, comment) by this reviewer was already the latest: nothing new was signed. */
+  alreadyRecorded: boolean;
   push: { remote: string; result?: PushResult; error?: string } | undefined;
 }
 
 /** The empty tree of this repository's hash algorithm: the base of a root commit. */
 async function emptyTree(cwd: string): Promise<string> {
   return (await runGit(['hash-object', '-t', 'tree', '--stdin'], { cwd, input: '' })).stdout.trim();
-}
-
-async function requireCommit(cwd: string, rev: string, what: string): Promise<string> {
-  const r = await runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], { cwd, okCodes: [1, 128] });
-  if (r.code !== 0 || !r.stdout.trim()) {
-    throw new CountersignError('usage', `${what} ${rev} is not a commit in this repository (try \`git log --oneline -5\`, or fetch it first)`);
-  }
-  return r.stdout.trim();
 }
 
 /** The remote approvals are pushed to: the current branch's upstream remote, else `origin`, else the only one. */
@@ -101,18 +119,18 @@ async function reviewer(cwd: string): Promise<{ name?: string; email: string }> 
   return { ...(name ? { name } : {}), email };
 }
 
-async function commitsByReviewer(cwd: string, base: string, tip: string, email: string): Promise<string[]> {
-  const isCommit = await resolveCommit(cwd, base);
-  const range = isCommit ? [`${base}..${tip}`] : [tip];
-  // -z and a fixed number of NUL-separated fields per commit: no byte of an email can frame a record.
-  const r = await runGit(['log', '-z', '--format=%H%x00%ae%x00%ce', ...range, '--'], { cwd });
-  const fields = r.stdout.split('\0');
-  const mine: string[] = [];
-  for (let i = 0; i + 2 < fields.length; i += 3) {
-    const [sha, ae, ce] = [fields[i].replace(/^\n/, ''), fields[i + 1], fields[i + 2]];
-    if (sha && selfReview(email, { author: { email: ae }, committer: { email: ce } })) mine.push(sha);
-  }
-  return mine;
+/**
+ * The reviewer's own latest decision on `tip`, when it is exactly the one being asked for (same decision,
+ * base, patch-id and comment, signed by the same key and valid): then signing again would only add a line.
+ */
+async function sameLatestDecision(cwd: string, want: Omit<ApprovalStatement, 'v' | 'time' | 'reviewer'> & { email: string }, keyLine: string): Promise<SignedStatement | undefined> {
+  const { statements } = await readStatementsOn(cwd, want.tip);
+  const mine = statements.filter((s) => samePerson(s.statement.reviewer.email, want.email)).sort((a, b) => a.statement.time.localeCompare(b.statement.time));
+  const last = mine[mine.length - 1];
+  if (!last) return undefined;
+  const st = last.statement;
+  if (st.decision !== want.decision || st.base !== want.base || st.tree !== want.tree || st.patchId !== want.patchId || (st.comment ?? '') !== (want.comment ?? '')) return undefined;
+  return verifySignedStatement(last, keyLine).ok ? last : undefined;
 }
 
 export async function recordDecision(req: DecisionRequest): Promise<DecisionResult> {
@@ -121,23 +139,64 @@ export async function recordDecision(req: DecisionRequest): Promise<DecisionResu
   if (req.decision === 'reject' && !req.comment?.trim()) {
     throw new CountersignError('usage', 'reject needs --comment TEXT saying what must change');
   }
-  const who = await reviewer(cwd);
-  const tip = await requireCommit(cwd, req.rev, 'REV');
+  const email = await gitConfig(cwd, 'user.email');
+  const tip = await resolveCommitStrictly(cwd, req.rev, 'REV');
   const tree = (await runGit(['rev-parse', `${tip}^{tree}`], { cwd })).stdout.trim();
   const { base, source: baseSource } = req.base !== undefined
-    ? { base: await requireCommit(cwd, req.base, '--base'), source: '--base' }
+    ? { base: await resolveCommitStrictly(cwd, req.base, '--base'), source: '--base' }
     : await defaultBase(cwd, tip);
   if (base === tip) throw new CountersignError('usage', `--base ${req.base} is the commit being reviewed; give the commit the change starts from`);
+  const covers = await coveredCommits(cwd, base, tip);
+  req.onCoverage?.({ tip, base, baseSource, commits: covers });
+
+  // The editor's preflight (core/panel/reviewPreflight), against the policy on the policy branch: refuse
+  // before ssh-keygen asks for a passphrase, rather than record a statement the gate will not count.
+  const usual = await defaultRemote(cwd);
+  const remote = req.remote === null ? undefined : req.remote ?? usual;
+  const policy = await policyForDecision(cwd, req.remote ?? usual);
+  const keyInfo = await signingKeyInfo(cwd, req.key, env);
+  const problem = reviewPreflight({
+    email,
+    policy: policy.source.kind === 'ok' ? policy.source.policy : undefined,
+    ...(policy.source.kind === 'error' ? { policyProblem: policy.source.message } : {}),
+    policyFrom: policy.from,
+    keyLine: keyInfo.line,
+    keySource: keyInfo.source,
+    commits: covers,
+    decision: req.decision,
+  });
+  if (problem && (!req.force || problem.code === 'noEmail')) {
+    if (problem.code === 'noEmail') throw new CountersignError('config', 'user.email is not set: approvals are signed as the reviewer named by git\'s user.email; run `git config user.email you@example.com`');
+    throw new DecisionRefused(problem);
+  }
+  const who = await reviewer(cwd);
+  const patchId = await stablePatchId(cwd, base, tip);
+  const comment = req.comment?.trim() || undefined;
+  const already = keyInfo.line ? await sameLatestDecision(cwd, { decision: req.decision, tip, tree, base, patchId, email: who.email, ...(comment ? { comment } : {}) }, keyInfo.line) : undefined;
+  const ownCommits = covers.filter((c) => selfReview(who.email, c) !== undefined).map((c) => c.sha);
+  const pushTo = async (): Promise<DecisionResult['push']> => {
+    if (!remote) return undefined;
+    try {
+      return { remote, result: await pushApprovals(cwd, remote, { timeoutMs: req.pushTimeoutMs ?? 30_000 }) };
+    } catch (e) {
+      return { remote, error: errorMessage(e) };
+    }
+  };
+  const common = { baseSource, ownCommits, covers, ...(problem ? { notCounting: problem.message } : {}) };
+  if (already && keyInfo.line) {
+    // Nothing new to sign; sharing again is harmless and finishes an earlier push that failed.
+    const blob = Buffer.from(keyBlob(keyInfo.line), 'base64');
+    return { signed: already, line: '', fingerprint: sshFingerprint(blob), keyType: keyInfo.line.split(' ')[0], ...common, alreadyRecorded: true, push: await pushTo() };
+  }
   const key = await resolveSigningKey(cwd, req.key, env);
   try {
-    const patchId = await stablePatchId(cwd, base, tip);
     const statement: ApprovalStatement = {
       v: 1,
       decision: req.decision,
       reviewer: who,
       tip, tree, base, patchId,
       time: (req.now ?? (() => new Date()))().toISOString(),
-      ...(req.comment?.trim() ? { comment: req.comment.trim() } : {}),
+      ...(comment ? { comment } : {}),
     };
     const signature = await signWithSshKeygen(canonicalStatementBytes(statement), key, { cwd, env });
     const signed: SignedStatement = { statement, signature };
@@ -148,17 +207,7 @@ export async function recordDecision(req: DecisionRequest): Promise<DecisionResu
     const check = verifySignedStatement(signed, keyLine);
     if (!check.ok) throw new CountersignError('signature', `the signature ssh-keygen made does not verify (${check.reason}); nothing was recorded`);
     const line = await recordStatement(cwd, signed);
-    const ownCommits = await commitsByReviewer(cwd, base, tip, who.email);
-    let push: DecisionResult['push'];
-    const remote = req.remote === null ? undefined : req.remote ?? (await defaultRemote(cwd));
-    if (remote) {
-      try {
-        push = { remote, result: await pushApprovals(cwd, remote, { timeoutMs: req.pushTimeoutMs ?? 30_000 }) };
-      } catch (e) {
-        push = { remote, error: errorMessage(e) };
-      }
-    }
-    return { signed, line, fingerprint: sshFingerprint(signerKey), keyType: keyLine.split(' ')[0], baseSource, ownCommits, push };
+    return { signed, line, fingerprint: sshFingerprint(signerKey), keyType: keyLine.split(' ')[0], ...common, alreadyRecorded: false, push: await pushTo() };
   } finally {
     key.dispose();
   }

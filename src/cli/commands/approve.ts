@@ -1,3 +1,4 @@
+import type { CoveredCommit } from '../../git/decisionCoverage';
 import { recordDecision, type DecisionResult } from '../../git/reviewDecision';
 import { APPROVALS_REF } from '../../git/approvalsStore';
 import { parseCommandArgs, writeJson, type CliContext, type Command, type ExitCode } from '../command';
@@ -17,11 +18,21 @@ Options:
                   (default: git config user.signingkey, a path or a literal "key::ssh-ed25519 AAAA…")
   --remote NAME   push the approvals to NAME instead of the default remote
   --no-push       record locally only
-  --json          print the signed statement and what happened as JSON
+  --force         record even when the checks below say the gate will not count it (said so on stderr
+                  and in --json as "notCounting")
+  --json          print the signed statement, the commits it covers and what happened as JSON
 
-Exit codes: 0 signed, recorded and pushed (or no remote); 1 recorded locally but the push failed (run
-\`git push REMOTE ${APPROVALS_REF}\` later); 2 usage or configuration error (no key, no user.email, REV
-not a commit) — nothing recorded.
+Before signing it lists the commits base..REV the statement will cover (with their AI lines), and checks
+what the editor checks: user.email names a reviewer in .countersign.json on the policy branch (the remote's
+default branch), your signing key is the one listed for you, and no covered commit is your own (the
+two-person rule; reject is allowed on your own commits). A REV or --base that could name two things (a tag
+called origin/feature next to the branch) is refused: name it in full (refs/remotes/origin/feature).
+Deciding the same way on the same tip again signs nothing new (it only pushes again).
+
+Exit codes: 0 signed, recorded and pushed (or no remote), or already recorded; 1 recorded locally but the
+push failed (run \`git push REMOTE ${APPROVALS_REF}\` later); 2 usage or configuration error, or the
+decision would not count (no key, no user.email, REV not a commit or ambiguous, not a listed reviewer,
+another key, your own commit) — nothing recorded.
 `;
 
 const options = {
@@ -30,6 +41,7 @@ const options = {
   comment: { type: 'string' },
   remote: { type: 'string' },
   'no-push': { type: 'boolean' },
+  force: { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
@@ -49,6 +61,9 @@ async function runDecision(name: 'approve' | 'reject', argv: string[], ctx: CliC
     key: values.key,
     comment: values.comment,
     remote: values['no-push'] ? null : values.remote,
+    force: values.force === true,
+    // Shown before ssh-keygen runs (and may ask for a passphrase): what the signature is about to cover.
+    onCoverage: values.json ? undefined : (c) => printCoverage(ctx, rev, c),
   });
   const pushFailed = r.push?.error !== undefined;
   if (values.json) {
@@ -60,6 +75,9 @@ async function runDecision(name: 'approve' | 'reject', argv: string[], ctx: CliC
       keyType: r.keyType,
       baseSource: r.baseSource,
       ownCommits: r.ownCommits,
+      covers: r.covers.map((c) => ({ sha: c.sha, subject: c.subject, author: c.author.name ? `${c.author.name} <${c.author.email}>` : c.author.email, aiLines: c.aiLines, agents: c.agents })),
+      alreadyRecorded: r.alreadyRecorded,
+      ...(r.notCounting ? { notCounting: r.notCounting } : {}),
       note: { ref: APPROVALS_REF, commit: r.signed.statement.tip },
       pushed: r.push ? { remote: r.push.remote, ok: !pushFailed, ...(r.push.error ? { error: r.push.error } : {}) } : null,
     });
@@ -73,18 +91,35 @@ function short(sha: string): string {
   return sha.slice(0, 12);
 }
 
+/** Commits listed before signing; a long range shows its newest ones and how many more. */
+const LISTED = 20;
+
+function printCoverage(ctx: CliContext, rev: string, c: { tip: string; base: string; baseSource: string; commits: CoveredCommit[] }): void {
+  const n = c.commits.length;
+  ctx.stdout(`${rev} (${short(c.tip)}) from ${short(c.base)} (${c.baseSource}) covers ${n} commit${n === 1 ? '' : 's'}:\n`);
+  for (const k of c.commits.slice(0, LISTED)) {
+    const ai = k.aiLines > 0 ? `${k.aiLines} AI line${k.aiLines === 1 ? '' : 's'}${k.agents.length ? ` (${k.agents.join(', ')})` : ''}` : 'no AI lines';
+    ctx.stdout(`  ${short(k.sha)}  ${k.subject}  — ${k.author.name || k.author.email}, ${ai}\n`);
+  }
+  if (n > LISTED) ctx.stdout(`  … and ${n - LISTED} older (git log --oneline ${short(c.base)}..${short(c.tip)})\n`);
+}
+
 function printHuman(ctx: CliContext, name: 'approve' | 'reject', rev: string, r: DecisionResult): void {
   const s = r.signed.statement;
   const who = s.reviewer.name ? `${s.reviewer.name} <${s.reviewer.email}>` : s.reviewer.email;
-  ctx.stdout(`${name === 'approve' ? 'Approved' : 'Rejected'} ${rev} (${short(s.tip)}) as ${who}\n`);
+  if (r.alreadyRecorded) {
+    ctx.stdout(`Already ${name === 'approve' ? 'approved' : 'rejected'} ${rev} (${short(s.tip)}) as ${who} on ${s.time}: nothing new signed\n`);
+  } else {
+    ctx.stdout(`${name === 'approve' ? 'Approved' : 'Rejected'} ${rev} (${short(s.tip)}) as ${who}\n`);
+  }
   ctx.stdout(`  change:   ${short(s.base)}..${short(s.tip)} (base: ${r.baseSource})\n`);
   ctx.stdout(`  tree:     ${s.tree}\n`);
   ctx.stdout(`  patch-id: ${s.patchId}\n`);
   if (s.comment) ctx.stdout(`  comment:  ${s.comment}\n`);
   ctx.stdout(`  signed:   ${r.keyType} ${r.fingerprint} (namespace countersign-review)\n`);
   ctx.stdout(`  recorded: ${APPROVALS_REF} note on ${short(s.tip)}\n`);
-  if (r.ownCommits.length > 0 && name === 'approve') {
-    ctx.stderr(`warning: you authored or committed ${r.ownCommits.length} of these commits (${r.ownCommits.map(short).join(', ')}); the gate does not count a reviewer's approval for their own commits\n`);
+  if (r.notCounting) {
+    ctx.stderr(`warning: recorded anyway (--force), but the gate does not count it: ${r.notCounting}\n`);
   }
   if (!r.push) {
     ctx.stdout('  pushed:   no (no remote configured, or --no-push)\n');
@@ -99,7 +134,7 @@ function printHuman(ctx: CliContext, name: 'approve' | 'reject', rev: string, r:
 export const approveCommand: Command = {
   name: 'approve',
   summary: 'sign an approval of REV (default HEAD) with your SSH key and share it',
-  usage: `Usage: countersign approve [REV] [--base REV] [--key FILE] [--comment TEXT] [--remote NAME] [--no-push] [--json]
+  usage: `Usage: countersign approve [REV] [--base REV] [--key FILE] [--comment TEXT] [--remote NAME] [--no-push] [--force] [--json]
 
 Signs an approval of REV (default HEAD) as the reviewer named by git's user.email (and user.name).
 ${COMMON_HELP}`,
@@ -111,7 +146,7 @@ ${COMMON_HELP}`,
 export const rejectCommand: Command = {
   name: 'reject',
   summary: 'sign a rejection of REV (default HEAD); voids your earlier approval of it',
-  usage: `Usage: countersign reject [REV] --comment TEXT [--base REV] [--key FILE] [--remote NAME] [--no-push] [--json]
+  usage: `Usage: countersign reject [REV] --comment TEXT [--base REV] [--key FILE] [--remote NAME] [--no-push] [--force] [--json]
 
 Signs a rejection ("changes requested") of REV as the reviewer named by git's user.email; --comment is
 required. A later rejection by the same reviewer voids that reviewer's approval at the gate.

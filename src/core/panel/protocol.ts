@@ -58,6 +58,11 @@ export const commitCardSchema = z.object({
   ok: z.boolean(),
   /** Why the person using this editor may not approve it (own commit, not a reviewer…); undefined: may. */
   cannotApprove: z.optional(z.string()),
+  /**
+   * The commits an approval of this one covers (base..sha, newest first), as `countersign approve` lists
+   * them before signing: approving a commit approves everything since the base.
+   */
+  covers: z._default(z.array(z.object({ sha, subject: z.string(), aiLines: z.nullable(count) })), []),
 });
 export type CommitCard = z.infer<typeof commitCardSchema>;
 

@@ -9,7 +9,7 @@ import { POLICY_FILE, type Policy, type Reviewer } from '../policy';
  * a reviewer of the policy, the configured key is that reviewer's key, and the commit is not their own
  * (DESIGN.md: the signer is never the commit's author or committer). The gate checks all of it again.
  */
-export type PreflightCode = 'noEmail' | 'notReviewer' | 'keyMismatch' | 'ownCommit';
+export type PreflightCode = 'noEmail' | 'policyUnreadable' | 'notReviewer' | 'keyMismatch' | 'ownCommit';
 
 export interface PreflightProblem {
   code: PreflightCode;
@@ -20,12 +20,15 @@ export interface PreflightInput {
   email: string | undefined;
   /** The policy the gate applies (from the protected branch), when there is one. */
   policy: Policy | undefined;
+  /** Why the policy on the policy branch cannot be read, when it cannot: the gate then counts no approval. */
+  policyProblem?: string;
   /** Where the policy came from, for messages: `origin/main`. */
   policyFrom: string;
   /** The public key line of the configured signing key, when it could be read. */
   keyLine: string | undefined;
   keySource: string;
-  commit: { sha: string; author: Person; committer: Person } | undefined;
+  /** The commits the decision covers (the editor: the one commit chosen; approve: every commit of base..tip). */
+  commits: Array<{ sha: string; author: Person; committer: Person }>;
   decision: 'approve' | 'reject';
 }
 
@@ -39,6 +42,9 @@ export function reviewPreflight(i: PreflightInput): PreflightProblem | undefined
   if (!i.email) {
     return { code: 'noEmail', message: 'git user.email is not set: a decision is signed as the reviewer it names. Set it to the address the policy lists for you (git config user.email you@example.com).' };
   }
+  if (i.policyProblem) {
+    return { code: 'policyUnreadable', message: `${POLICY_FILE} on ${i.policyFrom} cannot be read (${i.policyProblem}), so the gate counts no approval until it is fixed.` };
+  }
   let reviewer: Reviewer | undefined;
   if (i.policy) {
     reviewer = i.policy.reviewers.find((r) => samePerson(r.email, i.email));
@@ -50,13 +56,14 @@ export function reviewPreflight(i: PreflightInput): PreflightProblem | undefined
       return { code: 'keyMismatch', message: `Your signing key (${i.keySource}) is not the key ${POLICY_FILE} on ${i.policyFrom} lists for ${reviewer.email}, so the gate would not count your signature. Choose the listed key with "Countersign: Set Reviewer Signing Key", or get the policy updated through review.` };
     }
   }
-  if (i.commit && i.decision === 'approve') {
-    const c = i.commit;
-    const role = selfReview(i.email, c);
-    if (role) {
-      const others = i.policy ? eligibleReviewers(i.policy, c).map((r) => personLabel(r)) : [];
-      return { code: 'ownCommit', message: `You ${role} ${c.sha.slice(0, 12)}: under the two-person rule your approval does not count for it.${others.length > 0 ? ` Ask ${others.join(' or ')}.` : ''}` };
-    }
+  const email = i.email;
+  const own = i.decision === 'approve' ? i.commits.filter((c) => selfReview(email, c) !== undefined) : [];
+  if (own.length > 0) {
+    const c = own[0];
+    const role = selfReview(email, c);
+    const more = own.length > 1 ? ` (and ${own.length - 1} more of the ${i.commits.length} commits this decision covers)` : '';
+    const others = i.policy ? i.policy.reviewers.filter((r) => own.every((o) => eligibleReviewers(i.policy as Policy, o).includes(r))).map((r) => personLabel(r)) : [];
+    return { code: 'ownCommit', message: `You ${role} ${c.sha.slice(0, 12)}${more}: under the two-person rule your approval does not count for it.${others.length > 0 ? ` Ask ${others.join(' or ')}.` : ''}` };
   }
   return undefined;
 }

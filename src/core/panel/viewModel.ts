@@ -67,7 +67,23 @@ export function cannotApprove(me: Me, policy: Policy | undefined, c: GateCommit,
   return undefined;
 }
 
-export function commitCard(c: GateCommit, d: CommitDecision, base: string, policy: Policy | undefined, me: Me, target: string): CommitCard {
+/** The commits of `all` that `tip` reaches without leaving `all` (base..tip), newest first as git log lists them. */
+export function coveredBy(tip: string, all: GateCommit[]): GateCommit[] {
+  const byId = new Map(all.map((c) => [c.sha, c]));
+  const seen = new Set<string>();
+  const stack = [tip];
+  while (stack.length > 0) {
+    const sha = stack.pop() as string;
+    const c = byId.get(sha);
+    if (!c || seen.has(sha)) continue;
+    seen.add(sha);
+    stack.push(...c.parents);
+  }
+  // `all` is oldest first (the gate's order): reversed, it is newest first.
+  return all.filter((c) => seen.has(c.sha)).reverse();
+}
+
+export function commitCard(c: GateCommit, d: CommitDecision, base: string, policy: Policy | undefined, me: Me, target: string, covers: CommitCard['covers'] = []): CommitCard {
   const s = commitSignals(c, policy);
   const why = cannotApprove(me, policy, c, target);
   return {
@@ -89,6 +105,7 @@ export function commitCard(c: GateCommit, d: CommitDecision, base: string, polic
     needsReview: d.needsReview,
     ok: d.ok,
     ...(why ? { cannotApprove: why } : {}),
+    covers,
   };
 }
 
@@ -101,7 +118,9 @@ export function reviewBranchView(b: BranchGate, me: Me): ReviewBranch | undefine
   for (const d of b.result.commits) {
     const c = byId.get(d.sha);
     if (!c || !d.needsReview || d.ok || !base) continue;
-    cards.push(commitCard(c, d, base, policy, me, `${b.remote}/${b.target}`));
+    const subjects = new Map(b.result.commits.map((r) => [r.sha, r.subject]));
+    const covers = coveredBy(c.sha, b.input.commits).map((k) => ({ sha: k.sha, subject: subjects.get(k.sha) ?? k.message.split('\n', 1)[0], aiLines: commitSignals(k, policy).aiLines }));
+    cards.push(commitCard(c, d, base, policy, me, `${b.remote}/${b.target}`, covers));
   }
   if (cards.length === 0 && b.result.errors.length === 0) return undefined;
   return {

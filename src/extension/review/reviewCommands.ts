@@ -10,6 +10,7 @@ import { reviewRequest } from '../../core/panel/reviewRequest';
 import { APPROVALS_REF } from '../../git/approvalsStore';
 import { runGit } from '../../git/gitRunner';
 import { recordDecision, type DecisionResult } from '../../git/reviewDecision';
+import { resolveCommitStrictly } from '../../git/revision';
 import { readMe } from '../../git/reviewSnapshot';
 import { signingKeyInfo } from '../../git/signingKeyInfo';
 import { Commands, Views, type CommandId } from '../ids';
@@ -98,9 +99,7 @@ async function pickCommit(service: ReviewService, repo: string, verb: string): P
   if (pick !== other) return { sha: pick.sha, ...(pick.base ? { base: pick.base } : {}) };
   const rev = await vscode.window.showInputBox({ prompt: `The commit to ${verb} (a sha, branch or revision; approving covers it and every commit since its base)`, value: 'HEAD' });
   if (!rev) return undefined;
-  const r = await runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], { cwd: repo, okCodes: [1, 128] });
-  if (r.code !== 0) throw new CountersignError('usage', `${rev} is not a commit in ${path.basename(repo)} (fetch it first?)`);
-  return { sha: r.stdout.trim() };
+  return { sha: await resolveCommitStrictly(repo, rev, `In ${path.basename(repo)}, the revision`) };
 }
 
 function short(sha: string): string {
@@ -129,7 +128,7 @@ async function preflight(deps: ReviewCommandDeps, repo: string, sha: string, dec
   const check = (keyLine: string | undefined, keySource: string): Refused | undefined => {
     const problem = reviewPreflight({
       email: me.email, policy, policyFrom: judged?.policyFrom ?? 'the protected branch', keyLine, keySource, decision,
-      commit: judged ? { sha, author: judged.commit.author, committer: judged.commit.committer } : undefined,
+      commits: judged ? [{ sha, author: judged.commit.author, committer: judged.commit.committer }] : [],
     });
     if (!problem) return undefined;
     deps.log.warn(`[review] ${decision} ${short(sha)} refused before signing: ${problem.code}: ${problem.message}`);

@@ -9,7 +9,7 @@ import {
 } from '../../../src/core/panel/protocol';
 import { keyBlob, reviewPreflight } from '../../../src/core/panel/reviewPreflight';
 import { reviewRequest } from '../../../src/core/panel/reviewRequest';
-import { repoView, reviewBranchView, type BranchGate, type RepoSnapshot } from '../../../src/core/panel/viewModel';
+import { coveredBy, repoView, reviewBranchView, type BranchGate, type RepoSnapshot } from '../../../src/core/panel/viewModel';
 import { parsePolicy } from '../../../src/core/policy';
 import { makeKey } from '../helpers/reviewerKeys';
 
@@ -141,6 +141,19 @@ describe('panel view model', () => {
     assert.deepStrictEqual(infra.infrastructurePaths, ['infra/main.tf', 'k8s/app.yaml']);
     assert.deepStrictEqual(infra.tiers, ['infrastructure'], 'the default infrastructure tier applies');
     assert.ok(infra.reasons.some((r) => /tier 'infrastructure'/.test(r)));
+    // What approving each card covers, as `countersign approve` lists it: base..that commit, newest first.
+    assert.deepStrictEqual(infra.covers.map((k) => [k.sha, k.aiLines]), [[hex(3), 2], [hex(2), 0], [hex(1), 3]]);
+    assert.deepStrictEqual(login.covers.map((k) => k.sha), [hex(1)]);
+    assert.strictEqual(infra.covers[1].subject, c2.message.split('\n')[0]);
+  });
+
+  it('covers follow ancestry, not list order: a side branch merged later is not covered by a commit before the merge', () => {
+    const a = commit(1, 'a');
+    const side = commit(2, 'side', { parents: [BASE] });
+    const b = commit(3, 'b', { parents: [hex(1)] });
+    const merge = commit(4, 'merge', { parents: [hex(3), hex(2)] });
+    assert.deepStrictEqual(coveredBy(hex(3), [a, side, b, merge]).map((c) => c.sha), [hex(3), hex(1)]);
+    assert.deepStrictEqual(coveredBy(hex(4), [a, side, b, merge]).map((c) => c.sha), [hex(4), hex(3), hex(2), hex(1)]);
   });
 
   it('says why the person may not approve: own commit, not a reviewer, no user.email', () => {
@@ -198,7 +211,7 @@ describe('gate status wording', () => {
 
 describe('review preflight (before ssh-keygen runs)', () => {
   const base = { email: 'bo@example.com', policy, policyFrom: 'origin/main', keyLine: bo.publicKey, keySource: 'user.signingkey bo.pub', decision: 'approve' as const,
-    commit: { sha: hex(1), author: ADA, committer: ADA } };
+    commits: [{ sha: hex(1), author: ADA, committer: ADA }] };
   it('passes the listed reviewer with the listed key on someone else\'s commit', () => {
     assert.strictEqual(reviewPreflight(base), undefined);
     assert.strictEqual(reviewPreflight({ ...base, email: 'BO@example.com', keyLine: `${bo.publicKey.split(' ').slice(0, 2).join(' ')} other-comment` }), undefined);
@@ -211,11 +224,18 @@ describe('review preflight (before ssh-keygen runs)', () => {
     const km = reviewPreflight({ ...base, keyLine: cy.publicKey });
     assert.strictEqual(km?.code, 'keyMismatch');
     assert.match(km?.message ?? '', /not the key \.countersign\.json on origin\/main lists for bo@example\.com/);
-    const own = reviewPreflight({ ...base, commit: { sha: hex(1), author: { name: 'Bo', email: 'bo@example.com' }, committer: ADA } });
+    const own = reviewPreflight({ ...base, commits: [{ sha: hex(1), author: { name: 'Bo', email: 'bo@example.com' }, committer: ADA }] });
     assert.strictEqual(own?.code, 'ownCommit');
     assert.match(own?.message ?? '', /You authored 1c0ffee00000: .* Ask Cy Ops <cy@example.com> \(sre\)\./);
-    assert.strictEqual(reviewPreflight({ ...base, decision: 'reject', commit: { sha: hex(1), author: { name: 'Bo', email: 'bo@example.com' }, committer: ADA } }), undefined,
+    assert.strictEqual(reviewPreflight({ ...base, decision: 'reject', commits: [{ sha: hex(1), author: { name: 'Bo', email: 'bo@example.com' }, committer: ADA }] }), undefined,
       'requesting changes on your own commit is allowed (it only blocks)');
+    // approve covers base..tip: one own commit among several is enough to refuse, and the message counts them.
+    const range = reviewPreflight({ ...base, commits: [{ sha: hex(2), author: ADA, committer: ADA }, { sha: hex(1), author: ADA, committer: { name: 'Bo', email: 'bo@example.com' } }] });
+    assert.strictEqual(range?.code, 'ownCommit');
+    assert.match(range?.message ?? '', /You committed 1c0ffee00000/);
+    const unreadable = reviewPreflight({ ...base, policy: undefined, policyProblem: 'reviewers[0].key: not an SSH key' });
+    assert.strictEqual(unreadable?.code, 'policyUnreadable');
+    assert.match(unreadable?.message ?? '', /on origin\/main cannot be read \(reviewers\[0\]\.key: not an SSH key\), so the gate counts no approval/);
   });
   it('an unreadable key (passphrase-protected, no .pub) is not refused here: ssh-keygen and the gate decide', () => {
     assert.strictEqual(reviewPreflight({ ...base, keyLine: undefined }), undefined);

@@ -126,8 +126,10 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
     // Recording the very same signed statement again is a no-op.
     await inRepo(reviewer, () => recordStatement(reviewer.dir, { statement: out.statement, signature: out.signature }));
     assert.strictEqual(reviewer.git('notes', `--ref=${APPROVALS_REF}`, 'show', tip).split('\n').length, 1);
-    // A second approval (new time) is a second line.
+    // Approving the same tip the same way again signs nothing new (issue 17: a no-op); a new comment is a new statement.
     assert.strictEqual(reviewer.cli(['approve', 'origin/feature', '--no-push']).status, 0);
+    assert.strictEqual(reviewer.git('notes', `--ref=${APPROVALS_REF}`, 'show', tip).split('\n').length, 1);
+    assert.strictEqual(reviewer.cli(['approve', 'origin/feature', '--no-push', '--comment', 'looked again']).status, 0);
     assert.strictEqual(reviewer.git('notes', `--ref=${APPROVALS_REF}`, 'show', tip).split('\n').length, 2);
   });
 
@@ -186,13 +188,13 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
       assert.strictEqual(viaPub.status, 0, viaPub.stderr);
 
       reviewer.git('config', 'user.signingkey', `key::${agentKey.publicLine}`);
-      const viaLiteral = reviewer.cli(['approve', 'origin/feature', '--no-push', '--json'], { env: agent.env() });
+      const viaLiteral = reviewer.cli(['approve', 'origin/feature', '--no-push', '--json', '--comment', 'via the literal key'], { env: agent.env() });
       assert.strictEqual(viaLiteral.status, 0, viaLiteral.stderr);
       const out = JSON.parse(viaLiteral.stdout) as { statement: SignedStatement['statement']; signature: string };
       assert.ok(verifySignedStatement(out, agentKey.publicLine).ok);
 
       // Without the agent the literal key cannot sign: exit 2 with what to do.
-      const noAgent = reviewer.cli(['approve', 'origin/feature', '--no-push'], { env: { SSH_AUTH_SOCK: '' } });
+      const noAgent = reviewer.cli(['approve', 'origin/feature', '--no-push', '--comment', 'no agent'], { env: { SSH_AUTH_SOCK: '' } });
       assert.strictEqual(noAgent.status, 2);
       assert.match(noAgent.stderr, /ssh-keygen could not sign.*ssh-agent/);
     } finally {
@@ -279,11 +281,14 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
     assert.strictEqual((JSON.parse(explicit.stdout) as { baseSource: string }).baseSource, '--base');
   });
 
-  it('warns a reviewer who approves their own commits (the gate will not count it)', () => {
+  it('refuses a reviewer who approves their own commits (the gate will not count it); --force records it with a warning', () => {
     const selfie = cloneAs('Ada Author', 'ada@example.com', rita);
     const r = selfie.cli(['approve', 'origin/feature', '--no-push']);
-    assert.strictEqual(r.status, 0, r.stderr);
-    assert.match(r.stderr, /you authored or committed 2 of these commits/);
+    assert.strictEqual(r.status, 2, r.stderr);
+    assert.match(r.stderr, /You authored [0-9a-f]{12} \(and 1 more of the 2 commits this decision covers\)/);
+    const forced = selfie.cli(['approve', 'origin/feature', '--no-push', '--force']);
+    assert.strictEqual(forced.status, 0, forced.stderr);
+    assert.match(forced.stderr, /recorded anyway \(--force\), but the gate does not count it/);
   });
 
   it('readAllStatements reports a malformed note line naming the commit, and still returns the good ones', async () => {

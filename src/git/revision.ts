@@ -1,0 +1,60 @@
+import { CountersignError } from '../core/errors';
+import { runGit } from './gitRunner';
+
+/**
+ * Resolves a revision a person names for signing (`approve REV`, `--base REV`, the editor's "Another
+ * commit…"), refusing one git would resolve by guessing. `git rev-parse --verify --quiet` suppresses git's
+ * "refname is ambiguous" warning and silently prefers refs/tags/X over refs/remotes/X, so a fetched tag named
+ * `origin/feature` would otherwise get the approval meant for the branch (issue 16, class 5).
+ */
+
+/** git's ref_rev_parse_rules: the places a short name is looked up, in git's order of preference. */
+const DWIM_RULES = ['%s', 'refs/%s', 'refs/tags/%s', 'refs/heads/%s', 'refs/remotes/%s', 'refs/remotes/%s/HEAD'];
+
+/** The ref-name part of a revision: what precedes `^`, `~`, `:` or `@{`. `@` alone is HEAD. */
+export function revisionName(rev: string): string {
+  const name = rev.split(/[~^:]/, 1)[0].split('@{', 1)[0];
+  return name === '@' ? 'HEAD' : name;
+}
+
+/** Every ref a short name could mean (as git's DWIM would look it up), and the objects a hex name abbreviates. */
+export async function revisionMeanings(cwd: string, rev: string): Promise<string[]> {
+  const name = revisionName(rev);
+  if (!name) return [];
+  const candidates = DWIM_RULES.map((r) => r.replace('%s', name));
+  const listed = await runGit(['for-each-ref', '--format=%(refname)', ...candidates.filter((c) => c.startsWith('refs/'))], { cwd });
+  const existing = new Set(listed.stdout.split('\n').filter(Boolean));
+  const meanings = candidates.filter((c) => existing.has(c));
+  // The bare name itself names a ref only for HEAD-like root refs (HEAD, FETCH_HEAD, ORIG_HEAD…).
+  if (/^[A-Z][A-Z_]*$/.test(name)) {
+    const root = await runGit(['rev-parse', '--verify', '--quiet', '--symbolic-full-name', name], { cwd, okCodes: [1, 128] });
+    if (root.code === 0 && !meanings.includes(name)) meanings.unshift(name);
+  }
+  if (/^[0-9a-f]{4,64}$/i.test(name)) {
+    // An abbreviated (or full) object name that also names a ref: git takes the ref for a short one, the
+    // object for a full one, without saying so where --quiet is given.
+    const objects = await runGit(['rev-parse', `--disambiguate=${name}`], { cwd, okCodes: [1, 128] });
+    for (const oid of objects.stdout.split('\n').filter(Boolean)) meanings.push(`object ${oid}`);
+  }
+  return meanings;
+}
+
+/**
+ * The commit `rev` names, or a CountersignError('usage') that says why not: not a commit, or ambiguous —
+ * naming each meaning and how to name the one meant in full. `what` names the argument in messages ("REV",
+ * "--base").
+ */
+export async function resolveCommitStrictly(cwd: string, rev: string, what: string): Promise<string> {
+  const meanings = await revisionMeanings(cwd, rev);
+  if (meanings.length > 1) {
+    const refs = meanings.filter((m) => m.startsWith('refs/'));
+    const example = refs.find((m) => m.startsWith('refs/remotes/')) ?? refs[0] ?? meanings[0].replace(/^object /, '');
+    const rest = rev.slice(revisionName(rev).length);
+    throw new CountersignError('usage', `${what} ${rev} is ambiguous: it could mean ${meanings.join(' or ')}. Name the one you mean in full, e.g. ${example}${rest} (a tag or branch named like a remote branch is a known way to get the wrong commit signed)`);
+  }
+  const r = await runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], { cwd, okCodes: [1, 128] });
+  if (r.code !== 0 || !r.stdout.trim()) {
+    throw new CountersignError('usage', `${what} ${rev} is not a commit in this repository (try \`git log --oneline -5\`, or fetch it first)`);
+  }
+  return r.stdout.trim();
+}
