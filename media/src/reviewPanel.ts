@@ -210,6 +210,7 @@ function renderRepo(repo: RepoView, many: boolean): HTMLElement {
   }
   for (const b of repo.review) review.append(renderBranch(repo, b));
   out.append(review);
+  if (repo.hooksWarning) out.append(h('p', { class: 'notice', 'data-testid': 'hooks-warning' }, `⚠ ${repo.hooksWarning}`));
   for (const n of repo.notices) out.append(h('p', { class: 'muted notice' }, n));
   return out;
 }

@@ -1,6 +1,7 @@
 import { CountersignError, errorMessage } from '../core/errors';
 import { EXIT_ERROR, type CliContext, type ExitCode } from './command';
 import { commands, findCommand } from './commands';
+import { hookTakeover } from '../git/hookTakeover';
 import { VERSION } from './version';
 
 function help(): string {
@@ -17,6 +18,20 @@ function help(): string {
     'Exit codes: 0 success / gate passes, 1 gate blocks or check fails, 2 usage, configuration or input error.',
     '',
   ].join('\n');
+}
+
+/** Commands that report the hooks' state themselves, run from hooks, or change them. */
+const NO_TAKEOVER_WARNING = new Set(['hook', 'checkpoint', 'install', 'uninstall', 'init', 'status', 'doctor', 'completion', 'replay']);
+
+/** Every other command run in a repository says when husky, lefthook or pre-commit switched the hooks off. */
+async function warnIfHooksTakenOver(name: string, ctx: CliContext): Promise<void> {
+  if (NO_TAKEOVER_WARNING.has(name) || ctx.env.COUNTERSIGN_SKIP === '1') return;
+  try {
+    const t = await hookTakeover(ctx.cwd);
+    if (t) ctx.stderr(`countersign: warning: ${t.message}\n`);
+  } catch {
+    // Not a repository, or git cannot say: the command itself reports what matters.
+  }
 }
 
 export async function runCli(argv: string[], ctx: CliContext): Promise<ExitCode> {
@@ -40,6 +55,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<ExitCode>
     return 0;
   }
   try {
+    await warnIfHooksTakenOver(name, ctx);
     return await command.run(rest, ctx);
   } catch (err) {
     const where = CountersignError.is(err) ? '' : ' (unexpected; please report with COUNTERSIGN_DEBUG=1 output)';

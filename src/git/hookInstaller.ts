@@ -20,7 +20,12 @@ export interface InstallManifest {
   /** Config entries install added (`git config --add`), removed again on uninstall. */
   addedConfig: Array<{ key: string; value: string }>;
   installedAt: string;
+  /** Set when a hook manager owns the hooks and calls `countersign hook NAME` (install --hook-manager). */
+  hookManager?: HookManager;
 }
+
+export const HOOK_MANAGERS = ['husky', 'lefthook', 'pre-commit'] as const;
+export type HookManager = (typeof HOOK_MANAGERS)[number];
 
 export interface InstallOptions {
   /** The CLI bundle to copy into `.git/countersign/bin` — the stable copy hooks call. */
@@ -31,6 +36,8 @@ export interface InstallOptions {
   timeoutSeconds?: number;
   /** Extra config install sets, recorded so uninstall can remove them (notes refspecs etc.). */
   config?: Array<{ key: string; value: string }>;
+  /** A hook manager calls `countersign hook NAME`: write no shims and leave core.hooksPath to it. */
+  hookManager?: HookManager;
 }
 
 export interface InstallResult {
@@ -97,8 +104,26 @@ export async function install(cwd: string, opts: InstallOptions): Promise<Instal
 
   guardOwnFiles(repo, 'install into');
   fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
-  fs.mkdirSync(hooksDir, { recursive: true });
   writeFileAtomic(path.join(dir, 'bin', 'countersign.js'), fs.readFileSync(opts.cliSource), 0o755);
+  const addedConfig = [...(existing?.addedConfig ?? [])];
+  for (const { key, value } of opts.config ?? []) {
+    if (await configHas(cwd, key, value)) continue;
+    await runGit(['config', '--local', '--add', key, value], { cwd });
+    addedConfig.push({ key, value });
+  }
+  if (opts.hookManager) {
+    // The manager owns the hooks: give core.hooksPath back if our shims had it (pre-commit refuses to install otherwise).
+    if (ours) {
+      if (previousHooksPath === null) await runGit(['config', '--local', '--unset', 'core.hooksPath'], { cwd, okCodes: [5] });
+      else await runGit(['config', '--local', 'core.hooksPath', previousHooksPath], { cwd });
+    }
+    fs.rmSync(hooksDir, { recursive: true, force: true });
+    const restored = ours ? previousHooksPath : current;
+    const manifest: InstallManifest = { version: 1, previousHooksPath: restored, addedConfig, installedAt: new Date().toISOString(), hookManager: opts.hookManager };
+    writeFileAtomic(manifestPath(repo), JSON.stringify(manifest, null, 2) + '\n');
+    return { repo, hooksDir, chainedDir: restored ?? path.join(repo.commonDir, 'hooks'), previousHooksPath: restored, reinstalled: existing !== undefined };
+  }
+  fs.mkdirSync(hooksDir, { recursive: true });
   const script = hookScript({
     chainedDir,
     fallbackNode: opts.nodeBinary,
@@ -106,13 +131,6 @@ export async function install(cwd: string, opts: InstallOptions): Promise<Instal
     timeoutSeconds: opts.timeoutSeconds ?? 60,
   });
   for (const name of CLIENT_HOOKS) writeFileAtomic(path.join(hooksDir, name), script, 0o755);
-
-  const addedConfig = [...(existing?.addedConfig ?? [])];
-  for (const { key, value } of opts.config ?? []) {
-    if (await configHas(cwd, key, value)) continue;
-    await runGit(['config', '--local', '--add', key, value], { cwd });
-    addedConfig.push({ key, value });
-  }
   await runGit(['config', '--local', 'core.hooksPath', hooksDir], { cwd });
   const manifest: InstallManifest = { version: 1, previousHooksPath, addedConfig, installedAt: new Date().toISOString() };
   writeFileAtomic(manifestPath(repo), JSON.stringify(manifest, null, 2) + '\n');

@@ -1,3 +1,4 @@
+import { shQuote } from '../core/shellQuote';
 /**
  * The POSIX shell written into `.git/countersign/hooks/`. One script serves every hook name (it reads its
  * own name from $0): it runs the hook the repository had before (chained), then Countersign's part.
@@ -18,9 +19,6 @@ export const NODE_HOOKS = ['prepare-commit-msg', 'pre-push', 'post-rewrite', 're
 
 export const SHIM_MARKER = 'countersign-hook-shim v1';
 
-function shQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 export interface ShimConfig {
   /** The hooks folder that was active before install (absolute, or relative to the work tree as git reads it). */
@@ -30,6 +28,11 @@ export interface ShimConfig {
   /** Set when fallbackNode is an Electron binary (VS Code's own), which needs ELECTRON_RUN_AS_NODE=1. */
   fallbackIsElectron: boolean;
   timeoutSeconds: number;
+  /**
+   * The CLI to run instead of the stable copy in .git/countersign/bin: set when a hook manager calls
+   * `countersign hook NAME` and this script runs from that CLI (nothing is chained then).
+   */
+  cliPath?: string;
 }
 
 export function hookScript(cfg: ShimConfig): string {
@@ -61,7 +64,8 @@ fi
 feed() { if [ -n "$stdin_file" ]; then "$@" < "$stdin_file"; else "$@"; fi; }
 
 if [ -n "$chained" ]; then
-  feed "$chained_dir/$hook" "$@"
+  # A chained hook manager's config may call \`countersign hook $hook\` too: that call leaves the work to this script.
+  (COUNTERSIGN_SHIM_RUNS=1; export COUNTERSIGN_SHIM_RUNS; feed "$chained_dir/$hook" "$@")
   code=$?
   if [ $code -ne 0 ]; then
     echo "countersign: the $hook hook in $chained_dir failed (exit $code); Countersign did not run." >&2
@@ -148,7 +152,9 @@ if [ -z "$node_bin" ]; then
 fi
 limit=
 command -v timeout >/dev/null 2>&1 && limit="timeout ${cfg.timeoutSeconds}"
-feed $limit "$node_bin" "$cs_dir/bin/countersign.js" hook "$hook" "$@"
+# COUNTERSIGN_IN_SHIM: \`countersign hook\` runs its Node part directly instead of this script again.
+COUNTERSIGN_IN_SHIM=1; export COUNTERSIGN_IN_SHIM
+feed $limit "$node_bin" ${cfg.cliPath ? shQuote(cfg.cliPath) : '"$cs_dir/bin/countersign.js"'} hook "$hook" "$@"
 code=$?
 case "$code" in
   0) exit 0 ;;

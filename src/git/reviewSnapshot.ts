@@ -4,6 +4,7 @@ import { errorMessage } from '../core/errors';
 import type { BranchGate, DeveloperGate, Me, RepoSnapshot } from '../core/panel/viewModel';
 import { isProtected, POLICY_FILE } from '../core/policy';
 import { gitConfig, runGit, withGitReadCache } from './gitRunner';
+import { hookTakeover } from './hookTakeover';
 import { fetchNotes } from './notesSync';
 import { remoteDefaultBranch, verifyRange } from './pushGate';
 import { defaultRemote } from './reviewDecision';
@@ -121,6 +122,8 @@ async function takeSnapshot(root: string, opts: SnapshotOptions): Promise<RepoSn
   try {
     snapshot.me = await readMe(root);
     snapshot.remotes = await remotesOf(root);
+    const takeover = await hookTakeover(root);
+    if (takeover) snapshot.hooksWarning = takeover.message;
   } catch (e) {
     snapshot.errors.push(errorMessage(e));
     return snapshot;

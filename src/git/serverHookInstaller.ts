@@ -1,3 +1,4 @@
+import { shQuote } from '../core/shellQuote';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CountersignError } from '../core/errors';
@@ -19,9 +20,6 @@ import { countersignDir, resolveRepo, type RepoPaths } from './repository';
 export const SERVER_MARKER = 'countersign-server-hook v1';
 const CHAINED = 'pre-receive.countersign-chained';
 
-function shQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 export function serverHookScript(opts: { nodeBinary: string | undefined; timeoutSeconds: number }): string {
   return `#!/bin/sh

@@ -1,19 +1,52 @@
 import { gateText } from '../../core/gateReport';
+import { CLIENT_HOOKS } from '../../git/hookScripts';
 import { prePush, preReceive } from '../../git/pushGate';
 import { EXIT_BLOCKED, EXIT_ERROR, type Command } from '../command';
+import { MANAGED_HOOKS, runForHookManager } from '../hookManagerEntry';
 import { pushNotesAfterGate, runPostRewrite, runPrepareCommitMsg, runReferenceTransaction } from '../provenanceHooks';
 
-/** Entry point of the hook shims: `countersign hook NAME ARGS...` (internal, hidden from --help). */
+/**
+ * `countersign hook NAME ARGS...`: the entry point of Countersign's own shims (which set COUNTERSIGN_IN_SHIM
+ * and get the Node part directly) and of hook managers' configurations (which get the whole shim script).
+ */
 export const hookCommand: Command = {
   name: 'hook',
-  summary: 'run one git hook (called by the installed shims)',
-  hidden: true,
-  usage: `Usage: countersign hook <prepare-commit-msg|pre-push|pre-receive|post-rewrite|reference-transaction> [git's hook arguments]
+  summary: 'run Countersign\'s part of git hook NAME (for husky, lefthook, pre-commit)',
+  usage: `Usage: countersign hook NAME [git's hook arguments]
 
-Called by the shims that \`countersign install\` writes; not meant to be run by hand.
+Runs Countersign's part of git hook NAME, for a hook manager to call from its own configuration when it
+owns core.hooksPath (husky, lefthook) or .git/hooks (pre-commit). Set the repository up with
+\`countersign install --hook-manager husky|lefthook|pre-commit\` (notes configuration, no core.hooksPath
+change), then call it from these hooks, passing git's arguments (and, for pre-push, its stdin):
+  prepare-commit-msg  adds the AI-Provenance / Assisted-by trailers and prepares the refs/notes/ai note
+  commit-msg          puts the trailers back if the message editor dropped them
+  post-commit         attaches the prepared note (post-merge: the same for a merge commit)
+  pre-push            runs the review gate and pushes the notes
+  post-rewrite        carries notes over a rebase (git passes the rewritten commits on stdin)
+Other hook names do nothing. Recipes: docs/hook-managers.md.
+
+Examples:
+  # .husky/prepare-commit-msg (and likewise commit-msg, post-commit, pre-push)
+  countersign hook prepare-commit-msg "$@"
+  # lefthook.yml
+  pre-push:
+    commands:
+      countersign:
+        run: countersign hook pre-push {1} {2}
+        use_stdin: true
+  # .pre-commit-config.yaml: the hooks in this repository's .pre-commit-hooks.yaml
+
+Environment: COUNTERSIGN_SKIP=1 skips Countersign's part (the commit stays unattested); COUNTERSIGN_TRACE=1
+traces the script.
+
+Exit codes: 0 done (commit-time hooks never block a commit); 1 pre-push: the push is blocked by the gate;
+2 usage error (unknown hook name, not in a repository).
 `,
   async run(argv, ctx) {
     const [name, ...args] = argv;
+    if (ctx.env.COUNTERSIGN_IN_SHIM !== '1' && (MANAGED_HOOKS as readonly string[]).includes(name ?? '')) {
+      return runForHookManager(name as string, args, ctx);
+    }
     switch (name) {
       case 'prepare-commit-msg':
         return runPrepareCommitMsg(args, ctx);
@@ -44,8 +77,13 @@ Called by the shims that \`countersign install\` writes; not meant to be run by 
         return runPostRewrite(args, ctx);
       case 'reference-transaction':
         return runReferenceTransaction(args, ctx);
+      case 'commit-msg':
+      case 'post-commit':
+      case 'post-merge':
+        return 0; // plain shell in the shim: nothing for Node to do
       default:
-        ctx.stderr(`countersign hook: unknown hook '${name ?? ''}'\n`);
+        if (name && /^[a-z][a-z0-9-]*$/.test(name) && CLIENT_HOOKS.includes(name as (typeof CLIENT_HOOKS)[number])) return 0; // a git hook Countersign has no part in
+        ctx.stderr(`countersign hook: unknown hook '${name ?? ''}' (Countersign takes part in ${MANAGED_HOOKS.join(', ')} and, on a server, pre-receive)\n`);
         return EXIT_ERROR;
     }
   },

@@ -1,15 +1,18 @@
 import * as path from 'path';
 import { runGit } from '../../git/gitRunner';
-import { install } from '../../git/hookInstaller';
+import { HOOK_MANAGERS, install, type HookManager } from '../../git/hookInstaller';
 import { defaultInstallConfig } from '../../git/notesConfig';
 import { usageError } from '../../core/errors';
 import { grantServerRecovery, installServer } from '../../git/serverHookInstaller';
-import { parseCommandArgs, writeJson, type Command } from '../command';
+import { parseCommandArgs, writeJson, type CliContext, type Command } from '../command';
+import { hookManagerRecipe } from '../hookRecipes';
+import { nextStepsAfterInstall } from '../nextSteps';
 
 export const installCommand: Command = {
   name: 'install',
   summary: 'install the git hooks (chaining existing ones) and notes configuration',
-  usage: `Usage: countersign install [--server [--policy-branch NAME] [--recover]]
+  usage: `Usage: countersign install [--hook-manager husky|lefthook|pre-commit] [--json] [--quiet]
+       countersign install --server [--policy-branch NAME] [--recover] [--json]
 
 In a working repository: point core.hooksPath at .git/countersign/hooks, whose shims run the hooks that
 were active before (.git/hooks, or a core.hooksPath set by husky or lefthook) and then Countersign's part:
@@ -17,10 +20,14 @@ prepare-commit-msg adds the AI-Provenance trailers, post-commit attaches the ref
 pre-push runs the review gate and pushes the notes. Also configures notes.rewriteRef and
 notes.rewriteMode=ignore so notes follow amend and rebase, and per remote a fetch refspec that brings its
 refs/notes/ai and refs/notes/countersign into refs/countersign/remotes/<remote>/ (merged into the local
-notes, never overwriting them). Run it again after adding a remote.
-Running it again refreshes the hooks and the stable copy of the CLI they call.
+notes, never overwriting them), and copies the CLI to .git/countersign/bin/countersign.js (what the hooks
+run). Run it again after adding a remote, or after upgrading Countersign: it refreshes hooks and the copy.
 
 Options:
+  --hook-manager M
+             husky, lefthook or pre-commit owns the hooks and calls \`countersign hook NAME\` from its
+             configuration: configure notes and copy the CLI, but write no shims and leave core.hooksPath
+             alone (prints the recipe; see docs/hook-managers.md)
   --server   in a bare repository: install a pre-receive hook that runs the gate on every push
   --policy-branch NAME
              with --server: the branch whose .countersign.json judges every protected branch and tag
@@ -30,10 +37,19 @@ Options:
              allow one push that puts a valid policy there (judged under the last policy the server could
              read); spent once the branch moves
   --json     print what was done as JSON
+  --quiet    print nothing but errors
+
+Examples:
+  countersign install
+  countersign install --hook-manager husky
+  cd /srv/git/app.git && countersign install --server --policy-branch main    # on a self-hosted git server
+
+Exit codes: 0 installed; 2 not a repository (or a bare one without --server), or a bad option.
 `,
   async run(argv, ctx) {
     const { values } = parseCommandArgs('install', argv, {
       server: { type: 'boolean' }, json: { type: 'boolean' }, 'policy-branch': { type: 'string' }, recover: { type: 'boolean' },
+      quiet: { type: 'boolean', short: 'q' }, 'hook-manager': { type: 'string' },
     }, false);
     if (!values.server && (values['policy-branch'] !== undefined || values.recover)) throw usageError('install: --policy-branch and --recover go with --server');
     if (values.server && values.recover) {
@@ -59,17 +75,33 @@ Options:
       }
       return 0;
     }
-    // Outside a repository this lists nothing and install() below says so properly.
-    const remotes = (await runGit(['remote'], { cwd: ctx.cwd, okCodes: [128] })).stdout.split('\n').filter((x) => x.trim() !== '');
-    const r = await install(ctx.cwd, { cliSource: __filename, nodeBinary: process.execPath, config: defaultInstallConfig(remotes) });
-    if (values.json) {
-      ctx.stdout(JSON.stringify({ hooksDir: r.hooksDir, chainedDir: r.chainedDir, previousHooksPath: r.previousHooksPath, reinstalled: r.reinstalled }, null, 2) + '\n');
-      return 0;
+    const manager = values['hook-manager'];
+    if (manager !== undefined && !(HOOK_MANAGERS as readonly string[]).includes(manager)) {
+      throw usageError(`install: --hook-manager takes ${HOOK_MANAGERS.join(', ')}, not '${manager}'`);
     }
-    const where = r.repo.root ?? r.repo.commonDir;
-    ctx.stdout(`${r.reinstalled ? 'Refreshed' : 'Installed'} Countersign hooks in ${path.relative(where, r.hooksDir) || r.hooksDir}\n`);
-    ctx.stdout(`  chaining the hooks in ${r.chainedDir}${r.previousHooksPath ? ' (core.hooksPath before install)' : ''}\n`);
-    ctx.stdout('  commits now carry AI-Provenance trailers; `countersign uninstall` restores the previous set-up\n');
-    return 0;
+    return installHere(ctx, { json: values.json === true, quiet: values.quiet === true, ...(manager ? { hookManager: manager as HookManager } : {}) });
   },
 };
+
+/** `install` in a working repository; `init` runs the same. */
+export async function installHere(ctx: CliContext, o: { json: boolean; quiet: boolean; hookManager?: HookManager; nextSteps?: boolean }): Promise<0> {
+  const say = (t: string) => { if (!o.quiet) ctx.stdout(t); };
+  // Outside a repository this lists nothing and install() below says so properly.
+  const remotes = (await runGit(['remote'], { cwd: ctx.cwd, okCodes: [128] })).stdout.split('\n').filter((x) => x.trim() !== '');
+  const r = await install(ctx.cwd, { cliSource: __filename, nodeBinary: process.execPath, config: defaultInstallConfig(remotes), ...(o.hookManager ? { hookManager: o.hookManager } : {}) });
+  if (o.json) {
+    writeJson(ctx, { hooksDir: o.hookManager ? null : r.hooksDir, hookManager: o.hookManager ?? null, chainedDir: r.chainedDir, previousHooksPath: r.previousHooksPath, reinstalled: r.reinstalled });
+    return 0;
+  }
+  const where = r.repo.root ?? r.repo.commonDir;
+  if (o.hookManager) {
+    say(`${r.reinstalled ? 'Refreshed' : 'Set up'} Countersign for ${o.hookManager}: notes configuration and the CLI copy; core.hooksPath left to ${o.hookManager}\n`);
+    say(hookManagerRecipe(o.hookManager));
+  } else {
+    say(`${r.reinstalled ? 'Refreshed' : 'Installed'} Countersign hooks in ${path.relative(where, r.hooksDir) || r.hooksDir}\n`);
+    say(`  chaining the hooks in ${r.chainedDir}${r.previousHooksPath ? ' (core.hooksPath before install)' : ''}\n`);
+    say('  commits now carry AI-Provenance trailers; `countersign uninstall` restores the previous set-up\n');
+  }
+  if (o.nextSteps !== false) say(await nextStepsAfterInstall(ctx.cwd, remotes));
+  return 0;
+}

@@ -1,6 +1,7 @@
 import { brokenAgentHooks, describeBrokenHook } from '../../core/agents/hookHealth';
 import { CountersignError } from '../../core/errors';
 import { agentHookStates } from '../../git/connectedAgents';
+import { hookTakeover } from '../../git/hookTakeover';
 import { openLedger } from '../../git/ledger';
 import { resolveRepo } from '../../git/repository';
 import { uncommittedAttribution, type FileCounts } from '../../git/uncommittedAttribution';
@@ -20,23 +21,34 @@ Countersign observed (content from before it watched the file).
 It also warns when an agent's hooks that \`countersign agents connect\` wrote were removed or changed
 (an agent can edit its own settings): that agent's edits are untracked until it is connected again.
 
+When another tool has switched Countersign's hooks off (husky's \`npm install\`, \`lefthook install\`,
+\`pre-commit install\`), it says so first, with the fix; --json has it as "hooks": {"takenOver": true, ...}.
+
 Options:
-  --json   print {"files": {PATH: {"ai": N, "human": N, "untracked": N, "agents": [..]}}}
+  --json   print {"files": {PATH: {"ai": N, "human": N, "untracked": N, "agents": [..]}}, "hooks": {...}}
            (warnings go to stderr)
+
+Examples:
+  countersign status
+  countersign status --json | jq '.files | to_entries[] | select(.value.ai > 0) | .key'
+
+Exit codes: 0 shown; 2 not a repository, or a bare one.
 `,
   async run(argv, ctx) {
     const { values } = parseCommandArgs('status', argv, { json: { type: 'boolean' } }, false);
     const repo = await resolveRepo(ctx.cwd);
     if (!repo.root) throw new CountersignError('config', `${repo.commonDir} is a bare repository: it has no working tree`);
+    const takeover = await hookTakeover(ctx.cwd);
     const detail = await uncommittedAttribution(await openLedger(repo.root));
     const warnings = brokenAgentHooks(agentHookStates(repo)).map((s) => `warning: ${describeBrokenHook(s)}\n`);
     if (values.json) {
       const files: Record<string, FileCounts> = {};
       for (const [p, { ai, human, untracked, agents }] of Object.entries(detail)) files[p] = { ai, human, untracked, agents };
-      writeJson(ctx, { files });
+      writeJson(ctx, { files, hooks: takeover ? { takenOver: true, by: takeover.by ?? null, hooksPath: takeover.hooksPath, message: takeover.message } : { takenOver: false } });
       for (const w of warnings) ctx.stderr(w);
       return 0;
     }
+    if (takeover) ctx.stderr(`warning: ${takeover.message}\n`);
     const paths = Object.keys(detail);
     if (paths.length === 0) ctx.stdout('No uncommitted changes.\n');
     else {

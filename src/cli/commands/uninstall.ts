@@ -1,22 +1,50 @@
 import { uninstall } from '../../git/hookInstaller';
-import { parseCommandArgs, type Command } from '../command';
+import { uninstallServer } from '../../git/serverHookInstaller';
+import { parseCommandArgs, writeJson, type Command } from '../command';
 
 export const uninstallCommand: Command = {
   name: 'uninstall',
   summary: 'remove exactly what install added, leaving chained hooks as they were',
-  usage: `Usage: countersign uninstall
+  usage: `Usage: countersign uninstall [--json] [--quiet]
+       countersign uninstall --server [--json]
 
 Restores core.hooksPath to its value before \`countersign install\` (or unsets it), removes the config
-entries install added and the shims in .git/countersign/hooks. The ledger and notes are kept.
+entries install added (notes.rewriteRef, notes.rewriteMode, the notes fetch refspecs per remote), the shims
+in .git/countersign/hooks and the CLI copy in .git/countersign/bin. The working ledger and the notes are
+kept (they are your provenance). Hooks that install chained stay as they were.
+With --server, in a bare repository: removes the pre-receive gate and puts back the pre-receive hook it
+chained, if any.
+
+Options:
+  --server   remove the server's pre-receive gate
+  --json     print what was removed as JSON
+  --quiet    print nothing but errors
+
+Examples:
+  countersign uninstall
+  cd /srv/git/app.git && countersign uninstall --server
+
+Exit codes: 0 removed (or nothing was installed); 2 not a repository.
 `,
   async run(argv, ctx) {
-    parseCommandArgs('uninstall', argv, {}, false);
-    const r = await uninstall(ctx.cwd);
-    if (!r.wasInstalled) {
-      ctx.stdout('Countersign hooks were not installed here; nothing to do.\n');
+    const { values } = parseCommandArgs('uninstall', argv, { server: { type: 'boolean' }, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } }, false);
+    const say = (t: string) => { if (!values.quiet) ctx.stdout(t); };
+    if (values.server) {
+      const removed = await uninstallServer(ctx.cwd);
+      if (values.json) writeJson(ctx, { server: true, removed });
+      else say(removed ? 'Removed the Countersign pre-receive gate; pushes are no longer checked on this server.\n' : 'No Countersign pre-receive gate was installed here; nothing to do.\n');
       return 0;
     }
-    ctx.stdout(`Removed Countersign hooks; core.hooksPath ${r.restoredHooksPath ? `restored to ${r.restoredHooksPath}` : 'unset'}; removed ${r.removedConfig} config entr${r.removedConfig === 1 ? 'y' : 'ies'}.\n`);
+    const r = await uninstall(ctx.cwd);
+    if (values.json) {
+      writeJson(ctx, { wasInstalled: r.wasInstalled, restoredHooksPath: r.restoredHooksPath, removedConfig: r.removedConfig });
+      return 0;
+    }
+    if (!r.wasInstalled) {
+      say('Countersign hooks were not installed here; nothing to do.\n');
+      return 0;
+    }
+    say(`Removed Countersign hooks and the CLI copy; core.hooksPath ${r.restoredHooksPath ? `restored to ${r.restoredHooksPath}` : 'unset'}; removed ${r.removedConfig} config entr${r.removedConfig === 1 ? 'y' : 'ies'}.\n`);
     return 0;
   },
 };

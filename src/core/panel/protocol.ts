@@ -111,6 +111,8 @@ export const repoViewSchema = z.object({
   developer: z.optional(developerViewSchema),
   review: z.array(reviewBranchSchema),
   notices: z.array(z.string()),
+  /** Another tool (husky, lefthook, pre-commit) switched Countersign's hooks off: what happened and the fix. */
+  hooksWarning: z.string().optional(),
 });
 export type RepoView = z.infer<typeof repoViewSchema>;
 

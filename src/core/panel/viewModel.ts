@@ -48,6 +48,8 @@ export interface RepoSnapshot {
   errors: string[];
   /** .countersign.json exists in the working tree (it may not be on the protected branch yet). */
   policyInWorkTree: boolean;
+  /** Countersign's hooks were taken over by another tool (src/git/hookTakeover). */
+  hooksWarning?: string;
 }
 
 function policyOf(input: GateInput | undefined): Policy | undefined {
@@ -162,7 +164,7 @@ export function repoView(s: RepoSnapshot): RepoView {
     ...(reviewer ? { reviewer: `${reviewer.name} <${reviewer.email}>${reviewer.role ? ` (${reviewer.role})` : ''}` } : {}),
     ...(s.me.signingKey ? { signingKey: s.me.signingKey } : {}),
   };
-  const base = { root: s.root, name: s.name, me, notices: [...s.notices] };
+  const base = { root: s.root, name: s.name, me, notices: [...s.notices], ...(s.hooksWarning ? { hooksWarning: s.hooksWarning } : {}) };
   if (s.errors.length > 0 && !s.developer && s.branches.length === 0) {
     return { ...base, state: 'error', message: s.errors.join('\n'), review: [] };
   }

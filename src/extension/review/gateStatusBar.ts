@@ -76,9 +76,15 @@ export class GateStatusBar implements vscode.Disposable {
       if (dev.blocked.length > 5) md.appendText(`… and ${dev.blocked.length - 5} more\n`);
       for (const e of dev.errors.slice(0, 3)) md.appendText(`✗ ${e.split('\n')[0]}\n`);
     }
+    if (repo.hooksWarning) {
+      // Commits are no longer stamped: that outranks the gate's state, which is judged from the stamps.
+      this.item.text = `$(warning) ${prefix}hooks off · ${this.item.text.replace(/^\$\([a-z-]+\) /, '').replace(prefix, '')}`;
+      md.appendMarkdown('\n\n');
+      md.appendText(`⚠ ${repo.hooksWarning}`);
+    }
     md.appendMarkdown('\n\nClick to open the Countersign panel.');
     this.item.tooltip = md;
-    this.item.backgroundColor = repo.developer && !repo.developer.ok ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.backgroundColor = repo.hooksWarning || (repo.developer && !repo.developer.ok) ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }
 

@@ -1,0 +1,64 @@
+import { spawn } from 'child_process';
+import * as path from 'path';
+import { hookScript } from '../git/hookScripts';
+import { countersignDir, resolveRepo } from '../git/repository';
+import type { CliContext, ExitCode } from './command';
+
+/**
+ * `countersign hook NAME ARGS` called by a hook manager (husky's `.husky/NAME`, a `lefthook.yml` command,
+ * pre-commit's `.pre-commit-hooks.yaml`) instead of by Countersign's own shims: it runs the very script
+ * the shims run — the same rebase shortcut, trailers, note attaching and pre-push messages — from this
+ * CLI, chaining nothing (the manager runs its own hooks).
+ */
+
+/** Hooks in which Countersign does something (the shim's own list: its Node hooks and its shell-only ones). */
+export const MANAGED_HOOKS = ['prepare-commit-msg', 'commit-msg', 'post-commit', 'post-merge', 'pre-push', 'post-rewrite', 'reference-transaction'] as const;
+
+/** Hooks git feeds on stdin. */
+const STDIN_HOOKS = new Set(['pre-push', 'post-rewrite', 'reference-transaction']);
+
+const ZERO = '0000000000000000000000000000000000000000';
+
+/**
+ * pre-commit reads pre-push's stdin itself and hands each hook one pushed ref in environment variables;
+ * rebuild git's line from them (the gate asks the remote where its branches stand, so the remote sha matters
+ * only when the remote cannot be reached).
+ */
+export function preCommitPushLine(env: NodeJS.ProcessEnv): string | undefined {
+  const local = env.PRE_COMMIT_LOCAL_BRANCH;
+  const to = env.PRE_COMMIT_TO_REF;
+  const remoteRef = env.PRE_COMMIT_REMOTE_BRANCH;
+  if (!to || !remoteRef) return undefined;
+  return `${local || 'HEAD'} ${to} ${remoteRef} ${ZERO}\n`;
+}
+
+export async function runForHookManager(name: string, args: string[], ctx: CliContext): Promise<ExitCode> {
+  // Called from a hook our own shim is chaining: the shim runs Countersign's part right after.
+  if (ctx.env.COUNTERSIGN_SHIM_RUNS === '1') return 0;
+  const repo = await resolveRepo(ctx.cwd);
+  let args2 = args;
+  let input: string | undefined;
+  if (name === 'pre-push') {
+    const line = preCommitPushLine(ctx.env);
+    if (line) {
+      input = line;
+      if (args2.length === 0 && ctx.env.PRE_COMMIT_REMOTE_NAME) args2 = [ctx.env.PRE_COMMIT_REMOTE_NAME, ctx.env.PRE_COMMIT_REMOTE_URL ?? ''];
+    }
+  }
+  if (name === 'prepare-commit-msg' && args2.length === 1 && ctx.env.PRE_COMMIT_COMMIT_MSG_SOURCE) {
+    // pre-commit passes only the message file; the source (message, template, merge…) comes in its environment.
+    args2 = [args2[0], ctx.env.PRE_COMMIT_COMMIT_MSG_SOURCE, ...(ctx.env.PRE_COMMIT_COMMIT_OBJECT_NAME ? [ctx.env.PRE_COMMIT_COMMIT_OBJECT_NAME] : [])];
+  }
+  if (input === undefined && STDIN_HOOKS.has(name)) input = await ctx.readStdin();
+  const script = hookScript({ chainedDir: '', fallbackNode: process.execPath, fallbackIsElectron: false, timeoutSeconds: 60, cliPath: __filename });
+  const self = path.join(countersignDir(repo), 'hooks', name);
+  return new Promise((resolve) => {
+    const child = spawn('sh', ['-c', script, self, ...args2], { cwd: ctx.cwd, env: { ...ctx.env, COUNTERSIGN_IN_SHIM: '' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdout.on('data', (d: Buffer) => ctx.stdout(d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => ctx.stderr(d.toString('utf8')));
+    child.stdin.on('error', () => { /* the script may not read stdin */ });
+    child.stdin.end(input ?? '');
+    child.on('error', (e) => { ctx.stderr(`countersign hook ${name}: could not run sh (${e.message})\n`); resolve(2); });
+    child.on('close', (code) => resolve(code === 0 ? 0 : code === 1 ? 1 : 2));
+  });
+}

@@ -1,0 +1,24 @@
+import { gitConfig } from '../git/gitRunner';
+import { policyForDecision } from '../git/decisionPolicy';
+import { defaultRemote } from '../git/reviewDecision';
+
+/**
+ * What is still missing after `install` (and `init`) on the way to "a push to main is blocked until a
+ * teammate approves", each with the command that does it: a remote, the policy on the policy branch, the
+ * reviewer's signing key, the server-side enforcement.
+ */
+export async function nextStepsAfterInstall(cwd: string, remotes: string[]): Promise<string> {
+  const steps: string[] = [];
+  const remote = remotes.length > 0 ? await defaultRemote(cwd) : undefined;
+  if (remotes.length === 0) steps.push('Add the team\'s remote, then run `countersign install` again (it sets up notes fetching per remote): git remote add origin URL');
+  const policy = await policyForDecision(cwd, remote);
+  if (policy.source.kind === 'none') {
+    steps.push(`Write the policy and share it on ${policy.from}: countersign init (or countersign policy init --protect main --reviewer "Name <email>" --key ~/.ssh/id_ed25519.pub), then commit .countersign.json and push it`);
+  } else if (policy.source.kind === 'error') {
+    steps.push(`Fix the policy on ${policy.from}: ${policy.source.message} (countersign policy check)`);
+  }
+  if (!(await gitConfig(cwd, 'user.signingkey'))) steps.push('Reviewers: choose the SSH key approvals are signed with: git config user.signingkey ~/.ssh/id_ed25519.pub');
+  steps.push('Connect your AI agents so their lines are recorded: countersign agents connect');
+  steps.push('Enforce it where nobody can skip it: `countersign install --server` in the bare repository of a self-hosted server, or `countersign verify` as a required CI check (docs/rollout.md)');
+  return `\nNext steps:\n${steps.map((s, i) => `  ${i + 1}. ${s}`).join('\n')}\n`;
+}

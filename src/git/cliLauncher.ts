@@ -1,0 +1,97 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { shQuote } from '../core/shellQuote';
+import { writeFileAtomic } from './atomicFile';
+
+/**
+ * The `countersign` command on PATH, as VS Code puts `code` there: **Countersign: Install Command-Line Tool**
+ * copies the CLI that ships inside the extension to a stable place (an extension update replaces its own
+ * folder, so a launcher pointing into it would break) and writes a small launcher into a folder on PATH
+ * (~/.local/bin by default). Running it again upgrades the copy; removing both files uninstalls it.
+ */
+export const LAUNCHER_MARKER = 'countersign-launcher v1';
+
+export interface LauncherOptions {
+  /** The CLI bundle to copy (the extension's dist/cli.js). */
+  cliSource: string;
+  /** Where the launcher goes (default ~/.local/bin). */
+  binDir?: string;
+  /** Where the CLI copy goes (default ~/.local/share/countersign). */
+  dataDir?: string;
+  /** A Node (or Electron, with nodeIsElectron) binary used when `node` is not on PATH. */
+  fallbackNode?: string;
+  nodeIsElectron?: boolean;
+  env?: NodeJS.ProcessEnv;
+  platform?: NodeJS.Platform;
+}
+
+export interface LauncherResult {
+  launcher: string;
+  cliCopy: string;
+  /** Whether binDir is on PATH already. */
+  onPath: boolean;
+  /** When it is not: the line to add to the shell's start-up file. */
+  pathHint?: string;
+}
+
+export function defaultBinDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(env.HOME ?? os.homedir(), '.local', 'bin');
+}
+
+export function launcherScript(cliCopy: string, fallbackNode: string | undefined, nodeIsElectron: boolean): string {
+  const fb = shQuote(fallbackNode ?? '/nonexistent');
+  return `#!/bin/sh
+# ${LAUNCHER_MARKER} — written by "Countersign: Install Command-Line Tool"; run it again to upgrade.
+node_bin=$(command -v node 2>/dev/null)
+if [ -z "$node_bin" ] && [ -x ${fb} ]; then
+  node_bin=${fb}
+  ${nodeIsElectron ? 'ELECTRON_RUN_AS_NODE=1; export ELECTRON_RUN_AS_NODE' : ':'}
+fi
+if [ -z "$node_bin" ]; then
+  echo "countersign: Node.js is not on PATH; install it (https://nodejs.org) or run this command again from VS Code." >&2
+  exit 2
+fi
+exec "$node_bin" ${shQuote(cliCopy)} "$@"
+`;
+}
+
+function windowsLauncher(cliCopy: string): string {
+  return `@echo off\r\nrem ${LAUNCHER_MARKER}\r\nnode "${cliCopy}" %*\r\n`;
+}
+
+export function installCliLauncher(o: LauncherOptions): LauncherResult {
+  const env = o.env ?? process.env;
+  const platform = o.platform ?? process.platform;
+  const binDir = o.binDir ?? defaultBinDir(env);
+  const dataDir = o.dataDir ?? path.join(env.HOME ?? os.homedir(), '.local', 'share', 'countersign');
+  const cliCopy = path.join(dataDir, 'countersign.js');
+  writeFileAtomic(cliCopy, fs.readFileSync(o.cliSource), 0o755);
+  const launcher = path.join(binDir, platform === 'win32' ? 'countersign.cmd' : 'countersign');
+  if (fs.existsSync(launcher) && !fs.readFileSync(launcher, 'utf8').includes(LAUNCHER_MARKER)) {
+    throw new Error(`${launcher} exists and was not written by Countersign; remove it or choose another folder`);
+  }
+  writeFileAtomic(launcher, platform === 'win32' ? windowsLauncher(cliCopy) : launcherScript(cliCopy, o.fallbackNode, o.nodeIsElectron ?? false), 0o755);
+  const sep = platform === 'win32' ? ';' : ':';
+  const onPath = (env.PATH ?? '').split(sep).some((p) => p && path.resolve(p) === path.resolve(binDir));
+  const pathHint = onPath ? undefined : platform === 'win32'
+    ? `add ${binDir} to your user PATH (System Properties → Environment Variables)`
+    : `add it to PATH: echo 'export PATH="${binDir}:$PATH"' >> ~/.profile (or ~/.bashrc / ~/.zshrc), then open a new terminal`;
+  return { launcher, cliCopy, onPath, ...(pathHint ? { pathHint } : {}) };
+}
+
+/** Removes the launcher and the copy (only files Countersign wrote); returns what was removed. */
+export function uninstallCliLauncher(o: Pick<LauncherOptions, 'binDir' | 'dataDir' | 'env' | 'platform'> = {}): string[] {
+  const env = o.env ?? process.env;
+  const binDir = o.binDir ?? defaultBinDir(env);
+  const dataDir = o.dataDir ?? path.join(env.HOME ?? os.homedir(), '.local', 'share', 'countersign');
+  const removed: string[] = [];
+  for (const f of [path.join(binDir, 'countersign'), path.join(binDir, 'countersign.cmd')]) {
+    try {
+      if (fs.readFileSync(f, 'utf8').includes(LAUNCHER_MARKER)) { fs.rmSync(f); removed.push(f); }
+    } catch { /* not there */ }
+  }
+  const copy = path.join(dataDir, 'countersign.js');
+  if (fs.existsSync(copy)) { fs.rmSync(copy); removed.push(copy); }
+  return removed;
+}

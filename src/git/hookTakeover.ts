@@ -1,0 +1,97 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { runGit } from './gitRunner';
+import { readManifest, type HookManager } from './hookInstaller';
+import { SHIM_MARKER } from './hookScripts';
+import { countersignDir, resolveRepo } from './repository';
+
+/**
+ * Whether another tool has switched Countersign's hooks off since `countersign install`: husky's `prepare`
+ * script (run by every `npm install`) points core.hooksPath at `.husky/_`, `lefthook install` and
+ * `pre-commit install` rewrite the hooks. Nothing fails when that happens — commits simply stop carrying
+ * AI-Provenance — so the status bar, `status`, `doctor` and every CLI command run in the repository warn.
+ */
+export interface HookTakeover {
+  /** The tool that most likely did it, when it can be told. */
+  by?: HookManager;
+  /** core.hooksPath now (null: unset, git uses .git/hooks). */
+  hooksPath: string | null;
+  /** One paragraph: what happened, what it means, the fix. */
+  message: string;
+}
+
+const LEFTHOOK_CONFIGS = ['lefthook.yml', '.lefthook.yml', 'lefthook.yaml', '.lefthook.yaml', '.config/lefthook.yml', '.config/lefthook.yaml', 'lefthook.json', 'lefthook.toml'];
+
+function read(file: string): string | undefined {
+  try {
+    const st = fs.lstatSync(file);
+    if (!st.isFile() || st.size > 1_000_000) return undefined;
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Which manager's files a hooks folder or repository shows. */
+function managerOf(root: string | null, hooksPath: string | null, hooksDir: string): HookManager | undefined {
+  if (hooksPath && /(^|[/\\])\.husky([/\\]|$)/.test(hooksPath)) return 'husky';
+  const sample = read(path.join(hooksDir, 'prepare-commit-msg')) ?? read(path.join(hooksDir, 'pre-commit')) ?? read(path.join(hooksDir, 'pre-push')) ?? '';
+  if (/lefthook/i.test(sample)) return 'lefthook';
+  if (/pre-commit\.com|pre_commit/i.test(sample)) return 'pre-commit';
+  if (/husky/i.test(sample)) return 'husky';
+  if (root && LEFTHOOK_CONFIGS.some((f) => fs.existsSync(path.join(root, f)))) return 'lefthook';
+  return undefined;
+}
+
+/** The manager's configuration files that should call `countersign hook`. */
+function managerConfigs(root: string, manager: HookManager): string[] {
+  switch (manager) {
+    case 'husky': return ['prepare-commit-msg', 'commit-msg', 'post-commit', 'pre-push'].map((h) => path.join(root, '.husky', h));
+    case 'lefthook': return LEFTHOOK_CONFIGS.map((f) => path.join(root, f));
+    case 'pre-commit': return [path.join(root, '.pre-commit-config.yaml')];
+  }
+}
+
+const RECIPE = 'docs/hook-managers.md';
+
+export async function hookTakeover(cwd: string): Promise<HookTakeover | undefined> {
+  const repo = await resolveRepo(cwd);
+  if (repo.bare) return undefined;
+  let manifest;
+  try {
+    manifest = readManifest(repo);
+  } catch {
+    return undefined; // a broken manifest is doctor's to report
+  }
+  if (!manifest) return undefined;
+  const r = await runGit(['config', '--get', 'core.hooksPath'], { cwd, okCodes: [1] });
+  const hooksPath = r.code === 0 ? r.stdout.trim() : null;
+  const root = repo.root ?? cwd;
+  const hooksDir = hooksPath ? path.resolve(root, hooksPath) : path.join(repo.commonDir, 'hooks');
+  if (manifest.hookManager) {
+    const m = manifest.hookManager;
+    const calls = managerConfigs(root, m).some((f) => /countersign(\.js)?["']?\s+hook\b|id:\s*countersign-/.test(read(f) ?? ''));
+    if (calls) return undefined;
+    return {
+      by: m, hooksPath,
+      message: `Countersign was set up for ${m} (install --hook-manager ${m}), but ${m}'s configuration does not call \`countersign hook\`, so commits get no AI-Provenance trailers and pushes are not checked. Add the recipe from ${RECIPE}, or run \`countersign install\` to let Countersign's own hooks run.`,
+    };
+  }
+  const ours = path.join(countersignDir(repo), 'hooks');
+  if (hooksPath !== null && path.resolve(root, hooksPath) === ours) {
+    // Still pointed at, but a tool that writes into whatever core.hooksPath names may have replaced the shims.
+    if ((read(path.join(ours, 'prepare-commit-msg')) ?? '').includes(SHIM_MARKER)) return undefined;
+    const by = managerOf(repo.root ?? null, null, ours);
+    return {
+      ...(by ? { by } : {}), hooksPath,
+      message: `Countersign's git hooks are switched off: its shims in ${hooksPath} were overwritten${by ? ` by ${by}` : ''}, so commits get no AI-Provenance trailers and pushes are not checked. Run \`countersign install --hook-manager ${by ?? 'husky|lefthook|pre-commit'}\` and call \`countersign hook NAME\` from its configuration (${RECIPE}), or run \`countersign install\` again.`,
+    };
+  }
+  const by = managerOf(repo.root ?? null, hooksPath, hooksDir);
+  const now = hooksPath === null ? 'unset (git runs .git/hooks)' : `now ${hooksPath}`;
+  const again = by === 'husky' ? ' — but husky resets it on every `npm install`' : by ? ` — but ${by} may take it back` : '';
+  return {
+    ...(by ? { by } : {}), hooksPath,
+    message: `Countersign's git hooks are switched off: core.hooksPath is ${now}${by ? `, set by ${by}` : ''}, so commits get no AI-Provenance trailers and pushes are not checked. Run \`countersign install\` to chain it again${again}; to keep ${by ?? 'a hook manager'} in charge, call \`countersign hook NAME\` from its configuration and run \`countersign install --hook-manager ${by ?? 'husky|lefthook|pre-commit'}\` (${RECIPE}).`,
+  };
+}
