@@ -112,7 +112,7 @@ export const repoViewSchema = z.object({
   review: z.array(reviewBranchSchema),
   notices: z.array(z.string()),
   /** Another tool (husky, lefthook, pre-commit) switched Countersign's hooks off: what happened and the fix. */
-  hooksWarning: z.string().optional(),
+  hooksWarning: z.optional(z.string()),
 });
 export type RepoView = z.infer<typeof repoViewSchema>;
 
