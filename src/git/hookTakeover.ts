@@ -12,6 +12,8 @@ import { countersignDir, resolveRepo } from './repository';
  * AI-Provenance — so the status bar, `status`, `doctor` and every CLI command run in the repository warn.
  */
 export interface HookTakeover {
+  /** hooksPath: core.hooksPath no longer names our shims; shims: they were overwritten in place; manager: the manager set up with --hook-manager does not call `countersign hook`. */
+  kind: 'hooksPath' | 'shims' | 'manager';
   /** The tool that most likely did it, when it can be told. */
   by?: HookManager;
   /** core.hooksPath now (null: unset, git uses .git/hooks). */
@@ -73,7 +75,7 @@ export async function hookTakeover(cwd: string): Promise<HookTakeover | undefine
     const calls = managerConfigs(root, m).some((f) => /countersign(\.js)?["']?\s+hook\b|id:\s*countersign-/.test(read(f) ?? ''));
     if (calls) return undefined;
     return {
-      by: m, hooksPath,
+      kind: 'manager', by: m, hooksPath,
       message: `Countersign was set up for ${m} (install --hook-manager ${m}), but ${m}'s configuration does not call \`countersign hook\`, so commits get no AI-Provenance trailers and pushes are not checked. Add the recipe from ${RECIPE}, or run \`countersign install\` to let Countersign's own hooks run.`,
     };
   }
@@ -83,7 +85,7 @@ export async function hookTakeover(cwd: string): Promise<HookTakeover | undefine
     if ((read(path.join(ours, 'prepare-commit-msg')) ?? '').includes(SHIM_MARKER)) return undefined;
     const by = managerOf(repo.root ?? null, null, ours);
     return {
-      ...(by ? { by } : {}), hooksPath,
+      kind: 'shims', ...(by ? { by } : {}), hooksPath,
       message: `Countersign's git hooks are switched off: its shims in ${hooksPath} were overwritten${by ? ` by ${by}` : ''}, so commits get no AI-Provenance trailers and pushes are not checked. Run \`countersign install --hook-manager ${by ?? 'husky|lefthook|pre-commit'}\` and call \`countersign hook NAME\` from its configuration (${RECIPE}), or run \`countersign install\` again.`,
     };
   }
@@ -91,7 +93,7 @@ export async function hookTakeover(cwd: string): Promise<HookTakeover | undefine
   const now = hooksPath === null ? 'unset (git runs .git/hooks)' : `now ${hooksPath}`;
   const again = by === 'husky' ? ' — but husky resets it on every `npm install`' : by ? ` — but ${by} may take it back` : '';
   return {
-    ...(by ? { by } : {}), hooksPath,
+    kind: 'hooksPath', ...(by ? { by } : {}), hooksPath,
     message: `Countersign's git hooks are switched off: core.hooksPath is ${now}${by ? `, set by ${by}` : ''}, so commits get no AI-Provenance trailers and pushes are not checked. Run \`countersign install\` to chain it again${again}; to keep ${by ?? 'a hook manager'} in charge, call \`countersign hook NAME\` from its configuration and run \`countersign install --hook-manager ${by ?? 'husky|lefthook|pre-commit'}\` (${RECIPE}).`,
   };
 }

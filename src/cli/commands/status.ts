@@ -22,10 +22,10 @@ It also warns when an agent's hooks that \`countersign agents connect\` wrote we
 (an agent can edit its own settings): that agent's edits are untracked until it is connected again.
 
 When another tool has switched Countersign's hooks off (husky's \`npm install\`, \`lefthook install\`,
-\`pre-commit install\`), it says so first, with the fix; --json has it as "hooks": {"takenOver": true, ...}.
+\`pre-commit install\`), it says so first, with the fix (on stderr, also with --json; \`doctor --json\` reports it).
 
 Options:
-  --json   print {"files": {PATH: {"ai": N, "human": N, "untracked": N, "agents": [..]}}, "hooks": {...}}
+  --json   print exactly {"files": {PATH: {"ai": N, "human": N, "untracked": N, "agents": [..]}}}
            (warnings go to stderr)
 
 Examples:
@@ -44,7 +44,8 @@ Exit codes: 0 shown; 2 not a repository, or a bare one.
     if (values.json) {
       const files: Record<string, FileCounts> = {};
       for (const [p, { ai, human, untracked, agents }] of Object.entries(detail)) files[p] = { ai, human, untracked, agents };
-      writeJson(ctx, { files, hooks: takeover ? { takenOver: true, by: takeover.by ?? null, hooksPath: takeover.hooksPath, message: takeover.message } : { takenOver: false } });
+      writeJson(ctx, { files });
+      if (takeover) ctx.stderr(`warning: ${takeover.message}\n`);
       for (const w of warnings) ctx.stderr(w);
       return 0;
     }

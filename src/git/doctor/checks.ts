@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { samePerson } from '../../core/approvalRules';
 import { describeBrokenHook, hookAgentName } from '../../core/agents/hookHealth';
 import type { PolicySource } from '../../core/gate';
 import { errorMessage } from '../../core/errors';
@@ -9,7 +10,8 @@ import { REVIEW_NAMESPACE, verifySshSignature } from '../../core/sshsig';
 import { agentHookStates } from '../connectedAgents';
 import { readPolicyFrom } from '../gateInput';
 import { gitConfig, runGit } from '../gitRunner';
-import { hooksActive, readManifest } from '../hookInstaller';
+import { readManifest } from '../hookInstaller';
+import { hookTakeover } from '../hookTakeover';
 import { NODE_HOOKS, SHIM_MARKER } from '../hookScripts';
 import { AI_NOTES_REF, notesFetchRefspecs } from '../notesConfig';
 import { remoteDefaultBranch } from '../pushGate';
@@ -30,7 +32,10 @@ export const hooksInstalled: DoctorCheck = {
   name: 'hooks-installed',
   async run({ repo }) {
     if (repo.bare) return [finding(this.name, 'info', 'a bare repository: client hooks do not apply (the server gate is `countersign install --server`)')];
-    if (!readManifest(repo)) return [finding(this.name, 'fix', 'Countersign\'s git hooks are not installed: commits get no AI-Provenance trailer (unattested) and pushes are not checked', INSTALL)];
+    const manifest = readManifest(repo);
+    if (!manifest) return [finding(this.name, 'fix', 'Countersign\'s git hooks are not installed: commits get no AI-Provenance trailer (unattested) and pushes are not checked', INSTALL)];
+    // With a hook manager in charge there are no shims: the manager calls `countersign hook NAME` (hooks-active checks that).
+    if (manifest.hookManager) return [finding(this.name, 'ok', `set up for ${manifest.hookManager} (install --hook-manager): it runs \`countersign hook NAME\``)];
     const dir = path.join(countersignDir(repo), 'hooks');
     const missing = NODE_HOOKS.filter((h) => {
       try {
@@ -44,28 +49,20 @@ export const hooksInstalled: DoctorCheck = {
   },
 };
 
-/** Which hook manager a core.hooksPath value probably belongs to, for the message. */
-function hookManagerOf(hooksPath: string): string | undefined {
-  if (/husky/.test(hooksPath)) return 'husky';
-  if (/lefthook/.test(hooksPath)) return 'lefthook';
-  if (/pre-commit/.test(hooksPath)) return 'pre-commit';
-  return undefined;
-}
-
-/** core.hooksPath still points at Countersign's hooks: husky's `prepare`, lefthook or pre-commit may have taken it over. */
+/**
+ * Countersign's hooks still run: husky's `prepare`, lefthook or pre-commit may have taken core.hooksPath
+ * over, or a manager set up with --hook-manager may not call `countersign hook`. hookTakeover.ts decides,
+ * for the status bar, `status` and every CLI command alike.
+ */
 export const hooksStillActive: DoctorCheck = {
   name: 'hooks-active',
   async run({ cwd, repo }) {
     if (repo.bare || !readManifest(repo)) return [];
-    const state = await hooksActive(cwd);
-    // The effective value (a global core.hooksPath applies when the local one is gone).
-    const effective = (await gitConfig(cwd, 'core.hooksPath')) ?? null;
-    const ours = path.join(countersignDir(repo), 'hooks');
-    if (state.active && effective !== null && path.resolve(repo.root ?? cwd, effective) === ours) {
-      return [finding(this.name, 'ok', 'core.hooksPath points at Countersign\'s hooks, which chain the previous ones')];
-    }
-    const now = effective === null ? 'core.hooksPath is unset, so git runs .git/hooks' : `core.hooksPath is ${effective}${hookManagerOf(effective) ? ` (${hookManagerOf(effective)})` : ''}`;
-    return [finding(this.name, 'fix', `${now}: Countersign's hooks were taken over and no longer run`, INSTALL)];
+    const t = await hookTakeover(cwd);
+    if (!t) return [finding(this.name, 'ok', 'Countersign\'s hooks run on commit and push (core.hooksPath or the hook manager calls them)')];
+    const message = t.kind !== 'hooksPath' ? t.message
+      : `${t.hooksPath === null ? 'core.hooksPath is unset, so git runs .git/hooks' : `core.hooksPath is ${t.hooksPath}${t.by ? ` (${t.by})` : ''}`}: Countersign's hooks were taken over and no longer run`;
+    return [finding(this.name, 'fix', message, t.by ? `run \`countersign install\`, or keep ${t.by} and add the recipe from docs/hook-managers.md` : INSTALL)];
   },
 };
 
@@ -207,7 +204,7 @@ export const signingKeyUsable: DoctorCheck = {
   async run(ctx) {
     const email = await gitConfig(ctx.cwd, 'user.email');
     const { source } = await policyOf(ctx);
-    const reviewer = source?.kind === 'ok' && email ? source.policy.reviewers.find((r) => r.email.toLowerCase() === email.toLowerCase()) : undefined;
+    const reviewer = source?.kind === 'ok' && email ? source.policy.reviewers.find((r) => samePerson(r.email, email)) : undefined;
     const configured = (await gitConfig(ctx.cwd, 'user.signingkey')) !== undefined;
     if (!reviewer && !configured) {
       return [finding(this.name, 'info', `${email ?? 'you (user.email is unset)'} ${email ? 'is' : 'are'} not a reviewer in the policy and no signing key is configured: nothing to sign with`, 'reviewers set `git config user.signingkey ~/.ssh/id_ed25519.pub`')];

@@ -68,7 +68,8 @@ describe('hook managers: husky, lefthook and pre-commit coexist through `counter
     const status = ada.cli(['status']);
     assert.match(status.stderr, /Countersign's git hooks are switched off: core\.hooksPath is now \.husky\/_, set by husky/);
     assert.match(ada.cli(['explain', 'HEAD']).stderr, /countersign: warning: Countersign's git hooks are switched off/, 'every command run in the repository warns');
-    assert.strictEqual((JSON.parse(ada.cli(['status', '--json']).stdout) as { hooks: { takenOver: boolean; by: string } }).hooks.by, 'husky');
+    const doctor = JSON.parse(ada.cli(['doctor', '--json']).stdout) as { checks: Array<{ check: string; status: string; message: string }> };
+    assert.match(doctor.checks.find((c) => c.check === 'hooks-active')?.message ?? '', /core\.hooksPath is \.husky\/_ \(husky\)/);
 
     const setUp = ada.cli(['install', '--hook-manager', 'husky']);
     assert.strictEqual(setUp.status, 0, setUp.stderr);
