@@ -5,6 +5,7 @@ import * as path from 'path';
 import { parseStatementNote, statementCovers, verifySignedStatement, type SignedStatement } from '../../../src/core/approvalStatement';
 import { APPROVALS_REF, fetchApprovals, pushApprovals, readAllStatements, recordStatement } from '../../../src/git/approvalsStore';
 import { stablePatchId } from '../../../src/git/patchId';
+import { cloneAs as cloneRepoAs, pushFeature } from '../helpers/approvals';
 import { makeKey, sshKeygenVerify, tempDir, TestAgent, type TestKey } from '../helpers/sshKeys';
 import { CLI, TempRepo } from '../helpers/tempRepo';
 import { canonicalStatementBytes } from '../../../src/core/approvalStatement';
@@ -23,17 +24,8 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
   let base: string;
   let tip: string;
 
-  /** A clone of the remote with main checked out and origin/HEAD set, as `git clone` leaves it. */
   function cloneAs(name: string, email: string, key?: TestKey): TempRepo {
-    const r = TempRepo.create();
-    r.git('config', 'user.name', name);
-    r.git('config', 'user.email', email);
-    if (key) r.git('config', 'user.signingkey', key.publicFile);
-    r.git('remote', 'add', 'origin', remote.dir);
-    r.git('fetch', '-q', 'origin');
-    r.git('remote', 'set-head', 'origin', 'main');
-    r.git('checkout', '-q', '-B', 'main', 'origin/main');
-    return r;
+    return cloneRepoAs(remote.dir, name, email, key?.publicFile);
   }
 
   /** Runs git's own API in-process against a repo: point process.env at its isolated HOME meanwhile. */
@@ -64,18 +56,7 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
   beforeEach(() => {
     remote = TempRepo.create({ bare: true });
     author = TempRepo.create();
-    author.write('README.md', 'hello\n');
-    author.git('add', '.');
-    base = author.commit('base');
-    author.git('remote', 'add', 'origin', remote.dir);
-    author.git('push', '-q', 'origin', 'main');
-    author.git('checkout', '-q', '-b', 'feature');
-    author.write('src/app.ts', 'export const x = 1;\n');
-    author.git('add', '.');
-    author.commit('feature 1');
-    author.write('src/app.ts', 'export const x = 2;\n');
-    tip = author.commit('feature 2', '-a');
-    author.git('push', '-q', 'origin', 'feature');
+    ({ base, tip } = pushFeature(author, remote.dir, { 'README.md': 'hello\n' }));
   });
 
   it('approve: signs tip, tree, merge-base and patch-id; records one note line on the tip; pushes; another clone fetches and verifies it', async () => {

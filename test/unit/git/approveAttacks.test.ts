@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { parseStatementNote } from '../../../src/core/approvalStatement';
 import { APPROVALS_REF } from '../../../src/git/approvalsStore';
+import { cloneAs as cloneRepoAs, pushFeature } from '../helpers/approvals';
 import { makeKey, type TestKey } from '../helpers/reviewerKeys';
 import { TempRepo } from '../helpers/tempRepo';
 
@@ -25,15 +26,7 @@ describe('approve: refuses what would not count, and what the reviewer did not s
   }
 
   function cloneAs(name: string, email: string, key?: TestKey): TempRepo {
-    const r = TempRepo.create();
-    r.git('config', 'user.name', name);
-    r.git('config', 'user.email', email);
-    if (key) r.git('config', 'user.signingkey', key.privateKeyFile);
-    r.git('remote', 'add', 'origin', remote.dir);
-    r.git('fetch', '-q', 'origin');
-    r.git('remote', 'set-head', 'origin', 'main');
-    r.git('checkout', '-q', '-B', 'main', 'origin/main');
-    return r;
+    return cloneRepoAs(remote.dir, name, email, key?.privateKeyFile);
   }
 
   function statementsOn(repo: TempRepo, commit: string) {
@@ -49,19 +42,7 @@ describe('approve: refuses what would not count, and what the reviewer did not s
   beforeEach(() => {
     remote = TempRepo.create({ bare: true });
     author = TempRepo.create();
-    author.write('.countersign.json', policy());
-    author.write('README.md', 'hello\n');
-    author.git('add', '.');
-    author.commit('base');
-    author.git('remote', 'add', 'origin', remote.dir);
-    author.git('push', '-q', 'origin', 'main');
-    author.git('checkout', '-q', '-b', 'feature');
-    author.write('src/app.ts', 'export const x = 1;\n');
-    author.git('add', '.');
-    author.commit('feature 1: add app');
-    author.write('src/app.ts', 'export const x = 2;\n');
-    tip = author.commit('feature 2: change x', '-a');
-    author.git('push', '-q', 'origin', 'feature');
+    ({ tip } = pushFeature(author, remote.dir, { '.countersign.json': policy(), 'README.md': 'hello\n' }, ['feature 1: add app', 'feature 2: change x']));
   });
 
   it('attack: a fetched tag named origin/feature is not silently approved instead of the branch', () => {

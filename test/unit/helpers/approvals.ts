@@ -1,6 +1,7 @@
 import { execFileSync } from 'child_process';
 import { canonicalStatementBytes, formatStatementLine, type ApprovalStatement, type SignedStatement } from '../../../src/core/approvalStatement';
 import { sshSign, type TestKey } from './reviewerKeys';
+import { TempRepo } from './tempRepo';
 
 /**
  * Builds and records approval statements the way `countersign approve` does, but signed directly with
@@ -35,4 +36,37 @@ export function sign(key: TestKey, statement: ApprovalStatement): SignedStatemen
 /** Appends the statement's line to the refs/notes/countersign note on `on` (default: its own tip). */
 export function attach(dir: string, signed: SignedStatement, on = signed.statement.tip, env?: NodeJS.ProcessEnv): void {
   execFileSync('git', ['notes', '--ref=refs/notes/countersign', 'append', '-m', formatStatementLine(signed), on], { cwd: dir, env: env ?? process.env, stdio: 'pipe' });
+}
+
+/** A clone of `remoteDir` as NAME <EMAIL>, main checked out and origin/HEAD set, as `git clone` leaves it. */
+export function cloneAs(remoteDir: string, name: string, email: string, signingKeyFile?: string): TempRepo {
+  const r = TempRepo.create();
+  r.git('config', 'user.name', name);
+  r.git('config', 'user.email', email);
+  if (signingKeyFile) r.git('config', 'user.signingkey', signingKeyFile);
+  r.git('remote', 'add', 'origin', remoteDir);
+  r.git('fetch', '-q', 'origin');
+  r.git('remote', 'set-head', 'origin', 'main');
+  r.git('checkout', '-q', '-B', 'main', 'origin/main');
+  return r;
+}
+
+/**
+ * The usual review fixture: `files` committed as base on main and pushed to `remoteDir`, then a branch
+ * `feature` of two commits to src/app.ts, pushed. Returns the base and the feature's tip.
+ */
+export function pushFeature(author: TempRepo, remoteDir: string, files: Record<string, string>, subjects = ['feature 1', 'feature 2']): { base: string; tip: string } {
+  for (const [p, text] of Object.entries(files)) author.write(p, text);
+  author.git('add', '.');
+  const base = author.commit('base');
+  author.git('remote', 'add', 'origin', remoteDir);
+  author.git('push', '-q', 'origin', 'main');
+  author.git('checkout', '-q', '-b', 'feature');
+  author.write('src/app.ts', 'export const x = 1;\n');
+  author.git('add', '.');
+  author.commit(subjects[0]);
+  author.write('src/app.ts', 'export const x = 2;\n');
+  const tip = author.commit(subjects[1], '-a');
+  author.git('push', '-q', 'origin', 'feature');
+  return { base, tip };
 }
