@@ -7,7 +7,7 @@ import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy, type Reviewer } from
 
 export { personLabel } from './approvalRules';
 import { commitEvidence } from './report/aiEvidence';
-import { parseTrailers } from './trailers';
+import { AI_PROVENANCE_FIX, parseTrailers } from './trailers';
 import { untrackedReviewReason } from './untrackedReview';
 
 /**
@@ -253,12 +253,11 @@ export function reviewNeed(policy: Policy, c: GateCommit, policyChangedHere: boo
       add('unreadableNote', `its provenance note (refs/notes/ai) is unreadable, so its AI lines are unknown: ${errorMessage(e)}`);
     }
   }
-  if (evidence.provenance === undefined) {
-    if (policy.review.unattested) {
-      add('unattested', evidence.provenanceRaw !== undefined
-        ? `unattested: its AI-Provenance trailer is unreadable (${JSON.stringify(evidence.provenanceRaw)})`
-        : 'unattested: no AI-Provenance trailer (Countersign\'s hooks were bypassed or not installed), so nobody can say how much of it AI wrote');
-    }
+  if (evidence.provenanceError !== undefined) {
+    // Unreadable fails closed, whatever review.unattested says: the commit claims to be attested.
+    add('unattested', `unattested: the AI-Provenance of commit ${short(c.sha)} is unreadable: ${evidence.provenanceError} — fix: ${AI_PROVENANCE_FIX}`);
+  } else if (evidence.provenance === undefined && policy.review.unattested) {
+    add('unattested', 'unattested: no AI-Provenance trailer (Countersign\'s hooks were bypassed or not installed), so nobody can say how much of it AI wrote');
   }
   // The larger of the two: a note cannot talk a trailer's AI count down (nor the other way round).
   const counts = [noteAi?.lines, evidence.provenance?.ai].filter((n): n is number => n !== undefined);

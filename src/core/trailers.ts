@@ -22,19 +22,51 @@ export function formatAiProvenance(c: ProvenanceCounts): string {
   return `v1 ai=${c.ai} human=${c.human} untracked=${c.untracked}`;
 }
 
-/** Parses `v1 ai=N human=N untracked=N` (extra `key=value` words from newer versions are ignored). */
-export function parseAiProvenance(value: string): ProvenanceCounts | undefined {
+/**
+ * Parses `v1 ai=N human=N untracked=N` (extra `key=value` words from newer versions are ignored). A key given
+ * twice (`ai=50 … ai=0`) is unreadable, never "the last one wins": which figure counts would be anyone's guess.
+ */
+export function readAiProvenanceValue(value: string): { counts: ProvenanceCounts } | { why: string } {
   const words = value.trim().split(/\s+/);
-  if (words[0] !== 'v1') return undefined;
+  if (words[0] !== 'v1') return { why: `${JSON.stringify(value)} does not start with the version v1` };
   const fields = new Map<string, number>();
   for (const w of words.slice(1)) {
     const m = /^([a-z]+)=(\d+)$/.exec(w);
-    if (m) fields.set(m[1], Number(m[2]));
+    if (!m) continue;
+    if (fields.has(m[1])) return { why: `${JSON.stringify(value)} names ${m[1]} twice` };
+    fields.set(m[1], Number(m[2]));
   }
   const ai = fields.get('ai'), human = fields.get('human'), untracked = fields.get('untracked');
-  if (ai === undefined || human === undefined || untracked === undefined) return undefined;
-  return { ai, human, untracked };
+  if (ai === undefined || human === undefined || untracked === undefined) return { why: `${JSON.stringify(value)} is not "v1 ai=N human=N untracked=N"` };
+  return { counts: { ai, human, untracked } };
 }
+
+export function parseAiProvenance(value: string): ProvenanceCounts | undefined {
+  const r = readAiProvenanceValue(value);
+  return 'counts' in r ? r.counts : undefined;
+}
+
+export type ProvenanceReading =
+  | { kind: 'absent' }
+  | { kind: 'ok'; counts: ProvenanceCounts; raw: string }
+  | { kind: 'unreadable'; raw: string; why: string };
+
+/**
+ * A commit's `AI-Provenance`, read once for the gate, `verify`, `explain` and `report`: absent (unattested),
+ * readable, or unreadable with why. Two trailers are unreadable, whatever they say: Countersign writes one,
+ * and a second one appended (`ai=50`, then `ai=0`) must not get to choose the figure that counts.
+ */
+export function readAiProvenance(trailers: Trailer[]): ProvenanceReading {
+  const values = trailerValues(trailers, AI_PROVENANCE);
+  if (values.length === 0) return { kind: 'absent' };
+  const raw = values.join(' | ');
+  if (values.length > 1) return { kind: 'unreadable', raw, why: `it carries ${values.length} AI-Provenance trailers (${values.map((v) => JSON.stringify(v)).join(', ')}); exactly one may say how much AI wrote` };
+  const r = readAiProvenanceValue(values[0]);
+  return 'counts' in r ? { kind: 'ok', counts: r.counts, raw } : { kind: 'unreadable', raw, why: r.why };
+}
+
+/** What to do about an unreadable `AI-Provenance`, for messages that name the commit. */
+export const AI_PROVENANCE_FIX = 'reword the commit so that it carries exactly one trailer `AI-Provenance: v1 ai=N human=N untracked=N` (git rebase -i, "reword"), or have it reviewed';
 
 const TRAILER_LINE = /^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$/;
 /** Trailers git recognises in a mixed paragraph even when fewer than 25% of its lines are trailers. */

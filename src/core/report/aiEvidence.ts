@@ -1,4 +1,4 @@
-import { AI_PROVENANCE, ASSISTED_BY, parseAiProvenance, trailerValues, type ProvenanceCounts, type Trailer } from '../trailers';
+import { ASSISTED_BY, readAiProvenance, trailerValues, type ProvenanceCounts, type Trailer } from '../trailers';
 import { aiOfAuthor, aiOfCoAuthor, knownAgent, type CanonicalAgent } from '../agents/agentIdentity';
 
 /**
@@ -25,8 +25,10 @@ export interface AgentEvidence {
 export interface CommitEvidence {
   /** The parsed `AI-Provenance` trailer; undefined = unattested (or an unreadable value, see `provenanceRaw`). */
   provenance?: ProvenanceCounts;
-  /** The raw `AI-Provenance` value when present, even if unreadable. */
+  /** The raw `AI-Provenance` value when present, even if unreadable (several trailers: joined by ` | `). */
   provenanceRaw?: string;
+  /** Why a present `AI-Provenance` is unreadable (malformed, a key twice, two trailers). */
+  provenanceError?: string;
   /** Agents named by trailers, the author or the message; deduplicated by (agent, source, model). */
   agents: AgentEvidence[];
   /** True when metadata alone (without the note) says AI took part. */
@@ -82,13 +84,14 @@ export function commitEvidence(identity: CommitIdentity, trailers: Trailer[], me
   // Claude Code's default commit footer; kept even when a co-author trailer was edited away.
   if (/Generated with \[?Claude Code\]?/.test(message)) add({ agent: 'claude-code', raw: 'Generated with Claude Code', source: 'message' });
 
-  const provenanceValues = trailerValues(trailers, AI_PROVENANCE);
-  const provenanceRaw = provenanceValues.length > 0 ? provenanceValues[provenanceValues.length - 1] : undefined;
-  const provenance = provenanceRaw !== undefined ? parseAiProvenance(provenanceRaw) : undefined;
+  const reading = readAiProvenance(trailers);
+  const provenance = reading.kind === 'ok' ? reading.counts : undefined;
   return {
     ...(provenance ? { provenance } : {}),
-    ...(provenanceRaw !== undefined ? { provenanceRaw } : {}),
+    ...(reading.kind !== 'absent' ? { provenanceRaw: reading.raw } : {}),
+    ...(reading.kind === 'unreadable' ? { provenanceError: reading.why } : {}),
     agents,
     aiAssisted: agents.length > 0 || (provenance?.ai ?? 0) > 0,
   };
 }
+

@@ -30,7 +30,7 @@ export function commitInconsistencies(c: Pick<CommitFacts, 'sha' | 'evidence' | 
   const short = c.sha.slice(0, 12);
   const p = c.evidence.provenance;
   if (c.evidence.provenanceRaw !== undefined && !p) {
-    out.push({ sha: c.sha, kind: 'provenance-unreadable', message: `${short}: AI-Provenance "${c.evidence.provenanceRaw}" is not "v1 ai=N human=N untracked=N"` });
+    out.push({ sha: c.sha, kind: 'provenance-unreadable', message: `${short}: AI-Provenance is unreadable: ${c.evidence.provenanceError ?? JSON.stringify(c.evidence.provenanceRaw)}` });
   }
   if (c.noteError) {
     out.push({ sha: c.sha, kind: 'note-unreadable', message: `${short}: ${c.noteError} (inspect it with: git notes --ref=ai show ${short})` });

@@ -81,6 +81,13 @@ describe('evaluateGate (rules)', () => {
     assert.deepStrictEqual(r.commits[0].kinds, ['ai']);
   });
 
+  it('regression: an unreadable AI-Provenance (two trailers) needs review even where unattested commits do not', () => {
+    const relaxed = { kind: 'ok' as const, policy: parsePolicy(JSON.stringify({ protectedBranches: ['main'], review: { unattested: false } }), 'p.json'), from: 'p.json' };
+    const r = evaluateGate(input([commit(1, 'x\n\nAI-Provenance: v1 ai=50 human=0 untracked=0\nAI-Provenance: v1 ai=0 human=50 untracked=0'), commit(2, 'no trailer')], [], { policy: relaxed }));
+    assert.deepStrictEqual(r.commits.map((c) => c.needsReview), [true, false]);
+    assert.match(r.commits[0].reasons[0], /AI-Provenance of commit 0{12} is unreadable: it carries 2 AI-Provenance trailers .* — fix: reword the commit/);
+  });
+
   it('a person at an AI company\'s email domain is a person: their attested human commit needs no review', () => {
     const people = [
       commit(1, attested(0, 10), { author: { name: 'Dana Engineer', email: 'dana@anthropic.com' } }),

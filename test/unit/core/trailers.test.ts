@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import {
-  assistedByToAdd, canonicalAgentOfAssistedBy, formatAssistedBy, parseAssistedBy, parseTrailers,
+  assistedByToAdd, canonicalAgentOfAssistedBy, formatAssistedBy, parseAssistedBy, parseTrailers, readAiProvenance,
 } from '../../../src/core/trailers';
 
 function gitParse(message: string): string[] {
@@ -43,6 +43,27 @@ describe('trailers', () => {
         ['Codex:gpt-5 codex'],
       );
     });
+  });
+
+  describe('AI-Provenance: exactly one readable trailer, never last-wins', () => {
+    const read = (msg: string) => readAiProvenance(parseTrailers(msg));
+    it('one trailer: its counts', () =>
+      assert.deepStrictEqual(read('s\n\nAI-Provenance: v1 ai=2 human=3 untracked=0 future=7\n'), { kind: 'ok', counts: { ai: 2, human: 3, untracked: 0 }, raw: 'v1 ai=2 human=3 untracked=0 future=7' }));
+    it('none: absent (unattested)', () => assert.deepStrictEqual(read('s\n\nSigned-off-by: A <a@b>\n'), { kind: 'absent' }));
+    it('regression: two trailers (ai=50, then ai=0) are unreadable, in either order', () => {
+      for (const msg of ['s\n\nAI-Provenance: v1 ai=50 human=0 untracked=0\nAI-Provenance: v1 ai=0 human=50 untracked=0\n',
+        's\n\nai-provenance: v1 ai=0 human=50 untracked=0\nAI-Provenance: v1 ai=50 human=0 untracked=0\n']) {
+        const r = read(msg);
+        assert.strictEqual(r.kind, 'unreadable');
+        assert.match(r.kind === 'unreadable' ? r.why : '', /carries 2 AI-Provenance trailers/);
+      }
+    });
+    it('regression: a key given twice (ai=50 … ai=0) is unreadable', () => {
+      const r = read('s\n\nAI-Provenance: v1 ai=50 human=0 untracked=0 ai=0\n');
+      assert.deepStrictEqual(r, { kind: 'unreadable', raw: 'v1 ai=50 human=0 untracked=0 ai=0', why: '"v1 ai=50 human=0 untracked=0 ai=0" names ai twice' });
+    });
+    it('a value that is not v1 ai=N human=N untracked=N is unreadable', () =>
+      assert.strictEqual(read('s\n\nAI-Provenance: v1 ai=lots\n').kind, 'unreadable'));
   });
 
   describe('parseTrailers agrees with git interpret-trailers --parse', () => {
