@@ -6,7 +6,7 @@ import { matchAnyPath } from './glob';
 import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy, type Reviewer } from './policy';
 
 export { personLabel } from './approvalRules';
-import { commitEvidence } from './report/aiEvidence';
+import { aiBeyondCounts, commitEvidence, describeEvidence } from './report/aiEvidence';
 import { AI_PROVENANCE_FIX, parseTrailers } from './trailers';
 import { untrackedReviewReason } from './untrackedReview';
 
@@ -264,17 +264,16 @@ export function reviewNeed(policy: Policy, c: GateCommit, policyChangedHere: boo
   const aiLines = counts.length > 0 ? Math.max(...counts) : undefined;
   const total = evidence.provenance ? evidence.provenance.ai + evidence.provenance.human + evidence.provenance.untracked : added;
   const agents = [...new Set([...(noteAi?.agents ?? []), ...evidence.agents.map((a) => a.agent)])];
-  const named = evidence.agents.filter((a) => a.source === 'co-author' || a.source === 'author' || a.source === 'message');
   const agentText = agents.length > 0 ? ` (${agents.join(', ')})` : '';
+  const named = aiBeyondCounts(evidence, aiLines);
   if (named.length > 0) {
-    add('ai', `AI-attributed: ${named.map((a) => `${a.source === 'author' ? 'authored by' : a.source === 'message' ? 'message says' : 'co-authored by'} ${a.raw}`).join('; ')}${aiLines !== undefined ? `, ${aiLines} AI line(s)` : ''}`);
+    const counted = aiLines === undefined ? ' (no line counts, so every threshold is treated as met)' : `, ${aiLines} AI line(s) counted`;
+    add('ai', `AI-attributed: ${named.map(describeEvidence).join('; ')}${counted}`);
   } else if (aiLines !== undefined && aiLines > 0) {
     const share = total > 0 ? aiLines / total : 1;
     if (aiLines >= policy.review.aiLines && share >= policy.review.aiShare) {
       add('ai', `AI-attributed: ${aiLines} of ${total} added line(s) written by AI${agentText}${noteAi ? '' : ' (AI-Provenance trailer)'}`);
     }
-  } else if (aiLines === undefined && evidence.agents.length > 0) {
-    add('ai', `AI-attributed: ${evidence.agents.map((a) => a.raw).join('; ')} (no line counts, so every threshold is treated as met)`);
   }
   const untracked = untrackedReviewReason(policy.review.untracked, evidence.provenance);
   if (untracked) add('untracked', untracked);

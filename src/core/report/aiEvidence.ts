@@ -95,3 +95,28 @@ export function commitEvidence(identity: CommitIdentity, trailers: Trailer[], me
   };
 }
 
+/**
+ * The AI a commit's metadata names beyond what its line counts (`aiLines`: the larger of the note's and the
+ * trailer's AI lines; undefined when it has neither) account for. The gate treats these as AI-attributed
+ * whatever the thresholds say — one rule for every kind of evidence:
+ * - an AI co-author, an AI bot author, Claude Code's footer: the agent took part in the commit itself, and
+ *   what it wrote may have reached the disk unobserved, so the counts cannot speak for it;
+ * - `Assisted-by` when no AI line is counted: Countersign writes it only for counted AI lines, so one beside
+ *   `ai=0` (or no counts) names AI work the counts missed — exactly as `Co-authored-by: Claude` beside
+ *   `ai=0` does.
+ * An `Assisted-by` beside counted AI lines is what Countersign wrote itself: the counts and thresholds decide.
+ */
+export function aiBeyondCounts(evidence: CommitEvidence, aiLines: number | undefined): AgentEvidence[] {
+  return evidence.agents.filter((a) => a.source !== 'assisted-by' || !aiLines);
+}
+
+/** How a piece of AI evidence is named in a reason. */
+export function describeEvidence(a: AgentEvidence): string {
+  switch (a.source) {
+    case 'author': return `authored by ${a.raw}`;
+    case 'message': return `message says ${a.raw}`;
+    case 'assisted-by': return `Assisted-by: ${a.raw}`;
+    case 'co-author': return `co-authored by ${a.raw}`;
+    default: return a.raw;
+  }
+}

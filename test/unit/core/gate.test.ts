@@ -81,6 +81,17 @@ describe('evaluateGate (rules)', () => {
     assert.deepStrictEqual(r.commits[0].kinds, ['ai']);
   });
 
+  it('regression: Assisted-by naming an AI beside ai=0 needs review, as an AI co-author does; beside counted AI lines the thresholds decide', () => {
+    const lenient = { kind: 'ok' as const, policy: parsePolicy(JSON.stringify({ protectedBranches: ['main'], review: { aiLines: 10 } }), 'p.json'), from: 'p.json' };
+    const r = evaluateGate(input([
+      commit(1, 'x\n\nAssisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=0 human=3 untracked=0'),
+      commit(2, 'x\n\nAssisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=2 human=30 untracked=0'),
+      commit(3, 'x\n\nCo-authored-by: Claude <noreply@anthropic.com>\nAI-Provenance: v1 ai=2 human=30 untracked=0'),
+    ], [], { policy: lenient }));
+    assert.deepStrictEqual(r.commits.map((c) => c.needsReview), [true, false, true]);
+    assert.match(r.commits[0].reasons[0], /AI-attributed: Assisted-by: Claude:claude-sonnet-4-5 claude-code, 0 AI line\(s\) counted/);
+  });
+
   it('regression: an unreadable AI-Provenance (two trailers) needs review even where unattested commits do not', () => {
     const relaxed = { kind: 'ok' as const, policy: parsePolicy(JSON.stringify({ protectedBranches: ['main'], review: { unattested: false } }), 'p.json'), from: 'p.json' };
     const r = evaluateGate(input([commit(1, 'x\n\nAI-Provenance: v1 ai=50 human=0 untracked=0\nAI-Provenance: v1 ai=0 human=50 untracked=0'), commit(2, 'no trailer')], [], { policy: relaxed }));

@@ -37,6 +37,15 @@ describe('provenance trailers cannot talk the gate out of a review (server-side,
     assert.match(r.stderr, /names ai twice/);
   });
 
+  it('Assisted-by naming an AI with ai=0 needs review, as Co-authored-by: Claude with ai=0 does', () => {
+    const assisted = attempt('c.ts', 'change\n\nAssisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=0 human=50 untracked=0');
+    assert.notStrictEqual(assisted.status, 0, 'a commit that names its AI must not pass on ai=0');
+    assert.match(assisted.stderr, /AI-attributed: .*Claude:claude-sonnet-4-5 claude-code/);
+    s.ada.git('checkout', '-q', '-B', 'attempt', 'origin/main');
+    const coAuthor = attempt('d.ts', 'change\n\nCo-authored-by: Claude <noreply@anthropic.com>\nAI-Provenance: v1 ai=0 human=50 untracked=0');
+    assert.notStrictEqual(coAuthor.status, 0);
+  });
+
   it('legitimate: a human commit with one readable trailer passes (the refusals above are for their trailers)', () => {
     const r = attempt('e.ts', 'change\n\nAI-Provenance: v1 ai=0 human=50 untracked=0');
     assert.strictEqual(r.status, 0, r.stderr);
