@@ -5,11 +5,12 @@ import { planAgentConfig, type ConfigFilePlan } from '../../core/agents/hookConf
 import { CountersignError, usageError } from '../../core/errors';
 import { writeFileAtomic } from '../../git/atomicFile';
 import { hookPinOf, recordConnected } from '../../git/connectedAgents';
+import { keepOutOfCommits, type ExcludeResult } from '../../git/localExclude';
 import { countersignDir, resolveRepo } from '../../git/repository';
 import { refuseSymlinkedPath } from '../../git/symlinkGuard';
 import { parseCommandArgs, writeJson, type Command } from '../command';
 
-const USAGE = `Usage: countersign agents connect [${HOOK_AGENTS.join('|')}]... [--json]
+const USAGE = `Usage: countersign agents connect [${HOOK_AGENTS.join('|')}]... [--local] [--json]
 
 Writes each agent's project-level hook configuration so that its before/after tool-call hooks run
 \`countersign checkpoint --from AGENT\`, which records what the agent writes in the working ledger.
@@ -33,8 +34,24 @@ do nothing and never block the agent. The hook commands name this repository and
 path (an embedded or fake repository under the agent's cwd cannot substitute its own), so each clone runs
 \`agents connect\` for itself. A symlinked .claude, .github/hooks… is refused: nothing is written through it.
 
-Options:
+Because the hooks name this clone's paths, a settings file that is committed and shared carries one
+person's paths to everyone: \`status\` and \`doctor\` then say the hooks are "pinned to another clone or
+machine" and how to re-pin them. Teams use --local:
+
+  --local  write each agent's hooks where the agent reads personal, uncommitted settings: Claude Code's
+           .claude/settings.local.json (Countersign's entries move there from .claude/settings.json). Files
+           git does not track yet (.github/hooks/countersign.json, .kiro/hooks/countersign-*, a new
+           .gemini/settings.json…) are listed in .git/info/exclude so they stay out of commits; a file git
+           already tracks is named with the fix (git rm --cached FILE).
   --json   print what was written as JSON
+
+Examples:
+  countersign agents connect --local            # every agent, pinned to this clone, nothing to commit
+  countersign agents connect claude codex
+  countersign agents connect --json | jq '.files[] | select(.status != "unchanged") | .file'
+
+Exit codes: 0 written (or unchanged); 2 unknown agent, a malformed settings file (nothing written), a
+symlinked settings directory, or not in a working tree.
 `;
 
 export const agentsCommand: Command = {
@@ -46,7 +63,7 @@ export const agentsCommand: Command = {
     if (sub !== 'connect') {
       throw usageError(`agents: unknown subcommand '${sub ?? ''}' (expected \`agents connect [AGENT...]\`)\nRun \`countersign agents --help\` for usage.`);
     }
-    const { values, positionals } = parseCommandArgs('agents connect', rest, { json: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs('agents connect', rest, { json: { type: 'boolean' }, local: { type: 'boolean' } });
     const unknown = positionals.filter((a) => !isHookAgent(a));
     if (unknown.length > 0) throw usageError(`agents connect: unknown agent '${unknown[0]}' (expected ${HOOK_AGENTS.join(', ')})`);
     const agents: HookAgent[] = positionals.length > 0 ? [...new Set(positionals as HookAgent[])] : [...HOOK_AGENTS];
@@ -67,23 +84,44 @@ export const agentsCommand: Command = {
     };
     // Plan everything first: one malformed file means nothing is written, so a retry starts from a known state.
     // The hooks name this repository and its CLI copy by absolute path, never what their cwd resolves to.
-    const plans: ConfigFilePlan[] = agents.flatMap((a) => planAgentConfig(a, read, hookPinOf(repo, root)));
+    const placement = values.local ? 'local' : 'project';
+    const plans: ConfigFilePlan[] = agents.flatMap((a) => planAgentConfig(a, read, hookPinOf(repo, root), placement));
     for (const p of plans) guard(p.file);
     for (const p of plans) if (p.text !== undefined) writeFileAtomic(path.join(root, p.file), p.text);
+    // With --local, what names this clone's paths stays out of commits (a personal settings file always).
+    const kept = new Map<string, ExcludeResult>();
+    for (const p of plans) {
+      if (p.removing || (!values.local && !p.personal)) continue;
+      kept.set(p.file, await keepOutOfCommits(repo, p.file));
+    }
     // Remembered so that hooks an agent later removes are reported (status, doctor, the editor, the note).
     recordConnected(repo, agents);
     const cli = ensureStableCli(countersignDir(repo));
 
     if (values.json) {
       writeJson(ctx, {
-        files: plans.map((p) => ({ agent: p.agent, file: p.file, status: p.text === undefined ? 'unchanged' : p.created ? 'created' : 'updated', events: p.events })),
+        files: plans.map((p) => ({
+          agent: p.agent, file: p.file, status: p.text === undefined ? 'unchanged' : p.removing ? 'removed' : p.created ? 'created' : 'updated', events: p.events,
+          ...(kept.has(p.file) ? { outOfCommits: kept.get(p.file) !== 'tracked', tracked: kept.get(p.file) === 'tracked' } : {}),
+        })),
         cli: { path: cli.path, written: cli.written },
       });
       return 0;
     }
     for (const p of plans) {
+      if (p.removing) {
+        ctx.stdout(`removed   ${p.file.padEnd(48)} Countersign's ${p.agent} hooks (they are in the agent's local settings file now)\n`);
+        continue;
+      }
       const status = p.text === undefined ? 'unchanged' : p.created ? 'created  ' : 'updated  ';
-      ctx.stdout(`${status} ${p.file.padEnd(48)} ${p.events.join(', ')} -> countersign checkpoint --from ${p.agent}\n`);
+      const where = kept.get(p.file) === 'excluded' ? ' (kept out of commits: .git/info/exclude)' : '';
+      ctx.stdout(`${status} ${p.file.padEnd(48)} ${p.events.join(', ')} -> countersign checkpoint --from ${p.agent}${where}\n`);
+    }
+    const tracked = [...kept].filter(([, r]) => r === 'tracked').map(([f]) => f);
+    if (tracked.length > 0) {
+      ctx.stderr(`warning: ${tracked.join(', ')} ${tracked.length === 1 ? 'is' : 'are'} committed, and now name${tracked.length === 1 ? 's' : ''} this clone's paths: keep the change out of your commits, or untrack ${tracked.length === 1 ? 'it' : 'them'} (git rm --cached ${tracked.join(' ')}) so each teammate connects their own\n`);
+    } else if (!values.local && plans.some((p) => p.text !== undefined)) {
+      ctx.stdout('note: these hooks name this clone\'s paths; in a shared repository use `countersign agents connect --local` so they stay out of commits.\n');
     }
     if (cli.written) ctx.stdout(`wrote     ${path.relative(root, cli.path) || cli.path} (the CLI copy the hooks run)\n`);
     if (agents.includes('codex')) ctx.stdout('note: Codex runs project hooks only once you have reviewed and trusted them.\n');

@@ -16,7 +16,7 @@ export interface CountersignNoteMeta {
   [extra: string]: unknown;
 }
 
-const RECORDED: readonly RecordedHookStatus[] = ['connected', 'removed', 'altered'];
+const RECORDED: readonly RecordedHookStatus[] = ['connected', 'removed', 'altered', 'elsewhere'];
 
 export function withAgentHooks(note: AuthorshipNote, states: readonly AgentHookState[]): AuthorshipNote {
   const hooks: Record<string, RecordedHookStatus> = {};
@@ -50,7 +50,8 @@ export function agentHooksAtCommit(meta: AuthorshipNoteMeta): RecordedAgentHook[
 /** "Claude Code was running without Countersign's hooks (they had been removed)". */
 export function describeRecordedHook(h: RecordedAgentHook): string {
   if (h.status === 'connected') return `${h.name}: hooks connected`;
-  return `${h.name} was running without Countersign's hooks (they had been ${h.status === 'removed' ? 'removed' : 'changed'}): its edits in this commit count as untracked`;
+  const why = h.status === 'removed' ? 'they had been removed' : h.status === 'elsewhere' ? 'they were pinned to another clone or machine' : 'they had been changed';
+  return `${h.name} was running without Countersign's hooks (${why}): its edits in this commit count as untracked`;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

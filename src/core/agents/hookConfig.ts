@@ -52,6 +52,53 @@ export function isOurCommand(command: unknown, agent: HookAgent): boolean {
   return typeof command === 'string' && command.includes('countersign') && command.includes(`checkpoint --from ${agent}`);
 }
 
+/**
+ * Where `connect` writes an agent's hooks. `project`: the agent's project settings file (DESIGN.md: project-level
+ * files). `local`: where the agent reads personal, uncommitted project settings (Claude Code's
+ * `.claude/settings.local.json`); for agents without one, the project file, kept out of commits by the
+ * command when git does not track it yet. The hooks name this clone's paths, so `local` is what a team uses.
+ */
+export type HookPlacement = 'project' | 'local';
+
+/** Undo shSingle/shDouble on a fragment of a hook command. */
+function unquote(s: string): string {
+  return s.replace(/\\(.)/g, '$1');
+}
+
+/**
+ * The pin a hook command `connect` wrote names (the CLI copy and the repository), undefined for a command in
+ * another form. Used to tell "pinned to another clone or machine" apart from "changed".
+ */
+export function pinOfCommand(command: string): HookPin | undefined {
+  const text = command.replace(/'\\''/g, "'");
+  const cli = /\bf="((?:[^"\\]|\\.)*)";/.exec(text);
+  const repo = /--repo "((?:[^"\\]|\\.)*)"/.exec(text);
+  return cli && repo ? { cli: unquote(cli[1]), repo: unquote(repo[1]) } : undefined;
+}
+
+/** Every command string in a JSON settings text that is one of `agent`'s Countersign hooks. */
+export function ourCommandsIn(text: string | undefined, agent: HookAgent): string[] {
+  if (text === undefined) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') {
+      if (isOurCommand(v, agent)) out.push(v);
+    } else if (Array.isArray(v)) {
+      v.forEach(walk);
+    } else if (isObject(v)) {
+      Object.values(v).forEach(walk);
+    }
+  };
+  walk(parsed);
+  return out;
+}
+
 export interface ConfigFilePlan {
   agent: HookAgent;
   /** Repository-relative path. */
@@ -61,6 +108,10 @@ export interface ConfigFilePlan {
   created: boolean;
   /** Hook events configured in this file. */
   events: string[];
+  /** This plan takes Countersign's entries out of the file (they moved to the agent's local settings file). */
+  removing?: boolean;
+  /** The agent reads this file as personal settings: it never belongs in a commit. */
+  personal?: boolean;
 }
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -69,18 +120,40 @@ type JsonObject = { [k: string]: Json };
 interface AgentLayout {
   files: Array<{
     file: string;
+    /** The agent's personal (uncommitted) settings file of the same shape, used with placement `local`. */
+    localFile?: string;
     events: string[];
     merge: (existing: JsonObject, file: string, command: (phase: Phase) => string) => JsonObject;
+    /** Takes Countersign's entries out (the other of file/localFile); only layouts with a localFile need it. */
+    remove?: (existing: JsonObject) => JsonObject;
     /** Starting content when the file does not exist. */
     initial: () => JsonObject;
   }>;
 }
 
 /** Claude Code and Codex share a settings shape: hooks.EVENT = [{ matcher, hooks: [{ type, command, timeout }] }]. */
-function matcherGroupsLayout(agent: HookAgent, file: string, events: Array<[string, Phase]>, matcher: string, timeout: number): AgentLayout['files'][number] {
+function matcherGroupsLayout(agent: HookAgent, file: string, events: Array<[string, Phase]>, matcher: string, timeout: number, localFile?: string): AgentLayout['files'][number] {
   return {
     file,
+    ...(localFile ? { localFile } : {}),
     events: events.map(([e]) => e),
+    remove: (root) => {
+      const hooks = root.hooks;
+      if (!isObject(hooks)) return root;
+      for (const [event, list] of Object.entries(hooks)) {
+        if (!Array.isArray(list)) continue;
+        const kept = list.flatMap((group): Json[] => {
+          if (!isObject(group) || !Array.isArray(group.hooks)) return [group];
+          const others = group.hooks.filter((h) => !(isObject(h) && isOurCommand(h.command, agent)));
+          if (others.length === group.hooks.length) return [group];
+          return others.length === 0 ? [] : [{ ...group, hooks: others }];
+        });
+        if (kept.length === 0) delete hooks[event];
+        else hooks[event] = kept;
+      }
+      if (Object.keys(hooks).length === 0) delete root.hooks;
+      return root;
+    },
     initial: () => ({}),
     merge: (root, f, command) => {
       const hooks = objectAt(root, 'hooks', f);
@@ -120,7 +193,7 @@ function mergeMatcherGroups(list: Json[], ours: JsonObject, agent: HookAgent): J
 
 const LAYOUTS: Record<HookAgent, AgentLayout> = {
   // A failed tool call may still have written (a shell command that died half-way): its failure hook closes it.
-  claude: { files: [matcherGroupsLayout('claude', '.claude/settings.json', [['PreToolUse', 'before'], ['PostToolUse', 'after'], ['PostToolUseFailure', 'after']], 'Write|Edit|MultiEdit|NotebookEdit|Bash', HOOK_TIMEOUT_SECONDS)] },
+  claude: { files: [matcherGroupsLayout('claude', '.claude/settings.json', [['PreToolUse', 'before'], ['PostToolUse', 'after'], ['PostToolUseFailure', 'after']], 'Write|Edit|MultiEdit|NotebookEdit|Bash', HOOK_TIMEOUT_SECONDS, '.claude/settings.local.json')] },
   codex: { files: [matcherGroupsLayout('codex', '.codex/hooks.json', [['PreToolUse', 'before'], ['PostToolUse', 'after']], 'Bash|apply_patch|Edit|Write', HOOK_TIMEOUT_SECONDS)] },
   // Gemini CLI's timeout is in milliseconds; its AfterTool fires for failed calls too.
   gemini: { files: [matcherGroupsLayout('gemini', '.gemini/settings.json', [['BeforeTool', 'before'], ['AfterTool', 'after']], 'write_file|replace|run_shell_command', HOOK_TIMEOUT_SECONDS * 1000)] },
@@ -194,40 +267,53 @@ const LAYOUTS: Record<HookAgent, AgentLayout> = {
   },
 };
 
-/** The repository-relative files `connect` writes for `agent`. */
+/** The repository-relative files `connect` may write for `agent` (its project files, and its local settings file where it has one). */
 export function agentConfigFiles(agent: HookAgent): string[] {
-  return LAYOUTS[agent].files.map((f) => f.file);
+  return LAYOUTS[agent].files.flatMap((f) => (f.localFile ? [f.file, f.localFile] : [f.file]));
 }
 
-/** What `connect` would write for `agent`, given each file's current text (undefined: absent). Throws on malformed files. */
-export function planAgentConfig(agent: HookAgent, read: (file: string) => string | undefined, pin: HookPin): ConfigFilePlan[] {
-  return LAYOUTS[agent].files.map((layout) => {
-    const existing = read(layout.file);
-    let root: JsonObject;
-    if (existing === undefined || existing.trim() === '') {
-      root = layout.initial();
-    } else {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(existing);
-      } catch (e) {
-        throw new CountersignError('config', `${layout.file} is not valid JSON (${(e as Error).message}); it was left untouched — fix it and run \`countersign agents connect ${agent}\` again`);
-      }
-      if (!isObject(parsed)) {
-        throw new CountersignError('config', `${layout.file} does not hold a JSON object; it was left untouched — fix it and run \`countersign agents connect ${agent}\` again`);
-      }
-      root = parsed;
-    }
+function parseSettings(agent: HookAgent, file: string, existing: string | undefined, initial: () => JsonObject): JsonObject {
+  if (existing === undefined || existing.trim() === '') return initial();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(existing);
+  } catch (e) {
+    throw new CountersignError('config', `${file} is not valid JSON (${(e as Error).message}); it was left untouched — fix it and run \`countersign agents connect ${agent}\` again`);
+  }
+  if (!isObject(parsed)) {
+    throw new CountersignError('config', `${file} does not hold a JSON object; it was left untouched — fix it and run \`countersign agents connect ${agent}\` again`);
+  }
+  return parsed;
+}
+
+/**
+ * What `connect` would write for `agent`, given each file's current text (undefined: absent). Throws on
+ * malformed files. With placement `local`, an agent that has a personal settings file gets its hooks there
+ * and they are taken out of the project file (and the other way round with `project`), so they never run twice.
+ */
+export function planAgentConfig(agent: HookAgent, read: (file: string) => string | undefined, pin: HookPin, placement: HookPlacement = 'project'): ConfigFilePlan[] {
+  return LAYOUTS[agent].files.flatMap((layout) => {
+    const target = placement === 'local' && layout.localFile ? layout.localFile : layout.file;
+    const existing = read(target);
+    const root = parseSettings(agent, target, existing, layout.initial);
     const before = JSON.stringify(root);
-    const merged = layout.merge(structuredClone(root), layout.file, (phase) => hookShellCommand(agent, phase, pin));
+    const merged = layout.merge(structuredClone(root), target, (phase) => hookShellCommand(agent, phase, pin));
     const unchanged = existing !== undefined && existing.trim() !== '' && JSON.stringify(merged) === before;
-    return {
+    const plans: ConfigFilePlan[] = [{
       agent,
-      file: layout.file,
+      file: target,
       text: unchanged ? undefined : JSON.stringify(merged, null, 2) + '\n',
       created: existing === undefined,
       events: layout.events,
-    };
+      ...(target === layout.localFile ? { personal: true } : {}),
+    }];
+    const other = layout.localFile ? (target === layout.file ? layout.localFile : layout.file) : undefined;
+    const otherText = other ? read(other) : undefined;
+    if (other && layout.remove && ourCommandsIn(otherText, agent).length > 0) {
+      const cleaned = layout.remove(parseSettings(agent, other, otherText, layout.initial));
+      plans.push({ agent, file: other, text: JSON.stringify(cleaned, null, 2) + '\n', created: false, events: [], removing: true });
+    }
+    return plans;
   });
 }
 

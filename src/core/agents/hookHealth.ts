@@ -1,7 +1,7 @@
 import { errorMessage } from '../errors';
 import { agentDisplayName } from './agentIdentity';
 import { agentOfHook, HOOK_AGENTS, type HookAgent } from './hookAgents';
-import { agentConfigFiles, planAgentConfig, type HookPin } from './hookConfig';
+import { agentConfigFiles, ourCommandsIn, pinOfCommand, planAgentConfig, type HookPin } from './hookConfig';
 
 /**
  * Whether the hook configuration `countersign agents connect` wrote is still there as written. An agent can
@@ -20,7 +20,12 @@ export type AgentHookStatus =
   /** it was connected here (recorded by connect) but its hook entries are gone */
   | 'removed'
   /** some of Countersign's entries remain but differ from what connect writes (or the file is unreadable/disabled) */
-  | 'altered';
+  | 'altered'
+  /**
+   * Countersign's entries are intact but pinned to another clone or machine (a teammate's committed settings
+   * file names their CLI copy and work tree): they record nothing here until `agents connect` re-pins them.
+   */
+  | 'elsewhere';
 
 export interface AgentHookState {
   agent: HookAgent;
@@ -31,6 +36,10 @@ export interface AgentHookState {
   files: string[];
   /** What is wrong, in a phrase ("the file is not valid JSON", "entries were changed"). */
   detail?: string;
+  /** With `elsewhere`: the work tree the entries are pinned to. */
+  pinnedTo?: string;
+  /** With `elsewhere`: the agent has a personal settings file (`connect --local` moves the hooks there). */
+  localFile?: string;
 }
 
 /** "Claude Code", for sentences like "Claude Code was running without Countersign's hooks" (the agent-identity table's name). */
@@ -67,7 +76,11 @@ export function agentHookState(agent: HookAgent, read: (file: string) => string 
   const mentioned = files.some((f) => mentionsOurHook(read(f), agent));
   let plans;
   try {
-    plans = planAgentConfig(agent, read, pin);
+    // Connected as `connect` or `connect --local` writes it: either is current.
+    const project = planAgentConfig(agent, read, pin, 'project');
+    const local = planAgentConfig(agent, read, pin, 'local');
+    const changes = (ps: typeof project) => ps.filter((p) => p.text !== undefined).length;
+    plans = changes(local) < changes(project) ? local : project;
   } catch (e) {
     if (!mentioned && !wasConnected) return { ...base, status: 'notConnected' };
     return { ...base, status: 'altered', detail: errorMessage(e).replace(/; it was left untouched.*$/, '') };
@@ -77,9 +90,30 @@ export function agentHookState(agent: HookAgent, read: (file: string) => string 
     const disabled = disabledFile(agent, files, read);
     return disabled ? { ...base, status: 'altered', detail: `${disabled} is disabled ("enabled": false)` } : { ...base, status: 'connected' };
   }
-  if (mentioned) return { ...base, status: 'altered', detail: `Countersign's hook entries in ${changed.join(', ')} were changed` };
-  if (wasConnected) return { ...base, status: 'removed', detail: `Countersign's hooks are gone from ${files.join(', ')}` };
+  const foreign = foreignPin(agent, files, read, pin);
+  if (foreign) {
+    const localFile = files.find((f) => f.endsWith('.local.json'));
+    return { ...base, status: 'elsewhere', detail: `${foreign.files.join(', ')} ${foreign.files.length === 1 ? 'names' : 'name'} the CLI copy and work tree of another clone or machine (${foreign.repo})`, pinnedTo: foreign.repo, ...(localFile ? { localFile } : {}) };
+  }
+  // Where the hooks belong under the placement that comes closest (not the file they would be moved out of).
+  const targets = plans.filter((p) => !p.removing).map((p) => p.file);
+  if (mentioned) return { ...base, status: 'altered', detail: `Countersign's hook entries in ${targets.filter((f) => changed.includes(f)).join(', ') || changed.join(', ')} were changed` };
+  if (wasConnected) return { ...base, status: 'removed', detail: `Countersign's hooks are gone from ${targets.join(', ')}` };
   return { ...base, status: 'notConnected' };
+}
+
+/** Files whose Countersign entries are pinned to a work tree or CLI copy other than this clone's. */
+function foreignPin(agent: HookAgent, files: string[], read: (file: string) => string | undefined, pin: HookPin): { repo: string; files: string[] } | undefined {
+  let repo: string | undefined;
+  const where: string[] = [];
+  for (const f of files) {
+    const pins = ourCommandsIn(read(f), agent).map(pinOfCommand);
+    const other = pins.find((p) => p !== undefined && (p.repo !== pin.repo || p.cli !== pin.cli));
+    if (!other) continue;
+    repo ??= other.repo;
+    where.push(f);
+  }
+  return repo === undefined ? undefined : { repo, files: where };
 }
 
 export function allAgentHookStates(read: (file: string) => string | undefined, connected: ReadonlySet<HookAgent>, pin: HookPin): AgentHookState[] {
@@ -88,11 +122,22 @@ export function allAgentHookStates(read: (file: string) => string | undefined, c
 
 /** The states that need someone to run `agents connect` again. */
 export function brokenAgentHooks(states: readonly AgentHookState[]): AgentHookState[] {
-  return states.filter((s) => s.status === 'removed' || s.status === 'altered');
+  return states.filter((s) => s.status === 'removed' || s.status === 'altered' || s.status === 'elsewhere');
+}
+
+/** The command that mends `s`: pinned elsewhere, an agent with a personal settings file moves the hooks there. */
+export function reconnectCommand(s: AgentHookState): string {
+  return `countersign agents connect ${s.status === 'elsewhere' && s.localFile ? '--local ' : ''}${s.agent}`;
 }
 
 /** One sentence per broken agent, with the fix. */
 export function describeBrokenHook(s: AgentHookState): string {
+  if (s.status === 'elsewhere') {
+    const keep = s.localFile
+      ? ` (it puts them in ${s.localFile}, which is not committed, and takes the other clone's out of the shared file)`
+      : ' (that rewrites a shared settings file with this clone\'s paths: keep the change out of your commits)';
+    return `${hookAgentName(s.agent)}'s Countersign hooks are pinned to another clone or machine: ${s.detail}. Its edits here are recorded as untracked until you run \`${reconnectCommand(s)}\` to pin them to this clone${keep}`;
+  }
   const what = s.status === 'removed' ? 'hooks were removed' : 'hooks were changed';
-  return `${hookAgentName(s.agent)}'s Countersign ${what} (${s.detail ?? s.files.join(', ')}): its edits are recorded as untracked until you run \`countersign agents connect ${s.agent}\``;
+  return `${hookAgentName(s.agent)}'s Countersign ${what} (${s.detail ?? s.files.join(', ')}): its edits are recorded as untracked until you run \`${reconnectCommand(s)}\``;
 }

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { samePerson } from '../../core/approvalRules';
-import { describeBrokenHook, hookAgentName } from '../../core/agents/hookHealth';
+import { describeBrokenHook, hookAgentName, reconnectCommand } from '../../core/agents/hookHealth';
 import type { PolicySource } from '../../core/gate';
 import { errorMessage } from '../../core/errors';
 import { POLICY_FILE } from '../../core/policy';
@@ -102,7 +102,7 @@ export const agentsConnected: DoctorCheck = {
     const out: DoctorFinding[] = [];
     for (const s of states) {
       if (s.status === 'connected') out.push(finding(this.name, 'ok', `${hookAgentName(s.agent)}: hooks connected (${s.files.join(', ')})`));
-      else if (s.status === 'removed' || s.status === 'altered') out.push(finding(this.name, 'fix', describeBrokenHook(s), `run \`countersign agents connect ${s.agent}\``));
+      else if (s.status !== 'notConnected') out.push(finding(this.name, 'fix', describeBrokenHook(s), `run \`${reconnectCommand(s)}\``));
     }
     if (out.length === 0) {
       out.push(finding(this.name, 'info', 'no agent\'s hooks are connected: edits by Claude Code, Codex, Gemini CLI, Cursor, Copilot or Kiro are recorded as untracked', 'run `countersign agents connect` (or `agents connect claude` for one)'));
