@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CountersignError, errorMessage } from '../core/errors';
 import { evaluateGate, type GateInput, type GateResult, type PolicySource } from '../core/gate';
-import { isProtected, POLICY_FILE } from '../core/policy';
+import { isProtected, POLICY_FILE, TAG_PREFIX } from '../core/policy';
 import { APPROVALS_REF, fetchApprovals, trackingRef } from './approvalsStore';
-import { gatherGateInput, ZERO_OID, type RefUpdate } from './gateInput';
+import { gatherGateInput, peelTag, ZERO_OID, type RefUpdate } from './gateInput';
 import { runGit } from './gitRunner';
 import { AI_NOTES_REF, trackingRef as notesTrackingRef } from './notesConfig';
 import { notesTip } from './notesReader';
@@ -38,6 +38,12 @@ export interface VerifyOptions {
   base?: string;
   head?: string;
   branch?: string;
+  /**
+   * A tag being pushed (short name): judged as the server judges it — as the commit it names, which must be
+   * on a protected branch already or pass as a push to the policy branch. `branch` may say `refs/tags/NAME`
+   * instead. The head defaults to the commit the tag names here, else HEAD.
+   */
+  tag?: string;
   /** The branch whose policy judges (default: the remote's default branch). */
   policyBranch?: string;
   /** Fetch the remote's approvals first (default true). */
@@ -127,8 +133,11 @@ export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ r
       fetchNote = `could not fetch approvals from ${remote} (${errorMessage(e)}); using the approvals already here`;
     }
   }
+  if (opts.tag !== undefined && opts.branch !== undefined) throw usage('pass --tag or --branch, not both');
+  const tagRef = opts.tag !== undefined ? TAG_PREFIX + opts.tag.replace(/^refs\/tags\//, '') : opts.branch?.startsWith(TAG_PREFIX) ? opts.branch : undefined;
+  const target = tagRef !== undefined ? await tagTarget(cwd, tagRef, opts.head) : undefined;
   const headRev = opts.head ?? 'HEAD';
-  const head = await resolveCommit(cwd, headRev);
+  const head = target && 'commit' in target ? target.commit : await resolveCommit(cwd, headRev);
   if (!head) throw usage(`--head ${headRev} is not a commit in this repository`);
   const others = localOnly ? await localBranches(cwd) : await remoteBranches(cwd, remote);
   const tipOf = (b: string) => others.find((o) => o.branch === b)?.sha;
@@ -160,10 +169,18 @@ export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ r
   const sameName = current.code === 0 && tipOf(current.stdout.trim()) ? current.stdout.trim() : undefined;
   const own = upstream && upstream.remote === remote ? upstream.branch : sameName;
   const protects = (b: string) => policy.kind === 'ok' && isProtected(policy.policy, b) !== undefined;
-  const branch = opts.branch ?? (own && (protects(own) || policy.kind !== 'ok') ? own : policyBranch ?? own);
+  const branch = tagRef ?? opts.branch ?? (own && (protects(own) || policy.kind !== 'ok') ? own : policyBranch ?? own);
   if (!branch) throw usage('the target branch is unknown (no upstream, and the remote has no default branch here); pass --branch NAME (the branch being pushed to, e.g. main)');
-  const tracking = tipOf(branch);
-  if (opts.strict && opts.branch !== undefined && !tracking && policy.kind === 'ok' && !protects(branch)) {
+  if (target && 'error' in target) {
+    // What the server refuses outright for a protected tag: it names no commit.
+    const input: GateInput = { branch, policy, base: undefined, reviewBase: undefined, head: undefined, commits: [], statements: [], statementErrors: [], baseReach: {} };
+    const result: GateResult = policy.kind === 'ok' && isProtected(policy.policy, branch) !== undefined
+      ? { ok: false, branch, protected: true, commits: [], errors: [target.error], notices: [], policyFrom: policy.from }
+      : evaluateGate({ ...input, head: target.oid });
+    return { result, input, ...(fetchNote ? { fetchNote } : {}) };
+  }
+  const tracking = tagRef ? undefined : tipOf(branch);
+  if (opts.strict && opts.branch !== undefined && !tagRef && !tracking && policy.kind === 'ok' && !protects(branch)) {
     const guess = others.map((o) => o.branch).find((b) => b.toLowerCase() === branch.toLowerCase() || editDistance(b, branch) <= 2);
     throw usage(`--branch '${branch}' is not a branch on ${remote} and no protected pattern matches it, so there is nothing to judge it against; check the name${guess ? ` (did you mean '${guess}'?)` : ''} — an unprotected new branch needs no check`);
   }
@@ -209,6 +226,19 @@ export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ r
   return { result: evaluateGate(input), input, ...(fetchNote ? { fetchNote } : {}) };
 }
 
+/**
+ * The commit a tag being verified names: `--head` when given, else the tag's value here peeled (through
+ * annotated tags), else HEAD. `error` when the tag's value names no commit (a tag of a tree or blob).
+ */
+async function tagTarget(cwd: string, tagRef: string, head: string | undefined): Promise<{ commit: string } | { error: string; oid: string } | undefined> {
+  if (head !== undefined) return undefined;
+  const value = await runGit(['rev-parse', '--verify', '--quiet', tagRef], { cwd, okCodes: [1, 128] });
+  if (value.code !== 0) return undefined;
+  const oid = value.stdout.trim();
+  const peeled = await peelTag(cwd, oid);
+  return 'commit' in peeled ? peeled : { error: peeled.error, oid };
+}
+
 /** Levenshtein distance, for "did you mean" on a mistyped branch. */
 function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -240,10 +270,18 @@ export function parsePrePushLines(stdin: string): PushedRef[] {
   }).filter((r) => r.remoteRef !== undefined && r.remoteSha !== undefined);
 }
 
-/** `git ls-remote --symref` in bounded time: every branch there and the default branch. */
-async function lsRemote(cwd: string, remote: string, timeoutMs: number): Promise<{ heads: Map<string, string>; defaultBranch?: string }> {
+interface RemoteView {
+  heads: Map<string, string>;
+  /** Tags by full ref (`refs/tags/v1.0`), their own values (not peeled). */
+  tags: Map<string, string>;
+  defaultBranch?: string;
+}
+
+/** `git ls-remote --symref` in bounded time: every branch and tag there and the default branch. */
+async function lsRemote(cwd: string, remote: string, timeoutMs: number): Promise<RemoteView> {
   const r = await runGit(['ls-remote', '--symref', remote], { cwd, timeoutMs });
   const heads = new Map<string, string>();
+  const tags = new Map<string, string>();
   let defaultBranch: string | undefined;
   for (const line of r.stdout.split('\n')) {
     const sym = /^ref: refs\/heads\/(\S+)\s+HEAD$/.exec(line);
@@ -254,8 +292,9 @@ async function lsRemote(cwd: string, remote: string, timeoutMs: number): Promise
     const [sha, ref] = line.split('\t');
     const b = ref ? branchOf(ref) : undefined;
     if (b && sha) heads.set(b, sha);
+    else if (sha && ref?.startsWith(TAG_PREFIX) && !ref.endsWith('^{}')) tags.set(ref, sha);
   }
-  return { heads, ...(defaultBranch ? { defaultBranch } : {}) };
+  return { heads, tags, ...(defaultBranch ? { defaultBranch } : {}) };
 }
 
 export interface HookOutcome {
@@ -271,23 +310,24 @@ export interface HookOutcome {
  * to a protected branch (judged by what this clone last saw of the remote) and is only a notice otherwise.
  */
 export async function prePush(cwd: string, remote: string, stdin: string, timeoutMs = FETCH_TIMEOUT_MS): Promise<HookOutcome> {
-  const pushed = parsePrePushLines(stdin).filter((p) => branchOf(p.remoteRef) !== undefined);
+  // Branches and tags: a protected tag is judged by the commit it names, as the server judges it.
+  const pushed = parsePrePushLines(stdin).filter((p) => branchOf(p.remoteRef) !== undefined || p.remoteRef.startsWith(TAG_PREFIX));
   const messages: string[] = [];
   if (pushed.length === 0) return { results: [], messages, ok: true };
   const deadline = Date.now() + timeoutMs;
   const left = () => Math.max(1000, deadline - Date.now());
 
   let unreachable: string | undefined;
-  let remoteView: { heads: Map<string, string>; defaultBranch?: string } | undefined;
+  let remoteView: RemoteView | undefined;
   try {
     remoteView = await lsRemote(cwd, remote, left());
     await fetchApprovals(cwd, remote, left());
     // Commits the remote has that we lack: its policy must be read from them.
     const missing: string[] = [];
     for (const p of pushed) {
-      const b = branchOf(p.remoteRef) as string;
-      const sha = remoteView.heads.get(b);
-      if (sha && !(await objectExists(cwd, sha))) missing.push(`refs/heads/${b}`);
+      const b = branchOf(p.remoteRef);
+      const sha = b ? remoteView.heads.get(b) : undefined;
+      if (b && sha && !(await objectExists(cwd, sha))) missing.push(`refs/heads/${b}`);
     }
     const def = remoteView.defaultBranch;
     if (def && remoteView.heads.get(def) && !(await objectExists(cwd, remoteView.heads.get(def) as string))) missing.push(`refs/heads/${def}`);
@@ -298,8 +338,9 @@ export async function prePush(cwd: string, remote: string, stdin: string, timeou
 
   const results: GateResult[] = [];
   for (const p of pushed) {
-    const branch = branchOf(p.remoteRef) as string;
-    const remoteSha = remoteView ? remoteView.heads.get(branch) : (ZERO_OID.test(p.remoteSha) ? undefined : p.remoteSha);
+    const tag = p.remoteRef.startsWith(TAG_PREFIX);
+    const branch = tag ? p.remoteRef : branchOf(p.remoteRef) as string;
+    const remoteSha = remoteView ? (tag ? remoteView.tags : remoteView.heads).get(branch) : (ZERO_OID.test(p.remoteSha) ? undefined : p.remoteSha);
     const update: RefUpdate = {
       branch,
       old: remoteSha,
@@ -315,6 +356,12 @@ export async function prePush(cwd: string, remote: string, stdin: string, timeou
     const policy: PolicySource = defSha && def
       ? await policySourceAt(cwd, defSha, `${remote}/${def}`)
       : { kind: 'none', looked: [def ? `${remote}/${def} (not on the remote yet)` : `${remote}'s default branch (unknown)`] };
+    const peeled = tag && update.new ? await peelTag(cwd, update.new) : undefined;
+    if (peeled && 'error' in peeled && policy.kind === 'ok' && isProtected(policy.policy, branch)) {
+      results.push({ ok: false, branch, protected: true, commits: [], errors: [peeled.error], notices: [], policyFrom: policy.from });
+      continue;
+    }
+    if (peeled && 'commit' in peeled) update.new = peeled.commit;
     const input = await gatherGateInput(cwd, {
       update, policy, ...(defSha ? { policyTip: defSha } : {}), otherBranches: others,
       approvalRefs: [APPROVALS_REF, trackingRef(remote)],

@@ -1,7 +1,7 @@
 import { evaluateGate, type GateResult, type PolicySource } from '../core/gate';
 import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy } from '../core/policy';
 import { APPROVALS_REF } from './approvalsStore';
-import { gatherGateInput, ZERO_OID } from './gateInput';
+import { gatherGateInput, peelTag, ZERO_OID } from './gateInput';
 import { runGit } from './gitRunner';
 import { notesRefRefusal } from './notesRefGuard';
 import {
@@ -182,11 +182,4 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
     results.push(result);
   }
   return { results, messages, ok: messages.length === 0 && results.every((r) => r.ok) };
-}
-
-/** The commit a pushed tag names (through annotated tags), or why it names none. */
-async function peelTag(cwd: string, oidValue: string): Promise<{ commit: string } | { error: string }> {
-  const r = await runGit(['rev-parse', '--verify', '--quiet', `${oidValue}^{commit}`], { cwd, okCodes: [1, 128] });
-  if (r.code === 0) return { commit: r.stdout.trim() };
-  return { error: `the tag names ${oidValue.slice(0, 12)}, which is not a commit: a protected tag must name a reviewed commit` };
 }

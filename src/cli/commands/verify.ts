@@ -7,7 +7,7 @@ import { EXIT_BLOCKED, EXIT_ERROR, EXIT_OK, parseCommandArgs, writeJson, type Co
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'run the review gate over base..head for a push to a protected branch (CI)',
-  usage: `Usage: countersign verify [--remote NAME] [--base REV --head REV] [--branch NAME] [--format text|json|github]
+  usage: `Usage: countersign verify [--remote NAME] [--base REV --head REV] [--branch NAME | --tag NAME] [--format text|json|github]
 
 Runs the review gate over the commits base..head as if they were pushed to BRANCH: each commit that needs
 review (AI-attributed, unattested, policy change, a blast-radius tier) must carry enough valid approvals
@@ -24,6 +24,10 @@ Options:
   --remote NAME     remote to read the branch and approvals from (default: the upstream's remote, or origin)
   --branch NAME     the branch the commits are for (default: the upstream, or the same name on the remote,
                     when protected; else the remote's default branch, where a feature branch lands)
+  --tag NAME        judge a push of tag NAME instead (also --branch refs/tags/NAME), as the server does: a
+                    protected tag (protectedTags; every tag when it is not set) may only name a commit that is
+                    on a protected branch already or passes as a push to the policy branch; the head is the
+                    commit the tag names here (else HEAD)
   --base REV        the branch's current value (default: NAME/BRANCH); commits reachable from it are not checked
   --head REV        the commits to check (default: HEAD)
   --policy-branch NAME
@@ -40,13 +44,13 @@ missing under --no-fetch — each with one sentence and the fix.
 `,
   async run(argv, ctx) {
     const { values } = parseCommandArgs('verify', argv, {
-      remote: { type: 'string' }, base: { type: 'string' }, head: { type: 'string' }, branch: { type: 'string' },
+      remote: { type: 'string' }, base: { type: 'string' }, head: { type: 'string' }, branch: { type: 'string' }, tag: { type: 'string' },
       format: { type: 'string' }, json: { type: 'boolean' }, 'no-fetch': { type: 'boolean' }, 'policy-branch': { type: 'string' },
     }, false);
     const format = values.json ? 'json' : (values.format ?? 'text');
     if (!['text', 'json', 'github'].includes(format)) throw usageError(`verify: --format must be text, json or github, not '${format}'`);
     const { result, fetchNote } = await verifyRange(ctx.cwd, {
-      remote: values.remote, base: values.base, head: values.head, branch: values.branch, fetch: !values['no-fetch'],
+      remote: values.remote, base: values.base, head: values.head, branch: values.branch, tag: values.tag, fetch: !values['no-fetch'],
       policyBranch: values['policy-branch'], strict: true,
     });
     if (fetchNote) ctx.stderr(`countersign verify: ${fetchNote}\n`);
