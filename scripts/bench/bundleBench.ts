@@ -1,4 +1,4 @@
-/** Sizes of the production bundles (`node esbuild.js --production`), built afresh into a temporary folder. */
+/** The production bundles (`node esbuild.js --production`), built afresh into a temporary folder, and their sizes. */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -10,13 +10,14 @@ export interface BundleFigures {
   hookKb: number | null;
 }
 
-export function bundleBench(repoRoot: string): BundleFigures {
+/** Builds what the .vsix ships into a new temporary folder (the caller removes it). */
+export function buildProduction(repoRoot: string): string {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-bench-bundle-'));
-  try {
-    execFileSync(process.execPath, ['esbuild.js', '--production'], { cwd: repoRoot, env: { ...process.env, OUT_DIR: out }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const kb = (f: string) => (fs.existsSync(path.join(out, f)) ? fs.statSync(path.join(out, f)).size / 1024 : null);
-    return { extensionKb: kb('extension.js')!, cliKb: kb('cli.js')!, hookKb: kb('hook.js') };
-  } finally {
-    fs.rmSync(out, { recursive: true, force: true });
-  }
+  execFileSync(process.execPath, ['esbuild.js', '--production'], { cwd: repoRoot, env: { ...process.env, OUT_DIR: out }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return out;
+}
+
+export function bundleSizes(out: string): BundleFigures {
+  const kb = (f: string) => (fs.existsSync(path.join(out, f)) ? fs.statSync(path.join(out, f)).size / 1024 : null);
+  return { extensionKb: kb('extension.js')!, cliKb: kb('cli.js')!, hookKb: kb('hook.js') };
 }

@@ -17,7 +17,31 @@ export interface CommitFigures {
   hooksOnMs: number;
   hooksOffMs: number;
   gitProcesses: number;
+  /** CPU time (user + system) of the whole process tree, hooks on minus off, over `node -e 0`'s: barely moved by load. */
+  cpuOverheadVsNodeStartup: number;
   rounds: number;
+}
+
+/**
+ * CPU time (ms) this process's waited-for children used so far: /proc/self/stat's cutime + cstime, which include
+ * their own waited-for children (a commit's hooks, Node, every git process). Linux only; NaN elsewhere.
+ */
+function childrenCpuMs(): number {
+  try {
+    const fields = fs.readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
+    // After the command name: state is field 3, so cutime (16) and cstime (17) are at 13 and 14 here.
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Runs `f`, returning wall-clock and children's CPU milliseconds. */
+function timed(f: () => void): { wall: number; cpu: number } {
+  const cpu0 = childrenCpuMs();
+  const t = process.hrtime.bigint();
+  f();
+  return { wall: Number(process.hrtime.bigint() - t) / 1e6, cpu: childrenCpuMs() - cpu0 };
 }
 
 export function commitBench(cli: string, rounds: number): CommitFigures {
@@ -53,20 +77,15 @@ export function commitBench(cli: string, rounds: number): CommitFigures {
       cs('checkpoint', '--phase', 'after', '--agent', 'claude-code', '--session', `s${sample}`, 'big.ts');
       git('add', 'big.ts');
     };
-    const commit = (hooks: boolean, extraEnv: NodeJS.ProcessEnv = {}): number => {
+    const commit = (hooks: boolean, extraEnv: NodeJS.ProcessEnv = {}): { wall: number; cpu: number } => {
       const args = [...(hooks ? [] : ['-c', `core.hooksPath=${noHooks}`]), 'commit', '-q', '-m', `change ${sample}`];
-      const t = process.hrtime.bigint();
-      const r = spawnSync('git', args, { cwd: repo, env: { ...env, ...extraEnv }, encoding: 'utf8' });
-      const ms = Number(process.hrtime.bigint() - t) / 1e6;
-      if (r.status !== 0) throw new Error(`git commit (hooks ${hooks ? 'on' : 'off'}) failed: ${r.stderr}`);
-      if (r.stderr.trim()) throw new Error(`git commit (hooks ${hooks ? 'on' : 'off'}) printed: ${r.stderr}`);
-      return ms;
+      let r: ReturnType<typeof spawnSync> | undefined;
+      const t = timed(() => { r = spawnSync('git', args, { cwd: repo, env: { ...env, ...extraEnv }, encoding: 'utf8' }); });
+      if (r?.status !== 0) throw new Error(`git commit (hooks ${hooks ? 'on' : 'off'}) failed: ${String(r?.stderr)}`);
+      if (String(r.stderr).trim()) throw new Error(`git commit (hooks ${hooks ? 'on' : 'off'}) printed: ${String(r.stderr)}`);
+      return t;
     };
-    const nodeStart = (): number => {
-      const t = process.hrtime.bigint();
-      spawnSync(process.execPath, ['-e', '0']);
-      return Number(process.hrtime.bigint() - t) / 1e6;
-    };
+    const nodeStart = () => timed(() => spawnSync(process.execPath, ['-e', '0']));
 
     // One traced commit: how many git and node processes the hooks start.
     stageChange();
@@ -77,19 +96,21 @@ export function commitBench(cli: string, rounds: number): CommitFigures {
     if (!/^AI-Provenance: v1 ai=1000 /m.test(git('log', '-1', '--format=%B'))) throw new Error(`the traced commit lacks AI-Provenance ai=1000:\n${git('log', '-1', '--format=%B')}`);
 
     const on: number[] = [], off: number[] = [], node: number[] = [];
+    const onCpu: number[] = [], offCpu: number[] = [], nodeCpu: number[] = [];
+    const keep = (walls: number[], cpus: number[], t: { wall: number; cpu: number }) => { walls.push(t.wall); cpus.push(t.cpu); };
     nodeStart(); // the first start pays for reading node's binary from disk
     for (let r = 0; r < rounds; r++) {
-      node.push(nodeStart());
+      keep(node, nodeCpu, nodeStart());
       stageChange();
-      off.push(commit(false));
+      keep(off, offCpu, commit(false));
       stageChange();
-      on.push(commit(true));
+      keep(on, onCpu, commit(true));
     }
     const overheadMs = median(on) - median(off);
     const nodeStartupMs = median(node);
     return {
       overheadMs, nodeStartupMs, overheadVsNodeStartup: overheadMs / nodeStartupMs, hooksOnMs: median(on), hooksOffMs: median(off),
-      gitProcesses, rounds,
+      gitProcesses, cpuOverheadVsNodeStartup: (median(onCpu) - median(offCpu)) / median(nodeCpu), rounds,
     };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

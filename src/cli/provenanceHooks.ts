@@ -37,12 +37,12 @@ export async function runPrepareCommitMsg(args: string[], ctx: CliContext): Prom
   const pid = Number(ctx.env.COUNTERSIGN_GIT_PID);
   const repo = await resolveRepo(ctx.cwd);
   const labelsFor = await ledgerLabels(repo, logger);
-  await prepareCommitMessage(ctx.cwd, {
+  const prepared = await prepareCommitMessage(ctx.cwd, {
     messageFile, source, sha, env: ctx.env, logger, labelsFor, repo,
     ...(Number.isInteger(pid) && pid > 1 ? { gitPid: pid } : {}),
   });
   try {
-    const problems = await stagedPolicyProblems(ctx.cwd);
+    const problems = await stagedPolicyProblems(ctx.cwd, prepared.files);
     if (problems.length > 0) {
       logger.warn(`the staged ${POLICY_FILE} is not a valid policy; a server refuses it on the policy branch (\`countersign policy check\`):\n  ${problems.join('\n  ')}`);
     }

@@ -7,6 +7,7 @@ import {
   AI_PROVENANCE, ASSISTED_BY, assistedByToAdd, formatAiProvenance, parseTrailers, type ProvenanceCounts, type Trailer,
 } from '../core/trailers';
 import { writeFileAtomic } from './atomicFile';
+import type { ChangedFile } from './commitDiff';
 import { detectCommitContext, type CommitContext } from './commitContext';
 import { agentHookStates } from './connectedAgents';
 import { runGit } from './gitRunner';
@@ -38,6 +39,8 @@ export interface PrepareResult {
   trailers: Trailer[];
   /** Whether the trailers went into the message now (false: the editor opens; commit-msg adds them). */
   written: boolean;
+  /** The files the commit adds or changes, as diffed for its provenance (the staged-policy check reuses them). */
+  files: ChangedFile[];
 }
 
 /** Per worktree: two worktrees committing at once must not take each other's pending note. */
@@ -61,22 +64,33 @@ export async function addTrailers(cwd: string, messageFile: string, trailers: Tr
   await runGit(args, { cwd });
 }
 
-async function commentChar(cwd: string): Promise<string> {
-  const r = await runGit(['config', '--get', 'core.commentChar'], { cwd, okCodes: [1] });
-  const v = r.stdout.trim();
-  return r.code === 0 && v.length === 1 ? v : '#';
+/** What git's own config and identity say about the commit being made: read with one `git var -l`. */
+interface CommitSettings {
+  /** `Name <email>` of whoever is committing: human lines typed in this clone's editor are theirs. */
+  committer: string | undefined;
+  commentChar: string;
+  /** commit.cleanup=verbatim or whitespace: comment lines stay in the commit. */
+  keepsComments: boolean;
 }
 
-async function keepsComments(cwd: string): Promise<boolean> {
-  const r = await runGit(['config', '--get', 'commit.cleanup'], { cwd, okCodes: [1] });
-  return r.code === 0 && /^(verbatim|whitespace)$/.test(r.stdout.trim());
-}
-
-/** `Name <email>` of whoever is committing: human lines typed in this clone's editor are theirs. */
-async function committerIdent(cwd: string): Promise<string | undefined> {
-  const r = await runGit(['var', 'GIT_COMMITTER_IDENT'], { cwd, okCodes: [128] });
-  const m = /^(.*<[^>]*>)/.exec(r.stdout.trim());
-  return r.code === 0 && m ? m[1] : undefined;
+/**
+ * One process for three answers (this hook is on every commit's path): `git var -l` lists the config as git
+ * resolves it (later entries win, as in git) and the committer identity.
+ */
+export async function commitSettings(cwd: string): Promise<CommitSettings> {
+  const r = await runGit(['var', '-l'], { cwd, okCodes: [128] });
+  const values = new Map<string, string>();
+  for (const line of r.stdout.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) values.set(line.slice(0, eq).toLowerCase(), line.slice(eq + 1));
+  }
+  const ident = /^(.*<[^>]*>)/.exec(values.get('git_committer_ident') ?? '');
+  const cc = values.get('core.commentchar');
+  return {
+    committer: r.code === 0 && ident ? ident[1] : undefined,
+    commentChar: cc !== undefined && cc.length === 1 ? cc : '#',
+    keepsComments: /^(verbatim|whitespace)$/.test(values.get('commit.cleanup') ?? ''),
+  };
 }
 
 export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Promise<PrepareResult> {
@@ -84,12 +98,12 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
   const messageFile = path.resolve(cwd, args.messageFile);
   const message = fs.readFileSync(messageFile, 'utf8');
   // Independent git calls run side by side: each costs a process start, and this hook is on every commit's path.
-  const [context, defaultHuman, cc, tree] = await Promise.all([
+  const [context, settings, tree] = await Promise.all([
     detectCommitContext(cwd, repo, { source: args.source, sha: args.sha, message, gitPid: args.gitPid, env: args.env ?? process.env }),
-    committerIdent(cwd),
-    commentChar(cwd),
+    commitSettings(cwd),
     runGit(['write-tree'], { cwd }).then((r) => r.stdout.trim()),
   ]);
+  const cc = settings.commentChar;
   const prov = await computeProvenance(cwd, {
     base: context.base,
     target: { index: true },
@@ -97,7 +111,7 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
     mergeParents: context.mergeParents,
     reverts: context.reverts,
     labelsFor: args.labelsFor,
-    defaultHuman,
+    defaultHuman: settings.committer,
     logger: args.logger,
   });
 
@@ -112,7 +126,7 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
   const hasGitComments = message.split('\n').some((l) => l.startsWith(cc));
   const written = !(context.editorPending && hasGitComments);
   // With commit.cleanup=verbatim or whitespace comment lines are kept in the commit, so show no hint there.
-  const hint = !written && !(await keepsComments(cwd));
+  const hint = !written && !settings.keepsComments;
   // The note goes into the object store now so post-commit attaches it verbatim (`notes add -C`), untouched by
   // the whitespace clean-up `notes add -F` applies, with one git call.
   // Which agents' hooks were connected as this commit is made: so `explain` can say an agent ran without them.
@@ -135,5 +149,5 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
   writeFileAtomic(path.join(pending, 'tree'), tree + '\n');
   // Written last: commit-msg and post-commit treat its presence as "prepare-commit-msg finished".
   writeFileAtomic(path.join(pending, 'trailers'), trailers.map((t) => `${t.key}: ${t.value}`).join('\n') + '\n');
-  return { context, counts: prov.counts, trailers, written };
+  return { context, counts: prov.counts, trailers, written, files: prov.files };
 }

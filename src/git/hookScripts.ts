@@ -75,16 +75,37 @@ fi
 
 [ "\${COUNTERSIGN_SKIP:-}" = 1 ] && exit 0
 
-pending_dir() { echo "$(git rev-parse --absolute-git-dir 2>/dev/null)/countersign/pending"; }
+# This worktree's git dir without a git process where git says it (GIT_DIR, set for linked worktrees) or where
+# it must be (a .git folder in the top level, where git runs hooks); else ask git (a .git file: submodules).
+git_dir() {
+  if [ -n "\${GIT_DIR:-}" ]; then echo "$GIT_DIR"
+  elif [ -d .git ] && [ -f .git/HEAD ]; then echo "$PWD/.git"
+  else git rev-parse --absolute-git-dir 2>/dev/null
+  fi
+}
+pending_dir() { echo "$(git_dir)/countersign/pending"; }
+# A pending file's first line, by the shell's own read (no cat): empty when the file is missing.
+first_line() { v=; [ -f "$1" ] && IFS= read -r v < "$1"; echo "$v"; }
+
+# Whether a message has an AI-Provenance line (any case, as git compares trailer keys), read by the shell itself.
+has_provenance() {
+  while IFS= read -r l || [ -n "$l" ]; do
+    case "$l" in [Aa][Ii]-[Pp][Rr][Oo][Vv][Ee][Nn][Aa][Nn][Cc][Ee]:*) return 0 ;; esac
+  done < "$1"
+  return 1
+}
 
 # Attach the note prepare-commit-msg prepared, but only to the commit it was computed for (same tree, same parent).
 attach_note() {
   p=$(pending_dir)
   [ -f "$p/trailers" ] || return 0
-  if [ -f "$p/note-blob" ] && [ "$(git rev-parse HEAD^{tree} 2>/dev/null)" = "$(cat "$p/tree" 2>/dev/null)" ] &&
-     [ "$(git rev-parse -q --verify HEAD^ 2>/dev/null || echo none)" = "$(cat "$p/parent" 2>/dev/null)" ]; then
-    git notes --ref=refs/notes/ai add -f -C "$(cat "$p/note-blob")" HEAD >/dev/null 2>&1 ||
-      echo "countersign ($hook): could not attach the provenance note to HEAD; \\\`countersign explain HEAD\\\` will show it unattested" >&2
+  if [ -f "$p/note-blob" ]; then
+    # One git process: HEAD's tree, then its parents (none for a root commit; the first is the one that counts).
+    set -- $(git rev-parse 'HEAD^{tree}' 'HEAD^@' 2>/dev/null)
+    if [ -n "\${1:-}" ] && [ "$1" = "$(first_line "$p/tree")" ] && [ "\${2:-none}" = "$(first_line "$p/parent")" ]; then
+      git notes --ref=refs/notes/ai add -f -C "$(first_line "$p/note-blob")" HEAD >/dev/null 2>&1 ||
+        echo "countersign ($hook): could not attach the provenance note to HEAD; \\\`countersign explain HEAD\\\` will show it unattested" >&2
+    fi
   fi
   rm -f "$p/note-blob" "$p/tree" "$p/parent" "$p/trailers"
 }
@@ -92,11 +113,12 @@ attach_note() {
 case "$hook" in
   prepare-commit-msg)
     # Whatever an earlier, abandoned commit left must not be attached to this one.
-    p=$(pending_dir); rm -f "$p/note-blob" "$p/tree" "$p/parent" "$p/trailers"
+    p=$(pending_dir)
+    for f in note-blob tree parent trailers; do [ -e "$p/$f" ] && { rm -f "$p/note-blob" "$p/tree" "$p/parent" "$p/trailers"; break; }; done
     # A rebase replaying a commit as it was (pick, edit, reword) keeps that commit's own trailers, and
     # post-rewrite re-maps all the notes once at the end: no Node start per replayed commit. Squash and
     # fixup steps combine commits, so they are computed.
-    gd=$(dirname "$p"); gd=$(dirname "$gd")
+    gd=\${p%/countersign/pending}
     if [ "\${2:-}" = message ] && [ -f "$gd/CHERRY_PICK_HEAD" ] && [ -f "$gd/rebase-merge/done" ]; then
       last=$(grep -v '^#' "$gd/rebase-merge/done" | grep -v '^[[:space:]]*$' | tail -n 1)
       case "$last" in pick\\ *|p\\ *|edit\\ *|e\\ *|reword\\ *|r\\ *) exit 0 ;; esac
@@ -106,7 +128,7 @@ case "$hook" in
     # Add the trailers prepare-commit-msg computed if the message lacks them (written in the editor, where they
     # were shown as comments, or edited away) — unless the message is empty, so that git still aborts.
     p=$(pending_dir)
-    if [ -f "$p/trailers" ] && ! grep -qi '^AI-Provenance:' "$1"; then
+    if [ -f "$p/trailers" ] && ! has_provenance "$1"; then
       cc=$(git config --get core.commentChar 2>/dev/null); [ \${#cc} = 1 ] || cc='#'
       if awk -v c="$cc" 'index($0, c " ") == 1 && / -+ >8 -+$/ { exit } index($0, c) == 1 { next } /[^[:space:]]/ { found = 1; exit } END { exit !found }' "$1"; then
         msg=$1; shift

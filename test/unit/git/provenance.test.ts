@@ -226,6 +226,30 @@ describe('commit provenance (hooks against real repositories)', function () {
     assert.strictEqual(n.files[0].entries.length, 2);
   });
 
+  it('in a linked worktree (git sets GIT_DIR for its hooks) with core.commentChar ";", the note lands on that commit', async () => {
+    const repo = installed();
+    repo.write('base.txt', 'b\n');
+    repo.git('add', '.');
+    repo.commit('root');
+    const wt = path.join(repo.dir, '..', `${path.basename(repo.dir)}-wt`);
+    repo.git('worktree', 'add', '-q', '-b', 'side', wt);
+    repo.git('config', 'core.commentChar', ';');
+    fs.writeFileSync(path.join(wt, 'a.txt'), 'one\ntwo\n');
+    const ledger = await openLedger(wt);
+    await ledger.storeFile('a.txt', 'one\ntwo\n', [CLAUDE, HUMAN]);
+    const git = (...args: string[]) => repo.gitResult(['-C', wt, ...args]);
+    assert.strictEqual(git('add', 'a.txt').status, 0);
+    const editor = editorWriting(repo, 'from the worktree\n');
+    const r = git('-c', `core.editor=${editor}`, 'commit');
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.match(fs.readFileSync(`${editor}.seen`, 'utf8'), /^; {3}AI-Provenance: v1 ai=1 human=1 untracked=0$/m, 'the hint uses the comment character');
+    const head = git('rev-parse', 'HEAD').stdout.trim();
+    assert.deepStrictEqual(aiLines(note(repo, head), 'a.txt'), [1]);
+    assert.match(git('log', '-1', '--format=%B').stdout, /^AI-Provenance: v1 ai=1 human=1 untracked=0$/m);
+    // Nothing is left pending in either git dir for a later commit to pick up.
+    assert.deepStrictEqual(fs.readdirSync(path.join(repo.dir, '.git', 'worktrees', path.basename(wt), 'countersign', 'pending')), []);
+  });
+
   it('works through a husky core.hooksPath, running husky\'s hooks too', async () => {
     const repo = TempRepo.create();
     for (const h of ['pre-commit', 'prepare-commit-msg']) {
