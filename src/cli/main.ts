@@ -1,4 +1,5 @@
 import { CountersignError, errorMessage } from '../core/errors';
+import { terminalSafe } from '../core/provenanceStrings';
 import { EXIT_ERROR, type CliContext, type ExitCode } from './command';
 import { commands, findCommand } from './commands';
 import { hookTakeover } from '../git/hookTakeover';
@@ -69,8 +70,10 @@ export function processContext(): CliContext {
   return {
     cwd: process.cwd(),
     env: process.env,
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+    // The one place output leaves the CLI: notes, commit messages and paths are anyone's text, so terminal
+    // escapes in them are shown, not obeyed (issue 16, class 6). JSON never holds them raw either way.
+    stdout: (t) => process.stdout.write(terminalSafe(t)),
+    stderr: (t) => process.stderr.write(terminalSafe(t)),
     readStdin: () => new Promise((resolve, reject) => {
       if (process.stdin.isTTY) { resolve(''); return; }
       const chunks: Buffer[] = [];
@@ -84,6 +87,6 @@ export function processContext(): CliContext {
 if (require.main === module) {
   runCli(process.argv.slice(2), processContext()).then(
     (code) => { process.exitCode = code; },
-    (err) => { process.stderr.write(`countersign: ${errorMessage(err)}\n`); process.exitCode = EXIT_ERROR; },
+    (err) => { process.stderr.write(terminalSafe(`countersign: ${errorMessage(err)}\n`)); process.exitCode = EXIT_ERROR; },
   );
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { safeName, safePerson } from './provenanceStrings';
 import { CountersignError } from './errors';
 import { knownAgent } from './agents/agentIdentity';
 
@@ -125,7 +126,8 @@ export function resolveKey(note: AuthorshipNote, key: string): KeyOwner {
   switch (keyKind(key)) {
     case 'human': {
       const h = note.meta.humans?.[key];
-      return h ? { kind: 'human', author: h.author } : { kind: 'human' };
+      const author = h ? safePerson(h.author) : undefined;
+      return author ? { kind: 'human', author } : { kind: 'human' };
     }
     case 'session': {
       const s = note.meta.sessions?.[sessionOfKey(key)];
@@ -138,8 +140,10 @@ export function resolveKey(note: AuthorshipNote, key: string): KeyOwner {
   }
 }
 
+/** A note's agent_id as Countersign uses it: names outside provenanceStrings' set are not names (class 6). */
 function aiOwner(a: AgentId): KeyOwner {
-  return { kind: 'ai', tool: a.tool, id: a.id, ...(a.model ? { model: a.model } : {}) };
+  const tool = safeName(a.tool) ?? 'unknown', id = safeName(a.id), model = a.model ? safeName(a.model) : undefined;
+  return { kind: 'ai', tool, ...(id ? { id } : {}), ...(model ? { model } : {}) };
 }
 
 /**
@@ -347,6 +351,8 @@ export function parseAuthorshipNote(text: string, source?: string): AuthorshipNo
       const body = line.trim();
       const sp = body.search(/\s/);
       const key = sp < 0 ? body : body.slice(0, sp);
+      // Keys are hex words (s_…::t_…, h_…, legacy prompt ids); anything else is no key, and shown nowhere.
+      if (!safeName(key)) throw inputError(`line ${i + 1}: ${JSON.stringify(key.slice(0, 40))} is not an attestation key`, source);
       const ranges = parseRanges(sp < 0 ? '' : body.slice(sp + 1));
       if (typeof ranges === 'string') throw inputError(`line ${i + 1}: ${ranges}`, source);
       if (!current) throw inputError(`line ${i + 1}: attestation entry '${key}' before any file path`, source);

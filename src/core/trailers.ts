@@ -1,4 +1,5 @@
 import { agentOfAssistedByWord, assistedByWords } from './agents/agentIdentity';
+import { trailerWord } from './provenanceStrings';
 
 /**
  * Trailer codec. Writing goes through `git interpret-trailers` (src/git) so git's own parser always agrees;
@@ -131,10 +132,11 @@ function capitalise(s: string): string {
 /** The value of one `Assisted-by` trailer for a canonical agent name and (optional) model. */
 export function formatAssistedBy(agent: string, model?: string): string {
   const known = assistedByWords(agent);
-  const name = known?.agent ?? capitalise(agent.replace(/[\s:]+/g, '-'));
-  const tool = known ? known.tool : agent;
+  // Every word is a trailer word: a line break in a name from a note would otherwise add trailers (class 6).
+  const name = known?.agent ?? capitalise(trailerWord(agent).replace(/:+/g, '-'));
+  const tool = known ? known.tool : trailerWord(agent);
   const m = (model && model.trim()) || known?.defaultModel || 'unknown';
-  return `${name}:${m.replace(/\s+/g, '-')}${tool ? ` ${tool}` : ''}`;
+  return `${name}:${trailerWord(m)}${tool ? ` ${tool}` : ''}`;
 }
 
 export interface AssistedBy {

@@ -1,5 +1,5 @@
 import { agentDisplayName } from '../marking/agentClass';
-import { commandLink, escapeMarkdown } from '../marking/hoverText';
+import { codeSpan, commandLink, escapeMarkdown } from '../marking/hoverText';
 import type { BlameCommitSummary, ProvenanceBlameLine } from './lineProvenance';
 import { relativeAge } from './relativeAge';
 
@@ -66,10 +66,7 @@ export interface ExplainArgs {
   sha: string;
 }
 
-function code(text: string): string {
-  // Inline code cannot be escaped in markdown; a backtick inside would end it early.
-  return `\`${text.replace(/`/g, "'")}\``;
-}
+const code = codeSpan;
 
 function isoMinute(seconds: number): string {
   return new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';

@@ -21,14 +21,32 @@ export interface HoverCommands {
   markAi: string;
 }
 
-/** Agent, model and session names come from hook payloads and traces: never let them inject markdown or links. */
+/**
+ * Agent, model and session names come from hook payloads, traces and fetched notes: never let them inject
+ * markdown, links or images. Every character markdown gives meaning to is escaped, and line breaks and other
+ * control characters become spaces (a blank line would end the paragraph, or a code span, early: issue 16).
+ */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+  return flatten(text).replace(/[\\`*_{}[\]()#+\-.!|<>~&$=:]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Text in a code span: a backtick inside cannot be escaped (it would end the span) and a blank line would end
+ * the paragraph, so both go; bounded, since a hover is not the place for a kilobyte of anyone's text.
+ */
+export function codeSpan(text: string): string {
+  const t = flatten(text).replace(/`/g, "'");
+  return `\`${t.length > 200 ? `${t.slice(0, 199)}…` : t}\``;
+}
+
+function flatten(text: string): string {
+  return text.replace(/[\s\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g, ' ');
 }
 
 /** A command link; `title` is Countersign's own wording (not escaped), `args` travel as URI-encoded JSON. */
 export function commandLink(title: string, command: string, args: unknown, tooltip?: string): string {
-  const t = tooltip ? ` "${tooltip.replace(/"/g, "'")}"` : '';
+  // The tooltip may name an agent from a note: nothing in it may close the title or the link.
+  const t = tooltip ? ` "${flatten(tooltip).replace(/["()[\]\\]/g, "'")}"` : '';
   return `[${title}](command:${command}?${encodeURIComponent(JSON.stringify([args]))}${t})`;
 }
 
@@ -53,8 +71,8 @@ export function hoverMarkdown(label: LineLabel, range: LineRangeArgs, commands: 
   if (label.kind === 'ai') {
     const head = `$(sparkle) **AI-written** by ${escapeMarkdown(agentDisplayName(label.agent))}`;
     const facts: string[] = [];
-    if (label.model) facts.push(`model \`${label.model.replace(/`/g, "'")}\``);
-    if (label.session) facts.push(`session \`${label.session.replace(/`/g, "'")}\``);
+    if (label.model) facts.push(`model ${codeSpan(label.model)}`);
+    if (label.session) facts.push(`session ${codeSpan(label.session)}`);
     if (label.at !== undefined) facts.push(relativeTime(label.at, now));
     const lines = [head];
     if (facts.length > 0) lines.push(facts.join(' · '));
@@ -66,7 +84,7 @@ export function hoverMarkdown(label: LineLabel, range: LineRangeArgs, commands: 
   }
   if (label.kind === 'human' && label.wasAi) {
     const was = label.wasAi;
-    const model = was.model ? ` (\`${was.model.replace(/`/g, "'")}\`)` : '';
+    const model = was.model ? ` (${codeSpan(was.model)})` : '';
     return [
       `$(person) **Human-edited** — first written by ${escapeMarkdown(agentDisplayName(was.agent))}${model}`,
       `${commandLink('Mark as AI-written', commands.markAi, range, `Label ${where} as written by ${agentDisplayName(was.agent)}`)} · ${where}`,

@@ -1,5 +1,6 @@
 import { keyKind, noteOwnerRuns, resolveKey, sessionOfKey, type AuthorshipNote, type LineCounts } from '../authorshipNote';
 import { canonicalAgent, type CanonicalAgent } from '../agents/agentIdentity';
+import { safePerson } from '../provenanceStrings';
 import { countLines, normaliseIntervals, type Interval } from './lineIntervals';
 
 /**
@@ -54,7 +55,7 @@ export function resolveSource(note: AuthorshipNote, key: string): LineSource {
   const kind = keyKind(key);
   const rec = kind === 'session' ? note.meta.sessions?.[sessionOfKey(key)] : note.meta.prompts?.[key];
   const tool = owner.tool && owner.tool !== 'unknown' ? owner.tool : undefined;
-  const humanAuthor = typeof rec?.human_author === 'string' && rec.human_author ? rec.human_author : undefined;
+  const humanAuthor = safePerson(rec?.human_author);
   return {
     kind: 'ai', key, agent: canonicalAgent(tool), session: sessionOfKey(key),
     ...(tool ? { tool } : {}),

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { codeSpan } from '../../core/marking/hoverText';
 import { errorMessage } from '../../core/errors';
 import { splitLines } from '../../core/attribution/lines';
 import { aiLinesOfCommit, untrackedLinesOfFile } from '../../core/panel/commitSignals';
@@ -154,7 +155,8 @@ export class CommitDiffView implements vscode.Disposable {
         .filter((l) => l.line - 1 < editor.document.lineCount)
         .map((l, i, all) => {
           const who = `${l.agent}${l.model ? ` (${l.model})` : ''}`;
-          const hover = new vscode.MarkdownString(`**AI-written** by \`${l.agent}\`${l.model ? ` (${l.model})` : ''} — from the commit's \`refs/notes/ai\` note`);
+          // Agent and model come from a fetched note: code spans that nothing in them can end (issue 16).
+          const hover = new vscode.MarkdownString(`**AI-written** by ${codeSpan(l.agent)}${l.model ? ` (${codeSpan(l.model)})` : ''} — from the commit's \`refs/notes/ai\` note`);
           const prev = all[i - 1];
           // The first line of each run names the agent at its end; the rest only carry the mark and the hover.
           const first = !prev || prev.line !== l.line - 1 || prev.agent !== l.agent || prev.model !== l.model;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { escapeMarkdown } from '../../core/marking/hoverText';
 import type { GateTone } from '../../core/panel/gateStatus';
 import type { PanelModel, RepoView } from '../../core/panel/protocol';
 import type { ReviewService } from './reviewService';
@@ -71,7 +72,7 @@ export class GateStatusBar implements vscode.Disposable {
       md.appendText(repo.message ?? 'The policy on the protected branch cannot be read.');
     } else {
       this.item.text = `${ICONS[dev.tone]} ${prefix}${dev.summary}`;
-      md.appendMarkdown(`**Countersign** — ${dev.branch ?? 'detached HEAD'} → ${dev.target ?? '?'}\n\n`);
+      md.appendMarkdown(`**Countersign** — ${escapeMarkdown(dev.branch ?? 'detached HEAD')} → ${escapeMarkdown(dev.target ?? '?')}\n\n`);
       for (const c of dev.blocked.slice(0, 5)) md.appendText(`✗ ${c.sha.slice(0, 7)} ${c.subject}\n`);
       if (dev.blocked.length > 5) md.appendText(`… and ${dev.blocked.length - 5} more\n`);
       for (const e of dev.errors.slice(0, 3)) md.appendText(`✗ ${e.split('\n')[0]}\n`);

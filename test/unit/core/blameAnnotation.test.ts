@@ -122,6 +122,22 @@ describe('AI blame: the hover', () => {
     assert.doesNotMatch(md, /\]\(https:/);
   });
 
+  it('issue 16: a blank line in a tool, model or session cannot end its code span and render command links or images', () => {
+    const evil = 'x\n\n[run](command:workbench.action.terminal.sendSequence?%7B%7D) ![t](https://evil.example/t.png) <img src=x>\n\n`';
+    const md = blameHoverMarkdown(line({ kind: 'ai', agent: 'unknown', tool: evil, model: evil, session: evil }), commit({ summary: evil, author: evil }), explain, NOW) ?? '';
+    // Code spans hold the note's text literally as long as nothing ends them early: no line break inside.
+    // (Backslash-escaped characters are literal text, not markup: set them aside first.)
+    const unescaped = md.replace(/\\[\s\S]/g, '');
+    const spans = unescaped.match(/`[^`]*`/g) ?? [];
+    for (const span of spans) assert.doesNotMatch(span, /\n/, span);
+    assert.strictEqual(unescaped.split('`').length % 2, 1, 'every code span is closed');
+    // Outside them, Countersign's own link is the only command link, and there is no image or raw HTML.
+    const outside = unescaped.replace(/`[^`]*`/g, '');
+    assert.deepStrictEqual(outside.match(/\]\(command:/g), ['](command:']);
+    assert.match(outside, /\[Explain commit\]\(command:countersign\.explainCommit/);
+    assert.doesNotMatch(outside, /!\[|\]\(https:|<img/);
+  });
+
   it('tells an unattested commit from a note without an entry for the line, and names agents its trailers mention', () => {
     const unattested = blameHoverMarkdown(line(), commit({ hasNote: false, attested: false }), explain, NOW);
     assert.match(unattested ?? '', /unattested/);

@@ -315,4 +315,59 @@ describe('hostile repository (issue 16)', function () {
       for (const name of ['src/dockerfileParser.ts', 'README.md', 'src/roles.ts', 'docs/pulumi.md']) assert.strictEqual(infra(name), undefined, name);
     });
   });
+  describe('class 6: injection into what Countersign writes or shows', () => {
+    const EVIL_TOOL = 'claude\nSigned-off-by: Victim <victim@example.com>';
+    const EVIL_MODEL = 'm\n\n[run](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22rm%22%7D) ![x](https://evil.example/t.png)';
+    const ESC = '\u001b]0;pwned\u0007\u001b[2J\u009b31m';
+    const injectedNote = (file: string, ranges: string) => `${file}\n  ${SESSION}::t_aaaaaaaaaaaaaa ${ranges}\n---\n` +
+      JSON.stringify({ schema_version: 'authorship/3.0.0', base_commit_sha: '', prompts: {}, sessions: { [SESSION]: { agent_id: { tool: EVIL_TOOL, id: `c${ESC}`, model: EVIL_MODEL } } } });
+
+    it('a line break in a note\'s tool name never becomes trailers on a cherry-pick', () => {
+      const repo = TempRepo.create();
+      repo.cli(['install']);
+      commitFile(repo, 'f.txt', 'one\n', 'base');
+      repo.git('checkout', '-q', '-b', 'side');
+      const picked = commitFile(repo, 'f.txt', 'one\ntwo\nthree\n', 'side work');
+      repo.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', injectedNote('f.txt', '2-3'), picked);
+      repo.git('checkout', '-q', 'main');
+      const r = repo.gitResult(['cherry-pick', picked]);
+      assert.strictEqual(r.status, 0, r.stderr);
+      const message = repo.git('log', '-1', '--format=%B');
+      assert.doesNotMatch(message, /Signed-off-by|Victim/, message);
+      assert.doesNotMatch(repo.git('log', '-1', '--format=%(trailers:key=Signed-off-by)'), /\S/);
+    });
+
+    it('names from a note are validated where it is read: blame, explain and report show no injected text', () => {
+      const repo = TempRepo.create();
+      const tip = commitFile(repo, 'f.txt', 'a\nb\n', `subject ${ESC}`);
+      repo.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', injectedNote('f.txt', '1-2'), tip);
+      const blame = JSON.parse(repo.cli(['blame', 'f.txt', '--json']).stdout) as { lines: Array<{ kind: string; agent: string; tool?: string; model?: string }> };
+      assert.deepStrictEqual(blame.lines.map((l) => [l.kind, l.agent, l.tool, l.model]), [['ai', 'unknown', undefined, undefined], ['ai', 'unknown', undefined, undefined]]);
+      const explain = repo.cli(['explain', tip, '--json']);
+      assert.doesNotMatch(explain.stdout, /Victim|evil\.example|command:/);
+      const report = repo.cli(['report', '--format', 'markdown']);
+      assert.doesNotMatch(report.stdout, /Victim|evil\.example|command:/);
+    });
+
+    it('blame, explain, verify and pre-push print no terminal escapes from notes and commit messages', () => {
+      const { ada } = setup();
+      ada.cli(['install']);
+      const base = ada.git('rev-parse', 'HEAD');
+      ada.write(`p${ESC}.txt`, `content ${ESC}\n`);
+      ada.git('add', '-A');
+      const tip = ada.commit(`subject ${ESC}\n\nbody ${ESC}`);
+      ada.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', injectedNote('f.txt', '1'), tip);
+      const outputs = {
+        blame: ada.cli(['blame', `p${ESC}.txt`]),
+        explain: ada.cli(['explain', tip]),
+        verify: ada.cli(['verify', '--base', base, '--head', tip, '--branch', 'main']),
+        'pre-push': pushMain(ada),
+      };
+      for (const [what, r] of Object.entries(outputs)) {
+        assertNoFatal(r, what);
+        assert.doesNotMatch(r.stdout + r.stderr, /[\u0007\u001b\u009b]/, `${what} printed a raw escape: ${JSON.stringify(r.stdout + r.stderr).slice(0, 400)}`);
+      }
+      assert.match(outputs.explain.stdout, /subject \\u001b\]0;pwned/, 'shown, not obeyed');
+    });
+  });
 });
