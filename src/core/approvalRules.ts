@@ -12,14 +12,10 @@ import { parseSshPublicKey, parseSshSignature } from './sshsig';
  * signature's embedded key is no listed reviewer's key is refused without any cryptography.
  */
 
-/** The one normalisation of an email for "is this the same person": Unicode NFC, trimmed, lower case. */
-export function personKey(email: string): string {
-  return email.normalize('NFC').trim().toLowerCase();
-}
+// The same-person rule lives in ./person (the policy's duplicate-reviewer check needs it without the crypto).
+import { personKey, samePerson } from './person';
 
-export function samePerson(a: string | undefined, b: string | undefined): boolean {
-  return a !== undefined && b !== undefined && a.trim() !== '' && personKey(a) === personKey(b);
-}
+export { personKey, samePerson };
 
 export function personLabel(r: { name?: string; email: string; role?: string }): string {
   return `${r.name ? `${r.name} ` : ''}<${r.email}>${r.role ? ` (${r.role})` : ''}`;

@@ -4,6 +4,7 @@ import { CountersignError } from './errors';
 import { globProblem, matchGlob } from './glob';
 import { formatJsonPath, jsonOffsets, jsonSyntaxError, pathKey, positionAt, type JsonPath } from './jsonLocation';
 import { DEFAULT_UNTRACKED_THRESHOLD } from './untrackedReview';
+import { personKey } from './person';
 
 /**
  * `.countersign.json`: who may approve what before it lands on a protected branch. The gate reads it from
@@ -166,7 +167,7 @@ export const policySchema = z.strictObject({
   const emails = new Map<string, number>();
   const keys = new Map<string, number>();
   p.reviewers.forEach((r, i) => {
-    const email = r.email.toLowerCase();
+    const email = personKey(r.email);
     const dupe = emails.get(email);
     if (dupe !== undefined) ctx.addIssue({ code: 'custom', path: ['reviewers', i, 'email'], message: `${r.email} is already listed as reviewers[${dupe}]: list each reviewer once` });
     else emails.set(email, i);

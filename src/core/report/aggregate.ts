@@ -2,6 +2,7 @@ import type { CanonicalAgent } from '../agents/agentIdentity';
 import type { CommitFacts } from './commitFacts';
 import type { Inconsistency, OrphanNote } from './consistency';
 import { isoWeek } from './isoWeek';
+import { personKey } from '../person';
 
 /**
  * The report (DESIGN.md, `report`). Its JSON fields `commits`, `aiAssistedCommits`, `unattestedCommits`,
@@ -143,7 +144,8 @@ export class ReportBuilder {
         break;
       }
       case 'author': {
-        const email = c.authorEmail.toLowerCase();
+        // One person under every spelling of their address, as the two-person rule sees them.
+        const email = personKey(c.authorEmail);
         if (!this.authorNames.has(email)) this.authorNames.set(email, `${c.authorName} <${c.authorEmail}>`);
         const g = this.group(this.rows, email);
         g.count(c);

@@ -112,6 +112,18 @@ describe('policy (.countersign.json)', () => {
     assert.deepStrictEqual(r.problems.map((p) => p.path).sort(), ['reviewers[1].email', 'reviewers[1].key']);
   });
 
+  it('the same reviewer spelled in another Unicode form is the same person (the two-person rule\'s own comparison)', () => {
+    const other = makeKey('zoe-policy');
+    const r = checkPolicy(JSON.stringify({
+      protectedBranches: ['main'],
+      reviewers: [
+        { name: 'Zoë', email: 'zo\u00eb@example.com', key: bob.publicKey },
+        { name: 'Zoë again', email: 'zoe\u0308@example.com', key: other.publicKey },
+      ],
+    }), 'p.json');
+    assert.deepStrictEqual(r.problems.map((p) => p.path), ['reviewers[1].email']);
+  });
+
   it('rejects a malformed glob and a tier without a condition', () => {
     const r = checkPolicy(JSON.stringify({ protectedBranches: ['release/{a,b'], tiers: [{ name: 'empty', approvals: 2 }] }), 'p.json');
     assert.ok(r.problems.some((p) => p.path === 'protectedBranches[0]' && /no matching/.test(p.message)));
