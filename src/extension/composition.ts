@@ -1,5 +1,6 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { installCliLauncher } from '../git/cliLauncher';
 import { install, uninstall } from '../git/hookInstaller';
 import { defaultInstallConfig } from '../git/notesConfig';
 import { composeEditorAttribution, type AttributionApi } from './attribution/editorAttribution';
@@ -50,6 +51,16 @@ export function compose(context: vscode.ExtensionContext, log: vscode.LogOutputC
     const r = await uninstall(folder);
     log.info(`[hooks] uninstall in ${folder}: ${JSON.stringify(r.wasInstalled)}`);
     void vscode.window.showInformationMessage(r.wasInstalled ? 'Countersign hooks removed; the previous hooks are active again.' : 'Countersign hooks were not installed in this repository.');
+  });
+  // As VS Code puts `code` on PATH: the CLI shipped in this extension, copied to a stable place, and a launcher.
+  command(Commands.installCommandLineTool, async () => {
+    const r = installCliLauncher({ cliSource: cliPath, fallbackNode: process.execPath, nodeIsElectron: !!process.versions.electron });
+    log.info(`[cli] launcher ${r.launcher} -> ${r.cliCopy}${r.onPath ? '' : ' (not on PATH)'}`);
+    const copy = 'Copy PATH Line';
+    const answer = await vscode.window.showInformationMessage(
+      `Installed the \`countersign\` command: ${r.launcher}.${r.pathHint ? ` Its folder is not on PATH: ${r.pathHint}.` : ' Open a new terminal to use it.'} Run this command again after updating the extension.`,
+      ...(r.pathHint ? [copy] : []));
+    if (answer === copy) await vscode.env.clipboard.writeText(`export PATH="${path.dirname(r.launcher)}:$PATH"`);
   });
   const editor = composeEditorAttribution(context, log, command);
   disposables.push(...editor.disposables);

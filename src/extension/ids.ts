@@ -25,6 +25,7 @@ export const Commands = {
   setSigningKey: 'countersign.setSigningKey',
   connectAgents: 'countersign.connectAgents',
   checkSetup: 'countersign.checkSetup',
+  installCommandLineTool: 'countersign.installCommandLineTool',
   toggleBlame: 'countersign.toggleBlame',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];

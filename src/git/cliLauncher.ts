@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { CountersignError } from '../core/errors';
 import { shQuote } from '../core/shellQuote';
 import { writeFileAtomic } from './atomicFile';
 
@@ -69,7 +70,7 @@ export function installCliLauncher(o: LauncherOptions): LauncherResult {
   writeFileAtomic(cliCopy, fs.readFileSync(o.cliSource), 0o755);
   const launcher = path.join(binDir, platform === 'win32' ? 'countersign.cmd' : 'countersign');
   if (fs.existsSync(launcher) && !fs.readFileSync(launcher, 'utf8').includes(LAUNCHER_MARKER)) {
-    throw new Error(`${launcher} exists and was not written by Countersign; remove it or choose another folder`);
+    throw new CountersignError('config', `${launcher} exists and was not written by Countersign; remove it (or install there with your package manager) and run the command again`);
   }
   writeFileAtomic(launcher, platform === 'win32' ? windowsLauncher(cliCopy) : launcherScript(cliCopy, o.fallbackNode, o.nodeIsElectron ?? false), 0o755);
   const sep = platform === 'win32' ? ';' : ':';
