@@ -39,6 +39,8 @@ const common = {
   sourcemap: !production,
   sourcesContent: false,
   logLevel: 'silent',
+  // `init` writes the CI templates of ci-examples/ (src/cli/ciTemplates.ts): bundled as text.
+  loader: { '.yml': 'text' },
   plugins: [problemMatcher],
 };
 

@@ -7,6 +7,7 @@ import { checkpointCommand } from './checkpoint';
 import { doctorCommand } from './doctor';
 import { explainCommand } from './explain';
 import { hookCommand } from './hook';
+import { initCommand } from './init';
 import { installCommand } from './install';
 import { policyCommand } from './policy';
 import { replayCommand } from './replay';
@@ -17,6 +18,7 @@ import { verifyCommand } from './verify';
 
 /** Every subcommand, in the order `countersign --help` lists them. */
 export const commands: Command[] = [
+  initCommand,
   installCommand,
   uninstallCommand,
   doctorCommand,

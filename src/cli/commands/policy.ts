@@ -29,10 +29,8 @@ Exit codes: 0 written / valid; 1 check found problems; 2 usage error, unreadable
 exists (init without --force) or cannot be read (check).
 `;
 
-interface ReviewerArg { name: string; email: string; key?: string; role?: string }
-
 /** --reviewer, --key and --role in command-line order: each --key/--role belongs to the --reviewer before it. */
-function reviewerArgs(argv: string[], cwd: string): ReviewerArg[] {
+export function reviewerArgs(argv: string[], cwd: string): ReviewerArg[] {
   const out: ReviewerArg[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -68,6 +66,20 @@ function reviewerArgs(argv: string[], cwd: string): ReviewerArg[] {
   return out;
 }
 
+export interface ReviewerArg { name: string; email: string; key?: string; role?: string }
+
+/** The policy `policy init` (and `init`) writes: the given branches and reviewers, and the defaults. */
+export function newPolicy(protect: string[], reviewers: ReviewerArg[]): PolicyInput {
+  return {
+    version: 1,
+    protectedBranches: protect,
+    reviewers: reviewers.map((r) => ({ name: r.name, email: r.email, key: r.key as string, ...(r.role ? { role: r.role } : {}) })),
+    approvals: 1,
+    review: { aiLines: 1, aiShare: 0, unattested: true, untracked: { ...DEFAULT_UNTRACKED_THRESHOLD }, paths: [] },
+    tiers: DEFAULT_TIERS.map((t) => ({ ...t })),
+  };
+}
+
 async function init(argv: string[], ctx: Parameters<Command['run']>[1]): Promise<0 | 1 | 2> {
   const { values } = parseCommandArgs('policy init', argv, {
     protect: { type: 'string', multiple: true }, reviewer: { type: 'string', multiple: true }, key: { type: 'string', multiple: true },
@@ -80,14 +92,7 @@ async function init(argv: string[], ctx: Parameters<Command['run']>[1]): Promise
     throw new CountersignError('usage', `policy init: ${file} already exists; edit it, or pass --force to replace it`);
   }
   const reviewers = reviewerArgs(argv, ctx.cwd);
-  const policy: PolicyInput = {
-    version: 1,
-    protectedBranches: values.protect && values.protect.length > 0 ? values.protect : ['main'],
-    reviewers: reviewers.map((r) => ({ name: r.name, email: r.email, key: r.key as string, ...(r.role ? { role: r.role } : {}) })),
-    approvals: 1,
-    review: { aiLines: 1, aiShare: 0, unattested: true, untracked: { ...DEFAULT_UNTRACKED_THRESHOLD }, paths: [] },
-    tiers: DEFAULT_TIERS.map((t) => ({ ...t })),
-  };
+  const policy = newPolicy(values.protect && values.protect.length > 0 ? values.protect : ['main'], reviewers);
   const text = JSON.stringify(policy, null, 2) + '\n';
   const checked = checkPolicy(text, file);
   if (!checked.policy) {

@@ -1,0 +1,207 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { createInterface } from 'readline';
+import { HOOK_AGENTS, isHookAgent, type HookAgent } from '../../core/agents/hookAgents';
+import { samePerson } from '../../core/approvalRules';
+import { CountersignError, errorMessage, usageError } from '../../core/errors';
+import { checkPolicy, formatProblem, POLICY_FILE } from '../../core/policy';
+import { writeFileAtomic } from '../../git/atomicFile';
+import { gitConfig, runGit } from '../../git/gitRunner';
+import { HOOK_MANAGERS, type HookManager } from '../../git/hookInstaller';
+import { remoteDefaultBranch } from '../../git/pushGate';
+import { resolveRepo } from '../../git/repository';
+import { defaultRemote } from '../../git/reviewDecision';
+import { signingKeyInfo } from '../../git/signingKeyInfo';
+import { refuseSymlinkedPath } from '../../git/symlinkGuard';
+import { detectAgents } from '../agentDetection';
+import { ciTemplate, FORGES, forgeOfRemoteUrl, type Forge } from '../ciTemplates';
+import { parseCommandArgs, writeJson, type CliContext, type Command } from '../command';
+import { formatNextSteps, nextSteps } from '../nextSteps';
+import { agentsCommand } from './agents';
+import { installHere } from './install';
+import { newPolicy, reviewerArgs, type ReviewerArg } from './policy';
+
+const USAGE = `Usage: countersign init [--protect PATTERN]... [--reviewer "Name <email>" --key PUBKEY_FILE [--role ROLE]]...
+                        [--agents LIST|none] [--ci github|gitlab|none] [--hook-manager husky|lefthook|pre-commit]
+                        [--force] [--yes] [--json]
+
+Sets up a team repository in one go, then prints the next steps:
+  1. the git hooks and the notes refspecs (as \`countersign install\`; --hook-manager as there);
+  2. ${POLICY_FILE}: the protected branches (default: the remote's default branch, else main) and you as
+     the reviewer, with the public half of git's user.signingkey (plus any --reviewer/--key given). An
+     existing policy is kept unless --force;
+  3. the AI agents found on this machine (a program on PATH or their settings folder in your home), connected
+     with \`agents connect --local\`: their hooks name this clone's paths and stay out of commits;
+  4. the CI template for the remote's forge (github: .github/workflows/countersign.yml; gitlab: .gitlab-ci.yml,
+     or .gitlab/countersign.yml to include when one exists); none for another host (use install --server).
+It commits nothing. Run it again at any time: what is already set up is kept.
+
+When stdin is a terminal it asks only what it must (the key to sign approvals with, when user.signingkey is
+unset); otherwise, and with --yes, it never asks: what it cannot do is said, with the command to do it.
+
+Options:
+  --protect PATTERN   a protected branch pattern (repeatable)
+  --reviewer "Name <email>" --key PUBKEY_FILE [--role ROLE]
+                      another reviewer (repeatable; as \`policy init\`)
+  --agents LIST       agents to connect, comma-separated (${HOOK_AGENTS.join(', ')}), or none
+  --ci FORGE          github, gitlab or none (default: from the remote's URL)
+  --hook-manager M    husky, lefthook or pre-commit calls \`countersign hook NAME\` (docs/hook-managers.md)
+  --force             replace an existing ${POLICY_FILE} and CI file
+  --yes               never ask
+  --json              print what was done as JSON (never asks)
+
+Examples:
+  countersign init
+  countersign init --protect main --protect 'release/*' --agents claude,codex --ci github --yes
+  countersign init --json | jq .nextSteps
+
+Exit codes: 0 set up (next steps may remain); 2 not a working repository, or a bad option or key file.
+`;
+
+interface Outcome { status: 'written' | 'kept' | 'skipped'; file?: string; reason?: string }
+
+export const initCommand: Command = {
+  name: 'init',
+  summary: 'set up a team repository: hooks, notes, a policy with you as reviewer, agents, the CI template',
+  usage: USAGE,
+  async run(argv, ctx) {
+    const { values } = parseCommandArgs('init', argv, {
+      protect: { type: 'string', multiple: true }, reviewer: { type: 'string', multiple: true }, key: { type: 'string', multiple: true },
+      role: { type: 'string', multiple: true }, agents: { type: 'string' }, ci: { type: 'string' }, 'hook-manager': { type: 'string' },
+      force: { type: 'boolean' }, yes: { type: 'boolean' }, json: { type: 'boolean' },
+    }, false);
+    const repo = await resolveRepo(ctx.cwd);
+    if (!repo.root) throw new CountersignError('config', `${repo.commonDir} is a bare repository: run \`countersign install --server\` there, and \`init\` in a clone`);
+    const root = repo.root;
+    const manager = values['hook-manager'];
+    if (manager !== undefined && !(HOOK_MANAGERS as readonly string[]).includes(manager)) throw usageError(`init: --hook-manager takes ${HOOK_MANAGERS.join(', ')}, not '${manager}'`);
+    if (values.ci !== undefined && values.ci !== 'none' && !(FORGES as readonly string[]).includes(values.ci)) throw usageError(`init: --ci takes ${FORGES.join(', ')} or none, not '${values.ci}'`);
+    const agentList = values.agents === undefined ? undefined : values.agents === 'none' ? [] : values.agents.split(',').map((a) => a.trim()).filter(Boolean);
+    const unknown = agentList?.find((a) => !isHookAgent(a));
+    if (unknown) throw usageError(`init: unknown agent '${unknown}' in --agents (expected ${HOOK_AGENTS.join(', ')}, or none)`);
+    const extraReviewers = reviewerArgs(argv, ctx.cwd); // validates --key files before anything is written
+    const interactive = !values.json && !values.yes && process.stdin.isTTY === true && process.stderr.isTTY === true;
+    const say = (t: string) => { if (!values.json) ctx.stdout(t); };
+
+    // 1. Hooks and notes refspecs.
+    say('Git hooks and notes\n');
+    const sub = captured(ctx);
+    await installHere(sub.ctx, { json: false, quiet: false, nextSteps: false, ...(manager ? { hookManager: manager as HookManager } : {}) });
+    say(indent(sub.out()));
+    const remotes = (await runGit(['remote'], { cwd: root })).stdout.split('\n').map((r) => r.trim()).filter(Boolean);
+    const remote = remotes.length > 0 ? await defaultRemote(root) : undefined;
+
+    // 2. The policy.
+    say(`\nPolicy (${POLICY_FILE})\n`);
+    const policy = await writePolicy(ctx, root, { protect: values.protect, extraReviewers, force: values.force === true, interactive, remote });
+    say(`  ${policy.status === 'written' ? `wrote ${POLICY_FILE}` : policy.status === 'kept' ? `kept the existing ${POLICY_FILE}` : 'not written'}${policy.reason ? `: ${policy.reason}` : ''}\n`);
+
+    // 3. Agents.
+    const detected = agentList === undefined ? detectAgents(ctx.env) : undefined;
+    const agents = (agentList ?? detected?.map((d) => d.agent) ?? []) as HookAgent[];
+    say(`\nAI agents${detected ? ` (found: ${detected.length > 0 ? detected.map((d) => `${d.agent}, ${d.why}`).join('; ') : 'none'})` : ''}\n`);
+    if (agents.length > 0) {
+      const a = captured(ctx);
+      await agentsCommand.run(['connect', '--local', ...agents], a.ctx);
+      say(indent(a.out()));
+    } else {
+      say('  none connected (countersign agents connect --local AGENT when you start using one)\n');
+    }
+
+    // 4. CI.
+    const url = remote ? (await runGit(['remote', 'get-url', remote], { cwd: root, okCodes: [2, 128] })).stdout.trim() : '';
+    const forge: Forge | undefined = values.ci === 'none' ? undefined : (values.ci as Forge | undefined) ?? forgeOfRemoteUrl(url);
+    say('\nCI\n');
+    const ci = forge ? writeCi(root, forge, values.force === true) : { status: 'skipped' as const, reason: values.ci === 'none' ? '--ci none' : remote ? `${remote} (${url}) is not on GitHub or GitLab: on a self-hosted server run \`countersign install --server\` in its bare repository (docs/server-hook.md)` : 'no remote yet' };
+    say(`  ${ci.status === 'written' ? `wrote ${ci.file}` : ci.status === 'kept' ? `kept the existing ${ci.file}` : 'no CI template'}${ci.reason ? `: ${ci.reason}` : ''}\n`);
+
+    // Next steps.
+    const steps: string[] = [];
+    const toCommit = [policy.status === 'written' ? POLICY_FILE : undefined, ci.status === 'written' ? ci.file : undefined].filter((f): f is string => f !== undefined);
+    if (toCommit.length > 0) steps.push(`Commit ${toCommit.join(' and ')} and get ${toCommit.length === 1 ? 'it' : 'them'} onto the protected branch through review: git add ${toCommit.join(' ')} && git commit -m "Countersign: policy and CI gate"`);
+    if (ci.status === 'written' && forge) steps.push(forge === 'github' ? 'Make the "countersign / gate" check required for the protected branches (a ruleset; pin the workflow as a required workflow: docs/rollout.md)' : 'Require pipelines to succeed before merging, and keep the CI configuration where merge requests cannot change it (docs/rollout.md)');
+    for (const s of await nextSteps(root, remotes, { agentsConnected: agents.length > 0 })) {
+      if (/^Write the policy/.test(s) && policy.status === 'written') continue; // written just now, not yet on the branch: the commit step says so
+      if (/^Enforce it where/.test(s) && ci.status === 'written') continue;
+      steps.push(s);
+    }
+    if (values.json) {
+      writeJson(ctx, { hooks: { hookManager: manager ?? null }, policy, agents, ci: { forge: forge ?? null, ...ci }, nextSteps: steps });
+      return 0;
+    }
+    ctx.stdout(formatNextSteps(steps));
+    return 0;
+  },
+};
+
+function captured(ctx: CliContext): { ctx: CliContext; out: () => string } {
+  let text = '';
+  return { ctx: { ...ctx, stdout: (t) => { text += t; }, stderr: (t) => { text += t; } }, out: () => text };
+}
+
+function indent(text: string): string {
+  return text.split('\n').filter((l) => l.trim() !== '').map((l) => `  ${l.trimStart()}\n`).join('');
+}
+
+async function ask(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return (await new Promise<string>((resolve) => rl.question(question, resolve))).trim();
+  } finally {
+    rl.close();
+  }
+}
+
+async function writePolicy(ctx: CliContext, root: string, o: { protect: string[] | undefined; extraReviewers: ReviewerArg[]; force: boolean; interactive: boolean; remote: string | undefined }): Promise<Outcome> {
+  const file = path.join(root, POLICY_FILE);
+  if (fs.existsSync(file) && !o.force) return { status: 'kept', file: POLICY_FILE, reason: 'pass --force to replace it' };
+  const email = await gitConfig(root, 'user.email');
+  const name = (await gitConfig(root, 'user.name')) ?? email?.split('@')[0];
+  if (!email) return { status: 'skipped', reason: 'git user.email is not set (git config user.email you@example.com), then run countersign init again' };
+  let key: string | undefined;
+  try {
+    key = (await signingKeyInfo(root, undefined, ctx.env)).line;
+  } catch {
+    key = undefined;
+  }
+  if (!key && o.interactive) {
+    const guess = ['id_ed25519.pub', 'id_ecdsa.pub', 'id_rsa.pub'].map((f) => path.join(ctx.env.HOME ?? '', '.ssh', f)).find((f) => fs.existsSync(f));
+    const answer = await ask(`The SSH public key you sign approvals with${guess ? ` [${guess}]` : ''}: `) || guess || '';
+    if (answer) {
+      try {
+        const pub = path.resolve(root, answer.replace(/^~(?=\/)/, ctx.env.HOME ?? '~'));
+        key = (await signingKeyInfo(root, pub, ctx.env)).line;
+        if (key) await runGit(['config', 'user.signingkey', pub], { cwd: root });
+      } catch (e) {
+        ctx.stderr(`init: ${errorMessage(e)}\n`);
+      }
+    }
+  }
+  if (!key) return { status: 'skipped', reason: 'git user.signingkey is not set, so you cannot be listed as a reviewer: git config user.signingkey ~/.ssh/id_ed25519.pub, then run countersign init again' };
+  const me: ReviewerArg = { name: name ?? email, email, key };
+  const reviewers = [me, ...o.extraReviewers.filter((r) => !samePerson(r.email, email))];
+  const def = o.remote ? await remoteDefaultBranch(root, o.remote) : undefined;
+  const current = (await runGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd: root, okCodes: [1, 128] })).stdout.trim();
+  const protect = o.protect && o.protect.length > 0 ? o.protect : [def ?? (['main', 'master'].includes(current) ? current : 'main')];
+  const text = JSON.stringify(newPolicy(protect, reviewers), null, 2) + '\n';
+  const checked = checkPolicy(text, file);
+  if (!checked.policy) throw new CountersignError('config', `init: the policy would not be valid:\n${checked.problems.map(formatProblem).join('\n')}`);
+  refuseSymlinkedPath(root, file, 'write the policy');
+  writeFileAtomic(file, text);
+  return { status: 'written', file: POLICY_FILE, reason: `protects ${protect.join(', ')}; reviewers: ${reviewers.map((r) => `${r.name} <${r.email}>`).join(', ')}` };
+}
+
+function writeCi(root: string, forge: Forge, force: boolean): Outcome {
+  let file = forge === 'github' ? '.github/workflows/countersign.yml' : '.gitlab-ci.yml';
+  let reason: string | undefined;
+  if (forge === 'gitlab' && fs.existsSync(path.join(root, file))) {
+    file = '.gitlab/countersign.yml';
+    reason = 'add `include: { local: .gitlab/countersign.yml }` to your .gitlab-ci.yml';
+  }
+  const abs = path.join(root, file);
+  if (fs.existsSync(abs) && !force) return { status: 'kept', file, reason: 'pass --force to replace it' };
+  refuseSymlinkedPath(root, abs, 'write the CI template');
+  fs.mkdirSync(path.dirname(abs), { recursive: true });
+  writeFileAtomic(abs, ciTemplate(forge));
+  return { status: 'written', file, ...(reason ? { reason } : {}) };
+}

@@ -1,0 +1,93 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { makeKey, tempDir } from '../helpers/sshKeys';
+import { TempRepo } from '../helpers/tempRepo';
+
+type InitJson = {
+  policy: { status: string; reason?: string };
+  agents: string[];
+  ci: { forge: string | null; status: string; file?: string; reason?: string };
+  nextSteps: string[];
+};
+
+/**
+ * `countersign init` (issue 17 item 6), run as a script would (stdin is not a terminal: it never asks): one
+ * command sets up hooks, notes refspecs, a policy naming the current user with their signing key, the agents
+ * found on the machine and the forge's CI template, and says what is left.
+ */
+describe('countersign init', function () {
+  this.timeout(120_000);
+  let keys: string;
+  let remote: TempRepo;
+
+  before(() => {
+    keys = tempDir('cs-init-keys-');
+    remote = TempRepo.create({ bare: true });
+  });
+  after(() => fs.rmSync(keys, { recursive: true, force: true }));
+
+  function clone(): TempRepo {
+    const r = TempRepo.create();
+    r.write('README.md', 'app\n');
+    r.git('add', '.');
+    r.commit('init');
+    r.git('remote', 'add', 'origin', remote.dir);
+    // Agents "found on this machine": Claude Code's and Gemini CLI's settings folders in the (test) home.
+    for (const d of ['.claude', '.gemini']) fs.mkdirSync(path.join(r.env.HOME as string, d), { recursive: true });
+    r.env.PATH = `${path.dirname(process.execPath)}${path.delimiter}/usr/bin${path.delimiter}/bin`;
+    return r;
+  }
+
+  it('sets up hooks, notes refspecs, a policy with you as reviewer, the agents found and the forge\'s CI template; a second run keeps it all', () => {
+    const ada = clone();
+    const key = makeKey(keys, 'ada', ['-t', 'ed25519']);
+    ada.git('config', 'user.signingkey', key.publicFile);
+    const r = ada.cli(['init', '--ci', 'github']);
+    assert.strictEqual(r.status, 0, `${r.stdout}${r.stderr}`);
+    assert.strictEqual(path.resolve(ada.dir, ada.git('config', 'core.hooksPath')), path.join(ada.dir, '.git', 'countersign', 'hooks'));
+    assert.match(ada.git('config', '--get-all', 'remote.origin.fetch'), /refs\/notes\/countersign/);
+    assert.match(ada.git('config', '--get-all', 'notes.rewriteRef'), /refs\/notes\/ai/);
+    const policy = JSON.parse(ada.read('.countersign.json')) as { protectedBranches: string[]; reviewers: Array<{ name: string; email: string; key: string }> };
+    assert.deepStrictEqual(policy.protectedBranches, ['main']);
+    assert.deepStrictEqual(policy.reviewers.map((x) => [x.name, x.email, x.key]), [['Ada Author', 'ada@example.com', key.publicLine]]);
+    assert.strictEqual(ada.cli(['policy', 'check']).status, 0);
+    assert.match(r.stdout, /AI agents \(found: claude, ~\/\.claude exists; gemini, ~\/\.gemini exists\)/);
+    assert.match(ada.read('.claude/settings.local.json'), /checkpoint --from claude/);
+    assert.strictEqual(ada.gitResult(['check-ignore', '-q', '.claude/settings.local.json']).status, 0, 'personal: out of commits');
+    assert.match(ada.read('.gemini/settings.json'), /checkpoint --from gemini/);
+    assert.strictEqual(ada.read('.github/workflows/countersign.yml'), fs.readFileSync('ci-examples/github-actions.yml', 'utf8'), 'the documented, tested template');
+    assert.match(r.stdout, /Next steps:\n {2}1\. Commit \.countersign\.json and \.github\/workflows\/countersign\.yml/);
+    assert.match(r.stdout, /Make the "countersign \/ gate" check required/);
+    const doctor = JSON.parse(ada.cli(['doctor', '--json']).stdout) as { checks: Array<{ check: string; status: string }> };
+    for (const check of ['hooks-installed', 'hooks-active', 'cli-copy', 'notes-refspecs']) {
+      assert.ok(doctor.checks.filter((c) => c.check === check).every((c) => c.status === 'ok'), `${check}: ${JSON.stringify(doctor.checks)}`);
+    }
+    assert.ok(doctor.checks.filter((c) => c.check === 'agents').every((c) => c.status === 'ok'), JSON.stringify(doctor.checks));
+
+    const again = JSON.parse(ada.cli(['init', '--json', '--ci', 'github']).stdout) as InitJson;
+    assert.strictEqual(again.policy.status, 'kept');
+    assert.strictEqual(again.ci.status, 'kept');
+    assert.deepStrictEqual(again.agents, ['claude', 'gemini']);
+  });
+
+  it('without a signing key or a forge it does the rest and says what is left; bad options exit 2 before writing anything', () => {
+    const bo = clone();
+    const r = JSON.parse(bo.cli(['init', '--json', '--agents', 'none']).stdout) as InitJson;
+    assert.strictEqual(r.policy.status, 'skipped');
+    assert.match(r.policy.reason ?? '', /user\.signingkey is not set.*git config user\.signingkey ~\/\.ssh\/id_ed25519\.pub/);
+    assert.ok(!fs.existsSync(path.join(bo.dir, '.countersign.json')));
+    assert.deepStrictEqual(r.agents, []);
+    assert.strictEqual(r.ci.forge, null);
+    assert.match(r.ci.reason ?? '', /not on GitHub or GitLab: on a self-hosted server run `countersign install --server`/);
+    assert.ok(r.nextSteps.some((s) => /Write the policy/.test(s)), r.nextSteps.join('\n'));
+    assert.ok(fs.existsSync(path.join(bo.dir, '.git', 'countersign', 'hooks', 'pre-push')), 'hooks installed all the same');
+
+    const fresh = clone();
+    for (const bad of [['--agents', 'vim'], ['--ci', 'bitbucket'], ['--hook-manager', 'yarn'], ['--reviewer', 'Bo <bo@example.com>', '--key', '/nonexistent.pub']]) {
+      const x = fresh.cli(['init', ...bad]);
+      assert.strictEqual(x.status, 2, `${bad.join(' ')}: ${x.stderr}`);
+    }
+    assert.strictEqual(fresh.gitResult(['config', 'core.hooksPath']).status, 1, 'nothing installed by a refused init');
+  });
+});
