@@ -1,8 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { randomBytes } from 'crypto';
+import { isBelow, transcriptRoots } from '../core/agents/transcriptLocations';
 import { undoReplacements, type TextReplacement } from '../core/agents/undoEdits';
+import { safeName } from '../core/provenanceStrings';
 import type { Ledger } from './ledger';
+import { readRegularFile } from './regularFile';
 import { changedPaths, isAttributable, readSnapshot } from './workingFiles';
 
 /**
@@ -90,28 +93,30 @@ export async function recordCheckpoint(ledger: Ledger, req: CheckpointRequest): 
  * assistant message (`"model"`; Copilot's also `"modelId"`, and `"newModel"` when the user switches).
  * Only the tail is read, so a long session costs nothing. Placeholders are not models: Claude writes
  * "<synthetic>" for messages it made up itself, Copilot "auto" when it picks per request.
+ *
+ * The path comes from the payload, so it is read only below the folders where `agent` keeps transcripts
+ * (core/agents/transcriptLocations, after resolving symlinks), only as a regular file, and only a valid
+ * model name is taken from it (issue 16, class 7): anything else reads as no model.
  */
-export function modelFromTranscript(transcriptPath: string | undefined, tailBytes = 256 * 1024): string | undefined {
-  if (!transcriptPath) return undefined;
-  let fd: number;
+export function modelFromTranscript(transcriptPath: string | undefined, where: { agent: 'claude' | 'vscode'; home: string; env: NodeJS.ProcessEnv }, tailBytes = 256 * 1024): string | undefined {
+  if (!transcriptPath || !path.isAbsolute(transcriptPath)) return undefined;
+  let real: string;
   try {
-    fd = fs.openSync(transcriptPath, 'r');
+    real = fs.realpathSync(transcriptPath);
   } catch {
     return undefined;
   }
-  try {
-    const size = fs.fstatSync(fd).size;
-    const len = Math.min(size, tailBytes);
-    const buf = Buffer.alloc(len);
-    fs.readSync(fd, buf, 0, len, size - len);
-    let model: string | undefined;
-    for (const m of buf.toString('utf8').matchAll(/"(?:model|modelId|newModel)"\s*:\s*"([^"\\]{1,200})"/g)) {
-      if (!m[1].startsWith('<') && !/^(?:copilot\/)?auto$/i.test(m[1]) && m[1] !== 'unknown') model = m[1];
-    }
-    return model;
-  } finally {
-    fs.closeSync(fd);
+  const roots = transcriptRoots(where.agent, where.home, where.env).map((r) => {
+    try { return fs.realpathSync(r); } catch { return r; }
+  });
+  if (!isBelow(real, roots)) return undefined;
+  const read = readRegularFile(real, { maxBytes: tailBytes, tail: true });
+  if (read.kind !== 'ok') return undefined;
+  let model: string | undefined;
+  for (const m of read.content.toString('utf8').matchAll(/"(?:model|modelId|newModel)"\s*:\s*"([^"\\]{1,200})"/g)) {
+    if (!m[1].startsWith('<') && !/^(?:copilot\/)?auto$/i.test(m[1]) && m[1] !== 'unknown') model = safeName(m[1]) ?? model;
   }
+  return model;
 }
 
 function unique(items: string[]): string[] {

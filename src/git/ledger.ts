@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { AttributionEngine } from '../core/attribution/engine';
 import type { LineLabel } from '../core/attribution/labels';
@@ -9,6 +8,7 @@ import { decodeLabels, encodeLabels, type LedgerContext, type QueueEntry } from 
 import { reconcileLabels } from '../core/ledger/reconcile';
 import { silentLogger, type Logger } from '../core/logger';
 import { FileLock } from './fileLock';
+import { readRegularFile, WORKING_FILE_MAX_BYTES } from './regularFile';
 import { headContents } from './headBlobs';
 import { LedgerStore, newEntryId } from './ledgerStore';
 import { countersignDir, resolveRepo, type RepoPaths } from './repository';
@@ -134,14 +134,11 @@ class WorkingLedger implements Ledger {
   private attributionIn(view: { files: Map<string, FileState | null>; context: LedgerContext }, rel: string, diskRel = rel): Attribution | undefined {
     const state = (view.files.has(rel) ? view.files.get(rel) ?? undefined : this.store.readState(rel)) ?? openCallSnapshot(view.context, rel);
     if (!state) return undefined;
-    let disk: string;
-    try {
-      disk = fs.readFileSync(path.join(this.root, diskRel), 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return undefined;
-      throw new CountersignError('io', `cannot read ${diskRel}: ${(e as Error).message}`, undefined, { cause: e });
-    }
+    // Regular files only, bounded (issue 16, class 7): a path the ledger knows may since have become a
+    // symlink to /dev/zero or a FIFO; such a file has no attribution to show.
+    const read = readRegularFile(path.join(this.root, diskRel), { maxBytes: WORKING_FILE_MAX_BYTES });
+    if (read.kind !== 'ok') return undefined;
+    const disk = read.content.toString('utf8');
     if (disk === state.content) return { content: state.content, labels: state.labels };
     return { content: disk, labels: this.reconcile(rel, state, disk, view.context) };
   }

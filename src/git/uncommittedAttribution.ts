@@ -4,6 +4,7 @@ import type { LineLabel } from '../core/attribution/labels';
 import { splitLines } from '../core/attribution/lines';
 import { runGit } from './gitRunner';
 import type { Ledger } from './ledger';
+import { readRegularFile, WORKING_FILE_MAX_BYTES } from './regularFile';
 import { changedPaths } from './workingFiles';
 
 /**
@@ -46,12 +47,11 @@ export async function uncommittedAttribution(ledger: Ledger): Promise<Record<str
       content = a.content;
       labels = a.labels;
     } else {
-      let buf: Buffer;
-      try {
-        buf = fs.readFileSync(path.join(root, p));
-      } catch {
-        continue; // a directory (submodule) or gone since git status
-      }
+      // Regular files only, bounded: an untracked symlink to /dev/zero must not hang status (issue 16,
+      // class 7); a directory (submodule), a file gone since git status or one too large is left out.
+      const read = readRegularFile(path.join(root, p), { maxBytes: WORKING_FILE_MAX_BYTES });
+      if (read.kind !== 'ok') continue;
+      const buf = read.content;
       if (buf.subarray(0, 8000).includes(0)) continue; // binary: lines mean nothing
       content = buf.toString('utf8');
     }

@@ -1,6 +1,6 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { runGit } from './gitRunner';
+import { readRegularFile } from './regularFile';
 
 /**
  * What git reports as changed in the working tree, and the files' contents: an agent's shell tool names no
@@ -46,19 +46,17 @@ export function readSnapshot(root: string, paths: string[], limits = SNAPSHOT_LI
       snap.skipped.push(rel);
       continue;
     }
-    const abs = path.join(root, rel);
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(abs);
-    } catch {
+    // Regular files only, bounded (issue 16, class 7): not a symlink to /dev/zero or out of the clone.
+    const read = readRegularFile(path.join(root, rel), { maxBytes: limits.maxFileBytes });
+    if (read.kind === 'missing') {
       snap.missing.push(rel);
       continue;
     }
-    if (!st.isFile() || st.size > limits.maxFileBytes) {
+    if (read.kind === 'skipped') {
       snap.skipped.push(rel);
       continue;
     }
-    const buf = fs.readFileSync(abs);
+    const buf = read.content;
     // git's own heuristic: a NUL byte in the first 8000 bytes means binary; lines mean nothing there.
     if (buf.subarray(0, 8000).includes(0)) {
       snap.skipped.push(rel);

@@ -1,7 +1,9 @@
+import * as os from 'os';
 import { parseArgs } from 'util';
 import { canonicalAgentName, HOOK_AGENTS, isHookAgent, type HookAgent } from '../../core/agents/hookAgents';
 import { parseHookPayload, type HookCall } from '../../core/agents/hookPayload';
 import { CountersignError, errorMessage, usageError } from '../../core/errors';
+import { safeName } from '../../core/provenanceStrings';
 import { modelFromTranscript, recordCheckpoint } from '../../git/agentCheckpoint';
 import { untrustedRepoGitEnv } from '../../git/gitRunner';
 import { appendHookLog } from '../../git/hookLog';
@@ -150,7 +152,9 @@ async function fromHook(agent: HookAgent, phaseFlag: 'before' | 'after' | undefi
       log(`cannot tell before from after (event ${JSON.stringify(call.event ?? null)}); add --phase to the hook command`);
       return 0;
     }
-    const model = call.model ?? (agent === 'claude' || agent === 'vscode' ? modelFromTranscript(call.transcriptPath) : undefined);
+    // Names from the payload or a transcript go into notes and trailers: only valid ones (issue 16, class 6).
+    const home = ctx.env.HOME || os.homedir();
+    const model = safeName(call.model) ?? (agent === 'claude' || agent === 'vscode' ? modelFromTranscript(call.transcriptPath, { agent, home, env: ctx.env }) : undefined);
     const ledger = await openLedger(repo.root);
     const recorded = await recordCheckpoint(ledger, {
       phase, agent: call.agent, model, session: call.session, callId: call.callId,

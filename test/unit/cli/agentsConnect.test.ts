@@ -171,14 +171,14 @@ describe('countersign agents connect', function () {
     assert.match(repo.cli(['agents', 'connect', 'vscode']).stdout, /^unchanged /m);
 
     // VS Code runs the command through a shell in the workspace, payload on stdin.
-    const transcript = path.join(repo.dir, '.vscode-data/workspaceStorage/3f9a/GitHub.copilot-chat/transcripts/b7e2c1d4-5a6f-4e3b-9c8d-0a1b2c3d4e5f.jsonl');
+    const transcript = path.join(repo.env.HOME!, '.config/Code/User/workspaceStorage/3f9a/GitHub.copilot-chat/transcripts/b7e2c1d4-5a6f-4e3b-9c8d-0a1b2c3d4e5f.jsonl');
     fs.mkdirSync(path.dirname(transcript), { recursive: true });
     fs.writeFileSync(transcript, `${JSON.stringify({ type: 'session.start', data: { modelId: 'copilot/auto' } })}\n${JSON.stringify({ type: 'request', modelId: 'gpt-5.1' })}\n`);
     const env = { PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin` };
-    const pre = runHook(repo, ours.hooks.PreToolUse[1].command, fixture('vscode-replace_string_in_file-pre', repo.dir), env);
+    const pre = runHook(repo, ours.hooks.PreToolUse[1].command, fixture('vscode-replace_string_in_file-pre', repo.dir, repo.env.HOME), env);
     assert.deepStrictEqual([pre.status, pre.stdout], [0, ''], pre.stderr);
     repo.write('src/app.ts', APP_AFTER);
-    const post = runHook(repo, ours.hooks.PostToolUse[0].command, fixture('vscode-replace_string_in_file-post', repo.dir), env);
+    const post = runHook(repo, ours.hooks.PostToolUse[0].command, fixture('vscode-replace_string_in_file-post', repo.dir, repo.env.HOME), env);
     assert.strictEqual(post.status, 0, post.stderr);
     const status = JSON.parse(repo.cli(['status', '--json']).stdout) as { files: Record<string, { ai: number; agents: string[] }> };
     assert.deepStrictEqual([status.files['src/app.ts'].ai, status.files['src/app.ts'].agents], [1, ['copilot']]);

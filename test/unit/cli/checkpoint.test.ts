@@ -47,7 +47,7 @@ describe('countersign checkpoint --from (agent hooks, through the built CLI)', f
   }
 
   it('vscode: the Claude and Codex harnesses record claude-code and codex, with the model their payload or transcript names', () => {
-    const claudeTranscript = path.join(repo.dir, '.home/.claude/projects/-repo/s2.jsonl');
+    const claudeTranscript = path.join(repo.env.HOME!, '.claude/projects/-repo/s2.jsonl');
     fs.mkdirSync(path.dirname(claudeTranscript), { recursive: true });
     fs.writeFileSync(claudeTranscript, `${JSON.stringify({ type: 'assistant', message: { model: 'claude-opus-4-5', role: 'assistant' } })}\n`);
     const payload = (event: string, extra: Record<string, unknown>) => JSON.stringify({
@@ -129,14 +129,16 @@ describe('countersign checkpoint --from (agent hooks, through the built CLI)', f
   });
 
   it('reads the model from Claude Code\'s transcript', () => {
-    fs.writeFileSync(path.join(repo.dir, '.transcript.jsonl'), [
+    const transcript = path.join(repo.env.HOME!, '.claude/projects/-repo/s1.jsonl');
+    fs.mkdirSync(path.dirname(transcript), { recursive: true });
+    fs.writeFileSync(transcript, [
       JSON.stringify({ type: 'user', message: { role: 'user', content: 'hi' } }),
       JSON.stringify({ type: 'assistant', message: { model: 'claude-sonnet-4-5-20250929', role: 'assistant', content: [] } }),
       '',
     ].join('\n'));
-    repo.cli(['checkpoint', '--from', 'claude'], { input: fixture('claude-edit-pre', repo.dir) });
+    repo.cli(['checkpoint', '--from', 'claude'], { input: fixture('claude-edit-pre', repo.dir, repo.env.HOME) });
     repo.write('src/app.ts', APP_AFTER);
-    repo.cli(['checkpoint', '--from', 'claude'], { input: fixture('claude-edit-post', repo.dir) });
+    repo.cli(['checkpoint', '--from', 'claude'], { input: fixture('claude-edit-post', repo.dir, repo.env.HOME) });
     const stateDir = path.join(repo.dir, '.git', 'countersign', 'ledger', 'files');
     const state = fs.readdirSync(stateDir).map((f) => fs.readFileSync(path.join(stateDir, f), 'utf8')).join('');
     assert.match(state, /"model":"claude-sonnet-4-5-20250929"/);

@@ -370,4 +370,47 @@ describe('hostile repository (issue 16)', function () {
       assert.match(outputs.explain.stdout, /subject \\u001b\]0;pwned/, 'shown, not obeyed');
     });
   });
+  describe('class 7: reading what it should not', () => {
+    it('a payload\'s transcript_path is read only where the agent keeps transcripts, as a regular file, for a valid model', () => {
+      const repo = TempRepo.create();
+      commitFile(repo, 'a.txt', 'one\n', 'base');
+      const home = repo.env.HOME!;
+      const line = (model: string) => `${JSON.stringify({ type: 'assistant', message: { model, role: 'assistant' } })}\n`;
+      const secret = path.join(home, '.ssh', 'notes.jsonl');
+      fs.mkdirSync(path.dirname(secret), { recursive: true });
+      fs.writeFileSync(secret, line('leaked-from-ssh'));
+      fs.writeFileSync(path.join(repo.dir, 'in-clone.jsonl'), line('leaked-from-clone'));
+      const projects = path.join(home, '.claude', 'projects', '-repo');
+      fs.mkdirSync(projects, { recursive: true });
+      fs.symlinkSync(secret, path.join(projects, 'link.jsonl'));
+      fs.writeFileSync(path.join(projects, 'evil.jsonl'), line('m\nSigned-off-by: x'));
+      fs.writeFileSync(path.join(projects, 'good.jsonl'), line('claude-sonnet-4-5'));
+      const models: Array<string | undefined> = [];
+      // Outside the agent's folder (in the clone), a link from it to elsewhere, an invalid name, a good one.
+      for (const transcript of [path.join(repo.dir, 'in-clone.jsonl'), path.join(projects, 'link.jsonl'), path.join(projects, 'evil.jsonl'), path.join(projects, 'good.jsonl')]) {
+        const payload = (event: string) => JSON.stringify({ session_id: 's', transcript_path: transcript, cwd: repo.dir, hook_event_name: event, tool_name: 'Write', tool_input: { file_path: path.join(repo.dir, 'a.txt'), content: 'x' } });
+        const pre = repo.cli(['checkpoint', '--from', 'claude'], { input: payload('PreToolUse') });
+        assert.strictEqual(pre.status, 0, pre.stderr);
+        repo.write('a.txt', `one\n${transcript}\n`);
+        assert.strictEqual(repo.cli(['checkpoint', '--from', 'claude'], { input: payload('PostToolUse') }).status, 0);
+        const stateDir = path.join(repo.dir, '.git', 'countersign', 'ledger', 'files');
+        const state = fs.readdirSync(stateDir).map((f) => fs.readFileSync(path.join(stateDir, f), 'utf8')).join('');
+        models.push(/"model":"([^"]*)"/.exec(state)?.[1]);
+        fs.rmSync(stateDir, { recursive: true, force: true });
+      }
+      assert.deepStrictEqual(models, [undefined, undefined, undefined, 'claude-sonnet-4-5']);
+    });
+
+    it('status does not hang on an untracked symlink to /dev/zero, and reads no file through a symlink', () => {
+      const repo = TempRepo.create();
+      commitFile(repo, 'a.txt', 'one\n', 'base');
+      fs.symlinkSync('/dev/zero', path.join(repo.dir, 'zero'));
+      fs.symlinkSync(path.join(repo.env.HOME!, '.gitconfig'), path.join(repo.dir, 'outside'));
+      repo.write('b.txt', 'two\nlines\n');
+      const r = repo.cli(['status', '--json']); // killed after SYNC_TIMEOUT_MS if it hangs (status -1)
+      assert.strictEqual(r.status, 0, `status: ${r.status} ${r.stderr}`);
+      const files = (JSON.parse(r.stdout) as { files: Record<string, { untracked: number }> }).files;
+      assert.deepStrictEqual(Object.keys(files).sort(), ['b.txt']);
+    });
+  });
 });

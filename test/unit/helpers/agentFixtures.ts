@@ -13,10 +13,11 @@ export function fixtureNames(): string[] {
   return fs.readdirSync(FIXTURE_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
 }
 
-export function fixture(name: string, repoDir = '/repo'): string {
+/** A recorded payload with __REPO__ and __HOME__ (where agents keep transcripts) filled in. */
+export function fixture(name: string, repoDir = '/repo', home = '/home/u'): string {
   const text = fs.readFileSync(path.join(FIXTURE_DIR, `${name}.json`), 'utf8');
-  // The placeholder sits inside JSON strings: escape the replacement for JSON.
-  return text.split('__REPO__').join(JSON.stringify(repoDir).slice(1, -1));
+  // The placeholders sit inside JSON strings: escape the replacements for JSON.
+  return text.split('__REPO__').join(JSON.stringify(repoDir).slice(1, -1)).split('__HOME__').join(JSON.stringify(home).slice(1, -1));
 }
 
 /** The tool-call scenarios the fixtures describe: agent, tool, and whether a before payload exists. */
