@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'util';
+import { closest } from '../core/didYouMean';
 import { usageError } from '../core/errors';
 
 /** What every subcommand receives: where it runs and where it writes. Tests pass their own. */
@@ -32,7 +33,11 @@ export function parseCommandArgs<O extends Options>(command: string, argv: strin
   try {
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (e) {
-    throw usageError(`${command}: ${(e as Error).message.replace(/\. To specify a positional.*$/s, '')}\nRun \`countersign ${command} --help\` for usage.`);
+    const message = (e as Error).message.replace(/\. To specify a positional.*$/s, '');
+    // A mistyped option: name the one that was probably meant.
+    const typo = /^Unknown option '(--[^']+)'/.exec(message)?.[1];
+    const meant = typo ? closest(typo.slice(2), Object.keys(options)) : undefined;
+    throw usageError(`${command}: ${message}${meant ? `\nDid you mean --${meant}?` : ''}\nRun \`countersign ${command} --help\` for usage.`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { closest } from '../core/didYouMean';
 import { CountersignError, errorMessage } from '../core/errors';
 import { terminalSafe } from '../core/provenanceStrings';
 import { EXIT_ERROR, type CliContext, type ExitCode } from './command';
@@ -48,7 +49,8 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<ExitCode>
   }
   const command = findCommand(name);
   if (!command) {
-    ctx.stderr(`countersign: unknown command '${name}'. Run \`countersign --help\` for the list.\n`);
+    const meant = closest(name, commands.filter((c) => !c.hidden).map((c) => c.name));
+    ctx.stderr(`countersign: unknown command '${name}'.${meant ? ` Did you mean \`countersign ${meant}\`?` : ''} Run \`countersign --help\` for the list.\n`);
     return EXIT_ERROR;
   }
   if (rest.includes('--help') || rest.includes('-h')) {

@@ -4,6 +4,7 @@ import { exportCommand, importCommand } from './agentTrace';
 import { approveCommand, rejectCommand } from './approve';
 import { blameCommand } from './blame';
 import { checkpointCommand } from './checkpoint';
+import { completionCommand } from './completion';
 import { doctorCommand } from './doctor';
 import { explainCommand } from './explain';
 import { hookCommand } from './hook';
@@ -36,6 +37,7 @@ export const commands: Command[] = [
   agentsCommand,
   exportCommand,
   importCommand,
+  completionCommand(() => commands),
 ];
 
 export function findCommand(name: string): Command | undefined {
