@@ -280,6 +280,14 @@ export interface CountedApproval extends CheckedStatement {
 }
 
 /**
+ * The rejection rule, for the gate, `report`, `explain` and the panel alike: a reviewer's latest approval
+ * stands unless their latest rejection is at or after it (times in ms; undefined = none).
+ */
+export function approvalStands(approvedAt: number | undefined, rejectedAt: number | undefined): boolean {
+  return approvedAt !== undefined && (rejectedAt === undefined || rejectedAt < approvedAt);
+}
+
+/**
  * The approvals that count for one commit, from the valid statements covering it: per reviewer the latest
  * approval and the latest rejection; a rejection at or after the approval voids it; a reviewer who authored
  * or committed the commit does not count.
@@ -304,7 +312,7 @@ export function countApprovals(
   const rejections: Array<{ reject: CheckedStatement; voided?: CheckedStatement }> = [];
   const selfApprovals: Array<{ reviewer: Reviewer; as: 'authored' | 'committed' }> = [];
   for (const { approve, reject } of byReviewer.values()) {
-    if (reject && (!approve || Date.parse(reject.signed.statement.time) >= Date.parse(approve.signed.statement.time))) {
+    if (reject && !approvalStands(approve && Date.parse(approve.signed.statement.time), Date.parse(reject.signed.statement.time))) {
       rejections.push({ reject, ...(approve ? { voided: approve } : {}) });
       continue;
     }

@@ -250,7 +250,6 @@ async function explainApprovals(cwd: string, facts: CommitFacts, ctx: Awaited<Re
     let why: string | undefined;
     if (!verification.ok) why = verification.reason;
     else if (selfReview(st.reviewer.email, { author: { email: facts.authorEmail }, committer: { email: facts.committerEmail } })) why = 'the reviewer authored or committed this commit';
-    else if (st.tip !== s.noteCommit) why = `the statement names tip ${st.tip.slice(0, 12)} but is attached to ${s.noteCommit.slice(0, 12)}`;
     out.push({
       attachedTo: s.noteCommit, decision: st.decision, reviewer: st.reviewer, time: st.time, tip: st.tip, base: st.base,
       ...(st.comment ? { comment: st.comment } : {}), verification, counts: why === undefined, ...(why ? { why } : {}),

@@ -1,5 +1,5 @@
 import type { CommitGraph } from './commitGraph';
-import { personKey } from '../approvalRules';
+import { approvalStands, personKey } from '../approvalRules';
 
 /**
  * Which commits an approval covers, for `report` and `explain` (DESIGN.md, "Approvals": approving tip T
@@ -7,7 +7,9 @@ import { personKey } from '../approvalRules';
  * approvals team's `ApprovalStatement` that coverage needs.
  *
  * A commit counts as reviewed when some reviewer approved a range containing it and did not later reject a
- * range containing it. Signatures are not checked here: the report says which basis it used.
+ * range containing it (approvalRules.approvalStands, the gate's rule). A statement covers what its fields name,
+ * wherever its note line sits, as for the gate. Signatures are not checked here: the report says which basis
+ * it used. Approvals carried over a rebase by patch-id are the gate's business (`verify`).
  */
 export interface CoverageStatement {
   decision: 'approve' | 'reject';
@@ -54,10 +56,6 @@ export function computeCoverage(
   const decisions = new Map<string, Map<string, { approve?: number; reject?: number }>>();
   for (const s of statements) {
     const st = s.statement;
-    if (st.tip !== s.noteCommit) {
-      ignored.push({ noteCommit: s.noteCommit, reason: `statement names tip ${st.tip.slice(0, 12)} but is attached to ${s.noteCommit.slice(0, 12)}` });
-      continue;
-    }
     const time = Date.parse(st.time);
     if (!Number.isFinite(time)) {
       ignored.push({ noteCommit: s.noteCommit, reason: `statement time ${JSON.stringify(st.time)} is not an ISO 8601 date` });
@@ -81,7 +79,7 @@ export function computeCoverage(
   }
   const reviewedBy = new Map<string, string[]>();
   for (const [commit, byReviewer] of decisions) {
-    const ok = [...byReviewer].filter(([, d]) => d.approve !== undefined && (d.reject === undefined || d.reject < d.approve)).map(([who]) => who);
+    const ok = [...byReviewer].filter(([, d]) => approvalStands(d.approve, d.reject)).map(([who]) => who);
     if (ok.length > 0) reviewedBy.set(commit, ok.sort());
   }
   return { reviewedBy, unresolved, ignored };
