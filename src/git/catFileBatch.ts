@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'child_process';
 import { CountersignError } from '../core/errors';
-import { gitErrorReason } from './gitRunner';
+import { gitEnv, gitErrorReason } from './gitRunner';
 import { noLazyFetchEnv } from './missingObjects';
 
 /**
@@ -26,7 +26,7 @@ export class ObjectReader {
   private readonly done: Promise<void>;
 
   constructor(cwd: string, private readonly onObject: OnObject) {
-    this.child = spawn('git', ['cat-file', '--batch'], { cwd, env: { ...process.env, ...noLazyFetchEnv(), GIT_TERMINAL_PROMPT: '0' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn('git', ['cat-file', '--batch'], { cwd, env: gitEnv(noLazyFetchEnv()), stdio: ['pipe', 'pipe', 'pipe'] });
     const err: Buffer[] = [];
     this.child.stdout.on('data', (chunk: Buffer) => {
       if (this.failed) return;

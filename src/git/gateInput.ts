@@ -8,6 +8,7 @@ import { readObjects } from './catFileBatch';
 import { readCommitRange } from './commitLog';
 import { runGit } from './gitRunner';
 import { noLazyFetchEnv } from './missingObjects';
+import { noteTarget } from './notePath';
 import { readNotes } from './notesReader';
 import { stablePatchId, stablePatchIds, stablePatchIdsOfSpans } from './patchId';
 import { rewindOf } from './rewind';
@@ -131,8 +132,8 @@ export async function readStatementsAtCommit(cwd: string, notesCommit: string): 
   for (const entry of ls.stdout.split('\0')) {
     const m = /^\d+ blob ([0-9a-f]+)\t(.+)$/.exec(entry);
     if (!m) continue;
-    const annotated = m[2].replace(/\//g, '');
-    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(annotated)) continue;
+    const annotated = noteTarget(m[2]);
+    if (annotated === undefined) continue;
     byBlob.set(m[1], [...(byBlob.get(m[1]) ?? []), annotated]);
   }
   const statements: Array<{ attachedTo: string; signed: SignedStatement }> = [];

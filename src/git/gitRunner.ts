@@ -78,11 +78,23 @@ export function runGit(args: string[], opts: GitRunOptions): Promise<GitResult> 
   return answer;
 }
 
+/**
+ * Set on every git process Countersign starts. No prompt for credentials (hooks never hang), and no replace
+ * objects: `refs/replace/*` would let a pushed ref substitute another commit, tree or policy blob for the one
+ * the gate must judge (a tester's bypass) — Countersign always reads the objects themselves.
+ */
+export const GIT_ENV: Readonly<Record<string, string>> = { GIT_TERMINAL_PROMPT: '0', GIT_NO_REPLACE_OBJECTS: '1' };
+
+/** The environment of a git process: the caller's, then `extra`, then GIT_ENV (which nothing overrides). */
+export function gitEnv(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra, ...GIT_ENV };
+}
+
 function spawnGit(args: string[], opts: GitRunOptions): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, {
       cwd: opts.cwd,
-      env: { ...process.env, ...opts.env, GIT_TERMINAL_PROMPT: '0' },
+      env: gitEnv(opts.env),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];

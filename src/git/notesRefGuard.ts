@@ -3,6 +3,7 @@ import { readObjects } from './catFileBatch';
 import { readStatementsAtCommit } from './gateInput';
 import { runGit } from './gitRunner';
 import { AI_NOTES_REF, REVIEW_NOTES_REF } from './notesConfig';
+import { noteTarget } from './notePath';
 
 /**
  * The server's rule for the notes refs (DESIGN.md, "Approvals": the approvals ref is append-only where it is
@@ -39,6 +40,10 @@ export async function notesRefRefusal(cwd: string, u: NotesRefUpdate): Promise<s
     return `a non-fast-forward update of ${u.ref} is not allowed (${u.old.slice(0, 12)} is not in the history of ${u.new.slice(0, 12)}): it is append-only, so ${what} stays; ${fixFor(u.ref)}.`;
   }
   if (u.ref !== REVIEW_NOTES_REF) return undefined;
+  const stray = await strayEntries(cwd, u.old, u.new);
+  if (stray.length > 0) {
+    return `this push puts ${stray.length} entr${stray.length === 1 ? 'y' : 'ies'} into ${u.ref} that ${stray.length === 1 ? 'is' : 'are'} no note (${stray.slice(0, 3).map((p) => JSON.stringify(p)).join(', ')}${stray.length > 3 ? ', …' : ''}): a notes tree holds only files named after the commit they annotate, and anything else would hide a statement from the gate; write approvals with \`countersign approve\` or \`git notes\`, then push without --force.`;
+  }
   const dropped = await droppedStatements(cwd, u.old, u.new);
   if (dropped.length === 0) return undefined;
   const shown = dropped.slice(0, 3).map((d) => `${d.decision} by ${d.reviewer} of ${d.tip.slice(0, 12)}`).join('; ');
@@ -49,6 +54,19 @@ interface DroppedStatement {
   decision: string;
   reviewer: string;
   tip: string;
+}
+
+/** Paths that `new` adds or changes which are not notes: a regular file named after an object id. */
+async function strayEntries(cwd: string, oldCommit: string, newCommit: string): Promise<string[]> {
+  const diff = await runGit(['diff-tree', '-r', '-z', '--no-renames', oldCommit, newCommit], { cwd });
+  const fields = diff.stdout.split('\0');
+  const stray: string[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const m = /^:\d+ (\d+) [0-9a-f]+ ([0-9a-f]+) ([A-Z])/.exec(fields[i]);
+    if (!m || /^0+$/.test(m[2])) continue; // deleted: droppedStatements judges what it held
+    if (!(m[1] === '100644' || m[1] === '100755') || noteTarget(fields[i + 1]) === undefined) stray.push(fields[i + 1]);
+  }
+  return stray;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { spawn } from 'child_process';
 import { CountersignError } from '../core/errors';
-import { gitErrorReason } from './gitRunner';
+import { gitEnv, gitErrorReason } from './gitRunner';
 
 /**
  * Runs one git process and hands its stdout to `onToken` split on NUL bytes, as it arrives: history of any
@@ -9,7 +9,7 @@ import { gitErrorReason } from './gitRunner';
  */
 export function streamNulBuffers(args: string[], cwd: string, onToken: (token: Buffer) => void, input?: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', args, { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
     let pending: Buffer[] = [];
     const err: Buffer[] = [];
     let failed: unknown;

@@ -1,7 +1,7 @@
 import { spawn } from 'child_process';
 import { EMPTY_PATCH_ID } from '../core/approvalStatement';
 import { CountersignError } from '../core/errors';
-import { runGit } from './gitRunner';
+import { gitEnv, runGit } from './gitRunner';
 
 /**
  * The stable patch-id of the change base..tip, as recorded in approval statements and recomputed by the gate.
@@ -42,7 +42,7 @@ export async function stablePatchId(cwd: string, base: string, tip: string): Pro
  */
 function pipeDiffIntoPatchId(cwd: string, diffArgs: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, GIT_TERMINAL_PROMPT: '0' };
+    const env = gitEnv();
     const diff = spawn('git', diffArgs, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const pid = spawn('git', ['patch-id', '--verbatim'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -104,7 +104,7 @@ export async function stablePatchIdsOfSpans(cwd: string, spans: Array<{ base: st
 function batchPatchIds(cwd: string, spans: Array<{ base: string; tip: string }>): Promise<Map<string, string> | undefined> {
   const tips = spans.map((s) => s.tip);
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, GIT_TERMINAL_PROMPT: '0' };
+    const env = gitEnv();
     const diff = spawn('git', [...PATCH_DIFF_ARGS, '--stdin'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const pid = spawn('git', ['patch-id', '--verbatim'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const expected = new Set(tips);

@@ -34,6 +34,18 @@ export function parsePreReceiveLines(stdin: string): ReceivedRef[] {
 
 const oid = (s: string) => (ZERO_OID.test(s) ? undefined : s);
 const HEADS = 'refs/heads/';
+const REPLACE_PREFIX = 'refs/replace/';
+
+/** The ref a chain of symbolic refs ends at (git allows a few levels; a loop ends where it repeats). */
+function resolveSymref(symrefs: Map<string, string>, ref: string): string {
+  const seen = new Set<string>();
+  let at = ref;
+  while (symrefs.has(at) && !seen.has(at)) {
+    seen.add(at);
+    at = symrefs.get(at) as string;
+  }
+  return at;
+}
 
 /** What the policy branch says, as the gate must treat it (DESIGN.md, "Policy"). */
 type PolicyState =
@@ -96,7 +108,8 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
     ? { approvalRefs: [], approvalCommits: [notesPush.new] }
     : { approvalRefs: [APPROVALS_REF], approvalCommits: notesPush ? [notesPush.new] : [] };
 
-  const refs = (await runGit(['for-each-ref', '--format=%(objectname) %(refname) %(symref)', HEADS, TAG_PREFIX], { cwd })).stdout
+  // Every ref (not only heads and tags): a symbolic ref anywhere (refs/x/main -> refs/heads/main) moves its target.
+  const refs = (await runGit(['for-each-ref', '--format=%(objectname) %(refname) %(symref)'], { cwd })).stdout
     .split('\n').filter(Boolean).map((l) => {
       const [sha, ref, symref] = l.split(' ');
       return { sha, ref, symref: symref || undefined };
@@ -113,10 +126,15 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
   const results: GateResult[] = [];
   const judged = new Set<string>();
   for (const u of updates) {
-    if (!u.ref.startsWith(HEADS) && !u.ref.startsWith(TAG_PREFIX)) continue;
+    if (u.ref.startsWith(REPLACE_PREFIX) && oid(u.new) !== undefined) {
+      results.push(refused(u.ref, `pushing ${u.ref} is not allowed: a replace ref makes git show another object in place of ${u.ref.slice(REPLACE_PREFIX.length, REPLACE_PREFIX.length + 12)}, which could stand in for a commit or policy the gate judges; replace refs are made by an administrator on the server, if at all`));
+      continue;
+    }
     // A symbolic ref moves the ref it points to: judge that ref, from its value (DESIGN.md: "judged as the
-    // branch it points to"). git itself refuses a push that gives the two different values.
-    const ref = symrefs.get(u.ref) ?? u.ref;
+    // branch it points to"), wherever the symbolic ref lives. git itself refuses a push that gives the two
+    // different values.
+    const ref = resolveSymref(symrefs, u.ref);
+    if (!ref.startsWith(HEADS) && !ref.startsWith(TAG_PREFIX)) continue;
     const update = { old: ref === u.ref ? oid(u.old) : value.get(ref), new: oid(u.new) };
     const key = `${ref} ${update.new ?? ''}`;
     if (judged.has(key)) continue;
