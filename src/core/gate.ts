@@ -459,7 +459,9 @@ export function evaluateGate(input: GateInput): GateResult {
     const counted = countApprovals(c, coveringByCommit.get(c.sha) ?? []);
     for (const { reject, voided } of counted.rejections) {
       const comment = reject.signed.statement.comment ? `: "${reject.signed.statement.comment}"` : '';
-      decision.reasons.push(`${personLabel(reject.reviewer)} requested changes on ${short(reject.signed.statement.tip)} at ${reject.signed.statement.time}${comment}${voided ? ' (after approving; the approval no longer counts)' : ''}`);
+      // A standing request for changes holds the commit whatever other approvals say (as a "changes requested"
+      // review does on a forge) until that reviewer approves again: saying so saves a reviewer's round trip.
+      decision.reasons.push(`${personLabel(reject.reviewer)} requested changes on ${short(reject.signed.statement.tip)} at ${reject.signed.statement.time}${comment}${voided ? ' (after approving; the approval no longer counts)' : ''} — it holds the commit until ${reject.reviewer.name ?? reject.reviewer.email} approves a new revision or this one again`);
     }
     for (const { reviewer, as } of counted.selfApprovals) {
       decision.ignored.push(`approval by ${personLabel(reviewer)} does not count: they ${as} this commit (two-person rule)`);

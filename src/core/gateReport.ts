@@ -61,6 +61,7 @@ export function gateText(r: GateResult, who = 'countersign'): string {
     for (const c of blocked) {
       out.push(`  ✗ ${commitLine(c)}`);
       for (const reason of c.reasons) out.push(`      - ${reason}`);
+      if (c.approvals.length > 0) out.push(`      - approved by ${c.approvals.map((a) => `${a.name} <${a.reviewer}>`).join(', ')} (counted)`);
       for (const i of c.ignored) out.push(`      - ${i}`);
     }
   }

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import type { ApprovalStatement, SignedStatement } from '../../../src/core/approvalStatement';
 import { evaluateGate, type GateCommit, type GateInput } from '../../../src/core/gate';
+import { gateText } from '../../../src/core/gateReport';
 import { parsePolicy } from '../../../src/core/policy';
 import { makeKey } from '../helpers/reviewerKeys';
 
@@ -286,6 +287,25 @@ describe('evaluateGate (tiers over the whole push)', () => {
 });
 
 describe('evaluateGate (regressions)', () => {
+  it('one reviewer\'s standing request for changes holds the commit though another approved; the text says both', () => {
+    const r = evaluateGate(input([commit(1, attested(12, 0))], [
+      approval(1, 'bob@example.com', { decision: 'reject', comment: 'not yet', time: '2026-01-02T00:00:00Z' }),
+      approval(1, 'carol@example.com', { time: '2026-01-03T00:00:00Z' }),
+    ]));
+    assert.strictEqual(r.ok, false);
+    assert.deepStrictEqual(r.commits[0].approvals.map((a) => a.reviewer), ['carol@example.com'], 'Carol\'s approval counts');
+    assert.match(r.commits[0].reasons.join('\n'), /Bob <bob@example\.com> requested changes .*"not yet" — it holds the commit until Bob approves/);
+    const text = gateText(r);
+    assert.match(text, /approved by Carol <carol@example\.com> \(counted\)/);
+    // Bob approving later lifts his request: Carol's and Bob's approvals both count.
+    const later = evaluateGate(input([commit(1, attested(12, 0))], [
+      approval(1, 'bob@example.com', { decision: 'reject', comment: 'not yet', time: '2026-01-02T00:00:00Z' }),
+      approval(1, 'carol@example.com', { time: '2026-01-03T00:00:00Z' }),
+      approval(1, 'bob@example.com', { time: '2026-01-04T00:00:00Z' }),
+    ]));
+    assert.strictEqual(later.ok, true);
+  });
+
   it('a forged statement carrying a copy of a real rejection\'s signature does not hide the rejection', () => {
     const realReject = approval(1, 'bob@example.com', { decision: 'reject', time: '2026-01-02T00:00:00Z' });
     const forged: SignedStatement = { ...realReject, statement: { ...realReject.statement, decision: 'approve', comment: 'decoy' } };
