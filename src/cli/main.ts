@@ -86,7 +86,19 @@ export function processContext(): CliContext {
   };
 }
 
+/**
+ * `countersign … | head`: the reader leaving is not an error. Without a listener Node throws EPIPE from the next
+ * write as an uncaught exception (a stack trace after the lines the reader wanted); exit quietly as git does.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 if (require.main === module) {
+  quietOnClosedPipe(process.stdout);
   runCli(process.argv.slice(2), processContext()).then(
     (code) => { process.exitCode = code; },
     (err) => { process.stderr.write(terminalSafe(`countersign: ${errorMessage(err)}\n`)); process.exitCode = EXIT_ERROR; },

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import { closest } from '../../../src/core/didYouMean';
-import { CLI } from '../helpers/tempRepo';
+import { CLI, TempRepo } from '../helpers/tempRepo';
 
 function cli(args: string[]) {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', input: '' });
@@ -35,5 +35,23 @@ describe('CLI conventions: did you mean, completion', () => {
     assert.match(cli(['completion', 'zsh']).stdout, /^#compdef countersign/);
     assert.match(cli(['completion', 'fish']).stdout, /complete -c countersign -n '__fish_seen_subcommand_from init' -l agents/);
     assert.strictEqual(cli(['completion', 'tcsh']).status, 2);
+  });
+
+  it('a reader that stops early (| head) ends the command quietly, as git does: no EPIPE stack trace', async function () {
+    this.timeout(60_000);
+    const repo = TempRepo.create();
+    repo.write('big.txt', Array.from({ length: 20_000 }, (_, i) => `line ${i}`).join('\n') + '\n');
+    repo.git('add', 'big.txt');
+    repo.commit('big', '--no-verify');
+    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [CLI, 'blame', 'big.txt'], { cwd: repo.dir, env: repo.env });
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+      // Like `head -c 100`: take the first bytes, then close the pipe while the CLI is still writing.
+      child.stdout.once('data', () => child.stdout.destroy());
+      child.on('close', (c) => resolve({ code: c, stderr: err }));
+    });
+    assert.doesNotMatch(stderr, /EPIPE|Unhandled 'error' event/);
+    assert.strictEqual(code, 0);
   });
 });
