@@ -1,34 +1,63 @@
 /**
- * Telling save participants' edits apart, after the fact. VS Code runs its own save participants (trim
- * whitespace, code actions on save, format on save, final newline) before the extension host's
- * `onWillSaveTextDocument`, so a formatter's edits reach an extension *before* the `willSave` that DESIGN
- * says they follow. The editor therefore holds back edits that no user action explains (no keyboard, mouse
- * or command selection change accompanied them) and, when `willSave` arrives, moves the trailing run of them
- * that led up to it without a pause behind the `willSave`: participants run back to back, while an edit
- * separated from the save by a pause (an agent's edit before an auto-save, an extension's edit a while ago)
- * predates the save.
+ * Telling save participants' edits apart by what VS Code says, not by time. VS Code runs its own save
+ * participants (trim trailing whitespace, code actions on save, format on save, insert final newline, trim
+ * final newlines) *before* the extension host's `onWillSaveTextDocument`, so their edits reach an extension
+ * before the `willSave` that DESIGN says they follow. Which of them run is fixed by the file's settings and
+ * the save's reason (verified in VS Code 1.100's saveParticipants.ts: format and code actions on save skip
+ * auto-saves after a delay; "explicit" code actions run for manual saves only). Each makes at most one edit,
+ * and each edit bumps the document's version by one. So when `willSave` comes with version V, the edits no
+ * user action explains that carry versions V, V-1, ... — no more of them than participants ran — are
+ * participants; anything earlier, or anything when no participant can edit the file, is an ordinary edit.
+ * Edits arriving after `willSave` and before the save (other extensions' `onWillSaveTextDocument` edits)
+ * are participants by their place in the stream alone.
  */
 
-/** Longest pause between two participants' edits, or between the last of them and `willSave`. */
-export const PARTICIPANT_MAX_GAP_MS = 1500;
+/** Why VS Code saves (vscode.TextDocumentSaveReason). */
+export type SaveReasonKind = 'manual' | 'afterDelay' | 'focusOut';
+
+/** The settings that decide which of VS Code's own save participants run for one document (its language's values). */
+export interface SaveParticipantSettings {
+  trimTrailingWhitespace: boolean;
+  insertFinalNewline: boolean;
+  trimFinalNewlines: boolean;
+  formatOnSave: boolean;
+  /** `editor.codeActionsOnSave`: an array of kinds (manual saves only) or kind -> true/"explicit"/"always"/"never"/false. */
+  codeActionsOnSave: unknown;
+}
+
+/** How many edits VS Code's own participants may make to the document before `willSave` for a save of this reason. */
+export function participantEditBudget(s: SaveParticipantSettings, reason: SaveReasonKind): number {
+  let n = 0;
+  if (s.trimTrailingWhitespace) n++;
+  if (s.insertFinalNewline) n++;
+  if (s.trimFinalNewlines) n++;
+  if (reason === 'afterDelay') return n;
+  if (s.formatOnSave) n++;
+  return n + codeActionKinds(s.codeActionsOnSave, reason);
+}
+
+/** The most edits any save of this document could start with (a manual save runs every participant). */
+export function maxParticipantEdits(s: SaveParticipantSettings): number {
+  return participantEditBudget(s, 'manual');
+}
+
+function codeActionKinds(v: unknown, reason: SaveReasonKind): number {
+  if (Array.isArray(v)) return reason === 'manual' ? v.length : 0;
+  if (typeof v !== 'object' || v === null) return 0;
+  return Object.values(v as Record<string, unknown>).filter((x) => x === 'always' || (reason === 'manual' && (x === true || x === 'explicit'))).length;
+}
 
 /**
- * The index in `heldAt` (arrival times of held edits, ascending) from which the edits are save
- * participants; `heldAt.length` when none is. `maxGapMs` is shorter for auto-saves after a delay, whose
- * save starts exactly that delay after the last edit.
+ * The index in `heldVersions` (document versions of the held edits, ascending) from which they are save
+ * participants, for a `willSave` that saw the document at `versionAtWillSave`: the trailing edits whose
+ * versions lead up to it one by one, at most `budget` of them. `heldVersions.length` when none is.
  */
-export function participantsStart(heldAt: readonly number[], willSaveAt: number, maxGapMs = PARTICIPANT_MAX_GAP_MS): number {
-  let next = willSaveAt;
-  let i = heldAt.length;
-  while (i > 0 && next - heldAt[i - 1] <= maxGapMs) {
-    next = heldAt[i - 1];
+export function participantsStart(heldVersions: readonly number[], versionAtWillSave: number, budget: number): number {
+  let i = heldVersions.length;
+  let expected = versionAtWillSave;
+  while (i > 0 && heldVersions.length - i < budget && heldVersions[i - 1] === expected) {
+    expected--;
     i--;
   }
   return i;
-}
-
-/** The gap to use for a save: for an auto-save after `autoSaveDelayMs`, edits that long before it predate it. */
-export function participantGap(autoSaveAfterDelayMs: number | undefined): number {
-  if (autoSaveAfterDelayMs === undefined) return PARTICIPANT_MAX_GAP_MS;
-  return Math.max(50, Math.min(PARTICIPANT_MAX_GAP_MS, autoSaveAfterDelayMs - 100));
 }

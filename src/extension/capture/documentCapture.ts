@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Observation } from '../../core/attribution/observations';
 import { isPasteCandidate, normaliseLineEndings, toSequentialChanges } from '../../core/editor/editorChanges';
-import { participantGap, participantsStart, PARTICIPANT_MAX_GAP_MS } from '../../core/editor/saveParticipants';
+import { maxParticipantEdits, participantEditBudget, participantsStart, type SaveParticipantSettings, type SaveReasonKind } from '../../core/editor/saveParticipants';
 import type { FileSync } from '../attribution/fileSync';
 import type { FileLocation, RepoSessions } from '../attribution/repoSessions';
 import { settings } from '../settings';
@@ -17,9 +17,11 @@ import type { InlineAcceptCapture } from './inlineAcceptCapture';
  *                  Countersign's Tab; a change that leaves the document clean is VS Code reloading it from
  *                  disk and becomes a `diskWrite`
  *  willSave/save   `willSave` / `save`, then the labels are stored in the working ledger. VS Code runs
- *                  formatters and other save participants *before* the extension host's willSave, so edits
- *                  no user action explains are held back briefly and, when willSave comes, the run of them
- *                  that led up to it is placed after it (core/editor/saveParticipants.ts)
+ *                  formatters and its other save participants *before* the extension host's willSave, so
+ *                  where the file's settings let a participant edit, edits no user action explains are held
+ *                  back and, when willSave comes, those whose document versions lead up to it (no more than
+ *                  the participants that ran for that save reason) are placed after it; edits between
+ *                  willSave and save are other extensions' participants (core/editor/saveParticipants.ts)
  *  close           the engine falls back to the disk's text (and the ledger's labels for it)
  *
  * An edit no user action explains, made while a VS Code agent tool call that names the file is open (its
@@ -38,6 +40,8 @@ export class DocumentCapture implements vscode.Disposable {
   private readonly clean = new Set<string>();
   /** Edits not (yet) explained by a user action, per document, waiting to see whether a save follows. */
   private readonly held = new Map<string, { loc: FileLocation; edits: HeldEdit[]; timer: NodeJS.Timeout }>();
+  /** Documents between their willSave and their save: edits now are other extensions' save participants. */
+  private readonly saving = new Set<string>();
   /** When the user last moved a document's selection by keyboard, mouse or command. */
   private readonly lastUserSelection = new Map<string, number>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -138,7 +142,7 @@ export class DocumentCapture implements vscode.Disposable {
     const clipboard = !reason && !accepted && isPasteCandidate(changes, settings.pasteMinChars())
       ? Promise.resolve(vscode.env.clipboard.readText()).catch(() => undefined)
       : undefined;
-    const pending: HeldEdit = { at: Date.now(), user: false, cursorAfter: cursorsAfter(e.contentChanges), run: async () => {
+    const pending: HeldEdit = { version: e.document.version, user: false, cursorAfter: cursorsAfter(e.contentChanges), run: async () => {
       if (reloaded && await diskEquals(reloaded.uri, reloaded.text)) {
         await this.sync.applyDiskNow(loc, reloaded.text);
         return;
@@ -162,22 +166,30 @@ export class DocumentCapture implements vscode.Disposable {
       this.repos.fire(loc);
     } };
     // Undo/redo, an accepted suggestion and edits that come with a user's selection change are the user's;
-    // anything else might be a save participant or an agent's and waits for a willSave or a user action.
+    // edits inside a save's willSave..save window are participants by their place. Anything else might be one
+    // of VS Code's own participants (which edit before willSave) only where the file's settings let one
+    // edit: then it waits for a willSave or a user action; otherwise it is an ordinary edit at once.
     const recentUser = Date.now() - (this.lastUserSelection.get(key) ?? -Infinity) < USER_SELECTION_WINDOW_MS;
-    if (reason || accepted || recentUser) {
+    const budget = reason || accepted || recentUser || this.saving.has(key) ? 0 : maxParticipantEdits(participantSettings(e.document));
+    if (budget === 0) {
       pending.user = recentUser;
       this.release(key);
       repo.queue.push(pending.run);
     } else {
-      this.hold(key, loc, pending);
+      this.hold(key, loc, pending, budget);
     }
   }
 
-  private hold(key: string, loc: FileLocation, edit: HeldEdit): void {
+  /** Holds an edit; of the held edits only the last `budget` can still be participants, older ones are released. */
+  private hold(key: string, loc: FileLocation, edit: HeldEdit, budget: number): void {
     const h = this.held.get(key);
     if (h) clearTimeout(h.timer);
-    const timer = setTimeout(() => this.release(key), PARTICIPANT_MAX_GAP_MS + 500);
-    if (h) { h.edits.push(edit); h.timer = timer; } else this.held.set(key, { loc, edits: [edit], timer });
+    // Only for the gutter: an edit held this long shows as an ordinary edit (see HELD_EDIT_DISPLAY_MS).
+    const timer = setTimeout(() => this.release(key), HELD_EDIT_DISPLAY_MS);
+    const edits = h ? h.edits : [];
+    edits.push(edit);
+    while (edits.length > budget) loc.repo.queue.push(edits.shift()!.run);
+    if (h) h.timer = timer; else this.held.set(key, { loc, edits, timer });
   }
 
   /** Queues a document's held edits as ordinary edits (a user action or a pause showed they are no save's). */
@@ -224,9 +236,9 @@ export class DocumentCapture implements vscode.Disposable {
     const h = this.held.get(key);
     const edits = h?.edits ?? [];
     if (h) { clearTimeout(h.timer); this.held.delete(key); }
-    const autoSaveDelay = reason === vscode.TextDocumentSaveReason.AfterDelay
-      ? vscode.workspace.getConfiguration('files', doc).get<number>('autoSaveDelay', 1000) : undefined;
-    const split = participantsStart(edits.map((e) => e.at), Date.now(), participantGap(autoSaveDelay));
+    this.saving.add(key);
+    const budget = participantEditBudget(participantSettings(doc), saveReasonKind(reason));
+    const split = participantsStart(edits.map((e) => e.version), doc.version, budget);
     for (const e of edits.slice(0, split)) loc.repo.queue.push(e.run);
     loc.repo.queue.push(() => loc.repo.session.observe({ type: 'willSave', file: loc.file }));
     for (const e of edits.slice(split)) loc.repo.queue.push(e.run);
@@ -234,6 +246,7 @@ export class DocumentCapture implements vscode.Disposable {
 
   private saved(doc: vscode.TextDocument): void {
     const loc = this.locateTracked(doc);
+    this.saving.delete(doc.uri.toString());
     if (!loc) return;
     this.clean.add(doc.uri.toString());
     const text = doc.getText();
@@ -255,6 +268,7 @@ export class DocumentCapture implements vscode.Disposable {
     this.release(doc.uri.toString());
     this.tracked.delete(doc.uri.toString());
     this.clean.delete(doc.uri.toString());
+    this.saving.delete(doc.uri.toString());
     if (!loc) return;
     loc.repo.queue.push(async () => {
       const { repo, file } = loc;
@@ -286,12 +300,40 @@ export class DocumentCapture implements vscode.Disposable {
 }
 
 interface HeldEdit {
-  at: number;
+  /** The document's version right after this edit. */
+  version: number;
   /** A user's action accompanied it: never an agent tool call's. */
   user: boolean;
   /** Where a cursor ends up after typing this edit: the end of each change's inserted text. */
   cursorAfter: vscode.Position[];
   run: () => Promise<void>;
+}
+
+/**
+ * How long a held edit waits before the gutter shows it as an ordinary edit, for files where a save
+ * participant could edit (elsewhere nothing is held). It decides nothing VS Code reports in order: the
+ * participants' edits and the willSave that follows them are sent together, so only a renderer stalled this
+ * long between the two could separate them.
+ */
+const HELD_EDIT_DISPLAY_MS = 3000;
+
+/** The settings of `doc`'s language and folder that decide which of VS Code's own save participants run. */
+function participantSettings(doc: vscode.TextDocument): SaveParticipantSettings {
+  const files = vscode.workspace.getConfiguration('files', doc);
+  const editor = vscode.workspace.getConfiguration('editor', doc);
+  return {
+    trimTrailingWhitespace: files.get<boolean>('trimTrailingWhitespace', false),
+    insertFinalNewline: files.get<boolean>('insertFinalNewline', false),
+    trimFinalNewlines: files.get<boolean>('trimFinalNewlines', false),
+    formatOnSave: editor.get<boolean>('formatOnSave', false),
+    codeActionsOnSave: editor.get<unknown>('codeActionsOnSave', {}),
+  };
+}
+
+function saveReasonKind(reason: vscode.TextDocumentSaveReason): SaveReasonKind {
+  if (reason === vscode.TextDocumentSaveReason.AfterDelay) return 'afterDelay';
+  if (reason === vscode.TextDocumentSaveReason.FocusOut) return 'focusOut';
+  return 'manual';
 }
 
 /** A selection change this close to an edit belongs to the same user action (typing, pasting, a command). */

@@ -145,6 +145,62 @@ describe('Capture: what the user does in the editor', function () {
     assert.deepStrictEqual(await labels(uri), ['untracked', 'ai:claude-code', 'ai:claude-code']);
   });
 
+  // Issue 13 item 6: save participants are told apart by VS Code's save window, document versions and the
+  // settings that decide which participants run, never by how soon a save follows an edit.
+  it('another extension\'s multi-line insertion saved at once is ai:unknown; the formatter on that save keeps labels', async () => {
+    const editor = await freshEditor('let human = 1\n', 'txt');
+    const uri = editor.document.uri;
+    // What an AI extension does: a command applying a WorkspaceEdit, then a save right away.
+    const insert = vscode.commands.registerCommand('countersign.test.extensionInsert', async () => {
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(uri, new vscode.Position(1, 0), 'let fromExtension = 2\nlet alsoExtension = 3\n');
+      return vscode.workspace.applyEdit(edit);
+    });
+    const formatter = vscode.languages.registerDocumentFormattingEditProvider({ pattern: '**/capture-*' }, {
+      provideDocumentFormattingEdits: (doc) => {
+        const edits: vscode.TextEdit[] = [];
+        for (let i = 0; i < doc.lineCount; i++) {
+          const line = doc.lineAt(i);
+          if (line.text.length > 0 && !line.text.endsWith(';')) edits.push(vscode.TextEdit.insert(line.range.end, ';'));
+        }
+        return edits;
+      },
+    });
+    const config = vscode.workspace.getConfiguration('editor', { languageId: 'plaintext' });
+    await config.update('formatOnSave', true, vscode.ConfigurationTarget.Global, true);
+    try {
+      assert.ok(await vscode.commands.executeCommand('countersign.test.extensionInsert'));
+      await editor.document.save();
+    } finally {
+      insert.dispose();
+      formatter.dispose();
+      await config.update('formatOnSave', undefined, vscode.ConfigurationTarget.Global, true);
+    }
+    assert.strictEqual(editor.document.getText(), 'let human = 1;\nlet fromExtension = 2;\nlet alsoExtension = 3;\n', 'the formatter did not run on save');
+    assert.deepStrictEqual(await labels(uri), ['untracked', 'ai:unknown', 'ai:unknown']);
+  });
+
+  it('without a participant that edits (VS Code\'s defaults), an insertion saved at once is ai:unknown, and an extension\'s willSave edits keep labels', async () => {
+    const editor = await freshEditor('let human = 1\n', 'txt');
+    const uri = editor.document.uri;
+    await editor.edit((b) => b.insert(new vscode.Position(1, 0), 'let fromExtension = 2\nlet alsoExtension = 3\n'));
+    // Another extension's onWillSaveTextDocument participant: a trailing comment on every line.
+    const participant = vscode.workspace.onWillSaveTextDocument((e) => {
+      if (e.document.uri.toString() !== uri.toString()) return;
+      e.waitUntil(Promise.resolve(Array.from({ length: e.document.lineCount - 1 }, (_, i) => vscode.TextEdit.insert(e.document.lineAt(i).range.end, ' // saved'))));
+    });
+    try {
+      await editor.document.save();
+    } finally {
+      participant.dispose();
+    }
+    assert.strictEqual(editor.document.getText(), 'let human = 1 // saved\nlet fromExtension = 2 // saved\nlet alsoExtension = 3 // saved\n', 'the willSave participant did not run');
+    assert.deepStrictEqual(await labels(uri), ['untracked', 'ai:unknown', 'ai:unknown']);
+    // The control: the same edit outside a save is an ordinary single-line edit, which relabels its lines.
+    await editor.edit((b) => b.insert(editor.document.lineAt(0).range.end, '!'));
+    assert.deepStrictEqual((await labels(uri))[0], 'human');
+  });
+
   it('undo and redo restore labels', async () => {
     const editor = await freshEditor();
     await editor.edit((b) => b.insert(editor.selection.active, SNIPPET));

@@ -1,24 +1,36 @@
 import * as assert from 'assert';
-import { participantGap, participantsStart, PARTICIPANT_MAX_GAP_MS } from '../../../src/core/editor/saveParticipants';
+import { maxParticipantEdits, participantEditBudget, participantsStart, type SaveParticipantSettings } from '../../../src/core/editor/saveParticipants';
 
-describe('editor: save participants told apart from earlier edits', () => {
-  it('takes the run of edits that led up to willSave without a pause', () => {
-    // An agent edit at 0, then a code action at 5000 and a formatter at 5600, willSave at 5610.
-    assert.strictEqual(participantsStart([0, 5000, 5600], 5610), 1);
+const NONE: SaveParticipantSettings = { trimTrailingWhitespace: false, insertFinalNewline: false, trimFinalNewlines: false, formatOnSave: false, codeActionsOnSave: {} };
+
+describe('editor: save participants told apart by versions and settings, not time', () => {
+  it('VS Code\'s defaults run no participant that edits: nothing before willSave is one', () => {
+    assert.strictEqual(maxParticipantEdits(NONE), 0);
+    assert.strictEqual(participantEditBudget(NONE, 'manual'), 0);
+    // An extension's insertion (version 7) saved at once stays an ordinary edit.
+    assert.strictEqual(participantsStart([7], 7, 0), 1);
   });
-  it('takes nothing when the last held edit is long before willSave', () => {
-    assert.strictEqual(participantsStart([0, 100], 100 + PARTICIPANT_MAX_GAP_MS + 1), 2);
+
+  it('format and code actions on save skip auto-saves after a delay; "explicit" code actions run for manual saves only', () => {
+    const s: SaveParticipantSettings = { ...NONE, formatOnSave: true, insertFinalNewline: true, codeActionsOnSave: { 'source.fixAll': 'explicit', 'source.organizeImports': 'always', 'source.sortImports': 'never' } };
+    assert.strictEqual(participantEditBudget(s, 'manual'), 4);
+    assert.strictEqual(participantEditBudget(s, 'focusOut'), 3);
+    assert.strictEqual(participantEditBudget(s, 'afterDelay'), 1);
+    assert.strictEqual(participantEditBudget({ ...NONE, codeActionsOnSave: ['source.fixAll'] }, 'manual'), 1);
+    assert.strictEqual(participantEditBudget({ ...NONE, codeActionsOnSave: ['source.fixAll'] }, 'focusOut'), 0);
+    assert.strictEqual(participantEditBudget({ ...NONE, codeActionsOnSave: { 'source.fixAll': true } }, 'afterDelay'), 0);
   });
-  it('takes everything when all held edits are back to back', () => {
-    assert.strictEqual(participantsStart([10, 20, 30], 40), 0);
-    assert.strictEqual(participantsStart([], 40), 0);
+
+  it('takes the held edits whose versions lead up to willSave, no more than the participants that ran', () => {
+    // An extension's insertion (v5), then the formatter's edit (v6); willSave sees v6; one participant ran.
+    assert.strictEqual(participantsStart([5, 6], 6, 1), 1);
+    // Two participants ran (formatter, final newline): both trailing edits are theirs.
+    assert.strictEqual(participantsStart([5, 6, 7], 7, 2), 1);
+    assert.strictEqual(participantsStart([], 7, 2), 0);
   });
-  it('uses a shorter gap for auto-saves after a delay, so the edit that started the delay is not a participant', () => {
-    const gap = participantGap(1000);
-    assert.strictEqual(gap, 900);
-    // Agent edit at 0, auto-save starts at 1000, formatter edit at 1040, willSave at 1045.
-    assert.strictEqual(participantsStart([0, 1040], 1045, gap), 1);
-    assert.strictEqual(participantGap(undefined), PARTICIPANT_MAX_GAP_MS);
-    assert.strictEqual(participantGap(10), 50);
+
+  it('takes nothing when the document changed after the last held edit (a version in between)', () => {
+    // Held v5; a user edit (v6, not held) came after it; willSave at v6: v5 did not lead up to the save.
+    assert.strictEqual(participantsStart([5], 6, 3), 1);
   });
 });
