@@ -2,7 +2,7 @@ import { CountersignError } from '../errors';
 import { agentForCommand } from './agentNames';
 import { aiLabel, UNOBSERVED, type FileStats, type LineLabel } from './labels';
 import type { Line } from './line';
-import { countNonBlankLines, normalizeLineEndings, splitLinesWithEnds } from './lines';
+import { isMultiLineInsertion, normalizeLineEndings, splitLinesWithEnds } from './lines';
 import { charCount, fromLines, lineAt, lineCount, toLines, treeText, type Tree } from './lineTree';
 import type { AgentObservation, EditObservation, Observation } from './observations';
 import { rewriteLines, stampedLine, type Stamp } from './relabel';
@@ -155,7 +155,7 @@ export class AttributionEngine {
     const human: ChangeMode = { kind: 'write', stamp: { writer: this.writers.human, seq: this.nextSeq() } };
     if (change.text === '') return human;
     if (this.clipboard !== undefined && normalizeLineEndings(change.text) === this.clipboard) return human;
-    if (countNonBlankLines(change.text) >= 2) return this.write(aiLabel('unknown', { confidence: 'low', at: this.opts.now?.() }));
+    if (isMultiLineInsertion(change.text)) return this.write(aiLabel('unknown', { confidence: 'low', at: this.opts.now?.() }));
     return human;
   }
 

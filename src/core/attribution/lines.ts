@@ -80,6 +80,14 @@ export function normalizeLineEndings(text: string): string {
   return text.indexOf('\r') < 0 ? text : text.replace(/\r\n?/g, '\n');
 }
 
+/**
+ * DESIGN's multi-line insertion: a change inserting at least two lines that contain non-whitespace. Unless it
+ * is a paste (or undo, a save participant, an accepted suggestion) it is `ai` with agent `unknown`.
+ */
+export function isMultiLineInsertion(text: string): boolean {
+  return countNonBlankLines(text) >= 2;
+}
+
 /** How many of the lines `text` would insert contain non-whitespace (the multi-line insertion rule). */
 export function countNonBlankLines(text: string): number {
   let count = 0;

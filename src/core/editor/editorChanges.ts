@@ -6,6 +6,8 @@
  * the order produced here, whatever order the editor happened to report.
  */
 
+import { isMultiLineInsertion } from '../attribution/lines';
+
 /** One change as the editor reports it (VS Code's TextDocumentContentChangeEvent, without the Range object). */
 export interface EditorContentChange {
   readonly rangeOffset: number;
@@ -55,11 +57,13 @@ export function normaliseLineEndings(text: string): string {
 }
 
 /**
- * Whether an insertion is worth comparing with the clipboard: reading the clipboard is an IPC round trip, so
- * only changes that insert a line break or more than `minChars` characters are checked — a typed key never is.
+ * Whether an insertion is worth comparing with the clipboard: only one the clipboard can change the label of
+ * — a multi-line insertion (two or more lines with text), which is `ai:unknown` unless it is a paste — longer
+ * than `minChars`. A typed key or line break never is: reading the clipboard costs an IPC round trip, and in
+ * browser VS Code a refused read shows a sticky error (issue 13).
  */
 export function isPasteCandidate(changes: readonly { text: string }[], minChars: number): boolean {
-  return changes.some((c) => c.text.includes('\n') || c.text.length > minChars);
+  return changes.some((c) => c.text.length > minChars && isMultiLineInsertion(c.text));
 }
 
 /**

@@ -5,6 +5,7 @@ import { maxParticipantEdits, participantEditBudget, participantsStart, type Sav
 import type { FileSync } from '../attribution/fileSync';
 import type { FileLocation, RepoSessions } from '../attribution/repoSessions';
 import { settings } from '../settings';
+import { ClipboardReader } from './clipboardRead';
 import type { InlineAcceptCapture } from './inlineAcceptCapture';
 
 /**
@@ -45,13 +46,16 @@ export class DocumentCapture implements vscode.Disposable {
   /** When the user last moved a document's selection by keyboard, mouse or command. */
   private readonly lastUserSelection = new Map<string, number>();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly clipboardReader: ClipboardReader;
 
   constructor(
     private readonly repos: RepoSessions,
     private readonly sync: FileSync,
     private readonly inline: InlineAcceptCapture,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    this.clipboardReader = new ClipboardReader(log);
+  }
 
   start(): void {
     this.disposables.push(
@@ -138,9 +142,11 @@ export class DocumentCapture implements vscode.Disposable {
     // Ask now, while the call that made this edit is still open; its after hook may close it before the
     // edit is released from the hold below.
     const agentCall = reason || accepted ? undefined : repo.openToolCall(file);
-    // Start reading the clipboard now, while it still holds what was pasted; the queue waits for the answer.
+    // Start reading the clipboard now, while it still holds what was pasted; the queue waits for the answer,
+    // which is bounded in time (a refusal is "no clipboard"). Only an insertion the clipboard can relabel is
+    // compared, never a typed key or line break.
     const clipboard = !reason && !accepted && isPasteCandidate(changes, settings.pasteMinChars())
-      ? Promise.resolve(vscode.env.clipboard.readText()).catch(() => undefined)
+      ? this.clipboardReader.read()
       : undefined;
     const pending: HeldEdit = { version: e.document.version, user: false, cursorAfter: cursorsAfter(e.contentChanges), run: async () => {
       if (reloaded && await diskEquals(reloaded.uri, reloaded.text)) {

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
+import { browserClipboardScenario } from '../ui/browserClipboard.ui';
 import { inlineAcceptScenario } from '../ui/inlineAccept.ui';
 import { reviewPanelScenario } from '../ui/reviewPanel.ui';
 import { extensionDevelopmentPath } from './paths';
@@ -31,7 +32,7 @@ export interface UiScenario {
   run(page: Page, ctx: UiContext): Promise<void>;
 }
 
-const SCENARIOS: UiScenario[] = [reviewPanelScenario, inlineAcceptScenario];
+const SCENARIOS: UiScenario[] = [reviewPanelScenario, inlineAcceptScenario, browserClipboardScenario];
 
 export async function runUiPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
   const started = Date.now();

@@ -77,11 +77,15 @@ describe('editor changes -> edit observation', () => {
     }), { numRuns: 500 });
   });
 
-  it('reads the clipboard only for insertions with a line break or more than N characters', () => {
+  it('reads the clipboard only for multi-line insertions longer than N characters, never for a typed line break', () => {
     assert.strictEqual(isPasteCandidate([{ text: 'a' }], 16), false);
-    assert.strictEqual(isPasteCandidate([{ text: 'x'.repeat(16) }], 16), false);
-    assert.strictEqual(isPasteCandidate([{ text: 'x'.repeat(17) }], 16), true);
-    assert.strictEqual(isPasteCandidate([{ text: '\n' }], 16), true);
+    assert.strictEqual(isPasteCandidate([{ text: 'x'.repeat(17) }], 16), false);
+    // Enter with auto-indent: a line break and whitespace (issue 13: the browser's clipboard error on Enter).
+    assert.strictEqual(isPasteCandidate([{ text: '\n' }], 16), false);
+    assert.strictEqual(isPasteCandidate([{ text: '\n        ' }], 1), false);
+    assert.strictEqual(isPasteCandidate([{ text: 'const a = 1;\n' }], 1), false);
+    assert.strictEqual(isPasteCandidate([{ text: 'const a = 1;\nconst b = 2;\n' }], 16), true);
+    assert.strictEqual(isPasteCandidate([{ text: 'a\nb' }], 16), false);
   });
 
   it('counts inserted lines that carry text', () => {

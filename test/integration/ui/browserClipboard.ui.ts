@@ -1,0 +1,103 @@
+import * as assert from 'assert';
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Page } from 'playwright-core';
+import { isolatedEnv } from '../harness/codeServer';
+import { buildLayout } from '../harness/paths';
+import type { UiContext, UiScenario } from '../harness/uiPhase';
+
+/**
+ * Issue 13 item 5, as a new user of browser VS Code meets it: code-server in Chromium with clipboard access
+ * not granted. Typing lines (each Enter a line break) must not make Countersign read the clipboard — in the
+ * browser a refused read shows a sticky "Unable to read from the browser's clipboard" error and answers only
+ * once it is closed, which stalled labelling. The typed lines must be labelled human and reach the ledger at
+ * save, with no notification. No test payload runs here, so VS Code reads the browser's real clipboard.
+ */
+const FILE = 'src/notes.ts';
+const TYPED = ['const first = 1;', 'const second = 2;', 'const third = first + second;'];
+
+interface Fixture { ws: string; env: NodeJS.ProcessEnv; cli: string }
+let fx: Fixture | undefined;
+
+function prepare(dir: string): { workspace: string } {
+  const env = isolatedEnv(path.join(dir, 'fixture-home'), {});
+  const ws = path.join(dir, 'ws');
+  fs.mkdirSync(path.join(ws, 'src'), { recursive: true });
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: ws, env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+  git('init', '-q', '-b', 'main');
+  git('config', 'user.name', 'Ada Author');
+  git('config', 'user.email', 'ada@example.com');
+  git('config', 'commit.gpgsign', 'false');
+  fs.writeFileSync(path.join(ws, FILE), '// Notes.\n');
+  fs.mkdirSync(path.join(ws, '.vscode'));
+  fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({
+    'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' }, 'editor.suggestOnTriggerCharacters': false, 'files.autoSave': 'off',
+  }, null, 2));
+  git('add', '.');
+  git('commit', '-q', '-m', 'Start the notes');
+  const cli = path.join(buildLayout(__filename).outDir, 'cli.js');
+  execFileSync(process.execPath, [cli, 'install'], { cwd: ws, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  fx = { ws: fs.realpathSync(ws), env, cli };
+  return { workspace: fx.ws };
+}
+
+/** Notifications mentioning the clipboard, as toasts or in the notification centre. */
+async function clipboardNotifications(page: Page): Promise<string[]> {
+  return page.locator('.notifications-toasts .notification-list-item, .notifications-center .notification-list-item')
+    .filter({ hasText: /clipboard/i }).allInnerTexts();
+}
+
+async function run(page: Page, ctx: UiContext): Promise<void> {
+  const f = fx as Fixture;
+  const cli = (...args: string[]) => spawnSync(process.execPath, [f.cli, ...args], { cwd: f.ws, env: f.env, encoding: 'utf8' });
+
+  const denied = await ctx.step('the browser refuses to let the page read the clipboard', async () => {
+    await page.context().clearPermissions();
+    const answer = await page.evaluate(() => navigator.clipboard.readText().then(() => 'read', (e: Error) => `refused: ${e.name}`));
+    assert.match(answer, /^refused/);
+  });
+  if (!denied) return;
+
+  const typed = await ctx.step('typing three lines (Enter after each) shows no clipboard error', async () => {
+    await page.locator('.part.editor').click();
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill('notes.ts');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'notes.ts' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'Notes.' }).waitFor();
+    await page.keyboard.press('Control+End');
+    for (const line of TYPED) {
+      await page.keyboard.type(line, { delay: 20 });
+      await page.keyboard.press('Enter');
+    }
+    await page.locator('.editor-instance .monaco-editor .view-lines', { hasText: TYPED[2] }).waitFor();
+    // A read would have raised the error by now (the workbench shows it as soon as the browser refuses).
+    await page.waitForTimeout(2_000);
+    assert.deepStrictEqual(await clipboardNotifications(page), []);
+    await page.screenshot({ path: path.join(ctx.artifacts, 'ui-browser-clipboard.png') });
+  });
+  if (!typed) return;
+
+  await ctx.step('after Ctrl+S, `countersign status` counts the typed lines as human', async () => {
+    await page.keyboard.press('Control+S');
+    const started = Date.now();
+    let last = '';
+    for (;;) {
+      const r = cli('status', '--json');
+      last = r.stdout || r.stderr;
+      const s = (JSON.parse(r.stdout) as { files: Record<string, { ai: number; human: number }> }).files[FILE];
+      if (s && s.human === TYPED.length) {
+        assert.strictEqual(s.ai, 0);
+        break;
+      }
+      if (Date.now() - started > 15_000) throw new Error(`the ledger never counted ${TYPED.length} human lines in ${FILE}: ${last}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.deepStrictEqual(await clipboardNotifications(page), []);
+  });
+}
+
+export const browserClipboardScenario: UiScenario = { name: 'browser clipboard denied', prepare, run };
