@@ -41,8 +41,12 @@ export class DocumentCapture implements vscode.Disposable {
   private readonly clean = new Set<string>();
   /** Edits not (yet) explained by a user action, per document, waiting to see whether a save follows. */
   private readonly held = new Map<string, { loc: FileLocation; edits: HeldEdit[]; timer: NodeJS.Timeout }>();
-  /** Documents between their willSave and their save: edits now are other extensions' save participants. */
-  private readonly saving = new Set<string>();
+  /**
+   * Documents between their willSave and their save. Whether VS Code's own participants run before or after
+   * the extension host's willSave depends on which registered first in that session, so what is placed where
+   * is decided at the save: the edits held at willSave, and those made in the window since.
+   */
+  private readonly saving = new Map<string, PendingSave>();
   /** When the user last moved a document's selection by keyboard, mouse or command. */
   private readonly lastUserSelection = new Map<string, number>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -176,7 +180,12 @@ export class DocumentCapture implements vscode.Disposable {
     // of VS Code's own participants (which edit before willSave) only where the file's settings let one
     // edit: then it waits for a willSave or a user action; otherwise it is an ordinary edit at once.
     const recentUser = Date.now() - (this.lastUserSelection.get(key) ?? -Infinity) < USER_SELECTION_WINDOW_MS;
-    const budget = reason || accepted || recentUser || this.saving.has(key) ? 0 : maxParticipantEdits(participantSettings(e.document));
+    const save = this.saving.get(key);
+    if (save) {
+      save.window.push(pending);
+      return;
+    }
+    const budget = reason || accepted || recentUser ? 0 : maxParticipantEdits(participantSettings(e.document));
     if (budget === 0) {
       pending.user = recentUser;
       this.release(key);
@@ -209,6 +218,7 @@ export class DocumentCapture implements vscode.Disposable {
 
   /** Queues every held edit now (tests, before reading labels). */
   releaseAll(): void {
+    for (const key of [...this.saving.keys()]) this.placeSave(key);
     for (const key of [...this.held.keys()]) this.release(key);
   }
 
@@ -239,20 +249,33 @@ export class DocumentCapture implements vscode.Disposable {
     const loc = this.locateTracked(doc);
     if (!loc) return;
     const key = doc.uri.toString();
+    this.placeSave(key);
     const h = this.held.get(key);
-    const edits = h?.edits ?? [];
     if (h) { clearTimeout(h.timer); this.held.delete(key); }
-    this.saving.add(key);
-    const budget = participantEditBudget(participantSettings(doc), saveReasonKind(reason));
-    const split = participantsStart(edits.map((e) => e.version), doc.version, budget);
-    for (const e of edits.slice(0, split)) loc.repo.queue.push(e.run);
-    loc.repo.queue.push(() => loc.repo.session.observe({ type: 'willSave', file: loc.file }));
-    for (const e of edits.slice(split)) loc.repo.queue.push(e.run);
+    this.saving.set(key, {
+      loc, held: h?.edits ?? [], window: [], version: doc.version,
+      budget: participantEditBudget(participantSettings(doc), saveReasonKind(reason)),
+    });
+  }
+
+  /**
+   * Queues a pending save's edits around its `willSave`. VS Code's own participants made at most `budget`
+   * edits, before willSave (the held edits whose versions lead up to it) or after it (in the window): those
+   * in the window leave fewer of the held ones to be participants. Everything in the window is a participant.
+   */
+  private placeSave(key: string): void {
+    const p = this.saving.get(key);
+    if (!p) return;
+    this.saving.delete(key);
+    const split = participantsStart(p.held.map((e) => e.version), p.version, Math.max(0, p.budget - p.window.length));
+    for (const e of p.held.slice(0, split)) p.loc.repo.queue.push(e.run);
+    p.loc.repo.queue.push(() => p.loc.repo.session.observe({ type: 'willSave', file: p.loc.file }));
+    for (const e of [...p.held.slice(split), ...p.window]) p.loc.repo.queue.push(e.run);
   }
 
   private saved(doc: vscode.TextDocument): void {
     const loc = this.locateTracked(doc);
-    this.saving.delete(doc.uri.toString());
+    this.placeSave(doc.uri.toString());
     if (!loc) return;
     this.clean.add(doc.uri.toString());
     const text = doc.getText();
@@ -272,9 +295,9 @@ export class DocumentCapture implements vscode.Disposable {
   private closed(doc: vscode.TextDocument): void {
     const loc = this.locateTracked(doc);
     this.release(doc.uri.toString());
+    this.placeSave(doc.uri.toString());
     this.tracked.delete(doc.uri.toString());
     this.clean.delete(doc.uri.toString());
-    this.saving.delete(doc.uri.toString());
     if (!loc) return;
     loc.repo.queue.push(async () => {
       const { repo, file } = loc;
@@ -303,6 +326,17 @@ export class DocumentCapture implements vscode.Disposable {
     for (const h of this.held.values()) clearTimeout(h.timer);
     for (const d of this.disposables) d.dispose();
   }
+}
+
+interface PendingSave {
+  loc: FileLocation;
+  /** Edits held when willSave came, and the document's version then. */
+  held: HeldEdit[];
+  version: number;
+  /** Edits made since willSave. */
+  window: HeldEdit[];
+  /** How many edits VS Code's own participants could make for this save's reason. */
+  budget: number;
 }
 
 interface HeldEdit {
