@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 
 /** Longest wait for the clipboard's text; past it the read counts as refused ("no clipboard"). */
-const CLIPBOARD_READ_MS = 1000;
+const CLIPBOARD_READ_MS = 5000;
 
 /**
  * Reads the clipboard without ever stalling capture (issue 13). In browser VS Code (code-server, Codespaces,
