@@ -164,7 +164,11 @@ export class DocumentCapture implements vscode.Disposable {
         const text = await clipboard;
         if (text !== undefined) this.observeClipboard(loc, text);
       }
-      const call = pending.user ? undefined : await agentCall;
+      // Asked after the wait (and one more turn of the event loop when a call is open): the selection change
+      // that shows this edit was typed is sent right after it.
+      const open = await agentCall;
+      if (open && !pending.user) await new Promise((r) => setImmediate(r));
+      const call = pending.user ? undefined : open;
       if (call) {
         const meta = { agent: call.agent, ...(call.model ? { model: call.model } : {}), ...(call.session ? { session: call.session } : {}) };
         repo.session.observe({ type: 'agent', phase: 'before', ...meta, files: { [file]: repo.engine.text(file) ?? '' } });
@@ -189,6 +193,7 @@ export class DocumentCapture implements vscode.Disposable {
     if (budget === 0) {
       pending.user = recentUser;
       this.release(key);
+      this.noteQueued(key, pending);
       repo.queue.push(pending.run);
     } else {
       this.hold(key, loc, pending, budget);
@@ -227,12 +232,22 @@ export class DocumentCapture implements vscode.Disposable {
     // An edit a selection change puts the cursor at the end of is typed: the user's, never an agent tool call's.
     // Told by position, not by time (a busy extension host stretches both) nor by kind (the `type` command and
     // some input paths report none); the selection may trail its edit by one more change, so the last few count.
-    for (const edit of this.held.get(key)?.edits.slice(-TYPED_LOOKBACK) ?? []) {
+    for (const edit of [...this.queuedLately.get(key) ?? [], ...this.held.get(key)?.edits ?? []].slice(-TYPED_LOOKBACK)) {
       if (e.selections.some((sel) => edit.cursorAfter.some((p) => sel.active.isEqual(p)))) edit.user = true;
     }
     if (e.kind === undefined) return; // moved by an edit, not by the user
     this.lastUserSelection.set(key, Date.now());
     this.release(key);
+  }
+
+  /** A document's latest edits queued without a hold: a selection change may still show they were typed. */
+  private readonly queuedLately = new Map<string, HeldEdit[]>();
+
+  private noteQueued(key: string, edit: HeldEdit): void {
+    const list = this.queuedLately.get(key) ?? [];
+    list.push(edit);
+    if (list.length > TYPED_LOOKBACK) list.shift();
+    this.queuedLately.set(key, list);
   }
 
   private readonly lastClipboard = new Map<string, string>();
@@ -296,6 +311,7 @@ export class DocumentCapture implements vscode.Disposable {
     const loc = this.locateTracked(doc);
     this.release(doc.uri.toString());
     this.placeSave(doc.uri.toString());
+    this.queuedLately.delete(doc.uri.toString());
     this.tracked.delete(doc.uri.toString());
     this.clean.delete(doc.uri.toString());
     if (!loc) return;
