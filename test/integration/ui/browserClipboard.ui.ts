@@ -68,6 +68,9 @@ async function run(page: Page, ctx: UiContext): Promise<void> {
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'notes.ts' }).first().waitFor();
     await page.keyboard.press('Enter');
     await page.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'Notes.' }).waitFor();
+    // Countersign activates once start-up has finished: lines typed before that are content it never saw.
+    // Its AI-share item in the status bar says it is watching the file.
+    await page.locator('.part.statusbar .statusbar-item', { hasText: /^\s*AI\b/ }).first().waitFor({ timeout: 60_000 });
     await page.keyboard.press('Control+End');
     for (const line of TYPED) {
       await page.keyboard.type(line, { delay: 20 });
