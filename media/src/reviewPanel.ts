@@ -102,11 +102,24 @@ function renderDeveloper(repo: RepoView, d: DeveloperView): HTMLElement {
     }
     body.push(h('div', { class: 'actions' },
       button('Request review', () => send({ type: 'requestReview', repo: repo.root }), { kind: 'primary', key: actionKey('requestReview'), title: 'Copy a message for a reviewer: the commits, why they need review, the approve command' })));
-    if (d.approveCommand) body.push(h('p', { class: 'muted' }, 'The reviewer runs: ', h('code', {}, d.approveCommand)));
+    if (d.approveCommand) body.push(approveCommand(repo, d.approveCommand));
   } else if (d.approvedBy.length > 0) {
     body.push(h('p', { class: 'muted' }, `Approved by ${d.approvedBy.join(', ')}: the push goes through.`));
   }
   return h('section', { class: 'developer' }, h('h2', {}, 'Your branch'), heading, ...body);
+}
+
+/**
+ * "The reviewer runs: countersign approve <sha> --base <sha>": two full object names make it wider than a side
+ * bar, so the command wraps anywhere (it is shown in full — an abbreviated sha could name another commit) and
+ * a Copy button hands the exact text to the clipboard through the extension.
+ */
+function approveCommand(repo: RepoView, command: string): HTMLElement {
+  return h('div', { class: 'approve-command' },
+    h('div', { class: 'muted' }, 'The reviewer runs:'),
+    h('div', { class: 'command-row' },
+      h('code', { class: 'command', 'data-testid': 'approve-command' }, command),
+      button('Copy', () => send({ type: 'copyApproveCommand', repo: repo.root }), { title: 'Copy the approve command', testid: 'copy-approve-command' })));
 }
 
 function signals(c: CommitCard): HTMLElement {

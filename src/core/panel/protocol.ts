@@ -139,6 +139,8 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('requestChanges'), repo, sha, base: sha, comment: z.string().check(z.trim(), z.minLength(1, 'say what must change'), z.maxLength(4000)) }),
   z.object({ type: z.literal('explain'), repo, sha }),
   z.object({ type: z.literal('requestReview'), repo }),
+  /** Copies the developer view's approve command of that repository (the host copies its own text, not the page's). */
+  z.object({ type: z.literal('copyApproveCommand'), repo }),
   z.object({ type: z.literal('command'), command: panelCommandSchema, repo: z.optional(z.string()) }),
 ]);
 export type WebviewMessage = z.infer<typeof webviewMessageSchema>;

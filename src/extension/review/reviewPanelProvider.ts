@@ -100,6 +100,13 @@ export class ReviewPanelProvider implements vscode.WebviewViewProvider, vscode.D
         return this.running(actionKey('requestReview'), 'Preparing the review request…', () => vscode.commands.executeCommand(Commands.requestReview, { repo: m.repo }));
       case 'command':
         return void (await vscode.commands.executeCommand(PANEL_COMMANDS[m.command], ...(m.repo ? [m.repo] : [])));
+      case 'copyApproveCommand': {
+        const command = this.service.model.repos.find((r) => r.root === m.repo)?.developer?.approveCommand;
+        if (!command) return;
+        await vscode.env.clipboard.writeText(command);
+        this.post({ type: 'notice', level: 'info', text: 'Copied the approve command: the reviewer runs it in their clone.' });
+        return;
+      }
     }
   }
 

@@ -3,6 +3,7 @@ import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { browserClipboardScenario } from '../ui/browserClipboard.ui';
 import { inlineAcceptScenario } from '../ui/inlineAccept.ui';
+import { panelLayoutScenario } from '../ui/panelLayout.ui';
 import { reviewPanelScenario } from '../ui/reviewPanel.ui';
 import { extensionDevelopmentPath } from './paths';
 import type { PhaseContext, PhaseOutcome } from './phases';
@@ -32,7 +33,7 @@ export interface UiScenario {
   run(page: Page, ctx: UiContext): Promise<void>;
 }
 
-const SCENARIOS: UiScenario[] = [reviewPanelScenario, inlineAcceptScenario, browserClipboardScenario];
+const SCENARIOS: UiScenario[] = [reviewPanelScenario, inlineAcceptScenario, browserClipboardScenario, panelLayoutScenario];
 
 export async function runUiPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
   const started = Date.now();
