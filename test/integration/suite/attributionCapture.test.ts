@@ -36,6 +36,20 @@ async function labels(uri: vscode.Uri): Promise<string[]> {
 
 const SNIPPET = 'function add(a: number, b: number) {\n  return a + b;\n}\n';
 
+/** A formatter that changes non-whitespace characters: a semicolon at the end of every line. */
+function semicolonFormatter(): vscode.Disposable {
+  return vscode.languages.registerDocumentFormattingEditProvider({ pattern: '**/capture-*' }, {
+    provideDocumentFormattingEdits: (doc) => {
+      const edits: vscode.TextEdit[] = [];
+      for (let i = 0; i < doc.lineCount; i++) {
+        const line = doc.lineAt(i);
+        if (line.text.length > 0 && !line.text.endsWith(';')) edits.push(vscode.TextEdit.insert(line.range.end, ';'));
+      }
+      return edits;
+    },
+  });
+}
+
 describe('Capture: what the user does in the editor', function () {
   this.timeout(60_000);
 
@@ -123,16 +137,7 @@ describe('Capture: what the user does in the editor', function () {
     await vscode.commands.executeCommand(Commands.markAi, { uri: uri.toString(), startLine: 1, endLine: 2, agent: 'claude-code' });
     assert.deepStrictEqual(await labels(uri), ['untracked', 'ai:claude-code', 'ai:claude-code']);
     // A formatter that changes non-whitespace characters: a semicolon at the end of every line.
-    const formatter = vscode.languages.registerDocumentFormattingEditProvider({ pattern: '**/capture-*' }, {
-      provideDocumentFormattingEdits: (doc) => {
-        const edits: vscode.TextEdit[] = [];
-        for (let i = 0; i < doc.lineCount; i++) {
-          const line = doc.lineAt(i);
-          if (line.text.length > 0 && !line.text.endsWith(';')) edits.push(vscode.TextEdit.insert(line.range.end, ';'));
-        }
-        return edits;
-      },
-    });
+    const formatter = semicolonFormatter();
     const config = vscode.workspace.getConfiguration('editor', { languageId: 'plaintext' });
     await config.update('formatOnSave', true, vscode.ConfigurationTarget.Global, true);
     try {
@@ -156,16 +161,7 @@ describe('Capture: what the user does in the editor', function () {
       edit.insert(uri, new vscode.Position(1, 0), 'let fromExtension = 2\nlet alsoExtension = 3\n');
       return vscode.workspace.applyEdit(edit);
     });
-    const formatter = vscode.languages.registerDocumentFormattingEditProvider({ pattern: '**/capture-*' }, {
-      provideDocumentFormattingEdits: (doc) => {
-        const edits: vscode.TextEdit[] = [];
-        for (let i = 0; i < doc.lineCount; i++) {
-          const line = doc.lineAt(i);
-          if (line.text.length > 0 && !line.text.endsWith(';')) edits.push(vscode.TextEdit.insert(line.range.end, ';'));
-        }
-        return edits;
-      },
-    });
+    const formatter = semicolonFormatter();
     const config = vscode.workspace.getConfiguration('editor', { languageId: 'plaintext' });
     await config.update('formatOnSave', true, vscode.ConfigurationTarget.Global, true);
     try {
