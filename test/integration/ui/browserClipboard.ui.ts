@@ -1,11 +1,9 @@
 import * as assert from 'assert';
-import { execFileSync, spawnSync } from 'child_process';
-import * as fs from 'fs';
+import { spawnSync } from 'child_process';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
-import { isolatedEnv } from '../harness/codeServer';
-import { buildLayout } from '../harness/paths';
 import type { UiContext, UiScenario } from '../harness/uiPhase';
+import { typingWorkspace, type TypingWorkspace } from './typingWorkspace';
 
 /**
  * Issue 13 item 5, as a new user of browser VS Code meets it: code-server in Chromium with clipboard access
@@ -17,28 +15,11 @@ import type { UiContext, UiScenario } from '../harness/uiPhase';
 const FILE = 'src/notes.ts';
 const TYPED = ['const first = 1;', 'const second = 2;', 'const third = first + second;'];
 
-interface Fixture { ws: string; env: NodeJS.ProcessEnv; cli: string }
+type Fixture = TypingWorkspace;
 let fx: Fixture | undefined;
 
 function prepare(dir: string): { workspace: string } {
-  const env = isolatedEnv(path.join(dir, 'fixture-home'), {});
-  const ws = path.join(dir, 'ws');
-  fs.mkdirSync(path.join(ws, 'src'), { recursive: true });
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: ws, env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
-  git('init', '-q', '-b', 'main');
-  git('config', 'user.name', 'Ada Author');
-  git('config', 'user.email', 'ada@example.com');
-  git('config', 'commit.gpgsign', 'false');
-  fs.writeFileSync(path.join(ws, FILE), '// Notes.\n');
-  fs.mkdirSync(path.join(ws, '.vscode'));
-  fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({
-    'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' }, 'editor.suggestOnTriggerCharacters': false, 'files.autoSave': 'off',
-  }, null, 2));
-  git('add', '.');
-  git('commit', '-q', '-m', 'Start the notes');
-  const cli = path.join(buildLayout(__filename).outDir, 'cli.js');
-  execFileSync(process.execPath, [cli, 'install'], { cwd: ws, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  fx = { ws: fs.realpathSync(ws), env, cli };
+  fx = typingWorkspace(dir, FILE, '// Notes.\n', 'Start the notes');
   return { workspace: fx.ws };
 }
 

@@ -1,11 +1,9 @@
 import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
-import * as fs from 'fs';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
-import { isolatedEnv } from '../harness/codeServer';
-import { buildLayout } from '../harness/paths';
 import type { UiContext, UiScenario } from '../harness/uiPhase';
+import { typingWorkspace, type TypingWorkspace } from './typingWorkspace';
 
 /**
  * The inline-suggestion path as a person takes it, in the real workbench in Chromium: type in the editor
@@ -19,36 +17,14 @@ import type { UiContext, UiScenario } from '../harness/uiPhase';
 const COMPLETION = 'export function add(a: number, b: number): number {\n  return a + b;\n}';
 const FILE = 'src/math.ts';
 
-interface Fixture {
-  ws: string;
-  env: NodeJS.ProcessEnv;
-  cli: string;
-}
+type Fixture = TypingWorkspace;
 
 let fx: Fixture | undefined;
 
 function prepare(dir: string): { workspace: string; env: Record<string, string> } {
-  const env = isolatedEnv(path.join(dir, 'fixture-home'), {});
-  const ws = path.join(dir, 'ws');
-  fs.mkdirSync(path.join(ws, 'src'), { recursive: true });
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: ws, env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
-  git('init', '-q', '-b', 'main');
-  git('config', 'user.name', 'Ada Author');
-  git('config', 'user.email', 'ada@example.com');
-  git('config', 'commit.gpgsign', 'false');
-  fs.writeFileSync(path.join(ws, FILE), '// Arithmetic helpers.\nexport const ZERO = 0;\n\nexport function negate(x: number): number {\n  return -x;\n}\n\n\n');
-  // The suggest widget would take Tab for itself (and hide ghost text that does not extend its item); this
-  // test is about inline suggestions, so TypeScript's completions stay closed.
-  fs.mkdirSync(path.join(ws, '.vscode'));
-  fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({
-    'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' }, 'editor.suggestOnTriggerCharacters': false, 'files.autoSave': 'off',
-  }, null, 2));
-  git('add', '.');
-  git('commit', '-q', '-m', 'Start the arithmetic helpers');
-  // Hooks installed before the workbench opens: commits carry the labels, and no install offer covers the editor.
-  const cli = path.join(buildLayout(__filename).outDir, 'cli.js');
-  execFileSync(process.execPath, [cli, 'install'], { cwd: ws, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  fx = { ws: fs.realpathSync(ws), env, cli };
+  // TypeScript's completions stay closed: the suggest widget would take Tab (and hide ghost text that does not
+  // extend its item), and this test is about inline suggestions.
+  fx = typingWorkspace(dir, FILE, '// Arithmetic helpers.\nexport const ZERO = 0;\n\nexport function negate(x: number): number {\n  return -x;\n}\n\n\n', 'Start the arithmetic helpers');
   return { workspace: fx.ws, env: { COUNTERSIGN_TEST_HOOKS: '1', COUNTERSIGN_TEST_INLINE_COMPLETION: COMPLETION } };
 }
 
