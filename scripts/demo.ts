@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { shArg } from '../src/core/shellQuote';
 
 const CLI = path.resolve(process.env.COUNTERSIGN_OUT ?? 'dist', 'cli.js');
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
@@ -27,14 +28,15 @@ class Sandbox {
 
   git(args: string[], opts: { show?: boolean } = {}): string {
     const out = execFileSync('git', args, { cwd: this.dir, env: this.env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
-    if (opts.show) show(`git ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`, out);
+    if (opts.show) show(`git ${args.map(shArg).join(' ')}`, out);
     return out;
   }
 
   countersign(args: string[], opts: { input?: string; expect?: number[]; env?: NodeJS.ProcessEnv } = {}): { status: number; out: string } {
     const r = spawnSync(process.execPath, [CLI, ...args], { cwd: this.dir, env: { ...this.env, ...opts.env }, encoding: 'utf8', input: opts.input ?? '' });
     const out = (r.stdout ?? '') + (r.stderr ?? '');
-    show(`countersign ${args.join(' ')}`, out);
+    // Quoted as a shell needs them, so every printed command can be pasted.
+    show(`countersign ${args.map(shArg).join(' ')}`, out);
     const expect = opts.expect ?? [0];
     if (!expect.includes(r.status ?? -1)) throw new Error(`countersign ${args[0]} exited ${r.status}, expected ${expect.join(' or ')}`);
     return { status: r.status ?? -1, out };
@@ -75,6 +77,10 @@ function clone(root: string, remote: string, who: string, name: string, email: s
 
 function main(): void {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
+  // Checked before anything is written: the reviewers' keys and signatures are made by OpenSSH's ssh-keygen.
+  if (spawnSync('ssh-keygen', ['-V'], { stdio: 'ignore' }).error) {
+    throw new Error('the demo signs approvals with ssh-keygen, which is not installed: install OpenSSH\'s client (Debian/Ubuntu: `sudo apt-get install openssh-client`) and run `npm run demo` again');
+  }
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'countersign-demo-')));
   fs.mkdirSync(path.join(root, 'home'));
   console.log(bold('Countersign demo') + ` — a sandbox in ${root}: a server, a developer (Dana) and two reviewers (Bo, Cy)`);
@@ -88,7 +94,8 @@ function main(): void {
   step('Dana installs Countersign in her clone and connects Claude Code\'s hooks');
   const dana = clone(root, server.dir, 'dana', 'Dana Developer', 'dana@example.com');
   dana.countersign(['install']);
-  dana.countersign(['agents', 'connect', 'claude']);
+  // --local: Claude Code's personal settings file, kept out of the commit (each clone pins its own hooks).
+  dana.countersign(['agents', 'connect', 'claude', '--local']);
 
   step('The policy: main is protected; Bo and Cy (SRE) review');
   const keys = path.join(root, 'keys');
