@@ -1,4 +1,4 @@
-// The standard extension-samples esbuild.js pattern (STYLE.md #11): `--production` minifies and drops
+// The standard extension-samples esbuild.js pattern: `--production` minifies and drops
 // source maps, `--watch` rebuilds; type-checking is `tsc --noEmit`, not esbuild's job.
 // Entries: the extension (node, cjs, vscode external), the CLI (node, shebang, no vscode),
 // the review panel's webview script (browser), and the tests, demo and benchmarks (node).

@@ -1,5 +1,5 @@
 // Lint is deliberately small: typescript-eslint's recommended rules plus the one architectural rule
-// that matters most — only src/extension may import 'vscode' (DESIGN.md, "Architecture").
+// that matters most — only src/extension may import 'vscode' (docs/design.md, "Layers").
 import tseslint from 'typescript-eslint';
 
 // Shipped code uses zod's tree-shakable form: the classic API adds ~450 KB to each bundle and to every

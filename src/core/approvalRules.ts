@@ -3,7 +3,7 @@ import type { Policy, Reviewer } from './policy';
 import { parseSshPublicKey, parseSshSignature } from './sshsig';
 
 /**
- * Whether a signed statement counts for a commit (DESIGN.md, "Approvals" and "The gate"), decided once for
+ * Whether a signed statement counts for a commit (docs/design.md, "Approvals" and "The gate"), decided once for
  * the gate, `explain`, `report` and the review panel: parse (approvalStatement.ts) → reviewer listed →
  * signature → covers the commit (tip, base, patch-id) → signer is not the commit's author or committer →
  * no later rejection by the same reviewer. And "is this the same person": one normalisation of emails.
@@ -229,7 +229,7 @@ export class RangeIndex {
 
 /**
  * Which commits of the range a statement covers, and for the commits it reaches but does not cover, why
- * (DESIGN.md: approving tip T covers every commit from the statement's base to T; a rebase that keeps the
+ * (docs/design.md: approving tip T covers every commit from the statement's base to T; a rebase that keeps the
  * patch-id keeps the approval). Linear in the commits the statement's anchors reach.
  */
 export function statementCoverage(st: SignedStatement['statement'], range: RangeIndex): { covered: Map<string, CoverageVia>; not: Map<string, string> } {

@@ -3,7 +3,7 @@ import './zodMessages';
 import { REVIEW_NAMESPACE, verifySshSignature, type SshPublicKey } from './sshsig';
 
 /**
- * A reviewer's decision (DESIGN.md, "Approvals"): what is signed, how it is stored in a note line, and how
+ * A reviewer's decision (docs/design.md, "Approvals"): what is signed, how it is stored in a note line, and how
  * it is verified. The statement names the exact tip, its tree, the base it was reviewed against and the
  * stable patch-id of base..tip, so a signature cannot be replayed onto another commit: the gate judges a
  * statement by these fields (statementCovers), never by which commit's note it was found in.

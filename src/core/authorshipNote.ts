@@ -5,7 +5,7 @@ import { knownAgent } from './agents/agentIdentity';
 
 /**
  * Codec for git-ai's authorship log (`authorship/3.0.0`), the note Countersign writes under `refs/notes/ai`
- * so git-ai's blame and stats read our commits and we read theirs (DESIGN.md, "What a commit carries"):
+ * so git-ai's blame and stats read our commits and we read theirs (docs/design.md, "What a commit carries"):
  *
  *     src/main.ts                          <- file path at column 0 ("quoted" when it contains whitespace)
  *       s_0123456789abcd::t_0123456789abcd 1-10,15,20-22

@@ -1,5 +1,5 @@
 /**
- * Typed errors (STYLE.md #6): each carries a reason code so callers branch on `is(err, reason)`,
+ * Typed errors: each carries a reason code so callers branch on `is(err, reason)`,
  * never on message text. Messages are for people: they name the file or commit and the fix.
  */
 export type CountersignErrorReason =

@@ -11,7 +11,7 @@ import { AI_PROVENANCE_FIX, parseTrailers } from './trailers';
 import { untrackedReviewReason } from './untrackedReview';
 
 /**
- * The gate (DESIGN.md, "The gate"): a pure function from everything git knows about one push to a protected
+ * The gate (docs/design.md, "The gate"): a pure function from everything git knows about one push to a protected
  * branch to a decision per commit. src/git/gateInput.ts gathers the input; the pre-push hook, `verify` and
  * the pre-receive hook only format the result. Every rule that decides whether code may land is here.
  *

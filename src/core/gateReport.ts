@@ -14,7 +14,7 @@ export interface VerifyJson {
   errors: string[];
 }
 
-/** DESIGN.md's `verify --format json` contract. Every result of one invocation (one per branch) keeps the same shape. */
+/** docs/design.md's `verify --format json` contract. Every result of one invocation (one per branch) keeps the same shape. */
 export function gateJson(r: GateResult): VerifyJson {
   return {
     ok: r.ok,

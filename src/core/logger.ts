@@ -1,4 +1,4 @@
-/** The tiny logging port core and git code receive (STYLE.md #8); the extension backs it with a LogOutputChannel. */
+/** The tiny logging port core and git code receive; the extension backs it with a LogOutputChannel. */
 export interface Logger {
   trace(message: string): void;
   debug(message: string): void;

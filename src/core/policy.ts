@@ -394,7 +394,7 @@ export const ALL_TAGS = '(every tag: protectedTags is not set)';
 
 /**
  * The pattern that protects a ref, or undefined. A tag is named by its full ref (`refs/tags/v1.0`), a branch
- * by its short name or `refs/heads/…` — the gate's one notion of "protected" for both (DESIGN.md, "Policy").
+ * by its short name or `refs/heads/…` — the gate's one notion of "protected" for both (docs/design.md, "The policy").
  */
 export function isProtected(policy: Policy, ref: string): string | undefined {
   if (ref.startsWith(TAG_PREFIX)) {

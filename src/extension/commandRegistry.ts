@@ -3,7 +3,7 @@ import { CountersignError, errorMessage } from '../core/errors';
 import { Commands, type CommandId } from './ids';
 
 /**
- * The one place that catches command errors (STYLE.md #7): log the whole error, show one sentence with
+ * The one place that catches command errors: log the whole error, show one sentence with
  * a "Show Log" action. Known failures (CountersignError) show their message as is.
  */
 export function registerCommand(

@@ -13,7 +13,7 @@ import { LOG_CHANNEL_NAME } from './ids';
 declare const __countersignLoadStart: number | undefined;
 declare const __countersignLoadEnd: number | undefined;
 
-/** Thin entry (STYLE.md #3): the log channel, one composition function, one funnel of disposables. */
+/** Thin entry: the log channel, one composition function, one funnel of disposables. */
 export interface CountersignApi {
   /** For integration tests and other extensions: the commands this activation registered. */
   readonly registeredCommands: readonly string[];

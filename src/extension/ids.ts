@@ -1,4 +1,4 @@
-/** Ids in one typed place (STYLE.md #9): package.json's contributes must match these; a test checks both ways. */
+/** Ids in one typed place: package.json's contributes must match these; a test checks both ways. */
 export const EXTENSION_ID = 'countersign.countersign';
 
 export const Commands = {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Settings } from './ids';
 
-/** Typed reads of Countersign's settings, in the extension layer only (STYLE.md: never deep inside git code). */
+/** Typed reads of Countersign's settings, in the extension layer only (never deep inside git code). */
 function config(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(Settings.section);
 }

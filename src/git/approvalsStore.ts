@@ -7,7 +7,7 @@ import { listNotes, notesTip, objectsByBlob } from './notesReader';
 
 /**
  * Approval statements live as JSON lines in notes under refs/notes/countersign, on the tip each approves
- * (DESIGN.md, "Approvals"). One line per statement, lines sorted and unique — the shape
+ * (docs/design.md, "Approvals"). One line per statement, lines sorted and unique — the shape
  * `git notes merge -s cat_sort_uniq` produces — so concurrent reviews from different clones union cleanly.
  */
 export const APPROVALS_REF = REVIEW_NOTES_REF;

@@ -4,7 +4,7 @@ import { gitEnv, gitErrorReason } from './gitRunner';
 import { noLazyFetchEnv } from './missingObjects';
 
 /**
- * Reads many objects through one `git cat-file --batch` process (DESIGN.md: notes are read with
+ * Reads many objects through one `git cat-file --batch` process (docs/design.md: notes are read with
  * `git cat-file --batch`, never one process per note). Output is `<oid> <type> <size>\n<bytes>\n` per object,
  * or `<name> missing\n`; it is parsed as bytes so sizes stay exact for any content. `type` is git's object
  * type (`blob`, `tree`…), for callers that asked for `REV:PATH` and want only files.

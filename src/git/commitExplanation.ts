@@ -21,7 +21,7 @@ import { readStatements, statementVerdict } from './provenanceHistory';
 import { verifyRange } from './pushGate';
 
 /**
- * `countersign explain REV` (DESIGN.md): the page an incident review starts from — the commit's provenance
+ * `countersign explain REV` (docs/design.md): the page an incident review starts from — the commit's provenance
  * (trailers and note), the approvals that cover it with their verification result under a named policy, and
  * the gate's verdict for it. Read-only: it fetches nothing (run `git fetch` first for the remote's view).
  */

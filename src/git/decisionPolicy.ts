@@ -4,7 +4,7 @@ import { remoteDefaultBranch } from './pushGate';
 import { resolveCommit } from './stagedDiff';
 
 /**
- * The policy a reviewer's decision will be judged under, as a client sees it (DESIGN.md "Policy"): the one on
+ * The policy a reviewer's decision will be judged under, as a client sees it (docs/design.md "Policy"): the one on
  * the policy branch — the remote's default branch as fetched — else, with no remote, a local main/master.
  * `approve` and `reject` check against it before signing, as the editor does from its snapshot.
  */

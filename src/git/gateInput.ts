@@ -80,7 +80,7 @@ async function objectExists(cwd: string, oid: string): Promise<boolean> {
 
 /**
  * The commit a tag's value names (through annotated tags), or why it names none. The server's pre-receive,
- * the client's pre-push and `verify` judge a tag as the commit it names (DESIGN.md, `protectedTags`).
+ * the client's pre-push and `verify` judge a tag as the commit it names (docs/design.md, `protectedTags`).
  */
 export async function peelTag(cwd: string, oidValue: string): Promise<{ commit: string } | { error: string }> {
   const r = await runGit(['rev-parse', '--verify', '--quiet', `${oidValue}^{commit}`], { cwd, okCodes: [1, 128] });
@@ -235,7 +235,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     if (n !== undefined) c.aiNote = n;
   }
   const approvals = await gatherApprovals(cwd, opts.approvalRefs, opts.approvalCommits);
-  // Cheap checks before git work (DESIGN.md, "Approvals"): only statements a listed reviewer's key signed
+  // Cheap checks before git work (docs/design.md, "Approvals"): only statements a listed reviewer's key signed
   // earn patch-ids or base walks, so junk lines cost a parse and a key lookup each, not processes.
   const keys = new ReviewerKeys(policy.policy);
   const inRange = new Set(commits.map((c) => c.sha));

@@ -21,7 +21,7 @@ export interface GitResult {
   code: number;
 }
 
-/** One table maps git's stderr to reason codes (STYLE.md #6); nothing else branches on message text. */
+/** One table maps git's stderr to reason codes; nothing else branches on message text. */
 const stderrReasons: Array<[RegExp, CountersignErrorReason]> = [
   [/not a git repository/i, 'notARepository'],
   [/unable to read [0-9a-f]{40,64}|could not fetch [0-9a-f]{40,64} from promisor remote|missing blob object|bad object [0-9a-f]{40,64}/i, 'missingObject'],

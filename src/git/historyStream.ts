@@ -3,7 +3,7 @@ import { decodePath } from '../core/commitObject';
 import { streamNulBuffers } from './nulStream';
 
 /**
- * Streams commits from one `git log` process (DESIGN.md: no process per commit). Each commit is printed as
+ * Streams commits from one `git log` process (docs/design.md: no process per commit). Each commit is printed as
  * NUL-separated fields behind a \x01 marker, followed, with `numstat`, by `added\tdeleted\tpath` tokens
  * (-z, --no-renames: one path per entry). Merges print no diff (git log's default), so their added lines are
  * their parents' and are not counted twice.

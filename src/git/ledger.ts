@@ -14,7 +14,7 @@ import { LedgerStore, newEntryId } from './ledgerStore';
 import { countersignDir, resolveRepo, type RepoPaths } from './repository';
 
 /**
- * The working ledger (DESIGN.md: "The working ledger lives under .git/countersign/"): what is known about
+ * The working ledger (docs/design.md: "The working ledger lives under .git/countersign/"): what is known about
  * the uncommitted lines of the working tree, shared by every VS Code window, the CLI and agents' hooks.
  *
  *   record(obs)            anyone: append an observation (lock-free, durable when it returns)

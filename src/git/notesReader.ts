@@ -3,7 +3,7 @@ import { runGit } from './gitRunner';
 import { isPartialClone, missingObjects } from './missingObjects';
 import { AI_NOTES_REF, REVIEW_NOTES_REF } from './notesConfig';
 
-/** The notes refs Countersign reads (DESIGN.md, "What a commit carries" and "Approvals"), named once in notesConfig. */
+/** The notes refs Countersign reads (docs/design.md, "What a commit carries" and "Approvals"), named once in notesConfig. */
 export { AI_NOTES_REF };
 export const APPROVALS_NOTES_REF = REVIEW_NOTES_REF;
 

@@ -6,7 +6,7 @@ import { AI_NOTES_REF, REVIEW_NOTES_REF } from './notesConfig';
 import { noteTarget } from './notePath';
 
 /**
- * The server's rule for the notes refs (DESIGN.md, "Approvals": the approvals ref is append-only where it is
+ * The server's rule for the notes refs (docs/design.md, "Approvals": the approvals ref is append-only where it is
  * enforced). refs/notes/countersign holds every approval and every rejection: a push may add to it, never
  * delete it, rewind it or publish a notes tree that lacks a statement the server had — otherwise one push
  * drops a rejection and the next lands the rejected commit. refs/notes/ai (provenance) may not be deleted or

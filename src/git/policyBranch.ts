@@ -8,7 +8,7 @@ import { gitConfig, runGit } from './gitRunner';
 import { countersignDir, resolveRepo } from './repository';
 
 /**
- * The policy branch (DESIGN.md, "Policy": no push chooses the policy that judges it). One branch per
+ * The policy branch (docs/design.md, "The policy": no push chooses the policy that judges it). One branch per
  * repository holds the `.countersign.json` that judges every protected ref: on a server the branch
  * `install --server` recorded (`countersign.policyBranch` in the bare repository's config, which pushers cannot
  * change), in CI and on clients the remote's default branch. A policy on any other branch is ignored.

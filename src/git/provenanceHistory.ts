@@ -16,7 +16,7 @@ import { absentNoteBlobs, AI_NOTES_REF, APPROVALS_NOTES_REF, listNotes, objectsB
 
 /**
  * Reads the provenance of a whole history with a fixed number of git processes, whatever its length
- * (DESIGN.md "Scale"): `git notes list` for each notes ref, one `git log` stream (fields, trailers from %B,
+ * (docs/design.md "Scale"): `git notes list` for each notes ref, one `git log` stream (fields, trailers from %B,
  * numstat), one `git cat-file --batch` running alongside it for the notes of the streamed commits, one for the approval notes,
  * one `git show` for the policy and, only when some note's commit is outside the range, one `git rev-list`.
  */
@@ -183,7 +183,7 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
   for (const c of commits) {
     const who = coverage.reviewedBy.get(c.sha);
     if (!who) continue;
-    // Nobody reviews their own commit (DESIGN.md, "The gate").
+    // Nobody reviews their own commit (docs/design.md, "The gate").
     c.reviewedBy = who.filter((w) => !selfReview(w, { author: { email: c.authorEmail }, committer: { email: c.committerEmail } }));
   }
   const review: ReviewBasis = policy

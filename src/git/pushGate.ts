@@ -20,7 +20,7 @@ export { preReceive, parsePreReceiveLines, type ReceivedRef } from './receiveGat
  * out where the branch stands where the gate is enforced, gathers the input and evaluates it.
  */
 
-/** Bounded time for reaching the remote from a hook (DESIGN.md: hooks never hang). */
+/** Bounded time for reaching the remote from a hook (docs/design.md: hooks never hang). */
 export const FETCH_TIMEOUT_MS = 10_000;
 
 async function objectExists(cwd: string, oid: string): Promise<boolean> {
@@ -142,7 +142,7 @@ export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ r
   const others = localOnly ? await localBranches(cwd) : await remoteBranches(cwd, remote);
   const tipOf = (b: string) => others.find((o) => o.branch === b)?.sha;
 
-  // The policy branch: the remote's default branch as fetched (DESIGN.md, "Policy").
+  // The policy branch: the remote's default branch as fetched (docs/design.md, "The policy").
   const policyBranch = opts.policyBranch
     ?? (localOnly ? ['main', 'master', opts.branch].find((b) => b !== undefined && tipOf(b) !== undefined) : await remoteDefaultBranch(cwd, remote));
   const policyTip = policyBranch ? tipOf(policyBranch) : undefined;

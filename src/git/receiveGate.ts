@@ -47,7 +47,7 @@ function resolveSymref(symrefs: Map<string, string>, ref: string): string {
   return at;
 }
 
-/** What the policy branch says, as the gate must treat it (DESIGN.md, "Policy"). */
+/** What the policy branch says, as the gate must treat it (docs/design.md, "The policy"). */
 type PolicyState =
   | { kind: 'ok'; source: PolicySource & { kind: 'ok' } }
   /** The policy branch has no .countersign.json: nothing is protected (a repository not using Countersign yet). */
@@ -130,7 +130,7 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
       results.push(refused(u.ref, `pushing ${u.ref} is not allowed: a replace ref makes git show another object in place of ${u.ref.slice(REPLACE_PREFIX.length, REPLACE_PREFIX.length + 12)}, which could stand in for a commit or policy the gate judges; replace refs are made by an administrator on the server, if at all`));
       continue;
     }
-    // A symbolic ref moves the ref it points to: judge that ref, from its value (DESIGN.md: "judged as the
+    // A symbolic ref moves the ref it points to: judge that ref, from its value (docs/design.md: "judged as the
     // branch it points to"), wherever the symbolic ref lives. git itself refuses a push that gives the two
     // different values.
     const ref = resolveSymref(symrefs, u.ref);

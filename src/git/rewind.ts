@@ -3,7 +3,7 @@ import { runGit } from './gitRunner';
 import { EMPTY_TREE } from './stagedDiff';
 
 /**
- * A non-fast-forward update of a branch (DESIGN.md, "Policy": allowForcePushes). What the rewind drops is
+ * A non-fast-forward update of a branch (docs/design.md, "The policy": allowForcePushes). What the rewind drops is
  * the change from the branch's current value back to where the new value leaves it: files that exist now
  * and would be gone, lines that would be removed. The gate counts those as deleted for its tiers, so a
  * force-push cannot make reviewed work — or an environment's definition — disappear without a second person.

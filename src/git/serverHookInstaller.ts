@@ -87,7 +87,7 @@ export async function installServer(cwd: string, opts: { cliSource: string; node
       throw new CountersignError('config', `both ${hook} and ${chainedPath} exist and neither is Countersign's: merge them by hand, then run install --server again`);
     } else fs.renameSync(hook, chainedPath);
   }
-  // The policy branch (DESIGN.md, "Policy"): --policy-branch, else what was recorded before, else HEAD's branch.
+  // The policy branch (docs/design.md, "The policy"): --policy-branch, else what was recorded before, else HEAD's branch.
   let policyBranch = opts.policyBranch ?? (await gitConfig(repo.commonDir, POLICY_BRANCH_KEY)) ?? (await serverPolicyBranch(repo.commonDir))?.branch;
   if (policyBranch !== undefined) {
     policyBranch = policyBranch.replace(/^refs\/heads\//, '');

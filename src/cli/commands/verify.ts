@@ -62,7 +62,7 @@ missing under --no-fetch — each with one sentence and the fix.
       ctx.stdout(gateText(result, 'countersign verify'));
     } else ctx.stdout(gateText(result, 'countersign verify'));
     if (result.ok) return EXIT_OK;
-    // A policy that cannot be read is a configuration error (DESIGN.md: exit 2), and it blocks.
+    // A policy that cannot be read is a configuration error (docs/design.md: exit 2), and it blocks.
     return result.policyError ? EXIT_ERROR : EXIT_BLOCKED;
   },
 };

@@ -1,5 +1,5 @@
 /**
- * Who an AI agent is, in one table (issue 12): the canonical names (DESIGN.md, "Agent names are canonical
+ * Who an AI agent is, in one table (issue 12): the canonical names (docs/design.md, "Agent names are canonical
  * everywhere"), how each is written in `Assisted-by`, the names other tools give it (git-ai's `agent_id.tool`,
  * co-author trailers), the program that starts it in a terminal, the agent hook it is connected through,
  * the bot accounts and exact addresses it commits from, and how the editor shows it. Everything that names
@@ -40,7 +40,7 @@ interface AgentRow {
   names?: string[];
   /** First words of a co-author name that stand for the product ("claude" in "Claude Opus 4.5"). */
   coAuthorWords?: string[];
-  /** Terminal programs that start it (DESIGN.md: the command's program, without its directory). */
+  /** Terminal programs that start it (docs/design.md: the command's program, without its directory). */
   programs?: string[];
   /** The hooks it is connected through (VS Code's own agent hooks record Copilot unless the payload shows another harness). */
   hook?: HookAgent | HookAgent[];

@@ -2,7 +2,7 @@ import { agentOfHook, HOOK_AGENTS, isHookAgent, type HookAgent } from './agentId
 
 /**
  * The agents whose hooks `countersign checkpoint --from` understands and `countersign agents connect`
- * configures; the canonical name (DESIGN.md, "Agent names are canonical everywhere") each records is the
+ * configures; the canonical name (docs/design.md, "Agent names are canonical everywhere") each records is the
  * agent-identity table's.
  */
 export { agentOfHook, HOOK_AGENTS, isHookAgent, type HookAgent };

@@ -53,7 +53,7 @@ export function isOurCommand(command: unknown, agent: HookAgent): boolean {
 }
 
 /**
- * Where `connect` writes an agent's hooks. `project`: the agent's project settings file (DESIGN.md: project-level
+ * Where `connect` writes an agent's hooks. `project`: the agent's project settings file (docs/design.md: project-level
  * files). `local`: where the agent reads personal, uncommitted project settings (Claude Code's
  * `.claude/settings.local.json`); for agents without one, the project file, kept out of commits by the
  * command when git does not track it yet. The hooks name this clone's paths, so `local` is what a team uses.

@@ -1,7 +1,7 @@
 import { agentOfProgram } from '../agents/agentIdentity';
 
 /**
- * Which AI agent a terminal command starts (DESIGN.md: "the agent is named from the command's program, after
+ * Which AI agent a terminal command starts (docs/design.md: "the agent is named from the command's program, after
  * any leading VAR=value words, without its directory"). A `diskWrite` while such a command runs is that
  * agent's.
  */

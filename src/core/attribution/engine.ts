@@ -41,7 +41,7 @@ interface TerminalRun {
 }
 
 /**
- * The attribution engine (DESIGN.md, "The attribution engine"): consumes observations and keeps, per file, a
+ * The attribution engine (docs/design.md, "Attribution"): consumes observations and keeps, per file, a
  * label for every line. Pure and synchronous — the editor, the working ledger and `countersign replay` all
  * drive the same instance type. Which observation means what is decided here; how characters and lines carry
  * labels lives in line.ts, textEdit.ts and relabel.ts.

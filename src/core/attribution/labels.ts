@@ -1,5 +1,5 @@
 /**
- * Line labels: what the attribution engine says about each line (DESIGN.md, "The attribution engine").
+ * Line labels: what the attribution engine says about each line (docs/design.md, "Attribution").
  * Every consumer — gutter marks, trailers, notes, `status`, `replay` — speaks in these, and the compact
  * key form (`ai:<agent>`, `human`, `untracked`) is the contract `countersign replay --json` prints.
  */

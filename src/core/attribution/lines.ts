@@ -1,5 +1,5 @@
 /**
- * How Countersign cuts text into lines (DESIGN.md): split on `\n`; a `\r` right before it belongs to the
+ * How Countersign cuts text into lines (docs/design.md): split on `\n`; a `\r` right before it belongs to the
  * line ending; a final line break does not start a new line (so "" has no lines and "a\n" has one).
  * Everyone who counts lines — engine, provenance, status — must use these so the counts agree.
  */

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import '../zodMessages';
 
 /**
- * Observations: the one input of the attribution engine (DESIGN.md, "The attribution engine"). The editor,
+ * Observations: the one input of the attribution engine (docs/design.md, "Attribution"). The editor,
  * agents' hooks (through the working ledger) and `countersign replay` all produce these. The zod schemas
  * validate traces and ledger records read from disk; the types are what code passes around.
  */

@@ -4,7 +4,7 @@ import { labelKey } from './labels';
 import { traceSchema, type Trace } from './observations';
 
 /**
- * Reads a recorded trace (DESIGN.md: `{"version": 1, "files": {PATH: INITIAL_CONTENT}, "events": [...]}`).
+ * Reads a recorded trace (docs/design.md: `{"version": 1, "files": {PATH: INITIAL_CONTENT}, "events": [...]}`).
  * Errors name the file and the JSON path of the problem (`events[3].changes[0].offset`), so a user can find
  * it in a trace of thousands of events.
  */

@@ -4,7 +4,7 @@ import { sourceOfLine, type NoteAttribution } from '../report/noteAttribution';
 import type { BlameCommitInfo, BlameLine } from './blamePorcelain';
 
 /**
- * `countersign blame` (DESIGN.md): for each line, the commit git blame traces it to, that commit's author,
+ * `countersign blame` (docs/design.md): for each line, the commit git blame traces it to, that commit's author,
  * and what that commit's refs/notes/ai note says about the line *in that commit* (its path and line number
  * there) — AI agent/model/session, a known human, or untracked when the note has no entry or there is no note.
  */

@@ -2,7 +2,7 @@ import { AGENT_CLASSES, agentClassOf, agentDisplayName, type AgentClass } from '
 
 /**
  * Agent classes: the colour families the gutter, the overview ruler and line backgrounds use. A class groups
- * the canonical agent names (DESIGN.md) of one vendor so that a theme overrides one colour per vendor, not one
+ * the canonical agent names (docs/design.md) of one vendor so that a theme overrides one colour per vendor, not one
  * per tool; anything unrecognised falls into `other`, never into a vendor's colour. Which agent is in which
  * class, and its display name, is the agent-identity table's (core/agents/agentIdentity).
  */

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import '../zodMessages';
 
 /**
- * The review panel's message protocol (STYLE.md #12): every message between the extension and the webview
+ * The review panel's message protocol: every message between the extension and the webview
  * is one of these discriminated unions, declared once and validated with zod on both sides. The webview's
  * script (media/src/reviewPanel.ts) and the extension's provider import this module; it imports no vscode,
  * so it also bundles into the browser script. A message that does not parse is logged and ignored.

@@ -7,7 +7,7 @@ import { POLICY_FILE, type Policy, type Reviewer } from '../policy';
  * Checks made before signing a decision from the editor, so that the reviewer hears "this approval would
  * not count" before ssh-keygen asks for a passphrase, not after the statement is recorded: user.email names
  * a reviewer of the policy, the configured key is that reviewer's key, and the commit is not their own
- * (DESIGN.md: the signer is never the commit's author or committer). The gate checks all of it again.
+ * (docs/design.md: the signer is never the commit's author or committer). The gate checks all of it again.
  */
 export type PreflightCode = 'noEmail' | 'policyUnreadable' | 'notReviewer' | 'keyMismatch' | 'ownCommit';
 

@@ -5,7 +5,7 @@ import { isoWeek } from './isoWeek';
 import { personKey } from '../person';
 
 /**
- * The report (DESIGN.md, `report`). Its JSON fields `commits`, `aiAssistedCommits`, `unattestedCommits`,
+ * The report (docs/design.md, `report`). Its JSON fields `commits`, `aiAssistedCommits`, `unattestedCommits`,
  * `reviewedCommits`, `aiLines` and `byAgent` are a contract.
  *
  * `aiLines` is a sum over the commits of the range: for each commit, the distinct (file, line) pairs that its

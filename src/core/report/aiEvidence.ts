@@ -2,7 +2,7 @@ import { ASSISTED_BY, readAiProvenance, trailerValues, type ProvenanceCounts, ty
 import { aiOfAuthor, aiOfCoAuthor, knownAgent, type CanonicalAgent } from '../agents/agentIdentity';
 
 /**
- * AI evidence in a commit's metadata, beyond Countersign's own note (DESIGN.md, `report`): the
+ * AI evidence in a commit's metadata, beyond Countersign's own note (docs/design.md, `report`): the
  * `AI-Provenance` trailer, `Assisted-by`, AI co-author trailers that agents add themselves (Claude Code's
  * `Co-Authored-By: Claude <noreply@anthropic.com>`, Cursor's, Codex's, Copilot's…), aider's `(aider)` author
  * suffix and AI bot authors (`copilot-swe-agent[bot]`, `devin-ai-integration[bot]`, `claude[bot]`…).
@@ -59,7 +59,7 @@ export function parseAssistedBy(value: string): AgentEvidence {
   const model = colon >= 0 ? head.slice(colon + 1) || undefined : undefined;
   let agent: CanonicalAgent | undefined;
   for (const t of tools) agent ??= knownAgent(t);
-  // Countersign writes inline completions as `Copilot:inline vscode` (DESIGN.md, "What a commit carries").
+  // Countersign writes inline completions as `Copilot:inline vscode` (docs/design.md, "What a commit carries").
   if (!agent && model === 'inline') agent = 'inline-completion';
   agent ??= knownAgent(agentName) ?? aiOfCoAuthor({ name: agentName, email: '' }) ?? 'unknown';
   return { agent, raw: value, ...(model && model !== 'inline' ? { model } : {}), source: 'assisted-by' };

@@ -2,7 +2,7 @@ import type { CommitGraph } from './commitGraph';
 import { approvalStands, personKey } from '../approvalRules';
 
 /**
- * Which commits an approval covers, for `report` and `explain` (DESIGN.md, "Approvals": approving tip T
+ * Which commits an approval covers, for `report` and `explain` (docs/design.md, "Approvals": approving tip T
  * covers every commit from the statement's base to T). The statement shape is the structural part of the
  * approvals team's `ApprovalStatement` that coverage needs.
  *

@@ -8,7 +8,7 @@ import { attributeNote, type NoteAttribution } from './noteAttribution';
 
 /**
  * Everything the report needs to know about one commit, derived once from its log record and its
- * refs/notes/ai note (DESIGN.md, `report`). Neither the message nor the note is kept — only what they add up
+ * refs/notes/ai note (docs/design.md, `report`). Neither the message nor the note is kept — only what they add up
  * to — so a long history stays small in memory: `report` holds these for every commit of the range (approval
  * coverage needs the whole graph) while each note is read, summed and dropped as the history streams by.
  */
@@ -23,7 +23,7 @@ export interface CommitRecord {
   files?: Array<{ path: string; added: number | undefined }>;
 }
 
-/** What one note adds up to (the per-commit reading of DESIGN.md's `aiLines`). */
+/** What one note adds up to (the per-commit reading of docs/design.md's `aiLines`). */
 export interface NoteSummary {
   /** Distinct AI (file, line) pairs of this note. */
   aiLineCount: number;

@@ -9,7 +9,7 @@ import { settings } from '../settings';
  * count as unexplained disk writes). A command is not tied to a repository — an agent started in one folder
  * may write in another — so every repository's engine hears it, and its working ledger too, so that
  * `countersign status` and the commit hook know a terminal agent was running. Which programs are agents is
- * the engine's business (DESIGN.md's table); the command line is passed as the shell reported it.
+ * the engine's business (docs/design.md's table); the command line is passed as the shell reported it.
  */
 export function registerTerminalCapture(repos: RepoSessions, log: vscode.LogOutputChannel): vscode.Disposable {
   const emit = (command: string, state: 'start' | 'end') => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 
 /**
- * The review panel's page (STYLE.md #12): plain HTML, a strict CSP (`default-src 'none'`, the one script
+ * The review panel's page: plain HTML, a strict CSP (`default-src 'none'`, the one script
  * allowed by a fresh nonce from crypto.randomBytes, styles only from the extension), resources only from
  * media/ and dist/ (the webview's localResourceRoots).
  */

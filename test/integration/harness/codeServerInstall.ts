@@ -4,7 +4,7 @@ import * as path from 'path';
 
 /**
  * code-server 4.100.3 is VS Code 1.100.3's server and web workbench, and the newest release whose
- * engines.node is 20 (see ../shared/VSCODE-TESTING.md). package.json's engines.vscode must stay at or
+ * engines.node is 20. package.json's engines.vscode must stay at or
  * below ^1.100.0 while the tests run on it.
  */
 export const CODE_SERVER_VERSION = '4.100.3';

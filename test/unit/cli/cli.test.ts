@@ -14,7 +14,7 @@ describe('countersign CLI', () => {
     assert.strictEqual(r.status, 0);
     assert.match(r.stdout, /Usage: countersign <command>/);
     assert.match(r.stdout, /install/);
-    // DESIGN.md's CLI table names `hook NAME [ARGS]` for hook managers: it is listed (it was hidden as internal).
+    // docs/design.md's command table names `hook NAME [ARGS]` for hook managers: it is listed (it was hidden as internal).
     assert.match(r.stdout, /^\s+hook\s/m);
   });
 

@@ -10,7 +10,7 @@ function gitParse(message: string): string[] {
 
 describe('trailers', () => {
   describe('Assisted-by', () => {
-    it('formats the DESIGN.md examples', () => {
+    it('formats the docs/design.md examples', () => {
       assert.strictEqual(formatAssistedBy('claude-code', 'claude-sonnet-4-5'), 'Claude:claude-sonnet-4-5 claude-code');
       assert.strictEqual(formatAssistedBy('inline-completion'), 'Copilot:inline vscode');
     });

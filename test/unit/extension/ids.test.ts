@@ -31,6 +31,6 @@ describe('ids.ts and package.json', () => {
     const ids = contributed.map((c) => c.command);
     assert.deepStrictEqual(ids.filter((id, i) => ids.indexOf(id) !== i), [], 'duplicate contributions');
     const uncategorised = contributed.filter((c) => c.category !== 'Countersign').map((c) => c.command);
-    assert.deepStrictEqual(uncategorised, [], 'every command needs "category": "Countersign" (STYLE.md #10)');
+    assert.deepStrictEqual(uncategorised, [], 'every command needs "category": "Countersign"');
   });
 });

@@ -8,7 +8,7 @@ import { makeKey } from '../helpers/reviewerKeys';
 import { commitFile, policyJson, pushMain, setup } from '../helpers/gateServer';
 
 /**
- * Attacks first (DESIGN.md, "Threat model"): each test tries to land an unreviewed change on a protected
+ * Attacks first (docs/threat-model.md): each test tries to land an unreviewed change on a protected
  * branch of a real server with the pre-receive hook, using real ssh-keygen keys, and must be refused.
  * Where a legitimate variant exists, it is shown passing so the refusal is for the right reason.
  */

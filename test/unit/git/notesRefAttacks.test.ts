@@ -3,7 +3,7 @@ import { attach, sign, statementFor } from '../helpers/approvals';
 import { commitFile, pushMain, setup } from '../helpers/gateServer';
 
 /**
- * Attacks on the approvals ref itself (DESIGN.md, "Approvals": append-only where it is enforced), each against
+ * Attacks on the approvals ref itself (docs/design.md, "Approvals": append-only where it is enforced), each against
  * a real bare server with the real installed pre-receive. Most need two pushes: one that rewrites or deletes
  * refs/notes/countersign, a second that lands the commit a reviewer rejected.
  */

@@ -4,7 +4,7 @@ import { verifyThenPush } from '../helpers/gateAgreement';
 import { commitFile, setup, type Setup } from '../helpers/gateServer';
 
 /**
- * Approvals carried over a rebase by patch-id (DESIGN.md, "Approvals": a rebase that leaves the patch-id
+ * Approvals carried over a rebase by patch-id (docs/design.md, "Approvals": a rebase that leaves the patch-id
  * unchanged keeps the approval). The patch-id of the whole span says nothing about the commits inside it: an
  * attacker with push access and no reviewer key can land an unreviewed AI commit (approved change + evil
  * file) followed by a commit that deletes the evil file again — the span as a whole is the approved patch,

@@ -6,7 +6,7 @@ import { makeKey } from '../helpers/reviewerKeys';
 import { TempRepo } from '../helpers/tempRepo';
 
 /**
- * "No push chooses the policy that judges it" (DESIGN.md, "Policy"): every protected ref is judged under the
+ * "No push chooses the policy that judges it" (docs/design.md, "The policy"): every protected ref is judged under the
  * .countersign.json on the server's policy branch, against a real bare server with the installed pre-receive.
  * `verifyThenPush` also checks that `verify` gives the same verdict as the server.
  */

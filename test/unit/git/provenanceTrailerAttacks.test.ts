@@ -3,7 +3,7 @@ import { verifyThenPush } from '../helpers/gateAgreement';
 import { commitFile, setup, type Setup } from '../helpers/gateServer';
 
 /**
- * Provenance trailers written to talk the gate out of a review (DESIGN.md, "What a commit carries" and "The
+ * Provenance trailers written to talk the gate out of a review (docs/design.md, "What a commit carries" and "The
  * gate": anything unreadable fails closed; trailers agents add themselves are AI evidence). Each pushes to a
  * real bare server with the installed pre-receive, and `verify` must agree. One server for the file: every
  * attempt starts from the server's main, and a refused push leaves it as it was.

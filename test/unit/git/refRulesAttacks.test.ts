@@ -5,7 +5,7 @@ import { commitFile, policyJson, pushMain, setup } from '../helpers/gateServer';
 import { makeKey } from '../helpers/reviewerKeys';
 
 /**
- * Ways around the gate through the kind of ref update rather than its commits (DESIGN.md, "Policy"):
+ * Ways around the gate through the kind of ref update rather than its commits (docs/design.md, "The policy"):
  * symbolic refs, rewinds, deletions and tags — each against a real bare server with the installed pre-receive.
  */
 describe('symbolic refs, rewinds, deletions and tags (server-side, real pushes)', function () {

@@ -43,7 +43,7 @@ function independentAiLines(repo: TempRepo, rev = 'HEAD'): number {
   for (const line of log.split('\n')) {
     const [sha, ...rest] = line.split(' ');
     const raw = noted.get(sha);
-    // A note without its `---` divider is unreadable: the commit counts by its trailer, as DESIGN.md says for no note.
+    // A note without its `---` divider is unreadable: the commit counts by its trailer, as docs/design.md says for no note.
     const note = raw !== undefined && raw.split('\n').some((l) => l.trim() === '---') ? raw : undefined;
     if (note === undefined) {
       const m = /ai=(\d+)/.exec(rest.join(' '));

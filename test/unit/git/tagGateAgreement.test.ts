@@ -4,7 +4,7 @@ import { commitFile, setup, type Setup } from '../helpers/gateServer';
 
 /**
  * Tags are judged by `verify` and the client's pre-push exactly as the server's pre-receive judges them
- * (DESIGN.md, "Policy": `protectedTags`, every tag when absent; a protected tag may only name a commit already
+ * (docs/design.md, "The policy": `protectedTags`, every tag when absent; a protected tag may only name a commit already
  * on a protected branch or one that passes as a push to the policy branch; deleting one is refused). Each
  * case asks all three — `verify --tag`, the pre-push hook with the ref line git gives it, and a real push
  * past the client hooks to a bare server with the installed pre-receive — and they must agree.

@@ -4,7 +4,7 @@ import * as path from 'path';
 import type { TempRepo } from './tempRepo';
 
 /**
- * `verify` in CI and the server's pre-receive must give the same verdict for the same push (DESIGN.md,
+ * `verify` in CI and the server's pre-receive must give the same verdict for the same push (docs/design.md,
  * "Policy"). `verifyThenPush` asks verify first (as a push of HEAD to `branch`), then pushes, and checks the
  * two agree: pass and pass, or blocked (exit 1 or 2) and refused.
  */

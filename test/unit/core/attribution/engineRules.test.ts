@@ -4,7 +4,7 @@ import { CountersignError } from '../../../../src/core/errors';
 import { labelKey } from '../../../../src/core/attribution/labels';
 import { Session } from './engineHarness';
 
-// One test per rule of DESIGN.md's "The attribution engine", named after the rule.
+// One test per rule of docs/design.md's "The attribution engine", named after the rule.
 describe('attribution engine rules', () => {
   const AI_FN = 'function add(a, b) {\n  return a + b;\n}\n';
 
