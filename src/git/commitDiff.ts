@@ -17,14 +17,25 @@ export interface ChangedFile {
 /** What to compare `base` with: the index (a commit being prepared) or an existing commit. */
 export type DiffTarget = { index: true } | { commit: string };
 
-function targetArgs(base: string | undefined, target: DiffTarget): string[] {
-  return 'index' in target ? ['--cached', base ?? EMPTY_TREE] : [base ?? EMPTY_TREE, target.commit];
+function targetArgs(base: string, target: DiffTarget): string[] {
+  return 'index' in target ? ['--cached', base] : [base, target.commit];
+}
+
+/**
+ * The empty tree in this repository's object format: a root commit's change is measured from it. SHA-1's is
+ * the well-known constant; a SHA-256 repository has its own, which git names for us (only for root commits).
+ */
+async function emptyTree(cwd: string): Promise<string> {
+  const format = await runGit(['rev-parse', '--show-object-format'], { cwd, okCodes: [128] });
+  if (format.code !== 0 || format.stdout.trim() === 'sha1') return EMPTY_TREE;
+  return (await runGit(['hash-object', '-t', 'tree', '--stdin'], { cwd, input: '' })).stdout.trim();
 }
 
 const COMMON = ['-c', 'core.quotePath=false', '-c', 'diff.noprefix=false', '-c', 'diff.mnemonicPrefix=false'];
 const DIFF_FLAGS = ['--no-renames', '--no-ext-diff', '--no-textconv', '--no-color', '--no-relative', '--ignore-submodules=all'];
 
-export async function changedFiles(cwd: string, base: string | undefined, target: DiffTarget): Promise<ChangedFile[]> {
+export async function changedFiles(cwd: string, baseRev: string | undefined, target: DiffTarget): Promise<ChangedFile[]> {
+  const base = baseRev ?? (await emptyTree(cwd));
   const [raw, patch] = await Promise.all([
     runGit([...COMMON, 'diff', '--raw', '-z', '--no-abbrev', ...DIFF_FLAGS, ...targetArgs(base, target)], { cwd }),
     runGit([...COMMON, 'diff', '-U0', '--src-prefix=a/', '--dst-prefix=b/', ...DIFF_FLAGS, ...targetArgs(base, target)], { cwd }),
