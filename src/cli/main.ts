@@ -62,10 +62,20 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<ExitCode>
     return await command.run(rest, ctx);
   } catch (err) {
     const where = CountersignError.is(err) ? '' : ' (unexpected; please report with COUNTERSIGN_DEBUG=1 output)';
-    ctx.stderr(`countersign ${name}: ${errorMessage(err)}${where}\n`);
+    ctx.stderr(`${prefixed(name, errorMessage(err))}${where}\n`);
     if (ctx.env.COUNTERSIGN_DEBUG && err instanceof Error && err.stack) ctx.stderr(err.stack + '\n');
     return EXIT_ERROR;
   }
+}
+
+/**
+ * `countersign NAME: message`, without saying the command twice: many messages already start with it
+ * (`blame: …`, or `policy init: …` for a subcommand), as they read well on their own in logs and JSON.
+ */
+function prefixed(name: string, message: string): string {
+  if (message.startsWith(`${name}: `)) return `countersign ${message}`;
+  if (new RegExp(`^${name} [a-z-]+: `).test(message)) return `countersign ${message}`;
+  return `countersign ${name}: ${message}`;
 }
 
 export function processContext(): CliContext {

@@ -1,8 +1,11 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { formatBlameText } from '../../core/blame/lineProvenance';
 import { usageError } from '../../core/errors';
 import { provenanceBlame } from '../../git/provenanceBlame';
 import { resolveRepo } from '../../git/repository';
 import { parseCommandArgs, writeJson, type Command } from '../command';
+import { runGit } from '../../git/gitRunner';
 
 export const blameCommand: Command = {
   name: 'blame',
@@ -29,6 +32,7 @@ Options:
     if (positionals.length !== 1) throw usageError('blame: give exactly one FILE (countersign blame src/main.ts)');
     if (values.rev !== undefined && values.rev.startsWith('-')) throw usageError(`blame: '${values.rev}' is not a revision`);
     await resolveRepo(ctx.cwd);
+    await requireBlameable(ctx.cwd, positionals[0], values.rev);
     const result = await provenanceBlame(ctx.cwd, positionals[0], values.rev);
     for (const w of result.warnings ?? []) ctx.stderr(`countersign blame: warning: ${w}\n`);
     if (values.json) writeJson(ctx, result);
@@ -36,3 +40,19 @@ Options:
     return 0;
   },
 };
+
+/** A file git cannot blame gets one sentence and the fix (exit 2), not git's own error. */
+async function requireBlameable(cwd: string, file: string, rev: string | undefined): Promise<void> {
+  const at = rev ?? 'HEAD';
+  if (rev !== undefined && (await runGit(['rev-parse', '--verify', '-q', `${rev}^{commit}`], { cwd, okCodes: [1, 128] })).code !== 0) {
+    throw usageError(`blame: --rev ${rev} is not a commit in this repository; check the name or fetch it (git fetch)`);
+  }
+  // ls-tree reads trees only: in a blobless partial clone it fetches nothing.
+  const known = await runGit(['ls-tree', '-z', '--name-only', at, '--', file], { cwd, okCodes: [128] });
+  if (known.code === 0 && known.stdout.length > 0) return;
+  if (rev === undefined && fs.existsSync(path.resolve(cwd, file))) {
+    throw usageError(`blame: ${file} is not in any commit yet, so there is no history to blame; \`countersign status\` shows its uncommitted lines`);
+  }
+  throw usageError(`blame: ${file} is not a file in ${at}; give a path inside the repository (relative to here), as \`git ls-files\` lists it`);
+}
+

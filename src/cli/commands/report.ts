@@ -65,6 +65,11 @@ Options:
     if (unborn) {
       report = builder.finish({ review: { basis: 'statements', detail: 'no commits yet', statements: 0, errors: [] }, orphanNotes: [] });
     } else {
+      // A mistyped revision or range gets one sentence and the fix (exit 2), not git log's own error.
+      const known = await runGit(['rev-list', '--max-count=1', ...revs, '--'], { cwd, okCodes: [128] });
+      if (known.code !== 0) {
+        throw usageError(`report: ${revs.join(' ')} is not a revision or range in this repository (${known.stderr.trim().split('\n')[0].replace(/^fatal: /, '')}); check the name, or fetch it (git fetch)`);
+      }
       const history = await readProvenanceHistory(cwd, { revs, ...(values['policy-rev'] ? { policyRev: values['policy-rev'] } : {}) });
       for (const c of history.commits) builder.add(c);
       builder.addInconsistencies(history.inconsistencies);

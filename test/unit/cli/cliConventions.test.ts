@@ -54,4 +54,20 @@ describe('CLI conventions: did you mean, completion', () => {
     assert.doesNotMatch(stderr, /EPIPE|Unhandled 'error' event/);
     assert.strictEqual(code, 0);
   });
+
+  it('a path or revision git cannot use gets one sentence with the fix (exit 2), naming the command once', () => {
+    const repo = TempRepo.create();
+    repo.write('a.txt', 'a\n');
+    repo.git('add', 'a.txt');
+    repo.commit('a', '--no-verify');
+    const missing = repo.cli(['blame', 'nope.txt']);
+    assert.strictEqual(missing.status, 2);
+    assert.match(missing.stderr, /^countersign blame: nope\.txt is not a file in HEAD; give a path inside the repository/);
+    repo.write('new.txt', 'n\n');
+    assert.match(repo.cli(['blame', 'new.txt']).stderr, /new\.txt is not in any commit yet .*countersign status/);
+    const range = repo.cli(['report', 'nope..HEAD']);
+    assert.strictEqual(range.status, 2);
+    assert.match(range.stderr, /^countersign report: nope\.\.HEAD is not a revision or range in this repository .*git fetch/);
+    assert.doesNotMatch(missing.stderr + range.stderr, /fatal:|countersign (\w+): \1:/);
+  });
 });
