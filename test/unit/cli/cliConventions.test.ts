@@ -64,7 +64,7 @@ describe('CLI conventions: did you mean, completion', () => {
     assert.strictEqual(missing.status, 2);
     assert.match(missing.stderr, /^countersign blame: nope\.txt is not a file in HEAD; give a path inside the repository/);
     repo.write('new.txt', 'n\n');
-    assert.match(repo.cli(['blame', 'new.txt']).stderr, /new\.txt is not in any commit yet .*countersign status/);
+    assert.match(repo.cli(['blame', 'new.txt']).stderr, /new\.txt is not in any commit yet, .*countersign status/);
     const range = repo.cli(['report', 'nope..HEAD']);
     assert.strictEqual(range.status, 2);
     assert.match(range.stderr, /^countersign report: nope\.\.HEAD is not a revision or range in this repository .*git fetch/);
