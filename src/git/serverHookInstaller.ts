@@ -125,6 +125,16 @@ export async function grantServerRecovery(cwd: string): Promise<{ branch: string
 }
 
 /** Removes the server hook and puts a chained one back. */
+/** Whether this (bare) repository's pre-receive is Countersign's gate: what `doctor` checks on a server. */
+export async function serverGateInstalled(cwd: string): Promise<boolean> {
+  const hook = path.join(await hooksDir(await resolveRepo(cwd)), 'pre-receive');
+  try {
+    return fs.readFileSync(hook, 'utf8').includes(SERVER_MARKER);
+  } catch {
+    return false;
+  }
+}
+
 export async function uninstallServer(cwd: string): Promise<boolean> {
   const repo = await resolveRepo(cwd);
   const hooks = await hooksDir(repo);

@@ -135,4 +135,16 @@ describe('countersign doctor', function () {
     assert.match(policy.message, /\.countersign\.json on origin\/main is not a valid Countersign policy/);
     assert.match(policy.fix ?? '', /countersign policy check/);
   });
+
+  it('on a server (bare repository) it checks the gate itself: missing is a fix, installed is ok', () => {
+    const server = TempRepo.create({ bare: true });
+    const before = doctor(server).byCheck('hooks-installed')[0];
+    assert.strictEqual(before.status, 'fix');
+    assert.match(before.message, /without Countersign's server gate/);
+    assert.match(before.fix ?? '', /countersign install --server/);
+    assert.strictEqual(server.cli(['install', '--server']).status, 0);
+    assert.strictEqual(doctor(server).byCheck('hooks-installed')[0].status, 'ok');
+    assert.strictEqual(server.cli(['uninstall', '--server']).status, 0);
+    assert.strictEqual(doctor(server).byCheck('hooks-installed')[0].status, 'fix', 'uninstall --server is noticed');
+  });
 });
