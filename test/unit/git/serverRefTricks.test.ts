@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { attach, sign, statementFor } from '../helpers/approvals';
+import { verifyThenPush } from '../helpers/gateAgreement';
 import { commitFile, pushMain, setup } from '../helpers/gateServer';
 
 /**
@@ -72,5 +73,22 @@ describe('server gate: notes paths, replace refs and symbolic refs (real pushes)
     const r = ada.gitResult(['push', '--no-verify', 'origin', `${tip}:refs/x/main`]);
     assert.notStrictEqual(r.status, 0, 'moving main through refs/x/main must be judged and refused');
     assert.notStrictEqual(server.git('rev-parse', 'main'), tip);
+  });
+
+  it('a .gitattributes in the pushed commits cannot hide deleted lines from verify (it agrees with the server)', () => {
+    const { ada } = setup();
+    ada.write('big.dat', Array.from({ length: 700 }, (_, i) => `row ${i}`).join('\n') + '\n');
+    ada.git('add', 'big.dat');
+    ada.commit('data', '-m', 'AI-Provenance: v1 ai=0 human=700 untracked=0');
+    assert.strictEqual(pushMain(ada, '--no-verify').status, 0);
+    ada.write('.gitattributes', 'big.dat -diff\n');
+    ada.git('add', '.gitattributes');
+    ada.commit('treat big.dat as binary', '-m', 'AI-Provenance: v1 ai=0 human=1 untracked=0');
+    ada.git('rm', '-q', 'big.dat');
+    ada.commit('drop the data', '-m', 'AI-Provenance: v1 ai=0 human=0 untracked=0');
+    // The checkout's .gitattributes makes git report big.dat as binary ('-' lines) unless the gate ignores it.
+    const r = verifyThenPush(ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(r.status, 0);
+    assert.match(r.verify.stdout, /mass-deletion/);
   });
 });
