@@ -29,9 +29,15 @@ function cli(): string {
 const nodeEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
 
 /** Runs the CLI with `input` on stdin, as VS Code runs a hook command. */
+/**
+ * Where the hook looks for VS Code's user data (Copilot keeps its transcripts there): a transcript is read only
+ * below the folders agents keep them in (issue 16, class 7), so the recorded one goes under `Code/User`.
+ */
+const vscodeConfigHome = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-vscode-config-'));
+
 function hook(args: string[], input: string): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli(), ...args], { cwd: workspaceRoot(), env: nodeEnv });
+    const child = spawn(process.execPath, [cli(), ...args], { cwd: workspaceRoot(), env: { ...nodeEnv, XDG_CONFIG_HOME: vscodeConfigHome } });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
     child.on('error', reject);
@@ -90,7 +96,7 @@ describe('VS Code agent hooks: edits made during a hooked tool call', function (
     fs.writeFileSync(file, GREET);
     await run('git', ['add', name], { cwd: root });
     await run('git', ['commit', '-q', '--no-verify', '-m', `Add ${name}`], { cwd: root, env: { ...process.env, COUNTERSIGN_SKIP: '1' } });
-    const transcript = path.join(os.tmpdir(), `cs-vscode-transcript-${Date.now()}`, 'GitHub.copilot-chat', 'transcripts', `${SESSION}.jsonl`);
+    const transcript = path.join(vscodeConfigHome, 'Code', 'User', 'workspaceStorage', `ws-${Date.now()}`, 'GitHub.copilot-chat', 'transcripts', `${SESSION}.jsonl`);
     fs.mkdirSync(path.dirname(transcript), { recursive: true });
     fs.writeFileSync(transcript, `${JSON.stringify({ type: 'session.start', data: { modelId: 'copilot/auto' } })}\n${JSON.stringify({ type: 'request', modelId: 'gpt-5.1' })}\n`);
 
