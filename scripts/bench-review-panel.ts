@@ -5,6 +5,7 @@
  * Usage: node dist/scripts/bench-review-panel.js [--branches N] [--commits C] [--rounds R] [--json]
  */
 import { execFileSync } from 'child_process';
+import type * as ChildProcess from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -21,6 +22,19 @@ const COMMITS = arg('--commits', 5);
 const ROUNDS = arg('--rounds', 3);
 const json = process.argv.includes('--json');
 const say = (line: string) => (json ? process.stderr : process.stdout).write(line + '\n');
+
+/**
+ * Counts the git processes a refresh starts: every module spawns through child_process.spawn (runGit, the
+ * cat-file and log streams), looked up on the module object at each call, so wrapping it here sees them all.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const childProcess = require('child_process') as typeof ChildProcess;
+let gitProcesses = 0;
+const realSpawn = childProcess.spawn;
+childProcess.spawn = ((command: string, ...rest: unknown[]) => {
+  if (command === 'git') gitProcesses++;
+  return (realSpawn as (...a: unknown[]) => unknown)(command, ...rest);
+}) as typeof childProcess.spawn;
 
 const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cs-bench-panel-')));
 const env = { ...process.env, HOME: tmp, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.com', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.com' };
@@ -56,18 +70,21 @@ say(`set-up: ${BRANCHES} branches x ${COMMITS} commits in ${((Date.now() - setup
 async function main(): Promise<void> {
   const times: number[] = [];
   let listed = 0;
+  let processes = 0;
   for (let run = 0; run < ROUNDS; run++) {
+    const before = gitProcesses;
     const t0 = process.hrtime.bigint();
     const view = repoView(await repoSnapshot(bo, { maxBranches: BRANCHES }));
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    processes = gitProcesses - before;
     listed = view.review.reduce((n, b) => n + b.commits.length, 0);
   }
   times.sort((a, b) => a - b);
   const med = median(times);
-  say(`repoSnapshot: ${BRANCHES} branches, ${listed} commits awaiting review listed; median ${med.toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[times.length - 1].toFixed(0)}) over ${ROUNDS} runs, ${(med / BRANCHES).toFixed(1)} ms per branch`);
+  say(`repoSnapshot: ${BRANCHES} branches, ${listed} commits awaiting review listed; median ${med.toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[times.length - 1].toFixed(0)}) over ${ROUNDS} runs, ${(med / BRANCHES).toFixed(1)} ms per branch; ${processes} git processes per refresh; load ${os.loadavg()[0].toFixed(1)}`);
   // Each branch's first commit says ai=0 and needs no review; the others do.
   if (listed !== BRANCHES * (COMMITS - 1)) throw new Error(`expected ${BRANCHES * (COMMITS - 1)} commits awaiting review, the panel listed ${listed}`);
-  if (json) process.stdout.write(JSON.stringify({ refreshSeconds: med / 1000, branches: BRANCHES, commits: listed, runs: times.map((t) => t / 1000) }) + '\n');
+  if (json) process.stdout.write(JSON.stringify({ refreshSeconds: med / 1000, branches: BRANCHES, commits: listed, gitProcesses: processes, load: os.loadavg()[0], runs: times.map((t) => t / 1000) }) + '\n');
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 

@@ -49,8 +49,9 @@ function readOnlyKey(args: string[], opts: GitRunOptions): string | undefined {
   while (args[i] === '-c') i += 2;
   const sub = args[i];
   if (!READ_ONLY.has(sub)) return undefined;
-  // `config` only when it reads; `notes` only `list`; `remote` only the plain listing.
-  if (sub === 'config' && args[i + 1] !== '--get') return undefined;
+  // `config` only when it reads (`--get`, and `--get-regexp`, which every partial-clone check asks);
+  // `notes` only `list`; `remote` only the plain listing.
+  if (sub === 'config' && args[i + 1] !== '--get' && args[i + 1] !== '--get-regexp') return undefined;
   if (sub === 'notes' && !args.slice(i + 1).includes('list')) return undefined;
   if (sub === 'remote' && args.length > i + 1) return undefined;
   return JSON.stringify([opts.cwd, args, opts.input === undefined ? null : opts.input.toString(), opts.env ?? null, opts.okCodes ?? null]);
