@@ -1,8 +1,10 @@
 /**
  * Where things are in a JSON text, so configuration errors can say `file:line:column` instead of leaving
- * people to count brackets. `JSON.parse` does the real parsing; this scanner only records offsets and
- * assumes the text already parsed.
+ * people to count brackets. `JSON.parse` decides whether the text is valid; `jsonc-parser` (the parser
+ * VS Code itself uses for settings) supplies offsets of values and the first syntax error's position.
  */
+import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+
 export type JsonPath = ReadonlyArray<string | number>;
 
 export interface TextPosition {
@@ -12,17 +14,11 @@ export interface TextPosition {
 
 export function positionAt(text: string, offset: number): TextPosition {
   let line = 1, lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text[i] === '\n') {
-      line++;
-      lineStart = i + 1;
-    }
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
   }
   return { line, column: offset - lineStart + 1 };
-}
-
-export function pathKey(path: JsonPath): string {
-  return JSON.stringify(path);
 }
 
 /** `reviewers[1].key`, the way people write paths into JSON. */
@@ -35,145 +31,69 @@ export function formatJsonPath(path: JsonPath): string {
   return out || '(top level)';
 }
 
-/** Offsets of every value (and of the key naming it, for object members), by path. */
-export function jsonOffsets(text: string): Map<string, { key?: number; value: number }> {
-  const out = new Map<string, { key?: number; value: number }>();
-  let i = 0;
-  const ws = () => {
-    while (i < text.length && /[\s\uFEFF]/.test(text[i])) i++;
-  };
-  const str = (): string => {
-    const start = i;
-    i++;
-    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-    i++;
-    return JSON.parse(text.slice(start, i)) as string;
-  };
-  const value = (path: Array<string | number>, keyOffset?: number): void => {
-    ws();
-    out.set(pathKey(path), keyOffset === undefined ? { value: i } : { key: keyOffset, value: i });
-    const ch = text[i];
-    if (ch === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') { i++; return; }
-      while (i < text.length) {
-        ws();
-        const k = i;
-        const name = str();
-        ws();
-        i++; // ':'
-        value([...path, name], k);
-        ws();
-        if (text[i++] !== ',') return;
-      }
-    } else if (ch === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') { i++; return; }
-      for (let n = 0; i < text.length; n++) {
-        value([...path, n]);
-        ws();
-        if (text[i++] !== ',') return;
-      }
-    } else if (ch === '"') {
-      str();
-    } else {
-      while (i < text.length && !/[\s,\]}]/.test(text[i])) i++;
-    }
-  };
-  try {
-    value([]);
-  } catch {
-    // Malformed text: the caller reports JSON.parse's own error; offsets found so far remain useful.
+/**
+ * A locator for `text` (parsed once): where the value at `path` starts — or, with `preferKey`, the key naming
+ * it — falling back to the nearest enclosing value that exists (a missing field is reported at the object
+ * that lacks it).
+ */
+export function jsonLocator(text: string): (path: JsonPath, preferKey: boolean) => TextPosition | undefined {
+  const root = parseTree(text, undefined, { disallowComments: true });
+  return (path, preferKey) => (root ? locate(root, text, path, preferKey) : undefined);
+}
+
+function locate(root: JsonNode, text: string, path: JsonPath, preferKey: boolean): TextPosition | undefined {
+  for (let n = path.length; n >= 0; n--) {
+    const node = findNodeAtLocation(root, path.slice(0, n));
+    if (!node) continue;
+    const key = node.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
+    return positionAt(text, preferKey && n === path.length && key ? key.offset : node.offset);
   }
-  return out;
+  return undefined;
+}
+
+/** What jsonc-parser's error codes mean, in words a person fixing the file can act on. */
+// Keyed by printParseErrorCode's names: the codes are a const enum that isolated modules cannot read.
+const SYNTAX_MESSAGES: Record<string, string | undefined> = {
+  InvalidSymbol: 'unexpected character',
+  InvalidNumberFormat: 'malformed number',
+  PropertyNameExpected: 'expected a property name in double quotes',
+  ValueExpected: 'expected a value',
+  ColonExpected: "expected ':' after the property name",
+  CommaExpected: "expected ','",
+  CloseBraceExpected: "expected '}'",
+  CloseBracketExpected: "expected ']'",
+  EndOfFileExpected: 'unexpected text after the end of the JSON value',
+  InvalidCommentToken: 'JSON has no comments',
+  UnexpectedEndOfComment: 'JSON has no comments',
+  UnexpectedEndOfString: 'unterminated string (missing closing ")',
+  UnexpectedEndOfNumber: 'malformed number',
+  InvalidUnicode: 'bad \\u escape',
+  InvalidEscapeCharacter: 'bad escape',
+  InvalidCharacter: 'unescaped control character (a line break?) inside a string',
+};
+
+/** Hints for the mistakes people make most when JSON is written by hand. */
+function hint(text: string, error: ParseError): string {
+  const at = text[error.offset];
+  if (at === "'") return ' (JSON strings use double quotes)';
+  if (at === '/') return ' (JSON has no comments)';
+  const code = printParseErrorCode(error.error);
+  if ((at === '}' || at === ']') && (code === 'PropertyNameExpected' || code === 'ValueExpected')) {
+    return ' (trailing comma?)';
+  }
+  return '';
 }
 
 /**
- * The first syntax error in `text` with its position and what was expected. JSON.parse's own messages
- * do not always carry a position (V8 says `Unexpected token ','` for some inputs), so this small strict
- * scanner (RFC 8259) finds it; it only runs after JSON.parse has already failed.
+ * The first syntax error in `text` with its position and what was found there. Runs only after JSON.parse
+ * failed: V8's own messages do not always carry a position (`Unexpected token ','`).
  */
 export function jsonSyntaxError(text: string): { position: TextPosition; message: string } | undefined {
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  class Stop extends Error {}
-  let found: { offset: number; message: string } | undefined;
-  const fail = (message: string): never => {
-    found = { offset: i, message };
-    throw new Stop();
-  };
-  const describe = () => (i >= text.length ? 'end of file' : `'${text[i]}'`);
-  const ws = () => {
-    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
-  };
-  const str = () => {
-    i++;
-    while (i < text.length && text[i] !== '"') {
-      const c = text.charCodeAt(i);
-      if (c < 0x20) fail('unescaped control character (a line break?) inside a string');
-      if (text[i] === '\\') {
-        i++;
-        if (text[i] === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail('bad \\u escape');
-          i += 5;
-          continue;
-        }
-        if (!'"\\/bfnrt'.includes(text[i] ?? '')) fail(`bad escape '\\${text[i] ?? ''}'`);
-      }
-      i++;
-    }
-    if (i >= text.length) fail('unterminated string (missing closing ")');
-    i++;
-  };
-  const value = (): void => {
-    ws();
-    const ch = text[i];
-    if (ch === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') { i++; return; }
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail(`expected a property name in double quotes, found ${describe()}${text[i] === '}' ? ' (trailing comma?)' : ''}`);
-        str();
-        ws();
-        if (text[i] !== ':') fail(`expected ':' after the property name, found ${describe()}`);
-        i++;
-        value();
-        ws();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === '}') { i++; return; }
-        fail(`expected ',' or '}' after a property value, found ${describe()}`);
-      }
-    } else if (ch === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') { i++; return; }
-      for (;;) {
-        ws();
-        if (text[i] === ']') fail("expected a value, found ']' (trailing comma?)");
-        value();
-        ws();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === ']') { i++; return; }
-        fail(`expected ',' or ']' after a list item, found ${describe()}`);
-      }
-    } else if (ch === '"') {
-      str();
-    } else {
-      const m = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(i, i + 400));
-      if (!m) fail(`expected a value, found ${describe()}${ch === "'" ? ' (JSON strings use double quotes)' : ch === '/' ? ' (JSON has no comments)' : ''}`);
-      else i += m[0].length;
-    }
-  };
-  try {
-    value();
-    ws();
-    if (i < text.length) fail(`unexpected ${describe()} after the end of the JSON value`);
-  } catch (e) {
-    if (!(e instanceof Stop)) throw e;
-  }
-  const f = found as { offset: number; message: string } | undefined;
-  return f ? { position: positionAt(text, f.offset), message: f.message } : undefined;
+  const errors: ParseError[] = [];
+  parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (!first) return undefined;
+  const found = first.offset >= text.length ? 'end of file' : `'${text[first.offset]}'`;
+  const message = `${SYNTAX_MESSAGES[printParseErrorCode(first.error)] ?? 'syntax error'}, found ${found}${hint(text, first)}`;
+  return { position: positionAt(text, first.offset), message };
 }

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import './zodMessages';
 import { CountersignError } from './errors';
 import { globProblem, matchGlob } from './glob';
-import { formatJsonPath, jsonOffsets, jsonSyntaxError, pathKey, positionAt, type JsonPath } from './jsonLocation';
+import { formatJsonPath, jsonLocator, jsonSyntaxError, type JsonPath } from './jsonLocation';
 import { DEFAULT_UNTRACKED_THRESHOLD } from './untrackedReview';
 import { personKey } from './person';
 
@@ -286,14 +286,7 @@ function unionAlternatives(branches: z.core.$ZodIssue[][]): string[] {
 }
 
 function problemsFromZod(error: z.core.$ZodError, text: string, file: string, data: unknown): PolicyProblem[] {
-  const offsets = jsonOffsets(text);
-  const locate = (path: JsonPath, preferKey: boolean) => {
-    for (let n = path.length; n >= 0; n--) {
-      const o = offsets.get(pathKey(path.slice(0, n)));
-      if (o) return positionAt(text, preferKey && n === path.length && o.key !== undefined ? o.key : o.value);
-    }
-    return undefined;
-  };
+  const locate = jsonLocator(text);
   const out: PolicyProblem[] = [];
   for (const issue of error.issues) {
     const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');

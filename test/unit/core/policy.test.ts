@@ -63,6 +63,17 @@ describe('policy (.countersign.json)', () => {
     assert.ok((r.problems[0].column ?? 0) > 25);
   });
 
+  it('names the usual hand-written JSON mistakes at their position', () => {
+    const single = checkPolicy("{\n  'protectedBranches': ['main']\n}", 'p.json').problems[0];
+    assert.deepStrictEqual([single.line, single.column], [2, 3]);
+    assert.match(single.message, /double quotes/);
+    const comment = checkPolicy('{\n  // who reviews\n  "protectedBranches": ["main"]\n}', 'p.json').problems[0];
+    assert.deepStrictEqual([comment.line, comment.column], [2, 3]);
+    assert.match(comment.message, /no comments/);
+    const unterminated = checkPolicy('{"protectedBranches": ["main]}', 'p.json').problems[0];
+    assert.match(unterminated.message, /unterminated string/);
+  });
+
   it('locates schema errors and says what was expected and the fix', () => {
     const text = [
       '{',
