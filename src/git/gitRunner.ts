@@ -3,8 +3,8 @@ import { spawn } from 'child_process';
 import { CountersignError, type CountersignErrorReason } from '../core/errors';
 
 /**
- * Runs the real `git` binary. Plumbing that needs stdin (notes add -F -, cat-file --batch, hash-object)
- * goes through here; simple-git is used for network operations where its timeout plugin bounds the time.
+ * Runs the real `git` binary: every git process Countersign starts, network operations included, goes through
+ * here, so each gets the same hardened environment (GIT_ENV), timeout and error reasons.
  */
 export interface GitRunOptions {
   cwd: string;
