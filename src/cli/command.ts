@@ -41,6 +41,33 @@ export function parseCommandArgs<O extends Options>(command: string, argv: strin
   }
 }
 
+/** Options every command takes; `countersign NAME --help` shows them after the command's own text. */
+export const COMMON_OPTIONS_HELP = `
+Every command also takes:
+  -q, --quiet   print nothing on stdout; errors and warnings still go to stderr, and the exit code is the same
+  -h, --help    show this help
+`;
+
+/** What `countersign NAME --help` prints (and what shell completion reads the options from). */
+export function helpText(command: Command): string {
+  return (command.usage.endsWith('\n') ? command.usage : `${command.usage}\n`) + COMMON_OPTIONS_HELP;
+}
+
+/**
+ * Takes --quiet / -q out of a command's arguments, so every command has it without each parsing it.
+ * Arguments after \`--\` are left alone, and for \`hook\` only a leading one counts: what follows the hook
+ * name is git's.
+ */
+export function takeQuiet(command: string, argv: string[]): { argv: string[]; quiet: boolean } {
+  const isQuiet = (a: string) => a === '--quiet' || a === '-q';
+  if (command === 'hook') return isQuiet(argv[0] ?? '') ? { argv: argv.slice(1), quiet: true } : { argv, quiet: false };
+  const end = argv.indexOf('--');
+  const head = end < 0 ? argv : argv.slice(0, end);
+  const kept = head.filter((a) => !isQuiet(a));
+  if (kept.length === head.length) return { argv, quiet: false };
+  return { argv: end < 0 ? kept : [...kept, ...argv.slice(end)], quiet: true };
+}
+
 export function isHelp(argv: string[]): boolean {
   return argv.includes('--help') || argv.includes('-h');
 }

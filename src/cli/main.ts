@@ -1,7 +1,7 @@
 import { closest } from '../core/didYouMean';
 import { CountersignError, errorMessage } from '../core/errors';
 import { terminalSafe } from '../core/provenanceStrings';
-import { EXIT_ERROR, type CliContext, type ExitCode } from './command';
+import { EXIT_ERROR, helpText, takeQuiet, type CliContext, type ExitCode } from './command';
 import { commands, findCommand } from './commands';
 import { hookTakeover } from '../git/hookTakeover';
 import { VERSION } from './version';
@@ -16,7 +16,8 @@ function help(): string {
     'Commands:',
     ...rows,
     '',
-    'Run `countersign <command> --help` for a command\'s options.',
+    'Run `countersign <command> --help` for a command\'s options and examples. Every command takes --quiet (-q):',
+    'nothing on stdout, errors still on stderr, the same exit code.',
     'Exit codes: 0 success / gate passes, 1 gate blocks or check fails, 2 usage, configuration or input error.',
     '',
   ].join('\n');
@@ -54,12 +55,14 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<ExitCode>
     return EXIT_ERROR;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    ctx.stdout(command.usage.endsWith('\n') ? command.usage : command.usage + '\n');
+    ctx.stdout(helpText(command));
     return 0;
   }
+  const { argv: args, quiet } = takeQuiet(name, rest);
+  const out: CliContext = quiet ? { ...ctx, stdout: () => undefined } : ctx;
   try {
-    await warnIfHooksTakenOver(name, ctx);
-    return await command.run(rest, ctx);
+    await warnIfHooksTakenOver(name, out);
+    return await command.run(args, out);
   } catch (err) {
     const where = CountersignError.is(err) ? '' : ' (unexpected; please report with COUNTERSIGN_DEBUG=1 output)';
     ctx.stderr(`${prefixed(name, errorMessage(err))}${where}\n`);

@@ -29,6 +29,13 @@ agent names and session ids travel in metadata.countersign, so \`countersign imp
 
 Options:
   --format agent-trace   the output format (the only one)
+
+Examples:
+  countersign export --format agent-trace > traces.jsonl
+  countersign export --format agent-trace origin/main..HEAD | jq -r '.vcs.revision'
+
+Exit codes: 0 written (nothing when no commit has a note); 2 RANGE cannot be read, a note is unreadable
+(named with the fix), or --format is missing.
 `,
   async run(argv, ctx) {
     const { values, positionals } = parseCommandArgs('export', argv, { format: { type: 'string' } });
@@ -71,6 +78,13 @@ A line that is not a valid record exits 2 naming the file and line, and nothing 
 
 Options:
   --json   print {"records": N, "imported": N, "skipped": N, "files": [PATH...]}
+
+Examples:
+  countersign import                              # .agent-trace/traces.jsonl
+  countersign import /tmp/other-tool/traces.jsonl --json
+
+Exit codes: 0 imported (also when every record is about another revision); 2 FILE cannot be read, a line is
+not a valid record (nothing imported), or not a working tree.
 `,
   async run(argv, ctx) {
     const { values, positionals } = parseCommandArgs('import', argv, { json: { type: 'boolean' } });

@@ -4,7 +4,8 @@ import { APPROVALS_REF } from '../../git/approvalsStore';
 import { parseCommandArgs, writeJson, type CliContext, type Command, type ExitCode } from '../command';
 import { usageError } from '../../core/errors';
 
-const COMMON_HELP = `
+function decisionHelp(examples: string): string {
+  return `
 The statement names REV's commit and tree, the base it was reviewed against and the stable patch-id of
 base..REV, so it covers exactly that change: every commit from the base to REV, and the same change after a
 rebase that keeps the patch-id; a new commit needs a new review. It is signed with
@@ -29,11 +30,14 @@ two-person rule; reject is allowed on your own commits). A REV or --base that co
 called origin/feature next to the branch) is refused: name it in full (refs/remotes/origin/feature).
 Deciding the same way on the same tip again signs nothing new (it only pushes again).
 
+Examples:
+${examples}
 Exit codes: 0 signed, recorded and pushed (or no remote), or already recorded; 1 recorded locally but the
 push failed (run \`git push REMOTE ${APPROVALS_REF}\` later); 2 usage or configuration error, or the
 decision would not count (no key, no user.email, REV not a commit or ambiguous, not a listed reviewer,
 another key, your own commit) — nothing recorded.
 `;
+}
 
 const options = {
   base: { type: 'string' },
@@ -137,7 +141,10 @@ export const approveCommand: Command = {
   usage: `Usage: countersign approve [REV] [--base REV] [--key FILE] [--comment TEXT] [--remote NAME] [--no-push] [--force] [--json]
 
 Signs an approval of REV (default HEAD) as the reviewer named by git's user.email (and user.name).
-${COMMON_HELP}`,
+${decisionHelp(`  git fetch origin && countersign approve origin/feature --comment "read every AI hunk"
+  countersign approve 3f2a9c1 --base origin/main --key ~/.ssh/id_ed25519.pub
+  countersign approve --no-push --json | jq -r .statement.tip
+`)}`,
   async run(argv, ctx) {
     return runDecision('approve', argv, ctx);
   },
@@ -150,7 +157,8 @@ export const rejectCommand: Command = {
 
 Signs a rejection ("changes requested") of REV as the reviewer named by git's user.email; --comment is
 required. A later rejection by the same reviewer voids that reviewer's approval at the gate.
-${COMMON_HELP}`,
+${decisionHelp(`  countersign reject origin/feature --comment "the migration drops a column still read by billing"
+`)}`,
   async run(argv, ctx) {
     return runDecision('reject', argv, ctx);
   },

@@ -26,6 +26,14 @@ Options:
   --json      {"file", "lines": [{"line", "commit", "author", "authorEmail", "kind", "agent", "model",
               "session", "origPath", "origLine", "content", "skipped"?}], "commits": {SHA: {...}}, "summary",
               "warnings"?}
+
+Examples:
+  countersign blame src/billing.ts
+  countersign blame src/billing.ts --rev v1.4.0
+  countersign blame src/billing.ts --json | jq '[.lines[] | select(.kind == "ai")] | length'
+
+Exit codes: 0 shown; 2 FILE is not in the repository (or not committed yet), --rev is not a commit, or not a
+repository.
 `,
   async run(argv, ctx) {
     const { values, positionals } = parseCommandArgs('blame', argv, { json: { type: 'boolean' }, rev: { type: 'string' } });

@@ -44,6 +44,16 @@ From an agent's hook (written by \`countersign agents connect\`):
                          bounds its run time (default 8000).
                          --from vscode reads VS Code's agent hooks (PreToolUse/PostToolUse) and records
                          copilot, or claude-code / codex when the payload comes from those harnesses.
+
+Examples:
+  countersign checkpoint --phase before --agent aider --model gpt-5 --session s1 src/app.ts
+  aider --message "add retries" src/app.ts
+  countersign checkpoint --phase after --agent aider --model gpt-5 --session s1 src/app.ts
+  # in an agent's hook configuration (what \`countersign agents connect\` writes):
+  countersign checkpoint --from claude --repo /home/ada/app
+
+Exit codes: 0 recorded, and always with --from (problems go to .git/countersign/log, so the agent is never
+blocked); 2 by hand: a usage error or not a working tree.
 `;
 
 const DEFAULT_HOOK_TIMEOUT_MS = 8000;

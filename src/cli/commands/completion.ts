@@ -1,5 +1,5 @@
 import { usageError } from '../../core/errors';
-import type { Command } from '../command';
+import { helpText, type Command } from '../command';
 
 /**
  * `countersign completion bash|zsh|fish`: a completion script for the shell, printed to stdout. Commands
@@ -13,7 +13,7 @@ function optionsOf(usage: string): string[] {
 }
 
 function table(all: () => Command[]): Array<{ name: string; words: string[] }> {
-  return all().filter((c) => !c.hidden).map((c) => ({ name: c.name, words: [...(SUBCOMMANDS[c.name] ?? []), ...optionsOf(c.usage), '--help'] }));
+  return all().filter((c) => !c.hidden).map((c) => ({ name: c.name, words: [...(SUBCOMMANDS[c.name] ?? []), ...optionsOf(helpText(c))] }));
 }
 
 function bash(rows: Array<{ name: string; words: string[] }>): string {

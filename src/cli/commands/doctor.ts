@@ -18,6 +18,11 @@ Checks the set-up a user relies on and prints each finding with its fix:
 Options:
   --json   {"ok": bool, "checks": [{"check", "status": "ok"|"fix"|"info", "message", "fix"?}]}
 
+Examples:
+  countersign doctor
+  countersign doctor --json | jq -r '.checks[] | select(.status == "fix") | .fix'
+  cd /srv/git/app.git && countersign doctor      # on a server: checks the pre-receive gate
+
 Exit codes: 0 nothing to fix; 1 something needs fixing; 2 not in a repository or a usage error.
 `;
 

@@ -25,6 +25,14 @@ Options:
 
 A clone that lacks objects (a blobless partial clone, a snapshot) is read as it is, never fetched from:
 one warning line on stderr (and "warnings" in the JSON) says what was left out.
+
+Examples:
+  countersign explain HEAD~2
+  git fetch && countersign explain 3f2a9c1 --branch main
+  countersign explain 3f2a9c1 --json | jq '.gate'
+
+Exit codes: 0 explained (whatever the gate's verdict: \`verify\` is the check that fails); 2 REV is not a
+commit, a bad option, or not a repository.
 `,
   async run(argv, ctx) {
     const { values, positionals } = parseCommandArgs('explain', argv, { json: { type: 'boolean' }, branch: { type: 'string' }, remote: { type: 'string' } });

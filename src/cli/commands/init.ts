@@ -86,7 +86,7 @@ export const initCommand: Command = {
     // 1. Hooks and notes refspecs.
     say('Git hooks and notes\n');
     const sub = captured(ctx);
-    await installHere(sub.ctx, { json: false, quiet: false, nextSteps: false, ...(manager ? { hookManager: manager as HookManager } : {}) });
+    await installHere(sub.ctx, { json: false, nextSteps: false, ...(manager ? { hookManager: manager as HookManager } : {}) });
     say(indent(sub.out()));
     const remotes = (await runGit(['remote'], { cwd: root })).stdout.split('\n').map((r) => r.trim()).filter(Boolean);
     const remote = remotes.length > 0 ? await defaultRemote(root) : undefined;

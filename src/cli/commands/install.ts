@@ -11,7 +11,7 @@ import { nextStepsAfterInstall } from '../nextSteps';
 export const installCommand: Command = {
   name: 'install',
   summary: 'install the git hooks (chaining existing ones) and notes configuration',
-  usage: `Usage: countersign install [--hook-manager husky|lefthook|pre-commit] [--json] [--quiet]
+  usage: `Usage: countersign install [--hook-manager husky|lefthook|pre-commit] [--json]
        countersign install --server [--policy-branch NAME] [--recover] [--json]
 
 In a working repository: point core.hooksPath at .git/countersign/hooks, whose shims run the hooks that
@@ -37,7 +37,6 @@ Options:
              allow one push that puts a valid policy there (judged under the last policy the server could
              read); spent once the branch moves
   --json     print what was done as JSON
-  --quiet    print nothing but errors
 
 Examples:
   countersign install
@@ -49,7 +48,7 @@ Exit codes: 0 installed; 2 not a repository (or a bare one without --server), or
   async run(argv, ctx) {
     const { values } = parseCommandArgs('install', argv, {
       server: { type: 'boolean' }, json: { type: 'boolean' }, 'policy-branch': { type: 'string' }, recover: { type: 'boolean' },
-      quiet: { type: 'boolean', short: 'q' }, 'hook-manager': { type: 'string' },
+      'hook-manager': { type: 'string' },
     }, false);
     if (!values.server && (values['policy-branch'] !== undefined || values.recover)) throw usageError('install: --policy-branch and --recover go with --server');
     if (values.server && values.recover) {
@@ -79,13 +78,12 @@ Exit codes: 0 installed; 2 not a repository (or a bare one without --server), or
     if (manager !== undefined && !(HOOK_MANAGERS as readonly string[]).includes(manager)) {
       throw usageError(`install: --hook-manager takes ${HOOK_MANAGERS.join(', ')}, not '${manager}'`);
     }
-    return installHere(ctx, { json: values.json === true, quiet: values.quiet === true, ...(manager ? { hookManager: manager as HookManager } : {}) });
+    return installHere(ctx, { json: values.json === true, ...(manager ? { hookManager: manager as HookManager } : {}) });
   },
 };
 
 /** `install` in a working repository; `init` runs the same. */
-export async function installHere(ctx: CliContext, o: { json: boolean; quiet: boolean; hookManager?: HookManager; nextSteps?: boolean }): Promise<0> {
-  const say = (t: string) => { if (!o.quiet) ctx.stdout(t); };
+export async function installHere(ctx: CliContext, o: { json: boolean; hookManager?: HookManager; nextSteps?: boolean }): Promise<0> {
   // Outside a repository this lists nothing and install() below says so properly.
   const remotes = (await runGit(['remote'], { cwd: ctx.cwd, okCodes: [128] })).stdout.split('\n').filter((x) => x.trim() !== '');
   const r = await install(ctx.cwd, { cliSource: __filename, nodeBinary: process.execPath, config: defaultInstallConfig(remotes), ...(o.hookManager ? { hookManager: o.hookManager } : {}) });
@@ -95,13 +93,13 @@ export async function installHere(ctx: CliContext, o: { json: boolean; quiet: bo
   }
   const where = r.repo.root ?? r.repo.commonDir;
   if (o.hookManager) {
-    say(`${r.reinstalled ? 'Refreshed' : 'Set up'} Countersign for ${o.hookManager}: notes configuration and the CLI copy; core.hooksPath left to ${o.hookManager}\n`);
-    say(hookManagerRecipe(o.hookManager));
+    ctx.stdout(`${r.reinstalled ? 'Refreshed' : 'Set up'} Countersign for ${o.hookManager}: notes configuration and the CLI copy; core.hooksPath left to ${o.hookManager}\n`);
+    ctx.stdout(hookManagerRecipe(o.hookManager));
   } else {
-    say(`${r.reinstalled ? 'Refreshed' : 'Installed'} Countersign hooks in ${path.relative(where, r.hooksDir) || r.hooksDir}\n`);
-    say(`  chaining the hooks in ${r.chainedDir}${r.previousHooksPath ? ' (core.hooksPath before install)' : ''}\n`);
-    say('  commits now carry AI-Provenance trailers; `countersign uninstall` restores the previous set-up\n');
+    ctx.stdout(`${r.reinstalled ? 'Refreshed' : 'Installed'} Countersign hooks in ${path.relative(where, r.hooksDir) || r.hooksDir}\n`);
+    ctx.stdout(`  chaining the hooks in ${r.chainedDir}${r.previousHooksPath ? ' (core.hooksPath before install)' : ''}\n`);
+    ctx.stdout('  commits now carry AI-Provenance trailers; `countersign uninstall` restores the previous set-up\n');
   }
-  if (o.nextSteps !== false) say(await nextStepsAfterInstall(ctx.cwd, remotes));
+  if (o.nextSteps !== false) ctx.stdout(await nextStepsAfterInstall(ctx.cwd, remotes));
   return 0;
 }

@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../../git/atomicFile';
 import { resolveRepo } from '../../git/repository';
 import { EXIT_BLOCKED, EXIT_OK, parseCommandArgs, writeJson, type Command } from '../command';
 
-const USAGE = `Usage: countersign policy init [--protect PATTERN]... [--reviewer "Name <email>" --key PUBKEY_FILE [--role ROLE]]... [--force]
+const USAGE = `Usage: countersign policy init [--protect PATTERN]... [--reviewer "Name <email>" --key PUBKEY_FILE [--role ROLE]]... [--force] [--json]
        countersign policy check [FILE] [--json]
 
 init   writes .countersign.json at the repository root: the protected branch patterns (default: main),
@@ -24,6 +24,14 @@ check  validates a policy file (default: .countersign.json at the repository roo
 
 Commit the file and push it through review: the gate reads the policy from the protected branch as the
 remote has it, so a change to it is judged by the policy it replaces.
+
+Options:
+  --json   init: {"file", "policy", "warnings"}; check: {"file", "ok", "problems", "warnings"}
+
+Examples:
+  countersign policy init --protect main --protect 'release/*' --reviewer "Bo Reviewer <bo@example.com>" --key bo.pub
+  countersign policy check
+  countersign policy check --json | jq '.problems'
 
 Exit codes: 0 written / valid; 1 check found problems; 2 usage error, unreadable key file, or the file
 exists (init without --force) or cannot be read (check).

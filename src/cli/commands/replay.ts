@@ -18,6 +18,10 @@ every line of each file's final content: ai:<agent>, human or untracked. Initial
 Options:
   --json   print {"files": {PATH: ["human", "ai:claude-code", "untracked", ...]}}, one label per line
 
+Examples:
+  countersign replay session.trace.json
+  countersign replay session.trace.json --json | jq '.files["src/app.ts"]'
+
 Exit codes: 0 replayed, 2 unreadable or invalid trace (the message names the file and the JSON path).
 `,
   async run(argv, ctx) {

@@ -38,6 +38,14 @@ Options:
   --json             same as --format json
   --policy-rev REV   revision whose .countersign.json judges approval signatures (default HEAD)
   --strict           exit 1 when trailers and notes disagree or notes are orphaned
+
+Examples:
+  countersign report origin/main --by agent
+  countersign report v1.0..main --by week --format html > ai-share.html
+  countersign report --json | jq '{commits, aiAssistedCommits, aiLines}'
+
+Exit codes: 0 reported; 1 with --strict, trailers and notes disagree or notes are orphaned; 2 a RANGE that is
+not a revision or range here, a bad option, or not a repository.
 `,
   async run(argv, ctx) {
     const { values, positionals } = parseCommandArgs('report', argv, {

@@ -5,7 +5,7 @@ import { parseCommandArgs, writeJson, type Command } from '../command';
 export const uninstallCommand: Command = {
   name: 'uninstall',
   summary: 'remove exactly what install added, leaving chained hooks as they were',
-  usage: `Usage: countersign uninstall [--json] [--quiet]
+  usage: `Usage: countersign uninstall [--json]
        countersign uninstall --server [--json]
 
 Restores core.hooksPath to its value before \`countersign install\` (or unsets it), removes the config
@@ -18,7 +18,6 @@ chained, if any.
 Options:
   --server   remove the server's pre-receive gate
   --json     print what was removed as JSON
-  --quiet    print nothing but errors
 
 Examples:
   countersign uninstall
@@ -27,12 +26,11 @@ Examples:
 Exit codes: 0 removed (or nothing was installed); 2 not a repository.
 `,
   async run(argv, ctx) {
-    const { values } = parseCommandArgs('uninstall', argv, { server: { type: 'boolean' }, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } }, false);
-    const say = (t: string) => { if (!values.quiet) ctx.stdout(t); };
+    const { values } = parseCommandArgs('uninstall', argv, { server: { type: 'boolean' }, json: { type: 'boolean' } }, false);
     if (values.server) {
       const removed = await uninstallServer(ctx.cwd);
       if (values.json) writeJson(ctx, { server: true, removed });
-      else say(removed ? 'Removed the Countersign pre-receive gate; pushes are no longer checked on this server.\n' : 'No Countersign pre-receive gate was installed here; nothing to do.\n');
+      else ctx.stdout(removed ? 'Removed the Countersign pre-receive gate; pushes are no longer checked on this server.\n' : 'No Countersign pre-receive gate was installed here; nothing to do.\n');
       return 0;
     }
     const r = await uninstall(ctx.cwd);
@@ -41,10 +39,10 @@ Exit codes: 0 removed (or nothing was installed); 2 not a repository.
       return 0;
     }
     if (!r.wasInstalled) {
-      say('Countersign hooks were not installed here; nothing to do.\n');
+      ctx.stdout('Countersign hooks were not installed here; nothing to do.\n');
       return 0;
     }
-    say(`Removed Countersign hooks and the CLI copy; core.hooksPath ${r.restoredHooksPath ? `restored to ${r.restoredHooksPath}` : 'unset'}; removed ${r.removedConfig} config entr${r.removedConfig === 1 ? 'y' : 'ies'}.\n`);
+    ctx.stdout(`Removed Countersign hooks and the CLI copy; core.hooksPath ${r.restoredHooksPath ? `restored to ${r.restoredHooksPath}` : 'unset'}; removed ${r.removedConfig} config entr${r.removedConfig === 1 ? 'y' : 'ies'}.\n`);
     return 0;
   },
 };

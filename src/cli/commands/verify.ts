@@ -7,7 +7,7 @@ import { EXIT_BLOCKED, EXIT_ERROR, EXIT_OK, parseCommandArgs, writeJson, type Co
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'run the review gate over base..head for a push to a protected branch (CI)',
-  usage: `Usage: countersign verify [--remote NAME] [--base REV --head REV] [--branch NAME | --tag NAME] [--format text|json|github]
+  usage: `Usage: countersign verify [--remote NAME] [--base REV --head REV] [--branch NAME | --tag NAME] [--format text|json|github] [--json]
 
 Runs the review gate over the commits base..head as if they were pushed to BRANCH: each commit that needs
 review (AI-attributed, unattested, policy change, a blast-radius tier) must carry enough valid approvals
@@ -35,7 +35,14 @@ Options:
   --format FORMAT   text (default), json ({"ok", "branch", "protected", "commits": [{"sha", "needsReview",
                     "reasons", "approvals", "ok"}], "errors"}), or github (workflow annotations, and a
                     Markdown job summary appended to $GITHUB_STEP_SUMMARY when it is set)
+  --json            same as --format json
   --no-fetch        do not fetch approvals from the remote
+
+Examples:
+  countersign verify                                        # this branch, as a push to where it lands
+  countersign verify --base origin/main --head HEAD --branch main --format github    # a CI job
+  countersign verify --tag v1.4.0
+  countersign verify --json | jq '.commits[] | select(.ok | not) | .sha'
 
 Exit codes: 0 the gate passes (or the branch is not protected), 1 blocked, 2 usage or configuration error:
 a malformed .countersign.json on the policy branch (which also blocks), an unknown --remote, no remote, a
