@@ -1,6 +1,6 @@
 // The standard extension-samples esbuild.js pattern: `--production` minifies and drops
 // source maps, `--watch` rebuilds; type-checking is `tsc --noEmit`, not esbuild's job.
-// Entries: the extension (node, cjs, vscode external), the CLI (node, shebang, no vscode),
+// Entries: the extension (node, cjs, vscode external), the CLI (node, shebang, no vscode), the commit hook,
 // the review panel's webview script (browser), and the tests, demo and benchmarks (node).
 const esbuild = require('esbuild');
 const fs = require('fs');
@@ -57,6 +57,9 @@ const builds = [
     footer: { js: 'var __countersignLoadEnd = performance.now();' } },
   { ...common, ...bundled, entryPoints: ['src/cli/main.ts'], outfile: `${out}/cli.js`,
     platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+  // The commit hook's own entry (src/cli/hookMain.ts): what prepare-commit-msg needs, without the schemas.
+  { ...common, entryPoints: ['src/cli/hookMain.ts'], outfile: `${out}/hook.js`,
+    platform: 'node', format: 'cjs', target: 'node20' },
   { ...common, entryPoints: ['media/src/reviewPanel.ts'], outfile: `${out}/webview.js`,
     platform: 'browser', format: 'iife', target: 'es2022' },
 ];

@@ -5,6 +5,10 @@ import { EXIT_ERROR, helpText, takeQuiet, type CliContext, type ExitCode } from 
 import { commands, findCommand } from './commands';
 import { hookTakeover } from '../git/hookTakeover';
 import { VERSION } from './version';
+import { processContext, quietOnClosedPipe } from './processContext';
+
+/** For dist/hook.js, which loads this bundle only for a commit that stages the policy (hookMain.ts). */
+export { stagedPolicyProblems } from '../git/stagedPolicy';
 
 function help(): string {
   const rows = commands.filter((c) => !c.hidden).map((c) => `  ${c.name.padEnd(12)} ${c.summary}`);
@@ -79,35 +83,6 @@ function prefixed(name: string, message: string): string {
   if (message.startsWith(`${name}: `)) return `countersign ${message}`;
   if (new RegExp(`^${name} [a-z-]+: `).test(message)) return `countersign ${message}`;
   return `countersign ${name}: ${message}`;
-}
-
-export function processContext(): CliContext {
-  return {
-    cwd: process.cwd(),
-    env: process.env,
-    // The one place output leaves the CLI: notes, commit messages and paths are anyone's text, so terminal
-    // escapes in them are shown, not obeyed (issue 16, class 6). JSON never holds them raw either way.
-    stdout: (t) => process.stdout.write(terminalSafe(t)),
-    stderr: (t) => process.stderr.write(terminalSafe(t)),
-    readStdin: () => new Promise((resolve, reject) => {
-      if (process.stdin.isTTY) { resolve(''); return; }
-      const chunks: Buffer[] = [];
-      process.stdin.on('data', (c: Buffer) => chunks.push(c));
-      process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-      process.stdin.on('error', reject);
-    }),
-  };
-}
-
-/**
- * `countersign … | head`: the reader leaving is not an error. Without a listener Node throws EPIPE from the next
- * write as an uncaught exception (a stack trace after the lines the reader wanted); exit quietly as git does.
- */
-function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
 }
 
 if (require.main === module) {

@@ -75,8 +75,17 @@ export interface AuthorshipNote {
 
 export const AUTHORSHIP_SCHEMA = 'authorship/3.0.0';
 
+/** Keys are derived per attested line (a 1,000-line AI change asks for the same few thousands of times): remembered. */
+const hexCache = new Map<string, string>();
+
 function hex14(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 14);
+  let h = hexCache.get(text);
+  if (h === undefined) {
+    h = createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 14);
+    if (hexCache.size >= 4096) hexCache.clear();
+    hexCache.set(text, h);
+  }
+  return h;
 }
 
 /** Session id as git-ai derives it: `s_` + first 14 hex of SHA-256 of `<tool>:<conversation id>`. */

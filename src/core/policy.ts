@@ -12,7 +12,7 @@ import { personKey } from './person';
  * The JSON Schema contributed to VS Code (media/countersign.schema.json) is generated from this zod schema
  * by scripts/generatePolicySchema.ts, so the two never disagree.
  */
-export const POLICY_FILE = '.countersign.json';
+export { POLICY_FILE } from './policyFile';
 
 const SSH_KEY_TYPES = [
   'ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'ssh-rsa',

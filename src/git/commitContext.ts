@@ -36,10 +36,12 @@ export interface ContextInput {
   /** Pid of the git process running the hook (the shim passes its $PPID). */
   gitPid?: number;
   env: NodeJS.ProcessEnv;
+  /** HEAD when the caller read it already (null: unborn), saving a git process on every commit. */
+  head?: string | null;
 }
 
 export async function detectCommitContext(cwd: string, repo: RepoPaths, input: ContextInput): Promise<CommitContext> {
-  const head = await resolveCommit(cwd, 'HEAD');
+  const head = input.head === undefined ? await resolveCommit(cwd, 'HEAD') : (input.head ?? undefined);
   const state = (name: string) => readState(repo.gitDir, name);
   const argv = input.gitPid ? await gitCommandLine(cwd, input.gitPid) : undefined;
   const editorPending = input.source === undefined || input.source === '' || input.source === 'template';

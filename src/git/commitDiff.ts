@@ -4,7 +4,7 @@ import { EMPTY_TREE } from './stagedDiff';
 /**
  * The lines a commit adds, file by file, exactly as `git diff` counts them (so `AI-Provenance` totals agree
  * with `git diff --numstat`): a `--raw -z` listing gives each file's new blob unambiguously, and a `-U0`
- * patch gives the added line numbers.
+ * patch gives the added line numbers (both from one `git diff`).
  */
 export interface ChangedFile {
   path: string;
@@ -36,18 +36,31 @@ const DIFF_FLAGS = ['--no-renames', '--no-ext-diff', '--no-textconv', '--no-colo
 
 export async function changedFiles(cwd: string, baseRev: string | undefined, target: DiffTarget): Promise<ChangedFile[]> {
   const base = baseRev ?? (await emptyTree(cwd));
-  const [raw, patch] = await Promise.all([
-    runGit([...COMMON, 'diff', '--raw', '-z', '--no-abbrev', ...DIFF_FLAGS, ...targetArgs(base, target)], { cwd }),
-    runGit([...COMMON, 'diff', '-U0', '--src-prefix=a/', '--dst-prefix=b/', ...DIFF_FLAGS, ...targetArgs(base, target)], { cwd }),
-  ]);
-  const blobs = parseRawZ(raw.stdout);
-  const added = parseAddedLines(patch.stdout);
+  // One process for both (this is on every commit's path): with `--raw -z -p` git prints the NUL-separated raw
+  // records, an empty record, then the patch as it prints it without -z.
+  const raw = (await runGit([...COMMON, 'diff', '--raw', '-z', '-p', '-U0', '--no-abbrev', '--src-prefix=a/', '--dst-prefix=b/', ...DIFF_FLAGS, ...targetArgs(base, target)], { cwd })).stdout;
+  const { blobs, patch } = splitRawAndPatch(raw);
+  const added = parseAddedLines(patch);
   const out: ChangedFile[] = [];
   for (const [p, blob] of blobs) {
     const lines = added.get(p);
     if (lines && lines.length > 0) out.push({ path: p, blob, added: lines });
   }
   return out;
+}
+
+/** `git diff --raw -z -p` output → the raw records' new blobs (parseRawZ) and the patch text after them. */
+export function splitRawAndPatch(out: string): { blobs: Map<string, string>; patch: string } {
+  let at = 0;
+  // Each raw record is `:meta\0path\0`; the patch starts after the NUL that ends the empty record following them.
+  while (out.startsWith(':', at)) {
+    const metaEnd = out.indexOf('\0', at);
+    const pathEnd = metaEnd < 0 ? -1 : out.indexOf('\0', metaEnd + 1);
+    if (pathEnd < 0) break;
+    at = pathEnd + 1;
+  }
+  const blobs = parseRawZ(out.slice(0, at));
+  return { blobs, patch: out.startsWith('\0', at) ? out.slice(at + 1) : out.slice(at) };
 }
 
 /** `:<mode> <mode> <old> <new> <status>\0<path>\0` records → path → new blob, for files that still exist as regular files or symlinks. */

@@ -31,6 +31,8 @@ export interface PrepareArgs {
   logger?: Logger;
   /** Already resolved by the caller (saves a git call on every commit). */
   repo?: RepoPaths;
+  /** HEAD as the caller resolved it with the repository (undefined: unborn); absent: read here. */
+  head?: string | undefined;
 }
 
 export interface PrepareResult {
@@ -99,7 +101,10 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
   const message = fs.readFileSync(messageFile, 'utf8');
   // Independent git calls run side by side: each costs a process start, and this hook is on every commit's path.
   const [context, settings, tree] = await Promise.all([
-    detectCommitContext(cwd, repo, { source: args.source, sha: args.sha, message, gitPid: args.gitPid, env: args.env ?? process.env }),
+    detectCommitContext(cwd, repo, {
+      source: args.source, sha: args.sha, message, gitPid: args.gitPid, env: args.env ?? process.env,
+      ...('head' in args ? { head: args.head ?? null } : {}),
+    }),
     commitSettings(cwd),
     runGit(['write-tree'], { cwd }).then((r) => r.stdout.trim()),
   ]);
@@ -144,10 +149,10 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
 
   const pending = pendingDir(repo);
   fs.mkdirSync(pending, { recursive: true });
-  writeFileAtomic(path.join(pending, 'note-blob'), (await noteBlob) + '\n');
-  writeFileAtomic(path.join(pending, 'parent'), (context.base ?? 'none') + '\n');
-  writeFileAtomic(path.join(pending, 'tree'), tree + '\n');
+  writeFileAtomic(path.join(pending, 'note-blob'), (await noteBlob) + '\n', 0o644, false);
+  writeFileAtomic(path.join(pending, 'parent'), (context.base ?? 'none') + '\n', 0o644, false);
+  writeFileAtomic(path.join(pending, 'tree'), tree + '\n', 0o644, false);
   // Written last: commit-msg and post-commit treat its presence as "prepare-commit-msg finished".
-  writeFileAtomic(path.join(pending, 'trailers'), trailers.map((t) => `${t.key}: ${t.value}`).join('\n') + '\n');
+  writeFileAtomic(path.join(pending, 'trailers'), trailers.map((t) => `${t.key}: ${t.value}`).join('\n') + '\n', 0o644, false);
   return { context, counts: prov.counts, trailers, written, files: prov.files };
 }

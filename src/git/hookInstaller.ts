@@ -79,6 +79,22 @@ async function configHas(cwd: string, key: string, value: string): Promise<boole
   return r.code === 0 && r.stdout.split('\n').includes(value);
 }
 
+/** The commit-hook entry that ships beside a CLI bundle (dist/hook.js), or undefined for a CLI without one. */
+export function hookEntryBeside(cliSource: string): string | undefined {
+  const f = path.join(path.dirname(cliSource), 'hook.js');
+  return fs.existsSync(f) ? f : undefined;
+}
+
+/**
+ * Copies the commit-hook entry beside the CLI copy (the shims prefer it for prepare-commit-msg); a CLI that
+ * ships none removes an older copy, so the shims never pair a stale entry with a newer CLI.
+ */
+function copyHookEntry(cliSource: string, binDir: string): void {
+  const source = hookEntryBeside(cliSource);
+  if (source) writeFileAtomic(path.join(binDir, 'hook.js'), fs.readFileSync(source), 0o644);
+  else fs.rmSync(path.join(binDir, 'hook.js'), { force: true });
+}
+
 /** Everything install writes and uninstall deletes lives under .git/countersign: no link may redirect it. */
 function guardOwnFiles(repo: RepoPaths, action: string): void {
   const dir = countersignDir(repo);
@@ -105,6 +121,7 @@ export async function install(cwd: string, opts: InstallOptions): Promise<Instal
   guardOwnFiles(repo, 'install into');
   fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
   writeFileAtomic(path.join(dir, 'bin', 'countersign.js'), fs.readFileSync(opts.cliSource), 0o755);
+  copyHookEntry(opts.cliSource, path.join(dir, 'bin'));
   const addedConfig = [...(existing?.addedConfig ?? [])];
   for (const { key, value } of opts.config ?? []) {
     if (await configHas(cwd, key, value)) continue;

@@ -2,7 +2,8 @@ import { shQuote } from '../core/shellQuote';
 /**
  * The POSIX shell written into `.git/countersign/hooks/`. One script serves every hook name (it reads its
  * own name from $0): it runs the hook the repository had before (chained), then Countersign's part.
- * Node starts at most once per commit: prepare-commit-msg runs the CLI; commit-msg and post-commit are
+ * Node starts at most once per commit: prepare-commit-msg runs the commit-hook entry (dist/hook.js, copied
+ * beside the CLI); commit-msg and post-commit are
  * plain shell working from what prepare-commit-msg left in `.git/countersign/pending/`.
  */
 
@@ -176,7 +177,14 @@ limit=
 command -v timeout >/dev/null 2>&1 && limit="timeout ${cfg.timeoutSeconds}"
 # COUNTERSIGN_IN_SHIM: \`countersign hook\` runs its Node part directly instead of this script again.
 COUNTERSIGN_IN_SHIM=1; export COUNTERSIGN_IN_SHIM
-feed $limit "$node_bin" ${cfg.cliPath ? shQuote(cfg.cliPath) : '"$cs_dir/bin/countersign.js"'} hook "$hook" "$@"
+cli=${cfg.cliPath ? shQuote(cfg.cliPath) : '"$cs_dir/bin/countersign.js"'}
+# prepare-commit-msg runs on every commit: the small commit-hook entry beside the CLI loads only what it needs.
+if [ "$hook" = prepare-commit-msg ] && [ -f "\${cli%/*}/hook.js" ]; then
+  set -- "\${cli%/*}/hook.js" "$cli" "$hook" "$@"
+else
+  set -- "$cli" hook "$hook" "$@"
+fi
+feed $limit "$node_bin" "$@"
 code=$?
 case "$code" in
   0) exit 0 ;;

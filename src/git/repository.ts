@@ -13,13 +13,32 @@ export interface RepoPaths {
   bare: boolean;
 }
 
+const REPO_ARGS = ['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--git-common-dir', '--show-toplevel'];
+
 export async function resolveRepo(cwd: string): Promise<RepoPaths> {
-  let out: string;
+  return parseRepo(cwd, await revParse(cwd, REPO_ARGS));
+}
+
+/**
+ * The repository and its HEAD commit (undefined: unborn) in one git process, for the commit hook, where every
+ * process start counts. `--verify -q` applies to the one revision only: an unborn HEAD prints nothing (exit 1).
+ */
+export async function resolveRepoAndHead(cwd: string): Promise<{ repo: RepoPaths; head: string | undefined }> {
+  const out = await revParse(cwd, [...REPO_ARGS, '--verify', '-q', 'HEAD^{commit}']);
+  const repo = parseRepo(cwd, out);
+  const head = out.split('\n').filter((l) => l.length > 0)[repo.bare ? 3 : 4];
+  return { repo, head: head && /^[0-9a-f]{40,64}$/.test(head) ? head : undefined };
+}
+
+async function revParse(cwd: string, args: string[]): Promise<string> {
   try {
-    out = (await runGit(['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--git-common-dir', '--show-toplevel'], { cwd, okCodes: [128] })).stdout;
+    return (await runGit(args, { cwd, okCodes: [1, 128] })).stdout;
   } catch (e) {
     throw new CountersignError('notARepository', `${cwd} is not inside a git repository (run \`git init\` or cd into one)`, undefined, { cause: e });
   }
+}
+
+function parseRepo(cwd: string, out: string): RepoPaths {
   const lines = out.split('\n').filter((l) => l.length > 0);
   if (lines.length < 3 || lines[0].startsWith('fatal')) {
     throw new CountersignError('notARepository', `${cwd} is not inside a git repository (run \`git init\` or cd into one)`);

@@ -3,7 +3,9 @@ import { CLIENT_HOOKS } from '../../git/hookScripts';
 import { prePush, preReceive } from '../../git/pushGate';
 import { EXIT_BLOCKED, EXIT_ERROR, type Command } from '../command';
 import { MANAGED_HOOKS, runForHookManager } from '../hookManagerEntry';
-import { pushNotesAfterGate, runPostRewrite, runPrepareCommitMsg, runReferenceTransaction } from '../provenanceHooks';
+import { stagedPolicyProblems } from '../../git/stagedPolicy';
+import { runPrepareCommitMsg } from '../prepareCommitHook';
+import { pushNotesAfterGate, runPostRewrite, runReferenceTransaction } from '../provenanceHooks';
 
 /**
  * `countersign hook NAME ARGS...`: the entry point of Countersign's own shims (which set COUNTERSIGN_IN_SHIM
@@ -49,7 +51,7 @@ Exit codes: 0 done (commit-time hooks never block a commit); 1 pre-push: the pus
     }
     switch (name) {
       case 'prepare-commit-msg':
-        return runPrepareCommitMsg(args, ctx);
+        return runPrepareCommitMsg(args, ctx, () => stagedPolicyProblems);
       case 'pre-push': {
         // git passes the remote's name (or its URL when pushing to a URL) and its URL; stdin lists the refs.
         const [remoteName, url] = args;

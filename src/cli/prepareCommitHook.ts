@@ -1,0 +1,67 @@
+import { errorMessage } from '../core/errors';
+import type { Logger } from '../core/logger';
+import { POLICY_FILE } from '../core/policyFile';
+import type { ChangedFile } from '../git/commitDiff';
+import { prepareCommitMessage } from '../git/commitProvenance';
+import { openLedger } from '../git/ledger';
+import type { Attribution } from '../git/provenanceCompute';
+import { resolveRepoAndHead, type RepoPaths } from '../git/repository';
+import { EXIT_ERROR, type CliContext, type ExitCode } from './command';
+
+/**
+ * prepare-commit-msg, the one Node start of every commit: trailers and the pending note. It runs from the
+ * small commit-hook entry (dist/hook.js, no schema library) as well as from `countersign hook`, so it must
+ * not import the policy schema: the caller hands in the staged-policy check, which the hook entry loads
+ * only for the rare commit that stages `.countersign.json`.
+ */
+export type StagedPolicyCheck = (cwd: string, changed: ChangedFile[]) => Promise<string[]>;
+
+export function hookLogger(ctx: CliContext, hook: string): Logger {
+  const trace = ctx.env.COUNTERSIGN_TRACE === '1';
+  const say = (m: string) => ctx.stderr(`countersign (${hook}): ${m.replace(/^\[[\w-]+\] /, '')}\n`);
+  return {
+    trace: (m) => { if (trace) say(m); },
+    debug: (m) => { if (trace) say(m); },
+    info: (m) => { if (trace) say(m); },
+    warn: say,
+    error: (m) => say(typeof m === 'string' ? m : m.message),
+  };
+}
+
+export async function runPrepareCommitMsg(args: string[], ctx: CliContext, policyCheck: () => StagedPolicyCheck): Promise<ExitCode> {
+  const [messageFile, source, sha] = args;
+  if (!messageFile) {
+    ctx.stderr('countersign hook prepare-commit-msg: git passes the message file as the first argument\n');
+    return EXIT_ERROR;
+  }
+  const logger = hookLogger(ctx, 'prepare-commit-msg');
+  const pid = Number(ctx.env.COUNTERSIGN_GIT_PID);
+  const { repo, head } = await resolveRepoAndHead(ctx.cwd);
+  const labelsFor = await ledgerLabels(repo, logger);
+  const prepared = await prepareCommitMessage(ctx.cwd, {
+    messageFile, source, sha, env: ctx.env, logger, labelsFor, repo, head,
+    ...(Number.isInteger(pid) && pid > 1 ? { gitPid: pid } : {}),
+  });
+  if (!prepared.files.some((f) => f.path === POLICY_FILE)) return 0;
+  try {
+    const problems = await policyCheck()(ctx.cwd, prepared.files);
+    if (problems.length > 0) {
+      logger.warn(`the staged ${POLICY_FILE} is not a valid policy; a server refuses it on the policy branch (\`countersign policy check\`):\n  ${problems.join('\n  ')}`);
+    }
+  } catch (e) {
+    logger.debug(`could not check the staged policy: ${errorMessage(e)}`);
+  }
+  return 0;
+}
+
+/** The working ledger's labels, or nothing (all lines untracked) when it cannot be opened. */
+async function ledgerLabels(repo: RepoPaths, logger: Logger): Promise<((p: string, storedAs?: string) => Promise<Attribution | undefined>) | undefined> {
+  try {
+    if (!repo.root) return undefined;
+    const ledger = await openLedger(repo.root, { logger, repo });
+    return (p, storedAs) => ledger.fileAttribution(p, storedAs);
+  } catch (e) {
+    logger.warn(`the working ledger could not be opened (${errorMessage(e)}); staged lines count as untracked`);
+    return undefined;
+  }
+}
