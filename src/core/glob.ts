@@ -202,20 +202,143 @@ export function matchGlob(pattern: string, text: string): boolean {
  * names a folder matches the files under it (`infra` matches `infra/main.tf`).
  */
 export function matchPath(pattern: string, filePath: string, opts: { ignoreCase?: boolean } = {}): boolean {
-  if (opts.ignoreCase) return matchPath(pattern.toLowerCase(), filePath.toLowerCase());
-  let p = pattern.trim();
-  if (p === '') return false;
+  const text = opts.ignoreCase ? filePath.toLowerCase() : filePath;
+  return pathGlobs(pattern, opts.ignoreCase === true).some((g) => matchGlob(g, text));
+}
+
+/** The whole-string globs a path pattern stands for (matchPath's rules); none for a blank pattern. */
+function pathGlobs(pattern: string, ignoreCase: boolean): string[] {
+  let p = (ignoreCase ? pattern.toLowerCase() : pattern).trim();
+  if (p === '') return [];
   const dirOnly = p.endsWith('/');
   if (dirOnly) p = p.replace(/\/+$/, '');
   const anchored = p.startsWith('/') || p.includes('/');
   p = p.replace(/^\/+/, '');
   const full = anchored ? p : `**/${p}`;
-  if (dirOnly) return matchGlob(`${full}/**`, filePath);
-  return matchGlob(full, filePath) || matchGlob(`${full}/**`, filePath);
+  return dirOnly ? [`${full}/**`] : [full, `${full}/**`];
 }
 
+/** The first of `patterns` that matches `filePath` (matchPath), or undefined. */
 export function matchAnyPath(patterns: readonly string[], filePath: string, opts: { ignoreCase?: boolean } = {}): string | undefined {
-  return patterns.find((p) => matchPath(p, filePath, opts));
+  const i = patternSet(patterns, opts.ignoreCase === true).firstMatch(opts.ignoreCase ? filePath.toLowerCase() : filePath);
+  return i < 0 ? undefined : patterns[i];
+}
+
+/**
+ * A policy's pattern lists are matched against every path of every judged commit (the default infrastructure
+ * tier alone is ~90 patterns, two globs each): one NFA per list, all globs at once, simulated as a DFA built
+ * lazily — each set of NFA states met and each step from it is computed once (what matchGlob would compute)
+ * and remembered. So a path costs one lookup per character, not one simulation per glob. Verdicts are the
+ * NFA's, step for step; the remembered states are bounded (MAX_DFA_STEPS: past it they are forgotten and
+ * built again), so a pattern list written to blow up the subset construction costs only matchGlob's time.
+ */
+const MAX_DFA_STEPS = 20_000;
+
+interface DfaState {
+  nfa: number[];
+  /** Lowest index of a pattern whose glob accepts here, -1 for none. */
+  first: number;
+  next: Map<string, DfaState>;
+}
+
+export class PatternSet {
+  private readonly states: NfaState[] = [{ out: [] }];
+  /** Accepting NFA state → index of the pattern it belongs to. */
+  private readonly acceptOf = new Map<number, number>();
+  private readonly seen: Int32Array;
+  private gen = 0;
+  private steps = 0;
+  private byKey = new Map<string, DfaState>();
+  private start: DfaState;
+
+  constructor(readonly patterns: readonly string[], ignoreCase: boolean, private readonly maxSteps = MAX_DFA_STEPS) {
+    patterns.forEach((pattern, index) => {
+      for (const glob of pathGlobs(pattern, ignoreCase)) {
+        const nfa = nfaOf(glob);
+        const offset = this.states.length;
+        for (const st of nfa.states) this.states.push({ ...(st.test ? { test: st.test } : {}), out: st.out.map((o) => o + offset) });
+        this.states[0].out.push(offset);
+        const accept = nfa.accept + offset;
+        if (!this.acceptOf.has(accept)) this.acceptOf.set(accept, index);
+      }
+    });
+    this.seen = new Int32Array(this.states.length).fill(-1);
+    this.start = this.stateOf(this.closure([0]));
+  }
+
+  firstMatch(text: string): number {
+    let at = this.start;
+    for (const ch of text) {
+      if (at.nfa.length === 0) return -1;
+      let to = at.next.get(ch);
+      if (!to) {
+        if (this.steps >= this.maxSteps) this.forget();
+        const moved: number[] = [];
+        for (const s of at.nfa) {
+          const st = this.states[s];
+          if (st.test && st.test(ch)) moved.push(...st.out);
+        }
+        to = this.stateOf(this.closure(moved));
+        at.next.set(ch, to);
+        this.steps++;
+      }
+      at = to;
+    }
+    return at.first;
+  }
+
+  /** The epsilon closure of `from`, sorted (the DFA state's identity). */
+  private closure(from: number[]): number[] {
+    if (this.gen >= 0x3fffffff) { this.seen.fill(-1); this.gen = 0; }
+    const gen = ++this.gen;
+    const out: number[] = [];
+    const stack = [...from];
+    while (stack.length > 0) {
+      const s = stack.pop() as number;
+      if (this.seen[s] === gen) continue;
+      this.seen[s] = gen;
+      out.push(s);
+      const st = this.states[s];
+      if (!st.test) for (const o of st.out) stack.push(o);
+    }
+    return out.sort((a, b) => a - b);
+  }
+
+  private stateOf(nfa: number[]): DfaState {
+    const key = nfa.join(',');
+    let d = this.byKey.get(key);
+    if (!d) {
+      let first = -1;
+      for (const s of nfa) {
+        const i = this.acceptOf.get(s);
+        if (i !== undefined && (first < 0 || i < first)) first = i;
+      }
+      d = { nfa, first, next: new Map() };
+      this.byKey.set(key, d);
+    }
+    return d;
+  }
+
+  /** Drops every remembered state and step (bounded memory); the walk in progress goes on from new ones. */
+  private forget(): void {
+    this.byKey = new Map();
+    this.steps = 0;
+    this.start = this.stateOf(this.start.nfa);
+  }
+}
+
+const patternSets = new WeakMap<readonly string[], { sets: Array<PatternSet | undefined> }>();
+
+/** The PatternSet for a list, built once per list (and again if the list was changed in place). */
+function patternSet(patterns: readonly string[], ignoreCase: boolean): PatternSet {
+  let entry = patternSets.get(patterns);
+  if (!entry) patternSets.set(patterns, (entry = { sets: [undefined, undefined] }));
+  const slot = ignoreCase ? 1 : 0;
+  const have = entry.sets[slot];
+  if (have && have.patterns.length === patterns.length && have.patterns.every((p, i) => p === patterns[i])) return have;
+  const built = new PatternSet([...patterns], ignoreCase);
+  entry.sets[slot] = built;
+  return built;
 }
 
 /**

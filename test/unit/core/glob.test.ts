@@ -1,5 +1,7 @@
 import * as assert from 'assert';
-import { globProblem, matchGlob, matchPath } from '../../../src/core/glob';
+import fc from 'fast-check';
+import { globProblem, matchAnyPath, matchGlob, matchPath, PatternSet } from '../../../src/core/glob';
+import { INFRASTRUCTURE_PATHS } from '../../../src/core/policy';
 
 describe('glob matcher', () => {
   const cases: Array<[string, string, boolean]> = [
@@ -57,5 +59,36 @@ describe('glob matcher', () => {
     assert.match(globProblem('a}') ?? '', /no matching '{'/);
     assert.match(globProblem('[abc') ?? '', /no matching ']'/);
     assert.strictEqual(globProblem('release/*'), undefined);
+  });
+
+  // matchAnyPath runs a whole list as one lazily built DFA (speed at 10,000 commits): it must name exactly the
+  // pattern the plain per-pattern NFA would, for any patterns and paths, also when its memory bound forgets.
+  const piece = fc.constantFrom('a', 'b', 'A', '/', '.', '*', '**', '?', '[a-b]', '[!a]', '{a,b/}', '{x,**}', '\\*', ' ', 'é', 'tf');
+  const patternArb = fc.array(piece, { maxLength: 7 }).map((xs) => xs.join(''));
+  const pathArb = fc.array(fc.constantFrom('a', 'b', 'A', 'B', '/', '.', '*', 'x', 'é', 'tf', ' '), { maxLength: 12 }).map((xs) => xs.join(''));
+  it('a pattern list matched at once names the same first pattern as matchPath one by one', () => {
+    fc.assert(fc.property(fc.array(patternArb, { maxLength: 6 }), fc.array(pathArb, { minLength: 1, maxLength: 8 }), fc.boolean(), fc.nat({ max: 6 }),
+      (patterns, paths, ignoreCase, maxSteps) => {
+        const bounded = new PatternSet(patterns, ignoreCase, maxSteps);
+        for (const path of paths) {
+          const expected = patterns.find((p) => matchPath(p, path, { ignoreCase }));
+          assert.strictEqual(matchAnyPath(patterns, path, { ignoreCase }), expected, `${JSON.stringify(patterns)} ${JSON.stringify(path)}`);
+          const i = bounded.firstMatch(ignoreCase ? path.toLowerCase() : path);
+          assert.strictEqual(i < 0 ? undefined : patterns[i], expected, `bounded: ${JSON.stringify(patterns)} ${JSON.stringify(path)}`);
+        }
+      }), { numRuns: 400 });
+  });
+
+  it('the infrastructure list matched at once agrees with matchPath on real-looking paths', () => {
+    const paths = ['infra/main.TF', 'src/app.ts', 'Dockerfile.prod', 'a/b/k8s/x.yaml', '.github/workflows/ci.yml', 'docs/.github/workflows/x',
+      'db/migrations/1.sql', 'charts/x/Chart.yaml', 'helmfile.yaml.gotmpl', 'x/playbook-1.yml', 'README.md', 'containerfile', 'src/k8s.ts'];
+    for (const p of paths) assert.strictEqual(matchAnyPath(INFRASTRUCTURE_PATHS, p, { ignoreCase: true }), INFRASTRUCTURE_PATHS.find((x) => matchPath(x, p, { ignoreCase: true })), p);
+  });
+
+  it('a list changed in place is matched as it is now', () => {
+    const list = ['*.tf'];
+    assert.strictEqual(matchAnyPath(list, 'x.sql'), undefined);
+    list.push('*.sql');
+    assert.strictEqual(matchAnyPath(list, 'x.sql'), '*.sql');
   });
 });
