@@ -41,6 +41,13 @@ export function recordConnected(repo: RepoPaths, agents: readonly HookAgent[], n
   writeFileAtomic(recordFile(repo), JSON.stringify(record, null, 2) + '\n');
 }
 
+export function recordDisconnected(repo: RepoPaths, agents: readonly HookAgent[]): void {
+  const record = readRecord(repo);
+  if (!agents.some((a) => record.agents[a])) return;
+  for (const a of agents) delete record.agents[a];
+  writeFileAtomic(recordFile(repo), JSON.stringify(record, null, 2) + '\n');
+}
+
 /** Reads a working-tree file, undefined when absent or unreadable (an unreadable file reads as missing hooks). */
 function workTreeReader(root: string): (file: string) => string | undefined {
   return (file) => {

@@ -6,6 +6,7 @@ import { refuseSymlinkedPath } from './symlinkGuard';
 import { runGit } from './gitRunner';
 import { CLIENT_HOOKS, SHIM_MARKER, hookScript } from './hookScripts';
 import { countersignDir, resolveRepo, type RepoPaths } from './repository';
+import { disconnectAgents, type DisconnectResult } from './agentDisconnect';
 
 /**
  * Installation points `core.hooksPath` (local config) at `.git/countersign/hooks`, whose shims chain the
@@ -159,6 +160,8 @@ export interface UninstallResult {
   restoredHooksPath: string | null;
   removedConfig: number;
   wasInstalled: boolean;
+  /** What `agents connect` had added that uninstall took out (personal and uncommitted files only). */
+  agents: DisconnectResult;
 }
 
 export async function uninstall(cwd: string): Promise<UninstallResult> {
@@ -166,7 +169,17 @@ export async function uninstall(cwd: string): Promise<UninstallResult> {
   const manifest = readManifest(repo);
   const dir = countersignDir(repo);
   const hooksDir = path.join(dir, 'hooks');
-  if (!manifest) return { repo, restoredHooksPath: null, removedConfig: 0, wasInstalled: false };
+  // `agents connect` works without install (it writes the CLI copy itself), so this comes first. Committed
+  // agent settings are the team's: they are left, and the result says so.
+  const agents = repo.root ? await disconnectAgents(repo, undefined, { localOnly: true }) : { files: [], agents: [] };
+  if (!manifest) {
+    // The CLI copy connect wrote for its hooks goes with them.
+    if (agents.files.length > 0 && agents.files.every((f) => f.status !== 'kept')) {
+      guardOwnFiles(repo, 'remove');
+      fs.rmSync(path.join(dir, 'bin'), { recursive: true, force: true });
+    }
+    return { repo, restoredHooksPath: null, removedConfig: 0, wasInstalled: false, agents };
+  }
   guardOwnFiles(repo, 'remove');
   const current = await getLocalConfig(cwd, 'core.hooksPath');
   // Only put core.hooksPath back if it still points at us: a tool that changed it since owns it now.
@@ -190,7 +203,7 @@ export async function uninstall(cwd: string): Promise<UninstallResult> {
   fs.rmSync(path.join(dir, 'bin'), { recursive: true, force: true });
   fs.rmSync(path.join(dir, 'pending'), { recursive: true, force: true });
   fs.rmSync(manifestPath(repo), { force: true });
-  return { repo, restoredHooksPath: manifest.previousHooksPath, removedConfig: removed, wasInstalled: true };
+  return { repo, restoredHooksPath: manifest.previousHooksPath, removedConfig: removed, wasInstalled: true, agents };
 }
 
 /** Whether the hooks are active: installed and core.hooksPath still points at them. */

@@ -9,8 +9,10 @@ import { keepOutOfCommits, type ExcludeResult } from '../../git/localExclude';
 import { countersignDir, resolveRepo } from '../../git/repository';
 import { refuseSymlinkedPath } from '../../git/symlinkGuard';
 import { parseCommandArgs, writeJson, type Command } from '../command';
+import { runDisconnect } from './agentsDisconnect';
 
 const USAGE = `Usage: countersign agents connect [${HOOK_AGENTS.join('|')}]... [--local] [--json]
+       countersign agents disconnect [AGENT...|--all] [--local] [--json]
 
 Writes each agent's project-level hook configuration so that its before/after tool-call hooks run
 \`countersign checkpoint --from AGENT\`, which records what the agent writes in the working ledger.
@@ -45,23 +47,32 @@ machine" and how to re-pin them. Teams use --local:
            already tracks is named with the fix (git rm --cached FILE).
   --json   print what was written as JSON
 
+disconnect takes out what connect added, and nothing of yours: Countersign's entries in each agent's
+settings (your own hooks and settings in the same file stay), a file connect created that holds nothing
+else, and the .git/info/exclude lines connect wrote. Without AGENT (or with --all), every agent.
+  --local  leave committed files alone (they are the team's): only the personal settings files and files
+           git does not track (what \`connect --local\` writes). \`countersign uninstall\` does the same.
+  --json   print {"files": [{"agent", "file", "status": "deleted"|"updated"|"kept", "unexcluded"}], "agents"}
+
 Examples:
   countersign agents connect --local            # every agent, pinned to this clone, nothing to commit
+  countersign agents disconnect claude          # Claude Code's hooks out again; your own hooks stay
   countersign agents connect claude codex
   countersign agents connect --json | jq '.files[] | select(.status != "unchanged") | .file'
 
-Exit codes: 0 written (or unchanged); 2 unknown agent, a malformed settings file (nothing written), a
-symlinked settings directory, or not in a working tree.
+Exit codes: 0 written or removed (or unchanged); 2 unknown agent, a malformed settings file (connect: nothing
+written), a symlinked settings directory, or not in a working tree.
 `;
 
 export const agentsCommand: Command = {
   name: 'agents',
-  summary: "connect AI agents' hooks (Claude Code, Codex, Gemini CLI, Cursor, Copilot, Kiro, VS Code) to the ledger",
+  summary: "connect (or disconnect) AI agents' hooks (Claude Code, Codex, Gemini CLI, Cursor, Copilot, Kiro, VS Code) to the ledger",
   usage: USAGE,
   async run(argv, ctx) {
     const [sub, ...rest] = argv;
+    if (sub === 'disconnect') return runDisconnect(rest, ctx);
     if (sub !== 'connect') {
-      throw usageError(`agents: unknown subcommand '${sub ?? ''}' (expected \`agents connect [AGENT...]\`)\nRun \`countersign agents --help\` for usage.`);
+      throw usageError(`agents: unknown subcommand '${sub ?? ''}' (expected \`agents connect [AGENT...]\` or \`agents disconnect [AGENT...|--all]\`)\nRun \`countersign agents --help\` for usage.`);
     }
     const { values, positionals } = parseCommandArgs('agents connect', rest, { json: { type: 'boolean' }, local: { type: 'boolean' } });
     const unknown = positionals.filter((a) => !isHookAgent(a));

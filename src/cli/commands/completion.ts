@@ -6,7 +6,7 @@ import { helpText, type Command } from '../command';
  * and each command's options come from the commands' own help text, so a new option completes without
  * editing this file.
  */
-const SUBCOMMANDS: Record<string, string[]> = { agents: ['connect'], policy: ['init', 'check'] };
+const SUBCOMMANDS: Record<string, string[]> = { agents: ['connect', 'disconnect'], policy: ['init', 'check'] };
 
 function optionsOf(usage: string): string[] {
   return [...new Set(usage.match(/--[a-z][a-z-]*/g) ?? [])].sort();

@@ -1,6 +1,7 @@
 import { uninstall } from '../../git/hookInstaller';
 import { uninstallServer } from '../../git/serverHookInstaller';
 import { parseCommandArgs, writeJson, type Command } from '../command';
+import { formatDisconnect } from './agentsDisconnect';
 
 export const uninstallCommand: Command = {
   name: 'uninstall',
@@ -10,8 +11,12 @@ export const uninstallCommand: Command = {
 
 Restores core.hooksPath to its value before \`countersign install\` (or unsets it), removes the config
 entries install added (notes.rewriteRef, notes.rewriteMode, the notes fetch refspecs per remote), the shims
-in .git/countersign/hooks and the CLI copy in .git/countersign/bin. The working ledger and the notes are
-kept (they are your provenance). Hooks that install chained stay as they were.
+in .git/countersign/hooks and the CLI copy in .git/countersign/bin, and what \`agents connect\` added to
+files that are not committed (its hooks in the agents' personal settings and in files git does not track,
+and its .git/info/exclude lines; as \`agents disconnect --local\`) — never your own hooks or settings.
+Committed agent settings are the team's and are left (\`agents disconnect\` takes Countersign's entries out
+of them). The working ledger and the notes are kept (they are your provenance). Hooks that install chained
+stay as they were.
 With --server, in a bare repository: removes the pre-receive gate and puts back the pre-receive hook it
 chained, if any.
 
@@ -35,11 +40,12 @@ Exit codes: 0 removed (or nothing was installed); 2 not a repository.
     }
     const r = await uninstall(ctx.cwd);
     if (values.json) {
-      writeJson(ctx, { wasInstalled: r.wasInstalled, restoredHooksPath: r.restoredHooksPath, removedConfig: r.removedConfig });
+      writeJson(ctx, { wasInstalled: r.wasInstalled, restoredHooksPath: r.restoredHooksPath, removedConfig: r.removedConfig, agents: r.agents });
       return 0;
     }
+    if (r.agents.files.length > 0) ctx.stdout(formatDisconnect(r.agents));
     if (!r.wasInstalled) {
-      ctx.stdout('Countersign hooks were not installed here; nothing to do.\n');
+      ctx.stdout(`Countersign hooks were not installed here${r.agents.files.length > 0 ? '' : '; nothing to do'}.\n`);
       return 0;
     }
     ctx.stdout(`Removed Countersign hooks and the CLI copy; core.hooksPath ${r.restoredHooksPath ? `restored to ${r.restoredHooksPath}` : 'unset'}; removed ${r.removedConfig} config entr${r.removedConfig === 1 ? 'y' : 'ies'}.\n`);

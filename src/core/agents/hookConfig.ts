@@ -1,5 +1,6 @@
 import { CountersignError } from '../errors';
 import type { HookAgent } from './hookAgents';
+import { nothingOfTheUsersLeft, withoutOurHooks } from './hookRemoval';
 
 /**
  * The project-level hook configuration `countersign agents connect` writes for each agent, merged into
@@ -137,23 +138,7 @@ function matcherGroupsLayout(agent: HookAgent, file: string, events: Array<[stri
     file,
     ...(localFile ? { localFile } : {}),
     events: events.map(([e]) => e),
-    remove: (root) => {
-      const hooks = root.hooks;
-      if (!isObject(hooks)) return root;
-      for (const [event, list] of Object.entries(hooks)) {
-        if (!Array.isArray(list)) continue;
-        const kept = list.flatMap((group): Json[] => {
-          if (!isObject(group) || !Array.isArray(group.hooks)) return [group];
-          const others = group.hooks.filter((h) => !(isObject(h) && isOurCommand(h.command, agent)));
-          if (others.length === group.hooks.length) return [group];
-          return others.length === 0 ? [] : [{ ...group, hooks: others }];
-        });
-        if (kept.length === 0) delete hooks[event];
-        else hooks[event] = kept;
-      }
-      if (Object.keys(hooks).length === 0) delete root.hooks;
-      return root;
-    },
+    remove: (root) => withoutOurHooks(root, (c) => isOurCommand(c, agent)).root,
     initial: () => ({}),
     merge: (root, f, command) => {
       const hooks = objectAt(root, 'hooks', f);
@@ -315,6 +300,34 @@ export function planAgentConfig(agent: HookAgent, read: (file: string) => string
     }
     return plans;
   });
+}
+
+export interface DisconnectPlan {
+  agent: HookAgent;
+  /** Repository-relative path. */
+  file: string;
+  /** The file without Countersign's entries. */
+  text: string;
+  /** Nothing of the user's is left in it (only what connect writes into a file it creates): the file can go. */
+  empty: boolean;
+  /** The agent reads this file as personal settings (never committed). */
+  personal: boolean;
+}
+
+/**
+ * What `agents disconnect` (and `uninstall`) would leave in each file `connect` may write for `agent`: only
+ * files holding Countersign's entries are listed. A file that is not valid JSON holds no entries we can
+ * take out and is left alone (as connect leaves it).
+ */
+export function planAgentDisconnect(agent: HookAgent, read: (file: string) => string | undefined): DisconnectPlan[] {
+  const isOurs = (c: unknown) => isOurCommand(c, agent);
+  return LAYOUTS[agent].files.flatMap((layout) => (layout.localFile ? [layout.file, layout.localFile] : [layout.file]).flatMap((file) => {
+    const existing = read(file);
+    if (ourCommandsIn(existing, agent).length === 0) return [];
+    const root = parseSettings(agent, file, existing, layout.initial);
+    const cleaned = withoutOurHooks(root, isOurs).root;
+    return [{ agent, file, text: JSON.stringify(cleaned, null, 2) + '\n', empty: nothingOfTheUsersLeft(cleaned, isOurs), personal: file === layout.localFile }];
+  }));
 }
 
 /** Replaces our entry in place (first one; drops duplicates) or appends it; other entries are kept untouched. */
