@@ -233,14 +233,15 @@ export class AttributionEngine {
 
   /** Applies an edit's changes in order, each against the text the previous one left; all or nothing. */
   private applyChanges(o: EditObservation, tree: Tree, mode: (c: TextChange) => ChangeMode): Tree {
-    o.changes.forEach((change, i) => {
+    for (let i = 0; i < o.changes.length; i++) {
+      const change = o.changes[i];
       try {
         tree = applyChange(tree, change, mode(change), this.writers);
       } catch (err) {
         if (!(err instanceof RangeError)) throw err;
         throw new CountersignError('input', `edit of ${o.file}, change ${i}: ${err.message}`);
       }
-    });
+    }
     return tree;
   }
 

@@ -122,8 +122,13 @@ export class RunBuilder {
     }
   }
 
+  /**
+   * The runs, in an array of their exact size: a line's runs live as long as the line, while the builder's own
+   * array has grown with spare room (a keystroke's line is otherwise mostly that spare room, for the garbage
+   * collector to copy until the line is edited again).
+   */
   build(): number[] {
-    return this.out;
+    return this.out.slice();
   }
 }
 

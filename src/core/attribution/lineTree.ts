@@ -31,9 +31,25 @@ export class TreeNode {
 
   /**
    * A leaf when `kids` is null; then `items` holds its lines. `from` is the node this one copies with one
-   * item changed (`was` -> `now`): its aggregates are then adjusted rather than summed again.
+   * item changed (`was` -> `now`, or for a leaf `wasLine` -> `nowLine`): its aggregates are then adjusted
+   * rather than summed again.
    */
-  constructor(readonly items: readonly Line[] | null, readonly kids: readonly TreeNode[] | null, from?: TreeNode, was?: TreeNode, now?: TreeNode) {
+  constructor(
+    readonly items: readonly Line[] | null, readonly kids: readonly TreeNode[] | null,
+    from?: TreeNode, was?: TreeNode, now?: TreeNode, wasLine?: Line, nowLine?: Line,
+  ) {
+    if (from && wasLine && nowLine) {
+      // A leaf copying `from` with one line replaced (a keystroke), whose agent bits are not lost: adjusted.
+      const was = wasLine.labelClass, now = nowLine.labelClass;
+      this.lines = from.lines;
+      this.chars = from.chars - wasLine.text.length + nowLine.text.length;
+      this.ai = from.ai + (now === LabelClass.Ai ? 1 : 0) - (was === LabelClass.Ai ? 1 : 0);
+      this.human = from.human + (now === LabelClass.Human ? 1 : 0) - (was === LabelClass.Human ? 1 : 0);
+      this.humanWasAi = from.humanWasAi + (now === LabelClass.HumanWasAi ? 1 : 0) - (was === LabelClass.HumanWasAi ? 1 : 0);
+      this.untracked = from.untracked + (now === LabelClass.Untracked ? 1 : 0) - (was === LabelClass.Untracked ? 1 : 0);
+      this.agents = from.agents | nowLine.agentBit;
+      return;
+    }
     if (from && was && now) {
       this.lines = from.lines - was.lines + now.lines;
       this.chars = from.chars - was.chars + now.chars;
@@ -74,6 +90,7 @@ export class TreeNode {
   }
 }
 export type Tree = TreeNode | null;
+
 
 const LEAF_MAX = 32;
 const NODE_MAX = 32;
@@ -134,8 +151,10 @@ export function replaceAt(t: Tree, index: number, line: Line): Tree {
 function replaceIn(n: TreeNode, index: number, line: Line): TreeNode {
   if (!n.kids) {
     const items = n.items!.slice();
+    const was = items[index];
     items[index] = line;
-    return leaf(items);
+    // A keystroke's leaf: its aggregates adjusted for the one line, not summed again over the leaf.
+    return (was.agentBit & ~line.agentBit) === 0 ? new TreeNode(items, null, n, undefined, undefined, was, line) : leaf(items);
   }
   const kids = n.kids.slice();
   for (let i = 0; i < kids.length; i++) {

@@ -1,6 +1,6 @@
 import { RunBuilder, makeLine, type Line } from './line';
 import { endsWithLineBreak, leadingLineBreak, splitLinesWithEnds } from './lines';
-import { charCount, lineAt, lineCount, linesBetween, locate, splice, type Tree } from './lineTree';
+import { charCount, lineAt, lineCount, linesBetween, locate, replaceAt, splice, type Tree } from './lineTree';
 import { rewriteLines, type Stamp } from './relabel';
 import type { WriterTable } from './writers';
 
@@ -67,6 +67,15 @@ export function applyChange(tree: Tree, change: TextChange, mode: ChangeMode, wr
     end++;
   }
 
+  // The usual keystroke: no line break typed or removed, so the region stays one line and needs no split.
+  if (mode.kind === 'write' && old.length === 1 && newText.length > 0 && text.indexOf('\n') < 0 && (endsWithLineBreak(newText) || end === count)) {
+    const runs = new RunBuilder();
+    runs.pushSlice(regionRuns, 0, lo);
+    runs.pushSlice(regionRuns, lo + length, insertAt);
+    runs.push(text.length, mode.stamp.writer, mode.stamp.seq);
+    runs.pushSlice(regionRuns, insertAt, regionText.length);
+    return replaceAt(tree, first, makeLine(newText, runs.build(), writers));
+  }
   const newTexts = splitLinesWithEnds(newText);
   let lines: Line[];
   if (mode.kind === 'keep') {
