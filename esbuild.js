@@ -65,7 +65,8 @@ const builds = [
 ];
 
 // Tests, demo and benchmarks never ship in the .vsix (.vscodeignore); they keep node_modules external.
-if (!production) {
+// COUNTERSIGN_BUNDLES_ONLY: test/register.js needs only the bundles the tests spawn.
+if (!production && !process.env.COUNTERSIGN_BUNDLES_ONLY) {
   const devEntries = [
     ...filesUnder('test', '.ts'),
     ...filesUnder('scripts', '.ts'),
@@ -91,7 +92,12 @@ async function main() {
   fs.chmodSync(`${out}/cli.js`, 0o755);
 }
 
-main().catch((e) => {
-  console.error(e.message ?? e);
-  process.exit(1);
-});
+// test/register.js (TypeScript tests without a build step) loads the same text loaders from here.
+module.exports = { loader: common.loader };
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e.message ?? e);
+    process.exit(1);
+  });
+}

@@ -21,6 +21,8 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  // A CommonJS require hook: it runs before any TypeScript can (test/register.js).
+  { files: ['test/register.js'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
   { files: ['src/extension/**'], rules: { 'no-restricted-imports': ['error', { paths: zodMini }] } },
   { files: ['src/core/**', 'src/git/**', 'src/cli/**'], rules: noVscode },
   { files: ['src/core/**'], rules: {
