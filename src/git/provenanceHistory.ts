@@ -178,7 +178,7 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
     else errors.push(`refs/notes/countersign on ${s.noteCommit.slice(0, 12)}: ${s.signed.statement.decision} by ${s.signed.statement.reviewer.email} not counted: ${v.reason}`);
   }
   const coverage = computeCoverage(graph, counted, await resolveOutside(cwd, graph, counted));
-  for (const u of coverage.unresolved) errors.push(`refs/notes/countersign on ${u.noteCommit.slice(0, 12)}: its range ${u.statement.base.slice(0, 12)}..${u.statement.tip.slice(0, 12)} could not be resolved`);
+  if (coverage.unresolved.length > 0) errors.push(outsideHistory(coverage.unresolved, opts.revs));
   for (const ig of coverage.ignored) errors.push(`refs/notes/countersign on ${ig.noteCommit.slice(0, 12)}: ${ig.reason}`);
   for (const c of commits) {
     const who = coverage.reviewedBy.get(c.sha);
@@ -199,6 +199,19 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
     orphans.push(...orphanNotes(APPROVALS_NOTES_REF, [...approvalNotes.keys()].filter((o) => !inHistory.has(o)), (o) => reachable.has(o)));
   }
   return { commits, warnings, review, orphanNotes: orphans, inconsistencies };
+}
+
+/**
+ * One sentence for all the statements whose range is not in this history, however many: a rebase or squash
+ * leaves every approval of the old commits behind, and one line per statement buried the report.
+ */
+function outsideHistory(unresolved: StatementOnCommit[], revs: string[]): string {
+  const n = unresolved.length;
+  const some = unresolved.slice(0, 3).map((u) => `${u.statement.base.slice(0, 12)}..${u.statement.tip.slice(0, 12)}`).join(', ');
+  return `${n} approval statement${n === 1 ? ' is' : 's are'} about commits outside the history of ${revs.join(' ')} (${some}${n > 3 ? ', …' : ''}): `
+    + `rebased or squashed since, or on a branch this range leaves out, so ${n === 1 ? 'it covers' : 'they cover'} nothing in this report. `
+    + 'To count them, include the branch they were made on in RANGE (countersign report main feature); for a rebased commit, '
+    + '`countersign explain REV` shows whether the gate still counts an approval for it';
 }
 
 /**

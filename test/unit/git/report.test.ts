@@ -356,4 +356,40 @@ describe('countersign report: review coverage', function () {
     assert.strictEqual(loose.review.basis, 'statements');
     assert.strictEqual(loose.reviewedCommits, 3, 'one, two and four (the wrongly signed one) count when signatures are not checked');
   });
+
+  it('approvals whose range left the history (a rebase) are said once, summarised, with the fix — not once per statement', () => {
+    const repo = TempRepo.create();
+    const keys = fs.mkdtempSync(path.join(repo.dir, '..', 'keys-'));
+    const bob = keypair(keys, 'bob');
+    repo.write('.countersign.json', JSON.stringify({ protectedBranches: ['main'], reviewers: [{ name: 'Bob', email: 'bob@example.com', key: bob.pub }] }));
+    repo.git('add', '.');
+    const base = repo.commit('policy', '--no-verify');
+    repo.git('checkout', '-q', '-b', 'feature');
+    const old: string[] = [];
+    for (const n of [1, 2, 3, 4]) {
+      repo.write(`f${n}.txt`, `${n}\n`);
+      repo.git('add', '.');
+      old.push(repo.commit(`feature ${n}`, '--no-verify'));
+    }
+    // Bob approved each step of the branch; then it was rebased onto a moved main and the old commits left.
+    for (const [i, tip] of old.entries()) sign(repo, bob.key, statement(repo, tip, i === 0 ? base : old[i - 1], 'bob@example.com'));
+    repo.git('checkout', '-q', 'main');
+    repo.write('main.txt', 'm\n');
+    repo.git('add', '.');
+    repo.commit('main moved', '--no-verify');
+    repo.git('cherry-pick', ...old);
+    repo.git('branch', '-D', 'feature');
+    const text = repo.cli(['report']);
+    assert.strictEqual(text.status, 0, text.stderr);
+    assert.strictEqual((text.stdout.match(/approval statements? (is|are) about commits outside/g) ?? []).length, 1, text.stdout);
+    assert.match(text.stdout, /4 approval statements are about commits outside the history of HEAD \([0-9a-f]{12}\.\.[0-9a-f]{12}, [^)]*, …\): rebased or squashed since, or on a branch this range leaves out, so they cover nothing in this report\. To count them, include the branch they were made on in RANGE/);
+    assert.doesNotMatch(text.stdout, /could not be resolved/);
+    const r = reportJson(repo);
+    assert.strictEqual(r.review.errors.length, 1, r.review.errors.join('\n'));
+    // With the old commits in RANGE they count again, and nothing is left to say.
+    repo.git('branch', 'old-feature', old[3]);
+    const both = reportJson(repo, 'HEAD', 'old-feature');
+    assert.deepStrictEqual(both.review.errors, []);
+    assert.strictEqual(both.reviewedCommits, 4);
+  });
 });
