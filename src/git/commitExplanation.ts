@@ -18,7 +18,8 @@ import { streamHistory, type HistoryCommit } from './historyStream';
 import { isPartialClone } from './missingObjects';
 import { absentNoteBlobs, AI_NOTES_REF, APPROVALS_NOTES_REF, readNotes } from './notesReader';
 import { readStatements, statementVerdict } from './provenanceHistory';
-import { verifyRange } from './pushGate';
+import { remoteDefaultBranch, policySourceAt } from './policyBranch';
+import { targetBranch, verifyRange } from './pushGate';
 
 /**
  * `countersign explain REV` (docs/design.md): the page an incident review starts from — the commit's provenance
@@ -108,7 +109,11 @@ export interface ExplainOptions {
   remote?: string;
 }
 
-/** The protected branch REV is judged for, and where the policy comes from (as `verify` reads it). */
+/**
+ * The protected branch REV is judged for, and where the policy comes from, as `verify` chooses them: without
+ * --branch, the upstream when the policy protects it, else the remote's default branch (the policy branch),
+ * where a feature branch lands — never a feature branch's own upstream.
+ */
 async function judgingContext(cwd: string, opts: ExplainOptions): Promise<{ branch?: string; remote?: string; trackingSha?: string; trackingLabel?: string }> {
   let branch = opts.branch;
   let remote = opts.remote;
@@ -116,18 +121,28 @@ async function judgingContext(cwd: string, opts: ExplainOptions): Promise<{ bran
     const up = await runGit(['rev-parse', '--abbrev-ref', '--symbolic-full-name', '@{upstream}'], { cwd, okCodes: [128] });
     const name = up.code === 0 ? up.stdout.trim() : '';
     const slash = name.indexOf('/');
-    if (slash > 0) {
+    let own: string | undefined;
+    if (slash > 0 && (remote === undefined || remote === name.slice(0, slash))) {
       remote ??= name.slice(0, slash);
-      branch = name.slice(slash + 1);
+      own = name.slice(slash + 1);
     }
+    const r = remote ?? 'origin';
+    const policyBranch = await remoteDefaultBranch(cwd, r);
+    const policyTip = policyBranch ? await commitOf(cwd, `refs/remotes/${r}/${policyBranch}`) : undefined;
+    branch = policyTip && policyBranch ? targetBranch(own, await policySourceAt(cwd, policyTip, `${r}/${policyBranch}`), policyBranch) : own;
   }
   if (!branch) return {};
   remote ??= 'origin';
   for (const [ref, label] of [[`refs/remotes/${remote}/${branch}`, `${remote}/${branch}`], [`refs/heads/${branch}`, branch]]) {
-    const r = await runGit(['rev-parse', '--verify', '-q', `${ref}^{commit}`], { cwd, okCodes: [1] });
-    if (r.code === 0) return { branch, remote, trackingSha: r.stdout.trim(), trackingLabel: label };
+    const sha = await commitOf(cwd, ref);
+    if (sha) return { branch, remote, trackingSha: sha, trackingLabel: label };
   }
   return { branch, remote };
+}
+
+async function commitOf(cwd: string, ref: string): Promise<string | undefined> {
+  const r = await runGit(['rev-parse', '--verify', '-q', `${ref}^{commit}`], { cwd, okCodes: [1, 128] });
+  return r.code === 0 ? r.stdout.trim() : undefined;
 }
 
 export async function explainCommit(cwd: string, rev: string, opts: ExplainOptions = {}): Promise<Explanation> {

@@ -118,6 +118,16 @@ async function shallowGap(cwd: string, head: string, base: string | undefined): 
   return cut.some((c) => range.has(c));
 }
 
+/**
+ * The branch commits on `own` (the upstream, or the same name on the remote) are judged for without --branch:
+ * `own` when the policy protects it (or cannot be read), else the policy branch, where a feature branch lands —
+ * as the review panel judges it. `explain` makes the same choice.
+ */
+export function targetBranch(own: string | undefined, policy: PolicySource, policyBranch: string | undefined): string | undefined {
+  const protectsOwn = own !== undefined && policy.kind === 'ok' && isProtected(policy.policy, own) !== undefined;
+  return own && (protectsOwn || policy.kind !== 'ok') ? own : policyBranch ?? own;
+}
+
 export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ result: GateResult; input: GateInput; fetchNote?: string }> {
   const upstream = await upstreamOf(cwd);
   // Without any remote (explain in a local repository) the local branches stand in for the remote's; the
@@ -169,7 +179,7 @@ export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ r
   const sameName = current.code === 0 && tipOf(current.stdout.trim()) ? current.stdout.trim() : undefined;
   const own = upstream && upstream.remote === remote ? upstream.branch : sameName;
   const protects = (b: string) => policy.kind === 'ok' && isProtected(policy.policy, b) !== undefined;
-  const branch = tagRef ?? opts.branch ?? (own && (protects(own) || policy.kind !== 'ok') ? own : policyBranch ?? own);
+  const branch = tagRef ?? opts.branch ?? targetBranch(own, policy, policyBranch);
   if (!branch) throw usage('the target branch is unknown (no upstream, and the remote has no default branch here); pass --branch NAME (the branch being pushed to, e.g. main)');
   if (target && 'error' in target) {
     // What the server refuses outright for a protected tag: it names no commit.

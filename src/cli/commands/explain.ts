@@ -13,13 +13,14 @@ The page an incident review starts from:
   provenance   the AI-Provenance and other trailers (Assisted-by, AI co-authors, bot authors), the
                refs/notes/ai note (also git-ai's): per file the AI line ranges with agent, model and session
   approvals    the statements in refs/notes/countersign whose base..tip contains REV, each with its signature
-               checked against the reviewer's key in the policy of the protected branch (NAME/BRANCH as
-               this clone knows it; run git fetch first for the remote's current view)
+               checked against the reviewer's key in the policy of the branch it is judged for (NAME/BRANCH
+               as this clone knows it; run git fetch first for the remote's current view)
   gate         the review gate's verdict for REV on that branch: a commit already on the branch is judged
                alone against its first parent, one not yet there as part of branch..REV
 
 Options:
-  --branch NAME   the protected branch (default: the current branch's upstream)
+  --branch NAME   the protected branch (default, as \`verify\` chooses it: the current branch's upstream when
+                  the policy protects it, else the remote's default branch — where a feature branch lands)
   --remote NAME   the remote (default: the upstream's remote, or origin)
   --json          the whole explanation as JSON: {"commit", "provenance", "approvals", "gate", "warnings"?}
 

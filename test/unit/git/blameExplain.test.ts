@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { canonicalStatementBytes, formatStatementLine, type ApprovalStatement } from '../../../src/core/approvalStatement';
 import { gitAiNote } from '../helpers/fastImport';
+import { commitFile, setup } from '../helpers/gateServer';
 import { TempRepo } from '../helpers/tempRepo';
 
 const sessions = {
@@ -114,5 +115,37 @@ describe('countersign explain', function () {
     assert.strictEqual(repo.cli(['explain', 'no-such-rev']).status, 2);
     const noBranch = JSON.parse(repo.cli(['explain', c1, '--json']).stdout);
     assert.strictEqual(noBranch.gate.available, false);
+  });
+
+  it('on a feature branch judges against the default branch, as verify and the panel do — not the feature\'s own upstream', function () {
+    this.timeout(120_000);
+    const { ada } = setup();
+    ada.git('remote', 'set-head', 'origin', 'main');
+    ada.git('checkout', '-q', '-b', 'feature');
+    // The feature branch also carries a permissive copy of the policy: it must not choose the verdict.
+    ada.write('.countersign.json', JSON.stringify({ protectedBranches: [], reviewers: [] }));
+    const sha = commitFile(ada, 'src/x.ts', 'a\nb\n', 'feat: x\n\nAI-Provenance: v1 ai=2 human=0 untracked=0');
+    const pushed = ada.gitResult(['push', '-q', '-u', 'origin', 'feature']);
+    assert.strictEqual(pushed.status, 0, pushed.stderr);
+
+    const e = JSON.parse(ada.cli(['explain', 'HEAD', '--json']).stdout);
+    assert.strictEqual(e.gate.available, true, e.gate.reason);
+    assert.strictEqual(e.gate.branch, 'main');
+    assert.strictEqual(e.gate.protected, true);
+    assert.strictEqual(e.gate.judgedAs, 'pending', 'not on main yet: judged as part of main..HEAD');
+    assert.strictEqual(e.gate.decision.sha, sha);
+    assert.strictEqual(e.gate.decision.needsReview, true);
+    assert.strictEqual(e.gate.ok, false);
+    assert.strictEqual(e.approvals.policy.from, '.countersign.json on origin/main');
+    // verify on the same branch gives the same verdict for the same commit.
+    const v = ada.cli(['verify', '--json']);
+    assert.strictEqual(v.status, 1, v.stderr);
+    const vj = JSON.parse(v.stdout) as { branch: string; commits: Array<{ sha: string; ok: boolean; needsReview: boolean }> };
+    assert.strictEqual(vj.branch, 'main');
+    assert.deepStrictEqual(vj.commits.find((c) => c.sha === sha), { ...vj.commits.find((c) => c.sha === sha), ok: e.gate.decision.ok, needsReview: true });
+    // --branch still chooses, and on main itself (a protected upstream) main is the branch.
+    assert.strictEqual(JSON.parse(ada.cli(['explain', 'HEAD', '--branch', 'feature', '--json']).stdout).gate.branch, 'feature');
+    ada.git('checkout', '-q', 'main');
+    assert.strictEqual(JSON.parse(ada.cli(['explain', 'HEAD', '--json']).stdout).gate.branch, 'main');
   });
 });
