@@ -115,6 +115,7 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
     donors: context.donors,
     mergeParents: context.mergeParents,
     reverts: context.reverts,
+    ...(repo.root ? { workTree: repo.root } : {}),
     labelsFor: args.labelsFor,
     defaultHuman: settings.committer,
     logger: args.logger,

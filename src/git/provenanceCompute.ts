@@ -1,3 +1,5 @@
+import { createHash } from 'crypto';
+import * as path from 'path';
 import type { LineLabel } from '../core/attribution/labels';
 import { splitLines } from '../core/attribution/lines';
 import { noteOwnerRuns, ownerOfLine, parseAuthorshipNote, type AuthorshipNote, type OwnerRun } from '../core/authorshipNote';
@@ -11,6 +13,7 @@ import { changedFiles, unquoteC, type ChangedFile, type DiffTarget } from './com
 import { runGit } from './gitRunner';
 import { AI_NOTES_REF } from './notesConfig';
 import { readNotes } from './notesReader';
+import { readRegularFile, WORKING_FILE_MAX_BYTES } from './regularFile';
 import { renamesFrom } from './renames';
 
 /**
@@ -36,6 +39,8 @@ export interface ProvenanceInputs {
   mergeParents?: string[];
   reverts?: string;
   ownNote?: AuthorshipNote;
+  /** The work tree's root: staged files whose working copy is the staged blob are read from there (no cat-file). */
+  workTree?: string;
   /** The working ledger's labels of `path`; with `storedAs`, the labels it holds for that (old) path, mapped onto `path`'s working file. */
   labelsFor?: (path: string, storedAs?: string) => Promise<Attribution | undefined>;
   defaultHuman?: string;
@@ -52,13 +57,14 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
   const donorNotes = await readParsedNotes(cwd, donors, inp.logger);
   const donorPaths = await donorSourcePaths(cwd, inp.target, donors, donorNotes, files, inp.logger);
 
-  // Every blob needed, read through one cat-file process.
-  const wanted = new Set<string>(files.map((f) => f.blob));
+  // Every blob needed, read through one cat-file process — except staged files whose working copy is that very
+  // blob (the usual commit: git add, then commit), which are read from the work tree and known by their hash.
+  const blobs = 'index' in inp.target && inp.workTree ? stagedFromWorkTree(inp.workTree, files) : new Map<string, string | null>();
+  const wanted = new Set<string>(files.map((f) => f.blob).filter((b) => !blobs.has(b)));
   for (const d of donors) {
     for (const f of files) for (const src of donorPaths.get(d)?.get(f.path) ?? []) wanted.add(`${d}:${src}`);
   }
   for (const p of inp.mergeParents ?? []) for (const f of files) wanted.add(`${p}:${f.path}`);
-  const blobs = new Map<string, string>();
   await readObjects(cwd, [...wanted], (name, content) => {
     if (content !== undefined && !content.includes(0)) blobs.set(name, content.toString('utf8'));
   });
@@ -68,12 +74,12 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
   const evidence: FileEvidence[] = [];
   let stagedRenames: Promise<Map<string, string>> | undefined;
   for (const f of files) {
-    const text = blobs.get(f.blob);
+    const text = blobs.get(f.blob) ?? undefined;
     if (text === undefined) continue; // binary
     const lines = splitLines(text);
     let added = f.added.filter((l) => l <= lines.length);
     for (const p of inp.mergeParents ?? []) {
-      const theirs = blobs.get(`${p}:${f.path}`);
+      const theirs = blobs.get(`${p}:${f.path}`) ?? undefined;
       if (theirs === undefined) continue;
       const fromTheirs = alignedTargetLines(splitLines(theirs), lines);
       added = added.filter((l) => !fromTheirs.has(l));
@@ -84,7 +90,7 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
       const note = donorNotes.get(d);
       if (!note) continue;
       for (const src of donorPaths.get(d)?.get(f.path) ?? []) {
-        const donorText = blobs.get(`${d}:${src}`);
+        const donorText = blobs.get(`${d}:${src}`) ?? undefined;
         if (donorText === undefined) continue;
         for (const [line, key] of alignOwners(splitLines(donorText), fileOwners(note, src, splitLines(donorText).length), lines)) {
           if (addedSet.has(line)) sources.set(line, { kind: 'note', key, note });
@@ -124,6 +130,23 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
   }
   const built = buildCommitAttribution(evidence, { baseCommit: inp.base, defaultHuman: inp.defaultHuman });
   return { ...built, files };
+}
+
+/**
+ * Staged blobs that the work tree holds byte for byte, by git's own object hash of the working file (a regular
+ * file; a filter or line-ending conversion gives another hash, and cat-file reads those): blob -> text, or null
+ * for a binary file (one with a NUL byte, as readObjects leaves out).
+ */
+function stagedFromWorkTree(root: string, files: ChangedFile[]): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  for (const f of files) {
+    if (out.has(f.blob)) continue;
+    const r = readRegularFile(path.join(root, f.path), { maxBytes: WORKING_FILE_MAX_BYTES });
+    if (r.kind !== 'ok') continue;
+    const hash = createHash(f.blob.length === 64 ? 'sha256' : 'sha1').update(`blob ${r.content.length}\0`).update(r.content).digest('hex');
+    if (hash === f.blob) out.set(f.blob, r.content.includes(0) ? null : r.content.toString('utf8'));
+  }
+  return out;
 }
 
 /**
@@ -185,7 +208,7 @@ export async function readParsedNotes(cwd: string, commits: string[], logger?: L
  * A revert brings back the lines the reverted commit removed. Those lines are in the reverted commit's
  * parent; blame there names the commit that first wrote each, and that commit's note says who it was.
  */
-async function revertOrigins(cwd: string, reverted: string, files: ChangedFile[], blobs: Map<string, string>, logger?: Logger): Promise<Map<string, Map<number, LineSource>>> {
+async function revertOrigins(cwd: string, reverted: string, files: ChangedFile[], blobs: Map<string, string | null>, logger?: Logger): Promise<Map<string, Map<number, LineSource>>> {
   const out = new Map<string, Map<number, LineSource>>();
   const parent = `${reverted}^`;
   const parentBlobs = new Map<string, string>();
@@ -195,7 +218,7 @@ async function revertOrigins(cwd: string, reverted: string, files: ChangedFile[]
   const wantedOrigins: Array<{ path: string; target: number; commit: string; line: number; originPath: string }> = [];
   for (const f of files) {
     const before = parentBlobs.get(f.path);
-    const text = blobs.get(f.blob);
+    const text = blobs.get(f.blob) ?? undefined;
     if (before === undefined || text === undefined) continue;
     const identity = new Map<number, string>();
     const beforeLines = splitLines(before);
