@@ -1,11 +1,11 @@
-import * as z from 'zod/mini';
-import '../zodMessages';
-import { observationSchema } from '../attribution/observations';
-import { labelIdentity, type LineLabel } from '../attribution/labels';
+import * as s from '../shape';
+import { observationSchema, type Observation } from '../attribution/observations';
+import { labelIdentity, type AiLabel, type HumanLabel, type LineLabel, type UntrackedLabel } from '../attribution/labels';
 
 /**
- * The working ledger's on-disk records (`.git/countersign/ledger/`), validated with zod whenever they are
- * read back, because other processes (and other versions of Countersign) write them.
+ * The working ledger's on-disk records (`.git/countersign/ledger/`), validated whenever they are read back,
+ * because other processes (and other versions of Countersign) write them. Checked with core/shape.ts, not
+ * zod: every commit reads them (dist/hook.js).
  *
  * - queue/<id>.json — one incoming record each, written atomically by whoever observed something;
  * - files/<hash>.json — the folded attribution of one file (content + labels);
@@ -13,21 +13,22 @@ import { labelIdentity, type LineLabel } from '../attribution/labels';
  *   terminal commands running, the last clipboard text, pending inline accepts, save windows;
  * - journal.json — a fold's redo log (see ledgerStore).
  */
-export const lineLabelSchema: z.ZodMiniType<LineLabel> = z.union([
-  z.object({
-    kind: z.literal('ai'), agent: z.string(), model: z.optional(z.string()), session: z.optional(z.string()),
-    confidence: z.optional(z.literal('low')), at: z.optional(z.number()),
+const agentFields = { agent: s.string, model: s.optional(s.string), session: s.optional(s.string) };
+
+export const lineLabelSchema: s.Shape<LineLabel> = s.discriminated<LineLabel>('kind', {
+  ai: s.object<AiLabel>({
+    kind: s.literal('ai'), ...agentFields, confidence: s.optional(s.literal('low')), at: s.optional(s.number),
   }),
-  z.object({
-    kind: z.literal('human'), author: z.optional(z.string()),
-    wasAi: z.optional(z.object({ agent: z.string(), model: z.optional(z.string()), session: z.optional(z.string()) })),
+  human: s.object<HumanLabel>({
+    kind: s.literal('human'), author: s.optional(s.string),
+    wasAi: s.optional(s.object<NonNullable<HumanLabel['wasAi']>>(agentFields)),
   }),
-  z.object({ kind: z.literal('untracked'), why: z.optional(z.literal('unobserved')) }),
-]);
+  untracked: s.object<UntrackedLabel>({ kind: s.literal('untracked'), why: s.optional(s.literal('unobserved')) }),
+});
 
 /** Labels stored run-length encoded: a 100,000-line file with a few AI ranges stays a few hundred bytes. */
-export const labelRunsSchema = z.array(z.tuple([z.int().check(z.positive()), lineLabelSchema]));
-export type LabelRuns = z.infer<typeof labelRunsSchema>;
+export type LabelRuns = Array<[number, LineLabel]>;
+export const labelRunsSchema: s.Shape<LabelRuns> = s.array(s.tuple(s.integer(1), lineLabelSchema));
 
 export function encodeLabels(labels: readonly LineLabel[]): LabelRuns {
   const runs: LabelRuns = [];
@@ -49,65 +50,76 @@ export function decodeLabels(runs: LabelRuns): LineLabel[] {
 }
 
 /** One incoming record. `id` orders the queue: time, then a per-process counter, then pid and randomness. */
-export const queueEntrySchema = z.discriminatedUnion('kind', [
-  z.object({
-    v: z.literal(1), id: z.string(), at: z.number(), kind: z.literal('observation'),
-    observation: observationSchema,
+export type QueueEntry =
+  | {
+    v: 1; id: string; at: number; kind: 'observation';
+    observation: Observation;
     /** Pairs an agent `after` with its `before` when the agent names its tool calls (Claude's tool_use_id). */
-    callId: z.optional(z.string()),
+    callId?: string;
     /** Files the tool call deleted (an agent observation's `files` can only hold contents). */
-    deleted: z.optional(z.array(z.string())),
+    deleted?: string[];
     /** The call was a shell command: its `after` closes every snapshot the `before` took. */
-    shell: z.optional(z.boolean()),
-  }),
-  z.object({
-    v: z.literal(1), id: z.string(), at: z.number(), kind: z.literal('store'),
-    path: z.string(), content: z.string(), labels: labelRunsSchema,
-  }),
-]);
-export type QueueEntry = z.infer<typeof queueEntrySchema>;
+    shell?: boolean;
+  }
+  | { v: 1; id: string; at: number; kind: 'store'; path: string; content: string; labels: LabelRuns };
 
-export const fileStateSchema = z.object({
-  v: z.literal(1),
-  path: z.string(),
-  content: z.string(),
-  labels: labelRunsSchema,
-  updatedAt: z.number(),
+export const queueEntrySchema: s.Shape<QueueEntry> = s.discriminated<QueueEntry>('kind', {
+  observation: s.object<Extract<QueueEntry, { kind: 'observation' }>>({
+    v: s.literal(1), id: s.string, at: s.number, kind: s.literal('observation'),
+    observation: observationSchema, callId: s.optional(s.string), deleted: s.optional(s.array(s.string)), shell: s.optional(s.boolean),
+  }),
+  store: s.object<Extract<QueueEntry, { kind: 'store' }>>({
+    v: s.literal(1), id: s.string, at: s.number, kind: s.literal('store'), path: s.string, content: s.string, labels: labelRunsSchema,
+  }),
 });
-export type FileStateRecord = z.infer<typeof fileStateSchema>;
 
-const snapshotSchema = z.object({ content: z.string(), labels: labelRunsSchema });
+export type FileStateRecord = { v: 1; path: string; content: string; labels: LabelRuns; updatedAt: number };
+export const fileStateSchema: s.Shape<FileStateRecord> = s.object<FileStateRecord>({
+  v: s.literal(1), path: s.string, content: s.string, labels: labelRunsSchema, updatedAt: s.number,
+});
 
-export const toolCallSchema = z.object({
-  agent: z.string(),
-  model: z.optional(z.string()),
-  session: z.optional(z.string()),
-  callId: z.optional(z.string()),
-  startedAt: z.number(),
+type Snapshot = { content: string; labels: LabelRuns };
+const snapshotSchema = s.object<Snapshot>({ content: s.string, labels: labelRunsSchema });
+
+export type ToolCallRecord = {
+  agent: string;
+  model?: string;
+  session?: string;
+  callId?: string;
+  startedAt: number;
   /** Each file's content and labels when the call began: its `after` is compared with these. */
-  files: z.record(z.string(), snapshotSchema),
+  files: Record<string, Snapshot>;
+};
+export const toolCallSchema: s.Shape<ToolCallRecord> = s.object<ToolCallRecord>({
+  ...agentFields, callId: s.optional(s.string), startedAt: s.number, files: s.record(snapshotSchema),
 });
-export type ToolCallRecord = z.infer<typeof toolCallSchema>;
 
-export const contextSchema = z.object({
-  v: z.literal(1),
-  calls: z.record(z.string(), toolCallSchema),
-  terminals: z.array(z.object({ command: z.string(), startedAt: z.number() })),
-  clipboard: z.optional(z.object({ text: z.string(), at: z.number() })),
-  inlineAccepts: z.record(z.string(), z.object({ agent: z.optional(z.string()), at: z.number() })),
-  saving: z.record(z.string(), z.number()),
+export type LedgerContext = {
+  v: 1;
+  calls: Record<string, ToolCallRecord>;
+  terminals: Array<{ command: string; startedAt: number }>;
+  clipboard?: { text: string; at: number };
+  inlineAccepts: Record<string, { agent?: string; at: number }>;
+  saving: Record<string, number>;
+};
+export const contextSchema: s.Shape<LedgerContext> = s.object<LedgerContext>({
+  v: s.literal(1),
+  calls: s.record(toolCallSchema),
+  terminals: s.array(s.object({ command: s.string, startedAt: s.number })),
+  clipboard: s.optional(s.object({ text: s.string, at: s.number })),
+  inlineAccepts: s.record(s.object<{ agent?: string; at: number }>({ agent: s.optional(s.string), at: s.number })),
+  saving: s.record(s.number),
 });
-export type LedgerContext = z.infer<typeof contextSchema>;
 
 export function emptyContext(): LedgerContext {
   return { v: 1, calls: {}, terminals: [], inlineAccepts: {}, saving: {} };
 }
 
 /** A fold's redo log: every file it writes (null = delete) and every queue entry it consumed. */
-export const journalSchema = z.object({
-  v: z.literal(1),
-  files: z.record(z.string(), z.nullable(fileStateSchema)),
+export type Journal = { v: 1; files: Record<string, FileStateRecord | null>; context: LedgerContext; consumed: string[] };
+export const journalSchema: s.Shape<Journal> = s.object<Journal>({
+  v: s.literal(1),
+  files: s.record(s.nullable(fileStateSchema)),
   context: contextSchema,
-  consumed: z.array(z.string()),
+  consumed: s.array(s.string),
 });
-export type Journal = z.infer<typeof journalSchema>;
