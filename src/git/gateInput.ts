@@ -4,6 +4,7 @@ import { CountersignError, errorMessage } from '../core/errors';
 import type { GateCommit, GateInput, PolicySource } from '../core/gate';
 import { isProtected, parsePolicy, POLICY_FILE, TAG_PREFIX } from '../core/policy';
 import { readAllStatements } from './approvalsStore';
+import type { BranchReadAhead } from './branchReadAhead';
 import { readObjects } from './catFileBatch';
 import { readCommitRange } from './commitLog';
 import { runGit } from './gitRunner';
@@ -56,9 +57,11 @@ export interface GatherOptions {
   approvalCommits?: string[];
   /** How many newest commits get a patch-id (rebased approvals); older ones only match by tip. */
   patchIdLimit?: number;
+  /** Answers read for many heads at once (the review panel); what it does not know is asked of git here. */
+  readAhead?: BranchReadAhead;
 }
 
-const MAX_COMMITS = 10_000;
+export const MAX_COMMITS = 10_000;
 
 async function revParse(cwd: string, rev: string): Promise<string | undefined> {
   const r = await runGit(['rev-parse', '--verify', '--quiet', rev], { cwd, okCodes: [1, 128] });
@@ -186,7 +189,8 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   base.policy = policy;
   if (policy.kind !== 'ok' || !isProtected(policy.policy, update.branch) || update.new === undefined) return base;
   const head = update.new;
-  if (!(await objectExists(cwd, head))) {
+  const ahead = opts.readAhead;
+  if (!ahead?.isCommit(head) && !(await objectExists(cwd, head))) {
     return { ...base, errors: [`the pushed commit ${head} is not in this repository`] };
   }
 
@@ -208,12 +212,12 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     const mb = await runGit(['merge-base', head, from], { cwd, okCodes: [1] });
     reviewBase = mb.code === 0 ? mb.stdout.trim() : undefined;
   }
-  const countOut = await runGit(['rev-list', '--count', head, '--not', ...exclude, '--'], { cwd });
-  const count = Number(countOut.stdout.trim());
+  const known = ahead?.range(head, exclude);
+  const count = known ? known.count : Number((await runGit(['rev-list', '--count', head, '--not', ...exclude, '--'], { cwd })).stdout.trim());
   if (count > MAX_COMMITS) {
     return { ...base, reviewBase, errors: [`the push adds ${count} commits to ${update.branch}, more than the gate examines (${MAX_COMMITS}); push it in parts or have an administrator import it`] };
   }
-  const commits = count > 0 ? await readCommitRange(cwd, [head, '--not', ...exclude]) : [];
+  const commits = known?.commits ?? (count > 0 ? await readCommitRange(cwd, [head, '--not', ...exclude]) : []);
 
   // A push that changes the policy without a commit that does (rewinding the branch past the commit that added it).
   let policyChangedWithoutCommit = false;
@@ -222,14 +226,15 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     commits.push(...(await readCommitRange(cwd, ['-1', head])));
   }
   if (!isNew && update.old) {
-    const [was, now] = await Promise.all([revParse(cwd, `${update.old}:${POLICY_FILE}`), revParse(cwd, `${head}:${POLICY_FILE}`)]);
+    const [was, now] = await Promise.all([revParse(cwd, `${update.old}:${POLICY_FILE}`), ahead?.policyEntry(head) ?? revParse(cwd, `${head}:${POLICY_FILE}`)]);
     if (was !== now && !commits.some((c) => c.files.some((f) => f.path === POLICY_FILE))) {
       policyChangedWithoutCommit = true;
       if (!commits.some((c) => c.sha === head)) commits.push(...(await readCommitRange(cwd, ['-1', head])));
     }
   }
 
-  const notes = await readNotes(cwd, 'refs/notes/ai', commits.map((c) => c.sha));
+  const shas = commits.map((c) => c.sha);
+  const notes = ahead?.notesOf('refs/notes/ai', shas) ?? await readNotes(cwd, 'refs/notes/ai', shas);
   for (const c of commits) {
     const n = notes.get(c.sha);
     if (n !== undefined) c.aiNote = n;
@@ -245,7 +250,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   const limit = opts.patchIdLimit ?? 200;
   if (valid.some((st) => !inRange.has(st.tip) && st.patchId !== EMPTY_PATCH_ID)) {
     const tips = commits.slice(-limit).map((c) => c.sha);
-    const ids = reviewBase ? await stablePatchIds(cwd, reviewBase, tips) : new Map(await Promise.all(tips.map(async (t) => [t, await stablePatchId(cwd, EMPTY_TREE, t)] as const)));
+    const ids = reviewBase ? (await ahead?.patchIds(reviewBase, tips, limit)) ?? await stablePatchIds(cwd, reviewBase, tips) : new Map(await Promise.all(tips.map(async (t) => [t, await stablePatchId(cwd, EMPTY_TREE, t)] as const)));
     for (const c of commits) {
       const id = ids.get(c.sha);
       if (id !== undefined) c.patchIdFromBase = id;

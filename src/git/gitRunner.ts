@@ -41,7 +41,7 @@ export function gitErrorReason(stderr: string): CountersignErrorReason {
  * are shared, keyed by everything that affects the answer.
  */
 const READ_ONLY = new Set(['rev-parse', 'symbolic-ref', 'for-each-ref', 'remote', 'config', 'cat-file', 'rev-list', 'merge-base', 'ls-tree', 'log', 'diff-tree', 'notes']);
-const readCache = new AsyncLocalStorage<Map<string, Promise<GitResult>>>();
+const readCache = new AsyncLocalStorage<Map<string, Promise<unknown>>>();
 
 /** The subcommand of `args`, after any leading `-c key=value` options; undefined when it writes. */
 function readOnlyKey(args: string[], opts: GitRunOptions): string | undefined {
@@ -65,11 +65,28 @@ export function withGitReadCache<T>(fn: () => Promise<T>): Promise<T> {
   return readCache.run(new Map(), fn);
 }
 
+/**
+ * An answer worked out from read-only git answers (a parsed policy, say), shared within the same
+ * withGitReadCache scope under `key` like the git answers it comes from; computed afresh outside one.
+ */
+export function sharedInSnapshot<T>(key: string, compute: () => Promise<T>): Promise<T> {
+  const cache = readCache.getStore();
+  if (!cache) return compute();
+  const k = `derived\0${key}`;
+  let answer = cache.get(k) as Promise<T> | undefined;
+  if (!answer) {
+    answer = compute();
+    cache.set(k, answer);
+    answer.catch(() => cache.delete(k));
+  }
+  return answer;
+}
+
 export function runGit(args: string[], opts: GitRunOptions): Promise<GitResult> {
   const cache = readCache.getStore();
   const key = cache && readOnlyKey(args, opts);
   if (!cache || !key) return spawnGit(args, opts);
-  let answer = cache.get(key);
+  let answer = cache.get(key) as Promise<GitResult> | undefined;
   if (!answer) {
     answer = spawnGit(args, opts);
     cache.set(key, answer);

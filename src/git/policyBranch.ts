@@ -4,7 +4,7 @@ import type { PolicySource } from '../core/gate';
 import { checkPolicy, formatProblem, parsePolicy, POLICY_FILE, type Policy } from '../core/policy';
 import { writeFileAtomic } from './atomicFile';
 import { readPolicyFrom } from './gateInput';
-import { gitConfig, runGit } from './gitRunner';
+import { gitConfig, runGit, sharedInSnapshot } from './gitRunner';
 import { countersignDir, resolveRepo } from './repository';
 
 /**
@@ -55,9 +55,12 @@ export async function invalidPolicyAt(cwd: string, rev: string, label: string, u
   return check.problems.map((p) => formatProblem(p)).join('\n');
 }
 
-/** The policy on the policy branch at `tip` as the gate sees it. */
+/**
+ * The policy on the policy branch at `tip` as the gate sees it. Parsed once per snapshot (the review panel
+ * judges every branch against it), so every judgement shares one policy object; nothing modifies it.
+ */
 export function policySourceAt(cwd: string, tip: string, label: string): Promise<PolicySource> {
-  return readPolicyFrom(cwd, [{ rev: tip, label }]);
+  return sharedInSnapshot(JSON.stringify(['policySourceAt', cwd, tip, label]), () => readPolicyFrom(cwd, [{ rev: tip, label }]));
 }
 
 // ------------------------------------------------------------------ the server's memory of its last policy

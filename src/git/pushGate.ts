@@ -4,6 +4,7 @@ import { CountersignError, errorMessage } from '../core/errors';
 import { evaluateGate, type GateInput, type GateResult, type PolicySource } from '../core/gate';
 import { isProtected, POLICY_FILE, TAG_PREFIX } from '../core/policy';
 import { APPROVALS_REF, fetchApprovals, trackingRef } from './approvalsStore';
+import type { BranchReadAhead } from './branchReadAhead';
 import { gatherGateInput, peelTag, ZERO_OID, type RefUpdate } from './gateInput';
 import { runGit } from './gitRunner';
 import { AI_NOTES_REF, trackingRef as notesTrackingRef } from './notesConfig';
@@ -54,6 +55,8 @@ export interface VerifyOptions {
    * mistyped --branch, a shallow clone without the range, notes missing under --no-fetch (issue 17).
    */
   strict?: boolean;
+  /** The review panel's answers for many heads at once (gatherGateInput asks git what it does not know). */
+  readAhead?: BranchReadAhead;
 }
 
 /** The current branch's upstream: remote name and branch there. */
@@ -66,7 +69,8 @@ async function upstreamOf(cwd: string): Promise<{ remote: string; branch: string
   return remote && branch ? { remote, branch } : undefined;
 }
 
-async function remoteBranches(cwd: string, remote: string): Promise<Array<{ branch: string; sha: string }>> {
+/** The remote-tracking branches of `remote` and their values, as the gate sees them. */
+export async function remoteBranches(cwd: string, remote: string): Promise<Array<{ branch: string; sha: string }>> {
   const r = await runGit(['for-each-ref', '--format=%(objectname) %(refname)', `refs/remotes/${remote}/`], { cwd });
   return r.stdout.split('\n').filter(Boolean).map((l) => {
     const [sha, ref] = [l.slice(0, l.indexOf(' ')), l.slice(l.indexOf(' ') + 1)];
@@ -147,7 +151,7 @@ export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ r
   const tagRef = opts.tag !== undefined ? TAG_PREFIX + opts.tag.replace(/^refs\/tags\//, '') : opts.branch?.startsWith(TAG_PREFIX) ? opts.branch : undefined;
   const target = tagRef !== undefined ? await tagTarget(cwd, tagRef, opts.head) : undefined;
   const headRev = opts.head ?? 'HEAD';
-  const head = target && 'commit' in target ? target.commit : await resolveCommit(cwd, headRev);
+  const head = target && 'commit' in target ? target.commit : opts.readAhead?.isCommit(headRev) ? headRev : await resolveCommit(cwd, headRev);
   if (!head) throw usage(`--head ${headRev} is not a commit in this repository`);
   const others = localOnly ? await localBranches(cwd) : await remoteBranches(cwd, remote);
   const tipOf = (b: string) => others.find((o) => o.branch === b)?.sha;
@@ -231,6 +235,7 @@ export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ r
     otherBranches: others,
     approvalRefs: localOnly ? [APPROVALS_REF] : [APPROVALS_REF, trackingRef(remote)],
     ...(asPush ? {} : { mergeOnly: true }),
+    ...(opts.readAhead ? { readAhead: opts.readAhead } : {}),
   });
   // `input` goes back too: the review panel shows the judged commits' files, notes and trailers.
   return { result: evaluateGate(input), input, ...(fetchNote ? { fetchNote } : {}) };

@@ -3,10 +3,12 @@ import * as path from 'path';
 import { errorMessage } from '../core/errors';
 import type { BranchGate, DeveloperGate, Me, RepoSnapshot } from '../core/panel/viewModel';
 import { isProtected, POLICY_FILE } from '../core/policy';
+import { BranchReadAhead } from './branchReadAhead';
+import { MAX_COMMITS } from './gateInput';
 import { gitConfig, runGit, withGitReadCache } from './gitRunner';
 import { hookTakeover } from './hookTakeover';
 import { fetchNotes } from './notesSync';
-import { remoteDefaultBranch, verifyRange } from './pushGate';
+import { remoteBranches, remoteDefaultBranch, verifyRange } from './pushGate';
 import { defaultRemote } from './reviewDecision';
 
 /**
@@ -88,8 +90,12 @@ export async function reviewQueue(cwd: string, remote: string, opts: SnapshotOpt
     return { branches: [], notices: [`${remote} has no default branch here yet: run git fetch ${remote} (and git remote set-head ${remote} --auto).`] };
   }
   const candidates = await unmergedBranches(cwd, remote, target, opts.maxBranches ?? 30);
+  // Each branch is judged as a merge into the target, i.e. head --not the target's tip (verifyRange's base):
+  // the commits, notes and policy entries of all of them are read at once, not branch by branch.
+  const targetTip = (await remoteBranches(cwd, remote)).find((b) => b.branch === target)?.sha;
+  const readAhead = targetTip && candidates.length > 0 ? await BranchReadAhead.read(cwd, candidates.map((b) => b.sha), targetTip, MAX_COMMITS) : undefined;
   const judge = async (b: { branch: string; sha: string }): Promise<BranchGate | 'unprotected' | undefined> => {
-    const r = await verifyRange(cwd, { remote, branch: target, head: b.sha, fetch: false });
+    const r = await verifyRange(cwd, { remote, branch: target, head: b.sha, fetch: false, ...(readAhead ? { readAhead } : {}) });
     // The target is not protected: nothing on this remote needs review (the developer view says why).
     if (!r.result.protected && !r.result.policyError) return 'unprotected';
     // A protected branch of its own is judged when something is pushed to it, not as a change to review.
@@ -129,21 +135,23 @@ async function takeSnapshot(root: string, opts: SnapshotOptions): Promise<RepoSn
     return snapshot;
   }
   if (snapshot.remotes.length === 0) return snapshot;
-  try {
-    const dev = await developerGate(root, snapshot.remotes);
-    if (dev) snapshot.developer = dev;
-  } catch (e) {
-    snapshot.errors.push(`the current branch's gate: ${errorMessage(e)}`);
-  }
-  for (const remote of snapshot.remotes) {
-    try {
-      const q = await reviewQueue(root, remote, opts);
-      snapshot.branches.push(...q.branches);
-      snapshot.notices.push(...q.notices);
-    } catch (e) {
-      snapshot.errors.push(`commits awaiting review on ${remote}: ${errorMessage(e)}`);
+  // The developer's gate and each remote's queue read independently: asked together, their git processes
+  // overlap (each waits on its own), and the answers are put together in a fixed order.
+  const settled = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: unknown) => ({ error }));
+  const [dev, ...queues] = await Promise.all([
+    settled(developerGate(root, snapshot.remotes)),
+    ...snapshot.remotes.map((remote) => settled(reviewQueue(root, remote, opts))),
+  ]);
+  if ('error' in dev) snapshot.errors.push(`the current branch's gate: ${errorMessage(dev.error)}`);
+  else if (dev.value) snapshot.developer = dev.value;
+  queues.forEach((q, i) => {
+    if ('error' in q) {
+      snapshot.errors.push(`commits awaiting review on ${snapshot.remotes[i]}: ${errorMessage(q.error)}`);
+      return;
     }
-  }
+    snapshot.branches.push(...q.value.branches);
+    snapshot.notices.push(...q.value.notices);
+  });
   return snapshot;
 }
 
