@@ -345,10 +345,30 @@ function checkMap<T>(meta: Record<string, unknown>, field: string, check: (v: un
  * Parses a note as stored in `refs/notes/ai`. `source` (a commit id, a file) is named in errors.
  * Throws CountersignError('input') saying what is wrong and where.
  */
+/**
+ * The lines before a note's first `---` line (a BOM dropped, line endings made `\n`) and the text after it;
+ * undefined without one. Only the attestations are split into lines: the metadata, most of a note that
+ * carries prompt transcripts, goes to JSON.parse as one string (`report` reads thousands of notes).
+ */
+function splitAtDivider(text: string): { lines: string[]; after: string } | undefined {
+  let t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (t.includes('\r')) t = t.replace(/\r\n?/g, '\n');
+  const lines: string[] = [];
+  for (let start = 0; ;) {
+    const nl = t.indexOf('\n', start);
+    const line = nl < 0 ? t.slice(start) : t.slice(start, nl);
+    if (line.trimEnd() === '---') return { lines, after: nl < 0 ? '' : t.slice(nl + 1) };
+    if (nl < 0) return undefined;
+    lines.push(line);
+    start = nl + 1;
+  }
+}
+
 export function parseAuthorshipNote(text: string, source?: string): AuthorshipNote {
-  const lines = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
-  const divider = lines.findIndex((l) => l.trimEnd() === '---');
-  if (divider < 0) throw inputError(`no '---' line between the attestations and the JSON metadata`, source);
+  const split = splitAtDivider(text);
+  if (!split) throw inputError(`no '---' line between the attestations and the JSON metadata`, source);
+  const { lines, after } = split;
+  const divider = lines.length;
 
   const files: NoteFile[] = [];
   const byPath = new Map<string, NoteFile>();
@@ -377,7 +397,7 @@ export function parseAuthorshipNote(text: string, source?: string): AuthorshipNo
     }
   }
 
-  const jsonText = lines.slice(divider + 1).join('\n').trim();
+  const jsonText = after.trim();
   if (jsonText === '') throw inputError(`nothing after the '---' line (the JSON metadata is missing)`, source);
   let meta: unknown;
   try {

@@ -2,7 +2,7 @@ import { usageError } from '../../core/errors';
 import { ReportBuilder, type GroupBy } from '../../core/report/aggregate';
 import { formatReportCsv, formatReportMarkdown, formatReportText } from '../../core/report/reportFormat';
 import { formatReportHtml } from '../../core/report/reportHtml';
-import { runGit } from '../../git/gitRunner';
+import { runGit, withGitReadCache } from '../../git/gitRunner';
 import { readProvenanceHistory } from '../../git/provenanceHistory';
 import { resolveRepo } from '../../git/repository';
 import { EXIT_BLOCKED, parseCommandArgs, writeJson, type Command } from '../command';
@@ -78,7 +78,8 @@ not a revision or range here, a bad option, or not a repository.
       if (known.code !== 0) {
         throw usageError(`report: ${revs.join(' ')} is not a revision or range in this repository (${known.stderr.trim().split('\n')[0].replace(/^fatal: /, '')}); check the name, or fetch it (git fetch)`);
       }
-      const history = await readProvenanceHistory(cwd, { revs, ...(values['policy-rev'] ? { policyRev: values['policy-rev'] } : {}) });
+      // Read-only from here: the partial-clone and notes questions its parts each ask are asked once.
+      const history = await withGitReadCache(() => readProvenanceHistory(cwd, { revs, ...(values['policy-rev'] ? { policyRev: values['policy-rev'] } : {}) }));
       for (const c of history.commits) builder.add(c);
       builder.addInconsistencies(history.inconsistencies);
       orphanCount = history.orphanNotes.length;
