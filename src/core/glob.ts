@@ -198,8 +198,9 @@ export function matchGlob(pattern: string, text: string): boolean {
 /**
  * Repository-path match with the conveniences of .gitignore and CODEOWNERS: a pattern without a `/` matches
  * the file name at any depth (`*.tf`, `Dockerfile`); a leading `/` anchors at the root (and is otherwise
- * implied for patterns containing `/`); a trailing `/` matches everything under that folder; a pattern that
- * names a folder matches the files under it (`infra` matches `infra/main.tf`).
+ * implied for patterns containing `/`); a trailing `/` matches everything under that folder and the path it
+ * names (a submodule's gitlink `k8s` for `k8s/`); a pattern that names a folder matches the files under it
+ * (`infra` matches `infra/main.tf`).
  */
 export function matchPath(pattern: string, filePath: string, opts: { ignoreCase?: boolean } = {}): boolean {
   const text = opts.ignoreCase ? filePath.toLowerCase() : filePath;
@@ -210,12 +211,14 @@ export function matchPath(pattern: string, filePath: string, opts: { ignoreCase?
 function pathGlobs(pattern: string, ignoreCase: boolean): string[] {
   let p = (ignoreCase ? pattern.toLowerCase() : pattern).trim();
   if (p === '') return [];
-  const dirOnly = p.endsWith('/');
-  if (dirOnly) p = p.replace(/\/+$/, '');
+  p = p.replace(/\/+$/, '');
   const anchored = p.startsWith('/') || p.includes('/');
   p = p.replace(/^\/+/, '');
   const full = anchored ? p : `**/${p}`;
-  return dirOnly ? [`${full}/**`] : [full, `${full}/**`];
+  // A directory pattern matches the path it names too, not only what is under it: a submodule is one gitlink
+  // entry at `k8s` (no `k8s/…` path ever appears), and moving it changes what is deployed as surely as
+  // editing k8s/deploy.yaml would. So `d/` and `d` match the same paths.
+  return [full, `${full}/**`];
 }
 
 /** The first of `patterns` that matches `filePath` (matchPath), or undefined. */

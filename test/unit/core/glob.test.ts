@@ -47,6 +47,9 @@ describe('glob matcher', () => {
     assert.ok(matchPath('.github/workflows/', '.github/workflows/ci.yml'));
     assert.ok(!matchPath('.github/workflows/', 'docs/.github/workflows/ci.yml'), 'a pattern with a slash is anchored');
     assert.ok(matchPath('migrations/', 'db/migrations/001.sql'), 'a folder name without an inner slash matches at any depth');
+    assert.ok(matchPath('k8s/', 'k8s'), 'a directory pattern matches the path it names (a submodule\'s gitlink)');
+    assert.ok(matchPath('.github/workflows/', '.github/workflows'));
+    assert.ok(!matchPath('k8s/', 'k8s.md'));
     assert.ok(matchPath('/src/auth', 'src/auth/login.ts'), 'a folder pattern matches the files under it');
     assert.ok(!matchPath('/src/auth', 'lib/src/auth/login.ts'));
     assert.ok(matchPath('src/**/*.ts', 'src/a/b.ts'));
