@@ -99,7 +99,7 @@ function copyHookEntry(cliSource: string, binDir: string): void {
 /** Everything install writes and uninstall deletes lives under .git/countersign: no link may redirect it. */
 function guardOwnFiles(repo: RepoPaths, action: string): void {
   const dir = countersignDir(repo);
-  for (const p of [path.join(dir, 'hooks', 'x'), path.join(dir, 'bin', 'x'), path.join(dir, 'pending', 'x'), manifestPath(repo)]) {
+  for (const p of [path.join(dir, 'hooks', 'x'), path.join(dir, 'bin', 'x'), path.join(dir, 'pending', 'x'), path.join(dir, 'cache', 'x'), manifestPath(repo)]) {
     refuseSymlinkedPath(repo.commonDir, p, action);
   }
 }
@@ -202,6 +202,7 @@ export async function uninstall(cwd: string): Promise<UninstallResult> {
   fs.rmSync(hooksDir, { recursive: true, force: true });
   fs.rmSync(path.join(dir, 'bin'), { recursive: true, force: true });
   fs.rmSync(path.join(dir, 'pending'), { recursive: true, force: true });
+  fs.rmSync(path.join(dir, 'cache'), { recursive: true, force: true }); // Node's compile cache (hookScripts.ts)
   fs.rmSync(manifestPath(repo), { force: true });
   return { repo, restoredHooksPath: manifest.previousHooksPath, removedConfig: removed, wasInstalled: true, agents };
 }

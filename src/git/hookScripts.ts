@@ -177,6 +177,9 @@ limit=
 command -v timeout >/dev/null 2>&1 && limit="timeout ${cfg.timeoutSeconds}"
 # COUNTERSIGN_IN_SHIM: \`countersign hook\` runs its Node part directly instead of this script again.
 COUNTERSIGN_IN_SHIM=1; export COUNTERSIGN_IN_SHIM
+# Node 22.1+ keeps the code it compiled here between commits (older Nodes ignore the variable): under the git
+# dir beside the CLI copy, never in the work tree, whose content a clone's author controls.
+if [ -z "\${NODE_COMPILE_CACHE:-}" ]; then NODE_COMPILE_CACHE="$cs_dir/cache"; export NODE_COMPILE_CACHE; fi
 cli=${cfg.cliPath ? shQuote(cfg.cliPath) : '"$cs_dir/bin/countersign.js"'}
 # prepare-commit-msg runs on every commit: the small commit-hook entry beside the CLI loads only what it needs.
 if [ "$hook" = prepare-commit-msg ] && [ -f "\${cli%/*}/hook.js" ]; then
