@@ -13,6 +13,26 @@ export function ciTemplate(forge: Forge): string {
   return forge === 'github' ? githubActions : gitlabCi;
 }
 
+/** What the templates hold until the team has provided the tarball: the install step fails (closed) on it. */
+export const SHA256_PLACEHOLDER = 'REPLACE-WITH-THE-sha256sum-OF-countersign-';
+
+/**
+ * What the team must provide before the written CI check can pass: the templates install the `npm pack`
+ * tarball from the team's own release / package registry after a sha256 check, never a name from the npm
+ * registry (no such package is published; whoever registered it would run code in the team's CI).
+ */
+export function ciArtefactSteps(forge: Forge, version: string, file: string): string[] {
+  const tgz = `countersign-${version}.tgz`;
+  const upload = forge === 'github'
+    ? `attach it to a release of this repository: gh release create countersign-v${version} ${tgz} --notes "Countersign CLI"`
+    : `upload it to this project's generic package registry: curl --header "PRIVATE-TOKEN: <token>" --upload-file ${tgz} "https://<gitlab host>/api/v4/projects/<project id>/packages/generic/countersign/${version}/${tgz}"`;
+  return [
+    `build ${tgz}: in a clone of countersign at ${version} (the release you trust), npm ci && npm pack`,
+    upload,
+    `put the output of \`sha256sum ${tgz}\` into COUNTERSIGN_SHA256 in ${file}`,
+  ];
+}
+
 /** The forge a remote URL points at, when it can be told from the host name. */
 export function forgeOfRemoteUrl(url: string): Forge | undefined {
   const host = /^[a-z+]+:\/\/(?:[^@/]*@)?([^/:]+)/i.exec(url)?.[1] ?? /^(?:[^@/]*@)?([^/:]+):/.exec(url)?.[1] ?? '';

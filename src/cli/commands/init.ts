@@ -14,9 +14,10 @@ import { defaultRemote } from '../../git/reviewDecision';
 import { signingKeyInfo } from '../../git/signingKeyInfo';
 import { refuseSymlinkedPath } from '../../git/symlinkGuard';
 import { detectAgents } from '../agentDetection';
-import { ciTemplate, FORGES, forgeOfRemoteUrl, type Forge } from '../ciTemplates';
+import { ciArtefactSteps, ciTemplate, FORGES, forgeOfRemoteUrl, SHA256_PLACEHOLDER, type Forge } from '../ciTemplates';
 import { parseCommandArgs, writeJson, type CliContext, type Command } from '../command';
 import { formatNextSteps, nextSteps } from '../nextSteps';
+import { VERSION as CLI_VERSION } from '../version';
 import { agentsCommand } from './agents';
 import { installHere } from './install';
 import { newPolicy, reviewerArgs, type ReviewerArg } from './policy';
@@ -114,11 +115,20 @@ export const initCommand: Command = {
     say('\nCI\n');
     const ci = forge ? writeCi(root, forge, values.force === true) : { status: 'skipped' as const, reason: values.ci === 'none' ? '--ci none' : remote ? `${remote} (${url}) is not on GitHub or GitLab: on a self-hosted server run \`countersign install --server\` in its bare repository (docs/server-hook.md)` : 'no remote yet' };
     say(`  ${ci.status === 'written' ? `wrote ${ci.file}` : ci.status === 'kept' ? `kept the existing ${ci.file}` : 'no CI template'}${ci.reason ? `: ${ci.reason}` : ''}\n`);
+    // The template installs a tarball the team provides; until its checksum is filled in the check fails (closed).
+    const ciFile = ci.status !== 'skipped' && ci.file ? ci.file : undefined;
+    const provide = forge && ciFile && fs.readFileSync(path.join(root, ciFile), 'utf8').includes(SHA256_PLACEHOLDER) ? ciArtefactSteps(forge, CLI_VERSION, ciFile) : undefined;
+    if (provide) {
+      const box = `ACTION NEEDED before the CI check can pass: countersign is not on the npm registry, so ${ciFile} installs the tarball your team provides, checked against its sha256:\n${provide.map((p, i) => `  ${i + 1}. ${p}`).join('\n')}\nUntil then the check fails on every pull request, saying what is missing.\n`;
+      if (values.json) ctx.stderr(`countersign: ${box}`);
+      else say(`\n  ${box.split('\n').join('\n  ').trimEnd()}\n`);
+    }
 
     // Next steps.
     const steps: string[] = [];
     const toCommit = [policy.status === 'written' ? POLICY_FILE : undefined, ci.status === 'written' ? ci.file : undefined].filter((f): f is string => f !== undefined);
     if (toCommit.length > 0) steps.push(`Commit ${toCommit.join(' and ')} and get ${toCommit.length === 1 ? 'it' : 'them'} onto the protected branch through review: git add ${toCommit.join(' ')} && git commit -m "Countersign: policy and CI gate"`);
+    if (provide) steps.push(`Provide the CI's countersign tarball (see ACTION NEEDED above): ${provide.join('; ')}`);
     if (ci.status === 'written' && forge) steps.push(forge === 'github' ? 'Make the "countersign / gate" check required for the protected branches (a ruleset; pin the workflow as a required workflow: docs/rollout.md)' : 'Require pipelines to succeed before merging, and keep the CI configuration where merge requests cannot change it (docs/rollout.md)');
     for (const s of await nextSteps(root, remotes, { agentsConnected: agents.length > 0 })) {
       if (/^Write the policy/.test(s) && policy.status === 'written') continue; // written just now, not yet on the branch: the commit step says so
@@ -126,7 +136,7 @@ export const initCommand: Command = {
       steps.push(s);
     }
     if (values.json) {
-      writeJson(ctx, { hooks: { hookManager: manager ?? null }, policy, agents, ci: { forge: forge ?? null, ...ci }, nextSteps: steps });
+      writeJson(ctx, { hooks: { hookManager: manager ?? null }, policy, agents, ci: { forge: forge ?? null, ...ci, ...(provide ? { provide } : {}) }, nextSteps: steps });
       return 0;
     }
     ctx.stdout(formatNextSteps(steps));

@@ -7,7 +7,7 @@ import { TempRepo } from '../helpers/tempRepo';
 type InitJson = {
   policy: { status: string; reason?: string };
   agents: string[];
-  ci: { forge: string | null; status: string; file?: string; reason?: string };
+  ci: { forge: string | null; status: string; file?: string; reason?: string; provide?: string[] };
   nextSteps: string[];
 };
 
@@ -59,6 +59,10 @@ describe('countersign init', function () {
     assert.strictEqual(ada.read('.github/workflows/countersign.yml'), fs.readFileSync('ci-examples/github-actions.yml', 'utf8'), 'the documented, tested template');
     assert.match(r.stdout, /Next steps:\n {2}1\. Commit \.countersign\.json and \.github\/workflows\/countersign\.yml/);
     assert.match(r.stdout, /Make the "countersign \/ gate" check required/);
+    // The template installs a tarball the team provides (nothing by name from the registry): init says so loudly.
+    assert.match(r.stdout, /ACTION NEEDED before the CI check can pass: countersign is not on the npm registry/);
+    assert.match(r.stdout, /npm ci && npm pack\n.*gh release create countersign-v0\.1\.0 countersign-0\.1\.0\.tgz.*\n.*sha256sum countersign-0\.1\.0\.tgz` into COUNTERSIGN_SHA256 in \.github\/workflows\/countersign\.yml/);
+    assert.match(r.stdout, /\d\. Provide the CI's countersign tarball/);
     const doctor = JSON.parse(ada.cli(['doctor', '--json']).stdout) as { checks: Array<{ check: string; status: string }> };
     for (const check of ['hooks-installed', 'hooks-active', 'cli-copy', 'notes-refspecs']) {
       assert.ok(doctor.checks.filter((c) => c.check === check).every((c) => c.status === 'ok'), `${check}: ${JSON.stringify(doctor.checks)}`);
@@ -68,6 +72,7 @@ describe('countersign init', function () {
     const again = JSON.parse(ada.cli(['init', '--json', '--ci', 'github']).stdout) as InitJson;
     assert.strictEqual(again.policy.status, 'kept');
     assert.strictEqual(again.ci.status, 'kept');
+    assert.strictEqual(again.ci.provide?.length, 3, 'the kept template still lacks its checksum: still said');
     assert.deepStrictEqual(again.agents, ['claude', 'gemini']);
   });
 
