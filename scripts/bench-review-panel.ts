@@ -67,11 +67,24 @@ git(tmp, 'clone', '-q', origin, bo);
 git(bo, 'config', 'user.email', 'bo@example.com');
 say(`set-up: ${BRANCHES} branches x ${COMMITS} commits in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s`);
 
+/** One `git rev-parse HEAD` from start to exit, in ms: the baseline every refresh is a multiple of. */
+function gitStartMs(): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const child = realSpawn('git', ['rev-parse', 'HEAD'], { cwd: bo, env, stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('close', () => resolve(Number(process.hrtime.bigint() - t0) / 1e6));
+  });
+}
+
 async function main(): Promise<void> {
   const times: number[] = [];
+  const starts: number[] = [];
   let listed = 0;
   let processes = 0;
   for (let run = 0; run < ROUNDS; run++) {
+    // The baseline, in the same rounds: a refresh is worth so many git process starts at this load.
+    for (let i = 0; i < 5; i++) starts.push(await gitStartMs());
     const before = gitProcesses;
     const t0 = process.hrtime.bigint();
     const view = repoView(await repoSnapshot(bo, { maxBranches: BRANCHES }));
@@ -81,10 +94,12 @@ async function main(): Promise<void> {
   }
   times.sort((a, b) => a - b);
   const med = median(times);
+  const start = median(starts);
+  say(`baseline: one git process (rev-parse HEAD) ${start.toFixed(1)} ms, median of ${starts.length}; refresh = ${(med / start).toFixed(1)} of them`);
   say(`repoSnapshot: ${BRANCHES} branches, ${listed} commits awaiting review listed; median ${med.toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[times.length - 1].toFixed(0)}) over ${ROUNDS} runs, ${(med / BRANCHES).toFixed(1)} ms per branch; ${processes} git processes per refresh; load ${os.loadavg()[0].toFixed(1)}`);
   // Each branch's first commit says ai=0 and needs no review; the others do.
   if (listed !== BRANCHES * (COMMITS - 1)) throw new Error(`expected ${BRANCHES * (COMMITS - 1)} commits awaiting review, the panel listed ${listed}`);
-  if (json) process.stdout.write(JSON.stringify({ refreshSeconds: med / 1000, branches: BRANCHES, commits: listed, gitProcesses: processes, load: os.loadavg()[0], runs: times.map((t) => t / 1000) }) + '\n');
+  if (json) process.stdout.write(JSON.stringify({ refreshSeconds: med / 1000, branches: BRANCHES, commits: listed, gitProcesses: processes, gitStartMs: start, refreshVsGitStart: med / start, load: os.loadavg()[0], runs: times.map((t) => t / 1000) }) + '\n');
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 
