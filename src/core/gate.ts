@@ -487,7 +487,7 @@ export function evaluateGate(input: GateInput): GateResult {
         ? `may approve: ${remaining.map(personLabel).join(', ')}`
         : eligible.length > 0
           ? `no other reviewer may approve: the policy lists ${eligible.length} eligible reviewer(s) and all have approved — add reviewers to ${POLICY_FILE} (through review) or lower the requirement`
-          : `nobody may approve: the policy lists no reviewer other than its author/committer — add one to ${POLICY_FILE} (through review)`);
+          : `nobody may approve: the policy lists no reviewer other than this commit's author/committer, and nobody approves their own change — to add a reviewer, have the reviewer being added author the ${POLICY_FILE} change that lists them (you then approve it), or list every reviewer in the first policy (countersign init / policy init --reviewer … --key …) before it reaches the branch (docs/rollout.md)`);
     }
   }
 
