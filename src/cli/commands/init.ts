@@ -59,7 +59,7 @@ Examples:
 Exit codes: 0 set up (next steps may remain); 2 not a working repository, or a bad option or key file.
 `;
 
-interface Outcome { status: 'written' | 'kept' | 'skipped'; file?: string; reason?: string }
+interface Outcome { status: 'written' | 'kept' | 'skipped'; file?: string; reason?: string; warnings?: string[] }
 
 export const initCommand: Command = {
   name: 'init',
@@ -96,6 +96,7 @@ export const initCommand: Command = {
     say(`\nPolicy (${POLICY_FILE})\n`);
     const policy = await writePolicy(ctx, root, { protect: values.protect, extraReviewers, force: values.force === true, interactive, remote });
     say(`  ${policy.status === 'written' ? `wrote ${POLICY_FILE}` : policy.status === 'kept' ? `kept the existing ${POLICY_FILE}` : 'not written'}${policy.reason ? `: ${policy.reason}` : ''}\n`);
+    for (const w of policy.warnings ?? []) say(`  warning: ${w}\n`);
 
     // 3. Agents.
     const detected = agentList === undefined ? detectAgents(ctx.env) : undefined;
@@ -164,7 +165,7 @@ async function ask(question: string): Promise<string> {
 
 async function writePolicy(ctx: CliContext, root: string, o: { protect: string[] | undefined; extraReviewers: ReviewerArg[]; force: boolean; interactive: boolean; remote: string | undefined }): Promise<Outcome> {
   const file = path.join(root, POLICY_FILE);
-  if (fs.existsSync(file) && !o.force) return { status: 'kept', file: POLICY_FILE, reason: 'pass --force to replace it' };
+  if (fs.existsSync(file) && !o.force) return { status: 'kept', file: POLICY_FILE, reason: 'pass --force to replace it', warnings: checkPolicy(fs.readFileSync(file, 'utf8'), file).warnings };
   const email = await gitConfig(root, 'user.email');
   const name = (await gitConfig(root, 'user.name')) ?? email?.split('@')[0];
   if (!email) return { status: 'skipped', reason: 'git user.email is not set (git config user.email you@example.com), then run countersign init again' };
@@ -198,7 +199,7 @@ async function writePolicy(ctx: CliContext, root: string, o: { protect: string[]
   if (!checked.policy) throw new CountersignError('config', `init: the policy would not be valid:\n${checked.problems.map(formatProblem).join('\n')}`);
   refuseSymlinkedPath(root, file, 'write the policy');
   writeFileAtomic(file, text);
-  return { status: 'written', file: POLICY_FILE, reason: `protects ${protect.join(', ')}; reviewers: ${reviewers.map((r) => `${r.name} <${r.email}>`).join(', ')}` };
+  return { status: 'written', file: POLICY_FILE, reason: `protects ${protect.join(', ')}; reviewers: ${reviewers.map((r) => `${r.name} <${r.email}>`).join(', ')}`, warnings: checked.warnings };
 }
 
 function writeCi(root: string, forge: Forge, force: boolean): Outcome {
