@@ -6,7 +6,7 @@ import { isProtected, parsePolicy, POLICY_FILE, TAG_PREFIX } from '../core/polic
 import { readAllStatements } from './approvalsStore';
 import type { BranchReadAhead } from './branchReadAhead';
 import { readObjects } from './catFileBatch';
-import { readCommitRange } from './commitLog';
+import { absoluteGitDir, RangeTooLarge, readCommitRange } from './commitLog';
 import { runGit } from './gitRunner';
 import { noLazyFetchEnv } from './missingObjects';
 import { noteTarget } from './notePath';
@@ -59,6 +59,8 @@ export interface GatherOptions {
   patchIdLimit?: number;
   /** Answers read for many heads at once (the review panel); what it does not know is asked of git here. */
   readAhead?: BranchReadAhead;
+  /** The repository's absolute git directory when the caller knows it (saves asking git for it). */
+  gitDir?: string;
 }
 
 export const MAX_COMMITS = 10_000;
@@ -212,24 +214,35 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     const mb = await runGit(['merge-base', head, from], { cwd, okCodes: [1] });
     reviewBase = mb.code === 0 ? mb.stdout.trim() : undefined;
   }
+  const tooMany = (count: number): GateInput => ({ ...base, reviewBase, errors: [`the push adds ${count} commits to ${update.branch}, more than the gate examines (${MAX_COMMITS}); push it in parts or have an administrator import it`] });
   const known = ahead?.range(head, exclude);
-  const count = known ? known.count : Number((await runGit(['rev-list', '--count', head, '--not', ...exclude, '--'], { cwd })).stdout.trim());
-  if (count > MAX_COMMITS) {
-    return { ...base, reviewBase, errors: [`the push adds ${count} commits to ${update.branch}, more than the gate examines (${MAX_COMMITS}); push it in parts or have an administrator import it`] };
+  let gitDir = opts.gitDir;
+  let commits: GateCommit[];
+  if (known && known.count > MAX_COMMITS) return tooMany(known.count);
+  if (known?.commits) {
+    commits = known.commits;
+  } else {
+    // One graph walk: git log reads the range and stops past MAX_COMMITS; only then is the exact count asked.
+    gitDir ??= await absoluteGitDir(cwd);
+    try {
+      commits = await readCommitRange(cwd, [head, '--not', ...exclude], { gitDir, limit: MAX_COMMITS });
+    } catch (e) {
+      if (!(e instanceof RangeTooLarge)) throw e;
+      return tooMany(Number((await runGit(['rev-list', '--count', head, '--not', ...exclude, '--'], { cwd })).stdout.trim()));
+    }
   }
-  const commits = known?.commits ?? (count > 0 ? await readCommitRange(cwd, [head, '--not', ...exclude]) : []);
 
   // A push that changes the policy without a commit that does (rewinding the branch past the commit that added it).
   let policyChangedWithoutCommit = false;
   if (base.rewind && !commits.some((c) => c.sha === head)) {
     // A pure rewind adds no commit: the head carries what the rewind drops.
-    commits.push(...(await readCommitRange(cwd, ['-1', head])));
+    commits.push(...(await readCommitRange(cwd, ['-1', head], { gitDir })));
   }
   if (!isNew && update.old) {
     const [was, now] = await Promise.all([revParse(cwd, `${update.old}:${POLICY_FILE}`), ahead?.policyEntry(head) ?? revParse(cwd, `${head}:${POLICY_FILE}`)]);
     if (was !== now && !commits.some((c) => c.files.some((f) => f.path === POLICY_FILE))) {
       policyChangedWithoutCommit = true;
-      if (!commits.some((c) => c.sha === head)) commits.push(...(await readCommitRange(cwd, ['-1', head])));
+      if (!commits.some((c) => c.sha === head)) commits.push(...(await readCommitRange(cwd, ['-1', head], { gitDir })));
     }
   }
 
