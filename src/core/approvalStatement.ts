@@ -99,10 +99,37 @@ export function formatStatementLine(s: SignedStatement): string {
   const frozen = isFrozenStatement(s);
   let line = frozen ? lines.get(s) : undefined;
   if (line === undefined) {
-    line = canonicalJson({ statement: s.statement, signature: s.signature });
+    line = noteLine(s);
     if (frozen) lines.set(s, line);
   }
   return line;
+}
+
+const STATEMENT_ORDER = ['base', 'comment', 'decision', 'patchId', 'reviewer', 'time', 'tip', 'tree', 'v'] as const;
+
+/**
+ * canonicalJson of a note line, spelled out for a statement of the schema's shape (keys in sorted order by
+ * hand: several times faster than the general walk, and the gate writes one for every statement it reads);
+ * any other shape takes the general walk. A property test holds the two equal.
+ */
+export function noteLine(s: SignedStatement): string {
+  const st = s.statement as unknown as Record<string, unknown>;
+  const r = st.reviewer as Record<string, unknown> | undefined;
+  const str = (x: unknown) => x === undefined || typeof x === 'string';
+  const plain = typeof s.signature === 'string' && isRecord(r) && str(r.name) && typeof r.email === 'string' && onlyKeys(r, (k) => k === 'name' || k === 'email')
+    && onlyKeys(st, (k) => STATEMENT_KEYS.has(k)) && typeof st.v === 'number' && Number.isFinite(st.v)
+    && [st.base, st.comment, st.decision, st.patchId, st.time, st.tip, st.tree].every(str);
+  if (!plain) return canonicalJson({ statement: s.statement, signature: s.signature });
+  const parts: string[] = [];
+  for (const k of STATEMENT_ORDER) {
+    const v = st[k];
+    if (v === undefined) continue;
+    const json = k === 'reviewer'
+      ? `{"email":${JSON.stringify((v as { email: string }).email)}${(v as { name?: string }).name === undefined ? '' : `,"name":${JSON.stringify((v as { name?: string }).name)}`}}`
+      : JSON.stringify(v);
+    parts.push(`"${k}":${json}`);
+  }
+  return `{"signature":${JSON.stringify(s.signature)},"statement":{${parts.join(',')}}}`;
 }
 
 /**
@@ -115,7 +142,7 @@ export function statementKey(s: SignedStatement): string {
   const frozen = isFrozenStatement(s);
   let key = frozen ? keys.get(s) : undefined;
   if (key === undefined) {
-    key = createHash('sha256').update(lines.get(s) ?? canonicalJson({ statement: s.statement, signature: s.signature })).digest('base64');
+    key = createHash('sha256').update(lines.get(s) ?? noteLine(s)).digest('base64');
     if (frozen) keys.set(s, key);
   }
   return key;

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import fc from 'fast-check';
 import * as fs from 'fs';
 import {
-  canonicalJson, canonicalStatementBytes, EMPTY_PATCH_ID, formatStatementLine, parseStatementNote, plainSignedStatement, schemaSignedStatement,
+  canonicalJson, canonicalStatementBytes, EMPTY_PATCH_ID, formatStatementLine, noteLine, parseStatementNote, plainSignedStatement, schemaSignedStatement,
   statementCovers, verifySignedStatement, type ApprovalStatement, type SignedStatement,
 } from '../../../src/core/approvalStatement';
 import { makeKey, sshKeygenSign, sshKeygenVerify, tempDir, type TestKey } from '../helpers/sshKeys';
@@ -191,5 +191,33 @@ describe('approvalStatement: the schemas checked by hand', () => {
       assert.deepStrictEqual(plainSignedStatement(json), schemaSignedStatement(json));
       assert.notStrictEqual(plainSignedStatement(json), undefined);
     }
+  });
+});
+
+describe('approvalStatement: note lines spelled out by hand', () => {
+  it('are exactly the canonical JSON, for any statement shape', () => {
+    const text = fc.oneof(fc.string({ maxLength: 6 }), fc.string({ unit: 'grapheme', maxLength: 4 }), fc.constantFrom('"\\\u2028\u0000</', A));
+    const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
+    const anything = fc.oneof(text, fc.integer(), fc.constant(null), fc.constant(undefined), fc.constant([1]), fc.constant({ z: 1, a: 2 }));
+    const st = fc.record({
+      v: fc.oneof(fc.constant(1), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), anything),
+      decision: fc.oneof(fc.constantFrom('approve', 'reject'), anything),
+      reviewer: fc.oneof(fc.record({ name: maybe(fc.oneof(text, anything)), email: fc.oneof(text, anything), extra: maybe(anything) }, { requiredKeys: ['email'] }), anything),
+      tip: fc.oneof(text, anything), tree: text, base: text, patchId: text, time: maybe(text), comment: maybe(fc.oneof(text, anything)),
+      other: maybe(anything),
+    }, { requiredKeys: ['v', 'decision', 'reviewer', 'tip'] });
+    // The schema's own shape with any strings (what notes hold), and anything else.
+    const shaped = fc.record({
+      v: fc.oneof(fc.constant(1), fc.integer()), decision: text,
+      reviewer: fc.record({ name: text, email: text }, { requiredKeys: ['email'] }),
+      tip: text, tree: text, base: text, patchId: text, time: text, comment: text,
+    }, { requiredKeys: ['v', 'decision', 'reviewer', 'tip', 'tree', 'base', 'patchId', 'time'] });
+    fc.assert(fc.property(fc.oneof({ arbitrary: shaped, weight: 3 }, { arbitrary: st, weight: 1 }), fc.oneof({ arbitrary: text, weight: 3 }, { arbitrary: anything, weight: 1 }), (statement, signature) => {
+      const s = { statement, signature } as unknown as SignedStatement;
+      let expected: string | Error;
+      try { expected = canonicalJson({ statement: s.statement, signature: s.signature }); } catch (e) { expected = e as Error; }
+      if (expected instanceof Error) assert.throws(() => noteLine(s));
+      else assert.strictEqual(noteLine(s), expected);
+    }), { numRuns: 3000 });
   });
 });
