@@ -23,8 +23,13 @@ export default tseslint.config(
   },
   // A CommonJS require hook: it runs before any TypeScript can (test/register.js).
   { files: ['test/register.js'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
-  { files: ['src/extension/**'], rules: { 'no-restricted-imports': ['error', { paths: zodMini }] } },
-  { files: ['src/core/**', 'src/git/**', 'src/cli/**'], rules: noVscode },
+  // The extension calls the use cases in src/app (as the CLI does), never the CLI's commands: those print
+  // text for a terminal and take argv (docs/design.md, "Layers").
+  { files: ['src/extension/**'], rules: { 'no-restricted-imports': ['error', {
+    paths: zodMini,
+    patterns: [{ group: ['**/cli', '**/cli/**'], message: 'The extension calls src/app (use cases), not the CLI.' }],
+  }] } },
+  { files: ['src/core/**', 'src/git/**', 'src/cli/**', 'src/app/**'], rules: noVscode },
   { files: ['src/core/**'], rules: {
     'no-restricted-imports': ['error', {
       paths: [

@@ -6,10 +6,7 @@
  *  2. `countersign verify` over 10,000 commits (fast-import) carrying 2,000 junk statements (naming a listed
  *     reviewer, signed by a key the policy does not list) and one real approval of the tip: median seconds
  *     (`verify.seconds10k`, target <= 2 s), against `git log --raw --numstat` over the same range.
- *     Also the CPU time of verify's whole process tree (`verify.cpuSeconds10k`) and the node process's peak RSS,
- *     at 10,000 commits and at a quarter of them (`verify.peakMb10k`, `verify.peakMbQuarter`): memory must grow
- *     linearly with the commits, and the figures say by how much.
- *  3. The same with 40,000 more junk lines (`verify.junk40kAddedSeconds`, target <= 1 s; `verify.peakMb42k`).
+ *  3. The same with 40,000 more junk lines (`verify.junk40kAddedSeconds`, target <= 1 s).
  *  4. pushing that fully approved range with its 42,000 junk lines to a bare server with
  *     `countersign install --server`: accepted, and how long the pre-receive push took (hook timeout 120 s).
  * Usage: node dist/scripts/bench-verify.js [--json] [--commits N] [--rounds N] [--statements N] [--spawn-samples N] [--scale-only]
@@ -127,15 +124,6 @@ interface ScaleFigures {
   junk40kAddedSeconds: number;
   preReceiveSeconds: number;
   preReceiveAccepted: boolean;
-  /** CPU time of verify's whole process tree (node and its git processes), less moved by load than wall time. */
-  cpuSeconds10k: number;
-  junk40kAddedCpuSeconds: number;
-  /** Peak RSS of the node process: at 10,000 commits, at a quarter of them, and with 42,001 statement lines. */
-  peakMb10k: number;
-  peakMbQuarter: number;
-  peakMb42k: number;
-  /** One-minute load average when the 10,000-commit figures were taken. */
-  loadAverage: number;
 }
 
 function scale(): ScaleFigures {
@@ -216,42 +204,19 @@ function scale(): ScaleFigures {
     first.set(tip, [...(first.get(tip) ?? []), formatStatementLine(real)]);
     writeNotes(first);
 
-    // Each verify runs under bash so that `times` reports the CPU time of the whole process tree (node and every
-    // git it started): less moved by the load of a shared machine than wall time. A preload file records the
-    // node process's peak RSS as it exits (the bounded-memory check: it must grow linearly with the commits).
-    const rssFile = path.join(dir, 'peak-rss');
-    const preload = path.join(dir, 'peak-rss.js');
-    fs.writeFileSync(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`);
-    const lastRun = { cpu: 0, peakMb: 0 };
-    const verify = (extra: string[] = [], expected = COMMITS): number => seconds(() => {
-      const r = spawnSync('bash', ['-c', '"$0" --require "$1" "${@:2}"; code=$?; times >&2; exit $code', process.execPath, preload, CLI, 'verify', '--branch', 'main', '--format', 'json', ...extra], { cwd: work, env, encoding: 'utf8', maxBuffer: 1 << 30 });
+    const verify = (): number => seconds(() => {
+      const r = spawnSync(process.execPath, [CLI, 'verify', '--branch', 'main', '--format', 'json'], { cwd: work, env, encoding: 'utf8', maxBuffer: 1 << 30 });
       const out = JSON.parse(r.stdout) as { ok: boolean; commits: unknown[] };
-      if (r.status !== 0 || !out.ok || out.commits.length !== expected) throw new Error(`verify did not pass the approved range (exit ${r.status}): ${r.stderr || r.stdout.slice(0, 400)}`);
-      // `times` prints the shell's own times, then its children's: "0m1.234s 0m0.567s".
-      const children = r.stderr.trim().split('\n').pop() ?? '';
-      lastRun.cpu = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce((n, m) => n + Number(m[1]) * 60 + Number(m[2]), 0);
-      lastRun.peakMb = Number(fs.readFileSync(rssFile, 'utf8')) / 1024;
+      if (r.status !== 0 || !out.ok || out.commits.length !== COMMITS) throw new Error(`verify did not pass the approved range (exit ${r.status}): ${r.stderr || r.stdout.slice(0, 400)}`);
     });
-    const measure = (extra: string[] = [], expected = COMMITS) => {
-      const runs = Array.from({ length: ROUNDS }, () => ({ wall: verify(extra, expected), ...lastRun }));
-      return { wall: median(runs.map((r) => r.wall)), cpu: median(runs.map((r) => r.cpu)), peakMb: Math.max(...runs.map((r) => r.peakMb)) };
-    };
     const gitLogSeconds = median(Array.from({ length: ROUNDS }, () => seconds(() => git(work, ['log', '--raw', '--numstat', '--format=%H%x00%B', `${base}..${tip}`]))));
     verify(); // warm the page cache
-    const loadAverage = os.loadavg()[0];
-    const at10k = measure();
-    const seconds10k = at10k.wall;
-    log(`verify, ${COMMITS} commits, 2,000 junk statements + 1 approval: ${seconds10k.toFixed(2)} s, ${at10k.cpu.toFixed(2)} s CPU (node and its git processes), peak RSS ${at10k.peakMb.toFixed(0)} MB`);
-    log(`  (git log --raw --numstat over the range: ${gitLogSeconds.toFixed(2)} s; load average ${loadAverage.toFixed(1)} on ${os.cpus().length} cores)`);
-    // Memory linear in the commits: a quarter of the range (judged as a merge of base..tip) against all of it.
-    const quarter = Math.floor(COMMITS / 4);
-    const atQuarter = measure(['--base', range[range.length - 1 - quarter], '--head', tip], quarter);
-    log(`  peak RSS over the newest ${quarter} commits: ${atQuarter.peakMb.toFixed(0)} MB (x${(at10k.peakMb / atQuarter.peakMb).toFixed(2)} for x4 the commits)`);
+    const seconds10k = median(Array.from({ length: ROUNDS }, verify));
+    log(`verify, ${COMMITS} commits, 2,000 junk statements + 1 approval: ${seconds10k.toFixed(2)} s (git log --raw --numstat over the range: ${gitLogSeconds.toFixed(2)} s)`);
 
     writeNotes(junkLines(40_000, 3));
-    const at42k = measure();
-    const junk40kSeconds = at42k.wall;
-    log(`  with 40,000 more junk lines:                        ${junk40kSeconds.toFixed(2)} s (+${(junk40kSeconds - seconds10k).toFixed(2)} s), ${at42k.cpu.toFixed(2)} s CPU (+${(at42k.cpu - at10k.cpu).toFixed(2)} s), peak RSS ${at42k.peakMb.toFixed(0)} MB`);
+    const junk40kSeconds = median(Array.from({ length: ROUNDS }, verify));
+    log(`  with 40,000 more junk lines:                        ${junk40kSeconds.toFixed(2)} s (+${(junk40kSeconds - seconds10k).toFixed(2)} s)`);
 
     const inst = spawnSync(process.execPath, [CLI, 'install', '--server'], { cwd: server, env, encoding: 'utf8' });
     if (inst.status !== 0) throw new Error(`install --server: ${inst.stderr}`);
@@ -262,26 +227,31 @@ function scale(): ScaleFigures {
       if (!accepted) log(r.stderr.slice(0, 2000));
     });
     log(`  pre-receive push of the approved range with 42,001 statement lines: ${accepted ? 'accepted' : 'REFUSED'} in ${preReceiveSeconds.toFixed(2)} s (hook timeout 120 s)`);
-    return {
-      commits: COMMITS, statements: 2_001, seconds10k, gitLogSeconds, junk40kSeconds, junk40kAddedSeconds: junk40kSeconds - seconds10k, preReceiveSeconds, preReceiveAccepted: accepted,
-      cpuSeconds10k: at10k.cpu, junk40kAddedCpuSeconds: at42k.cpu - at10k.cpu, peakMb10k: at10k.peakMb, peakMbQuarter: atQuarter.peakMb, peakMb42k: at42k.peakMb, loadAverage,
-    };
+    return { commits: COMMITS, statements: 2_001, seconds10k, gitLogSeconds, junk40kSeconds, junk40kAddedSeconds: junk40kSeconds - seconds10k, preReceiveSeconds, preReceiveAccepted: accepted };
   } finally {
     if (KEEP) log(`kept ${work}`);
     else fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export type VerifyBenchFigures = Omit<ScaleFigures, 'commits' | 'statements' | 'junk40kSeconds'> & {
+export interface VerifyBenchFigures {
+  seconds10k: number;
   speedupVsSshKeygen: number;
+  junk40kAddedSeconds: number;
+  preReceiveSeconds: number;
+  preReceiveAccepted: boolean;
+  gitLogSeconds: number;
   speedupByKeyType: Record<string, number>;
-};
+}
 
 /** Everything this benchmark measures, for scripts/bench.ts (`verify.*` in `npm run bench -- --json`). */
 export function runVerifyBench(): VerifyBenchFigures {
   const ratios = SCALE_ONLY ? {} : nativeVsSshKeygen();
-  const { commits: _commits, statements: _statements, junk40kSeconds: _junk, ...s } = scale();
-  return { ...s, speedupVsSshKeygen: ratios['ed25519'], speedupByKeyType: ratios };
+  const s = scale();
+  return {
+    seconds10k: s.seconds10k, speedupVsSshKeygen: ratios['ed25519'], junk40kAddedSeconds: s.junk40kAddedSeconds,
+    preReceiveSeconds: s.preReceiveSeconds, preReceiveAccepted: s.preReceiveAccepted, gitLogSeconds: s.gitLogSeconds, speedupByKeyType: ratios,
+  };
 }
 
 if (require.main === module) {

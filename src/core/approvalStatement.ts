@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import * as z from 'zod/mini';
 import './zodMessages';
 import { REVIEW_NAMESPACE, verifySshSignature, type SshPublicKey } from './sshsig';
@@ -35,11 +34,11 @@ export type SignedStatement = {
  */
 export const EMPTY_PATCH_ID = 'empty';
 
-const OBJECT_ID = /^([0-9a-f]{40}|[0-9a-f]{64})$/;
-const isIsoTime = (s: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s));
-const ARMOR_BEGIN = '-----BEGIN SSH SIGNATURE-----';
-const objectId = z.string().check(z.regex(OBJECT_ID, 'must be a full lowercase hex object id'));
-const isoTime = z.string().check(z.refine(isIsoTime, 'must be an ISO 8601 time like 2026-01-31T12:00:00Z'));
+const objectId = z.string().check(z.regex(/^([0-9a-f]{40}|[0-9a-f]{64})$/, 'must be a full lowercase hex object id'));
+const isoTime = z.string().check(z.refine(
+  (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
+  'must be an ISO 8601 time like 2026-01-31T12:00:00Z',
+));
 
 /** Strict: an unknown field is an error (it would be signed, but no verifier could know what it means). */
 export const approvalStatementSchema = z.strictObject({
@@ -56,7 +55,7 @@ export const approvalStatementSchema = z.strictObject({
 
 const signedLineSchema = z.strictObject({
   statement: z.unknown(),
-  signature: z.string().check(z.includes(ARMOR_BEGIN, { message: 'must be an armored SSH signature' })),
+  signature: z.string().check(z.includes('-----BEGIN SSH SIGNATURE-----', { message: 'must be an armored SSH signature' })),
 });
 
 /**
@@ -84,68 +83,20 @@ export function canonicalStatementBytes(s: ApprovalStatement): Buffer {
 }
 
 const lines = new WeakMap<SignedStatement, string>();
-const keys = new WeakMap<SignedStatement, string>();
-
-/** Statements read from notes are frozen by parseStatementNote, so what is computed from them may be remembered. */
-function isFrozenStatement(s: SignedStatement): boolean {
-  return Object.isFrozen(s) && Object.isFrozen(s.statement) && Object.isFrozen(s.statement.reviewer);
-}
 
 /**
  * One note line: canonical, so the same signed statement written twice is the same line (cat_sort_uniq
- * dedupes). Remembered per statement object read from notes.
+ * dedupes). Remembered per statement object: the gate compares lines of thousands of statements twice.
  */
 export function formatStatementLine(s: SignedStatement): string {
-  const frozen = isFrozenStatement(s);
+  // Only statements read from notes are remembered: parseStatementNote freezes them, so they cannot change.
+  const frozen = Object.isFrozen(s) && Object.isFrozen(s.statement) && Object.isFrozen(s.statement.reviewer);
   let line = frozen ? lines.get(s) : undefined;
   if (line === undefined) {
-    line = noteLine(s);
+    line = canonicalJson({ statement: s.statement, signature: s.signature });
     if (frozen) lines.set(s, line);
   }
   return line;
-}
-
-const STATEMENT_ORDER = ['base', 'comment', 'decision', 'patchId', 'reviewer', 'time', 'tip', 'tree', 'v'] as const;
-
-/**
- * canonicalJson of a note line, spelled out for a statement of the schema's shape (keys in sorted order by
- * hand: several times faster than the general walk, and the gate writes one for every statement it reads);
- * any other shape takes the general walk. A property test holds the two equal.
- */
-export function noteLine(s: SignedStatement): string {
-  const st = s.statement as unknown as Record<string, unknown>;
-  const r = st.reviewer as Record<string, unknown> | undefined;
-  const str = (x: unknown) => x === undefined || typeof x === 'string';
-  const plain = typeof s.signature === 'string' && isRecord(r) && str(r.name) && typeof r.email === 'string' && onlyKeys(r, (k) => k === 'name' || k === 'email')
-    && onlyKeys(st, (k) => STATEMENT_KEYS.has(k)) && typeof st.v === 'number' && Number.isFinite(st.v)
-    && [st.base, st.comment, st.decision, st.patchId, st.time, st.tip, st.tree].every(str);
-  if (!plain) return canonicalJson({ statement: s.statement, signature: s.signature });
-  const parts: string[] = [];
-  for (const k of STATEMENT_ORDER) {
-    const v = st[k];
-    if (v === undefined) continue;
-    const json = k === 'reviewer'
-      ? `{"email":${JSON.stringify((v as { email: string }).email)}${(v as { name?: string }).name === undefined ? '' : `,"name":${JSON.stringify((v as { name?: string }).name)}`}}`
-      : JSON.stringify(v);
-    parts.push(`"${k}":${json}`);
-  }
-  return `{"signature":${JSON.stringify(s.signature)},"statement":{${parts.join(',')}}}`;
-}
-
-/**
- * What deduplicates statements: the SHA-256 of the note line (formatStatementLine), so two statements share a
- * key exactly when they share a line. The gate compares tens of thousands of statements (junk lines are cheap to
- * push): remembering 44 characters each instead of their ~1 KB lines keeps the heap, and the collector's
- * work, small.
- */
-export function statementKey(s: SignedStatement): string {
-  const frozen = isFrozenStatement(s);
-  let key = frozen ? keys.get(s) : undefined;
-  if (key === undefined) {
-    key = createHash('sha256').update(lines.get(s) ?? noteLine(s)).digest('base64');
-    if (frozen) keys.set(s, key);
-  }
-  return key;
 }
 
 /** An unreadable statement line (or note), and the commit whose note held it: a field, never parsed back out of the message. */
@@ -159,75 +110,34 @@ export interface StatementError {
  * Nothing is dropped silently: each malformed line becomes an error naming `where` (the commit) and the line.
  */
 export function parseStatementNote(text: string, where = 'note'): { statements: SignedStatement[]; errors: string[] } {
-  const { statements, problems } = parseStatementLines(text);
-  return { statements, errors: problems.map((p) => `${where} line ${p.line}: ${p.why}`) };
-}
-
-/** parseStatementNote's work, with each problem's 1-based line number and reason (no location). */
-export function parseStatementLines(text: string): { statements: SignedStatement[]; problems: Array<{ line: number; why: string }> } {
   const statements: SignedStatement[] = [];
-  const problems: Array<{ line: number; why: string }> = [];
+  const errors: string[] = [];
   text.split('\n').forEach((raw, i) => {
     const line = raw.replace(/\r$/, '').trim();
     if (line === '') return;
-    const parsed = parseStatementLine(line);
-    if ('why' in parsed) problems.push({ line: i + 1, why: parsed.why });
-    else statements.push(parsed);
+    const at = `${where} line ${i + 1}`;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch (e) {
+      errors.push(`${at}: not JSON (${(e as Error).message}); each line must be {"statement": …, "signature": "-----BEGIN SSH SIGNATURE-----…"}`);
+      return;
+    }
+    const outer = signedLineSchema.safeParse(json);
+    if (!outer.success) {
+      errors.push(`${at}: ${describeIssues(outer.error)}`);
+      return;
+    }
+    const st = approvalStatementSchema.safeParse(outer.data.statement);
+    if (!st.success) {
+      errors.push(`${at}: statement ${describeIssues(st.error)}`);
+      return;
+    }
+    const statement = st.data as ApprovalStatement;
+    Object.freeze(statement.reviewer);
+    statements.push(Object.freeze({ statement: Object.freeze(statement), signature: outer.data.signature }));
   });
-  return { statements, problems };
-}
-
-function parseStatementLine(line: string): SignedStatement | { why: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(line);
-  } catch (e) {
-    return { why: `not JSON (${(e as Error).message}); each line must be {"statement": …, "signature": "-----BEGIN SSH SIGNATURE-----…"}` };
-  }
-  const signed = plainSignedStatement(json) ?? schemaSignedStatement(json);
-  if ('why' in signed) return signed;
-  Object.freeze(signed.statement.reviewer);
-  return Object.freeze({ statement: Object.freeze(signed.statement), signature: signed.signature });
-}
-
-/** A parsed JSON line through the schemas: the statement, or why not (the words every error uses). */
-export function schemaSignedStatement(json: unknown): SignedStatement | { why: string } {
-  const outer = signedLineSchema.safeParse(json);
-  if (!outer.success) return { why: describeIssues(outer.error) };
-  const st = approvalStatementSchema.safeParse(outer.data.statement);
-  if (!st.success) return { why: `statement ${describeIssues(st.error)}` };
-  return { statement: st.data as ApprovalStatement, signature: outer.data.signature };
-}
-
-const STATEMENT_KEYS = new Set(['v', 'decision', 'reviewer', 'tip', 'tree', 'base', 'patchId', 'time', 'comment']);
-const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-const onlyKeys = (o: Record<string, unknown>, allowed: (k: string) => boolean) => Object.keys(o).every(allowed);
-
-/**
- * The schemas above checked by hand, for lines they accept (every line of a healthy note, and junk that
- * imitates one): the schemas cost tens of microseconds a line, this one. One-sided: it returns a value only
- * where the schemas accept the line and give that same value (a property test holds it to that); anything
- * else is undefined and goes through the schemas, which also word the error.
- */
-export function plainSignedStatement(json: unknown): SignedStatement | undefined {
-  if (!isRecord(json) || !onlyKeys(json, (k) => k === 'statement' || k === 'signature')) return undefined;
-  const { signature, statement: st } = json;
-  if (typeof signature !== 'string' || !signature.includes(ARMOR_BEGIN) || !isRecord(st) || !onlyKeys(st, (k) => STATEMENT_KEYS.has(k))) return undefined;
-  const { v, decision, reviewer, tip, tree, base, patchId, time, comment } = st;
-  if (v !== 1 || (decision !== 'approve' && decision !== 'reject')) return undefined;
-  if (!isRecord(reviewer) || !onlyKeys(reviewer, (k) => k === 'name' || k === 'email')) return undefined;
-  const { name, email } = reviewer;
-  if (typeof email !== 'string' || email.length < 3 || !email.includes('@') || (name !== undefined && typeof name !== 'string')) return undefined;
-  const ids = [tip, tree, base].every((x) => typeof x === 'string' && OBJECT_ID.test(x));
-  if (!ids || typeof patchId !== 'string' || (patchId !== EMPTY_PATCH_ID && !OBJECT_ID.test(patchId))) return undefined;
-  if (typeof time !== 'string' || !isIsoTime(time) || (comment !== undefined && typeof comment !== 'string')) return undefined;
-  return {
-    statement: {
-      v, decision, reviewer: { ...(name !== undefined ? { name } : {}), email }, tip: tip as string, tree: tree as string, base: base as string,
-      patchId, time, ...(comment !== undefined ? { comment } : {}),
-    },
-    signature,
-  };
+  return { statements, errors };
 }
 
 function describeIssues(err: z.core.$ZodError): string {

@@ -1,4 +1,4 @@
-import { statementKey, type SignedStatement, type verifySignedStatement } from './approvalStatement';
+import { formatStatementLine, type SignedStatement, type verifySignedStatement } from './approvalStatement';
 import { countApprovals, eligibleReviewers, personLabel, RangeIndex, ReviewerKeys, samePerson, statementCoverage, type CheckedStatement, type CoverageVia } from './approvalRules';
 import { aiLinesByAgent, countRangeLines, parseAuthorshipNote } from './authorshipNote';
 import { errorMessage } from './errors';
@@ -386,7 +386,7 @@ export function evaluateGate(input: GateInput): GateResult {
     if (!range.byId.has(signed.statement.tip) && !patchIds.has(signed.statement.patchId)) continue;
     // Deduplicate whole lines, never by signature alone: a forged statement carrying a copy of a real
     // signature must not shadow the real statement (say, a rejection) that follows it.
-    const key = statementKey(signed);
+    const key = formatStatementLine(signed);
     if (seen.has(key)) continue;
     seen.add(key);
     const v = keys.check(signed);

@@ -373,12 +373,8 @@ export function policyWarnings(p: Policy): string[] {
   if (p.reviewers.length === 0 && p.protectedBranches.length > 0) out.push('reviewers is empty: commits that need review can never be approved, so pushes to protected branches stay blocked.');
   const roles = new Set(p.reviewers.map((r) => r.role).filter((r): r is string => r !== undefined));
   if (p.approvals > p.reviewers.length && p.reviewers.length > 0) out.push(`approvals is ${p.approvals} but only ${p.reviewers.length} reviewer(s) are listed.`);
-  // Nobody approves their own change, so N approvals need N+1 reviewers for every reviewer's change to be able to pass.
-  const own = (n: number) => `a reviewer's own change can never pass (nobody approves their own): list at least ${n + 1} reviewers`;
-  if (p.approvals === p.reviewers.length && p.reviewers.length > 0) out.push(`approvals is ${p.approvals} and ${p.reviewers.length} reviewer(s) are listed: ${own(p.approvals)}.`);
   for (const t of p.tiers) {
     if (t.approvals > p.reviewers.length && p.reviewers.length > 0) out.push(`tier '${t.name}' needs ${t.approvals} approvals but only ${p.reviewers.length} reviewer(s) are listed: add reviewers or lower it.`);
-    if (t.approvals === p.reviewers.length && p.reviewers.length > 0) out.push(`tier '${t.name}' needs ${t.approvals} approvals and ${p.reviewers.length} reviewer(s) are listed: ${own(t.approvals)} or lower it.`);
     for (const role of t.roles) if (!roles.has(role)) out.push(`tier '${t.name}' needs role '${role}' but no reviewer has it.`);
   }
   return out;

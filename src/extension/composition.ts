@@ -4,6 +4,7 @@ import { installCliLauncher } from '../git/cliLauncher';
 import { install, uninstall } from '../git/hookInstaller';
 import { defaultInstallConfig } from '../git/notesConfig';
 import { composeEditorAttribution, type AttributionApi } from './attribution/editorAttribution';
+import { bundledCliPath } from './bundledCli';
 import { registerCommand } from './commandRegistry';
 import { Commands, type CommandId } from './ids';
 import { pickRepositoryFolder } from './workspaceRepos';
@@ -30,7 +31,7 @@ export function compose(context: vscode.ExtensionContext, log: vscode.LogOutputC
     disposables.push(registerCommand(log, id, handler));
     registeredCommands.push(id);
   };
-  const cliPath = path.join(context.extensionPath, 'dist', 'cli.js');
+  const cliPath = bundledCliPath(context);
 
   command(Commands.showLog, () => log.show());
   // The hook offer passes the repository root; from the palette there is no argument and the user picks.

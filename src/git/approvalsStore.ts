@@ -1,4 +1,4 @@
-import { formatStatementLine, parseStatementLines, parseStatementNote, type SignedStatement, type StatementError } from '../core/approvalStatement';
+import { formatStatementLine, parseStatementNote, type SignedStatement, type StatementError } from '../core/approvalStatement';
 import { CountersignError } from '../core/errors';
 import { readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
@@ -21,72 +21,27 @@ export function trackingRef(remote: string): string {
 }
 
 /**
- * Approval notes read and parsed once per judgement: by blob (the local and the fetched approvals mostly hold
- * the same notes, and a server's guard reads the pushed notes the gate then judges by). Holds what the
- * judgement holds anyway: the parsed statements.
- */
-export class StatementReader {
-  private readonly blobs = new Map<string, ReturnType<typeof parseStatementLines> | null>();
-
-  constructor(private readonly cwd: string) {}
-
-  /** Reads and parses the blobs not read yet, with one `git cat-file --batch`. */
-  async load(blobs: Iterable<string>): Promise<void> {
-    const want = [...new Set(blobs)].filter((b) => !this.blobs.has(b));
-    await readObjects(this.cwd, want, (blob, content) => {
-      this.blobs.set(blob, content === undefined ? null : parseStatementLines(content.toString('utf8')));
-    });
-  }
-
-  /** A loaded blob's statements and problems; null when the object database lacks it. */
-  parsed(blob: string): ReturnType<typeof parseStatementLines> | null {
-    const p = this.blobs.get(blob);
-    if (p === undefined) throw new CountersignError('git', `internal: note blob ${blob} was not loaded`);
-    return p;
-  }
-
-  /**
-   * The statements and errors of notes (annotated commit → blob, in order), errors located by `where`.
-   * `missing` words the error for a blob the object database lacks.
-   */
-  async collect(notes: Map<string, string[]>, where: (commit: string) => string, missing: (commit: string, blob: string) => string): Promise<{ statements: Array<{ attachedTo: string; signed: SignedStatement }>; errors: StatementError[] }> {
-    await this.load(notes.keys());
-    const statements: Array<{ attachedTo: string; signed: SignedStatement }> = [];
-    const errors: StatementError[] = [];
-    for (const [blob, commits] of notes) {
-      const parsed = this.parsed(blob);
-      for (const commit of commits) {
-        if (!parsed) {
-          errors.push({ attachedTo: commit, error: missing(commit, blob) });
-          continue;
-        }
-        for (const p of parsed.problems) errors.push({ attachedTo: commit, error: `${where(commit)} line ${p.line}: ${p.why}` });
-        for (const signed of parsed.statements) statements.push({ attachedTo: commit, signed });
-      }
-    }
-    return { statements, errors };
-  }
-}
-
-/**
  * Every statement in refs/notes/countersign, by the commit its note is attached to, read with one
  * `git notes list` and one `git cat-file --batch`. The gate looks statements up by their own tip and patch-id
  * (a rebase moves commits away from their notes), which is why it needs them all. Malformed lines and
  * unreadable notes are reported in `errors` with the commit as a field (never recovered from the message
  * text), never dropped silently.
  */
-export async function readAllStatements(cwd: string, ref = APPROVALS_REF, reader = new StatementReader(cwd)): Promise<{ byCommit: Map<string, SignedStatement[]>; errors: StatementError[] }> {
-  const { statements, errors } = await reader.collect(
-    objectsByBlob(await listNotes(cwd, ref)),
-    (commit) => `the ${ref} note on ${commit}`,
-    (commit, blob) => `the ${ref} note on ${commit} (blob ${blob}) is missing from the object database; fetch it again with \`countersign verify\` or \`git fetch origin ${ref}\``,
-  );
+export async function readAllStatements(cwd: string, ref = APPROVALS_REF): Promise<{ byCommit: Map<string, SignedStatement[]>; errors: StatementError[] }> {
   const byCommit = new Map<string, SignedStatement[]>();
-  for (const { attachedTo, signed } of statements) {
-    const list = byCommit.get(attachedTo);
-    if (list) list.push(signed);
-    else byCommit.set(attachedTo, [signed]);
-  }
+  const errors: StatementError[] = [];
+  const commitsByBlob = objectsByBlob(await listNotes(cwd, ref));
+  await readObjects(cwd, [...commitsByBlob.keys()], (blob, content) => {
+    for (const commit of commitsByBlob.get(blob) ?? []) {
+      if (content === undefined) {
+        errors.push({ attachedTo: commit, error: `the ${ref} note on ${commit} (blob ${blob}) is missing from the object database; fetch it again with \`countersign verify\` or \`git fetch origin ${ref}\`` });
+        continue;
+      }
+      const parsed = parseStatementNote(content.toString('utf8'), `the ${ref} note on ${commit}`);
+      for (const error of parsed.errors) errors.push({ attachedTo: commit, error });
+      if (parsed.statements.length > 0) byCommit.set(commit, parsed.statements);
+    }
+  });
   return { byCommit, errors };
 }
 

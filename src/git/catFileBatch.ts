@@ -19,7 +19,6 @@ export type OnObject = (name: string, content: Buffer | undefined, type?: string
 export class ObjectReader {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly names: string[] = [];
-  private queued: string[] = [];
   private index = 0;
   private buf: Buffer = Buffer.alloc(0);
   private need: { size: number; type: string } | undefined;
@@ -50,34 +49,15 @@ export class ObjectReader {
     this.done.catch(() => undefined);
   }
 
-  /**
-   * Asks for one object; its answer comes to `onObject` in the order asked. Names go to git in batches (one
-   * write per turn of the event loop, not one per name: 10,000 commits were 10,000 pipe writes).
-   */
+  /** Asks for one object; its answer comes to `onObject` in the order asked. */
   read(name: string): void {
     if (/[\n\r]/.test(name)) throw new CountersignError('input', `object name ${JSON.stringify(name)} contains a line break`);
     this.names.push(name);
-    this.queued.push(name);
-    if (this.queued.length === 1) setImmediate(() => this.flush());
-  }
-
-  private flush(): void {
-    if (this.queued.length === 0) return;
-    this.child.stdin.write(this.queued.join('\n') + '\n');
-    this.queued = [];
-  }
-
-  /** Gives up: git is stopped and nothing more is answered (the caller failed elsewhere). */
-  abort(): void {
-    this.failed ??= new CountersignError('git', 'git cat-file --batch was stopped');
-    this.queued = [];
-    this.child.stdin.end();
-    this.child.kill();
+    this.child.stdin.write(name + '\n');
   }
 
   /** No more names: waits for every answer (and for git to exit). */
   async close(): Promise<void> {
-    this.flush();
     this.child.stdin.end();
     await this.done;
   }

@@ -1,7 +1,7 @@
 import { decodePath, parseCommitObject } from '../core/commitObject';
 import { CountersignError } from '../core/errors';
 import type { ChangedFile, GateCommit } from '../core/gate';
-import { ObjectReader } from './catFileBatch';
+import { readObjects } from './catFileBatch';
 import { streamNulBuffers } from './nulStream';
 import { runGit } from './gitRunner';
 
@@ -24,14 +24,11 @@ const NUMSTAT = /^(\d+|-)\t(\d+|-)\t/;
  * Throws on a token that fits no position: git printed something this parser does not know, and guessing
  * would be guessing about what lands on a protected branch.
  */
-export class LogTokenParser<T extends Skeleton = Skeleton> {
-  readonly commits: T[] = [];
-  private current: { c: T; files: Map<string, ChangedFile> } | undefined;
+export class LogTokenParser {
+  readonly commits: Skeleton[] = [];
+  private current: { c: Skeleton; files: Map<string, ChangedFile> } | undefined;
   /** Status letter of the raw entry whose path is the next token. */
   private rawStatus: string | undefined;
-
-  /** `make` builds each commit's record as its header goes by (readCommitRange asks cat-file for it then). */
-  constructor(private readonly make: (s: Skeleton) => T = (s) => s as T) {}
 
   push(token: Buffer): void {
     if (this.rawStatus !== undefined) {
@@ -60,12 +57,12 @@ export class LogTokenParser<T extends Skeleton = Skeleton> {
     const ids = IDS.exec(text);
     if (!ids) throw this.unexpected(text);
     this.finish();
-    const c = this.make({ sha: ids[1], tree: ids[2], parents: ids[3] ? ids[3].split(' ') : [], files: [] });
+    const c: Skeleton = { sha: ids[1], tree: ids[2], parents: ids[3] ? ids[3].split(' ') : [], files: [] };
     this.current = { c, files: new Map() };
   }
 
   /** Call after the last token. */
-  end(): T[] {
+  end(): Skeleton[] {
     if (this.rawStatus !== undefined) throw new CountersignError('git', 'git log ended inside a raw diff entry (no path after it)');
     this.finish();
     return this.commits;
@@ -90,72 +87,43 @@ export class LogTokenParser<T extends Skeleton = Skeleton> {
   }
 }
 
-/** The range has more commits than the caller's limit: reading stopped there (nothing is judged from it). */
-export class RangeTooLarge extends CountersignError {
-  constructor(readonly limit: number) {
-    super('input', `the range has more than ${limit} commits`);
-  }
-}
-
-export interface RangeReadOptions {
-  /**
-   * The repository's absolute git directory, when the caller knows it (RepoPaths.gitDir, or one
-   * `rev-parse --absolute-git-dir` per judgement): git log runs there (see below). Asked of git otherwise.
-   */
-  gitDir?: string;
-  /** Stop after this many commits and throw RangeTooLarge: memory stays bounded whatever is pushed. */
-  limit?: number;
-}
-
+/** `revArgs` are revisions and `--not`, never user options. Oldest first, parents before children. */
 /**
- * Where and how git log runs so it reads a commit as the server does: a working tree's .gitattributes — which
+ * Where and how to run git log so it reads a commit as the server does: a working tree's .gitattributes — which
  * the pushed commits themselves can bring — would otherwise turn a file into "binary" (`big.dat -diff`) and hide
  * its deleted lines from the deletion tiers in `verify` while the server counts them. git looks for a work
  * tree's attributes from where it runs, even with core.bare, so it runs inside the git directory (no work tree
  * there); the user's global attributes file is left out on both sides.
  */
-export async function absoluteGitDir(cwd: string): Promise<string> {
-  return (await runGit(['rev-parse', '--absolute-git-dir'], { cwd })).stdout.trim();
+async function serverView(cwd: string): Promise<{ dir: string; args: string[] }> {
+  const gitDir = (await runGit(['rev-parse', '--absolute-git-dir'], { cwd })).stdout.trim();
+  return { dir: gitDir, args: ['-c', 'core.attributesFile=/dev/null'] };
 }
 
-/**
- * `revArgs` are revisions and `--not`, never user options. Oldest first, parents before children. Two git
- * processes run side by side: git log walks the graph once and prints each commit's ids and files, and each
- * commit is asked of `git cat-file --batch` (author, committer, message) as soon as its record starts.
- */
-export async function readCommitRange(cwd: string, revArgs: string[], opts: RangeReadOptions = {}): Promise<GateCommit[]> {
-  const dir = opts.gitDir ?? (await absoluteGitDir(cwd));
+export async function readCommitRange(cwd: string, revArgs: string[]): Promise<GateCommit[]> {
+  const parser = new LogTokenParser();
+  const view = await serverView(cwd);
+  await streamNulBuffers([
+    ...view.args,
+    '-c', 'log.showSignature=false', '-c', 'core.quotePath=false', 'log', '--topo-order', '--reverse',
+    '--format=%H %T %P', '--raw', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv',
+    '--no-color', '--diff-merges=first-parent', ...revArgs, '--',
+  ], view.dir, (t) => parser.push(t));
+  const skeletons = parser.end();
+  const commits: GateCommit[] = [];
   const byId = new Map<string, GateCommit>();
-  const onObject = (sha: string, content: Buffer | undefined, type?: string) => {
+  for (const s of skeletons) {
+    const c: GateCommit = { ...s, author: { name: '', email: '' }, committer: { name: '', email: '' }, message: '' };
+    commits.push(c);
+    byId.set(s.sha, c);
+  }
+  await readObjects(cwd, skeletons.map((s) => s.sha), (sha, content, type) => {
     const c = byId.get(sha) as GateCommit;
     if (!content || type !== 'commit') throw new CountersignError('git', `commit ${sha} is listed by git log but cannot be read as a commit`);
     const o = parseCommitObject(content, `commit ${sha}`);
     c.author = o.author;
     c.committer = o.committer;
     c.message = o.message;
-  };
-  let reader: ObjectReader | undefined;
-  const parser = new LogTokenParser<GateCommit>((s) => {
-    if (opts.limit !== undefined && byId.size >= opts.limit) throw new RangeTooLarge(opts.limit);
-    const c: GateCommit = { sha: s.sha, tree: s.tree, parents: s.parents, files: s.files, author: NO_IDENT, committer: NO_IDENT, message: '' };
-    byId.set(c.sha, c);
-    (reader ??= new ObjectReader(cwd, onObject)).read(c.sha);
-    return c;
   });
-  try {
-    await streamNulBuffers([
-      '-c', 'core.attributesFile=/dev/null',
-      '-c', 'log.showSignature=false', '-c', 'core.quotePath=false', 'log', '--topo-order', '--reverse',
-      '--format=%H %T %P', '--raw', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv',
-      '--no-color', '--diff-merges=first-parent', ...revArgs, '--',
-    ], dir, (t) => parser.push(t));
-    parser.end();
-  } catch (e) {
-    reader?.abort();
-    throw e;
-  }
-  await reader?.close();
-  return parser.commits;
+  return commits;
 }
-
-const NO_IDENT = Object.freeze({ name: '', email: '' });

@@ -13,7 +13,8 @@ import { countersignDir, type RepoPaths } from './repository';
  */
 interface ConnectedRecord {
   version: 1;
-  agents: Partial<Record<HookAgent, { connectedAt: string }>>;
+  /** `local`: connected with --local (personal settings files), so a reconnect writes there again. */
+  agents: Partial<Record<HookAgent, { connectedAt: string; local?: true }>>;
 }
 
 function recordFile(repo: RepoPaths): string {
@@ -34,11 +35,16 @@ export function connectedAgents(repo: RepoPaths): Set<HookAgent> {
   return new Set(Object.keys(readRecord(repo).agents).filter(isHookAgent));
 }
 
-export function recordConnected(repo: RepoPaths, agents: readonly HookAgent[], now = new Date()): void {
+export function recordConnected(repo: RepoPaths, agents: readonly HookAgent[], now = new Date(), local = false): void {
   const record = readRecord(repo);
-  for (const a of agents) record.agents[a] = { connectedAt: now.toISOString() };
+  for (const a of agents) record.agents[a] = { connectedAt: now.toISOString(), ...(local ? { local: true as const } : {}) };
   fs.mkdirSync(countersignDir(repo), { recursive: true });
   writeFileAtomic(recordFile(repo), JSON.stringify(record, null, 2) + '\n');
+}
+
+/** Whether `agent` was last connected with --local here (a reconnect then writes the personal files again). */
+export function connectedLocally(repo: RepoPaths, agent: HookAgent): boolean {
+  return readRecord(repo).agents[agent]?.local === true;
 }
 
 export function recordDisconnected(repo: RepoPaths, agents: readonly HookAgent[]): void {

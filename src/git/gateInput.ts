@@ -1,11 +1,12 @@
-import { EMPTY_PATCH_ID, statementCovers, type ApprovalStatement, type SignedStatement, statementKey } from '../core/approvalStatement';
+import { EMPTY_PATCH_ID, parseStatementNote, statementCovers, type ApprovalStatement, type SignedStatement, formatStatementLine } from '../core/approvalStatement';
 import { approvedSpanKey, RangeIndex, ReviewerKeys } from '../core/approvalRules';
 import { CountersignError, errorMessage } from '../core/errors';
 import type { GateCommit, GateInput, PolicySource } from '../core/gate';
 import { isProtected, parsePolicy, POLICY_FILE, TAG_PREFIX } from '../core/policy';
-import { readAllStatements, StatementReader } from './approvalsStore';
+import { readAllStatements } from './approvalsStore';
 import type { BranchReadAhead } from './branchReadAhead';
-import { absoluteGitDir, RangeTooLarge, readCommitRange } from './commitLog';
+import { readObjects } from './catFileBatch';
+import { readCommitRange } from './commitLog';
 import { runGit } from './gitRunner';
 import { noLazyFetchEnv } from './missingObjects';
 import { noteTarget } from './notePath';
@@ -58,10 +59,6 @@ export interface GatherOptions {
   patchIdLimit?: number;
   /** Answers read for many heads at once (the review panel); what it does not know is asked of git here. */
   readAhead?: BranchReadAhead;
-  /** The repository's absolute git directory when the caller knows it (saves asking git for it). */
-  gitDir?: string;
-  /** Approval notes already read in this judgement (the server's notes guard reads the pushed ones first). */
-  statementReader?: StatementReader;
 }
 
 export const MAX_COMMITS = 10_000;
@@ -132,7 +129,7 @@ export async function readPolicyFrom(cwd: string, revs: Array<{ rev: string; lab
 }
 
 /** Statements in a notes commit that is not under a ref (a server's quarantined push): read its tree directly. */
-export async function readStatementsAtCommit(cwd: string, notesCommit: string, reader = new StatementReader(cwd)): Promise<{ statements: Array<{ attachedTo: string; signed: SignedStatement }>; errors: Array<{ attachedTo: string; error: string }> }> {
+export async function readStatementsAtCommit(cwd: string, notesCommit: string): Promise<{ statements: Array<{ attachedTo: string; signed: SignedStatement }>; errors: Array<{ attachedTo: string; error: string }> }> {
   const ls = await runGit(['ls-tree', '-r', '-z', notesCommit], { cwd });
   const byBlob = new Map<string, string[]>();
   for (const entry of ls.stdout.split('\0')) {
@@ -142,26 +139,39 @@ export async function readStatementsAtCommit(cwd: string, notesCommit: string, r
     if (annotated === undefined) continue;
     byBlob.set(m[1], [...(byBlob.get(m[1]) ?? []), annotated]);
   }
-  return reader.collect(byBlob, (commit) => `the pushed refs/notes/countersign note on ${commit}`, (commit) => `the pushed approval note on ${commit} is missing`);
+  const statements: Array<{ attachedTo: string; signed: SignedStatement }> = [];
+  const errors: Array<{ attachedTo: string; error: string }> = [];
+  await readObjects(cwd, [...byBlob.keys()], (blob, content) => {
+    for (const commit of byBlob.get(blob) ?? []) {
+      if (!content) {
+        errors.push({ attachedTo: commit, error: `the pushed approval note on ${commit} is missing` });
+        continue;
+      }
+      const parsed = parseStatementNote(content.toString('utf8'), `the pushed refs/notes/countersign note on ${commit}`);
+      for (const s of parsed.statements) statements.push({ attachedTo: commit, signed: s });
+      for (const e of parsed.errors) errors.push({ attachedTo: commit, error: e });
+    }
+  });
+  return { statements, errors };
 }
 
-export async function gatherApprovals(cwd: string, refs: string[], commits: string[] = [], reader = new StatementReader(cwd)): Promise<Pick<GateInput, 'statements' | 'statementErrors'>> {
+export async function gatherApprovals(cwd: string, refs: string[], commits: string[] = []): Promise<Pick<GateInput, 'statements' | 'statementErrors'>> {
   const seen = new Set<string>();
   const statements: GateInput['statements'] = [];
   const statementErrors: GateInput['statementErrors'] = [];
   const add = (attachedTo: string, signed: SignedStatement) => {
-    const line = `${attachedTo} ${statementKey(signed)}`;
+    const line = `${attachedTo} ${formatStatementLine(signed)}`;
     if (seen.has(line)) return;
     seen.add(line);
     statements.push({ attachedTo, signed });
   };
   for (const ref of refs) {
-    const r = await readAllStatements(cwd, ref, reader);
+    const r = await readAllStatements(cwd, ref);
     for (const [commit, list] of r.byCommit) for (const s of list) add(commit, s);
     statementErrors.push(...r.errors);
   }
   for (const c of commits) {
-    const r = await readStatementsAtCommit(cwd, c, reader);
+    const r = await readStatementsAtCommit(cwd, c);
     for (const s of r.statements) add(s.attachedTo, s.signed);
     statementErrors.push(...r.errors);
   }
@@ -202,35 +212,24 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     const mb = await runGit(['merge-base', head, from], { cwd, okCodes: [1] });
     reviewBase = mb.code === 0 ? mb.stdout.trim() : undefined;
   }
-  const tooMany = (count: number): GateInput => ({ ...base, reviewBase, errors: [`the push adds ${count} commits to ${update.branch}, more than the gate examines (${MAX_COMMITS}); push it in parts or have an administrator import it`] });
   const known = ahead?.range(head, exclude);
-  let gitDir = opts.gitDir;
-  let commits: GateCommit[];
-  if (known && known.count > MAX_COMMITS) return tooMany(known.count);
-  if (known?.commits) {
-    commits = known.commits;
-  } else {
-    // One graph walk: git log reads the range and stops past MAX_COMMITS; only then is the exact count asked.
-    gitDir ??= await absoluteGitDir(cwd);
-    try {
-      commits = await readCommitRange(cwd, [head, '--not', ...exclude], { gitDir, limit: MAX_COMMITS });
-    } catch (e) {
-      if (!(e instanceof RangeTooLarge)) throw e;
-      return tooMany(Number((await runGit(['rev-list', '--count', head, '--not', ...exclude, '--'], { cwd })).stdout.trim()));
-    }
+  const count = known ? known.count : Number((await runGit(['rev-list', '--count', head, '--not', ...exclude, '--'], { cwd })).stdout.trim());
+  if (count > MAX_COMMITS) {
+    return { ...base, reviewBase, errors: [`the push adds ${count} commits to ${update.branch}, more than the gate examines (${MAX_COMMITS}); push it in parts or have an administrator import it`] };
   }
+  const commits = known?.commits ?? (count > 0 ? await readCommitRange(cwd, [head, '--not', ...exclude]) : []);
 
   // A push that changes the policy without a commit that does (rewinding the branch past the commit that added it).
   let policyChangedWithoutCommit = false;
   if (base.rewind && !commits.some((c) => c.sha === head)) {
     // A pure rewind adds no commit: the head carries what the rewind drops.
-    commits.push(...(await readCommitRange(cwd, ['-1', head], { gitDir })));
+    commits.push(...(await readCommitRange(cwd, ['-1', head])));
   }
   if (!isNew && update.old) {
     const [was, now] = await Promise.all([revParse(cwd, `${update.old}:${POLICY_FILE}`), ahead?.policyEntry(head) ?? revParse(cwd, `${head}:${POLICY_FILE}`)]);
     if (was !== now && !commits.some((c) => c.files.some((f) => f.path === POLICY_FILE))) {
       policyChangedWithoutCommit = true;
-      if (!commits.some((c) => c.sha === head)) commits.push(...(await readCommitRange(cwd, ['-1', head], { gitDir })));
+      if (!commits.some((c) => c.sha === head)) commits.push(...(await readCommitRange(cwd, ['-1', head])));
     }
   }
 
@@ -240,21 +239,12 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     const n = notes.get(c.sha);
     if (n !== undefined) c.aiNote = n;
   }
-  const approvals = await gatherApprovals(cwd, opts.approvalRefs, opts.approvalCommits, opts.statementReader);
+  const approvals = await gatherApprovals(cwd, opts.approvalRefs, opts.approvalCommits);
   // Cheap checks before git work (docs/design.md, "Approvals"): only statements a listed reviewer's key signed
   // earn patch-ids or base walks, so junk lines cost a parse and a key lookup each, not processes.
   const keys = new ReviewerKeys(policy.policy);
   const inRange = new Set(commits.map((c) => c.sha));
-  const checked = new Map<SignedStatement, boolean>();
-  const validOf = (list: GateInput['statements']) => list.filter(({ signed }) => {
-    let ok = checked.get(signed);
-    if (ok === undefined) checked.set(signed, (ok = keys.check(signed).ok));
-    return ok;
-  }).map(({ signed }) => signed.statement);
-  // Git work goes to valid statements whose tip is outside the range (patch-ids) or whose base is another (base
-  // walks). One signed for its own tip from the review base needs none, so lines of that shape — the cheapest
-  // junk to push — are not even checked here; the gate checks every statement that could cover a commit.
-  let valid = validOf(approvals.statements.filter(({ signed: { statement: st } }) => !inRange.has(st.tip) || st.base !== reviewBase));
+  const valid = approvals.statements.filter(({ signed }) => keys.check(signed).ok).map(({ signed }) => signed.statement);
 
   // Patch-ids only matter to a valid statement whose tip is not in the range (a rebased approval).
   const limit = opts.patchIdLimit ?? 200;
@@ -265,10 +255,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
       const id = ids.get(c.sha);
       if (id !== undefined) c.patchIdFromBase = id;
     }
-    // With patch-ids known, any valid approval may reach other commits by its patch-id: all of them count below.
-    valid = validOf(approvals.statements);
   }
-  // (Without patch-ids no statement is carried by one, so rebasedSpanPatches finds nothing to match either way.)
   const approvedPatches = await rebasedSpanPatches(cwd, commits, reviewBase, valid);
 
   const baseReach: Record<string, string[] | null> = {};

@@ -96,6 +96,19 @@ function copyHookEntry(cliSource: string, binDir: string): void {
   else fs.rmSync(path.join(binDir, 'hook.js'), { force: true });
 }
 
+/**
+ * The copy of the CLI (and its commit-hook entry) that hooks and agents' hooks run, in .git/countersign/bin:
+ * they keep working when the editor that installed them is closed or updated. Returns the copy's path.
+ */
+export function writeCliCopy(repo: RepoPaths, cliSource: string): string {
+  const bin = path.join(countersignDir(repo), 'bin');
+  refuseSymlinkedPath(repo.commonDir, path.join(bin, 'countersign.js'), 'write the CLI copy');
+  fs.mkdirSync(bin, { recursive: true });
+  writeFileAtomic(path.join(bin, 'countersign.js'), fs.readFileSync(cliSource), 0o755);
+  copyHookEntry(cliSource, bin);
+  return path.join(bin, 'countersign.js');
+}
+
 /** Everything install writes and uninstall deletes lives under .git/countersign: no link may redirect it. */
 function guardOwnFiles(repo: RepoPaths, action: string): void {
   const dir = countersignDir(repo);
@@ -120,9 +133,7 @@ export async function install(cwd: string, opts: InstallOptions): Promise<Instal
   const chainedDir = previousHooksPath ?? path.join(repo.commonDir, 'hooks');
 
   guardOwnFiles(repo, 'install into');
-  fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
-  writeFileAtomic(path.join(dir, 'bin', 'countersign.js'), fs.readFileSync(opts.cliSource), 0o755);
-  copyHookEntry(opts.cliSource, path.join(dir, 'bin'));
+  writeCliCopy(repo, opts.cliSource);
   const addedConfig = [...(existing?.addedConfig ?? [])];
   for (const { key, value } of opts.config ?? []) {
     if (await configHas(cwd, key, value)) continue;

@@ -1,5 +1,5 @@
-import { formatStatementLine } from '../core/approvalStatement';
-import { StatementReader } from './approvalsStore';
+import { formatStatementLine, parseStatementNote } from '../core/approvalStatement';
+import { readObjects } from './catFileBatch';
 import { readStatementsAtCommit } from './gateInput';
 import { runGit } from './gitRunner';
 import { AI_NOTES_REF, REVIEW_NOTES_REF } from './notesConfig';
@@ -29,7 +29,7 @@ function fixFor(ref: string): string {
 }
 
 /** Why the update is refused, or undefined when it keeps everything the server had. */
-export async function notesRefRefusal(cwd: string, u: NotesRefUpdate, reader = new StatementReader(cwd)): Promise<string | undefined> {
+export async function notesRefRefusal(cwd: string, u: NotesRefUpdate): Promise<string | undefined> {
   if (!GUARDED_NOTES_REFS.includes(u.ref) || u.old === undefined) return undefined;
   const what = u.ref === REVIEW_NOTES_REF ? 'every approval and rejection' : 'the provenance of every commit';
   if (u.new === undefined) {
@@ -44,7 +44,7 @@ export async function notesRefRefusal(cwd: string, u: NotesRefUpdate, reader = n
   if (stray.length > 0) {
     return `this push puts ${stray.length} entr${stray.length === 1 ? 'y' : 'ies'} into ${u.ref} that ${stray.length === 1 ? 'is' : 'are'} no note (${stray.slice(0, 3).map((p) => JSON.stringify(p)).join(', ')}${stray.length > 3 ? ', …' : ''}): a notes tree holds only files named after the commit they annotate, and anything else would hide a statement from the gate; write approvals with \`countersign approve\` or \`git notes\`, then push without --force.`;
   }
-  const dropped = await droppedStatements(cwd, u.old, u.new, reader);
+  const dropped = await droppedStatements(cwd, u.old, u.new);
   if (dropped.length === 0) return undefined;
   const shown = dropped.slice(0, 3).map((d) => `${d.decision} by ${d.reviewer} of ${d.tip.slice(0, 12)}`).join('; ');
   return `this push removes ${dropped.length} approval statement(s) the server has from ${u.ref} (${shown}${dropped.length > 3 ? '; …' : ''}): approvals and rejections are append-only; ${fixFor(u.ref)}.`;
@@ -74,7 +74,7 @@ async function strayEntries(cwd: string, oldCommit: string, newCommit: string): 
  * between the two trees are read (a line that moved to another commit's note lands in a note that changed
  * too), so the cost follows the push, not the number of approvals on the server.
  */
-async function droppedStatements(cwd: string, oldCommit: string, newCommit: string, reader: StatementReader): Promise<DroppedStatement[]> {
+async function droppedStatements(cwd: string, oldCommit: string, newCommit: string): Promise<DroppedStatement[]> {
   const diff = await runGit(['diff-tree', '-r', '-z', '--no-renames', oldCommit, newCommit], { cwd });
   const oldBlobs: string[] = [];
   const newBlobs: string[] = [];
@@ -88,12 +88,12 @@ async function droppedStatements(cwd: string, oldCommit: string, newCommit: stri
   if (oldBlobs.length === 0) return [];
   const linesOf = async (blobs: string[]) => {
     const lines = new Map<string, DroppedStatement>();
-    await reader.load(blobs);
-    for (const blob of blobs) {
-      for (const s of reader.parsed(blob)?.statements ?? []) {
+    await readObjects(cwd, blobs, (_blob, content) => {
+      if (content === undefined) return;
+      for (const s of parseStatementNote(content.toString('utf8')).statements) {
         lines.set(formatStatementLine(s), { decision: s.statement.decision, reviewer: s.statement.reviewer.email, tip: s.statement.tip });
       }
-    }
+    });
     return lines;
   };
   const before = await linesOf(oldBlobs);
@@ -101,7 +101,7 @@ async function droppedStatements(cwd: string, oldCommit: string, newCommit: stri
   let missing = [...before.keys()].filter((l) => !after.has(l));
   if (missing.length > 0) {
     // Rare: the line survives in a note that did not change (a duplicate). Look at the whole new tree.
-    const all = new Set((await readStatementsAtCommit(cwd, newCommit, reader)).statements.map((s) => formatStatementLine(s.signed)));
+    const all = new Set((await readStatementsAtCommit(cwd, newCommit)).statements.map((s) => formatStatementLine(s.signed)));
     missing = missing.filter((l) => !all.has(l));
   }
   return missing.map((l) => before.get(l) as DroppedStatement);

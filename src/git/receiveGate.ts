@@ -1,7 +1,6 @@
 import { evaluateGate, type GateResult, type PolicySource } from '../core/gate';
 import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy } from '../core/policy';
-import { APPROVALS_REF, StatementReader } from './approvalsStore';
-import { absoluteGitDir } from './commitLog';
+import { APPROVALS_REF } from './approvalsStore';
 import { gatherGateInput, peelTag, ZERO_OID } from './gateInput';
 import { runGit } from './gitRunner';
 import { notesRefRefusal } from './notesRefGuard';
@@ -99,10 +98,8 @@ function refused(branch: string, error: string, policyFrom?: string): GateResult
 export async function preReceive(cwd: string, stdin: string): Promise<HookOutcome> {
   const updates = parsePreReceiveLines(stdin);
   const messages: string[] = [];
-  // The pushed approval notes are read once: the guard's check and every ref's judgement share them.
-  const statementReader = new StatementReader(cwd);
   for (const u of updates) {
-    const refusal = await notesRefRefusal(cwd, { ref: u.ref, old: oid(u.old), new: oid(u.new) }, statementReader);
+    const refusal = await notesRefRefusal(cwd, { ref: u.ref, old: oid(u.old), new: oid(u.new) });
     if (refusal) messages.push(refusal);
   }
   const notesPush = updates.find((u) => u.ref === APPROVALS_REF && oid(u.new) !== undefined);
@@ -128,7 +125,6 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
 
   const results: GateResult[] = [];
   const judged = new Set<string>();
-  let gitDir: Promise<string> | undefined;
   for (const u of updates) {
     if (u.ref.startsWith(REPLACE_PREFIX) && oid(u.new) !== undefined) {
       results.push(refused(u.ref, `pushing ${u.ref} is not allowed: a replace ref makes git show another object in place of ${u.ref.slice(REPLACE_PREFIX.length, REPLACE_PREFIX.length + 12)}, which could stand in for a commit or policy the gate judges; replace refs are made by an administrator on the server, if at all`));
@@ -195,10 +191,9 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
         continue;
       }
     }
-    gitDir ??= absoluteGitDir(cwd);
     const input = await gatherGateInput(cwd, {
       update: { branch: ref.startsWith(HEADS) ? name : ref, old: update.old, new: tagged && 'commit' in tagged ? tagged.commit : update.new },
-      policy, ...(pbTip ? { policyTip: pbTip } : {}), otherBranches: heads, ...approvals, statementReader, gitDir: await gitDir,
+      policy, ...(pbTip ? { policyTip: pbTip } : {}), otherBranches: heads, ...approvals,
     });
     const result = evaluateGate(input);
     if (shown !== name) result.branch = shown;

@@ -1,7 +1,6 @@
 import * as path from 'path';
 import { CountersignError } from '../core/errors';
 import { runGit } from './gitRunner';
-import { resolveCommit } from './stagedDiff';
 
 /** The folders of one repository, resolved once: hooks and the ledger live in the common git dir. */
 export interface RepoPaths {
@@ -27,11 +26,7 @@ export async function resolveRepo(cwd: string): Promise<RepoPaths> {
 export async function resolveRepoAndHead(cwd: string): Promise<{ repo: RepoPaths; head: string | undefined }> {
   const out = await revParse(cwd, [...REPO_ARGS, '--verify', '-q', 'HEAD^{commit}']);
   const repo = parseRepo(cwd, out);
-  const lines = out.split('\n').filter((l) => l.length > 0);
-  // Four lines: rev-parse reached HEAD and found it unborn. Fewer: it stopped at --show-toplevel (a bare
-  // repository, a git dir without a work tree) before HEAD, so ask on its own.
-  if (lines.length < 4) return { repo, head: await resolveCommit(cwd, 'HEAD') };
-  const head = lines[4];
+  const head = out.split('\n').filter((l) => l.length > 0)[repo.bare ? 3 : 4];
   return { repo, head: head && /^[0-9a-f]{40,64}$/.test(head) ? head : undefined };
 }
 

@@ -1,13 +1,7 @@
-import * as fs from 'fs';
 import * as path from 'path';
+import { connectAgents } from '../../app/agentsConnect';
 import { HOOK_AGENTS, isHookAgent, type HookAgent } from '../../core/agents/hookAgents';
-import { planAgentConfig, type ConfigFilePlan } from '../../core/agents/hookConfig';
-import { CountersignError, usageError } from '../../core/errors';
-import { writeFileAtomic } from '../../git/atomicFile';
-import { hookPinOf, recordConnected } from '../../git/connectedAgents';
-import { keepOutOfCommits, type ExcludeResult } from '../../git/localExclude';
-import { countersignDir, resolveRepo } from '../../git/repository';
-import { refuseSymlinkedPath } from '../../git/symlinkGuard';
+import { usageError } from '../../core/errors';
 import { parseCommandArgs, writeJson, type Command } from '../command';
 import { runDisconnect } from './agentsDisconnect';
 
@@ -79,36 +73,7 @@ export const agentsCommand: Command = {
     if (unknown.length > 0) throw usageError(`agents connect: unknown agent '${unknown[0]}' (expected ${HOOK_AGENTS.join(', ')})`);
     const agents: HookAgent[] = positionals.length > 0 ? [...new Set(positionals as HookAgent[])] : [...HOOK_AGENTS];
 
-    const repo = await resolveRepo(ctx.cwd);
-    if (!repo.root) throw new CountersignError('config', `${repo.commonDir} is a bare repository: agent hooks belong in a working tree`);
-    const root = repo.root;
-    // A committed .claude (or .github/hooks…) symlink must not redirect this to the user's global settings.
-    const guard = (file: string) => refuseSymlinkedPath(root, path.join(root, file), 'write the agent hook configuration');
-    const read = (file: string) => {
-      guard(file);
-      try {
-        return fs.readFileSync(path.join(root, file), 'utf8');
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw new CountersignError('config', `cannot read ${file}: ${(e as Error).message}`);
-      }
-    };
-    // Plan everything first: one malformed file means nothing is written, so a retry starts from a known state.
-    // The hooks name this repository and its CLI copy by absolute path, never what their cwd resolves to.
-    const placement = values.local ? 'local' : 'project';
-    const plans: ConfigFilePlan[] = agents.flatMap((a) => planAgentConfig(a, read, hookPinOf(repo, root), placement));
-    for (const p of plans) guard(p.file);
-    for (const p of plans) if (p.text !== undefined) writeFileAtomic(path.join(root, p.file), p.text);
-    // With --local, what names this clone's paths stays out of commits (a personal settings file always).
-    const kept = new Map<string, ExcludeResult>();
-    for (const p of plans) {
-      if (p.removing || (!values.local && !p.personal)) continue;
-      kept.set(p.file, await keepOutOfCommits(repo, p.file));
-    }
-    // Remembered so that hooks an agent later removes are reported (status, doctor, the editor, the note).
-    recordConnected(repo, agents);
-    const cli = ensureStableCli(countersignDir(repo));
-
+    const { root, plans, kept, cli } = await connectAgents(ctx.cwd, { agents, local: values.local === true, cliSource: __filename });
     if (values.json) {
       writeJson(ctx, {
         files: plans.map((p) => ({
@@ -139,12 +104,3 @@ export const agentsCommand: Command = {
     return 0;
   },
 };
-
-/** The hooks run `.git/countersign/bin/countersign.js`; `install` keeps it current, `connect` only fills a gap. */
-function ensureStableCli(csDir: string): { path: string; written: boolean } {
-  const target = path.join(csDir, 'bin', 'countersign.js');
-  refuseSymlinkedPath(path.dirname(csDir), target, 'write the CLI copy');
-  if (fs.existsSync(target)) return { path: target, written: false };
-  writeFileAtomic(target, fs.readFileSync(__filename), 0o755);
-  return { path: target, written: true };
-}

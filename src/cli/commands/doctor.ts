@@ -1,6 +1,4 @@
-import { DOCTOR_CHECKS } from '../../git/doctor/checks';
-import { needsFixing, runDoctorChecks, type DoctorFinding } from '../../git/doctor/doctorCheck';
-import { resolveRepo } from '../../git/repository';
+import { formatDoctor, runDoctor } from '../../app/doctor';
 import { EXIT_BLOCKED, EXIT_OK, parseCommandArgs, writeJson, type Command } from '../command';
 
 const USAGE = `Usage: countersign doctor [--json]
@@ -26,27 +24,16 @@ Examples:
 Exit codes: 0 nothing to fix; 1 something needs fixing; 2 not in a repository or a usage error.
 `;
 
-const MARK: Record<DoctorFinding['status'], string> = { ok: 'ok  ', fix: 'FIX ', info: 'info' };
-
 export const doctorCommand: Command = {
   name: 'doctor',
   summary: 'check hooks, the CLI copy, agents, notes refspecs, the policy and your signing key; print each fix',
   usage: USAGE,
   async run(argv, ctx) {
     const { values } = parseCommandArgs('doctor', argv, { json: { type: 'boolean' } }, false);
-    const repo = await resolveRepo(ctx.cwd);
-    const findings = await runDoctorChecks({ cwd: ctx.cwd, env: ctx.env, repo, cliSource: __filename }, DOCTOR_CHECKS);
-    const ok = !needsFixing(findings);
-    if (values.json) {
-      writeJson(ctx, { ok, checks: findings });
-      return ok ? EXIT_OK : EXIT_BLOCKED;
-    }
-    for (const f of findings) {
-      ctx.stdout(`${MARK[f.status]} ${f.check.padEnd(16)} ${f.message}\n`);
-      if (f.fix && f.status !== 'ok') ctx.stdout(`     ${''.padEnd(16)} ${f.status === 'fix' ? 'fix' : 'tip'}: ${f.fix}\n`);
-    }
-    const n = findings.filter((f) => f.status === 'fix').length;
-    ctx.stdout(ok ? 'Nothing to fix.\n' : `${n} thing(s) to fix.\n`);
+    const report = await runDoctor(ctx.cwd, ctx.env, __filename);
+    const ok = report.ok;
+    if (values.json) writeJson(ctx, { ok, checks: report.findings });
+    else ctx.stdout(formatDoctor(report));
     return ok ? EXIT_OK : EXIT_BLOCKED;
   },
 };

@@ -2,7 +2,7 @@ import { usageError } from '../../core/errors';
 import { explainCommit } from '../../git/commitExplanation';
 import { resolveRepo } from '../../git/repository';
 import { parseCommandArgs, writeJson, type Command } from '../command';
-import { formatExplanation } from './explainText';
+import { formatExplanation } from '../../app/explainText';
 
 export const explainCommand: Command = {
   name: 'explain',

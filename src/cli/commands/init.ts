@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { createInterface } from 'readline';
+import { writeNewPolicy, type ReviewerEntry } from '../../app/policySetup';
 import { HOOK_AGENTS, isHookAgent, type HookAgent } from '../../core/agents/hookAgents';
 import { samePerson } from '../../core/approvalRules';
 import { CountersignError, errorMessage, usageError } from '../../core/errors';
-import { checkPolicy, formatProblem, POLICY_FILE } from '../../core/policy';
+import { POLICY_FILE } from '../../core/policy';
 import { writeFileAtomic } from '../../git/atomicFile';
 import { gitConfig, runGit } from '../../git/gitRunner';
 import { HOOK_MANAGERS, type HookManager } from '../../git/hookInstaller';
@@ -20,7 +21,7 @@ import { formatNextSteps, nextSteps } from '../nextSteps';
 import { VERSION as CLI_VERSION } from '../version';
 import { agentsCommand } from './agents';
 import { installHere } from './install';
-import { newPolicy, reviewerArgs, type ReviewerArg } from './policy';
+import { reviewerArgs } from './policy';
 
 const USAGE = `Usage: countersign init [--protect PATTERN]... [--reviewer "Name <email>" --key PUBKEY_FILE [--role ROLE]]...
                         [--agents LIST|none] [--ci github|gitlab|none] [--hook-manager husky|lefthook|pre-commit]
@@ -59,7 +60,7 @@ Examples:
 Exit codes: 0 set up (next steps may remain); 2 not a working repository, or a bad option or key file.
 `;
 
-interface Outcome { status: 'written' | 'kept' | 'skipped'; file?: string; reason?: string; warnings?: string[] }
+interface Outcome { status: 'written' | 'kept' | 'skipped'; file?: string; reason?: string }
 
 export const initCommand: Command = {
   name: 'init',
@@ -96,7 +97,6 @@ export const initCommand: Command = {
     say(`\nPolicy (${POLICY_FILE})\n`);
     const policy = await writePolicy(ctx, root, { protect: values.protect, extraReviewers, force: values.force === true, interactive, remote });
     say(`  ${policy.status === 'written' ? `wrote ${POLICY_FILE}` : policy.status === 'kept' ? `kept the existing ${POLICY_FILE}` : 'not written'}${policy.reason ? `: ${policy.reason}` : ''}\n`);
-    for (const w of policy.warnings ?? []) say(`  warning: ${w}\n`);
 
     // 3. Agents.
     const detected = agentList === undefined ? detectAgents(ctx.env) : undefined;
@@ -163,9 +163,9 @@ async function ask(question: string): Promise<string> {
   }
 }
 
-async function writePolicy(ctx: CliContext, root: string, o: { protect: string[] | undefined; extraReviewers: ReviewerArg[]; force: boolean; interactive: boolean; remote: string | undefined }): Promise<Outcome> {
+async function writePolicy(ctx: CliContext, root: string, o: { protect: string[] | undefined; extraReviewers: ReviewerEntry[]; force: boolean; interactive: boolean; remote: string | undefined }): Promise<Outcome> {
   const file = path.join(root, POLICY_FILE);
-  if (fs.existsSync(file) && !o.force) return { status: 'kept', file: POLICY_FILE, reason: 'pass --force to replace it', warnings: checkPolicy(fs.readFileSync(file, 'utf8'), file).warnings };
+  if (fs.existsSync(file) && !o.force) return { status: 'kept', file: POLICY_FILE, reason: 'pass --force to replace it' };
   const email = await gitConfig(root, 'user.email');
   const name = (await gitConfig(root, 'user.name')) ?? email?.split('@')[0];
   if (!email) return { status: 'skipped', reason: 'git user.email is not set (git config user.email you@example.com), then run countersign init again' };
@@ -189,17 +189,13 @@ async function writePolicy(ctx: CliContext, root: string, o: { protect: string[]
     }
   }
   if (!key) return { status: 'skipped', reason: 'git user.signingkey is not set, so you cannot be listed as a reviewer: git config user.signingkey ~/.ssh/id_ed25519.pub, then run countersign init again' };
-  const me: ReviewerArg = { name: name ?? email, email, key };
+  const me: ReviewerEntry = { name: name ?? email, email, key };
   const reviewers = [me, ...o.extraReviewers.filter((r) => !samePerson(r.email, email))];
   const def = o.remote ? await remoteDefaultBranch(root, o.remote) : undefined;
   const current = (await runGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd: root, okCodes: [1, 128] })).stdout.trim();
   const protect = o.protect && o.protect.length > 0 ? o.protect : [def ?? (['main', 'master'].includes(current) ? current : 'main')];
-  const text = JSON.stringify(newPolicy(protect, reviewers), null, 2) + '\n';
-  const checked = checkPolicy(text, file);
-  if (!checked.policy) throw new CountersignError('config', `init: the policy would not be valid:\n${checked.problems.map(formatProblem).join('\n')}`);
-  refuseSymlinkedPath(root, file, 'write the policy');
-  writeFileAtomic(file, text);
-  return { status: 'written', file: POLICY_FILE, reason: `protects ${protect.join(', ')}; reviewers: ${reviewers.map((r) => `${r.name} <${r.email}>`).join(', ')}`, warnings: checked.warnings };
+  writeNewPolicy(root, { protect, reviewers, force: true });
+  return { status: 'written', file: POLICY_FILE, reason: `protects ${protect.join(', ')}; reviewers: ${reviewers.map((r) => `${r.name} <${r.email}>`).join(', ')}` };
 }
 
 function writeCi(root: string, forge: Forge, force: boolean): Outcome {

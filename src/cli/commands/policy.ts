@@ -1,13 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CountersignError, usageError } from '../../core/errors';
-import { checkPolicy, DEFAULT_TIERS, formatProblem, POLICY_FILE, publicKeyProblem, type PolicyInput } from '../../core/policy';
-import { DEFAULT_UNTRACKED_THRESHOLD, describeUntrackedThreshold } from '../../core/untrackedReview';
-import { writeFileAtomic } from '../../git/atomicFile';
+import { addReviewer, parseReviewerSpec, publicKeyLine, writeNewPolicy, type ReviewerEntry } from '../../app/policySetup';
+import { checkPolicy, formatProblem, POLICY_FILE } from '../../core/policy';
+import { describeUntrackedThreshold } from '../../core/untrackedReview';
 import { resolveRepo } from '../../git/repository';
 import { EXIT_BLOCKED, EXIT_OK, parseCommandArgs, writeJson, type Command } from '../command';
 
 const USAGE = `Usage: countersign policy init [--protect PATTERN]... [--reviewer "Name <email>" --key PUBKEY_FILE [--role ROLE]]... [--force] [--json]
+       countersign policy add-reviewer "Name <email>" --key PUBKEY_FILE [--role ROLE] [--json]
        countersign policy check [FILE] [--json]
 
 init   writes .countersign.json at the repository root: the protected branch patterns (default: main),
@@ -18,6 +19,9 @@ init   writes .countersign.json at the repository root: the protected branch pat
        the "infrastructure" tier (Terraform, Kubernetes/Helm, CI workflows, migrations, Dockerfiles) and
        the "mass-deletion" tier (5+ files or 500+ lines deleted) need two. Refuses to overwrite an
        existing file without --force.
+add-reviewer
+       adds a reviewer to the existing .countersign.json, keeping the rest of the file; refused when the
+       result would not be valid (the same person or key listed twice, a malformed key).
 check  validates a policy file (default: .countersign.json at the repository root) and explains each
        problem with file:line:column, the JSON path, what was expected and the fix; also warns about
        requirements nobody listed can meet, and says which commits the review.untracked thresholds catch.
@@ -26,66 +30,51 @@ Commit the file and push it through review: the gate reads the policy from the p
 remote has it, so a change to it is judged by the policy it replaces.
 
 Options:
-  --json   init: {"file", "policy", "warnings"}; check: {"file", "ok", "problems", "warnings"}
+  --json   init, add-reviewer: {"file", "policy", "warnings"}; check: {"file", "ok", "problems", "warnings"}
 
 Examples:
   countersign policy init --protect main --protect 'release/*' --reviewer "Bo Reviewer <bo@example.com>" --key bo.pub
+  countersign policy add-reviewer "Cy Reviewer <cy@example.com>" --key cy.pub --role sre
   countersign policy check
   countersign policy check --json | jq '.problems'
 
-Exit codes: 0 written / valid; 1 check found problems; 2 usage error, unreadable key file, or the file
-exists (init without --force) or cannot be read (check).
+Exit codes: 0 written / valid; 1 check found problems; 2 usage error, unreadable key file, the file
+exists (init without --force), cannot be read (check, add-reviewer) or would become invalid (add-reviewer).
 `;
 
 /** --reviewer, --key and --role in command-line order: each --key/--role belongs to the --reviewer before it. */
-export function reviewerArgs(argv: string[], cwd: string): ReviewerArg[] {
-  const out: ReviewerArg[] = [];
+export function reviewerArgs(argv: string[], cwd: string, command = 'policy init'): ReviewerEntry[] {
+  const out: Array<Partial<ReviewerEntry> & { name: string; email: string }> = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const eq = a.indexOf('=');
     const flag = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
     if (!['--reviewer', '--key', '--role'].includes(flag)) continue;
     const value = eq > 0 && a.startsWith('--') ? a.slice(eq + 1) : argv[++i];
-    if (value === undefined) throw usageError(`policy init: ${flag} needs a value`);
+    if (value === undefined) throw usageError(`${command}: ${flag} needs a value`);
     if (flag === '--reviewer') {
-      const m = /^\s*(.*?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(value);
-      if (!m || !m[1]) throw usageError(`policy init: --reviewer must look like "Name <email>", not ${JSON.stringify(value)}`);
-      out.push({ name: m[1], email: m[2] });
+      const who = parseReviewerSpec(value);
+      if (!who) throw usageError(`${command}: --reviewer must look like "Name <email>", not ${JSON.stringify(value)}`);
+      out.push(who);
       continue;
     }
     const last = out[out.length - 1];
-    if (!last) throw usageError(`policy init: ${flag} must follow the --reviewer it belongs to`);
+    if (!last) throw usageError(`${command}: ${flag} must follow the --reviewer it belongs to`);
     if (flag === '--role') last.role = value;
-    else {
-      const file = path.resolve(cwd, value);
-      let text: string;
-      try {
-        text = fs.readFileSync(file, 'utf8');
-      } catch (e) {
-        throw new CountersignError('usage', `policy init: cannot read the key file ${file} (${(e as Error).message}); pass the reviewer's public key file, e.g. ~/.ssh/id_ed25519.pub`);
-      }
-      const line = text.split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('#')) ?? '';
-      const problem = publicKeyProblem(line);
-      if (problem) throw new CountersignError('usage', `policy init: ${file}: ${problem}`);
-      last.key = line;
-    }
+    else last.key = readKeyFile(path.resolve(cwd, value), command);
   }
-  for (const r of out) if (!r.key) throw usageError(`policy init: --reviewer "${r.name} <${r.email}>" needs a --key PUBKEY_FILE after it`);
-  return out;
+  for (const r of out) if (!r.key) throw usageError(`${command}: --reviewer "${r.name} <${r.email}>" needs a --key PUBKEY_FILE after it`);
+  return out as ReviewerEntry[];
 }
 
-export interface ReviewerArg { name: string; email: string; key?: string; role?: string }
-
-/** The policy `policy init` (and `init`) writes: the given branches and reviewers, and the defaults. */
-export function newPolicy(protect: string[], reviewers: ReviewerArg[]): PolicyInput {
-  return {
-    version: 1,
-    protectedBranches: protect,
-    reviewers: reviewers.map((r) => ({ name: r.name, email: r.email, key: r.key as string, ...(r.role ? { role: r.role } : {}) })),
-    approvals: 1,
-    review: { aiLines: 1, aiShare: 0, unattested: true, untracked: { ...DEFAULT_UNTRACKED_THRESHOLD }, paths: [] },
-    tiers: DEFAULT_TIERS.map((t) => ({ ...t })),
-  };
+function readKeyFile(file: string, command: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CountersignError('usage', `${command}: cannot read the key file ${file} (${(e as Error).message}); pass the reviewer's public key file, e.g. ~/.ssh/id_ed25519.pub`);
+  }
+  return publicKeyLine(text, `${command}: ${file}`);
 }
 
 async function init(argv: string[], ctx: Parameters<Command['run']>[1]): Promise<0 | 1 | 2> {
@@ -93,26 +82,40 @@ async function init(argv: string[], ctx: Parameters<Command['run']>[1]): Promise
     protect: { type: 'string', multiple: true }, reviewer: { type: 'string', multiple: true }, key: { type: 'string', multiple: true },
     role: { type: 'string', multiple: true }, force: { type: 'boolean' }, json: { type: 'boolean' },
   }, false);
-  const repo = await resolveRepo(ctx.cwd);
-  if (!repo.root) throw new CountersignError('usage', 'policy init: run it in a working repository (this one is bare)');
-  const file = path.join(repo.root, POLICY_FILE);
-  if (fs.existsSync(file) && !values.force) {
-    throw new CountersignError('usage', `policy init: ${file} already exists; edit it, or pass --force to replace it`);
-  }
+  const root = await workingRoot(ctx.cwd, 'policy init');
   const reviewers = reviewerArgs(argv, ctx.cwd);
-  const policy = newPolicy(values.protect && values.protect.length > 0 ? values.protect : ['main'], reviewers);
-  const text = JSON.stringify(policy, null, 2) + '\n';
-  const checked = checkPolicy(text, file);
-  if (!checked.policy) {
-    ctx.stderr(checked.problems.map(formatProblem).join('\n') + '\n');
-    return 2;
-  }
-  writeFileAtomic(file, text);
-  if (values.json) writeJson(ctx, { file, policy: checked.policy, warnings: checked.warnings });
+  const protect = values.protect && values.protect.length > 0 ? values.protect : ['main'];
+  const written = writeNewPolicy(root, { protect, reviewers, force: values.force === true });
+  if (values.json) writeJson(ctx, written);
   else {
-    ctx.stdout(`Wrote ${file}: protects ${policy.protectedBranches.join(', ')}; ${reviewers.length} reviewer(s).\n`);
-    for (const w of checked.warnings) ctx.stdout(`  warning: ${w}\n`);
+    ctx.stdout(`Wrote ${written.file}: protects ${protect.join(', ')}; ${reviewers.length} reviewer(s).\n`);
+    for (const w of written.warnings) ctx.stdout(`  warning: ${w}\n`);
     ctx.stdout('Commit it and get it onto the protected branch; from then on the gate reads it from there.\n');
+  }
+  return EXIT_OK;
+}
+
+async function workingRoot(cwd: string, command: string): Promise<string> {
+  const repo = await resolveRepo(cwd);
+  if (!repo.root) throw new CountersignError('usage', `${command}: run it in a working repository (this one is bare)`);
+  return repo.root;
+}
+
+async function addReviewerCommand(argv: string[], ctx: Parameters<Command['run']>[1]): Promise<0 | 1 | 2> {
+  const { values, positionals } = parseCommandArgs('policy add-reviewer', argv, {
+    key: { type: 'string' }, role: { type: 'string' }, json: { type: 'boolean' },
+  });
+  const who = positionals.length === 1 ? parseReviewerSpec(positionals[0]) : undefined;
+  if (!who) throw usageError('policy add-reviewer: give the reviewer as one argument, "Name <email>"');
+  if (!values.key) throw usageError(`policy add-reviewer: --key PUBKEY_FILE is required (${who.name}'s SSH public key, e.g. bo.pub)`);
+  const root = await workingRoot(ctx.cwd, 'policy add-reviewer');
+  const reviewer: ReviewerEntry = { ...who, key: readKeyFile(path.resolve(ctx.cwd, values.key), 'policy add-reviewer'), ...(values.role ? { role: values.role } : {}) };
+  const written = addReviewer(root, reviewer);
+  if (values.json) writeJson(ctx, written);
+  else {
+    ctx.stdout(`Added ${who.name} <${who.email}> to ${written.file}; ${written.policy.reviewers.length} reviewer(s).\n`);
+    for (const w of written.warnings) ctx.stdout(`  warning: ${w}\n`);
+    ctx.stdout('Commit it and push it through review: the change counts once it is on the protected branch.\n');
   }
   return EXIT_OK;
 }
@@ -156,6 +159,7 @@ export const policyCommand: Command = {
     const [sub, ...rest] = argv;
     if (sub === 'init') return init(rest, ctx);
     if (sub === 'check') return check(rest, ctx);
-    throw usageError(`policy: expected 'init' or 'check'${sub ? `, not '${sub}'` : ''}\nRun \`countersign policy --help\` for usage.`);
+    if (sub === 'add-reviewer') return addReviewerCommand(rest, ctx);
+    throw usageError(`policy: expected 'init', 'add-reviewer' or 'check'${sub ? `, not '${sub}'` : ''}\nRun \`countersign policy --help\` for usage.`);
   },
 };

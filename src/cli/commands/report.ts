@@ -1,10 +1,8 @@
 import { usageError } from '../../core/errors';
-import { ReportBuilder, type GroupBy } from '../../core/report/aggregate';
+import { buildReport } from '../../app/report';
+import type { GroupBy } from '../../core/report/aggregate';
 import { formatReportCsv, formatReportMarkdown, formatReportText } from '../../core/report/reportFormat';
 import { formatReportHtml } from '../../core/report/reportHtml';
-import { runGit, withGitReadCache } from '../../git/gitRunner';
-import { readProvenanceHistory } from '../../git/provenanceHistory';
-import { resolveRepo } from '../../git/repository';
 import { EXIT_BLOCKED, parseCommandArgs, writeJson, type Command } from '../command';
 
 const FORMATS = ['text', 'json', 'markdown', 'csv', 'html'] as const;
@@ -62,33 +60,10 @@ not a revision or range here, a bad option, or not a repository.
       if (!Number.isInteger(pathDepth) || pathDepth < 1) throw usageError(`report: --depth must be a whole number ≥ 1 (got '${values.depth}')`);
       if (by !== 'path') throw usageError('report: --depth only applies with --by path');
     }
-    const repo = await resolveRepo(ctx.cwd);
-    const cwd = repo.root ?? repo.commonDir;
-    const revs = positionals.length > 0 ? positionals : ['HEAD'];
-    const builder = new ReportBuilder({ range: revs, ...(by ? { by } : {}), ...(pathDepth ? { pathDepth } : {}) });
-    // An unborn HEAD (no commits yet) is an empty report, not an error.
-    const unborn = positionals.length === 0 && (await runGit(['rev-parse', '--verify', '-q', 'HEAD'], { cwd, okCodes: [1] })).code !== 0;
-    let orphanCount = 0;
-    let report;
-    if (unborn) {
-      report = builder.finish({ review: { basis: 'statements', detail: 'no commits yet', statements: 0, errors: [] }, orphanNotes: [] });
-    } else {
-      // A mistyped revision or range gets one sentence and the fix (exit 2), not git log's own error.
-      const known = await runGit(['rev-list', '--max-count=1', ...revs, '--'], { cwd, okCodes: [128] });
-      if (known.code !== 0) {
-        throw usageError(`report: ${revs.join(' ')} is not a revision or range in this repository (${known.stderr.trim().split('\n')[0].replace(/^fatal: /, '')}); check the name, or fetch it (git fetch)`);
-      }
-      // Read-only from here: the partial-clone and notes questions its parts each ask are asked once.
-      const history = await withGitReadCache(() => readProvenanceHistory(cwd, { revs, ...(values['policy-rev'] ? { policyRev: values['policy-rev'] } : {}) }));
-      for (const c of history.commits) builder.add(c);
-      builder.addInconsistencies(history.inconsistencies);
-      orphanCount = history.orphanNotes.length;
-      report = builder.finish({ review: history.review, orphanNotes: history.orphanNotes });
-      if (history.warnings.length > 0) {
-        report.warnings = history.warnings;
-        for (const w of history.warnings) ctx.stderr(`countersign report: warning: ${w}\n`);
-      }
-    }
+    const { report, orphanCount } = await buildReport(ctx.cwd, {
+      revs: positionals, ...(by ? { by } : {}), ...(pathDepth ? { pathDepth } : {}), ...(values['policy-rev'] ? { policyRev: values['policy-rev'] } : {}),
+    });
+    for (const w of report.warnings ?? []) ctx.stderr(`countersign report: warning: ${w}\n`);
     switch (format) {
       case 'json': writeJson(ctx, report); break;
       case 'markdown': ctx.stdout(formatReportMarkdown(report)); break;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { labelKey, type LineLabel } from '../../core/attribution/labels';
+import { bundledCliPath } from '../bundledCli';
 import { DiskCapture } from '../capture/diskCapture';
 import { DocumentCapture } from '../capture/documentCapture';
 import { InlineAcceptCapture } from '../capture/inlineAcceptCapture';
@@ -53,7 +54,7 @@ export function composeEditorAttribution(
   const documents = new DocumentCapture(repos, sync, inline, log);
   const disk = new DiskCapture(repos, sync, documents, log);
   const decorations = new DecorationController(repos, context.extensionUri);
-  const hookWarnings = new AgentHookWarnings(() => repos.workspaceRepos().map((r) => r.root), log);
+  const hookWarnings = new AgentHookWarnings(() => repos.workspaceRepos().map((r) => r.root), log, bundledCliPath(context));
   const status = new AiShareStatus(repos, 400, () => hookWarnings.warnings());
   const corrections = new Corrections(repos, sync, (uri) => documents.release(uri.toString()));
   const disposables: vscode.Disposable[] = [repos, sync, documents, disk, decorations, hookWarnings, status];

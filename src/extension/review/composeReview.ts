@@ -7,6 +7,7 @@ import { GateStatusBar } from './gateStatusBar';
 import { registerReviewCommands } from './reviewCommands';
 import { ReviewPanelProvider } from './reviewPanelProvider';
 import { ReviewService } from './reviewService';
+import { bundledCliPath } from '../bundledCli';
 import { registerSetupCommands } from './setupCommands';
 import { ReviewScheme } from '../ids';
 
@@ -56,7 +57,7 @@ export function composeReview(
   disposables.push(service.onDidChange((m) => void vscode.commands.executeCommand('setContext', ContextKeys.setupState, setupState(m))));
 
   registerReviewCommands({ service, diff, log, command });
-  registerSetupCommands({ service, log, extensionUri: context.extensionUri, command });
+  registerSetupCommands({ service, log, extensionUri: context.extensionUri, cliPath: bundledCliPath(context), command });
   service.start();
 
   const api: ReviewApi = {

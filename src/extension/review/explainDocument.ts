@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatExplanation } from '../../cli/commands/explainText';
+import { formatExplanation } from '../../app/explainText';
 import { explainCommit } from '../../git/commitExplanation';
 import { ReviewScheme } from '../ids';
 

@@ -3,15 +3,15 @@ import { samePerson } from '../../core/approvalRules';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { agentsCommand } from '../../cli/commands/agents';
-import { doctorCommand } from '../../cli/commands/doctor';
-import { policyCommand } from '../../cli/commands/policy';
-import { reportCommand } from '../../cli/commands/report';
+import { connectAgents } from '../../app/agentsConnect';
+import { formatDoctor, runDoctor } from '../../app/doctor';
+import { buildReport } from '../../app/report';
+import { addReviewer as addReviewerToPolicy, parseReviewerSpec, publicKeyLine, writeNewPolicy, type ReviewerEntry } from '../../app/policySetup';
 import { HOOK_AGENTS, type HookAgent } from '../../core/agents/hookAgents';
 import { CountersignError } from '../../core/errors';
 import { keyBlob } from '../../core/panel/reviewPreflight';
-import { checkPolicy, formatProblem, POLICY_FILE, publicKeyProblem } from '../../core/policy';
-import { writeFileAtomic } from '../../git/atomicFile';
+import { formatReportHtml } from '../../core/report/reportHtml';
+import { POLICY_FILE, publicKeyProblem } from '../../core/policy';
 import { runGit } from '../../git/gitRunner';
 import { countersignDir, resolveRepo } from '../../git/repository';
 import { remoteDefaultBranch } from '../../git/pushGate';
@@ -20,7 +20,6 @@ import { readMe } from '../../git/reviewSnapshot';
 import { candidateKeys, fingerprintOf } from '../../git/signingKeyInfo';
 import { Commands, type CommandId } from '../ids';
 import { pickRepositoryFolder } from '../workspaceRepos';
-import { runCliCommand, runCliCommandOrThrow } from './inProcessCli';
 import { showReport } from './reportPanel';
 import type { ReviewService } from './reviewService';
 
@@ -33,6 +32,8 @@ export interface SetupDeps {
   service: ReviewService;
   log: vscode.LogOutputChannel;
   extensionUri: vscode.Uri;
+  /** The CLI bundle the extension ships (hooks run copies of it; doctor compares them with it). */
+  cliPath: string;
   command: (id: CommandId, handler: (...args: never[]) => unknown) => void;
 }
 
@@ -71,10 +72,7 @@ async function askPublicKey(title: string): Promise<string | undefined> {
   if (pick === browse) {
     const uri = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use this public key', filters: { 'SSH public key': ['pub'] }, defaultUri: vscode.Uri.file(path.join(os.homedir(), '.ssh')) });
     if (!uri?.[0]) return undefined;
-    const line = fs.readFileSync(uri[0].fsPath, 'utf8').split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('#')) ?? '';
-    const problem = publicKeyProblem(line);
-    if (problem) throw new CountersignError('usage', `${uri[0].fsPath}: ${problem}`);
-    return line;
+    return publicKeyLine(fs.readFileSync(uri[0].fsPath, 'utf8'), uri[0].fsPath);
   }
   return pick.line;
 }
@@ -95,7 +93,7 @@ async function createPolicy(deps: SetupDeps, given: unknown): Promise<void> {
     validateInput: (v) => v.split(',').some((s) => s.trim()) ? undefined : 'Name at least one branch',
   });
   if (!protect) return;
-  const argv = ['init', ...protect.split(',').map((s) => s.trim()).filter(Boolean).flatMap((p) => ['--protect', p])];
+  const patterns = protect.split(',').map((s) => s.trim()).filter(Boolean);
   const me = await readMe(root);
   const addMe = me.email && me.name
     ? await vscode.window.showQuickPick([
@@ -104,20 +102,14 @@ async function createPolicy(deps: SetupDeps, given: unknown): Promise<void> {
     ], { placeHolder: 'Reviewers approve commits on the protected branches' })
     : { add: false };
   if (!addMe) return;
-  let tmp: string | undefined;
+  const reviewers: ReviewerEntry[] = [];
   if (addMe.add) {
-    const line = await askPublicKey('Your SSH public key (approvals you sign must verify with it)');
-    if (!line) return;
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'countersign-policy-'));
-    fs.writeFileSync(path.join(tmp, 'reviewer.pub'), line + '\n');
-    argv.push('--reviewer', `${me.name} <${me.email}>`, '--key', path.join(tmp, 'reviewer.pub'));
+    const key = await askPublicKey('Your SSH public key (approvals you sign must verify with it)');
+    if (!key) return;
+    reviewers.push({ name: me.name as string, email: me.email as string, key });
   }
-  try {
-    const r = await runCliCommandOrThrow(policyCommand, argv, root);
-    deps.log.info(`[policy] ${r.stdout.trim()}`);
-  } finally {
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  const written = writeNewPolicy(root, { protect: patterns, reviewers });
+  deps.log.info(`[policy] wrote ${written.file}: protects ${patterns.join(', ')}; ${reviewers.length} reviewer(s)`);
   await openPolicy(root);
   void vscode.window.showInformationMessage(`Wrote ${POLICY_FILE}. Commit it and get it onto ${protect.split(',')[0].trim()} (through review): the gate reads the policy from the protected branch on the remote.`);
   deps.service.schedule();
@@ -136,28 +128,17 @@ async function addReviewer(deps: SetupDeps, given: unknown): Promise<void> {
   const who = await vscode.window.showInputBox({
     prompt: 'The reviewer, as "Name <email>" (the email their git user.email will have)',
     ignoreFocusOut: true,
-    validateInput: (v) => /^\s*\S.*<[^<>\s]+@[^<>\s]+>\s*$/.test(v) ? undefined : 'Write it like: Bo Reviewer <bo@example.com>',
+    validateInput: (v) => parseReviewerSpec(v) ? undefined : 'Write it like: Bo Reviewer <bo@example.com>',
   });
-  if (!who) return;
-  const m = /^\s*(.*?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(who) as RegExpExecArray;
-  const key = await askPublicKey(`${m[1]}'s SSH public key`);
+  const reviewer = who ? parseReviewerSpec(who) : undefined;
+  if (!reviewer) return;
+  const key = await askPublicKey(`${reviewer.name}'s SSH public key`);
   if (!key) return;
   const role = await vscode.window.showInputBox({ prompt: 'Role (optional, e.g. sre or security; tiers can require one)', ignoreFocusOut: true });
   if (role === undefined) return;
-  const text = fs.readFileSync(file, 'utf8');
-  let data: { reviewers?: unknown[] } & Record<string, unknown>;
-  try {
-    data = JSON.parse(text.replace(/^\uFEFF/, '')) as typeof data;
-  } catch (e) {
-    throw new CountersignError('config', `${file} is not valid JSON (${(e as Error).message}); fix it first (Countersign: Edit Policy)`);
-  }
-  data.reviewers = [...(Array.isArray(data.reviewers) ? data.reviewers : []), { name: m[1], email: m[2], key, ...(role.trim() ? { role: role.trim() } : {}) }];
-  const next = JSON.stringify(data, null, 2) + '\n';
-  const checked = checkPolicy(next, POLICY_FILE);
-  if (!checked.policy) throw new CountersignError('config', `adding ${who} would make ${POLICY_FILE} invalid:\n${checked.problems.map(formatProblem).join('\n')}`);
-  writeFileAtomic(file, next);
+  addReviewerToPolicy(root, { ...reviewer, key, ...(role.trim() ? { role: role.trim() } : {}) });
   await openPolicy(root);
-  void vscode.window.showInformationMessage(`Added ${m[1]} <${m[2]}> (${fingerprintOf(key) ?? 'key'}) to ${POLICY_FILE}. The change needs review under the current policy before it counts.`);
+  void vscode.window.showInformationMessage(`Added ${reviewer.name} <${reviewer.email}> (${fingerprintOf(key) ?? 'key'}) to ${POLICY_FILE}. The change needs review under the current policy before it counts.`);
   deps.service.schedule();
 }
 
@@ -206,7 +187,7 @@ const AGENT_DESCRIPTIONS: Record<HookAgent, string> = {
   vscode: 'VS Code\'s own agent mode (Copilot; Claude and Codex harnesses) — .github/hooks/countersign-vscode.json',
 };
 
-async function connectAgents(deps: SetupDeps, given: unknown): Promise<void> {
+async function connectAgentsFromEditor(deps: SetupDeps, given: unknown): Promise<void> {
   if (!requireTrust('connect agents')) return;
   const root = await repoRoot(given);
   if (!root) return;
@@ -220,9 +201,8 @@ async function connectAgents(deps: SetupDeps, given: unknown): Promise<void> {
   }
   const picks = await vscode.window.showQuickPick(HOOK_AGENTS.map((a) => ({ label: a, description: AGENT_DESCRIPTIONS[a], picked: true })), { canPickMany: true, placeHolder: 'Which agents\' hooks should record what they write?' });
   if (!picks || picks.length === 0) return;
-  const r = await runCliCommand(agentsCommand, ['connect', ...picks.map((p) => p.label)], root);
-  if (r.code !== 0) throw new CountersignError('config', `countersign agents connect: ${(r.stderr || r.stdout).trim()}`);
-  deps.log.info(`[agents] ${r.stdout.trim()}`);
+  const r = await connectAgents(root, { agents: picks.map((p) => p.label), local: false, cliSource: deps.cliPath });
+  deps.log.info(`[agents] connected ${picks.map((p) => p.label).join(', ')}: ${r.plans.map((p) => `${p.file} ${p.text === undefined ? 'unchanged' : p.created ? 'created' : 'updated'}`).join('; ')}`);
   void vscode.window.showInformationMessage(`Connected ${picks.map((p) => p.label).join(', ')}: their tool calls now record which lines they write. Commit the hook files so teammates get them.`);
 }
 
@@ -231,9 +211,9 @@ async function checkSetup(deps: SetupDeps, given: unknown): Promise<vscode.TextD
   if (!requireTrust('run git')) return undefined;
   const root = await repoRoot(given);
   if (!root) return undefined;
-  const r = await runCliCommand(doctorCommand, [], root);
-  deps.log.info(`[doctor] ${path.basename(root)}: exit ${r.code}`);
-  const content = `countersign doctor — ${root}\n\n${r.stdout}${r.stderr}`;
+  const r = await runDoctor(root, process.env, deps.cliPath);
+  deps.log.info(`[doctor] ${path.basename(root)}: ${r.ok ? 'nothing to fix' : 'needs fixing'}`);
+  const content = `countersign doctor — ${root}\n\n${formatDoctor(r)}`;
   const doc = await vscode.workspace.openTextDocument({ content, language: 'plaintext' });
   await vscode.window.showTextDocument(doc, { preview: true });
   return doc;
@@ -250,13 +230,14 @@ export function registerSetupCommands(deps: SetupDeps): void {
   });
   command(Commands.addReviewer, (root?: unknown) => addReviewer(deps, root));
   command(Commands.setSigningKey, (root?: unknown) => setSigningKey(deps, root));
-  command(Commands.connectAgents, (root?: unknown) => connectAgents(deps, root));
+  command(Commands.connectAgents, (root?: unknown) => connectAgentsFromEditor(deps, root));
   command(Commands.checkSetup, (root?: unknown) => checkSetup(deps, root));
   command(Commands.openReport, async (given?: unknown) => {
     if (!requireTrust('run git')) return;
     const root = await repoRoot(given);
     if (!root) return;
-    const r = await runCliCommandOrThrow(reportCommand, ['--format', 'html'], root);
-    showReport(path.basename(root), r.stdout);
+    const { report } = await buildReport(root, { revs: [] });
+    for (const w of report.warnings ?? []) deps.log.warn(`[report] ${w}`);
+    showReport(path.basename(root), formatReportHtml(report));
   });
 }

@@ -1,11 +1,10 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { agentsCommand } from '../../cli/commands/agents';
+import { connectAgents } from '../../app/agentsConnect';
 import { brokenAgentHooks, describeBrokenHook, type AgentHookState } from '../../core/agents/hookHealth';
 import { errorMessage } from '../../core/errors';
-import { agentHookStates } from '../../git/connectedAgents';
+import { agentHookStates, connectedLocally } from '../../git/connectedAgents';
 import { resolveRepo } from '../../git/repository';
-import { runCliCommand } from '../review/inProcessCli';
 
 /**
  * Agents can edit their own settings: when the hooks `countersign agents connect` wrote are removed or
@@ -22,7 +21,12 @@ export class AgentHookWarnings implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly roots: () => string[], private readonly log: vscode.LogOutputChannel, private readonly delayMs = 300) {}
+  constructor(
+    private readonly roots: () => string[],
+    private readonly log: vscode.LogOutputChannel,
+    private readonly cliPath: string,
+    private readonly delayMs = 300,
+  ) {}
 
   start(): void {
     const watcher = vscode.workspace.createFileSystemWatcher(HOOK_FILES_GLOB);
@@ -66,9 +70,13 @@ export class AgentHookWarnings implements vscode.Disposable {
     const reconnect = 'Reconnect';
     const choice = await vscode.window.showWarningMessage(describeBrokenHook(state), reconnect);
     if (choice !== reconnect || !vscode.workspace.isTrusted) return;
-    const r = await runCliCommand(agentsCommand, ['connect', state.agent], root);
-    if (r.code === 0) this.log.info(`[agents] reconnected ${state.agent} in ${root}`);
-    else void vscode.window.showErrorMessage(`countersign agents connect ${state.agent}: ${(r.stderr || r.stdout).trim()}`);
+    try {
+      const local = connectedLocally(await resolveRepo(root), state.agent);
+      await connectAgents(root, { agents: [state.agent], local, cliSource: this.cliPath });
+      this.log.info(`[agents] reconnected ${state.agent} in ${root}`);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`countersign agents connect ${state.agent}: ${errorMessage(e)}`);
+    }
     this.schedule();
   }
 

@@ -51,10 +51,7 @@ describe('countersign init', function () {
     const policy = JSON.parse(ada.read('.countersign.json')) as { protectedBranches: string[]; reviewers: Array<{ name: string; email: string; key: string }> };
     assert.deepStrictEqual(policy.protectedBranches, ['main']);
     assert.deepStrictEqual(policy.reviewers.map((x) => [x.name, x.email, x.key]), [['Ada Author', 'ada@example.com', key.publicLine]]);
-    const check = ada.cli(['policy', 'check']);
-    assert.strictEqual(check.status, 0);
-    // A sole reviewer: their own change can never pass. Both init and policy check say so.
-    for (const out of [r.stdout, check.stdout]) assert.match(out, /warning: approvals is 1 and 1 reviewer\(s\) are listed: a reviewer's own change can never pass .*list at least 2 reviewers/);
+    assert.strictEqual(ada.cli(['policy', 'check']).status, 0);
     assert.match(r.stdout, /AI agents \(found: claude, ~\/\.claude exists; gemini, ~\/\.gemini exists\)/);
     assert.match(ada.read('.claude/settings.local.json'), /checkpoint --from claude/);
     assert.strictEqual(ada.gitResult(['check-ignore', '-q', '.claude/settings.local.json']).status, 0, 'personal: out of commits');

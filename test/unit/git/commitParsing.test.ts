@@ -1,10 +1,6 @@
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
 import { interpretGitArgv } from '../../../src/git/commitContext';
-import { parseAddedLines, parseRawZ, splitRawAndPatch, unquoteC } from '../../../src/git/commitDiff';
-import { resolveRepoAndHead } from '../../../src/git/repository';
-import { TempRepo } from '../helpers/tempRepo';
+import { parseAddedLines, parseRawZ, unquoteC } from '../../../src/git/commitDiff';
 
 describe('commit diff parsing (raw git output)', () => {
   it('reads added lines from a -U0 patch, not fooled by content that looks like headers', () => {
@@ -67,45 +63,5 @@ describe('git command line of the hook\'s parent', () => {
     assert.ok((await interpretGitArgv(['git', 'ca', '--no-edit'], alias))?.args.includes('--amend'));
     assert.strictEqual((await interpretGitArgv(['git', 'rebase', '-i', 'main'], noAlias))?.sub, 'rebase');
     assert.strictEqual(await interpretGitArgv(['code', '--wait'], noAlias), undefined);
-  });
-});
-
-/** The commit hook reads its repository, HEAD and staged change with as few git processes as it can (issue 11). */
-describe('one git process where the commit hook used two', () => {
-  let repo: TempRepo;
-  before(() => { repo = TempRepo.create(); });
-  after(() => fs.rmSync(repo.dir, { recursive: true, force: true }));
-
-  it('resolveRepoAndHead: an unborn HEAD, then a commit; a bare repository still names its HEAD', async () => {
-    assert.strictEqual((await resolveRepoAndHead(repo.dir)).head, undefined);
-    repo.write('a.txt', 'a\n');
-    repo.git('add', '.');
-    repo.git('commit', '-q', '-m', 'one');
-    const { repo: paths, head } = await resolveRepoAndHead(repo.dir);
-    assert.strictEqual(head, repo.git('rev-parse', 'HEAD').trim());
-    assert.strictEqual(paths.root, fs.realpathSync(repo.dir));
-    const bare = `${repo.dir}-bare.git`;
-    execFileSync('git', ['clone', '-q', '--bare', repo.dir, bare]);
-    try {
-      assert.strictEqual((await resolveRepoAndHead(bare)).head, head, 'rev-parse stops at --show-toplevel in a bare repository');
-    } finally {
-      fs.rmSync(bare, { recursive: true, force: true });
-    }
-  });
-
-  it('splitRawAndPatch: `git diff --raw -z -p` output gives the same blobs and added lines as the two listings', () => {
-    repo.write('with space.txt', 'x\ny\n');
-    repo.write('tést.txt', 'é\n');
-    repo.write('a.txt', 'a\nb\n');
-    repo.git('add', '.');
-    const both = repo.git('diff', '--cached', '--raw', '-z', '-p', '-U0', '--no-abbrev', '--src-prefix=a/', '--dst-prefix=b/', 'HEAD');
-    const raw = repo.git('diff', '--cached', '--raw', '-z', '--no-abbrev', 'HEAD');
-    const patch = repo.git('diff', '--cached', '-U0', '--src-prefix=a/', '--dst-prefix=b/', 'HEAD');
-    const split = splitRawAndPatch(both);
-    assert.deepStrictEqual([...split.blobs], [...parseRawZ(raw)]);
-    assert.strictEqual(split.blobs.size, 3);
-    assert.deepStrictEqual([...parseAddedLines(split.patch)], [...parseAddedLines(patch)]);
-    assert.deepStrictEqual(parseAddedLines(split.patch).get('a.txt'), [2]);
-    assert.deepStrictEqual(splitRawAndPatch(''), { blobs: new Map(), patch: '' });
   });
 });

@@ -1,0 +1,32 @@
+import { DOCTOR_CHECKS } from '../git/doctor/checks';
+import { needsFixing, runDoctorChecks, type DoctorFinding } from '../git/doctor/doctorCheck';
+import { resolveRepo } from '../git/repository';
+
+/**
+ * `doctor`: the set-up checks and their page, shared by the CLI and the editor's "Check Set-up (Doctor)".
+ * `cliSource` is the CLI bundle of whoever asks (the CLI itself, or the one the extension ships): the
+ * `cli-copy` check compares the hooks' copy with it.
+ */
+export interface DoctorReport {
+  ok: boolean;
+  findings: DoctorFinding[];
+}
+
+export async function runDoctor(cwd: string, env: NodeJS.ProcessEnv, cliSource: string): Promise<DoctorReport> {
+  const repo = await resolveRepo(cwd);
+  const findings = await runDoctorChecks({ cwd, env, repo, cliSource }, DOCTOR_CHECKS);
+  return { ok: !needsFixing(findings), findings };
+}
+
+const MARK: Record<DoctorFinding['status'], string> = { ok: 'ok  ', fix: 'FIX ', info: 'info' };
+
+/** One line per finding, its fix (or tip) under it, and the count of things to fix. */
+export function formatDoctor(r: DoctorReport): string {
+  let out = '';
+  for (const f of r.findings) {
+    out += `${MARK[f.status]} ${f.check.padEnd(16)} ${f.message}\n`;
+    if (f.fix && f.status !== 'ok') out += `     ${''.padEnd(16)} ${f.status === 'fix' ? 'fix' : 'tip'}: ${f.fix}\n`;
+  }
+  const n = r.findings.filter((f) => f.status === 'fix').length;
+  return out + (r.ok ? 'Nothing to fix.\n' : `${n} thing(s) to fix.\n`);
+}

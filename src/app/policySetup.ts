@@ -1,0 +1,96 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CountersignError } from '../core/errors';
+import { checkPolicy, DEFAULT_TIERS, formatProblem, POLICY_FILE, publicKeyProblem, type Policy, type PolicyInput } from '../core/policy';
+import { DEFAULT_UNTRACKED_THRESHOLD } from '../core/untrackedReview';
+import { writeFileAtomic } from '../git/atomicFile';
+import { refuseSymlinkedPath } from '../git/symlinkGuard';
+
+/**
+ * Writing and editing `.countersign.json`: the one implementation behind `policy init`, `policy add-reviewer`,
+ * `init` and the editor's "Create Policy" / "Add Reviewer's SSH Key", so each writes the same defaults,
+ * validates the same way and refuses a symlinked path alike.
+ */
+export interface ReviewerEntry {
+  name: string;
+  email: string;
+  /** One SSH public key line (`ssh-ed25519 AAAA… comment`). */
+  key: string;
+  role?: string;
+}
+
+export interface WrittenPolicy {
+  file: string;
+  policy: Policy;
+  warnings: string[];
+}
+
+/** `Name <email>` as people write it (and git prints it), or undefined. */
+export function parseReviewerSpec(text: string): { name: string; email: string } | undefined {
+  const m = /^\s*(.*?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(text);
+  return m && m[1] ? { name: m[1], email: m[2] } : undefined;
+}
+
+/** The first key line of a public key file's text, checked; throws naming `source` and what is wrong. */
+export function publicKeyLine(text: string, source: string): string {
+  const line = text.split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('#')) ?? '';
+  const problem = publicKeyProblem(line);
+  if (problem) throw new CountersignError('usage', `${source}: ${problem}`);
+  return line;
+}
+
+/** A new policy: the given branches and reviewers, and the defaults every new repository starts from. */
+export function newPolicy(protect: string[], reviewers: ReviewerEntry[]): PolicyInput {
+  return {
+    version: 1,
+    protectedBranches: protect,
+    reviewers: reviewers.map((r) => ({ name: r.name, email: r.email, key: r.key, ...(r.role ? { role: r.role } : {}) })),
+    approvals: 1,
+    review: { aiLines: 1, aiShare: 0, unattested: true, untracked: { ...DEFAULT_UNTRACKED_THRESHOLD }, paths: [] },
+    tiers: DEFAULT_TIERS.map((t) => ({ ...t })),
+  };
+}
+
+/** Validates `text` as the policy at `file` and writes it atomically (never through a symlink). */
+function writeChecked(root: string, file: string, text: string, what: string): WrittenPolicy {
+  const checked = checkPolicy(text, POLICY_FILE);
+  if (!checked.policy) {
+    throw new CountersignError('config', `${what} would make ${POLICY_FILE} invalid:\n${checked.problems.map(formatProblem).join('\n')}`);
+  }
+  refuseSymlinkedPath(root, file, 'write the policy');
+  writeFileAtomic(file, text);
+  return { file, policy: checked.policy, warnings: checked.warnings };
+}
+
+/** Writes `.countersign.json` at `root`; an existing one is replaced only with `force`. */
+export function writeNewPolicy(root: string, o: { protect: string[]; reviewers: ReviewerEntry[]; force?: boolean }): WrittenPolicy {
+  const file = path.join(root, POLICY_FILE);
+  if (!o.force && fs.existsSync(file)) {
+    throw new CountersignError('usage', `${file} already exists; edit it, or pass --force to replace it`);
+  }
+  return writeChecked(root, file, JSON.stringify(newPolicy(o.protect, o.reviewers), null, 2) + '\n', 'the new policy');
+}
+
+/**
+ * Adds a reviewer to the policy at `root`, keeping everything else in the file as it is. The result must
+ * validate (the same person or key twice is refused by the policy's own rules).
+ */
+export function addReviewer(root: string, reviewer: ReviewerEntry): WrittenPolicy {
+  const file = path.join(root, POLICY_FILE);
+  refuseSymlinkedPath(root, file, 'read the policy');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CountersignError('config', `cannot read ${file} (${(e as Error).message}); create it first with \`countersign policy init\``);
+  }
+  let data: { reviewers?: unknown } & Record<string, unknown>;
+  try {
+    data = JSON.parse(text.replace(/^\uFEFF/, '')) as typeof data;
+  } catch (e) {
+    throw new CountersignError('config', `${file} is not valid JSON (${(e as Error).message}); fix it first (\`countersign policy check\` says where)`);
+  }
+  const entry = { name: reviewer.name, email: reviewer.email, key: reviewer.key, ...(reviewer.role ? { role: reviewer.role } : {}) };
+  data.reviewers = [...(Array.isArray(data.reviewers) ? data.reviewers : []), entry];
+  return writeChecked(root, file, JSON.stringify(data, null, 2) + '\n', `adding ${reviewer.name} <${reviewer.email}>`);
+}
