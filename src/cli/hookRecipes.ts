@@ -3,7 +3,9 @@ import type { HookManager } from '../git/hookInstaller';
 /**
  * The configuration a hook manager needs to run Countersign's part of each hook, printed by
  * `install --hook-manager` and kept identical to docs/hook-managers.md (a test compares them). Each calls
- * `countersign hook NAME` with git's arguments; pre-push and post-rewrite also need git's stdin.
+ * `countersign hook NAME` with git's arguments; pre-push, post-rewrite and reference-transaction also need git's
+ * stdin. reference-transaction merges the teammates' notes a fetch brought (without it their AI lines show as
+ * untracked); husky does not create that hook's shim in .husky/_, so `install --hook-manager husky` adds it.
  */
 export const HUSKY_HOOKS: Array<{ hook: string; line: string }> = [
   { hook: 'prepare-commit-msg', line: 'countersign hook prepare-commit-msg "$@"' },
@@ -12,6 +14,7 @@ export const HUSKY_HOOKS: Array<{ hook: string; line: string }> = [
   { hook: 'post-merge', line: 'countersign hook post-merge "$@"' },
   { hook: 'post-rewrite', line: 'countersign hook post-rewrite "$@"' },
   { hook: 'pre-push', line: 'countersign hook pre-push "$@"' },
+  { hook: 'reference-transaction', line: 'countersign hook reference-transaction "$@"' },
 ];
 
 export const LEFTHOOK_YML = `prepare-commit-msg:
@@ -40,6 +43,11 @@ pre-push:
     countersign:
       run: countersign hook pre-push {1} {2}
       use_stdin: true
+reference-transaction:
+  commands:
+    countersign:
+      run: countersign hook reference-transaction {1}
+      use_stdin: true
 `;
 
 export function preCommitConfig(repo: string, rev: string): string {
@@ -62,7 +70,7 @@ export function hookManagerRecipe(m: HookManager): string {
   switch (m) {
     case 'husky':
       for (const h of HUSKY_HOOKS) out.push(`  .husky/${h.hook}:  ${h.line}`);
-      out.push('  (add the line to the file if it exists; husky runs .husky/<hook> with git\'s arguments and stdin)');
+      out.push('  (add the line to the file if it exists; husky runs .husky/<hook> with git\'s arguments and stdin;', '   husky makes no .husky/_/reference-transaction: this command adds it, so run it again after `husky` recreates .husky/_)');
       break;
     case 'lefthook':
       out.push('  lefthook.yml (merge with your own hooks), then `lefthook install`:', ...LEFTHOOK_YML.trimEnd().split('\n').map((l) => `    ${l}`));

@@ -19,16 +19,20 @@ export const hookCommand: Command = {
 Runs Countersign's part of git hook NAME, for a hook manager to call from its own configuration when it
 owns core.hooksPath (husky, lefthook) or .git/hooks (pre-commit). Set the repository up with
 \`countersign install --hook-manager husky|lefthook|pre-commit\` (notes configuration, no core.hooksPath
-change), then call it from these hooks, passing git's arguments (and, for pre-push, its stdin):
+change), then call it from these hooks, passing git's arguments (and, for pre-push, post-rewrite and
+reference-transaction, its stdin):
   prepare-commit-msg  adds the AI-Provenance / Assisted-by trailers and prepares the refs/notes/ai note
   commit-msg          puts the trailers back if the message editor dropped them
   post-commit         attaches the prepared note (post-merge: the same for a merge commit)
   pre-push            runs the review gate and pushes the notes
   post-rewrite        carries notes over a rebase (git passes the rewritten commits on stdin)
+  reference-transaction  merges the teammates' notes a fetch brought (without it their AI lines show
+                      as untracked; husky: \`countersign install --hook-manager husky\` adds its .husky/_ shim)
 Other hook names do nothing. Recipes: docs/hook-managers.md.
 
 Examples:
-  # .husky/prepare-commit-msg (and likewise commit-msg, post-commit, pre-push)
+  # .husky/prepare-commit-msg (and likewise commit-msg, post-commit, post-merge, post-rewrite, pre-push,
+  # reference-transaction)
   countersign hook prepare-commit-msg "$@"
   # lefthook.yml
   pre-push:

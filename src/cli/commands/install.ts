@@ -1,11 +1,12 @@
 import * as path from 'path';
-import { runGit } from '../../git/gitRunner';
+import { gitConfig, runGit } from '../../git/gitRunner';
 import { HOOK_MANAGERS, install, type HookManager } from '../../git/hookInstaller';
 import { defaultInstallConfig } from '../../git/notesConfig';
 import { usageError } from '../../core/errors';
 import { grantServerRecovery, installServer } from '../../git/serverHookInstaller';
 import { parseCommandArgs, writeJson, type CliContext, type Command } from '../command';
 import { hookManagerRecipe } from '../hookRecipes';
+import { addHuskyReferenceTransactionShim } from '../../git/huskyShim';
 import { nextStepsAfterInstall } from '../nextSteps';
 
 export const installCommand: Command = {
@@ -87,6 +88,7 @@ export async function installHere(ctx: CliContext, o: { json: boolean; hookManag
   // Outside a repository this lists nothing and install() below says so properly.
   const remotes = (await runGit(['remote'], { cwd: ctx.cwd, okCodes: [128] })).stdout.split('\n').filter((x) => x.trim() !== '');
   const r = await install(ctx.cwd, { cliSource: __filename, nodeBinary: process.execPath, config: defaultInstallConfig(remotes), ...(o.hookManager ? { hookManager: o.hookManager } : {}) });
+  const huskyShim = o.hookManager === 'husky' && r.repo.root ? addHuskyReferenceTransactionShim(r.repo.root, await gitConfig(r.repo.root, 'core.hooksPath')) : undefined;
   if (o.json) {
     writeJson(ctx, { hooksDir: o.hookManager ? null : r.hooksDir, hookManager: o.hookManager ?? null, chainedDir: r.chainedDir, previousHooksPath: r.previousHooksPath, reinstalled: r.reinstalled });
     return 0;
@@ -94,6 +96,7 @@ export async function installHere(ctx: CliContext, o: { json: boolean; hookManag
   const where = r.repo.root ?? r.repo.commonDir;
   if (o.hookManager) {
     ctx.stdout(`${r.reinstalled ? 'Refreshed' : 'Set up'} Countersign for ${o.hookManager}: notes configuration and the CLI copy; core.hooksPath left to ${o.hookManager}\n`);
+    if (huskyShim) ctx.stdout(`  added ${path.relative(r.repo.root ?? '', huskyShim)} (husky makes none for reference-transaction, which merges fetched notes)\n`);
     ctx.stdout(hookManagerRecipe(o.hookManager));
   } else {
     ctx.stdout(`${r.reinstalled ? 'Refreshed' : 'Installed'} Countersign hooks in ${path.relative(where, r.hooksDir) || r.hooksDir}\n`);

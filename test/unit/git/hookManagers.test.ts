@@ -74,6 +74,10 @@ describe('hook managers: husky, lefthook and pre-commit coexist through `counter
     const setUp = ada.cli(['install', '--hook-manager', 'husky']);
     assert.strictEqual(setUp.status, 0, setUp.stderr);
     assert.match(setUp.stdout, /\.husky\/pre-push: {2}countersign hook pre-push "\$@"/);
+    // husky makes no shim for reference-transaction (which merges teammates' fetched notes): install adds one.
+    assert.match(setUp.stdout, /\.husky\/reference-transaction: {2}countersign hook reference-transaction "\$@"/);
+    assert.match(setUp.stdout, /added \.husky\/_\/reference-transaction/);
+    assert.strictEqual(ada.read('.husky/_/reference-transaction'), ada.read('.husky/_/pre-push'), 'the same shim as husky\'s own');
     assert.strictEqual(ada.git('config', 'core.hooksPath'), '.husky/_', 'husky keeps core.hooksPath');
     assert.match(ada.cli(['status']).stderr, /husky's configuration does not call `countersign hook`/);
     for (const h of HUSKY_HOOKS) ada.write(`.husky/${h.hook}`, `${h.line}\n`);
