@@ -164,6 +164,7 @@ export async function recordDecision(req: DecisionRequest): Promise<DecisionResu
     keySource: keyInfo.source,
     commits: covers,
     decision: req.decision,
+    surface: 'cli',
   });
   if (problem && (!req.force || problem.code === 'noEmail')) {
     if (problem.code === 'noEmail') throw new CountersignError('config', 'user.email is not set: approvals are signed as the reviewer named by git\'s user.email; run `git config user.email you@example.com`');

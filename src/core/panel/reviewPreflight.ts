@@ -30,6 +30,8 @@ export interface PreflightInput {
   /** The commits the decision covers (the editor: the one commit chosen; approve: every commit of base..tip). */
   commits: Array<{ sha: string; author: Person; committer: Person }>;
   decision: 'approve' | 'reject';
+  /** Where the reviewer is: the fix for another key is an editor command there, git config / --key in the CLI. */
+  surface?: 'editor' | 'cli';
 }
 
 
@@ -53,7 +55,7 @@ export function reviewPreflight(i: PreflightInput): PreflightProblem | undefined
       return { code: 'notReviewer', message: `You (${i.email}) are not a reviewer in ${POLICY_FILE} on ${i.policyFrom} (it lists ${listed}). Ask a maintainer to add you with your SSH key, or set git user.email to the address listed for you.` };
     }
     if (i.keyLine !== undefined && keyBlob(i.keyLine) !== keyBlob(reviewer.key)) {
-      return { code: 'keyMismatch', message: `Your signing key (${i.keySource}) is not the key ${POLICY_FILE} on ${i.policyFrom} lists for ${reviewer.email}, so the gate would not count your signature. Choose the listed key with "Countersign: Set Reviewer Signing Key", or get the policy updated through review.` };
+      return { code: 'keyMismatch', message: `Your signing key (${i.keySource}) is not the key ${POLICY_FILE} on ${i.policyFrom} lists for ${reviewer.email}, so the gate would not count your signature. ${i.surface === 'cli' ? 'Sign with the listed key: git config user.signingkey FILE.pub (or --key FILE.pub)' : 'Choose the listed key with "Countersign: Set Reviewer Signing Key"'}, or get the policy updated through review.` };
     }
   }
   const email = i.email;

@@ -224,6 +224,10 @@ describe('review preflight (before ssh-keygen runs)', () => {
     const km = reviewPreflight({ ...base, keyLine: cy.publicKey });
     assert.strictEqual(km?.code, 'keyMismatch');
     assert.match(km?.message ?? '', /not the key \.countersign\.json on origin\/main lists for bo@example\.com/);
+    assert.match(km?.message ?? '', /Countersign: Set Reviewer Signing Key/, 'in the editor, its command');
+    const kmCli = reviewPreflight({ ...base, keyLine: cy.publicKey, surface: 'cli' });
+    assert.match(kmCli?.message ?? '', /Sign with the listed key: git config user\.signingkey FILE\.pub \(or --key FILE\.pub\)/);
+    assert.doesNotMatch(kmCli?.message ?? '', /Countersign: Set Reviewer/, 'no editor command in the CLI');
     const own = reviewPreflight({ ...base, commits: [{ sha: hex(1), author: { name: 'Bo', email: 'bo@example.com' }, committer: ADA }] });
     assert.strictEqual(own?.code, 'ownCommit');
     assert.match(own?.message ?? '', /You authored 1c0ffee00000: .* Ask Cy Ops <cy@example.com> \(sre\)\./);
