@@ -32,17 +32,25 @@ export async function readAllStatements(cwd: string, ref = APPROVALS_REF): Promi
   const errors: StatementError[] = [];
   const commitsByBlob = objectsByBlob(await listNotes(cwd, ref));
   await readObjects(cwd, [...commitsByBlob.keys()], (blob, content) => {
-    for (const commit of commitsByBlob.get(blob) ?? []) {
-      if (content === undefined) {
-        errors.push({ attachedTo: commit, error: `the ${ref} note on ${commit} (blob ${blob}) is missing from the object database; fetch it again with \`countersign verify\` or \`git fetch origin ${ref}\`` });
-        continue;
-      }
-      const parsed = parseStatementNote(content.toString('utf8'), `the ${ref} note on ${commit}`);
+    const commits = commitsByBlob.get(blob) ?? [];
+    if (content === undefined) {
+      for (const commit of commits) errors.push({ attachedTo: commit, error: `the ${ref} note on ${commit} (blob ${blob}) is missing from the object database; fetch it again with \`countersign verify\` or \`git fetch origin ${ref}\`` });
+      return;
+    }
+    // Parsed once per blob, however many commits' notes it is (docs/threat-model.md, "Notes flood"): the
+    // commits share the same frozen statements, which the gate then judges once each.
+    const parsed = parseStatementNote(content.toString('utf8'), `the ${ref} note on ${noteNames(commits, blob)}`);
+    for (const commit of commits) {
       for (const error of parsed.errors) errors.push({ attachedTo: commit, error });
       if (parsed.statements.length > 0) byCommit.set(commit, parsed.statements);
     }
   });
   return { byCommit, errors };
+}
+
+/** How an error names a note blob shared by several commits: the first, and how many more. */
+export function noteNames(commits: string[], blob: string): string {
+  return commits.length <= 1 ? (commits[0] ?? blob) : `${commits[0]} (and ${commits.length - 1} other commit(s): the same blob ${blob})`;
 }
 
 /** The statements in the note on one commit (no note: none). */

@@ -3,7 +3,7 @@ import { approvedSpanKey, RangeIndex, ReviewerKeys } from '../core/approvalRules
 import { CountersignError, errorMessage } from '../core/errors';
 import type { GateCommit, GateInput, PolicySource } from '../core/gate';
 import { isProtected, parsePolicy, POLICY_FILE, TAG_PREFIX } from '../core/policy';
-import { readAllStatements } from './approvalsStore';
+import { noteNames, readAllStatements } from './approvalsStore';
 import type { BranchReadAhead } from './branchReadAhead';
 import { readObjects } from './catFileBatch';
 import { readCommitRange } from './commitLog';
@@ -142,25 +142,30 @@ export async function readStatementsAtCommit(cwd: string, notesCommit: string): 
   const statements: Array<{ attachedTo: string; signed: SignedStatement }> = [];
   const errors: Array<{ attachedTo: string; error: string }> = [];
   await readObjects(cwd, [...byBlob.keys()], (blob, content) => {
-    for (const commit of byBlob.get(blob) ?? []) {
-      if (!content) {
-        errors.push({ attachedTo: commit, error: `the pushed approval note on ${commit} is missing` });
-        continue;
-      }
-      const parsed = parseStatementNote(content.toString('utf8'), `the pushed refs/notes/countersign note on ${commit}`);
-      for (const s of parsed.statements) statements.push({ attachedTo: commit, signed: s });
-      for (const e of parsed.errors) errors.push({ attachedTo: commit, error: e });
+    const commits = byBlob.get(blob) ?? [];
+    // Parsed once per blob; its statements are listed once, under the first commit (the gate judges a
+    // statement by its own fields, never by where its note sits).
+    const parsed = content ? parseStatementNote(content.toString('utf8'), `the pushed refs/notes/countersign note on ${noteNames(commits, blob)}`) : undefined;
+    for (const s of parsed?.statements ?? []) statements.push({ attachedTo: commits[0], signed: s });
+    for (const commit of commits) {
+      if (!parsed) errors.push({ attachedTo: commit, error: `the pushed approval note on ${commit} is missing` });
+      for (const e of parsed?.errors ?? []) errors.push({ attachedTo: commit, error: e });
     }
   });
   return { statements, errors };
 }
 
 export async function gatherApprovals(cwd: string, refs: string[], commits: string[] = []): Promise<Pick<GateInput, 'statements' | 'statementErrors'>> {
+  // Each distinct statement once, wherever its notes sit (the gate judges a statement by its own fields, and
+  // every copy would cost a key check: docs/threat-model.md, "Notes flood"). Shared parses are the same object.
+  const seenObjects = new Set<SignedStatement>();
   const seen = new Set<string>();
   const statements: GateInput['statements'] = [];
   const statementErrors: GateInput['statementErrors'] = [];
   const add = (attachedTo: string, signed: SignedStatement) => {
-    const line = `${attachedTo} ${formatStatementLine(signed)}`;
+    if (seenObjects.has(signed)) return;
+    seenObjects.add(signed);
+    const line = formatStatementLine(signed);
     if (seen.has(line)) return;
     seen.add(line);
     statements.push({ attachedTo, signed });

@@ -1,8 +1,10 @@
 import { formatStatementLine, parseStatementNote } from '../core/approvalStatement';
+import type { Policy } from '../core/policy';
 import { readObjects } from './catFileBatch';
 import { readStatementsAtCommit } from './gateInput';
 import { runGit } from './gitRunner';
 import { AI_NOTES_REF, REVIEW_NOTES_REF } from './notesConfig';
+import { unsignedAdditions } from './notesAdditions';
 import { noteTarget } from './notePath';
 
 /**
@@ -11,7 +13,7 @@ import { noteTarget } from './notePath';
  * delete it, rewind it or publish a notes tree that lacks a statement the server had — otherwise one push
  * drops a rejection and the next lands the rejected commit. refs/notes/ai (provenance) may not be deleted or
  * rewound either. Lines that are not readable statements may be removed: they count for nothing, and
- * cleaning them up is the fix the gate itself asks for.
+ * cleaning them up is the fix the gate itself asks for. What may be added is notesAdditions.ts's rule.
  */
 export const GUARDED_NOTES_REFS: readonly string[] = [REVIEW_NOTES_REF, AI_NOTES_REF];
 
@@ -28,9 +30,13 @@ function fixFor(ref: string): string {
   return `fetch the server's ${ref} and merge yours into it (\`git fetch origin ${ref} && git notes --ref=${name} merge${strategy} FETCH_HEAD\`${ref === REVIEW_NOTES_REF ? ', which `countersign approve` does for you' : ''}), then push without --force`;
 }
 
-/** Why the update is refused, or undefined when it keeps everything the server had. */
-export async function notesRefRefusal(cwd: string, u: NotesRefUpdate): Promise<string | undefined> {
-  if (!GUARDED_NOTES_REFS.includes(u.ref) || u.old === undefined) return undefined;
+/**
+ * Why the update is refused, or undefined when it keeps everything the server had and adds only signed
+ * statements on commits (notesAdditions.ts). `policy`: the one on the server's policy branch, whose keys vouch.
+ */
+export async function notesRefRefusal(cwd: string, u: NotesRefUpdate, policy: Policy | undefined): Promise<string | undefined> {
+  if (!GUARDED_NOTES_REFS.includes(u.ref)) return undefined;
+  if (u.old === undefined) return u.ref === REVIEW_NOTES_REF && u.new !== undefined ? unsignedAdditions(cwd, undefined, u.new, policy) : undefined;
   const what = u.ref === REVIEW_NOTES_REF ? 'every approval and rejection' : 'the provenance of every commit';
   if (u.new === undefined) {
     return `deleting ${u.ref} is not allowed: it holds ${what} on this server, and it is append-only.`;
@@ -44,6 +50,8 @@ export async function notesRefRefusal(cwd: string, u: NotesRefUpdate): Promise<s
   if (stray.length > 0) {
     return `this push puts ${stray.length} entr${stray.length === 1 ? 'y' : 'ies'} into ${u.ref} that ${stray.length === 1 ? 'is' : 'are'} no note (${stray.slice(0, 3).map((p) => JSON.stringify(p)).join(', ')}${stray.length > 3 ? ', …' : ''}): a notes tree holds only files named after the commit they annotate, and anything else would hide a statement from the gate; write approvals with \`countersign approve\` or \`git notes\`, then push without --force.`;
   }
+  const unsigned = await unsignedAdditions(cwd, u.old, u.new, policy);
+  if (unsigned) return unsigned;
   const dropped = await droppedStatements(cwd, u.old, u.new);
   if (dropped.length === 0) return undefined;
   const shown = dropped.slice(0, 3).map((d) => `${d.decision} by ${d.reviewer} of ${d.tip.slice(0, 12)}`).join('; ');

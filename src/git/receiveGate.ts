@@ -97,17 +97,6 @@ function refused(branch: string, error: string, policyFrom?: string): GateResult
 
 export async function preReceive(cwd: string, stdin: string): Promise<HookOutcome> {
   const updates = parsePreReceiveLines(stdin);
-  const messages: string[] = [];
-  for (const u of updates) {
-    const refusal = await notesRefRefusal(cwd, { ref: u.ref, old: oid(u.old), new: oid(u.new) });
-    if (refusal) messages.push(refusal);
-  }
-  const notesPush = updates.find((u) => u.ref === APPROVALS_REF && oid(u.new) !== undefined);
-  // A refused notes update fails the push anyway; its branches are still judged (with the union) to say why.
-  const approvals = notesPush && messages.length === 0
-    ? { approvalRefs: [], approvalCommits: [notesPush.new] }
-    : { approvalRefs: [APPROVALS_REF], approvalCommits: notesPush ? [notesPush.new] : [] };
-
   // Every ref (not only heads and tags): a symbolic ref anywhere (refs/x/main -> refs/heads/main) moves its target.
   const refs = (await runGit(['for-each-ref', '--format=%(objectname) %(refname) %(symref)'], { cwd })).stdout
     .split('\n').filter(Boolean).map((l) => {
@@ -122,6 +111,20 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
   const pbRef = pb ? HEADS + pb.branch : undefined;
   const pbTip = pbRef ? value.get(pbRef) : undefined;
   const state = await policyState(cwd, pb?.branch, pb?.recorded ?? false, pbTip);
+
+  // The keys that may add statements to the approvals ref: the policy branch's (the last readable one while it is broken).
+  const keysFrom = state.kind === 'ok' ? state.source.policy : state.kind === 'closed' ? state.last : undefined;
+  const messages: string[] = [];
+  for (const u of updates) {
+    const refusal = await notesRefRefusal(cwd, { ref: u.ref, old: oid(u.old), new: oid(u.new) }, keysFrom);
+    if (refusal) messages.push(refusal);
+  }
+  const notesPush = updates.find((u) => u.ref === APPROVALS_REF && oid(u.new) !== undefined);
+  // A refused notes update fails the push anyway; its branches are still judged (with the union) to say why.
+  // Reading it costs one parse per distinct blob (gatherApprovals), not per path.
+  const approvals = notesPush && messages.length === 0
+    ? { approvalRefs: [], approvalCommits: [notesPush.new] }
+    : { approvalRefs: [APPROVALS_REF], approvalCommits: notesPush ? [notesPush.new] : [] };
 
   const results: GateResult[] = [];
   const judged = new Set<string>();

@@ -72,12 +72,16 @@ describe('approvals ref is append-only on the server (real pushes)', function ()
   });
 
   it('an unreadable line may be cleaned up; a readable statement may not', () => {
-    const { ada, bob } = setup();
+    const { ada, bob, server } = setup();
     const base = ada.git('rev-parse', 'origin/main');
     const tip = commitFile(ada, 'x.ts', 'x\n', 'x');
     attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base })), tip, ada.env);
     ada.git('notes', '--ref=refs/notes/countersign', 'append', '-m', '{"statement": {"v": 1, "decision": "reject"', tip);
-    assert.strictEqual(ada.gitResult(['push', 'origin', 'refs/notes/countersign']).status, 0);
+    // The server no longer takes an unreadable line (notesFlood.test.ts); one from before that rule is
+    // planted on the server directly, as an administrator's import would.
+    assert.notStrictEqual(ada.gitResult(['push', 'origin', 'refs/notes/countersign']).status, 0);
+    assert.strictEqual(ada.gitResult(['push', 'origin', 'refs/notes/countersign:refs/legacy/notes']).status, 0);
+    server.git('update-ref', 'refs/notes/countersign', ada.git('rev-parse', 'refs/notes/countersign'));
     const lines = ada.git('notes', '--ref=refs/notes/countersign', 'show', tip).split('\n');
     ada.git('notes', '--ref=refs/notes/countersign', 'add', '-f', '-m', lines.filter((l) => l.includes('signature')).join('\n'), tip);
     const r = ada.gitResult(['push', '--no-verify', 'origin', 'refs/notes/countersign', 'main']);

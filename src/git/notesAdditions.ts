@@ -1,0 +1,148 @@
+import { parseStatementNote } from '../core/approvalStatement';
+import { ReviewerKeys } from '../core/approvalRules';
+import type { Policy } from '../core/policy';
+import { readObjects } from './catFileBatch';
+import { runGit } from './gitRunner';
+import { REVIEW_NOTES_REF } from './notesConfig';
+import { noteTarget } from './notePath';
+
+/**
+ * What the server lets into refs/notes/countersign (docs/threat-model.md, "Notes flood"). The append-only
+ * rule (notesRefGuard.ts) keeps every readable statement forever, and every later judgement reads them all,
+ * so anything let in is a cost every push pays from then on. Only what a reviewer could have written gets in:
+ * each line a push ADDS must be a statement signed by a key the policy on the policy branch lists, and a
+ * new note must sit on a commit this repository has — or, for an approval recorded before its commit was
+ * pushed, on the tip its statements name (so one blob cannot be fanned out under made-up object ids).
+ * Lines the server already had are not judged again: a reviewer later removed from the policy keeps the
+ * statements they signed while listed.
+ */
+
+/** More added lines than this in one push are refused unjudged: a signature check each, bounded per push. */
+export const MAX_ADDED_STATEMENTS = 2000;
+/** More new notes than this in one push are refused unread. */
+export const MAX_ADDED_NOTES = 5000;
+
+interface ChangedNote {
+  target: string;
+  oldBlob: string | undefined;
+  newBlob: string;
+  added: boolean;
+}
+
+const isZero = (oid: string) => /^0+$/.test(oid);
+
+/** Notes that `newCommit` adds or changes against `oldCommit` (all of them when the ref is new). */
+async function changedNotes(cwd: string, oldCommit: string | undefined, newCommit: string): Promise<ChangedNote[]> {
+  const out: ChangedNote[] = [];
+  if (oldCommit === undefined) {
+    const ls = await runGit(['ls-tree', '-r', '-z', newCommit], { cwd });
+    for (const entry of ls.stdout.split('\0')) {
+      const m = /^\d+ blob ([0-9a-f]+)\t(.+)$/.exec(entry);
+      const target = m ? noteTarget(m[2]) : undefined;
+      if (m && target) out.push({ target, oldBlob: undefined, newBlob: m[1], added: true });
+    }
+    return out;
+  }
+  const diff = await runGit(['diff-tree', '-r', '-z', '--no-renames', oldCommit, newCommit], { cwd });
+  const fields = diff.stdout.split('\0');
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const m = /^:\d+ \d+ ([0-9a-f]+) ([0-9a-f]+) ([A-Z])/.exec(fields[i]);
+    const target = noteTarget(fields[i + 1]);
+    if (!m || isZero(m[2]) || target === undefined) continue; // deletions: droppedStatements; stray paths: strayEntries
+    out.push({ target, oldBlob: isZero(m[1]) ? undefined : m[1], newBlob: m[2], added: isZero(m[1]) });
+  }
+  return out;
+}
+
+/** The type of each object id this repository has (the quarantined push included); absent ones are missing. */
+async function objectTypes(cwd: string, oids: string[]): Promise<Map<string, string>> {
+  const types = new Map<string, string>();
+  if (oids.length === 0) return types;
+  const r = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype)'], { cwd, input: oids.join('\n') + '\n' });
+  for (const line of r.stdout.split('\n')) {
+    const [name, type] = line.split(' ');
+    if (type && type !== 'missing') types.set(name, type);
+  }
+  return types;
+}
+
+const lineSet = (text: string) => new Set(text.split('\n').map((l) => l.replace(/\r$/, '').trim()).filter(Boolean));
+
+/**
+ * Why a push of refs/notes/countersign from `oldCommit` to `newCommit` adds what the server does not take,
+ * or undefined. `policy` is the one on the server's policy branch (the last readable one while it is
+ * broken); without one no key can vouch for a statement, so none may be added.
+ */
+export async function unsignedAdditions(cwd: string, oldCommit: string | undefined, newCommit: string, policy: Policy | undefined): Promise<string | undefined> {
+  const changed = await changedNotes(cwd, oldCommit, newCommit);
+  if (changed.length === 0) return undefined;
+  const fix = `only statements signed by a reviewer key listed in the policy, in notes on commits, may be added — the append-only rule would keep anything else for good; fix: remove those lines (\`git notes --ref=${REVIEW_NOTES_REF} edit COMMIT\`, or start from the server's ref: \`git fetch origin +${REVIEW_NOTES_REF}:${REVIEW_NOTES_REF}\`), record approvals with \`countersign approve\`, then push again`;
+  const newNotes = changed.filter((c) => c.added).length;
+  if (newNotes > MAX_ADDED_NOTES) {
+    return `this push adds ${newNotes} notes to ${REVIEW_NOTES_REF}, more than the server judges in one push (${MAX_ADDED_NOTES}); push them in parts. ${fix}.`;
+  }
+  const texts = new Map<string, string>();
+  const blobs = [...new Set(changed.flatMap((c) => (c.oldBlob ? [c.oldBlob, c.newBlob] : [c.newBlob])))];
+  await readObjects(cwd, blobs, (blob, content) => { if (content) texts.set(blob, content.toString('utf8')); });
+
+  // Per note: its lines the server did not have there. Each distinct blob's lines are judged once.
+  const problems: string[] = [];
+  const judge: Array<{ target: string; line: string; n: number }> = [];
+  const seenLines = new Set<string>();
+  for (const c of changed) {
+    const text = texts.get(c.newBlob);
+    if (text === undefined) {
+      problems.push(`the note on ${c.target.slice(0, 12)} (blob ${c.newBlob.slice(0, 12)}) is missing from the push`);
+      continue;
+    }
+    const had = c.oldBlob ? lineSet(texts.get(c.oldBlob) ?? '') : new Set<string>();
+    text.split('\n').forEach((raw, i) => {
+      const line = raw.replace(/\r$/, '').trim();
+      if (line === '' || had.has(line) || seenLines.has(line)) return;
+      seenLines.add(line);
+      judge.push({ target: c.target, line, n: i + 1 });
+    });
+  }
+  if (judge.length > MAX_ADDED_STATEMENTS) {
+    return `this push adds ${judge.length} lines to ${REVIEW_NOTES_REF}, more than the server judges in one push (${MAX_ADDED_STATEMENTS}); push them in parts. ${fix}.`;
+  }
+  const keys = policy ? new ReviewerKeys(policy) : undefined;
+  for (const { target, line, n } of judge) {
+    const where = `the note on ${target.slice(0, 12)} line ${n}`;
+    const parsed = parseStatementNote(line, `the note on ${target.slice(0, 12)}`);
+    if (parsed.errors.length > 0) {
+      problems.push(`${where}: ${parsed.errors[0].replace(/^the note on [0-9a-f]+ line 1: /, '')}`);
+      continue;
+    }
+    if (!keys) {
+      problems.push(`${where}: there is no readable policy on the policy branch yet, so no reviewer key can vouch for it (push the policy first)`);
+      continue;
+    }
+    const check = keys.check(parsed.statements[0]);
+    if (!check.ok) problems.push(`${where}: ${check.why}`);
+  }
+
+  // A new note names a commit here, or is an approval recorded before its commit was pushed: on the tip it names.
+  const placement: string[] = [];
+  // The tips a blob's statements name, read once per blob (a blob under N paths is N notes, one parse).
+  const tips = new Map<string, Set<string>>();
+  const tipsOf = (blob: string) => {
+    let set = tips.get(blob);
+    if (!set) {
+      set = new Set(parseStatementNote(texts.get(blob) ?? '').statements.map((s) => s.statement.tip));
+      tips.set(blob, set);
+    }
+    return set;
+  };
+  const added = changed.filter((c) => c.added);
+  const types = await objectTypes(cwd, [...new Set(added.map((c) => c.target))]);
+  for (const c of added) {
+    const type = types.get(c.target);
+    if (type === 'commit') continue;
+    if (type === undefined && tipsOf(c.newBlob).size === 1 && tipsOf(c.newBlob).has(c.target)) continue;
+    placement.push(`the note on ${c.target.slice(0, 12)} names no commit in this repository${type ? ` (it is a ${type})` : ''}, and its statements approve another commit`);
+  }
+  if (problems.length + placement.length === 0) return undefined;
+  const shown = (list: string[], what: string) => (list.length === 0 ? [] : [`${list.length} ${what}: ${list.slice(0, 3).join('; ')}${list.length > 3 ? '; …' : ''}`]);
+  return `this push adds to ${REVIEW_NOTES_REF} what the server does not take — ${[...shown(problems, 'line(s) no listed reviewer signed'), ...shown(placement, 'note(s) on no commit')].join(' — ')}. ${fix}.`;
+}
