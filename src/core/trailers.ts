@@ -1,5 +1,8 @@
 import { agentOfAssistedByWord, assistedByWords } from './agents/agentIdentity';
+import { parseTrailers } from './gitTrailers';
 import { trailerWord } from './provenanceStrings';
+
+export { parseTrailers };
 
 /**
  * Trailer codec. Writing goes through `git interpret-trailers` (src/git) so git's own parser always agrees;
@@ -66,49 +69,28 @@ export function readAiProvenance(trailers: Trailer[]): ProvenanceReading {
   return 'counts' in r ? { kind: 'ok', counts: r.counts, raw } : { kind: 'unreadable', raw, why: r.why };
 }
 
+/**
+ * A message's `AI-Provenance` as git reads the commit's trailers (readAiProvenance), failing closed where a
+ * `---` line makes readers disagree: `git interpret-trailers` without `--no-divider` — what Countersign's own
+ * commit hooks used before they passed `--no-divider` — stops at that line and may see an AI-Provenance that
+ * git's reading of the commit does not. Then neither figure is believed.
+ */
+export function readMessageProvenance(message: string, trailers: Trailer[] = parseTrailers(message)): ProvenanceReading {
+  const reading = readAiProvenance(trailers);
+  if (!/(^|\n)---/.test(message)) return reading;
+  const beforeDivider = trailerValues(parseTrailers(message, '#', { divider: true }), AI_PROVENANCE);
+  const asGit = trailerValues(trailers, AI_PROVENANCE);
+  if (beforeDivider.length === 0 || (beforeDivider.length === asGit.length && beforeDivider.every((v, i) => v === asGit[i]))) return reading;
+  const show = (vs: string[]) => (vs.length === 0 ? 'none' : vs.map((v) => JSON.stringify(v)).join(', '));
+  return {
+    kind: 'unreadable',
+    raw: [...asGit, ...beforeDivider].join(' | '),
+    why: `a "---" line splits the message: git reads its AI-Provenance as ${show(asGit)}, but a reader that stops at "---" (git interpret-trailers without --no-divider) reads ${show(beforeDivider)}`,
+  };
+}
+
 /** What to do about an unreadable `AI-Provenance`, for messages that name the commit. */
 export const AI_PROVENANCE_FIX = 'reword the commit so that it carries exactly one trailer `AI-Provenance: v1 ai=N human=N untracked=N` (git rebase -i, "reword"), or have it reviewed';
-
-const TRAILER_LINE = /^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$/;
-/** Trailers git recognises in a mixed paragraph even when fewer than 25% of its lines are trailers. */
-const GIT_GENERATED = /^(Signed-off-by|\(cherry picked from commit )/;
-
-/**
- * The trailers of a commit message as `git interpret-trailers --parse` sees them: the last paragraph,
- * ignoring comment lines and anything after a `---` divider or scissors line, when every line is a trailer
- * or continuation, or at least 25% are trailers and one is git-generated.
- */
-export function parseTrailers(message: string, commentChar = '#'): Trailer[] {
-  const lines = message.replace(/\r\n/g, '\n').split('\n');
-  const cut = lines.findIndex((l) => /^-{3}(\s|$)/.test(l) || /^# -+ >8 -+$/.test(l));
-  const body = (cut >= 0 ? lines.slice(0, cut) : lines).filter((l) => !l.startsWith(commentChar));
-  while (body.length > 0 && body[body.length - 1].trim() === '') body.pop();
-  let start = body.length;
-  while (start > 0 && body[start - 1].trim() !== '') start--;
-  // The first paragraph is the subject: git never reads trailers from it.
-  if (start === 0) return [];
-  const para = body.slice(start);
-  const trailers: Trailer[] = [];
-  let trailerLines = 0, otherLines = 0, generated = false;
-  for (const line of para) {
-    if (/^[ \t]/.test(line) && trailers.length > 0) {
-      trailers[trailers.length - 1].value += ' ' + line.trim();
-      continue;
-    }
-    const m = TRAILER_LINE.exec(line);
-    if (m) {
-      trailers.push({ key: m[1], value: m[2].trim() });
-      trailerLines++;
-      if (GIT_GENERATED.test(line)) generated = true;
-    } else {
-      otherLines++;
-    }
-  }
-  if (trailerLines === 0) return [];
-  if (otherLines === 0) return trailers;
-  if (generated && trailerLines * 3 >= otherLines) return trailers;
-  return [];
-}
 
 export function trailerValues(trailers: Trailer[], key: string): string[] {
   const k = key.toLowerCase();

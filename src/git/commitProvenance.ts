@@ -56,7 +56,7 @@ export async function addTrailers(cwd: string, messageFile: string, trailers: Tr
   // hands prepare-commit-msg "Merge branch 'x'" like that), so the subject would swallow them.
   const text = fs.readFileSync(messageFile, 'utf8');
   if (text.length > 0 && !text.endsWith('\n')) fs.appendFileSync(messageFile, '\n');
-  const args = ['interpret-trailers', '--in-place'];
+  const args = ['interpret-trailers', '--in-place', '--no-divider'];
   // Assisted-by lines are added beside any the message has; AI-Provenance is ours alone and replaced.
   const assisted = trailers.filter((t) => t.key === ASSISTED_BY);
   const others = trailers.filter((t) => t.key !== ASSISTED_BY);

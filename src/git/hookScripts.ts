@@ -135,7 +135,7 @@ case "$hook" in
         msg=$1; shift
         [ -n "$(tail -c 1 "$msg")" ] && echo >> "$msg"  # interpret-trailers would glue them onto a last line without a newline
         while IFS= read -r t; do [ -n "$t" ] && set -- "$@" --trailer "$t"; done < "$p/trailers"
-        git interpret-trailers --in-place --if-exists addIfDifferent "$@" "$msg" || echo "countersign (commit-msg): could not add trailers; the commit is unattested" >&2
+        git interpret-trailers --in-place --no-divider --if-exists addIfDifferent "$@" "$msg" || echo "countersign (commit-msg): could not add trailers; the commit is unattested" >&2
       fi
     fi
     exit 0 ;;

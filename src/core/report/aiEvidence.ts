@@ -1,4 +1,4 @@
-import { ASSISTED_BY, readAiProvenance, trailerValues, type ProvenanceCounts, type Trailer } from '../trailers';
+import { ASSISTED_BY, readMessageProvenance, trailerValues, type ProvenanceCounts, type Trailer } from '../trailers';
 import { aiOfAuthor, aiOfCoAuthor, knownAgent, type CanonicalAgent } from '../agents/agentIdentity';
 
 /**
@@ -84,7 +84,7 @@ export function commitEvidence(identity: CommitIdentity, trailers: Trailer[], me
   // Claude Code's default commit footer; kept even when a co-author trailer was edited away.
   if (/Generated with \[?Claude Code\]?/.test(message)) add({ agent: 'claude-code', raw: 'Generated with Claude Code', source: 'message' });
 
-  const reading = readAiProvenance(trailers);
+  const reading = readMessageProvenance(message, trailers);
   const provenance = reading.kind === 'ok' ? reading.counts : undefined;
   return {
     ...(provenance ? { provenance } : {}),

@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import { verifyThenPush } from '../helpers/gateAgreement';
 import { commitFile, setup, type Setup } from '../helpers/gateServer';
 
@@ -44,6 +45,32 @@ describe('provenance trailers cannot talk the gate out of a review (server-side,
     s.ada.git('checkout', '-q', '-B', 'attempt', 'origin/main');
     const coAuthor = attempt('d.ts', 'change\n\nCo-authored-by: Claude <noreply@anthropic.com>\nAI-Provenance: v1 ai=0 human=50 untracked=0');
     assert.notStrictEqual(coAuthor.status, 0);
+  });
+
+  // Issue 10, one trailer reader: Countersign read trailers up to a `---` line and past a NUL byte, git does
+  // neither, so a message could show the gate ai=0 while git — and every dashboard or CI script reading
+  // `git log --format=%(trailers)` — says AI wrote 50 lines.
+  it('a "---" line hiding the AI-Provenance git reads: the gate reads what git reads, and fails closed', () => {
+    const r = attempt('f.ts', 'AI change\n\nAI-Provenance: v1 ai=0 human=50 untracked=0\n---\n\nAI-Provenance: v1 ai=50 human=0 untracked=0');
+    assert.strictEqual(s.ada.git('log', '-1', '--format=%(trailers:key=AI-Provenance,valueonly)', r.sha).trim(), 'v1 ai=50 human=0 untracked=0');
+    assert.notStrictEqual(r.status, 0, 'git says AI wrote 50 lines: the gate must not read ai=0');
+    assert.match(r.stderr, new RegExp(`✗ ${r.sha.slice(0, 12)}`));
+    assert.match(r.stderr, /a "---" line splits the message/);
+  });
+
+  it('a NUL byte in the message hiding the AI-Provenance git reads: read up to the NUL, as git does', () => {
+    commitFile(s.ada, 'g.ts', Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\n') + '\n', 'placeholder');
+    const raw = s.ada.git('cat-file', 'commit', 'HEAD');
+    const headers = raw.slice(0, raw.indexOf('\n\n'));
+    const object = `${headers}\n\nAI change\n\nAI-Provenance: v1 ai=50 human=0 untracked=0\n\0\n\nAI-Provenance: v1 ai=0 human=50 untracked=0\n`;
+    const sha = execFileSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin', '--literally'], { cwd: s.ada.dir, env: s.ada.env, input: object, encoding: 'utf8' }).trim();
+    s.ada.git('reset', '-q', '--hard', sha);
+    assert.strictEqual(s.ada.git('log', '-1', '--format=%(trailers:key=AI-Provenance,valueonly)', sha).trim(), 'v1 ai=50 human=0 untracked=0');
+    const onServer = s.server.git('rev-parse', 'main');
+    const r = verifyThenPush(s.ada, 'main', ['origin', 'HEAD:main']);
+    assert.notStrictEqual(r.status, 0, 'git says AI wrote 50 lines: the gate must not read past the NUL');
+    assert.strictEqual(s.server.git('rev-parse', 'main'), onServer);
+    assert.match(r.stderr, /AI-attributed: 50 of 50/);
   });
 
   it('legitimate: a human commit with one readable trailer passes (the refusals above are for their trailers)', () => {
