@@ -14,7 +14,7 @@ import type { Trailer } from './trailers';
  * - a trailer is a token of ASCII letters, digits and `-`, optional blanks, then `:`; a line starting with
  *   whitespace continues the trailer before it; "whitespace" and "blank" are git's isspace (space, tab, CR, LF), not Unicode's.
  * `divider: true` reads as `git interpret-trailers` does without `--no-divider` (a mail patch, and
- * Countersign's own hooks before they passed `--no-divider`): only readAiProvenanceOfMessage needs that.
+ * Countersign's own hooks before they passed `--no-divider`): only readMessageProvenance needs that.
  */
 export function parseTrailers(message: string, commentChar = '#', opts: { divider?: boolean } = {}): Trailer[] {
   const nul = message.indexOf('\0');

@@ -1,5 +1,5 @@
 import { runGit } from './gitRunner';
-import { EMPTY_TREE } from './stagedDiff';
+import { emptyTree } from './emptyTree';
 
 /**
  * The lines a commit adds, file by file, exactly as `git diff` counts them (so `AI-Provenance` totals agree
@@ -19,16 +19,6 @@ export type DiffTarget = { index: true } | { commit: string };
 
 function targetArgs(base: string, target: DiffTarget): string[] {
   return 'index' in target ? ['--cached', base] : [base, target.commit];
-}
-
-/**
- * The empty tree in this repository's object format: a root commit's change is measured from it. SHA-1's is
- * the well-known constant; a SHA-256 repository has its own, which git names for us (only for root commits).
- */
-async function emptyTree(cwd: string): Promise<string> {
-  const format = await runGit(['rev-parse', '--show-object-format'], { cwd, okCodes: [128] });
-  if (format.code !== 0 || format.stdout.trim() === 'sha1') return EMPTY_TREE;
-  return (await runGit(['hash-object', '-t', 'tree', '--stdin'], { cwd, input: '' })).stdout.trim();
 }
 
 const COMMON = ['-c', 'core.quotePath=false', '-c', 'diff.noprefix=false', '-c', 'diff.mnemonicPrefix=false'];

@@ -13,7 +13,7 @@ import { noteTarget } from './notePath';
 import { readNotes } from './notesReader';
 import { stablePatchId, stablePatchIds, stablePatchIdsOfSpans } from './patchId';
 import { rewindOf } from './rewind';
-import { EMPTY_TREE } from './stagedDiff';
+import { emptyTree } from './emptyTree';
 
 /**
  * Gathers the gate's input for one ref update from a repository: the policy as the protected branch has it
@@ -255,7 +255,8 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   const limit = opts.patchIdLimit ?? 200;
   if (valid.some((st) => !inRange.has(st.tip) && st.patchId !== EMPTY_PATCH_ID)) {
     const tips = commits.slice(-limit).map((c) => c.sha);
-    const ids = reviewBase ? (await ahead?.patchIds(reviewBase, tips, limit)) ?? await stablePatchIds(cwd, reviewBase, tips) : new Map(await Promise.all(tips.map(async (t) => [t, await stablePatchId(cwd, EMPTY_TREE, t)] as const)));
+    const root = reviewBase ?? await emptyTree(cwd);
+    const ids = reviewBase ? (await ahead?.patchIds(reviewBase, tips, limit)) ?? await stablePatchIds(cwd, reviewBase, tips) : new Map(await Promise.all(tips.map(async (t) => [t, await stablePatchId(cwd, root, t)] as const)));
     for (const c of commits) {
       const id = ids.get(c.sha);
       if (id !== undefined) c.patchIdFromBase = id;
@@ -265,9 +266,11 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
 
   const baseReach: Record<string, string[] | null> = {};
   const bases = [...new Set(valid.filter((st) => inRange.has(st.tip) && st.base !== reviewBase).map((st) => st.base))];
-  const present = await existingObjects(cwd, bases.filter((b) => b !== EMPTY_TREE));
+  // A root commit's approval is reviewed against the empty tree of this repository's object format: it reaches nothing.
+  const empty = await emptyTree(cwd);
+  const present = await existingObjects(cwd, bases.filter((b) => b !== empty));
   for (const b of bases) {
-    if (b === EMPTY_TREE) baseReach[b] = [];
+    if (b === empty) baseReach[b] = [];
     else if (!present.has(b)) baseReach[b] = null;
     else {
       const r = await runGit(['rev-list', b, '--not', ...exclude, '--'], { cwd, okCodes: [128] });

@@ -8,6 +8,7 @@ import { parseSshSignature, sshFingerprint } from '../core/sshsig';
 import { pushApprovals, readStatementsOn, recordStatement, type PushResult } from './approvalsStore';
 import { coveredCommits, type CoveredCommit } from './decisionCoverage';
 import { policyForDecision } from './decisionPolicy';
+import { emptyTree } from './emptyTree';
 import { gitConfig, runGit } from './gitRunner';
 import { stablePatchId } from './patchId';
 import { resolveCommitStrictly } from './revision';
@@ -64,11 +65,6 @@ export interface DecisionResult {
   /** The same decision (tip, base, patch-id, key, comment) by this reviewer was already the latest: nothing new was signed. */
   alreadyRecorded: boolean;
   push: { remote: string; result?: PushResult; error?: string } | undefined;
-}
-
-/** The empty tree of this repository's hash algorithm: the base of a root commit. */
-async function emptyTree(cwd: string): Promise<string> {
-  return (await runGit(['hash-object', '-t', 'tree', '--stdin'], { cwd, input: '' })).stdout.trim();
 }
 
 /** The remote approvals are pushed to: the current branch's upstream remote, else `origin`, else the only one. */

@@ -1,6 +1,6 @@
 import type { ChangedFile } from '../core/gate';
 import { runGit } from './gitRunner';
-import { EMPTY_TREE } from './stagedDiff';
+import { emptyTree } from './emptyTree';
 
 /**
  * A non-fast-forward update of a branch (docs/design.md, "The policy": allowForcePushes). What the rewind drops is
@@ -20,7 +20,8 @@ export async function rewindOf(cwd: string, current: string, next: string): Prom
   const ff = await runGit(['merge-base', '--is-ancestor', current, next], { cwd, okCodes: [1] });
   if (ff.code === 0) return undefined;
   const mb = await runGit(['merge-base', current, next], { cwd, okCodes: [1] });
-  const to = mb.code === 0 ? mb.stdout.trim() : EMPTY_TREE;
+  // No common history (a rewind to a root of its own): everything on the branch now is dropped.
+  const to = mb.code === 0 ? mb.stdout.trim() : await emptyTree(cwd);
   const dropped = Number((await runGit(['rev-list', '--count', current, '--not', next, '--'], { cwd })).stdout.trim());
   const diffArgs = ['diff-tree', '-r', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', current, to];
   const [numstat, deleted] = await Promise.all([

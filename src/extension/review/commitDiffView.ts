@@ -6,7 +6,7 @@ import { splitLines } from '../../core/attribution/lines';
 import { aiLinesOfCommit, untrackedLinesOfFile } from '../../core/panel/commitSignals';
 import { parseAddedLines } from '../../git/commitDiff';
 import { runGit } from '../../git/gitRunner';
-import { EMPTY_TREE } from '../../git/stagedDiff';
+import { emptyTree } from '../../git/emptyTree';
 import { AI_NOTES_REF, readNotes } from '../../git/notesReader';
 import { ReviewScheme } from '../ids';
 
@@ -115,7 +115,7 @@ export class CommitDiffView implements vscode.Disposable {
       const blob = inTip && note !== undefined ? (await runGit(['cat-file', 'blob', `${sha}:${file}`], { cwd: root })).stdout : '';
       lines = aiLinesOfCommit(note, sha, file, splitLines(blob).length);
       if (note !== undefined && inTip) {
-        const patch = await runGit(['diff', '-U0', '--no-renames', '--no-ext-diff', '--no-textconv', parentSha || EMPTY_TREE, sha, '--', file], { cwd: root, env: { GIT_LITERAL_PATHSPECS: '1' } });
+        const patch = await runGit(['diff', '-U0', '--no-renames', '--no-ext-diff', '--no-textconv', parentSha || await emptyTree(root), sha, '--', file], { cwd: root, env: { GIT_LITERAL_PATHSPECS: '1' } });
         untracked = untrackedLinesOfFile(parseAddedLines(patch.stdout).get(file) ?? [], note, file, sha);
       }
     } catch (e) {
