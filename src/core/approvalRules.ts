@@ -217,6 +217,21 @@ export class RangeIndex {
     return undefined;
   }
 
+  /**
+   * The commits of the range in base..tip (`inside`) and those the tip reaches that the base already contains
+   * (`before`, for the message), or undefined when the base is not in this repository. From `baseReach`
+   * here; a whole history answers it from its commit graph instead (report/historyIndex.ts).
+   */
+  spanOf(base: string, tip: string): { inside: string[]; before: string[] } | undefined {
+    const reach = this.baseReach[base];
+    if (!reach) return undefined;
+    const reached = new Set(reach);
+    const inside: string[] = [];
+    const before: string[] = [];
+    this.ancestors(tip, (c) => (reached.has(c) ? before : inside).push(c));
+    return { inside, before };
+  }
+
   /** The range commits a statement could anchor to: its tip, and commits with its (non-empty) patch-id. */
   anchors(st: SignedStatement['statement']): RangeCommit[] {
     const out: RangeCommit[] = [];
@@ -249,19 +264,16 @@ export function statementCoverage(st: SignedStatement['statement'], range: Range
       range.ancestors(t.sha, (c) => { if (!covered.has(c)) not.set(c, mismatch); });
       continue;
     }
-    // The exact tip it was signed for, reviewed against another base.
-    const reach = range.baseReach[st.base];
-    const reached = reach ? new Set(reach) : undefined;
-    range.ancestors(t.sha, (c) => {
-      if (covered.has(c)) return;
-      if (!reached) {
-        not.set(c, `its base ${short(st.base)} is not in this repository, so what it reviewed is unknown (fetch it, or approve again with --base ${range.reviewBase ? short(range.reviewBase) : '<base>'})`);
-      } else if (!reached.has(c)) {
-        covered.set(c, 'tip');
-      } else {
-        not.set(c, `it reviewed ${short(st.base)}..${short(st.tip)}, which starts after this commit`);
-      }
-    });
+    // The exact tip it was signed for, reviewed against another base: what base..tip holds of the range.
+    const span = range.spanOf(st.base, t.sha);
+    if (!span) {
+      range.ancestors(t.sha, (c) => {
+        if (!covered.has(c)) not.set(c, `its base ${short(st.base)} is not in this repository, so what it reviewed is unknown (fetch it, or approve again with --base ${range.reviewBase ? short(range.reviewBase) : '<base>'})`);
+      });
+      continue;
+    }
+    for (const c of span.inside) if (!covered.has(c)) covered.set(c, 'tip');
+    for (const c of span.before) if (!covered.has(c)) not.set(c, `it reviewed ${short(st.base)}..${short(st.tip)}, which starts after this commit`);
   }
   for (const c of covered.keys()) not.delete(c);
   return { covered, not };

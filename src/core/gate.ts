@@ -1,5 +1,5 @@
-import { formatStatementLine, type SignedStatement, type verifySignedStatement } from './approvalStatement';
-import { countApprovals, eligibleReviewers, personLabel, RangeIndex, ReviewerKeys, samePerson, statementCoverage, type CheckedStatement, type CoverageVia } from './approvalRules';
+import type { SignedStatement, verifySignedStatement } from './approvalStatement';
+import { eligibleReviewers, personLabel, RangeIndex, ReviewerKeys, samePerson } from './approvalRules';
 import { aiLinesByAgent, countRangeLines, parseAuthorshipNote } from './authorshipNote';
 import { errorMessage } from './errors';
 import { matchAnyPath } from './glob';
@@ -8,6 +8,7 @@ import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy, type Reviewer } from
 export { personLabel } from './approvalRules';
 import { aiBeyondCounts, commitEvidence, describeEvidence } from './report/aiEvidence';
 import { AI_PROVENANCE_FIX, parseTrailers } from './trailers';
+import { StatementStanding } from './statementStanding';
 import { untrackedReviewReason } from './untrackedReview';
 
 /**
@@ -94,6 +95,11 @@ export interface GateInput {
    * own patch-ids of its commits oldest first, or null when unknown. Absent spans match only a single commit.
    */
   approvedPatches?: Record<string, string[] | null>;
+  /**
+   * Per valid rejection whose tip is not in `commits` (approvalRules.approvedSpanKey): the commits of `commits`
+   * its base..tip contains. A rejection of T2 holds its prefix H too (statementStanding.ts).
+   */
+  rejectionReach?: Record<string, string[]>;
   /** Problems gathering the input that must block (e.g. the remote could not be reached). */
   errors?: string[];
   /** Replaces signature verification in tests of the rules; production uses verifySignedStatement. */
@@ -376,45 +382,11 @@ export function evaluateGate(input: GateInput): GateResult {
   }
 
   const range = new RangeIndex(input.commits, input.reviewBase, input.baseReach, input.approvedPatches);
-  const keys = new ReviewerKeys(policy, input.verify);
-  const patchIds = new Set(input.commits.map((c) => c.patchIdFromBase).filter((p): p is string => p !== undefined));
-  // Only statements that could cover something here are checked (and reported when they fail).
-  const seen = new Set<string>();
-  const verified: CheckedStatement[] = [];
-  const rejectedStatements: Array<{ signed: SignedStatement; why: string }> = [];
-  for (const { signed } of input.statements) {
-    if (!range.byId.has(signed.statement.tip) && !patchIds.has(signed.statement.patchId)) continue;
-    // Deduplicate whole lines, never by signature alone: a forged statement carrying a copy of a real
-    // signature must not shadow the real statement (say, a rejection) that follows it.
-    const key = formatStatementLine(signed);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const v = keys.check(signed);
-    if (v.ok) verified.push({ signed, reviewer: v.reviewer, fingerprint: v.fingerprint });
-    else rejectedStatements.push({ signed, why: v.why });
-  }
-
-  // Coverage once per valid statement (linear in what it reaches), then looked up per commit.
-  const coveringByCommit = new Map<string, Array<{ statement: CheckedStatement; via: CoverageVia }>>();
-  const notCoveringByCommit = new Map<string, string[]>();
-  for (const v of verified) {
-    const cov = statementCoverage(v.signed.statement, range);
-    for (const [sha, via] of cov.covered) push(coveringByCommit, sha, { statement: v, via });
-    if (v.signed.statement.decision !== 'approve') continue;
-    for (const [sha, why] of cov.not) push(notCoveringByCommit, sha, `approval by ${personLabel(v.reviewer)} on ${short(v.signed.statement.tip)} does not cover this commit: ${why}`);
-  }
-  // Statements that do not count are named on the commits they would cover; past a few, only counted
-  // (thousands of junk lines must not cost thousands of walks, nor bury the reasons that matter).
-  const ignoredByCommit = new Map<string, string[]>();
-  rejectedStatements.slice(0, MAX_NAMED_IGNORED).forEach((r) => {
-    for (const sha of statementCoverage(r.signed.statement, range).covered.keys()) {
-      push(ignoredByCommit, sha, `${r.signed.statement.decision} by ${r.signed.statement.reviewer.email} on ${short(r.signed.statement.tip)} does not count: ${r.why}`);
-    }
+  const standing = new StatementStanding({
+    range, keys: new ReviewerKeys(policy, input.verify), statements: input.statements, statementErrors: input.statementErrors,
+    ...(input.rejectionReach ? { rejectionReach: input.rejectionReach } : {}),
   });
-  if (rejectedStatements.length > MAX_NAMED_IGNORED) {
-    result.notices.push(`${rejectedStatements.length} statements on this push's commits do not count (not signed by the key of the reviewer they name); the first ${MAX_NAMED_IGNORED} are named on the commits they would cover.`);
-  }
-  const unreadableByCommit = unreadableAncestry(input.statementErrors, range);
+  result.notices.push(...standing.notices);
 
   let anyBlocked = false;
   // An allowed rewind: the head commit carries the deletions of what it drops, for the tiers.
@@ -447,24 +419,20 @@ export function evaluateGate(input: GateInput): GateResult {
     if (!decision.needsReview) continue;
 
     // Unreadable approval lines on this commit or a descendant in the push could be rejections: fail closed.
-    const unreadable = unreadableByCommit.get(c.sha);
+    const counted = standing.forCommit(c);
+    const unreadable = counted.unreadable;
     if (unreadable) {
       for (const e of unreadable.shown) {
         decision.reasons.push(`an approval note it depends on is unreadable: ${e.error} — fix: remove that line with \`git notes --ref=refs/notes/countersign edit ${short(e.attachedTo)}\` and ask the reviewer to approve again`);
       }
       if (unreadable.more > 0) decision.reasons.push(`…and ${unreadable.more} more unreadable approval line(s) in notes on this push's commits`);
     }
-    decision.ignored.push(...(ignoredByCommit.get(c.sha) ?? []), ...(notCoveringByCommit.get(c.sha) ?? []));
-
-    const counted = countApprovals(c, coveringByCommit.get(c.sha) ?? []);
+    decision.ignored.push(...counted.ignored);
     for (const { reject, voided } of counted.rejections) {
       const comment = reject.signed.statement.comment ? `: "${reject.signed.statement.comment}"` : '';
       // A standing request for changes holds the commit whatever other approvals say (as a "changes requested"
       // review does on a forge) until that reviewer approves again: saying so saves a reviewer's round trip.
       decision.reasons.push(`${personLabel(reject.reviewer)} requested changes on ${short(reject.signed.statement.tip)} at ${reject.signed.statement.time}${comment}${voided ? ' (after approving; the approval no longer counts)' : ''} — it holds the commit until ${reject.reviewer.name ?? reject.reviewer.email} approves a new revision or this one again`);
-    }
-    for (const { reviewer, as } of counted.selfApprovals) {
-      decision.ignored.push(`approval by ${personLabel(reviewer)} does not count: they ${as} this commit (two-person rule)`);
     }
     for (const a of counted.approvals) {
       const st = a.signed.statement;
@@ -497,44 +465,4 @@ export function evaluateGate(input: GateInput): GateResult {
   }
   result.ok = blockedIds.length === 0 && result.errors.length === 0;
   return result;
-}
-
-const MAX_NAMED_IGNORED = 20;
-const MAX_UNREADABLE_SHOWN = 3;
-
-function push<T>(m: Map<string, T[]>, k: string, v: T): void {
-  const list = m.get(k);
-  if (list) list.push(v);
-  else m.set(k, [v]);
-}
-
-/**
- * For each commit of the range, the unreadable statement lines on it or on a descendant in the range (they
- * could be rejections). One walk over the range in all: an ancestor already reached needs no second walk,
- * since its own ancestors were reached with it; it names the errors of the nearest noted commit.
- */
-function unreadableAncestry(errors: GateInput['statementErrors'], range: RangeIndex): Map<string, { shown: GateInput['statementErrors']; more: number }> {
-  const byAnchor = new Map<string, GateInput['statementErrors']>();
-  for (const e of errors) if (range.byId.has(e.attachedTo)) push(byAnchor, e.attachedTo, e);
-  const out = new Map<string, { shown: GateInput['statementErrors']; more: number }>();
-  const total = [...byAnchor.values()].reduce((n, l) => n + l.length, 0);
-  // Newest first: a commit names its own unreadable lines, else those of its nearest noted descendant.
-  for (const c of [...range.commits].reverse()) {
-    const own = byAnchor.get(c.sha);
-    if (!own) continue;
-    const shown = own.slice(0, MAX_UNREADABLE_SHOWN);
-    const entry = { shown, more: total - shown.length };
-    const walked = out.has(c.sha);
-    out.set(c.sha, entry);
-    if (walked) continue;
-    const stack = [...(range.byId.get(c.sha)?.parents ?? [])];
-    while (stack.length > 0) {
-      const id = stack.pop() as string;
-      const rc = range.byId.get(id);
-      if (!rc || out.has(id)) continue;
-      out.set(id, entry);
-      stack.push(...rc.parents);
-    }
-  }
-  return out;
 }

@@ -14,6 +14,7 @@ import { readNotes } from './notesReader';
 import { stablePatchId, stablePatchIds, stablePatchIdsOfSpans } from './patchId';
 import { rewindOf } from './rewind';
 import { emptyTree } from './emptyTree';
+import { spanReach } from './spanReach';
 
 /**
  * Gathers the gate's input for one ref update from a repository: the policy as the protected branch has it
@@ -277,7 +278,10 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
       baseReach[b] = r.code === 0 ? r.stdout.split('\n').filter((x) => inRange.has(x)) : null;
     }
   }
-  return { ...base, reviewBase, commits, policyChangedWithoutCommit, ...approvals, baseReach, approvedPatches };
+  // A valid rejection of base..T2 holds the commits of this push it contains, also when T2 is not pushed.
+  const outside = valid.filter((st) => st.decision === 'reject' && !inRange.has(st.tip));
+  const rejectionReach = await spanReach(cwd, outside, inRange, exclude);
+  return { ...base, reviewBase, commits, policyChangedWithoutCommit, ...approvals, baseReach, approvedPatches, rejectionReach };
 }
 
 /**

@@ -1,0 +1,147 @@
+import { formatStatementLine, type SignedStatement } from './approvalStatement';
+import {
+  approvedSpanKey, countApprovals, personLabel, statementCoverage, type CheckedStatement, type CountedApproval, type CoverageVia,
+  type RangeIndex, type StatementCheck,
+} from './approvalRules';
+
+/**
+ * Which signed statements count for which commit (docs/design.md, "Approvals"): the one place the gate, `verify`,
+ * `report`, `explain` and the review panel (through the gate) ask. Given the commits of a range (RangeIndex:
+ * coverage by tip, base and patch-id), the statements found in notes and the unreadable lines, it says per
+ * commit which approvals count, which rejections hold it, which approvals are the reviewer's own commit
+ * (two-person rule), which statements do not count and why, and which unreadable lines it depends on.
+ *
+ * Rejections reach as far as their base..tip, wherever their tip is: a reviewer who requested changes on T2
+ * holds every commit base..T2, also when only a part of it (up to H) is pushed or landed — reaching too far
+ * only fails closed, and the reviewer lifts it by approving again. The range commits such a rejection reaches
+ * from outside the range are computed by git (src/git/spanReach.ts) and given as `rejectionReach`. Approvals
+ * count only for what their tip (or a rebase of it, commit by commit) contains: an approval of T2 does not
+ * approve its prefix H, which the reviewer never saw alone.
+ */
+export interface StandingInput {
+  range: RangeIndex;
+  /** "Listed reviewer, signed by that reviewer's key" (approvalRules.ReviewerKeys.check). */
+  keys: { check(s: SignedStatement): StatementCheck };
+  statements: Array<{ attachedTo: string; signed: SignedStatement }>;
+  statementErrors: Array<{ attachedTo: string; error: string }>;
+  /** Per rejection whose tip is outside the range (approvedSpanKey), the range commits its base..tip holds. */
+  rejectionReach?: Record<string, string[]>;
+}
+
+export interface CommitStanding {
+  /** Valid approvals that count: covering, not by the commit's author or committer, not voided by a later rejection. */
+  approvals: CountedApproval[];
+  /** Standing rejections, with the approval each voided. */
+  rejections: Array<{ reject: CheckedStatement; voided?: CheckedStatement }>;
+  /** Approvals by the commit's own author or committer (they do not count). */
+  selfApprovals: Array<{ reviewer: CheckedStatement['reviewer']; as: 'authored' | 'committed' }>;
+  /** Statements found that do not count for this commit, each with why. */
+  ignored: string[];
+  /** Unreadable statement lines on this commit or a descendant in the range: they could be rejections. */
+  unreadable?: { shown: StandingInput['statementErrors']; more: number };
+}
+
+/** Statements that do not count are named on the commits they would cover for the first few, then counted. */
+const MAX_NAMED_IGNORED = 20;
+const MAX_UNREADABLE_SHOWN = 3;
+
+function short(sha: string): string {
+  return sha.slice(0, 12);
+}
+
+function push<T>(m: Map<string, T[]>, k: string, v: T): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+export class StatementStanding {
+  /** Information for the whole range (how many statements did not count beyond those named). */
+  readonly notices: string[] = [];
+  private readonly covering = new Map<string, Array<{ statement: CheckedStatement; via: CoverageVia }>>();
+  private readonly refusedBy = new Map<string, string[]>();
+  private readonly notCoveringBy = new Map<string, string[]>();
+  private readonly unreadableBy: Map<string, { shown: StandingInput['statementErrors']; more: number }>;
+
+  constructor(input: StandingInput) {
+    const { range } = input;
+    const reach = input.rejectionReach ?? {};
+    const patchIds = new Set(range.commits.map((c) => c.patchIdFromBase).filter((p): p is string => p !== undefined));
+    // Only statements that could cover something here are checked (and reported when they fail).
+    const seen = new Set<string>();
+    const verified: CheckedStatement[] = [];
+    const refused: Array<{ signed: SignedStatement; why: string }> = [];
+    for (const { signed } of input.statements) {
+      const st = signed.statement;
+      if (!range.byId.has(st.tip) && !patchIds.has(st.patchId) && !(st.decision === 'reject' && reach[approvedSpanKey(st)])) continue;
+      // Deduplicate whole lines, never by signature alone: a forged statement carrying a copy of a real
+      // signature must not shadow the real statement (say, a rejection) that follows it.
+      const key = formatStatementLine(signed);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const v = input.keys.check(signed);
+      if (v.ok) verified.push({ signed, reviewer: v.reviewer, fingerprint: v.fingerprint });
+      else refused.push({ signed, why: v.why });
+    }
+
+    // Coverage once per valid statement (linear in what it reaches), then looked up per commit.
+    for (const v of verified) {
+      const st = v.signed.statement;
+      const cov = statementCoverage(st, range);
+      if (st.decision === 'reject') for (const sha of reach[approvedSpanKey(st)] ?? []) if (!cov.covered.has(sha)) cov.covered.set(sha, 'tip');
+      for (const [sha, via] of cov.covered) push(this.covering, sha, { statement: v, via });
+      if (st.decision !== 'approve') continue;
+      for (const [sha, why] of cov.not) push(this.notCoveringBy, sha, `approval by ${personLabel(v.reviewer)} on ${short(st.tip)} does not cover this commit: ${why}`);
+    }
+    // Thousands of junk lines must not cost thousands of walks, nor bury the reasons that matter.
+    for (const r of refused.slice(0, MAX_NAMED_IGNORED)) {
+      for (const sha of statementCoverage(r.signed.statement, range).covered.keys()) {
+        push(this.refusedBy, sha, `${r.signed.statement.decision} by ${r.signed.statement.reviewer.email} on ${short(r.signed.statement.tip)} does not count: ${r.why}`);
+      }
+    }
+    if (refused.length > MAX_NAMED_IGNORED) {
+      this.notices.push(`${refused.length} statements on this push's commits do not count (not signed by the key of the reviewer they name); the first ${MAX_NAMED_IGNORED} are named on the commits they would cover.`);
+    }
+    this.unreadableBy = unreadableAncestry(input.statementErrors, range);
+  }
+
+  /** The standing of one commit of the range. */
+  forCommit(c: { sha: string; author: { email: string }; committer: { email: string } }): CommitStanding {
+    const counted = countApprovals(c, this.covering.get(c.sha) ?? []);
+    const unreadable = this.unreadableBy.get(c.sha);
+    const ignored = [...(this.refusedBy.get(c.sha) ?? []), ...(this.notCoveringBy.get(c.sha) ?? [])];
+    for (const { reviewer, as } of counted.selfApprovals) ignored.push(`approval by ${personLabel(reviewer)} does not count: they ${as} this commit (two-person rule)`);
+    return { ...counted, ignored, ...(unreadable ? { unreadable } : {}) };
+  }
+}
+
+/**
+ * For each commit of the range, the unreadable statement lines on it or on a descendant in the range (they
+ * could be rejections). One walk over the range in all: an ancestor already reached needs no second walk,
+ * since its own ancestors were reached with it; it names the errors of the nearest noted commit.
+ */
+function unreadableAncestry(errors: StandingInput['statementErrors'], range: RangeIndex): Map<string, { shown: StandingInput['statementErrors']; more: number }> {
+  const byAnchor = new Map<string, StandingInput['statementErrors']>();
+  for (const e of errors) if (range.byId.has(e.attachedTo)) push(byAnchor, e.attachedTo, e);
+  const out = new Map<string, { shown: StandingInput['statementErrors']; more: number }>();
+  const total = [...byAnchor.values()].reduce((n, l) => n + l.length, 0);
+  // Newest first: a commit names its own unreadable lines, else those of its nearest noted descendant.
+  for (const c of [...range.commits].reverse()) {
+    const own = byAnchor.get(c.sha);
+    if (!own) continue;
+    const shown = own.slice(0, MAX_UNREADABLE_SHOWN);
+    const entry = { shown, more: total - shown.length };
+    const walked = out.has(c.sha);
+    out.set(c.sha, entry);
+    if (walked) continue;
+    const stack = [...(range.byId.get(c.sha)?.parents ?? [])];
+    while (stack.length > 0) {
+      const id = stack.pop() as string;
+      const rc = range.byId.get(id);
+      if (!rc || out.has(id)) continue;
+      out.set(id, entry);
+      stack.push(...rc.parents);
+    }
+  }
+  return out;
+}

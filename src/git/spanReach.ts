@@ -1,0 +1,46 @@
+import { approvedSpanKey } from '../core/approvalRules';
+import { runGit } from './gitRunner';
+
+/**
+ * For statements' spans base..tip whose tip lies outside a range (a rejection of T2 when only its prefix H is
+ * pushed, or has landed): which commits of `within` each span contains. One `git cat-file --batch-check` and one
+ * `git rev-list --parents` over everything the tips reach that `exclude` does not (the range's own boundary, so
+ * the walk stops where the range does); each span is then walked in memory — the tip's ancestors in that graph,
+ * less the base's (a base outside the graph reaches nothing inside it, since the graph stops only at `exclude`).
+ * A tip that is not in this repository reaches nothing that can be known; a base that is not here excludes
+ * nothing (fails closed: the span reaches everything its tip does).
+ */
+export async function spanReach(cwd: string, spans: Array<{ base: string; tip: string }>, within: Set<string>, exclude: string[]): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  const tips = [...new Set(spans.map((s) => s.tip))];
+  if (tips.length === 0 || within.size === 0) return out;
+  const check = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype)'], { cwd, input: tips.join('\n') + '\n' });
+  const present = new Set(check.stdout.split('\n').filter((l) => l.endsWith(' commit')).map((l) => l.split(' ')[0]));
+  const walkFrom = tips.filter((t) => present.has(t));
+  if (walkFrom.length === 0) return out;
+  const r = await runGit(['rev-list', '--parents', '--stdin'], { cwd, input: [...walkFrom, ...exclude.map((e) => `^${e}`)].join('\n') + '\n' });
+  const parents = new Map<string, string[]>();
+  for (const line of r.stdout.split('\n')) {
+    if (!line) continue;
+    const [c, ...ps] = line.split(' ');
+    parents.set(c, ps);
+  }
+  const ancestors = (start: string): Set<string> => {
+    const seen = new Set<string>();
+    const stack = [start];
+    while (stack.length > 0) {
+      const id = stack.pop() as string;
+      if (seen.has(id) || !parents.has(id)) continue;
+      seen.add(id);
+      stack.push(...(parents.get(id) ?? []));
+    }
+    return seen;
+  };
+  for (const s of spans) {
+    if (!present.has(s.tip)) continue;
+    const fromBase = ancestors(s.base);
+    const reached = [...ancestors(s.tip)].filter((c) => within.has(c) && !fromBase.has(c));
+    if (reached.length > 0) out[approvedSpanKey(s)] = reached;
+  }
+  return out;
+}
