@@ -60,6 +60,7 @@ export class StatementStanding {
   readonly notices: string[] = [];
   private readonly covering = new Map<string, Array<{ statement: CheckedStatement; via: CoverageVia }>>();
   private readonly refusedBy = new Map<string, string[]>();
+  private readonly refusedCovering = new Map<string, Array<{ signed: SignedStatement; why: string }>>();
   private readonly notCoveringBy = new Map<string, string[]>();
   private readonly unreadableBy: Map<string, { shown: StandingInput['statementErrors']; more: number }>;
 
@@ -96,6 +97,7 @@ export class StatementStanding {
     // Thousands of junk lines must not cost thousands of walks, nor bury the reasons that matter.
     for (const r of refused.slice(0, MAX_NAMED_IGNORED)) {
       for (const sha of statementCoverage(r.signed.statement, range).covered.keys()) {
+        push(this.refusedCovering, sha, r);
         push(this.refusedBy, sha, `${r.signed.statement.decision} by ${r.signed.statement.reviewer.email} on ${short(r.signed.statement.tip)} does not count: ${r.why}`);
       }
     }
@@ -103,6 +105,14 @@ export class StatementStanding {
       this.notices.push(`${refused.length} statements on this push's commits do not count (not signed by the key of the reviewer they name); the first ${MAX_NAMED_IGNORED} are named on the commits they would cover.`);
     }
     this.unreadableBy = unreadableAncestry(input.statementErrors, range);
+  }
+
+  /**
+   * Every statement found that covers the commit, for `explain`: the valid ones (whether they count is
+   * forCommit's answer) and those refused by the signature check (the first few), with why.
+   */
+  statementsOn(sha: string): { valid: CheckedStatement[]; refused: Array<{ signed: SignedStatement; why: string }> } {
+    return { valid: (this.covering.get(sha) ?? []).map((c) => c.statement), refused: this.refusedCovering.get(sha) ?? [] };
   }
 
   /** The standing of one commit of the range. */

@@ -1,9 +1,9 @@
-import type { ApprovalStatement } from '../core/approvalStatement';
-import { selfReview } from '../core/approvalRules';
+import type { ApprovalStatement, SignedStatement } from '../core/approvalStatement';
+import { samePerson, type CheckedStatement } from '../core/approvalRules';
+import type { CommitStanding } from '../core/statementStanding';
 import type { CommitDecision } from '../core/gate';
 import { errorMessage, CountersignError } from '../core/errors';
 import { POLICY_FILE, type Policy } from '../core/policy';
-import { isNoBase } from '../core/report/approvalCoverage';
 import { CommitGraph } from '../core/report/commitGraph';
 import { commitFacts, overclaimedPaths, type CommitFacts } from '../core/report/commitFacts';
 import { commitInconsistencies, type Inconsistency } from '../core/report/consistency';
@@ -17,7 +17,8 @@ import { runGit } from './gitRunner';
 import { streamHistory, type HistoryCommit } from './historyStream';
 import { isPartialClone } from './missingObjects';
 import { absentNoteBlobs, AI_NOTES_REF, APPROVALS_NOTES_REF, readNotes } from './notesReader';
-import { readStatements, statementVerdict } from './provenanceHistory';
+import { historyStanding } from './historyStanding';
+import { readStatements, statementKeys } from './provenanceHistory';
 import { remoteDefaultBranch, policySourceAt } from './policyBranch';
 import { targetBranch, verifyRange } from './pushGate';
 
@@ -255,50 +256,67 @@ async function explainApprovals(cwd: string, facts: CommitFacts, ctx: Awaited<Re
   else if (source.kind === 'error') policyInfo = { from: source.from, status: 'error', message: source.message };
   else policyInfo = { from: `${POLICY_FILE} (looked in ${source.looked.join(', ') || 'nothing'})`, status: 'none' };
 
-  const { statements, errors } = await readStatements(cwd);
-  const covering = await statementsCovering(cwd, facts.sha, facts.parents, statements.map((s) => ({ noteCommit: s.noteCommit, tip: s.signed.statement.tip, base: s.signed.statement.base })));
+  const { statements, errors, unreadable } = await readStatements(cwd);
+  // The gate's rules (core/statementStanding.ts) over the commits the statements' tips reach that the
+  // commit's parents do not: which statements cover it, and which of them count.
+  const keys = policy ? statementKeys(policy) : undefined;
+  const graph = await graphAbove(cwd, facts.parents, statements.map((s) => s.signed.statement.tip));
+  const commits = graph.commits;
+  const standing = await historyStanding(cwd, graph.graph, commits, statements.map((s) => ({ attachedTo: s.noteCommit, signed: s.signed })), unreadable, keys ?? statementKeys(undefined), facts.parents);
+  const commit = { sha: facts.sha, author: { email: facts.authorEmail }, committer: { email: facts.committerEmail } };
+  const counted = standing.forCommit(commit);
+  const on = standing.statementsOn(facts.sha);
+  const noteOf = new Map(statements.map((s) => [s.signed, s.noteCommit]));
   const out: ExplainedApproval[] = [];
-  statements.forEach((s, i) => {
-    if (!covering[i]) return;
-    const st = s.signed.statement;
-    const verification = policy ? statementVerdict(s.signed, policy) : { ok: false, reason: policyInfo.status === 'error' ? 'the policy is unreadable' : 'no policy lists reviewer keys' };
-    let why: string | undefined;
-    if (!verification.ok) why = verification.reason;
-    else if (selfReview(st.reviewer.email, { author: { email: facts.authorEmail }, committer: { email: facts.committerEmail } })) why = 'the reviewer authored or committed this commit';
-    out.push({
-      attachedTo: s.noteCommit, decision: st.decision, reviewer: st.reviewer, time: st.time, tip: st.tip, base: st.base,
+  const entry = (signed: SignedStatement, verification: ExplainedApproval['verification'], why: string | undefined): ExplainedApproval => {
+    const st = signed.statement;
+    return {
+      attachedTo: noteOf.get(signed) ?? st.tip, decision: st.decision, reviewer: st.reviewer, time: st.time, tip: st.tip, base: st.base,
       ...(st.comment ? { comment: st.comment } : {}), verification, counts: why === undefined, ...(why ? { why } : {}),
-    });
-  });
+    };
+  };
+  for (const v of on.valid) {
+    const verification = keys ? { ok: true, reason: 'signature valid', fingerprint: v.fingerprint } : { ok: false, reason: policyInfo.status === 'error' ? 'the policy is unreadable' : 'no policy lists reviewer keys' };
+    out.push(entry(v.signed, verification, keys ? whyNotCounted(v, counted) : verification.reason));
+  }
+  for (const r of on.refused) out.push(entry(r.signed, { ok: false, reason: r.why }, r.why));
   out.sort((a, b) => a.time.localeCompare(b.time));
   return { policy: policyInfo, statements: out, errors };
 }
 
-/**
- * Which statements' base..tip contains `sha`: one `git rev-list --parents` of everything the statements'
- * tips reach that `sha`'s parents do not — a tip reaches `sha` inside that graph iff `sha` is its ancestor,
- * and a base outside it is an ancestor of a parent, so it cannot exclude `sha`.
- */
-async function statementsCovering(cwd: string, sha: string, parents: string[], ranges: Array<{ noteCommit: string; tip: string; base: string }>): Promise<boolean[]> {
-  if (ranges.length === 0) return [];
-  const tips = [...new Set(ranges.map((r) => r.tip))];
-  const exists = await runGit(['cat-file', '--batch-check'], { cwd, input: tips.join('\n') + '\n' });
-  const present = new Set(exists.stdout.split('\n').filter((l) => / commit /.test(l)).map((l) => l.split(' ')[0]));
-  const input = [...tips.filter((t) => present.has(t)), ...parents.map((p) => `^${p}`)].join('\n') + '\n';
-  const graph = new CommitGraph();
-  if (present.size > 0) {
-    const r = await runGit(['rev-list', '--parents', '--stdin'], { cwd, input });
-    for (const line of r.stdout.split('\n')) {
-      if (!line) continue;
-      const [c, ...ps] = line.split(' ');
-      graph.add(c, ps);
-    }
+/** Why a valid statement covering the commit does not count for it, by the gate's counting (undefined: it counts). */
+function whyNotCounted(v: CheckedStatement, counted: CommitStanding): string | undefined {
+  if (v.signed.statement.decision === 'reject') {
+    return counted.rejections.some((r) => r.reject.signed === v.signed) ? undefined : 'a later approval by the same reviewer lifts it';
   }
-  return ranges.map((r) => {
-    if (r.tip === sha) return true;
-    if (!graph.has(sha) || !graph.has(r.tip)) return false;
-    return graph.range(r.tip, isNoBase(r.base) ? undefined : r.base)?.includes(sha) ?? false;
-  });
+  if (counted.approvals.some((a) => a.signed === v.signed)) return undefined;
+  const self = counted.selfApprovals.find((x) => samePerson(x.reviewer.email, v.reviewer.email));
+  if (self) return `the reviewer ${self.as} this commit (two-person rule)`;
+  if (counted.rejections.some((r) => r.voided?.signed === v.signed)) return 'a later rejection by the same reviewer voids it';
+  return 'a later approval by the same reviewer counts instead';
+}
+
+/**
+ * The commits the statements' tips reach that `parents` do not, as a graph: one `git rev-list --parents`. A
+ * tip reaches the commit inside it iff the commit is its ancestor, and a base outside it is an ancestor of a
+ * parent, so it cannot exclude the commit.
+ */
+async function graphAbove(cwd: string, parents: string[], tips: string[]): Promise<{ graph: CommitGraph; commits: Array<{ sha: string; parents: string[] }> }> {
+  const graph = new CommitGraph();
+  const commits: Array<{ sha: string; parents: string[] }> = [];
+  const unique = [...new Set(tips)];
+  if (unique.length === 0) return { graph, commits };
+  const exists = await runGit(['cat-file', '--batch-check'], { cwd, input: unique.join('\n') + '\n' });
+  const present = exists.stdout.split('\n').filter((l) => / commit /.test(l)).map((l) => l.split(' ')[0]);
+  if (present.length === 0) return { graph, commits };
+  const r = await runGit(['rev-list', '--parents', '--stdin'], { cwd, input: [...present, ...parents.map((p) => `^${p}`)].join('\n') + '\n' });
+  for (const line of r.stdout.split('\n')) {
+    if (!line) continue;
+    const [c, ...ps] = line.split(' ');
+    graph.add(c, ps);
+    commits.push({ sha: c, parents: ps });
+  }
+  return { graph, commits };
 }
 
 async function gateVerdict(cwd: string, sha: string, parents: string[], ctx: Awaited<ReturnType<typeof judgingContext>>): Promise<GateVerdict> {

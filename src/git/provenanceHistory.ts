@@ -1,14 +1,14 @@
 import { parseStatementNote, type SignedStatement } from '../core/approvalStatement';
-import { ReviewerKeys, selfReview } from '../core/approvalRules';
+import { personKey, ReviewerKeys, type StatementCheck } from '../core/approvalRules';
 import { CountersignError, errorMessage } from '../core/errors';
-import { parsePolicy, POLICY_FILE, type Policy } from '../core/policy';
-import { computeCoverage, isNoBase, type StatementOnCommit } from '../core/report/approvalCoverage';
+import { parsePolicy, POLICY_FILE, type Policy, type Reviewer } from '../core/policy';
 import { CommitGraph } from '../core/report/commitGraph';
 import { applyNote, commitFacts, metadataFacts, overclaimedPaths, readNote, summariseNote, type CommitFacts } from '../core/report/commitFacts';
 import { commitInconsistencies, orphanNotes, type Inconsistency, type OrphanNote } from '../core/report/consistency';
 import type { ReviewBasis } from '../core/report/aggregate';
 import { ObjectReader, readObjects } from './catFileBatch';
 import { fileLineCounts } from './fileLineCounts';
+import { historyStanding } from './historyStanding';
 import { runGit } from './gitRunner';
 import { streamHistory, type HistoryCommit } from './historyStream';
 import { isPartialClone } from './missingObjects';
@@ -66,23 +66,39 @@ export function statementVerdict(s: SignedStatement, policy: Policy | undefined)
   return v.ok ? { ok: true, reason: 'signature valid', fingerprint: v.fingerprint } : { ok: false, reason: v.why };
 }
 
+/**
+ * The statement check report and explain judge with: the gate's (listed reviewer, that reviewer's key) when a
+ * policy is readable; without one, every well-formed statement passes as its named reviewer, and the report
+ * says its basis is unverified statements.
+ */
+export function statementKeys(policy: Policy | undefined): { check(s: SignedStatement): StatementCheck } {
+  if (policy) {
+    let keys = keyring.get(policy);
+    if (!keys) keyring.set(policy, (keys = new ReviewerKeys(policy)));
+    return keys;
+  }
+  return { check: (s) => ({ ok: true, reviewer: { name: s.statement.reviewer.name ?? s.statement.reviewer.email, email: s.statement.reviewer.email, key: '' } satisfies Reviewer, fingerprint: '' }) };
+}
+
 /** All approval statements under refs/notes/countersign, with the commit whose note holds each. */
-export async function readStatements(cwd: string, notes?: Map<string, string>): Promise<{ statements: Array<{ noteCommit: string; signed: SignedStatement }>; errors: string[]; annotated: string[] }> {
+export async function readStatements(cwd: string, notes?: Map<string, string>): Promise<{ statements: Array<{ noteCommit: string; signed: SignedStatement }>; errors: string[]; unreadable: Array<{ attachedTo: string; error: string }>; annotated: string[] }> {
   const listed = notes ?? await listNotes(cwd, APPROVALS_NOTES_REF);
   const byBlob = objectsByBlob(listed);
   // A partial clone's missing note blobs are not asked for (they would be fetched, or kill cat-file).
   for (const blob of await absentNoteBlobs(cwd, APPROVALS_NOTES_REF)) byBlob.delete(blob);
   const statements: Array<{ noteCommit: string; signed: SignedStatement }> = [];
   const errors: string[] = [];
+  const unreadable: Array<{ attachedTo: string; error: string }> = [];
   await readObjects(cwd, [...byBlob.keys()], (blob, content) => {
     if (!content) return;
     for (const commit of byBlob.get(blob) ?? []) {
       const parsed = parseStatementNote(content.toString('utf8'), `refs/notes/countersign on ${commit.slice(0, 12)}`);
       errors.push(...parsed.errors);
+      for (const error of parsed.errors) unreadable.push({ attachedTo: commit, error });
       for (const s of parsed.statements) statements.push({ noteCommit: commit, signed: s });
     }
   });
-  return { statements, errors, annotated: [...listed.keys()] };
+  return { statements, errors, unreadable, annotated: [...listed.keys()] };
 }
 
 /**
@@ -170,25 +186,26 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
 
   // 3. Approvals: well-formed statements, signatures checked against the policy when there is one.
   const policyRev = opts.policyRev ?? 'HEAD';
-  const [{ statements, errors }, { policy, problem }] = await Promise.all([readStatements(cwd, approvalNotes), policyAt(cwd, policyRev)]);
-  const counted: StatementOnCommit[] = [];
+  const [{ statements, errors, unreadable }, { policy, problem }] = await Promise.all([readStatements(cwd, approvalNotes), policyAt(cwd, policyRev)]);
+  const keys = statementKeys(policy);
+  let counted = 0;
   for (const s of statements) {
-    const v = statementVerdict(s.signed, policy);
-    if (v.ok) counted.push({ noteCommit: s.noteCommit, statement: s.signed.statement });
-    else errors.push(`refs/notes/countersign on ${s.noteCommit.slice(0, 12)}: ${s.signed.statement.decision} by ${s.signed.statement.reviewer.email} not counted: ${v.reason}`);
+    const v = keys.check(s.signed);
+    if (v.ok) counted++;
+    else errors.push(`refs/notes/countersign on ${s.noteCommit.slice(0, 12)}: ${s.signed.statement.decision} by ${s.signed.statement.reviewer.email} not counted: ${v.why}`);
   }
-  const coverage = computeCoverage(graph, counted, await resolveOutside(cwd, graph, counted));
-  if (coverage.unresolved.length > 0) errors.push(outsideHistory(coverage.unresolved, opts.revs));
-  for (const ig of coverage.ignored) errors.push(`refs/notes/countersign on ${ig.noteCommit.slice(0, 12)}: ${ig.reason}`);
+  // The gate's rules (core/statementStanding.ts): coverage by tip, base and rebase, rejections reaching from
+  // beyond the history, the two-person rule; an unreadable line a commit depends on leaves it unreviewed.
+  const standing = await historyStanding(cwd, graph, commits, statements.map((s) => ({ attachedTo: s.noteCommit, signed: s.signed })), unreadable, keys);
+  const elsewhere = statements.map((x) => x.signed).filter((x) => x.statement.decision === 'approve' && !graph.has(x.statement.tip) && keys.check(x).ok).map((x) => x.statement);
+  if (elsewhere.length > 0) errors.push(outsideHistory(elsewhere, opts.revs));
   for (const c of commits) {
-    const who = coverage.reviewedBy.get(c.sha);
-    if (!who) continue;
-    // Nobody reviews their own commit (docs/design.md, "The gate").
-    c.reviewedBy = who.filter((w) => !selfReview(w, { author: { email: c.authorEmail }, committer: { email: c.committerEmail } }));
+    const st = standing.forCommit({ sha: c.sha, author: { email: c.authorEmail }, committer: { email: c.committerEmail } });
+    c.reviewedBy = st.unreadable ? [] : [...new Set(st.approvals.map((a) => personKey(a.reviewer.email)))].sort();
   }
   const review: ReviewBasis = policy
-    ? { basis: 'signatures', detail: `approvals whose signature verifies against a reviewer key in ${policyRev}:${POLICY_FILE}, not by the commit's author or committer`, statements: counted.length, errors }
-    : { basis: 'statements', detail: `well-formed approval statements, signatures NOT checked (${problem}); not by the commit's author or committer`, statements: counted.length, errors };
+    ? { basis: 'signatures', detail: `approvals whose signature verifies against a reviewer key in ${policyRev}:${POLICY_FILE}, not by the commit's author or committer`, statements: counted, errors }
+    : { basis: 'statements', detail: `well-formed approval statements, signatures NOT checked (${problem}); not by the commit's author or committer`, statements: counted, errors };
 
   // 4. Notes on commits nothing reaches any more.
   const orphans: OrphanNote[] = [];
@@ -205,9 +222,9 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
  * One sentence for all the statements whose range is not in this history, however many: a rebase or squash
  * leaves every approval of the old commits behind, and one line per statement buried the report.
  */
-function outsideHistory(unresolved: StatementOnCommit[], revs: string[]): string {
+function outsideHistory(unresolved: Array<{ base: string; tip: string }>, revs: string[]): string {
   const n = unresolved.length;
-  const some = unresolved.slice(0, 3).map((u) => `${u.statement.base.slice(0, 12)}..${u.statement.tip.slice(0, 12)}`).join(', ');
+  const some = unresolved.slice(0, 3).map((u) => `${u.base.slice(0, 12)}..${u.tip.slice(0, 12)}`).join(', ');
   return `${n} approval statement${n === 1 ? ' is' : 's are'} about commits outside the history of ${revs.join(' ')} (${some}${n > 3 ? ', …' : ''}): `
     + `rebased or squashed since, or on a branch this range leaves out, so ${n === 1 ? 'it covers' : 'they cover'} nothing in this report. `
     + 'To count them, include the branch they were made on in RANGE (countersign report main feature); for a rebased commit, '
@@ -223,18 +240,6 @@ export async function reachableCommits(cwd: string, candidates: string[]): Promi
   const r = await runGit(['rev-list', '--exclude=refs/notes/*', '--all'], { cwd, okCodes: [128] });
   const out = new Set<string>();
   for (const line of r.stdout.split('\n')) if (want.has(line)) out.add(line);
-  return out;
-}
-
-/** Ranges whose base is outside the streamed history (e.g. RANGE is main~50..main): one rev-list each, rare. */
-async function resolveOutside(cwd: string, graph: CommitGraph, statements: StatementOnCommit[]): Promise<Map<StatementOnCommit, string[]>> {
-  const out = new Map<StatementOnCommit, string[]>();
-  for (const s of statements) {
-    const { tip, base } = s.statement;
-    if (!graph.has(tip) || graph.has(base) || isNoBase(base)) continue;
-    const r = await runGit(['rev-list', `${base}..${tip}`, '--'], { cwd, okCodes: [128] });
-    if (r.code === 0) out.set(s, r.stdout.split('\n').filter(Boolean));
-  }
   return out;
 }
 

@@ -12,19 +12,28 @@ import { runGit } from './gitRunner';
  */
 export async function spanReach(cwd: string, spans: Array<{ base: string; tip: string }>, within: Set<string>, exclude: string[]): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
-  const tips = [...new Set(spans.map((s) => s.tip))];
-  if (tips.length === 0 || within.size === 0) return out;
-  const check = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype)'], { cwd, input: tips.join('\n') + '\n' });
-  const present = new Set(check.stdout.split('\n').filter((l) => l.endsWith(' commit')).map((l) => l.split(' ')[0]));
-  const walkFrom = tips.filter((t) => present.has(t));
-  if (walkFrom.length === 0) return out;
-  const r = await runGit(['rev-list', '--parents', '--stdin'], { cwd, input: [...walkFrom, ...exclude.map((e) => `^${e}`)].join('\n') + '\n' });
-  const parents = new Map<string, string[]>();
-  for (const line of r.stdout.split('\n')) {
-    if (!line) continue;
-    const [c, ...ps] = line.split(' ');
-    parents.set(c, ps);
+  if (within.size === 0) return out;
+  const g = await walk(cwd, spans.map((s) => s.tip), exclude);
+  for (const s of spans) {
+    if (!g.present.has(s.tip)) continue;
+    const fromBase = g.ancestors(s.base);
+    const reached = [...g.ancestors(s.tip)].filter((c) => within.has(c) && !fromBase.has(c));
+    if (reached.length > 0) out[approvedSpanKey(s)] = reached;
   }
+  return out;
+}
+
+/** For each of `commits` in this repository, the commits of `within` it reaches (itself included); absent: not here. Same one walk. */
+export async function reachWithin(cwd: string, commits: string[], within: Set<string>, exclude: string[] = []): Promise<Map<string, Set<string>>> {
+  const g = await walk(cwd, commits, exclude);
+  const out = new Map<string, Set<string>>();
+  for (const c of commits) if (g.present.has(c)) out.set(c, new Set([...g.ancestors(c)].filter((x) => within.has(x))));
+  return out;
+}
+
+async function walk(cwd: string, starts: string[], exclude: string[]): Promise<{ present: Set<string>; ancestors: (start: string) => Set<string> }> {
+  const tips = [...new Set(starts)];
+  const parents = new Map<string, string[]>();
   const ancestors = (start: string): Set<string> => {
     const seen = new Set<string>();
     const stack = [start];
@@ -36,11 +45,16 @@ export async function spanReach(cwd: string, spans: Array<{ base: string; tip: s
     }
     return seen;
   };
-  for (const s of spans) {
-    if (!present.has(s.tip)) continue;
-    const fromBase = ancestors(s.base);
-    const reached = [...ancestors(s.tip)].filter((c) => within.has(c) && !fromBase.has(c));
-    if (reached.length > 0) out[approvedSpanKey(s)] = reached;
+  if (tips.length === 0) return { present: new Set(), ancestors };
+  const check = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype)'], { cwd, input: tips.join('\n') + '\n' });
+  const present = new Set(check.stdout.split('\n').filter((l) => l.endsWith(' commit')).map((l) => l.split(' ')[0]));
+  const walkFrom = tips.filter((t) => present.has(t));
+  if (walkFrom.length === 0) return { present, ancestors };
+  const r = await runGit(['rev-list', '--parents', '--stdin'], { cwd, input: [...walkFrom, ...exclude.map((e) => `^${e}`)].join('\n') + '\n' });
+  for (const line of r.stdout.split('\n')) {
+    if (!line) continue;
+    const [c, ...ps] = line.split(' ');
+    parents.set(c, ps);
   }
-  return out;
+  return { present, ancestors };
 }

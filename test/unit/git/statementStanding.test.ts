@@ -39,9 +39,18 @@ describe('one rule for which statements count: gate, verify, report and explain 
     assert.notStrictEqual(held.status, 0, 'the later rejection of base..T2 must void the approval of H');
     assert.match(held.stderr, /requested changes on .* "the approach in H is wrong"/);
 
+    // report and explain, asked about H on the feature branch and on main's history alike, say what the gate says.
+    const report = (rev: string) => JSON.parse(s.ada.cli(['report', '--format', 'json', rev]).stdout) as { reviewedCommits: number };
+    assert.strictEqual(report(`${base}..${h}`).reviewedCommits, 0, 'report over base..H: the rejection of base..T2 voids the approval of H');
+    assert.strictEqual(report(`${base}..${t2}`).reviewedCommits, 0);
+    const explained = JSON.parse(s.ada.cli(['explain', h, '--json', '--branch', 'main']).stdout) as { approvals: { statements: Array<{ decision: string; counts: boolean; why?: string }> } };
+    const approval = explained.approvals.statements.find((x) => x.decision === 'approve');
+    assert.ok(approval && !approval.counts && /later rejection/.test(approval.why ?? ''), JSON.stringify(explained.approvals));
+
     attach(s.ada.dir, sign(s.bob, statementFor(s.ada.dir, { email: 'bob@example.com', tip: h, base, time: minute(3) })), h, s.ada.env);
     pushNotes();
     const lifted = verifyThenPush(s.ada, 'main', ['origin', `${h}:main`]);
     assert.strictEqual(lifted.status, 0, lifted.stderr);
+    assert.strictEqual(report(`${base}..${h}`).reviewedCommits, 1, 'approved again after the rejection: reviewed');
   });
 });
