@@ -130,7 +130,7 @@ async function judgingContext(cwd: string, opts: ExplainOptions): Promise<{ bran
     const r = remote ?? 'origin';
     const policyBranch = await remoteDefaultBranch(cwd, r);
     const policyTip = policyBranch ? await commitOf(cwd, `refs/remotes/${r}/${policyBranch}`) : undefined;
-    branch = policyTip && policyBranch ? targetBranch(own, await policySourceAt(cwd, policyTip, `${r}/${policyBranch}`), policyBranch) : own;
+    branch = policyTip && policyBranch ? targetBranch(own, await policySourceAt(cwd, policyTip, `${r}/${policyBranch}`, policyBranch), policyBranch) : own;
   }
   if (!branch) return {};
   remote ??= 'origin';

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { PolicySource } from '../core/gate';
 import { checkPolicy, formatProblem, parsePolicy, POLICY_FILE, type Policy } from '../core/policy';
+import { protectingPolicyBranch } from '../core/policyBranchProtection';
 import { writeFileAtomic } from './atomicFile';
 import { readPolicyFrom } from './gateInput';
 import { gitConfig, runGit, sharedInSnapshot } from './gitRunner';
@@ -24,6 +25,22 @@ export async function remoteDefaultBranch(cwd: string, remote: string): Promise<
     if (has.code === 0) return b;
   }
   return undefined;
+}
+
+/**
+ * The policy branch as a client can best tell it, for warnings (`policy check`): the default remote's default
+ * branch, else local main or master, else the branch checked out; undefined outside a repository.
+ */
+export async function clientPolicyBranch(cwd: string): Promise<string | undefined> {
+  const remotes = (await runGit(['remote'], { cwd, okCodes: [128] })).stdout.split('\n').filter(Boolean);
+  const remote = remotes.includes('origin') ? 'origin' : remotes[0];
+  const onRemote = remote ? await remoteDefaultBranch(cwd, remote) : undefined;
+  if (onRemote) return onRemote;
+  for (const b of ['main', 'master']) {
+    if ((await runGit(['rev-parse', '--verify', '--quiet', `refs/heads/${b}`], { cwd, okCodes: [1, 128] })).code === 0) return b;
+  }
+  const head = await runGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd, okCodes: [1, 128] });
+  return head.code === 0 ? head.stdout.trim() || undefined : undefined;
 }
 
 /** The server's policy branch: the one install --server recorded, else the branch HEAD names. */
@@ -56,11 +73,16 @@ export async function invalidPolicyAt(cwd: string, rev: string, label: string, u
 }
 
 /**
- * The policy on the policy branch at `tip` as the gate sees it. Parsed once per snapshot (the review panel
- * judges every branch against it), so every judgement shares one policy object; nothing modifies it.
+ * The policy on the policy branch `branch` at `tip` as the gate sees it (protecting `branch` itself). Parsed
+ * once per snapshot (the review panel judges every branch against it), so every judgement shares one policy
+ * object; nothing modifies it.
  */
-export function policySourceAt(cwd: string, tip: string, label: string): Promise<PolicySource> {
-  return sharedInSnapshot(JSON.stringify(['policySourceAt', cwd, tip, label]), () => readPolicyFrom(cwd, [{ rev: tip, label }]));
+export function policySourceAt(cwd: string, tip: string, label: string, branch: string): Promise<PolicySource> {
+  return sharedInSnapshot(JSON.stringify(['policySourceAt', cwd, tip, label, branch]), async () => {
+    const source = await readPolicyFrom(cwd, [{ rev: tip, label }]);
+    // The policy branch is judged as protected whatever protectedBranches say (policyBranchProtection.ts).
+    return source.kind === 'ok' ? { ...source, policy: protectingPolicyBranch(source.policy, branch) } : source;
+  });
 }
 
 // ------------------------------------------------------------------ the server's memory of its last policy

@@ -174,7 +174,7 @@ export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ r
       fix: `fix: fetch it (\`git fetch ${remote} ${policyBranch}\`), or pass --policy-branch NAME`,
     };
   } else {
-    policy = await policySourceAt(cwd, policyTip, at(policyBranch));
+    policy = await policySourceAt(cwd, policyTip, at(policyBranch), policyBranch);
   }
 
   // The target: --branch; else the upstream (or the same name on the remote) when it is protected; else where
@@ -369,7 +369,7 @@ export async function prePush(cwd: string, remote: string, stdin: string, timeou
       ?? (await remoteDefaultBranch(cwd, remote).catch(() => undefined));
     const defSha = def ? others.find((o) => o.branch === def)?.sha : undefined;
     const policy: PolicySource = defSha && def
-      ? await policySourceAt(cwd, defSha, `${remote}/${def}`)
+      ? await policySourceAt(cwd, defSha, `${remote}/${def}`, def)
       : { kind: 'none', looked: [def ? `${remote}/${def} (not on the remote yet)` : `${remote}'s default branch (unknown)`] };
     const peeled = tag && update.new ? await peelTag(cwd, update.new) : undefined;
     if (peeled && 'error' in peeled && policy.kind === 'ok' && isProtected(policy.policy, branch)) {

@@ -1,5 +1,6 @@
 import { evaluateGate, type GateResult, type PolicySource } from '../core/gate';
 import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy } from '../core/policy';
+import { protectingPolicyBranch } from '../core/policyBranchProtection';
 import { APPROVALS_REF } from './approvalsStore';
 import { gatherGateInput, peelTag, ZERO_OID } from './gateInput';
 import { runGit } from './gitRunner';
@@ -70,7 +71,7 @@ async function policyState(cwd: string, branch: string | undefined, recorded: bo
     if (last) return { kind: 'closed', message, fix, protects: last.policy, last: last.policy, missing: { lastCommit: last.remembered.commit } };
     return { kind: 'bootstrap', message: `${message}; pushes to other refs are refused until it does — ${fix}` };
   }
-  const source = await policySourceAt(cwd, tip, branch);
+  const source = await policySourceAt(cwd, tip, branch, branch);
   if (source.kind === 'ok') {
     await rememberPolicy(cwd, { branch, commit: tip, text: (await policyTextAt(cwd, tip)) as string });
     return { kind: 'ok', source };
@@ -170,11 +171,11 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
       if (toPolicyBranch && state.missing && state.last && update.new !== undefined) {
         // Recreating a missing policy branch is what the fix says to do: judged under the last readable
         // policy, as a push onto the value the server last read it from.
-        policy = { kind: 'ok', policy: state.last, from: `the last readable ${POLICY_FILE} (${name} is being recreated)` };
+        policy = { kind: 'ok', policy: protectingPolicyBranch(state.last, name), from: `the last readable ${POLICY_FILE} (${name} is being recreated)` };
         const known = await runGit(['cat-file', '-e', `${state.missing.lastCommit}^{commit}`], { cwd, okCodes: [1, 128] });
         if (known.code === 0) update.old = state.missing.lastCommit;
       } else if (grant && state.last) {
-        policy = { kind: 'ok', policy: state.last, from: `the last readable ${POLICY_FILE} (recovery granted by an administrator at ${grant.grantedAt})` };
+        policy = { kind: 'ok', policy: protectingPolicyBranch(state.last, name), from: `the last readable ${POLICY_FILE} (recovery granted by an administrator at ${grant.grantedAt})` };
       } else if (grant) {
         results.push(passing(shown, `recovery granted by an administrator at ${grant.grantedAt}: the corrected policy on ${name} is accepted.`));
         continue;

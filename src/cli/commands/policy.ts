@@ -3,7 +3,9 @@ import * as path from 'path';
 import { CountersignError, usageError } from '../../core/errors';
 import { addReviewer, parseReviewerSpec, publicKeyLine, writeNewPolicy, type ReviewerEntry } from '../../app/policySetup';
 import { checkPolicy, formatProblem, POLICY_FILE } from '../../core/policy';
+import { policyBranchWarning } from '../../core/policyBranchProtection';
 import { describeUntrackedThreshold } from '../../core/untrackedReview';
+import { clientPolicyBranch } from '../../git/policyBranch';
 import { resolveRepo } from '../../git/repository';
 import { EXIT_BLOCKED, EXIT_OK, parseCommandArgs, writeJson, type Command } from '../command';
 
@@ -137,6 +139,9 @@ async function check(argv: string[], ctx: Parameters<Command['run']>[1]): Promis
   }
   const shown = positionals[0] ?? POLICY_FILE;
   const r = checkPolicy(text, shown);
+  const pb = r.policy ? await clientPolicyBranch(ctx.cwd) : undefined;
+  const unnamed = r.policy && pb ? policyBranchWarning(r.policy, pb) : undefined;
+  if (unnamed) r.warnings.push(unnamed);
   if (values.json) {
     writeJson(ctx, { file: shown, ok: r.policy !== undefined, problems: r.problems, warnings: r.warnings });
     return r.policy ? EXIT_OK : EXIT_BLOCKED;

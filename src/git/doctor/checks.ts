@@ -6,6 +6,7 @@ import { describeBrokenHook, hookAgentName, reconnectCommand } from '../../core/
 import type { PolicySource } from '../../core/gate';
 import { errorMessage } from '../../core/errors';
 import { POLICY_FILE } from '../../core/policy';
+import { policyBranchWarning } from '../../core/policyBranchProtection';
 import { REVIEW_NAMESPACE, verifySshSignature } from '../../core/sshsig';
 import { agentHookStates } from '../connectedAgents';
 import { readPolicyFrom } from '../gateInput';
@@ -161,6 +162,8 @@ export const notesRefspecs: DoctorCheck = {
 interface PolicyBranch {
   rev: string;
   label: string;
+  /** The branch's short name (`main`), which the gate always judges as protected. */
+  name: string;
 }
 
 /** The policy branch on a client: the remote's default branch (`<remote>/HEAD`, else main, else master), else local main/master. */
@@ -170,12 +173,12 @@ async function policyBranch(cwd: string): Promise<PolicyBranch | undefined> {
     const branch = await remoteDefaultBranch(cwd, remote);
     if (branch) {
       const rev = await resolveCommit(cwd, `refs/remotes/${remote}/${branch}`);
-      if (rev) return { rev, label: `${remote}/${branch}` };
+      if (rev) return { rev, label: `${remote}/${branch}`, name: branch };
     }
   }
   for (const b of ['main', 'master']) {
     const rev = await resolveCommit(cwd, `refs/heads/${b}`);
-    if (rev) return { rev, label: b };
+    if (rev) return { rev, label: b, name: b };
   }
   return undefined;
 }
@@ -189,7 +192,7 @@ function policyOf(ctx: DoctorContext): Promise<{ branch?: PolicyBranch; source?:
     p = (async () => {
       const branch = await policyBranch(ctx.cwd);
       if (!branch) return {};
-      return { branch, source: await readPolicyFrom(ctx.cwd, [branch]) };
+      return { branch, source: await readPolicyFrom(ctx.cwd, [{ rev: branch.rev, label: branch.label }]) };
     })();
     policyMemo.set(ctx, p);
   }
@@ -206,7 +209,11 @@ export const policyOnPolicyBranch: DoctorCheck = {
     if (source.kind === 'none') return [finding(this.name, 'fix', `no ${POLICY_FILE} on the policy branch ${branch.label}: no branch is protected`, init)];
     if (source.kind === 'error') return [finding(this.name, 'fix', source.message, `fix ${POLICY_FILE} (\`countersign policy check\` explains each problem) and push the fix through review`)];
     const p = source.policy;
-    return [finding(this.name, 'ok', `${source.from} parses: protects ${p.protectedBranches.join(', ') || 'nothing'}; ${p.reviewers.length} reviewer(s)`)];
+    const unnamed = policyBranchWarning(p, branch.name);
+    return [
+      finding(this.name, 'ok', `${source.from} parses: protects ${p.protectedBranches.join(', ') || 'nothing'}; ${p.reviewers.length} reviewer(s)`),
+      ...(unnamed ? [finding(this.name, 'info', unnamed)] : []),
+    ];
   },
 };
 
