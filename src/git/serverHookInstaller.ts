@@ -146,6 +146,12 @@ export async function uninstallServer(cwd: string): Promise<boolean> {
   refuseSymlinkedPath(repo.commonDir, path.join(countersignDir(repo), 'bin', 'x'), 'remove');
   fs.rmSync(path.join(countersignDir(repo), 'bin'), { recursive: true, force: true });
   for (const state of ['last-policy.json', 'recover.json']) fs.rmSync(path.join(countersignDir(repo), state), { force: true });
+  // Nothing of ours left: leave no empty countersign/ behind (anything else in it is someone's, and stays).
+  try {
+    if (fs.readdirSync(countersignDir(repo)).length === 0) fs.rmdirSync(countersignDir(repo));
+  } catch {
+    // absent already
+  }
   await runGit(['config', '--unset', POLICY_BRANCH_KEY], { cwd: repo.commonDir, okCodes: [5] });
   return true;
 }

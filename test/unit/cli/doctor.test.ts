@@ -145,6 +145,7 @@ describe('countersign doctor', function () {
     assert.strictEqual(server.cli(['install', '--server']).status, 0);
     assert.strictEqual(doctor(server).byCheck('hooks-installed')[0].status, 'ok');
     assert.strictEqual(server.cli(['uninstall', '--server']).status, 0);
+    assert.ok(!fs.existsSync(path.join(server.dir, 'countersign')), 'uninstall --server leaves no empty countersign/ behind');
     assert.strictEqual(doctor(server).byCheck('hooks-installed')[0].status, 'fix', 'uninstall --server is noticed');
   });
 });
