@@ -12,6 +12,7 @@ import { noLazyFetchEnv } from './missingObjects';
 import { noteTarget } from './notePath';
 import { readNotes } from './notesReader';
 import { stablePatchId, stablePatchIds, stablePatchIdsOfSpans } from './patchId';
+import { unexplainedNetChange } from './netChange';
 import { rewindOf } from './rewind';
 import { emptyTree } from './emptyTree';
 import { spanReach } from './spanReach';
@@ -237,6 +238,13 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
       policyChangedWithoutCommit = true;
       if (!commits.some((c) => c.sha === head)) commits.push(...(await readCommitRange(cwd, ['-1', head])));
     }
+  }
+
+  // What the update changes beyond its commits' own diffs (a merge taking an old ancestor's tree) is the head's.
+  const tipAt = commits.findIndex((c) => c.sha === head);
+  if (!base.rewind && reviewBase && tipAt >= 0) {
+    const extra = await unexplainedNetChange(cwd, reviewBase, head, commits);
+    if (extra.length > 0) commits[tipAt] = { ...commits[tipAt], files: [...commits[tipAt].files, ...extra] };
   }
 
   const shas = commits.map((c) => c.sha);

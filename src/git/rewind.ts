@@ -1,6 +1,7 @@
 import type { ChangedFile } from '../core/gate';
 import { runGit } from './gitRunner';
 import { emptyTree } from './emptyTree';
+import { lossBetween } from './netChange';
 
 /**
  * A non-fast-forward update of a branch (docs/design.md, "The policy": allowForcePushes). What the rewind drops is
@@ -23,18 +24,6 @@ export async function rewindOf(cwd: string, current: string, next: string): Prom
   // No common history (a rewind to a root of its own): everything on the branch now is dropped.
   const to = mb.code === 0 ? mb.stdout.trim() : await emptyTree(cwd);
   const dropped = Number((await runGit(['rev-list', '--count', current, '--not', next, '--'], { cwd })).stdout.trim());
-  const diffArgs = ['diff-tree', '-r', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', current, to];
-  const [numstat, deleted] = await Promise.all([
-    runGit([...diffArgs.slice(0, 2), '--numstat', ...diffArgs.slice(2)], { cwd }),
-    runGit([...diffArgs.slice(0, 2), '--name-only', '--diff-filter=D', ...diffArgs.slice(2)], { cwd }),
-  ]);
-  const gone = new Set(deleted.stdout.split('\0').filter(Boolean));
-  const files: ChangedFile[] = [];
-  // `--numstat -z` without renames: "ADDED\tDELETED\tPATH\0" per file ("-" for binary counts).
-  for (const rec of numstat.stdout.split('\0')) {
-    const m = /^(\d+|-)\t(\d+|-)\t([\s\S]+)$/.exec(rec);
-    if (!m) continue;
-    files.push({ path: m[3], added: 0, deleted: m[2] === '-' ? undefined : Number(m[2]), status: gone.has(m[3]) ? 'D' : 'M' });
-  }
+  const files = await lossBetween(cwd, current, to);
   return { dropped, files };
 }
