@@ -13,6 +13,8 @@ export interface GitRunOptions {
   /** Exit codes that are answers, not failures (e.g. `git diff --quiet` returns 1). */
   okCodes?: number[];
   timeoutMs?: number;
+  /** Decode stdout byte for byte (latin1): for paths that are not valid UTF-8 (core/commitObject.decodePath). */
+  bytes?: boolean;
 }
 
 export interface GitResult {
@@ -54,7 +56,7 @@ function readOnlyKey(args: string[], opts: GitRunOptions): string | undefined {
   if (sub === 'config' && args[i + 1] !== '--get' && args[i + 1] !== '--get-regexp') return undefined;
   if (sub === 'notes' && !args.slice(i + 1).includes('list')) return undefined;
   if (sub === 'remote' && args.length > i + 1) return undefined;
-  return JSON.stringify([opts.cwd, args, opts.input === undefined ? null : opts.input.toString(), opts.env ?? null, opts.okCodes ?? null]);
+  return JSON.stringify([opts.cwd, args, opts.input === undefined ? null : opts.input.toString(), opts.env ?? null, opts.okCodes ?? null, opts.bytes ?? false]);
 }
 
 /**
@@ -129,7 +131,7 @@ function spawnGit(args: string[], opts: GitRunOptions): Promise<GitResult> {
     });
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
-      const stdout = Buffer.concat(out).toString('utf8');
+      const stdout = Buffer.concat(out).toString(opts.bytes ? 'latin1' : 'utf8');
       const stderr = Buffer.concat(err).toString('utf8');
       const exit = code ?? 128;
       if (signal === 'SIGKILL' && opts.timeoutMs) {

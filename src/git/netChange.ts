@@ -1,4 +1,5 @@
 import type { ChangedFile, GateCommit } from '../core/gate';
+import { decodePath } from '../core/commitObject';
 import { runGit } from './gitRunner';
 
 /**
@@ -9,16 +10,20 @@ import { runGit } from './gitRunner';
 export async function lossBetween(cwd: string, from: string, to: string): Promise<ChangedFile[]> {
   const diffArgs = ['diff-tree', '-r', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', from, to];
   const [numstat, deleted] = await Promise.all([
-    runGit([...diffArgs.slice(0, 2), '--numstat', ...diffArgs.slice(2)], { cwd }),
-    runGit([...diffArgs.slice(0, 2), '--name-only', '--diff-filter=D', ...diffArgs.slice(2)], { cwd }),
+    runGit([...diffArgs.slice(0, 2), '--numstat', ...diffArgs.slice(2)], { cwd, bytes: true }),
+    runGit([...diffArgs.slice(0, 2), '--name-only', '--diff-filter=D', ...diffArgs.slice(2)], { cwd, bytes: true }),
   ]);
-  const gone = new Set(deleted.stdout.split('\0').filter(Boolean));
+  // Paths decoded as the commit reader decodes them, so a path that is not valid UTF-8 is the same path in
+  // both (a lossy decode made five such deleted files look untouched by their commit: charged twice).
+  const path = (latin1: string) => decodePath(Buffer.from(latin1, 'latin1'));
+  const gone = new Set(deleted.stdout.split('\0').filter(Boolean).map(path));
   const files: ChangedFile[] = [];
   // `--numstat -z` without renames: "ADDED\tDELETED\tPATH\0" per file ("-" for binary counts).
   for (const rec of numstat.stdout.split('\0')) {
     const m = /^(\d+|-)\t(\d+|-)\t([\s\S]+)$/.exec(rec);
     if (!m) continue;
-    files.push({ path: m[3], added: 0, deleted: m[2] === '-' ? undefined : Number(m[2]), status: gone.has(m[3]) ? 'D' : 'M' });
+    const p = path(m[3]);
+    files.push({ path: p, added: 0, deleted: m[2] === '-' ? undefined : Number(m[2]), status: gone.has(p) ? 'D' : 'M' });
   }
   return files;
 }

@@ -44,7 +44,13 @@ describe('patch-id coverage cannot launder unreviewed commits (server-side, real
   beforeEach(() => s.ada.git('checkout', '-q', '-B', 'attempt', 'origin/main'));
 
   /** The two pushes of the attack: the approval copied onto HEAD (notes only), then HEAD to main. */
+  let staged = 0;
   function landWithCopiedApproval(approvedTip: string) {
+    // The server takes notes only on commits it has (notesFlood.test.ts), so the attacker first parks HEAD on
+    // an unprotected branch; then the copied approval is a note on a commit the server has, and the push to
+    // main is judged by patch-id coverage alone.
+    const park = s.ada.gitResult(['push', '--no-verify', 'origin', `HEAD:refs/heads/parked-${++staged}`]);
+    assert.strictEqual(park.status, 0, park.stderr);
     s.ada.git('notes', '--ref=countersign', 'copy', '-f', approvedTip, 'HEAD');
     const notes = s.ada.gitResult(['push', '--no-verify', 'origin', 'refs/notes/countersign']);
     assert.strictEqual(notes.status, 0, `the notes push is harmless on its own: ${notes.stderr}`);
