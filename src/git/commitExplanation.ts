@@ -21,6 +21,7 @@ import { historyStanding } from './historyStanding';
 import { readStatements, statementKeys } from './provenanceHistory';
 import { remoteDefaultBranch, policySourceAt } from './policyBranch';
 import { targetBranch, verifyRange } from './pushGate';
+import { parentsAbove } from './spanReach';
 
 /**
  * `countersign explain REV` (docs/design.md): the page an incident review starts from — the commit's provenance
@@ -304,17 +305,9 @@ function whyNotCounted(v: CheckedStatement, counted: CommitStanding): string | u
 async function graphAbove(cwd: string, parents: string[], tips: string[]): Promise<{ graph: CommitGraph; commits: Array<{ sha: string; parents: string[] }> }> {
   const graph = new CommitGraph();
   const commits: Array<{ sha: string; parents: string[] }> = [];
-  const unique = [...new Set(tips)];
-  if (unique.length === 0) return { graph, commits };
-  const exists = await runGit(['cat-file', '--batch-check'], { cwd, input: unique.join('\n') + '\n' });
-  const present = exists.stdout.split('\n').filter((l) => / commit /.test(l)).map((l) => l.split(' ')[0]);
-  if (present.length === 0) return { graph, commits };
-  const r = await runGit(['rev-list', '--parents', '--stdin'], { cwd, input: [...present, ...parents.map((p) => `^${p}`)].join('\n') + '\n' });
-  for (const line of r.stdout.split('\n')) {
-    if (!line) continue;
-    const [c, ...ps] = line.split(' ');
-    graph.add(c, ps);
-    commits.push({ sha: c, parents: ps });
+  for (const [sha, ps] of (await parentsAbove(cwd, tips, parents)).parents) {
+    graph.add(sha, ps);
+    commits.push({ sha, parents: ps });
   }
   return { graph, commits };
 }

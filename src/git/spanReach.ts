@@ -31,9 +31,30 @@ export async function reachWithin(cwd: string, commits: string[], within: Set<st
   return out;
 }
 
-async function walk(cwd: string, starts: string[], exclude: string[]): Promise<{ present: Set<string>; ancestors: (start: string) => Set<string> }> {
+/**
+ * The commits `starts` reach that `exclude` does not, each with its parents, in `git rev-list` order (one
+ * `cat-file --batch-check`, one `rev-list --parents`); `present`: which starts are commits in this repository
+ * (the others reach nothing that can be known). Shared with `explain`'s graph of statements' tips.
+ */
+export async function parentsAbove(cwd: string, starts: string[], exclude: string[]): Promise<{ present: Set<string>; parents: Map<string, string[]> }> {
   const tips = [...new Set(starts)];
   const parents = new Map<string, string[]>();
+  if (tips.length === 0) return { present: new Set(), parents };
+  const check = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype)'], { cwd, input: tips.join('\n') + '\n' });
+  const present = new Set(check.stdout.split('\n').filter((l) => l.endsWith(' commit')).map((l) => l.split(' ')[0]));
+  const walkFrom = tips.filter((t) => present.has(t));
+  if (walkFrom.length === 0) return { present, parents };
+  const r = await runGit(['rev-list', '--parents', '--stdin'], { cwd, input: [...walkFrom, ...exclude.map((e) => `^${e}`)].join('\n') + '\n' });
+  for (const line of r.stdout.split('\n')) {
+    if (!line) continue;
+    const [c, ...ps] = line.split(' ');
+    parents.set(c, ps);
+  }
+  return { present, parents };
+}
+
+async function walk(cwd: string, starts: string[], exclude: string[]): Promise<{ present: Set<string>; ancestors: (start: string) => Set<string> }> {
+  const { present, parents } = await parentsAbove(cwd, starts, exclude);
   const ancestors = (start: string): Set<string> => {
     const seen = new Set<string>();
     const stack = [start];
@@ -45,16 +66,5 @@ async function walk(cwd: string, starts: string[], exclude: string[]): Promise<{
     }
     return seen;
   };
-  if (tips.length === 0) return { present: new Set(), ancestors };
-  const check = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype)'], { cwd, input: tips.join('\n') + '\n' });
-  const present = new Set(check.stdout.split('\n').filter((l) => l.endsWith(' commit')).map((l) => l.split(' ')[0]));
-  const walkFrom = tips.filter((t) => present.has(t));
-  if (walkFrom.length === 0) return { present, ancestors };
-  const r = await runGit(['rev-list', '--parents', '--stdin'], { cwd, input: [...walkFrom, ...exclude.map((e) => `^${e}`)].join('\n') + '\n' });
-  for (const line of r.stdout.split('\n')) {
-    if (!line) continue;
-    const [c, ...ps] = line.split(' ');
-    parents.set(c, ps);
-  }
   return { present, ancestors };
 }
