@@ -39,8 +39,9 @@ const common = {
   sourcemap: !production,
   sourcesContent: false,
   logLevel: 'silent',
-  // `init` writes the CI templates of ci-examples/ (src/cli/ciTemplates.ts): bundled as text.
-  loader: { '.yml': 'text' },
+  // `init` writes the CI templates of ci-examples/ (src/cli/ciTemplates.ts), and the hooks and launcher are
+  // shell files shellcheck can read (src/git/shell/): all bundled as text.
+  loader: { '.yml': 'text', '.sh': 'text' },
   plugins: [problemMatcher],
 };
 

@@ -2,7 +2,7 @@
 # Installs the Debian packages the tests need, when any is missing (shared by .ci/run and `npm test`, so the
 # README's test command also works on a fresh machine): chromium drives the web workbench; ripgrep lets
 # code-server install offline; libkrb5-dev and a C++ toolchain build code-server's native modules; git and
-# ssh-keygen are what Countersign runs; pre-commit is the real hook manager the coexistence tests run (husky
+# ssh-keygen are what Countersign runs; shellcheck checks our shell scripts in `npm run lint`; pre-commit is the real hook manager the coexistence tests run (husky
 # and lefthook come from the npm registry as devDependencies). Without root or sudo it names what to install and fails.
 set -euo pipefail
 need=()
@@ -15,6 +15,7 @@ command -v g++ >/dev/null || need+=(g++)
 command -v make >/dev/null || need+=(make)
 command -v python3 >/dev/null || need+=(python3)
 command -v pre-commit >/dev/null || need+=(pre-commit)
+command -v shellcheck >/dev/null || need+=(shellcheck)
 if [ ${#need[@]} -eq 0 ]; then echo "system packages: all present"; exit 0; fi
 sudo=()
 if [ "$(id -u)" -ne 0 ]; then

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CountersignError } from '../core/errors';
-import { shQuote } from '../core/shellQuote';
+import launcherTemplate from './shell/cliLauncher.sh';
+import { fillShellTemplate } from './shellTemplate';
 import { writeFileAtomic } from './atomicFile';
 
 /**
@@ -41,20 +42,7 @@ export function defaultBinDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function launcherScript(cliCopy: string, fallbackNode: string | undefined, nodeIsElectron: boolean): string {
-  const fb = shQuote(fallbackNode ?? '/nonexistent');
-  return `#!/bin/sh
-# ${LAUNCHER_MARKER} — written by "Countersign: Install Command-Line Tool"; run it again to upgrade.
-node_bin=$(command -v node 2>/dev/null)
-if [ -z "$node_bin" ] && [ -x ${fb} ]; then
-  node_bin=${fb}
-  ${nodeIsElectron ? 'ELECTRON_RUN_AS_NODE=1; export ELECTRON_RUN_AS_NODE' : ':'}
-fi
-if [ -z "$node_bin" ]; then
-  echo "countersign: Node.js is not on PATH; install it (https://nodejs.org) or run this command again from VS Code." >&2
-  exit 2
-fi
-exec "$node_bin" ${shQuote(cliCopy)} "$@"
-`;
+  return fillShellTemplate(launcherTemplate, { CLI: cliCopy, FALLBACK_NODE: fallbackNode ?? '', FALLBACK_IS_ELECTRON: nodeIsElectron ? '1' : '' });
 }
 
 function windowsLauncher(cliCopy: string): string {

@@ -1,4 +1,5 @@
-import { shQuote } from '../core/shellQuote';
+import preReceiveTemplate from './shell/preReceive.sh';
+import { fillShellTemplate } from './shellTemplate';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CountersignError } from '../core/errors';
@@ -22,33 +23,7 @@ const CHAINED = 'pre-receive.countersign-chained';
 
 
 export function serverHookScript(opts: { nodeBinary: string | undefined; timeoutSeconds: number }): string {
-  return `#!/bin/sh
-# ${SERVER_MARKER} — installed by \`countersign install --server\`. Runs the review gate on every push.
-# The previous pre-receive hook (if any) runs first: ${CHAINED}.
-[ "\${COUNTERSIGN_TRACE:-}" = 1 ] && set -x
-here=$(cd "$(dirname "$0")" && pwd)
-git_dir=$(cd "$here/.." && pwd)
-stdin_file=$(mktemp "\${TMPDIR:-/tmp}/countersign-receive.XXXXXX") || { echo "countersign (pre-receive): cannot create a temp file; push rejected" >&2; exit 1; }
-trap 'rm -f "$stdin_file"' EXIT
-cat > "$stdin_file"
-if [ -x "$here/${CHAINED}" ]; then
-  "$here/${CHAINED}" "$@" < "$stdin_file" || exit $?
-fi
-node_bin=$(command -v node 2>/dev/null)
-[ -z "$node_bin" ] && [ -x ${shQuote(opts.nodeBinary ?? '/nonexistent')} ] && node_bin=${shQuote(opts.nodeBinary ?? '/nonexistent')}
-if [ -z "$node_bin" ]; then
-  echo "countersign (pre-receive): node is not installed on this server, so the review gate cannot run; push rejected. Ask the administrator to install Node.js 20+." >&2
-  exit 1
-fi
-limit=
-command -v timeout >/dev/null 2>&1 && limit="timeout ${opts.timeoutSeconds}"
-$limit "$node_bin" "$git_dir/countersign/bin/countersign.js" hook pre-receive < "$stdin_file"
-code=$?
-[ $code -eq 0 ] && exit 0
-[ $code -eq 124 ] && echo "countersign (pre-receive): the review gate did not finish in ${opts.timeoutSeconds}s; push rejected. Try again, or ask the administrator." >&2
-echo "countersign (pre-receive): push rejected by the review gate (exit $code). Run \\\`countersign verify\\\` locally to see what is missing." >&2
-exit 1
-`;
+  return fillShellTemplate(preReceiveTemplate, { FALLBACK_NODE: opts.nodeBinary ?? '', TIMEOUT_SECONDS: String(opts.timeoutSeconds) });
 }
 
 export interface ServerInstallResult {

@@ -1,0 +1,172 @@
+#!/bin/sh
+# countersign-hook-shim v1 — installed by `countersign install`; `countersign uninstall` restores the previous hooks.
+# Runs the hook this repository had before, then Countersign's part.
+#   COUNTERSIGN_SKIP=1   skip Countersign (emergencies; the commit stays unattested and the server asks for review)
+#   COUNTERSIGN_TRACE=1  trace this script
+[ "${COUNTERSIGN_TRACE:-}" = 1 ] && set -x
+# Parameter expansions, not basename/dirname: this runs on every ref update (reference-transaction), so
+# every process it starts is paid many times over in a rebase.
+hook=${0##*/}
+here=${0%/*}
+cs_dir=${here%/*}
+# Filled in at install (src/git/shellTemplate.ts): each @@NAME@@ placeholder below becomes one shell-quoted word.
+chained_dir='@@CHAINED_DIR@@'
+fallback_node='@@FALLBACK_NODE@@'
+fallback_is_electron='@@FALLBACK_IS_ELECTRON@@'
+timeout_seconds='@@TIMEOUT_SECONDS@@'
+cli='@@CLI@@'
+chained=
+[ -x "$chained_dir/$hook" ] && [ "$chained_dir/$hook" != "$0" ] && chained=1
+
+# Hooks that read stdin get a copy only when a chained hook needs it too; otherwise Countersign reads it directly.
+stdin_file=
+if [ -n "$chained" ]; then
+  case "$hook" in
+    pre-push|post-rewrite|pre-receive|post-receive|reference-transaction|proc-receive)
+      stdin_file=$(mktemp "${TMPDIR:-/tmp}/countersign-hook.XXXXXX") || exit 1
+      trap 'rm -f "$stdin_file"' EXIT
+      cat > "$stdin_file" ;;
+  esac
+fi
+feed() { if [ -n "$stdin_file" ]; then "$@" < "$stdin_file"; else "$@"; fi; }
+
+if [ -n "$chained" ]; then
+  # A chained hook manager's config may call `countersign hook $hook` too: that call leaves the work to this script.
+  (COUNTERSIGN_SHIM_RUNS=1; export COUNTERSIGN_SHIM_RUNS; feed "$chained_dir/$hook" "$@")
+  code=$?
+  if [ $code -ne 0 ]; then
+    echo "countersign: the $hook hook in $chained_dir failed (exit $code); Countersign did not run." >&2
+    exit $code
+  fi
+fi
+
+[ "${COUNTERSIGN_SKIP:-}" = 1 ] && exit 0
+
+# This worktree's git dir without a git process where git says it (GIT_DIR, set for linked worktrees) or where
+# it must be (a .git folder in the top level, where git runs hooks); else ask git (a .git file: submodules).
+git_dir() {
+  if [ -n "${GIT_DIR:-}" ]; then echo "$GIT_DIR"
+  elif [ -d .git ] && [ -f .git/HEAD ]; then echo "$PWD/.git"
+  else git rev-parse --absolute-git-dir 2>/dev/null
+  fi
+}
+pending_dir() { echo "$(git_dir)/countersign/pending"; }
+# A pending file's first line, by the shell's own read (no cat): empty when the file is missing.
+first_line() { v=; [ -f "$1" ] && IFS= read -r v < "$1"; echo "$v"; }
+
+# Whether a message has an AI-Provenance line (any case, as git compares trailer keys), read by the shell itself.
+has_provenance() {
+  while IFS= read -r l || [ -n "$l" ]; do
+    case "$l" in [Aa][Ii]-[Pp][Rr][Oo][Vv][Ee][Nn][Aa][Nn][Cc][Ee]:*) return 0 ;; esac
+  done < "$1"
+  return 1
+}
+
+# Attach the note prepare-commit-msg prepared, but only to the commit it was computed for (same tree, same parent).
+attach_note() {
+  p=$(pending_dir)
+  [ -f "$p/trailers" ] || return 0
+  if [ -f "$p/note-blob" ]; then
+    # One git process: HEAD's tree, then its parents (none for a root commit; the first is the one that counts).
+    # shellcheck disable=SC2046 # split on purpose: rev-parse prints one id per line
+    set -- $(git rev-parse 'HEAD^{tree}' 'HEAD^@' 2>/dev/null)
+    if [ -n "${1:-}" ] && [ "$1" = "$(first_line "$p/tree")" ] && [ "${2:-none}" = "$(first_line "$p/parent")" ]; then
+      git notes --ref=refs/notes/ai add -f -C "$(first_line "$p/note-blob")" HEAD >/dev/null 2>&1 ||
+        echo "countersign ($hook): could not attach the provenance note to HEAD; \`countersign explain HEAD\` will show it unattested" >&2
+    fi
+  fi
+  rm -f "$p/note-blob" "$p/tree" "$p/parent" "$p/trailers"
+}
+
+case "$hook" in
+  prepare-commit-msg)
+    # Whatever an earlier, abandoned commit left must not be attached to this one.
+    p=$(pending_dir)
+    for f in note-blob tree parent trailers; do [ -e "$p/$f" ] && { rm -f "$p/note-blob" "$p/tree" "$p/parent" "$p/trailers"; break; }; done
+    # A rebase replaying a commit as it was (pick, edit, reword) keeps that commit's own trailers, and
+    # post-rewrite re-maps all the notes once at the end: no Node start per replayed commit. Squash and
+    # fixup steps combine commits, so they are computed.
+    gd=${p%/countersign/pending}
+    if [ "${2:-}" = message ] && [ -f "$gd/CHERRY_PICK_HEAD" ] && [ -f "$gd/rebase-merge/done" ]; then
+      last=$(grep -v '^#' "$gd/rebase-merge/done" | grep -v '^[[:space:]]*$' | tail -n 1)
+      case "$last" in pick\ *|p\ *|edit\ *|e\ *|reword\ *|r\ *) exit 0 ;; esac
+    fi
+    COUNTERSIGN_GIT_PID=$PPID; export COUNTERSIGN_GIT_PID ;;
+  commit-msg)
+    # Add the trailers prepare-commit-msg computed if the message lacks them (written in the editor, where they
+    # were shown as comments, or edited away) — unless the message is empty, so that git still aborts.
+    p=$(pending_dir)
+    if [ -f "$p/trailers" ] && ! has_provenance "$1"; then
+      cc=$(git config --get core.commentChar 2>/dev/null); [ ${#cc} = 1 ] || cc='#'
+      if awk -v c="$cc" 'index($0, c " ") == 1 && / -+ >8 -+$/ { exit } index($0, c) == 1 { next } /[^[:space:]]/ { found = 1; exit } END { exit !found }' "$1"; then
+        msg=$1; shift
+        [ -n "$(tail -c 1 "$msg")" ] && echo >> "$msg"  # interpret-trailers would glue them onto a last line without a newline
+        while IFS= read -r t; do [ -n "$t" ] && set -- "$@" --trailer "$t"; done < "$p/trailers"
+        git interpret-trailers --in-place --no-divider --if-exists addIfDifferent "$@" "$msg" || echo "countersign (commit-msg): could not add trailers; the commit is unattested" >&2
+      fi
+    fi
+    exit 0 ;;
+  post-commit)
+    attach_note
+    exit 0 ;;
+  post-merge)
+    # git merge runs post-merge, not post-commit; $1 = 1 for --squash, which commits nothing yet.
+    [ "${1:-0}" = 1 ] || attach_note
+    exit 0 ;;
+  post-rewrite)
+    # An amend's note was computed by its prepare-commit-msg (the old commit's note included): no second Node start.
+    [ "${1:-}" = amend ] && exit 0 ;;
+  reference-transaction)
+    # Notes fetched into refs/countersign/remotes/ are merged into the local notes (git has no post-fetch hook).
+    # (Skipped while Countersign itself fetches or pushes notes: it merges them in the same process.)
+    [ "${COUNTERSIGN_NOTES_SYNC:-}" != 1 ] && [ "${1:-}" = committed ] || exit 0
+    fetched=
+    if [ -n "$stdin_file" ]; then
+      grep -q ' refs/countersign/remotes/' "$stdin_file" && fetched=1
+    else
+      while IFS= read -r line; do case "$line" in *" refs/countersign/remotes/"*) fetched=1 ;; esac; done
+    fi
+    [ -n "$fetched" ] || exit 0 ;;
+  # pre-push always reaches Node; the other hooks Node runs for (NODE_HOOKS in hookScripts.ts) fall through above.
+  pre-push) ;;
+  *) exit 0 ;;
+esac
+
+node_bin=$(command -v node 2>/dev/null)
+if [ -z "$node_bin" ] && [ -n "$fallback_node" ] && [ -x "$fallback_node" ]; then
+  node_bin=$fallback_node
+  if [ "$fallback_is_electron" = 1 ]; then ELECTRON_RUN_AS_NODE=1; export ELECTRON_RUN_AS_NODE; fi
+fi
+if [ -z "$node_bin" ]; then
+  echo "countersign ($hook): node is not on PATH, so Countersign did not run; install Node.js or run \`countersign install\` from a shell that has it." >&2
+  exit 0
+fi
+# COUNTERSIGN_IN_SHIM: `countersign hook` runs its Node part directly instead of this script again.
+COUNTERSIGN_IN_SHIM=1; export COUNTERSIGN_IN_SHIM
+# Node 22.1+ keeps the code it compiled here between commits (older Nodes ignore the variable): under the git
+# dir beside the CLI copy, never in the work tree, whose content a clone's author controls.
+if [ -z "${NODE_COMPILE_CACHE:-}" ]; then NODE_COMPILE_CACHE="$cs_dir/cache"; export NODE_COMPILE_CACHE; fi
+[ -n "$cli" ] || cli="$cs_dir/bin/countersign.js"
+# prepare-commit-msg runs on every commit: the small commit-hook entry beside the CLI loads only what it needs.
+if [ "$hook" = prepare-commit-msg ] && [ -f "${cli%/*}/hook.js" ]; then
+  set -- "${cli%/*}/hook.js" "$cli" "$hook" "$@"
+else
+  set -- "$cli" hook "$hook" "$@"
+fi
+if command -v timeout >/dev/null 2>&1; then feed timeout "$timeout_seconds" "$node_bin" "$@"; else feed "$node_bin" "$@"; fi
+code=$?
+case "$code" in
+  0) exit 0 ;;
+  124) echo "countersign ($hook): timed out after ${timeout_seconds}s." >&2 ;;
+esac
+if [ "$hook" = pre-push ]; then
+  [ "$code" = 124 ] && echo "countersign (pre-push): could not decide in time, so the push is blocked. Retry, or run \`countersign verify\` to see why." >&2
+  echo "countersign (pre-push): push blocked (exit $code). Get the review named above; in an emergency \`git push --no-verify\` skips this check, but the server-side gate still applies." >&2
+  exit 1
+fi
+# Commit-time hooks never block a commit: a failure leaves it unattested, which the gate treats as needing review.
+case "$hook" in
+  prepare-commit-msg) [ "$code" = 124 ] || echo "countersign ($hook): exited with $code; the commit is left unattested (see above)." >&2 ;;
+  *) [ "$code" = 124 ] || echo "countersign ($hook): exited with $code (see above); git went on regardless." >&2 ;;
+esac
+exit 0

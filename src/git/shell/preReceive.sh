@@ -1,0 +1,32 @@
+#!/bin/sh
+# countersign-server-hook v1 — installed by `countersign install --server`. Runs the review gate on every push.
+# The previous pre-receive hook (if any) runs first: pre-receive.countersign-chained.
+[ "${COUNTERSIGN_TRACE:-}" = 1 ] && set -x
+# Filled in at install (src/git/shellTemplate.ts): each @@NAME@@ placeholder below becomes one shell-quoted word.
+fallback_node='@@FALLBACK_NODE@@'
+timeout_seconds='@@TIMEOUT_SECONDS@@'
+here=$(cd "$(dirname "$0")" && pwd)
+git_dir=$(cd "$here/.." && pwd)
+stdin_file=$(mktemp "${TMPDIR:-/tmp}/countersign-receive.XXXXXX") || { echo "countersign (pre-receive): cannot create a temp file; push rejected" >&2; exit 1; }
+trap 'rm -f "$stdin_file"' EXIT
+cat > "$stdin_file"
+if [ -x "$here/pre-receive.countersign-chained" ]; then
+  "$here/pre-receive.countersign-chained" "$@" < "$stdin_file" || exit $?
+fi
+node_bin=$(command -v node 2>/dev/null)
+[ -z "$node_bin" ] && [ -n "$fallback_node" ] && [ -x "$fallback_node" ] && node_bin=$fallback_node
+if [ -z "$node_bin" ]; then
+  echo "countersign (pre-receive): node is not installed on this server, so the review gate cannot run; push rejected. Ask the administrator to install Node.js 20+." >&2
+  exit 1
+fi
+cli="$git_dir/countersign/bin/countersign.js"
+if command -v timeout >/dev/null 2>&1; then
+  timeout "$timeout_seconds" "$node_bin" "$cli" hook pre-receive < "$stdin_file"
+else
+  "$node_bin" "$cli" hook pre-receive < "$stdin_file"
+fi
+code=$?
+[ $code -eq 0 ] && exit 0
+[ $code -eq 124 ] && echo "countersign (pre-receive): the review gate did not finish in ${timeout_seconds}s; push rejected. Try again, or ask the administrator." >&2
+echo "countersign (pre-receive): push rejected by the review gate (exit $code). Run \`countersign verify\` locally to see what is missing." >&2
+exit 1
