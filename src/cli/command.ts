@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'util';
-import { closest } from '../core/didYouMean';
+import { didYouMean } from '../core/didYouMean';
 import { usageError } from '../core/errors';
 
 /** What every subcommand receives: where it runs and where it writes. Tests pass their own. */
@@ -36,8 +36,8 @@ export function parseCommandArgs<O extends Options>(command: string, argv: strin
     const message = (e as Error).message.replace(/\. To specify a positional.*$/s, '');
     // A mistyped option: name the one that was probably meant.
     const typo = /^Unknown option '(--[^']+)'/.exec(message)?.[1];
-    const meant = typo ? closest(typo.slice(2), Object.keys(options)) : undefined;
-    throw usageError(`${command}: ${message}${meant ? `\nDid you mean --${meant}?` : ''}\nRun \`countersign ${command} --help\` for usage.`);
+    const hint = typo ? didYouMean(typo.slice(2), Object.keys(options), (o) => `--${o}`).trimStart() : '';
+    throw usageError(`${command}: ${message}${hint ? `\n${hint}` : ''}\nRun \`countersign ${command} --help\` for usage.`);
   }
 }
 
@@ -70,6 +70,37 @@ export function takeQuiet(command: string, argv: string[]): { argv: string[]; qu
 
 export function isHelp(argv: string[]): boolean {
   return argv.includes('--help') || argv.includes('-h');
+}
+
+/**
+ * Whether the arguments ask for JSON (`--json`, `--format json`, `--format=json`, before any `--`). Read from the
+ * raw arguments, so an error in parsing them is still answered in JSON.
+ */
+export function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  const head = end < 0 ? argv : argv.slice(0, end);
+  return head.some((a, i) => a === '--json' || a === '--format=json' || (a === '--format' && head[i + 1] === 'json'));
+}
+
+/**
+ * The one JSON document every command prints on stdout for an exit-2 error when JSON was asked for:
+ * `{"ok": false, "exitCode": 2, "error": SENTENCE, "errors": [SENTENCE]}`. verify's adds the rest of its own
+ * shape (docs/design.md: `branch`, `protected`, `commits`), so a CI script reads one format whatever happened.
+ */
+export function errorJson(command: string, message: string, argv: readonly string[] = []): Record<string, unknown> {
+  const doc: Record<string, unknown> = { ok: false, exitCode: EXIT_ERROR, error: message, errors: [message] };
+  if (command !== 'verify') return doc;
+  const tag = optionValue(argv, '--tag');
+  const branch = optionValue(argv, '--branch') ?? (tag !== undefined ? `refs/tags/${tag}` : null);
+  return { ok: false, branch, protected: false, commits: [], errors: [message], error: message, exitCode: EXIT_ERROR };
+}
+
+function optionValue(argv: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === name && i + 1 < argv.length) return argv[i + 1];
+    if (argv[i].startsWith(`${name}=`)) return argv[i].slice(name.length + 1);
+  }
+  return undefined;
 }
 
 export function writeJson(ctx: CliContext, value: unknown): void {

@@ -1,9 +1,10 @@
-import { closest } from '../core/didYouMean';
+import { didYouMean } from '../core/didYouMean';
 import { CountersignError, errorMessage } from '../core/errors';
 import { terminalSafe } from '../core/provenanceStrings';
-import { EXIT_ERROR, helpText, takeQuiet, type CliContext, type ExitCode } from './command';
+import { errorJson, EXIT_ERROR, helpText, takeQuiet, wantsJson, writeJson, type CliContext, type ExitCode } from './command';
 import { commands, findCommand } from './commands';
 import { hookTakeover } from '../git/hookTakeover';
+import { resolveRepo } from '../git/repository';
 import { VERSION } from './version';
 import { processContext, quietOnClosedPipe } from './processContext';
 
@@ -54,8 +55,10 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<ExitCode>
   }
   const command = findCommand(name);
   if (!command) {
-    const meant = closest(name, commands.filter((c) => !c.hidden).map((c) => c.name));
-    ctx.stderr(`countersign: unknown command '${name}'.${meant ? ` Did you mean \`countersign ${meant}\`?` : ''} Run \`countersign --help\` for the list.\n`);
+    const meant = didYouMean(name, commands.filter((c) => !c.hidden).map((c) => c.name), (c) => `\`countersign ${c}\``);
+    const message = `unknown command '${name}'.${meant} Run \`countersign --help\` for the list.`;
+    if (wantsJson(rest)) writeJson(ctx, errorJson(name, message));
+    ctx.stderr(`countersign: ${message}\n`);
     return EXIT_ERROR;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -67,11 +70,30 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<ExitCode>
   try {
     await warnIfHooksTakenOver(name, out);
     return await command.run(args, out);
-  } catch (err) {
+  } catch (thrown) {
+    const err = await outsideRepository(thrown, ctx.cwd);
     const where = CountersignError.is(err) ? '' : ' (unexpected; please report with COUNTERSIGN_DEBUG=1 output)';
-    ctx.stderr(`${prefixed(name, errorMessage(err))}${where}\n`);
-    if (ctx.env.COUNTERSIGN_DEBUG && err instanceof Error && err.stack) ctx.stderr(err.stack + '\n');
+    const line = prefixed(name, errorMessage(err));
+    // With --json (or --format json) a script reads stdout: it gets one JSON document, the sentence included.
+    if (wantsJson(args)) writeJson(out, errorJson(name, line.replace(/^countersign /, '') + where, args));
+    ctx.stderr(`${line}${where}\n`);
+    if (ctx.env.COUNTERSIGN_DEBUG && thrown instanceof Error && thrown.stack) ctx.stderr(thrown.stack + '\n');
     return EXIT_ERROR;
+  }
+}
+
+/**
+ * A git command that failed because the folder is not in a repository becomes the one sentence that names the
+ * folder and the fix (resolveRepo's), whichever git command found out first; git's own stderr is not shown.
+ * A repository here means the failure was about another folder (a remote, a path given): kept as it is.
+ */
+async function outsideRepository(err: unknown, cwd: string): Promise<unknown> {
+  if (!CountersignError.is(err, 'notARepository')) return err;
+  try {
+    await resolveRepo(cwd);
+    return err;
+  } catch (e) {
+    return e;
   }
 }
 

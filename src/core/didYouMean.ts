@@ -13,7 +13,18 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return best !== undefined && bestDistance <= allowed ? best : undefined;
 }
 
-function editDistance(a: string, b: string): number {
+/**
+ * The sentence every "unknown X" message ends with — ` Did you mean 'verify'?` — or '' when nothing is close.
+ * `show` renders the candidate (`\`countersign verify\``, `--branch`); one wording for commands, options,
+ * subcommands, agents, formats and branches.
+ */
+export function didYouMean(word: string, candidates: readonly string[], show: (candidate: string) => string = (c) => `'${c}'`): string {
+  const meant = closest(word, candidates);
+  return meant === undefined ? '' : ` Did you mean ${show(meant)}?`;
+}
+
+/** Edit distance with a swap of two neighbours counted once (Damerau, optimal string alignment). */
+export function editDistance(a: string, b: string): number {
   const rows = a.length + 1;
   const cols = b.length + 1;
   const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));

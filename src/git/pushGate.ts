@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CountersignError, errorMessage } from '../core/errors';
+import { closest, didYouMean } from '../core/didYouMean';
 import { evaluateGate, type GateInput, type GateResult, type PolicySource } from '../core/gate';
 import { isProtected, POLICY_FILE, TAG_PREFIX } from '../core/policy';
 import { APPROVALS_REF, fetchApprovals, trackingRef } from './approvalsStore';
@@ -92,7 +93,7 @@ async function verifyRemote(cwd: string, asked: string | undefined, upstream: { 
   const remotes = (await runGit(['remote'], { cwd })).stdout.split('\n').filter(Boolean);
   if (asked !== undefined) {
     if (!remotes.includes(asked)) {
-      throw usage(`there is no remote named '${asked}' here (${remotes.length > 0 ? `remotes: ${remotes.join(', ')}` : 'this repository has no remote'}); pass --remote with one of them, or add it with \`git remote add ${asked} URL\``);
+      throw usage(`there is no remote named '${asked}' here (${remotes.length > 0 ? `remotes: ${remotes.join(', ')}` : 'this repository has no remote'});${didYouMean(asked, remotes)} Pass --remote with one of them, or add it with \`git remote add ${asked} URL\``);
     }
     return asked;
   }
@@ -195,7 +196,8 @@ export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ r
   }
   const tracking = tagRef ? undefined : tipOf(branch);
   if (opts.strict && opts.branch !== undefined && !tagRef && !tracking && policy.kind === 'ok' && !protects(branch)) {
-    const guess = others.map((o) => o.branch).find((b) => b.toLowerCase() === branch.toLowerCase() || editDistance(b, branch) <= 2);
+    const names = others.map((o) => o.branch);
+    const guess = names.find((b) => b.toLowerCase() === branch.toLowerCase()) ?? closest(branch, names);
     throw usage(`--branch '${branch}' is not a branch on ${remote} and no protected pattern matches it, so there is nothing to judge it against; check the name${guess ? ` (did you mean '${guess}'?)` : ''} — an unprotected new branch needs no check`);
   }
 
@@ -252,21 +254,6 @@ async function tagTarget(cwd: string, tagRef: string, head: string | undefined):
   const oid = value.stdout.trim();
   const peeled = await peelTag(cwd, oid);
   return 'commit' in peeled ? peeled : { error: peeled.error, oid };
-}
-
-/** Levenshtein distance, for "did you mean" on a mistyped branch. */
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length];
 }
 
 // ------------------------------------------------------------------------------------------ pre-push

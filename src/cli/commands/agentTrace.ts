@@ -3,7 +3,7 @@ import * as path from 'path';
 import { aiAttributions, contentWithoutLines, noteToTraceRecord, traceRecordSchema, type TraceRecord } from '../../core/agentTrace';
 import { parseAuthorshipNote } from '../../core/authorshipNote';
 import { CountersignError, errorMessage, usageError } from '../../core/errors';
-import { runGit } from '../../git/gitRunner';
+import { gitErrorReason, runGit } from '../../git/gitRunner';
 import { openLedger } from '../../git/ledger';
 import { AI_NOTES_REF, readNotes } from '../../git/notesReader';
 import { resolveRepo } from '../../git/repository';
@@ -42,7 +42,7 @@ Exit codes: 0 written (nothing when no commit has a note); 2 RANGE cannot be rea
     if (values.format !== 'agent-trace') throw usageError(`export: --format agent-trace is required${values.format ? ` (not '${values.format}')` : ''}`);
     const revs = positionals.length > 0 ? positionals : ['HEAD'];
     const log = await runGit(['log', '--format=%H %ct', ...revs, '--'], { cwd: ctx.cwd, okCodes: [128] });
-    if (log.code !== 0) throw new CountersignError('input', `export: cannot read ${revs.join(' ')}: ${log.stderr.trim()}`);
+    if (log.code !== 0) throw new CountersignError(gitErrorReason(log.stderr) === 'notARepository' ? 'notARepository' : 'input', `export: cannot read ${revs.join(' ')}: ${log.stderr.trim()}`);
     const commits = log.stdout.split('\n').filter(Boolean).map((l) => { const [sha, t] = l.split(' '); return { sha, time: Number(t) }; });
     const notes = await readNotes(ctx.cwd, AI_NOTES_REF, commits.map((c) => c.sha));
     for (const c of commits) {

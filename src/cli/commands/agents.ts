@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { connectAgents } from '../../app/agentsConnect';
-import { HOOK_AGENTS, isHookAgent, type HookAgent } from '../../core/agents/hookAgents';
+import { HOOK_AGENTS, isHookAgent, unknownHookAgentMessage, type HookAgent } from '../../core/agents/hookAgents';
+import { didYouMean } from '../../core/didYouMean';
 import { usageError } from '../../core/errors';
 import { parseCommandArgs, writeJson, type Command } from '../command';
 import { runDisconnect } from './agentsDisconnect';
@@ -66,11 +67,11 @@ export const agentsCommand: Command = {
     const [sub, ...rest] = argv;
     if (sub === 'disconnect') return runDisconnect(rest, ctx);
     if (sub !== 'connect') {
-      throw usageError(`agents: unknown subcommand '${sub ?? ''}' (expected \`agents connect [AGENT...]\` or \`agents disconnect [AGENT...|--all]\`)\nRun \`countersign agents --help\` for usage.`);
+      throw usageError(`agents: unknown subcommand '${sub ?? ''}'.${didYouMean(sub ?? '', ['connect', 'disconnect'])} (expected \`agents connect [AGENT...]\` or \`agents disconnect [AGENT...|--all]\`)\nRun \`countersign agents --help\` for usage.`);
     }
     const { values, positionals } = parseCommandArgs('agents connect', rest, { json: { type: 'boolean' }, local: { type: 'boolean' } });
     const unknown = positionals.filter((a) => !isHookAgent(a));
-    if (unknown.length > 0) throw usageError(`agents connect: unknown agent '${unknown[0]}' (expected ${HOOK_AGENTS.join(', ')})`);
+    if (unknown.length > 0) throw usageError(`agents connect: ${unknownHookAgentMessage(unknown[0])}`);
     const agents: HookAgent[] = positionals.length > 0 ? [...new Set(positionals as HookAgent[])] : [...HOOK_AGENTS];
 
     const { root, plans, kept, cli } = await connectAgents(ctx.cwd, { agents, local: values.local === true, cliSource: __filename });

@@ -1,4 +1,4 @@
-import { HOOK_AGENTS, isHookAgent, type HookAgent } from '../../core/agents/hookAgents';
+import { HOOK_AGENTS, isHookAgent, unknownHookAgentMessage, type HookAgent } from '../../core/agents/hookAgents';
 import { CountersignError, usageError } from '../../core/errors';
 import { disconnectAgents, type DisconnectResult } from '../../git/agentDisconnect';
 import { resolveRepo } from '../../git/repository';
@@ -8,7 +8,7 @@ import { parseCommandArgs, writeJson, type CliContext, type ExitCode } from '../
 export async function runDisconnect(argv: string[], ctx: CliContext): Promise<ExitCode> {
   const { values, positionals } = parseCommandArgs('agents disconnect', argv, { json: { type: 'boolean' }, local: { type: 'boolean' }, all: { type: 'boolean' } });
   const unknown = positionals.filter((a) => !isHookAgent(a));
-  if (unknown.length > 0) throw usageError(`agents disconnect: unknown agent '${unknown[0]}' (expected ${HOOK_AGENTS.join(', ')}, or --all)`);
+  if (unknown.length > 0) throw usageError(`agents disconnect: ${unknownHookAgentMessage(unknown[0], `${HOOK_AGENTS.join(', ')}, or --all`)}`);
   if (values.all && positionals.length > 0) throw usageError('agents disconnect: name agents or pass --all, not both');
   const agents: HookAgent[] = positionals.length > 0 ? [...new Set(positionals as HookAgent[])] : [...HOOK_AGENTS];
   const repo = await resolveRepo(ctx.cwd);

@@ -1,6 +1,6 @@
 import * as os from 'os';
 import { parseArgs } from 'util';
-import { canonicalAgentName, HOOK_AGENTS, isHookAgent, type HookAgent } from '../../core/agents/hookAgents';
+import { canonicalAgentName, HOOK_AGENTS, isHookAgent, unknownHookAgentMessage, type HookAgent } from '../../core/agents/hookAgents';
 import { parseHookPayload, type HookCall } from '../../core/agents/hookPayload';
 import { CountersignError, errorMessage, usageError } from '../../core/errors';
 import { safeName } from '../../core/provenanceStrings';
@@ -70,7 +70,7 @@ export const checkpointCommand: Command = {
       const from = typeof values.from === 'string' ? values.from : '';
       const phase = values.phase === 'before' || values.phase === 'after' ? values.phase : undefined;
       if (!isHookAgent(from)) {
-        ctx.stderr(`countersign checkpoint: --from must be one of ${HOOK_AGENTS.join(', ')}, not '${from}'; nothing recorded\n`);
+        ctx.stderr(`countersign checkpoint: --from: ${unknownHookAgentMessage(from)} Nothing recorded.\n`);
         return 0;
       }
       return fromHook(from, phase, typeof values.repo === 'string' && values.repo !== '' ? values.repo : undefined, ctx);

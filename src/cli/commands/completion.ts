@@ -1,3 +1,4 @@
+import { didYouMean } from '../../core/didYouMean';
 import { usageError } from '../../core/errors';
 import { helpText, type Command } from '../command';
 
@@ -78,7 +79,7 @@ Exit codes: 0 printed; 2 another shell.
       if (shell === 'bash') ctx.stdout(bash(rows));
       else if (shell === 'zsh') ctx.stdout(zsh(rows));
       else if (shell === 'fish') ctx.stdout(fish(rows));
-      else throw usageError(`completion: expected bash, zsh or fish${shell ? `, not '${shell}'` : ''}`);
+      else throw usageError(`completion: expected bash, zsh or fish${shell ? `, not '${shell}'.${didYouMean(shell, ['bash', 'zsh', 'fish'])}` : ''}`);
       return 0;
     },
   };

@@ -1,3 +1,4 @@
+import { didYouMean } from '../../core/didYouMean';
 import { gateText } from '../../core/gateReport';
 import { CLIENT_HOOKS } from '../../git/hookScripts';
 import { prePush, preReceive } from '../../git/pushGate';
@@ -89,7 +90,7 @@ Exit codes: 0 done (commit-time hooks never block a commit); 1 pre-push: the pus
         return 0; // plain shell in the shim: nothing for Node to do
       default:
         if (name && /^[a-z][a-z0-9-]*$/.test(name) && CLIENT_HOOKS.includes(name as (typeof CLIENT_HOOKS)[number])) return 0; // a git hook Countersign has no part in
-        ctx.stderr(`countersign hook: unknown hook '${name ?? ''}' (Countersign takes part in ${MANAGED_HOOKS.join(', ')} and, on a server, pre-receive)\n`);
+        ctx.stderr(`countersign hook: unknown hook '${name ?? ''}' (Countersign takes part in ${MANAGED_HOOKS.join(', ')} and, on a server, pre-receive).${didYouMean(name ?? '', [...CLIENT_HOOKS, 'pre-receive'])}\n`);
         return EXIT_ERROR;
     }
   },

@@ -1,8 +1,9 @@
+import { didYouMean } from '../../core/didYouMean';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createInterface } from 'readline';
 import { writeNewPolicy, type ReviewerEntry } from '../../app/policySetup';
-import { HOOK_AGENTS, isHookAgent, type HookAgent } from '../../core/agents/hookAgents';
+import { HOOK_AGENTS, isHookAgent, unknownHookAgentMessage, type HookAgent } from '../../core/agents/hookAgents';
 import { samePerson } from '../../core/approvalRules';
 import { CountersignError, errorMessage, usageError } from '../../core/errors';
 import { POLICY_FILE } from '../../core/policy';
@@ -72,15 +73,15 @@ export const initCommand: Command = {
       role: { type: 'string', multiple: true }, agents: { type: 'string' }, ci: { type: 'string' }, 'hook-manager': { type: 'string' },
       force: { type: 'boolean' }, yes: { type: 'boolean' }, json: { type: 'boolean' },
     }, false);
+    const manager = values['hook-manager'];
+    if (manager !== undefined && !(HOOK_MANAGERS as readonly string[]).includes(manager)) throw usageError(`init: --hook-manager takes ${HOOK_MANAGERS.join(', ')}, not '${manager}'.${didYouMean(manager, HOOK_MANAGERS)}`);
+    if (values.ci !== undefined && values.ci !== 'none' && !(FORGES as readonly string[]).includes(values.ci)) throw usageError(`init: --ci takes ${FORGES.join(', ')} or none, not '${values.ci}'.${didYouMean(values.ci, [...FORGES, 'none'])}`);
+    const agentList = values.agents === undefined ? undefined : values.agents === 'none' ? [] : values.agents.split(',').map((a) => a.trim()).filter(Boolean);
+    const unknown = agentList?.find((a) => !isHookAgent(a));
+    if (unknown) throw usageError(`init: --agents: ${unknownHookAgentMessage(unknown, `${HOOK_AGENTS.join(', ')}, or none`)}`);
     const repo = await resolveRepo(ctx.cwd);
     if (!repo.root) throw new CountersignError('config', `${repo.commonDir} is a bare repository: run \`countersign install --server\` there, and \`init\` in a clone`);
     const root = repo.root;
-    const manager = values['hook-manager'];
-    if (manager !== undefined && !(HOOK_MANAGERS as readonly string[]).includes(manager)) throw usageError(`init: --hook-manager takes ${HOOK_MANAGERS.join(', ')}, not '${manager}'`);
-    if (values.ci !== undefined && values.ci !== 'none' && !(FORGES as readonly string[]).includes(values.ci)) throw usageError(`init: --ci takes ${FORGES.join(', ')} or none, not '${values.ci}'`);
-    const agentList = values.agents === undefined ? undefined : values.agents === 'none' ? [] : values.agents.split(',').map((a) => a.trim()).filter(Boolean);
-    const unknown = agentList?.find((a) => !isHookAgent(a));
-    if (unknown) throw usageError(`init: unknown agent '${unknown}' in --agents (expected ${HOOK_AGENTS.join(', ')}, or none)`);
     const extraReviewers = reviewerArgs(argv, ctx.cwd); // validates --key files before anything is written
     const interactive = !values.json && !values.yes && process.stdin.isTTY === true && process.stderr.isTTY === true;
     const say = (t: string) => { if (!values.json) ctx.stdout(t); };

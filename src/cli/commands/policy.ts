@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { didYouMean } from '../../core/didYouMean';
 import { CountersignError, usageError } from '../../core/errors';
 import { addReviewer, parseReviewerSpec, publicKeyLine, writeNewPolicy, type ReviewerEntry } from '../../app/policySetup';
 import { checkPolicy, formatProblem, POLICY_FILE } from '../../core/policy';
@@ -165,6 +166,6 @@ export const policyCommand: Command = {
     if (sub === 'init') return init(rest, ctx);
     if (sub === 'check') return check(rest, ctx);
     if (sub === 'add-reviewer') return addReviewerCommand(rest, ctx);
-    throw usageError(`policy: expected 'init', 'add-reviewer' or 'check'${sub ? `, not '${sub}'` : ''}\nRun \`countersign policy --help\` for usage.`);
+    throw usageError(`policy: expected 'init', 'add-reviewer' or 'check'${sub ? `, not '${sub}'.${didYouMean(sub, ['init', 'add-reviewer', 'check'])}` : ''}\nRun \`countersign policy --help\` for usage.`);
   },
 };

@@ -1,3 +1,4 @@
+import { didYouMean } from '../../core/didYouMean';
 import { usageError } from '../../core/errors';
 import { buildReport } from '../../app/report';
 import type { GroupBy } from '../../core/report/aggregate';
@@ -51,9 +52,9 @@ not a revision or range here, a bad option, or not a repository.
       'policy-rev': { type: 'string' }, strict: { type: 'boolean' },
     });
     const format = values.json ? 'json' : (values.format ?? 'text');
-    if (!(FORMATS as readonly string[]).includes(format)) throw usageError(`report: --format must be one of ${FORMATS.join(', ')} (got '${format}')`);
+    if (!(FORMATS as readonly string[]).includes(format)) throw usageError(`report: --format must be one of ${FORMATS.join(', ')} (got '${format}').${didYouMean(format, FORMATS)}`);
     const by = values.by as GroupBy | undefined;
-    if (by !== undefined && !GROUPS.includes(by)) throw usageError(`report: --by must be one of ${GROUPS.join(', ')} (got '${by}')`);
+    if (by !== undefined && !GROUPS.includes(by)) throw usageError(`report: --by must be one of ${GROUPS.join(', ')} (got '${by}').${didYouMean(by, GROUPS)}`);
     let pathDepth: number | undefined;
     if (values.depth !== undefined) {
       pathDepth = Number(values.depth);

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import { gateGithubAnnotations, gateJson, gateMarkdownSummary, gateText } from '../../core/gateReport';
+import { didYouMean } from '../../core/didYouMean';
 import { usageError } from '../../core/errors';
 import { verifyRange } from '../../git/pushGate';
 import { EXIT_BLOCKED, EXIT_ERROR, EXIT_OK, parseCommandArgs, writeJson, type Command } from '../command';
@@ -55,7 +56,7 @@ missing under --no-fetch — each with one sentence and the fix.
       format: { type: 'string' }, json: { type: 'boolean' }, 'no-fetch': { type: 'boolean' }, 'policy-branch': { type: 'string' },
     }, false);
     const format = values.json ? 'json' : (values.format ?? 'text');
-    if (!['text', 'json', 'github'].includes(format)) throw usageError(`verify: --format must be text, json or github, not '${format}'`);
+    if (!['text', 'json', 'github'].includes(format)) throw usageError(`verify: --format must be text, json or github, not '${format}'.${didYouMean(format, ['text', 'json', 'github'])}`);
     const { result, fetchNote } = await verifyRange(ctx.cwd, {
       remote: values.remote, base: values.base, head: values.head, branch: values.branch, tag: values.tag, fetch: !values['no-fetch'],
       policyBranch: values['policy-branch'], strict: true,
