@@ -50,14 +50,55 @@ const common = {
 // bundles: the tests keep packages external, where Node loads the UMD build itself.
 const bundled = { alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' } };
 
+// dist/cli.js loads the commands run rarely (src/cli/lazyCommands.ts: set-up, reports, explanations) from a
+// second bundle beside it, dist/cli-lazy.js, on first use: every other invocation compiles a third less (issue
+// 11: each bundle ≤ 400 KB). In cli.js that module becomes lazyCommand() stubs carrying each command's name,
+// summary and help, read here from the commands themselves, so --help, completion and did-you-mean never
+// load the second bundle.
+const LAZY_COMMANDS = path.resolve(__dirname, 'src/cli/lazyCommands.ts');
+const lazyCommandsPlugin = {
+  name: 'lazy-commands',
+  setup(build) {
+    build.onResolve({ filter: /[\\/]lazyCommands$/ }, (args) => {
+      const file = path.resolve(args.resolveDir, `${args.path}.ts`);
+      return file === LAZY_COMMANDS ? { path: file, namespace: 'lazy-commands' } : undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: 'lazy-commands' }, async () => {
+      const { meta, inputs } = await lazyCommandMeta();
+      const stubs = Object.entries(meta).map(([name, m]) => `export const ${name} = lazyCommand(${JSON.stringify(m)}, ${JSON.stringify(name)});`);
+      return { contents: `import { lazyCommand } from './lazyCommand';\n${stubs.join('\n')}\n`, resolveDir: path.dirname(LAZY_COMMANDS), loader: 'ts', watchFiles: inputs };
+    });
+  },
+};
+
+/** Each command lazyCommands.ts exports, without its run(): built and loaded here, in memory. */
+async function lazyCommandMeta() {
+  const r = await esbuild.build({ ...common, ...bundled, plugins: [], entryPoints: [LAZY_COMMANDS], write: false, metafile: true,
+    minify: false, sourcemap: false, platform: 'node', format: 'cjs', target: 'node20' });
+  const Module = require('module');
+  const m = new Module(LAZY_COMMANDS);
+  m.filename = LAZY_COMMANDS;
+  m.paths = Module._nodeModulePaths(path.dirname(LAZY_COMMANDS));
+  m._compile(r.outputFiles[0].text, LAZY_COMMANDS);
+  const meta = {};
+  for (const [name, value] of Object.entries(m.exports)) {
+    if (value && typeof value.run === 'function') {
+      meta[name] = Object.fromEntries(Object.entries(value).filter(([, v]) => typeof v !== 'function'));
+    }
+  }
+  return { meta, inputs: Object.keys(r.metafile.inputs).map((f) => path.resolve(__dirname, f)) };
+}
+
 const builds = [
   { ...common, ...bundled, entryPoints: ['src/extension/extension.ts'], outfile: `${out}/extension.js`,
     platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'],
     // When the bundle starts and ends evaluating: activate() adds that to its own time (CountersignApi.activationMs).
     banner: { js: 'var __countersignLoadStart = performance.now();' },
     footer: { js: 'var __countersignLoadEnd = performance.now();' } },
-  { ...common, ...bundled, entryPoints: ['src/cli/main.ts'], outfile: `${out}/cli.js`,
+  { ...common, ...bundled, plugins: [...common.plugins, lazyCommandsPlugin], entryPoints: ['src/cli/main.ts'], outfile: `${out}/cli.js`,
     platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, ...bundled, entryPoints: [LAZY_COMMANDS], outfile: `${out}/cli-lazy.js`,
+    platform: 'node', format: 'cjs', target: 'node20' },
   // The commit hook's own entry (src/cli/hookMain.ts): what prepare-commit-msg needs, without the schemas.
   { ...common, entryPoints: ['src/cli/hookMain.ts'], outfile: `${out}/hook.js`,
     platform: 'node', format: 'cjs', target: 'node20' },

@@ -13,7 +13,15 @@ export type CountersignErrorReason =
   | 'signature'
   | 'io';
 
+/**
+ * Marks a CountersignError across copies of this class: the CLI loads some commands from a second bundle
+ * (src/cli/lazyCommands.ts) with its own copy, whose errors `instanceof` would not recognise.
+ */
+const BRAND = Symbol.for('countersign.CountersignError');
+
 export class CountersignError extends Error {
+  readonly [BRAND] = true;
+
   constructor(
     readonly reason: CountersignErrorReason,
     message: string,
@@ -25,7 +33,8 @@ export class CountersignError extends Error {
   }
 
   static is(err: unknown, reason?: CountersignErrorReason): err is CountersignError {
-    return err instanceof CountersignError && (reason === undefined || err.reason === reason);
+    return typeof err === 'object' && err !== null && (err as { [BRAND]?: unknown })[BRAND] === true
+      && (reason === undefined || (err as CountersignError).reason === reason);
   }
 }
 

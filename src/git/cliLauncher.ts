@@ -5,6 +5,7 @@ import { CountersignError } from '../core/errors';
 import launcherTemplate from './shell/cliLauncher.sh';
 import { fillShellTemplate } from './shellTemplate';
 import { writeFileAtomic } from './atomicFile';
+import { removeCliBundleCopy, writeCliBundleCopy } from './cliBundle';
 
 /**
  * The `countersign` command on PATH, as VS Code puts `code` there: **Countersign: Install Command-Line Tool**
@@ -55,7 +56,7 @@ export function installCliLauncher(o: LauncherOptions): LauncherResult {
   const binDir = o.binDir ?? defaultBinDir(env);
   const dataDir = o.dataDir ?? path.join(env.HOME ?? os.homedir(), '.local', 'share', 'countersign');
   const cliCopy = path.join(dataDir, 'countersign.js');
-  writeFileAtomic(cliCopy, fs.readFileSync(o.cliSource), 0o755);
+  writeCliBundleCopy(o.cliSource, cliCopy);
   const launcher = path.join(binDir, platform === 'win32' ? 'countersign.cmd' : 'countersign');
   if (fs.existsSync(launcher) && !fs.readFileSync(launcher, 'utf8').includes(LAUNCHER_MARKER)) {
     throw new CountersignError('config', `${launcher} exists and was not written by Countersign; remove it (or install there with your package manager) and run the command again`);
@@ -80,7 +81,6 @@ export function uninstallCliLauncher(o: Pick<LauncherOptions, 'binDir' | 'dataDi
       if (fs.readFileSync(f, 'utf8').includes(LAUNCHER_MARKER)) { fs.rmSync(f); removed.push(f); }
     } catch { /* not there */ }
   }
-  const copy = path.join(dataDir, 'countersign.js');
-  if (fs.existsSync(copy)) { fs.rmSync(copy); removed.push(copy); }
+  removed.push(...removeCliBundleCopy(path.join(dataDir, 'countersign.js')));
   return removed;
 }

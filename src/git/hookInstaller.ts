@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CountersignError } from '../core/errors';
 import { writeFileAtomic } from './atomicFile';
+import { writeCliBundleCopy } from './cliBundle';
 import { refuseSymlinkedPath } from './symlinkGuard';
 import { runGit } from './gitRunner';
 import { CLIENT_HOOKS, SHIM_MARKER, hookScript } from './hookScripts';
@@ -80,22 +81,6 @@ async function configHas(cwd: string, key: string, value: string): Promise<boole
   return r.code === 0 && r.stdout.split('\n').includes(value);
 }
 
-/** The commit-hook entry that ships beside a CLI bundle (dist/hook.js), or undefined for a CLI without one. */
-export function hookEntryBeside(cliSource: string): string | undefined {
-  const f = path.join(path.dirname(cliSource), 'hook.js');
-  return fs.existsSync(f) ? f : undefined;
-}
-
-/**
- * Copies the commit-hook entry beside the CLI copy (the shims prefer it for prepare-commit-msg); a CLI that
- * ships none removes an older copy, so the shims never pair a stale entry with a newer CLI.
- */
-function copyHookEntry(cliSource: string, binDir: string): void {
-  const source = hookEntryBeside(cliSource);
-  if (source) writeFileAtomic(path.join(binDir, 'hook.js'), fs.readFileSync(source), 0o644);
-  else fs.rmSync(path.join(binDir, 'hook.js'), { force: true });
-}
-
 /**
  * The copy of the CLI (and its commit-hook entry) that hooks and agents' hooks run, in .git/countersign/bin:
  * they keep working when the editor that installed them is closed or updated. Returns the copy's path.
@@ -104,8 +89,7 @@ export function writeCliCopy(repo: RepoPaths, cliSource: string): string {
   const bin = path.join(countersignDir(repo), 'bin');
   refuseSymlinkedPath(repo.commonDir, path.join(bin, 'countersign.js'), 'write the CLI copy');
   fs.mkdirSync(bin, { recursive: true });
-  writeFileAtomic(path.join(bin, 'countersign.js'), fs.readFileSync(cliSource), 0o755);
-  copyHookEntry(cliSource, bin);
+  writeCliBundleCopy(cliSource, path.join(bin, 'countersign.js'));
   return path.join(bin, 'countersign.js');
 }
 

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { CountersignError } from '../core/errors';
 import { checkPolicy, POLICY_FILE } from '../core/policy';
 import { writeFileAtomic } from './atomicFile';
+import { writeCliBundleCopy } from './cliBundle';
 import { gitConfig, runGit } from './gitRunner';
 import { grantRecovery, lastReadablePolicy, POLICY_BRANCH_KEY, policyTextAt, rememberPolicy, serverPolicyBranch } from './policyBranch';
 import { refuseSymlinkedPath } from './symlinkGuard';
@@ -51,7 +52,7 @@ export async function installServer(cwd: string, opts: { cliSource: string; node
   refuseSymlinkedPath(repo.commonDir, path.join(dir, 'bin', 'countersign.js'), 'install into');
   fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
   fs.mkdirSync(hooks, { recursive: true });
-  writeFileAtomic(path.join(dir, 'bin', 'countersign.js'), fs.readFileSync(opts.cliSource), 0o755);
+  writeCliBundleCopy(opts.cliSource, path.join(dir, 'bin', 'countersign.js'));
   const hook = path.join(hooks, 'pre-receive');
   const chainedPath = path.join(hooks, CHAINED);
   let reinstalled = false;

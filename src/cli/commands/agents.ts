@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { runningCliFile } from '../cliFile';
 import { connectAgents } from '../../app/agentsConnect';
 import { HOOK_AGENTS, isHookAgent, unknownHookAgentMessage, type HookAgent } from '../../core/agents/hookAgents';
 import { didYouMean } from '../../core/didYouMean';
@@ -74,7 +75,7 @@ export const agentsCommand: Command = {
     if (unknown.length > 0) throw usageError(`agents connect: ${unknownHookAgentMessage(unknown[0])}`);
     const agents: HookAgent[] = positionals.length > 0 ? [...new Set(positionals as HookAgent[])] : [...HOOK_AGENTS];
 
-    const { root, plans, kept, cli } = await connectAgents(ctx.cwd, { agents, local: values.local === true, cliSource: __filename });
+    const { root, plans, kept, cli } = await connectAgents(ctx.cwd, { agents, local: values.local === true, cliSource: runningCliFile() });
     if (values.json) {
       writeJson(ctx, {
         files: plans.map((p) => ({

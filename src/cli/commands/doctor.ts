@@ -1,4 +1,5 @@
 import { formatDoctor, runDoctor } from '../../app/doctor';
+import { runningCliFile } from '../cliFile';
 import { EXIT_BLOCKED, EXIT_OK, parseCommandArgs, writeJson, type Command } from '../command';
 
 const USAGE = `Usage: countersign doctor [--json]
@@ -30,7 +31,7 @@ export const doctorCommand: Command = {
   usage: USAGE,
   async run(argv, ctx) {
     const { values } = parseCommandArgs('doctor', argv, { json: { type: 'boolean' } }, false);
-    const report = await runDoctor(ctx.cwd, ctx.env, __filename);
+    const report = await runDoctor(ctx.cwd, ctx.env, runningCliFile());
     const ok = report.ok;
     if (values.json) writeJson(ctx, { ok, checks: report.findings });
     else ctx.stdout(formatDoctor(report));

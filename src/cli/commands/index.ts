@@ -1,21 +1,18 @@
 import type { Command } from '../command';
 import { agentsCommand } from './agents';
-import { exportCommand, importCommand } from './agentTrace';
 import { approveCommand, rejectCommand } from './approve';
 import { blameCommand } from './blame';
 import { checkpointCommand } from './checkpoint';
 import { completionCommand } from './completion';
-import { doctorCommand } from './doctor';
-import { explainCommand } from './explain';
 import { hookCommand } from './hook';
-import { initCommand } from './init';
 import { installCommand } from './install';
 import { policyCommand } from './policy';
 import { replayCommand } from './replay';
-import { reportCommand } from './report';
 import { statusCommand } from './status';
 import { uninstallCommand } from './uninstall';
 import { verifyCommand } from './verify';
+// Loaded on first use in the shipped CLI (dist/cli-lazy.js): see lazyCommands.ts.
+import { doctorCommand, explainCommand, exportCommand, importCommand, initCommand, reportCommand } from '../lazyCommands';
 
 /** Every subcommand, in the order `countersign --help` lists them. */
 export const commands: Command[] = [

@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { runningCliFile } from '../cliFile';
 import { gitConfig, runGit } from '../../git/gitRunner';
 import { HOOK_MANAGERS, install, type HookManager } from '../../git/hookInstaller';
 import { defaultInstallConfig } from '../../git/notesConfig';
@@ -62,7 +63,7 @@ Exit codes: 0 installed; 2 not a repository (or a bare one without --server), or
       return 0;
     }
     if (values.server) {
-      const s = await installServer(ctx.cwd, { cliSource: __filename, nodeBinary: process.execPath, ...(values['policy-branch'] ? { policyBranch: values['policy-branch'] } : {}) });
+      const s = await installServer(ctx.cwd, { cliSource: runningCliFile(), nodeBinary: process.execPath, ...(values['policy-branch'] ? { policyBranch: values['policy-branch'] } : {}) });
       if (values.json) {
         writeJson(ctx, { hook: s.hook, chained: s.chained ?? null, reinstalled: s.reinstalled, policyBranch: s.policyBranch ?? null, policyBranchExists: s.policyBranchExists });
         return 0;
@@ -87,7 +88,7 @@ Exit codes: 0 installed; 2 not a repository (or a bare one without --server), or
 export async function installHere(ctx: CliContext, o: { json: boolean; hookManager?: HookManager; nextSteps?: boolean }): Promise<0> {
   // Outside a repository this lists nothing and install() below says so properly.
   const remotes = (await runGit(['remote'], { cwd: ctx.cwd, okCodes: [128] })).stdout.split('\n').filter((x) => x.trim() !== '');
-  const r = await install(ctx.cwd, { cliSource: __filename, nodeBinary: process.execPath, config: defaultInstallConfig(remotes), ...(o.hookManager ? { hookManager: o.hookManager } : {}) });
+  const r = await install(ctx.cwd, { cliSource: runningCliFile(), nodeBinary: process.execPath, config: defaultInstallConfig(remotes), ...(o.hookManager ? { hookManager: o.hookManager } : {}) });
   const huskyShim = o.hookManager === 'husky' && r.repo.root ? addHuskyReferenceTransactionShim(r.repo.root, await gitConfig(r.repo.root, 'core.hooksPath')) : undefined;
   if (o.json) {
     writeJson(ctx, { hooksDir: o.hookManager ? null : r.hooksDir, hookManager: o.hookManager ?? null, chainedDir: r.chainedDir, previousHooksPath: r.previousHooksPath, reinstalled: r.reinstalled });

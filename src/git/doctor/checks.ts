@@ -11,7 +11,8 @@ import { REVIEW_NAMESPACE, verifySshSignature } from '../../core/sshsig';
 import { agentHookStates } from '../connectedAgents';
 import { readPolicyFrom } from '../gateInput';
 import { gitConfig, runGit } from '../gitRunner';
-import { hookEntryBeside, readManifest } from '../hookInstaller';
+import { readManifest } from '../hookInstaller';
+import { companionsBeside, HOOK_ENTRY } from '../cliBundle';
 import { hookTakeover } from '../hookTakeover';
 import { NODE_HOOKS, SHIM_MARKER } from '../hookScripts';
 import { AI_NOTES_REF, notesFetchRefspecs } from '../notesConfig';
@@ -96,11 +97,14 @@ export const stableCliCurrent: DoctorCheck = {
     if (want !== undefined && want !== have) {
       return [finding(this.name, 'fix', `the CLI copy the hooks run (${copy}) differs from this countersign: hooks run an older or newer version`, 'run `countersign install` to refresh it')];
     }
-    // The commit hook's own entry, copied beside it by install (prepare-commit-msg runs it on every commit).
-    const entry = hookEntryBeside(cliSource);
-    const entryCopy = path.join(path.dirname(copy), 'hook.js');
-    if (entry !== undefined && sha256(entry) !== sha256(entryCopy)) {
-      return [finding(this.name, 'fix', `the commit hook's entry (${entryCopy}) is missing or differs from this countersign's`, 'run `countersign install` to refresh it')];
+    // The files install copies beside it: the commit hook's entry (prepare-commit-msg runs it on every commit)
+    // and the commands the CLI loads on first use.
+    for (const [name, shipped] of companionsBeside(cliSource)) {
+      const companion = path.join(path.dirname(copy), name);
+      if (sha256(shipped) !== sha256(companion)) {
+        const what = name === HOOK_ENTRY ? 'the commit hook\'s entry' : 'the CLI\'s second bundle';
+        return [finding(this.name, 'fix', `${what} (${companion}) is missing or differs from this countersign's`, 'run `countersign install` to refresh it')];
+      }
     }
     return [finding(this.name, 'ok', 'the CLI copy the hooks run is current')];
   },

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { tempDir } from '../helpers/sshKeys';
@@ -15,7 +15,7 @@ import { CLI } from '../helpers/tempRepo';
 describe('npm package: npm pack gives a working countersign and nothing else', function () {
   this.timeout(180_000);
 
-  it('packs exactly package.json, README.md, LICENSE, dist/cli.js and dist/hook.js; installs offline into a prefix; countersign --version runs', () => {
+  it('packs exactly package.json, README.md, LICENSE, dist/cli.js, dist/cli-lazy.js and dist/hook.js; installs offline into a prefix; countersign --version and a lazily loaded command run', () => {
     const dir = tempDir('cs-pack-');
     try {
       const pkg = path.join(dir, 'pkg');
@@ -27,6 +27,8 @@ describe('npm package: npm pack gives a working countersign and nothing else', f
       fs.copyFileSync(CLI, path.join(pkg, 'dist', 'cli.js'));
       // The commit hook's entry, which `countersign install` copies beside the CLI (src/cli/hookMain.ts).
       fs.copyFileSync(path.join(path.dirname(CLI), 'hook.js'), path.join(pkg, 'dist', 'hook.js'));
+      // The commands cli.js loads on first use (src/cli/lazyCommands.ts).
+      fs.copyFileSync(path.join(path.dirname(CLI), 'cli-lazy.js'), path.join(pkg, 'dist', 'cli-lazy.js'));
       // What a working tree also holds, none of which belongs in the tarball.
       for (const decoy of ['dist/extension.js', 'dist/cli.js.map', 'dist/countersign.vsix', 'src/cli/main.ts', 'test/unit/x.test.js', 'docs/rollout.md', '.countersign.json', 'ci-examples/gitlab-ci.yml', 'media/icon.png']) {
         fs.mkdirSync(path.dirname(path.join(pkg, decoy)), { recursive: true });
@@ -34,7 +36,7 @@ describe('npm package: npm pack gives a working countersign and nothing else', f
       }
       const npm = (args: string[], cwd: string) => execFileSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' }, timeout: 150_000 });
       const packed = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', dir], pkg)) as Array<{ filename: string; files: Array<{ path: string }> }>;
-      assert.deepStrictEqual(packed[0].files.map((f) => f.path).sort(), ['LICENSE', 'README.md', 'dist/cli.js', 'dist/hook.js', 'package.json']);
+      assert.deepStrictEqual(packed[0].files.map((f) => f.path).sort(), ['LICENSE', 'README.md', 'dist/cli-lazy.js', 'dist/cli.js', 'dist/hook.js', 'package.json']);
       const manifest = JSON.parse(fs.readFileSync(path.resolve('package.json'), 'utf8')) as { version: string; bin: Record<string, string>; dependencies?: object };
       assert.deepStrictEqual(manifest.bin, { countersign: 'dist/cli.js' });
       assert.strictEqual(manifest.dependencies, undefined, 'the CLI is one bundle: installing it needs nothing from the registry');
@@ -44,6 +46,13 @@ describe('npm package: npm pack gives a working countersign and nothing else', f
       const bin = path.join(prefix, 'bin', 'countersign');
       const version = execFileSync(bin, ['--version'], { encoding: 'utf8', env: { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}/usr/bin:/bin` } });
       assert.match(version, new RegExp(`\\b${manifest.version.replace(/\./g, '\\.')}\\b`));
+      // `explain` lives in dist/cli-lazy.js: the installed package finds it beside cli.js through npm's bin link.
+      const repo = path.join(dir, 'repo');
+      execFileSync('git', ['init', '-q', repo]);
+      execFileSync('git', ['-C', repo, '-c', 'user.name=A', '-c', 'user.email=a@example.com', 'commit', '-q', '--allow-empty', '-m', 'first']);
+      const explained = spawnSync(bin, ['explain', 'HEAD'], { cwd: repo, encoding: 'utf8', env: { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}/usr/bin:/bin` } });
+      assert.strictEqual(explained.status, 0, explained.stderr);
+      assert.match(explained.stdout, /^commit [0-9a-f]{40}/m);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -1,0 +1,50 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { writeFileAtomic } from './atomicFile';
+
+/**
+ * The CLI ships as dist/cli.js plus files that must sit beside it (issue 11 split them off to keep each
+ * bundle small): the commit hook's own entry and the bundle of commands cli.js loads on first use
+ * (src/cli/lazyCommands.ts). Every copy of the CLI — the hooks' copy in .git/countersign/bin, a server's, the
+ * `countersign` launcher's — is written here, so a copy never lacks a piece.
+ */
+export const HOOK_ENTRY = 'hook.js';
+export const LAZY_CLI_BUNDLE = 'cli-lazy.js';
+const COMPANIONS = [HOOK_ENTRY, LAZY_CLI_BUNDLE];
+
+/** A file of that name shipped beside a CLI bundle, or undefined for a CLI without one (an older build). */
+export function companionBeside(cliSource: string, name: string): string | undefined {
+  const f = path.join(path.dirname(cliSource), name);
+  return fs.existsSync(f) ? f : undefined;
+}
+
+/** The companions that ship beside this CLI bundle: [name, path]. */
+export function companionsBeside(cliSource: string): Array<[string, string]> {
+  return COMPANIONS.flatMap((name): Array<[string, string]> => {
+    const f = companionBeside(cliSource, name);
+    return f ? [[name, f]] : [];
+  });
+}
+
+/**
+ * Copies the CLI to `dest` and its companions beside it. A companion this CLI does not ship is removed from
+ * the destination, so a stale one is never paired with a newer CLI.
+ */
+export function writeCliBundleCopy(cliSource: string, dest: string): void {
+  writeFileAtomic(dest, fs.readFileSync(cliSource), 0o755);
+  for (const name of COMPANIONS) {
+    const from = companionBeside(cliSource, name);
+    const to = path.join(path.dirname(dest), name);
+    if (from) writeFileAtomic(to, fs.readFileSync(from), 0o644);
+    else fs.rmSync(to, { force: true });
+  }
+}
+
+/** Removes a CLI copy and its companions; returns the files removed. */
+export function removeCliBundleCopy(dest: string): string[] {
+  const removed: string[] = [];
+  for (const f of [dest, ...COMPANIONS.map((n) => path.join(path.dirname(dest), n))]) {
+    if (fs.existsSync(f)) { fs.rmSync(f); removed.push(f); }
+  }
+  return removed;
+}
