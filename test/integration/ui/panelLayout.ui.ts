@@ -3,43 +3,24 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { isolatedEnv } from '../harness/codeServer';
 import type { UiContext, UiScenario } from '../harness/uiPhase';
 import { runFromPalette } from '../harness/workbenchSession';
+import { reviewFixture, type ReviewFixture } from './reviewFixture';
 
 /**
- * Issue 13 item 4: the review panel seen in the real browser at a narrow (300 px) and a wide (600 px) side
- * bar, in a light and a dark theme. Ada's branch is blocked — her unpushed commit on main is mostly Claude's —
- * so the panel shows "The reviewer runs: countersign approve <sha> --base <sha>" with two full object names,
- * the widest thing it prints. Nothing may overflow the panel's width, and Copy puts the exact command on the
- * clipboard. Screenshots: .test-artifacts/panel-{300,600}-{light,dark}.png.
+ * Issue 13 item 4: every state of the review panel seen in the real browser at a narrow (300 px) and a wide
+ * (600 px) side bar, in a light and a dark theme. Ada's clone goes through them as a team's does: nothing to
+ * review; her unpushed commit on main, mostly Claude's, is blocked (the panel prints "The reviewer runs:
+ * countersign approve <sha> --base <sha>", two full object names); Bo approves it; Bo then requests changes
+ * with a long comment; someone pushes an unreadable policy to main (the error state). In each, every
+ * <details> is opened and nothing may overflow the panel's width; Copy puts the exact command on the
+ * clipboard. Screenshots: .test-artifacts/panel-STATE-{300,600}-{light,dark}.png, and the five states side
+ * by side at 300 px: .test-artifacts/panel-states.png (docs/panel-states.png).
  */
-interface Fixture { ada: string; head: string; base: string }
-let fx: Fixture | undefined;
+let fx: ReviewFixture | undefined;
 
 function prepare(dir: string): { workspace: string } {
-  const env = isolatedEnv(path.join(dir, 'fixture-home'), {});
-  const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }).trim();
-  const key = path.join(dir, 'bo_ed25519');
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'bo@laptop', '-f', key]);
-  const origin = path.join(dir, 'origin.git');
-  const ada = path.join(dir, 'ada-panel');
-  git(dir, 'init', '-q', '--bare', '-b', 'main', origin);
-  git(dir, 'clone', '-q', origin, ada);
-  git(ada, 'config', 'user.name', 'Ada Author');
-  git(ada, 'config', 'user.email', 'ada@example.com');
-  fs.writeFileSync(path.join(ada, '.countersign.json'), JSON.stringify({
-    protectedBranches: ['main'],
-    reviewers: [{ name: 'Bo Reviewer', email: 'bo@example.com', key: fs.readFileSync(`${key}.pub`, 'utf8').trim() }],
-  }, null, 2) + '\n');
-  git(ada, 'add', '.');
-  git(ada, 'commit', '-q', '-m', 'Add the Countersign policy', '-m', 'AI-Provenance: v1 ai=0 human=5 untracked=0');
-  git(ada, 'push', '-q', 'origin', 'main');
-  const base = git(ada, 'rev-parse', 'HEAD');
-  fs.writeFileSync(path.join(ada, 'rate.ts'), 'export function rate(n: number): number {\n  return n * 2;\n}\n');
-  git(ada, 'add', '.');
-  git(ada, 'commit', '-q', '-m', 'Add the rate helper', '-m', 'Assisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=3 human=0 untracked=0');
-  fx = { ada: fs.realpathSync(ada), head: git(ada, 'rev-parse', 'HEAD'), base };
+  fx = reviewFixture(dir, 'ada-panel');
   return { workspace: fx.ada };
 }
 
@@ -65,9 +46,10 @@ async function sideBarWidth(page: Page, width: number): Promise<void> {
   assert.ok(box && Math.abs(box.width - width) <= 4, `the side bar is ${box?.width} px wide, not ${width}`);
 }
 
-/** What sticks out of the panel: its page's horizontal overflow and elements whose right edge passes it. */
+/** Opens every <details>, then lists what sticks out: the page's horizontal overflow and elements whose right edge passes it. */
 async function overflow(page: Page): Promise<string[]> {
   return panelFrame(page).locator('body').evaluate((body) => {
+    for (const d of Array.from(body.querySelectorAll('details'))) d.open = true;
     const out: string[] = [];
     const doc = body.ownerDocument.documentElement;
     if (doc.scrollWidth > doc.clientWidth + 1) out.push(`page scrolls sideways: ${doc.scrollWidth} > ${doc.clientWidth}`);
@@ -79,48 +61,156 @@ async function overflow(page: Page): Promise<string[]> {
   });
 }
 
-async function run(page: Page, ctx: UiContext): Promise<void> {
-  const f = fx as Fixture;
-  const command = `countersign approve ${f.head} --base ${f.base}`;
+/** The built CLI, run in Ada's clone as Bo (his email and key; the commit is Ada's, so he may decide on it). */
+function asBo(f: ReviewFixture, cli: string, args: string[]): void {
+  execFileSync(process.execPath, [cli, ...args, '--key', f.boKey, '--no-push'], {
+    cwd: f.ada, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...f.env, GIT_CONFIG_COUNT: '2', GIT_CONFIG_KEY_0: 'user.email', GIT_CONFIG_VALUE_0: 'bo@example.com', GIT_CONFIG_KEY_1: 'user.name', GIT_CONFIG_VALUE_1: 'Bo Reviewer' },
+  });
+}
 
-  const opened = await ctx.step('the panel shows Ada\'s blocked branch and the reviewer\'s approve command in full', async () => {
+interface PanelState {
+  name: string;
+  /** Puts the repositories in this state (from Node, as a person at a terminal would). */
+  make: () => void;
+  /** What shows the panel is in it. */
+  shown: (frame: FrameLocator) => Promise<void>;
+}
+
+async function summaryMatches(frame: FrameLocator, re: RegExp): Promise<void> {
+  const summary = frame.locator('[data-testid=gate-summary]');
+  for (let i = 0; i < 60; i++) {
+    const text = await summary.first().innerText({ timeout: 2_000 }).catch(() => '');
+    if (re.test(text)) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  assert.fail(`the panel's summary never matched ${re}: ${await summary.first().innerText().catch(() => '(none)')}`);
+}
+
+function states(f: ReviewFixture, cli: string, command: () => string): PanelState[] {
+  let head = '';
+  return [
+    {
+      name: 'nothing-to-review',
+      make: () => undefined,
+      shown: async (frame) => {
+        await frame.locator('[data-testid=nothing-to-review]').waitFor({ timeout: 45_000 });
+        await summaryMatches(frame, /up to date/);
+      },
+    },
+    {
+      name: 'blocked',
+      make: () => {
+        fs.writeFileSync(path.join(f.ada, 'rate.ts'), 'export function rate(n: number): number {\n  return n * 2;\n}\n');
+        f.git(f.ada, 'add', '.');
+        f.git(f.ada, 'commit', '-q', '-m', 'Add the rate helper', '-m', 'Assisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=3 human=0 untracked=0');
+        head = f.git(f.ada, 'rev-parse', 'HEAD');
+      },
+      shown: async (frame) => {
+        const shownCommand = frame.locator('[data-testid=approve-command]');
+        await shownCommand.waitFor({ timeout: 45_000 });
+        assert.strictEqual((await shownCommand.innerText()).replace(/\s+/g, ''), command().replace(/\s+/g, ''));
+        assert.ok(await frame.locator('[data-testid=copy-approve-command]').isVisible(), 'the Copy button is visible');
+      },
+    },
+    {
+      name: 'approved',
+      make: () => asBo(f, cli, ['approve', head, '--base', f.base, '--comment', 'read the helper']),
+      shown: (frame) => summaryMatches(frame, /approved by/i),
+    },
+    {
+      name: 'rejected',
+      make: () => asBo(f, cli, ['reject', head, '--base', f.base, '--comment',
+        'Please_do_not_double_the_rate_here:_the_billing_service_already_applies_the_multiplier_downstream_(see_billing/rates.ts) — and add a test for n = 0.']),
+      shown: async (frame) => {
+        await summaryMatches(frame, /blocked|review/i);
+        await frame.getByText(/billing_service/).first().waitFor({ state: 'attached', timeout: 10_000 });
+      },
+    },
+    {
+      name: 'error',
+      make: () => {
+        // Someone pushes a policy that does not parse onto main: every push to it is blocked until it is fixed.
+        const other = path.join(path.dirname(f.ada), 'other');
+        f.git(path.dirname(f.ada), 'clone', '-q', f.origin, other);
+        fs.writeFileSync(path.join(other, '.countersign.json'), '{"protectedBranches": ["main"], "reviewers": [{"name": "Bo Reviewer", "email": "bo@example.com", "key": "ssh-ed25519 AAAA-not-a-key"}], "approvals": "two"}\n');
+        f.git(other, 'commit', '-q', '-am', 'Require two approvals', '-m', 'AI-Provenance: v1 ai=0 human=1 untracked=0');
+        f.git(other, 'push', '-q', 'origin', 'main');
+      },
+      shown: (frame) => summaryMatches(frame, /policy|unreadable|cannot be read/i),
+    },
+  ];
+}
+
+async function run(page: Page, ctx: UiContext): Promise<void> {
+  const f = fx as ReviewFixture;
+  const cli = path.join(ctx.outDir, 'cli.js');
+  let command = '';
+  const frame = panelFrame(page);
+  const list = states(f, cli, () => command);
+
+  const opened = await ctx.step('opens the Countersign view', async () => {
     const icon = page.locator('.part.activitybar .action-item a[aria-label^="Countersign"]').first();
     const clicked = await icon.click({ timeout: 10_000 }).then(() => true, () => false);
-    const shown = await panelFrame(page).locator('.toolbar').waitFor({ timeout: clicked ? 30_000 : 5_000 }).then(() => true, () => false);
+    const shown = await frame.locator('.toolbar').waitFor({ timeout: clicked ? 30_000 : 5_000 }).then(() => true, () => false);
     if (!shown) await runFromPalette(page, 'Countersign: Open Review Panel');
-    const shownCommand = panelFrame(page).locator('[data-testid=approve-command]');
-    await shownCommand.waitFor({ timeout: 45_000 });
-    assert.strictEqual((await shownCommand.innerText()).replace(/\s+/g, ''), command.replace(/\s+/g, ''));
+    await frame.locator('.toolbar').waitFor({ timeout: 30_000 });
   });
   if (!opened) return;
 
-  for (const theme of ['light', 'dark'] as const) {
-    if (theme === 'dark') {
-      const switched = await ctx.step('switches to a dark theme', async () => {
-        await runFromPalette(page, 'Preferences: Toggle between Light/Dark Themes');
-        await page.waitForFunction(() => document.body.classList.contains('vs-dark') || !!document.querySelector('.monaco-workbench.vs-dark'), undefined, { timeout: 10_000 });
-      });
-      if (!switched) return;
+  let theme: 'light' | 'dark' = 'light';
+  const crops: Array<{ name: string; png: Buffer }> = [];
+  for (const state of list) {
+    const reached = await ctx.step(`shows the ${state.name} state`, async () => {
+      state.make();
+      if (state.name === 'blocked') command = `countersign approve ${f.git(f.ada, 'rev-parse', 'HEAD')} --base ${f.base}`;
+      await frame.locator('button', { hasText: 'Refresh' }).first().click();
+      await state.shown(frame);
+    });
+    if (!reached) return;
+    // Both themes in each state; the theme alternates so each state costs one switch.
+    for (const pass of [0, 1]) {
+      if (pass === 1) {
+        const switched = await ctx.step(`switches to the ${theme === 'light' ? 'dark' : 'light'} theme`, async () => {
+          await runFromPalette(page, 'Preferences: Toggle between Light/Dark Themes');
+          const dark = theme === 'light';
+          await page.waitForFunction((d) => !!document.querySelector('.monaco-workbench.vs-dark') === d, dark, { timeout: 10_000 });
+          theme = dark ? 'dark' : 'light';
+        });
+        if (!switched) return;
+      }
+      for (const width of [300, 600]) {
+        await ctx.step(`${state.name}: nothing overflows at ${width} px in the ${theme} theme`, async () => {
+          await sideBarWidth(page, width);
+          await page.waitForTimeout(500);
+          assert.deepStrictEqual(await overflow(page), []);
+          await page.mouse.move(5, 5);
+          await page.screenshot({ path: path.join(ctx.artifacts, `panel-${state.name}-${width}-${theme}.png`) });
+          if (width === 300 && theme === 'dark') crops.push({ name: state.name, png: await page.locator('.part.sidebar').screenshot() });
+        });
+      }
     }
-    for (const width of [300, 600]) {
-      await ctx.step(`nothing overflows at ${width} px in the ${theme} theme`, async () => {
-        await sideBarWidth(page, width);
-        await page.waitForTimeout(500);
-        assert.deepStrictEqual(await overflow(page), []);
-        const copy = panelFrame(page).locator('[data-testid=copy-approve-command]');
-        assert.ok(await copy.isVisible(), 'the Copy button is visible');
-        await page.mouse.move(5, 5);
-        await page.screenshot({ path: path.join(ctx.artifacts, `panel-${width}-${theme}.png`) });
+    if (state.name === 'blocked') {
+      await ctx.step('Copy puts the exact approve command on the clipboard', async () => {
+        await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+        await frame.locator('[data-testid=copy-approve-command]').click();
+        await frame.getByText('Copied the approve command').first().waitFor({ timeout: 10_000 });
+        assert.strictEqual(await page.evaluate(() => navigator.clipboard.readText()), command);
       });
     }
   }
 
-  await ctx.step('Copy puts the exact approve command on the clipboard', async () => {
-    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
-    await panelFrame(page).locator('[data-testid=copy-approve-command]').click();
-    await panelFrame(page).getByText('Copied the approve command').first().waitFor({ timeout: 10_000 });
-    const copied = await page.evaluate(() => navigator.clipboard.readText());
-    assert.strictEqual(copied, command);
+  await ctx.step('the five states side by side at 300 px, dark (docs/panel-states.png)', async () => {
+    const sheet = await page.context().newPage();
+    try {
+      await sheet.setViewportSize({ width: 1600, height: 900 });
+      const cells = crops.map((c) => `<figure><img src="data:image/png;base64,${c.png.toString('base64')}"><figcaption>${c.name.replace(/-/g, ' ')}</figcaption></figure>`).join('');
+      await sheet.setContent(`<body style="margin:0;background:#1e1e1e;color:#ccc;font:13px sans-serif;display:flex;gap:8px;padding:8px;align-items:flex-start">${cells}</body><style>figure{margin:0}img{display:block;max-height:840px}figcaption{text-align:center;padding:4px}</style>`);
+      await sheet.screenshot({ path: path.join(ctx.artifacts, 'panel-states.png'), fullPage: true });
+    } finally {
+      await sheet.close();
+    }
+    assert.strictEqual(crops.length, 5);
   });
 }
 

@@ -5,9 +5,9 @@ import * as path from 'path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { parseStatementNote, verifySignedStatement } from '../../../src/core/approvalStatement';
 import { formatAuthorshipNote, sessionEntryKey, sessionKey, traceKey } from '../../../src/core/authorshipNote';
-import { isolatedEnv } from '../harness/codeServer';
 import type { UiContext, UiScenario } from '../harness/uiPhase';
 import { runFromPalette } from '../harness/workbenchSession';
+import { reviewFixture } from './reviewFixture';
 
 /**
  * A reviewer approves from the panel, in the real workbench in Chromium. Ada pushed a feature branch whose
@@ -29,30 +29,8 @@ interface Fixture {
 let fx: Fixture | undefined;
 
 function prepare(dir: string): { workspace: string } {
-  const env = isolatedEnv(path.join(dir, 'fixture-home'), {});
-  const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }).trim();
-  const keys = path.join(dir, 'keys');
-  fs.mkdirSync(keys, { recursive: true });
-  const key = path.join(keys, 'bo_ed25519');
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'bo@laptop', '-f', key]);
-  const boPublicKey = fs.readFileSync(`${key}.pub`, 'utf8').trim();
-
-  const origin = path.join(dir, 'origin.git');
-  const ada = path.join(dir, 'ada');
+  const { env, git, origin, ada, boKey: key, boPublicKey, base } = reviewFixture(dir, 'ada', { 'README.md': '# Shop\n' });
   const bo = path.join(dir, 'bo-review');
-  git(dir, 'init', '-q', '--bare', '-b', 'main', origin);
-  git(dir, 'clone', '-q', origin, ada);
-  git(ada, 'config', 'user.name', 'Ada Author');
-  git(ada, 'config', 'user.email', 'ada@example.com');
-  fs.writeFileSync(path.join(ada, '.countersign.json'), JSON.stringify({
-    protectedBranches: ['main'],
-    reviewers: [{ name: 'Bo Reviewer', email: 'bo@example.com', key: boPublicKey }],
-  }, null, 2) + '\n');
-  fs.writeFileSync(path.join(ada, 'README.md'), '# Shop\n');
-  git(ada, 'add', '.');
-  git(ada, 'commit', '-q', '-m', 'Add the Countersign policy', '-m', 'AI-Provenance: v1 ai=0 human=5 untracked=0');
-  git(ada, 'push', '-q', 'origin', 'main');
-  const base = git(ada, 'rev-parse', 'HEAD');
 
   git(ada, 'checkout', '-q', '-b', 'feature/login');
   fs.mkdirSync(path.join(ada, 'src'));
