@@ -178,7 +178,12 @@ export function repoView(s: RepoSnapshot): RepoView {
   const developer = s.developer ? developerView(s.developer) : undefined;
   const where = s.developer ? `${s.developer.remote}/${s.developer.target}` : 'the protected branch';
   if (input?.policy.kind === 'error') {
-    return { ...base, state: 'policyError', message: input.policy.message, review, ...(developer ? { developer } : {}) };
+    // One problem, said once: the policy's box takes the gate's error for it (the message and its fix) and
+    // "Your branch" keeps its heading and any other error, instead of printing the same lines twice.
+    const said = input.policy.message;
+    const full = developer?.errors.find((e) => e.startsWith(said));
+    const dev = developer && full !== undefined ? { ...developer, errors: developer.errors.filter((e) => e !== full) } : developer;
+    return { ...base, state: 'policyError', message: full ?? said, review, ...(dev ? { developer: dev } : {}) };
   }
   if (!input || input.policy.kind === 'none') {
     return {

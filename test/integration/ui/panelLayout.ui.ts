@@ -46,18 +46,25 @@ async function sideBarWidth(page: Page, width: number): Promise<void> {
   assert.ok(box && Math.abs(box.width - width) <= 4, `the side bar is ${box?.width} px wide, not ${width}`);
 }
 
-/** Opens every <details>, then lists what sticks out: the page's horizontal overflow and elements whose right edge passes it. */
+/**
+ * Opens every <details>, then lists what does not fit: the page scrolling sideways, any box (the panel and
+ * each block in it) whose content is wider than the box (scrollWidth > clientWidth: text pushed out of it or
+ * clipped inside it), and any element whose edges pass the page's.
+ */
 async function overflow(page: Page): Promise<string[]> {
   return panelFrame(page).locator('body').evaluate((body) => {
     for (const d of Array.from(body.querySelectorAll('details'))) d.open = true;
     const out: string[] = [];
     const doc = body.ownerDocument.documentElement;
+    const name = (el: Element) => `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).replace(/ /g, '.')}` : ''}`;
     if (doc.scrollWidth > doc.clientWidth + 1) out.push(`page scrolls sideways: ${doc.scrollWidth} > ${doc.clientWidth}`);
-    for (const el of Array.from(body.querySelectorAll('*'))) {
+    for (const el of [body, ...Array.from(body.querySelectorAll('*'))]) {
+      // Inline boxes report clientWidth 0; every block-level box reports its inner width.
+      if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1) out.push(`${name(el)}: content ${el.scrollWidth} px wide in a ${el.clientWidth} px box`);
       const r = el.getBoundingClientRect();
-      if (r.width > 0 && r.right > doc.clientWidth + 1) out.push(`${el.tagName.toLowerCase()}.${(el as HTMLElement).className}: right ${Math.round(r.right)} > ${doc.clientWidth}`);
+      if (r.width > 0 && (r.right > doc.clientWidth + 1 || r.left < -1)) out.push(`${name(el)}: spans ${Math.round(r.left)}..${Math.round(r.right)} of 0..${doc.clientWidth}`);
     }
-    return out.slice(0, 5);
+    return out.slice(0, 8);
   });
 }
 
@@ -183,6 +190,8 @@ async function run(page: Page, ctx: UiContext): Promise<void> {
         await ctx.step(`${state.name}: nothing overflows at ${width} px in the ${theme} theme`, async () => {
           await sideBarWidth(page, width);
           await page.waitForTimeout(500);
+          // A refresh the file watcher started (after git wrote) greys the buttons: measure and shoot the settled panel.
+          await frame.locator('.busy').waitFor({ state: 'detached', timeout: 30_000 });
           assert.deepStrictEqual(await overflow(page), []);
           await page.mouse.move(5, 5);
           await page.screenshot({ path: path.join(ctx.artifacts, `panel-${state.name}-${width}-${theme}.png`) });

@@ -182,6 +182,9 @@ describe('panel view model', () => {
     const broken = repoView(snapshot([], { developer: { ...dev, input: bad, result: evaluateGate(bad) } }));
     assert.strictEqual(broken.state, 'policyError');
     assert.strictEqual(broken.developer?.tone, 'error');
+    // Said once: the policy's box holds the message and its fix; "Your branch" does not repeat them.
+    assert.match(broken.message ?? '', /is not a valid Countersign policy\nfix: correct \.countersign\.json on the policy branch/);
+    assert.deepStrictEqual(broken.developer?.errors, []);
     const ok = repoView(snapshot([branchGate([commit(1, 'x')])]));
     assert.strictEqual(ok.state, 'ok');
     assert.strictEqual(ok.me.reviewer, 'Bo Reviewer <bo@example.com>');
