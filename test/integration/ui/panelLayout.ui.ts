@@ -51,9 +51,16 @@ async function sideBarWidth(page: Page, width: number): Promise<void> {
  * each block in it) whose content is wider than the box (scrollWidth > clientWidth: text pushed out of it or
  * clipped inside it), and any element whose edges pass the page's.
  */
-async function overflow(page: Page): Promise<string[]> {
-  return panelFrame(page).locator('body').evaluate((body) => {
+async function overflow(page: Page, plant = false): Promise<string[]> {
+  return panelFrame(page).locator('body').evaluate((body, planted) => {
     for (const d of Array.from(body.querySelectorAll('details'))) d.open = true;
+    // The check's own check: an unwrapped command that sticks out, and one clipped inside its box.
+    const line = `countersign approve ${'3fa3554'.repeat(6)} --base ${'b89d7e6'.repeat(6)}`;
+    const plants = planted ? [`<p class="planted-out" style="white-space:nowrap">${line}</p>`, `<div class="planted-clipped" style="overflow:hidden;white-space:nowrap">${line}</div>`] : [];
+    const added = plants.map((html) => {
+      body.insertAdjacentHTML('beforeend', html);
+      return body.lastElementChild as Element;
+    });
     const out: string[] = [];
     const doc = body.ownerDocument.documentElement;
     const name = (el: Element) => `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).replace(/ /g, '.')}` : ''}`;
@@ -64,8 +71,9 @@ async function overflow(page: Page): Promise<string[]> {
       const r = el.getBoundingClientRect();
       if (r.width > 0 && (r.right > doc.clientWidth + 1 || r.left < -1)) out.push(`${name(el)}: spans ${Math.round(r.left)}..${Math.round(r.right)} of 0..${doc.clientWidth}`);
     }
-    return out.slice(0, 8);
-  });
+    for (const el of added) el.remove();
+    return planted ? out : out.slice(0, 8);
+  }, plant);
 }
 
 /** The built CLI, run in Ada's clone as Bo (his email and key; the commit is Ada's, so he may decide on it). */
@@ -192,6 +200,13 @@ async function run(page: Page, ctx: UiContext): Promise<void> {
           await page.waitForTimeout(500);
           // A refresh the file watcher started (after git wrote) greys the buttons: measure and shoot the settled panel.
           await frame.locator('.busy').waitFor({ state: 'detached', timeout: 30_000 });
+          if (state.name === 'nothing-to-review' && width === 300 && theme === 'light') {
+            // The check can fail: it names both planted lines (one pushing the page sideways, one clipped).
+            const seen = (await overflow(page, true)).join('\n');
+            assert.match(seen, /page scrolls sideways/);
+            assert.match(seen, /p\.planted-out: content/);
+            assert.match(seen, /div\.planted-clipped: content/);
+          }
           assert.deepStrictEqual(await overflow(page), []);
           await page.mouse.move(5, 5);
           await page.screenshot({ path: path.join(ctx.artifacts, `panel-${state.name}-${width}-${theme}.png`) });
