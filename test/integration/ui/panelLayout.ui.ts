@@ -49,7 +49,7 @@ async function sideBarWidth(page: Page, width: number): Promise<void> {
 /**
  * Opens every <details>, then lists what does not fit: the page scrolling sideways, any box (the panel and
  * each block in it) whose content is wider than the box (scrollWidth > clientWidth: text pushed out of it or
- * clipped inside it), and any element whose edges pass the page's.
+ * clipped inside it), any element whose edges pass the page's, and any text that runs past the page's edge.
  */
 async function overflow(page: Page, plant = false): Promise<string[]> {
   return panelFrame(page).locator('body').evaluate((body, planted) => {
@@ -70,6 +70,14 @@ async function overflow(page: Page, plant = false): Promise<string[]> {
       if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1) out.push(`${name(el)}: content ${el.scrollWidth} px wide in a ${el.clientWidth} px box`);
       const r = el.getBoundingClientRect();
       if (r.width > 0 && (r.right > doc.clientWidth + 1 || r.left < -1)) out.push(`${name(el)}: spans ${Math.round(r.left)}..${Math.round(r.right)} of 0..${doc.clientWidth}`);
+    }
+    // Text that runs past the page's edge, named by its element (a visible overflow leaves its box's own width alone).
+    const texts = body.ownerDocument.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+    const range = body.ownerDocument.createRange();
+    for (let t = texts.nextNode(); t; t = texts.nextNode()) {
+      range.selectNodeContents(t);
+      const r = range.getBoundingClientRect();
+      if (r.width > 0 && r.right > doc.clientWidth + 1 && t.parentElement) out.push(`text in ${name(t.parentElement)}: ends at ${Math.round(r.right)} > ${doc.clientWidth}`);
     }
     for (const el of added) el.remove();
     return planted ? out : out.slice(0, 8);
@@ -204,7 +212,7 @@ async function run(page: Page, ctx: UiContext): Promise<void> {
             // The check can fail: it names both planted lines (one pushing the page sideways, one clipped).
             const seen = (await overflow(page, true)).join('\n');
             assert.match(seen, /page scrolls sideways/);
-            assert.match(seen, /p\.planted-out: content/);
+            assert.match(seen, /text in p\.planted-out: ends at/);
             assert.match(seen, /div\.planted-clipped: content/);
           }
           assert.deepStrictEqual(await overflow(page), []);
@@ -227,7 +235,8 @@ async function run(page: Page, ctx: UiContext): Promise<void> {
   await ctx.step('the five states side by side at 300 px, dark (docs/panel-states.png)', async () => {
     const sheet = await page.context().newPage();
     try {
-      await sheet.setViewportSize({ width: 1600, height: 900 });
+      // Short viewport: the full-page shot then ends where the figures do.
+      await sheet.setViewportSize({ width: 1560, height: 200 });
       const cells = crops.map((c) => `<figure><img src="data:image/png;base64,${c.png.toString('base64')}"><figcaption>${c.name.replace(/-/g, ' ')}</figcaption></figure>`).join('');
       await sheet.setContent(`<body style="margin:0;background:#1e1e1e;color:#ccc;font:13px sans-serif;display:flex;gap:8px;padding:8px;align-items:flex-start">${cells}</body><style>figure{margin:0}img{display:block;max-height:840px}figcaption{text-align:center;padding:4px}</style>`);
       await sheet.screenshot({ path: path.join(ctx.artifacts, 'panel-states.png'), fullPage: true });
