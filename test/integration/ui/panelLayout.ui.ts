@@ -56,10 +56,15 @@ async function overflow(page: Page, plant = false): Promise<string[]> {
     for (const d of Array.from(body.querySelectorAll('details'))) d.open = true;
     // The check's own check: an unwrapped command that sticks out, and one clipped inside its box.
     const line = `countersign approve ${'3fa3554'.repeat(6)} --base ${'b89d7e6'.repeat(6)}`;
-    const plants = planted ? [`<p class="planted-out" style="white-space:nowrap">${line}</p>`, `<div class="planted-clipped" style="overflow:hidden;white-space:nowrap">${line}</div>`] : [];
-    const added = plants.map((html) => {
-      body.insertAdjacentHTML('beforeend', html);
-      return body.lastElementChild as Element;
+    // Styled through the CSSOM: the panel's CSP refuses style attributes.
+    const added = (planted ? [['p', 'planted-out', 'visible'], ['div', 'planted-clipped', 'hidden']] : []).map(([tag, cls, clip]) => {
+      const el = body.ownerDocument.createElement(tag);
+      el.className = cls;
+      el.style.whiteSpace = 'nowrap';
+      el.style.overflow = clip;
+      el.textContent = line;
+      body.append(el);
+      return el;
     });
     const out: string[] = [];
     const doc = body.ownerDocument.documentElement;
