@@ -1,4 +1,5 @@
 import { DOCTOR_CHECKS } from '../git/doctor/checks';
+import { SERVER_DOCTOR_CHECKS } from '../git/doctor/serverChecks';
 import { needsFixing, runDoctorChecks, type DoctorFinding } from '../git/doctor/doctorCheck';
 import { resolveRepo } from '../git/repository';
 
@@ -14,7 +15,8 @@ export interface DoctorReport {
 
 export async function runDoctor(cwd: string, env: NodeJS.ProcessEnv, cliSource: string): Promise<DoctorReport> {
   const repo = await resolveRepo(cwd);
-  const findings = await runDoctorChecks({ cwd, env, repo, cliSource }, DOCTOR_CHECKS);
+  // A bare repository is a server: only the gate, its CLI copy and the policy branch matter there.
+  const findings = await runDoctorChecks({ cwd, env, repo, cliSource }, repo.bare ? SERVER_DOCTOR_CHECKS : DOCTOR_CHECKS);
   return { ok: !needsFixing(findings), findings };
 }
 

@@ -100,17 +100,50 @@ export async function grantServerRecovery(cwd: string): Promise<{ branch: string
   return { branch: pb.branch, tip, lastReadable: (await lastReadablePolicy(repo.commonDir)) !== undefined };
 }
 
-/** Removes the server hook and puts a chained one back. */
-/** Whether this (bare) repository's pre-receive is Countersign's gate: what `doctor` checks on a server. */
-export async function serverGateInstalled(cwd: string): Promise<boolean> {
-  const hook = path.join(await hooksDir(await resolveRepo(cwd)), 'pre-receive');
-  try {
-    return fs.readFileSync(hook, 'utf8').includes(SERVER_MARKER);
-  } catch {
-    return false;
-  }
+/** What `doctor` finds of the server gate: the hook, and the CLI copy it runs. */
+export interface ServerGateState {
+  hook: string;
+  cli: string;
+  state: 'missing' | 'notExecutable' | 'hookOutdated' | 'cliMissing' | 'cliOutdated' | 'current';
 }
 
+/**
+ * Whether this bare repository's gate is installed and current: the pre-receive hook is Countersign's, executable,
+ * and the script this version writes (the values filled in at install aside); the CLI copy it runs is `cliSource`.
+ */
+export async function serverGateState(cwd: string, cliSource: string): Promise<ServerGateState> {
+  const repo = await resolveRepo(cwd);
+  const hook = path.join(await hooksDir(repo), 'pre-receive');
+  const cli = path.join(countersignDir(repo), 'bin', 'countersign.js');
+  let text: string;
+  try {
+    text = fs.readFileSync(hook, 'utf8');
+  } catch {
+    return { hook, cli, state: 'missing' };
+  }
+  if (!text.includes(SERVER_MARKER)) return { hook, cli, state: 'missing' };
+  if ((fs.statSync(hook).mode & 0o111) === 0) return { hook, cli, state: 'notExecutable' };
+  // The install-time values (Node's fallback path, the timeout) are the installed script's own lines.
+  const filledLine = (t: string, name: string) => new RegExp(`^${name}=.*$`, 'm').exec(t)?.[0] ?? '';
+  let expected = serverHookScript({ nodeBinary: '', timeoutSeconds: 0 });
+  for (const name of ['fallback_node', 'timeout_seconds']) expected = expected.replace(filledLine(expected, name), () => filledLine(text, name));
+  if (expected !== text) return { hook, cli, state: 'hookOutdated' };
+  let copy: Buffer;
+  try {
+    copy = fs.readFileSync(cli);
+  } catch {
+    return { hook, cli, state: 'cliMissing' };
+  }
+  let source: Buffer | undefined;
+  try {
+    source = fs.readFileSync(cliSource);
+  } catch {
+    source = undefined; // the running CLI is not a file (a test harness): nothing to compare with
+  }
+  return { hook, cli, state: source && !source.equals(copy) ? 'cliOutdated' : 'current' };
+}
+
+/** Removes the server hook and puts a chained one back. */
 export async function uninstallServer(cwd: string): Promise<boolean> {
   const repo = await resolveRepo(cwd);
   const hooks = await hooksDir(repo);

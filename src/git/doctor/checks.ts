@@ -17,7 +17,6 @@ import { hookTakeover } from '../hookTakeover';
 import { NODE_HOOKS, SHIM_MARKER } from '../hookScripts';
 import { AI_NOTES_REF, notesFetchRefspecs } from '../notesConfig';
 import { remoteDefaultBranch } from '../pushGate';
-import { serverGateInstalled } from '../serverHookInstaller';
 import { countersignDir } from '../repository';
 import { defaultRemote } from '../reviewDecision';
 import { resolveSigningKey, signWithSshKeygen } from '../signer';
@@ -33,13 +32,7 @@ function finding(check: string, status: DoctorFinding['status'], message: string
 /** The hooks' shims are in `.git/countersign/hooks` and the install manifest says they were put there. */
 export const hooksInstalled: DoctorCheck = {
   name: 'hooks-installed',
-  async run({ cwd, repo }) {
-    if (repo.bare) {
-      // On a server the hook that matters is the gate itself.
-      return (await serverGateInstalled(cwd))
-        ? [finding(this.name, 'ok', 'a bare repository with the server gate installed (pre-receive judges every push)')]
-        : [finding(this.name, 'fix', 'a bare repository without Countersign\'s server gate: pushes to protected branches are not judged here', 'run `countersign install --server` in this repository')];
-    }
+  async run({ repo }) {
     const manifest = readManifest(repo);
     if (!manifest) return [finding(this.name, 'fix', 'Countersign\'s git hooks are not installed: commits get no AI-Provenance trailer (unattested) and pushes are not checked', INSTALL)];
     // With a hook manager in charge there are no shims: the manager calls `countersign hook NAME` (hooks-active checks that).
@@ -256,7 +249,7 @@ export const signingKeyUsable: DoctorCheck = {
   },
 };
 
-/** Every check `countersign doctor` runs, in the order it prints them. Add new checks here. */
+/** Every check `countersign doctor` runs in a working repository, in the order it prints them (a bare one: serverChecks.ts). */
 export const DOCTOR_CHECKS: DoctorCheck[] = [
   hooksInstalled,
   hooksStillActive,

@@ -148,4 +148,43 @@ describe('countersign doctor', function () {
     assert.ok(!fs.existsSync(path.join(server.dir, 'countersign')), 'uninstall --server leaves no empty countersign/ behind');
     assert.strictEqual(doctor(server).byCheck('hooks-installed')[0].status, 'fix', 'uninstall --server is noticed');
   });
+
+  it('on a healthy server it checks server things only and exits 0; a broken gate, CLI copy or policy is a fix', () => {
+    const { ada, server } = setup(teamPolicy());
+    // The administrator is a reviewer too, but signs on their own machine, not on the server.
+    server.git('config', 'user.email', 'ada@example.com');
+    const d = doctor(server);
+    assert.strictEqual(d.status, 0, JSON.stringify(d.checks, null, 2));
+    assert.deepStrictEqual([...new Set(d.checks.map((c) => c.check))], ['hooks-installed', 'cli-copy', 'policy-branch', 'policy'], 'no signing key, agents or refspecs on a server');
+    assert.ok(d.checks.every((c) => c.status === 'ok'), JSON.stringify(d.checks, null, 2));
+    assert.match(d.byCheck('policy')[0].message, /\.countersign\.json on main parses: protects main; 2 reviewer\(s\)/);
+
+    // The CLI copy the gate runs, from another version: a fix, with the command that refreshes it.
+    const copy = path.join(server.dir, 'countersign', 'bin', 'countersign.js');
+    fs.appendFileSync(copy, '// another version\n');
+    assert.strictEqual(doctor(server).byCheck('cli-copy')[0].status, 'fix');
+    // An edited or non-executable hook: git would skip it or run something else.
+    assert.strictEqual(server.cli(['install', '--server']).status, 0);
+    const hook = path.join(server.dir, 'hooks', 'pre-receive');
+    fs.chmodSync(hook, 0o644);
+    const off = doctor(server);
+    assert.strictEqual(off.status, 1);
+    assert.match(off.byCheck('hooks-installed')[0].message, /not executable/);
+    fs.chmodSync(hook, 0o755);
+    fs.appendFileSync(hook, 'exit 0\n');
+    assert.match(doctor(server).byCheck('hooks-installed')[0].message, /not the script this countersign installs/);
+    assert.strictEqual(server.cli(['install', '--server']).status, 0);
+    assert.strictEqual(doctor(server).status, 0, 'install --server again mends both');
+
+    // A policy the gate cannot read on the policy branch (pushed while the gate was off): a fix naming --recover.
+    fs.renameSync(hook, `${hook}.off`);
+    ada.write('.countersign.json', '{"protectedBranches": ["main"], "reviewers": [{"name": "x"}]}\n');
+    ada.git('commit', '-qam', 'break the policy', '--no-verify');
+    assert.strictEqual(pushMain(ada, '--no-verify').status, 0);
+    fs.renameSync(`${hook}.off`, hook);
+    const broken = doctor(server);
+    assert.strictEqual(broken.status, 1);
+    assert.strictEqual(broken.byCheck('policy')[0].status, 'fix');
+    assert.match(broken.byCheck('policy')[0].fix ?? '', /countersign install --server --recover/);
+  });
 });
