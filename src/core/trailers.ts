@@ -1,4 +1,4 @@
-import { agentOfAssistedByWord, assistedByWords } from './agents/agentIdentity';
+import { agentOfAssistedByWord, aiOfCoAuthor, assistedByWords, knownAgent, type CanonicalAgent } from './agents/agentIdentity';
 import { parseTrailers } from './gitTrailers';
 import { trailerWord } from './provenanceStrings';
 
@@ -121,23 +121,35 @@ export function formatAssistedBy(agent: string, model?: string): string {
   return `${name}:${trailerWord(m)}${tool ? ` ${tool}` : ''}`;
 }
 
-export interface AssistedBy {
+interface AssistedByParts {
   agent: string;
   model: string;
   tool?: string;
 }
 
-export function parseAssistedBy(value: string): AssistedBy | undefined {
+function assistedByParts(value: string): AssistedByParts | undefined {
   const m = /^([^\s:]+):(\S+)(?:\s+(\S+))?/.exec(value.trim());
   if (!m) return undefined;
   return { agent: m[1], model: m[2], ...(m[3] ? { tool: m[3] } : {}) };
 }
 
-/** The canonical agent an `Assisted-by` value names: by its TOOL when that is canonical, else by its AGENT. */
-export function canonicalAgentOfAssistedBy(a: AssistedBy): string {
-  if (a.tool && assistedByWords(a.tool) && a.tool !== 'unknown') return a.tool;
-  if (a.tool === 'vscode' && a.agent.toLowerCase() === 'copilot') return a.model === 'inline' ? 'inline-completion' : 'copilot';
-  return agentOfAssistedByWord(a.agent) ?? a.agent.toLowerCase();
+/**
+ * Which agent an `Assisted-by` value names, and the model it says — the one reading of that trailer (report,
+ * explain and the round-trip tests all ask here). The TOOL words win when one names a known agent (the kernel
+ * convention lists several: `Claude:claude-3-opus coccinelle sparse`); Countersign writes inline completions
+ * as `Copilot:inline vscode`; else the AGENT word, read as an agent name or a co-author's product name; an
+ * AI product outside the table is `unknown`, never a name the trailer made up.
+ */
+export function agentOfAssistedBy(value: string): { agent: CanonicalAgent; model?: string } {
+  const [head = '', ...tools] = value.trim().split(/\s+/);
+  const colon = head.indexOf(':');
+  const agentWord = colon >= 0 ? head.slice(0, colon) : head;
+  const model = colon >= 0 ? head.slice(colon + 1) || undefined : undefined;
+  let agent: CanonicalAgent | undefined;
+  for (const t of tools) agent ??= knownAgent(t);
+  if (!agent && model === 'inline') agent = 'inline-completion';
+  agent ??= knownAgent(agentWord) ?? agentOfAssistedByWord(agentWord) ?? aiOfCoAuthor({ name: agentWord, email: '' }) ?? 'unknown';
+  return { agent, ...(model && model !== 'inline' ? { model } : {}) };
 }
 
 /**
@@ -146,12 +158,12 @@ export function canonicalAgentOfAssistedBy(a: AssistedBy): string {
  */
 export function assistedByToAdd(existing: Trailer[], ours: string[]): string[] {
   const have = new Set(trailerValues(existing, ASSISTED_BY).map((v) => {
-    const a = parseAssistedBy(v);
+    const a = assistedByParts(v);
     return a ? `${a.agent}:${a.model}`.toLowerCase() : v.toLowerCase();
   }));
   const out: string[] = [];
   for (const v of ours) {
-    const a = parseAssistedBy(v);
+    const a = assistedByParts(v);
     const k = a ? `${a.agent}:${a.model}`.toLowerCase() : v.toLowerCase();
     if (have.has(k)) continue;
     have.add(k);

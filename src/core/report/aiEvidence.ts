@@ -1,5 +1,5 @@
-import { ASSISTED_BY, readMessageProvenance, trailerValues, type ProvenanceCounts, type Trailer } from '../trailers';
-import { aiOfAuthor, aiOfCoAuthor, knownAgent, type CanonicalAgent } from '../agents/agentIdentity';
+import { agentOfAssistedBy, ASSISTED_BY, readMessageProvenance, trailerValues, type ProvenanceCounts, type Trailer } from '../trailers';
+import { aiOfAuthor, aiOfCoAuthor, type CanonicalAgent } from '../agents/agentIdentity';
 
 /**
  * AI evidence in a commit's metadata, beyond Countersign's own note (docs/design.md, `report`): the
@@ -51,18 +51,9 @@ export function splitIdent(value: string): { name: string; email: string } {
   return m ? { name: m[1].trim(), email: m[2].trim() } : { name: value.trim(), email: '' };
 }
 
-/** `Assisted-by: AGENT:MODEL [TOOL...]` (Linux kernel / Fedora): the TOOL word wins when it names an agent. */
-export function parseAssistedBy(value: string): AgentEvidence {
-  const [head = '', ...tools] = value.trim().split(/\s+/);
-  const colon = head.indexOf(':');
-  const agentName = colon >= 0 ? head.slice(0, colon) : head;
-  const model = colon >= 0 ? head.slice(colon + 1) || undefined : undefined;
-  let agent: CanonicalAgent | undefined;
-  for (const t of tools) agent ??= knownAgent(t);
-  // Countersign writes inline completions as `Copilot:inline vscode` (docs/design.md, "What a commit carries").
-  if (!agent && model === 'inline') agent = 'inline-completion';
-  agent ??= knownAgent(agentName) ?? aiOfCoAuthor({ name: agentName, email: '' }) ?? 'unknown';
-  return { agent, raw: value, ...(model && model !== 'inline' ? { model } : {}), source: 'assisted-by' };
+/** `Assisted-by: AGENT:MODEL [TOOL...]` (Linux kernel / Fedora) as evidence; the agent is trailers.ts's reading. */
+export function assistedByEvidence(value: string): AgentEvidence {
+  return { ...agentOfAssistedBy(value), raw: value, source: 'assisted-by' };
 }
 
 const CO_AUTHOR_KEYS = new Set(['co-authored-by', 'co-developed-by', 'generated-by', 'ai-assisted-by']);
@@ -72,7 +63,7 @@ export function commitEvidence(identity: CommitIdentity, trailers: Trailer[], me
   const add = (e: AgentEvidence) => {
     if (!agents.some((a) => a.agent === e.agent && a.source === e.source && a.model === e.model)) agents.push(e);
   };
-  for (const v of trailerValues(trailers, ASSISTED_BY)) add(parseAssistedBy(v));
+  for (const v of trailerValues(trailers, ASSISTED_BY)) add(assistedByEvidence(v));
   for (const t of trailers) {
     if (!CO_AUTHOR_KEYS.has(t.key.toLowerCase())) continue;
     const { name, email } = splitIdent(t.value);

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fc from 'fast-check';
 import { parseBlamePorcelain } from '../../../src/core/blame/blamePorcelain';
-import { commitEvidence, parseAssistedBy } from '../../../src/core/report/aiEvidence';
+import { assistedByEvidence, commitEvidence } from '../../../src/core/report/aiEvidence';
 import { canonicalAgent } from '../../../src/core/agents/agentIdentity';
 import { CommitGraph } from '../../../src/core/report/commitGraph';
 import { isoWeek } from '../../../src/core/report/isoWeek';
@@ -44,11 +44,11 @@ describe('report core', () => {
   });
 
   it('reads Assisted-by as AGENT:MODEL [TOOL], the tool word winning when it names an agent', () => {
-    assert.deepStrictEqual(parseAssistedBy('Claude:claude-sonnet-4-5 claude-code'), { agent: 'claude-code', raw: 'Claude:claude-sonnet-4-5 claude-code', model: 'claude-sonnet-4-5', source: 'assisted-by' });
-    assert.strictEqual(parseAssistedBy('Copilot:gpt-4.1 copilot-cli').agent, 'copilot-cli');
-    assert.strictEqual(parseAssistedBy('Copilot:inline vscode').agent, 'inline-completion');
-    assert.strictEqual(parseAssistedBy('Claude:claude-3-opus coccinelle sparse').agent, 'claude-code');
-    assert.strictEqual(parseAssistedBy('SomethingNew:v1').agent, 'unknown');
+    assert.deepStrictEqual(assistedByEvidence('Claude:claude-sonnet-4-5 claude-code'), { agent: 'claude-code', raw: 'Claude:claude-sonnet-4-5 claude-code', model: 'claude-sonnet-4-5', source: 'assisted-by' });
+    assert.strictEqual(assistedByEvidence('Copilot:gpt-4.1 copilot-cli').agent, 'copilot-cli');
+    assert.strictEqual(assistedByEvidence('Copilot:inline vscode').agent, 'inline-completion');
+    assert.strictEqual(assistedByEvidence('Claude:claude-3-opus coccinelle sparse').agent, 'claude-code');
+    assert.strictEqual(assistedByEvidence('SomethingNew:v1').agent, 'unknown');
     const e = commitEvidence(who('Ada'), parseTrailers('x\n\nAI-Provenance: v1 ai=3 human=0 untracked=0'));
     assert.strictEqual(e.aiAssisted, true);
     assert.deepStrictEqual(e.agents, []);

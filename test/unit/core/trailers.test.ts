@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import {
-  assistedByToAdd, canonicalAgentOfAssistedBy, formatAssistedBy, parseAssistedBy, parseTrailers, readAiProvenance,
+  agentOfAssistedBy, assistedByToAdd, formatAssistedBy, parseTrailers, readAiProvenance,
 } from '../../../src/core/trailers';
 
 function gitParse(message: string): string[] {
@@ -27,13 +27,10 @@ describe('trailers', () => {
 
     it('reads its own output back to the canonical agent', () => {
       for (const agent of ['claude-code', 'codex', 'gemini-cli', 'cursor', 'copilot', 'copilot-cli', 'kiro', 'aider', 'amp', 'opencode', 'inline-completion']) {
-        const a = parseAssistedBy(formatAssistedBy(agent, 'm1'));
-        assert.ok(a, agent);
-        assert.strictEqual(canonicalAgentOfAssistedBy(a), agent === 'inline-completion' ? 'copilot' : agent);
+        const a = agentOfAssistedBy(formatAssistedBy(agent, 'm1'));
+        assert.deepStrictEqual(a, { agent: agent === 'inline-completion' ? 'copilot' : agent, model: 'm1' }, agent);
       }
-      const inline = parseAssistedBy(formatAssistedBy('inline-completion'));
-      assert.ok(inline);
-      assert.strictEqual(canonicalAgentOfAssistedBy(inline), 'inline-completion');
+      assert.deepStrictEqual(agentOfAssistedBy(formatAssistedBy('inline-completion')), { agent: 'inline-completion' });
     });
 
     it('does not add an Assisted-by the message already has for the same agent and model', () => {
