@@ -4,7 +4,7 @@ import { POLICY_FILE } from '../core/policyFile';
 import type { ChangedFile } from '../git/commitDiff';
 import { prepareCommitMessage } from '../git/commitProvenance';
 import { openLedger } from '../git/ledger';
-import type { Attribution } from '../git/provenanceCompute';
+import type { Attribution } from '../git/ledger';
 import { resolveRepoAndHead, type RepoPaths } from '../git/repository';
 import { EXIT_ERROR, type CliContext, type ExitCode } from './command';
 

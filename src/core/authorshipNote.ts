@@ -487,13 +487,13 @@ export function formatAuthorshipNote(note: AuthorshipNote, onSkippedPath?: (path
 // ---------------------------------------------------------------------------------------------- queries
 
 /** Per-file line counts, for clamping what a note claims to what the files have. */
-export type LineCounts = (path: string) => number | undefined;
+export type LineCountOf = (path: string) => number | undefined;
 
 /**
  * Owner runs of every attested file (a path listed twice is one file, its entries in order). With
  * `lineCounts`, each file's runs stop at its last line.
  */
-export function noteOwnerRuns(note: AuthorshipNote, lineCounts?: LineCounts): Map<string, OwnerRun[]> {
+export function noteOwnerRuns(note: AuthorshipNote, lineCounts?: LineCountOf): Map<string, OwnerRun[]> {
   const byPath = new Map<string, NoteEntry[]>();
   for (const f of note.files) {
     const list = byPath.get(f.path);
@@ -506,7 +506,7 @@ export function noteOwnerRuns(note: AuthorshipNote, lineCounts?: LineCounts): Ma
 }
 
 /** Lines attested to AI (any non-`h_` key), per file, as sorted disjoint ranges; files without AI lines are left out. */
-export function aiLinesByFile(note: AuthorshipNote, lineCounts?: LineCounts): Map<string, LineRange[]> {
+export function aiLinesByFile(note: AuthorshipNote, lineCounts?: LineCountOf): Map<string, LineRange[]> {
   const out = new Map<string, LineRange[]>();
   for (const [p, runs] of noteOwnerRuns(note, lineCounts)) {
     const ai = normalizeRanges(runs.filter((r) => keyKind(r.key) !== 'human').map((r): LineRange => [r.start, r.end]));
@@ -516,7 +516,7 @@ export function aiLinesByFile(note: AuthorshipNote, lineCounts?: LineCounts): Ma
 }
 
 /** Attested line ranges per canonical agent name (`unknown` for keys without a record), per file. */
-export function aiLinesByAgent(note: AuthorshipNote, lineCounts?: LineCounts): Map<string, Map<string, LineRange[]>> {
+export function aiLinesByAgent(note: AuthorshipNote, lineCounts?: LineCountOf): Map<string, Map<string, LineRange[]>> {
   const out = new Map<string, Map<string, LineRange[]>>();
   for (const [p, runs] of noteOwnerRuns(note, lineCounts)) {
     for (const r of runs) {

@@ -14,7 +14,7 @@ import { formatAssistedBy, type ProvenanceCounts } from './trailers';
  */
 
 /** Where a committed line's provenance came from. */
-export type LineSource =
+export type LineEvidence =
   | { kind: 'label'; label: LineLabel }
   | { kind: 'note'; key: string; note: AuthorshipNote };
 
@@ -24,7 +24,7 @@ export interface FileEvidence {
   /** The lines this commit adds (1-based, in the committed file). */
   added: readonly number[];
   /** Evidence per committed line; lines without an entry are untracked. */
-  sources: ReadonlyMap<number, LineSource>;
+  sources: ReadonlyMap<number, LineEvidence>;
 }
 
 export interface CommitAttribution {

@@ -11,7 +11,8 @@ import type { ChangedFile } from './commitDiff';
 import { detectCommitContext, type CommitContext } from './commitContext';
 import { agentHookStates } from './connectedAgents';
 import { runGit } from './gitRunner';
-import { computeProvenance, type Attribution } from './provenanceCompute';
+import type { Attribution } from './ledger';
+import { computeProvenance } from './provenanceCompute';
 import { resolveRepo, type RepoPaths } from './repository';
 
 /**

@@ -1,4 +1,4 @@
-import type { LineCounts } from '../core/authorshipNote';
+import type { LineCountOf } from '../core/authorshipNote';
 import { readObjects } from './catFileBatch';
 
 /**
@@ -7,7 +7,7 @@ import { readObjects } from './catFileBatch';
  * may claim `1-5000` of a 3-line file, and nothing may count more AI lines than the file has): a path the
  * commit does not have counts 0 lines. Each blob is counted and dropped as it arrives.
  */
-export async function fileLineCounts(cwd: string, wanted: Array<{ commit: string; path: string }>): Promise<(commit: string) => LineCounts> {
+export async function fileLineCounts(cwd: string, wanted: Array<{ commit: string; path: string }>): Promise<(commit: string) => LineCountOf> {
   const counts = new Map<string, Map<string, number>>();
   const readable = wanted.filter((w) => !/[\n\r]/.test(w.path));
   for (const w of wanted) {

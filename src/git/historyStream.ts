@@ -41,7 +41,7 @@ export function checkRevisionArgs(revs: string[]): void {
   }
 }
 
-export interface HistoryOptions {
+export interface LogStreamOptions {
   revs: string[];
   numstat?: boolean;
   /** Extra `git log` options (e.g. `--no-walk`, `-n1`), never user input. */
@@ -50,7 +50,7 @@ export interface HistoryOptions {
   stdin?: string;
 }
 
-export async function streamHistory(cwd: string, opts: HistoryOptions, onCommit: (c: HistoryCommit) => void): Promise<number> {
+export async function streamHistory(cwd: string, opts: LogStreamOptions, onCommit: (c: HistoryCommit) => void): Promise<number> {
   checkRevisionArgs(opts.revs);
   const args = ['-c', 'log.showSignature=false', 'log', '-z', `--format=${FORMAT}`, '--no-color', '--encoding=UTF-8',
     ...(opts.numstat ? ['--numstat', '--no-renames', '--diff-merges=off'] : []), ...(opts.extra ?? []), ...opts.revs, '--'];

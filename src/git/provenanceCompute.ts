@@ -1,14 +1,14 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
-import type { LineLabel } from '../core/attribution/labels';
 import { splitLines } from '../core/attribution/lines';
 import { noteOwnerRuns, ownerOfLine, parseAuthorshipNote, type AuthorshipNote, type OwnerRun } from '../core/authorshipNote';
 import {
-  alignOwners, buildCommitAttribution, fileOwners, mapLabelsOnto, type CommitAttribution, type FileEvidence, type LineSource,
+  alignOwners, buildCommitAttribution, fileOwners, mapLabelsOnto, type CommitAttribution, type FileEvidence, type LineEvidence,
 } from '../core/commitAttribution';
 import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { readObjects } from './catFileBatch';
+import type { Attribution } from './ledger';
 import { changedFiles, unquoteC, type ChangedFile, type DiffTarget } from './commitDiff';
 import { runGit } from './gitRunner';
 import { AI_NOTES_REF } from './notesConfig';
@@ -26,10 +26,6 @@ import { renamesFrom } from './renames';
  * A file renamed between a donor and the target (or, for the ledger, between HEAD and the index) is looked
  * up under its old path too, as git's rename detection pairs them.
  */
-export interface Attribution {
-  content: string;
-  labels: LineLabel[];
-}
 
 export interface ProvenanceInputs {
   base: string | undefined;
@@ -69,7 +65,7 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
     if (content !== undefined && !content.includes(0)) blobs.set(name, content.toString('utf8'));
   });
 
-  const revertSources = inp.reverts ? await revertOrigins(cwd, inp.reverts, files, blobs, inp.logger) : new Map<string, Map<number, LineSource>>();
+  const revertSources = inp.reverts ? await revertOrigins(cwd, inp.reverts, files, blobs, inp.logger) : new Map<string, Map<number, LineEvidence>>();
 
   const evidence: FileEvidence[] = [];
   let stagedRenames: Promise<Map<string, string>> | undefined;
@@ -85,7 +81,7 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
       added = added.filter((l) => !fromTheirs.has(l));
     }
     const addedSet = new Set(added);
-    const sources = new Map<number, LineSource>();
+    const sources = new Map<number, LineEvidence>();
     for (const d of donors) {
       const note = donorNotes.get(d);
       if (!note) continue;
@@ -208,8 +204,8 @@ export async function readParsedNotes(cwd: string, commits: string[], logger?: L
  * A revert brings back the lines the reverted commit removed. Those lines are in the reverted commit's
  * parent; blame there names the commit that first wrote each, and that commit's note says who it was.
  */
-async function revertOrigins(cwd: string, reverted: string, files: ChangedFile[], blobs: Map<string, string | null>, logger?: Logger): Promise<Map<string, Map<number, LineSource>>> {
-  const out = new Map<string, Map<number, LineSource>>();
+async function revertOrigins(cwd: string, reverted: string, files: ChangedFile[], blobs: Map<string, string | null>, logger?: Logger): Promise<Map<string, Map<number, LineEvidence>>> {
+  const out = new Map<string, Map<number, LineEvidence>>();
   const parent = `${reverted}^`;
   const parentBlobs = new Map<string, string>();
   await readObjects(cwd, files.map((f) => `${parent}:${f.path}`), (name, content) => {

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { LineLabel } from '../core/attribution/labels';
+import { countLabels } from '../core/marking/aiShare';
 import { splitLines } from '../core/attribution/lines';
 import { runGit } from './gitRunner';
 import type { Ledger } from './ledger';
@@ -55,24 +56,13 @@ export async function uncommittedAttribution(ledger: Ledger): Promise<Record<str
       if (buf.subarray(0, 8000).includes(0)) continue; // binary: lines mean nothing
       content = buf.toString('utf8');
     }
-    result[p] = countLabels(labels ?? new Array<LineLabel>(splitLines(content).length).fill({ kind: 'untracked' }));
+    result[p] = fileCounts(labels ?? new Array<LineLabel>(splitLines(content).length).fill({ kind: 'untracked' }));
   }
   return result;
 }
 
-export function countLabels(labels: readonly LineLabel[]): FileCountsDetail {
-  const counts: FileCountsDetail = { ai: 0, human: 0, untracked: 0, agents: [], unobserved: 0 };
-  const agents = new Set<string>();
-  for (const l of labels) {
-    if (l.kind === 'ai') {
-      counts.ai++;
-      agents.add(l.agent);
-    } else if (l.kind === 'human') counts.human++;
-    else {
-      counts.untracked++;
-      if (l.why === 'unobserved') counts.unobserved++;
-    }
-  }
-  counts.agents = [...agents].sort();
-  return counts;
+/** A file's counts as `status` reports them: the status bar's one count (core/marking/aiShare), agents listed. */
+export function fileCounts(labels: readonly LineLabel[]): FileCountsDetail {
+  const c = countLabels(labels);
+  return { ai: c.ai, human: c.human, untracked: c.untracked, agents: Object.keys(c.byAgent).sort(), unobserved: c.unobserved };
 }

@@ -52,10 +52,6 @@ export function applySequentialChanges(text: string, changes: readonly Sequentia
   return out;
 }
 
-export function normaliseLineEndings(text: string): string {
-  return text.replace(/\r\n?/g, '\n');
-}
-
 /**
  * Whether an insertion is worth comparing with the clipboard: only one the clipboard can change the label of
  * — a multi-line insertion (two or more lines with text), which is `ai:unknown` unless it is a paste — longer

@@ -1,4 +1,4 @@
-import { parseAuthorshipNote, type LineCounts } from '../authorshipNote';
+import { parseAuthorshipNote, type LineCountOf } from '../authorshipNote';
 import { errorMessage } from '../errors';
 import { parseTrailers, type Trailer } from '../trailers';
 import type { CanonicalAgent } from '../agents/agentIdentity';
@@ -86,7 +86,7 @@ export function summariseNote(note: NoteAttribution): NoteSummary {
  * Parses a note's text; a note that does not parse gives the reason instead. With `lineCounts`, each file's
  * claim stops at its last line.
  */
-export function readNote(text: string, sha: string, lineCounts?: LineCounts): { note?: NoteAttribution; error?: string } {
+export function readNote(text: string, sha: string, lineCounts?: LineCountOf): { note?: NoteAttribution; error?: string } {
   try {
     return { note: attributeNote(parseAuthorshipNote(text, `note on ${sha.slice(0, 12)}`), lineCounts) };
   } catch (e) {
@@ -153,7 +153,7 @@ export function overclaimedPaths(facts: CommitFacts): string[] {
 }
 
 /** Metadata and note at once, the note kept whole (explain shows it line by line). */
-export function commitFacts(record: CommitRecord, noteText?: string, lineCounts?: LineCounts): CommitFacts {
+export function commitFacts(record: CommitRecord, noteText?: string, lineCounts?: LineCountOf): CommitFacts {
   const facts = metadataFacts(record);
   if (noteText !== undefined) {
     const { note, error } = readNote(noteText, record.sha, lineCounts);

@@ -1,4 +1,4 @@
-import { keyKind, noteOwnerRuns, resolveKey, sessionOfKey, type AuthorshipNote, type LineCounts } from '../authorshipNote';
+import { keyKind, noteOwnerRuns, resolveKey, sessionOfKey, type AuthorshipNote, type LineCountOf } from '../authorshipNote';
 import { canonicalAgent, type CanonicalAgent } from '../agents/agentIdentity';
 import { safePerson } from '../provenanceStrings';
 import { countLines, normaliseIntervals, type Interval } from './lineIntervals';
@@ -70,7 +70,7 @@ export function resolveSource(note: AuthorshipNote, key: string): LineSource {
  * `lineCounts` (when the reader knows the files' lengths) cuts each file's claim at its last line: a note
  * may say anything, and the report must not count more AI lines than a file has.
  */
-export function attributeNote(note: AuthorshipNote, lineCounts?: LineCounts): NoteAttribution {
+export function attributeNote(note: AuthorshipNote, lineCounts?: LineCountOf): NoteAttribution {
   const sources = new Map<string, LineSource>();
   const files: FileAttribution[] = [];
   let aiLineCount = 0, humanLineCount = 0;

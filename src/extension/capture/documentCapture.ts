@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Observation } from '../../core/attribution/observations';
-import { isPasteCandidate, normaliseLineEndings, toSequentialChanges } from '../../core/editor/editorChanges';
+import { normalizeLineEndings } from '../../core/attribution/lines';
+import { isPasteCandidate, toSequentialChanges } from '../../core/editor/editorChanges';
 import { maxParticipantEdits, participantEditBudget, participantsStart, type SaveParticipantSettings, type SaveReasonKind } from '../../core/editor/saveParticipants';
 import type { FileSync } from '../attribution/fileSync';
 import type { FileLocation, RepoSessions } from '../attribution/repoSessions';
@@ -254,7 +255,7 @@ export class DocumentCapture implements vscode.Disposable {
 
   /** Emits `clipboard` unless the same text was the last one emitted in this repository (the provider saw it first). */
   private observeClipboard(loc: FileLocation, text: string): void {
-    const normalised = normaliseLineEndings(text);
+    const normalised = normalizeLineEndings(text);
     if (this.lastClipboard.get(loc.repo.root) === normalised) return;
     this.lastClipboard.set(loc.repo.root, normalised);
     loc.repo.session.observe({ type: 'clipboard', text });

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { aiLabel, HUMAN, UNTRACKED } from '../../../src/core/attribution/labels';
 import { formatAuthorshipNote, humanKey, parseAuthorshipNote, sessionKey } from '../../../src/core/authorshipNote';
-import { alignOwners, buildCommitAttribution, mapLabelsOnto, type LineSource } from '../../../src/core/commitAttribution';
+import { alignOwners, buildCommitAttribution, mapLabelsOnto, type LineEvidence } from '../../../src/core/commitAttribution';
 
 const CLAUDE = aiLabel('claude-code', { model: 'claude-sonnet-4-5', session: 'c1' });
 
@@ -17,7 +17,7 @@ describe('commit attribution (pure parts)', () => {
   });
 
   it('counts only added lines and writes a note whose ranges are the committed line numbers', () => {
-    const sources = new Map<number, LineSource>([
+    const sources = new Map<number, LineEvidence>([
       [1, { kind: 'label', label: CLAUDE }], [2, { kind: 'label', label: HUMAN }], [3, { kind: 'label', label: UNTRACKED }], [5, { kind: 'label', label: CLAUDE }],
     ]);
     const r = buildCommitAttribution([{ path: 'a b.ts', added: [1, 2, 3, 4, 5], sources }], { defaultHuman: 'Ada <a@x>', baseCommit: 'abc' });
@@ -34,14 +34,14 @@ describe('commit attribution (pure parts)', () => {
 
   it('gives a second model of one session its own session record (one model per record)', () => {
     const other = aiLabel('claude-code', { model: 'claude-opus-4-1', session: 'c1' });
-    const r = buildCommitAttribution([{ path: 'f', added: [1, 2], sources: new Map<number, LineSource>([[1, { kind: 'label', label: CLAUDE }], [2, { kind: 'label', label: other }]]) }]);
+    const r = buildCommitAttribution([{ path: 'f', added: [1, 2], sources: new Map<number, LineEvidence>([[1, { kind: 'label', label: CLAUDE }], [2, { kind: 'label', label: other }]]) }]);
     assert.deepStrictEqual(Object.values(r.note.meta.sessions ?? {}).map((s) => s.agent_id.model).sort(), ['claude-opus-4-1', 'claude-sonnet-4-5']);
     assert.deepStrictEqual(r.assistedBy.sort(), ['Claude:claude-opus-4-1 claude-code', 'Claude:claude-sonnet-4-5 claude-code']);
   });
 
   it('carries a donor note\'s key and record, counting h_ keys as human', () => {
     const donor = parseAuthorshipNote(`f\n  h_aaaaaaaaaaaaaa 1\n  c9883b05a2487d6d 2\n---\n{"schema_version":"authorship/3.0.0","prompts":{"c9883b05a2487d6d":{"agent_id":{"tool":"claude","id":"x","model":"m"}}},"humans":{"h_aaaaaaaaaaaaaa":{"author":"B <b@x>"}}}`);
-    const r = buildCommitAttribution([{ path: 'f', added: [1, 2, 3], sources: new Map<number, LineSource>([[1, { kind: 'note', key: 'h_aaaaaaaaaaaaaa', note: donor }], [2, { kind: 'note', key: 'c9883b05a2487d6d', note: donor }]]) }]);
+    const r = buildCommitAttribution([{ path: 'f', added: [1, 2, 3], sources: new Map<number, LineEvidence>([[1, { kind: 'note', key: 'h_aaaaaaaaaaaaaa', note: donor }], [2, { kind: 'note', key: 'c9883b05a2487d6d', note: donor }]]) }]);
     assert.deepStrictEqual(r.counts, { ai: 1, human: 1, untracked: 1 });
     assert.deepStrictEqual(r.assistedBy, ['Claude:m claude-code'], 'git-ai\'s tool "claude" is canonical claude-code');
     assert.ok(r.note.meta.prompts?.['c9883b05a2487d6d']);
