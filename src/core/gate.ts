@@ -48,6 +48,11 @@ export interface GateCommit {
   patchIdFromBase?: string;
   /** Stable patch-id of this commit's own change, where a rebased approval must match commit by commit. */
   ownPatchId?: string;
+  /**
+   * On the head commit: lines the update brings back that no commit of it writes, from `from`, where the head's
+   * first-parent chain leaves the push (src/git/netChange.ts, core/restoredLines.ts). They count as AI lines.
+   */
+  restored?: { from: string; lines: number; files: Array<{ path: string; lines: number }> };
 }
 
 export type PolicySource =
@@ -280,6 +285,15 @@ export function reviewNeed(policy: Policy, c: GateCommit, policyChangedHere: boo
     if (aiLines >= policy.review.aiLines && share >= policy.review.aiShare) {
       add('ai', `AI-attributed: ${aiLines} of ${total} added line(s) written by AI${agentText}${noteAi ? '' : ' (AI-Provenance trailer)'}`);
     }
+  }
+  const restored = c.restored?.lines ?? 0;
+  if (restored > 0 && c.restored) {
+    // No commit of the push shows these lines, so the push carries no provenance for them: counted as AI.
+    const shown = c.restored.files.slice(0, 5).map((f) => `${f.path}: ${f.lines}`).join(', ');
+    const more = c.restored.files.length > 5 ? `, and ${c.restored.files.length - 5} more file(s)` : '';
+    const why = `brings back ${restored} line(s) that no commit of this push writes (${shown}${more}), from ${short(c.restored.from)} where its first-parent history leaves the push — their provenance is not in this push, so they count as AI-written`;
+    const ai = (aiLines ?? 0) + restored;
+    if (kinds.includes('ai') || (ai >= policy.review.aiLines && ai / (total + restored) >= policy.review.aiShare)) add('ai', `AI-attributed: ${why}`);
   }
   const untracked = untrackedReviewReason(policy.review.untracked, evidence.provenance);
   if (untracked) add('untracked', untracked);

@@ -12,7 +12,7 @@ import { noLazyFetchEnv } from './missingObjects';
 import { noteTarget } from './notePath';
 import { readNotes } from './notesReader';
 import { stablePatchId, stablePatchIds, stablePatchIdsOfSpans } from './patchId';
-import { unexplainedNetChange } from './netChange';
+import { firstParentExit, restoredLines, unexplainedNetChange } from './netChange';
 import { rewindOf } from './rewind';
 import { emptyTree } from './emptyTree';
 import { spanReach } from './spanReach';
@@ -245,6 +245,13 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   if (!base.rewind && reviewBase && tipAt >= 0) {
     const extra = await unexplainedNetChange(cwd, reviewBase, head, commits);
     if (extra.length > 0) commits[tipAt] = { ...commits[tipAt], files: [...commits[tipAt].files, ...extra] };
+    // Lines it brings back from an older tree than the base's: only when the head's first-parent chain leaves
+    // the push elsewhere than the base (a branch that merged main in, an evil merge), never on a plain update.
+    const exit = firstParentExit(head, commits);
+    if (exit && exit !== reviewBase && !protectedTips.includes(exit)) {
+      const restored = await restoredLines(cwd, reviewBase, exit, head);
+      if (restored.lines > 0) commits[tipAt] = { ...commits[tipAt], restored };
+    }
   }
 
   const shas = commits.map((c) => c.sha);

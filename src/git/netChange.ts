@@ -1,5 +1,7 @@
 import type { ChangedFile, GateCommit } from '../core/gate';
 import { decodePath } from '../core/commitObject';
+import { restoredLineCount } from '../core/restoredLines';
+import { readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
 
 /**
@@ -39,4 +41,67 @@ export async function unexplainedNetChange(cwd: string, from: string, head: stri
   const touched = new Set<string>();
   for (const c of commits) for (const f of c.files) touched.add(f.path);
   return (await lossBetween(cwd, from, head)).filter((f) => !touched.has(f.path));
+}
+
+/** Per path the blob each side has (`undefined`: absent), from one `git diff-tree --raw -z` of `from` → `to`. */
+async function changedBlobs(cwd: string, from: string, to: string): Promise<Map<string, { from?: string; to?: string; gitlink: boolean }>> {
+  const r = await runGit(['diff-tree', '-r', '-z', '--no-renames', from, to], { cwd, bytes: true });
+  const out = new Map<string, { from?: string; to?: string; gitlink: boolean }>();
+  const fields = r.stdout.split('\0');
+  // ":OLDMODE NEWMODE OLDOID NEWOID STATUS\0PATH\0" per file.
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const m = /^:(\d+) (\d+) ([0-9a-f]+) ([0-9a-f]+) [A-Z]\d*$/.exec(fields[i]);
+    if (!m) continue;
+    const present = (oid: string) => (/^0+$/.test(oid) ? undefined : oid);
+    out.set(decodePath(Buffer.from(fields[i + 1], 'latin1')), { from: present(m[3]), to: present(m[4]), gitlink: m[1] === '160000' || m[2] === '160000' });
+  }
+  return out;
+}
+
+/**
+ * The lines `head` has that are new against `base` yet come from `exit`, the commit where head's first-parent
+ * chain leaves the push (core/restoredLines.ts): nothing unless exit's tree differs from base's. Two diff-trees
+ * and one cat-file --batch, reading only the files all three differ on, one file at a time.
+ */
+export async function restoredLines(cwd: string, base: string, exit: string, head: string): Promise<NonNullable<GateCommit['restored']>> {
+  const [toHead, toExit] = await Promise.all([changedBlobs(cwd, base, head), changedBlobs(cwd, base, exit)]);
+  const candidates: Array<{ path: string; base?: string; exit: string; head: string }> = [];
+  for (const [path, h] of toHead) {
+    const e = toExit.get(path);
+    // Exit has its own version of the file, and head keeps one: only then can exit's lines be new against base.
+    if (h.to === undefined || h.gitlink || e?.to === undefined || e.gitlink) continue;
+    candidates.push({ path, ...(h.from ? { base: h.from } : {}), exit: e.to, head: h.to });
+  }
+  const files: Array<{ path: string; lines: number }> = [];
+  const names = candidates.flatMap((c) => [c.base ?? c.head, c.exit, c.head]);
+  let texts: Array<string | undefined> = [];
+  await readObjects(cwd, names, (_name, content) => {
+    texts.push(content?.toString('latin1'));
+    if (texts.length < 3) return;
+    const c = candidates[files.length];
+    const [b, e, h] = texts;
+    texts = [];
+    files.push({ path: c.path, lines: restoredLineCount(c.base === undefined ? undefined : b, e, h ?? '') });
+  });
+  const counted = files.filter((f) => f.lines > 0);
+  return { from: exit, lines: counted.reduce((n, f) => n + f.lines, 0), files: counted };
+}
+
+/**
+ * Where `head`'s first-parent chain leaves `commits` (the push): the commit whose tree the chain's diffs are
+ * applied to. Undefined when the chain ends at a root commit inside the push, or head is not in it.
+ */
+export function firstParentExit(head: string, commits: readonly GateCommit[]): string | undefined {
+  const byId = new Map(commits.map((c) => [c.sha, c]));
+  let at = byId.get(head);
+  const seen = new Set<string>();
+  while (at && !seen.has(at.sha)) {
+    seen.add(at.sha);
+    const parent = at.parents[0];
+    if (parent === undefined) return undefined;
+    const next = byId.get(parent);
+    if (!next) return parent;
+    at = next;
+  }
+  return undefined;
 }
