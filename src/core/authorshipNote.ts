@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { safeName, safePerson } from './provenanceStrings';
 import { CountersignError } from './errors';
 import { knownAgent } from './agents/agentIdentity';
+import { formatRanges, type LineRange } from './lineRanges';
 
 /**
  * Codec for git-ai's authorship log (`authorship/3.0.0`), the note Countersign writes under `refs/notes/ai`
@@ -18,8 +19,6 @@ import { knownAgent } from './agents/agentIdentity';
  * absent `sessions`/`humans`, CRLF line endings, and git-ai's quoting of paths with spaces (no escapes
  * inside the quotes — git-ai strips the outer quotes only).
  */
-
-export type LineRange = [start: number, end: number];
 
 export interface NoteEntry {
   /** `s_<14hex>::t_<14hex>` (AI session checkpoint), `h_<14hex>` (known human) or a legacy prompt hash. */
@@ -174,43 +173,6 @@ export function canonicalAgentFromTool(tool: string): string {
  */
 export const MAX_NOTE_LINE = 10_000_000;
 
-/** Sorted, merged ranges (adjacent and overlapping ranges join). */
-export function normalizeRanges(ranges: readonly LineRange[]): LineRange[] {
-  const sorted = ranges.map(([a, b]): LineRange => (a <= b ? [a, b] : [b, a])).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-  const out: LineRange[] = [];
-  for (const [a, b] of sorted) {
-    const last = out[out.length - 1];
-    if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
-    else out.push([a, b]);
-  }
-  return out;
-}
-
-export function linesToRanges(lines: Iterable<number>): LineRange[] {
-  return normalizeRanges([...lines].map((l): LineRange => [l, l]));
-}
-
-/** How many distinct lines `ranges` name, without expanding them. */
-export function countRangeLines(ranges: readonly LineRange[]): number {
-  let n = 0;
-  for (const [a, b] of normalizeRanges(ranges)) n += b - a + 1;
-  return n;
-}
-
-/** `ranges` cut to the lines a file of `lineCount` lines has (1..lineCount). */
-export function clampRanges(ranges: readonly LineRange[], lineCount: number): LineRange[] {
-  const out: LineRange[] = [];
-  for (const [a, b] of ranges) {
-    const s = Math.max(1, Math.min(a, b)), e = Math.min(lineCount, Math.max(a, b));
-    if (s <= e) out.push([s, e]);
-  }
-  return out;
-}
-
-export function formatRanges(ranges: readonly LineRange[]): string {
-  return normalizeRanges(ranges).map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)).join(',');
-}
-
 /** Parses `1-10,15,20-22` (any order; empty parts skipped as git-ai does). Returns an error text on failure. */
 export function parseRanges(text: string): LineRange[] | string {
   const out: LineRange[] = [];
@@ -229,89 +191,6 @@ export function parseRanges(text: string): LineRange[] | string {
     out.push(a <= b ? [a, b] : [b, a]);
   }
   return out;
-}
-
-/** A run of consecutive lines of one file and the attestation key that owns them. */
-export interface OwnerRun {
-  start: number;
-  end: number;
-  key: string;
-}
-
-/**
- * Disjoint, sorted runs of lines with the key that wins them, from `entries` in order: where entries
- * overlap the later one wins, as in git-ai's blame (it scans entries in reverse). One sweep over the range
- * boundaries with a heap of the open entries: O(n log n) in the number of ranges, whatever lines they span.
- * With `lineCount`, lines past the end of the file are dropped (a note cannot claim lines a file lacks).
- */
-export function ownerRunsOf(entries: readonly NoteEntry[], lineCount?: number): OwnerRun[] {
-  const spans: Array<{ start: number; end: number; rank: number }> = [];
-  entries.forEach((e, rank) => {
-    for (const [a, b] of lineCount === undefined ? e.ranges : clampRanges(e.ranges, lineCount)) {
-      spans.push({ start: Math.min(a, b), end: Math.max(a, b), rank });
-    }
-  });
-  if (spans.length === 0) return [];
-  spans.sort((x, y) => x.start - y.start);
-  const cuts = [...new Set(spans.flatMap((s) => [s.start, s.end + 1]))].sort((x, y) => x - y);
-  const heap = new MaxHeap();
-  const out: OwnerRun[] = [];
-  let next = 0;
-  for (let i = 0; i + 1 < cuts.length; i++) {
-    const from = cuts[i], to = cuts[i + 1] - 1;
-    while (next < spans.length && spans[next].start === from) heap.push(spans[next++]);
-    while (heap.size > 0 && heap.top().end < from) heap.pop();
-    if (heap.size === 0) continue;
-    const key = entries[heap.top().rank].key;
-    const last = out[out.length - 1];
-    if (last && last.key === key && last.end + 1 === from) last.end = to;
-    else out.push({ start: from, end: to, key });
-  }
-  return out;
-}
-
-/** Max-heap of open spans by rank (the later entry on top). */
-class MaxHeap {
-  private readonly items: Array<{ end: number; rank: number }> = [];
-  get size(): number { return this.items.length; }
-  top(): { end: number; rank: number } { return this.items[0]; }
-  push(item: { end: number; rank: number }): void {
-    const a = this.items;
-    a.push(item);
-    for (let i = a.length - 1; i > 0;) {
-      const p = (i - 1) >> 1;
-      if (a[p].rank >= a[i].rank) break;
-      [a[p], a[i]] = [a[i], a[p]];
-      i = p;
-    }
-  }
-  pop(): void {
-    const a = this.items;
-    const last = a.pop()!;
-    if (a.length === 0) return;
-    a[0] = last;
-    for (let i = 0; ;) {
-      const l = 2 * i + 1, r = l + 1;
-      let m = i;
-      if (l < a.length && a[l].rank > a[m].rank) m = l;
-      if (r < a.length && a[r].rank > a[m].rank) m = r;
-      if (m === i) break;
-      [a[m], a[i]] = [a[i], a[m]];
-      i = m;
-    }
-  }
-}
-
-/** The key owning `line` among `runs` (from ownerRunsOf), by binary search. */
-export function ownerOfLine(runs: readonly OwnerRun[], line: number): string | undefined {
-  let lo = 0, hi = runs.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (line < runs[mid].start) hi = mid - 1;
-    else if (line > runs[mid].end) lo = mid + 1;
-    else return runs[mid].key;
-  }
-  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------- parse
@@ -484,94 +363,6 @@ export function formatAuthorshipNote(note: AuthorshipNote, onSkippedPath?: (path
   return `${out}---\n${JSON.stringify(meta, null, 2)}\n`;
 }
 
-// ---------------------------------------------------------------------------------------------- queries
-
-/** Per-file line counts, for clamping what a note claims to what the files have. */
-export type LineCountOf = (path: string) => number | undefined;
-
-/**
- * Owner runs of every attested file (a path listed twice is one file, its entries in order). With
- * `lineCounts`, each file's runs stop at its last line.
- */
-export function noteOwnerRuns(note: AuthorshipNote, lineCounts?: LineCountOf): Map<string, OwnerRun[]> {
-  const byPath = new Map<string, NoteEntry[]>();
-  for (const f of note.files) {
-    const list = byPath.get(f.path);
-    if (list) list.push(...f.entries);
-    else byPath.set(f.path, [...f.entries]);
-  }
-  const out = new Map<string, OwnerRun[]>();
-  for (const [p, entries] of byPath) out.set(p, ownerRunsOf(entries, lineCounts?.(p)));
-  return out;
-}
-
-/** Lines attested to AI (any non-`h_` key), per file, as sorted disjoint ranges; files without AI lines are left out. */
-export function aiLinesByFile(note: AuthorshipNote, lineCounts?: LineCountOf): Map<string, LineRange[]> {
-  const out = new Map<string, LineRange[]>();
-  for (const [p, runs] of noteOwnerRuns(note, lineCounts)) {
-    const ai = normalizeRanges(runs.filter((r) => keyKind(r.key) !== 'human').map((r): LineRange => [r.start, r.end]));
-    if (ai.length > 0) out.set(p, ai);
-  }
-  return out;
-}
-
-/** Attested line ranges per canonical agent name (`unknown` for keys without a record), per file. */
-export function aiLinesByAgent(note: AuthorshipNote, lineCounts?: LineCountOf): Map<string, Map<string, LineRange[]>> {
-  const out = new Map<string, Map<string, LineRange[]>>();
-  for (const [p, runs] of noteOwnerRuns(note, lineCounts)) {
-    for (const r of runs) {
-      const o = resolveKey(note, r.key);
-      if (o.kind !== 'ai') continue;
-      const agent = canonicalAgentFromTool(o.tool);
-      let byFile = out.get(agent);
-      if (!byFile) out.set(agent, (byFile = new Map()));
-      const list = byFile.get(p);
-      if (list) list.push([r.start, r.end]);
-      else byFile.set(p, [[r.start, r.end]]);
-    }
-  }
-  for (const byFile of out.values()) for (const [p, list] of byFile) byFile.set(p, normalizeRanges(list));
-  return out;
-}
-
 export function emptyNote(baseCommit?: string): AuthorshipNote {
   return { files: [], meta: { schema_version: AUTHORSHIP_SCHEMA, base_commit_sha: baseCommit ?? '', prompts: {} } };
-}
-
-/**
- * Two notes on the same commit (two clones wrote one each, or a rewrite copied one over another): the union
- * of their attestations — `preferred` wins a line both attest — and of their records.
- */
-export function mergeNotesOnSameCommit(preferred: AuthorshipNote, other: AuthorshipNote): AuthorshipNote {
-  const order = [...new Set([...preferred.files.map((f) => f.path), ...other.files.map((f) => f.path)])];
-  const entriesByPath = (note: AuthorshipNote) => {
-    const m = new Map<string, NoteEntry[]>();
-    for (const f of note.files) {
-      const list = m.get(f.path);
-      if (list) list.push(...f.entries);
-      else m.set(f.path, [...f.entries]);
-    }
-    return m;
-  };
-  const ours = entriesByPath(preferred), theirs = entriesByPath(other);
-  const files: NoteFile[] = [];
-  for (const p of order) {
-    const byKey = new Map<string, LineRange[]>();
-    for (const r of ownerRunsOf([...(theirs.get(p) ?? []), ...(ours.get(p) ?? [])])) {
-      const list = byKey.get(r.key);
-      if (list) list.push([r.start, r.end]);
-      else byKey.set(r.key, [[r.start, r.end]]);
-    }
-    if (byKey.size > 0) files.push({ path: p, entries: [...byKey].map(([key, ranges]) => ({ key, ranges: normalizeRanges(ranges) })) });
-  }
-  const union = <T>(a: Record<string, T> | undefined, b: Record<string, T> | undefined): Record<string, T> | undefined =>
-    a || b ? { ...(b ?? {}), ...(a ?? {}) } : undefined;
-  const meta: AuthorshipNoteMeta = { ...other.meta, ...preferred.meta };
-  const prompts = union(preferred.meta.prompts, other.meta.prompts);
-  const sessions = union(preferred.meta.sessions, other.meta.sessions);
-  const humans = union(preferred.meta.humans, other.meta.humans);
-  if (prompts) meta.prompts = prompts;
-  if (sessions) meta.sessions = sessions;
-  if (humans) meta.humans = humans;
-  return { files, meta };
 }

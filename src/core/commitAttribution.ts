@@ -1,9 +1,8 @@
 import type { LineLabel } from './attribution/labels';
 import { diffLines } from './attribution/lineDiff';
-import {
-  AUTHORSHIP_SCHEMA, canonicalAgentFromTool, humanKey, keyKind, linesToRanges, noteOwnerRuns, resolveKey, sessionEntryKey, sessionKey,
-  sessionOfKey, traceKey, type AuthorshipNote, type HumanRecord, type NoteFile, type PromptRecord, type SessionRecord,
-} from './authorshipNote';
+import { AUTHORSHIP_SCHEMA, canonicalAgentFromTool, humanKey, keyKind, resolveKey, sessionEntryKey, sessionKey, sessionOfKey, traceKey, type AuthorshipNote, type HumanRecord, type NoteFile, type PromptRecord, type SessionRecord } from './authorshipNote';
+import { linesToRanges } from './lineRanges';
+import { noteOwnerRuns } from './noteOwners';
 import { formatAssistedBy, type ProvenanceCounts } from './trailers';
 
 /**

@@ -1,6 +1,8 @@
 import type { SignedStatement, verifySignedStatement } from './approvalStatement';
 import { eligibleReviewers, personLabel, RangeIndex, ReviewerKeys, samePerson } from './approvalRules';
-import { aiLinesByAgent, countRangeLines, parseAuthorshipNote } from './authorshipNote';
+import { aiLinesByAgent } from './noteOwners';
+import { countRangeLines } from './lineRanges';
+import { parseAuthorshipNote } from './authorshipNote';
 import { errorMessage } from './errors';
 import { matchAnyPath } from './glob';
 import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy, type Reviewer } from './policy';

@@ -8,9 +8,10 @@ import { CommitGraph } from '../core/report/commitGraph';
 import { commitFacts, overclaimedPaths, type CommitFacts } from '../core/report/commitFacts';
 import { commitInconsistencies, type Inconsistency } from '../core/report/consistency';
 import { agentHooksAtCommit, type RecordedAgentHook } from '../core/agents/agentHooksNote';
-import { formatRanges, parseAuthorshipNote } from '../core/authorshipNote';
+import { formatRanges } from '../core/lineRanges';
+import { parseAuthorshipNote } from '../core/authorshipNote';
 import type { AgentEvidence } from '../core/report/aiEvidence';
-import type { Interval } from '../core/report/lineIntervals';
+import type { LineRange } from '../core/lineRanges';
 import { readPolicyFrom } from './gateInput';
 import { fileLineCounts } from './fileLineCounts';
 import { runGit } from './gitRunner';
@@ -102,7 +103,7 @@ function iso(sec: number): string {
   return new Date(sec * 1000).toISOString();
 }
 
-function rangesText(iv: Interval[]): string {
+function rangesText(iv: LineRange[]): string {
   return formatRanges(iv);
 }
 
@@ -196,8 +197,8 @@ export async function explainCommit(cwd: string, rev: string, opts: ExplainOptio
   else if (facts.note) {
     const sessions = new Map<string, ExplainedSession>();
     const files = facts.note.files.map((f) => {
-      const ai = new Map<string, { iv: Interval[]; agent: string; model?: string; session: string }>();
-      const human = new Map<string, { iv: Interval[]; author?: string }>();
+      const ai = new Map<string, { iv: LineRange[]; agent: string; model?: string; session: string }>();
+      const human = new Map<string, { iv: LineRange[]; author?: string }>();
       for (const r of f.runs) {
         const s = r.source;
         if (s.kind === 'ai') {

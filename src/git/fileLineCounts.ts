@@ -1,4 +1,4 @@
-import type { LineCountOf } from '../core/authorshipNote';
+import type { LineCountOf } from '../core/noteOwners';
 import { readObjects } from './catFileBatch';
 
 /**

@@ -1,4 +1,5 @@
-import { formatAuthorshipNote, mergeNotesOnSameCommit, parseAuthorshipNote } from '../core/authorshipNote';
+import { formatAuthorshipNote, parseAuthorshipNote } from '../core/authorshipNote';
+import { mergeNotesOnSameCommit } from '../core/noteOwners';
 import { CountersignError, errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { runGit } from './gitRunner';

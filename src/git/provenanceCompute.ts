@@ -1,7 +1,8 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
 import { splitLines } from '../core/attribution/lines';
-import { noteOwnerRuns, ownerOfLine, parseAuthorshipNote, type AuthorshipNote, type OwnerRun } from '../core/authorshipNote';
+import { noteOwnerRuns, ownerOfLine, type OwnerRun } from '../core/noteOwners';
+import { parseAuthorshipNote, type AuthorshipNote } from '../core/authorshipNote';
 import {
   alignOwners, buildCommitAttribution, fileOwners, mapLabelsOnto, type CommitAttribution, type FileEvidence, type LineEvidence,
 } from '../core/commitAttribution';

@@ -1,4 +1,5 @@
-import { canonicalAgentFromTool, noteOwnerRuns, ownerOfLine, parseAuthorshipNote, resolveKey } from '../authorshipNote';
+import { canonicalAgentFromTool, parseAuthorshipNote, resolveKey } from '../authorshipNote';
+import { noteOwnerRuns, ownerOfLine } from '../noteOwners';
 import type { GateCommit } from '../gate';
 import { matchAnyPath } from '../glob';
 import { INFRASTRUCTURE_PATHS, type Policy } from '../policy';

@@ -1,9 +1,10 @@
-import { parseAuthorshipNote, type LineCountOf } from '../authorshipNote';
+import { parseAuthorshipNote } from '../authorshipNote';
+import { type LineCountOf } from '../noteOwners';
 import { errorMessage } from '../errors';
 import { parseTrailers, type Trailer } from '../trailers';
 import type { CanonicalAgent } from '../agents/agentIdentity';
 import { commitEvidence, type CommitEvidence } from './aiEvidence';
-import { countLines } from './lineIntervals';
+import { countNormalizedLines } from '../lineRanges';
 import { attributeNote, type NoteAttribution } from './noteAttribution';
 
 /**
@@ -75,7 +76,7 @@ export function summariseNote(note: NoteAttribution): NoteSummary {
   const aiLinesByAgent = new Map<CanonicalAgent, number>();
   const aiLinesByPath = new Map<string, number>();
   for (const f of note.files) {
-    const n = countLines(f.aiLines);
+    const n = countNormalizedLines(f.aiLines);
     if (n > 0) aiLinesByPath.set(f.path, (aiLinesByPath.get(f.path) ?? 0) + n);
     for (const r of f.runs) if (r.source.kind === 'ai') aiLinesByAgent.set(r.source.agent, (aiLinesByAgent.get(r.source.agent) ?? 0) + r.end - r.start + 1);
   }

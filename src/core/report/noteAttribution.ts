@@ -1,7 +1,8 @@
-import { keyKind, noteOwnerRuns, resolveKey, sessionOfKey, type AuthorshipNote, type LineCountOf } from '../authorshipNote';
+import { keyKind, resolveKey, sessionOfKey, type AuthorshipNote } from '../authorshipNote';
+import { noteOwnerRuns, type LineCountOf } from '../noteOwners';
 import { canonicalAgent, type CanonicalAgent } from '../agents/agentIdentity';
 import { safePerson } from '../provenanceStrings';
-import { countLines, normaliseIntervals, type Interval } from './lineIntervals';
+import { countNormalizedLines, normalizeRanges, type LineRange } from '../lineRanges';
 
 /**
  * What a refs/notes/ai note (git-ai authorship log `authorship/3.0.0`, parsed by src/core/authorshipNote.ts)
@@ -37,7 +38,7 @@ export interface FileAttribution {
   /** Disjoint, sorted runs of lines with the entry that wins for them. */
   runs: Array<{ start: number; end: number; source: LineSource }>;
   /** Normalised intervals of AI lines (all sessions). */
-  aiLines: Interval[];
+  aiLines: LineRange[];
 }
 
 export interface NoteAttribution {
@@ -76,7 +77,7 @@ export function attributeNote(note: AuthorshipNote, lineCounts?: LineCountOf): N
   let aiLineCount = 0, humanLineCount = 0;
   for (const [path, owners] of noteOwnerRuns(note, lineCounts)) {
     const runs: FileAttribution['runs'] = [];
-    const ai: Interval[] = [];
+    const ai: LineRange[] = [];
     for (const r of owners) {
       let source = sources.get(r.key);
       if (!source) sources.set(r.key, source = resolveSource(note, r.key));
@@ -84,8 +85,8 @@ export function attributeNote(note: AuthorshipNote, lineCounts?: LineCountOf): N
       if (source.kind === 'ai') ai.push([r.start, r.end]);
       else humanLineCount += r.end - r.start + 1;
     }
-    const aiLines = normaliseIntervals(ai);
-    aiLineCount += countLines(aiLines);
+    const aiLines = normalizeRanges(ai);
+    aiLineCount += countNormalizedLines(aiLines);
     files.push({ path, runs, aiLines });
   }
   // Keys that won no line are still named.

@@ -2,10 +2,9 @@ import * as assert from 'assert';
 import { CountersignError } from '../../../src/core/errors';
 import { canonicalAgent } from '../../../src/core/agents/agentIdentity';
 import { linesOf } from '../helpers/noteLines';
-import {
-  aiLinesByAgent, aiLinesByFile, canonicalAgentFromTool, clampRanges, countRangeLines, MAX_NOTE_LINE, mergeNotesOnSameCommit, ownerOfLine, ownerRunsOf, formatAuthorshipNote, formatRanges, humanKey, keyKind, parseAuthorshipNote, parseRanges,
-  resolveKey, sessionEntryKey, sessionKey, traceKey, type AuthorshipNote,
-} from '../../../src/core/authorshipNote';
+import { aiLinesByAgent, aiLinesByFile, mergeNotesOnSameCommit, ownerOfLine, ownerRunsOf } from '../../../src/core/noteOwners';
+import { canonicalAgentFromTool, MAX_NOTE_LINE, formatAuthorshipNote, humanKey, keyKind, parseAuthorshipNote, parseRanges, resolveKey, sessionEntryKey, sessionKey, traceKey, type AuthorshipNote } from '../../../src/core/authorshipNote';
+import { clampRanges, countRangeLines, formatRanges } from '../../../src/core/lineRanges';
 
 /** A note in the shape git-ai ≥1.4 writes: session/trace keys, a human, pretty JSON, no final newline. */
 const GIT_AI_SESSIONS_NOTE = `src/main.rs

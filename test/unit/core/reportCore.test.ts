@@ -5,7 +5,7 @@ import { assistedByEvidence, commitEvidence } from '../../../src/core/report/aiE
 import { canonicalAgent } from '../../../src/core/agents/agentIdentity';
 import { CommitGraph } from '../../../src/core/report/commitGraph';
 import { isoWeek } from '../../../src/core/report/isoWeek';
-import { countLines, normaliseIntervals, subtractIntervals } from '../../../src/core/report/lineIntervals';
+import { countNormalizedLines, normalizeRanges, subtractRanges } from '../../../src/core/lineRanges';
 import { formatReportCsv } from '../../../src/core/report/reportFormat';
 import { ReportBuilder } from '../../../src/core/report/aggregate';
 import { parseTrailers } from '../../../src/core/trailers';
@@ -56,13 +56,13 @@ describe('report core', () => {
   });
 
   it('counts distinct lines through intervals', () => {
-    assert.deepStrictEqual(normaliseIntervals([[5, 3], [1, 1], [2, 2], [10, 12], [11, 20]]), [[1, 5], [10, 20]]);
-    assert.deepStrictEqual(subtractIntervals([[1, 10], [20, 30]], [[3, 4], [9, 21]]), [[1, 2], [5, 8], [22, 30]]);
+    assert.deepStrictEqual(normalizeRanges([[5, 3], [1, 1], [2, 2], [10, 12], [11, 20]]), [[1, 5], [10, 20]]);
+    assert.deepStrictEqual(subtractRanges([[1, 10], [20, 30]], [[3, 4], [9, 21]]), [[1, 2], [5, 8], [22, 30]]);
     fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 60 }))), fc.array(fc.tuple(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 60 }))), (a, b) => {
       const set = (l: Array<[number, number]>) => new Set(l.flatMap(([x, y]) => Array.from({ length: Math.abs(x - y) + 1 }, (_, i) => Math.min(x, y) + i)));
       const sa = set(a), sb = set(b);
-      assert.strictEqual(countLines(normaliseIntervals(a)), sa.size);
-      assert.strictEqual(countLines(subtractIntervals(normaliseIntervals(a), normaliseIntervals(b))), [...sa].filter((x) => !sb.has(x)).length);
+      assert.strictEqual(countNormalizedLines(normalizeRanges(a)), sa.size);
+      assert.strictEqual(countNormalizedLines(subtractRanges(normalizeRanges(a), normalizeRanges(b))), [...sa].filter((x) => !sb.has(x)).length);
     }));
   });
 

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { aiLabel } from '../../../src/core/attribution/labels';
-import { aiLinesByFile, parseAuthorshipNote } from '../../../src/core/authorshipNote';
+import { aiLinesByFile } from '../../../src/core/noteOwners';
+import { parseAuthorshipNote } from '../../../src/core/authorshipNote';
 import { openLedger } from '../../../src/git/ledger';
 import { TempRepo } from '../helpers/tempRepo';
 import { linesOf } from '../helpers/noteLines';

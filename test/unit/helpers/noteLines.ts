@@ -1,4 +1,4 @@
-import type { LineRange } from '../../../src/core/authorshipNote';
+import type { LineRange } from '../../../src/core/lineRanges';
 
 /** The line numbers of small test ranges, for readable assertions (the product never expands ranges). */
 export function linesOf(ranges: readonly LineRange[] | undefined): number[] {
