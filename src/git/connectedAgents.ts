@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { isHookAgent, type HookAgent } from '../core/agents/hookAgents';
+import { HOOK_AGENTS, isHookAgent, type HookAgent } from '../core/agents/hookAgents';
 import type { HookPin } from '../core/agents/hookConfig';
 import { allAgentHookStates, type AgentHookState } from '../core/agents/hookHealth';
 import { writeFileAtomic } from './atomicFile';
@@ -77,5 +77,7 @@ export function hookPinOf(repo: RepoPaths, root: string): HookPin {
 export function agentHookStates(repo: RepoPaths): AgentHookState[] {
   if (!repo.root) return [];
   // The same pin `agents connect` writes: hooks naming another repository's CLI copy are not current.
-  return allAgentHookStates(workTreeReader(repo.root), connectedAgents(repo), hookPinOf(repo, repo.root));
+  const record = readRecord(repo).agents;
+  const local = new Set(HOOK_AGENTS.filter((a) => record[a]?.local === true));
+  return allAgentHookStates(workTreeReader(repo.root), connectedAgents(repo), hookPinOf(repo, repo.root), local);
 }

@@ -40,6 +40,8 @@ export interface AgentHookState {
   pinnedTo?: string;
   /** With `elsewhere`: the agent has a personal settings file (`connect --local` moves the hooks there). */
   localFile?: string;
+  /** Connected here with `agents connect --local` (agents.json): mending it connects with --local again. */
+  connectedLocally?: true;
 }
 
 /** "Claude Code", for sentences like "Claude Code was running without Countersign's hooks" (the agent-identity table's name). */
@@ -70,9 +72,9 @@ function disabledFile(agent: HookAgent, files: string[], read: (file: string) =>
  * The state of one agent's hooks, from the files as they are now (`read` returns undefined for a missing
  * file) and whether `agents connect` recorded connecting it in this repository.
  */
-export function agentHookState(agent: HookAgent, read: (file: string) => string | undefined, wasConnected: boolean, pin: HookPin): AgentHookState {
+export function agentHookState(agent: HookAgent, read: (file: string) => string | undefined, wasConnected: boolean, pin: HookPin, wasLocal = false): AgentHookState {
   const files = agentConfigFiles(agent);
-  const base = { agent, canonical: agentOfHook(agent), files };
+  const base = { agent, canonical: agentOfHook(agent), files, ...(wasLocal ? { connectedLocally: true as const } : {}) };
   const mentioned = files.some((f) => mentionsOurHook(read(f), agent));
   let plans;
   try {
@@ -80,7 +82,11 @@ export function agentHookState(agent: HookAgent, read: (file: string) => string 
     const project = planAgentConfig(agent, read, pin, 'project');
     const local = planAgentConfig(agent, read, pin, 'local');
     const changes = (ps: typeof project) => ps.filter((p) => p.text !== undefined).length;
-    plans = changes(local) < changes(project) ? local : project;
+    // On a tie (the hooks are gone from both) the placement they were connected with, or the personal file
+    // when only it is there, is where they belong — not a shared file that does not even exist.
+    const present = files.filter((f) => read(f) !== undefined);
+    const preferLocal = wasLocal || (present.length > 0 && present.every((f) => f.endsWith('.local.json')));
+    plans = changes(local) < changes(project) || (preferLocal && changes(local) === changes(project)) ? local : project;
   } catch (e) {
     if (!mentioned && !wasConnected) return { ...base, status: 'notConnected' };
     return { ...base, status: 'altered', detail: errorMessage(e).replace(/; it was left untouched.*$/, '') };
@@ -116,8 +122,8 @@ function foreignPin(agent: HookAgent, files: string[], read: (file: string) => s
   return repo === undefined ? undefined : { repo, files: where };
 }
 
-export function allAgentHookStates(read: (file: string) => string | undefined, connected: ReadonlySet<HookAgent>, pin: HookPin): AgentHookState[] {
-  return HOOK_AGENTS.map((a) => agentHookState(a, read, connected.has(a), pin));
+export function allAgentHookStates(read: (file: string) => string | undefined, connected: ReadonlySet<HookAgent>, pin: HookPin, connectedLocally: ReadonlySet<HookAgent> = new Set()): AgentHookState[] {
+  return HOOK_AGENTS.map((a) => agentHookState(a, read, connected.has(a), pin, connectedLocally.has(a)));
 }
 
 /** The states that need someone to run `agents connect` again. */
@@ -127,7 +133,7 @@ export function brokenAgentHooks(states: readonly AgentHookState[]): AgentHookSt
 
 /** The command that mends `s`: pinned elsewhere, an agent with a personal settings file moves the hooks there. */
 export function reconnectCommand(s: AgentHookState): string {
-  return `countersign agents connect ${s.status === 'elsewhere' && s.localFile ? '--local ' : ''}${s.agent}`;
+  return `countersign agents connect ${s.connectedLocally || (s.status === 'elsewhere' && s.localFile) ? '--local ' : ''}${s.agent}`;
 }
 
 /** One sentence per broken agent, with the fix. */

@@ -24,6 +24,9 @@ describe('agents\' hooks that disappear (issue 15)', function () {
     assert.strictEqual(agentHookState('claude', () => undefined, false, PIN).status, 'notConnected');
     assert.strictEqual(agentHookState('claude', () => '{"model": "opus"}', true, PIN).status, 'removed');
     assert.strictEqual(agentHookState('claude', () => undefined, true, PIN).status, 'removed');
+    // Only the personal file is there (connected with --local, then emptied): that is the file named, not .claude/settings.json.
+    const onlyLocal = agentHookState('claude', (f) => (f === '.claude/settings.local.json' ? '{}' : undefined), true, PIN);
+    assert.match(onlyLocal.detail ?? '', /gone from \.claude\/settings\.local\.json$/);
     const narrowed = files['.claude/settings.json'].replace('Write|Edit|MultiEdit|NotebookEdit|Bash', 'Bash');
     const altered = agentHookState('claude', () => narrowed, false, PIN);
     assert.strictEqual(altered.status, 'altered');

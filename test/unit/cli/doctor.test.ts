@@ -187,4 +187,27 @@ describe('countersign doctor', function () {
     assert.strictEqual(broken.byCheck('policy')[0].status, 'fix');
     assert.match(broken.byCheck('policy')[0].fix ?? '', /countersign install --server --recover/);
   });
+
+  it('agents connected with --local: the tip keeps --local and names the personal settings file that is there', () => {
+    const repo = TempRepo.create();
+    repo.commit('first', '--allow-empty');
+    assert.strictEqual(repo.cli(['install', '-q']).status, 0);
+    assert.strictEqual(repo.cli(['agents', 'connect', 'claude', '--local', '-q']).status, 0);
+    assert.ok(!fs.existsSync(path.join(repo.dir, '.claude', 'settings.json')), 'only the personal file was written');
+    for (const after of ['{}\n', undefined]) {
+      // The agent (or its user) empties the personal file, or deletes it.
+      const file = path.join(repo.dir, '.claude', 'settings.local.json');
+      if (after === undefined) fs.rmSync(file);
+      else fs.writeFileSync(file, after);
+      const agents = doctor(repo).byCheck('agents')[0];
+      assert.strictEqual(agents.status, 'fix');
+      assert.match(agents.fix ?? '', /countersign agents connect --local claude/);
+      assert.match(agents.message, /gone from \.claude\/settings\.local\.json/);
+      assert.doesNotMatch(agents.message, /settings\.json\b/);
+      assert.match(agents.message, /until you run `countersign agents connect --local claude`/);
+    }
+    // What the tip says mends it: doctor is clean again.
+    assert.strictEqual(repo.cli(['agents', 'connect', '--local', 'claude', '-q']).status, 0);
+    assert.strictEqual(doctor(repo).byCheck('agents')[0].status, 'ok');
+  });
 });
