@@ -9,8 +9,9 @@ import { EXTENSION_ID } from '../../../src/extension/ids';
 import { api, waitFor, workspaceRoot } from './inHost';
 
 /**
- * VS Code's agent hooks in a real VS Code: the real `countersign checkpoint --from vscode` runs with recorded
- * PreToolUse/PostToolUse payloads (pointed at this test's file), and
+ * VS Code's agent hooks in a real VS Code: `countersign agents connect vscode` writes the workspace's hooks
+ * file, and the commands it configured run (through a shell, as VS Code runs them) with recorded
+ * PreToolUse/PostToolUse payloads (pointed at this test's file); and
  * between them the "agent" changes the open document in memory with a WorkspaceEdit — the way VS Code's agent
  * edits open files, which need not reach the disk before PostToolUse. Meanwhile the user types a line. The
  * gutter, `countersign status --json` and the commit's note must name the agent, its model and session; the
@@ -28,16 +29,27 @@ function cli(): string {
 
 const nodeEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
 
-/** Runs the CLI with `input` on stdin, as VS Code runs a hook command. */
 /**
  * Where the hook looks for VS Code's user data (Copilot keeps its transcripts there): a transcript is read only
  * below the folders agents keep them in (issue 16, class 7), so the recorded one goes under `Code/User`.
  */
 const vscodeConfigHome = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-vscode-config-'));
 
-function hook(args: string[], input: string): Promise<{ code: number; stdout: string }> {
+/** The commands `countersign agents connect vscode` wrote into the workspace's `.github/hooks/countersign-vscode.json`. */
+const hookCommands: Partial<Record<'PreToolUse' | 'PostToolUse', string>> = {};
+
+/**
+ * Runs the command `agents connect vscode` configured for `event` as VS Code runs a hook: through a shell in
+ * the workspace, the payload on stdin (`node` on PATH: the one this extension host runs on).
+ */
+function hook(event: 'PreToolUse' | 'PostToolUse', input: string): Promise<{ code: number; stdout: string }> {
+  const command = hookCommands[event];
+  assert.ok(command, `agents connect vscode configured no ${event} hook`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli(), ...args], { cwd: workspaceRoot(), env: { ...nodeEnv, XDG_CONFIG_HOME: vscodeConfigHome } });
+    const child = spawn(command, {
+      shell: true, cwd: workspaceRoot(),
+      env: { ...nodeEnv, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`, XDG_CONFIG_HOME: vscodeConfigHome },
+    });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
     child.on('error', reject);
@@ -83,8 +95,15 @@ describe('VS Code agent hooks: edits made during a hooked tool call', function (
     await vscode.workspace.getConfiguration('files').update('autoSave', 'off', vscode.ConfigurationTarget.Global);
     const installed = await run(process.execPath, [cli(), 'install'], { cwd: workspaceRoot(), env: nodeEnv });
     assert.ok(installed, 'hooks installed');
+    const connected = await run(process.execPath, [cli(), 'agents', 'connect', 'vscode'], { cwd: workspaceRoot(), env: nodeEnv });
+    assert.match(connected.stdout, /\.github\/hooks\/countersign-vscode\.json/);
+    const config = JSON.parse(fs.readFileSync(path.join(workspaceRoot(), '.github', 'hooks', 'countersign-vscode.json'), 'utf8')) as { hooks: Record<string, Array<{ command: string }>> };
+    for (const event of ['PreToolUse', 'PostToolUse'] as const) {
+      hookCommands[event] = config.hooks[event]?.find((h) => h.command.includes('checkpoint --from vscode'))?.command;
+    }
   });
   after(async () => {
+    await run(process.execPath, [cli(), 'agents', 'disconnect', 'vscode'], { cwd: workspaceRoot(), env: nodeEnv });
     await vscode.workspace.getConfiguration('files').update('autoSave', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
@@ -105,7 +124,7 @@ describe('VS Code agent hooks: edits made during a hooked tool call', function (
     const a = await api();
     assert.deepStrictEqual(await a.attribution.labelsFor(doc.uri), ['untracked', 'untracked', 'untracked']);
 
-    const pre = await hook(['checkpoint', '--from', 'vscode', '--phase', 'before'], payload('PreToolUse', file, transcript));
+    const pre = await hook('PreToolUse', payload('PreToolUse', file, transcript));
     assert.deepStrictEqual([pre.code, pre.stdout], [0, '']);
 
     // The agent's tool: a WorkspaceEdit on the open document (nothing written to disk).
@@ -118,7 +137,7 @@ describe('VS Code agent hooks: edits made during a hooked tool call', function (
     await vscode.commands.executeCommand('type', { text: 'const typed = 1;\n' });
     assert.strictEqual(fs.readFileSync(file, 'utf8'), GREET, 'the agent\'s edit has not reached the disk');
 
-    const post = await hook(['checkpoint', '--from', 'vscode', '--phase', 'after'], payload('PostToolUse', file, transcript));
+    const post = await hook('PostToolUse', payload('PostToolUse', file, transcript));
     assert.deepStrictEqual([post.code, post.stdout], [0, '']);
 
     const labels = await a.attribution.labelsFor(doc.uri);
