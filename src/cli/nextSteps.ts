@@ -1,6 +1,6 @@
 import { gitConfig } from '../git/gitRunner';
 import { policyForDecision } from '../git/decisionPolicy';
-import { defaultRemote } from '../git/reviewDecision';
+import { defaultRemote } from '../git/remotes';
 
 /**
  * What is still missing after `install` (and `init`) on the way to "a push to main is blocked until a

@@ -7,6 +7,7 @@ import { writeFileAtomic } from './atomicFile';
 import { readPolicyFrom } from './gateInput';
 import { gitConfig, runGit, sharedInSnapshot } from './gitRunner';
 import { countersignDir, resolveRepo } from './repository';
+import { defaultRemote } from './remotes';
 
 /**
  * The policy branch (docs/design.md, "The policy": no push chooses the policy that judges it). One branch per
@@ -32,8 +33,8 @@ export async function remoteDefaultBranch(cwd: string, remote: string): Promise<
  * branch, else local main or master, else the branch checked out; undefined outside a repository.
  */
 export async function clientPolicyBranch(cwd: string): Promise<string | undefined> {
-  const remotes = (await runGit(['remote'], { cwd, okCodes: [128] })).stdout.split('\n').filter(Boolean);
-  const remote = remotes.includes('origin') ? 'origin' : remotes[0];
+  // Outside a repository there is no remote (and no policy branch to warn about).
+  const remote = await defaultRemote(cwd).catch(() => undefined);
   const onRemote = remote ? await remoteDefaultBranch(cwd, remote) : undefined;
   if (onRemote) return onRemote;
   for (const b of ['main', 'master']) {

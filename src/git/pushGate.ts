@@ -12,6 +12,7 @@ import { AI_NOTES_REF, trackingRef as notesTrackingRef } from './notesConfig';
 import { notesTip } from './notesReader';
 import { policySourceAt, policyTextAt, remoteDefaultBranch } from './policyBranch';
 import { resolveCommit } from './stagedDiff';
+import { chooseRemote, listRemotes } from './remotes';
 
 export { remoteDefaultBranch };
 export { preReceive, parsePreReceiveLines, type ReceivedRef } from './receiveGate';
@@ -90,16 +91,15 @@ function usage(message: string): CountersignError {
 
 /** Which remote verify reads: --remote (which must exist), else the upstream's, else origin or the only one. */
 async function verifyRemote(cwd: string, asked: string | undefined, upstream: { remote: string } | undefined): Promise<string> {
-  const remotes = (await runGit(['remote'], { cwd })).stdout.split('\n').filter(Boolean);
+  const remotes = await listRemotes(cwd);
   if (asked !== undefined) {
     if (!remotes.includes(asked)) {
       throw usage(`there is no remote named '${asked}' here (${remotes.length > 0 ? `remotes: ${remotes.join(', ')}` : 'this repository has no remote'});${didYouMean(asked, remotes)} Pass --remote with one of them, or add it with \`git remote add ${asked} URL\``);
     }
     return asked;
   }
-  if (upstream && remotes.includes(upstream.remote)) return upstream.remote;
-  if (remotes.includes('origin')) return 'origin';
-  if (remotes.length === 1) return remotes[0];
+  const chosen = chooseRemote(remotes, upstream?.remote);
+  if (chosen !== undefined) return chosen;
   if (remotes.length === 0) {
     throw new CountersignError('config', 'verify: this repository has no remote, so the policy branch and the approvals where the gate is enforced are unknown; add it (`git remote add origin URL && git fetch origin`) and run verify again');
   }
@@ -137,7 +137,7 @@ export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ r
   const upstream = await upstreamOf(cwd);
   // Without any remote (explain in a local repository) the local branches stand in for the remote's; the
   // command line refuses that instead (strict): CI without its remote cannot know what the server has.
-  const localOnly = !opts.strict && (await runGit(['remote'], { cwd })).stdout.trim() === '';
+  const localOnly = !opts.strict && (await listRemotes(cwd)).length === 0;
   const remote = localOnly ? '' : await verifyRemote(cwd, opts.remote, upstream);
   const at = (b: string) => (localOnly ? b : `${remote}/${b}`);
   let fetchNote: string | undefined;

@@ -12,6 +12,7 @@ import { emptyTree } from './emptyTree';
 import { gitConfig, runGit } from './gitRunner';
 import { stablePatchId } from './patchId';
 import { resolveCommitStrictly } from './revision';
+import { defaultRemote } from './remotes';
 import { resolveSigningKey, signWithSshKeygen } from './signer';
 import { signingKeyInfo } from './signingKeyInfo';
 import { resolveCommit } from './stagedDiff';
@@ -65,17 +66,6 @@ export interface DecisionResult {
   /** The same decision (tip, base, patch-id, key, comment) by this reviewer was already the latest: nothing new was signed. */
   alreadyRecorded: boolean;
   push: { remote: string; result?: PushResult; error?: string } | undefined;
-}
-
-/** The remote approvals are pushed to: the current branch's upstream remote, else `origin`, else the only one. */
-export async function defaultRemote(cwd: string): Promise<string | undefined> {
-  const remotes = (await runGit(['remote'], { cwd })).stdout.split('\n').map((s) => s.trim()).filter(Boolean);
-  if (remotes.length === 0) return undefined;
-  const up = await runGit(['rev-parse', '--abbrev-ref', '--symbolic-full-name', '@{upstream}'], { cwd, okCodes: [128] });
-  const upRemote = up.code === 0 ? up.stdout.trim().split('/')[0] : '';
-  if (upRemote && remotes.includes(upRemote)) return upRemote;
-  if (remotes.includes('origin')) return 'origin';
-  return remotes.length === 1 ? remotes[0] : undefined;
 }
 
 /**

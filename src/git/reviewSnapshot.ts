@@ -9,7 +9,7 @@ import { gitConfig, runGit, withGitReadCache } from './gitRunner';
 import { hookTakeover } from './hookTakeover';
 import { fetchNotes } from './notesSync';
 import { remoteBranches, remoteDefaultBranch, verifyRange } from './pushGate';
-import { defaultRemote } from './reviewDecision';
+import { defaultRemote, listRemotes } from './remotes';
 
 /**
  * Everything the review panel and the gate's status bar item show for one repository, gathered with the
@@ -30,9 +30,6 @@ export async function readMe(cwd: string): Promise<Me> {
   return { ...(email ? { email } : {}), ...(name ? { name } : {}), ...(signingKey ? { signingKey } : {}) };
 }
 
-async function remotesOf(cwd: string): Promise<string[]> {
-  return (await runGit(['remote'], { cwd })).stdout.split('\n').map((s) => s.trim()).filter(Boolean);
-}
 
 /** The current branch and its upstream (remote, branch there), as git's own config says. */
 async function currentBranch(cwd: string): Promise<{ branch: string | null; upstream?: { remote: string; branch: string } }> {
@@ -127,7 +124,7 @@ async function takeSnapshot(root: string, opts: SnapshotOptions): Promise<RepoSn
   };
   try {
     snapshot.me = await readMe(root);
-    snapshot.remotes = await remotesOf(root);
+    snapshot.remotes = await listRemotes(root);
     const takeover = await hookTakeover(root);
     if (takeover) snapshot.hooksWarning = takeover.message;
   } catch (e) {

@@ -12,7 +12,7 @@ import { gitConfig, runGit } from '../../git/gitRunner';
 import { HOOK_MANAGERS, type HookManager } from '../../git/hookInstaller';
 import { remoteDefaultBranch } from '../../git/pushGate';
 import { resolveRepo } from '../../git/repository';
-import { defaultRemote } from '../../git/reviewDecision';
+import { defaultRemote, listRemotes } from '../../git/remotes';
 import { signingKeyInfo } from '../../git/signingKeyInfo';
 import { refuseSymlinkedPath } from '../../git/symlinkGuard';
 import { detectAgents } from '../agentDetection';
@@ -91,7 +91,7 @@ export const initCommand: Command = {
     const sub = captured(ctx);
     await installHere(sub.ctx, { json: false, nextSteps: false, ...(manager ? { hookManager: manager as HookManager } : {}) });
     say(indent(sub.out()));
-    const remotes = (await runGit(['remote'], { cwd: root })).stdout.split('\n').map((r) => r.trim()).filter(Boolean);
+    const remotes = await listRemotes(root);
     const remote = remotes.length > 0 ? await defaultRemote(root) : undefined;
 
     // 2. The policy.

@@ -15,7 +15,7 @@ import { POLICY_FILE, publicKeyProblem } from '../../core/policy';
 import { runGit } from '../../git/gitRunner';
 import { countersignDir, resolveRepo } from '../../git/repository';
 import { remoteDefaultBranch } from '../../git/pushGate';
-import { defaultRemote } from '../../git/reviewDecision';
+import { defaultRemote } from '../../git/remotes';
 import { readMe } from '../../git/reviewSnapshot';
 import { candidateKeys, fingerprintOf } from '../../git/signingKeyInfo';
 import { Commands, type CommandId } from '../ids';

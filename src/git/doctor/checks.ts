@@ -18,7 +18,7 @@ import { NODE_HOOKS, SHIM_MARKER } from '../hookScripts';
 import { AI_NOTES_REF, notesFetchRefspecs } from '../notesConfig';
 import { remoteDefaultBranch } from '../pushGate';
 import { countersignDir } from '../repository';
-import { defaultRemote } from '../reviewDecision';
+import { defaultRemote, listRemotes } from '../remotes';
 import { resolveSigningKey, signWithSshKeygen } from '../signer';
 import { resolveCommit } from '../stagedDiff';
 import type { DoctorCheck, DoctorContext, DoctorFinding } from './doctorCheck';
@@ -126,9 +126,6 @@ async function configValues(cwd: string, key: string): Promise<string[]> {
   return r.code === 0 ? r.stdout.split('\n').filter(Boolean) : [];
 }
 
-async function remotes(cwd: string): Promise<string[]> {
-  return (await runGit(['remote'], { cwd })).stdout.split('\n').map((s) => s.trim()).filter(Boolean);
-}
 
 /** Each remote fetches refs/notes/ai and refs/notes/countersign, and notes follow amend and rebase. */
 export const notesRefspecs: DoctorCheck = {
@@ -140,7 +137,7 @@ export const notesRefspecs: DoctorCheck = {
     if (!rewrite.some((v) => v === AI_NOTES_REF || v === 'refs/notes/*')) {
       out.push(finding(this.name, 'fix', `notes.rewriteRef does not include ${AI_NOTES_REF}: amend and rebase drop provenance notes`, INSTALL));
     }
-    const names = await remotes(cwd);
+    const names = await listRemotes(cwd);
     if (names.length === 0) {
       out.push(finding(this.name, 'info', 'no remote yet: notes and approvals are not shared', 'after `git remote add`, run `countersign install` again'));
       return out;

@@ -1,0 +1,31 @@
+import { runGit } from './gitRunner';
+
+/** The repository's remotes, by name (`git remote`): the one place that output is read. */
+export async function listRemotes(cwd: string): Promise<string[]> {
+  return (await runGit(['remote'], { cwd })).stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+}
+
+/**
+ * Which remote Countersign talks to when none is named — where approvals are pushed, whose default branch is
+ * the policy branch, what `verify` reads: the current branch's upstream remote, else `origin`, else the only
+ * one; undefined when that leaves a choice (or there is no remote).
+ */
+export function chooseRemote(remotes: readonly string[], upstreamRemote: string | undefined): string | undefined {
+  if (upstreamRemote && remotes.includes(upstreamRemote)) return upstreamRemote;
+  if (remotes.includes('origin')) return 'origin';
+  return remotes.length === 1 ? remotes[0] : undefined;
+}
+
+/** The remote of the current branch's upstream (a remote name may itself contain `/`: the longest match wins). */
+export async function upstreamRemote(cwd: string, remotes: readonly string[]): Promise<string | undefined> {
+  const up = await runGit(['rev-parse', '--symbolic-full-name', '@{upstream}'], { cwd, okCodes: [128] });
+  const ref = up.code === 0 ? up.stdout.trim() : '';
+  return remotes.filter((r) => ref.startsWith(`refs/remotes/${r}/`)).sort((a, b) => b.length - a.length)[0];
+}
+
+/** chooseRemote for this repository as it stands. */
+export async function defaultRemote(cwd: string): Promise<string | undefined> {
+  const remotes = await listRemotes(cwd);
+  if (remotes.length === 0) return undefined;
+  return chooseRemote(remotes, await upstreamRemote(cwd, remotes));
+}

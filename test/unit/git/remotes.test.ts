@@ -1,0 +1,33 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import { chooseRemote, defaultRemote, listRemotes } from '../../../src/git/remotes';
+import { TempRepo } from '../helpers/tempRepo';
+
+/** Which remote Countersign uses when none is named: one rule (src/git/remotes.ts) for approve, verify, doctor, init. */
+describe('the default remote', () => {
+  it('is the upstream remote, else origin, else the only one; a choice left open is undefined', () => {
+    assert.strictEqual(chooseRemote(['origin', 'fork'], 'fork'), 'fork');
+    assert.strictEqual(chooseRemote(['origin', 'fork'], undefined), 'origin');
+    assert.strictEqual(chooseRemote(['fork'], 'gone'), 'fork');
+    assert.strictEqual(chooseRemote(['a', 'b'], undefined), undefined);
+    assert.strictEqual(chooseRemote([], undefined), undefined);
+  });
+
+  it('reads the upstream of a remote whose name has a slash in it', async () => {
+    const server = TempRepo.create({ bare: true });
+    const other = TempRepo.create({ bare: true });
+    const repo = TempRepo.create();
+    try {
+      repo.write('a.txt', 'a\n');
+      repo.git('add', '.');
+      repo.git('commit', '-qm', 'a');
+      repo.git('remote', 'add', 'team/b', server.dir);
+      repo.git('remote', 'add', 'other', other.dir);
+      repo.git('push', '-q', '-u', 'team/b', 'main');
+      assert.deepStrictEqual((await listRemotes(repo.dir)).sort(), ['other', 'team/b']);
+      assert.strictEqual(await defaultRemote(repo.dir), 'team/b');
+    } finally {
+      for (const r of [server, other, repo]) fs.rmSync(r.dir, { recursive: true, force: true });
+    }
+  });
+});
