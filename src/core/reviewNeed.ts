@@ -1,0 +1,193 @@
+import { parseAuthorshipNote } from './authorshipNote';
+import { errorMessage } from './errors';
+import type { GateCommit, ReviewReasonKind } from './gate';
+import { matchAnyPath } from './glob';
+import { countRangeLines } from './lineRanges';
+import { aiLinesByAgent } from './noteOwners';
+import { POLICY_FILE, type Policy } from './policy';
+import { aiBeyondCounts, commitEvidence, describeEvidence } from './report/aiEvidence';
+import { AI_PROVENANCE_FIX, parseTrailers } from './trailers';
+import { untrackedReviewReason } from './untrackedReview';
+
+/**
+ * Why a commit needs review (docs/design.md, "The policy" and "The gate"): its AI lines, provenance, untracked
+ * lines, paths, tiers — per commit and for the push as a whole (rangeBlast). Which statements count is
+ * statementStanding.ts; assembling the decision from both is gate.ts.
+ */
+
+function short(sha: string): string {
+  return sha.slice(0, 12);
+}
+
+/** Commits of `commits` reachable from `tip` (including it), walking parents inside the set only. */
+function ancestorsInRange(tip: string, byId: Map<string, GateCommit>): Set<string> {
+  const out = new Set<string>();
+  const stack = [tip];
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    if (out.has(id) || !byId.has(id)) continue;
+    out.add(id);
+    stack.push(...(byId.get(id)?.parents ?? []));
+  }
+  return out;
+}
+
+/**
+ * The push's blast radius as a whole, so that a mass deletion split into small commits is still a mass
+ * deletion. Files: distinct paths deleted by any commit of the range — a file deleted in one commit and
+ * re-added in another still counts, since "delete and recreate" is the danger. Lines: the lines each commit
+ * deletes, summed. A merge's first-parent diff repeats the changes of the commits it brings in, so a merge
+ * counts only the lines it deletes beyond those of its side commits in the range (an evil merge still counts).
+ */
+export interface RangeBlast {
+  files: number;
+  lines: number;
+  /** Commits that delete something of their own: the ones a range-wide tier applies to. */
+  contributors: Set<string>;
+}
+
+export function rangeBlast(commits: GateCommit[]): RangeBlast {
+  const byId = new Map(commits.map((c) => [c.sha, c]));
+  const deletedPaths = new Set<string>();
+  const contributors = new Set<string>();
+  let lines = 0;
+  for (const c of commits) {
+    const deletes = c.files.filter((f) => f.status === 'D').map((f) => f.path);
+    for (const p of deletes) deletedPaths.add(p);
+    let own = 0;
+    let ownFiles = deletes.length;
+    if (c.parents.length > 1) {
+      const first = ancestorsInRange(c.parents[0], byId);
+      const side = new Set<string>();
+      for (const p of c.parents.slice(1)) for (const a of ancestorsInRange(p, byId)) if (!first.has(a)) side.add(a);
+      const sideLines = new Map<string, number>();
+      const sideDeleted = new Set<string>();
+      for (const id of side) {
+        for (const f of byId.get(id)?.files ?? []) {
+          sideLines.set(f.path, (sideLines.get(f.path) ?? 0) + (f.deleted ?? 0));
+          if (f.status === 'D') sideDeleted.add(f.path);
+        }
+      }
+      for (const f of c.files) own += Math.max(0, (f.deleted ?? 0) - (sideLines.get(f.path) ?? 0));
+      ownFiles = deletes.filter((p) => !sideDeleted.has(p)).length;
+    } else {
+      own = c.files.reduce((n, f) => n + (f.deleted ?? 0), 0);
+    }
+    lines += own;
+    if (own > 0 || ownFiles > 0) contributors.add(c.sha);
+  }
+  return { files: deletedPaths.size, lines, contributors };
+}
+
+export interface ReviewNeed {
+  kinds: ReviewReasonKind[];
+  reasons: string[];
+  tiers: string[];
+  approvals: number;
+  roles: string[];
+}
+
+/** Why this commit needs review under `policy` (empty kinds: it does not). */
+export function reviewNeed(policy: Policy, c: GateCommit, policyChangedHere: boolean, range?: RangeBlast): ReviewNeed {
+  const kinds: ReviewReasonKind[] = [];
+  const reasons: string[] = [];
+  const add = (k: ReviewReasonKind, why: string) => {
+    if (!kinds.includes(k)) kinds.push(k);
+    reasons.push(why);
+  };
+  const paths = c.files.map((f) => f.path);
+  if (policyChangedHere || paths.includes(POLICY_FILE)) {
+    add('policyChange', `changes ${POLICY_FILE}: a policy change always needs review under the policy it replaces`);
+  }
+
+  const trailers = parseTrailers(c.message);
+  const evidence = commitEvidence({ authorName: c.author.name, authorEmail: c.author.email }, trailers, c.message);
+  const added = c.files.reduce((n, f) => n + (f.added ?? 0), 0);
+  let noteAi: { lines: number; agents: string[] } | undefined;
+  if (c.aiNote !== undefined) {
+    try {
+      const byAgent = aiLinesByAgent(parseAuthorshipNote(c.aiNote, `the refs/notes/ai note on ${short(c.sha)}`));
+      let lines = 0;
+      for (const files of byAgent.values()) for (const ranges of files.values()) lines += countRangeLines(ranges);
+      noteAi = { lines, agents: [...byAgent.keys()] };
+    } catch (e) {
+      add('unreadableNote', `its provenance note (refs/notes/ai) is unreadable, so its AI lines are unknown: ${errorMessage(e)}`);
+    }
+  }
+  if (evidence.provenanceError !== undefined) {
+    // Unreadable fails closed, whatever review.unattested says: the commit claims to be attested.
+    add('unattested', `unattested: the AI-Provenance of commit ${short(c.sha)} is unreadable: ${evidence.provenanceError} — fix: ${AI_PROVENANCE_FIX}`);
+  } else if (evidence.provenance === undefined && policy.review.unattested) {
+    add('unattested', 'unattested: no AI-Provenance trailer (Countersign\'s hooks were bypassed or not installed), so nobody can say how much of it AI wrote');
+  }
+  // The larger of the two: a note cannot talk a trailer's AI count down (nor the other way round).
+  const counts = [noteAi?.lines, evidence.provenance?.ai].filter((n): n is number => n !== undefined);
+  const aiLines = counts.length > 0 ? Math.max(...counts) : undefined;
+  const total = evidence.provenance ? evidence.provenance.ai + evidence.provenance.human + evidence.provenance.untracked : added;
+  const agents = [...new Set([...(noteAi?.agents ?? []), ...evidence.agents.map((a) => a.agent)])];
+  const agentText = agents.length > 0 ? ` (${agents.join(', ')})` : '';
+  const named = aiBeyondCounts(evidence, aiLines);
+  if (named.length > 0) {
+    const counted = aiLines === undefined ? ' (no line counts, so every threshold is treated as met)' : `, ${aiLines} AI line(s) counted`;
+    add('ai', `AI-attributed: ${named.map(describeEvidence).join('; ')}${counted}`);
+  } else if (aiLines !== undefined && aiLines > 0) {
+    const share = total > 0 ? aiLines / total : 1;
+    if (aiLines >= policy.review.aiLines && share >= policy.review.aiShare) {
+      add('ai', `AI-attributed: ${aiLines} of ${total} added line(s) written by AI${agentText}${noteAi ? '' : ' (AI-Provenance trailer)'}`);
+    }
+  }
+  const restored = c.restored?.lines ?? 0;
+  if (restored > 0 && c.restored) {
+    // No commit of the push shows these lines, so the push carries no provenance for them: counted as AI.
+    const shown = c.restored.files.slice(0, 5).map((f) => `${f.path}: ${f.lines}`).join(', ');
+    const more = c.restored.files.length > 5 ? `, and ${c.restored.files.length - 5} more file(s)` : '';
+    const why = `brings back ${restored} line(s) that no commit of this push writes (${shown}${more}), from ${short(c.restored.from)} where its first-parent history leaves the push — their provenance is not in this push, so they count as AI-written`;
+    const ai = (aiLines ?? 0) + restored;
+    if (kinds.includes('ai') || (ai >= policy.review.aiLines && ai / (total + restored) >= policy.review.aiShare)) add('ai', `AI-attributed: ${why}`);
+  }
+  const untracked = untrackedReviewReason(policy.review.untracked, evidence.provenance);
+  if (untracked) add('untracked', untracked);
+
+  for (const p of paths) {
+    const pattern = matchAnyPath(policy.review.paths, p);
+    if (pattern) {
+      add('path', `touches ${p}, which always needs review ("${pattern}" in review.paths)`);
+      break;
+    }
+  }
+
+  const tiers: string[] = [];
+  let approvals = policy.approvals;
+  const roles: string[] = [];
+  const deletedFiles = c.files.filter((f) => f.status === 'D').length;
+  const deletedLines = c.files.reduce((n, f) => n + (f.deleted ?? 0), 0);
+  const pending: Array<{ tier: Policy['tiers'][number]; why: string }> = [];
+  for (const t of policy.tiers) {
+    const whys: string[] = [];
+    const hit = paths.find((p) => matchAnyPath(t.paths, p, { ignoreCase: t.ignoreCase }));
+    if (hit) whys.push(`touches ${hit}`);
+    if (t.deletedFiles !== undefined && deletedFiles >= t.deletedFiles) whys.push(`deletes ${deletedFiles} file(s)`);
+    if (t.deletedLines !== undefined && deletedLines >= t.deletedLines) whys.push(`deletes ${deletedLines} line(s)`);
+    if (whys.length > 0) {
+      pending.push({ tier: t, why: whys.join(', ') });
+      continue;
+    }
+    // The push as a whole: each commit that deletes something carries the tier, so one approval of the tip
+    // (from the branch's base) by enough reviewers covers them all.
+    if (range && range.contributors.has(c.sha) && range.contributors.size > 1) {
+      const rangeWhys: string[] = [];
+      if (t.deletedFiles !== undefined && range.files >= t.deletedFiles) rangeWhys.push(`${range.files} files`);
+      if (t.deletedLines !== undefined && range.lines >= t.deletedLines) rangeWhys.push(`${range.lines} lines`);
+      if (rangeWhys.length > 0) pending.push({ tier: t, why: `this push deletes ${rangeWhys.join(' and ')} across ${range.contributors.size} commits` });
+    }
+  }
+  for (const { tier, why } of pending) {
+    if (tier.scope === 'review' && kinds.length === 0) continue;
+    tiers.push(tier.name);
+    approvals = Math.max(approvals, tier.approvals);
+    for (const r of tier.roles) if (!roles.includes(r)) roles.push(r);
+    const needs = [`${tier.approvals} approval(s)`, ...tier.roles.map((r) => `one from a reviewer with role '${r}'`)].join(' and ');
+    add('tier', `tier '${tier.name}': ${why} — needs ${needs}`);
+  }
+  return { kinds, reasons, tiers, approvals, roles };
+}
