@@ -2,11 +2,12 @@ import * as vscode from 'vscode';
 import type { Observation } from '../../core/attribution/observations';
 import { normalizeLineEndings } from '../../core/attribution/lines';
 import { isPasteCandidate, toSequentialChanges } from '../../core/editor/editorChanges';
-import { maxParticipantEdits, participantEditBudget, participantsStart, type SaveParticipantSettings, type SaveReasonKind } from '../../core/editor/saveParticipants';
+import { maxParticipantEdits, participantEditBudget, participantsStart } from '../../core/editor/saveParticipants';
 import type { FileSync } from '../attribution/fileSync';
 import type { FileLocation, RepoSessions } from '../attribution/repoSessions';
 import { settings } from '../settings';
 import { ClipboardReader } from './clipboardRead';
+import { cursorsAfter, diskEquals, participantSettings, saveReasonKind } from './editorEvents';
 import type { InlineAcceptCapture } from './inlineAcceptCapture';
 
 /**
@@ -374,51 +375,8 @@ interface HeldEdit {
  */
 const HELD_EDIT_DISPLAY_MS = 3000;
 
-/** The settings of `doc`'s language and folder that decide which of VS Code's own save participants run. */
-function participantSettings(doc: vscode.TextDocument): SaveParticipantSettings {
-  const files = vscode.workspace.getConfiguration('files', doc);
-  const editor = vscode.workspace.getConfiguration('editor', doc);
-  return {
-    trimTrailingWhitespace: files.get<boolean>('trimTrailingWhitespace', false),
-    insertFinalNewline: files.get<boolean>('insertFinalNewline', false),
-    trimFinalNewlines: files.get<boolean>('trimFinalNewlines', false),
-    formatOnSave: editor.get<boolean>('formatOnSave', false),
-    codeActionsOnSave: editor.get<unknown>('codeActionsOnSave', {}),
-  };
-}
-
-function saveReasonKind(reason: vscode.TextDocumentSaveReason): SaveReasonKind {
-  if (reason === vscode.TextDocumentSaveReason.AfterDelay) return 'afterDelay';
-  if (reason === vscode.TextDocumentSaveReason.FocusOut) return 'focusOut';
-  return 'manual';
-}
-
 /** A selection change this close to an edit belongs to the same user action (typing, pasting, a command). */
 const USER_SELECTION_WINDOW_MS = 100;
 
 /** How many of a document's latest held edits a selection change may be the cursor of. */
 const TYPED_LOOKBACK = 3;
-
-/**
- * The end of each change's inserted text, in the changed document's positions: where typing leaves the
- * cursor. Exact for one change (a keystroke, a paste); for several, each is shifted by the changes above it.
- */
-function cursorsAfter(changes: readonly vscode.TextDocumentContentChangeEvent[]): vscode.Position[] {
-  const sorted = [...changes].sort((a, b) => a.rangeOffset - b.rangeOffset);
-  let lineShift = 0;
-  return sorted.map((c) => {
-    const lines = c.text.split('\n');
-    const startLine = c.range.start.line + lineShift;
-    lineShift += lines.length - 1 - (c.range.end.line - c.range.start.line);
-    const last = lines[lines.length - 1];
-    return lines.length === 1 ? new vscode.Position(startLine, c.range.start.character + last.length) : new vscode.Position(startLine + lines.length - 1, last.length);
-  });
-}
-
-async function diskEquals(uri: vscode.Uri, text: string): Promise<boolean> {
-  try {
-    return Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8') === text;
-  } catch {
-    return false;
-  }
-}
