@@ -10,4 +10,5 @@ export { explainCommand } from './commands/explain';
 export { exportCommand, importCommand } from './commands/agentTrace';
 export { initCommand } from './commands/init';
 export { reportCommand } from './commands/report';
+export { reviewCommand } from './commands/review';
 export { setRunningCliFile } from './cliFile';

@@ -298,8 +298,13 @@ export function evaluateGate(input: GateInput): GateResult {
 
   const blockedIds = result.commits.filter((c) => !c.ok).map((c) => c.sha);
   if (anyBlocked && input.head) {
-    result.approveCommand = `countersign approve ${input.head}${input.reviewBase ? ` --base ${input.reviewBase}` : ''}`;
+    result.approveCommand = approveCommandFor(input.head, input.reviewBase);
   }
   result.ok = blockedIds.length === 0 && result.errors.length === 0;
   return result;
+}
+
+/** The command that approves `tip` reviewed against `base` (full object names: a short one could name another commit). */
+export function approveCommandFor(tip: string, base: string | undefined): string {
+  return `countersign approve ${tip}${base ? ` --base ${base}` : ''}`;
 }

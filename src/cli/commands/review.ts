@@ -1,0 +1,131 @@
+import { approveCommandFor } from '../../core/gate';
+import type { CommitCard, ReviewBranch } from '../../core/panel/protocol';
+import { repoView, reviewBranchView } from '../../core/panel/viewModel';
+import { CountersignError, errorMessage } from '../../core/errors';
+import { runGit } from '../../git/gitRunner';
+import { fetchForReview, repoSnapshot } from '../../git/reviewSnapshot';
+import { resolveRepo } from '../../git/repository';
+import { parseCommandArgs, writeJson, type Command } from '../command';
+
+/** What one awaiting commit looks like in `review --json`: the panel's card, trimmed to what a script reads. */
+interface AwaitingCommit {
+  sha: string;
+  subject: string;
+  author: { name: string; email: string };
+  base: string;
+  aiLines: number | null;
+  reasons: string[];
+  approvals: Array<{ name: string; email: string }>;
+  canApprove: boolean;
+  cannotApprove?: string;
+  approveCommand: string;
+}
+
+function awaiting(c: CommitCard): AwaitingCommit {
+  return {
+    sha: c.sha, subject: c.subject, author: c.author, base: c.base, aiLines: c.aiLines,
+    reasons: c.reasons, approvals: c.approvals.map((a) => ({ name: a.name, email: a.email })),
+    canApprove: c.cannotApprove === undefined, ...(c.cannotApprove ? { cannotApprove: c.cannotApprove } : {}),
+    approveCommand: approveCommandFor(c.sha, c.base),
+  };
+}
+
+function textOf(branches: ReviewBranch[], all: boolean): string {
+  const out: string[] = [];
+  let others = 0;
+  for (const b of branches) {
+    const mine = b.commits.filter((c) => c.cannotApprove === undefined);
+    others += b.commits.length - mine.length;
+    const shown = all ? b.commits : mine;
+    if (shown.length === 0 && b.errors.length === 0) continue;
+    out.push(`${b.remote}/${b.branch} → ${b.target} (${b.commits.length} commit(s) awaiting review)`);
+    for (const c of shown) {
+      out.push(`  ${c.sha.slice(0, 12)} ${c.subject} — ${c.author.name} <${c.author.email}>${c.aiLines ? `, ${c.aiLines} AI line(s)` : ''}`);
+      for (const r of c.reasons.filter((x) => !x.startsWith('may approve:'))) out.push(`      - ${r}`);
+      out.push(c.cannotApprove ? `      you cannot approve it: ${c.cannotApprove}` : `      approve: ${approveCommandFor(c.sha, c.base)}`);
+    }
+    for (const e of b.errors) out.push(`  error: ${e}`);
+  }
+  const mine = branches.reduce((n, b) => n + b.commits.filter((c) => c.cannotApprove === undefined).length, 0);
+  out.unshift(mine === 0 ? 'Nothing awaits your approval.' : `${mine} commit(s) await your approval:`);
+  if (!all && others > 0) out.push(`(${others} more await someone else's review: --all lists them)`);
+  return out.join('\n') + '\n';
+}
+
+export const reviewCommand: Command = {
+  name: 'review',
+  summary: 'list the fetched branches and commits awaiting your approval (what the review panel shows)',
+  usage: `Usage: countersign review [--all] [--no-fetch] [--max-branches N] [--json]
+
+Lists what awaits your approval: every fetched remote branch not merged into the remote's default branch,
+judged by the same code as \`verify\` and the editor's review panel (as a merge into that branch), and within
+it each commit that needs review and is not approved yet — with why it needs review and the \`countersign
+approve\` command for it. "Yours" means you may approve it: user.email is a reviewer in the policy on the
+default branch, and you neither authored nor committed it (the panel's rule; \`approve\` checks your key too).
+
+First it fetches each remote's branches and notes (bounded, as the panel's Refresh does); if that fails the
+branches and approvals already in this clone are used and a notice says so.
+
+Options:
+  --all              also list commits awaiting someone else's review, with why you cannot approve them
+  --no-fetch         use what this clone has fetched already
+  --max-branches N   branches judged per remote, most recently committed first (default 30, as the panel)
+  --json             {"me": {"email", "reviewer"}, "branches": [{"remote", "branch", "target", "head",
+                     "commits": [{"sha", "subject", "author", "base", "aiLines", "reasons", "approvals",
+                     "canApprove", "cannotApprove"?, "approveCommand"}], "settled", "errors"}], "awaitingYou",
+                     "notices", "errors"}; every awaiting commit is listed, canApprove says which are yours
+
+Examples:
+  countersign review
+  countersign review --all --no-fetch
+  countersign review --json | jq -r '.branches[].commits[] | select(.canApprove) | .approveCommand'
+
+Exit codes: 0 listed (also when nothing awaits you); 2 not a repository, no remote, a policy that cannot be
+read on the default branch, or a bad option.
+`,
+  async run(argv, ctx) {
+    const { values } = parseCommandArgs('review', argv, {
+      all: { type: 'boolean' }, 'no-fetch': { type: 'boolean' }, 'max-branches': { type: 'string' }, json: { type: 'boolean' },
+    }, false);
+    const max = values['max-branches'] === undefined ? 30 : Number(values['max-branches']);
+    if (!Number.isInteger(max) || max < 1) throw new CountersignError('usage', `review: --max-branches takes a whole number ≥ 1, not '${values['max-branches']}'`);
+    const repo = await resolveRepo(ctx.cwd);
+    if (!repo.root) throw new CountersignError('config', `${repo.commonDir} is a bare repository: run \`countersign review\` in a clone`);
+    const root = repo.root;
+    const notices: string[] = [];
+    if (!values['no-fetch']) {
+      const remotes = (await runGit(['remote'], { cwd: root })).stdout.split('\n').map((r) => r.trim()).filter(Boolean);
+      for (const remote of remotes) {
+        try {
+          await fetchForReview(root, remote, 20_000);
+        } catch (e) {
+          notices.push(`could not fetch ${remote} (${errorMessage(e).split('\n')[0]}); using what this clone has`);
+        }
+      }
+    }
+    const snapshot = await repoSnapshot(root, { maxBranches: max });
+    // The panel's own view decides the repository's state (no remote, no policy, an unreadable policy)…
+    const view = repoView(snapshot);
+    if (view.state === 'noRemote' || view.state === 'error' || view.state === 'policyError') {
+      throw new CountersignError('config', `review: ${view.message ?? 'the review state cannot be read'}`);
+    }
+    // …and, branch by branch, which commits await review and whether you may approve each.
+    const branches = snapshot.branches.map((b) => reviewBranchView(b, snapshot.me)).filter((b): b is ReviewBranch => b !== undefined);
+    notices.push(...view.notices, ...(view.state === 'noPolicy' && view.message ? [view.message] : []));
+    for (const n of notices) ctx.stderr(`countersign review: ${n}\n`);
+    if (values.json) {
+      writeJson(ctx, {
+        me: { email: view.me.email ?? null, reviewer: view.me.reviewer ?? null },
+        branches: branches.map((b) => ({ remote: b.remote, branch: b.branch, target: b.target, head: b.head, commits: b.commits.map(awaiting), settled: b.settled, errors: b.errors })),
+        awaitingYou: branches.reduce((n, b) => n + b.commits.filter((c) => c.cannotApprove === undefined).length, 0),
+        notices,
+        errors: snapshot.errors,
+      });
+      return 0;
+    }
+    const who = view.me.reviewer ?? view.me.email;
+    if (who) ctx.stdout(`Reviewer: ${who}\n`);
+    ctx.stdout(textOf(branches, values.all === true));
+    return 0;
+  },
+};

@@ -1,0 +1,53 @@
+import * as assert from 'assert';
+import { cloneAs } from '../helpers/approvals';
+import { commitFile, setup } from '../helpers/gateServer';
+
+type Json = Record<string, unknown>;
+interface Awaiting { sha: string; canApprove: boolean; cannotApprove?: string; approveCommand: string; reasons: string[] }
+interface Branch { branch: string; target: string; head: string; commits: Awaiting[] }
+
+/**
+ * `countersign review` (issue 17, tried as a new reviewer): what awaits my approval, from the command line,
+ * decided by the review panel's own code (reviewSnapshot + viewModel). A real server, Ada's clone, Bob's.
+ */
+describe('countersign review: what awaits the reviewer', function () {
+  this.timeout(240_000);
+
+  it('lists the fetched branch\'s commit that needs Bob\'s review with the approve command; after approving it, nothing', () => {
+    const { server, ada, bob } = setup();
+    ada.git('checkout', '-q', '-b', 'feature/rate');
+    const sha = commitFile(ada, 'src/rate.ts', 'export const rate = 2;\n', 'Add rate\n\nAssisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=1 human=0 untracked=0');
+    ada.git('push', '-q', 'origin', 'feature/rate');
+
+    const bobs = cloneAs(server.dir, 'Bob Reviewer', 'bob@example.com', bob.privateKeyFile);
+    // review fetches first: Bob's clone has not seen feature/rate yet.
+    const text = bobs.cli(['review']);
+    assert.strictEqual(text.status, 0, text.stderr);
+    assert.match(text.stdout, /^Reviewer: Bob Reviewer <bob@example\.com>\n1 commit\(s\) await your approval:\n/);
+    assert.match(text.stdout, /origin\/feature\/rate → main \(1 commit\(s\) awaiting review\)/);
+    assert.ok(text.stdout.includes(`approve: countersign approve ${sha} --base `), text.stdout);
+
+    const json = JSON.parse(bobs.cli(['review', '--json', '--no-fetch']).stdout) as Json;
+    assert.strictEqual(json.awaitingYou, 1);
+    const [branch] = json.branches as Branch[];
+    assert.strictEqual(branch.branch, 'feature/rate');
+    assert.deepStrictEqual(branch.commits.map((c) => [c.sha, c.canApprove]), [[sha, true]]);
+    // The same verdict verify gives for that branch as a merge into main: this commit is what blocks it.
+    const v = bobs.cli(['verify', '--json', '--branch', 'main', '--head', 'origin/feature/rate']);
+    const verify = JSON.parse(v.stdout) as { commits: Array<{ sha: string; ok: boolean }> };
+    assert.deepStrictEqual(verify.commits.filter((c) => !c.ok).map((c) => c.sha), [sha], v.stdout + v.stderr);
+
+    // Ada is no reviewer: nothing awaits her; --all shows the commit and why she cannot approve it.
+    const adas = ada.cli(['review', '--all', '--no-fetch']);
+    assert.match(adas.stdout, /Nothing awaits your approval\./);
+    assert.match(adas.stdout, /you cannot approve it: You \(ada@example\.com\) are not a reviewer/);
+
+    // Bob runs the command review printed; the next review (which fetches) lists nothing.
+    const approve = bobs.cli([...branch.commits[0].approveCommand.split(' ').slice(1), '-q']);
+    assert.strictEqual(approve.status, 0, approve.stderr);
+    const after = bobs.cli(['review', '--json']);
+    assert.strictEqual(after.status, 0, after.stderr);
+    assert.strictEqual((JSON.parse(after.stdout) as Json).awaitingYou, 0);
+    assert.match(bobs.cli(['review', '--no-fetch']).stdout, /^Reviewer: .*\nNothing awaits your approval\.\n$/);
+  });
+});
