@@ -2,7 +2,7 @@ import { approveCommandFor } from '../../core/gate';
 import type { CommitCard, ReviewBranch } from '../../core/panel/protocol';
 import { repoView, reviewBranchView } from '../../core/panel/viewModel';
 import { CountersignError, errorMessage } from '../../core/errors';
-import { runGit } from '../../git/gitRunner';
+import { listRemotes } from '../../git/remotes';
 import { fetchForReview, repoSnapshot } from '../../git/reviewSnapshot';
 import { resolveRepo } from '../../git/repository';
 import { parseCommandArgs, writeJson, type Command } from '../command';
@@ -94,8 +94,7 @@ read on the default branch, or a bad option.
     const root = repo.root;
     const notices: string[] = [];
     if (!values['no-fetch']) {
-      const remotes = (await runGit(['remote'], { cwd: root })).stdout.split('\n').map((r) => r.trim()).filter(Boolean);
-      for (const remote of remotes) {
+      for (const remote of await listRemotes(root)) {
         try {
           await fetchForReview(root, remote, 20_000);
         } catch (e) {
