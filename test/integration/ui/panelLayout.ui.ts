@@ -89,6 +89,58 @@ async function overflow(page: Page, plant = false): Promise<string[]> {
   }, plant);
 }
 
+/**
+ * Text too faint to read: every element holding text, its colour against the background it is painted on (the
+ * ancestors' backgrounds composed, alpha included), below WCAG AA's 4.5:1 for body text. With `plant`, adds
+ * one line in the side bar's own background colour first (the check's own check).
+ */
+async function lowContrast(page: Page, plant = false): Promise<string[]> {
+  return panelFrame(page).locator('body').evaluate((body, planted) => {
+    type Rgba = [number, number, number, number];
+    const parse = (css: string): Rgba | undefined => {
+      const m = /^rgba?\(([^)]+)\)$/.exec(css.trim());
+      if (!m) return undefined;
+      const [r, g, b, a = 1] = m[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+      return [r, g, b, a];
+    };
+    const over = (top: Rgba, under: Rgba): Rgba => [0, 1, 2].map((i) => top[i] * top[3] + under[i] * (1 - top[3])).concat(1) as Rgba;
+    const luminance = (c: Rgba) => {
+      const [r, g, b] = c.slice(0, 3).map((v) => { const x = v / 255; return x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const background = (el: Element | null): Rgba => {
+      const layers: Rgba[] = [];
+      for (let e = el; e; e = e.parentElement) {
+        const c = parse(getComputedStyle(e).backgroundColor);
+        if (c && c[3] > 0) layers.push(c);
+        if (c && c[3] >= 1) break;
+      }
+      return layers.reverse().reduce<Rgba>((under, top) => over(top, under), [255, 255, 255, 1]);
+    };
+    const probe = planted ? body.ownerDocument.createElement('p') : undefined;
+    if (probe) {
+      probe.className = 'planted-faint';
+      probe.style.color = 'var(--vscode-sideBar-background)';
+      probe.textContent = 'countersign approve';
+      body.append(probe);
+    }
+    const out: string[] = [];
+    for (const el of Array.from(body.querySelectorAll('*'))) {
+      const text = Array.from(el.childNodes).some((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim() !== '');
+      if (!text || el.getBoundingClientRect().width === 0) continue;
+      const bg = background(el);
+      const fgRaw = parse(getComputedStyle(el).color);
+      if (!fgRaw) continue;
+      const fg = over(fgRaw, bg);
+      const [hi, lo] = [luminance(fg), luminance(bg)].sort((a, b) => b - a);
+      const ratio = (hi + 0.05) / (lo + 0.05);
+      if (ratio < 4.5) out.push(`${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).replace(/ /g, '.')}` : ''} "${(el.textContent ?? '').trim().slice(0, 30)}": ${ratio.toFixed(2)}:1`);
+    }
+    probe?.remove();
+    return out;
+  }, plant);
+}
+
 /** The built CLI, run in Ada's clone as Bo (his email and key; the commit is Ada's, so he may decide on it). */
 function asBo(f: ReviewFixture, cli: string, args: string[]): void {
   execFileSync(process.execPath, [cli, ...args, '--key', f.boKey, '--no-push'], {
@@ -208,7 +260,7 @@ async function run(page: Page, ctx: UiContext): Promise<void> {
         if (!switched) return;
       }
       for (const width of [300, 600]) {
-        await ctx.step(`${state.name}: nothing overflows at ${width} px in the ${theme} theme`, async () => {
+        await ctx.step(`${state.name}: nothing overflows at ${width} px in the ${theme} theme${width === 300 ? ', text readable' : ''}`, async () => {
           await sideBarWidth(page, width);
           await page.waitForTimeout(500);
           // A refresh the file watcher started (after git wrote) greys the buttons: measure and shoot the settled panel.
@@ -221,6 +273,10 @@ async function run(page: Page, ctx: UiContext): Promise<void> {
             assert.match(seen, /div\.planted-clipped: content/);
           }
           assert.deepStrictEqual(await overflow(page), []);
+          if (width === 300) {
+            if (state.name === 'nothing-to-review' && theme === 'light') assert.match((await lowContrast(page, true)).join('\n'), /p\.planted-faint "countersign approve": 1\.00:1/);
+            assert.deepStrictEqual(await lowContrast(page), [], `text below 4.5:1 in the ${theme} theme`);
+          }
           await page.mouse.move(5, 5);
           await page.screenshot({ path: path.join(ctx.artifacts, `panel-${state.name}-${width}-${theme}.png`) });
           if (width === 300 && theme === 'dark') crops.push({ name: state.name, png: await page.locator('.part.sidebar').screenshot() });
