@@ -5,15 +5,18 @@ import { install, uninstall } from '../git/hookInstaller';
 import { defaultInstallConfig } from '../git/notesConfig';
 import { composeEditorAttribution, type AttributionApi } from './attribution/editorAttribution';
 import { bundledCliPath } from './bundledCli';
-import { registerCommand } from './commandRegistry';
 import { Commands, type CommandId } from './ids';
 import { pickRepositoryFolder } from './workspaceRepos';
 import { composeReview, type ReviewApi } from './review/composeReview';
 import { composeLineBlame, type BlameApi } from './blame/composeBlame';
 import { registerTestHooks } from './testHooks';
 
+/** Hands a command's handler to the entry (extension.ts), which registered every command at activation. */
+export type CommandHandlers = (id: CommandId, handler: (...args: never[]) => unknown) => void;
+
 export interface Services {
   disposables: vscode.Disposable[];
+  /** The commands this composition gave a handler. */
   registeredCommands: CommandId[];
   /** Labels and redraws for integration tests (returned from activate()). */
   attribution: AttributionApi;
@@ -23,12 +26,15 @@ export interface Services {
   blame: BlameApi;
 }
 
-/** Builds every service in one plain function (no container, no singletons). */
-export function compose(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Services {
+/**
+ * Builds every service in one plain function (no container, no singletons). dist/extension-services.js: the
+ * entry (extension.ts) loads it just after activate() returns, and registered the commands it hands over.
+ */
+export function compose(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, handlers: CommandHandlers): Services {
   const disposables: vscode.Disposable[] = [];
   const registeredCommands: CommandId[] = [];
   const command = (id: CommandId, handler: (...args: never[]) => unknown) => {
-    disposables.push(registerCommand(log, id, handler));
+    handlers(id, handler);
     registeredCommands.push(id);
   };
   const cliPath = bundledCliPath(context);

@@ -7,7 +7,9 @@ import { EXTENSION_ID } from '../../../src/extension/ids';
 export async function api(): Promise<CountersignApi> {
   const ext = vscode.extensions.getExtension<CountersignApi>(EXTENSION_ID);
   assert.ok(ext);
-  return ext.activate();
+  const activated = await ext.activate();
+  await activated.ready; // the services bundle loads just after activate() returns
+  return activated;
 }
 
 export function workspaceRoot(): string {

@@ -20,7 +20,9 @@ import { recordDecision } from '../../../src/git/reviewDecision';
 async function api(): Promise<CountersignApi> {
   const ext = vscode.extensions.getExtension<CountersignApi>(EXTENSION_ID);
   assert.ok(ext, `${EXTENSION_ID} is not loaded`);
-  return ext.activate();
+  const activated = await ext.activate();
+  await activated.ready; // the services bundle loads just after activate() returns
+  return activated;
 }
 
 async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {

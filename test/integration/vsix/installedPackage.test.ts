@@ -32,6 +32,7 @@ describe('Countersign installed from its .vsix', () => {
   it('activates and registers its commands', async () => {
     const ext = installed();
     const api = await ext.activate();
+    await api.ready;
     assert.strictEqual(ext.isActive, true);
     assert.deepStrictEqual([...api.registeredCommands].sort(), Object.values(Commands).sort());
     const registered = new Set(await vscode.commands.getCommands(true));
@@ -41,7 +42,7 @@ describe('Countersign installed from its .vsix', () => {
 
   it('ships the bundles, the manifest and the icon, and no sources, tests or maps', () => {
     const files = filesUnder(installed().extensionPath);
-    for (const required of ['package.json', 'dist/extension.js', 'dist/cli.js', 'dist/cli-lazy.js', 'dist/hook.js', 'media/icon.png', 'dist/webview.js', 'media/reviewPanel.css',
+    for (const required of ['package.json', 'dist/extension.js', 'dist/extension-services.js', 'dist/cli.js', 'dist/cli-lazy.js', 'dist/hook.js', 'media/icon.png', 'dist/webview.js', 'media/reviewPanel.css',
       'media/countersign-activity.svg', 'media/walkthrough/review.md', 'media/countersign.schema.json']) {
       assert.ok(files.includes(required), `${required} is missing from the package; files: ${files.join(', ')}`);
     }
@@ -52,7 +53,7 @@ describe('Countersign installed from its .vsix', () => {
   });
 
   it('ships a production build (minified, no source map reference)', () => {
-    for (const bundle of ['extension.js', 'cli.js', 'cli-lazy.js', 'hook.js']) {
+    for (const bundle of ['extension.js', 'extension-services.js', 'cli.js', 'cli-lazy.js', 'hook.js']) {
       const text = fs.readFileSync(path.join(installed().extensionPath, 'dist', bundle), 'utf8');
       assert.doesNotMatch(text, /sourceMappingURL/, `dist/${bundle} in the package points at a source map`);
       // esbuild marks each module of an unminified bundle with a "// src/..." comment.
