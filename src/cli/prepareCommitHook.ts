@@ -1,7 +1,7 @@
 import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { POLICY_FILE } from '../core/policyFile';
-import type { ChangedFile } from '../git/commitDiff';
+import type { FileAdditions } from '../git/commitDiff';
 import { prepareCommitMessage } from '../git/commitProvenance';
 import { openLedger } from '../git/ledger';
 import type { Attribution } from '../git/ledger';
@@ -14,7 +14,7 @@ import { EXIT_ERROR, type CliContext, type ExitCode } from './command';
  * not import the policy schema: the caller hands in the staged-policy check, which the hook entry loads
  * only for the rare commit that stages `.countersign.json`.
  */
-export type StagedPolicyCheck = (cwd: string, changed: ChangedFile[]) => Promise<string[]>;
+export type StagedPolicyCheck = (cwd: string, changed: FileAdditions[]) => Promise<string[]>;
 
 export function hookLogger(ctx: CliContext, hook: string): Logger {
   const trace = ctx.env.COUNTERSIGN_TRACE === '1';

@@ -2,7 +2,7 @@ import { formatStatementLine, parseStatementNote, type SignedStatement, type Sta
 import { CountersignError } from '../core/errors';
 import { readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
-import { REVIEW_NOTES_REF, trackingRef as notesTrackingRef } from './notesConfig';
+import { REVIEW_NOTES_REF, trackingRef } from './notesConfig';
 import { listNotes, notesTip, objectsByBlob } from './notesReader';
 
 /**
@@ -10,15 +10,7 @@ import { listNotes, notesTip, objectsByBlob } from './notesReader';
  * (docs/design.md, "Approvals"). One line per statement, lines sorted and unique — the shape
  * `git notes merge -s cat_sort_uniq` produces — so concurrent reviews from different clones union cleanly.
  */
-export const APPROVALS_REF = REVIEW_NOTES_REF;
 
-/**
- * Where fetched approvals land before they are merged: the same tracking ref notes sharing uses
- * (notesConfig), so a remote given as a URL maps to one ref, not two.
- */
-export function trackingRef(remote: string): string {
-  return notesTrackingRef(remote, 'countersign');
-}
 
 /**
  * Every statement in refs/notes/countersign, by the commit its note is attached to, read with one
@@ -27,7 +19,7 @@ export function trackingRef(remote: string): string {
  * unreadable notes are reported in `errors` with the commit as a field (never recovered from the message
  * text), never dropped silently.
  */
-export async function readAllStatements(cwd: string, ref = APPROVALS_REF): Promise<{ byCommit: Map<string, SignedStatement[]>; errors: StatementError[] }> {
+export async function readAllStatements(cwd: string, ref = REVIEW_NOTES_REF): Promise<{ byCommit: Map<string, SignedStatement[]>; errors: StatementError[] }> {
   const byCommit = new Map<string, SignedStatement[]>();
   const errors: StatementError[] = [];
   const commitsByBlob = objectsByBlob(await listNotes(cwd, ref));
@@ -54,7 +46,7 @@ export function noteNames(commits: string[], blob: string): string {
 }
 
 /** The statements in the note on one commit (no note: none). */
-export async function readStatementsOn(cwd: string, commit: string, ref = APPROVALS_REF): Promise<{ statements: SignedStatement[]; errors: string[]; text: string }> {
+export async function readStatementsOn(cwd: string, commit: string, ref = REVIEW_NOTES_REF): Promise<{ statements: SignedStatement[]; errors: string[]; text: string }> {
   const r = await runGit(['notes', `--ref=${ref}`, 'show', commit], { cwd, okCodes: [1] });
   const text = r.code === 0 ? r.stdout : '';
   return { ...parseStatementNote(text, `the ${ref} note on ${commit}`), text };
@@ -70,7 +62,7 @@ export function sortUniqueLines(lines: string[]): string[] {
  * Adds a signed statement to the note on its tip (keeping the lines already there). Idempotent: recording
  * the same statement twice leaves one line. Returns the note line.
  */
-export async function recordStatement(cwd: string, signed: SignedStatement, ref = APPROVALS_REF): Promise<string> {
+export async function recordStatement(cwd: string, signed: SignedStatement, ref = REVIEW_NOTES_REF): Promise<string> {
   const line = formatStatementLine(signed);
   if (line.includes('\n')) throw new CountersignError('input', 'internal: a statement line contains a line break');
   const tip = signed.statement.tip;
@@ -102,7 +94,7 @@ async function identityEnv(cwd: string): Promise<NodeJS.ProcessEnv | undefined> 
  * Unions the notes commit `from` into refs/notes/countersign with cat_sort_uniq (a fast-forward when ours is
  * missing or behind). Returns whether the local ref changed.
  */
-export async function mergeApprovals(cwd: string, from: string, ref = APPROVALS_REF): Promise<boolean> {
+export async function mergeApprovals(cwd: string, from: string, ref = REVIEW_NOTES_REF): Promise<boolean> {
   const before = await notesTip(cwd, ref);
   const fromOid = (await runGit(['rev-parse', '--verify', `${from}^{commit}`], { cwd })).stdout.trim();
   if (before === undefined) {
@@ -120,8 +112,8 @@ export async function mergeApprovals(cwd: string, from: string, ref = APPROVALS_
  * time. A remote without approvals yet is not an error. Throws CountersignError('remoteUnreachable') when the
  * remote cannot be reached in `timeoutMs` — the caller decides whether that blocks (the gate: it does).
  */
-export async function fetchApprovals(cwd: string, remote: string, timeoutMs: number, ref = APPROVALS_REF): Promise<{ remoteTip: string | undefined; merged: boolean }> {
-  const tracking = trackingRef(remote);
+export async function fetchApprovals(cwd: string, remote: string, timeoutMs: number, ref = REVIEW_NOTES_REF): Promise<{ remoteTip: string | undefined; merged: boolean }> {
+  const tracking = trackingRef(remote, REVIEW_NOTES_REF);
   // A one-character glob so that a remote without the ref yet matches nothing instead of failing the fetch
   // (telling "no ref" from "no connection" any other way would mean parsing git's messages).
   const refspec = `+${ref}*:${tracking}*`;
@@ -144,7 +136,7 @@ export interface PushResult {
  * Pushes refs/notes/countersign. When the remote has approvals we lack (rejected as non-fast-forward), fetches
  * and merges them and tries again, a few times. Never forces: that would erase other reviewers' approvals.
  */
-export async function pushApprovals(cwd: string, remote: string, opts: { timeoutMs?: number; attempts?: number } = {}, ref = APPROVALS_REF): Promise<PushResult> {
+export async function pushApprovals(cwd: string, remote: string, opts: { timeoutMs?: number; attempts?: number } = {}, ref = REVIEW_NOTES_REF): Promise<PushResult> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const attempts = opts.attempts ?? 4;
   if ((await notesTip(cwd, ref)) === undefined) return { ok: true, upToDate: true, attempts: 0, nothingToPush: true };

@@ -6,7 +6,7 @@ import { emptyTree } from './emptyTree';
  * with `git diff --numstat`): a `--raw -z` listing gives each file's new blob unambiguously, and a `-U0`
  * patch gives the added line numbers (both from one `git diff`).
  */
-export interface ChangedFile {
+export interface FileAdditions {
   path: string;
   /** The file's blob in the target (index or commit). */
   blob: string;
@@ -24,14 +24,14 @@ function targetArgs(base: string, target: DiffTarget): string[] {
 const COMMON = ['-c', 'core.quotePath=false', '-c', 'diff.noprefix=false', '-c', 'diff.mnemonicPrefix=false'];
 const DIFF_FLAGS = ['--no-renames', '--no-ext-diff', '--no-textconv', '--no-color', '--no-relative', '--ignore-submodules=all'];
 
-export async function changedFiles(cwd: string, baseRev: string | undefined, target: DiffTarget): Promise<ChangedFile[]> {
+export async function changedFiles(cwd: string, baseRev: string | undefined, target: DiffTarget): Promise<FileAdditions[]> {
   const base = baseRev ?? (await emptyTree(cwd));
   // One process for both (this is on every commit's path): with `--raw -z -p` git prints the NUL-separated raw
   // records, an empty record, then the patch as it prints it without -z.
   const raw = (await runGit([...COMMON, 'diff', '--raw', '-z', '-p', '-U0', '--no-abbrev', '--src-prefix=a/', '--dst-prefix=b/', ...DIFF_FLAGS, ...targetArgs(base, target)], { cwd })).stdout;
   const { blobs, patch } = splitRawAndPatch(raw);
   const added = parseAddedLines(patch);
-  const out: ChangedFile[] = [];
+  const out: FileAdditions[] = [];
   for (const [p, blob] of blobs) {
     const lines = added.get(p);
     if (lines && lines.length > 0) out.push({ path: p, blob, added: lines });

@@ -7,7 +7,7 @@ import {
   AI_PROVENANCE, ASSISTED_BY, assistedByToAdd, formatAiProvenance, parseTrailers, type ProvenanceCounts, type Trailer,
 } from '../core/trailers';
 import { writeFileAtomic } from './atomicFile';
-import type { ChangedFile } from './commitDiff';
+import type { FileAdditions } from './commitDiff';
 import { detectCommitContext, type CommitContext } from './commitContext';
 import { agentHookStates } from './connectedAgents';
 import { runGit } from './gitRunner';
@@ -43,7 +43,7 @@ export interface PrepareResult {
   /** Whether the trailers went into the message now (false: the editor opens; commit-msg adds them). */
   written: boolean;
   /** The files the commit adds or changes, as diffed for its provenance (the staged-policy check reuses them). */
-  files: ChangedFile[];
+  files: FileAdditions[];
 }
 
 /** Per worktree: two worktrees committing at once must not take each other's pending note. */

@@ -32,12 +32,14 @@ export function remoteKey(remote: string): string {
     : `url-${createHash('sha256').update(remote).digest('hex').slice(0, 12)}`;
 }
 
-export function trackingRef(remote: string, name: string): string {
+/** Where `remote`'s copy of one shared notes ref is fetched to (one name per remote, whether named or a URL). */
+export function trackingRef(remote: string, notesRef: (typeof SHARED_NOTES)[number]['ref']): string {
+  const name = SHARED_NOTES.find((n) => n.ref === notesRef)!.name;
   return `${TRACKING_PREFIX}${remoteKey(remote)}/${name}`;
 }
 
 export function notesFetchRefspecs(remote: string): string[] {
-  return SHARED_NOTES.map(({ ref, name }) => `+${ref}*:${trackingRef(remote, name)}*`);
+  return SHARED_NOTES.map(({ ref }) => `+${ref}*:${trackingRef(remote, ref)}*`);
 }
 
 export function defaultInstallConfig(remotes: readonly string[] = []): Array<{ key: string; value: string }> {

@@ -97,8 +97,8 @@ export async function fetchNotes(cwd: string, remote: string, timeoutMs: number,
   await runGit(['fetch', '--no-tags', '--no-write-fetch-head', '--quiet', remote, ...notesFetchRefspecs(remote)], {
     cwd, timeoutMs, env: { COUNTERSIGN_NOTES_SYNC: '1' },
   });
-  for (const { ref, name } of SHARED_NOTES) {
-    const tip = await notesTip(cwd, trackingRef(remote, name));
+  for (const { ref } of SHARED_NOTES) {
+    const tip = await notesTip(cwd, trackingRef(remote, ref));
     if (tip) await mergeNotesRef(cwd, ref, tip, logger);
   }
 }

@@ -10,7 +10,7 @@ import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { readObjects } from './catFileBatch';
 import type { Attribution } from './ledger';
-import { changedFiles, unquoteC, type ChangedFile, type DiffTarget } from './commitDiff';
+import { changedFiles, unquoteC, type FileAdditions, type DiffTarget } from './commitDiff';
 import { runGit } from './gitRunner';
 import { AI_NOTES_REF } from './notesConfig';
 import { readNotes } from './notesReader';
@@ -45,7 +45,7 @@ export interface ProvenanceInputs {
 }
 
 export interface ComputedProvenance extends CommitAttribution {
-  files: ChangedFile[];
+  files: FileAdditions[];
 }
 
 export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Promise<ComputedProvenance> {
@@ -134,7 +134,7 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
  * file; a filter or line-ending conversion gives another hash, and cat-file reads those): blob -> text, or null
  * for a binary file (one with a NUL byte, as readObjects leaves out).
  */
-function stagedFromWorkTree(root: string, files: ChangedFile[]): Map<string, string | null> {
+function stagedFromWorkTree(root: string, files: FileAdditions[]): Map<string, string | null> {
   const out = new Map<string, string | null>();
   for (const f of files) {
     if (out.has(f.blob)) continue;
@@ -153,7 +153,7 @@ function stagedFromWorkTree(root: string, files: ChangedFile[]): Map<string, str
  * rename leaves behind), limited to those paths and the target's changed ones.
  */
 async function donorSourcePaths(
-  cwd: string, target: DiffTarget, donors: string[], notes: Map<string, AuthorshipNote>, files: ChangedFile[], logger?: Logger,
+  cwd: string, target: DiffTarget, donors: string[], notes: Map<string, AuthorshipNote>, files: FileAdditions[], logger?: Logger,
 ): Promise<Map<string, Map<string, string[]>>> {
   const paths = new Set(files.map((f) => f.path));
   const out = new Map<string, Map<string, string[]>>();
@@ -205,7 +205,7 @@ export async function readParsedNotes(cwd: string, commits: string[], logger?: L
  * A revert brings back the lines the reverted commit removed. Those lines are in the reverted commit's
  * parent; blame there names the commit that first wrote each, and that commit's note says who it was.
  */
-async function revertOrigins(cwd: string, reverted: string, files: ChangedFile[], blobs: Map<string, string | null>, logger?: Logger): Promise<Map<string, Map<number, LineEvidence>>> {
+async function revertOrigins(cwd: string, reverted: string, files: FileAdditions[], blobs: Map<string, string | null>, logger?: Logger): Promise<Map<string, Map<number, LineEvidence>>> {
   const out = new Map<string, Map<number, LineEvidence>>();
   const parent = `${reverted}^`;
   const parentBlobs = new Map<string, string>();

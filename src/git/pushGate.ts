@@ -4,11 +4,11 @@ import { CountersignError, errorMessage } from '../core/errors';
 import { closest, didYouMean } from '../core/didYouMean';
 import { evaluateGate, type GateInput, type GateResult, type PolicySource } from '../core/gate';
 import { isProtected, POLICY_FILE, TAG_PREFIX } from '../core/policy';
-import { APPROVALS_REF, fetchApprovals, trackingRef } from './approvalsStore';
+import { fetchApprovals } from './approvalsStore';
 import type { BranchReadAhead } from './branchReadAhead';
 import { gatherGateInput, peelTag, ZERO_OID, type RefUpdate } from './gateInput';
 import { runGit } from './gitRunner';
-import { AI_NOTES_REF, trackingRef as notesTrackingRef } from './notesConfig';
+import { AI_NOTES_REF, REVIEW_NOTES_REF, trackingRef } from './notesConfig';
 import { notesTip } from './notesReader';
 import { policySourceAt, policyTextAt, remoteDefaultBranch } from './policyBranch';
 import { resolveCommit } from './stagedDiff';
@@ -213,8 +213,8 @@ export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ r
   }
   if (opts.strict && opts.fetch === false) {
     const missing = [];
-    for (const ref of [APPROVALS_REF, AI_NOTES_REF]) {
-      const tracked = await notesTip(cwd, notesTrackingRef(remote, ref.replace('refs/notes/', '')));
+    for (const ref of [REVIEW_NOTES_REF, AI_NOTES_REF] as const) {
+      const tracked = await notesTip(cwd, trackingRef(remote, ref));
       if (!tracked && !(await notesTip(cwd, ref))) missing.push(ref);
     }
     // Neither notes ref: nothing was fetched (the usual CI slip), so approvals and provenance are unknown. One
@@ -235,7 +235,7 @@ export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ r
     update: { branch, old: base, new: head },
     policy, ...(policyTip ? { policyTip } : {}),
     otherBranches: others,
-    approvalRefs: localOnly ? [APPROVALS_REF] : [APPROVALS_REF, trackingRef(remote)],
+    approvalRefs: localOnly ? [REVIEW_NOTES_REF] : [REVIEW_NOTES_REF, trackingRef(remote, REVIEW_NOTES_REF)],
     ...(asPush ? {} : { mergeOnly: true }),
     ...(opts.readAhead ? { readAhead: opts.readAhead } : {}),
   });
@@ -366,7 +366,7 @@ export async function prePush(cwd: string, remote: string, stdin: string, timeou
     if (peeled && 'commit' in peeled) update.new = peeled.commit;
     const input = await gatherGateInput(cwd, {
       update, policy, ...(defSha ? { policyTip: defSha } : {}), otherBranches: others,
-      approvalRefs: [APPROVALS_REF, trackingRef(remote)],
+      approvalRefs: [REVIEW_NOTES_REF, trackingRef(remote, REVIEW_NOTES_REF)],
     });
     if (unreachable) input.errors = [...(input.errors ?? []), unreachable];
     results.push(evaluateGate(input));

@@ -1,7 +1,7 @@
 import { evaluateGate, type GateResult, type PolicySource } from '../core/gate';
 import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy } from '../core/policy';
 import { protectingPolicyBranch } from '../core/policyBranchProtection';
-import { APPROVALS_REF } from './approvalsStore';
+import { REVIEW_NOTES_REF } from './notesConfig';
 import { gatherGateInput, peelTag, ZERO_OID } from './gateInput';
 import { runGit } from './gitRunner';
 import { notesRefRefusal } from './notesRefGuard';
@@ -120,12 +120,12 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
     const refusal = await notesRefRefusal(cwd, { ref: u.ref, old: oid(u.old), new: oid(u.new) }, keysFrom);
     if (refusal) messages.push(refusal);
   }
-  const notesPush = updates.find((u) => u.ref === APPROVALS_REF && oid(u.new) !== undefined);
+  const notesPush = updates.find((u) => u.ref === REVIEW_NOTES_REF && oid(u.new) !== undefined);
   // A refused notes update fails the push anyway; its branches are still judged (with the union) to say why.
   // Reading it costs one parse per distinct blob (gatherApprovals), not per path.
   const approvals = notesPush && messages.length === 0
     ? { approvalRefs: [], approvalCommits: [notesPush.new] }
-    : { approvalRefs: [APPROVALS_REF], approvalCommits: notesPush ? [notesPush.new] : [] };
+    : { approvalRefs: [REVIEW_NOTES_REF], approvalCommits: notesPush ? [notesPush.new] : [] };
 
   const results: GateResult[] = [];
   const judged = new Set<string>();

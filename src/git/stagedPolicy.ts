@@ -1,5 +1,5 @@
 import { checkPolicy, formatProblem, POLICY_FILE } from '../core/policy';
-import type { ChangedFile } from './commitDiff';
+import type { FileAdditions } from './commitDiff';
 import { runGit } from './gitRunner';
 
 /**
@@ -8,7 +8,7 @@ import { runGit } from './gitRunner';
  * and finding out at commit time is cheaper than at push time. A warning only: the commit goes on. `changed`
  * is what prepare-commit-msg already diffed, so a commit that leaves the policy alone costs no git process.
  */
-export async function stagedPolicyProblems(cwd: string, changed: ChangedFile[]): Promise<string[]> {
+export async function stagedPolicyProblems(cwd: string, changed: FileAdditions[]): Promise<string[]> {
   const blob = changed.find((f) => f.path === POLICY_FILE)?.blob;
   if (!blob) return [];
   const staged = await runGit(['cat-file', 'blob', blob], { cwd, okCodes: [128] });

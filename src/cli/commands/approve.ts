@@ -1,6 +1,6 @@
 import type { CoveredCommit } from '../../git/decisionCoverage';
 import { recordDecision, type DecisionResult } from '../../git/reviewDecision';
-import { APPROVALS_REF } from '../../git/approvalsStore';
+import { REVIEW_NOTES_REF } from '../../git/notesConfig';
 import { parseCommandArgs, writeJson, type CliContext, type Command, type ExitCode } from '../command';
 import { usageError } from '../../core/errors';
 
@@ -9,7 +9,7 @@ function decisionHelp(examples: string): string {
 The statement names REV's commit and tree, the base it was reviewed against and the stable patch-id of
 base..REV, so it covers exactly that change: every commit from the base to REV, and the same change after a
 rebase that keeps the patch-id; a new commit needs a new review. It is signed with
-\`ssh-keygen -Y sign -n countersign-review\`, stored as one JSON line in the ${APPROVALS_REF} note on REV,
+\`ssh-keygen -Y sign -n countersign-review\`, stored as one JSON line in the ${REVIEW_NOTES_REF} note on REV,
 and pushed when a remote is configured (the upstream's remote, else origin).
 
 Options:
@@ -33,7 +33,7 @@ Deciding the same way on the same tip again signs nothing new (it only pushes ag
 Examples:
 ${examples}
 Exit codes: 0 signed, recorded and pushed (or no remote), or already recorded; 1 recorded locally but the
-push failed (run \`git push REMOTE ${APPROVALS_REF}\` later); 2 usage or configuration error, or the
+push failed (run \`git push REMOTE ${REVIEW_NOTES_REF}\` later); 2 usage or configuration error, or the
 decision would not count (no key, no user.email, REV not a commit or ambiguous, not a listed reviewer,
 another key, your own commit) — nothing recorded.
 `;
@@ -82,7 +82,7 @@ async function runDecision(name: 'approve' | 'reject', argv: string[], ctx: CliC
       covers: r.covers.map((c) => ({ sha: c.sha, subject: c.subject, author: c.author.name ? `${c.author.name} <${c.author.email}>` : c.author.email, aiLines: c.aiLines, agents: c.agents })),
       alreadyRecorded: r.alreadyRecorded,
       ...(r.notCounting ? { notCounting: r.notCounting } : {}),
-      note: { ref: APPROVALS_REF, commit: r.signed.statement.tip },
+      note: { ref: REVIEW_NOTES_REF, commit: r.signed.statement.tip },
       pushed: r.push ? { remote: r.push.remote, ok: !pushFailed, ...(r.push.error ? { error: r.push.error } : {}) } : null,
     });
   } else {
@@ -121,7 +121,7 @@ function printHuman(ctx: CliContext, name: 'approve' | 'reject', rev: string, r:
   ctx.stdout(`  patch-id: ${s.patchId}\n`);
   if (s.comment) ctx.stdout(`  comment:  ${s.comment}\n`);
   ctx.stdout(`  signed:   ${r.keyType} ${r.fingerprint} (namespace countersign-review)\n`);
-  ctx.stdout(`  recorded: ${APPROVALS_REF} note on ${short(s.tip)}\n`);
+  ctx.stdout(`  recorded: ${REVIEW_NOTES_REF} note on ${short(s.tip)}\n`);
   if (r.notCounting) {
     ctx.stderr(`warning: recorded anyway (--force), but the gate does not count it: ${r.notCounting}\n`);
   }
@@ -129,9 +129,9 @@ function printHuman(ctx: CliContext, name: 'approve' | 'reject', rev: string, r:
     ctx.stdout('  pushed:   no (no remote configured, or --no-push)\n');
   } else if (r.push.error) {
     ctx.stderr(`countersign ${name}: recorded locally, but pushing to ${r.push.remote} failed: ${r.push.error}\n`);
-    ctx.stderr(`  share it later with: git push ${r.push.remote} ${APPROVALS_REF}\n`);
+    ctx.stderr(`  share it later with: git push ${r.push.remote} ${REVIEW_NOTES_REF}\n`);
   } else if (r.push.result) {
-    ctx.stdout(`  pushed:   ${r.push.remote} ${APPROVALS_REF}${r.push.result.attempts > 1 ? ` (merged others' approvals first, ${r.push.result.attempts} attempts)` : ''}\n`);
+    ctx.stdout(`  pushed:   ${r.push.remote} ${REVIEW_NOTES_REF}${r.push.result.attempts > 1 ? ` (merged others' approvals first, ${r.push.result.attempts} attempts)` : ''}\n`);
   }
 }
 

@@ -7,7 +7,7 @@ import type { GateCommit } from '../../core/gate';
 import type { CommitCard } from '../../core/panel/protocol';
 import { reviewPreflight, type PreflightCode } from '../../core/panel/reviewPreflight';
 import { reviewRequest } from '../../core/panel/reviewRequest';
-import { APPROVALS_REF } from '../../git/approvalsStore';
+import { REVIEW_NOTES_REF } from '../../git/notesConfig';
 import { runGit } from '../../git/gitRunner';
 import { recordDecision, type DecisionResult } from '../../git/reviewDecision';
 import { resolveCommitStrictly } from '../../git/revision';
@@ -180,7 +180,7 @@ async function decide(deps: ReviewCommandDeps, raw: unknown, decision: 'approve'
   deps.log.info(`[review] ${decision} ${s.tip} (base ${s.base}, ${result.baseSource}) signed as ${who} with ${result.keyType} ${result.fingerprint}; push: ${result.push ? result.push.error ?? 'ok' : 'no remote'}`);
   const what = `${decision === 'approve' ? 'Approved' : 'Requested changes on'} ${short(s.tip)} as ${who}`;
   if (result.push?.error) {
-    void vscode.window.showWarningMessage(`${what}. Recorded locally, but pushing to ${result.push.remote} failed: ${result.push.error}. Share it later with: git push ${result.push.remote} ${APPROVALS_REF}`);
+    void vscode.window.showWarningMessage(`${what}. Recorded locally, but pushing to ${result.push.remote} failed: ${result.push.error}. Share it later with: git push ${result.push.remote} ${REVIEW_NOTES_REF}`);
   } else {
     const own = decision === 'approve' && result.ownCommits.length > 0 ? ` Note: you authored or committed ${result.ownCommits.length} of these commits; the gate does not count your approval for them.` : '';
     void vscode.window.showInformationMessage(`${what}${result.push ? `; shared with ${result.push.remote}.` : ' (no remote: recorded locally).'}${own}`);

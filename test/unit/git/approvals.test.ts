@@ -3,7 +3,8 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseStatementNote, statementCovers, verifySignedStatement, type SignedStatement } from '../../../src/core/approvalStatement';
-import { APPROVALS_REF, fetchApprovals, pushApprovals, readAllStatements, recordStatement } from '../../../src/git/approvalsStore';
+import { fetchApprovals, pushApprovals, readAllStatements, recordStatement } from '../../../src/git/approvalsStore';
+import { REVIEW_NOTES_REF } from '../../../src/git/notesConfig';
 import { stablePatchId } from '../../../src/git/patchId';
 import { cloneAs as cloneRepoAs, pushFeature } from '../helpers/approvals';
 import { makeKey, sshKeygenVerify, tempDir, TestAgent, type TestKey } from '../helpers/sshKeys';
@@ -69,7 +70,7 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
     assert.match(r.stdout, /pushed: +origin refs\/notes\/countersign/);
 
     // The remote has it, as one JSON line on the tip.
-    const note = remote.git('notes', `--ref=${APPROVALS_REF}`, 'show', tip);
+    const note = remote.git('notes', `--ref=${REVIEW_NOTES_REF}`, 'show', tip);
     const parsed = parseStatementNote(note, tip);
     assert.deepStrictEqual(parsed.errors, []);
     assert.strictEqual(parsed.statements.length, 1);
@@ -103,15 +104,15 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
     assert.strictEqual(out.statement.tip, tip);
     assert.match(out.signature, /^-----BEGIN SSH SIGNATURE-----/);
     assert.strictEqual(out.pushed, null);
-    assert.strictEqual(reviewer.gitResult(['ls-remote', 'origin', APPROVALS_REF]).stdout, '', '--no-push pushed nothing');
+    assert.strictEqual(reviewer.gitResult(['ls-remote', 'origin', REVIEW_NOTES_REF]).stdout, '', '--no-push pushed nothing');
     // Recording the very same signed statement again is a no-op.
     await inRepo(reviewer, () => recordStatement(reviewer.dir, { statement: out.statement, signature: out.signature }));
-    assert.strictEqual(reviewer.git('notes', `--ref=${APPROVALS_REF}`, 'show', tip).split('\n').length, 1);
+    assert.strictEqual(reviewer.git('notes', `--ref=${REVIEW_NOTES_REF}`, 'show', tip).split('\n').length, 1);
     // Approving the same tip the same way again signs nothing new (issue 17: a no-op); a new comment is a new statement.
     assert.strictEqual(reviewer.cli(['approve', 'origin/feature', '--no-push']).status, 0);
-    assert.strictEqual(reviewer.git('notes', `--ref=${APPROVALS_REF}`, 'show', tip).split('\n').length, 1);
+    assert.strictEqual(reviewer.git('notes', `--ref=${REVIEW_NOTES_REF}`, 'show', tip).split('\n').length, 1);
     assert.strictEqual(reviewer.cli(['approve', 'origin/feature', '--no-push', '--comment', 'looked again']).status, 0);
-    assert.strictEqual(reviewer.git('notes', `--ref=${APPROVALS_REF}`, 'show', tip).split('\n').length, 2);
+    assert.strictEqual(reviewer.git('notes', `--ref=${REVIEW_NOTES_REF}`, 'show', tip).split('\n').length, 2);
   });
 
   it('reject: requires --comment (exit 2, nothing recorded); with a comment records a rejection', () => {
@@ -119,11 +120,11 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
     const bad = reviewer.cli(['reject', 'origin/feature']);
     assert.strictEqual(bad.status, 2);
     assert.match(bad.stderr, /--comment TEXT is required/);
-    assert.strictEqual(reviewer.gitResult(['rev-parse', '--verify', '-q', APPROVALS_REF]).status, 1);
+    assert.strictEqual(reviewer.gitResult(['rev-parse', '--verify', '-q', REVIEW_NOTES_REF]).status, 1);
     const ok = reviewer.cli(['reject', 'origin/feature', '--comment', 'drops the prod database']);
     assert.strictEqual(ok.status, 0, ok.stderr);
     assert.match(ok.stdout, /Rejected/);
-    const [s] = parseStatementNote(remote.git('notes', `--ref=${APPROVALS_REF}`, 'show', tip)).statements;
+    const [s] = parseStatementNote(remote.git('notes', `--ref=${REVIEW_NOTES_REF}`, 'show', tip)).statements;
     assert.strictEqual(s.statement.decision, 'reject');
     assert.strictEqual(s.statement.comment, 'drops the prod database');
   });
@@ -153,7 +154,7 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
     assert.strictEqual(noEmail.status, 2);
     assert.match(noEmail.stderr, /user\.email is not set.*git config user\.email/);
 
-    assert.strictEqual(reviewer.gitResult(['rev-parse', '--verify', '-q', APPROVALS_REF]).status, 1, 'nothing recorded');
+    assert.strictEqual(reviewer.gitResult(['rev-parse', '--verify', '-q', REVIEW_NOTES_REF]).status, 1, 'nothing recorded');
   });
 
   it('ssh-agent: signs with a key that exists only in the agent, given as a .pub path or a literal key:: user.signingkey', async () => {
@@ -190,7 +191,7 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
     const [a, b] = await Promise.all([cliAsync(r1, ['approve', 'origin/feature']), cliAsync(r2, ['approve', 'origin/feature'])]);
     assert.strictEqual(a.status, 0, a.stderr);
     assert.strictEqual(b.status, 0, b.stderr);
-    const onRemote = parseStatementNote(remote.git('notes', `--ref=${APPROVALS_REF}`, 'show', tip));
+    const onRemote = parseStatementNote(remote.git('notes', `--ref=${REVIEW_NOTES_REF}`, 'show', tip));
     assert.deepStrictEqual(onRemote.statements.map((s) => s.statement.reviewer.email).sort(), ['rita@example.com', 'sam@example.com']);
     // A third clone sees both after one fetch.
     const third = cloneAs('Thea', 'thea@example.com');
@@ -206,7 +207,7 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
     assert.strictEqual(r1.cli(['approve', 'origin/feature']).status, 0);
     const pushed = await inRepo(r2, () => pushApprovals(r2.dir, 'origin'));
     assert.deepStrictEqual({ ok: pushed.ok, attempts: pushed.attempts }, { ok: true, attempts: 2 });
-    const lines = remote.git('notes', `--ref=${APPROVALS_REF}`, 'show', tip).split('\n');
+    const lines = remote.git('notes', `--ref=${REVIEW_NOTES_REF}`, 'show', tip).split('\n');
     assert.strictEqual(lines.length, 2);
     assert.deepStrictEqual([...lines].sort(), lines, 'lines stay sorted and unique, as cat_sort_uniq leaves them');
   });
@@ -218,7 +219,7 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
     assert.strictEqual(r.status, 1);
     assert.match(r.stderr, /recorded locally, but pushing to origin failed/);
     assert.match(r.stderr, /git push origin refs\/notes\/countersign/);
-    assert.strictEqual(parseStatementNote(reviewer.git('notes', `--ref=${APPROVALS_REF}`, 'show', tip)).statements.length, 1);
+    assert.strictEqual(parseStatementNote(reviewer.git('notes', `--ref=${REVIEW_NOTES_REF}`, 'show', tip)).statements.length, 1);
   });
 
   it('fetching from an unreachable remote fails in bounded time with remoteUnreachable', async () => {
@@ -275,8 +276,8 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
   it('readAllStatements reports a malformed note line naming the commit, and still returns the good ones', async () => {
     const reviewer = cloneAs('Rita Reviewer', 'rita@example.com', rita);
     assert.strictEqual(reviewer.cli(['approve', 'origin/feature', '--no-push']).status, 0);
-    const good = reviewer.git('notes', `--ref=${APPROVALS_REF}`, 'show', tip);
-    reviewer.git('notes', `--ref=${APPROVALS_REF}`, 'add', '-f', '-m', `${good}\n{"statement": "forged"}`, tip);
+    const good = reviewer.git('notes', `--ref=${REVIEW_NOTES_REF}`, 'show', tip);
+    reviewer.git('notes', `--ref=${REVIEW_NOTES_REF}`, 'add', '-f', '-m', `${good}\n{"statement": "forged"}`, tip);
     const all = await inRepo(reviewer, () => readAllStatements(reviewer.dir));
     assert.strictEqual(all.byCommit.get(tip)?.length, 1);
     assert.strictEqual(all.errors.length, 1);

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { parseStatementNote } from '../../../src/core/approvalStatement';
-import { APPROVALS_REF } from '../../../src/git/approvalsStore';
+import { REVIEW_NOTES_REF } from '../../../src/git/notesConfig';
 import { cloneAs as cloneRepoAs, pushFeature } from '../helpers/approvals';
 import { makeKey, type TestKey } from '../helpers/reviewerKeys';
 import { TempRepo } from '../helpers/tempRepo';
@@ -30,7 +30,7 @@ describe('approve: refuses what would not count, and what the reviewer did not s
   }
 
   function statementsOn(repo: TempRepo, commit: string) {
-    const r = repo.gitResult(['notes', `--ref=${APPROVALS_REF}`, 'show', commit]);
+    const r = repo.gitResult(['notes', `--ref=${REVIEW_NOTES_REF}`, 'show', commit]);
     return r.status === 0 ? parseStatementNote(r.stdout).statements : [];
   }
 
@@ -139,7 +139,7 @@ describe('approve: refuses what would not count, and what the reviewer did not s
     assert.strictEqual(reviewer.cli(['reject', 'origin/feature', '--comment', 'wait']).status, 0);
     assert.strictEqual(reviewer.cli(['approve', 'origin/feature']).status, 0);
     assert.strictEqual(statementsOn(reviewer, tip).length, 3);
-    author.git('fetch', '-q', 'origin', `+${APPROVALS_REF}:${APPROVALS_REF}`);
+    author.git('fetch', '-q', 'origin', `+${REVIEW_NOTES_REF}:${REVIEW_NOTES_REF}`);
     const v = author.cli(['verify', '--branch', 'main', '--base', 'origin/main', '--head', 'feature', '--format', 'json']);
     assert.strictEqual(v.status, 0, v.stdout + v.stderr);
   });
