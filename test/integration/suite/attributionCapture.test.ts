@@ -288,7 +288,9 @@ describe('Capture: what the user does in the editor', function () {
   it('"Mark as human-written" relabels the lines and the saved labels reach `countersign status`', async () => {
     const editor = await freshEditor();
     await editor.edit((b) => b.insert(editor.selection.active, SNIPPET));
-    // Let the edit be an edit: one that lands right before a save would count as a save participant.
+    // Let the edit be observed before saving. Whether an edit is a save participant's is decided by VS Code's
+    // save events, not by time: only edits between the save's willSave and save (or, where the file's settings
+    // let VS Code's own participants edit, those whose versions lead up to willSave) count as participants.
     await (await api()).attribution.idle();
     await editor.document.save();
     const uri = editor.document.uri;
