@@ -2,6 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { installCliLauncher } from '../git/cliLauncher';
 import { install, uninstall } from '../git/hookInstaller';
+import { uninstallSummary } from '../app/uninstallSummary';
 import { defaultInstallConfig } from '../git/notesConfig';
 import { composeEditorAttribution, type AttributionApi } from './attribution/editorAttribution';
 import { bundledCliPath } from './bundledCli';
@@ -57,7 +58,7 @@ export function compose(context: vscode.ExtensionContext, log: vscode.LogOutputC
     if (!folder) return;
     const r = await uninstall(folder);
     log.info(`[hooks] uninstall in ${folder}: ${JSON.stringify(r.wasInstalled)}`);
-    void vscode.window.showInformationMessage(r.wasInstalled ? 'Countersign hooks removed; the previous hooks are active again.' : 'Countersign hooks were not installed in this repository.');
+    void vscode.window.showInformationMessage(uninstallSummary(r));
   });
   // As VS Code puts `code` on PATH: the CLI shipped in this extension, copied to a stable place, and a launcher.
   command(Commands.installCommandLineTool, async () => {
