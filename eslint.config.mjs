@@ -27,7 +27,10 @@ export default tseslint.config(
   // text for a terminal and take argv (docs/design.md, "Layers").
   { files: ['src/extension/**'], rules: { 'no-restricted-imports': ['error', {
     paths: zodMini,
-    patterns: [{ group: ['**/cli', '**/cli/**'], message: 'The extension calls src/app (use cases), not the CLI.' }],
+    patterns: [
+      { group: ['**/cli', '**/cli/**'], message: 'The extension calls src/app (use cases), not the CLI.' },
+      { group: ['**/git/gitRunner'], message: 'The extension asks git through named queries (src/git/gitRepository.ts, src/app), not argv arrays.' },
+    ],
   }] } },
   { files: ['src/core/**', 'src/git/**', 'src/cli/**', 'src/app/**'], rules: noVscode },
   { files: ['src/core/**'], rules: {

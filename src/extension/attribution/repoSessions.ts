@@ -6,7 +6,7 @@ import type { Observation } from '../../core/attribution/observations';
 import { AttributionSession } from '../../core/editor/attributionSession';
 import { SerialQueue } from '../../core/editor/serialQueue';
 import { errorMessage } from '../../core/errors';
-import { runGit } from '../../git/gitRunner';
+import { GitRepository } from '../../git/gitRepository';
 import { openLedger, type Ledger } from '../../git/ledger';
 import { openCallsFor, type OpenToolCall } from '../../git/openToolCalls';
 import { isIgnoredPath, repoRelative, WorkTreeRoots } from '../../git/workTreeRoot';
@@ -95,8 +95,7 @@ export class RepoSession {
   async headContent(file: string): Promise<string | undefined> {
     if (!this.trusted()) return undefined;
     try {
-      const r = await runGit(['cat-file', 'blob', `HEAD:${file}`], { cwd: this.root, okCodes: [128] });
-      return r.code === 0 ? r.stdout : undefined;
+      return await new GitRepository(this.root).fileAt('HEAD', file);
     } catch {
       return undefined;
     }

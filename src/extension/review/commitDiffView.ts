@@ -4,9 +4,7 @@ import { codeSpan } from '../../core/marking/hoverText';
 import { errorMessage } from '../../core/errors';
 import { splitLines } from '../../core/attribution/lines';
 import { aiLinesOfCommit, untrackedLinesOfFile } from '../../core/panel/commitSignals';
-import { parseAddedLines } from '../../git/commitDiff';
-import { runGit } from '../../git/gitRunner';
-import { emptyTree } from '../../git/emptyTree';
+import { GitRepository } from '../../git/gitRepository';
 import { AI_NOTES_REF, readNotes } from '../../git/notesReader';
 import { ReviewScheme } from '../ids';
 
@@ -42,8 +40,7 @@ export class RevisionContentProvider implements vscode.TextDocumentContentProvid
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const q = parseQuery(uri);
     if (!q || !q.rev) return '';
-    const r = await runGit(['cat-file', 'blob', `${q.rev}:${q.path}`], { cwd: q.root, okCodes: [128] });
-    return r.code === 0 ? r.stdout : '';
+    return (await new GitRepository(q.root).fileAt(q.rev, q.path)) ?? '';
   }
 }
 
@@ -92,19 +89,15 @@ export class CommitDiffView implements vscode.Disposable {
 
   /** The files a commit changes (against its first parent), for picking one. */
   async changedFiles(root: string, sha: string): Promise<Array<{ path: string; status: string }>> {
-    const r = await runGit(['diff-tree', '--no-commit-id', '-r', '-z', '--name-status', '--no-renames', '--root', '-m', '--first-parent', sha], { cwd: root });
-    const parts = r.stdout.split('\0').filter((p) => p !== '');
-    const out: Array<{ path: string; status: string }> = [];
-    for (let i = 0; i + 1 < parts.length; i += 2) out.push({ status: parts[i].charAt(0), path: parts[i + 1] });
-    return out;
+    return new GitRepository(root).filesChangedBy(sha);
   }
 
   /** Opens the diff of `file` in commit `sha` against its first parent; returns how many AI lines are marked. */
   async open(root: string, sha: string, file: string): Promise<number> {
-    const parent = await runGit(['rev-parse', '--verify', '--quiet', `${sha}^1`], { cwd: root, okCodes: [1, 128] });
-    const parentSha = parent.code === 0 ? parent.stdout.trim() : '';
-    const inTip = (await runGit(['cat-file', '-e', `${sha}:${file}`], { cwd: root, okCodes: [1, 128] })).code === 0;
-    const inParent = parentSha !== '' && (await runGit(['cat-file', '-e', `${parentSha}:${file}`], { cwd: root, okCodes: [1, 128] })).code === 0;
+    const git = new GitRepository(root);
+    const parentSha = (await git.firstParent(sha)) ?? '';
+    const inTip = await git.hasFileAt(sha, file);
+    const inParent = parentSha !== '' && (await git.hasFileAt(parentSha, file));
     const left = revisionUri({ root, rev: inParent ? parentSha : '', path: file });
     const right = revisionUri({ root, rev: inTip ? sha : '', path: file });
     let lines: AiLine[] = [];
@@ -112,11 +105,10 @@ export class CommitDiffView implements vscode.Disposable {
     try {
       const note = (await readNotes(root, AI_NOTES_REF, [sha])).get(sha);
       // The note may claim any lines; only those the committed file has are marked.
-      const blob = inTip && note !== undefined ? (await runGit(['cat-file', 'blob', `${sha}:${file}`], { cwd: root })).stdout : '';
+      const blob = inTip && note !== undefined ? (await git.fileAt(sha, file)) ?? '' : '';
       lines = aiLinesOfCommit(note, sha, file, splitLines(blob).length);
       if (note !== undefined && inTip) {
-        const patch = await runGit(['diff', '-U0', '--no-renames', '--no-ext-diff', '--no-textconv', parentSha || await emptyTree(root), sha, '--', file], { cwd: root, env: { GIT_LITERAL_PATHSPECS: '1' } });
-        untracked = untrackedLinesOfFile(parseAddedLines(patch.stdout).get(file) ?? [], note, file, sha);
+        untracked = untrackedLinesOfFile(await git.addedLines(parentSha || undefined, sha, file), note, file, sha);
       }
     } catch (e) {
       this.log.warn(`[review] the AI note on ${sha.slice(0, 12)} is unreadable, no lines marked: ${errorMessage(e)}`);

@@ -8,7 +8,7 @@ import type { CommitCard } from '../../core/panel/protocol';
 import { reviewPreflight, type PreflightCode } from '../../core/panel/reviewPreflight';
 import { reviewRequest } from '../../core/panel/reviewRequest';
 import { REVIEW_NOTES_REF } from '../../git/notesConfig';
-import { runGit } from '../../git/gitRunner';
+import { GitRepository } from '../../git/gitRepository';
 import { recordDecision, type DecisionResult } from '../../git/reviewDecision';
 import { resolveCommitStrictly } from '../../git/revision';
 import { readMe } from '../../git/reviewSnapshot';
@@ -245,7 +245,7 @@ export function registerReviewCommands(deps: ReviewCommandDeps): void {
     if (!dev) throw new CountersignError('config', `${path.basename(repo)} has no remote branch to judge the current branch against: add a remote and fetch it`);
     const head = dev.result.head;
     const pushed = head ? await pushedAs(repo, dev.remote, head, dev.target) : undefined;
-    const url = (await runGit(['remote', 'get-url', dev.remote], { cwd: repo, okCodes: [2, 128] })).stdout.trim();
+    const url = await new GitRepository(repo).remoteUrl(dev.remote);
     const req = reviewRequest({ result: dev.result, target: `${dev.remote}/${dev.target}`, branch: dev.branch, remote: dev.remote, ...(url ? { remoteUrl: url } : {}), ...(pushed ? { pushedAs: pushed } : {}) });
     if (!req) {
       void vscode.window.showInformationMessage(`Nothing on ${dev.branch ?? 'HEAD'} needs review for ${dev.remote}/${dev.target}.`);
@@ -264,6 +264,5 @@ export function registerReviewCommands(deps: ReviewCommandDeps): void {
 
 /** The remote branch (other than the target) that already has `head`, so a reviewer can fetch it. */
 async function pushedAs(repo: string, remote: string, head: string, target: string): Promise<string | undefined> {
-  const r = await runGit(['for-each-ref', '--contains', head, '--format=%(refname:short)', `refs/remotes/${remote}/`], { cwd: repo });
-  return r.stdout.split('\n').map((s) => s.trim()).find((s) => s && s !== `${remote}/HEAD` && s !== `${remote}/${target}` && s !== remote);
+  return (await new GitRepository(repo).remoteBranchesContaining(remote, head)).find((s) => s && s !== `${remote}/HEAD` && s !== `${remote}/${target}` && s !== remote);
 }

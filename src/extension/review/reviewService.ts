@@ -1,9 +1,8 @@
-import * as path from 'path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import type { PanelModel, RepoView } from '../../core/panel/protocol';
 import { repoView, type RepoSnapshot } from '../../core/panel/viewModel';
-import { runGit } from '../../git/gitRunner';
+import { GitRepository } from '../../git/gitRepository';
 import { fetchForReview, repoSnapshot } from '../../git/reviewSnapshot';
 
 /**
@@ -82,9 +81,8 @@ export class ReviewService implements vscode.Disposable {
     if (this.roots.length === 0) {
       const found = new Set<string>();
       for (const f of folders) {
-        const r = await runGit(['rev-parse', '--show-toplevel'], { cwd: f.uri.fsPath, okCodes: [128] }).catch(() => undefined);
-        const top = r?.code === 0 ? r.stdout.trim() : '';
-        if (top) found.add(path.normalize(top));
+        const top = await GitRepository.topLevelOf(f.uri.fsPath);
+        if (top) found.add(top);
       }
       this.roots = [...found];
     }
@@ -118,7 +116,7 @@ export class ReviewService implements vscode.Disposable {
   }
 
   private async fetch(root: string): Promise<void> {
-    const remotes = (await runGit(['remote'], { cwd: root })).stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+    const remotes = await new GitRepository(root).remotes();
     for (const remote of remotes) {
       try {
         await fetchForReview(root, remote, 20_000);

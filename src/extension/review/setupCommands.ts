@@ -12,7 +12,7 @@ import { CountersignError } from '../../core/errors';
 import { keyBlob } from '../../core/panel/reviewPreflight';
 import { formatReportHtml } from '../../core/report/reportHtml';
 import { POLICY_FILE, publicKeyProblem } from '../../core/policy';
-import { runGit } from '../../git/gitRunner';
+import { GitRepository } from '../../git/gitRepository';
 import { countersignDir, resolveRepo } from '../../git/repository';
 import { remoteDefaultBranch } from '../../git/pushGate';
 import { defaultRemote } from '../../git/remotes';
@@ -167,12 +167,12 @@ async function setSigningKey(deps: SetupDeps, given: unknown): Promise<void> {
     file = uri[0].fsPath;
   }
   const scope = await vscode.window.showQuickPick([
-    { label: `This repository (${path.basename(root)})`, args: [] as string[] },
-    { label: 'All my repositories (--global)', args: ['--global'] },
+    { label: `This repository (${path.basename(root)})`, scope: 'local' as const },
+    { label: 'All my repositories (--global)', scope: 'global' as const },
   ], { placeHolder: 'Where to set user.signingkey' });
   if (!scope) return;
-  await runGit(['config', ...scope.args, 'user.signingkey', file], { cwd: root });
-  deps.log.info(`[review] user.signingkey ${scope.args.join(' ') || '(local)'} = ${file}`);
+  await new GitRepository(root).setConfig('user.signingkey', file, scope.scope);
+  deps.log.info(`[review] user.signingkey (${scope.scope}) = ${file}`);
   void vscode.window.showInformationMessage(`Approvals from ${path.basename(root)} will be signed with ${file}.${me.email ? '' : ' Set git user.email too: approvals name the reviewer by it.'}`);
   deps.service.schedule();
 }

@@ -1,0 +1,75 @@
+import * as path from 'path';
+import { parseAddedLines } from './commitDiff';
+import { emptyTree } from './emptyTree';
+import { runGit } from './gitRunner';
+import { listRemotes } from './remotes';
+
+/**
+ * One working tree's git, as the extension asks it: named queries instead of argv arrays, so the editor's
+ * code says what it wants to know and each question's git command (and its quirks: literal pathspecs, exit
+ * codes that mean "no") is written once. The extension reaches git only through this and src/app.
+ */
+export class GitRepository {
+  constructor(readonly root: string) {}
+
+  /** The top level of the working tree holding `folder`, or undefined when it is in none. */
+  static async topLevelOf(folder: string): Promise<string | undefined> {
+    const r = await runGit(['rev-parse', '--show-toplevel'], { cwd: folder, okCodes: [128] }).catch(() => undefined);
+    const top = r?.code === 0 ? r.stdout.trim() : '';
+    return top ? path.normalize(top) : undefined;
+  }
+
+  /** A file's content at a revision; undefined when the revision lacks it. */
+  async fileAt(rev: string, file: string): Promise<string | undefined> {
+    const r = await runGit(['cat-file', 'blob', `${rev}:${file}`], { cwd: this.root, okCodes: [128] });
+    return r.code === 0 ? r.stdout : undefined;
+  }
+
+  async hasFileAt(rev: string, file: string): Promise<boolean> {
+    return (await runGit(['cat-file', '-e', `${rev}:${file}`], { cwd: this.root, okCodes: [1, 128] })).code === 0;
+  }
+
+  /** A commit's first parent; undefined for a root commit. */
+  async firstParent(sha: string): Promise<string | undefined> {
+    const r = await runGit(['rev-parse', '--verify', '--quiet', `${sha}^1`], { cwd: this.root, okCodes: [1, 128] });
+    return r.code === 0 ? r.stdout.trim() : undefined;
+  }
+
+  /** The files a commit changes against its first parent (A, M, D, T…), renames as delete + add. */
+  async filesChangedBy(sha: string): Promise<Array<{ path: string; status: string }>> {
+    const r = await runGit(['diff-tree', '--no-commit-id', '-r', '-z', '--name-status', '--no-renames', '--root', '-m', '--first-parent', sha], { cwd: this.root });
+    const parts = r.stdout.split('\0').filter((p) => p !== '');
+    const out: Array<{ path: string; status: string }> = [];
+    for (let i = 0; i + 1 < parts.length; i += 2) out.push({ status: parts[i].charAt(0), path: parts[i + 1] });
+    return out;
+  }
+
+  /** The lines of `file` that `to` adds over `from` (undefined: the empty tree), 1-based in `to`'s file. */
+  async addedLines(from: string | undefined, to: string, file: string): Promise<number[]> {
+    const patch = await runGit(['diff', '-U0', '--no-renames', '--no-ext-diff', '--no-textconv', from ?? await emptyTree(this.root), to, '--', file], {
+      cwd: this.root, env: { GIT_LITERAL_PATHSPECS: '1' },
+    });
+    return parseAddedLines(patch.stdout).get(file) ?? [];
+  }
+
+  remotes(): Promise<string[]> {
+    return listRemotes(this.root);
+  }
+
+  /** A remote's URL, or undefined when it has none (or no such remote). */
+  async remoteUrl(remote: string): Promise<string | undefined> {
+    const url = (await runGit(['remote', 'get-url', remote], { cwd: this.root, okCodes: [2, 128] })).stdout.trim();
+    return url || undefined;
+  }
+
+  /** The remote-tracking branches of `remote` (short names, `origin/feature`) whose history has `commit`. */
+  async remoteBranchesContaining(remote: string, commit: string): Promise<string[]> {
+    const r = await runGit(['for-each-ref', '--contains', commit, '--format=%(refname:short)', `refs/remotes/${remote}/`], { cwd: this.root });
+    return r.stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+  }
+
+  /** Sets a config value in this repository, or in the user's global config. */
+  async setConfig(key: string, value: string, scope: 'local' | 'global'): Promise<void> {
+    await runGit(['config', ...(scope === 'global' ? ['--global'] : []), key, value], { cwd: this.root });
+  }
+}
