@@ -15,7 +15,8 @@ import { api, waitFor, workspaceRoot } from './inHost';
  * between them the "agent" changes the open document in memory with a WorkspaceEdit — the way VS Code's agent
  * edits open files, which need not reach the disk before PostToolUse. Meanwhile the user types a line. The
  * gutter, `countersign status --json` and the commit's note must name the agent, its model and session; the
- * typed line stays human.
+ * typed line stays human. The same again for a tool that writes the file on disk between the two hooks (as
+ * a file-editing tool does) while the document is open: VS Code reloads it, and the reload is the agent's.
  */
 const run = promisify(execFile);
 
@@ -63,7 +64,7 @@ function hook(event: 'PreToolUse' | 'PostToolUse', input: string): Promise<{ cod
  * unit tests read; fixtures are not shipped into the extension folder the workbench runs) with this test's
  * repository, file and transcript in it.
  */
-function payload(event: 'PreToolUse' | 'PostToolUse', file: string, transcript: string): string {
+function payload(event: 'PreToolUse' | 'PostToolUse', file: string, transcript: string, toolUseId = 'call_q1W3e5R7t9__vscode-1764412200000'): string {
   return JSON.stringify({
     timestamp: new Date().toISOString(),
     cwd: workspaceRoot(),
@@ -73,7 +74,7 @@ function payload(event: 'PreToolUse' | 'PostToolUse', file: string, transcript: 
     tool_name: 'replace_string_in_file',
     tool_input: { filePath: file, oldString: "  return 'Hello, ' + name;", newString: '  return `Hello, ${name}!`;', explanation: 'Use a template literal' },
     ...(event === 'PostToolUse' ? { tool_response: `The following files were successfully edited:\n${file}` } : {}),
-    tool_use_id: 'call_q1W3e5R7t9__vscode-1764412200000',
+    tool_use_id: toolUseId,
   });
 }
 
@@ -83,6 +84,32 @@ function expandRanges(ranges: string): number[] {
     const [a, b] = r.split('-').map(Number);
     return b === undefined ? [a] : Array.from({ length: b - a + 1 }, (_, k) => a + k);
   });
+}
+
+/** A recorded transcript under VS Code's user data naming the request's model (gpt-5.1). */
+function writeTranscript(): string {
+  const transcript = path.join(vscodeConfigHome, 'Code', 'User', 'workspaceStorage', `ws-${Date.now()}`, 'GitHub.copilot-chat', 'transcripts', `${SESSION}.jsonl`);
+  fs.mkdirSync(path.dirname(transcript), { recursive: true });
+  fs.writeFileSync(transcript, `${JSON.stringify({ type: 'session.start', data: { modelId: 'copilot/auto' } })}\n${JSON.stringify({ type: 'request', modelId: 'gpt-5.1' })}\n`);
+  return transcript;
+}
+
+/** Commits the staged `name` (hooks on) and checks the trailer and the note: `aiLines` (0-based) are Copilot's. */
+async function assertCommitNote(root: string, name: string, aiLines: number[], humanLines: number): Promise<void> {
+  await run('git', ['add', name], { cwd: root });
+  await run('git', ['commit', '-q', '-m', `Agent edit of ${name}`], { cwd: root, env: nodeEnv });
+  const { stdout: message } = await run('git', ['log', '-1', '--format=%B'], { cwd: root });
+  assert.match(message, /Assisted-by: Copilot:gpt-5\.1 vscode/);
+  const { stdout: note } = await run('git', ['notes', '--ref=ai', 'show', 'HEAD'], { cwd: root });
+  const [attestation, json] = note.split('\n---\n');
+  assert.ok(attestation.startsWith(`${name}\n`), attestation);
+  if (humanLines > 0) assert.match(attestation, new RegExp(`^ {2}h_[0-9a-f]{14} ${humanLines}$`, 'm'), 'the typed line is the committer\'s');
+  else assert.doesNotMatch(attestation, /^ {2}h_/m, attestation);
+  const entry = /^ {2}(s_[0-9a-f]{14})::t_[0-9a-f]{14} (\S+)$/m.exec(attestation);
+  assert.ok(entry, attestation);
+  assert.deepStrictEqual(expandRanges(entry[2]), aiLines.map((i) => i + 1));
+  const meta = JSON.parse(json) as { sessions: Record<string, { agent_id: { tool: string; id: string; model: string } }> };
+  assert.deepStrictEqual(Object.values(meta.sessions).map((s) => s.agent_id), [{ tool: 'copilot', id: SESSION, model: 'gpt-5.1' }]);
 }
 
 const GREET = "export function greet(name: string): string {\n  return 'Hello, ' + name;\n}\n";
@@ -115,9 +142,7 @@ describe('VS Code agent hooks: edits made during a hooked tool call', function (
     fs.writeFileSync(file, GREET);
     await run('git', ['add', name], { cwd: root });
     await run('git', ['commit', '-q', '--no-verify', '-m', `Add ${name}`], { cwd: root, env: { ...process.env, COUNTERSIGN_SKIP: '1' } });
-    const transcript = path.join(vscodeConfigHome, 'Code', 'User', 'workspaceStorage', `ws-${Date.now()}`, 'GitHub.copilot-chat', 'transcripts', `${SESSION}.jsonl`);
-    fs.mkdirSync(path.dirname(transcript), { recursive: true });
-    fs.writeFileSync(transcript, `${JSON.stringify({ type: 'session.start', data: { modelId: 'copilot/auto' } })}\n${JSON.stringify({ type: 'request', modelId: 'gpt-5.1' })}\n`);
+    const transcript = writeTranscript();
 
     const doc = await vscode.workspace.openTextDocument(file);
     const editor = await vscode.window.showTextDocument(doc);
@@ -164,18 +189,55 @@ describe('VS Code agent hooks: edits made during a hooked tool call', function (
     });
     assert.deepStrictEqual([status.human, status.agents], [1, ['copilot']]);
 
+    await assertCommitNote(root, name, aiLines, 1);
+  });
+
+  it('a file the agent writes on disk between PreToolUse and PostToolUse is the agent\'s once VS Code reloads it (gutter, status, note)', async () => {
+    const root = workspaceRoot();
+    const name = `agent-disk-${Date.now()}.ts`;
+    const file = path.join(root, name);
+    fs.writeFileSync(file, GREET);
     await run('git', ['add', name], { cwd: root });
-    await run('git', ['commit', '-q', '-m', 'Greet with a template literal'], { cwd: root, env: nodeEnv });
-    const { stdout: message } = await run('git', ['log', '-1', '--format=%B'], { cwd: root });
-    assert.match(message, /Assisted-by: Copilot:gpt-5\.1 vscode/);
-    const { stdout: note } = await run('git', ['notes', '--ref=ai', 'show', 'HEAD'], { cwd: root });
-    const [attestation, json] = note.split('\n---\n');
-    assert.ok(attestation.startsWith(`${name}\n`), attestation);
-    assert.match(attestation, /^ {2}h_[0-9a-f]{14} 1$/m, 'the typed line is the committer\'s');
-    const entry = /^ {2}(s_[0-9a-f]{14})::t_[0-9a-f]{14} (\S+)$/m.exec(attestation);
-    assert.ok(entry, attestation);
-    assert.deepStrictEqual(expandRanges(entry[2]), aiLines.map((i) => i + 1));
-    const meta = JSON.parse(json) as { sessions: Record<string, { agent_id: { tool: string; id: string; model: string } }> };
-    assert.deepStrictEqual(Object.values(meta.sessions).map((s) => s.agent_id), [{ tool: 'copilot', id: SESSION, model: 'gpt-5.1' }]);
+    await run('git', ['commit', '-q', '--no-verify', '-m', `Add ${name}`], { cwd: root, env: { ...process.env, COUNTERSIGN_SKIP: '1' } });
+    const transcript = writeTranscript();
+
+    const doc = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(doc);
+    const a = await api();
+    assert.deepStrictEqual(await a.attribution.labelsFor(doc.uri), ['untracked', 'untracked', 'untracked']);
+
+    const toolUseId = 'call_d1S2k3W4r5__vscode-1764412300000';
+    const pre = await hook('PreToolUse', payload('PreToolUse', file, transcript, toolUseId));
+    assert.deepStrictEqual([pre.code, pre.stdout], [0, '']);
+    // The agent's tool writes the file on disk; the open, unmodified document is reloaded by VS Code.
+    const edited = "export function greet(name: string): string {\n  return `Hello, ${name}!`;\n}\n\nexport function bye(name: string): string {\n  return `Bye, ${name}`;\n} // bye\n";
+    fs.writeFileSync(file, edited);
+    await waitFor('VS Code to reload the document from disk', () => (doc.getText() === edited ? true : undefined));
+    const post = await hook('PostToolUse', payload('PostToolUse', file, transcript, toolUseId));
+    assert.deepStrictEqual([post.code, post.stdout], [0, '']);
+
+    // 0 and 2 untouched, 1 the replaced line, 4-6 the new function (3 is the blank line the agent wrote
+    // before it: a blank line's label is whoever wrote its line break, not asserted here).
+    const labels = await waitFor('the reload to be labelled the agent\'s', async () => {
+      const l = await a.attribution.labelsFor(doc.uri);
+      return l && [1, 4, 5, 6].every((i) => l[i] === 'ai:copilot') ? l : undefined;
+    });
+    assert.deepStrictEqual([0, 1, 2, 4, 5, 6].map((i) => labels[i]), ['untracked', 'ai:copilot', 'untracked', 'ai:copilot', 'ai:copilot', 'ai:copilot']);
+    assert.strictEqual(labels.length, 7);
+    const aiLines = labels.flatMap((l, i) => (l === 'ai:copilot' ? [i] : []));
+    const ai = (await a.attribution.labelDetailsFor(doc.uri))?.[1];
+    assert.ok(ai && ai.kind === 'ai');
+    assert.deepStrictEqual([ai.agent, ai.model, ai.session], ['copilot', 'gpt-5.1', SESSION]);
+    const gutter = await a.attribution.gutterFor(doc.uri);
+    assert.deepStrictEqual((gutter?.copilot ?? []).flatMap(([s, e]) => Array.from({ length: e - s + 1 }, (_, k) => s + k)), aiLines, 'the gutter marks exactly the agent\'s lines as Copilot\'s');
+    assert.deepStrictEqual(Object.keys(gutter ?? {}), ['copilot']);
+
+    const status = await waitFor('the agent\'s lines to reach the ledger', async () => {
+      const { stdout } = await run(process.execPath, [cli(), 'status', '--json'], { cwd: root, env: nodeEnv });
+      const s = (JSON.parse(stdout) as { files: Record<string, { ai: number; human: number; agents: string[] }> }).files[name];
+      return s && s.ai === aiLines.length ? s : undefined;
+    });
+    assert.deepStrictEqual([status.human, status.agents], [0, ['copilot']]);
+    await assertCommitNote(root, name, aiLines, 0);
   });
 });
