@@ -14,7 +14,7 @@ import type { AgentEvidence } from '../core/report/aiEvidence';
 import type { LineRange } from '../core/lineRanges';
 import { readPolicyFrom } from './gateInput';
 import { fileLineCounts } from './fileLineCounts';
-import { runGit } from './gitRunner';
+import { runGit, withGitReadCache } from './gitRunner';
 import { streamHistory, type HistoryCommit } from './historyStream';
 import { isPartialClone } from './missingObjects';
 import { absentNoteBlobs, AI_NOTES_REF, APPROVALS_NOTES_REF, readNotes } from './notesReader';
@@ -148,7 +148,16 @@ async function commitOf(cwd: string, ref: string): Promise<string | undefined> {
   return r.code === 0 ? r.stdout.trim() : undefined;
 }
 
-export async function explainCommit(cwd: string, rev: string, opts: ExplainOptions = {}): Promise<Explanation> {
+/**
+ * Reads only (nothing is fetched or written), so one read cache answers the questions its parts ask alike — the
+ * repository, the remote and its default branch, the policy blob, the notes tips, the partial-clone check — once:
+ * 46 git processes became 30–32 (issue 17: a 10-commit repository, `test/unit/git/explainProcesses.test.ts`).
+ */
+export function explainCommit(cwd: string, rev: string, opts: ExplainOptions = {}): Promise<Explanation> {
+  return withGitReadCache(() => explainOnce(cwd, rev, opts));
+}
+
+async function explainOnce(cwd: string, rev: string, opts: ExplainOptions): Promise<Explanation> {
   if (rev.startsWith('-')) throw new CountersignError('usage', `explain: '${rev}' is not a revision`);
   const resolved = await runGit(['rev-parse', '--verify', '-q', `${rev}^{commit}`], { cwd, okCodes: [1] });
   if (resolved.code !== 0) throw new CountersignError('usage', `explain: '${rev}' is not a commit in this repository (git fetch it, or check the name)`);
