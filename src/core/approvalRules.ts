@@ -39,6 +39,9 @@ export type StatementCheck =
 
 type VerifyFn = typeof verifySignedStatement;
 
+/** Results of ReviewerKeys.check per policy object and statement object (both immutable once read). */
+const checked = new WeakMap<Policy, WeakMap<SignedStatement, StatementCheck>>();
+
 /**
  * The policy's reviewer keys, parsed once. `check` answers "reviewer listed, and signed by that reviewer's
  * key" for a statement. A custom `verify` (tests of the rules) replaces the signature check and is asked for
@@ -62,7 +65,33 @@ export class ReviewerKeys {
     }
   }
 
+  /**
+   * Whether `s` could pass `check`, without cryptography: it names a listed reviewer and its signature embeds
+   * that reviewer's key. Callers use it to decide which statements earn git work before any signature check.
+   */
+  plausible(s: SignedStatement): boolean {
+    const claimed = this.policy.reviewers.filter((r) => samePerson(r.email, s.statement.reviewer.email));
+    if (claimed.length === 0) return false;
+    if (this.verify) return true;
+    try {
+      return (this.byBlob.get(parseSshSignature(s.signature).publicKey.toString('base64')) ?? []).some((x) => claimed.includes(x.reviewer));
+    } catch {
+      return false;
+    }
+  }
+
   check(s: SignedStatement): StatementCheck {
+    if (this.verify) return this.uncached(s);
+    // A full signature check costs far more than everything else about a statement: each statement object is
+    // checked once per policy, however many judgements (gathering the input, the gate, explain) ask.
+    let memo = checked.get(this.policy);
+    if (!memo) checked.set(this.policy, (memo = new WeakMap()));
+    let v = memo.get(s);
+    if (!v) memo.set(s, (v = this.uncached(s)));
+    return v;
+  }
+
+  private uncached(s: SignedStatement): StatementCheck {
     const email = s.statement.reviewer.email;
     const claimed = this.policy.reviewers.filter((r) => samePerson(r.email, email));
     if (this.verify) return this.checkWith(s, claimed, this.verify);

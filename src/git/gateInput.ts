@@ -261,15 +261,18 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     if (n !== undefined) c.aiNote = n;
   }
   const approvals = await gatherApprovals(cwd, opts.approvalRefs, opts.approvalCommits);
-  // Cheap checks before git work (docs/design.md, "Approvals"): only statements a listed reviewer's key signed
-  // earn patch-ids or base walks, so junk lines cost a parse and a key lookup each, not processes.
+  // Cheap checks before git work (docs/design.md, "Approvals"): only statements that name a listed reviewer
+  // and carry that reviewer's key earn patch-ids or walks, so junk lines cost a parse and a key lookup each.
+  // And only statements that can reach this push earn a signature check (the costly part): a tip in it, a
+  // patch-id of one of its commits, a rejection whose span holds some of it. Junk signed with a listed key
+  // elsewhere in the notes costs nothing more than unsigned junk.
   const keys = new ReviewerKeys(policy.policy);
   const inRange = new Set(commits.map((c) => c.sha));
-  const valid = approvals.statements.filter(({ signed }) => keys.check(signed).ok).map(({ signed }) => signed.statement);
+  const plausible = approvals.statements.map(({ signed }) => signed).filter((s) => keys.plausible(s));
 
-  // Patch-ids only matter to a valid statement whose tip is not in the range (a rebased approval).
+  // Patch-ids only matter to a statement whose tip is not in the range (a rebased approval).
   const limit = opts.patchIdLimit ?? 200;
-  if (valid.some((st) => !inRange.has(st.tip) && st.patchId !== EMPTY_PATCH_ID)) {
+  if (plausible.some(({ statement: st }) => !inRange.has(st.tip) && st.patchId !== EMPTY_PATCH_ID)) {
     const tips = commits.slice(-limit).map((c) => c.sha);
     const root = reviewBase ?? await emptyTree(cwd);
     const ids = reviewBase ? (await ahead?.patchIds(reviewBase, tips, limit)) ?? await stablePatchIds(cwd, reviewBase, tips) : new Map(await Promise.all(tips.map(async (t) => [t, await stablePatchId(cwd, root, t)] as const)));
@@ -278,6 +281,14 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
       if (id !== undefined) c.patchIdFromBase = id;
     }
   }
+  const patchIds = new Set(commits.map((c) => c.patchIdFromBase).filter((p): p is string => p !== undefined));
+  // A rejection of base..T2 holds the commits of this push it contains, also when T2 is not pushed: one walk
+  // for all their distinct spans, before any of them is checked.
+  const outsideSpans = new Map<string, ApprovalStatement>();
+  for (const { statement: st } of plausible) if (st.decision === 'reject' && !inRange.has(st.tip)) outsideSpans.set(approvedSpanKey(st), st);
+  const reach = outsideSpans.size > 0 ? await spanReach(cwd, [...outsideSpans.values()], inRange, exclude) : {};
+  const reaches = (st: ApprovalStatement) => inRange.has(st.tip) || (st.patchId !== EMPTY_PATCH_ID && patchIds.has(st.patchId)) || (st.decision === 'reject' && reach[approvedSpanKey(st)] !== undefined);
+  const valid = plausible.filter((s) => reaches(s.statement) && keys.check(s).ok).map((s) => s.statement);
   const approvedPatches = await rebasedSpanPatches(cwd, commits, reviewBase, valid);
 
   const baseReach: Record<string, string[] | null> = {};
@@ -293,9 +304,11 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
       baseReach[b] = r.code === 0 ? r.stdout.split('\n').filter((x) => inRange.has(x)) : null;
     }
   }
-  // A valid rejection of base..T2 holds the commits of this push it contains, also when T2 is not pushed.
-  const outside = valid.filter((st) => st.decision === 'reject' && !inRange.has(st.tip));
-  const rejectionReach = await spanReach(cwd, outside, inRange, exclude);
+  const rejectionReach: Record<string, string[]> = {};
+  for (const st of valid) {
+    const key = approvedSpanKey(st);
+    if (st.decision === 'reject' && !inRange.has(st.tip) && reach[key]) rejectionReach[key] = reach[key];
+  }
   return { ...base, reviewBase, commits, policyChangedWithoutCommit, ...approvals, baseReach, approvedPatches, rejectionReach };
 }
 
