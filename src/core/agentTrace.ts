@@ -18,8 +18,22 @@ import { knownAgent } from './agents/agentIdentity';
 export const AGENT_TRACE_VERSION = '0.1';
 
 const UUID = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
-/** RFC 3339 in UTC, as the specification's schema accepts it (a `Z`, optional fraction). */
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z$/;
+/**
+ * RFC 3339 in UTC, as the specification's schema accepts it (a `Z`, optional seconds and fraction; hours to 23,
+ * minutes and seconds to 59). Whether the day exists in its month is checked by realDate: the published schema
+ * refuses 2026-02-30 and 2025-02-29 too.
+ */
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?Z$/;
+
+/** Whether a TIMESTAMP-shaped string names a day that exists (month 1-12, day within that month, leap years). */
+function realDate(s: string): boolean {
+  const m = TIMESTAMP.exec(s);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day); // rolls over (Feb 30 -> Mar 2) when the day does not exist
+  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+}
 
 const contributor = z.strictObject({
   type: z.enum(['human', 'ai', 'mixed', 'unknown']),
@@ -37,7 +51,7 @@ const range = z.strictObject({
 export const traceRecordSchema = z.strictObject({
   version: z.string().check(z.regex(/^[0-9]+\.[0-9]+$/)),
   id: z.string().check(z.regex(UUID)),
-  timestamp: z.string().check(z.regex(TIMESTAMP)),
+  timestamp: z.string().check(z.refine(realDate, 'must be an RFC 3339 UTC time of a real date, like 2026-01-31T12:00:00Z')),
   vcs: z.optional(z.strictObject({ type: z.enum(['git', 'jj', 'hg', 'svn']), revision: z.string() })),
   tool: z.optional(z.strictObject({ name: z.string(), version: z.string() })),
   files: z.array(z.strictObject({

@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import * as fs from 'fs';
 import * as path from 'path';
-import { z } from 'zod';
 import { traceRecordSchema } from '../../../src/core/agentTrace';
 import { APP_AFTER, repoWithApp } from '../helpers/agentFixtures';
 import { TempRepo } from '../helpers/tempRepo';
@@ -16,6 +16,18 @@ function status(repo: TempRepo): Status {
 }
 
 /** A commit of src/app.ts whose changed line Claude Code (model claude-sonnet-4-5, session s-1) wrote, with its note. */
+/**
+ * The specification's own published schema (a vendored copy: fixtures/agent-trace/README.md says where from),
+ * compiled by a real JSON Schema 2020-12 validator with its formats (uuid, date-time, uri) checked, so a
+ * mistake in our schema in src/core/agentTrace.ts cannot hide behind itself.
+ */
+function publishedValidator() {
+  const schema = JSON.parse(fs.readFileSync(path.resolve('test/unit/fixtures/agent-trace/trace-record.json'), 'utf8')) as object;
+  const ajv = new Ajv2020({ strict: true, allErrors: true });
+  addFormats(ajv);
+  return ajv.compile(schema);
+}
+
 function repoWithAiCommit(): { repo: TempRepo; sha: string } {
   const repo = repoWithApp();
   assert.strictEqual(repo.cli(['install']).status, 0);
@@ -30,7 +42,7 @@ function repoWithAiCommit(): { repo: TempRepo; sha: string } {
 describe('Agent Trace: countersign export --format agent-trace / import', function () {
   this.timeout(120_000);
 
-  it('exports one record per noted commit, valid against the trace-record schema (zod and its JSON Schema under a 2020-12 validator)', () => {
+  it('exports one record per noted commit, valid against the published trace-record.json (ajv, 2020-12, formats) and our schema', () => {
     const { repo, sha } = repoWithAiCommit();
     const r = repo.cli(['export', '--format', 'agent-trace']);
     assert.strictEqual(r.status, 0, r.stderr);
@@ -38,12 +50,23 @@ describe('Agent Trace: countersign export --format agent-trace / import', functi
     assert.strictEqual(lines.length, 1, 'the initial commit has no note');
     const record = JSON.parse(lines[0]) as Record<string, unknown>;
     assert.ok(traceRecordSchema.safeParse(record).success);
-    // The same schema as JSON Schema (what the specification publishes as schemas/trace-record.json).
-    const jsonSchema = z.toJSONSchema(traceRecordSchema, { target: 'draft-2020-12' });
-    const validate = new Ajv2020({ strict: false, validateFormats: false }).compile(jsonSchema);
+    const validate = publishedValidator();
     assert.ok(validate(record), JSON.stringify(validate.errors));
-    assert.ok(!validate({ ...record, extra: 1 }), 'records are closed objects, as in the specification');
-    assert.ok(!validate({ ...record, id: 'not-a-uuid' }));
+    // The validator refuses what the published schema refuses (so the check above can fail).
+    const files0 = (record.files as Array<Record<string, unknown>>)[0];
+    for (const [why, bad] of [
+      ['an unknown field', { ...record, extra: 1 }],
+      ['an id that is no UUID', { ...record, id: 'not-a-uuid' }],
+      ['a three-part version', { ...record, version: '0.1.0' }],
+      ['a day February does not have', { ...record, timestamp: '2026-02-30T10:00:00Z' }],
+      ['a local time without Z', { ...record, timestamp: '2026-02-03T10:00:00+01:00' }],
+      ['a contributor type outside the enum', { ...record, files: [{ ...files0, conversations: [{ contributor: { type: 'bot' }, ranges: [] }] }] }],
+      ['line 0', { ...record, files: [{ ...files0, conversations: [{ ranges: [{ start_line: 0, end_line: 1 }] }] }] }],
+      ['no files', Object.fromEntries(Object.entries(record).filter(([k]) => k !== 'files'))],
+    ] as const) {
+      assert.ok(!validate(bad), `the published schema refuses ${why}`);
+      assert.ok(!traceRecordSchema.safeParse(bad).success, `our schema refuses ${why} too`);
+    }
     assert.match(String(record.timestamp), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
     assert.strictEqual(record.version, '0.1');
     assert.deepStrictEqual(record.vcs, { type: 'git', revision: sha });
@@ -90,7 +113,7 @@ describe('Agent Trace: countersign export --format agent-trace / import', functi
     assert.deepStrictEqual([s.ai, s.agents], [1, ['cursor']]);
   });
 
-  it('a malformed record exits 2 naming the file and line, and records nothing', () => {
+  it('a malformed record (or an impossible date) exits 2 naming the file and line, and records nothing', () => {
     const { repo } = repoWithAiCommit();
     const good = repo.cli(['export', '--format', 'agent-trace']).stdout.trim();
     repo.write('src/app.ts', `// header\n${APP_AFTER}`);
@@ -101,6 +124,14 @@ describe('Agent Trace: countersign export --format agent-trace / import', functi
     assert.strictEqual(r.status, 2);
     assert.match(r.stderr, /traces\.jsonl:2: not an Agent Trace record \(id: /);
     assert.deepStrictEqual(status(repo), before);
+    // A date that does not exist is refused, as the published schema refuses it.
+    const feb30 = good.replace(/"timestamp":"[^"]*"/, '"timestamp":"2026-02-30T10:00:00Z"');
+    assert.notStrictEqual(feb30, good);
+    fs.writeFileSync(path.join(repo.dir, '.agent-trace', 'traces.jsonl'), `${feb30}\n`);
+    const r30 = repo.cli(['import']);
+    assert.strictEqual(r30.status, 2);
+    assert.match(r30.stderr, /traces\.jsonl:1: not an Agent Trace record \(timestamp: must be an RFC 3339 UTC time of a real date/);
+    assert.deepStrictEqual(status(repo).files['src/app.ts'], before.files['src/app.ts']);
     fs.writeFileSync(path.join(repo.dir, '.agent-trace', 'traces.jsonl'), `${good}\n{oops\n`);
     assert.match(repo.cli(['import']).stderr, /traces\.jsonl:2: not JSON/);
     assert.strictEqual(repo.cli(['import', 'missing.jsonl']).status, 2);
