@@ -329,6 +329,18 @@ export function approvalStands(approvedAt: number | undefined, rejectedAt: numbe
 }
 
 /**
+ * A request for changes that holds a commit. `own` is set when the reviewer authored or committed the commit:
+ * it is then the author withdrawing their own change, and it stands like any rejection (fail closed) until the
+ * author's own later statement on it — an approval they record with `approve --force`, which lifts the
+ * rejection and is not itself counted (two-person rule).
+ */
+export interface StandingRejection {
+  reject: CheckedStatement;
+  voided?: CheckedStatement;
+  own?: 'authored' | 'committed';
+}
+
+/**
  * The approvals that count for one commit, from the valid statements covering it: per reviewer the latest
  * approval and the latest rejection; a rejection at or after the approval voids it; a reviewer who authored
  * or committed the commit does not count.
@@ -336,7 +348,7 @@ export function approvalStands(approvedAt: number | undefined, rejectedAt: numbe
 export function countApprovals(
   commit: { author: { email: string }; committer: { email: string } },
   covering: Array<{ statement: CheckedStatement; via: CoverageVia }>,
-): { approvals: CountedApproval[]; rejections: Array<{ reject: CheckedStatement; voided?: CheckedStatement }>; selfApprovals: Array<{ reviewer: Reviewer; as: 'authored' | 'committed' }> } {
+): { approvals: CountedApproval[]; rejections: StandingRejection[]; selfApprovals: Array<{ reviewer: Reviewer; as: 'authored' | 'committed' }> } {
   const byReviewer = new Map<string, { approve?: CountedApproval; reject?: CheckedStatement }>();
   for (const { statement: v, via } of covering) {
     const k = personKey(v.reviewer.email);
@@ -350,11 +362,12 @@ export function countApprovals(
     byReviewer.set(k, slot);
   }
   const approvals: CountedApproval[] = [];
-  const rejections: Array<{ reject: CheckedStatement; voided?: CheckedStatement }> = [];
+  const rejections: StandingRejection[] = [];
   const selfApprovals: Array<{ reviewer: Reviewer; as: 'authored' | 'committed' }> = [];
   for (const { approve, reject } of byReviewer.values()) {
     if (reject && !approvalStands(approve && Date.parse(approve.signed.statement.time), Date.parse(reject.signed.statement.time))) {
-      rejections.push({ reject, ...(approve ? { voided: approve } : {}) });
+      const own = selfReview(reject.reviewer.email, commit);
+      rejections.push({ reject, ...(approve ? { voided: approve } : {}), ...(own ? { own } : {}) });
       continue;
     }
     if (!approve) continue;

@@ -265,11 +265,15 @@ export function evaluateGate(input: GateInput): GateResult {
       if (unreadable.more > 0) decision.reasons.push(`…and ${unreadable.more} more unreadable approval line(s) in notes on this push's commits`);
     }
     decision.ignored.push(...counted.ignored);
-    for (const { reject, voided } of counted.rejections) {
+    for (const { reject, voided, own } of counted.rejections) {
       const comment = reject.signed.statement.comment ? `: "${reject.signed.statement.comment}"` : '';
+      const who = reject.reviewer.name ?? reject.reviewer.email;
       // A standing request for changes holds the commit whatever other approvals say (as a "changes requested"
       // review does on a forge) until that reviewer approves again: saying so saves a reviewer's round trip.
-      decision.reasons.push(`${personLabel(reject.reviewer)} requested changes on ${short(reject.signed.statement.tip)} at ${reject.signed.statement.time}${comment}${voided ? ' (after approving; the approval no longer counts)' : ''} — it holds the commit until ${reject.reviewer.name ?? reject.reviewer.email} approves a new revision or this one again`);
+      // On their own commit no approval of theirs counts, so the way out is the withdrawal `approve --force` records.
+      decision.reasons.push(own
+        ? `${personLabel(reject.reviewer)} requested changes on ${short(reject.signed.statement.tip)}, a commit they ${own}, at ${reject.signed.statement.time}${comment} — it holds the commit until ${who} withdraws it: ${who} runs \`countersign approve ${reject.signed.statement.tip} --force\` (it lifts the request for changes; it does not count as an approval)`
+        : `${personLabel(reject.reviewer)} requested changes on ${short(reject.signed.statement.tip)} at ${reject.signed.statement.time}${comment}${voided ? ' (after approving; the approval no longer counts)' : ''} — it holds the commit until ${who} approves a new revision or this one again`);
     }
     for (const a of counted.approvals) {
       const st = a.signed.statement;
@@ -283,6 +287,9 @@ export function evaluateGate(input: GateInput): GateResult {
     const missingRoles = need.roles.filter((role) => !decision.approvals.some((a) => a.role === role));
     decision.ok = !unreadable && count >= need.approvals && missingRoles.length === 0 && counted.rejections.length === 0;
     if (!decision.ok) {
+      // Held only by its author's own request for changes, the commit needs no reviewer: only the withdrawal.
+      const heldByAuthorOnly = !unreadable && count >= need.approvals && missingRoles.length === 0 && counted.rejections.every((r) => r.own);
+      if (heldByAuthorOnly) continue;
       anyBlocked = true;
       if (count < need.approvals) decision.reasons.push(`has ${count} of ${need.approvals} required approval(s)`);
       for (const role of missingRoles) decision.reasons.push(`needs an approval from a reviewer with role '${role}' (${eligible.filter((r) => r.role === role).map(personLabel).join(', ') || 'no eligible reviewer has it: update the policy'})`);

@@ -1,7 +1,7 @@
 import { formatStatementLine, type SignedStatement } from './approvalStatement';
 import {
   approvedSpanKey, countApprovals, personLabel, statementCoverage, type CheckedStatement, type CountedApproval, type CoverageVia,
-  type RangeIndex, type StatementCheck,
+  type RangeIndex, type StandingRejection, type StatementCheck,
 } from './approvalRules';
 
 /**
@@ -31,8 +31,8 @@ export interface StandingInput {
 export interface CommitStanding {
   /** Valid approvals that count: covering, not by the commit's author or committer, not voided by a later rejection. */
   approvals: CountedApproval[];
-  /** Standing rejections, with the approval each voided. */
-  rejections: Array<{ reject: CheckedStatement; voided?: CheckedStatement }>;
+  /** Standing rejections, with the approval each voided, and whether the commit is the rejecter's own. */
+  rejections: StandingRejection[];
   /** Approvals by the commit's own author or committer (they do not count). */
   selfApprovals: Array<{ reviewer: CheckedStatement['reviewer']; as: 'authored' | 'committed' }>;
   /** Statements found that do not count for this commit, each with why. */

@@ -122,7 +122,11 @@ function printHuman(ctx: CliContext, name: 'approve' | 'reject', rev: string, r:
   if (s.comment) ctx.stdout(`  comment:  ${s.comment}\n`);
   ctx.stdout(`  signed:   ${r.keyType} ${r.fingerprint} (namespace countersign-review)\n`);
   ctx.stdout(`  recorded: ${REVIEW_NOTES_REF} note on ${short(s.tip)}\n`);
-  if (r.notCounting) {
+  if (r.notCounting && r.ownCommits.length > 0 && name === 'approve') {
+    // What the gate does with it (approvalRules.countApprovals): no approval of theirs counts on their own
+    // commit, but as their latest statement it lifts an earlier rejection of theirs.
+    ctx.stderr(`warning: recorded anyway (--force), but the gate does not count it as an approval (two-person rule); as your latest statement it does withdraw any earlier request for changes of yours on these commits\n`);
+  } else if (r.notCounting) {
     ctx.stderr(`warning: recorded anyway (--force), but the gate does not count it: ${r.notCounting}\n`);
   }
   if (!r.push) {

@@ -65,7 +65,7 @@ export function reviewPreflight(i: PreflightInput): PreflightProblem | undefined
     const role = selfReview(email, c);
     const more = own.length > 1 ? ` (and ${own.length - 1} more of the ${i.commits.length} commits this decision covers)` : '';
     const others = i.policy ? i.policy.reviewers.filter((r) => own.every((o) => eligibleReviewers(i.policy as Policy, o).includes(r))).map((r) => personLabel(r)) : [];
-    return { code: 'ownCommit', message: `You ${role} ${c.sha.slice(0, 12)}${more}: under the two-person rule your approval does not count for it.${others.length > 0 ? ` Ask ${others.join(' or ')}.` : ''}` };
+    return { code: 'ownCommit', message: `You ${role} ${c.sha.slice(0, 12)}${more}: under the two-person rule your approval does not count for it.${others.length > 0 ? ` Ask ${others.join(' or ')}.` : ''}${i.surface === 'cli' ? ' (To withdraw a request for changes you made on your own commit, add --force: your own later statement lifts it, though it does not count as an approval.)' : ''}` };
   }
   return undefined;
 }

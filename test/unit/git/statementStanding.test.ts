@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { attach, sign, statementFor } from '../helpers/approvals';
+import { attach, cloneAs, sign, statementFor } from '../helpers/approvals';
 import { verifyThenPush } from '../helpers/gateAgreement';
 import { commitFile, setup, type Setup } from '../helpers/gateServer';
 
@@ -52,5 +52,33 @@ describe('one rule for which statements count: gate, verify, report and explain 
     const lifted = verifyThenPush(s.ada, 'main', ['origin', `${h}:main`]);
     assert.strictEqual(lifted.status, 0, lifted.stderr);
     assert.strictEqual(report(`${base}..${h}`).reviewedCommits, 1, 'approved again after the rejection: reviewed');
+  });
+  it("an author's rejection of their own commit holds it until they withdraw it with approve --force, and verify names that", () => {
+    // Bob, a listed reviewer, authors the change and then requests changes on it; Carol approves it.
+    const bob = cloneAs(s.server.dir, 'Bob Reviewer', 'bob@example.com', s.bob.publicKeyFile);
+    bob.git('checkout', '-q', '-b', 'own');
+    bob.write('own.ts', ai(25));
+    bob.git('add', 'own.ts');
+    const own = bob.commit(`Own\n\n${trailer(25)}`, '--author', 'Bob Reviewer <bob@example.com>');
+    assert.strictEqual(bob.gitResult(['push', '-q', 'origin', 'own']).status, 0);
+    const rejected = bob.cli(['reject', 'HEAD', '--comment', 'wip', '--no-push']);
+    assert.strictEqual(rejected.status, 0, rejected.stderr);
+    attach(bob.dir, sign(s.carol, statementFor(bob.dir, { email: 'carol@example.com', tip: own, base: 'origin/main' })), own, bob.env);
+
+    const held = bob.cli(['verify', '--branch', 'main', '--base', 'origin/main', '--head', 'HEAD']);
+    assert.strictEqual(held.status, 1, held.stdout + held.stderr);
+    const out = held.stdout + held.stderr;
+    assert.match(out, new RegExp(`requested changes on ${own.slice(0, 12)}, a commit they authored, .*withdraws it: Bob Reviewer runs \`countersign approve ${own} --force\``));
+    assert.doesNotMatch(out, /add reviewers|What to do|may approve/, 'the only way out is the author\'s withdrawal, not another reviewer');
+
+    const plain = bob.cli(['approve', 'HEAD', '--no-push']);
+    assert.strictEqual(plain.status, 2, plain.stderr);
+    assert.match(plain.stderr, /add --force/);
+    const withdrawn = bob.cli(['approve', 'HEAD', '--no-push', '--force']);
+    assert.strictEqual(withdrawn.status, 0, withdrawn.stderr);
+    assert.match(withdrawn.stderr, /does not count it as an approval .*withdraw any earlier request for changes of yours/);
+    const passes = bob.cli(['verify', '--branch', 'main', '--base', 'origin/main', '--head', 'HEAD']);
+    assert.strictEqual(passes.status, 0, passes.stdout + passes.stderr);
+    assert.match(passes.stdout, /approved by Carol Ops/, "Carol's approval counts; Bob's own statement does not");
   });
 });
