@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { FrameLocator, Page } from 'playwright-core';
 import type { UiContext, UiScenario } from '../harness/uiPhase';
+import { formatAuthorshipNote, sessionEntryKey, sessionKey, traceKey } from '../../../src/core/authorshipNote';
 import { runFromPalette } from '../harness/workbenchSession';
 import { reviewFixture, type ReviewFixture } from './reviewFixture';
 
@@ -12,9 +13,11 @@ import { reviewFixture, type ReviewFixture } from './reviewFixture';
  * (600 px) side bar, in a light and a dark theme. Ada's clone goes through them as a team's does: nothing to
  * review; her unpushed commit on main, mostly Claude's, is blocked (the panel prints "The reviewer runs:
  * countersign approve <sha> --base <sha>", two full object names); Bo approves it; Bo then requests changes
- * with a long comment; someone pushes an unreadable policy to main (the error state). In each, every
+ * with a long comment; Cy pushes a feature branch (long names, several files, mostly Claude's) and Ada's
+ * clone turns into the reviewer's (Bo's identity): the commit cards with their chips, file lists and
+ * Approve / Request changes buttons; someone pushes an unreadable policy to main (the error state). In each, every
  * <details> is opened and nothing may overflow the panel's width; Copy puts the exact command on the
- * clipboard. Screenshots: .test-artifacts/panel-STATE-{300,600}-{light,dark}.png, and the five states side
+ * clipboard. Screenshots: .test-artifacts/panel-STATE-{300,600}-{light,dark}.png, and the six states side
  * by side at 300 px: .test-artifacts/panel-states.png (docs/panel-states.png).
  */
 let fx: ReviewFixture | undefined;
@@ -169,6 +172,7 @@ async function summaryMatches(frame: FrameLocator, re: RegExp): Promise<void> {
 
 function states(f: ReviewFixture, cli: string, command: () => string): PanelState[] {
   let head = '';
+  let reviewHead = '';
   return [
     {
       name: 'nothing-to-review',
@@ -205,6 +209,40 @@ function states(f: ReviewFixture, cli: string, command: () => string): PanelStat
       shown: async (frame) => {
         await summaryMatches(frame, /blocked|review/i);
         await frame.getByText(/billing_service/).first().waitFor({ state: 'attached', timeout: 10_000 });
+      },
+    },
+    {
+      name: 'reviewer',
+      make: () => {
+        // Cy's feature branch, mostly Claude's, with a note; then this clone is Bo's, the policy's reviewer.
+        const cy = path.join(path.dirname(f.ada), 'cy');
+        f.git(path.dirname(f.ada), 'clone', '-q', f.origin, cy);
+        f.git(cy, 'checkout', '-q', '-b', 'feature/invoice-rounding-for-multi-currency-billing-statements');
+        const dir = path.join(cy, 'src', 'billing', 'statements', 'multiCurrency');
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, 'roundInvoiceTotalsPerCurrencyAndRegion.ts'), 'export function roundTotal(n: number): number {\n  return Math.round(n * 100) / 100;\n}\n');
+        fs.writeFileSync(path.join(dir, 'README.md'), '# Multi-currency statements\n\nTotals are rounded per currency.\n');
+        f.git(cy, 'config', 'user.name', 'Cy Contributor-With-A-Long-Name');
+        f.git(cy, 'config', 'user.email', 'cy.contributor.with.a.long.address@example.com');
+        f.git(cy, 'add', '.');
+        f.git(cy, 'commit', '-q',
+          '-m', 'Round invoice totals per currency and region in the multi-currency billing statements',
+          '-m', 'Assisted-by: Claude:claude-sonnet-4-5-20250929 claude-code\nAI-Provenance: v1 ai=3 human=3 untracked=0');
+        reviewHead = f.git(cy, 'rev-parse', 'HEAD');
+        const s = sessionKey('claude-code', 'panel-layout');
+        f.git(cy, 'notes', '--ref=refs/notes/ai', 'add', '-m', formatAuthorshipNote({
+          files: [{ path: 'src/billing/statements/multiCurrency/roundInvoiceTotalsPerCurrencyAndRegion.ts', entries: [{ key: sessionEntryKey(s, traceKey('t1')), ranges: [[1, 3]] }] }],
+          meta: { schema_version: 'authorship/3.0.0', base_commit_sha: f.base, prompts: {}, sessions: { [s]: { agent_id: { tool: 'claude-code', id: 'panel-layout', model: 'claude-sonnet-4-5-20250929' } } } },
+        }), reviewHead);
+        f.git(cy, 'push', '-q', 'origin', 'feature/invoice-rounding-for-multi-currency-billing-statements', 'refs/notes/ai');
+        f.git(f.ada, 'config', 'user.name', 'Bo Reviewer');
+        f.git(f.ada, 'config', 'user.email', 'bo@example.com');
+      },
+      shown: async (frame) => {
+        const card = frame.locator(`article.commit[data-sha="${reviewHead}"]`);
+        await card.waitFor({ timeout: 45_000 });
+        assert.match(await card.innerText(), /claude-code/);
+        assert.ok(await card.locator('[data-testid=approve]').isVisible(), 'the card offers Approve');
       },
     },
     {
@@ -293,18 +331,18 @@ async function run(page: Page, ctx: UiContext): Promise<void> {
     }
   }
 
-  await ctx.step('the five states side by side at 300 px, dark (docs/panel-states.png)', async () => {
+  await ctx.step('the six states side by side at 300 px, dark (docs/panel-states.png)', async () => {
     const sheet = await page.context().newPage();
     try {
       // Short viewport: the full-page shot then ends where the figures do.
-      await sheet.setViewportSize({ width: 1560, height: 200 });
+      await sheet.setViewportSize({ width: 1870, height: 200 });
       const cells = crops.map((c) => `<figure><img src="data:image/png;base64,${c.png.toString('base64')}"><figcaption>${c.name.replace(/-/g, ' ')}</figcaption></figure>`).join('');
       await sheet.setContent(`<body style="margin:0;background:#1e1e1e;color:#ccc;font:13px sans-serif;display:flex;gap:8px;padding:8px;align-items:flex-start">${cells}</body><style>figure{margin:0}img{display:block;max-height:840px}figcaption{text-align:center;padding:4px}</style>`);
       await sheet.screenshot({ path: path.join(ctx.artifacts, 'panel-states.png'), fullPage: true });
     } finally {
       await sheet.close();
     }
-    assert.strictEqual(crops.length, 5);
+    assert.strictEqual(crops.length, 6);
   });
 }
 
