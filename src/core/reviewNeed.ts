@@ -145,7 +145,9 @@ export function reviewNeed(policy: Policy, c: GateCommit, policyChangedHere: boo
     const ai = (aiLines ?? 0) + restored;
     if (kinds.includes('ai') || (ai >= policy.review.aiLines && ai / (total + restored) >= policy.review.aiShare)) add('ai', `AI-attributed: ${why}`);
   }
-  const untracked = untrackedReviewReason(policy.review.untracked, evidence.provenance);
+  // A merge's trailer counts only the lines the merge itself writes (not those it takes from its other parents),
+  // so only a single-parent commit's diff is held against its trailer's total.
+  const untracked = untrackedReviewReason(policy.review.untracked, evidence.provenance, c.parents.length <= 1 ? added : undefined);
   if (untracked) add('untracked', untracked);
 
   for (const p of paths) {

@@ -21,15 +21,22 @@ export const DEFAULT_UNTRACKED_THRESHOLD: UntrackedThreshold = Object.freeze({ l
 
 /**
  * Why the commit needs review for its untracked lines, or undefined when it does not. `provenance` is the
- * commit's AI-Provenance trailer: its counts add up to the commit's added lines. `false` turns the rule off.
+ * commit's AI-Provenance trailer, whose counts should add up to the commit's added lines. `added`, when given,
+ * is the added-line total of the commit's own diff as the gate counts it (every file as text): lines beyond the
+ * trailer's total are lines nobody accounted for, so they count as untracked. A hook that missed them (an
+ * outside tester's bypass, session 5: files git diffs as binary were stamped ai=0 human=0 untracked=0) or a
+ * hand-edited trailer cannot make them vanish. `false` turns the rule off.
  */
-export function untrackedReviewReason(threshold: UntrackedThreshold | false, provenance: ProvenanceCounts | undefined): string | undefined {
+export function untrackedReviewReason(threshold: UntrackedThreshold | false, provenance: ProvenanceCounts | undefined, added?: number): string | undefined {
   if (threshold === false || provenance === undefined) return undefined;
-  const { untracked } = provenance;
-  const total = provenance.ai + provenance.human + untracked;
+  const stated = provenance.ai + provenance.human + provenance.untracked;
+  const unaccounted = added !== undefined && added > stated ? added - stated : 0;
+  const untracked = provenance.untracked + unaccounted;
+  const total = stated + unaccounted;
   if (untracked === 0 || total === 0) return undefined;
   if (untracked < threshold.lines || untracked / total < threshold.share) return undefined;
-  return `${untracked} of ${total} added lines were written by something Countersign did not observe (untracked)`;
+  const missing = unaccounted > 0 ? ` (${unaccounted} of them added by the commit's diff but missing from its AI-Provenance trailer)` : '';
+  return `${untracked} of ${total} added lines were written by something Countersign did not observe (untracked)${missing}`;
 }
 
 /** The rule in one sentence, for `policy check` and the JSON Schema's description. */

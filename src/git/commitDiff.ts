@@ -22,7 +22,9 @@ function targetArgs(base: string, target: DiffTarget): string[] {
 }
 
 const COMMON = ['-c', 'core.quotePath=false', '-c', 'diff.noprefix=false', '-c', 'diff.mnemonicPrefix=false'];
-const DIFF_FLAGS = ['--no-renames', '--no-ext-diff', '--no-textconv', '--no-color', '--no-relative', '--ignore-submodules=all'];
+// --text: a file with a NUL byte, or one a committed .gitattributes marks `-diff`/`binary`, still has lines, and they
+// are counted as the gate counts them (an outside tester's bypass, session 5: such AI lines were stamped ai=0).
+const DIFF_FLAGS = ['--text', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-color', '--no-relative', '--ignore-submodules=all'];
 
 export async function changedFiles(cwd: string, baseRev: string | undefined, target: DiffTarget): Promise<FileAdditions[]> {
   const base = baseRev ?? (await emptyTree(cwd));

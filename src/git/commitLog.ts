@@ -3,7 +3,7 @@ import { CountersignError } from '../core/errors';
 import type { ChangedFile, GateCommit } from '../core/gate';
 import { readObjects } from './catFileBatch';
 import { streamNulBuffers } from './nulStream';
-import { runGit } from './gitRunner';
+import { gateDiffView } from './gateDiffView';
 
 /**
  * The commits of a range with their changed files, as the gate sees them, read so that no byte a committer
@@ -87,26 +87,14 @@ export class LogTokenParser {
   }
 }
 
-/** `revArgs` are revisions and `--not`, never user options. Oldest first, parents before children. */
-/**
- * Where and how to run git log so it reads a commit as the server does: a working tree's .gitattributes — which
- * the pushed commits themselves can bring — would otherwise turn a file into "binary" (`big.dat -diff`) and hide
- * its deleted lines from the deletion tiers in `verify` while the server counts them. git looks for a work
- * tree's attributes from where it runs, even with core.bare, so it runs inside the git directory (no work tree
- * there); the user's global attributes file is left out on both sides.
- */
-async function serverView(cwd: string): Promise<{ dir: string; args: string[] }> {
-  const gitDir = (await runGit(['rev-parse', '--absolute-git-dir'], { cwd })).stdout.trim();
-  return { dir: gitDir, args: ['-c', 'core.attributesFile=/dev/null'] };
-}
-
+/** `revArgs` are revisions and `--not`, never user options. Oldest first, parents before children. Read as gateDiffView says. */
 export async function readCommitRange(cwd: string, revArgs: string[]): Promise<GateCommit[]> {
   const parser = new LogTokenParser();
-  const view = await serverView(cwd);
+  const view = await gateDiffView(cwd);
   await streamNulBuffers([
     ...view.args,
     '-c', 'log.showSignature=false', '-c', 'core.quotePath=false', 'log', '--topo-order', '--reverse',
-    '--format=%H %T %P', '--raw', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv',
+    '--format=%H %T %P', '--raw', '--numstat', '-z', '--text', '--no-renames', '--no-ext-diff', '--no-textconv',
     '--no-color', '--diff-merges=first-parent', ...revArgs, '--',
   ], view.dir, (t) => parser.push(t));
   const skeletons = parser.end();

