@@ -45,12 +45,27 @@ function managerOf(root: string | null, hooksPath: string | null, hooksDir: stri
   return undefined;
 }
 
-/** The manager's configuration files that should call `countersign hook`. */
-function managerConfigs(root: string, manager: HookManager): string[] {
+/** A shell file without its comment lines: a commented-out call runs nothing. */
+function uncommented(text: string | undefined): string {
+  return (text ?? '').split('\n').filter((l) => !/^\s*#/.test(l)).join('\n');
+}
+
+/** The hooks whose loss loses provenance or the push check: each must still call `countersign hook NAME`. */
+const HUSKY_REQUIRED = ['prepare-commit-msg', 'commit-msg', 'post-commit', 'pre-push'];
+
+const CALLS = /countersign(\.js)?["']?\s+hook\b|id:\s*countersign-/;
+
+/**
+ * What the manager's configuration no longer calls: husky has one file per hook, so each required hook is
+ * checked on its own (a recipe with one line left must not pass); lefthook's and pre-commit's single files
+ * are checked for any call. Empty: nothing missing.
+ */
+function managerMissing(root: string, manager: HookManager): string[] {
   switch (manager) {
-    case 'husky': return ['prepare-commit-msg', 'commit-msg', 'post-commit', 'pre-push'].map((h) => path.join(root, '.husky', h));
-    case 'lefthook': return LEFTHOOK_CONFIGS.map((f) => path.join(root, f));
-    case 'pre-commit': return [path.join(root, '.pre-commit-config.yaml')];
+    case 'husky':
+      return HUSKY_REQUIRED.filter((h) => !new RegExp(`countersign(\\.js)?["']?\\s+hook\\s+["']?${h}\\b`).test(uncommented(read(path.join(root, '.husky', h)))));
+    case 'lefthook': return LEFTHOOK_CONFIGS.some((f) => CALLS.test(read(path.join(root, f)) ?? '')) ? [] : ['all'];
+    case 'pre-commit': return CALLS.test(read(path.join(root, '.pre-commit-config.yaml')) ?? '') ? [] : ['all'];
   }
 }
 
@@ -72,11 +87,14 @@ export async function hookTakeover(cwd: string): Promise<HookTakeover | undefine
   const hooksDir = hooksPath ? path.resolve(root, hooksPath) : path.join(repo.commonDir, 'hooks');
   if (manifest.hookManager) {
     const m = manifest.hookManager;
-    const calls = managerConfigs(root, m).some((f) => /countersign(\.js)?["']?\s+hook\b|id:\s*countersign-/.test(read(f) ?? ''));
-    if (calls) return undefined;
+    const missing = managerMissing(root, m);
+    if (missing.length === 0) return undefined;
+    const all = missing[0] === 'all' || missing.length === HUSKY_REQUIRED.length;
+    const which = all ? '' : ` for ${missing.join(', ')} (${missing.map((h) => `.husky/${h}`).join(', ')} lack${missing.length === 1 ? 's' : ''} \`countersign hook ${missing.length === 1 ? missing[0] : 'NAME'} "$@"\`)`;
+    const lost = all ? 'commits get no AI-Provenance trailers and pushes are not checked' : missing.includes('pre-push') && missing.length === 1 ? 'pushes are not checked' : 'commits may lose their AI-Provenance trailers and notes';
     return {
       kind: 'manager', by: m, hooksPath,
-      message: `Countersign was set up for ${m} (install --hook-manager ${m}), but ${m}'s configuration does not call \`countersign hook\`, so commits get no AI-Provenance trailers and pushes are not checked. Add the recipe from ${RECIPE}, or run \`countersign install\` to let Countersign's own hooks run.`,
+      message: `Countersign was set up for ${m} (install --hook-manager ${m}), but ${m}'s configuration does not call \`countersign hook\`${which}, so ${lost}. Add the recipe from ${RECIPE}, or run \`countersign install\` to let Countersign's own hooks run.`,
     };
   }
   const ours = path.join(countersignDir(repo), 'hooks');

@@ -83,6 +83,17 @@ describe('hook managers: husky, lefthook and pre-commit coexist through `counter
     for (const h of HUSKY_HOOKS) ada.write(`.husky/${h.hook}`, `${h.line}\n`);
     assert.doesNotMatch(ada.cli(['status']).stderr, /warning/);
     assertAttestedAndGated(s, 'husky');
+
+    // Someone drops the Countersign lines from two of husky's files (one kept its other command, one is
+    // commented out): status and doctor must say which hooks no longer call Countersign (newuser5 major 2).
+    ada.write('.husky/prepare-commit-msg', 'echo lint\n');
+    ada.write('.husky/commit-msg', `# ${HUSKY_HOOKS.find((h) => h.hook === 'commit-msg')?.line}\n`);
+    const dropped = ada.cli(['status']);
+    assert.match(dropped.stderr, /husky's configuration does not call `countersign hook` for prepare-commit-msg, commit-msg \(\.husky\/prepare-commit-msg, \.husky\/commit-msg lack/);
+    const stale = JSON.parse(ada.cli(['doctor', '--json']).stdout) as { checks: Array<{ check: string; status: string; message: string }> };
+    const active = stale.checks.find((c) => c.check === 'hooks-active');
+    assert.notStrictEqual(active?.status, 'ok', JSON.stringify(active));
+    assert.match(active?.message ?? '', /prepare-commit-msg, commit-msg/);
   });
 
   it('lefthook: `lefthook install` beside Countersign\'s hooks is noticed; with the recipe in lefthook.yml, commits are attested and pre-push gates', () => {
