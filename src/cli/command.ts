@@ -87,7 +87,9 @@ export function wantsJson(argv: readonly string[]): boolean {
  * `{"ok": false, "exitCode": 2, "error": SENTENCE, "errors": [SENTENCE]}`. verify's adds the rest of its own
  * shape (docs/design.md: `branch`, `protected`, `commits`), so a CI script reads one format whatever happened.
  */
-export function errorJson(command: string, message: string, argv: readonly string[] = []): Record<string, unknown> {
+export function errorJson(command: string, text: string, argv: readonly string[] = []): Record<string, unknown> {
+  // One line, as the contract's SENTENCE: the terminal text's line breaks (a hint, "Run … --help") become spaces.
+  const message = text.split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
   const doc: Record<string, unknown> = { ok: false, exitCode: EXIT_ERROR, error: message, errors: [message] };
   if (command !== 'verify') return doc;
   const tag = optionValue(argv, '--tag');

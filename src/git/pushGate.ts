@@ -94,7 +94,10 @@ async function verifyRemote(cwd: string, asked: string | undefined, upstream: { 
   const remotes = await listRemotes(cwd);
   if (asked !== undefined) {
     if (!remotes.includes(asked)) {
-      throw usage(`there is no remote named '${asked}' here (${remotes.length > 0 ? `remotes: ${remotes.join(', ')}` : 'this repository has no remote'});${didYouMean(asked, remotes)} Pass --remote with one of them, or add it with \`git remote add ${asked} URL\``);
+      const known = `there is no remote named '${asked}' here (${remotes.length > 0 ? `remotes: ${remotes.join(', ')}` : 'this repository has no remote'})`;
+      // A close name is a typo: suggesting `git remote add` under the misspelt name would make it worse.
+      if (closest(asked, remotes) !== undefined) throw usage(`${known}.${didYouMean(asked, remotes)}`);
+      throw usage(`${known}; pass --remote with one of them, or add it with \`git remote add ${asked} URL\``);
     }
     return asked;
   }

@@ -41,7 +41,12 @@ describe('CLI errors a new user meets: --json, outside a repository, did you mea
       assert.ok(r.stderr.includes((doc.errors as string[])[0]), 'the sentence on stderr is the one in the JSON');
     }
     assert.match((parse([], ada.cli(['verify', '--branch', 'typo', '--json'])).errors as string[])[0], /--branch 'typo' is not a branch on origin/);
-    assert.match((parse([], ada.cli(['verify', '--json', '--remote', 'orign'])).errors as string[])[0], /no remote named 'orign'.*Did you mean 'origin'\?/);
+    const typo = (parse([], ada.cli(['verify', '--json', '--remote', 'orign'])).errors as string[])[0];
+    assert.match(typo, /no remote named 'orign' here \(remotes: origin\)\. Did you mean 'origin'\?/);
+    assert.doesNotMatch(typo, /git remote add orign/, 'a typo is not a remote to add');
+    const bogus = parse([], ada.cli(['approve', '--bogus', '--json']));
+    assert.match(bogus.error as string, /^approve: Unknown option '--bogus'.* Run `countersign approve --help` for usage\.$/);
+    assert.ok(!(bogus.error as string).includes('\n'), 'the JSON error is one line');
 
     // approve of one's own commit: the preflight refuses (exit 2), in JSON when asked.
     const bobs = cloneAs(server.dir, 'Bob Reviewer', 'bob@example.com', bob.privateKeyFile);
