@@ -174,12 +174,16 @@ export class RangeIndex {
   /**
    * @param approvedPatches per approved span (approvedSpanKey), the own patch-ids of its commits oldest first,
    *   or null when they are unknown (objects missing, merges): what a rebased approval must match one by one.
+   * @param replayedTrees per approved span (approvedSpanKey), the tree its change gives replayed onto the review
+   *   base (git/approvalReplay.ts), null when it does not apply cleanly: a rebased approval covers only a commit
+   *   with exactly that tree. Omitted, no tree check is made.
    */
   constructor(
     readonly commits: RangeCommit[],
     readonly reviewBase: string | undefined,
     readonly baseReach: Record<string, string[] | null>,
     readonly approvedPatches: Record<string, string[] | null> = {},
+    readonly replayedTrees?: Record<string, string | null>,
   ) {
     for (const c of commits) {
       this.byId.set(c.sha, c);
@@ -235,6 +239,14 @@ export class RangeIndex {
     const approvedAs = `it was approved as ${short(st.base)}..${short(st.tip)} and is carried here by patch-id, but`;
     const again = `approve ${this.reviewBase ? `${short(this.reviewBase)}..` : ''}${short(anchor)} again`;
     if (!chain) return `${approvedAs} this push's commits up to ${short(anchor)} are not a plain chain from ${this.reviewBase ? short(this.reviewBase) : 'a root'} (a merge), so they cannot be matched to the approved commits one by one; ${again}`;
+    if (this.replayedTrees !== undefined) {
+      const replayed = this.replayedTrees[approvedSpanKey(st)];
+      const onto = this.reviewBase ? short(this.reviewBase) : 'an empty tree';
+      if (!replayed) return `${approvedAs} the approved change does not replay cleanly onto ${onto}, so this push's change cannot be the approved one; ${again}`;
+      if (replayed !== this.byId.get(anchor)?.tree) {
+        return `${approvedAs} this push's change is not the approved change replayed onto ${onto} (the same edit in another place, or other lines changed too); ${again}`;
+      }
+    }
     if (chain.length === 1) return undefined;
     const approved = this.approvedPatches[approvedSpanKey(st)];
     if (!approved) return `${approvedAs} the approved commits are not in this repository as a plain chain, so this push's ${chain.length} commits cannot be matched to them one by one; ${again}`;

@@ -96,6 +96,8 @@ export interface GateInput {
    * own patch-ids of its commits oldest first, or null when unknown. Absent spans match only a single commit.
    */
   approvedPatches?: Record<string, string[] | null>;
+  /** Per approved span carried by patch-id, its change replayed onto reviewBase (RangeIndex). */
+  replayedTrees?: Record<string, string | null>;
   /**
    * Per valid rejection whose tip is not in `commits` (approvalRules.approvedSpanKey): the commits of `commits`
    * its base..tip contains. A rejection of T2 holds its prefix H too (statementStanding.ts).
@@ -218,7 +220,7 @@ export function evaluateGate(input: GateInput): GateResult {
     return result;
   }
 
-  const range = new RangeIndex(input.commits, input.reviewBase, input.baseReach, input.approvedPatches);
+  const range = new RangeIndex(input.commits, input.reviewBase, input.baseReach, input.approvedPatches, input.replayedTrees);
   const standing = new StatementStanding({
     range, keys: new ReviewerKeys(policy, input.verify), statements: input.statements, statementErrors: input.statementErrors,
     ...(input.rejectionReach ? { rejectionReach: input.rejectionReach } : {}),

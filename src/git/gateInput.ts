@@ -3,6 +3,7 @@ import { approvedSpanKey, RangeIndex, ReviewerKeys } from '../core/approvalRules
 import { CountersignError, errorMessage } from '../core/errors';
 import type { GateCommit, GateInput, PolicySource } from '../core/gate';
 import { isProtected, parsePolicy, POLICY_FILE, TAG_PREFIX } from '../core/policy';
+import { replayedTree } from './approvalReplay';
 import { noteNames, readAllStatements } from './approvalsStore';
 import type { BranchReadAhead } from './branchReadAhead';
 import { readObjects } from './catFileBatch';
@@ -309,7 +310,23 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     const key = approvedSpanKey(st);
     if (st.decision === 'reject' && !inRange.has(st.tip) && reach[key]) rejectionReach[key] = reach[key];
   }
-  return { ...base, reviewBase, commits, policyChangedWithoutCommit, ...approvals, baseReach, approvedPatches, rejectionReach };
+  const replayedTrees = await replayedApprovals(cwd, commits, reviewBase, valid);
+  return { ...base, reviewBase, commits, policyChangedWithoutCommit, ...approvals, baseReach, approvedPatches, replayedTrees, rejectionReach };
+}
+
+/**
+ * Per approval carried by patch-id onto some commit of the range, its change replayed onto the review base
+ * (approvalReplay.ts): the tree such a commit must have. Nothing is run when no approval is carried that way.
+ */
+async function replayedApprovals(cwd: string, commits: GateCommit[], reviewBase: string | undefined, valid: ApprovalStatement[]): Promise<Record<string, string | null>> {
+  const out: Record<string, string | null> = {};
+  const range = new RangeIndex(commits, reviewBase, {});
+  for (const st of valid) {
+    if (st.decision !== 'approve' || approvedSpanKey(st) in out) continue;
+    const carried = range.anchors(st).some((t) => statementCovers(st, { tip: t.sha, tree: t.tree, base: reviewBase ?? '', patchId: t.patchIdFromBase ?? '' }) === 'rebased');
+    if (carried) out[approvedSpanKey(st)] = (await replayedTree(cwd, st, reviewBase)) ?? null;
+  }
+  return out;
 }
 
 /**
