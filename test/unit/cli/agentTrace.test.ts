@@ -3,6 +3,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import * as fs from 'fs';
 import * as path from 'path';
+import { z } from 'zod';
 import { traceRecordSchema } from '../../../src/core/agentTrace';
 import { APP_AFTER, repoWithApp } from '../helpers/agentFixtures';
 import { TempRepo } from '../helpers/tempRepo';
@@ -17,15 +18,16 @@ function status(repo: TempRepo): Status {
 
 /** A commit of src/app.ts whose changed line Claude Code (model claude-sonnet-4-5, session s-1) wrote, with its note. */
 /**
- * The specification's own published schema (a vendored copy: fixtures/agent-trace/README.md says where from),
- * compiled by a real JSON Schema 2020-12 validator with its formats (uuid, date-time, uri) checked, so a
- * mistake in our schema in src/core/agentTrace.ts cannot hide behind itself.
+ * Our schema (src/core/agentTrace.ts) as JSON Schema, compiled by a real JSON Schema 2020-12 validator with its
+ * formats checked (uuid, date-time, uri). The specification's published schemas/trace-record.json is not
+ * vendored here: the copy of cursor/agent-trace this project could read is reference material whose content
+ * stays out of our commits. Ours was compared with it by hand (commit 33e84942, docs/design.md): the same
+ * fields, required keys, closed objects and patterns, which the refusals below pin down.
  */
-function publishedValidator() {
-  const schema = JSON.parse(fs.readFileSync(path.resolve('test/unit/fixtures/agent-trace/trace-record.json'), 'utf8')) as object;
-  const ajv = new Ajv2020({ strict: true, allErrors: true });
+function schemaValidator() {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
-  return ajv.compile(schema);
+  return ajv.compile(z.toJSONSchema(traceRecordSchema, { target: 'draft-2020-12' }));
 }
 
 function repoWithAiCommit(): { repo: TempRepo; sha: string } {
@@ -42,7 +44,7 @@ function repoWithAiCommit(): { repo: TempRepo; sha: string } {
 describe('Agent Trace: countersign export --format agent-trace / import', function () {
   this.timeout(120_000);
 
-  it('exports one record per noted commit, valid against the published trace-record.json (ajv, 2020-12, formats) and our schema', () => {
+  it('exports one record per noted commit, valid against the trace-record schema (zod, and its JSON Schema under a 2020-12 validator with formats)', () => {
     const { repo, sha } = repoWithAiCommit();
     const r = repo.cli(['export', '--format', 'agent-trace']);
     assert.strictEqual(r.status, 0, r.stderr);
@@ -50,9 +52,9 @@ describe('Agent Trace: countersign export --format agent-trace / import', functi
     assert.strictEqual(lines.length, 1, 'the initial commit has no note');
     const record = JSON.parse(lines[0]) as Record<string, unknown>;
     assert.ok(traceRecordSchema.safeParse(record).success);
-    const validate = publishedValidator();
+    const validate = schemaValidator();
     assert.ok(validate(record), JSON.stringify(validate.errors));
-    // The validator refuses what the published schema refuses (so the check above can fail).
+    // Both refuse what the specification's schema refuses (so the checks above can fail).
     const files0 = (record.files as Array<Record<string, unknown>>)[0];
     for (const [why, bad] of [
       ['an unknown field', { ...record, extra: 1 }],
@@ -64,7 +66,8 @@ describe('Agent Trace: countersign export --format agent-trace / import', functi
       ['line 0', { ...record, files: [{ ...files0, conversations: [{ ranges: [{ start_line: 0, end_line: 1 }] }] }] }],
       ['no files', Object.fromEntries(Object.entries(record).filter(([k]) => k !== 'files'))],
     ] as const) {
-      assert.ok(!validate(bad), `the published schema refuses ${why}`);
+      // The timestamp's rules are a zod refinement, which JSON Schema cannot carry.
+      if (!why.includes('day') && !why.includes('time')) assert.ok(!validate(bad), `the JSON Schema refuses ${why}`);
       assert.ok(!traceRecordSchema.safeParse(bad).success, `our schema refuses ${why} too`);
     }
     assert.match(String(record.timestamp), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
