@@ -132,6 +132,8 @@ export async function recordDecision(req: DecisionRequest): Promise<DecisionResu
     ? { base: await resolveCommitStrictly(cwd, req.base, '--base'), source: '--base' }
     : await defaultBase(cwd, tip);
   if (base === tip) throw new CountersignError('usage', `--base ${req.base} is the commit being reviewed; give the commit the change starts from`);
+  // The key first: a missing key file is refused before the listing, which reads as work already started.
+  const keyInfo = await signingKeyInfo(cwd, req.key, env);
   const covers = await coveredCommits(cwd, base, tip);
   req.onCoverage?.({ tip, base, baseSource, commits: covers });
 
@@ -140,7 +142,6 @@ export async function recordDecision(req: DecisionRequest): Promise<DecisionResu
   const usual = await defaultRemote(cwd);
   const remote = req.remote === null ? undefined : req.remote ?? usual;
   const policy = await policyForDecision(cwd, req.remote ?? usual);
-  const keyInfo = await signingKeyInfo(cwd, req.key, env);
   const problem = reviewPreflight({
     email,
     policy: policy.source.kind === 'ok' ? policy.source.policy : undefined,

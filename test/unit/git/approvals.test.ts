@@ -273,6 +273,15 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
     assert.match(forced.stderr, /recorded anyway \(--force\), but the gate does not count it/);
   });
 
+  it('a missing key file is refused before the commits are listed (nothing reads as started)', () => {
+    const reviewer = cloneAs('Rita Reviewer', 'rita@example.com');
+    reviewer.git('config', 'user.signingkey', '/nonexistent/key.pub');
+    const r = reviewer.cli(['approve', 'origin/feature', '--no-push']);
+    assert.strictEqual(r.status, 2, r.stderr);
+    assert.match(r.stderr, /signing key file \/nonexistent\/key\.pub .* does not exist/);
+    assert.doesNotMatch(r.stdout, /covers/);
+  });
+
   it('readAllStatements reports a malformed note line naming the commit, and still returns the good ones', async () => {
     const reviewer = cloneAs('Rita Reviewer', 'rita@example.com', rita);
     assert.strictEqual(reviewer.cli(['approve', 'origin/feature', '--no-push']).status, 0);
