@@ -9,7 +9,7 @@ import { CountersignError, errorMessage, usageError } from '../../core/errors';
 import { POLICY_FILE } from '../../core/policy';
 import { writeFileAtomic } from '../../git/atomicFile';
 import { gitConfig, runGit } from '../../git/gitRunner';
-import { HOOK_MANAGERS, type HookManager } from '../../git/hookInstaller';
+import { HOOK_MANAGERS, readManifest, type HookManager } from '../../git/hookInstaller';
 import { remoteDefaultBranch } from '../../git/pushGate';
 import { resolveRepo } from '../../git/repository';
 import { defaultRemote, listRemotes } from '../../git/remotes';
@@ -89,7 +89,10 @@ export const initCommand: Command = {
     // 1. Hooks and notes refspecs.
     say('Git hooks and notes\n');
     const sub = captured(ctx);
-    await installHere(sub.ctx, { json: false, nextSteps: false, ...(manager ? { hookManager: manager as HookManager } : {}) });
+    // What is already set up is kept: a clone set up for a hook manager stays with it unless --hook-manager says otherwise.
+    const recorded = manager === undefined ? recordedManager(repo) : undefined;
+    const hookManager = (manager as HookManager | undefined) ?? recorded;
+    await installHere(sub.ctx, { json: false, nextSteps: false, ...(hookManager ? { hookManager } : {}) });
     say(indent(sub.out()));
     const remotes = await listRemotes(root);
     const remote = remotes.length > 0 ? await defaultRemote(root) : undefined;
@@ -138,7 +141,7 @@ export const initCommand: Command = {
       steps.push(s);
     }
     if (values.json) {
-      writeJson(ctx, { hooks: { hookManager: manager ?? null }, policy, agents, ci: { forge: forge ?? null, ...ci, ...(provide ? { provide } : {}) }, nextSteps: steps });
+      writeJson(ctx, { hooks: { hookManager: hookManager ?? null }, policy, agents, ci: { forge: forge ?? null, ...ci, ...(provide ? { provide } : {}) }, nextSteps: steps });
       return 0;
     }
     ctx.stdout(formatNextSteps(steps));
@@ -212,4 +215,13 @@ function writeCi(root: string, forge: Forge, force: boolean): Outcome {
   fs.mkdirSync(path.dirname(abs), { recursive: true });
   writeFileAtomic(abs, ciTemplate(forge));
   return { status: 'written', file, ...(reason ? { reason } : {}) };
+}
+
+/** The hook manager `install --hook-manager` recorded in this clone, if any (a broken manifest: none). */
+function recordedManager(repo: Parameters<typeof readManifest>[0]): HookManager | undefined {
+  try {
+    return readManifest(repo)?.hookManager ?? undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -76,6 +76,17 @@ describe('countersign init', function () {
     assert.deepStrictEqual(again.agents, ['claude', 'gemini']);
   });
 
+  it('a re-run in a clone set up for husky keeps husky in charge (core.hooksPath stays .husky/_)', () => {
+    const cara = clone();
+    fs.mkdirSync(path.join(cara.dir, '.husky', '_'), { recursive: true });
+    cara.git('config', 'core.hooksPath', '.husky/_');
+    const setUp = cara.cli(['install', '--hook-manager', 'husky']);
+    assert.strictEqual(setUp.status, 0, setUp.stderr);
+    const r = JSON.parse(cara.cli(['init', '--json', '--yes', '--agents', 'none']).stdout) as { hooks: { hookManager: string | null } };
+    assert.strictEqual(r.hooks.hookManager, 'husky');
+    assert.strictEqual(cara.git('config', 'core.hooksPath'), '.husky/_');
+  });
+
   it('without a signing key or a forge it does the rest and says what is left; bad options exit 2 before writing anything', () => {
     const bo = clone();
     const r = JSON.parse(bo.cli(['init', '--json', '--agents', 'none']).stdout) as InitJson;
