@@ -1,16 +1,46 @@
+import * as path from 'path';
 import * as vscode from 'vscode';
+import { GitRepository } from '../git/gitRepository';
 
-/** The workspace folder a command acts on: the only one, the active editor's, or the user's pick (multi-root). */
-export async function pickRepositoryFolder(): Promise<string | undefined> {
-  const folders = vscode.workspace.workspaceFolders?.filter((f) => f.uri.scheme === 'file') ?? [];
-  if (folders.length === 0) {
-    void vscode.window.showInformationMessage('Countersign works on a folder with a git repository: open one first.');
+/** A repository a command may act on. */
+export interface RepoChoice {
+  root: string;
+  name: string;
+}
+
+/**
+ * The one way a command picks its repository: the only candidate; else the one holding the active editor's
+ * file (the innermost, for nested repositories); else the user's pick. With no candidate it says `none` and
+ * answers undefined.
+ */
+export async function pickRepository(candidates: readonly RepoChoice[], opts: { none: string; placeHolder?: string }): Promise<string | undefined> {
+  if (candidates.length === 0) {
+    void vscode.window.showInformationMessage(opts.none);
     return undefined;
   }
-  if (folders.length === 1) return folders[0].uri.fsPath;
+  if (candidates.length === 1) return candidates[0].root;
   const active = vscode.window.activeTextEditor?.document.uri;
-  const owner = active && vscode.workspace.getWorkspaceFolder(active);
-  if (owner) return owner.uri.fsPath;
-  const pick = await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which repository?' });
-  return pick?.uri.fsPath;
+  if (active?.scheme === 'file') {
+    const file = active.fsPath;
+    const owner = candidates.filter((c) => file.startsWith(c.root + path.sep)).sort((a, b) => b.root.length - a.root.length)[0];
+    if (owner) return owner.root;
+  }
+  const pick = await vscode.window.showQuickPick(candidates.map((c) => ({ label: c.name, description: c.root, root: c.root })), { placeHolder: opts.placeHolder ?? 'Which repository?' });
+  return pick?.root;
+}
+
+/** The git working trees of the workspace's folders (each once, by its top level). Runs git: trusted only. */
+export async function workspaceRepositories(): Promise<RepoChoice[]> {
+  const folders = vscode.workspace.workspaceFolders?.filter((f) => f.uri.scheme === 'file') ?? [];
+  const roots = new Set<string>();
+  for (const f of folders) {
+    const top = await GitRepository.topLevelOf(f.uri.fsPath);
+    if (top) roots.add(top);
+  }
+  return [...roots].map((root) => ({ root, name: path.basename(root) }));
+}
+
+/** The repository a workspace-level command (install hooks, set up the policy) acts on. */
+export async function pickRepositoryFolder(): Promise<string | undefined> {
+  return pickRepository(await workspaceRepositories(), { none: 'Countersign works on a folder with a git repository: open one first.' });
 }

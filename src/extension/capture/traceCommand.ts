@@ -2,6 +2,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RepoSession, RepoSessions } from '../attribution/repoSessions';
+import { pickRepository } from '../workspaceRepos';
 
 /**
  * "Countersign: Record Attribution Trace": writes what this window observed in one repository — each file's
@@ -40,13 +41,9 @@ export async function recordTrace(repos: RepoSessions, log: vscode.LogOutputChan
 
 async function pickRepo(repos: RepoSessions): Promise<RepoSession | undefined> {
   const candidates = [...new Set([...repos.workspaceRepos(), ...repos.all()])];
-  if (candidates.length === 0) {
-    void vscode.window.showInformationMessage('Countersign has observed no git repository in this window yet: open a file of one first.');
-    return undefined;
-  }
-  const active = vscode.window.activeTextEditor && repos.locate(vscode.window.activeTextEditor.document.uri);
-  if (candidates.length === 1) return candidates[0];
-  if (active) return active.repo;
-  const pick = await vscode.window.showQuickPick(candidates.map((r) => ({ label: r.name, description: r.root, repo: r })), { placeHolder: 'Record the trace of which repository?' });
-  return pick?.repo;
+  const root = await pickRepository(candidates, {
+    none: 'Countersign has observed no git repository in this window yet: open a file of one first.',
+    placeHolder: 'Record the trace of which repository?',
+  });
+  return candidates.find((r) => r.root === root);
 }

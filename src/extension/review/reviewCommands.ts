@@ -14,6 +14,7 @@ import { resolveCommitStrictly } from '../../git/revision';
 import { readMe } from '../../git/reviewSnapshot';
 import { signingKeyInfo } from '../../git/signingKeyInfo';
 import { Commands, Views, type CommandId } from '../ids';
+import { pickRepository } from '../workspaceRepos';
 import type { CommitDiffView } from './commitDiffView';
 import { showExplanation } from './explainDocument';
 import type { ReviewService } from './reviewService';
@@ -57,18 +58,8 @@ async function pickRepo(service: ReviewService, given: string | undefined): Prom
     if (service.model.repos.some((r) => r.root === norm)) return norm;
     throw new CountersignError('usage', `${given} is not a repository of this workspace`);
   }
-  const repos = service.model.repos;
-  if (repos.length === 0) {
-    await service.refresh({ fetch: false });
-    if (service.model.repos.length === 0) {
-      void vscode.window.showInformationMessage('Countersign works on a folder with a git repository in a trusted workspace: open one first.');
-      return undefined;
-    }
-  }
-  const list = service.model.repos;
-  if (list.length === 1) return list[0].root;
-  const pick = await vscode.window.showQuickPick(list.map((r) => ({ label: r.name, description: r.root, root: r.root })), { placeHolder: 'Which repository?' });
-  return pick?.root;
+  if (service.model.repos.length === 0) await service.refresh({ fetch: false });
+  return pickRepository(service.model.repos, { none: 'Countersign works on a folder with a git repository in a trusted workspace: open one first.' });
 }
 
 function cardsOf(service: ReviewService, repo: string): CommitCard[] {

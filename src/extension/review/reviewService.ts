@@ -4,6 +4,7 @@ import type { PanelModel, RepoView } from '../../core/panel/protocol';
 import { repoView, type RepoSnapshot } from '../../core/panel/viewModel';
 import { GitRepository } from '../../git/gitRepository';
 import { fetchForReview, repoSnapshot } from '../../git/reviewSnapshot';
+import { workspaceRepositories } from '../workspaceRepos';
 
 /**
  * The review state of every repository in the workspace, recomputed with the gate's own code when git's
@@ -78,14 +79,7 @@ export class ReviewService implements vscode.Disposable {
   private async workspaceRoots(): Promise<string[] | 'noFolder' | 'notGit'> {
     const folders = vscode.workspace.workspaceFolders?.filter((f) => f.uri.scheme === 'file') ?? [];
     if (folders.length === 0) return 'noFolder';
-    if (this.roots.length === 0) {
-      const found = new Set<string>();
-      for (const f of folders) {
-        const top = await GitRepository.topLevelOf(f.uri.fsPath);
-        if (top) found.add(top);
-      }
-      this.roots = [...found];
-    }
+    if (this.roots.length === 0) this.roots = (await workspaceRepositories()).map((r) => r.root);
     return this.roots.length > 0 ? this.roots : 'notGit';
   }
 
