@@ -28,5 +28,7 @@ fi
 code=$?
 [ $code -eq 0 ] && exit 0
 [ $code -eq 124 ] && echo "countersign (pre-receive): the review gate did not finish in ${timeout_seconds}s; push rejected. Try again, or ask the administrator." >&2
-echo "countersign (pre-receive): push rejected by the review gate (exit $code). Run \`countersign verify\` locally to see what is missing." >&2
+# The Node side has already said why (a branch deletion, a force push, commits needing review): this line only
+# closes, and points at verify for the one case it helps with.
+echo "countersign (pre-receive): push rejected by the review gate (exit $code) for the reason above; if commits need review, \`countersign verify\` shows what is missing." >&2
 exit 1

@@ -189,6 +189,7 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     const r = ada.gitResult(['push', 'origin', '--delete', 'main']);
     assert.notStrictEqual(r.status, 0);
     assert.match(r.stderr, /deleting the protected branch main is not allowed/);
+    assert.doesNotMatch(r.stderr, /Run `countersign verify` locally to see what is missing/, 'nothing is missing: the reason above is the answer');
   });
 
   it('a rejection after an approval voids it; a later approval restores it', () => {
