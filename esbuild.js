@@ -15,7 +15,9 @@ const out = process.env.OUT_DIR || 'dist';
 const problemMatcher = {
   name: 'esbuild-problem-matcher',
   setup(build) {
-    build.onStart(() => { if (watch) console.log('[watch] build started'); });
+    build.onStart(() => {
+      if (watch) console.log('[watch] build started');
+    });
     build.onEnd((result) => {
       for (const { text, location } of result.errors) {
         console.error(`✘ [ERROR] ${text}`);
@@ -28,7 +30,8 @@ const problemMatcher = {
 
 function filesUnder(dir, suffix) {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true })
+  return fs
+    .readdirSync(dir, { recursive: true })
     .map((f) => path.join(dir, f))
     .filter((f) => f.endsWith(suffix) && fs.statSync(f).isFile());
 }
@@ -65,16 +68,34 @@ const lazyCommandsPlugin = {
     });
     build.onLoad({ filter: /.*/, namespace: 'lazy-commands' }, async () => {
       const { meta, inputs } = await lazyCommandMeta();
-      const stubs = Object.entries(meta).map(([name, m]) => `export const ${name} = lazyCommand(${JSON.stringify(m)}, ${JSON.stringify(name)});`);
-      return { contents: `import { lazyCommand } from './lazyCommand';\n${stubs.join('\n')}\n`, resolveDir: path.dirname(LAZY_COMMANDS), loader: 'ts', watchFiles: inputs };
+      const stubs = Object.entries(meta).map(
+        ([name, m]) => `export const ${name} = lazyCommand(${JSON.stringify(m)}, ${JSON.stringify(name)});`,
+      );
+      return {
+        contents: `import { lazyCommand } from './lazyCommand';\n${stubs.join('\n')}\n`,
+        resolveDir: path.dirname(LAZY_COMMANDS),
+        loader: 'ts',
+        watchFiles: inputs,
+      };
     });
   },
 };
 
 /** Each command lazyCommands.ts exports, without its run(): built and loaded here, in memory. */
 async function lazyCommandMeta() {
-  const r = await esbuild.build({ ...common, ...bundled, plugins: [], entryPoints: [LAZY_COMMANDS], write: false, metafile: true,
-    minify: false, sourcemap: false, platform: 'node', format: 'cjs', target: 'node20' });
+  const r = await esbuild.build({
+    ...common,
+    ...bundled,
+    plugins: [],
+    entryPoints: [LAZY_COMMANDS],
+    write: false,
+    metafile: true,
+    minify: false,
+    sourcemap: false,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  });
   const Module = require('module');
   const m = new Module(LAZY_COMMANDS);
   m.filename = LAZY_COMMANDS;
@@ -90,36 +111,88 @@ async function lazyCommandMeta() {
 }
 
 const builds = [
-  { ...common, ...bundled, entryPoints: ['src/extension/extension.ts'], outfile: `${out}/extension.js`,
-    platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'],
+  {
+    ...common,
+    ...bundled,
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: `${out}/extension.js`,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
     // When the bundle starts and ends evaluating: activate() adds that to its own time (CountersignApi.activationMs).
     banner: { js: 'var __countersignLoadStart = performance.now();' },
-    footer: { js: 'var __countersignLoadEnd = performance.now();' } },
+    footer: { js: 'var __countersignLoadEnd = performance.now();' },
+  },
   // What extension.js loads just after activate() returns (src/extension/composition.ts and all it builds): the
   // entry stays a few kilobytes, so activation is cheap (issue 11).
-  { ...common, ...bundled, entryPoints: { 'extension-services': 'src/extension/composition.ts' }, outdir: out,
-    platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
-  { ...common, ...bundled, plugins: [...common.plugins, lazyCommandsPlugin], entryPoints: ['src/cli/main.ts'], outfile: `${out}/cli.js`,
-    platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
-  { ...common, ...bundled, entryPoints: [LAZY_COMMANDS], outfile: `${out}/cli-lazy.js`,
-    platform: 'node', format: 'cjs', target: 'node20' },
+  {
+    ...common,
+    ...bundled,
+    entryPoints: { 'extension-services': 'src/extension/composition.ts' },
+    outdir: out,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  {
+    ...common,
+    ...bundled,
+    plugins: [...common.plugins, lazyCommandsPlugin],
+    entryPoints: ['src/cli/main.ts'],
+    outfile: `${out}/cli.js`,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    ...common,
+    ...bundled,
+    entryPoints: [LAZY_COMMANDS],
+    outfile: `${out}/cli-lazy.js`,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
   // The commit hook's own entry (src/cli/hookMain.ts): what prepare-commit-msg needs, without the schemas.
-  { ...common, entryPoints: ['src/cli/hookMain.ts'], outfile: `${out}/hook.js`,
-    platform: 'node', format: 'cjs', target: 'node20' },
-  { ...common, entryPoints: ['media/src/reviewPanel.ts'], outfile: `${out}/webview.js`,
-    platform: 'browser', format: 'iife', target: 'es2022' },
+  {
+    ...common,
+    entryPoints: ['src/cli/hookMain.ts'],
+    outfile: `${out}/hook.js`,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
+    ...common,
+    entryPoints: ['media/src/reviewPanel.ts'],
+    outfile: `${out}/webview.js`,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
 ];
 
 // Tests, demo and benchmarks never ship in the .vsix (.vscodeignore); they keep node_modules external.
 // COUNTERSIGN_BUNDLES_ONLY: test/register.js needs only the bundles the tests spawn.
 if (!production && !process.env.COUNTERSIGN_BUNDLES_ONLY) {
-  const devEntries = [
-    ...filesUnder('test', '.ts'),
-    ...filesUnder('scripts', '.ts'),
-  ].filter((f) => !f.endsWith('.d.ts') && !f.includes(`${path.sep}fixtures${path.sep}`));
+  const devEntries = [...filesUnder('test', '.ts'), ...filesUnder('scripts', '.ts')].filter(
+    (f) => !f.endsWith('.d.ts') && !f.includes(`${path.sep}fixtures${path.sep}`),
+  );
   if (devEntries.length > 0) {
-    builds.push({ ...common, entryPoints: devEntries, outdir: out, outbase: '.',
-      platform: 'node', format: 'cjs', target: 'node20', packages: 'external', external: ['vscode'] });
+    builds.push({
+      ...common,
+      entryPoints: devEntries,
+      outdir: out,
+      outbase: '.',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      packages: 'external',
+      external: ['vscode'],
+    });
   }
 }
 

@@ -4,12 +4,21 @@ import tseslint from 'typescript-eslint';
 
 // Shipped code uses zod's tree-shakable form: the classic API adds ~450 KB to each bundle and to every
 // commit hook's start-up (issue 11). Tests and scripts may use either.
-const zodMini = ['zod', 'zod/v4', 'zod/v4/classic'].map((name) => ({ name, message: "Import 'zod/mini' in shipped code (bundle size)." }));
+const zodMini = ['zod', 'zod/v4', 'zod/v4/classic'].map((name) => ({
+  name,
+  message: "Import 'zod/mini' in shipped code (bundle size).",
+}));
 
 const noVscode = {
-  'no-restricted-imports': ['error', {
-    paths: [{ name: 'vscode', message: 'Only src/extension may import vscode: core, git and cli must run in plain Node.' }, ...zodMini],
-  }],
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: [
+        { name: 'vscode', message: 'Only src/extension may import vscode: core, git and cli must run in plain Node.' },
+        ...zodMini,
+      ],
+    },
+  ],
 };
 
 export default tseslint.config(
@@ -22,25 +31,47 @@ export default tseslint.config(
     },
   },
   // A CommonJS require hook: it runs before any TypeScript can (test/register.js).
-  { files: ['test/register.js'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  {
+    files: ['test/register.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   // The extension calls the use cases in src/app (as the CLI does), never the CLI's commands: those print
   // text for a terminal and take argv (docs/design.md, "Layers").
-  { files: ['src/extension/**'], rules: { 'no-restricted-imports': ['error', {
-    paths: zodMini,
-    patterns: [
-      { group: ['**/cli', '**/cli/**'], message: 'The extension calls src/app (use cases), not the CLI.' },
-      { group: ['**/git/gitRunner'], message: 'The extension asks git through named queries (src/git/gitRepository.ts, src/app), not argv arrays.' },
-    ],
-  }] } },
-  { files: ['src/core/**', 'src/git/**', 'src/cli/**', 'src/app/**'], rules: noVscode },
-  { files: ['src/core/**'], rules: {
-    'no-restricted-imports': ['error', {
-      paths: [
-        { name: 'vscode', message: 'src/core must not import vscode.' },
-        { name: 'child_process', message: 'src/core is pure: no child processes (put them in src/git).' },
-        { name: 'node:child_process', message: 'src/core is pure: no child processes (put them in src/git).' },
-        ...zodMini,
+  {
+    files: ['src/extension/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: zodMini,
+          patterns: [
+            { group: ['**/cli', '**/cli/**'], message: 'The extension calls src/app (use cases), not the CLI.' },
+            {
+              group: ['**/git/gitRunner'],
+              message:
+                'The extension asks git through named queries (src/git/gitRepository.ts, src/app), not argv arrays.',
+            },
+          ],
+        },
       ],
-    }],
-  } },
+    },
+  },
+  { files: ['src/core/**', 'src/git/**', 'src/cli/**', 'src/app/**'], rules: noVscode },
+  {
+    files: ['src/core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'vscode', message: 'src/core must not import vscode.' },
+            { name: 'child_process', message: 'src/core is pure: no child processes (put them in src/git).' },
+            { name: 'node:child_process', message: 'src/core is pure: no child processes (put them in src/git).' },
+            ...zodMini,
+          ],
+        },
+      ],
+    },
+  },
 );

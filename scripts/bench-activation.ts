@@ -29,7 +29,12 @@ function main(): void {
   }
   const out = path.join(root, '.out', 'bench-activation');
   fs.rmSync(out, { recursive: true, force: true });
-  const build = (...args: string[]) => execFileSync(process.execPath, ['esbuild.js', ...args], { cwd: root, env: { ...process.env, OUT_DIR: out }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const build = (...args: string[]) =>
+    execFileSync(process.execPath, ['esbuild.js', ...args], {
+      cwd: root,
+      env: { ...process.env, OUT_DIR: out },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
   build(); // the harness and the test suite
   build('--production'); // then what ships: extension.js and cli.js minified
   const resultFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cs-bench-act-')), 'activation.json');
@@ -38,14 +43,33 @@ function main(): void {
   try {
     for (let r = 0; r < ROUNDS; r++) {
       fs.rmSync(resultFile, { force: true });
-      const it = spawnSync(process.execPath, [path.join(out, 'test', 'integration', 'runIntegration.js'), '--only', 'suite', '--grep', 'reports its activation time'], {
-        cwd: root, env: { ...process.env, COUNTERSIGN_BENCH_ACTIVATION_FILE: resultFile }, encoding: 'utf8', timeout: 300_000,
-      });
-      if (it.status !== 0 || !fs.existsSync(resultFile)) throw new Error(`integration run ${r + 1} failed (exit ${it.status}):\n${it.stdout}\n${it.stderr}`);
-      const { activationMs: ms, servicesMs } = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as { activationMs: number; servicesMs?: number };
+      const it = spawnSync(
+        process.execPath,
+        [
+          path.join(out, 'test', 'integration', 'runIntegration.js'),
+          '--only',
+          'suite',
+          '--grep',
+          'reports its activation time',
+        ],
+        {
+          cwd: root,
+          env: { ...process.env, COUNTERSIGN_BENCH_ACTIVATION_FILE: resultFile },
+          encoding: 'utf8',
+          timeout: 300_000,
+        },
+      );
+      if (it.status !== 0 || !fs.existsSync(resultFile))
+        throw new Error(`integration run ${r + 1} failed (exit ${it.status}):\n${it.stdout}\n${it.stderr}`);
+      const { activationMs: ms, servicesMs } = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as {
+        activationMs: number;
+        servicesMs?: number;
+      };
       runs.push(ms);
       if (typeof servicesMs === 'number') services.push(servicesMs);
-      say(`run ${r + 1}: activated in ${ms.toFixed(1)} ms${typeof servicesMs === 'number' ? `, then services loaded in ${servicesMs.toFixed(1)} ms` : ''}`);
+      say(
+        `run ${r + 1}: activated in ${ms.toFixed(1)} ms${typeof servicesMs === 'number' ? `, then services loaded in ${servicesMs.toFixed(1)} ms` : ''}`,
+      );
     }
   } finally {
     fs.rmSync(path.dirname(resultFile), { recursive: true, force: true });
@@ -53,8 +77,17 @@ function main(): void {
   }
   const m = median(runs);
   const sm = services.length > 0 ? median(services) : undefined;
-  say(`extension activation (production bundle, code-server extension host): median ${m.toFixed(1)} ms over ${runs.length} runs${sm !== undefined ? `; services bundle after it: median ${sm.toFixed(1)} ms` : ''}`);
-  if (json) process.stdout.write(JSON.stringify({ activationMs: m, runs, ...(sm !== undefined ? { servicesMs: sm, servicesRuns: services } : {}) }) + '\n');
+  say(
+    `extension activation (production bundle, code-server extension host): median ${m.toFixed(1)} ms over ${runs.length} runs${sm !== undefined ? `; services bundle after it: median ${sm.toFixed(1)} ms` : ''}`,
+  );
+  if (json)
+    process.stdout.write(
+      JSON.stringify({
+        activationMs: m,
+        runs,
+        ...(sm !== undefined ? { servicesMs: sm, servicesRuns: services } : {}),
+      }) + '\n',
+    );
 }
 
 main();

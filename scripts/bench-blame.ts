@@ -24,10 +24,19 @@ const commits = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 60)
 const keep = process.argv.includes('--keep');
 const LINES = 5000;
 const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cs-bench-blame-')));
-const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: dir, GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.com', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.com' };
+const env = {
+  ...process.env,
+  GIT_CONFIG_NOSYSTEM: '1',
+  HOME: dir,
+  GIT_AUTHOR_NAME: 'Ada',
+  GIT_AUTHOR_EMAIL: 'ada@example.com',
+  GIT_COMMITTER_NAME: 'Ada',
+  GIT_COMMITTER_EMAIL: 'ada@example.com',
+};
 process.env.HOME = dir;
 process.env.GIT_CONFIG_NOSYSTEM = '1';
-const git = (args: string[], input?: string) => execFileSync('git', args, { cwd: dir, env, input, encoding: 'utf8', maxBuffer: 1 << 30 });
+const git = (args: string[], input?: string) =>
+  execFileSync('git', args, { cwd: dir, env, input, encoding: 'utf8', maxBuffer: 1 << 30 });
 
 function data(s: string): string {
   return `data ${Buffer.byteLength(s)}\n${s}\n`;
@@ -49,7 +58,12 @@ function build(): string {
   const parts: string[] = [];
   const notes: Array<[number, string]> = [];
   const session = sessionKey('claude', 'bench');
-  const meta = { schema_version: 'authorship/3.0.0', base_commit_sha: '', prompts: {}, sessions: { [session]: { agent_id: { tool: 'claude', id: 'bench', model: 'claude-sonnet-4-5' } } } };
+  const meta = {
+    schema_version: 'authorship/3.0.0',
+    base_commit_sha: '',
+    prompts: {},
+    sessions: { [session]: { agent_id: { tool: 'claude', id: 'bench', model: 'claude-sonnet-4-5' } } },
+  };
   let mark = 0;
   const t0 = 1_700_000_000;
   for (let c = 0; c < commits; c++) {
@@ -62,15 +76,37 @@ function build(): string {
       }
     }
     mark++;
-    parts.push(`commit refs/heads/main\nmark :${mark}\nauthor Ada <ada@example.com> ${t0 + mark * 600} +0000\ncommitter Ada <ada@example.com> ${t0 + mark * 600} +0000\n${data(`change ${c}`)}M 100644 inline big.ts\n${data(lines.join('\n') + '\n')}\n`);
-    const ranges: LineRange[] = c === 0 ? [[1, LINES / 2]] : [...new Set(touched)].sort((a, b) => a - b).map((l) => [l, l]);
-    notes.push([mark, formatAuthorshipNote({ files: [{ path: 'big.ts', entries: [{ key: sessionEntryKey(session, traceKey(`t${c}`)), ranges }] }], meta })]);
+    parts.push(
+      `commit refs/heads/main\nmark :${mark}\nauthor Ada <ada@example.com> ${t0 + mark * 600} +0000\ncommitter Ada <ada@example.com> ${t0 + mark * 600} +0000\n${data(`change ${c}`)}M 100644 inline big.ts\n${data(lines.join('\n') + '\n')}\n`,
+    );
+    const ranges: LineRange[] =
+      c === 0 ? [[1, LINES / 2]] : [...new Set(touched)].sort((a, b) => a - b).map((l) => [l, l]);
+    notes.push([
+      mark,
+      formatAuthorshipNote({
+        files: [{ path: 'big.ts', entries: [{ key: sessionEntryKey(session, traceKey(`t${c}`)), ranges }] }],
+        meta,
+      }),
+    ]);
   }
   // History the blame does not touch, but whose notes `git notes list` still lists.
   for (let i = 0; i < 1000; i++) {
     mark++;
-    parts.push(`commit refs/heads/main\nmark :${mark}\nauthor Bo <bo@example.com> ${t0 + mark * 600} +0000\ncommitter Bo <bo@example.com> ${t0 + mark * 600} +0000\n${data(`other ${i}`)}M 100644 inline other/f${i % 50}.ts\n${data(`export const o = ${i};\n`)}\n`);
-    notes.push([mark, formatAuthorshipNote({ files: [{ path: `other/f${i % 50}.ts`, entries: [{ key: sessionEntryKey(session, traceKey(`o${i}`)), ranges: [[1, 1]] }] }], meta })]);
+    parts.push(
+      `commit refs/heads/main\nmark :${mark}\nauthor Bo <bo@example.com> ${t0 + mark * 600} +0000\ncommitter Bo <bo@example.com> ${t0 + mark * 600} +0000\n${data(`other ${i}`)}M 100644 inline other/f${i % 50}.ts\n${data(`export const o = ${i};\n`)}\n`,
+    );
+    notes.push([
+      mark,
+      formatAuthorshipNote({
+        files: [
+          {
+            path: `other/f${i % 50}.ts`,
+            entries: [{ key: sessionEntryKey(session, traceKey(`o${i}`)), ranges: [[1, 1]] }],
+          },
+        ],
+        meta,
+      }),
+    ]);
   }
   parts.push(`commit refs/notes/ai\ncommitter Ada <ada@example.com> ${t0} +0000\n${data('notes')}`);
   for (const [m, text] of notes) parts.push(`N inline :${m}\n${data(text)}`);
@@ -100,14 +136,25 @@ async function main(): Promise<void> {
   const text = build();
   // The buffer as the editor holds it: the committed text with a few lines typed since.
   const buffer = text.replace('value100 = 100;', 'value100 = 100; // typed');
-  console.log(`repository: ${commits} commits rewrote ${LINES}-line big.ts, plus 1000 other commits, all noted (${((Date.now() - t) / 1000).toFixed(1)} s to build) in ${dir}`);
+  console.log(
+    `repository: ${commits} commits rewrote ${LINES}-line big.ts, plus 1000 other commits, all noted (${((Date.now() - t) / 1000).toFixed(1)} s to build) in ${dir}`,
+  );
 
-  const baseline = await time(5, () => spawnSync('git', ['blame', '--porcelain', '--contents', '-', '--', 'big.ts'], { cwd: dir, env, input: buffer, maxBuffer: 1 << 30 }));
+  const baseline = await time(5, () =>
+    spawnSync('git', ['blame', '--porcelain', '--contents', '-', '--', 'big.ts'], {
+      cwd: dir,
+      env,
+      input: buffer,
+      maxBuffer: 1 << 30,
+    }),
+  );
   const blame = await time(5, () => provenanceBlame(dir, 'big.ts', undefined, { contents: buffer }));
   const result = await provenanceBlame(dir, 'big.ts', undefined, { contents: buffer });
   const refs = await time(10, () => readBlameRefs(dir));
   console.log(`baseline   git blame --contents -      ${baseline.toFixed(0)} ms`);
-  console.log(`blame      provenanceBlame (5,000 lines) ${blame.toFixed(0)} ms  (median of 5; ${Object.keys(result.commits).length} commits, ai=${result.summary.ai} untracked=${result.summary.untracked})`);
+  console.log(
+    `blame      provenanceBlame (5,000 lines) ${blame.toFixed(0)} ms  (median of 5; ${Object.keys(result.commits).length} commits, ai=${result.summary.ai} untracked=${result.summary.untracked})`,
+  );
   console.log(`refs       git show-ref HEAD + notes     ${refs.toFixed(1)} ms`);
 
   const map = new LinesSinceBlame();

@@ -27,17 +27,34 @@ const JSON_OUT = process.argv.includes('--json');
 const nodeCrypto = require('crypto') as { verify: (...args: unknown[]) => boolean };
 let verifications = 0;
 const realVerify = nodeCrypto.verify;
-nodeCrypto.verify = (...args: unknown[]) => { verifications++; return realVerify(...args); };
+nodeCrypto.verify = (...args: unknown[]) => {
+  verifications++;
+  return realVerify(...args);
+};
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-listed-junk-'));
-  const env = { ...process.env, GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.com', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.com', GIT_CONFIG_NOSYSTEM: '1' };
-  const git = (args: string[], input?: string) => execFileSync('git', args, { cwd: dir, input, env, encoding: 'utf8', maxBuffer: 1 << 28 }).trim();
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 'Ada',
+    GIT_AUTHOR_EMAIL: 'ada@example.com',
+    GIT_COMMITTER_NAME: 'Ada',
+    GIT_COMMITTER_EMAIL: 'ada@example.com',
+    GIT_CONFIG_NOSYSTEM: '1',
+  };
+  const git = (args: string[], input?: string) =>
+    execFileSync('git', args, { cwd: dir, input, env, encoding: 'utf8', maxBuffer: 1 << 28 }).trim();
   try {
     git(['init', '-q', '-b', 'main']);
     const keyFile = path.join(dir, '.bob');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'bob', '-f', keyFile]);
-    fs.writeFileSync(path.join(dir, '.countersign.json'), JSON.stringify({ protectedBranches: ['main'], reviewers: [{ name: 'Bob', email: 'bob@example.com', key: fs.readFileSync(`${keyFile}.pub`, 'utf8').trim() }] }));
+    fs.writeFileSync(
+      path.join(dir, '.countersign.json'),
+      JSON.stringify({
+        protectedBranches: ['main'],
+        reviewers: [{ name: 'Bob', email: 'bob@example.com', key: fs.readFileSync(`${keyFile}.pub`, 'utf8').trim() }],
+      }),
+    );
     git(['add', '.countersign.json']);
     git(['commit', '-q', '-m', 'policy\n\nAI-Provenance: v1 ai=0 human=1 untracked=0']);
     const old: string[] = [];
@@ -55,8 +72,14 @@ async function main(): Promise<void> {
     }
     const head = git(['rev-parse', 'HEAD']);
     const statement = (tip: string, time: string): ApprovalStatement => ({
-      v: 1, decision: 'approve', reviewer: { name: 'Bob', email: 'bob@example.com' }, tip, tree: git(['rev-parse', `${tip}^{tree}`]), base,
-      patchId: 'empty', time,
+      v: 1,
+      decision: 'approve',
+      reviewer: { name: 'Bob', email: 'bob@example.com' },
+      tip,
+      tree: git(['rev-parse', `${tip}^{tree}`]),
+      base,
+      patchId: 'empty',
+      time,
     });
     const real = statement(head, '2026-11-30T00:00:00.000Z');
     const msg = path.join(dir, '.msg');
@@ -64,10 +87,24 @@ async function main(): Promise<void> {
     execFileSync('ssh-keygen', ['-q', '-Y', 'sign', '-n', 'countersign-review', '-f', keyFile, msg]);
     const signature = fs.readFileSync(`${msg}.sig`, 'utf8');
     const realLine = formatStatementLine({ statement: real, signature });
-    const junk = (on: (i: number) => string) => Array.from({ length: N }, (_, i) => formatStatementLine({ statement: { ...statement(head, real.time), tip: on(i), time: new Date(Date.UTC(2026, 10, 29, 0, 0, i)).toISOString() }, signature }));
+    const junk = (on: (i: number) => string) =>
+      Array.from({ length: N }, (_, i) =>
+        formatStatementLine({
+          statement: {
+            ...statement(head, real.time),
+            tip: on(i),
+            time: new Date(Date.UTC(2026, 10, 29, 0, 0, i)).toISOString(),
+          },
+          signature,
+        }),
+      );
 
     const notes = (byCommit: Map<string, string[]>) => {
-      try { git(['update-ref', '-d', 'refs/notes/countersign']); } catch { /* none yet */ }
+      try {
+        git(['update-ref', '-d', 'refs/notes/countersign']);
+      } catch {
+        /* none yet */
+      }
       for (const [c, lines] of byCommit) {
         fs.writeFileSync(msg, lines.join('\n') + '\n');
         git(['notes', '--ref=refs/notes/countersign', 'add', '-f', '-F', msg, c]);
@@ -77,7 +114,12 @@ async function main(): Promise<void> {
     const judge = async () => {
       verifications = 0;
       const t = performance.now();
-      const input = await gatherGateInput(dir, { update: { branch: 'main', old: base, new: head }, policy, otherBranches: [], approvalRefs: ['refs/notes/countersign'] });
+      const input = await gatherGateInput(dir, {
+        update: { branch: 'main', old: base, new: head },
+        policy,
+        otherBranches: [],
+        approvalRefs: ['refs/notes/countersign'],
+      });
       const result = evaluateGate(input);
       return { seconds: (performance.now() - t) / 1000, ok: result.ok, verifications };
     };
@@ -115,14 +157,25 @@ async function main(): Promise<void> {
     };
     if (JSON_OUT) console.log(JSON.stringify({ listedJunk: figures }));
     else {
-      console.log(`gate over 20 commits, one real approval, ${N} junk lines signed with the listed reviewer's key (median of ${ROUNDS}):`);
-      console.log(`  baseline, no junk:                 ${figures.baselineSeconds} s, ${baseline.verifications} signature check(s)`);
-      console.log(`  junk on commits outside the range: ${figures.outsideRangeSeconds} s (${figures.outsideRangePerLineMicros} µs per line), ${outside.verifications} signature check(s)`);
-      console.log(`  junk naming the range's tip:       ${figures.onTipSeconds} s (${figures.onTipPerLineMicros} µs per line), ${onTip.verifications} signature check(s); push ${onTip.ok ? 'passes' : 'refused'}`);
+      console.log(
+        `gate over 20 commits, one real approval, ${N} junk lines signed with the listed reviewer's key (median of ${ROUNDS}):`,
+      );
+      console.log(
+        `  baseline, no junk:                 ${figures.baselineSeconds} s, ${baseline.verifications} signature check(s)`,
+      );
+      console.log(
+        `  junk on commits outside the range: ${figures.outsideRangeSeconds} s (${figures.outsideRangePerLineMicros} µs per line), ${outside.verifications} signature check(s)`,
+      );
+      console.log(
+        `  junk naming the range's tip:       ${figures.onTipSeconds} s (${figures.onTipPerLineMicros} µs per line), ${onTip.verifications} signature check(s); push ${onTip.ok ? 'passes' : 'refused'}`,
+      );
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

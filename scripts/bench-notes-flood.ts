@@ -30,21 +30,51 @@ const hex = (s: string) => createHash('sha1').update(s).digest('hex');
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-notes-flood-'));
-  const git = (args: string[], input?: string) => execFileSync('git', args, { cwd: dir, input, encoding: 'utf8', maxBuffer: 1 << 28 }).trim();
+  const git = (args: string[], input?: string) =>
+    execFileSync('git', args, { cwd: dir, input, encoding: 'utf8', maxBuffer: 1 << 28 }).trim();
   try {
     git(['init', '-q']);
     const keyFile = path.join(dir, 'bob');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyFile]);
-    const policy = parsePolicy(JSON.stringify({ protectedBranches: ['main'], reviewers: [{ name: 'Bob', email: 'bob@example.com', key: fs.readFileSync(`${keyFile}.pub`, 'utf8').trim() }] }), 'bench policy');
+    const policy = parsePolicy(
+      JSON.stringify({
+        protectedBranches: ['main'],
+        reviewers: [{ name: 'Bob', email: 'bob@example.com', key: fs.readFileSync(`${keyFile}.pub`, 'utf8').trim() }],
+      }),
+      'bench policy',
+    );
     const junk: string[] = [];
     for (let i = 0; i < K; i++) {
       const h = hex(`x${i}`);
-      junk.push(JSON.stringify({ signature: '-----BEGIN SSH SIGNATURE-----junk', statement: { base: h, decision: 'reject', patchId: h, reviewer: { email: 'bob@example.com' }, time: '2026-01-01T00:00:00Z', tip: h, tree: h, v: 1 } }));
+      junk.push(
+        JSON.stringify({
+          signature: '-----BEGIN SSH SIGNATURE-----junk',
+          statement: {
+            base: h,
+            decision: 'reject',
+            patchId: h,
+            reviewer: { email: 'bob@example.com' },
+            time: '2026-01-01T00:00:00Z',
+            tip: h,
+            tree: h,
+            v: 1,
+          },
+        }),
+      );
     }
     const text = junk.join('\n') + '\n';
     const blob = git(['hash-object', '-w', '--stdin'], text);
-    const tree = git(['mktree'], Array.from({ length: N }, (_, i) => `100644 blob ${blob}\t${hex(`n${i}`)}`).join('\n') + '\n');
-    const env = { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' };
+    const tree = git(
+      ['mktree'],
+      Array.from({ length: N }, (_, i) => `100644 blob ${blob}\t${hex(`n${i}`)}`).join('\n') + '\n',
+    );
+    const env = {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'b',
+      GIT_AUTHOR_EMAIL: 'b@b',
+      GIT_COMMITTER_NAME: 'b',
+      GIT_COMMITTER_EMAIL: 'b@b',
+    };
     const flood = execFileSync('git', ['commit-tree', tree, '-m', 'flood'], { cwd: dir, env, encoding: 'utf8' }).trim();
     git(['update-ref', 'refs/notes/countersign', flood]);
 
@@ -52,7 +82,10 @@ async function main(): Promise<void> {
     let t = performance.now();
     let baselineStatements = 0;
     for (let i = 0; i < N; i++) {
-      for (const s of parseStatementNote(text, 'baseline').statements) { keys.check(s); baselineStatements++; }
+      for (const s of parseStatementNote(text, 'baseline').statements) {
+        keys.check(s);
+        baselineStatements++;
+      }
     }
     const baselineSeconds = (performance.now() - t) / 1000;
 
@@ -67,17 +100,24 @@ async function main(): Promise<void> {
     if (!refusal) throw new Error('the flood was not refused');
 
     const figures = {
-      k: K, n: N,
-      baselineStatements, baselineSeconds: +baselineSeconds.toFixed(3),
-      statementsNow: read.statements.length, secondsNow: +nowSeconds.toFixed(3),
+      k: K,
+      n: N,
+      baselineStatements,
+      baselineSeconds: +baselineSeconds.toFixed(3),
+      statementsNow: read.statements.length,
+      secondsNow: +nowSeconds.toFixed(3),
       speedup: +(baselineSeconds / nowSeconds).toFixed(1),
       floodPushRefusedSeconds: +refuseSeconds.toFixed(3),
     };
     if (JSON_OUT) console.log(JSON.stringify({ notesFlood: figures }));
     else {
       console.log(`notes flood, one blob of ${K} junk lines under ${N} fake object ids:`);
-      console.log(`  baseline (parse per path, check every copy): ${baselineStatements} statements, ${figures.baselineSeconds} s`);
-      console.log(`  now (parse per blob, check each distinct statement once): ${figures.statementsNow} statements, ${figures.secondsNow} s  (x${figures.speedup})`);
+      console.log(
+        `  baseline (parse per path, check every copy): ${baselineStatements} statements, ${figures.baselineSeconds} s`,
+      );
+      console.log(
+        `  now (parse per blob, check each distinct statement once): ${figures.statementsNow} statements, ${figures.secondsNow} s  (x${figures.speedup})`,
+      );
       console.log(`  the server refuses that flood as a push in ${figures.floodPushRefusedSeconds} s`);
     }
   } finally {
@@ -85,4 +125,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -40,7 +40,11 @@ function median(xs: number[]): number {
  * Runs `cmd` under /usr/bin/time and returns wall seconds, CPU seconds (user + system, the command and the
  * git processes it waited for: what a loaded machine does not inflate), peak RSS in MB and stdout.
  */
-function timed(cmd: string[], cwd: string, env: NodeJS.ProcessEnv): { seconds: number; cpuSeconds: number; peakMb: number; stdout: string } {
+function timed(
+  cmd: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): { seconds: number; cpuSeconds: number; peakMb: number; stdout: string } {
   const t = process.hrtime.bigint();
   const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', ...cmd], { cwd, env, maxBuffer: 1 << 30, encoding: 'utf8' });
   const seconds = Number(process.hrtime.bigint() - t) / 1e9;
@@ -49,21 +53,39 @@ function timed(cmd: string[], cwd: string, env: NodeJS.ProcessEnv): { seconds: n
   return { seconds, cpuSeconds: user + system, peakMb: kb / 1024, stdout: r.stdout };
 }
 
-export function benchReport(opts: { commits?: number; runs?: number; keep?: boolean; log?: (line: string) => void } = {}): ReportBenchFigures {
+export function benchReport(
+  opts: { commits?: number; runs?: number; keep?: boolean; log?: (line: string) => void } = {},
+): ReportBenchFigures {
   const n = opts.commits ?? 5000;
   const runs = opts.runs ?? 3;
   const log = opts.log ?? (() => undefined);
   const cli = path.resolve(__dirname, '..', 'cli.js');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-bench-report-'));
-  const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: dir, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@example.com', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@example.com' };
+  const env = {
+    ...process.env,
+    GIT_CONFIG_NOSYSTEM: '1',
+    HOME: dir,
+    GIT_AUTHOR_NAME: 'b',
+    GIT_AUTHOR_EMAIL: 'b@example.com',
+    GIT_COMMITTER_NAME: 'b',
+    GIT_COMMITTER_EMAIL: 'b@example.com',
+  };
   try {
     execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir, env });
     const tb = Date.now();
     const built = buildGitAiHistory(dir, { commits: n });
     execFileSync('git', ['gc', '-q'], { cwd: dir, env });
-    const commits = Number(execFileSync('git', ['rev-list', '--count', 'main'], { cwd: dir, env, encoding: 'utf8' }).trim());
-    log(`built ${commits} commits on main (${built.merges} merges, ${built.notes} git-ai notes) in ${((Date.now() - tb) / 1000).toFixed(1)} s at ${dir}`);
-    const base: number[] = [], rep: number[] = [], rss: number[] = [], baseCpu: number[] = [], repCpu: number[] = [];
+    const commits = Number(
+      execFileSync('git', ['rev-list', '--count', 'main'], { cwd: dir, env, encoding: 'utf8' }).trim(),
+    );
+    log(
+      `built ${commits} commits on main (${built.merges} merges, ${built.notes} git-ai notes) in ${((Date.now() - tb) / 1000).toFixed(1)} s at ${dir}`,
+    );
+    const base: number[] = [],
+      rep: number[] = [],
+      rss: number[] = [],
+      baseCpu: number[] = [],
+      repCpu: number[] = [];
     let out = '';
     timed(['git', 'log', '--numstat', 'main'], dir, env); // warm the page cache for both
     for (let i = 0; i < runs; i++) {
@@ -79,14 +101,23 @@ export function benchReport(opts: { commits?: number; runs?: number; keep?: bool
     const j = JSON.parse(out) as { commits: number; aiLines: number; notes: { ai: number } };
     if (j.commits !== commits) throw new Error(`report counted ${j.commits} commits, git rev-list ${commits}`);
     const figures: ReportBenchFigures = {
-      commits, notes: j.notes.ai, aiLines: j.aiLines,
-      seconds5k: round(median(rep)), baselineSeconds: round(median(base)),
-      ratioVsNumstat: round(median(rep) / median(base)), cpuRatioVsNumstat: round(median(repCpu) / median(baseCpu)),
-      peakMb: Math.round(Math.max(...rss)), load: round(os.loadavg()[0]),
+      commits,
+      notes: j.notes.ai,
+      aiLines: j.aiLines,
+      seconds5k: round(median(rep)),
+      baselineSeconds: round(median(base)),
+      ratioVsNumstat: round(median(rep) / median(base)),
+      cpuRatioVsNumstat: round(median(repCpu) / median(baseCpu)),
+      peakMb: Math.round(Math.max(...rss)),
+      load: round(os.loadavg()[0]),
     };
     log(`git log --numstat main                 ${figures.baselineSeconds.toFixed(3)} s (median of ${runs})`);
-    log(`countersign report main --format json  ${figures.seconds5k.toFixed(3)} s (median of ${runs}), peak RSS ${figures.peakMb} MB`);
-    log(`ratio report / git log --numstat       ${figures.ratioVsNumstat.toFixed(2)}x wall, ${figures.cpuRatioVsNumstat.toFixed(2)}x CPU (${median(repCpu).toFixed(2)} s vs ${median(baseCpu).toFixed(2)} s) at load ${figures.load}   (target <= 1.5x, <= 300 MB)`);
+    log(
+      `countersign report main --format json  ${figures.seconds5k.toFixed(3)} s (median of ${runs}), peak RSS ${figures.peakMb} MB`,
+    );
+    log(
+      `ratio report / git log --numstat       ${figures.ratioVsNumstat.toFixed(2)}x wall, ${figures.cpuRatioVsNumstat.toFixed(2)}x CPU (${median(repCpu).toFixed(2)} s vs ${median(baseCpu).toFixed(2)} s) at load ${figures.load}   (target <= 1.5x, <= 300 MB)`,
+    );
     log(`report: ${j.commits} commits, ${j.notes.ai} notes, ${j.aiLines} AI lines`);
     return figures;
   } finally {

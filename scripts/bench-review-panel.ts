@@ -37,10 +37,19 @@ childProcess.spawn = ((command: string, ...rest: unknown[]) => {
 }) as typeof childProcess.spawn;
 
 const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cs-bench-panel-')));
-const env = { ...process.env, HOME: tmp, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.com', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.com' };
+const env = {
+  ...process.env,
+  HOME: tmp,
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_AUTHOR_NAME: 'Ada',
+  GIT_AUTHOR_EMAIL: 'ada@example.com',
+  GIT_COMMITTER_NAME: 'Ada',
+  GIT_COMMITTER_EMAIL: 'ada@example.com',
+};
 process.env.HOME = tmp;
 process.env.GIT_CONFIG_NOSYSTEM = '1';
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }).trim();
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }).trim();
 
 const key = path.join(tmp, 'bo');
 execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
@@ -49,7 +58,13 @@ const ada = path.join(tmp, 'ada');
 const bo = path.join(tmp, 'bo-clone');
 git(tmp, 'init', '-q', '--bare', '-b', 'main', origin);
 git(tmp, 'clone', '-q', origin, ada);
-fs.writeFileSync(path.join(ada, '.countersign.json'), JSON.stringify({ protectedBranches: ['main'], reviewers: [{ name: 'Bo', email: 'bo@example.com', key: fs.readFileSync(`${key}.pub`, 'utf8').trim() }] }));
+fs.writeFileSync(
+  path.join(ada, '.countersign.json'),
+  JSON.stringify({
+    protectedBranches: ['main'],
+    reviewers: [{ name: 'Bo', email: 'bo@example.com', key: fs.readFileSync(`${key}.pub`, 'utf8').trim() }],
+  }),
+);
 git(ada, 'add', '.');
 git(ada, 'commit', '-q', '-m', 'policy');
 git(ada, 'push', '-q', 'origin', 'main');
@@ -57,7 +72,10 @@ const setupStarted = Date.now();
 for (let b = 0; b < BRANCHES; b++) {
   git(ada, 'checkout', '-q', '-b', `feature/${b}`, 'main');
   for (let c = 0; c < COMMITS; c++) {
-    fs.writeFileSync(path.join(ada, `f${b}.ts`), Array.from({ length: (c + 1) * 10 }, (_, i) => `export const v${i} = ${b};`).join('\n') + '\n');
+    fs.writeFileSync(
+      path.join(ada, `f${b}.ts`),
+      Array.from({ length: (c + 1) * 10 }, (_, i) => `export const v${i} = ${b};`).join('\n') + '\n',
+    );
     git(ada, 'add', '.');
     git(ada, 'commit', '-q', '-m', `change ${b}.${c}`, '-m', `AI-Provenance: v1 ai=${c * 3} human=7 untracked=0`);
   }
@@ -95,11 +113,28 @@ async function main(): Promise<void> {
   times.sort((a, b) => a - b);
   const med = median(times);
   const start = median(starts);
-  say(`baseline: one git process (rev-parse HEAD) ${start.toFixed(1)} ms, median of ${starts.length}; refresh = ${(med / start).toFixed(1)} of them`);
-  say(`repoSnapshot: ${BRANCHES} branches, ${listed} commits awaiting review listed; median ${med.toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[times.length - 1].toFixed(0)}) over ${ROUNDS} runs, ${(med / BRANCHES).toFixed(1)} ms per branch; ${processes} git processes per refresh; load ${os.loadavg()[0].toFixed(1)}`);
+  say(
+    `baseline: one git process (rev-parse HEAD) ${start.toFixed(1)} ms, median of ${starts.length}; refresh = ${(med / start).toFixed(1)} of them`,
+  );
+  say(
+    `repoSnapshot: ${BRANCHES} branches, ${listed} commits awaiting review listed; median ${med.toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[times.length - 1].toFixed(0)}) over ${ROUNDS} runs, ${(med / BRANCHES).toFixed(1)} ms per branch; ${processes} git processes per refresh; load ${os.loadavg()[0].toFixed(1)}`,
+  );
   // Each branch's first commit says ai=0 and needs no review; the others do.
-  if (listed !== BRANCHES * (COMMITS - 1)) throw new Error(`expected ${BRANCHES * (COMMITS - 1)} commits awaiting review, the panel listed ${listed}`);
-  if (json) process.stdout.write(JSON.stringify({ refreshSeconds: med / 1000, branches: BRANCHES, commits: listed, gitProcesses: processes, gitStartMs: start, refreshVsGitStart: med / start, load: os.loadavg()[0], runs: times.map((t) => t / 1000) }) + '\n');
+  if (listed !== BRANCHES * (COMMITS - 1))
+    throw new Error(`expected ${BRANCHES * (COMMITS - 1)} commits awaiting review, the panel listed ${listed}`);
+  if (json)
+    process.stdout.write(
+      JSON.stringify({
+        refreshSeconds: med / 1000,
+        branches: BRANCHES,
+        commits: listed,
+        gitProcesses: processes,
+        gitStartMs: start,
+        refreshVsGitStart: med / start,
+        load: os.loadavg()[0],
+        runs: times.map((t) => t / 1000),
+      }) + '\n',
+    );
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 

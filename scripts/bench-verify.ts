@@ -16,7 +16,13 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { canonicalStatementBytes, formatStatementLine, verifySignedStatement, type ApprovalStatement, type SignedStatement } from '../src/core/approvalStatement';
+import {
+  canonicalStatementBytes,
+  formatStatementLine,
+  verifySignedStatement,
+  type ApprovalStatement,
+  type SignedStatement,
+} from '../src/core/approvalStatement';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -30,7 +36,9 @@ const ROUNDS = arg('--rounds', 3);
 const JSON_OUT = process.argv.includes('--json');
 const KEEP = process.argv.includes('--keep');
 const SCALE_ONLY = process.argv.includes('--scale-only');
-const log = (line: string) => { if (!JSON_OUT) console.log(line); };
+const log = (line: string) => {
+  if (!JSON_OUT) console.log(line);
+};
 
 const KEYS = [
   { name: 'ed25519', args: ['-t', 'ed25519'] },
@@ -49,7 +57,9 @@ function nativeVsSshKeygen(): Record<string, number> {
   const ratios: Record<string, number> = {};
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-bench-'));
   try {
-    log(`statements per key type: ${STATEMENTS} signed with ssh-keygen -Y sign; ssh-keygen -Y verify sampled ${SPAWN_SAMPLES} times`);
+    log(
+      `statements per key type: ${STATEMENTS} signed with ssh-keygen -Y sign; ssh-keygen -Y verify sampled ${SPAWN_SAMPLES} times`,
+    );
     log('key type      native/s   ssh-keygen/s   ratio');
     for (const k of KEYS) {
       const keyFile = path.join(dir, `id_${k.name}`);
@@ -58,10 +68,18 @@ function nativeVsSshKeygen(): Record<string, number> {
       const signed: SignedStatement[] = [];
       for (let i = 0; i < STATEMENTS; i++) {
         const statement: ApprovalStatement = {
-          v: 1, decision: 'approve', reviewer: { name: 'Rita', email: 'rita@example.com' },
-          tip: hex(i, 'a'), tree: hex(i, 'b'), base: hex(i, 'c'), patchId: hex(i, 'd'), time: new Date(1_760_000_000_000 + i).toISOString(),
+          v: 1,
+          decision: 'approve',
+          reviewer: { name: 'Rita', email: 'rita@example.com' },
+          tip: hex(i, 'a'),
+          tree: hex(i, 'b'),
+          base: hex(i, 'c'),
+          patchId: hex(i, 'd'),
+          time: new Date(1_760_000_000_000 + i).toISOString(),
         };
-        const r = spawnSync('ssh-keygen', ['-Y', 'sign', '-n', 'countersign-review', '-f', keyFile], { input: canonicalStatementBytes(statement) });
+        const r = spawnSync('ssh-keygen', ['-Y', 'sign', '-n', 'countersign-review', '-f', keyFile], {
+          input: canonicalStatementBytes(statement),
+        });
         signed.push({ statement, signature: r.stdout.toString() });
       }
 
@@ -82,19 +100,35 @@ function nativeVsSshKeygen(): Record<string, number> {
       for (let i = 0; i < SPAWN_SAMPLES; i++) {
         const s = signed[i % signed.length];
         fs.writeFileSync(path.join(dir, 'sig'), s.signature);
-        const r = spawnSync('ssh-keygen', ['-Y', 'verify', '-f', path.join(dir, 'allowed'), '-I', 'rita@example.com', '-n', 'countersign-review', '-s', path.join(dir, 'sig')], { input: canonicalStatementBytes(s.statement) });
+        const r = spawnSync(
+          'ssh-keygen',
+          [
+            '-Y',
+            'verify',
+            '-f',
+            path.join(dir, 'allowed'),
+            '-I',
+            'rita@example.com',
+            '-n',
+            'countersign-review',
+            '-s',
+            path.join(dir, 'sig'),
+          ],
+          { input: canonicalStatementBytes(s.statement) },
+        );
         if (r.status !== 0) throw new Error(`ssh-keygen verify failed for ${k.name}: ${r.stderr}`);
       }
       const spawnRate = SPAWN_SAMPLES / (Number(process.hrtime.bigint() - t1) / 1e9);
       ratios[k.name] = nativeRate / spawnRate;
-      log(`${k.name.padEnd(12)} ${nativeRate.toFixed(0).padStart(9)} ${spawnRate.toFixed(0).padStart(14)} ${(nativeRate / spawnRate).toFixed(0).padStart(6)}x`);
+      log(
+        `${k.name.padEnd(12)} ${nativeRate.toFixed(0).padStart(9)} ${spawnRate.toFixed(0).padStart(14)} ${(nativeRate / spawnRate).toFixed(0).padStart(6)}x`,
+      );
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   return ratios;
 }
-
 
 // ---- the gate at scale ------------------------------------------------------------------------------------
 
@@ -128,7 +162,16 @@ interface ScaleFigures {
 
 function scale(): ScaleFigures {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-bench-gate-'));
-  const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: dir, GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.com', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.com', COUNTERSIGN_SKIP: '' };
+  const env = {
+    ...process.env,
+    GIT_CONFIG_NOSYSTEM: '1',
+    HOME: dir,
+    GIT_AUTHOR_NAME: 'Ada',
+    GIT_AUTHOR_EMAIL: 'ada@example.com',
+    GIT_COMMITTER_NAME: 'Ada',
+    GIT_COMMITTER_EMAIL: 'ada@example.com',
+    COUNTERSIGN_SKIP: '',
+  };
   const work = path.join(dir, 'work');
   const server = path.join(dir, 'server.git');
   const git = (cwd: string, args: string[], input?: string) => {
@@ -142,7 +185,9 @@ function scale(): ScaleFigures {
     return { file, publicKey: fs.readFileSync(file + '.pub', 'utf8').trim() };
   };
   const sign = (key: { file: string }, statement: ApprovalStatement): SignedStatement => {
-    const r = spawnSync('ssh-keygen', ['-Y', 'sign', '-n', 'countersign-review', '-f', key.file], { input: canonicalStatementBytes(statement) });
+    const r = spawnSync('ssh-keygen', ['-Y', 'sign', '-n', 'countersign-review', '-f', key.file], {
+      input: canonicalStatementBytes(statement),
+    });
     return { statement, signature: r.stdout.toString() };
   };
   try {
@@ -151,20 +196,35 @@ function scale(): ScaleFigures {
     fs.mkdirSync(work);
     git(work, ['init', '-q', '-b', 'main']);
     git(dir, ['init', '-q', '--bare', '-b', 'main', server]);
-    const policy = JSON.stringify({ protectedBranches: ['main'], reviewers: [{ name: 'Bob', email: 'bob@example.com', key: bob.publicKey }] }, null, 2) + '\n';
+    const policy =
+      JSON.stringify(
+        { protectedBranches: ['main'], reviewers: [{ name: 'Bob', email: 'bob@example.com', key: bob.publicKey }] },
+        null,
+        2,
+      ) + '\n';
     const t0 = 1_700_000_000;
-    const head = [`commit refs/heads/main\nmark :1\nauthor Ada <ada@example.com> ${t0} +0000\ncommitter Ada <ada@example.com> ${t0} +0000\n`,
-      data('Add policy\n\nAI-Provenance: v1 ai=0 human=1 untracked=0'), `M 100644 inline .countersign.json\n${data(policy)}\n`];
+    const head = [
+      `commit refs/heads/main\nmark :1\nauthor Ada <ada@example.com> ${t0} +0000\ncommitter Ada <ada@example.com> ${t0} +0000\n`,
+      data('Add policy\n\nAI-Provenance: v1 ai=0 human=1 untracked=0'),
+      `M 100644 inline .countersign.json\n${data(policy)}\n`,
+    ];
     const parts: string[] = [head.join('')];
     for (let i = 1; i <= COMMITS; i++) {
       const t = t0 + i * 60;
-      parts.push(`commit refs/heads/main\nmark :${i + 1}\nauthor Ada <ada@example.com> ${t} +0000\ncommitter Ada <ada@example.com> ${t} +0000\n`
-        + data(`Change ${i}\n\nAI-Provenance: v1 ai=2 human=1 untracked=0`)
-        // A new file per commit: the range deletes nothing, so the default deletion tiers (judged over the whole
-        // push) do not ask for a second reviewer and one approval of the tip covers the range.
-        + `M 100644 inline src/m${i % 50}/f${i}.ts\n${data(`export const v${i} = ${i};\nexport const w${i} = ${i};\nconst x = 1;\n`)}\n`);
+      parts.push(
+        `commit refs/heads/main\nmark :${i + 1}\nauthor Ada <ada@example.com> ${t} +0000\ncommitter Ada <ada@example.com> ${t} +0000\n` +
+          data(`Change ${i}\n\nAI-Provenance: v1 ai=2 human=1 untracked=0`) +
+          // A new file per commit: the range deletes nothing, so the default deletion tiers (judged over the whole
+          // push) do not ask for a second reviewer and one approval of the tip covers the range.
+          `M 100644 inline src/m${i % 50}/f${i}.ts\n${data(`export const v${i} = ${i};\nexport const w${i} = ${i};\nconst x = 1;\n`)}\n`,
+      );
     }
-    const fi = spawnSync('git', ['fast-import', '--quiet'], { cwd: work, env, input: parts.join(''), maxBuffer: 1 << 30 });
+    const fi = spawnSync('git', ['fast-import', '--quiet'], {
+      cwd: work,
+      env,
+      input: parts.join(''),
+      maxBuffer: 1 << 30,
+    });
     if (fi.status !== 0) throw new Error(`fast-import: ${fi.stderr}`);
     const range = git(work, ['rev-list', '--reverse', 'main']).split('\n');
     const base = range[0];
@@ -175,59 +235,144 @@ function scale(): ScaleFigures {
     git(work, ['branch', '-q', '-u', 'origin/main', 'main']);
 
     // One real approval of the tip, and junk: statements naming Bob, signed by Mallory (not in the policy).
-    const patchDiff = execFileSync('git', ['diff-tree', '-p', '--binary', '--full-index', '--no-renames', '--no-ext-diff', '--no-textconv', '-U3',
-      '--diff-algorithm=myers', '--src-prefix=a/', '--dst-prefix=b/', '--no-relative', base, tip, '--'], { cwd: work, env, maxBuffer: 1 << 30 });
-    const patchId = execFileSync('git', ['patch-id', '--verbatim'], { cwd: work, env, input: patchDiff }).toString().split(/\s+/)[0];
-    const real = sign(bob, { v: 1, decision: 'approve', reviewer: { name: 'Bob', email: 'bob@example.com' }, tip, tree: git(work, ['rev-parse', `${tip}^{tree}`]), base, patchId, time: new Date(t0 * 1000 + 1e9).toISOString() });
+    const patchDiff = execFileSync(
+      'git',
+      [
+        'diff-tree',
+        '-p',
+        '--binary',
+        '--full-index',
+        '--no-renames',
+        '--no-ext-diff',
+        '--no-textconv',
+        '-U3',
+        '--diff-algorithm=myers',
+        '--src-prefix=a/',
+        '--dst-prefix=b/',
+        '--no-relative',
+        base,
+        tip,
+        '--',
+      ],
+      { cwd: work, env, maxBuffer: 1 << 30 },
+    );
+    const patchId = execFileSync('git', ['patch-id', '--verbatim'], { cwd: work, env, input: patchDiff })
+      .toString()
+      .split(/\s+/)[0];
+    const real = sign(bob, {
+      v: 1,
+      decision: 'approve',
+      reviewer: { name: 'Bob', email: 'bob@example.com' },
+      tip,
+      tree: git(work, ['rev-parse', `${tip}^{tree}`]),
+      base,
+      patchId,
+      time: new Date(t0 * 1000 + 1e9).toISOString(),
+    });
     const junkSignature = sign(mallory, real.statement).signature;
     const junkLines = (count: number, seed: number): Map<string, string[]> => {
       const byCommit = new Map<string, string[]>();
       for (let i = 0; i < count; i++) {
         const on = range[1 + ((i * 7919 + seed) % (range.length - 1))];
-        const st: ApprovalStatement = { ...real.statement, tip: on, time: new Date(t0 * 1000 + i * 1000 + seed).toISOString() };
-        byCommit.set(on, [...(byCommit.get(on) ?? []), formatStatementLine({ statement: st, signature: junkSignature })]);
+        const st: ApprovalStatement = {
+          ...real.statement,
+          tip: on,
+          time: new Date(t0 * 1000 + i * 1000 + seed).toISOString(),
+        };
+        byCommit.set(on, [
+          ...(byCommit.get(on) ?? []),
+          formatStatementLine({ statement: st, signature: junkSignature }),
+        ]);
       }
       return byCommit;
     };
     const writeNotes = (byCommit: Map<string, string[]>) => {
-      const existing = spawnSync('git', ['rev-parse', '--verify', '-q', 'refs/notes/countersign'], { cwd: work, env }).status === 0;
-      const prior = existing ? new Map(git(work, ['notes', '--ref=refs/notes/countersign', 'list']).split('\n').filter(Boolean).map((l) => [l.split(' ')[1], l.split(' ')[0]])) : new Map<string, string>();
+      const existing =
+        spawnSync('git', ['rev-parse', '--verify', '-q', 'refs/notes/countersign'], { cwd: work, env }).status === 0;
+      const prior = existing
+        ? new Map(
+            git(work, ['notes', '--ref=refs/notes/countersign', 'list'])
+              .split('\n')
+              .filter(Boolean)
+              .map((l) => [l.split(' ')[1], l.split(' ')[0]]),
+          )
+        : new Map<string, string>();
       let stream = `commit refs/notes/countersign\ncommitter Bench <b@example.com> ${t0} +0000\n${data('approvals')}${existing ? 'from refs/notes/countersign^0\n' : ''}`;
       for (const [commit, lines] of byCommit) {
-        const before = prior.has(commit) ? git(work, ['cat-file', 'blob', prior.get(commit) as string]).split('\n') : [];
+        const before = prior.has(commit)
+          ? git(work, ['cat-file', 'blob', prior.get(commit) as string]).split('\n')
+          : [];
         stream += `N inline ${commit}\n${data([...before, ...lines].filter(Boolean).join('\n') + '\n')}`;
       }
-      const r = spawnSync('git', ['fast-import', '--quiet'], { cwd: work, env, input: stream + '\n', maxBuffer: 1 << 30 });
+      const r = spawnSync('git', ['fast-import', '--quiet'], {
+        cwd: work,
+        env,
+        input: stream + '\n',
+        maxBuffer: 1 << 30,
+      });
       if (r.status !== 0) throw new Error(`fast-import notes: ${r.stderr}`);
     };
     const first = junkLines(2_000, 1);
     first.set(tip, [...(first.get(tip) ?? []), formatStatementLine(real)]);
     writeNotes(first);
 
-    const verify = (): number => seconds(() => {
-      const r = spawnSync(process.execPath, [CLI, 'verify', '--branch', 'main', '--format', 'json'], { cwd: work, env, encoding: 'utf8', maxBuffer: 1 << 30 });
-      const out = JSON.parse(r.stdout) as { ok: boolean; commits: unknown[] };
-      if (r.status !== 0 || !out.ok || out.commits.length !== COMMITS) throw new Error(`verify did not pass the approved range (exit ${r.status}): ${r.stderr || r.stdout.slice(0, 400)}`);
-    });
-    const gitLogSeconds = median(Array.from({ length: ROUNDS }, () => seconds(() => git(work, ['log', '--raw', '--numstat', '--format=%H%x00%B', `${base}..${tip}`]))));
+    const verify = (): number =>
+      seconds(() => {
+        const r = spawnSync(process.execPath, [CLI, 'verify', '--branch', 'main', '--format', 'json'], {
+          cwd: work,
+          env,
+          encoding: 'utf8',
+          maxBuffer: 1 << 30,
+        });
+        const out = JSON.parse(r.stdout) as { ok: boolean; commits: unknown[] };
+        if (r.status !== 0 || !out.ok || out.commits.length !== COMMITS)
+          throw new Error(
+            `verify did not pass the approved range (exit ${r.status}): ${r.stderr || r.stdout.slice(0, 400)}`,
+          );
+      });
+    const gitLogSeconds = median(
+      Array.from({ length: ROUNDS }, () =>
+        seconds(() => git(work, ['log', '--raw', '--numstat', '--format=%H%x00%B', `${base}..${tip}`])),
+      ),
+    );
     verify(); // warm the page cache
     const seconds10k = median(Array.from({ length: ROUNDS }, verify));
-    log(`verify, ${COMMITS} commits, 2,000 junk statements + 1 approval: ${seconds10k.toFixed(2)} s (git log --raw --numstat over the range: ${gitLogSeconds.toFixed(2)} s)`);
+    log(
+      `verify, ${COMMITS} commits, 2,000 junk statements + 1 approval: ${seconds10k.toFixed(2)} s (git log --raw --numstat over the range: ${gitLogSeconds.toFixed(2)} s)`,
+    );
 
     writeNotes(junkLines(40_000, 3));
     const junk40kSeconds = median(Array.from({ length: ROUNDS }, verify));
-    log(`  with 40,000 more junk lines:                        ${junk40kSeconds.toFixed(2)} s (+${(junk40kSeconds - seconds10k).toFixed(2)} s)`);
+    log(
+      `  with 40,000 more junk lines:                        ${junk40kSeconds.toFixed(2)} s (+${(junk40kSeconds - seconds10k).toFixed(2)} s)`,
+    );
 
     const inst = spawnSync(process.execPath, [CLI, 'install', '--server'], { cwd: server, env, encoding: 'utf8' });
     if (inst.status !== 0) throw new Error(`install --server: ${inst.stderr}`);
     let accepted = false;
     const preReceiveSeconds = seconds(() => {
-      const r = spawnSync('git', ['push', '-q', '--no-verify', 'origin', 'main', 'refs/notes/countersign'], { cwd: work, env, encoding: 'utf8', maxBuffer: 1 << 30 });
+      const r = spawnSync('git', ['push', '-q', '--no-verify', 'origin', 'main', 'refs/notes/countersign'], {
+        cwd: work,
+        env,
+        encoding: 'utf8',
+        maxBuffer: 1 << 30,
+      });
       accepted = r.status === 0;
       if (!accepted) log(r.stderr.slice(0, 2000));
     });
-    log(`  pre-receive push of the approved range with 42,001 statement lines: ${accepted ? 'accepted' : 'REFUSED'} in ${preReceiveSeconds.toFixed(2)} s (hook timeout 120 s)`);
-    return { commits: COMMITS, statements: 2_001, seconds10k, gitLogSeconds, junk40kSeconds, junk40kAddedSeconds: junk40kSeconds - seconds10k, preReceiveSeconds, preReceiveAccepted: accepted };
+    log(
+      `  pre-receive push of the approved range with 42,001 statement lines: ${accepted ? 'accepted' : 'REFUSED'} in ${preReceiveSeconds.toFixed(2)} s (hook timeout 120 s)`,
+    );
+    return {
+      commits: COMMITS,
+      statements: 2_001,
+      seconds10k,
+      gitLogSeconds,
+      junk40kSeconds,
+      junk40kAddedSeconds: junk40kSeconds - seconds10k,
+      preReceiveSeconds,
+      preReceiveAccepted: accepted,
+    };
   } finally {
     if (KEEP) log(`kept ${work}`);
     else fs.rmSync(dir, { recursive: true, force: true });
@@ -249,8 +394,13 @@ export function runVerifyBench(): VerifyBenchFigures {
   const ratios = SCALE_ONLY ? {} : nativeVsSshKeygen();
   const s = scale();
   return {
-    seconds10k: s.seconds10k, speedupVsSshKeygen: ratios['ed25519'], junk40kAddedSeconds: s.junk40kAddedSeconds,
-    preReceiveSeconds: s.preReceiveSeconds, preReceiveAccepted: s.preReceiveAccepted, gitLogSeconds: s.gitLogSeconds, speedupByKeyType: ratios,
+    seconds10k: s.seconds10k,
+    speedupVsSshKeygen: ratios['ed25519'],
+    junk40kAddedSeconds: s.junk40kAddedSeconds,
+    preReceiveSeconds: s.preReceiveSeconds,
+    preReceiveAccepted: s.preReceiveAccepted,
+    gitLogSeconds: s.gitLogSeconds,
+    speedupByKeyType: ratios,
   };
 }
 

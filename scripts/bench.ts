@@ -31,7 +31,9 @@ function option(name: string): string | undefined {
 const json = process.argv.includes('--json');
 const rounds = Number(option('--rounds') ?? 5);
 const only = new Set((option('--only') ?? SECTIONS.join(',')).split(',').map((s) => s.trim()));
-for (const s of only) if (!SECTIONS.includes(s as Section)) throw new Error(`--only: unknown section '${s}' (known: ${SECTIONS.join(', ')})`);
+for (const s of only)
+  if (!SECTIONS.includes(s as Section))
+    throw new Error(`--only: unknown section '${s}' (known: ${SECTIONS.join(', ')})`);
 const wanted = (s: Section) => only.has(s);
 /** Progress goes to stderr with --json, so stdout is the one JSON object. */
 const progress = (line: string) => (json ? process.stderr : process.stdout).write(line + '\n');
@@ -48,10 +50,21 @@ type Figures = Record<string, Record<string, number | null>>;
 const figures: Figures = {};
 const notes: string[] = [];
 
-function sub(section: string, script: string, expect: Record<string, string>, args: string[] = [], timeoutMs = 600_000): void {
-  progress(`[${section}] node ${path.relative(process.cwd(), path.join(scriptsDir, script))} ${[...args, '--json'].join(' ')}`);
+function sub(
+  section: string,
+  script: string,
+  expect: Record<string, string>,
+  args: string[] = [],
+  timeoutMs = 600_000,
+): void {
+  progress(
+    `[${section}] node ${path.relative(process.cwd(), path.join(scriptsDir, script))} ${[...args, '--json'].join(' ')}`,
+  );
   const r: SubBench = runSubBench(path.join(scriptsDir, script), args, Object.values(expect), timeoutMs);
-  figures[section] = { ...figures[section], ...Object.fromEntries(Object.entries(expect).map(([ours, theirs]) => [ours, r.figures[theirs]])) };
+  figures[section] = {
+    ...figures[section],
+    ...Object.fromEntries(Object.entries(expect).map(([ours, theirs]) => [ours, r.figures[theirs]])),
+  };
   if (r.note) notes.push(`${section}: ${r.note}`);
 }
 
@@ -61,8 +74,14 @@ function main(): void {
     progress(`[engine] ${rounds} rounds of 20,000 one-character edits at 1k, 20k and 100k lines`);
     const e = engineBench(rounds);
     figures.engine = {
-      usPerEdit20k: round(e.usPerEdit20k, 2), cpuUsPerEdit20k: round(e.cpuUsPerEdit20k, 2), growth1kTo100k: round(e.growth1kTo100k, 2), usPerEdit1k: round(e.usPerEdit1k, 2),
-      usPerEdit100k: round(e.usPerEdit100k, 2), naiveUsPerEdit20k: round(e.naiveUsPerEdit20k, 1), aiRanges20k: e.aiRanges20k, rounds: e.rounds,
+      usPerEdit20k: round(e.usPerEdit20k, 2),
+      cpuUsPerEdit20k: round(e.cpuUsPerEdit20k, 2),
+      growth1kTo100k: round(e.growth1kTo100k, 2),
+      usPerEdit1k: round(e.usPerEdit1k, 2),
+      usPerEdit100k: round(e.usPerEdit100k, 2),
+      naiveUsPerEdit20k: round(e.naiveUsPerEdit20k, 1),
+      aiRanges20k: e.aiRanges20k,
+      rounds: e.rounds,
     };
   }
   // The commit is timed with the production CLI, the one `countersign install` copies into .git/countersign/bin.
@@ -70,34 +89,59 @@ function main(): void {
   try {
     if (prod && wanted('commit')) {
       const commitRounds = Math.max(rounds, 7);
-      progress(`[commit] ${commitRounds} rounds of: node -e 0, a commit with the hooks off, one with them on (1,000 files, 1,000-line change; production CLI)`);
+      progress(
+        `[commit] ${commitRounds} rounds of: node -e 0, a commit with the hooks off, one with them on (1,000 files, 1,000-line change; production CLI)`,
+      );
       const c = commitBench(path.join(prod, 'cli.js'), commitRounds);
       figures.commit = {
-        overheadMs: round(c.overheadMs, 1), nodeStartupMs: round(c.nodeStartupMs, 1), overheadVsNodeStartup: round(c.overheadVsNodeStartup, 2),
-        hooksOnMs: round(c.hooksOnMs, 1), hooksOffMs: round(c.hooksOffMs, 1), gitProcesses: c.gitProcesses,
-        cpuOverheadVsNodeStartup: round(c.cpuOverheadVsNodeStartup, 2), rounds: c.rounds,
+        overheadMs: round(c.overheadMs, 1),
+        nodeStartupMs: round(c.nodeStartupMs, 1),
+        overheadVsNodeStartup: round(c.overheadVsNodeStartup, 2),
+        hooksOnMs: round(c.hooksOnMs, 1),
+        hooksOffMs: round(c.hooksOffMs, 1),
+        gitProcesses: c.gitProcesses,
+        cpuOverheadVsNodeStartup: round(c.cpuOverheadVsNodeStartup, 2),
+        rounds: c.rounds,
       };
     }
     if (prod && wanted('bundle')) {
       progress('[bundle] sizes of node esbuild.js --production (built into a scratch folder)');
       const b = bundleSizes(prod);
-      figures.extension = { ...figures.extension, bundleKb: round(b.extensionKb, 1), ...(b.extensionServicesKb !== null ? { servicesBundleKb: round(b.extensionServicesKb, 1) } : {}) };
-      figures.cli = { bundleKb: round(b.cliKb, 1), ...(b.cliLazyKb !== null ? { lazyBundleKb: round(b.cliLazyKb, 1) } : {}) };
+      figures.extension = {
+        ...figures.extension,
+        bundleKb: round(b.extensionKb, 1),
+        ...(b.extensionServicesKb !== null ? { servicesBundleKb: round(b.extensionServicesKb, 1) } : {}),
+      };
+      figures.cli = {
+        bundleKb: round(b.cliKb, 1),
+        ...(b.cliLazyKb !== null ? { lazyBundleKb: round(b.cliLazyKb, 1) } : {}),
+      };
       if (b.hookKb !== null) figures.hook = { bundleKb: round(b.hookKb, 1) };
     }
   } finally {
     if (prod) fs.rmSync(prod, { recursive: true, force: true });
   }
-  if (wanted('verify')) sub('verify', 'bench-verify.js', { seconds10k: 'seconds10k', speedupVsSshKeygen: 'speedupVsSshKeygen' });
+  if (wanted('verify'))
+    sub('verify', 'bench-verify.js', { seconds10k: 'seconds10k', speedupVsSshKeygen: 'speedupVsSshKeygen' });
   if (wanted('report')) sub('report', 'bench-report.js', { seconds5k: 'seconds5k', peakMb: 'peakMb' }, ['5000']);
-  if (wanted('panel')) sub('panel', 'bench-review-panel.js', { refreshSeconds: 'refreshSeconds' }, ['--rounds', String(Math.max(3, rounds))]);
+  if (wanted('panel'))
+    sub('panel', 'bench-review-panel.js', { refreshSeconds: 'refreshSeconds' }, [
+      '--rounds',
+      String(Math.max(3, rounds)),
+    ]);
   if (wanted('activation')) {
     const before = figures.extension;
-    sub('extension', 'bench-activation.js', { activationMs: 'activationMs', servicesMs: 'servicesMs' }, ['--rounds', String(Math.min(rounds, 3))]);
+    sub('extension', 'bench-activation.js', { activationMs: 'activationMs', servicesMs: 'servicesMs' }, [
+      '--rounds',
+      String(Math.min(rounds, 3)),
+    ]);
     figures.extension = { ...before, ...figures.extension };
   }
 
-  const result = { ...figures, meta: { node: process.version, cpus: os.cpus().length, seconds: round((Date.now() - started) / 1000, 1), notes } };
+  const result = {
+    ...figures,
+    meta: { node: process.version, cpus: os.cpus().length, seconds: round((Date.now() - started) / 1000, 1), notes },
+  };
   if (json) {
     process.stdout.write(JSON.stringify(result) + '\n');
     return;
@@ -137,7 +181,9 @@ function printTable(f: Figures): void {
     if (!(section in f)) continue;
     const v = f[section][name];
     const shown = v === null || v === undefined ? 'n/a' : `${v}${unit ? ' ' + unit : ''}`;
-    console.log(`${label.padEnd(68)} ${shown.padStart(10)}  ${v === null || v === undefined || !ok ? '' : ok(v) ? 'met' : 'NOT MET'}`);
+    console.log(
+      `${label.padEnd(68)} ${shown.padStart(10)}  ${v === null || v === undefined || !ok ? '' : ok(v) ? 'met' : 'NOT MET'}`,
+    );
   }
 }
 

@@ -20,25 +20,49 @@ function step(title: string): void {
 
 function show(cmd: string, out: string): void {
   console.log(dim(`$ ${cmd}`));
-  if (out.trim()) console.log(out.replace(/\n$/, '').split('\n').map((l) => `  ${l}`).join('\n'));
+  if (out.trim())
+    console.log(
+      out
+        .replace(/\n$/, '')
+        .split('\n')
+        .map((l) => `  ${l}`)
+        .join('\n'),
+    );
 }
 
 class Sandbox {
-  constructor(readonly dir: string, readonly env: NodeJS.ProcessEnv) {}
+  constructor(
+    readonly dir: string,
+    readonly env: NodeJS.ProcessEnv,
+  ) {}
 
   git(args: string[], opts: { show?: boolean } = {}): string {
-    const out = execFileSync('git', args, { cwd: this.dir, env: this.env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+    const out = execFileSync('git', args, {
+      cwd: this.dir,
+      env: this.env,
+      encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     if (opts.show) show(`git ${args.map(shArg).join(' ')}`, out);
     return out;
   }
 
-  countersign(args: string[], opts: { input?: string; expect?: number[]; env?: NodeJS.ProcessEnv } = {}): { status: number; out: string } {
-    const r = spawnSync(process.execPath, [CLI, ...args], { cwd: this.dir, env: { ...this.env, ...opts.env }, encoding: 'utf8', input: opts.input ?? '' });
+  countersign(
+    args: string[],
+    opts: { input?: string; expect?: number[]; env?: NodeJS.ProcessEnv } = {},
+  ): { status: number; out: string } {
+    const r = spawnSync(process.execPath, [CLI, ...args], {
+      cwd: this.dir,
+      env: { ...this.env, ...opts.env },
+      encoding: 'utf8',
+      input: opts.input ?? '',
+    });
     const out = (r.stdout ?? '') + (r.stderr ?? '');
     // Quoted as a shell needs them, so every printed command can be pasted.
     show(`countersign ${args.map(shArg).join(' ')}`, out);
     const expect = opts.expect ?? [0];
-    if (!expect.includes(r.status ?? -1)) throw new Error(`countersign ${args[0]} exited ${r.status}, expected ${expect.join(' or ')}`);
+    if (!expect.includes(r.status ?? -1))
+      throw new Error(`countersign ${args[0]} exited ${r.status}, expected ${expect.join(' or ')}`);
     return { status: r.status ?? -1, out };
   }
 
@@ -48,11 +72,22 @@ class Sandbox {
   }
 }
 
-function claudePayload(repo: string, transcript: string, event: 'PreToolUse' | 'PostToolUse', file: string, content: string): string {
+function claudePayload(
+  repo: string,
+  transcript: string,
+  event: 'PreToolUse' | 'PostToolUse',
+  file: string,
+  content: string,
+): string {
   // The shape Claude Code sends its PreToolUse/PostToolUse hooks on stdin.
   return JSON.stringify({
-    session_id: '3f2a9c1e-demo-session', transcript_path: transcript, cwd: repo,
-    permission_mode: 'default', hook_event_name: event, tool_name: 'Write', tool_use_id: 'toolu_demo1',
+    session_id: '3f2a9c1e-demo-session',
+    transcript_path: transcript,
+    cwd: repo,
+    permission_mode: 'default',
+    hook_event_name: event,
+    tool_name: 'Write',
+    tool_use_id: 'toolu_demo1',
     tool_input: { file_path: path.join(repo, file), content },
     ...(event === 'PostToolUse' ? { tool_response: { filePath: path.join(repo, file), success: true } } : {}),
   });
@@ -61,8 +96,14 @@ function claudePayload(repo: string, transcript: string, event: 'PreToolUse' | '
 function person(root: string, name: string, email: string): NodeJS.ProcessEnv {
   const home = path.join(root, 'home');
   return {
-    ...process.env, HOME: home, GIT_CONFIG_NOSYSTEM: '1', XDG_CONFIG_HOME: path.join(home, '.config'),
-    GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email,
+    ...process.env,
+    HOME: home,
+    GIT_CONFIG_NOSYSTEM: '1',
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    GIT_AUTHOR_NAME: name,
+    GIT_AUTHOR_EMAIL: email,
+    GIT_COMMITTER_NAME: name,
+    GIT_COMMITTER_EMAIL: email,
     COUNTERSIGN_SKIP: '',
   };
 }
@@ -79,19 +120,23 @@ function main(): void {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
   // Checked before anything is written: the reviewers' keys and signatures are made by OpenSSH's ssh-keygen.
   if (spawnSync('ssh-keygen', ['-V'], { stdio: 'ignore' }).error) {
-    throw new Error('the demo signs approvals with ssh-keygen, which is not installed: install OpenSSH\'s client (Debian/Ubuntu: `sudo apt-get install openssh-client`) and run `npm run demo` again');
+    throw new Error(
+      "the demo signs approvals with ssh-keygen, which is not installed: install OpenSSH's client (Debian/Ubuntu: `sudo apt-get install openssh-client`) and run `npm run demo` again",
+    );
   }
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'countersign-demo-')));
   fs.mkdirSync(path.join(root, 'home'));
-  console.log(bold('Countersign demo') + ` — a sandbox in ${root}: a server, a developer (Dana) and two reviewers (Bo, Cy)`);
+  console.log(
+    bold('Countersign demo') + ` — a sandbox in ${root}: a server, a developer (Dana) and two reviewers (Bo, Cy)`,
+  );
 
-  step('The team\'s server: a bare repository with the server-side gate (pre-receive)');
+  step("The team's server: a bare repository with the server-side gate (pre-receive)");
   const server = new Sandbox(path.join(root, 'server.git'), person(root, 'Server', 'server@example.com'));
   fs.mkdirSync(server.dir);
   server.git(['init', '-q', '--bare', '-b', 'main']);
   server.countersign(['install', '--server']);
 
-  step('Dana installs Countersign in her clone and connects Claude Code\'s hooks');
+  step("Dana installs Countersign in her clone and connects Claude Code's hooks");
   const dana = clone(root, server.dir, 'dana', 'Dana Developer', 'dana@example.com');
   dana.countersign(['install']);
   // --local: Claude Code's personal settings file, kept out of the commit (each clone pins its own hooks).
@@ -101,11 +146,34 @@ function main(): void {
   const keys = path.join(root, 'keys');
   fs.mkdirSync(keys);
   for (const who of ['bo', 'cy']) {
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `${who}@example.com`, '-f', path.join(keys, who)]);
+    execFileSync('ssh-keygen', [
+      '-q',
+      '-t',
+      'ed25519',
+      '-N',
+      '',
+      '-C',
+      `${who}@example.com`,
+      '-f',
+      path.join(keys, who),
+    ]);
   }
-  dana.countersign(['policy', 'init', '--protect', 'main',
-    '--reviewer', 'Bo Reviewer <bo@example.com>', '--key', path.join(keys, 'bo.pub'),
-    '--reviewer', 'Cy Oncall <cy@example.com>', '--key', path.join(keys, 'cy.pub'), '--role', 'sre']);
+  dana.countersign([
+    'policy',
+    'init',
+    '--protect',
+    'main',
+    '--reviewer',
+    'Bo Reviewer <bo@example.com>',
+    '--key',
+    path.join(keys, 'bo.pub'),
+    '--reviewer',
+    'Cy Oncall <cy@example.com>',
+    '--key',
+    path.join(keys, 'cy.pub'),
+    '--role',
+    'sre',
+  ]);
   dana.countersign(['policy', 'check']);
   dana.write('src/refund.py', 'def refund(order):\n    return order.total\n');
   dana.git(['add', '.countersign.json', '.claude', 'src/refund.py']);
@@ -116,15 +184,25 @@ function main(): void {
   step('Claude Code edits two files; its hooks record before/after checkpoints');
   // Claude Code's hook payload names no model; its session transcript does.
   const transcript = path.join(root, 'claude-transcript.jsonl');
-  fs.writeFileSync(transcript, JSON.stringify({ type: 'assistant', message: { role: 'assistant', model: 'claude-sonnet-4-5' } }) + '\n');
+  fs.writeFileSync(
+    transcript,
+    JSON.stringify({ type: 'assistant', message: { role: 'assistant', model: 'claude-sonnet-4-5' } }) + '\n',
+  );
   const edits: Array<[string, string]> = [
     ['src/refund.py', 'def refund(order):\n    if not order.paid:\n        return 0\n    return order.total\n'],
-    ['infra/database.tf', 'resource "aws_db_instance" "payments" {\n  identifier = "payments-prod"\n  deletion_protection = true\n}\n'],
+    [
+      'infra/database.tf',
+      'resource "aws_db_instance" "payments" {\n  identifier = "payments-prod"\n  deletion_protection = true\n}\n',
+    ],
   ];
   for (const [file, content] of edits) {
-    dana.countersign(['checkpoint', '--from', 'claude'], { input: claudePayload(dana.dir, transcript, 'PreToolUse', file, content) });
+    dana.countersign(['checkpoint', '--from', 'claude'], {
+      input: claudePayload(dana.dir, transcript, 'PreToolUse', file, content),
+    });
     dana.write(file, content);
-    dana.countersign(['checkpoint', '--from', 'claude'], { input: claudePayload(dana.dir, transcript, 'PostToolUse', file, content) });
+    dana.countersign(['checkpoint', '--from', 'claude'], {
+      input: claudePayload(dana.dir, transcript, 'PostToolUse', file, content),
+    });
   }
   dana.countersign(['status']);
 
@@ -138,17 +216,32 @@ function main(): void {
   const blocked = spawnSync('git', ['push', 'origin', 'main'], { cwd: dana.dir, env: dana.env, encoding: 'utf8' });
   show('git push origin main', blocked.stderr);
   if (blocked.status === 0) throw new Error('the push should have been blocked');
-  const bypass = spawnSync('git', ['push', '--no-verify', 'origin', 'main'], { cwd: dana.dir, env: dana.env, encoding: 'utf8' });
-  show('git push --no-verify origin main   # skipping the local hook does not help: the server enforces', bypass.stderr);
+  const bypass = spawnSync('git', ['push', '--no-verify', 'origin', 'main'], {
+    cwd: dana.dir,
+    env: dana.env,
+    encoding: 'utf8',
+  });
+  show(
+    'git push --no-verify origin main   # skipping the local hook does not help: the server enforces',
+    bypass.stderr,
+  );
   if (bypass.status === 0) throw new Error('the server should have refused the push');
   dana.git(['push', '-q', 'origin', 'HEAD:refs/heads/review/refund']);
   console.log('  Dana pushes review/refund and asks Bo and Cy to review it.');
 
   step('Bo and Cy review in their own clones and sign with their SSH keys');
-  for (const [who, name] of [['bo', 'Bo Reviewer'], ['cy', 'Cy Oncall']]) {
+  for (const [who, name] of [
+    ['bo', 'Bo Reviewer'],
+    ['cy', 'Cy Oncall'],
+  ]) {
     const reviewer = clone(root, server.dir, who, name, `${who}@example.com`);
     reviewer.git(['config', 'user.signingkey', path.join(keys, who)]);
-    reviewer.countersign(['approve', 'origin/review/refund', '--comment', `${name.split(' ')[0]}: refund logic and DB protection look right`]);
+    reviewer.countersign([
+      'approve',
+      'origin/review/refund',
+      '--comment',
+      `${name.split(' ')[0]}: refund logic and DB protection look right`,
+    ]);
   }
 
   step('Dana pushes again: the approvals are fetched and the gate passes');

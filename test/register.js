@@ -15,12 +15,19 @@ const { loader } = require(path.join(root, 'esbuild.js'));
 require.extensions['.ts'] = (module, filename) => {
   const source = fs.readFileSync(filename, 'utf8');
   const { code } = esbuild.transformSync(source, {
-    loader: 'ts', format: 'cjs', target: 'node20', sourcefile: filename, sourcemap: 'inline',
+    loader: 'ts',
+    format: 'cjs',
+    target: 'node20',
+    sourcefile: filename,
+    sourcemap: 'inline',
   });
   module._compile(code, filename);
 };
 for (const [ext, kind] of Object.entries(loader)) {
-  if (kind === 'text') require.extensions[ext] = (module, filename) => { module.exports = fs.readFileSync(filename, 'utf8'); };
+  if (kind === 'text')
+    require.extensions[ext] = (module, filename) => {
+      module.exports = fs.readFileSync(filename, 'utf8');
+    };
 }
 
 /** The newest modification time under the given roots (files the shipped bundles are built from). */
@@ -31,10 +38,11 @@ function newest(paths) {
     if (!fs.existsSync(abs)) continue;
     const st = fs.statSync(abs);
     if (st.isFile()) t = Math.max(t, st.mtimeMs);
-    else for (const f of fs.readdirSync(abs, { recursive: true })) {
-      const s = fs.statSync(path.join(abs, String(f)));
-      if (s.isFile()) t = Math.max(t, s.mtimeMs);
-    }
+    else
+      for (const f of fs.readdirSync(abs, { recursive: true })) {
+        const s = fs.statSync(path.join(abs, String(f)));
+        if (s.isFile()) t = Math.max(t, s.mtimeMs);
+      }
   }
   return t;
 }
@@ -43,10 +51,14 @@ if (!process.env.COUNTERSIGN_OUT) {
   const out = path.join(root, '.out', 'ts-tests');
   process.env.COUNTERSIGN_OUT = out;
   const cli = path.join(out, 'cli.js');
-  const stale = !fs.existsSync(cli) || fs.statSync(cli).mtimeMs < newest(['src', 'media/src', 'ci-examples', 'esbuild.js', 'package.json']);
+  const stale =
+    !fs.existsSync(cli) ||
+    fs.statSync(cli).mtimeMs < newest(['src', 'media/src', 'ci-examples', 'esbuild.js', 'package.json']);
   if (stale) {
     execFileSync(process.execPath, [path.join(root, 'esbuild.js')], {
-      cwd: root, env: { ...process.env, OUT_DIR: out, COUNTERSIGN_BUNDLES_ONLY: '1' }, stdio: 'inherit',
+      cwd: root,
+      env: { ...process.env, OUT_DIR: out, COUNTERSIGN_BUNDLES_ONLY: '1' },
+      stdio: 'inherit',
     });
   }
 }

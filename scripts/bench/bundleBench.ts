@@ -17,11 +17,21 @@ export interface BundleFigures {
 /** Builds what the .vsix ships into a new temporary folder (the caller removes it). */
 export function buildProduction(repoRoot: string): string {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-bench-bundle-'));
-  execFileSync(process.execPath, ['esbuild.js', '--production'], { cwd: repoRoot, env: { ...process.env, OUT_DIR: out }, stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(process.execPath, ['esbuild.js', '--production'], {
+    cwd: repoRoot,
+    env: { ...process.env, OUT_DIR: out },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return out;
 }
 
 export function bundleSizes(out: string): BundleFigures {
   const kb = (f: string) => (fs.existsSync(path.join(out, f)) ? fs.statSync(path.join(out, f)).size / 1024 : null);
-  return { extensionKb: kb('extension.js')!, extensionServicesKb: kb('extension-services.js'), cliKb: kb('cli.js')!, cliLazyKb: kb('cli-lazy.js'), hookKb: kb('hook.js') };
+  return {
+    extensionKb: kb('extension.js')!,
+    extensionServicesKb: kb('extension-services.js'),
+    cliKb: kb('cli.js')!,
+    cliLazyKb: kb('cli-lazy.js'),
+    hookKb: kb('hook.js'),
+  };
 }

@@ -28,7 +28,10 @@ export interface CommitFigures {
  */
 function childrenCpuMs(): number {
   try {
-    const fields = fs.readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
+    const fields = fs
+      .readFileSync('/proc/self/stat', 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
     // After the command name: state is field 3, so cutime (16) and cstime (17) are at 13 and 14 here.
     return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
   } catch {
@@ -50,18 +53,35 @@ export function commitBench(cli: string, rounds: number): CommitFigures {
   const noHooks = path.join(tmp, 'no-hooks');
   fs.mkdirSync(noHooks);
   const env: NodeJS.ProcessEnv = {
-    ...process.env, HOME: tmp, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.com',
-    GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.com', COUNTERSIGN_SKIP: '', COUNTERSIGN_TRACE: '',
+    ...process.env,
+    HOME: tmp,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_AUTHOR_NAME: 'Ada',
+    GIT_AUTHOR_EMAIL: 'ada@example.com',
+    GIT_COMMITTER_NAME: 'Ada',
+    GIT_COMMITTER_EMAIL: 'ada@example.com',
+    COUNTERSIGN_SKIP: '',
+    COUNTERSIGN_TRACE: '',
   };
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const cs = (...args: string[]) => execFileSync(process.execPath, [cli, ...args], { cwd: repo, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: repo, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const cs = (...args: string[]) =>
+    execFileSync(process.execPath, [cli, ...args], {
+      cwd: repo,
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   try {
     fs.mkdirSync(repo);
     git('init', '-q', '-b', 'main');
     for (let i = 0; i < 1_000; i++) {
       const dir = path.join(repo, 'src', `m${i % 20}`);
       fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(path.join(dir, `f${i}.ts`), Array.from({ length: 10 }, (_, k) => `export const f${i}_${k} = ${k};`).join('\n') + '\n');
+      fs.writeFileSync(
+        path.join(dir, `f${i}.ts`),
+        Array.from({ length: 10 }, (_, k) => `export const f${i}_${k} = ${k};`).join('\n') + '\n',
+      );
     }
     fs.writeFileSync(path.join(repo, 'big.ts'), '');
     git('add', '-A');
@@ -73,16 +93,22 @@ export function commitBench(cli: string, rounds: number): CommitFigures {
     const stageChange = () => {
       sample++;
       cs('checkpoint', '--phase', 'before', '--agent', 'claude-code', '--session', `s${sample}`, 'big.ts');
-      fs.writeFileSync(path.join(repo, 'big.ts'), Array.from({ length: 1_000 }, (_, k) => `export const big${sample}_${k} = ${k};`).join('\n') + '\n');
+      fs.writeFileSync(
+        path.join(repo, 'big.ts'),
+        Array.from({ length: 1_000 }, (_, k) => `export const big${sample}_${k} = ${k};`).join('\n') + '\n',
+      );
       cs('checkpoint', '--phase', 'after', '--agent', 'claude-code', '--session', `s${sample}`, 'big.ts');
       git('add', 'big.ts');
     };
     const commit = (hooks: boolean, extraEnv: NodeJS.ProcessEnv = {}): { wall: number; cpu: number } => {
       const args = [...(hooks ? [] : ['-c', `core.hooksPath=${noHooks}`]), 'commit', '-q', '-m', `change ${sample}`];
       let r: ReturnType<typeof spawnSync> | undefined;
-      const t = timed(() => { r = spawnSync('git', args, { cwd: repo, env: { ...env, ...extraEnv }, encoding: 'utf8' }); });
+      const t = timed(() => {
+        r = spawnSync('git', args, { cwd: repo, env: { ...env, ...extraEnv }, encoding: 'utf8' });
+      });
       if (r?.status !== 0) throw new Error(`git commit (hooks ${hooks ? 'on' : 'off'}) failed: ${String(r?.stderr)}`);
-      if (String(r.stderr).trim()) throw new Error(`git commit (hooks ${hooks ? 'on' : 'off'}) printed: ${String(r.stderr)}`);
+      if (String(r.stderr).trim())
+        throw new Error(`git commit (hooks ${hooks ? 'on' : 'off'}) printed: ${String(r.stderr)}`);
       return t;
     };
     const nodeStart = () => timed(() => spawnSync(process.execPath, ['-e', '0']));
@@ -91,13 +117,25 @@ export function commitBench(cli: string, rounds: number): CommitFigures {
     stageChange();
     const trace = path.join(tmp, 'trace2.json');
     commit(true, { GIT_TRACE2_EVENT: trace });
-    const events = fs.readFileSync(trace, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string });
+    const events = fs
+      .readFileSync(trace, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { event: string });
     const gitProcesses = events.filter((e) => e.event === 'start').length - 1;
-    if (!/^AI-Provenance: v1 ai=1000 /m.test(git('log', '-1', '--format=%B'))) throw new Error(`the traced commit lacks AI-Provenance ai=1000:\n${git('log', '-1', '--format=%B')}`);
+    if (!/^AI-Provenance: v1 ai=1000 /m.test(git('log', '-1', '--format=%B')))
+      throw new Error(`the traced commit lacks AI-Provenance ai=1000:\n${git('log', '-1', '--format=%B')}`);
 
-    const on: number[] = [], off: number[] = [], node: number[] = [];
-    const onCpu: number[] = [], offCpu: number[] = [], nodeCpu: number[] = [];
-    const keep = (walls: number[], cpus: number[], t: { wall: number; cpu: number }) => { walls.push(t.wall); cpus.push(t.cpu); };
+    const on: number[] = [],
+      off: number[] = [],
+      node: number[] = [];
+    const onCpu: number[] = [],
+      offCpu: number[] = [],
+      nodeCpu: number[] = [];
+    const keep = (walls: number[], cpus: number[], t: { wall: number; cpu: number }) => {
+      walls.push(t.wall);
+      cpus.push(t.cpu);
+    };
     nodeStart(); // the first start pays for reading node's binary from disk
     for (let r = 0; r < rounds; r++) {
       keep(node, nodeCpu, nodeStart());
@@ -109,8 +147,14 @@ export function commitBench(cli: string, rounds: number): CommitFigures {
     const overheadMs = median(on) - median(off);
     const nodeStartupMs = median(node);
     return {
-      overheadMs, nodeStartupMs, overheadVsNodeStartup: overheadMs / nodeStartupMs, hooksOnMs: median(on), hooksOffMs: median(off),
-      gitProcesses, cpuOverheadVsNodeStartup: (median(onCpu) - median(offCpu)) / median(nodeCpu), rounds,
+      overheadMs,
+      nodeStartupMs,
+      overheadVsNodeStartup: overheadMs / nodeStartupMs,
+      hooksOnMs: median(on),
+      hooksOffMs: median(off),
+      gitProcesses,
+      cpuOverheadVsNodeStartup: (median(onCpu) - median(offCpu)) / median(nodeCpu),
+      rounds,
     };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

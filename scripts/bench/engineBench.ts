@@ -30,7 +30,13 @@ export function makeFile(lines: number): { content: string; labels: LineLabel[];
     text.push(`    const value${i} = compute(${i}, "some text to make the line realistic");\n`);
     const block = Math.floor(i / 10);
     if (i % 10 === 0) aiRanges++;
-    labels.push(i % 10 < 1 + (block % 5) ? { kind: 'ai', agent: AGENTS[block % AGENTS.length] } : i % 2 ? { kind: 'human' } : { kind: 'untracked' });
+    labels.push(
+      i % 10 < 1 + (block % 5)
+        ? { kind: 'ai', agent: AGENTS[block % AGENTS.length] }
+        : i % 2
+          ? { kind: 'human' }
+          : { kind: 'untracked' },
+    );
   }
   return { content: text.join(''), labels, aiRanges };
 }
@@ -52,8 +58,13 @@ function timeEngineBoth(lines: number, edits: number, seed: number): { wall: num
   const run = (count: number) => {
     for (let i = 0; i < count; i++) {
       const offset = Math.floor(random() * length);
-      if (i % 2 === 0) { engine.observe({ type: 'edit', file: 'f.ts', changes: [{ offset, length: 0, text: 'x' }] }); length++; }
-      else { engine.observe({ type: 'edit', file: 'f.ts', changes: [{ offset, length: 1, text: '' }] }); length--; }
+      if (i % 2 === 0) {
+        engine.observe({ type: 'edit', file: 'f.ts', changes: [{ offset, length: 0, text: 'x' }] });
+        length++;
+      } else {
+        engine.observe({ type: 'edit', file: 'f.ts', changes: [{ offset, length: 1, text: '' }] });
+        length--;
+      }
     }
   };
   run(2_000); // warm-up: let the JIT compile the hot paths before measuring
@@ -63,7 +74,8 @@ function timeEngineBoth(lines: number, edits: number, seed: number): { wall: num
   const ns = Number(process.hrtime.bigint() - start);
   const cpu = process.cpuUsage(cpuStart);
   const expected = splitLines(engine.text('f.ts')!).length;
-  if (engine.labels('f.ts').length !== expected) throw new Error(`engine holds ${engine.labels('f.ts').length} labels for ${expected} lines`);
+  if (engine.labels('f.ts').length !== expected)
+    throw new Error(`engine holds ${engine.labels('f.ts').length} labels for ${expected} lines`);
   return { wall: ns / 1000 / edits, cpu: (cpu.user + cpu.system) / edits };
 }
 
@@ -75,7 +87,8 @@ function timeNaive(lines: number, edits: number): number {
   const start = process.hrtime.bigint();
   for (let i = 0; i < edits; i++) {
     const offset = Math.floor(random() * text.length);
-    text = i % 2 === 0 ? text.slice(0, offset) + 'x' + text.slice(offset) : text.slice(0, offset) + text.slice(offset + 1);
+    text =
+      i % 2 === 0 ? text.slice(0, offset) + 'x' + text.slice(offset) : text.slice(0, offset) + text.slice(offset + 1);
     sink += splitLines(text).length;
   }
   const ns = Number(process.hrtime.bigint() - start);
@@ -95,7 +108,12 @@ export interface EngineFigures {
 }
 
 export function engineBench(rounds: number): EngineFigures {
-  const at20k: number[] = [], cpu20k: number[] = [], at1k: number[] = [], at100k: number[] = [], growth: number[] = [], naive: number[] = [];
+  const at20k: number[] = [],
+    cpu20k: number[] = [],
+    at1k: number[] = [],
+    at100k: number[] = [],
+    growth: number[] = [],
+    naive: number[] = [];
   for (let r = 0; r < rounds; r++) {
     // Interleaved so that load on the shared machine hits all sizes alike; growth is taken per round.
     const t20k = timeEngineBoth(20_000, 20_000, 42 + r);
@@ -109,7 +127,13 @@ export function engineBench(rounds: number): EngineFigures {
     naive.push(timeNaive(20_000, 20));
   }
   return {
-    usPerEdit20k: median(at20k), cpuUsPerEdit20k: median(cpu20k), usPerEdit1k: median(at1k), usPerEdit100k: median(at100k), growth1kTo100k: median(growth),
-    naiveUsPerEdit20k: median(naive), aiRanges20k: makeFile(20_000).aiRanges, rounds,
+    usPerEdit20k: median(at20k),
+    cpuUsPerEdit20k: median(cpu20k),
+    usPerEdit1k: median(at1k),
+    usPerEdit100k: median(at100k),
+    growth1kTo100k: median(growth),
+    naiveUsPerEdit20k: median(naive),
+    aiRanges20k: makeFile(20_000).aiRanges,
+    rounds,
   };
 }

@@ -34,25 +34,49 @@ export interface SubBench {
   note?: string;
 }
 
-export function runSubBench(script: string, args: readonly string[], expect: readonly string[], timeoutMs: number, env?: NodeJS.ProcessEnv): SubBench {
+export function runSubBench(
+  script: string,
+  args: readonly string[],
+  expect: readonly string[],
+  timeoutMs: number,
+  env?: NodeJS.ProcessEnv,
+): SubBench {
   const empty = (note: string): SubBench => ({ figures: Object.fromEntries(expect.map((k) => [k, null])), note });
   if (!fs.existsSync(script)) return empty(`${script} is not built`);
   if (!fs.readFileSync(script, 'utf8').includes('--json')) return empty(`${script} does not print --json figures yet`);
-  const r = spawnSync(process.execPath, [script, ...args, '--json'], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 26, env: env ?? process.env });
+  const r = spawnSync(process.execPath, [script, ...args, '--json'], {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 1 << 26,
+    env: env ?? process.env,
+  });
   if (r.error) return empty(`${script}: ${r.error.message}`);
   const last = r.stdout.trim().split('\n').pop() ?? '';
   let parsed: unknown;
   try {
     parsed = JSON.parse(last);
   } catch {
-    return empty(`${script} exited ${r.status} without a JSON last line${r.stderr ? `: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`);
+    return empty(
+      `${script} exited ${r.status} without a JSON last line${r.stderr ? `: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`,
+    );
   }
-  if (typeof parsed !== 'object' || parsed === null) return empty(`${script} printed ${last.slice(0, 80)}, not a JSON object`);
+  if (typeof parsed !== 'object' || parsed === null)
+    return empty(`${script} printed ${last.slice(0, 80)}, not a JSON object`);
   // Figures at the top level, or under one section key (`{"report": {"seconds5k": …}}`): both are accepted.
   let o = parsed as Record<string, unknown>;
   const keys = Object.keys(o);
-  if (keys.length === 1 && typeof o[keys[0]] === 'object' && o[keys[0]] !== null && !expect.some((k) => k in o)) o = o[keys[0]] as Record<string, unknown>;
-  const figures = Object.fromEntries(expect.map((k) => [k, typeof o[k] === 'number' && Number.isFinite(o[k]) ? o[k] : null]));
+  if (keys.length === 1 && typeof o[keys[0]] === 'object' && o[keys[0]] !== null && !expect.some((k) => k in o))
+    o = o[keys[0]] as Record<string, unknown>;
+  const figures = Object.fromEntries(
+    expect.map((k) => [k, typeof o[k] === 'number' && Number.isFinite(o[k]) ? o[k] : null]),
+  );
   const missing = expect.filter((k) => figures[k] === null);
-  return { figures, ...(missing.length ? { note: `${script} gave no ${missing.join(', ')}` } : r.status !== 0 ? { note: `${script} exited ${r.status}` } : {}) };
+  return {
+    figures,
+    ...(missing.length
+      ? { note: `${script} gave no ${missing.join(', ')}` }
+      : r.status !== 0
+        ? { note: `${script} exited ${r.status}` }
+        : {}),
+  };
 }

@@ -32,10 +32,15 @@ export interface ConnectResult {
 
 export async function connectAgents(cwd: string, o: ConnectOptions): Promise<ConnectResult> {
   const repo = await resolveRepo(cwd);
-  if (!repo.root) throw new CountersignError('config', `${repo.commonDir} is a bare repository: agent hooks belong in a working tree`);
+  if (!repo.root)
+    throw new CountersignError(
+      'config',
+      `${repo.commonDir} is a bare repository: agent hooks belong in a working tree`,
+    );
   const root = repo.root;
   // A committed .claude (or .github/hooks…) symlink must not redirect this to the user's global settings.
-  const guard = (file: string) => refuseSymlinkedPath(root, path.join(root, file), 'write the agent hook configuration');
+  const guard = (file: string) =>
+    refuseSymlinkedPath(root, path.join(root, file), 'write the agent hook configuration');
   const read = (file: string) => {
     guard(file);
     try {
@@ -60,6 +65,8 @@ export async function connectAgents(cwd: string, o: ConnectOptions): Promise<Con
   recordConnected(repo, [...o.agents], new Date(), o.local);
   // `install` keeps the copy current; connecting only fills a gap, with the bundle the caller ships.
   const copy = path.join(countersignDir(repo), 'bin', 'countersign.js');
-  const cli = fs.existsSync(copy) ? { path: copy, written: false } : { path: writeCliCopy(repo, o.cliSource), written: true };
+  const cli = fs.existsSync(copy)
+    ? { path: copy, written: false }
+    : { path: writeCliCopy(repo, o.cliSource), written: true };
   return { root, plans, kept, cli };
 }

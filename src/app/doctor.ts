@@ -16,7 +16,10 @@ export interface DoctorReport {
 export async function runDoctor(cwd: string, env: NodeJS.ProcessEnv, cliSource: string): Promise<DoctorReport> {
   const repo = await resolveRepo(cwd);
   // A bare repository is a server: only the gate, its CLI copy and the policy branch matter there.
-  const findings = await runDoctorChecks({ cwd, env, repo, cliSource }, repo.bare ? SERVER_DOCTOR_CHECKS : DOCTOR_CHECKS);
+  const findings = await runDoctorChecks(
+    { cwd, env, repo, cliSource },
+    repo.bare ? SERVER_DOCTOR_CHECKS : DOCTOR_CHECKS,
+  );
   return { ok: !needsFixing(findings), findings };
 }
 

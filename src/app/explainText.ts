@@ -12,9 +12,14 @@ export function formatExplanation(e: Explanation): string {
 
   const p = e.provenance;
   out.push('Provenance');
-  out.push(`  AI-Provenance: ${p.aiProvenance ? p.aiProvenance.raw : 'none — UNATTESTED (hooks bypassed or not installed)'}`);
-  out.push(`  AI-assisted:   ${p.aiAssisted ? 'yes' : 'no'}; ${p.aiLines} AI line${p.aiLines === 1 ? '' : 's'} (${p.aiLinesFrom === 'note' ? 'from the note' : p.aiLinesFrom === 'trailer' ? 'from the trailer' : 'no figure'}) of ${p.addedLines} added`);
-  for (const a of p.agents) out.push(`  evidence:      ${a.agent}${a.model ? ` (${a.model})` : ''} — ${a.source}: ${a.raw}`);
+  out.push(
+    `  AI-Provenance: ${p.aiProvenance ? p.aiProvenance.raw : 'none — UNATTESTED (hooks bypassed or not installed)'}`,
+  );
+  out.push(
+    `  AI-assisted:   ${p.aiAssisted ? 'yes' : 'no'}; ${p.aiLines} AI line${p.aiLines === 1 ? '' : 's'} (${p.aiLinesFrom === 'note' ? 'from the note' : p.aiLinesFrom === 'trailer' ? 'from the trailer' : 'no figure'}) of ${p.addedLines} added`,
+  );
+  for (const a of p.agents)
+    out.push(`  evidence:      ${a.agent}${a.model ? ` (${a.model})` : ''} — ${a.source}: ${a.raw}`);
   const other = p.trailers.filter((t) => !/^(ai-provenance)$/i.test(t.key));
   if (other.length > 0) {
     out.push('  trailers:');
@@ -23,28 +28,41 @@ export function formatExplanation(e: Explanation): string {
   if (p.note === null) out.push('  note (refs/notes/ai): none');
   else if ('error' in p.note) out.push(`  note (refs/notes/ai): UNREADABLE — ${p.note.error}`);
   else {
-    out.push(`  note (refs/notes/ai): ${p.note.aiLines} AI line${p.note.aiLines === 1 ? '' : 's'}, ${p.note.humanLines} human`);
+    out.push(
+      `  note (refs/notes/ai): ${p.note.aiLines} AI line${p.note.aiLines === 1 ? '' : 's'}, ${p.note.humanLines} human`,
+    );
     for (const f of p.note.files) {
       out.push(`    ${f.path}`);
-      for (const a of f.ai) out.push(`      ai:${a.agent}${a.model ? ` ${a.model}` : ''}  lines ${a.ranges}  (session ${a.session})`);
+      for (const a of f.ai)
+        out.push(`      ai:${a.agent}${a.model ? ` ${a.model}` : ''}  lines ${a.ranges}  (session ${a.session})`);
       for (const h of f.human) out.push(`      human${h.author ? ` ${h.author}` : ''}  lines ${h.ranges}`);
     }
     if (p.note.sessions.length > 0) {
       out.push('    sessions:');
       for (const s of p.note.sessions) {
-        out.push(`      ${s.session}  ${s.agent}${s.tool && s.tool !== s.agent ? ` (tool "${s.tool}")` : ''}${s.model ? ` model ${s.model}` : ''}${s.conversationId ? ` conversation ${s.conversationId}` : ''}${s.humanAuthor ? ` for ${s.humanAuthor}` : ''}: ${s.lines} line${s.lines === 1 ? '' : 's'}`);
+        out.push(
+          `      ${s.session}  ${s.agent}${s.tool && s.tool !== s.agent ? ` (tool "${s.tool}")` : ''}${s.model ? ` model ${s.model}` : ''}${s.conversationId ? ` conversation ${s.conversationId}` : ''}${s.humanAuthor ? ` for ${s.humanAuthor}` : ''}: ${s.lines} line${s.lines === 1 ? '' : 's'}`,
+        );
       }
     }
   }
-  for (const h of p.agentHooks) out.push(`  ${h.status === 'connected' ? 'agent hooks:   ' : '! '}${describeRecordedHook(h)}`);
+  for (const h of p.agentHooks)
+    out.push(`  ${h.status === 'connected' ? 'agent hooks:   ' : '! '}${describeRecordedHook(h)}`);
   for (const i of p.inconsistencies) out.push(`  ! ${i.message}`);
 
   const a = e.approvals;
-  out.push('', `Approvals (judged under ${a.policy.from}${a.policy.status === 'ok' ? '' : a.policy.status === 'none' ? ': NO POLICY' : `: UNREADABLE — ${a.policy.message}`})`);
+  out.push(
+    '',
+    `Approvals (judged under ${a.policy.from}${a.policy.status === 'ok' ? '' : a.policy.status === 'none' ? ': NO POLICY' : `: UNREADABLE — ${a.policy.message}`})`,
+  );
   if (a.statements.length === 0) out.push('  none cover this commit');
   for (const s of a.statements) {
-    out.push(`  ${s.counts ? '✓' : '✗'} ${s.decision} by ${s.reviewer.name ? `${s.reviewer.name} ` : ''}<${s.reviewer.email}> at ${s.time} on ${s.tip.slice(0, 12)} (base ${s.base.slice(0, 12)})`);
-    out.push(`      signature: ${s.verification.ok ? `valid${s.verification.fingerprint ? ` (${s.verification.fingerprint})` : ''}` : `NOT valid — ${s.verification.reason}`}${s.why && s.verification.ok ? `; does not count: ${s.why}` : ''}`);
+    out.push(
+      `  ${s.counts ? '✓' : '✗'} ${s.decision} by ${s.reviewer.name ? `${s.reviewer.name} ` : ''}<${s.reviewer.email}> at ${s.time} on ${s.tip.slice(0, 12)} (base ${s.base.slice(0, 12)})`,
+    );
+    out.push(
+      `      signature: ${s.verification.ok ? `valid${s.verification.fingerprint ? ` (${s.verification.fingerprint})` : ''}` : `NOT valid — ${s.verification.reason}`}${s.why && s.verification.ok ? `; does not count: ${s.why}` : ''}`,
+    );
     if (s.comment) out.push(`      "${s.comment}"`);
   }
   for (const err of a.errors) out.push(`  ! ${err}`);
@@ -53,14 +71,19 @@ export function formatExplanation(e: Explanation): string {
   out.push('', 'Gate');
   if (!g.available) out.push(`  not evaluated: ${g.reason}`);
   else {
-    out.push(`  branch ${g.branch}: ${g.protected ? `protected (${g.policyFrom})` : 'not protected'}; judged as ${g.judgedAs === 'landed' ? 'already landed (alone, against its first parent)' : 'a push of the branch..REV'}`);
+    out.push(
+      `  branch ${g.branch}: ${g.protected ? `protected (${g.policyFrom})` : 'not protected'}; judged as ${g.judgedAs === 'landed' ? 'already landed (alone, against its first parent)' : 'a push of the branch..REV'}`,
+    );
     if (g.decision) {
       const d = g.decision;
-      out.push(`  verdict: ${d.ok ? 'PASS' : 'BLOCKED'}${d.needsReview ? ` — needs ${d.requiredApprovals} approval${d.requiredApprovals === 1 ? '' : 's'}${d.requiredRoles.length ? ` incl. ${d.requiredRoles.join(', ')}` : ''}` : ' — needs no review'}`);
+      out.push(
+        `  verdict: ${d.ok ? 'PASS' : 'BLOCKED'}${d.needsReview ? ` — needs ${d.requiredApprovals} approval${d.requiredApprovals === 1 ? '' : 's'}${d.requiredRoles.length ? ` incl. ${d.requiredRoles.join(', ')}` : ''}` : ' — needs no review'}`,
+      );
       for (const r of d.reasons) out.push(`    ${r}`);
       for (const ap of d.approvals) out.push(`    ✓ ${ap.name} <${ap.reviewer}> (${ap.via})`);
       for (const ig of d.ignored) out.push(`    ✗ ${ig}`);
-    } else if (g.protected) out.push(`  verdict: ${g.ok ? 'PASS' : 'BLOCKED'} (the commit is not in the range the gate judged)`);
+    } else if (g.protected)
+      out.push(`  verdict: ${g.ok ? 'PASS' : 'BLOCKED'} (the commit is not in the range the gate judged)`);
     for (const err of g.errors ?? []) out.push(`  ! ${err}`);
     for (const n of g.notices ?? []) out.push(`  ${n}`);
   }

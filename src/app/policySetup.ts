@@ -1,7 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CountersignError } from '../core/errors';
-import { checkPolicy, DEFAULT_TIERS, formatProblem, POLICY_FILE, publicKeyProblem, type Policy, type PolicyInput } from '../core/policy';
+import {
+  checkPolicy,
+  DEFAULT_TIERS,
+  formatProblem,
+  POLICY_FILE,
+  publicKeyProblem,
+  type Policy,
+  type PolicyInput,
+} from '../core/policy';
 import { DEFAULT_UNTRACKED_THRESHOLD } from '../core/untrackedReview';
 import { writeFileAtomic } from '../git/atomicFile';
 import { refuseSymlinkedPath } from '../git/symlinkGuard';
@@ -33,7 +41,11 @@ export function parseReviewerSpec(text: string): { name: string; email: string }
 
 /** The first key line of a public key file's text, checked; throws naming `source` and what is wrong. */
 export function publicKeyLine(text: string, source: string): string {
-  const line = text.split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('#')) ?? '';
+  const line =
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l && !l.startsWith('#')) ?? '';
   const problem = publicKeyProblem(line);
   if (problem) throw new CountersignError('usage', `${source}: ${problem}`);
   return line;
@@ -44,7 +56,12 @@ export function newPolicy(protect: string[], reviewers: ReviewerEntry[]): Policy
   return {
     version: 1,
     protectedBranches: protect,
-    reviewers: reviewers.map((r) => ({ name: r.name, email: r.email, key: r.key, ...(r.role ? { role: r.role } : {}) })),
+    reviewers: reviewers.map((r) => ({
+      name: r.name,
+      email: r.email,
+      key: r.key,
+      ...(r.role ? { role: r.role } : {}),
+    })),
     approvals: 1,
     review: { aiLines: 1, aiShare: 0, unattested: true, untracked: { ...DEFAULT_UNTRACKED_THRESHOLD }, paths: [] },
     tiers: DEFAULT_TIERS.map((t) => ({ ...t })),
@@ -55,7 +72,10 @@ export function newPolicy(protect: string[], reviewers: ReviewerEntry[]): Policy
 function writeChecked(root: string, file: string, text: string, what: string): WrittenPolicy {
   const checked = checkPolicy(text, POLICY_FILE);
   if (!checked.policy) {
-    throw new CountersignError('config', `${what} would make ${POLICY_FILE} invalid:\n${checked.problems.map(formatProblem).join('\n')}`);
+    throw new CountersignError(
+      'config',
+      `${what} would make ${POLICY_FILE} invalid:\n${checked.problems.map(formatProblem).join('\n')}`,
+    );
   }
   refuseSymlinkedPath(root, file, 'write the policy');
   writeFileAtomic(file, text);
@@ -63,7 +83,10 @@ function writeChecked(root: string, file: string, text: string, what: string): W
 }
 
 /** Writes `.countersign.json` at `root`; an existing one is replaced only with `force`. */
-export function writeNewPolicy(root: string, o: { protect: string[]; reviewers: ReviewerEntry[]; force?: boolean }): WrittenPolicy {
+export function writeNewPolicy(
+  root: string,
+  o: { protect: string[]; reviewers: ReviewerEntry[]; force?: boolean },
+): WrittenPolicy {
   const file = path.join(root, POLICY_FILE);
   if (!o.force && fs.existsSync(file)) {
     throw new CountersignError('usage', `${file} already exists; edit it, or pass --force to replace it`);
@@ -82,15 +105,26 @@ export function addReviewer(root: string, reviewer: ReviewerEntry): WrittenPolic
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new CountersignError('config', `cannot read ${file} (${(e as Error).message}); create it first with \`countersign policy init\``);
+    throw new CountersignError(
+      'config',
+      `cannot read ${file} (${(e as Error).message}); create it first with \`countersign policy init\``,
+    );
   }
   let data: { reviewers?: unknown } & Record<string, unknown>;
   try {
     data = JSON.parse(text.replace(/^\uFEFF/, '')) as typeof data;
   } catch (e) {
-    throw new CountersignError('config', `${file} is not valid JSON (${(e as Error).message}); fix it first (\`countersign policy check\` says where)`);
+    throw new CountersignError(
+      'config',
+      `${file} is not valid JSON (${(e as Error).message}); fix it first (\`countersign policy check\` says where)`,
+    );
   }
-  const entry = { name: reviewer.name, email: reviewer.email, key: reviewer.key, ...(reviewer.role ? { role: reviewer.role } : {}) };
+  const entry = {
+    name: reviewer.name,
+    email: reviewer.email,
+    key: reviewer.key,
+    ...(reviewer.role ? { role: reviewer.role } : {}),
+  };
   data.reviewers = [...(Array.isArray(data.reviewers) ? data.reviewers : []), entry];
   return writeChecked(root, file, JSON.stringify(data, null, 2) + '\n', `adding ${reviewer.name} <${reviewer.email}>`);
 }

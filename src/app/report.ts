@@ -18,23 +18,45 @@ export interface ReportRequest {
 
 export type ProvenanceReport = ReturnType<ReportBuilder['finish']>;
 
-export async function buildReport(cwd: string, req: ReportRequest): Promise<{ report: ProvenanceReport; orphanCount: number }> {
+export async function buildReport(
+  cwd: string,
+  req: ReportRequest,
+): Promise<{ report: ProvenanceReport; orphanCount: number }> {
   const repo = await resolveRepo(cwd);
   const dir = repo.root ?? repo.commonDir;
   const revs = req.revs.length > 0 ? req.revs : ['HEAD'];
-  const builder = new ReportBuilder({ range: revs, ...(req.by ? { by: req.by } : {}), ...(req.pathDepth ? { pathDepth: req.pathDepth } : {}) });
+  const builder = new ReportBuilder({
+    range: revs,
+    ...(req.by ? { by: req.by } : {}),
+    ...(req.pathDepth ? { pathDepth: req.pathDepth } : {}),
+  });
   // An unborn HEAD (no commits yet) is an empty report, not an error.
-  const unborn = req.revs.length === 0 && (await runGit(['rev-parse', '--verify', '-q', 'HEAD'], { cwd: dir, okCodes: [1] })).code !== 0;
+  const unborn =
+    req.revs.length === 0 &&
+    (await runGit(['rev-parse', '--verify', '-q', 'HEAD'], { cwd: dir, okCodes: [1] })).code !== 0;
   if (unborn) {
-    return { report: builder.finish({ review: { basis: 'statements', detail: 'no commits yet', statements: 0, errors: [] }, orphanNotes: [] }), orphanCount: 0 };
+    return {
+      report: builder.finish({
+        review: { basis: 'statements', detail: 'no commits yet', statements: 0, errors: [] },
+        orphanNotes: [],
+      }),
+      orphanCount: 0,
+    };
   }
   // A mistyped revision or range gets one sentence and the fix (exit 2), not git log's own error.
   const known = await runGit(['rev-list', '--max-count=1', ...revs, '--'], { cwd: dir, okCodes: [128] });
   if (known.code !== 0) {
-    throw usageError(`report: ${revs.join(' ')} is not a revision or range in this repository (${known.stderr.trim().split('\n')[0].replace(/^fatal: /, '')}); check the name, or fetch it (git fetch)`);
+    throw usageError(
+      `report: ${revs.join(' ')} is not a revision or range in this repository (${known.stderr
+        .trim()
+        .split('\n')[0]
+        .replace(/^fatal: /, '')}); check the name, or fetch it (git fetch)`,
+    );
   }
   // One read cache over the history read: its repository-level questions are asked once.
-  const history = await withGitReadCache(() => readProvenanceHistory(dir, { revs, ...(req.policyRev ? { policyRev: req.policyRev } : {}) }));
+  const history = await withGitReadCache(() =>
+    readProvenanceHistory(dir, { revs, ...(req.policyRev ? { policyRev: req.policyRev } : {}) }),
+  );
   for (const c of history.commits) builder.add(c);
   builder.addInconsistencies(history.inconsistencies);
   const report = builder.finish({ review: history.review, orphanNotes: history.orphanNotes });

@@ -18,9 +18,13 @@ export function uninstallSummary(r: Pick<UninstallResult, 'wasInstalled' | 'rest
   if (deleted.length > 0) parts.push(`deleted ${deleted.join(', ')}`);
   if (updated.length > 0) parts.push(`took Countersign's hooks out of ${updated.join(', ')} (your own entries kept)`);
   const unexcluded = files.filter((f) => f.unexcluded).length;
-  const agents = parts.length > 0
-    ? ` Agents' hooks: ${parts.join('; ')}${unexcluded > 0 ? `; ${unexcluded} .git/info/exclude line${unexcluded === 1 ? '' : 's'} removed` : ''}.`
-    : '';
-  const left = kept.length > 0 ? ` Left ${kept.join(', ')} (committed: \`countersign agents disconnect\` takes Countersign's entries out, then commit it).` : '';
+  const agents =
+    parts.length > 0
+      ? ` Agents' hooks: ${parts.join('; ')}${unexcluded > 0 ? `; ${unexcluded} .git/info/exclude line${unexcluded === 1 ? '' : 's'} removed` : ''}.`
+      : '';
+  const left =
+    kept.length > 0
+      ? ` Left ${kept.join(', ')} (committed: \`countersign agents disconnect\` takes Countersign's entries out, then commit it).`
+      : '';
   return hooks + agents + left;
 }

@@ -40,8 +40,14 @@ export function detectAgents(env: NodeJS.ProcessEnv = process.env): Array<{ agen
   for (const agent of HOOK_AGENTS) {
     const { programs, homeDirs } = SIGNS[agent];
     const program = programs.find((p) => onPath(p, env));
-    if (program) { found.push({ agent, why: `${program} on PATH` }); continue; }
-    if (agent === 'vscode' && env.TERM_PROGRAM === 'vscode') { found.push({ agent, why: 'running in a VS Code terminal' }); continue; }
+    if (program) {
+      found.push({ agent, why: `${program} on PATH` });
+      continue;
+    }
+    if (agent === 'vscode' && env.TERM_PROGRAM === 'vscode') {
+      found.push({ agent, why: 'running in a VS Code terminal' });
+      continue;
+    }
     const dir = homeDirs.find((d) => fs.existsSync(path.join(home, d)));
     if (dir) found.push({ agent, why: `~/${dir} exists` });
   }

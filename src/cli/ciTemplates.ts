@@ -23,9 +23,10 @@ export const SHA256_PLACEHOLDER = 'REPLACE-WITH-THE-sha256sum-OF-countersign-';
  */
 export function ciArtefactSteps(forge: Forge, version: string, file: string): string[] {
   const tgz = `countersign-${version}.tgz`;
-  const upload = forge === 'github'
-    ? `attach it to a release of this repository: gh release create countersign-v${version} ${tgz} --notes "Countersign CLI"`
-    : `upload it to this project's generic package registry: curl --header "PRIVATE-TOKEN: <token>" --upload-file ${tgz} "https://<gitlab host>/api/v4/projects/<project id>/packages/generic/countersign/${version}/${tgz}"`;
+  const upload =
+    forge === 'github'
+      ? `attach it to a release of this repository: gh release create countersign-v${version} ${tgz} --notes "Countersign CLI"`
+      : `upload it to this project's generic package registry: curl --header "PRIVATE-TOKEN: <token>" --upload-file ${tgz} "https://<gitlab host>/api/v4/projects/<project id>/packages/generic/countersign/${version}/${tgz}"`;
   return [
     `build ${tgz}: in a clone of countersign at ${version} (the release you trust), npm ci && npm pack`,
     upload,

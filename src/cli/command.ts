@@ -29,7 +29,12 @@ export interface Command {
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** `util.parseArgs` with errors turned into usage errors (exit 2) that name the command. */
-export function parseCommandArgs<O extends Options>(command: string, argv: string[], options: O, allowPositionals = true) {
+export function parseCommandArgs<O extends Options>(
+  command: string,
+  argv: string[],
+  options: O,
+  allowPositionals = true,
+) {
   try {
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (e) {
@@ -37,7 +42,9 @@ export function parseCommandArgs<O extends Options>(command: string, argv: strin
     // A mistyped option: name the one that was probably meant.
     const typo = /^Unknown option '(--[^']+)'/.exec(message)?.[1];
     const hint = typo ? didYouMean(typo.slice(2), Object.keys(options), (o) => `--${o}`).trimStart() : '';
-    throw usageError(`${command}: ${message}${hint ? `\n${hint}` : ''}\nRun \`countersign ${command} --help\` for usage.`);
+    throw usageError(
+      `${command}: ${message}${hint ? `\n${hint}` : ''}\nRun \`countersign ${command} --help\` for usage.`,
+    );
   }
 }
 
@@ -89,7 +96,11 @@ export function wantsJson(argv: readonly string[]): boolean {
  */
 export function errorJson(command: string, text: string, argv: readonly string[] = []): Record<string, unknown> {
   // One line, as the contract's SENTENCE: the terminal text's line breaks (a hint, "Run … --help") become spaces.
-  const message = text.split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
+  const message = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .join(' ');
   const doc: Record<string, unknown> = { ok: false, exitCode: EXIT_ERROR, error: message, errors: [message] };
   if (command !== 'verify') return doc;
   const tag = optionValue(argv, '--tag');

@@ -34,6 +34,11 @@ async function main(argv: string[]): Promise<ExitCode> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (err) => { process.stderr.write(terminalSafe(`countersign: ${errorMessage(err)}\n`)); process.exitCode = 2; },
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(terminalSafe(`countersign: ${errorMessage(err)}\n`));
+    process.exitCode = 2;
+  },
 );

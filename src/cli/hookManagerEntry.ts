@@ -12,7 +12,15 @@ import type { CliContext, ExitCode } from './command';
  */
 
 /** Hooks in which Countersign does something (the shim's own list: its Node hooks and its shell-only ones). */
-export const MANAGED_HOOKS = ['prepare-commit-msg', 'commit-msg', 'post-commit', 'post-merge', 'pre-push', 'post-rewrite', 'reference-transaction'] as const;
+export const MANAGED_HOOKS = [
+  'prepare-commit-msg',
+  'commit-msg',
+  'post-commit',
+  'post-merge',
+  'pre-push',
+  'post-rewrite',
+  'reference-transaction',
+] as const;
 
 /** Hooks git feeds on stdin. */
 const STDIN_HOOKS = new Set(['pre-push', 'post-rewrite', 'reference-transaction']);
@@ -42,23 +50,43 @@ export async function runForHookManager(name: string, args: string[], ctx: CliCo
     const line = preCommitPushLine(ctx.env);
     if (line) {
       input = line;
-      if (args2.length === 0 && ctx.env.PRE_COMMIT_REMOTE_NAME) args2 = [ctx.env.PRE_COMMIT_REMOTE_NAME, ctx.env.PRE_COMMIT_REMOTE_URL ?? ''];
+      if (args2.length === 0 && ctx.env.PRE_COMMIT_REMOTE_NAME)
+        args2 = [ctx.env.PRE_COMMIT_REMOTE_NAME, ctx.env.PRE_COMMIT_REMOTE_URL ?? ''];
     }
   }
   if (name === 'prepare-commit-msg' && args2.length === 1 && ctx.env.PRE_COMMIT_COMMIT_MSG_SOURCE) {
     // pre-commit passes only the message file; the source (message, template, merge…) comes in its environment.
-    args2 = [args2[0], ctx.env.PRE_COMMIT_COMMIT_MSG_SOURCE, ...(ctx.env.PRE_COMMIT_COMMIT_OBJECT_NAME ? [ctx.env.PRE_COMMIT_COMMIT_OBJECT_NAME] : [])];
+    args2 = [
+      args2[0],
+      ctx.env.PRE_COMMIT_COMMIT_MSG_SOURCE,
+      ...(ctx.env.PRE_COMMIT_COMMIT_OBJECT_NAME ? [ctx.env.PRE_COMMIT_COMMIT_OBJECT_NAME] : []),
+    ];
   }
   if (input === undefined && STDIN_HOOKS.has(name)) input = await ctx.readStdin();
-  const script = hookScript({ chainedDir: '', fallbackNode: process.execPath, fallbackIsElectron: false, timeoutSeconds: 60, cliPath: __filename });
+  const script = hookScript({
+    chainedDir: '',
+    fallbackNode: process.execPath,
+    fallbackIsElectron: false,
+    timeoutSeconds: 60,
+    cliPath: __filename,
+  });
   const self = path.join(countersignDir(repo), 'hooks', name);
   return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', script, self, ...args2], { cwd: ctx.cwd, env: { ...ctx.env, COUNTERSIGN_IN_SHIM: '' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('sh', ['-c', script, self, ...args2], {
+      cwd: ctx.cwd,
+      env: { ...ctx.env, COUNTERSIGN_IN_SHIM: '' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     child.stdout.on('data', (d: Buffer) => ctx.stdout(d.toString('utf8')));
     child.stderr.on('data', (d: Buffer) => ctx.stderr(d.toString('utf8')));
-    child.stdin.on('error', () => { /* the script may not read stdin */ });
+    child.stdin.on('error', () => {
+      /* the script may not read stdin */
+    });
     child.stdin.end(input ?? '');
-    child.on('error', (e) => { ctx.stderr(`countersign hook ${name}: could not run sh (${e.message})\n`); resolve(2); });
+    child.on('error', (e) => {
+      ctx.stderr(`countersign hook ${name}: could not run sh (${e.message})\n`);
+      resolve(2);
+    });
     child.on('close', (code) => resolve(code === 0 ? 0 : code === 1 ? 1 : 2));
   });
 }

@@ -66,17 +66,34 @@ repos:
 export const COUNTERSIGN_REPO_URL = 'https://github.com/countersign-dev/countersign';
 
 export function hookManagerRecipe(m: HookManager): string {
-  const out: string[] = ['', `Call Countersign from ${m} (\`countersign\` must be on PATH: Countersign: Install Command-Line Tool, or the npm package):`];
+  const out: string[] = [
+    '',
+    `Call Countersign from ${m} (\`countersign\` must be on PATH: Countersign: Install Command-Line Tool, or the npm package):`,
+  ];
   switch (m) {
     case 'husky':
       for (const h of HUSKY_HOOKS) out.push(`  .husky/${h.hook}:  ${h.line}`);
-      out.push('  (add the line to the file if it exists; husky runs .husky/<hook> with git\'s arguments and stdin;', '   husky makes no .husky/_/reference-transaction: this command adds it, so run it again after `husky` recreates .husky/_)');
+      out.push(
+        "  (add the line to the file if it exists; husky runs .husky/<hook> with git's arguments and stdin;",
+        '   husky makes no .husky/_/reference-transaction: this command adds it, so run it again after `husky` recreates .husky/_)',
+      );
       break;
     case 'lefthook':
-      out.push('  lefthook.yml (merge with your own hooks), then `lefthook install`:', ...LEFTHOOK_YML.trimEnd().split('\n').map((l) => `    ${l}`));
+      out.push(
+        '  lefthook.yml (merge with your own hooks), then `lefthook install`:',
+        ...LEFTHOOK_YML.trimEnd()
+          .split('\n')
+          .map((l) => `    ${l}`),
+      );
       break;
     case 'pre-commit':
-      out.push('  .pre-commit-config.yaml (rev: the Countersign release you use), then `pre-commit install`:', ...preCommitConfig(COUNTERSIGN_REPO_URL, 'v0.1.0').trimEnd().split('\n').map((l) => `    ${l}`));
+      out.push(
+        '  .pre-commit-config.yaml (rev: the Countersign release you use), then `pre-commit install`:',
+        ...preCommitConfig(COUNTERSIGN_REPO_URL, 'v0.1.0')
+          .trimEnd()
+          .split('\n')
+          .map((l) => `    ${l}`),
+      );
       break;
   }
   out.push('  `countersign status` warns if the hooks stop calling Countersign. Recipes: docs/hook-managers.md', '');

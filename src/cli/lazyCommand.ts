@@ -16,7 +16,10 @@ export function lazyCommand(meta: Omit<Command, 'run'>, exportName: string): Com
 function lazyExport(exportName: string): Command {
   const file = path.join(__dirname, LAZY_CLI_BUNDLE);
   if (!fs.existsSync(file)) {
-    throw new CountersignError('config', `${file} is missing: this command ships there, beside ${__filename}. Reinstall Countersign, or run \`countersign install\` to refresh the hooks' copy`);
+    throw new CountersignError(
+      'config',
+      `${file} is missing: this command ships there, beside ${__filename}. Reinstall Countersign, or run \`countersign install\` to refresh the hooks' copy`,
+    );
   }
   // A file beside this bundle, loaded at run time: a require esbuild must not follow.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -24,6 +27,10 @@ function lazyExport(exportName: string): Command {
   // Its commands copy and compare "the running CLI": this bundle, not the second one.
   lazy.setRunningCliFile?.(__filename);
   const command = lazy[exportName] as Command | undefined;
-  if (!command) throw new CountersignError('config', `${file} has no ${exportName}: it is from another version of Countersign than ${__filename}; reinstall Countersign`);
+  if (!command)
+    throw new CountersignError(
+      'config',
+      `${file} has no ${exportName}: it is from another version of Countersign than ${__filename}; reinstall Countersign`,
+    );
   return command;
 }

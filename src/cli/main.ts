@@ -1,7 +1,16 @@
 import { didYouMean } from '../core/didYouMean';
 import { CountersignError, errorMessage } from '../core/errors';
 import { terminalSafe } from '../core/provenanceStrings';
-import { errorJson, EXIT_ERROR, helpText, takeQuiet, wantsJson, writeJson, type CliContext, type ExitCode } from './command';
+import {
+  errorJson,
+  EXIT_ERROR,
+  helpText,
+  takeQuiet,
+  wantsJson,
+  writeJson,
+  type CliContext,
+  type ExitCode,
+} from './command';
 import { commands, findCommand } from './commands';
 import { hookTakeover } from '../git/hookTakeover';
 import { resolveRepo } from '../git/repository';
@@ -21,7 +30,7 @@ function help(): string {
     'Commands:',
     ...rows,
     '',
-    'Run `countersign <command> --help` for a command\'s options and examples. Every command takes --quiet (-q):',
+    "Run `countersign <command> --help` for a command's options and examples. Every command takes --quiet (-q):",
     'nothing on stdout, errors still on stderr, the same exit code.',
     'Exit codes: 0 success / gate passes, 1 gate blocks or check fails, 2 usage, configuration or input error.',
     '',
@@ -29,7 +38,17 @@ function help(): string {
 }
 
 /** Commands that report the hooks' state themselves, run from hooks, or change them. */
-const NO_TAKEOVER_WARNING = new Set(['hook', 'checkpoint', 'install', 'uninstall', 'init', 'status', 'doctor', 'completion', 'replay']);
+const NO_TAKEOVER_WARNING = new Set([
+  'hook',
+  'checkpoint',
+  'install',
+  'uninstall',
+  'init',
+  'status',
+  'doctor',
+  'completion',
+  'replay',
+]);
 
 /** Every other command run in a repository says when husky, lefthook or pre-commit switched the hooks off. */
 async function warnIfHooksTakenOver(name: string, ctx: CliContext): Promise<void> {
@@ -55,7 +74,11 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<ExitCode>
   }
   const command = findCommand(name);
   if (!command) {
-    const meant = didYouMean(name, commands.filter((c) => !c.hidden).map((c) => c.name), (c) => `\`countersign ${c}\``);
+    const meant = didYouMean(
+      name,
+      commands.filter((c) => !c.hidden).map((c) => c.name),
+      (c) => `\`countersign ${c}\``,
+    );
     const message = `unknown command '${name}'.${meant} Run \`countersign --help\` for the list.`;
     if (wantsJson(rest)) writeJson(ctx, errorJson(name, message));
     ctx.stderr(`countersign: ${message}\n`);
@@ -110,7 +133,12 @@ function prefixed(name: string, message: string): string {
 if (require.main === module) {
   quietOnClosedPipe(process.stdout);
   runCli(process.argv.slice(2), processContext()).then(
-    (code) => { process.exitCode = code; },
-    (err) => { process.stderr.write(terminalSafe(`countersign: ${errorMessage(err)}\n`)); process.exitCode = EXIT_ERROR; },
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(terminalSafe(`countersign: ${errorMessage(err)}\n`));
+      process.exitCode = EXIT_ERROR;
+    },
   );
 }

@@ -15,18 +15,33 @@ export function formatNextSteps(steps: string[]): string {
   return steps.length === 0 ? '' : `\nNext steps:\n${steps.map((s, i) => `  ${i + 1}. ${s}`).join('\n')}\n`;
 }
 
-export async function nextSteps(cwd: string, remotes: string[], o: { agentsConnected?: boolean } = {}): Promise<string[]> {
+export async function nextSteps(
+  cwd: string,
+  remotes: string[],
+  o: { agentsConnected?: boolean } = {},
+): Promise<string[]> {
   const steps: string[] = [];
   const remote = remotes.length > 0 ? await defaultRemote(cwd) : undefined;
-  if (remotes.length === 0) steps.push('Add the team\'s remote, then run `countersign install` again (it sets up notes fetching per remote): git remote add origin URL');
+  if (remotes.length === 0)
+    steps.push(
+      "Add the team's remote, then run `countersign install` again (it sets up notes fetching per remote): git remote add origin URL",
+    );
   const policy = await policyForDecision(cwd, remote);
   if (policy.source.kind === 'none') {
-    steps.push(`Write the policy and share it on ${policy.from}: countersign init (or countersign policy init --protect main --reviewer "Name <email>" --key ~/.ssh/id_ed25519.pub), then commit .countersign.json and push it`);
+    steps.push(
+      `Write the policy and share it on ${policy.from}: countersign init (or countersign policy init --protect main --reviewer "Name <email>" --key ~/.ssh/id_ed25519.pub), then commit .countersign.json and push it`,
+    );
   } else if (policy.source.kind === 'error') {
     steps.push(`Fix the policy on ${policy.from}: ${policy.source.message} (countersign policy check)`);
   }
-  if (!(await gitConfig(cwd, 'user.signingkey'))) steps.push('Reviewers: choose the SSH key approvals are signed with: git config user.signingkey ~/.ssh/id_ed25519.pub');
-  if (!o.agentsConnected) steps.push('Connect your AI agents so their lines are recorded: countersign agents connect --local');
-  steps.push('Enforce it where nobody can skip it: `countersign install --server` in the bare repository of a self-hosted server, or `countersign verify` as a required CI check (docs/rollout.md)');
+  if (!(await gitConfig(cwd, 'user.signingkey')))
+    steps.push(
+      'Reviewers: choose the SSH key approvals are signed with: git config user.signingkey ~/.ssh/id_ed25519.pub',
+    );
+  if (!o.agentsConnected)
+    steps.push('Connect your AI agents so their lines are recorded: countersign agents connect --local');
+  steps.push(
+    'Enforce it where nobody can skip it: `countersign install --server` in the bare repository of a self-hosted server, or `countersign verify` as a required CI check (docs/rollout.md)',
+  );
   return steps;
 }

@@ -20,15 +20,25 @@ export function hookLogger(ctx: CliContext, hook: string): Logger {
   const trace = ctx.env.COUNTERSIGN_TRACE === '1';
   const say = (m: string) => ctx.stderr(`countersign (${hook}): ${m.replace(/^\[[\w-]+\] /, '')}\n`);
   return {
-    trace: (m) => { if (trace) say(m); },
-    debug: (m) => { if (trace) say(m); },
-    info: (m) => { if (trace) say(m); },
+    trace: (m) => {
+      if (trace) say(m);
+    },
+    debug: (m) => {
+      if (trace) say(m);
+    },
+    info: (m) => {
+      if (trace) say(m);
+    },
     warn: say,
     error: (m) => say(typeof m === 'string' ? m : m.message),
   };
 }
 
-export async function runPrepareCommitMsg(args: string[], ctx: CliContext, policyCheck: () => StagedPolicyCheck): Promise<ExitCode> {
+export async function runPrepareCommitMsg(
+  args: string[],
+  ctx: CliContext,
+  policyCheck: () => StagedPolicyCheck,
+): Promise<ExitCode> {
   const [messageFile, source, sha] = args;
   if (!messageFile) {
     ctx.stderr('countersign hook prepare-commit-msg: git passes the message file as the first argument\n');
@@ -39,14 +49,23 @@ export async function runPrepareCommitMsg(args: string[], ctx: CliContext, polic
   const { repo, head } = await resolveRepoAndHead(ctx.cwd);
   const labelsFor = await ledgerLabels(repo, logger);
   const prepared = await prepareCommitMessage(ctx.cwd, {
-    messageFile, source, sha, env: ctx.env, logger, labelsFor, repo, head,
+    messageFile,
+    source,
+    sha,
+    env: ctx.env,
+    logger,
+    labelsFor,
+    repo,
+    head,
     ...(Number.isInteger(pid) && pid > 1 ? { gitPid: pid } : {}),
   });
   if (!prepared.files.some((f) => f.path === POLICY_FILE)) return 0;
   try {
     const problems = await policyCheck()(ctx.cwd, prepared.files);
     if (problems.length > 0) {
-      logger.warn(`the staged ${POLICY_FILE} is not a valid policy; a server refuses it on the policy branch (\`countersign policy check\`):\n  ${problems.join('\n  ')}`);
+      logger.warn(
+        `the staged ${POLICY_FILE} is not a valid policy; a server refuses it on the policy branch (\`countersign policy check\`):\n  ${problems.join('\n  ')}`,
+      );
     }
   } catch (e) {
     logger.debug(`could not check the staged policy: ${errorMessage(e)}`);
@@ -55,7 +74,10 @@ export async function runPrepareCommitMsg(args: string[], ctx: CliContext, polic
 }
 
 /** The working ledger's labels, or nothing (all lines untracked) when it cannot be opened. */
-async function ledgerLabels(repo: RepoPaths, logger: Logger): Promise<((p: string, storedAs?: string) => Promise<Attribution | undefined>) | undefined> {
+async function ledgerLabels(
+  repo: RepoPaths,
+  logger: Logger,
+): Promise<((p: string, storedAs?: string) => Promise<Attribution | undefined>) | undefined> {
   try {
     if (!repo.root) return undefined;
     const ledger = await openLedger(repo.root, { logger, repo });

@@ -10,13 +10,17 @@ export function processContext(): CliContext {
     // escapes in them are shown, not obeyed (issue 16, class 6). JSON never holds them raw either way.
     stdout: (t) => process.stdout.write(terminalSafe(t)),
     stderr: (t) => process.stderr.write(terminalSafe(t)),
-    readStdin: () => new Promise((resolve, reject) => {
-      if (process.stdin.isTTY) { resolve(''); return; }
-      const chunks: Buffer[] = [];
-      process.stdin.on('data', (c: Buffer) => chunks.push(c));
-      process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-      process.stdin.on('error', reject);
-    }),
+    readStdin: () =>
+      new Promise((resolve, reject) => {
+        if (process.stdin.isTTY) {
+          resolve('');
+          return;
+        }
+        const chunks: Buffer[] = [];
+        process.stdin.on('data', (c: Buffer) => chunks.push(c));
+        process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        process.stdin.on('error', reject);
+      }),
   };
 }
 

@@ -17,7 +17,8 @@ import { knownAgent } from './agents/agentIdentity';
  */
 export const AGENT_TRACE_VERSION = '0.1';
 
-const UUID = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
+const UUID =
+  /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
 /**
  * RFC 3339 in UTC, as the specification's schema accepts it (a `Z`, optional seconds and fraction; hours to 23,
  * minutes and seconds to 59). Whether the day exists in its month is checked by realDate: the published schema
@@ -51,18 +52,24 @@ const range = z.strictObject({
 export const traceRecordSchema = z.strictObject({
   version: z.string().check(z.regex(/^[0-9]+\.[0-9]+$/)),
   id: z.string().check(z.regex(UUID)),
-  timestamp: z.string().check(z.refine(realDate, 'must be an RFC 3339 UTC time of a real date, like 2026-01-31T12:00:00Z')),
+  timestamp: z
+    .string()
+    .check(z.refine(realDate, 'must be an RFC 3339 UTC time of a real date, like 2026-01-31T12:00:00Z')),
   vcs: z.optional(z.strictObject({ type: z.enum(['git', 'jj', 'hg', 'svn']), revision: z.string() })),
   tool: z.optional(z.strictObject({ name: z.string(), version: z.string() })),
-  files: z.array(z.strictObject({
-    path: z.string(),
-    conversations: z.array(z.strictObject({
-      url: z.optional(z.url()),
-      contributor: z.optional(contributor),
-      ranges: z.array(range),
-      related: z.optional(z.array(z.strictObject({ type: z.string(), url: z.url() }))),
-    })),
-  })),
+  files: z.array(
+    z.strictObject({
+      path: z.string(),
+      conversations: z.array(
+        z.strictObject({
+          url: z.optional(z.url()),
+          contributor: z.optional(contributor),
+          ranges: z.array(range),
+          related: z.optional(z.array(z.strictObject({ type: z.string(), url: z.url() }))),
+        }),
+      ),
+    }),
+  ),
   metadata: z.optional(z.record(z.string(), z.unknown())),
 });
 
@@ -84,7 +91,11 @@ export interface CommitForTrace {
  * known human (contributor `human`), with the note's line ranges; untracked lines are left out, as the note
  * leaves them out.
  */
-export function noteToTraceRecord(commit: CommitForTrace, note: AuthorshipNote, tool: { name: string; version: string }): TraceRecord {
+export function noteToTraceRecord(
+  commit: CommitForTrace,
+  note: AuthorshipNote,
+  tool: { name: string; version: string },
+): TraceRecord {
   const files: TraceRecord['files'] = [];
   const meta: z.infer<typeof countersignMeta>['conversations'] = [];
   for (const f of note.files) {
@@ -95,8 +106,15 @@ export function noteToTraceRecord(commit: CommitForTrace, note: AuthorshipNote, 
       const ranges = entry.ranges.map(([start, end]) => ({ start_line: start, end_line: end }));
       if (owner.kind === 'ai') {
         const model = owner.model && owner.model !== 'unknown' ? owner.model : undefined;
-        conversations.push({ contributor: { type: 'ai', ...(model ? { model_id: model.slice(0, 250) } : {}) }, ranges });
-        meta.push({ path: f.path, agent: knownAgent(owner.tool) ?? owner.tool, ...(owner.id ? { session: owner.id } : {}) });
+        conversations.push({
+          contributor: { type: 'ai', ...(model ? { model_id: model.slice(0, 250) } : {}) },
+          ranges,
+        });
+        meta.push({
+          path: f.path,
+          agent: knownAgent(owner.tool) ?? owner.tool,
+          ...(owner.id ? { session: owner.id } : {}),
+        });
       } else {
         conversations.push({ contributor: { type: 'human' }, ranges });
         meta.push({ path: f.path, agent: 'human' });
@@ -147,7 +165,7 @@ export function aiAttributions(record: TraceRecord): ImportedAttribution[] {
     for (const [i, conv] of file.conversations.entries()) {
       const m = meta[index++];
       const mine = m && m.path === file.path ? m : undefined;
-      const agent = mine && mine.agent !== 'human' ? mine.agent : fromTool ?? 'unknown';
+      const agent = mine && mine.agent !== 'human' ? mine.agent : (fromTool ?? 'unknown');
       const session = mine?.session ?? conv.url ?? `${record.id}#${file.path}#${i}`;
       const byModel = new Map<string | undefined, Array<[number, number]>>();
       for (const r of conv.ranges) {
@@ -157,7 +175,8 @@ export function aiAttributions(record: TraceRecord): ImportedAttribution[] {
         list.push([Math.min(r.start_line, r.end_line), Math.max(r.start_line, r.end_line)]);
         byModel.set(who.model_id, list);
       }
-      for (const [model, ranges] of byModel) out.push({ path: file.path, agent, ...(model ? { model } : {}), session, ranges });
+      for (const [model, ranges] of byModel)
+        out.push({ path: file.path, agent, ...(model ? { model } : {}), session, ranges });
     }
   }
   return out;

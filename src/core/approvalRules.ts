@@ -22,14 +22,20 @@ export function personLabel(r: { name?: string; email: string; role?: string }):
 }
 
 /** The two-person rule: why `reviewerEmail` may not approve this commit, or undefined when they may. */
-export function selfReview(reviewerEmail: string, commit: { author: { email: string }; committer: { email: string } }): 'authored' | 'committed' | undefined {
+export function selfReview(
+  reviewerEmail: string,
+  commit: { author: { email: string }; committer: { email: string } },
+): 'authored' | 'committed' | undefined {
   if (samePerson(reviewerEmail, commit.author.email)) return 'authored';
   if (samePerson(reviewerEmail, commit.committer.email)) return 'committed';
   return undefined;
 }
 
 /** Reviewers who may approve a commit: listed, and neither its author nor its committer. */
-export function eligibleReviewers(policy: Policy, commit: { author: { email: string }; committer: { email: string } }): Reviewer[] {
+export function eligibleReviewers(
+  policy: Policy,
+  commit: { author: { email: string }; committer: { email: string } },
+): Reviewer[] {
   return policy.reviewers.filter((r) => selfReview(r.email, commit) === undefined);
 }
 
@@ -51,7 +57,10 @@ export class ReviewerKeys {
   private readonly byBlob = new Map<string, Array<{ reviewer: Reviewer; key: ReturnType<typeof parseSshPublicKey> }>>();
   private readonly fingerprints = new Map<Reviewer, string>();
 
-  constructor(readonly policy: Policy, private readonly verify?: VerifyFn) {
+  constructor(
+    readonly policy: Policy,
+    private readonly verify?: VerifyFn,
+  ) {
     for (const reviewer of policy.reviewers) {
       let key: ReturnType<typeof parseSshPublicKey>;
       try {
@@ -74,7 +83,9 @@ export class ReviewerKeys {
     if (claimed.length === 0) return false;
     if (this.verify) return true;
     try {
-      return (this.byBlob.get(parseSshSignature(s.signature).publicKey.toString('base64')) ?? []).some((x) => claimed.includes(x.reviewer));
+      return (this.byBlob.get(parseSshSignature(s.signature).publicKey.toString('base64')) ?? []).some((x) =>
+        claimed.includes(x.reviewer),
+      );
     } catch {
       return false;
     }
@@ -100,7 +111,11 @@ export class ReviewerKeys {
       signers = this.byBlob.get(parseSshSignature(s.signature).publicKey.toString('base64')) ?? [];
     } catch (e) {
       if (claimed.length === 0) return notListed(email);
-      return { ok: false, reason: 'badSignature', why: `the signature does not verify with ${email}'s key in the policy (${(e as Error).message}): signed by another key, or the statement was altered` };
+      return {
+        ok: false,
+        reason: 'badSignature',
+        why: `the signature does not verify with ${email}'s key in the policy (${(e as Error).message}): signed by another key, or the statement was altered`,
+      };
     }
     let lastReason = '';
     for (const signer of signers.filter((x) => claimed.includes(x.reviewer))) {
@@ -114,9 +129,16 @@ export class ReviewerKeys {
     if (claimed.length === 0) return notListed(email);
     if (!lastReason) {
       const fp = claimed.map((r) => this.fingerprints.get(r)).find(Boolean);
-      lastReason = signers.length === 0 ? `the signature was made by a key that is not ${email}'s${fp ? ` (${fp})` : ''}` : 'the signature does not match the statement';
+      lastReason =
+        signers.length === 0
+          ? `the signature was made by a key that is not ${email}'s${fp ? ` (${fp})` : ''}`
+          : 'the signature does not match the statement';
     }
-    return { ok: false, reason: 'badSignature', why: `the signature does not verify with ${email}'s key in the policy (${lastReason}): signed by another key, or the statement was altered` };
+    return {
+      ok: false,
+      reason: 'badSignature',
+      why: `the signature does not verify with ${email}'s key in the policy (${lastReason}): signed by another key, or the statement was altered`,
+    };
   }
 
   private checkWith(s: SignedStatement, claimed: Reviewer[], verify: VerifyFn): StatementCheck {
@@ -131,16 +153,28 @@ export class ReviewerKeys {
       if (verify(s, r.key).ok) return otherReviewersKey(email, r);
     }
     if (claimed.length === 0) return notListed(email);
-    return { ok: false, reason: 'badSignature', why: `the signature does not verify with ${email}'s key in the policy (${lastReason}): signed by another key, or the statement was altered` };
+    return {
+      ok: false,
+      reason: 'badSignature',
+      why: `the signature does not verify with ${email}'s key in the policy (${lastReason}): signed by another key, or the statement was altered`,
+    };
   }
 }
 
 function notListed(email: string): StatementCheck {
-  return { ok: false, reason: 'notListed', why: `${email} is not a reviewer in the policy, and the signature matches no listed key` };
+  return {
+    ok: false,
+    reason: 'notListed',
+    why: `${email} is not a reviewer in the policy, and the signature matches no listed key`,
+  };
 }
 
 function otherReviewersKey(email: string, r: Reviewer): StatementCheck {
-  return { ok: false, reason: 'otherReviewersKey', why: `names ${email} but is signed with the key of ${personLabel(r)}` };
+  return {
+    ok: false,
+    reason: 'otherReviewersKey',
+    why: `names ${email} but is signed with the key of ${personLabel(r)}`,
+  };
 }
 
 // ---- coverage ----------------------------------------------------------------------------------------
@@ -187,7 +221,8 @@ export class RangeIndex {
   ) {
     for (const c of commits) {
       this.byId.set(c.sha, c);
-      if (c.patchIdFromBase) this.byPatchId.set(c.patchIdFromBase, [...(this.byPatchId.get(c.patchIdFromBase) ?? []), c]);
+      if (c.patchIdFromBase)
+        this.byPatchId.set(c.patchIdFromBase, [...(this.byPatchId.get(c.patchIdFromBase) ?? []), c]);
     }
   }
 
@@ -238,23 +273,27 @@ export class RangeIndex {
     const chain = this.chainFromBase(anchor);
     const approvedAs = `it was approved as ${short(st.base)}..${short(st.tip)} and is carried here by patch-id, but`;
     const again = `approve ${this.reviewBase ? `${short(this.reviewBase)}..` : ''}${short(anchor)} again`;
-    if (!chain) return `${approvedAs} this push's commits up to ${short(anchor)} are not a plain chain from ${this.reviewBase ? short(this.reviewBase) : 'a root'} (a merge), so they cannot be matched to the approved commits one by one; ${again}`;
+    if (!chain)
+      return `${approvedAs} this push's commits up to ${short(anchor)} are not a plain chain from ${this.reviewBase ? short(this.reviewBase) : 'a root'} (a merge), so they cannot be matched to the approved commits one by one; ${again}`;
     if (this.replayedTrees !== undefined) {
       const replayed = this.replayedTrees[approvedSpanKey(st)];
       const onto = this.reviewBase ? short(this.reviewBase) : 'an empty tree';
-      if (!replayed) return `${approvedAs} the approved change does not replay cleanly onto ${onto}, so this push's change cannot be the approved one; ${again}`;
+      if (!replayed)
+        return `${approvedAs} the approved change does not replay cleanly onto ${onto}, so this push's change cannot be the approved one; ${again}`;
       if (replayed !== this.byId.get(anchor)?.tree) {
         return `${approvedAs} this push's change is not the approved change replayed onto ${onto} (the same edit in another place, or other lines changed too); ${again}`;
       }
     }
     if (chain.length === 1) return undefined;
     const approved = this.approvedPatches[approvedSpanKey(st)];
-    if (!approved) return `${approvedAs} the approved commits are not in this repository as a plain chain, so this push's ${chain.length} commits cannot be matched to them one by one; ${again}`;
+    if (!approved)
+      return `${approvedAs} the approved commits are not in this repository as a plain chain, so this push's ${chain.length} commits cannot be matched to them one by one; ${again}`;
     if (approved.length !== chain.length) {
       return `${approvedAs} this push's ${chain.length} commits do not match the approved commits one by one (${approved.length > chain.length ? `more than ${chain.length}` : approved.length} were approved); ${again}`;
     }
     const differs = chain.findIndex((c, i) => this.byId.get(c)?.ownPatchId !== approved[i]);
-    if (differs >= 0) return `${approvedAs} this push's ${chain.length} commits do not match the approved commits one by one (commit ${differs + 1}, ${short(chain[differs])}, is not the approved commit ${differs + 1}'s change); ${again}`;
+    if (differs >= 0)
+      return `${approvedAs} this push's ${chain.length} commits do not match the approved commits one by one (commit ${differs + 1}, ${short(chain[differs])}, is not the approved commit ${differs + 1}'s change); ${again}`;
     return undefined;
   }
 
@@ -288,33 +327,51 @@ export class RangeIndex {
  * (docs/design.md: approving tip T covers every commit from the statement's base to T; a rebase that keeps the
  * patch-id keeps the approval). Linear in the commits the statement's anchors reach.
  */
-export function statementCoverage(st: SignedStatement['statement'], range: RangeIndex): { covered: Map<string, CoverageVia>; not: Map<string, string> } {
+export function statementCoverage(
+  st: SignedStatement['statement'],
+  range: RangeIndex,
+): { covered: Map<string, CoverageVia>; not: Map<string, string> } {
   const covered = new Map<string, CoverageVia>();
   const not = new Map<string, string>();
   const short = (s: string) => s.slice(0, 12);
   for (const t of range.anchors(st)) {
-    const how = statementCovers(st, { tip: t.sha, tree: t.tree, base: range.reviewBase ?? '', patchId: t.patchIdFromBase ?? '' });
+    const how = statementCovers(st, {
+      tip: t.sha,
+      tree: t.tree,
+      base: range.reviewBase ?? '',
+      patchId: t.patchIdFromBase ?? '',
+    });
     if (how === undefined) continue;
     // A rejection carried by patch-id needs no commit-by-commit match: reaching too far only fails closed.
     const mismatch = how === 'rebased' && st.decision === 'approve' ? range.rebasedMismatch(st, t.sha) : undefined;
     if (how === 'exact' || (how === 'rebased' && mismatch === undefined)) {
-      range.ancestors(t.sha, (c) => { if (covered.get(c) !== 'exact') covered.set(c, how); });
+      range.ancestors(t.sha, (c) => {
+        if (covered.get(c) !== 'exact') covered.set(c, how);
+      });
       continue;
     }
     if (mismatch !== undefined && t.sha !== st.tip) {
-      range.ancestors(t.sha, (c) => { if (!covered.has(c)) not.set(c, mismatch); });
+      range.ancestors(t.sha, (c) => {
+        if (!covered.has(c)) not.set(c, mismatch);
+      });
       continue;
     }
     // The exact tip it was signed for, reviewed against another base: what base..tip holds of the range.
     const span = range.spanOf(st.base, t.sha);
     if (!span) {
       range.ancestors(t.sha, (c) => {
-        if (!covered.has(c)) not.set(c, `its base ${short(st.base)} is not in this repository, so what it reviewed is unknown (fetch it, or approve again with --base ${range.reviewBase ? short(range.reviewBase) : '<base>'})`);
+        if (!covered.has(c))
+          not.set(
+            c,
+            `its base ${short(st.base)} is not in this repository, so what it reviewed is unknown (fetch it, or approve again with --base ${range.reviewBase ? short(range.reviewBase) : '<base>'})`,
+          );
       });
       continue;
     }
     for (const c of span.inside) if (!covered.has(c)) covered.set(c, 'tip');
-    for (const c of span.before) if (!covered.has(c)) not.set(c, `it reviewed ${short(st.base)}..${short(st.tip)}, which starts after this commit`);
+    for (const c of span.before)
+      if (!covered.has(c))
+        not.set(c, `it reviewed ${short(st.base)}..${short(st.tip)}, which starts after this commit`);
   }
   for (const c of covered.keys()) not.delete(c);
   return { covered, not };
@@ -360,7 +417,11 @@ export interface StandingRejection {
 export function countApprovals(
   commit: { author: { email: string }; committer: { email: string } },
   covering: Array<{ statement: CheckedStatement; via: CoverageVia }>,
-): { approvals: CountedApproval[]; rejections: StandingRejection[]; selfApprovals: Array<{ reviewer: Reviewer; as: 'authored' | 'committed' }> } {
+): {
+  approvals: CountedApproval[];
+  rejections: StandingRejection[];
+  selfApprovals: Array<{ reviewer: Reviewer; as: 'authored' | 'committed' }>;
+} {
   const byReviewer = new Map<string, { approve?: CountedApproval; reject?: CheckedStatement }>();
   for (const { statement: v, via } of covering) {
     const k = personKey(v.reviewer.email);
@@ -377,7 +438,10 @@ export function countApprovals(
   const rejections: StandingRejection[] = [];
   const selfApprovals: Array<{ reviewer: Reviewer; as: 'authored' | 'committed' }> = [];
   for (const { approve, reject } of byReviewer.values()) {
-    if (reject && !approvalStands(approve && Date.parse(approve.signed.statement.time), Date.parse(reject.signed.statement.time))) {
+    if (
+      reject &&
+      !approvalStands(approve && Date.parse(approve.signed.statement.time), Date.parse(reject.signed.statement.time))
+    ) {
       const own = selfReview(reject.reviewer.email, commit);
       rejections.push({ reject, ...(approve ? { voided: approve } : {}), ...(own ? { own } : {}) });
       continue;

@@ -35,16 +35,24 @@ export type SignedStatement = {
 export const EMPTY_PATCH_ID = 'empty';
 
 const objectId = z.string().check(z.regex(/^([0-9a-f]{40}|[0-9a-f]{64})$/, 'must be a full lowercase hex object id'));
-const isoTime = z.string().check(z.refine(
-  (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
-  'must be an ISO 8601 time like 2026-01-31T12:00:00Z',
-));
+const isoTime = z
+  .string()
+  .check(
+    z.refine(
+      (s) =>
+        /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
+      'must be an ISO 8601 time like 2026-01-31T12:00:00Z',
+    ),
+  );
 
 /** Strict: an unknown field is an error (it would be signed, but no verifier could know what it means). */
 export const approvalStatementSchema = z.strictObject({
   v: z.literal(1),
   decision: z.enum(['approve', 'reject']),
-  reviewer: z.strictObject({ name: z.optional(z.string()), email: z.string().check(z.minLength(3), z.regex(/@/, 'must be an email address')) }),
+  reviewer: z.strictObject({
+    name: z.optional(z.string()),
+    email: z.string().check(z.minLength(3), z.regex(/@/, 'must be an email address')),
+  }),
   tip: objectId,
   tree: objectId,
   base: objectId,
@@ -55,7 +63,9 @@ export const approvalStatementSchema = z.strictObject({
 
 const signedLineSchema = z.strictObject({
   statement: z.unknown(),
-  signature: z.string().check(z.includes('-----BEGIN SSH SIGNATURE-----', { message: 'must be an armored SSH signature' })),
+  signature: z
+    .string()
+    .check(z.includes('-----BEGIN SSH SIGNATURE-----', { message: 'must be an armored SSH signature' })),
 });
 
 /**
@@ -71,7 +81,9 @@ export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return '[' + value.map((v) => canonicalJson(v)).join(',') + ']';
   if (typeof value === 'object') {
     const obj = value as Record<string, unknown>;
-    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+    const keys = Object.keys(obj)
+      .filter((k) => obj[k] !== undefined)
+      .sort();
     return '{' + keys.map((k) => JSON.stringify(k) + ':' + canonicalJson(obj[k])).join(',') + '}';
   }
   throw new TypeError(`canonicalJson: cannot encode a ${typeof value}`);
@@ -120,7 +132,9 @@ export function parseStatementNote(text: string, where = 'note'): { statements: 
     try {
       json = JSON.parse(line);
     } catch (e) {
-      errors.push(`${at}: not JSON (${(e as Error).message}); each line must be {"statement": …, "signature": "-----BEGIN SSH SIGNATURE-----…"}`);
+      errors.push(
+        `${at}: not JSON (${(e as Error).message}); each line must be {"statement": …, "signature": "-----BEGIN SSH SIGNATURE-----…"}`,
+      );
       return;
     }
     const outer = signedLineSchema.safeParse(json);

@@ -122,9 +122,7 @@ export function sessionOfKey(key: string): string {
   return i < 0 ? key : key.slice(0, i);
 }
 
-export type KeyOwner =
-  | { kind: 'ai'; tool: string; id?: string; model?: string }
-  | { kind: 'human'; author?: string };
+export type KeyOwner = { kind: 'ai'; tool: string; id?: string; model?: string } | { kind: 'human'; author?: string };
 
 /**
  * Who an attestation key stands for. Every non-`h_` key is AI (git-ai attests only AI sessions and known
@@ -150,7 +148,9 @@ export function resolveKey(note: AuthorshipNote, key: string): KeyOwner {
 
 /** A note's agent_id as Countersign uses it: names outside provenanceStrings' set are not names (class 6). */
 function aiOwner(a: AgentId): KeyOwner {
-  const tool = safeName(a.tool) ?? 'unknown', id = safeName(a.id), model = a.model ? safeName(a.model) : undefined;
+  const tool = safeName(a.tool) ?? 'unknown',
+    id = safeName(a.id),
+    model = a.model ? safeName(a.model) : undefined;
   return { kind: 'ai', tool, ...(id ? { id } : {}), ...(model ? { model } : {}) };
 }
 
@@ -196,7 +196,10 @@ export function parseRanges(text: string): LineRange[] | string {
 // ---------------------------------------------------------------------------------------------- parse
 
 function inputError(what: string, source?: string): CountersignError {
-  return new CountersignError('input', `${source ? `${source}: ` : ''}not a valid authorship note (${AUTHORSHIP_SCHEMA}): ${what}`);
+  return new CountersignError(
+    'input',
+    `${source ? `${source}: ` : ''}not a valid authorship note (${AUTHORSHIP_SCHEMA}): ${what}`,
+  );
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -207,11 +210,16 @@ function checkAgentId(v: unknown, where: string, source?: string): AgentId {
   if (!isRecord(v) || typeof v.tool !== 'string' || typeof v.id !== 'string') {
     throw inputError(`${where}.agent_id needs string "tool" and "id"`, source);
   }
-  if (v.model !== undefined && v.model !== null && typeof v.model !== 'string') throw inputError(`${where}.agent_id.model is not a string`, source);
+  if (v.model !== undefined && v.model !== null && typeof v.model !== 'string')
+    throw inputError(`${where}.agent_id.model is not a string`, source);
   return v as unknown as AgentId;
 }
 
-function checkMap<T>(meta: Record<string, unknown>, field: string, check: (v: unknown, where: string) => T): Record<string, T> | undefined {
+function checkMap<T>(
+  meta: Record<string, unknown>,
+  field: string,
+  check: (v: unknown, where: string) => T,
+): Record<string, T> | undefined {
   const v = meta[field];
   if (v === undefined || v === null) return undefined;
   if (!isRecord(v)) throw inputError(`"${field}" is not an object`);
@@ -260,7 +268,8 @@ export function parseAuthorshipNote(text: string, source?: string): AuthorshipNo
       const sp = body.search(/\s/);
       const key = sp < 0 ? body : body.slice(0, sp);
       // Keys are hex words (s_…::t_…, h_…, legacy prompt ids); anything else is no key, and shown nowhere.
-      if (!safeName(key)) throw inputError(`line ${i + 1}: ${JSON.stringify(key.slice(0, 40))} is not an attestation key`, source);
+      if (!safeName(key))
+        throw inputError(`line ${i + 1}: ${JSON.stringify(key.slice(0, 40))} is not an attestation key`, source);
       const ranges = parseRanges(sp < 0 ? '' : body.slice(sp + 1));
       if (typeof ranges === 'string') throw inputError(`line ${i + 1}: ${ranges}`, source);
       if (!current) throw inputError(`line ${i + 1}: attestation entry '${key}' before any file path`, source);
@@ -304,9 +313,12 @@ export function parseAuthorshipNote(text: string, source?: string): AuthorshipNo
       return v as PromptRecord;
     });
     const out: AuthorshipNoteMeta = { ...meta, schema_version: schema };
-    if (sessions) out.sessions = sessions; else delete out.sessions;
-    if (humans) out.humans = humans; else delete out.humans;
-    if (prompts) out.prompts = prompts; else delete out.prompts;
+    if (sessions) out.sessions = sessions;
+    else delete out.sessions;
+    if (humans) out.humans = humans;
+    else delete out.humans;
+    if (prompts) out.prompts = prompts;
+    else delete out.prompts;
     // git-ai drops files without entries when it reads; so do we.
     return { files: files.filter((f) => f.entries.length > 0), meta: out };
   } catch (e) {
@@ -329,7 +341,11 @@ export function notePathWritable(p: string): boolean {
  * bare they would lose them) and `---` (read bare it is the divider).
  */
 function formatPath(p: string): string {
-  if (!notePathWritable(p)) throw new CountersignError('input', `cannot write an authorship note for a path with a line break: ${JSON.stringify(p)}`);
+  if (!notePathWritable(p))
+    throw new CountersignError(
+      'input',
+      `cannot write an authorship note for a path with a line break: ${JSON.stringify(p)}`,
+    );
   const quote = /\s/.test(p) || (p.length >= 2 && p.startsWith('"') && p.endsWith('"')) || p === '---';
   return quote ? `"${p}"` : p;
 }
@@ -345,10 +361,14 @@ export function formatAuthorshipNote(note: AuthorshipNote, onSkippedPath?: (path
     const entries = file.entries.filter((e) => e.ranges.length > 0);
     if (entries.length === 0) continue;
     // A path with a line break cannot be written: that file is left out, never the whole note (issue 12).
-    if (!notePathWritable(file.path)) { onSkippedPath?.(file.path); continue; }
+    if (!notePathWritable(file.path)) {
+      onSkippedPath?.(file.path);
+      continue;
+    }
     out += formatPath(file.path) + '\n';
     for (const e of entries) {
-      if (!/^\S+$/.test(e.key)) throw new CountersignError('input', `authorship note key ${JSON.stringify(e.key)} must be one word`);
+      if (!/^\S+$/.test(e.key))
+        throw new CountersignError('input', `authorship note key ${JSON.stringify(e.key)} must be one word`);
       out += `  ${e.key} ${formatRanges(e.ranges)}\n`;
     }
   }

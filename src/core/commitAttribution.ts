@@ -1,6 +1,21 @@
 import type { LineLabel } from './attribution/labels';
 import { diffLines } from './attribution/lineDiff';
-import { AUTHORSHIP_SCHEMA, canonicalAgentFromTool, humanKey, keyKind, resolveKey, sessionEntryKey, sessionKey, sessionOfKey, traceKey, type AuthorshipNote, type HumanRecord, type NoteFile, type PromptRecord, type SessionRecord } from './authorshipNote';
+import {
+  AUTHORSHIP_SCHEMA,
+  canonicalAgentFromTool,
+  humanKey,
+  keyKind,
+  resolveKey,
+  sessionEntryKey,
+  sessionKey,
+  sessionOfKey,
+  traceKey,
+  type AuthorshipNote,
+  type HumanRecord,
+  type NoteFile,
+  type PromptRecord,
+  type SessionRecord,
+} from './authorshipNote';
 import { linesToRanges } from './lineRanges';
 import { noteOwnerRuns } from './noteOwners';
 import { formatAssistedBy, type ProvenanceCounts } from './trailers';
@@ -13,9 +28,7 @@ import { formatAssistedBy, type ProvenanceCounts } from './trailers';
  */
 
 /** Where a committed line's provenance came from. */
-export type LineEvidence =
-  | { kind: 'label'; label: LineLabel }
-  | { kind: 'note'; key: string; note: AuthorshipNote };
+export type LineEvidence = { kind: 'label'; label: LineLabel } | { kind: 'note'; key: string; note: AuthorshipNote };
 
 /** 1-based line numbers throughout, like the note's ranges. */
 export interface FileEvidence {
@@ -38,7 +51,11 @@ export interface CommitAttribution {
  * equal source line takes that line's label; every other target line is untracked. Used to map the working
  * tree's labels onto the staged blob (partially staged files: the index holds some of the working edits).
  */
-export function mapLabelsOnto(sourceLines: readonly string[], sourceLabels: readonly LineLabel[], targetLines: readonly string[]): Array<LineLabel | undefined> {
+export function mapLabelsOnto(
+  sourceLines: readonly string[],
+  sourceLabels: readonly LineLabel[],
+  targetLines: readonly string[],
+): Array<LineLabel | undefined> {
   const out: Array<LineLabel | undefined> = new Array<LineLabel | undefined>(targetLines.length).fill(undefined);
   for (const h of diffLines(sourceLines, targetLines)) {
     if (h.kind !== 'equal') continue;
@@ -52,7 +69,11 @@ export function mapLabelsOnto(sourceLines: readonly string[], sourceLabels: read
  * donor's version of the file and the target aligns lines, and an aligned line keeps its donor key.
  * `owners` and the result are keyed by 1-based line numbers.
  */
-export function alignOwners(donorLines: readonly string[], owners: ReadonlyMap<number, string>, targetLines: readonly string[]): Map<number, string> {
+export function alignOwners(
+  donorLines: readonly string[],
+  owners: ReadonlyMap<number, string>,
+  targetLines: readonly string[],
+): Map<number, string> {
   const out = new Map<number, string>();
   if (owners.size === 0) return out;
   for (const h of diffLines(donorLines, targetLines)) {
@@ -168,7 +189,8 @@ export function buildCommitAttribution(files: readonly FileEvidence[], opts: Bui
       attest(src.key, line);
     }
     if (byKey.size === 0) continue;
-    const entries = [...byKey].map(([key, lines]) => ({ key, ranges: linesToRanges(lines), first: Math.min(...lines) }))
+    const entries = [...byKey]
+      .map(([key, lines]) => ({ key, ranges: linesToRanges(lines), first: Math.min(...lines) }))
       .sort((a, b) => a.first - b.first)
       .map(({ key, ranges }) => ({ key, ranges }));
     noteFiles.push({ path: f.path, entries });

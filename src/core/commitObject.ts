@@ -54,7 +54,8 @@ export function parseCommitObject(raw: Buffer, id = 'commit'): CommitObject {
     else if (key === 'committer' && committer === undefined) committer = parseIdent(value);
     else if (key === 'encoding' && encoding === undefined) encoding = value.trim();
   }
-  if (author === undefined) throw new CountersignError('git', `${id} is not a well-formed commit object (no author header); run git fsck`);
+  if (author === undefined)
+    throw new CountersignError('git', `${id} is not a well-formed commit object (no author header); run git fsck`);
   end = end < 0 ? raw.length : end + 2;
   return { author, committer: committer ?? author, message: decodeMessage(raw.subarray(end), encoding) };
 }

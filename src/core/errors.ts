@@ -3,12 +3,12 @@
  * never on message text. Messages are for people: they name the file or commit and the fix.
  */
 export type CountersignErrorReason =
-  | 'usage'            // bad command-line arguments
-  | 'config'           // malformed policy, hook set-up, missing key…
-  | 'input'            // unreadable trace, payload, note or statement
-  | 'git'              // a git command failed
+  | 'usage' // bad command-line arguments
+  | 'config' // malformed policy, hook set-up, missing key…
+  | 'input' // unreadable trace, payload, note or statement
+  | 'git' // a git command failed
   | 'notARepository'
-  | 'missingObject'    // an object this clone does not have (partial clone, snapshot)
+  | 'missingObject' // an object this clone does not have (partial clone, snapshot)
   | 'remoteUnreachable'
   | 'signature'
   | 'io';
@@ -33,8 +33,12 @@ export class CountersignError extends Error {
   }
 
   static is(err: unknown, reason?: CountersignErrorReason): err is CountersignError {
-    return typeof err === 'object' && err !== null && (err as { [BRAND]?: unknown })[BRAND] === true
-      && (reason === undefined || (err as CountersignError).reason === reason);
+    return (
+      typeof err === 'object' &&
+      err !== null &&
+      (err as { [BRAND]?: unknown })[BRAND] === true &&
+      (reason === undefined || (err as CountersignError).reason === reason)
+    );
   }
 }
 

@@ -187,7 +187,9 @@ export function evaluateGate(input: GateInput): GateResult {
     notices: [],
   };
   if (input.policy.kind === 'none') {
-    result.notices.push(`${input.branch} is not protected: no ${POLICY_FILE} found (looked in ${input.policy.looked.join(', ') || 'nothing'}).`);
+    result.notices.push(
+      `${input.branch} is not protected: no ${POLICY_FILE} found (looked in ${input.policy.looked.join(', ') || 'nothing'}).`,
+    );
     return unprotected(result);
   }
   if (input.policy.kind === 'error') {
@@ -195,7 +197,9 @@ export function evaluateGate(input: GateInput): GateResult {
     result.protected = true;
     result.policyError = true;
     result.policyFrom = input.policy.from;
-    result.errors.push(`${input.policy.message}\n${input.policy.fix ?? `fix: correct ${POLICY_FILE} on the policy branch (a fix needs review like any policy change); if the gate refuses the fix itself, an administrator runs \`countersign install --server --recover\` in the server's repository`}`);
+    result.errors.push(
+      `${input.policy.message}\n${input.policy.fix ?? `fix: correct ${POLICY_FILE} on the policy branch (a fix needs review like any policy change); if the gate refuses the fix itself, an administrator runs \`countersign install --server --recover\` in the server's repository`}`,
+    );
     result.ok = false;
     return result;
   }
@@ -203,26 +207,43 @@ export function evaluateGate(input: GateInput): GateResult {
   result.policyFrom = input.policy.from;
   const pattern = isProtected(policy, input.branch);
   if (!pattern) {
-    result.notices.push(`${input.branch} is not protected by ${input.policy.from} (protectedBranches: ${JSON.stringify(policy.protectedBranches)}).`);
+    result.notices.push(
+      `${input.branch} is not protected by ${input.policy.from} (protectedBranches: ${JSON.stringify(policy.protectedBranches)}).`,
+    );
     return unprotected(result);
   }
   result.protected = true;
   result.pattern = pattern;
-  const what = input.branch.startsWith(TAG_PREFIX) ? `tag ${input.branch.slice(TAG_PREFIX.length)}` : `branch ${input.branch}`;
+  const what = input.branch.startsWith(TAG_PREFIX)
+    ? `tag ${input.branch.slice(TAG_PREFIX.length)}`
+    : `branch ${input.branch}`;
   if (input.head === undefined) {
-    result.errors.push(`deleting the protected ${what} is not allowed (it matches "${pattern}" in ${input.policy.from}); an administrator can delete it on the server.`);
+    result.errors.push(
+      `deleting the protected ${what} is not allowed (it matches "${pattern}" in ${input.policy.from}); an administrator can delete it on the server.`,
+    );
     result.ok = false;
     return result;
   }
   if (input.rewind && !policy.allowForcePushes) {
-    result.errors.push(`a non-fast-forward update of the protected ${what} is not allowed: it would drop ${input.rewind.dropped} commit(s) already on it (allowForcePushes is not set in ${input.policy.from}); push a commit that reverts what you want gone instead, which is judged like any other change.`);
+    result.errors.push(
+      `a non-fast-forward update of the protected ${what} is not allowed: it would drop ${input.rewind.dropped} commit(s) already on it (allowForcePushes is not set in ${input.policy.from}); push a commit that reverts what you want gone instead, which is judged like any other change.`,
+    );
     result.ok = false;
     return result;
   }
 
-  const range = new RangeIndex(input.commits, input.reviewBase, input.baseReach, input.approvedPatches, input.replayedTrees);
+  const range = new RangeIndex(
+    input.commits,
+    input.reviewBase,
+    input.baseReach,
+    input.approvedPatches,
+    input.replayedTrees,
+  );
   const standing = new StatementStanding({
-    range, keys: new ReviewerKeys(policy, input.verify), statements: input.statements, statementErrors: input.statementErrors,
+    range,
+    keys: new ReviewerKeys(policy, input.verify),
+    statements: input.statements,
+    statementErrors: input.statementErrors,
     ...(input.rejectionReach ? { rejectionReach: input.rejectionReach } : {}),
   });
   result.notices.push(...standing.notices);
@@ -230,13 +251,17 @@ export function evaluateGate(input: GateInput): GateResult {
   let anyBlocked = false;
   // An allowed rewind: the head commit carries the deletions of what it drops, for the tiers.
   const rewind = input.rewind;
-  const judged = rewind ? input.commits.map((c) => (c.sha === input.head ? { ...c, files: [...c.files, ...rewind.files] } : c)) : input.commits;
+  const judged = rewind
+    ? input.commits.map((c) => (c.sha === input.head ? { ...c, files: [...c.files, ...rewind.files] } : c))
+    : input.commits;
   const blast = rangeBlast(judged);
   for (const c of judged) {
     const policyChangedHere = input.policyChangedWithoutCommit === true && c.sha === input.head;
     const need = reviewNeed(policy, c, policyChangedHere, blast);
     if (rewind && c.sha === input.head && need.kinds.length > 0) {
-      need.reasons.unshift(`force-push: drops ${rewind.dropped} commit(s) now on ${input.branch}; what they added counts as deleted (${rewind.files.filter((f) => f.status === 'D').length} file(s), ${rewind.files.reduce((n, f) => n + (f.deleted ?? 0), 0)} line(s))`);
+      need.reasons.unshift(
+        `force-push: drops ${rewind.dropped} commit(s) now on ${input.branch}; what they added counts as deleted (${rewind.files.filter((f) => f.status === 'D').length} file(s), ${rewind.files.reduce((n, f) => n + (f.deleted ?? 0), 0)} line(s))`,
+      );
     }
     const eligible = eligibleReviewers(policy, c);
     const decision: CommitDecision = {
@@ -262,9 +287,14 @@ export function evaluateGate(input: GateInput): GateResult {
     const unreadable = counted.unreadable;
     if (unreadable) {
       for (const e of unreadable.shown) {
-        decision.reasons.push(`an approval note it depends on is unreadable: ${e.error} — fix: remove that line with \`git notes --ref=refs/notes/countersign edit ${short(e.attachedTo)}\` and ask the reviewer to approve again`);
+        decision.reasons.push(
+          `an approval note it depends on is unreadable: ${e.error} — fix: remove that line with \`git notes --ref=refs/notes/countersign edit ${short(e.attachedTo)}\` and ask the reviewer to approve again`,
+        );
       }
-      if (unreadable.more > 0) decision.reasons.push(`…and ${unreadable.more} more unreadable approval line(s) in notes on this push's commits`);
+      if (unreadable.more > 0)
+        decision.reasons.push(
+          `…and ${unreadable.more} more unreadable approval line(s) in notes on this push's commits`,
+        );
     }
     decision.ignored.push(...counted.ignored);
     for (const { reject, voided, own } of counted.rejections) {
@@ -273,35 +303,55 @@ export function evaluateGate(input: GateInput): GateResult {
       // A standing request for changes holds the commit whatever other approvals say (as a "changes requested"
       // review does on a forge) until that reviewer approves again: saying so saves a reviewer's round trip.
       // On their own commit no approval of theirs counts, so the way out is the withdrawal `approve --force` records.
-      decision.reasons.push(own
-        ? `${personLabel(reject.reviewer)} requested changes on ${short(reject.signed.statement.tip)}, a commit they ${own}, at ${reject.signed.statement.time}${comment} — it holds the commit until ${who} withdraws it: ${who} runs \`countersign approve ${reject.signed.statement.tip} --force\` (it lifts the request for changes; it does not count as an approval)`
-        : `${personLabel(reject.reviewer)} requested changes on ${short(reject.signed.statement.tip)} at ${reject.signed.statement.time}${comment}${voided ? ' (after approving; the approval no longer counts)' : ''} — it holds the commit until ${who} approves a new revision or this one again`);
+      decision.reasons.push(
+        own
+          ? `${personLabel(reject.reviewer)} requested changes on ${short(reject.signed.statement.tip)}, a commit they ${own}, at ${reject.signed.statement.time}${comment} — it holds the commit until ${who} withdraws it: ${who} runs \`countersign approve ${reject.signed.statement.tip} --force\` (it lifts the request for changes; it does not count as an approval)`
+          : `${personLabel(reject.reviewer)} requested changes on ${short(reject.signed.statement.tip)} at ${reject.signed.statement.time}${comment}${voided ? ' (after approving; the approval no longer counts)' : ''} — it holds the commit until ${who} approves a new revision or this one again`,
+      );
     }
     for (const a of counted.approvals) {
       const st = a.signed.statement;
       decision.approvals.push({
-        reviewer: a.reviewer.email, name: a.reviewer.name, ...(a.reviewer.role ? { role: a.reviewer.role } : {}), tip: st.tip,
-        time: st.time, fingerprint: a.fingerprint, via: a.via, ...(st.comment ? { comment: st.comment } : {}),
+        reviewer: a.reviewer.email,
+        name: a.reviewer.name,
+        ...(a.reviewer.role ? { role: a.reviewer.role } : {}),
+        tip: st.tip,
+        time: st.time,
+        fingerprint: a.fingerprint,
+        via: a.via,
+        ...(st.comment ? { comment: st.comment } : {}),
       });
     }
 
     const count = decision.approvals.length;
     const missingRoles = need.roles.filter((role) => !decision.approvals.some((a) => a.role === role));
-    decision.ok = !unreadable && count >= need.approvals && missingRoles.length === 0 && counted.rejections.length === 0;
+    decision.ok =
+      !unreadable && count >= need.approvals && missingRoles.length === 0 && counted.rejections.length === 0;
     if (!decision.ok) {
       // Held only by its author's own request for changes, the commit needs no reviewer: only the withdrawal.
-      const heldByAuthorOnly = !unreadable && count >= need.approvals && missingRoles.length === 0 && counted.rejections.every((r) => r.own);
+      const heldByAuthorOnly =
+        !unreadable && count >= need.approvals && missingRoles.length === 0 && counted.rejections.every((r) => r.own);
       if (heldByAuthorOnly) continue;
       anyBlocked = true;
       if (count < need.approvals) decision.reasons.push(`has ${count} of ${need.approvals} required approval(s)`);
-      for (const role of missingRoles) decision.reasons.push(`needs an approval from a reviewer with role '${role}' (${eligible.filter((r) => r.role === role).map(personLabel).join(', ') || 'no eligible reviewer has it: update the policy'})`);
+      for (const role of missingRoles)
+        decision.reasons.push(
+          `needs an approval from a reviewer with role '${role}' (${
+            eligible
+              .filter((r) => r.role === role)
+              .map(personLabel)
+              .join(', ') || 'no eligible reviewer has it: update the policy'
+          })`,
+        );
       // Name only reviewers whose signature would still change the outcome: not those who already approved.
       const remaining = eligible.filter((r) => !decision.approvals.some((a) => samePerson(a.reviewer, r.email)));
-      decision.reasons.push(remaining.length > 0
-        ? `may approve: ${remaining.map(personLabel).join(', ')}`
-        : eligible.length > 0
-          ? `no other reviewer may approve: the policy lists ${eligible.length} eligible reviewer(s) and all have approved — add reviewers to ${POLICY_FILE} (through review) or lower the requirement`
-          : `nobody may approve: the policy lists no reviewer other than this commit's author/committer, and nobody approves their own change — to add a reviewer, have the reviewer being added author the ${POLICY_FILE} change that lists them (you then approve it), or list every reviewer in the first policy (countersign init / policy init --reviewer … --key …) before it reaches the branch (docs/rollout.md)`);
+      decision.reasons.push(
+        remaining.length > 0
+          ? `may approve: ${remaining.map(personLabel).join(', ')}`
+          : eligible.length > 0
+            ? `no other reviewer may approve: the policy lists ${eligible.length} eligible reviewer(s) and all have approved — add reviewers to ${POLICY_FILE} (through review) or lower the requirement`
+            : `nobody may approve: the policy lists no reviewer other than this commit's author/committer, and nobody approves their own change — to add a reviewer, have the reviewer being added author the ${POLICY_FILE} change that lists them (you then approve it), or list every reviewer in the first policy (countersign init / policy init --reviewer … --key …) before it reaches the branch (docs/rollout.md)`,
+      );
     }
   }
 

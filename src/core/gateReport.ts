@@ -50,18 +50,24 @@ export function gateText(r: GateResult, who = 'countersign'): string {
   const blocked = r.commits.filter((c) => !c.ok);
   const reviewed = r.commits.filter((c) => c.needsReview && c.ok);
   if (r.ok) {
-    out.push(`${who}: ${r.branch} is protected (${r.policyFrom ?? 'policy'}); ${r.commits.length} commit(s) checked, ${reviewed.length} approved, none blocked.`);
-    for (const c of reviewed) out.push(`  ✓ ${commitLine(c)} — approved by ${c.approvals.map((a) => `${a.name} <${a.reviewer}>`).join(', ')}`);
+    out.push(
+      `${who}: ${r.branch} is protected (${r.policyFrom ?? 'policy'}); ${r.commits.length} commit(s) checked, ${reviewed.length} approved, none blocked.`,
+    );
+    for (const c of reviewed)
+      out.push(`  ✓ ${commitLine(c)} — approved by ${c.approvals.map((a) => `${a.name} <${a.reviewer}>`).join(', ')}`);
     return out.join('\n') + '\n';
   }
-  out.push(`${who}: BLOCKED — ${r.branch} is protected (${r.pattern ? `"${r.pattern}" in ` : ''}${r.policyFrom ?? 'the policy'}).`);
+  out.push(
+    `${who}: BLOCKED — ${r.branch} is protected (${r.pattern ? `"${r.pattern}" in ` : ''}${r.policyFrom ?? 'the policy'}).`,
+  );
   for (const e of r.errors) out.push(`  ✗ ${e.split('\n').join('\n    ')}`);
   if (blocked.length > 0) {
     out.push(`  ${blocked.length} of ${r.commits.length} commit(s) need review before they can land:`);
     for (const c of blocked) {
       out.push(`  ✗ ${commitLine(c)}`);
       for (const reason of c.reasons) out.push(`      - ${reason}`);
-      if (c.approvals.length > 0) out.push(`      - approved by ${c.approvals.map((a) => `${a.name} <${a.reviewer}>`).join(', ')} (counted)`);
+      if (c.approvals.length > 0)
+        out.push(`      - approved by ${c.approvals.map((a) => `${a.name} <${a.reviewer}>`).join(', ')} (counted)`);
       for (const i of c.ignored) out.push(`      - ${i}`);
     }
   }
@@ -69,15 +75,20 @@ export function gateText(r: GateResult, who = 'countersign'): string {
     const eligible = new Map<string, string>();
     for (const c of blocked) {
       for (const rv of c.eligibleReviewers) {
-        if (!c.approvals.some((a) => samePerson(a.reviewer, rv.email))) eligible.set(personKey(rv.email), personLabel(rv));
+        if (!c.approvals.some((a) => samePerson(a.reviewer, rv.email)))
+          eligible.set(personKey(rv.email), personLabel(rv));
       }
     }
     out.push('');
     out.push('  What to do:');
-    out.push(`    1. Push your branch somewhere the reviewer can fetch it (a feature branch or pull request), and ask ${eligible.size > 0 ? [...eligible.values()].join(' or ') : 'a reviewer listed in .countersign.json'} to review it.`);
+    out.push(
+      `    1. Push your branch somewhere the reviewer can fetch it (a feature branch or pull request), and ask ${eligible.size > 0 ? [...eligible.values()].join(' or ') : 'a reviewer listed in .countersign.json'} to review it.`,
+    );
     out.push(`    2. The reviewer runs:  ${r.approveCommand}`);
     out.push('       (it signs the approval with their SSH key and pushes refs/notes/countersign)');
-    out.push('    3. Push again; Countersign fetches the approval first. `countersign verify` shows where things stand.');
+    out.push(
+      '    3. Push again; Countersign fetches the approval first. `countersign verify` shows where things stand.',
+    );
   }
   return out.join('\n') + '\n';
 }
@@ -97,13 +108,20 @@ export function gateGithubAnnotations(r: GateResult): string {
   for (const c of r.commits) {
     if (!c.ok) {
       const body = [...c.reasons, ...c.ignored].map((x) => `- ${x}`).join('\n');
-      out.push(`::error title=${ghProp(`Countersign: ${short(c.sha)} needs review`)}::${ghData(`${c.subject}\n${body}${r.approveCommand ? `\nReviewer runs: ${r.approveCommand}` : ''}`)}`);
+      out.push(
+        `::error title=${ghProp(`Countersign: ${short(c.sha)} needs review`)}::${ghData(`${c.subject}\n${body}${r.approveCommand ? `\nReviewer runs: ${r.approveCommand}` : ''}`)}`,
+      );
     } else if (c.needsReview) {
-      out.push(`::notice title=${ghProp(`Countersign: ${short(c.sha)} approved`)}::${ghData(`${c.subject} — approved by ${c.approvals.map((a) => a.reviewer).join(', ')}`)}`);
+      out.push(
+        `::notice title=${ghProp(`Countersign: ${short(c.sha)} approved`)}::${ghData(`${c.subject} — approved by ${c.approvals.map((a) => a.reviewer).join(', ')}`)}`,
+      );
     }
   }
   for (const n of r.notices) out.push(`::notice title=Countersign::${ghData(n)}`);
-  if (r.ok) out.push(`::notice title=Countersign::${ghData(`${r.branch}: ${r.protected ? 'all commits pass the review gate' : 'not protected'}`)}`);
+  if (r.ok)
+    out.push(
+      `::notice title=Countersign::${ghData(`${r.branch}: ${r.protected ? 'all commits pass the review gate' : 'not protected'}`)}`,
+    );
   return out.join('\n') + '\n';
 }
 
@@ -124,11 +142,21 @@ export function gateMarkdownSummary(results: GateResult[]): string {
       for (const c of r.commits) {
         const why = [...c.reasons, ...c.ignored].map(mdCell).join('<br>') || '—';
         const approvals = c.approvals.map((a) => mdCell(`${a.name} <${a.reviewer}>`)).join('<br>') || '—';
-        out.push(`| \`${short(c.sha)}\` ${mdCell(c.subject)} | ${c.needsReview ? 'yes' : 'no'} | ${why} | ${approvals} | ${c.ok ? '✅' : '❌'} |`);
+        out.push(
+          `| \`${short(c.sha)}\` ${mdCell(c.subject)} | ${c.needsReview ? 'yes' : 'no'} | ${why} | ${approvals} | ${c.ok ? '✅' : '❌'} |`,
+        );
       }
       out.push('');
     }
-    if (r.approveCommand) out.push(`A reviewer listed in \`.countersign.json\` (not the author) approves with:`, '', '```sh', r.approveCommand, '```', '');
+    if (r.approveCommand)
+      out.push(
+        `A reviewer listed in \`.countersign.json\` (not the author) approves with:`,
+        '',
+        '```sh',
+        r.approveCommand,
+        '```',
+        '',
+      );
   }
   return out.join('\n') + '\n';
 }

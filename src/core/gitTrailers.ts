@@ -51,7 +51,8 @@ function isSpace(ch: string | undefined): boolean {
 }
 
 function trimSpace(s: string): string {
-  let a = 0, b = s.length;
+  let a = 0,
+    b = s.length;
   while (a < b && isSpace(s[a])) a++;
   while (b > a && isSpace(s[b - 1])) b--;
   return s.slice(a, b);
@@ -181,7 +182,11 @@ function trailerBlockStart(s: string, len: number, commentChar: string): number 
     if (isBlankLine(s, t)) break;
   }
   const endOfTitle = t;
-  let onlySpaces = true, recognised = false, trailerLines = 0, nonTrailerLines = 0, possibleContinuations = 0;
+  let onlySpaces = true,
+    recognised = false,
+    trailerLines = 0,
+    nonTrailerLines = 0,
+    possibleContinuations = 0;
   for (let l = lastLine(s, len); l >= endOfTitle; l = lastLine(s, l)) {
     if (s.startsWith(commentChar, l)) {
       nonTrailerLines += possibleContinuations;

@@ -36,10 +36,14 @@ const cache = new Map<string, Nfa>();
 /** Splits `a,b{c,d},e` at top-level commas. */
 function splitAlternatives(body: string): string[] {
   const parts: string[] = [];
-  let depth = 0, start = 0;
+  let depth = 0,
+    start = 0;
   for (let i = 0; i < body.length; i++) {
     const ch = body[i];
-    if (ch === '\\') { i++; continue; }
+    if (ch === '\\') {
+      i++;
+      continue;
+    }
     if (ch === '{') depth++;
     else if (ch === '}') depth--;
     else if (ch === ',' && depth === 0) {
@@ -56,7 +60,10 @@ function closingBrace(p: string, open: number): number {
   let depth = 0;
   for (let i = open; i < p.length; i++) {
     const ch = p[i];
-    if (ch === '\\') { i++; continue; }
+    if (ch === '\\') {
+      i++;
+      continue;
+    }
     if (ch === '{') depth++;
     else if (ch === '}' && --depth === 0) return i;
   }
@@ -67,13 +74,16 @@ function compile(pattern: string): Nfa {
   const states: NfaState[] = [];
   const add = (test?: (ch: string) => boolean): number => states.push({ ...(test ? { test } : {}), out: [] }) - 1;
   const consume = (cur: number, test: (ch: string) => boolean): number => {
-    const c = add(test), e = add();
+    const c = add(test),
+      e = add();
     states[cur].out.push(c);
     states[c].out.push(e);
     return e;
   };
   const repeat = (cur: number, test: (ch: string) => boolean): number => {
-    const loop = add(), c = add(test), e = add();
+    const loop = add(),
+      c = add(test),
+      e = add();
     states[cur].out.push(loop);
     states[loop].out.push(c, e);
     states[c].out.push(loop);
@@ -94,7 +104,10 @@ function compile(pattern: string): Nfa {
           const segmentEnd = j === p.length || p[j] === '/';
           if (atSegmentStart && p[j] === '/') {
             // `**/` : zero or more whole segments, i.e. nothing or anything ending in '/'.
-            const loop = add(), any = add(anyChar), slash = add(isSlash), e = add();
+            const loop = add(),
+              any = add(anyChar),
+              slash = add(isSlash),
+              e = add();
             states[cur].out.push(loop, e);
             states[loop].out.push(any, slash);
             states[any].out.push(loop);
@@ -222,8 +235,14 @@ function pathGlobs(pattern: string, ignoreCase: boolean): string[] {
 }
 
 /** The first of `patterns` that matches `filePath` (matchPath), or undefined. */
-export function matchAnyPath(patterns: readonly string[], filePath: string, opts: { ignoreCase?: boolean } = {}): string | undefined {
-  const i = patternSet(patterns, opts.ignoreCase === true).firstMatch(opts.ignoreCase ? filePath.toLowerCase() : filePath);
+export function matchAnyPath(
+  patterns: readonly string[],
+  filePath: string,
+  opts: { ignoreCase?: boolean } = {},
+): string | undefined {
+  const i = patternSet(patterns, opts.ignoreCase === true).firstMatch(
+    opts.ignoreCase ? filePath.toLowerCase() : filePath,
+  );
   return i < 0 ? undefined : patterns[i];
 }
 
@@ -254,12 +273,17 @@ export class PatternSet {
   private byKey = new Map<string, DfaState>();
   private start: DfaState;
 
-  constructor(readonly patterns: readonly string[], ignoreCase: boolean, private readonly maxSteps = MAX_DFA_STEPS) {
+  constructor(
+    readonly patterns: readonly string[],
+    ignoreCase: boolean,
+    private readonly maxSteps = MAX_DFA_STEPS,
+  ) {
     patterns.forEach((pattern, index) => {
       for (const glob of pathGlobs(pattern, ignoreCase)) {
         const nfa = nfaOf(glob);
         const offset = this.states.length;
-        for (const st of nfa.states) this.states.push({ ...(st.test ? { test: st.test } : {}), out: st.out.map((o) => o + offset) });
+        for (const st of nfa.states)
+          this.states.push({ ...(st.test ? { test: st.test } : {}), out: st.out.map((o) => o + offset) });
         this.states[0].out.push(offset);
         const accept = nfa.accept + offset;
         if (!this.acceptOf.has(accept)) this.acceptOf.set(accept, index);
@@ -292,7 +316,10 @@ export class PatternSet {
 
   /** The epsilon closure of `from`, sorted (the DFA state's identity). */
   private closure(from: number[]): number[] {
-    if (this.gen >= 0x3fffffff) { this.seen.fill(-1); this.gen = 0; }
+    if (this.gen >= 0x3fffffff) {
+      this.seen.fill(-1);
+      this.gen = 0;
+    }
     const gen = ++this.gen;
     const out: number[] = [];
     const stack = [...from];
@@ -350,11 +377,15 @@ function patternSet(patterns: readonly string[], ignoreCase: boolean): PatternSe
  */
 export function globProblem(pattern: string): string | undefined {
   if (pattern.trim() === '') return 'an empty pattern matches nothing';
-  if (pattern.length > MAX_GLOB_LENGTH) return `the pattern is ${pattern.length} characters long; patterns may have at most ${MAX_GLOB_LENGTH}`;
+  if (pattern.length > MAX_GLOB_LENGTH)
+    return `the pattern is ${pattern.length} characters long; patterns may have at most ${MAX_GLOB_LENGTH}`;
   let braces = 0;
   for (let i = 0; i < pattern.length; i++) {
     const ch = pattern[i];
-    if (ch === '\\') { i++; continue; }
+    if (ch === '\\') {
+      i++;
+      continue;
+    }
     if (ch === '{') braces++;
     else if (ch === '}') braces--;
     if (braces < 0) return `'}' at position ${i + 1} has no matching '{'`;

@@ -3,7 +3,14 @@
  * people to count brackets. `JSON.parse` decides whether the text is valid; `jsonc-parser` (the parser
  * VS Code itself uses for settings) supplies offsets of values and the first syntax error's position.
  */
-import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import {
+  findNodeAtLocation,
+  parse,
+  parseTree,
+  printParseErrorCode,
+  type Node as JsonNode,
+  type ParseError,
+} from 'jsonc-parser';
 
 export type JsonPath = ReadonlyArray<string | number>;
 
@@ -13,7 +20,8 @@ export interface TextPosition {
 }
 
 export function positionAt(text: string, offset: number): TextPosition {
-  let line = 1, lineStart = 0;
+  let line = 1,
+    lineStart = 0;
   for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
     line++;
     lineStart = i + 1;

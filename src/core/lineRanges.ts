@@ -12,9 +12,11 @@ export type LineRange = [start: number, end: number];
 export function normalizeRanges(ranges: readonly LineRange[]): LineRange[] {
   const fixed: LineRange[] = [];
   for (const [a, b] of ranges) {
-    let s = Math.min(a, b), e = Math.max(a, b);
+    let s = Math.min(a, b),
+      e = Math.max(a, b);
     if (!Number.isFinite(s) || !Number.isFinite(e) || e < 1) continue;
-    s = Math.max(1, Math.floor(s)); e = Math.floor(e);
+    s = Math.max(1, Math.floor(s));
+    e = Math.floor(e);
     fixed.push([s, e]);
   }
   fixed.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
@@ -47,14 +49,17 @@ export function countNormalizedLines(normalized: readonly LineRange[]): number {
 export function clampRanges(ranges: readonly LineRange[], lineCount: number): LineRange[] {
   const out: LineRange[] = [];
   for (const [a, b] of ranges) {
-    const s = Math.max(1, Math.min(a, b)), e = Math.min(lineCount, Math.max(a, b));
+    const s = Math.max(1, Math.min(a, b)),
+      e = Math.min(lineCount, Math.max(a, b));
     if (s <= e) out.push([s, e]);
   }
   return out;
 }
 
 export function formatRanges(ranges: readonly LineRange[]): string {
-  return normalizeRanges(ranges).map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)).join(',');
+  return normalizeRanges(ranges)
+    .map(([a, b]) => (a === b ? String(a) : `${a}-${b}`))
+    .join(',');
 }
 
 /** `a` minus `b`; both normalised. */
@@ -77,7 +82,8 @@ export function subtractRanges(a: readonly LineRange[], b: readonly LineRange[])
 }
 
 export function containsLine(normalised: readonly LineRange[], line: number): boolean {
-  let lo = 0, hi = normalised.length - 1;
+  let lo = 0,
+    hi = normalised.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
     const [s, e] = normalised[mid];

@@ -1,4 +1,12 @@
-import { canonicalAgentFromTool, keyKind, resolveKey, type AuthorshipNote, type AuthorshipNoteMeta, type NoteEntry, type NoteFile } from './authorshipNote';
+import {
+  canonicalAgentFromTool,
+  keyKind,
+  resolveKey,
+  type AuthorshipNote,
+  type AuthorshipNoteMeta,
+  type NoteEntry,
+  type NoteFile,
+} from './authorshipNote';
 import { clampRanges, normalizeRanges, type LineRange } from './lineRanges';
 
 /**
@@ -34,7 +42,8 @@ export function ownerRunsOf(entries: readonly NoteEntry[], lineCount?: number): 
   const out: OwnerRun[] = [];
   let next = 0;
   for (let i = 0; i + 1 < cuts.length; i++) {
-    const from = cuts[i], to = cuts[i + 1] - 1;
+    const from = cuts[i],
+      to = cuts[i + 1] - 1;
     while (next < spans.length && spans[next].start === from) heap.push(spans[next++]);
     while (heap.size > 0 && heap.top().end < from) heap.pop();
     if (heap.size === 0) continue;
@@ -49,8 +58,12 @@ export function ownerRunsOf(entries: readonly NoteEntry[], lineCount?: number): 
 /** Max-heap of open spans by rank (the later entry on top). */
 class MaxHeap {
   private readonly items: Array<{ end: number; rank: number }> = [];
-  get size(): number { return this.items.length; }
-  top(): { end: number; rank: number } { return this.items[0]; }
+  get size(): number {
+    return this.items.length;
+  }
+  top(): { end: number; rank: number } {
+    return this.items[0];
+  }
   push(item: { end: number; rank: number }): void {
     const a = this.items;
     a.push(item);
@@ -67,7 +80,8 @@ class MaxHeap {
     if (a.length === 0) return;
     a[0] = last;
     for (let i = 0; ;) {
-      const l = 2 * i + 1, r = l + 1;
+      const l = 2 * i + 1,
+        r = l + 1;
       let m = i;
       if (l < a.length && a[l].rank > a[m].rank) m = l;
       if (r < a.length && a[r].rank > a[m].rank) m = r;
@@ -80,7 +94,8 @@ class MaxHeap {
 
 /** The key owning `line` among `runs` (from ownerRunsOf), by binary search. */
 export function ownerOfLine(runs: readonly OwnerRun[], line: number): string | undefined {
-  let lo = 0, hi = runs.length - 1;
+  let lo = 0,
+    hi = runs.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
     if (line < runs[mid].start) hi = mid - 1;
@@ -153,7 +168,8 @@ export function mergeNotesOnSameCommit(preferred: AuthorshipNote, other: Authors
     }
     return m;
   };
-  const ours = entriesByPath(preferred), theirs = entriesByPath(other);
+  const ours = entriesByPath(preferred),
+    theirs = entriesByPath(other);
   const files: NoteFile[] = [];
   for (const p of order) {
     const byKey = new Map<string, LineRange[]>();
@@ -162,10 +178,13 @@ export function mergeNotesOnSameCommit(preferred: AuthorshipNote, other: Authors
       if (list) list.push([r.start, r.end]);
       else byKey.set(r.key, [[r.start, r.end]]);
     }
-    if (byKey.size > 0) files.push({ path: p, entries: [...byKey].map(([key, ranges]) => ({ key, ranges: normalizeRanges(ranges) })) });
+    if (byKey.size > 0)
+      files.push({ path: p, entries: [...byKey].map(([key, ranges]) => ({ key, ranges: normalizeRanges(ranges) })) });
   }
-  const union = <T>(a: Record<string, T> | undefined, b: Record<string, T> | undefined): Record<string, T> | undefined =>
-    a || b ? { ...(b ?? {}), ...(a ?? {}) } : undefined;
+  const union = <T>(
+    a: Record<string, T> | undefined,
+    b: Record<string, T> | undefined,
+  ): Record<string, T> | undefined => (a || b ? { ...(b ?? {}), ...(a ?? {}) } : undefined);
   const meta: AuthorshipNoteMeta = { ...other.meta, ...preferred.meta };
   const prompts = union(preferred.meta.prompts, other.meta.prompts);
   const sessions = union(preferred.meta.sessions, other.meta.sessions);

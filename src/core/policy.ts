@@ -15,8 +15,13 @@ import { personKey } from './person';
 export { POLICY_FILE } from './policyFile';
 
 const SSH_KEY_TYPES = [
-  'ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'ssh-rsa',
-  'sk-ssh-ed25519@openssh.com', 'sk-ecdsa-sha2-nistp256@openssh.com',
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'ssh-rsa',
+  'sk-ssh-ed25519@openssh.com',
+  'sk-ecdsa-sha2-nistp256@openssh.com',
 ] as const;
 
 /** Why an OpenSSH public key line is unusable, or undefined when it looks right (type, base64 blob agreeing with it). */
@@ -37,66 +42,146 @@ export function publicKeyProblem(line: string): string | undefined {
   return undefined;
 }
 
-const glob = z.string().check(z.superRefine((p, ctx) => {
-  const problem = globProblem(p);
-  if (problem) ctx.addIssue({ code: 'custom', message: `bad pattern ${JSON.stringify(p)}: ${problem}` });
-}));
+const glob = z.string().check(
+  z.superRefine((p, ctx) => {
+    const problem = globProblem(p);
+    if (problem) ctx.addIssue({ code: 'custom', message: `bad pattern ${JSON.stringify(p)}: ${problem}` });
+  }),
+);
 
 /** zod/mini spells `.describe(text)` as a check; the text ends up in the generated JSON Schema. */
 const about = z.describe;
 const positiveInt = () => z.int().check(z.minimum(1));
 
-const reviewerSchema = z.strictObject({
-  name: z.string().check(z.minLength(1), about('The reviewer\'s name, as in git\'s user.name.')),
-  email: z.string().check(z.regex(/^[^\s@<>]+@[^\s@<>]+$/, 'expected an email address like "bob@example.com"'),
-    about('The reviewer\'s email (git user.email); approvals name their reviewer by it, compared case-insensitively.')),
-  key: z.string().check(z.superRefine((k, ctx) => {
-    const problem = publicKeyProblem(k);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  }), about('The reviewer\'s SSH public key, one OpenSSH line (the contents of ~/.ssh/id_ed25519.pub). Approvals must be signed with it.')),
-  role: z.optional(z.string().check(z.minLength(1))).check(about('Optional role (e.g. "sre", "security") that tiers can require.')),
-}).check(about('A person allowed to approve. A reviewer never counts for a commit they authored or committed.'));
+const reviewerSchema = z
+  .strictObject({
+    name: z.string().check(z.minLength(1), about("The reviewer's name, as in git's user.name.")),
+    email: z
+      .string()
+      .check(
+        z.regex(/^[^\s@<>]+@[^\s@<>]+$/, 'expected an email address like "bob@example.com"'),
+        about(
+          "The reviewer's email (git user.email); approvals name their reviewer by it, compared case-insensitively.",
+        ),
+      ),
+    key: z.string().check(
+      z.superRefine((k, ctx) => {
+        const problem = publicKeyProblem(k);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+      about(
+        "The reviewer's SSH public key, one OpenSSH line (the contents of ~/.ssh/id_ed25519.pub). Approvals must be signed with it.",
+      ),
+    ),
+    role: z
+      .optional(z.string().check(z.minLength(1)))
+      .check(about('Optional role (e.g. "sre", "security") that tiers can require.')),
+  })
+  .check(about('A person allowed to approve. A reviewer never counts for a commit they authored or committed.'));
 
 /** `review.untracked` (src/core/untrackedReview.ts): thresholds for lines nobody was seen writing; false turns it off. */
-const untrackedThresholdSchema = z.strictObject({
-  lines: z._default(positiveInt(), DEFAULT_UNTRACKED_THRESHOLD.lines)
-    .check(about(`A commit with at least this many untracked added lines needs review (default ${DEFAULT_UNTRACKED_THRESHOLD.lines}).`)),
-  share: z._default(z.number().check(z.minimum(0), z.maximum(1)), DEFAULT_UNTRACKED_THRESHOLD.share)
-    .check(about(`…and at least this share of its added lines untracked, 0 to 1 (default ${DEFAULT_UNTRACKED_THRESHOLD.share}). Both thresholds must be met.`)),
-}).check(about('Untracked lines were written by something Countersign did not observe: an agent without hooks (or one that removed them), another editor, a script. They are not presumed human.'));
+const untrackedThresholdSchema = z
+  .strictObject({
+    lines: z
+      ._default(positiveInt(), DEFAULT_UNTRACKED_THRESHOLD.lines)
+      .check(
+        about(
+          `A commit with at least this many untracked added lines needs review (default ${DEFAULT_UNTRACKED_THRESHOLD.lines}).`,
+        ),
+      ),
+    share: z
+      ._default(z.number().check(z.minimum(0), z.maximum(1)), DEFAULT_UNTRACKED_THRESHOLD.share)
+      .check(
+        about(
+          `…and at least this share of its added lines untracked, 0 to 1 (default ${DEFAULT_UNTRACKED_THRESHOLD.share}). Both thresholds must be met.`,
+        ),
+      ),
+  })
+  .check(
+    about(
+      'Untracked lines were written by something Countersign did not observe: an agent without hooks (or one that removed them), another editor, a script. They are not presumed human.',
+    ),
+  );
 
-const untrackedSchema = z._default(z.union([z.literal(false), untrackedThresholdSchema]), { ...DEFAULT_UNTRACKED_THRESHOLD })
-  .check(about(`Commits whose untracked added lines reach both thresholds need review like AI-attributed ones (default ${DEFAULT_UNTRACKED_THRESHOLD.lines} lines and ${DEFAULT_UNTRACKED_THRESHOLD.share * 100}% of the commit's added lines, so small edits made in another editor pass). false turns it off.`));
+const untrackedSchema = z
+  ._default(z.union([z.literal(false), untrackedThresholdSchema]), { ...DEFAULT_UNTRACKED_THRESHOLD })
+  .check(
+    about(
+      `Commits whose untracked added lines reach both thresholds need review like AI-attributed ones (default ${DEFAULT_UNTRACKED_THRESHOLD.lines} lines and ${DEFAULT_UNTRACKED_THRESHOLD.share * 100}% of the commit's added lines, so small edits made in another editor pass). false turns it off.`,
+    ),
+  );
 
-const reviewSchema = z.strictObject({
-  aiLines: z._default(positiveInt(), 1)
-    .check(about('A commit with at least this many AI-written added lines needs review (default 1: any).')),
-  aiShare: z._default(z.number().check(z.minimum(0), z.maximum(1)), 0)
-    .check(about('…and at least this share of its added lines written by AI, 0 to 1 (default 0). Both thresholds must be met. Commits that name an AI co-author or are authored by an AI bot need review regardless.')),
-  unattested: z._default(z.boolean(), true)
-    .check(about('Commits without an AI-Provenance trailer (hooks bypassed or not installed) need review (default true).')),
-  untracked: untrackedSchema,
-  paths: z._default(z.array(glob), [])
-    .check(about('Commits touching any of these paths always need review, whoever wrote them. .countersign.json itself always needs review.')),
-}).check(about('Which commits need a reviewer\'s approval.'));
+const reviewSchema = z
+  .strictObject({
+    aiLines: z
+      ._default(positiveInt(), 1)
+      .check(about('A commit with at least this many AI-written added lines needs review (default 1: any).')),
+    aiShare: z
+      ._default(z.number().check(z.minimum(0), z.maximum(1)), 0)
+      .check(
+        about(
+          '…and at least this share of its added lines written by AI, 0 to 1 (default 0). Both thresholds must be met. Commits that name an AI co-author or are authored by an AI bot need review regardless.',
+        ),
+      ),
+    unattested: z
+      ._default(z.boolean(), true)
+      .check(
+        about('Commits without an AI-Provenance trailer (hooks bypassed or not installed) need review (default true).'),
+      ),
+    untracked: untrackedSchema,
+    paths: z
+      ._default(z.array(glob), [])
+      .check(
+        about(
+          'Commits touching any of these paths always need review, whoever wrote them. .countersign.json itself always needs review.',
+        ),
+      ),
+  })
+  .check(about("Which commits need a reviewer's approval."));
 
-const tierSchema = z.strictObject({
-  name: z.string().check(z.minLength(1), about('Shown in blocked messages, e.g. "infrastructure".')),
-  description: z.optional(z.string()),
-  paths: z._default(z.array(glob), []).check(about('The tier applies when a commit touches any of these paths.')),
-  ignoreCase: z.optional(z.boolean())
-    .check(about('Match "paths" in any letter case (the default infrastructure tier does: dockerfile, CONTAINERFILE, Chart.YAML).')),
-  deletedFiles: z.optional(positiveInt()).check(about('…or deletes at least this many files.')),
-  deletedLines: z.optional(positiveInt()).check(about('…or deletes at least this many lines.')),
-  approvals: z._default(positiveInt(), 1).check(about('Approvals needed from distinct reviewers (the highest of all matching tiers and the policy\'s own count wins).')),
-  roles: z._default(z.array(z.string().check(z.minLength(1))), []).check(about('Each role listed needs an approval from a reviewer with that role.')),
-  scope: z._default(z.enum(['all', 'review']), 'all')
-    .check(about('"all": every matching commit needs review, even human-written ones (two-person control); "review": only raises the bar for commits that already need review.')),
-}).check(z.superRefine((t, ctx) => {
-  if (t.paths.length === 0 && t.deletedFiles === undefined && t.deletedLines === undefined) {
-    ctx.addIssue({ code: 'custom', message: `tier '${t.name}' has no condition: give it "paths", "deletedFiles" or "deletedLines"` });
-  }
-}), about('A blast-radius tier: commits that touch these paths or delete this much need more approvals or a role.'));
+const tierSchema = z
+  .strictObject({
+    name: z.string().check(z.minLength(1), about('Shown in blocked messages, e.g. "infrastructure".')),
+    description: z.optional(z.string()),
+    paths: z._default(z.array(glob), []).check(about('The tier applies when a commit touches any of these paths.')),
+    ignoreCase: z
+      .optional(z.boolean())
+      .check(
+        about(
+          'Match "paths" in any letter case (the default infrastructure tier does: dockerfile, CONTAINERFILE, Chart.YAML).',
+        ),
+      ),
+    deletedFiles: z.optional(positiveInt()).check(about('…or deletes at least this many files.')),
+    deletedLines: z.optional(positiveInt()).check(about('…or deletes at least this many lines.')),
+    approvals: z
+      ._default(positiveInt(), 1)
+      .check(
+        about(
+          "Approvals needed from distinct reviewers (the highest of all matching tiers and the policy's own count wins).",
+        ),
+      ),
+    roles: z
+      ._default(z.array(z.string().check(z.minLength(1))), [])
+      .check(about('Each role listed needs an approval from a reviewer with that role.')),
+    scope: z
+      ._default(z.enum(['all', 'review']), 'all')
+      .check(
+        about(
+          '"all": every matching commit needs review, even human-written ones (two-person control); "review": only raises the bar for commits that already need review.',
+        ),
+      ),
+  })
+  .check(
+    z.superRefine((t, ctx) => {
+      if (t.paths.length === 0 && t.deletedFiles === undefined && t.deletedLines === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `tier '${t.name}' has no condition: give it "paths", "deletedFiles" or "deletedLines"`,
+        });
+      }
+    }),
+    about('A blast-radius tier: commits that touch these paths or delete this much need more approvals or a role.'),
+  );
 
 /**
  * Infrastructure: what an agent must not change (or "delete and recreate") without a second person. The
@@ -106,31 +191,99 @@ const tierSchema = z.strictObject({
  */
 export const INFRASTRUCTURE_PATHS: readonly string[] = [
   // Terraform / OpenTofu, HCL tools (Nomad, Packer, Terragrunt), Bicep, Pulumi, CDK, CloudFormation
-  '*.tf', '*.tfvars', '*.tf.json', '*.tofu', '*.tofu.json', '*.hcl', '*.nomad', '*.bicep',
-  'Pulumi.yaml', 'Pulumi.yml', 'Pulumi.*.yaml', 'Pulumi.*.yml', 'cdk.json', 'cloudformation/', '*.cfn.yaml', '*.cfn.yml', '*.cfn.json',
+  '*.tf',
+  '*.tfvars',
+  '*.tf.json',
+  '*.tofu',
+  '*.tofu.json',
+  '*.hcl',
+  '*.nomad',
+  '*.bicep',
+  'Pulumi.yaml',
+  'Pulumi.yml',
+  'Pulumi.*.yaml',
+  'Pulumi.*.yml',
+  'cdk.json',
+  'cloudformation/',
+  '*.cfn.yaml',
+  '*.cfn.yml',
+  '*.cfn.json',
   // Kubernetes, Helm, Helmfile, Kustomize, Skaffold
-  'k8s/', 'kubernetes/', 'manifests/', 'helm/', 'charts/', 'Chart.yaml', 'Chart.yml', 'kustomization.yaml', 'kustomization.yml',
-  'skaffold.yaml', 'skaffold.yml', 'helmfile.yaml', 'helmfile.yml', 'helmfile.yaml.gotmpl', 'helmfile.d/', 'nomad/',
+  'k8s/',
+  'kubernetes/',
+  'manifests/',
+  'helm/',
+  'charts/',
+  'Chart.yaml',
+  'Chart.yml',
+  'kustomization.yaml',
+  'kustomization.yml',
+  'skaffold.yaml',
+  'skaffold.yml',
+  'helmfile.yaml',
+  'helmfile.yml',
+  'helmfile.yaml.gotmpl',
+  'helmfile.d/',
+  'nomad/',
   // CI/CD
-  '.github/workflows/', '.github/actions/', '.gitlab-ci.yml', '.gitlab/ci/', '.circleci/', 'Jenkinsfile', 'azure-pipelines.yml', '.buildkite/',
+  '.github/workflows/',
+  '.github/actions/',
+  '.gitlab-ci.yml',
+  '.gitlab/ci/',
+  '.circleci/',
+  'Jenkinsfile',
+  'azure-pipelines.yml',
+  '.buildkite/',
   // Databases
-  'migrations/', 'migrate/', 'db/schema.rb', '*.sql',
+  'migrations/',
+  'migrate/',
+  'db/schema.rb',
+  '*.sql',
   // Containers: Docker, Podman (Containerfile, quadlets), Compose
-  'Dockerfile', 'Dockerfile.*', '*.dockerfile', 'Containerfile', 'Containerfile.*', '*.containerfile',
-  'docker-compose*.yml', 'docker-compose*.yaml', 'compose.yaml', 'compose.yml', 'podman-compose*.yml', 'podman-compose*.yaml',
-  '*.container', '*.pod', '*.kube', '*.network', '*.volume',
+  'Dockerfile',
+  'Dockerfile.*',
+  '*.dockerfile',
+  'Containerfile',
+  'Containerfile.*',
+  '*.containerfile',
+  'docker-compose*.yml',
+  'docker-compose*.yaml',
+  'compose.yaml',
+  'compose.yml',
+  'podman-compose*.yml',
+  'podman-compose*.yaml',
+  '*.container',
+  '*.pod',
+  '*.kube',
+  '*.network',
+  '*.volume',
   // Ansible: playbooks, inventories, roles and variables
-  'ansible/', 'playbooks/', 'playbook*.yml', 'playbook*.yaml', 'site.yml', 'site.yaml', 'ansible.cfg', 'inventory/', 'inventories/',
-  'inventory*.ini', 'inventory*.yml', 'inventory*.yaml', 'hosts.ini', 'group_vars/', 'host_vars/',
+  'ansible/',
+  'playbooks/',
+  'playbook*.yml',
+  'playbook*.yaml',
+  'site.yml',
+  'site.yaml',
+  'ansible.cfg',
+  'inventory/',
+  'inventories/',
+  'inventory*.ini',
+  'inventory*.yml',
+  'inventory*.yaml',
+  'hosts.ini',
+  'group_vars/',
+  'host_vars/',
   // Serverless, Vagrant
-  'serverless.yml', 'serverless.yaml', 'Vagrantfile',
+  'serverless.yml',
+  'serverless.yaml',
+  'Vagrantfile',
 ];
-
 
 export const DEFAULT_TIERS = [
   {
     name: 'infrastructure',
-    description: 'Terraform, Kubernetes/Helm, CI workflows, migrations, Dockerfiles: changes that can take production down need two people.',
+    description:
+      'Terraform, Kubernetes/Helm, CI workflows, migrations, Dockerfiles: changes that can take production down need two people.',
     paths: [...INFRASTRUCTURE_PATHS],
     ignoreCase: true,
     approvals: 2,
@@ -149,34 +302,77 @@ export const DEFAULT_TIERS = [
   },
 ];
 
-export const policySchema = z.strictObject({
-  $schema: z.optional(z.string()).check(about('Editor hint; ignored by Countersign.')),
-  version: z._default(z.literal(1), 1).check(about('Policy format version.')),
-  protectedBranches: z.array(glob)
-    .check(about('Branch patterns the gate protects, e.g. ["main", "release/*"] (* stops at /, ** crosses it, {a,b} alternatives).')),
-  protectedTags: z.optional(z.array(glob))
-    .check(about('Tag patterns the gate protects, e.g. ["v*"]. Omitted: every tag is protected. A protected tag may only name a commit already on a protected branch, or one that passes the gate as a push to the policy branch; it may not be deleted.')),
-  allowForcePushes: z._default(z.boolean(), false)
-    .check(about('false (default): a non-fast-forward update of a protected branch is refused. true: it is judged, and what the rewind drops counts as deleted files and lines for the tiers.')),
-  reviewers: z._default(z.array(reviewerSchema), []).check(about('Who may approve, with their SSH public keys.')),
-  approvals: z._default(positiveInt(), 1).check(about('Approvals a commit that needs review must have (tiers can raise it).')),
-  review: z._default(reviewSchema, { aiLines: 1, aiShare: 0, unattested: true, untracked: { ...DEFAULT_UNTRACKED_THRESHOLD }, paths: [] }),
-  tiers: z._default(z.array(tierSchema), DEFAULT_TIERS)
-    .check(about('Blast-radius tiers. Omitted: the default infrastructure and mass-deletion tiers (2 approvals each). [] turns tiers off.')),
-}).check(z.superRefine((p, ctx) => {
-  const emails = new Map<string, number>();
-  const keys = new Map<string, number>();
-  p.reviewers.forEach((r, i) => {
-    const email = personKey(r.email);
-    const dupe = emails.get(email);
-    if (dupe !== undefined) ctx.addIssue({ code: 'custom', path: ['reviewers', i, 'email'], message: `${r.email} is already listed as reviewers[${dupe}]: list each reviewer once` });
-    else emails.set(email, i);
-    const blob = r.key.trim().split(/\s+/)[1] ?? '';
-    const dupeKey = keys.get(blob);
-    if (dupeKey !== undefined && blob) ctx.addIssue({ code: 'custom', path: ['reviewers', i, 'key'], message: `the same key is listed for reviewers[${dupeKey}]: each reviewer needs their own key, or an approval could not be told apart` });
-    else keys.set(blob, i);
-  });
-}), about('Countersign policy: which branches are protected, who may approve, and which commits need how much review.'));
+export const policySchema = z
+  .strictObject({
+    $schema: z.optional(z.string()).check(about('Editor hint; ignored by Countersign.')),
+    version: z._default(z.literal(1), 1).check(about('Policy format version.')),
+    protectedBranches: z
+      .array(glob)
+      .check(
+        about(
+          'Branch patterns the gate protects, e.g. ["main", "release/*"] (* stops at /, ** crosses it, {a,b} alternatives).',
+        ),
+      ),
+    protectedTags: z
+      .optional(z.array(glob))
+      .check(
+        about(
+          'Tag patterns the gate protects, e.g. ["v*"]. Omitted: every tag is protected. A protected tag may only name a commit already on a protected branch, or one that passes the gate as a push to the policy branch; it may not be deleted.',
+        ),
+      ),
+    allowForcePushes: z
+      ._default(z.boolean(), false)
+      .check(
+        about(
+          'false (default): a non-fast-forward update of a protected branch is refused. true: it is judged, and what the rewind drops counts as deleted files and lines for the tiers.',
+        ),
+      ),
+    reviewers: z._default(z.array(reviewerSchema), []).check(about('Who may approve, with their SSH public keys.')),
+    approvals: z
+      ._default(positiveInt(), 1)
+      .check(about('Approvals a commit that needs review must have (tiers can raise it).')),
+    review: z._default(reviewSchema, {
+      aiLines: 1,
+      aiShare: 0,
+      unattested: true,
+      untracked: { ...DEFAULT_UNTRACKED_THRESHOLD },
+      paths: [],
+    }),
+    tiers: z
+      ._default(z.array(tierSchema), DEFAULT_TIERS)
+      .check(
+        about(
+          'Blast-radius tiers. Omitted: the default infrastructure and mass-deletion tiers (2 approvals each). [] turns tiers off.',
+        ),
+      ),
+  })
+  .check(
+    z.superRefine((p, ctx) => {
+      const emails = new Map<string, number>();
+      const keys = new Map<string, number>();
+      p.reviewers.forEach((r, i) => {
+        const email = personKey(r.email);
+        const dupe = emails.get(email);
+        if (dupe !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['reviewers', i, 'email'],
+            message: `${r.email} is already listed as reviewers[${dupe}]: list each reviewer once`,
+          });
+        else emails.set(email, i);
+        const blob = r.key.trim().split(/\s+/)[1] ?? '';
+        const dupeKey = keys.get(blob);
+        if (dupeKey !== undefined && blob)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['reviewers', i, 'key'],
+            message: `the same key is listed for reviewers[${dupeKey}]: each reviewer needs their own key, or an approval could not be told apart`,
+          });
+        else keys.set(blob, i);
+      });
+    }),
+    about('Countersign policy: which branches are protected, who may approve, and which commits need how much review.'),
+  );
 
 export type Policy = z.output<typeof policySchema>;
 export type PolicyInput = z.input<typeof policySchema>;
@@ -224,16 +420,34 @@ const EXAMPLES: Record<string, string> = {
 };
 
 const ALIASES: Record<string, string> = {
-  protected: 'protectedBranches', protect: 'protectedBranches', branches: 'protectedBranches', protectedBranch: 'protectedBranches',
-  publicKey: 'key', sshKey: 'key', pubkey: 'key', public_key: 'key', roles: 'role', reviewer: 'reviewers', approvers: 'reviewers',
-  protectedTag: 'protectedTags', tags: 'protectedTags', allowForcePush: 'allowForcePushes', forcePush: 'allowForcePushes',
-  requiredApprovals: 'approvals', minApprovals: 'approvals', tier: 'tiers', requireReview: 'review', needsReview: 'review',
+  protected: 'protectedBranches',
+  protect: 'protectedBranches',
+  branches: 'protectedBranches',
+  protectedBranch: 'protectedBranches',
+  publicKey: 'key',
+  sshKey: 'key',
+  pubkey: 'key',
+  public_key: 'key',
+  roles: 'role',
+  reviewer: 'reviewers',
+  approvers: 'reviewers',
+  protectedTag: 'protectedTags',
+  tags: 'protectedTags',
+  allowForcePush: 'allowForcePushes',
+  forcePush: 'allowForcePushes',
+  requiredApprovals: 'approvals',
+  minApprovals: 'approvals',
+  tier: 'tiers',
+  requireReview: 'review',
+  needsReview: 'review',
 };
 
 function closestKey(unknown: string, known: readonly string[]): string | undefined {
   if (ALIASES[unknown] && known.includes(ALIASES[unknown])) return ALIASES[unknown];
   const lower = unknown.toLowerCase();
-  return known.find((k) => k.toLowerCase() === lower || k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()));
+  return known.find(
+    (k) => k.toLowerCase() === lower || k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()),
+  );
 }
 
 const KNOWN_KEYS: Record<string, readonly string[]> = {
@@ -254,7 +468,8 @@ function describeReceived(input: unknown): string {
   if (input === undefined) return 'nothing';
   if (input === null) return 'null';
   if (Array.isArray(input)) return 'a list';
-  if (typeof input === 'string') return `the string ${JSON.stringify(input.length > 40 ? input.slice(0, 40) + '…' : input)}`;
+  if (typeof input === 'string')
+    return `the string ${JSON.stringify(input.length > 40 ? input.slice(0, 40) + '…' : input)}`;
   return `${typeof input === 'object' ? 'an object' : `${typeof input} ${JSON.stringify(input)}`}`;
 }
 
@@ -296,7 +511,9 @@ function problemsFromZod(error: z.core.$ZodError, text: string, file: string, da
         const known = knownKeysAt(path);
         const guess = closestKey(key, known);
         out.push({
-          file, path: formatJsonPath(full), ...locate(full, true),
+          file,
+          path: formatJsonPath(full),
+          ...locate(full, true),
           message: `unknown field '${key}'`,
           fix: guess ? `did you mean '${guess}'? Rename it.` : `remove it; allowed here: ${known.join(', ')}`,
         });
@@ -307,8 +524,10 @@ function problemsFromZod(error: z.core.$ZodError, text: string, file: string, da
     const example = exampleFor(path);
     let message: string;
     if (issue.code === 'invalid_type') {
-      message = received === undefined ? `missing required field '${String(path[path.length - 1] ?? '')}' (expected ${issue.expected})`
-        : `expected ${issue.expected}, found ${describeReceived(received)}`;
+      message =
+        received === undefined
+          ? `missing required field '${String(path[path.length - 1] ?? '')}' (expected ${issue.expected})`
+          : `expected ${issue.expected}, found ${describeReceived(received)}`;
     } else if (issue.code === 'invalid_value') {
       message = `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, found ${describeReceived(received)}`;
     } else if (issue.code === 'invalid_union') {
@@ -319,7 +538,10 @@ function problemsFromZod(error: z.core.$ZodError, text: string, file: string, da
       message = issue.message;
     }
     out.push({
-      file, path: formatJsonPath(path), ...locate(path, false), message,
+      file,
+      path: formatJsonPath(path),
+      ...locate(path, false),
+      message,
       fix: example ? `write it like ${example}` : 'see the schema: countersign policy init writes a complete example',
     });
   }
@@ -340,11 +562,15 @@ export function checkPolicy(text: string, file: string): PolicyCheck {
   } catch (e) {
     const found = jsonSyntaxError(text);
     return {
-      problems: [{
-        file, path: '(syntax)', ...found?.position,
-        message: `not valid JSON: ${found?.message ?? (e as Error).message}`,
-        fix: 'fix the JSON syntax at that position (JSON has no comments or trailing commas; strings use double quotes)',
-      }],
+      problems: [
+        {
+          file,
+          path: '(syntax)',
+          ...found?.position,
+          message: `not valid JSON: ${found?.message ?? (e as Error).message}`,
+          fix: 'fix the JSON syntax at that position (JSON has no comments or trailing commas; strings use double quotes)',
+        },
+      ],
       warnings: [],
     };
   }
@@ -361,7 +587,10 @@ export function parsePolicy(text: string, file: string): Policy {
   const r = checkPolicy(text, file);
   if (!r.policy) {
     const n = r.problems.length;
-    throw new CountersignError('config', `${file} is not a valid Countersign policy (${n} problem${n === 1 ? '' : 's'}):\n${r.problems.map((p) => '  ' + formatProblem(p)).join('\n')}`);
+    throw new CountersignError(
+      'config',
+      `${file} is not a valid Countersign policy (${n} problem${n === 1 ? '' : 's'}):\n${r.problems.map((p) => '  ' + formatProblem(p)).join('\n')}`,
+    );
   }
   return r.policy;
 }
@@ -369,13 +598,22 @@ export function parsePolicy(text: string, file: string): Policy {
 /** Valid but probably not what was meant: requirements nobody listed can meet. */
 export function policyWarnings(p: Policy): string[] {
   const out: string[] = [];
-  if (p.protectedBranches.length === 0) out.push('protectedBranches is empty: no branch is protected, so the gate lets every push through.');
-  if (p.reviewers.length === 0 && p.protectedBranches.length > 0) out.push('reviewers is empty: commits that need review can never be approved, so pushes to protected branches stay blocked.');
+  if (p.protectedBranches.length === 0)
+    out.push('protectedBranches is empty: no branch is protected, so the gate lets every push through.');
+  if (p.reviewers.length === 0 && p.protectedBranches.length > 0)
+    out.push(
+      'reviewers is empty: commits that need review can never be approved, so pushes to protected branches stay blocked.',
+    );
   const roles = new Set(p.reviewers.map((r) => r.role).filter((r): r is string => r !== undefined));
-  if (p.approvals > p.reviewers.length && p.reviewers.length > 0) out.push(`approvals is ${p.approvals} but only ${p.reviewers.length} reviewer(s) are listed.`);
+  if (p.approvals > p.reviewers.length && p.reviewers.length > 0)
+    out.push(`approvals is ${p.approvals} but only ${p.reviewers.length} reviewer(s) are listed.`);
   for (const t of p.tiers) {
-    if (t.approvals > p.reviewers.length && p.reviewers.length > 0) out.push(`tier '${t.name}' needs ${t.approvals} approvals but only ${p.reviewers.length} reviewer(s) are listed: add reviewers or lower it.`);
-    for (const role of t.roles) if (!roles.has(role)) out.push(`tier '${t.name}' needs role '${role}' but no reviewer has it.`);
+    if (t.approvals > p.reviewers.length && p.reviewers.length > 0)
+      out.push(
+        `tier '${t.name}' needs ${t.approvals} approvals but only ${p.reviewers.length} reviewer(s) are listed: add reviewers or lower it.`,
+      );
+    for (const role of t.roles)
+      if (!roles.has(role)) out.push(`tier '${t.name}' needs role '${role}' but no reviewer has it.`);
   }
   return out;
 }

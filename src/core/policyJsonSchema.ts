@@ -9,7 +9,10 @@ import { policySchema } from './policy';
  * file equal to this.
  */
 export function policyJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(policySchema, { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(policySchema, { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   return {
     ...schema,
     $id: 'https://countersign.dev/schema/countersign.schema.json',

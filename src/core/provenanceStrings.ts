@@ -24,7 +24,9 @@ export function safeName(value: unknown): string | undefined {
 
 /** A person's `Name <email>` as read from input, or undefined when it is not printable text of a sane length. */
 export function safePerson(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 && value.length <= MAX_PERSON_LENGTH && !UNPRINTABLE.test(value) ? value : undefined;
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_PERSON_LENGTH && !UNPRINTABLE.test(value)
+    ? value
+    : undefined;
 }
 
 /** A word for a trailer written by Countersign: characters outside the name set become `-`, bounded. */
@@ -32,7 +34,8 @@ export function trailerWord(value: string): string {
   return value.replace(/[^A-Za-z0-9._:/@+[\]-]+/g, '-').slice(0, MAX_NAME_LENGTH) || 'unknown';
 }
 
-const TERMINAL_UNSAFE = /\r(?!\n)|[\u0000-\u0008\u000b-\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const TERMINAL_UNSAFE =
+  /\r(?!\n)|[\u0000-\u0008\u000b-\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * Text for a terminal: escape sequences, backspaces, lone carriage returns, C1 controls and bidi overrides

@@ -15,7 +15,8 @@ export function restoredLineCount(base: string | undefined, exit: string | undef
   const newAgainst = (text: string | undefined): Uint8Array => {
     const marks = new Uint8Array(headLines.length);
     if (text === undefined) return marks.fill(1);
-    for (const h of diffLines(splitLines(text), headLines)) if (h.kind === 'insert') marks.fill(1, h.newStart, h.newStart + h.count);
+    for (const h of diffLines(splitLines(text), headLines))
+      if (h.kind === 'insert') marks.fill(1, h.newStart, h.newStart + h.count);
     return marks;
   };
   const vsBase = newAgainst(base);

@@ -111,43 +111,68 @@ export function reviewNeed(policy: Policy, c: GateCommit, policyChangedHere: boo
       for (const files of byAgent.values()) for (const ranges of files.values()) lines += countRangeLines(ranges);
       noteAi = { lines, agents: [...byAgent.keys()] };
     } catch (e) {
-      add('unreadableNote', `its provenance note (refs/notes/ai) is unreadable, so its AI lines are unknown: ${errorMessage(e)}`);
+      add(
+        'unreadableNote',
+        `its provenance note (refs/notes/ai) is unreadable, so its AI lines are unknown: ${errorMessage(e)}`,
+      );
     }
   }
   if (evidence.provenanceError !== undefined) {
     // Unreadable fails closed, whatever review.unattested says: the commit claims to be attested.
-    add('unattested', `unattested: the AI-Provenance of commit ${short(c.sha)} is unreadable: ${evidence.provenanceError} — fix: ${AI_PROVENANCE_FIX}`);
+    add(
+      'unattested',
+      `unattested: the AI-Provenance of commit ${short(c.sha)} is unreadable: ${evidence.provenanceError} — fix: ${AI_PROVENANCE_FIX}`,
+    );
   } else if (evidence.provenance === undefined && policy.review.unattested) {
-    add('unattested', 'unattested: no AI-Provenance trailer (Countersign\'s hooks were bypassed or not installed), so nobody can say how much of it AI wrote');
+    add(
+      'unattested',
+      "unattested: no AI-Provenance trailer (Countersign's hooks were bypassed or not installed), so nobody can say how much of it AI wrote",
+    );
   }
   // The larger of the two: a note cannot talk a trailer's AI count down (nor the other way round).
   const counts = [noteAi?.lines, evidence.provenance?.ai].filter((n): n is number => n !== undefined);
   const aiLines = counts.length > 0 ? Math.max(...counts) : undefined;
-  const total = evidence.provenance ? evidence.provenance.ai + evidence.provenance.human + evidence.provenance.untracked : added;
+  const total = evidence.provenance
+    ? evidence.provenance.ai + evidence.provenance.human + evidence.provenance.untracked
+    : added;
   const agents = [...new Set([...(noteAi?.agents ?? []), ...evidence.agents.map((a) => a.agent)])];
   const agentText = agents.length > 0 ? ` (${agents.join(', ')})` : '';
   const named = aiBeyondCounts(evidence, aiLines);
   if (named.length > 0) {
-    const counted = aiLines === undefined ? ' (no line counts, so every threshold is treated as met)' : `, ${aiLines} AI line(s) counted`;
+    const counted =
+      aiLines === undefined
+        ? ' (no line counts, so every threshold is treated as met)'
+        : `, ${aiLines} AI line(s) counted`;
     add('ai', `AI-attributed: ${named.map(describeEvidence).join('; ')}${counted}`);
   } else if (aiLines !== undefined && aiLines > 0) {
     const share = total > 0 ? aiLines / total : 1;
     if (aiLines >= policy.review.aiLines && share >= policy.review.aiShare) {
-      add('ai', `AI-attributed: ${aiLines} of ${total} added line(s) written by AI${agentText}${noteAi ? '' : ' (AI-Provenance trailer)'}`);
+      add(
+        'ai',
+        `AI-attributed: ${aiLines} of ${total} added line(s) written by AI${agentText}${noteAi ? '' : ' (AI-Provenance trailer)'}`,
+      );
     }
   }
   const restored = c.restored?.lines ?? 0;
   if (restored > 0 && c.restored) {
     // No commit of the push shows these lines, so the push carries no provenance for them: counted as AI.
-    const shown = c.restored.files.slice(0, 5).map((f) => `${f.path}: ${f.lines}`).join(', ');
+    const shown = c.restored.files
+      .slice(0, 5)
+      .map((f) => `${f.path}: ${f.lines}`)
+      .join(', ');
     const more = c.restored.files.length > 5 ? `, and ${c.restored.files.length - 5} more file(s)` : '';
     const why = `brings back ${restored} line(s) that no commit of this push writes (${shown}${more}), from ${short(c.restored.from)} where its first-parent history leaves the push — their provenance is not in this push, so they count as AI-written`;
     const ai = (aiLines ?? 0) + restored;
-    if (kinds.includes('ai') || (ai >= policy.review.aiLines && ai / (total + restored) >= policy.review.aiShare)) add('ai', `AI-attributed: ${why}`);
+    if (kinds.includes('ai') || (ai >= policy.review.aiLines && ai / (total + restored) >= policy.review.aiShare))
+      add('ai', `AI-attributed: ${why}`);
   }
   // A merge's trailer counts only the lines the merge itself writes (not those it takes from its other parents),
   // so only a single-parent commit's diff is held against its trailer's total.
-  const untracked = untrackedReviewReason(policy.review.untracked, evidence.provenance, c.parents.length <= 1 ? added : undefined);
+  const untracked = untrackedReviewReason(
+    policy.review.untracked,
+    evidence.provenance,
+    c.parents.length <= 1 ? added : undefined,
+  );
   if (untracked) add('untracked', untracked);
 
   for (const p of paths) {
@@ -180,7 +205,11 @@ export function reviewNeed(policy: Policy, c: GateCommit, policyChangedHere: boo
       const rangeWhys: string[] = [];
       if (t.deletedFiles !== undefined && range.files >= t.deletedFiles) rangeWhys.push(`${range.files} files`);
       if (t.deletedLines !== undefined && range.lines >= t.deletedLines) rangeWhys.push(`${range.lines} lines`);
-      if (rangeWhys.length > 0) pending.push({ tier: t, why: `this push deletes ${rangeWhys.join(' and ')} across ${range.contributors.size} commits` });
+      if (rangeWhys.length > 0)
+        pending.push({
+          tier: t,
+          why: `this push deletes ${rangeWhys.join(' and ')} across ${range.contributors.size} commits`,
+        });
     }
   }
   for (const { tier, why } of pending) {
@@ -188,7 +217,10 @@ export function reviewNeed(policy: Policy, c: GateCommit, policyChangedHere: boo
     tiers.push(tier.name);
     approvals = Math.max(approvals, tier.approvals);
     for (const r of tier.roles) if (!roles.includes(r)) roles.push(r);
-    const needs = [`${tier.approvals} approval(s)`, ...tier.roles.map((r) => `one from a reviewer with role '${r}'`)].join(' and ');
+    const needs = [
+      `${tier.approvals} approval(s)`,
+      ...tier.roles.map((r) => `one from a reviewer with role '${r}'`),
+    ].join(' and ');
     add('tier', `tier '${tier.name}': ${why} — needs ${needs}`);
   }
   return { kinds, reasons, tiers, approvals, roles };

@@ -53,15 +53,22 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /** Sets own key `k` even when it is `__proto__` (a key JSON.parse gives as an own property). */
 function put(out: Record<string, unknown>, k: string, v: unknown): void {
-  if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  if (k === '__proto__')
+    Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   else out[k] = v;
 }
 
-export const string: Shape<string> = shape((v, p) => (typeof v === 'string' ? v : fail(p, `expected string, received ${received(v)}`)));
+export const string: Shape<string> = shape((v, p) =>
+  typeof v === 'string' ? v : fail(p, `expected string, received ${received(v)}`),
+);
 
-export const number: Shape<number> = shape((v, p) => (typeof v === 'number' && Number.isFinite(v) ? v : fail(p, `expected number, received ${received(v)}`)));
+export const number: Shape<number> = shape((v, p) =>
+  typeof v === 'number' && Number.isFinite(v) ? v : fail(p, `expected number, received ${received(v)}`),
+);
 
-export const boolean: Shape<boolean> = shape((v, p) => (typeof v === 'boolean' ? v : fail(p, `expected boolean, received ${received(v)}`)));
+export const boolean: Shape<boolean> = shape((v, p) =>
+  typeof v === 'boolean' ? v : fail(p, `expected boolean, received ${received(v)}`),
+);
 
 /** A safe integer of at least `min`. */
 export function integer(min: number): Shape<number> {
@@ -76,7 +83,11 @@ export function literal<const T extends string | number | boolean>(value: T): Sh
 }
 
 export function oneOf<const T extends string>(values: readonly T[]): Shape<T> {
-  return shape((v, p) => ((values as readonly unknown[]).includes(v) ? (v as T) : fail(p, `invalid option: expected one of ${values.map((x) => JSON.stringify(x)).join('|')}`)));
+  return shape((v, p) =>
+    (values as readonly unknown[]).includes(v)
+      ? (v as T)
+      : fail(p, `invalid option: expected one of ${values.map((x) => JSON.stringify(x)).join('|')}`),
+  );
 }
 
 export function optional<T>(inner: Shape<T>): Shape<T | undefined> {
@@ -133,8 +144,15 @@ export function discriminated<T extends object>(key: string, options: Record<str
   return shape((v, p) => {
     if (!isPlainObject(v)) return fail(p, `expected object, received ${received(v)}`);
     const tag = v[key];
-    const option = typeof tag === 'string' && Object.prototype.hasOwnProperty.call(options, tag) ? options[tag] : undefined;
-    if (!option) return fail([...p, key], `invalid input: expected one of ${Object.keys(options).map((x) => JSON.stringify(x)).join('|')}`);
+    const option =
+      typeof tag === 'string' && Object.prototype.hasOwnProperty.call(options, tag) ? options[tag] : undefined;
+    if (!option)
+      return fail(
+        [...p, key],
+        `invalid input: expected one of ${Object.keys(options)
+          .map((x) => JSON.stringify(x))
+          .join('|')}`,
+      );
     return option.read(v, p);
   });
 }

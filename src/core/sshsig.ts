@@ -55,14 +55,15 @@ export interface SshSignature {
   signature: Buffer;
 }
 
-export type SshsigVerifyResult =
-  | { ok: true; fingerprint: string; keyType: SshKeyType }
-  | { ok: false; reason: string };
+export type SshsigVerifyResult = { ok: true; fingerprint: string; keyType: SshKeyType } | { ok: false; reason: string };
 
 /** Reads the SSH wire encoding (RFC 4251 §5): uint32, string, mpint. Throws on truncation. */
 class WireReader {
   private pos = 0;
-  constructor(private readonly buf: Buffer, private readonly what: string) {}
+  constructor(
+    private readonly buf: Buffer,
+    private readonly what: string,
+  ) {}
 
   get remaining(): number {
     return this.buf.length - this.pos;
@@ -131,10 +132,13 @@ export function parseSshPublicKey(line: string): SshPublicKey {
   if (at < 0) {
     const other = tokens.find((t) => /^(ssh|ecdsa|sk|rsa)-[a-z0-9@.-]+$/.test(t));
     if (other) throw inputError(`unsupported SSH key type ${other} (supported: ${SUPPORTED_KEY_TYPES.join(', ')})`);
-    throw inputError(`not an OpenSSH public key: "${abbreviate(text)}" (expected a line like "ssh-ed25519 AAAA… comment", the contents of a .pub file)`);
+    throw inputError(
+      `not an OpenSSH public key: "${abbreviate(text)}" (expected a line like "ssh-ed25519 AAAA… comment", the contents of a .pub file)`,
+    );
   }
   const declared = tokens[at] as SshKeyType;
-  if (!/^[A-Za-z0-9+/]+=*$/.test(tokens[at + 1])) throw inputError(`the ${declared} public key data is not base64: "${abbreviate(tokens[at + 1])}"`);
+  if (!/^[A-Za-z0-9+/]+=*$/.test(tokens[at + 1]))
+    throw inputError(`the ${declared} public key data is not base64: "${abbreviate(tokens[at + 1])}"`);
   const blob = Buffer.from(tokens[at + 1], 'base64');
   const r = new WireReader(blob, `the ${declared} public key`);
   const inner = r.text();
@@ -156,7 +160,8 @@ export function parseSshSignature(armored: string): SshSignature {
     throw inputError(`not an SSH signature (expected text between "${ARMOR_BEGIN}" and "${ARMOR_END}")`);
   }
   const body = text.slice(ARMOR_BEGIN.length, text.length - ARMOR_END.length).replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*=*$/.test(body)) throw inputError('the SSH signature armor contains characters that are not base64');
+  if (!/^[A-Za-z0-9+/]*=*$/.test(body))
+    throw inputError('the SSH signature armor contains characters that are not base64');
   const blob = Buffer.from(body, 'base64');
   const r = new WireReader(blob, 'the SSH signature');
   if (!r.bytes(MAGIC.length).equals(MAGIC)) throw inputError('the SSH signature does not start with SSHSIG');
@@ -175,7 +180,12 @@ export function parseSshSignature(armored: string): SshSignature {
 }
 
 /** The bytes the signer's key actually signs (PROTOCOL.sshsig, "Signed Data"). */
-export function sshsigSignedData(namespace: string, reserved: Buffer, hashAlgorithm: 'sha256' | 'sha512', message: Buffer): Buffer {
+export function sshsigSignedData(
+  namespace: string,
+  reserved: Buffer,
+  hashAlgorithm: 'sha256' | 'sha512',
+  message: Buffer,
+): Buffer {
   const digest = createHash(hashAlgorithm).update(message).digest();
   return Buffer.concat([MAGIC, sshString(namespace), sshString(reserved), sshString(hashAlgorithm), sshString(digest)]);
 }
@@ -240,7 +250,8 @@ function decodeKey(blob: Buffer): DecodedKey {
         if (curveName !== expected) throw inputError(`the ${type} public key names curve ${curveName}`);
         const curve = EC_CURVES[curveName];
         const q = r.string();
-        if (q.length !== 1 + 2 * curve.bytes || q[0] !== 0x04) throw inputError(`the ${type} public key point is not an uncompressed ${curve.crv} point`);
+        if (q.length !== 1 + 2 * curve.bytes || q[0] !== 0x04)
+          throw inputError(`the ${type} public key point is not an uncompressed ${curve.crv} point`);
         const application = type.startsWith('sk-') ? r.string() : undefined;
         r.end();
         const x = q.subarray(1, 1 + curve.bytes);
@@ -254,7 +265,8 @@ function decodeKey(blob: Buffer): DecodedKey {
         const n = r.mpint();
         r.end();
         const bits = n.length * 8 - (n.length ? Math.clz32(n[0]) - 24 : 0);
-        if (bits < RSA_MIN_BITS) throw inputError(`the ssh-rsa public key is ${bits} bits; at least ${RSA_MIN_BITS} are required`);
+        if (bits < RSA_MIN_BITS)
+          throw inputError(`the ssh-rsa public key is ${bits} bits; at least ${RSA_MIN_BITS} are required`);
         const key = createPublicKey({ key: { kty: 'RSA', n: b64url(n), e: b64url(e) }, format: 'jwk' });
         return { type, key };
       }
@@ -297,7 +309,10 @@ export function verifySshSignature(opts: {
     return { ok: false, reason: `the signature is for namespace "${sig.namespace}", not "${opts.namespace}"` };
   }
   if (!sig.publicKey.equals(expected.blob)) {
-    return { ok: false, reason: `the signature was made by key ${safeFingerprint(sig.publicKey)}, not by ${expected.fingerprint}` };
+    return {
+      ok: false,
+      reason: `the signature was made by key ${safeFingerprint(sig.publicKey)}, not by ${expected.fingerprint}`,
+    };
   }
   try {
     const decoded = keyObjectFor(expected.blob);
@@ -334,11 +349,13 @@ function checkInnerSignature(k: DecodedKey, sigBlob: Buffer, data: Buffer): stri
       r.end();
       if (!p1363) return 'the ECDSA signature is malformed';
       return cryptoVerify(k.ecHash ?? 'sha256', data, { key: k.key, dsaEncoding: 'ieee-p1363' }, p1363)
-        ? undefined : 'the signature does not match the statement';
+        ? undefined
+        : 'the signature does not match the statement';
     }
     case 'ssh-rsa': {
       // SSHSIG forbids SHA-1: OpenSSH's sshsig.c accepts only rsa-sha2-256/512 here.
-      if (sigType === 'ssh-rsa') return 'the RSA signature uses SHA-1 (ssh-rsa), which SSHSIG does not accept; sign with rsa-sha2-512';
+      if (sigType === 'ssh-rsa')
+        return 'the RSA signature uses SHA-1 (ssh-rsa), which SSHSIG does not accept; sign with rsa-sha2-512';
       const hash = sigType === 'rsa-sha2-256' ? 'sha256' : sigType === 'rsa-sha2-512' ? 'sha512' : undefined;
       if (!hash) return `an ssh-rsa key cannot make a ${sigType} signature`;
       let s = r.string();
@@ -361,8 +378,11 @@ function checkInnerSignature(k: DecodedKey, sigBlob: Buffer, data: Buffer): stri
       const counterBytes = Buffer.alloc(4);
       counterBytes.writeUInt32BE(counter, 0);
       const signed = Buffer.concat([
-        createHash('sha256').update(k.application ?? Buffer.alloc(0)).digest(),
-        Buffer.from([flags]), counterBytes,
+        createHash('sha256')
+          .update(k.application ?? Buffer.alloc(0))
+          .digest(),
+        Buffer.from([flags]),
+        counterBytes,
         createHash('sha256').update(data).digest(),
       ]);
       if (k.type === 'sk-ssh-ed25519@openssh.com') {
@@ -372,7 +392,8 @@ function checkInnerSignature(k: DecodedKey, sigBlob: Buffer, data: Buffer): stri
       const p1363 = ecdsaP1363(inner, 32);
       if (!p1363) return 'the ECDSA signature is malformed';
       return cryptoVerify('sha256', signed, { key: k.key, dsaEncoding: 'ieee-p1363' }, p1363)
-        ? undefined : 'the signature does not match the statement';
+        ? undefined
+        : 'the signature does not match the statement';
     }
   }
 }

@@ -1,7 +1,15 @@
 import { formatStatementLine, type SignedStatement } from './approvalStatement';
 import {
-  approvedSpanKey, countApprovals, personLabel, statementCoverage, type CheckedStatement, type CountedApproval, type CoverageVia,
-  type RangeIndex, type StandingRejection, type StatementCheck,
+  approvedSpanKey,
+  countApprovals,
+  personLabel,
+  statementCoverage,
+  type CheckedStatement,
+  type CountedApproval,
+  type CoverageVia,
+  type RangeIndex,
+  type StandingRejection,
+  type StatementCheck,
 } from './approvalRules';
 
 /**
@@ -74,7 +82,12 @@ export class StatementStanding {
     const refused: Array<{ signed: SignedStatement; why: string }> = [];
     for (const { signed } of input.statements) {
       const st = signed.statement;
-      if (!range.byId.has(st.tip) && !patchIds.has(st.patchId) && !(st.decision === 'reject' && reach[approvedSpanKey(st)])) continue;
+      if (
+        !range.byId.has(st.tip) &&
+        !patchIds.has(st.patchId) &&
+        !(st.decision === 'reject' && reach[approvedSpanKey(st)])
+      )
+        continue;
       // Deduplicate whole lines, never by signature alone: a forged statement carrying a copy of a real
       // signature must not shadow the real statement (say, a rejection) that follows it.
       const key = formatStatementLine(signed);
@@ -89,20 +102,32 @@ export class StatementStanding {
     for (const v of verified) {
       const st = v.signed.statement;
       const cov = statementCoverage(st, range);
-      if (st.decision === 'reject') for (const sha of reach[approvedSpanKey(st)] ?? []) if (!cov.covered.has(sha)) cov.covered.set(sha, 'tip');
+      if (st.decision === 'reject')
+        for (const sha of reach[approvedSpanKey(st)] ?? []) if (!cov.covered.has(sha)) cov.covered.set(sha, 'tip');
       for (const [sha, via] of cov.covered) push(this.covering, sha, { statement: v, via });
       if (st.decision !== 'approve') continue;
-      for (const [sha, why] of cov.not) push(this.notCoveringBy, sha, `approval by ${personLabel(v.reviewer)} on ${short(st.tip)} does not cover this commit: ${why}`);
+      for (const [sha, why] of cov.not)
+        push(
+          this.notCoveringBy,
+          sha,
+          `approval by ${personLabel(v.reviewer)} on ${short(st.tip)} does not cover this commit: ${why}`,
+        );
     }
     // Thousands of junk lines must not cost thousands of walks, nor bury the reasons that matter.
     for (const r of refused.slice(0, MAX_NAMED_IGNORED)) {
       for (const sha of statementCoverage(r.signed.statement, range).covered.keys()) {
         push(this.refusedCovering, sha, r);
-        push(this.refusedBy, sha, `${r.signed.statement.decision} by ${r.signed.statement.reviewer.email} on ${short(r.signed.statement.tip)} does not count: ${r.why}`);
+        push(
+          this.refusedBy,
+          sha,
+          `${r.signed.statement.decision} by ${r.signed.statement.reviewer.email} on ${short(r.signed.statement.tip)} does not count: ${r.why}`,
+        );
       }
     }
     if (refused.length > MAX_NAMED_IGNORED) {
-      this.notices.push(`${refused.length} statements on this push's commits do not count (not signed by the key of the reviewer they name); the first ${MAX_NAMED_IGNORED} are named on the commits they would cover.`);
+      this.notices.push(
+        `${refused.length} statements on this push's commits do not count (not signed by the key of the reviewer they name); the first ${MAX_NAMED_IGNORED} are named on the commits they would cover.`,
+      );
     }
     this.unreadableBy = unreadableAncestry(input.statementErrors, range);
   }
@@ -112,7 +137,10 @@ export class StatementStanding {
    * forCommit's answer) and those refused by the signature check (the first few), with why.
    */
   statementsOn(sha: string): { valid: CheckedStatement[]; refused: Array<{ signed: SignedStatement; why: string }> } {
-    return { valid: (this.covering.get(sha) ?? []).map((c) => c.statement), refused: this.refusedCovering.get(sha) ?? [] };
+    return {
+      valid: (this.covering.get(sha) ?? []).map((c) => c.statement),
+      refused: this.refusedCovering.get(sha) ?? [],
+    };
   }
 
   /** The standing of one commit of the range. */
@@ -120,7 +148,8 @@ export class StatementStanding {
     const counted = countApprovals(c, this.covering.get(c.sha) ?? []);
     const unreadable = this.unreadableBy.get(c.sha);
     const ignored = [...(this.refusedBy.get(c.sha) ?? []), ...(this.notCoveringBy.get(c.sha) ?? [])];
-    for (const { reviewer, as } of counted.selfApprovals) ignored.push(`approval by ${personLabel(reviewer)} does not count: they ${as} this commit (two-person rule)`);
+    for (const { reviewer, as } of counted.selfApprovals)
+      ignored.push(`approval by ${personLabel(reviewer)} does not count: they ${as} this commit (two-person rule)`);
     return { ...counted, ignored, ...(unreadable ? { unreadable } : {}) };
   }
 }
@@ -130,7 +159,10 @@ export class StatementStanding {
  * could be rejections). One walk over the range in all: an ancestor already reached needs no second walk,
  * since its own ancestors were reached with it; it names the errors of the nearest noted commit.
  */
-function unreadableAncestry(errors: StandingInput['statementErrors'], range: RangeIndex): Map<string, { shown: StandingInput['statementErrors']; more: number }> {
+function unreadableAncestry(
+  errors: StandingInput['statementErrors'],
+  range: RangeIndex,
+): Map<string, { shown: StandingInput['statementErrors']; more: number }> {
   const byAnchor = new Map<string, StandingInput['statementErrors']>();
   for (const e of errors) if (range.byId.has(e.attachedTo)) push(byAnchor, e.attachedTo, e);
   const out = new Map<string, { shown: StandingInput['statementErrors']; more: number }>();

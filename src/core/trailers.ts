@@ -1,4 +1,10 @@
-import { agentOfAssistedByWord, aiOfCoAuthor, assistedByWords, knownAgent, type CanonicalAgent } from './agents/agentIdentity';
+import {
+  agentOfAssistedByWord,
+  aiOfCoAuthor,
+  assistedByWords,
+  knownAgent,
+  type CanonicalAgent,
+} from './agents/agentIdentity';
 import { parseTrailers } from './gitTrailers';
 import { trailerWord } from './provenanceStrings';
 
@@ -40,8 +46,11 @@ export function readAiProvenanceValue(value: string): { counts: ProvenanceCounts
     if (fields.has(m[1])) return { why: `${JSON.stringify(value)} names ${m[1]} twice` };
     fields.set(m[1], Number(m[2]));
   }
-  const ai = fields.get('ai'), human = fields.get('human'), untracked = fields.get('untracked');
-  if (ai === undefined || human === undefined || untracked === undefined) return { why: `${JSON.stringify(value)} is not "v1 ai=N human=N untracked=N"` };
+  const ai = fields.get('ai'),
+    human = fields.get('human'),
+    untracked = fields.get('untracked');
+  if (ai === undefined || human === undefined || untracked === undefined)
+    return { why: `${JSON.stringify(value)} is not "v1 ai=N human=N untracked=N"` };
   return { counts: { ai, human, untracked } };
 }
 
@@ -64,7 +73,12 @@ export function readAiProvenance(trailers: Trailer[]): ProvenanceReading {
   const values = trailerValues(trailers, AI_PROVENANCE);
   if (values.length === 0) return { kind: 'absent' };
   const raw = values.join(' | ');
-  if (values.length > 1) return { kind: 'unreadable', raw, why: `it carries ${values.length} AI-Provenance trailers (${values.map((v) => JSON.stringify(v)).join(', ')}); exactly one may say how much AI wrote` };
+  if (values.length > 1)
+    return {
+      kind: 'unreadable',
+      raw,
+      why: `it carries ${values.length} AI-Provenance trailers (${values.map((v) => JSON.stringify(v)).join(', ')}); exactly one may say how much AI wrote`,
+    };
   const r = readAiProvenanceValue(values[0]);
   return 'counts' in r ? { kind: 'ok', counts: r.counts, raw } : { kind: 'unreadable', raw, why: r.why };
 }
@@ -75,12 +89,19 @@ export function readAiProvenance(trailers: Trailer[]): ProvenanceReading {
  * commit hooks used before they passed `--no-divider` — stops at that line and may see an AI-Provenance that
  * git's reading of the commit does not. Then neither figure is believed.
  */
-export function readMessageProvenance(message: string, trailers: Trailer[] = parseTrailers(message)): ProvenanceReading {
+export function readMessageProvenance(
+  message: string,
+  trailers: Trailer[] = parseTrailers(message),
+): ProvenanceReading {
   const reading = readAiProvenance(trailers);
   if (!/(^|\n)---/.test(message)) return reading;
   const beforeDivider = trailerValues(parseTrailers(message, '#', { divider: true }), AI_PROVENANCE);
   const asGit = trailerValues(trailers, AI_PROVENANCE);
-  if (beforeDivider.length === 0 || (beforeDivider.length === asGit.length && beforeDivider.every((v, i) => v === asGit[i]))) return reading;
+  if (
+    beforeDivider.length === 0 ||
+    (beforeDivider.length === asGit.length && beforeDivider.every((v, i) => v === asGit[i]))
+  )
+    return reading;
   const show = (vs: string[]) => (vs.length === 0 ? 'none' : vs.map((v) => JSON.stringify(v)).join(', '));
   return {
     kind: 'unreadable',
@@ -90,7 +111,8 @@ export function readMessageProvenance(message: string, trailers: Trailer[] = par
 }
 
 /** What to do about an unreadable `AI-Provenance`, for messages that name the commit. */
-export const AI_PROVENANCE_FIX = 'reword the commit so that it carries exactly one trailer `AI-Provenance: v1 ai=N human=N untracked=N` (git rebase -i, "reword"), or have it reviewed';
+export const AI_PROVENANCE_FIX =
+  'reword the commit so that it carries exactly one trailer `AI-Provenance: v1 ai=N human=N untracked=N` (git rebase -i, "reword"), or have it reviewed';
 
 export function trailerValues(trailers: Trailer[], key: string): string[] {
   const k = key.toLowerCase();
@@ -148,7 +170,11 @@ export function agentOfAssistedBy(value: string): { agent: CanonicalAgent; model
   let agent: CanonicalAgent | undefined;
   for (const t of tools) agent ??= knownAgent(t);
   if (!agent && model === 'inline') agent = 'inline-completion';
-  agent ??= knownAgent(agentWord) ?? agentOfAssistedByWord(agentWord) ?? aiOfCoAuthor({ name: agentWord, email: '' }) ?? 'unknown';
+  agent ??=
+    knownAgent(agentWord) ??
+    agentOfAssistedByWord(agentWord) ??
+    aiOfCoAuthor({ name: agentWord, email: '' }) ??
+    'unknown';
   return { agent, ...(model && model !== 'inline' ? { model } : {}) };
 }
 
@@ -157,10 +183,12 @@ export function agentOfAssistedBy(value: string): { agent: CanonicalAgent; model
  * (an agent or the author may have written one, with or without a TOOL part).
  */
 export function assistedByToAdd(existing: Trailer[], ours: string[]): string[] {
-  const have = new Set(trailerValues(existing, ASSISTED_BY).map((v) => {
-    const a = assistedByParts(v);
-    return a ? `${a.agent}:${a.model}`.toLowerCase() : v.toLowerCase();
-  }));
+  const have = new Set(
+    trailerValues(existing, ASSISTED_BY).map((v) => {
+      const a = assistedByParts(v);
+      return a ? `${a.agent}:${a.model}`.toLowerCase() : v.toLowerCase();
+    }),
+  );
   const out: string[] = [];
   for (const v of ours) {
     const a = assistedByParts(v);

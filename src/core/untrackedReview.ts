@@ -17,7 +17,10 @@ export interface UntrackedThreshold {
 }
 
 /** What `policy init` writes and what an omitted `review.untracked` means. Why these numbers: README. */
-export const DEFAULT_UNTRACKED_THRESHOLD: UntrackedThreshold = Object.freeze({ lines: 20, share: 0.5 }) as UntrackedThreshold;
+export const DEFAULT_UNTRACKED_THRESHOLD: UntrackedThreshold = Object.freeze({
+  lines: 20,
+  share: 0.5,
+}) as UntrackedThreshold;
 
 /**
  * Why the commit needs review for its untracked lines, or undefined when it does not. `provenance` is the
@@ -27,7 +30,11 @@ export const DEFAULT_UNTRACKED_THRESHOLD: UntrackedThreshold = Object.freeze({ l
  * outside tester's bypass, session 5: files git diffs as binary were stamped ai=0 human=0 untracked=0) or a
  * hand-edited trailer cannot make them vanish. `false` turns the rule off.
  */
-export function untrackedReviewReason(threshold: UntrackedThreshold | false, provenance: ProvenanceCounts | undefined, added?: number): string | undefined {
+export function untrackedReviewReason(
+  threshold: UntrackedThreshold | false,
+  provenance: ProvenanceCounts | undefined,
+  added?: number,
+): string | undefined {
   if (threshold === false || provenance === undefined) return undefined;
   const stated = provenance.ai + provenance.human + provenance.untracked;
   const unaccounted = added !== undefined && added > stated ? added - stated : 0;
@@ -35,7 +42,10 @@ export function untrackedReviewReason(threshold: UntrackedThreshold | false, pro
   const total = stated + unaccounted;
   if (untracked === 0 || total === 0) return undefined;
   if (untracked < threshold.lines || untracked / total < threshold.share) return undefined;
-  const missing = unaccounted > 0 ? ` (${unaccounted} of them added by the commit's diff but missing from its AI-Provenance trailer)` : '';
+  const missing =
+    unaccounted > 0
+      ? ` (${unaccounted} of them added by the commit's diff but missing from its AI-Provenance trailer)`
+      : '';
   return `${untracked} of ${total} added lines were written by something Countersign did not observe (untracked)${missing}`;
 }
 

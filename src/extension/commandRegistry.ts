@@ -15,7 +15,7 @@ export function registerCommand(
     try {
       return await (handler as (...a: unknown[]) => unknown)(...args);
     } catch (err) {
-      log.error(`[command] ${id} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      log.error(`[command] ${id} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       const text = CountersignError.is(err) ? errorMessage(err) : `Countersign: ${errorMessage(err)}`;
       // Not awaited: the command finishes when it fails, not when the user dismisses the notification.
       void vscode.window.showErrorMessage(text, 'Show Log').then((choice) => {

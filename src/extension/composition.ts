@@ -31,7 +31,11 @@ export interface Services {
  * Builds every service in one plain function (no container, no singletons). dist/extension-services.js: the
  * entry (extension.ts) loads it just after activate() returns, and registered the commands it hands over.
  */
-export function compose(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, handlers: CommandHandlers): Services {
+export function compose(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  handlers: CommandHandlers,
+): Services {
   const disposables: vscode.Disposable[] = [];
   const registeredCommands: CommandId[] = [];
   const command = (id: CommandId, handler: (...args: never[]) => unknown) => {
@@ -44,14 +48,23 @@ export function compose(context: vscode.ExtensionContext, log: vscode.LogOutputC
   // The hook offer passes the repository root; from the palette there is no argument and the user picks.
   command(Commands.installHooks, async (root?: string) => {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('Countersign installs no hooks in an untrusted workspace. Trust the folder first.');
+      void vscode.window.showWarningMessage(
+        'Countersign installs no hooks in an untrusted workspace. Trust the folder first.',
+      );
       return;
     }
     const folder = typeof root === 'string' ? root : await pickRepositoryFolder();
     if (!folder) return;
-    const r = await install(folder, { cliSource: cliPath, nodeBinary: process.execPath, nodeIsElectron: !!process.versions.electron, config: defaultInstallConfig() });
+    const r = await install(folder, {
+      cliSource: cliPath,
+      nodeBinary: process.execPath,
+      nodeIsElectron: !!process.versions.electron,
+      config: defaultInstallConfig(),
+    });
     log.info(`[hooks] installed in ${r.hooksDir}, chaining ${r.chainedDir}`);
-    void vscode.window.showInformationMessage(`Countersign hooks installed in ${path.basename(folder)}; commits now carry provenance trailers.`);
+    void vscode.window.showInformationMessage(
+      `Countersign hooks installed in ${path.basename(folder)}; commits now carry provenance trailers.`,
+    );
   });
   command(Commands.uninstallHooks, async () => {
     const folder = await pickRepositoryFolder();
@@ -62,12 +75,17 @@ export function compose(context: vscode.ExtensionContext, log: vscode.LogOutputC
   });
   // As VS Code puts `code` on PATH: the CLI shipped in this extension, copied to a stable place, and a launcher.
   command(Commands.installCommandLineTool, async () => {
-    const r = installCliLauncher({ cliSource: cliPath, fallbackNode: process.execPath, nodeIsElectron: !!process.versions.electron });
+    const r = installCliLauncher({
+      cliSource: cliPath,
+      fallbackNode: process.execPath,
+      nodeIsElectron: !!process.versions.electron,
+    });
     log.info(`[cli] launcher ${r.launcher} -> ${r.cliCopy}${r.onPath ? '' : ' (not on PATH)'}`);
     const copy = 'Copy PATH Line';
     const answer = await vscode.window.showInformationMessage(
       `Installed the \`countersign\` command: ${r.launcher}.${r.pathHint ? ` Its folder is not on PATH: ${r.pathHint}.` : ' Open a new terminal to use it.'} Run this command again after updating the extension.`,
-      ...(r.pathHint ? [copy] : []));
+      ...(r.pathHint ? [copy] : []),
+    );
     if (answer === copy) await vscode.env.clipboard.writeText(`export PATH="${path.dirname(r.launcher)}:$PATH"`);
   });
   const editor = composeEditorAttribution(context, log, command);

@@ -43,7 +43,10 @@ export interface CountersignApi {
 
 export function activate(context: vscode.ExtensionContext): CountersignApi {
   const started = performance.now();
-  const loadMs = typeof __countersignLoadStart === 'number' && typeof __countersignLoadEnd === 'number' ? __countersignLoadEnd - __countersignLoadStart : 0;
+  const loadMs =
+    typeof __countersignLoadStart === 'number' && typeof __countersignLoadEnd === 'number'
+      ? __countersignLoadEnd - __countersignLoadStart
+      : 0;
   const log = vscode.window.createOutputChannel(LOG_CHANNEL_NAME, { log: true });
   context.subscriptions.push(log);
   log.info(`[extension] activating Countersign ${context.extension.packageJSON.version as string}`);
@@ -52,51 +55,69 @@ export function activate(context: vscode.ExtensionContext): CountersignApi {
   let servicesMs: number | undefined;
   const handlers = new Map<CommandId, (...args: never[]) => unknown>();
   // Not in activate() itself: the next turn of the event loop, before the host reads another message.
-  const ready = new Promise<void>((resolve, reject) => setImmediate(() => {
-    const t0 = performance.now();
-    try {
-      // A file beside this bundle, loaded at run time: a require esbuild must not follow.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { compose } = require(path.join(__dirname, SERVICES_BUNDLE)) as { compose: (c: vscode.ExtensionContext, l: vscode.LogOutputChannel, h: CommandHandlers) => Services };
-      services = compose(context, log, (id, handler) => handlers.set(id, handler));
-      const composed = services;
-      // Disposed in reverse order of creation.
-      context.subscriptions.push({ dispose: () => [...composed.disposables].reverse().forEach((d) => d.dispose()) });
-      servicesMs = performance.now() - t0;
-      log.info(`[extension] services loaded in ${servicesMs.toFixed(1)} ms`);
-      resolve();
-    } catch (err) {
-      log.error(`[extension] loading ${SERVICES_BUNDLE} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-      reject(err);
-    }
-  }));
+  const ready = new Promise<void>((resolve, reject) =>
+    setImmediate(() => {
+      const t0 = performance.now();
+      try {
+        // A file beside this bundle, loaded at run time: a require esbuild must not follow.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { compose } = require(path.join(__dirname, SERVICES_BUNDLE)) as {
+          compose: (c: vscode.ExtensionContext, l: vscode.LogOutputChannel, h: CommandHandlers) => Services;
+        };
+        services = compose(context, log, (id, handler) => handlers.set(id, handler));
+        const composed = services;
+        // Disposed in reverse order of creation.
+        context.subscriptions.push({ dispose: () => [...composed.disposables].reverse().forEach((d) => d.dispose()) });
+        servicesMs = performance.now() - t0;
+        log.info(`[extension] services loaded in ${servicesMs.toFixed(1)} ms`);
+        resolve();
+      } catch (err) {
+        log.error(
+          `[extension] loading ${SERVICES_BUNDLE} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+        );
+        reject(err);
+      }
+    }),
+  );
   ready.catch(() => undefined); // reported above, and by every command that waits for it
   // Every contributed command now, so the palette and keybindings find it at once; its handler is the services'.
   const ids = Object.values(Commands);
   for (const id of ids) {
-    context.subscriptions.push(registerCommand(log, id, async (...args: never[]) => {
-      await ready;
-      const handler = handlers.get(id);
-      if (!handler) throw new Error(`${id} is not available in this window`);
-      return handler(...args);
-    }));
+    context.subscriptions.push(
+      registerCommand(log, id, async (...args: never[]) => {
+        await ready;
+        const handler = handlers.get(id);
+        if (!handler) throw new Error(`${id} is not available in this window`);
+        return handler(...args);
+      }),
+    );
   }
 
   const loaded = () => {
-    if (!services) throw new Error('Countersign is still loading: await the API\'s `ready` first');
+    if (!services) throw new Error("Countersign is still loading: await the API's `ready` first");
     return services;
   };
   const activationMs = loadMs + (performance.now() - started);
   log.info(`[extension] activated in ${activationMs.toFixed(1)} ms (${loadMs.toFixed(1)} ms loading the bundle)`);
   return {
-    get registeredCommands() { return loaded().registeredCommands; },
+    get registeredCommands() {
+      return loaded().registeredCommands;
+    },
     logChannelName: LOG_CHANNEL_NAME,
     ready,
-    get attribution() { return loaded().attribution; },
-    get review() { return loaded().review; },
-    get blame() { return loaded().blame; },
+    get attribution() {
+      return loaded().attribution;
+    },
+    get review() {
+      return loaded().review;
+    },
+    get blame() {
+      return loaded().blame;
+    },
     activationMs,
-    get servicesMs() { return servicesMs; },
+    get servicesMs() {
+      return servicesMs;
+    },
   };
 }
 

@@ -13,7 +13,10 @@ export interface RepoChoice {
  * file (the innermost, for nested repositories); else the user's pick. With no candidate it says `none` and
  * answers undefined.
  */
-export async function pickRepository(candidates: readonly RepoChoice[], opts: { none: string; placeHolder?: string }): Promise<string | undefined> {
+export async function pickRepository(
+  candidates: readonly RepoChoice[],
+  opts: { none: string; placeHolder?: string },
+): Promise<string | undefined> {
   if (candidates.length === 0) {
     void vscode.window.showInformationMessage(opts.none);
     return undefined;
@@ -22,10 +25,15 @@ export async function pickRepository(candidates: readonly RepoChoice[], opts: { 
   const active = vscode.window.activeTextEditor?.document.uri;
   if (active?.scheme === 'file') {
     const file = active.fsPath;
-    const owner = candidates.filter((c) => file.startsWith(c.root + path.sep)).sort((a, b) => b.root.length - a.root.length)[0];
+    const owner = candidates
+      .filter((c) => file.startsWith(c.root + path.sep))
+      .sort((a, b) => b.root.length - a.root.length)[0];
     if (owner) return owner.root;
   }
-  const pick = await vscode.window.showQuickPick(candidates.map((c) => ({ label: c.name, description: c.root, root: c.root })), { placeHolder: opts.placeHolder ?? 'Which repository?' });
+  const pick = await vscode.window.showQuickPick(
+    candidates.map((c) => ({ label: c.name, description: c.root, root: c.root })),
+    { placeHolder: opts.placeHolder ?? 'Which repository?' },
+  );
   return pick?.root;
 }
 
@@ -42,5 +50,7 @@ export async function workspaceRepositories(): Promise<RepoChoice[]> {
 
 /** The repository a workspace-level command (install hooks, set up the policy) acts on. */
 export async function pickRepositoryFolder(): Promise<string | undefined> {
-  return pickRepository(await workspaceRepositories(), { none: 'Countersign works on a folder with a git repository: open one first.' });
+  return pickRepository(await workspaceRepositories(), {
+    none: 'Countersign works on a folder with a git repository: open one first.',
+  });
 }

@@ -56,14 +56,27 @@ export async function recordCheckpoint(ledger: Ledger, req: CheckpointRequest): 
     gitDeleted = changed.deleted;
   }
   const snap = readSnapshot(ledger.root, paths);
-  const meta = { agent: req.agent, ...(req.model ? { model: req.model } : {}), ...(req.session ? { session: req.session } : {}) };
-  const result: CheckpointResult = { phase: req.phase, files: Object.keys(snap.files), deleted: [], skipped: snap.skipped, rebuiltBefore: false };
+  const meta = {
+    agent: req.agent,
+    ...(req.model ? { model: req.model } : {}),
+    ...(req.session ? { session: req.session } : {}),
+  };
+  const result: CheckpointResult = {
+    phase: req.phase,
+    files: Object.keys(snap.files),
+    deleted: [],
+    skipped: snap.skipped,
+    rebuiltBefore: false,
+  };
 
   if (req.phase === 'before') {
     // Files the tool is about to create: empty before, so all their lines become the agent's.
     for (const m of snap.missing) if (named.includes(m)) snap.files[m] = '';
     result.files = Object.keys(snap.files);
-    await ledger.record({ type: 'agent', phase: 'before', ...meta, files: snap.files }, { callId: req.callId, shell: req.shell });
+    await ledger.record(
+      { type: 'agent', phase: 'before', ...meta, files: snap.files },
+      { callId: req.callId, shell: req.shell },
+    );
     return result;
   }
 
@@ -84,7 +97,10 @@ export async function recordCheckpoint(ledger: Ledger, req: CheckpointRequest): 
       result.rebuiltBefore = true;
     }
   }
-  await ledger.record({ type: 'agent', phase: 'after', ...meta, files: snap.files }, { callId, deleted, shell: req.shell });
+  await ledger.record(
+    { type: 'agent', phase: 'after', ...meta, files: snap.files },
+    { callId, deleted, shell: req.shell },
+  );
   return result;
 }
 
@@ -98,7 +114,11 @@ export async function recordCheckpoint(ledger: Ledger, req: CheckpointRequest): 
  * (core/agents/transcriptLocations, after resolving symlinks), only as a regular file, and only a valid
  * model name is taken from it (issue 16, class 7): anything else reads as no model.
  */
-export function modelFromTranscript(transcriptPath: string | undefined, where: { agent: 'claude' | 'vscode'; home: string; env: NodeJS.ProcessEnv }, tailBytes = 256 * 1024): string | undefined {
+export function modelFromTranscript(
+  transcriptPath: string | undefined,
+  where: { agent: 'claude' | 'vscode'; home: string; env: NodeJS.ProcessEnv },
+  tailBytes = 256 * 1024,
+): string | undefined {
   if (!transcriptPath || !path.isAbsolute(transcriptPath)) return undefined;
   let real: string;
   try {
@@ -107,14 +127,19 @@ export function modelFromTranscript(transcriptPath: string | undefined, where: {
     return undefined;
   }
   const roots = transcriptRoots(where.agent, where.home, where.env).map((r) => {
-    try { return fs.realpathSync(r); } catch { return r; }
+    try {
+      return fs.realpathSync(r);
+    } catch {
+      return r;
+    }
   });
   if (!isBelow(real, roots)) return undefined;
   const read = readRegularFile(real, { maxBytes: tailBytes, tail: true });
   if (read.kind !== 'ok') return undefined;
   let model: string | undefined;
   for (const m of read.content.toString('utf8').matchAll(/"(?:model|modelId|newModel)"\s*:\s*"([^"\\]{1,200})"/g)) {
-    if (!m[1].startsWith('<') && !/^(?:copilot\/)?auto$/i.test(m[1]) && m[1] !== 'unknown') model = safeName(m[1]) ?? model;
+    if (!m[1].startsWith('<') && !/^(?:copilot\/)?auto$/i.test(m[1]) && m[1] !== 'unknown')
+      model = safeName(m[1]) ?? model;
   }
   return model;
 }

@@ -49,7 +49,11 @@ function removeEmptyDirs(root: string, dir: string): void {
  * team's, and changing them is a commit — and only the agent's personal settings file and files git does
  * not track are touched. Malformed files are left alone (they hold nothing we can take out).
  */
-export async function disconnectAgents(repo: RepoPaths, agents: readonly HookAgent[] = HOOK_AGENTS, o: { localOnly?: boolean } = {}): Promise<DisconnectResult> {
+export async function disconnectAgents(
+  repo: RepoPaths,
+  agents: readonly HookAgent[] = HOOK_AGENTS,
+  o: { localOnly?: boolean } = {},
+): Promise<DisconnectResult> {
   const root = repo.root as string;
   const read = (file: string) => {
     refuseSymlinkedPath(root, path.join(root, file), 'remove the agent hook configuration from');
@@ -76,7 +80,12 @@ export async function disconnectAgents(repo: RepoPaths, agents: readonly HookAge
       writeFileAtomic(abs, p.text);
     }
     if (!tracked) released.push(p.file);
-    files.push({ agent: p.agent, file: p.file, status: p.empty && !tracked ? 'deleted' : 'updated', unexcluded: false });
+    files.push({
+      agent: p.agent,
+      file: p.file,
+      status: p.empty && !tracked ? 'deleted' : 'updated',
+      unexcluded: false,
+    });
   }
   // Lines for files that are gone already (deleted by hand) are Countersign's to take out too.
   for (const a of agents) released.push(...agentConfigFiles(a).filter((f) => !fs.existsSync(path.join(root, f))));

@@ -12,19 +12,32 @@ import { runGit } from './gitRunner';
  * identity and date, so they are the same objects every time) whose only common ancestor is the base.
  * Undefined: an object is missing or the merge conflicts — the approval does not carry.
  */
-export async function replayedTree(cwd: string, span: { base: string; tip: string }, onto: string | undefined): Promise<string | undefined> {
-  const target = onto ?? await emptyTree(cwd);
-  const r = await runGit(['rev-parse', `${span.base}^{tree}`, `${target}^{tree}`, `${span.tip}^{tree}`], { cwd, okCodes: [128] });
+export async function replayedTree(
+  cwd: string,
+  span: { base: string; tip: string },
+  onto: string | undefined,
+): Promise<string | undefined> {
+  const target = onto ?? (await emptyTree(cwd));
+  const r = await runGit(['rev-parse', `${span.base}^{tree}`, `${target}^{tree}`, `${span.tip}^{tree}`], {
+    cwd,
+    okCodes: [128],
+  });
   const trees = r.stdout.split('\n').filter(Boolean);
   if (r.code !== 0 || trees.length !== 3) return undefined;
   const [baseTree, ontoTree, tipTree] = trees;
   if (ontoTree === baseTree) return tipTree;
   const env = {
-    GIT_AUTHOR_NAME: 'countersign', GIT_AUTHOR_EMAIL: 'replay@countersign.invalid', GIT_AUTHOR_DATE: '@0 +0000',
-    GIT_COMMITTER_NAME: 'countersign', GIT_COMMITTER_EMAIL: 'replay@countersign.invalid', GIT_COMMITTER_DATE: '@0 +0000',
+    GIT_AUTHOR_NAME: 'countersign',
+    GIT_AUTHOR_EMAIL: 'replay@countersign.invalid',
+    GIT_AUTHOR_DATE: '@0 +0000',
+    GIT_COMMITTER_NAME: 'countersign',
+    GIT_COMMITTER_EMAIL: 'replay@countersign.invalid',
+    GIT_COMMITTER_DATE: '@0 +0000',
   };
   const commit = async (tree: string, parent?: string) =>
-    (await runGit(['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-m', 'countersign replay'], { cwd, env })).stdout.trim();
+    (
+      await runGit(['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-m', 'countersign replay'], { cwd, env })
+    ).stdout.trim();
   const base = await commit(baseTree);
   const [ours, theirs] = await Promise.all([commit(ontoTree, base), commit(tipTree, base)]);
   const merged = await runGit(['merge-tree', '--write-tree', '--no-messages', ours, theirs], { cwd, okCodes: [1] });

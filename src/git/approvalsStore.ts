@@ -1,4 +1,9 @@
-import { formatStatementLine, parseStatementNote, type SignedStatement, type StatementError } from '../core/approvalStatement';
+import {
+  formatStatementLine,
+  parseStatementNote,
+  type SignedStatement,
+  type StatementError,
+} from '../core/approvalStatement';
 import { CountersignError } from '../core/errors';
 import { readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
@@ -11,7 +16,6 @@ import { listNotes, notesTip, objectsByBlob } from './notesReader';
  * `git notes merge -s cat_sort_uniq` produces — so concurrent reviews from different clones union cleanly.
  */
 
-
 /**
  * Every statement in refs/notes/countersign, by the commit its note is attached to, read with one
  * `git notes list` and one `git cat-file --batch`. The gate looks statements up by their own tip and patch-id
@@ -19,14 +23,21 @@ import { listNotes, notesTip, objectsByBlob } from './notesReader';
  * unreadable notes are reported in `errors` with the commit as a field (never recovered from the message
  * text), never dropped silently.
  */
-export async function readAllStatements(cwd: string, ref = REVIEW_NOTES_REF): Promise<{ byCommit: Map<string, SignedStatement[]>; errors: StatementError[] }> {
+export async function readAllStatements(
+  cwd: string,
+  ref = REVIEW_NOTES_REF,
+): Promise<{ byCommit: Map<string, SignedStatement[]>; errors: StatementError[] }> {
   const byCommit = new Map<string, SignedStatement[]>();
   const errors: StatementError[] = [];
   const commitsByBlob = objectsByBlob(await listNotes(cwd, ref));
   await readObjects(cwd, [...commitsByBlob.keys()], (blob, content) => {
     const commits = commitsByBlob.get(blob) ?? [];
     if (content === undefined) {
-      for (const commit of commits) errors.push({ attachedTo: commit, error: `the ${ref} note on ${commit} (blob ${blob}) is missing from the object database; fetch it again with \`countersign verify\` or \`git fetch origin ${ref}\`` });
+      for (const commit of commits)
+        errors.push({
+          attachedTo: commit,
+          error: `the ${ref} note on ${commit} (blob ${blob}) is missing from the object database; fetch it again with \`countersign verify\` or \`git fetch origin ${ref}\``,
+        });
       return;
     }
     // Parsed once per blob, however many commits' notes it is (docs/threat-model.md, "Notes flood"): the
@@ -42,11 +53,17 @@ export async function readAllStatements(cwd: string, ref = REVIEW_NOTES_REF): Pr
 
 /** How an error names a note blob shared by several commits: the first, and how many more. */
 export function noteNames(commits: string[], blob: string): string {
-  return commits.length <= 1 ? (commits[0] ?? blob) : `${commits[0]} (and ${commits.length - 1} other commit(s): the same blob ${blob})`;
+  return commits.length <= 1
+    ? (commits[0] ?? blob)
+    : `${commits[0]} (and ${commits.length - 1} other commit(s): the same blob ${blob})`;
 }
 
 /** The statements in the note on one commit (no note: none). */
-export async function readStatementsOn(cwd: string, commit: string, ref = REVIEW_NOTES_REF): Promise<{ statements: SignedStatement[]; errors: string[]; text: string }> {
+export async function readStatementsOn(
+  cwd: string,
+  commit: string,
+  ref = REVIEW_NOTES_REF,
+): Promise<{ statements: SignedStatement[]; errors: string[]; text: string }> {
   const r = await runGit(['notes', `--ref=${ref}`, 'show', commit], { cwd, okCodes: [1] });
   const text = r.code === 0 ? r.stdout : '';
   return { ...parseStatementNote(text, `the ${ref} note on ${commit}`), text };
@@ -77,7 +94,10 @@ export async function recordStatement(cwd: string, signed: SignedStatement, ref 
     const after = await readStatementsOn(cwd, tip, ref);
     if (after.text.split('\n').includes(line)) return line;
   }
-  throw new CountersignError('git', `could not record the statement in ${ref} on ${tip}: another process kept rewriting the note; try again`);
+  throw new CountersignError(
+    'git',
+    `could not record the statement in ${ref} on ${tip}: another process kept rewriting the note; try again`,
+  );
 }
 
 /** `git notes merge` commits, so it needs an identity; CI runners often have none configured. */
@@ -85,8 +105,10 @@ async function identityEnv(cwd: string): Promise<NodeJS.ProcessEnv | undefined> 
   const r = await runGit(['var', 'GIT_COMMITTER_IDENT'], { cwd, okCodes: [128] });
   if (r.code === 0) return undefined;
   return {
-    GIT_AUTHOR_NAME: 'countersign', GIT_AUTHOR_EMAIL: 'countersign@localhost',
-    GIT_COMMITTER_NAME: 'countersign', GIT_COMMITTER_EMAIL: 'countersign@localhost',
+    GIT_AUTHOR_NAME: 'countersign',
+    GIT_AUTHOR_EMAIL: 'countersign@localhost',
+    GIT_COMMITTER_NAME: 'countersign',
+    GIT_COMMITTER_EMAIL: 'countersign@localhost',
   };
 }
 
@@ -103,7 +125,10 @@ export async function mergeApprovals(cwd: string, from: string, ref = REVIEW_NOT
     return true;
   }
   if (before === fromOid) return false;
-  await runGit(['notes', `--ref=${ref}`, 'merge', '--quiet', '-s', 'cat_sort_uniq', fromOid], { cwd, env: await identityEnv(cwd) });
+  await runGit(['notes', `--ref=${ref}`, 'merge', '--quiet', '-s', 'cat_sort_uniq', fromOid], {
+    cwd,
+    env: await identityEnv(cwd),
+  });
   return (await notesTip(cwd, ref)) !== before;
 }
 
@@ -112,7 +137,12 @@ export async function mergeApprovals(cwd: string, from: string, ref = REVIEW_NOT
  * time. A remote without approvals yet is not an error. Throws CountersignError('remoteUnreachable') when the
  * remote cannot be reached in `timeoutMs` — the caller decides whether that blocks (the gate: it does).
  */
-export async function fetchApprovals(cwd: string, remote: string, timeoutMs: number, ref = REVIEW_NOTES_REF): Promise<{ remoteTip: string | undefined; merged: boolean }> {
+export async function fetchApprovals(
+  cwd: string,
+  remote: string,
+  timeoutMs: number,
+  ref = REVIEW_NOTES_REF,
+): Promise<{ remoteTip: string | undefined; merged: boolean }> {
   const tracking = trackingRef(remote, REVIEW_NOTES_REF);
   // A one-character glob so that a remote without the ref yet matches nothing instead of failing the fetch
   // (telling "no ref" from "no connection" any other way would mean parsing git's messages).
@@ -136,14 +166,24 @@ export interface PushResult {
  * Pushes refs/notes/countersign. When the remote has approvals we lack (rejected as non-fast-forward), fetches
  * and merges them and tries again, a few times. Never forces: that would erase other reviewers' approvals.
  */
-export async function pushApprovals(cwd: string, remote: string, opts: { timeoutMs?: number; attempts?: number } = {}, ref = REVIEW_NOTES_REF): Promise<PushResult> {
+export async function pushApprovals(
+  cwd: string,
+  remote: string,
+  opts: { timeoutMs?: number; attempts?: number } = {},
+  ref = REVIEW_NOTES_REF,
+): Promise<PushResult> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const attempts = opts.attempts ?? 4;
   if ((await notesTip(cwd, ref)) === undefined) return { ok: true, upToDate: true, attempts: 0, nothingToPush: true };
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    const r = await runGit(['push', '--porcelain', '--no-verify', remote, `${ref}:${ref}`], { cwd, timeoutMs, okCodes: [1] });
+    const r = await runGit(['push', '--porcelain', '--no-verify', remote, `${ref}:${ref}`], {
+      cwd,
+      timeoutMs,
+      okCodes: [1],
+    });
     const status = porcelainStatus(r.stdout, ref);
-    if (r.code === 0 && status && status.flag !== '!') return { ok: true, upToDate: status.flag === '=', attempts: attempt, nothingToPush: false };
+    if (r.code === 0 && status && status.flag !== '!')
+      return { ok: true, upToDate: status.flag === '=', attempts: attempt, nothingToPush: false };
     // `[rejected]`: the remote has approvals we lack. `[remote rejected] (failed to update ref)`: another
     // reviewer's push held the ref lock at that moment. Both resolve by merging theirs and trying again; a
     // hook that declines for good just fails again, a bounded number of times.
@@ -155,14 +195,18 @@ export async function pushApprovals(cwd: string, remote: string, opts: { timeout
     const why = status ? `${status.summary}` : r.stderr.trim().split('\n').slice(-2).join(' ');
     throw new CountersignError('git', `could not push ${ref} to ${remote}: ${why}`, r.stderr);
   }
-  throw new CountersignError('git', `could not push ${ref} to ${remote}: the remote kept moving after ${attempts} attempts; run \`countersign approve\` again or \`git push ${remote} ${ref}\``);
+  throw new CountersignError(
+    'git',
+    `could not push ${ref} to ${remote}: the remote kept moving after ${attempts} attempts; run \`countersign approve\` again or \`git push ${remote} ${ref}\``,
+  );
 }
 
 /** `git push --porcelain` prints `<flag>\t<from>:<to>\t<summary>` per ref: machine output, stable across versions. */
 function porcelainStatus(stdout: string, ref: string): { flag: string; summary: string } | undefined {
   for (const line of stdout.split('\n')) {
     const parts = line.split('\t');
-    if (parts.length >= 3 && parts[1].endsWith(`:${ref}`)) return { flag: parts[0], summary: parts.slice(2).join('\t') };
+    if (parts.length >= 3 && parts[1].endsWith(`:${ref}`))
+      return { flag: parts[0], summary: parts.slice(2).join('\t') };
   }
   return undefined;
 }

@@ -10,7 +10,10 @@ import { randomBytes } from 'crypto';
  */
 export function writeFileAtomic(file: string, data: string | Buffer, mode = 0o644, durable = true): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   const fd = fs.openSync(tmp, 'w', mode);
   try {
     fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);

@@ -53,7 +53,11 @@ export class BranchReadAhead {
       const byId = new Map((await readCommitRange(cwd, [...nonEmpty, '--not', base])).map((c) => [c.sha, c]));
       for (const h of readable) {
         const shas = chainOf.get(h) as string[];
-        if (shas.every((s) => byId.has(s))) chains.set(h, shas.map((s) => byId.get(s) as GateCommit));
+        if (shas.every((s) => byId.has(s)))
+          chains.set(
+            h,
+            shas.map((s) => byId.get(s) as GateCommit),
+          );
       }
       notes = await readNotes(cwd, AI_NOTES_REF, byId.keys());
     } else {
@@ -83,7 +87,10 @@ export class BranchReadAhead {
     if (count > this.maxCommits) return { count };
     const chain = this.chains.get(head);
     if (!chain) return undefined;
-    return { count, commits: chain.map((c) => ({ ...c, parents: [...c.parents], files: c.files.map((f) => ({ ...f })) })) };
+    return {
+      count,
+      commits: chain.map((c) => ({ ...c, parents: [...c.parents], files: c.files.map((f) => ({ ...f })) })),
+    };
   }
 
   /** The notes under `ref` on `objects`, when every one of them was read ahead. */
@@ -120,13 +127,20 @@ export class BranchReadAhead {
  * are asked and the policy entries are left to the gate's own `rev-parse`; an entry that reads `missing`
  * (absent, or a submodule, whose commit is not here) is left to it as well.
  */
-async function readHeads(cwd: string, heads: string[]): Promise<{ commitHeads: Set<string>; policyEntries: Map<string, string> }> {
+async function readHeads(
+  cwd: string,
+  heads: string[],
+): Promise<{ commitHeads: Set<string>; policyEntries: Map<string, string> }> {
   const commitHeads = new Set<string>();
   const policyEntries = new Map<string, string>();
   if (heads.length === 0) return { commitHeads, policyEntries };
   const withPolicy = !(await isPartialClone(cwd));
   const names = heads.flatMap((h) => (withPolicy ? [h, `${h}:${POLICY_FILE}`] : [h]));
-  const r = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype)'], { cwd, input: names.join('\n') + '\n', env: noLazyFetchEnv() });
+  const r = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype)'], {
+    cwd,
+    input: names.join('\n') + '\n',
+    env: noLazyFetchEnv(),
+  });
   const lines = r.stdout.split('\n');
   names.forEach((name, i) => {
     const [oid, type] = (lines[i] ?? '').split(' ');
@@ -147,7 +161,11 @@ async function readHeads(cwd: string, heads: string[]): Promise<{ commitHeads: S
  * has only ancestors the base reaches). Counts for every head; the commits, newest first, of those whose range
  * is one chain.
  */
-async function walkRanges(cwd: string, heads: string[], base: string): Promise<{ counts: Map<string, number>; chainOf: Map<string, string[]> }> {
+async function walkRanges(
+  cwd: string,
+  heads: string[],
+  base: string,
+): Promise<{ counts: Map<string, number>; chainOf: Map<string, string[]> }> {
   const counts = new Map<string, number>();
   const chainOf = new Map<string, string[]>();
   if (heads.length === 0) return { counts, chainOf };

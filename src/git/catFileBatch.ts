@@ -25,23 +25,54 @@ export class ObjectReader {
   private failed: unknown;
   private readonly done: Promise<void>;
 
-  constructor(cwd: string, private readonly onObject: OnObject) {
-    this.child = spawn('git', ['cat-file', '--batch'], { cwd, env: gitEnv(noLazyFetchEnv()), stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(
+    cwd: string,
+    private readonly onObject: OnObject,
+  ) {
+    this.child = spawn('git', ['cat-file', '--batch'], {
+      cwd,
+      env: gitEnv(noLazyFetchEnv()),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const err: Buffer[] = [];
     this.child.stdout.on('data', (chunk: Buffer) => {
       if (this.failed) return;
       this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
-      try { this.pump(); } catch (e) { this.failed = e; this.child.kill(); }
+      try {
+        this.pump();
+      } catch (e) {
+        this.failed = e;
+        this.child.kill();
+      }
     });
     this.child.stderr.on('data', (d: Buffer) => err.push(d));
     this.child.stdin.on('error', () => undefined);
     this.done = new Promise<void>((resolve, reject) => {
-      this.child.on('error', (e) => reject(new CountersignError('git', `could not run git: ${e.message}`, undefined, { cause: e })));
+      this.child.on('error', (e) =>
+        reject(new CountersignError('git', `could not run git: ${e.message}`, undefined, { cause: e })),
+      );
       this.child.on('close', (code) => {
-        if (this.failed) { reject(this.failed); return; }
+        if (this.failed) {
+          reject(this.failed);
+          return;
+        }
         const stderr = Buffer.concat(err).toString('utf8');
-        if (code !== 0) { reject(new CountersignError(gitErrorReason(stderr), `git cat-file --batch failed (exit ${code}): ${stderr.trim()}`, stderr)); return; }
-        if (this.index !== this.names.length) { reject(new CountersignError('git', `git cat-file --batch answered ${this.index} of ${this.names.length} objects`)); return; }
+        if (code !== 0) {
+          reject(
+            new CountersignError(
+              gitErrorReason(stderr),
+              `git cat-file --batch failed (exit ${code}): ${stderr.trim()}`,
+              stderr,
+            ),
+          );
+          return;
+        }
+        if (this.index !== this.names.length) {
+          reject(
+            new CountersignError('git', `git cat-file --batch answered ${this.index} of ${this.names.length} objects`),
+          );
+          return;
+        }
         resolve();
       });
     });
@@ -51,7 +82,8 @@ export class ObjectReader {
 
   /** Asks for one object; its answer comes to `onObject` in the order asked. */
   read(name: string): void {
-    if (/[\n\r]/.test(name)) throw new CountersignError('input', `object name ${JSON.stringify(name)} contains a line break`);
+    if (/[\n\r]/.test(name))
+      throw new CountersignError('input', `object name ${JSON.stringify(name)} contains a line break`);
     this.names.push(name);
     this.child.stdin.write(name + '\n');
   }

@@ -44,7 +44,10 @@ export function writeCliBundleCopy(cliSource: string, dest: string): void {
 export function removeCliBundleCopy(dest: string): string[] {
   const removed: string[] = [];
   for (const f of [dest, ...COMPANIONS.map((n) => path.join(path.dirname(dest), n))]) {
-    if (fs.existsSync(f)) { fs.rmSync(f); removed.push(f); }
+    if (fs.existsSync(f)) {
+      fs.rmSync(f);
+      removed.push(f);
+    }
   }
   return removed;
 }

@@ -43,7 +43,11 @@ export function defaultBinDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function launcherScript(cliCopy: string, fallbackNode: string | undefined, nodeIsElectron: boolean): string {
-  return fillShellTemplate(launcherTemplate, { CLI: cliCopy, FALLBACK_NODE: fallbackNode ?? '', FALLBACK_IS_ELECTRON: nodeIsElectron ? '1' : '' });
+  return fillShellTemplate(launcherTemplate, {
+    CLI: cliCopy,
+    FALLBACK_NODE: fallbackNode ?? '',
+    FALLBACK_IS_ELECTRON: nodeIsElectron ? '1' : '',
+  });
 }
 
 function windowsLauncher(cliCopy: string): string {
@@ -59,27 +63,45 @@ export function installCliLauncher(o: LauncherOptions): LauncherResult {
   writeCliBundleCopy(o.cliSource, cliCopy);
   const launcher = path.join(binDir, platform === 'win32' ? 'countersign.cmd' : 'countersign');
   if (fs.existsSync(launcher) && !fs.readFileSync(launcher, 'utf8').includes(LAUNCHER_MARKER)) {
-    throw new CountersignError('config', `${launcher} exists and was not written by Countersign; remove it (or install there with your package manager) and run the command again`);
+    throw new CountersignError(
+      'config',
+      `${launcher} exists and was not written by Countersign; remove it (or install there with your package manager) and run the command again`,
+    );
   }
-  writeFileAtomic(launcher, platform === 'win32' ? windowsLauncher(cliCopy) : launcherScript(cliCopy, o.fallbackNode, o.nodeIsElectron ?? false), 0o755);
+  writeFileAtomic(
+    launcher,
+    platform === 'win32'
+      ? windowsLauncher(cliCopy)
+      : launcherScript(cliCopy, o.fallbackNode, o.nodeIsElectron ?? false),
+    0o755,
+  );
   const sep = platform === 'win32' ? ';' : ':';
   const onPath = (env.PATH ?? '').split(sep).some((p) => p && path.resolve(p) === path.resolve(binDir));
-  const pathHint = onPath ? undefined : platform === 'win32'
-    ? `add ${binDir} to your user PATH (System Properties → Environment Variables)`
-    : `add it to PATH: echo 'export PATH="${binDir}:$PATH"' >> ~/.profile (or ~/.bashrc / ~/.zshrc), then open a new terminal`;
+  const pathHint = onPath
+    ? undefined
+    : platform === 'win32'
+      ? `add ${binDir} to your user PATH (System Properties → Environment Variables)`
+      : `add it to PATH: echo 'export PATH="${binDir}:$PATH"' >> ~/.profile (or ~/.bashrc / ~/.zshrc), then open a new terminal`;
   return { launcher, cliCopy, onPath, ...(pathHint ? { pathHint } : {}) };
 }
 
 /** Removes the launcher and the copy (only files Countersign wrote); returns what was removed. */
-export function uninstallCliLauncher(o: Pick<LauncherOptions, 'binDir' | 'dataDir' | 'env' | 'platform'> = {}): string[] {
+export function uninstallCliLauncher(
+  o: Pick<LauncherOptions, 'binDir' | 'dataDir' | 'env' | 'platform'> = {},
+): string[] {
   const env = o.env ?? process.env;
   const binDir = o.binDir ?? defaultBinDir(env);
   const dataDir = o.dataDir ?? path.join(env.HOME ?? os.homedir(), '.local', 'share', 'countersign');
   const removed: string[] = [];
   for (const f of [path.join(binDir, 'countersign'), path.join(binDir, 'countersign.cmd')]) {
     try {
-      if (fs.readFileSync(f, 'utf8').includes(LAUNCHER_MARKER)) { fs.rmSync(f); removed.push(f); }
-    } catch { /* not there */ }
+      if (fs.readFileSync(f, 'utf8').includes(LAUNCHER_MARKER)) {
+        fs.rmSync(f);
+        removed.push(f);
+      }
+    } catch {
+      /* not there */
+    }
   }
   removed.push(...removeCliBundleCopy(path.join(dataDir, 'countersign.js')));
   return removed;

@@ -53,11 +53,16 @@ export async function detectCommitContext(cwd: string, repo: RepoPaths, input: C
 
   let amend = false;
   if (argv) amend = argv.sub === 'commit' && argv.args.includes('--amend');
-  else if (input.source === 'commit' && head && input.sha && (await resolveCommit(cwd, input.sha)) === head) amend = true;
+  else if (input.source === 'commit' && head && input.sha && (await resolveCommit(cwd, input.sha)) === head)
+    amend = true;
   // A rebase squash/fixup step amends the commit before it in-process (no CHERRY_PICK_HEAD, git's argv is `rebase`).
-  const squashStep = rebaseStep && (rebaseStep.command === 'squash' || rebaseStep.command === 'fixup') && !cherryPickHead ? rebaseStep.sha : undefined;
+  const squashStep =
+    rebaseStep && (rebaseStep.command === 'squash' || rebaseStep.command === 'fixup') && !cherryPickHead
+      ? rebaseStep.sha
+      : undefined;
   if (squashStep) amend = true;
-  if (!argv && !amend && head && !cherryPickHead && mergeHeads.length === 0) amend = await looksLikeAmend(cwd, head, input.env);
+  if (!argv && !amend && head && !cherryPickHead && mergeHeads.length === 0)
+    amend = await looksLikeAmend(cwd, head, input.env);
 
   const base = amend ? (head ? await resolveCommit(cwd, 'HEAD^') : undefined) : head;
   const ctx: CommitContext = { kind: 'commit', base, donors: [], mergeParents: [], editorPending };
@@ -99,7 +104,11 @@ export async function detectCommitContext(cwd: string, repo: RepoPaths, input: C
     return ctx;
   }
   const reverted = shas(state('REVERT_HEAD'))[0] ?? /This reverts commit ([0-9a-f]{40})\./.exec(input.message)?.[1];
-  if (reverted && (argv?.sub === 'revert' || state('REVERT_HEAD') !== undefined) && (await resolveCommit(cwd, reverted))) {
+  if (
+    reverted &&
+    (argv?.sub === 'revert' || state('REVERT_HEAD') !== undefined) &&
+    (await resolveCommit(cwd, reverted))
+  ) {
     ctx.kind = 'revert';
     ctx.reverts = reverted;
   }
@@ -136,7 +145,10 @@ function lastRebaseStep(gitDir: string): { command: string; sha: string } | unde
 /** The commits of the squash/fixup chain the rebase is on: from the last pick/edit/reword to the current step. */
 function rebaseChain(gitDir: string): string[] {
   const done = readState(gitDir, path.join('rebase-merge', 'done')) ?? '';
-  const steps = done.split('\n').map((l) => /^(\w+)\s+(?:-[cC]\s+)?([0-9a-f]{7,64})\b/.exec(l)).filter((m): m is RegExpExecArray => m !== null);
+  const steps = done
+    .split('\n')
+    .map((l) => /^(\w+)\s+(?:-[cC]\s+)?([0-9a-f]{7,64})\b/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null);
   const chain: string[] = [];
   for (let i = steps.length - 1; i >= 0; i--) {
     chain.unshift(steps[i][2]);
@@ -173,7 +185,11 @@ export interface GitArgv {
 export async function gitCommandLine(cwd: string, pid: number): Promise<GitArgv | undefined> {
   let argv: string[] | undefined;
   try {
-    argv = fs.readFileSync(`/proc/${pid}/cmdline`).toString('utf8').split('\0').filter((a) => a.length > 0);
+    argv = fs
+      .readFileSync(`/proc/${pid}/cmdline`)
+      .toString('utf8')
+      .split('\0')
+      .filter((a) => a.length > 0);
   } catch {
     const r = spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8', timeout: 2000 });
     if (r.status === 0 && r.stdout.trim()) argv = r.stdout.trim().split(/\s+/);
@@ -185,13 +201,44 @@ export async function gitCommandLine(cwd: string, pid: number): Promise<GitArgv 
   });
 }
 
-const GLOBAL_WITH_VALUE = new Set(['-c', '-C', '--git-dir', '--work-tree', '--namespace', '--config-env', '--super-prefix', '--exec-path']);
-const COMMIT_WITH_VALUE = new Set(['-m', '--message', '-F', '--file', '-C', '--reuse-message', '-c', '--reedit-message', '-t', '--template',
-  '--author', '--date', '--fixup', '--squash', '--trailer', '--cleanup', '--pathspec-from-file', '-S', '--gpg-sign']);
+const GLOBAL_WITH_VALUE = new Set([
+  '-c',
+  '-C',
+  '--git-dir',
+  '--work-tree',
+  '--namespace',
+  '--config-env',
+  '--super-prefix',
+  '--exec-path',
+]);
+const COMMIT_WITH_VALUE = new Set([
+  '-m',
+  '--message',
+  '-F',
+  '--file',
+  '-C',
+  '--reuse-message',
+  '-c',
+  '--reedit-message',
+  '-t',
+  '--template',
+  '--author',
+  '--date',
+  '--fixup',
+  '--squash',
+  '--trailer',
+  '--cleanup',
+  '--pathspec-from-file',
+  '-S',
+  '--gpg-sign',
+]);
 /** Short options of `git commit` that take a value (attached, or the next argument). */
 const COMMIT_SHORT_WITH_VALUE = 'mFCct';
 
-export async function interpretGitArgv(argv: string[], alias: (name: string) => Promise<string | undefined>): Promise<GitArgv | undefined> {
+export async function interpretGitArgv(
+  argv: string[],
+  alias: (name: string) => Promise<string | undefined>,
+): Promise<GitArgv | undefined> {
   const prog = path.basename(argv[0]).replace(/\.exe$/i, '');
   let rest: string[];
   if (prog.startsWith('git-')) {

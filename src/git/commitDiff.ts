@@ -24,13 +24,42 @@ function targetArgs(base: string, target: DiffTarget): string[] {
 const COMMON = ['-c', 'core.quotePath=false', '-c', 'diff.noprefix=false', '-c', 'diff.mnemonicPrefix=false'];
 // --text: a file with a NUL byte, or one a committed .gitattributes marks `-diff`/`binary`, still has lines, and they
 // are counted as the gate counts them (an outside tester's bypass, session 5: such AI lines were stamped ai=0).
-const DIFF_FLAGS = ['--text', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-color', '--no-relative', '--ignore-submodules=all'];
+const DIFF_FLAGS = [
+  '--text',
+  '--no-renames',
+  '--no-ext-diff',
+  '--no-textconv',
+  '--no-color',
+  '--no-relative',
+  '--ignore-submodules=all',
+];
 
-export async function changedFiles(cwd: string, baseRev: string | undefined, target: DiffTarget): Promise<FileAdditions[]> {
+export async function changedFiles(
+  cwd: string,
+  baseRev: string | undefined,
+  target: DiffTarget,
+): Promise<FileAdditions[]> {
   const base = baseRev ?? (await emptyTree(cwd));
   // One process for both (this is on every commit's path): with `--raw -z -p` git prints the NUL-separated raw
   // records, an empty record, then the patch as it prints it without -z.
-  const raw = (await runGit([...COMMON, 'diff', '--raw', '-z', '-p', '-U0', '--no-abbrev', '--src-prefix=a/', '--dst-prefix=b/', ...DIFF_FLAGS, ...targetArgs(base, target)], { cwd })).stdout;
+  const raw = (
+    await runGit(
+      [
+        ...COMMON,
+        'diff',
+        '--raw',
+        '-z',
+        '-p',
+        '-U0',
+        '--no-abbrev',
+        '--src-prefix=a/',
+        '--dst-prefix=b/',
+        ...DIFF_FLAGS,
+        ...targetArgs(base, target),
+      ],
+      { cwd },
+    )
+  ).stdout;
   const { blobs, patch } = splitRawAndPatch(raw);
   const added = parseAddedLines(patch);
   const out: FileAdditions[] = [];

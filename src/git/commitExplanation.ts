@@ -71,8 +71,12 @@ export interface GateVerdict {
 
 export interface Explanation {
   commit: {
-    sha: string; parents: string[]; subject: string; message: string;
-    author: { name: string; email: string; time: string }; committer: { name: string; email: string; time: string };
+    sha: string;
+    parents: string[];
+    subject: string;
+    message: string;
+    author: { name: string; email: string; time: string };
+    committer: { name: string; email: string; time: string };
   };
   provenance: {
     attested: boolean;
@@ -84,16 +88,28 @@ export interface Explanation {
     aiLinesFrom: CommitFacts['aiLinesFrom'];
     addedLines: number;
     files: Array<{ path: string; added: number }>;
-    note: null | { error: string } | {
-      aiLines: number; humanLines: number;
-      files: Array<{ path: string; ai: Array<{ ranges: string; agent: string; model?: string; session: string }>; human: Array<{ ranges: string; author?: string }> }>;
-      sessions: ExplainedSession[];
-    };
+    note:
+      | null
+      | { error: string }
+      | {
+          aiLines: number;
+          humanLines: number;
+          files: Array<{
+            path: string;
+            ai: Array<{ ranges: string; agent: string; model?: string; session: string }>;
+            human: Array<{ ranges: string; author?: string }>;
+          }>;
+          sessions: ExplainedSession[];
+        };
     inconsistencies: Inconsistency[];
     /** Agents' hooks as the note recorded them at commit time (empty when the note says nothing of them). */
     agentHooks: RecordedAgentHook[];
   };
-  approvals: { policy: { from: string; status: 'ok' | 'none' | 'error'; message?: string }; statements: ExplainedApproval[]; errors: string[] };
+  approvals: {
+    policy: { from: string; status: 'ok' | 'none' | 'error'; message?: string };
+    statements: ExplainedApproval[];
+    errors: string[];
+  };
   gate: GateVerdict;
   /** What the clone lacked and how the commit was read without it: one sentence (issue 12). */
   warnings?: string[];
@@ -117,11 +133,17 @@ export interface ExplainOptions {
  * --branch, the upstream when the policy protects it, else the remote's default branch (the policy branch),
  * where a feature branch lands — never a feature branch's own upstream.
  */
-async function judgingContext(cwd: string, opts: ExplainOptions): Promise<{ branch?: string; remote?: string; trackingSha?: string; trackingLabel?: string }> {
+async function judgingContext(
+  cwd: string,
+  opts: ExplainOptions,
+): Promise<{ branch?: string; remote?: string; trackingSha?: string; trackingLabel?: string }> {
   let branch = opts.branch;
   let remote = opts.remote;
   if (!branch) {
-    const up = await runGit(['rev-parse', '--abbrev-ref', '--symbolic-full-name', '@{upstream}'], { cwd, okCodes: [128] });
+    const up = await runGit(['rev-parse', '--abbrev-ref', '--symbolic-full-name', '@{upstream}'], {
+      cwd,
+      okCodes: [128],
+    });
     const name = up.code === 0 ? up.stdout.trim() : '';
     const slash = name.indexOf('/');
     let own: string | undefined;
@@ -132,11 +154,17 @@ async function judgingContext(cwd: string, opts: ExplainOptions): Promise<{ bran
     const r = remote ?? 'origin';
     const policyBranch = await remoteDefaultBranch(cwd, r);
     const policyTip = policyBranch ? await commitOf(cwd, `refs/remotes/${r}/${policyBranch}`) : undefined;
-    branch = policyTip && policyBranch ? targetBranch(own, await policySourceAt(cwd, policyTip, `${r}/${policyBranch}`, policyBranch), policyBranch) : own;
+    branch =
+      policyTip && policyBranch
+        ? targetBranch(own, await policySourceAt(cwd, policyTip, `${r}/${policyBranch}`, policyBranch), policyBranch)
+        : own;
   }
   if (!branch) return {};
   remote ??= 'origin';
-  for (const [ref, label] of [[`refs/remotes/${remote}/${branch}`, `${remote}/${branch}`], [`refs/heads/${branch}`, branch]]) {
+  for (const [ref, label] of [
+    [`refs/remotes/${remote}/${branch}`, `${remote}/${branch}`],
+    [`refs/heads/${branch}`, branch],
+  ]) {
     const sha = await commitOf(cwd, ref);
     if (sha) return { branch, remote, trackingSha: sha, trackingLabel: label };
   }
@@ -160,7 +188,11 @@ export function explainCommit(cwd: string, rev: string, opts: ExplainOptions = {
 async function explainOnce(cwd: string, rev: string, opts: ExplainOptions): Promise<Explanation> {
   if (rev.startsWith('-')) throw new CountersignError('usage', `explain: '${rev}' is not a revision`);
   const resolved = await runGit(['rev-parse', '--verify', '-q', `${rev}^{commit}`], { cwd, okCodes: [1] });
-  if (resolved.code !== 0) throw new CountersignError('usage', `explain: '${rev}' is not a commit in this repository (git fetch it, or check the name)`);
+  if (resolved.code !== 0)
+    throw new CountersignError(
+      'usage',
+      `explain: '${rev}' is not a commit in this repository (git fetch it, or check the name)`,
+    );
   const sha = resolved.stdout.trim();
 
   // What this clone lacks is not fetched (issue 12): a partial clone is read without diff stats (they would
@@ -169,7 +201,10 @@ async function explainOnce(cwd: string, rev: string, opts: ExplainOptions): Prom
   const lacking: string[] = [];
   const partial = await isPartialClone(cwd);
   let record: HistoryCommit | undefined;
-  const readCommit = (numstat: boolean) => streamHistory(cwd, { revs: [sha], numstat, extra: ['--no-walk'] }, (c) => { record = c; });
+  const readCommit = (numstat: boolean) =>
+    streamHistory(cwd, { revs: [sha], numstat, extra: ['--no-walk'] }, (c) => {
+      record = c;
+    });
   try {
     await readCommit(!partial);
     if (partial) lacking.push('added lines were not counted (a partial clone lacks the file contents)');
@@ -179,18 +214,30 @@ async function explainOnce(cwd: string, rev: string, opts: ExplainOptions): Prom
     lacking.push('added lines were not counted (the repository lacks some of its file contents)');
   }
   if (!record) throw new CountersignError('git', `git log printed nothing for ${sha}`);
-  const noteText = (await readNotes(cwd, AI_NOTES_REF, [sha], () => lacking.push('its refs/notes/ai note was not read (the clone lacks its content): it is counted by its trailers alone'))).get(sha);
+  const noteText = (
+    await readNotes(cwd, AI_NOTES_REF, [sha], () =>
+      lacking.push(
+        'its refs/notes/ai note was not read (the clone lacks its content): it is counted by its trailers alone',
+      ),
+    )
+  ).get(sha);
   let facts = commitFacts(record, noteText);
   const overclaimed = overclaimedPaths(facts);
   if (overclaimed.length > 0) {
     // A note claiming more of a file than the commit added: its claim stops at the file's last line.
-    const lengths = await fileLineCounts(cwd, overclaimed.map((path) => ({ commit: sha, path })));
+    const lengths = await fileLineCounts(
+      cwd,
+      overclaimed.map((path) => ({ commit: sha, path })),
+    );
     facts = commitFacts(record, noteText, lengths(sha));
   }
 
   const provenance: Explanation['provenance'] = {
     attested: facts.attested,
-    aiProvenance: facts.evidence.provenanceRaw === undefined ? null : { raw: facts.evidence.provenanceRaw, ...(facts.evidence.provenance ?? {}) },
+    aiProvenance:
+      facts.evidence.provenanceRaw === undefined
+        ? null
+        : { raw: facts.evidence.provenanceRaw, ...(facts.evidence.provenance ?? {}) },
     trailers: facts.trailers,
     agents: facts.evidence.agents,
     aiAssisted: facts.aiAssisted,
@@ -200,7 +247,8 @@ async function explainOnce(cwd: string, rev: string, opts: ExplainOptions): Prom
     files: [...(facts.added ?? [])].map(([path, added]) => ({ path, added })),
     note: null,
     inconsistencies: commitInconsistencies(facts),
-    agentHooks: noteText !== undefined && !facts.noteError ? agentHooksAtCommit(parseAuthorshipNote(noteText).meta) : [],
+    agentHooks:
+      noteText !== undefined && !facts.noteError ? agentHooksAtCommit(parseAuthorshipNote(noteText).meta) : [],
   };
   if (facts.noteError) provenance.note = { error: facts.noteError };
   else if (facts.note) {
@@ -211,12 +259,22 @@ async function explainOnce(cwd: string, rev: string, opts: ExplainOptions): Prom
       for (const r of f.runs) {
         const s = r.source;
         if (s.kind === 'ai') {
-          const e = ai.get(s.key) ?? { iv: [], agent: s.agent, ...(s.model ? { model: s.model } : {}), session: s.session };
+          const e = ai.get(s.key) ?? {
+            iv: [],
+            agent: s.agent,
+            ...(s.model ? { model: s.model } : {}),
+            session: s.session,
+          };
           e.iv.push([r.start, r.end]);
           ai.set(s.key, e);
           const ses = sessions.get(s.session) ?? {
-            session: s.session, agent: s.agent, ...(s.tool ? { tool: s.tool } : {}), ...(s.model ? { model: s.model } : {}),
-            ...(s.conversationId ? { conversationId: s.conversationId } : {}), ...(s.humanAuthor ? { humanAuthor: s.humanAuthor } : {}), lines: 0,
+            session: s.session,
+            agent: s.agent,
+            ...(s.tool ? { tool: s.tool } : {}),
+            ...(s.model ? { model: s.model } : {}),
+            ...(s.conversationId ? { conversationId: s.conversationId } : {}),
+            ...(s.humanAuthor ? { humanAuthor: s.humanAuthor } : {}),
+            lines: 0,
           };
           ses.lines += r.end - r.start + 1;
           sessions.set(s.session, ses);
@@ -232,62 +290,121 @@ async function explainOnce(cwd: string, rev: string, opts: ExplainOptions): Prom
         human: [...human.values()].map(({ iv, ...rest }) => ({ ranges: rangesText(iv), ...rest })),
       };
     });
-    provenance.note = { aiLines: facts.note.aiLineCount, humanLines: facts.note.humanLineCount, files, sessions: [...sessions.values()] };
+    provenance.note = {
+      aiLines: facts.note.aiLineCount,
+      humanLines: facts.note.humanLineCount,
+      files,
+      sessions: [...sessions.values()],
+    };
   }
 
   const ctx = await judgingContext(cwd, opts);
   const approvals = await explainApprovals(cwd, facts, ctx);
   if (partial) {
     const absent = (await absentNoteBlobs(cwd, APPROVALS_NOTES_REF)).size;
-    if (absent > 0) lacking.push(`${absent} refs/notes/countersign note(s) were not read (the clone lacks their content), so approvals in them are not listed`);
+    if (absent > 0)
+      lacking.push(
+        `${absent} refs/notes/countersign note(s) were not read (the clone lacks their content), so approvals in them are not listed`,
+      );
   }
   const gate: GateVerdict = partial
-    ? { available: false, ...(ctx.branch ? { branch: ctx.branch } : {}), reason: "this is a partial clone: the gate reads file contents it lacks (nothing was fetched; 'git fetch --refetch' or a full clone, or countersign verify in CI)" }
+    ? {
+        available: false,
+        ...(ctx.branch ? { branch: ctx.branch } : {}),
+        reason:
+          "this is a partial clone: the gate reads file contents it lacks (nothing was fetched; 'git fetch --refetch' or a full clone, or countersign verify in CI)",
+      }
     : await gateVerdict(cwd, sha, record.parents, ctx);
   if (partial) lacking.push('the gate was not run');
   return {
     commit: {
-      sha, parents: record.parents, subject: facts.subject, message: record.message,
+      sha,
+      parents: record.parents,
+      subject: facts.subject,
+      message: record.message,
       author: { name: record.authorName, email: record.authorEmail, time: iso(record.authorTime) },
       committer: { name: record.committerName, email: record.committerEmail, time: iso(record.committerTime) },
     },
-    provenance, approvals, gate,
-    ...(lacking.length > 0 ? { warnings: [`this clone lacks objects ${sha.slice(0, 12)} needs, and nothing was fetched: ${lacking.join('; ')}`] } : {}),
+    provenance,
+    approvals,
+    gate,
+    ...(lacking.length > 0
+      ? {
+          warnings: [
+            `this clone lacks objects ${sha.slice(0, 12)} needs, and nothing was fetched: ${lacking.join('; ')}`,
+          ],
+        }
+      : {}),
   };
 }
 
-async function explainApprovals(cwd: string, facts: CommitFacts, ctx: Awaited<ReturnType<typeof judgingContext>>): Promise<Explanation['approvals']> {
+async function explainApprovals(
+  cwd: string,
+  facts: CommitFacts,
+  ctx: Awaited<ReturnType<typeof judgingContext>>,
+): Promise<Explanation['approvals']> {
   // The policy approvals are judged under: the protected branch as this clone knows it, else HEAD's.
   const source = ctx.trackingSha
     ? await readPolicyFrom(cwd, [{ rev: ctx.trackingSha, label: ctx.trackingLabel ?? ctx.trackingSha }])
     : await readPolicyFrom(cwd, [{ rev: 'HEAD', label: 'HEAD (no protected branch known: pass --branch)' }]);
   let policy: Policy | undefined;
   let policyInfo: Explanation['approvals']['policy'];
-  if (source.kind === 'ok') { policy = source.policy; policyInfo = { from: source.from, status: 'ok' }; }
-  else if (source.kind === 'error') policyInfo = { from: source.from, status: 'error', message: source.message };
+  if (source.kind === 'ok') {
+    policy = source.policy;
+    policyInfo = { from: source.from, status: 'ok' };
+  } else if (source.kind === 'error') policyInfo = { from: source.from, status: 'error', message: source.message };
   else policyInfo = { from: `${POLICY_FILE} (looked in ${source.looked.join(', ') || 'nothing'})`, status: 'none' };
 
   const { statements, errors, unreadable } = await readStatements(cwd);
   // The gate's rules (core/statementStanding.ts) over the commits the statements' tips reach that the
   // commit's parents do not: which statements cover it, and which of them count.
   const keys = policy ? statementKeys(policy) : undefined;
-  const graph = await graphAbove(cwd, facts.parents, statements.map((s) => s.signed.statement.tip));
+  const graph = await graphAbove(
+    cwd,
+    facts.parents,
+    statements.map((s) => s.signed.statement.tip),
+  );
   const commits = graph.commits;
-  const standing = await historyStanding(cwd, graph.graph, commits, statements.map((s) => ({ attachedTo: s.noteCommit, signed: s.signed })), unreadable, keys ?? statementKeys(undefined), facts.parents);
+  const standing = await historyStanding(
+    cwd,
+    graph.graph,
+    commits,
+    statements.map((s) => ({ attachedTo: s.noteCommit, signed: s.signed })),
+    unreadable,
+    keys ?? statementKeys(undefined),
+    facts.parents,
+  );
   const commit = { sha: facts.sha, author: { email: facts.authorEmail }, committer: { email: facts.committerEmail } };
   const counted = standing.forCommit(commit);
   const on = standing.statementsOn(facts.sha);
   const noteOf = new Map(statements.map((s) => [s.signed, s.noteCommit]));
   const out: ExplainedApproval[] = [];
-  const entry = (signed: SignedStatement, verification: ExplainedApproval['verification'], why: string | undefined): ExplainedApproval => {
+  const entry = (
+    signed: SignedStatement,
+    verification: ExplainedApproval['verification'],
+    why: string | undefined,
+  ): ExplainedApproval => {
     const st = signed.statement;
     return {
-      attachedTo: noteOf.get(signed) ?? st.tip, decision: st.decision, reviewer: st.reviewer, time: st.time, tip: st.tip, base: st.base,
-      ...(st.comment ? { comment: st.comment } : {}), verification, counts: why === undefined, ...(why ? { why } : {}),
+      attachedTo: noteOf.get(signed) ?? st.tip,
+      decision: st.decision,
+      reviewer: st.reviewer,
+      time: st.time,
+      tip: st.tip,
+      base: st.base,
+      ...(st.comment ? { comment: st.comment } : {}),
+      verification,
+      counts: why === undefined,
+      ...(why ? { why } : {}),
     };
   };
   for (const v of on.valid) {
-    const verification = keys ? { ok: true, reason: 'signature valid', fingerprint: v.fingerprint } : { ok: false, reason: policyInfo.status === 'error' ? 'the policy is unreadable' : 'no policy lists reviewer keys' };
+    const verification = keys
+      ? { ok: true, reason: 'signature valid', fingerprint: v.fingerprint }
+      : {
+          ok: false,
+          reason: policyInfo.status === 'error' ? 'the policy is unreadable' : 'no policy lists reviewer keys',
+        };
     out.push(entry(v.signed, verification, keys ? whyNotCounted(v, counted) : verification.reason));
   }
   for (const r of on.refused) out.push(entry(r.signed, { ok: false, reason: r.why }, r.why));
@@ -298,12 +415,15 @@ async function explainApprovals(cwd: string, facts: CommitFacts, ctx: Awaited<Re
 /** Why a valid statement covering the commit does not count for it, by the gate's counting (undefined: it counts). */
 function whyNotCounted(v: CheckedStatement, counted: CommitStanding): string | undefined {
   if (v.signed.statement.decision === 'reject') {
-    return counted.rejections.some((r) => r.reject.signed === v.signed) ? undefined : 'a later approval by the same reviewer lifts it';
+    return counted.rejections.some((r) => r.reject.signed === v.signed)
+      ? undefined
+      : 'a later approval by the same reviewer lifts it';
   }
   if (counted.approvals.some((a) => a.signed === v.signed)) return undefined;
   const self = counted.selfApprovals.find((x) => samePerson(x.reviewer.email, v.reviewer.email));
   if (self) return `the reviewer ${self.as} this commit (two-person rule)`;
-  if (counted.rejections.some((r) => r.voided?.signed === v.signed)) return 'a later rejection by the same reviewer voids it';
+  if (counted.rejections.some((r) => r.voided?.signed === v.signed))
+    return 'a later rejection by the same reviewer voids it';
   return 'a later approval by the same reviewer counts instead';
 }
 
@@ -312,7 +432,11 @@ function whyNotCounted(v: CheckedStatement, counted: CommitStanding): string | u
  * tip reaches the commit inside it iff the commit is its ancestor, and a base outside it is an ancestor of a
  * parent, so it cannot exclude the commit.
  */
-async function graphAbove(cwd: string, parents: string[], tips: string[]): Promise<{ graph: CommitGraph; commits: Array<{ sha: string; parents: string[] }> }> {
+async function graphAbove(
+  cwd: string,
+  parents: string[],
+  tips: string[],
+): Promise<{ graph: CommitGraph; commits: Array<{ sha: string; parents: string[] }> }> {
   const graph = new CommitGraph();
   const commits: Array<{ sha: string; parents: string[] }> = [];
   for (const [sha, ps] of (await parentsAbove(cwd, tips, parents)).parents) {
@@ -322,23 +446,41 @@ async function graphAbove(cwd: string, parents: string[], tips: string[]): Promi
   return { graph, commits };
 }
 
-async function gateVerdict(cwd: string, sha: string, parents: string[], ctx: Awaited<ReturnType<typeof judgingContext>>): Promise<GateVerdict> {
-  if (!ctx.branch) return { available: false, reason: 'no protected branch known: the current branch has no upstream; pass --branch NAME' };
+async function gateVerdict(
+  cwd: string,
+  sha: string,
+  parents: string[],
+  ctx: Awaited<ReturnType<typeof judgingContext>>,
+): Promise<GateVerdict> {
+  if (!ctx.branch)
+    return {
+      available: false,
+      reason: 'no protected branch known: the current branch has no upstream; pass --branch NAME',
+    };
   let landed = false;
   if (ctx.trackingSha) {
     landed = (await runGit(['merge-base', '--is-ancestor', sha, ctx.trackingSha], { cwd, okCodes: [1] })).code === 0;
   }
   try {
     const { result } = await verifyRange(cwd, {
-      branch: ctx.branch, ...(ctx.remote ? { remote: ctx.remote } : {}), head: sha, fetch: false,
+      branch: ctx.branch,
+      ...(ctx.remote ? { remote: ctx.remote } : {}),
+      head: sha,
+      fetch: false,
       // A commit already on the branch is judged alone, as the push that brought it would have judged it.
       ...(landed && parents[0] ? { base: parents[0] } : {}),
     });
     const decision = result.commits.find((c) => c.sha === sha);
     return {
-      available: true, branch: result.branch, protected: result.protected, ...(result.policyFrom ? { policyFrom: result.policyFrom } : {}),
-      judgedAs: landed ? 'landed' : 'pending', ...(decision ? { decision } : {}),
-      ok: decision ? decision.ok && result.errors.length === 0 : result.ok, errors: result.errors, notices: result.notices,
+      available: true,
+      branch: result.branch,
+      protected: result.protected,
+      ...(result.policyFrom ? { policyFrom: result.policyFrom } : {}),
+      judgedAs: landed ? 'landed' : 'pending',
+      ...(decision ? { decision } : {}),
+      ok: decision ? decision.ok && result.errors.length === 0 : result.ok,
+      errors: result.errors,
+      notices: result.notices,
     };
   } catch (e) {
     return { available: false, branch: ctx.branch, reason: errorMessage(e) };

@@ -16,7 +16,8 @@ import { gateDiffView } from './gateDiffView';
 
 type Skeleton = Pick<GateCommit, 'sha' | 'tree' | 'parents' | 'files'>;
 
-const IDS = /^([0-9a-f]{40}|[0-9a-f]{64}) ([0-9a-f]{40}|[0-9a-f]{64}) ?((?:[0-9a-f]{40}|[0-9a-f]{64})(?: (?:[0-9a-f]{40}|[0-9a-f]{64}))*)?$/;
+const IDS =
+  /^([0-9a-f]{40}|[0-9a-f]{64}) ([0-9a-f]{40}|[0-9a-f]{64}) ?((?:[0-9a-f]{40}|[0-9a-f]{64})(?: (?:[0-9a-f]{40}|[0-9a-f]{64}))*)?$/;
 const NUMSTAT = /^(\d+|-)\t(\d+|-)\t/;
 
 /**
@@ -63,7 +64,8 @@ export class LogTokenParser {
 
   /** Call after the last token. */
   end(): Skeleton[] {
-    if (this.rawStatus !== undefined) throw new CountersignError('git', 'git log ended inside a raw diff entry (no path after it)');
+    if (this.rawStatus !== undefined)
+      throw new CountersignError('git', 'git log ended inside a raw diff entry (no path after it)');
     this.finish();
     return this.commits;
   }
@@ -83,7 +85,10 @@ export class LogTokenParser {
   }
 
   private unexpected(text: string): CountersignError {
-    return new CountersignError('git', `unexpected git log output ${JSON.stringify(text.slice(0, 80))}; the gate reads nothing it cannot place`);
+    return new CountersignError(
+      'git',
+      `unexpected git log output ${JSON.stringify(text.slice(0, 80))}; the gate reads nothing it cannot place`,
+    );
   }
 }
 
@@ -91,12 +96,32 @@ export class LogTokenParser {
 export async function readCommitRange(cwd: string, revArgs: string[]): Promise<GateCommit[]> {
   const parser = new LogTokenParser();
   const view = await gateDiffView(cwd);
-  await streamNulBuffers([
-    ...view.args,
-    '-c', 'log.showSignature=false', '-c', 'core.quotePath=false', 'log', '--topo-order', '--reverse',
-    '--format=%H %T %P', '--raw', '--numstat', '-z', '--text', '--no-renames', '--no-ext-diff', '--no-textconv',
-    '--no-color', '--diff-merges=first-parent', ...revArgs, '--',
-  ], view.dir, (t) => parser.push(t));
+  await streamNulBuffers(
+    [
+      ...view.args,
+      '-c',
+      'log.showSignature=false',
+      '-c',
+      'core.quotePath=false',
+      'log',
+      '--topo-order',
+      '--reverse',
+      '--format=%H %T %P',
+      '--raw',
+      '--numstat',
+      '-z',
+      '--text',
+      '--no-renames',
+      '--no-ext-diff',
+      '--no-textconv',
+      '--no-color',
+      '--diff-merges=first-parent',
+      ...revArgs,
+      '--',
+    ],
+    view.dir,
+    (t) => parser.push(t),
+  );
   const skeletons = parser.end();
   const commits: GateCommit[] = [];
   const byId = new Map<string, GateCommit>();
@@ -105,13 +130,18 @@ export async function readCommitRange(cwd: string, revArgs: string[]): Promise<G
     commits.push(c);
     byId.set(s.sha, c);
   }
-  await readObjects(cwd, skeletons.map((s) => s.sha), (sha, content, type) => {
-    const c = byId.get(sha) as GateCommit;
-    if (!content || type !== 'commit') throw new CountersignError('git', `commit ${sha} is listed by git log but cannot be read as a commit`);
-    const o = parseCommitObject(content, `commit ${sha}`);
-    c.author = o.author;
-    c.committer = o.committer;
-    c.message = o.message;
-  });
+  await readObjects(
+    cwd,
+    skeletons.map((s) => s.sha),
+    (sha, content, type) => {
+      const c = byId.get(sha) as GateCommit;
+      if (!content || type !== 'commit')
+        throw new CountersignError('git', `commit ${sha} is listed by git log but cannot be read as a commit`);
+      const o = parseCommitObject(content, `commit ${sha}`);
+      c.author = o.author;
+      c.committer = o.committer;
+      c.message = o.message;
+    },
+  );
   return commits;
 }

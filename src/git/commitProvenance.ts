@@ -4,7 +4,13 @@ import { withAgentHooks } from '../core/agents/agentHooksNote';
 import { formatAuthorshipNote } from '../core/authorshipNote';
 import type { Logger } from '../core/logger';
 import {
-  AI_PROVENANCE, ASSISTED_BY, assistedByToAdd, formatAiProvenance, parseTrailers, type ProvenanceCounts, type Trailer,
+  AI_PROVENANCE,
+  ASSISTED_BY,
+  assistedByToAdd,
+  formatAiProvenance,
+  parseTrailers,
+  type ProvenanceCounts,
+  type Trailer,
 } from '../core/trailers';
 import { writeFileAtomic } from './atomicFile';
 import type { FileAdditions } from './commitDiff';
@@ -61,8 +67,10 @@ export async function addTrailers(cwd: string, messageFile: string, trailers: Tr
   // Assisted-by lines are added beside any the message has; AI-Provenance is ours alone and replaced.
   const assisted = trailers.filter((t) => t.key === ASSISTED_BY);
   const others = trailers.filter((t) => t.key !== ASSISTED_BY);
-  if (assisted.length > 0) args.push('--if-exists', 'addIfDifferent', ...assisted.flatMap((t) => ['--trailer', `${t.key}: ${t.value}`]));
-  if (others.length > 0) args.push('--if-exists', 'replace', ...others.flatMap((t) => ['--trailer', `${t.key}: ${t.value}`]));
+  if (assisted.length > 0)
+    args.push('--if-exists', 'addIfDifferent', ...assisted.flatMap((t) => ['--trailer', `${t.key}: ${t.value}`]));
+  if (others.length > 0)
+    args.push('--if-exists', 'replace', ...others.flatMap((t) => ['--trailer', `${t.key}: ${t.value}`]));
   args.push(messageFile);
   await runGit(args, { cwd });
 }
@@ -103,7 +111,11 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
   // Independent git calls run side by side: each costs a process start, and this hook is on every commit's path.
   const [context, settings, tree] = await Promise.all([
     detectCommitContext(cwd, repo, {
-      source: args.source, sha: args.sha, message, gitPid: args.gitPid, env: args.env ?? process.env,
+      source: args.source,
+      sha: args.sha,
+      message,
+      gitPid: args.gitPid,
+      env: args.env ?? process.env,
       ...('head' in args ? { head: args.head ?? null } : {}),
     }),
     commitSettings(cwd),
@@ -138,11 +150,21 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
   // the whitespace clean-up `notes add -F` applies, with one git call.
   // Which agents' hooks were connected as this commit is made: so `explain` can say an agent ran without them.
   const note = withAgentHooks(prov.note, agentHookStates(repo));
-  const noteBlob = runGit(['hash-object', '-w', '--stdin'], { cwd, input: formatAuthorshipNote(note, (p) => args.logger?.warn(`the note leaves out ${JSON.stringify(p)}: a path with a line break cannot be written in a refs/notes/ai note (the trailers still count its lines)`)) }).then((r) => r.stdout.trim());
+  const noteBlob = runGit(['hash-object', '-w', '--stdin'], {
+    cwd,
+    input: formatAuthorshipNote(note, (p) =>
+      args.logger?.warn(
+        `the note leaves out ${JSON.stringify(p)}: a path with a line break cannot be written in a refs/notes/ai note (the trailers still count its lines)`,
+      ),
+    ),
+  }).then((r) => r.stdout.trim());
   if (written) {
     await addTrailers(cwd, messageFile, trailers);
   } else if (hint) {
-    const text = [`${cc} Countersign will add these trailers when you save a message:`, ...trailers.map((t) => `${cc}   ${t.key}: ${t.value}`)].join('\n');
+    const text = [
+      `${cc} Countersign will add these trailers when you save a message:`,
+      ...trailers.map((t) => `${cc}   ${t.key}: ${t.value}`),
+    ].join('\n');
     const lines = message.split('\n');
     const at = lines.findIndex((l) => l.startsWith(cc));
     lines.splice(at < 0 ? lines.length : at, 0, text);
@@ -155,6 +177,11 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
   writeFileAtomic(path.join(pending, 'parent'), (context.base ?? 'none') + '\n', 0o644, false);
   writeFileAtomic(path.join(pending, 'tree'), tree + '\n', 0o644, false);
   // Written last: commit-msg and post-commit treat its presence as "prepare-commit-msg finished".
-  writeFileAtomic(path.join(pending, 'trailers'), trailers.map((t) => `${t.key}: ${t.value}`).join('\n') + '\n', 0o644, false);
+  writeFileAtomic(
+    path.join(pending, 'trailers'),
+    trailers.map((t) => `${t.key}: ${t.value}`).join('\n') + '\n',
+    0o644,
+    false,
+  );
   return { context, counts: prov.counts, trailers, written, files: prov.files };
 }

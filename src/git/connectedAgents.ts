@@ -37,7 +37,8 @@ export function connectedAgents(repo: RepoPaths): Set<HookAgent> {
 
 export function recordConnected(repo: RepoPaths, agents: readonly HookAgent[], now = new Date(), local = false): void {
   const record = readRecord(repo);
-  for (const a of agents) record.agents[a] = { connectedAt: now.toISOString(), ...(local ? { local: true as const } : {}) };
+  for (const a of agents)
+    record.agents[a] = { connectedAt: now.toISOString(), ...(local ? { local: true as const } : {}) };
   fs.mkdirSync(countersignDir(repo), { recursive: true });
   writeFileAtomic(recordFile(repo), JSON.stringify(record, null, 2) + '\n');
 }

@@ -27,14 +27,20 @@ export async function coveredCommits(cwd: string, base: string, tip: string): Pr
     records.push(c);
     committers.set(c.sha, { name: c.committerName, email: c.committerEmail });
   });
-  const notes = await readNotes(cwd, AI_NOTES_REF, records.map((r) => r.sha));
+  const notes = await readNotes(
+    cwd,
+    AI_NOTES_REF,
+    records.map((r) => r.sha),
+  );
   for (const r of records) {
     const f = commitFacts(r, notes.get(r.sha));
     out.push({
-      sha: f.sha, subject: f.subject,
+      sha: f.sha,
+      subject: f.subject,
       author: { name: f.authorName, email: f.authorEmail },
       committer: committers.get(f.sha) ?? { name: '', email: f.committerEmail },
-      aiLines: f.aiLines, agents: f.aiLines > 0 ? f.agents : [],
+      aiLines: f.aiLines,
+      agents: f.aiLines > 0 ? f.agents : [],
     });
   }
   return out;

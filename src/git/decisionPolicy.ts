@@ -8,7 +8,10 @@ import { resolveCommit } from './stagedDiff';
  * the policy branch — the remote's default branch as fetched — else, with no remote, a local main/master.
  * `approve` and `reject` check against it before signing, as the editor does from its snapshot.
  */
-export async function policyForDecision(cwd: string, remote: string | undefined): Promise<{ source: PolicySource; from: string }> {
+export async function policyForDecision(
+  cwd: string,
+  remote: string | undefined,
+): Promise<{ source: PolicySource; from: string }> {
   const revs: Array<{ rev: string; label: string }> = [];
   if (remote) {
     const def = await remoteDefaultBranch(cwd, remote);
@@ -16,9 +19,13 @@ export async function policyForDecision(cwd: string, remote: string | undefined)
   }
   if (revs.length === 0) {
     for (const b of ['main', 'master']) {
-      if (await resolveCommit(cwd, `refs/heads/${b}`)) { revs.push({ rev: `refs/heads/${b}`, label: b }); break; }
+      if (await resolveCommit(cwd, `refs/heads/${b}`)) {
+        revs.push({ rev: `refs/heads/${b}`, label: b });
+        break;
+      }
     }
   }
-  if (revs.length === 0) return { source: { kind: 'none', looked: [] }, from: remote ? `${remote}'s default branch` : 'main' };
+  if (revs.length === 0)
+    return { source: { kind: 'none', looked: [] }, from: remote ? `${remote}'s default branch` : 'main' };
   return { source: await readPolicyFrom(cwd, revs), from: revs[0].label };
 }

@@ -7,7 +7,10 @@ import { readObjects } from './catFileBatch';
  * may claim `1-5000` of a 3-line file, and nothing may count more AI lines than the file has): a path the
  * commit does not have counts 0 lines. Each blob is counted and dropped as it arrives.
  */
-export async function fileLineCounts(cwd: string, wanted: Array<{ commit: string; path: string }>): Promise<(commit: string) => LineCountOf> {
+export async function fileLineCounts(
+  cwd: string,
+  wanted: Array<{ commit: string; path: string }>,
+): Promise<(commit: string) => LineCountOf> {
   const counts = new Map<string, Map<string, number>>();
   const readable = wanted.filter((w) => !/[\n\r]/.test(w.path));
   for (const w of wanted) {
@@ -16,11 +19,15 @@ export async function fileLineCounts(cwd: string, wanted: Array<{ commit: string
     counts.set(w.commit, perCommit);
   }
   let i = 0;
-  await readObjects(cwd, readable.map((w) => `${w.commit}:${w.path}`), (_name, content, type) => {
-    const w = readable[i++];
-    if (!content || type !== 'blob') return;
-    counts.get(w.commit)?.set(w.path, lineCount(content));
-  });
+  await readObjects(
+    cwd,
+    readable.map((w) => `${w.commit}:${w.path}`),
+    (_name, content, type) => {
+      const w = readable[i++];
+      if (!content || type !== 'blob') return;
+      counts.get(w.commit)?.set(w.path, lineCount(content));
+    },
+  );
   return (commit) => (path) => counts.get(commit)?.get(path);
 }
 

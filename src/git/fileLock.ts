@@ -35,7 +35,10 @@ const STEAL_CLAIM_STALE_MS = 10_000;
 export class FileLock {
   private released = false;
 
-  private constructor(readonly file: string, private readonly token: string) {}
+  private constructor(
+    readonly file: string,
+    private readonly token: string,
+  ) {}
 
   /** Acquires the lock, waiting with back-off up to `timeoutMs`; throws CountersignError('io') naming the lock on time-out. */
   static async acquire(file: string, opts: LockOptions = {}): Promise<FileLock> {
@@ -49,8 +52,14 @@ export class FileLock {
       if (l) return l;
       if (Date.now() >= deadline) {
         const owner = readOwner(file);
-        const who = owner && owner !== 'missing' ? `process ${owner.pid} on ${owner.host} since ${new Date(owner.since).toISOString()}` : 'another process';
-        throw new CountersignError('io', `${file} is held by ${who}; if no Countersign process is running, delete that file and retry`);
+        const who =
+          owner && owner !== 'missing'
+            ? `process ${owner.pid} on ${owner.host} since ${new Date(owner.since).toISOString()}`
+            : 'another process';
+        throw new CountersignError(
+          'io',
+          `${file} is held by ${who}; if no Countersign process is running, delete that file and retry`,
+        );
       }
       delay = Math.min(delay * 2, 50);
     }
@@ -73,7 +82,11 @@ export class FileLock {
   refresh(): void {
     if (this.released) return;
     const now = new Date();
-    try { fs.utimesSync(this.file, now, now); } catch { /* a lost lock is detected on release */ }
+    try {
+      fs.utimesSync(this.file, now, now);
+    } catch {
+      /* a lost lock is detected on release */
+    }
   }
 
   /** Releases the lock if we still own it (a take-over after we were judged stale leaves the new owner's lock alone). */
@@ -131,10 +144,17 @@ function readOwner(file: string): LockOwner | undefined | 'missing' {
   }
   try {
     const o = JSON.parse(text) as Partial<LockOwner>;
-    if (typeof o.pid === 'number' && typeof o.host === 'string' && typeof o.token === 'string' && typeof o.since === 'number') {
+    if (
+      typeof o.pid === 'number' &&
+      typeof o.host === 'string' &&
+      typeof o.token === 'string' &&
+      typeof o.since === 'number'
+    ) {
       return o as LockOwner;
     }
-  } catch { /* fall through: torn or foreign content */ }
+  } catch {
+    /* fall through: torn or foreign content */
+  }
   return undefined;
 }
 
@@ -169,12 +189,15 @@ function takeOver(file: string, seen: LockOwner | undefined): void {
   if (!createExclusive(claim, 'steal')) {
     try {
       if (Date.now() - fs.statSync(claim).mtimeMs > STEAL_CLAIM_STALE_MS) fs.rmSync(claim, { force: true });
-    } catch { /* someone else cleaned it */ }
+    } catch {
+      /* someone else cleaned it */
+    }
     return;
   }
   try {
     const now = readOwner(file);
-    const same = now !== 'missing' && (now === undefined ? seen === undefined : seen !== undefined && now.token === seen.token);
+    const same =
+      now !== 'missing' && (now === undefined ? seen === undefined : seen !== undefined && now.token === seen.token);
     if (same) fs.rmSync(file, { force: true });
   } finally {
     fs.rmSync(claim, { force: true });

@@ -1,4 +1,11 @@
-import { EMPTY_PATCH_ID, parseStatementNote, statementCovers, type ApprovalStatement, type SignedStatement, formatStatementLine } from '../core/approvalStatement';
+import {
+  EMPTY_PATCH_ID,
+  parseStatementNote,
+  statementCovers,
+  type ApprovalStatement,
+  type SignedStatement,
+  formatStatementLine,
+} from '../core/approvalStatement';
 import { approvedSpanKey, RangeIndex, ReviewerKeys } from '../core/approvalRules';
 import { CountersignError, errorMessage } from '../core/errors';
 import type { GateCommit, GateInput, PolicySource } from '../core/gate';
@@ -76,7 +83,9 @@ async function existingObjects(cwd: string, oids: string[]): Promise<Set<string>
   const out = new Set<string>();
   if (oids.length === 0) return out;
   const r = await runGit(['cat-file', '--batch-check=%(objectname)'], { cwd, input: oids.join('\n') + '\n' });
-  r.stdout.split('\n').forEach((line, i) => { if (line === oids[i]) out.add(oids[i]); });
+  r.stdout.split('\n').forEach((line, i) => {
+    if (line === oids[i]) out.add(oids[i]);
+  });
   return out;
 }
 
@@ -91,13 +100,18 @@ async function objectExists(cwd: string, oid: string): Promise<boolean> {
 export async function peelTag(cwd: string, oidValue: string): Promise<{ commit: string } | { error: string }> {
   const r = await runGit(['rev-parse', '--verify', '--quiet', `${oidValue}^{commit}`], { cwd, okCodes: [1, 128] });
   if (r.code === 0) return { commit: r.stdout.trim() };
-  return { error: `the tag names ${oidValue.slice(0, 12)}, which is not a commit: a protected tag must name a reviewed commit` };
+  return {
+    error: `the tag names ${oidValue.slice(0, 12)}, which is not a commit: a protected tag must name a reviewed commit`,
+  };
 }
 
 /** The policy blob at `rev`, or undefined when the commit has no .countersign.json; throws when `rev` is unreadable. */
 async function policyBlobAt(cwd: string, rev: string): Promise<string | undefined> {
   if (!(await revParse(cwd, `${rev}^{commit}`))) {
-    throw new CountersignError('config', `${rev} is not in this repository, so its ${POLICY_FILE} cannot be read; fetch it (git fetch) and try again`);
+    throw new CountersignError(
+      'config',
+      `${rev} is not in this repository, so its ${POLICY_FILE} cannot be read; fetch it (git fetch) and try again`,
+    );
   }
   return revParse(cwd, `${rev}:${POLICY_FILE}`);
 }
@@ -120,7 +134,11 @@ export async function readPolicyFrom(cwd: string, revs: Array<{ rev: string; lab
       text = (await runGit(['cat-file', 'blob', blob], { cwd, env: noLazyFetchEnv() })).stdout;
     } catch (e) {
       if (!CountersignError.is(e, 'missingObject')) throw e;
-      return { kind: 'error', message: `${where}: this clone lacks its content (a partial clone; nothing was fetched): run 'git fetch --refetch' or use a full clone`, from: where };
+      return {
+        kind: 'error',
+        message: `${where}: this clone lacks its content (a partial clone; nothing was fetched): run 'git fetch --refetch' or use a full clone`,
+        from: where,
+      };
     }
     try {
       return { kind: 'ok', policy: parsePolicy(text, where), from: where };
@@ -132,7 +150,13 @@ export async function readPolicyFrom(cwd: string, revs: Array<{ rev: string; lab
 }
 
 /** Statements in a notes commit that is not under a ref (a server's quarantined push): read its tree directly. */
-export async function readStatementsAtCommit(cwd: string, notesCommit: string): Promise<{ statements: Array<{ attachedTo: string; signed: SignedStatement }>; errors: Array<{ attachedTo: string; error: string }> }> {
+export async function readStatementsAtCommit(
+  cwd: string,
+  notesCommit: string,
+): Promise<{
+  statements: Array<{ attachedTo: string; signed: SignedStatement }>;
+  errors: Array<{ attachedTo: string; error: string }>;
+}> {
   const ls = await runGit(['ls-tree', '-r', '-z', notesCommit], { cwd });
   const byBlob = new Map<string, string[]>();
   for (const entry of ls.stdout.split('\0')) {
@@ -148,7 +172,12 @@ export async function readStatementsAtCommit(cwd: string, notesCommit: string): 
     const commits = byBlob.get(blob) ?? [];
     // Parsed once per blob; its statements are listed once, under the first commit (the gate judges a
     // statement by its own fields, never by where its note sits).
-    const parsed = content ? parseStatementNote(content.toString('utf8'), `the pushed refs/notes/countersign note on ${noteNames(commits, blob)}`) : undefined;
+    const parsed = content
+      ? parseStatementNote(
+          content.toString('utf8'),
+          `the pushed refs/notes/countersign note on ${noteNames(commits, blob)}`,
+        )
+      : undefined;
     for (const s of parsed?.statements ?? []) statements.push({ attachedTo: commits[0], signed: s });
     for (const commit of commits) {
       if (!parsed) errors.push({ attachedTo: commit, error: `the pushed approval note on ${commit} is missing` });
@@ -158,7 +187,11 @@ export async function readStatementsAtCommit(cwd: string, notesCommit: string): 
   return { statements, errors };
 }
 
-export async function gatherApprovals(cwd: string, refs: string[], commits: string[] = []): Promise<Pick<GateInput, 'statements' | 'statementErrors'>> {
+export async function gatherApprovals(
+  cwd: string,
+  refs: string[],
+  commits: string[] = [],
+): Promise<Pick<GateInput, 'statements' | 'statementErrors'>> {
   // Each distinct statement once, wherever its notes sit (the gate judges a statement by its own fields, and
   // every copy would cost a key check: docs/threat-model.md, "Notes flood"). Shared parses are the same object.
   const seenObjects = new Set<SignedStatement>();
@@ -190,8 +223,15 @@ export async function gatherApprovals(cwd: string, refs: string[], commits: stri
 export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise<GateInput> {
   const { update } = opts;
   const base: GateInput = {
-    branch: update.branch, policy: { kind: 'none', looked: [] }, base: update.old, reviewBase: update.old, head: update.new,
-    commits: [], statements: [], statementErrors: [], baseReach: {},
+    branch: update.branch,
+    policy: { kind: 'none', looked: [] },
+    base: update.old,
+    reviewBase: update.old,
+    head: update.new,
+    commits: [],
+    statements: [],
+    statementErrors: [],
+    baseReach: {},
   };
   const policy = opts.policy;
   base.policy = policy;
@@ -202,7 +242,9 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     return { ...base, errors: [`the pushed commit ${head} is not in this repository`] };
   }
 
-  const protectedTips = opts.otherBranches.filter((b) => b.branch !== update.branch && isProtected(policy.policy, b.branch)).map((b) => b.sha);
+  const protectedTips = opts.otherBranches
+    .filter((b) => b.branch !== update.branch && isProtected(policy.policy, b.branch))
+    .map((b) => b.sha);
   // A tag is judged like a new ref every time it moves: what it names must be on a protected branch or pass.
   const isNew = !update.old || update.branch.startsWith(TAG_PREFIX);
   if (!isNew && update.old && !opts.mergeOnly) {
@@ -221,9 +263,17 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     reviewBase = mb.code === 0 ? mb.stdout.trim() : undefined;
   }
   const known = ahead?.range(head, exclude);
-  const count = known ? known.count : Number((await runGit(['rev-list', '--count', head, '--not', ...exclude, '--'], { cwd })).stdout.trim());
+  const count = known
+    ? known.count
+    : Number((await runGit(['rev-list', '--count', head, '--not', ...exclude, '--'], { cwd })).stdout.trim());
   if (count > MAX_COMMITS) {
-    return { ...base, reviewBase, errors: [`the push adds ${count} commits to ${update.branch}, more than the gate examines (${MAX_COMMITS}); push it in parts or have an administrator import it`] };
+    return {
+      ...base,
+      reviewBase,
+      errors: [
+        `the push adds ${count} commits to ${update.branch}, more than the gate examines (${MAX_COMMITS}); push it in parts or have an administrator import it`,
+      ],
+    };
   }
   const commits = known?.commits ?? (count > 0 ? await readCommitRange(cwd, [head, '--not', ...exclude]) : []);
 
@@ -234,7 +284,10 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     commits.push(...(await readCommitRange(cwd, ['-1', head])));
   }
   if (!isNew && update.old) {
-    const [was, now] = await Promise.all([revParse(cwd, `${update.old}:${POLICY_FILE}`), ahead?.policyEntry(head) ?? revParse(cwd, `${head}:${POLICY_FILE}`)]);
+    const [was, now] = await Promise.all([
+      revParse(cwd, `${update.old}:${POLICY_FILE}`),
+      ahead?.policyEntry(head) ?? revParse(cwd, `${head}:${POLICY_FILE}`),
+    ]);
     if (was !== now && !commits.some((c) => c.files.some((f) => f.path === POLICY_FILE))) {
       policyChangedWithoutCommit = true;
       if (!commits.some((c) => c.sha === head)) commits.push(...(await readCommitRange(cwd, ['-1', head])));
@@ -256,7 +309,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   }
 
   const shas = commits.map((c) => c.sha);
-  const notes = ahead?.notesOf('refs/notes/ai', shas) ?? await readNotes(cwd, 'refs/notes/ai', shas);
+  const notes = ahead?.notesOf('refs/notes/ai', shas) ?? (await readNotes(cwd, 'refs/notes/ai', shas));
   for (const c of commits) {
     const n = notes.get(c.sha);
     if (n !== undefined) c.aiNote = n;
@@ -275,8 +328,10 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   const limit = opts.patchIdLimit ?? 200;
   if (plausible.some(({ statement: st }) => !inRange.has(st.tip) && st.patchId !== EMPTY_PATCH_ID)) {
     const tips = commits.slice(-limit).map((c) => c.sha);
-    const root = reviewBase ?? await emptyTree(cwd);
-    const ids = reviewBase ? (await ahead?.patchIds(reviewBase, tips, limit)) ?? await stablePatchIds(cwd, reviewBase, tips) : new Map(await Promise.all(tips.map(async (t) => [t, await stablePatchId(cwd, root, t)] as const)));
+    const root = reviewBase ?? (await emptyTree(cwd));
+    const ids = reviewBase
+      ? ((await ahead?.patchIds(reviewBase, tips, limit)) ?? (await stablePatchIds(cwd, reviewBase, tips)))
+      : new Map(await Promise.all(tips.map(async (t) => [t, await stablePatchId(cwd, root, t)] as const)));
     for (const c of commits) {
       const id = ids.get(c.sha);
       if (id !== undefined) c.patchIdFromBase = id;
@@ -286,9 +341,13 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   // A rejection of base..T2 holds the commits of this push it contains, also when T2 is not pushed: one walk
   // for all their distinct spans, before any of them is checked.
   const outsideSpans = new Map<string, ApprovalStatement>();
-  for (const { statement: st } of plausible) if (st.decision === 'reject' && !inRange.has(st.tip)) outsideSpans.set(approvedSpanKey(st), st);
+  for (const { statement: st } of plausible)
+    if (st.decision === 'reject' && !inRange.has(st.tip)) outsideSpans.set(approvedSpanKey(st), st);
   const reach = outsideSpans.size > 0 ? await spanReach(cwd, [...outsideSpans.values()], inRange, exclude) : {};
-  const reaches = (st: ApprovalStatement) => inRange.has(st.tip) || (st.patchId !== EMPTY_PATCH_ID && patchIds.has(st.patchId)) || (st.decision === 'reject' && reach[approvedSpanKey(st)] !== undefined);
+  const reaches = (st: ApprovalStatement) =>
+    inRange.has(st.tip) ||
+    (st.patchId !== EMPTY_PATCH_ID && patchIds.has(st.patchId)) ||
+    (st.decision === 'reject' && reach[approvedSpanKey(st)] !== undefined);
   const valid = plausible.filter((s) => reaches(s.statement) && keys.check(s).ok).map((s) => s.statement);
   const approvedPatches = await rebasedSpanPatches(cwd, commits, reviewBase, valid);
 
@@ -296,7 +355,10 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   const bases = [...new Set(valid.filter((st) => inRange.has(st.tip) && st.base !== reviewBase).map((st) => st.base))];
   // A root commit's approval is reviewed against the empty tree of this repository's object format: it reaches nothing.
   const empty = await emptyTree(cwd);
-  const present = await existingObjects(cwd, bases.filter((b) => b !== empty));
+  const present = await existingObjects(
+    cwd,
+    bases.filter((b) => b !== empty),
+  );
   for (const b of bases) {
     if (b === empty) baseReach[b] = [];
     else if (!present.has(b)) baseReach[b] = null;
@@ -311,19 +373,42 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     if (st.decision === 'reject' && !inRange.has(st.tip) && reach[key]) rejectionReach[key] = reach[key];
   }
   const replayedTrees = await replayedApprovals(cwd, commits, reviewBase, valid);
-  return { ...base, reviewBase, commits, policyChangedWithoutCommit, ...approvals, baseReach, approvedPatches, replayedTrees, rejectionReach };
+  return {
+    ...base,
+    reviewBase,
+    commits,
+    policyChangedWithoutCommit,
+    ...approvals,
+    baseReach,
+    approvedPatches,
+    replayedTrees,
+    rejectionReach,
+  };
 }
 
 /**
  * Per approval carried by patch-id onto some commit of the range, its change replayed onto the review base
  * (approvalReplay.ts): the tree such a commit must have. Nothing is run when no approval is carried that way.
  */
-async function replayedApprovals(cwd: string, commits: GateCommit[], reviewBase: string | undefined, valid: ApprovalStatement[]): Promise<Record<string, string | null>> {
+async function replayedApprovals(
+  cwd: string,
+  commits: GateCommit[],
+  reviewBase: string | undefined,
+  valid: ApprovalStatement[],
+): Promise<Record<string, string | null>> {
   const out: Record<string, string | null> = {};
   const range = new RangeIndex(commits, reviewBase, {});
   for (const st of valid) {
     if (st.decision !== 'approve' || approvedSpanKey(st) in out) continue;
-    const carried = range.anchors(st).some((t) => statementCovers(st, { tip: t.sha, tree: t.tree, base: reviewBase ?? '', patchId: t.patchIdFromBase ?? '' }) === 'rebased');
+    const carried = range.anchors(st).some(
+      (t) =>
+        statementCovers(st, {
+          tip: t.sha,
+          tree: t.tree,
+          base: reviewBase ?? '',
+          patchId: t.patchIdFromBase ?? '',
+        }) === 'rebased',
+    );
     if (carried) out[approvedSpanKey(st)] = (await replayedTree(cwd, st, reviewBase)) ?? null;
   }
   return out;
@@ -335,7 +420,12 @@ async function replayedApprovals(cwd: string, commits: GateCommit[], reviewBase:
  * approved commits (statement base..tip) and of that chain's commits. One `rev-list` per such approved span
  * and one batched patch-id run in all; nothing at all when no approval was carried by patch-id.
  */
-async function rebasedSpanPatches(cwd: string, commits: GateCommit[], reviewBase: string | undefined, valid: ApprovalStatement[]): Promise<Record<string, string[] | null>> {
+async function rebasedSpanPatches(
+  cwd: string,
+  commits: GateCommit[],
+  reviewBase: string | undefined,
+  valid: ApprovalStatement[],
+): Promise<Record<string, string[] | null>> {
   const out: Record<string, string[] | null> = {};
   const range = new RangeIndex(commits, reviewBase, {});
   const own = new Map<string, string>();
@@ -343,7 +433,11 @@ async function rebasedSpanPatches(cwd: string, commits: GateCommit[], reviewBase
   for (const st of valid) {
     if (st.decision !== 'approve') continue;
     for (const t of range.anchors(st)) {
-      if (statementCovers(st, { tip: t.sha, tree: t.tree, base: reviewBase ?? '', patchId: t.patchIdFromBase ?? '' }) !== 'rebased') continue;
+      if (
+        statementCovers(st, { tip: t.sha, tree: t.tree, base: reviewBase ?? '', patchId: t.patchIdFromBase ?? '' }) !==
+        'rebased'
+      )
+        continue;
       const chain = range.chainFromBase(t.sha);
       if (!chain || chain.length < 2) continue;
       for (const c of chain) {
@@ -357,18 +451,29 @@ async function rebasedSpanPatches(cwd: string, commits: GateCommit[], reviewBase
   }
   for (const { st, length } of spans.values()) {
     // One more than the chain is enough to tell "more were approved" from "as many".
-    const r = await runGit(['rev-list', '--parents', `--max-count=${length + 1}`, st.tip, '--not', st.base, '--'], { cwd, okCodes: [128] });
+    const r = await runGit(['rev-list', '--parents', `--max-count=${length + 1}`, st.tip, '--not', st.base, '--'], {
+      cwd,
+      okCodes: [128],
+    });
     if (r.code !== 0) continue;
-    const listed = r.stdout.split('\n').filter(Boolean).map((l) => l.split(' '));
+    const listed = r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(' '));
     // A plain chain from the base: each commit's only parent is the next one listed, the last one's is the base.
-    const linear = listed.length > 0 && listed.every((ids, i) => ids.length === 2 && ids[1] === (i + 1 < listed.length ? listed[i + 1][0] : st.base));
+    const linear =
+      listed.length > 0 &&
+      listed.every((ids, i) => ids.length === 2 && ids[1] === (i + 1 < listed.length ? listed[i + 1][0] : st.base));
     if (!linear && listed.length <= length) continue;
     const chain = listed.map((ids) => ids[0]).reverse();
     for (const ids of listed) if (ids.length === 2) own.set(ids[0], ids[1]);
     out[approvedSpanKey(st)] = chain;
   }
   if (own.size === 0) return out;
-  const ids = await stablePatchIdsOfSpans(cwd, [...own].map(([tip, base]) => ({ base, tip })));
+  const ids = await stablePatchIdsOfSpans(
+    cwd,
+    [...own].map(([tip, base]) => ({ base, tip })),
+  );
   for (const c of commits) {
     const id = ids.get(c.sha);
     if (id !== undefined) c.ownPatchId = id;

@@ -37,7 +37,21 @@ export class GitRepository {
 
   /** The files a commit changes against its first parent (A, M, D, T…), renames as delete + add. */
   async filesChangedBy(sha: string): Promise<Array<{ path: string; status: string }>> {
-    const r = await runGit(['diff-tree', '--no-commit-id', '-r', '-z', '--name-status', '--no-renames', '--root', '-m', '--first-parent', sha], { cwd: this.root });
+    const r = await runGit(
+      [
+        'diff-tree',
+        '--no-commit-id',
+        '-r',
+        '-z',
+        '--name-status',
+        '--no-renames',
+        '--root',
+        '-m',
+        '--first-parent',
+        sha,
+      ],
+      { cwd: this.root },
+    );
     const parts = r.stdout.split('\0').filter((p) => p !== '');
     const out: Array<{ path: string; status: string }> = [];
     for (let i = 0; i + 1 < parts.length; i += 2) out.push({ status: parts[i].charAt(0), path: parts[i + 1] });
@@ -46,9 +60,23 @@ export class GitRepository {
 
   /** The lines of `file` that `to` adds over `from` (undefined: the empty tree), 1-based in `to`'s file. */
   async addedLines(from: string | undefined, to: string, file: string): Promise<number[]> {
-    const patch = await runGit(['diff', '-U0', '--no-renames', '--no-ext-diff', '--no-textconv', from ?? await emptyTree(this.root), to, '--', file], {
-      cwd: this.root, env: { GIT_LITERAL_PATHSPECS: '1' },
-    });
+    const patch = await runGit(
+      [
+        'diff',
+        '-U0',
+        '--no-renames',
+        '--no-ext-diff',
+        '--no-textconv',
+        from ?? (await emptyTree(this.root)),
+        to,
+        '--',
+        file,
+      ],
+      {
+        cwd: this.root,
+        env: { GIT_LITERAL_PATHSPECS: '1' },
+      },
+    );
     return parseAddedLines(patch.stdout).get(file) ?? [];
   }
 
@@ -64,8 +92,14 @@ export class GitRepository {
 
   /** The remote-tracking branches of `remote` (short names, `origin/feature`) whose history has `commit`. */
   async remoteBranchesContaining(remote: string, commit: string): Promise<string[]> {
-    const r = await runGit(['for-each-ref', '--contains', commit, '--format=%(refname:short)', `refs/remotes/${remote}/`], { cwd: this.root });
-    return r.stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+    const r = await runGit(
+      ['for-each-ref', '--contains', commit, '--format=%(refname:short)', `refs/remotes/${remote}/`],
+      { cwd: this.root },
+    );
+    return r.stdout
+      .split('\n')
+      .map((s) => s.trim())
+      .filter(Boolean);
   }
 
   /** Sets a config value in this repository, or in the user's global config. */

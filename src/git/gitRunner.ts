@@ -26,8 +26,14 @@ export interface GitResult {
 /** One table maps git's stderr to reason codes; nothing else branches on message text. */
 const stderrReasons: Array<[RegExp, CountersignErrorReason]> = [
   [/not a git repository/i, 'notARepository'],
-  [/unable to read [0-9a-f]{40,64}|could not fetch [0-9a-f]{40,64} from promisor remote|missing blob object|bad object [0-9a-f]{40,64}/i, 'missingObject'],
-  [/could not read from remote|unable to access|could not resolve host|connection refused|does not appear to be a git repository/i, 'remoteUnreachable'],
+  [
+    /unable to read [0-9a-f]{40,64}|could not fetch [0-9a-f]{40,64} from promisor remote|missing blob object|bad object [0-9a-f]{40,64}/i,
+    'missingObject',
+  ],
+  [
+    /could not read from remote|unable to access|could not resolve host|connection refused|does not appear to be a git repository/i,
+    'remoteUnreachable',
+  ],
 ];
 
 export function gitErrorReason(stderr: string): CountersignErrorReason {
@@ -42,7 +48,20 @@ export function gitErrorReason(stderr: string): CountersignErrorReason {
  * refresh costs a few processes per branch instead of twenty. Only subcommands that cannot change anything
  * are shared, keyed by everything that affects the answer.
  */
-const READ_ONLY = new Set(['rev-parse', 'symbolic-ref', 'for-each-ref', 'remote', 'config', 'cat-file', 'rev-list', 'merge-base', 'ls-tree', 'log', 'diff-tree', 'notes']);
+const READ_ONLY = new Set([
+  'rev-parse',
+  'symbolic-ref',
+  'for-each-ref',
+  'remote',
+  'config',
+  'cat-file',
+  'rev-list',
+  'merge-base',
+  'ls-tree',
+  'log',
+  'diff-tree',
+  'notes',
+]);
 const readCache = new AsyncLocalStorage<Map<string, Promise<unknown>>>();
 
 /** The subcommand of `args`, after any leading `-c key=value` options; undefined when it writes. */
@@ -56,7 +75,14 @@ function readOnlyKey(args: string[], opts: GitRunOptions): string | undefined {
   if (sub === 'config' && args[i + 1] !== '--get' && args[i + 1] !== '--get-regexp') return undefined;
   if (sub === 'notes' && !args.slice(i + 1).includes('list')) return undefined;
   if (sub === 'remote' && args.length > i + 1) return undefined;
-  return JSON.stringify([opts.cwd, args, opts.input === undefined ? null : opts.input.toString(), opts.env ?? null, opts.okCodes ?? null, opts.bytes ?? false]);
+  return JSON.stringify([
+    opts.cwd,
+    args,
+    opts.input === undefined ? null : opts.input.toString(),
+    opts.env ?? null,
+    opts.okCodes ?? null,
+    opts.bytes ?? false,
+  ]);
 }
 
 /**
@@ -135,14 +161,22 @@ function spawnGit(args: string[], opts: GitRunOptions): Promise<GitResult> {
       const stderr = Buffer.concat(err).toString('utf8');
       const exit = code ?? 128;
       if (signal === 'SIGKILL' && opts.timeoutMs) {
-        reject(new CountersignError('remoteUnreachable', `git ${args[0]} timed out after ${opts.timeoutMs} ms`, stderr));
+        reject(
+          new CountersignError('remoteUnreachable', `git ${args[0]} timed out after ${opts.timeoutMs} ms`, stderr),
+        );
         return;
       }
       if (exit === 0 || opts.okCodes?.includes(exit)) {
         resolve({ stdout, stderr, code: exit });
         return;
       }
-      reject(new CountersignError(gitErrorReason(stderr), `git ${args.join(' ')} failed (exit ${exit}): ${stderr.trim().split('\n').slice(-3).join(' ')}`, stderr));
+      reject(
+        new CountersignError(
+          gitErrorReason(stderr),
+          `git ${args.join(' ')} failed (exit ${exit}): ${stderr.trim().split('\n').slice(-3).join(' ')}`,
+          stderr,
+        ),
+      );
     });
     child.stdin.on('error', () => undefined); // git may exit before reading all input
     child.stdin.end(opts.input ?? '');

@@ -5,7 +5,11 @@ import { readObjects } from './catFileBatch';
  * files must not start hundreds of git processes). undefined: not in HEAD, no HEAD yet, not a file (a
  * directory's tree), or a path git's batch protocol cannot name (a line break in it).
  */
-export async function headContents(root: string, paths: string[], rev = 'HEAD'): Promise<Map<string, string | undefined>> {
+export async function headContents(
+  root: string,
+  paths: string[],
+  rev = 'HEAD',
+): Promise<Map<string, string | undefined>> {
   const out = new Map<string, string | undefined>();
   for (const p of paths) out.set(p, undefined);
   const pathOf = new Map<string, string>();

@@ -28,14 +28,30 @@ export async function historyStanding(
   const tips = [...new Set(valid.filter((st) => graph.has(st.tip)).map((st) => st.tip))];
   const trees = new Map<string, string>();
   if (tips.length > 0) {
-    const r = await runGit(['cat-file', '--batch-check=%(objectname)'], { cwd, input: tips.map((t) => `${t}^{tree}`).join('\n') + '\n' });
-    r.stdout.split('\n').forEach((line, i) => { if (i < tips.length && /^[0-9a-f]+$/.test(line)) trees.set(tips[i], line); });
+    const r = await runGit(['cat-file', '--batch-check=%(objectname)'], {
+      cwd,
+      input: tips.map((t) => `${t}^{tree}`).join('\n') + '\n',
+    });
+    r.stdout.split('\n').forEach((line, i) => {
+      if (i < tips.length && /^[0-9a-f]+$/.test(line)) trees.set(tips[i], line);
+    });
   }
   const within = new Set(commits.map((c) => c.sha));
-  const outsideBases = [...new Set(valid.filter((st) => graph.has(st.tip) && st.base !== empty && !graph.has(st.base)).map((st) => st.base))];
-  const outside = outsideBases.length > 0 ? await reachWithin(cwd, outsideBases, within, exclude) : new Map<string, Set<string>>();
+  const outsideBases = [
+    ...new Set(
+      valid.filter((st) => graph.has(st.tip) && st.base !== empty && !graph.has(st.base)).map((st) => st.base),
+    ),
+  ];
+  const outside =
+    outsideBases.length > 0 ? await reachWithin(cwd, outsideBases, within, exclude) : new Map<string, Set<string>>();
   const rejections = valid.filter((st) => st.decision === 'reject' && !graph.has(st.tip));
   const rejectionReach = rejections.length > 0 ? await spanReach(cwd, rejections, within, exclude) : {};
   const range: RangeCommit[] = commits.map((c) => ({ sha: c.sha, parents: c.parents, tree: trees.get(c.sha) ?? '' }));
-  return new StatementStanding({ range: new HistoryIndex(range, graph, empty, outside), keys, statements, statementErrors, rejectionReach });
+  return new StatementStanding({
+    range: new HistoryIndex(range, graph, empty, outside),
+    keys,
+    statements,
+    statementErrors,
+    rejectionReach,
+  });
 }

@@ -67,7 +67,10 @@ export function readManifest(repo: RepoPaths): InstallManifest | undefined {
     if (m.version !== 1 || !Array.isArray(m.addedConfig)) throw new Error('unknown manifest version');
     return m;
   } catch (e) {
-    throw new CountersignError('config', `${file} is not a Countersign install manifest (${(e as Error).message}); delete it and run \`countersign install\` again`);
+    throw new CountersignError(
+      'config',
+      `${file} is not a Countersign install manifest (${(e as Error).message}); delete it and run \`countersign install\` again`,
+    );
   }
 }
 
@@ -96,7 +99,13 @@ export function writeCliCopy(repo: RepoPaths, cliSource: string): string {
 /** Everything install writes and uninstall deletes lives under .git/countersign: no link may redirect it. */
 function guardOwnFiles(repo: RepoPaths, action: string): void {
   const dir = countersignDir(repo);
-  for (const p of [path.join(dir, 'hooks', 'x'), path.join(dir, 'bin', 'x'), path.join(dir, 'pending', 'x'), path.join(dir, 'cache', 'x'), manifestPath(repo)]) {
+  for (const p of [
+    path.join(dir, 'hooks', 'x'),
+    path.join(dir, 'bin', 'x'),
+    path.join(dir, 'pending', 'x'),
+    path.join(dir, 'cache', 'x'),
+    manifestPath(repo),
+  ]) {
     refuseSymlinkedPath(repo.commonDir, p, action);
   }
 }
@@ -104,7 +113,10 @@ function guardOwnFiles(repo: RepoPaths, action: string): void {
 export async function install(cwd: string, opts: InstallOptions): Promise<InstallResult> {
   const repo = await resolveRepo(cwd);
   if (repo.bare) {
-    throw new CountersignError('config', `${repo.commonDir} is a bare repository: use \`countersign install --server\` there`);
+    throw new CountersignError(
+      'config',
+      `${repo.commonDir} is a bare repository: use \`countersign install --server\` there`,
+    );
   }
   const dir = countersignDir(repo);
   const hooksDir = path.join(dir, 'hooks');
@@ -127,14 +139,27 @@ export async function install(cwd: string, opts: InstallOptions): Promise<Instal
   if (opts.hookManager) {
     // The manager owns the hooks: give core.hooksPath back if our shims had it (pre-commit refuses to install otherwise).
     if (ours) {
-      if (previousHooksPath === null) await runGit(['config', '--local', '--unset', 'core.hooksPath'], { cwd, okCodes: [5] });
+      if (previousHooksPath === null)
+        await runGit(['config', '--local', '--unset', 'core.hooksPath'], { cwd, okCodes: [5] });
       else await runGit(['config', '--local', 'core.hooksPath', previousHooksPath], { cwd });
     }
     fs.rmSync(hooksDir, { recursive: true, force: true });
     const restored = ours ? previousHooksPath : current;
-    const manifest: InstallManifest = { version: 1, previousHooksPath: restored, addedConfig, installedAt: new Date().toISOString(), hookManager: opts.hookManager };
+    const manifest: InstallManifest = {
+      version: 1,
+      previousHooksPath: restored,
+      addedConfig,
+      installedAt: new Date().toISOString(),
+      hookManager: opts.hookManager,
+    };
     writeFileAtomic(manifestPath(repo), JSON.stringify(manifest, null, 2) + '\n');
-    return { repo, hooksDir, chainedDir: restored ?? path.join(repo.commonDir, 'hooks'), previousHooksPath: restored, reinstalled: existing !== undefined };
+    return {
+      repo,
+      hooksDir,
+      chainedDir: restored ?? path.join(repo.commonDir, 'hooks'),
+      previousHooksPath: restored,
+      reinstalled: existing !== undefined,
+    };
   }
   fs.mkdirSync(hooksDir, { recursive: true });
   const script = hookScript({
@@ -145,7 +170,12 @@ export async function install(cwd: string, opts: InstallOptions): Promise<Instal
   });
   for (const name of CLIENT_HOOKS) writeFileAtomic(path.join(hooksDir, name), script, 0o755);
   await runGit(['config', '--local', 'core.hooksPath', hooksDir], { cwd });
-  const manifest: InstallManifest = { version: 1, previousHooksPath, addedConfig, installedAt: new Date().toISOString() };
+  const manifest: InstallManifest = {
+    version: 1,
+    previousHooksPath,
+    addedConfig,
+    installedAt: new Date().toISOString(),
+  };
   writeFileAtomic(manifestPath(repo), JSON.stringify(manifest, null, 2) + '\n');
   return { repo, hooksDir, chainedDir, previousHooksPath, reinstalled: existing !== undefined };
 }
@@ -203,10 +233,15 @@ export async function uninstall(cwd: string): Promise<UninstallResult> {
 }
 
 /** Whether the hooks are active: installed and core.hooksPath still points at them. */
-export async function hooksActive(cwd: string): Promise<{ installed: boolean; active: boolean; hooksPath: string | null }> {
+export async function hooksActive(
+  cwd: string,
+): Promise<{ installed: boolean; active: boolean; hooksPath: string | null }> {
   const repo = await resolveRepo(cwd);
   const installed = readManifest(repo) !== undefined;
   const current = await getLocalConfig(cwd, 'core.hooksPath');
-  const active = installed && current !== null && path.resolve(repo.root ?? cwd, current) === path.join(countersignDir(repo), 'hooks');
+  const active =
+    installed &&
+    current !== null &&
+    path.resolve(repo.root ?? cwd, current) === path.join(countersignDir(repo), 'hooks');
   return { installed, active, hooksPath: current };
 }

@@ -14,7 +14,9 @@ export function appendHookLog(countersignDir: string, message: string, maxBytes 
     fs.mkdirSync(countersignDir, { recursive: true });
     try {
       if (fs.statSync(file).size > maxBytes) fs.renameSync(file, `${file}.1`);
-    } catch { /* no log yet */ }
+    } catch {
+      /* no log yet */
+    }
     const line = `${new Date().toISOString()} [${process.pid}] ${message.replace(/\n/g, '\n    ')}\n`;
     // O_APPEND: concurrent hooks' lines interleave whole, never torn.
     fs.appendFileSync(file, line);

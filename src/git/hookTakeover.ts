@@ -22,7 +22,16 @@ export interface HookTakeover {
   message: string;
 }
 
-const LEFTHOOK_CONFIGS = ['lefthook.yml', '.lefthook.yml', 'lefthook.yaml', '.lefthook.yaml', '.config/lefthook.yml', '.config/lefthook.yaml', 'lefthook.json', 'lefthook.toml'];
+const LEFTHOOK_CONFIGS = [
+  'lefthook.yml',
+  '.lefthook.yml',
+  'lefthook.yaml',
+  '.lefthook.yaml',
+  '.config/lefthook.yml',
+  '.config/lefthook.yaml',
+  'lefthook.json',
+  'lefthook.toml',
+];
 
 function read(file: string): string | undefined {
   try {
@@ -37,7 +46,11 @@ function read(file: string): string | undefined {
 /** Which manager's files a hooks folder or repository shows. */
 function managerOf(root: string | null, hooksPath: string | null, hooksDir: string): HookManager | undefined {
   if (hooksPath && /(^|[/\\])\.husky([/\\]|$)/.test(hooksPath)) return 'husky';
-  const sample = read(path.join(hooksDir, 'prepare-commit-msg')) ?? read(path.join(hooksDir, 'pre-commit')) ?? read(path.join(hooksDir, 'pre-push')) ?? '';
+  const sample =
+    read(path.join(hooksDir, 'prepare-commit-msg')) ??
+    read(path.join(hooksDir, 'pre-commit')) ??
+    read(path.join(hooksDir, 'pre-push')) ??
+    '';
   if (/lefthook/i.test(sample)) return 'lefthook';
   if (/pre-commit\.com|pre_commit/i.test(sample)) return 'pre-commit';
   if (/husky/i.test(sample)) return 'husky';
@@ -47,7 +60,10 @@ function managerOf(root: string | null, hooksPath: string | null, hooksDir: stri
 
 /** A shell file without its comment lines: a commented-out call runs nothing. */
 function uncommented(text: string | undefined): string {
-  return (text ?? '').split('\n').filter((l) => !/^\s*#/.test(l)).join('\n');
+  return (text ?? '')
+    .split('\n')
+    .filter((l) => !/^\s*#/.test(l))
+    .join('\n');
 }
 
 /** The hooks whose loss loses provenance or the push check: each must still call `countersign hook NAME`. */
@@ -63,9 +79,16 @@ const CALLS = /countersign(\.js)?["']?\s+hook\b|id:\s*countersign-/;
 function managerMissing(root: string, manager: HookManager): string[] {
   switch (manager) {
     case 'husky':
-      return HUSKY_REQUIRED.filter((h) => !new RegExp(`countersign(\\.js)?["']?\\s+hook\\s+["']?${h}\\b`).test(uncommented(read(path.join(root, '.husky', h)))));
-    case 'lefthook': return LEFTHOOK_CONFIGS.some((f) => CALLS.test(read(path.join(root, f)) ?? '')) ? [] : ['all'];
-    case 'pre-commit': return CALLS.test(read(path.join(root, '.pre-commit-config.yaml')) ?? '') ? [] : ['all'];
+      return HUSKY_REQUIRED.filter(
+        (h) =>
+          !new RegExp(`countersign(\\.js)?["']?\\s+hook\\s+["']?${h}\\b`).test(
+            uncommented(read(path.join(root, '.husky', h))),
+          ),
+      );
+    case 'lefthook':
+      return LEFTHOOK_CONFIGS.some((f) => CALLS.test(read(path.join(root, f)) ?? '')) ? [] : ['all'];
+    case 'pre-commit':
+      return CALLS.test(read(path.join(root, '.pre-commit-config.yaml')) ?? '') ? [] : ['all'];
   }
 }
 
@@ -90,10 +113,18 @@ export async function hookTakeover(cwd: string): Promise<HookTakeover | undefine
     const missing = managerMissing(root, m);
     if (missing.length === 0) return undefined;
     const all = missing[0] === 'all' || missing.length === HUSKY_REQUIRED.length;
-    const which = all ? '' : ` for ${missing.join(', ')} (${missing.map((h) => `.husky/${h}`).join(', ')} lack${missing.length === 1 ? 's' : ''} \`countersign hook ${missing.length === 1 ? missing[0] : 'NAME'} "$@"\`)`;
-    const lost = all ? 'commits get no AI-Provenance trailers and pushes are not checked' : missing.includes('pre-push') && missing.length === 1 ? 'pushes are not checked' : 'commits may lose their AI-Provenance trailers and notes';
+    const which = all
+      ? ''
+      : ` for ${missing.join(', ')} (${missing.map((h) => `.husky/${h}`).join(', ')} lack${missing.length === 1 ? 's' : ''} \`countersign hook ${missing.length === 1 ? missing[0] : 'NAME'} "$@"\`)`;
+    const lost = all
+      ? 'commits get no AI-Provenance trailers and pushes are not checked'
+      : missing.includes('pre-push') && missing.length === 1
+        ? 'pushes are not checked'
+        : 'commits may lose their AI-Provenance trailers and notes';
     return {
-      kind: 'manager', by: m, hooksPath,
+      kind: 'manager',
+      by: m,
+      hooksPath,
       message: `Countersign was set up for ${m} (install --hook-manager ${m}), but ${m}'s configuration does not call \`countersign hook\`${which}, so ${lost}. Add the recipe from ${RECIPE}, or run \`countersign install\` to let Countersign's own hooks run.`,
     };
   }
@@ -103,15 +134,20 @@ export async function hookTakeover(cwd: string): Promise<HookTakeover | undefine
     if ((read(path.join(ours, 'prepare-commit-msg')) ?? '').includes(SHIM_MARKER)) return undefined;
     const by = managerOf(repo.root ?? null, null, ours);
     return {
-      kind: 'shims', ...(by ? { by } : {}), hooksPath,
+      kind: 'shims',
+      ...(by ? { by } : {}),
+      hooksPath,
       message: `Countersign's git hooks are switched off: its shims in ${hooksPath} were overwritten${by ? ` by ${by}` : ''}, so commits get no AI-Provenance trailers and pushes are not checked. Run \`countersign install --hook-manager ${by ?? 'husky|lefthook|pre-commit'}\` and call \`countersign hook NAME\` from its configuration (${RECIPE}), or run \`countersign install\` again.`,
     };
   }
   const by = managerOf(repo.root ?? null, hooksPath, hooksDir);
   const now = hooksPath === null ? 'unset (git runs .git/hooks)' : `now ${hooksPath}`;
-  const again = by === 'husky' ? ' — but husky resets it on every `npm install`' : by ? ` — but ${by} may take it back` : '';
+  const again =
+    by === 'husky' ? ' — but husky resets it on every `npm install`' : by ? ` — but ${by} may take it back` : '';
   return {
-    kind: 'hooksPath', ...(by ? { by } : {}), hooksPath,
+    kind: 'hooksPath',
+    ...(by ? { by } : {}),
+    hooksPath,
     message: `Countersign's git hooks are switched off: core.hooksPath is ${now}${by ? `, set by ${by}` : ''}, so commits get no AI-Provenance trailers and pushes are not checked. Run \`countersign install\` to chain it again${again}; to keep ${by ?? 'a hook manager'} in charge, call \`countersign hook NAME\` from its configuration and run \`countersign install --hook-manager ${by ?? 'husky|lefthook|pre-commit'}\` (${RECIPE}).`,
   };
 }

@@ -79,9 +79,10 @@ export async function openLedger(repoRoot: string, opts: LedgerOptions = {}): Pr
   }
   // Linked worktrees share the common git dir but not their files: each keeps its own ledger.
   const base = countersignDir(repo);
-  const dir = path.resolve(repo.gitDir) === path.resolve(repo.commonDir)
-    ? path.join(base, 'ledger')
-    : path.join(base, 'worktrees', path.basename(repo.gitDir), 'ledger');
+  const dir =
+    path.resolve(repo.gitDir) === path.resolve(repo.commonDir)
+      ? path.join(base, 'ledger')
+      : path.join(base, 'worktrees', path.basename(repo.gitDir), 'ledger');
   return new WorkingLedger(repo.root, dir, opts);
 }
 
@@ -91,7 +92,11 @@ class WorkingLedger implements Ledger {
   private readonly now: () => number;
   private readonly log: Logger;
 
-  constructor(readonly root: string, readonly dir: string, private readonly opts: LedgerOptions) {
+  constructor(
+    readonly root: string,
+    readonly dir: string,
+    private readonly opts: LedgerOptions,
+  ) {
     this.store = new LedgerStore(dir);
     this.store.ensure();
     // AI labels carry the time the record was made, not the time some later reader folded it.
@@ -103,7 +108,10 @@ class WorkingLedger implements Ledger {
   async record(obs: Observation, meta: RecordMeta = {}): Promise<void> {
     const parsed = observationSchema.safeParse(obs);
     if (!parsed.success) {
-      throw new CountersignError('input', `not an observation: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      throw new CountersignError(
+        'input',
+        `not an observation: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     }
     const observation = this.relativeObservation(parsed.data);
     const at = this.now();
@@ -116,7 +124,15 @@ class WorkingLedger implements Ledger {
 
   async storeFile(file: string, content: string, labels: LineLabel[]): Promise<void> {
     const at = this.now();
-    this.store.writeEntry({ v: 1, id: newEntryId(at), at, kind: 'store', path: this.relative(file), content, labels: encodeLabels(labels) });
+    this.store.writeEntry({
+      v: 1,
+      id: newEntryId(at),
+      at,
+      kind: 'store',
+      path: this.relative(file),
+      content,
+      labels: encodeLabels(labels),
+    });
   }
 
   async fileAttribution(file: string, storedAs?: string): Promise<Attribution | undefined> {
@@ -131,8 +147,14 @@ class WorkingLedger implements Ledger {
     return out;
   }
 
-  private attributionIn(view: { files: Map<string, FileState | null>; context: LedgerContext }, rel: string, diskRel = rel): Attribution | undefined {
-    const state = (view.files.has(rel) ? view.files.get(rel) ?? undefined : this.store.readState(rel)) ?? openCallSnapshot(view.context, rel);
+  private attributionIn(
+    view: { files: Map<string, FileState | null>; context: LedgerContext },
+    rel: string,
+    diskRel = rel,
+  ): Attribution | undefined {
+    const state =
+      (view.files.has(rel) ? (view.files.get(rel) ?? undefined) : this.store.readState(rel)) ??
+      openCallSnapshot(view.context, rel);
     if (!state) return undefined;
     // Regular files only, bounded (issue 16, class 7): a path the ledger knows may since have become a
     // symlink to /dev/zero or a FIFO; such a file has no attribution to show.
@@ -154,9 +176,10 @@ class WorkingLedger implements Ledger {
   }
 
   async sync(opts: { wait?: boolean } = {}): Promise<boolean> {
-    const lock = opts.wait === false
-      ? FileLock.tryAcquire(this.store.lockFile)
-      : await FileLock.acquire(this.store.lockFile, { timeoutMs: this.opts.lockTimeoutMs });
+    const lock =
+      opts.wait === false
+        ? FileLock.tryAcquire(this.store.lockFile)
+        : await FileLock.acquire(this.store.lockFile, { timeoutMs: this.opts.lockTimeoutMs });
     if (!lock) return false;
     try {
       await this.foldLocked(lock);
@@ -200,7 +223,12 @@ class WorkingLedger implements Ledger {
       if (ids.length === 0) return;
       const entries = this.readEntries(ids, true);
       const result = await this.fold(entries, new Map(), this.store.readContext());
-      const journal = this.store.makeJournal(result.files, result.context, entries.map((e) => e.id), this.now());
+      const journal = this.store.makeJournal(
+        result.files,
+        result.context,
+        entries.map((e) => e.id),
+        this.now(),
+      );
       lock.refresh();
       this.store.commit(journal, step);
       if (ids.length < FOLD_BATCH) return;
@@ -220,7 +248,10 @@ class WorkingLedger implements Ledger {
       context = journal.context;
       consumed = new Set(journal.consumed);
     }
-    const entries = this.readEntries(this.store.listEntryIds().filter((id) => !consumed.has(id)), false);
+    const entries = this.readEntries(
+      this.store.listEntryIds().filter((id) => !consumed.has(id)),
+      false,
+    );
     const result = await this.fold(entries, files, context);
     for (const [p, s] of result.files) files.set(p, s);
     return { files, context: result.context };
@@ -247,7 +278,7 @@ class WorkingLedger implements Ledger {
     for (const e of entries) {
       for (const p of entryPaths(e)) {
         if (files.has(p)) continue;
-        const state = overlay.has(p) ? overlay.get(p) ?? undefined : this.store.readState(p);
+        const state = overlay.has(p) ? (overlay.get(p) ?? undefined) : this.store.readState(p);
         files.set(p, state);
         if (!state) missing.push(p);
       }
@@ -271,7 +302,9 @@ class WorkingLedger implements Ledger {
       files: new Map([[file, state]]),
       baselines: new Map(),
       context,
-      entries: [{ v: 1, id: 'reconcile', at, kind: 'observation', observation: { type: 'diskWrite', file, content: disk } }],
+      entries: [
+        { v: 1, id: 'reconcile', at, kind: 'observation', observation: { type: 'diskWrite', file, content: disk } },
+      ],
       now: at,
       newEngine: this.newEngine,
     });
@@ -295,7 +328,11 @@ class WorkingLedger implements Ledger {
         for (const [p, c] of Object.entries(o.files)) files[this.relative(p)] = c;
         return { ...o, files };
       }
-      case 'edit': case 'inlineAccept': case 'diskWrite': case 'willSave': case 'save':
+      case 'edit':
+      case 'inlineAccept':
+      case 'diskWrite':
+      case 'willSave':
+      case 'save':
         return { ...o, file: this.relative(o.file) };
       default:
         return o;
@@ -306,7 +343,8 @@ class WorkingLedger implements Ledger {
 /** The snapshot the latest open tool call took of a file the ledger keeps no state for (all untracked then). */
 function openCallSnapshot(context: LedgerContext, file: string): FileState | undefined {
   let latest: LedgerContext['calls'][string] | undefined;
-  for (const c of Object.values(context.calls)) if (c.files[file] && (!latest || c.startedAt >= latest.startedAt)) latest = c;
+  for (const c of Object.values(context.calls))
+    if (c.files[file] && (!latest || c.startedAt >= latest.startedAt)) latest = c;
   const snap = latest?.files[file];
   return snap ? { content: snap.content, labels: decodeLabels(snap.labels) } : undefined;
 }

@@ -1,7 +1,18 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { createHash, randomBytes } from 'crypto';
-import { decodeLabels, encodeLabels, contextSchema, emptyContext, fileStateSchema, journalSchema, queueEntrySchema, type Journal, type LedgerContext, type QueueEntry } from '../core/ledger/records';
+import {
+  decodeLabels,
+  encodeLabels,
+  contextSchema,
+  emptyContext,
+  fileStateSchema,
+  journalSchema,
+  queueEntrySchema,
+  type Journal,
+  type LedgerContext,
+  type QueueEntry,
+} from '../core/ledger/records';
 import type { FileState } from '../core/ledger/fold';
 import { writeFileAtomic } from './atomicFile';
 
@@ -52,7 +63,10 @@ export class LedgerStore {
     } catch {
       return [];
     }
-    return names.filter((n) => !n.startsWith('.') && n.endsWith('.json')).map((n) => n.slice(0, -5)).sort();
+    return names
+      .filter((n) => !n.startsWith('.') && n.endsWith('.json'))
+      .map((n) => n.slice(0, -5))
+      .sort();
   }
 
   /** A queue entry, or an error description when it cannot be used (the caller sets it aside). */
@@ -66,7 +80,9 @@ export class LedgerStore {
     }
     try {
       const parsed = queueEntrySchema.safeParse(JSON.parse(text));
-      return parsed.success ? parsed.data : { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+      return parsed.success
+        ? parsed.data
+        : { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
     } catch (e) {
       return { error: (e as Error).message };
     }
@@ -77,20 +93,28 @@ export class LedgerStore {
     fs.mkdirSync(this.badDir, { recursive: true });
     try {
       fs.renameSync(path.join(this.queueDir, `${id}.json`), path.join(this.badDir, `${id}.json`));
-    } catch { /* gone already */ }
+    } catch {
+      /* gone already */
+    }
   }
 
   /** Removes temp files left by writers that were killed mid-write (older than `ageMs`). */
   sweepTemp(ageMs: number): void {
     for (const dir of [this.queueDir, this.filesDir, this.dir]) {
       let names: string[];
-      try { names = fs.readdirSync(dir); } catch { continue; }
+      try {
+        names = fs.readdirSync(dir);
+      } catch {
+        continue;
+      }
       for (const n of names) {
         if (!n.startsWith('.') || !n.endsWith('.tmp')) continue;
         const f = path.join(dir, n);
         try {
           if (Date.now() - fs.statSync(f).mtimeMs > ageMs) fs.rmSync(f, { force: true });
-        } catch { /* raced with another sweeper */ }
+        } catch {
+          /* raced with another sweeper */
+        }
       }
     }
   }
@@ -107,7 +131,11 @@ export class LedgerStore {
   /** Every file the ledger tracks. */
   listStatePaths(): string[] {
     let names: string[];
-    try { names = fs.readdirSync(this.filesDir); } catch { return []; }
+    try {
+      names = fs.readdirSync(this.filesDir);
+    } catch {
+      return [];
+    }
     const paths: string[] = [];
     for (const n of names) {
       if (n.startsWith('.') || !n.endsWith('.json')) continue;
@@ -131,14 +159,19 @@ export class LedgerStore {
       this.setAside(f);
       return undefined;
     }
-    return { path: parsed.data.path, state: { content: parsed.data.content, labels: decodeLabels(parsed.data.labels) } };
+    return {
+      path: parsed.data.path,
+      state: { content: parsed.data.content, labels: decodeLabels(parsed.data.labels) },
+    };
   }
 
   private setAside(f: string): void {
     fs.mkdirSync(this.badDir, { recursive: true });
     try {
       fs.renameSync(f, path.join(this.badDir, `${path.basename(f)}.${Date.now()}`));
-    } catch { /* another reader did it */ }
+    } catch {
+      /* another reader did it */
+    }
   }
 
   readContext(): LedgerContext {
@@ -173,7 +206,10 @@ export class LedgerStore {
   makeJournal(files: Map<string, FileState | null>, context: LedgerContext, consumed: string[], now: number): Journal {
     const out: Journal['files'] = {};
     for (const [file, state] of files) {
-      out[file] = state === null ? null : { v: 1, path: file, content: state.content, labels: encodeLabels(state.labels), updatedAt: now };
+      out[file] =
+        state === null
+          ? null
+          : { v: 1, path: file, content: state.content, labels: encodeLabels(state.labels), updatedAt: now };
     }
     return { v: 1, files: out, context, consumed };
   }
@@ -223,7 +259,10 @@ export function newEntryId(now: number): string {
  * write-back window may lose the last fold's derived files; their lines then read as untracked.)
  */
 function replaceFile(file: string, data: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   fs.writeFileSync(tmp, data);
   try {
     fs.renameSync(tmp, file);

@@ -15,7 +15,7 @@ import { refuseSymlinkedPath } from './symlinkGuard';
  */
 export type ExcludeResult = 'excluded' | 'alreadyIgnored' | 'tracked';
 
-const HEADER = '# countersign: agents\' hook settings that name this clone\'s paths';
+const HEADER = "# countersign: agents' hook settings that name this clone's paths";
 const isHeader = (line: string) => line.startsWith('# countersign:');
 
 function excludeFile(repo: RepoPaths, action: string): string {

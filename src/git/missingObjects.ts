@@ -14,8 +14,13 @@ export function noLazyFetchEnv(): Record<string, string> {
 
 /** A partial clone: some remote promises the objects this clone lacks (`remote.<name>.promisor`). */
 export async function isPartialClone(cwd: string): Promise<boolean> {
-  const r = await runGit(['config', '--get-regexp', '^(remote\\..*\\.promisor|extensions\\.partialclone)$'], { cwd, okCodes: [1] });
-  return r.stdout.split('\n').some((l) => /\.promisor true$/i.test(l.trim()) || /^extensions\.partialclone \S/i.test(l.trim()));
+  const r = await runGit(['config', '--get-regexp', '^(remote\\..*\\.promisor|extensions\\.partialclone)$'], {
+    cwd,
+    okCodes: [1],
+  });
+  return r.stdout
+    .split('\n')
+    .some((l) => /\.promisor true$/i.test(l.trim()) || /^extensions\.partialclone \S/i.test(l.trim()));
 }
 
 /**
@@ -24,7 +29,10 @@ export async function isPartialClone(cwd: string): Promise<boolean> {
  * `paths` limits it to those paths' history and objects.
  */
 export async function missingObjects(cwd: string, revs: string[], paths: string[] = []): Promise<Set<string>> {
-  const r = await runGit(['rev-list', '--objects', '--missing=print', ...revs, '--', ...paths], { cwd, env: noLazyFetchEnv() });
+  const r = await runGit(['rev-list', '--objects', '--missing=print', ...revs, '--', ...paths], {
+    cwd,
+    env: noLazyFetchEnv(),
+  });
   const out = new Set<string>();
   for (const line of r.stdout.split('\n')) if (line.startsWith('?')) out.add(line.slice(1).trim());
   return out;

@@ -28,7 +28,12 @@ export async function lossBetween(cwd: string, from: string, to: string): Promis
     const m = /^(\d+|-)\t(\d+|-)\t([\s\S]+)$/.exec(rec);
     if (!m) continue;
     const p = path(m[3]);
-    files.push({ path: p, added: 0, deleted: m[2] === '-' ? undefined : Number(m[2]), status: gone.has(p) ? 'D' : 'M' });
+    files.push({
+      path: p,
+      added: 0,
+      deleted: m[2] === '-' ? undefined : Number(m[2]),
+      status: gone.has(p) ? 'D' : 'M',
+    });
   }
   return files;
 }
@@ -40,14 +45,23 @@ export async function lossBetween(cwd: string, from: string, to: string): Promis
  * dropped files are, so tiers and review.paths judge them; a plain fast-forward or an ordinary merge changes
  * no path its commits do not, so nothing is charged twice.
  */
-export async function unexplainedNetChange(cwd: string, from: string, head: string, commits: readonly GateCommit[]): Promise<ChangedFile[]> {
+export async function unexplainedNetChange(
+  cwd: string,
+  from: string,
+  head: string,
+  commits: readonly GateCommit[],
+): Promise<ChangedFile[]> {
   const touched = new Set<string>();
   for (const c of commits) for (const f of c.files) touched.add(f.path);
   return (await lossBetween(cwd, from, head)).filter((f) => !touched.has(f.path));
 }
 
 /** Per path the blob each side has (`undefined`: absent), from one `git diff-tree --raw -z` of `from` → `to`. */
-async function changedBlobs(cwd: string, from: string, to: string): Promise<Map<string, { from?: string; to?: string; gitlink: boolean }>> {
+async function changedBlobs(
+  cwd: string,
+  from: string,
+  to: string,
+): Promise<Map<string, { from?: string; to?: string; gitlink: boolean }>> {
   const r = await runGit(['diff-tree', '-r', '-z', '--no-renames', from, to], { cwd, bytes: true });
   const out = new Map<string, { from?: string; to?: string; gitlink: boolean }>();
   const fields = r.stdout.split('\0');
@@ -56,7 +70,11 @@ async function changedBlobs(cwd: string, from: string, to: string): Promise<Map<
     const m = /^:(\d+) (\d+) ([0-9a-f]+) ([0-9a-f]+) [A-Z]\d*$/.exec(fields[i]);
     if (!m) continue;
     const present = (oid: string) => (/^0+$/.test(oid) ? undefined : oid);
-    out.set(decodePath(Buffer.from(fields[i + 1], 'latin1')), { from: present(m[3]), to: present(m[4]), gitlink: m[1] === '160000' || m[2] === '160000' });
+    out.set(decodePath(Buffer.from(fields[i + 1], 'latin1')), {
+      from: present(m[3]),
+      to: present(m[4]),
+      gitlink: m[1] === '160000' || m[2] === '160000',
+    });
   }
   return out;
 }
@@ -66,7 +84,12 @@ async function changedBlobs(cwd: string, from: string, to: string): Promise<Map<
  * chain leaves the push (core/restoredLines.ts): nothing unless exit's tree differs from base's. Two diff-trees
  * and one cat-file --batch, reading only the files all three differ on, one file at a time.
  */
-export async function restoredLines(cwd: string, base: string, exit: string, head: string): Promise<NonNullable<GateCommit['restored']>> {
+export async function restoredLines(
+  cwd: string,
+  base: string,
+  exit: string,
+  head: string,
+): Promise<NonNullable<GateCommit['restored']>> {
   const [toHead, toExit] = await Promise.all([changedBlobs(cwd, base, head), changedBlobs(cwd, base, exit)]);
   const candidates: Array<{ path: string; base?: string; exit: string; head: string }> = [];
   for (const [path, h] of toHead) {

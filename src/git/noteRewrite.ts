@@ -52,13 +52,21 @@ export async function rewriteNotes(cwd: string, stdin: string, logger?: Logger):
       const changed = await rewriteOne(cwd, newSha, olds, texts, logger);
       (changed ? result.written : result.unchanged).push(newSha);
     } catch (e) {
-      logger?.warn(`[post-rewrite] could not carry the provenance notes of ${olds.join(', ')} to ${newSha}: ${errorMessage(e)}`);
+      logger?.warn(
+        `[post-rewrite] could not carry the provenance notes of ${olds.join(', ')} to ${newSha}: ${errorMessage(e)}`,
+      );
     }
   }
   return result;
 }
 
-async function rewriteOne(cwd: string, newSha: string, olds: string[], texts: Map<string, string>, logger?: Logger): Promise<boolean> {
+async function rewriteOne(
+  cwd: string,
+  newSha: string,
+  olds: string[],
+  texts: Map<string, string>,
+  logger?: Logger,
+): Promise<boolean> {
   const current = texts.get(newSha);
   const oldTexts = olds.map((o) => texts.get(o)).filter((t): t is string => t !== undefined);
   if (oldTexts.length === 0) return false; // nothing to carry; whatever the new commit has stays
@@ -75,7 +83,11 @@ async function rewriteOne(cwd: string, newSha: string, olds: string[], texts: Ma
   }
   const base = await resolveCommit(cwd, `${newSha}^`);
   const prov = await computeProvenance(cwd, { base, target: { commit: newSha }, donors: olds, ownNote: own, logger });
-  const text = formatAuthorshipNote(prov.note, (p) => logger?.warn(`[post-rewrite] the note on ${newSha.slice(0, 12)} leaves out ${JSON.stringify(p)}: a path with a line break cannot be written in a note`));
+  const text = formatAuthorshipNote(prov.note, (p) =>
+    logger?.warn(
+      `[post-rewrite] the note on ${newSha.slice(0, 12)} leaves out ${JSON.stringify(p)}: a path with a line break cannot be written in a note`,
+    ),
+  );
   if (text === current) return false;
   const blob = (await runGit(['hash-object', '-w', '--stdin'], { cwd, input: text })).stdout.trim();
   await runGit(['notes', `--ref=${AI_NOTES_REF}`, 'add', '-f', '-C', blob, newSha], { cwd });

@@ -58,7 +58,10 @@ async function changedNotes(cwd: string, oldCommit: string | undefined, newCommi
 async function objectTypes(cwd: string, oids: string[]): Promise<Map<string, string>> {
   const types = new Map<string, string>();
   if (oids.length === 0) return types;
-  const r = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype)'], { cwd, input: oids.join('\n') + '\n' });
+  const r = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype)'], {
+    cwd,
+    input: oids.join('\n') + '\n',
+  });
   for (const line of r.stdout.split('\n')) {
     const [name, type] = line.split(' ');
     if (type && type !== 'missing') types.set(name, type);
@@ -66,14 +69,25 @@ async function objectTypes(cwd: string, oids: string[]): Promise<Map<string, str
   return types;
 }
 
-const lineSet = (text: string) => new Set(text.split('\n').map((l) => l.replace(/\r$/, '').trim()).filter(Boolean));
+const lineSet = (text: string) =>
+  new Set(
+    text
+      .split('\n')
+      .map((l) => l.replace(/\r$/, '').trim())
+      .filter(Boolean),
+  );
 
 /**
  * Why a push of refs/notes/countersign from `oldCommit` to `newCommit` adds what the server does not take,
  * or undefined. `policy` is the one on the server's policy branch (the last readable one while it is
  * broken); without one no key can vouch for a statement, so none may be added.
  */
-export async function unsignedAdditions(cwd: string, oldCommit: string | undefined, newCommit: string, policy: Policy | undefined): Promise<string | undefined> {
+export async function unsignedAdditions(
+  cwd: string,
+  oldCommit: string | undefined,
+  newCommit: string,
+  policy: Policy | undefined,
+): Promise<string | undefined> {
   const changed = await changedNotes(cwd, oldCommit, newCommit);
   if (changed.length === 0) return undefined;
   const fix = `only statements signed by a reviewer key listed in the policy, in notes on commits, may be added — the append-only rule would keep anything else for good; fix: remove those lines (\`git notes --ref=${REVIEW_NOTES_REF} edit COMMIT\`, or start from the server's ref: \`git fetch origin +${REVIEW_NOTES_REF}:${REVIEW_NOTES_REF}\`), record approvals with \`countersign approve\`, then push again`;
@@ -83,7 +97,9 @@ export async function unsignedAdditions(cwd: string, oldCommit: string | undefin
   }
   const texts = new Map<string, string>();
   const blobs = [...new Set(changed.flatMap((c) => (c.oldBlob ? [c.oldBlob, c.newBlob] : [c.newBlob])))];
-  await readObjects(cwd, blobs, (blob, content) => { if (content) texts.set(blob, content.toString('utf8')); });
+  await readObjects(cwd, blobs, (blob, content) => {
+    if (content) texts.set(blob, content.toString('utf8'));
+  });
 
   // Per note: its lines the server did not have there. Each distinct blob's lines are judged once.
   const problems: string[] = [];
@@ -115,7 +131,9 @@ export async function unsignedAdditions(cwd: string, oldCommit: string | undefin
       continue;
     }
     if (!keys) {
-      problems.push(`${where}: there is no readable policy on the policy branch yet, so no reviewer key can vouch for it (push the policy first)`);
+      problems.push(
+        `${where}: there is no readable policy on the policy branch yet, so no reviewer key can vouch for it (push the policy first)`,
+      );
       continue;
     }
     const check = keys.check(parsed.statements[0]);
@@ -140,9 +158,12 @@ export async function unsignedAdditions(cwd: string, oldCommit: string | undefin
     const type = types.get(c.target);
     if (type === 'commit') continue;
     if (type === undefined && tipsOf(c.newBlob).size === 1 && tipsOf(c.newBlob).has(c.target)) continue;
-    placement.push(`the note on ${c.target.slice(0, 12)} names no commit in this repository${type ? ` (it is a ${type})` : ''}, and its statements approve another commit`);
+    placement.push(
+      `the note on ${c.target.slice(0, 12)} names no commit in this repository${type ? ` (it is a ${type})` : ''}, and its statements approve another commit`,
+    );
   }
   if (problems.length + placement.length === 0) return undefined;
-  const shown = (list: string[], what: string) => (list.length === 0 ? [] : [`${list.length} ${what}: ${list.slice(0, 3).join('; ')}${list.length > 3 ? '; …' : ''}`]);
+  const shown = (list: string[], what: string) =>
+    list.length === 0 ? [] : [`${list.length} ${what}: ${list.slice(0, 3).join('; ')}${list.length > 3 ? '; …' : ''}`];
   return `this push adds to ${REVIEW_NOTES_REF} what the server does not take — ${[...shown(problems, 'line(s) no listed reviewer signed'), ...shown(placement, 'note(s) on no commit')].join(' — ')}. ${fix}.`;
 }

@@ -36,7 +36,12 @@ export async function listNotes(cwd: string, ref: string): Promise<Map<string, s
  * `git cat-file --batch`. Objects without a note are absent from the result. A note whose blob this clone
  * lacks (a partial clone, a snapshot) is not fetched: it is absent too, and `onMissing` hears of its object.
  */
-export async function readNotes(cwd: string, ref: string, objects?: Iterable<string>, onMissing?: (object: string) => void): Promise<Map<string, string>> {
+export async function readNotes(
+  cwd: string,
+  ref: string,
+  objects?: Iterable<string>,
+  onMissing?: (object: string) => void,
+): Promise<Map<string, string>> {
   const listed = await listNotes(cwd, ref);
   const wanted: Array<[string, string]> = [];
   if (objects) {

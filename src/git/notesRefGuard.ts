@@ -34,9 +34,16 @@ function fixFor(ref: string): string {
  * Why the update is refused, or undefined when it keeps everything the server had and adds only signed
  * statements on commits (notesAdditions.ts). `policy`: the one on the server's policy branch, whose keys vouch.
  */
-export async function notesRefRefusal(cwd: string, u: NotesRefUpdate, policy: Policy | undefined): Promise<string | undefined> {
+export async function notesRefRefusal(
+  cwd: string,
+  u: NotesRefUpdate,
+  policy: Policy | undefined,
+): Promise<string | undefined> {
   if (!GUARDED_NOTES_REFS.includes(u.ref)) return undefined;
-  if (u.old === undefined) return u.ref === REVIEW_NOTES_REF && u.new !== undefined ? unsignedAdditions(cwd, undefined, u.new, policy) : undefined;
+  if (u.old === undefined)
+    return u.ref === REVIEW_NOTES_REF && u.new !== undefined
+      ? unsignedAdditions(cwd, undefined, u.new, policy)
+      : undefined;
   const what = u.ref === REVIEW_NOTES_REF ? 'every approval and rejection' : 'the provenance of every commit';
   if (u.new === undefined) {
     return `deleting ${u.ref} is not allowed: it holds ${what} on this server, and it is append-only.`;
@@ -48,13 +55,21 @@ export async function notesRefRefusal(cwd: string, u: NotesRefUpdate, policy: Po
   if (u.ref !== REVIEW_NOTES_REF) return undefined;
   const stray = await strayEntries(cwd, u.old, u.new);
   if (stray.length > 0) {
-    return `this push puts ${stray.length} entr${stray.length === 1 ? 'y' : 'ies'} into ${u.ref} that ${stray.length === 1 ? 'is' : 'are'} no note (${stray.slice(0, 3).map((p) => JSON.stringify(p)).join(', ')}${stray.length > 3 ? ', …' : ''}): a notes tree holds only files named after the commit they annotate, and anything else would hide a statement from the gate; write approvals with \`countersign approve\` or \`git notes\`, then push without --force.`;
+    return `this push puts ${stray.length} entr${stray.length === 1 ? 'y' : 'ies'} into ${u.ref} that ${stray.length === 1 ? 'is' : 'are'} no note (${stray
+      .slice(0, 3)
+      .map((p) => JSON.stringify(p))
+      .join(
+        ', ',
+      )}${stray.length > 3 ? ', …' : ''}): a notes tree holds only files named after the commit they annotate, and anything else would hide a statement from the gate; write approvals with \`countersign approve\` or \`git notes\`, then push without --force.`;
   }
   const unsigned = await unsignedAdditions(cwd, u.old, u.new, policy);
   if (unsigned) return unsigned;
   const dropped = await droppedStatements(cwd, u.old, u.new);
   if (dropped.length === 0) return undefined;
-  const shown = dropped.slice(0, 3).map((d) => `${d.decision} by ${d.reviewer} of ${d.tip.slice(0, 12)}`).join('; ');
+  const shown = dropped
+    .slice(0, 3)
+    .map((d) => `${d.decision} by ${d.reviewer} of ${d.tip.slice(0, 12)}`)
+    .join('; ');
   return `this push removes ${dropped.length} approval statement(s) the server has from ${u.ref} (${shown}${dropped.length > 3 ? '; …' : ''}): approvals and rejections are append-only; ${fixFor(u.ref)}.`;
 }
 
@@ -99,7 +114,11 @@ async function droppedStatements(cwd: string, oldCommit: string, newCommit: stri
     await readObjects(cwd, blobs, (_blob, content) => {
       if (content === undefined) return;
       for (const s of parseStatementNote(content.toString('utf8')).statements) {
-        lines.set(formatStatementLine(s), { decision: s.statement.decision, reviewer: s.statement.reviewer.email, tip: s.statement.tip });
+        lines.set(formatStatementLine(s), {
+          decision: s.statement.decision,
+          reviewer: s.statement.reviewer.email,
+          tip: s.statement.tip,
+        });
       }
     });
     return lines;
@@ -109,7 +128,9 @@ async function droppedStatements(cwd: string, oldCommit: string, newCommit: stri
   let missing = [...before.keys()].filter((l) => !after.has(l));
   if (missing.length > 0) {
     // Rare: the line survives in a note that did not change (a duplicate). Look at the whole new tree.
-    const all = new Set((await readStatementsAtCommit(cwd, newCommit)).statements.map((s) => formatStatementLine(s.signed)));
+    const all = new Set(
+      (await readStatementsAtCommit(cwd, newCommit)).statements.map((s) => formatStatementLine(s.signed)),
+    );
     missing = missing.filter((l) => !all.has(l));
   }
   return missing.map((l) => before.get(l) as DroppedStatement);

@@ -21,7 +21,14 @@ async function isAncestor(cwd: string, a: string, b: string): Promise<boolean> {
 /** Notes commits need a committer; CI runners and fresh clones often have none configured. */
 async function identityEnv(cwd: string): Promise<NodeJS.ProcessEnv> {
   const r = await runGit(['var', 'GIT_COMMITTER_IDENT'], { cwd, okCodes: [128] });
-  return r.code === 0 ? {} : { GIT_COMMITTER_NAME: 'Countersign', GIT_COMMITTER_EMAIL: 'countersign@localhost', GIT_AUTHOR_NAME: 'Countersign', GIT_AUTHOR_EMAIL: 'countersign@localhost' };
+  return r.code === 0
+    ? {}
+    : {
+        GIT_COMMITTER_NAME: 'Countersign',
+        GIT_COMMITTER_EMAIL: 'countersign@localhost',
+        GIT_AUTHOR_NAME: 'Countersign',
+        GIT_AUTHOR_EMAIL: 'countersign@localhost',
+      };
 }
 
 /** annotated object → note blob, read from a notes commit's tree (any ref, fan-out or not). */
@@ -44,7 +51,10 @@ export async function mergeNotesRef(cwd: string, ref: string, from: string, logg
   const local = await notesTip(cwd, ref);
   if (local === from) return false;
   if (local === undefined || (await isAncestor(cwd, local, from))) {
-    await runGit(['update-ref', '-m', 'countersign: notes fast-forward', ref, from, ...(local ? [local] : ['0'.repeat(40)])], { cwd });
+    await runGit(
+      ['update-ref', '-m', 'countersign: notes fast-forward', ref, from, ...(local ? [local] : ['0'.repeat(40)])],
+      { cwd },
+    );
     return true;
   }
   if (await isAncestor(cwd, from, local)) return false;
@@ -64,7 +74,12 @@ export async function mergeNotesRef(cwd: string, ref: string, from: string, logg
     ]);
     let merged: string;
     try {
-      merged = formatAuthorshipNote(mergeNotesOnSameCommit(parseAuthorshipNote(a.stdout, `our ${ref} note on ${obj}`), parseAuthorshipNote(b.stdout, `the fetched ${ref} note on ${obj}`)));
+      merged = formatAuthorshipNote(
+        mergeNotesOnSameCommit(
+          parseAuthorshipNote(a.stdout, `our ${ref} note on ${obj}`),
+          parseAuthorshipNote(b.stdout, `the fetched ${ref} note on ${obj}`),
+        ),
+      );
     } catch (e) {
       logger?.warn(`[notes] kept our ${ref} note on ${obj}: ${errorMessage(e)}`);
       continue;
@@ -95,7 +110,9 @@ export async function mergeFetchedNotes(cwd: string, logger?: Logger): Promise<s
 
 export async function fetchNotes(cwd: string, remote: string, timeoutMs: number, logger?: Logger): Promise<void> {
   await runGit(['fetch', '--no-tags', '--no-write-fetch-head', '--quiet', remote, ...notesFetchRefspecs(remote)], {
-    cwd, timeoutMs, env: { COUNTERSIGN_NOTES_SYNC: '1' },
+    cwd,
+    timeoutMs,
+    env: { COUNTERSIGN_NOTES_SYNC: '1' },
   });
   for (const { ref } of SHARED_NOTES) {
     const tip = await notesTip(cwd, trackingRef(remote, ref));
@@ -113,7 +130,11 @@ export interface NotesPushResult {
  * merges them and tries again, a few times. Called by pre-push, so notes travel with every push however the
  * push names its refs.
  */
-export async function pushNotes(cwd: string, remote: string, opts: { timeoutMs?: number; attempts?: number; logger?: Logger } = {}): Promise<NotesPushResult> {
+export async function pushNotes(
+  cwd: string,
+  remote: string,
+  opts: { timeoutMs?: number; attempts?: number; logger?: Logger } = {},
+): Promise<NotesPushResult> {
   const timeoutMs = opts.timeoutMs ?? 20000;
   const attempts = opts.attempts ?? 3;
   const refs: string[] = [];
@@ -123,7 +144,10 @@ export async function pushNotes(cwd: string, remote: string, opts: { timeoutMs?:
   let why = '';
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const r = await runGit(['push', '--porcelain', '--no-verify', remote, ...refs.map((x) => `${x}:${x}`)], {
-      cwd, timeoutMs, okCodes: [1], env: { COUNTERSIGN_NOTES_SYNC: '1' },
+      cwd,
+      timeoutMs,
+      okCodes: [1],
+      env: { COUNTERSIGN_NOTES_SYNC: '1' },
     });
     const statuses = parsePorcelain(r.stdout);
     const rejected = refs.filter((x) => statuses.get(x) === '!');
@@ -137,7 +161,10 @@ export async function pushNotes(cwd: string, remote: string, opts: { timeoutMs?:
     if (rejected.length === 0 && statuses.size === 0) break; // not a rejection: the remote refused or is unreachable
     await fetchNotes(cwd, remote, timeoutMs, opts.logger);
   }
-  throw new CountersignError('git', `could not push notes (${refs.join(', ')}) to ${remote}: ${why || 'the remote kept moving'}; run \`git push ${remote} ${refs.join(' ')}\` later`);
+  throw new CountersignError(
+    'git',
+    `could not push notes (${refs.join(', ')}) to ${remote}: ${why || 'the remote kept moving'}; run \`git push ${remote} ${refs.join(' ')}\` later`,
+  );
 }
 
 /** `git push --porcelain`: `<flag>\t<from>:<to>\t<summary>` per ref. */

@@ -7,7 +7,12 @@ import { gitEnv, gitErrorReason } from './gitRunner';
  * length streams through a constant amount of memory. Tokens are the raw bytes, so paths (printed verbatim
  * with -z) can be decoded without losing what makes two of them different (core/commitObject.decodePath).
  */
-export function streamNulBuffers(args: string[], cwd: string, onToken: (token: Buffer) => void, input?: string): Promise<void> {
+export function streamNulBuffers(
+  args: string[],
+  cwd: string,
+  onToken: (token: Buffer) => void,
+  input?: string,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
     let pending: Buffer[] = [];
@@ -31,18 +36,34 @@ export function streamNulBuffers(args: string[], cwd: string, onToken: (token: B
       }
     });
     child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('error', (e) => reject(new CountersignError('git', `could not run git: ${e.message}`, undefined, { cause: e })));
+    child.on('error', (e) =>
+      reject(new CountersignError('git', `could not run git: ${e.message}`, undefined, { cause: e })),
+    );
     child.on('close', (code) => {
-      if (failed) { reject(failed); return; }
+      if (failed) {
+        reject(failed);
+        return;
+      }
       const stderr = Buffer.concat(err).toString('utf8');
       if (code !== 0) {
-        reject(new CountersignError(gitErrorReason(stderr), `git ${args.slice(0, 2).join(' ')} failed (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' ')}`, stderr));
+        reject(
+          new CountersignError(
+            gitErrorReason(stderr),
+            `git ${args.slice(0, 2).join(' ')} failed (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' ')}`,
+            stderr,
+          ),
+        );
         return;
       }
       if (pending.length > 0) {
         const rest = Buffer.concat(pending);
         if (rest.length > 0) {
-          try { onToken(rest); } catch (e) { reject(e); return; }
+          try {
+            onToken(rest);
+          } catch (e) {
+            reject(e);
+            return;
+          }
         }
       }
       resolve();
@@ -53,6 +74,11 @@ export function streamNulBuffers(args: string[], cwd: string, onToken: (token: B
 }
 
 /** streamNulBuffers with each token decoded as UTF-8 (git's commit encoding default), for fields that are text. */
-export function streamNulTokens(args: string[], cwd: string, onToken: (token: string) => void, input?: string): Promise<void> {
+export function streamNulTokens(
+  args: string[],
+  cwd: string,
+  onToken: (token: string) => void,
+  input?: string,
+): Promise<void> {
   return streamNulBuffers(args, cwd, (t) => onToken(t.toString('utf8')), input);
 }

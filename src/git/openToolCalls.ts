@@ -76,9 +76,14 @@ function asCall(v: unknown): OpenToolCall | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
   const o = v as Record<string, unknown>;
   const optional = (x: unknown) => (typeof x === 'string' && x.length > 0 ? x : undefined);
-  if (typeof o.id !== 'string' || typeof o.agent !== 'string' || typeof o.at !== 'number' || !Array.isArray(o.files)) return undefined;
+  if (typeof o.id !== 'string' || typeof o.agent !== 'string' || typeof o.at !== 'number' || !Array.isArray(o.files))
+    return undefined;
   return {
-    id: o.id, agent: o.agent, model: optional(o.model), session: optional(o.session), at: o.at,
+    id: o.id,
+    agent: o.agent,
+    model: optional(o.model),
+    session: optional(o.session),
+    at: o.at,
     files: o.files.filter((f): f is string => typeof f === 'string'),
   };
 }

@@ -20,16 +20,33 @@ import { gitEnv, runGit } from './gitRunner';
  * An empty diff gives EMPTY_PATCH_ID (git patch-id prints nothing for it).
  */
 export const PATCH_DIFF_ARGS = [
-  'diff-tree', '-p', '--binary', '--full-index', '--no-renames', '--no-ext-diff', '--no-textconv', '-U3',
-  '--diff-algorithm=myers', '--src-prefix=a/', '--dst-prefix=b/', '--no-relative',
+  'diff-tree',
+  '-p',
+  '--binary',
+  '--full-index',
+  '--no-renames',
+  '--no-ext-diff',
+  '--no-textconv',
+  '-U3',
+  '--diff-algorithm=myers',
+  '--src-prefix=a/',
+  '--dst-prefix=b/',
+  '--no-relative',
 ];
 
 /** `base` may be a commit or a tree (the empty tree for a root commit's span). */
 export async function stablePatchId(cwd: string, base: string, tip: string): Promise<string> {
   // Resolve first so a bad revision is a clear git error, not an empty patch.
   for (const rev of [base, tip]) {
-    const r = await runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{tree}`], { cwd, okCodes: [1, 128] });
-    if (r.code !== 0) throw new CountersignError('git', `cannot compute the patch-id of ${base}..${tip}: ${rev} is not a commit or tree in this repository`);
+    const r = await runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{tree}`], {
+      cwd,
+      okCodes: [1, 128],
+    });
+    if (r.code !== 0)
+      throw new CountersignError(
+        'git',
+        `cannot compute the patch-id of ${base}..${tip}: ${rev} is not a commit or tree in this repository`,
+      );
   }
   const out = await pipeDiffIntoPatchId(cwd, [...PATCH_DIFF_ARGS, base, tip, '--']);
   const id = out.split(/\s+/)[0] ?? '';
@@ -50,7 +67,8 @@ function pipeDiffIntoPatchId(cwd: string, diffArgs: string[]): Promise<string> {
     let pending = 2;
     let diffCode = 0;
     let pidCode = 0;
-    const failed = (e: Error) => reject(new CountersignError('git', `could not compute the patch-id: ${e.message}`, undefined, { cause: e }));
+    const failed = (e: Error) =>
+      reject(new CountersignError('git', `could not compute the patch-id: ${e.message}`, undefined, { cause: e }));
     diff.on('error', failed);
     pid.on('error', failed);
     diff.stdout.pipe(pid.stdin);
@@ -62,13 +80,25 @@ function pipeDiffIntoPatchId(cwd: string, diffArgs: string[]): Promise<string> {
       if (--pending > 0) return;
       if (diffCode !== 0 || pidCode !== 0) {
         const stderr = Buffer.concat(errs).toString('utf8');
-        reject(new CountersignError('git', `git ${diffArgs.slice(-3, -1).join('..')} patch-id failed (exit ${diffCode || pidCode}): ${stderr.trim()}`, stderr));
+        reject(
+          new CountersignError(
+            'git',
+            `git ${diffArgs.slice(-3, -1).join('..')} patch-id failed (exit ${diffCode || pidCode}): ${stderr.trim()}`,
+            stderr,
+          ),
+        );
         return;
       }
       resolve(Buffer.concat(out).toString('utf8'));
     };
-    diff.on('close', (code) => { diffCode = code ?? 128; done(); });
-    pid.on('close', (code) => { pidCode = code ?? 128; done(); });
+    diff.on('close', (code) => {
+      diffCode = code ?? 128;
+      done();
+    });
+    pid.on('close', (code) => {
+      pidCode = code ?? 128;
+      done();
+    });
   });
 }
 
@@ -84,24 +114,34 @@ const HEX40 = /^[0-9a-fA-F]{40}/;
  * `base` must be a commit (the empty tree is not: use stablePatchId).
  */
 export async function stablePatchIds(cwd: string, base: string, tips: string[]): Promise<Map<string, string>> {
-  return stablePatchIdsOfSpans(cwd, tips.map((tip) => ({ base, tip })));
+  return stablePatchIdsOfSpans(
+    cwd,
+    tips.map((tip) => ({ base, tip })),
+  );
 }
 
 /**
  * The stable patch-ids of many spans base..tip with different bases (a commit's own change: its parent..it),
  * batched the same way; named by tip, so the tips must be distinct. Each `base` must be a commit.
  */
-export async function stablePatchIdsOfSpans(cwd: string, spans: Array<{ base: string; tip: string }>): Promise<Map<string, string>> {
+export async function stablePatchIdsOfSpans(
+  cwd: string,
+  spans: Array<{ base: string; tip: string }>,
+): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (spans.length === 0) return out;
-  if (new Set(spans.map((s) => s.tip)).size !== spans.length) throw new CountersignError('git', 'stablePatchIdsOfSpans: the spans\' tips must be distinct');
+  if (new Set(spans.map((s) => s.tip)).size !== spans.length)
+    throw new CountersignError('git', "stablePatchIdsOfSpans: the spans' tips must be distinct");
   const batched = await batchPatchIds(cwd, spans);
   if (batched) return batched;
   for (const { base, tip } of spans) out.set(tip, await stablePatchId(cwd, base, tip));
   return out;
 }
 
-function batchPatchIds(cwd: string, spans: Array<{ base: string; tip: string }>): Promise<Map<string, string> | undefined> {
+function batchPatchIds(
+  cwd: string,
+  spans: Array<{ base: string; tip: string }>,
+): Promise<Map<string, string> | undefined> {
   const tips = spans.map((s) => s.tip);
   return new Promise((resolve, reject) => {
     const env = gitEnv();
@@ -144,7 +184,8 @@ function batchPatchIds(cwd: string, spans: Array<{ base: string; tip: string }>)
     const errs: Buffer[] = [];
     let pending = 2;
     let code = 0;
-    const failed = (e: Error) => reject(new CountersignError('git', `could not compute patch-ids: ${e.message}`, undefined, { cause: e }));
+    const failed = (e: Error) =>
+      reject(new CountersignError('git', `could not compute patch-ids: ${e.message}`, undefined, { cause: e }));
     diff.on('error', failed);
     pid.on('error', failed);
     pid.stdin.on('error', () => undefined);
@@ -155,11 +196,20 @@ function batchPatchIds(cwd: string, spans: Array<{ base: string; tip: string }>)
       if (--pending > 0) return;
       if (code !== 0) {
         const stderr = Buffer.concat(errs).toString('utf8');
-        reject(new CountersignError('git', `git diff-tree --stdin | git patch-id failed (exit ${code}): ${stderr.trim()}`, stderr));
+        reject(
+          new CountersignError(
+            'git',
+            `git diff-tree --stdin | git patch-id failed (exit ${code}): ${stderr.trim()}`,
+            stderr,
+          ),
+        );
         return;
       }
       if (line.length > 0) endLine();
-      if (ambiguous) { resolve(undefined); return; }
+      if (ambiguous) {
+        resolve(undefined);
+        return;
+      }
       const ids = new Map<string, string>();
       const order: string[] = [];
       for (const l of Buffer.concat(results).toString('utf8').split('\n')) {
@@ -169,10 +219,16 @@ function batchPatchIds(cwd: string, spans: Array<{ base: string; tip: string }>)
         ids.set(commit, id);
       }
       // patch-id names exactly the non-empty diffs, in the order diff-tree printed them.
-      if (order.length !== ids.size || order.some((c) => !named.includes(c))) { resolve(undefined); return; }
+      if (order.length !== ids.size || order.some((c) => !named.includes(c))) {
+        resolve(undefined);
+        return;
+      }
       resolve(new Map(tips.map((t) => [t, ids.get(t) ?? EMPTY_PATCH_ID])));
     };
-    diff.on('close', (c) => { code ||= c ?? 128; done(); });
+    diff.on('close', (c) => {
+      code ||= c ?? 128;
+      done();
+    });
     pid.on('close', (c) => {
       // patch-id gone: keep draining diff-tree so it can exit instead of blocking on a full pipe.
       pidClosed = true;

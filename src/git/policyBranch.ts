@@ -22,7 +22,10 @@ export async function remoteDefaultBranch(cwd: string, remote: string): Promise<
   const r = await runGit(['symbolic-ref', '--quiet', `refs/remotes/${remote}/HEAD`], { cwd, okCodes: [1, 128] });
   if (r.code === 0) return r.stdout.trim().replace(`refs/remotes/${remote}/`, '');
   for (const b of ['main', 'master']) {
-    const has = await runGit(['rev-parse', '--verify', '--quiet', `refs/remotes/${remote}/${b}^{commit}`], { cwd, okCodes: [1, 128] });
+    const has = await runGit(['rev-parse', '--verify', '--quiet', `refs/remotes/${remote}/${b}^{commit}`], {
+      cwd,
+      okCodes: [1, 128],
+    });
     if (has.code === 0) return b;
   }
   return undefined;
@@ -38,7 +41,8 @@ export async function clientPolicyBranch(cwd: string): Promise<string | undefine
   const onRemote = remote ? await remoteDefaultBranch(cwd, remote) : undefined;
   if (onRemote) return onRemote;
   for (const b of ['main', 'master']) {
-    if ((await runGit(['rev-parse', '--verify', '--quiet', `refs/heads/${b}`], { cwd, okCodes: [1, 128] })).code === 0) return b;
+    if ((await runGit(['rev-parse', '--verify', '--quiet', `refs/heads/${b}`], { cwd, okCodes: [1, 128] })).code === 0)
+      return b;
   }
   const head = await runGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd, okCodes: [1, 128] });
   return head.code === 0 ? head.stdout.trim() || undefined : undefined;
@@ -63,7 +67,12 @@ export async function policyTextAt(cwd: string, rev: string): Promise<string | u
  * Why the policy a push would put at `rev` is unusable (every problem, with file:line:column and the fix), or
  * undefined when it is valid or absent. Used to refuse a push that would brick the policy branch.
  */
-export async function invalidPolicyAt(cwd: string, rev: string, label: string, unchangedFrom?: string): Promise<string | undefined> {
+export async function invalidPolicyAt(
+  cwd: string,
+  rev: string,
+  label: string,
+  unchangedFrom?: string,
+): Promise<string | undefined> {
   const text = await policyTextAt(cwd, rev);
   if (text === undefined) return undefined;
   // A push that leaves a broken policy as it was does not break anything new: the gate's fail-closed rule speaks.
@@ -103,10 +112,20 @@ async function stateFile(cwd: string, name: string): Promise<string> {
   return path.join(countersignDir(await resolveRepo(cwd)), name);
 }
 
-export async function lastReadablePolicy(cwd: string): Promise<{ policy: Policy; remembered: RememberedPolicy } | undefined> {
+export async function lastReadablePolicy(
+  cwd: string,
+): Promise<{ policy: Policy; remembered: RememberedPolicy } | undefined> {
   try {
-    const remembered = JSON.parse(fs.readFileSync(await stateFile(cwd, 'last-policy.json'), 'utf8')) as RememberedPolicy;
-    return { policy: parsePolicy(remembered.text, `${POLICY_FILE} last read from ${remembered.branch} at ${remembered.commit.slice(0, 12)}`), remembered };
+    const remembered = JSON.parse(
+      fs.readFileSync(await stateFile(cwd, 'last-policy.json'), 'utf8'),
+    ) as RememberedPolicy;
+    return {
+      policy: parsePolicy(
+        remembered.text,
+        `${POLICY_FILE} last read from ${remembered.branch} at ${remembered.commit.slice(0, 12)}`,
+      ),
+      remembered,
+    };
   } catch {
     return undefined;
   }
@@ -145,7 +164,11 @@ export async function grantRecovery(cwd: string, g: RecoveryGrant): Promise<void
   writeFileAtomic(file, JSON.stringify(g));
 }
 
-export async function recoveryGrant(cwd: string, branch: string, tip: string | undefined): Promise<RecoveryGrant | undefined> {
+export async function recoveryGrant(
+  cwd: string,
+  branch: string,
+  tip: string | undefined,
+): Promise<RecoveryGrant | undefined> {
   const file = await stateFile(cwd, 'recover.json');
   let g: RecoveryGrant;
   try {

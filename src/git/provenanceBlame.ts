@@ -29,7 +29,12 @@ export interface BlameContentsOptions {
  * A clone that lacks earlier versions of the file (a blobless partial clone, a snapshot that lost a blob)
  * is blamed as far back as it can read and nothing is fetched (issue 12): see `blameWhatIsHere`.
  */
-export async function provenanceBlame(cwd: string, file: string, rev?: string, opts: BlameContentsOptions = {}): Promise<ProvenanceBlame> {
+export async function provenanceBlame(
+  cwd: string,
+  file: string,
+  rev?: string,
+  opts: BlameContentsOptions = {},
+): Promise<ProvenanceBlame> {
   const { stdout, cutAt, warning } = await blameWhatIsHere(cwd, file, rev, opts);
   const parsed = parseBlamePorcelain(stdout);
   const shas = [...parsed.commits.keys()].filter((s) => !UNCOMMITTED.test(s) && !cutAt.has(s));
@@ -46,16 +51,34 @@ export async function provenanceBlame(cwd: string, file: string, rev?: string, o
     }
   }
   if (shas.length > 0) {
-    await streamHistory(cwd, { revs: [], extra: ['--no-walk=unsorted', '--stdin'], stdin: shas.join('\n') + '\n' }, (c) => {
-      const ev = commitEvidence({ authorName: c.authorName, authorEmail: c.authorEmail }, parseTrailers(c.message), c.message);
-      const err = noteErrors.get(c.sha);
-      extra.set(c.sha, { attested: ev.provenanceRaw !== undefined, agents: ev.agents, ...(err ? { noteError: err } : {}) });
-    });
+    await streamHistory(
+      cwd,
+      { revs: [], extra: ['--no-walk=unsorted', '--stdin'], stdin: shas.join('\n') + '\n' },
+      (c) => {
+        const ev = commitEvidence(
+          { authorName: c.authorName, authorEmail: c.authorEmail },
+          parseTrailers(c.message),
+          c.message,
+        );
+        const err = noteErrors.get(c.sha);
+        extra.set(c.sha, {
+          attested: ev.provenanceRaw !== undefined,
+          agents: ev.agents,
+          ...(err ? { noteError: err } : {}),
+        });
+      },
+    );
   }
   const result = blameProvenance(file, parsed.lines, parsed.commits, notes, extra, cutAt);
   const warnings: string[] = [];
-  if (warning) warnings.push(`${warning}: ${result.lines.filter((l) => l.skipped).length} line(s) come from before what it has and are shown as skipped (nothing was fetched; 'git fetch --refetch' or a full clone blames them)`);
-  if (notesLacking.length > 0) warnings.push(`${notesLacking.length} commit(s) have a refs/notes/ai note whose content this clone lacks: their lines are shown as untracked (nothing was fetched)`);
+  if (warning)
+    warnings.push(
+      `${warning}: ${result.lines.filter((l) => l.skipped).length} line(s) come from before what it has and are shown as skipped (nothing was fetched; 'git fetch --refetch' or a full clone blames them)`,
+    );
+  if (notesLacking.length > 0)
+    warnings.push(
+      `${notesLacking.length} commit(s) have a refs/notes/ai note whose content this clone lacks: their lines are shown as untracked (nothing was fetched)`,
+    );
   if (warnings.length > 0) result.warnings = [warnings.join('; ')];
   return result;
 }
@@ -69,10 +92,28 @@ export async function provenanceBlame(cwd: string, file: string, rev?: string, o
  * boundaries — is what the clone cannot trace further (`cutAt`). If even that fails, the blamed revision
  * itself is the cut and every committed line is skipped.
  */
-async function blameWhatIsHere(cwd: string, file: string, rev: string | undefined, opts: BlameContentsOptions): Promise<{ stdout: string; cutAt: Set<string>; warning?: string }> {
+async function blameWhatIsHere(
+  cwd: string,
+  file: string,
+  rev: string | undefined,
+  opts: BlameContentsOptions,
+): Promise<{ stdout: string; cutAt: Set<string>; warning?: string }> {
   const contents = opts.contents !== undefined ? ['--contents', '-'] : [];
-  const run = (grafts?: string) => runGit(['-c', 'core.quotePath=false', 'blame', '--porcelain', ...(grafts ? ['-S', grafts] : []), ...contents, ...(rev ? [rev] : []), '--', file],
-    { cwd, env: noLazyFetchEnv(), ...(opts.contents !== undefined ? { input: opts.contents } : {}) });
+  const run = (grafts?: string) =>
+    runGit(
+      [
+        '-c',
+        'core.quotePath=false',
+        'blame',
+        '--porcelain',
+        ...(grafts ? ['-S', grafts] : []),
+        ...contents,
+        ...(rev ? [rev] : []),
+        '--',
+        file,
+      ],
+      { cwd, env: noLazyFetchEnv(), ...(opts.contents !== undefined ? { input: opts.contents } : {}) },
+    );
   try {
     return { stdout: (await run()).stdout, cutAt: new Set() };
   } catch (e) {
@@ -81,7 +122,10 @@ async function blameWhatIsHere(cwd: string, file: string, rev: string | undefine
   const tip = rev ?? 'HEAD';
   const lacking = await missingObjects(cwd, [tip], [file]);
   const cuts = new Set<string>();
-  const log = await runGit(['log', '--format=%x01%H', '--raw', '--no-abbrev', '--no-renames', tip, '--', file], { cwd, env: noLazyFetchEnv() });
+  const log = await runGit(['log', '--format=%x01%H', '--raw', '--no-abbrev', '--no-renames', tip, '--', file], {
+    cwd,
+    env: noLazyFetchEnv(),
+  });
   for (const block of log.stdout.split('\x01').slice(1)) {
     const [sha, ...rest] = block.split('\n');
     for (const raw of rest) {
@@ -106,5 +150,8 @@ async function blameWhatIsHere(cwd: string, file: string, rev: string | undefine
   } finally {
     await fs.promises.rm(dir, { recursive: true, force: true });
   }
-  throw new CountersignError('missingObject', `blame: this clone lacks ${file} as of ${tip} (a partial clone or a lost object; nothing was fetched): run 'git fetch --refetch' or use a full clone`);
+  throw new CountersignError(
+    'missingObject',
+    `blame: this clone lacks ${file} as of ${tip} (a partial clone or a lost object; nothing was fetched): run 'git fetch --refetch' or use a full clone`,
+  );
 }

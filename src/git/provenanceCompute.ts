@@ -4,7 +4,13 @@ import { splitLines } from '../core/attribution/lines';
 import { noteOwnerRuns, ownerOfLine, type OwnerRun } from '../core/noteOwners';
 import { parseAuthorshipNote, type AuthorshipNote } from '../core/authorshipNote';
 import {
-  alignOwners, buildCommitAttribution, fileOwners, mapLabelsOnto, type CommitAttribution, type FileEvidence, type LineEvidence,
+  alignOwners,
+  buildCommitAttribution,
+  fileOwners,
+  mapLabelsOnto,
+  type CommitAttribution,
+  type FileEvidence,
+  type LineEvidence,
 } from '../core/commitAttribution';
 import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
@@ -56,7 +62,8 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
 
   // Every blob needed, read through one cat-file process — except staged files whose working copy is that very
   // blob (the usual commit: git add, then commit), which are read from the work tree and known by their hash.
-  const blobs = 'index' in inp.target && inp.workTree ? stagedFromWorkTree(inp.workTree, files) : new Map<string, string | null>();
+  const blobs =
+    'index' in inp.target && inp.workTree ? stagedFromWorkTree(inp.workTree, files) : new Map<string, string | null>();
   const wanted = new Set<string>(files.map((f) => f.blob).filter((b) => !blobs.has(b)));
   for (const d of donors) {
     for (const f of files) for (const src of donorPaths.get(d)?.get(f.path) ?? []) wanted.add(`${d}:${src}`);
@@ -67,7 +74,9 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
     if (content !== undefined) blobs.set(name, content.toString('utf8'));
   });
 
-  const revertSources = inp.reverts ? await revertOrigins(cwd, inp.reverts, files, blobs, inp.logger) : new Map<string, Map<number, LineEvidence>>();
+  const revertSources = inp.reverts
+    ? await revertOrigins(cwd, inp.reverts, files, blobs, inp.logger)
+    : new Map<string, Map<number, LineEvidence>>();
 
   const evidence: FileEvidence[] = [];
   let stagedRenames: Promise<Map<string, string>> | undefined;
@@ -90,14 +99,19 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
       for (const src of donorPaths.get(d)?.get(f.path) ?? []) {
         const donorText = blobs.get(`${d}:${src}`) ?? undefined;
         if (donorText === undefined) continue;
-        for (const [line, key] of alignOwners(splitLines(donorText), fileOwners(note, src, splitLines(donorText).length), lines)) {
+        for (const [line, key] of alignOwners(
+          splitLines(donorText),
+          fileOwners(note, src, splitLines(donorText).length),
+          lines,
+        )) {
           if (addedSet.has(line)) sources.set(line, { kind: 'note', key, note });
         }
       }
     }
     for (const [line, src] of revertSources.get(f.path) ?? []) if (addedSet.has(line)) sources.set(line, src);
     if (inp.ownNote) {
-      for (const [line, key] of fileOwners(inp.ownNote, f.path, lines.length)) if (addedSet.has(line)) sources.set(line, { kind: 'note', key, note: inp.ownNote });
+      for (const [line, key] of fileOwners(inp.ownNote, f.path, lines.length))
+        if (addedSet.has(line)) sources.set(line, { kind: 'note', key, note: inp.ownNote });
     }
     if (inp.labelsFor) {
       let att: Attribution | undefined;
@@ -114,7 +128,9 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
           if (old !== undefined) att = await inp.labelsFor(f.path, old);
         }
       } catch (e) {
-        inp.logger?.warn(`[provenance] could not read the working ledger for ${f.path}: ${errorMessage(e)}; its lines count as untracked`);
+        inp.logger?.warn(
+          `[provenance] could not read the working ledger for ${f.path}: ${errorMessage(e)}; its lines count as untracked`,
+        );
       }
       if (att) {
         const mapped = mapLabelsOnto(splitLines(att.content), att.labels, lines);
@@ -140,7 +156,10 @@ function stagedFromWorkTree(root: string, files: FileAdditions[]): Map<string, s
     if (out.has(f.blob)) continue;
     const r = readRegularFile(path.join(root, f.path), { maxBytes: WORKING_FILE_MAX_BYTES });
     if (r.kind !== 'ok') continue;
-    const hash = createHash(f.blob.length === 64 ? 'sha256' : 'sha1').update(`blob ${r.content.length}\0`).update(r.content).digest('hex');
+    const hash = createHash(f.blob.length === 64 ? 'sha256' : 'sha1')
+      .update(`blob ${r.content.length}\0`)
+      .update(r.content)
+      .digest('hex');
     if (hash === f.blob) out.set(f.blob, r.content.toString('utf8'));
   }
   return out;
@@ -153,29 +172,38 @@ function stagedFromWorkTree(root: string, files: FileAdditions[]): Map<string, s
  * rename leaves behind), limited to those paths and the target's changed ones.
  */
 async function donorSourcePaths(
-  cwd: string, target: DiffTarget, donors: string[], notes: Map<string, AuthorshipNote>, files: FileAdditions[], logger?: Logger,
+  cwd: string,
+  target: DiffTarget,
+  donors: string[],
+  notes: Map<string, AuthorshipNote>,
+  files: FileAdditions[],
+  logger?: Logger,
 ): Promise<Map<string, Map<string, string[]>>> {
   const paths = new Set(files.map((f) => f.path));
   const out = new Map<string, Map<string, string[]>>();
-  await Promise.all(donors.map(async (d) => {
-    const note = notes.get(d);
-    if (!note) return;
-    const listed = new Set(note.files.map((f) => f.path));
-    const byTarget = new Map<string, string[]>();
-    for (const p of paths) if (listed.has(p)) byTarget.set(p, [p]);
-    const orphans = [...listed].filter((p) => !paths.has(p));
-    if (orphans.length > 0) {
-      try {
-        for (const [to, from] of await renamesFrom(cwd, d, target, [...orphans, ...paths])) {
-          if (!paths.has(to) || !listed.has(from)) continue;
-          byTarget.set(to, [...(byTarget.get(to) ?? []), from]);
+  await Promise.all(
+    donors.map(async (d) => {
+      const note = notes.get(d);
+      if (!note) return;
+      const listed = new Set(note.files.map((f) => f.path));
+      const byTarget = new Map<string, string[]>();
+      for (const p of paths) if (listed.has(p)) byTarget.set(p, [p]);
+      const orphans = [...listed].filter((p) => !paths.has(p));
+      if (orphans.length > 0) {
+        try {
+          for (const [to, from] of await renamesFrom(cwd, d, target, [...orphans, ...paths])) {
+            if (!paths.has(to) || !listed.has(from)) continue;
+            byTarget.set(to, [...(byTarget.get(to) ?? []), from]);
+          }
+        } catch (e) {
+          logger?.warn(
+            `[provenance] rename detection against ${d} failed: ${errorMessage(e)}; renamed files keep no provenance from its note`,
+          );
         }
-      } catch (e) {
-        logger?.warn(`[provenance] rename detection against ${d} failed: ${errorMessage(e)}; renamed files keep no provenance from its note`);
       }
-    }
-    out.set(d, byTarget);
-  }));
+      out.set(d, byTarget);
+    }),
+  );
   return out;
 }
 
@@ -187,7 +215,11 @@ function alignedTargetLines(from: string[], target: string[]): Set<number> {
 }
 
 /** Notes under refs/notes/ai of `commits`, parsed; an unreadable note is logged and skipped. */
-export async function readParsedNotes(cwd: string, commits: string[], logger?: Logger): Promise<Map<string, AuthorshipNote>> {
+export async function readParsedNotes(
+  cwd: string,
+  commits: string[],
+  logger?: Logger,
+): Promise<Map<string, AuthorshipNote>> {
   const out = new Map<string, AuthorshipNote>();
   if (commits.length === 0) return out;
   const texts = await readNotes(cwd, AI_NOTES_REF, commits);
@@ -205,13 +237,24 @@ export async function readParsedNotes(cwd: string, commits: string[], logger?: L
  * A revert brings back the lines the reverted commit removed. Those lines are in the reverted commit's
  * parent; blame there names the commit that first wrote each, and that commit's note says who it was.
  */
-async function revertOrigins(cwd: string, reverted: string, files: FileAdditions[], blobs: Map<string, string | null>, logger?: Logger): Promise<Map<string, Map<number, LineEvidence>>> {
+async function revertOrigins(
+  cwd: string,
+  reverted: string,
+  files: FileAdditions[],
+  blobs: Map<string, string | null>,
+  logger?: Logger,
+): Promise<Map<string, Map<number, LineEvidence>>> {
   const out = new Map<string, Map<number, LineEvidence>>();
   const parent = `${reverted}^`;
   const parentBlobs = new Map<string, string>();
-  await readObjects(cwd, files.map((f) => `${parent}:${f.path}`), (name, content) => {
-    if (content !== undefined && !content.includes(0)) parentBlobs.set(name.slice(parent.length + 1), content.toString('utf8'));
-  });
+  await readObjects(
+    cwd,
+    files.map((f) => `${parent}:${f.path}`),
+    (name, content) => {
+      if (content !== undefined && !content.includes(0))
+        parentBlobs.set(name.slice(parent.length + 1), content.toString('utf8'));
+    },
+  );
   const wantedOrigins: Array<{ path: string; target: number; commit: string; line: number; originPath: string }> = [];
   for (const f of files) {
     const before = parentBlobs.get(f.path);
@@ -222,7 +265,8 @@ async function revertOrigins(cwd: string, reverted: string, files: FileAdditions
     for (let i = 1; i <= beforeLines.length; i++) identity.set(i, String(i));
     const added = new Set(f.added);
     const targetToParent = new Map<number, number>();
-    for (const [t, p] of alignOwners(beforeLines, identity, splitLines(text))) if (added.has(t)) targetToParent.set(t, Number(p));
+    for (const [t, p] of alignOwners(beforeLines, identity, splitLines(text)))
+      if (added.has(t)) targetToParent.set(t, Number(p));
     if (targetToParent.size === 0) continue;
     const origins = await blameLines(cwd, parent, f.path, [...targetToParent.values()], logger);
     for (const [t, p] of targetToParent) {
@@ -245,7 +289,13 @@ async function revertOrigins(cwd: string, reverted: string, files: FileAdditions
 }
 
 /** `git blame --line-porcelain` of some lines: final line → the commit, line and path that introduced it. */
-async function blameLines(cwd: string, rev: string, file: string, lines: number[], logger?: Logger): Promise<Map<number, { commit: string; line: number; originPath: string }>> {
+async function blameLines(
+  cwd: string,
+  rev: string,
+  file: string,
+  lines: number[],
+  logger?: Logger,
+): Promise<Map<number, { commit: string; line: number; originPath: string }>> {
   const out = new Map<number, { commit: string; line: number; originPath: string }>();
   const sorted = [...new Set(lines)].sort((a, b) => a - b);
   const args = ['blame', '--line-porcelain', '-w'];

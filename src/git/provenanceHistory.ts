@@ -3,7 +3,15 @@ import { personKey, ReviewerKeys, type StatementCheck } from '../core/approvalRu
 import { CountersignError, errorMessage } from '../core/errors';
 import { parsePolicy, POLICY_FILE, type Policy, type Reviewer } from '../core/policy';
 import { CommitGraph } from '../core/report/commitGraph';
-import { applyNote, commitFacts, metadataFacts, overclaimedPaths, readNote, summariseNote, type CommitFacts } from '../core/report/commitFacts';
+import {
+  applyNote,
+  commitFacts,
+  metadataFacts,
+  overclaimedPaths,
+  readNote,
+  summariseNote,
+  type CommitFacts,
+} from '../core/report/commitFacts';
 import { commitInconsistencies, orphanNotes, type Inconsistency, type OrphanNote } from '../core/report/consistency';
 import type { ReviewBasis } from '../core/report/aggregate';
 import { ObjectReader, readObjects } from './catFileBatch';
@@ -57,7 +65,10 @@ export async function policyAt(cwd: string, rev: string): Promise<{ policy?: Pol
 const keyring = new WeakMap<Policy, ReviewerKeys>();
 
 /** Whether a well-formed statement counts: with a policy, its signature must verify for the reviewer it names. */
-export function statementVerdict(s: SignedStatement, policy: Policy | undefined): { ok: boolean; reason: string; fingerprint?: string } {
+export function statementVerdict(
+  s: SignedStatement,
+  policy: Policy | undefined,
+): { ok: boolean; reason: string; fingerprint?: string } {
   if (!policy) return { ok: true, reason: 'well-formed (signature not checked: no usable policy)' };
   // The gate's own check (reviewer listed, signed by that reviewer's key), keys parsed once per policy.
   let keys = keyring.get(policy);
@@ -77,12 +88,30 @@ export function statementKeys(policy: Policy | undefined): { check(s: SignedStat
     if (!keys) keyring.set(policy, (keys = new ReviewerKeys(policy)));
     return keys;
   }
-  return { check: (s) => ({ ok: true, reviewer: { name: s.statement.reviewer.name ?? s.statement.reviewer.email, email: s.statement.reviewer.email, key: '' } satisfies Reviewer, fingerprint: '' }) };
+  return {
+    check: (s) => ({
+      ok: true,
+      reviewer: {
+        name: s.statement.reviewer.name ?? s.statement.reviewer.email,
+        email: s.statement.reviewer.email,
+        key: '',
+      } satisfies Reviewer,
+      fingerprint: '',
+    }),
+  };
 }
 
 /** All approval statements under refs/notes/countersign, with the commit whose note holds each. */
-export async function readStatements(cwd: string, notes?: Map<string, string>): Promise<{ statements: Array<{ noteCommit: string; signed: SignedStatement }>; errors: string[]; unreadable: Array<{ attachedTo: string; error: string }>; annotated: string[] }> {
-  const listed = notes ?? await listNotes(cwd, APPROVALS_NOTES_REF);
+export async function readStatements(
+  cwd: string,
+  notes?: Map<string, string>,
+): Promise<{
+  statements: Array<{ noteCommit: string; signed: SignedStatement }>;
+  errors: string[];
+  unreadable: Array<{ attachedTo: string; error: string }>;
+  annotated: string[];
+}> {
+  const listed = notes ?? (await listNotes(cwd, APPROVALS_NOTES_REF));
   const byBlob = objectsByBlob(listed);
   // A partial clone's missing note blobs are not asked for (they would be fetched, or kill cat-file).
   for (const blob of await absentNoteBlobs(cwd, APPROVALS_NOTES_REF)) byBlob.delete(blob);
@@ -107,20 +136,34 @@ export async function readStatements(cwd: string, notes?: Map<string, string>): 
  * lines) are read again, after the stream, with the lengths of those files in those commits — one
  * `git cat-file --batch` for the lengths, one for the notes, each blob dropped once counted.
  */
-async function recountOverclaimed(cwd: string, overclaimed: CommitFacts[], aiNotes: Map<string, string>): Promise<void> {
+async function recountOverclaimed(
+  cwd: string,
+  overclaimed: CommitFacts[],
+  aiNotes: Map<string, string>,
+): Promise<void> {
   if (overclaimed.length === 0) return;
-  const lengths = await fileLineCounts(cwd, overclaimed.flatMap((f) => overclaimedPaths(f).map((path) => ({ commit: f.sha, path }))));
+  const lengths = await fileLineCounts(
+    cwd,
+    overclaimed.flatMap((f) => overclaimedPaths(f).map((path) => ({ commit: f.sha, path }))),
+  );
   let i = 0;
-  await readObjects(cwd, overclaimed.map((f) => aiNotes.get(f.sha) as string), (_blob, content) => {
-    const f = overclaimed[i++];
-    if (!content) return;
-    const { note, error } = readNote(content.toString('utf8'), f.sha, lengths(f.sha));
-    applyNote(f, { ...(note ? { summary: summariseNote(note) } : {}), ...(error ? { error } : {}) });
-  });
+  await readObjects(
+    cwd,
+    overclaimed.map((f) => aiNotes.get(f.sha) as string),
+    (_blob, content) => {
+      const f = overclaimed[i++];
+      if (!content) return;
+      const { note, error } = readNote(content.toString('utf8'), f.sha, lengths(f.sha));
+      applyNote(f, { ...(note ? { summary: summariseNote(note) } : {}), ...(error ? { error } : {}) });
+    },
+  );
 }
 
 export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): Promise<ProvenanceHistory> {
-  const [aiNotes, approvalNotes] = await Promise.all([listNotes(cwd, AI_NOTES_REF), listNotes(cwd, APPROVALS_NOTES_REF)]);
+  const [aiNotes, approvalNotes] = await Promise.all([
+    listNotes(cwd, AI_NOTES_REF),
+    listNotes(cwd, APPROVALS_NOTES_REF),
+  ]);
 
   // 1+2. One `git log` stream and, alongside it, one `git cat-file --batch` that is asked for a commit's note
   // as the commit goes by. Each record is reduced to its facts at once (the message is dropped) and each note
@@ -156,7 +199,10 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
     commits.push(f);
     const blob = aiNotes.get(c.sha);
     if (blob !== undefined && absentNotes.has(blob)) notesAbsent++;
-    else if (blob !== undefined) { waiting.push(f); reader.read(blob); }
+    else if (blob !== undefined) {
+      waiting.push(f);
+      reader.read(blob);
+    }
     if (opts.onProgress && commits.length % 5000 === 0) opts.onProgress(commits.length);
   };
   try {
@@ -174,9 +220,18 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
     await reader.close().catch(() => undefined);
   }
   await recountOverclaimed(cwd, overclaimed, aiNotes);
-  if (partial && (opts.numstat ?? true)) warnings.push(`this is a partial clone: added lines were not counted for its ${commits.length} commit(s), so AI share is unknown (nothing was fetched; a full clone or 'git fetch --refetch' counts them); their trailers and notes still count`);
-  if (opts.missingBlobs) warnings.push(`some file contents are missing from this repository (${opts.missingBlobs.replace(/^.*?: /, '')}): added lines were not counted for its ${commits.length} commit(s), so AI share is unknown; their trailers and notes still count`);
-  if (notesAbsent > 0) warnings.push(`${notesAbsent} commit(s) have a refs/notes/ai note whose content this partial clone lacks: they were counted by their trailers alone (fetch the notes' blobs to count them)`);
+  if (partial && (opts.numstat ?? true))
+    warnings.push(
+      `this is a partial clone: added lines were not counted for its ${commits.length} commit(s), so AI share is unknown (nothing was fetched; a full clone or 'git fetch --refetch' counts them); their trailers and notes still count`,
+    );
+  if (opts.missingBlobs)
+    warnings.push(
+      `some file contents are missing from this repository (${opts.missingBlobs.replace(/^.*?: /, '')}): added lines were not counted for its ${commits.length} commit(s), so AI share is unknown; their trailers and notes still count`,
+    );
+  if (notesAbsent > 0)
+    warnings.push(
+      `${notesAbsent} commit(s) have a refs/notes/ai note whose content this partial clone lacks: they were counted by their trailers alone (fetch the notes' blobs to count them)`,
+    );
   const inconsistencies: Inconsistency[] = [];
   for (const f of commits) {
     inconsistencies.push(...commitInconsistencies(f));
@@ -186,34 +241,76 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
 
   // 3. Approvals: well-formed statements, signatures checked against the policy when there is one.
   const policyRev = opts.policyRev ?? 'HEAD';
-  const [{ statements, errors, unreadable }, { policy, problem }] = await Promise.all([readStatements(cwd, approvalNotes), policyAt(cwd, policyRev)]);
+  const [{ statements, errors, unreadable }, { policy, problem }] = await Promise.all([
+    readStatements(cwd, approvalNotes),
+    policyAt(cwd, policyRev),
+  ]);
   const keys = statementKeys(policy);
   let counted = 0;
   for (const s of statements) {
     const v = keys.check(s.signed);
     if (v.ok) counted++;
-    else errors.push(`refs/notes/countersign on ${s.noteCommit.slice(0, 12)}: ${s.signed.statement.decision} by ${s.signed.statement.reviewer.email} not counted: ${v.why}`);
+    else
+      errors.push(
+        `refs/notes/countersign on ${s.noteCommit.slice(0, 12)}: ${s.signed.statement.decision} by ${s.signed.statement.reviewer.email} not counted: ${v.why}`,
+      );
   }
   // The gate's rules (core/statementStanding.ts): coverage by tip, base and rebase, rejections reaching from
   // beyond the history, the two-person rule; an unreadable line a commit depends on leaves it unreviewed.
-  const standing = await historyStanding(cwd, graph, commits, statements.map((s) => ({ attachedTo: s.noteCommit, signed: s.signed })), unreadable, keys);
-  const elsewhere = statements.map((x) => x.signed).filter((x) => x.statement.decision === 'approve' && !graph.has(x.statement.tip) && keys.check(x).ok).map((x) => x.statement);
+  const standing = await historyStanding(
+    cwd,
+    graph,
+    commits,
+    statements.map((s) => ({ attachedTo: s.noteCommit, signed: s.signed })),
+    unreadable,
+    keys,
+  );
+  const elsewhere = statements
+    .map((x) => x.signed)
+    .filter((x) => x.statement.decision === 'approve' && !graph.has(x.statement.tip) && keys.check(x).ok)
+    .map((x) => x.statement);
   if (elsewhere.length > 0) errors.push(outsideHistory(elsewhere, opts.revs));
   for (const c of commits) {
-    const st = standing.forCommit({ sha: c.sha, author: { email: c.authorEmail }, committer: { email: c.committerEmail } });
+    const st = standing.forCommit({
+      sha: c.sha,
+      author: { email: c.authorEmail },
+      committer: { email: c.committerEmail },
+    });
     c.reviewedBy = st.unreadable ? [] : [...new Set(st.approvals.map((a) => personKey(a.reviewer.email)))].sort();
   }
   const review: ReviewBasis = policy
-    ? { basis: 'signatures', detail: `approvals whose signature verifies against a reviewer key in ${policyRev}:${POLICY_FILE}, not by the commit's author or committer`, statements: counted, errors }
-    : { basis: 'statements', detail: `well-formed approval statements, signatures NOT checked (${problem}); not by the commit's author or committer`, statements: counted, errors };
+    ? {
+        basis: 'signatures',
+        detail: `approvals whose signature verifies against a reviewer key in ${policyRev}:${POLICY_FILE}, not by the commit's author or committer`,
+        statements: counted,
+        errors,
+      }
+    : {
+        basis: 'statements',
+        detail: `well-formed approval statements, signatures NOT checked (${problem}); not by the commit's author or committer`,
+        statements: counted,
+        errors,
+      };
 
   // 4. Notes on commits nothing reaches any more.
   const orphans: OrphanNote[] = [];
   const outside = [...aiNotes.keys(), ...approvalNotes.keys()].filter((o) => !inHistory.has(o));
   if (outside.length > 0) {
     const reachable = await reachableCommits(cwd, outside);
-    orphans.push(...orphanNotes(AI_NOTES_REF, [...aiNotes.keys()].filter((o) => !inHistory.has(o)), (o) => reachable.has(o)));
-    orphans.push(...orphanNotes(APPROVALS_NOTES_REF, [...approvalNotes.keys()].filter((o) => !inHistory.has(o)), (o) => reachable.has(o)));
+    orphans.push(
+      ...orphanNotes(
+        AI_NOTES_REF,
+        [...aiNotes.keys()].filter((o) => !inHistory.has(o)),
+        (o) => reachable.has(o),
+      ),
+    );
+    orphans.push(
+      ...orphanNotes(
+        APPROVALS_NOTES_REF,
+        [...approvalNotes.keys()].filter((o) => !inHistory.has(o)),
+        (o) => reachable.has(o),
+      ),
+    );
   }
   return { commits, warnings, review, orphanNotes: orphans, inconsistencies };
 }
@@ -224,11 +321,16 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
  */
 function outsideHistory(unresolved: Array<{ base: string; tip: string }>, revs: string[]): string {
   const n = unresolved.length;
-  const some = unresolved.slice(0, 3).map((u) => `${u.base.slice(0, 12)}..${u.tip.slice(0, 12)}`).join(', ');
-  return `${n} approval statement${n === 1 ? ' is' : 's are'} about commits outside the history of ${revs.join(' ')} (${some}${n > 3 ? ', …' : ''}): `
-    + `rebased or squashed since, or on a branch this range leaves out, so ${n === 1 ? 'it covers' : 'they cover'} nothing in this report. `
-    + 'To count them, include the branch they were made on in RANGE (countersign report main feature); for a rebased commit, '
-    + '`countersign explain REV` shows whether the gate still counts an approval for it';
+  const some = unresolved
+    .slice(0, 3)
+    .map((u) => `${u.base.slice(0, 12)}..${u.tip.slice(0, 12)}`)
+    .join(', ');
+  return (
+    `${n} approval statement${n === 1 ? ' is' : 's are'} about commits outside the history of ${revs.join(' ')} (${some}${n > 3 ? ', …' : ''}): ` +
+    `rebased or squashed since, or on a branch this range leaves out, so ${n === 1 ? 'it covers' : 'they cover'} nothing in this report. ` +
+    'To count them, include the branch they were made on in RANGE (countersign report main feature); for a rebased commit, ' +
+    '`countersign explain REV` shows whether the gate still counts an approval for it'
+  );
 }
 
 /**
@@ -248,7 +350,9 @@ export async function provenanceInconsistencies(cwd: string, shas: string[]): Pr
   if (shas.length === 0) return [];
   const notes = await listNotes(cwd, AI_NOTES_REF);
   const records: HistoryCommit[] = [];
-  await streamHistory(cwd, { revs: [], extra: ['--no-walk=unsorted', '--stdin'], stdin: shas.join('\n') + '\n' }, (c) => records.push(c));
+  await streamHistory(cwd, { revs: [], extra: ['--no-walk=unsorted', '--stdin'], stdin: shas.join('\n') + '\n' }, (c) =>
+    records.push(c),
+  );
   const wanted = new Set(shas);
   const byBlob = objectsByBlob(notes, (sha) => wanted.has(sha));
   const text = new Map<string, string>();

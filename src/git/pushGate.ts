@@ -65,7 +65,10 @@ export interface VerifyOptions {
 async function upstreamOf(cwd: string): Promise<{ remote: string; branch: string } | undefined> {
   const head = await runGit(['symbolic-ref', '--quiet', 'HEAD'], { cwd, okCodes: [1, 128] });
   if (head.code !== 0) return undefined;
-  const r = await runGit(['for-each-ref', '--format=%(upstream:remotename)%00%(upstream:remoteref)', head.stdout.trim()], { cwd });
+  const r = await runGit(
+    ['for-each-ref', '--format=%(upstream:remotename)%00%(upstream:remoteref)', head.stdout.trim()],
+    { cwd },
+  );
   const [remote, ref] = r.stdout.trim().split('\0');
   const branch = ref ? branchOf(ref) : undefined;
   return remote && branch ? { remote, branch } : undefined;
@@ -74,15 +77,22 @@ async function upstreamOf(cwd: string): Promise<{ remote: string; branch: string
 /** The remote-tracking branches of `remote` and their values, as the gate sees them. */
 export async function remoteBranches(cwd: string, remote: string): Promise<Array<{ branch: string; sha: string }>> {
   const r = await runGit(['for-each-ref', '--format=%(objectname) %(refname)', `refs/remotes/${remote}/`], { cwd });
-  return r.stdout.split('\n').filter(Boolean).map((l) => {
-    const [sha, ref] = [l.slice(0, l.indexOf(' ')), l.slice(l.indexOf(' ') + 1)];
-    return { sha, branch: ref.replace(`refs/remotes/${remote}/`, '') };
-  }).filter((b) => b.branch !== 'HEAD');
+  return r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const [sha, ref] = [l.slice(0, l.indexOf(' ')), l.slice(l.indexOf(' ') + 1)];
+      return { sha, branch: ref.replace(`refs/remotes/${remote}/`, '') };
+    })
+    .filter((b) => b.branch !== 'HEAD');
 }
 
 async function localBranches(cwd: string): Promise<Array<{ branch: string; sha: string }>> {
   const r = await runGit(['for-each-ref', '--format=%(objectname) %(refname:lstrip=2)', 'refs/heads/'], { cwd });
-  return r.stdout.split('\n').filter(Boolean).map((l) => ({ sha: l.slice(0, l.indexOf(' ')), branch: l.slice(l.indexOf(' ') + 1) }));
+  return r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => ({ sha: l.slice(0, l.indexOf(' ')), branch: l.slice(l.indexOf(' ') + 1) }));
 }
 
 function usage(message: string): CountersignError {
@@ -90,7 +100,11 @@ function usage(message: string): CountersignError {
 }
 
 /** Which remote verify reads: --remote (which must exist), else the upstream's, else origin or the only one. */
-async function verifyRemote(cwd: string, asked: string | undefined, upstream: { remote: string } | undefined): Promise<string> {
+async function verifyRemote(
+  cwd: string,
+  asked: string | undefined,
+  upstream: { remote: string } | undefined,
+): Promise<string> {
   const remotes = await listRemotes(cwd);
   if (asked !== undefined) {
     if (!remotes.includes(asked)) {
@@ -104,9 +118,14 @@ async function verifyRemote(cwd: string, asked: string | undefined, upstream: { 
   const chosen = chooseRemote(remotes, upstream?.remote);
   if (chosen !== undefined) return chosen;
   if (remotes.length === 0) {
-    throw new CountersignError('config', 'verify: this repository has no remote, so the policy branch and the approvals where the gate is enforced are unknown; add it (`git remote add origin URL && git fetch origin`) and run verify again');
+    throw new CountersignError(
+      'config',
+      'verify: this repository has no remote, so the policy branch and the approvals where the gate is enforced are unknown; add it (`git remote add origin URL && git fetch origin`) and run verify again',
+    );
   }
-  throw usage(`this repository has several remotes (${remotes.join(', ')}) and none is origin or the upstream; pass --remote NAME`);
+  throw usage(
+    `this repository has several remotes (${remotes.join(', ')}) and none is origin or the upstream; pass --remote NAME`,
+  );
 }
 
 /** A commit of base..head that is a shallow boundary: the clone lacks history the range needs. */
@@ -131,12 +150,19 @@ async function shallowGap(cwd: string, head: string, base: string | undefined): 
  * `own` when the policy protects it (or cannot be read), else the policy branch, where a feature branch lands —
  * as the review panel judges it. `explain` makes the same choice.
  */
-export function targetBranch(own: string | undefined, policy: PolicySource, policyBranch: string | undefined): string | undefined {
+export function targetBranch(
+  own: string | undefined,
+  policy: PolicySource,
+  policyBranch: string | undefined,
+): string | undefined {
   const protectsOwn = own !== undefined && policy.kind === 'ok' && isProtected(policy.policy, own) !== undefined;
-  return own && (protectsOwn || policy.kind !== 'ok') ? own : policyBranch ?? own;
+  return own && (protectsOwn || policy.kind !== 'ok') ? own : (policyBranch ?? own);
 }
 
-export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ result: GateResult; input: GateInput; fetchNote?: string }> {
+export async function verifyRange(
+  cwd: string,
+  opts: VerifyOptions,
+): Promise<{ result: GateResult; input: GateInput; fetchNote?: string }> {
   const upstream = await upstreamOf(cwd);
   // Without any remote (explain in a local repository) the local branches stand in for the remote's; the
   // command line refuses that instead (strict): CI without its remote cannot know what the server has.
@@ -152,28 +178,43 @@ export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ r
     }
   }
   if (opts.tag !== undefined && opts.branch !== undefined) throw usage('pass --tag or --branch, not both');
-  const tagRef = opts.tag !== undefined ? TAG_PREFIX + opts.tag.replace(/^refs\/tags\//, '') : opts.branch?.startsWith(TAG_PREFIX) ? opts.branch : undefined;
+  const tagRef =
+    opts.tag !== undefined
+      ? TAG_PREFIX + opts.tag.replace(/^refs\/tags\//, '')
+      : opts.branch?.startsWith(TAG_PREFIX)
+        ? opts.branch
+        : undefined;
   const target = tagRef !== undefined ? await tagTarget(cwd, tagRef, opts.head) : undefined;
   const headRev = opts.head ?? 'HEAD';
-  const head = target && 'commit' in target ? target.commit : opts.readAhead?.isCommit(headRev) ? headRev : await resolveCommit(cwd, headRev);
+  const head =
+    target && 'commit' in target
+      ? target.commit
+      : opts.readAhead?.isCommit(headRev)
+        ? headRev
+        : await resolveCommit(cwd, headRev);
   if (!head) throw usage(`--head ${headRev} is not a commit in this repository`);
   const others = localOnly ? await localBranches(cwd) : await remoteBranches(cwd, remote);
   const tipOf = (b: string) => others.find((o) => o.branch === b)?.sha;
 
   // The policy branch: the remote's default branch as fetched (docs/design.md, "The policy").
-  const policyBranch = opts.policyBranch
-    ?? (localOnly ? ['main', 'master', opts.branch].find((b) => b !== undefined && tipOf(b) !== undefined) : await remoteDefaultBranch(cwd, remote));
+  const policyBranch =
+    opts.policyBranch ??
+    (localOnly
+      ? ['main', 'master', opts.branch].find((b) => b !== undefined && tipOf(b) !== undefined)
+      : await remoteDefaultBranch(cwd, remote));
   const policyTip = policyBranch ? tipOf(policyBranch) : undefined;
   let policy: PolicySource;
   if (!policyBranch) {
     policy = {
-      kind: 'error', from: `the policy branch of ${remote}`,
+      kind: 'error',
+      from: `the policy branch of ${remote}`,
       message: `cannot tell ${remote}'s default branch (no ${remote}/HEAD, ${remote}/main or ${remote}/master here), so the policy that judges this push is unknown`,
       fix: `fix: run \`git remote set-head ${remote} --auto\` (or fetch the default branch), or pass --policy-branch NAME`,
     };
   } else if (!policyTip) {
     policy = {
-      kind: 'error', from: at(policyBranch),
+      kind: 'error',
+      from: at(policyBranch),
       message: `the policy branch ${at(policyBranch)} is not here, so the policy that judges this push is unknown`,
       fix: `fix: fetch it (\`git fetch ${remote} ${policyBranch}\`), or pass --policy-branch NAME`,
     };
@@ -188,31 +229,61 @@ export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ r
   const own = upstream && upstream.remote === remote ? upstream.branch : sameName;
   const protects = (b: string) => policy.kind === 'ok' && isProtected(policy.policy, b) !== undefined;
   const branch = tagRef ?? opts.branch ?? targetBranch(own, policy, policyBranch);
-  if (!branch) throw usage('the target branch is unknown (no upstream, and the remote has no default branch here); pass --branch NAME (the branch being pushed to, e.g. main)');
+  if (!branch)
+    throw usage(
+      'the target branch is unknown (no upstream, and the remote has no default branch here); pass --branch NAME (the branch being pushed to, e.g. main)',
+    );
   if (target && 'error' in target) {
     // What the server refuses outright for a protected tag: it names no commit.
-    const input: GateInput = { branch, policy, base: undefined, reviewBase: undefined, head: undefined, commits: [], statements: [], statementErrors: [], baseReach: {} };
-    const result: GateResult = policy.kind === 'ok' && isProtected(policy.policy, branch) !== undefined
-      ? { ok: false, branch, protected: true, commits: [], errors: [target.error], notices: [], policyFrom: policy.from }
-      : evaluateGate({ ...input, head: target.oid });
+    const input: GateInput = {
+      branch,
+      policy,
+      base: undefined,
+      reviewBase: undefined,
+      head: undefined,
+      commits: [],
+      statements: [],
+      statementErrors: [],
+      baseReach: {},
+    };
+    const result: GateResult =
+      policy.kind === 'ok' && isProtected(policy.policy, branch) !== undefined
+        ? {
+            ok: false,
+            branch,
+            protected: true,
+            commits: [],
+            errors: [target.error],
+            notices: [],
+            policyFrom: policy.from,
+          }
+        : evaluateGate({ ...input, head: target.oid });
     return { result, input, ...(fetchNote ? { fetchNote } : {}) };
   }
   const tracking = tagRef ? undefined : tipOf(branch);
   if (opts.strict && opts.branch !== undefined && !tagRef && !tracking && policy.kind === 'ok' && !protects(branch)) {
     const names = others.map((o) => o.branch);
     const guess = names.find((b) => b.toLowerCase() === branch.toLowerCase()) ?? closest(branch, names);
-    throw usage(`--branch '${branch}' is not a branch on ${remote} and no protected pattern matches it, so there is nothing to judge it against; check the name${guess ? ` (did you mean '${guess}'?)` : ''} — an unprotected new branch needs no check`);
+    throw usage(
+      `--branch '${branch}' is not a branch on ${remote} and no protected pattern matches it, so there is nothing to judge it against; check the name${guess ? ` (did you mean '${guess}'?)` : ''} — an unprotected new branch needs no check`,
+    );
   }
 
   let base: string | undefined;
   if (opts.base !== undefined) {
     base = await resolveCommit(cwd, opts.base);
-    if (!base) throw usage(`--base ${opts.base} is not a commit in this repository; fetch it first (\`git fetch ${remote}\`, or fetch-depth: 0 in CI)`);
+    if (!base)
+      throw usage(
+        `--base ${opts.base} is not a commit in this repository; fetch it first (\`git fetch ${remote}\`, or fetch-depth: 0 in CI)`,
+      );
   } else {
     base = tracking;
   }
   if (opts.strict && (await shallowGap(cwd, head, base))) {
-    throw new CountersignError('config', `verify: this clone is shallow and lacks part of ${base ? `${base.slice(0, 12)}..` : ''}${head.slice(0, 12)}, so the commits to judge are unknown; fetch the whole history (\`git fetch --unshallow ${remote}\`, or fetch-depth: 0 with actions/checkout)`);
+    throw new CountersignError(
+      'config',
+      `verify: this clone is shallow and lacks part of ${base ? `${base.slice(0, 12)}..` : ''}${head.slice(0, 12)}, so the commits to judge are unknown; fetch the whole history (\`git fetch --unshallow ${remote}\`, or fetch-depth: 0 with actions/checkout)`,
+    );
   }
   if (opts.strict && opts.fetch === false) {
     const missing = [];
@@ -223,20 +294,32 @@ export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ r
     // Neither notes ref: nothing was fetched (the usual CI slip), so approvals and provenance are unknown. One
     // of them present means notes were fetched; a repository may legitimately have no provenance notes at all.
     if (missing.length === 2) {
-      throw new CountersignError('config', `verify: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not in this clone and --no-fetch was given, so approvals and provenance are unknown; fetch them (\`git fetch ${remote} '+refs/notes/*:refs/notes/*'\`) or drop --no-fetch`);
+      throw new CountersignError(
+        'config',
+        `verify: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not in this clone and --no-fetch was given, so approvals and provenance are unknown; fetch them (\`git fetch ${remote} '+refs/notes/*:refs/notes/*'\`) or drop --no-fetch`,
+      );
     }
   }
   if (tracking && policyBranch && branch !== policyBranch) {
-    const [here, there] = await Promise.all([policyTextAt(cwd, tracking), policyTip ? policyTextAt(cwd, policyTip) : undefined]);
+    const [here, there] = await Promise.all([
+      policyTextAt(cwd, tracking),
+      policyTip ? policyTextAt(cwd, policyTip) : undefined,
+    ]);
     if (here !== undefined && here !== there) {
-      fetchNote = [fetchNote, `the ${POLICY_FILE} on ${at(branch)} differs from the one on the policy branch ${at(policyBranch)}; only the policy branch's counts`].filter(Boolean).join('; ');
+      fetchNote = [
+        fetchNote,
+        `the ${POLICY_FILE} on ${at(branch)} differs from the one on the policy branch ${at(policyBranch)}; only the policy branch's counts`,
+      ]
+        .filter(Boolean)
+        .join('; ');
     }
   }
   // A push of HEAD to its own branch can be a rewind; anything else is judged as what a merge would bring.
   const asPush = opts.base === undefined && opts.head === undefined && branch === own;
   const input = await gatherGateInput(cwd, {
     update: { branch, old: base, new: head },
-    policy, ...(policyTip ? { policyTip } : {}),
+    policy,
+    ...(policyTip ? { policyTip } : {}),
     otherBranches: others,
     approvalRefs: localOnly ? [REVIEW_NOTES_REF] : [REVIEW_NOTES_REF, trackingRef(remote, REVIEW_NOTES_REF)],
     ...(asPush ? {} : { mergeOnly: true }),
@@ -250,7 +333,11 @@ export async function verifyRange(cwd: string, opts: VerifyOptions): Promise<{ r
  * The commit a tag being verified names: `--head` when given, else the tag's value here peeled (through
  * annotated tags), else HEAD. `error` when the tag's value names no commit (a tag of a tree or blob).
  */
-async function tagTarget(cwd: string, tagRef: string, head: string | undefined): Promise<{ commit: string } | { error: string; oid: string } | undefined> {
+async function tagTarget(
+  cwd: string,
+  tagRef: string,
+  head: string | undefined,
+): Promise<{ commit: string } | { error: string; oid: string } | undefined> {
   if (head !== undefined) return undefined;
   const value = await runGit(['rev-parse', '--verify', '--quiet', tagRef], { cwd, okCodes: [1, 128] });
   if (value.code !== 0) return undefined;
@@ -269,10 +356,15 @@ export interface PushedRef {
 }
 
 export function parsePrePushLines(stdin: string): PushedRef[] {
-  return stdin.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
-    const [localRef, localSha, remoteRef, remoteSha] = l.split(/\s+/);
-    return { localRef, localSha, remoteRef, remoteSha };
-  }).filter((r) => r.remoteRef !== undefined && r.remoteSha !== undefined);
+  return stdin
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const [localRef, localSha, remoteRef, remoteSha] = l.split(/\s+/);
+      return { localRef, localSha, remoteRef, remoteSha };
+    })
+    .filter((r) => r.remoteRef !== undefined && r.remoteSha !== undefined);
 }
 
 interface RemoteView {
@@ -314,9 +406,16 @@ export interface HookOutcome {
  * evaluate every pushed branch against the policy as the remote has it. An unreachable remote blocks a push
  * to a protected branch (judged by what this clone last saw of the remote) and is only a notice otherwise.
  */
-export async function prePush(cwd: string, remote: string, stdin: string, timeoutMs = FETCH_TIMEOUT_MS): Promise<HookOutcome> {
+export async function prePush(
+  cwd: string,
+  remote: string,
+  stdin: string,
+  timeoutMs = FETCH_TIMEOUT_MS,
+): Promise<HookOutcome> {
   // Branches and tags: a protected tag is judged by the commit it names, as the server judges it.
-  const pushed = parsePrePushLines(stdin).filter((p) => branchOf(p.remoteRef) !== undefined || p.remoteRef.startsWith(TAG_PREFIX));
+  const pushed = parsePrePushLines(stdin).filter(
+    (p) => branchOf(p.remoteRef) !== undefined || p.remoteRef.startsWith(TAG_PREFIX),
+  );
   const messages: string[] = [];
   if (pushed.length === 0) return { results: [], messages, ok: true };
   const deadline = Date.now() + timeoutMs;
@@ -335,8 +434,13 @@ export async function prePush(cwd: string, remote: string, stdin: string, timeou
       if (b && sha && !(await objectExists(cwd, sha))) missing.push(`refs/heads/${b}`);
     }
     const def = remoteView.defaultBranch;
-    if (def && remoteView.heads.get(def) && !(await objectExists(cwd, remoteView.heads.get(def) as string))) missing.push(`refs/heads/${def}`);
-    if (missing.length > 0) await runGit(['fetch', '--no-tags', '--no-write-fetch-head', '--quiet', remote, ...missing], { cwd, timeoutMs: left() });
+    if (def && remoteView.heads.get(def) && !(await objectExists(cwd, remoteView.heads.get(def) as string)))
+      missing.push(`refs/heads/${def}`);
+    if (missing.length > 0)
+      await runGit(['fetch', '--no-tags', '--no-write-fetch-head', '--quiet', remote, ...missing], {
+        cwd,
+        timeoutMs: left(),
+      });
   } catch (e) {
     unreachable = `could not reach ${remote} within ${Math.round(timeoutMs / 1000)}s to fetch the latest approvals and policy (${errorMessage(e)}); a protected branch cannot be checked, so the push is blocked — retry when the remote is reachable`;
   }
@@ -344,8 +448,12 @@ export async function prePush(cwd: string, remote: string, stdin: string, timeou
   const results: GateResult[] = [];
   for (const p of pushed) {
     const tag = p.remoteRef.startsWith(TAG_PREFIX);
-    const branch = tag ? p.remoteRef : branchOf(p.remoteRef) as string;
-    const remoteSha = remoteView ? (tag ? remoteView.tags : remoteView.heads).get(branch) : (ZERO_OID.test(p.remoteSha) ? undefined : p.remoteSha);
+    const branch = tag ? p.remoteRef : (branchOf(p.remoteRef) as string);
+    const remoteSha = remoteView
+      ? (tag ? remoteView.tags : remoteView.heads).get(branch)
+      : ZERO_OID.test(p.remoteSha)
+        ? undefined
+        : p.remoteSha;
     const update: RefUpdate = {
       branch,
       old: remoteSha,
@@ -355,20 +463,41 @@ export async function prePush(cwd: string, remote: string, stdin: string, timeou
       ? [...remoteView.heads].map(([b, sha]) => ({ branch: b, sha }))
       : await localRemoteBranches(cwd, remote);
     // The policy branch: the remote's HEAD as ls-remote shows it (else main/master there), as in `verify`.
-    const def = remoteView?.defaultBranch ?? (others.some((o) => o.branch === 'main') ? 'main' : others.some((o) => o.branch === 'master') ? 'master' : undefined)
-      ?? (await remoteDefaultBranch(cwd, remote).catch(() => undefined));
+    const def =
+      remoteView?.defaultBranch ??
+      (others.some((o) => o.branch === 'main')
+        ? 'main'
+        : others.some((o) => o.branch === 'master')
+          ? 'master'
+          : undefined) ??
+      (await remoteDefaultBranch(cwd, remote).catch(() => undefined));
     const defSha = def ? others.find((o) => o.branch === def)?.sha : undefined;
-    const policy: PolicySource = defSha && def
-      ? await policySourceAt(cwd, defSha, `${remote}/${def}`, def)
-      : { kind: 'none', looked: [def ? `${remote}/${def} (not on the remote yet)` : `${remote}'s default branch (unknown)`] };
+    const policy: PolicySource =
+      defSha && def
+        ? await policySourceAt(cwd, defSha, `${remote}/${def}`, def)
+        : {
+            kind: 'none',
+            looked: [def ? `${remote}/${def} (not on the remote yet)` : `${remote}'s default branch (unknown)`],
+          };
     const peeled = tag && update.new ? await peelTag(cwd, update.new) : undefined;
     if (peeled && 'error' in peeled && policy.kind === 'ok' && isProtected(policy.policy, branch)) {
-      results.push({ ok: false, branch, protected: true, commits: [], errors: [peeled.error], notices: [], policyFrom: policy.from });
+      results.push({
+        ok: false,
+        branch,
+        protected: true,
+        commits: [],
+        errors: [peeled.error],
+        notices: [],
+        policyFrom: policy.from,
+      });
       continue;
     }
     if (peeled && 'commit' in peeled) update.new = peeled.commit;
     const input = await gatherGateInput(cwd, {
-      update, policy, ...(defSha ? { policyTip: defSha } : {}), otherBranches: others,
+      update,
+      policy,
+      ...(defSha ? { policyTip: defSha } : {}),
+      otherBranches: others,
       approvalRefs: [REVIEW_NOTES_REF, trackingRef(remote, REVIEW_NOTES_REF)],
     });
     if (unreachable) input.errors = [...(input.errors ?? []), unreachable];

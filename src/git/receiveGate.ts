@@ -6,7 +6,13 @@ import { gatherGateInput, peelTag, ZERO_OID } from './gateInput';
 import { runGit } from './gitRunner';
 import { notesRefRefusal } from './notesRefGuard';
 import {
-  invalidPolicyAt, lastReadablePolicy, policySourceAt, policyTextAt, recoveryGrant, rememberPolicy, serverPolicyBranch,
+  invalidPolicyAt,
+  lastReadablePolicy,
+  policySourceAt,
+  policyTextAt,
+  recoveryGrant,
+  rememberPolicy,
+  serverPolicyBranch,
 } from './policyBranch';
 import type { HookOutcome } from './pushGate';
 
@@ -27,10 +33,15 @@ export interface ReceivedRef {
 }
 
 export function parsePreReceiveLines(stdin: string): ReceivedRef[] {
-  return stdin.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
-    const [old, nw, ref] = l.split(/\s+/);
-    return { old, new: nw, ref };
-  }).filter((r) => r.ref !== undefined);
+  return stdin
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const [old, nw, ref] = l.split(/\s+/);
+      return { old, new: nw, ref };
+    })
+    .filter((r) => r.ref !== undefined);
 }
 
 const oid = (s: string) => (ZERO_OID.test(s) ? undefined : s);
@@ -54,21 +65,48 @@ type PolicyState =
   /** The policy branch has no .countersign.json: nothing is protected (a repository not using Countersign yet). */
   | { kind: 'none'; source: PolicySource }
   /** Missing or unreadable: closed for the policy branch and whatever the last readable policy protected. */
-  | { kind: 'closed'; message: string; fix: string; protects: Policy | undefined; last: Policy | undefined; missing?: { lastCommit: string } }
+  | {
+      kind: 'closed';
+      message: string;
+      fix: string;
+      protects: Policy | undefined;
+      last: Policy | undefined;
+      missing?: { lastCommit: string };
+    }
   /** The policy branch has never existed here and no policy was ever read: only creating it is allowed. */
   | { kind: 'bootstrap'; message: string };
 
-async function policyState(cwd: string, branch: string | undefined, recorded: boolean, tip: string | undefined): Promise<PolicyState> {
+async function policyState(
+  cwd: string,
+  branch: string | undefined,
+  recorded: boolean,
+  tip: string | undefined,
+): Promise<PolicyState> {
   const last = await lastReadablePolicy(cwd);
-  const configure = 'run `countersign install --server --policy-branch NAME` in the server\'s repository, naming the branch that holds the team\'s .countersign.json';
+  const configure =
+    "run `countersign install --server --policy-branch NAME` in the server's repository, naming the branch that holds the team's .countersign.json";
   if (branch === undefined) {
-    return { kind: 'closed', message: 'this server has no policy branch (HEAD names no branch and none was recorded)', fix: `fix: ${configure}`, protects: last?.policy, last: last?.policy };
+    return {
+      kind: 'closed',
+      message: 'this server has no policy branch (HEAD names no branch and none was recorded)',
+      fix: `fix: ${configure}`,
+      protects: last?.policy,
+      last: last?.policy,
+    };
   }
   const named = `the policy branch '${branch}' (${recorded ? 'recorded by `countersign install --server`' : 'the branch HEAD names'})`;
   if (tip === undefined) {
     const message = `${named} does not exist on this server, so there is no ${POLICY_FILE} to judge pushes by`;
     const fix = `fix: push '${branch}' with the team's ${POLICY_FILE} first, or ${configure}`;
-    if (last) return { kind: 'closed', message, fix, protects: last.policy, last: last.policy, missing: { lastCommit: last.remembered.commit } };
+    if (last)
+      return {
+        kind: 'closed',
+        message,
+        fix,
+        protects: last.policy,
+        last: last.policy,
+        missing: { lastCommit: last.remembered.commit },
+      };
     return { kind: 'bootstrap', message: `${message}; pushes to other refs are refused until it does — ${fix}` };
   }
   const source = await policySourceAt(cwd, tip, branch, branch);
@@ -84,7 +122,8 @@ async function policyState(cwd: string, branch: string | undefined, recorded: bo
     kind: 'closed',
     message: `the ${POLICY_FILE} on ${named} cannot be read, so the gate refuses pushes to it and to the refs the last readable policy protected:\n${source.message}`,
     fix: `fix: an administrator runs \`countersign install --server --recover\` in the server's repository, then the corrected ${POLICY_FILE} is pushed to '${branch}' (judged under the last readable policy)`,
-    protects: last?.policy, last: last?.policy,
+    protects: last?.policy,
+    last: last?.policy,
   };
 }
 
@@ -93,20 +132,32 @@ function passing(branch: string, notice: string): GateResult {
 }
 
 function refused(branch: string, error: string, policyFrom?: string): GateResult {
-  return { ok: false, branch, protected: true, commits: [], errors: [error], notices: [], ...(policyFrom ? { policyFrom } : {}) };
+  return {
+    ok: false,
+    branch,
+    protected: true,
+    commits: [],
+    errors: [error],
+    notices: [],
+    ...(policyFrom ? { policyFrom } : {}),
+  };
 }
 
 export async function preReceive(cwd: string, stdin: string): Promise<HookOutcome> {
   const updates = parsePreReceiveLines(stdin);
   // Every ref (not only heads and tags): a symbolic ref anywhere (refs/x/main -> refs/heads/main) moves its target.
   const refs = (await runGit(['for-each-ref', '--format=%(objectname) %(refname) %(symref)'], { cwd })).stdout
-    .split('\n').filter(Boolean).map((l) => {
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
       const [sha, ref, symref] = l.split(' ');
       return { sha, ref, symref: symref || undefined };
     });
   const value = new Map(refs.filter((r) => !r.symref).map((r) => [r.ref, r.sha]));
   const symrefs = new Map(refs.filter((r) => r.symref).map((r) => [r.ref, r.symref as string]));
-  const heads = refs.filter((r) => r.ref.startsWith(HEADS) && !r.symref).map((r) => ({ branch: r.ref.slice(HEADS.length), sha: r.sha }));
+  const heads = refs
+    .filter((r) => r.ref.startsWith(HEADS) && !r.symref)
+    .map((r) => ({ branch: r.ref.slice(HEADS.length), sha: r.sha }));
 
   const pb = await serverPolicyBranch(cwd);
   const pbRef = pb ? HEADS + pb.branch : undefined;
@@ -123,15 +174,21 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
   const notesPush = updates.find((u) => u.ref === REVIEW_NOTES_REF && oid(u.new) !== undefined);
   // A refused notes update fails the push anyway; its branches are still judged (with the union) to say why.
   // Reading it costs one parse per distinct blob (gatherApprovals), not per path.
-  const approvals = notesPush && messages.length === 0
-    ? { approvalRefs: [], approvalCommits: [notesPush.new] }
-    : { approvalRefs: [REVIEW_NOTES_REF], approvalCommits: notesPush ? [notesPush.new] : [] };
+  const approvals =
+    notesPush && messages.length === 0
+      ? { approvalRefs: [], approvalCommits: [notesPush.new] }
+      : { approvalRefs: [REVIEW_NOTES_REF], approvalCommits: notesPush ? [notesPush.new] : [] };
 
   const results: GateResult[] = [];
   const judged = new Set<string>();
   for (const u of updates) {
     if (u.ref.startsWith(REPLACE_PREFIX) && oid(u.new) !== undefined) {
-      results.push(refused(u.ref, `pushing ${u.ref} is not allowed: a replace ref makes git show another object in place of ${u.ref.slice(REPLACE_PREFIX.length, REPLACE_PREFIX.length + 12)}, which could stand in for a commit or policy the gate judges; replace refs are made by an administrator on the server, if at all`));
+      results.push(
+        refused(
+          u.ref,
+          `pushing ${u.ref} is not allowed: a replace ref makes git show another object in place of ${u.ref.slice(REPLACE_PREFIX.length, REPLACE_PREFIX.length + 12)}, which could stand in for a commit or policy the gate judges; replace refs are made by an administrator on the server, if at all`,
+        ),
+      );
       continue;
     }
     // A symbolic ref moves the ref it points to: judge that ref, from its value (docs/design.md: "judged as the
@@ -150,7 +207,12 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
     if (toPolicyBranch && update.new) {
       const invalid = await invalidPolicyAt(cwd, update.new, `${name} at ${update.new.slice(0, 12)}`, update.old);
       if (invalid) {
-        results.push(refused(shown, `this push would put an invalid ${POLICY_FILE} on the policy branch ${name}, which would stop the gate from judging any push; fix it and push again:\n${invalid}`));
+        results.push(
+          refused(
+            shown,
+            `this push would put an invalid ${POLICY_FILE} on the policy branch ${name}, which would stop the gate from judging any push; fix it and push again:\n${invalid}`,
+          ),
+        );
         continue;
       }
     }
@@ -160,30 +222,58 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
       policy = state.source;
     } else if (state.kind === 'bootstrap') {
       if (toPolicyBranch) {
-        results.push(passing(shown, `${name} is the policy branch and is being created; from now on its ${POLICY_FILE} judges every protected ref.`));
+        results.push(
+          passing(
+            shown,
+            `${name} is the policy branch and is being created; from now on its ${POLICY_FILE} judges every protected ref.`,
+          ),
+        );
       } else {
         results.push(refused(shown, state.message));
       }
       continue;
     } else {
-      const grant = toPolicyBranch && update.new !== undefined && (await policyTextAt(cwd, update.new)) !== undefined
-        ? await recoveryGrant(cwd, name, pbTip) : undefined;
+      const grant =
+        toPolicyBranch && update.new !== undefined && (await policyTextAt(cwd, update.new)) !== undefined
+          ? await recoveryGrant(cwd, name, pbTip)
+          : undefined;
       if (toPolicyBranch && state.missing && state.last && update.new !== undefined) {
         // Recreating a missing policy branch is what the fix says to do: judged under the last readable
         // policy, as a push onto the value the server last read it from.
-        policy = { kind: 'ok', policy: protectingPolicyBranch(state.last, name), from: `the last readable ${POLICY_FILE} (${name} is being recreated)` };
-        const known = await runGit(['cat-file', '-e', `${state.missing.lastCommit}^{commit}`], { cwd, okCodes: [1, 128] });
+        policy = {
+          kind: 'ok',
+          policy: protectingPolicyBranch(state.last, name),
+          from: `the last readable ${POLICY_FILE} (${name} is being recreated)`,
+        };
+        const known = await runGit(['cat-file', '-e', `${state.missing.lastCommit}^{commit}`], {
+          cwd,
+          okCodes: [1, 128],
+        });
         if (known.code === 0) update.old = state.missing.lastCommit;
       } else if (grant && state.last) {
-        policy = { kind: 'ok', policy: protectingPolicyBranch(state.last, name), from: `the last readable ${POLICY_FILE} (recovery granted by an administrator at ${grant.grantedAt})` };
+        policy = {
+          kind: 'ok',
+          policy: protectingPolicyBranch(state.last, name),
+          from: `the last readable ${POLICY_FILE} (recovery granted by an administrator at ${grant.grantedAt})`,
+        };
       } else if (grant) {
-        results.push(passing(shown, `recovery granted by an administrator at ${grant.grantedAt}: the corrected policy on ${name} is accepted.`));
+        results.push(
+          passing(
+            shown,
+            `recovery granted by an administrator at ${grant.grantedAt}: the corrected policy on ${name} is accepted.`,
+          ),
+        );
         continue;
       } else if (toPolicyBranch || (state.protects && isProtected(state.protects, ref))) {
         results.push({ ...refused(shown, `${state.message}.\n${state.fix}`), policyError: true });
         continue;
       } else {
-        results.push(passing(shown, `${name} is not protected by the last readable policy; not held back while the policy branch is broken (${state.message}).`));
+        results.push(
+          passing(
+            shown,
+            `${name} is not protected by the last readable policy; not held back while the policy branch is broken (${state.message}).`,
+          ),
+        );
         continue;
       }
     }
@@ -196,8 +286,15 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
       }
     }
     const input = await gatherGateInput(cwd, {
-      update: { branch: ref.startsWith(HEADS) ? name : ref, old: update.old, new: tagged && 'commit' in tagged ? tagged.commit : update.new },
-      policy, ...(pbTip ? { policyTip: pbTip } : {}), otherBranches: heads, ...approvals,
+      update: {
+        branch: ref.startsWith(HEADS) ? name : ref,
+        old: update.old,
+        new: tagged && 'commit' in tagged ? tagged.commit : update.new,
+      },
+      policy,
+      ...(pbTip ? { policyTip: pbTip } : {}),
+      otherBranches: heads,
+      ...approvals,
     });
     const result = evaluateGate(input);
     if (shown !== name) result.branch = shown;

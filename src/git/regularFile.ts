@@ -8,9 +8,7 @@ import * as fs from 'fs';
  * `tail` reads only the last bytes (an agent's transcript grows for as long as the session lasts).
  */
 export type RegularFileRead =
-  | { kind: 'ok'; content: Buffer }
-  | { kind: 'missing' }
-  | { kind: 'skipped'; why: 'not a regular file' | 'too large' };
+  { kind: 'ok'; content: Buffer } | { kind: 'missing' } | { kind: 'skipped'; why: 'not a regular file' | 'too large' };
 
 /** The largest working file whose lines `status` and the ledger count (a generated file beyond it is left out). */
 export const WORKING_FILE_MAX_BYTES = 32 * 1024 * 1024;
@@ -21,11 +19,14 @@ export function readRegularFile(abs: string, opts: { maxBytes: number; tail?: bo
   let fd: number;
   try {
     // Where O_NOFOLLOW does not exist (Windows), lstat first.
-    if (!fs.constants.O_NOFOLLOW && fs.lstatSync(abs).isSymbolicLink()) return { kind: 'skipped', why: 'not a regular file' };
+    if (!fs.constants.O_NOFOLLOW && fs.lstatSync(abs).isSymbolicLink())
+      return { kind: 'skipped', why: 'not a regular file' };
     fd = fs.openSync(abs, OPEN_FLAGS);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' || code === 'ENOTDIR' ? { kind: 'missing' } : { kind: 'skipped', why: 'not a regular file' };
+    return code === 'ENOENT' || code === 'ENOTDIR'
+      ? { kind: 'missing' }
+      : { kind: 'skipped', why: 'not a regular file' };
   }
   try {
     const st = fs.fstatSync(fd);

@@ -2,7 +2,10 @@ import { runGit } from './gitRunner';
 
 /** The repository's remotes, by name (`git remote`): the one place that output is read. */
 export async function listRemotes(cwd: string): Promise<string[]> {
-  return (await runGit(['remote'], { cwd })).stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+  return (await runGit(['remote'], { cwd })).stdout
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /**

@@ -12,8 +12,18 @@ import { runGit } from './gitRunner';
 const MAX_PATHSPEC_BYTES = 64 * 1024;
 
 const FLAGS = [
-  '-c', 'core.quotePath=false', '--literal-pathspecs', 'diff',
-  '-M', '--diff-filter=R', '--name-status', '-z', '--no-ext-diff', '--no-color', '--no-relative', '--ignore-submodules=all',
+  '-c',
+  'core.quotePath=false',
+  '--literal-pathspecs',
+  'diff',
+  '-M',
+  '--diff-filter=R',
+  '--name-status',
+  '-z',
+  '--no-ext-diff',
+  '--no-color',
+  '--no-relative',
+  '--ignore-submodules=all',
 ];
 
 /**
@@ -21,10 +31,16 @@ const FLAGS = [
  * `paths` (when given) limits the diff to those paths on either side — both the old and the new name must
  * be among them for git to pair them.
  */
-export async function renamesFrom(cwd: string, from: string, target: DiffTarget, paths?: Iterable<string>): Promise<Map<string, string>> {
+export async function renamesFrom(
+  cwd: string,
+  from: string,
+  target: DiffTarget,
+  paths?: Iterable<string>,
+): Promise<Map<string, string>> {
   const args = [...FLAGS, ...('index' in target ? ['--cached', from] : [from, target.commit])];
   const list = paths ? [...new Set(paths)] : [];
-  if (list.length > 0 && list.reduce((n, p) => n + Buffer.byteLength(p) + 1, 0) <= MAX_PATHSPEC_BYTES) args.push('--', ...list);
+  if (list.length > 0 && list.reduce((n, p) => n + Buffer.byteLength(p) + 1, 0) <= MAX_PATHSPEC_BYTES)
+    args.push('--', ...list);
   return parseRenamesZ((await runGit(args, { cwd })).stdout);
 }
 

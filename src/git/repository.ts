@@ -34,19 +34,32 @@ async function revParse(cwd: string, args: string[]): Promise<string> {
   try {
     return (await runGit(args, { cwd, okCodes: [1, 128] })).stdout;
   } catch (e) {
-    throw new CountersignError('notARepository', `${cwd} is not inside a git repository (run \`git init\` or cd into one)`, undefined, { cause: e });
+    throw new CountersignError(
+      'notARepository',
+      `${cwd} is not inside a git repository (run \`git init\` or cd into one)`,
+      undefined,
+      { cause: e },
+    );
   }
 }
 
 function parseRepo(cwd: string, out: string): RepoPaths {
   const lines = out.split('\n').filter((l) => l.length > 0);
   if (lines.length < 3 || lines[0].startsWith('fatal')) {
-    throw new CountersignError('notARepository', `${cwd} is not inside a git repository (run \`git init\` or cd into one)`);
+    throw new CountersignError(
+      'notARepository',
+      `${cwd} is not inside a git repository (run \`git init\` or cd into one)`,
+    );
   }
   const bare = lines[0] === 'true';
   const gitDir = lines[1];
   const commonDir = path.resolve(cwd, lines[2]);
-  return { bare, gitDir, commonDir: path.isAbsolute(lines[2]) ? lines[2] : commonDir, root: bare ? undefined : lines[3] };
+  return {
+    bare,
+    gitDir,
+    commonDir: path.isAbsolute(lines[2]) ? lines[2] : commonDir,
+    root: bare ? undefined : lines[3],
+  };
 }
 
 /** `.git/countersign`: the working ledger, installed shims and the stable CLI copy. */

@@ -1,6 +1,9 @@
 import { samePerson, selfReview } from '../core/approvalRules';
 import {
-  canonicalStatementBytes, verifySignedStatement, type ApprovalStatement, type SignedStatement,
+  canonicalStatementBytes,
+  verifySignedStatement,
+  type ApprovalStatement,
+  type SignedStatement,
 } from '../core/approvalStatement';
 import { CountersignError, errorMessage } from '../core/errors';
 import { keyBlob, reviewPreflight, type PreflightProblem } from '../core/panel/reviewPreflight';
@@ -42,7 +45,11 @@ export interface DecisionRequest {
 /** A decision refused before signing: the preflight's reason (exit 2 at the CLI). */
 export class DecisionRefused extends CountersignError {
   constructor(readonly problem: PreflightProblem) {
-    super('config', `${problem.message} Nothing was signed; pass --force to record it anyway (it will not count).`, problem.code);
+    super(
+      'config',
+      `${problem.message} Nothing was signed; pass --force to record it anyway (it will not count).`,
+      problem.code,
+    );
   }
 
   static isRefusal(err: unknown): err is DecisionRefused {
@@ -99,7 +106,10 @@ export async function defaultBase(cwd: string, tip: string): Promise<{ base: str
 async function reviewer(cwd: string): Promise<{ name?: string; email: string }> {
   const email = await gitConfig(cwd, 'user.email');
   if (!email) {
-    throw new CountersignError('config', 'user.email is not set: approvals are signed as the reviewer named by git\'s user.email; run `git config user.email you@example.com`');
+    throw new CountersignError(
+      'config',
+      "user.email is not set: approvals are signed as the reviewer named by git's user.email; run `git config user.email you@example.com`",
+    );
   }
   const name = await gitConfig(cwd, 'user.name');
   return { ...(name ? { name } : {}), email };
@@ -109,13 +119,26 @@ async function reviewer(cwd: string): Promise<{ name?: string; email: string }> 
  * The reviewer's own latest decision on `tip`, when it is exactly the one being asked for (same decision,
  * base, patch-id and comment, signed by the same key and valid): then signing again would only add a line.
  */
-async function sameLatestDecision(cwd: string, want: Omit<ApprovalStatement, 'v' | 'time' | 'reviewer'> & { email: string }, keyLine: string): Promise<SignedStatement | undefined> {
+async function sameLatestDecision(
+  cwd: string,
+  want: Omit<ApprovalStatement, 'v' | 'time' | 'reviewer'> & { email: string },
+  keyLine: string,
+): Promise<SignedStatement | undefined> {
   const { statements } = await readStatementsOn(cwd, want.tip);
-  const mine = statements.filter((s) => samePerson(s.statement.reviewer.email, want.email)).sort((a, b) => a.statement.time.localeCompare(b.statement.time));
+  const mine = statements
+    .filter((s) => samePerson(s.statement.reviewer.email, want.email))
+    .sort((a, b) => a.statement.time.localeCompare(b.statement.time));
   const last = mine[mine.length - 1];
   if (!last) return undefined;
   const st = last.statement;
-  if (st.decision !== want.decision || st.base !== want.base || st.tree !== want.tree || st.patchId !== want.patchId || (st.comment ?? '') !== (want.comment ?? '')) return undefined;
+  if (
+    st.decision !== want.decision ||
+    st.base !== want.base ||
+    st.tree !== want.tree ||
+    st.patchId !== want.patchId ||
+    (st.comment ?? '') !== (want.comment ?? '')
+  )
+    return undefined;
   return verifySignedStatement(last, keyLine).ok ? last : undefined;
 }
 
@@ -128,10 +151,15 @@ export async function recordDecision(req: DecisionRequest): Promise<DecisionResu
   const email = await gitConfig(cwd, 'user.email');
   const tip = await resolveCommitStrictly(cwd, req.rev, 'REV');
   const tree = (await runGit(['rev-parse', `${tip}^{tree}`], { cwd })).stdout.trim();
-  const { base, source: baseSource } = req.base !== undefined
-    ? { base: await resolveCommitStrictly(cwd, req.base, '--base'), source: '--base' }
-    : await defaultBase(cwd, tip);
-  if (base === tip) throw new CountersignError('usage', `--base ${req.base} is the commit being reviewed; give the commit the change starts from`);
+  const { base, source: baseSource } =
+    req.base !== undefined
+      ? { base: await resolveCommitStrictly(cwd, req.base, '--base'), source: '--base' }
+      : await defaultBase(cwd, tip);
+  if (base === tip)
+    throw new CountersignError(
+      'usage',
+      `--base ${req.base} is the commit being reviewed; give the commit the change starts from`,
+    );
   // The key first: a missing key file is refused before the listing, which reads as work already started.
   const keyInfo = await signingKeyInfo(cwd, req.key, env);
   const covers = await coveredCommits(cwd, base, tip);
@@ -140,7 +168,7 @@ export async function recordDecision(req: DecisionRequest): Promise<DecisionResu
   // The editor's preflight (core/panel/reviewPreflight), against the policy on the policy branch: refuse
   // before ssh-keygen asks for a passphrase, rather than record a statement the gate will not count.
   const usual = await defaultRemote(cwd);
-  const remote = req.remote === null ? undefined : req.remote ?? usual;
+  const remote = req.remote === null ? undefined : (req.remote ?? usual);
   const policy = await policyForDecision(cwd, req.remote ?? usual);
   const problem = reviewPreflight({
     email,
@@ -154,13 +182,23 @@ export async function recordDecision(req: DecisionRequest): Promise<DecisionResu
     surface: 'cli',
   });
   if (problem && (!req.force || problem.code === 'noEmail')) {
-    if (problem.code === 'noEmail') throw new CountersignError('config', 'user.email is not set: approvals are signed as the reviewer named by git\'s user.email; run `git config user.email you@example.com`');
+    if (problem.code === 'noEmail')
+      throw new CountersignError(
+        'config',
+        "user.email is not set: approvals are signed as the reviewer named by git's user.email; run `git config user.email you@example.com`",
+      );
     throw new DecisionRefused(problem);
   }
   const who = await reviewer(cwd);
   const patchId = await stablePatchId(cwd, base, tip);
   const comment = req.comment?.trim() || undefined;
-  const already = keyInfo.line ? await sameLatestDecision(cwd, { decision: req.decision, tip, tree, base, patchId, email: who.email, ...(comment ? { comment } : {}) }, keyInfo.line) : undefined;
+  const already = keyInfo.line
+    ? await sameLatestDecision(
+        cwd,
+        { decision: req.decision, tip, tree, base, patchId, email: who.email, ...(comment ? { comment } : {}) },
+        keyInfo.line,
+      )
+    : undefined;
   const ownCommits = covers.filter((c) => selfReview(who.email, c) !== undefined).map((c) => c.sha);
   const pushTo = async (): Promise<DecisionResult['push']> => {
     if (!remote) return undefined;
@@ -174,7 +212,15 @@ export async function recordDecision(req: DecisionRequest): Promise<DecisionResu
   if (already && keyInfo.line) {
     // Nothing new to sign; sharing again is harmless and finishes an earlier push that failed.
     const blob = Buffer.from(keyBlob(keyInfo.line), 'base64');
-    return { signed: already, line: '', fingerprint: sshFingerprint(blob), keyType: keyInfo.line.split(' ')[0], ...common, alreadyRecorded: true, push: await pushTo() };
+    return {
+      signed: already,
+      line: '',
+      fingerprint: sshFingerprint(blob),
+      keyType: keyInfo.line.split(' ')[0],
+      ...common,
+      alreadyRecorded: true,
+      push: await pushTo(),
+    };
   }
   const key = await resolveSigningKey(cwd, req.key, env);
   try {
@@ -182,7 +228,10 @@ export async function recordDecision(req: DecisionRequest): Promise<DecisionResu
       v: 1,
       decision: req.decision,
       reviewer: who,
-      tip, tree, base, patchId,
+      tip,
+      tree,
+      base,
+      patchId,
       time: (req.now ?? (() => new Date()))().toISOString(),
       ...(comment ? { comment } : {}),
     };
@@ -193,9 +242,21 @@ export async function recordDecision(req: DecisionRequest): Promise<DecisionResu
     const signerKey = parseSshSignature(signature).publicKey;
     const keyLine = `${signerKey.subarray(4, 4 + signerKey.readUInt32BE(0)).toString('utf8')} ${signerKey.toString('base64')}`;
     const check = verifySignedStatement(signed, keyLine);
-    if (!check.ok) throw new CountersignError('signature', `the signature ssh-keygen made does not verify (${check.reason}); nothing was recorded`);
+    if (!check.ok)
+      throw new CountersignError(
+        'signature',
+        `the signature ssh-keygen made does not verify (${check.reason}); nothing was recorded`,
+      );
     const line = await recordStatement(cwd, signed);
-    return { signed, line, fingerprint: sshFingerprint(signerKey), keyType: keyLine.split(' ')[0], ...common, alreadyRecorded: false, push: await pushTo() };
+    return {
+      signed,
+      line,
+      fingerprint: sshFingerprint(signerKey),
+      keyType: keyLine.split(' ')[0],
+      ...common,
+      alreadyRecorded: false,
+      push: await pushTo(),
+    };
   } finally {
     key.dispose();
   }

@@ -26,20 +26,26 @@ export interface SnapshotOptions {
 const CONCURRENCY = 4;
 
 export async function readMe(cwd: string): Promise<Me> {
-  const [email, name, signingKey] = await Promise.all([gitConfig(cwd, 'user.email'), gitConfig(cwd, 'user.name'), gitConfig(cwd, 'user.signingkey')]);
+  const [email, name, signingKey] = await Promise.all([
+    gitConfig(cwd, 'user.email'),
+    gitConfig(cwd, 'user.name'),
+    gitConfig(cwd, 'user.signingkey'),
+  ]);
   return { ...(email ? { email } : {}), ...(name ? { name } : {}), ...(signingKey ? { signingKey } : {}) };
 }
 
-
 /** The current branch and its upstream (remote, branch there), as git's own config says. */
-async function currentBranch(cwd: string): Promise<{ branch: string | null; upstream?: { remote: string; branch: string } }> {
+async function currentBranch(
+  cwd: string,
+): Promise<{ branch: string | null; upstream?: { remote: string; branch: string } }> {
   const head = await runGit(['symbolic-ref', '--quiet', 'HEAD'], { cwd, okCodes: [1, 128] });
   if (head.code !== 0) return { branch: null };
   const ref = head.stdout.trim();
   const up = await runGit(['for-each-ref', '--format=%(upstream:remotename)%00%(upstream:remoteref)', ref], { cwd });
   const [remote, remoteRef] = up.stdout.trim().split('\0');
   const branch = ref.replace(/^refs\/heads\//, '');
-  if (remote && remoteRef?.startsWith('refs/heads/')) return { branch, upstream: { remote, branch: remoteRef.slice('refs/heads/'.length) } };
+  if (remote && remoteRef?.startsWith('refs/heads/'))
+    return { branch, upstream: { remote, branch: remoteRef.slice('refs/heads/'.length) } };
   return { branch };
 }
 
@@ -53,7 +59,8 @@ export async function developerGate(cwd: string, remotes: string[]): Promise<Dev
   if (head.code !== 0) return undefined; // no commits yet
   if (upstream && remotes.includes(upstream.remote)) {
     const r = await verifyRange(cwd, { remote: upstream.remote, branch: upstream.branch, fetch: false });
-    if (r.result.protected || r.result.policyError) return { branch, remote: upstream.remote, target: upstream.branch, result: r.result, input: r.input };
+    if (r.result.protected || r.result.policyError)
+      return { branch, remote: upstream.remote, target: upstream.branch, result: r.result, input: r.input };
   }
   const remote = upstream && remotes.includes(upstream.remote) ? upstream.remote : await defaultRemote(cwd);
   if (!remote) return undefined;
@@ -64,9 +71,23 @@ export async function developerGate(cwd: string, remotes: string[]): Promise<Dev
 }
 
 /** Fetched branches of `remote` with commits its default branch lacks, newest first. */
-async function unmergedBranches(cwd: string, remote: string, target: string, max: number): Promise<Array<{ branch: string; sha: string }>> {
+async function unmergedBranches(
+  cwd: string,
+  remote: string,
+  target: string,
+  max: number,
+): Promise<Array<{ branch: string; sha: string }>> {
   const prefix = `refs/remotes/${remote}/`;
-  const r = await runGit(['for-each-ref', '--sort=-committerdate', `--no-merged=${prefix}${target}`, '--format=%(refname)%00%(objectname)', prefix], { cwd });
+  const r = await runGit(
+    [
+      'for-each-ref',
+      '--sort=-committerdate',
+      `--no-merged=${prefix}${target}`,
+      '--format=%(refname)%00%(objectname)',
+      prefix,
+    ],
+    { cwd },
+  );
   const out: Array<{ branch: string; sha: string }> = [];
   for (const line of r.stdout.split('\n')) {
     const [ref, sha] = line.split('\0');
@@ -80,19 +101,42 @@ async function unmergedBranches(cwd: string, remote: string, target: string, max
 }
 
 /** The reviewer's queue for one remote: each unmerged branch judged as a push to the default branch. */
-export async function reviewQueue(cwd: string, remote: string, opts: SnapshotOptions = {}): Promise<{ branches: BranchGate[]; notices: string[] }> {
+export async function reviewQueue(
+  cwd: string,
+  remote: string,
+  opts: SnapshotOptions = {},
+): Promise<{ branches: BranchGate[]; notices: string[] }> {
   const notices: string[] = [];
   const target = await remoteDefaultBranch(cwd, remote);
   if (!target) {
-    return { branches: [], notices: [`${remote} has no default branch here yet: run git fetch ${remote} (and git remote set-head ${remote} --auto).`] };
+    return {
+      branches: [],
+      notices: [
+        `${remote} has no default branch here yet: run git fetch ${remote} (and git remote set-head ${remote} --auto).`,
+      ],
+    };
   }
   const candidates = await unmergedBranches(cwd, remote, target, opts.maxBranches ?? 30);
   // Each branch is judged as a merge into the target, i.e. head --not the target's tip (verifyRange's base):
   // the commits, notes and policy entries of all of them are read at once, not branch by branch.
   const targetTip = (await remoteBranches(cwd, remote)).find((b) => b.branch === target)?.sha;
-  const readAhead = targetTip && candidates.length > 0 ? await BranchReadAhead.read(cwd, candidates.map((b) => b.sha), targetTip, MAX_COMMITS) : undefined;
+  const readAhead =
+    targetTip && candidates.length > 0
+      ? await BranchReadAhead.read(
+          cwd,
+          candidates.map((b) => b.sha),
+          targetTip,
+          MAX_COMMITS,
+        )
+      : undefined;
   const judge = async (b: { branch: string; sha: string }): Promise<BranchGate | 'unprotected' | undefined> => {
-    const r = await verifyRange(cwd, { remote, branch: target, head: b.sha, fetch: false, ...(readAhead ? { readAhead } : {}) });
+    const r = await verifyRange(cwd, {
+      remote,
+      branch: target,
+      head: b.sha,
+      fetch: false,
+      ...(readAhead ? { readAhead } : {}),
+    });
     // The target is not protected: nothing on this remote needs review (the developer view says why).
     if (!r.result.protected && !r.result.policyError) return 'unprotected';
     // A protected branch of its own is judged when something is pushed to it, not as a change to review.
@@ -107,7 +151,8 @@ export async function reviewQueue(cwd: string, remote: string, opts: SnapshotOpt
   if (first) branches.push(first);
   const rest = candidates.slice(1);
   for (let i = 0; i < rest.length; i += CONCURRENCY) {
-    for (const g of await Promise.all(rest.slice(i, i + CONCURRENCY).map(judge))) if (g && g !== 'unprotected') branches.push(g);
+    for (const g of await Promise.all(rest.slice(i, i + CONCURRENCY).map(judge)))
+      if (g && g !== 'unprotected') branches.push(g);
   }
   return { branches, notices };
 }
@@ -119,7 +164,13 @@ export function repoSnapshot(root: string, opts: SnapshotOptions = {}): Promise<
 
 async function takeSnapshot(root: string, opts: SnapshotOptions): Promise<RepoSnapshot> {
   const snapshot: RepoSnapshot = {
-    root, name: path.basename(root), me: {}, remotes: [], branches: [], notices: [], errors: [],
+    root,
+    name: path.basename(root),
+    me: {},
+    remotes: [],
+    branches: [],
+    notices: [],
+    errors: [],
     policyInWorkTree: fs.existsSync(path.join(root, POLICY_FILE)),
   };
   try {
@@ -134,7 +185,11 @@ async function takeSnapshot(root: string, opts: SnapshotOptions): Promise<RepoSn
   if (snapshot.remotes.length === 0) return snapshot;
   // The developer's gate and each remote's queue read independently: asked together, their git processes
   // overlap (each waits on its own), and the answers are put together in a fixed order.
-  const settled = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: unknown) => ({ error }));
+  const settled = <T>(p: Promise<T>) =>
+    p.then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
   const [dev, ...queues] = await Promise.all([
     settled(developerGate(root, snapshot.remotes)),
     ...snapshot.remotes.map((remote) => settled(reviewQueue(root, remote, opts))),

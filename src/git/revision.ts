@@ -22,12 +22,18 @@ export async function revisionMeanings(cwd: string, rev: string): Promise<string
   const name = revisionName(rev);
   if (!name) return [];
   const candidates = DWIM_RULES.map((r) => r.replace('%s', name));
-  const listed = await runGit(['for-each-ref', '--format=%(refname)', ...candidates.filter((c) => c.startsWith('refs/'))], { cwd });
+  const listed = await runGit(
+    ['for-each-ref', '--format=%(refname)', ...candidates.filter((c) => c.startsWith('refs/'))],
+    { cwd },
+  );
   const existing = new Set(listed.stdout.split('\n').filter(Boolean));
   const meanings = candidates.filter((c) => existing.has(c));
   // The bare name itself names a ref only for HEAD-like root refs (HEAD, FETCH_HEAD, ORIG_HEAD…).
   if (/^[A-Z][A-Z_]*$/.test(name)) {
-    const root = await runGit(['rev-parse', '--verify', '--quiet', '--symbolic-full-name', name], { cwd, okCodes: [1, 128] });
+    const root = await runGit(['rev-parse', '--verify', '--quiet', '--symbolic-full-name', name], {
+      cwd,
+      okCodes: [1, 128],
+    });
     if (root.code === 0 && !meanings.includes(name)) meanings.unshift(name);
   }
   if (/^[0-9a-f]{4,64}$/i.test(name)) {
@@ -50,11 +56,20 @@ export async function resolveCommitStrictly(cwd: string, rev: string, what: stri
     const refs = meanings.filter((m) => m.startsWith('refs/'));
     const example = refs.find((m) => m.startsWith('refs/remotes/')) ?? refs[0] ?? meanings[0].replace(/^object /, '');
     const rest = rev.slice(revisionName(rev).length);
-    throw new CountersignError('usage', `${what} ${rev} is ambiguous: it could mean ${meanings.join(' or ')}. Name the one you mean in full, e.g. ${example}${rest} (a tag or branch named like a remote branch is a known way to get the wrong commit signed)`);
+    throw new CountersignError(
+      'usage',
+      `${what} ${rev} is ambiguous: it could mean ${meanings.join(' or ')}. Name the one you mean in full, e.g. ${example}${rest} (a tag or branch named like a remote branch is a known way to get the wrong commit signed)`,
+    );
   }
-  const r = await runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], { cwd, okCodes: [1, 128] });
+  const r = await runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], {
+    cwd,
+    okCodes: [1, 128],
+  });
   if (r.code !== 0 || !r.stdout.trim()) {
-    throw new CountersignError('usage', `${what} ${rev} is not a commit in this repository (try \`git log --oneline -5\`, or fetch it first)`);
+    throw new CountersignError(
+      'usage',
+      `${what} ${rev} is not a commit in this repository (try \`git log --oneline -5\`, or fetch it first)`,
+    );
   }
   return r.stdout.trim();
 }

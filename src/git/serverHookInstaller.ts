@@ -7,7 +7,14 @@ import { checkPolicy, POLICY_FILE } from '../core/policy';
 import { writeFileAtomic } from './atomicFile';
 import { writeCliBundleCopy } from './cliBundle';
 import { gitConfig, runGit } from './gitRunner';
-import { grantRecovery, lastReadablePolicy, POLICY_BRANCH_KEY, policyTextAt, rememberPolicy, serverPolicyBranch } from './policyBranch';
+import {
+  grantRecovery,
+  lastReadablePolicy,
+  POLICY_BRANCH_KEY,
+  policyTextAt,
+  rememberPolicy,
+  serverPolicyBranch,
+} from './policyBranch';
 import { refuseSymlinkedPath } from './symlinkGuard';
 import { countersignDir, resolveRepo, type RepoPaths } from './repository';
 
@@ -22,9 +29,11 @@ import { countersignDir, resolveRepo, type RepoPaths } from './repository';
 export const SERVER_MARKER = 'countersign-server-hook v1';
 const CHAINED = 'pre-receive.countersign-chained';
 
-
 export function serverHookScript(opts: { nodeBinary: string | undefined; timeoutSeconds: number }): string {
-  return fillShellTemplate(preReceiveTemplate, { FALLBACK_NODE: opts.nodeBinary ?? '', TIMEOUT_SECONDS: String(opts.timeoutSeconds) });
+  return fillShellTemplate(preReceiveTemplate, {
+    FALLBACK_NODE: opts.nodeBinary ?? '',
+    TIMEOUT_SECONDS: String(opts.timeoutSeconds),
+  });
 }
 
 export interface ServerInstallResult {
@@ -42,10 +51,16 @@ async function hooksDir(repo: RepoPaths): Promise<string> {
   return configured ? path.resolve(repo.commonDir, configured) : path.join(repo.commonDir, 'hooks');
 }
 
-export async function installServer(cwd: string, opts: { cliSource: string; nodeBinary?: string; timeoutSeconds?: number; policyBranch?: string }): Promise<ServerInstallResult> {
+export async function installServer(
+  cwd: string,
+  opts: { cliSource: string; nodeBinary?: string; timeoutSeconds?: number; policyBranch?: string },
+): Promise<ServerInstallResult> {
   const repo = await resolveRepo(cwd);
   if (!repo.bare) {
-    throw new CountersignError('config', `${repo.root ?? cwd} is a working repository: \`install --server\` is for the bare repository on the server (use \`countersign install\` here)`);
+    throw new CountersignError(
+      'config',
+      `${repo.root ?? cwd} is a working repository: \`install --server\` is for the bare repository on the server (use \`countersign install\` here)`,
+    );
   }
   const dir = countersignDir(repo);
   const hooks = await hooksDir(repo);
@@ -60,28 +75,51 @@ export async function installServer(cwd: string, opts: { cliSource: string; node
     const existing = fs.readFileSync(hook, 'utf8');
     if (existing.includes(SERVER_MARKER)) reinstalled = true;
     else if (fs.existsSync(chainedPath)) {
-      throw new CountersignError('config', `both ${hook} and ${chainedPath} exist and neither is Countersign's: merge them by hand, then run install --server again`);
+      throw new CountersignError(
+        'config',
+        `both ${hook} and ${chainedPath} exist and neither is Countersign's: merge them by hand, then run install --server again`,
+      );
     } else fs.renameSync(hook, chainedPath);
   }
   // The policy branch (docs/design.md, "The policy"): --policy-branch, else what was recorded before, else HEAD's branch.
-  let policyBranch = opts.policyBranch ?? (await gitConfig(repo.commonDir, POLICY_BRANCH_KEY)) ?? (await serverPolicyBranch(repo.commonDir))?.branch;
+  let policyBranch =
+    opts.policyBranch ??
+    (await gitConfig(repo.commonDir, POLICY_BRANCH_KEY)) ??
+    (await serverPolicyBranch(repo.commonDir))?.branch;
   if (policyBranch !== undefined) {
     policyBranch = policyBranch.replace(/^refs\/heads\//, '');
     const valid = await runGit(['check-ref-format', '--branch', policyBranch], { cwd: repo.commonDir, okCodes: [128] });
-    if (valid.code !== 0) throw new CountersignError('usage', `--policy-branch ${policyBranch} is not a valid branch name`);
+    if (valid.code !== 0)
+      throw new CountersignError('usage', `--policy-branch ${policyBranch} is not a valid branch name`);
     await runGit(['config', POLICY_BRANCH_KEY, policyBranch], { cwd: repo.commonDir });
   }
-  writeFileAtomic(hook, serverHookScript({ nodeBinary: opts.nodeBinary, timeoutSeconds: opts.timeoutSeconds ?? 120 }), 0o755);
-  const tip = policyBranch !== undefined
-    ? await runGit(['rev-parse', '--verify', '--quiet', `refs/heads/${policyBranch}^{commit}`], { cwd: repo.commonDir, okCodes: [1] })
-    : undefined;
+  writeFileAtomic(
+    hook,
+    serverHookScript({ nodeBinary: opts.nodeBinary, timeoutSeconds: opts.timeoutSeconds ?? 120 }),
+    0o755,
+  );
+  const tip =
+    policyBranch !== undefined
+      ? await runGit(['rev-parse', '--verify', '--quiet', `refs/heads/${policyBranch}^{commit}`], {
+          cwd: repo.commonDir,
+          okCodes: [1],
+        })
+      : undefined;
   const exists = tip?.code === 0;
   if (exists && policyBranch !== undefined) {
     // Remember the policy as it is now, so a later breakage keeps what it protects closed.
     const text = await policyTextAt(repo.commonDir, tip.stdout.trim());
-    if (text !== undefined && checkPolicy(text, POLICY_FILE).policy) await rememberPolicy(repo.commonDir, { branch: policyBranch, commit: tip.stdout.trim(), text });
+    if (text !== undefined && checkPolicy(text, POLICY_FILE).policy)
+      await rememberPolicy(repo.commonDir, { branch: policyBranch, commit: tip.stdout.trim(), text });
   }
-  return { repo, hook, chained: fs.existsSync(chainedPath) ? chainedPath : undefined, reinstalled, policyBranch, policyBranchExists: exists };
+  return {
+    repo,
+    hook,
+    chained: fs.existsSync(chainedPath) ? chainedPath : undefined,
+    reinstalled,
+    policyBranch,
+    policyBranchExists: exists,
+  };
 }
 
 /**
@@ -89,12 +127,22 @@ export async function installServer(cwd: string, opts: { cliSource: string; node
  * policy the gate cannot read (or that went missing). The next push that puts a valid policy on it is judged
  * under the last policy the server could read, instead of being refused like every other push to it.
  */
-export async function grantServerRecovery(cwd: string): Promise<{ branch: string; tip: string | undefined; lastReadable: boolean }> {
+export async function grantServerRecovery(
+  cwd: string,
+): Promise<{ branch: string; tip: string | undefined; lastReadable: boolean }> {
   const repo = await resolveRepo(cwd);
-  if (!repo.bare) throw new CountersignError('config', '`install --server --recover` runs in the bare repository on the server');
+  if (!repo.bare)
+    throw new CountersignError('config', '`install --server --recover` runs in the bare repository on the server');
   const pb = await serverPolicyBranch(repo.commonDir);
-  if (!pb) throw new CountersignError('config', 'this repository has no policy branch: run `countersign install --server --policy-branch NAME` first');
-  const r = await runGit(['rev-parse', '--verify', '--quiet', `refs/heads/${pb.branch}^{commit}`], { cwd: repo.commonDir, okCodes: [1] });
+  if (!pb)
+    throw new CountersignError(
+      'config',
+      'this repository has no policy branch: run `countersign install --server --policy-branch NAME` first',
+    );
+  const r = await runGit(['rev-parse', '--verify', '--quiet', `refs/heads/${pb.branch}^{commit}`], {
+    cwd: repo.commonDir,
+    okCodes: [1],
+  });
   const tip = r.code === 0 ? r.stdout.trim() : undefined;
   await grantRecovery(repo.commonDir, { branch: pb.branch, tip: tip ?? null, grantedAt: new Date().toISOString() });
   return { branch: pb.branch, tip, lastReadable: (await lastReadablePolicy(repo.commonDir)) !== undefined };
@@ -126,7 +174,8 @@ export async function serverGateState(cwd: string, cliSource: string): Promise<S
   // The install-time values (Node's fallback path, the timeout) are the installed script's own lines.
   const filledLine = (t: string, name: string) => new RegExp(`^${name}=.*$`, 'm').exec(t)?.[0] ?? '';
   let expected = serverHookScript({ nodeBinary: '', timeoutSeconds: 0 });
-  for (const name of ['fallback_node', 'timeout_seconds']) expected = expected.replace(filledLine(expected, name), () => filledLine(text, name));
+  for (const name of ['fallback_node', 'timeout_seconds'])
+    expected = expected.replace(filledLine(expected, name), () => filledLine(text, name));
   if (expected !== text) return { hook, cli, state: 'hookOutdated' };
   let copy: Buffer;
   try {
@@ -154,7 +203,8 @@ export async function uninstallServer(cwd: string): Promise<boolean> {
   if (fs.existsSync(chainedPath)) fs.renameSync(chainedPath, hook);
   refuseSymlinkedPath(repo.commonDir, path.join(countersignDir(repo), 'bin', 'x'), 'remove');
   fs.rmSync(path.join(countersignDir(repo), 'bin'), { recursive: true, force: true });
-  for (const state of ['last-policy.json', 'recover.json']) fs.rmSync(path.join(countersignDir(repo), state), { force: true });
+  for (const state of ['last-policy.json', 'recover.json'])
+    fs.rmSync(path.join(countersignDir(repo), state), { force: true });
   // Nothing of ours left: leave no empty countersign/ behind (anything else in it is someone's, and stays).
   try {
     if (fs.readdirSync(countersignDir(repo)).length === 0) fs.rmdirSync(countersignDir(repo));

@@ -38,7 +38,11 @@ function isLiteralKey(value: string): boolean {
  * git passes it to ssh-keygen). Throws CountersignError('config') naming the fix when there is none or the
  * file is missing.
  */
-export async function resolveSigningKey(cwd: string, explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<SigningKey> {
+export async function resolveSigningKey(
+  cwd: string,
+  explicit: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<SigningKey> {
   if (explicit !== undefined && explicit !== '') {
     if (isLiteralKey(explicit)) return literalKey(explicit, '--key (literal key)');
     return keyFile(path.resolve(cwd, expandHome(explicit, env)), `--key ${explicit}`);
@@ -50,7 +54,10 @@ export async function resolveSigningKey(cwd: string, explicit: string | undefine
   if (isLiteralKey(value)) return literalKey(value, 'user.signingkey (literal key)');
   // Many people have user.signingkey set to a GPG key for signed commits; say so instead of "file not found".
   if (/^(0x)?[0-9A-Fa-f]{8,40}!?$/.test(value) || (/@/.test(value) && !/[/\\]/.test(value))) {
-    throw new CountersignError('config', `user.signingkey is ${value}, which looks like a GPG key; approvals are signed with an SSH key: pass --key ~/.ssh/id_ed25519.pub (or set it in this repository with \`git config user.signingkey ~/.ssh/id_ed25519.pub\`)`);
+    throw new CountersignError(
+      'config',
+      `user.signingkey is ${value}, which looks like a GPG key; approvals are signed with an SSH key: pass --key ~/.ssh/id_ed25519.pub (or set it in this repository with \`git config user.signingkey ~/.ssh/id_ed25519.pub\`)`,
+    );
   }
   const top = await runGit(['rev-parse', '--show-toplevel'], { cwd, okCodes: [128] });
   const base = top.code === 0 && top.stdout.trim() ? top.stdout.trim() : cwd;
@@ -59,7 +66,10 @@ export async function resolveSigningKey(cwd: string, explicit: string | undefine
 
 function keyFile(file: string, source: string): SigningKey {
   if (!fs.existsSync(file)) {
-    throw new CountersignError('config', `the signing key file ${file} (from ${source}) does not exist; ${SET_KEY_HINT}`);
+    throw new CountersignError(
+      'config',
+      `the signing key file ${file} (from ${source}) does not exist; ${SET_KEY_HINT}`,
+    );
   }
   return { keyFile: file, source, agentOnly: false, dispose: () => undefined };
 }
@@ -76,10 +86,18 @@ function literalKey(value: string, source: string): SigningKey {
  * Signs `message` and returns the armored SSH signature. `timeoutMs` bounds the wait (a passphrase prompt or
  * a security key waiting for a touch counts against it).
  */
-export function signWithSshKeygen(message: Buffer, key: SigningKey, opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<string> {
+export function signWithSshKeygen(
+  message: Buffer,
+  key: SigningKey,
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<string> {
   const args = ['-Y', 'sign', '-n', REVIEW_NAMESPACE, ...(key.agentOnly ? ['-U'] : []), '-f', key.keyFile];
   return new Promise((resolve, reject) => {
-    const child = spawn('ssh-keygen', args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('ssh-keygen', args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
@@ -87,14 +105,31 @@ export function signWithSshKeygen(message: Buffer, key: SigningKey, opts: { cwd:
     child.stderr.on('data', (d: Buffer) => err.push(d));
     child.on('error', (e) => {
       clearTimeout(timer);
-      reject(new CountersignError('config', `could not run ssh-keygen (OpenSSH 8.2 or later is needed to sign approvals): ${e.message}`, undefined, { cause: e }));
+      reject(
+        new CountersignError(
+          'config',
+          `could not run ssh-keygen (OpenSSH 8.2 or later is needed to sign approvals): ${e.message}`,
+          undefined,
+          { cause: e },
+        ),
+      );
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const stderr = Buffer.concat(err).toString('utf8').replace(/\r/g, '').split('\n').filter((l) => l.trim() && !/^Signing data on standard input/.test(l)).join(' ');
+      const stderr = Buffer.concat(err)
+        .toString('utf8')
+        .replace(/\r/g, '')
+        .split('\n')
+        .filter((l) => l.trim() && !/^Signing data on standard input/.test(l))
+        .join(' ');
       const stdout = Buffer.concat(out).toString('utf8');
       if (signal === 'SIGKILL') {
-        reject(new CountersignError('signature', `ssh-keygen did not finish signing with ${key.source} in time (waiting for a passphrase or a security-key touch?)`));
+        reject(
+          new CountersignError(
+            'signature',
+            `ssh-keygen did not finish signing with ${key.source} in time (waiting for a passphrase or a security-key touch?)`,
+          ),
+        );
         return;
       }
       if (code !== 0 || !stdout.includes('-----BEGIN SSH SIGNATURE-----')) {
@@ -103,7 +138,13 @@ export function signWithSshKeygen(message: Buffer, key: SigningKey, opts: { cwd:
           : /\.pub$/.test(key.keyFile)
             ? 'for a .pub file the private key must be in ssh-agent (`ssh-add`) or next to it without the .pub suffix'
             : 'check that the file is an OpenSSH private key you can read';
-        reject(new CountersignError('signature', `ssh-keygen could not sign with ${key.source} (${key.keyFile}): ${stderr || `exit ${code}`}; ${hint}`, stderr));
+        reject(
+          new CountersignError(
+            'signature',
+            `ssh-keygen could not sign with ${key.source} (${key.keyFile}): ${stderr || `exit ${code}`}; ${hint}`,
+            stderr,
+          ),
+        );
         return;
       }
       resolve(stdout.trim() + '\n');

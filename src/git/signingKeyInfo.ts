@@ -22,7 +22,11 @@ export interface SigningKeyInfo {
 
 function firstKeyLine(file: string): string | undefined {
   try {
-    const line = fs.readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('#'));
+    const line = fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l && !l.startsWith('#'));
     return line && !publicKeyProblem(line) ? line : undefined;
   } catch {
     return undefined;
@@ -34,14 +38,23 @@ export function fingerprintOf(line: string): string | undefined {
   return blob ? sshFingerprint(Buffer.from(blob, 'base64')) : undefined;
 }
 
-export async function signingKeyInfo(cwd: string, explicit?: string, env: NodeJS.ProcessEnv = process.env): Promise<SigningKeyInfo> {
+export async function signingKeyInfo(
+  cwd: string,
+  explicit?: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<SigningKeyInfo> {
   const key = await resolveSigningKey(cwd, explicit, env);
   try {
     let line = firstKeyLine(key.keyFile);
     if (!line && !key.keyFile.endsWith('.pub')) line = firstKeyLine(`${key.keyFile}.pub`);
     if (!line && !key.agentOnly) {
       // A private key without its .pub: ssh-keygen derives the public half (fails fast for a protected key: no prompt without a TTY).
-      const r = spawnSync('ssh-keygen', ['-y', '-f', key.keyFile], { env: { ...env, SSH_ASKPASS: '', DISPLAY: '' }, encoding: 'utf8', timeout: 5_000, stdio: ['ignore', 'pipe', 'pipe'] });
+      const r = spawnSync('ssh-keygen', ['-y', '-f', key.keyFile], {
+        env: { ...env, SSH_ASKPASS: '', DISPLAY: '' },
+        encoding: 'utf8',
+        timeout: 5_000,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const derived = r.status === 0 ? r.stdout.trim() : '';
       if (derived && !publicKeyProblem(derived)) line = derived;
     }
@@ -65,7 +78,10 @@ export function candidateKeys(home = os.homedir()): CandidateKey[] {
   const dir = path.join(home, '.ssh');
   let names: string[];
   try {
-    names = fs.readdirSync(dir).filter((n) => n.endsWith('.pub')).sort();
+    names = fs
+      .readdirSync(dir)
+      .filter((n) => n.endsWith('.pub'))
+      .sort();
   } catch {
     return [];
   }

@@ -12,7 +12,7 @@ import { CountersignError } from '../core/errors';
  */
 export function refuseSymlinkedPath(base: string, target: string, action = 'write'): void {
   const rel = path.relative(base, target);
-  if (rel === '' ) return;
+  if (rel === '') return;
   if (rel.startsWith('..') || path.isAbsolute(rel)) {
     throw new CountersignError('config', `refusing to ${action} ${target}: it is outside ${base}`);
   }
@@ -33,9 +33,11 @@ export function refuseSymlinkedPath(base: string, target: string, action = 'writ
       } catch {
         // the name alone says enough
       }
-      throw new CountersignError('config',
+      throw new CountersignError(
+        'config',
         `refusing to ${action} ${path.relative(base, target) || target}: ${path.relative(base, at)} is a symbolic link${to}, ` +
-        `so the write would land outside the repository. Remove the link (or replace it with a real directory) and run the command again.`);
+          `so the write would land outside the repository. Remove the link (or replace it with a real directory) and run the command again.`,
+      );
     }
   }
 }

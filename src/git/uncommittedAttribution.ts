@@ -34,7 +34,11 @@ export async function uncommittedAttribution(ledger: Ledger): Promise<Record<str
   const others = (await ledger.allFiles()).filter((p) => !candidates.has(p));
   if (others.length > 0) {
     // Tracked by the ledger but not listed by git status: clean if git knows the file, else ignored.
-    const known = new Set((await runGit(['ls-files', '-z', '--', ...others], { cwd: root, env: { GIT_LITERAL_PATHSPECS: '1' } })).stdout.split('\0').filter(Boolean));
+    const known = new Set(
+      (await runGit(['ls-files', '-z', '--', ...others], { cwd: root, env: { GIT_LITERAL_PATHSPECS: '1' } })).stdout
+        .split('\0')
+        .filter(Boolean),
+    );
     for (const p of others) if (!known.has(p) && fs.existsSync(path.join(root, p))) candidates.add(p);
   }
   const paths = [...candidates].sort();
@@ -64,5 +68,11 @@ export async function uncommittedAttribution(ledger: Ledger): Promise<Record<str
 /** A file's counts as `status` reports them: the status bar's one count (core/marking/aiShare), agents listed. */
 export function fileCounts(labels: readonly LineLabel[]): FileCountsDetail {
   const c = countLabels(labels);
-  return { ai: c.ai, human: c.human, untracked: c.untracked, agents: Object.keys(c.byAgent).sort(), unobserved: c.unobserved };
+  return {
+    ai: c.ai,
+    human: c.human,
+    untracked: c.untracked,
+    agents: Object.keys(c.byAgent).sort(),
+    unobserved: c.unobserved,
+  };
 }

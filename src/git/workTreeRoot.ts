@@ -25,9 +25,15 @@ export class WorkTreeRoots {
     let found: string | null = null;
     for (;;) {
       const cached = this.cache.get(d);
-      if (cached !== undefined) { found = cached; break; }
+      if (cached !== undefined) {
+        found = cached;
+        break;
+      }
       seen.push(d);
-      if (fs.existsSync(path.join(d, '.git'))) { found = d; break; }
+      if (fs.existsSync(path.join(d, '.git'))) {
+        found = d;
+        break;
+      }
       const parent = path.dirname(d);
       if (parent === d) break;
       d = parent;
@@ -50,5 +56,10 @@ export function repoRelative(root: string, file: string): string | undefined {
 
 /** Whether a repository-relative path is one Countersign never attributes (git's own files, dependencies). */
 export function isIgnoredPath(rel: string): boolean {
-  return rel === '.git' || rel.startsWith('.git/') || rel.split('/').includes('node_modules') || rel.split('/').includes('.git');
+  return (
+    rel === '.git' ||
+    rel.startsWith('.git/') ||
+    rel.split('/').includes('node_modules') ||
+    rel.split('/').includes('.git')
+  );
 }

@@ -17,7 +17,10 @@ export interface ChangedPaths {
 export const SNAPSHOT_LIMITS = { maxFiles: 2000, maxFileBytes: 2 * 1024 * 1024 };
 
 export async function changedPaths(root: string, timeoutMs?: number): Promise<ChangedPaths> {
-  const r = await runGit(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules'], { cwd: root, timeoutMs });
+  const r = await runGit(
+    ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules'],
+    { cwd: root, timeoutMs },
+  );
   const present: string[] = [];
   const deleted: string[] = [];
   for (const record of r.stdout.split('\0')) {

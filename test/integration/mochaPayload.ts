@@ -18,7 +18,10 @@ export function runMochaPayload(testsDir: string): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false, reporter: 'spec' });
   const grep = process.env[GREP_ENV];
   if (grep) mocha.grep(grep);
-  const files = fs.readdirSync(testsDir).filter((f) => f.endsWith('.test.js')).sort();
+  const files = fs
+    .readdirSync(testsDir)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort();
   if (files.length === 0) return Promise.reject(new Error(`no *.test.js files in ${testsDir}: was the build run?`));
   for (const f of files) mocha.addFile(path.join(testsDir, f));
 
@@ -36,7 +39,10 @@ export function runMochaPayload(testsDir: string): Promise<void> {
       });
     } catch (err) {
       // A test file that throws while loading fails the whole payload; report it as a failure, not a crash.
-      results.failed.push({ title: 'loading the test files', error: err instanceof Error ? err.stack ?? err.message : String(err) });
+      results.failed.push({
+        title: 'loading the test files',
+        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      });
       const file = process.env[RESULTS_ENV];
       if (file) fs.writeFileSync(file, JSON.stringify(results, null, 2));
       reject(err instanceof Error ? err : new Error(String(err)));
@@ -45,7 +51,10 @@ export function runMochaPayload(testsDir: string): Promise<void> {
     runner.on('pass', (t) => results.passed.push(t.fullTitle()));
     runner.on('pending', (t) => results.pending.push(t.fullTitle()));
     runner.on('fail', (t, err: unknown) => {
-      results.failed.push({ title: t.fullTitle(), error: err instanceof Error ? err.stack ?? err.message : String(err) });
+      results.failed.push({
+        title: t.fullTitle(),
+        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      });
     });
   });
 }

@@ -43,10 +43,13 @@ function parse(argv: string[]) {
     },
     strict: true,
   });
-  if (!['code-server', 'electron'].includes(values.host)) throw new Error(`--host must be code-server or electron, not '${values.host}'`);
-  if (values.only !== undefined && !['suite', 'ui', 'vsix'].includes(values.only)) throw new Error(`--only must be suite, ui or vsix, not '${values.only}'`);
+  if (!['code-server', 'electron'].includes(values.host))
+    throw new Error(`--host must be code-server or electron, not '${values.host}'`);
+  if (values.only !== undefined && !['suite', 'ui', 'vsix'].includes(values.only))
+    throw new Error(`--only must be suite, ui or vsix, not '${values.only}'`);
   const timeout = Number(values.timeout);
-  if (!Number.isFinite(timeout) || timeout <= 0) throw new Error(`--timeout must be a number of seconds, not '${values.timeout}'`);
+  if (!Number.isFinite(timeout) || timeout <= 0)
+    throw new Error(`--timeout must be a number of seconds, not '${values.timeout}'`);
   return { ...values, timeoutMs: timeout * 1000 };
 }
 
@@ -60,8 +63,10 @@ function report(outcomes: PhaseOutcome[]): { passed: number; failed: number } {
   for (const o of outcomes) {
     passed += o.results.passed.length;
     failed += o.results.failed.length + o.problems.length;
-    say(`[${o.name}] ${o.results.passed.length} passed, ${o.results.failed.length} failed` +
-      `${o.results.pending.length ? `, ${o.results.pending.length} pending` : ''} in ${(o.durationMs / 1000).toFixed(1)} s`);
+    say(
+      `[${o.name}] ${o.results.passed.length} passed, ${o.results.failed.length} failed` +
+        `${o.results.pending.length ? `, ${o.results.pending.length} pending` : ''} in ${(o.durationMs / 1000).toFixed(1)} s`,
+    );
     for (const f of o.results.failed) say(`  ✗ ${f.title}\n    ${f.error.split('\n').join('\n    ')}`);
     for (const p of o.problems) say(`  ✗ ${p}`);
   }
@@ -92,7 +97,8 @@ async function main(): Promise<number> {
   const layout = buildLayout(__filename);
   const cache = cacheRoot();
   const runDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cs-it-')));
-  const host: TestHost = args.host === 'electron' ? new ElectronHost(cache, runDir, say) : new CodeServerHost(cache, runDir, say);
+  const host: TestHost =
+    args.host === 'electron' ? new ElectronHost(cache, runDir, say) : new CodeServerHost(cache, runDir, say);
 
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -141,7 +147,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`runIntegration: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.stderr.write(`runIntegration: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     say(summaryLine(0, 1));
     process.exit(1);
   },

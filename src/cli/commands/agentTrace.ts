@@ -1,6 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { aiAttributions, contentWithoutLines, noteToTraceRecord, traceRecordSchema, type TraceRecord } from '../../core/agentTrace';
+import {
+  aiAttributions,
+  contentWithoutLines,
+  noteToTraceRecord,
+  traceRecordSchema,
+  type TraceRecord,
+} from '../../core/agentTrace';
 import { parseAuthorshipNote } from '../../core/authorshipNote';
 import { CountersignError, errorMessage, usageError } from '../../core/errors';
 import { gitErrorReason, runGit } from '../../git/gitRunner';
@@ -17,7 +23,7 @@ import { VERSION } from '../version';
  */
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'write the commits\' provenance as Agent Trace records (JSON lines)',
+  summary: "write the commits' provenance as Agent Trace records (JSON lines)",
   usage: `Usage: countersign export --format agent-trace [RANGE...]
 
 Writes one Agent Trace record (cursor/agent-trace v0.1, schemas/trace-record.json) per commit of RANGE
@@ -39,12 +45,27 @@ Exit codes: 0 written (nothing when no commit has a note); 2 RANGE cannot be rea
 `,
   async run(argv, ctx) {
     const { values, positionals } = parseCommandArgs('export', argv, { format: { type: 'string' } });
-    if (values.format !== 'agent-trace') throw usageError(`export: --format agent-trace is required${values.format ? ` (not '${values.format}')` : ''}`);
+    if (values.format !== 'agent-trace')
+      throw usageError(`export: --format agent-trace is required${values.format ? ` (not '${values.format}')` : ''}`);
     const revs = positionals.length > 0 ? positionals : ['HEAD'];
     const log = await runGit(['log', '--format=%H %ct', ...revs, '--'], { cwd: ctx.cwd, okCodes: [128] });
-    if (log.code !== 0) throw new CountersignError(gitErrorReason(log.stderr) === 'notARepository' ? 'notARepository' : 'input', `export: cannot read ${revs.join(' ')}: ${log.stderr.trim()}`);
-    const commits = log.stdout.split('\n').filter(Boolean).map((l) => { const [sha, t] = l.split(' '); return { sha, time: Number(t) }; });
-    const notes = await readNotes(ctx.cwd, AI_NOTES_REF, commits.map((c) => c.sha));
+    if (log.code !== 0)
+      throw new CountersignError(
+        gitErrorReason(log.stderr) === 'notARepository' ? 'notARepository' : 'input',
+        `export: cannot read ${revs.join(' ')}: ${log.stderr.trim()}`,
+      );
+    const commits = log.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => {
+        const [sha, t] = l.split(' ');
+        return { sha, time: Number(t) };
+      });
+    const notes = await readNotes(
+      ctx.cwd,
+      AI_NOTES_REF,
+      commits.map((c) => c.sha),
+    );
     for (const c of commits) {
       const text = notes.get(c.sha);
       if (text === undefined) continue;
@@ -52,7 +73,10 @@ Exit codes: 0 written (nothing when no commit has a note); 2 RANGE cannot be rea
       try {
         note = parseAuthorshipNote(text, `the note on ${c.sha}`);
       } catch (e) {
-        throw new CountersignError('input', `export: ${errorMessage(e)}; fix or remove that note (git notes --ref=ai edit ${c.sha.slice(0, 12)})`);
+        throw new CountersignError(
+          'input',
+          `export: ${errorMessage(e)}; fix or remove that note (git notes --ref=ai edit ${c.sha.slice(0, 12)})`,
+        );
       }
       ctx.stdout(`${JSON.stringify(noteToTraceRecord(c, note, { name: 'countersign', version: VERSION }))}\n`);
     }
@@ -90,18 +114,28 @@ not a valid record (nothing imported), or not a working tree.
     const { values, positionals } = parseCommandArgs('import', argv, { json: { type: 'boolean' } });
     if (positionals.length > 1) throw usageError('import: one FILE at most');
     const repo = await resolveRepo(ctx.cwd);
-    if (!repo.root) throw new CountersignError('config', `${repo.commonDir} is a bare repository: it has no working tree`);
+    if (!repo.root)
+      throw new CountersignError('config', `${repo.commonDir} is a bare repository: it has no working tree`);
     const root = repo.root;
     const file = path.resolve(positionals.length ? ctx.cwd : root, positionals[0] ?? DEFAULT_TRACE_FILE);
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (e) {
-      throw new CountersignError('input', `import: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}`);
+      throw new CountersignError(
+        'input',
+        `import: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}`,
+      );
     }
     const records = parseTraceLines(text, file);
     const head = (await runGit(['rev-parse', '--verify', '-q', 'HEAD'], { cwd: root, okCodes: [1] })).stdout.trim();
-    const current = records.filter((r) => !r.vcs || (r.vcs.type === 'git' && head !== '' && (r.vcs.revision === 'HEAD' || (r.vcs.revision.length >= 7 && head.startsWith(r.vcs.revision.toLowerCase())))));
+    const current = records.filter(
+      (r) =>
+        !r.vcs ||
+        (r.vcs.type === 'git' &&
+          head !== '' &&
+          (r.vcs.revision === 'HEAD' || (r.vcs.revision.length >= 7 && head.startsWith(r.vcs.revision.toLowerCase())))),
+    );
     const ledger = await openLedger(root);
     const files = new Set<string>();
     for (const r of current) {
@@ -117,15 +151,26 @@ not a valid record (nothing imported), or not a working tree.
         }
         const meta = { agent: a.agent, ...(a.model ? { model: a.model } : {}), session: a.session };
         const callId = `agent-trace:${r.id}:${i}`;
-        await ledger.record({ type: 'agent', phase: 'before', ...meta, files: { [rel]: contentWithoutLines(content, a.ranges) } }, { callId });
+        await ledger.record(
+          { type: 'agent', phase: 'before', ...meta, files: { [rel]: contentWithoutLines(content, a.ranges) } },
+          { callId },
+        );
         await ledger.record({ type: 'agent', phase: 'after', ...meta, files: { [rel]: content } }, { callId });
         files.add(rel);
       }
     }
     await ledger.sync();
-    const summary = { records: records.length, imported: current.length, skipped: records.length - current.length, files: [...files].sort() };
+    const summary = {
+      records: records.length,
+      imported: current.length,
+      skipped: records.length - current.length,
+      files: [...files].sort(),
+    };
     if (values.json) ctx.stdout(`${JSON.stringify(summary)}\n`);
-    else ctx.stdout(`Imported ${summary.imported} of ${summary.records} record(s) from ${path.relative(ctx.cwd, file) || file} (${summary.skipped} about other revisions): ${summary.files.length} file(s)\n`);
+    else
+      ctx.stdout(
+        `Imported ${summary.imported} of ${summary.records} record(s) from ${path.relative(ctx.cwd, file) || file} (${summary.skipped} about other revisions): ${summary.files.length} file(s)\n`,
+      );
     return 0;
   },
 };
@@ -141,12 +186,18 @@ export function parseTraceLines(text: string, file: string): TraceRecord[] {
     try {
       json = JSON.parse(line);
     } catch (e) {
-      throw new CountersignError('input', `${file}:${i + 1}: not JSON (${errorMessage(e)}); each line must be one Agent Trace record — nothing was imported`);
+      throw new CountersignError(
+        'input',
+        `${file}:${i + 1}: not JSON (${errorMessage(e)}); each line must be one Agent Trace record — nothing was imported`,
+      );
     }
     const parsed = traceRecordSchema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new CountersignError('input', `${file}:${i + 1}: not an Agent Trace record (${issue.path.join('.') || 'record'}: ${issue.message}) — nothing was imported`);
+      throw new CountersignError(
+        'input',
+        `${file}:${i + 1}: not an Agent Trace record (${issue.path.join('.') || 'record'}: ${issue.message}) — nothing was imported`,
+      );
     }
     out.push(parsed.data);
   }

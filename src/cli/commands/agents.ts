@@ -62,25 +62,40 @@ written), a symlinked settings directory, or not in a working tree.
 
 export const agentsCommand: Command = {
   name: 'agents',
-  summary: "connect (or disconnect) AI agents' hooks (Claude Code, Codex, Gemini CLI, Cursor, Copilot, Kiro, VS Code) to the ledger",
+  summary:
+    "connect (or disconnect) AI agents' hooks (Claude Code, Codex, Gemini CLI, Cursor, Copilot, Kiro, VS Code) to the ledger",
   usage: USAGE,
   async run(argv, ctx) {
     const [sub, ...rest] = argv;
     if (sub === 'disconnect') return runDisconnect(rest, ctx);
     if (sub !== 'connect') {
-      throw usageError(`agents: unknown subcommand '${sub ?? ''}'.${didYouMean(sub ?? '', ['connect', 'disconnect'])} (expected \`agents connect [AGENT...]\` or \`agents disconnect [AGENT...|--all]\`)\nRun \`countersign agents --help\` for usage.`);
+      throw usageError(
+        `agents: unknown subcommand '${sub ?? ''}'.${didYouMean(sub ?? '', ['connect', 'disconnect'])} (expected \`agents connect [AGENT...]\` or \`agents disconnect [AGENT...|--all]\`)\nRun \`countersign agents --help\` for usage.`,
+      );
     }
-    const { values, positionals } = parseCommandArgs('agents connect', rest, { json: { type: 'boolean' }, local: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs('agents connect', rest, {
+      json: { type: 'boolean' },
+      local: { type: 'boolean' },
+    });
     const unknown = positionals.filter((a) => !isHookAgent(a));
     if (unknown.length > 0) throw usageError(`agents connect: ${unknownHookAgentMessage(unknown[0])}`);
     const agents: HookAgent[] = positionals.length > 0 ? [...new Set(positionals as HookAgent[])] : [...HOOK_AGENTS];
 
-    const { root, plans, kept, cli } = await connectAgents(ctx.cwd, { agents, local: values.local === true, cliSource: runningCliFile() });
+    const { root, plans, kept, cli } = await connectAgents(ctx.cwd, {
+      agents,
+      local: values.local === true,
+      cliSource: runningCliFile(),
+    });
     if (values.json) {
       writeJson(ctx, {
         files: plans.map((p) => ({
-          agent: p.agent, file: p.file, status: p.text === undefined ? 'unchanged' : p.removing ? 'removed' : p.created ? 'created' : 'updated', events: p.events,
-          ...(kept.has(p.file) ? { outOfCommits: kept.get(p.file) !== 'tracked', tracked: kept.get(p.file) === 'tracked' } : {}),
+          agent: p.agent,
+          file: p.file,
+          status: p.text === undefined ? 'unchanged' : p.removing ? 'removed' : p.created ? 'created' : 'updated',
+          events: p.events,
+          ...(kept.has(p.file)
+            ? { outOfCommits: kept.get(p.file) !== 'tracked', tracked: kept.get(p.file) === 'tracked' }
+            : {}),
         })),
         cli: { path: cli.path, written: cli.written },
       });
@@ -88,21 +103,31 @@ export const agentsCommand: Command = {
     }
     for (const p of plans) {
       if (p.removing) {
-        ctx.stdout(`removed   ${p.file.padEnd(48)} Countersign's ${p.agent} hooks (they are in the agent's local settings file now)\n`);
+        ctx.stdout(
+          `removed   ${p.file.padEnd(48)} Countersign's ${p.agent} hooks (they are in the agent's local settings file now)\n`,
+        );
         continue;
       }
       const status = p.text === undefined ? 'unchanged' : p.created ? 'created  ' : 'updated  ';
       const where = kept.get(p.file) === 'excluded' ? ' (kept out of commits: .git/info/exclude)' : '';
-      ctx.stdout(`${status} ${p.file.padEnd(48)} ${p.events.join(', ')} -> countersign checkpoint --from ${p.agent}${where}\n`);
+      ctx.stdout(
+        `${status} ${p.file.padEnd(48)} ${p.events.join(', ')} -> countersign checkpoint --from ${p.agent}${where}\n`,
+      );
     }
     const tracked = [...kept].filter(([, r]) => r === 'tracked').map(([f]) => f);
     if (tracked.length > 0) {
-      ctx.stderr(`warning: ${tracked.join(', ')} ${tracked.length === 1 ? 'is' : 'are'} committed, and now name${tracked.length === 1 ? 's' : ''} this clone's paths: keep the change out of your commits, or untrack ${tracked.length === 1 ? 'it' : 'them'} (git rm --cached ${tracked.join(' ')}) so each teammate connects their own\n`);
+      ctx.stderr(
+        `warning: ${tracked.join(', ')} ${tracked.length === 1 ? 'is' : 'are'} committed, and now name${tracked.length === 1 ? 's' : ''} this clone's paths: keep the change out of your commits, or untrack ${tracked.length === 1 ? 'it' : 'them'} (git rm --cached ${tracked.join(' ')}) so each teammate connects their own\n`,
+      );
     } else if (!values.local && plans.some((p) => p.text !== undefined)) {
-      ctx.stdout('note: these hooks name this clone\'s paths; in a shared repository use `countersign agents connect --local` so they stay out of commits.\n');
+      ctx.stdout(
+        "note: these hooks name this clone's paths; in a shared repository use `countersign agents connect --local` so they stay out of commits.\n",
+      );
     }
-    if (cli.written) ctx.stdout(`wrote     ${path.relative(root, cli.path) || cli.path} (the CLI copy the hooks run)\n`);
-    if (agents.includes('codex')) ctx.stdout('note: Codex runs project hooks only once you have reviewed and trusted them.\n');
+    if (cli.written)
+      ctx.stdout(`wrote     ${path.relative(root, cli.path) || cli.path} (the CLI copy the hooks run)\n`);
+    if (agents.includes('codex'))
+      ctx.stdout('note: Codex runs project hooks only once you have reviewed and trusted them.\n');
     return 0;
   },
 };

@@ -79,11 +79,19 @@ async function runDecision(name: 'approve' | 'reject', argv: string[], ctx: CliC
       keyType: r.keyType,
       baseSource: r.baseSource,
       ownCommits: r.ownCommits,
-      covers: r.covers.map((c) => ({ sha: c.sha, subject: c.subject, author: c.author.name ? `${c.author.name} <${c.author.email}>` : c.author.email, aiLines: c.aiLines, agents: c.agents })),
+      covers: r.covers.map((c) => ({
+        sha: c.sha,
+        subject: c.subject,
+        author: c.author.name ? `${c.author.name} <${c.author.email}>` : c.author.email,
+        aiLines: c.aiLines,
+        agents: c.agents,
+      })),
       alreadyRecorded: r.alreadyRecorded,
       ...(r.notCounting ? { notCounting: r.notCounting } : {}),
       note: { ref: REVIEW_NOTES_REF, commit: r.signed.statement.tip },
-      pushed: r.push ? { remote: r.push.remote, ok: !pushFailed, ...(r.push.error ? { error: r.push.error } : {}) } : null,
+      pushed: r.push
+        ? { remote: r.push.remote, ok: !pushFailed, ...(r.push.error ? { error: r.push.error } : {}) }
+        : null,
     });
   } else {
     printHuman(ctx, name, rev, r);
@@ -98,11 +106,20 @@ function short(sha: string): string {
 /** Commits listed before signing; a long range shows its newest ones and how many more. */
 const LISTED = 20;
 
-function printCoverage(ctx: CliContext, rev: string, c: { tip: string; base: string; baseSource: string; commits: CoveredCommit[] }): void {
+function printCoverage(
+  ctx: CliContext,
+  rev: string,
+  c: { tip: string; base: string; baseSource: string; commits: CoveredCommit[] },
+): void {
   const n = c.commits.length;
-  ctx.stdout(`${rev} (${short(c.tip)}) from ${short(c.base)} (${c.baseSource}) covers ${n} commit${n === 1 ? '' : 's'}:\n`);
+  ctx.stdout(
+    `${rev} (${short(c.tip)}) from ${short(c.base)} (${c.baseSource}) covers ${n} commit${n === 1 ? '' : 's'}:\n`,
+  );
   for (const k of c.commits.slice(0, LISTED)) {
-    const ai = k.aiLines > 0 ? `${k.aiLines} AI line${k.aiLines === 1 ? '' : 's'}${k.agents.length ? ` (${k.agents.join(', ')})` : ''}` : 'no AI lines';
+    const ai =
+      k.aiLines > 0
+        ? `${k.aiLines} AI line${k.aiLines === 1 ? '' : 's'}${k.agents.length ? ` (${k.agents.join(', ')})` : ''}`
+        : 'no AI lines';
     ctx.stdout(`  ${short(k.sha)}  ${k.subject}  — ${k.author.name || k.author.email}, ${ai}\n`);
   }
   if (n > LISTED) ctx.stdout(`  … and ${n - LISTED} older (git log --oneline ${short(c.base)}..${short(c.tip)})\n`);
@@ -112,7 +129,9 @@ function printHuman(ctx: CliContext, name: 'approve' | 'reject', rev: string, r:
   const s = r.signed.statement;
   const who = s.reviewer.name ? `${s.reviewer.name} <${s.reviewer.email}>` : s.reviewer.email;
   if (r.alreadyRecorded) {
-    ctx.stdout(`Already ${name === 'approve' ? 'approved' : 'rejected'} ${rev} (${short(s.tip)}) as ${who} on ${s.time}: nothing new signed\n`);
+    ctx.stdout(
+      `Already ${name === 'approve' ? 'approved' : 'rejected'} ${rev} (${short(s.tip)}) as ${who} on ${s.time}: nothing new signed\n`,
+    );
   } else {
     ctx.stdout(`${name === 'approve' ? 'Approved' : 'Rejected'} ${rev} (${short(s.tip)}) as ${who}\n`);
   }
@@ -125,7 +144,9 @@ function printHuman(ctx: CliContext, name: 'approve' | 'reject', rev: string, r:
   if (r.notCounting && r.ownCommits.length > 0 && name === 'approve') {
     // What the gate does with it (approvalRules.countApprovals): no approval of theirs counts on their own
     // commit, but as their latest statement it lifts an earlier rejection of theirs.
-    ctx.stderr(`warning: recorded anyway (--force), but the gate does not count it as an approval (two-person rule); as your latest statement it does withdraw any earlier request for changes of yours on these commits\n`);
+    ctx.stderr(
+      `warning: recorded anyway (--force), but the gate does not count it as an approval (two-person rule); as your latest statement it does withdraw any earlier request for changes of yours on these commits\n`,
+    );
   } else if (r.notCounting) {
     ctx.stderr(`warning: recorded anyway (--force), but the gate does not count it: ${r.notCounting}\n`);
   }
@@ -135,7 +156,9 @@ function printHuman(ctx: CliContext, name: 'approve' | 'reject', rev: string, r:
     ctx.stderr(`countersign ${name}: recorded locally, but pushing to ${r.push.remote} failed: ${r.push.error}\n`);
     ctx.stderr(`  share it later with: git push ${r.push.remote} ${REVIEW_NOTES_REF}\n`);
   } else if (r.push.result) {
-    ctx.stdout(`  pushed:   ${r.push.remote} ${REVIEW_NOTES_REF}${r.push.result.attempts > 1 ? ` (merged others' approvals first, ${r.push.result.attempts} attempts)` : ''}\n`);
+    ctx.stdout(
+      `  pushed:   ${r.push.remote} ${REVIEW_NOTES_REF}${r.push.result.attempts > 1 ? ` (merged others' approvals first, ${r.push.result.attempts} attempts)` : ''}\n`,
+    );
   }
 }
 

@@ -36,9 +36,13 @@ Exit codes: 0 shown; 2 FILE is not in the repository (or not committed yet), --r
 repository.
 `,
   async run(argv, ctx) {
-    const { values, positionals } = parseCommandArgs('blame', argv, { json: { type: 'boolean' }, rev: { type: 'string' } });
+    const { values, positionals } = parseCommandArgs('blame', argv, {
+      json: { type: 'boolean' },
+      rev: { type: 'string' },
+    });
     if (positionals.length !== 1) throw usageError('blame: give exactly one FILE (countersign blame src/main.ts)');
-    if (values.rev !== undefined && values.rev.startsWith('-')) throw usageError(`blame: '${values.rev}' is not a revision`);
+    if (values.rev !== undefined && values.rev.startsWith('-'))
+      throw usageError(`blame: '${values.rev}' is not a revision`);
     await resolveRepo(ctx.cwd);
     await requireBlameable(ctx.cwd, positionals[0], values.rev);
     const result = await provenanceBlame(ctx.cwd, positionals[0], values.rev);
@@ -52,15 +56,21 @@ repository.
 /** A file git cannot blame gets one sentence and the fix (exit 2), not git's own error. */
 async function requireBlameable(cwd: string, file: string, rev: string | undefined): Promise<void> {
   const at = rev ?? 'HEAD';
-  if (rev !== undefined && (await runGit(['rev-parse', '--verify', '-q', `${rev}^{commit}`], { cwd, okCodes: [1, 128] })).code !== 0) {
+  if (
+    rev !== undefined &&
+    (await runGit(['rev-parse', '--verify', '-q', `${rev}^{commit}`], { cwd, okCodes: [1, 128] })).code !== 0
+  ) {
     throw usageError(`blame: --rev ${rev} is not a commit in this repository; check the name or fetch it (git fetch)`);
   }
   // ls-tree reads trees only: in a blobless partial clone it fetches nothing.
   const known = await runGit(['ls-tree', '-z', '--name-only', at, '--', file], { cwd, okCodes: [128] });
   if (known.code === 0 && known.stdout.length > 0) return;
   if (rev === undefined && fs.existsSync(path.resolve(cwd, file))) {
-    throw usageError(`blame: ${file} is not in any commit yet, so there is no history to blame; \`countersign status\` shows its uncommitted lines`);
+    throw usageError(
+      `blame: ${file} is not in any commit yet, so there is no history to blame; \`countersign status\` shows its uncommitted lines`,
+    );
   }
-  throw usageError(`blame: ${file} is not a file in ${at}; give a path inside the repository (relative to here), as \`git ls-files\` lists it`);
+  throw usageError(
+    `blame: ${file} is not a file in ${at}; give a path inside the repository (relative to here), as \`git ls-files\` lists it`,
+  );
 }
-

@@ -1,6 +1,12 @@
 import * as os from 'os';
 import { parseArgs } from 'util';
-import { canonicalAgentName, HOOK_AGENTS, isHookAgent, unknownHookAgentMessage, type HookAgent } from '../../core/agents/hookAgents';
+import {
+  canonicalAgentName,
+  HOOK_AGENTS,
+  isHookAgent,
+  unknownHookAgentMessage,
+  type HookAgent,
+} from '../../core/agents/hookAgents';
 import { parseHookPayload, type HookCall } from '../../core/agents/hookPayload';
 import { CountersignError, errorMessage, usageError } from '../../core/errors';
 import { safeName } from '../../core/provenanceStrings';
@@ -66,14 +72,24 @@ export const checkpointCommand: Command = {
     // In an agent's hook a usage error would be an exit code the agent may read as "block this tool call"
     // (Claude Code, Gemini CLI: exit 2), so --from is parsed leniently and can never fail.
     if (argv.some((a) => a === '--from' || a.startsWith('--from='))) {
-      const { values } = parseArgs({ args: argv, options: { from: { type: 'string' }, phase: { type: 'string' }, repo: { type: 'string' } }, strict: false, allowPositionals: true });
+      const { values } = parseArgs({
+        args: argv,
+        options: { from: { type: 'string' }, phase: { type: 'string' }, repo: { type: 'string' } },
+        strict: false,
+        allowPositionals: true,
+      });
       const from = typeof values.from === 'string' ? values.from : '';
       const phase = values.phase === 'before' || values.phase === 'after' ? values.phase : undefined;
       if (!isHookAgent(from)) {
         ctx.stderr(`countersign checkpoint: --from: ${unknownHookAgentMessage(from)} Nothing recorded.\n`);
         return 0;
       }
-      return fromHook(from, phase, typeof values.repo === 'string' && values.repo !== '' ? values.repo : undefined, ctx);
+      return fromHook(
+        from,
+        phase,
+        typeof values.repo === 'string' && values.repo !== '' ? values.repo : undefined,
+        ctx,
+      );
     }
     const { values, positionals } = parseCommandArgs('checkpoint', argv, {
       phase: { type: 'string' },
@@ -88,16 +104,26 @@ export const checkpointCommand: Command = {
     if (!phase) throw usageError('checkpoint: --phase before|after is required (or --from AGENT in an agent hook)');
     if (!values.agent) throw usageError('checkpoint: --agent NAME is required (or --from AGENT in an agent hook)');
     const repo = await resolveRepo(ctx.cwd);
-    if (!repo.root) throw new CountersignError('config', `${repo.commonDir} is a bare repository: checkpoints need a working tree`);
+    if (!repo.root)
+      throw new CountersignError('config', `${repo.commonDir} is a bare repository: checkpoints need a working tree`);
     const ledger = await openLedger(repo.root);
     const r = await recordCheckpoint(ledger, {
-      phase, agent: canonicalAgentName(values.agent), model: values.model, session: values.session,
-      files: positionals, shell: positionals.length === 0, cwd: ctx.cwd,
+      phase,
+      agent: canonicalAgentName(values.agent),
+      model: values.model,
+      session: values.session,
+      files: positionals,
+      shell: positionals.length === 0,
+      cwd: ctx.cwd,
     });
     await ledger.sync({ wait: false });
     const deleted = r.deleted.length ? `, ${r.deleted.length} deleted` : '';
-    const skipped = r.skipped.length ? ` (skipped ${r.skipped.length} binary or large: ${r.skipped.slice(0, 3).join(', ')}${r.skipped.length > 3 ? ', …' : ''})` : '';
-    ctx.stdout(`Recorded ${phase} checkpoint for ${canonicalAgentName(values.agent)}: ${r.files.length} file(s)${deleted}${skipped}\n`);
+    const skipped = r.skipped.length
+      ? ` (skipped ${r.skipped.length} binary or large: ${r.skipped.slice(0, 3).join(', ')}${r.skipped.length > 3 ? ', …' : ''})`
+      : '';
+    ctx.stdout(
+      `Recorded ${phase} checkpoint for ${canonicalAgentName(values.agent)}: ${r.files.length} file(s)${deleted}${skipped}\n`,
+    );
     return 0;
   },
 };
@@ -113,15 +139,25 @@ function neutralOutput(agent: HookAgent): string {
   return agent === 'cursor' || agent === 'gemini' ? '{}\n' : '';
 }
 
-async function fromHook(agent: HookAgent, phaseFlag: 'before' | 'after' | undefined, pinnedRepo: string | undefined, ctx: CliContext): Promise<ExitCode> {
+async function fromHook(
+  agent: HookAgent,
+  phaseFlag: 'before' | 'after' | undefined,
+  pinnedRepo: string | undefined,
+  ctx: CliContext,
+): Promise<ExitCode> {
   ctx.stdout(neutralOutput(agent));
   if (ctx.env.COUNTERSIGN_SKIP === '1') return 0;
   // Every git this hook runs (here and in the modules it calls) gets configuration no repository can
   // override into running a program: the payload's cwd may be a fake or embedded repository.
   hardenProcessGitEnv();
-  const limit = Number(ctx.env.COUNTERSIGN_HOOK_TIMEOUT_MS) > 0 ? Number(ctx.env.COUNTERSIGN_HOOK_TIMEOUT_MS) : DEFAULT_HOOK_TIMEOUT_MS;
+  const limit =
+    Number(ctx.env.COUNTERSIGN_HOOK_TIMEOUT_MS) > 0
+      ? Number(ctx.env.COUNTERSIGN_HOOK_TIMEOUT_MS)
+      : DEFAULT_HOOK_TIMEOUT_MS;
   let logDir: string | undefined;
-  const log = (message: string) => { if (logDir) appendHookLog(logDir, `checkpoint --from ${agent}: ${message}`); };
+  const log = (message: string) => {
+    if (logDir) appendHookLog(logDir, `checkpoint --from ${agent}: ${message}`);
+  };
   // The deadline ends the process itself (not just this promise): a git or file-system call that hangs
   // must not hold the agent. unref(): it never keeps a finished process alive.
   const deadline = setTimeout(() => {
@@ -154,30 +190,67 @@ async function fromHook(agent: HookAgent, phaseFlag: 'before' | 'after' | undefi
         log(`${errorMessage(payloadError)}; payload began: ${JSON.stringify(payload.slice(0, 200))}`);
         return 0;
       }
-      call = { agent: canonicalAgentName(agent), phase: phaseFlag, event: undefined, tool: undefined, session: undefined, model: undefined, callId: undefined, cwd, transcriptPath: undefined, files: [], shell: true, readOnly: false };
+      call = {
+        agent: canonicalAgentName(agent),
+        phase: phaseFlag,
+        event: undefined,
+        tool: undefined,
+        session: undefined,
+        model: undefined,
+        callId: undefined,
+        cwd,
+        transcriptPath: undefined,
+        files: [],
+        shell: true,
+        readOnly: false,
+      };
     }
     if (call.readOnly) return 0;
     const phase = phaseFlag ?? call.phase;
     if (!phase) {
-      log(`cannot tell before from after (event ${JSON.stringify(call.event ?? null)}); add --phase to the hook command`);
+      log(
+        `cannot tell before from after (event ${JSON.stringify(call.event ?? null)}); add --phase to the hook command`,
+      );
       return 0;
     }
     // Names from the payload or a transcript go into notes and trailers: only valid ones (issue 16, class 6).
     const home = ctx.env.HOME || os.homedir();
-    const model = safeName(call.model) ?? (agent === 'claude' || agent === 'vscode' ? modelFromTranscript(call.transcriptPath, { agent, home, env: ctx.env }) : undefined);
+    const model =
+      safeName(call.model) ??
+      (agent === 'claude' || agent === 'vscode'
+        ? modelFromTranscript(call.transcriptPath, { agent, home, env: ctx.env })
+        : undefined);
     const ledger = await openLedger(repo.root);
     const recorded = await recordCheckpoint(ledger, {
-      phase, agent: call.agent, model, session: call.session, callId: call.callId,
-      files: call.files, shell: call.shell, cwd, edits: call.edits, gitTimeoutMs: limit,
+      phase,
+      agent: call.agent,
+      model,
+      session: call.session,
+      callId: call.callId,
+      files: call.files,
+      shell: call.shell,
+      cwd,
+      edits: call.edits,
+      gitTimeoutMs: limit,
     });
     if (agent === 'vscode' && !call.shell) {
       // The extension credits in-memory document edits made meanwhile to this call (git/openToolCalls.ts).
       const id = call.callId ?? `${call.session ?? ''}:${call.files.join('\0')}`;
-      if (phase === 'before') markCallOpen(ledger.dir, { id, agent: call.agent, model, session: call.session, files: recorded.files, at: Date.now() });
+      if (phase === 'before')
+        markCallOpen(ledger.dir, {
+          id,
+          agent: call.agent,
+          model,
+          session: call.session,
+          files: recorded.files,
+          at: Date.now(),
+        });
       else markCallClosed(ledger.dir, id);
     }
     // Keep the queue short for readers; skipped at once if another process is folding.
-    await ledger.sync({ wait: false }).catch((e: unknown) => log(`recorded, but folding the ledger failed: ${errorMessage(e)}`));
+    await ledger
+      .sync({ wait: false })
+      .catch((e: unknown) => log(`recorded, but folding the ledger failed: ${errorMessage(e)}`));
     return 0;
   } catch (e) {
     log(`${errorMessage(e)}${e instanceof Error && e.stack && !CountersignError.is(e) ? `\n${e.stack}` : ''}`);

@@ -14,7 +14,9 @@ function optionsOf(usage: string): string[] {
 }
 
 function table(all: () => Command[]): Array<{ name: string; words: string[] }> {
-  return all().filter((c) => !c.hidden).map((c) => ({ name: c.name, words: [...(SUBCOMMANDS[c.name] ?? []), ...optionsOf(helpText(c))] }));
+  return all()
+    .filter((c) => !c.hidden)
+    .map((c) => ({ name: c.name, words: [...(SUBCOMMANDS[c.name] ?? []), ...optionsOf(helpText(c))] }));
 }
 
 function bash(rows: Array<{ name: string; words: string[] }>): string {
@@ -41,18 +43,25 @@ complete -o default -F _countersign countersign
 function zsh(rows: Array<{ name: string; words: string[] }>): string {
   return `#compdef countersign
 # countersign completion for zsh: add to ~/.zshrc:  eval "$(countersign completion zsh)"
-${bash(rows).replace(/^# countersign completion for bash.*\n/, '')}`.replace('complete -o default -F _countersign countersign', 'autoload -U +X bashcompinit && bashcompinit\ncomplete -o default -F _countersign countersign');
+${bash(rows).replace(/^# countersign completion for bash.*\n/, '')}`.replace(
+    'complete -o default -F _countersign countersign',
+    'autoload -U +X bashcompinit && bashcompinit\ncomplete -o default -F _countersign countersign',
+  );
 }
 
 function fish(rows: Array<{ name: string; words: string[] }>): string {
-  const lines = ['# countersign completion for fish: countersign completion fish > ~/.config/fish/completions/countersign.fish',
-    'complete -c countersign -f'];
+  const lines = [
+    '# countersign completion for fish: countersign completion fish > ~/.config/fish/completions/countersign.fish',
+    'complete -c countersign -f',
+  ];
   for (const r of rows) {
     lines.push(`complete -c countersign -n __fish_use_subcommand -a ${r.name}`);
     for (const w of r.words) {
-      lines.push(w.startsWith('--')
-        ? `complete -c countersign -n '__fish_seen_subcommand_from ${r.name}' -l ${w.slice(2)}`
-        : `complete -c countersign -n '__fish_seen_subcommand_from ${r.name}' -a ${w}`);
+      lines.push(
+        w.startsWith('--')
+          ? `complete -c countersign -n '__fish_seen_subcommand_from ${r.name}' -l ${w.slice(2)}`
+          : `complete -c countersign -n '__fish_seen_subcommand_from ${r.name}' -a ${w}`,
+      );
     }
   }
   return lines.join('\n') + '\n';
@@ -79,7 +88,10 @@ Exit codes: 0 printed; 2 another shell.
       if (shell === 'bash') ctx.stdout(bash(rows));
       else if (shell === 'zsh') ctx.stdout(zsh(rows));
       else if (shell === 'fish') ctx.stdout(fish(rows));
-      else throw usageError(`completion: expected bash, zsh or fish${shell ? `, not '${shell}'.${didYouMean(shell, ['bash', 'zsh', 'fish'])}` : ''}`);
+      else
+        throw usageError(
+          `completion: expected bash, zsh or fish${shell ? `, not '${shell}'.${didYouMean(shell, ['bash', 'zsh', 'fish'])}` : ''}`,
+        );
       return 0;
     },
   };

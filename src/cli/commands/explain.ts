@@ -36,10 +36,17 @@ Exit codes: 0 explained (whatever the gate's verdict: \`verify\` is the check th
 commit, a bad option, or not a repository.
 `,
   async run(argv, ctx) {
-    const { values, positionals } = parseCommandArgs('explain', argv, { json: { type: 'boolean' }, branch: { type: 'string' }, remote: { type: 'string' } });
+    const { values, positionals } = parseCommandArgs('explain', argv, {
+      json: { type: 'boolean' },
+      branch: { type: 'string' },
+      remote: { type: 'string' },
+    });
     if (positionals.length !== 1) throw usageError('explain: give exactly one REV (countersign explain HEAD~2)');
     const repo = await resolveRepo(ctx.cwd);
-    const e = await explainCommit(repo.root ?? repo.commonDir, positionals[0], { ...(values.branch ? { branch: values.branch } : {}), ...(values.remote ? { remote: values.remote } : {}) });
+    const e = await explainCommit(repo.root ?? repo.commonDir, positionals[0], {
+      ...(values.branch ? { branch: values.branch } : {}),
+      ...(values.remote ? { remote: values.remote } : {}),
+    });
     for (const w of e.warnings ?? []) ctx.stderr(`countersign explain: warning: ${w}\n`);
     if (values.json) writeJson(ctx, e);
     else ctx.stdout(formatExplanation(e));

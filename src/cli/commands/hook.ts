@@ -14,7 +14,7 @@ import { pushNotesAfterGate, runPostRewrite, runReferenceTransaction } from '../
  */
 export const hookCommand: Command = {
   name: 'hook',
-  summary: 'run Countersign\'s part of git hook NAME (for husky, lefthook, pre-commit)',
+  summary: "run Countersign's part of git hook NAME (for husky, lefthook, pre-commit)",
   usage: `Usage: countersign hook NAME [git's hook arguments]
 
 Runs Countersign's part of git hook NAME, for a hook manager to call from its own configuration when it
@@ -89,8 +89,11 @@ Exit codes: 0 done (commit-time hooks never block a commit); 1 pre-push: the pus
       case 'post-merge':
         return 0; // plain shell in the shim: nothing for Node to do
       default:
-        if (name && /^[a-z][a-z0-9-]*$/.test(name) && CLIENT_HOOKS.includes(name as (typeof CLIENT_HOOKS)[number])) return 0; // a git hook Countersign has no part in
-        ctx.stderr(`countersign hook: unknown hook '${name ?? ''}' (Countersign takes part in ${MANAGED_HOOKS.join(', ')} and, on a server, pre-receive).${didYouMean(name ?? '', [...CLIENT_HOOKS, 'pre-receive'])}\n`);
+        if (name && /^[a-z][a-z0-9-]*$/.test(name) && CLIENT_HOOKS.includes(name as (typeof CLIENT_HOOKS)[number]))
+          return 0; // a git hook Countersign has no part in
+        ctx.stderr(
+          `countersign hook: unknown hook '${name ?? ''}' (Countersign takes part in ${MANAGED_HOOKS.join(', ')} and, on a server, pre-receive).${didYouMean(name ?? '', [...CLIENT_HOOKS, 'pre-receive'])}\n`,
+        );
         return EXIT_ERROR;
     }
   },

@@ -12,7 +12,15 @@ import { statusCommand } from './status';
 import { uninstallCommand } from './uninstall';
 import { verifyCommand } from './verify';
 // Loaded on first use in the shipped CLI (dist/cli-lazy.js): see lazyCommands.ts.
-import { doctorCommand, explainCommand, exportCommand, importCommand, initCommand, reportCommand, reviewCommand } from '../lazyCommands';
+import {
+  doctorCommand,
+  explainCommand,
+  exportCommand,
+  importCommand,
+  initCommand,
+  reportCommand,
+  reviewCommand,
+} from '../lazyCommands';
 
 /** Every subcommand, in the order `countersign --help` lists them. */
 export const commands: Command[] = [

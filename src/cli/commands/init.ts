@@ -61,30 +61,67 @@ Examples:
 Exit codes: 0 set up (next steps may remain); 2 not a working repository, or a bad option or key file.
 `;
 
-interface Outcome { status: 'written' | 'kept' | 'skipped'; file?: string; reason?: string }
+interface Outcome {
+  status: 'written' | 'kept' | 'skipped';
+  file?: string;
+  reason?: string;
+}
 
 export const initCommand: Command = {
   name: 'init',
   summary: 'set up a team repository: hooks, notes, a policy with you as reviewer, agents, the CI template',
   usage: USAGE,
   async run(argv, ctx) {
-    const { values } = parseCommandArgs('init', argv, {
-      protect: { type: 'string', multiple: true }, reviewer: { type: 'string', multiple: true }, key: { type: 'string', multiple: true },
-      role: { type: 'string', multiple: true }, agents: { type: 'string' }, ci: { type: 'string' }, 'hook-manager': { type: 'string' },
-      force: { type: 'boolean' }, yes: { type: 'boolean' }, json: { type: 'boolean' },
-    }, false);
+    const { values } = parseCommandArgs(
+      'init',
+      argv,
+      {
+        protect: { type: 'string', multiple: true },
+        reviewer: { type: 'string', multiple: true },
+        key: { type: 'string', multiple: true },
+        role: { type: 'string', multiple: true },
+        agents: { type: 'string' },
+        ci: { type: 'string' },
+        'hook-manager': { type: 'string' },
+        force: { type: 'boolean' },
+        yes: { type: 'boolean' },
+        json: { type: 'boolean' },
+      },
+      false,
+    );
     const manager = values['hook-manager'];
-    if (manager !== undefined && !(HOOK_MANAGERS as readonly string[]).includes(manager)) throw usageError(`init: --hook-manager takes ${HOOK_MANAGERS.join(', ')}, not '${manager}'.${didYouMean(manager, HOOK_MANAGERS)}`);
-    if (values.ci !== undefined && values.ci !== 'none' && !(FORGES as readonly string[]).includes(values.ci)) throw usageError(`init: --ci takes ${FORGES.join(', ')} or none, not '${values.ci}'.${didYouMean(values.ci, [...FORGES, 'none'])}`);
-    const agentList = values.agents === undefined ? undefined : values.agents === 'none' ? [] : values.agents.split(',').map((a) => a.trim()).filter(Boolean);
+    if (manager !== undefined && !(HOOK_MANAGERS as readonly string[]).includes(manager))
+      throw usageError(
+        `init: --hook-manager takes ${HOOK_MANAGERS.join(', ')}, not '${manager}'.${didYouMean(manager, HOOK_MANAGERS)}`,
+      );
+    if (values.ci !== undefined && values.ci !== 'none' && !(FORGES as readonly string[]).includes(values.ci))
+      throw usageError(
+        `init: --ci takes ${FORGES.join(', ')} or none, not '${values.ci}'.${didYouMean(values.ci, [...FORGES, 'none'])}`,
+      );
+    const agentList =
+      values.agents === undefined
+        ? undefined
+        : values.agents === 'none'
+          ? []
+          : values.agents
+              .split(',')
+              .map((a) => a.trim())
+              .filter(Boolean);
     const unknown = agentList?.find((a) => !isHookAgent(a));
-    if (unknown) throw usageError(`init: --agents: ${unknownHookAgentMessage(unknown, `${HOOK_AGENTS.join(', ')}, or none`)}`);
+    if (unknown)
+      throw usageError(`init: --agents: ${unknownHookAgentMessage(unknown, `${HOOK_AGENTS.join(', ')}, or none`)}`);
     const repo = await resolveRepo(ctx.cwd);
-    if (!repo.root) throw new CountersignError('config', `${repo.commonDir} is a bare repository: run \`countersign install --server\` there, and \`init\` in a clone`);
+    if (!repo.root)
+      throw new CountersignError(
+        'config',
+        `${repo.commonDir} is a bare repository: run \`countersign install --server\` there, and \`init\` in a clone`,
+      );
     const root = repo.root;
     const extraReviewers = reviewerArgs(argv, ctx.cwd); // validates --key files before anything is written
     const interactive = !values.json && !values.yes && process.stdin.isTTY === true && process.stderr.isTTY === true;
-    const say = (t: string) => { if (!values.json) ctx.stdout(t); };
+    const say = (t: string) => {
+      if (!values.json) ctx.stdout(t);
+    };
 
     // 1. Hooks and notes refspecs.
     say('Git hooks and notes\n');
@@ -99,13 +136,23 @@ export const initCommand: Command = {
 
     // 2. The policy.
     say(`\nPolicy (${POLICY_FILE})\n`);
-    const policy = await writePolicy(ctx, root, { protect: values.protect, extraReviewers, force: values.force === true, interactive, remote });
-    say(`  ${policy.status === 'written' ? `wrote ${POLICY_FILE}` : policy.status === 'kept' ? `kept the existing ${POLICY_FILE}` : 'not written'}${policy.reason ? `: ${policy.reason}` : ''}\n`);
+    const policy = await writePolicy(ctx, root, {
+      protect: values.protect,
+      extraReviewers,
+      force: values.force === true,
+      interactive,
+      remote,
+    });
+    say(
+      `  ${policy.status === 'written' ? `wrote ${POLICY_FILE}` : policy.status === 'kept' ? `kept the existing ${POLICY_FILE}` : 'not written'}${policy.reason ? `: ${policy.reason}` : ''}\n`,
+    );
 
     // 3. Agents.
     const detected = agentList === undefined ? detectAgents(ctx.env) : undefined;
     const agents = (agentList ?? detected?.map((d) => d.agent) ?? []) as HookAgent[];
-    say(`\nAI agents${detected ? ` (found: ${detected.length > 0 ? detected.map((d) => `${d.agent}, ${d.why}`).join('; ') : 'none'})` : ''}\n`);
+    say(
+      `\nAI agents${detected ? ` (found: ${detected.length > 0 ? detected.map((d) => `${d.agent}, ${d.why}`).join('; ') : 'none'})` : ''}\n`,
+    );
     if (agents.length > 0) {
       const a = captured(ctx);
       await agentsCommand.run(['connect', '--local', ...agents], a.ctx);
@@ -115,14 +162,32 @@ export const initCommand: Command = {
     }
 
     // 4. CI.
-    const url = remote ? (await runGit(['remote', 'get-url', remote], { cwd: root, okCodes: [2, 128] })).stdout.trim() : '';
-    const forge: Forge | undefined = values.ci === 'none' ? undefined : (values.ci as Forge | undefined) ?? forgeOfRemoteUrl(url);
+    const url = remote
+      ? (await runGit(['remote', 'get-url', remote], { cwd: root, okCodes: [2, 128] })).stdout.trim()
+      : '';
+    const forge: Forge | undefined =
+      values.ci === 'none' ? undefined : ((values.ci as Forge | undefined) ?? forgeOfRemoteUrl(url));
     say('\nCI\n');
-    const ci = forge ? writeCi(root, forge, values.force === true) : { status: 'skipped' as const, reason: values.ci === 'none' ? '--ci none' : remote ? `${remote} (${url}) is not on GitHub or GitLab: on a self-hosted server run \`countersign install --server\` in its bare repository (docs/server-hook.md)` : 'no remote yet' };
-    say(`  ${ci.status === 'written' ? `wrote ${ci.file}` : ci.status === 'kept' ? `kept the existing ${ci.file}` : 'no CI template'}${ci.reason ? `: ${ci.reason}` : ''}\n`);
+    const ci = forge
+      ? writeCi(root, forge, values.force === true)
+      : {
+          status: 'skipped' as const,
+          reason:
+            values.ci === 'none'
+              ? '--ci none'
+              : remote
+                ? `${remote} (${url}) is not on GitHub or GitLab: on a self-hosted server run \`countersign install --server\` in its bare repository (docs/server-hook.md)`
+                : 'no remote yet',
+        };
+    say(
+      `  ${ci.status === 'written' ? `wrote ${ci.file}` : ci.status === 'kept' ? `kept the existing ${ci.file}` : 'no CI template'}${ci.reason ? `: ${ci.reason}` : ''}\n`,
+    );
     // The template installs a tarball the team provides; until its checksum is filled in the check fails (closed).
     const ciFile = ci.status !== 'skipped' && ci.file ? ci.file : undefined;
-    const provide = forge && ciFile && fs.readFileSync(path.join(root, ciFile), 'utf8').includes(SHA256_PLACEHOLDER) ? ciArtefactSteps(forge, CLI_VERSION, ciFile) : undefined;
+    const provide =
+      forge && ciFile && fs.readFileSync(path.join(root, ciFile), 'utf8').includes(SHA256_PLACEHOLDER)
+        ? ciArtefactSteps(forge, CLI_VERSION, ciFile)
+        : undefined;
     if (provide) {
       const box = `ACTION NEEDED before the CI check can pass: countersign is not on the npm registry, so ${ciFile} installs the tarball your team provides, checked against its sha256:\n${provide.map((p, i) => `  ${i + 1}. ${p}`).join('\n')}\nUntil then the check fails on every pull request, saying what is missing.\n`;
       if (values.json) ctx.stderr(`countersign: ${box}`);
@@ -131,17 +196,34 @@ export const initCommand: Command = {
 
     // Next steps.
     const steps: string[] = [];
-    const toCommit = [policy.status === 'written' ? POLICY_FILE : undefined, ci.status === 'written' ? ci.file : undefined].filter((f): f is string => f !== undefined);
-    if (toCommit.length > 0) steps.push(`Commit ${toCommit.join(' and ')} and get ${toCommit.length === 1 ? 'it' : 'them'} onto the protected branch through review: git add ${toCommit.join(' ')} && git commit -m "Countersign: policy and CI gate"`);
+    const toCommit = [
+      policy.status === 'written' ? POLICY_FILE : undefined,
+      ci.status === 'written' ? ci.file : undefined,
+    ].filter((f): f is string => f !== undefined);
+    if (toCommit.length > 0)
+      steps.push(
+        `Commit ${toCommit.join(' and ')} and get ${toCommit.length === 1 ? 'it' : 'them'} onto the protected branch through review: git add ${toCommit.join(' ')} && git commit -m "Countersign: policy and CI gate"`,
+      );
     if (provide) steps.push(`Provide the CI's countersign tarball (see ACTION NEEDED above): ${provide.join('; ')}`);
-    if (ci.status === 'written' && forge) steps.push(forge === 'github' ? 'Make the "countersign / gate" check required for the protected branches (a ruleset; pin the workflow as a required workflow: docs/rollout.md)' : 'Require pipelines to succeed before merging, and keep the CI configuration where merge requests cannot change it (docs/rollout.md)');
+    if (ci.status === 'written' && forge)
+      steps.push(
+        forge === 'github'
+          ? 'Make the "countersign / gate" check required for the protected branches (a ruleset; pin the workflow as a required workflow: docs/rollout.md)'
+          : 'Require pipelines to succeed before merging, and keep the CI configuration where merge requests cannot change it (docs/rollout.md)',
+      );
     for (const s of await nextSteps(root, remotes, { agentsConnected: agents.length > 0 })) {
       if (/^Write the policy/.test(s) && policy.status === 'written') continue; // written just now, not yet on the branch: the commit step says so
       if (/^Enforce it where/.test(s) && ci.status === 'written') continue;
       steps.push(s);
     }
     if (values.json) {
-      writeJson(ctx, { hooks: { hookManager: hookManager ?? null }, policy, agents, ci: { forge: forge ?? null, ...ci, ...(provide ? { provide } : {}) }, nextSteps: steps });
+      writeJson(ctx, {
+        hooks: { hookManager: hookManager ?? null },
+        policy,
+        agents,
+        ci: { forge: forge ?? null, ...ci, ...(provide ? { provide } : {}) },
+        nextSteps: steps,
+      });
       return 0;
     }
     ctx.stdout(formatNextSteps(steps));
@@ -151,11 +233,26 @@ export const initCommand: Command = {
 
 function captured(ctx: CliContext): { ctx: CliContext; out: () => string } {
   let text = '';
-  return { ctx: { ...ctx, stdout: (t) => { text += t; }, stderr: (t) => { text += t; } }, out: () => text };
+  return {
+    ctx: {
+      ...ctx,
+      stdout: (t) => {
+        text += t;
+      },
+      stderr: (t) => {
+        text += t;
+      },
+    },
+    out: () => text,
+  };
 }
 
 function indent(text: string): string {
-  return text.split('\n').filter((l) => l.trim() !== '').map((l) => `  ${l.trimStart()}\n`).join('');
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => `  ${l.trimStart()}\n`)
+    .join('');
 }
 
 async function ask(question: string): Promise<string> {
@@ -167,12 +264,27 @@ async function ask(question: string): Promise<string> {
   }
 }
 
-async function writePolicy(ctx: CliContext, root: string, o: { protect: string[] | undefined; extraReviewers: ReviewerEntry[]; force: boolean; interactive: boolean; remote: string | undefined }): Promise<Outcome> {
+async function writePolicy(
+  ctx: CliContext,
+  root: string,
+  o: {
+    protect: string[] | undefined;
+    extraReviewers: ReviewerEntry[];
+    force: boolean;
+    interactive: boolean;
+    remote: string | undefined;
+  },
+): Promise<Outcome> {
   const file = path.join(root, POLICY_FILE);
-  if (fs.existsSync(file) && !o.force) return { status: 'kept', file: POLICY_FILE, reason: 'pass --force to replace it' };
+  if (fs.existsSync(file) && !o.force)
+    return { status: 'kept', file: POLICY_FILE, reason: 'pass --force to replace it' };
   const email = await gitConfig(root, 'user.email');
   const name = (await gitConfig(root, 'user.name')) ?? email?.split('@')[0];
-  if (!email) return { status: 'skipped', reason: 'git user.email is not set (git config user.email you@example.com), then run countersign init again' };
+  if (!email)
+    return {
+      status: 'skipped',
+      reason: 'git user.email is not set (git config user.email you@example.com), then run countersign init again',
+    };
   let key: string | undefined;
   try {
     key = (await signingKeyInfo(root, undefined, ctx.env)).line;
@@ -180,8 +292,11 @@ async function writePolicy(ctx: CliContext, root: string, o: { protect: string[]
     key = undefined;
   }
   if (!key && o.interactive) {
-    const guess = ['id_ed25519.pub', 'id_ecdsa.pub', 'id_rsa.pub'].map((f) => path.join(ctx.env.HOME ?? '', '.ssh', f)).find((f) => fs.existsSync(f));
-    const answer = await ask(`The SSH public key you sign approvals with${guess ? ` [${guess}]` : ''}: `) || guess || '';
+    const guess = ['id_ed25519.pub', 'id_ecdsa.pub', 'id_rsa.pub']
+      .map((f) => path.join(ctx.env.HOME ?? '', '.ssh', f))
+      .find((f) => fs.existsSync(f));
+    const answer =
+      (await ask(`The SSH public key you sign approvals with${guess ? ` [${guess}]` : ''}: `)) || guess || '';
     if (answer) {
       try {
         const pub = path.resolve(root, answer.replace(/^~(?=\/)/, ctx.env.HOME ?? '~'));
@@ -192,14 +307,26 @@ async function writePolicy(ctx: CliContext, root: string, o: { protect: string[]
       }
     }
   }
-  if (!key) return { status: 'skipped', reason: 'git user.signingkey is not set, so you cannot be listed as a reviewer: git config user.signingkey ~/.ssh/id_ed25519.pub, then run countersign init again' };
+  if (!key)
+    return {
+      status: 'skipped',
+      reason:
+        'git user.signingkey is not set, so you cannot be listed as a reviewer: git config user.signingkey ~/.ssh/id_ed25519.pub, then run countersign init again',
+    };
   const me: ReviewerEntry = { name: name ?? email, email, key };
   const reviewers = [me, ...o.extraReviewers.filter((r) => !samePerson(r.email, email))];
   const def = o.remote ? await remoteDefaultBranch(root, o.remote) : undefined;
-  const current = (await runGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd: root, okCodes: [1, 128] })).stdout.trim();
-  const protect = o.protect && o.protect.length > 0 ? o.protect : [def ?? (['main', 'master'].includes(current) ? current : 'main')];
+  const current = (
+    await runGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd: root, okCodes: [1, 128] })
+  ).stdout.trim();
+  const protect =
+    o.protect && o.protect.length > 0 ? o.protect : [def ?? (['main', 'master'].includes(current) ? current : 'main')];
   writeNewPolicy(root, { protect, reviewers, force: true });
-  return { status: 'written', file: POLICY_FILE, reason: `protects ${protect.join(', ')}; reviewers: ${reviewers.map((r) => `${r.name} <${r.email}>`).join(', ')}` };
+  return {
+    status: 'written',
+    file: POLICY_FILE,
+    reason: `protects ${protect.join(', ')}; reviewers: ${reviewers.map((r) => `${r.name} <${r.email}>`).join(', ')}`,
+  };
 }
 
 function writeCi(root: string, forge: Forge, force: boolean): Outcome {

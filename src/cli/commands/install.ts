@@ -48,31 +48,61 @@ Examples:
 Exit codes: 0 installed; 2 not a repository (or a bare one without --server), or a bad option.
 `,
   async run(argv, ctx) {
-    const { values } = parseCommandArgs('install', argv, {
-      server: { type: 'boolean' }, json: { type: 'boolean' }, 'policy-branch': { type: 'string' }, recover: { type: 'boolean' },
-      'hook-manager': { type: 'string' },
-    }, false);
-    if (!values.server && (values['policy-branch'] !== undefined || values.recover)) throw usageError('install: --policy-branch and --recover go with --server');
+    const { values } = parseCommandArgs(
+      'install',
+      argv,
+      {
+        server: { type: 'boolean' },
+        json: { type: 'boolean' },
+        'policy-branch': { type: 'string' },
+        recover: { type: 'boolean' },
+        'hook-manager': { type: 'string' },
+      },
+      false,
+    );
+    if (!values.server && (values['policy-branch'] !== undefined || values.recover))
+      throw usageError('install: --policy-branch and --recover go with --server');
     if (values.server && values.recover) {
       const g = await grantServerRecovery(ctx.cwd);
       if (values.json) {
-        writeJson(ctx, { recover: true, policyBranch: g.branch, tip: g.tip ?? null, lastReadablePolicy: g.lastReadable });
+        writeJson(ctx, {
+          recover: true,
+          policyBranch: g.branch,
+          tip: g.tip ?? null,
+          lastReadablePolicy: g.lastReadable,
+        });
         return 0;
       }
-      ctx.stdout(`Recovery granted for the policy branch ${g.branch}${g.tip ? ` (now at ${g.tip.slice(0, 12)})` : ' (missing)'}: the next push that puts a valid .countersign.json on it is ${g.lastReadable ? 'judged under the last policy this server could read' : 'accepted (this server never read a valid policy)'}. The grant is spent once ${g.branch} moves.\n`);
+      ctx.stdout(
+        `Recovery granted for the policy branch ${g.branch}${g.tip ? ` (now at ${g.tip.slice(0, 12)})` : ' (missing)'}: the next push that puts a valid .countersign.json on it is ${g.lastReadable ? 'judged under the last policy this server could read' : 'accepted (this server never read a valid policy)'}. The grant is spent once ${g.branch} moves.\n`,
+      );
       return 0;
     }
     if (values.server) {
-      const s = await installServer(ctx.cwd, { cliSource: runningCliFile(), nodeBinary: process.execPath, ...(values['policy-branch'] ? { policyBranch: values['policy-branch'] } : {}) });
+      const s = await installServer(ctx.cwd, {
+        cliSource: runningCliFile(),
+        nodeBinary: process.execPath,
+        ...(values['policy-branch'] ? { policyBranch: values['policy-branch'] } : {}),
+      });
       if (values.json) {
-        writeJson(ctx, { hook: s.hook, chained: s.chained ?? null, reinstalled: s.reinstalled, policyBranch: s.policyBranch ?? null, policyBranchExists: s.policyBranchExists });
+        writeJson(ctx, {
+          hook: s.hook,
+          chained: s.chained ?? null,
+          reinstalled: s.reinstalled,
+          policyBranch: s.policyBranch ?? null,
+          policyBranchExists: s.policyBranchExists,
+        });
         return 0;
       }
       ctx.stdout(`${s.reinstalled ? 'Refreshed' : 'Installed'} the Countersign pre-receive hook: ${s.hook}\n`);
       if (s.chained) ctx.stdout(`  the previous pre-receive hook runs first: ${s.chained}\n`);
-      ctx.stdout(`  policy branch: ${s.policyBranch ?? '(none: HEAD names no branch; pass --policy-branch NAME)'} — its .countersign.json judges every protected branch and tag; approvals come from refs/notes/countersign\n`);
+      ctx.stdout(
+        `  policy branch: ${s.policyBranch ?? '(none: HEAD names no branch; pass --policy-branch NAME)'} — its .countersign.json judges every protected branch and tag; approvals come from refs/notes/countersign\n`,
+      );
       if (s.policyBranch && !s.policyBranchExists) {
-        ctx.stdout(`  ${s.policyBranch} does not exist here yet: until it is pushed, only a push creating it is accepted (wrong branch? run install --server --policy-branch NAME)\n`);
+        ctx.stdout(
+          `  ${s.policyBranch} does not exist here yet: until it is pushed, only a push creating it is accepted (wrong branch? run install --server --policy-branch NAME)\n`,
+        );
       }
       return 0;
     }
@@ -80,28 +110,59 @@ Exit codes: 0 installed; 2 not a repository (or a bare one without --server), or
     if (manager !== undefined && !(HOOK_MANAGERS as readonly string[]).includes(manager)) {
       throw usageError(`install: --hook-manager takes ${HOOK_MANAGERS.join(', ')}, not '${manager}'`);
     }
-    return installHere(ctx, { json: values.json === true, ...(manager ? { hookManager: manager as HookManager } : {}) });
+    return installHere(ctx, {
+      json: values.json === true,
+      ...(manager ? { hookManager: manager as HookManager } : {}),
+    });
   },
 };
 
 /** `install` in a working repository; `init` runs the same. */
-export async function installHere(ctx: CliContext, o: { json: boolean; hookManager?: HookManager; nextSteps?: boolean }): Promise<0> {
+export async function installHere(
+  ctx: CliContext,
+  o: { json: boolean; hookManager?: HookManager; nextSteps?: boolean },
+): Promise<0> {
   // Outside a repository this lists nothing and install() below says so properly.
-  const remotes = (await runGit(['remote'], { cwd: ctx.cwd, okCodes: [128] })).stdout.split('\n').filter((x) => x.trim() !== '');
-  const r = await install(ctx.cwd, { cliSource: runningCliFile(), nodeBinary: process.execPath, config: defaultInstallConfig(remotes), ...(o.hookManager ? { hookManager: o.hookManager } : {}) });
-  const huskyShim = o.hookManager === 'husky' && r.repo.root ? addHuskyReferenceTransactionShim(r.repo.root, await gitConfig(r.repo.root, 'core.hooksPath')) : undefined;
+  const remotes = (await runGit(['remote'], { cwd: ctx.cwd, okCodes: [128] })).stdout
+    .split('\n')
+    .filter((x) => x.trim() !== '');
+  const r = await install(ctx.cwd, {
+    cliSource: runningCliFile(),
+    nodeBinary: process.execPath,
+    config: defaultInstallConfig(remotes),
+    ...(o.hookManager ? { hookManager: o.hookManager } : {}),
+  });
+  const huskyShim =
+    o.hookManager === 'husky' && r.repo.root
+      ? addHuskyReferenceTransactionShim(r.repo.root, await gitConfig(r.repo.root, 'core.hooksPath'))
+      : undefined;
   if (o.json) {
-    writeJson(ctx, { hooksDir: o.hookManager ? null : r.hooksDir, hookManager: o.hookManager ?? null, chainedDir: r.chainedDir, previousHooksPath: r.previousHooksPath, reinstalled: r.reinstalled });
+    writeJson(ctx, {
+      hooksDir: o.hookManager ? null : r.hooksDir,
+      hookManager: o.hookManager ?? null,
+      chainedDir: r.chainedDir,
+      previousHooksPath: r.previousHooksPath,
+      reinstalled: r.reinstalled,
+    });
     return 0;
   }
   const where = r.repo.root ?? r.repo.commonDir;
   if (o.hookManager) {
-    ctx.stdout(`${r.reinstalled ? 'Refreshed' : 'Set up'} Countersign for ${o.hookManager}: notes configuration and the CLI copy; core.hooksPath left to ${o.hookManager}\n`);
-    if (huskyShim) ctx.stdout(`  added ${path.relative(r.repo.root ?? '', huskyShim)} (husky makes none for reference-transaction, which merges fetched notes)\n`);
+    ctx.stdout(
+      `${r.reinstalled ? 'Refreshed' : 'Set up'} Countersign for ${o.hookManager}: notes configuration and the CLI copy; core.hooksPath left to ${o.hookManager}\n`,
+    );
+    if (huskyShim)
+      ctx.stdout(
+        `  added ${path.relative(r.repo.root ?? '', huskyShim)} (husky makes none for reference-transaction, which merges fetched notes)\n`,
+      );
     ctx.stdout(hookManagerRecipe(o.hookManager));
   } else {
-    ctx.stdout(`${r.reinstalled ? 'Refreshed' : 'Installed'} Countersign hooks in ${path.relative(where, r.hooksDir) || r.hooksDir}\n`);
-    ctx.stdout(`  chaining the hooks in ${r.chainedDir}${r.previousHooksPath ? ' (core.hooksPath before install)' : ''}\n`);
+    ctx.stdout(
+      `${r.reinstalled ? 'Refreshed' : 'Installed'} Countersign hooks in ${path.relative(where, r.hooksDir) || r.hooksDir}\n`,
+    );
+    ctx.stdout(
+      `  chaining the hooks in ${r.chainedDir}${r.previousHooksPath ? ' (core.hooksPath before install)' : ''}\n`,
+    );
     ctx.stdout('  commits now carry AI-Provenance trailers; `countersign uninstall` restores the previous set-up\n');
   }
   if (o.nextSteps !== false) ctx.stdout(await nextStepsAfterInstall(ctx.cwd, remotes));

@@ -2,7 +2,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { didYouMean } from '../../core/didYouMean';
 import { CountersignError, usageError } from '../../core/errors';
-import { addReviewer, parseReviewerSpec, publicKeyLine, writeNewPolicy, type ReviewerEntry } from '../../app/policySetup';
+import {
+  addReviewer,
+  parseReviewerSpec,
+  publicKeyLine,
+  writeNewPolicy,
+  type ReviewerEntry,
+} from '../../app/policySetup';
 import { checkPolicy, formatProblem, POLICY_FILE } from '../../core/policy';
 import { policyBranchWarning } from '../../core/policyBranchProtection';
 import { describeUntrackedThreshold } from '../../core/untrackedReview';
@@ -66,7 +72,8 @@ export function reviewerArgs(argv: string[], cwd: string, command = 'policy init
     if (flag === '--role') last.role = value;
     else last.key = readKeyFile(path.resolve(cwd, value), command);
   }
-  for (const r of out) if (!r.key) throw usageError(`${command}: --reviewer "${r.name} <${r.email}>" needs a --key PUBKEY_FILE after it`);
+  for (const r of out)
+    if (!r.key) throw usageError(`${command}: --reviewer "${r.name} <${r.email}>" needs a --key PUBKEY_FILE after it`);
   return out as ReviewerEntry[];
 }
 
@@ -75,16 +82,28 @@ function readKeyFile(file: string, command: string): string {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new CountersignError('usage', `${command}: cannot read the key file ${file} (${(e as Error).message}); pass the reviewer's public key file, e.g. ~/.ssh/id_ed25519.pub`);
+    throw new CountersignError(
+      'usage',
+      `${command}: cannot read the key file ${file} (${(e as Error).message}); pass the reviewer's public key file, e.g. ~/.ssh/id_ed25519.pub`,
+    );
   }
   return publicKeyLine(text, `${command}: ${file}`);
 }
 
 async function init(argv: string[], ctx: Parameters<Command['run']>[1]): Promise<0 | 1 | 2> {
-  const { values } = parseCommandArgs('policy init', argv, {
-    protect: { type: 'string', multiple: true }, reviewer: { type: 'string', multiple: true }, key: { type: 'string', multiple: true },
-    role: { type: 'string', multiple: true }, force: { type: 'boolean' }, json: { type: 'boolean' },
-  }, false);
+  const { values } = parseCommandArgs(
+    'policy init',
+    argv,
+    {
+      protect: { type: 'string', multiple: true },
+      reviewer: { type: 'string', multiple: true },
+      key: { type: 'string', multiple: true },
+      role: { type: 'string', multiple: true },
+      force: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    false,
+  );
   const root = await workingRoot(ctx.cwd, 'policy init');
   const reviewers = reviewerArgs(argv, ctx.cwd);
   const protect = values.protect && values.protect.length > 0 ? values.protect : ['main'];
@@ -106,17 +125,26 @@ async function workingRoot(cwd: string, command: string): Promise<string> {
 
 async function addReviewerCommand(argv: string[], ctx: Parameters<Command['run']>[1]): Promise<0 | 1 | 2> {
   const { values, positionals } = parseCommandArgs('policy add-reviewer', argv, {
-    key: { type: 'string' }, role: { type: 'string' }, json: { type: 'boolean' },
+    key: { type: 'string' },
+    role: { type: 'string' },
+    json: { type: 'boolean' },
   });
   const who = positionals.length === 1 ? parseReviewerSpec(positionals[0]) : undefined;
   if (!who) throw usageError('policy add-reviewer: give the reviewer as one argument, "Name <email>"');
-  if (!values.key) throw usageError(`policy add-reviewer: --key PUBKEY_FILE is required (${who.name}'s SSH public key, e.g. bo.pub)`);
+  if (!values.key)
+    throw usageError(`policy add-reviewer: --key PUBKEY_FILE is required (${who.name}'s SSH public key, e.g. bo.pub)`);
   const root = await workingRoot(ctx.cwd, 'policy add-reviewer');
-  const reviewer: ReviewerEntry = { ...who, key: readKeyFile(path.resolve(ctx.cwd, values.key), 'policy add-reviewer'), ...(values.role ? { role: values.role } : {}) };
+  const reviewer: ReviewerEntry = {
+    ...who,
+    key: readKeyFile(path.resolve(ctx.cwd, values.key), 'policy add-reviewer'),
+    ...(values.role ? { role: values.role } : {}),
+  };
   const written = addReviewer(root, reviewer);
   if (values.json) writeJson(ctx, written);
   else {
-    ctx.stdout(`Added ${who.name} <${who.email}> to ${written.file}; ${written.policy.reviewers.length} reviewer(s).\n`);
+    ctx.stdout(
+      `Added ${who.name} <${who.email}> to ${written.file}; ${written.policy.reviewers.length} reviewer(s).\n`,
+    );
     for (const w of written.warnings) ctx.stdout(`  warning: ${w}\n`);
     ctx.stdout('Commit it and push it through review: the change counts once it is on the protected branch.\n');
   }
@@ -136,7 +164,10 @@ async function check(argv: string[], ctx: Parameters<Command['run']>[1]): Promis
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new CountersignError('config', `policy check: cannot read ${file} (${(e as Error).message}); create one with \`countersign policy init\``);
+    throw new CountersignError(
+      'config',
+      `policy check: cannot read ${file} (${(e as Error).message}); create one with \`countersign policy init\``,
+    );
   }
   const shown = positionals[0] ?? POLICY_FILE;
   const r = checkPolicy(text, shown);
@@ -151,7 +182,9 @@ async function check(argv: string[], ctx: Parameters<Command['run']>[1]): Promis
     ctx.stderr(`${shown}: ${r.problems.length} problem(s):\n${r.problems.map((p) => formatProblem(p)).join('\n')}\n`);
     return EXIT_BLOCKED;
   }
-  ctx.stdout(`${shown} is valid: protects ${r.policy.protectedBranches.join(', ') || 'nothing'}; ${r.policy.reviewers.length} reviewer(s); ${r.policy.tiers.length} tier(s).\n`);
+  ctx.stdout(
+    `${shown} is valid: protects ${r.policy.protectedBranches.join(', ') || 'nothing'}; ${r.policy.reviewers.length} reviewer(s); ${r.policy.tiers.length} tier(s).\n`,
+  );
   ctx.stdout(`  untracked lines: ${describeUntrackedThreshold(r.policy.review.untracked)}.\n`);
   for (const w of r.warnings) ctx.stdout(`  warning: ${w}\n`);
   return EXIT_OK;
@@ -166,6 +199,8 @@ export const policyCommand: Command = {
     if (sub === 'init') return init(rest, ctx);
     if (sub === 'check') return check(rest, ctx);
     if (sub === 'add-reviewer') return addReviewerCommand(rest, ctx);
-    throw usageError(`policy: expected 'init', 'add-reviewer' or 'check'${sub ? `, not '${sub}'.${didYouMean(sub, ['init', 'add-reviewer', 'check'])}` : ''}\nRun \`countersign policy --help\` for usage.`);
+    throw usageError(
+      `policy: expected 'init', 'add-reviewer' or 'check'${sub ? `, not '${sub}'.${didYouMean(sub, ['init', 'add-reviewer', 'check'])}` : ''}\nRun \`countersign policy --help\` for usage.`,
+    );
   },
 };

@@ -8,7 +8,7 @@ import { parseCommandArgs, writeJson, type Command } from '../command';
 
 export const replayCommand: Command = {
   name: 'replay',
-  summary: 'run the attribution engine over a recorded trace and show each line\'s label',
+  summary: "run the attribution engine over a recorded trace and show each line's label",
   usage: `Usage: countersign replay TRACE.json [--json]
 
 Replays a trace — {"version": 1, "files": {PATH: INITIAL_CONTENT}, "events": [OBSERVATION, ...]}, as
@@ -26,7 +26,8 @@ Exit codes: 0 replayed, 2 unreadable or invalid trace (the message names the fil
 `,
   async run(argv, ctx) {
     const { values, positionals } = parseCommandArgs('replay', argv, { json: { type: 'boolean' } });
-    if (positionals.length !== 1) throw usageError('replay: expected exactly one TRACE.json\nRun `countersign replay --help` for usage.');
+    if (positionals.length !== 1)
+      throw usageError('replay: expected exactly one TRACE.json\nRun `countersign replay --help` for usage.');
     const file = path.resolve(ctx.cwd, positionals[0]);
     let text: string;
     try {
@@ -43,11 +44,15 @@ Exit codes: 0 replayed, 2 unreadable or invalid trace (the message names the fil
       const labels = engine.labels(name).map(labelKey);
       const lines = splitLines(engine.text(name) ?? '');
       const s = engine.stats(name);
-      ctx.stdout(`${name}: ${lines.length} lines — ${s.ai} AI${s.agents.length ? ` (${s.agents.join(', ')})` : ''}, `
-        + `${s.human} human${s.aiModified ? ` (${s.aiModified} AI, modified)` : ''}, ${s.untracked} untracked\n`);
+      ctx.stdout(
+        `${name}: ${lines.length} lines — ${s.ai} AI${s.agents.length ? ` (${s.agents.join(', ')})` : ''}, ` +
+          `${s.human} human${s.aiModified ? ` (${s.aiModified} AI, modified)` : ''}, ${s.untracked} untracked\n`,
+      );
       const width = String(lines.length).length;
       const labelWidth = Math.max(0, ...labels.map((l) => l.length));
-      lines.forEach((line, i) => ctx.stdout(`  ${String(i + 1).padStart(width)}  ${labels[i].padEnd(labelWidth)}  ${line}\n`));
+      lines.forEach((line, i) =>
+        ctx.stdout(`  ${String(i + 1).padStart(width)}  ${labels[i].padEnd(labelWidth)}  ${line}\n`),
+      );
     }
     return 0;
   },

@@ -48,29 +48,50 @@ not a revision or range here, a bad option, or not a repository.
 `,
   async run(argv, ctx) {
     const { values, positionals } = parseCommandArgs('report', argv, {
-      by: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' }, depth: { type: 'string' },
-      'policy-rev': { type: 'string' }, strict: { type: 'boolean' },
+      by: { type: 'string' },
+      format: { type: 'string' },
+      json: { type: 'boolean' },
+      depth: { type: 'string' },
+      'policy-rev': { type: 'string' },
+      strict: { type: 'boolean' },
     });
     const format = values.json ? 'json' : (values.format ?? 'text');
-    if (!(FORMATS as readonly string[]).includes(format)) throw usageError(`report: --format must be one of ${FORMATS.join(', ')} (got '${format}').${didYouMean(format, FORMATS)}`);
+    if (!(FORMATS as readonly string[]).includes(format))
+      throw usageError(
+        `report: --format must be one of ${FORMATS.join(', ')} (got '${format}').${didYouMean(format, FORMATS)}`,
+      );
     const by = values.by as GroupBy | undefined;
-    if (by !== undefined && !GROUPS.includes(by)) throw usageError(`report: --by must be one of ${GROUPS.join(', ')} (got '${by}').${didYouMean(by, GROUPS)}`);
+    if (by !== undefined && !GROUPS.includes(by))
+      throw usageError(`report: --by must be one of ${GROUPS.join(', ')} (got '${by}').${didYouMean(by, GROUPS)}`);
     let pathDepth: number | undefined;
     if (values.depth !== undefined) {
       pathDepth = Number(values.depth);
-      if (!Number.isInteger(pathDepth) || pathDepth < 1) throw usageError(`report: --depth must be a whole number ≥ 1 (got '${values.depth}')`);
+      if (!Number.isInteger(pathDepth) || pathDepth < 1)
+        throw usageError(`report: --depth must be a whole number ≥ 1 (got '${values.depth}')`);
       if (by !== 'path') throw usageError('report: --depth only applies with --by path');
     }
     const { report, orphanCount } = await buildReport(ctx.cwd, {
-      revs: positionals, ...(by ? { by } : {}), ...(pathDepth ? { pathDepth } : {}), ...(values['policy-rev'] ? { policyRev: values['policy-rev'] } : {}),
+      revs: positionals,
+      ...(by ? { by } : {}),
+      ...(pathDepth ? { pathDepth } : {}),
+      ...(values['policy-rev'] ? { policyRev: values['policy-rev'] } : {}),
     });
     for (const w of report.warnings ?? []) ctx.stderr(`countersign report: warning: ${w}\n`);
     switch (format) {
-      case 'json': writeJson(ctx, report); break;
-      case 'markdown': ctx.stdout(formatReportMarkdown(report)); break;
-      case 'csv': ctx.stdout(formatReportCsv(report)); break;
-      case 'html': ctx.stdout(formatReportHtml(report)); break;
-      default: ctx.stdout(formatReportText(report));
+      case 'json':
+        writeJson(ctx, report);
+        break;
+      case 'markdown':
+        ctx.stdout(formatReportMarkdown(report));
+        break;
+      case 'csv':
+        ctx.stdout(formatReportCsv(report));
+        break;
+      case 'html':
+        ctx.stdout(formatReportHtml(report));
+        break;
+      default:
+        ctx.stdout(formatReportText(report));
     }
     if (values.strict && (report.consistency.mismatches.length > 0 || orphanCount > 0)) return EXIT_BLOCKED;
     return 0;

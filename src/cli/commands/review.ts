@@ -23,9 +23,15 @@ interface AwaitingCommit {
 
 function awaiting(c: CommitCard): AwaitingCommit {
   return {
-    sha: c.sha, subject: c.subject, author: c.author, base: c.base, aiLines: c.aiLines,
-    reasons: c.reasons, approvals: c.approvals.map((a) => ({ name: a.name, email: a.email })),
-    canApprove: c.cannotApprove === undefined, ...(c.cannotApprove ? { cannotApprove: c.cannotApprove } : {}),
+    sha: c.sha,
+    subject: c.subject,
+    author: c.author,
+    base: c.base,
+    aiLines: c.aiLines,
+    reasons: c.reasons,
+    approvals: c.approvals.map((a) => ({ name: a.name, email: a.email })),
+    canApprove: c.cannotApprove === undefined,
+    ...(c.cannotApprove ? { cannotApprove: c.cannotApprove } : {}),
     approveCommand: approveCommandFor(c.sha, c.base),
   };
 }
@@ -40,9 +46,15 @@ function textOf(branches: ReviewBranch[], all: boolean): string {
     if (shown.length === 0 && b.errors.length === 0) continue;
     out.push(`${b.remote}/${b.branch} → ${b.target} (${b.commits.length} commit(s) awaiting review)`);
     for (const c of shown) {
-      out.push(`  ${c.sha.slice(0, 12)} ${c.subject} — ${c.author.name} <${c.author.email}>${c.aiLines ? `, ${c.aiLines} AI line(s)` : ''}`);
+      out.push(
+        `  ${c.sha.slice(0, 12)} ${c.subject} — ${c.author.name} <${c.author.email}>${c.aiLines ? `, ${c.aiLines} AI line(s)` : ''}`,
+      );
       for (const r of c.reasons.filter((x) => !x.startsWith('may approve:'))) out.push(`      - ${r}`);
-      out.push(c.cannotApprove ? `      you cannot approve it: ${c.cannotApprove}` : `      approve: ${approveCommandFor(c.sha, c.base)}`);
+      out.push(
+        c.cannotApprove
+          ? `      you cannot approve it: ${c.cannotApprove}`
+          : `      approve: ${approveCommandFor(c.sha, c.base)}`,
+      );
     }
     for (const e of b.errors) out.push(`  error: ${e}`);
   }
@@ -84,13 +96,29 @@ Exit codes: 0 listed (also when nothing awaits you); 2 not a repository, no remo
 read on the default branch, or a bad option.
 `,
   async run(argv, ctx) {
-    const { values } = parseCommandArgs('review', argv, {
-      all: { type: 'boolean' }, 'no-fetch': { type: 'boolean' }, 'max-branches': { type: 'string' }, json: { type: 'boolean' },
-    }, false);
+    const { values } = parseCommandArgs(
+      'review',
+      argv,
+      {
+        all: { type: 'boolean' },
+        'no-fetch': { type: 'boolean' },
+        'max-branches': { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      false,
+    );
     const max = values['max-branches'] === undefined ? 30 : Number(values['max-branches']);
-    if (!Number.isInteger(max) || max < 1) throw new CountersignError('usage', `review: --max-branches takes a whole number ≥ 1, not '${values['max-branches']}'`);
+    if (!Number.isInteger(max) || max < 1)
+      throw new CountersignError(
+        'usage',
+        `review: --max-branches takes a whole number ≥ 1, not '${values['max-branches']}'`,
+      );
     const repo = await resolveRepo(ctx.cwd);
-    if (!repo.root) throw new CountersignError('config', `${repo.commonDir} is a bare repository: run \`countersign review\` in a clone`);
+    if (!repo.root)
+      throw new CountersignError(
+        'config',
+        `${repo.commonDir} is a bare repository: run \`countersign review\` in a clone`,
+      );
     const root = repo.root;
     const notices: string[] = [];
     if (!values['no-fetch']) {
@@ -109,13 +137,23 @@ read on the default branch, or a bad option.
       throw new CountersignError('config', `review: ${view.message ?? 'the review state cannot be read'}`);
     }
     // …and, branch by branch, which commits await review and whether you may approve each.
-    const branches = snapshot.branches.map((b) => reviewBranchView(b, snapshot.me)).filter((b): b is ReviewBranch => b !== undefined);
+    const branches = snapshot.branches
+      .map((b) => reviewBranchView(b, snapshot.me))
+      .filter((b): b is ReviewBranch => b !== undefined);
     notices.push(...view.notices, ...(view.state === 'noPolicy' && view.message ? [view.message] : []));
     for (const n of notices) ctx.stderr(`countersign review: ${n}\n`);
     if (values.json) {
       writeJson(ctx, {
         me: { email: view.me.email ?? null, reviewer: view.me.reviewer ?? null },
-        branches: branches.map((b) => ({ remote: b.remote, branch: b.branch, target: b.target, head: b.head, commits: b.commits.map(awaiting), settled: b.settled, errors: b.errors })),
+        branches: branches.map((b) => ({
+          remote: b.remote,
+          branch: b.branch,
+          target: b.target,
+          head: b.head,
+          commits: b.commits.map(awaiting),
+          settled: b.settled,
+          errors: b.errors,
+        })),
         awaitingYou: branches.reduce((n, b) => n + b.commits.filter((c) => c.cannotApprove === undefined).length, 0),
         notices,
         errors: snapshot.errors,

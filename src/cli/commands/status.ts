@@ -37,13 +37,15 @@ Exit codes: 0 shown; 2 not a repository, or a bare one.
   async run(argv, ctx) {
     const { values } = parseCommandArgs('status', argv, { json: { type: 'boolean' } }, false);
     const repo = await resolveRepo(ctx.cwd);
-    if (!repo.root) throw new CountersignError('config', `${repo.commonDir} is a bare repository: it has no working tree`);
+    if (!repo.root)
+      throw new CountersignError('config', `${repo.commonDir} is a bare repository: it has no working tree`);
     const takeover = await hookTakeover(ctx.cwd);
     const detail = await uncommittedAttribution(await openLedger(repo.root));
     const warnings = brokenAgentHooks(agentHookStates(repo)).map((s) => `warning: ${describeBrokenHook(s)}\n`);
     if (values.json) {
       const files: Record<string, FileCounts> = {};
-      for (const [p, { ai, human, untracked, agents }] of Object.entries(detail)) files[p] = { ai, human, untracked, agents };
+      for (const [p, { ai, human, untracked, agents }] of Object.entries(detail))
+        files[p] = { ai, human, untracked, agents };
       writeJson(ctx, { files });
       if (takeover) ctx.stderr(`warning: ${takeover.message}\n`);
       for (const w of warnings) ctx.stderr(w);
@@ -54,17 +56,31 @@ Exit codes: 0 shown; 2 not a repository, or a bare one.
     if (paths.length === 0) ctx.stdout('No uncommitted changes.\n');
     else {
       const width = Math.min(60, Math.max(4, ...paths.map((p) => p.length)));
-      ctx.stdout(`${'file'.padEnd(width)}  ${'ai'.padStart(6)} ${'human'.padStart(6)} ${'untracked'.padStart(9)}  agents\n`);
-      let ai = 0, human = 0, untracked = 0, unobserved = 0;
+      ctx.stdout(
+        `${'file'.padEnd(width)}  ${'ai'.padStart(6)} ${'human'.padStart(6)} ${'untracked'.padStart(9)}  agents\n`,
+      );
+      let ai = 0,
+        human = 0,
+        untracked = 0,
+        unobserved = 0;
       for (const p of paths) {
         const f = detail[p];
-        ai += f.ai; human += f.human; untracked += f.untracked; unobserved += f.unobserved;
-        ctx.stdout(`${p.padEnd(width)}  ${String(f.ai).padStart(6)} ${String(f.human).padStart(6)} ${String(f.untracked).padStart(9)}  ${f.agents.join(', ')}\n`);
+        ai += f.ai;
+        human += f.human;
+        untracked += f.untracked;
+        unobserved += f.unobserved;
+        ctx.stdout(
+          `${p.padEnd(width)}  ${String(f.ai).padStart(6)} ${String(f.human).padStart(6)} ${String(f.untracked).padStart(9)}  ${f.agents.join(', ')}\n`,
+        );
       }
-      ctx.stdout(`${'total'.padEnd(width)}  ${String(ai).padStart(6)} ${String(human).padStart(6)} ${String(untracked).padStart(9)}\n`);
+      ctx.stdout(
+        `${'total'.padEnd(width)}  ${String(ai).padStart(6)} ${String(human).padStart(6)} ${String(untracked).padStart(9)}\n`,
+      );
       if (untracked > 0) {
-        ctx.stdout(`untracked: ${unobserved} typed outside VS Code or by an unhooked tool (changed while Countersign saw no writer), `
-          + `${untracked - unobserved} never seen (content from before Countersign watched the file)\n`);
+        ctx.stdout(
+          `untracked: ${unobserved} typed outside VS Code or by an unhooked tool (changed while Countersign saw no writer), ` +
+            `${untracked - unobserved} never seen (content from before Countersign watched the file)\n`,
+        );
       }
     }
     for (const w of warnings) ctx.stdout(w);

@@ -31,16 +31,31 @@ Examples:
 Exit codes: 0 removed (or nothing was installed); 2 not a repository.
 `,
   async run(argv, ctx) {
-    const { values } = parseCommandArgs('uninstall', argv, { server: { type: 'boolean' }, json: { type: 'boolean' } }, false);
+    const { values } = parseCommandArgs(
+      'uninstall',
+      argv,
+      { server: { type: 'boolean' }, json: { type: 'boolean' } },
+      false,
+    );
     if (values.server) {
       const removed = await uninstallServer(ctx.cwd);
       if (values.json) writeJson(ctx, { server: true, removed });
-      else ctx.stdout(removed ? 'Removed the Countersign pre-receive gate; pushes are no longer checked on this server.\n' : 'No Countersign pre-receive gate was installed here; nothing to do.\n');
+      else
+        ctx.stdout(
+          removed
+            ? 'Removed the Countersign pre-receive gate; pushes are no longer checked on this server.\n'
+            : 'No Countersign pre-receive gate was installed here; nothing to do.\n',
+        );
       return 0;
     }
     const r = await uninstall(ctx.cwd);
     if (values.json) {
-      writeJson(ctx, { wasInstalled: r.wasInstalled, restoredHooksPath: r.restoredHooksPath, removedConfig: r.removedConfig, agents: r.agents });
+      writeJson(ctx, {
+        wasInstalled: r.wasInstalled,
+        restoredHooksPath: r.restoredHooksPath,
+        removedConfig: r.removedConfig,
+        agents: r.agents,
+      });
       return 0;
     }
     if (r.agents.files.length > 0) ctx.stdout(formatDisconnect(r.agents));
@@ -48,7 +63,9 @@ Exit codes: 0 removed (or nothing was installed); 2 not a repository.
       ctx.stdout(`Countersign hooks were not installed here${r.agents.files.length > 0 ? '' : '; nothing to do'}.\n`);
       return 0;
     }
-    ctx.stdout(`Removed Countersign hooks and the CLI copy; core.hooksPath ${r.restoredHooksPath ? `restored to ${r.restoredHooksPath}` : 'unset'}; removed ${r.removedConfig} config entr${r.removedConfig === 1 ? 'y' : 'ies'}.\n`);
+    ctx.stdout(
+      `Removed Countersign hooks and the CLI copy; core.hooksPath ${r.restoredHooksPath ? `restored to ${r.restoredHooksPath}` : 'unset'}; removed ${r.removedConfig} config entr${r.removedConfig === 1 ? 'y' : 'ies'}.\n`,
+    );
     return 0;
   },
 };

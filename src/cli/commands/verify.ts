@@ -51,15 +51,36 @@ a malformed .countersign.json on the policy branch (which also blocks), an unkno
 missing under --no-fetch — each with one sentence and the fix.
 `,
   async run(argv, ctx) {
-    const { values } = parseCommandArgs('verify', argv, {
-      remote: { type: 'string' }, base: { type: 'string' }, head: { type: 'string' }, branch: { type: 'string' }, tag: { type: 'string' },
-      format: { type: 'string' }, json: { type: 'boolean' }, 'no-fetch': { type: 'boolean' }, 'policy-branch': { type: 'string' },
-    }, false);
+    const { values } = parseCommandArgs(
+      'verify',
+      argv,
+      {
+        remote: { type: 'string' },
+        base: { type: 'string' },
+        head: { type: 'string' },
+        branch: { type: 'string' },
+        tag: { type: 'string' },
+        format: { type: 'string' },
+        json: { type: 'boolean' },
+        'no-fetch': { type: 'boolean' },
+        'policy-branch': { type: 'string' },
+      },
+      false,
+    );
     const format = values.json ? 'json' : (values.format ?? 'text');
-    if (!['text', 'json', 'github'].includes(format)) throw usageError(`verify: --format must be text, json or github, not '${format}'.${didYouMean(format, ['text', 'json', 'github'])}`);
+    if (!['text', 'json', 'github'].includes(format))
+      throw usageError(
+        `verify: --format must be text, json or github, not '${format}'.${didYouMean(format, ['text', 'json', 'github'])}`,
+      );
     const { result, fetchNote } = await verifyRange(ctx.cwd, {
-      remote: values.remote, base: values.base, head: values.head, branch: values.branch, tag: values.tag, fetch: !values['no-fetch'],
-      policyBranch: values['policy-branch'], strict: true,
+      remote: values.remote,
+      base: values.base,
+      head: values.head,
+      branch: values.branch,
+      tag: values.tag,
+      fetch: !values['no-fetch'],
+      policyBranch: values['policy-branch'],
+      strict: true,
     });
     if (fetchNote) ctx.stderr(`countersign verify: ${fetchNote}\n`);
     if (format === 'json') writeJson(ctx, gateJson(result));

@@ -50,7 +50,12 @@ export function agentHooksAtCommit(meta: AuthorshipNoteMeta): RecordedAgentHook[
 /** "Claude Code was running without Countersign's hooks (they had been removed)". */
 export function describeRecordedHook(h: RecordedAgentHook): string {
   if (h.status === 'connected') return `${h.name}: hooks connected`;
-  const why = h.status === 'removed' ? 'they had been removed' : h.status === 'elsewhere' ? 'they were pinned to another clone or machine' : 'they had been changed';
+  const why =
+    h.status === 'removed'
+      ? 'they had been removed'
+      : h.status === 'elsewhere'
+        ? 'they were pinned to another clone or machine'
+        : 'they had been changed';
   return `${h.name} was running without Countersign's hooks (${why}): its edits in this commit count as untracked`;
 }
 

@@ -15,8 +15,18 @@
  * by a first name alone ("Devin Smith", "Claude Monet" are people).
  */
 export const CANONICAL_AGENTS = [
-  'claude-code', 'codex', 'gemini-cli', 'cursor', 'copilot', 'copilot-cli', 'kiro', 'aider', 'amp', 'opencode',
-  'inline-completion', 'unknown',
+  'claude-code',
+  'codex',
+  'gemini-cli',
+  'cursor',
+  'copilot',
+  'copilot-cli',
+  'kiro',
+  'aider',
+  'amp',
+  'opencode',
+  'inline-completion',
+  'unknown',
 ] as const;
 export type CanonicalAgent = (typeof CANONICAL_AGENTS)[number];
 
@@ -52,55 +62,142 @@ interface AgentRow {
 
 const TABLE: readonly AgentRow[] = [
   {
-    canonical: 'claude-code', display: 'Claude Code', colour: 'claude', assistedBy: { agent: 'Claude', tool: 'claude-code' },
-    names: ['claude', 'claude-code', 'claudecode', 'claude code', 'anthropic', 'claude-opus', 'claude-sonnet', 'claude[bot]'],
-    coAuthorWords: ['claude'], programs: ['claude'], hook: 'claude', bots: ['claude'], emails: ['noreply@anthropic.com'],
+    canonical: 'claude-code',
+    display: 'Claude Code',
+    colour: 'claude',
+    assistedBy: { agent: 'Claude', tool: 'claude-code' },
+    names: [
+      'claude',
+      'claude-code',
+      'claudecode',
+      'claude code',
+      'anthropic',
+      'claude-opus',
+      'claude-sonnet',
+      'claude[bot]',
+    ],
+    coAuthorWords: ['claude'],
+    programs: ['claude'],
+    hook: 'claude',
+    bots: ['claude'],
+    emails: ['noreply@anthropic.com'],
   },
   {
-    canonical: 'codex', display: 'Codex', colour: 'codex', assistedBy: { agent: 'Codex', tool: 'codex' },
-    names: ['codex', 'codex-cli', 'openai-codex', 'openai codex', 'chatgpt', 'chatgpt-codex-connector', 'chatgpt-codex-connector[bot]'],
-    coAuthorWords: ['codex', 'chatgpt'], programs: ['codex'], hook: 'codex', bots: ['chatgpt-codex-connector', 'codex'], emails: ['codex@openai.com'],
+    canonical: 'codex',
+    display: 'Codex',
+    colour: 'codex',
+    assistedBy: { agent: 'Codex', tool: 'codex' },
+    names: [
+      'codex',
+      'codex-cli',
+      'openai-codex',
+      'openai codex',
+      'chatgpt',
+      'chatgpt-codex-connector',
+      'chatgpt-codex-connector[bot]',
+    ],
+    coAuthorWords: ['codex', 'chatgpt'],
+    programs: ['codex'],
+    hook: 'codex',
+    bots: ['chatgpt-codex-connector', 'codex'],
+    emails: ['codex@openai.com'],
   },
   {
-    canonical: 'gemini-cli', display: 'Gemini CLI', colour: 'gemini', assistedBy: { agent: 'Gemini', tool: 'gemini-cli' },
+    canonical: 'gemini-cli',
+    display: 'Gemini CLI',
+    colour: 'gemini',
+    assistedBy: { agent: 'Gemini', tool: 'gemini-cli' },
     names: ['gemini', 'gemini-cli', 'gemini-code-assist', 'gemini-code-assist[bot]'],
-    coAuthorWords: ['gemini'], programs: ['gemini'], hook: 'gemini', bots: ['gemini-code-assist'],
+    coAuthorWords: ['gemini'],
+    programs: ['gemini'],
+    hook: 'gemini',
+    bots: ['gemini-code-assist'],
   },
   {
-    canonical: 'cursor', display: 'Cursor', colour: 'cursor', assistedBy: { agent: 'Cursor', tool: 'cursor' },
+    canonical: 'cursor',
+    display: 'Cursor',
+    colour: 'cursor',
+    assistedBy: { agent: 'Cursor', tool: 'cursor' },
     names: ['cursor', 'cursor-agent', 'cursoragent', 'cursor agent', 'cursor[bot]'],
-    coAuthorWords: ['cursor'], programs: ['cursor-agent'], hook: 'cursor', bots: ['cursor', 'cursoragent'], emails: ['cursoragent@cursor.com'],
+    coAuthorWords: ['cursor'],
+    programs: ['cursor-agent'],
+    hook: 'cursor',
+    bots: ['cursor', 'cursoragent'],
+    emails: ['cursoragent@cursor.com'],
   },
   {
     // Copilot's agent mode in VS Code (its agent hooks) and the Copilot coding agent on GitHub.
-    canonical: 'copilot', display: 'GitHub Copilot', colour: 'copilot', assistedBy: { agent: 'Copilot', tool: 'vscode' },
-    names: ['github-copilot', 'copilot', 'github copilot', 'copilot-swe-agent', 'copilot-swe-agent[bot]', 'copilot-chat', 'vscode-copilot', 'copilot-agent'],
-    coAuthorWords: ['copilot'], hook: ['copilot', 'vscode'], bots: ['copilot-swe-agent', 'copilot'], emails: ['copilot@github.com'],
+    canonical: 'copilot',
+    display: 'GitHub Copilot',
+    colour: 'copilot',
+    assistedBy: { agent: 'Copilot', tool: 'vscode' },
+    names: [
+      'github-copilot',
+      'copilot',
+      'github copilot',
+      'copilot-swe-agent',
+      'copilot-swe-agent[bot]',
+      'copilot-chat',
+      'vscode-copilot',
+      'copilot-agent',
+    ],
+    coAuthorWords: ['copilot'],
+    hook: ['copilot', 'vscode'],
+    bots: ['copilot-swe-agent', 'copilot'],
+    emails: ['copilot@github.com'],
   },
   {
-    canonical: 'copilot-cli', display: 'Copilot CLI', colour: 'copilot', assistedBy: { agent: 'Copilot', tool: 'copilot-cli' },
-    names: ['github-copilot-cli', 'copilot-cli', 'copilot cli'], programs: ['copilot'],
+    canonical: 'copilot-cli',
+    display: 'Copilot CLI',
+    colour: 'copilot',
+    assistedBy: { agent: 'Copilot', tool: 'copilot-cli' },
+    names: ['github-copilot-cli', 'copilot-cli', 'copilot cli'],
+    programs: ['copilot'],
   },
   {
-    canonical: 'kiro', display: 'Kiro', assistedBy: { agent: 'Kiro', tool: 'kiro' },
-    names: ['kiro', 'kiro-cli'], coAuthorWords: ['kiro'], programs: ['kiro-cli'], hook: 'kiro',
+    canonical: 'kiro',
+    display: 'Kiro',
+    assistedBy: { agent: 'Kiro', tool: 'kiro' },
+    names: ['kiro', 'kiro-cli'],
+    coAuthorWords: ['kiro'],
+    programs: ['kiro-cli'],
+    hook: 'kiro',
   },
   {
-    canonical: 'aider', display: 'Aider', assistedBy: { agent: 'Aider', tool: 'aider' },
-    names: ['aider', 'aider-chat'], coAuthorWords: ['aider'], programs: ['aider'], bots: ['aider'], emails: ['noreply@aider.chat'],
+    canonical: 'aider',
+    display: 'Aider',
+    assistedBy: { agent: 'Aider', tool: 'aider' },
+    names: ['aider', 'aider-chat'],
+    coAuthorWords: ['aider'],
+    programs: ['aider'],
+    bots: ['aider'],
+    emails: ['noreply@aider.chat'],
   },
   {
-    canonical: 'amp', display: 'Amp', assistedBy: { agent: 'Amp', tool: 'amp' },
-    names: ['amp', 'ampcode', 'sourcegraph-amp'], coAuthorWords: ['amp'], programs: ['amp'], bots: ['amp'],
+    canonical: 'amp',
+    display: 'Amp',
+    assistedBy: { agent: 'Amp', tool: 'amp' },
+    names: ['amp', 'ampcode', 'sourcegraph-amp'],
+    coAuthorWords: ['amp'],
+    programs: ['amp'],
+    bots: ['amp'],
   },
   {
-    canonical: 'opencode', display: 'opencode', assistedBy: { agent: 'OpenCode', tool: 'opencode' },
-    names: ['opencode', 'sst-opencode'], coAuthorWords: ['opencode'], programs: ['opencode'], bots: ['opencode'],
+    canonical: 'opencode',
+    display: 'opencode',
+    assistedBy: { agent: 'OpenCode', tool: 'opencode' },
+    names: ['opencode', 'sst-opencode'],
+    coAuthorWords: ['opencode'],
+    programs: ['opencode'],
+    bots: ['opencode'],
   },
   {
     // VS Code's inline suggestions come from GitHub Copilot unless the extension names another provider.
-    canonical: 'inline-completion', display: 'an inline completion', colour: 'inline',
-    assistedBy: { agent: 'Copilot', tool: 'vscode', defaultModel: 'inline' }, names: ['inline-completion', 'inline', 'tab', 'ai_tab'],
+    canonical: 'inline-completion',
+    display: 'an inline completion',
+    colour: 'inline',
+    assistedBy: { agent: 'Copilot', tool: 'vscode', defaultModel: 'inline' },
+    names: ['inline-completion', 'inline', 'tab', 'ai_tab'],
   },
   // An unexplained multi-line insertion: AI by inference, product unknown.
   { canonical: 'unknown', display: 'an unidentified AI', colour: 'unknown', assistedBy: { agent: 'Unknown' } },
@@ -110,7 +207,9 @@ const TABLE: readonly AgentRow[] = [
   { canonical: 'unknown', bots: ['openhands-agent', 'sweep-ai'] },
 ];
 
-const BY_CANONICAL = new Map<string, AgentRow>(TABLE.filter((r) => r.display !== undefined).map((r) => [r.canonical, r]));
+const BY_CANONICAL = new Map<string, AgentRow>(
+  TABLE.filter((r) => r.display !== undefined).map((r) => [r.canonical, r]),
+);
 const BY_NAME = new Map<string, CanonicalAgent>();
 const BY_PROGRAM = new Map<string, CanonicalAgent>();
 const BY_HOOK = new Map<string, CanonicalAgent>();
@@ -176,12 +275,14 @@ export function assistedByWords(agent: string): { agent: string; tool?: string; 
 /** The canonical agent whose `Assisted-by` AGENT word is `word` (case-insensitive), first in table order. */
 export function agentOfAssistedByWord(word: string): CanonicalAgent | undefined {
   const w = word.toLowerCase();
-  for (const [agent, row] of BY_CANONICAL) if (row.assistedBy?.agent.toLowerCase() === w) return agent as CanonicalAgent;
+  for (const [agent, row] of BY_CANONICAL)
+    if (row.assistedBy?.agent.toLowerCase() === w) return agent as CanonicalAgent;
   return undefined;
 }
 
 /** Words that may follow the product name in a co-author name ("Claude Opus 4.5", "Cursor Agent"). */
-const PRODUCT_WORDS = /^(code|cli|agent|ai|assistant|opus|sonnet|haiku|swe|coding|chat|bot|pro|flash|max|mini|[0-9][0-9a-z.]*|v[0-9][0-9a-z.]*)$/;
+const PRODUCT_WORDS =
+  /^(code|cli|agent|ai|assistant|opus|sonnet|haiku|swe|coding|chat|bot|pro|flash|max|mini|[0-9][0-9a-z.]*|v[0-9][0-9a-z.]*)$/;
 
 function botLogin(name: string, email: string): string | undefined {
   const byName = /^(.+)\[bot\]$/.exec(name);
@@ -217,7 +318,11 @@ export function aiOfCoAuthor(who: Identity): CanonicalAgent | undefined {
   const exact = exactIdentity(name, who.email.trim().toLowerCase());
   if (exact) return exact;
   // "aider (gpt-4o)", "Claude (claude-sonnet-4)": the parenthetical is a model, not part of the name.
-  const words = name.replace(/\([^)]*\)/g, ' ').trim().split(/[\s-]+/).filter(Boolean);
+  const words = name
+    .replace(/\([^)]*\)/g, ' ')
+    .trim()
+    .split(/[\s-]+/)
+    .filter(Boolean);
   if (words[0] === 'github' && words[1] === 'copilot') words.shift();
   const agent = own(BY_CO_AUTHOR_WORD, words[0] ?? '');
   return agent !== undefined && words.slice(1).every((w) => PRODUCT_WORDS.test(w)) ? agent : undefined;

@@ -26,6 +26,8 @@ export function unknownHookAgentMessage(word: string, expected = HOOK_AGENTS.joi
   const exact = canonical.find(([c]) => c === word)?.[1];
   const near = exact ?? closest(word, [...HOOK_AGENTS, ...canonical.map(([c]) => c)]);
   const hook = near === undefined ? undefined : isHookAgent(near) ? near : canonical.find(([c]) => c === near)?.[1];
-  const hint = hook ? ` Did you mean '${hook}' (${agentDisplayName(agentOfHook(hook))}, recorded as ${agentOfHook(hook)})?` : '';
+  const hint = hook
+    ? ` Did you mean '${hook}' (${agentDisplayName(agentOfHook(hook))}, recorded as ${agentOfHook(hook)})?`
+    : '';
   return `unknown agent '${word}' (expected ${expected}).${hint}`;
 }

@@ -42,15 +42,19 @@ export function hookShellCommand(agent: HookAgent, phase: Phase, pin: HookPin): 
   const args = `checkpoint --from ${agent} --phase ${phase} --repo ${shDouble(pin.repo)}`;
   // Cursor and Gemini CLI read stdout as JSON even when the hook has nothing to say.
   const neutral = agent === 'cursor' || agent === 'gemini' ? `echo '{}'; ` : '';
-  return `sh -c ${shSingle(`f=${shDouble(pin.cli)}; `
-    + `if [ -f "$f" ] && command -v node >/dev/null 2>&1; then exec node "$f" ${args}; fi; `
-    + `if command -v countersign >/dev/null 2>&1; then exec countersign ${args}; fi; `
-    + `cat >/dev/null; ${neutral}exit 0`)}`;
+  return `sh -c ${shSingle(
+    `f=${shDouble(pin.cli)}; ` +
+      `if [ -f "$f" ] && command -v node >/dev/null 2>&1; then exec node "$f" ${args}; fi; ` +
+      `if command -v countersign >/dev/null 2>&1; then exec countersign ${args}; fi; ` +
+      `cat >/dev/null; ${neutral}exit 0`,
+  )}`;
 }
 
 /** Whether a hook command is one `connect` wrote for this agent (any version of it). */
 export function isOurCommand(command: unknown, agent: HookAgent): boolean {
-  return typeof command === 'string' && command.includes('countersign') && command.includes(`checkpoint --from ${agent}`);
+  return (
+    typeof command === 'string' && command.includes('countersign') && command.includes(`checkpoint --from ${agent}`)
+  );
 }
 
 /**
@@ -133,7 +137,14 @@ interface AgentLayout {
 }
 
 /** Claude Code and Codex share a settings shape: hooks.EVENT = [{ matcher, hooks: [{ type, command, timeout }] }]. */
-function matcherGroupsLayout(agent: HookAgent, file: string, events: Array<[string, Phase]>, matcher: string, timeout: number, localFile?: string): AgentLayout['files'][number] {
+function matcherGroupsLayout(
+  agent: HookAgent,
+  file: string,
+  events: Array<[string, Phase]>,
+  matcher: string,
+  timeout: number,
+  localFile?: string,
+): AgentLayout['files'][number] {
   return {
     file,
     ...(localFile ? { localFile } : {}),
@@ -143,9 +154,10 @@ function matcherGroupsLayout(agent: HookAgent, file: string, events: Array<[stri
     merge: (root, f, command) => {
       const hooks = objectAt(root, 'hooks', f);
       for (const [event, phase] of events) {
-        const hook: JsonObject = agent === 'gemini'
-          ? { type: 'command', name: `countersign-checkpoint-${phase}`, command: command(phase), timeout }
-          : { type: 'command', command: command(phase), timeout };
+        const hook: JsonObject =
+          agent === 'gemini'
+            ? { type: 'command', name: `countersign-checkpoint-${phase}`, command: command(phase), timeout }
+            : { type: 'command', command: command(phase), timeout };
         hooks[event] = mergeMatcherGroups(arrayAt(hooks, event, f), { matcher, hooks: [hook] }, agent);
       }
       return root;
@@ -178,60 +190,130 @@ function mergeMatcherGroups(list: Json[], ours: JsonObject, agent: HookAgent): J
 
 const LAYOUTS: Record<HookAgent, AgentLayout> = {
   // A failed tool call may still have written (a shell command that died half-way): its failure hook closes it.
-  claude: { files: [matcherGroupsLayout('claude', '.claude/settings.json', [['PreToolUse', 'before'], ['PostToolUse', 'after'], ['PostToolUseFailure', 'after']], 'Write|Edit|MultiEdit|NotebookEdit|Bash', HOOK_TIMEOUT_SECONDS, '.claude/settings.local.json')] },
-  codex: { files: [matcherGroupsLayout('codex', '.codex/hooks.json', [['PreToolUse', 'before'], ['PostToolUse', 'after']], 'Bash|apply_patch|Edit|Write', HOOK_TIMEOUT_SECONDS)] },
+  claude: {
+    files: [
+      matcherGroupsLayout(
+        'claude',
+        '.claude/settings.json',
+        [
+          ['PreToolUse', 'before'],
+          ['PostToolUse', 'after'],
+          ['PostToolUseFailure', 'after'],
+        ],
+        'Write|Edit|MultiEdit|NotebookEdit|Bash',
+        HOOK_TIMEOUT_SECONDS,
+        '.claude/settings.local.json',
+      ),
+    ],
+  },
+  codex: {
+    files: [
+      matcherGroupsLayout(
+        'codex',
+        '.codex/hooks.json',
+        [
+          ['PreToolUse', 'before'],
+          ['PostToolUse', 'after'],
+        ],
+        'Bash|apply_patch|Edit|Write',
+        HOOK_TIMEOUT_SECONDS,
+      ),
+    ],
+  },
   // Gemini CLI's timeout is in milliseconds; its AfterTool fires for failed calls too.
-  gemini: { files: [matcherGroupsLayout('gemini', '.gemini/settings.json', [['BeforeTool', 'before'], ['AfterTool', 'after']], 'write_file|replace|run_shell_command', HOOK_TIMEOUT_SECONDS * 1000)] },
+  gemini: {
+    files: [
+      matcherGroupsLayout(
+        'gemini',
+        '.gemini/settings.json',
+        [
+          ['BeforeTool', 'before'],
+          ['AfterTool', 'after'],
+        ],
+        'write_file|replace|run_shell_command',
+        HOOK_TIMEOUT_SECONDS * 1000,
+      ),
+    ],
+  },
   cursor: {
-    files: [{
-      file: '.cursor/hooks.json',
-      events: ['beforeShellExecution', 'afterShellExecution', 'afterFileEdit'],
-      initial: () => ({ version: 1 }),
-      merge: (root, f, command) => {
-        if (root.version === undefined) root.version = 1;
-        const hooks = objectAt(root, 'hooks', f);
-        const entries: Array<[string, Phase]> = [['beforeShellExecution', 'before'], ['afterShellExecution', 'after'], ['afterFileEdit', 'after']];
-        for (const [event, phase] of entries) {
-          const entry: JsonObject = { command: command(phase), timeout: HOOK_TIMEOUT_SECONDS };
-          hooks[event] = mergeEntries(arrayAt(hooks, event, f), entry, (e) => isObject(e) && isOurCommand(e.command, 'cursor'));
-        }
-        return root;
+    files: [
+      {
+        file: '.cursor/hooks.json',
+        events: ['beforeShellExecution', 'afterShellExecution', 'afterFileEdit'],
+        initial: () => ({ version: 1 }),
+        merge: (root, f, command) => {
+          if (root.version === undefined) root.version = 1;
+          const hooks = objectAt(root, 'hooks', f);
+          const entries: Array<[string, Phase]> = [
+            ['beforeShellExecution', 'before'],
+            ['afterShellExecution', 'after'],
+            ['afterFileEdit', 'after'],
+          ];
+          for (const [event, phase] of entries) {
+            const entry: JsonObject = { command: command(phase), timeout: HOOK_TIMEOUT_SECONDS };
+            hooks[event] = mergeEntries(
+              arrayAt(hooks, event, f),
+              entry,
+              (e) => isObject(e) && isOurCommand(e.command, 'cursor'),
+            );
+          }
+          return root;
+        },
       },
-    }],
+    ],
   },
   copilot: {
-    files: [{
-      // Copilot loads every .github/hooks/*.json, so Countersign keeps to a file of its own.
-      file: '.github/hooks/countersign.json',
-      events: ['preToolUse', 'postToolUse', 'postToolUseFailure'],
-      initial: () => ({ version: 1 }),
-      merge: (root, f, command) => {
-        if (root.version === undefined) root.version = 1;
-        const hooks = objectAt(root, 'hooks', f);
-        for (const [event, phase] of [['preToolUse', 'before'], ['postToolUse', 'after'], ['postToolUseFailure', 'after']] as const) {
-          const entry: JsonObject = { type: 'command', bash: command(phase), timeoutSec: HOOK_TIMEOUT_SECONDS };
-          hooks[event] = mergeEntries(arrayAt(hooks, event, f), entry, (e) => isObject(e) && isOurCommand(e.bash, 'copilot'));
-        }
-        return root;
+    files: [
+      {
+        // Copilot loads every .github/hooks/*.json, so Countersign keeps to a file of its own.
+        file: '.github/hooks/countersign.json',
+        events: ['preToolUse', 'postToolUse', 'postToolUseFailure'],
+        initial: () => ({ version: 1 }),
+        merge: (root, f, command) => {
+          if (root.version === undefined) root.version = 1;
+          const hooks = objectAt(root, 'hooks', f);
+          for (const [event, phase] of [
+            ['preToolUse', 'before'],
+            ['postToolUse', 'after'],
+            ['postToolUseFailure', 'after'],
+          ] as const) {
+            const entry: JsonObject = { type: 'command', bash: command(phase), timeoutSec: HOOK_TIMEOUT_SECONDS };
+            hooks[event] = mergeEntries(
+              arrayAt(hooks, event, f),
+              entry,
+              (e) => isObject(e) && isOurCommand(e.bash, 'copilot'),
+            );
+          }
+          return root;
+        },
       },
-    }],
+    ],
   },
   vscode: {
-    files: [{
-      // VS Code loads every .github/hooks/*.json (in its own PascalCase format, beside Copilot CLI's files), so
-      // Countersign keeps to a file of its own here too. VS Code has no failure event: PostToolUse only.
-      file: '.github/hooks/countersign-vscode.json',
-      events: ['PreToolUse', 'PostToolUse'],
-      initial: () => ({}),
-      merge: (root, f, command) => {
-        const hooks = objectAt(root, 'hooks', f);
-        for (const [event, phase] of [['PreToolUse', 'before'], ['PostToolUse', 'after']] as const) {
-          const entry: JsonObject = { type: 'command', command: command(phase), timeout: HOOK_TIMEOUT_SECONDS };
-          hooks[event] = mergeEntries(arrayAt(hooks, event, f), entry, (e) => isObject(e) && isOurCommand(e.command, 'vscode'));
-        }
-        return root;
+    files: [
+      {
+        // VS Code loads every .github/hooks/*.json (in its own PascalCase format, beside Copilot CLI's files), so
+        // Countersign keeps to a file of its own here too. VS Code has no failure event: PostToolUse only.
+        file: '.github/hooks/countersign-vscode.json',
+        events: ['PreToolUse', 'PostToolUse'],
+        initial: () => ({}),
+        merge: (root, f, command) => {
+          const hooks = objectAt(root, 'hooks', f);
+          for (const [event, phase] of [
+            ['PreToolUse', 'before'],
+            ['PostToolUse', 'after'],
+          ] as const) {
+            const entry: JsonObject = { type: 'command', command: command(phase), timeout: HOOK_TIMEOUT_SECONDS };
+            hooks[event] = mergeEntries(
+              arrayAt(hooks, event, f),
+              entry,
+              (e) => isObject(e) && isOurCommand(e.command, 'vscode'),
+            );
+          }
+          return root;
+        },
       },
-    }],
+    ],
   },
   kiro: {
     // Kiro's agent hooks are one file each in .kiro/hooks/.
@@ -257,16 +339,27 @@ export function agentConfigFiles(agent: HookAgent): string[] {
   return LAYOUTS[agent].files.flatMap((f) => (f.localFile ? [f.file, f.localFile] : [f.file]));
 }
 
-function parseSettings(agent: HookAgent, file: string, existing: string | undefined, initial: () => JsonObject): JsonObject {
+function parseSettings(
+  agent: HookAgent,
+  file: string,
+  existing: string | undefined,
+  initial: () => JsonObject,
+): JsonObject {
   if (existing === undefined || existing.trim() === '') return initial();
   let parsed: unknown;
   try {
     parsed = JSON.parse(existing);
   } catch (e) {
-    throw new CountersignError('config', `${file} is not valid JSON (${(e as Error).message}); it was left untouched — fix it and run \`countersign agents connect ${agent}\` again`);
+    throw new CountersignError(
+      'config',
+      `${file} is not valid JSON (${(e as Error).message}); it was left untouched — fix it and run \`countersign agents connect ${agent}\` again`,
+    );
   }
   if (!isObject(parsed)) {
-    throw new CountersignError('config', `${file} does not hold a JSON object; it was left untouched — fix it and run \`countersign agents connect ${agent}\` again`);
+    throw new CountersignError(
+      'config',
+      `${file} does not hold a JSON object; it was left untouched — fix it and run \`countersign agents connect ${agent}\` again`,
+    );
   }
   return parsed;
 }
@@ -276,7 +369,12 @@ function parseSettings(agent: HookAgent, file: string, existing: string | undefi
  * malformed files. With placement `local`, an agent that has a personal settings file gets its hooks there
  * and they are taken out of the project file (and the other way round with `project`), so they never run twice.
  */
-export function planAgentConfig(agent: HookAgent, read: (file: string) => string | undefined, pin: HookPin, placement: HookPlacement = 'project'): ConfigFilePlan[] {
+export function planAgentConfig(
+  agent: HookAgent,
+  read: (file: string) => string | undefined,
+  pin: HookPin,
+  placement: HookPlacement = 'project',
+): ConfigFilePlan[] {
   return LAYOUTS[agent].files.flatMap((layout) => {
     const target = placement === 'local' && layout.localFile ? layout.localFile : layout.file;
     const existing = read(target);
@@ -284,19 +382,28 @@ export function planAgentConfig(agent: HookAgent, read: (file: string) => string
     const before = JSON.stringify(root);
     const merged = layout.merge(structuredClone(root), target, (phase) => hookShellCommand(agent, phase, pin));
     const unchanged = existing !== undefined && existing.trim() !== '' && JSON.stringify(merged) === before;
-    const plans: ConfigFilePlan[] = [{
-      agent,
-      file: target,
-      text: unchanged ? undefined : JSON.stringify(merged, null, 2) + '\n',
-      created: existing === undefined,
-      events: layout.events,
-      ...(target === layout.localFile ? { personal: true } : {}),
-    }];
+    const plans: ConfigFilePlan[] = [
+      {
+        agent,
+        file: target,
+        text: unchanged ? undefined : JSON.stringify(merged, null, 2) + '\n',
+        created: existing === undefined,
+        events: layout.events,
+        ...(target === layout.localFile ? { personal: true } : {}),
+      },
+    ];
     const other = layout.localFile ? (target === layout.file ? layout.localFile : layout.file) : undefined;
     const otherText = other ? read(other) : undefined;
     if (other && layout.remove && ourCommandsIn(otherText, agent).length > 0) {
       const cleaned = layout.remove(parseSettings(agent, other, otherText, layout.initial));
-      plans.push({ agent, file: other, text: JSON.stringify(cleaned, null, 2) + '\n', created: false, events: [], removing: true });
+      plans.push({
+        agent,
+        file: other,
+        text: JSON.stringify(cleaned, null, 2) + '\n',
+        created: false,
+        events: [],
+        removing: true,
+      });
     }
     return plans;
   });
@@ -321,13 +428,23 @@ export interface DisconnectPlan {
  */
 export function planAgentDisconnect(agent: HookAgent, read: (file: string) => string | undefined): DisconnectPlan[] {
   const isOurs = (c: unknown) => isOurCommand(c, agent);
-  return LAYOUTS[agent].files.flatMap((layout) => (layout.localFile ? [layout.file, layout.localFile] : [layout.file]).flatMap((file) => {
-    const existing = read(file);
-    if (ourCommandsIn(existing, agent).length === 0) return [];
-    const root = parseSettings(agent, file, existing, layout.initial);
-    const cleaned = withoutOurHooks(root, isOurs).root;
-    return [{ agent, file, text: JSON.stringify(cleaned, null, 2) + '\n', empty: nothingOfTheUsersLeft(cleaned, isOurs), personal: file === layout.localFile }];
-  }));
+  return LAYOUTS[agent].files.flatMap((layout) =>
+    (layout.localFile ? [layout.file, layout.localFile] : [layout.file]).flatMap((file) => {
+      const existing = read(file);
+      if (ourCommandsIn(existing, agent).length === 0) return [];
+      const root = parseSettings(agent, file, existing, layout.initial);
+      const cleaned = withoutOurHooks(root, isOurs).root;
+      return [
+        {
+          agent,
+          file,
+          text: JSON.stringify(cleaned, null, 2) + '\n',
+          empty: nothingOfTheUsersLeft(cleaned, isOurs),
+          personal: file === layout.localFile,
+        },
+      ];
+    }),
+  );
 }
 
 /** Replaces our entry in place (first one; drops duplicates) or appends it; other entries are kept untouched. */
@@ -356,7 +473,10 @@ function objectAt(parent: JsonObject, key: string, file: string): JsonObject {
     return o;
   }
   if (!isObject(v)) {
-    throw new CountersignError('config', `${file}: "${key}" is not an object; it was left untouched — fix it and run \`countersign agents connect\` again`);
+    throw new CountersignError(
+      'config',
+      `${file}: "${key}" is not an object; it was left untouched — fix it and run \`countersign agents connect\` again`,
+    );
   }
   return v;
 }
@@ -365,7 +485,10 @@ function arrayAt(parent: JsonObject, key: string, file: string): Json[] {
   const v = parent[key];
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) {
-    throw new CountersignError('config', `${file}: hooks "${key}" is not a list; it was left untouched — fix it and run \`countersign agents connect\` again`);
+    throw new CountersignError(
+      'config',
+      `${file}: hooks "${key}" is not a list; it was left untouched — fix it and run \`countersign agents connect\` again`,
+    );
   }
   return v;
 }

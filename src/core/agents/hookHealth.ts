@@ -54,7 +54,11 @@ function mentionsOurHook(text: string | undefined, agent: HookAgent): boolean {
 }
 
 /** Kiro hook files carry an `enabled` switch: a disabled hook is configured but does not run. */
-function disabledFile(agent: HookAgent, files: string[], read: (file: string) => string | undefined): string | undefined {
+function disabledFile(
+  agent: HookAgent,
+  files: string[],
+  read: (file: string) => string | undefined,
+): string | undefined {
   for (const f of files) {
     const text = read(f);
     if (!mentionsOurHook(text, agent)) continue;
@@ -72,9 +76,20 @@ function disabledFile(agent: HookAgent, files: string[], read: (file: string) =>
  * The state of one agent's hooks, from the files as they are now (`read` returns undefined for a missing
  * file) and whether `agents connect` recorded connecting it in this repository.
  */
-export function agentHookState(agent: HookAgent, read: (file: string) => string | undefined, wasConnected: boolean, pin: HookPin, wasLocal = false): AgentHookState {
+export function agentHookState(
+  agent: HookAgent,
+  read: (file: string) => string | undefined,
+  wasConnected: boolean,
+  pin: HookPin,
+  wasLocal = false,
+): AgentHookState {
   const files = agentConfigFiles(agent);
-  const base = { agent, canonical: agentOfHook(agent), files, ...(wasLocal ? { connectedLocally: true as const } : {}) };
+  const base = {
+    agent,
+    canonical: agentOfHook(agent),
+    files,
+    ...(wasLocal ? { connectedLocally: true as const } : {}),
+  };
   const mentioned = files.some((f) => mentionsOurHook(read(f), agent));
   let plans;
   try {
@@ -94,22 +109,41 @@ export function agentHookState(agent: HookAgent, read: (file: string) => string 
   const changed = plans.filter((p) => p.text !== undefined).map((p) => p.file);
   if (changed.length === 0) {
     const disabled = disabledFile(agent, files, read);
-    return disabled ? { ...base, status: 'altered', detail: `${disabled} is disabled ("enabled": false)` } : { ...base, status: 'connected' };
+    return disabled
+      ? { ...base, status: 'altered', detail: `${disabled} is disabled ("enabled": false)` }
+      : { ...base, status: 'connected' };
   }
   const foreign = foreignPin(agent, files, read, pin);
   if (foreign) {
     const localFile = files.find((f) => f.endsWith('.local.json'));
-    return { ...base, status: 'elsewhere', detail: `${foreign.files.join(', ')} ${foreign.files.length === 1 ? 'names' : 'name'} the CLI copy and work tree of another clone or machine (${foreign.repo})`, pinnedTo: foreign.repo, ...(localFile ? { localFile } : {}) };
+    return {
+      ...base,
+      status: 'elsewhere',
+      detail: `${foreign.files.join(', ')} ${foreign.files.length === 1 ? 'names' : 'name'} the CLI copy and work tree of another clone or machine (${foreign.repo})`,
+      pinnedTo: foreign.repo,
+      ...(localFile ? { localFile } : {}),
+    };
   }
   // Where the hooks belong under the placement that comes closest (not the file they would be moved out of).
   const targets = plans.filter((p) => !p.removing).map((p) => p.file);
-  if (mentioned) return { ...base, status: 'altered', detail: `Countersign's hook entries in ${targets.filter((f) => changed.includes(f)).join(', ') || changed.join(', ')} were changed` };
-  if (wasConnected) return { ...base, status: 'removed', detail: `Countersign's hooks are gone from ${targets.join(', ')}` };
+  if (mentioned)
+    return {
+      ...base,
+      status: 'altered',
+      detail: `Countersign's hook entries in ${targets.filter((f) => changed.includes(f)).join(', ') || changed.join(', ')} were changed`,
+    };
+  if (wasConnected)
+    return { ...base, status: 'removed', detail: `Countersign's hooks are gone from ${targets.join(', ')}` };
   return { ...base, status: 'notConnected' };
 }
 
 /** Files whose Countersign entries are pinned to a work tree or CLI copy other than this clone's. */
-function foreignPin(agent: HookAgent, files: string[], read: (file: string) => string | undefined, pin: HookPin): { repo: string; files: string[] } | undefined {
+function foreignPin(
+  agent: HookAgent,
+  files: string[],
+  read: (file: string) => string | undefined,
+  pin: HookPin,
+): { repo: string; files: string[] } | undefined {
   let repo: string | undefined;
   const where: string[] = [];
   for (const f of files) {
@@ -122,7 +156,12 @@ function foreignPin(agent: HookAgent, files: string[], read: (file: string) => s
   return repo === undefined ? undefined : { repo, files: where };
 }
 
-export function allAgentHookStates(read: (file: string) => string | undefined, connected: ReadonlySet<HookAgent>, pin: HookPin, connectedLocally: ReadonlySet<HookAgent> = new Set()): AgentHookState[] {
+export function allAgentHookStates(
+  read: (file: string) => string | undefined,
+  connected: ReadonlySet<HookAgent>,
+  pin: HookPin,
+  connectedLocally: ReadonlySet<HookAgent> = new Set(),
+): AgentHookState[] {
   return HOOK_AGENTS.map((a) => agentHookState(a, read, connected.has(a), pin, connectedLocally.has(a)));
 }
 
@@ -141,7 +180,7 @@ export function describeBrokenHook(s: AgentHookState): string {
   if (s.status === 'elsewhere') {
     const keep = s.localFile
       ? ` (it puts them in ${s.localFile}, which is not committed, and takes the other clone's out of the shared file)`
-      : ' (that rewrites a shared settings file with this clone\'s paths: keep the change out of your commits)';
+      : " (that rewrites a shared settings file with this clone's paths: keep the change out of your commits)";
     return `${hookAgentName(s.agent)}'s Countersign hooks are pinned to another clone or machine: ${s.detail}. Its edits here are recorded as untracked until you run \`${reconnectCommand(s)}\` to pin them to this clone${keep}`;
   }
   const what = s.status === 'removed' ? 'hooks were removed' : 'hooks were changed';

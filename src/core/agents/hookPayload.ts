@@ -53,20 +53,59 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type JsonObject = { [k: string]: Json };
 
 const BEFORE_EVENTS = new Set(['pretooluse', 'beforetool', 'beforeshellexecution', 'beforemcpexecution']);
-const AFTER_EVENTS = new Set(['posttooluse', 'posttoolusefailure', 'aftertool', 'aftershellexecution', 'aftermcpexecution', 'afterfileedit', 'aftertabfileedit']);
+const AFTER_EVENTS = new Set([
+  'posttooluse',
+  'posttoolusefailure',
+  'aftertool',
+  'aftershellexecution',
+  'aftermcpexecution',
+  'afterfileedit',
+  'aftertabfileedit',
+]);
 
 /** Tools that only read: recording them would only cost time. Compared case-insensitively. */
 const READ_ONLY_TOOLS = new Set([
-  'read', 'glob', 'grep', 'ls', 'view', 'read_file', 'read_many_files', 'list_directory', 'search_file_content',
-  'glob_file_search', 'codebase_search', 'web_fetch', 'webfetch', 'web_search', 'websearch', 'google_web_search',
-  'todowrite', 'todo_write', 'fs_read', 'ask_user', 'exitplanmode', 'update_plan', 'view_image',
+  'read',
+  'glob',
+  'grep',
+  'ls',
+  'view',
+  'read_file',
+  'read_many_files',
+  'list_directory',
+  'search_file_content',
+  'glob_file_search',
+  'codebase_search',
+  'web_fetch',
+  'webfetch',
+  'web_search',
+  'websearch',
+  'google_web_search',
+  'todowrite',
+  'todo_write',
+  'fs_read',
+  'ask_user',
+  'exitplanmode',
+  'update_plan',
+  'view_image',
   // VS Code's own tools
-  'file_search', 'grep_search', 'semantic_search', 'list_dir', 'get_errors', 'fetch_webpage', 'manage_todo_list',
-  'get_changed_files', 'test_search', 'get_terminal_output', 'think', 'vscode_searchextensions_internal',
+  'file_search',
+  'grep_search',
+  'semantic_search',
+  'list_dir',
+  'get_errors',
+  'fetch_webpage',
+  'manage_todo_list',
+  'get_changed_files',
+  'test_search',
+  'get_terminal_output',
+  'think',
+  'vscode_searchextensions_internal',
 ]);
 
 /** Tools that run commands: they can touch any file, so the hook snapshots what git reports as changed. */
-const SHELL_TOOLS = /^(bash|shell|sh|powershell|run_shell_command|execute_bash|exec_command|local_shell|run_terminal_cmd|run_in_terminal|terminal|command)$/i;
+const SHELL_TOOLS =
+  /^(bash|shell|sh|powershell|run_shell_command|execute_bash|exec_command|local_shell|run_terminal_cmd|run_in_terminal|terminal|command)$/i;
 
 /** Keys under which the agents name the file a tool writes. */
 const FILE_KEYS = ['file_path', 'filePath', 'notebook_path', 'absolute_path', 'target_file', 'path', 'filename'];
@@ -86,12 +125,18 @@ export function parseHookPayload(from: HookAgent, text: string): HookCall {
   const event = str(p.hook_event_name) ?? str(p.hookEventName);
   const tool = str(p.tool_name) ?? str(p.toolName);
   const input = toolInput(p);
-  const workspaceRoots = Array.isArray(p.workspace_roots) ? p.workspace_roots.filter((r): r is string => typeof r === 'string') : [];
+  const workspaceRoots = Array.isArray(p.workspace_roots)
+    ? p.workspace_roots.filter((r): r is string => typeof r === 'string')
+    : [];
   const transcriptPath = str(p.transcript_path) ?? str(p.transcriptPath);
   const call: HookCall = {
     agent: from === 'vscode' ? vscodeHarnessAgent(p, tool, transcriptPath) : agentOfHook(from),
     // Copilot's camelCase payloads name no event: a tool result can only mean after; otherwise --phase decides.
-    phase: phaseOf(event) ?? (p.toolResult !== undefined || p.tool_result !== undefined || p.tool_response !== undefined ? 'after' : undefined),
+    phase:
+      phaseOf(event) ??
+      (p.toolResult !== undefined || p.tool_result !== undefined || p.tool_response !== undefined
+        ? 'after'
+        : undefined),
     event,
     tool,
     session: str(p.session_id) ?? str(p.sessionId) ?? str(p.conversation_id) ?? str(p.conversationId),
@@ -123,7 +168,10 @@ export function parseHookPayload(from: HookAgent, text: string): HookCall {
     call.readOnly = true;
     return call;
   }
-  if (tool === 'apply_patch' || (from === 'codex' && typeof input?.command === 'string' && input.command.includes('*** Begin Patch'))) {
+  if (
+    tool === 'apply_patch' ||
+    (from === 'codex' && typeof input?.command === 'string' && input.command.includes('*** Begin Patch'))
+  ) {
     // Codex: tool_input.command; VS Code's apply_patch tool: tool_input.input.
     const patch = [input?.command, input?.patch, input?.input].find((v): v is string => typeof v === 'string') ?? '';
     call.files = applyPatchFiles(patch);
@@ -153,7 +201,9 @@ function toolInput(p: JsonObject): JsonObject | undefined {
     try {
       const v = JSON.parse(raw) as unknown;
       if (isObject(v)) return v;
-    } catch { /* not JSON: Cursor's MCP tool_input can be any text */ }
+    } catch {
+      /* not JSON: Cursor's MCP tool_input can be any text */
+    }
   }
   return undefined;
 }
@@ -161,15 +211,18 @@ function toolInput(p: JsonObject): JsonObject | undefined {
 function filesOf(input: JsonObject | undefined): string[] {
   if (!input) return [];
   const files: string[] = [];
-  const add = (f: unknown) => { if (typeof f === 'string' && f.length > 0 && !files.includes(f)) files.push(f); };
+  const add = (f: unknown) => {
+    if (typeof f === 'string' && f.length > 0 && !files.includes(f)) files.push(f);
+  };
   for (const k of FILE_KEYS) add(input[k]);
   for (const k of ['files', 'paths', 'file_paths']) {
     const v = input[k];
-    if (Array.isArray(v)) for (const f of v) add(isObject(f) ? f.path ?? f.file_path ?? f.filePath : f);
+    if (Array.isArray(v)) for (const f of v) add(isObject(f) ? (f.path ?? f.file_path ?? f.filePath) : f);
   }
   // VS Code's multi_replace_string_in_file: one replacement per entry, each naming its file.
   const replacements = input.replacements;
-  if (Array.isArray(replacements)) for (const r of replacements) if (isObject(r)) add(r.filePath ?? r.file_path ?? r.path);
+  if (Array.isArray(replacements))
+    for (const r of replacements) if (isObject(r)) add(r.filePath ?? r.file_path ?? r.path);
   return files.map(fileUriToPath);
 }
 
@@ -184,7 +237,21 @@ function fileUriToPath(f: string): string {
 }
 
 /** Claude Code's tool names, which VS Code's Claude harness keeps. */
-const CLAUDE_TOOLS = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit', 'Bash', 'Read', 'Glob', 'Grep', 'LS', 'WebFetch', 'WebSearch', 'TodoWrite', 'Task']);
+const CLAUDE_TOOLS = new Set([
+  'Write',
+  'Edit',
+  'MultiEdit',
+  'NotebookEdit',
+  'Bash',
+  'Read',
+  'Glob',
+  'Grep',
+  'LS',
+  'WebFetch',
+  'WebSearch',
+  'TodoWrite',
+  'Task',
+]);
 
 /**
  * Which of VS Code's harnesses sent a payload (DESIGN: Copilot's agent mode -> `copilot`, the Claude harness

@@ -18,7 +18,9 @@ function isObject(v: unknown): v is JsonObject {
 /** A hook entry (`{command}`, Copilot's `{bash}`, Kiro's `then: {command}`) that runs our command. */
 export function isOurEntry(v: Json, isOurs: IsOurCommand): boolean {
   if (!isObject(v)) return false;
-  return Object.values(v).some((x) => (typeof x === 'string' && isOurs(x)) || (isObject(x) && typeof x.command === 'string' && isOurs(x.command)));
+  return Object.values(v).some(
+    (x) => (typeof x === 'string' && isOurs(x)) || (isObject(x) && typeof x.command === 'string' && isOurs(x.command)),
+  );
 }
 
 /**
@@ -49,7 +51,9 @@ function prune(v: Json, isOurs: IsOurCommand): { value: Json; removed: boolean }
     for (const [k, x] of Object.entries(v)) {
       const p = prune(x, isOurs);
       removed ||= p.removed;
-      const emptied = p.removed && ((Array.isArray(p.value) && p.value.length === 0) || (isObject(p.value) && Object.keys(p.value).length === 0));
+      const emptied =
+        p.removed &&
+        ((Array.isArray(p.value) && p.value.length === 0) || (isObject(p.value) && Object.keys(p.value).length === 0));
       if (!emptied) out[k] = p.value;
     }
     return { value: out, removed };

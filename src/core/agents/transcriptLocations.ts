@@ -12,15 +12,23 @@ import * as path from 'path';
  *   (`~/.codex/sessions`).
  */
 export function transcriptRoots(agent: 'claude' | 'vscode', home: string, env: NodeJS.ProcessEnv): string[] {
-  const claude = [path.join(env.CLAUDE_CONFIG_DIR || path.join(home, '.claude'), 'projects'), path.join(home, '.config', 'claude', 'projects')];
+  const claude = [
+    path.join(env.CLAUDE_CONFIG_DIR || path.join(home, '.claude'), 'projects'),
+    path.join(home, '.config', 'claude', 'projects'),
+  ];
   if (agent === 'claude') return claude;
   const config = env.XDG_CONFIG_HOME || path.join(home, '.config');
   const userData = ['Code', 'Code - Insiders', 'VSCodium', 'Code - OSS'].flatMap((app) => [
-    path.join(config, app), path.join(home, 'Library', 'Application Support', app), path.join(env.APPDATA || path.join(home, 'AppData', 'Roaming'), app),
+    path.join(config, app),
+    path.join(home, 'Library', 'Application Support', app),
+    path.join(env.APPDATA || path.join(home, 'AppData', 'Roaming'), app),
   ]);
   return [
-    ...claude, path.join(env.CODEX_HOME || path.join(home, '.codex'), 'sessions'), ...userData,
-    path.join(home, '.vscode-server', 'data'), path.join(home, '.local', 'share', 'code-server'),
+    ...claude,
+    path.join(env.CODEX_HOME || path.join(home, '.codex'), 'sessions'),
+    ...userData,
+    path.join(home, '.vscode-server', 'data'),
+    path.join(home, '.local', 'share', 'code-server'),
     ...(env.VSCODE_PORTABLE ? [path.join(env.VSCODE_PORTABLE, 'user-data')] : []),
   ];
 }

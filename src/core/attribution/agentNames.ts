@@ -37,7 +37,11 @@ function shellWords(command: string): string[] {
   for (let i = 0; i < command.length; i++) {
     const c = command[i];
     if (c === ' ' || c === '\t' || c === '\n') {
-      if (inWord) { words.push(word); word = ''; inWord = false; }
+      if (inWord) {
+        words.push(word);
+        word = '';
+        inWord = false;
+      }
       continue;
     }
     if (c === ';' || c === '|' || c === '&' || c === '(' || c === ')' || c === '<' || c === '>') {
@@ -47,7 +51,10 @@ function shellWords(command: string): string[] {
     inWord = true;
     // A backslash escapes a space or a quote (POSIX); before anything else it is kept, because on Windows
     // (PowerShell, cmd) it separates directories, as in C:\tools\codex.cmd.
-    if (c === '\\' && i + 1 < command.length && /[\s'"]/.test(command[i + 1])) { word += command[++i]; continue; }
+    if (c === '\\' && i + 1 < command.length && /[\s'"]/.test(command[i + 1])) {
+      word += command[++i];
+      continue;
+    }
     if (c === "'" || c === '"') {
       const close = command.indexOf(c, i + 1);
       const end = close < 0 ? command.length : close;

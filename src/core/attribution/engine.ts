@@ -63,14 +63,26 @@ export class AttributionEngine {
 
   observe(o: Observation): void {
     switch (o.type) {
-      case 'edit': return this.onEdit(o);
-      case 'clipboard': this.clipboard = normalizeLineEndings(o.text); return;
-      case 'inlineAccept': this.inlineAccepts.set(o.file, o.agent ?? 'inline-completion'); return;
-      case 'agent': return o.phase === 'before' ? this.onAgentBefore(o) : this.onAgentAfter(o);
-      case 'diskWrite': return this.onDiskWrite(o.file, o.content);
-      case 'terminal': return this.onTerminal(o.command, o.state);
-      case 'willSave': this.saving.add(o.file); return;
-      case 'save': this.saving.delete(o.file); return;
+      case 'edit':
+        return this.onEdit(o);
+      case 'clipboard':
+        this.clipboard = normalizeLineEndings(o.text);
+        return;
+      case 'inlineAccept':
+        this.inlineAccepts.set(o.file, o.agent ?? 'inline-completion');
+        return;
+      case 'agent':
+        return o.phase === 'before' ? this.onAgentBefore(o) : this.onAgentAfter(o);
+      case 'diskWrite':
+        return this.onDiskWrite(o.file, o.content);
+      case 'terminal':
+        return this.onTerminal(o.command, o.state);
+      case 'willSave':
+        this.saving.add(o.file);
+        return;
+      case 'save':
+        this.saving.delete(o.file);
+        return;
     }
   }
 
@@ -81,9 +93,14 @@ export class AttributionEngine {
   setFile(file: string, content: string, labels?: readonly LineLabel[]): void {
     const texts = splitLinesWithEnds(content);
     if (labels && labels.length !== texts.length) {
-      throw new CountersignError('input', `${file}: ${labels.length} labels given for ${texts.length} lines; expected one label per line`);
+      throw new CountersignError(
+        'input',
+        `${file}: ${labels.length} labels given for ${texts.length} lines; expected one label per line`,
+      );
     }
-    const lines = labels ? this.linesWithLabels(texts, labels) : texts.map((t) => stampedLine(t, { writer: this.writers.untracked, seq: 0 }, undefined, this.writers));
+    const lines = labels
+      ? this.linesWithLabels(texts, labels)
+      : texts.map((t) => stampedLine(t, { writer: this.writers.untracked, seq: 0 }, undefined, this.writers));
     this.docs.set(file, { tree: fromLines(lines), history: new UndoHistory(this.opts.undoLimit) });
   }
 
@@ -123,9 +140,10 @@ export class AttributionEngine {
     const tree = this.docs.get(file)?.tree ?? null;
     if (!tree) return { ai: 0, aiModified: 0, human: 0, untracked: 0, agents: [] };
     const { ai, human, humanWasAi, untracked } = tree;
-    const agents = (tree.agents & AGENT_OVERFLOW_BIT) !== 0
-      ? [...new Set(toLines(tree).flatMap((l) => (l.label.kind === 'ai' ? [l.label.agent] : [])))]
-      : this.writers.agentsInMask(tree.agents);
+    const agents =
+      (tree.agents & AGENT_OVERFLOW_BIT) !== 0
+        ? [...new Set(toLines(tree).flatMap((l) => (l.label.kind === 'ai' ? [l.label.agent] : [])))]
+        : this.writers.agentsInMask(tree.agents);
     return { ai, aiModified: humanWasAi, human: human + humanWasAi, untracked, agents: agents.sort() };
   }
 
@@ -155,7 +173,8 @@ export class AttributionEngine {
     const human: ChangeMode = { kind: 'write', stamp: { writer: this.writers.human, seq: this.nextSeq() } };
     if (change.text === '') return human;
     if (this.clipboard !== undefined && normalizeLineEndings(change.text) === this.clipboard) return human;
-    if (isMultiLineInsertion(change.text)) return this.write(aiLabel('unknown', { confidence: 'low', at: this.opts.now?.() }));
+    if (isMultiLineInsertion(change.text))
+      return this.write(aiLabel('unknown', { confidence: 'low', at: this.opts.now?.() }));
     return human;
   }
 
@@ -166,7 +185,8 @@ export class AttributionEngine {
       // The agent sees the file as it is; differences from what the engine holds happened while nothing
       // watched, so nobody known wrote them.
       if (!doc) this.setFile(file, content);
-      else if (treeText(doc.tree) !== content) this.commit(doc, this.rewrite(doc.tree, content, this.stampFor(UNOBSERVED)));
+      else if (treeText(doc.tree) !== content)
+        this.commit(doc, this.rewrite(doc.tree, content, this.stampFor(UNOBSERVED)));
       call.snapshots.set(file, this.docs.get(file)!.tree);
     }
     this.toolCalls.push(call);
@@ -176,10 +196,13 @@ export class AttributionEngine {
     let index = -1;
     for (let i = this.toolCalls.length - 1; i >= 0 && index < 0; i--) {
       const c = this.toolCalls[i];
-      if (c.agent === o.agent && (o.session === undefined || c.session === undefined || c.session === o.session)) index = i;
+      if (c.agent === o.agent && (o.session === undefined || c.session === undefined || c.session === o.session))
+        index = i;
     }
     const call = index >= 0 ? this.toolCalls.splice(index, 1)[0] : undefined;
-    const stamp = this.stampFor(aiLabel(o.agent, { model: o.model ?? call?.model, session: o.session ?? call?.session, at: this.opts.now?.() }));
+    const stamp = this.stampFor(
+      aiLabel(o.agent, { model: o.model ?? call?.model, session: o.session ?? call?.session, at: this.opts.now?.() }),
+    );
     for (const [file, content] of Object.entries(o.files)) {
       const doc = this.doc(file);
       // Compared with the `before` snapshot, not with writes made during the call: content the agent deleted
@@ -197,7 +220,8 @@ export class AttributionEngine {
 
   /** Who wrote a file on disk: the agent tool call in progress, else a known agent CLI running, else nobody known. */
   private diskWriter(file: string): LineLabel {
-    const call = [...this.toolCalls].reverse().find((c) => c.snapshots.has(file)) ?? this.toolCalls[this.toolCalls.length - 1];
+    const call =
+      [...this.toolCalls].reverse().find((c) => c.snapshots.has(file)) ?? this.toolCalls[this.toolCalls.length - 1];
     if (call) return aiLabel(call.agent, { model: call.model, session: call.session, at: this.opts.now?.() });
     const run = this.terminals[this.terminals.length - 1];
     if (run) return aiLabel(run.agent, { at: this.opts.now?.() });
@@ -207,7 +231,10 @@ export class AttributionEngine {
   private onTerminal(command: string, state: 'start' | 'end'): void {
     const agent = agentForCommand(command);
     if (agent === undefined) return;
-    if (state === 'start') { this.terminals.push({ command, agent }); return; }
+    if (state === 'start') {
+      this.terminals.push({ command, agent });
+      return;
+    }
     // Shell integration may report the command line slightly differently at the end; fall back to the agent.
     let i = this.terminals.map((r) => r.command).lastIndexOf(command);
     if (i < 0) i = this.terminals.map((r) => r.agent).lastIndexOf(agent);
@@ -269,11 +296,16 @@ export class AttributionEngine {
       const label = labels[i];
       const aiSeq = this.nextSeq();
       const main = { writer: this.writers.intern(label), seq: this.nextSeq() };
-      const ai = label.kind === 'human' && label.wasAi
-        ? { writer: this.writers.intern(aiLabel(label.wasAi.agent, { model: label.wasAi.model, session: label.wasAi.session })), seq: aiSeq }
-        : undefined;
+      const ai =
+        label.kind === 'human' && label.wasAi
+          ? {
+              writer: this.writers.intern(
+                aiLabel(label.wasAi.agent, { model: label.wasAi.model, session: label.wasAi.session }),
+              ),
+              seq: aiSeq,
+            }
+          : undefined;
       return stampedLine(text, main, ai, this.writers);
     });
   }
 }
-

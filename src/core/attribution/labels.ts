@@ -35,7 +35,10 @@ export const HUMAN: HumanLabel = Object.freeze({ kind: 'human' }) as HumanLabel;
 export const UNTRACKED: UntrackedLabel = Object.freeze({ kind: 'untracked' }) as UntrackedLabel;
 export const UNOBSERVED: UntrackedLabel = Object.freeze({ kind: 'untracked', why: 'unobserved' }) as UntrackedLabel;
 
-export function aiLabel(agent: string, extra: { model?: string; session?: string; confidence?: 'low'; at?: number } = {}): AiLabel {
+export function aiLabel(
+  agent: string,
+  extra: { model?: string; session?: string; confidence?: 'low'; at?: number } = {},
+): AiLabel {
   const label: AiLabel = { kind: 'ai', agent };
   if (extra.model !== undefined) label.model = extra.model;
   if (extra.session !== undefined) label.session = extra.session;
@@ -47,9 +50,12 @@ export function aiLabel(agent: string, extra: { model?: string; session?: string
 /** The compact form `countersign replay --json` prints: `ai:<agent>`, `human` or `untracked`. */
 export function labelKey(label: LineLabel): string {
   switch (label.kind) {
-    case 'ai': return `ai:${label.agent}`;
-    case 'human': return 'human';
-    case 'untracked': return 'untracked';
+    case 'ai':
+      return `ai:${label.agent}`;
+    case 'human':
+      return 'human';
+    case 'untracked':
+      return 'untracked';
   }
 }
 
@@ -71,9 +77,20 @@ export function parseLabelKey(key: string): LineLabel | undefined {
 export function labelIdentity(label: LineLabel): string {
   switch (label.kind) {
     case 'ai':
-      return JSON.stringify(['ai', label.agent, label.model ?? null, label.session ?? null, label.confidence ?? null, label.at ?? null]);
+      return JSON.stringify([
+        'ai',
+        label.agent,
+        label.model ?? null,
+        label.session ?? null,
+        label.confidence ?? null,
+        label.at ?? null,
+      ]);
     case 'human':
-      return JSON.stringify(['human', label.author ?? null, label.wasAi ? [label.wasAi.agent, label.wasAi.model ?? null, label.wasAi.session ?? null] : null]);
+      return JSON.stringify([
+        'human',
+        label.author ?? null,
+        label.wasAi ? [label.wasAi.agent, label.wasAi.model ?? null, label.wasAi.session ?? null] : null,
+      ]);
     case 'untracked':
       return label.why ? `["untracked","${label.why}"]` : '["untracked"]';
   }

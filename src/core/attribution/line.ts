@@ -44,17 +44,34 @@ const B2 = 137;
 
 export function makeLine(text: string, runs: Runs, writers: WriterTable): Line {
   const contentEnd = contentLength(text);
-  let mainWriter = -1, mainSeq = -1, anyWriter = -1, anySeq = -1, aiWriter = -1, aiSeq = -1;
+  let mainWriter = -1,
+    mainSeq = -1,
+    anyWriter = -1,
+    anySeq = -1,
+    aiWriter = -1,
+    aiSeq = -1;
   let pos = 0;
   for (let r = 0; r < runs.length; r += 3) {
-    const len = runs[r], writer = runs[r + 1], seq = runs[r + 2];
+    const len = runs[r],
+      writer = runs[r + 1],
+      seq = runs[r + 2];
     const end = pos + len;
-    if (seq > anySeq) { anySeq = seq; anyWriter = writer; }
-    if (seq > aiSeq && writers.isAi(writer)) { aiSeq = seq; aiWriter = writer; }
+    if (seq > anySeq) {
+      anySeq = seq;
+      anyWriter = writer;
+    }
+    if (seq > aiSeq && writers.isAi(writer)) {
+      aiSeq = seq;
+      aiWriter = writer;
+    }
     if (seq > mainSeq && pos < contentEnd) {
       const stop = Math.min(end, contentEnd);
       for (let i = pos; i < stop; i++) {
-        if (!isWhitespaceCode(text.charCodeAt(i))) { mainSeq = seq; mainWriter = writer; break; }
+        if (!isWhitespaceCode(text.charCodeAt(i))) {
+          mainSeq = seq;
+          mainWriter = writer;
+          break;
+        }
       }
     }
     pos = end;
@@ -73,11 +90,22 @@ export function makeLine(text: string, runs: Runs, writers: WriterTable): Line {
   let labelClass: LabelClass;
   if (label.kind === 'ai') labelClass = LabelClass.Ai;
   else if (label.kind === 'untracked') labelClass = LabelClass.Untracked;
-  else if (aiWriter >= 0) { label = writers.humanWasAi(mainWriter, aiWriter); labelClass = LabelClass.HumanWasAi; }
-  else labelClass = LabelClass.Human;
+  else if (aiWriter >= 0) {
+    label = writers.humanWasAi(mainWriter, aiWriter);
+    labelClass = LabelClass.HumanWasAi;
+  } else labelClass = LabelClass.Human;
   return {
-    text, runs, label, labelClass, mainWriter, mainSeq, aiWriter, aiSeq,
-    agentBit: labelClass === LabelClass.Ai ? writers.agentBit(mainWriter) : 0, h1: -1, h2: -1,
+    text,
+    runs,
+    label,
+    labelClass,
+    mainWriter,
+    mainSeq,
+    aiWriter,
+    aiSeq,
+    agentBit: labelClass === LabelClass.Ai ? writers.agentBit(mainWriter) : 0,
+    h1: -1,
+    h2: -1,
   };
 }
 
@@ -85,7 +113,8 @@ export function makeLine(text: string, runs: Runs, writers: WriterTable): Line {
 export function lineHashes(line: Line): void {
   if (line.h1 >= 0) return;
   const text = line.text;
-  let h1 = 0, h2 = 0;
+  let h1 = 0,
+    h2 = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     h1 = (h1 * B1 + c) % P1;
@@ -116,7 +145,8 @@ export class RunBuilder {
     let pos = 0;
     for (let r = 0; r < runs.length && pos < to; r += 3) {
       const end = pos + runs[r];
-      const s = Math.max(pos, from), e = Math.min(end, to);
+      const s = Math.max(pos, from),
+        e = Math.min(end, to);
       if (e > s) this.push(e - s, runs[r + 1], runs[r + 2]);
       pos = end;
     }

@@ -35,17 +35,24 @@ export class TreeNode {
    * rather than summed again.
    */
   constructor(
-    readonly items: readonly Line[] | null, readonly kids: readonly TreeNode[] | null,
-    from?: TreeNode, was?: TreeNode, now?: TreeNode, wasLine?: Line, nowLine?: Line,
+    readonly items: readonly Line[] | null,
+    readonly kids: readonly TreeNode[] | null,
+    from?: TreeNode,
+    was?: TreeNode,
+    now?: TreeNode,
+    wasLine?: Line,
+    nowLine?: Line,
   ) {
     if (from && wasLine && nowLine) {
       // A leaf copying `from` with one line replaced (a keystroke), whose agent bits are not lost: adjusted.
-      const was = wasLine.labelClass, now = nowLine.labelClass;
+      const was = wasLine.labelClass,
+        now = nowLine.labelClass;
       this.lines = from.lines;
       this.chars = from.chars - wasLine.text.length + nowLine.text.length;
       this.ai = from.ai + (now === LabelClass.Ai ? 1 : 0) - (was === LabelClass.Ai ? 1 : 0);
       this.human = from.human + (now === LabelClass.Human ? 1 : 0) - (was === LabelClass.Human ? 1 : 0);
-      this.humanWasAi = from.humanWasAi + (now === LabelClass.HumanWasAi ? 1 : 0) - (was === LabelClass.HumanWasAi ? 1 : 0);
+      this.humanWasAi =
+        from.humanWasAi + (now === LabelClass.HumanWasAi ? 1 : 0) - (was === LabelClass.HumanWasAi ? 1 : 0);
       this.untracked = from.untracked + (now === LabelClass.Untracked ? 1 : 0) - (was === LabelClass.Untracked ? 1 : 0);
       this.agents = from.agents | nowLine.agentBit;
       return;
@@ -66,31 +73,53 @@ export class TreeNode {
       this.agents = agents;
       return;
     }
-    let lines = 0, chars = 0, ai = 0, human = 0, humanWasAi = 0, untracked = 0, agents = 0;
+    let lines = 0,
+      chars = 0,
+      ai = 0,
+      human = 0,
+      humanWasAi = 0,
+      untracked = 0,
+      agents = 0;
     if (kids) {
       for (const k of kids) {
-        lines += k.lines; chars += k.chars; ai += k.ai; human += k.human; humanWasAi += k.humanWasAi;
-        untracked += k.untracked; agents |= k.agents;
+        lines += k.lines;
+        chars += k.chars;
+        ai += k.ai;
+        human += k.human;
+        humanWasAi += k.humanWasAi;
+        untracked += k.untracked;
+        agents |= k.agents;
       }
     } else {
       for (const l of items!) {
         chars += l.text.length;
         agents |= l.agentBit;
         switch (l.labelClass) {
-          case LabelClass.Ai: ai++; break;
-          case LabelClass.Human: human++; break;
-          case LabelClass.HumanWasAi: humanWasAi++; break;
-          default: untracked++;
+          case LabelClass.Ai:
+            ai++;
+            break;
+          case LabelClass.Human:
+            human++;
+            break;
+          case LabelClass.HumanWasAi:
+            humanWasAi++;
+            break;
+          default:
+            untracked++;
         }
       }
       lines = items!.length;
     }
-    this.lines = lines; this.chars = chars; this.ai = ai; this.human = human; this.humanWasAi = humanWasAi;
-    this.untracked = untracked; this.agents = agents;
+    this.lines = lines;
+    this.chars = chars;
+    this.ai = ai;
+    this.human = human;
+    this.humanWasAi = humanWasAi;
+    this.untracked = untracked;
+    this.agents = agents;
   }
 }
 export type Tree = TreeNode | null;
-
 
 const LEAF_MAX = 32;
 const NODE_MAX = 32;
@@ -154,7 +183,9 @@ function replaceIn(n: TreeNode, index: number, line: Line): TreeNode {
     const was = items[index];
     items[index] = line;
     // A keystroke's leaf: its aggregates adjusted for the one line, not summed again over the leaf.
-    return (was.agentBit & ~line.agentBit) === 0 ? new TreeNode(items, null, n, undefined, undefined, was, line) : leaf(items);
+    return (was.agentBit & ~line.agentBit) === 0
+      ? new TreeNode(items, null, n, undefined, undefined, was, line)
+      : leaf(items);
   }
   const kids = n.kids.slice();
   for (let i = 0; i < kids.length; i++) {
@@ -184,8 +215,10 @@ export function splice(t: Tree, index: number, deleteCount: number, insert: read
 function spliceIn(n: TreeNode, index: number, deleteCount: number, insert: readonly Line[]): TreeNode[] {
   if (!n.kids) {
     const items = n.items!;
-    const next = insert.length === 0 && deleteCount === 0 ? items
-      : [...items.slice(0, index), ...insert, ...items.slice(index + deleteCount)];
+    const next =
+      insert.length === 0 && deleteCount === 0
+        ? items
+        : [...items.slice(0, index), ...insert, ...items.slice(index + deleteCount)];
     return next.length === 0 ? [] : level(next, true);
   }
   const kids = n.kids;
@@ -200,10 +233,17 @@ function spliceIn(n: TreeNode, index: number, deleteCount: number, insert: reado
     // where an index at the very end of the node belongs to the last child.
     const overlaps = deleteCount > 0 && start < end && kEnd > index;
     const inserts = pending.length > 0 && (index < kEnd || (i === kids.length - 1 && index === kEnd)) && index >= start;
-    if (!overlaps && !inserts) { out.push(k); start = kEnd; continue; }
+    if (!overlaps && !inserts) {
+      out.push(k);
+      start = kEnd;
+      continue;
+    }
     const from = Math.max(index, start) - start;
     const del = Math.max(0, Math.min(end, kEnd) - Math.max(index, start));
-    if (from === 0 && del === k.lines && !inserts) { start = kEnd; continue; } // wholly deleted
+    if (from === 0 && del === k.lines && !inserts) {
+      start = kEnd;
+      continue;
+    } // wholly deleted
     out.push(...spliceIn(k, from, del, inserts ? pending : []));
     if (inserts) pending = [];
     start = kEnd;
@@ -247,7 +287,8 @@ export function lineAt(t: Tree, index: number): Line {
 export function locate(t: Tree, offset: number): { index: number; start: number; line: Line } {
   let n = t;
   if (!n || offset < 0 || offset >= n.chars) throw new RangeError(`offset ${offset} is outside the file`);
-  let index = 0, start = 0;
+  let index = 0,
+    start = 0;
   while (n.kids) {
     const kids: readonly TreeNode[] = n.kids;
     let i = 0;
@@ -293,7 +334,9 @@ export function toLines(t: Tree): Line[] {
 }
 
 export function treeText(t: Tree): string {
-  return toLines(t).map((l) => l.text).join('');
+  return toLines(t)
+    .map((l) => l.text)
+    .join('');
 }
 
 /** Levels from the root to the leaves (0 for the empty tree). */
@@ -312,31 +355,35 @@ function ensurePowers(n: number): void {
   if (n < pow1.length) return;
   let size = pow1.length;
   while (size <= n) size *= 2;
-  const p1 = new Float64Array(size), p2 = new Float64Array(size);
-  p1.set(pow1); p2.set(pow2);
+  const p1 = new Float64Array(size),
+    p2 = new Float64Array(size);
+  p1.set(pow1);
+  p2.set(pow2);
   for (let i = pow1.length; i < size; i++) {
     p1[i] = (p1[i - 1] * B1) % P1;
     p2[i] = (p2[i - 1] * B2) % P2;
   }
-  pow1 = p1; pow2 = p2;
+  pow1 = p1;
+  pow2 = p2;
 }
 
 /** Fills in `n.h1`/`n.h2` (and those of the descendants that lack them): a hash of the sequence of lines. */
 function hashNode(n: TreeNode): void {
   if (n.h1 >= 0) return;
-  let h1 = 0, h2 = 0;
+  let h1 = 0,
+    h2 = 0;
   if (n.kids) {
     for (const k of n.kids) {
       hashNode(k);
       ensurePowers(k.lines);
-      h1 = ((h1 * pow1[k.lines]) % P1 + k.h1) % P1;
-      h2 = ((h2 * pow2[k.lines]) % P2 + k.h2) % P2;
+      h1 = (((h1 * pow1[k.lines]) % P1) + k.h1) % P1;
+      h2 = (((h2 * pow2[k.lines]) % P2) + k.h2) % P2;
     }
   } else {
     for (const l of n.items!) {
       lineHashes(l);
-      h1 = ((h1 * B1) % P1 + l.h1) % P1;
-      h2 = ((h2 * B2) % P2 + l.h2) % P2;
+      h1 = (((h1 * B1) % P1) + l.h1) % P1;
+      h2 = (((h2 * B2) % P2) + l.h2) % P2;
     }
   }
   n.h1 = h1;

@@ -37,14 +37,20 @@ const offset = s.integer(0);
 
 export const observationSchema: s.Shape<Observation> = s.discriminated<Observation>('type', {
   edit: s.object<EditObservation>({
-    type: s.literal('edit'), file: s.string, changes: s.array(s.object({ offset, length: offset, text: s.string })),
+    type: s.literal('edit'),
+    file: s.string,
+    changes: s.array(s.object({ offset, length: offset, text: s.string })),
     reason: s.optional(s.oneOf(['undo', 'redo'])),
   }),
   clipboard: s.object({ type: s.literal('clipboard'), text: s.string }),
   inlineAccept: s.object({ type: s.literal('inlineAccept'), file: s.string, agent: s.optional(s.string) }),
   agent: s.object<AgentObservation>({
-    type: s.literal('agent'), phase: s.oneOf(['before', 'after']), agent: s.string,
-    model: s.optional(s.string), session: s.optional(s.string), files: s.record(s.string),
+    type: s.literal('agent'),
+    phase: s.oneOf(['before', 'after']),
+    agent: s.string,
+    model: s.optional(s.string),
+    session: s.optional(s.string),
+    files: s.record(s.string),
   }),
   diskWrite: s.object({ type: s.literal('diskWrite'), file: s.string, content: s.string }),
   terminal: s.object({ type: s.literal('terminal'), command: s.string, state: s.oneOf(['start', 'end']) }),

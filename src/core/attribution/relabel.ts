@@ -13,7 +13,10 @@ export type Stamp = { readonly writer: WriterId; readonly seq: number };
  * `context` gives the neighbours outside the region, for lines a 'keep' rewrite adds out of nothing.
  */
 export function rewriteLines(
-  oldLines: readonly Line[], newTexts: readonly string[], changed: Stamp | 'keep', writers: WriterTable,
+  oldLines: readonly Line[],
+  newTexts: readonly string[],
+  changed: Stamp | 'keep',
+  writers: WriterTable,
   context: { before?: Line; after?: Line } = {},
 ): Line[] {
   const oldKeys = oldLines.map((l) => withoutWhitespace(lineContent(l.text)));
@@ -24,18 +27,30 @@ export function rewriteLines(
   for (let h = 0; h < hunks.length; h++) {
     const hunk = hunks[h];
     if (hunk.kind === 'equal') {
-      for (let i = 0; i < hunk.count; i++) out.push(transferLine(oldLines[hunk.oldStart + i], newTexts[hunk.newStart + i], writers));
+      for (let i = 0; i < hunk.count; i++)
+        out.push(transferLine(oldLines[hunk.oldStart + i], newTexts[hunk.newStart + i], writers));
     } else if (hunk.kind === 'insert') {
       if (changed !== 'keep') {
-        for (let i = 0; i < hunk.count; i++) out.push(uniformLine(newTexts[hunk.newStart + i], changed.writer, changed.seq, writers));
+        for (let i = 0; i < hunk.count; i++)
+          out.push(uniformLine(newTexts[hunk.newStart + i], changed.writer, changed.seq, writers));
         continue;
       }
       const replaced = h > 0 && hunks[h - 1].kind === 'delete' ? hunks[h - 1] : undefined;
-      const sources = keptSources(oldLines, oldKeys, replaced, newKeys.slice(hunk.newStart, hunk.newStart + hunk.count));
+      const sources = keptSources(
+        oldLines,
+        oldKeys,
+        replaced,
+        newKeys.slice(hunk.newStart, hunk.newStart + hunk.count),
+      );
       for (let i = 0; i < hunk.count; i++) {
         const text = newTexts[hunk.newStart + i];
-        const source = moved!.get(newKeys[hunk.newStart + i])?.pop()
-          ?? sources[i] ?? oldLines[hunk.oldStart - 1] ?? oldLines[hunk.oldStart] ?? context.before ?? context.after;
+        const source =
+          moved!.get(newKeys[hunk.newStart + i])?.pop() ??
+          sources[i] ??
+          oldLines[hunk.oldStart - 1] ??
+          oldLines[hunk.oldStart] ??
+          context.before ??
+          context.after;
         out.push(source ? transferLine(source, text, writers) : uniformLine(text, writers.untracked, 0, writers));
       }
     }
@@ -44,7 +59,11 @@ export function rewriteLines(
 }
 
 /** Deleted lines by content, so a line a save participant moved (organize imports) keeps its own label. */
-function movedLines(hunks: readonly DiffHunk[], oldLines: readonly Line[], oldKeys: readonly string[]): Map<string, Line[]> {
+function movedLines(
+  hunks: readonly DiffHunk[],
+  oldLines: readonly Line[],
+  oldKeys: readonly string[],
+): Map<string, Line[]> {
   const moved = new Map<string, Line[]>();
   for (const hunk of hunks) {
     if (hunk.kind !== 'delete') continue;
@@ -65,7 +84,10 @@ function movedLines(hunks: readonly DiffHunk[], oldLines: readonly Line[], oldKe
  * all three, and three lines joined take the label of the middle of the code they hold.
  */
 function keptSources(
-  oldLines: readonly Line[], oldKeys: readonly string[], replaced: DiffHunk | undefined, newKeys: readonly string[],
+  oldLines: readonly Line[],
+  oldKeys: readonly string[],
+  replaced: DiffHunk | undefined,
+  newKeys: readonly string[],
 ): (Line | undefined)[] {
   if (!replaced || replaced.count === 0) return newKeys.map(() => undefined);
   const oldEnds: number[] = [];

@@ -17,7 +17,9 @@ export function applyChange(tree: Tree, change: TextChange, mode: ChangeMode, wr
   const total = charCount(tree);
   const { offset, length } = change;
   if (offset + length > total) {
-    throw new RangeError(`change at offset ${offset} length ${length} reaches past the end of the text (${total} characters)`);
+    throw new RangeError(
+      `change at offset ${offset} length ${length} reaches past the end of the text (${total} characters)`,
+    );
   }
   if (length === 0 && change.text === '') return tree;
   const count = lineCount(tree);
@@ -37,9 +39,12 @@ export function applyChange(tree: Tree, change: TextChange, mode: ChangeMode, wr
     firstLine = undefined;
   }
   const firstLength = firstLine ? firstLine.text.length : 0;
-  let end = offset + length >= total ? count
-    : offset + length < regionStart + firstLength ? first + 1 // the usual keystroke: one line
-      : locate(tree, offset + length).index + 1;
+  let end =
+    offset + length >= total
+      ? count
+      : offset + length < regionStart + firstLength
+        ? first + 1 // the usual keystroke: one line
+        : locate(tree, offset + length).index + 1;
   const old: Line[] = end === first + 1 && firstLine ? [firstLine] : linesBetween(tree, first, end);
   let regionText = old.length === 1 ? old[0].text : old.map((l) => l.text).join('');
   let regionRuns: readonly number[] = old.length === 1 ? old[0].runs : concatRuns(old);
@@ -68,7 +73,13 @@ export function applyChange(tree: Tree, change: TextChange, mode: ChangeMode, wr
   }
 
   // The usual keystroke: no line break typed or removed, so the region stays one line and needs no split.
-  if (mode.kind === 'write' && old.length === 1 && newText.length > 0 && text.indexOf('\n') < 0 && (endsWithLineBreak(newText) || end === count)) {
+  if (
+    mode.kind === 'write' &&
+    old.length === 1 &&
+    newText.length > 0 &&
+    text.indexOf('\n') < 0 &&
+    (endsWithLineBreak(newText) || end === count)
+  ) {
     const runs = new RunBuilder();
     runs.pushSlice(regionRuns, 0, lo);
     runs.pushSlice(regionRuns, lo + length, insertAt);

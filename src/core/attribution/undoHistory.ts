@@ -18,7 +18,8 @@ export class UndoHistory {
   recordChange(previous: Tree): void {
     this.undoStates.push(previous);
     // Forget the oldest states a quarter at a time, so the cost of trimming is O(1) per edit.
-    if (this.undoStates.length > this.limit) this.undoStates.splice(0, Math.max(1, this.undoStates.length - Math.floor(this.limit * 0.75)));
+    if (this.undoStates.length > this.limit)
+      this.undoStates.splice(0, Math.max(1, this.undoStates.length - Math.floor(this.limit * 0.75)));
     if (this.redoStates.length > 0) this.redoStates = [];
   }
 

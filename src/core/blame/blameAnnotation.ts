@@ -41,7 +41,11 @@ export function shortSha(sha: string): string {
  *   `untracked · a1b2c3d`                                          (no entry, or no note on the commit)
  * and undefined for a line that is not committed (nothing is drawn).
  */
-export function annotationText(line: ProvenanceBlameLine, commit: BlameCommitSummary | undefined, nowMs: number): string | undefined {
+export function annotationText(
+  line: ProvenanceBlameLine,
+  commit: BlameCommitSummary | undefined,
+  nowMs: number,
+): string | undefined {
   if (!line.commit) return undefined;
   const sha = shortSha(line.commit);
   const age = commit && commit.authorTime > 0 ? relativeAge(commit.authorTime * 1000, nowMs) : undefined;
@@ -86,7 +90,10 @@ export function blameHoverMarkdown(
   const out: string[] = [];
   if (line.kind === 'ai') {
     // In a sentence: "by Claude Code", "by an inline completion"; a tool outside the canonical list by its own name.
-    const who = line.agent === 'unknown' && line.tool && line.tool !== 'unknown' ? line.tool : agentDisplayName(line.agent ?? 'unknown');
+    const who =
+      line.agent === 'unknown' && line.tool && line.tool !== 'unknown'
+        ? line.tool
+        : agentDisplayName(line.agent ?? 'unknown');
     out.push(`$(sparkle) **AI-written** by ${escapeMarkdown(who)} (from the commit's note)`);
     const facts: string[] = [];
     if (line.tool && line.tool !== line.agent) facts.push(`tool ${code(line.tool)}`);
@@ -96,22 +103,32 @@ export function blameHoverMarkdown(
   } else if (line.kind === 'human') {
     out.push(`$(person) **Human-written** by ${escapeMarkdown(line.human ?? line.author)} (from the commit's note)`);
   } else if (commit && !commit.hasNote) {
-    out.push(commit.attested
-      ? '$(circle-outline) **Untracked** — the commit carries an `AI-Provenance` trailer but no line-level note'
-      : '$(circle-outline) **Untracked** — the commit is unattested: made without Countersign\'s hooks, so nothing is known about who wrote it');
+    out.push(
+      commit.attested
+        ? '$(circle-outline) **Untracked** — the commit carries an `AI-Provenance` trailer but no line-level note'
+        : "$(circle-outline) **Untracked** — the commit is unattested: made without Countersign's hooks, so nothing is known about who wrote it",
+    );
   } else {
-    out.push('$(circle-outline) **Untracked** — the commit\'s note has no entry for this line (written before Countersign saw it)');
+    out.push(
+      "$(circle-outline) **Untracked** — the commit's note has no entry for this line (written before Countersign saw it)",
+    );
   }
-  if (commit?.noteError) out.push(`$(warning) The note on this commit could not be read: ${escapeMarkdown(commit.noteError)}`);
+  if (commit?.noteError)
+    out.push(`$(warning) The note on this commit could not be read: ${escapeMarkdown(commit.noteError)}`);
   if (line.kind !== 'ai' && commit && commit.agents.length > 0) {
     const named = [...new Set(commit.agents.map((a) => agentDisplayName(a.agent)))].map(escapeMarkdown).join(', ');
     out.push(`The commit's trailers name ${named} (no line detail).`);
   }
-  const when = commit && commit.authorTime > 0 ? ` · ${relativeAge(commit.authorTime * 1000, nowMs)} (${isoMinute(commit.authorTime)})` : '';
+  const when =
+    commit && commit.authorTime > 0
+      ? ` · ${relativeAge(commit.authorTime * 1000, nowMs)} (${isoMinute(commit.authorTime)})`
+      : '';
   const summary = commit?.summary ? ` ${escapeMarkdown(commit.summary)}` : '';
   out.push(`Commit ${code(shortSha(line.commit))}${summary}`);
   out.push(`Author ${escapeMarkdown(commit ? `${commit.author} <${commit.authorEmail}>` : line.author)}${when}`);
   const args: ExplainArgs = { repo: explain.repo, sha: line.commit };
-  out.push(`${commandLink('Explain commit', explain.command, args, `countersign explain ${shortSha(line.commit)}`)} · line ${line.origLine} of ${escapeMarkdown(line.origPath)} in that commit`);
+  out.push(
+    `${commandLink('Explain commit', explain.command, args, `countersign explain ${shortSha(line.commit)}`)} · line ${line.origLine} of ${escapeMarkdown(line.origPath)} in that commit`,
+  );
   return out.join('\n\n');
 }

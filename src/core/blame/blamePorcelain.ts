@@ -42,11 +42,18 @@ export function parseBlamePorcelain(text: string): BlameResult {
       const m = HEADER.exec(row);
       if (!m) continue;
       current = { sha: m[1], orig: Number(m[2]), final: Number(m[3]) };
-      if (!commits.has(m[1])) commits.set(m[1], { sha: m[1], author: '', authorEmail: '', authorTime: 0, summary: '', boundary: false });
+      if (!commits.has(m[1]))
+        commits.set(m[1], { sha: m[1], author: '', authorEmail: '', authorTime: 0, summary: '', boundary: false });
       continue;
     }
     if (row.startsWith('\t')) {
-      lines.push({ line: current.final, sha: current.sha, origLine: current.orig, origPath: lastPath.get(current.sha) ?? '', content: row.slice(1).replace(/\r$/, '') });
+      lines.push({
+        line: current.final,
+        sha: current.sha,
+        origLine: current.orig,
+        origPath: lastPath.get(current.sha) ?? '',
+        content: row.slice(1).replace(/\r$/, ''),
+      });
       current = undefined;
       continue;
     }
@@ -55,12 +62,24 @@ export function parseBlamePorcelain(text: string): BlameResult {
     const value = sp < 0 ? '' : row.slice(sp + 1);
     const info = commits.get(current.sha)!;
     switch (key) {
-      case 'author': info.author = value; break;
-      case 'author-mail': info.authorEmail = value.replace(/^<|>$/g, ''); break;
-      case 'author-time': info.authorTime = Number(value); break;
-      case 'summary': info.summary = value; break;
-      case 'boundary': info.boundary = true; break;
-      case 'filename': lastPath.set(current.sha, unquote(value)); break;
+      case 'author':
+        info.author = value;
+        break;
+      case 'author-mail':
+        info.authorEmail = value.replace(/^<|>$/g, '');
+        break;
+      case 'author-time':
+        info.authorTime = Number(value);
+        break;
+      case 'summary':
+        info.summary = value;
+        break;
+      case 'boundary':
+        info.boundary = true;
+        break;
+      case 'filename':
+        lastPath.set(current.sha, unquote(value));
+        break;
     }
   }
   return { lines, commits };
@@ -73,9 +92,16 @@ export function unquote(p: string): string {
   const bytes: number[] = [];
   for (let i = 0; i < body.length; i++) {
     const c = body[i];
-    if (c !== '\\') { bytes.push(...Buffer.from(c, 'utf8')); continue; }
+    if (c !== '\\') {
+      bytes.push(...Buffer.from(c, 'utf8'));
+      continue;
+    }
     const n = body[++i];
-    if (/[0-7]/.test(n)) { bytes.push(parseInt(body.slice(i, i + 3), 8)); i += 2; continue; }
+    if (/[0-7]/.test(n)) {
+      bytes.push(parseInt(body.slice(i, i + 3), 8));
+      i += 2;
+      continue;
+    }
     const map: Record<string, number> = { n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, '\\': 92, '"': 34 };
     bytes.push(map[n] ?? n.charCodeAt(0));
   }

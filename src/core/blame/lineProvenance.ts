@@ -70,19 +70,41 @@ export function blameProvenance(
     const info = commits.get(l.sha);
     const uncommitted = UNCOMMITTED.test(l.sha);
     if (cutAt.has(l.sha)) {
-      out.push({ line: l.line, commit: null, author: '', authorEmail: '', kind: 'untracked', origPath: l.origPath, origLine: l.origLine, content: l.content, skipped: true });
+      out.push({
+        line: l.line,
+        commit: null,
+        author: '',
+        authorEmail: '',
+        kind: 'untracked',
+        origPath: l.origPath,
+        origLine: l.origLine,
+        content: l.content,
+        skipped: true,
+      });
       summary.untracked++;
       continue;
     }
     const base = {
-      line: l.line, commit: uncommitted ? null : l.sha, author: info?.author ?? '', authorEmail: info?.authorEmail ?? '',
-      origPath: l.origPath, origLine: l.origLine, content: l.content,
+      line: l.line,
+      commit: uncommitted ? null : l.sha,
+      author: info?.author ?? '',
+      authorEmail: info?.authorEmail ?? '',
+      origPath: l.origPath,
+      origLine: l.origLine,
+      content: l.content,
     };
     const note = notes.get(l.sha);
     const src = note ? sourceOfLine(note, l.origPath, l.origLine) : undefined;
     let row: ProvenanceBlameLine;
     if (src?.kind === 'ai') {
-      row = { ...base, kind: 'ai', agent: src.agent, ...(src.tool ? { tool: src.tool } : {}), ...(src.model ? { model: src.model } : {}), session: src.session };
+      row = {
+        ...base,
+        kind: 'ai',
+        agent: src.agent,
+        ...(src.tool ? { tool: src.tool } : {}),
+        ...(src.model ? { model: src.model } : {}),
+        session: src.session,
+      };
       summary.agents[src.agent] = (summary.agents[src.agent] ?? 0) + 1;
     } else if (src?.kind === 'human') {
       row = { ...base, kind: 'human', ...(src.author ? { human: src.author } : {}) };
@@ -97,9 +119,15 @@ export function blameProvenance(
     if (UNCOMMITTED.test(sha) || cutAt.has(sha)) continue;
     const e = extra.get(sha);
     summaries[sha] = {
-      sha, author: info.author, authorEmail: info.authorEmail, authorTime: info.authorTime, summary: info.summary,
-      hasNote: notes.has(sha), ...(e?.noteError ? { noteError: e.noteError } : {}),
-      attested: e?.attested ?? false, agents: e?.agents ?? [],
+      sha,
+      author: info.author,
+      authorEmail: info.authorEmail,
+      authorTime: info.authorTime,
+      summary: info.summary,
+      hasNote: notes.has(sha),
+      ...(e?.noteError ? { noteError: e.noteError } : {}),
+      attested: e?.attested ?? false,
+      agents: e?.agents ?? [],
     };
   }
   return { file, lines: out, commits: summaries, summary };
@@ -107,7 +135,8 @@ export function blameProvenance(
 
 /** `git blame`-like text: short sha, label, author, line number, content. */
 export function formatBlameText(b: ProvenanceBlame): string {
-  const label = (l: ProvenanceBlameLine) => (l.kind === 'ai' ? `ai:${l.agent}${l.model ? ` ${l.model}` : ''}` : l.skipped ? 'skipped' : l.kind);
+  const label = (l: ProvenanceBlameLine) =>
+    l.kind === 'ai' ? `ai:${l.agent}${l.model ? ` ${l.model}` : ''}` : l.skipped ? 'skipped' : l.kind;
   const labels = b.lines.map(label);
   const lw = Math.min(36, Math.max(9, ...labels.map((s) => s.length)));
   const aw = Math.min(20, Math.max(6, ...b.lines.map((l) => l.author.length)));

@@ -21,7 +21,10 @@ export class AttributionSession {
   private readonly maxEvents: number;
   private restarts = 0;
 
-  constructor(readonly engine: AttributionEngine, opts: SessionOptions = {}) {
+  constructor(
+    readonly engine: AttributionEngine,
+    opts: SessionOptions = {},
+  ) {
     this.maxEvents = opts.maxEvents ?? 200_000;
   }
 
@@ -60,7 +63,10 @@ export class AttributionSession {
     const files: Record<string, string> = {};
     for (const [f, c] of [...this.initial].sort((a, b) => a[0].localeCompare(b[0]))) files[f] = c;
     const notes = [...this.notes];
-    if (this.restarts > 0) notes.unshift(`the trace restarted ${this.restarts} time(s) after ${this.maxEvents} events; initial contents are the texts at the last restart`);
+    if (this.restarts > 0)
+      notes.unshift(
+        `the trace restarted ${this.restarts} time(s) after ${this.maxEvents} events; initial contents are the texts at the last restart`,
+      );
     return { trace: { version: 1, files, events: [...this.events] }, notes };
   }
 

@@ -30,10 +30,12 @@ export interface SequentialChange {
  */
 export function toSequentialChanges(changes: readonly EditorContentChange[]): SequentialChange[] {
   const indexed = changes.map((c, index) => ({ c, index }));
-  indexed.sort((a, b) =>
-    b.c.rangeOffset - a.c.rangeOffset
-    || (b.c.rangeOffset + b.c.rangeLength) - (a.c.rangeOffset + a.c.rangeLength)
-    || a.index - b.index);
+  indexed.sort(
+    (a, b) =>
+      b.c.rangeOffset - a.c.rangeOffset ||
+      b.c.rangeOffset + b.c.rangeLength - (a.c.rangeOffset + a.c.rangeLength) ||
+      a.index - b.index,
+  );
   for (let i = 1; i < indexed.length; i++) {
     const later = indexed[i - 1].c;
     const earlier = indexed[i].c;

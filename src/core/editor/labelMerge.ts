@@ -12,7 +12,8 @@ export function mergeLedgerLabels(ours: readonly LineLabel[], ledger: readonly L
   return ours.map((mine, i) => {
     const theirs = ledger[i];
     if (mine.kind === 'untracked') return theirs;
-    if (mine.kind === 'ai' && theirs.kind === 'ai' && (mine.agent === theirs.agent || mine.agent === 'unknown')) return theirs;
+    if (mine.kind === 'ai' && theirs.kind === 'ai' && (mine.agent === theirs.agent || mine.agent === 'unknown'))
+      return theirs;
     return mine;
   });
 }

@@ -44,7 +44,9 @@ export function maxParticipantEdits(s: SaveParticipantSettings): number {
 function codeActionKinds(v: unknown, reason: SaveReasonKind): number {
   if (Array.isArray(v)) return reason === 'manual' ? v.length : 0;
   if (typeof v !== 'object' || v === null) return 0;
-  return Object.values(v as Record<string, unknown>).filter((x) => x === 'always' || (reason === 'manual' && (x === true || x === 'explicit'))).length;
+  return Object.values(v as Record<string, unknown>).filter(
+    (x) => x === 'always' || (reason === 'manual' && (x === true || x === 'explicit')),
+  ).length;
 }
 
 /**

@@ -11,7 +11,12 @@ export class SerialQueue {
 
   push(task: () => void | Promise<void>): void {
     this.pending++;
-    this.tail = this.tail.then(task).catch(this.onError).finally(() => { this.pending--; });
+    this.tail = this.tail
+      .then(task)
+      .catch(this.onError)
+      .finally(() => {
+        this.pending--;
+      });
   }
 
   /** Resolves once every task queued so far (and any queued meanwhile) has run. */

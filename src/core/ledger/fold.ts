@@ -145,7 +145,7 @@ class Folder {
 
   private before(o: AgentObservation, entry: Extract<QueueEntry, { kind: 'observation' }>): void {
     const key = callKey(o.agent, o.session, entry.callId);
-    const call: ToolCallRecord = this.context.calls[key] ??= { agent: o.agent, startedAt: entry.at, files: {} };
+    const call: ToolCallRecord = (this.context.calls[key] ??= { agent: o.agent, startedAt: entry.at, files: {} });
     if (o.model !== undefined) call.model = o.model;
     if (o.session !== undefined) call.session = o.session;
     if (entry.callId !== undefined) call.callId = entry.callId;
@@ -169,7 +169,11 @@ class Folder {
       const model = o.model ?? call?.model;
       const engine = this.input.newEngine(this.at);
       engine.setFile(path, base.content, base.labels.slice());
-      const meta = { agent: o.agent, ...(model !== undefined ? { model } : {}), ...(o.session !== undefined ? { session: o.session } : {}) };
+      const meta = {
+        agent: o.agent,
+        ...(model !== undefined ? { model } : {}),
+        ...(o.session !== undefined ? { session: o.session } : {}),
+      };
       engine.observe({ type: 'agent', phase: 'before', ...meta, files: { [path]: base.content } });
       engine.observe({ type: 'agent', phase: 'after', ...meta, files: { [path]: content } });
       this.set(path, read(engine, path));
@@ -187,18 +191,28 @@ class Folder {
   }
 
   /** The before snapshot of `path` for this after: the exact call first, then the same agent and session, then the agent. */
-  private findSnapshot(key: string, o: AgentObservation, path: string): { call: ToolCallRecord; snapshot: ToolCallRecord['files'][string] } | undefined {
+  private findSnapshot(
+    key: string,
+    o: AgentObservation,
+    path: string,
+  ): { call: ToolCallRecord; snapshot: ToolCallRecord['files'][string] } | undefined {
     const exact = this.context.calls[key];
     if (exact?.files[path]) return { call: exact, snapshot: exact.files[path] };
     const candidates = Object.values(this.context.calls)
       .filter((c) => c.agent === o.agent && c.files[path] !== undefined)
-      .sort((a, b) => Number((b.session ?? '') === (o.session ?? '')) - Number((a.session ?? '') === (o.session ?? '')) || a.startedAt - b.startedAt);
+      .sort(
+        (a, b) =>
+          Number((b.session ?? '') === (o.session ?? '')) - Number((a.session ?? '') === (o.session ?? '')) ||
+          a.startedAt - b.startedAt,
+      );
     const c = candidates[0];
     return c ? { call: c, snapshot: c.files[path] } : undefined;
   }
 
   private findCall(o: AgentObservation): ToolCallRecord | undefined {
-    return Object.values(this.context.calls).find((c) => c.agent === o.agent && (c.session ?? '') === (o.session ?? ''));
+    return Object.values(this.context.calls).find(
+      (c) => c.agent === o.agent && (c.session ?? '') === (o.session ?? ''),
+    );
   }
 
   private latestCall(): ToolCallRecord | undefined {
@@ -216,11 +230,14 @@ class Folder {
     for (const t of ctx.terminals) engine.observe({ type: 'terminal', command: t.command, state: 'start' });
     if (ctx.clipboard) engine.observe({ type: 'clipboard', text: ctx.clipboard.text });
     const accept = ctx.inlineAccepts[file];
-    if (accept) engine.observe({ type: 'inlineAccept', file, ...(accept.agent !== undefined ? { agent: accept.agent } : {}) });
+    if (accept)
+      engine.observe({ type: 'inlineAccept', file, ...(accept.agent !== undefined ? { agent: accept.agent } : {}) });
     if (ctx.saving[file] !== undefined) engine.observe({ type: 'willSave', file });
     if (call) {
       engine.observe({
-        type: 'agent', phase: 'before', agent: call.agent,
+        type: 'agent',
+        phase: 'before',
+        agent: call.agent,
         ...(call.model !== undefined ? { model: call.model } : {}),
         ...(call.session !== undefined ? { session: call.session } : {}),
         files: { [file]: state.content },
@@ -231,9 +248,11 @@ class Folder {
 
   expire(now: number): void {
     const ctx = this.context;
-    for (const [k, c] of Object.entries(ctx.calls)) if (now - c.startedAt > CONTEXT_LIMITS.toolCallMs) delete ctx.calls[k];
+    for (const [k, c] of Object.entries(ctx.calls))
+      if (now - c.startedAt > CONTEXT_LIMITS.toolCallMs) delete ctx.calls[k];
     ctx.terminals = ctx.terminals.filter((t) => now - t.startedAt <= CONTEXT_LIMITS.terminalMs);
-    for (const [f, a] of Object.entries(ctx.inlineAccepts)) if (now - a.at > CONTEXT_LIMITS.inlineAcceptMs) delete ctx.inlineAccepts[f];
+    for (const [f, a] of Object.entries(ctx.inlineAccepts))
+      if (now - a.at > CONTEXT_LIMITS.inlineAcceptMs) delete ctx.inlineAccepts[f];
     for (const [f, at] of Object.entries(ctx.saving)) if (now - at > CONTEXT_LIMITS.saveWindowMs) delete ctx.saving[f];
   }
 
@@ -243,7 +262,7 @@ class Folder {
    * checkpoint snapshots every changed file; most of them need no record of their own.
    */
   private set(path: string, state: FileState): void {
-    const tracked = this.changed.has(path) ? this.changed.get(path) ?? undefined : this.input.files.get(path);
+    const tracked = this.changed.has(path) ? (this.changed.get(path) ?? undefined) : this.input.files.get(path);
     if (tracked === undefined) {
       if (state.labels.every((l) => l.kind === 'untracked')) return;
     } else if (tracked.content === state.content && sameLabels(tracked.labels, state.labels)) {
@@ -263,7 +282,10 @@ class Folder {
     let snapshot: ToolCallRecord['files'][string] | undefined;
     let latest = -Infinity;
     for (const c of Object.values(this.context.calls)) {
-      if (c.files[path] && c.startedAt >= latest) { snapshot = c.files[path]; latest = c.startedAt; }
+      if (c.files[path] && c.startedAt >= latest) {
+        snapshot = c.files[path];
+        latest = c.startedAt;
+      }
     }
     if (snapshot) return { content: snapshot.content, labels: decodeLabels(snapshot.labels) };
     const baseline = this.input.baselines.get(path);

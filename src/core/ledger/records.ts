@@ -1,6 +1,12 @@
 import * as s from '../shape';
 import { observationSchema, type Observation } from '../attribution/observations';
-import { labelIdentity, type AiLabel, type HumanLabel, type LineLabel, type UntrackedLabel } from '../attribution/labels';
+import {
+  labelIdentity,
+  type AiLabel,
+  type HumanLabel,
+  type LineLabel,
+  type UntrackedLabel,
+} from '../attribution/labels';
 
 /**
  * The working ledger's on-disk records (`.git/countersign/ledger/`), validated whenever they are read back,
@@ -17,10 +23,14 @@ const agentFields = { agent: s.string, model: s.optional(s.string), session: s.o
 
 export const lineLabelSchema: s.Shape<LineLabel> = s.discriminated<LineLabel>('kind', {
   ai: s.object<AiLabel>({
-    kind: s.literal('ai'), ...agentFields, confidence: s.optional(s.literal('low')), at: s.optional(s.number),
+    kind: s.literal('ai'),
+    ...agentFields,
+    confidence: s.optional(s.literal('low')),
+    at: s.optional(s.number),
   }),
   human: s.object<HumanLabel>({
-    kind: s.literal('human'), author: s.optional(s.string),
+    kind: s.literal('human'),
+    author: s.optional(s.string),
     wasAi: s.optional(s.object<NonNullable<HumanLabel['wasAi']>>(agentFields)),
   }),
   untracked: s.object<UntrackedLabel>({ kind: s.literal('untracked'), why: s.optional(s.literal('unobserved')) }),
@@ -52,30 +62,49 @@ export function decodeLabels(runs: LabelRuns): LineLabel[] {
 /** One incoming record. `id` orders the queue: time, then a per-process counter, then pid and randomness. */
 export type QueueEntry =
   | {
-    v: 1; id: string; at: number; kind: 'observation';
-    observation: Observation;
-    /** Pairs an agent `after` with its `before` when the agent names its tool calls (Claude's tool_use_id). */
-    callId?: string;
-    /** Files the tool call deleted (an agent observation's `files` can only hold contents). */
-    deleted?: string[];
-    /** The call was a shell command: its `after` closes every snapshot the `before` took. */
-    shell?: boolean;
-  }
+      v: 1;
+      id: string;
+      at: number;
+      kind: 'observation';
+      observation: Observation;
+      /** Pairs an agent `after` with its `before` when the agent names its tool calls (Claude's tool_use_id). */
+      callId?: string;
+      /** Files the tool call deleted (an agent observation's `files` can only hold contents). */
+      deleted?: string[];
+      /** The call was a shell command: its `after` closes every snapshot the `before` took. */
+      shell?: boolean;
+    }
   | { v: 1; id: string; at: number; kind: 'store'; path: string; content: string; labels: LabelRuns };
 
 export const queueEntrySchema: s.Shape<QueueEntry> = s.discriminated<QueueEntry>('kind', {
   observation: s.object<Extract<QueueEntry, { kind: 'observation' }>>({
-    v: s.literal(1), id: s.string, at: s.number, kind: s.literal('observation'),
-    observation: observationSchema, callId: s.optional(s.string), deleted: s.optional(s.array(s.string)), shell: s.optional(s.boolean),
+    v: s.literal(1),
+    id: s.string,
+    at: s.number,
+    kind: s.literal('observation'),
+    observation: observationSchema,
+    callId: s.optional(s.string),
+    deleted: s.optional(s.array(s.string)),
+    shell: s.optional(s.boolean),
   }),
   store: s.object<Extract<QueueEntry, { kind: 'store' }>>({
-    v: s.literal(1), id: s.string, at: s.number, kind: s.literal('store'), path: s.string, content: s.string, labels: labelRunsSchema,
+    v: s.literal(1),
+    id: s.string,
+    at: s.number,
+    kind: s.literal('store'),
+    path: s.string,
+    content: s.string,
+    labels: labelRunsSchema,
   }),
 });
 
 export type FileStateRecord = { v: 1; path: string; content: string; labels: LabelRuns; updatedAt: number };
 export const fileStateSchema: s.Shape<FileStateRecord> = s.object<FileStateRecord>({
-  v: s.literal(1), path: s.string, content: s.string, labels: labelRunsSchema, updatedAt: s.number,
+  v: s.literal(1),
+  path: s.string,
+  content: s.string,
+  labels: labelRunsSchema,
+  updatedAt: s.number,
 });
 
 type Snapshot = { content: string; labels: LabelRuns };
@@ -91,7 +120,10 @@ export type ToolCallRecord = {
   files: Record<string, Snapshot>;
 };
 export const toolCallSchema: s.Shape<ToolCallRecord> = s.object<ToolCallRecord>({
-  ...agentFields, callId: s.optional(s.string), startedAt: s.number, files: s.record(snapshotSchema),
+  ...agentFields,
+  callId: s.optional(s.string),
+  startedAt: s.number,
+  files: s.record(snapshotSchema),
 });
 
 export type LedgerContext = {
@@ -116,7 +148,12 @@ export function emptyContext(): LedgerContext {
 }
 
 /** A fold's redo log: every file it writes (null = delete) and every queue entry it consumed. */
-export type Journal = { v: 1; files: Record<string, FileStateRecord | null>; context: LedgerContext; consumed: string[] };
+export type Journal = {
+  v: 1;
+  files: Record<string, FileStateRecord | null>;
+  context: LedgerContext;
+  consumed: string[];
+};
 export const journalSchema: s.Shape<Journal> = s.object<Journal>({
   v: s.literal(1),
   files: s.record(s.nullable(fileStateSchema)),

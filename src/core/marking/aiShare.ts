@@ -22,7 +22,11 @@ export function emptyCounts(): LineCounts {
 }
 
 /** Adds the labels of the lines `include` accepts (all lines when omitted) to `into`. */
-export function countLabels(labels: readonly LineLabel[], into: LineCounts = emptyCounts(), include?: (line: number) => boolean): LineCounts {
+export function countLabels(
+  labels: readonly LineLabel[],
+  into: LineCounts = emptyCounts(),
+  include?: (line: number) => boolean,
+): LineCounts {
   labels.forEach((l, i) => {
     if (include && !include(i)) return;
     if (l.kind === 'ai') {
@@ -42,7 +46,14 @@ export function countLabels(labels: readonly LineLabel[], into: LineCounts = emp
 export function addCounts(a: LineCounts, b: LineCounts): LineCounts {
   const byAgent = { ...a.byAgent };
   for (const [k, v] of Object.entries(b.byAgent)) byAgent[k] = (byAgent[k] ?? 0) + v;
-  return { ai: a.ai + b.ai, aiModified: a.aiModified + b.aiModified, human: a.human + b.human, untracked: a.untracked + b.untracked, unobserved: a.unobserved + b.unobserved, byAgent };
+  return {
+    ai: a.ai + b.ai,
+    aiModified: a.aiModified + b.aiModified,
+    human: a.human + b.human,
+    untracked: a.untracked + b.untracked,
+    unobserved: a.unobserved + b.unobserved,
+    byAgent,
+  };
 }
 
 /** Whole percent of AI lines among written lines; undefined when nobody wrote anything yet. */
@@ -70,9 +81,15 @@ export function shareSummary(
     const c = scope.counts;
     const p = aiPercent(c);
     const lines = [`${scope.name}: ${p === undefined ? 'no uncommitted lines written yet' : `${p}% AI`}`];
-    lines.push(`  ${plural(c.ai, 'AI line')}, ${plural(c.human, 'human line')}${c.aiModified > 0 ? ` (${c.aiModified} AI-written, then edited)` : ''}, ${c.untracked} untracked`);
-    if (c.unobserved > 0) lines.push(`  ${plural(c.unobserved, 'untracked line')} typed outside VS Code or by an unhooked tool`);
-    if (c.untracked - c.unobserved > 0) lines.push(`  ${plural(c.untracked - c.unobserved, 'untracked line')} never seen (from before Countersign watched)`);
+    lines.push(
+      `  ${plural(c.ai, 'AI line')}, ${plural(c.human, 'human line')}${c.aiModified > 0 ? ` (${c.aiModified} AI-written, then edited)` : ''}, ${c.untracked} untracked`,
+    );
+    if (c.unobserved > 0)
+      lines.push(`  ${plural(c.unobserved, 'untracked line')} typed outside VS Code or by an unhooked tool`);
+    if (c.untracked - c.unobserved > 0)
+      lines.push(
+        `  ${plural(c.untracked - c.unobserved, 'untracked line')} never seen (from before Countersign watched)`,
+      );
     const agents = Object.entries(c.byAgent).sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]));
     for (const [agent, n] of agents) lines.push(`  ${agentDisplayName(agent)}: ${plural(n, 'line')}`);
     sections.push(lines.join('\n'));

@@ -66,7 +66,12 @@ function linesText(startLine: number, endLine: number): string {
 }
 
 /** Markdown for the hover of `label` over the block [startLine, endLine]; undefined where no hover is wanted. */
-export function hoverMarkdown(label: LineLabel, range: LineRangeArgs, commands: HoverCommands, now: number): string | undefined {
+export function hoverMarkdown(
+  label: LineLabel,
+  range: LineRangeArgs,
+  commands: HoverCommands,
+  now: number,
+): string | undefined {
   const where = linesText(range.startLine, range.endLine);
   if (label.kind === 'ai') {
     const head = `$(sparkle) **AI-written** by ${escapeMarkdown(agentDisplayName(label.agent))}`;
@@ -77,9 +82,13 @@ export function hoverMarkdown(label: LineLabel, range: LineRangeArgs, commands: 
     const lines = [head];
     if (facts.length > 0) lines.push(facts.join(' · '));
     if (label.confidence === 'low') {
-      lines.push('*Low confidence:* an unexplained multi-line insertion — not a paste, not an accepted suggestion, no agent named it.');
+      lines.push(
+        '*Low confidence:* an unexplained multi-line insertion — not a paste, not an accepted suggestion, no agent named it.',
+      );
     }
-    lines.push(`${commandLink('Mark as human-written', commands.markHuman, range, `Label ${where} as written by you`)} · ${where}`);
+    lines.push(
+      `${commandLink('Mark as human-written', commands.markHuman, range, `Label ${where} as written by you`)} · ${where}`,
+    );
     return lines.join('\n\n');
   }
   if (label.kind === 'human' && label.wasAi) {

@@ -30,7 +30,8 @@ export function decorationRuns(labels: readonly LineLabel[]): Map<AgentClass, Li
 export function sameWriter(a: LineLabel, b: LineLabel): boolean {
   if (a.kind !== b.kind) return false;
   if (a.kind === 'ai' && b.kind === 'ai') return a.agent === b.agent && a.model === b.model && a.session === b.session;
-  if (a.kind === 'human' && b.kind === 'human') return a.wasAi?.agent === b.wasAi?.agent && a.wasAi?.session === b.wasAi?.session;
+  if (a.kind === 'human' && b.kind === 'human')
+    return a.wasAi?.agent === b.wasAi?.agent && a.wasAi?.session === b.wasAi?.session;
   return true;
 }
 

@@ -57,7 +57,9 @@ export function commitSignals(c: GateCommit, policy: Policy | undefined): Commit
           byAgentModel.set(k, share);
         }
       }
-      agents.push(...[...byAgentModel.values()].sort((a, b) => (b.lines ?? 0) - (a.lines ?? 0) || a.agent.localeCompare(b.agent)));
+      agents.push(
+        ...[...byAgentModel.values()].sort((a, b) => (b.lines ?? 0) - (a.lines ?? 0) || a.agent.localeCompare(b.agent)),
+      );
     } catch (e) {
       noteError = e instanceof Error ? e.message : String(e);
     }
@@ -95,7 +97,12 @@ export function commitSignals(c: GateCommit, policy: Policy | undefined): Commit
  * The AI-written lines of one file of a commit as its note attests them (1-based lines of the file as
  * committed), for a file of `lineCount` lines: a note cannot mark lines the file does not have.
  */
-export function aiLinesOfCommit(noteText: string | undefined, sha: string, file: string, lineCount: number): Array<{ line: number; agent: string; model?: string }> {
+export function aiLinesOfCommit(
+  noteText: string | undefined,
+  sha: string,
+  file: string,
+  lineCount: number,
+): Array<{ line: number; agent: string; model?: string }> {
   if (noteText === undefined) return [];
   const note = parseAuthorshipNote(noteText, `the refs/notes/ai note on ${sha.slice(0, 12)}`);
   const lines: Array<{ line: number; agent: string; model?: string }> = [];
@@ -103,7 +110,8 @@ export function aiLinesOfCommit(noteText: string | undefined, sha: string, file:
     const o = resolveKey(note, run.key);
     if (o.kind !== 'ai') continue;
     const agent = canonicalAgentFromTool(o.tool);
-    for (let line = run.start; line <= run.end; line++) lines.push({ line, agent, ...(o.model ? { model: o.model } : {}) });
+    for (let line = run.start; line <= run.end; line++)
+      lines.push({ line, agent, ...(o.model ? { model: o.model } : {}) });
   }
   return lines;
 }
@@ -113,8 +121,14 @@ export function aiLinesOfCommit(noteText: string | undefined, sha: string, file:
  * not observe (an agent without hooks, another editor, a script). Shown beside the AI lines in review diffs,
  * since `review.untracked` may be why the commit needs review. Without a note nothing is known line by line.
  */
-export function untrackedLinesOfFile(added: readonly number[], noteText: string | undefined, file: string, sha: string): number[] {
+export function untrackedLinesOfFile(
+  added: readonly number[],
+  noteText: string | undefined,
+  file: string,
+  sha: string,
+): number[] {
   if (noteText === undefined) return [];
-  const runs = noteOwnerRuns(parseAuthorshipNote(noteText, `the refs/notes/ai note on ${sha.slice(0, 12)}`)).get(file) ?? [];
+  const runs =
+    noteOwnerRuns(parseAuthorshipNote(noteText, `the refs/notes/ai note on ${sha.slice(0, 12)}`)).get(file) ?? [];
   return added.filter((l) => ownerOfLine(runs, l) === undefined);
 }

@@ -32,7 +32,8 @@ export function approvers(result: GateResult): string[] {
   const seen = new Map<string, string>();
   for (const c of result.commits) {
     if (!c.needsReview || !c.ok) continue;
-    for (const a of c.approvals) if (!seen.has(personKey(a.reviewer))) seen.set(personKey(a.reviewer), shortName(a.name, a.reviewer));
+    for (const a of c.approvals)
+      if (!seen.has(personKey(a.reviewer))) seen.set(personKey(a.reviewer), shortName(a.name, a.reviewer));
   }
   return [...seen.values()];
 }
@@ -41,7 +42,14 @@ export function gateStatus(result: GateResult | undefined, target: string | unde
   if (!result) return { tone: 'unknown', text: 'no gate', detail: ['Countersign has not checked this branch yet.'] };
   const onto = target ?? result.branch;
   if (result.policyError) {
-    return { tone: 'error', text: 'policy unreadable', detail: [`The policy on ${onto} cannot be read, so every push to it is blocked.`, ...result.errors.map((e) => e.split('\n')[0])] };
+    return {
+      tone: 'error',
+      text: 'policy unreadable',
+      detail: [
+        `The policy on ${onto} cannot be read, so every push to it is blocked.`,
+        ...result.errors.map((e) => e.split('\n')[0]),
+      ],
+    };
   }
   if (!result.protected && result.errors.length === 0) {
     return { tone: 'unprotected', text: 'not protected', detail: [...result.notices.map((n) => n.split('\n')[0])] };
@@ -65,11 +73,19 @@ export function gateStatus(result: GateResult | undefined, target: string | unde
   }
   const by = approvers(result);
   if (by.length > 0) {
-    return { tone: 'approved', text: `approved by ${names(by)}`, detail: [`Every commit that needs review for ${onto} is approved.`] };
+    return {
+      tone: 'approved',
+      text: `approved by ${names(by)}`,
+      detail: [`Every commit that needs review for ${onto} is approved.`],
+    };
   }
   if (result.commits.length === 0) {
     return { tone: 'clear', text: `up to date with ${onto}`, detail: [`No commits to push to ${onto}.`] };
   }
   const n = result.commits.length;
-  return { tone: 'clear', text: 'no review needed', detail: [`${n} commit${n === 1 ? '' : 's'} for ${onto}, none needing review.`] };
+  return {
+    tone: 'clear',
+    text: 'no review needed',
+    detail: [`${n} commit${n === 1 ? '' : 's'} for ${onto}, none needing review.`],
+  };
 }

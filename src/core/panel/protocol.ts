@@ -125,7 +125,15 @@ export const panelModelSchema = z.object({
 export type PanelModel = z.infer<typeof panelModelSchema>;
 
 /** Commands the panel's empty states and links may run; each maps to one contributed command. */
-export const panelCommandSchema = z.enum(['createPolicy', 'editPolicy', 'setSigningKey', 'installHooks', 'manageTrust', 'showLog', 'openReport']);
+export const panelCommandSchema = z.enum([
+  'createPolicy',
+  'editPolicy',
+  'setSigningKey',
+  'installHooks',
+  'manageTrust',
+  'showLog',
+  'openReport',
+]);
 export type PanelCommand = z.infer<typeof panelCommandSchema>;
 
 const repo = z.string().check(z.minLength(1));
@@ -136,7 +144,13 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('refresh'), fetch: z.boolean() }),
   z.object({ type: z.literal('openDiff'), repo, sha, path: z.optional(z.string()) }),
   z.object({ type: z.literal('approve'), repo, sha, base: sha }),
-  z.object({ type: z.literal('requestChanges'), repo, sha, base: sha, comment: z.string().check(z.trim(), z.minLength(1, 'say what must change'), z.maxLength(4000)) }),
+  z.object({
+    type: z.literal('requestChanges'),
+    repo,
+    sha,
+    base: sha,
+    comment: z.string().check(z.trim(), z.minLength(1, 'say what must change'), z.maxLength(4000)),
+  }),
   z.object({ type: z.literal('explain'), repo, sha }),
   z.object({ type: z.literal('requestReview'), repo }),
   /** Copies the developer view's approve command of that repository (the host copies its own text, not the page's). */
@@ -159,8 +173,12 @@ export type Parsed<T> = { ok: true; message: T } | { ok: false; error: string };
 function parseWith<T>(schema: z.ZodMiniType<T>, raw: unknown, side: string): Parsed<T> {
   const r = schema.safeParse(raw);
   if (r.success) return { ok: true, message: r.data };
-  const type = raw !== null && typeof raw === 'object' && 'type' in raw ? String((raw as { type: unknown }).type) : typeof raw;
-  const issues = r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ');
+  const type =
+    raw !== null && typeof raw === 'object' && 'type' in raw ? String((raw as { type: unknown }).type) : typeof raw;
+  const issues = r.error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`)
+    .join('; ');
   return { ok: false, error: `invalid ${side} message (${type}): ${issues}` };
 }
 
@@ -173,6 +191,9 @@ export function parseHostMessage(raw: unknown): Parsed<HostMessage> {
 }
 
 /** The key of the busy state an action sets, shared so both sides agree on which button spins. */
-export function actionKey(kind: 'approve' | 'requestChanges' | 'openDiff' | 'requestReview' | 'refresh', id = ''): string {
+export function actionKey(
+  kind: 'approve' | 'requestChanges' | 'openDiff' | 'requestReview' | 'refresh',
+  id = '',
+): string {
   return id ? `${kind}:${id}` : kind;
 }

@@ -34,7 +34,6 @@ export interface PreflightInput {
   surface?: 'editor' | 'cli';
 }
 
-
 /** The base64 blob of an OpenSSH public key line: what identifies the key (type and comment aside). */
 export function keyBlob(line: string): string {
   return line.trim().split(/\s+/)[1] ?? '';
@@ -42,20 +41,33 @@ export function keyBlob(line: string): string {
 
 export function reviewPreflight(i: PreflightInput): PreflightProblem | undefined {
   if (!i.email) {
-    return { code: 'noEmail', message: 'git user.email is not set: a decision is signed as the reviewer it names. Set it to the address the policy lists for you (git config user.email you@example.com).' };
+    return {
+      code: 'noEmail',
+      message:
+        'git user.email is not set: a decision is signed as the reviewer it names. Set it to the address the policy lists for you (git config user.email you@example.com).',
+    };
   }
   if (i.policyProblem) {
-    return { code: 'policyUnreadable', message: `${POLICY_FILE} on ${i.policyFrom} cannot be read (${i.policyProblem}), so the gate counts no approval until it is fixed.` };
+    return {
+      code: 'policyUnreadable',
+      message: `${POLICY_FILE} on ${i.policyFrom} cannot be read (${i.policyProblem}), so the gate counts no approval until it is fixed.`,
+    };
   }
   let reviewer: Reviewer | undefined;
   if (i.policy) {
     reviewer = i.policy.reviewers.find((r) => samePerson(r.email, i.email));
     if (!reviewer) {
       const listed = i.policy.reviewers.map((r) => personLabel(r)).join(', ') || 'nobody';
-      return { code: 'notReviewer', message: `You (${i.email}) are not a reviewer in ${POLICY_FILE} on ${i.policyFrom} (it lists ${listed}). Ask a maintainer to add you with your SSH key, or set git user.email to the address listed for you.` };
+      return {
+        code: 'notReviewer',
+        message: `You (${i.email}) are not a reviewer in ${POLICY_FILE} on ${i.policyFrom} (it lists ${listed}). Ask a maintainer to add you with your SSH key, or set git user.email to the address listed for you.`,
+      };
     }
     if (i.keyLine !== undefined && keyBlob(i.keyLine) !== keyBlob(reviewer.key)) {
-      return { code: 'keyMismatch', message: `Your signing key (${i.keySource}) is not the key ${POLICY_FILE} on ${i.policyFrom} lists for ${reviewer.email}, so the gate would not count your signature. ${i.surface === 'cli' ? 'Sign with the listed key: git config user.signingkey FILE.pub (or --key FILE.pub)' : 'Choose the listed key with "Countersign: Set Reviewer Signing Key"'}, or get the policy updated through review.` };
+      return {
+        code: 'keyMismatch',
+        message: `Your signing key (${i.keySource}) is not the key ${POLICY_FILE} on ${i.policyFrom} lists for ${reviewer.email}, so the gate would not count your signature. ${i.surface === 'cli' ? 'Sign with the listed key: git config user.signingkey FILE.pub (or --key FILE.pub)' : 'Choose the listed key with "Countersign: Set Reviewer Signing Key"'}, or get the policy updated through review.`,
+      };
     }
   }
   const email = i.email;
@@ -63,9 +75,17 @@ export function reviewPreflight(i: PreflightInput): PreflightProblem | undefined
   if (own.length > 0) {
     const c = own[0];
     const role = selfReview(email, c);
-    const more = own.length > 1 ? ` (and ${own.length - 1} more of the ${i.commits.length} commits this decision covers)` : '';
-    const others = i.policy ? i.policy.reviewers.filter((r) => own.every((o) => eligibleReviewers(i.policy as Policy, o).includes(r))).map((r) => personLabel(r)) : [];
-    return { code: 'ownCommit', message: `You ${role} ${c.sha.slice(0, 12)}${more}: under the two-person rule your approval does not count for it.${others.length > 0 ? ` Ask ${others.join(' or ')}.` : ''}${i.surface === 'cli' ? ' (To withdraw a request for changes you made on your own commit, add --force: your own later statement lifts it, though it does not count as an approval.)' : ''}` };
+    const more =
+      own.length > 1 ? ` (and ${own.length - 1} more of the ${i.commits.length} commits this decision covers)` : '';
+    const others = i.policy
+      ? i.policy.reviewers
+          .filter((r) => own.every((o) => eligibleReviewers(i.policy as Policy, o).includes(r)))
+          .map((r) => personLabel(r))
+      : [];
+    return {
+      code: 'ownCommit',
+      message: `You ${role} ${c.sha.slice(0, 12)}${more}: under the two-person rule your approval does not count for it.${others.length > 0 ? ` Ask ${others.join(' or ')}.` : ''}${i.surface === 'cli' ? ' (To withdraw a request for changes you made on your own commit, add --force: your own later statement lifts it, though it does not count as an approval.)' : ''}`,
+    };
   }
   return undefined;
 }

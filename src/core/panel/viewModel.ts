@@ -63,9 +63,12 @@ export function reviewerFor(policy: Policy | undefined, email: string | undefine
 /** Why `me` may not approve commit `c` (undefined: may); checked again, with the key, when they click. */
 export function cannotApprove(me: Me, policy: Policy | undefined, c: GateCommit, target: string): string | undefined {
   if (!me.email) return 'Set git user.email first: an approval is signed as the reviewer it names.';
-  if (policy && !reviewerFor(policy, me.email)) return `You (${me.email}) are not a reviewer in ${POLICY_FILE} on ${target}.`;
-  if (sameEmail(c.author.email, me.email)) return 'You authored this commit: the two-person rule needs another reviewer.';
-  if (sameEmail(c.committer.email, me.email)) return 'You committed this commit: the two-person rule needs another reviewer.';
+  if (policy && !reviewerFor(policy, me.email))
+    return `You (${me.email}) are not a reviewer in ${POLICY_FILE} on ${target}.`;
+  if (sameEmail(c.author.email, me.email))
+    return 'You authored this commit: the two-person rule needs another reviewer.';
+  if (sameEmail(c.committer.email, me.email))
+    return 'You committed this commit: the two-person rule needs another reviewer.';
   return undefined;
 }
 
@@ -85,7 +88,15 @@ export function coveredBy(tip: string, all: GateCommit[]): GateCommit[] {
   return all.filter((c) => seen.has(c.sha)).reverse();
 }
 
-export function commitCard(c: GateCommit, d: CommitDecision, base: string, policy: Policy | undefined, me: Me, target: string, covers: CommitCard['covers'] = []): CommitCard {
+export function commitCard(
+  c: GateCommit,
+  d: CommitDecision,
+  base: string,
+  policy: Policy | undefined,
+  me: Me,
+  target: string,
+  covers: CommitCard['covers'] = [],
+): CommitCard {
   const s = commitSignals(c, policy);
   const why = cannotApprove(me, policy, c, target);
   return {
@@ -121,7 +132,11 @@ export function reviewBranchView(b: BranchGate, me: Me): ReviewBranch | undefine
     const c = byId.get(d.sha);
     if (!c || !d.needsReview || d.ok || !base) continue;
     const subjects = new Map(b.result.commits.map((r) => [r.sha, r.subject]));
-    const covers = coveredBy(c.sha, b.input.commits).map((k) => ({ sha: k.sha, subject: subjects.get(k.sha) ?? k.message.split('\n', 1)[0], aiLines: commitSignals(k, policy).aiLines }));
+    const covers = coveredBy(c.sha, b.input.commits).map((k) => ({
+      sha: k.sha,
+      subject: subjects.get(k.sha) ?? k.message.split('\n', 1)[0],
+      aiLines: commitSignals(k, policy).aiLines,
+    }));
     cards.push(commitCard(c, d, base, policy, me, `${b.remote}/${b.target}`, covers));
   }
   if (cards.length === 0 && b.result.errors.length === 0) return undefined;
@@ -147,7 +162,9 @@ export function developerView(g: DeveloperGate): DeveloperView {
     ok: g.result.ok,
     summary: status.text,
     tone: status.tone,
-    blocked: g.result.commits.filter((c) => !c.ok).map((c) => ({ sha: c.sha, subject: c.subject, reasons: [...c.reasons, ...c.ignored] })),
+    blocked: g.result.commits
+      .filter((c) => !c.ok)
+      .map((c) => ({ sha: c.sha, subject: c.subject, reasons: [...c.reasons, ...c.ignored] })),
     approvedBy: approvers(g.result),
     errors: g.result.errors,
     notices: g.result.notices,
@@ -161,17 +178,28 @@ export function repoView(s: RepoSnapshot): RepoView {
   const reviewer = reviewerFor(policy, s.me.email);
   const me = {
     ...(s.me.email ? { email: s.me.email } : {}),
-    ...(reviewer ? { reviewer: `${reviewer.name} <${reviewer.email}>${reviewer.role ? ` (${reviewer.role})` : ''}` } : {}),
+    ...(reviewer
+      ? { reviewer: `${reviewer.name} <${reviewer.email}>${reviewer.role ? ` (${reviewer.role})` : ''}` }
+      : {}),
     ...(s.me.signingKey ? { signingKey: s.me.signingKey } : {}),
   };
-  const base = { root: s.root, name: s.name, me, notices: [...s.notices], ...(s.hooksWarning ? { hooksWarning: s.hooksWarning } : {}) };
+  const base = {
+    root: s.root,
+    name: s.name,
+    me,
+    notices: [...s.notices],
+    ...(s.hooksWarning ? { hooksWarning: s.hooksWarning } : {}),
+  };
   if (s.errors.length > 0 && !s.developer && s.branches.length === 0) {
     return { ...base, state: 'error', message: s.errors.join('\n'), review: [] };
   }
   if (s.remotes.length === 0) {
     return {
-      ...base, state: 'noRemote', review: [],
-      message: 'This repository has no remote. The gate judges pushes to a remote\'s protected branch: add one (git remote add origin URL) and fetch it.',
+      ...base,
+      state: 'noRemote',
+      review: [],
+      message:
+        "This repository has no remote. The gate judges pushes to a remote's protected branch: add one (git remote add origin URL) and fetch it.",
     };
   }
   const review = s.branches.map((b) => reviewBranchView(b, s.me)).filter((b): b is ReviewBranch => b !== undefined);
@@ -182,12 +210,18 @@ export function repoView(s: RepoSnapshot): RepoView {
     // "Your branch" keeps its heading and any other error, instead of printing the same lines twice.
     const said = input.policy.message;
     const full = developer?.errors.find((e) => e.startsWith(said));
-    const dev = developer && full !== undefined ? { ...developer, errors: developer.errors.filter((e) => e !== full) } : developer;
+    const dev =
+      developer && full !== undefined
+        ? { ...developer, errors: developer.errors.filter((e) => e !== full) }
+        : developer;
     return { ...base, state: 'policyError', message: full ?? said, review, ...(dev ? { developer: dev } : {}) };
   }
   if (!input || input.policy.kind === 'none') {
     return {
-      ...base, state: 'noPolicy', review, ...(developer ? { developer } : {}),
+      ...base,
+      state: 'noPolicy',
+      review,
+      ...(developer ? { developer } : {}),
       message: s.policyInWorkTree
         ? `${POLICY_FILE} is in your working tree but not on ${where} yet: commit it and get it onto ${where} (through review); the gate reads it from there.`
         : `No ${POLICY_FILE} on ${where}, so nothing is protected. Create a policy: which branches are protected and who may approve.`,

@@ -71,8 +71,13 @@ class Group {
   row(key: string): ReportRow {
     const aiLines = this.aiLines;
     return {
-      key, commits: this.commits, aiAssistedCommits: this.aiAssisted, unattestedCommits: this.unattested,
-      reviewedCommits: this.reviewed, addedLines: this.added, aiLines,
+      key,
+      commits: this.commits,
+      aiAssistedCommits: this.aiAssisted,
+      unattestedCommits: this.unattested,
+      reviewedCommits: this.reviewed,
+      addedLines: this.added,
+      aiLines,
       aiShare: this.added > 0 ? round(aiLines / this.added) : null,
       reviewCoverage: this.commits > 0 ? round(this.reviewed / this.commits) : null,
     };
@@ -109,7 +114,7 @@ export class ReportBuilder {
 
   private group(map: Map<string, Group>, key: string): Group {
     let g = map.get(key);
-    if (!g) map.set(key, g = new Group());
+    if (!g) map.set(key, (g = new Group()));
     return g;
   }
 
@@ -119,7 +124,10 @@ export class ReportBuilder {
 
   add(c: CommitFacts): void {
     if (c.noteSummary) this.notes++;
-    if (c.noteError) { this.notes++; this.unreadable++; }
+    if (c.noteError) {
+      this.notes++;
+      this.unreadable++;
+    }
     const week = isoWeek(c.authorTime);
     for (const g of [this.total, this.group(this.weeks, week)]) {
       g.count(c);
@@ -133,8 +141,10 @@ export class ReportBuilder {
       g.aiLines += c.aiLinesByAgent.get(agent) ?? 0;
     }
     switch (this.opts.by) {
-      case undefined: break;
-      case 'week': break; // the week rows are kept anyway (the HTML chart draws them)
+      case undefined:
+        break;
+      case 'week':
+        break; // the week rows are kept anyway (the HTML chart draws them)
       case 'agent': {
         if (c.agents.length === 0) {
           const g = this.group(this.rows, NO_AI_ROW);
@@ -153,7 +163,9 @@ export class ReportBuilder {
         g.aiLines += c.aiLines;
         break;
       }
-      case 'path': this.addByPath(c); break;
+      case 'path':
+        this.addByPath(c);
+        break;
     }
   }
 
@@ -169,7 +181,7 @@ export class ReportBuilder {
     const at = (p: string) => {
       const key = this.pathKey(p);
       let g = touched.get(key);
-      if (!g) touched.set(key, g = this.group(this.rows, key));
+      if (!g) touched.set(key, (g = this.group(this.rows, key)));
       return g;
     };
     for (const [p, n] of c.added ?? []) at(p).added += n;

@@ -1,4 +1,11 @@
-import { agentOfAssistedBy, ASSISTED_BY, readMessageProvenance, trailerValues, type ProvenanceCounts, type Trailer } from '../trailers';
+import {
+  agentOfAssistedBy,
+  ASSISTED_BY,
+  readMessageProvenance,
+  trailerValues,
+  type ProvenanceCounts,
+  type Trailer,
+} from '../trailers';
 import { aiOfAuthor, aiOfCoAuthor, type CanonicalAgent } from '../agents/agentIdentity';
 
 /**
@@ -68,12 +75,20 @@ export function commitEvidence(identity: CommitIdentity, trailers: Trailer[], me
     if (!CO_AUTHOR_KEYS.has(t.key.toLowerCase())) continue;
     const { name, email } = splitIdent(t.value);
     const agent = aiOfCoAuthor({ name, email });
-    if (agent) add({ agent, raw: t.value, ...(modelFromParenthetical(name) ? { model: modelFromParenthetical(name) } : {}), source: 'co-author' });
+    if (agent)
+      add({
+        agent,
+        raw: t.value,
+        ...(modelFromParenthetical(name) ? { model: modelFromParenthetical(name) } : {}),
+        source: 'co-author',
+      });
   }
   const authorAgent = aiOfAuthor({ name: identity.authorName, email: identity.authorEmail });
-  if (authorAgent) add({ agent: authorAgent, raw: `${identity.authorName} <${identity.authorEmail}>`, source: 'author' });
+  if (authorAgent)
+    add({ agent: authorAgent, raw: `${identity.authorName} <${identity.authorEmail}>`, source: 'author' });
   // Claude Code's default commit footer; kept even when a co-author trailer was edited away.
-  if (/Generated with \[?Claude Code\]?/.test(message)) add({ agent: 'claude-code', raw: 'Generated with Claude Code', source: 'message' });
+  if (/Generated with \[?Claude Code\]?/.test(message))
+    add({ agent: 'claude-code', raw: 'Generated with Claude Code', source: 'message' });
 
   const reading = readMessageProvenance(message, trailers);
   const provenance = reading.kind === 'ok' ? reading.counts : undefined;
@@ -104,10 +119,15 @@ export function aiBeyondCounts(evidence: CommitEvidence, aiLines: number | undef
 /** How a piece of AI evidence is named in a reason. */
 export function describeEvidence(a: AgentEvidence): string {
   switch (a.source) {
-    case 'author': return `authored by ${a.raw}`;
-    case 'message': return `message says ${a.raw}`;
-    case 'assisted-by': return `Assisted-by: ${a.raw}`;
-    case 'co-author': return `co-authored by ${a.raw}`;
-    default: return a.raw;
+    case 'author':
+      return `authored by ${a.raw}`;
+    case 'message':
+      return `message says ${a.raw}`;
+    case 'assisted-by':
+      return `Assisted-by: ${a.raw}`;
+    case 'co-author':
+      return `co-authored by ${a.raw}`;
+    default:
+      return a.raw;
   }
 }

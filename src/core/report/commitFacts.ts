@@ -78,7 +78,9 @@ export function summariseNote(note: NoteAttribution): NoteSummary {
   for (const f of note.files) {
     const n = countNormalizedLines(f.aiLines);
     if (n > 0) aiLinesByPath.set(f.path, (aiLinesByPath.get(f.path) ?? 0) + n);
-    for (const r of f.runs) if (r.source.kind === 'ai') aiLinesByAgent.set(r.source.agent, (aiLinesByAgent.get(r.source.agent) ?? 0) + r.end - r.start + 1);
+    for (const r of f.runs)
+      if (r.source.kind === 'ai')
+        aiLinesByAgent.set(r.source.agent, (aiLinesByAgent.get(r.source.agent) ?? 0) + r.end - r.start + 1);
   }
   return { aiLineCount: note.aiLineCount, humanLineCount: note.humanLineCount, aiLinesByAgent, aiLinesByPath };
 }
@@ -87,7 +89,11 @@ export function summariseNote(note: NoteAttribution): NoteSummary {
  * Parses a note's text; a note that does not parse gives the reason instead. With `lineCounts`, each file's
  * claim stops at its last line.
  */
-export function readNote(text: string, sha: string, lineCounts?: LineCountOf): { note?: NoteAttribution; error?: string } {
+export function readNote(
+  text: string,
+  sha: string,
+  lineCounts?: LineCountOf,
+): { note?: NoteAttribution; error?: string } {
   try {
     return { note: attributeNote(parseAuthorshipNote(text, `note on ${sha.slice(0, 12)}`), lineCounts) };
   } catch (e) {
@@ -98,7 +104,11 @@ export function readNote(text: string, sha: string, lineCounts?: LineCountOf): {
 /** The facts a commit's own metadata gives (trailers, author), before its note is known. */
 export function metadataFacts(record: CommitRecord): CommitFacts {
   const trailers = parseTrailers(record.message);
-  const evidence = commitEvidence({ authorName: record.authorName, authorEmail: record.authorEmail }, trailers, record.message);
+  const evidence = commitEvidence(
+    { authorName: record.authorName, authorEmail: record.authorEmail },
+    trailers,
+    record.message,
+  );
   let added: Map<string, number> | undefined;
   let addedLines = 0;
   if (record.files) {
@@ -110,13 +120,25 @@ export function metadataFacts(record: CommitRecord): CommitFacts {
     }
   }
   const facts: CommitFacts = {
-    sha: record.sha, parents: record.parents, authorName: record.authorName, authorEmail: record.authorEmail,
-    committerEmail: record.committerEmail, authorTime: record.authorTime,
+    sha: record.sha,
+    parents: record.parents,
+    authorName: record.authorName,
+    authorEmail: record.authorEmail,
+    committerEmail: record.committerEmail,
+    authorTime: record.authorTime,
     subject: record.message.split('\n', 1)[0] ?? '',
-    trailers, evidence, ...(added ? { added } : {}), addedLines,
+    trailers,
+    evidence,
+    ...(added ? { added } : {}),
+    addedLines,
     attested: evidence.provenanceRaw !== undefined,
-    aiLines: 0, aiLinesFrom: 'none', aiAssisted: false, agents: [],
-    aiLinesByAgent: new Map(), aiLinesByPath: new Map(), reviewedBy: [],
+    aiLines: 0,
+    aiLinesFrom: 'none',
+    aiAssisted: false,
+    agents: [],
+    aiLinesByAgent: new Map(),
+    aiLinesByPath: new Map(),
+    reviewedBy: [],
   };
   applyNote(facts, {});
   return facts;
@@ -130,14 +152,16 @@ export function applyNote(facts: CommitFacts, reading: { summary?: NoteSummary; 
   else delete facts.noteSummary;
   if (error) facts.noteError = error;
   else delete facts.noteError;
-  facts.aiLines = summary ? summary.aiLineCount : evidence.provenance?.ai ?? 0;
+  facts.aiLines = summary ? summary.aiLineCount : (evidence.provenance?.ai ?? 0);
   facts.aiLinesFrom = summary ? 'note' : evidence.provenance ? 'trailer' : 'none';
   const agents: CanonicalAgent[] = summary ? [...summary.aiLinesByAgent.keys()] : [];
   for (const a of evidence.agents) if (!agents.includes(a.agent)) agents.push(a.agent);
   facts.aiAssisted = (summary?.aiLineCount ?? 0) > 0 || evidence.aiAssisted;
   if (facts.aiAssisted && agents.length === 0) agents.push('unknown');
   facts.agents = agents;
-  facts.aiLinesByAgent = new Map(agents.map((a) => [a, summary ? summary.aiLinesByAgent.get(a) ?? 0 : facts.aiLines]));
+  facts.aiLinesByAgent = new Map(
+    agents.map((a) => [a, summary ? (summary.aiLinesByAgent.get(a) ?? 0) : facts.aiLines]),
+  );
   facts.aiLinesByPath = summary ? summary.aiLinesByPath : new Map();
 }
 

@@ -32,7 +32,9 @@ export class CommitGraph {
   seal(): void {
     if (this.sealed) return;
     this.sealed = true;
-    this.parents = this.parentShas.map((ps) => ps.map((p) => this.index.get(p)).filter((i): i is number => i !== undefined));
+    this.parents = this.parentShas.map((ps) =>
+      ps.map((p) => this.index.get(p)).filter((i): i is number => i !== undefined),
+    );
     const n = this.shas.length;
     this.gen = new Uint32Array(n);
     // Iterative post-order: history can be far deeper than the JS stack.
@@ -45,7 +47,10 @@ export class CommitGraph {
         let ready = true;
         let g = 0;
         for (const p of this.parents[c]) {
-          if (this.gen[p] === 0) { ready = false; stack.push(p); } else g = Math.max(g, this.gen[p]);
+          if (this.gen[p] === 0) {
+            ready = false;
+            stack.push(p);
+          } else g = Math.max(g, this.gen[p]);
         }
         if (ready) {
           stack.pop();
@@ -74,7 +79,7 @@ export class CommitGraph {
         heap.push(c);
         if (!(f & 2)) interesting++;
       } else if ((old | f) !== old) {
-        if (!(old & 2) && (f & 2)) interesting--;
+        if (!(old & 2) && f & 2) interesting--;
         flags.set(c, old | f);
       }
     };
@@ -87,7 +92,10 @@ export class CommitGraph {
       if (done.has(c)) continue;
       done.add(c);
       const f = flags.get(c) ?? 0;
-      if (!(f & 2)) { interesting--; out.push(this.shas[c]); }
+      if (!(f & 2)) {
+        interesting--;
+        out.push(this.shas[c]);
+      }
       for (const p of this.parents[c]) push(p, f & 2 ? 2 : 1);
     }
     return out;
@@ -98,7 +106,9 @@ export class CommitGraph {
 class GenHeap {
   private readonly items: number[] = [];
   constructor(private readonly gen: Uint32Array) {}
-  get size(): number { return this.items.length; }
+  get size(): number {
+    return this.items.length;
+  }
   push(x: number): void {
     const a = this.items;
     a.push(x);
@@ -118,7 +128,8 @@ class GenHeap {
       a[0] = last;
       let i = 0;
       for (;;) {
-        const l = 2 * i + 1, r = l + 1;
+        const l = 2 * i + 1,
+          r = l + 1;
         let m = i;
         if (l < a.length && this.gen[a[l]] > this.gen[a[m]]) m = l;
         if (r < a.length && this.gen[a[r]] > this.gen[a[m]]) m = r;

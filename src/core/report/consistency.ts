@@ -7,11 +7,11 @@ import type { CommitFacts } from './commitFacts';
  * lost or written by a tool that counts differently — worth a look before the numbers are trusted.
  */
 export type InconsistencyKind =
-  | 'provenance-unreadable'   // AI-Provenance present but not `v1 ai=N human=N untracked=N`
-  | 'note-unreadable'         // the refs/notes/ai note does not parse
-  | 'trailer-denies-ai'       // AI-Provenance ai=0 but the note attests AI lines
-  | 'ai-count-mismatch'       // AI-Provenance ai=N, the note attests M ≠ N AI lines (M > 0)
-  | 'note-missing';           // AI-Provenance ai>0 but the commit has no note (not fetched? lost in a rewrite?)
+  | 'provenance-unreadable' // AI-Provenance present but not `v1 ai=N human=N untracked=N`
+  | 'note-unreadable' // the refs/notes/ai note does not parse
+  | 'trailer-denies-ai' // AI-Provenance ai=0 but the note attests AI lines
+  | 'ai-count-mismatch' // AI-Provenance ai=N, the note attests M ≠ N AI lines (M > 0)
+  | 'note-missing'; // AI-Provenance ai>0 but the commit has no note (not fetched? lost in a rewrite?)
 
 export interface Inconsistency {
   sha: string;
@@ -25,26 +25,48 @@ export interface OrphanNote {
   object: string;
 }
 
-export function commitInconsistencies(c: Pick<CommitFacts, 'sha' | 'evidence' | 'noteSummary' | 'noteError'>): Inconsistency[] {
+export function commitInconsistencies(
+  c: Pick<CommitFacts, 'sha' | 'evidence' | 'noteSummary' | 'noteError'>,
+): Inconsistency[] {
   const out: Inconsistency[] = [];
   const short = c.sha.slice(0, 12);
   const p = c.evidence.provenance;
   if (c.evidence.provenanceRaw !== undefined && !p) {
-    out.push({ sha: c.sha, kind: 'provenance-unreadable', message: `${short}: AI-Provenance is unreadable: ${c.evidence.provenanceError ?? JSON.stringify(c.evidence.provenanceRaw)}` });
+    out.push({
+      sha: c.sha,
+      kind: 'provenance-unreadable',
+      message: `${short}: AI-Provenance is unreadable: ${c.evidence.provenanceError ?? JSON.stringify(c.evidence.provenanceRaw)}`,
+    });
   }
   if (c.noteError) {
-    out.push({ sha: c.sha, kind: 'note-unreadable', message: `${short}: ${c.noteError} (inspect it with: git notes --ref=ai show ${short})` });
+    out.push({
+      sha: c.sha,
+      kind: 'note-unreadable',
+      message: `${short}: ${c.noteError} (inspect it with: git notes --ref=ai show ${short})`,
+    });
   }
   if (!p) return out;
   if (c.noteSummary) {
     const m = c.noteSummary.aiLineCount;
     if (p.ai === 0 && m > 0) {
-      out.push({ sha: c.sha, kind: 'trailer-denies-ai', message: `${short}: AI-Provenance says ai=0 but the note attests ${m} AI line${m === 1 ? '' : 's'}` });
+      out.push({
+        sha: c.sha,
+        kind: 'trailer-denies-ai',
+        message: `${short}: AI-Provenance says ai=0 but the note attests ${m} AI line${m === 1 ? '' : 's'}`,
+      });
     } else if (p.ai > 0 && m !== p.ai) {
-      out.push({ sha: c.sha, kind: 'ai-count-mismatch', message: `${short}: AI-Provenance says ai=${p.ai} but the note attests ${m} AI line${m === 1 ? '' : 's'}` });
+      out.push({
+        sha: c.sha,
+        kind: 'ai-count-mismatch',
+        message: `${short}: AI-Provenance says ai=${p.ai} but the note attests ${m} AI line${m === 1 ? '' : 's'}`,
+      });
     }
   } else if (p.ai > 0 && !c.noteError) {
-    out.push({ sha: c.sha, kind: 'note-missing', message: `${short}: AI-Provenance says ai=${p.ai} but there is no refs/notes/ai note (fetch notes: git fetch origin 'refs/notes/*:refs/notes/*')` });
+    out.push({
+      sha: c.sha,
+      kind: 'note-missing',
+      message: `${short}: AI-Provenance says ai=${p.ai} but there is no refs/notes/ai note (fetch notes: git fetch origin 'refs/notes/*:refs/notes/*')`,
+    });
   }
   return out;
 }
@@ -53,7 +75,11 @@ export function commitInconsistencies(c: Pick<CommitFacts, 'sha' | 'evidence' | 
  * Notes whose annotated object is not in `reachable` (commits reachable from branches, tags and HEAD):
  * left behind by a rebase or amend that did not carry them over, or by a deleted branch.
  */
-export function orphanNotes(ref: string, annotated: Iterable<string>, reachable: (sha: string) => boolean): OrphanNote[] {
+export function orphanNotes(
+  ref: string,
+  annotated: Iterable<string>,
+  reachable: (sha: string) => boolean,
+): OrphanNote[] {
   const out: OrphanNote[] = [];
   for (const o of annotated) if (!reachable(o)) out.push({ ref, object: o });
   return out.sort((a, b) => a.object.localeCompare(b.object));

@@ -13,7 +13,8 @@ export function isoWeek(epochSeconds: number): string {
 export function isoWeekStart(label: string): string {
   const m = /^(\d{4})-W(\d{2})$/.exec(label);
   if (!m) return label;
-  const year = Number(m[1]), week = Number(m[2]);
+  const year = Number(m[1]),
+    week = Number(m[2]);
   const jan4 = Date.UTC(year, 0, 4);
   const jan4Monday = jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * 86400000;
   return new Date(jan4Monday + (week - 1) * 7 * 86400000).toISOString().slice(0, 10);

@@ -58,7 +58,10 @@ export function resolveSource(note: AuthorshipNote, key: string): LineSource {
   const tool = owner.tool && owner.tool !== 'unknown' ? owner.tool : undefined;
   const humanAuthor = safePerson(rec?.human_author);
   return {
-    kind: 'ai', key, agent: canonicalAgent(tool), session: sessionOfKey(key),
+    kind: 'ai',
+    key,
+    agent: canonicalAgent(tool),
+    session: sessionOfKey(key),
     ...(tool ? { tool } : {}),
     // git-ai records "unknown" when the agent did not say; that is no model.
     ...(owner.model && owner.model !== 'unknown' ? { model: owner.model } : {}),
@@ -74,13 +77,14 @@ export function resolveSource(note: AuthorshipNote, key: string): LineSource {
 export function attributeNote(note: AuthorshipNote, lineCounts?: LineCountOf): NoteAttribution {
   const sources = new Map<string, LineSource>();
   const files: FileAttribution[] = [];
-  let aiLineCount = 0, humanLineCount = 0;
+  let aiLineCount = 0,
+    humanLineCount = 0;
   for (const [path, owners] of noteOwnerRuns(note, lineCounts)) {
     const runs: FileAttribution['runs'] = [];
     const ai: LineRange[] = [];
     for (const r of owners) {
       let source = sources.get(r.key);
-      if (!source) sources.set(r.key, source = resolveSource(note, r.key));
+      if (!source) sources.set(r.key, (source = resolveSource(note, r.key)));
       runs.push({ start: r.start, end: r.end, source });
       if (source.kind === 'ai') ai.push([r.start, r.end]);
       else humanLineCount += r.end - r.start + 1;
@@ -90,7 +94,8 @@ export function attributeNote(note: AuthorshipNote, lineCounts?: LineCountOf): N
     files.push({ path, runs, aiLines });
   }
   // Keys that won no line are still named.
-  for (const f of note.files) for (const e of f.entries) if (!sources.has(e.key)) sources.set(e.key, resolveSource(note, e.key));
+  for (const f of note.files)
+    for (const e of f.entries) if (!sources.has(e.key)) sources.set(e.key, resolveSource(note, e.key));
   return { files, aiLineCount, humanLineCount, sources };
 }
 
@@ -98,7 +103,8 @@ export function attributeNote(note: AuthorshipNote, lineCounts?: LineCountOf): N
 export function sourceOfLine(attribution: NoteAttribution, path: string, line: number): LineSource | undefined {
   const file = attribution.files.find((f) => f.path === path);
   if (!file) return undefined;
-  let lo = 0, hi = file.runs.length - 1;
+  let lo = 0,
+    hi = file.runs.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
     const r = file.runs[mid];

@@ -11,8 +11,13 @@ function share(part: number, whole: number): string {
 }
 
 const ROW_COLUMNS: Array<[keyof ReportRow, string]> = [
-  ['commits', 'commits'], ['aiAssistedCommits', 'AI-assisted'], ['unattestedCommits', 'unattested'],
-  ['reviewedCommits', 'reviewed'], ['addedLines', 'added lines'], ['aiLines', 'AI lines'], ['aiShare', 'AI share'],
+  ['commits', 'commits'],
+  ['aiAssistedCommits', 'AI-assisted'],
+  ['unattestedCommits', 'unattested'],
+  ['reviewedCommits', 'reviewed'],
+  ['addedLines', 'added lines'],
+  ['aiLines', 'AI lines'],
+  ['aiShare', 'AI share'],
   ['reviewCoverage', 'review coverage'],
 ];
 
@@ -33,7 +38,10 @@ function summaryLines(r: Report): Array<[string, string]> {
     ['Commits', String(r.commits)],
     ['AI-assisted commits', `${r.aiAssistedCommits} (${share(r.aiAssistedCommits, r.commits)})`],
     ['AI lines', `${r.aiLines} of ${r.addedLines} added lines (${percent(r.aiShare)})`],
-    ['Unattested commits', `${r.unattestedCommits} (${share(r.unattestedCommits, r.commits)}) — no AI-Provenance trailer`],
+    [
+      'Unattested commits',
+      `${r.unattestedCommits} (${share(r.unattestedCommits, r.commits)}) — no AI-Provenance trailer`,
+    ],
     ['Reviewed commits', `${r.reviewedCommits} (${percent(r.reviewCoverage)})`],
     ['Notes read', `${r.notes.ai}${r.notes.unreadable ? ` (${r.notes.unreadable} unreadable)` : ''}`],
   ];
@@ -41,7 +49,11 @@ function summaryLines(r: Report): Array<[string, string]> {
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)];
 }
 
@@ -54,11 +66,21 @@ export function formatReportText(r: Report): string {
   const agents = Object.entries(r.byAgent);
   if (agents.length > 0 && r.by !== 'agent') {
     out.push('', 'By agent:');
-    out.push(...table(['  agent', 'commits', 'AI lines'], agents.map(([a, v]) => [`  ${a}`, String(v.commits), String(v.lines)])));
+    out.push(
+      ...table(
+        ['  agent', 'commits', 'AI lines'],
+        agents.map(([a, v]) => [`  ${a}`, String(v.commits), String(v.lines)]),
+      ),
+    );
   }
   if (r.rows && r.by) {
     out.push('', `By ${r.by}:`);
-    out.push(...table([`  ${r.by}`, ...ROW_COLUMNS.map(([, h]) => h)], r.rows.map((row) => [`  ${row.key}`, ...ROW_COLUMNS.map(([k]) => cell(row, k))])));
+    out.push(
+      ...table(
+        [`  ${r.by}`, ...ROW_COLUMNS.map(([, h]) => h)],
+        r.rows.map((row) => [`  ${row.key}`, ...ROW_COLUMNS.map(([k]) => cell(row, k))]),
+      ),
+    );
   }
   out.push(...consistencyText(r));
   return out.join('\n') + '\n';
@@ -74,10 +96,14 @@ function consistencyText(r: Report): string[] {
   if (mismatches.length > 0) {
     out.push('', `Trailers and notes disagree on ${mismatches.length} commit${mismatches.length === 1 ? '' : 's'}:`);
     for (const m of mismatches.slice(0, MAX_LISTED)) out.push(`  ${m.message}`);
-    if (mismatches.length > MAX_LISTED) out.push(`  … and ${mismatches.length - MAX_LISTED} more (--format json lists all)`);
+    if (mismatches.length > MAX_LISTED)
+      out.push(`  … and ${mismatches.length - MAX_LISTED} more (--format json lists all)`);
   }
   if (orphanNotes.length > 0) {
-    out.push('', `${orphanNotes.length} note${orphanNotes.length === 1 ? '' : 's'} on commits no branch, tag or HEAD reaches (left behind by a rewrite?):`);
+    out.push(
+      '',
+      `${orphanNotes.length} note${orphanNotes.length === 1 ? '' : 's'} on commits no branch, tag or HEAD reaches (left behind by a rewrite?):`,
+    );
     for (const o of orphanNotes.slice(0, MAX_LISTED)) out.push(`  ${o.ref} ${o.object}`);
     if (orphanNotes.length > MAX_LISTED) out.push(`  … and ${orphanNotes.length - MAX_LISTED} more`);
   }
@@ -103,20 +129,36 @@ function mdTable(header: string[], rows: string[][]): string[] {
 
 export function formatReportMarkdown(r: Report): string {
   const out: string[] = [`# Countersign report: \`${rangeLabel(r).replace(/`/g, '')}\``, ''];
-  out.push(...mdTable(['', 'value'], summaryLines(r).map(([k, v]) => [k, mdEscape(v)])));
+  out.push(
+    ...mdTable(
+      ['', 'value'],
+      summaryLines(r).map(([k, v]) => [k, mdEscape(v)]),
+    ),
+  );
   out.push('', `*Reviewed* = ${mdEscape(r.review.detail)}.`);
   const agents = Object.entries(r.byAgent);
   if (agents.length > 0) {
     out.push('', '## By agent', '');
-    out.push(...mdTable(['agent', 'commits', 'AI lines'], agents.map(([a, v]) => [mdEscape(a), String(v.commits), String(v.lines)])));
+    out.push(
+      ...mdTable(
+        ['agent', 'commits', 'AI lines'],
+        agents.map(([a, v]) => [mdEscape(a), String(v.commits), String(v.lines)]),
+      ),
+    );
   }
   if (r.rows && r.by) {
     out.push('', `## By ${r.by}`, '');
-    out.push(...mdTable([r.by, ...ROW_COLUMNS.map(([, h]) => h)], r.rows.map((row) => [mdEscape(row.key), ...ROW_COLUMNS.map(([k]) => cell(row, k))])));
+    out.push(
+      ...mdTable(
+        [r.by, ...ROW_COLUMNS.map(([, h]) => h)],
+        r.rows.map((row) => [mdEscape(row.key), ...ROW_COLUMNS.map(([k]) => cell(row, k))]),
+      ),
+    );
   }
   const { mismatches, orphanNotes } = r.consistency;
   out.push('', '## Consistency', '');
-  if (mismatches.length === 0 && orphanNotes.length === 0) out.push('Trailers and notes agree; no notes on unreachable commits.');
+  if (mismatches.length === 0 && orphanNotes.length === 0)
+    out.push('Trailers and notes agree; no notes on unreachable commits.');
   for (const m of mismatches) out.push(`- ${mdEscape(m.message)}`);
   for (const o of orphanNotes) out.push(`- note in ${o.ref} on unreachable object \`${o.object}\``);
   return out.join('\n') + '\n';
@@ -129,12 +171,34 @@ function csvCell(v: string | number | null): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export const CSV_COLUMNS: Array<keyof ReportRow> = ['key', 'commits', 'aiAssistedCommits', 'unattestedCommits', 'reviewedCommits', 'addedLines', 'aiLines', 'aiShare', 'reviewCoverage'];
+export const CSV_COLUMNS: Array<keyof ReportRow> = [
+  'key',
+  'commits',
+  'aiAssistedCommits',
+  'unattestedCommits',
+  'reviewedCommits',
+  'addedLines',
+  'aiLines',
+  'aiShare',
+  'reviewCoverage',
+];
 
 /** One line per row of `--by` (a single `total` row without it). */
 export function formatReportCsv(r: Report): string {
-  const { range: _r, byAgent: _b, by: _by, rows: _rows, weeks: _w, notes: _n, review: _rv, consistency: _c, ...total } = r;
+  const {
+    range: _r,
+    byAgent: _b,
+    by: _by,
+    rows: _rows,
+    weeks: _w,
+    notes: _n,
+    review: _rv,
+    consistency: _c,
+    ...total
+  } = r;
   const rows: ReportRow[] = r.rows ?? [{ key: 'total', ...total }];
   const header = [r.by ?? 'scope', ...CSV_COLUMNS.slice(1)];
-  return [header.join(','), ...rows.map((row) => CSV_COLUMNS.map((k) => csvCell(row[k])).join(','))].join('\r\n') + '\r\n';
+  return (
+    [header.join(','), ...rows.map((row) => CSV_COLUMNS.map((k) => csvCell(row[k])).join(','))].join('\r\n') + '\r\n'
+  );
 }

@@ -8,10 +8,18 @@ import { percent } from './reportFormat';
  * from `--vscode-*` variables when a webview provides them, with plain fallbacks elsewhere.
  */
 function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c] as string));
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
 }
 
-const W = 880, H = 260, ML = 48, MR = 16, MT = 16, MB = 40;
+const W = 880,
+  H = 260,
+  ML = 48,
+  MR = 16,
+  MT = 16,
+  MB = 40;
 
 /** AI share of added lines and review coverage of commits, per ISO week, as two polylines on 0–100%. */
 export function weeklyChartSvg(weeks: ReportRow[]): string {
@@ -26,7 +34,10 @@ export function weeklyChartSvg(weeks: ReportRow[]): string {
   }
   const step = Math.max(1, Math.ceil(n / 8));
   weeks.forEach((w, i) => {
-    if (i % step === 0 || i === n - 1) parts.push(`<text class="axis" x="${x(i)}" y="${H - MB + 16}" text-anchor="middle">${esc(isoWeekStart(w.key))}</text>`);
+    if (i % step === 0 || i === n - 1)
+      parts.push(
+        `<text class="axis" x="${x(i)}" y="${H - MB + 16}" text-anchor="middle">${esc(isoWeekStart(w.key))}</text>`,
+      );
   });
   const series = (cls: string, label: string, value: (w: ReportRow) => number | null) => {
     const pts: string[] = [];
@@ -35,7 +46,9 @@ export function weeklyChartSvg(weeks: ReportRow[]): string {
       const v = value(w);
       if (v === null) return;
       pts.push(`${x(i).toFixed(1)},${y(v).toFixed(1)}`);
-      dots.push(`<circle class="${cls}" cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="2.5"><title>${esc(w.key)}: ${label} ${percent(v)}</title></circle>`);
+      dots.push(
+        `<circle class="${cls}" cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="2.5"><title>${esc(w.key)}: ${label} ${percent(v)}</title></circle>`,
+      );
     });
     return `<polyline class="${cls}" fill="none" points="${pts.join(' ')}"/>${n <= 200 ? dots.join('') : ''}`;
   };
@@ -45,14 +58,29 @@ export function weeklyChartSvg(weeks: ReportRow[]): string {
 }
 
 function rowsTable(first: string, rows: ReportRow[]): string {
-  const head = ['commits', 'AI-assisted', 'unattested', 'reviewed', 'added lines', 'AI lines', 'AI share', 'review coverage'];
-  const body = rows.map((r) => `<tr><th scope="row">${esc(r.key)}</th><td>${r.commits}</td><td>${r.aiAssistedCommits}</td><td>${r.unattestedCommits}</td><td>${r.reviewedCommits}</td><td>${r.addedLines}</td><td>${r.aiLines}</td><td>${percent(r.aiShare)}</td><td>${percent(r.reviewCoverage)}</td></tr>`).join('\n');
+  const head = [
+    'commits',
+    'AI-assisted',
+    'unattested',
+    'reviewed',
+    'added lines',
+    'AI lines',
+    'AI share',
+    'review coverage',
+  ];
+  const body = rows
+    .map(
+      (r) =>
+        `<tr><th scope="row">${esc(r.key)}</th><td>${r.commits}</td><td>${r.aiAssistedCommits}</td><td>${r.unattestedCommits}</td><td>${r.reviewedCommits}</td><td>${r.addedLines}</td><td>${r.aiLines}</td><td>${percent(r.aiShare)}</td><td>${percent(r.reviewCoverage)}</td></tr>`,
+    )
+    .join('\n');
   return `<table><thead><tr><th>${esc(first)}</th>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
 export function formatReportHtml(r: Report, generatedAt = new Date()): string {
   const range = r.range.join(' ');
-  const card = (label: string, value: string, sub: string) => `<div class="card"><div class="label">${esc(label)}</div><div class="value">${esc(value)}</div><div class="muted">${esc(sub)}</div></div>`;
+  const card = (label: string, value: string, sub: string) =>
+    `<div class="card"><div class="label">${esc(label)}</div><div class="value">${esc(value)}</div><div class="muted">${esc(sub)}</div></div>`;
   const frac = (a: number, b: number) => (b > 0 ? percent(a / b) : '–');
   const agents = Object.entries(r.byAgent);
   const { mismatches, orphanNotes } = r.consistency;
@@ -96,10 +124,14 @@ ${card('Unattested commits', String(r.unattestedCommits), `${frac(r.unattestedCo
 <h2>Over time (ISO weeks, author date)</h2>
 <div class="legend muted"><span><i class="sw" style="background:#d97706"></i>AI share of added lines</span><span><i class="sw" style="background:#2563eb"></i>review coverage of commits</span></div>
 ${weeklyChartSvg(r.weeks)}
-${agents.length > 0 ? `<h2>By agent</h2>
+${
+  agents.length > 0
+    ? `<h2>By agent</h2>
 <table><thead><tr><th>agent</th><th>commits</th><th>AI lines</th></tr></thead><tbody>
 ${agents.map(([a, v]) => `<tr><th scope="row">${esc(a)}</th><td>${v.commits}</td><td>${v.lines}</td></tr>`).join('\n')}
-</tbody></table>` : ''}
+</tbody></table>`
+    : ''
+}
 ${r.rows && r.by && r.by !== 'week' ? `<h2>By ${esc(r.by)}</h2>\n${rowsTable(r.by, r.rows)}` : ''}
 <h2>By week</h2>
 ${rowsTable('week', r.weeks)}

@@ -54,7 +54,11 @@ export function composeEditorAttribution(
   const documents = new DocumentCapture(repos, sync, inline, log);
   const disk = new DiskCapture(repos, sync, documents, log);
   const decorations = new DecorationController(repos, context.extensionUri);
-  const hookWarnings = new AgentHookWarnings(() => repos.workspaceRepos().map((r) => r.root), log, bundledCliPath(context));
+  const hookWarnings = new AgentHookWarnings(
+    () => repos.workspaceRepos().map((r) => r.root),
+    log,
+    bundledCliPath(context),
+  );
   const status = new AiShareStatus(repos, 400, () => hookWarnings.warnings());
   const corrections = new Corrections(repos, sync, (uri) => documents.release(uri.toString()));
   const disposables: vscode.Disposable[] = [repos, sync, documents, disk, decorations, hookWarnings, status];
@@ -80,7 +84,9 @@ export function composeEditorAttribution(
   );
 
   command(Commands.acceptInlineSuggestion, () => inline.accept());
-  command(Commands.recordTrace, (target?: string) => recordTrace(repos, log, typeof target === 'string' ? target : undefined));
+  command(Commands.recordTrace, (target?: string) =>
+    recordTrace(repos, log, typeof target === 'string' ? target : undefined),
+  );
   command(Commands.toggleDecorations, async () => {
     const config = vscode.workspace.getConfiguration(Settings.section);
     const next = !config.get<boolean>(Settings.decorationsEnabled, true);
@@ -103,7 +109,10 @@ export function composeEditorAttribution(
   const api: AttributionApi = {
     labelDetailsFor,
     labelsFor: async (uri) => (await labelDetailsFor(uri))?.map(labelKey),
-    idle: async () => { documents.releaseAll(); await repos.idle(); },
+    idle: async () => {
+      documents.releaseAll();
+      await repos.idle();
+    },
     redraw: () => decorations.redraw(),
     gutterFor: async (uri) => {
       documents.releaseAll();
@@ -111,8 +120,17 @@ export function composeEditorAttribution(
       await decorations.redraw();
       return decorations.drawnFor(uri);
     },
-    aiShareText: async () => { documents.releaseAll(); await status.update(); return status.text; },
-    aiShareTooltip: async () => { documents.releaseAll(); await hookWarnings.check(); await status.update(); return status.tooltip; },
+    aiShareText: async () => {
+      documents.releaseAll();
+      await status.update();
+      return status.text;
+    },
+    aiShareTooltip: async () => {
+      documents.releaseAll();
+      await hookWarnings.check();
+      await status.update();
+      return status.tooltip;
+    },
     agentHookWarnings: () => hookWarnings.check(),
   };
   return { disposables, api };

@@ -15,11 +15,16 @@ export class FileSync implements vscode.Disposable {
   private readonly mergeTimers = new Map<string, NodeJS.Timeout>();
   private readonly storeTimers = new Map<string, NodeJS.Timeout>();
 
-  constructor(private readonly repos: RepoSessions, private readonly opts: { mergeDelayMs?: number; storeDelayMs?: number } = {}) {}
+  constructor(
+    private readonly repos: RepoSessions,
+    private readonly opts: { mergeDelayMs?: number; storeDelayMs?: number } = {},
+  ) {}
 
   /** Queues content read from disk (or a document reloaded from disk). */
   applyDisk(loc: FileLocation, content: string): void {
-    loc.repo.queue.push(async () => { await this.applyDiskNow(loc, content); });
+    loc.repo.queue.push(async () => {
+      await this.applyDiskNow(loc, content);
+    });
   }
 
   /** Runs on the queue: returns whether the engine's text changed. */
@@ -38,7 +43,9 @@ export class FileSync implements vscode.Disposable {
 
   /** After a while (agents' `after` hooks land shortly after their writes), adopt what the ledger adds. */
   scheduleMerge(loc: FileLocation): void {
-    this.debounce(this.mergeTimers, loc, this.opts.mergeDelayMs ?? 800, () => loc.repo.queue.push(() => this.mergeNow(loc)));
+    this.debounce(this.mergeTimers, loc, this.opts.mergeDelayMs ?? 800, () =>
+      loc.repo.queue.push(() => this.mergeNow(loc)),
+    );
   }
 
   async mergeNow(loc: FileLocation): Promise<void> {
@@ -71,7 +78,13 @@ export class FileSync implements vscode.Disposable {
     const key = `${loc.repo.root}\0${loc.file}`;
     const old = timers.get(key);
     if (old) clearTimeout(old);
-    timers.set(key, setTimeout(() => { timers.delete(key); run(); }, ms));
+    timers.set(
+      key,
+      setTimeout(() => {
+        timers.delete(key);
+        run();
+      }, ms),
+    );
   }
 
   dispose(): void {

@@ -22,10 +22,16 @@ export class RepoSession {
   readonly name: string;
   private ledgerPromise: Promise<Ledger | undefined> | undefined;
 
-  constructor(readonly root: string, private readonly log: vscode.LogOutputChannel, private readonly trusted: () => boolean) {
+  constructor(
+    readonly root: string,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly trusted: () => boolean,
+  ) {
     this.name = path.basename(root);
     this.session = new AttributionSession(new AttributionEngine({ now: Date.now }));
-    this.queue = new SerialQueue((err) => log.error(`[capture] ${this.name}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
+    this.queue = new SerialQueue((err) =>
+      log.error(`[capture] ${this.name}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+    );
   }
 
   get engine(): AttributionEngine {
@@ -36,7 +42,9 @@ export class RepoSession {
   ledger(): Promise<Ledger | undefined> {
     if (!this.trusted()) return Promise.resolve(undefined);
     this.ledgerPromise ??= openLedger(this.root).catch((err: unknown) => {
-      this.log.warn(`[ledger] ${this.name}: cannot open the working ledger (${errorMessage(err)}); labels stay in this window only`);
+      this.log.warn(
+        `[ledger] ${this.name}: cannot open the working ledger (${errorMessage(err)}); labels stay in this window only`,
+      );
       this.ledgerPromise = undefined;
       return undefined;
     });
@@ -133,7 +141,9 @@ export class RepoSessions implements vscode.Disposable {
     if (!s) {
       s = new RepoSession(root, this.log, () => vscode.workspace.isTrusted);
       this.byRoot.set(root, s);
-      this.log.info(`[capture] attributing ${root}${vscode.workspace.isTrusted ? '' : ' (untrusted workspace: in memory only)'}`);
+      this.log.info(
+        `[capture] attributing ${root}${vscode.workspace.isTrusted ? '' : ' (untrusted workspace: in memory only)'}`,
+      );
     }
     return s;
   }

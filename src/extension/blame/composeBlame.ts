@@ -50,7 +50,10 @@ export function composeLineBlame(
     return s ? { uri: s.uri, line: s.line, text: s.text, commit: s.blame.commit } : undefined;
   };
   const api: BlameApi = {
-    update: async () => { await blame.update(); return info(); },
+    update: async () => {
+      await blame.update();
+      return info();
+    },
     shown: info,
     stats: () => blame.stats,
   };

@@ -1,7 +1,13 @@
 import * as vscode from 'vscode';
 import { annotationText } from '../../core/blame/blameAnnotation';
 import { BlameCache, blameCacheKey } from '../../core/blame/blameCache';
-import { insertedAtLineEnd, lineAfterChange, lineChangeOf, LinesSinceBlame, type LineChange } from '../../core/blame/linesSinceBlame';
+import {
+  insertedAtLineEnd,
+  lineAfterChange,
+  lineChangeOf,
+  LinesSinceBlame,
+  type LineChange,
+} from '../../core/blame/linesSinceBlame';
 import type { BlameCommitSummary, ProvenanceBlame, ProvenanceBlameLine } from '../../core/blame/lineProvenance';
 import { errorMessage } from '../../core/errors';
 import { provenanceBlame } from '../../git/provenanceBlame';
@@ -65,9 +71,18 @@ export class CurrentLineBlame implements vscode.Disposable {
   private drawnIn: vscode.TextEditor | undefined;
   private readonly counters: BlameStats = { computations: 0, lastMs: undefined, lastLines: 0, lastReason: '' };
 
-  constructor(private readonly log: vscode.LogOutputChannel, private readonly refs: RepoRefs, private readonly delayMs = 250) {
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly refs: RepoRefs,
+    private readonly delayMs = 250,
+  ) {
     this.type = vscode.window.createTextEditorDecorationType({
-      after: { color: new vscode.ThemeColor(Colors.blameForeground), margin: '0 0 0 3em', fontStyle: 'normal', fontWeight: 'normal' },
+      after: {
+        color: new vscode.ThemeColor(Colors.blameForeground),
+        margin: '0 0 0 3em',
+        fontStyle: 'normal',
+        fontWeight: 'normal',
+      },
       rangeBehavior: vscode.DecorationRangeBehavior.ClosedOpen,
     });
   }
@@ -75,7 +90,10 @@ export class CurrentLineBlame implements vscode.Disposable {
   start(): void {
     this.disposables.push(
       vscode.window.onDidChangeTextEditorSelection((e) => this.selectionChanged(e)),
-      vscode.window.onDidChangeActiveTextEditor(() => { this.clear(); this.schedule(); }),
+      vscode.window.onDidChangeActiveTextEditor(() => {
+        this.clear();
+        this.schedule();
+      }),
       vscode.workspace.onDidChangeTextDocument((e) => this.documentChanged(e)),
       vscode.workspace.onDidSaveTextDocument((d) => this.markStale(d.uri.toString())),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri.toString())),
@@ -122,7 +140,9 @@ export class CurrentLineBlame implements vscode.Disposable {
   /** Also on the keystroke path: records the edit's line block (O(1)) and moves or hides the annotation. */
   private documentChanged(e: vscode.TextDocumentChangeEvent): void {
     const uri = e.document.uri.toString();
-    const targets = [this.cache.peek(uri), this.computing.get(uri)?.entry].filter((t): t is FileBlame => t !== undefined);
+    const targets = [this.cache.peek(uri), this.computing.get(uri)?.entry].filter(
+      (t): t is FileBlame => t !== undefined,
+    );
     if (e.contentChanges.length === 0) {
       // A dirty-state change only: undone back to the saved text, or reverted.
       if (!e.document.isDirty) this.markStale(uri);
@@ -155,7 +175,9 @@ export class CurrentLineBlame implements vscode.Disposable {
   }
 
   /** What the cursor rests on, when it is something to blame. */
-  private target(editor: vscode.TextEditor | undefined): { editor: vscode.TextEditor; root: string; file: string; line: number } | undefined {
+  private target(
+    editor: vscode.TextEditor | undefined,
+  ): { editor: vscode.TextEditor; root: string; file: string; line: number } | undefined {
     if (!editor || !settings.blameEnabled() || !vscode.workspace.isTrusted) return undefined;
     const doc = editor.document;
     if (doc.uri.scheme !== 'file' || doc.lineCount > MAX_LINES) return undefined;
@@ -173,7 +195,8 @@ export class CurrentLineBlame implements vscode.Disposable {
       return undefined;
     }
     const uri = t.editor.document.uri.toString();
-    const keyOf = async (fresh: boolean) => blameCacheKey({ root: t.root, file: t.file, ...(await this.refs.current(t.root, fresh)) });
+    const keyOf = async (fresh: boolean) =>
+      blameCacheKey({ root: t.root, file: t.file, ...(await this.refs.current(t.root, fresh)) });
     try {
       let key = await keyOf(false);
       let entry = this.cache.get(uri, key);
@@ -203,20 +226,24 @@ export class CurrentLineBlame implements vscode.Disposable {
     const started = performance.now();
     // The text is taken now and every later edit is recorded into `entry.lines`, so the result maps onto
     // whatever the document has become by the time git answers.
-    const done = provenanceBlame(root, file, undefined, { contents: doc.getText() }).then(
-      (result) => { entry.result = result; },
-      (err: unknown) => this.log.debug(`[blame] no blame for ${file}: ${errorMessage(err)}`),
-    ).then(() => {
-      const ms = performance.now() - started;
-      this.counters.computations++;
-      this.counters.lastMs = ms;
-      this.counters.lastLines = entry.result?.lines.length ?? 0;
-      this.counters.lastReason = reason;
-      this.log.debug(`[blame] ${file} (${reason}): ${this.counters.lastLines} lines in ${ms.toFixed(0)} ms`);
-      if (this.computing.get(uri)?.entry === entry) this.computing.delete(uri);
-      this.cache.set(uri, entry);
-      return entry;
-    });
+    const done = provenanceBlame(root, file, undefined, { contents: doc.getText() })
+      .then(
+        (result) => {
+          entry.result = result;
+        },
+        (err: unknown) => this.log.debug(`[blame] no blame for ${file}: ${errorMessage(err)}`),
+      )
+      .then(() => {
+        const ms = performance.now() - started;
+        this.counters.computations++;
+        this.counters.lastMs = ms;
+        this.counters.lastLines = entry.result?.lines.length ?? 0;
+        this.counters.lastReason = reason;
+        this.log.debug(`[blame] ${file} (${reason}): ${this.counters.lastLines} lines in ${ms.toFixed(0)} ms`);
+        if (this.computing.get(uri)?.entry === entry) this.computing.delete(uri);
+        this.cache.set(uri, entry);
+        return entry;
+      });
     this.computing.set(uri, { key, entry, done });
     return done;
   }
@@ -230,7 +257,10 @@ export class CurrentLineBlame implements vscode.Disposable {
     const blamed = entry.lines.toBlamed(t.line);
     const row = blamed === undefined ? undefined : entry.result?.lines[blamed];
     // The text must be the text that was blamed: an edited line never shows a committed line's provenance.
-    const text = row && row.content === doc.lineAt(t.line).text ? annotationText(row, row.commit ? entry.result?.commits[row.commit] : undefined, Date.now()) : undefined;
+    const text =
+      row && row.content === doc.lineAt(t.line).text
+        ? annotationText(row, row.commit ? entry.result?.commits[row.commit] : undefined, Date.now())
+        : undefined;
     if (!row || !text) {
       this.clear();
       return;
@@ -239,9 +269,18 @@ export class CurrentLineBlame implements vscode.Disposable {
     if (s && s.uri === doc.uri.toString() && s.line === t.line && s.text === text && this.drawnIn === t.editor) return;
     this.clear();
     const end = doc.lineAt(t.line).range.end;
-    t.editor.setDecorations(this.type, [{ range: new vscode.Range(end, end), renderOptions: { after: { contentText: text } } }]);
+    t.editor.setDecorations(this.type, [
+      { range: new vscode.Range(end, end), renderOptions: { after: { contentText: text } } },
+    ]);
     this.drawnIn = t.editor;
-    this.shownNow = { uri: doc.uri.toString(), line: t.line, text, root: entry.root, blame: row, commit: row.commit ? entry.result?.commits[row.commit] : undefined };
+    this.shownNow = {
+      uri: doc.uri.toString(),
+      line: t.line,
+      text,
+      root: entry.root,
+      blame: row,
+      commit: row.commit ? entry.result?.commits[row.commit] : undefined,
+    };
   }
 
   private clear(): void {
@@ -260,12 +299,21 @@ export class CurrentLineBlame implements vscode.Disposable {
 
 /** An event's changes as line blocks, in an order that applies them one after another (last in the document first). */
 function lineChanges(e: vscode.TextDocumentChangeEvent): LineChange[] {
-  const sorted = [...e.contentChanges].sort((a, b) => b.range.start.compareTo(a.range.start) || b.range.end.compareTo(a.range.end));
+  const sorted = [...e.contentChanges].sort(
+    (a, b) => b.range.start.compareTo(a.range.start) || b.range.end.compareTo(a.range.end),
+  );
   const single = sorted.length === 1;
   return sorted.map((c) => {
-    const rc = { startLine: c.range.start.line, startCharacter: c.range.start.character, endLine: c.range.end.line, endCharacter: c.range.end.character, text: c.text };
+    const rc = {
+      startLine: c.range.start.line,
+      startCharacter: c.range.start.character,
+      endLine: c.range.end.line,
+      endCharacter: c.range.end.character,
+      text: c.text,
+    };
     // Only a lone change can be checked against the document as it is now (Enter at the end of a line).
-    const atEnd = single && insertedAtLineEnd(rc, (l) => (l < e.document.lineCount ? e.document.lineAt(l).text : undefined));
+    const atEnd =
+      single && insertedAtLineEnd(rc, (l) => (l < e.document.lineCount ? e.document.lineAt(l).text : undefined));
     return lineChangeOf(rc, atEnd);
   });
 }

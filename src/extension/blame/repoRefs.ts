@@ -25,7 +25,10 @@ export class RepoRefs implements vscode.Disposable {
   /** A ref of this working-tree root may have moved. */
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly log: vscode.LogOutputChannel, private readonly maxAgeMs = 10_000) {}
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly maxAgeMs = 10_000,
+  ) {}
 
   /**
    * HEAD and the notes tip of a working tree; `fresh` reads them now (before a blame is computed and
@@ -36,11 +39,15 @@ export class RepoRefs implements vscode.Disposable {
     if (!fresh && s.refs && !s.dirty && Date.now() - s.checkedAt < this.maxAgeMs) return Promise.resolve(s.refs);
     if (s.reading) return s.reading;
     s.dirty = false;
-    s.reading = readBlameRefs(root).then((refs) => {
-      s.refs = refs;
-      s.checkedAt = Date.now();
-      return refs;
-    }).finally(() => { s.reading = undefined; });
+    s.reading = readBlameRefs(root)
+      .then((refs) => {
+        s.refs = refs;
+        s.checkedAt = Date.now();
+        return refs;
+      })
+      .finally(() => {
+        s.reading = undefined;
+      });
     return s.reading;
   }
 
@@ -70,7 +77,9 @@ export class RepoRefs implements vscode.Disposable {
         s.watchers.push(w, w.onDidChange(moved), w.onDidCreate(moved), w.onDidDelete(moved));
       }
     } catch (err) {
-      this.log.warn(`[blame] cannot watch the refs of ${root} (${errorMessage(err)}); HEAD is re-read every ${this.maxAgeMs / 1000} s`);
+      this.log.warn(
+        `[blame] cannot watch the refs of ${root} (${errorMessage(err)}); HEAD is re-read every ${this.maxAgeMs / 1000} s`,
+      );
     }
   }
 

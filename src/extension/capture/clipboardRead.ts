@@ -16,7 +16,10 @@ const CLIPBOARD_READ_MS = 5000;
 export class ClipboardReader {
   private inFlight = false;
 
-  constructor(private readonly log: vscode.LogOutputChannel, private readonly timeoutMs = CLIPBOARD_READ_MS) {}
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly timeoutMs = CLIPBOARD_READ_MS,
+  ) {}
 
   read(): Promise<string | undefined> {
     if (this.inFlight) return Promise.resolve(undefined);
@@ -24,17 +27,25 @@ export class ClipboardReader {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<undefined>((resolve) => {
       timer = setTimeout(() => {
-        this.log.warn(`[capture] the clipboard did not answer within ${this.timeoutMs} ms; the insertion is compared with no clipboard`);
+        this.log.warn(
+          `[capture] the clipboard did not answer within ${this.timeoutMs} ms; the insertion is compared with no clipboard`,
+        );
         resolve(undefined);
       }, this.timeoutMs);
     });
-    const read = Promise.resolve(vscode.env.clipboard.readText()).then(
-      (text) => text,
-      (e: unknown) => {
-        this.log.warn(`[capture] the clipboard could not be read (${errorMessage(e)}); the insertion is compared with no clipboard`);
-        return undefined;
-      },
-    ).finally(() => { this.inFlight = false; });
+    const read = Promise.resolve(vscode.env.clipboard.readText())
+      .then(
+        (text) => text,
+        (e: unknown) => {
+          this.log.warn(
+            `[capture] the clipboard could not be read (${errorMessage(e)}); the insertion is compared with no clipboard`,
+          );
+          return undefined;
+        },
+      )
+      .finally(() => {
+        this.inFlight = false;
+      });
     return Promise.race([read, late]).finally(() => clearTimeout(timer));
   }
 }

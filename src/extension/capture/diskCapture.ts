@@ -41,10 +41,13 @@ export class DiskCapture implements vscode.Disposable {
     const key = uri.toString();
     const old = this.timers.get(key);
     if (old) clearTimeout(old);
-    this.timers.set(key, setTimeout(() => {
-      this.timers.delete(key);
-      void this.read(uri);
-    }, this.coalesceMs));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        void this.read(uri);
+      }, this.coalesceMs),
+    );
   }
 
   private async read(uri: vscode.Uri): Promise<void> {

@@ -104,7 +104,12 @@ export class DocumentCapture implements vscode.Disposable {
       if (current === text) return; // already held (written on disk while closed, then opened)
       const known = await repo.ledgerAttribution(file);
       if (known && known.content === text) {
-        repo.session.setFile(file, text, known.labels, current === undefined ? undefined : 'reopened; labels from the working ledger');
+        repo.session.setFile(
+          file,
+          text,
+          known.labels,
+          current === undefined ? undefined : 'reopened; labels from the working ledger',
+        );
       } else if (current !== undefined || known) {
         // Known before with other content (e.g. a restored unsaved buffer): what differs changed unseen.
         if (current === undefined && known) repo.session.setFile(file, known.content, known.labels);
@@ -127,8 +132,12 @@ export class DocumentCapture implements vscode.Disposable {
     const loc = this.locateTracked(e.document);
     if (!loc) return;
     const { repo, file } = loc;
-    const reason = e.reason === vscode.TextDocumentChangeReason.Undo ? 'undo' as const
-      : e.reason === vscode.TextDocumentChangeReason.Redo ? 'redo' as const : undefined;
+    const reason =
+      e.reason === vscode.TextDocumentChangeReason.Undo
+        ? ('undo' as const)
+        : e.reason === vscode.TextDocumentChangeReason.Redo
+          ? ('redo' as const)
+          : undefined;
     const wasClean = this.clean.delete(key);
     // The first change to a clean document may be VS Code reloading it after a write on disk: if the buffer
     // now equals the disk, it is that write (a `diskWrite`), not an edit.
@@ -138,9 +147,13 @@ export class DocumentCapture implements vscode.Disposable {
     try {
       changes = toSequentialChanges(e.contentChanges);
     } catch (err) {
-      this.log.error(`[capture] ${file}: unusable change event (${err instanceof Error ? err.message : String(err)}); re-reading the buffer`);
+      this.log.error(
+        `[capture] ${file}: unusable change event (${err instanceof Error ? err.message : String(err)}); re-reading the buffer`,
+      );
       const text = e.document.getText();
-      repo.queue.push(() => { repo.session.setFile(file, text, undefined, 'unusable change event'); });
+      repo.queue.push(() => {
+        repo.session.setFile(file, text, undefined, 'unusable change event');
+      });
       return;
     }
     const edit: Observation = reason ? { type: 'edit', file, changes, reason } : { type: 'edit', file, changes };
@@ -151,36 +164,56 @@ export class DocumentCapture implements vscode.Disposable {
     // Start reading the clipboard now, while it still holds what was pasted; the queue waits for the answer,
     // which is bounded in time (a refusal is "no clipboard"). Only an insertion the clipboard can relabel is
     // compared, never a typed key or line break.
-    const clipboard = !reason && !accepted && isPasteCandidate(changes, settings.pasteMinChars())
-      ? this.clipboardReader.read()
-      : undefined;
-    const pending: HeldEdit = { version: e.document.version, user: false, cursorAfter: cursorsAfter(e.contentChanges), run: async () => {
-      if (reloaded && await diskEquals(reloaded.uri, reloaded.text)) {
-        await this.sync.applyDiskNow(loc, reloaded.text);
-        return;
-      }
-      if (accepted) repo.session.observe({ type: 'inlineAccept', file });
-      if (clipboard) {
-        // Report what the clipboard holds now even when this edit is no paste: the engine compares later
-        // insertions with the last clipboard it heard of, which must not be a stale one.
-        const text = await clipboard;
-        if (text !== undefined) this.observeClipboard(loc, text);
-      }
-      // Asked after the wait (and one more turn of the event loop when a call is open): the selection change
-      // that shows this edit was typed is sent right after it.
-      const open = await agentCall;
-      if (open && !pending.user) await new Promise((r) => setImmediate(r));
-      const call = pending.user ? undefined : open;
-      if (call) {
-        const meta = { agent: call.agent, ...(call.model ? { model: call.model } : {}), ...(call.session ? { session: call.session } : {}) };
-        repo.session.observe({ type: 'agent', phase: 'before', ...meta, files: { [file]: repo.engine.text(file) ?? '' } });
-        repo.session.observe(edit);
-        repo.session.observe({ type: 'agent', phase: 'after', ...meta, files: { [file]: repo.engine.text(file) ?? '' } });
-      } else {
-        repo.session.observe(edit);
-      }
-      this.repos.fire(loc);
-    } };
+    const clipboard =
+      !reason && !accepted && isPasteCandidate(changes, settings.pasteMinChars())
+        ? this.clipboardReader.read()
+        : undefined;
+    const pending: HeldEdit = {
+      version: e.document.version,
+      user: false,
+      cursorAfter: cursorsAfter(e.contentChanges),
+      run: async () => {
+        if (reloaded && (await diskEquals(reloaded.uri, reloaded.text))) {
+          await this.sync.applyDiskNow(loc, reloaded.text);
+          return;
+        }
+        if (accepted) repo.session.observe({ type: 'inlineAccept', file });
+        if (clipboard) {
+          // Report what the clipboard holds now even when this edit is no paste: the engine compares later
+          // insertions with the last clipboard it heard of, which must not be a stale one.
+          const text = await clipboard;
+          if (text !== undefined) this.observeClipboard(loc, text);
+        }
+        // Asked after the wait (and one more turn of the event loop when a call is open): the selection change
+        // that shows this edit was typed is sent right after it.
+        const open = await agentCall;
+        if (open && !pending.user) await new Promise((r) => setImmediate(r));
+        const call = pending.user ? undefined : open;
+        if (call) {
+          const meta = {
+            agent: call.agent,
+            ...(call.model ? { model: call.model } : {}),
+            ...(call.session ? { session: call.session } : {}),
+          };
+          repo.session.observe({
+            type: 'agent',
+            phase: 'before',
+            ...meta,
+            files: { [file]: repo.engine.text(file) ?? '' },
+          });
+          repo.session.observe(edit);
+          repo.session.observe({
+            type: 'agent',
+            phase: 'after',
+            ...meta,
+            files: { [file]: repo.engine.text(file) ?? '' },
+          });
+        } else {
+          repo.session.observe(edit);
+        }
+        this.repos.fire(loc);
+      },
+    };
     // Undo/redo, an accepted suggestion and edits that come with a user's selection change are the user's;
     // edits inside a save's willSave..save window are participants by their place. Anything else might be one
     // of VS Code's own participants (which edit before willSave) only where the file's settings let one
@@ -211,7 +244,8 @@ export class DocumentCapture implements vscode.Disposable {
     const edits = h ? h.edits : [];
     edits.push(edit);
     while (edits.length > budget) loc.repo.queue.push(edits.shift()!.run);
-    if (h) h.timer = timer; else this.held.set(key, { loc, edits, timer });
+    if (h) h.timer = timer;
+    else this.held.set(key, { loc, edits, timer });
   }
 
   /** Queues a document's held edits as ordinary edits (a user action or a pause showed they are no save's). */
@@ -234,7 +268,9 @@ export class DocumentCapture implements vscode.Disposable {
     // An edit a selection change puts the cursor at the end of is typed: the user's, never an agent tool call's.
     // Told by position, not by time (a busy extension host stretches both) nor by kind (the `type` command and
     // some input paths report none); the selection may trail its edit by one more change, so the last few count.
-    for (const edit of [...this.queuedLately.get(key) ?? [], ...this.held.get(key)?.edits ?? []].slice(-TYPED_LOOKBACK)) {
+    for (const edit of [...(this.queuedLately.get(key) ?? []), ...(this.held.get(key)?.edits ?? [])].slice(
+      -TYPED_LOOKBACK,
+    )) {
       if (e.selections.some((sel) => edit.cursorAfter.some((p) => sel.active.isEqual(p)))) edit.user = true;
     }
     if (e.kind === undefined) return; // moved by an edit, not by the user
@@ -268,9 +304,15 @@ export class DocumentCapture implements vscode.Disposable {
     const key = doc.uri.toString();
     this.placeSave(key);
     const h = this.held.get(key);
-    if (h) { clearTimeout(h.timer); this.held.delete(key); }
+    if (h) {
+      clearTimeout(h.timer);
+      this.held.delete(key);
+    }
     this.saving.set(key, {
-      loc, held: h?.edits ?? [], window: [], version: doc.version,
+      loc,
+      held: h?.edits ?? [],
+      window: [],
+      version: doc.version,
       budget: participantEditBudget(participantSettings(doc), saveReasonKind(reason)),
     });
   }
@@ -284,7 +326,11 @@ export class DocumentCapture implements vscode.Disposable {
     const p = this.saving.get(key);
     if (!p) return;
     this.saving.delete(key);
-    const split = participantsStart(p.held.map((e) => e.version), p.version, Math.max(0, p.budget - p.window.length));
+    const split = participantsStart(
+      p.held.map((e) => e.version),
+      p.version,
+      Math.max(0, p.budget - p.window.length),
+    );
     for (const e of p.held.slice(0, split)) p.loc.repo.queue.push(e.run);
     p.loc.repo.queue.push(() => p.loc.repo.session.observe({ type: 'willSave', file: p.loc.file }));
     for (const e of [...p.held.slice(split), ...p.window]) p.loc.repo.queue.push(e.run);
@@ -301,7 +347,9 @@ export class DocumentCapture implements vscode.Disposable {
       repo.session.observe({ type: 'save', file });
       if (repo.engine.text(file) !== text) {
         // Should not happen; if it does, say so and take the saved text so labels cannot drift from it.
-        this.log.warn(`[capture] ${file}: the engine's text differs from the saved document; treating the difference as unseen`);
+        this.log.warn(
+          `[capture] ${file}: the engine's text differs from the saved document; treating the difference as unseen`,
+        );
         repo.session.observe({ type: 'diskWrite', file, content: text });
       }
       await repo.ledgerStore(file);
@@ -331,10 +379,14 @@ export class DocumentCapture implements vscode.Disposable {
       } catch {
         disk = undefined;
       }
-      if (disk === undefined) { repo.session.deleteFile(file); return; }
+      if (disk === undefined) {
+        repo.session.deleteFile(file);
+        return;
+      }
       if (disk === repo.engine.text(file)) return;
       const known = await repo.ledgerAttribution(file);
-      if (known && known.content === disk) repo.session.setFile(file, disk, known.labels, 'closed without saving; labels from the working ledger');
+      if (known && known.content === disk)
+        repo.session.setFile(file, disk, known.labels, 'closed without saving; labels from the working ledger');
       else repo.session.observe({ type: 'diskWrite', file, content: disk });
       this.repos.fire(loc);
     });

@@ -34,7 +34,9 @@ export function cursorsAfter(changes: readonly vscode.TextDocumentContentChangeE
     const startLine = c.range.start.line + lineShift;
     lineShift += lines.length - 1 - (c.range.end.line - c.range.start.line);
     const last = lines[lines.length - 1];
-    return lines.length === 1 ? new vscode.Position(startLine, c.range.start.character + last.length) : new vscode.Position(startLine + lines.length - 1, last.length);
+    return lines.length === 1
+      ? new vscode.Position(startLine, c.range.start.character + last.length)
+      : new vscode.Position(startLine + lines.length - 1, last.length);
   });
 }
 

@@ -7,7 +7,9 @@ import * as vscode from 'vscode';
  * makes the following edit a paste. Reading `env.clipboard` after the fact (DocumentCapture) covers pastes
  * that bypass providers, e.g. `editor.action.clipboardPasteAction` in some hosts.
  */
-export function registerPasteCapture(onPaste: (document: vscode.TextDocument, text: string) => void): vscode.Disposable {
+export function registerPasteCapture(
+  onPaste: (document: vscode.TextDocument, text: string) => void,
+): vscode.Disposable {
   const provider: vscode.DocumentPasteEditProvider = {
     async provideDocumentPasteEdits(document, _ranges, dataTransfer) {
       const item = dataTransfer.get('text/plain');

@@ -11,7 +11,11 @@ import { pickRepository } from '../workspaceRepos';
  * text of the files involved, which the save dialog's default location (the home folder, not the repository)
  * and the confirmation message say. A path argument skips the dialog (tests, scripts).
  */
-export async function recordTrace(repos: RepoSessions, log: vscode.LogOutputChannel, target?: string): Promise<string | undefined> {
+export async function recordTrace(
+  repos: RepoSessions,
+  log: vscode.LogOutputChannel,
+  target?: string,
+): Promise<string | undefined> {
   const repo = await pickRepo(repos);
   if (!repo) return undefined;
   await repo.queue.idle();
@@ -28,13 +32,20 @@ export async function recordTrace(repos: RepoSessions, log: vscode.LogOutputChan
     if (!uri) return undefined;
     file = uri.fsPath;
   }
-  await vscode.workspace.fs.writeFile(vscode.Uri.file(file), Buffer.from(`${JSON.stringify(trace, null, 2)}\n`, 'utf8'));
-  log.info(`[trace] wrote ${trace.events.length} observations over ${Object.keys(trace.files).length} files to ${file}`);
+  await vscode.workspace.fs.writeFile(
+    vscode.Uri.file(file),
+    Buffer.from(`${JSON.stringify(trace, null, 2)}\n`, 'utf8'),
+  );
+  log.info(
+    `[trace] wrote ${trace.events.length} observations over ${Object.keys(trace.files).length} files to ${file}`,
+  );
   for (const n of notes) log.info(`[trace] note: ${n}`);
   if (!target) {
-    const more = notes.length > 0 ? ` ${notes.length} label change(s) came from outside the observations (see the log).` : '';
+    const more =
+      notes.length > 0 ? ` ${notes.length} label change(s) came from outside the observations (see the log).` : '';
     void vscode.window.showInformationMessage(
-      `Trace of ${trace.events.length} observations written to ${path.basename(file)}; it contains the text of ${Object.keys(trace.files).length} file(s). Replay it with \`countersign replay\`.${more}`);
+      `Trace of ${trace.events.length} observations written to ${path.basename(file)}; it contains the text of ${Object.keys(trace.files).length} file(s). Replay it with \`countersign replay\`.${more}`,
+    );
   }
   return file;
 }

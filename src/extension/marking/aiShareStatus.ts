@@ -1,6 +1,13 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { addCounts, aiPercent, countLabels, emptyCounts, shareSummary, type LineCounts } from '../../core/marking/aiShare';
+import {
+  addCounts,
+  aiPercent,
+  countLabels,
+  emptyCounts,
+  shareSummary,
+  type LineCounts,
+} from '../../core/marking/aiShare';
 import { uncommittedLines } from '../../core/marking/uncommittedLines';
 import type { FileLocation, RepoSession, RepoSessions } from '../attribution/repoSessions';
 import { Commands } from '../ids';
@@ -17,7 +24,11 @@ export class AiShareStatus implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly repos: RepoSessions, private readonly delayMs = 400, private readonly warnings: () => string[] = () => []) {
+  constructor(
+    private readonly repos: RepoSessions,
+    private readonly delayMs = 400,
+    private readonly warnings: () => string[] = () => [],
+  ) {
     this.item = vscode.window.createStatusBarItem('countersign.aiShare', vscode.StatusBarAlignment.Left, 50);
     this.item.name = 'Countersign AI share';
     this.item.command = Commands.showAiShare;
@@ -25,9 +36,15 @@ export class AiShareStatus implements vscode.Disposable {
 
   start(): void {
     const refs = vscode.workspace.createFileSystemWatcher('**/.git/{HEAD,packed-refs,refs/**}');
-    const refsMoved = () => { this.heads.clear(); this.schedule(); };
+    const refsMoved = () => {
+      this.heads.clear();
+      this.schedule();
+    };
     this.disposables.push(
-      refs, refs.onDidChange(refsMoved), refs.onDidCreate(refsMoved), refs.onDidDelete(refsMoved),
+      refs,
+      refs.onDidChange(refsMoved),
+      refs.onDidCreate(refsMoved),
+      refs.onDidDelete(refsMoved),
       this.repos.onDidChangeLabels(() => this.schedule()),
       vscode.window.onDidChangeActiveTextEditor(() => this.schedule()),
     );
@@ -36,7 +53,10 @@ export class AiShareStatus implements vscode.Disposable {
 
   schedule(): void {
     if (this.timer) return;
-    this.timer = setTimeout(() => { this.timer = undefined; void this.update(); }, this.delayMs);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.update();
+    }, this.delayMs);
   }
 
   /** The current text and tooltip (tests read these through the API). */
@@ -53,10 +73,17 @@ export class AiShareStatus implements vscode.Disposable {
     const editor = vscode.window.activeTextEditor;
     const loc = editor ? this.repos.locate(editor.document.uri) : undefined;
     const repo = loc?.repo ?? this.repos.workspaceRepos()[0];
-    if (!repo) { this.item.hide(); return; }
+    if (!repo) {
+      this.item.hide();
+      return;
+    }
     const fileCounts = loc ? await this.fileCounts(loc) : undefined;
     const repoCounts = await this.repoCounts(repo);
-    const summary = shareSummary(loc && fileCounts ? { name: path.basename(loc.file), counts: fileCounts } : undefined, { name: repo.name, counts: repoCounts }, this.warnings());
+    const summary = shareSummary(
+      loc && fileCounts ? { name: path.basename(loc.file), counts: fileCounts } : undefined,
+      { name: repo.name, counts: repoCounts },
+      this.warnings(),
+    );
     this.item.text = `$(sparkle) ${summary.text}`;
     this.item.tooltip = `${summary.tooltip}\n\nClick for the files.`;
     this.item.show();
@@ -92,7 +119,9 @@ export class AiShareStatus implements vscode.Disposable {
         if (s.ai === 0 && s.human === 0) continue;
         const c = await this.fileCounts({ repo, file });
         if (!c || c.ai + c.human === 0) continue;
-        const agents = Object.entries(c.byAgent).map(([a, n]) => `${a} ${n}`).join(', ');
+        const agents = Object.entries(c.byAgent)
+          .map(([a, n]) => `${a} ${n}`)
+          .join(', ');
         items.push({
           label: `${aiPercent(c) ?? 0}% AI  ${file}`,
           description: `${c.ai} AI, ${c.human} human${agents ? ` — ${agents}` : ''}`,
@@ -105,7 +134,10 @@ export class AiShareStatus implements vscode.Disposable {
       void vscode.window.showInformationMessage('No uncommitted lines written since Countersign started watching.');
       return;
     }
-    const pick = await vscode.window.showQuickPick(items, { placeHolder: 'AI share of uncommitted lines, per file', matchOnDescription: true });
+    const pick = await vscode.window.showQuickPick(items, {
+      placeHolder: 'AI share of uncommitted lines, per file',
+      matchOnDescription: true,
+    });
     if (pick?.uri) await vscode.window.showTextDocument(pick.uri);
   }
 

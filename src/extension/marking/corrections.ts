@@ -34,7 +34,9 @@ export class Corrections {
   markAi(args?: CorrectionArgs): Promise<void> {
     return this.apply(args, async (labels) => {
       // Lines an AI wrote first get that writer back; otherwise the user says which agent.
-      const firsts = new Map(labels.flatMap((l) => (l.kind === 'human' && l.wasAi ? [[JSON.stringify(l.wasAi), l.wasAi] as const] : [])));
+      const firsts = new Map(
+        labels.flatMap((l) => (l.kind === 'human' && l.wasAi ? [[JSON.stringify(l.wasAi), l.wasAi] as const] : [])),
+      );
       let agent = args?.agent;
       if (!agent && firsts.size === 1 && labels.every((l) => l.kind === 'human' && l.wasAi)) {
         const was = [...firsts.values()][0];
@@ -43,7 +45,8 @@ export class Corrections {
       if (!agent) {
         const pick = await vscode.window.showQuickPick(
           CANONICAL_AGENTS.map((a) => ({ label: agentDisplayName(a), description: a, agent: a })),
-          { placeHolder: 'Which AI wrote these lines?' });
+          { placeHolder: 'Which AI wrote these lines?' },
+        );
         if (!pick) return undefined;
         agent = pick.agent;
       }
@@ -52,15 +55,22 @@ export class Corrections {
     });
   }
 
-  private async apply(args: CorrectionArgs | undefined, decide: (labels: LineLabel[]) => Promise<((old: LineLabel) => LineLabel) | undefined>): Promise<void> {
+  private async apply(
+    args: CorrectionArgs | undefined,
+    decide: (labels: LineLabel[]) => Promise<((old: LineLabel) => LineLabel) | undefined>,
+  ): Promise<void> {
     const target = this.target(args);
     if (!target) {
-      void vscode.window.showInformationMessage('Select the lines to correct in an editor of a file in a git repository first.');
+      void vscode.window.showInformationMessage(
+        'Select the lines to correct in an editor of a file in a git repository first.',
+      );
       return;
     }
     const loc = this.repos.locate(target.uri);
     if (!loc) {
-      void vscode.window.showInformationMessage(`${vscode.workspace.asRelativePath(target.uri)} is not in a git repository: Countersign does not attribute it.`);
+      void vscode.window.showInformationMessage(
+        `${vscode.workspace.asRelativePath(target.uri)} is not in a git repository: Countersign does not attribute it.`,
+      );
       return;
     }
     this.release(target.uri);
@@ -86,8 +96,11 @@ export class Corrections {
     this.sync.scheduleStore(loc);
   }
 
-  private target(args: CorrectionArgs | undefined): { uri: vscode.Uri; startLine: number; endLine: number } | undefined {
-    if (args && typeof args.uri === 'string') return { uri: vscode.Uri.parse(args.uri), startLine: args.startLine, endLine: args.endLine };
+  private target(
+    args: CorrectionArgs | undefined,
+  ): { uri: vscode.Uri; startLine: number; endLine: number } | undefined {
+    if (args && typeof args.uri === 'string')
+      return { uri: vscode.Uri.parse(args.uri), startLine: args.startLine, endLine: args.endLine };
     const editor = vscode.window.activeTextEditor;
     if (!editor) return undefined;
     const sel = editor.selection;

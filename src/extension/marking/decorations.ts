@@ -19,18 +19,25 @@ export class DecorationController implements vscode.Disposable {
   /** What was last drawn per document (lines per agent class), for tests to read what a person sees. */
   private readonly drawn = new Map<string, Partial<Record<AgentClass, Array<[number, number]>>>>();
 
-  constructor(private readonly repos: RepoSessions, extensionUri: vscode.Uri, private readonly delayMs = 150) {
+  constructor(
+    private readonly repos: RepoSessions,
+    extensionUri: vscode.Uri,
+    private readonly delayMs = 150,
+  ) {
     for (const cls of AGENT_CLASSES) {
       const icon = (variant: string) => vscode.Uri.joinPath(extensionUri, 'media', 'gutter', `${cls}-${variant}.svg`);
-      this.types.set(cls, vscode.window.createTextEditorDecorationType({
-        isWholeLine: true,
-        backgroundColor: new vscode.ThemeColor(colourId(cls, 'Background')),
-        overviewRulerColor: new vscode.ThemeColor(colourId(cls, 'Ruler')),
-        overviewRulerLane: vscode.OverviewRulerLane.Left,
-        light: { gutterIconPath: icon('light'), gutterIconSize: 'contain' },
-        dark: { gutterIconPath: icon('dark'), gutterIconSize: 'contain' },
-        rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
-      }));
+      this.types.set(
+        cls,
+        vscode.window.createTextEditorDecorationType({
+          isWholeLine: true,
+          backgroundColor: new vscode.ThemeColor(colourId(cls, 'Background')),
+          overviewRulerColor: new vscode.ThemeColor(colourId(cls, 'Ruler')),
+          overviewRulerLane: vscode.OverviewRulerLane.Left,
+          light: { gutterIconPath: icon('light'), gutterIconSize: 'contain' },
+          dark: { gutterIconPath: icon('dark'), gutterIconSize: 'contain' },
+          rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+        }),
+      );
     }
   }
 
@@ -68,8 +75,10 @@ export class DecorationController implements vscode.Disposable {
       const engine = loc?.repo.engine;
       // Draw only when the engine's text is the editor's: otherwise edits are still on their way (or held to
       // see whether a save follows) and the marks VS Code already moves along with the text stay meanwhile.
-      if (engine && loc && engine.text(loc.file) !== undefined && engine.text(loc.file) !== editor.document.getText()) continue;
-      const runs = engine && loc ? decorationRuns(engine.labels(loc.file)) : new Map<AgentClass, Array<[number, number]>>();
+      if (engine && loc && engine.text(loc.file) !== undefined && engine.text(loc.file) !== editor.document.getText())
+        continue;
+      const runs =
+        engine && loc ? decorationRuns(engine.labels(loc.file)) : new Map<AgentClass, Array<[number, number]>>();
       this.drawn.set(key, Object.fromEntries([...runs].filter(([, r]) => r.length > 0)));
       for (const [cls, type] of this.types) {
         const ranges = (runs.get(cls) ?? []).map(([s, e]: [number, number]) => new vscode.Range(s, 0, e, 0));

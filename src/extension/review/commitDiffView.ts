@@ -29,7 +29,8 @@ export function revisionUri(q: RevisionQuery): vscode.Uri {
 function parseQuery(uri: vscode.Uri): RevisionQuery | undefined {
   try {
     const q = JSON.parse(uri.query) as Partial<RevisionQuery>;
-    if (typeof q.root === 'string' && typeof q.rev === 'string' && typeof q.path === 'string') return { root: q.root, rev: q.rev, path: q.path };
+    if (typeof q.root === 'string' && typeof q.rev === 'string' && typeof q.path === 'string')
+      return { root: q.root, rev: q.rev, path: q.path };
   } catch {
     // not ours
   }
@@ -105,7 +106,7 @@ export class CommitDiffView implements vscode.Disposable {
     try {
       const note = (await readNotes(root, AI_NOTES_REF, [sha])).get(sha);
       // The note may claim any lines; only those the committed file has are marked.
-      const blob = inTip && note !== undefined ? (await git.fileAt(sha, file)) ?? '' : '';
+      const blob = inTip && note !== undefined ? ((await git.fileAt(sha, file)) ?? '') : '';
       lines = aiLinesOfCommit(note, sha, file, splitLines(blob).length);
       if (note !== undefined && inTip) {
         untracked = untrackedLinesOfFile(await git.addedLines(parentSha || undefined, sha, file), note, file, sha);
@@ -135,7 +136,8 @@ export class CommitDiffView implements vscode.Disposable {
   /** How many untracked lines are marked in the visible editors (integration tests). */
   markedUntrackedLines(): number {
     let n = 0;
-    for (const e of vscode.window.visibleTextEditors) n += this.untrackedLines.get(e.document.uri.toString())?.length ?? 0;
+    for (const e of vscode.window.visibleTextEditors)
+      n += this.untrackedLines.get(e.document.uri.toString())?.length ?? 0;
     return n;
   }
 
@@ -148,22 +150,53 @@ export class CommitDiffView implements vscode.Disposable {
         .map((l, i, all) => {
           const who = `${l.agent}${l.model ? ` (${l.model})` : ''}`;
           // Agent and model come from a fetched note: code spans that nothing in them can end (issue 16).
-          const hover = new vscode.MarkdownString(`**AI-written** by ${codeSpan(l.agent)}${l.model ? ` (${codeSpan(l.model)})` : ''} — from the commit's \`refs/notes/ai\` note`);
+          const hover = new vscode.MarkdownString(
+            `**AI-written** by ${codeSpan(l.agent)}${l.model ? ` (${codeSpan(l.model)})` : ''} — from the commit's \`refs/notes/ai\` note`,
+          );
           const prev = all[i - 1];
           // The first line of each run names the agent at its end; the rest only carry the mark and the hover.
           const first = !prev || prev.line !== l.line - 1 || prev.agent !== l.agent || prev.model !== l.model;
           return {
-            range: new vscode.Range(l.line - 1, 0, l.line - 1, 0), hoverMessage: hover,
-            ...(first ? { renderOptions: { after: { contentText: `  ✦ AI: ${who}`, color: new vscode.ThemeColor('countersign.review.aiLineRuler'), fontStyle: 'italic' } } } : {}),
+            range: new vscode.Range(l.line - 1, 0, l.line - 1, 0),
+            hoverMessage: hover,
+            ...(first
+              ? {
+                  renderOptions: {
+                    after: {
+                      contentText: `  ✦ AI: ${who}`,
+                      color: new vscode.ThemeColor('countersign.review.aiLineRuler'),
+                      fontStyle: 'italic',
+                    },
+                  },
+                }
+              : {}),
           };
         });
       editor.setDecorations(this.decoration, options);
-      const untracked = (this.untrackedLines.get(editor.document.uri.toString()) ?? []).filter((l) => l - 1 < editor.document.lineCount);
-      const hover = new vscode.MarkdownString('**Untracked** — this commit added the line, but Countersign did not observe who wrote it (an agent without hooks, another editor, a script), so it is not presumed human');
-      editor.setDecorations(this.untrackedDecoration, untracked.map((l, i, all) => ({
-        range: new vscode.Range(l - 1, 0, l - 1, 0), hoverMessage: hover,
-        ...(all[i - 1] !== l - 1 ? { renderOptions: { after: { contentText: '  ? untracked', color: new vscode.ThemeColor('countersign.review.untrackedLineRuler'), fontStyle: 'italic' } } } : {}),
-      })));
+      const untracked = (this.untrackedLines.get(editor.document.uri.toString()) ?? []).filter(
+        (l) => l - 1 < editor.document.lineCount,
+      );
+      const hover = new vscode.MarkdownString(
+        '**Untracked** — this commit added the line, but Countersign did not observe who wrote it (an agent without hooks, another editor, a script), so it is not presumed human',
+      );
+      editor.setDecorations(
+        this.untrackedDecoration,
+        untracked.map((l, i, all) => ({
+          range: new vscode.Range(l - 1, 0, l - 1, 0),
+          hoverMessage: hover,
+          ...(all[i - 1] !== l - 1
+            ? {
+                renderOptions: {
+                  after: {
+                    contentText: '  ? untracked',
+                    color: new vscode.ThemeColor('countersign.review.untrackedLineRuler'),
+                    fontStyle: 'italic',
+                  },
+                },
+              }
+            : {}),
+        })),
+      );
     }
   }
 

@@ -46,23 +46,44 @@ export function composeReview(
   disposables.push(service);
   const diff = new CommitDiffView(log);
   disposables.push(diff);
-  disposables.push(vscode.workspace.registerTextDocumentContentProvider(ReviewScheme.explain, new ExplainContentProvider()));
+  disposables.push(
+    vscode.workspace.registerTextDocumentContentProvider(ReviewScheme.explain, new ExplainContentProvider()),
+  );
   const panel = new ReviewPanelProvider(context.extensionUri, service, log);
-  disposables.push(panel, vscode.window.registerWebviewViewProvider(Views.review, panel, { webviewOptions: { retainContextWhenHidden: false } }));
+  disposables.push(
+    panel,
+    vscode.window.registerWebviewViewProvider(Views.review, panel, {
+      webviewOptions: { retainContextWhenHidden: false },
+    }),
+  );
   // The Set-up view holds no items: it exists for its welcome content, shown while something is missing.
-  const setup = vscode.window.createTreeView(Views.setup, { treeDataProvider: { getChildren: () => [], getTreeItem: (x: vscode.TreeItem) => x } });
+  const setup = vscode.window.createTreeView(Views.setup, {
+    treeDataProvider: { getChildren: () => [], getTreeItem: (x: vscode.TreeItem) => x },
+  });
   disposables.push(setup);
   const status = new GateStatusBar(service);
   disposables.push(status);
-  disposables.push(service.onDidChange((m) => void vscode.commands.executeCommand('setContext', ContextKeys.setupState, setupState(m))));
+  disposables.push(
+    service.onDidChange(
+      (m) => void vscode.commands.executeCommand('setContext', ContextKeys.setupState, setupState(m)),
+    ),
+  );
 
   registerReviewCommands({ service, diff, log, command });
-  registerSetupCommands({ service, log, extensionUri: context.extensionUri, cliPath: bundledCliPath(context), command });
+  registerSetupCommands({
+    service,
+    log,
+    extensionUri: context.extensionUri,
+    cliPath: bundledCliPath(context),
+    command,
+  });
   service.start();
 
   const api: ReviewApi = {
     refresh: (opts) => service.refresh({ fetch: opts?.fetch ?? false }),
-    get model() { return service.model; },
+    get model() {
+      return service.model;
+    },
     statusBarText: () => status.text,
     statusBarTooltip: () => status.tooltip,
     panelReady: () => panel.isReady,

@@ -9,7 +9,11 @@ import { ReviewScheme } from '../ids';
  * read-only document (a `countersign-explain:` URI; content providers' documents cannot be edited).
  */
 export function explainUri(root: string, sha: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: ReviewScheme.explain, path: `/${sha.slice(0, 12)}.txt`, query: JSON.stringify({ root, sha }) });
+  return vscode.Uri.from({
+    scheme: ReviewScheme.explain,
+    path: `/${sha.slice(0, 12)}.txt`,
+    query: JSON.stringify({ root, sha }),
+  });
 }
 
 export class ExplainContentProvider implements vscode.TextDocumentContentProvider {

@@ -47,7 +47,10 @@ export class GateStatusBar implements vscode.Disposable {
   private activeRepo(model: PanelModel): RepoView | undefined {
     const doc = vscode.window.activeTextEditor?.document.uri;
     if (doc?.scheme === 'file') {
-      const owner = model.repos.filter((r) => doc.fsPath === r.root || doc.fsPath.startsWith(r.root + '/') || doc.fsPath.startsWith(r.root + '\\'))
+      const owner = model.repos
+        .filter(
+          (r) => doc.fsPath === r.root || doc.fsPath.startsWith(r.root + '/') || doc.fsPath.startsWith(r.root + '\\'),
+        )
         .sort((a, b) => b.root.length - a.root.length)[0];
       if (owner) return owner;
     }
@@ -72,7 +75,9 @@ export class GateStatusBar implements vscode.Disposable {
       md.appendText(repo.message ?? 'The policy on the protected branch cannot be read.');
     } else {
       this.item.text = `${ICONS[dev.tone]} ${prefix}${dev.summary}`;
-      md.appendMarkdown(`**Countersign** — ${escapeMarkdown(dev.branch ?? 'detached HEAD')} → ${escapeMarkdown(dev.target ?? '?')}\n\n`);
+      md.appendMarkdown(
+        `**Countersign** — ${escapeMarkdown(dev.branch ?? 'detached HEAD')} → ${escapeMarkdown(dev.target ?? '?')}\n\n`,
+      );
       for (const c of dev.blocked.slice(0, 5)) md.appendText(`✗ ${c.sha.slice(0, 7)} ${c.subject}\n`);
       if (dev.blocked.length > 5) md.appendText(`… and ${dev.blocked.length - 5} more\n`);
       for (const e of dev.errors.slice(0, 3)) md.appendText(`✗ ${e.split('\n')[0]}\n`);
@@ -85,7 +90,10 @@ export class GateStatusBar implements vscode.Disposable {
     }
     md.appendMarkdown('\n\nClick to open the Countersign panel.');
     this.item.tooltip = md;
-    this.item.backgroundColor = repo.hooksWarning || (repo.developer && !repo.developer.ok) ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.backgroundColor =
+      repo.hooksWarning || (repo.developer && !repo.developer.ok)
+        ? new vscode.ThemeColor('statusBarItem.warningBackground')
+        : undefined;
     this.item.show();
   }
 

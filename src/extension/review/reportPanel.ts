@@ -9,11 +9,18 @@ let current: vscode.WebviewPanel | undefined;
 
 export function showReport(repoName: string, html: string): vscode.WebviewPanel {
   if (!current) {
-    current = vscode.window.createWebviewPanel('countersign.report', `Countersign report — ${repoName}`, vscode.ViewColumn.Active, {
-      enableScripts: false,
-      localResourceRoots: [],
+    current = vscode.window.createWebviewPanel(
+      'countersign.report',
+      `Countersign report — ${repoName}`,
+      vscode.ViewColumn.Active,
+      {
+        enableScripts: false,
+        localResourceRoots: [],
+      },
+    );
+    current.onDidDispose(() => {
+      current = undefined;
     });
-    current.onDidDispose(() => { current = undefined; });
   }
   current.title = `Countersign report — ${repoName}`;
   current.webview.html = html;

@@ -59,7 +59,9 @@ async function pickRepo(service: ReviewService, given: string | undefined): Prom
     throw new CountersignError('usage', `${given} is not a repository of this workspace`);
   }
   if (service.model.repos.length === 0) await service.refresh({ fetch: false });
-  return pickRepository(service.model.repos, { none: 'Countersign works on a folder with a git repository in a trusted workspace: open one first.' });
+  return pickRepository(service.model.repos, {
+    none: 'Countersign works on a folder with a git repository in a trusted workspace: open one first.',
+  });
 }
 
 function cardsOf(service: ReviewService, repo: string): CommitCard[] {
@@ -67,7 +69,11 @@ function cardsOf(service: ReviewService, repo: string): CommitCard[] {
 }
 
 /** The judged commit behind a sha (author, committer), from the snapshot the panel shows. */
-function judgedCommit(service: ReviewService, repo: string, sha: string): { commit: GateCommit; target: string; policyFrom: string } | undefined {
+function judgedCommit(
+  service: ReviewService,
+  repo: string,
+  sha: string,
+): { commit: GateCommit; target: string; policyFrom: string } | undefined {
   const s = service.snapshot(repo);
   for (const b of s?.branches ?? []) {
     const c = b.input.commits.find((x) => x.sha === sha);
@@ -78,17 +84,33 @@ function judgedCommit(service: ReviewService, repo: string, sha: string): { comm
   return c && d ? { commit: c, target: d.target, policyFrom: `${d.remote}/${d.target}` } : undefined;
 }
 
-async function pickCommit(service: ReviewService, repo: string, verb: string): Promise<{ sha: string; base?: string } | undefined> {
+async function pickCommit(
+  service: ReviewService,
+  repo: string,
+  verb: string,
+): Promise<{ sha: string; base?: string } | undefined> {
   const cards = cardsOf(service, repo);
   const other = { label: '$(git-commit) Another commit…', sha: '', base: undefined as string | undefined };
   const items = [
-    ...cards.map((c) => ({ label: `${c.sha.slice(0, 7)} ${c.subject}`, description: `${c.author.name}${c.aiLines ? ` · ${c.aiLines} AI lines` : ''}`, detail: c.cannotApprove, sha: c.sha, base: c.base as string | undefined })),
+    ...cards.map((c) => ({
+      label: `${c.sha.slice(0, 7)} ${c.subject}`,
+      description: `${c.author.name}${c.aiLines ? ` · ${c.aiLines} AI lines` : ''}`,
+      detail: c.cannotApprove,
+      sha: c.sha,
+      base: c.base as string | undefined,
+    })),
     other,
   ];
-  const pick = await vscode.window.showQuickPick(items, { placeHolder: `Which commit do you ${verb}? (commits awaiting review)`, matchOnDescription: true });
+  const pick = await vscode.window.showQuickPick(items, {
+    placeHolder: `Which commit do you ${verb}? (commits awaiting review)`,
+    matchOnDescription: true,
+  });
   if (!pick) return undefined;
   if (pick !== other) return { sha: pick.sha, ...(pick.base ? { base: pick.base } : {}) };
-  const rev = await vscode.window.showInputBox({ prompt: `The commit to ${verb} (a sha, branch or revision; approving covers it and every commit since its base)`, value: 'HEAD' });
+  const rev = await vscode.window.showInputBox({
+    prompt: `The commit to ${verb} (a sha, branch or revision; approving covers it and every commit since its base)`,
+    value: 'HEAD',
+  });
   if (!rev) return undefined;
   return { sha: await resolveCommitStrictly(repo, rev, `In ${path.basename(repo)}, the revision`) };
 }
@@ -110,15 +132,26 @@ function offerFix(message: string, repo: string, withKeyAction: boolean): void {
 }
 
 /** Checks what would make the decision not count, and offers the fix; a Refused stops the command. */
-async function preflight(deps: ReviewCommandDeps, repo: string, sha: string, decision: 'approve' | 'reject'): Promise<Refused | undefined> {
+async function preflight(
+  deps: ReviewCommandDeps,
+  repo: string,
+  sha: string,
+  decision: 'approve' | 'reject',
+): Promise<Refused | undefined> {
   const me = await readMe(repo);
   const judged = judgedCommit(deps.service, repo, sha);
   const snapshot = deps.service.snapshot(repo);
-  const input = snapshot?.branches.find((b) => b.input.commits.some((c) => c.sha === sha))?.input ?? snapshot?.developer?.input;
+  const input =
+    snapshot?.branches.find((b) => b.input.commits.some((c) => c.sha === sha))?.input ?? snapshot?.developer?.input;
   const policy = input?.policy.kind === 'ok' ? input.policy.policy : undefined;
   const check = (keyLine: string | undefined, keySource: string): Refused | undefined => {
     const problem = reviewPreflight({
-      email: me.email, policy, policyFrom: judged?.policyFrom ?? 'the protected branch', keyLine, keySource, decision,
+      email: me.email,
+      policy,
+      policyFrom: judged?.policyFrom ?? 'the protected branch',
+      keyLine,
+      keySource,
+      decision,
       commits: judged ? [{ sha, author: judged.commit.author, committer: judged.commit.committer }] : [],
     });
     if (!problem) return undefined;
@@ -134,18 +167,26 @@ async function preflight(deps: ReviewCommandDeps, repo: string, sha: string, dec
     key = await signingKeyInfo(repo);
   } catch (e) {
     if (!CountersignError.is(e, 'config')) throw e;
-    deps.log.warn(`[review] ${decision} ${short(sha)} refused before signing: no usable signing key: ${errorMessage(e)}`);
+    deps.log.warn(
+      `[review] ${decision} ${short(sha)} refused before signing: no usable signing key: ${errorMessage(e)}`,
+    );
     offerFix(`Countersign cannot sign: ${errorMessage(e)}`, repo, true);
     return { refused: 'noKey' };
   }
   return check(key.line, key.source);
 }
 
-async function decide(deps: ReviewCommandDeps, raw: unknown, decision: 'approve' | 'reject'): Promise<DecisionResult | Refused | undefined> {
+async function decide(
+  deps: ReviewCommandDeps,
+  raw: unknown,
+  decision: 'approve' | 'reject',
+): Promise<DecisionResult | Refused | undefined> {
   const args = argsOf(raw);
   const repo = await pickRepo(deps.service, args.repo);
   if (!repo) return undefined;
-  let target = args.sha ? { sha: args.sha, ...(args.base ? { base: args.base } : {}) } : await pickCommit(deps.service, repo, decision === 'approve' ? 'approve' : 'request changes on');
+  let target = args.sha
+    ? { sha: args.sha, ...(args.base ? { base: args.base } : {}) }
+    : await pickCommit(deps.service, repo, decision === 'approve' ? 'approve' : 'request changes on');
   if (!target) return undefined;
   if (!target.base) {
     const card = cardsOf(deps.service, repo).find((c) => c.sha === target?.sha);
@@ -153,28 +194,51 @@ async function decide(deps: ReviewCommandDeps, raw: unknown, decision: 'approve'
   }
   let comment = args.comment;
   if (decision === 'reject' && !comment?.trim()) {
-    comment = await vscode.window.showInputBox({ prompt: `What must change in ${short(target.sha)} before you would approve it?`, ignoreFocusOut: true, validateInput: (v) => v.trim() ? undefined : 'Say what must change' });
+    comment = await vscode.window.showInputBox({
+      prompt: `What must change in ${short(target.sha)} before you would approve it?`,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : 'Say what must change'),
+    });
     if (!comment?.trim()) return undefined;
   }
   const refused = await preflight(deps, repo, target.sha, decision);
   if (refused) return refused;
   const verb = decision === 'approve' ? 'approval' : 'change request';
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Countersign: ${verb} of ${short(target.sha)}`, cancellable: false },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Countersign: ${verb} of ${short(target.sha)}`,
+      cancellable: false,
+    },
     async (progress) => {
       progress.report({ message: 'signing with ssh-keygen, recording in refs/notes/countersign, pushing…' });
-      return recordDecision({ cwd: repo, decision, rev: target.sha, ...(target.base ? { base: target.base } : {}), ...(comment?.trim() ? { comment: comment.trim() } : {}) });
+      return recordDecision({
+        cwd: repo,
+        decision,
+        rev: target.sha,
+        ...(target.base ? { base: target.base } : {}),
+        ...(comment?.trim() ? { comment: comment.trim() } : {}),
+      });
     },
   );
   const s = result.signed.statement;
   const who = s.reviewer.name ? `${s.reviewer.name} <${s.reviewer.email}>` : s.reviewer.email;
-  deps.log.info(`[review] ${decision} ${s.tip} (base ${s.base}, ${result.baseSource}) signed as ${who} with ${result.keyType} ${result.fingerprint}; push: ${result.push ? result.push.error ?? 'ok' : 'no remote'}`);
+  deps.log.info(
+    `[review] ${decision} ${s.tip} (base ${s.base}, ${result.baseSource}) signed as ${who} with ${result.keyType} ${result.fingerprint}; push: ${result.push ? (result.push.error ?? 'ok') : 'no remote'}`,
+  );
   const what = `${decision === 'approve' ? 'Approved' : 'Requested changes on'} ${short(s.tip)} as ${who}`;
   if (result.push?.error) {
-    void vscode.window.showWarningMessage(`${what}. Recorded locally, but pushing to ${result.push.remote} failed: ${result.push.error}. Share it later with: git push ${result.push.remote} ${REVIEW_NOTES_REF}`);
+    void vscode.window.showWarningMessage(
+      `${what}. Recorded locally, but pushing to ${result.push.remote} failed: ${result.push.error}. Share it later with: git push ${result.push.remote} ${REVIEW_NOTES_REF}`,
+    );
   } else {
-    const own = decision === 'approve' && result.ownCommits.length > 0 ? ` Note: you authored or committed ${result.ownCommits.length} of these commits; the gate does not count your approval for them.` : '';
-    void vscode.window.showInformationMessage(`${what}${result.push ? `; shared with ${result.push.remote}.` : ' (no remote: recorded locally).'}${own}`);
+    const own =
+      decision === 'approve' && result.ownCommits.length > 0
+        ? ` Note: you authored or committed ${result.ownCommits.length} of these commits; the gate does not count your approval for them.`
+        : '';
+    void vscode.window.showInformationMessage(
+      `${what}${result.push ? `; shared with ${result.push.remote}.` : ' (no remote: recorded locally).'}${own}`,
+    );
   }
   await deps.service.refresh({ fetch: false });
   return result;
@@ -208,9 +272,15 @@ export function registerReviewCommands(deps: ReviewCommandDeps): void {
       if (files.length === 1) file = files[0].path;
       else {
         // AI-heavy files first: that is where a reviewer starts.
-        const items = files.map((f) => ({ label: f.path, description: `${f.status}${ai.get(f.path) ? ` · ${ai.get(f.path)} AI lines` : ''}`, n: ai.get(f.path) ?? 0 }))
+        const items = files
+          .map((f) => ({
+            label: f.path,
+            description: `${f.status}${ai.get(f.path) ? ` · ${ai.get(f.path)} AI lines` : ''}`,
+            n: ai.get(f.path) ?? 0,
+          }))
           .sort((a, b) => b.n - a.n || a.label.localeCompare(b.label));
-        file = (await vscode.window.showQuickPick(items, { placeHolder: `Which file of ${short(target.sha)}?` }))?.label;
+        file = (await vscode.window.showQuickPick(items, { placeHolder: `Which file of ${short(target.sha)}?` }))
+          ?.label;
       }
     }
     if (!file) return undefined;
@@ -222,7 +292,10 @@ export function registerReviewCommands(deps: ReviewCommandDeps): void {
     if (!repo) return undefined;
     let sha = args.sha;
     if (!sha) {
-      const rev = await vscode.window.showInputBox({ prompt: 'Explain which commit? (a sha, branch or revision)', value: 'HEAD' });
+      const rev = await vscode.window.showInputBox({
+        prompt: 'Explain which commit? (a sha, branch or revision)',
+        value: 'HEAD',
+      });
       if (!rev) return undefined;
       sha = rev;
     }
@@ -233,21 +306,38 @@ export function registerReviewCommands(deps: ReviewCommandDeps): void {
     const repo = await pickRepo(service, args.repo);
     if (!repo) return undefined;
     const dev = service.snapshot(repo)?.developer;
-    if (!dev) throw new CountersignError('config', `${path.basename(repo)} has no remote branch to judge the current branch against: add a remote and fetch it`);
+    if (!dev)
+      throw new CountersignError(
+        'config',
+        `${path.basename(repo)} has no remote branch to judge the current branch against: add a remote and fetch it`,
+      );
     const head = dev.result.head;
     const pushed = head ? await pushedAs(repo, dev.remote, head, dev.target) : undefined;
     const url = await new GitRepository(repo).remoteUrl(dev.remote);
-    const req = reviewRequest({ result: dev.result, target: `${dev.remote}/${dev.target}`, branch: dev.branch, remote: dev.remote, ...(url ? { remoteUrl: url } : {}), ...(pushed ? { pushedAs: pushed } : {}) });
+    const req = reviewRequest({
+      result: dev.result,
+      target: `${dev.remote}/${dev.target}`,
+      branch: dev.branch,
+      remote: dev.remote,
+      ...(url ? { remoteUrl: url } : {}),
+      ...(pushed ? { pushedAs: pushed } : {}),
+    });
     if (!req) {
-      void vscode.window.showInformationMessage(`Nothing on ${dev.branch ?? 'HEAD'} needs review for ${dev.remote}/${dev.target}.`);
+      void vscode.window.showInformationMessage(
+        `Nothing on ${dev.branch ?? 'HEAD'} needs review for ${dev.remote}/${dev.target}.`,
+      );
       return undefined;
     }
     await vscode.env.clipboard.writeText(req.text);
     deps.log.info(`[review] review request copied:\n${req.text}`);
     if (req.needsPush) {
-      void vscode.window.showWarningMessage(`Review request copied (${req.commits} commit(s)). Push your branch first so the reviewer can fetch it: git push -u ${dev.remote} ${dev.branch ?? 'HEAD'}`);
+      void vscode.window.showWarningMessage(
+        `Review request copied (${req.commits} commit(s)). Push your branch first so the reviewer can fetch it: git push -u ${dev.remote} ${dev.branch ?? 'HEAD'}`,
+      );
     } else {
-      void vscode.window.showInformationMessage(`Review request for ${req.commits} commit(s) copied to the clipboard: paste it to a reviewer.`);
+      void vscode.window.showInformationMessage(
+        `Review request for ${req.commits} commit(s) copied to the clipboard: paste it to a reviewer.`,
+      );
     }
     return req.text;
   });
@@ -255,5 +345,7 @@ export function registerReviewCommands(deps: ReviewCommandDeps): void {
 
 /** The remote branch (other than the target) that already has `head`, so a reviewer can fetch it. */
 async function pushedAs(repo: string, remote: string, head: string, target: string): Promise<string | undefined> {
-  return (await new GitRepository(repo).remoteBranchesContaining(remote, head)).find((s) => s && s !== `${remote}/HEAD` && s !== `${remote}/${target}` && s !== remote);
+  return (await new GitRepository(repo).remoteBranchesContaining(remote, head)).find(
+    (s) => s && s !== `${remote}/HEAD` && s !== `${remote}/${target}` && s !== remote,
+  );
 }

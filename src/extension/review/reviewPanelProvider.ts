@@ -1,5 +1,11 @@
 import * as vscode from 'vscode';
-import { actionKey, parseWebviewMessage, type HostMessage, type PanelCommand, type WebviewMessage } from '../../core/panel/protocol';
+import {
+  actionKey,
+  parseWebviewMessage,
+  type HostMessage,
+  type PanelCommand,
+  type WebviewMessage,
+} from '../../core/panel/protocol';
 import { Commands, type CommandId } from '../ids';
 import type { ReviewService } from './reviewService';
 import { reviewPanelHtml, webviewRoots } from './webviewHtml';
@@ -44,7 +50,9 @@ export class ReviewPanelProvider implements vscode.WebviewViewProvider, vscode.D
     view.webview.html = reviewPanelHtml(view.webview, this.extensionUri);
     this.disposables.push(
       view.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
-      view.onDidChangeVisibility(() => { if (view.visible) this.postState(); }),
+      view.onDidChangeVisibility(() => {
+        if (view.visible) this.postState();
+      }),
       view.onDidDispose(() => {
         if (this.view === view) {
           this.view = undefined;
@@ -87,24 +95,43 @@ export class ReviewPanelProvider implements vscode.WebviewViewProvider, vscode.D
   private async act(m: Exclude<WebviewMessage, { type: 'ready' }>): Promise<void> {
     switch (m.type) {
       case 'refresh':
-        return this.running(actionKey('refresh'), 'Refreshing…', () => vscode.commands.executeCommand(Commands.refreshReview, { fetch: m.fetch }));
+        return this.running(actionKey('refresh'), 'Refreshing…', () =>
+          vscode.commands.executeCommand(Commands.refreshReview, { fetch: m.fetch }),
+        );
       case 'openDiff':
-        return this.running(actionKey('openDiff', m.sha), 'Opening the diff…', () => vscode.commands.executeCommand(Commands.openCommitDiff, { repo: m.repo, sha: m.sha, path: m.path }));
+        return this.running(actionKey('openDiff', m.sha), 'Opening the diff…', () =>
+          vscode.commands.executeCommand(Commands.openCommitDiff, { repo: m.repo, sha: m.sha, path: m.path }),
+        );
       case 'approve':
-        return this.running(actionKey('approve', m.sha), 'Signing the approval…', () => vscode.commands.executeCommand(Commands.approveCommit, { repo: m.repo, sha: m.sha, base: m.base }));
+        return this.running(actionKey('approve', m.sha), 'Signing the approval…', () =>
+          vscode.commands.executeCommand(Commands.approveCommit, { repo: m.repo, sha: m.sha, base: m.base }),
+        );
       case 'requestChanges':
-        return this.running(actionKey('requestChanges', m.sha), 'Signing the change request…', () => vscode.commands.executeCommand(Commands.requestChanges, { repo: m.repo, sha: m.sha, base: m.base, comment: m.comment }));
+        return this.running(actionKey('requestChanges', m.sha), 'Signing the change request…', () =>
+          vscode.commands.executeCommand(Commands.requestChanges, {
+            repo: m.repo,
+            sha: m.sha,
+            base: m.base,
+            comment: m.comment,
+          }),
+        );
       case 'explain':
         return void (await vscode.commands.executeCommand(Commands.explainCommit, { repo: m.repo, sha: m.sha }));
       case 'requestReview':
-        return this.running(actionKey('requestReview'), 'Preparing the review request…', () => vscode.commands.executeCommand(Commands.requestReview, { repo: m.repo }));
+        return this.running(actionKey('requestReview'), 'Preparing the review request…', () =>
+          vscode.commands.executeCommand(Commands.requestReview, { repo: m.repo }),
+        );
       case 'command':
         return void (await vscode.commands.executeCommand(PANEL_COMMANDS[m.command], ...(m.repo ? [m.repo] : [])));
       case 'copyApproveCommand': {
         const command = this.service.model.repos.find((r) => r.root === m.repo)?.developer?.approveCommand;
         if (!command) return;
         await vscode.env.clipboard.writeText(command);
-        this.post({ type: 'notice', level: 'info', text: 'Copied the approve command: the reviewer runs it in their clone.' });
+        this.post({
+          type: 'notice',
+          level: 'info',
+          text: 'Copied the approve command: the reviewer runs it in their clone.',
+        });
         return;
       }
     }

@@ -23,16 +23,28 @@ export class ReviewService implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private roots: string[] = [];
 
-  constructor(private readonly log: vscode.LogOutputChannel, private readonly delayMs = 400) {}
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly delayMs = 400,
+  ) {}
 
   start(): void {
     const watcher = vscode.workspace.createFileSystemWatcher('**/.git/{HEAD,FETCH_HEAD,packed-refs,config,refs/**}');
     const policy = vscode.workspace.createFileSystemWatcher('**/.countersign.json');
     const soon = () => this.schedule();
     this.disposables.push(
-      watcher, watcher.onDidChange(soon), watcher.onDidCreate(soon), watcher.onDidDelete(soon),
-      policy, policy.onDidChange(soon), policy.onDidCreate(soon), policy.onDidDelete(soon),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => { this.roots = []; this.schedule(); }),
+      watcher,
+      watcher.onDidChange(soon),
+      watcher.onDidCreate(soon),
+      watcher.onDidDelete(soon),
+      policy,
+      policy.onDidChange(soon),
+      policy.onDidCreate(soon),
+      policy.onDidDelete(soon),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => {
+        this.roots = [];
+        this.schedule();
+      }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.schedule()),
     );
     this.schedule();
@@ -56,7 +68,9 @@ export class ReviewService implements vscode.Disposable {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.refresh({ fetch: false }).catch((e: unknown) => this.log.error(`[review] refresh failed: ${errorMessage(e)}`));
+      void this.refresh({ fetch: false }).catch((e: unknown) =>
+        this.log.error(`[review] refresh failed: ${errorMessage(e)}`),
+      );
     }, this.delayMs);
   }
 
@@ -103,7 +117,9 @@ export class ReviewService implements vscode.Disposable {
         model = { repos, updated: new Date().toISOString() };
       }
     }
-    this.log.debug(`[review] refreshed in ${Date.now() - started} ms${opts.fetch ? ' (with fetch)' : ''}: ${model.empty ?? model.repos.map((r) => `${r.name} ${r.state}, ${r.review.reduce((n, b) => n + b.commits.length, 0)} to review`).join('; ')}`);
+    this.log.debug(
+      `[review] refreshed in ${Date.now() - started} ms${opts.fetch ? ' (with fetch)' : ''}: ${model.empty ?? model.repos.map((r) => `${r.name} ${r.state}, ${r.review.reduce((n, b) => n + b.commits.length, 0)} to review`).join('; ')}`,
+    );
     this.current = model;
     this.changed.fire(model);
     return model;
@@ -116,7 +132,9 @@ export class ReviewService implements vscode.Disposable {
         await fetchForReview(root, remote, 20_000);
       } catch (e) {
         this.log.warn(`[review] could not fetch ${remote} in ${root}: ${errorMessage(e)}`);
-        void vscode.window.showWarningMessage(`Countersign could not fetch ${remote}: ${errorMessage(e)}. Showing what this clone already has.`);
+        void vscode.window.showWarningMessage(
+          `Countersign could not fetch ${remote}: ${errorMessage(e)}. Showing what this clone already has.`,
+        );
       }
     }
   }

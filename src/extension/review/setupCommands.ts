@@ -6,7 +6,13 @@ import * as vscode from 'vscode';
 import { connectAgents } from '../../app/agentsConnect';
 import { formatDoctor, runDoctor } from '../../app/doctor';
 import { buildReport } from '../../app/report';
-import { addReviewer as addReviewerToPolicy, parseReviewerSpec, publicKeyLine, writeNewPolicy, type ReviewerEntry } from '../../app/policySetup';
+import {
+  addReviewer as addReviewerToPolicy,
+  parseReviewerSpec,
+  publicKeyLine,
+  writeNewPolicy,
+  type ReviewerEntry,
+} from '../../app/policySetup';
 import { HOOK_AGENTS, type HookAgent } from '../../core/agents/hookAgents';
 import { CountersignError } from '../../core/errors';
 import { keyBlob } from '../../core/panel/reviewPreflight';
@@ -39,7 +45,9 @@ export interface SetupDeps {
 
 function requireTrust(what: string): boolean {
   if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showWarningMessage(`Countersign does not ${what} in an untrusted workspace. Trust the folder first.`);
+  void vscode.window.showWarningMessage(
+    `Countersign does not ${what} in an untrusted workspace. Trust the folder first.`,
+  );
   return false;
 }
 
@@ -47,7 +55,8 @@ async function repoRoot(given: unknown): Promise<string | undefined> {
   const folder = typeof given === 'string' && given ? given : await pickRepositoryFolder();
   if (!folder) return undefined;
   const repo = await resolveRepo(folder);
-  if (!repo.root) throw new CountersignError('config', `${folder} is a bare repository: the policy lives in a working tree`);
+  if (!repo.root)
+    throw new CountersignError('config', `${folder} is a bare repository: the policy lives in a working tree`);
   return repo.root;
 }
 
@@ -61,16 +70,34 @@ async function askPublicKey(title: string): Promise<string | undefined> {
   const keys = candidateKeys();
   const browse = { label: '$(folder-opened) Choose a .pub file…', line: '' };
   const paste = { label: '$(clippy) Paste the public key line…', line: '' };
-  const pick = await vscode.window.showQuickPick([
-    ...keys.map((k) => ({ label: path.basename(k.file), description: `${k.type} ${k.comment}`, detail: k.fingerprint, line: k.line })),
-    browse, paste,
-  ], { placeHolder: title });
+  const pick = await vscode.window.showQuickPick(
+    [
+      ...keys.map((k) => ({
+        label: path.basename(k.file),
+        description: `${k.type} ${k.comment}`,
+        detail: k.fingerprint,
+        line: k.line,
+      })),
+      browse,
+      paste,
+    ],
+    { placeHolder: title },
+  );
   if (!pick) return undefined;
   if (pick === paste) {
-    return vscode.window.showInputBox({ prompt: 'The single line of the reviewer\'s ~/.ssh/id_ed25519.pub', ignoreFocusOut: true, validateInput: (v) => publicKeyProblem(v) });
+    return vscode.window.showInputBox({
+      prompt: "The single line of the reviewer's ~/.ssh/id_ed25519.pub",
+      ignoreFocusOut: true,
+      validateInput: (v) => publicKeyProblem(v),
+    });
   }
   if (pick === browse) {
-    const uri = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use this public key', filters: { 'SSH public key': ['pub'] }, defaultUri: vscode.Uri.file(path.join(os.homedir(), '.ssh')) });
+    const uri = await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      openLabel: 'Use this public key',
+      filters: { 'SSH public key': ['pub'] },
+      defaultUri: vscode.Uri.file(path.join(os.homedir(), '.ssh')),
+    });
     if (!uri?.[0]) return undefined;
     return publicKeyLine(fs.readFileSync(uri[0].fsPath, 'utf8'), uri[0].fsPath);
   }
@@ -88,19 +115,26 @@ async function createPolicy(deps: SetupDeps, given: unknown): Promise<void> {
   const remote = await defaultRemote(root);
   const def = remote ? await remoteDefaultBranch(root, remote) : undefined;
   const protect = await vscode.window.showInputBox({
-    prompt: 'Protected branches (comma-separated patterns): pushes to them need a reviewer\'s signed approval',
+    prompt: "Protected branches (comma-separated patterns): pushes to them need a reviewer's signed approval",
     value: def ?? 'main',
-    validateInput: (v) => v.split(',').some((s) => s.trim()) ? undefined : 'Name at least one branch',
+    validateInput: (v) => (v.split(',').some((s) => s.trim()) ? undefined : 'Name at least one branch'),
   });
   if (!protect) return;
-  const patterns = protect.split(',').map((s) => s.trim()).filter(Boolean);
+  const patterns = protect
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const me = await readMe(root);
-  const addMe = me.email && me.name
-    ? await vscode.window.showQuickPick([
-      { label: `Add me as a reviewer (${me.name} <${me.email}>)`, add: true },
-      { label: 'No reviewers yet (add them with "Add Reviewer\'s SSH Key")', add: false },
-    ], { placeHolder: 'Reviewers approve commits on the protected branches' })
-    : { add: false };
+  const addMe =
+    me.email && me.name
+      ? await vscode.window.showQuickPick(
+          [
+            { label: `Add me as a reviewer (${me.name} <${me.email}>)`, add: true },
+            { label: 'No reviewers yet (add them with "Add Reviewer\'s SSH Key")', add: false },
+          ],
+          { placeHolder: 'Reviewers approve commits on the protected branches' },
+        )
+      : { add: false };
   if (!addMe) return;
   const reviewers: ReviewerEntry[] = [];
   if (addMe.add) {
@@ -111,7 +145,9 @@ async function createPolicy(deps: SetupDeps, given: unknown): Promise<void> {
   const written = writeNewPolicy(root, { protect: patterns, reviewers });
   deps.log.info(`[policy] wrote ${written.file}: protects ${patterns.join(', ')}; ${reviewers.length} reviewer(s)`);
   await openPolicy(root);
-  void vscode.window.showInformationMessage(`Wrote ${POLICY_FILE}. Commit it and get it onto ${protect.split(',')[0].trim()} (through review): the gate reads the policy from the protected branch on the remote.`);
+  void vscode.window.showInformationMessage(
+    `Wrote ${POLICY_FILE}. Commit it and get it onto ${protect.split(',')[0].trim()} (through review): the gate reads the policy from the protected branch on the remote.`,
+  );
   deps.service.schedule();
 }
 
@@ -122,23 +158,34 @@ async function addReviewer(deps: SetupDeps, given: unknown): Promise<void> {
   const file = path.join(root, POLICY_FILE);
   if (!fs.existsSync(file)) {
     const create = 'Create Policy';
-    if ((await vscode.window.showInformationMessage(`There is no ${POLICY_FILE} in ${path.basename(root)} yet.`, create)) === create) await createPolicy(deps, root);
+    if (
+      (await vscode.window.showInformationMessage(
+        `There is no ${POLICY_FILE} in ${path.basename(root)} yet.`,
+        create,
+      )) === create
+    )
+      await createPolicy(deps, root);
     return;
   }
   const who = await vscode.window.showInputBox({
     prompt: 'The reviewer, as "Name <email>" (the email their git user.email will have)',
     ignoreFocusOut: true,
-    validateInput: (v) => parseReviewerSpec(v) ? undefined : 'Write it like: Bo Reviewer <bo@example.com>',
+    validateInput: (v) => (parseReviewerSpec(v) ? undefined : 'Write it like: Bo Reviewer <bo@example.com>'),
   });
   const reviewer = who ? parseReviewerSpec(who) : undefined;
   if (!reviewer) return;
   const key = await askPublicKey(`${reviewer.name}'s SSH public key`);
   if (!key) return;
-  const role = await vscode.window.showInputBox({ prompt: 'Role (optional, e.g. sre or security; tiers can require one)', ignoreFocusOut: true });
+  const role = await vscode.window.showInputBox({
+    prompt: 'Role (optional, e.g. sre or security; tiers can require one)',
+    ignoreFocusOut: true,
+  });
   if (role === undefined) return;
   addReviewerToPolicy(root, { ...reviewer, key, ...(role.trim() ? { role: role.trim() } : {}) });
   await openPolicy(root);
-  void vscode.window.showInformationMessage(`Added ${reviewer.name} <${reviewer.email}> (${fingerprintOf(key) ?? 'key'}) to ${POLICY_FILE}. The change needs review under the current policy before it counts.`);
+  void vscode.window.showInformationMessage(
+    `Added ${reviewer.name} <${reviewer.email}> (${fingerprintOf(key) ?? 'key'}) to ${POLICY_FILE}. The change needs review under the current policy before it counts.`,
+  );
   deps.service.schedule();
 }
 
@@ -151,29 +198,42 @@ async function setSigningKey(deps: SetupDeps, given: unknown): Promise<void> {
   const mine = listed?.kind === 'ok' ? listed.policy.reviewers.find((r) => samePerson(r.email, me.email)) : undefined;
   const keys = candidateKeys();
   const browse = { label: '$(folder-opened) Choose a key file…', file: '' };
-  const pick = await vscode.window.showQuickPick([
-    ...keys.map((k) => ({
-      label: path.basename(k.file), description: `${k.type} ${k.comment}`,
-      detail: `${k.fingerprint}${mine ? (keyBlob(k.line) === keyBlob(mine.key) ? ' — the key the policy lists for you' : ' — not the key the policy lists for you') : ''}`,
-      file: k.file,
-    })),
-    browse,
-  ], { placeHolder: `The SSH key you sign approvals with (git user.signingkey)${me.email ? ` as ${me.email}` : ''}` });
+  const pick = await vscode.window.showQuickPick(
+    [
+      ...keys.map((k) => ({
+        label: path.basename(k.file),
+        description: `${k.type} ${k.comment}`,
+        detail: `${k.fingerprint}${mine ? (keyBlob(k.line) === keyBlob(mine.key) ? ' — the key the policy lists for you' : ' — not the key the policy lists for you') : ''}`,
+        file: k.file,
+      })),
+      browse,
+    ],
+    { placeHolder: `The SSH key you sign approvals with (git user.signingkey)${me.email ? ` as ${me.email}` : ''}` },
+  );
   if (!pick) return;
   let file = pick.file;
   if (pick === browse) {
-    const uri = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Sign approvals with this key', defaultUri: vscode.Uri.file(path.join(os.homedir(), '.ssh')) });
+    const uri = await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      openLabel: 'Sign approvals with this key',
+      defaultUri: vscode.Uri.file(path.join(os.homedir(), '.ssh')),
+    });
     if (!uri?.[0]) return;
     file = uri[0].fsPath;
   }
-  const scope = await vscode.window.showQuickPick([
-    { label: `This repository (${path.basename(root)})`, scope: 'local' as const },
-    { label: 'All my repositories (--global)', scope: 'global' as const },
-  ], { placeHolder: 'Where to set user.signingkey' });
+  const scope = await vscode.window.showQuickPick(
+    [
+      { label: `This repository (${path.basename(root)})`, scope: 'local' as const },
+      { label: 'All my repositories (--global)', scope: 'global' as const },
+    ],
+    { placeHolder: 'Where to set user.signingkey' },
+  );
   if (!scope) return;
   await new GitRepository(root).setConfig('user.signingkey', file, scope.scope);
   deps.log.info(`[review] user.signingkey (${scope.scope}) = ${file}`);
-  void vscode.window.showInformationMessage(`Approvals from ${path.basename(root)} will be signed with ${file}.${me.email ? '' : ' Set git user.email too: approvals name the reviewer by it.'}`);
+  void vscode.window.showInformationMessage(
+    `Approvals from ${path.basename(root)} will be signed with ${file}.${me.email ? '' : ' Set git user.email too: approvals name the reviewer by it.'}`,
+  );
   deps.service.schedule();
 }
 
@@ -184,7 +244,7 @@ const AGENT_DESCRIPTIONS: Record<HookAgent, string> = {
   gemini: 'Gemini CLI — .gemini/settings.json',
   copilot: 'Copilot CLI and coding agent — .github/hooks/countersign.json',
   kiro: 'Kiro — .kiro/hooks/',
-  vscode: 'VS Code\'s own agent mode (Copilot; Claude and Codex harnesses) — .github/hooks/countersign-vscode.json',
+  vscode: "VS Code's own agent mode (Copilot; Claude and Codex harnesses) — .github/hooks/countersign-vscode.json",
 };
 
 async function connectAgentsFromEditor(deps: SetupDeps, given: unknown): Promise<void> {
@@ -194,16 +254,26 @@ async function connectAgentsFromEditor(deps: SetupDeps, given: unknown): Promise
   const repo = await resolveRepo(root);
   if (!fs.existsSync(path.join(countersignDir(repo), 'bin', 'countersign.js'))) {
     const install = 'Install Hooks';
-    const choice = await vscode.window.showInformationMessage('Agents\' hooks run the copy of the Countersign CLI that "Install Git Hooks" puts in .git/countersign; install the hooks first.', install);
+    const choice = await vscode.window.showInformationMessage(
+      'Agents\' hooks run the copy of the Countersign CLI that "Install Git Hooks" puts in .git/countersign; install the hooks first.',
+      install,
+    );
     if (choice !== install) return;
     await vscode.commands.executeCommand(Commands.installHooks, root);
     if (!fs.existsSync(path.join(countersignDir(repo), 'bin', 'countersign.js'))) return;
   }
-  const picks = await vscode.window.showQuickPick(HOOK_AGENTS.map((a) => ({ label: a, description: AGENT_DESCRIPTIONS[a], picked: true })), { canPickMany: true, placeHolder: 'Which agents\' hooks should record what they write?' });
+  const picks = await vscode.window.showQuickPick(
+    HOOK_AGENTS.map((a) => ({ label: a, description: AGENT_DESCRIPTIONS[a], picked: true })),
+    { canPickMany: true, placeHolder: "Which agents' hooks should record what they write?" },
+  );
   if (!picks || picks.length === 0) return;
   const r = await connectAgents(root, { agents: picks.map((p) => p.label), local: false, cliSource: deps.cliPath });
-  deps.log.info(`[agents] connected ${picks.map((p) => p.label).join(', ')}: ${r.plans.map((p) => `${p.file} ${p.text === undefined ? 'unchanged' : p.created ? 'created' : 'updated'}`).join('; ')}`);
-  void vscode.window.showInformationMessage(`Connected ${picks.map((p) => p.label).join(', ')}: their tool calls now record which lines they write. Commit the hook files so teammates get them.`);
+  deps.log.info(
+    `[agents] connected ${picks.map((p) => p.label).join(', ')}: ${r.plans.map((p) => `${p.file} ${p.text === undefined ? 'unchanged' : p.created ? 'created' : 'updated'}`).join('; ')}`,
+  );
+  void vscode.window.showInformationMessage(
+    `Connected ${picks.map((p) => p.label).join(', ')}: their tool calls now record which lines they write. Commit the hook files so teammates get them.`,
+  );
 }
 
 /** `countersign doctor`, in-process, shown as a plain-text document: each finding with its fix. */

@@ -11,7 +11,9 @@ export function webviewRoots(extensionUri: vscode.Uri): vscode.Uri[] {
 }
 
 export function nonce(): string {
-  return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
+  return randomBytes(18)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '');
 }
 
 export function reviewPanelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {

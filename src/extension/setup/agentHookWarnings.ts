@@ -11,7 +11,8 @@ import { resolveRepo } from '../../git/repository';
  * changed, that agent's edits become untracked. This watches the files connect writes and warns once per
  * problem (with "Reconnect"), and hands the current sentences to the status bar's tooltip.
  */
-const HOOK_FILES_GLOB = '**/{.claude/settings.json,.codex/hooks.json,.gemini/settings.json,.cursor/hooks.json,.github/hooks/*.json,.kiro/hooks/*.kiro.hook}';
+const HOOK_FILES_GLOB =
+  '**/{.claude/settings.json,.codex/hooks.json,.gemini/settings.json,.cursor/hooks.json,.github/hooks/*.json,.kiro/hooks/*.kiro.hook}';
 
 export class AgentHookWarnings implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -31,18 +32,29 @@ export class AgentHookWarnings implements vscode.Disposable {
   start(): void {
     const watcher = vscode.workspace.createFileSystemWatcher(HOOK_FILES_GLOB);
     const schedule = () => this.schedule();
-    this.disposables.push(watcher, watcher.onDidChange(schedule), watcher.onDidCreate(schedule), watcher.onDidDelete(schedule), this.changed);
+    this.disposables.push(
+      watcher,
+      watcher.onDidChange(schedule),
+      watcher.onDidCreate(schedule),
+      watcher.onDidDelete(schedule),
+      this.changed,
+    );
     this.schedule();
   }
 
   schedule(): void {
     if (this.timer) return;
-    this.timer = setTimeout(() => { this.timer = undefined; void this.check(); }, this.delayMs);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.check();
+    }, this.delayMs);
   }
 
   /** One sentence per agent whose hooks are broken, for tooltips and tests. */
   warnings(): string[] {
-    return this.broken.map(({ root, state }) => `${this.roots().length > 1 ? `${path.basename(root)}: ` : ''}${describeBrokenHook(state)}`);
+    return this.broken.map(
+      ({ root, state }) => `${this.roots().length > 1 ? `${path.basename(root)}: ` : ''}${describeBrokenHook(state)}`,
+    );
   }
 
   async check(): Promise<string[]> {

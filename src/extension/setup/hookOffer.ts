@@ -14,7 +14,11 @@ const NEVER = 'Not for This Repository';
  * Never asks in an untrusted workspace — installing hooks there would let the repository run code — and
  * not when the hooks are already active.
  */
-export async function offerHookInstall(state: vscode.Memento, repos: RepoSessions, log: vscode.LogOutputChannel): Promise<void> {
+export async function offerHookInstall(
+  state: vscode.Memento,
+  repos: RepoSessions,
+  log: vscode.LogOutputChannel,
+): Promise<void> {
   if (!vscode.workspace.isTrusted || !settings.offerHookInstall()) return;
   for (const repo of repos.workspaceRepos()) {
     const key = StateKeys.hookOfferAnswer + repo.root;
@@ -27,7 +31,9 @@ export async function offerHookInstall(state: vscode.Memento, repos: RepoSession
     }
     const answer = await vscode.window.showInformationMessage(
       `Countersign can stamp AI provenance into every commit of ${repo.name} and check pushes to protected branches. Install its git hooks? (Existing hooks keep running.)`,
-      INSTALL, NEVER);
+      INSTALL,
+      NEVER,
+    );
     await state.update(key, answer === INSTALL ? 'install' : answer === NEVER ? 'never' : 'dismissed');
     log.info(`[hooks] offer for ${repo.root}: ${answer ?? 'dismissed'}`);
     if (answer === INSTALL) await vscode.commands.executeCommand(Commands.installHooks, repo.root);

@@ -44,7 +44,12 @@ export async function runDoctorChecks(ctx: DoctorContext, checks: readonly Docto
       out.push(...(await c.run(ctx)));
     } catch (e) {
       // A check that cannot run is itself something to fix: fail closed, naming the check.
-      out.push({ check: c.name, status: 'fix', message: `could not be checked: ${errorMessage(e)}`, fix: 'fix the error above and run `countersign doctor` again' });
+      out.push({
+        check: c.name,
+        status: 'fix',
+        message: `could not be checked: ${errorMessage(e)}`,
+        fix: 'fix the error above and run `countersign doctor` again',
+      });
     }
   }
   return out;

@@ -24,17 +24,52 @@ export const serverGate: DoctorCheck = {
     const g = await serverGateState(cwd, cliSource);
     switch (g.state) {
       case 'missing':
-        return [finding(this.name, 'fix', 'a bare repository without Countersign\'s server gate: pushes to protected branches are not judged here', 'run `countersign install --server` in this repository')];
+        return [
+          finding(
+            this.name,
+            'fix',
+            "a bare repository without Countersign's server gate: pushes to protected branches are not judged here",
+            'run `countersign install --server` in this repository',
+          ),
+        ];
       case 'notExecutable':
-        return [finding(this.name, 'fix', `${g.hook} is not executable: git skips it, so no push is judged`, REINSTALL)];
+        return [
+          finding(this.name, 'fix', `${g.hook} is not executable: git skips it, so no push is judged`, REINSTALL),
+        ];
       case 'hookOutdated':
-        return [finding(this.name, 'fix', `${g.hook} is not the script this countersign installs (another version, or edited by hand)`, REINSTALL)];
+        return [
+          finding(
+            this.name,
+            'fix',
+            `${g.hook} is not the script this countersign installs (another version, or edited by hand)`,
+            REINSTALL,
+          ),
+        ];
       case 'cliMissing':
-        return [finding(this.name, 'ok', 'a bare repository with the server gate installed'), finding('cli-copy', 'fix', `the CLI copy the gate runs is missing (${g.cli}): every push is refused`, REINSTALL)];
+        return [
+          finding(this.name, 'ok', 'a bare repository with the server gate installed'),
+          finding(
+            'cli-copy',
+            'fix',
+            `the CLI copy the gate runs is missing (${g.cli}): every push is refused`,
+            REINSTALL,
+          ),
+        ];
       case 'cliOutdated':
-        return [finding(this.name, 'ok', 'a bare repository with the server gate installed'), finding('cli-copy', 'fix', `the CLI copy the gate runs (${g.cli}) differs from this countersign: the server judges with an older or newer version`, REINSTALL)];
+        return [
+          finding(this.name, 'ok', 'a bare repository with the server gate installed'),
+          finding(
+            'cli-copy',
+            'fix',
+            `the CLI copy the gate runs (${g.cli}) differs from this countersign: the server judges with an older or newer version`,
+            REINSTALL,
+          ),
+        ];
       case 'current':
-        return [finding(this.name, 'ok', 'a bare repository with the server gate installed (pre-receive judges every push)'), finding('cli-copy', 'ok', 'the CLI copy the gate runs is current')];
+        return [
+          finding(this.name, 'ok', 'a bare repository with the server gate installed (pre-receive judges every push)'),
+          finding('cli-copy', 'ok', 'the CLI copy the gate runs is current'),
+        ];
     }
   },
 };
@@ -44,23 +79,68 @@ export const serverPolicy: DoctorCheck = {
   name: 'policy-branch',
   async run({ cwd, repo }) {
     const pb = await serverPolicyBranch(repo.commonDir);
-    if (!pb) return [finding(this.name, 'fix', 'no policy branch: none is recorded and HEAD names no branch', 'run `countersign install --server --policy-branch NAME` (the branch whose .countersign.json judges pushes, e.g. main)')];
-    const out: DoctorFinding[] = [pb.recorded
-      ? finding(this.name, 'ok', `the policy branch is ${pb.branch} (recorded by install --server)`)
-      : finding(this.name, 'info', `no policy branch is recorded; the branch HEAD names, ${pb.branch}, is used`, `run \`countersign install --server --policy-branch ${pb.branch}\` to record it`)];
-    const tip = await runGit(['rev-parse', '--verify', '--quiet', `refs/heads/${pb.branch}^{commit}`], { cwd, okCodes: [1] });
+    if (!pb)
+      return [
+        finding(
+          this.name,
+          'fix',
+          'no policy branch: none is recorded and HEAD names no branch',
+          'run `countersign install --server --policy-branch NAME` (the branch whose .countersign.json judges pushes, e.g. main)',
+        ),
+      ];
+    const out: DoctorFinding[] = [
+      pb.recorded
+        ? finding(this.name, 'ok', `the policy branch is ${pb.branch} (recorded by install --server)`)
+        : finding(
+            this.name,
+            'info',
+            `no policy branch is recorded; the branch HEAD names, ${pb.branch}, is used`,
+            `run \`countersign install --server --policy-branch ${pb.branch}\` to record it`,
+          ),
+    ];
+    const tip = await runGit(['rev-parse', '--verify', '--quiet', `refs/heads/${pb.branch}^{commit}`], {
+      cwd,
+      okCodes: [1],
+    });
     if (tip.code !== 0) {
-      out.push(finding('policy', 'info', `${pb.branch} does not exist here yet: only a push creating it is accepted, and its ${POLICY_FILE} will judge every later push`, `push ${pb.branch} with a ${POLICY_FILE} (\`countersign init\` in a clone writes one); wrong branch? run \`countersign install --server --policy-branch NAME\``));
+      out.push(
+        finding(
+          'policy',
+          'info',
+          `${pb.branch} does not exist here yet: only a push creating it is accepted, and its ${POLICY_FILE} will judge every later push`,
+          `push ${pb.branch} with a ${POLICY_FILE} (\`countersign init\` in a clone writes one); wrong branch? run \`countersign install --server --policy-branch NAME\``,
+        ),
+      );
       return out;
     }
     const source = await readPolicyFrom(cwd, [{ rev: tip.stdout.trim(), label: pb.branch }]);
     if (source.kind === 'none') {
-      out.push(finding('policy', 'fix', `no ${POLICY_FILE} on the policy branch ${pb.branch}: no branch is protected, every push is accepted`, `push a ${POLICY_FILE} to ${pb.branch} (\`countersign init\` in a clone writes one)`));
+      out.push(
+        finding(
+          'policy',
+          'fix',
+          `no ${POLICY_FILE} on the policy branch ${pb.branch}: no branch is protected, every push is accepted`,
+          `push a ${POLICY_FILE} to ${pb.branch} (\`countersign init\` in a clone writes one)`,
+        ),
+      );
     } else if (source.kind === 'error') {
-      out.push(finding('policy', 'fix', `${source.message}: pushes to ${pb.branch} and to the branches the last readable policy protected are refused`, `push a fixed ${POLICY_FILE} to ${pb.branch}; if the server refuses it, run \`countersign install --server --recover\` here once, then push the fix`));
+      out.push(
+        finding(
+          'policy',
+          'fix',
+          `${source.message}: pushes to ${pb.branch} and to the branches the last readable policy protected are refused`,
+          `push a fixed ${POLICY_FILE} to ${pb.branch}; if the server refuses it, run \`countersign install --server --recover\` here once, then push the fix`,
+        ),
+      );
     } else {
       const p = source.policy;
-      out.push(finding('policy', 'ok', `${source.from} parses: protects ${[...new Set([pb.branch, ...p.protectedBranches])].join(', ')}; ${p.reviewers.length} reviewer(s)`));
+      out.push(
+        finding(
+          'policy',
+          'ok',
+          `${source.from} parses: protects ${[...new Set([pb.branch, ...p.protectedBranches])].join(', ')}; ${p.reviewers.length} reviewer(s)`,
+        ),
+      );
     }
     return out;
   },

@@ -29,10 +29,13 @@ export function isolatedEnv(home: string, extra: NodeJS.ProcessEnv): NodeJS.Proc
     XDG_CONFIG_HOME: path.join(home, 'xdg-config'),
     XDG_CACHE_HOME: path.join(home, 'xdg-cache'),
     GIT_CONFIG_NOSYSTEM: '1',
-    GIT_AUTHOR_NAME: 'Ada Author', GIT_AUTHOR_EMAIL: 'ada@example.com',
-    GIT_COMMITTER_NAME: 'Ada Author', GIT_COMMITTER_EMAIL: 'ada@example.com',
+    GIT_AUTHOR_NAME: 'Ada Author',
+    GIT_AUTHOR_EMAIL: 'ada@example.com',
+    GIT_COMMITTER_NAME: 'Ada Author',
+    GIT_COMMITTER_EMAIL: 'ada@example.com',
     // A developer's own settings for these would leak into the run.
-    COUNTERSIGN_SKIP: '', COUNTERSIGN_TRACE: '',
+    COUNTERSIGN_SKIP: '',
+    COUNTERSIGN_TRACE: '',
     ...extra,
   };
 }
@@ -56,7 +59,9 @@ export class CodeServer {
     readonly logFile: string,
     private readonly child: ChildProcess,
   ) {
-    child.once('exit', () => { this.exited = true; });
+    child.once('exit', () => {
+      this.exited = true;
+    });
   }
 
   static async start(opts: CodeServerOptions, timeoutMs = 60_000): Promise<CodeServer> {
@@ -70,19 +75,29 @@ export class CodeServer {
     fs.writeFileSync(config, 'bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n');
     const logFile = path.join(profile, 'server.log');
     const log = fs.openSync(logFile, 'w');
-    const child = spawn(process.execPath, [
-      opts.install.entry,
-      '--config', config,
-      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-      '--user-data-dir', userDataDir,
-      '--extensions-dir', opts.extensionsDir,
-    ], {
-      // No extension gallery: nothing to fetch offline, and no failed open-vsx.org lookups in the output.
-      env: isolatedEnv(path.join(profile, 'home'), { EXTENSIONS_GALLERY: '{}', ...opts.env }),
-      stdio: ['ignore', log, log],
-      // Its own process group, so stop() also ends the extension host and file watchers it forks.
-      detached: true,
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        opts.install.entry,
+        '--config',
+        config,
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--disable-workspace-trust',
+        '--disable-getting-started-override',
+        '--user-data-dir',
+        userDataDir,
+        '--extensions-dir',
+        opts.extensionsDir,
+      ],
+      {
+        // No extension gallery: nothing to fetch offline, and no failed open-vsx.org lookups in the output.
+        env: isolatedEnv(path.join(profile, 'home'), { EXTENSIONS_GALLERY: '{}', ...opts.env }),
+        stdio: ['ignore', log, log],
+        // Its own process group, so stop() also ends the extension host and file watchers it forks.
+        detached: true,
+      },
+    );
     fs.closeSync(log);
     const port = await waitForPort(logFile, child, timeoutMs);
     const server = new CodeServer(`http://127.0.0.1:${port}`, logFile, child);
@@ -134,12 +149,15 @@ function sleep(ms: number): Promise<void> {
 async function waitForPort(logFile: string, child: ChildProcess, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | null = null;
-  child.once('exit', (code) => { exitCode = code ?? -1; });
+  child.once('exit', (code) => {
+    exitCode = code ?? -1;
+  });
   while (Date.now() < deadline) {
     const text = fs.readFileSync(logFile, 'utf8');
     const m = /HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(text);
     if (m) return Number(m[1]);
-    if (exitCode !== null) throw new Error(`code-server exited with ${exitCode} before listening; ${logFile}:\n${text.slice(-3000)}`);
+    if (exitCode !== null)
+      throw new Error(`code-server exited with ${exitCode} before listening; ${logFile}:\n${text.slice(-3000)}`);
     await sleep(100);
   }
   killGroup(child.pid ?? 0, 'SIGKILL');
@@ -148,9 +166,15 @@ async function waitForPort(logFile: string, child: ChildProcess, timeoutMs: numb
 
 function healthy(url: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = http.get(`${url}/healthz`, (res) => { res.resume(); resolve(res.statusCode === 200); });
+    const req = http.get(`${url}/healthz`, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
     req.on('error', () => resolve(false));
-    req.setTimeout(2_000, () => { req.destroy(); resolve(false); });
+    req.setTimeout(2_000, () => {
+      req.destroy();
+      resolve(false);
+    });
   });
 }
 
@@ -164,9 +188,28 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
 }
 
 /** `code-server --install-extension x.vsix` into a given extensions folder: offline, no marketplace involved. */
-export function installVsix(install: CodeServerInstall, vsix: string, extensionsDir: string, home: string): { ok: boolean; output: string } {
-  const r = spawnSync(process.execPath, [install.entry, '--extensions-dir', extensionsDir, '--user-data-dir', path.join(home, 'data'), '--install-extension', vsix], {
-    env: isolatedEnv(home, { EXTENSIONS_GALLERY: '{}' }), encoding: 'utf8', timeout: 120_000,
-  });
+export function installVsix(
+  install: CodeServerInstall,
+  vsix: string,
+  extensionsDir: string,
+  home: string,
+): { ok: boolean; output: string } {
+  const r = spawnSync(
+    process.execPath,
+    [
+      install.entry,
+      '--extensions-dir',
+      extensionsDir,
+      '--user-data-dir',
+      path.join(home, 'data'),
+      '--install-extension',
+      vsix,
+    ],
+    {
+      env: isolatedEnv(home, { EXTENSIONS_GALLERY: '{}' }),
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
   return { ok: r.status === 0, output: `${r.stdout}${r.stderr}`.trim() };
 }

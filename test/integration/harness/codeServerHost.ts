@@ -11,11 +11,22 @@ import { openWorkbench, type WorkbenchSession } from './workbenchSession';
  * The web workbench forwards its own start-up messages through the same console as the extension host's
  * test output; these carry no information about the tests (a missed one only costs a line of output).
  */
-const WORKBENCH_CHATTER = new RegExp('^(' + [
-  'Resolving connection token', 'Resolved connection token', 'Creating a socket', '\\[Service Worker\\]',
-  'Ignoring fetching additional builtin extensions', 'Updating additional builtin extensions cache',
-  'ChatSessionStore:', 'Creation of workbench contribution', 'Started local extension host', 'Loading development extension',
-].join('|') + ')');
+const WORKBENCH_CHATTER = new RegExp(
+  '^(' +
+    [
+      'Resolving connection token',
+      'Resolved connection token',
+      'Creating a socket',
+      '\\[Service Worker\\]',
+      'Ignoring fetching additional builtin extensions',
+      'Updating additional builtin extensions cache',
+      'ChatSessionStore:',
+      'Creation of workbench contribution',
+      'Started local extension host',
+      'Loading development extension',
+    ].join('|') +
+    ')',
+);
 
 /** code-server (VS Code's own server and web workbench, from npm) driven by headless Debian Chromium. */
 export class CodeServerHost implements TestHost {
@@ -45,7 +56,11 @@ export class CodeServerHost implements TestHost {
   async runPayload(spec: PayloadSpec): Promise<PayloadExit> {
     const started = Date.now();
     const server = await CodeServer.start({
-      install: this.installed(), runDir: this.runDir, name: spec.name, extensionsDir: spec.extensionsDir, env: spec.env,
+      install: this.installed(),
+      runDir: this.runDir,
+      name: spec.name,
+      extensionsDir: spec.extensionsDir,
+      env: spec.env,
     });
     this.servers.add(server);
     try {
@@ -56,7 +71,9 @@ export class CodeServerHost implements TestHost {
         extensionTestsUri: server.remoteUri(spec.extensionTestsPath),
         profileDir: path.join(this.runDir, spec.name, 'chromium'),
         timeoutMs: Math.max(1_000, spec.timeoutMs - (Date.now() - started)),
-        onLog: (line) => { if (!WORKBENCH_CHATTER.test(line)) this.say(`  ${line}`); },
+        onLog: (line) => {
+          if (!WORKBENCH_CHATTER.test(line)) this.say(`  ${line}`);
+        },
       });
       // A hang or crash is usually explained by the server's log; ordinary test failures are not.
       if (exit.kind !== 'exit') this.say(`[${spec.name}] last lines of ${server.logFile}:\n${server.logTail()}`);
@@ -68,12 +85,21 @@ export class CodeServerHost implements TestHost {
   }
 
   async checkPalette(spec: PaletteSpec): Promise<PayloadResults> {
-    const server = await CodeServer.start({ install: this.installed(), runDir: this.runDir, name: spec.name, extensionsDir: spec.extensionsDir, env: {} });
+    const server = await CodeServer.start({
+      install: this.installed(),
+      runDir: this.runDir,
+      name: spec.name,
+      extensionsDir: spec.extensionsDir,
+      env: {},
+    });
     this.servers.add(server);
     try {
       return await checkShowLogFromPalette({
-        serverUrl: server.url, folder: spec.workspace, profileDir: path.join(this.runDir, spec.name, 'chromium'),
-        screenshot: spec.screenshot, timeoutMs: spec.timeoutMs,
+        serverUrl: server.url,
+        folder: spec.workspace,
+        profileDir: path.join(this.runDir, spec.name, 'chromium'),
+        screenshot: spec.screenshot,
+        timeoutMs: spec.timeoutMs,
       });
     } finally {
       await server.stop();
@@ -82,7 +108,13 @@ export class CodeServerHost implements TestHost {
   }
 
   async openWorkbench(spec: WorkbenchSpec): Promise<WorkbenchSession> {
-    const server = await CodeServer.start({ install: this.installed(), runDir: this.runDir, name: spec.name, extensionsDir: spec.extensionsDir, env: spec.env });
+    const server = await CodeServer.start({
+      install: this.installed(),
+      runDir: this.runDir,
+      name: spec.name,
+      extensionsDir: spec.extensionsDir,
+      env: spec.env,
+    });
     this.servers.add(server);
     const stop = async () => {
       await server.stop();
@@ -90,10 +122,20 @@ export class CodeServerHost implements TestHost {
     };
     try {
       const session = await openWorkbench({
-        serverUrl: server.url, folder: spec.workspace, extensionDevelopmentUri: server.remoteUri(spec.extensionDevelopmentPath),
-        profileDir: path.join(this.runDir, spec.name, 'chromium'), timeoutMs: spec.timeoutMs, onLog: (l) => this.say(`  ${l}`),
+        serverUrl: server.url,
+        folder: spec.workspace,
+        extensionDevelopmentUri: server.remoteUri(spec.extensionDevelopmentPath),
+        profileDir: path.join(this.runDir, spec.name, 'chromium'),
+        timeoutMs: spec.timeoutMs,
+        onLog: (l) => this.say(`  ${l}`),
       });
-      return { page: session.page, close: async () => { await session.close(); await stop(); } };
+      return {
+        page: session.page,
+        close: async () => {
+          await session.close();
+          await stop();
+        },
+      };
     } catch (err) {
       this.say(`[${spec.name}] last lines of ${server.logFile}:\n${server.logTail()}`);
       await stop();

@@ -41,9 +41,12 @@ export function findCodeServer(cache: string): CodeServerInstall | undefined {
 
 function ripgrepTarget(): string {
   switch (process.arch) {
-    case 'x64': return 'x86_64-unknown-linux-musl';
-    case 'arm64': return 'aarch64-unknown-linux-musl';
-    default: throw new Error(`no known ripgrep build name for ${process.arch}; install code-server by hand into the cache`);
+    case 'x64':
+      return 'x86_64-unknown-linux-musl';
+    case 'arm64':
+      return 'aarch64-unknown-linux-musl';
+    default:
+      throw new Error(`no known ripgrep build name for ${process.arch}; install code-server by hand into the cache`);
   }
 }
 
@@ -51,7 +54,9 @@ function whichRg(): string {
   const r = spawnSync('sh', ['-c', 'command -v rg'], { encoding: 'utf8' });
   const rg = r.stdout.trim();
   if (r.status !== 0 || !rg) {
-    throw new Error("ripgrep (rg) is not on PATH; code-server's install needs it offline. Install it: apt-get install ripgrep");
+    throw new Error(
+      "ripgrep (rg) is not on PATH; code-server's install needs it offline. Install it: apt-get install ripgrep",
+    );
   }
   return fs.realpathSync(rg);
 }
@@ -68,7 +73,11 @@ function seedRipgrepCache(tmpDir: string): void {
   fs.renameSync(partial, tarball);
 }
 
-function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; logFile: string }): Promise<number> {
+function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env: NodeJS.ProcessEnv; logFile: string },
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const log = fs.openSync(opts.logFile, 'a');
     // Its own process group, ended with us: an interrupted run must not leave npm installing in the background.
@@ -81,9 +90,18 @@ function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.Proce
       }
     };
     process.on('exit', endGroup);
-    const done = () => { process.off('exit', endGroup); fs.closeSync(log); };
-    child.on('error', (err) => { done(); reject(err); });
-    child.on('close', (code) => { done(); resolve(code ?? 1); });
+    const done = () => {
+      process.off('exit', endGroup);
+      fs.closeSync(log);
+    };
+    child.on('error', (err) => {
+      done();
+      reject(err);
+    });
+    child.on('close', (code) => {
+      done();
+      resolve(code ?? 1);
+    });
   });
 }
 
@@ -110,7 +128,8 @@ function removeAbandonedInstalls(cache: string): void {
   for (const entry of fs.readdirSync(cache)) {
     if (!entry.startsWith(prefix)) continue;
     const pid = Number(entry.slice(prefix.length));
-    if (Number.isInteger(pid) && !processIsAlive(pid)) fs.rmSync(path.join(cache, entry), { recursive: true, force: true });
+    if (Number.isInteger(pid) && !processIsAlive(pid))
+      fs.rmSync(path.join(cache, entry), { recursive: true, force: true });
   }
 }
 
@@ -131,22 +150,42 @@ export async function ensureCodeServer(cache: string, say: (line: string) => voi
   const staging = `${installDirFor(cache)}.partial-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(staging, { recursive: true });
-  fs.writeFileSync(path.join(staging, 'package.json'), JSON.stringify({ private: true, description: 'Countersign integration-test cache' }));
+  fs.writeFileSync(
+    path.join(staging, 'package.json'),
+    JSON.stringify({ private: true, description: 'Countersign integration-test cache' }),
+  );
   const logFile = path.join(cache, `install-${CODE_SERVER_VERSION}.log`);
   fs.writeFileSync(logFile, '');
   say(`installing code-server@${CODE_SERVER_VERSION} into ${cache} (once; about a minute; log: ${logFile})`);
   const started = Date.now();
-  const code = await run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', `code-server@${CODE_SERVER_VERSION}`], {
-    cwd: staging,
-    logFile,
-    env: { ...process.env, TMPDIR: tmpDir, npm_config_unsafe_perm: 'true', npm_config_yes: 'true' },
-  });
-  const rg = path.join(staging, 'node_modules', 'code-server', 'lib', 'vscode', 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg');
+  const code = await run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--no-package-lock', `code-server@${CODE_SERVER_VERSION}`],
+    {
+      cwd: staging,
+      logFile,
+      env: { ...process.env, TMPDIR: tmpDir, npm_config_unsafe_perm: 'true', npm_config_yes: 'true' },
+    },
+  );
+  const rg = path.join(
+    staging,
+    'node_modules',
+    'code-server',
+    'lib',
+    'vscode',
+    'node_modules',
+    '@vscode',
+    'ripgrep',
+    'bin',
+    'rg',
+  );
   if (code !== 0 || !fs.existsSync(entryOf(staging)) || !fs.existsSync(rg)) {
     fs.rmSync(staging, { recursive: true, force: true });
-    throw new Error(`npm install code-server@${CODE_SERVER_VERSION} failed (exit ${code}); last lines of ${logFile}:\n${tail(logFile, 30)}\n` +
-      'It needs the npm registry, a C++ toolchain and libkrb5-dev (apt-get install g++ make python3 libkrb5-dev), ' +
-      "and npm must run code-server's install scripts.");
+    throw new Error(
+      `npm install code-server@${CODE_SERVER_VERSION} failed (exit ${code}); last lines of ${logFile}:\n${tail(logFile, 30)}\n` +
+        'It needs the npm registry, a C++ toolchain and libkrb5-dev (apt-get install g++ make python3 libkrb5-dev), ' +
+        "and npm must run code-server's install scripts.",
+    );
   }
   try {
     fs.renameSync(staging, installDirFor(cache));
@@ -157,6 +196,7 @@ export async function ensureCodeServer(cache: string, say: (line: string) => voi
   }
   say(`code-server installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   const installed = findCodeServer(cache);
-  if (!installed) throw new Error(`code-server install in ${installDirFor(cache)} has no ${entryOf(installDirFor(cache))}`);
+  if (!installed)
+    throw new Error(`code-server install in ${installDirFor(cache)} has no ${entryOf(installDirFor(cache))}`);
   return installed;
 }

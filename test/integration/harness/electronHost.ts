@@ -1,7 +1,10 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import {
-  downloadAndUnzipVSCode, resolveCliPathFromVSCodeExecutablePath, runTests, TestRunFailedError,
+  downloadAndUnzipVSCode,
+  resolveCliPathFromVSCodeExecutablePath,
+  runTests,
+  TestRunFailedError,
 } from '@vscode/test-electron';
 import type { PayloadSpec, TestHost } from './host';
 import type { PayloadExit } from './workbench';
@@ -40,10 +43,16 @@ export class ElectronHost implements TestHost {
 
   installVsix(vsix: string, extensionsDir: string): Promise<{ ok: boolean; output: string }> {
     const cli = resolveCliPathFromVSCodeExecutablePath(this.exe());
-    const r = spawnSync(cli, [
-      `--extensions-dir=${extensionsDir}`, `--user-data-dir=${path.join(this.runDir, 'vsix-install', 'data')}`,
-      '--install-extension', vsix,
-    ], { encoding: 'utf8', timeout: 120_000, shell: process.platform === 'win32' });
+    const r = spawnSync(
+      cli,
+      [
+        `--extensions-dir=${extensionsDir}`,
+        `--user-data-dir=${path.join(this.runDir, 'vsix-install', 'data')}`,
+        '--install-extension',
+        vsix,
+      ],
+      { encoding: 'utf8', timeout: 120_000, shell: process.platform === 'win32' },
+    );
     return Promise.resolve({ ok: r.status === 0, output: `${r.stdout}${r.stderr}`.trim() });
   }
 
@@ -60,12 +69,17 @@ export class ElectronHost implements TestHost {
         `--extensions-dir=${spec.extensionsDir}`,
         '--disable-telemetry',
       ],
-    }).then(
-      (code): PayloadExit => ({ kind: 'exit', code }),
-      (err: unknown): PayloadExit => err instanceof TestRunFailedError
-        ? { kind: 'exit', code: err.code ?? 1 }
-        : { kind: 'crash', message: err instanceof Error ? err.message : String(err) },
-    ).finally(() => { this.running = false; });
+    })
+      .then(
+        (code): PayloadExit => ({ kind: 'exit', code }),
+        (err: unknown): PayloadExit =>
+          err instanceof TestRunFailedError
+            ? { kind: 'exit', code: err.code ?? 1 }
+            : { kind: 'crash', message: err instanceof Error ? err.message : String(err) },
+      )
+      .finally(() => {
+        this.running = false;
+      });
     this.current = run;
     const exit = await Promise.race([run, sleep(spec.timeoutMs).then((): PayloadExit => ({ kind: 'timeout' }))]);
     if (exit.kind === 'timeout') await this.closeVsCode();

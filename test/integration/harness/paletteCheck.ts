@@ -20,10 +20,13 @@ export async function checkShowLogFromPalette(opts: PaletteCheck): Promise<Paylo
   const results: PayloadResults = { passed: [], failed: [], pending: [], durationMs: 0 };
   const started = Date.now();
   const ctx = await chromium.launchPersistentContext(opts.profileDir, {
-    executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 800 },
+    executablePath: chromiumPath(),
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 800 },
   });
   ctx.setDefaultTimeout(opts.timeoutMs);
-  const page = ctx.pages()[0] ?? await ctx.newPage();
+  const page = ctx.pages()[0] ?? (await ctx.newPage());
   const step = async (title: string, body: (p: Page) => Promise<void>): Promise<boolean> => {
     try {
       await body(page);
@@ -31,7 +34,10 @@ export async function checkShowLogFromPalette(opts: PaletteCheck): Promise<Paylo
       return true;
     } catch (err) {
       await page.screenshot({ path: opts.screenshot }).catch(() => undefined);
-      results.failed.push({ title, error: `${err instanceof Error ? err.message : String(err)}\n(screenshot: ${opts.screenshot})` });
+      results.failed.push({
+        title,
+        error: `${err instanceof Error ? err.message : String(err)}\n(screenshot: ${opts.screenshot})`,
+      });
       return false;
     }
   };
@@ -60,7 +66,9 @@ export async function checkShowLogFromPalette(opts: PaletteCheck): Promise<Paylo
       await step(`palette: "${title}" opens the Countersign log with the activation entry`, async (p) => {
         await p.keyboard.press('Enter');
         // Monaco renders spaces as no-break spaces, hence the character class.
-        await p.locator('.part.panel .view-lines', { hasText: /\[extension\][\s\u00a0]+activating[\s\u00a0]+Countersign/ }).waitFor();
+        await p
+          .locator('.part.panel .view-lines', { hasText: /\[extension\][\s\u00a0]+activating[\s\u00a0]+Countersign/ })
+          .waitFor();
       });
     }
   } finally {

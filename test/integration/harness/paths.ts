@@ -30,7 +30,10 @@ export function buildLayout(builtFile: string): BuildLayout {
 
 function isCountersignRoot(dir: string): boolean {
   try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; publisher?: string };
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+      name?: string;
+      publisher?: string;
+    };
     return pkg.name === 'countersign' && pkg.publisher === 'countersign';
   } catch {
     return false;

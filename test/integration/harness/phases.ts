@@ -3,7 +3,14 @@ import * as path from 'path';
 import { isolatedEnv } from './codeServer';
 import type { TestHost } from './host';
 import { extensionDevelopmentPath, type BuildLayout } from './paths';
-import { GREP_ENV, readResults, RESULTS_ENV, VSIX_EXTENSIONS_DIR_ENV, WORKSPACE_ENV, type PayloadResults } from './results';
+import {
+  GREP_ENV,
+  readResults,
+  RESULTS_ENV,
+  VSIX_EXTENSIONS_DIR_ENV,
+  WORKSPACE_ENV,
+  type PayloadResults,
+} from './results';
 import type { PayloadExit } from './workbench';
 import { createWorkspaceRepo } from './workspaceFixture';
 
@@ -25,7 +32,10 @@ export interface PhaseOutcome {
 }
 
 function workspaceFor(ctx: PhaseContext, name: string): string {
-  return createWorkspaceRepo(path.join(ctx.runDir, `${name}-ws`), isolatedEnv(path.join(ctx.runDir, `${name}-fixture-home`), {}));
+  return createWorkspaceRepo(
+    path.join(ctx.runDir, `${name}-ws`),
+    isolatedEnv(path.join(ctx.runDir, `${name}-fixture-home`), {}),
+  );
 }
 
 /** Turns a payload's exit and results file into one outcome; a missing or inconsistent result is a failure. */
@@ -34,8 +44,12 @@ function judge(name: string, exit: PayloadExit, resultsFile: string, started: nu
   const results = readResults(resultsFile) ?? { passed: [], failed: [], pending: [], durationMs: 0 };
   if (exit.kind === 'timeout') problems.push(`${name}: timed out before the extension host reported an exit code`);
   else if (exit.kind === 'crash') problems.push(`${name}: ${exit.message}`);
-  else if (!fs.existsSync(resultsFile)) problems.push(`${name}: the test payload wrote no results (it did not load, or the host died; exit code ${exit.code})`);
-  else if (exit.code !== 0 && results.failed.length === 0) problems.push(`${name}: the extension host exited with ${exit.code} although no test failed (see the log above)`);
+  else if (!fs.existsSync(resultsFile))
+    problems.push(
+      `${name}: the test payload wrote no results (it did not load, or the host died; exit code ${exit.code})`,
+    );
+  else if (exit.code !== 0 && results.failed.length === 0)
+    problems.push(`${name}: the extension host exited with ${exit.code} although no test failed (see the log above)`);
   else if (exit.code === 0 && results.failed.length > 0) problems.push(`${name}: failures reported but exit code 0`);
   return { name, results, problems, durationMs: Date.now() - started };
 }
@@ -69,24 +83,45 @@ export async function runVsixPhase(ctx: PhaseContext, vsix: string): Promise<Pha
   const resultsFile = path.join(ctx.runDir, `${name}-results.json`);
   const empty = { passed: [], failed: [], pending: [], durationMs: 0 };
   if (!fs.existsSync(vsix)) {
-    return { name, results: empty, durationMs: 0,
-      problems: [`${name}: no package at ${vsix}; build it with \`npm run package\` (npm run test:integration does), or pass --vsix FILE`] };
+    return {
+      name,
+      results: empty,
+      durationMs: 0,
+      problems: [
+        `${name}: no package at ${vsix}; build it with \`npm run package\` (npm run test:integration does), or pass --vsix FILE`,
+      ],
+    };
   }
   const extensionsDir = path.join(ctx.runDir, name, 'extensions');
   fs.mkdirSync(extensionsDir, { recursive: true });
   const installed = await ctx.host.installVsix(vsix, extensionsDir);
-  ctx.say(`[${name}] install ${path.basename(vsix)}: ${installed.output.split('\n').filter(Boolean).slice(-1)[0] ?? ''}`);
+  ctx.say(
+    `[${name}] install ${path.basename(vsix)}: ${installed.output.split('\n').filter(Boolean).slice(-1)[0] ?? ''}`,
+  );
   if (!installed.ok) {
-    return { name, results: empty, durationMs: Date.now() - started,
-      problems: [`${name}: installing ${vsix} failed:\n${installed.output}`] };
+    return {
+      name,
+      results: empty,
+      durationMs: Date.now() - started,
+      problems: [`${name}: installing ${vsix} failed:\n${installed.output}`],
+    };
   }
   const probe = path.join(ctx.runDir, 'vsix-probe');
   fs.mkdirSync(probe, { recursive: true });
-  fs.writeFileSync(path.join(probe, 'package.json'), JSON.stringify({
-    name: 'countersign-vsix-probe', publisher: 'countersign-tests', version: '0.0.0',
-    description: 'Empty development extension: only there so VS Code runs the .vsix test payload.',
-    engines: { vscode: '^1.100.0' },
-  }, null, 2));
+  fs.writeFileSync(
+    path.join(probe, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'countersign-vsix-probe',
+        publisher: 'countersign-tests',
+        version: '0.0.0',
+        description: 'Empty development extension: only there so VS Code runs the .vsix test payload.',
+        engines: { vscode: '^1.100.0' },
+      },
+      null,
+      2,
+    ),
+  );
   const workspace = workspaceFor(ctx, name);
   const exit = await ctx.host.runPayload({
     name,
@@ -95,7 +130,9 @@ export async function runVsixPhase(ctx: PhaseContext, vsix: string): Promise<Pha
     extensionTestsPath: path.join(ctx.layout.outDir, 'test', 'integration', 'vsix', 'index.js'),
     extensionsDir,
     env: {
-      [RESULTS_ENV]: resultsFile, [WORKSPACE_ENV]: workspace, [VSIX_EXTENSIONS_DIR_ENV]: extensionsDir,
+      [RESULTS_ENV]: resultsFile,
+      [WORKSPACE_ENV]: workspace,
+      [VSIX_EXTENSIONS_DIR_ENV]: extensionsDir,
       ...(ctx.grep ? { [GREP_ENV]: ctx.grep } : {}),
     },
     timeoutMs: ctx.timeoutMs,
@@ -105,7 +142,9 @@ export async function runVsixPhase(ctx: PhaseContext, vsix: string): Promise<Pha
   if (ctx.host.checkPalette && (!ctx.grep || new RegExp(ctx.grep).test('palette:'))) {
     fs.mkdirSync(path.join(ctx.layout.repoRoot, '.test-artifacts'), { recursive: true });
     const ui = await ctx.host.checkPalette({
-      name: `${name}-palette`, workspace, extensionsDir,
+      name: `${name}-palette`,
+      workspace,
+      extensionsDir,
       screenshot: path.join(ctx.layout.repoRoot, '.test-artifacts', `${name}-palette.png`),
       // Each step waits at most this long; the whole check takes a few seconds when it works.
       timeoutMs: 30_000,

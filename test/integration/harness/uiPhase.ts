@@ -33,7 +33,12 @@ export interface UiScenario {
   run(page: Page, ctx: UiContext): Promise<void>;
 }
 
-const SCENARIOS: UiScenario[] = [reviewPanelScenario, inlineAcceptScenario, browserClipboardScenario, panelLayoutScenario];
+const SCENARIOS: UiScenario[] = [
+  reviewPanelScenario,
+  inlineAcceptScenario,
+  browserClipboardScenario,
+  panelLayoutScenario,
+];
 
 export async function runUiPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
   const started = Date.now();
@@ -56,12 +61,19 @@ export async function runUiPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
     try {
       const prepared = scenario.prepare(dir);
       session = await open({
-        name: `${name}-${scenario.name}`, workspace: prepared.workspace, extensionDevelopmentPath: extensionDevelopmentPath(ctx.layout, dir),
-        extensionsDir: path.join(dir, 'extensions'), env: prepared.env ?? {}, timeoutMs: 30_000,
+        name: `${name}-${scenario.name}`,
+        workspace: prepared.workspace,
+        extensionDevelopmentPath: extensionDevelopmentPath(ctx.layout, dir),
+        extensionsDir: path.join(dir, 'extensions'),
+        env: prepared.env ?? {},
+        timeoutMs: 30_000,
       });
       const page = session.page;
       const uiCtx: UiContext = {
-        repoRoot: ctx.layout.repoRoot, outDir: ctx.layout.outDir, artifacts, say: ctx.say,
+        repoRoot: ctx.layout.repoRoot,
+        outDir: ctx.layout.outDir,
+        artifacts,
+        say: ctx.say,
         step: async (title, body) => {
           const full = `ui: ${scenario.name}: ${title}`;
           const t0 = Date.now();
@@ -73,7 +85,10 @@ export async function runUiPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
           } catch (err) {
             const shot = path.join(artifacts, `${name}-${scenario.name}-failure.png`);
             await page.screenshot({ path: shot }).catch(() => undefined);
-            results.failed.push({ title: full, error: `${err instanceof Error ? err.stack ?? err.message : String(err)}\n(screenshot: ${shot})` });
+            results.failed.push({
+              title: full,
+              error: `${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n(screenshot: ${shot})`,
+            });
             ctx.say(`  ✗ ${full}`);
             return false;
           }
@@ -81,7 +96,7 @@ export async function runUiPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
       };
       await scenario.run(page, uiCtx);
     } catch (err) {
-      problems.push(`${name}: ${scenario.name}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      problems.push(`${name}: ${scenario.name}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     } finally {
       await session?.close();
     }

@@ -3,8 +3,14 @@ import { format } from 'util';
 import { chromium, type BrowserContext } from 'playwright-core';
 
 export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
 ];
 
 /** Debian's chromium by default; CHROMIUM_PATH for another build. */
@@ -45,11 +51,15 @@ export async function runPayload(opts: PayloadRun): Promise<PayloadExit> {
   let timer: NodeJS.Timeout | undefined;
   try {
     ctx = await chromium.launchPersistentContext(opts.profileDir, {
-      executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS,
+      executablePath: chromiumPath(),
+      headless: true,
+      args: CHROMIUM_ARGS,
     });
-    const page = ctx.pages()[0] ?? await ctx.newPage();
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
     let finish!: (e: PayloadExit) => void;
-    const finished = new Promise<PayloadExit>((resolve) => { finish = resolve; });
+    const finished = new Promise<PayloadExit>((resolve) => {
+      finish = resolve;
+    });
     await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown) => {
       const parts = Array.isArray(args) ? args : [args];
       for (const line of format(...parts).split('\n')) opts.onLog(line);

@@ -29,12 +29,17 @@ export async function openWorkbench(opts: OpenWorkbenchOptions): Promise<Workben
     ['skipReleaseNotes', 'true'],
   ];
   const ctx: BrowserContext = await chromium.launchPersistentContext(opts.profileDir, {
-    executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 860 },
+    executablePath: chromiumPath(),
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1400, height: 860 },
   });
   ctx.setDefaultTimeout(opts.timeoutMs);
-  const page = ctx.pages()[0] ?? await ctx.newPage();
+  const page = ctx.pages()[0] ?? (await ctx.newPage());
   page.on('pageerror', (e) => opts.onLog?.(`[workbench error] ${e.message}`));
-  await page.goto(`${opts.serverUrl}/?folder=${encodeURIComponent(opts.folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  await page.goto(
+    `${opts.serverUrl}/?folder=${encodeURIComponent(opts.folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
+  );
   await page.locator('.monaco-workbench .part.statusbar').waitFor();
   return { page, close: () => ctx.close().catch(() => undefined) };
 }

@@ -27,7 +27,8 @@ async function waitFor<T>(check: () => T | undefined, timeoutMs = 5_000): Promis
 }
 
 function contributedCommands(ext: vscode.Extension<unknown>): string[] {
-  const commands = (ext.packageJSON as { contributes?: { commands?: ContributedCommand[] } }).contributes?.commands ?? [];
+  const commands =
+    (ext.packageJSON as { contributes?: { commands?: ContributedCommand[] } }).contributes?.commands ?? [];
   return commands.map((c) => c.command).sort();
 }
 
@@ -44,12 +45,17 @@ describe('Countersign in a real VS Code', () => {
     assert.ok(Number.isFinite(api.activationMs) && api.activationMs > 0, `activationMs is ${api.activationMs}`);
     const out = process.env.COUNTERSIGN_BENCH_ACTIVATION_FILE;
     assert.ok(Number.isFinite(api.servicesMs) && (api.servicesMs ?? 0) > 0, `servicesMs is ${api.servicesMs}`);
-    if (out) fs.writeFileSync(out, JSON.stringify({ activationMs: api.activationMs, servicesMs: api.servicesMs }) + '\n');
+    if (out)
+      fs.writeFileSync(out, JSON.stringify({ activationMs: api.activationMs, servicesMs: api.servicesMs }) + '\n');
   });
 
   it('opened the fixture repository as its workspace', () => {
     const folders = vscode.workspace.workspaceFolders ?? [];
-    assert.strictEqual(folders.length, 1, `expected one workspace folder, got ${folders.map((f) => f.uri.toString()).join(', ')}`);
+    assert.strictEqual(
+      folders.length,
+      1,
+      `expected one workspace folder, got ${folders.map((f) => f.uri.toString()).join(', ')}`,
+    );
     assert.strictEqual(folders[0].uri.scheme, 'file');
   });
 
@@ -68,7 +74,7 @@ describe('Countersign in a real VS Code', () => {
     assert.deepStrictEqual(undeclared, [], 'registered but missing from package.json contributes.commands');
   });
 
-  it("reports the same commands through its API as package.json contributes", async () => {
+  it('reports the same commands through its API as package.json contributes', async () => {
     const { ext, api } = await activated();
     assert.deepStrictEqual([...api.registeredCommands].sort(), contributedCommands(ext));
   });
@@ -79,9 +85,19 @@ describe('Countersign in a real VS Code', () => {
     // Commands report their own errors instead of throwing (commandRegistry), so look at the effect: the
     // shown channel becomes an `output:` document holding what activate() logged.
     await vscode.commands.executeCommand(Commands.showLog);
-    const log = await waitFor(() => vscode.workspace.textDocuments.find((d) =>
-      d.uri.scheme === 'output' && d.uri.path.endsWith(LOG_CHANNEL_NAME) && d.getText().includes('[extension] activating Countersign')));
-    assert.ok(log, `no output document for the "${LOG_CHANNEL_NAME}" channel after ${Commands.showLog}; documents: ${
-      vscode.workspace.textDocuments.map((d) => d.uri.toString()).join(', ')}`);
+    const log = await waitFor(() =>
+      vscode.workspace.textDocuments.find(
+        (d) =>
+          d.uri.scheme === 'output' &&
+          d.uri.path.endsWith(LOG_CHANNEL_NAME) &&
+          d.getText().includes('[extension] activating Countersign'),
+      ),
+    );
+    assert.ok(
+      log,
+      `no output document for the "${LOG_CHANNEL_NAME}" channel after ${Commands.showLog}; documents: ${vscode.workspace.textDocuments
+        .map((d) => d.uri.toString())
+        .join(', ')}`,
+    );
   });
 });

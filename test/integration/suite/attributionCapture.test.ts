@@ -38,16 +38,19 @@ const SNIPPET = 'function add(a: number, b: number) {\n  return a + b;\n}\n';
 
 /** A formatter that changes non-whitespace characters: a semicolon at the end of every line. */
 function semicolonFormatter(): vscode.Disposable {
-  return vscode.languages.registerDocumentFormattingEditProvider({ pattern: '**/capture-*' }, {
-    provideDocumentFormattingEdits: (doc) => {
-      const edits: vscode.TextEdit[] = [];
-      for (let i = 0; i < doc.lineCount; i++) {
-        const line = doc.lineAt(i);
-        if (line.text.length > 0 && !line.text.endsWith(';')) edits.push(vscode.TextEdit.insert(line.range.end, ';'));
-      }
-      return edits;
+  return vscode.languages.registerDocumentFormattingEditProvider(
+    { pattern: '**/capture-*' },
+    {
+      provideDocumentFormattingEdits: (doc) => {
+        const edits: vscode.TextEdit[] = [];
+        for (let i = 0; i < doc.lineCount; i++) {
+          const line = doc.lineAt(i);
+          if (line.text.length > 0 && !line.text.endsWith(';')) edits.push(vscode.TextEdit.insert(line.range.end, ';'));
+        }
+        return edits;
+      },
     },
-  });
+  );
 }
 
 describe('Capture: what the user does in the editor', function () {
@@ -90,30 +93,49 @@ describe('Capture: what the user does in the editor', function () {
     assert.deepStrictEqual(await labels(editor.document.uri), ['untracked', 'human', 'human', 'human']);
   });
 
-  it('accepting an inline suggestion with Countersign\'s Tab command marks the lines inline-completion', async () => {
+  it("accepting an inline suggestion with Countersign's Tab command marks the lines inline-completion", async () => {
     const editor = await freshEditor('// add numbers\n');
-    const provider = vscode.languages.registerInlineCompletionItemProvider({ pattern: '**/capture-*' }, {
-      provideInlineCompletionItems: (_doc, position) => [new vscode.InlineCompletionItem(SNIPPET, new vscode.Range(position, position))],
-    });
+    const provider = vscode.languages.registerInlineCompletionItemProvider(
+      { pattern: '**/capture-*' },
+      {
+        provideInlineCompletionItems: (_doc, position) => [
+          new vscode.InlineCompletionItem(SNIPPET, new vscode.Range(position, position)),
+        ],
+      },
+    );
     try {
-      await waitFor('the suggestion to be accepted', async () => {
-        await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-        await new Promise((r) => setTimeout(r, 300));
-        await vscode.commands.executeCommand(Commands.acceptInlineSuggestion);
-        return editor.document.getText().includes('return a + b') ? true : undefined;
-      }, 15_000);
+      await waitFor(
+        'the suggestion to be accepted',
+        async () => {
+          await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+          await new Promise((r) => setTimeout(r, 300));
+          await vscode.commands.executeCommand(Commands.acceptInlineSuggestion);
+          return editor.document.getText().includes('return a + b') ? true : undefined;
+        },
+        15_000,
+      );
     } finally {
       provider.dispose();
     }
     assert.strictEqual(editor.document.getText(), `// add numbers\n${SNIPPET}`);
-    assert.deepStrictEqual(await labels(editor.document.uri), ['untracked', 'ai:inline-completion', 'ai:inline-completion', 'ai:inline-completion']);
+    assert.deepStrictEqual(await labels(editor.document.uri), [
+      'untracked',
+      'ai:inline-completion',
+      'ai:inline-completion',
+      'ai:inline-completion',
+    ]);
     const details = await (await api()).attribution.labelDetailsFor(editor.document.uri);
-    assert.ok(details?.[1].kind === 'ai' && typeof details[1].at === 'number', 'AI labels carry the time they were written');
+    assert.ok(
+      details?.[1].kind === 'ai' && typeof details[1].at === 'number',
+      'AI labels carry the time they were written',
+    );
   });
 
   it('the Tab binding is contributed for visible inline suggestions only', () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
-    const bindings = (ext?.packageJSON as { contributes: { keybindings: Array<{ command: string; key: string; when: string }> } }).contributes.keybindings;
+    const bindings = (
+      ext?.packageJSON as { contributes: { keybindings: Array<{ command: string; key: string; when: string }> } }
+    ).contributes.keybindings;
     const tab = bindings.find((b) => b.command === Commands.acceptInlineSuggestion);
     assert.ok(tab, 'no keybinding for the accept command');
     assert.strictEqual(tab.key, 'tab');
@@ -128,13 +150,18 @@ describe('Capture: what the user does in the editor', function () {
     assert.deepStrictEqual(await labels(editor.document.uri), ['human', 'human']);
   });
 
-  it('saving with a formatter keeps every line\'s label', async () => {
+  it("saving with a formatter keeps every line's label", async () => {
     // Plain text: no built-in formatter competes with the test's.
     const editor = await freshEditor('let human = 1\n', 'txt');
     const uri = editor.document.uri;
     await editor.edit((b) => b.insert(new vscode.Position(1, 0), 'let fromAi = 2\nlet alsoAi = 3\n'));
     await (await api()).attribution.idle();
-    await vscode.commands.executeCommand(Commands.markAi, { uri: uri.toString(), startLine: 1, endLine: 2, agent: 'claude-code' });
+    await vscode.commands.executeCommand(Commands.markAi, {
+      uri: uri.toString(),
+      startLine: 1,
+      endLine: 2,
+      agent: 'claude-code',
+    });
     assert.deepStrictEqual(await labels(uri), ['untracked', 'ai:claude-code', 'ai:claude-code']);
     // A formatter that changes non-whitespace characters: a semicolon at the end of every line.
     const formatter = semicolonFormatter();
@@ -146,13 +173,17 @@ describe('Capture: what the user does in the editor', function () {
       formatter.dispose();
       await config.update('formatOnSave', undefined, vscode.ConfigurationTarget.Global, true);
     }
-    assert.strictEqual(editor.document.getText(), 'let human = 1;\nlet fromAi = 2;\nlet alsoAi = 3;\n', 'the formatter did not run on save');
+    assert.strictEqual(
+      editor.document.getText(),
+      'let human = 1;\nlet fromAi = 2;\nlet alsoAi = 3;\n',
+      'the formatter did not run on save',
+    );
     assert.deepStrictEqual(await labels(uri), ['untracked', 'ai:claude-code', 'ai:claude-code']);
   });
 
   // Issue 13 item 6: save participants are told apart by VS Code's save window, document versions and the
   // settings that decide which participants run, never by how soon a save follows an edit.
-  it('another extension\'s multi-line insertion saved at once is ai:unknown; the formatter on that save keeps labels', async () => {
+  it("another extension's multi-line insertion saved at once is ai:unknown; the formatter on that save keeps labels", async () => {
     const editor = await freshEditor('let human = 1\n', 'txt');
     const uri = editor.document.uri;
     // What an AI extension does: a command applying a WorkspaceEdit, then a save right away.
@@ -172,25 +203,39 @@ describe('Capture: what the user does in the editor', function () {
       formatter.dispose();
       await config.update('formatOnSave', undefined, vscode.ConfigurationTarget.Global, true);
     }
-    assert.strictEqual(editor.document.getText(), 'let human = 1;\nlet fromExtension = 2;\nlet alsoExtension = 3;\n', 'the formatter did not run on save');
+    assert.strictEqual(
+      editor.document.getText(),
+      'let human = 1;\nlet fromExtension = 2;\nlet alsoExtension = 3;\n',
+      'the formatter did not run on save',
+    );
     assert.deepStrictEqual(await labels(uri), ['untracked', 'ai:unknown', 'ai:unknown']);
   });
 
-  it('without a participant that edits (VS Code\'s defaults), an insertion saved at once is ai:unknown, and an extension\'s willSave edits keep labels', async () => {
+  it("without a participant that edits (VS Code's defaults), an insertion saved at once is ai:unknown, and an extension's willSave edits keep labels", async () => {
     const editor = await freshEditor('let human = 1\n', 'txt');
     const uri = editor.document.uri;
     await editor.edit((b) => b.insert(new vscode.Position(1, 0), 'let fromExtension = 2\nlet alsoExtension = 3\n'));
     // Another extension's onWillSaveTextDocument participant: a trailing comment on every line.
     const participant = vscode.workspace.onWillSaveTextDocument((e) => {
       if (e.document.uri.toString() !== uri.toString()) return;
-      e.waitUntil(Promise.resolve(Array.from({ length: e.document.lineCount - 1 }, (_, i) => vscode.TextEdit.insert(e.document.lineAt(i).range.end, ' // saved'))));
+      e.waitUntil(
+        Promise.resolve(
+          Array.from({ length: e.document.lineCount - 1 }, (_, i) =>
+            vscode.TextEdit.insert(e.document.lineAt(i).range.end, ' // saved'),
+          ),
+        ),
+      );
     });
     try {
       await editor.document.save();
     } finally {
       participant.dispose();
     }
-    assert.strictEqual(editor.document.getText(), 'let human = 1 // saved\nlet fromExtension = 2 // saved\nlet alsoExtension = 3 // saved\n', 'the willSave participant did not run');
+    assert.strictEqual(
+      editor.document.getText(),
+      'let human = 1 // saved\nlet fromExtension = 2 // saved\nlet alsoExtension = 3 // saved\n',
+      'the willSave participant did not run',
+    );
     assert.deepStrictEqual(await labels(uri), ['untracked', 'ai:unknown', 'ai:unknown']);
     // The control: the same edit outside a save is an ordinary single-line edit, which relabels its lines.
     await editor.edit((b) => b.insert(editor.document.lineAt(0).range.end, '!'));
@@ -231,12 +276,18 @@ describe('Capture: what the user does in the editor', function () {
     const traceFile = path.join(os.tmpdir(), `cs-trace-${Date.now()}.json`);
     const written = await vscode.commands.executeCommand<string>(Commands.recordTrace, traceFile);
     assert.strictEqual(written, traceFile);
-    const trace = JSON.parse(fs.readFileSync(traceFile, 'utf8')) as { version: number; files: Record<string, string>; events: Array<{ type: string }> };
+    const trace = JSON.parse(fs.readFileSync(traceFile, 'utf8')) as {
+      version: number;
+      files: Record<string, string>;
+      events: Array<{ type: string }>;
+    };
     assert.strictEqual(trace.version, 1);
     const rel = path.relative(workspaceRoot(), editor.document.uri.fsPath);
     assert.strictEqual(trace.files[rel], '// start\n');
     const cli = path.join(vscode.extensions.getExtension(EXTENSION_ID)?.extensionPath ?? '', 'dist', 'cli.js');
-    const { stdout } = await run(process.execPath, [cli, 'replay', traceFile, '--json'], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    const { stdout } = await run(process.execPath, [cli, 'replay', traceFile, '--json'], {
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    });
     const replayed = JSON.parse(stdout) as { files: Record<string, string[]> };
     assert.deepStrictEqual(replayed.files[rel], expected);
   });
@@ -256,7 +307,9 @@ describe('Capture: what the user does in the editor', function () {
     await editor.document.save();
     assert.deepStrictEqual(await labels(editor.document.uri), ['human', 'human']);
     fs.writeFileSync(editor.document.uri.fsPath, 'const a = 1;\nconst b = 3;\n');
-    await waitFor('VS Code to reload the document', () => (editor.document.getText().includes('b = 3') ? true : undefined));
+    await waitFor('VS Code to reload the document', () =>
+      editor.document.getText().includes('b = 3') ? true : undefined,
+    );
     assert.deepStrictEqual(await labels(editor.document.uri), ['human', 'untracked']);
   });
 
@@ -266,8 +319,14 @@ describe('Capture: what the user does in the editor', function () {
     const a = await api();
     await a.attribution.idle();
     const hoverText = async () => {
-      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(1, 4));
-      return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+        'vscode.executeHoverProvider',
+        editor.document.uri,
+        new vscode.Position(1, 4),
+      );
+      return hovers
+        .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : '')))
+        .join('\n');
     };
     const text = await hoverText();
     assert.match(text, /AI-written\*\* by an unidentified AI/);
@@ -300,7 +359,10 @@ describe('Capture: what the user does in the editor', function () {
     const rel = path.relative(workspaceRoot(), uri.fsPath);
     const cli = path.join(vscode.extensions.getExtension(EXTENSION_ID)?.extensionPath ?? '', 'dist', 'cli.js');
     const status = await waitFor('the ledger to hold the corrected labels', async () => {
-      const { stdout } = await run(process.execPath, [cli, 'status', '--json'], { cwd: workspaceRoot(), env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+      const { stdout } = await run(process.execPath, [cli, 'status', '--json'], {
+        cwd: workspaceRoot(),
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      });
       const s = (JSON.parse(stdout) as { files: Record<string, { ai: number; human: number }> }).files[rel];
       return s && s.human === 2 ? s : undefined;
     });
@@ -322,17 +384,26 @@ describe('Capture: files written from outside', function () {
     assert.deepStrictEqual(got, ['untracked', 'untracked']);
   });
 
-  it('a file written while `claude` runs in a terminal is claude-code\'s', async () => {
+  it("a file written while `claude` runs in a terminal is claude-code's", async () => {
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-agent-bin-'));
     const marker = path.join(bin, 'started');
     // A stand-in for the Claude Code CLI: it announces itself, then runs until the test lets it finish.
-    fs.writeFileSync(path.join(bin, 'claude'), `#!/bin/sh\ntouch '${marker}'\nwhile [ ! -f '${marker}.done' ]; do sleep 0.1; done\n`, { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(bin, 'claude'),
+      `#!/bin/sh\ntouch '${marker}'\nwhile [ ! -f '${marker}.done' ]; do sleep 0.1; done\n`,
+      { mode: 0o755 },
+    );
     const terminal = vscode.window.createTerminal({ name: 'agent', shellPath: '/bin/bash', cwd: workspaceRoot() });
     try {
       terminal.show();
       const shell = await waitFor('shell integration in the terminal', () => terminal.shellIntegration, 20_000);
       const started = new Promise<string>((resolve) => {
-        const d = vscode.window.onDidStartTerminalShellExecution((e) => { if (e.terminal === terminal) { d.dispose(); resolve(e.execution.commandLine.value); } });
+        const d = vscode.window.onDidStartTerminalShellExecution((e) => {
+          if (e.terminal === terminal) {
+            d.dispose();
+            resolve(e.execution.commandLine.value);
+          }
+        });
       });
       // By path, so the shell's start-up files cannot put another `claude` first on PATH.
       shell.executeCommand(`${path.join(bin, 'claude')} -p "write the helper"`);
@@ -341,13 +412,18 @@ describe('Capture: files written from outside', function () {
       const file = path.join(workspaceRoot(), `agent-${Date.now()}.ts`);
       fs.writeFileSync(file, SNIPPET);
       const uri = vscode.Uri.file(file);
-      const got = await waitFor('the agent\'s write to be observed', async () => {
+      const got = await waitFor("the agent's write to be observed", async () => {
         const l = await (await api()).attribution.labelsFor(uri);
         return l && l.length === 3 ? l : undefined;
       });
       assert.deepStrictEqual(got, ['ai:claude-code', 'ai:claude-code', 'ai:claude-code']);
       const ended = new Promise<void>((resolve) => {
-        const d = vscode.window.onDidEndTerminalShellExecution((e) => { if (e.terminal === terminal) { d.dispose(); resolve(); } });
+        const d = vscode.window.onDidEndTerminalShellExecution((e) => {
+          if (e.terminal === terminal) {
+            d.dispose();
+            resolve();
+          }
+        });
       });
       fs.writeFileSync(`${marker}.done`, '');
       await ended;

@@ -3,7 +3,14 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { formatAuthorshipNote, humanKey, sessionEntryKey, sessionKey, traceKey, type NoteFile } from '../../../src/core/authorshipNote';
+import {
+  formatAuthorshipNote,
+  humanKey,
+  sessionEntryKey,
+  sessionKey,
+  traceKey,
+  type NoteFile,
+} from '../../../src/core/authorshipNote';
 import { Commands } from '../../../src/extension/ids';
 import { api, waitFor, workspaceRoot } from './inHost';
 
@@ -16,7 +23,13 @@ const ADA = 'Ada Author <ada@example.com>';
 
 function git(cwd: string, args: string[], input?: string): string {
   // COUNTERSIGN_SKIP: hooks another suite installed must not write a note of their own on these commits.
-  return execFileSync('git', args, { cwd, input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, COUNTERSIGN_SKIP: '1' } }).trim();
+  return execFileSync('git', args, {
+    cwd,
+    input,
+    encoding: 'utf8',
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, COUNTERSIGN_SKIP: '1' },
+  }).trim();
 }
 
 const claude = sessionKey('claude', 'it-blame');
@@ -29,7 +42,9 @@ function note(file: string, ai: Array<[number, number]>, human: Array<[number, n
   return formatAuthorshipNote({
     files: [{ path: file, entries }],
     meta: {
-      schema_version: 'authorship/3.0.0', base_commit_sha: '', prompts: {},
+      schema_version: 'authorship/3.0.0',
+      base_commit_sha: '',
+      prompts: {},
       sessions: { [claude]: { agent_id: { tool: 'claude', id: 'it-blame', model: 'claude-sonnet-4-5' } } },
       humans: { [humanKey(ADA)]: { author: ADA } },
     },
@@ -116,10 +131,16 @@ describe('AI blame for the current line', function () {
     const { name, sha } = commitFile(LOGIN, 'Add login for the hover');
     addNote(sha, note(name, [[1, 2]], []));
     const editor = await open(name, 1);
-    assert.match(await annotationAt(editor, 1) ?? '', /^Claude Code/);
+    assert.match((await annotationAt(editor, 1)) ?? '', /^Claude Code/);
     const end = editor.document.lineAt(1).range.end;
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, end);
-    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      editor.document.uri,
+      end,
+    );
+    const text = hovers
+      .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : '')))
+      .join('\n');
     assert.match(text, /\*\*AI-written\*\* by Claude Code/);
     assert.match(text, /model `claude-sonnet-4-5` · session `s_[0-9a-f]{14}`/);
     assert.match(text, new RegExp(`Commit \`${sha.slice(0, 7)}\` Add login for the hover`));
@@ -127,11 +148,23 @@ describe('AI blame for the current line', function () {
     assert.ok(link, text);
     assert.deepStrictEqual(JSON.parse(decodeURIComponent(link[1])), [{ repo: workspaceRoot(), sha }]);
     // The link runs the panel engineer's Explain Commit with that argument: the explanation names the commit.
-    const explained = await vscode.commands.executeCommand<vscode.TextDocument>(Commands.explainCommit, { repo: workspaceRoot(), sha });
+    const explained = await vscode.commands.executeCommand<vscode.TextDocument>(Commands.explainCommit, {
+      repo: workspaceRoot(),
+      sha,
+    });
     assert.match(explained.getText(), new RegExp(sha.slice(0, 12)));
     // Only over the annotation (the end of the line), not over the code.
-    const inCode = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(1, 3));
-    assert.doesNotMatch(inCode.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n'), /Explain commit/);
+    const inCode = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      editor.document.uri,
+      new vscode.Position(1, 3),
+    );
+    assert.doesNotMatch(
+      inCode
+        .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : '')))
+        .join('\n'),
+      /Explain commit/,
+    );
   });
 
   it('follows edits without running git: moved lines keep it, edited lines lose it until their text is back', async () => {
@@ -145,15 +178,27 @@ describe('AI blame for the current line', function () {
 
     await editor.edit((b) => b.insert(new vscode.Position(0, 0), '// a new first line\n\n'));
     assert.strictEqual(await annotationAt(editor, 0), undefined, 'a line typed since the commit has no annotation');
-    assert.strictEqual(await annotationAt(editor, 4), `human · Ada Author · ${short} · just now`, 'the human line moved down two lines');
+    assert.strictEqual(
+      await annotationAt(editor, 4),
+      `human · Ada Author · ${short} · just now`,
+      'the human line moved down two lines',
+    );
     assert.strictEqual(await annotationAt(editor, 2), `Claude Code · claude-sonnet-4-5 · ${short} · just now`);
 
     await editor.edit((b) => b.insert(editor.document.lineAt(2).range.end, ' // changed'));
     assert.strictEqual(await annotationAt(editor, 2), undefined, 'an edited AI line is no longer the committed line');
     await vscode.commands.executeCommand('undo');
     assert.strictEqual(editor.document.lineAt(2).text, 'export function login(user: string): boolean {');
-    assert.strictEqual(await annotationAt(editor, 2), `Claude Code · claude-sonnet-4-5 · ${short} · just now`, 'undo brings it back');
-    assert.strictEqual(a.blame.stats().computations, computed, `no blame ran while editing (one did: ${a.blame.stats().lastReason})`);
+    assert.strictEqual(
+      await annotationAt(editor, 2),
+      `Claude Code · claude-sonnet-4-5 · ${short} · just now`,
+      'undo brings it back',
+    );
+    assert.strictEqual(
+      a.blame.stats().computations,
+      computed,
+      `no blame ran while editing (one did: ${a.blame.stats().lastReason})`,
+    );
 
     // A whole line deleted and typed again cannot be followed by line positions; saving lets git look again.
     await editor.edit((b) => b.delete(new vscode.Range(4, 0, 5, 0)));
@@ -171,16 +216,34 @@ describe('AI blame for the current line', function () {
     assert.strictEqual(await annotationAt(editor, 1), `untracked · ${sha.slice(0, 7)}`);
     addNote(sha, note(name, [[1, 2]], []));
     // No update() call: the refs watcher schedules it. Well within the 10 s re-read that backs the watcher up.
-    const text = await waitFor('the annotation to follow the note', () => (a.blame.shown()?.text.startsWith('Claude Code') ? a.blame.shown()?.text : undefined), 8_000);
+    const text = await waitFor(
+      'the annotation to follow the note',
+      () => (a.blame.shown()?.text.startsWith('Claude Code') ? a.blame.shown()?.text : undefined),
+      8_000,
+    );
     assert.strictEqual(text, `Claude Code · claude-sonnet-4-5 · ${sha.slice(0, 7)} · just now`);
 
     // The line is edited and committed (by Bo, say): it becomes his commit's line, untracked in its note.
     await editor.edit((b) => b.replace(editor.document.lineAt(1).range, '  return user.trim().length > 0;'));
     await editor.document.save();
     assert.strictEqual(await annotationAt(editor, 1), undefined);
-    git(workspaceRoot(), ['-c', 'user.name=Bo Reviewer', '-c', 'user.email=bo@example.com', 'commit', '-q', '--no-verify', '-am', 'Trim the user name']);
+    git(workspaceRoot(), [
+      '-c',
+      'user.name=Bo Reviewer',
+      '-c',
+      'user.email=bo@example.com',
+      'commit',
+      '-q',
+      '--no-verify',
+      '-am',
+      'Trim the user name',
+    ]);
     const bo = git(workspaceRoot(), ['rev-parse', 'HEAD']);
-    const after = await waitFor('the annotation to follow the commit', () => (a.blame.shown()?.commit === bo ? a.blame.shown()?.text : undefined), 8_000);
+    const after = await waitFor(
+      'the annotation to follow the commit',
+      () => (a.blame.shown()?.commit === bo ? a.blame.shown()?.text : undefined),
+      8_000,
+    );
     assert.strictEqual(after, `untracked · ${bo.slice(0, 7)}`);
   });
 
@@ -193,7 +256,7 @@ describe('AI blame for the current line', function () {
 
     const { name } = commitFile(LOGIN, 'Add login for the toggle');
     const committed = await open(name, 3);
-    assert.match(await annotationAt(committed, 3) ?? '', /^untracked/);
+    assert.match((await annotationAt(committed, 3)) ?? '', /^untracked/);
     await vscode.commands.executeCommand(Commands.toggleBlame);
     try {
       assert.strictEqual(vscode.workspace.getConfiguration('countersign').get('blame.enabled'), false);
@@ -201,7 +264,7 @@ describe('AI blame for the current line', function () {
     } finally {
       await vscode.commands.executeCommand(Commands.toggleBlame);
     }
-    assert.match(await annotationAt(committed, 3) ?? '', /^untracked/);
+    assert.match((await annotationAt(committed, 3)) ?? '', /^untracked/);
   });
 
   it('blames a 5,000-line file in the background once, then costs no git per cursor move (timings printed)', async () => {
@@ -210,7 +273,10 @@ describe('AI blame for the current line', function () {
     addNote(sha, note(name, [[1, 2500]], [[2501, 5000]]));
     // A second commit rewrites every tenth line, so blame has two commits to trace lines to.
     const ws = workspaceRoot();
-    fs.writeFileSync(path.join(ws, name), lines.map((l, i) => (i % 10 === 0 ? `${l} // revised` : l)).join('\n') + '\n');
+    fs.writeFileSync(
+      path.join(ws, name),
+      lines.map((l, i) => (i % 10 === 0 ? `${l} // revised` : l)).join('\n') + '\n',
+    );
     git(ws, ['commit', '-q', '--no-verify', '-am', 'Revise every tenth line']);
     const editor = await open(name, 2499);
     const a = await api();
@@ -225,7 +291,13 @@ describe('AI blame for the current line', function () {
     const t1 = Date.now();
     for (const l of [10, 1200, 2600, 4999, 3]) await annotationAt(editor, l);
     const moves = (Date.now() - t1) / 5;
-    assert.strictEqual(a.blame.stats().computations, before + 1, `moving the cursor ran no new blame (one did: ${a.blame.stats().lastReason})`);
-    console.log(`      blame of a 5,000-line file: ${stats.lastMs?.toFixed(0)} ms in the background (git blame --contents, notes, trailers); first annotation after ${first} ms; later cursor moves ${moves.toFixed(1)} ms each`);
+    assert.strictEqual(
+      a.blame.stats().computations,
+      before + 1,
+      `moving the cursor ran no new blame (one did: ${a.blame.stats().lastReason})`,
+    );
+    console.log(
+      `      blame of a 5,000-line file: ${stats.lastMs?.toFixed(0)} ms in the background (git blame --contents, notes, trailers); first annotation after ${first} ms; later cursor moves ${moves.toFixed(1)} ms each`,
+    );
   });
 });

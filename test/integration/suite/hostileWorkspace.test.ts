@@ -14,17 +14,31 @@ import { api, workspaceRoot } from './inHost';
  * AI-blame annotation and hover answer, and the hover renders no link but Countersign's own.
  */
 function git(cwd: string, args: string[], input?: string): string {
-  return execFileSync('git', args, { cwd, input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, COUNTERSIGN_SKIP: '1' } }).trim();
+  return execFileSync('git', args, {
+    cwd,
+    input,
+    encoding: 'utf8',
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, COUNTERSIGN_SKIP: '1' },
+  }).trim();
 }
 
 const SESSION = 's_c9883b05a2487d';
 const INJECTED = 'claude\n\n[run](command:workbench.action.terminal.new) ![x](https://evil.example/x.png)\n\n`';
 function note(file: string, ranges: string, tool: string, model: string): string {
-  return `${file}\n  ${SESSION}::t_aaaaaaaaaaaaaa ${ranges}\n---\n` +
-    JSON.stringify({ schema_version: 'authorship/3.0.0', base_commit_sha: '', prompts: {}, sessions: { [SESSION]: { agent_id: { tool, id: 'conv', model } } } });
+  return (
+    `${file}\n  ${SESSION}::t_aaaaaaaaaaaaaa ${ranges}\n---\n` +
+    JSON.stringify({
+      schema_version: 'authorship/3.0.0',
+      base_commit_sha: '',
+      prompts: {},
+      sessions: { [SESSION]: { agent_id: { tool, id: 'conv', model } } },
+    })
+  );
 }
 
-const hoverText = (hovers: vscode.Hover[]) => hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+const hoverText = (hovers: vscode.Hover[]) =>
+  hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
 
 describe('a hostile workspace (issue 16)', function () {
   this.timeout(90_000);
@@ -38,7 +52,10 @@ describe('a hostile workspace (issue 16)', function () {
     outside = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-outside-'));
     fs.symlinkSync(outside, path.join(ws, '.claude'));
     const star = '*'.repeat(24);
-    fs.writeFileSync(path.join(ws, '.countersign.json'), JSON.stringify({ protectedBranches: ['main'], reviewers: [], review: { paths: [`${star}b`] } }, null, 2));
+    fs.writeFileSync(
+      path.join(ws, '.countersign.json'),
+      JSON.stringify({ protectedBranches: ['main'], reviewers: [], review: { paths: [`${star}b`] } }, null, 2),
+    );
     fs.mkdirSync(path.join(ws, 'deep'), { recursive: true });
     fs.writeFileSync(path.join(ws, 'deep', 'a'.repeat(200)), 'x\n');
     fs.writeFileSync(path.join(ws, 'huge.ts'), 'a\nb\nc\n');
@@ -72,17 +89,30 @@ describe('a hostile workspace (issue 16)', function () {
     const model = await a.review.refresh();
     assert.ok(model, 'the panel computed a model');
 
-    for (const [file, line] of [['huge.ts', 0], ['inject.ts', 1]] as const) {
+    for (const [file, line] of [
+      ['huge.ts', 0],
+      ['inject.ts', 1],
+    ] as const) {
       const doc = await vscode.workspace.openTextDocument(path.join(workspaceRoot(), file));
       const editor = await vscode.window.showTextDocument(doc);
       editor.selection = new vscode.Selection(line, 0, line, 0);
       const shown = await a.blame.update();
       assert.ok(shown?.text, `an annotation for ${file}`);
       assert.doesNotMatch(shown.text, /evil|command:|\n/, shown.text);
-      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, editor.document.lineAt(line).range.end);
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+        'vscode.executeHoverProvider',
+        doc.uri,
+        editor.document.lineAt(line).range.end,
+      );
       const md = hoverText(hovers);
       // Countersign's Explain link is the only command link; nothing from the note renders as markup.
-      assert.deepStrictEqual(md.replace(/\\[\s\S]/g, '').replace(/`[^`\n]*`/g, '').match(/\]\(command:[^?)]*/g) ?? [], ['](command:countersign.explainCommit']);
+      assert.deepStrictEqual(
+        md
+          .replace(/\\[\s\S]/g, '')
+          .replace(/`[^`\n]*`/g, '')
+          .match(/\]\(command:[^?)]*/g) ?? [],
+        ['](command:countersign.explainCommit'],
+      );
       assert.doesNotMatch(md, /!\[|evil\.example/, md);
     }
     // Nothing was written through the committed symlink, and the extension still answers.

@@ -19,7 +19,11 @@ export function workspaceRoot(): string {
 }
 
 /** Polls `probe` every 100 ms until it answers something other than undefined; names `what` on timeout. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 10_000,
+): Promise<T> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
     const v = await probe();

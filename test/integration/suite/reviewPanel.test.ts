@@ -43,7 +43,8 @@ describe('Review panel and gate status in a real VS Code', function () {
   const seed = path.join(tmp, 'seed');
   const bo = path.join(tmp, 'bo');
   const key = path.join(tmp, 'bo_ed25519');
-  const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }).trim();
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }).trim();
   let feature = '';
   let base = '';
   let startBranch = '';
@@ -57,26 +58,63 @@ describe('Review panel and gate status in a real VS Code', function () {
     git(ws, 'push', '-q', 'origin', 'main');
     // A maintainer puts the policy on origin/main from their own clone.
     git(tmp, 'clone', '-q', origin, seed);
-    fs.writeFileSync(path.join(seed, '.countersign.json'), JSON.stringify({
-      protectedBranches: ['main'],
-      reviewers: [{ name: 'Bo Reviewer', email: 'bo@example.com', key: fs.readFileSync(`${key}.pub`, 'utf8').trim() }],
-    }, null, 2) + '\n');
+    fs.writeFileSync(
+      path.join(seed, '.countersign.json'),
+      JSON.stringify(
+        {
+          protectedBranches: ['main'],
+          reviewers: [
+            { name: 'Bo Reviewer', email: 'bo@example.com', key: fs.readFileSync(`${key}.pub`, 'utf8').trim() },
+          ],
+        },
+        null,
+        2,
+      ) + '\n',
+    );
     git(seed, 'add', '.');
-    git(seed, '-c', 'user.name=Mae Maintainer', '-c', 'user.email=mae@example.com', 'commit', '-q', '-m', 'Add the Countersign policy', '-m', 'AI-Provenance: v1 ai=0 human=4 untracked=0');
+    git(
+      seed,
+      '-c',
+      'user.name=Mae Maintainer',
+      '-c',
+      'user.email=mae@example.com',
+      'commit',
+      '-q',
+      '-m',
+      'Add the Countersign policy',
+      '-m',
+      'AI-Provenance: v1 ai=0 human=4 untracked=0',
+    );
     git(seed, 'push', '-q', 'origin', 'main');
     // Ada's feature commit in the workspace: an agent wrote two of its lines (note), no hooks ran (unattested).
     git(ws, 'fetch', '-q', 'origin');
     base = git(ws, 'rev-parse', 'origin/main');
     git(ws, 'checkout', '-q', '-b', 'feature/status', base);
-    fs.writeFileSync(path.join(ws, 'status.ts'), 'export const state = "blocked";\nexport const next = "approved";\nexport const human = true;\n');
+    fs.writeFileSync(
+      path.join(ws, 'status.ts'),
+      'export const state = "blocked";\nexport const next = "approved";\nexport const human = true;\n',
+    );
     git(ws, 'add', 'status.ts');
     git(ws, 'commit', '-q', '-m', 'Add status');
     feature = git(ws, 'rev-parse', 'HEAD');
     const s = sessionKey('codex', 'it-session');
-    git(ws, 'notes', '--ref=refs/notes/ai', 'add', '-m', formatAuthorshipNote({
-      files: [{ path: 'status.ts', entries: [{ key: sessionEntryKey(s, traceKey('t')), ranges: [[1, 2]] }] }],
-      meta: { schema_version: 'authorship/3.0.0', base_commit_sha: base, prompts: {}, sessions: { [s]: { agent_id: { tool: 'codex', id: 'it-session', model: 'gpt-5-codex' } } } },
-    }), feature);
+    git(
+      ws,
+      'notes',
+      '--ref=refs/notes/ai',
+      'add',
+      '-m',
+      formatAuthorshipNote({
+        files: [{ path: 'status.ts', entries: [{ key: sessionEntryKey(s, traceKey('t')), ranges: [[1, 2]] }] }],
+        meta: {
+          schema_version: 'authorship/3.0.0',
+          base_commit_sha: base,
+          prompts: {},
+          sessions: { [s]: { agent_id: { tool: 'codex', id: 'it-session', model: 'gpt-5-codex' } } },
+        },
+      }),
+      feature,
+    );
     git(ws, 'push', '-q', 'origin', 'feature/status');
   });
 
@@ -86,7 +124,8 @@ describe('Review panel and gate status in a real VS Code', function () {
       git(ws, 'checkout', '-q', '-f', startBranch);
       git(ws, 'branch', '-q', '-D', 'feature/status');
       git(ws, 'remote', 'remove', 'origin');
-      for (const ref of ['refs/notes/ai', 'refs/notes/countersign']) execFileSync('git', ['update-ref', '-d', ref], { cwd: ws });
+      for (const ref of ['refs/notes/ai', 'refs/notes/countersign'])
+        execFileSync('git', ['update-ref', '-d', ref], { cwd: ws });
     } catch (e) {
       console.warn(`reviewPanel.test cleanup: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -124,17 +163,26 @@ describe('Review panel and gate status in a real VS Code', function () {
 
   it('Open Commit Diff shows the commit with its AI-written lines marked', async () => {
     const { review } = await api();
-    const marked = await vscode.commands.executeCommand<number>(Commands.openCommitDiff, { repo: ws, sha: feature, path: 'status.ts' });
+    const marked = await vscode.commands.executeCommand<number>(Commands.openCommitDiff, {
+      repo: ws,
+      sha: feature,
+      path: 'status.ts',
+    });
     assert.strictEqual(marked, 2);
     await waitFor('two marked lines in a visible diff editor', () => review.markedDiffLines() === 2);
     // Line 3 was added by the commit and attested to nobody: shown as untracked beside the AI lines.
     await waitFor('one untracked line marked beside them', () => review.markedUntrackedDiffLines() === 1);
-    const right = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'countersign-git' && e.document.getText().includes('approved'));
+    const right = vscode.window.visibleTextEditors.find(
+      (e) => e.document.uri.scheme === 'countersign-git' && e.document.getText().includes('approved'),
+    );
     assert.ok(right, 'the committed revision is open');
   });
 
   it('Explain Commit opens the explanation read-only', async () => {
-    const doc = await vscode.commands.executeCommand<vscode.TextDocument>(Commands.explainCommit, { repo: ws, sha: feature });
+    const doc = await vscode.commands.executeCommand<vscode.TextDocument>(Commands.explainCommit, {
+      repo: ws,
+      sha: feature,
+    });
     assert.ok(doc, 'explainCommit returned no document');
     assert.strictEqual(doc.uri.scheme, 'countersign-explain');
     assert.match(doc.getText(), new RegExp(`^commit ${feature}`));
@@ -150,11 +198,17 @@ describe('Review panel and gate status in a real VS Code', function () {
 
   it('Open Provenance Report shows the HTML report in a webview tab; Edit Policy opens .countersign.json', async () => {
     await vscode.commands.executeCommand(Commands.openReport, ws);
-    const tab = await waitFor('the report tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
-      .find((t) => t.input instanceof vscode.TabInputWebview && t.label.startsWith('Countersign report')));
+    const tab = await waitFor('the report tab', () =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .find((t) => t.input instanceof vscode.TabInputWebview && t.label.startsWith('Countersign report')),
+    );
     assert.match(tab.label, new RegExp(`Countersign report — ${path.basename(ws)}`));
     await vscode.commands.executeCommand(Commands.editPolicy, ws);
-    await waitFor('the policy in the active editor', () => vscode.window.activeTextEditor?.document.uri.fsPath === path.join(ws, '.countersign.json'));
+    await waitFor(
+      'the policy in the active editor',
+      () => vscode.window.activeTextEditor?.document.uri.fsPath === path.join(ws, '.countersign.json'),
+    );
   });
 
   it('Approve stops before signing, with the reason, when the person is not a reviewer, has no key, or has another key; nothing is recorded', async () => {
@@ -188,6 +242,10 @@ describe('Review panel and gate status in a real VS Code', function () {
     git(ws, 'fetch', '-q', bo, 'refs/notes/countersign:refs/notes/countersign');
     await waitFor('"approved by Bo" in the status bar', () => /approved by Bo/.test(review.statusBarText() ?? ''));
     const repo = review.model.repos.find((x) => x.root === ws);
-    assert.strictEqual(repo?.review.find((b) => b.branch === 'feature/status'), undefined, 'an approved branch leaves the review list');
+    assert.strictEqual(
+      repo?.review.find((b) => b.branch === 'feature/status'),
+      undefined,
+      'an approved branch leaves the review list',
+    );
   });
 });

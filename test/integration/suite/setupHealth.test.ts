@@ -12,7 +12,7 @@ import { api, waitFor, workspaceRoot } from './inHost';
  * Issue 15 in a real VS Code: an agent that removes Countersign's hooks from its own settings is reported by
  * the editor (a warning, and the status bar's tooltip); "Check Set-up (Doctor)" shows `countersign doctor`.
  */
-describe('Set-up health: agents\' hooks and the doctor', function () {
+describe("Set-up health: agents' hooks and the doctor", function () {
   this.timeout(60_000);
   const settingsFile = () => path.join(workspaceRoot(), '.claude', 'settings.json');
 
@@ -22,7 +22,7 @@ describe('Set-up health: agents\' hooks and the doctor', function () {
     fs.rmSync(path.join(repo.commonDir, 'countersign', 'agents.json'), { force: true });
   });
 
-  it('warns when Claude Code\'s hooks that agents connect wrote are removed, and lists it in the status bar tooltip', async () => {
+  it("warns when Claude Code's hooks that agents connect wrote are removed, and lists it in the status bar tooltip", async () => {
     const root = workspaceRoot();
     // What `countersign agents connect claude` writes, and its record that Claude Code was connected here.
     const repo = await resolveRepo(root);
@@ -36,7 +36,7 @@ describe('Set-up health: agents\' hooks and the doctor', function () {
 
     // Claude Code edits its own settings and drops the hooks.
     fs.writeFileSync(settingsFile(), JSON.stringify({ permissions: { allow: ['Bash'] } }, null, 2));
-    const warnings = await waitFor('a warning about Claude Code\'s hooks', async () => {
+    const warnings = await waitFor("a warning about Claude Code's hooks", async () => {
       const w = await attribution.agentHookWarnings();
       return w.length > 0 ? w : undefined;
     });
@@ -44,7 +44,7 @@ describe('Set-up health: agents\' hooks and the doctor', function () {
     assert.match(await attribution.aiShareTooltip(), /⚠ Claude Code's Countersign hooks were removed/);
   });
 
-  it('Check Set-up (Doctor) shows countersign doctor\'s findings with their fixes', async () => {
+  it("Check Set-up (Doctor) shows countersign doctor's findings with their fixes", async () => {
     const doc = await vscode.commands.executeCommand<vscode.TextDocument>(Commands.checkSetup, workspaceRoot());
     assert.ok(doc, 'checkSetup returned no document');
     const text = doc.getText();

@@ -48,11 +48,18 @@ function hook(event: 'PreToolUse' | 'PostToolUse', input: string): Promise<{ cod
   assert.ok(command, `agents connect vscode configured no ${event} hook`);
   return new Promise((resolve, reject) => {
     const child = spawn(command, {
-      shell: true, cwd: workspaceRoot(),
-      env: { ...nodeEnv, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`, XDG_CONFIG_HOME: vscodeConfigHome },
+      shell: true,
+      cwd: workspaceRoot(),
+      env: {
+        ...nodeEnv,
+        PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`,
+        XDG_CONFIG_HOME: vscodeConfigHome,
+      },
     });
     let stdout = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout }));
     child.stdin.end(input);
@@ -64,7 +71,12 @@ function hook(event: 'PreToolUse' | 'PostToolUse', input: string): Promise<{ cod
  * unit tests read; fixtures are not shipped into the extension folder the workbench runs) with this test's
  * repository, file and transcript in it.
  */
-function payload(event: 'PreToolUse' | 'PostToolUse', file: string, transcript: string, toolUseId = 'call_q1W3e5R7t9__vscode-1764412200000'): string {
+function payload(
+  event: 'PreToolUse' | 'PostToolUse',
+  file: string,
+  transcript: string,
+  toolUseId = 'call_q1W3e5R7t9__vscode-1764412200000',
+): string {
   return JSON.stringify({
     timestamp: new Date().toISOString(),
     cwd: workspaceRoot(),
@@ -72,7 +84,12 @@ function payload(event: 'PreToolUse' | 'PostToolUse', file: string, transcript: 
     hookEventName: event,
     transcript_path: transcript,
     tool_name: 'replace_string_in_file',
-    tool_input: { filePath: file, oldString: "  return 'Hello, ' + name;", newString: '  return `Hello, ${name}!`;', explanation: 'Use a template literal' },
+    tool_input: {
+      filePath: file,
+      oldString: "  return 'Hello, ' + name;",
+      newString: '  return `Hello, ${name}!`;',
+      explanation: 'Use a template literal',
+    },
     ...(event === 'PostToolUse' ? { tool_response: `The following files were successfully edited:\n${file}` } : {}),
     tool_use_id: toolUseId,
   });
@@ -88,9 +105,21 @@ function expandRanges(ranges: string): number[] {
 
 /** A recorded transcript under VS Code's user data naming the request's model (gpt-5.1). */
 function writeTranscript(): string {
-  const transcript = path.join(vscodeConfigHome, 'Code', 'User', 'workspaceStorage', `ws-${Date.now()}`, 'GitHub.copilot-chat', 'transcripts', `${SESSION}.jsonl`);
+  const transcript = path.join(
+    vscodeConfigHome,
+    'Code',
+    'User',
+    'workspaceStorage',
+    `ws-${Date.now()}`,
+    'GitHub.copilot-chat',
+    'transcripts',
+    `${SESSION}.jsonl`,
+  );
   fs.mkdirSync(path.dirname(transcript), { recursive: true });
-  fs.writeFileSync(transcript, `${JSON.stringify({ type: 'session.start', data: { modelId: 'copilot/auto' } })}\n${JSON.stringify({ type: 'request', modelId: 'gpt-5.1' })}\n`);
+  fs.writeFileSync(
+    transcript,
+    `${JSON.stringify({ type: 'session.start', data: { modelId: 'copilot/auto' } })}\n${JSON.stringify({ type: 'request', modelId: 'gpt-5.1' })}\n`,
+  );
   return transcript;
 }
 
@@ -103,13 +132,26 @@ async function assertCommitNote(root: string, name: string, aiLines: number[], h
   const { stdout: note } = await run('git', ['notes', '--ref=ai', 'show', 'HEAD'], { cwd: root });
   const [attestation, json] = note.split('\n---\n');
   assert.ok(attestation.startsWith(`${name}\n`), attestation);
-  if (humanLines > 0) assert.match(attestation, new RegExp(`^ {2}h_[0-9a-f]{14} ${humanLines}$`, 'm'), 'the typed line is the committer\'s');
+  if (humanLines > 0)
+    assert.match(
+      attestation,
+      new RegExp(`^ {2}h_[0-9a-f]{14} ${humanLines}$`, 'm'),
+      "the typed line is the committer's",
+    );
   else assert.doesNotMatch(attestation, /^ {2}h_/m, attestation);
   const entry = /^ {2}(s_[0-9a-f]{14})::t_[0-9a-f]{14} (\S+)$/m.exec(attestation);
   assert.ok(entry, attestation);
-  assert.deepStrictEqual(expandRanges(entry[2]), aiLines.map((i) => i + 1));
-  const meta = JSON.parse(json) as { sessions: Record<string, { agent_id: { tool: string; id: string; model: string } }> };
-  assert.deepStrictEqual(Object.values(meta.sessions).map((s) => s.agent_id), [{ tool: 'copilot', id: SESSION, model: 'gpt-5.1' }]);
+  assert.deepStrictEqual(
+    expandRanges(entry[2]),
+    aiLines.map((i) => i + 1),
+  );
+  const meta = JSON.parse(json) as {
+    sessions: Record<string, { agent_id: { tool: string; id: string; model: string } }>;
+  };
+  assert.deepStrictEqual(
+    Object.values(meta.sessions).map((s) => s.agent_id),
+    [{ tool: 'copilot', id: SESSION, model: 'gpt-5.1' }],
+  );
 }
 
 const GREET = "export function greet(name: string): string {\n  return 'Hello, ' + name;\n}\n";
@@ -122,9 +164,14 @@ describe('VS Code agent hooks: edits made during a hooked tool call', function (
     await vscode.workspace.getConfiguration('files').update('autoSave', 'off', vscode.ConfigurationTarget.Global);
     const installed = await run(process.execPath, [cli(), 'install'], { cwd: workspaceRoot(), env: nodeEnv });
     assert.ok(installed, 'hooks installed');
-    const connected = await run(process.execPath, [cli(), 'agents', 'connect', 'vscode'], { cwd: workspaceRoot(), env: nodeEnv });
+    const connected = await run(process.execPath, [cli(), 'agents', 'connect', 'vscode'], {
+      cwd: workspaceRoot(),
+      env: nodeEnv,
+    });
     assert.match(connected.stdout, /\.github\/hooks\/countersign-vscode\.json/);
-    const config = JSON.parse(fs.readFileSync(path.join(workspaceRoot(), '.github', 'hooks', 'countersign-vscode.json'), 'utf8')) as { hooks: Record<string, Array<{ command: string }>> };
+    const config = JSON.parse(
+      fs.readFileSync(path.join(workspaceRoot(), '.github', 'hooks', 'countersign-vscode.json'), 'utf8'),
+    ) as { hooks: Record<string, Array<{ command: string }>> };
     for (const event of ['PreToolUse', 'PostToolUse'] as const) {
       hookCommands[event] = config.hooks[event]?.find((h) => h.command.includes('checkpoint --from vscode'))?.command;
     }
@@ -135,13 +182,16 @@ describe('VS Code agent hooks: edits made during a hooked tool call', function (
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('in-memory edits between PreToolUse and PostToolUse are the agent\'s (gutter, status, note); typing meanwhile stays human', async () => {
+  it("in-memory edits between PreToolUse and PostToolUse are the agent's (gutter, status, note); typing meanwhile stays human", async () => {
     const root = workspaceRoot();
     const name = `agent-${Date.now()}.ts`;
     const file = path.join(root, name);
     fs.writeFileSync(file, GREET);
     await run('git', ['add', name], { cwd: root });
-    await run('git', ['commit', '-q', '--no-verify', '-m', `Add ${name}`], { cwd: root, env: { ...process.env, COUNTERSIGN_SKIP: '1' } });
+    await run('git', ['commit', '-q', '--no-verify', '-m', `Add ${name}`], {
+      cwd: root,
+      env: { ...process.env, COUNTERSIGN_SKIP: '1' },
+    });
     const transcript = writeTranscript();
 
     const doc = await vscode.workspace.openTextDocument(file);
@@ -155,12 +205,16 @@ describe('VS Code agent hooks: edits made during a hooked tool call', function (
     // The agent's tool: a WorkspaceEdit on the open document (nothing written to disk).
     const edit = new vscode.WorkspaceEdit();
     edit.replace(doc.uri, new vscode.Range(1, 0, 1, doc.lineAt(1).text.length), '  return `Hello, ${name}!`;');
-    edit.insert(doc.uri, new vscode.Position(3, 0), '\nexport function bye(name: string): string {\n  return `Bye, ${name}`;\n} // bye\n');
+    edit.insert(
+      doc.uri,
+      new vscode.Position(3, 0),
+      '\nexport function bye(name: string): string {\n  return `Bye, ${name}`;\n} // bye\n',
+    );
     assert.ok(await vscode.workspace.applyEdit(edit));
     // The user types a comment at the top while the call is still open.
     editor.selection = new vscode.Selection(0, 0, 0, 0);
     await vscode.commands.executeCommand('type', { text: 'const typed = 1;\n' });
-    assert.strictEqual(fs.readFileSync(file, 'utf8'), GREET, 'the agent\'s edit has not reached the disk');
+    assert.strictEqual(fs.readFileSync(file, 'utf8'), GREET, "the agent's edit has not reached the disk");
 
     const post = await hook('PostToolUse', payload('PostToolUse', file, transcript));
     assert.deepStrictEqual([post.code, post.stdout], [0, '']);
@@ -169,7 +223,10 @@ describe('VS Code agent hooks: edits made during a hooked tool call', function (
     assert.ok(labels);
     // 0 typed, 1 and 3 untouched, 2 the replaced line, 5-7 the new function (4 is the blank line the agent
     // inserted before it: a blank line's label is whoever wrote its line break, not asserted here).
-    assert.deepStrictEqual([0, 1, 2, 3, 5, 6, 7].map((i) => labels[i]), ['human', 'untracked', 'ai:copilot', 'untracked', 'ai:copilot', 'ai:copilot', 'ai:copilot']);
+    assert.deepStrictEqual(
+      [0, 1, 2, 3, 5, 6, 7].map((i) => labels[i]),
+      ['human', 'untracked', 'ai:copilot', 'untracked', 'ai:copilot', 'ai:copilot', 'ai:copilot'],
+    );
     assert.strictEqual(labels.length, 8);
     const details = await a.attribution.labelDetailsFor(doc.uri);
     const ai = details?.[2];
@@ -177,14 +234,22 @@ describe('VS Code agent hooks: edits made during a hooked tool call', function (
     assert.deepStrictEqual([ai.agent, ai.model, ai.session], ['copilot', 'gpt-5.1', SESSION]);
     const aiLines = labels.flatMap((l, i) => (l === 'ai:copilot' ? [i] : []));
     const gutter = await a.attribution.gutterFor(doc.uri);
-    assert.deepStrictEqual((gutter?.copilot ?? []).flatMap(([s, e]) => Array.from({ length: e - s + 1 }, (_, k) => s + k)), aiLines, 'the gutter marks exactly the agent\'s lines as Copilot\'s');
+    assert.deepStrictEqual(
+      (gutter?.copilot ?? []).flatMap(([s, e]) => Array.from({ length: e - s + 1 }, (_, k) => s + k)),
+      aiLines,
+      "the gutter marks exactly the agent's lines as Copilot's",
+    );
     assert.deepStrictEqual(Object.keys(gutter ?? {}), ['copilot']);
 
     await doc.save();
     const rel = name;
     const status = await waitFor('the saved labels to reach the ledger', async () => {
       const { stdout } = await run(process.execPath, [cli(), 'status', '--json'], { cwd: root, env: nodeEnv });
-      const s = (JSON.parse(stdout) as { files: Record<string, { ai: number; human: number; untracked: number; agents: string[] }> }).files[rel];
+      const s = (
+        JSON.parse(stdout) as {
+          files: Record<string, { ai: number; human: number; untracked: number; agents: string[] }>;
+        }
+      ).files[rel];
       return s && s.ai === aiLines.length ? s : undefined;
     });
     assert.deepStrictEqual([status.human, status.agents], [1, ['copilot']]);
@@ -192,13 +257,16 @@ describe('VS Code agent hooks: edits made during a hooked tool call', function (
     await assertCommitNote(root, name, aiLines, 1);
   });
 
-  it('a file the agent writes on disk between PreToolUse and PostToolUse is the agent\'s once VS Code reloads it (gutter, status, note)', async () => {
+  it("a file the agent writes on disk between PreToolUse and PostToolUse is the agent's once VS Code reloads it (gutter, status, note)", async () => {
     const root = workspaceRoot();
     const name = `agent-disk-${Date.now()}.ts`;
     const file = path.join(root, name);
     fs.writeFileSync(file, GREET);
     await run('git', ['add', name], { cwd: root });
-    await run('git', ['commit', '-q', '--no-verify', '-m', `Add ${name}`], { cwd: root, env: { ...process.env, COUNTERSIGN_SKIP: '1' } });
+    await run('git', ['commit', '-q', '--no-verify', '-m', `Add ${name}`], {
+      cwd: root,
+      env: { ...process.env, COUNTERSIGN_SKIP: '1' },
+    });
     const transcript = writeTranscript();
 
     const doc = await vscode.workspace.openTextDocument(file);
@@ -210,7 +278,8 @@ describe('VS Code agent hooks: edits made during a hooked tool call', function (
     const pre = await hook('PreToolUse', payload('PreToolUse', file, transcript, toolUseId));
     assert.deepStrictEqual([pre.code, pre.stdout], [0, '']);
     // The agent's tool writes the file on disk; the open, unmodified document is reloaded by VS Code.
-    const edited = "export function greet(name: string): string {\n  return `Hello, ${name}!`;\n}\n\nexport function bye(name: string): string {\n  return `Bye, ${name}`;\n} // bye\n";
+    const edited =
+      'export function greet(name: string): string {\n  return `Hello, ${name}!`;\n}\n\nexport function bye(name: string): string {\n  return `Bye, ${name}`;\n} // bye\n';
     fs.writeFileSync(file, edited);
     await waitFor('VS Code to reload the document from disk', () => (doc.getText() === edited ? true : undefined));
     const post = await hook('PostToolUse', payload('PostToolUse', file, transcript, toolUseId));
@@ -218,23 +287,31 @@ describe('VS Code agent hooks: edits made during a hooked tool call', function (
 
     // 0 and 2 untouched, 1 the replaced line, 4-6 the new function (3 is the blank line the agent wrote
     // before it: a blank line's label is whoever wrote its line break, not asserted here).
-    const labels = await waitFor('the reload to be labelled the agent\'s', async () => {
+    const labels = await waitFor("the reload to be labelled the agent's", async () => {
       const l = await a.attribution.labelsFor(doc.uri);
       return l && [1, 4, 5, 6].every((i) => l[i] === 'ai:copilot') ? l : undefined;
     });
-    assert.deepStrictEqual([0, 1, 2, 4, 5, 6].map((i) => labels[i]), ['untracked', 'ai:copilot', 'untracked', 'ai:copilot', 'ai:copilot', 'ai:copilot']);
+    assert.deepStrictEqual(
+      [0, 1, 2, 4, 5, 6].map((i) => labels[i]),
+      ['untracked', 'ai:copilot', 'untracked', 'ai:copilot', 'ai:copilot', 'ai:copilot'],
+    );
     assert.strictEqual(labels.length, 7);
     const aiLines = labels.flatMap((l, i) => (l === 'ai:copilot' ? [i] : []));
     const ai = (await a.attribution.labelDetailsFor(doc.uri))?.[1];
     assert.ok(ai && ai.kind === 'ai');
     assert.deepStrictEqual([ai.agent, ai.model, ai.session], ['copilot', 'gpt-5.1', SESSION]);
     const gutter = await a.attribution.gutterFor(doc.uri);
-    assert.deepStrictEqual((gutter?.copilot ?? []).flatMap(([s, e]) => Array.from({ length: e - s + 1 }, (_, k) => s + k)), aiLines, 'the gutter marks exactly the agent\'s lines as Copilot\'s');
+    assert.deepStrictEqual(
+      (gutter?.copilot ?? []).flatMap(([s, e]) => Array.from({ length: e - s + 1 }, (_, k) => s + k)),
+      aiLines,
+      "the gutter marks exactly the agent's lines as Copilot's",
+    );
     assert.deepStrictEqual(Object.keys(gutter ?? {}), ['copilot']);
 
-    const status = await waitFor('the agent\'s lines to reach the ledger', async () => {
+    const status = await waitFor("the agent's lines to reach the ledger", async () => {
       const { stdout } = await run(process.execPath, [cli(), 'status', '--json'], { cwd: root, env: nodeEnv });
-      const s = (JSON.parse(stdout) as { files: Record<string, { ai: number; human: number; agents: string[] }> }).files[name];
+      const s = (JSON.parse(stdout) as { files: Record<string, { ai: number; human: number; agents: string[] }> })
+        .files[name];
       return s && s.ai === aiLines.length ? s : undefined;
     });
     assert.deepStrictEqual([status.human, status.agents], [0, ['copilot']]);

@@ -25,17 +25,25 @@ function prepare(dir: string): { workspace: string } {
 
 /** Notifications mentioning the clipboard, as toasts or in the notification centre. */
 async function clipboardNotifications(page: Page): Promise<string[]> {
-  return page.locator('.notifications-toasts .notification-list-item, .notifications-center .notification-list-item')
-    .filter({ hasText: /clipboard/i }).allInnerTexts();
+  return page
+    .locator('.notifications-toasts .notification-list-item, .notifications-center .notification-list-item')
+    .filter({ hasText: /clipboard/i })
+    .allInnerTexts();
 }
 
 async function run(page: Page, ctx: UiContext): Promise<void> {
   const f = fx as Fixture;
-  const cli = (...args: string[]) => spawnSync(process.execPath, [f.cli, ...args], { cwd: f.ws, env: f.env, encoding: 'utf8' });
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [f.cli, ...args], { cwd: f.ws, env: f.env, encoding: 'utf8' });
 
   const denied = await ctx.step('the browser refuses to let the page read the clipboard', async () => {
     await page.context().clearPermissions();
-    const answer = await page.evaluate(() => navigator.clipboard.readText().then(() => 'read', (e: Error) => `refused: ${e.name}`));
+    const answer = await page.evaluate(() =>
+      navigator.clipboard.readText().then(
+        () => 'read',
+        (e: Error) => `refused: ${e.name}`,
+      ),
+    );
     assert.match(answer, /^refused/);
   });
   if (!denied) return;
@@ -51,7 +59,10 @@ async function run(page: Page, ctx: UiContext): Promise<void> {
     await page.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'Notes.' }).waitFor();
     // Countersign activates once start-up has finished: lines typed before that are content it never saw.
     // Its AI-share item in the status bar says it is watching the file.
-    await page.locator('.part.statusbar .statusbar-item', { hasText: /^\s*AI\b/ }).first().waitFor({ timeout: 60_000 });
+    await page
+      .locator('.part.statusbar .statusbar-item', { hasText: /^\s*AI\b/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
     await page.keyboard.press('Control+End');
     for (const line of TYPED) {
       await page.keyboard.type(line, { delay: 20 });
@@ -77,7 +88,8 @@ async function run(page: Page, ctx: UiContext): Promise<void> {
         assert.strictEqual(s.ai, 0);
         break;
       }
-      if (Date.now() - started > 15_000) throw new Error(`the ledger never counted ${TYPED.length} human lines in ${FILE}: ${last}`);
+      if (Date.now() - started > 15_000)
+        throw new Error(`the ledger never counted ${TYPED.length} human lines in ${FILE}: ${last}`);
       await new Promise((r) => setTimeout(r, 250));
     }
     assert.deepStrictEqual(await clipboardNotifications(page), []);

@@ -22,7 +22,8 @@ export interface ReviewFixture {
  */
 export function reviewFixture(dir: string, adaName: string, files: Record<string, string> = {}): ReviewFixture {
   const env = isolatedEnv(path.join(dir, 'fixture-home'), {});
-  const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }).trim();
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }).trim();
   fs.mkdirSync(path.join(dir, 'keys'), { recursive: true });
   const boKey = path.join(dir, 'keys', 'bo_ed25519');
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'bo@laptop', '-f', boKey]);
@@ -33,10 +34,17 @@ export function reviewFixture(dir: string, adaName: string, files: Record<string
   git(dir, 'clone', '-q', origin, ada);
   git(ada, 'config', 'user.name', 'Ada Author');
   git(ada, 'config', 'user.email', 'ada@example.com');
-  fs.writeFileSync(path.join(ada, '.countersign.json'), JSON.stringify({
-    protectedBranches: ['main'],
-    reviewers: [{ name: 'Bo Reviewer', email: 'bo@example.com', key: boPublicKey }],
-  }, null, 2) + '\n');
+  fs.writeFileSync(
+    path.join(ada, '.countersign.json'),
+    JSON.stringify(
+      {
+        protectedBranches: ['main'],
+        reviewers: [{ name: 'Bo Reviewer', email: 'bo@example.com', key: boPublicKey }],
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(ada, file), text);
   git(ada, 'add', '.');
   git(ada, 'commit', '-q', '-m', 'Add the Countersign policy', '-m', 'AI-Provenance: v1 ai=0 human=5 untracked=0');

@@ -42,13 +42,32 @@ describe('Countersign installed from its .vsix', () => {
 
   it('ships the bundles, the manifest and the icon, and no sources, tests or maps', () => {
     const files = filesUnder(installed().extensionPath);
-    for (const required of ['package.json', 'dist/extension.js', 'dist/extension-services.js', 'dist/cli.js', 'dist/cli-lazy.js', 'dist/hook.js', 'media/icon.png', 'dist/webview.js', 'media/reviewPanel.css',
-      'media/countersign-activity.svg', 'media/walkthrough/review.md', 'media/countersign.schema.json']) {
+    for (const required of [
+      'package.json',
+      'dist/extension.js',
+      'dist/extension-services.js',
+      'dist/cli.js',
+      'dist/cli-lazy.js',
+      'dist/hook.js',
+      'media/icon.png',
+      'dist/webview.js',
+      'media/reviewPanel.css',
+      'media/countersign-activity.svg',
+      'media/walkthrough/review.md',
+      'media/countersign.schema.json',
+    ]) {
       assert.ok(files.includes(required), `${required} is missing from the package; files: ${files.join(', ')}`);
     }
-    assert.ok(files.some((f) => /^LICENSE(\.txt|\.md)?$/.test(f)), `no LICENSE in the package; files: ${files.join(', ')}`);
-    const unwanted = files.filter((f) =>
-      /\.(ts|map)$/.test(f) || /^(src|test|node_modules|\.out|scripts|docs)\//.test(f) || /^dist\/(test|scripts)\//.test(f));
+    assert.ok(
+      files.some((f) => /^LICENSE(\.txt|\.md)?$/.test(f)),
+      `no LICENSE in the package; files: ${files.join(', ')}`,
+    );
+    const unwanted = files.filter(
+      (f) =>
+        /\.(ts|map)$/.test(f) ||
+        /^(src|test|node_modules|\.out|scripts|docs)\//.test(f) ||
+        /^dist\/(test|scripts)\//.test(f),
+    );
     assert.deepStrictEqual(unwanted, [], 'the .vsix carries files a user never runs (.vscodeignore)');
   });
 
@@ -57,7 +76,11 @@ describe('Countersign installed from its .vsix', () => {
       const text = fs.readFileSync(path.join(installed().extensionPath, 'dist', bundle), 'utf8');
       assert.doesNotMatch(text, /sourceMappingURL/, `dist/${bundle} in the package points at a source map`);
       // esbuild marks each module of an unminified bundle with a "// src/..." comment.
-      assert.doesNotMatch(text, /^\s*\/\/ src\//m, `dist/${bundle} is not minified: was it packaged without --production?`);
+      assert.doesNotMatch(
+        text,
+        /^\s*\/\/ src\//m,
+        `dist/${bundle} is not minified: was it packaged without --production?`,
+      );
     }
   });
 });

@@ -8,13 +8,16 @@ import { TempRepo } from '../helpers/tempRepo';
 const PIN = { cli: '/work/repo/.git/countersign/bin/countersign.js', repo: '/work/repo' };
 
 /** Files as `agents connect` writes them for `agent`, as a reader. */
-function connectedFiles(agent: Parameters<typeof planAgentConfig>[0], existing: Record<string, string> = {}): Record<string, string> {
+function connectedFiles(
+  agent: Parameters<typeof planAgentConfig>[0],
+  existing: Record<string, string> = {},
+): Record<string, string> {
   const files = { ...existing };
   for (const p of planAgentConfig(agent, (f) => files[f], PIN)) if (p.text !== undefined) files[p.file] = p.text;
   return files;
 }
 
-describe('agents\' hooks that disappear (issue 15)', function () {
+describe("agents' hooks that disappear (issue 15)", function () {
   this.timeout(180_000);
 
   it('agentHookState: connected, never connected, removed, altered, malformed, disabled', () => {
@@ -25,7 +28,12 @@ describe('agents\' hooks that disappear (issue 15)', function () {
     assert.strictEqual(agentHookState('claude', () => '{"model": "opus"}', true, PIN).status, 'removed');
     assert.strictEqual(agentHookState('claude', () => undefined, true, PIN).status, 'removed');
     // Only the personal file is there (connected with --local, then emptied): that is the file named, not .claude/settings.json.
-    const onlyLocal = agentHookState('claude', (f) => (f === '.claude/settings.local.json' ? '{}' : undefined), true, PIN);
+    const onlyLocal = agentHookState(
+      'claude',
+      (f) => (f === '.claude/settings.local.json' ? '{}' : undefined),
+      true,
+      PIN,
+    );
     assert.match(onlyLocal.detail ?? '', /gone from \.claude\/settings\.local\.json$/);
     const narrowed = files['.claude/settings.json'].replace('Write|Edit|MultiEdit|NotebookEdit|Bash', 'Bash');
     const altered = agentHookState('claude', () => narrowed, false, PIN);
@@ -35,7 +43,13 @@ describe('agents\' hooks that disappear (issue 15)', function () {
     assert.strictEqual(broken.status, 'altered');
     assert.match(broken.detail ?? '', /not valid JSON/);
     const kiro = connectedFiles('kiro');
-    const disabled: Record<string, string> = { ...kiro, '.kiro/hooks/countersign-before-tool.kiro.hook': kiro['.kiro/hooks/countersign-before-tool.kiro.hook'].replace('"enabled": true', '"enabled": false') };
+    const disabled: Record<string, string> = {
+      ...kiro,
+      '.kiro/hooks/countersign-before-tool.kiro.hook': kiro['.kiro/hooks/countersign-before-tool.kiro.hook'].replace(
+        '"enabled": true',
+        '"enabled": false',
+      ),
+    };
     assert.strictEqual(agentHookState('kiro', (f) => disabled[f], true, PIN).status, 'altered');
   });
 
@@ -50,16 +64,25 @@ describe('agents\' hooks that disappear (issue 15)', function () {
     repo.commit('Connect agents');
     assert.doesNotMatch(repo.cli(['status']).stdout, /warning/);
     const connectedNote = parseAuthorshipNote(repo.git('notes', '--ref=ai', 'show', 'HEAD'));
-    assert.deepStrictEqual(connectedNote.meta.countersign, { agent_hooks: { 'claude-code': 'connected', codex: 'connected' } });
+    assert.deepStrictEqual(connectedNote.meta.countersign, {
+      agent_hooks: { 'claude-code': 'connected', codex: 'connected' },
+    });
 
     // Claude Code edits its own settings and drops Countersign's hooks, then writes code nobody sees.
     const settings = JSON.parse(repo.read('.claude/settings.json')) as Record<string, unknown>;
     delete settings.hooks;
     repo.write('.claude/settings.json', JSON.stringify(settings, null, 2) + '\n');
     const status = repo.cli(['status']);
-    assert.match(status.stdout, /warning: Claude Code's Countersign hooks were removed \(Countersign's hooks are gone from \.claude\/settings\.json\): its edits are recorded as untracked until you run `countersign agents connect claude`/);
+    assert.match(
+      status.stdout,
+      /warning: Claude Code's Countersign hooks were removed \(Countersign's hooks are gone from \.claude\/settings\.json\): its edits are recorded as untracked until you run `countersign agents connect claude`/,
+    );
     const json = repo.cli(['status', '--json']);
-    assert.deepStrictEqual(Object.keys(JSON.parse(json.stdout) as object), ['files'], 'the JSON keeps its contract; the warning goes to stderr');
+    assert.deepStrictEqual(
+      Object.keys(JSON.parse(json.stdout) as object),
+      ['files'],
+      'the JSON keeps its contract; the warning goes to stderr',
+    );
     assert.match(json.stderr, /Claude Code's Countersign hooks were removed/);
 
     repo.write('a.txt', 'one\ntwo\nthree\n');
@@ -75,7 +98,10 @@ describe('agents\' hooks that disappear (issue 15)', function () {
     assert.match(explain.stdout, /! Claude Code was running without Countersign's hooks \(they had been removed\)/);
     assert.match(explain.stdout, /agent hooks: {3}Codex: hooks connected/);
     const ej = JSON.parse(repo.cli(['explain', sha, '--json']).stdout) as { provenance: { agentHooks: unknown } };
-    assert.deepStrictEqual(ej.provenance.agentHooks, [{ agent: 'claude-code', name: 'Claude Code', status: 'removed' }, { agent: 'codex', name: 'Codex', status: 'connected' }]);
+    assert.deepStrictEqual(ej.provenance.agentHooks, [
+      { agent: 'claude-code', name: 'Claude Code', status: 'removed' },
+      { agent: 'codex', name: 'Codex', status: 'connected' },
+    ]);
   });
 
   it('status tells lines typed outside the editor or by an unhooked tool from lines never seen', () => {
@@ -91,6 +117,9 @@ describe('agents\' hooks that disappear (issue 15)', function () {
     repo.write('new.txt', 'x\ny\n');
     const r = repo.cli(['status']);
     assert.strictEqual(r.status, 0, r.stderr);
-    assert.match(r.stdout, /^untracked: 2 typed outside VS Code or by an unhooked tool \(changed while Countersign saw no writer\), 4 never seen \(content from before Countersign watched the file\)$/m);
+    assert.match(
+      r.stdout,
+      /^untracked: 2 typed outside VS Code or by an unhooked tool \(changed while Countersign saw no writer\), 4 never seen \(content from before Countersign watched the file\)$/m,
+    );
   });
 });

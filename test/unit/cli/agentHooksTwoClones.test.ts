@@ -14,7 +14,7 @@ function commands(text: string, event: string): string[] {
  * Agents' hook files name one clone's paths (the CLI copy and `--repo`, issue 16 class 4). A team shares
  * some of those files through git: two clones of one repository, Ada's and Bo's, show what each sees.
  */
-describe('agents\' hooks in a repository two clones share', function () {
+describe("agents' hooks in a repository two clones share", function () {
   this.timeout(180_000);
   let remote: TempRepo;
   let ada: TempRepo;
@@ -41,10 +41,18 @@ describe('agents\' hooks in a repository two clones share', function () {
     ada.commit('Connect agents');
     ada.git('push', '-q', 'origin', 'main');
     const committed = ada.git('ls-files');
-    assert.doesNotMatch(committed, /settings\.local\.json|\.github\/hooks\/countersign\.json|\.kiro\/hooks|\.codex\/hooks\.json|\.cursor\/hooks\.json/, 'files naming Ada\'s paths stay out of commits');
-    assert.match(committed, /\.claude\/settings\.json/, 'the shared Claude file, without Countersign\'s entries');
+    assert.doesNotMatch(
+      committed,
+      /settings\.local\.json|\.github\/hooks\/countersign\.json|\.kiro\/hooks|\.codex\/hooks\.json|\.cursor\/hooks\.json/,
+      "files naming Ada's paths stay out of commits",
+    );
+    assert.match(committed, /\.claude\/settings\.json/, "the shared Claude file, without Countersign's entries");
     assert.doesNotMatch(ada.read('.claude/settings.json'), /countersign/);
-    assert.match(ada.git('show', 'HEAD:.gemini/settings.json'), /checkpoint --from gemini/, 'the committed Gemini file names Ada\'s clone');
+    assert.match(
+      ada.git('show', 'HEAD:.gemini/settings.json'),
+      /checkpoint --from gemini/,
+      "the committed Gemini file names Ada's clone",
+    );
 
     bo = TempRepo.create();
     bo.git('remote', 'add', 'origin', remote.dir);
@@ -56,15 +64,26 @@ describe('agents\' hooks in a repository two clones share', function () {
   it('Ada\'s own clone reads as connected; Bo\'s says "pinned to another clone", not "changed", and names the fix', () => {
     assert.doesNotMatch(ada.cli(['status']).stdout, /warning/);
     const status = bo.cli(['status']);
-    assert.match(status.stdout, new RegExp(`warning: Gemini CLI's Countersign hooks are pinned to another clone or machine: \\.gemini/settings\\.json names the CLI copy and work tree of another clone or machine \\(${ada.dir.replace(/[.]/g, '\\.')}\\)\\. Its edits here are recorded as untracked until you run \`countersign agents connect gemini\``));
-    assert.doesNotMatch(status.stdout, /hooks were changed|Claude Code/, 'Claude Code was never connected in Bo\'s clone: nothing of Ada\'s reached it');
-    const doctor = JSON.parse(bo.cli(['doctor', '--json']).stdout) as { checks: Array<{ check: string; status: string; message: string; fix?: string }> };
+    assert.match(
+      status.stdout,
+      new RegExp(
+        `warning: Gemini CLI's Countersign hooks are pinned to another clone or machine: \\.gemini/settings\\.json names the CLI copy and work tree of another clone or machine \\(${ada.dir.replace(/[.]/g, '\\.')}\\)\\. Its edits here are recorded as untracked until you run \`countersign agents connect gemini\``,
+      ),
+    );
+    assert.doesNotMatch(
+      status.stdout,
+      /hooks were changed|Claude Code/,
+      "Claude Code was never connected in Bo's clone: nothing of Ada's reached it",
+    );
+    const doctor = JSON.parse(bo.cli(['doctor', '--json']).stdout) as {
+      checks: Array<{ check: string; status: string; message: string; fix?: string }>;
+    };
     const gemini = doctor.checks.find((c) => c.check === 'agents' && /Gemini/.test(c.message));
     assert.strictEqual(gemini?.status, 'fix');
     assert.strictEqual(gemini?.fix, 'run `countersign agents connect gemini`');
   });
 
-  it('a shared Claude file still pinned to Ada is moved to Bo\'s settings.local.json by connect --local, and Bo\'s hooks record in Bo\'s clone', () => {
+  it("a shared Claude file still pinned to Ada is moved to Bo's settings.local.json by connect --local, and Bo's hooks record in Bo's clone", () => {
     // Ada's clone as an older Countersign left it: hooks in the committed .claude/settings.json.
     const legacy = TempRepo.create();
     legacy.write('.claude/settings.json', ada.read('.claude/settings.json'));
@@ -73,21 +92,34 @@ describe('agents\' hooks in a repository two clones share', function () {
     assert.strictEqual(legacy.cli(['agents', 'connect', 'claude']).status, 0);
     bo.write('.claude/settings.json', legacy.read('.claude/settings.json'));
     const before = bo.cli(['status']);
-    assert.match(before.stdout, /Claude Code's Countersign hooks are pinned to another clone or machine: \.claude\/settings\.json names .*`countersign agents connect --local claude`.*settings\.local\.json, which is not committed/);
+    assert.match(
+      before.stdout,
+      /Claude Code's Countersign hooks are pinned to another clone or machine: \.claude\/settings\.json names .*`countersign agents connect --local claude`.*settings\.local\.json, which is not committed/,
+    );
 
     const r = bo.cli(['agents', 'connect', '--local', 'claude']);
     assert.strictEqual(r.status, 0, r.stderr);
-    assert.doesNotMatch(bo.read('.claude/settings.json'), /countersign/, 'the other clone\'s entries are gone from the shared file');
-    assert.strictEqual(bo.gitResult(['check-ignore', '-q', '.claude/settings.local.json']).status, 0, 'ignored through .git/info/exclude');
+    assert.doesNotMatch(
+      bo.read('.claude/settings.json'),
+      /countersign/,
+      "the other clone's entries are gone from the shared file",
+    );
+    assert.strictEqual(
+      bo.gitResult(['check-ignore', '-q', '.claude/settings.local.json']).status,
+      0,
+      'ignored through .git/info/exclude',
+    );
     assert.doesNotMatch(bo.cli(['status']).stdout, /warning: Claude/);
 
     const local = bo.read('.claude/settings.local.json');
     const env = { ...bo.env, PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin` };
-    const run = (cmd: string, payload: string) => spawnSync('sh', ['-c', cmd], { cwd: bo.dir, input: payload, encoding: 'utf8', env });
+    const run = (cmd: string, payload: string) =>
+      spawnSync('sh', ['-c', cmd], { cwd: bo.dir, input: payload, encoding: 'utf8', env });
     assert.strictEqual(run(commands(local, 'PreToolUse')[0], fixture('claude-edit-pre', bo.dir)).status, 0);
     bo.write('src/app.ts', APP_AFTER);
     assert.strictEqual(run(commands(local, 'PostToolUse')[0], fixture('claude-edit-post', bo.dir)).status, 0);
-    const files = (JSON.parse(bo.cli(['status', '--json']).stdout) as { files: Record<string, { agents: string[] }> }).files;
+    const files = (JSON.parse(bo.cli(['status', '--json']).stdout) as { files: Record<string, { agents: string[] }> })
+      .files;
     assert.deepStrictEqual(files['src/app.ts'].agents, ['claude-code']);
   });
 });

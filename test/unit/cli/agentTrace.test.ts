@@ -62,7 +62,10 @@ describe('Agent Trace: countersign export --format agent-trace / import', functi
       ['a three-part version', { ...record, version: '0.1.0' }],
       ['a day February does not have', { ...record, timestamp: '2026-02-30T10:00:00Z' }],
       ['a local time without Z', { ...record, timestamp: '2026-02-03T10:00:00+01:00' }],
-      ['a contributor type outside the enum', { ...record, files: [{ ...files0, conversations: [{ contributor: { type: 'bot' }, ranges: [] }] }] }],
+      [
+        'a contributor type outside the enum',
+        { ...record, files: [{ ...files0, conversations: [{ contributor: { type: 'bot' }, ranges: [] }] }] },
+      ],
       ['line 0', { ...record, files: [{ ...files0, conversations: [{ ranges: [{ start_line: 0, end_line: 1 }] }] }] }],
       ['no files', Object.fromEntries(Object.entries(record).filter(([k]) => k !== 'files'))],
     ] as const) {
@@ -73,15 +76,24 @@ describe('Agent Trace: countersign export --format agent-trace / import', functi
     assert.match(String(record.timestamp), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
     assert.strictEqual(record.version, '0.1');
     assert.deepStrictEqual(record.vcs, { type: 'git', revision: sha });
-    const files = record.files as Array<{ path: string; conversations: Array<{ contributor: { type: string; model_id?: string }; ranges: Array<{ start_line: number; end_line: number }> }> }>;
+    const files = record.files as Array<{
+      path: string;
+      conversations: Array<{
+        contributor: { type: string; model_id?: string };
+        ranges: Array<{ start_line: number; end_line: number }>;
+      }>;
+    }>;
     const ai = files.find((f) => f.path === 'src/app.ts')?.conversations.find((c) => c.contributor.type === 'ai');
-    assert.deepStrictEqual(ai, { contributor: { type: 'ai', model_id: 'claude-sonnet-4-5' }, ranges: [{ start_line: 2, end_line: 2 }] });
+    assert.deepStrictEqual(ai, {
+      contributor: { type: 'ai', model_id: 'claude-sonnet-4-5' },
+      ranges: [{ start_line: 2, end_line: 2 }],
+    });
     // Stable: the same commit exports the same record.
     assert.strictEqual(repo.cli(['export', '--format', 'agent-trace', 'HEAD~1..HEAD']).stdout, r.stdout);
     assert.strictEqual(repo.cli(['export']).status, 2, '--format is required');
   });
 
-  it('import round-trips an exported record into another clone\'s working ledger as the same agent and model', () => {
+  it("import round-trips an exported record into another clone's working ledger as the same agent and model", () => {
     const { repo } = repoWithAiCommit();
     const exported = repo.cli(['export', '--format', 'agent-trace']).stdout;
     const clone = TempRepo.create();
@@ -99,16 +111,34 @@ describe('Agent Trace: countersign export --format agent-trace / import', functi
     assert.deepStrictEqual([s.ai, s.agents], [1, ['claude-code']]);
   });
 
-  it('imports a foreign record (no Countersign metadata, vcs absent) under its tool\'s agent, and skips records about other revisions', () => {
+  it("imports a foreign record (no Countersign metadata, vcs absent) under its tool's agent, and skips records about other revisions", () => {
     const repo = repoWithApp();
     repo.write('src/app.ts', APP_AFTER + 'export const x = 1;\n');
-    const foreign = (extra: Record<string, unknown>) => JSON.stringify({
-      version: '0.1', id: '0b6f3c1e-2d4a-4c5b-8e9f-0a1b2c3d4e5f', timestamp: '2026-11-29T10:00:00Z', tool: { name: 'cursor', version: '2.1' },
-      files: [{ path: 'src/app.ts', conversations: [{ url: 'https://cursor.com/c/123', contributor: { type: 'ai', model_id: 'anthropic/claude-opus-4-5' }, ranges: [{ start_line: 4, end_line: 4 }] }] }],
-      ...extra,
-    });
+    const foreign = (extra: Record<string, unknown>) =>
+      JSON.stringify({
+        version: '0.1',
+        id: '0b6f3c1e-2d4a-4c5b-8e9f-0a1b2c3d4e5f',
+        timestamp: '2026-11-29T10:00:00Z',
+        tool: { name: 'cursor', version: '2.1' },
+        files: [
+          {
+            path: 'src/app.ts',
+            conversations: [
+              {
+                url: 'https://cursor.com/c/123',
+                contributor: { type: 'ai', model_id: 'anthropic/claude-opus-4-5' },
+                ranges: [{ start_line: 4, end_line: 4 }],
+              },
+            ],
+          },
+        ],
+        ...extra,
+      });
     const file = path.join(repo.dir, 'traces.jsonl');
-    fs.writeFileSync(file, `${foreign({})}\n\n${foreign({ vcs: { type: 'git', revision: 'ffffffffffffffffffffffffffffffffffffffff' } })}\n`);
+    fs.writeFileSync(
+      file,
+      `${foreign({})}\n\n${foreign({ vcs: { type: 'git', revision: 'ffffffffffffffffffffffffffffffffffffffff' } })}\n`,
+    );
     const r = repo.cli(['import', 'traces.jsonl', '--json']);
     assert.strictEqual(r.status, 0, r.stderr);
     assert.deepStrictEqual(JSON.parse(r.stdout), { records: 2, imported: 1, skipped: 1, files: ['src/app.ts'] });
@@ -133,7 +163,10 @@ describe('Agent Trace: countersign export --format agent-trace / import', functi
     fs.writeFileSync(path.join(repo.dir, '.agent-trace', 'traces.jsonl'), `${feb30}\n`);
     const r30 = repo.cli(['import']);
     assert.strictEqual(r30.status, 2);
-    assert.match(r30.stderr, /traces\.jsonl:1: not an Agent Trace record \(timestamp: must be an RFC 3339 UTC time of a real date/);
+    assert.match(
+      r30.stderr,
+      /traces\.jsonl:1: not an Agent Trace record \(timestamp: must be an RFC 3339 UTC time of a real date/,
+    );
     assert.deepStrictEqual(status(repo).files['src/app.ts'], before.files['src/app.ts']);
     fs.writeFileSync(path.join(repo.dir, '.agent-trace', 'traces.jsonl'), `${good}\n{oops\n`);
     assert.match(repo.cli(['import']).stderr, /traces\.jsonl:2: not JSON/);

@@ -19,7 +19,15 @@ function logText(repo: TempRepo): string {
   return fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '';
 }
 
-const CANONICAL: Record<string, string> = { claude: 'claude-code', cursor: 'cursor', codex: 'codex', gemini: 'gemini-cli', copilot: 'copilot', kiro: 'kiro', vscode: 'copilot' };
+const CANONICAL: Record<string, string> = {
+  claude: 'claude-code',
+  cursor: 'cursor',
+  codex: 'codex',
+  gemini: 'gemini-cli',
+  copilot: 'copilot',
+  kiro: 'kiro',
+  vscode: 'copilot',
+};
 /** What each agent's hook prints on stdout: Cursor and Gemini CLI parse it as JSON. */
 const NEUTRAL: Record<string, string> = { cursor: '{}\n', gemini: '{}\n' };
 
@@ -33,35 +41,72 @@ describe('countersign checkpoint --from (agent hooks, through the built CLI)', f
   for (const s of fixtureScenarios()) {
     it(`${s.agent}: ${s.tool} tool call — the changed line is ${CANONICAL[s.agent]}'s, the rest stays untracked`, () => {
       if (s.pre) {
-        const pre = repo.cli(['checkpoint', '--from', s.agent, '--phase', 'before'], { input: fixture(s.pre, repo.dir) });
+        const pre = repo.cli(['checkpoint', '--from', s.agent, '--phase', 'before'], {
+          input: fixture(s.pre, repo.dir),
+        });
         assert.strictEqual(pre.status, 0, pre.stderr);
         assert.strictEqual(pre.stdout, NEUTRAL[s.agent] ?? '');
       }
       repo.write('src/app.ts', APP_AFTER); // what the tool did
-      const post = repo.cli(['checkpoint', '--from', s.agent, '--phase', 'after'], { input: fixture(s.post, repo.dir) });
+      const post = repo.cli(['checkpoint', '--from', s.agent, '--phase', 'after'], {
+        input: fixture(s.post, repo.dir),
+      });
       assert.strictEqual(post.status, 0, post.stderr);
       assert.strictEqual(post.stdout, NEUTRAL[s.agent] ?? '');
       assert.strictEqual(logText(repo), '', 'nothing went wrong');
-      assert.deepStrictEqual(status(repo).files['src/app.ts'], { ai: 1, human: 0, untracked: 2, agents: [CANONICAL[s.agent]] });
+      assert.deepStrictEqual(status(repo).files['src/app.ts'], {
+        ai: 1,
+        human: 0,
+        untracked: 2,
+        agents: [CANONICAL[s.agent]],
+      });
     });
   }
 
   it('vscode: the Claude and Codex harnesses record claude-code and codex, with the model their payload or transcript names', () => {
     const claudeTranscript = path.join(repo.env.HOME!, '.claude/projects/-repo/s2.jsonl');
     fs.mkdirSync(path.dirname(claudeTranscript), { recursive: true });
-    fs.writeFileSync(claudeTranscript, `${JSON.stringify({ type: 'assistant', message: { model: 'claude-opus-4-5', role: 'assistant' } })}\n`);
-    const payload = (event: string, extra: Record<string, unknown>) => JSON.stringify({
-      timestamp: '2026-11-29T10:30:00.000Z', cwd: repo.dir, hookEventName: event, tool_use_id: `t-${String(extra.tool_name)}`, ...extra,
-    });
-    const claude = { sessionId: 's2', transcript_path: claudeTranscript, tool_name: 'Edit', tool_input: { file_path: path.join(repo.dir, 'src/app.ts') } };
-    assert.strictEqual(repo.cli(['checkpoint', '--from', 'vscode'], { input: payload('PreToolUse', claude) }).status, 0);
+    fs.writeFileSync(
+      claudeTranscript,
+      `${JSON.stringify({ type: 'assistant', message: { model: 'claude-opus-4-5', role: 'assistant' } })}\n`,
+    );
+    const payload = (event: string, extra: Record<string, unknown>) =>
+      JSON.stringify({
+        timestamp: '2026-11-29T10:30:00.000Z',
+        cwd: repo.dir,
+        hookEventName: event,
+        tool_use_id: `t-${String(extra.tool_name)}`,
+        ...extra,
+      });
+    const claude = {
+      sessionId: 's2',
+      transcript_path: claudeTranscript,
+      tool_name: 'Edit',
+      tool_input: { file_path: path.join(repo.dir, 'src/app.ts') },
+    };
+    assert.strictEqual(
+      repo.cli(['checkpoint', '--from', 'vscode'], { input: payload('PreToolUse', claude) }).status,
+      0,
+    );
     repo.write('src/app.ts', APP_AFTER);
-    assert.strictEqual(repo.cli(['checkpoint', '--from', 'vscode'], { input: payload('PostToolUse', claude) }).status, 0);
+    assert.strictEqual(
+      repo.cli(['checkpoint', '--from', 'vscode'], { input: payload('PostToolUse', claude) }).status,
+      0,
+    );
 
-    const codex = { session_id: 's3', turn_id: 'turn-1', model: 'gpt-5-codex', tool_name: 'apply_patch', tool_input: { command: '*** Begin Patch\n*** Add File: notes.txt\n+one\n+two\n*** End Patch' } };
+    const codex = {
+      session_id: 's3',
+      turn_id: 'turn-1',
+      model: 'gpt-5-codex',
+      tool_name: 'apply_patch',
+      tool_input: { command: '*** Begin Patch\n*** Add File: notes.txt\n+one\n+two\n*** End Patch' },
+    };
     assert.strictEqual(repo.cli(['checkpoint', '--from', 'vscode'], { input: payload('PreToolUse', codex) }).status, 0);
     repo.write('notes.txt', 'one\ntwo\n');
-    assert.strictEqual(repo.cli(['checkpoint', '--from', 'vscode'], { input: payload('PostToolUse', codex) }).status, 0);
+    assert.strictEqual(
+      repo.cli(['checkpoint', '--from', 'vscode'], { input: payload('PostToolUse', codex) }).status,
+      0,
+    );
     assert.strictEqual(logText(repo), '');
     const files = status(repo).files;
     assert.deepStrictEqual(files['src/app.ts'], { ai: 1, human: 0, untracked: 2, agents: ['claude-code'] });
@@ -77,28 +122,60 @@ describe('countersign checkpoint --from (agent hooks, through the built CLI)', f
   it('vscode: a tool call is announced as open between its before and after (for the editor), and closed after', () => {
     const openDir = path.join(repo.dir, '.git', 'countersign', 'open-calls');
     const list = () => (fs.existsSync(openDir) ? fs.readdirSync(openDir) : []);
-    assert.strictEqual(repo.cli(['checkpoint', '--from', 'vscode'], { input: fixture('vscode-replace_string_in_file-pre', repo.dir) }).status, 0);
+    assert.strictEqual(
+      repo.cli(['checkpoint', '--from', 'vscode'], { input: fixture('vscode-replace_string_in_file-pre', repo.dir) })
+        .status,
+      0,
+    );
     assert.strictEqual(list().length, 1);
-    const call = JSON.parse(fs.readFileSync(path.join(openDir, list()[0]), 'utf8')) as { agent: string; files: string[]; session: string };
-    assert.deepStrictEqual([call.agent, call.files, call.session], ['copilot', ['src/app.ts'], 'b7e2c1d4-5a6f-4e3b-9c8d-0a1b2c3d4e5f']);
-    assert.strictEqual(repo.cli(['checkpoint', '--from', 'vscode'], { input: fixture('vscode-replace_string_in_file-post', repo.dir) }).status, 0);
+    const call = JSON.parse(fs.readFileSync(path.join(openDir, list()[0]), 'utf8')) as {
+      agent: string;
+      files: string[];
+      session: string;
+    };
+    assert.deepStrictEqual(
+      [call.agent, call.files, call.session],
+      ['copilot', ['src/app.ts'], 'b7e2c1d4-5a6f-4e3b-9c8d-0a1b2c3d4e5f'],
+    );
+    assert.strictEqual(
+      repo.cli(['checkpoint', '--from', 'vscode'], { input: fixture('vscode-replace_string_in_file-post', repo.dir) })
+        .status,
+      0,
+    );
     assert.deepStrictEqual(list(), []);
   });
 
-  it('takes the phase from the payload\'s event name when --phase is not given', () => {
-    assert.strictEqual(repo.cli(['checkpoint', '--from', 'claude'], { input: fixture('claude-edit-pre', repo.dir) }).status, 0);
+  it("takes the phase from the payload's event name when --phase is not given", () => {
+    assert.strictEqual(
+      repo.cli(['checkpoint', '--from', 'claude'], { input: fixture('claude-edit-pre', repo.dir) }).status,
+      0,
+    );
     repo.write('src/app.ts', APP_AFTER + 'export const added = 1;\n');
-    assert.strictEqual(repo.cli(['checkpoint', '--from', 'claude'], { input: fixture('claude-edit-post', repo.dir) }).status, 0);
-    assert.deepStrictEqual(status(repo).files['src/app.ts'], { ai: 2, human: 0, untracked: 2, agents: ['claude-code'] });
+    assert.strictEqual(
+      repo.cli(['checkpoint', '--from', 'claude'], { input: fixture('claude-edit-post', repo.dir) }).status,
+      0,
+    );
+    assert.deepStrictEqual(status(repo).files['src/app.ts'], {
+      ai: 2,
+      human: 0,
+      untracked: 2,
+      agents: ['claude-code'],
+    });
   });
 
   it('pairs before and after by tool_use_id when Claude runs tool calls in parallel', () => {
     repo.write('b.txt', 'b\n');
     repo.git('add', '.');
     repo.commit('b');
-    const payload = (event: string, file: string, id: string) => JSON.stringify({
-      session_id: 's', cwd: repo.dir, hook_event_name: event, tool_name: 'Write', tool_use_id: id, tool_input: { file_path: path.join(repo.dir, file), content: '' },
-    });
+    const payload = (event: string, file: string, id: string) =>
+      JSON.stringify({
+        session_id: 's',
+        cwd: repo.dir,
+        hook_event_name: event,
+        tool_name: 'Write',
+        tool_use_id: id,
+        tool_input: { file_path: path.join(repo.dir, file), content: '' },
+      });
     repo.cli(['checkpoint', '--from', 'claude'], { input: payload('PreToolUse', 'src/app.ts', 't1') });
     repo.cli(['checkpoint', '--from', 'claude'], { input: payload('PreToolUse', 'b.txt', 't2') });
     repo.write('b.txt', 'b\nb2\n');
@@ -120,27 +197,48 @@ describe('countersign checkpoint --from (agent hooks, through the built CLI)', f
     assert.deepStrictEqual(files['generated/out.txt'], { ai: 2, human: 0, untracked: 0, agents: ['claude-code'] });
   });
 
-  it('records a file the tool creates as all the agent\'s', () => {
-    const payload = (event: string) => JSON.stringify({ session_id: 's', cwd: repo.dir, hook_event_name: event, tool_name: 'write_file', tool_input: { file_path: 'docs/new.md', content: '' } });
+  it("records a file the tool creates as all the agent's", () => {
+    const payload = (event: string) =>
+      JSON.stringify({
+        session_id: 's',
+        cwd: repo.dir,
+        hook_event_name: event,
+        tool_name: 'write_file',
+        tool_input: { file_path: 'docs/new.md', content: '' },
+      });
     repo.cli(['checkpoint', '--from', 'gemini'], { input: payload('BeforeTool') });
     repo.write('docs/new.md', '# New\n\ntext\n');
     repo.cli(['checkpoint', '--from', 'gemini'], { input: payload('AfterTool') });
-    assert.deepStrictEqual(status(repo).files['docs/new.md'], { ai: 3, human: 0, untracked: 0, agents: ['gemini-cli'] });
+    assert.deepStrictEqual(status(repo).files['docs/new.md'], {
+      ai: 3,
+      human: 0,
+      untracked: 0,
+      agents: ['gemini-cli'],
+    });
   });
 
-  it('reads the model from Claude Code\'s transcript', () => {
+  it("reads the model from Claude Code's transcript", () => {
     const transcript = path.join(repo.env.HOME!, '.claude/projects/-repo/s1.jsonl');
     fs.mkdirSync(path.dirname(transcript), { recursive: true });
-    fs.writeFileSync(transcript, [
-      JSON.stringify({ type: 'user', message: { role: 'user', content: 'hi' } }),
-      JSON.stringify({ type: 'assistant', message: { model: 'claude-sonnet-4-5-20250929', role: 'assistant', content: [] } }),
-      '',
-    ].join('\n'));
+    fs.writeFileSync(
+      transcript,
+      [
+        JSON.stringify({ type: 'user', message: { role: 'user', content: 'hi' } }),
+        JSON.stringify({
+          type: 'assistant',
+          message: { model: 'claude-sonnet-4-5-20250929', role: 'assistant', content: [] },
+        }),
+        '',
+      ].join('\n'),
+    );
     repo.cli(['checkpoint', '--from', 'claude'], { input: fixture('claude-edit-pre', repo.dir, repo.env.HOME) });
     repo.write('src/app.ts', APP_AFTER);
     repo.cli(['checkpoint', '--from', 'claude'], { input: fixture('claude-edit-post', repo.dir, repo.env.HOME) });
     const stateDir = path.join(repo.dir, '.git', 'countersign', 'ledger', 'files');
-    const state = fs.readdirSync(stateDir).map((f) => fs.readFileSync(path.join(stateDir, f), 'utf8')).join('');
+    const state = fs
+      .readdirSync(stateDir)
+      .map((f) => fs.readFileSync(path.join(stateDir, f), 'utf8'))
+      .join('');
     assert.match(state, /"model":"claude-sonnet-4-5-20250929"/);
   });
 
@@ -152,7 +250,10 @@ describe('countersign checkpoint --from (agent hooks, through the built CLI)', f
     }
     assert.match(logText(repo), /checkpoint --from claude: claude hook payload is not JSON/);
     // An unknown event with no --phase is logged too.
-    assert.strictEqual(repo.cli(['checkpoint', '--from', 'kiro'], { input: '{"hook_event_name":"agentSpawn","cwd":"."}' }).status, 0);
+    assert.strictEqual(
+      repo.cli(['checkpoint', '--from', 'kiro'], { input: '{"hook_event_name":"agentSpawn","cwd":"."}' }).status,
+      0,
+    );
     assert.match(logText(repo), /cannot tell before from after/);
     // Even arguments it does not understand are not an error in hook mode.
     assert.strictEqual(repo.cli(['checkpoint', '--from', 'vim', '--bogus'], { input: '{}' }).status, 0);
@@ -160,17 +261,27 @@ describe('countersign checkpoint --from (agent hooks, through the built CLI)', f
 
   it('exits 0 silently outside a repository and when COUNTERSIGN_SKIP=1', () => {
     const outside = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'cs-norepo-'));
-    const payload = JSON.stringify({ hook_event_name: 'PreToolUse', cwd: outside, tool_name: 'Write', tool_input: { file_path: path.join(outside, 'a') } });
+    const payload = JSON.stringify({
+      hook_event_name: 'PreToolUse',
+      cwd: outside,
+      tool_name: 'Write',
+      tool_input: { file_path: path.join(outside, 'a') },
+    });
     const r = repo.cli(['checkpoint', '--from', 'claude'], { input: payload });
     assert.deepStrictEqual([r.status, r.stdout], [0, '']);
-    const skipped = repo.cli(['checkpoint', '--from', 'claude'], { input: fixture('claude-edit-pre', repo.dir), env: { COUNTERSIGN_SKIP: '1' } });
+    const skipped = repo.cli(['checkpoint', '--from', 'claude'], {
+      input: fixture('claude-edit-pre', repo.dir),
+      env: { COUNTERSIGN_SKIP: '1' },
+    });
     assert.strictEqual(skipped.status, 0);
     assert.ok(!fs.existsSync(path.join(repo.dir, '.git', 'countersign', 'ledger')));
   });
 
   it('bounds its run time when the agent never closes stdin', async () => {
     const child = spawn(process.execPath, [CLI, 'checkpoint', '--from', 'claude', '--phase', 'before'], {
-      cwd: repo.dir, env: { ...repo.env, COUNTERSIGN_HOOK_TIMEOUT_MS: '400' }, stdio: ['pipe', 'pipe', 'pipe'],
+      cwd: repo.dir,
+      env: { ...repo.env, COUNTERSIGN_HOOK_TIMEOUT_MS: '400' },
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     child.stdin.write('{"hook_event_name":');
     const t0 = Date.now();
@@ -196,13 +307,29 @@ describe('countersign checkpoint by hand', function () {
   });
 
   it('records before/after for named files and says what it did', () => {
-    const before = repo.cli(['checkpoint', '--phase', 'before', '--agent', 'claude', '--model', 'claude-opus-4-1', '--session', 'x', 'src/app.ts']);
+    const before = repo.cli([
+      'checkpoint',
+      '--phase',
+      'before',
+      '--agent',
+      'claude',
+      '--model',
+      'claude-opus-4-1',
+      '--session',
+      'x',
+      'src/app.ts',
+    ]);
     assert.strictEqual(before.status, 0, before.stderr);
     assert.match(before.stdout, /Recorded before checkpoint for claude-code: 1 file/);
     repo.write('src/app.ts', APP_AFTER);
     const after = repo.cli(['checkpoint', '--phase', 'after', '--agent', 'claude', '--session', 'x', 'src/app.ts']);
     assert.strictEqual(after.status, 0, after.stderr);
-    assert.deepStrictEqual(status(repo).files['src/app.ts'], { ai: 1, human: 0, untracked: 2, agents: ['claude-code'] });
+    assert.deepStrictEqual(status(repo).files['src/app.ts'], {
+      ai: 1,
+      human: 0,
+      untracked: 2,
+      agents: ['claude-code'],
+    });
   });
 
   it('without files snapshots what git reports as changed', () => {

@@ -26,14 +26,25 @@ describe('CLI conventions: did you mean, completion', () => {
     assert.match(opt.stderr, /Unknown option '--jsno'\nDid you mean --json\?/);
   });
 
-  it('completion bash completes commands and each command\'s options (read from its help); other shells print scripts; an unknown shell exits 2', () => {
+  it("completion bash completes commands and each command's options (read from its help); other shells print scripts; an unknown shell exits 2", () => {
     const script = cli(['completion', 'bash']).stdout;
-    const complete = (words: string[]) => spawnSync('bash', ['-c', `${script}\nCOMP_WORDS=(${words.join(' ')}); COMP_CWORD=${words.length - 1}; _countersign; echo "\${COMPREPLY[@]}"`], { encoding: 'utf8' }).stdout.trim();
+    const complete = (words: string[]) =>
+      spawnSync(
+        'bash',
+        [
+          '-c',
+          `${script}\nCOMP_WORDS=(${words.join(' ')}); COMP_CWORD=${words.length - 1}; _countersign; echo "\${COMPREPLY[@]}"`,
+        ],
+        { encoding: 'utf8' },
+      ).stdout.trim();
     assert.strictEqual(complete(['countersign', 'ver']), 'verify');
     assert.strictEqual(complete(['countersign', 'verify', '--for']), '--format');
     assert.strictEqual(complete(['countersign', 'agents', 'con']), 'connect');
     assert.match(cli(['completion', 'zsh']).stdout, /^#compdef countersign/);
-    assert.match(cli(['completion', 'fish']).stdout, /complete -c countersign -n '__fish_seen_subcommand_from init' -l agents/);
+    assert.match(
+      cli(['completion', 'fish']).stdout,
+      /complete -c countersign -n '__fish_seen_subcommand_from init' -l agents/,
+    );
     assert.strictEqual(cli(['completion', 'tcsh']).status, 2);
   });
 
@@ -46,7 +57,9 @@ describe('CLI conventions: did you mean, completion', () => {
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, [CLI, 'blame', 'big.txt'], { cwd: repo.dir, env: repo.env });
       let err = '';
-      child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+      child.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+      });
       // Like `head -c 100`: take the first bytes, then close the pipe while the CLI is still writing.
       child.stdout.once('data', () => child.stdout.destroy());
       child.on('close', (c) => resolve({ code: c, stderr: err }));
@@ -62,12 +75,18 @@ describe('CLI conventions: did you mean, completion', () => {
     repo.commit('a', '--no-verify');
     const missing = repo.cli(['blame', 'nope.txt']);
     assert.strictEqual(missing.status, 2);
-    assert.match(missing.stderr, /^countersign blame: nope\.txt is not a file in HEAD; give a path inside the repository/);
+    assert.match(
+      missing.stderr,
+      /^countersign blame: nope\.txt is not a file in HEAD; give a path inside the repository/,
+    );
     repo.write('new.txt', 'n\n');
     assert.match(repo.cli(['blame', 'new.txt']).stderr, /new\.txt is not in any commit yet, .*countersign status/);
     const range = repo.cli(['report', 'nope..HEAD']);
     assert.strictEqual(range.status, 2);
-    assert.match(range.stderr, /^countersign report: nope\.\.HEAD is not a revision or range in this repository .*git fetch/);
+    assert.match(
+      range.stderr,
+      /^countersign report: nope\.\.HEAD is not a revision or range in this repository .*git fetch/,
+    );
     assert.doesNotMatch(missing.stderr + range.stderr, /fatal:|countersign (\w+): \1:/);
   });
 });

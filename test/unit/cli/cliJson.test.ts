@@ -28,12 +28,17 @@ function keys(v: unknown): string[] {
 describe('CLI: --json on every command a script reads', function () {
   this.timeout(240_000);
 
-  it('status, verify, report, blame, explain, replay, doctor, policy, approve, agents, import/export, install/uninstall/init: parseable, with the contract\'s fields', () => {
+  it("status, verify, report, blame, explain, replay, doctor, policy, approve, agents, import/export, install/uninstall/init: parseable, with the contract's fields", () => {
     const { server, ada, bob } = setup();
     ada.git('remote', 'set-head', 'origin', 'main');
     assert.strictEqual(ada.cli(['install', '-q']).status, 0);
     ada.git('checkout', '-q', '-b', 'feature');
-    const sha = commitFile(ada, 'src/rate.ts', 'export const rate = 2;\nexport const cap = 9;\n', 'Add rate\n\nAssisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=2 human=0 untracked=0');
+    const sha = commitFile(
+      ada,
+      'src/rate.ts',
+      'export const rate = 2;\nexport const cap = 9;\n',
+      'Add rate\n\nAssisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=2 human=0 untracked=0',
+    );
     ada.git('push', '-q', '-u', 'origin', 'feature');
     ada.write('src/rate.ts', 'export const rate = 3;\nexport const cap = 9;\n');
 
@@ -45,27 +50,46 @@ describe('CLI: --json on every command a script reads', function () {
     assert.deepStrictEqual(json(ada, ['verify', '--format', 'json'], 1), verify, '--json is --format json');
     for (const k of ['ok', 'branch', 'protected', 'commits', 'errors']) assert.ok(k in verify, `verify: ${k}`);
     const commit = (verify.commits as Json[]).find((c) => c.sha === sha) as Json;
-    for (const k of ['sha', 'needsReview', 'reasons', 'approvals', 'ok']) assert.ok(k in commit, `verify commits[]: ${k}`);
+    for (const k of ['sha', 'needsReview', 'reasons', 'approvals', 'ok'])
+      assert.ok(k in commit, `verify commits[]: ${k}`);
     assert.strictEqual(verify.ok, false);
 
     const report = json(ada, ['report', '--json']);
-    for (const k of ['commits', 'aiAssistedCommits', 'unattestedCommits', 'reviewedCommits', 'aiLines', 'byAgent']) assert.ok(k in report, `report: ${k}`);
-    assert.deepStrictEqual(keys((report.byAgent as Json)['claude-code']).filter((k) => k === 'commits' || k === 'lines'), ['commits', 'lines']);
+    for (const k of ['commits', 'aiAssistedCommits', 'unattestedCommits', 'reviewedCommits', 'aiLines', 'byAgent'])
+      assert.ok(k in report, `report: ${k}`);
+    assert.deepStrictEqual(
+      keys((report.byAgent as Json)['claude-code']).filter((k) => k === 'commits' || k === 'lines'),
+      ['commits', 'lines'],
+    );
 
-    for (const k of ['file', 'lines', 'commits', 'summary']) assert.ok(k in json(ada, ['blame', 'src/rate.ts', '--json']), `blame: ${k}`);
-    for (const k of ['commit', 'provenance', 'approvals', 'gate']) assert.ok(k in json(ada, ['explain', sha, '--json']), `explain: ${k}`);
+    for (const k of ['file', 'lines', 'commits', 'summary'])
+      assert.ok(k in json(ada, ['blame', 'src/rate.ts', '--json']), `blame: ${k}`);
+    for (const k of ['commit', 'provenance', 'approvals', 'gate'])
+      assert.ok(k in json(ada, ['explain', sha, '--json']), `explain: ${k}`);
     const doctor = json(ada, ['doctor', '--json'], 'any');
     assert.ok(typeof doctor.ok === 'boolean' && Array.isArray(doctor.checks));
     assert.deepStrictEqual(keys(json(ada, ['policy', 'check', '--json'])), ['file', 'ok', 'problems', 'warnings']);
-    ada.write('trace.json', JSON.stringify({ version: 1, files: { 'a.txt': 'x\n' }, events: [{ type: 'edit', file: 'a.txt', changes: [{ offset: 2, length: 0, text: 'typed\n' }] }] }));
-    assert.deepStrictEqual(json(ada, ['replay', 'trace.json', '--json']), { files: { 'a.txt': ['untracked', 'human'] } });
+    ada.write(
+      'trace.json',
+      JSON.stringify({
+        version: 1,
+        files: { 'a.txt': 'x\n' },
+        events: [{ type: 'edit', file: 'a.txt', changes: [{ offset: 2, length: 0, text: 'typed\n' }] }],
+      }),
+    );
+    assert.deepStrictEqual(json(ada, ['replay', 'trace.json', '--json']), {
+      files: { 'a.txt': ['untracked', 'human'] },
+    });
 
     // The reviewer's side: approve --json, in Bob's clone.
     const bobs = cloneAs(server.dir, 'Bob Reviewer', 'bob@example.com', bob.privateKeyFile);
     bobs.git('fetch', '-q', 'origin', 'feature');
     const approved = json(bobs, ['approve', 'origin/feature', '--json']);
     assert.strictEqual((approved.statement as Json).tip, sha);
-    assert.deepStrictEqual((approved.covers as Json[]).map((c) => c.sha), [sha]);
+    assert.deepStrictEqual(
+      (approved.covers as Json[]).map((c) => c.sha),
+      [sha],
+    );
     assert.strictEqual(json(ada, ['verify', '--json']).ok, true, 'the approval reached the server and verify reads it');
 
     // Agents, Agent Trace, and the set-up commands.
@@ -75,7 +99,8 @@ describe('CLI: --json on every command a script reads', function () {
     assert.deepStrictEqual(keys(disconnect), ['agents', 'files']);
     const exported = ada.cli(['export', '--format', 'agent-trace', 'HEAD']);
     assert.strictEqual(exported.status, 0, exported.stderr);
-    for (const line of exported.stdout.split('\n').filter(Boolean)) assert.ok((JSON.parse(line) as { vcs: { revision: string } }).vcs.revision);
+    for (const line of exported.stdout.split('\n').filter(Boolean))
+      assert.ok((JSON.parse(line) as { vcs: { revision: string } }).vcs.revision);
     ada.write('.agent-trace/traces.jsonl', '');
     assert.deepStrictEqual(json(ada, ['import', '--json']), { records: 0, imported: 0, skipped: 0, files: [] });
     assert.ok('wasInstalled' in json(ada, ['uninstall', '--json']));

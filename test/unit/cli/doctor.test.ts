@@ -5,9 +5,19 @@ import { pushMain, setup } from '../helpers/gateServer';
 import { makeKey } from '../helpers/reviewerKeys';
 import { TempRepo } from '../helpers/tempRepo';
 
-interface Finding { check: string; status: 'ok' | 'fix' | 'info'; message: string; fix?: string }
+interface Finding {
+  check: string;
+  status: 'ok' | 'fix' | 'info';
+  message: string;
+  fix?: string;
+}
 
-function doctor(repo: TempRepo): { status: number; ok: boolean; checks: Finding[]; byCheck: (name: string) => Finding[] } {
+function doctor(repo: TempRepo): {
+  status: number;
+  ok: boolean;
+  checks: Finding[];
+  byCheck: (name: string) => Finding[];
+} {
   const r = repo.cli(['doctor', '--json']);
   assert.ok(r.status === 0 || r.status === 1, `doctor exited ${r.status}: ${r.stderr}`);
   const j = JSON.parse(r.stdout) as { ok: boolean; checks: Finding[] };
@@ -18,10 +28,19 @@ function doctor(repo: TempRepo): { status: number; ok: boolean; checks: Finding[
 function teamPolicy(): string {
   const ada = makeKey('ada');
   const bob = makeKey('bob');
-  return JSON.stringify({
-    protectedBranches: ['main'],
-    reviewers: [{ name: 'Ada Author', email: 'ada@example.com', key: ada.publicKey }, { name: 'Bob Reviewer', email: 'bob@example.com', key: bob.publicKey }],
-  }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      {
+        protectedBranches: ['main'],
+        reviewers: [
+          { name: 'Ada Author', email: 'ada@example.com', key: ada.publicKey },
+          { name: 'Bob Reviewer', email: 'bob@example.com', key: bob.publicKey },
+        ],
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 /**
@@ -39,10 +58,24 @@ describe('countersign doctor', function () {
     const d = doctor(ada);
     assert.strictEqual(d.status, 0, JSON.stringify(d.checks, null, 2));
     assert.strictEqual(d.ok, true);
-    for (const name of ['hooks-installed', 'hooks-active', 'cli-copy', 'agents', 'notes-refspecs', 'policy', 'signing-key']) {
-      assert.ok(d.byCheck(name).some((f) => f.status === 'ok'), `${name}: ${JSON.stringify(d.byCheck(name))}`);
+    for (const name of [
+      'hooks-installed',
+      'hooks-active',
+      'cli-copy',
+      'agents',
+      'notes-refspecs',
+      'policy',
+      'signing-key',
+    ]) {
+      assert.ok(
+        d.byCheck(name).some((f) => f.status === 'ok'),
+        `${name}: ${JSON.stringify(d.byCheck(name))}`,
+      );
     }
-    assert.match(d.byCheck('policy')[0].message, /\.countersign\.json on origin\/main parses: protects main; 2 reviewer\(s\)/);
+    assert.match(
+      d.byCheck('policy')[0].message,
+      /\.countersign\.json on origin\/main parses: protects main; 2 reviewer\(s\)/,
+    );
     assert.match(d.byCheck('agents')[0].message, /Claude Code: hooks connected/);
     const text = ada.cli(['doctor']);
     assert.strictEqual(text.status, 0);
@@ -86,7 +119,10 @@ describe('countersign doctor', function () {
     const settings = JSON.parse(ada.read('.claude/settings.json')) as { hooks: Record<string, unknown> };
     settings.hooks = {};
     ada.write('.claude/settings.json', JSON.stringify(settings, null, 2));
-    ada.write('.github/hooks/countersign.json', ada.read('.github/hooks/countersign.json').replace(/"timeoutSec": 15/g, '"timeoutSec": 1'));
+    ada.write(
+      '.github/hooks/countersign.json',
+      ada.read('.github/hooks/countersign.json').replace(/"timeoutSec": 15/g, '"timeoutSec": 1'),
+    );
 
     const d = doctor(ada);
     assert.strictEqual(d.status, 1);
@@ -95,16 +131,38 @@ describe('countersign doctor', function () {
     assert.match(active.message, /core\.hooksPath is \.husky\/_ \(husky\): Countersign's hooks were taken over/);
     assert.strictEqual(d.byCheck('cli-copy')[0].status, 'fix');
     const notes = d.byCheck('notes-refspecs');
-    assert.deepStrictEqual(notes.map((f) => [f.status, f.message.split(' ')[0]]).sort(), [['fix', 'mirror'], ['ok', 'origin']]);
+    assert.deepStrictEqual(notes.map((f) => [f.status, f.message.split(' ')[0]]).sort(), [
+      ['fix', 'mirror'],
+      ['ok', 'origin'],
+    ]);
     const agents = d.byCheck('agents');
-    assert.ok(agents.some((f) => f.status === 'fix' && /^Claude Code's Countersign hooks were removed/.test(f.message) && f.fix === 'run `countersign agents connect claude`'), JSON.stringify(agents));
-    assert.ok(agents.some((f) => f.status === 'fix' && /^GitHub Copilot's Countersign hooks were changed/.test(f.message)), JSON.stringify(agents));
+    assert.ok(
+      agents.some(
+        (f) =>
+          f.status === 'fix' &&
+          /^Claude Code's Countersign hooks were removed/.test(f.message) &&
+          f.fix === 'run `countersign agents connect claude`',
+      ),
+      JSON.stringify(agents),
+    );
+    assert.ok(
+      agents.some((f) => f.status === 'fix' && /^GitHub Copilot's Countersign hooks were changed/.test(f.message)),
+      JSON.stringify(agents),
+    );
 
     // Each fix is what it says.
     assert.strictEqual(ada.cli(['install']).status, 0);
     assert.strictEqual(ada.cli(['agents', 'connect', 'claude', 'copilot']).status, 0);
     const after = doctor(ada);
-    assert.strictEqual(after.status, 0, JSON.stringify(after.checks.filter((c) => c.status !== 'ok'), null, 2));
+    assert.strictEqual(
+      after.status,
+      0,
+      JSON.stringify(
+        after.checks.filter((c) => c.status !== 'ok'),
+        null,
+        2,
+      ),
+    );
   });
 
   it('the policy branch: an unreadable policy there, and a signing key the policy does not list', () => {
@@ -145,7 +203,10 @@ describe('countersign doctor', function () {
     assert.strictEqual(server.cli(['install', '--server']).status, 0);
     assert.strictEqual(doctor(server).byCheck('hooks-installed')[0].status, 'ok');
     assert.strictEqual(server.cli(['uninstall', '--server']).status, 0);
-    assert.ok(!fs.existsSync(path.join(server.dir, 'countersign')), 'uninstall --server leaves no empty countersign/ behind');
+    assert.ok(
+      !fs.existsSync(path.join(server.dir, 'countersign')),
+      'uninstall --server leaves no empty countersign/ behind',
+    );
     assert.strictEqual(doctor(server).byCheck('hooks-installed')[0].status, 'fix', 'uninstall --server is noticed');
   });
 
@@ -155,8 +216,15 @@ describe('countersign doctor', function () {
     server.git('config', 'user.email', 'ada@example.com');
     const d = doctor(server);
     assert.strictEqual(d.status, 0, JSON.stringify(d.checks, null, 2));
-    assert.deepStrictEqual([...new Set(d.checks.map((c) => c.check))], ['hooks-installed', 'cli-copy', 'policy-branch', 'policy'], 'no signing key, agents or refspecs on a server');
-    assert.ok(d.checks.every((c) => c.status === 'ok'), JSON.stringify(d.checks, null, 2));
+    assert.deepStrictEqual(
+      [...new Set(d.checks.map((c) => c.check))],
+      ['hooks-installed', 'cli-copy', 'policy-branch', 'policy'],
+      'no signing key, agents or refspecs on a server',
+    );
+    assert.ok(
+      d.checks.every((c) => c.status === 'ok'),
+      JSON.stringify(d.checks, null, 2),
+    );
     assert.match(d.byCheck('policy')[0].message, /\.countersign\.json on main parses: protects main; 2 reviewer\(s\)/);
 
     // The CLI copy the gate runs, from another version: a fix, with the command that refreshes it.

@@ -23,7 +23,14 @@ describe('hook manager recipes', () => {
     }
   });
   it("pre-commit's pre-push environment becomes git's stdin line", () => {
-    assert.strictEqual(preCommitPushLine({ PRE_COMMIT_LOCAL_BRANCH: 'refs/heads/main', PRE_COMMIT_TO_REF: 'abc', PRE_COMMIT_REMOTE_BRANCH: 'refs/heads/main' }), `refs/heads/main abc refs/heads/main ${'0'.repeat(40)}\n`);
+    assert.strictEqual(
+      preCommitPushLine({
+        PRE_COMMIT_LOCAL_BRANCH: 'refs/heads/main',
+        PRE_COMMIT_TO_REF: 'abc',
+        PRE_COMMIT_REMOTE_BRANCH: 'refs/heads/main',
+      }),
+      `refs/heads/main abc refs/heads/main ${'0'.repeat(40)}\n`,
+    );
     assert.strictEqual(preCommitPushLine({}), undefined);
   });
 });

@@ -39,35 +39,63 @@ describe('countersign init', function () {
     return r;
   }
 
-  it('sets up hooks, notes refspecs, a policy with you as reviewer, the agents found and the forge\'s CI template; a second run keeps it all', () => {
+  it("sets up hooks, notes refspecs, a policy with you as reviewer, the agents found and the forge's CI template; a second run keeps it all", () => {
     const ada = clone();
     const key = makeKey(keys, 'ada', ['-t', 'ed25519']);
     ada.git('config', 'user.signingkey', key.publicFile);
     const r = ada.cli(['init', '--ci', 'github']);
     assert.strictEqual(r.status, 0, `${r.stdout}${r.stderr}`);
-    assert.strictEqual(path.resolve(ada.dir, ada.git('config', 'core.hooksPath')), path.join(ada.dir, '.git', 'countersign', 'hooks'));
+    assert.strictEqual(
+      path.resolve(ada.dir, ada.git('config', 'core.hooksPath')),
+      path.join(ada.dir, '.git', 'countersign', 'hooks'),
+    );
     assert.match(ada.git('config', '--get-all', 'remote.origin.fetch'), /refs\/notes\/countersign/);
     assert.match(ada.git('config', '--get-all', 'notes.rewriteRef'), /refs\/notes\/ai/);
-    const policy = JSON.parse(ada.read('.countersign.json')) as { protectedBranches: string[]; reviewers: Array<{ name: string; email: string; key: string }> };
+    const policy = JSON.parse(ada.read('.countersign.json')) as {
+      protectedBranches: string[];
+      reviewers: Array<{ name: string; email: string; key: string }>;
+    };
     assert.deepStrictEqual(policy.protectedBranches, ['main']);
-    assert.deepStrictEqual(policy.reviewers.map((x) => [x.name, x.email, x.key]), [['Ada Author', 'ada@example.com', key.publicLine]]);
+    assert.deepStrictEqual(
+      policy.reviewers.map((x) => [x.name, x.email, x.key]),
+      [['Ada Author', 'ada@example.com', key.publicLine]],
+    );
     assert.strictEqual(ada.cli(['policy', 'check']).status, 0);
     assert.match(r.stdout, /AI agents \(found: claude, ~\/\.claude exists; gemini, ~\/\.gemini exists\)/);
     assert.match(ada.read('.claude/settings.local.json'), /checkpoint --from claude/);
-    assert.strictEqual(ada.gitResult(['check-ignore', '-q', '.claude/settings.local.json']).status, 0, 'personal: out of commits');
+    assert.strictEqual(
+      ada.gitResult(['check-ignore', '-q', '.claude/settings.local.json']).status,
+      0,
+      'personal: out of commits',
+    );
     assert.match(ada.read('.gemini/settings.json'), /checkpoint --from gemini/);
-    assert.strictEqual(ada.read('.github/workflows/countersign.yml'), fs.readFileSync('ci-examples/github-actions.yml', 'utf8'), 'the documented, tested template');
+    assert.strictEqual(
+      ada.read('.github/workflows/countersign.yml'),
+      fs.readFileSync('ci-examples/github-actions.yml', 'utf8'),
+      'the documented, tested template',
+    );
     assert.match(r.stdout, /Next steps:\n {2}1\. Commit \.countersign\.json and \.github\/workflows\/countersign\.yml/);
     assert.match(r.stdout, /Make the "countersign \/ gate" check required/);
     // The template installs a tarball the team provides (nothing by name from the registry): init says so loudly.
     assert.match(r.stdout, /ACTION NEEDED before the CI check can pass: countersign is not on the npm registry/);
-    assert.match(r.stdout, /npm ci && npm pack\n.*gh release create countersign-v0\.1\.0 countersign-0\.1\.0\.tgz.*\n.*sha256sum countersign-0\.1\.0\.tgz` into COUNTERSIGN_SHA256 in \.github\/workflows\/countersign\.yml/);
+    assert.match(
+      r.stdout,
+      /npm ci && npm pack\n.*gh release create countersign-v0\.1\.0 countersign-0\.1\.0\.tgz.*\n.*sha256sum countersign-0\.1\.0\.tgz` into COUNTERSIGN_SHA256 in \.github\/workflows\/countersign\.yml/,
+    );
     assert.match(r.stdout, /\d\. Provide the CI's countersign tarball/);
-    const doctor = JSON.parse(ada.cli(['doctor', '--json']).stdout) as { checks: Array<{ check: string; status: string }> };
+    const doctor = JSON.parse(ada.cli(['doctor', '--json']).stdout) as {
+      checks: Array<{ check: string; status: string }>;
+    };
     for (const check of ['hooks-installed', 'hooks-active', 'cli-copy', 'notes-refspecs']) {
-      assert.ok(doctor.checks.filter((c) => c.check === check).every((c) => c.status === 'ok'), `${check}: ${JSON.stringify(doctor.checks)}`);
+      assert.ok(
+        doctor.checks.filter((c) => c.check === check).every((c) => c.status === 'ok'),
+        `${check}: ${JSON.stringify(doctor.checks)}`,
+      );
     }
-    assert.ok(doctor.checks.filter((c) => c.check === 'agents').every((c) => c.status === 'ok'), JSON.stringify(doctor.checks));
+    assert.ok(
+      doctor.checks.filter((c) => c.check === 'agents').every((c) => c.status === 'ok'),
+      JSON.stringify(doctor.checks),
+    );
 
     const again = JSON.parse(ada.cli(['init', '--json', '--ci', 'github']).stdout) as InitJson;
     assert.strictEqual(again.policy.status, 'kept');
@@ -82,7 +110,9 @@ describe('countersign init', function () {
     cara.git('config', 'core.hooksPath', '.husky/_');
     const setUp = cara.cli(['install', '--hook-manager', 'husky']);
     assert.strictEqual(setUp.status, 0, setUp.stderr);
-    const r = JSON.parse(cara.cli(['init', '--json', '--yes', '--agents', 'none']).stdout) as { hooks: { hookManager: string | null } };
+    const r = JSON.parse(cara.cli(['init', '--json', '--yes', '--agents', 'none']).stdout) as {
+      hooks: { hookManager: string | null };
+    };
     assert.strictEqual(r.hooks.hookManager, 'husky');
     assert.strictEqual(cara.git('config', 'core.hooksPath'), '.husky/_');
   });
@@ -91,16 +121,33 @@ describe('countersign init', function () {
     const bo = clone();
     const r = JSON.parse(bo.cli(['init', '--json', '--agents', 'none']).stdout) as InitJson;
     assert.strictEqual(r.policy.status, 'skipped');
-    assert.match(r.policy.reason ?? '', /user\.signingkey is not set.*git config user\.signingkey ~\/\.ssh\/id_ed25519\.pub/);
+    assert.match(
+      r.policy.reason ?? '',
+      /user\.signingkey is not set.*git config user\.signingkey ~\/\.ssh\/id_ed25519\.pub/,
+    );
     assert.ok(!fs.existsSync(path.join(bo.dir, '.countersign.json')));
     assert.deepStrictEqual(r.agents, []);
     assert.strictEqual(r.ci.forge, null);
-    assert.match(r.ci.reason ?? '', /not on GitHub or GitLab: on a self-hosted server run `countersign install --server`/);
-    assert.ok(r.nextSteps.some((s) => /Write the policy/.test(s)), r.nextSteps.join('\n'));
-    assert.ok(fs.existsSync(path.join(bo.dir, '.git', 'countersign', 'hooks', 'pre-push')), 'hooks installed all the same');
+    assert.match(
+      r.ci.reason ?? '',
+      /not on GitHub or GitLab: on a self-hosted server run `countersign install --server`/,
+    );
+    assert.ok(
+      r.nextSteps.some((s) => /Write the policy/.test(s)),
+      r.nextSteps.join('\n'),
+    );
+    assert.ok(
+      fs.existsSync(path.join(bo.dir, '.git', 'countersign', 'hooks', 'pre-push')),
+      'hooks installed all the same',
+    );
 
     const fresh = clone();
-    for (const bad of [['--agents', 'vim'], ['--ci', 'bitbucket'], ['--hook-manager', 'yarn'], ['--reviewer', 'Bo <bo@example.com>', '--key', '/nonexistent.pub']]) {
+    for (const bad of [
+      ['--agents', 'vim'],
+      ['--ci', 'bitbucket'],
+      ['--hook-manager', 'yarn'],
+      ['--reviewer', 'Bo <bo@example.com>', '--key', '/nonexistent.pub'],
+    ]) {
       const x = fresh.cli(['init', ...bad]);
       assert.strictEqual(x.status, 2, `${bad.join(' ')}: ${x.stderr}`);
     }

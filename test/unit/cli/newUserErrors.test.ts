@@ -14,7 +14,9 @@ function parse(args: string[], r: { stdout: string; stderr: string }): Json {
   try {
     return JSON.parse(r.stdout) as Json;
   } catch {
-    return assert.fail(`${args.join(' ')} printed no JSON on stdout (stdout: ${JSON.stringify(r.stdout.slice(0, 200))}, stderr: ${r.stderr.slice(0, 300)})`);
+    return assert.fail(
+      `${args.join(' ')} printed no JSON on stdout (stdout: ${JSON.stringify(r.stdout.slice(0, 200))}, stderr: ${r.stderr.slice(0, 300)})`,
+    );
   }
 }
 
@@ -29,23 +31,33 @@ describe('CLI errors a new user meets: --json, outside a repository, did you mea
   it('--json / --format json: an exit-2 error is one JSON object on stdout ({"ok": false, "error", "errors", "exitCode": 2}; verify keeps its own fields)', () => {
     const { server, ada, bob } = setup();
     ada.git('remote', 'set-head', 'origin', 'main');
-    for (const args of [['verify', '--branch', 'typo', '--json'], ['verify', '--format', 'json', '--remote', 'nope', '--branch', 'main']]) {
+    for (const args of [
+      ['verify', '--branch', 'typo', '--json'],
+      ['verify', '--format', 'json', '--remote', 'nope', '--branch', 'main'],
+    ]) {
       const r = ada.cli(args);
       assert.strictEqual(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
       const doc = parse(args, r);
-      for (const k of ['ok', 'branch', 'protected', 'commits', 'errors']) assert.ok(k in doc, `${args.join(' ')}: ${k} in ${r.stdout}`);
+      for (const k of ['ok', 'branch', 'protected', 'commits', 'errors'])
+        assert.ok(k in doc, `${args.join(' ')}: ${k} in ${r.stdout}`);
       assert.strictEqual(doc.ok, false);
       assert.strictEqual(doc.exitCode, 2);
       assert.deepStrictEqual(doc.commits, []);
       assert.strictEqual((doc.errors as string[]).length, 1);
       assert.ok(r.stderr.includes((doc.errors as string[])[0]), 'the sentence on stderr is the one in the JSON');
     }
-    assert.match((parse([], ada.cli(['verify', '--branch', 'typo', '--json'])).errors as string[])[0], /--branch 'typo' is not a branch on origin/);
+    assert.match(
+      (parse([], ada.cli(['verify', '--branch', 'typo', '--json'])).errors as string[])[0],
+      /--branch 'typo' is not a branch on origin/,
+    );
     const typo = (parse([], ada.cli(['verify', '--json', '--remote', 'orign'])).errors as string[])[0];
     assert.match(typo, /no remote named 'orign' here \(remotes: origin\)\. Did you mean 'origin'\?/);
     assert.doesNotMatch(typo, /git remote add orign/, 'a typo is not a remote to add');
     const bogus = parse([], ada.cli(['approve', '--bogus', '--json']));
-    assert.match(bogus.error as string, /^approve: Unknown option '--bogus'.* Run `countersign approve --help` for usage\.$/);
+    assert.match(
+      bogus.error as string,
+      /^approve: Unknown option '--bogus'.* Run `countersign approve --help` for usage\.$/,
+    );
     assert.ok(!(bogus.error as string).includes('\n'), 'the JSON error is one line');
 
     // approve of one's own commit: the preflight refuses (exit 2), in JSON when asked.
@@ -53,7 +65,7 @@ describe('CLI errors a new user meets: --json, outside a repository, did you mea
     bobs.git('checkout', '-q', '-b', 'own');
     bobs.write('own.txt', 'mine\n');
     bobs.git('add', 'own.txt');
-    bobs.git('commit', '-q', '--no-verify', '--author', 'Bob Reviewer <bob@example.com>', '-m', 'Bob\'s own change');
+    bobs.git('commit', '-q', '--no-verify', '--author', 'Bob Reviewer <bob@example.com>', '-m', "Bob's own change");
     const own = bobs.cli(['approve', 'HEAD', '--json']);
     assert.strictEqual(own.status, 2, own.stderr);
     const ownDoc = parse(['approve'], own);
@@ -62,7 +74,11 @@ describe('CLI errors a new user meets: --json, outside a repository, did you mea
     assert.match(ownDoc.error as string, /^approve: .*two-person rule/);
 
     // Usage errors before any git work, and an unknown command, answer in JSON too; without --json, stdout stays empty.
-    for (const args of [['status', '--json', '--bogus'], ['report', '--format', 'json', '--by', 'agnet'], ['verfy', '--json']]) {
+    for (const args of [
+      ['status', '--json', '--bogus'],
+      ['report', '--format', 'json', '--by', 'agnet'],
+      ['verfy', '--json'],
+    ]) {
       const r = ada.cli(args);
       assert.strictEqual(r.status, 2, args.join(' '));
       assert.strictEqual(parse(args, r).exitCode, 2);
@@ -76,19 +92,46 @@ describe('CLI errors a new user meets: --json, outside a repository, did you mea
     const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cs-norepo-')));
     const env = isolatedEnv({ GIT_CEILING_DIRECTORIES: path.dirname(dir) });
     const run = (args: string[]) => {
-      const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, env, encoding: 'utf8', input: '', timeout: SYNC_TIMEOUT_MS });
+      const r = spawnSync(process.execPath, [CLI, ...args], {
+        cwd: dir,
+        env,
+        encoding: 'utf8',
+        input: '',
+        timeout: SYNC_TIMEOUT_MS,
+      });
       return { status: r.status, stdout: r.stdout, stderr: r.stderr };
     };
     const commands = [
-      ['verify'], ['verify', '--branch', 'main'], ['approve'], ['approve', 'HEAD'], ['reject', '--comment', 'no'], ['explain', 'HEAD'],
-      ['blame', 'a.txt'], ['report'], ['status'], ['doctor'], ['install'], ['install', '--server'], ['uninstall'], ['init', '--yes'],
-      ['policy', 'init'], ['policy', 'check'], ['agents', 'connect', 'claude'], ['agents', 'disconnect'], ['export', '--format', 'agent-trace'],
-      ['import'], ['checkpoint', '--phase', 'before', '--agent', 'claude-code', 'a.txt'],
+      ['verify'],
+      ['verify', '--branch', 'main'],
+      ['approve'],
+      ['approve', 'HEAD'],
+      ['reject', '--comment', 'no'],
+      ['explain', 'HEAD'],
+      ['blame', 'a.txt'],
+      ['report'],
+      ['status'],
+      ['doctor'],
+      ['install'],
+      ['install', '--server'],
+      ['uninstall'],
+      ['init', '--yes'],
+      ['policy', 'init'],
+      ['policy', 'check'],
+      ['agents', 'connect', 'claude'],
+      ['agents', 'disconnect'],
+      ['export', '--format', 'agent-trace'],
+      ['import'],
+      ['checkpoint', '--phase', 'before', '--agent', 'claude-code', 'a.txt'],
     ];
     for (const args of commands) {
       const r = run(args);
       assert.strictEqual(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
-      assert.strictEqual(r.stderr, `countersign ${args[0]}: ${dir} is not inside a git repository (run \`git init\` or cd into one)\n`, args.join(' '));
+      assert.strictEqual(
+        r.stderr,
+        `countersign ${args[0]}: ${dir} is not inside a git repository (run \`git init\` or cd into one)\n`,
+        args.join(' '),
+      );
     }
     const json = run(['verify', '--json']);
     assert.strictEqual(json.status, 2);
@@ -97,9 +140,19 @@ describe('CLI errors a new user meets: --json, outside a repository, did you mea
 
   it('did you mean: a mistyped agent (by its hook name or its canonical name), subcommand, format or hook', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-dym-'));
-    const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, env: isolatedEnv(), encoding: 'utf8', input: '', timeout: SYNC_TIMEOUT_MS });
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, [CLI, ...args], {
+        cwd: dir,
+        env: isolatedEnv(),
+        encoding: 'utf8',
+        input: '',
+        timeout: SYNC_TIMEOUT_MS,
+      });
     const cases: Array<[string[], RegExp]> = [
-      [['agents', 'connect', 'claud'], /unknown agent 'claud' \(expected claude, .*\)\. Did you mean 'claude' \(Claude Code, recorded as claude-code\)\?/],
+      [
+        ['agents', 'connect', 'claud'],
+        /unknown agent 'claud' \(expected claude, .*\)\. Did you mean 'claude' \(Claude Code, recorded as claude-code\)\?/,
+      ],
       [['agents', 'connect', 'claude-code'], /Did you mean 'claude' \(Claude Code/],
       [['agents', 'disconnect', 'gemini-cl'], /Did you mean 'gemini' \(Gemini CLI, recorded as gemini-cli\)\?/],
       [['init', '--agents', 'codx'], /Did you mean 'codex'/],

@@ -30,27 +30,96 @@ describe('npm package: npm pack gives a working countersign and nothing else', f
       // The commands cli.js loads on first use (src/cli/lazyCommands.ts).
       fs.copyFileSync(path.join(path.dirname(CLI), 'cli-lazy.js'), path.join(pkg, 'dist', 'cli-lazy.js'));
       // What a working tree also holds, none of which belongs in the tarball.
-      for (const decoy of ['dist/extension.js', 'dist/cli.js.map', 'dist/countersign.vsix', 'src/cli/main.ts', 'test/unit/x.test.js', 'docs/rollout.md', '.countersign.json', 'ci-examples/gitlab-ci.yml', 'media/icon.png']) {
+      for (const decoy of [
+        'dist/extension.js',
+        'dist/cli.js.map',
+        'dist/countersign.vsix',
+        'src/cli/main.ts',
+        'test/unit/x.test.js',
+        'docs/rollout.md',
+        '.countersign.json',
+        'ci-examples/gitlab-ci.yml',
+        'media/icon.png',
+      ]) {
         fs.mkdirSync(path.dirname(path.join(pkg, decoy)), { recursive: true });
         fs.writeFileSync(path.join(pkg, decoy), 'decoy\n');
       }
-      const npm = (args: string[], cwd: string) => execFileSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' }, timeout: 150_000 });
-      const packed = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', dir], pkg)) as Array<{ filename: string; files: Array<{ path: string }> }>;
-      assert.deepStrictEqual(packed[0].files.map((f) => f.path).sort(), ['LICENSE', 'README.md', 'dist/cli-lazy.js', 'dist/cli.js', 'dist/hook.js', 'package.json']);
-      const manifest = JSON.parse(fs.readFileSync(path.resolve('package.json'), 'utf8')) as { version: string; bin: Record<string, string>; dependencies?: object };
+      const npm = (args: string[], cwd: string) =>
+        execFileSync('npm', args, {
+          cwd,
+          encoding: 'utf8',
+          env: {
+            ...process.env,
+            npm_config_update_notifier: 'false',
+            npm_config_fund: 'false',
+            npm_config_audit: 'false',
+          },
+          timeout: 150_000,
+        });
+      const packed = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', dir], pkg)) as Array<{
+        filename: string;
+        files: Array<{ path: string }>;
+      }>;
+      assert.deepStrictEqual(packed[0].files.map((f) => f.path).sort(), [
+        'LICENSE',
+        'README.md',
+        'dist/cli-lazy.js',
+        'dist/cli.js',
+        'dist/hook.js',
+        'package.json',
+      ]);
+      const manifest = JSON.parse(fs.readFileSync(path.resolve('package.json'), 'utf8')) as {
+        version: string;
+        bin: Record<string, string>;
+        dependencies?: object;
+      };
       assert.deepStrictEqual(manifest.bin, { countersign: 'dist/cli.js' });
-      assert.strictEqual(manifest.dependencies, undefined, 'the CLI is one bundle: installing it needs nothing from the registry');
+      assert.strictEqual(
+        manifest.dependencies,
+        undefined,
+        'the CLI is one bundle: installing it needs nothing from the registry',
+      );
 
       const prefix = path.join(dir, 'prefix');
-      npm(['install', '--global', '--offline', '--ignore-scripts', '--prefix', prefix, path.join(dir, packed[0].filename)], dir);
+      npm(
+        [
+          'install',
+          '--global',
+          '--offline',
+          '--ignore-scripts',
+          '--prefix',
+          prefix,
+          path.join(dir, packed[0].filename),
+        ],
+        dir,
+      );
       const bin = path.join(prefix, 'bin', 'countersign');
-      const version = execFileSync(bin, ['--version'], { encoding: 'utf8', env: { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}/usr/bin:/bin` } });
+      const version = execFileSync(bin, ['--version'], {
+        encoding: 'utf8',
+        env: { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}/usr/bin:/bin` },
+      });
       assert.match(version, new RegExp(`\\b${manifest.version.replace(/\./g, '\\.')}\\b`));
       // `explain` lives in dist/cli-lazy.js: the installed package finds it beside cli.js through npm's bin link.
       const repo = path.join(dir, 'repo');
       execFileSync('git', ['init', '-q', repo]);
-      execFileSync('git', ['-C', repo, '-c', 'user.name=A', '-c', 'user.email=a@example.com', 'commit', '-q', '--allow-empty', '-m', 'first']);
-      const explained = spawnSync(bin, ['explain', 'HEAD'], { cwd: repo, encoding: 'utf8', env: { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}/usr/bin:/bin` } });
+      execFileSync('git', [
+        '-C',
+        repo,
+        '-c',
+        'user.name=A',
+        '-c',
+        'user.email=a@example.com',
+        'commit',
+        '-q',
+        '--allow-empty',
+        '-m',
+        'first',
+      ]);
+      const explained = spawnSync(bin, ['explain', 'HEAD'], {
+        cwd: repo,
+        encoding: 'utf8',
+        env: { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}/usr/bin:/bin` },
+      });
       assert.strictEqual(explained.status, 0, explained.stderr);
       assert.match(explained.stdout, /^commit [0-9a-f]{40}/m);
     } finally {
@@ -67,14 +136,19 @@ describe('the command-line launcher the extension installs', () => {
       // A PATH without node (only sh's own tools): the launcher must fall back to the Node that installed it.
       const tools = path.join(home, 'tools');
       fs.mkdirSync(tools);
-      for (const t of ['sh', 'dirname']) fs.symlinkSync(execFileSync('sh', ['-c', `command -v ${t}`], { encoding: 'utf8' }).trim(), path.join(tools, t));
+      for (const t of ['sh', 'dirname'])
+        fs.symlinkSync(execFileSync('sh', ['-c', `command -v ${t}`], { encoding: 'utf8' }).trim(), path.join(tools, t));
       const env = { HOME: home, PATH: tools };
       const r = installCliLauncher({ cliSource: CLI, env, fallbackNode: process.execPath });
       assert.strictEqual(r.launcher, path.join(home, '.local', 'bin', 'countersign'));
       assert.strictEqual(r.onPath, false);
       assert.match(r.pathHint ?? '', /export PATH=".*\.local\/bin:\$PATH"/);
       assert.match(execFileSync(r.launcher, ['--version'], { encoding: 'utf8', env }), /\d+\.\d+\.\d+/);
-      assert.deepStrictEqual(installCliLauncher({ cliSource: CLI, env: { ...env, PATH: `${path.dirname(r.launcher)}:${tools}` } }).onPath, true, 'run again: upgraded in place');
+      assert.deepStrictEqual(
+        installCliLauncher({ cliSource: CLI, env: { ...env, PATH: `${path.dirname(r.launcher)}:${tools}` } }).onPath,
+        true,
+        'run again: upgraded in place',
+      );
       fs.writeFileSync(r.launcher, '#!/bin/sh\necho mine\n');
       assert.throws(() => installCliLauncher({ cliSource: CLI, env }), /exists and was not written by Countersign/);
     } finally {

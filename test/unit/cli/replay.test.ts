@@ -8,7 +8,9 @@ import { CLI } from '../helpers/tempRepo';
 /** `countersign replay` through the built CLI, with traces written to a temporary folder. */
 describe('countersign replay', () => {
   let dir: string;
-  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-replay-')); });
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-replay-'));
+  });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   function replay(trace: unknown, ...args: string[]) {
@@ -31,7 +33,7 @@ describe('countersign replay', () => {
     ],
   };
 
-  it('--json prints one label per line of each file\'s final content', () => {
+  it("--json prints one label per line of each file's final content", () => {
     const r = replay(trace, '--json');
     assert.strictEqual(r.status, 0, r.stderr);
     assert.deepStrictEqual(JSON.parse(r.stdout), {
@@ -51,7 +53,10 @@ describe('countersign replay', () => {
   });
 
   it('exits 2 naming the file and the JSON path of an invalid event', () => {
-    const r = replay({ version: 1, files: {}, events: [{ type: 'edit', file: 'a', changes: [{ offset: 'x', length: 0, text: '' }] }] }, '--json');
+    const r = replay(
+      { version: 1, files: {}, events: [{ type: 'edit', file: 'a', changes: [{ offset: 'x', length: 0, text: '' }] }] },
+      '--json',
+    );
     assert.strictEqual(r.status, 2);
     assert.match(r.stderr, /trace\.json: events\[0\]\.changes\[0\]\.offset: /);
     assert.strictEqual(r.stdout, '');
@@ -70,7 +75,14 @@ describe('countersign replay', () => {
   });
 
   it('exits 2 naming the event when an edit does not fit the text', () => {
-    const r = replay({ version: 1, files: { 'a.ts': 'abc' }, events: [{ type: 'clipboard', text: '' }, { type: 'edit', file: 'a.ts', changes: [{ offset: 2, length: 5, text: '' }] }] });
+    const r = replay({
+      version: 1,
+      files: { 'a.ts': 'abc' },
+      events: [
+        { type: 'clipboard', text: '' },
+        { type: 'edit', file: 'a.ts', changes: [{ offset: 2, length: 5, text: '' }] },
+      ],
+    });
     assert.strictEqual(r.status, 2);
     assert.match(r.stderr, /trace\.json: events\[1\]: edit of a\.ts, change 0: .*past the end/);
   });

@@ -3,8 +3,19 @@ import { cloneAs } from '../helpers/approvals';
 import { commitFile, setup } from '../helpers/gateServer';
 
 type Json = Record<string, unknown>;
-interface Awaiting { sha: string; canApprove: boolean; cannotApprove?: string; approveCommand: string; reasons: string[] }
-interface Branch { branch: string; target: string; head: string; commits: Awaiting[] }
+interface Awaiting {
+  sha: string;
+  canApprove: boolean;
+  cannotApprove?: string;
+  approveCommand: string;
+  reasons: string[];
+}
+interface Branch {
+  branch: string;
+  target: string;
+  head: string;
+  commits: Awaiting[];
+}
 
 /**
  * `countersign review` (issue 17, tried as a new reviewer): what awaits my approval, from the command line,
@@ -13,10 +24,15 @@ interface Branch { branch: string; target: string; head: string; commits: Awaiti
 describe('countersign review: what awaits the reviewer', function () {
   this.timeout(240_000);
 
-  it('lists the fetched branch\'s commit that needs Bob\'s review with the approve command; after approving it, nothing', () => {
+  it("lists the fetched branch's commit that needs Bob's review with the approve command; after approving it, nothing", () => {
     const { server, ada, bob } = setup();
     ada.git('checkout', '-q', '-b', 'feature/rate');
-    const sha = commitFile(ada, 'src/rate.ts', 'export const rate = 2;\n', 'Add rate\n\nAssisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=1 human=0 untracked=0');
+    const sha = commitFile(
+      ada,
+      'src/rate.ts',
+      'export const rate = 2;\n',
+      'Add rate\n\nAssisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=1 human=0 untracked=0',
+    );
     ada.git('push', '-q', 'origin', 'feature/rate');
 
     const bobs = cloneAs(server.dir, 'Bob Reviewer', 'bob@example.com', bob.privateKeyFile);
@@ -31,11 +47,18 @@ describe('countersign review: what awaits the reviewer', function () {
     assert.strictEqual(json.awaitingYou, 1);
     const [branch] = json.branches as Branch[];
     assert.strictEqual(branch.branch, 'feature/rate');
-    assert.deepStrictEqual(branch.commits.map((c) => [c.sha, c.canApprove]), [[sha, true]]);
+    assert.deepStrictEqual(
+      branch.commits.map((c) => [c.sha, c.canApprove]),
+      [[sha, true]],
+    );
     // The same verdict verify gives for that branch as a merge into main: this commit is what blocks it.
     const v = bobs.cli(['verify', '--json', '--branch', 'main', '--head', 'origin/feature/rate']);
     const verify = JSON.parse(v.stdout) as { commits: Array<{ sha: string; ok: boolean }> };
-    assert.deepStrictEqual(verify.commits.filter((c) => !c.ok).map((c) => c.sha), [sha], v.stdout + v.stderr);
+    assert.deepStrictEqual(
+      verify.commits.filter((c) => !c.ok).map((c) => c.sha),
+      [sha],
+      v.stdout + v.stderr,
+    );
 
     // Ada is no reviewer: nothing awaits her; --all shows the commit and why she cannot approve it.
     const adas = ada.cli(['review', '--all', '--no-fetch']);

@@ -24,16 +24,32 @@ describe('a sole reviewer adding a teammate', function () {
     clone.git('add', '.countersign.json');
     clone.commit('Add Bo as reviewer', '-m', 'AI-Provenance: v1 ai=0 human=1 untracked=0');
     const own = clone.gitResult(['push', 'origin', 'main']);
-    assert.notStrictEqual(own.status, 0, 'nobody may approve the sole reviewer\'s own policy change');
-    assert.match(own.stderr, /nobody may approve: the policy lists no reviewer other than this commit's author\/committer/);
-    assert.match(own.stderr, /have the reviewer being added author the \.countersign\.json change that lists them \(you then approve it\), or list every reviewer in the first policy/);
+    assert.notStrictEqual(own.status, 0, "nobody may approve the sole reviewer's own policy change");
+    assert.match(
+      own.stderr,
+      /nobody may approve: the policy lists no reviewer other than this commit's author\/committer/,
+    );
+    assert.match(
+      own.stderr,
+      /have the reviewer being added author the \.countersign\.json change that lists them \(you then approve it\), or list every reviewer in the first policy/,
+    );
 
     // The order that works: Bo authors (and commits) the change listing Bo; Ada may approve it.
     clone.git('reset', '-q', '--hard', 'origin/main');
     clone.write('.countersign.json', withBo);
     clone.git('add', '.countersign.json');
-    const asBo = { ...clone.env, GIT_AUTHOR_NAME: 'Bo Liskov', GIT_AUTHOR_EMAIL: 'bo@example.com', GIT_COMMITTER_NAME: 'Bo Liskov', GIT_COMMITTER_EMAIL: 'bo@example.com' };
-    const commit = spawnSync('git', ['commit', '-q', '-m', 'Add Bo as reviewer', '-m', 'AI-Provenance: v1 ai=0 human=1 untracked=0'], { cwd: clone.dir, env: asBo, encoding: 'utf8' });
+    const asBo = {
+      ...clone.env,
+      GIT_AUTHOR_NAME: 'Bo Liskov',
+      GIT_AUTHOR_EMAIL: 'bo@example.com',
+      GIT_COMMITTER_NAME: 'Bo Liskov',
+      GIT_COMMITTER_EMAIL: 'bo@example.com',
+    };
+    const commit = spawnSync(
+      'git',
+      ['commit', '-q', '-m', 'Add Bo as reviewer', '-m', 'AI-Provenance: v1 ai=0 human=1 untracked=0'],
+      { cwd: clone.dir, env: asBo, encoding: 'utf8' },
+    );
     assert.strictEqual(commit.status, 0, commit.stderr);
     const theirs = clone.cli(['verify', '--remote', 'origin', '--branch', 'main']);
     assert.strictEqual(theirs.status, 1, theirs.stdout + theirs.stderr);

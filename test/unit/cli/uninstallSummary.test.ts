@@ -8,10 +8,10 @@ import { TempRepo } from '../helpers/tempRepo';
  * hooks `agents connect --local` wrote, so the message says so, file by file. A real repository, the real
  * install, connect and uninstall.
  */
-describe('uninstall\'s summary: what the editor says it removed', function () {
+describe("uninstall's summary: what the editor says it removed", function () {
   this.timeout(120_000);
 
-  it('names the agents\' files it deleted or changed and the committed ones it left; says when nothing was installed', async () => {
+  it("names the agents' files it deleted or changed and the committed ones it left; says when nothing was installed", async () => {
     const repo = TempRepo.create();
     repo.write('.gemini/settings.json', '{"theme": "dark"}\n');
     repo.git('add', '.');
@@ -31,6 +31,9 @@ describe('uninstall\'s summary: what the editor says it removed', function () {
     assert.match(text, /\.git\/info\/exclude line/);
     assert.match(text, /Left \.gemini\/settings\.json \(committed: `countersign agents disconnect`/);
 
-    assert.strictEqual(uninstallSummary(await uninstall(repo.dir)), 'Countersign hooks were not installed in this repository. Left .gemini/settings.json (committed: `countersign agents disconnect` takes Countersign\'s entries out, then commit it).');
+    assert.strictEqual(
+      uninstallSummary(await uninstall(repo.dir)),
+      "Countersign hooks were not installed in this repository. Left .gemini/settings.json (committed: `countersign agents disconnect` takes Countersign's entries out, then commit it).",
+    );
   });
 });

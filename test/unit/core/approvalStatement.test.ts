@@ -1,8 +1,15 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import {
-  canonicalJson, canonicalStatementBytes, EMPTY_PATCH_ID, formatStatementLine, parseStatementNote, statementCovers,
-  verifySignedStatement, type ApprovalStatement, type SignedStatement,
+  canonicalJson,
+  canonicalStatementBytes,
+  EMPTY_PATCH_ID,
+  formatStatementLine,
+  parseStatementNote,
+  statementCovers,
+  verifySignedStatement,
+  type ApprovalStatement,
+  type SignedStatement,
 } from '../../../src/core/approvalStatement';
 import { makeKey, sshKeygenSign, sshKeygenVerify, tempDir, type TestKey } from '../helpers/sshKeys';
 
@@ -14,15 +21,33 @@ const P = 'f'.repeat(40);
 
 function statement(over: Partial<ApprovalStatement> = {}): ApprovalStatement {
   return {
-    v: 1, decision: 'approve', reviewer: { name: 'Rita Reviewer', email: 'rita@example.com' },
-    tip: A, tree: T, base: B, patchId: P, time: '2026-01-31T12:00:00.000Z', comment: 'LGTM — ünïcödé ok', ...over,
+    v: 1,
+    decision: 'approve',
+    reviewer: { name: 'Rita Reviewer', email: 'rita@example.com' },
+    tip: A,
+    tree: T,
+    base: B,
+    patchId: P,
+    time: '2026-01-31T12:00:00.000Z',
+    comment: 'LGTM — ünïcödé ok',
+    ...over,
   };
 }
 
 describe('approvalStatement: canonical bytes', () => {
   it('are the same whatever the key order, sorted, compact, with no undefined members', () => {
     const s = statement();
-    const shuffled = { comment: s.comment, time: s.time, patchId: s.patchId, base: s.base, tree: s.tree, tip: s.tip, reviewer: { email: 'rita@example.com', name: 'Rita Reviewer' }, decision: s.decision, v: 1 } as ApprovalStatement;
+    const shuffled = {
+      comment: s.comment,
+      time: s.time,
+      patchId: s.patchId,
+      base: s.base,
+      tree: s.tree,
+      tip: s.tip,
+      reviewer: { email: 'rita@example.com', name: 'Rita Reviewer' },
+      decision: s.decision,
+      v: 1,
+    } as ApprovalStatement;
     assert.ok(canonicalStatementBytes(s).equals(canonicalStatementBytes(shuffled)));
     assert.strictEqual(
       canonicalStatementBytes(statement({ comment: undefined })).toString(),
@@ -38,7 +63,10 @@ describe('approvalStatement: canonical bytes', () => {
 
 describe('approvalStatement: parsing a note', () => {
   it('reads one statement per line and reports each malformed line with the commit and line number', () => {
-    const good = formatStatementLine({ statement: statement(), signature: '-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n' });
+    const good = formatStatementLine({
+      statement: statement(),
+      signature: '-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n',
+    });
     assert.ok(!good.includes('\n'), 'a statement is one line');
     const text = [
       good,
@@ -70,7 +98,10 @@ describe('approvalStatement: what a statement covers', () => {
   const target = { tip: A, tree: T, base: B, patchId: P };
   it('exact tip, tree and base: exact', () => assert.strictEqual(statementCovers(statement(), target), 'exact'));
   it('same patch-id on another tip and base (a rebase): rebased', () =>
-    assert.strictEqual(statementCovers(statement(), { tip: C, tree: '2'.repeat(40), base: '3'.repeat(40), patchId: P }), 'rebased'));
+    assert.strictEqual(
+      statementCovers(statement(), { tip: C, tree: '2'.repeat(40), base: '3'.repeat(40), patchId: P }),
+      'rebased',
+    ));
   it('same tip reviewed against another base: tip (caller intersects the spans)', () =>
     assert.strictEqual(statementCovers(statement(), { ...target, base: C, patchId: '9'.repeat(40) }), 'tip'));
   it('a new commit on top (other tip, other patch-id): nothing', () =>
@@ -78,8 +109,14 @@ describe('approvalStatement: what a statement covers', () => {
   it('a tip whose tree does not match is inconsistent: nothing, even with a matching patch-id', () =>
     assert.strictEqual(statementCovers(statement(), { ...target, tree: '2'.repeat(40) }), undefined));
   it('an empty change covers only its exact tip, never another empty change', () => {
-    assert.strictEqual(statementCovers(statement({ patchId: EMPTY_PATCH_ID }), { tip: C, tree: T, base: B, patchId: EMPTY_PATCH_ID }), undefined);
-    assert.strictEqual(statementCovers(statement({ patchId: EMPTY_PATCH_ID }), { ...target, patchId: EMPTY_PATCH_ID }), 'exact');
+    assert.strictEqual(
+      statementCovers(statement({ patchId: EMPTY_PATCH_ID }), { tip: C, tree: T, base: B, patchId: EMPTY_PATCH_ID }),
+      undefined,
+    );
+    assert.strictEqual(
+      statementCovers(statement({ patchId: EMPTY_PATCH_ID }), { ...target, patchId: EMPTY_PATCH_ID }),
+      'exact',
+    );
   });
 });
 
@@ -99,7 +136,7 @@ describe('approvalStatement: signatures (real ssh-keygen)', function () {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('verifies for the reviewer\'s key, and survives the trip through a note line', () => {
+  it("verifies for the reviewer's key, and survives the trip through a note line", () => {
     const r = verifySignedStatement(signed, rita.publicLine);
     assert.ok(r.ok, JSON.stringify(r));
     const [back] = parseStatementNote(formatStatementLine(signed)).statements;
@@ -108,25 +145,42 @@ describe('approvalStatement: signatures (real ssh-keygen)', function () {
   });
 
   it('attack: the statement copied onto another commit (tip, tree, base or patch-id edited) fails, for both verifiers', () => {
-    for (const over of [{ tip: C }, { tree: C }, { base: C }, { patchId: C }, { decision: 'reject' as const }, { reviewer: { email: 'mallory@example.com' } }, { comment: undefined }]) {
+    for (const over of [
+      { tip: C },
+      { tree: C },
+      { base: C },
+      { patchId: C },
+      { decision: 'reject' as const },
+      { reviewer: { email: 'mallory@example.com' } },
+      { comment: undefined },
+    ]) {
       const forged = { statement: statement(over), signature: signed.signature };
       const r = verifySignedStatement(forged, rita.publicLine);
       assert.ok(!r.ok && /does not match/.test(r.reason), JSON.stringify({ over, r }));
-      assert.strictEqual(sshKeygenVerify(rita.publicLine, canonicalStatementBytes(forged.statement), forged.signature), false);
+      assert.strictEqual(
+        sshKeygenVerify(rita.publicLine, canonicalStatementBytes(forged.statement), forged.signature),
+        false,
+      );
     }
   });
 
-  it('attack: a statement signed by an unlisted key fails against the listed reviewer\'s key', () => {
+  it("attack: a statement signed by an unlisted key fails against the listed reviewer's key", () => {
     const s = statement();
     const byMallory = { statement: s, signature: sshKeygenSign(mallory.privateFile, canonicalStatementBytes(s)) };
     const r = verifySignedStatement(byMallory, rita.publicLine);
     assert.ok(!r.ok && /made by key/.test(r.reason));
-    assert.ok(verifySignedStatement(byMallory, mallory.publicLine).ok, 'valid only for its own key, which the gate does not list');
+    assert.ok(
+      verifySignedStatement(byMallory, mallory.publicLine).ok,
+      'valid only for its own key, which the gate does not list',
+    );
   });
 
   it('attack: a git commit signature (namespace "git") over the same bytes is not an approval', () => {
     const s = statement();
-    const gitSig = { statement: s, signature: sshKeygenSign(rita.privateFile, canonicalStatementBytes(s), { namespace: 'git' }) };
+    const gitSig = {
+      statement: s,
+      signature: sshKeygenSign(rita.privateFile, canonicalStatementBytes(s), { namespace: 'git' }),
+    };
     const r = verifySignedStatement(gitSig, rita.publicLine);
     assert.ok(!r.ok && /namespace/.test(r.reason));
   });

@@ -1,7 +1,12 @@
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
 import * as pkg from '../../../package.json';
-import { annotationText, blameAgentName, blameHoverMarkdown, personName } from '../../../src/core/blame/blameAnnotation';
+import {
+  annotationText,
+  blameAgentName,
+  blameHoverMarkdown,
+  personName,
+} from '../../../src/core/blame/blameAnnotation';
 import { BlameCache, blameCacheKey } from '../../../src/core/blame/blameCache';
 import type { BlameCommitSummary, ProvenanceBlameLine } from '../../../src/core/blame/lineProvenance';
 import { relativeAge } from '../../../src/core/blame/relativeAge';
@@ -14,13 +19,30 @@ const DAY = 86_400;
 
 function commit(over: Partial<BlameCommitSummary> = {}): BlameCommitSummary {
   return {
-    sha: SHA, author: 'Ada Author', authorEmail: 'ada@example.com', authorTime: NOW / 1000 - 3 * DAY, summary: 'Add password login',
-    hasNote: true, attested: true, agents: [], ...over,
+    sha: SHA,
+    author: 'Ada Author',
+    authorEmail: 'ada@example.com',
+    authorTime: NOW / 1000 - 3 * DAY,
+    summary: 'Add password login',
+    hasNote: true,
+    attested: true,
+    agents: [],
+    ...over,
   };
 }
 
 function line(over: Partial<ProvenanceBlameLine> = {}): ProvenanceBlameLine {
-  return { line: 4, commit: SHA, author: 'Ada Author', authorEmail: 'ada@example.com', kind: 'untracked', origPath: 'src/login.ts', origLine: 2, content: 'x', ...over };
+  return {
+    line: 4,
+    commit: SHA,
+    author: 'Ada Author',
+    authorEmail: 'ada@example.com',
+    kind: 'untracked',
+    origPath: 'src/login.ts',
+    origLine: 2,
+    content: 'x',
+    ...over,
+  };
 }
 
 describe('AI blame: relative age (git --date=relative thresholds)', () => {
@@ -51,9 +73,21 @@ describe('AI blame: relative age (git --date=relative thresholds)', () => {
     const repo = TempRepo.create();
     const now = Math.floor(Date.now() / 1000);
     // Ages well inside each bucket, so the second that passes while git runs cannot change the wording.
-    for (const age of [5 * 60 + 10, 26 * 3600 + 100, 5 * DAY + 100, 45 * DAY + 100, 200 * DAY + 100, 800 * DAY + 100, 3000 * DAY]) {
+    for (const age of [
+      5 * 60 + 10,
+      26 * 3600 + 100,
+      5 * DAY + 100,
+      45 * DAY + 100,
+      200 * DAY + 100,
+      800 * DAY + 100,
+      3000 * DAY,
+    ]) {
       const at = now - age;
-      const r = spawnSync('git', ['commit', '-q', '--allow-empty', '-m', `${age}`], { cwd: repo.dir, env: { ...repo.env, GIT_AUTHOR_DATE: `@${at} +0000` }, encoding: 'utf8' });
+      const r = spawnSync('git', ['commit', '-q', '--allow-empty', '-m', `${age}`], {
+        cwd: repo.dir,
+        env: { ...repo.env, GIT_AUTHOR_DATE: `@${at} +0000` },
+        encoding: 'utf8',
+      });
       assert.strictEqual(r.status, 0, String(r.stderr));
       const gits = repo.git('log', '-1', '--date=relative', '--format=%ad').trim();
       assert.strictEqual(relativeAge(at * 1000, Date.now()), gits, `age ${age} s`);
@@ -63,20 +97,39 @@ describe('AI blame: relative age (git --date=relative thresholds)', () => {
 
 describe('AI blame: the annotation', () => {
   it('names the agent, model, commit and age of an AI-attested line', () => {
-    const text = annotationText(line({ kind: 'ai', agent: 'claude-code', tool: 'claude', model: 'claude-sonnet-4-5', session: 's_0123456789abcd' }), commit(), NOW);
+    const text = annotationText(
+      line({
+        kind: 'ai',
+        agent: 'claude-code',
+        tool: 'claude',
+        model: 'claude-sonnet-4-5',
+        session: 's_0123456789abcd',
+      }),
+      commit(),
+      NOW,
+    );
     assert.strictEqual(text, 'Claude Code · claude-sonnet-4-5 · a1b2c3d · 3 days ago');
   });
 
   it('leaves out a model the note does not record, and names inline completions and unknown tools plainly', () => {
-    assert.strictEqual(annotationText(line({ kind: 'ai', agent: 'inline-completion' }), commit(), NOW), 'Inline completion · a1b2c3d · 3 days ago');
+    assert.strictEqual(
+      annotationText(line({ kind: 'ai', agent: 'inline-completion' }), commit(), NOW),
+      'Inline completion · a1b2c3d · 3 days ago',
+    );
     assert.strictEqual(blameAgentName({ agent: 'unknown', tool: 'windsurf' }), 'windsurf');
     assert.strictEqual(blameAgentName({ agent: 'unknown' }), 'Unidentified AI');
     assert.strictEqual(blameAgentName({ agent: 'copilot', tool: 'github-copilot' }), 'GitHub Copilot');
   });
 
-  it('says human and the note\'s person for an h_ entry, the commit author when the note names nobody', () => {
-    assert.strictEqual(annotationText(line({ kind: 'human', human: 'Bo Reviewer <bo@example.com>' }), commit(), NOW), 'human · Bo Reviewer · a1b2c3d · 3 days ago');
-    assert.strictEqual(annotationText(line({ kind: 'human' }), commit(), NOW), 'human · Ada Author · a1b2c3d · 3 days ago');
+  it("says human and the note's person for an h_ entry, the commit author when the note names nobody", () => {
+    assert.strictEqual(
+      annotationText(line({ kind: 'human', human: 'Bo Reviewer <bo@example.com>' }), commit(), NOW),
+      'human · Bo Reviewer · a1b2c3d · 3 days ago',
+    );
+    assert.strictEqual(
+      annotationText(line({ kind: 'human' }), commit(), NOW),
+      'human · Ada Author · a1b2c3d · 3 days ago',
+    );
     assert.strictEqual(personName('Ada <ada@example.com>'), 'Ada');
     assert.strictEqual(personName('<ghost@example.com>'), '<ghost@example.com>');
   });
@@ -87,7 +140,10 @@ describe('AI blame: the annotation', () => {
   });
 
   it('has no age when the commit is unknown (never "55 years ago")', () => {
-    assert.strictEqual(annotationText(line({ kind: 'ai', agent: 'codex', model: 'gpt-5' }), undefined, NOW), 'Codex · gpt-5 · a1b2c3d');
+    assert.strictEqual(
+      annotationText(line({ kind: 'ai', agent: 'codex', model: 'gpt-5' }), undefined, NOW),
+      'Codex · gpt-5 · a1b2c3d',
+    );
   });
 });
 
@@ -95,7 +151,18 @@ describe('AI blame: the hover', () => {
   const explain = { command: Commands.explainCommit, repo: '/work/repo with space' };
 
   it('gives commit, author, agent, model and session, and links Explain Commit with the repository and sha', () => {
-    const md = blameHoverMarkdown(line({ kind: 'ai', agent: 'claude-code', tool: 'claude', model: 'claude-sonnet-4-5', session: 's_0123456789abcd' }), commit(), explain, NOW);
+    const md = blameHoverMarkdown(
+      line({
+        kind: 'ai',
+        agent: 'claude-code',
+        tool: 'claude',
+        model: 'claude-sonnet-4-5',
+        session: 's_0123456789abcd',
+      }),
+      commit(),
+      explain,
+      NOW,
+    );
     assert.ok(md);
     assert.match(md, /\*\*AI-written\*\* by Claude Code/);
     assert.match(md, /tool `claude` · model `claude-sonnet-4-5` · session `s_0123456789abcd`/);
@@ -108,23 +175,44 @@ describe('AI blame: the hover', () => {
   });
 
   it('names an inline completion in a sentence and leaves out what the note does not record', () => {
-    const md = blameHoverMarkdown(line({ kind: 'ai', agent: 'inline-completion', session: 's_7e87d5a29dd4ef' }), commit(), explain, NOW) ?? '';
+    const md =
+      blameHoverMarkdown(
+        line({ kind: 'ai', agent: 'inline-completion', session: 's_7e87d5a29dd4ef' }),
+        commit(),
+        explain,
+        NOW,
+      ) ?? '';
     assert.match(md, /\*\*AI-written\*\* by an inline completion/);
     assert.doesNotMatch(md, /model/);
     assert.match(md, /session `s_7e87d5a29dd4ef`/);
-    assert.match(blameHoverMarkdown(line({ kind: 'ai', agent: 'unknown', tool: 'windsurf' }), commit(), explain, NOW) ?? '', /by windsurf /);
+    assert.match(
+      blameHoverMarkdown(line({ kind: 'ai', agent: 'unknown', tool: 'windsurf' }), commit(), explain, NOW) ?? '',
+      /by windsurf /,
+    );
   });
 
   it('escapes names from notes and commits so they cannot inject links', () => {
-    const md = blameHoverMarkdown(line({ kind: 'human', human: 'Eve [click](command:workbench.action.terminal.new)' }), commit({ summary: 'Fix [x](https://evil.example)' }), explain, NOW);
+    const md = blameHoverMarkdown(
+      line({ kind: 'human', human: 'Eve [click](command:workbench.action.terminal.new)' }),
+      commit({ summary: 'Fix [x](https://evil.example)' }),
+      explain,
+      NOW,
+    );
     assert.ok(md);
     assert.doesNotMatch(md, /\]\(command:workbench/);
     assert.doesNotMatch(md, /\]\(https:/);
   });
 
   it('issue 16: a blank line in a tool, model or session cannot end its code span and render command links or images', () => {
-    const evil = 'x\n\n[run](command:workbench.action.terminal.sendSequence?%7B%7D) ![t](https://evil.example/t.png) <img src=x>\n\n`';
-    const md = blameHoverMarkdown(line({ kind: 'ai', agent: 'unknown', tool: evil, model: evil, session: evil }), commit({ summary: evil, author: evil }), explain, NOW) ?? '';
+    const evil =
+      'x\n\n[run](command:workbench.action.terminal.sendSequence?%7B%7D) ![t](https://evil.example/t.png) <img src=x>\n\n`';
+    const md =
+      blameHoverMarkdown(
+        line({ kind: 'ai', agent: 'unknown', tool: evil, model: evil, session: evil }),
+        commit({ summary: evil, author: evil }),
+        explain,
+        NOW,
+      ) ?? '';
     // Code spans hold the note's text literally as long as nothing ends them early: no line break inside.
     // (Backslash-escaped characters are literal text, not markup: set them aside first.)
     const unescaped = md.replace(/\\[\s\S]/g, '');
@@ -143,7 +231,15 @@ describe('AI blame: the hover', () => {
     assert.match(unattested ?? '', /unattested/);
     const noEntry = blameHoverMarkdown(line(), commit(), explain, NOW);
     assert.match(noEntry ?? '', /no entry for this line/);
-    const trailers = blameHoverMarkdown(line(), commit({ hasNote: false, agents: [{ agent: 'claude-code', raw: 'Claude <noreply@anthropic.com>', source: 'co-author' }] }), explain, NOW);
+    const trailers = blameHoverMarkdown(
+      line(),
+      commit({
+        hasNote: false,
+        agents: [{ agent: 'claude-code', raw: 'Claude <noreply@anthropic.com>', source: 'co-author' }],
+      }),
+      explain,
+      NOW,
+    );
     assert.match(trailers ?? '', /trailers name Claude Code/);
     assert.strictEqual(blameHoverMarkdown(line({ commit: null }), undefined, explain, NOW), undefined);
   });
@@ -154,10 +250,20 @@ describe('AI blame: cache keys', () => {
 
   it('one key per (file, HEAD, notes tip); NUL separators keep distinct parts from colliding', () => {
     assert.strictEqual(blameCacheKey(parts), blameCacheKey({ ...parts }));
-    for (const change of [{ root: '/r2' }, { file: 'src/b.ts' }, { head: 'h2' }, { notesTip: 'n2' }, { notesTip: undefined }, { head: undefined }]) {
+    for (const change of [
+      { root: '/r2' },
+      { file: 'src/b.ts' },
+      { head: 'h2' },
+      { notesTip: 'n2' },
+      { notesTip: undefined },
+      { head: undefined },
+    ]) {
       assert.notStrictEqual(blameCacheKey({ ...parts, ...change }), blameCacheKey(parts), JSON.stringify(change));
     }
-    assert.notStrictEqual(blameCacheKey({ ...parts, root: '/r', file: 'x/y' }), blameCacheKey({ ...parts, root: '/r/x', file: 'y' }));
+    assert.notStrictEqual(
+      blameCacheKey({ ...parts, root: '/r', file: 'x/y' }),
+      blameCacheKey({ ...parts, root: '/r/x', file: 'y' }),
+    );
   });
 
   it('answers only for the key an entry was computed under, and drops the least recently used', () => {
@@ -175,13 +281,18 @@ describe('AI blame: cache keys', () => {
 
 describe('AI blame: contributions', () => {
   it('contributes the setting (markdownDescription, default on), the toggle command and the annotation colour', () => {
-    const props = pkg.contributes.configuration.properties as Record<string, { default?: unknown; markdownDescription?: string }>;
+    const props = pkg.contributes.configuration.properties as Record<
+      string,
+      { default?: unknown; markdownDescription?: string }
+    >;
     const setting = props[`${Settings.section}.${Settings.blameEnabled}`];
     assert.ok(setting, 'countersign.blame.enabled is not contributed');
     assert.strictEqual(setting.default, true);
     assert.match(setting.markdownDescription ?? '', /Toggle AI Blame/);
     assert.ok(pkg.contributes.commands.some((c) => c.command === Commands.toggleBlame));
-    const colour = (pkg.contributes.colors as Array<{ id: string; defaults: Record<string, string> }>).find((c) => c.id === Colors.blameForeground);
+    const colour = (pkg.contributes.colors as Array<{ id: string; defaults: Record<string, string> }>).find(
+      (c) => c.id === Colors.blameForeground,
+    );
     assert.ok(colour, 'countersign.blameForeground is not contributed');
     assert.deepStrictEqual(Object.keys(colour.defaults).sort(), ['dark', 'highContrast', 'highContrastLight', 'light']);
   });

@@ -1,7 +1,12 @@
 import * as assert from 'assert';
 import { aiLabel, HUMAN, UNTRACKED } from '../../../src/core/attribution/labels';
 import { formatAuthorshipNote, humanKey, parseAuthorshipNote, sessionKey } from '../../../src/core/authorshipNote';
-import { alignOwners, buildCommitAttribution, mapLabelsOnto, type LineEvidence } from '../../../src/core/commitAttribution';
+import {
+  alignOwners,
+  buildCommitAttribution,
+  mapLabelsOnto,
+  type LineEvidence,
+} from '../../../src/core/commitAttribution';
 
 const CLAUDE = aiLabel('claude-code', { model: 'claude-sonnet-4-5', session: 'c1' });
 
@@ -11,37 +16,80 @@ describe('commit attribution (pure parts)', () => {
     assert.deepStrictEqual(mapped, [HUMAN, undefined, CLAUDE, HUMAN, undefined]);
   });
 
-  it('aligns a donor\'s attested lines onto shifted content', () => {
-    const owners = new Map([[2, 'k1'], [3, 'k2']]);
-    assert.deepStrictEqual([...alignOwners(['a', 'ai1', 'ai2', 'z'], owners, ['new', 'new', 'a', 'ai1', 'ai2 edited', 'z'])], [[4, 'k1']]);
+  it("aligns a donor's attested lines onto shifted content", () => {
+    const owners = new Map([
+      [2, 'k1'],
+      [3, 'k2'],
+    ]);
+    assert.deepStrictEqual(
+      [...alignOwners(['a', 'ai1', 'ai2', 'z'], owners, ['new', 'new', 'a', 'ai1', 'ai2 edited', 'z'])],
+      [[4, 'k1']],
+    );
   });
 
   it('counts only added lines and writes a note whose ranges are the committed line numbers', () => {
     const sources = new Map<number, LineEvidence>([
-      [1, { kind: 'label', label: CLAUDE }], [2, { kind: 'label', label: HUMAN }], [3, { kind: 'label', label: UNTRACKED }], [5, { kind: 'label', label: CLAUDE }],
+      [1, { kind: 'label', label: CLAUDE }],
+      [2, { kind: 'label', label: HUMAN }],
+      [3, { kind: 'label', label: UNTRACKED }],
+      [5, { kind: 'label', label: CLAUDE }],
     ]);
-    const r = buildCommitAttribution([{ path: 'a b.ts', added: [1, 2, 3, 4, 5], sources }], { defaultHuman: 'Ada <a@x>', baseCommit: 'abc' });
+    const r = buildCommitAttribution([{ path: 'a b.ts', added: [1, 2, 3, 4, 5], sources }], {
+      defaultHuman: 'Ada <a@x>',
+      baseCommit: 'abc',
+    });
     assert.deepStrictEqual(r.counts, { ai: 2, human: 1, untracked: 2 });
     assert.deepStrictEqual(r.assistedBy, ['Claude:claude-sonnet-4-5 claude-code']);
     const back = parseAuthorshipNote(formatAuthorshipNote(r.note));
     assert.strictEqual(back.files[0].path, 'a b.ts');
     const [ai, human] = back.files[0].entries;
     assert.ok(ai.key.startsWith(`${sessionKey('claude-code', 'c1')}::t_`), ai.key);
-    assert.deepStrictEqual(ai.ranges, [[1, 1], [5, 5]]);
+    assert.deepStrictEqual(ai.ranges, [
+      [1, 1],
+      [5, 5],
+    ]);
     assert.deepStrictEqual(human, { key: humanKey('Ada <a@x>'), ranges: [[2, 2]] });
     assert.strictEqual(back.meta.base_commit_sha, 'abc');
   });
 
   it('gives a second model of one session its own session record (one model per record)', () => {
     const other = aiLabel('claude-code', { model: 'claude-opus-4-1', session: 'c1' });
-    const r = buildCommitAttribution([{ path: 'f', added: [1, 2], sources: new Map<number, LineEvidence>([[1, { kind: 'label', label: CLAUDE }], [2, { kind: 'label', label: other }]]) }]);
-    assert.deepStrictEqual(Object.values(r.note.meta.sessions ?? {}).map((s) => s.agent_id.model).sort(), ['claude-opus-4-1', 'claude-sonnet-4-5']);
-    assert.deepStrictEqual(r.assistedBy.sort(), ['Claude:claude-opus-4-1 claude-code', 'Claude:claude-sonnet-4-5 claude-code']);
+    const r = buildCommitAttribution([
+      {
+        path: 'f',
+        added: [1, 2],
+        sources: new Map<number, LineEvidence>([
+          [1, { kind: 'label', label: CLAUDE }],
+          [2, { kind: 'label', label: other }],
+        ]),
+      },
+    ]);
+    assert.deepStrictEqual(
+      Object.values(r.note.meta.sessions ?? {})
+        .map((s) => s.agent_id.model)
+        .sort(),
+      ['claude-opus-4-1', 'claude-sonnet-4-5'],
+    );
+    assert.deepStrictEqual(r.assistedBy.sort(), [
+      'Claude:claude-opus-4-1 claude-code',
+      'Claude:claude-sonnet-4-5 claude-code',
+    ]);
   });
 
-  it('carries a donor note\'s key and record, counting h_ keys as human', () => {
-    const donor = parseAuthorshipNote(`f\n  h_aaaaaaaaaaaaaa 1\n  c9883b05a2487d6d 2\n---\n{"schema_version":"authorship/3.0.0","prompts":{"c9883b05a2487d6d":{"agent_id":{"tool":"claude","id":"x","model":"m"}}},"humans":{"h_aaaaaaaaaaaaaa":{"author":"B <b@x>"}}}`);
-    const r = buildCommitAttribution([{ path: 'f', added: [1, 2, 3], sources: new Map<number, LineEvidence>([[1, { kind: 'note', key: 'h_aaaaaaaaaaaaaa', note: donor }], [2, { kind: 'note', key: 'c9883b05a2487d6d', note: donor }]]) }]);
+  it("carries a donor note's key and record, counting h_ keys as human", () => {
+    const donor = parseAuthorshipNote(
+      `f\n  h_aaaaaaaaaaaaaa 1\n  c9883b05a2487d6d 2\n---\n{"schema_version":"authorship/3.0.0","prompts":{"c9883b05a2487d6d":{"agent_id":{"tool":"claude","id":"x","model":"m"}}},"humans":{"h_aaaaaaaaaaaaaa":{"author":"B <b@x>"}}}`,
+    );
+    const r = buildCommitAttribution([
+      {
+        path: 'f',
+        added: [1, 2, 3],
+        sources: new Map<number, LineEvidence>([
+          [1, { kind: 'note', key: 'h_aaaaaaaaaaaaaa', note: donor }],
+          [2, { kind: 'note', key: 'c9883b05a2487d6d', note: donor }],
+        ]),
+      },
+    ]);
     assert.deepStrictEqual(r.counts, { ai: 1, human: 1, untracked: 1 });
     assert.deepStrictEqual(r.assistedBy, ['Claude:m claude-code'], 'git-ai\'s tool "claude" is canonical claude-code');
     assert.ok(r.note.meta.prompts?.['c9883b05a2487d6d']);

@@ -1,7 +1,11 @@
 import * as assert from 'assert';
 import fc from 'fast-check';
 import {
-  applySequentialChanges, insertedContentLines, isPasteCandidate, toSequentialChanges, type EditorContentChange,
+  applySequentialChanges,
+  insertedContentLines,
+  isPasteCandidate,
+  toSequentialChanges,
+  type EditorContentChange,
 } from '../../../src/core/editor/editorChanges';
 
 /**
@@ -10,8 +14,14 @@ import {
  * lists them (it lists the later one first).
  */
 function applySimultaneously(original: string, changes: readonly EditorContentChange[]): string {
-  const ordered = changes.map((c, i) => ({ c, i })).sort((a, b) =>
-    a.c.rangeOffset - b.c.rangeOffset || (a.c.rangeOffset + a.c.rangeLength) - (b.c.rangeOffset + b.c.rangeLength) || b.i - a.i);
+  const ordered = changes
+    .map((c, i) => ({ c, i }))
+    .sort(
+      (a, b) =>
+        a.c.rangeOffset - b.c.rangeOffset ||
+        a.c.rangeOffset + a.c.rangeLength - (b.c.rangeOffset + b.c.rangeLength) ||
+        b.i - a.i,
+    );
   let out = '';
   let pos = 0;
   for (const { c } of ordered) {
@@ -27,15 +37,26 @@ const textAndChanges = fc.string({ minLength: 1, maxLength: 40 }).chain((text) =
     const points = [...cuts].sort((a, b) => a - b);
     const spans: Array<[number, number]> = [];
     for (let i = 0; i + 1 < points.length; i += 2) spans.push([points[i], points[i + 1]]);
-    return fc.tuple(
-      fc.constant(text),
-      fc.tuple(...spans.map(([s, e]) => fc.record({
-        rangeOffset: fc.constant(s),
-        rangeLength: fc.boolean().map((replace) => (replace ? e - s : 0)),
-        text: fc.string({ maxLength: 5 }),
-      }))),
-    ).chain(([t, cs]) => fc.shuffledSubarray(cs, { minLength: cs.length, maxLength: cs.length }).map((shuffled) => [t, shuffled] as const));
-  }));
+    return fc
+      .tuple(
+        fc.constant(text),
+        fc.tuple(
+          ...spans.map(([s, e]) =>
+            fc.record({
+              rangeOffset: fc.constant(s),
+              rangeLength: fc.boolean().map((replace) => (replace ? e - s : 0)),
+              text: fc.string({ maxLength: 5 }),
+            }),
+          ),
+        ),
+      )
+      .chain(([t, cs]) =>
+        fc
+          .shuffledSubarray(cs, { minLength: cs.length, maxLength: cs.length })
+          .map((shuffled) => [t, shuffled] as const),
+      );
+  }),
+);
 
 describe('editor changes -> edit observation', () => {
   it('keeps a VS Code multi-cursor event (descending offsets) as it is', () => {
@@ -46,7 +67,10 @@ describe('editor changes -> edit observation', () => {
       { rangeOffset: 0, rangeLength: 0, text: 'x' },
     ];
     const seq = toSequentialChanges(reported);
-    assert.deepStrictEqual(seq.map((c) => c.offset), [4, 2, 0]);
+    assert.deepStrictEqual(
+      seq.map((c) => c.offset),
+      [4, 2, 0],
+    );
     assert.strictEqual(applySequentialChanges(original, seq), 'xa\nxb\nxc\n');
   });
 
@@ -58,23 +82,45 @@ describe('editor changes -> edit observation', () => {
     ];
     assert.strictEqual(applySequentialChanges(original, toSequentialChanges(reported)), 'ONE! two 3');
     // Applying them naively in the reported order would have hit the wrong characters.
-    assert.notStrictEqual(applySequentialChanges(original, reported.map((c) => ({ offset: c.rangeOffset, length: c.rangeLength, text: c.text }))), 'ONE! two 3');
+    assert.notStrictEqual(
+      applySequentialChanges(
+        original,
+        reported.map((c) => ({ offset: c.rangeOffset, length: c.rangeLength, text: c.text })),
+      ),
+      'ONE! two 3',
+    );
   });
 
   it('puts a replacement before an insertion at the same offset, as VS Code reports them', () => {
     const original = 'abcdef';
-    const reported = [{ rangeOffset: 2, rangeLength: 2, text: 'XY' }, { rangeOffset: 2, rangeLength: 0, text: '>' }];
+    const reported = [
+      { rangeOffset: 2, rangeLength: 2, text: 'XY' },
+      { rangeOffset: 2, rangeLength: 0, text: '>' },
+    ];
     assert.strictEqual(applySequentialChanges(original, toSequentialChanges(reported)), 'ab>XYef');
   });
 
   it('rejects overlapping changes instead of producing garbage', () => {
-    assert.throws(() => toSequentialChanges([{ rangeOffset: 0, rangeLength: 4, text: '' }, { rangeOffset: 2, rangeLength: 0, text: 'x' }]), RangeError);
+    assert.throws(
+      () =>
+        toSequentialChanges([
+          { rangeOffset: 0, rangeLength: 4, text: '' },
+          { rangeOffset: 2, rangeLength: 0, text: 'x' },
+        ]),
+      RangeError,
+    );
   });
 
   it('property: sequential application equals simultaneous application, whatever the reported order', () => {
-    fc.assert(fc.property(textAndChanges, ([text, changes]) => {
-      assert.strictEqual(applySequentialChanges(text, toSequentialChanges(changes)), applySimultaneously(text, changes));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(textAndChanges, ([text, changes]) => {
+        assert.strictEqual(
+          applySequentialChanges(text, toSequentialChanges(changes)),
+          applySimultaneously(text, changes),
+        );
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('reads the clipboard only for multi-line insertions longer than N characters, never for a typed line break', () => {

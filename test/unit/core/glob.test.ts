@@ -46,8 +46,11 @@ describe('glob matcher', () => {
     assert.ok(!matchPath('Dockerfile', 'services/api/Dockerfile.md'));
     assert.ok(matchPath('.github/workflows/', '.github/workflows/ci.yml'));
     assert.ok(!matchPath('.github/workflows/', 'docs/.github/workflows/ci.yml'), 'a pattern with a slash is anchored');
-    assert.ok(matchPath('migrations/', 'db/migrations/001.sql'), 'a folder name without an inner slash matches at any depth');
-    assert.ok(matchPath('k8s/', 'k8s'), 'a directory pattern matches the path it names (a submodule\'s gitlink)');
+    assert.ok(
+      matchPath('migrations/', 'db/migrations/001.sql'),
+      'a folder name without an inner slash matches at any depth',
+    );
+    assert.ok(matchPath('k8s/', 'k8s'), "a directory pattern matches the path it names (a submodule's gitlink)");
     assert.ok(matchPath('.github/workflows/', '.github/workflows'));
     assert.ok(!matchPath('k8s/', 'k8s.md'));
     assert.ok(matchPath('/src/auth', 'src/auth/login.ts'), 'a folder pattern matches the files under it');
@@ -66,26 +69,79 @@ describe('glob matcher', () => {
 
   // matchAnyPath runs a whole list as one lazily built DFA (speed at 10,000 commits): it must name exactly the
   // pattern the plain per-pattern NFA would, for any patterns and paths, also when its memory bound forgets.
-  const piece = fc.constantFrom('a', 'b', 'A', '/', '.', '*', '**', '?', '[a-b]', '[!a]', '{a,b/}', '{x,**}', '\\*', ' ', 'é', 'tf');
+  const piece = fc.constantFrom(
+    'a',
+    'b',
+    'A',
+    '/',
+    '.',
+    '*',
+    '**',
+    '?',
+    '[a-b]',
+    '[!a]',
+    '{a,b/}',
+    '{x,**}',
+    '\\*',
+    ' ',
+    'é',
+    'tf',
+  );
   const patternArb = fc.array(piece, { maxLength: 7 }).map((xs) => xs.join(''));
-  const pathArb = fc.array(fc.constantFrom('a', 'b', 'A', 'B', '/', '.', '*', 'x', 'é', 'tf', ' '), { maxLength: 12 }).map((xs) => xs.join(''));
+  const pathArb = fc
+    .array(fc.constantFrom('a', 'b', 'A', 'B', '/', '.', '*', 'x', 'é', 'tf', ' '), { maxLength: 12 })
+    .map((xs) => xs.join(''));
   it('a pattern list matched at once names the same first pattern as matchPath one by one', () => {
-    fc.assert(fc.property(fc.array(patternArb, { maxLength: 6 }), fc.array(pathArb, { minLength: 1, maxLength: 8 }), fc.boolean(), fc.nat({ max: 6 }),
-      (patterns, paths, ignoreCase, maxSteps) => {
-        const bounded = new PatternSet(patterns, ignoreCase, maxSteps);
-        for (const path of paths) {
-          const expected = patterns.find((p) => matchPath(p, path, { ignoreCase }));
-          assert.strictEqual(matchAnyPath(patterns, path, { ignoreCase }), expected, `${JSON.stringify(patterns)} ${JSON.stringify(path)}`);
-          const i = bounded.firstMatch(ignoreCase ? path.toLowerCase() : path);
-          assert.strictEqual(i < 0 ? undefined : patterns[i], expected, `bounded: ${JSON.stringify(patterns)} ${JSON.stringify(path)}`);
-        }
-      }), { numRuns: 400 });
+    fc.assert(
+      fc.property(
+        fc.array(patternArb, { maxLength: 6 }),
+        fc.array(pathArb, { minLength: 1, maxLength: 8 }),
+        fc.boolean(),
+        fc.nat({ max: 6 }),
+        (patterns, paths, ignoreCase, maxSteps) => {
+          const bounded = new PatternSet(patterns, ignoreCase, maxSteps);
+          for (const path of paths) {
+            const expected = patterns.find((p) => matchPath(p, path, { ignoreCase }));
+            assert.strictEqual(
+              matchAnyPath(patterns, path, { ignoreCase }),
+              expected,
+              `${JSON.stringify(patterns)} ${JSON.stringify(path)}`,
+            );
+            const i = bounded.firstMatch(ignoreCase ? path.toLowerCase() : path);
+            assert.strictEqual(
+              i < 0 ? undefined : patterns[i],
+              expected,
+              `bounded: ${JSON.stringify(patterns)} ${JSON.stringify(path)}`,
+            );
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 
   it('the infrastructure list matched at once agrees with matchPath on real-looking paths', () => {
-    const paths = ['infra/main.TF', 'src/app.ts', 'Dockerfile.prod', 'a/b/k8s/x.yaml', '.github/workflows/ci.yml', 'docs/.github/workflows/x',
-      'db/migrations/1.sql', 'charts/x/Chart.yaml', 'helmfile.yaml.gotmpl', 'x/playbook-1.yml', 'README.md', 'containerfile', 'src/k8s.ts'];
-    for (const p of paths) assert.strictEqual(matchAnyPath(INFRASTRUCTURE_PATHS, p, { ignoreCase: true }), INFRASTRUCTURE_PATHS.find((x) => matchPath(x, p, { ignoreCase: true })), p);
+    const paths = [
+      'infra/main.TF',
+      'src/app.ts',
+      'Dockerfile.prod',
+      'a/b/k8s/x.yaml',
+      '.github/workflows/ci.yml',
+      'docs/.github/workflows/x',
+      'db/migrations/1.sql',
+      'charts/x/Chart.yaml',
+      'helmfile.yaml.gotmpl',
+      'x/playbook-1.yml',
+      'README.md',
+      'containerfile',
+      'src/k8s.ts',
+    ];
+    for (const p of paths)
+      assert.strictEqual(
+        matchAnyPath(INFRASTRUCTURE_PATHS, p, { ignoreCase: true }),
+        INFRASTRUCTURE_PATHS.find((x) => matchPath(x, p, { ignoreCase: true })),
+        p,
+      );
   });
 
   it('a list changed in place is matched as it is now', () => {

@@ -35,16 +35,22 @@ describe('marking: agent classes and colours', () => {
   });
 
   it('package.json contributes both colours of every class, with light, dark and high-contrast defaults, and a gutter icon per class', () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { contributes: { colors?: Array<{ id: string; defaults: Record<string, string> }> } };
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      contributes: { colors?: Array<{ id: string; defaults: Record<string, string> }> };
+    };
     const colours = new Map((pkg.contributes.colors ?? []).map((c) => [c.id, c.defaults]));
     for (const cls of AGENT_CLASSES) {
       for (const role of ['Background', 'Ruler'] as const) {
         const defaults = colours.get(colourId(cls, role));
         assert.ok(defaults, `${colourId(cls, role)} missing from contributes.colors`);
-        for (const theme of ['light', 'dark', 'highContrast', 'highContrastLight']) assert.ok(defaults[theme], `${colourId(cls, role)} has no ${theme} default`);
+        for (const theme of ['light', 'dark', 'highContrast', 'highContrastLight'])
+          assert.ok(defaults[theme], `${colourId(cls, role)} has no ${theme} default`);
       }
       for (const variant of ['light', 'dark']) {
-        assert.ok(fs.existsSync(path.join(root, 'media', 'gutter', `${cls}-${variant}.svg`)), `media/gutter/${cls}-${variant}.svg missing`);
+        assert.ok(
+          fs.existsSync(path.join(root, 'media', 'gutter', `${cls}-${variant}.svg`)),
+          `media/gutter/${cls}-${variant}.svg missing`,
+        );
       }
     }
   });
@@ -56,7 +62,10 @@ describe('marking: decoration runs and blocks', () => {
   it('turns labels into one run per contiguous block of a class', () => {
     const labels: LineLabel[] = [UNTRACKED, claude, claude, HUMAN, codex, codex, claude];
     const runs = decorationRuns(labels);
-    assert.deepStrictEqual(runs.get('claude'), [[1, 2], [6, 6]]);
+    assert.deepStrictEqual(runs.get('claude'), [
+      [1, 2],
+      [6, 6],
+    ]);
     assert.deepStrictEqual(runs.get('codex'), [[4, 5]]);
     assert.strictEqual(runs.get('inline'), undefined);
   });
@@ -71,23 +80,37 @@ describe('marking: decoration runs and blocks', () => {
 describe('marking: hover text', () => {
   const now = Date.parse('2025-11-21T12:00:00Z');
   it('names agent, model, session and when, with a "Mark as human-written" link for the block', () => {
-    const md = hoverMarkdown(aiLabel('claude-code', { model: 'claude-sonnet-4-5', session: 'abc', at: now - 5 * 60_000 }),
-      { uri: 'file:///r/a.ts', startLine: 3, endLine: 9 }, commands, now);
+    const md = hoverMarkdown(
+      aiLabel('claude-code', { model: 'claude-sonnet-4-5', session: 'abc', at: now - 5 * 60_000 }),
+      { uri: 'file:///r/a.ts', startLine: 3, endLine: 9 },
+      commands,
+      now,
+    );
     assert.ok(md);
     assert.match(md, /AI-written\*\* by Claude Code/);
     assert.match(md, /model `claude-sonnet-4-5` · session `abc` · 5 minutes ago/);
     assert.match(md, /lines 4–10/);
     const link = /\(command:countersign\.markHuman\?([^ )]+)/.exec(md);
     assert.ok(link, md);
-    assert.deepStrictEqual(JSON.parse(decodeURIComponent(link[1])), [{ uri: 'file:///r/a.ts', startLine: 3, endLine: 9 }]);
+    assert.deepStrictEqual(JSON.parse(decodeURIComponent(link[1])), [
+      { uri: 'file:///r/a.ts', startLine: 3, endLine: 9 },
+    ]);
   });
   it('says when attribution is a low-confidence guess', () => {
-    const md = hoverMarkdown(aiLabel('unknown', { confidence: 'low' }), { uri: 'u', startLine: 0, endLine: 0 }, commands, now) ?? '';
+    const md =
+      hoverMarkdown(aiLabel('unknown', { confidence: 'low' }), { uri: 'u', startLine: 0, endLine: 0 }, commands, now) ??
+      '';
     assert.match(md, /Low confidence/);
     assert.match(md, /line 1\b/);
   });
   it('offers "Mark as AI-written" on a human-edited AI line and no hover on plain human or untracked lines', () => {
-    const md = hoverMarkdown({ kind: 'human', wasAi: { agent: 'codex', model: 'gpt-5' } }, { uri: 'u', startLine: 0, endLine: 1 }, commands, now) ?? '';
+    const md =
+      hoverMarkdown(
+        { kind: 'human', wasAi: { agent: 'codex', model: 'gpt-5' } },
+        { uri: 'u', startLine: 0, endLine: 1 },
+        commands,
+        now,
+      ) ?? '';
     assert.match(md, /first written by Codex/);
     assert.match(md, /command:countersign\.markAi\?/);
     assert.strictEqual(hoverMarkdown(HUMAN, { uri: 'u', startLine: 0, endLine: 0 }, commands, now), undefined);
@@ -109,17 +132,37 @@ describe('marking: hover text', () => {
 
 describe('marking: AI share for the status bar', () => {
   it('leaves untracked lines out of the share and lists agents by lines', () => {
-    const labels: LineLabel[] = [aiLabel('claude-code'), aiLabel('claude-code'), aiLabel('codex'), HUMAN, { kind: 'human', wasAi: { agent: 'codex' } }, UNTRACKED, UNOBSERVED];
+    const labels: LineLabel[] = [
+      aiLabel('claude-code'),
+      aiLabel('claude-code'),
+      aiLabel('codex'),
+      HUMAN,
+      { kind: 'human', wasAi: { agent: 'codex' } },
+      UNTRACKED,
+      UNOBSERVED,
+    ];
     const c = countLabels(labels);
-    assert.deepStrictEqual(c, { ai: 3, aiModified: 1, human: 2, untracked: 2, unobserved: 1, byAgent: { 'claude-code': 2, codex: 1 } });
+    assert.deepStrictEqual(c, {
+      ai: 3,
+      aiModified: 1,
+      human: 2,
+      untracked: 2,
+      unobserved: 1,
+      byAgent: { 'claude-code': 2, codex: 1 },
+    });
     assert.strictEqual(aiPercent(c), 60);
     const s = shareSummary({ name: 'a.ts', counts: c }, undefined);
     assert.strictEqual(s.text, 'AI 60%');
     assert.match(s.tooltip, /a\.ts: 60% AI/);
     assert.match(s.tooltip, /Claude Code: 2 lines\n {2}Codex: 1 line/);
     // Why the untracked lines are untracked, and agents' hooks that were removed.
-    assert.match(s.tooltip, /1 untracked line typed outside VS Code or by an unhooked tool\n {2}1 untracked line never seen \(from before Countersign watched\)/);
-    const warned = shareSummary({ name: 'a.ts', counts: c }, undefined, ['Claude Code\'s Countersign hooks were removed']);
+    assert.match(
+      s.tooltip,
+      /1 untracked line typed outside VS Code or by an unhooked tool\n {2}1 untracked line never seen \(from before Countersign watched\)/,
+    );
+    const warned = shareSummary({ name: 'a.ts', counts: c }, undefined, [
+      "Claude Code's Countersign hooks were removed",
+    ]);
     assert.match(warned.tooltip, /⚠ Claude Code's Countersign hooks were removed$/);
   });
   it('shows a dash, not 0%, when nobody wrote anything yet', () => {
@@ -132,11 +175,21 @@ describe('marking: AI share for the status bar', () => {
   });
 });
 
-describe('editor: merging the ledger\'s labels', () => {
+describe("editor: merging the ledger's labels", () => {
   it('fills untracked lines and enriches AI lines from the ledger, but keeps what the editor saw typed', () => {
     const ours: LineLabel[] = [UNTRACKED, aiLabel('claude-code'), HUMAN, aiLabel('unknown', { confidence: 'low' })];
-    const ledger: LineLabel[] = [aiLabel('codex'), aiLabel('claude-code', { model: 'opus', session: 's' }), aiLabel('codex'), aiLabel('cursor')];
-    assert.deepStrictEqual(mergeLedgerLabels(ours, ledger), [aiLabel('codex'), aiLabel('claude-code', { model: 'opus', session: 's' }), HUMAN, aiLabel('cursor')]);
+    const ledger: LineLabel[] = [
+      aiLabel('codex'),
+      aiLabel('claude-code', { model: 'opus', session: 's' }),
+      aiLabel('codex'),
+      aiLabel('cursor'),
+    ];
+    assert.deepStrictEqual(mergeLedgerLabels(ours, ledger), [
+      aiLabel('codex'),
+      aiLabel('claude-code', { model: 'opus', session: 's' }),
+      HUMAN,
+      aiLabel('cursor'),
+    ]);
   });
   it('ignores the ledger when it describes different content', () => {
     assert.deepStrictEqual(mergeLedgerLabels([HUMAN], [aiLabel('codex'), HUMAN]), [HUMAN]);

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { z } from 'zod';
 import { CountersignError } from '../../../src/core/errors';
-import type { policySchema} from '../../../src/core/policy';
+import type { policySchema } from '../../../src/core/policy';
 import { checkPolicy, DEFAULT_TIERS, isProtected, parsePolicy, publicKeyProblem } from '../../../src/core/policy';
 import { policyJsonSchema } from '../../../src/core/policyJsonSchema';
 import { makeKey } from '../helpers/reviewerKeys';
@@ -12,10 +12,25 @@ describe('policy (.countersign.json)', () => {
   const bob = makeKey('bob');
 
   it('fills sensible defaults around the required fields', () => {
-    const p = parsePolicy(JSON.stringify({ protectedBranches: ['main'], reviewers: [{ name: 'Bob', email: 'bob@example.com', key: bob.publicKey }] }), '.countersign.json');
+    const p = parsePolicy(
+      JSON.stringify({
+        protectedBranches: ['main'],
+        reviewers: [{ name: 'Bob', email: 'bob@example.com', key: bob.publicKey }],
+      }),
+      '.countersign.json',
+    );
     assert.strictEqual(p.approvals, 1);
-    assert.deepStrictEqual(p.review, { aiLines: 1, aiShare: 0, unattested: true, untracked: { lines: 20, share: 0.5 }, paths: [] });
-    assert.deepStrictEqual(p.tiers.map((t) => t.name), DEFAULT_TIERS.map((t) => t.name));
+    assert.deepStrictEqual(p.review, {
+      aiLines: 1,
+      aiShare: 0,
+      unattested: true,
+      untracked: { lines: 20, share: 0.5 },
+      paths: [],
+    });
+    assert.deepStrictEqual(
+      p.tiers.map((t) => t.name),
+      DEFAULT_TIERS.map((t) => t.name),
+    );
     assert.ok(p.tiers[0].paths.includes('*.tf'));
     assert.ok(p.tiers[0].paths.includes('.github/workflows/'));
     assert.strictEqual(isProtected(p, 'main'), 'main');
@@ -29,11 +44,14 @@ describe('policy (.countersign.json)', () => {
   });
 
   it('review.untracked: thresholds with defaults, false to turn it off, and errors that say what to write', () => {
-    const parse = (untracked: unknown) => parsePolicy(JSON.stringify({ protectedBranches: ['main'], review: { untracked } }), 'p.json').review.untracked;
+    const parse = (untracked: unknown) =>
+      parsePolicy(JSON.stringify({ protectedBranches: ['main'], review: { untracked } }), 'p.json').review.untracked;
     assert.deepStrictEqual(parse({ lines: 50 }), { lines: 50, share: 0.5 });
     assert.deepStrictEqual(parse({ share: 0.9 }), { lines: 20, share: 0.9 });
     assert.strictEqual(parse(false), false);
-    const check = (untracked: unknown) => checkPolicy(JSON.stringify({ protectedBranches: ['main'], review: { untracked } }, null, 2), '.countersign.json').problems;
+    const check = (untracked: unknown) =>
+      checkPolicy(JSON.stringify({ protectedBranches: ['main'], review: { untracked } }, null, 2), '.countersign.json')
+        .problems;
     const wrongType = check(true);
     assert.strictEqual(wrongType.length, 1, JSON.stringify(wrongType));
     assert.strictEqual(wrongType[0].path, 'review.untracked');
@@ -103,53 +121,76 @@ describe('policy (.countersign.json)', () => {
   });
 
   it('parsePolicy throws a config error naming the file and every problem', () => {
-    assert.throws(() => parsePolicy('{"protected": ["main"]}', 'repo/.countersign.json'), (e: unknown) => {
-      assert.ok(CountersignError.is(e, 'config'));
-      assert.match(e.message, /repo\/\.countersign\.json:1:2: protected: unknown field 'protected'/);
-      assert.match(e.message, /did you mean 'protectedBranches'/);
-      assert.match(e.message, /missing required field 'protectedBranches'/);
-      return true;
-    });
+    assert.throws(
+      () => parsePolicy('{"protected": ["main"]}', 'repo/.countersign.json'),
+      (e: unknown) => {
+        assert.ok(CountersignError.is(e, 'config'));
+        assert.match(e.message, /repo\/\.countersign\.json:1:2: protected: unknown field 'protected'/);
+        assert.match(e.message, /did you mean 'protectedBranches'/);
+        assert.match(e.message, /missing required field 'protectedBranches'/);
+        return true;
+      },
+    );
   });
 
   it('rejects the same reviewer or key twice', () => {
-    const r = checkPolicy(JSON.stringify({
-      protectedBranches: ['main'],
-      reviewers: [
-        { name: 'Bob', email: 'bob@example.com', key: bob.publicKey },
-        { name: 'Bobby', email: 'BOB@example.com', key: bob.publicKey },
-      ],
-    }), 'p.json');
+    const r = checkPolicy(
+      JSON.stringify({
+        protectedBranches: ['main'],
+        reviewers: [
+          { name: 'Bob', email: 'bob@example.com', key: bob.publicKey },
+          { name: 'Bobby', email: 'BOB@example.com', key: bob.publicKey },
+        ],
+      }),
+      'p.json',
+    );
     assert.deepStrictEqual(r.problems.map((p) => p.path).sort(), ['reviewers[1].email', 'reviewers[1].key']);
   });
 
-  it('the same reviewer spelled in another Unicode form is the same person (the two-person rule\'s own comparison)', () => {
+  it("the same reviewer spelled in another Unicode form is the same person (the two-person rule's own comparison)", () => {
     const other = makeKey('zoe-policy');
-    const r = checkPolicy(JSON.stringify({
-      protectedBranches: ['main'],
-      reviewers: [
-        { name: 'Zoë', email: 'zo\u00eb@example.com', key: bob.publicKey },
-        { name: 'Zoë again', email: 'zoe\u0308@example.com', key: other.publicKey },
-      ],
-    }), 'p.json');
-    assert.deepStrictEqual(r.problems.map((p) => p.path), ['reviewers[1].email']);
+    const r = checkPolicy(
+      JSON.stringify({
+        protectedBranches: ['main'],
+        reviewers: [
+          { name: 'Zoë', email: 'zo\u00eb@example.com', key: bob.publicKey },
+          { name: 'Zoë again', email: 'zoe\u0308@example.com', key: other.publicKey },
+        ],
+      }),
+      'p.json',
+    );
+    assert.deepStrictEqual(
+      r.problems.map((p) => p.path),
+      ['reviewers[1].email'],
+    );
   });
 
   it('rejects a malformed glob and a tier without a condition', () => {
-    const r = checkPolicy(JSON.stringify({ protectedBranches: ['release/{a,b'], tiers: [{ name: 'empty', approvals: 2 }] }), 'p.json');
+    const r = checkPolicy(
+      JSON.stringify({ protectedBranches: ['release/{a,b'], tiers: [{ name: 'empty', approvals: 2 }] }),
+      'p.json',
+    );
     assert.ok(r.problems.some((p) => p.path === 'protectedBranches[0]' && /no matching/.test(p.message)));
     assert.ok(r.problems.some((p) => p.path === 'tiers[0]' && /no condition/.test(p.message)));
   });
 
   it('warns about requirements nobody listed can meet', () => {
-    const r = checkPolicy(JSON.stringify({ protectedBranches: ['main'], reviewers: [{ name: 'Bob', email: 'bob@example.com', key: bob.publicKey }], tiers: [{ name: 'infra', paths: ['*.tf'], approvals: 2, roles: ['sre'] }] }), 'p.json');
+    const r = checkPolicy(
+      JSON.stringify({
+        protectedBranches: ['main'],
+        reviewers: [{ name: 'Bob', email: 'bob@example.com', key: bob.publicKey }],
+        tiers: [{ name: 'infra', paths: ['*.tf'], approvals: 2, roles: ['sre'] }],
+      }),
+      'p.json',
+    );
     assert.ok(r.policy);
     assert.ok(r.warnings.some((w) => /needs 2 approvals but only 1/.test(w)));
     assert.ok(r.warnings.some((w) => /role 'sre' but no reviewer/.test(w)));
   });
 
   it('checks public keys for every type ssh-keygen makes', () => {
-    for (const t of ['ed25519', 'ecdsa', 'rsa'] as const) assert.strictEqual(publicKeyProblem(makeKey('k', t).publicKey), undefined);
+    for (const t of ['ed25519', 'ecdsa', 'rsa'] as const)
+      assert.strictEqual(publicKeyProblem(makeKey('k', t).publicKey), undefined);
     assert.match(publicKeyProblem('-----BEGIN OPENSSH PRIVATE KEY-----') ?? '', /PRIVATE/);
     const [, blob] = bob.publicKey.split(' ');
     assert.match(publicKeyProblem(`ssh-rsa ${blob}`) ?? '', /says 'ssh-ed25519'/);
@@ -157,12 +198,20 @@ describe('policy (.countersign.json)', () => {
 
   it('the committed JSON Schema equals the one generated from the zod schema', () => {
     const committed = JSON.parse(fs.readFileSync(path.resolve('media', 'countersign.schema.json'), 'utf8')) as unknown;
-    assert.deepStrictEqual(committed, policyJsonSchema(), 'run `node .out/NAME/scripts/generatePolicySchema.js` (or npm run schema) and commit media/countersign.schema.json');
+    assert.deepStrictEqual(
+      committed,
+      policyJsonSchema(),
+      'run `node .out/NAME/scripts/generatePolicySchema.js` (or npm run schema) and commit media/countersign.schema.json',
+    );
   });
 
   it('package.json contributes the schema for .countersign.json', () => {
-    const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { contributes: { jsonValidation?: Array<{ fileMatch: string | string[]; url: string }> } };
-    const entry = pkg.contributes.jsonValidation?.find((j) => ([] as string[]).concat(j.fileMatch).includes('.countersign.json'));
+    const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as {
+      contributes: { jsonValidation?: Array<{ fileMatch: string | string[]; url: string }> };
+    };
+    const entry = pkg.contributes.jsonValidation?.find((j) =>
+      ([] as string[]).concat(j.fileMatch).includes('.countersign.json'),
+    );
     assert.ok(entry, 'contributes.jsonValidation has an entry for .countersign.json');
     assert.strictEqual(entry.url, './media/countersign.schema.json');
   });

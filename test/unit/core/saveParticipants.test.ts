@@ -1,10 +1,21 @@
 import * as assert from 'assert';
-import { maxParticipantEdits, participantEditBudget, participantsStart, type SaveParticipantSettings } from '../../../src/core/editor/saveParticipants';
+import {
+  maxParticipantEdits,
+  participantEditBudget,
+  participantsStart,
+  type SaveParticipantSettings,
+} from '../../../src/core/editor/saveParticipants';
 
-const NONE: SaveParticipantSettings = { trimTrailingWhitespace: false, insertFinalNewline: false, trimFinalNewlines: false, formatOnSave: false, codeActionsOnSave: {} };
+const NONE: SaveParticipantSettings = {
+  trimTrailingWhitespace: false,
+  insertFinalNewline: false,
+  trimFinalNewlines: false,
+  formatOnSave: false,
+  codeActionsOnSave: {},
+};
 
 describe('editor: save participants told apart by versions and settings, not time', () => {
-  it('VS Code\'s defaults run no participant that edits: nothing before willSave is one', () => {
+  it("VS Code's defaults run no participant that edits: nothing before willSave is one", () => {
     assert.strictEqual(maxParticipantEdits(NONE), 0);
     assert.strictEqual(participantEditBudget(NONE, 'manual'), 0);
     // An extension's insertion (version 7) saved at once stays an ordinary edit.
@@ -12,13 +23,25 @@ describe('editor: save participants told apart by versions and settings, not tim
   });
 
   it('format and code actions on save skip auto-saves after a delay; "explicit" code actions run for manual saves only', () => {
-    const s: SaveParticipantSettings = { ...NONE, formatOnSave: true, insertFinalNewline: true, codeActionsOnSave: { 'source.fixAll': 'explicit', 'source.organizeImports': 'always', 'source.sortImports': 'never' } };
+    const s: SaveParticipantSettings = {
+      ...NONE,
+      formatOnSave: true,
+      insertFinalNewline: true,
+      codeActionsOnSave: {
+        'source.fixAll': 'explicit',
+        'source.organizeImports': 'always',
+        'source.sortImports': 'never',
+      },
+    };
     assert.strictEqual(participantEditBudget(s, 'manual'), 4);
     assert.strictEqual(participantEditBudget(s, 'focusOut'), 3);
     assert.strictEqual(participantEditBudget(s, 'afterDelay'), 1);
     assert.strictEqual(participantEditBudget({ ...NONE, codeActionsOnSave: ['source.fixAll'] }, 'manual'), 1);
     assert.strictEqual(participantEditBudget({ ...NONE, codeActionsOnSave: ['source.fixAll'] }, 'focusOut'), 0);
-    assert.strictEqual(participantEditBudget({ ...NONE, codeActionsOnSave: { 'source.fixAll': true } }, 'afterDelay'), 0);
+    assert.strictEqual(
+      participantEditBudget({ ...NONE, codeActionsOnSave: { 'source.fixAll': true } }, 'afterDelay'),
+      0,
+    );
   });
 
   it('takes the held edits whose versions lead up to willSave, no more than the participants that ran', () => {

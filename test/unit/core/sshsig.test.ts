@@ -5,7 +5,19 @@ import * as fs from 'fs';
 import { CountersignError } from '../../../src/core/errors';
 import { parseSshPublicKey, parseSshSignature, REVIEW_NAMESPACE, verifySshSignature } from '../../../src/core/sshsig';
 import {
-  armor, buildSshsig, sshMpint, sshStr, KEY_SPECS, makeKey, makeSkKey, publicBlobOf, rsaSshsig, sshKeygenSign, sshKeygenVerify, tempDir, type TestKey,
+  armor,
+  buildSshsig,
+  sshMpint,
+  sshStr,
+  KEY_SPECS,
+  makeKey,
+  makeSkKey,
+  publicBlobOf,
+  rsaSshsig,
+  sshKeygenSign,
+  sshKeygenVerify,
+  tempDir,
+  type TestKey,
 } from '../helpers/sshKeys';
 
 /**
@@ -63,7 +75,10 @@ describe('sshsig: native verification agrees with ssh-keygen -Y verify', functio
       assert.match(String((both(key.publicLine, message, byOther, false) as { reason: string }).reason), /made by key/);
       // The right key, the wrong namespace (e.g. a git commit signature, namespace "git").
       const wrongNs = sshKeygenSign(key.privateFile, message, { namespace: 'git' });
-      assert.match(String((both(key.publicLine, message, wrongNs, false) as { reason: string }).reason), /namespace "git"/);
+      assert.match(
+        String((both(key.publicLine, message, wrongNs, false) as { reason: string }).reason),
+        /namespace "git"/,
+      );
       // A genuine signature of a different statement, replayed.
       const replayed = sshKeygenSign(key.privateFile, Buffer.from('{"decision":"approve","tip":"4567"}'));
       both(key.publicLine, message, replayed, false);
@@ -83,11 +98,17 @@ describe('sshsig: native verification agrees with ssh-keygen -Y verify', functio
       let short = false;
       const msg = Buffer.from(`statement ${i}`);
       const sig = buildSshsig({
-        publicBlob: blob, namespace: REVIEW_NAMESPACE, hashalg: 'sha512', message: msg,
+        publicBlob: blob,
+        namespace: REVIEW_NAMESPACE,
+        hashalg: 'sha512',
+        message: msg,
         innerSign: (data) => {
           const p = cryptoSign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' });
           short = p[0] === 0 || p[32] === 0;
-          return Buffer.concat([sshStr('ecdsa-sha2-nistp256'), sshStr(Buffer.concat([sshMpint(p.subarray(0, 32)), sshMpint(p.subarray(32))]))]);
+          return Buffer.concat([
+            sshStr('ecdsa-sha2-nistp256'),
+            sshStr(Buffer.concat([sshMpint(p.subarray(0, 32)), sshMpint(p.subarray(32))])),
+          ]);
         },
       });
       if (!short) continue;
@@ -121,11 +142,17 @@ describe('sshsig: native verification agrees with ssh-keygen -Y verify', functio
     });
   }
 
-  it('an embedded key swapped for the expected one does not make another key\'s signature valid', () => {
+  it("an embedded key swapped for the expected one does not make another key's signature valid", () => {
     const victim = keys.get('ed25519')!;
     const sig = parseSshSignature(sshKeygenSign(other.privateFile, message));
     // Re-wrap other's inner signature with the victim's public key in the envelope.
-    const forged = buildSshsig({ publicBlob: publicBlobOf(victim.publicLine), namespace: REVIEW_NAMESPACE, hashalg: 'sha512', message, innerSign: () => sig.signature });
+    const forged = buildSshsig({
+      publicBlob: publicBlobOf(victim.publicLine),
+      namespace: REVIEW_NAMESPACE,
+      hashalg: 'sha512',
+      message,
+      innerSign: () => sig.signature,
+    });
     both(victim.publicLine, message, forged, false);
   });
 
@@ -133,7 +160,13 @@ describe('sshsig: native verification agrees with ssh-keygen -Y verify', functio
     const ed = keys.get('ed25519')!;
     const ec = keys.get('ecdsa-p256')!;
     const ecSig = parseSshSignature(sshKeygenSign(ec.privateFile, message));
-    const mixed = buildSshsig({ publicBlob: publicBlobOf(ed.publicLine), namespace: REVIEW_NAMESPACE, hashalg: 'sha512', message, innerSign: () => ecSig.signature });
+    const mixed = buildSshsig({
+      publicBlob: publicBlobOf(ed.publicLine),
+      namespace: REVIEW_NAMESPACE,
+      hashalg: 'sha512',
+      message,
+      innerSign: () => ecSig.signature,
+    });
     const r = both(ed.publicLine, message, mixed, false);
     assert.match(String((r as { reason: string }).reason), /cannot make/);
   });
@@ -159,13 +192,17 @@ describe('sshsig: native verification agrees with ssh-keygen -Y verify', functio
 
 describe('sshsig: public keys', () => {
   let dir: string;
-  before(() => { dir = tempDir(); });
+  before(() => {
+    dir = tempDir();
+  });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('computes SHA256 fingerprints exactly like ssh-keygen -l, for every default key type', () => {
     for (const spec of KEY_SPECS) {
       const key = makeKey(dir, spec.name, spec.args, 'Ada Reviewer <ada@example.com>');
-      const expected = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', key.publicFile], { encoding: 'utf8' }).split(' ')[1];
+      const expected = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', key.publicFile], {
+        encoding: 'utf8',
+      }).split(' ')[1];
       const parsed = parseSshPublicKey(key.publicLine);
       assert.strictEqual(parsed.fingerprint, expected);
       assert.strictEqual(parsed.comment, 'Ada Reviewer <ada@example.com>');
@@ -183,11 +220,18 @@ describe('sshsig: public keys', () => {
   });
 
   it('refuses unsupported or malformed keys with a CountersignError naming the problem', () => {
-    const bad = (line: string, re: RegExp) => assert.throws(() => parseSshPublicKey(line), (e: unknown) => CountersignError.is(e, 'input') && re.test((e as Error).message));
+    const bad = (line: string, re: RegExp) =>
+      assert.throws(
+        () => parseSshPublicKey(line),
+        (e: unknown) => CountersignError.is(e, 'input') && re.test((e as Error).message),
+      );
     bad('ssh-dss AAAAB3NzaC1kc3MAAACBAP', /unsupported SSH key type ssh-dss/);
     bad('hello world', /not an OpenSSH public key/);
     const key = makeKey(dir, 'mismatch', ['-t', 'ed25519']);
-    bad(`ecdsa-sha2-nistp256 ${key.publicLine.split(' ')[1]}`, /says ecdsa-sha2-nistp256 but its data is a ssh-ed25519 key/);
+    bad(
+      `ecdsa-sha2-nistp256 ${key.publicLine.split(' ')[1]}`,
+      /says ecdsa-sha2-nistp256 but its data is a ssh-ed25519 key/,
+    );
     bad('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA==', /truncated|expected 32/);
   });
 
@@ -195,7 +239,11 @@ describe('sshsig: public keys', () => {
     // Build a 768-bit ssh-rsa blob by hand (ssh-keygen refuses to make one).
     const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 768 });
     const jwk = publicKey.export({ format: 'jwk' });
-    const blob = Buffer.concat([sshStr('ssh-rsa'), sshMpint(Buffer.from(jwk.e!, 'base64url')), sshMpint(Buffer.from(jwk.n!, 'base64url'))]);
+    const blob = Buffer.concat([
+      sshStr('ssh-rsa'),
+      sshMpint(Buffer.from(jwk.e!, 'base64url')),
+      sshMpint(Buffer.from(jwk.n!, 'base64url')),
+    ]);
     assert.throws(() => parseSshPublicKey(`ssh-rsa ${blob.toString('base64')}`), /768 bits; at least 1024/);
   });
 });

@@ -8,7 +8,7 @@ interface ContributedCommand {
   category?: string;
 }
 
-const contributed = (pkg.contributes.commands as ContributedCommand[]);
+const contributed = pkg.contributes.commands as ContributedCommand[];
 
 describe('ids.ts and package.json', () => {
   it('EXTENSION_ID is publisher.name from package.json', () => {
@@ -29,7 +29,11 @@ describe('ids.ts and package.json', () => {
 
   it('contributes each command once, under the Countersign category', () => {
     const ids = contributed.map((c) => c.command);
-    assert.deepStrictEqual(ids.filter((id, i) => ids.indexOf(id) !== i), [], 'duplicate contributions');
+    assert.deepStrictEqual(
+      ids.filter((id, i) => ids.indexOf(id) !== i),
+      [],
+      'duplicate contributions',
+    );
     const uncategorised = contributed.filter((c) => c.category !== 'Countersign').map((c) => c.command);
     assert.deepStrictEqual(uncategorised, [], 'every command needs "category": "Countersign"');
   });

@@ -14,8 +14,10 @@ describe('a patch-id carries an approval only for the approved change replayed (
 
   const AI = `AI-Provenance: v1 ai=1 human=0 untracked=0`;
   const HUMAN = (n: number) => `AI-Provenance: v1 ai=0 human=${n} untracked=0`;
-  const handler = (name: string, check: string) => `def ${name}():\n    log("enter")\n    log("enter")\n    log("enter")\n    ${check}\n    log("exit")\n    log("exit")\n    log("exit")\n`;
-  const app = (debug: string, del: string, header = '# app\n') => `${header}\n${handler('debug_page', debug)}\n\n${handler('delete_everything', del)}`;
+  const handler = (name: string, check: string) =>
+    `def ${name}():\n    log("enter")\n    log("enter")\n    log("enter")\n    ${check}\n    log("exit")\n    log("exit")\n    log("exit")\n`;
+  const app = (debug: string, del: string, header = '# app\n') =>
+    `${header}\n${handler('debug_page', debug)}\n\n${handler('delete_everything', del)}`;
   const CHECK = 'check_admin()';
   const OFF = 'pass  # admin check disabled';
 
@@ -30,7 +32,12 @@ describe('a patch-id carries an approval only for the approved change replayed (
     // Bob approves the AI change that drops the check from the debug page, reviewed against main.
     ada.git('checkout', '-q', '-b', 'feature/debug');
     approvedTip = commitFile(ada, 'app.py', app(OFF, CHECK), `AI: no admin check on the debug page\n\n${AI}`);
-    attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip: approvedTip, base })), approvedTip, ada.env);
+    attach(
+      ada.dir,
+      sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip: approvedTip, base })),
+      approvedTip,
+      ada.env,
+    );
     const up = ada.gitResult(['push', '-q', 'origin', 'feature/debug', 'refs/notes/countersign']);
     assert.strictEqual(up.status, 0, up.stderr);
     ada.git('checkout', '-q', 'main');
@@ -62,9 +69,23 @@ describe('a patch-id carries an approval only for the approved change replayed (
   it('two pushes: first a human edit that moves the original place, then the moved edit: refused', () => {
     const { ada } = s;
     // The debug page's context changes, so a plain patch would find only delete_everything's.
-    commitFile(ada, 'app.py', app(CHECK, CHECK).replace('def debug_page():\n    log("enter")', 'def debug_page():\n    log("debug")'), `tweak the debug page\n\n${HUMAN(1)}`);
-    assert.strictEqual(verifyThenPush(ada, 'main', ['origin', 'HEAD:main']).status, 0, 'a small human edit needs no review');
-    const moved = ada.read('app.py').replace(`def delete_everything():\n    log("enter")\n    log("enter")\n    log("enter")\n    ${CHECK}`, `def delete_everything():\n    log("enter")\n    log("enter")\n    log("enter")\n    ${OFF}`);
+    commitFile(
+      ada,
+      'app.py',
+      app(CHECK, CHECK).replace('def debug_page():\n    log("enter")', 'def debug_page():\n    log("debug")'),
+      `tweak the debug page\n\n${HUMAN(1)}`,
+    );
+    assert.strictEqual(
+      verifyThenPush(ada, 'main', ['origin', 'HEAD:main']).status,
+      0,
+      'a small human edit needs no review',
+    );
+    const moved = ada
+      .read('app.py')
+      .replace(
+        `def delete_everything():\n    log("enter")\n    log("enter")\n    log("enter")\n    ${CHECK}`,
+        `def delete_everything():\n    log("enter")\n    log("enter")\n    log("enter")\n    ${OFF}`,
+      );
     commitFile(ada, 'app.py', moved, `AI: no admin check on delete_everything\n\n${AI}`);
     const r = verifyThenPush(ada, 'main', ['origin', 'HEAD:main']);
     assert.notStrictEqual(r.status, 0, 'Bob never saw this change');

@@ -2,7 +2,12 @@ import * as assert from 'assert';
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseStatementNote, statementCovers, verifySignedStatement, type SignedStatement } from '../../../src/core/approvalStatement';
+import {
+  parseStatementNote,
+  statementCovers,
+  verifySignedStatement,
+  type SignedStatement,
+} from '../../../src/core/approvalStatement';
 import { fetchApprovals, pushApprovals, readAllStatements, recordStatement } from '../../../src/git/approvalsStore';
 import { REVIEW_NOTES_REF } from '../../../src/git/notesConfig';
 import { stablePatchId } from '../../../src/git/patchId';
@@ -33,7 +38,11 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
   async function inRepo<T>(repo: TempRepo, f: () => Promise<T>): Promise<T> {
     const prev = process.env;
     process.env = { ...prev, ...repo.env };
-    try { return await f(); } finally { process.env = prev; }
+    try {
+      return await f();
+    } finally {
+      process.env = prev;
+    }
   }
 
   function cliAsync(repo: TempRepo, args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
@@ -41,8 +50,12 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
       const child = spawn(process.execPath, [CLI, ...args], { cwd: repo.dir, env: repo.env });
       let stdout = '';
       let stderr = '';
-      child.stdout.on('data', (d: Buffer) => { stdout += d; });
-      child.stderr.on('data', (d: Buffer) => { stderr += d; });
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d;
+      });
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d;
+      });
       child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
     });
   }
@@ -76,8 +89,20 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
     assert.strictEqual(parsed.statements.length, 1);
     const s = parsed.statements[0];
     assert.deepStrictEqual(
-      { decision: s.statement.decision, reviewer: s.statement.reviewer, tip: s.statement.tip, base: s.statement.base, comment: s.statement.comment },
-      { decision: 'approve', reviewer: { name: 'Rita Reviewer', email: 'rita@example.com' }, tip, base, comment: 'looks right' },
+      {
+        decision: s.statement.decision,
+        reviewer: s.statement.reviewer,
+        tip: s.statement.tip,
+        base: s.statement.base,
+        comment: s.statement.comment,
+      },
+      {
+        decision: 'approve',
+        reviewer: { name: 'Rita Reviewer', email: 'rita@example.com' },
+        tip,
+        base,
+        comment: 'looks right',
+      },
     );
     assert.strictEqual(s.statement.tree, author.git('rev-parse', `${tip}^{tree}`));
     assert.strictEqual(s.statement.patchId, await inRepo(author, () => stablePatchId(author.dir, base, tip)));
@@ -100,11 +125,20 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
     const reviewer = cloneAs('Rita Reviewer', 'rita@example.com', rita);
     const r = reviewer.cli(['approve', 'origin/feature', '--json', '--no-push']);
     assert.strictEqual(r.status, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { statement: SignedStatement['statement']; signature: string; fingerprint: string; pushed: unknown };
+    const out = JSON.parse(r.stdout) as {
+      statement: SignedStatement['statement'];
+      signature: string;
+      fingerprint: string;
+      pushed: unknown;
+    };
     assert.strictEqual(out.statement.tip, tip);
     assert.match(out.signature, /^-----BEGIN SSH SIGNATURE-----/);
     assert.strictEqual(out.pushed, null);
-    assert.strictEqual(reviewer.gitResult(['ls-remote', 'origin', REVIEW_NOTES_REF]).stdout, '', '--no-push pushed nothing');
+    assert.strictEqual(
+      reviewer.gitResult(['ls-remote', 'origin', REVIEW_NOTES_REF]).stdout,
+      '',
+      '--no-push pushed nothing',
+    );
     // Recording the very same signed statement again is a no-op.
     await inRepo(reviewer, () => recordStatement(reviewer.dir, { statement: out.statement, signature: out.signature }));
     assert.strictEqual(reviewer.git('notes', `--ref=${REVIEW_NOTES_REF}`, 'show', tip).split('\n').length, 1);
@@ -133,7 +167,10 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
     const reviewer = cloneAs('Rita Reviewer', 'rita@example.com');
     const noKey = reviewer.cli(['approve', 'origin/feature']);
     assert.strictEqual(noKey.status, 2);
-    assert.match(noKey.stderr, /no signing key configured.*git config user\.signingkey ~\/\.ssh\/id_ed25519\.pub.*--key/);
+    assert.match(
+      noKey.stderr,
+      /no signing key configured.*git config user\.signingkey ~\/\.ssh\/id_ed25519\.pub.*--key/,
+    );
 
     reviewer.git('config', 'user.signingkey', '3AA5C34371567BD2');
     const gpg = reviewer.cli(['approve', 'origin/feature']);
@@ -154,7 +191,11 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
     assert.strictEqual(noEmail.status, 2);
     assert.match(noEmail.stderr, /user\.email is not set.*git config user\.email/);
 
-    assert.strictEqual(reviewer.gitResult(['rev-parse', '--verify', '-q', REVIEW_NOTES_REF]).status, 1, 'nothing recorded');
+    assert.strictEqual(
+      reviewer.gitResult(['rev-parse', '--verify', '-q', REVIEW_NOTES_REF]).status,
+      1,
+      'nothing recorded',
+    );
   });
 
   it('ssh-agent: signs with a key that exists only in the agent, given as a .pub path or a literal key:: user.signingkey', async () => {
@@ -170,13 +211,18 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
       assert.strictEqual(viaPub.status, 0, viaPub.stderr);
 
       reviewer.git('config', 'user.signingkey', `key::${agentKey.publicLine}`);
-      const viaLiteral = reviewer.cli(['approve', 'origin/feature', '--no-push', '--json', '--comment', 'via the literal key'], { env: agent.env() });
+      const viaLiteral = reviewer.cli(
+        ['approve', 'origin/feature', '--no-push', '--json', '--comment', 'via the literal key'],
+        { env: agent.env() },
+      );
       assert.strictEqual(viaLiteral.status, 0, viaLiteral.stderr);
       const out = JSON.parse(viaLiteral.stdout) as { statement: SignedStatement['statement']; signature: string };
       assert.ok(verifySignedStatement(out, agentKey.publicLine).ok);
 
       // Without the agent the literal key cannot sign: exit 2 with what to do.
-      const noAgent = reviewer.cli(['approve', 'origin/feature', '--no-push', '--comment', 'no agent'], { env: { SSH_AUTH_SOCK: '' } });
+      const noAgent = reviewer.cli(['approve', 'origin/feature', '--no-push', '--comment', 'no agent'], {
+        env: { SSH_AUTH_SOCK: '' },
+      });
       assert.strictEqual(noAgent.status, 2);
       assert.match(noAgent.stderr, /ssh-keygen could not sign.*ssh-agent/);
     } finally {
@@ -188,11 +234,17 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
   it('two reviewers approving concurrently from two clones: both approvals reach the remote (cat_sort_uniq union)', async () => {
     const r1 = cloneAs('Rita Reviewer', 'rita@example.com', rita);
     const r2 = cloneAs('Sam Second', 'sam@example.com', sam);
-    const [a, b] = await Promise.all([cliAsync(r1, ['approve', 'origin/feature']), cliAsync(r2, ['approve', 'origin/feature'])]);
+    const [a, b] = await Promise.all([
+      cliAsync(r1, ['approve', 'origin/feature']),
+      cliAsync(r2, ['approve', 'origin/feature']),
+    ]);
     assert.strictEqual(a.status, 0, a.stderr);
     assert.strictEqual(b.status, 0, b.stderr);
     const onRemote = parseStatementNote(remote.git('notes', `--ref=${REVIEW_NOTES_REF}`, 'show', tip));
-    assert.deepStrictEqual(onRemote.statements.map((s) => s.statement.reviewer.email).sort(), ['rita@example.com', 'sam@example.com']);
+    assert.deepStrictEqual(onRemote.statements.map((s) => s.statement.reviewer.email).sort(), [
+      'rita@example.com',
+      'sam@example.com',
+    ]);
     // A third clone sees both after one fetch.
     const third = cloneAs('Thea', 'thea@example.com');
     await inRepo(third, () => fetchApprovals(third.dir, 'origin', 10_000));
@@ -200,7 +252,7 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
     assert.strictEqual(all.byCommit.get(tip)?.length, 2);
   });
 
-  it('a push rejected as non-fast-forward is retried after fetching and merging the other reviewer\'s approvals', async () => {
+  it("a push rejected as non-fast-forward is retried after fetching and merging the other reviewer's approvals", async () => {
     const r1 = cloneAs('Rita Reviewer', 'rita@example.com', rita);
     const r2 = cloneAs('Sam Second', 'sam@example.com', sam);
     assert.strictEqual(r2.cli(['approve', 'origin/feature', '--no-push']).status, 0);
@@ -219,7 +271,10 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
     assert.strictEqual(r.status, 1);
     assert.match(r.stderr, /recorded locally, but pushing to origin failed/);
     assert.match(r.stderr, /git push origin refs\/notes\/countersign/);
-    assert.strictEqual(parseStatementNote(reviewer.git('notes', `--ref=${REVIEW_NOTES_REF}`, 'show', tip)).statements.length, 1);
+    assert.strictEqual(
+      parseStatementNote(reviewer.git('notes', `--ref=${REVIEW_NOTES_REF}`, 'show', tip)).statements.length,
+      1,
+    );
   });
 
   it('fetching from an unreachable remote fails in bounded time with remoteUnreachable', async () => {
@@ -253,12 +308,20 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
     solo.commit('two', '-a');
     const r = solo.cli(['approve', '--json', '--key', rita.privateFile]);
     assert.strictEqual(r.status, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { statement: { base: string }; baseSource: string; ownCommits: string[]; pushed: unknown };
+    const out = JSON.parse(r.stdout) as {
+      statement: { base: string };
+      baseSource: string;
+      ownCommits: string[];
+      pushed: unknown;
+    };
     assert.strictEqual(out.statement.base, first);
     assert.match(out.baseSource, /parent/);
     assert.strictEqual(out.pushed, null, 'no remote: nothing pushed');
     const root = solo.cli(['approve', first, '--json', '--key', rita.privateFile]);
-    assert.strictEqual((JSON.parse(root.stdout) as { statement: { base: string } }).statement.base, solo.git('hash-object', '-t', 'tree', '/dev/null'));
+    assert.strictEqual(
+      (JSON.parse(root.stdout) as { statement: { base: string } }).statement.base,
+      solo.git('hash-object', '-t', 'tree', '/dev/null'),
+    );
     const explicit = solo.cli(['approve', '--json', '--base', first, '--key', rita.privateFile]);
     assert.strictEqual((JSON.parse(explicit.stdout) as { baseSource: string }).baseSource, '--base');
   });

@@ -19,10 +19,16 @@ describe('approve: refuses what would not count, and what the reviewer did not s
   let tip: string;
 
   function policy(): string {
-    return JSON.stringify({
-      protectedBranches: ['main'],
-      reviewers: [{ name: 'Rita Reviewer', email: 'rita@example.com', key: rita.publicKey }],
-    }, null, 2) + '\n';
+    return (
+      JSON.stringify(
+        {
+          protectedBranches: ['main'],
+          reviewers: [{ name: 'Rita Reviewer', email: 'rita@example.com', key: rita.publicKey }],
+        },
+        null,
+        2,
+      ) + '\n'
+    );
   }
 
   function cloneAs(name: string, email: string, key?: TestKey): TempRepo {
@@ -42,7 +48,10 @@ describe('approve: refuses what would not count, and what the reviewer did not s
   beforeEach(() => {
     remote = TempRepo.create({ bare: true });
     author = TempRepo.create();
-    ({ tip } = pushFeature(author, remote.dir, { '.countersign.json': policy(), 'README.md': 'hello\n' }, ['feature 1: add app', 'feature 2: change x']));
+    ({ tip } = pushFeature(author, remote.dir, { '.countersign.json': policy(), 'README.md': 'hello\n' }, [
+      'feature 1: add app',
+      'feature 2: change x',
+    ]));
   });
 
   it('attack: a fetched tag named origin/feature is not silently approved instead of the branch', () => {
@@ -60,7 +69,7 @@ describe('approve: refuses what would not count, and what the reviewer did not s
     assert.match(r.stderr, /origin\/feature is ambiguous/);
     assert.match(r.stderr, /refs\/remotes\/origin\/feature/);
     assert.match(r.stderr, /refs\/tags\/origin\/feature/);
-    assert.deepStrictEqual(statementsOn(reviewer, evil), [], 'nothing signed on the tag\'s commit');
+    assert.deepStrictEqual(statementsOn(reviewer, evil), [], "nothing signed on the tag's commit");
     assert.deepStrictEqual(statementsOn(reviewer, tip), []);
     // Named in full, it is what the reviewer meant.
     const full = reviewer.cli(['approve', 'refs/remotes/origin/feature', '--no-push']);
@@ -85,8 +94,13 @@ describe('approve: refuses what would not count, and what the reviewer did not s
     assert.match(r.stdout, /feature 2: change x/);
     assert.ok(r.stdout.indexOf('feature 2: change x') < r.stdout.indexOf('Approved'), r.stdout);
     const j = reviewer.cli(['approve', 'origin/feature', '--no-push', '--json', '--comment', 'again, with JSON']);
-    const out = JSON.parse(j.stdout) as { covers: Array<{ sha: string; subject: string; aiLines: number; author: string }> };
-    assert.deepStrictEqual(out.covers.map((c) => c.subject), ['feature 2: change x', 'feature 1: add app']);
+    const out = JSON.parse(j.stdout) as {
+      covers: Array<{ sha: string; subject: string; aiLines: number; author: string }>;
+    };
+    assert.deepStrictEqual(
+      out.covers.map((c) => c.subject),
+      ['feature 2: change x', 'feature 1: add app'],
+    );
     assert.strictEqual(out.covers[0].sha, tip);
     assert.strictEqual(typeof out.covers[0].aiLines, 'number');
   });
@@ -101,7 +115,12 @@ describe('approve: refuses what would not count, and what the reviewer did not s
     const reviewer = cloneAs('Rita Reviewer', 'rita@example.com', rita);
     reviewer.git('checkout', '-q', '-b', 'mine', 'origin/feature');
     reviewer.write('src/app.ts', 'export const x = 3;\n');
-    Object.assign(reviewer.env, { GIT_AUTHOR_NAME: 'Rita Reviewer', GIT_AUTHOR_EMAIL: 'rita@example.com', GIT_COMMITTER_NAME: 'Rita Reviewer', GIT_COMMITTER_EMAIL: 'rita@example.com' });
+    Object.assign(reviewer.env, {
+      GIT_AUTHOR_NAME: 'Rita Reviewer',
+      GIT_AUTHOR_EMAIL: 'rita@example.com',
+      GIT_COMMITTER_NAME: 'Rita Reviewer',
+      GIT_COMMITTER_EMAIL: 'rita@example.com',
+    });
     const own = reviewer.commit('rita tweaks', '-a');
     const r = reviewer.cli(['approve', 'HEAD', '--no-push']);
     assert.strictEqual(r.status, 2, r.stdout);
@@ -140,7 +159,17 @@ describe('approve: refuses what would not count, and what the reviewer did not s
     assert.strictEqual(reviewer.cli(['approve', 'origin/feature']).status, 0);
     assert.strictEqual(statementsOn(reviewer, tip).length, 3);
     author.git('fetch', '-q', 'origin', `+${REVIEW_NOTES_REF}:${REVIEW_NOTES_REF}`);
-    const v = author.cli(['verify', '--branch', 'main', '--base', 'origin/main', '--head', 'feature', '--format', 'json']);
+    const v = author.cli([
+      'verify',
+      '--branch',
+      'main',
+      '--base',
+      'origin/main',
+      '--head',
+      'feature',
+      '--format',
+      'json',
+    ]);
     assert.strictEqual(v.status, 0, v.stdout + v.stderr);
   });
 });

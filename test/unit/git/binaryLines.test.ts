@@ -33,7 +33,10 @@ describe('server gate: files git treats as binary (real pushes)', function () {
 
     // F3 backstop: 30 lines the trailer does not account for (NUL-containing, and marked -diff in the tree).
     const payload = Array.from({ length: 30 }, (_, i) => `echo step ${i}`).join('\n') + '\n';
-    for (const [file, content] of [['run.sh', payload + '# \0\n'], ['deploy.sh', payload]]) {
+    for (const [file, content] of [
+      ['run.sh', payload + '# \0\n'],
+      ['deploy.sh', payload],
+    ]) {
       ada.git('reset', '-q', '--hard', 'origin/main');
       commitFile(ada, file, content, `add ${file}\n\n${NONE}`);
       const r = verifyThenPush(ada, 'main', ['origin', 'main']);

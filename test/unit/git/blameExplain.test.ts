@@ -2,7 +2,11 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { canonicalStatementBytes, formatStatementLine, type ApprovalStatement } from '../../../src/core/approvalStatement';
+import {
+  canonicalStatementBytes,
+  formatStatementLine,
+  type ApprovalStatement,
+} from '../../../src/core/approvalStatement';
 import { gitAiNote } from '../helpers/fastImport';
 import { commitFile, setup } from '../helpers/gateServer';
 import { TempRepo } from '../helpers/tempRepo';
@@ -17,7 +21,19 @@ function addNote(repo: TempRepo, sha: string, text: string): void {
   assert.strictEqual(r.status, 0, r.stderr);
 }
 
-interface BlameJson { lines: Array<{ line: number; commit: string | null; kind: string; agent?: string; model?: string; origPath: string; origLine: number; human?: string }>; summary: { ai: number; human: number; untracked: number; agents: Record<string, number> } }
+interface BlameJson {
+  lines: Array<{
+    line: number;
+    commit: string | null;
+    kind: string;
+    agent?: string;
+    model?: string;
+    origPath: string;
+    origLine: number;
+    human?: string;
+  }>;
+  summary: { ai: number; human: number; untracked: number; agents: Record<string, number> };
+}
 
 describe('countersign blame', () => {
   it('labels each line from the note of the commit it comes from, following renames and moved lines', () => {
@@ -25,7 +41,22 @@ describe('countersign blame', () => {
     repo.write('a.ts', 'one\ntwo\nthree\nfour\nfive\nsix\n');
     repo.git('add', 'a.ts');
     const c1 = repo.commit('first');
-    addNote(repo, c1, gitAiNote([['a.ts', [['h_bbbbbbbbbbbbbb', '1'], ['s_0123456789abcd::t_00000000000001', '2-3']]]], { sessions, humans: { h_bbbbbbbbbbbbbb: { author: 'Ada Author <ada@example.com>' } } }));
+    addNote(
+      repo,
+      c1,
+      gitAiNote(
+        [
+          [
+            'a.ts',
+            [
+              ['h_bbbbbbbbbbbbbb', '1'],
+              ['s_0123456789abcd::t_00000000000001', '2-3'],
+            ],
+          ],
+        ],
+        { sessions, humans: { h_bbbbbbbbbbbbbb: { author: 'Ada Author <ada@example.com>' } } },
+      ),
+    );
     repo.git('mv', 'a.ts', 'b.ts');
     repo.write('b.ts', 'zero\nhalf\none\ntwo\nthree\nfour\nfive\nsix\n');
     repo.git('add', 'b.ts');
@@ -35,7 +66,14 @@ describe('countersign blame', () => {
     const r = repo.cli(['blame', 'b.ts', '--json']);
     assert.strictEqual(r.status, 0, r.stderr);
     const b = JSON.parse(r.stdout) as BlameJson;
-    const view = b.lines.map((l) => [l.line, l.commit === null ? null : l.commit === c1 ? 'c1' : 'c2', l.kind, l.agent ?? l.human ?? '', l.origPath, l.origLine]);
+    const view = b.lines.map((l) => [
+      l.line,
+      l.commit === null ? null : l.commit === c1 ? 'c1' : 'c2',
+      l.kind,
+      l.agent ?? l.human ?? '',
+      l.origPath,
+      l.origLine,
+    ]);
     assert.deepStrictEqual(view, [
       [1, 'c2', 'ai', 'copilot', 'b.ts', 1],
       [2, 'c2', 'ai', 'copilot', 'b.ts', 2],
@@ -64,13 +102,19 @@ describe('countersign explain', function () {
     const keyDir = fs.mkdtempSync(path.join(repo.dir, '..', 'keys-'));
     const bobKey = path.join(keyDir, 'bob');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'bob', '-f', bobKey]);
-    const policy = { protectedBranches: ['main'], tiers: [], reviewers: [{ name: 'Bob', email: 'bob@example.com', key: fs.readFileSync(`${bobKey}.pub`, 'utf8').trim() }] };
+    const policy = {
+      protectedBranches: ['main'],
+      tiers: [],
+      reviewers: [{ name: 'Bob', email: 'bob@example.com', key: fs.readFileSync(`${bobKey}.pub`, 'utf8').trim() }],
+    };
     repo.write('.countersign.json', JSON.stringify(policy, null, 2));
     repo.git('add', '.countersign.json');
     const c0 = repo.commit('policy');
     repo.write('src/a.ts', 'a\nb\nc\n');
     repo.git('add', 'src/a.ts');
-    const c1 = repo.commit('feat: a\n\nAssisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=2 human=1 untracked=0');
+    const c1 = repo.commit(
+      'feat: a\n\nAssisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=2 human=1 untracked=0',
+    );
     addNote(repo, c1, gitAiNote([['src/a.ts', [['s_0123456789abcd::t_00000000000001', '2-3']]]], { sessions }));
     repo.write('src/b.ts', 'x\ny\n');
     repo.git('add', 'src/b.ts');
@@ -78,20 +122,36 @@ describe('countersign explain', function () {
     addNote(repo, c2, gitAiNote([['src/b.ts', [['s_0123456789abcd::t_00000000000002', '1-2']]]], { sessions }));
 
     const st: ApprovalStatement = {
-      v: 1, decision: 'approve', reviewer: { name: 'Bob', email: 'bob@example.com' }, tip: c1, tree: repo.git('rev-parse', `${c1}^{tree}`),
-      base: c0, patchId: 'b'.repeat(40), time: '2026-01-01T00:00:00Z', comment: 'looked at the parser',
+      v: 1,
+      decision: 'approve',
+      reviewer: { name: 'Bob', email: 'bob@example.com' },
+      tip: c1,
+      tree: repo.git('rev-parse', `${c1}^{tree}`),
+      base: c0,
+      patchId: 'b'.repeat(40),
+      time: '2026-01-01T00:00:00Z',
+      comment: 'looked at the parser',
     };
     const msg = path.join(keyDir, 'msg');
     fs.writeFileSync(msg, canonicalStatementBytes(st));
     execFileSync('ssh-keygen', ['-Y', 'sign', '-q', '-f', bobKey, '-n', 'countersign-review', msg]);
-    repo.gitResult(['notes', '--ref=countersign', 'add', '-F', '-', c1], formatStatementLine({ statement: st, signature: fs.readFileSync(`${msg}.sig`, 'utf8') }));
+    repo.gitResult(
+      ['notes', '--ref=countersign', 'add', '-F', '-', c1],
+      formatStatementLine({ statement: st, signature: fs.readFileSync(`${msg}.sig`, 'utf8') }),
+    );
 
     const r = repo.cli(['explain', c1, '--branch', 'main', '--json']);
     assert.strictEqual(r.status, 0, r.stderr);
     const e = JSON.parse(r.stdout);
     assert.strictEqual(e.commit.sha, c1);
     assert.strictEqual(e.provenance.aiProvenance.ai, 2);
-    assert.deepStrictEqual(e.provenance.note.files, [{ path: 'src/a.ts', ai: [{ ranges: '2-3', agent: 'claude-code', model: 'claude-sonnet-4-5', session: 's_0123456789abcd' }], human: [] }]);
+    assert.deepStrictEqual(e.provenance.note.files, [
+      {
+        path: 'src/a.ts',
+        ai: [{ ranges: '2-3', agent: 'claude-code', model: 'claude-sonnet-4-5', session: 's_0123456789abcd' }],
+        human: [],
+      },
+    ]);
     assert.strictEqual(e.provenance.note.sessions[0].conversationId, 'conv-1');
     assert.deepStrictEqual(e.provenance.inconsistencies, []);
     assert.strictEqual(e.approvals.policy.status, 'ok');
@@ -117,7 +177,7 @@ describe('countersign explain', function () {
     assert.strictEqual(noBranch.gate.available, false);
   });
 
-  it('on a feature branch judges against the default branch, as verify and the panel do — not the feature\'s own upstream', function () {
+  it("on a feature branch judges against the default branch, as verify and the panel do — not the feature's own upstream", function () {
     this.timeout(120_000);
     const { ada } = setup();
     ada.git('remote', 'set-head', 'origin', 'main');
@@ -140,11 +200,20 @@ describe('countersign explain', function () {
     // verify on the same branch gives the same verdict for the same commit.
     const v = ada.cli(['verify', '--json']);
     assert.strictEqual(v.status, 1, v.stderr);
-    const vj = JSON.parse(v.stdout) as { branch: string; commits: Array<{ sha: string; ok: boolean; needsReview: boolean }> };
+    const vj = JSON.parse(v.stdout) as {
+      branch: string;
+      commits: Array<{ sha: string; ok: boolean; needsReview: boolean }>;
+    };
     assert.strictEqual(vj.branch, 'main');
-    assert.deepStrictEqual(vj.commits.find((c) => c.sha === sha), { ...vj.commits.find((c) => c.sha === sha), ok: e.gate.decision.ok, needsReview: true });
+    assert.deepStrictEqual(
+      vj.commits.find((c) => c.sha === sha),
+      { ...vj.commits.find((c) => c.sha === sha), ok: e.gate.decision.ok, needsReview: true },
+    );
     // --branch still chooses, and on main itself (a protected upstream) main is the branch.
-    assert.strictEqual(JSON.parse(ada.cli(['explain', 'HEAD', '--branch', 'feature', '--json']).stdout).gate.branch, 'feature');
+    assert.strictEqual(
+      JSON.parse(ada.cli(['explain', 'HEAD', '--branch', 'feature', '--json']).stdout).gate.branch,
+      'feature',
+    );
     ada.git('checkout', '-q', 'main');
     assert.strictEqual(JSON.parse(ada.cli(['explain', 'HEAD', '--json']).stdout).gate.branch, 'main');
   });

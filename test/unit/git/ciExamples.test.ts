@@ -23,7 +23,8 @@ function foldedBlock(lines: string[], start: number): string {
   const body: string[] = [];
   const first = lines[start + 1];
   const level = indent(first);
-  for (let i = start + 1; i < lines.length && (lines[i].trim() === '' || indent(lines[i]) >= level); i++) body.push(lines[i].trim());
+  for (let i = start + 1; i < lines.length && (lines[i].trim() === '' || indent(lines[i]) >= level); i++)
+    body.push(lines[i].trim());
   return body.join(' ');
 }
 
@@ -32,7 +33,8 @@ function literalBlock(lines: string[], start: number): string {
   const indent = (l: string) => l.length - l.trimStart().length;
   const level = indent(lines[start + 1]);
   const body: string[] = [];
-  for (let i = start + 1; i < lines.length && (lines[i].trim() === '' || indent(lines[i]) >= level); i++) body.push(lines[i].trim());
+  for (let i = start + 1; i < lines.length && (lines[i].trim() === '' || indent(lines[i]) >= level); i++)
+    body.push(lines[i].trim());
   return body.join('\n');
 }
 
@@ -61,7 +63,12 @@ function gitlabScript(): string[] {
     }
     out.push(foldedBlock(lines, i));
     const level = lines[i + 1].length - lines[i + 1].trimStart().length;
-    while (i + 1 < lines.length && lines[i + 1].trim() !== '' && lines[i + 1].length - lines[i + 1].trimStart().length >= level) i++;
+    while (
+      i + 1 < lines.length &&
+      lines[i + 1].trim() !== '' &&
+      lines[i + 1].length - lines[i + 1].trimStart().length >= level
+    )
+      i++;
   }
   return out;
 }
@@ -77,7 +84,10 @@ function builtTarball(): { file: string; sha256: string } {
   const pkg = path.join(dir, 'package');
   fs.mkdirSync(path.join(pkg, 'dist'), { recursive: true });
   const { version } = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string };
-  fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: 'countersign', version, bin: { countersign: 'dist/cli.js' } }));
+  fs.writeFileSync(
+    path.join(pkg, 'package.json'),
+    JSON.stringify({ name: 'countersign', version, bin: { countersign: 'dist/cli.js' } }),
+  );
   fs.copyFileSync(CLI, path.join(pkg, 'dist', 'cli.js'));
   const file = path.join(dir, `countersign-${version}.tgz`);
   const tar = spawnSync('tar', ['czf', file, 'package'], { cwd: dir });
@@ -86,7 +96,11 @@ function builtTarball(): { file: string; sha256: string } {
 }
 
 /** The install step refuses the template's placeholder and a wrong checksum (installing nothing), then installs. */
-function installAsTheTemplate(run: (extra: NodeJS.ProcessEnv) => { status: number; stdout: string; stderr: string }, bin: string, sha256: string): void {
+function installAsTheTemplate(
+  run: (extra: NodeJS.ProcessEnv) => { status: number; stdout: string; stderr: string },
+  bin: string,
+  sha256: string,
+): void {
   const placeholder = run({});
   assert.strictEqual(placeholder.status, 2, placeholder.stdout + placeholder.stderr);
   assert.match(placeholder.stdout, /sha256sum into COUNTERSIGN_SHA256/);
@@ -115,10 +129,19 @@ function assertPinned(yaml: string): void {
   assert.doesNotMatch(yaml, /^[^#]*npx/m, 'no npx: it resolves node_modules/.bin of the checkout first');
   assert.match(yaml, /COUNTERSIGN_VERSION: \d+\.\d+\.\d+\n/, 'an exact version');
   assert.doesNotMatch(yaml, /^[^#]*countersign@/m, 'nothing installed by name from the registry, except in a comment');
-  assert.match(yaml, /^\s*# .*--ignore-scripts "countersign@\$COUNTERSIGN_VERSION"/m, 'the registry form, exact version, as a commented alternative');
+  assert.match(
+    yaml,
+    /^\s*# .*--ignore-scripts "countersign@\$COUNTERSIGN_VERSION"/m,
+    'the registry form, exact version, as a commented alternative',
+  );
   assert.match(yaml, /sha256sum -c -/);
   assert.match(yaml, /--ignore-scripts --offline "\.\/\$tgz"/);
-  assert.ok(yaml.includes(`COUNTERSIGN_VERSION: ${(JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string }).version}\n`), 'the version this repository is at');
+  assert.ok(
+    yaml.includes(
+      `COUNTERSIGN_VERSION: ${(JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string }).version}\n`,
+    ),
+    'the version this repository is at',
+  );
 }
 
 describe('CI examples', function () {
@@ -128,12 +151,20 @@ describe('CI examples', function () {
     const { ada, bob } = setup();
     const yaml = fs.readFileSync('ci-examples/github-actions.yml', 'utf8');
     assertPinned(yaml);
-    assert.ok(yaml.indexOf('Install Countersign') < yaml.indexOf('actions/checkout'), 'installed before anything from the pull request is on disk');
+    assert.ok(
+      yaml.indexOf('Install Countersign') < yaml.indexOf('actions/checkout'),
+      'installed before anything from the pull request is on disk',
+    );
     assert.match(yaml, /working-directory: \$\{\{ runner\.temp \}\}/);
     const base = ada.git('rev-parse', 'origin/main');
     ada.git('checkout', '-q', '-b', 'pr');
     commitFakeGate(ada);
-    const head = commitFile(ada, 'feature.ts', 'x\n', 'Feature\n\nAssisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=1 human=0 untracked=0');
+    const head = commitFile(
+      ada,
+      'feature.ts',
+      'x\n',
+      'Feature\n\nAssisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=1 human=0 untracked=0',
+    );
     ada.git('push', '-q', 'origin', 'pr');
     const ci = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-gha-'));
     spawnSync('git', ['clone', '-q', ada.git('remote', 'get-url', 'origin'), ci], { env: ada.env });
@@ -143,28 +174,56 @@ describe('CI examples', function () {
       .replace(/\$\{\{ github\.base_ref \}\}/g, 'main')
       .replace(/\$\{\{ github\.event\.repository\.default_branch \}\}/g, 'main')
       .replace(/\$\{\{ github\.event\.pull_request\.head\.sha \}\}/g, head);
-    assert.match(cmd, /^"\$RUNNER_TEMP\/countersign\/node_modules\/\.bin\/countersign" verify .*--policy-branch "main" .*--format github/);
+    assert.match(
+      cmd,
+      /^"\$RUNNER_TEMP\/countersign\/node_modules\/\.bin\/countersign" verify .*--policy-branch "main" .*--format github/,
+    );
     const runnerTemp = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-runner-'));
     // The release download is GitHub's; the stand-in `gh` copies the tarball (a real one) where it would land.
     const tgz = builtTarball();
     const tools = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-gh-'));
     fs.writeFileSync(path.join(tools, 'gh'), `#!/bin/sh\ncp ${JSON.stringify(tgz.file)} .\n`, { mode: 0o755 });
-    const ghEnv = { ...ada.env, RUNNER_TEMP: runnerTemp, GITHUB_REPOSITORY: 'team/app', COUNTERSIGN_VERSION: '0.1.0', COUNTERSIGN_RELEASE: 'countersign-v0.1.0', COUNTERSIGN_SHA256: 'REPLACE-WITH-THE-sha256sum-OF-countersign-0.1.0.tgz', PATH: `${tools}${path.delimiter}${ada.env.PATH ?? process.env.PATH}`, npm_config_update_notifier: 'false' };
-    installAsTheTemplate((extra) => sh(runnerTemp, `set -e\n${githubStep(/- name: Install Countersign/)}`, { ...ghEnv, ...extra }), path.join(runnerTemp, 'countersign/node_modules/.bin/countersign'), tgz.sha256);
+    const ghEnv = {
+      ...ada.env,
+      RUNNER_TEMP: runnerTemp,
+      GITHUB_REPOSITORY: 'team/app',
+      COUNTERSIGN_VERSION: '0.1.0',
+      COUNTERSIGN_RELEASE: 'countersign-v0.1.0',
+      COUNTERSIGN_SHA256: 'REPLACE-WITH-THE-sha256sum-OF-countersign-0.1.0.tgz',
+      PATH: `${tools}${path.delimiter}${ada.env.PATH ?? process.env.PATH}`,
+      npm_config_update_notifier: 'false',
+    };
+    installAsTheTemplate(
+      (extra) => sh(runnerTemp, `set -e\n${githubStep(/- name: Install Countersign/)}`, { ...ghEnv, ...extra }),
+      path.join(runnerTemp, 'countersign/node_modules/.bin/countersign'),
+      tgz.sha256,
+    );
     const summary = path.join(ci, 'summary.md');
     const env = { ...ada.env, GITHUB_STEP_SUMMARY: summary, RUNNER_TEMP: runnerTemp };
     // The checkout's fake would have passed the old template (`npx countersign` runs it).
     assert.ok(fs.existsSync(path.join(ci, 'node_modules/.bin/countersign')));
-    assert.strictEqual(sh(ci, `npx --no-install countersign verify --branch main`, env).status, 0, 'the fake gate passes when npx resolves it');
+    assert.strictEqual(
+      sh(ci, `npx --no-install countersign verify --branch main`, env).status,
+      0,
+      'the fake gate passes when npx resolves it',
+    );
     // Each notes ref is fetched on its own: no approvals on the server yet must not stop refs/notes/ai.
     const fetchNotes = `set -e\n${githubStep(/- name: Fetch approvals/)}`;
-    assert.strictEqual(ada.gitResult(['ls-remote', '--exit-code', 'origin', 'refs/notes/countersign']).status, 2, 'no approvals on the server yet');
+    assert.strictEqual(
+      ada.gitResult(['ls-remote', '--exit-code', 'origin', 'refs/notes/countersign']).status,
+      2,
+      'no approvals on the server yet',
+    );
     ada.git('notes', '--ref=ai', 'add', '-f', '-m', 'provenance of the base commit', base);
     ada.git('push', '-q', 'origin', 'refs/notes/ai');
     const blocked = sh(ci, `${fetchNotes}\n${cmd}`, env);
     assert.strictEqual(blocked.status, 1, blocked.stdout + blocked.stderr);
     assert.match(blocked.stdout, /no refs\/notes\/countersign on origin yet/);
-    assert.strictEqual(spawnSync('git', ['rev-parse', '-q', '--verify', 'refs/notes/ai'], { cwd: ci }).status, 0, 'refs/notes/ai fetched although refs/notes/countersign is missing');
+    assert.strictEqual(
+      spawnSync('git', ['rev-parse', '-q', '--verify', 'refs/notes/ai'], { cwd: ci }).status,
+      0,
+      'refs/notes/ai fetched although refs/notes/countersign is missing',
+    );
     assert.match(blocked.stdout, /::error title=Countersign%3A [0-9a-f]{12} needs review::Feature/);
     assert.match(fs.readFileSync(summary, 'utf8'), /❌ blocked/);
 
@@ -181,7 +240,12 @@ describe('CI examples', function () {
     const base = ada.git('rev-parse', 'origin/main');
     ada.git('checkout', '-q', '-b', 'mr');
     commitFakeGate(ada);
-    const head = commitFile(ada, 'deploy/main.tf', 'resource "x" "y" {}\n', 'Infra\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+    const head = commitFile(
+      ada,
+      'deploy/main.tf',
+      'resource "x" "y" {}\n',
+      'Infra\n\nAI-Provenance: v1 ai=0 human=1 untracked=0',
+    );
     ada.git('push', '-q', 'origin', 'mr');
     const ci = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-gl-'));
     spawnSync('git', ['clone', '-q', '--no-checkout', ada.git('remote', 'get-url', 'origin'), ci], { env: ada.env });
@@ -189,12 +253,34 @@ describe('CI examples', function () {
     spawnSync('git', ['remote', 'set-head', 'origin', '-d'], { cwd: ci, env: ada.env });
     const home = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cs-gl-home-')), 'countersign');
     const tgz = builtTarball();
-    const env = { ...ada.env, CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main', CI_DEFAULT_BRANCH: 'main', CI_COMMIT_SHA: head, COUNTERSIGN_HOME: home, COUNTERSIGN_VERSION: '0.1.0', COUNTERSIGN_SHA256: 'REPLACE-WITH-THE-sha256sum-OF-countersign-0.1.0.tgz', CI_JOB_TOKEN: 'job-token', COUNTERSIGN_TARBALL_URL: `file://${tgz.file}`, npm_config_update_notifier: 'false' };
+    const env = {
+      ...ada.env,
+      CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main',
+      CI_DEFAULT_BRANCH: 'main',
+      CI_COMMIT_SHA: head,
+      COUNTERSIGN_HOME: home,
+      COUNTERSIGN_VERSION: '0.1.0',
+      COUNTERSIGN_SHA256: 'REPLACE-WITH-THE-sha256sum-OF-countersign-0.1.0.tgz',
+      CI_JOB_TOKEN: 'job-token',
+      COUNTERSIGN_TARBALL_URL: `file://${tgz.file}`,
+      npm_config_update_notifier: 'false',
+    };
     const lines = gitlabScript();
-    assert.match(lines[0], /curl -fsSL .*sha256sum -c -; .*npm install --prefix "\$COUNTERSIGN_HOME"/, 'the first step installs the checked tarball');
-    assert.match(lines[lines.length - 1], /^"\$COUNTERSIGN_HOME\/node_modules\/\.bin\/countersign" verify .*--policy-branch "\$CI_DEFAULT_BRANCH"/);
+    assert.match(
+      lines[0],
+      /curl -fsSL .*sha256sum -c -; .*npm install --prefix "\$COUNTERSIGN_HOME"/,
+      'the first step installs the checked tarball',
+    );
+    assert.match(
+      lines[lines.length - 1],
+      /^"\$COUNTERSIGN_HOME\/node_modules\/\.bin\/countersign" verify .*--policy-branch "\$CI_DEFAULT_BRANCH"/,
+    );
     // The project's package registry is stood in for by a file:// URL for the template's own curl.
-    installAsTheTemplate((extra) => sh(ci, lines[0], { ...env, ...extra }), path.join(home, 'node_modules/.bin/countersign'), tgz.sha256);
+    installAsTheTemplate(
+      (extra) => sh(ci, lines[0], { ...env, ...extra }),
+      path.join(home, 'node_modules/.bin/countersign'),
+      tgz.sha256,
+    );
     const script = lines.slice(1).join('\n');
     assert.ok(fs.existsSync(path.join(ci, 'node_modules/.bin/countersign')), 'the merge request carries its fake gate');
     const blocked = sh(ci, `set -e\n${script}`, { ...env, COUNTERSIGN_SHA256: tgz.sha256 });

@@ -36,23 +36,41 @@ function git(repo: TempRepo, args: string[], input?: Buffer | string): string {
 
 /** Bytes that frame an ident line in a commit object; everything else may be in a name or an email. */
 const IDENT_FRAMING = new Set([0x00, 0x0a, 0x3c, 0x3e]);
-const identBytes = fc.uint8Array({ minLength: 1, maxLength: 12 }).map((a) => Buffer.from(a.filter((b) => !IDENT_FRAMING.has(b))))
+const identBytes = fc
+  .uint8Array({ minLength: 1, maxLength: 12 })
+  .map((a) => Buffer.from(a.filter((b) => !IDENT_FRAMING.has(b))))
   .filter((b) => b.length > 0);
 /** A tree entry name: any bytes but NUL and '/', and not a name git gives a meaning (., .., .git). */
-const pathBytes = fc.uint8Array({ minLength: 1, maxLength: 10 }).map((a) => Buffer.from(a.filter((b) => b !== 0 && b !== 0x2f)))
-  .filter((b) => b.length > 0 && !['.', '..'].includes(b.toString('latin1')) && b.toString('latin1').toLowerCase() !== '.git');
-const interesting = fc.constantFrom(...[0x00, 0x01, 0x0a, 0x0d, 0x1e, 0x1f, 0x3a, 0x09, 0xff, 0xc3].map((b) => Buffer.from([b])));
-const messageBytes = fc.array(fc.oneof(fc.uint8Array({ maxLength: 16 }).map((a) => Buffer.from(a)), interesting), { maxLength: 8 })
+const pathBytes = fc
+  .uint8Array({ minLength: 1, maxLength: 10 })
+  .map((a) => Buffer.from(a.filter((b) => b !== 0 && b !== 0x2f)))
+  .filter(
+    (b) => b.length > 0 && !['.', '..'].includes(b.toString('latin1')) && b.toString('latin1').toLowerCase() !== '.git',
+  );
+const interesting = fc.constantFrom(
+  ...[0x00, 0x01, 0x0a, 0x0d, 0x1e, 0x1f, 0x3a, 0x09, 0xff, 0xc3].map((b) => Buffer.from([b])),
+);
+const messageBytes = fc
+  .array(
+    fc.oneof(
+      fc.uint8Array({ maxLength: 16 }).map((a) => Buffer.from(a)),
+      interesting,
+    ),
+    { maxLength: 8 },
+  )
   .map((parts) => Buffer.concat(parts));
 
 const commitSpec = fc.record({
   message: messageBytes,
-  authorName: identBytes, authorEmail: identBytes, committerName: identBytes, committerEmail: identBytes,
+  authorName: identBytes,
+  authorEmail: identBytes,
+  committerName: identBytes,
+  committerEmail: identBytes,
   add: fc.uniqueArray(pathBytes, { maxLength: 4, selector: (b) => b.toString('latin1') }),
   deleteCount: fc.nat({ max: 3 }),
 });
 
-describe('commit bytes cannot change the gate\'s view (property, real git objects)', function () {
+describe("commit bytes cannot change the gate's view (property, real git objects)", function () {
   this.timeout(120_000);
   let repo: TempRepo;
   let blob: string;
@@ -62,54 +80,76 @@ describe('commit bytes cannot change the gate\'s view (property, real git object
   });
 
   it('every commit, its files and its message survive any bytes', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(commitSpec, { minLength: 1, maxLength: 3 }), async (specs) => {
-      const files = new Map<string, Buffer>(); // latin1 key → bytes
-      let parent: string | undefined;
-      const expected: Array<{ sha: string; files: Map<string, string>; spec: typeof specs[number] }> = [];
-      for (const spec of specs) {
-        const changed = new Map<string, string>();
-        for (const k of [...files.keys()].slice(0, spec.deleteCount)) {
-          changed.set(k, 'D');
-          files.delete(k);
+    await fc.assert(
+      fc.asyncProperty(fc.array(commitSpec, { minLength: 1, maxLength: 3 }), async (specs) => {
+        const files = new Map<string, Buffer>(); // latin1 key → bytes
+        let parent: string | undefined;
+        const expected: Array<{ sha: string; files: Map<string, string>; spec: (typeof specs)[number] }> = [];
+        for (const spec of specs) {
+          const changed = new Map<string, string>();
+          for (const k of [...files.keys()].slice(0, spec.deleteCount)) {
+            changed.set(k, 'D');
+            files.delete(k);
+          }
+          for (const p of spec.add) {
+            const k = p.toString('latin1');
+            if (changed.has(k) || files.has(k)) continue;
+            changed.set(k, 'A');
+            files.set(k, p);
+          }
+          const entries = [...files.values()].map((p) =>
+            Buffer.concat([Buffer.from(`100644 blob ${blob}\t`), p, Buffer.from([0])]),
+          );
+          const tree = git(repo, ['mktree', '-z'], Buffer.concat(entries));
+          const ident = (n: Buffer, e: Buffer) =>
+            Buffer.concat([n, Buffer.from(' <'), e, Buffer.from('> 1700000000 +0000')]);
+          const object = Buffer.concat([
+            Buffer.from(`tree ${tree}\n${parent ? `parent ${parent}\n` : ''}author `),
+            ident(spec.authorName, spec.authorEmail),
+            Buffer.from('\ncommitter '),
+            ident(spec.committerName, spec.committerEmail),
+            Buffer.from('\n\n'),
+            spec.message,
+          ]);
+          const sha = git(repo, ['hash-object', '-t', 'commit', '-w', '--stdin', '--literally'], object);
+          expected.push({ sha, files: changed, spec });
+          parent = sha;
         }
-        for (const p of spec.add) {
-          const k = p.toString('latin1');
-          if (changed.has(k) || files.has(k)) continue;
-          changed.set(k, 'A');
-          files.set(k, p);
-        }
-        const entries = [...files.values()].map((p) => Buffer.concat([Buffer.from(`100644 blob ${blob}\t`), p, Buffer.from([0])]));
-        const tree = git(repo, ['mktree', '-z'], Buffer.concat(entries));
-        const ident = (n: Buffer, e: Buffer) => Buffer.concat([n, Buffer.from(' <'), e, Buffer.from('> 1700000000 +0000')]);
-        const object = Buffer.concat([
-          Buffer.from(`tree ${tree}\n${parent ? `parent ${parent}\n` : ''}author `), ident(spec.authorName, spec.authorEmail),
-          Buffer.from('\ncommitter '), ident(spec.committerName, spec.committerEmail), Buffer.from('\n\n'), spec.message,
-        ]);
-        const sha = git(repo, ['hash-object', '-t', 'commit', '-w', '--stdin', '--literally'], object);
-        expected.push({ sha, files: changed, spec });
-        parent = sha;
-      }
-      const tip = parent as string;
-      const got = await readCommitRange(repo.dir, [tip]);
-      assert.deepStrictEqual(got.map((c) => c.sha), expected.map((e) => e.sha), 'the same commits, no more, no fewer');
-      got.forEach((c, i) => {
-        const e = expected[i];
-        const seen = new Map(c.files.map((f) => [encodePath(f.path).toString('latin1'), f.status]));
-        assert.deepStrictEqual(seen, e.files, `files of commit ${i}`);
-        assert.strictEqual(c.message, e.spec.message.toString('utf8'), `message of commit ${i}`);
-        assert.strictEqual(c.author.email, e.spec.authorEmail.toString('utf8'));
-        assert.strictEqual(c.committer.email, e.spec.committerEmail.toString('utf8'));
-        assert.strictEqual(c.author.name, e.spec.authorName.toString('utf8').trim());
-        assert.deepStrictEqual(c.parents, i === 0 ? [] : [expected[i - 1].sha]);
-      });
-      // The report's and explain's stream: the same commits, each with its own files.
-      const streamed: Array<{ sha: string; paths: string[] }> = [];
-      await streamHistory(repo.dir, { revs: [tip], numstat: true, extra: ['--reverse', '--topo-order'] }, (h) => {
-        streamed.push({ sha: h.sha, paths: (h.files ?? []).map((f) => encodePath(f.path).toString('latin1')).sort() });
-      });
-      assert.deepStrictEqual(streamed.map((s) => s.sha), expected.map((e) => e.sha));
-      streamed.forEach((s, i) => assert.deepStrictEqual(s.paths, [...expected[i].files.keys()].sort(), `history paths of commit ${i}`));
-    }), { numRuns: 40 });
+        const tip = parent as string;
+        const got = await readCommitRange(repo.dir, [tip]);
+        assert.deepStrictEqual(
+          got.map((c) => c.sha),
+          expected.map((e) => e.sha),
+          'the same commits, no more, no fewer',
+        );
+        got.forEach((c, i) => {
+          const e = expected[i];
+          const seen = new Map(c.files.map((f) => [encodePath(f.path).toString('latin1'), f.status]));
+          assert.deepStrictEqual(seen, e.files, `files of commit ${i}`);
+          assert.strictEqual(c.message, e.spec.message.toString('utf8'), `message of commit ${i}`);
+          assert.strictEqual(c.author.email, e.spec.authorEmail.toString('utf8'));
+          assert.strictEqual(c.committer.email, e.spec.committerEmail.toString('utf8'));
+          assert.strictEqual(c.author.name, e.spec.authorName.toString('utf8').trim());
+          assert.deepStrictEqual(c.parents, i === 0 ? [] : [expected[i - 1].sha]);
+        });
+        // The report's and explain's stream: the same commits, each with its own files.
+        const streamed: Array<{ sha: string; paths: string[] }> = [];
+        await streamHistory(repo.dir, { revs: [tip], numstat: true, extra: ['--reverse', '--topo-order'] }, (h) => {
+          streamed.push({
+            sha: h.sha,
+            paths: (h.files ?? []).map((f) => encodePath(f.path).toString('latin1')).sort(),
+          });
+        });
+        assert.deepStrictEqual(
+          streamed.map((s) => s.sha),
+          expected.map((e) => e.sha),
+        );
+        streamed.forEach((s, i) =>
+          assert.deepStrictEqual(s.paths, [...expected[i].files.keys()].sort(), `history paths of commit ${i}`),
+        );
+      }),
+      { numRuns: 40 },
+    );
   });
 });
 
@@ -119,14 +159,19 @@ describe('commit object and path decoding (pure)', () => {
     const b = decodePath(Buffer.from([0x78, 0xf1]));
     assert.notStrictEqual(a, b);
     assert.strictEqual(decodePath(Buffer.from('tést/ü.txt')), 'tést/ü.txt');
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 24 }), (bytes) => {
-      assert.deepStrictEqual(encodePath(decodePath(bytes)), Buffer.from(bytes));
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 24 }), (bytes) => {
+        assert.deepStrictEqual(encodePath(decodePath(bytes)), Buffer.from(bytes));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('reads the message whole, NUL and record separators included, and the first author', () => {
-    const raw = Buffer.from('tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor A B <a@x> 1 +0000\ncommitter C <c@x> 1 +0000\n'
-      + 'gpgsig -----BEGIN-----\n author Mallory <m@x> 1 +0000\n -----END-----\nauthor Second <s@x> 1 +0000\n\nsubject\x1efake\0more\n\nbody\n');
+    const raw = Buffer.from(
+      'tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor A B <a@x> 1 +0000\ncommitter C <c@x> 1 +0000\n' +
+        'gpgsig -----BEGIN-----\n author Mallory <m@x> 1 +0000\n -----END-----\nauthor Second <s@x> 1 +0000\n\nsubject\x1efake\0more\n\nbody\n',
+    );
     const o = parseCommitObject(raw);
     assert.deepStrictEqual(o.author, { name: 'A B', email: 'a@x' });
     assert.deepStrictEqual(o.committer, { name: 'C', email: 'c@x' });

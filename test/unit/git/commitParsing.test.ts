@@ -38,24 +38,42 @@ describe('commit diff parsing (raw git output)', () => {
       'Binary files a/bin and b/bin differ',
       '',
     ].join('\n');
-    assert.deepStrictEqual([...parseAddedLines(patch)], [['sql.sql', [8, 9]], ['tést file.txt', [1]], ['with space.txt', [2]]]);
+    assert.deepStrictEqual(
+      [...parseAddedLines(patch)],
+      [
+        ['sql.sql', [8, 9]],
+        ['tést file.txt', [1]],
+        ['with space.txt', [2]],
+      ],
+    );
   });
 
   it('reads blobs from --raw -z and unquotes C-style paths', () => {
-    const raw = ':100644 100644 aaa bbb M\0a b.txt\0:100644 000000 ccc 0000000000000000000000000000000000000000 D\0gone\0:000000 160000 000 ddd A\0sub\0';
+    const raw =
+      ':100644 100644 aaa bbb M\0a b.txt\0:100644 000000 ccc 0000000000000000000000000000000000000000 D\0gone\0:000000 160000 000 ddd A\0sub\0';
     assert.deepStrictEqual([...parseRawZ(raw)], [['a b.txt', 'bbb']]);
     assert.strictEqual(unquoteC('"a\\"b\\\\c\\td"'), 'a"b\\c\td');
     assert.strictEqual(unquoteC('plain'), 'plain');
   });
 });
 
-describe('git command line of the hook\'s parent', () => {
+describe("git command line of the hook's parent", () => {
   const noAlias = async () => undefined;
   it('tells an amend from a message that says --amend', async () => {
-    assert.deepStrictEqual(await interpretGitArgv(['git', 'commit', '-q', '--amend', '-m', 'x'], noAlias), { sub: 'commit', args: ['-q', '--amend', '-m'] });
+    assert.deepStrictEqual(await interpretGitArgv(['git', 'commit', '-q', '--amend', '-m', 'x'], noAlias), {
+      sub: 'commit',
+      args: ['-q', '--amend', '-m'],
+    });
     assert.ok(!(await interpretGitArgv(['git', 'commit', '-m', '--amend'], noAlias))?.args.includes('--amend'));
     assert.ok(!(await interpretGitArgv(['git', 'commit', '-qm', '--amend'], noAlias))?.args.includes('--amend'));
-    assert.ok((await interpretGitArgv(['/usr/lib/git-core/git', '-c', 'user.name=x', '-C', '/tmp', 'commit', '-n', '--amend', '-F', 'f'], noAlias))?.args.includes('--amend'));
+    assert.ok(
+      (
+        await interpretGitArgv(
+          ['/usr/lib/git-core/git', '-c', 'user.name=x', '-C', '/tmp', 'commit', '-n', '--amend', '-F', 'f'],
+          noAlias,
+        )
+      )?.args.includes('--amend'),
+    );
   });
 
   it('expands aliases', async () => {

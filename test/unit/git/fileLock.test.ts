@@ -28,10 +28,15 @@ describe('file lock', () => {
 
   it('takes over a lock whose owner died (kill -9 leaves the file behind)', () => {
     // A pid that surely ran and is gone: a child that has exited.
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
-    fs.writeFileSync(file, JSON.stringify({ pid: Number(dead), host: os.hostname(), token: 'dead', since: Date.now() }));
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    }).stdout;
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ pid: Number(dead), host: os.hostname(), token: 'dead', since: Date.now() }),
+    );
     const lock = FileLock.tryAcquire(file);
-    assert.ok(lock, 'the dead owner\'s lock was taken over');
+    assert.ok(lock, "the dead owner's lock was taken over");
     lock.release();
   });
 
@@ -50,7 +55,10 @@ describe('file lock', () => {
     const t0 = Date.now();
     await assert.rejects(FileLock.acquire(file, { timeoutMs: 150 }), (e: unknown) => {
       assert.ok(CountersignError.is(e, 'io'));
-      assert.match((e as Error).message, new RegExp(`${file.replace(/[/\\.]/g, '\\$&')} is held by process ${process.pid}`));
+      assert.match(
+        (e as Error).message,
+        new RegExp(`${file.replace(/[/\\.]/g, '\\$&')} is held by process ${process.pid}`),
+      );
       assert.match((e as Error).message, /delete that file/);
       return true;
     });

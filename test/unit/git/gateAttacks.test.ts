@@ -37,7 +37,10 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     const { ada, bob } = setup();
     const base = ada.git('rev-parse', 'origin/main');
     commitFile(ada, 'x.ts', 'x\n', 'committed by bob');
-    execFileSync('git', ['commit', '-q', '--amend', '--no-edit'], { cwd: ada.dir, env: { ...ada.env, GIT_COMMITTER_NAME: 'Bob', GIT_COMMITTER_EMAIL: 'Bob@example.com' } });
+    execFileSync('git', ['commit', '-q', '--amend', '--no-edit'], {
+      cwd: ada.dir,
+      env: { ...ada.env, GIT_COMMITTER_NAME: 'Bob', GIT_COMMITTER_EMAIL: 'Bob@example.com' },
+    });
     const tip = ada.git('rev-parse', 'HEAD');
     attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base })), tip, ada.env);
     const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
@@ -58,7 +61,7 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     assert.match(r.stderr, /has 0 of 1 required approval/);
   });
 
-  it('a listed key signing in another reviewer\'s name does not count', () => {
+  it("a listed key signing in another reviewer's name does not count", () => {
     const { ada, carol } = setup();
     const base = ada.git('rev-parse', 'origin/main');
     const tip = commitFile(ada, 'x.ts', 'x\n', 'x');
@@ -74,7 +77,10 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     const first = commitFile(ada, 'x.ts', 'x\n', 'reviewed');
     const signed = sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip: first, base }));
     const tip = commitFile(ada, 'evil.ts', 'rm -rf /\n', 'not reviewed');
-    const forged = { ...signed, statement: { ...statementFor(ada.dir, { email: 'bob@example.com', tip, base }), time: signed.statement.time } };
+    const forged = {
+      ...signed,
+      statement: { ...statementFor(ada.dir, { email: 'bob@example.com', tip, base }), time: signed.statement.time },
+    };
     attach(ada.dir, forged, tip, ada.env);
     const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
@@ -99,7 +105,12 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     const { ada, bob } = setup();
     const base = ada.git('rev-parse', 'origin/main');
     const approved = commitFile(ada, 'a.ts', 'a\n', 'approved');
-    attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip: approved, base })), approved, ada.env);
+    attach(
+      ada.dir,
+      sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip: approved, base })),
+      approved,
+      ada.env,
+    );
     const added = commitFile(ada, 'b.ts', 'b\n', 'added after approval');
     const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
@@ -144,7 +155,10 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     attach(ada.dir, sign(adaKey, statementFor(ada.dir, { email: 'ada@example.com', tip, base })), tip, ada.env);
     const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
-    assert.match(r.stderr, /changes \.countersign\.json: a policy change always needs review under the policy it replaces/);
+    assert.match(
+      r.stderr,
+      /changes \.countersign\.json: a policy change always needs review under the policy it replaces/,
+    );
     assert.match(r.stderr, /ada@example\.com is not a reviewer in the policy/);
   });
 
@@ -152,7 +166,12 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     const { ada, bob, carol } = setup();
     const unprotect = JSON.parse(policyJson(bob, carol)) as Record<string, unknown>;
     unprotect.protectedBranches = [];
-    commitFile(ada, '.countersign.json', JSON.stringify(unprotect), 'Unprotect main\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+    commitFile(
+      ada,
+      '.countersign.json',
+      JSON.stringify(unprotect),
+      'Unprotect main\n\nAI-Provenance: v1 ai=0 human=1 untracked=0',
+    );
     commitFile(ada, 'evil.ts', 'evil\n', 'unreviewed, riding along');
     const r = pushMain(ada);
     assert.notStrictEqual(r.status, 0);
@@ -189,7 +208,11 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     const r = ada.gitResult(['push', 'origin', '--delete', 'main']);
     assert.notStrictEqual(r.status, 0);
     assert.match(r.stderr, /deleting the protected branch main is not allowed/);
-    assert.doesNotMatch(r.stderr, /Run `countersign verify` locally to see what is missing/, 'nothing is missing: the reason above is the answer');
+    assert.doesNotMatch(
+      r.stderr,
+      /Run `countersign verify` locally to see what is missing/,
+      'nothing is missing: the reason above is the answer',
+    );
   });
 
   it('a rejection after an approval voids it; a later approval restores it', () => {
@@ -197,12 +220,43 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     const base = ada.git('rev-parse', 'origin/main');
     const tip = commitFile(ada, 'x.ts', 'x\n', 'x');
     const t0 = Date.now();
-    attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base, time: new Date(t0).toISOString() })), tip, ada.env);
-    attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base, decision: 'reject', comment: 'drops the prod DB', time: new Date(t0 + 1000).toISOString() })), tip, ada.env);
+    attach(
+      ada.dir,
+      sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base, time: new Date(t0).toISOString() })),
+      tip,
+      ada.env,
+    );
+    attach(
+      ada.dir,
+      sign(
+        bob,
+        statementFor(ada.dir, {
+          email: 'bob@example.com',
+          tip,
+          base,
+          decision: 'reject',
+          comment: 'drops the prod DB',
+          time: new Date(t0 + 1000).toISOString(),
+        }),
+      ),
+      tip,
+      ada.env,
+    );
     const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
-    assert.match(r.stderr, /Bob Reviewer <bob@example\.com> requested changes on .*"drops the prod DB" \(after approving; the approval no longer counts\)/);
-    attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base, time: new Date(t0 + 2000).toISOString() })), tip, ada.env);
+    assert.match(
+      r.stderr,
+      /Bob Reviewer <bob@example\.com> requested changes on .*"drops the prod DB" \(after approving; the approval no longer counts\)/,
+    );
+    attach(
+      ada.dir,
+      sign(
+        bob,
+        statementFor(ada.dir, { email: 'bob@example.com', tip, base, time: new Date(t0 + 2000).toISOString() }),
+      ),
+      tip,
+      ada.env,
+    );
     const ok = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
     assert.strictEqual(ok.status, 0, ok.stderr);
   });
@@ -211,23 +265,45 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     const { ada, bob } = setup();
     const base = ada.git('rev-parse', 'origin/main');
     const tip = commitFile(ada, 'x.ts', 'x\n', 'x');
-    attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base, decision: 'reject', comment: 'no' })), tip, ada.env);
+    attach(
+      ada.dir,
+      sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base, decision: 'reject', comment: 'no' })),
+      tip,
+      ada.env,
+    );
     assert.strictEqual(ada.gitResult(['push', 'origin', 'refs/notes/countersign']).status, 0);
     ada.git('update-ref', '-d', 'refs/notes/countersign');
-    attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base, time: '2000-01-01T00:00:00Z' })), tip, ada.env);
+    attach(
+      ada.dir,
+      sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base, time: '2000-01-01T00:00:00Z' })),
+      tip,
+      ada.env,
+    );
     const r = ada.gitResult(['push', '-f', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
     assert.match(r.stderr, /requested changes/);
   });
 
   it('tiers: a Terraform change needs two approvals, one of them from the sre role', () => {
-    const { ada, bob, carol } = setup(policyJson(makeKey('bob'), makeKey('carol'), { tiers: [{ name: 'infrastructure', paths: ['*.tf'], approvals: 2, roles: ['sre'] }] }));
+    const { ada, bob, carol } = setup(
+      policyJson(makeKey('bob'), makeKey('carol'), {
+        tiers: [{ name: 'infrastructure', paths: ['*.tf'], approvals: 2, roles: ['sre'] }],
+      }),
+    );
     const base = ada.git('rev-parse', 'origin/main');
-    const tip = commitFile(ada, 'infra/main.tf', 'resource "aws_db_instance" "prod" {}\n', 'delete and recreate the environment\n\nAI-Provenance: v1 ai=1 human=0 untracked=0');
+    const tip = commitFile(
+      ada,
+      'infra/main.tf',
+      'resource "aws_db_instance" "prod" {}\n',
+      'delete and recreate the environment\n\nAI-Provenance: v1 ai=1 human=0 untracked=0',
+    );
     attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base })), tip, ada.env);
     const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
-    assert.match(r.stderr, /tier 'infrastructure': touches infra\/main\.tf — needs 2 approval\(s\) and one from a reviewer with role 'sre'/);
+    assert.match(
+      r.stderr,
+      /tier 'infrastructure': touches infra\/main\.tf — needs 2 approval\(s\) and one from a reviewer with role 'sre'/,
+    );
     assert.match(r.stderr, /has 1 of 2 required approval/);
     attach(ada.dir, sign(carol, statementFor(ada.dir, { email: 'carol@example.com', tip, base })), tip, ada.env);
     const ok = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
@@ -243,7 +319,11 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     ada.commit('Add the environment\n\nAI-Provenance: v1 ai=0 human=6 untracked=0');
     assert.strictEqual(pushMain(ada).status, 0);
     const base = ada.git('rev-parse', 'origin/main');
-    for (const pair of [[1, 2], [3, 4], [5, 6]]) {
+    for (const pair of [
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]) {
       ada.git('rm', '-q', ...pair.map((i) => `env/f${i}.txt`));
       ada.commit(`Remove env files ${pair.join(' and ')}\n\nAI-Provenance: v1 ai=0 human=0 untracked=0`);
     }
@@ -308,7 +388,14 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     const base = ada.git('rev-parse', 'origin/main');
     const tip = commitFile(ada, 'x.ts', 'x\n', 'x');
     const good = sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base }));
-    ada.git('notes', '--ref=refs/notes/countersign', 'add', '-m', formatStatementLine(good) + '\n{"statement": {"v": 1, "decision": "reject"', tip);
+    ada.git(
+      'notes',
+      '--ref=refs/notes/countersign',
+      'add',
+      '-m',
+      formatStatementLine(good) + '\n{"statement": {"v": 1, "decision": "reject"',
+      tip,
+    );
     const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
     assert.match(r.stderr, /an approval note it depends on is unreadable: .*not JSON/);

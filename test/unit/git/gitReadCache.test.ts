@@ -30,7 +30,10 @@ describe('git read cache', function () {
       // ... and the read asked before it keeps its answer for the rest of the snapshot.
       assert.strictEqual(await head(), before);
       // A different question (other arguments) is asked afresh.
-      assert.strictEqual((await runGit(['rev-parse', 'HEAD^{commit}'], opts)).stdout.trim(), repo.git('rev-parse', 'HEAD'));
+      assert.strictEqual(
+        (await runGit(['rev-parse', 'HEAD^{commit}'], opts)).stdout.trim(),
+        repo.git('rev-parse', 'HEAD'),
+      );
     });
     // Outside, every call runs: the moved HEAD is seen at once.
     const moved = await commitViaRunGit('three');
@@ -42,7 +45,10 @@ describe('git read cache', function () {
     await withGitReadCache(async () => {
       await assert.rejects(runGit(['rev-parse', '--verify', 'refs/heads/later'], opts));
       repo.git('branch', 'later');
-      assert.strictEqual((await runGit(['rev-parse', '--verify', 'refs/heads/later'], opts)).stdout.trim(), repo.git('rev-parse', 'HEAD'));
+      assert.strictEqual(
+        (await runGit(['rev-parse', '--verify', 'refs/heads/later'], opts)).stdout.trim(),
+        repo.git('rev-parse', 'HEAD'),
+      );
     });
     const a = await withGitReadCache(head);
     repo.git('commit', '-q', '--allow-empty', '--no-verify', '-m', 'four');
@@ -51,13 +57,16 @@ describe('git read cache', function () {
   });
 
   it('keeps concurrent snapshots apart', async () => {
-    const seen = await Promise.all([withGitReadCache(head), (async () => {
-      await withGitReadCache(async () => {
-        await head();
-        await commitViaRunGit('five');
-      });
-      return withGitReadCache(head);
-    })()]);
+    const seen = await Promise.all([
+      withGitReadCache(head),
+      (async () => {
+        await withGitReadCache(async () => {
+          await head();
+          await commitViaRunGit('five');
+        });
+        return withGitReadCache(head);
+      })(),
+    ]);
     assert.strictEqual(seen[1], repo.git('rev-parse', 'HEAD'));
   });
 });

@@ -26,7 +26,9 @@ describe('GitRepository: the queries the extension asks git', () => {
     repo.git('push', '-q', 'origin', 'main:feature');
     repo.git('fetch', '-q', 'origin');
   });
-  after(() => { for (const r of [repo, server]) fs.rmSync(r.dir, { recursive: true, force: true }); });
+  after(() => {
+    for (const r of [repo, server]) fs.rmSync(r.dir, { recursive: true, force: true });
+  });
 
   it('reads files at revisions, parents and what a commit changed', async () => {
     const git = new GitRepository(repo.dir);
@@ -35,7 +37,13 @@ describe('GitRepository: the queries the extension asks git', () => {
     assert.strictEqual(await git.hasFileAt(second, '*.txt'), true);
     assert.strictEqual(await git.firstParent(first), undefined);
     assert.strictEqual(await git.firstParent(second), first);
-    assert.deepStrictEqual((await git.filesChangedBy(second)).sort((a, b) => a.path.localeCompare(b.path)), [{ path: '*.txt', status: 'A' }, { path: 'a.txt', status: 'M' }]);
+    assert.deepStrictEqual(
+      (await git.filesChangedBy(second)).sort((a, b) => a.path.localeCompare(b.path)),
+      [
+        { path: '*.txt', status: 'A' },
+        { path: 'a.txt', status: 'M' },
+      ],
+    );
     assert.deepStrictEqual(await git.addedLines(first, second, '*.txt'), [1, 2]);
     assert.deepStrictEqual(await git.addedLines(undefined, first, 'a.txt'), [1], 'from the empty tree');
     assert.strictEqual(await GitRepository.topLevelOf(repo.dir), repo.dir);

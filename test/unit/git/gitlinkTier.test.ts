@@ -19,14 +19,18 @@ describe('server gate: submodule pointers under directory patterns (real pushes)
     ada.commit('infra submodules', '-m', 'AI-Provenance: v1 ai=0 human=0 untracked=0');
     // Planting the submodules is itself infrastructure: the tier refuses it without two approvals.
     const plant = verifyThenPush(ada, 'main', ['origin', 'main']);
-    assert.notStrictEqual(plant.status, 0, 'adding the infrastructure submodules needs the tier\'s approvals');
+    assert.notStrictEqual(plant.status, 0, "adding the infrastructure submodules needs the tier's approvals");
     assert.match(plant.stderr, /infrastructure/);
     const before = server.git('rev-parse', 'main');
     gitlink('2'.repeat(40), 'k8s');
     gitlink('4'.repeat(40), 'helm');
     ada.commit('bump infra', '-m', 'AI-Provenance: v1 ai=0 human=0 untracked=0');
     const bump = verifyThenPush(ada, 'main', ['origin', 'main']);
-    assert.notStrictEqual(bump.status, 0, 'moving a submodule pointer under k8s/ or helm/ needs the infrastructure tier');
+    assert.notStrictEqual(
+      bump.status,
+      0,
+      'moving a submodule pointer under k8s/ or helm/ needs the infrastructure tier',
+    );
     assert.match(bump.stderr, /infrastructure/);
     assert.strictEqual(server.git('rev-parse', 'main'), before);
   });

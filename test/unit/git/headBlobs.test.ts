@@ -14,9 +14,16 @@ describe('headContents: HEAD blobs of many paths', function () {
     repo.commit('init');
     const paths = ['a b.txt', 'dir/inner.txt', 'dir', 'gone.txt', 'bad\nname'];
     const got = await headContents(repo.dir, paths);
-    assert.deepStrictEqual([...got], [
-      ['a b.txt', 'spaced\n'], ['dir/inner.txt', 'ünïcode\r\n'], ['dir', undefined], ['gone.txt', undefined], ['bad\nname', undefined],
-    ]);
+    assert.deepStrictEqual(
+      [...got],
+      [
+        ['a b.txt', 'spaced\n'],
+        ['dir/inner.txt', 'ünïcode\r\n'],
+        ['dir', undefined],
+        ['gone.txt', undefined],
+        ['bad\nname', undefined],
+      ],
+    );
   });
 
   it('answers undefined for every path before the first commit', async () => {

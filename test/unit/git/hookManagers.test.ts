@@ -25,13 +25,20 @@ describe('hook managers: husky, lefthook and pre-commit coexist through `counter
     managers = hookManagerBinDir();
     launcherDir = tempDir('cs-launcher-');
     // The same launcher "Countersign: Install Command-Line Tool" writes, so `countersign` is on PATH.
-    installCliLauncher({ cliSource: CLI, binDir: path.join(launcherDir, 'bin'), dataDir: path.join(launcherDir, 'data'), env: { HOME: launcherDir, PATH: '' } });
+    installCliLauncher({
+      cliSource: CLI,
+      binDir: path.join(launcherDir, 'bin'),
+      dataDir: path.join(launcherDir, 'data'),
+      env: { HOME: launcherDir, PATH: '' },
+    });
   });
   after(() => fs.rmSync(launcherDir, { recursive: true, force: true }));
 
   function team(): Setup {
     const s = setup();
-    Object.assign(s.ada.env, { PATH: `${path.join(launcherDir, 'bin')}${path.delimiter}${managers}${path.delimiter}${process.env.PATH ?? ''}` });
+    Object.assign(s.ada.env, {
+      PATH: `${path.join(launcherDir, 'bin')}${path.delimiter}${managers}${path.delimiter}${process.env.PATH ?? ''}`,
+    });
     return s;
   }
 
@@ -46,14 +53,29 @@ describe('hook managers: husky, lefthook and pre-commit coexist through `counter
     const before = server.git('rev-parse', 'main');
     ada.write('src/ai.ts', 'export const ai = true;\n');
     ada.git('add', 'src/ai.ts');
-    const c = spawnSync('git', ['commit', '-q', '-m', 'AI change\n\nCo-authored-by: Claude <noreply@anthropic.com>'], { cwd: ada.dir, env: ada.env, encoding: 'utf8' });
+    const c = spawnSync('git', ['commit', '-q', '-m', 'AI change\n\nCo-authored-by: Claude <noreply@anthropic.com>'], {
+      cwd: ada.dir,
+      env: ada.env,
+      encoding: 'utf8',
+    });
     assert.strictEqual(c.status, 0, `${label}: commit failed: ${c.stdout}${c.stderr}`);
-    assert.ok(ada.trailers().some((t) => /^AI-Provenance: v1 /.test(t)), `${label}: no AI-Provenance trailer: ${ada.trailers().join(' | ')}`);
-    assert.strictEqual(ada.gitResult(['notes', '--ref=refs/notes/ai', 'show', 'HEAD']).status, 0, `${label}: no refs/notes/ai note on HEAD`);
+    assert.ok(
+      ada.trailers().some((t) => /^AI-Provenance: v1 /.test(t)),
+      `${label}: no AI-Provenance trailer: ${ada.trailers().join(' | ')}`,
+    );
+    assert.strictEqual(
+      ada.gitResult(['notes', '--ref=refs/notes/ai', 'show', 'HEAD']).status,
+      0,
+      `${label}: no refs/notes/ai note on HEAD`,
+    );
     const push = ada.gitResult(['push', 'origin', 'main']);
     assert.notStrictEqual(push.status, 0, `${label}: the push went through`);
     // pre-commit prints its hooks' output on stdout; git passes both through.
-    assert.match(`${push.stdout}${push.stderr}`, /countersign \(pre-push\): BLOCKED — main is protected/, `${label}: ${push.stdout}${push.stderr}`);
+    assert.match(
+      `${push.stdout}${push.stderr}`,
+      /countersign \(pre-push\): BLOCKED — main is protected/,
+      `${label}: ${push.stdout}${push.stderr}`,
+    );
     assert.strictEqual(server.git('rev-parse', 'main'), before);
   }
 
@@ -66,10 +88,22 @@ describe('hook managers: husky, lefthook and pre-commit coexist through `counter
     assert.strictEqual(husky.status, 0, husky.out);
     assert.strictEqual(ada.git('config', 'core.hooksPath'), '.husky/_');
     const status = ada.cli(['status']);
-    assert.match(status.stderr, /Countersign's git hooks are switched off: core\.hooksPath is now \.husky\/_, set by husky/);
-    assert.match(ada.cli(['explain', 'HEAD']).stderr, /countersign: warning: Countersign's git hooks are switched off/, 'every command run in the repository warns');
-    const doctor = JSON.parse(ada.cli(['doctor', '--json']).stdout) as { checks: Array<{ check: string; status: string; message: string }> };
-    assert.match(doctor.checks.find((c) => c.check === 'hooks-active')?.message ?? '', /core\.hooksPath is \.husky\/_ \(husky\)/);
+    assert.match(
+      status.stderr,
+      /Countersign's git hooks are switched off: core\.hooksPath is now \.husky\/_, set by husky/,
+    );
+    assert.match(
+      ada.cli(['explain', 'HEAD']).stderr,
+      /countersign: warning: Countersign's git hooks are switched off/,
+      'every command run in the repository warns',
+    );
+    const doctor = JSON.parse(ada.cli(['doctor', '--json']).stdout) as {
+      checks: Array<{ check: string; status: string; message: string }>;
+    };
+    assert.match(
+      doctor.checks.find((c) => c.check === 'hooks-active')?.message ?? '',
+      /core\.hooksPath is \.husky\/_ \(husky\)/,
+    );
 
     const setUp = ada.cli(['install', '--hook-manager', 'husky']);
     assert.strictEqual(setUp.status, 0, setUp.stderr);
@@ -77,7 +111,11 @@ describe('hook managers: husky, lefthook and pre-commit coexist through `counter
     // husky makes no shim for reference-transaction (which merges teammates' fetched notes): install adds one.
     assert.match(setUp.stdout, /\.husky\/reference-transaction: {2}countersign hook reference-transaction "\$@"/);
     assert.match(setUp.stdout, /added \.husky\/_\/reference-transaction/);
-    assert.strictEqual(ada.read('.husky/_/reference-transaction'), ada.read('.husky/_/pre-push'), 'the same shim as husky\'s own');
+    assert.strictEqual(
+      ada.read('.husky/_/reference-transaction'),
+      ada.read('.husky/_/pre-push'),
+      "the same shim as husky's own",
+    );
     assert.strictEqual(ada.git('config', 'core.hooksPath'), '.husky/_', 'husky keeps core.hooksPath');
     assert.match(ada.cli(['status']).stderr, /husky's configuration does not call `countersign hook`/);
     for (const h of HUSKY_HOOKS) ada.write(`.husky/${h.hook}`, `${h.line}\n`);
@@ -89,14 +127,19 @@ describe('hook managers: husky, lefthook and pre-commit coexist through `counter
     ada.write('.husky/prepare-commit-msg', 'echo lint\n');
     ada.write('.husky/commit-msg', `# ${HUSKY_HOOKS.find((h) => h.hook === 'commit-msg')?.line}\n`);
     const dropped = ada.cli(['status']);
-    assert.match(dropped.stderr, /husky's configuration does not call `countersign hook` for prepare-commit-msg, commit-msg \(\.husky\/prepare-commit-msg, \.husky\/commit-msg lack/);
-    const stale = JSON.parse(ada.cli(['doctor', '--json']).stdout) as { checks: Array<{ check: string; status: string; message: string }> };
+    assert.match(
+      dropped.stderr,
+      /husky's configuration does not call `countersign hook` for prepare-commit-msg, commit-msg \(\.husky\/prepare-commit-msg, \.husky\/commit-msg lack/,
+    );
+    const stale = JSON.parse(ada.cli(['doctor', '--json']).stdout) as {
+      checks: Array<{ check: string; status: string; message: string }>;
+    };
     const active = stale.checks.find((c) => c.check === 'hooks-active');
     assert.notStrictEqual(active?.status, 'ok', JSON.stringify(active));
     assert.match(active?.message ?? '', /prepare-commit-msg, commit-msg/);
   });
 
-  it('lefthook: `lefthook install` beside Countersign\'s hooks is noticed; with the recipe in lefthook.yml, commits are attested and pre-push gates', () => {
+  it("lefthook: `lefthook install` beside Countersign's hooks is noticed; with the recipe in lefthook.yml, commits are attested and pre-push gates", () => {
     const s = team();
     const { ada } = s;
     assert.strictEqual(ada.cli(['install']).status, 0);
@@ -104,7 +147,12 @@ describe('hook managers: husky, lefthook and pre-commit coexist through `counter
     const first = run(ada, path.join(managers, 'lefthook'), ['install', '--force']);
     // Whatever lefthook does with a core.hooksPath that is not its own (overwrite our shims, or refuse), Countersign must know.
     const taken = ada.cli(['status']);
-    if (first.status === 0) assert.match(taken.stderr, /switched off: its shims in .* were overwritten by lefthook/, `lefthook install said: ${first.out}`);
+    if (first.status === 0)
+      assert.match(
+        taken.stderr,
+        /switched off: its shims in .* were overwritten by lefthook/,
+        `lefthook install said: ${first.out}`,
+      );
     const setUp = ada.cli(['install', '--hook-manager', 'lefthook']);
     assert.strictEqual(setUp.status, 0, setUp.stderr);
     assert.strictEqual(ada.gitResult(['config', 'core.hooksPath']).status, 1, 'core.hooksPath given back');
@@ -114,7 +162,7 @@ describe('hook managers: husky, lefthook and pre-commit coexist through `counter
     assertAttestedAndGated(s, 'lefthook');
   });
 
-  it('pre-commit: refuses to install over Countersign\'s core.hooksPath; with --hook-manager pre-commit and this repository\'s .pre-commit-hooks.yaml, commits are attested and pre-push gates', () => {
+  it("pre-commit: refuses to install over Countersign's core.hooksPath; with --hook-manager pre-commit and this repository's .pre-commit-hooks.yaml, commits are attested and pre-push gates", () => {
     const preCommit = preCommitBinary();
     const s = team();
     const { ada } = s;
@@ -138,7 +186,7 @@ describe('hook managers: husky, lefthook and pre-commit coexist through `counter
     assertAttestedAndGated(s, 'pre-commit');
   });
 
-  it('Countersign\'s own shims chaining a manager that also calls `countersign hook` run Countersign once, not twice', () => {
+  it("Countersign's own shims chaining a manager that also calls `countersign hook` run Countersign once, not twice", () => {
     const s = team();
     const { ada } = s;
     run(ada, path.join(managers, 'husky'), []);
@@ -147,6 +195,10 @@ describe('hook managers: husky, lefthook and pre-commit coexist through `counter
     ada.write('a.txt', 'a\n');
     ada.git('add', 'a.txt');
     execFileSync('git', ['commit', '-q', '-m', 'one'], { cwd: ada.dir, env: ada.env });
-    assert.strictEqual(ada.trailers().filter((t) => t.startsWith('AI-Provenance:')).length, 1, ada.trailers().join(' | '));
+    assert.strictEqual(
+      ada.trailers().filter((t) => t.startsWith('AI-Provenance:')).length,
+      1,
+      ada.trailers().join(' | '),
+    );
   });
 });

@@ -17,13 +17,24 @@ import { makeKey } from '../helpers/reviewerKeys';
 
 const SESSION = 's_c9883b05a2487d';
 function hostileNote(path: string, ranges: string, tool = 'claude'): string {
-  return `${path}\n  ${SESSION}::t_aaaaaaaaaaaaaa ${ranges}\n---\n` +
-    JSON.stringify({ schema_version: 'authorship/3.0.0', base_commit_sha: '', prompts: {}, sessions: { [SESSION]: { agent_id: { tool, id: 'conv', model: 'm' } } } });
+  return (
+    `${path}\n  ${SESSION}::t_aaaaaaaaaaaaaa ${ranges}\n---\n` +
+    JSON.stringify({
+      schema_version: 'authorship/3.0.0',
+      base_commit_sha: '',
+      prompts: {},
+      sessions: { [SESSION]: { agent_id: { tool, id: 'conv', model: 'm' } } },
+    })
+  );
 }
 
 /** Node's fatal errors, which no try/catch stops: the attack's signature. */
 function assertNoFatal(r: { status: number; stdout: string; stderr: string }, what: string): void {
-  assert.doesNotMatch(r.stderr, /heap out of memory|FATAL ERROR|Fatal (JavaScript|error)|Maximum call stack|RangeError/i, `${what} died: ${r.stderr.slice(-2000)}`);
+  assert.doesNotMatch(
+    r.stderr,
+    /heap out of memory|FATAL ERROR|Fatal (JavaScript|error)|Maximum call stack|RangeError/i,
+    `${what} died: ${r.stderr.slice(-2000)}`,
+  );
   assert.ok(r.status === 0 || r.status === 1 || r.status === 2, `${what} exited ${r.status}: ${r.stderr.slice(-2000)}`);
 }
 
@@ -35,12 +46,20 @@ describe('hostile repository (issue 16)', function () {
       const { ada } = setup();
       ada.cli(['install']);
       const base = ada.git('rev-parse', 'HEAD');
-      const tip = commitFile(ada, 'three.txt', 'a\nb\nc\n', 'three lines\n\nAI-Provenance: v1 ai=0 human=3 untracked=0');
+      const tip = commitFile(
+        ada,
+        'three.txt',
+        'a\nb\nc\n',
+        'three lines\n\nAI-Provenance: v1 ai=0 human=3 untracked=0',
+      );
       ada.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', hostileNote('three.txt', '1-999999999'), tip);
 
       const v = ada.cli(['verify', '--base', base, '--head', tip, '--branch', 'main', '--format', 'json']);
       assertNoFatal(v, 'verify');
-      const json = JSON.parse(v.stdout) as { ok: boolean; commits: Array<{ sha: string; needsReview: boolean; reasons: string[] }> };
+      const json = JSON.parse(v.stdout) as {
+        ok: boolean;
+        commits: Array<{ sha: string; needsReview: boolean; reasons: string[] }>;
+      };
       assert.strictEqual(json.ok, false);
       const c = json.commits.find((x) => x.sha === tip);
       assert.ok(c?.needsReview, 'the commit with the hostile note needs review');
@@ -81,7 +100,9 @@ describe('hostile repository (issue 16)', function () {
       assertNoFatal(r, 'report');
       const rep = JSON.parse(r.stdout) as { aiLines: number; rows?: Array<{ key: string; aiLines: number }> };
       assert.strictEqual(rep.aiLines, 3 + 2, r.stdout);
-      const e = JSON.parse(repo.cli(['explain', first, '--json']).stdout) as { provenance: { aiLines: number; note: { files: Array<{ ai: Array<{ ranges: string }> }> } } };
+      const e = JSON.parse(repo.cli(['explain', first, '--json']).stdout) as {
+        provenance: { aiLines: number; note: { files: Array<{ ai: Array<{ ranges: string }> }> } };
+      };
       assert.strictEqual(e.provenance.aiLines, 3);
       assert.strictEqual(e.provenance.note.files[0].ai[0].ranges, '1-3');
 
@@ -118,7 +139,11 @@ describe('hostile repository (issue 16)', function () {
       b.git('reset', '-q', '--hard', 'origin/main');
       b.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', hostileNote('f.txt', '2'), c);
       a.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', hostileNote('f.txt', '1-9999999'), c);
-      assert.strictEqual(a.gitResult(['push', '-q', 'origin', 'main']).status, 0, 'up to date: pre-push still sends the notes');
+      assert.strictEqual(
+        a.gitResult(['push', '-q', 'origin', 'main']).status,
+        0,
+        'up to date: pre-push still sends the notes',
+      );
       const f = b.gitResult(['fetch', 'origin']);
       assertNoFatal(f, 'fetch');
       assert.strictEqual(f.status, 0, `${f.stdout}\n${f.stderr}`);
@@ -148,8 +173,12 @@ describe('hostile repository (issue 16)', function () {
     };
 
     for (const [agent, link, target] of [
-      ['claude', '.claude', '.claude'], ['gemini', '.gemini', '.gemini'], ['cursor', '.cursor', '.cursor'],
-      ['codex', '.codex', '.codex'], ['kiro', '.kiro', '.kiro'], ['copilot', '.github', 'dotgithub'],
+      ['claude', '.claude', '.claude'],
+      ['gemini', '.gemini', '.gemini'],
+      ['cursor', '.cursor', '.cursor'],
+      ['codex', '.codex', '.codex'],
+      ['kiro', '.kiro', '.kiro'],
+      ['copilot', '.github', 'dotgithub'],
     ] as const) {
       it(`agents connect ${agent} refuses a committed ${link} symlink instead of rewriting ${target} in HOME`, () => {
         const repo = TempRepo.create();
@@ -213,12 +242,20 @@ describe('hostile repository (issue 16)', function () {
     });
   });
 
-  describe('class 4: running the attacker\'s code', () => {
+  describe("class 4: running the attacker's code", () => {
     /** The Claude hook command `agents connect` wrote, run as Claude Code runs it: sh -c, payload on stdin. */
     function runClaudeHook(repo: TempRepo, cwd: string, payload: object) {
-      const settings = JSON.parse(repo.read('.claude/settings.json')) as { hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>> };
+      const settings = JSON.parse(repo.read('.claude/settings.json')) as {
+        hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>>;
+      };
       const command = settings.hooks.PreToolUse[0].hooks[0].command;
-      return spawnSync('sh', ['-c', command], { cwd, input: JSON.stringify(payload), encoding: 'utf8', env: repo.env, timeout: SYNC_TIMEOUT_MS });
+      return spawnSync('sh', ['-c', command], {
+        cwd,
+        input: JSON.stringify(payload),
+        encoding: 'utf8',
+        env: repo.env,
+        timeout: SYNC_TIMEOUT_MS,
+      });
     }
 
     it('checkpoint does not run core.fsmonitor of a fake repository committed in the clone', () => {
@@ -228,18 +265,33 @@ describe('hostile repository (issue 16)', function () {
       repo.write('fake/HEAD', 'ref: refs/heads/main\n');
       repo.write('fake/objects/.keep', '');
       repo.write('fake/refs/heads/.keep', '');
-      repo.write('fake/config', `[core]\n\trepositoryformatversion = 0\n\tbare = false\n\tworktree = .\n\tfsmonitor = "touch '${pwned}'; false"\n`);
+      repo.write(
+        'fake/config',
+        `[core]\n\trepositoryformatversion = 0\n\tbare = false\n\tworktree = .\n\tfsmonitor = "touch '${pwned}'; false"\n`,
+      );
       repo.write('a.txt', 'x\n');
       repo.git('add', '-A');
       repo.commit('a clone with a fake repository inside');
       assert.strictEqual(repo.cli(['agents', 'connect', 'claude']).status, 0);
-      const r = runClaudeHook(repo, repo.dir, { hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'ls' }, session_id: 's1', cwd: path.join(repo.dir, 'fake') });
+      const r = runClaudeHook(repo, repo.dir, {
+        hook_event_name: 'PreToolUse',
+        tool_name: 'Bash',
+        tool_input: { command: 'ls' },
+        session_id: 's1',
+        cwd: path.join(repo.dir, 'fake'),
+      });
       assert.strictEqual(r.status, 0, r.stderr);
-      assert.ok(!fs.existsSync(pwned), 'the fake repository\'s fsmonitor ran');
+      assert.ok(!fs.existsSync(pwned), "the fake repository's fsmonitor ran");
       // The same for a payload naming a file there.
-      const w = runClaudeHook(repo, path.join(repo.dir, 'fake'), { hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: 'x.txt', content: 'y' }, session_id: 's1', cwd: path.join(repo.dir, 'fake') });
+      const w = runClaudeHook(repo, path.join(repo.dir, 'fake'), {
+        hook_event_name: 'PreToolUse',
+        tool_name: 'Write',
+        tool_input: { file_path: 'x.txt', content: 'y' },
+        session_id: 's1',
+        cwd: path.join(repo.dir, 'fake'),
+      });
       assert.strictEqual(w.status, 0, w.stderr);
-      assert.ok(!fs.existsSync(pwned), 'the fake repository\'s fsmonitor ran');
+      assert.ok(!fs.existsSync(pwned), "the fake repository's fsmonitor ran");
     });
 
     it('the hook runs the CLI copy of the repository it was connected in, not one an embedded repository supplies', () => {
@@ -254,14 +306,29 @@ describe('hostile repository (issue 16)', function () {
       fs.mkdirSync(sub, { recursive: true });
       spawnSync('git', ['init', '-q', sub], { env: repo.env });
       fs.mkdirSync(path.join(sub, '.git', 'countersign', 'bin'), { recursive: true });
-      fs.writeFileSync(path.join(sub, '.git', 'countersign', 'bin', 'countersign.js'), `require('fs').writeFileSync(${JSON.stringify(pwned)}, 'x');\n`);
-      const r = runClaudeHook(repo, sub, { hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: path.join(repo.dir, 'a.txt'), content: 'y' }, session_id: 's1', cwd: sub });
+      fs.writeFileSync(
+        path.join(sub, '.git', 'countersign', 'bin', 'countersign.js'),
+        `require('fs').writeFileSync(${JSON.stringify(pwned)}, 'x');\n`,
+      );
+      const r = runClaudeHook(repo, sub, {
+        hook_event_name: 'PreToolUse',
+        tool_name: 'Write',
+        tool_input: { file_path: path.join(repo.dir, 'a.txt'), content: 'y' },
+        session_id: 's1',
+        cwd: sub,
+      });
       assert.strictEqual(r.status, 0, r.stderr);
-      assert.ok(!fs.existsSync(pwned), 'the embedded repository\'s countersign.js ran');
+      assert.ok(!fs.existsSync(pwned), "the embedded repository's countersign.js ran");
       const settings = repo.read('.claude/settings.json');
-      assert.ok(settings.includes(path.join(repo.dir, '.git', 'countersign', 'bin', 'countersign.js')), 'the CLI copy is named by absolute path');
+      assert.ok(
+        settings.includes(path.join(repo.dir, '.git', 'countersign', 'bin', 'countersign.js')),
+        'the CLI copy is named by absolute path',
+      );
       // And the checkpoint landed in the connected repository's ledger.
-      assert.ok(fs.readdirSync(path.join(repo.dir, '.git', 'countersign')).some((n) => n.startsWith('ledger')), 'recorded in the connected repository');
+      assert.ok(
+        fs.readdirSync(path.join(repo.dir, '.git', 'countersign')).some((n) => n.startsWith('ledger')),
+        'recorded in the connected repository',
+      );
     });
   });
 
@@ -271,13 +338,23 @@ describe('hostile repository (issue 16)', function () {
     it('matching is linear: 24 stars against a 5,000-character name answers at once', () => {
       assert.strictEqual(matchGlob(evil, 'x/' + 'a'.repeat(5000)), false);
       assert.strictEqual(matchGlob(evil, 'x/' + 'a'.repeat(5000) + 'b'), true);
-      assert.strictEqual(matchPath(`{${'{a,'.repeat(30)}b${'}'.repeat(30)}}*${'*a'.repeat(20)}*b`, 'a'.repeat(3000)), false);
+      assert.strictEqual(
+        matchPath(`{${'{a,'.repeat(30)}b${'}'.repeat(30)}}*${'*a'.repeat(20)}*b`, 'a'.repeat(3000)),
+        false,
+      );
     });
 
     it('verify judges a push under a policy with such a pattern instead of hanging', () => {
-      const { ada } = setup(policyJson(makeKey('bob'), makeKey('carol'), { tiers: [{ name: 'evil', paths: [evil], approvals: 2 }] }));
+      const { ada } = setup(
+        policyJson(makeKey('bob'), makeKey('carol'), { tiers: [{ name: 'evil', paths: [evil], approvals: 2 }] }),
+      );
       const base = ada.git('rev-parse', 'HEAD');
-      const tip = commitFile(ada, `src/${'a'.repeat(200)}`, 'x\n', 'long name\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+      const tip = commitFile(
+        ada,
+        `src/${'a'.repeat(200)}`,
+        'x\n',
+        'long name\n\nAI-Provenance: v1 ai=0 human=1 untracked=0',
+      );
       const v = ada.cli(['verify', '--base', base, '--head', tip, '--branch', 'main']);
       assert.strictEqual(v.status, 0, v.stdout + v.stderr);
       const server = pushMain(ada);
@@ -286,7 +363,12 @@ describe('hostile repository (issue 16)', function () {
 
     it('policy check refuses a pattern longer than MAX_GLOB_LENGTH', () => {
       const repo = TempRepo.create();
-      repo.write('.countersign.json', policyJson(makeKey('bob'), makeKey('carol'), { tiers: [{ name: 'long', paths: ['*'.repeat(MAX_GLOB_LENGTH + 1)], approvals: 2 }] }));
+      repo.write(
+        '.countersign.json',
+        policyJson(makeKey('bob'), makeKey('carol'), {
+          tiers: [{ name: 'long', paths: ['*'.repeat(MAX_GLOB_LENGTH + 1)], approvals: 2 }],
+        }),
+      );
       const r = repo.cli(['policy', 'check']);
       assert.strictEqual(r.status, 1, r.stdout + r.stderr);
       assert.match(r.stdout + r.stderr, /at most 1024/);
@@ -297,7 +379,12 @@ describe('hostile repository (issue 16)', function () {
     it('a lower-case dockerfile with one approval is refused by the real server (the tier needs two)', () => {
       const { ada, bob } = setup();
       const base = ada.git('rev-parse', 'origin/main');
-      const tip = commitFile(ada, 'svc/dockerfile', 'FROM scratch\n', 'Container\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+      const tip = commitFile(
+        ada,
+        'svc/dockerfile',
+        'FROM scratch\n',
+        'Container\n\nAI-Provenance: v1 ai=0 human=1 untracked=0',
+      );
       attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base })), tip, ada.env);
       const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
       assert.notStrictEqual(r.status, 0, r.stderr);
@@ -307,22 +394,49 @@ describe('hostile repository (issue 16)', function () {
     it('the default tier covers OpenTofu, Podman, Helmfile, Nomad, Pulumi and Ansible files, in any case', () => {
       const tier = DEFAULT_TIERS.find((t) => t.name === 'infrastructure')!;
       const infra = (name: string) => matchAnyPath(tier.paths, name, { ignoreCase: tier.ignoreCase });
-      for (const name of ['DOCKERFILE', 'build/Containerfile', 'build/containerfile.dev', 'x/api.Dockerfile', 'infra/main.tofu', 'deploy/helmfile.yaml.gotmpl',
-        'deploy/Helmfile.yaml', 'helmfile.d/10-base.yaml', 'jobs/api.nomad', 'jobs/api.nomad.hcl', 'Pulumi.prod.yaml', 'pulumi.yaml', 'inventory/hosts.ini',
-        'inventories/prod/hosts.yml', 'site.yml', 'group_vars/all.yml', 'ops/playbook-web.yml', 'INFRA/MAIN.TF', 'quadlet/web.container', '.GitHub/Workflows/ci.yml']) {
+      for (const name of [
+        'DOCKERFILE',
+        'build/Containerfile',
+        'build/containerfile.dev',
+        'x/api.Dockerfile',
+        'infra/main.tofu',
+        'deploy/helmfile.yaml.gotmpl',
+        'deploy/Helmfile.yaml',
+        'helmfile.d/10-base.yaml',
+        'jobs/api.nomad',
+        'jobs/api.nomad.hcl',
+        'Pulumi.prod.yaml',
+        'pulumi.yaml',
+        'inventory/hosts.ini',
+        'inventories/prod/hosts.yml',
+        'site.yml',
+        'group_vars/all.yml',
+        'ops/playbook-web.yml',
+        'INFRA/MAIN.TF',
+        'quadlet/web.container',
+        '.GitHub/Workflows/ci.yml',
+      ]) {
         assert.ok(infra(name), `${name} is infrastructure`);
       }
-      for (const name of ['src/dockerfileParser.ts', 'README.md', 'src/roles.ts', 'docs/pulumi.md']) assert.strictEqual(infra(name), undefined, name);
+      for (const name of ['src/dockerfileParser.ts', 'README.md', 'src/roles.ts', 'docs/pulumi.md'])
+        assert.strictEqual(infra(name), undefined, name);
     });
   });
   describe('class 6: injection into what Countersign writes or shows', () => {
     const EVIL_TOOL = 'claude\nSigned-off-by: Victim <victim@example.com>';
-    const EVIL_MODEL = 'm\n\n[run](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22rm%22%7D) ![x](https://evil.example/t.png)';
+    const EVIL_MODEL =
+      'm\n\n[run](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22rm%22%7D) ![x](https://evil.example/t.png)';
     const ESC = '\u001b]0;pwned\u0007\u001b[2J\u009b31m';
-    const injectedNote = (file: string, ranges: string) => `${file}\n  ${SESSION}::t_aaaaaaaaaaaaaa ${ranges}\n---\n` +
-      JSON.stringify({ schema_version: 'authorship/3.0.0', base_commit_sha: '', prompts: {}, sessions: { [SESSION]: { agent_id: { tool: EVIL_TOOL, id: `c${ESC}`, model: EVIL_MODEL } } } });
+    const injectedNote = (file: string, ranges: string) =>
+      `${file}\n  ${SESSION}::t_aaaaaaaaaaaaaa ${ranges}\n---\n` +
+      JSON.stringify({
+        schema_version: 'authorship/3.0.0',
+        base_commit_sha: '',
+        prompts: {},
+        sessions: { [SESSION]: { agent_id: { tool: EVIL_TOOL, id: `c${ESC}`, model: EVIL_MODEL } } },
+      });
 
-    it('a line break in a note\'s tool name never becomes trailers on a cherry-pick', () => {
+    it("a line break in a note's tool name never becomes trailers on a cherry-pick", () => {
       const repo = TempRepo.create();
       repo.cli(['install']);
       commitFile(repo, 'f.txt', 'one\n', 'base');
@@ -341,8 +455,16 @@ describe('hostile repository (issue 16)', function () {
       const repo = TempRepo.create();
       const tip = commitFile(repo, 'f.txt', 'a\nb\n', `subject ${ESC}`);
       repo.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', injectedNote('f.txt', '1-2'), tip);
-      const blame = JSON.parse(repo.cli(['blame', 'f.txt', '--json']).stdout) as { lines: Array<{ kind: string; agent: string; tool?: string; model?: string }> };
-      assert.deepStrictEqual(blame.lines.map((l) => [l.kind, l.agent, l.tool, l.model]), [['ai', 'unknown', undefined, undefined], ['ai', 'unknown', undefined, undefined]]);
+      const blame = JSON.parse(repo.cli(['blame', 'f.txt', '--json']).stdout) as {
+        lines: Array<{ kind: string; agent: string; tool?: string; model?: string }>;
+      };
+      assert.deepStrictEqual(
+        blame.lines.map((l) => [l.kind, l.agent, l.tool, l.model]),
+        [
+          ['ai', 'unknown', undefined, undefined],
+          ['ai', 'unknown', undefined, undefined],
+        ],
+      );
       const explain = repo.cli(['explain', tip, '--json']);
       assert.doesNotMatch(explain.stdout, /Victim|evil\.example|command:/);
       const report = repo.cli(['report', '--format', 'markdown']);
@@ -365,17 +487,22 @@ describe('hostile repository (issue 16)', function () {
       };
       for (const [what, r] of Object.entries(outputs)) {
         assertNoFatal(r, what);
-        assert.doesNotMatch(r.stdout + r.stderr, /[\u0007\u001b\u009b]/, `${what} printed a raw escape: ${JSON.stringify(r.stdout + r.stderr).slice(0, 400)}`);
+        assert.doesNotMatch(
+          r.stdout + r.stderr,
+          /[\u0007\u001b\u009b]/,
+          `${what} printed a raw escape: ${JSON.stringify(r.stdout + r.stderr).slice(0, 400)}`,
+        );
       }
       assert.match(outputs.explain.stdout, /subject \\u001b\]0;pwned/, 'shown, not obeyed');
     });
   });
   describe('class 7: reading what it should not', () => {
-    it('a payload\'s transcript_path is read only where the agent keeps transcripts, as a regular file, for a valid model', () => {
+    it("a payload's transcript_path is read only where the agent keeps transcripts, as a regular file, for a valid model", () => {
       const repo = TempRepo.create();
       commitFile(repo, 'a.txt', 'one\n', 'base');
       const home = repo.env.HOME!;
-      const line = (model: string) => `${JSON.stringify({ type: 'assistant', message: { model, role: 'assistant' } })}\n`;
+      const line = (model: string) =>
+        `${JSON.stringify({ type: 'assistant', message: { model, role: 'assistant' } })}\n`;
       const secret = path.join(home, '.ssh', 'notes.jsonl');
       fs.mkdirSync(path.dirname(secret), { recursive: true });
       fs.writeFileSync(secret, line('leaked-from-ssh'));
@@ -387,14 +514,30 @@ describe('hostile repository (issue 16)', function () {
       fs.writeFileSync(path.join(projects, 'good.jsonl'), line('claude-sonnet-4-5'));
       const models: Array<string | undefined> = [];
       // Outside the agent's folder (in the clone), a link from it to elsewhere, an invalid name, a good one.
-      for (const transcript of [path.join(repo.dir, 'in-clone.jsonl'), path.join(projects, 'link.jsonl'), path.join(projects, 'evil.jsonl'), path.join(projects, 'good.jsonl')]) {
-        const payload = (event: string) => JSON.stringify({ session_id: 's', transcript_path: transcript, cwd: repo.dir, hook_event_name: event, tool_name: 'Write', tool_input: { file_path: path.join(repo.dir, 'a.txt'), content: 'x' } });
+      for (const transcript of [
+        path.join(repo.dir, 'in-clone.jsonl'),
+        path.join(projects, 'link.jsonl'),
+        path.join(projects, 'evil.jsonl'),
+        path.join(projects, 'good.jsonl'),
+      ]) {
+        const payload = (event: string) =>
+          JSON.stringify({
+            session_id: 's',
+            transcript_path: transcript,
+            cwd: repo.dir,
+            hook_event_name: event,
+            tool_name: 'Write',
+            tool_input: { file_path: path.join(repo.dir, 'a.txt'), content: 'x' },
+          });
         const pre = repo.cli(['checkpoint', '--from', 'claude'], { input: payload('PreToolUse') });
         assert.strictEqual(pre.status, 0, pre.stderr);
         repo.write('a.txt', `one\n${transcript}\n`);
         assert.strictEqual(repo.cli(['checkpoint', '--from', 'claude'], { input: payload('PostToolUse') }).status, 0);
         const stateDir = path.join(repo.dir, '.git', 'countersign', 'ledger', 'files');
-        const state = fs.readdirSync(stateDir).map((f) => fs.readFileSync(path.join(stateDir, f), 'utf8')).join('');
+        const state = fs
+          .readdirSync(stateDir)
+          .map((f) => fs.readFileSync(path.join(stateDir, f), 'utf8'))
+          .join('');
         models.push(/"model":"([^"]*)"/.exec(state)?.[1]);
         fs.rmSync(stateDir, { recursive: true, force: true });
       }

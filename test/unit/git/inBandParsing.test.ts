@@ -10,7 +10,7 @@ import { pushMain, setup } from '../helpers/gateServer';
  * path — may change what the gate sees. Each attack runs against a real bare server with the pre-receive
  * hook, and `verify` (CI) must give the same verdict.
  */
-describe('gate attacks: bytes in commits that could change the gate\'s view', function () {
+describe("gate attacks: bytes in commits that could change the gate's view", function () {
   this.timeout(60_000);
 
   function commitWithMessage(dir: string, env: NodeJS.ProcessEnv, message: string): void {
@@ -42,8 +42,15 @@ describe('gate attacks: bytes in commits that could change the gate\'s view', fu
     const v = ada.cli(['verify', '--branch', 'main', '--format', 'json']);
     assert.strictEqual(v.status, 1, `verify must block: ${v.stdout}${v.stderr}`);
     const j = JSON.parse(v.stdout) as { commits: Array<{ sha: string; reasons: string[] }> };
-    assert.deepStrictEqual(j.commits.map((c) => c.sha), [earlier, tip], 'exactly the two pushed commits, no phantom');
-    assert.ok(j.commits[1].reasons.some((r) => /tier 'mass-deletion': deletes 5 file\(s\)/.test(r)), j.commits[1].reasons.join('\n'));
+    assert.deepStrictEqual(
+      j.commits.map((c) => c.sha),
+      [earlier, tip],
+      'exactly the two pushed commits, no phantom',
+    );
+    assert.ok(
+      j.commits[1].reasons.some((r) => /tier 'mass-deletion': deletes 5 file\(s\)/.test(r)),
+      j.commits[1].reasons.join('\n'),
+    );
 
     const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0, 'the server must not let one approval carry a 5-file deletion');
@@ -61,7 +68,8 @@ describe('gate attacks: bytes in commits that could change the gate\'s view', fu
     const { ada, bob, carol } = setup();
     const names = [0xf0, 0xf1, 0xf2, 0xf3, 0xf4].map((b) => Buffer.concat([Buffer.from('x'), Buffer.from([b])]));
     fs.mkdirSync(path.join(ada.dir, 'env'));
-    for (const n of names) fs.writeFileSync(Buffer.concat([Buffer.from(path.join(ada.dir, 'env') + '/'), n]), 'doomed\n');
+    for (const n of names)
+      fs.writeFileSync(Buffer.concat([Buffer.from(path.join(ada.dir, 'env') + '/'), n]), 'doomed\n');
     ada.git('add', 'env');
     ada.commit('Add the environment\n\nAI-Provenance: v1 ai=0 human=5 untracked=0');
     assert.strictEqual(ada.git('ls-files', '-z', 'env').split('\0').filter(Boolean).length, 5);

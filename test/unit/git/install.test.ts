@@ -20,7 +20,10 @@ describe('install / uninstall', () => {
     repo.write('a.txt', 'x\n');
     repo.git('add', 'a.txt');
     repo.commit('subject\n\nbody text\n\nSigned-off-by: Ada Author <ada@example.com>');
-    assert.deepStrictEqual(repo.trailers(), ['Signed-off-by: Ada Author <ada@example.com>', 'AI-Provenance: v1 ai=0 human=0 untracked=1']);
+    assert.deepStrictEqual(repo.trailers(), [
+      'Signed-off-by: Ada Author <ada@example.com>',
+      'AI-Provenance: v1 ai=0 human=0 untracked=1',
+    ]);
   });
 
   it('measures an amend from the parent, not from the commit it replaces', () => {
@@ -63,7 +66,11 @@ describe('install / uninstall', () => {
     assert.strictEqual(repo.gitResult(['config', '--local', 'core.hooksPath']).status, 1, 'core.hooksPath unset again');
     assert.ok(fs.existsSync(hook), 'the original hook is untouched');
     assert.ok(!fs.existsSync(path.join(repo.dir, '.git', 'countersign', 'hooks')));
-    assert.strictEqual(repo.gitResult(['config', '--local', '--get-all', 'notes.rewriteRef']).status, 1, 'notes config removed');
+    assert.strictEqual(
+      repo.gitResult(['config', '--local', '--get-all', 'notes.rewriteRef']).status,
+      1,
+      'notes config removed',
+    );
   });
 
   it('chains a husky core.hooksPath without touching tracked hook files, and restores it', () => {
@@ -98,7 +105,9 @@ describe('install / uninstall', () => {
     const repo = TempRepo.create();
     repo.cli(['install']);
     repo.cli(['install']);
-    assert.deepStrictEqual(repo.git('config', '--local', '--get-all', 'notes.rewriteRef').split('\n'), ['refs/notes/ai']);
+    assert.deepStrictEqual(repo.git('config', '--local', '--get-all', 'notes.rewriteRef').split('\n'), [
+      'refs/notes/ai',
+    ]);
     repo.cli(['uninstall']);
     assert.strictEqual(repo.gitResult(['config', '--local', 'core.hooksPath']).status, 1);
   });

@@ -46,10 +46,27 @@ describe('working ledger', () => {
     repo.commit('init');
   });
 
-  it('pairs an agent before and after recorded by different processes: changed lines are the agent\'s', async () => {
-    await (await fresh(repo)).record({ type: 'agent', phase: 'before', agent: 'claude-code', session: 's1', files: { 'src/app.ts': 'one\ntwo\nthree\n' } });
+  it("pairs an agent before and after recorded by different processes: changed lines are the agent's", async () => {
+    await (
+      await fresh(repo)
+    ).record({
+      type: 'agent',
+      phase: 'before',
+      agent: 'claude-code',
+      session: 's1',
+      files: { 'src/app.ts': 'one\ntwo\nthree\n' },
+    });
     repo.write('src/app.ts', 'one\nTWO\nthree\nfour\n');
-    await (await fresh(repo)).record({ type: 'agent', phase: 'after', agent: 'claude-code', model: 'claude-sonnet-4-5', session: 's1', files: { 'src/app.ts': 'one\nTWO\nthree\nfour\n' } });
+    await (
+      await fresh(repo)
+    ).record({
+      type: 'agent',
+      phase: 'after',
+      agent: 'claude-code',
+      model: 'claude-sonnet-4-5',
+      session: 's1',
+      files: { 'src/app.ts': 'one\nTWO\nthree\nfour\n' },
+    });
     const a = await (await fresh(repo)).fileAttribution('src/app.ts');
     assert.ok(a);
     assert.deepStrictEqual(keys(a.labels), ['untracked', 'ai:claude-code', 'untracked', 'ai:claude-code']);
@@ -58,35 +75,64 @@ describe('working ledger', () => {
   });
 
   it('keeps the before snapshot across a fold in between: the after is compared with it, not with later writes', async () => {
-    await (await fresh(repo)).record({ type: 'agent', phase: 'before', agent: 'codex', files: { 'src/app.ts': 'one\ntwo\nthree\n' } }, { callId: 'c1' });
+    await (
+      await fresh(repo)
+    ).record(
+      { type: 'agent', phase: 'before', agent: 'codex', files: { 'src/app.ts': 'one\ntwo\nthree\n' } },
+      { callId: 'c1' },
+    );
     // A reader folds while the tool runs, seeing the tool's intermediate write as an unknown change...
     repo.write('src/app.ts', 'one\n');
     await (await fresh(repo)).sync();
     // ...and the agent deletes then recreates content unchanged: those lines keep their labels.
     repo.write('src/app.ts', 'one\ntwo\nthree\nnew\n');
-    await (await fresh(repo)).record({ type: 'agent', phase: 'after', agent: 'codex', files: { 'src/app.ts': 'one\ntwo\nthree\nnew\n' } }, { callId: 'c1' });
+    await (
+      await fresh(repo)
+    ).record(
+      { type: 'agent', phase: 'after', agent: 'codex', files: { 'src/app.ts': 'one\ntwo\nthree\nnew\n' } },
+      { callId: 'c1' },
+    );
     const a = await (await fresh(repo)).fileAttribution('src/app.ts');
     assert.deepStrictEqual(keys(a!.labels), ['untracked', 'untracked', 'untracked', 'ai:codex']);
   });
 
   it('attributes a diskWrite recorded during an open tool call to that call', async () => {
-    await (await fresh(repo)).record({ type: 'agent', phase: 'before', agent: 'gemini-cli', session: 'g', files: {} }, { shell: true });
+    await (
+      await fresh(repo)
+    ).record({ type: 'agent', phase: 'before', agent: 'gemini-cli', session: 'g', files: {} }, { shell: true });
     repo.write('src/app.ts', 'one\ntwo\nthree\nwritten by the shell\n');
-    await (await fresh(repo)).record({ type: 'diskWrite', file: 'src/app.ts', content: 'one\ntwo\nthree\nwritten by the shell\n' });
-    assert.deepStrictEqual(keys((await (await fresh(repo)).fileAttribution('src/app.ts'))!.labels), ['untracked', 'untracked', 'untracked', 'ai:gemini-cli']);
+    await (
+      await fresh(repo)
+    ).record({ type: 'diskWrite', file: 'src/app.ts', content: 'one\ntwo\nthree\nwritten by the shell\n' });
+    assert.deepStrictEqual(keys((await (await fresh(repo)).fileAttribution('src/app.ts'))!.labels), [
+      'untracked',
+      'untracked',
+      'untracked',
+      'ai:gemini-cli',
+    ]);
   });
 
   it('lets a tool call whose after never came claim nothing it did not snapshot, and nothing at all after 30 minutes', async () => {
     let now = Date.now();
     const clock = { now: () => now };
-    await (await fresh(repo, clock)).record({ type: 'agent', phase: 'before', agent: 'claude-code', files: { 'src/app.ts': 'one\ntwo\nthree\n' } }, { callId: 'failed' });
+    await (
+      await fresh(repo, clock)
+    ).record(
+      { type: 'agent', phase: 'before', agent: 'claude-code', files: { 'src/app.ts': 'one\ntwo\nthree\n' } },
+      { callId: 'failed' },
+    );
     repo.write('other.txt', 'x\n');
     await (await fresh(repo, clock)).storeFile('other.txt', 'x\n', [{ kind: 'human' }]);
     repo.write('other.txt', 'x\nby hand, unwatched\n');
     repo.write('src/app.ts', 'one\ntwo\nthree\nduring the call\n');
     const l = await fresh(repo, clock);
     assert.deepStrictEqual(keys((await l.fileAttribution('other.txt'))!.labels), ['human', 'untracked']);
-    assert.deepStrictEqual(keys((await l.fileAttribution('src/app.ts'))!.labels), ['untracked', 'untracked', 'untracked', 'ai:claude-code']);
+    assert.deepStrictEqual(keys((await l.fileAttribution('src/app.ts'))!.labels), [
+      'untracked',
+      'untracked',
+      'untracked',
+      'ai:claude-code',
+    ]);
     now += 31 * 60_000;
     await (await fresh(repo, clock)).record({ type: 'clipboard', text: 'anything, to make a fold happen' });
     // The expired call's snapshot is gone and the ledger kept no state for the file: nothing known, all untracked.
@@ -95,30 +141,71 @@ describe('working ledger', () => {
 
   it('reconciles with the working tree: lines changed while nothing watched are untracked, re-indented ones keep their label', async () => {
     const ledger = await fresh(repo);
-    await ledger.storeFile('src/app.ts', 'one\ntwo\nthree\n', [{ kind: 'human' }, { kind: 'ai', agent: 'cursor' }, { kind: 'ai', agent: 'cursor' }]);
+    await ledger.storeFile('src/app.ts', 'one\ntwo\nthree\n', [
+      { kind: 'human' },
+      { kind: 'ai', agent: 'cursor' },
+      { kind: 'ai', agent: 'cursor' },
+    ]);
     repo.write('src/app.ts', 'one\n    two\nTHREE\nfour\n');
     const a = await (await fresh(repo)).fileAttribution('src/app.ts');
     assert.strictEqual(a!.content, 'one\n    two\nTHREE\nfour\n');
     assert.deepStrictEqual(keys(a!.labels), ['human', 'ai:cursor', 'untracked', 'untracked']);
     // Reconciling is a view: the stored state is untouched, so a change undone on disk gets its labels back.
     repo.write('src/app.ts', 'one\ntwo\nthree\n');
-    assert.deepStrictEqual(keys((await (await fresh(repo)).fileAttribution('src/app.ts'))!.labels), ['human', 'ai:cursor', 'ai:cursor']);
+    assert.deepStrictEqual(keys((await (await fresh(repo)).fileAttribution('src/app.ts'))!.labels), [
+      'human',
+      'ai:cursor',
+      'ai:cursor',
+    ]);
   });
 
   it('marks what changed untracked when a before snapshot differs from what the ledger last saw', async () => {
-    await (await fresh(repo)).storeFile('src/app.ts', 'one\ntwo\nthree\n', [{ kind: 'human' }, { kind: 'human' }, { kind: 'human' }]);
-    await (await fresh(repo)).record({ type: 'agent', phase: 'before', agent: 'kiro', files: { 'src/app.ts': 'one\nchanged meanwhile\nthree\n' } });
+    await (
+      await fresh(repo)
+    ).storeFile('src/app.ts', 'one\ntwo\nthree\n', [{ kind: 'human' }, { kind: 'human' }, { kind: 'human' }]);
+    await (
+      await fresh(repo)
+    ).record({
+      type: 'agent',
+      phase: 'before',
+      agent: 'kiro',
+      files: { 'src/app.ts': 'one\nchanged meanwhile\nthree\n' },
+    });
     repo.write('src/app.ts', 'one\nchanged meanwhile\nthree\nby kiro\n');
-    await (await fresh(repo)).record({ type: 'agent', phase: 'after', agent: 'kiro', files: { 'src/app.ts': 'one\nchanged meanwhile\nthree\nby kiro\n' } });
-    assert.deepStrictEqual(keys((await (await fresh(repo)).fileAttribution('src/app.ts'))!.labels), ['human', 'untracked', 'human', 'ai:kiro']);
+    await (
+      await fresh(repo)
+    ).record({
+      type: 'agent',
+      phase: 'after',
+      agent: 'kiro',
+      files: { 'src/app.ts': 'one\nchanged meanwhile\nthree\nby kiro\n' },
+    });
+    assert.deepStrictEqual(keys((await (await fresh(repo)).fileAttribution('src/app.ts'))!.labels), [
+      'human',
+      'untracked',
+      'human',
+      'ai:kiro',
+    ]);
   });
 
   it('compares an after without a before with HEAD for a file it never saw, and counts a new file as all AI', async () => {
     repo.write('src/app.ts', 'one\ntwo\nthree\nfour\n');
     repo.write('src/new.ts', 'a\nb\n');
-    await (await fresh(repo)).record({ type: 'agent', phase: 'after', agent: 'cursor', files: { 'src/app.ts': 'one\ntwo\nthree\nfour\n', 'src/new.ts': 'a\nb\n' } });
+    await (
+      await fresh(repo)
+    ).record({
+      type: 'agent',
+      phase: 'after',
+      agent: 'cursor',
+      files: { 'src/app.ts': 'one\ntwo\nthree\nfour\n', 'src/new.ts': 'a\nb\n' },
+    });
     const l = await fresh(repo);
-    assert.deepStrictEqual(keys((await l.fileAttribution('src/app.ts'))!.labels), ['untracked', 'untracked', 'untracked', 'ai:cursor']);
+    assert.deepStrictEqual(keys((await l.fileAttribution('src/app.ts'))!.labels), [
+      'untracked',
+      'untracked',
+      'untracked',
+      'ai:cursor',
+    ]);
     assert.deepStrictEqual(keys((await l.fileAttribution('src/new.ts'))!.labels), ['ai:cursor', 'ai:cursor']);
     assert.deepStrictEqual(await l.allFiles(), ['src/app.ts', 'src/new.ts']);
   });
@@ -127,7 +214,9 @@ describe('working ledger', () => {
     repo.write('src/new.ts', 'a\n');
     await (await fresh(repo)).record({ type: 'agent', phase: 'after', agent: 'codex', files: { 'src/new.ts': 'a\n' } });
     fs.rmSync(path.join(repo.dir, 'src/new.ts'));
-    await (await fresh(repo)).record({ type: 'agent', phase: 'after', agent: 'codex', files: {} }, { deleted: ['src/new.ts'] });
+    await (
+      await fresh(repo)
+    ).record({ type: 'agent', phase: 'after', agent: 'codex', files: {} }, { deleted: ['src/new.ts'] });
     const l = await fresh(repo);
     assert.deepStrictEqual(await l.allFiles(), []);
     assert.strictEqual(await l.fileAttribution('src/new.ts'), undefined);
@@ -136,13 +225,19 @@ describe('working ledger', () => {
 
   it('accepts absolute paths inside the work tree and refuses paths outside it', async () => {
     const l = await fresh(repo);
-    await l.storeFile(path.join(repo.dir, 'src/app.ts'), 'one\ntwo\nthree\n', [{ kind: 'human' }, { kind: 'human' }, { kind: 'human' }]);
+    await l.storeFile(path.join(repo.dir, 'src/app.ts'), 'one\ntwo\nthree\n', [
+      { kind: 'human' },
+      { kind: 'human' },
+      { kind: 'human' },
+    ]);
     assert.deepStrictEqual(await l.allFiles(), ['src/app.ts']);
     await assert.rejects(l.storeFile('../elsewhere.ts', '', []), /not inside the working tree/);
   });
 
   it('answers from an in-memory fold, without waiting, when another process holds the lock', async () => {
-    await (await fresh(repo)).storeFile('src/app.ts', 'one\ntwo\nthree\n', [{ kind: 'human' }, { kind: 'human' }, { kind: 'human' }]);
+    await (
+      await fresh(repo)
+    ).storeFile('src/app.ts', 'one\ntwo\nthree\n', [{ kind: 'human' }, { kind: 'human' }, { kind: 'human' }]);
     const l = await fresh(repo, { lockTimeoutMs: 100 });
     const held = await FileLock.acquire(path.join(l.dir, 'lock'));
     try {
@@ -159,7 +254,11 @@ describe('working ledger', () => {
   });
 
   it('completes a fold interrupted after its journal was written, applying each record exactly once', async () => {
-    const l = await fresh(repo, { onFoldStep: (s) => { if (s === 'state-written') throw new Error('simulated crash'); } });
+    const l = await fresh(repo, {
+      onFoldStep: (s) => {
+        if (s === 'state-written') throw new Error('simulated crash');
+      },
+    });
     await l.storeFile('src/app.ts', 'one\ntwo\nthree\n', [{ kind: 'human' }, { kind: 'human' }, { kind: 'human' }]);
     // An edit inserting a line is not idempotent: applied twice it would insert two.
     await l.record({ type: 'edit', file: 'src/app.ts', changes: [{ offset: 0, length: 0, text: 'zero\n' }] });
@@ -187,7 +286,11 @@ describe('working ledger', () => {
     const main = await fresh(repo);
     const linked = await openLedger(wt);
     assert.notStrictEqual(main.dir, linked.dir);
-    await linked.storeFile('src/app.ts', 'one\ntwo\nthree\n', [{ kind: 'human' }, { kind: 'human' }, { kind: 'human' }]);
+    await linked.storeFile('src/app.ts', 'one\ntwo\nthree\n', [
+      { kind: 'human' },
+      { kind: 'human' },
+      { kind: 'human' },
+    ]);
     assert.deepStrictEqual(await main.allFiles(), []);
     assert.deepStrictEqual(await linked.allFiles(), ['src/app.ts']);
   });
@@ -198,11 +301,19 @@ describe('working ledger', () => {
     it('loses nothing when many processes record and fold at once', async () => {
       const workers = 6;
       const calls = 20;
-      const children = Array.from({ length: workers }, (_, w) => spawn(process.execPath, [WORKER, 'checkpoints', repo.dir, String(w), String(calls)], { stdio: ['ignore', 'ignore', 'pipe'] }));
+      const children = Array.from({ length: workers }, (_, w) =>
+        spawn(process.execPath, [WORKER, 'checkpoints', repo.dir, String(w), String(calls)], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        }),
+      );
       const errors: string[] = [];
       for (const c of children) c.stderr?.on('data', (d: Buffer) => errors.push(d.toString()));
       const codes = await Promise.all(children.map(exited));
-      assert.deepStrictEqual(codes, children.map(() => 0), errors.join('\n'));
+      assert.deepStrictEqual(
+        codes,
+        children.map(() => 0),
+        errors.join('\n'),
+      );
       const l = await fresh(repo);
       for (let w = 0; w < workers; w++) {
         const a = await l.fileAttribution(`w${w}.txt`);
@@ -218,25 +329,42 @@ describe('working ledger', () => {
       const lockFile = path.join(repo.dir, '.git', 'test.lock');
       const counter = path.join(repo.dir, '.git', 'counter');
       fs.writeFileSync(counter, '0');
-      const children = Array.from({ length: 6 }, () => spawn(process.execPath, [WORKER, 'lock-counter', lockFile, counter, '40'], { stdio: 'ignore' }));
-      assert.deepStrictEqual(await Promise.all(children.map(exited)), children.map(() => 0));
+      const children = Array.from({ length: 6 }, () =>
+        spawn(process.execPath, [WORKER, 'lock-counter', lockFile, counter, '40'], { stdio: 'ignore' }),
+      );
+      assert.deepStrictEqual(
+        await Promise.all(children.map(exited)),
+        children.map(() => 0),
+      );
       assert.strictEqual(fs.readFileSync(counter, 'utf8'), '240');
     });
 
     it('survives kill -9 of a writer mid-write: the ledger stays readable and nothing else is lost', async () => {
       const l = await fresh(repo);
-      await l.storeFile('src/app.ts', 'one\ntwo\nthree\n', [{ kind: 'human' }, { kind: 'ai', agent: 'amp' }, { kind: 'human' }]);
+      await l.storeFile('src/app.ts', 'one\ntwo\nthree\n', [
+        { kind: 'human' },
+        { kind: 'ai', agent: 'amp' },
+        { kind: 'human' },
+      ]);
       const child = spawn(process.execPath, [WORKER, 'big-writer', repo.dir], { stdio: 'ignore' });
       const queue = path.join(l.dir, 'queue');
       await waitFor(() => fs.readdirSync(queue).some((n) => n.startsWith('.') && n.endsWith('.tmp')), 30_000);
       child.kill('SIGKILL');
       await exited(child);
-      await l.record({ type: 'agent', phase: 'after', agent: 'opencode', files: { 'src/app.ts': 'one\ntwo\nthree\nfour\n' } });
+      await l.record({
+        type: 'agent',
+        phase: 'after',
+        agent: 'opencode',
+        files: { 'src/app.ts': 'one\ntwo\nthree\nfour\n' },
+      });
       repo.write('src/app.ts', 'one\ntwo\nthree\nfour\n');
       const a = await (await fresh(repo)).fileAttribution('src/app.ts');
       assert.deepStrictEqual(keys(a!.labels), ['human', 'ai:amp', 'human', 'ai:opencode']);
       // The killed writer's half-written temp file is ignored (and swept once old); no entry is left behind.
-      assert.deepStrictEqual(fs.readdirSync(queue).filter((n) => !n.startsWith('.')), []);
+      assert.deepStrictEqual(
+        fs.readdirSync(queue).filter((n) => !n.startsWith('.')),
+        [],
+      );
     });
 
     for (const step of ['journal-written', 'state-written', 'context-written', 'entries-removed']) {
@@ -252,7 +380,12 @@ describe('working ledger', () => {
         await exited(child);
         // Recorded after the crash, paired with the before the killed fold was carrying.
         repo.write('src/other.ts', 'by claude\n');
-        await l.record({ type: 'agent', phase: 'after', agent: 'claude-code', files: { 'src/other.ts': 'by claude\n' } });
+        await l.record({
+          type: 'agent',
+          phase: 'after',
+          agent: 'claude-code',
+          files: { 'src/other.ts': 'by claude\n' },
+        });
         repo.write('src/app.ts', 'zero\none\ntwo\nthree\n');
         const r = await fresh(repo, { lockTimeoutMs: 1000 });
         const a = await r.fileAttribution('src/app.ts');
@@ -264,7 +397,7 @@ describe('working ledger', () => {
     }
   });
 
-  it('keeps the build\'s worker script next to the tests', () => {
+  it("keeps the build's worker script next to the tests", () => {
     assert.ok(fs.existsSync(WORKER), WORKER);
     assert.strictEqual(spawnSync(process.execPath, [WORKER, 'nonsense']).status, 1);
   });

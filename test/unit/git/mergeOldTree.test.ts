@@ -8,7 +8,7 @@ import { commitFile, setup } from '../helpers/gateServer';
  * diff is harmless, yet main's tree goes back to Z: infrastructure and many files gone without the tiers'
  * approvals. The net change of the update is now judged too, charged to the head commit.
  */
-describe('server gate: a merge that takes an old ancestor\'s tree (real pushes)', function () {
+describe("server gate: a merge that takes an old ancestor's tree (real pushes)", function () {
   this.timeout(180_000);
 
   const HUMAN = 'AI-Provenance: v1 ai=0 human=1 untracked=0';
@@ -32,7 +32,7 @@ describe('server gate: a merge that takes an old ancestor\'s tree (real pushes)'
     assert.strictEqual(ada.gitResult(['cat-file', '-e', `${m}:infra/main.tf`]).status, 128, 'M drops infra/main.tf');
     const before = server.git('rev-parse', 'main');
     const r = verifyThenPush(ada, 'main', ['origin', 'HEAD:main']);
-    assert.notStrictEqual(r.status, 0, 'main losing its infrastructure and files needs the tiers\' approvals');
+    assert.notStrictEqual(r.status, 0, "main losing its infrastructure and files needs the tiers' approvals");
     assert.match(r.stderr, /infrastructure|mass-deletion/);
     assert.strictEqual(server.git('rev-parse', 'main'), before);
     // A plain fast-forward of a human commit is not charged for anything more.

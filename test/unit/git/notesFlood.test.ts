@@ -30,7 +30,9 @@ describe('notes flood: the server only takes signed statements on real commits (
     ada.gitResult(['fetch', '-q', 'origin', '+refs/notes/countersign:refs/notes/countersign']);
     const parent = ada.gitResult(['rev-parse', '--verify', '-q', 'refs/notes/countersign']).stdout.trim();
     const existing = parent ? ada.git('ls-tree', parent).split('\n').filter(Boolean) : [];
-    const tree = ada.gitResult(['mktree'], [...existing, ...paths.map((p) => `100644 blob ${blob}\t${p}`)].join('\n') + '\n').stdout.trim();
+    const tree = ada
+      .gitResult(['mktree'], [...existing, ...paths.map((p) => `100644 blob ${blob}\t${p}`)].join('\n') + '\n')
+      .stdout.trim();
     return ada.git('commit-tree', tree, ...(parent ? ['-p', parent] : []), '-m', 'notes');
   }
 
@@ -46,10 +48,27 @@ describe('notes flood: the server only takes signed statements on real commits (
     const junk: string[] = [];
     for (let i = 0; i < K; i++) {
       const h = fakeOid(1000 + i);
-      junk.push(JSON.stringify({ signature: '-----BEGIN SSH SIGNATURE-----junk', statement: { base: h, decision: 'reject', patchId: h, reviewer: { email: 'bob@example.com' }, time: '2026-01-01T00:00:00Z', tip: h, tree: h, v: 1 } }));
+      junk.push(
+        JSON.stringify({
+          signature: '-----BEGIN SSH SIGNATURE-----junk',
+          statement: {
+            base: h,
+            decision: 'reject',
+            patchId: h,
+            reviewer: { email: 'bob@example.com' },
+            time: '2026-01-01T00:00:00Z',
+            tip: h,
+            tree: h,
+            v: 1,
+          },
+        }),
+      );
     }
     const before = serverNotes();
-    const commit = notesCommitWith(blobOf(junk.join('\n') + '\n'), Array.from({ length: N }, (_, i) => fakeOid(i)));
+    const commit = notesCommitWith(
+      blobOf(junk.join('\n') + '\n'),
+      Array.from({ length: N }, (_, i) => fakeOid(i)),
+    );
     const r = s.ada.gitResult(['push', '--no-verify', 'origin', `${commit}:refs/notes/countersign`]);
     assert.notStrictEqual(r.status, 0, 'junk the append-only rule would protect forever must not get in');
     assert.match(r.stderr, /refs\/notes\/countersign/);
@@ -59,16 +78,28 @@ describe('notes flood: the server only takes signed statements on real commits (
     assert.strictEqual(serverNotes(), before);
   });
 
-  it('refuses a statement not signed by a listed key, a forged one with a reviewer\'s key, and an unreadable line — on a real commit', () => {
+  it("refuses a statement not signed by a listed key, a forged one with a reviewer's key, and an unreadable line — on a real commit", () => {
     const { ada, bob, mallory } = s;
     const base = ada.git('rev-parse', 'origin/main');
     const tip = commitFile(ada, 'f.ts', 'f\n', 'f');
     ada.git('push', '-q', '--no-verify', 'origin', 'HEAD:refs/heads/feature-f');
     const cases: Array<{ line: string; why: RegExp }> = [
-      { line: formatStatementLine(sign(mallory, statementFor(ada.dir, { email: 'bob@example.com', tip, base }))), why: /does not verify|signed by another key/ },
-      { line: formatStatementLine(sign(mallory, statementFor(ada.dir, { email: 'mallory@example.com', tip, base }))), why: /not a reviewer/ },
+      {
+        line: formatStatementLine(sign(mallory, statementFor(ada.dir, { email: 'bob@example.com', tip, base }))),
+        why: /does not verify|signed by another key/,
+      },
+      {
+        line: formatStatementLine(sign(mallory, statementFor(ada.dir, { email: 'mallory@example.com', tip, base }))),
+        why: /not a reviewer/,
+      },
       // Bob's real key in the signature, but the statement was altered after signing: a full signature check each.
-      { line: (() => { const good = sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base })); return formatStatementLine({ ...good, statement: { ...good.statement, decision: 'reject' } }); })(), why: /does not verify|does not match/ },
+      {
+        line: (() => {
+          const good = sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base }));
+          return formatStatementLine({ ...good, statement: { ...good.statement, decision: 'reject' } });
+        })(),
+        why: /does not verify|does not match/,
+      },
       { line: '{"statement": {"v": 1, "decision": "reject"', why: /not JSON/ },
     ];
     const before = serverNotes();
@@ -101,7 +132,10 @@ describe('notes flood: the server only takes signed statements on real commits (
     const tip = ada.git('rev-parse', 'main');
     const blob = ada.git('notes', '--ref=refs/notes/countersign', 'list', tip);
     const before = serverNotes();
-    const commit = notesCommitWith(blob, Array.from({ length: N }, (_, i) => fakeOid(5000 + i)));
+    const commit = notesCommitWith(
+      blob,
+      Array.from({ length: N }, (_, i) => fakeOid(5000 + i)),
+    );
     const r = ada.gitResult(['push', '--no-verify', 'origin', `${commit}:refs/notes/countersign`]);
     assert.notStrictEqual(r.status, 0, 'the same blob under N fake ids would cost N reads on every push');
     assert.match(r.stderr, /names no commit in this repository/);
@@ -114,9 +148,16 @@ describe('notes flood: the server only takes signed statements on real commits (
     const tip = ada.git('rev-parse', 'main');
     const blob = ada.git('notes', '--ref=refs/notes/countersign', 'list', tip);
     const lines = ada.git('cat-file', 'blob', blob).split('\n').filter(Boolean);
-    const commit = notesCommitWith(blob, Array.from({ length: N }, (_, i) => fakeOid(9000 + i)));
+    const commit = notesCommitWith(
+      blob,
+      Array.from({ length: N }, (_, i) => fakeOid(9000 + i)),
+    );
     ada.git('update-ref', 'refs/notes/countersign', commit);
     const r = await gatherApprovals(ada.dir, ['refs/notes/countersign']);
-    assert.strictEqual(r.statements.length, lines.length, `${N + 1} paths to one blob of ${lines.length} line(s) are ${lines.length} statement(s)`);
+    assert.strictEqual(
+      r.statements.length,
+      lines.length,
+      `${N + 1} paths to one blob of ${lines.length} line(s) are ${lines.length} statement(s)`,
+    );
   });
 });

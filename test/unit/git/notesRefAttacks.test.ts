@@ -17,10 +17,30 @@ describe('approvals ref is append-only on the server (real pushes)', function ()
     const base = ada.git('rev-parse', 'origin/main');
     const tip = commitFile(ada, 'x.ts', 'x\n', 'x');
     const t0 = Date.now();
-    attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base, time: new Date(t0).toISOString() })), tip, ada.env);
+    attach(
+      ada.dir,
+      sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base, time: new Date(t0).toISOString() })),
+      tip,
+      ada.env,
+    );
     assert.strictEqual(ada.gitResult(['push', 'origin', 'refs/notes/countersign']).status, 0);
     const approvedOnly = ada.git('rev-parse', 'refs/notes/countersign');
-    attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base, decision: 'reject', comment: 'drops the prod DB', time: new Date(t0 + 1000).toISOString() })), tip, ada.env);
+    attach(
+      ada.dir,
+      sign(
+        bob,
+        statementFor(ada.dir, {
+          email: 'bob@example.com',
+          tip,
+          base,
+          decision: 'reject',
+          comment: 'drops the prod DB',
+          time: new Date(t0 + 1000).toISOString(),
+        }),
+      ),
+      tip,
+      ada.env,
+    );
     assert.strictEqual(ada.gitResult(['push', 'origin', 'refs/notes/countersign']).status, 0);
     const withRejection = server.git('rev-parse', 'refs/notes/countersign');
     return { ...s, tip, base, approvedOnly, withRejection };
@@ -76,14 +96,29 @@ describe('approvals ref is append-only on the server (real pushes)', function ()
     const base = ada.git('rev-parse', 'origin/main');
     const tip = commitFile(ada, 'x.ts', 'x\n', 'x');
     attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base })), tip, ada.env);
-    ada.git('notes', '--ref=refs/notes/countersign', 'append', '-m', '{"statement": {"v": 1, "decision": "reject"', tip);
+    ada.git(
+      'notes',
+      '--ref=refs/notes/countersign',
+      'append',
+      '-m',
+      '{"statement": {"v": 1, "decision": "reject"',
+      tip,
+    );
     // The server no longer takes an unreadable line (notesFlood.test.ts); one from before that rule is
     // planted on the server directly, as an administrator's import would.
     assert.notStrictEqual(ada.gitResult(['push', 'origin', 'refs/notes/countersign']).status, 0);
     assert.strictEqual(ada.gitResult(['push', 'origin', 'refs/notes/countersign:refs/legacy/notes']).status, 0);
     server.git('update-ref', 'refs/notes/countersign', ada.git('rev-parse', 'refs/notes/countersign'));
     const lines = ada.git('notes', '--ref=refs/notes/countersign', 'show', tip).split('\n');
-    ada.git('notes', '--ref=refs/notes/countersign', 'add', '-f', '-m', lines.filter((l) => l.includes('signature')).join('\n'), tip);
+    ada.git(
+      'notes',
+      '--ref=refs/notes/countersign',
+      'add',
+      '-f',
+      '-m',
+      lines.filter((l) => l.includes('signature')).join('\n'),
+      tip,
+    );
     const r = ada.gitResult(['push', '--no-verify', 'origin', 'refs/notes/countersign', 'main']);
     assert.strictEqual(r.status, 0, r.stderr);
   });
@@ -95,7 +130,15 @@ describe('approvals ref is append-only on the server (real pushes)', function ()
     ada.git('notes', '--ref=refs/notes/ai', 'add', '-m', 'a.ts\n  h_0123456789abcd 1\n---\n{}', first);
     const before = ada.git('rev-parse', 'refs/notes/ai');
     assert.strictEqual(ada.gitResult(['push', 'origin', 'refs/notes/ai']).status, 0);
-    ada.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', 'a.ts\n  h_0123456789abcd 1\n---\n{"schema_version":"authorship/3.0.0"}', first);
+    ada.git(
+      'notes',
+      '--ref=refs/notes/ai',
+      'add',
+      '-f',
+      '-m',
+      'a.ts\n  h_0123456789abcd 1\n---\n{"schema_version":"authorship/3.0.0"}',
+      first,
+    );
     assert.strictEqual(ada.gitResult(['push', 'origin', 'refs/notes/ai']).status, 0, 'a fast-forward is fine');
     const del = ada.gitResult(['push', 'origin', '--delete', 'refs/notes/ai']);
     assert.notStrictEqual(del.status, 0);

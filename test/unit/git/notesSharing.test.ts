@@ -46,7 +46,10 @@ describe('notes sharing between clones', function () {
 
     const b = clone(bare);
     assert.ok(noteOn(b, a1), 'fetched and merged into refs/notes/ai');
-    assert.match(b.git('for-each-ref', '--format=%(refname)', 'refs/countersign/remotes/'), /refs\/countersign\/remotes\/origin\/ai/);
+    assert.match(
+      b.git('for-each-ref', '--format=%(refname)', 'refs/countersign/remotes/'),
+      /refs\/countersign\/remotes\/origin\/ai/,
+    );
     const b1 = await aiCommit(b, 'b.txt', 'from b', 'b1');
 
     // Meanwhile a pushes another commit (and note): the remote's notes move on.
@@ -57,14 +60,14 @@ describe('notes sharing between clones', function () {
     assert.strictEqual(bare.git('rev-parse', 'main'), a2);
 
     b.git('fetch', '-q', 'origin');
-    assert.ok(noteOn(b, b1), 'b\'s own note survived the fetch');
-    assert.ok(noteOn(b, a2), 'a\'s new note arrived');
+    assert.ok(noteOn(b, b1), "b's own note survived the fetch");
+    assert.ok(noteOn(b, a2), "a's new note arrived");
     const bPush = b.gitResult(['push', '-q', 'origin', 'HEAD:refs/heads/feature']);
     assert.strictEqual(bPush.status, 0, bPush.stderr);
     assert.ok(noteOn(bare, b1) && noteOn(bare, a1) && noteOn(bare, a2), 'the remote has every note');
 
     a.git('fetch', '-q', 'origin');
-    assert.ok(noteOn(a, b1), 'a sees b\'s note after fetching');
+    assert.ok(noteOn(a, b1), "a sees b's note after fetching");
     assert.deepStrictEqual(linesOf(aiLinesByFile(parseAuthorshipNote(noteOn(a, b1) ?? '')).get('b.txt')), [1]);
   });
 
@@ -79,9 +82,26 @@ describe('notes sharing between clones', function () {
     a.git('push', '-q', 'origin', 'main');
     const b = clone(bare);
     const sk = 's_c9883b05a2487d';
-    const meta = (id: string) => `{"schema_version":"authorship/3.0.0","sessions":{"${sk}":{"agent_id":{"tool":"cursor","id":"${id}"}}}}`;
-    a.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', `f.txt\n  ${sk}::t_aaaaaaaaaaaaaa 1\n---\n${meta('session_123')}`, c);
-    b.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', `f.txt\n  ${sk}::t_bbbbbbbbbbbbbb 2\n---\n${meta('session_123')}`, c);
+    const meta = (id: string) =>
+      `{"schema_version":"authorship/3.0.0","sessions":{"${sk}":{"agent_id":{"tool":"cursor","id":"${id}"}}}}`;
+    a.git(
+      'notes',
+      '--ref=refs/notes/ai',
+      'add',
+      '-f',
+      '-m',
+      `f.txt\n  ${sk}::t_aaaaaaaaaaaaaa 1\n---\n${meta('session_123')}`,
+      c,
+    );
+    b.git(
+      'notes',
+      '--ref=refs/notes/ai',
+      'add',
+      '-f',
+      '-m',
+      `f.txt\n  ${sk}::t_bbbbbbbbbbbbbb 2\n---\n${meta('session_123')}`,
+      c,
+    );
     a.git('push', '-q', 'origin', 'main'); // up to date: pre-push still pushes a's notes
     b.git('fetch', '-q', 'origin');
     const merged = parseAuthorshipNote(noteOn(b, c) ?? '');
@@ -97,7 +117,10 @@ describe('notes sharing between clones', function () {
     const during = repo.git('config', '--local', '--list');
     assert.match(during, /notes\.rewriteref=refs\/notes\/ai/);
     assert.match(during, /remote\.origin\.fetch=\+refs\/notes\/ai\*:refs\/countersign\/remotes\/origin\/ai\*/);
-    assert.match(during, /remote\.origin\.fetch=\+refs\/notes\/countersign\*:refs\/countersign\/remotes\/origin\/countersign\*/);
+    assert.match(
+      during,
+      /remote\.origin\.fetch=\+refs\/notes\/countersign\*:refs\/countersign\/remotes\/origin\/countersign\*/,
+    );
     assert.strictEqual(repo.git('config', 'notes.rewriteMode'), 'ignore', 'ours is the last value, so git uses it');
     assert.strictEqual(repo.cli(['uninstall']).status, 0);
     assert.strictEqual(repo.git('config', '--local', '--list'), before);

@@ -23,7 +23,9 @@ describe('patchId: stable patch-id of base..tip', function () {
     const prev = process.env;
     // stablePatchId runs git with process.env: point it at the test's isolated HOME.
     process.env = { ...prev, ...repo.env };
-    return stablePatchId(repo.dir, b, t).finally(() => { process.env = prev; });
+    return stablePatchId(repo.dir, b, t).finally(() => {
+      process.env = prev;
+    });
   }
 
   it('a rebase onto a moved base keeps the patch-id (line numbers are not hashed)', async () => {
@@ -52,13 +54,22 @@ describe('patchId: stable patch-id of base..tip', function () {
     assert.notStrictEqual(await pid(base, a), await pid(base, b));
   });
 
-  it('does not depend on the user\'s diff configuration', async () => {
+  it("does not depend on the user's diff configuration", async () => {
     repo.write('app.py', 'def f():\n    return 10\n\n\ndef g():\n    return 2\nnew\n');
     fs.renameSync(path.join(repo.dir, 'other.txt'), path.join(repo.dir, 'renamed.txt'));
     repo.git('add', '-A');
     const tip = repo.commit('edit and rename');
     const plain = await pid(base, tip);
-    for (const [k, v] of [['diff.noprefix', 'true'], ['diff.algorithm', 'patience'], ['diff.renames', 'copies'], ['diff.context', '7'], ['diff.mnemonicPrefix', 'true'], ['color.diff', 'always'], ['diff.external', 'false'], ['core.quotePath', 'false']]) {
+    for (const [k, v] of [
+      ['diff.noprefix', 'true'],
+      ['diff.algorithm', 'patience'],
+      ['diff.renames', 'copies'],
+      ['diff.context', '7'],
+      ['diff.mnemonicPrefix', 'true'],
+      ['color.diff', 'always'],
+      ['diff.external', 'false'],
+      ['core.quotePath', 'false'],
+    ]) {
       repo.git('config', k, v);
     }
     assert.strictEqual(await pid(base, tip), plain);

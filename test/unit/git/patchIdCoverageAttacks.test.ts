@@ -28,13 +28,24 @@ describe('patch-id coverage cannot launder unreviewed commits (server-side, real
     s = setup();
     const { ada, bob } = s;
     const base = ada.git('rev-parse', 'origin/main');
-    for (const [name, files] of [['one', ['feature.ts']], ['two', ['a.ts', 'b.ts']], ['three', ['c.ts', 'd.ts']]] as const) {
+    for (const [name, files] of [
+      ['one', ['feature.ts']],
+      ['two', ['a.ts', 'b.ts']],
+      ['three', ['c.ts', 'd.ts']],
+    ] as const) {
       ada.git('checkout', '-q', '-b', `feature/${name}`, base);
       approved[name] = files.map((f) => commitFile(ada, f, `${f} by AI\n`, `AI writes ${f}\n\n${AI(1)}`));
       const tip = approved[name][files.length - 1];
       attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base })), tip, ada.env);
     }
-    const up = ada.gitResult(['push', 'origin', 'feature/one', 'feature/two', 'feature/three', 'refs/notes/countersign']);
+    const up = ada.gitResult([
+      'push',
+      'origin',
+      'feature/one',
+      'feature/two',
+      'feature/three',
+      'refs/notes/countersign',
+    ]);
     assert.strictEqual(up.status, 0, up.stderr);
     ada.git('checkout', '-q', 'main');
     commitFile(ada, 'other.txt', 'other\n', `main moves on\n\n${HUMAN}`);
@@ -88,7 +99,11 @@ describe('patch-id coverage cannot launder unreviewed commits (server-side, real
   it('the approved commits reordered: refused', () => {
     s.ada.git('cherry-pick', approved.two[1]);
     s.ada.git('cherry-pick', approved.two[0]);
-    assert.notStrictEqual(landWithCopiedApproval(approved.two[1]).status, 0, 'the state with b.ts and without a.ts was never reviewed');
+    assert.notStrictEqual(
+      landWithCopiedApproval(approved.two[1]).status,
+      0,
+      'the state with b.ts and without a.ts was never reviewed',
+    );
   });
 
   it('extra commits inserted between the approved ones: refused', () => {

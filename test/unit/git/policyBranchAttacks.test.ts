@@ -31,12 +31,19 @@ describe('policy branch (server-side, real pushes)', function () {
     ada.commit('Add policy', '-m', 'AI-Provenance: v1 ai=0 human=1 untracked=0');
     const main = pushMain(ada);
     assert.notStrictEqual(main.status, 0, 'main is not the policy branch: without it nothing can be judged');
-    assert.match(main.stderr, /the policy branch 'master' \(recorded by `countersign install --server`\) does not exist on this server/);
+    assert.match(
+      main.stderr,
+      /the policy branch 'master' \(recorded by `countersign install --server`\) does not exist on this server/,
+    );
     assert.match(main.stderr, /countersign install --server --policy-branch NAME/);
     // The attack: a release branch with unreviewed AI code.
     ada.git('checkout', '-q', '-b', 'release/1');
     commitFile(ada, 'ai.ts', 'ai\n', `AI change\n\n${AI}`);
-    assert.notStrictEqual(ada.gitResult(['push', 'origin', 'release/1']).status, 0, 'a new release branch must not slip through unjudged');
+    assert.notStrictEqual(
+      ada.gitResult(['push', 'origin', 'release/1']).status,
+      0,
+      'a new release branch must not slip through unjudged',
+    );
     // The administrator's fix, as the message says; then main is created and judges release/1.
     assert.strictEqual(server.cli(['install', '--server', '--policy-branch', 'main']).status, 0);
     ada.git('checkout', '-q', 'main');
@@ -52,7 +59,12 @@ describe('policy branch (server-side, real pushes)', function () {
     ada.git('checkout', '-q', '-b', 'develop');
     const loose = JSON.parse(policyJson(bob, carol)) as Record<string, unknown>;
     loose.protectedBranches = [];
-    commitFile(ada, '.countersign.json', JSON.stringify(loose, null, 2), 'Nothing is protected\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+    commitFile(
+      ada,
+      '.countersign.json',
+      JSON.stringify(loose, null, 2),
+      'Nothing is protected\n\nAI-Provenance: v1 ai=0 human=1 untracked=0',
+    );
     assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'develop']).status, 0, 'develop is not protected');
     server.git('symbolic-ref', 'HEAD', 'refs/heads/develop'); // what used to pick the policy for new branches
     ada.git('checkout', '-q', '-b', 'release/2');
@@ -62,7 +74,10 @@ describe('policy branch (server-side, real pushes)', function () {
     assert.match(r.stderr, /\.countersign\.json on main/);
     const v = ada.cli(['verify', '--branch', 'develop']);
     assert.strictEqual(v.status, 0, v.stderr);
-    assert.match(v.stderr, /the \.countersign\.json on origin\/develop differs from the one on the policy branch origin\/main; only the policy branch's counts/);
+    assert.match(
+      v.stderr,
+      /the \.countersign\.json on origin\/develop differs from the one on the policy branch origin\/main; only the policy branch's counts/,
+    );
   });
 
   it('an older copy of the policy on a protected branch does not judge it', () => {
@@ -71,7 +86,12 @@ describe('policy branch (server-side, real pushes)', function () {
     ada.git('checkout', '-q', '-b', 'release/1');
     const old = JSON.parse(policyJson(bob, carol)) as { reviewers: unknown[] };
     old.reviewers.push({ name: 'Mallory', email: 'mallory@example.com', key: mallory.publicKey });
-    commitFile(ada, '.countersign.json', JSON.stringify(old, null, 2), 'old copy\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+    commitFile(
+      ada,
+      '.countersign.json',
+      JSON.stringify(old, null, 2),
+      'old copy\n\nAI-Provenance: v1 ai=0 human=1 untracked=0',
+    );
     withoutGate(server, () => assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'release/1']).status, 0));
     const base = ada.git('rev-parse', 'HEAD');
     const tip = commitFile(ada, 'ai.ts', 'ai\n', `AI change\n\n${AI}`);
@@ -103,7 +123,12 @@ describe('policy branch (server-side, real pushes)', function () {
     const base = ada.git('rev-parse', 'origin/main');
     const broken = JSON.parse(policyJson(bob, carol)) as { reviewers: Array<Record<string, unknown>> };
     broken.reviewers[0].key = 'ssh-ed25519 not-base64!';
-    const tip = commitFile(ada, '.countersign.json', JSON.stringify(broken, null, 2), 'Typo in a key\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+    const tip = commitFile(
+      ada,
+      '.countersign.json',
+      JSON.stringify(broken, null, 2),
+      'Typo in a key\n\nAI-Provenance: v1 ai=0 human=1 untracked=0',
+    );
     // Approved under the current policy, it would still brick the server: refused.
     attach(ada.dir, sign(carol, statementFor(ada.dir, { email: 'carol@example.com', tip, base })), tip, ada.env);
     const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
@@ -152,9 +177,18 @@ describe('policy branch (server-side, real pushes)', function () {
     assert.strictEqual(g.status, 0, g.stderr);
     assert.match(g.stdout, /judged under the last policy this server could read/);
     const unapproved = pushMain(ada);
-    assert.notStrictEqual(unapproved.status, 0, 'the fix is a policy change: it needs review under the last readable policy');
+    assert.notStrictEqual(
+      unapproved.status,
+      0,
+      'the fix is a policy change: it needs review under the last readable policy',
+    );
     assert.match(unapproved.stderr, /changes \.countersign\.json/);
-    attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip: fix, base: broken })), fix, ada.env);
+    attach(
+      ada.dir,
+      sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip: fix, base: broken })),
+      fix,
+      ada.env,
+    );
     const ok = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
     assert.strictEqual(ok.status, 0, ok.stderr);
     void carol;

@@ -16,7 +16,10 @@ describe('pre-push hook and verify', function () {
     const base = ada.git('rev-parse', 'origin/main');
     ada.write('app.ts', 'x\n');
     ada.git('add', '.');
-    execFileSync('git', ['commit', '-q', '-m', 'made with hooks skipped'], { cwd: ada.dir, env: { ...ada.env, COUNTERSIGN_SKIP: '1' } });
+    execFileSync('git', ['commit', '-q', '-m', 'made with hooks skipped'], {
+      cwd: ada.dir,
+      env: { ...ada.env, COUNTERSIGN_SKIP: '1' },
+    });
     const tip = ada.git('rev-parse', 'HEAD');
     const r = ada.gitResult(['push', 'origin', 'main']);
     assert.notStrictEqual(r.status, 0);
@@ -44,22 +47,37 @@ describe('pre-push hook and verify', function () {
     const tip = commitFile(ada, 'a.ts', 'a\n', 'a');
     const remoteSha = ada.git('rev-parse', 'origin/main');
     ada.git('remote', 'set-url', 'origin', path.join(os.tmpdir(), 'cs-no-such-remote', 'x.git'));
-    const r = ada.cli(['hook', 'pre-push', 'origin', 'unused'], { input: `refs/heads/main ${tip} refs/heads/main ${remoteSha}\n` });
+    const r = ada.cli(['hook', 'pre-push', 'origin', 'unused'], {
+      input: `refs/heads/main ${tip} refs/heads/main ${remoteSha}\n`,
+    });
     assert.strictEqual(r.status, 1, r.stderr);
     assert.match(r.stderr, /could not reach origin/);
     assert.match(r.stderr, /BLOCKED/);
     // An unprotected branch only gets a notice.
-    const r2 = ada.cli(['hook', 'pre-push', 'origin', 'unused'], { input: `refs/heads/feature ${tip} refs/heads/feature 0000000000000000000000000000000000000000\n` });
+    const r2 = ada.cli(['hook', 'pre-push', 'origin', 'unused'], {
+      input: `refs/heads/feature ${tip} refs/heads/feature 0000000000000000000000000000000000000000\n`,
+    });
     assert.strictEqual(r2.status, 0, r2.stderr);
   });
 
   it('verify --format json / github: exit 1 when blocked with annotations and a job summary, 0 once approved', () => {
     const { ada, bob } = setup();
     const base = ada.git('rev-parse', 'origin/main');
-    const tip = commitFile(ada, 'x.ts', 'x\n', 'Add x\n\nCo-authored-by: Claude <noreply@anthropic.com>\nAI-Provenance: v1 ai=1 human=0 untracked=0');
+    const tip = commitFile(
+      ada,
+      'x.ts',
+      'x\n',
+      'Add x\n\nCo-authored-by: Claude <noreply@anthropic.com>\nAI-Provenance: v1 ai=1 human=0 untracked=0',
+    );
     const j = ada.cli(['verify', '--format', 'json']);
     assert.strictEqual(j.status, 1, j.stderr);
-    const json = JSON.parse(j.stdout) as { ok: boolean; branch: string; protected: boolean; commits: Array<{ sha: string; needsReview: boolean; reasons: string[]; approvals: unknown[]; ok: boolean }>; errors: string[] };
+    const json = JSON.parse(j.stdout) as {
+      ok: boolean;
+      branch: string;
+      protected: boolean;
+      commits: Array<{ sha: string; needsReview: boolean; reasons: string[]; approvals: unknown[]; ok: boolean }>;
+      errors: string[];
+    };
     assert.deepStrictEqual(Object.keys(json).sort(), ['branch', 'commits', 'errors', 'ok', 'protected']);
     assert.strictEqual(json.ok, false);
     assert.strictEqual(json.branch, 'main');
@@ -71,7 +89,9 @@ describe('pre-push hook and verify', function () {
     assert.ok(json.commits[0].reasons.some((r) => /co-authored by Claude/.test(r)));
 
     const summary = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cs-summary-')), 'summary.md');
-    const g = ada.cli(['verify', '--format', 'github', '--base', base, '--head', tip, '--branch', 'main'], { env: { GITHUB_STEP_SUMMARY: summary } });
+    const g = ada.cli(['verify', '--format', 'github', '--base', base, '--head', tip, '--branch', 'main'], {
+      env: { GITHUB_STEP_SUMMARY: summary },
+    });
     assert.strictEqual(g.status, 1);
     assert.match(g.stdout, /^::error title=Countersign%3A [0-9a-f]{12} needs review::Add x%0A- AI-attributed/m);
     assert.match(g.stdout, /Reviewer runs: countersign approve/);
@@ -83,7 +103,10 @@ describe('pre-push hook and verify', function () {
     attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base })), tip, ada.env);
     const g2 = ada.cli(['verify', '--format', 'github', '--no-fetch'], { env: { GITHUB_STEP_SUMMARY: summary } });
     assert.strictEqual(g2.status, 0, g2.stdout + g2.stderr);
-    assert.match(g2.stdout, /::notice title=Countersign%3A [0-9a-f]{12} approved::Add x — approved by bob@example\.com/);
+    assert.match(
+      g2.stdout,
+      /::notice title=Countersign%3A [0-9a-f]{12} approved::Add x — approved by bob@example\.com/,
+    );
     const j2 = JSON.parse(ada.cli(['verify', '--format', 'json', '--no-fetch']).stdout) as typeof json;
     assert.strictEqual(j2.ok, true);
     assert.deepStrictEqual((j2.commits[0].approvals[0] as { reviewer: string }).reviewer, 'bob@example.com');

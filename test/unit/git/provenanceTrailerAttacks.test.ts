@@ -13,7 +13,9 @@ describe('provenance trailers cannot talk the gate out of a review (server-side,
   this.timeout(120_000);
 
   let s: Setup;
-  before(() => { s = setup(); });
+  before(() => {
+    s = setup();
+  });
   beforeEach(() => s.ada.git('checkout', '-q', '-B', 'attempt', 'origin/main'));
 
   function attempt(file: string, message: string) {
@@ -25,7 +27,10 @@ describe('provenance trailers cannot talk the gate out of a review (server-side,
   }
 
   it('two AI-Provenance trailers (ai=50, then ai=0): unreadable, needs review, names the commit and the fix', () => {
-    const r = attempt('a.ts', 'AI change\n\nAI-Provenance: v1 ai=50 human=0 untracked=0\nAI-Provenance: v1 ai=0 human=50 untracked=0');
+    const r = attempt(
+      'a.ts',
+      'AI change\n\nAI-Provenance: v1 ai=50 human=0 untracked=0\nAI-Provenance: v1 ai=0 human=50 untracked=0',
+    );
     assert.notStrictEqual(r.status, 0, 'the last trailer must not win');
     assert.match(r.stderr, new RegExp(`✗ ${r.sha.slice(0, 12)}`));
     assert.match(r.stderr, /carries 2 AI-Provenance trailers/);
@@ -39,11 +44,17 @@ describe('provenance trailers cannot talk the gate out of a review (server-side,
   });
 
   it('Assisted-by naming an AI with ai=0 needs review, as Co-authored-by: Claude with ai=0 does', () => {
-    const assisted = attempt('c.ts', 'change\n\nAssisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=0 human=50 untracked=0');
+    const assisted = attempt(
+      'c.ts',
+      'change\n\nAssisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=0 human=50 untracked=0',
+    );
     assert.notStrictEqual(assisted.status, 0, 'a commit that names its AI must not pass on ai=0');
     assert.match(assisted.stderr, /AI-attributed: .*Claude:claude-sonnet-4-5 claude-code/);
     s.ada.git('checkout', '-q', '-B', 'attempt', 'origin/main');
-    const coAuthor = attempt('d.ts', 'change\n\nCo-authored-by: Claude <noreply@anthropic.com>\nAI-Provenance: v1 ai=0 human=50 untracked=0');
+    const coAuthor = attempt(
+      'd.ts',
+      'change\n\nCo-authored-by: Claude <noreply@anthropic.com>\nAI-Provenance: v1 ai=0 human=50 untracked=0',
+    );
     assert.notStrictEqual(coAuthor.status, 0);
   });
 
@@ -51,8 +62,14 @@ describe('provenance trailers cannot talk the gate out of a review (server-side,
   // neither, so a message could show the gate ai=0 while git — and every dashboard or CI script reading
   // `git log --format=%(trailers)` — says AI wrote 50 lines.
   it('a "---" line hiding the AI-Provenance git reads: the gate reads what git reads, and fails closed', () => {
-    const r = attempt('f.ts', 'AI change\n\nAI-Provenance: v1 ai=0 human=50 untracked=0\n---\n\nAI-Provenance: v1 ai=50 human=0 untracked=0');
-    assert.strictEqual(s.ada.git('log', '-1', '--format=%(trailers:key=AI-Provenance,valueonly)', r.sha).trim(), 'v1 ai=50 human=0 untracked=0');
+    const r = attempt(
+      'f.ts',
+      'AI change\n\nAI-Provenance: v1 ai=0 human=50 untracked=0\n---\n\nAI-Provenance: v1 ai=50 human=0 untracked=0',
+    );
+    assert.strictEqual(
+      s.ada.git('log', '-1', '--format=%(trailers:key=AI-Provenance,valueonly)', r.sha).trim(),
+      'v1 ai=50 human=0 untracked=0',
+    );
     assert.notStrictEqual(r.status, 0, 'git says AI wrote 50 lines: the gate must not read ai=0');
     assert.match(r.stderr, new RegExp(`✗ ${r.sha.slice(0, 12)}`));
     assert.match(r.stderr, /a "---" line splits the message/);
@@ -63,9 +80,17 @@ describe('provenance trailers cannot talk the gate out of a review (server-side,
     const raw = s.ada.git('cat-file', 'commit', 'HEAD');
     const headers = raw.slice(0, raw.indexOf('\n\n'));
     const object = `${headers}\n\nAI change\n\nAI-Provenance: v1 ai=50 human=0 untracked=0\n\0\n\nAI-Provenance: v1 ai=0 human=50 untracked=0\n`;
-    const sha = execFileSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin', '--literally'], { cwd: s.ada.dir, env: s.ada.env, input: object, encoding: 'utf8' }).trim();
+    const sha = execFileSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin', '--literally'], {
+      cwd: s.ada.dir,
+      env: s.ada.env,
+      input: object,
+      encoding: 'utf8',
+    }).trim();
     s.ada.git('reset', '-q', '--hard', sha);
-    assert.strictEqual(s.ada.git('log', '-1', '--format=%(trailers:key=AI-Provenance,valueonly)', sha).trim(), 'v1 ai=50 human=0 untracked=0');
+    assert.strictEqual(
+      s.ada.git('log', '-1', '--format=%(trailers:key=AI-Provenance,valueonly)', sha).trim(),
+      'v1 ai=50 human=0 untracked=0',
+    );
     const onServer = s.server.git('rev-parse', 'main');
     const r = verifyThenPush(s.ada, 'main', ['origin', 'HEAD:main']);
     assert.notStrictEqual(r.status, 0, 'git says AI wrote 50 lines: the gate must not read past the NUL');

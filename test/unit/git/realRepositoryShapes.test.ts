@@ -27,7 +27,13 @@ function answers(repo: TempRepo, args: string[]): void {
   if (r.status === 2) assert.match(r.stderr, /\S/, `${args.join(' ')} exited 2 without saying why`);
 }
 
-const COMMANDS = [['status', '--json'], ['report', '--format', 'json'], ['blame', 'a.txt'], ['explain', 'HEAD'], ['verify', '--no-fetch']];
+const COMMANDS = [
+  ['status', '--json'],
+  ['report', '--format', 'json'],
+  ['blame', 'a.txt'],
+  ['explain', 'HEAD'],
+  ['verify', '--no-fetch'],
+];
 
 describe('commands on real repository shapes', function () {
   this.timeout(120_000);
@@ -72,7 +78,7 @@ describe('commands on real repository shapes', function () {
     assert.match(repo.git('log', '-1', '--format=%B'), /^AI-Provenance: v1 /m, 'the hand-resolved commit is attested');
   });
 
-  it('a repository with a submodule: the superproject\'s commits are attested and every command answers', () => {
+  it("a repository with a submodule: the superproject's commits are attested and every command answers", () => {
     const lib = installed();
     lib.write('lib.txt', 'lib\n');
     lib.git('add', '.');
@@ -88,6 +94,11 @@ describe('commands on real repository shapes', function () {
     for (const args of COMMANDS) answers(repo, args);
     // Inside the submodule's work tree (a .git file, not a folder) the commands answer too.
     const inner = TempRepo.at(path.join(repo.dir, 'vendor', 'lib'), repo.env);
-    for (const args of [['status', '--json'], ['explain', 'HEAD'], ['blame', 'lib.txt']]) answers(inner, args);
+    for (const args of [
+      ['status', '--json'],
+      ['explain', 'HEAD'],
+      ['blame', 'lib.txt'],
+    ])
+      answers(inner, args);
   });
 });

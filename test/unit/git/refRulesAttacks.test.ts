@@ -33,7 +33,10 @@ describe('symbolic refs, rewinds, deletions and tags (server-side, real pushes)'
     commitFile(ada, 'b.txt', 'b\n', `replacement\n\n${HUMAN}`);
     const r = verifyThenPush(ada, 'main', ['-f', 'origin', 'main']);
     assert.notStrictEqual(r.status, 0);
-    assert.match(r.stderr, /a non-fast-forward update of the protected branch main is not allowed: it would drop 1 commit\(s\)/);
+    assert.match(
+      r.stderr,
+      /a non-fast-forward update of the protected branch main is not allowed: it would drop 1 commit\(s\)/,
+    );
     assert.strictEqual(server.git('rev-parse', 'main'), onServer);
     // A pure rewind (to an ancestor, no new commit) too.
     ada.git('reset', '-q', '--hard', 'HEAD~1');
@@ -55,9 +58,15 @@ describe('symbolic refs, rewinds, deletions and tags (server-side, real pushes)'
     const tip = commitFile(ada, 'note.txt', 'gone\n', `Start over\n\n${HUMAN}`);
     const r = verifyThenPush(ada, 'main', ['-f', 'origin', 'main']);
     assert.notStrictEqual(r.status, 0, 'dropping six files by force-push must not dodge the mass-deletion tier');
-    assert.match(r.stderr, /force-push: drops 1 commit\(s\) now on main; what they added counts as deleted \(6 file\(s\), 6 line\(s\)\)/);
+    assert.match(
+      r.stderr,
+      /force-push: drops 1 commit\(s\) now on main; what they added counts as deleted \(6 file\(s\), 6 line\(s\)\)/,
+    );
     assert.match(r.stderr, /tier 'mass-deletion'/);
-    for (const [key, email] of [[bob, 'bob@example.com'], [carol, 'carol@example.com']] as const) {
+    for (const [key, email] of [
+      [bob, 'bob@example.com'],
+      [carol, 'carol@example.com'],
+    ] as const) {
       attach(ada.dir, sign(key, statementFor(ada.dir, { email, tip, base: old })), tip, ada.env);
     }
     const ok = ada.gitResult(['push', '-f', '--no-verify', 'origin', 'main', 'refs/notes/countersign']);

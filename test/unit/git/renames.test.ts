@@ -19,15 +19,29 @@ describe('renamesFrom (git rename detection between a commit and the index or a 
     repo.git('mv', 'dir/my fïle [1].txt', 'dir/renamed *.txt');
     repo.write('b.py', BODY + 'added\n');
     repo.git('add', '.');
-    assert.deepStrictEqual([...await renamesFrom(repo.dir, root, { index: true })].sort(), [['b.py', 'a.py'], ['dir/renamed *.txt', 'dir/my fïle [1].txt']]);
+    assert.deepStrictEqual([...(await renamesFrom(repo.dir, root, { index: true }))].sort(), [
+      ['b.py', 'a.py'],
+      ['dir/renamed *.txt', 'dir/my fïle [1].txt'],
+    ]);
     repo.commit('renames');
     const head = repo.git('rev-parse', 'HEAD');
-    assert.deepStrictEqual([...await renamesFrom(repo.dir, root, { commit: head }, ['a.py', 'b.py'])], [['b.py', 'a.py']], 'limited to the paths given');
-    assert.deepStrictEqual([...await renamesFrom(repo.dir, root, { commit: head }, ['a.py', 'keep.txt'])], [], 'the new name must be among the paths too');
+    assert.deepStrictEqual(
+      [...(await renamesFrom(repo.dir, root, { commit: head }, ['a.py', 'b.py']))],
+      [['b.py', 'a.py']],
+      'limited to the paths given',
+    );
+    assert.deepStrictEqual(
+      [...(await renamesFrom(repo.dir, root, { commit: head }, ['a.py', 'keep.txt']))],
+      [],
+      'the new name must be among the paths too',
+    );
   });
 
   it('parses -z name-status records of every kind', () => {
-    assert.deepStrictEqual([...parseRenamesZ('M\0m.txt\0R087\0old\0new\0C100\0src\0copy\0D\0gone\0')], [['new', 'old']]);
+    assert.deepStrictEqual(
+      [...parseRenamesZ('M\0m.txt\0R087\0old\0new\0C100\0src\0copy\0D\0gone\0')],
+      [['new', 'old']],
+    );
     assert.deepStrictEqual([...parseRenamesZ('')], []);
   });
 });

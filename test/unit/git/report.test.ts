@@ -2,18 +2,30 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { canonicalStatementBytes, formatStatementLine, type ApprovalStatement } from '../../../src/core/approvalStatement';
+import {
+  canonicalStatementBytes,
+  formatStatementLine,
+  type ApprovalStatement,
+} from '../../../src/core/approvalStatement';
 import { fastImport, gitAiNote, lines, type FiCommit } from '../helpers/fastImport';
 import { TempRepo } from '../helpers/tempRepo';
 import { provenanceInconsistencies } from '../../../src/git/provenanceHistory';
 
 interface ReportJson {
-  commits: number; aiAssistedCommits: number; unattestedCommits: number; reviewedCommits: number; aiLines: number; addedLines: number;
+  commits: number;
+  aiAssistedCommits: number;
+  unattestedCommits: number;
+  reviewedCommits: number;
+  aiLines: number;
+  addedLines: number;
   byAgent: Record<string, { commits: number; lines: number }>;
   rows?: Array<{ key: string; commits: number; aiLines: number; addedLines: number; reviewedCommits: number }>;
   weeks: Array<{ key: string; commits: number }>;
   review: { basis: string; errors: string[]; statements: number };
-  consistency: { mismatches: Array<{ sha: string; kind: string }>; orphanNotes: Array<{ ref: string; object: string }> };
+  consistency: {
+    mismatches: Array<{ sha: string; kind: string }>;
+    orphanNotes: Array<{ ref: string; object: string }>;
+  };
   notes: { ai: number; unreadable: number };
 }
 
@@ -55,7 +67,10 @@ function independentAiLines(repo: TempRepo, rev = 'HEAD'): number {
     for (const raw of note.split('\n')) {
       if (raw.trim() === '---') break;
       if (raw.trim() === '') continue;
-      if (!raw.startsWith(' ')) { file = raw.replace(/^"|"$/g, ''); continue; }
+      if (!raw.startsWith(' ')) {
+        file = raw.replace(/^"|"$/g, '');
+        continue;
+      }
       const [key, ranges = ''] = raw.trim().split(/\s+/);
       for (const part of ranges.split(',').filter(Boolean)) {
         const [a, b = a] = part.split('-').map(Number);
@@ -76,56 +91,100 @@ const sessions = {
 /** One commit of each kind the report has to recognise (issue 7), with what it must conclude. */
 function scenario(): Array<FiCommit & { expect: { ai: boolean; attested: boolean } }> {
   return [
-    { // git-ai wrote this note; no trailers at all (another tool's repository)
-      message: 'feat: parser\n', files: { 'src/a.ts': lines(10) },
+    {
+      // git-ai wrote this note; no trailers at all (another tool's repository)
+      message: 'feat: parser\n',
+      files: { 'src/a.ts': lines(10) },
       aiNote: gitAiNote([['src/a.ts', [[`${CLAUDE_SESSION}::t_00000000000001`, '1-10']]]], { sessions }),
       expect: { ai: true, attested: false },
     },
-    { // legacy 16-hex prompt key (prompts map), ranges out of order, a known human, and a path with spaces
-      message: 'feat: b\n', files: { 'src/b.ts': lines(8), 'docs/my notes.md': lines(3) },
-      aiNote: gitAiNote([
-        ['src/b.ts', [['0123456789abcdef', '5,1-3'], ['h_bbbbbbbbbbbbbb', '6-7']]],
-        ['docs/my notes.md', [['0123456789abcdef', '2']]],
-      ], { prompts: { '0123456789abcdef': { agent_id: { tool: 'cursor', id: 'p1', model: 'claude-3-sonnet' }, human_author: 'Ada', messages: [], total_additions: 4 } }, humans: { h_bbbbbbbbbbbbbb: { author: 'Ada Author <ada@example.com>' } } }),
+    {
+      // legacy 16-hex prompt key (prompts map), ranges out of order, a known human, and a path with spaces
+      message: 'feat: b\n',
+      files: { 'src/b.ts': lines(8), 'docs/my notes.md': lines(3) },
+      aiNote: gitAiNote(
+        [
+          [
+            'src/b.ts',
+            [
+              ['0123456789abcdef', '5,1-3'],
+              ['h_bbbbbbbbbbbbbb', '6-7'],
+            ],
+          ],
+          ['docs/my notes.md', [['0123456789abcdef', '2']]],
+        ],
+        {
+          prompts: {
+            '0123456789abcdef': {
+              agent_id: { tool: 'cursor', id: 'p1', model: 'claude-3-sonnet' },
+              human_author: 'Ada',
+              messages: [],
+              total_additions: 4,
+            },
+          },
+          humans: { h_bbbbbbbbbbbbbb: { author: 'Ada Author <ada@example.com>' } },
+        },
+      ),
       expect: { ai: true, attested: false },
     },
-    { // empty attestation (the note starts with ---) and a human-only Countersign trailer
-      message: 'docs: readme\n\nAI-Provenance: v1 ai=0 human=3 untracked=0\n', files: { 'README.md': lines(3) },
+    {
+      // empty attestation (the note starts with ---) and a human-only Countersign trailer
+      message: 'docs: readme\n\nAI-Provenance: v1 ai=0 human=3 untracked=0\n',
+      files: { 'README.md': lines(3) },
       aiNote: '---\n{"schema_version":"authorship/3.0.0","base_commit_sha":"","prompts":{}}',
       expect: { ai: false, attested: true },
     },
-    { // Claude Code's own co-author trailer, no note
-      message: 'fix: race\n\nGenerated with Claude Code\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n', files: { 'src/c.ts': lines(4) },
+    {
+      // Claude Code's own co-author trailer, no note
+      message: 'fix: race\n\nGenerated with Claude Code\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n',
+      files: { 'src/c.ts': lines(4) },
       expect: { ai: true, attested: false },
     },
-    { // aider's author suffix
-      message: 'refactor: split\n', files: { 'src/d.ts': lines(2) }, author: { name: 'Ada Author (aider)', email: 'ada@example.com' },
+    {
+      // aider's author suffix
+      message: 'refactor: split\n',
+      files: { 'src/d.ts': lines(2) },
+      author: { name: 'Ada Author (aider)', email: 'ada@example.com' },
       expect: { ai: true, attested: false },
     },
-    { // Copilot coding agent as the author
-      message: 'Add tests\n', files: { 'test/e.ts': lines(5) }, author: { name: 'copilot-swe-agent[bot]', email: '198982749+Copilot@users.noreply.github.com' },
+    {
+      // Copilot coding agent as the author
+      message: 'Add tests\n',
+      files: { 'test/e.ts': lines(5) },
+      author: { name: 'copilot-swe-agent[bot]', email: '198982749+Copilot@users.noreply.github.com' },
       expect: { ai: true, attested: false },
     },
-    { // Countersign trailers without a note: ai figure counts, and the missing note is flagged
-      message: 'feat: f\n\nAssisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=4 human=1 untracked=0\n', files: { 'src/f.ts': lines(5) },
+    {
+      // Countersign trailers without a note: ai figure counts, and the missing note is flagged
+      message:
+        'feat: f\n\nAssisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=4 human=1 untracked=0\n',
+      files: { 'src/f.ts': lines(5) },
       expect: { ai: true, attested: true },
     },
-    { // trailer says ai=0 but the note attests AI lines: flagged
-      message: 'chore: g\n\nAI-Provenance: v1 ai=0 human=2 untracked=0\n', files: { 'src/g.ts': lines(2) },
+    {
+      // trailer says ai=0 but the note attests AI lines: flagged
+      message: 'chore: g\n\nAI-Provenance: v1 ai=0 human=2 untracked=0\n',
+      files: { 'src/g.ts': lines(2) },
       aiNote: gitAiNote([['src/g.ts', [['s_cccccccccccccc::t_00000000000002', '1-2']]]], {}),
       expect: { ai: true, attested: true },
     },
-    { // session without a sessions map (agent unknown); re-attests src/a.ts lines 5-12: eight more AI lines, a new addition
-      message: 'feat: extend a\n', files: { 'src/a.ts': lines(12) },
+    {
+      // session without a sessions map (agent unknown); re-attests src/a.ts lines 5-12: eight more AI lines, a new addition
+      message: 'feat: extend a\n',
+      files: { 'src/a.ts': lines(12) },
       aiNote: gitAiNote([['src/a.ts', [['s_dddddddddddddd::t_00000000000003', '5-12']]]], {}),
       expect: { ai: true, attested: false },
     },
-    { // a person who happens to be called Devin is not an AI
-      message: 'fix: typo\n\nCo-authored-by: Devin Smith <devin@example.com>\n', files: { 'README.md': lines(4) },
+    {
+      // a person who happens to be called Devin is not an AI
+      message: 'fix: typo\n\nCo-authored-by: Devin Smith <devin@example.com>\n',
+      files: { 'README.md': lines(4) },
       expect: { ai: false, attested: false },
     },
-    { // an unreadable note (no divider): reported, and the commit is judged by its trailers
-      message: 'feat: h\n\nAI-Provenance: v1 ai=0 human=1 untracked=0\n', files: { 'src/h.ts': lines(1) },
+    {
+      // an unreadable note (no divider): reported, and the commit is judged by its trailers
+      message: 'feat: h\n\nAI-Provenance: v1 ai=0 human=1 untracked=0\n',
+      files: { 'src/h.ts': lines(1) },
       aiNote: 'src/h.ts\n  s_eeeeeeeeeeeeee 1\n',
       expect: { ai: false, attested: true },
     },
@@ -135,7 +194,7 @@ function scenario(): Array<FiCommit & { expect: { ai: boolean; attested: boolean
 describe('countersign report', function () {
   this.timeout(60_000);
 
-  it('recognises git-ai notes and other tools\' trailers, and agrees with an independent count', () => {
+  it("recognises git-ai notes and other tools' trailers, and agrees with an independent count", () => {
     const repo = TempRepo.create();
     const commits = scenario();
     const shas = fastImport(repo, commits);
@@ -151,7 +210,16 @@ describe('countersign report', function () {
     assert.deepStrictEqual(r.byAgent['claude-code'], { commits: 3, lines: 14 }); // a.ts 1-10 + f's 4 from its trailer
     assert.deepStrictEqual(r.byAgent.cursor, { commits: 1, lines: 5 }); // b.ts 1-3,5 + "docs/my notes.md" 2
     assert.deepStrictEqual(r.byAgent.unknown, { commits: 2, lines: 10 }); // g.ts 1-2 + a.ts 5-12
-    assert.strictEqual(r.addedLines, Number(repo.git('log', '--numstat', '--format=', 'HEAD').split('\n').filter(Boolean).reduce((n, l) => n + Number(l.split('\t')[0]), 0)));
+    assert.strictEqual(
+      r.addedLines,
+      Number(
+        repo
+          .git('log', '--numstat', '--format=', 'HEAD')
+          .split('\n')
+          .filter(Boolean)
+          .reduce((n, l) => n + Number(l.split('\t')[0]), 0),
+      ),
+    );
     const kinds = r.consistency.mismatches.map((m) => `${shas.indexOf(m.sha)}:${m.kind}`).sort();
     assert.deepStrictEqual(kinds, ['10:note-unreadable', '6:note-missing', '7:trailer-denies-ai']);
     assert.deepStrictEqual(r.notes, { ai: 6, unreadable: 1 });
@@ -168,12 +236,24 @@ describe('countersign report', function () {
     assert.strictEqual(aTs.commits, 2);
     assert.strictEqual(byPath.rows!.find((row) => row.key === '(no note)')!.aiLines, 4);
     const dirs = reportJson(repo, '--by', 'path', '--depth', '1');
-    assert.deepStrictEqual(dirs.rows!.map((row) => row.key).sort(), ['(no note)', 'README.md', 'docs/', 'src/', 'test/']);
+    assert.deepStrictEqual(dirs.rows!.map((row) => row.key).sort(), [
+      '(no note)',
+      'README.md',
+      'docs/',
+      'src/',
+      'test/',
+    ]);
     const byAuthor = reportJson(repo, '--by', 'author');
-    assert.strictEqual(byAuthor.rows!.reduce((n, row) => n + row.commits, 0), byAuthor.commits);
+    assert.strictEqual(
+      byAuthor.rows!.reduce((n, row) => n + row.commits, 0),
+      byAuthor.commits,
+    );
     assert.ok(byAuthor.rows!.some((row) => row.key.startsWith('copilot-swe-agent[bot]')));
     const byWeek = reportJson(repo, '--by', 'week');
-    assert.strictEqual(byWeek.rows!.reduce((n, row) => n + row.commits, 0), byWeek.commits);
+    assert.strictEqual(
+      byWeek.rows!.reduce((n, row) => n + row.commits, 0),
+      byWeek.commits,
+    );
     assert.ok(byWeek.rows!.every((row) => /^\d{4}-W\d{2}$/.test(row.key)));
     const byAgent = reportJson(repo, '--by', 'agent');
     assert.strictEqual(byAgent.rows!.find((row) => row.key === '(no AI)')!.commits, 3);
@@ -190,8 +270,13 @@ describe('countersign report', function () {
     assert.match(md.stdout, /^\| claude-code \| 3 \|/m);
     const csv = repo.cli(['report', '--format', 'csv', '--by', 'author']);
     const rows = csv.stdout.trim().split('\r\n');
-    assert.strictEqual(rows[0], 'author,commits,aiAssistedCommits,unattestedCommits,reviewedCommits,addedLines,aiLines,aiShare,reviewCoverage');
-    assert.ok(rows.some((row) => row.startsWith('copilot-swe-agent[bot] <198982749+Copilot@users.noreply.github.com>,1,1,')));
+    assert.strictEqual(
+      rows[0],
+      'author,commits,aiAssistedCommits,unattestedCommits,reviewedCommits,addedLines,aiLines,aiShare,reviewCoverage',
+    );
+    assert.ok(
+      rows.some((row) => row.startsWith('copilot-swe-agent[bot] <198982749+Copilot@users.noreply.github.com>,1,1,')),
+    );
     const html = repo.cli(['report', '--format', 'html']);
     assert.strictEqual(html.status, 0, html.stderr);
     assert.match(html.stdout, /^<!DOCTYPE html>/);
@@ -220,14 +305,24 @@ describe('countersign report', function () {
     assert.strictEqual(strict.status, 1);
     const range = reportJson(repo, `${shas[0]}..HEAD`);
     assert.strictEqual(range.commits, 2);
-    assert.deepStrictEqual(range.consistency.orphanNotes.map((o) => o.object), [gone], 'a note outside the range but reachable is not an orphan');
+    assert.deepStrictEqual(
+      range.consistency.orphanNotes.map((o) => o.object),
+      [gone],
+      'a note outside the range but reachable is not an orphan',
+    );
   });
 
   it('exposes the trailer/note check for verify, for any set of commits', async () => {
     const repo = TempRepo.create();
     const shas = fastImport(repo, scenario());
     const found = await provenanceInconsistencies(repo.dir, [shas[7], shas[0], shas[6]]);
-    assert.deepStrictEqual(found.map((i) => [shas.indexOf(i.sha), i.kind]), [[7, 'trailer-denies-ai'], [6, 'note-missing']]);
+    assert.deepStrictEqual(
+      found.map((i) => [shas.indexOf(i.sha), i.kind]),
+      [
+        [7, 'trailer-denies-ai'],
+        [6, 'note-missing'],
+      ],
+    );
     assert.deepStrictEqual(await provenanceInconsistencies(repo.dir, []), []);
   });
 
@@ -244,10 +339,22 @@ describe('countersign report', function () {
     const repo = TempRepo.create();
     const commits: FiCommit[] = [];
     for (let i = 0; i < 40; i++) {
-      const ai: Array<[string, Array<[string, string]>]> = [['src/x.ts', [[`${CLAUDE_SESSION}::t_0000000000000${i % 10}`, '1-5'], [`${CLAUDE_SESSION}::t_00000000000010`, '1-10']]]];
+      const ai: Array<[string, Array<[string, string]>]> = [
+        [
+          'src/x.ts',
+          [
+            [`${CLAUDE_SESSION}::t_0000000000000${i % 10}`, '1-5'],
+            [`${CLAUDE_SESSION}::t_00000000000010`, '1-10'],
+          ],
+        ],
+      ];
       if (i % 4 === 0) ai.push(['src/y.ts', [['h_bbbbbbbbbbbbbb', '10']]]);
-      commits.push({ message: `rewrite ${i}
-`, files: { 'src/x.ts': lines(10, `v${i}`), ...(i % 4 === 0 ? { 'src/y.ts': lines(10, `y${i}`) } : {}) }, aiNote: gitAiNote(ai, { sessions }) });
+      commits.push({
+        message: `rewrite ${i}
+`,
+        files: { 'src/x.ts': lines(10, `v${i}`), ...(i % 4 === 0 ? { 'src/y.ts': lines(10, `y${i}`) } : {}) },
+        aiNote: gitAiNote(ai, { sessions }),
+      });
     }
     fastImport(repo, commits);
     const r = reportJson(repo);
@@ -256,9 +363,18 @@ describe('countersign report', function () {
     assert.strictEqual(r.addedLines, 400 + 10 * 10);
     assert.deepStrictEqual(r.byAgent, { 'claude-code': { commits: 40, lines: 400 } });
     const byPath = reportJson(repo, '--by', 'path');
-    assert.deepStrictEqual(byPath.rows!.map((row) => [row.key, row.aiLines, row.addedLines]), [['src/x.ts', 400, 400], ['src/y.ts', 0, 100]]);
+    assert.deepStrictEqual(
+      byPath.rows!.map((row) => [row.key, row.aiLines, row.addedLines]),
+      [
+        ['src/x.ts', 400, 400],
+        ['src/y.ts', 0, 100],
+      ],
+    );
     const byWeek = reportJson(repo, '--by', 'week');
-    assert.strictEqual(byWeek.rows!.reduce((n, row) => n + row.aiLines, 0), 400);
+    assert.strictEqual(
+      byWeek.rows!.reduce((n, row) => n + row.aiLines, 0),
+      400,
+    );
     const byAuthor = reportJson(repo, '--by', 'author');
     assert.strictEqual(byAuthor.rows![0].aiLines, 400);
     const csv = repo.cli(['report', '--format', 'csv', '--by', 'agent']).stdout.trim().split('\r\n');
@@ -272,8 +388,17 @@ describe('countersign report', function () {
   it('agrees with the independent count on a random history of 400 commits', () => {
     const repo = TempRepo.create();
     let seed = 7;
-    const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
-    const keys = [`${CLAUDE_SESSION}::t_00000000000009`, 's_aaaaaaaaaaaaaa::t_0000000000000a', 'h_bbbbbbbbbbbbbb', '0123456789abcdef', 's_ffffffffffffff'];
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const keys = [
+      `${CLAUDE_SESSION}::t_00000000000009`,
+      's_aaaaaaaaaaaaaa::t_0000000000000a',
+      'h_bbbbbbbbbbbbbb',
+      '0123456789abcdef',
+      's_ffffffffffffff',
+    ];
     const commits: FiCommit[] = [];
     for (let i = 0; i < 400; i++) {
       const file = `src/f${rnd(7)}.ts`;
@@ -281,7 +406,8 @@ describe('countersign report', function () {
       const kind = rnd(4);
       const entries: Array<[string, string]> = [];
       for (let e = 0; e < 1 + rnd(3); e++) {
-        const a = 1 + rnd(n), b = 1 + rnd(n);
+        const a = 1 + rnd(n),
+          b = 1 + rnd(n);
         entries.push([keys[rnd(keys.length)], rnd(2) ? `${a}-${b}` : `${b},${a}`]);
       }
       commits.push({
@@ -312,12 +438,29 @@ describe('countersign report: review coverage', function () {
     execFileSync('ssh-keygen', ['-Y', 'sign', '-q', '-f', keyFile, '-n', 'countersign-review', msg]);
     const signature = fs.readFileSync(`${msg}.sig`, 'utf8');
     const existing = repo.gitResult(['notes', '--ref=countersign', 'show', st.tip]);
-    const text = (existing.status === 0 ? existing.stdout.trim() + '\n' : '') + formatStatementLine({ statement: st, signature });
+    const text =
+      (existing.status === 0 ? existing.stdout.trim() + '\n' : '') + formatStatementLine({ statement: st, signature });
     repo.gitResult(['notes', '--ref=countersign', 'add', '-f', '-F', '-', st.tip], text);
   }
 
-  function statement(repo: TempRepo, tip: string, base: string, email: string, decision: 'approve' | 'reject' = 'approve', time = '2026-01-01T00:00:00Z'): ApprovalStatement {
-    return { v: 1, decision, reviewer: { email }, tip, tree: repo.git('rev-parse', `${tip}^{tree}`), base, patchId: 'a'.repeat(40), time };
+  function statement(
+    repo: TempRepo,
+    tip: string,
+    base: string,
+    email: string,
+    decision: 'approve' | 'reject' = 'approve',
+    time = '2026-01-01T00:00:00Z',
+  ): ApprovalStatement {
+    return {
+      v: 1,
+      decision,
+      reviewer: { email },
+      tip,
+      tree: repo.git('rev-parse', `${tip}^{tree}`),
+      base,
+      patchId: 'a'.repeat(40),
+      time,
+    };
   }
 
   it('counts commits covered by base..tip of verified approvals, not self-approvals, not bad signatures, not after a rejection', () => {
@@ -326,11 +469,14 @@ describe('countersign report: review coverage', function () {
     const bob = keypair(keys, 'bob');
     const carol = keypair(keys, 'carol');
     const ada = keypair(keys, 'ada');
-    const policy = { protectedBranches: ['main'], reviewers: [
-      { name: 'Bob', email: 'bob@example.com', key: bob.pub },
-      { name: 'Carol', email: 'carol@example.com', key: carol.pub },
-      { name: 'Ada', email: 'ada@example.com', key: ada.pub },
-    ] };
+    const policy = {
+      protectedBranches: ['main'],
+      reviewers: [
+        { name: 'Bob', email: 'bob@example.com', key: bob.pub },
+        { name: 'Carol', email: 'carol@example.com', key: carol.pub },
+        { name: 'Ada', email: 'ada@example.com', key: ada.pub },
+      ],
+    };
     const shas = fastImport(repo, [
       { message: 'policy\n', files: { '.countersign.json': JSON.stringify(policy) } },
       { message: 'one\n', files: { 'a.txt': 'a\n' } },
@@ -339,29 +485,45 @@ describe('countersign report: review coverage', function () {
       { message: 'four\n', files: { 'd.txt': 'd\n' } },
       { message: 'five\n', files: { 'e.txt': 'e\n' } },
     ]);
-    sign(repo, bob.key, statement(repo, shas[2], shas[0], 'bob@example.com'));          // covers one, two
-    sign(repo, carol.key, statement(repo, shas[3], shas[2], 'carol@example.com'));      // covers three…
+    sign(repo, bob.key, statement(repo, shas[2], shas[0], 'bob@example.com')); // covers one, two
+    sign(repo, carol.key, statement(repo, shas[3], shas[2], 'carol@example.com')); // covers three…
     sign(repo, carol.key, statement(repo, shas[3], shas[2], 'carol@example.com', 'reject', '2026-01-02T00:00:00Z')); // …then rejects it
-    sign(repo, bob.key, statement(repo, shas[4], shas[3], 'carol@example.com'));        // signed with the wrong key
-    sign(repo, ada.key, statement(repo, shas[5], shas[4], 'ada@example.com'));          // Ada approving her own commit
+    sign(repo, bob.key, statement(repo, shas[4], shas[3], 'carol@example.com')); // signed with the wrong key
+    sign(repo, ada.key, statement(repo, shas[5], shas[4], 'ada@example.com')); // Ada approving her own commit
     const r = reportJson(repo);
     assert.strictEqual(r.review.basis, 'signatures');
     assert.strictEqual(r.reviewedCommits, 2);
-    assert.ok(r.review.errors.some((e) => /carol@example.com not counted/.test(e)), r.review.errors.join('\n'));
+    assert.ok(
+      r.review.errors.some((e) => /carol@example.com not counted/.test(e)),
+      r.review.errors.join('\n'),
+    );
     const weeks = reportJson(repo, '--by', 'week');
-    assert.strictEqual(weeks.rows!.reduce((n, row) => n + row.reviewedCommits, 0), 2);
+    assert.strictEqual(
+      weeks.rows!.reduce((n, row) => n + row.reviewedCommits, 0),
+      2,
+    );
     // Without a policy the statements are counted unverified, and the report says so.
     fastImport(repo, [{ message: 'drop policy\n', files: { '.countersign.json': null } }]);
     const loose = reportJson(repo);
     assert.strictEqual(loose.review.basis, 'statements');
-    assert.strictEqual(loose.reviewedCommits, 3, 'one, two and four (the wrongly signed one) count when signatures are not checked');
+    assert.strictEqual(
+      loose.reviewedCommits,
+      3,
+      'one, two and four (the wrongly signed one) count when signatures are not checked',
+    );
   });
 
   it('approvals whose range left the history (a rebase) are said once, summarised, with the fix — not once per statement', () => {
     const repo = TempRepo.create();
     const keys = fs.mkdtempSync(path.join(repo.dir, '..', 'keys-'));
     const bob = keypair(keys, 'bob');
-    repo.write('.countersign.json', JSON.stringify({ protectedBranches: ['main'], reviewers: [{ name: 'Bob', email: 'bob@example.com', key: bob.pub }] }));
+    repo.write(
+      '.countersign.json',
+      JSON.stringify({
+        protectedBranches: ['main'],
+        reviewers: [{ name: 'Bob', email: 'bob@example.com', key: bob.pub }],
+      }),
+    );
     repo.git('add', '.');
     const base = repo.commit('policy', '--no-verify');
     repo.git('checkout', '-q', '-b', 'feature');
@@ -372,7 +534,8 @@ describe('countersign report: review coverage', function () {
       old.push(repo.commit(`feature ${n}`, '--no-verify'));
     }
     // Bob approved each step of the branch; then it was rebased onto a moved main and the old commits left.
-    for (const [i, tip] of old.entries()) sign(repo, bob.key, statement(repo, tip, i === 0 ? base : old[i - 1], 'bob@example.com'));
+    for (const [i, tip] of old.entries())
+      sign(repo, bob.key, statement(repo, tip, i === 0 ? base : old[i - 1], 'bob@example.com'));
     repo.git('checkout', '-q', 'main');
     repo.write('main.txt', 'm\n');
     repo.git('add', '.');
@@ -381,8 +544,15 @@ describe('countersign report: review coverage', function () {
     repo.git('branch', '-D', 'feature');
     const text = repo.cli(['report']);
     assert.strictEqual(text.status, 0, text.stderr);
-    assert.strictEqual((text.stdout.match(/approval statements? (is|are) about commits outside/g) ?? []).length, 1, text.stdout);
-    assert.match(text.stdout, /4 approval statements are about commits outside the history of HEAD \([0-9a-f]{12}\.\.[0-9a-f]{12}, [^)]*, …\): rebased or squashed since, or on a branch this range leaves out, so they cover nothing in this report\. To count them, include the branch they were made on in RANGE/);
+    assert.strictEqual(
+      (text.stdout.match(/approval statements? (is|are) about commits outside/g) ?? []).length,
+      1,
+      text.stdout,
+    );
+    assert.match(
+      text.stdout,
+      /4 approval statements are about commits outside the history of HEAD \([0-9a-f]{12}\.\.[0-9a-f]{12}, [^)]*, …\): rebased or squashed since, or on a branch this range leaves out, so they cover nothing in this report\. To count them, include the branch they were made on in RANGE/,
+    );
     assert.doesNotMatch(text.stdout, /could not be resolved/);
     const r = reportJson(repo);
     assert.strictEqual(r.review.errors.length, 1, r.review.errors.join('\n'));

@@ -11,9 +11,21 @@ import { TempRepo } from '../helpers/tempRepo';
  * handling, ranges expanded to single lines, later entries winning, `h_` keys human, distinct pairs counted
  * per commit and summed; trailers as git parses them (%(trailers)).
  */
-function independentFigures(repo: TempRepo, rev: string): { commits: number; aiAssistedCommits: number; aiLines: number } {
-  const listed = repo.git('notes', '--ref=ai', 'list').split('\n').filter(Boolean).map((l) => l.split(' '));
-  const batch = execFileSync('git', ['cat-file', '--batch'], { cwd: repo.dir, env: repo.env, input: listed.map(([blob]) => blob).join('\n') + '\n', maxBuffer: 1 << 30 });
+function independentFigures(
+  repo: TempRepo,
+  rev: string,
+): { commits: number; aiAssistedCommits: number; aiLines: number } {
+  const listed = repo
+    .git('notes', '--ref=ai', 'list')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split(' '));
+  const batch = execFileSync('git', ['cat-file', '--batch'], {
+    cwd: repo.dir,
+    env: repo.env,
+    input: listed.map(([blob]) => blob).join('\n') + '\n',
+    maxBuffer: 1 << 30,
+  });
   const noteOf = new Map<string, string>();
   let at = 0;
   for (const [, obj] of listed) {
@@ -22,8 +34,14 @@ function independentFigures(repo: TempRepo, rev: string): { commits: number; aiA
     noteOf.set(obj, batch.subarray(nl + 1, nl + 1 + size).toString('utf8'));
     at = nl + 1 + size + 1;
   }
-  let commits = 0, assisted = 0, aiLines = 0;
-  const log = repo.git('log', '--format=%H%x09%an%x09%(trailers:key=AI-Provenance,valueonly,separator=;)%x09%(trailers:key=Co-Authored-By,valueonly,separator=;)', rev);
+  let commits = 0,
+    assisted = 0,
+    aiLines = 0;
+  const log = repo.git(
+    'log',
+    '--format=%H%x09%an%x09%(trailers:key=AI-Provenance,valueonly,separator=;)%x09%(trailers:key=Co-Authored-By,valueonly,separator=;)',
+    rev,
+  );
   for (const line of log.split('\n')) {
     const [sha, author, provenance, coAuthors] = line.split('\t');
     commits++;
@@ -34,7 +52,10 @@ function independentFigures(repo: TempRepo, rev: string): { commits: number; aiA
       let file = '';
       for (const raw of note.split('\n')) {
         if (raw === '---') break;
-        if (!raw.startsWith(' ')) { file = raw.replace(/^"(.*)"$/, '$1'); continue; }
+        if (!raw.startsWith(' ')) {
+          file = raw.replace(/^"(.*)"$/, '$1');
+          continue;
+        }
         const [key, ranges] = raw.trim().split(' ');
         for (const part of ranges.split(',')) {
           const [a, b = a] = part.split('-').map(Number);
@@ -47,7 +68,8 @@ function independentFigures(repo: TempRepo, rev: string): { commits: number; aiA
     }
     aiLines += own;
     const trailerAi = Number(/ai=(\d+)/.exec(provenance)?.[1] ?? 0) > 0;
-    if ((note !== undefined && own > 0) || trailerAi || /Claude/.test(coAuthors) || / \(aider\)$/.test(author)) assisted++;
+    if ((note !== undefined && own > 0) || trailerAi || /Claude/.test(coAuthors) || / \(aider\)$/.test(author))
+      assisted++;
   }
   return { commits, aiAssistedCommits: assisted, aiLines };
 }
@@ -61,9 +83,17 @@ describe('report on a git-ai-shaped history (issue 12 acceptance)', function () 
     assert.ok(built.notes > 800 && built.merges > 40, JSON.stringify(built));
     const r = repo.cli(['report', 'main', '--format', 'json']);
     assert.strictEqual(r.status, 0, r.stderr);
-    const got = JSON.parse(r.stdout) as { commits: number; aiAssistedCommits: number; aiLines: number; notes: { ai: number; unreadable: number } };
+    const got = JSON.parse(r.stdout) as {
+      commits: number;
+      aiAssistedCommits: number;
+      aiLines: number;
+      notes: { ai: number; unreadable: number };
+    };
     const want = independentFigures(repo, 'main');
-    assert.deepStrictEqual({ commits: got.commits, aiAssistedCommits: got.aiAssistedCommits, aiLines: got.aiLines }, want);
+    assert.deepStrictEqual(
+      { commits: got.commits, aiAssistedCommits: got.aiAssistedCommits, aiLines: got.aiLines },
+      want,
+    );
     assert.strictEqual(got.notes.unreadable, 0);
     // the same lines written again and again: far more AI lines than distinct (file, line) pairs exist
     assert.ok(want.aiLines > 303 * 65, `aiLines ${want.aiLines}`);

@@ -18,7 +18,9 @@ describe('server gate: lines an update brings back without a commit writing them
   const lines = (word: string, n: number) => Array.from({ length: n }, (_, i) => `${word} ${i}`).join('\n') + '\n';
 
   let s: Setup;
-  before(() => { s = setup(); });
+  before(() => {
+    s = setup();
+  });
 
   function pushNotes(): void {
     const r = s.ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']);
@@ -34,7 +36,11 @@ describe('server gate: lines an update brings back without a commit writing them
     withoutGate(server, () => assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'main']).status, 0));
     ada.git('rm', '-q', 'src/gen.ts');
     ada.commit('remove the unreviewed generated client', '-m', HUMAN(0));
-    assert.strictEqual(verifyThenPush(ada, 'main', ['origin', 'main']).status, 0, 'removing it is an ordinary human commit');
+    assert.strictEqual(
+      verifyThenPush(ada, 'main', ['origin', 'main']).status,
+      0,
+      'removing it is an ordinary human commit',
+    );
 
     // The attack: a human commit on Z (touching gen.ts by one line, so the file is not "untouched" by the
     // push), then a merge of main resolved to keep Z's gen.ts. Each commit's own diff is human and small.
@@ -53,12 +59,22 @@ describe('server gate: lines an update brings back without a commit writing them
     assert.notStrictEqual(r.status, 0, '39 AI lines main no longer had come back with no review');
     assert.match(r.stderr, /brings back 39 line\(s\).*src\/gen\.ts/);
     const verdict = JSON.parse(r.verify.stdout) as { commits: Array<{ needsReview: boolean; reasons: string[] }> };
-    assert.ok(verdict.commits.some((c) => c.needsReview && c.reasons.some((x) => /^AI-attributed: brings back 39 line/.test(x))), r.verify.stdout);
+    assert.ok(
+      verdict.commits.some(
+        (c) => c.needsReview && c.reasons.some((x) => /^AI-attributed: brings back 39 line/.test(x)),
+      ),
+      r.verify.stdout,
+    );
     assert.strictEqual(server.git('rev-parse', 'main'), before);
 
     // One approval of the head against main covers it.
     const head = ada.git('rev-parse', 'HEAD');
-    attach(ada.dir, sign(s.bob, statementFor(ada.dir, { email: 'bob@example.com', tip: head, base: before })), head, ada.env);
+    attach(
+      ada.dir,
+      sign(s.bob, statementFor(ada.dir, { email: 'bob@example.com', tip: head, base: before })),
+      head,
+      ada.env,
+    );
     pushNotes();
     assert.strictEqual(verifyThenPush(ada, 'main', ['origin', 'HEAD:main']).status, 0);
   });

@@ -22,32 +22,54 @@ describe('review panel agrees with verify at 30 branches', function () {
   const bo = makeKey('bo-panel-agreement');
   const eve = makeKey('eve-panel-agreement');
   const repo = TempRepo.create();
-  const policy = (tiers: unknown[] = []) => JSON.stringify({
-    protectedBranches: ['main'], reviewers: [{ name: 'Bo Reviewer', email: 'bo@example.com', key: bo.publicKey }], ...(tiers.length ? { tiers } : {}),
-  }, null, 2) + '\n';
+  const policy = (tiers: unknown[] = []) =>
+    JSON.stringify(
+      {
+        protectedBranches: ['main'],
+        reviewers: [{ name: 'Bo Reviewer', email: 'bo@example.com', key: bo.publicKey }],
+        ...(tiers.length ? { tiers } : {}),
+      },
+      null,
+      2,
+    ) + '\n';
   const stream: string[] = [];
   let mark = 0;
   let time = 1_700_000_000;
   const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`;
   /** One commit on `ref` (from `from`, merging `merges`); returns its mark. */
-  const commit = (ref: string, message: string, files: Record<string, string | null>, from?: string, merges: string[] = []): string => {
+  const commit = (
+    ref: string,
+    message: string,
+    files: Record<string, string | null>,
+    from?: string,
+    merges: string[] = [],
+  ): string => {
     mark++;
     time += 60;
-    stream.push(`commit ${ref}\nmark :${mark}\nauthor Ada Author <ada@example.com> ${time} +0000\ncommitter Ada Author <ada@example.com> ${time} +0000\n${data(message)}`);
+    stream.push(
+      `commit ${ref}\nmark :${mark}\nauthor Ada Author <ada@example.com> ${time} +0000\ncommitter Ada Author <ada@example.com> ${time} +0000\n${data(message)}`,
+    );
     if (from) stream.push(`from ${from}\n`);
     for (const m of merges) stream.push(`merge ${m}\n`);
-    for (const [p, text] of Object.entries(files)) stream.push(text === null ? `D ${p}\n` : `M 100644 inline ${p}\n${data(text)}`);
+    for (const [p, text] of Object.entries(files))
+      stream.push(text === null ? `D ${p}\n` : `M 100644 inline ${p}\n${data(text)}`);
     stream.push('\n');
     return `:${mark}`;
   };
   const ai = (n: number) => `AI-Provenance: v1 ai=${n} human=2 untracked=0`;
-  const lines = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `export const ${tag}${i} = ${i};`).join('\n') + '\n';
+  const lines = (n: number, tag: string) =>
+    Array.from({ length: n }, (_, i) => `export const ${tag}${i} = ${i};`).join('\n') + '\n';
   const notes: Array<[string, string]> = [];
   const note = (file: string, last: number) => {
     const s = sessionKey('claude-code', `conv-${mark}`);
     return formatAuthorshipNote({
       files: [{ path: file, entries: [{ key: sessionEntryKey(s, traceKey(`t${mark}`)), ranges: [[1, last]] }] }],
-      meta: { schema_version: 'authorship/3.0.0', base_commit_sha: '', prompts: {}, sessions: { [s]: { agent_id: { tool: 'claude-code', id: `conv-${mark}`, model: 'claude-sonnet-4-5' } } } },
+      meta: {
+        schema_version: 'authorship/3.0.0',
+        base_commit_sha: '',
+        prompts: {},
+        sessions: { [s]: { agent_id: { tool: 'claude-code', id: `conv-${mark}`, model: 'claude-sonnet-4-5' } } },
+      },
     });
   };
   const M = 'refs/remotes/origin/main';
@@ -57,12 +79,25 @@ describe('review panel agrees with verify at 30 branches', function () {
   async function inEnv<T>(f: () => Promise<T>): Promise<T> {
     const prev = process.env;
     process.env = { ...prev, ...repo.env };
-    try { return await f(); } finally { process.env = prev; }
+    try {
+      return await f();
+    } finally {
+      process.env = prev;
+    }
   }
 
   before(() => {
-    const root = commit(M, 'readme\n\nAI-Provenance: v1 ai=0 human=1 untracked=0', { 'README.md': 'hello\n', 'old/a.txt': lines(3, 'a'), 'old/b.txt': lines(3, 'b') });
-    const main1 = commit(M, 'policy\n\nAI-Provenance: v1 ai=0 human=5 untracked=0', { '.countersign.json': policy() }, root);
+    const root = commit(M, 'readme\n\nAI-Provenance: v1 ai=0 human=1 untracked=0', {
+      'README.md': 'hello\n',
+      'old/a.txt': lines(3, 'a'),
+      'old/b.txt': lines(3, 'b'),
+    });
+    const main1 = commit(
+      M,
+      'policy\n\nAI-Provenance: v1 ai=0 human=5 untracked=0',
+      { '.countersign.json': policy() },
+      root,
+    );
     const forks: string[] = [];
     // 0-19: chains of one to four commits, forked from main1 now and from main2 later (below).
     const chain = (i: number, from: string) => {
@@ -70,18 +105,34 @@ describe('review panel agrees with verify at 30 branches', function () {
       for (let c = 0; c <= i % 4; c++) {
         const file = i % 5 === 0 ? `deploy/env${i}.tf` : `src/f${i}.ts`;
         const msg = `change ${i}.${c}\n\n${c % 2 === 0 ? 'Assisted-by: Claude:claude-sonnet-4-5 claude-code\n' : ''}${ai(i % 3 === 0 ? 0 : c + 1)}`;
-        at = commit(B(i), msg, { [file]: lines(c + 2, `v${i}x`), ...(i === 7 && c === 0 ? { 'old/a.txt': null, 'old/b.txt': null } : {}) }, at);
+        at = commit(
+          B(i),
+          msg,
+          { [file]: lines(c + 2, `v${i}x`), ...(i === 7 && c === 0 ? { 'old/a.txt': null, 'old/b.txt': null } : {}) },
+          at,
+        );
         if (i % 4 === 1) notes.push([at, note(file, c + 1)]);
       }
       return at;
     };
     for (let i = 0; i < 10; i++) forks.push(chain(i, main1));
     // main moves on and changes its policy: the branches above now fork from an older policy.
-    const main2 = commit(M, 'tiers\n\nAI-Provenance: v1 ai=0 human=9 untracked=0', { '.countersign.json': policy([{ name: 'infra', paths: ['deploy/'], approvals: 1 }]) }, main1);
+    const main2 = commit(
+      M,
+      'tiers\n\nAI-Provenance: v1 ai=0 human=9 untracked=0',
+      { '.countersign.json': policy([{ name: 'infra', paths: ['deploy/'], approvals: 1 }]) },
+      main1,
+    );
     for (let i = 10; i < 20; i++) forks.push(chain(i, main2));
     // 20: main merged into a branch (one parent of the merge is main's: still a chain of the branch).
     const f20 = commit(B(20), `work 20\n\n${ai(2)}`, { 'src/m20.ts': lines(4, 'm') }, main1);
-    commit(B(20), `Merge main into feature/20\n\n${ai(0)}`, { '.countersign.json': policy([{ name: 'infra', paths: ['deploy/'], approvals: 1 }]) }, f20, [main2]);
+    commit(
+      B(20),
+      `Merge main into feature/20\n\n${ai(0)}`,
+      { '.countersign.json': policy([{ name: 'infra', paths: ['deploy/'], approvals: 1 }]) },
+      f20,
+      [main2],
+    );
     // 21: two lines of the branch merged (the gate reads it itself).
     const a21 = commit(B(21), `left 21\n\n${ai(1)}`, { 'src/l21.ts': lines(2, 'l') }, main2);
     const b21 = commit('refs/heads/side21', `right 21\n\n${ai(1)}`, { 'src/r21.ts': lines(2, 'r') }, main2);
@@ -112,8 +163,13 @@ describe('review panel agrees with verify at 30 branches', function () {
     repo.git('config', 'user.email', 'bo@example.com');
     base = repo.git('rev-parse', M);
     const env = { ...repo.env, GIT_CONFIG_NOSYSTEM: '1' };
-    const record = (key: typeof bo, email: string, tip: string, from: string, decision: 'approve' | 'reject' = 'approve') =>
-      attach(repo.dir, sign(key, statementFor(repo.dir, { email, tip, base: from, decision })), undefined, env);
+    const record = (
+      key: typeof bo,
+      email: string,
+      tip: string,
+      from: string,
+      decision: 'approve' | 'reject' = 'approve',
+    ) => attach(repo.dir, sign(key, statementFor(repo.dir, { email, tip, base: from, decision })), undefined, env);
     record(bo, 'bo@example.com', repo.git('rev-parse', B(24)), base);
     record(bo, 'bo@example.com', repo.git('rev-parse', 'refs/heads/before-rebase'), repo.git('rev-parse', `${M}~1`));
     record(bo, 'bo@example.com', repo.git('rev-parse', B(26)), base, 'reject');
@@ -128,7 +184,13 @@ describe('review panel agrees with verify at 30 branches', function () {
     const alone = await inEnv(async () => {
       const out = [];
       for (let i = 0; i < snapshot.branches.length; i += 6) {
-        out.push(...(await Promise.all(snapshot.branches.slice(i, i + 6).map((b) => verifyRange(repo.dir, { remote: 'origin', branch: 'main', head: b.head, fetch: false })))));
+        out.push(
+          ...(await Promise.all(
+            snapshot.branches
+              .slice(i, i + 6)
+              .map((b) => verifyRange(repo.dir, { remote: 'origin', branch: 'main', head: b.head, fetch: false })),
+          )),
+        );
       }
       return out;
     });
@@ -147,9 +209,15 @@ describe('review panel agrees with verify at 30 branches', function () {
   it('reads every chain ahead and leaves a merge of two lines of the branch to the gate', async () => {
     const heads = Array.from({ length: 30 }, (_, i) => repo.git('rev-parse', B(i)));
     const ahead = await inEnv(() => BranchReadAhead.read(repo.dir, heads, base, MAX_COMMITS));
-    const unread = heads.map((h, i) => (ahead.range(h, [base])?.commits ? undefined : i)).filter((i) => i !== undefined);
+    const unread = heads
+      .map((h, i) => (ahead.range(h, [base])?.commits ? undefined : i))
+      .filter((i) => i !== undefined);
     assert.deepStrictEqual(unread, [21]);
-    assert.strictEqual(ahead.range(heads[22], [base])?.count, 3, 'feature/22 brings feature/5\'s two commits and its own');
+    assert.strictEqual(
+      ahead.range(heads[22], [base])?.count,
+      3,
+      "feature/22 brings feature/5's two commits and its own",
+    );
     assert.strictEqual(ahead.policyEntry(heads[27]), undefined, 'no policy before there was one: the gate asks git');
     assert.strictEqual(ahead.range(heads[0], ['another-base']), undefined);
   });

@@ -26,7 +26,8 @@ describe('review snapshot (panel data source)', function () {
   const origin = path.join(tmp, 'origin.git');
   const ada = path.join(tmp, 'ada');
   const bob = path.join(tmp, 'bo');
-  const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }).trim();
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }).trim();
   let feature = '';
   let base = '';
 
@@ -34,7 +35,11 @@ describe('review snapshot (panel data source)', function () {
   async function inEnv<T>(f: () => Promise<T>): Promise<T> {
     const prev = process.env;
     process.env = { ...prev, ...env };
-    try { return await f(); } finally { process.env = prev; }
+    try {
+      return await f();
+    } finally {
+      process.env = prev;
+    }
   }
 
   before(() => {
@@ -42,23 +47,47 @@ describe('review snapshot (panel data source)', function () {
     git(tmp, 'clone', '-q', origin, ada);
     git(ada, 'config', 'user.name', 'Ada Author');
     git(ada, 'config', 'user.email', 'ada@example.com');
-    fs.writeFileSync(path.join(ada, '.countersign.json'), JSON.stringify({
-      protectedBranches: ['main'], reviewers: [{ name: 'Bo Reviewer', email: 'bo@example.com', key: bo.publicKey }],
-    }, null, 2));
+    fs.writeFileSync(
+      path.join(ada, '.countersign.json'),
+      JSON.stringify(
+        {
+          protectedBranches: ['main'],
+          reviewers: [{ name: 'Bo Reviewer', email: 'bo@example.com', key: bo.publicKey }],
+        },
+        null,
+        2,
+      ),
+    );
     git(ada, 'add', '.');
     git(ada, 'commit', '-q', '-m', 'Add policy', '-m', 'AI-Provenance: v1 ai=0 human=3 untracked=0');
     git(ada, 'push', '-q', 'origin', 'main');
     base = git(ada, 'rev-parse', 'HEAD');
     git(ada, 'checkout', '-q', '-b', 'feature/login');
     fs.mkdirSync(path.join(ada, 'src'));
-    fs.writeFileSync(path.join(ada, 'src', 'login.ts'), 'export function login() {\n  return check();\n}\nconst x = 1;\n');
+    fs.writeFileSync(
+      path.join(ada, 'src', 'login.ts'),
+      'export function login() {\n  return check();\n}\nconst x = 1;\n',
+    );
     git(ada, 'add', '.');
-    git(ada, 'commit', '-q', '-m', 'Add login', '-m', 'Assisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=3 human=1 untracked=0');
+    git(
+      ada,
+      'commit',
+      '-q',
+      '-m',
+      'Add login',
+      '-m',
+      'Assisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=3 human=1 untracked=0',
+    );
     feature = git(ada, 'rev-parse', 'HEAD');
     const s = sessionKey('claude-code', 'conv');
     const note = formatAuthorshipNote({
       files: [{ path: 'src/login.ts', entries: [{ key: sessionEntryKey(s, traceKey('t')), ranges: [[1, 3]] }] }],
-      meta: { schema_version: 'authorship/3.0.0', base_commit_sha: base, prompts: {}, sessions: { [s]: { agent_id: { tool: 'claude-code', id: 'conv', model: 'claude-sonnet-4-5' } } } },
+      meta: {
+        schema_version: 'authorship/3.0.0',
+        base_commit_sha: base,
+        prompts: {},
+        sessions: { [s]: { agent_id: { tool: 'claude-code', id: 'conv', model: 'claude-sonnet-4-5' } } },
+      },
     });
     git(ada, 'notes', '--ref=refs/notes/ai', 'add', '-m', note, feature);
     git(ada, 'push', '-q', '-u', 'origin', 'feature/login', 'refs/notes/ai');
@@ -68,28 +97,38 @@ describe('review snapshot (panel data source)', function () {
     git(bob, 'config', 'user.signingkey', bo.privateKeyFile);
   });
 
-  it('lists the fetched branch\'s commit awaiting review, with the note\'s AI lines, for the reviewer', async () => {
+  it("lists the fetched branch's commit awaiting review, with the note's AI lines, for the reviewer", async () => {
     await inEnv(() => fetchForReview(bob, 'origin', 20_000));
     const view = repoView(await inEnv(() => repoSnapshot(bob)));
     assert.strictEqual(view.state, 'ok', view.message);
     assert.strictEqual(view.me.reviewer, 'Bo Reviewer <bo@example.com>');
-    assert.deepStrictEqual(view.review.map((b) => `${b.remote}/${b.branch} -> ${b.target}`), ['origin/feature/login -> main']);
+    assert.deepStrictEqual(
+      view.review.map((b) => `${b.remote}/${b.branch} -> ${b.target}`),
+      ['origin/feature/login -> main'],
+    );
     const [card] = view.review[0].commits;
     assert.strictEqual(card.sha, feature);
     assert.strictEqual(card.base, base);
     assert.strictEqual(card.aiLines, 3);
     assert.deepStrictEqual(card.agents, [{ agent: 'claude-code', model: 'claude-sonnet-4-5', lines: 3 }]);
-    assert.deepStrictEqual(card.files.map((f) => [f.path, f.aiLines, f.added]), [['src/login.ts', 3, 4]]);
+    assert.deepStrictEqual(
+      card.files.map((f) => [f.path, f.aiLines, f.added]),
+      [['src/login.ts', 3, 4]],
+    );
     assert.strictEqual(card.cannotApprove, undefined);
     assert.strictEqual(view.developer?.target, 'origin/main');
-    assert.strictEqual(view.developer?.summary, 'up to date with origin/main', 'Bo\'s main has nothing to push');
+    assert.strictEqual(view.developer?.summary, 'up to date with origin/main', "Bo's main has nothing to push");
   });
 
   it('the author sees the same commit as not theirs to approve, and their branch blocked', async () => {
     const view = repoView(await inEnv(() => repoSnapshot(ada)));
     assert.match(view.review[0]?.commits[0]?.cannotApprove ?? '', /not a reviewer/);
     assert.strictEqual(view.developer?.branch, 'feature/login');
-    assert.strictEqual(view.developer?.target, 'origin/main', 'a feature branch is judged against the default branch, not its own upstream');
+    assert.strictEqual(
+      view.developer?.target,
+      'origin/main',
+      'a feature branch is judged against the default branch, not its own upstream',
+    );
     assert.strictEqual(view.developer?.summary, '1 commit needs review');
     assert.strictEqual(view.developer?.approveCommand, `countersign approve ${feature} --base ${base}`);
   });
@@ -106,7 +145,7 @@ describe('review snapshot (panel data source)', function () {
     assert.strictEqual(derived.fingerprint, info.fingerprint);
   });
 
-  it('after the reviewer approves (recordDecision, as the panel does) the queue empties and the author\'s gate says approved by Bo', async () => {
+  it("after the reviewer approves (recordDecision, as the panel does) the queue empties and the author's gate says approved by Bo", async () => {
     const r = await inEnv(() => recordDecision({ cwd: bob, decision: 'approve', rev: feature, base }));
     assert.strictEqual(r.push?.error, undefined, r.push?.error);
     const stored = await inEnv(() => readStatementsOn(bob, feature));

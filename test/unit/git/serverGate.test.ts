@@ -26,7 +26,12 @@ describe('server-side gate (pre-receive in a real bare repository)', function ()
     assert.match(blocked.stderr, new RegExp(`countersign approve ${sha} --base ${base}`));
     assert.strictEqual(server.git('rev-parse', 'main'), base, 'the server branch did not move');
 
-    attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', name: 'Bob Reviewer', tip: sha, base })), sha, ada.env);
+    attach(
+      ada.dir,
+      sign(bob, statementFor(ada.dir, { email: 'bob@example.com', name: 'Bob Reviewer', tip: sha, base })),
+      sha,
+      ada.env,
+    );
     // The approval travels in the same push as the branch: the hook reads it from the quarantined objects.
     const ok = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
     assert.strictEqual(ok.status, 0, ok.stderr);
@@ -56,7 +61,9 @@ describe('server-side gate (pre-receive in a real bare repository)', function ()
   it('chains a pre-receive hook that was there before', () => {
     const server = TempRepo.create({ bare: true });
     const marker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cs-chain-')), 'ran');
-    fs.writeFileSync(path.join(server.dir, 'hooks', 'pre-receive'), `#!/bin/sh\ncat > ${JSON.stringify(marker)}\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(server.dir, 'hooks', 'pre-receive'), `#!/bin/sh\ncat > ${JSON.stringify(marker)}\n`, {
+      mode: 0o755,
+    });
     assert.strictEqual(server.cli(['install', '--server']).status, 0);
     const ada = TempRepo.create();
     ada.git('remote', 'add', 'origin', server.dir);

@@ -16,13 +16,34 @@ describe('server gate: notes paths, replace refs and symbolic refs (real pushes)
     const base = ada.git('rev-parse', 'origin/main');
     const tip = commitFile(ada, 'x.ts', 'x\n', 'x');
     const t0 = Date.now();
-    attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base, time: new Date(t0).toISOString() })), tip, ada.env);
-    attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base, decision: 'reject', comment: 'no', time: new Date(t0 + 1000).toISOString() })), tip, ada.env);
+    attach(
+      ada.dir,
+      sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base, time: new Date(t0).toISOString() })),
+      tip,
+      ada.env,
+    );
+    attach(
+      ada.dir,
+      sign(
+        bob,
+        statementFor(ada.dir, {
+          email: 'bob@example.com',
+          tip,
+          base,
+          decision: 'reject',
+          comment: 'no',
+          time: new Date(t0 + 1000).toISOString(),
+        }),
+      ),
+      tip,
+      ada.env,
+    );
     assert.strictEqual(ada.gitResult(['push', 'origin', 'refs/notes/countersign']).status, 0);
     const before = server.git('rev-parse', 'refs/notes/countersign');
     // The same two lines, the rejection under `zz` (git notes and the gate read note paths only).
     const note = ada.git('notes', '--ref=refs/notes/countersign', 'show', tip).split('\n');
-    const blob = (lines: string[]) => ada.gitResult(['hash-object', '-w', '--stdin'], lines.join('\n') + '\n').stdout.trim();
+    const blob = (lines: string[]) =>
+      ada.gitResult(['hash-object', '-w', '--stdin'], lines.join('\n') + '\n').stdout.trim();
     const approve = blob(note.filter((l) => l.includes('"approve"')));
     const reject = blob(note.filter((l) => l.includes('"reject"')));
     const tree = ada.gitResult(['mktree'], `100644 blob ${approve}\t${tip}\n100644 blob ${reject}\tzz\n`).stdout.trim();
@@ -41,15 +62,21 @@ describe('server gate: notes paths, replace refs and symbolic refs (real pushes)
     const { ada, server } = setup();
     const tip = commitFile(ada, 'x.ts', 'x\n', 'AI work');
     // A replacement of the same commit whose message claims no AI lines (an unattested commit needs review).
-    const fake = ada.gitResult(['hash-object', '-t', 'commit', '-w', '--stdin'],
-      ada.git('cat-file', 'commit', tip) + '\nAI-Provenance: v1 ai=0 human=1 untracked=0\n').stdout.trim();
+    const fake = ada
+      .gitResult(
+        ['hash-object', '-t', 'commit', '-w', '--stdin'],
+        ada.git('cat-file', 'commit', tip) + '\nAI-Provenance: v1 ai=0 human=1 untracked=0\n',
+      )
+      .stdout.trim();
     const replace = ada.gitResult(['push', '--no-verify', 'origin', `${fake}:refs/replace/${tip}`]);
     assert.notStrictEqual(replace.status, 0, 'pushing refs/replace/* is refused');
     assert.match(replace.stderr, /refs\/replace/);
     // Even if a replace ref is there (an administrator made it), the gate judges the real commit.
     ada.git('branch', 'carry', tip);
     server.git('fetch', '-q', ada.dir, 'carry');
-    const onServer = server.gitResult(['hash-object', '-t', 'commit', '-w', '--stdin'], ada.git('cat-file', 'commit', fake) + '\n').stdout.trim();
+    const onServer = server
+      .gitResult(['hash-object', '-t', 'commit', '-w', '--stdin'], ada.git('cat-file', 'commit', fake) + '\n')
+      .stdout.trim();
     assert.strictEqual(onServer, fake);
     server.git('update-ref', `refs/replace/${tip}`, fake);
     const land = pushMain(ada, '--no-verify');
@@ -60,7 +87,9 @@ describe('server gate: notes paths, replace refs and symbolic refs (real pushes)
   it('a policy blob replaced on the server does not unprotect main', () => {
     const { ada, server } = setup();
     const tip = commitFile(ada, 'x.ts', 'x\n', 'AI work');
-    const open = server.gitResult(['hash-object', '-w', '--stdin'], JSON.stringify({ protectedBranches: ['nothing'], reviewers: [] })).stdout.trim();
+    const open = server
+      .gitResult(['hash-object', '-w', '--stdin'], JSON.stringify({ protectedBranches: ['nothing'], reviewers: [] }))
+      .stdout.trim();
     server.git('update-ref', `refs/replace/${server.git('rev-parse', 'main:.countersign.json')}`, open);
     assert.notStrictEqual(pushMain(ada, '--no-verify').status, 0, 'main is still protected by the real policy');
     assert.notStrictEqual(server.git('rev-parse', 'main'), tip);

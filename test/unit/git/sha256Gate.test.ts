@@ -15,7 +15,8 @@ import { TempRepo } from '../helpers/tempRepo';
 function sha256Repo(bare: boolean): TempRepo {
   const repo = TempRepo.create({ bare });
   fs.rmSync(bare ? path.join(repo.dir, 'HEAD') : path.join(repo.dir, '.git'), { recursive: true, force: true });
-  if (bare) for (const f of fs.readdirSync(repo.dir)) fs.rmSync(path.join(repo.dir, f), { recursive: true, force: true });
+  if (bare)
+    for (const f of fs.readdirSync(repo.dir)) fs.rmSync(path.join(repo.dir, f), { recursive: true, force: true });
   repo.git('init', '-q', '--object-format=sha256', '-b', 'main', ...(bare ? ['--bare'] : []));
   return repo;
 }
@@ -31,7 +32,8 @@ describe('a SHA-256 server: root commits and rewinds to a root are judged (real 
   function rootCommit(branch: string, file: string, lines: number, policy: string): string {
     ada.git('checkout', '-q', '--orphan', branch);
     ada.git('rm', '-q', '-r', '--cached', '--ignore-unmatch', '.');
-    for (const f of fs.readdirSync(ada.dir)) if (f !== '.git') fs.rmSync(path.join(ada.dir, f), { recursive: true, force: true });
+    for (const f of fs.readdirSync(ada.dir))
+      if (f !== '.git') fs.rmSync(path.join(ada.dir, f), { recursive: true, force: true });
     ada.write('.countersign.json', policy);
     ada.write(file, Array.from({ length: lines }, (_, i) => `ai line ${i}`).join('\n') + '\n');
     ada.git('add', '.');
@@ -41,7 +43,9 @@ describe('a SHA-256 server: root commits and rewinds to a root are judged (real 
   /** `countersign approve REV` as a reviewer, with its default base (the empty tree for a root commit); it pushes the notes. */
   function approveAs(key: TestKey, rev: string): void {
     const email = key === bob ? 'bob@example.com' : 'carol@example.com';
-    const r = ada.cli(['approve', rev, '--key', key.privateKeyFile], { env: { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'user.email', GIT_CONFIG_VALUE_0: email } });
+    const r = ada.cli(['approve', rev, '--key', key.privateKeyFile], {
+      env: { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'user.email', GIT_CONFIG_VALUE_0: email },
+    });
     assert.strictEqual(r.status, 0, r.stderr + r.stdout);
   }
 
@@ -94,7 +98,10 @@ describe('a SHA-256 server: root commits and rewinds to a root are judged (real 
     const root = rootCommit('replacement2', 'app.ts', 4, ada.git('show', 'main:.countersign.json') + '\n');
     const refused = verifyThenPush(ada, 'main', ['--force', 'origin', 'HEAD:main']);
     assert.notStrictEqual(refused.status, 0);
-    assert.match(refused.stderr, /force-push: drops 2 commit\(s\) now on main; what they added counts as deleted \(2 file\(s\)/);
+    assert.match(
+      refused.stderr,
+      /force-push: drops 2 commit\(s\) now on main; what they added counts as deleted \(2 file\(s\)/,
+    );
     approveAs(bob, root);
     const accepted = verifyThenPush(ada, 'main', ['--force', 'origin', 'HEAD:main']);
     assert.strictEqual(accepted.status, 0, accepted.stderr + accepted.verify.stdout);

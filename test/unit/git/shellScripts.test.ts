@@ -24,7 +24,13 @@ describe('installed shell scripts: filled from .sh templates', () => {
 
   it('every script parses as POSIX sh with hostile values, keeps its marker, and leaves no placeholder', () => {
     const scripts = {
-      client: hookScript({ chainedDir: HOSTILE, fallbackNode: HOSTILE, fallbackIsElectron: true, timeoutSeconds: 7, cliPath: HOSTILE }),
+      client: hookScript({
+        chainedDir: HOSTILE,
+        fallbackNode: HOSTILE,
+        fallbackIsElectron: true,
+        timeoutSeconds: 7,
+        cliPath: HOSTILE,
+      }),
       server: serverHookScript({ nodeBinary: HOSTILE, timeoutSeconds: 7 }),
       launcher: launcherScript(HOSTILE, HOSTILE, true),
     };
@@ -35,7 +41,10 @@ describe('installed shell scripts: filled from .sh templates', () => {
     }
     assert.ok(scripts.client.includes(SHIM_MARKER));
     assert.ok(scripts.server.includes(SERVER_MARKER));
-    assert.ok(scripts.server.includes('pre-receive.countersign-chained'), 'the chained hook name the installer renames to');
+    assert.ok(
+      scripts.server.includes('pre-receive.countersign-chained'),
+      'the chained hook name the installer renames to',
+    );
   });
 
   it('the launcher runs the fallback Node at a hostile path as one word, with no command substitution', () => {
@@ -48,9 +57,16 @@ describe('installed shell scripts: filled from .sh templates', () => {
       fs.writeFileSync(fakeNode, '#!/bin/sh\nprintf "%s|" "$ELECTRON_RUN_AS_NODE" "$@"\n', { mode: 0o755 });
       const launcher = path.join(dir, 'countersign');
       fs.writeFileSync(launcher, launcherScript(`${dir}/cli $(touch PWNED2).js`, fakeNode, true), { mode: 0o755 });
-      const out = execFileSync(launcher, ['--version'], { cwd: dir, encoding: 'utf8', env: { PATH: nodeDir + '-none' } }); // no node on PATH: the fallback runs
+      const out = execFileSync(launcher, ['--version'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { PATH: nodeDir + '-none' },
+      }); // no node on PATH: the fallback runs
       assert.strictEqual(out, `1|${dir}/cli $(touch PWNED2).js|--version|`);
-      assert.deepStrictEqual(fs.readdirSync(dir).filter((f) => f.startsWith('PWNED')), []);
+      assert.deepStrictEqual(
+        fs.readdirSync(dir).filter((f) => f.startsWith('PWNED')),
+        [],
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -59,7 +75,8 @@ describe('installed shell scripts: filled from .sh templates', () => {
   it('the client hook has a dispatch branch for each hook Countersign acts in', () => {
     const text = hookScript({ chainedDir: '', fallbackNode: undefined, fallbackIsElectron: false, timeoutSeconds: 7 });
     // The `case "$hook"` dispatch: every NODE_HOOKS name has a branch that does not end in an unconditional exit.
-    for (const hook of NODE_HOOKS) assert.match(text, new RegExp(`^  (?:[a-z-]+\\|)*${hook}(?:\\|[a-z-]+)*\\)`, 'm'), hook);
+    for (const hook of NODE_HOOKS)
+      assert.match(text, new RegExp(`^  (?:[a-z-]+\\|)*${hook}(?:\\|[a-z-]+)*\\)`, 'm'), hook);
     assert.match(text, /^ {2}\*\) exit 0 ;;$/m, 'any other hook stops in the shell');
   });
 });

@@ -13,7 +13,9 @@ describe('one rule for which statements count: gate, verify, report and explain 
   this.timeout(180_000);
 
   let s: Setup;
-  before(() => { s = setup(); });
+  before(() => {
+    s = setup();
+  });
 
   const ai = (n: number) => Array.from({ length: n }, (_, i) => `ai ${i}`).join('\n') + '\n';
   const trailer = (n: number) => `AI-Provenance: v1 ai=${n} human=0 untracked=0`;
@@ -30,8 +32,28 @@ describe('one rule for which statements count: gate, verify, report and explain 
     const h = commitFile(s.ada, 'h.ts', ai(30), `H\n\n${trailer(30)}`);
     const t2 = commitFile(s.ada, 't2.ts', ai(10), `T2\n\n${trailer(10)}`);
     assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', 'feature']).status, 0);
-    attach(s.ada.dir, sign(s.bob, statementFor(s.ada.dir, { email: 'bob@example.com', tip: h, base, time: minute(1) })), h, s.ada.env);
-    attach(s.ada.dir, sign(s.bob, statementFor(s.ada.dir, { email: 'bob@example.com', tip: t2, base, decision: 'reject', time: minute(2), comment: 'the approach in H is wrong' })), t2, s.ada.env);
+    attach(
+      s.ada.dir,
+      sign(s.bob, statementFor(s.ada.dir, { email: 'bob@example.com', tip: h, base, time: minute(1) })),
+      h,
+      s.ada.env,
+    );
+    attach(
+      s.ada.dir,
+      sign(
+        s.bob,
+        statementFor(s.ada.dir, {
+          email: 'bob@example.com',
+          tip: t2,
+          base,
+          decision: 'reject',
+          time: minute(2),
+          comment: 'the approach in H is wrong',
+        }),
+      ),
+      t2,
+      s.ada.env,
+    );
     pushNotes();
 
     s.ada.git('checkout', '-q', '--detach', h);
@@ -40,14 +62,29 @@ describe('one rule for which statements count: gate, verify, report and explain 
     assert.match(held.stderr, /requested changes on .* "the approach in H is wrong"/);
 
     // report and explain, asked about H on the feature branch and on main's history alike, say what the gate says.
-    const report = (rev: string) => JSON.parse(s.ada.cli(['report', '--format', 'json', rev]).stdout) as { reviewedCommits: number };
-    assert.strictEqual(report(`${base}..${h}`).reviewedCommits, 0, 'report over base..H: the rejection of base..T2 voids the approval of H');
+    const report = (rev: string) =>
+      JSON.parse(s.ada.cli(['report', '--format', 'json', rev]).stdout) as { reviewedCommits: number };
+    assert.strictEqual(
+      report(`${base}..${h}`).reviewedCommits,
+      0,
+      'report over base..H: the rejection of base..T2 voids the approval of H',
+    );
     assert.strictEqual(report(`${base}..${t2}`).reviewedCommits, 0);
-    const explained = JSON.parse(s.ada.cli(['explain', h, '--json', '--branch', 'main']).stdout) as { approvals: { statements: Array<{ decision: string; counts: boolean; why?: string }> } };
+    const explained = JSON.parse(s.ada.cli(['explain', h, '--json', '--branch', 'main']).stdout) as {
+      approvals: { statements: Array<{ decision: string; counts: boolean; why?: string }> };
+    };
     const approval = explained.approvals.statements.find((x) => x.decision === 'approve');
-    assert.ok(approval && !approval.counts && /later rejection/.test(approval.why ?? ''), JSON.stringify(explained.approvals));
+    assert.ok(
+      approval && !approval.counts && /later rejection/.test(approval.why ?? ''),
+      JSON.stringify(explained.approvals),
+    );
 
-    attach(s.ada.dir, sign(s.bob, statementFor(s.ada.dir, { email: 'bob@example.com', tip: h, base, time: minute(3) })), h, s.ada.env);
+    attach(
+      s.ada.dir,
+      sign(s.bob, statementFor(s.ada.dir, { email: 'bob@example.com', tip: h, base, time: minute(3) })),
+      h,
+      s.ada.env,
+    );
     pushNotes();
     const lifted = verifyThenPush(s.ada, 'main', ['origin', `${h}:main`]);
     assert.strictEqual(lifted.status, 0, lifted.stderr);
@@ -63,20 +100,37 @@ describe('one rule for which statements count: gate, verify, report and explain 
     assert.strictEqual(bob.gitResult(['push', '-q', 'origin', 'own']).status, 0);
     const rejected = bob.cli(['reject', 'HEAD', '--comment', 'wip', '--no-push']);
     assert.strictEqual(rejected.status, 0, rejected.stderr);
-    attach(bob.dir, sign(s.carol, statementFor(bob.dir, { email: 'carol@example.com', tip: own, base: 'origin/main' })), own, bob.env);
+    attach(
+      bob.dir,
+      sign(s.carol, statementFor(bob.dir, { email: 'carol@example.com', tip: own, base: 'origin/main' })),
+      own,
+      bob.env,
+    );
 
     const held = bob.cli(['verify', '--branch', 'main', '--base', 'origin/main', '--head', 'HEAD']);
     assert.strictEqual(held.status, 1, held.stdout + held.stderr);
     const out = held.stdout + held.stderr;
-    assert.match(out, new RegExp(`requested changes on ${own.slice(0, 12)}, a commit they authored, .*withdraws it: Bob Reviewer runs \`countersign approve ${own} --force\``));
-    assert.doesNotMatch(out, /add reviewers|What to do|may approve/, 'the only way out is the author\'s withdrawal, not another reviewer');
+    assert.match(
+      out,
+      new RegExp(
+        `requested changes on ${own.slice(0, 12)}, a commit they authored, .*withdraws it: Bob Reviewer runs \`countersign approve ${own} --force\``,
+      ),
+    );
+    assert.doesNotMatch(
+      out,
+      /add reviewers|What to do|may approve/,
+      "the only way out is the author's withdrawal, not another reviewer",
+    );
 
     const plain = bob.cli(['approve', 'HEAD', '--no-push']);
     assert.strictEqual(plain.status, 2, plain.stderr);
     assert.match(plain.stderr, /add --force/);
     const withdrawn = bob.cli(['approve', 'HEAD', '--no-push', '--force']);
     assert.strictEqual(withdrawn.status, 0, withdrawn.stderr);
-    assert.match(withdrawn.stderr, /does not count it as an approval .*withdraw any earlier request for changes of yours/);
+    assert.match(
+      withdrawn.stderr,
+      /does not count it as an approval .*withdraw any earlier request for changes of yours/,
+    );
     const passes = bob.cli(['verify', '--branch', 'main', '--base', 'origin/main', '--head', 'HEAD']);
     assert.strictEqual(passes.status, 0, passes.stdout + passes.stderr);
     assert.match(passes.stdout, /approved by Carol Ops/, "Carol's approval counts; Bob's own statement does not");

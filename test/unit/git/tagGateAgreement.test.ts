@@ -19,27 +19,47 @@ describe('tags: verify, pre-push and the server agree (real server)', function (
     s = setup();
     s.ada.git('checkout', '-q', '-b', 'feature/ai');
     aiCommit = commitFile(s.ada, 'ai.ts', 'ai\n', 'AI change\n\nAI-Provenance: v1 ai=1 human=0 untracked=0');
-    assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', 'feature/ai']).status, 0, 'an unprotected branch takes it');
+    assert.strictEqual(
+      s.ada.gitResult(['push', '-q', 'origin', 'feature/ai']).status,
+      0,
+      'an unprotected branch takes it',
+    );
     s.ada.git('checkout', '-q', 'main');
   });
 
   /** The three verdicts for pushing tag `name` (or deleting it): true = passes. */
-  function verdicts(name: string, opts: { delete?: boolean } = {}): { verify: boolean; prePush: boolean; server: boolean; stderr: string; json: string | undefined } {
+  function verdicts(
+    name: string,
+    opts: { delete?: boolean } = {},
+  ): { verify: boolean; prePush: boolean; server: boolean; stderr: string; json: string | undefined } {
     const { ada } = s;
     const ref = `refs/tags/${name}`;
     const remote = ada.git('ls-remote', 'origin', ref).split('\t')[0] || ZERO;
     const local = opts.delete ? ZERO : ada.git('rev-parse', ref);
-    const prePush = ada.cli(['hook', 'pre-push', 'origin', 'unused'], { input: `${opts.delete ? '(delete)' : ref} ${local} ${ref} ${remote}\n` });
+    const prePush = ada.cli(['hook', 'pre-push', 'origin', 'unused'], {
+      input: `${opts.delete ? '(delete)' : ref} ${local} ${ref} ${remote}\n`,
+    });
     const server = ada.gitResult(['push', '--no-verify', 'origin', opts.delete ? `:${ref}` : ref]);
-    const out = { prePush: prePush.status === 0, server: server.status === 0, stderr: `pre-push: ${prePush.stderr}\nserver: ${server.stderr}` };
+    const out = {
+      prePush: prePush.status === 0,
+      server: server.status === 0,
+      stderr: `pre-push: ${prePush.stderr}\nserver: ${server.stderr}`,
+    };
     if (opts.delete) return { ...out, verify: out.server, json: undefined };
     const verify = ada.cli(['verify', '--tag', name, '--format', 'json']);
-    assert.ok(verify.status === 0 || verify.status === 1, `verify --tag exits 0 or 1, not ${verify.status}: ${verify.stderr}`);
+    assert.ok(
+      verify.status === 0 || verify.status === 1,
+      `verify --tag exits 0 or 1, not ${verify.status}: ${verify.stderr}`,
+    );
     return { ...out, verify: verify.status === 0, json: verify.stdout };
   }
 
   function agree(v: ReturnType<typeof verdicts>, expected: boolean): void {
-    assert.deepStrictEqual({ verify: v.verify, prePush: v.prePush, server: v.server }, { verify: expected, prePush: expected, server: expected }, v.stderr);
+    assert.deepStrictEqual(
+      { verify: v.verify, prePush: v.prePush, server: v.server },
+      { verify: expected, prePush: expected, server: expected },
+      v.stderr,
+    );
   }
 
   it('a tag (lightweight or annotated) on an unreviewed AI commit parked on a feature branch: refused by all three', () => {
@@ -59,11 +79,16 @@ describe('tags: verify, pre-push and the server agree (real server)', function (
     assert.match(v.stderr, /which is not a commit/);
   });
 
-  it('a tag on a commit already on main passes all three; once approved, so does the AI commit\'s tag', () => {
+  it("a tag on a commit already on main passes all three; once approved, so does the AI commit's tag", () => {
     s.ada.git('tag', 'v1.0', 'origin/main');
     agree(verdicts('v1.0'), true);
     const base = s.ada.git('rev-parse', 'origin/main');
-    attach(s.ada.dir, sign(s.bob, statementFor(s.ada.dir, { email: 'bob@example.com', tip: aiCommit, base })), aiCommit, s.ada.env);
+    attach(
+      s.ada.dir,
+      sign(s.bob, statementFor(s.ada.dir, { email: 'bob@example.com', tip: aiCommit, base })),
+      aiCommit,
+      s.ada.env,
+    );
     assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
     agree(verdicts('v2.0'), true);
   });

@@ -12,7 +12,8 @@ function defaultPolicy(): string {
   return scratch.read('.countersign.json');
 }
 
-const lines = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix} ${i + 1}`).join('\n') + '\n';
+const lines = (n: number, prefix: string) =>
+  Array.from({ length: n }, (_, i) => `${prefix} ${i + 1}`).join('\n') + '\n';
 
 /**
  * Issue 15: lines nobody was seen writing are not presumed human. With the default policy, a commit of 300
@@ -29,7 +30,10 @@ describe('review.untracked with the default policy (pre-push, verify, pre-receiv
     repo.write('.countersign.json', JSON.stringify(policy));
     const r = repo.cli(['policy', 'check']);
     assert.strictEqual(r.status, 0, r.stderr);
-    assert.match(r.stdout, /at least 20 untracked added line\(s\) making up at least 50% of its added lines needs review \(review\.untracked\)/);
+    assert.match(
+      r.stdout,
+      /at least 20 untracked added line\(s\) making up at least 50% of its added lines needs review \(review\.untracked\)/,
+    );
   });
 
   it('blocks a 300-line commit nobody observed everywhere, and lets a 5-line edit from another editor through', () => {
@@ -51,7 +55,9 @@ describe('review.untracked with the default policy (pre-push, verify, pre-receiv
 
     const verify = ada.cli(['verify', '--format', 'json']);
     assert.strictEqual(verify.status, 1, verify.stderr);
-    const json = JSON.parse(verify.stdout) as { commits: Array<{ sha: string; needsReview: boolean; reasons: string[] }> };
+    const json = JSON.parse(verify.stdout) as {
+      commits: Array<{ sha: string; needsReview: boolean; reasons: string[] }>;
+    };
     assert.strictEqual(json.commits[0].sha, big);
     assert.ok(json.commits[0].needsReview);
     assert.ok(json.commits[0].reasons.includes(reason), json.commits[0].reasons.join('\n'));
@@ -67,7 +73,10 @@ describe('review.untracked with the default policy (pre-push, verify, pre-receiv
     ada.write('README.md', `hello\n${lines(5, 'fixed in vim')}`);
     ada.git('add', '.');
     const small = ada.commit('Fix README');
-    assert.ok(ada.trailers(small).includes('AI-Provenance: v1 ai=0 human=0 untracked=5'), ada.trailers(small).join('\n'));
+    assert.ok(
+      ada.trailers(small).includes('AI-Provenance: v1 ai=0 human=0 untracked=5'),
+      ada.trailers(small).join('\n'),
+    );
     const ok = ada.cli(['verify', '--format', 'json']);
     assert.strictEqual(ok.status, 0, ok.stdout + ok.stderr);
     const pushed = pushMain(ada);

@@ -24,7 +24,10 @@ describe('verify when it cannot know, and on a feature branch', function () {
     assert.match(remote.stderr, /there is no remote named 'upstream' here \(remotes: origin\)/);
     const typo = ada.cli(['verify', '--branch', 'mian']);
     assert.strictEqual(typo.status, 2, typo.stdout + typo.stderr);
-    assert.match(typo.stderr, /--branch 'mian' is not a branch on origin and no protected pattern matches it.*did you mean 'main'\?/);
+    assert.match(
+      typo.stderr,
+      /--branch 'mian' is not a branch on origin and no protected pattern matches it.*did you mean 'main'\?/,
+    );
     // A new branch the policy protects is a legitimate target: judged (and blocked), not an error.
     assert.strictEqual(ada.cli(['verify', '--branch', 'release/7']).status, 1);
 
@@ -41,13 +44,27 @@ describe('verify when it cannot know, and on a feature branch', function () {
     ada.git('push', '-q', 'origin', 'main');
     const noNotes = ada.cli(['verify', '--branch', 'main', '--no-fetch']);
     assert.strictEqual(noNotes.status, 2, noNotes.stdout + noNotes.stderr);
-    assert.match(noNotes.stderr, /refs\/notes\/countersign and refs\/notes\/ai are not in this clone and --no-fetch was given.*drop --no-fetch/);
+    assert.match(
+      noNotes.stderr,
+      /refs\/notes\/countersign and refs\/notes\/ai are not in this clone and --no-fetch was given.*drop --no-fetch/,
+    );
 
-    for (let i = 0; i < 3; i++) commitFile(ada, `f${i}.txt`, `${i}\n`, `human ${i}\n\nAI-Provenance: v1 ai=0 human=1 untracked=0`);
+    for (let i = 0; i < 3; i++)
+      commitFile(ada, `f${i}.txt`, `${i}\n`, `human ${i}\n\nAI-Provenance: v1 ai=0 human=1 untracked=0`);
     ada.git('push', '-q', 'origin', 'main:feature/deep');
     const shallowDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-shallow-'));
-    execFileSync('git', ['clone', '-q', '--depth', '1', '--no-single-branch', `file://${server.dir}`, shallowDir], { env: ada.env });
-    const shallow = spawnCli(shallowDir, ada.env, ['verify', '--branch', 'main', '--base', 'origin/main', '--head', 'origin/feature/deep']);
+    execFileSync('git', ['clone', '-q', '--depth', '1', '--no-single-branch', `file://${server.dir}`, shallowDir], {
+      env: ada.env,
+    });
+    const shallow = spawnCli(shallowDir, ada.env, [
+      'verify',
+      '--branch',
+      'main',
+      '--base',
+      'origin/main',
+      '--head',
+      'origin/feature/deep',
+    ]);
     assert.strictEqual(shallow.status, 2, shallow.stdout + shallow.stderr);
     assert.match(shallow.stderr, /this clone is shallow and lacks part of .*git fetch --unshallow origin/);
   });

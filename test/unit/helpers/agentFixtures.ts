@@ -10,14 +10,22 @@ import { TempRepo } from './tempRepo';
 export const FIXTURE_DIR = path.resolve('test/unit/fixtures/agents');
 
 export function fixtureNames(): string[] {
-  return fs.readdirSync(FIXTURE_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+  return fs
+    .readdirSync(FIXTURE_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -5))
+    .sort();
 }
 
 /** A recorded payload with __REPO__ and __HOME__ (where agents keep transcripts) filled in. */
 export function fixture(name: string, repoDir = '/repo', home = '/home/u'): string {
   const text = fs.readFileSync(path.join(FIXTURE_DIR, `${name}.json`), 'utf8');
   // The placeholders sit inside JSON strings: escape the replacements for JSON.
-  return text.split('__REPO__').join(JSON.stringify(repoDir).slice(1, -1)).split('__HOME__').join(JSON.stringify(home).slice(1, -1));
+  return text
+    .split('__REPO__')
+    .join(JSON.stringify(repoDir).slice(1, -1))
+    .split('__HOME__')
+    .join(JSON.stringify(home).slice(1, -1));
 }
 
 /** The tool-call scenarios the fixtures describe: agent, tool, and whether a before payload exists. */

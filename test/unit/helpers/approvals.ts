@@ -1,5 +1,10 @@
 import { execFileSync } from 'child_process';
-import { canonicalStatementBytes, formatStatementLine, type ApprovalStatement, type SignedStatement } from '../../../src/core/approvalStatement';
+import {
+  canonicalStatementBytes,
+  formatStatementLine,
+  type ApprovalStatement,
+  type SignedStatement,
+} from '../../../src/core/approvalStatement';
 import { sshSign, type TestKey } from './reviewerKeys';
 import { TempRepo } from './tempRepo';
 
@@ -8,24 +13,69 @@ import { TempRepo } from './tempRepo';
  * `ssh-keygen -Y sign`, so gate tests do not depend on the approve command and can forge on purpose.
  */
 function git(dir: string, args: string[], input?: string): string {
-  return execFileSync('git', args, { cwd: dir, encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } }).replace(/\n$/, '');
+  return execFileSync('git', args, {
+    cwd: dir,
+    encoding: 'utf8',
+    input,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' },
+  }).replace(/\n$/, '');
 }
 
 /** The stable patch-id of base..tip, computed like src/git/patchId.ts. */
 export function patchIdOf(dir: string, base: string, tip: string): string {
-  const diff = execFileSync('git', ['diff-tree', '-p', '--binary', '--full-index', '--no-renames', '--no-ext-diff', '--no-textconv', '-U3',
-    '--diff-algorithm=myers', '--src-prefix=a/', '--dst-prefix=b/', '--no-relative', base, tip, '--'], { cwd: dir, encoding: 'utf8' });
+  const diff = execFileSync(
+    'git',
+    [
+      'diff-tree',
+      '-p',
+      '--binary',
+      '--full-index',
+      '--no-renames',
+      '--no-ext-diff',
+      '--no-textconv',
+      '-U3',
+      '--diff-algorithm=myers',
+      '--src-prefix=a/',
+      '--dst-prefix=b/',
+      '--no-relative',
+      base,
+      tip,
+      '--',
+    ],
+    { cwd: dir, encoding: 'utf8' },
+  );
   if (!diff) return 'empty';
-  return execFileSync('git', ['patch-id', '--verbatim'], { cwd: dir, input: diff, encoding: 'utf8' }).split(/\s+/)[0] || 'empty';
+  return (
+    execFileSync('git', ['patch-id', '--verbatim'], { cwd: dir, input: diff, encoding: 'utf8' }).split(/\s+/)[0] ||
+    'empty'
+  );
 }
 
-export function statementFor(dir: string, o: { email: string; name?: string; tip: string; base: string; decision?: 'approve' | 'reject'; time?: string; comment?: string }): ApprovalStatement {
+export function statementFor(
+  dir: string,
+  o: {
+    email: string;
+    name?: string;
+    tip: string;
+    base: string;
+    decision?: 'approve' | 'reject';
+    time?: string;
+    comment?: string;
+  },
+): ApprovalStatement {
   const tip = git(dir, ['rev-parse', `${o.tip}^{commit}`]);
   const base = git(dir, ['rev-parse', `${o.base}^{commit}`]);
   return {
-    v: 1, decision: o.decision ?? 'approve', reviewer: { ...(o.name ? { name: o.name } : {}), email: o.email },
-    tip, tree: git(dir, ['rev-parse', `${tip}^{tree}`]), base, patchId: patchIdOf(dir, base, tip),
-    time: o.time ?? new Date().toISOString(), ...(o.comment ? { comment: o.comment } : {}),
+    v: 1,
+    decision: o.decision ?? 'approve',
+    reviewer: { ...(o.name ? { name: o.name } : {}), email: o.email },
+    tip,
+    tree: git(dir, ['rev-parse', `${tip}^{tree}`]),
+    base,
+    patchId: patchIdOf(dir, base, tip),
+    time: o.time ?? new Date().toISOString(),
+    ...(o.comment ? { comment: o.comment } : {}),
   };
 }
 
@@ -35,7 +85,11 @@ export function sign(key: TestKey, statement: ApprovalStatement): SignedStatemen
 
 /** Appends the statement's line to the refs/notes/countersign note on `on` (default: its own tip). */
 export function attach(dir: string, signed: SignedStatement, on = signed.statement.tip, env?: NodeJS.ProcessEnv): void {
-  execFileSync('git', ['notes', '--ref=refs/notes/countersign', 'append', '-m', formatStatementLine(signed), on], { cwd: dir, env: env ?? process.env, stdio: 'pipe' });
+  execFileSync('git', ['notes', '--ref=refs/notes/countersign', 'append', '-m', formatStatementLine(signed), on], {
+    cwd: dir,
+    env: env ?? process.env,
+    stdio: 'pipe',
+  });
 }
 
 /** A clone of `remoteDir` as NAME <EMAIL>, main checked out and origin/HEAD set, as `git clone` leaves it. */
@@ -55,7 +109,12 @@ export function cloneAs(remoteDir: string, name: string, email: string, signingK
  * The usual review fixture: `files` committed as base on main and pushed to `remoteDir`, then a branch
  * `feature` of two commits to src/app.ts, pushed. Returns the base and the feature's tip.
  */
-export function pushFeature(author: TempRepo, remoteDir: string, files: Record<string, string>, subjects = ['feature 1', 'feature 2']): { base: string; tip: string } {
+export function pushFeature(
+  author: TempRepo,
+  remoteDir: string,
+  files: Record<string, string>,
+  subjects = ['feature 1', 'feature 2'],
+): { base: string; tip: string } {
   for (const [p, text] of Object.entries(files)) author.write(p, text);
   author.git('add', '.');
   const base = author.commit('base');

@@ -8,12 +8,20 @@ import type { TempRepo } from './tempRepo';
  * "Policy"). `verifyThenPush` asks verify first (as a push of HEAD to `branch`), then pushes, and checks the
  * two agree: pass and pass, or blocked (exit 1 or 2) and refused.
  */
-export function verifyThenPush(repo: TempRepo, branch: string, pushArgs: string[]): { status: number; stderr: string; verify: { status: number; stdout: string; stderr: string } } {
+export function verifyThenPush(
+  repo: TempRepo,
+  branch: string,
+  pushArgs: string[],
+): { status: number; stderr: string; verify: { status: number; stdout: string; stderr: string } } {
   const verify = repo.cli(['verify', '--branch', branch, '--format', 'json']);
   const push = repo.gitResult(['push', '--no-verify', ...pushArgs]);
   const verifyPasses = verify.status === 0;
   const pushPasses = push.status === 0;
-  assert.strictEqual(verifyPasses, pushPasses, `verify (exit ${verify.status}) and pre-receive (exit ${push.status}) disagree:\nverify: ${verify.stdout}${verify.stderr}\npush: ${push.stderr}`);
+  assert.strictEqual(
+    verifyPasses,
+    pushPasses,
+    `verify (exit ${verify.status}) and pre-receive (exit ${push.status}) disagree:\nverify: ${verify.stdout}${verify.stderr}\npush: ${push.stderr}`,
+  );
   return { status: push.status, stderr: push.stderr, verify };
 }
 

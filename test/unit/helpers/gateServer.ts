@@ -12,14 +12,20 @@ export interface Setup {
 }
 
 export function policyJson(bob: TestKey, carol: TestKey, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({
-    protectedBranches: ['main', 'release/*'],
-    reviewers: [
-      { name: 'Bob Reviewer', email: 'bob@example.com', key: bob.publicKey },
-      { name: 'Carol Ops', email: 'carol@example.com', key: carol.publicKey, role: 'sre' },
-    ],
-    ...extra,
-  }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      {
+        protectedBranches: ['main', 'release/*'],
+        reviewers: [
+          { name: 'Bob Reviewer', email: 'bob@example.com', key: bob.publicKey },
+          { name: 'Carol Ops', email: 'carol@example.com', key: carol.publicKey, role: 'sre' },
+        ],
+        ...extra,
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 /** A server with the hook, and Ada's clone whose main (with the policy) is already on the server. */
@@ -50,4 +56,3 @@ export function commitFile(repo: TempRepo, file: string, content: string, messag
 export function pushMain(repo: TempRepo, ...extra: string[]) {
   return repo.gitResult(['push', 'origin', 'main', ...extra]);
 }
-

@@ -37,7 +37,7 @@ function rng(seed: number): (n: number) => number {
     s = (s + 0x6d2b79f5) | 0;
     let t = Math.imul(s ^ (s >>> 15), 1 | s);
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * n | 0;
+    return ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n) | 0;
   };
 }
 
@@ -56,8 +56,11 @@ export function buildGitAiHistory(dir: string, opts: GitAiHistoryOptions): GitAi
   const parts: string[] = [];
   const notes: string[] = [];
   const t0 = 1_700_000_000;
-  let mark = 0, merges = 0, noteCount = 0;
-  let sideTip = 0, mainTip = 0;
+  let mark = 0,
+    merges = 0,
+    noteCount = 0;
+  let sideTip = 0,
+    mainTip = 0;
 
   const fileBlock = (p: string, version: number, n: number) => {
     const body = Array.from({ length: n }, (_, k) => `fn f${k}() -> u32 { ${version} + ${k} }`).join('\n') + '\n';
@@ -72,7 +75,8 @@ export function buildGitAiHistory(dir: string, opts: GitAiHistoryOptions): GitAi
     const humans: Record<string, unknown> = {};
     let att = '';
     const quirk = rnd(20);
-    if (quirk === 0) return `---\n${JSON.stringify({ schema_version: 'authorship/3.0.0', git_ai_version: '1.0.20', base_commit_sha: hex(i, 40), prompts: {} }, null, 2)}`;
+    if (quirk === 0)
+      return `---\n${JSON.stringify({ schema_version: 'authorship/3.0.0', git_ai_version: '1.0.20', base_commit_sha: hex(i, 40), prompts: {} }, null, 2)}`;
     for (const [p, n] of files) {
       // git-ai writes a path with whitespace inside plain double quotes, no escapes.
       att += (/\s/.test(p) ? `"${p}"` : p) + '\n';
@@ -84,23 +88,38 @@ export function buildGitAiHistory(dir: string, opts: GitAiHistoryOptions): GitAi
         if (kind < 6) {
           key = `${s}::t_${hex(rnd(1 << 30), 14)}`;
           // one in eight sessions has no record: still AI, agent unknown
-          if (rnd(8) !== 0) sessions[s] = { agent_id: { tool: TOOLS[rnd(TOOLS.length)], id: `conv-${rnd(500)}`, model: MODELS[rnd(MODELS.length)] }, human_author: 'Dev <dev@example.com>' };
+          if (rnd(8) !== 0)
+            sessions[s] = {
+              agent_id: { tool: TOOLS[rnd(TOOLS.length)], id: `conv-${rnd(500)}`, model: MODELS[rnd(MODELS.length)] },
+              human_author: 'Dev <dev@example.com>',
+            };
         } else if (kind < 8) {
           key = hex(rnd(1 << 30) * 65536 + rnd(65536), 16);
-          prompts[key] = { agent_id: { tool: TOOLS[rnd(TOOLS.length)], id: `p-${rnd(500)}`, model: MODELS[rnd(MODELS.length)] }, human_author: null, messages: [{ type: 'user', text: 'x'.repeat(transcript / 2) }], total_additions: n };
+          prompts[key] = {
+            agent_id: { tool: TOOLS[rnd(TOOLS.length)], id: `p-${rnd(500)}`, model: MODELS[rnd(MODELS.length)] },
+            human_author: null,
+            messages: [{ type: 'user', text: 'x'.repeat(transcript / 2) }],
+            total_additions: n,
+          };
         } else {
           key = `h_${hex(rnd(5) + 1, 14)}`;
           humans[key] = { author: `Dev ${key.slice(-1)} <dev${key.slice(-1)}@example.com>` };
         }
         // the same low line numbers again and again; ranges out of order and overlapping
-        const a = 1 + rnd(Math.min(n, 12)), b = Math.min(n, a + rnd(n));
+        const a = 1 + rnd(Math.min(n, 12)),
+          b = Math.min(n, a + rnd(n));
         const ranges = rnd(3) === 0 ? `${b},${a}-${b},1` : rnd(2) ? `${a}-${b}` : `${b}-${n},${a}-${b}`;
         att += `  ${key} ${ranges}\n`;
       }
     }
     const meta = {
-      schema_version: 'authorship/3.0.0', git_ai_version: '1.0.20', base_commit_sha: hex(i * 31, 40),
-      prompts, sessions, humans, transcript: 'y'.repeat(transcript / 2),
+      schema_version: 'authorship/3.0.0',
+      git_ai_version: '1.0.20',
+      base_commit_sha: hex(i * 31, 40),
+      prompts,
+      sessions,
+      humans,
+      transcript: 'y'.repeat(transcript / 2),
     };
     return `${att}---\n${JSON.stringify(meta, null, 2)}`;
   };
@@ -117,16 +136,26 @@ export function buildGitAiHistory(dir: string, opts: GitAiHistoryOptions): GitAi
       files.push([p, n]);
       lengths.set(p, n);
     }
-    const trailer = rnd(8) === 0 ? '\n\nCo-Authored-By: Claude <noreply@anthropic.com>'
-      : rnd(6) === 0 ? `\n\nAI-Provenance: v1 ai=${rnd(20)} human=${rnd(20)} untracked=0` : '';
+    const trailer =
+      rnd(8) === 0
+        ? '\n\nCo-Authored-By: Claude <noreply@anthropic.com>'
+        : rnd(6) === 0
+          ? `\n\nAI-Provenance: v1 ai=${rnd(20)} human=${rnd(20)} untracked=0`
+          : '';
     const who = rnd(30) === 0 ? 'Ada Author (aider) <ada@example.com>' : `Dev ${rnd(7)} <dev${rnd(7)}@example.com>`;
     mark++;
     const t = t0 + i * 900;
     let text = `commit refs/heads/${side ? 'side' : 'main'}\nmark :${mark}\nauthor ${who} ${t} +0000\ncommitter ${who} ${t} +0000\n${data(`change ${i}${trailer}`)}`;
     if (side && i % 40 === 20) text += `from :${mainTip}\n`;
-    if (isMerge) { text += `merge :${sideTip}\n`; merges++; }
+    if (isMerge) {
+      text += `merge :${sideTip}\n`;
+      merges++;
+    }
     for (const [p, n] of files) text += fileBlock(p, i, n);
-    if (isMerge) for (let f = 0; f < 7; f++) if (lengths.has(`side/feature${f}.rs`)) text += fileBlock(`side/feature${f}.rs`, i, lengths.get(`side/feature${f}.rs`)!);
+    if (isMerge)
+      for (let f = 0; f < 7; f++)
+        if (lengths.has(`side/feature${f}.rs`))
+          text += fileBlock(`side/feature${f}.rs`, i, lengths.get(`side/feature${f}.rs`)!);
     parts.push(text + '\n');
     if (side) sideTip = mark;
     else mainTip = mark;
@@ -135,7 +164,9 @@ export function buildGitAiHistory(dir: string, opts: GitAiHistoryOptions): GitAi
       noteCount++;
     }
   }
-  parts.push(`commit refs/notes/ai\ncommitter git-ai <git-ai@example.com> ${t0} +0000\n${data('git-ai notes')}${notes.join('')}\n`);
+  parts.push(
+    `commit refs/notes/ai\ncommitter git-ai <git-ai@example.com> ${t0} +0000\n${data('git-ai notes')}${notes.join('')}\n`,
+  );
   // fast-import grows and trims its heap thousands of times on a history like this; on a busy machine each brk
   // can cost a tenth of a millisecond (measured: 42 s instead of 2 s for 1,000 commits), so keep the heap.
   const env = { ...process.env, MALLOC_TOP_PAD_: String(256 << 20), MALLOC_TRIM_THRESHOLD_: String(1 << 30) };

@@ -17,17 +17,43 @@ export function hookManagerBinDir(): string {
   const bin = path.join(CACHE, 'node_modules', '.bin');
   const ok = () => {
     try {
-      const pkg = (n: string) => (JSON.parse(fs.readFileSync(path.join(CACHE, 'node_modules', n, 'package.json'), 'utf8')) as { version: string }).version;
-      return pkg('husky') === HUSKY_VERSION && pkg('lefthook') === LEFTHOOK_VERSION && fs.existsSync(path.join(bin, 'lefthook'));
+      const pkg = (n: string) =>
+        (
+          JSON.parse(fs.readFileSync(path.join(CACHE, 'node_modules', n, 'package.json'), 'utf8')) as {
+            version: string;
+          }
+        ).version;
+      return (
+        pkg('husky') === HUSKY_VERSION &&
+        pkg('lefthook') === LEFTHOOK_VERSION &&
+        fs.existsSync(path.join(bin, 'lefthook'))
+      );
     } catch {
       return false;
     }
   };
   if (!ok()) {
     fs.mkdirSync(CACHE, { recursive: true });
-    execFileSync('npm', ['install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', '--prefix', CACHE, `husky@${HUSKY_VERSION}`, `lefthook@${LEFTHOOK_VERSION}`], { stdio: 'pipe', timeout: 180_000 });
+    execFileSync(
+      'npm',
+      [
+        'install',
+        '--no-save',
+        '--ignore-scripts',
+        '--no-audit',
+        '--no-fund',
+        '--prefix',
+        CACHE,
+        `husky@${HUSKY_VERSION}`,
+        `lefthook@${LEFTHOOK_VERSION}`,
+      ],
+      { stdio: 'pipe', timeout: 180_000 },
+    );
   }
-  if (!ok()) throw new Error(`husky ${HUSKY_VERSION} and lefthook ${LEFTHOOK_VERSION} could not be installed into ${CACHE} from the npm registry`);
+  if (!ok())
+    throw new Error(
+      `husky ${HUSKY_VERSION} and lefthook ${LEFTHOOK_VERSION} could not be installed into ${CACHE} from the npm registry`,
+    );
   return bin;
 }
 

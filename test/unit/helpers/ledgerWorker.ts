@@ -38,9 +38,15 @@ async function main(): Promise<void> {
         const before = lines(worker, i);
         const after = lines(worker, i + 1);
         const session = `session-${worker}`;
-        await ledger.record({ type: 'agent', phase: 'before', agent: `agent-${worker}`, session, files: { [own]: before } }, { callId: `${worker}-${i}` });
+        await ledger.record(
+          { type: 'agent', phase: 'before', agent: `agent-${worker}`, session, files: { [own]: before } },
+          { callId: `${worker}-${i}` },
+        );
         fs.writeFileSync(path.join(repo, own), after);
-        await ledger.record({ type: 'agent', phase: 'after', agent: `agent-${worker}`, session, files: { [own]: after } }, { callId: `${worker}-${i}` });
+        await ledger.record(
+          { type: 'agent', phase: 'after', agent: `agent-${worker}`, session, files: { [own]: after } },
+          { callId: `${worker}-${i}` },
+        );
         if (i % 3 === 0) await ledger.sync({ wait: false });
         if (i % 5 === 0) await ledger.fileAttribution(own);
       }

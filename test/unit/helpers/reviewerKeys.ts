@@ -19,7 +19,11 @@ export function makeKey(label: string, type: 'ed25519' | 'ecdsa' | 'rsa' = 'ed25
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-key-'));
   const privateKeyFile = path.join(dir, `id_${type}`);
   execFileSync('ssh-keygen', ['-q', '-t', type, '-N', '', '-C', label, '-f', privateKeyFile], { stdio: 'pipe' });
-  const key = { privateKeyFile, publicKeyFile: `${privateKeyFile}.pub`, publicKey: fs.readFileSync(`${privateKeyFile}.pub`, 'utf8').trim() };
+  const key = {
+    privateKeyFile,
+    publicKeyFile: `${privateKeyFile}.pub`,
+    publicKey: fs.readFileSync(`${privateKeyFile}.pub`, 'utf8').trim(),
+  };
   made.set(`${label}/${type}`, key);
   return key;
 }

@@ -34,21 +34,54 @@ export function makeKey(dir: string, name: string, args: string[], comment = `${
 }
 
 /** `ssh-keygen -Y sign` of `message`; returns the armored signature. */
-export function sshKeygenSign(key: string, message: Buffer, opts: { namespace?: string; hashalg?: 'sha256' | 'sha512'; env?: NodeJS.ProcessEnv; agentOnly?: boolean } = {}): string {
-  const args = ['-Y', 'sign', '-n', opts.namespace ?? 'countersign-review', ...(opts.hashalg ? ['-O', `hashalg=${opts.hashalg}`] : []), ...(opts.agentOnly ? ['-U'] : []), '-f', key];
+export function sshKeygenSign(
+  key: string,
+  message: Buffer,
+  opts: { namespace?: string; hashalg?: 'sha256' | 'sha512'; env?: NodeJS.ProcessEnv; agentOnly?: boolean } = {},
+): string {
+  const args = [
+    '-Y',
+    'sign',
+    '-n',
+    opts.namespace ?? 'countersign-review',
+    ...(opts.hashalg ? ['-O', `hashalg=${opts.hashalg}`] : []),
+    ...(opts.agentOnly ? ['-U'] : []),
+    '-f',
+    key,
+  ];
   const r = spawnSync('ssh-keygen', args, { input: message, env: opts.env ?? process.env });
   if (r.status !== 0) throw new Error(`ssh-keygen -Y sign failed: ${r.stderr.toString()}`);
   return r.stdout.toString('utf8');
 }
 
 /** The referee: `ssh-keygen -Y verify` with an allowed_signers file holding exactly `publicLine` for `principal`. */
-export function sshKeygenVerify(publicLine: string, message: Buffer, signature: string, namespace = 'countersign-review'): boolean {
+export function sshKeygenVerify(
+  publicLine: string,
+  message: Buffer,
+  signature: string,
+  namespace = 'countersign-review',
+): boolean {
   const dir = tempDir('cs-verify-');
   try {
     const keyPart = publicLine.trim().split(/\s+/).slice(0, 2).join(' ');
     fs.writeFileSync(path.join(dir, 'allowed_signers'), `reviewer@example.com ${keyPart}\n`);
     fs.writeFileSync(path.join(dir, 'sig'), signature);
-    const r = spawnSync('ssh-keygen', ['-Y', 'verify', '-f', path.join(dir, 'allowed_signers'), '-I', 'reviewer@example.com', '-n', namespace, '-s', path.join(dir, 'sig')], { input: message });
+    const r = spawnSync(
+      'ssh-keygen',
+      [
+        '-Y',
+        'verify',
+        '-f',
+        path.join(dir, 'allowed_signers'),
+        '-I',
+        'reviewer@example.com',
+        '-n',
+        namespace,
+        '-s',
+        path.join(dir, 'sig'),
+      ],
+      { input: message },
+    );
     return r.status === 0;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -83,7 +116,10 @@ export function publicBlobOf(line: string): Buffer {
 
 /** Builds an SSHSIG whose inner signature `innerSign` makes over the signed data. */
 export function buildSshsig(opts: {
-  publicBlob: Buffer; namespace: string; hashalg: 'sha256' | 'sha512'; message: Buffer;
+  publicBlob: Buffer;
+  namespace: string;
+  hashalg: 'sha256' | 'sha512';
+  message: Buffer;
   innerSign: (signedData: Buffer) => Buffer;
 }): string {
   const magic = Buffer.from('SSHSIG');
@@ -91,16 +127,32 @@ export function buildSshsig(opts: {
   const signedData = Buffer.concat([magic, sshStr(opts.namespace), sshStr(''), sshStr(opts.hashalg), sshStr(digest)]);
   const version = Buffer.alloc(4);
   version.writeUInt32BE(1);
-  const blob = Buffer.concat([magic, version, sshStr(opts.publicBlob), sshStr(opts.namespace), sshStr(''), sshStr(opts.hashalg), sshStr(opts.innerSign(signedData))]);
+  const blob = Buffer.concat([
+    magic,
+    version,
+    sshStr(opts.publicBlob),
+    sshStr(opts.namespace),
+    sshStr(''),
+    sshStr(opts.hashalg),
+    sshStr(opts.innerSign(signedData)),
+  ]);
   return armor(blob);
 }
 
 /** RSA SSHSIG with a chosen signature algorithm (rsa-sha2-256, rsa-sha2-512, or legacy SHA-1 ssh-rsa). */
-export function rsaSshsig(key: TestKey, message: Buffer, sigAlg: 'rsa-sha2-256' | 'rsa-sha2-512' | 'ssh-rsa', namespace = 'countersign-review'): string {
+export function rsaSshsig(
+  key: TestKey,
+  message: Buffer,
+  sigAlg: 'rsa-sha2-256' | 'rsa-sha2-512' | 'ssh-rsa',
+  namespace = 'countersign-review',
+): string {
   const priv = createPrivateKey(fs.readFileSync(key.privateFile));
   const hash = sigAlg === 'rsa-sha2-256' ? 'sha256' : sigAlg === 'rsa-sha2-512' ? 'sha512' : 'sha1';
   return buildSshsig({
-    publicBlob: publicBlobOf(key.publicLine), namespace, hashalg: 'sha512', message,
+    publicBlob: publicBlobOf(key.publicLine),
+    namespace,
+    hashalg: 'sha512',
+    message,
     innerSign: (data) => Buffer.concat([sshStr(sigAlg), sshStr(cryptoSign(hash, data, priv))]),
   });
 }
@@ -114,17 +166,28 @@ export interface SkKey {
 
 export function makeSkKey(type: SkKey['type'], application = 'ssh:'): SkKey {
   const ed = type === 'sk-ssh-ed25519@openssh.com';
-  const { privateKey, publicKey } = ed ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { privateKey, publicKey } = ed
+    ? generateKeyPairSync('ed25519')
+    : generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const jwk = publicKey.export({ format: 'jwk' });
   const x = Buffer.from(jwk.x ?? '', 'base64url');
   const blob = ed
     ? Buffer.concat([sshStr(type), sshStr(x), sshStr(application)])
-    : Buffer.concat([sshStr(type), sshStr('nistp256'), sshStr(Buffer.concat([Buffer.from([4]), x, Buffer.from(jwk.y ?? '', 'base64url')])), sshStr(application)]);
+    : Buffer.concat([
+        sshStr(type),
+        sshStr('nistp256'),
+        sshStr(Buffer.concat([Buffer.from([4]), x, Buffer.from(jwk.y ?? '', 'base64url')])),
+        sshStr(application),
+      ]);
   const publicLine = `${type} ${blob.toString('base64')} sk@test`;
-  const sign = (message: Buffer, opts: { flags?: number; namespace?: string } = {}) => buildSshsig({
-    publicBlob: blob, namespace: opts.namespace ?? 'countersign-review', hashalg: 'sha512', message,
-    innerSign: (data) => skInner(type, privateKey, application, data, opts.flags ?? 0x01),
-  });
+  const sign = (message: Buffer, opts: { flags?: number; namespace?: string } = {}) =>
+    buildSshsig({
+      publicBlob: blob,
+      namespace: opts.namespace ?? 'countersign-review',
+      hashalg: 'sha512',
+      message,
+      innerSign: (data) => skInner(type, privateKey, application, data, opts.flags ?? 0x01),
+    });
   return { type, publicLine, sign };
 }
 
@@ -132,7 +195,10 @@ function skInner(type: SkKey['type'], key: KeyObject, application: string, data:
   const counter = Buffer.alloc(4);
   counter.writeUInt32BE(7);
   const signed = Buffer.concat([
-    createHash('sha256').update(application).digest(), Buffer.from([flags]), counter, createHash('sha256').update(data).digest(),
+    createHash('sha256').update(application).digest(),
+    Buffer.from([flags]),
+    counter,
+    createHash('sha256').update(data).digest(),
   ]);
   let sig: Buffer;
   if (type === 'sk-ssh-ed25519@openssh.com') {
@@ -146,7 +212,10 @@ function skInner(type: SkKey['type'], key: KeyObject, application: string, data:
 
 /** An ssh-agent on its own socket, for tests that sign with a key that exists only in the agent. */
 export class TestAgent {
-  private constructor(readonly sock: string, readonly pid: number) {}
+  private constructor(
+    readonly sock: string,
+    readonly pid: number,
+  ) {}
 
   static start(dir: string): TestAgent {
     const sock = path.join(dir, 'agent.sock');
@@ -165,6 +234,10 @@ export class TestAgent {
   }
 
   stop(): void {
-    try { process.kill(this.pid); } catch { /* already gone */ }
+    try {
+      process.kill(this.pid);
+    } catch {
+      /* already gone */
+    }
   }
 }

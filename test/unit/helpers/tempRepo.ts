@@ -24,17 +24,25 @@ export function isolatedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     HOME: home,
     XDG_CONFIG_HOME: path.join(home, '.config'),
     GIT_CONFIG_NOSYSTEM: '1',
-    GIT_AUTHOR_NAME: 'Ada Author', GIT_AUTHOR_EMAIL: 'ada@example.com',
-    GIT_COMMITTER_NAME: 'Ada Author', GIT_COMMITTER_EMAIL: 'ada@example.com',
-    COUNTERSIGN_SKIP: '', COUNTERSIGN_TRACE: '',
-    GIT_TERMINAL_PROMPT: '0', SSH_ASKPASS: '', GIT_ASKPASS: '',
+    GIT_AUTHOR_NAME: 'Ada Author',
+    GIT_AUTHOR_EMAIL: 'ada@example.com',
+    GIT_COMMITTER_NAME: 'Ada Author',
+    GIT_COMMITTER_EMAIL: 'ada@example.com',
+    COUNTERSIGN_SKIP: '',
+    COUNTERSIGN_TRACE: '',
+    GIT_TERMINAL_PROMPT: '0',
+    SSH_ASKPASS: '',
+    GIT_ASKPASS: '',
     ...extra,
   };
 }
 
 export class TempRepo {
   readonly env: NodeJS.ProcessEnv;
-  private constructor(readonly dir: string, env: NodeJS.ProcessEnv) {
+  private constructor(
+    readonly dir: string,
+    env: NodeJS.ProcessEnv,
+  ) {
     this.env = env;
   }
 
@@ -56,7 +64,13 @@ export class TempRepo {
   }
 
   git(...args: string[]): string {
-    return execFileSync('git', args, { cwd: this.dir, env: this.env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], ...sync }).replace(/\n$/, '');
+    return execFileSync('git', args, {
+      cwd: this.dir,
+      env: this.env,
+      encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...sync,
+    }).replace(/\n$/, '');
   }
 
   /** Runs git and returns the whole result, for commands expected to fail. */
@@ -65,8 +79,17 @@ export class TempRepo {
     return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   }
 
-  cli(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): { status: number; stdout: string; stderr: string } {
-    const r = spawnSync(process.execPath, [CLI, ...args], { cwd: this.dir, env: { ...this.env, ...opts.env }, encoding: 'utf8', input: opts.input ?? '', ...sync });
+  cli(
+    args: string[],
+    opts: { input?: string; env?: NodeJS.ProcessEnv } = {},
+  ): { status: number; stdout: string; stderr: string } {
+    const r = spawnSync(process.execPath, [CLI, ...args], {
+      cwd: this.dir,
+      env: { ...this.env, ...opts.env },
+      encoding: 'utf8',
+      input: opts.input ?? '',
+      ...sync,
+    });
     return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   }
 
@@ -88,6 +111,8 @@ export class TempRepo {
   /** Parsed trailers of a commit, by git itself. */
   trailers(rev = 'HEAD'): string[] {
     const msg = this.git('log', '-1', '--format=%B', rev);
-    return execFileSync('git', ['interpret-trailers', '--parse'], { input: msg, encoding: 'utf8', ...sync }).split('\n').filter(Boolean);
+    return execFileSync('git', ['interpret-trailers', '--parse'], { input: msg, encoding: 'utf8', ...sync })
+      .split('\n')
+      .filter(Boolean);
   }
 }

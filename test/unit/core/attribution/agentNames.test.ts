@@ -3,8 +3,15 @@ import { agentForCommand, commandProgram } from '../../../../src/core/attributio
 
 describe('agent CLIs in the terminal are named from the program after VAR=value words, without its directory', () => {
   const table: Array<[string, string]> = [
-    ['claude', 'claude-code'], ['codex', 'codex'], ['gemini', 'gemini-cli'], ['aider', 'aider'],
-    ['cursor-agent', 'cursor'], ['copilot', 'copilot-cli'], ['kiro-cli', 'kiro'], ['amp', 'amp'], ['opencode', 'opencode'],
+    ['claude', 'claude-code'],
+    ['codex', 'codex'],
+    ['gemini', 'gemini-cli'],
+    ['aider', 'aider'],
+    ['cursor-agent', 'cursor'],
+    ['copilot', 'copilot-cli'],
+    ['kiro-cli', 'kiro'],
+    ['amp', 'amp'],
+    ['opencode', 'opencode'],
   ];
   for (const [program, agent] of table) {
     it(`${program} -> ${agent}`, () => {

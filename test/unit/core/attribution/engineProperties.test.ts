@@ -37,7 +37,9 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   fc.constant({ kind: 'redo' as const }),
 );
 
-const initialArb = fc.array(fc.constantFrom('line one\n', '  indented\n', '\n', 'x\r\n', 'last'), { maxLength: 6 }).map((p) => p.join(''));
+const initialArb = fc
+  .array(fc.constantFrom('line one\n', '  indented\n', '\n', 'x\r\n', 'last'), { maxLength: 6 })
+  .map((p) => p.join(''));
 
 type Change = { offset: number; length: number; text: string };
 
@@ -134,7 +136,8 @@ function run(engine: AttributionEngine, model: EditorModel, step: Step): Change 
       if (content !== model.text) model.change(diffChange(model.text, content));
       return undefined;
     }
-    case 'undo': case 'redo': {
+    case 'undo':
+    case 'redo': {
       const [from, to] = step.kind === 'undo' ? [model.undo, model.redo] : [model.redo, model.undo];
       const target = from.pop();
       if (target === undefined || target === model.text) return undefined;
@@ -157,68 +160,89 @@ function checkInvariants(engine: AttributionEngine, model: EditorModel): void {
 
 describe('attribution engine properties', () => {
   it('random sessions: one label per line, line count equals splitLines(text).length, text equals a plain-string model', () => {
-    fc.assert(fc.property(initialArb, fc.array(stepArb, { maxLength: 40 }), (initial, steps) => {
-      const engine = new AttributionEngine();
-      engine.setFile(FILE, initial);
-      const model = new EditorModel(initial);
-      for (const step of steps) {
-        run(engine, model, step);
-        checkInvariants(engine, model);
-      }
-    }), { numRuns: 400 });
+    fc.assert(
+      fc.property(initialArb, fc.array(stepArb, { maxLength: 40 }), (initial, steps) => {
+        const engine = new AttributionEngine();
+        engine.setFile(FILE, initial);
+        const model = new EditorModel(initial);
+        for (const step of steps) {
+          run(engine, model, step);
+          checkInvariants(engine, model);
+        }
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it('labels of lines untouched by an edit never change', () => {
-    fc.assert(fc.property(initialArb, fc.array(stepArb, { maxLength: 30 }), (initial, steps) => {
-      const engine = new AttributionEngine();
-      engine.setFile(FILE, initial);
-      const model = new EditorModel(initial);
-      for (const step of steps) {
-        const beforeText = model.text;
-        const before = ids(engine.labels(FILE));
-        const c = run(engine, model, step);
-        if (!c) continue;
-        const after = ids(engine.labels(FILE));
-        const shift = after.length - before.length;
-        let start = 0;
-        splitLinesWithEnds(beforeText).forEach((line, i) => {
-          const end = start + line.length;
-          if (end <= c.offset && line.endsWith('\n')) assert.strictEqual(after[i], before[i], `line ${i} before the edit`);
-          if (start > c.offset + c.length) assert.strictEqual(after[i + shift], before[i], `line ${i} after the edit`);
-          start = end;
-        });
-      }
-    }), { numRuns: 400 });
+    fc.assert(
+      fc.property(initialArb, fc.array(stepArb, { maxLength: 30 }), (initial, steps) => {
+        const engine = new AttributionEngine();
+        engine.setFile(FILE, initial);
+        const model = new EditorModel(initial);
+        for (const step of steps) {
+          const beforeText = model.text;
+          const before = ids(engine.labels(FILE));
+          const c = run(engine, model, step);
+          if (!c) continue;
+          const after = ids(engine.labels(FILE));
+          const shift = after.length - before.length;
+          let start = 0;
+          splitLinesWithEnds(beforeText).forEach((line, i) => {
+            const end = start + line.length;
+            if (end <= c.offset && line.endsWith('\n'))
+              assert.strictEqual(after[i], before[i], `line ${i} before the edit`);
+            if (start > c.offset + c.length)
+              assert.strictEqual(after[i + shift], before[i], `line ${i} after the edit`);
+            start = end;
+          });
+        }
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it('undo then redo is the identity on labels, and so is redo then undo', () => {
-    fc.assert(fc.property(initialArb, fc.array(stepArb, { maxLength: 30 }), (initial, steps) => {
-      const engine = new AttributionEngine();
-      engine.setFile(FILE, initial);
-      const model = new EditorModel(initial);
-      for (const step of steps) run(engine, model, step);
-      if (model.undo.length === 0 || model.undo[model.undo.length - 1] === model.text) return;
-      const start = ids(engine.labels(FILE));
-      run(engine, model, { kind: 'undo' });
-      const undone = ids(engine.labels(FILE));
-      run(engine, model, { kind: 'redo' });
-      assert.deepStrictEqual(ids(engine.labels(FILE)), start, 'undo∘redo');
-      run(engine, model, { kind: 'undo' });
-      assert.deepStrictEqual(ids(engine.labels(FILE)), undone, 'redo∘undo');
-      checkInvariants(engine, model);
-    }), { numRuns: 400 });
+    fc.assert(
+      fc.property(initialArb, fc.array(stepArb, { maxLength: 30 }), (initial, steps) => {
+        const engine = new AttributionEngine();
+        engine.setFile(FILE, initial);
+        const model = new EditorModel(initial);
+        for (const step of steps) run(engine, model, step);
+        if (model.undo.length === 0 || model.undo[model.undo.length - 1] === model.text) return;
+        const start = ids(engine.labels(FILE));
+        run(engine, model, { kind: 'undo' });
+        const undone = ids(engine.labels(FILE));
+        run(engine, model, { kind: 'redo' });
+        assert.deepStrictEqual(ids(engine.labels(FILE)), start, 'undo∘redo');
+        run(engine, model, { kind: 'undo' });
+        assert.deepStrictEqual(ids(engine.labels(FILE)), undone, 'redo∘undo');
+        checkInvariants(engine, model);
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it('undoing every edit back to the start restores the initial labels exactly', () => {
-    fc.assert(fc.property(initialArb, fc.array(stepArb.filter((s) => s.kind === 'edit' || s.kind === 'paste' || s.kind === 'inline' || s.kind === 'save'), { maxLength: 25 }), (initial, steps) => {
-      const engine = new AttributionEngine();
-      engine.setFile(FILE, initial);
-      const model = new EditorModel(initial);
-      const start = ids(engine.labels(FILE));
-      for (const step of steps) run(engine, model, step);
-      while (model.undo.length > 0) run(engine, model, { kind: 'undo' });
-      assert.strictEqual(engine.text(FILE), initial);
-      assert.deepStrictEqual(ids(engine.labels(FILE)), start);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        initialArb,
+        fc.array(
+          stepArb.filter((s) => s.kind === 'edit' || s.kind === 'paste' || s.kind === 'inline' || s.kind === 'save'),
+          { maxLength: 25 },
+        ),
+        (initial, steps) => {
+          const engine = new AttributionEngine();
+          engine.setFile(FILE, initial);
+          const model = new EditorModel(initial);
+          const start = ids(engine.labels(FILE));
+          for (const step of steps) run(engine, model, step);
+          while (model.undo.length > 0) run(engine, model, { kind: 'undo' });
+          assert.strictEqual(engine.text(FILE), initial);
+          assert.deepStrictEqual(ids(engine.labels(FILE)), start);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -32,7 +32,13 @@ describe('attribution engine rules', () => {
       const labels = s.engine.labels('a.ts');
       assert.deepStrictEqual(labels.map(labelKey), ['ai:copilot', 'human', 'ai:copilot']);
       assert.deepStrictEqual(labels[1], { kind: 'human', wasAi: { agent: 'copilot' } });
-      assert.deepStrictEqual(s.engine.stats('a.ts'), { ai: 2, aiModified: 1, human: 1, untracked: 0, agents: ['copilot'] });
+      assert.deepStrictEqual(s.engine.stats('a.ts'), {
+        ai: 2,
+        aiModified: 1,
+        human: 1,
+        untracked: 0,
+        agents: ['copilot'],
+      });
     });
   });
 
@@ -91,14 +97,24 @@ describe('attribution engine rules', () => {
       s.acceptInline(0, AI_FN);
       s.insert(s.at('{'), '\n');
       assert.strictEqual(s.text(), 'function add(a, b) {\n\n  return a + b;\n}\n');
-      assert.deepStrictEqual(s.keys(), ['ai:inline-completion', 'human', 'ai:inline-completion', 'ai:inline-completion']);
+      assert.deepStrictEqual(s.keys(), [
+        'ai:inline-completion',
+        'human',
+        'ai:inline-completion',
+        'ai:inline-completion',
+      ]);
     });
 
     it('pressing Enter with auto-indent at the end of an AI line makes a human blank line', () => {
       const s = new Session({ 'a.ts': '' });
       s.acceptInline(0, AI_FN);
       s.insert(s.at('b;'), '\n  ');
-      assert.deepStrictEqual(s.keys(), ['ai:inline-completion', 'ai:inline-completion', 'human', 'ai:inline-completion']);
+      assert.deepStrictEqual(s.keys(), [
+        'ai:inline-completion',
+        'ai:inline-completion',
+        'human',
+        'ai:inline-completion',
+      ]);
     });
 
     it('pressing Enter at the end of the last AI line without a final line break makes a human blank line', () => {
@@ -113,7 +129,12 @@ describe('attribution engine rules', () => {
       const s = new Session({ 'a.ts': '' });
       s.acceptInline(0, AI_FN);
       s.insert(0, '\n');
-      assert.deepStrictEqual(s.keys(), ['human', 'ai:inline-completion', 'ai:inline-completion', 'ai:inline-completion']);
+      assert.deepStrictEqual(s.keys(), [
+        'human',
+        'ai:inline-completion',
+        'ai:inline-completion',
+        'ai:inline-completion',
+      ]);
     });
 
     it('pressing Enter in the middle of an AI line leaves both halves AI', () => {
@@ -266,7 +287,7 @@ describe('attribution engine rules', () => {
   });
 
   describe('edits between willSave and save (formatters, on-save code actions) keep labels', () => {
-    it('a formatter adding semicolons and re-indenting keeps each line\'s label', () => {
+    it("a formatter adding semicolons and re-indenting keeps each line's label", () => {
       const s = new Session({ 'a.ts': 'const a = 1\n' });
       s.acceptInline(s.text().length, 'if (x) {\nrun()\n}\n');
       s.observe({ type: 'willSave', file: 'a.ts' });
@@ -275,7 +296,12 @@ describe('attribution engine rules', () => {
       s.insert(s.at('run()'), ';');
       s.observe({ type: 'save', file: 'a.ts' });
       assert.strictEqual(s.text(), 'const a = 1;\nif (x) {\n  run();\n}\n');
-      assert.deepStrictEqual(s.keys(), ['untracked', 'ai:inline-completion', 'ai:inline-completion', 'ai:inline-completion']);
+      assert.deepStrictEqual(s.keys(), [
+        'untracked',
+        'ai:inline-completion',
+        'ai:inline-completion',
+        'ai:inline-completion',
+      ]);
     });
 
     it('a formatter that rewrites the whole document keeps labels, including lines it splits in two', () => {
@@ -291,7 +317,11 @@ describe('attribution engine rules', () => {
 
     it('organize imports on save: reordered lines keep their own labels and are not an unexplained insertion', () => {
       const s = new Session();
-      s.engine.setFile('a.ts', 'import c from "c";\nimport b from "b";\nimport a from "a";\n', [{ kind: 'ai', agent: 'codex' }, { kind: 'human' }, { kind: 'untracked' }]);
+      s.engine.setFile('a.ts', 'import c from "c";\nimport b from "b";\nimport a from "a";\n', [
+        { kind: 'ai', agent: 'codex' },
+        { kind: 'human' },
+        { kind: 'untracked' },
+      ]);
       s.observe({ type: 'willSave', file: 'a.ts' });
       s.edit(0, s.text().length, 'import a from "a";\nimport b from "b";\nimport c from "c";\n');
       s.observe({ type: 'save', file: 'a.ts' });
@@ -324,11 +354,30 @@ describe('attribution engine rules', () => {
     it("agent checkpoints: lines that differ between before and after are the agent's, with model and session", () => {
       const s = new Session({ 'a.ts': 'keep();\nold();\n' });
       s.observe(
-        { type: 'agent', phase: 'before', agent: 'claude-code', model: 'opus', session: 's1', files: { 'a.ts': 'keep();\nold();\n' } },
-        { type: 'agent', phase: 'after', agent: 'claude-code', model: 'opus', session: 's1', files: { 'a.ts': 'keep();\nnew();\nadded();\n' } },
+        {
+          type: 'agent',
+          phase: 'before',
+          agent: 'claude-code',
+          model: 'opus',
+          session: 's1',
+          files: { 'a.ts': 'keep();\nold();\n' },
+        },
+        {
+          type: 'agent',
+          phase: 'after',
+          agent: 'claude-code',
+          model: 'opus',
+          session: 's1',
+          files: { 'a.ts': 'keep();\nnew();\nadded();\n' },
+        },
       );
       assert.deepStrictEqual(s.keys(), ['untracked', 'ai:claude-code', 'ai:claude-code']);
-      assert.deepStrictEqual(s.engine.labels('a.ts')[1], { kind: 'ai', agent: 'claude-code', model: 'opus', session: 's1' });
+      assert.deepStrictEqual(s.engine.labels('a.ts')[1], {
+        kind: 'ai',
+        agent: 'claude-code',
+        model: 'opus',
+        session: 's1',
+      });
     });
 
     it("a diskWrite between an agent's before and after belongs to that tool call", () => {
@@ -352,7 +401,11 @@ describe('attribution engine rules', () => {
         { type: 'diskWrite', file: 'a.ts', content: '' },
         { type: 'diskWrite', file: 'a.ts', content: 'legacy();\nkept();\nfresh();\n' },
       );
-      assert.deepStrictEqual(s.keys(), ['ai:codex', 'ai:codex', 'ai:codex'], 'during the call the rewrite is the agent\'s');
+      assert.deepStrictEqual(
+        s.keys(),
+        ['ai:codex', 'ai:codex', 'ai:codex'],
+        "during the call the rewrite is the agent's",
+      );
       s.observe({ type: 'agent', phase: 'after', agent: 'codex', files: { 'a.ts': 'legacy();\nkept();\nfresh();\n' } });
       assert.deepStrictEqual(s.keys(), ['untracked', 'untracked', 'ai:codex']);
     });
@@ -423,7 +476,15 @@ describe('attribution engine rules', () => {
     it('an edit past the end of the text is an input error and leaves the file unchanged', () => {
       const s = new Session({ 'a.ts': 'abc\n' });
       assert.throws(
-        () => s.observe({ type: 'edit', file: 'a.ts', changes: [{ offset: 0, length: 0, text: 'ok' }, { offset: 99, length: 1, text: '' }] }),
+        () =>
+          s.observe({
+            type: 'edit',
+            file: 'a.ts',
+            changes: [
+              { offset: 0, length: 0, text: 'ok' },
+              { offset: 99, length: 1, text: '' },
+            ],
+          }),
         (err: unknown) => CountersignError.is(err, 'input') && /a\.ts, change 1/.test(err.message),
       );
       assert.strictEqual(s.text(), 'abc\n');
@@ -437,11 +498,19 @@ describe('attribution engine rules', () => {
 
     it('setFile with labels keeps them, "AI, modified" included, and rejects a count mismatch', () => {
       const e = new AttributionEngine();
-      const labels = [{ kind: 'ai', agent: 'kiro', model: 'm' }, { kind: 'human', wasAi: { agent: 'kiro' } }, { kind: 'human' }, { kind: 'untracked' }] as const;
+      const labels = [
+        { kind: 'ai', agent: 'kiro', model: 'm' },
+        { kind: 'human', wasAi: { agent: 'kiro' } },
+        { kind: 'human' },
+        { kind: 'untracked' },
+      ] as const;
       e.setFile('f', 'a();\nb(); c();\nd\n\n', [...labels]);
       assert.deepStrictEqual(e.labels('f'), labels);
       assert.deepStrictEqual(e.stats('f'), { ai: 1, aiModified: 1, human: 2, untracked: 1, agents: ['kiro'] });
-      assert.throws(() => e.setFile('f', 'one\n', []), (err: unknown) => CountersignError.is(err, 'input'));
+      assert.throws(
+        () => e.setFile('f', 'one\n', []),
+        (err: unknown) => CountersignError.is(err, 'input'),
+      );
     });
 
     it('deleteFile forgets the file', () => {
@@ -454,7 +523,11 @@ describe('attribution engine rules', () => {
     it('stats lists more agents than fit in the aggregate bit mask', () => {
       const e = new AttributionEngine();
       const agents = Array.from({ length: 40 }, (_, i) => `agent-${String(i).padStart(2, '0')}`);
-      e.setFile('f', agents.map((a) => `${a}\n`).join(''), agents.map((agent) => ({ kind: 'ai', agent })));
+      e.setFile(
+        'f',
+        agents.map((a) => `${a}\n`).join(''),
+        agents.map((agent) => ({ kind: 'ai', agent })),
+      );
       assert.deepStrictEqual(e.stats('f').agents, agents);
       assert.strictEqual(e.lineLabel('f', 39)?.kind, 'ai');
     });

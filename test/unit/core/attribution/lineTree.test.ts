@@ -1,7 +1,20 @@
 import * as assert from 'assert';
 import * as fc from 'fast-check';
 import { uniformLine } from '../../../../src/core/attribution/line';
-import { charCount, fromLines, lineAt, lineCount, linesBetween, locate, sameText, splice, toLines, treeDepth, treeText, type Tree } from '../../../../src/core/attribution/lineTree';
+import {
+  charCount,
+  fromLines,
+  lineAt,
+  lineCount,
+  linesBetween,
+  locate,
+  sameText,
+  splice,
+  toLines,
+  treeDepth,
+  treeText,
+  type Tree,
+} from '../../../../src/core/attribution/lineTree';
 import { WriterTable } from '../../../../src/core/attribution/writers';
 
 const writers = new WriterTable();
@@ -10,64 +23,90 @@ const lineText = fc.constantFrom('a\n', 'bb\n', '\n', 'ccc\r\n', 'dd\n');
 
 describe('lineTree (persistent B+tree of lines)', () => {
   it('splices, looks up lines and offsets, and slices like an array does', () => {
-    fc.assert(fc.property(fc.array(lineText, { maxLength: 60 }), fc.array(fc.tuple(fc.nat(), fc.nat(5), fc.array(lineText, { maxLength: 4 })), { maxLength: 20 }), (initial, ops) => {
-      const model = [...initial];
-      let tree: Tree = fromLines(model.map(mk));
-      for (const [at, del, ins] of ops) {
-        const index = at % (model.length + 1);
-        const before = tree;
-        const beforeText = model.join('');
-        tree = splice(tree, index, del, ins.map(mk));
-        model.splice(index, del, ...ins);
-        assert.strictEqual(treeText(before), beforeText, 'older versions are untouched (persistence)');
-      }
-      assert.deepStrictEqual(toLines(tree).map((l) => l.text), model);
-      assert.strictEqual(lineCount(tree), model.length);
-      assert.strictEqual(charCount(tree), model.join('').length);
-      let start = 0;
-      model.forEach((text, i) => {
-        assert.strictEqual(lineAt(tree, i).text, text);
-        for (let k = 0; k < text.length; k++) assert.deepStrictEqual(locate(tree, start + k), { index: i, start, line: lineAt(tree, i) });
-        start += text.length;
-      });
-      const from = Math.floor(model.length / 3), to = Math.floor((2 * model.length) / 3) + 1;
-      assert.deepStrictEqual(linesBetween(tree, from, to).map((l) => l.text), model.slice(from, to));
-    }));
+    fc.assert(
+      fc.property(
+        fc.array(lineText, { maxLength: 60 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat(5), fc.array(lineText, { maxLength: 4 })), { maxLength: 20 }),
+        (initial, ops) => {
+          const model = [...initial];
+          let tree: Tree = fromLines(model.map(mk));
+          for (const [at, del, ins] of ops) {
+            const index = at % (model.length + 1);
+            const before = tree;
+            const beforeText = model.join('');
+            tree = splice(tree, index, del, ins.map(mk));
+            model.splice(index, del, ...ins);
+            assert.strictEqual(treeText(before), beforeText, 'older versions are untouched (persistence)');
+          }
+          assert.deepStrictEqual(
+            toLines(tree).map((l) => l.text),
+            model,
+          );
+          assert.strictEqual(lineCount(tree), model.length);
+          assert.strictEqual(charCount(tree), model.join('').length);
+          let start = 0;
+          model.forEach((text, i) => {
+            assert.strictEqual(lineAt(tree, i).text, text);
+            for (let k = 0; k < text.length; k++)
+              assert.deepStrictEqual(locate(tree, start + k), { index: i, start, line: lineAt(tree, i) });
+            start += text.length;
+          });
+          const from = Math.floor(model.length / 3),
+            to = Math.floor((2 * model.length) / 3) + 1;
+          assert.deepStrictEqual(
+            linesBetween(tree, from, to).map((l) => l.text),
+            model.slice(from, to),
+          );
+        },
+      ),
+    );
   });
 
   it('sameText agrees with string equality, whatever the tree shapes', () => {
-    fc.assert(fc.property(fc.array(lineText, { maxLength: 12 }), fc.array(lineText, { maxLength: 12 }), (a, b) => {
-      const ta = fromLines(a.map(mk));
-      // Build b's tree by inserting one line at a time, so its shape differs from a bulk build.
-      let tb: Tree = null;
-      b.forEach((text, i) => { tb = splice(tb, i, 0, [mk(text)]); });
-      assert.strictEqual(sameText(ta, tb), a.join('') === b.join(''));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.array(lineText, { maxLength: 12 }), fc.array(lineText, { maxLength: 12 }), (a, b) => {
+        const ta = fromLines(a.map(mk));
+        // Build b's tree by inserting one line at a time, so its shape differs from a bulk build.
+        let tb: Tree = null;
+        b.forEach((text, i) => {
+          tb = splice(tb, i, 0, [mk(text)]);
+        });
+        assert.strictEqual(sameText(ta, tb), a.join('') === b.join(''));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('keeps its shape through thousands of lines of splices: several levels deep, every lookup right', () => {
     // Big enough that leaves split, inner nodes split and merge, and the root grows and shrinks.
     const line = fc.constantFrom('a\n', 'bb\n', '\n', 'ccc\r\n');
-    fc.assert(fc.property(fc.nat(3000), fc.array(fc.tuple(fc.nat(), fc.nat(1200), fc.nat(1500), line), { maxLength: 12 }), (initial, ops) => {
-      const model = Array.from({ length: initial }, (_, i) => ['x\n', 'yy\n', '\n'][i % 3]);
-      let tree: Tree = fromLines(model.map(mk));
-      for (const [at, del, insCount, text] of ops) {
-        const index = at % (model.length + 1);
-        const ins = Array.from({ length: insCount }, () => text);
-        tree = splice(tree, index, del, ins.map(mk));
-        model.splice(index, del, ...ins);
-        assert.strictEqual(lineCount(tree), model.length);
-        assert.ok(treeDepth(tree) <= 6, `depth ${treeDepth(tree)} for ${model.length} lines`);
-      }
-      assert.strictEqual(treeText(tree), model.join(''));
-      for (let i = 0; i < model.length; i += 97) assert.strictEqual(lineAt(tree, i).text, model[i]);
-      let start = 0;
-      model.forEach((text, i) => {
-        if (i % 89 === 0) assert.deepStrictEqual(locate(tree, start), { index: i, start, line: lineAt(tree, i) });
-        start += text.length;
-      });
-      assert.strictEqual(charCount(tree), start);
-    }), { numRuns: 60 });
+    fc.assert(
+      fc.property(
+        fc.nat(3000),
+        fc.array(fc.tuple(fc.nat(), fc.nat(1200), fc.nat(1500), line), { maxLength: 12 }),
+        (initial, ops) => {
+          const model = Array.from({ length: initial }, (_, i) => ['x\n', 'yy\n', '\n'][i % 3]);
+          let tree: Tree = fromLines(model.map(mk));
+          for (const [at, del, insCount, text] of ops) {
+            const index = at % (model.length + 1);
+            const ins = Array.from({ length: insCount }, () => text);
+            tree = splice(tree, index, del, ins.map(mk));
+            model.splice(index, del, ...ins);
+            assert.strictEqual(lineCount(tree), model.length);
+            assert.ok(treeDepth(tree) <= 6, `depth ${treeDepth(tree)} for ${model.length} lines`);
+          }
+          assert.strictEqual(treeText(tree), model.join(''));
+          for (let i = 0; i < model.length; i += 97) assert.strictEqual(lineAt(tree, i).text, model[i]);
+          let start = 0;
+          model.forEach((text, i) => {
+            if (i % 89 === 0) assert.deepStrictEqual(locate(tree, start), { index: i, start, line: lineAt(tree, i) });
+            start += text.length;
+          });
+          assert.strictEqual(charCount(tree), start);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it('builds a 100,000-line tree of bounded depth', () => {

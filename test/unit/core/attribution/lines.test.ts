@@ -1,6 +1,12 @@
 import * as assert from 'assert';
 import * as fc from 'fast-check';
-import { countNonBlankLines, normalizeLineEndings, splitLines, splitLinesWithEnds, withoutWhitespace } from '../../../../src/core/attribution/lines';
+import {
+  countNonBlankLines,
+  normalizeLineEndings,
+  splitLines,
+  splitLinesWithEnds,
+  withoutWhitespace,
+} from '../../../../src/core/attribution/lines';
 
 describe('splitLines (split on \\n, \\r belongs to the line ending, a final line break starts no line)', () => {
   it('splits LF, CRLF and mixed text', () => {
@@ -22,10 +28,15 @@ describe('splitLines (split on \\n, \\r belongs to the line ending, a final line
   });
 
   it('splitLinesWithEnds joins back to the text', () => {
-    fc.assert(fc.property(fc.array(fc.constantFrom('a', '\n', '\r', '\r\n', ' '), { maxLength: 20 }).map((p) => p.join('')), (text) => {
-      assert.strictEqual(splitLinesWithEnds(text).join(''), text);
-      assert.strictEqual(splitLinesWithEnds(text).length, splitLines(text).length);
-    }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('a', '\n', '\r', '\r\n', ' '), { maxLength: 20 }).map((p) => p.join('')),
+        (text) => {
+          assert.strictEqual(splitLinesWithEnds(text).join(''), text);
+          assert.strictEqual(splitLinesWithEnds(text).length, splitLines(text).length);
+        },
+      ),
+    );
   });
 
   it('helpers: whitespace removal, line-ending normalisation, non-blank line count', () => {
