@@ -14,6 +14,7 @@ import { parseSshPublicKey, parseSshSignature } from './sshsig';
 
 // The same-person rule lives in ./person (the policy's duplicate-reviewer check needs it without the crypto).
 import { personKey, samePerson } from './person';
+import { shortSha } from './shortSha';
 
 export { personKey, samePerson };
 
@@ -269,15 +270,14 @@ export class RangeIndex {
    * approved change (a squash of them).
    */
   rebasedMismatch(st: SignedStatement['statement'], anchor: string): string | undefined {
-    const short = (s: string) => s.slice(0, 12);
     const chain = this.chainFromBase(anchor);
-    const approvedAs = `it was approved as ${short(st.base)}..${short(st.tip)} and is carried here by patch-id, but`;
-    const again = `approve ${this.reviewBase ? `${short(this.reviewBase)}..` : ''}${short(anchor)} again`;
+    const approvedAs = `it was approved as ${shortSha(st.base)}..${shortSha(st.tip)} and is carried here by patch-id, but`;
+    const again = `approve ${this.reviewBase ? `${shortSha(this.reviewBase)}..` : ''}${shortSha(anchor)} again`;
     if (!chain)
-      return `${approvedAs} this push's commits up to ${short(anchor)} are not a plain chain from ${this.reviewBase ? short(this.reviewBase) : 'a root'} (a merge), so they cannot be matched to the approved commits one by one; ${again}`;
+      return `${approvedAs} this push's commits up to ${shortSha(anchor)} are not a plain chain from ${this.reviewBase ? shortSha(this.reviewBase) : 'a root'} (a merge), so they cannot be matched to the approved commits one by one; ${again}`;
     if (this.replayedTrees !== undefined) {
       const replayed = this.replayedTrees[approvedSpanKey(st)];
-      const onto = this.reviewBase ? short(this.reviewBase) : 'an empty tree';
+      const onto = this.reviewBase ? shortSha(this.reviewBase) : 'an empty tree';
       if (!replayed)
         return `${approvedAs} the approved change does not replay cleanly onto ${onto}, so this push's change cannot be the approved one; ${again}`;
       if (replayed !== this.byId.get(anchor)?.tree) {
@@ -293,7 +293,7 @@ export class RangeIndex {
     }
     const differs = chain.findIndex((c, i) => this.byId.get(c)?.ownPatchId !== approved[i]);
     if (differs >= 0)
-      return `${approvedAs} this push's ${chain.length} commits do not match the approved commits one by one (commit ${differs + 1}, ${short(chain[differs])}, is not the approved commit ${differs + 1}'s change); ${again}`;
+      return `${approvedAs} this push's ${chain.length} commits do not match the approved commits one by one (commit ${differs + 1}, ${shortSha(chain[differs])}, is not the approved commit ${differs + 1}'s change); ${again}`;
     return undefined;
   }
 
@@ -333,7 +333,6 @@ export function statementCoverage(
 ): { covered: Map<string, CoverageVia>; not: Map<string, string> } {
   const covered = new Map<string, CoverageVia>();
   const not = new Map<string, string>();
-  const short = (s: string) => s.slice(0, 12);
   for (const t of range.anchors(st)) {
     const how = statementCovers(st, {
       tip: t.sha,
@@ -363,7 +362,7 @@ export function statementCoverage(
         if (!covered.has(c))
           not.set(
             c,
-            `its base ${short(st.base)} is not in this repository, so what it reviewed is unknown (fetch it, or approve again with --base ${range.reviewBase ? short(range.reviewBase) : '<base>'})`,
+            `its base ${shortSha(st.base)} is not in this repository, so what it reviewed is unknown (fetch it, or approve again with --base ${range.reviewBase ? shortSha(range.reviewBase) : '<base>'})`,
           );
       });
       continue;
@@ -371,7 +370,7 @@ export function statementCoverage(
     for (const c of span.inside) if (!covered.has(c)) covered.set(c, 'tip');
     for (const c of span.before)
       if (!covered.has(c))
-        not.set(c, `it reviewed ${short(st.base)}..${short(st.tip)}, which starts after this commit`);
+        not.set(c, `it reviewed ${shortSha(st.base)}..${shortSha(st.tip)}, which starts after this commit`);
   }
   for (const c of covered.keys()) not.delete(c);
   return { covered, not };

@@ -3,6 +3,7 @@ import { eligibleReviewers, personLabel, RangeIndex, ReviewerKeys, samePerson } 
 import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy, type Reviewer } from './policy';
 import { rangeBlast, reviewNeed } from './reviewNeed';
 import { StatementStanding } from './statementStanding';
+import { shortSha } from './shortSha';
 
 export { personLabel } from './approvalRules';
 export { rangeBlast, reviewNeed, type RangeBlast } from './reviewNeed';
@@ -163,10 +164,6 @@ export interface GateResult {
   policyError?: boolean;
 }
 
-function short(sha: string): string {
-  return sha.slice(0, 12);
-}
-
 /** An unprotected branch passes; problems gathering the input (an unreachable remote) are only worth a notice. */
 function unprotected(result: GateResult): GateResult {
   result.notices.push(...result.errors);
@@ -288,7 +285,7 @@ export function evaluateGate(input: GateInput): GateResult {
     if (unreadable) {
       for (const e of unreadable.shown) {
         decision.reasons.push(
-          `an approval note it depends on is unreadable: ${e.error} — fix: remove that line with \`git notes --ref=refs/notes/countersign edit ${short(e.attachedTo)}\` and ask the reviewer to approve again`,
+          `an approval note it depends on is unreadable: ${e.error} — fix: remove that line with \`git notes --ref=refs/notes/countersign edit ${shortSha(e.attachedTo)}\` and ask the reviewer to approve again`,
         );
       }
       if (unreadable.more > 0)
@@ -305,8 +302,8 @@ export function evaluateGate(input: GateInput): GateResult {
       // On their own commit no approval of theirs counts, so the way out is the withdrawal `approve --force` records.
       decision.reasons.push(
         own
-          ? `${personLabel(reject.reviewer)} requested changes on ${short(reject.signed.statement.tip)}, a commit they ${own}, at ${reject.signed.statement.time}${comment} — it holds the commit until ${who} withdraws it: ${who} runs \`countersign approve ${reject.signed.statement.tip} --force\` (it lifts the request for changes; it does not count as an approval)`
-          : `${personLabel(reject.reviewer)} requested changes on ${short(reject.signed.statement.tip)} at ${reject.signed.statement.time}${comment}${voided ? ' (after approving; the approval no longer counts)' : ''} — it holds the commit until ${who} approves a new revision or this one again`,
+          ? `${personLabel(reject.reviewer)} requested changes on ${shortSha(reject.signed.statement.tip)}, a commit they ${own}, at ${reject.signed.statement.time}${comment} — it holds the commit until ${who} withdraws it: ${who} runs \`countersign approve ${reject.signed.statement.tip} --force\` (it lifts the request for changes; it does not count as an approval)`
+          : `${personLabel(reject.reviewer)} requested changes on ${shortSha(reject.signed.statement.tip)} at ${reject.signed.statement.time}${comment}${voided ? ' (after approving; the approval no longer counts)' : ''} — it holds the commit until ${who} approves a new revision or this one again`,
       );
     }
     for (const a of counted.approvals) {

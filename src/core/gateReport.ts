@@ -1,5 +1,6 @@
 import { personLabel, type CommitDecision, type GateResult } from './gate';
 import { personKey, samePerson } from './approvalRules';
+import { shortSha } from './shortSha';
 
 /**
  * How a gate result reads: plain text for hooks and terminals, the JSON contract of `verify --format json`,
@@ -31,12 +32,8 @@ export function gateJson(r: GateResult): VerifyJson {
   };
 }
 
-function short(sha: string): string {
-  return sha.slice(0, 12);
-}
-
 function commitLine(c: CommitDecision): string {
-  return `${short(c.sha)} ${c.subject.length > 60 ? c.subject.slice(0, 57) + '...' : c.subject} (${c.author.name} <${c.author.email}>)`;
+  return `${shortSha(c.sha)} ${c.subject.length > 60 ? c.subject.slice(0, 57) + '...' : c.subject} (${c.author.name} <${c.author.email}>)`;
 }
 
 /** People-facing text. `who` names the caller in the first line (`countersign (pre-push)`). */
@@ -109,11 +106,11 @@ export function gateGithubAnnotations(r: GateResult): string {
     if (!c.ok) {
       const body = [...c.reasons, ...c.ignored].map((x) => `- ${x}`).join('\n');
       out.push(
-        `::error title=${ghProp(`Countersign: ${short(c.sha)} needs review`)}::${ghData(`${c.subject}\n${body}${r.approveCommand ? `\nReviewer runs: ${r.approveCommand}` : ''}`)}`,
+        `::error title=${ghProp(`Countersign: ${shortSha(c.sha)} needs review`)}::${ghData(`${c.subject}\n${body}${r.approveCommand ? `\nReviewer runs: ${r.approveCommand}` : ''}`)}`,
       );
     } else if (c.needsReview) {
       out.push(
-        `::notice title=${ghProp(`Countersign: ${short(c.sha)} approved`)}::${ghData(`${c.subject} — approved by ${c.approvals.map((a) => a.reviewer).join(', ')}`)}`,
+        `::notice title=${ghProp(`Countersign: ${shortSha(c.sha)} approved`)}::${ghData(`${c.subject} — approved by ${c.approvals.map((a) => a.reviewer).join(', ')}`)}`,
       );
     }
   }
@@ -143,7 +140,7 @@ export function gateMarkdownSummary(results: GateResult[]): string {
         const why = [...c.reasons, ...c.ignored].map(mdCell).join('<br>') || '—';
         const approvals = c.approvals.map((a) => mdCell(`${a.name} <${a.reviewer}>`)).join('<br>') || '—';
         out.push(
-          `| \`${short(c.sha)}\` ${mdCell(c.subject)} | ${c.needsReview ? 'yes' : 'no'} | ${why} | ${approvals} | ${c.ok ? '✅' : '❌'} |`,
+          `| \`${shortSha(c.sha)}\` ${mdCell(c.subject)} | ${c.needsReview ? 'yes' : 'no'} | ${why} | ${approvals} | ${c.ok ? '✅' : '❌'} |`,
         );
       }
       out.push('');

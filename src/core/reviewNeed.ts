@@ -8,16 +8,13 @@ import { POLICY_FILE, type Policy } from './policy';
 import { aiBeyondCounts, commitEvidence, describeEvidence } from './report/aiEvidence';
 import { AI_PROVENANCE_FIX, parseTrailers } from './trailers';
 import { untrackedReviewReason } from './untrackedReview';
+import { shortSha } from './shortSha';
 
 /**
  * Why a commit needs review (docs/design.md, "The policy" and "The gate"): its AI lines, provenance, untracked
  * lines, paths, tiers — per commit and for the push as a whole (rangeBlast). Which statements count is
  * statementStanding.ts; assembling the decision from both is gate.ts.
  */
-
-function short(sha: string): string {
-  return sha.slice(0, 12);
-}
 
 /** Commits of `commits` reachable from `tip` (including it), walking parents inside the set only. */
 function ancestorsInRange(tip: string, byId: Map<string, GateCommit>): Set<string> {
@@ -106,7 +103,7 @@ export function reviewNeed(policy: Policy, c: GateCommit, policyChangedHere: boo
   let noteAi: { lines: number; agents: string[] } | undefined;
   if (c.aiNote !== undefined) {
     try {
-      const byAgent = aiLinesByAgent(parseAuthorshipNote(c.aiNote, `the refs/notes/ai note on ${short(c.sha)}`));
+      const byAgent = aiLinesByAgent(parseAuthorshipNote(c.aiNote, `the refs/notes/ai note on ${shortSha(c.sha)}`));
       let lines = 0;
       for (const files of byAgent.values()) for (const ranges of files.values()) lines += countRangeLines(ranges);
       noteAi = { lines, agents: [...byAgent.keys()] };
@@ -121,7 +118,7 @@ export function reviewNeed(policy: Policy, c: GateCommit, policyChangedHere: boo
     // Unreadable fails closed, whatever review.unattested says: the commit claims to be attested.
     add(
       'unattested',
-      `unattested: the AI-Provenance of commit ${short(c.sha)} is unreadable: ${evidence.provenanceError} — fix: ${AI_PROVENANCE_FIX}`,
+      `unattested: the AI-Provenance of commit ${shortSha(c.sha)} is unreadable: ${evidence.provenanceError} — fix: ${AI_PROVENANCE_FIX}`,
     );
   } else if (evidence.provenance === undefined && policy.review.unattested) {
     add(
@@ -161,7 +158,7 @@ export function reviewNeed(policy: Policy, c: GateCommit, policyChangedHere: boo
       .map((f) => `${f.path}: ${f.lines}`)
       .join(', ');
     const more = c.restored.files.length > 5 ? `, and ${c.restored.files.length - 5} more file(s)` : '';
-    const why = `brings back ${restored} line(s) that no commit of this push writes (${shown}${more}), from ${short(c.restored.from)} where its first-parent history leaves the push — their provenance is not in this push, so they count as AI-written`;
+    const why = `brings back ${restored} line(s) that no commit of this push writes (${shown}${more}), from ${shortSha(c.restored.from)} where its first-parent history leaves the push — their provenance is not in this push, so they count as AI-written`;
     const ai = (aiLines ?? 0) + restored;
     if (kinds.includes('ai') || (ai >= policy.review.aiLines && ai / (total + restored) >= policy.review.aiShare))
       add('ai', `AI-attributed: ${why}`);

@@ -11,6 +11,7 @@ import {
   type StandingRejection,
   type StatementCheck,
 } from './approvalRules';
+import { shortSha } from './shortSha';
 
 /**
  * Which signed statements count for which commit (docs/design.md, "Approvals"): the one place the gate, `verify`,
@@ -52,10 +53,6 @@ export interface CommitStanding {
 /** Statements that do not count are named on the commits they would cover for the first few, then counted. */
 const MAX_NAMED_IGNORED = 20;
 const MAX_UNREADABLE_SHOWN = 3;
-
-function short(sha: string): string {
-  return sha.slice(0, 12);
-}
 
 function push<T>(m: Map<string, T[]>, k: string, v: T): void {
   const list = m.get(k);
@@ -110,7 +107,7 @@ export class StatementStanding {
         push(
           this.notCoveringBy,
           sha,
-          `approval by ${personLabel(v.reviewer)} on ${short(st.tip)} does not cover this commit: ${why}`,
+          `approval by ${personLabel(v.reviewer)} on ${shortSha(st.tip)} does not cover this commit: ${why}`,
         );
     }
     // Thousands of junk lines must not cost thousands of walks, nor bury the reasons that matter.
@@ -120,7 +117,7 @@ export class StatementStanding {
         push(
           this.refusedBy,
           sha,
-          `${r.signed.statement.decision} by ${r.signed.statement.reviewer.email} on ${short(r.signed.statement.tip)} does not count: ${r.why}`,
+          `${r.signed.statement.decision} by ${r.signed.statement.reviewer.email} on ${shortSha(r.signed.statement.tip)} does not count: ${r.why}`,
         );
       }
     }

@@ -3,6 +3,7 @@ import { recordDecision, type DecisionResult } from '../../git/reviewDecision';
 import { REVIEW_NOTES_REF } from '../../git/notesConfig';
 import { parseCommandArgs, writeJson, type CliContext, type Command, type ExitCode } from '../command';
 import { usageError } from '../../core/errors';
+import { shortSha } from '../../core/shortSha';
 
 function decisionHelp(examples: string): string {
   return `
@@ -99,10 +100,6 @@ async function runDecision(name: 'approve' | 'reject', argv: string[], ctx: CliC
   return pushFailed ? 1 : 0;
 }
 
-function short(sha: string): string {
-  return sha.slice(0, 12);
-}
-
 /** Commits listed before signing; a long range shows its newest ones and how many more. */
 const LISTED = 20;
 
@@ -113,16 +110,17 @@ function printCoverage(
 ): void {
   const n = c.commits.length;
   ctx.stdout(
-    `${rev} (${short(c.tip)}) from ${short(c.base)} (${c.baseSource}) covers ${n} commit${n === 1 ? '' : 's'}:\n`,
+    `${rev} (${shortSha(c.tip)}) from ${shortSha(c.base)} (${c.baseSource}) covers ${n} commit${n === 1 ? '' : 's'}:\n`,
   );
   for (const k of c.commits.slice(0, LISTED)) {
     const ai =
       k.aiLines > 0
         ? `${k.aiLines} AI line${k.aiLines === 1 ? '' : 's'}${k.agents.length ? ` (${k.agents.join(', ')})` : ''}`
         : 'no AI lines';
-    ctx.stdout(`  ${short(k.sha)}  ${k.subject}  — ${k.author.name || k.author.email}, ${ai}\n`);
+    ctx.stdout(`  ${shortSha(k.sha)}  ${k.subject}  — ${k.author.name || k.author.email}, ${ai}\n`);
   }
-  if (n > LISTED) ctx.stdout(`  … and ${n - LISTED} older (git log --oneline ${short(c.base)}..${short(c.tip)})\n`);
+  if (n > LISTED)
+    ctx.stdout(`  … and ${n - LISTED} older (git log --oneline ${shortSha(c.base)}..${shortSha(c.tip)})\n`);
 }
 
 function printHuman(ctx: CliContext, name: 'approve' | 'reject', rev: string, r: DecisionResult): void {
@@ -130,17 +128,17 @@ function printHuman(ctx: CliContext, name: 'approve' | 'reject', rev: string, r:
   const who = s.reviewer.name ? `${s.reviewer.name} <${s.reviewer.email}>` : s.reviewer.email;
   if (r.alreadyRecorded) {
     ctx.stdout(
-      `Already ${name === 'approve' ? 'approved' : 'rejected'} ${rev} (${short(s.tip)}) as ${who} on ${s.time}: nothing new signed\n`,
+      `Already ${name === 'approve' ? 'approved' : 'rejected'} ${rev} (${shortSha(s.tip)}) as ${who} on ${s.time}: nothing new signed\n`,
     );
   } else {
-    ctx.stdout(`${name === 'approve' ? 'Approved' : 'Rejected'} ${rev} (${short(s.tip)}) as ${who}\n`);
+    ctx.stdout(`${name === 'approve' ? 'Approved' : 'Rejected'} ${rev} (${shortSha(s.tip)}) as ${who}\n`);
   }
-  ctx.stdout(`  change:   ${short(s.base)}..${short(s.tip)} (base: ${r.baseSource})\n`);
+  ctx.stdout(`  change:   ${shortSha(s.base)}..${shortSha(s.tip)} (base: ${r.baseSource})\n`);
   ctx.stdout(`  tree:     ${s.tree}\n`);
   ctx.stdout(`  patch-id: ${s.patchId}\n`);
   if (s.comment) ctx.stdout(`  comment:  ${s.comment}\n`);
   ctx.stdout(`  signed:   ${r.keyType} ${r.fingerprint} (namespace countersign-review)\n`);
-  ctx.stdout(`  recorded: ${REVIEW_NOTES_REF} note on ${short(s.tip)}\n`);
+  ctx.stdout(`  recorded: ${REVIEW_NOTES_REF} note on ${shortSha(s.tip)}\n`);
   if (r.notCounting && r.ownCommits.length > 0 && name === 'approve') {
     // What the gate does with it (approvalRules.countApprovals): no approval of theirs counts on their own
     // commit, but as their latest statement it lifts an earlier rejection of theirs.

@@ -2,6 +2,7 @@ import { agentDisplayName } from '../marking/agentClass';
 import { codeSpan, commandLink, escapeMarkdown } from '../marking/hoverText';
 import type { BlameCommitSummary, ProvenanceBlameLine } from './lineProvenance';
 import { relativeAge } from './relativeAge';
+import { displaySha } from '../shortSha';
 
 /**
  * "AI blame" for the current line: the end-of-line annotation and its hover, from what `countersign blame`
@@ -30,10 +31,6 @@ export function personName(author: string): string {
   return name || author.trim();
 }
 
-export function shortSha(sha: string): string {
-  return sha.slice(0, 7);
-}
-
 /**
  * The annotation after a committed line:
  *   `Claude Code · claude-sonnet-4-5 · a1b2c3d · 3 days ago`   (the note attests the line to an AI session)
@@ -47,7 +44,7 @@ export function annotationText(
   nowMs: number,
 ): string | undefined {
   if (!line.commit) return undefined;
-  const sha = shortSha(line.commit);
+  const sha = displaySha(line.commit);
   const age = commit && commit.authorTime > 0 ? relativeAge(commit.authorTime * 1000, nowMs) : undefined;
   const parts: string[] = [];
   if (line.kind === 'ai') {
@@ -124,11 +121,11 @@ export function blameHoverMarkdown(
       ? ` · ${relativeAge(commit.authorTime * 1000, nowMs)} (${isoMinute(commit.authorTime)})`
       : '';
   const summary = commit?.summary ? ` ${escapeMarkdown(commit.summary)}` : '';
-  out.push(`Commit ${code(shortSha(line.commit))}${summary}`);
+  out.push(`Commit ${code(displaySha(line.commit))}${summary}`);
   out.push(`Author ${escapeMarkdown(commit ? `${commit.author} <${commit.authorEmail}>` : line.author)}${when}`);
   const args: ExplainArgs = { repo: explain.repo, sha: line.commit };
   out.push(
-    `${commandLink('Explain commit', explain.command, args, `countersign explain ${shortSha(line.commit)}`)} · line ${line.origLine} of ${escapeMarkdown(line.origPath)} in that commit`,
+    `${commandLink('Explain commit', explain.command, args, `countersign explain ${displaySha(line.commit)}`)} · line ${line.origLine} of ${escapeMarkdown(line.origPath)} in that commit`,
   );
   return out.join('\n\n');
 }

@@ -1,5 +1,6 @@
 import { personLabel, type GateResult } from '../gate';
 import { personKey } from '../approvalRules';
+import { shortSha } from '../shortSha';
 
 /**
  * The message a developer sends a reviewer when a push is blocked ("Request review" in the panel): which
@@ -26,22 +27,18 @@ export interface ReviewRequest {
   commits: number;
 }
 
-function short(sha: string): string {
-  return sha.slice(0, 12);
-}
-
 export function reviewRequest(r: ReviewRequestInput): ReviewRequest | undefined {
   const blocked = r.result.commits.filter((c) => !c.ok);
   if (blocked.length === 0 || !r.result.approveCommand) return undefined;
   const eligible = new Map<string, string>();
   for (const c of blocked) for (const rv of c.eligibleReviewers) eligible.set(personKey(rv.email), personLabel(rv));
   const lines: string[] = [];
-  const what = r.pushedAs ?? r.branch ?? short(r.result.head ?? '');
+  const what = r.pushedAs ?? r.branch ?? shortSha(r.result.head ?? '');
   lines.push(`Review request: ${what} → ${r.target}${r.remoteUrl ? ` (${r.remoteUrl})` : ''}`);
   lines.push('');
   lines.push(`${blocked.length} commit(s) need a review before they can land on ${r.target}:`);
   for (const c of blocked) {
-    lines.push(`  ${short(c.sha)} ${c.subject} — ${c.author.name} <${c.author.email}>`);
+    lines.push(`  ${shortSha(c.sha)} ${c.subject} — ${c.author.name} <${c.author.email}>`);
     for (const reason of c.reasons.filter((x) => !x.startsWith('may approve:'))) lines.push(`    - ${reason}`);
   }
   lines.push('');

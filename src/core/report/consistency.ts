@@ -1,4 +1,5 @@
 import type { CommitFacts } from './commitFacts';
+import { shortSha } from '../shortSha';
 
 /**
  * Where a commit's trailers and its note disagree (issue 7: `report` and `verify` flag them). Trailers are
@@ -29,7 +30,7 @@ export function commitInconsistencies(
   c: Pick<CommitFacts, 'sha' | 'evidence' | 'noteSummary' | 'noteError'>,
 ): Inconsistency[] {
   const out: Inconsistency[] = [];
-  const short = c.sha.slice(0, 12);
+  const short = shortSha(c.sha);
   const p = c.evidence.provenance;
   if (c.evidence.provenanceRaw !== undefined && !p) {
     out.push({

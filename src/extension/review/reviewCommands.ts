@@ -18,6 +18,7 @@ import { pickRepository } from '../workspaceRepos';
 import type { CommitDiffView } from './commitDiffView';
 import { showExplanation } from './explainDocument';
 import type { ReviewService } from './reviewService';
+import { shortSha } from '../../core/shortSha';
 
 /**
  * The reviewer's and the developer's commands: open the panel, refresh, approve / request changes (signed,
@@ -115,10 +116,6 @@ async function pickCommit(
   return { sha: await resolveCommitStrictly(repo, rev, `In ${path.basename(repo)}, the revision`) };
 }
 
-function short(sha: string): string {
-  return sha.slice(0, 12);
-}
-
 /** What a decision command returns when it stops before signing (the reason; tests read it). */
 export interface Refused {
   refused: PreflightCode | 'noKey';
@@ -155,7 +152,7 @@ async function preflight(
       commits: judged ? [{ sha, author: judged.commit.author, committer: judged.commit.committer }] : [],
     });
     if (!problem) return undefined;
-    deps.log.warn(`[review] ${decision} ${short(sha)} refused before signing: ${problem.code}: ${problem.message}`);
+    deps.log.warn(`[review] ${decision} ${shortSha(sha)} refused before signing: ${problem.code}: ${problem.message}`);
     offerFix(problem.message, repo, problem.code === 'keyMismatch');
     return { refused: problem.code };
   };
@@ -168,7 +165,7 @@ async function preflight(
   } catch (e) {
     if (!CountersignError.is(e, 'config')) throw e;
     deps.log.warn(
-      `[review] ${decision} ${short(sha)} refused before signing: no usable signing key: ${errorMessage(e)}`,
+      `[review] ${decision} ${shortSha(sha)} refused before signing: no usable signing key: ${errorMessage(e)}`,
     );
     offerFix(`Countersign cannot sign: ${errorMessage(e)}`, repo, true);
     return { refused: 'noKey' };
@@ -195,7 +192,7 @@ async function decide(
   let comment = args.comment;
   if (decision === 'reject' && !comment?.trim()) {
     comment = await vscode.window.showInputBox({
-      prompt: `What must change in ${short(target.sha)} before you would approve it?`,
+      prompt: `What must change in ${shortSha(target.sha)} before you would approve it?`,
       ignoreFocusOut: true,
       validateInput: (v) => (v.trim() ? undefined : 'Say what must change'),
     });
@@ -207,7 +204,7 @@ async function decide(
   const result = await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
-      title: `Countersign: ${verb} of ${short(target.sha)}`,
+      title: `Countersign: ${verb} of ${shortSha(target.sha)}`,
       cancellable: false,
     },
     async (progress) => {
@@ -226,7 +223,7 @@ async function decide(
   deps.log.info(
     `[review] ${decision} ${s.tip} (base ${s.base}, ${result.baseSource}) signed as ${who} with ${result.keyType} ${result.fingerprint}; push: ${result.push ? (result.push.error ?? 'ok') : 'no remote'}`,
   );
-  const what = `${decision === 'approve' ? 'Approved' : 'Requested changes on'} ${short(s.tip)} as ${who}`;
+  const what = `${decision === 'approve' ? 'Approved' : 'Requested changes on'} ${shortSha(s.tip)} as ${who}`;
   if (result.push?.error) {
     void vscode.window.showWarningMessage(
       `${what}. Recorded locally, but pushing to ${result.push.remote} failed: ${result.push.error}. Share it later with: git push ${result.push.remote} ${REVIEW_NOTES_REF}`,
@@ -268,7 +265,7 @@ export function registerReviewCommands(deps: ReviewCommandDeps): void {
       const files = await deps.diff.changedFiles(repo, target.sha);
       const card = cardsOf(service, repo).find((c) => c.sha === target.sha);
       const ai = new Map(card?.files.map((f) => [f.path, f.aiLines]) ?? []);
-      if (files.length === 0) throw new CountersignError('usage', `${short(target.sha)} changes no files`);
+      if (files.length === 0) throw new CountersignError('usage', `${shortSha(target.sha)} changes no files`);
       if (files.length === 1) file = files[0].path;
       else {
         // AI-heavy files first: that is where a reviewer starts.
@@ -279,7 +276,7 @@ export function registerReviewCommands(deps: ReviewCommandDeps): void {
             n: ai.get(f.path) ?? 0,
           }))
           .sort((a, b) => b.n - a.n || a.label.localeCompare(b.label));
-        file = (await vscode.window.showQuickPick(items, { placeHolder: `Which file of ${short(target.sha)}?` }))
+        file = (await vscode.window.showQuickPick(items, { placeHolder: `Which file of ${shortSha(target.sha)}?` }))
           ?.label;
       }
     }
