@@ -211,7 +211,7 @@ export class RangeIndex {
    *   or null when they are unknown (objects missing, merges): what a rebased approval must match one by one.
    * @param replayedTrees per approved span (approvedSpanKey), the tree its change gives replayed onto the review
    *   base (git/approvalReplay.ts), null when it does not apply cleanly: a rebased approval covers only a commit
-   *   with exactly that tree. Omitted, no tree check is made.
+   *   with exactly that tree. A span it lacks (approved commits not in this repository, onto another base) gets no tree check.
    */
   constructor(
     readonly commits: RangeCommit[],
@@ -275,7 +275,7 @@ export class RangeIndex {
     const again = `approve ${this.reviewBase ? `${shortSha(this.reviewBase)}..` : ''}${shortSha(anchor)} again`;
     if (!chain)
       return `${approvedAs} this push's commits up to ${shortSha(anchor)} are not a plain chain from ${this.reviewBase ? shortSha(this.reviewBase) : 'a root'} (a merge), so they cannot be matched to the approved commits one by one; ${again}`;
-    if (this.replayedTrees !== undefined) {
+    if (this.replayedTrees !== undefined && approvedSpanKey(st) in this.replayedTrees) {
       const replayed = this.replayedTrees[approvedSpanKey(st)];
       const onto = this.reviewBase ? shortSha(this.reviewBase) : 'an empty tree';
       if (!replayed)

@@ -10,20 +10,21 @@ import { runGit } from './gitRunner';
  *
  * git 2.39 has no `merge-tree --merge-base`, so the three trees are wrapped in throwaway commits (fixed
  * identity and date, so they are the same objects every time) whose only common ancestor is the base.
- * Undefined: an object is missing or the merge conflicts — the approval does not carry.
+ * `conflict`: the merge does not apply cleanly, so the approval does not carry. `missing`: the approved commits
+ * are not in this repository (approved from a fork, or pruned), so nothing can be replayed.
  */
 export async function replayedTree(
   cwd: string,
   span: { base: string; tip: string },
   onto: string | undefined,
-): Promise<string | undefined> {
+): Promise<string | 'conflict' | 'missing'> {
   const target = onto ?? (await emptyTree(cwd));
   const r = await runGit(['rev-parse', `${span.base}^{tree}`, `${target}^{tree}`, `${span.tip}^{tree}`], {
     cwd,
     okCodes: [128],
   });
   const trees = r.stdout.split('\n').filter(Boolean);
-  if (r.code !== 0 || trees.length !== 3) return undefined;
+  if (r.code !== 0 || trees.length !== 3) return 'missing';
   const [baseTree, ontoTree, tipTree] = trees;
   if (ontoTree === baseTree) return tipTree;
   const env = {
@@ -41,5 +42,5 @@ export async function replayedTree(
   const base = await commit(baseTree);
   const [ours, theirs] = await Promise.all([commit(ontoTree, base), commit(tipTree, base)]);
   const merged = await runGit(['merge-tree', '--write-tree', '--no-messages', ours, theirs], { cwd, okCodes: [1] });
-  return merged.code === 0 ? merged.stdout.split('\n')[0].trim() : undefined;
+  return merged.code === 0 ? merged.stdout.split('\n')[0].trim() : 'conflict';
 }

@@ -409,7 +409,13 @@ async function replayedApprovals(
           patchId: t.patchIdFromBase ?? '',
         }) === 'rebased',
     );
-    if (carried) out[approvedSpanKey(st)] = (await replayedTree(cwd, st, reviewBase)) ?? null;
+    if (!carried) continue;
+    const replayed = await replayedTree(cwd, st, reviewBase);
+    // Approved commits this repository lacks cannot be replayed: from the same base the statement's own tree is
+    // what the commit must have; onto another base only the patch-id is left (docs/design.md, Approvals).
+    if (replayed === 'missing') {
+      if (st.base === reviewBase) out[approvedSpanKey(st)] = st.tree;
+    } else out[approvedSpanKey(st)] = replayed === 'conflict' ? null : replayed;
   }
   return out;
 }

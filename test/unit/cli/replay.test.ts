@@ -59,7 +59,10 @@ describe('countersign replay', () => {
     );
     assert.strictEqual(r.status, 2);
     assert.match(r.stderr, /trace\.json: events\[0\]\.changes\[0\]\.offset: /);
-    assert.strictEqual(r.stdout, '');
+    // With --json an exit-2 error is one JSON object on stdout (the CLI's error contract, src/cli/command.ts).
+    const json = JSON.parse(r.stdout) as { ok: boolean; exitCode: number; error: string };
+    assert.deepStrictEqual([json.ok, json.exitCode], [false, 2]);
+    assert.match(json.error, /trace\.json: events\[0\]\.changes\[0\]\.offset: /);
   });
 
   it('exits 2 for an unknown observation type, a wrong version, and text that is not JSON', () => {
