@@ -1,9 +1,10 @@
 import type { UninstallResult } from '../git/hookInstaller';
 
 /**
- * The one sentence that says what `uninstall` did — the editor's "Uninstall Hooks" message, and the CLI's last
- * line: the hooks, and the agents' files it took Countersign's hooks out of (personal and uncommitted ones), and
- * the committed ones it left for `agents disconnect`. Nothing removed goes unmentioned.
+ * The one sentence that says what `uninstall` did, for the editor's "Uninstall Hooks" message: the hooks, and
+ * the agents' files it took Countersign's hooks out of (personal and uncommitted ones), and the committed ones it
+ * left for `agents disconnect`. Nothing removed goes unmentioned. (The CLI prints a line per agent file instead,
+ * agentsDisconnect.formatDisconnect, which suits a terminal.)
  */
 export function uninstallSummary(r: Pick<UninstallResult, 'wasInstalled' | 'restoredHooksPath' | 'agents'>): string {
   const hooks = r.wasInstalled
