@@ -5,6 +5,7 @@ import { globProblem, matchGlob } from './glob';
 import { formatJsonPath, jsonLocator, jsonSyntaxError, type JsonPath } from './jsonLocation';
 import { DEFAULT_UNTRACKED_THRESHOLD } from './untrackedReview';
 import { personKey } from './person';
+import { SUPPORTED_KEY_TYPES, isSupportedKeyType } from './sshKeyTypes';
 
 /**
  * `.countersign.json`: who may approve what before it lands on a protected branch. The gate reads it from
@@ -14,24 +15,14 @@ import { personKey } from './person';
  */
 export { POLICY_FILE } from './policyFile';
 
-const SSH_KEY_TYPES = [
-  'ssh-ed25519',
-  'ecdsa-sha2-nistp256',
-  'ecdsa-sha2-nistp384',
-  'ecdsa-sha2-nistp521',
-  'ssh-rsa',
-  'sk-ssh-ed25519@openssh.com',
-  'sk-ecdsa-sha2-nistp256@openssh.com',
-] as const;
-
 /** Why an OpenSSH public key line is unusable, or undefined when it looks right (type, base64 blob agreeing with it). */
 export function publicKeyProblem(line: string): string | undefined {
   const words = line.trim().split(/\s+/);
   const [type, blob] = words;
   if (!type || !blob) return 'expected an OpenSSH public key line: "<type> <base64> [comment]"';
-  if (!(SSH_KEY_TYPES as readonly string[]).includes(type)) {
+  if (!isSupportedKeyType(type)) {
     if (/PRIVATE KEY/.test(line)) return 'this is a PRIVATE key: use the .pub file';
-    return `unsupported key type '${type}' (expected one of ${SSH_KEY_TYPES.join(', ')})`;
+    return `unsupported key type '${type}' (expected one of ${SUPPORTED_KEY_TYPES.join(', ')})`;
   }
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(blob)) return 'the key data is not base64';
   const bytes = Buffer.from(blob, 'base64');

@@ -1,5 +1,6 @@
 import { createHash, createPublicKey, verify as cryptoVerify, type KeyObject } from 'crypto';
 import { CountersignError } from './errors';
+import { SUPPORTED_KEY_TYPES, isSupportedKeyType, type SshKeyType } from './sshKeyTypes';
 
 /**
  * Native SSHSIG verification (the format of `ssh-keygen -Y sign`, OpenSSH PROTOCOL.sshsig), in Node's own
@@ -20,21 +21,6 @@ const ARMOR_END = '-----END SSH SIGNATURE-----';
 const RSA_MIN_BITS = 1024;
 /** FIDO authenticator flag "user present" (SSH_SK_USER_PRESENCE_REQD). */
 const SK_USER_PRESENT = 0x01;
-
-export const SUPPORTED_KEY_TYPES = [
-  'ssh-ed25519',
-  'ecdsa-sha2-nistp256',
-  'ecdsa-sha2-nistp384',
-  'ecdsa-sha2-nistp521',
-  'ssh-rsa',
-  'sk-ssh-ed25519@openssh.com',
-  'sk-ecdsa-sha2-nistp256@openssh.com',
-] as const;
-export type SshKeyType = (typeof SUPPORTED_KEY_TYPES)[number];
-
-export function isSupportedKeyType(t: string): t is SshKeyType {
-  return (SUPPORTED_KEY_TYPES as readonly string[]).includes(t);
-}
 
 /** An OpenSSH public key: the wire-format blob is its identity (what fingerprints and comparisons use). */
 export interface SshPublicKey {
