@@ -5,6 +5,7 @@ import {
   type ApprovalStatement,
   type SignedStatement,
 } from '../../../src/core/approvalStatement';
+import { PATCH_DIFF_ARGS } from '../../../src/git/patchId';
 import { sshSign, type TestKey } from './reviewerKeys';
 import { TempRepo } from './tempRepo';
 
@@ -22,29 +23,9 @@ function git(dir: string, args: string[], input?: string): string {
   }).replace(/\n$/, '');
 }
 
-/** The stable patch-id of base..tip, computed like src/git/patchId.ts. */
+/** The stable patch-id of base..tip with src/git/patchId.ts's diff options, synchronously for test set-up. */
 export function patchIdOf(dir: string, base: string, tip: string): string {
-  const diff = execFileSync(
-    'git',
-    [
-      'diff-tree',
-      '-p',
-      '--binary',
-      '--full-index',
-      '--no-renames',
-      '--no-ext-diff',
-      '--no-textconv',
-      '-U3',
-      '--diff-algorithm=myers',
-      '--src-prefix=a/',
-      '--dst-prefix=b/',
-      '--no-relative',
-      base,
-      tip,
-      '--',
-    ],
-    { cwd: dir, encoding: 'utf8' },
-  );
+  const diff = execFileSync('git', [...PATCH_DIFF_ARGS, base, tip, '--'], { cwd: dir, encoding: 'utf8' });
   if (!diff) return 'empty';
   return (
     execFileSync('git', ['patch-id', '--verbatim'], { cwd: dir, input: diff, encoding: 'utf8' }).split(/\s+/)[0] ||
