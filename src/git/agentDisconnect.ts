@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { HOOK_AGENTS, type HookAgent } from '../core/agents/hookAgents';
-import { agentConfigFiles, planAgentDisconnect, type DisconnectPlan } from '../core/agents/hookConfig';
+import { agentConfigFiles } from '../core/agents/hookLayouts';
+import { planAgentDisconnect, type DisconnectPlan } from '../core/agents/hookConfig';
 import { writeFileAtomic } from './atomicFile';
 import { recordDisconnected } from './connectedAgents';
 import { runGit } from './gitRunner';

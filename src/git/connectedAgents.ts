@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { HOOK_AGENTS, isHookAgent, type HookAgent } from '../core/agents/hookAgents';
-import type { HookPin } from '../core/agents/hookConfig';
+import type { HookPin } from '../core/agents/hookCommand';
 import { allAgentHookStates, type AgentHookState } from '../core/agents/hookHealth';
 import { writeFileAtomic } from './atomicFile';
 import { countersignDir, type RepoPaths } from './repository';

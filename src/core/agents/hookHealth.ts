@@ -1,7 +1,9 @@
 import { errorMessage } from '../errors';
 import { agentDisplayName } from './agentIdentity';
 import { agentOfHook, HOOK_AGENTS, type HookAgent } from './hookAgents';
-import { agentConfigFiles, ourCommandsIn, pinOfCommand, planAgentConfig, type HookPin } from './hookConfig';
+import { agentConfigFiles } from './hookLayouts';
+import { ourCommandsIn, pinOfCommand, type HookPin } from './hookCommand';
+import { planAgentConfig } from './hookConfig';
 
 /**
  * Whether the hook configuration `countersign agents connect` wrote is still there as written. An agent can

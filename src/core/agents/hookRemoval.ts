@@ -1,3 +1,5 @@
+import { isObject, type Json, type JsonObject } from './settingsJson';
+
 /**
  * Taking Countersign's hook entries out of an agent's settings, whatever the agent's shape: `agents connect`
  * moving hooks between the project and the personal settings file, and `agents disconnect` / `uninstall`
@@ -5,15 +7,9 @@
  * they were, and a container our removal left empty (a matcher group, an event's list, `hooks`) goes too,
  * as connect had created it.
  */
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-export type JsonObject = { [k: string]: Json };
 
 /** Whether a command string is one of ours (the caller knows the agent). */
 export type IsOurCommand = (command: unknown) => boolean;
-
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** A hook entry (`{command}`, Copilot's `{bash}`, Kiro's `then: {command}`) that runs our command. */
 export function isOurEntry(v: Json, isOurs: IsOurCommand): boolean {
