@@ -29,6 +29,8 @@ export interface ChangedFile {
   deleted: number | undefined;
   /** git's status letter: A added, M modified, D deleted, T type change */
   status: string;
+  /** For a submodule entry (mode 160000) added or changed here: the commit it now names. */
+  gitlink?: string;
 }
 
 export interface GateCommit {
@@ -50,6 +52,15 @@ export interface GateCommit {
    * first-parent chain leaves the push (src/git/netChange.ts, core/restoredLines.ts). They count as AI lines.
    */
   restored?: { from: string; lines: number; files: Array<{ path: string; lines: number }> };
+  /** Gitlinks this commit sets to a commit the gate has not judged (src/git/gitlinkPins.ts): they need review. */
+  unjudgedGitlinks?: UnjudgedGitlink[];
+}
+
+export interface UnjudgedGitlink {
+  path: string;
+  target: string;
+  /** Whether the commit it names is in this repository (on an unprotected ref), or not here at all. */
+  present: boolean;
 }
 
 export type PolicySource =
@@ -122,7 +133,8 @@ export interface ApprovalRecord {
   comment?: string;
 }
 
-export type ReviewReasonKind = 'ai' | 'unattested' | 'untracked' | 'path' | 'tier' | 'policyChange' | 'unreadableNote';
+export type ReviewReasonKind =
+  'ai' | 'unattested' | 'untracked' | 'path' | 'tier' | 'policyChange' | 'unreadableNote' | 'gitlink';
 
 export interface CommitDecision {
   sha: string;

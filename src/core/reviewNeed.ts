@@ -1,6 +1,7 @@
 import { parseAuthorshipNote } from './authorshipNote';
 import { errorMessage } from './errors';
 import type { GateCommit, ReviewReasonKind } from './gate';
+import { gitlinkReviewReason } from './gitlinkReview';
 import { matchAnyPath } from './glob';
 import { countRangeLines } from './lineRanges';
 import { aiLinesByAgent } from './noteOwners';
@@ -171,6 +172,8 @@ export function reviewNeed(policy: Policy, c: GateCommit, policyChangedHere: boo
     c.parents.length <= 1 ? added : undefined,
   );
   if (untracked) add('untracked', untracked);
+  const gitlink = gitlinkReviewReason(c);
+  if (gitlink) add('gitlink', gitlink);
 
   for (const p of paths) {
     const pattern = matchAnyPath(policy.review.paths, p);

@@ -30,10 +30,14 @@ export class LogTokenParser {
   private current: { c: Skeleton; files: Map<string, ChangedFile> } | undefined;
   /** Status letter of the raw entry whose path is the next token. */
   private rawStatus: string | undefined;
+  /** The commit that raw entry's new side names, when it is a gitlink (mode 160000). */
+  private rawGitlink: string | undefined;
 
   push(token: Buffer): void {
     if (this.rawStatus !== undefined) {
-      this.file(decodePath(token)).status = this.rawStatus;
+      const f = this.file(decodePath(token));
+      f.status = this.rawStatus;
+      if (this.rawGitlink !== undefined) f.gitlink = this.rawGitlink;
       this.rawStatus = undefined;
       return;
     }
@@ -42,6 +46,9 @@ export class LogTokenParser {
     if (t[0] === 0x3a /* ':' */) {
       const header = t.toString('latin1');
       this.rawStatus = header.slice(header.lastIndexOf(' ') + 1).charAt(0) || 'M';
+      // `:oldmode newmode oldid newid status` (--no-abbrev): what a submodule entry pins (gitlinkPins.ts).
+      const [, newMode, , newId] = header.slice(1).split(' ');
+      this.rawGitlink = newMode === '160000' && this.rawStatus !== 'D' ? newId : undefined;
       if (!this.current) throw this.unexpected(header);
       return;
     }
@@ -108,6 +115,7 @@ export async function readCommitRange(cwd: string, revArgs: string[]): Promise<G
       '--reverse',
       '--format=%H %T %P',
       '--raw',
+      '--no-abbrev',
       '--numstat',
       '-z',
       '--text',

@@ -23,6 +23,7 @@ import { stablePatchId, stablePatchIds, stablePatchIdsOfSpans } from './patchId'
 import { firstParentExit, restoredLines, unexplainedNetChange } from './netChange';
 import { rewindOf } from './rewind';
 import { emptyTree } from './emptyTree';
+import { markUnjudgedGitlinks } from './gitlinkPins';
 import { spanReach } from './spanReach';
 
 /**
@@ -308,6 +309,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     }
   }
 
+  await markUnjudgedGitlinks(cwd, commits, [head, ...exclude, ...protectedTips]);
   const shas = commits.map((c) => c.sha);
   const notes = ahead?.notesOf('refs/notes/ai', shas) ?? (await readNotes(cwd, 'refs/notes/ai', shas));
   for (const c of commits) {
