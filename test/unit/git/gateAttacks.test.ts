@@ -3,7 +3,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { formatStatementLine } from '../../../src/core/approvalStatement';
-import { attach, sign, statementFor } from '../helpers/approvals';
+import { attach, recordDecision, sign, statementFor } from '../helpers/approvals';
 import { makeKey } from '../helpers/reviewerKeys';
 import { commitFile, policyJson, pushMain, setup } from '../helpers/gateServer';
 
@@ -21,14 +21,14 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     commitFile(ada, 'x.ts', 'x\n', 'Bob writes and approves his own change');
     ada.git('commit', '-q', '--amend', '--no-edit', '--author', 'Bob Reviewer <BOB@Example.com>');
     const tip = ada.git('rev-parse', 'HEAD');
-    attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base })), tip, ada.env);
+    recordDecision(ada, bob, { email: 'bob@example.com', tip, base });
     const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
     assert.match(r.stderr, /does not count: they authored this commit \(two-person rule\)/);
     assert.match(r.stderr, /may approve: Carol Ops <carol@example\.com> \(sre\)/);
     assert.doesNotMatch(r.stderr, /may approve: .*Bob/);
     // Carol (not the author) can.
-    attach(ada.dir, sign(carol, statementFor(ada.dir, { email: 'carol@example.com', tip, base })), tip, ada.env);
+    recordDecision(ada, carol, { email: 'carol@example.com', tip, base });
     const ok = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
     assert.strictEqual(ok.status, 0, ok.stderr);
   });
@@ -42,7 +42,7 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
       env: { ...ada.env, GIT_COMMITTER_NAME: 'Bob', GIT_COMMITTER_EMAIL: 'Bob@example.com' },
     });
     const tip = ada.git('rev-parse', 'HEAD');
-    attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base })), tip, ada.env);
+    recordDecision(ada, bob, { email: 'bob@example.com', tip, base });
     const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
     assert.match(r.stderr, /they committed this commit/);
@@ -52,8 +52,8 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     const { ada, mallory } = setup();
     const base = ada.git('rev-parse', 'origin/main');
     const tip = commitFile(ada, 'x.ts', 'x\n', 'x');
-    attach(ada.dir, sign(mallory, statementFor(ada.dir, { email: 'bob@example.com', tip, base })), tip, ada.env);
-    attach(ada.dir, sign(mallory, statementFor(ada.dir, { email: 'mallory@example.com', tip, base })), tip, ada.env);
+    recordDecision(ada, mallory, { email: 'bob@example.com', tip, base });
+    recordDecision(ada, mallory, { email: 'mallory@example.com', tip, base });
     const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
     assert.match(r.stderr, /does not verify with bob@example\.com's key/);
@@ -65,7 +65,7 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     const { ada, carol } = setup();
     const base = ada.git('rev-parse', 'origin/main');
     const tip = commitFile(ada, 'x.ts', 'x\n', 'x');
-    attach(ada.dir, sign(carol, statementFor(ada.dir, { email: 'bob@example.com', tip, base })), tip, ada.env);
+    recordDecision(ada, carol, { email: 'bob@example.com', tip, base });
     const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
     assert.match(r.stderr, /names bob@example\.com but is signed with the key of Carol Ops/);
@@ -125,7 +125,7 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     ada.git('checkout', '-q', '-b', 'feature');
     commitFile(ada, 'feature.ts', 'feature\n', 'feature');
     const tip = ada.git('rev-parse', 'HEAD');
-    attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base })), tip, ada.env);
+    recordDecision(ada, bob, { email: 'bob@example.com', tip, base });
     // main moves on (an attested human commit), the feature is rebased onto it.
     ada.git('checkout', '-q', 'main');
     commitFile(ada, 'other.ts', 'other\n', 'other\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
@@ -152,7 +152,7 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     loosened.reviewers.push({ name: 'Ada Author', email: 'ada@example.com', key: adaKey.publicKey });
     const tip = commitFile(ada, '.countersign.json', JSON.stringify(loosened, null, 2), 'Add myself as reviewer');
     // Ada cannot approve her own commit anyway, and her key is not in the old policy: a helper identity tries.
-    attach(ada.dir, sign(adaKey, statementFor(ada.dir, { email: 'ada@example.com', tip, base })), tip, ada.env);
+    recordDecision(ada, adaKey, { email: 'ada@example.com', tip, base });
     const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
     assert.match(
@@ -265,20 +265,10 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     const { ada, bob } = setup();
     const base = ada.git('rev-parse', 'origin/main');
     const tip = commitFile(ada, 'x.ts', 'x\n', 'x');
-    attach(
-      ada.dir,
-      sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base, decision: 'reject', comment: 'no' })),
-      tip,
-      ada.env,
-    );
+    recordDecision(ada, bob, { email: 'bob@example.com', tip, base, decision: 'reject', comment: 'no' });
     assert.strictEqual(ada.gitResult(['push', 'origin', 'refs/notes/countersign']).status, 0);
     ada.git('update-ref', '-d', 'refs/notes/countersign');
-    attach(
-      ada.dir,
-      sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base, time: '2000-01-01T00:00:00Z' })),
-      tip,
-      ada.env,
-    );
+    recordDecision(ada, bob, { email: 'bob@example.com', tip, base, time: '2000-01-01T00:00:00Z' });
     const r = ada.gitResult(['push', '-f', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
     assert.match(r.stderr, /requested changes/);
@@ -297,7 +287,7 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
       'resource "aws_db_instance" "prod" {}\n',
       'delete and recreate the environment\n\nAI-Provenance: v1 ai=1 human=0 untracked=0',
     );
-    attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base })), tip, ada.env);
+    recordDecision(ada, bob, { email: 'bob@example.com', tip, base });
     const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
     assert.match(
@@ -305,7 +295,7 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
       /tier 'infrastructure': touches infra\/main\.tf — needs 2 approval\(s\) and one from a reviewer with role 'sre'/,
     );
     assert.match(r.stderr, /has 1 of 2 required approval/);
-    attach(ada.dir, sign(carol, statementFor(ada.dir, { email: 'carol@example.com', tip, base })), tip, ada.env);
+    recordDecision(ada, carol, { email: 'carol@example.com', tip, base });
     const ok = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
     assert.strictEqual(ok.status, 0, ok.stderr);
   });
@@ -335,12 +325,12 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     assert.match(r.stderr, /3 of 3 commit\(s\) need review/);
     assert.match(r.stderr, new RegExp(`countersign approve ${tip}`));
     // One approval of the tip would not do: the tier wants two people.
-    attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base })), tip, ada.env);
+    recordDecision(ada, bob, { email: 'bob@example.com', tip, base });
     const one = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(one.status, 0);
     assert.match(one.stderr, /has 1 of 2 required approval/);
     // Two reviewers approving the tip against the branch's base cover the whole range.
-    attach(ada.dir, sign(carol, statementFor(ada.dir, { email: 'carol@example.com', tip, base })), tip, ada.env);
+    recordDecision(ada, carol, { email: 'carol@example.com', tip, base });
     const ok = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
     assert.strictEqual(ok.status, 0, ok.stderr);
   });

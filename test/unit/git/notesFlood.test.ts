@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { createHash } from 'crypto';
 import { formatStatementLine } from '../../../src/core/approvalStatement';
 import { gatherApprovals } from '../../../src/git/gateInput';
-import { attach, sign, statementFor } from '../helpers/approvals';
+import { recordDecision, sign, statementFor } from '../helpers/approvals';
 import { commitFile, pushMain, setup, type Setup } from '../helpers/gateServer';
 
 /**
@@ -120,7 +120,7 @@ describe('notes flood: the server only takes signed statements on real commits (
     const base = ada.git('rev-parse', 'origin/main');
     const tip = commitFile(ada, 'ok.ts', 'ok\n', 'ok');
     ada.gitResult(['fetch', '-q', 'origin', '+refs/notes/countersign:refs/notes/countersign']);
-    attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base })), tip, ada.env);
+    recordDecision(ada, bob, { email: 'bob@example.com', tip, base });
     const notes = ada.gitResult(['push', '--no-verify', 'origin', 'refs/notes/countersign']);
     assert.strictEqual(notes.status, 0, notes.stderr);
     const land = pushMain(ada);

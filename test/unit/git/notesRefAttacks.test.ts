@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { attach, sign, statementFor } from '../helpers/approvals';
+import { recordDecision } from '../helpers/approvals';
 import { commitFile, pushMain, setup } from '../helpers/gateServer';
 
 /**
@@ -17,30 +17,17 @@ describe('approvals ref is append-only on the server (real pushes)', function ()
     const base = ada.git('rev-parse', 'origin/main');
     const tip = commitFile(ada, 'x.ts', 'x\n', 'x');
     const t0 = Date.now();
-    attach(
-      ada.dir,
-      sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base, time: new Date(t0).toISOString() })),
-      tip,
-      ada.env,
-    );
+    recordDecision(ada, bob, { email: 'bob@example.com', tip, base, time: new Date(t0).toISOString() });
     assert.strictEqual(ada.gitResult(['push', 'origin', 'refs/notes/countersign']).status, 0);
     const approvedOnly = ada.git('rev-parse', 'refs/notes/countersign');
-    attach(
-      ada.dir,
-      sign(
-        bob,
-        statementFor(ada.dir, {
-          email: 'bob@example.com',
-          tip,
-          base,
-          decision: 'reject',
-          comment: 'drops the prod DB',
-          time: new Date(t0 + 1000).toISOString(),
-        }),
-      ),
+    recordDecision(ada, bob, {
+      email: 'bob@example.com',
       tip,
-      ada.env,
-    );
+      base,
+      decision: 'reject',
+      comment: 'drops the prod DB',
+      time: new Date(t0 + 1000).toISOString(),
+    });
     assert.strictEqual(ada.gitResult(['push', 'origin', 'refs/notes/countersign']).status, 0);
     const withRejection = server.git('rev-parse', 'refs/notes/countersign');
     return { ...s, tip, base, approvedOnly, withRejection };
@@ -95,7 +82,7 @@ describe('approvals ref is append-only on the server (real pushes)', function ()
     const { ada, bob, server } = setup();
     const base = ada.git('rev-parse', 'origin/main');
     const tip = commitFile(ada, 'x.ts', 'x\n', 'x');
-    attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base })), tip, ada.env);
+    recordDecision(ada, bob, { email: 'bob@example.com', tip, base });
     ada.git(
       'notes',
       '--ref=refs/notes/countersign',

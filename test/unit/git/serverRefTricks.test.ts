@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { attach, sign, statementFor } from '../helpers/approvals';
+import { recordDecision } from '../helpers/approvals';
 import { verifyThenPush } from '../helpers/gateAgreement';
 import { commitFile, pushMain, setup } from '../helpers/gateServer';
 
@@ -16,28 +16,15 @@ describe('server gate: notes paths, replace refs and symbolic refs (real pushes)
     const base = ada.git('rev-parse', 'origin/main');
     const tip = commitFile(ada, 'x.ts', 'x\n', 'x');
     const t0 = Date.now();
-    attach(
-      ada.dir,
-      sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base, time: new Date(t0).toISOString() })),
+    recordDecision(ada, bob, { email: 'bob@example.com', tip, base, time: new Date(t0).toISOString() });
+    recordDecision(ada, bob, {
+      email: 'bob@example.com',
       tip,
-      ada.env,
-    );
-    attach(
-      ada.dir,
-      sign(
-        bob,
-        statementFor(ada.dir, {
-          email: 'bob@example.com',
-          tip,
-          base,
-          decision: 'reject',
-          comment: 'no',
-          time: new Date(t0 + 1000).toISOString(),
-        }),
-      ),
-      tip,
-      ada.env,
-    );
+      base,
+      decision: 'reject',
+      comment: 'no',
+      time: new Date(t0 + 1000).toISOString(),
+    });
     assert.strictEqual(ada.gitResult(['push', 'origin', 'refs/notes/countersign']).status, 0);
     const before = server.git('rev-parse', 'refs/notes/countersign');
     // The same two lines, the rejection under `zz` (git notes and the gate read note paths only).

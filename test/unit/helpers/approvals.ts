@@ -73,6 +73,17 @@ export function attach(dir: string, signed: SignedStatement, on = signed.stateme
   });
 }
 
+/** `key`'s decision on base..tip, signed and appended to the note on the tip in `clone`, as `approve`/`reject` record it. */
+export function recordDecision(
+  clone: { dir: string; env?: NodeJS.ProcessEnv },
+  key: TestKey,
+  o: Parameters<typeof statementFor>[1],
+): SignedStatement {
+  const signed = sign(key, statementFor(clone.dir, o));
+  attach(clone.dir, signed, signed.statement.tip, clone.env);
+  return signed;
+}
+
 /** A clone of `remoteDir` as NAME <EMAIL>, main checked out and origin/HEAD set, as `git clone` leaves it. */
 export function cloneAs(remoteDir: string, name: string, email: string, signingKeyFile?: string): TempRepo {
   const r = TempRepo.create();
