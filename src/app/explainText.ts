@@ -1,5 +1,5 @@
 import { describeRecordedHook } from '../core/agents/agentHooksNote';
-import type { Explanation } from '../git/commitExplanation';
+import type { Explanation } from './explanation';
 
 /** The people-facing page of `countersign explain` (the JSON is the same object, whole). */
 export function formatExplanation(e: Explanation): string {

@@ -1,5 +1,5 @@
 import { usageError } from '../../core/errors';
-import { explainCommit } from '../../git/commitExplanation';
+import { explainCommit } from '../../app/explainCommit';
 import { resolveRepo } from '../../git/repository';
 import { parseCommandArgs, writeJson, type Command } from '../command';
 import { formatExplanation } from '../../app/explainText';

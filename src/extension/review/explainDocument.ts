@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { formatExplanation } from '../../app/explainText';
-import { explainCommit } from '../../git/commitExplanation';
+import { explainCommit } from '../../app/explainCommit';
 import { ReviewScheme } from '../ids';
 
 /**

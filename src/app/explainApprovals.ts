@@ -1,0 +1,124 @@
+import type { SignedStatement } from '../core/approvalStatement';
+import { samePerson, type CheckedStatement } from '../core/approvalRules';
+import { POLICY_FILE, type Policy } from '../core/policy';
+import { CommitGraph } from '../core/report/commitGraph';
+import type { CommitFacts } from '../core/report/commitFacts';
+import type { CommitStanding } from '../core/statementStanding';
+import { readPolicyFrom } from '../git/gateInput';
+import { historyStanding } from '../git/historyStanding';
+import { readStatements, statementKeys } from '../git/provenanceHistory';
+import { parentsAbove } from '../git/spanReach';
+import type { JudgingContext } from './explainGate';
+import type { ExplainedApproval, Explanation } from './explanation';
+
+/**
+ * The approvals part of `explain`'s page: every statement that covers the commit, its signature checked under
+ * the policy of the branch it is judged for, and whether it counts by the gate's own rules (and why not).
+ */
+export async function explainApprovals(
+  cwd: string,
+  facts: CommitFacts,
+  ctx: JudgingContext,
+): Promise<Explanation['approvals']> {
+  // The policy approvals are judged under: the protected branch as this clone knows it, else HEAD's.
+  const source = ctx.trackingSha
+    ? await readPolicyFrom(cwd, [{ rev: ctx.trackingSha, label: ctx.trackingLabel ?? ctx.trackingSha }])
+    : await readPolicyFrom(cwd, [{ rev: 'HEAD', label: 'HEAD (no protected branch known: pass --branch)' }]);
+  let policy: Policy | undefined;
+  let policyInfo: Explanation['approvals']['policy'];
+  if (source.kind === 'ok') {
+    policy = source.policy;
+    policyInfo = { from: source.from, status: 'ok' };
+  } else if (source.kind === 'error') policyInfo = { from: source.from, status: 'error', message: source.message };
+  else policyInfo = { from: `${POLICY_FILE} (looked in ${source.looked.join(', ') || 'nothing'})`, status: 'none' };
+
+  const { statements, errors, unreadable } = await readStatements(cwd);
+  // The gate's rules (core/statementStanding.ts) over the commits the statements' tips reach that the
+  // commit's parents do not: which statements cover it, and which of them count.
+  const keys = policy ? statementKeys(policy) : undefined;
+  const graph = await graphAbove(
+    cwd,
+    facts.parents,
+    statements.map((s) => s.signed.statement.tip),
+  );
+  const commits = graph.commits;
+  const standing = await historyStanding(
+    cwd,
+    graph.graph,
+    commits,
+    statements.map((s) => ({ attachedTo: s.noteCommit, signed: s.signed })),
+    unreadable,
+    keys ?? statementKeys(undefined),
+    facts.parents,
+  );
+  const commit = { sha: facts.sha, author: { email: facts.authorEmail }, committer: { email: facts.committerEmail } };
+  const counted = standing.forCommit(commit);
+  const on = standing.statementsOn(facts.sha);
+  const noteOf = new Map(statements.map((s) => [s.signed, s.noteCommit]));
+  const out: ExplainedApproval[] = [];
+  const entry = (
+    signed: SignedStatement,
+    verification: ExplainedApproval['verification'],
+    why: string | undefined,
+  ): ExplainedApproval => {
+    const st = signed.statement;
+    return {
+      attachedTo: noteOf.get(signed) ?? st.tip,
+      decision: st.decision,
+      reviewer: st.reviewer,
+      time: st.time,
+      tip: st.tip,
+      base: st.base,
+      ...(st.comment ? { comment: st.comment } : {}),
+      verification,
+      counts: why === undefined,
+      ...(why ? { why } : {}),
+    };
+  };
+  for (const v of on.valid) {
+    const verification = keys
+      ? { ok: true, reason: 'signature valid', fingerprint: v.fingerprint }
+      : {
+          ok: false,
+          reason: policyInfo.status === 'error' ? 'the policy is unreadable' : 'no policy lists reviewer keys',
+        };
+    out.push(entry(v.signed, verification, keys ? whyNotCounted(v, counted) : verification.reason));
+  }
+  for (const r of on.refused) out.push(entry(r.signed, { ok: false, reason: r.why }, r.why));
+  out.sort((a, b) => a.time.localeCompare(b.time));
+  return { policy: policyInfo, statements: out, errors };
+}
+
+/** Why a valid statement covering the commit does not count for it, by the gate's counting (undefined: it counts). */
+function whyNotCounted(v: CheckedStatement, counted: CommitStanding): string | undefined {
+  if (v.signed.statement.decision === 'reject') {
+    return counted.rejections.some((r) => r.reject.signed === v.signed)
+      ? undefined
+      : 'a later approval by the same reviewer lifts it';
+  }
+  if (counted.approvals.some((a) => a.signed === v.signed)) return undefined;
+  const self = counted.selfApprovals.find((x) => samePerson(x.reviewer.email, v.reviewer.email));
+  if (self) return `the reviewer ${self.as} this commit (two-person rule)`;
+  if (counted.rejections.some((r) => r.voided?.signed === v.signed))
+    return 'a later rejection by the same reviewer voids it';
+  return 'a later approval by the same reviewer counts instead';
+}
+
+/**
+ * The commits the statements' tips reach that `parents` do not, as a graph: one `git rev-list --parents`. A
+ * tip reaches the commit inside it iff the commit is its ancestor, and a base outside it is an ancestor of a
+ * parent, so it cannot exclude the commit.
+ */
+async function graphAbove(
+  cwd: string,
+  parents: string[],
+  tips: string[],
+): Promise<{ graph: CommitGraph; commits: Array<{ sha: string; parents: string[] }> }> {
+  const graph = new CommitGraph();
+  const commits: Array<{ sha: string; parents: string[] }> = [];
+  for (const [sha, ps] of (await parentsAbove(cwd, tips, parents)).parents) {
+    graph.add(sha, ps);
+    commits.push({ sha, parents: ps });
+  }
+  return { graph, commits };
+}

@@ -1,0 +1,119 @@
+import { CountersignError } from '../core/errors';
+import { commitFacts, overclaimedPaths } from '../core/report/commitFacts';
+import { fileLineCounts } from '../git/fileLineCounts';
+import { runGit, withGitReadCache } from '../git/gitRunner';
+import { streamHistory, type HistoryCommit } from '../git/historyStream';
+import { isPartialClone } from '../git/missingObjects';
+import { absentNoteBlobs, AI_NOTES_REF, APPROVALS_NOTES_REF, readNotes } from '../git/notesReader';
+import { explainApprovals } from './explainApprovals';
+import { gateVerdict, judgingContext, type ExplainOptions } from './explainGate';
+import { explainProvenance } from './explainProvenance';
+import type { Explanation, GateVerdict } from './explanation';
+
+/**
+ * `countersign explain REV` (docs/design.md): the page an incident review starts from — the commit's provenance
+ * (trailers and note), the approvals that cover it with their verification result under a named policy, and
+ * the gate's verdict for it. Read-only: it fetches nothing (run `git fetch` first for the remote's view). The
+ * CLI prints it (as JSON or through explainText.ts); the editor opens it as a document.
+ */
+function iso(sec: number): string {
+  return new Date(sec * 1000).toISOString();
+}
+
+/**
+ * Reads only (nothing is fetched or written), so one read cache answers the questions its parts ask alike — the
+ * repository, the remote and its default branch, the policy blob, the notes tips, the partial-clone check — once:
+ * 46 git processes became 30–32 (issue 17: a 10-commit repository, `test/unit/git/explainProcesses.test.ts`).
+ */
+export function explainCommit(cwd: string, rev: string, opts: ExplainOptions = {}): Promise<Explanation> {
+  return withGitReadCache(() => explainOnce(cwd, rev, opts));
+}
+
+async function explainOnce(cwd: string, rev: string, opts: ExplainOptions): Promise<Explanation> {
+  if (rev.startsWith('-')) throw new CountersignError('usage', `explain: '${rev}' is not a revision`);
+  const resolved = await runGit(['rev-parse', '--verify', '-q', `${rev}^{commit}`], { cwd, okCodes: [1] });
+  if (resolved.code !== 0)
+    throw new CountersignError(
+      'usage',
+      `explain: '${rev}' is not a commit in this repository (git fetch it, or check the name)`,
+    );
+  const sha = resolved.stdout.trim();
+
+  // What this clone lacks is not fetched (issue 12): a partial clone is read without diff stats (they would
+  // fetch the commit's blobs), a snapshot that lost a blob is read again without them, and notes whose blobs
+  // are missing are left out; one warning line says so.
+  const lacking: string[] = [];
+  const partial = await isPartialClone(cwd);
+  let record: HistoryCommit | undefined;
+  const readCommit = (numstat: boolean) =>
+    streamHistory(cwd, { revs: [sha], numstat, extra: ['--no-walk'] }, (c) => {
+      record = c;
+    });
+  try {
+    await readCommit(!partial);
+    if (partial) lacking.push('added lines were not counted (a partial clone lacks the file contents)');
+  } catch (e) {
+    if (partial || !CountersignError.is(e, 'missingObject')) throw e;
+    await readCommit(false);
+    lacking.push('added lines were not counted (the repository lacks some of its file contents)');
+  }
+  if (!record) throw new CountersignError('git', `git log printed nothing for ${sha}`);
+  const noteText = (
+    await readNotes(cwd, AI_NOTES_REF, [sha], () =>
+      lacking.push(
+        'its refs/notes/ai note was not read (the clone lacks its content): it is counted by its trailers alone',
+      ),
+    )
+  ).get(sha);
+  let facts = commitFacts(record, noteText);
+  const overclaimed = overclaimedPaths(facts);
+  if (overclaimed.length > 0) {
+    // A note claiming more of a file than the commit added: its claim stops at the file's last line.
+    const lengths = await fileLineCounts(
+      cwd,
+      overclaimed.map((path) => ({ commit: sha, path })),
+    );
+    facts = commitFacts(record, noteText, lengths(sha));
+  }
+
+  const provenance = explainProvenance(facts, noteText);
+
+  const ctx = await judgingContext(cwd, opts);
+  const approvals = await explainApprovals(cwd, facts, ctx);
+  if (partial) {
+    const absent = (await absentNoteBlobs(cwd, APPROVALS_NOTES_REF)).size;
+    if (absent > 0)
+      lacking.push(
+        `${absent} refs/notes/countersign note(s) were not read (the clone lacks their content), so approvals in them are not listed`,
+      );
+  }
+  const gate: GateVerdict = partial
+    ? {
+        available: false,
+        ...(ctx.branch ? { branch: ctx.branch } : {}),
+        reason:
+          "this is a partial clone: the gate reads file contents it lacks (nothing was fetched; 'git fetch --refetch' or a full clone, or countersign verify in CI)",
+      }
+    : await gateVerdict(cwd, sha, record.parents, ctx);
+  if (partial) lacking.push('the gate was not run');
+  return {
+    commit: {
+      sha,
+      parents: record.parents,
+      subject: facts.subject,
+      message: record.message,
+      author: { name: record.authorName, email: record.authorEmail, time: iso(record.authorTime) },
+      committer: { name: record.committerName, email: record.committerEmail, time: iso(record.committerTime) },
+    },
+    provenance,
+    approvals,
+    gate,
+    ...(lacking.length > 0
+      ? {
+          warnings: [
+            `this clone lacks objects ${sha.slice(0, 12)} needs, and nothing was fetched: ${lacking.join('; ')}`,
+          ],
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,105 @@
+import { errorMessage } from '../core/errors';
+import { runGit } from '../git/gitRunner';
+import { remoteDefaultBranch, policySourceAt } from '../git/policyBranch';
+import { targetBranch, verifyRange } from '../git/pushGate';
+import type { GateVerdict } from './explanation';
+
+/** What `explain --branch/--remote` asked for (both optional). */
+export interface ExplainOptions {
+  branch?: string;
+  remote?: string;
+}
+
+/** The protected branch `explain` judges a commit for, and the tip of it this clone knows. */
+export interface JudgingContext {
+  branch?: string;
+  remote?: string;
+  trackingSha?: string;
+  trackingLabel?: string;
+}
+
+/**
+ * The protected branch REV is judged for, and where the policy comes from, as `verify` chooses them: without
+ * --branch, the upstream when the policy protects it, else the remote's default branch (the policy branch),
+ * where a feature branch lands — never a feature branch's own upstream.
+ */
+export async function judgingContext(cwd: string, opts: ExplainOptions): Promise<JudgingContext> {
+  let branch = opts.branch;
+  let remote = opts.remote;
+  if (!branch) {
+    const up = await runGit(['rev-parse', '--abbrev-ref', '--symbolic-full-name', '@{upstream}'], {
+      cwd,
+      okCodes: [128],
+    });
+    const name = up.code === 0 ? up.stdout.trim() : '';
+    const slash = name.indexOf('/');
+    let own: string | undefined;
+    if (slash > 0 && (remote === undefined || remote === name.slice(0, slash))) {
+      remote ??= name.slice(0, slash);
+      own = name.slice(slash + 1);
+    }
+    const r = remote ?? 'origin';
+    const policyBranch = await remoteDefaultBranch(cwd, r);
+    const policyTip = policyBranch ? await commitOf(cwd, `refs/remotes/${r}/${policyBranch}`) : undefined;
+    branch =
+      policyTip && policyBranch
+        ? targetBranch(own, await policySourceAt(cwd, policyTip, `${r}/${policyBranch}`, policyBranch), policyBranch)
+        : own;
+  }
+  if (!branch) return {};
+  remote ??= 'origin';
+  for (const [ref, label] of [
+    [`refs/remotes/${remote}/${branch}`, `${remote}/${branch}`],
+    [`refs/heads/${branch}`, branch],
+  ]) {
+    const sha = await commitOf(cwd, ref);
+    if (sha) return { branch, remote, trackingSha: sha, trackingLabel: label };
+  }
+  return { branch, remote };
+}
+
+async function commitOf(cwd: string, ref: string): Promise<string | undefined> {
+  const r = await runGit(['rev-parse', '--verify', '-q', `${ref}^{commit}`], { cwd, okCodes: [1, 128] });
+  return r.code === 0 ? r.stdout.trim() : undefined;
+}
+
+export async function gateVerdict(
+  cwd: string,
+  sha: string,
+  parents: string[],
+  ctx: JudgingContext,
+): Promise<GateVerdict> {
+  if (!ctx.branch)
+    return {
+      available: false,
+      reason: 'no protected branch known: the current branch has no upstream; pass --branch NAME',
+    };
+  let landed = false;
+  if (ctx.trackingSha) {
+    landed = (await runGit(['merge-base', '--is-ancestor', sha, ctx.trackingSha], { cwd, okCodes: [1] })).code === 0;
+  }
+  try {
+    const { result } = await verifyRange(cwd, {
+      branch: ctx.branch,
+      ...(ctx.remote ? { remote: ctx.remote } : {}),
+      head: sha,
+      fetch: false,
+      // A commit already on the branch is judged alone, as the push that brought it would have judged it.
+      ...(landed && parents[0] ? { base: parents[0] } : {}),
+    });
+    const decision = result.commits.find((c) => c.sha === sha);
+    return {
+      available: true,
+      branch: result.branch,
+      protected: result.protected,
+      ...(result.policyFrom ? { policyFrom: result.policyFrom } : {}),
+      judgedAs: landed ? 'landed' : 'pending',
+      ...(decision ? { decision } : {}),
+      ok: decision ? decision.ok && result.errors.length === 0 : result.ok,
+      errors: result.errors,
+      notices: result.notices,
+    };
+  } catch (e) {
+    return { available: false, branch: ctx.branch, reason: errorMessage(e) };
+  }
+}

@@ -1,0 +1,96 @@
+import type { ApprovalStatement } from '../core/approvalStatement';
+import type { CommitDecision } from '../core/gate';
+import type { RecordedAgentHook } from '../core/agents/agentHooksNote';
+import type { CommitFacts } from '../core/report/commitFacts';
+import type { Inconsistency } from '../core/report/consistency';
+import type { AgentEvidence } from '../core/report/aiEvidence';
+
+/**
+ * What `countersign explain REV` finds about a commit (explainCommit.ts): the page `explain --json` prints
+ * (docs/design.md) and the text page and the editor's document are drawn from.
+ */
+export interface ExplainedSession {
+  session: string;
+  agent: string;
+  tool?: string;
+  model?: string;
+  conversationId?: string;
+  humanAuthor?: string;
+  lines: number;
+}
+
+export interface ExplainedApproval {
+  attachedTo: string;
+  decision: ApprovalStatement['decision'];
+  reviewer: ApprovalStatement['reviewer'];
+  time: string;
+  tip: string;
+  base: string;
+  comment?: string;
+  /** Signature checked against the reviewer's key in `policy`: ok, or why not. */
+  verification: { ok: boolean; reason: string; fingerprint?: string };
+  /** Whether it counts for this commit: verified, not by its author/committer. */
+  counts: boolean;
+  why?: string;
+}
+
+export interface GateVerdict {
+  available: boolean;
+  /** Why the gate could not be run (no branch known, …). */
+  reason?: string;
+  branch?: string;
+  protected?: boolean;
+  policyFrom?: string;
+  /** `landed`: REV is on the branch already, judged alone against its first parent; `pending`: base..REV as a push would be. */
+  judgedAs?: 'landed' | 'pending';
+  decision?: CommitDecision;
+  ok?: boolean;
+  errors?: string[];
+  notices?: string[];
+}
+
+export interface Explanation {
+  commit: {
+    sha: string;
+    parents: string[];
+    subject: string;
+    message: string;
+    author: { name: string; email: string; time: string };
+    committer: { name: string; email: string; time: string };
+  };
+  provenance: {
+    attested: boolean;
+    aiProvenance: { raw: string; ai?: number; human?: number; untracked?: number } | null;
+    trailers: Array<{ key: string; value: string }>;
+    agents: AgentEvidence[];
+    aiAssisted: boolean;
+    aiLines: number;
+    aiLinesFrom: CommitFacts['aiLinesFrom'];
+    addedLines: number;
+    files: Array<{ path: string; added: number }>;
+    note:
+      | null
+      | { error: string }
+      | {
+          aiLines: number;
+          humanLines: number;
+          files: Array<{
+            path: string;
+            ai: Array<{ ranges: string; agent: string; model?: string; session: string }>;
+            human: Array<{ ranges: string; author?: string }>;
+          }>;
+          sessions: ExplainedSession[];
+        };
+    inconsistencies: Inconsistency[];
+    /** Agents' hooks as the note recorded them at commit time (empty when the note says nothing of them). */
+    agentHooks: RecordedAgentHook[];
+  };
+  approvals: {
+    policy: { from: string; status: 'ok' | 'none' | 'error'; message?: string };
+    statements: ExplainedApproval[];
+    errors: string[];
+  };
+  gate: GateVerdict;
+  /** What the clone lacked and how the commit was read without it: one sentence (issue 12). */
+  warnings?: string[];
+}
