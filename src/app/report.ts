@@ -44,7 +44,8 @@ export async function buildReport(
     };
   }
   // A mistyped revision or range gets one sentence and the fix (exit 2), not git log's own error.
-  const known = await runGit(['rev-list', '--max-count=1', ...revs, '--'], { cwd: dir, okCodes: [128] });
+  // The count (the same walk git log makes) also lets a long range be read by several git processes at once.
+  const known = await runGit(['rev-list', '--count', ...revs, '--'], { cwd: dir, okCodes: [128] });
   if (known.code !== 0) {
     throw usageError(
       `report: ${revs.join(' ')} is not a revision or range in this repository (${known.stderr
@@ -55,7 +56,11 @@ export async function buildReport(
   }
   // One read cache over the history read: its repository-level questions are asked once.
   const history = await withGitReadCache(() =>
-    readProvenanceHistory(dir, { revs, ...(req.policyRev ? { policyRev: req.policyRev } : {}) }),
+    readProvenanceHistory(dir, {
+      revs,
+      count: Number(known.stdout.trim()) || 0,
+      ...(req.policyRev ? { policyRev: req.policyRev } : {}),
+    }),
   );
   for (const c of history.commits) builder.add(c);
   builder.addInconsistencies(history.inconsistencies);

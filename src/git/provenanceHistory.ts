@@ -19,6 +19,7 @@ import { fileLineCounts } from './fileLineCounts';
 import { historyStanding } from './historyStanding';
 import { runGit } from './gitRunner';
 import { streamHistory, type HistoryCommit } from './historyStream';
+import { streamHistoryWindows } from './historyWindows';
 import { isPartialClone } from './missingObjects';
 import { absentNoteBlobs, AI_NOTES_REF, APPROVALS_NOTES_REF, listNotes, objectsByBlob } from './notesReader';
 
@@ -37,6 +38,11 @@ export interface HistoryOptions {
   onProgress?: (commits: number) => void;
   /** Set on the second read after `git log --numstat` met a missing blob: what git said. */
   missingBlobs?: string;
+  /**
+   * The number of commits in `revs` (`git rev-list --count`), when the caller has it: a long range is then
+   * read by concurrent `git log` processes, each over a window of it (historyWindows.ts).
+   */
+  count?: number;
 }
 
 export interface ProvenanceHistory {
@@ -178,8 +184,10 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
   let notesAbsent = 0;
 
   const graph = new CommitGraph();
-  const commits: CommitFacts[] = [];
+  // Per window of the log, in git's order; joined in window order once every window has ended.
+  const windows: CommitFacts[][] = [];
   const inHistory = new Set<string>();
+  let streamed = 0;
   const waiting: CommitFacts[] = [];
   // Notes claiming more lines of a file than the commit added there: read again with the files' lengths.
   const overclaimed: CommitFacts[] = [];
@@ -192,22 +200,24 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
     applyNote(f, { ...(note ? { summary: summariseNote(note) } : {}), ...(error ? { error } : {}) });
     if (overclaimedPaths(f).length > 0) overclaimed.push(f);
   });
-  const onCommit = (c: HistoryCommit) => {
-    graph.add(c.sha, c.parents);
+  const onCommit = (c: HistoryCommit, window: number) => {
+    // A branch moved between the count and the log could shift a window onto its neighbour's commits.
+    if (inHistory.has(c.sha)) return;
     inHistory.add(c.sha);
     const f = metadataFacts(c);
-    commits.push(f);
+    (windows[window] ??= []).push(f);
+    streamed++;
     const blob = aiNotes.get(c.sha);
     if (blob !== undefined && absentNotes.has(blob)) notesAbsent++;
     else if (blob !== undefined) {
       waiting.push(f);
       reader.read(blob);
     }
-    if (opts.onProgress && commits.length % 5000 === 0) opts.onProgress(commits.length);
+    if (opts.onProgress && streamed % 5000 === 0) opts.onProgress(streamed);
   };
   try {
     try {
-      await streamHistory(cwd, { revs: opts.revs, numstat }, onCommit);
+      await streamHistoryWindows(cwd, { revs: opts.revs, numstat }, opts.count ?? 0, onCommit);
     } catch (e) {
       // A snapshot missing a blob: git log --numstat stops at the first one. Read the history again
       // without diff stats (commits, trailers and notes need no blob of the tree).
@@ -219,6 +229,8 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
   } finally {
     await reader.close().catch(() => undefined);
   }
+  const commits = windows.flat();
+  for (const c of commits) graph.add(c.sha, c.parents);
   await recountOverclaimed(cwd, overclaimed, aiNotes);
   if (partial && (opts.numstat ?? true))
     warnings.push(
