@@ -2,12 +2,13 @@ import * as vscode from 'vscode';
 import type { Observation } from '../../core/attribution/observations';
 import { normalizeLineEndings } from '../../core/attribution/lines';
 import { isPasteCandidate, toSequentialChanges } from '../../core/editor/editorChanges';
-import { maxParticipantEdits, participantEditBudget, participantsStart } from '../../core/editor/saveParticipants';
+import { maxParticipantEdits, participantEditBudget } from '../../core/editor/saveParticipants';
 import type { FileSync } from '../attribution/fileSync';
 import type { FileLocation, RepoSessions } from '../attribution/repoSessions';
 import { settings } from '../settings';
 import { ClipboardReader } from './clipboardRead';
 import { cursorsAfter, diskEquals, participantSettings, saveReasonKind } from './editorEvents';
+import { HeldEdits, type HeldEdit } from './heldEdits';
 import type { InlineAcceptCapture } from './inlineAcceptCapture';
 
 /**
@@ -41,18 +42,9 @@ export class DocumentCapture implements vscode.Disposable {
    * inside the change event (it is updated by a separate, later event), so the disk decides.
    */
   private readonly clean = new Set<string>();
-  /** Edits not (yet) explained by a user action, per document, waiting to see whether a save follows. */
-  private readonly held = new Map<string, { loc: FileLocation; edits: HeldEdit[]; timer: NodeJS.Timeout }>();
-  /**
-   * Documents between their willSave and their save. Whether VS Code's own participants run before or after
-   * the extension host's willSave depends on which registered first in that session, so what is placed where
-   * is decided at the save: the edits held at willSave, and those made in the window since.
-   */
-  private readonly saving = new Map<string, PendingSave>();
-  /** When the user last moved a document's selection by keyboard, mouse or command. */
-  private readonly lastUserSelection = new Map<string, number>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly clipboardReader: ClipboardReader;
+  private readonly holds = new HeldEdits();
 
   constructor(
     private readonly repos: RepoSessions,
@@ -214,78 +206,23 @@ export class DocumentCapture implements vscode.Disposable {
         this.repos.fire(loc);
       },
     };
-    // Undo/redo, an accepted suggestion and edits that come with a user's selection change are the user's;
-    // edits inside a save's willSave..save window are participants by their place. Anything else might be one
-    // of VS Code's own participants (which edit before willSave) only where the file's settings let one
-    // edit: then it waits for a willSave or a user action; otherwise it is an ordinary edit at once.
-    const recentUser = Date.now() - (this.lastUserSelection.get(key) ?? -Infinity) < USER_SELECTION_WINDOW_MS;
-    const save = this.saving.get(key);
-    if (save) {
-      save.window.push(pending);
-      return;
-    }
-    const budget = reason || accepted || recentUser ? 0 : maxParticipantEdits(participantSettings(e.document));
-    if (budget === 0) {
-      pending.user = recentUser;
-      this.release(key);
-      this.noteQueued(key, pending);
-      repo.queue.push(pending.run);
-    } else {
-      this.hold(key, loc, pending, budget);
-    }
-  }
-
-  /** Holds an edit; of the held edits only the last `budget` can still be participants, older ones are released. */
-  private hold(key: string, loc: FileLocation, edit: HeldEdit, budget: number): void {
-    const h = this.held.get(key);
-    if (h) clearTimeout(h.timer);
-    // Only for the gutter: an edit held this long shows as an ordinary edit (see HELD_EDIT_DISPLAY_MS).
-    const timer = setTimeout(() => this.release(key), HELD_EDIT_DISPLAY_MS);
-    const edits = h ? h.edits : [];
-    edits.push(edit);
-    while (edits.length > budget) loc.repo.queue.push(edits.shift()!.run);
-    if (h) h.timer = timer;
-    else this.held.set(key, { loc, edits, timer });
+    this.holds.place(key, loc, pending, Boolean(reason || accepted), () =>
+      maxParticipantEdits(participantSettings(e.document)),
+    );
   }
 
   /** Queues a document's held edits as ordinary edits (a user action or a pause showed they are no save's). */
   release(key: string): void {
-    const h = this.held.get(key);
-    if (!h) return;
-    clearTimeout(h.timer);
-    this.held.delete(key);
-    for (const e of h.edits) h.loc.repo.queue.push(e.run);
+    this.holds.release(key);
   }
 
   /** Queues every held edit now (tests, before reading labels). */
   releaseAll(): void {
-    for (const key of [...this.saving.keys()]) this.placeSave(key);
-    for (const key of [...this.held.keys()]) this.release(key);
+    this.holds.releaseAll();
   }
 
   private selectionChanged(e: vscode.TextEditorSelectionChangeEvent): void {
-    const key = e.textEditor.document.uri.toString();
-    // An edit a selection change puts the cursor at the end of is typed: the user's, never an agent tool call's.
-    // Told by position, not by time (a busy extension host stretches both) nor by kind (the `type` command and
-    // some input paths report none); the selection may trail its edit by one more change, so the last few count.
-    for (const edit of [...(this.queuedLately.get(key) ?? []), ...(this.held.get(key)?.edits ?? [])].slice(
-      -TYPED_LOOKBACK,
-    )) {
-      if (e.selections.some((sel) => edit.cursorAfter.some((p) => sel.active.isEqual(p)))) edit.user = true;
-    }
-    if (e.kind === undefined) return; // moved by an edit, not by the user
-    this.lastUserSelection.set(key, Date.now());
-    this.release(key);
-  }
-
-  /** A document's latest edits queued without a hold: a selection change may still show they were typed. */
-  private readonly queuedLately = new Map<string, HeldEdit[]>();
-
-  private noteQueued(key: string, edit: HeldEdit): void {
-    const list = this.queuedLately.get(key) ?? [];
-    list.push(edit);
-    if (list.length > TYPED_LOOKBACK) list.shift();
-    this.queuedLately.set(key, list);
+    this.holds.selectionChanged(e.textEditor.document.uri.toString(), e);
   }
 
   private readonly lastClipboard = new Map<string, string>();
@@ -301,44 +238,17 @@ export class DocumentCapture implements vscode.Disposable {
   private willSave(doc: vscode.TextDocument, reason: vscode.TextDocumentSaveReason): void {
     const loc = this.locateTracked(doc);
     if (!loc) return;
-    const key = doc.uri.toString();
-    this.placeSave(key);
-    const h = this.held.get(key);
-    if (h) {
-      clearTimeout(h.timer);
-      this.held.delete(key);
-    }
-    this.saving.set(key, {
+    this.holds.beginSave(
+      doc.uri.toString(),
       loc,
-      held: h?.edits ?? [],
-      window: [],
-      version: doc.version,
-      budget: participantEditBudget(participantSettings(doc), saveReasonKind(reason)),
-    });
-  }
-
-  /**
-   * Queues a pending save's edits around its `willSave`. VS Code's own participants made at most `budget`
-   * edits, before willSave (the held edits whose versions lead up to it) or after it (in the window): those
-   * in the window leave fewer of the held ones to be participants. Everything in the window is a participant.
-   */
-  private placeSave(key: string): void {
-    const p = this.saving.get(key);
-    if (!p) return;
-    this.saving.delete(key);
-    const split = participantsStart(
-      p.held.map((e) => e.version),
-      p.version,
-      Math.max(0, p.budget - p.window.length),
+      doc.version,
+      participantEditBudget(participantSettings(doc), saveReasonKind(reason)),
     );
-    for (const e of p.held.slice(0, split)) p.loc.repo.queue.push(e.run);
-    p.loc.repo.queue.push(() => p.loc.repo.session.observe({ type: 'willSave', file: p.loc.file }));
-    for (const e of [...p.held.slice(split), ...p.window]) p.loc.repo.queue.push(e.run);
   }
 
   private saved(doc: vscode.TextDocument): void {
     const loc = this.locateTracked(doc);
-    this.placeSave(doc.uri.toString());
+    this.holds.placeSave(doc.uri.toString());
     if (!loc) return;
     this.clean.add(doc.uri.toString());
     const text = doc.getText();
@@ -359,9 +269,7 @@ export class DocumentCapture implements vscode.Disposable {
 
   private closed(doc: vscode.TextDocument): void {
     const loc = this.locateTracked(doc);
-    this.release(doc.uri.toString());
-    this.placeSave(doc.uri.toString());
-    this.queuedLately.delete(doc.uri.toString());
+    this.holds.closed(doc.uri.toString());
     this.tracked.delete(doc.uri.toString());
     this.clean.delete(doc.uri.toString());
     if (!loc) return;
@@ -393,42 +301,7 @@ export class DocumentCapture implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const h of this.held.values()) clearTimeout(h.timer);
+    this.holds.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }
-
-interface PendingSave {
-  loc: FileLocation;
-  /** Edits held when willSave came, and the document's version then. */
-  held: HeldEdit[];
-  version: number;
-  /** Edits made since willSave. */
-  window: HeldEdit[];
-  /** How many edits VS Code's own participants could make for this save's reason. */
-  budget: number;
-}
-
-interface HeldEdit {
-  /** The document's version right after this edit. */
-  version: number;
-  /** A user's action accompanied it: never an agent tool call's. */
-  user: boolean;
-  /** Where a cursor ends up after typing this edit: the end of each change's inserted text. */
-  cursorAfter: vscode.Position[];
-  run: () => Promise<void>;
-}
-
-/**
- * How long a held edit waits before the gutter shows it as an ordinary edit, for files where a save
- * participant could edit (elsewhere nothing is held). It decides nothing VS Code reports in order: the
- * participants' edits and the willSave that follows them are sent together, so only a renderer stalled this
- * long between the two could separate them.
- */
-const HELD_EDIT_DISPLAY_MS = 3000;
-
-/** A selection change this close to an edit belongs to the same user action (typing, pasting, a command). */
-const USER_SELECTION_WINDOW_MS = 100;
-
-/** How many of a document's latest held edits a selection change may be the cursor of. */
-const TYPED_LOOKBACK = 3;
