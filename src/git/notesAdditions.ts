@@ -32,7 +32,11 @@ interface ChangedNote {
 const isZero = (oid: string) => /^0+$/.test(oid);
 
 /** Notes that `newCommit` adds or changes against `oldCommit` (all of them when the ref is new). */
-async function changedNotes(cwd: string, oldCommit: string | undefined, newCommit: string): Promise<ChangedNote[]> {
+export async function changedNotes(
+  cwd: string,
+  oldCommit: string | undefined,
+  newCommit: string,
+): Promise<ChangedNote[]> {
   const out: ChangedNote[] = [];
   if (oldCommit === undefined) {
     const ls = await runGit(['ls-tree', '-r', '-z', newCommit], { cwd });

@@ -5,6 +5,7 @@ import { readStatementsAtCommit } from './gateInput';
 import { runGit } from './gitRunner';
 import { AI_NOTES_REF, REVIEW_NOTES_REF } from './notesConfig';
 import { unsignedAdditions } from './notesAdditions';
+import { unreadableAiNotes } from './aiNotesAdditions';
 import { noteTarget } from './notePath';
 
 /**
@@ -13,7 +14,8 @@ import { noteTarget } from './notePath';
  * delete it, rewind it or publish a notes tree that lacks a statement the server had — otherwise one push
  * drops a rejection and the next lands the rejected commit. refs/notes/ai (provenance) may not be deleted or
  * rewound either. Lines that are not readable statements may be removed: they count for nothing, and
- * cleaning them up is the fix the gate itself asks for. What may be added is notesAdditions.ts's rule.
+ * cleaning them up is the fix the gate itself asks for. What may be added is notesAdditions.ts's rule, and
+ * for refs/notes/ai aiNotesAdditions.ts's (only readable provenance notes).
  */
 export const GUARDED_NOTES_REFS: readonly string[] = [REVIEW_NOTES_REF, AI_NOTES_REF];
 
@@ -40,10 +42,12 @@ export async function notesRefRefusal(
   policy: Policy | undefined,
 ): Promise<string | undefined> {
   if (!GUARDED_NOTES_REFS.includes(u.ref)) return undefined;
-  if (u.old === undefined)
-    return u.ref === REVIEW_NOTES_REF && u.new !== undefined
+  if (u.old === undefined) {
+    if (u.new === undefined) return undefined;
+    return u.ref === REVIEW_NOTES_REF
       ? unsignedAdditions(cwd, undefined, u.new, policy)
-      : undefined;
+      : unreadableAiNotes(cwd, undefined, u.new);
+  }
   const what = u.ref === REVIEW_NOTES_REF ? 'every approval and rejection' : 'the provenance of every commit';
   if (u.new === undefined) {
     return `deleting ${u.ref} is not allowed: it holds ${what} on this server, and it is append-only.`;
@@ -52,7 +56,7 @@ export async function notesRefRefusal(
   if (ff.code !== 0) {
     return `a non-fast-forward update of ${u.ref} is not allowed (${u.old.slice(0, 12)} is not in the history of ${u.new.slice(0, 12)}): it is append-only, so ${what} stays; ${fixFor(u.ref)}.`;
   }
-  if (u.ref !== REVIEW_NOTES_REF) return undefined;
+  if (u.ref !== REVIEW_NOTES_REF) return unreadableAiNotes(cwd, u.old, u.new);
   const stray = await strayEntries(cwd, u.old, u.new);
   if (stray.length > 0) {
     return `this push puts ${stray.length} entr${stray.length === 1 ? 'y' : 'ies'} into ${u.ref} that ${stray.length === 1 ? 'is' : 'are'} no note (${stray

@@ -214,7 +214,8 @@ describe('CI examples', function () {
       2,
       'no approvals on the server yet',
     );
-    ada.git('notes', '--ref=ai', 'add', '-f', '-m', 'provenance of the base commit', base);
+    const note = 'README.md\n  h_0123456789abcd 1\n---\n{"schema_version":"authorship/3.0.0"}';
+    ada.git('notes', '--ref=ai', 'add', '-f', '-m', note, base);
     ada.git('push', '-q', 'origin', 'refs/notes/ai');
     const blocked = sh(ci, `${fetchNotes}\n${cmd}`, env);
     assert.strictEqual(blocked.status, 1, blocked.stdout + blocked.stderr);

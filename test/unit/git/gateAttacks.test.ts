@@ -6,6 +6,7 @@ import { formatStatementLine } from '../../../src/core/approvalStatement';
 import { attach, recordDecision, sign, statementFor } from '../helpers/approvals';
 import { makeKey } from '../helpers/reviewerKeys';
 import { commitFile, policyJson, pushMain, setup } from '../helpers/gateServer';
+import { withoutGate } from '../helpers/gateAgreement';
 
 /**
  * Attacks first (docs/threat-model.md): each test tries to land an unreviewed change on a protected
@@ -393,10 +394,12 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
   });
 
   it('a malformed provenance note makes its commit need review', () => {
-    const { ada } = setup();
+    const { ada, server } = setup();
     const tip = commitFile(ada, 'x.ts', 'x\n', 'x\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
     ada.git('notes', '--ref=refs/notes/ai', 'add', '-m', 'garbage without divider', tip);
-    ada.git('push', '-q', '--no-verify', 'origin', 'refs/notes/ai');
+    // The server takes no unreadable note (aiNoteGrief.test.ts); one it had from before that rule still counts.
+    assert.notStrictEqual(ada.gitResult(['push', '--no-verify', 'origin', 'refs/notes/ai']).status, 0);
+    withoutGate(server, () => ada.git('push', '-q', '--no-verify', 'origin', 'refs/notes/ai'));
     const r = pushMain(ada);
     assert.notStrictEqual(r.status, 0);
     assert.match(r.stderr, /provenance note \(refs\/notes\/ai\) is unreadable/);

@@ -8,6 +8,7 @@ import { DEFAULT_TIERS } from '../../../src/core/policy';
 import { attach, sign, statementFor } from '../helpers/approvals';
 import { commitFile, policyJson, pushMain, setup } from '../helpers/gateServer';
 import { makeKey } from '../helpers/reviewerKeys';
+import { withoutGate } from '../helpers/gateAgreement';
 
 /**
  * Issue 16: a repository, a fetched note or an agent payload crafted by someone else, then Countersign used
@@ -43,7 +44,7 @@ describe('hostile repository (issue 16)', function () {
 
   describe('class 1: a fetched note claiming 1-999999999', () => {
     it('verify, pre-push and the server pre-receive judge it (fail closed) instead of running out of memory', () => {
-      const { ada } = setup();
+      const { ada, server: bare } = setup();
       ada.cli(['install']);
       const base = ada.git('rev-parse', 'HEAD');
       const tip = commitFile(
@@ -70,9 +71,13 @@ describe('hostile repository (issue 16)', function () {
       assert.notStrictEqual(prePush.status, 0, 'the push is blocked');
       assert.match(prePush.stderr, /unreadable/);
 
-      // The server reads the notes it already has: the note first, then the commit it annotates.
+      // The server takes no unreadable provenance note (aiNotesAdditions.ts)...
       const notes = ada.gitResult(['push', '--no-verify', 'origin', 'refs/notes/ai']);
       assertNoFatal(notes, 'pre-receive (notes)');
+      assert.notStrictEqual(notes.status, 0, `the hostile note is refused: ${notes.stderr}`);
+      assert.match(notes.stderr, /unreadable.*999999999/s);
+      // ...and reads one it already has (from before that rule): the note first, then the commit it annotates.
+      withoutGate(bare, () => ada.git('push', '-q', '--no-verify', 'origin', 'refs/notes/ai'));
       const server = ada.gitResult(['push', '--no-verify', 'origin', 'main']);
       assert.notStrictEqual(server.status, 0, `pre-receive refuses it: ${server.stderr}`);
       assert.doesNotMatch(server.stderr, /heap out of memory|FATAL ERROR|Fatal (JavaScript|error)/i);

@@ -114,7 +114,15 @@ describe('approvals ref is append-only on the server (real pushes)', function ()
     const { ada, server } = setup();
     const first = commitFile(ada, 'a.ts', 'a\n', 'a\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
     assert.strictEqual(pushMain(ada).status, 0);
-    ada.git('notes', '--ref=refs/notes/ai', 'add', '-m', 'a.ts\n  h_0123456789abcd 1\n---\n{}', first);
+    // Readable notes (the server takes no other into refs/notes/ai: aiNoteGrief.test.ts).
+    ada.git(
+      'notes',
+      '--ref=refs/notes/ai',
+      'add',
+      '-m',
+      'a.ts\n  h_0123456789abcd 1\n---\n{"schema_version":"authorship/3.0.0"}',
+      first,
+    );
     const before = ada.git('rev-parse', 'refs/notes/ai');
     assert.strictEqual(ada.gitResult(['push', 'origin', 'refs/notes/ai']).status, 0);
     ada.git(
@@ -123,7 +131,7 @@ describe('approvals ref is append-only on the server (real pushes)', function ()
       'add',
       '-f',
       '-m',
-      'a.ts\n  h_0123456789abcd 1\n---\n{"schema_version":"authorship/3.0.0"}',
+      'a.ts\n  h_0123456789abcd 1\n---\n{"schema_version":"authorship/3.0.0","base_commit_sha":""}',
       first,
     );
     assert.strictEqual(ada.gitResult(['push', 'origin', 'refs/notes/ai']).status, 0, 'a fast-forward is fine');

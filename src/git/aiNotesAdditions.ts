@@ -1,0 +1,47 @@
+import { parseAuthorshipNote } from '../core/authorshipNote';
+import { errorMessage } from '../core/errors';
+import { shortSha } from '../core/shortSha';
+import { readObjects } from './catFileBatch';
+import { AI_NOTES_REF } from './notesConfig';
+import { changedNotes, MAX_ADDED_NOTES } from './notesAdditions';
+
+/**
+ * What the server lets into refs/notes/ai: only notes that read as provenance (parseAuthorshipNote, the reader
+ * the gate judges commits with). The gate fails closed on an unreadable note — its commit needs review — so
+ * junk written over a colleague's note, or added where they have none, blocked their commit on the protected
+ * branch (an outside tester's griefing, session 5, F2). Rewriting a note into another readable one stays
+ * allowed: two clones' notes merged (notesSync.ts), a note copied by a rewrite. A readable note cannot talk a
+ * commit's AI count down either: the gate takes the larger of the note's and the trailer's. Unreadable notes
+ * the server already had stay (and may be replaced by readable ones).
+ */
+export async function unreadableAiNotes(
+  cwd: string,
+  oldCommit: string | undefined,
+  newCommit: string,
+): Promise<string | undefined> {
+  const changed = await changedNotes(cwd, oldCommit, newCommit);
+  if (changed.length === 0) return undefined;
+  if (changed.length > MAX_ADDED_NOTES) {
+    return `this push adds or changes ${changed.length} notes in ${AI_NOTES_REF}, more than the server reads in one push (${MAX_ADDED_NOTES}); push them in parts.`;
+  }
+  const texts = new Map<string, string>();
+  await readObjects(cwd, [...new Set(changed.map((c) => c.newBlob))], (blob, content) => {
+    if (content) texts.set(blob, content.toString('utf8'));
+  });
+  const problems: string[] = [];
+  for (const c of changed) {
+    const where = `the ${AI_NOTES_REF} note on ${shortSha(c.target)}`;
+    const text = texts.get(c.newBlob);
+    if (text === undefined) {
+      problems.push(`${where} is missing from the push`);
+      continue;
+    }
+    try {
+      parseAuthorshipNote(text, where);
+    } catch (e) {
+      problems.push(`${where} is unreadable: ${errorMessage(e)}`);
+    }
+  }
+  if (problems.length === 0) return undefined;
+  return `this push puts ${problems.length} unreadable provenance note(s) into ${AI_NOTES_REF} — ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''} — and an unreadable note makes its commit need review. Fix: take the server's notes (\`git fetch origin +${AI_NOTES_REF}:${AI_NOTES_REF}\`), leave notes to Countersign's hooks (or correct them with \`git notes --ref=ai edit COMMIT\`), then push again.`;
+}

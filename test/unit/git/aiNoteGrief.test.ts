@@ -1,0 +1,63 @@
+import * as assert from 'assert';
+import { cloneAs } from '../helpers/approvals';
+import { verifyThenPush } from '../helpers/gateAgreement';
+import { commitFile, setup, type Setup } from '../helpers/gateServer';
+import type { TempRepo } from '../helpers/tempRepo';
+
+/**
+ * An outside tester's griefing (session 5, F2): Ada pushes a human commit H to `fix`; Mallory, with push
+ * access and nothing else, overwrites H's refs/notes/ai note with junk and pushes the notes (a fast-forward,
+ * so the append-only rule let it in). Ada's push of H to main is then refused: "its provenance note is
+ * unreadable". The server now takes into refs/notes/ai only notes that read as provenance; a note rewritten
+ * into another readable one (two clones' notes merged, a copy after a rewrite) still gets in.
+ */
+const NOTE = (file: string, ranges: string, author = 'Ada <ada@example.com>') =>
+  `${file}\n  h_0123456789abcd ${ranges}\n---\n` +
+  JSON.stringify({
+    schema_version: 'authorship/3.0.0',
+    base_commit_sha: '',
+    prompts: {},
+    humans: { h_0123456789abcd: { author } },
+  });
+
+describe('server gate: junk in refs/notes/ai cannot block a colleague (real pushes)', function () {
+  this.timeout(120_000);
+  let s: Setup;
+  let mallory: TempRepo;
+  let h: string;
+
+  before(() => {
+    s = setup();
+    h = commitFile(s.ada, 'fix.txt', 'human fix\n', 'human fix\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+    s.ada.git('notes', '--ref=refs/notes/ai', 'add', '-m', NOTE('fix.txt', '1'), h);
+    assert.strictEqual(s.ada.gitResult(['push', '-q', '--no-verify', 'origin', 'HEAD:refs/heads/fix']).status, 0);
+    assert.strictEqual(s.ada.gitResult(['push', '-q', '--no-verify', 'origin', 'refs/notes/ai']).status, 0);
+    mallory = cloneAs(s.server.dir, 'Mallory', 'mallory@example.com');
+    mallory.git('fetch', '-q', 'origin', 'refs/notes/ai:refs/notes/ai', 'fix');
+  });
+
+  it("refuses a push that overwrites a colleague's note with junk, naming the commit; the colleague's push lands", () => {
+    mallory.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', 'garbage not an authorship log', h);
+    const grief = mallory.gitResult(['push', '--no-verify', 'origin', 'refs/notes/ai']);
+    assert.notStrictEqual(grief.status, 0, 'an unreadable provenance note is refused');
+    assert.match(grief.stderr, new RegExp(`${h.slice(0, 12)}.*unreadable`));
+    const landed = verifyThenPush(s.ada, 'main', ['origin', 'HEAD:main']);
+    assert.strictEqual(landed.status, 0, landed.stderr);
+  });
+
+  it('refuses junk added as a new note too, and takes a note rewritten into another readable one', () => {
+    const other = commitFile(s.ada, 'two.txt', 'a\nb\n', 'two\n\nAI-Provenance: v1 ai=0 human=2 untracked=0');
+    assert.strictEqual(s.ada.gitResult(['push', '-q', '--no-verify', 'origin', 'HEAD:refs/heads/fix']).status, 0);
+    mallory.git('fetch', '-q', 'origin', '+refs/notes/ai:refs/notes/ai', 'fix');
+    mallory.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', 'junk\n---\n{', other);
+    const junk = mallory.gitResult(['push', '--no-verify', 'origin', 'refs/notes/ai']);
+    assert.notStrictEqual(junk.status, 0, 'a new unreadable note is refused as well');
+    assert.match(junk.stderr, new RegExp(other.slice(0, 12)));
+
+    // A legitimate rewrite: the note on H replaced by a readable one (what a notes merge produces).
+    mallory.git('fetch', '-q', 'origin', '+refs/notes/ai:refs/notes/ai');
+    mallory.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', NOTE('fix.txt', '1', 'Ada L. <ada@example.com>'), h);
+    const merged = mallory.gitResult(['push', '--no-verify', 'origin', 'refs/notes/ai']);
+    assert.strictEqual(merged.status, 0, merged.stderr);
+  });
+});
