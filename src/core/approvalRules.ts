@@ -48,6 +48,11 @@ type VerifyFn = typeof verifySignedStatement;
 
 /** Results of ReviewerKeys.check per policy object and statement object (both immutable once read). */
 const checked = new WeakMap<Policy, WeakMap<SignedStatement, StatementCheck>>();
+/**
+ * The key each signature text embeds (base64 of its blob), or why it embeds none, per policy object: junk lines
+ * often share one signature, and `plausible` then `check` would otherwise parse it twice per line.
+ */
+const embedded = new WeakMap<Policy, Map<string, string | Error>>();
 
 /**
  * The policy's reviewer keys, parsed once. `check` answers "reviewer listed, and signed by that reviewer's
@@ -83,13 +88,23 @@ export class ReviewerKeys {
     const claimed = this.policy.reviewers.filter((r) => samePerson(r.email, s.statement.reviewer.email));
     if (claimed.length === 0) return false;
     if (this.verify) return true;
-    try {
-      return (this.byBlob.get(parseSshSignature(s.signature).publicKey.toString('base64')) ?? []).some((x) =>
-        claimed.includes(x.reviewer),
-      );
-    } catch {
-      return false;
+    const key = this.embeddedKey(s.signature);
+    return typeof key === 'string' && (this.byBlob.get(key) ?? []).some((x) => claimed.includes(x.reviewer));
+  }
+
+  private embeddedKey(signature: string): string | Error {
+    let memo = embedded.get(this.policy);
+    if (!memo) embedded.set(this.policy, (memo = new Map()));
+    let key = memo.get(signature);
+    if (key === undefined) {
+      try {
+        key = parseSshSignature(signature).publicKey.toString('base64');
+      } catch (e) {
+        key = e instanceof Error ? e : new Error(String(e));
+      }
+      memo.set(signature, key);
     }
+    return key;
   }
 
   check(s: SignedStatement): StatementCheck {
@@ -107,17 +122,16 @@ export class ReviewerKeys {
     const email = s.statement.reviewer.email;
     const claimed = this.policy.reviewers.filter((r) => samePerson(r.email, email));
     if (this.verify) return this.checkWith(s, claimed, this.verify);
-    let signers: Array<{ reviewer: Reviewer; key: ReturnType<typeof parseSshPublicKey> }> = [];
-    try {
-      signers = this.byBlob.get(parseSshSignature(s.signature).publicKey.toString('base64')) ?? [];
-    } catch (e) {
+    const key = this.embeddedKey(s.signature);
+    if (typeof key !== 'string') {
       if (claimed.length === 0) return notListed(email);
       return {
         ok: false,
         reason: 'badSignature',
-        why: `the signature does not verify with ${email}'s key in the policy (${(e as Error).message}): signed by another key, or the statement was altered`,
+        why: `the signature does not verify with ${email}'s key in the policy (${key.message}): signed by another key, or the statement was altered`,
       };
     }
+    const signers = this.byBlob.get(key) ?? [];
     let lastReason = '';
     for (const signer of signers.filter((x) => claimed.includes(x.reviewer))) {
       const v = verifySignedStatement(s, signer.key);

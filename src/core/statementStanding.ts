@@ -29,8 +29,11 @@ import { shortSha } from './shortSha';
  */
 export interface StandingInput {
   range: RangeIndex;
-  /** "Listed reviewer, signed by that reviewer's key" (approvalRules.ReviewerKeys.check). */
-  keys: { check(s: SignedStatement): StatementCheck };
+  /**
+   * "Listed reviewer, signed by that reviewer's key" (approvalRules.ReviewerKeys.check), and whether a statement
+   * could pass that check at all, without cryptography (ReviewerKeys.plausible; absent: any could).
+   */
+  keys: { check(s: SignedStatement): StatementCheck; plausible?(s: SignedStatement): boolean };
   statements: Array<{ attachedTo: string; signed: SignedStatement }>;
   statementErrors: Array<{ attachedTo: string; error: string }>;
   /** Per rejection whose tip is outside the range (approvedSpanKey), the range commits its base..tip holds. */
@@ -75,6 +78,7 @@ export class StatementStanding {
     const patchIds = new Set(range.commits.map((c) => c.patchIdFromBase).filter((p): p is string => p !== undefined));
     // Only statements that could cover something here are checked (and reported when they fail).
     const seen = new Set<string>();
+    const seenObjects = new Set<SignedStatement>();
     const verified: CheckedStatement[] = [];
     const refused: Array<{ signed: SignedStatement; why: string }> = [];
     for (const { signed } of input.statements) {
@@ -85,11 +89,17 @@ export class StatementStanding {
         !(st.decision === 'reject' && reach[approvedSpanKey(st)])
       )
         continue;
-      // Deduplicate whole lines, never by signature alone: a forged statement carrying a copy of a real
-      // signature must not shadow the real statement (say, a rejection) that follows it.
-      const key = formatStatementLine(signed);
-      if (seen.has(key)) continue;
-      seen.add(key);
+      // Each statement once. One that could pass the key check is compared by its whole line, never by signature
+      // alone (a forged statement carrying a copy of a real signature must not shadow the real statement, say a
+      // rejection, that follows it): a copy written differently is not checked twice. Junk that names no listed
+      // key can be refused without cryptography, and is only compared by identity (shared parses).
+      if (seenObjects.has(signed)) continue;
+      seenObjects.add(signed);
+      if (input.keys.plausible?.(signed) !== false) {
+        const key = formatStatementLine(signed);
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
       const v = input.keys.check(signed);
       if (v.ok) verified.push({ signed, reviewer: v.reviewer, fingerprint: v.fingerprint });
       else refused.push({ signed, why: v.why });

@@ -5,10 +5,10 @@ import {
   type StatementError,
 } from '../core/approvalStatement';
 import { CountersignError } from '../core/errors';
-import { readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
 import { REVIEW_NOTES_REF, trackingRef } from './notesConfig';
-import { listNotes, notesTip, objectsByBlob } from './notesReader';
+import { notesTip } from './notesReader';
+import { StatementNotes } from './approvalNotes';
 
 /**
  * Approval statements live as JSON lines in notes under refs/notes/countersign, on the tip each approves
@@ -18,44 +18,16 @@ import { listNotes, notesTip, objectsByBlob } from './notesReader';
 
 /**
  * Every statement in refs/notes/countersign, by the commit its note is attached to, read with one
- * `git notes list` and one `git cat-file --batch`. The gate looks statements up by their own tip and patch-id
- * (a rebase moves commits away from their notes), which is why it needs them all. Malformed lines and
- * unreadable notes are reported in `errors` with the commit as a field (never recovered from the message
- * text), never dropped silently.
+ * `git notes list` and one `git cat-file --batch` (approvalNotes.ts). The gate looks statements up by their own
+ * tip and patch-id (a rebase moves commits away from their notes), which is why it needs them all. Malformed
+ * lines and unreadable notes are reported in `errors` with the commit as a field (never recovered from the
+ * message text), never dropped silently.
  */
-export async function readAllStatements(
+export function readAllStatements(
   cwd: string,
   ref = REVIEW_NOTES_REF,
 ): Promise<{ byCommit: Map<string, SignedStatement[]>; errors: StatementError[] }> {
-  const byCommit = new Map<string, SignedStatement[]>();
-  const errors: StatementError[] = [];
-  const commitsByBlob = objectsByBlob(await listNotes(cwd, ref));
-  await readObjects(cwd, [...commitsByBlob.keys()], (blob, content) => {
-    const commits = commitsByBlob.get(blob) ?? [];
-    if (content === undefined) {
-      for (const commit of commits)
-        errors.push({
-          attachedTo: commit,
-          error: `the ${ref} note on ${commit} (blob ${blob}) is missing from the object database; fetch it again with \`countersign verify\` or \`git fetch origin ${ref}\``,
-        });
-      return;
-    }
-    // Parsed once per blob, however many commits' notes it is (docs/threat-model.md, "Notes flood"): the
-    // commits share the same frozen statements, which the gate then judges once each.
-    const parsed = parseStatementNote(content.toString('utf8'), `the ${ref} note on ${noteNames(commits, blob)}`);
-    for (const commit of commits) {
-      for (const error of parsed.errors) errors.push({ attachedTo: commit, error });
-      if (parsed.statements.length > 0) byCommit.set(commit, parsed.statements);
-    }
-  });
-  return { byCommit, errors };
-}
-
-/** How an error names a note blob shared by several commits: the first, and how many more. */
-export function noteNames(commits: string[], blob: string): string {
-  return commits.length <= 1
-    ? (commits[0] ?? blob)
-    : `${commits[0]} (and ${commits.length - 1} other commit(s): the same blob ${blob})`;
+  return new StatementNotes(cwd).ofRef(ref);
 }
 
 /** The statements in the note on one commit (no note: none). */

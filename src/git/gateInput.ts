@@ -1,23 +1,14 @@
-import {
-  EMPTY_PATCH_ID,
-  parseStatementNote,
-  statementCovers,
-  type ApprovalStatement,
-  type SignedStatement,
-  formatStatementLine,
-} from '../core/approvalStatement';
+import { EMPTY_PATCH_ID, statementCovers, type ApprovalStatement, distinctStatements } from '../core/approvalStatement';
 import { approvedSpanKey, RangeIndex, ReviewerKeys } from '../core/approvalRules';
 import { CountersignError, errorMessage } from '../core/errors';
 import type { GateCommit, GateInput, PolicySource } from '../core/gate';
 import { isProtected, parsePolicy, POLICY_FILE, TAG_PREFIX } from '../core/policy';
 import { replayedTree } from './approvalReplay';
-import { noteNames, readAllStatements } from './approvalsStore';
+import { gatherApprovals } from './approvalNotes';
 import type { BranchReadAhead } from './branchReadAhead';
-import { readObjects } from './catFileBatch';
 import { readCommitRange } from './commitLog';
 import { runGit } from './gitRunner';
 import { noLazyFetchEnv } from './missingObjects';
-import { noteTarget } from './notePath';
 import { readNotes } from './notesReader';
 import { stablePatchId, stablePatchIds, stablePatchIdsOfSpans } from './patchId';
 import { firstParentExit, restoredLines, unexplainedNetChange } from './netChange';
@@ -33,6 +24,8 @@ import { spanReach } from './spanReach';
  * server's pre-receive hook; the decision itself is src/core/gate.ts.
  */
 export const ZERO_OID = /^0+$/;
+
+export { gatherApprovals, readStatementsAtCommit } from './approvalNotes';
 
 export interface RefUpdate {
   /** Short branch name (`main`, `release/1.2`). */
@@ -150,76 +143,6 @@ export async function readPolicyFrom(cwd: string, revs: Array<{ rev: string; lab
   return { kind: 'none', looked };
 }
 
-/** Statements in a notes commit that is not under a ref (a server's quarantined push): read its tree directly. */
-export async function readStatementsAtCommit(
-  cwd: string,
-  notesCommit: string,
-): Promise<{
-  statements: Array<{ attachedTo: string; signed: SignedStatement }>;
-  errors: Array<{ attachedTo: string; error: string }>;
-}> {
-  const ls = await runGit(['ls-tree', '-r', '-z', notesCommit], { cwd });
-  const byBlob = new Map<string, string[]>();
-  for (const entry of ls.stdout.split('\0')) {
-    const m = /^\d+ blob ([0-9a-f]+)\t(.+)$/.exec(entry);
-    if (!m) continue;
-    const annotated = noteTarget(m[2]);
-    if (annotated === undefined) continue;
-    byBlob.set(m[1], [...(byBlob.get(m[1]) ?? []), annotated]);
-  }
-  const statements: Array<{ attachedTo: string; signed: SignedStatement }> = [];
-  const errors: Array<{ attachedTo: string; error: string }> = [];
-  await readObjects(cwd, [...byBlob.keys()], (blob, content) => {
-    const commits = byBlob.get(blob) ?? [];
-    // Parsed once per blob; its statements are listed once, under the first commit (the gate judges a
-    // statement by its own fields, never by where its note sits).
-    const parsed = content
-      ? parseStatementNote(
-          content.toString('utf8'),
-          `the pushed refs/notes/countersign note on ${noteNames(commits, blob)}`,
-        )
-      : undefined;
-    for (const s of parsed?.statements ?? []) statements.push({ attachedTo: commits[0], signed: s });
-    for (const commit of commits) {
-      if (!parsed) errors.push({ attachedTo: commit, error: `the pushed approval note on ${commit} is missing` });
-      for (const e of parsed?.errors ?? []) errors.push({ attachedTo: commit, error: e });
-    }
-  });
-  return { statements, errors };
-}
-
-export async function gatherApprovals(
-  cwd: string,
-  refs: string[],
-  commits: string[] = [],
-): Promise<Pick<GateInput, 'statements' | 'statementErrors'>> {
-  // Each distinct statement once, wherever its notes sit (the gate judges a statement by its own fields, and
-  // every copy would cost a key check: docs/threat-model.md, "Notes flood"). Shared parses are the same object.
-  const seenObjects = new Set<SignedStatement>();
-  const seen = new Set<string>();
-  const statements: GateInput['statements'] = [];
-  const statementErrors: GateInput['statementErrors'] = [];
-  const add = (attachedTo: string, signed: SignedStatement) => {
-    if (seenObjects.has(signed)) return;
-    seenObjects.add(signed);
-    const line = formatStatementLine(signed);
-    if (seen.has(line)) return;
-    seen.add(line);
-    statements.push({ attachedTo, signed });
-  };
-  for (const ref of refs) {
-    const r = await readAllStatements(cwd, ref);
-    for (const [commit, list] of r.byCommit) for (const s of list) add(commit, s);
-    statementErrors.push(...r.errors);
-  }
-  for (const c of commits) {
-    const r = await readStatementsAtCommit(cwd, c);
-    for (const s of r.statements) add(s.attachedTo, s.signed);
-    statementErrors.push(...r.errors);
-  }
-  return { statements, statementErrors };
-}
-
 /** Everything the gate needs for one ref update. */
 export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise<GateInput> {
   const { update } = opts;
@@ -324,7 +247,9 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   // elsewhere in the notes costs nothing more than unsigned junk.
   const keys = new ReviewerKeys(policy.policy);
   const inRange = new Set(commits.map((c) => c.sha));
-  const plausible = approvals.statements.map(({ signed }) => signed).filter((s) => keys.plausible(s));
+  const plausible = distinctStatements(
+    approvals.statements.map(({ signed }) => signed).filter((s) => keys.plausible(s)),
+  );
 
   // Patch-ids only matter to a statement whose tip is not in the range (a rebased approval).
   const limit = opts.patchIdLimit ?? 200;

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as fc from 'fast-check';
 import {
   canonicalJson,
   canonicalStatementBytes,
@@ -58,6 +59,49 @@ describe('approvalStatement: canonical bytes', () => {
   it('canonicalJson escapes like JSON and refuses what JSON cannot say', () => {
     assert.strictEqual(canonicalJson({ b: 'x\n"y"', a: [1, null, true] }), '{"a":[1,null,true],"b":"x\\n\\"y\\""}');
     assert.throws(() => canonicalJson({ a: Number.NaN }));
+  });
+});
+
+describe('approvalStatement: note lines', () => {
+  it('a statement read from a note has the canonicalJson line of its fields, whatever the strings hold', () => {
+    const text = fc.string({ unit: 'binary' });
+    const hexId = fc.constantFrom(A, B, C, T, P, 'e'.repeat(64));
+    const read = fc.record(
+      {
+        decision: fc.constantFrom('approve', 'reject'),
+        name: fc.option(text, { nil: undefined }),
+        email: text.map((t) => `${t}@xy`),
+        tip: hexId,
+        tree: hexId,
+        base: hexId,
+        patchId: fc.oneof(hexId, fc.constant(EMPTY_PATCH_ID)),
+        time: fc.constantFrom('2026-01-31T12:00:00.000Z', '2026-01-31T12:00:00+02:00'),
+        comment: fc.option(text, { nil: undefined }),
+        signature: text.map((t) => `-----BEGIN SSH SIGNATURE-----\n${t}`),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(read, (r) => {
+        const st: ApprovalStatement = {
+          v: 1,
+          decision: r.decision ?? 'approve',
+          reviewer: { ...(r.name !== undefined ? { name: r.name } : {}), email: r.email ?? 'r@x' },
+          tip: r.tip ?? A,
+          tree: r.tree ?? T,
+          base: r.base ?? B,
+          patchId: r.patchId ?? P,
+          time: r.time ?? '2026-01-31T12:00:00.000Z',
+          ...(r.comment !== undefined ? { comment: r.comment } : {}),
+        };
+        const signature = r.signature ?? '-----BEGIN SSH SIGNATURE-----';
+        const general = canonicalJson({ statement: st, signature });
+        const parsed = parseStatementNote(general);
+        assert.deepStrictEqual(parsed.errors, []);
+        assert.strictEqual(formatStatementLine(parsed.statements[0]), general);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
