@@ -3,7 +3,7 @@ import type { RepoPaths } from '../repository';
 
 /**
  * `countersign doctor`: the set-up a user relies on, checked one small named function at a time
- * (src/git/doctor/checks.ts holds the list; add a check by adding a function there). A check never throws
+ * (src/git/doctor/checks.ts holds the list: add a check to installChecks.ts or policyChecks.ts and list it there). A check never throws
  * on a broken set-up — that is what it reports — and each finding that needs fixing says how.
  */
 export type FindingStatus =
@@ -35,6 +35,10 @@ export interface DoctorContext {
 export interface DoctorCheck {
   name: string;
   run(ctx: DoctorContext): Promise<DoctorFinding[]>;
+}
+
+export function finding(check: string, status: DoctorFinding['status'], message: string, fix?: string): DoctorFinding {
+  return { check, status, message, ...(fix ? { fix } : {}) };
 }
 
 export async function runDoctorChecks(ctx: DoctorContext, checks: readonly DoctorCheck[]): Promise<DoctorFinding[]> {

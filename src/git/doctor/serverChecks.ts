@@ -3,7 +3,7 @@ import { readPolicyFrom } from '../gateInput';
 import { runGit } from '../gitRunner';
 import { serverPolicyBranch } from '../policyBranch';
 import { serverGateState } from '../serverHookInstaller';
-import type { DoctorCheck, DoctorFinding } from './doctorCheck';
+import { finding, type DoctorCheck, type DoctorFinding } from './doctorCheck';
 
 /**
  * `doctor` in a bare repository — a server with `install --server`: only what the server relies on. Nobody
@@ -12,10 +12,6 @@ import type { DoctorCheck, DoctorFinding } from './doctorCheck';
  */
 
 const REINSTALL = 'run `countersign install --server` in this repository (it keeps the recorded policy branch)';
-
-function finding(check: string, status: DoctorFinding['status'], message: string, fix?: string): DoctorFinding {
-  return { check, status, message, ...(fix ? { fix } : {}) };
-}
 
 /** The pre-receive gate is Countersign's, executable, the script this version writes, and runs this CLI. */
 export const serverGate: DoctorCheck = {

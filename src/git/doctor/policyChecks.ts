@@ -1,0 +1,186 @@
+import { randomBytes } from 'crypto';
+import { samePerson } from '../../core/approvalRules';
+import type { PolicySource } from '../../core/gate';
+import { errorMessage } from '../../core/errors';
+import { POLICY_FILE } from '../../core/policy';
+import { policyBranchWarning } from '../../core/policyBranchProtection';
+import { REVIEW_NAMESPACE, verifySshSignature } from '../../core/sshsig';
+import { readPolicyFrom } from '../gateInput';
+import { gitConfig } from '../gitRunner';
+import { remoteDefaultBranch } from '../pushGate';
+import { defaultRemote } from '../remotes';
+import { resolveSigningKey, signWithSshKeygen } from '../signer';
+import { resolveCommit } from '../stagedDiff';
+import { finding, type DoctorCheck, type DoctorContext } from './doctorCheck';
+
+/**
+ * The doctor's checks of the policy as the gate will read it: the policy branch holds a readable
+ * `.countersign.json`, and a reviewer's signing key signs what the policy's key for them verifies.
+ */
+
+interface PolicyBranch {
+  rev: string;
+  label: string;
+  /** The branch's short name (`main`), which the gate always judges as protected. */
+  name: string;
+}
+
+/** The policy branch on a client: the remote's default branch (`<remote>/HEAD`, else main, else master), else local main/master. */
+async function policyBranch(cwd: string): Promise<PolicyBranch | undefined> {
+  const remote = await defaultRemote(cwd);
+  if (remote) {
+    const branch = await remoteDefaultBranch(cwd, remote);
+    if (branch) {
+      const rev = await resolveCommit(cwd, `refs/remotes/${remote}/${branch}`);
+      if (rev) return { rev, label: `${remote}/${branch}`, name: branch };
+    }
+  }
+  for (const b of ['main', 'master']) {
+    const rev = await resolveCommit(cwd, `refs/heads/${b}`);
+    if (rev) return { rev, label: b, name: b };
+  }
+  return undefined;
+}
+
+const policyMemo = new WeakMap<DoctorContext, Promise<{ branch?: PolicyBranch; source?: PolicySource }>>();
+
+/** The policy on the policy branch, read once per doctor run (the policy and signing-key checks share it). */
+function policyOf(ctx: DoctorContext): Promise<{ branch?: PolicyBranch; source?: PolicySource }> {
+  let p = policyMemo.get(ctx);
+  if (!p) {
+    p = (async () => {
+      const branch = await policyBranch(ctx.cwd);
+      if (!branch) return {};
+      return { branch, source: await readPolicyFrom(ctx.cwd, [{ rev: branch.rev, label: branch.label }]) };
+    })();
+    policyMemo.set(ctx, p);
+  }
+  return p;
+}
+
+/** A `.countersign.json` on the policy branch that parses. */
+export const policyOnPolicyBranch: DoctorCheck = {
+  name: 'policy',
+  async run(ctx) {
+    const { branch, source } = await policyOf(ctx);
+    const init = `run \`countersign policy init --reviewer "Name <email>" --key KEY.pub\`, commit ${POLICY_FILE} and get it onto the default branch`;
+    if (!branch || !source)
+      return [
+        finding(
+          this.name,
+          'fix',
+          'no policy branch: the remote has no default branch (fetch it) and there is no main or master',
+          `fetch the remote (git fetch), or ${init}`,
+        ),
+      ];
+    if (source.kind === 'none')
+      return [
+        finding(
+          this.name,
+          'fix',
+          `no ${POLICY_FILE} on the policy branch ${branch.label}: no branch is protected`,
+          init,
+        ),
+      ];
+    if (source.kind === 'error')
+      return [
+        finding(
+          this.name,
+          'fix',
+          source.message,
+          `fix ${POLICY_FILE} (\`countersign policy check\` explains each problem) and push the fix through review`,
+        ),
+      ];
+    const p = source.policy;
+    const unnamed = policyBranchWarning(p, branch.name);
+    return [
+      finding(
+        this.name,
+        'ok',
+        `${source.from} parses: protects ${p.protectedBranches.join(', ') || 'nothing'}; ${p.reviewers.length} reviewer(s)`,
+      ),
+      ...(unnamed ? [finding(this.name, 'info', unnamed)] : []),
+    ];
+  },
+};
+
+/** When the user is a reviewer: their signing key signs, and the signature verifies with the key the policy lists for them. */
+export const signingKeyUsable: DoctorCheck = {
+  name: 'signing-key',
+  async run(ctx) {
+    const email = await gitConfig(ctx.cwd, 'user.email');
+    const { source } = await policyOf(ctx);
+    const reviewer =
+      source?.kind === 'ok' && email ? source.policy.reviewers.find((r) => samePerson(r.email, email)) : undefined;
+    const configured = (await gitConfig(ctx.cwd, 'user.signingkey')) !== undefined;
+    if (!reviewer && !configured) {
+      return [
+        finding(
+          this.name,
+          'info',
+          `${email ?? 'you (user.email is unset)'} ${email ? 'is' : 'are'} not a reviewer in the policy and no signing key is configured: nothing to sign with`,
+          'reviewers set `git config user.signingkey ~/.ssh/id_ed25519.pub`',
+        ),
+      ];
+    }
+    let key;
+    try {
+      key = await resolveSigningKey(ctx.cwd, undefined, ctx.env);
+    } catch (e) {
+      return [
+        finding(
+          this.name,
+          'fix',
+          errorMessage(e),
+          'git config user.signingkey ~/.ssh/id_ed25519.pub (the key whose .pub line the policy lists for you)',
+        ),
+      ];
+    }
+    const probe = Buffer.from(`countersign doctor ${randomBytes(8).toString('hex')}\n`);
+    let signature: string;
+    try {
+      signature = await signWithSshKeygen(probe, key, {
+        cwd: ctx.cwd,
+        env: { ...ctx.env, SSH_ASKPASS: '', DISPLAY: '' },
+        timeoutMs: 15_000,
+      });
+    } catch (e) {
+      return [
+        finding(
+          this.name,
+          'fix',
+          `${key.source} cannot sign: ${errorMessage(e)}`,
+          'load the key into ssh-agent (`ssh-add`) or point user.signingkey at a key you can use',
+        ),
+      ];
+    } finally {
+      key.dispose();
+    }
+    if (!reviewer)
+      return [
+        finding(
+          this.name,
+          'ok',
+          `${key.source} signs (you are not a reviewer in the policy, so your approvals would not count)`,
+        ),
+      ];
+    const v = verifySshSignature({ message: probe, signature, publicKey: reviewer.key, namespace: REVIEW_NAMESPACE });
+    if (!v.ok) {
+      return [
+        finding(
+          this.name,
+          'fix',
+          `${key.source} signs, but not with the key the policy lists for ${reviewer.email} (${v.reason}): your approvals would not count`,
+          `set user.signingkey to the key in ${POLICY_FILE}, or change your key there (through review)`,
+        ),
+      ];
+    }
+    return [
+      finding(
+        this.name,
+        'ok',
+        `${key.source} signs approvals the policy accepts for ${reviewer.email} (${v.fingerprint})`,
+      ),
+    ];
+  },
+};
