@@ -1,6 +1,8 @@
+import * as fs from 'fs';
 import { errorMessage } from '../core/errors';
 import { terminalSafe } from '../core/provenanceStrings';
 import type { StagedPolicyCheck } from './prepareCommitHook';
+import { seedPrelude } from '../git/hookPrelude';
 import { runPrepareCommitMsg } from './prepareCommitHook';
 import { processContext } from './processContext';
 import type { CliContext, ExitCode } from './command';
@@ -24,8 +26,21 @@ async function main(argv: string[]): Promise<ExitCode> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const cli = () => require(cliPath) as FullCli;
   if (name !== 'prepare-commit-msg') return cli().runCli(['hook', name ?? '', ...args], ctx);
+  // The shim that pipes the prelude also runs the last two git processes after Node (finish_prepare).
+  const shimFinishes = ctx.env.COUNTERSIGN_PRELUDE === '1';
+  if (shimFinishes) {
+    // The shim's answers to this hook's git questions (src/git/hookPrelude.ts); git processes this hook starts
+    // must not take the variable for their own hooks.
+    delete ctx.env.COUNTERSIGN_PRELUDE;
+    try {
+      seedPrelude(ctx.cwd, fs.readFileSync(0));
+    } catch (e) {
+      if (ctx.env.COUNTERSIGN_TRACE === '1')
+        ctx.stderr(`countersign (prepare-commit-msg): no prelude: ${errorMessage(e)}\n`);
+    }
+  }
   try {
-    return await runPrepareCommitMsg(args, ctx, () => cli().stagedPolicyProblems);
+    return await runPrepareCommitMsg(args, ctx, () => cli().stagedPolicyProblems, shimFinishes);
   } catch (err) {
     ctx.stderr(`countersign hook: ${errorMessage(err)}\n`);
     if (ctx.env.COUNTERSIGN_DEBUG && err instanceof Error && err.stack) ctx.stderr(err.stack + '\n');

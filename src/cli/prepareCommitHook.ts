@@ -38,6 +38,7 @@ export async function runPrepareCommitMsg(
   args: string[],
   ctx: CliContext,
   policyCheck: () => StagedPolicyCheck,
+  shimFinishes = false,
 ): Promise<ExitCode> {
   const [messageFile, source, sha] = args;
   if (!messageFile) {
@@ -57,6 +58,7 @@ export async function runPrepareCommitMsg(
     labelsFor,
     repo,
     head,
+    shimFinishes,
     ...(Number.isInteger(pid) && pid > 1 ? { gitPid: pid } : {}),
   });
   if (!prepared.files.some((f) => f.path === POLICY_FILE)) return 0;

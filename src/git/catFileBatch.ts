@@ -1,4 +1,5 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'child_process';
+import type { ChildProcessWithoutNullStreams } from 'child_process';
+import { childProcess } from './childProcess';
 import { CountersignError } from '../core/errors';
 import { gitEnv, gitErrorReason } from './gitRunner';
 import { noLazyFetchEnv } from './missingObjects';
@@ -31,7 +32,7 @@ export class ObjectReader {
     cwd: string,
     private readonly onObject: OnObject,
   ) {
-    this.child = spawn('git', ['cat-file', '--batch'], {
+    this.child = childProcess().spawn('git', ['cat-file', '--batch'], {
       cwd,
       env: gitEnv(noLazyFetchEnv()),
       stdio: ['pipe', 'pipe', 'pipe'],

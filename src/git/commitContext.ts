@@ -1,6 +1,6 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { childProcess } from './childProcess';
 import { runGit } from './gitRunner';
 import type { RepoPaths } from './repository';
 import { resolveCommit } from './stagedDiff';
@@ -191,7 +191,7 @@ export async function gitCommandLine(cwd: string, pid: number): Promise<GitArgv 
       .split('\0')
       .filter((a) => a.length > 0);
   } catch {
-    const r = spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8', timeout: 2000 });
+    const r = childProcess().spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8', timeout: 2000 });
     if (r.status === 0 && r.stdout.trim()) argv = r.stdout.trim().split(/\s+/);
   }
   if (!argv || argv.length === 0) return undefined;

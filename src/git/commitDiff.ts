@@ -34,6 +34,20 @@ const DIFF_FLAGS = [
   '--ignore-submodules=all',
 ];
 
+/** changedFiles' `git diff` before the two sides (the commit hook's shim asks it ahead of Node: src/git/hookPrelude.ts). */
+export const DIFF_ARGS = [
+  ...COMMON,
+  'diff',
+  '--raw',
+  '-z',
+  '-p',
+  '-U0',
+  '--no-abbrev',
+  '--src-prefix=a/',
+  '--dst-prefix=b/',
+  ...DIFF_FLAGS,
+];
+
 export async function changedFiles(
   cwd: string,
   baseRev: string | undefined,
@@ -42,24 +56,7 @@ export async function changedFiles(
   const base = baseRev ?? (await emptyTree(cwd));
   // One process for both (this is on every commit's path): with `--raw -z -p` git prints the NUL-separated raw
   // records, an empty record, then the patch as it prints it without -z.
-  const raw = (
-    await runGit(
-      [
-        ...COMMON,
-        'diff',
-        '--raw',
-        '-z',
-        '-p',
-        '-U0',
-        '--no-abbrev',
-        '--src-prefix=a/',
-        '--dst-prefix=b/',
-        ...DIFF_FLAGS,
-        ...targetArgs(base, target),
-      ],
-      { cwd },
-    )
-  ).stdout;
+  const raw = (await runGit([...DIFF_ARGS, ...targetArgs(base, target)], { cwd })).stdout;
   const { blobs, patch } = splitRawAndPatch(raw);
   const added = parseAddedLines(patch);
   const out: FileAdditions[] = [];

@@ -17,6 +17,7 @@ import type { FileAdditions } from './commitDiff';
 import { detectCommitContext, type CommitContext } from './commitContext';
 import { agentHookStates } from './connectedAgents';
 import { runGit } from './gitRunner';
+import { INDEX_TREE_ARGS, SETTINGS_ARGS } from './hookPrelude';
 import type { Attribution } from './ledger';
 import { computeProvenance } from './provenanceCompute';
 import { resolveRepo, type RepoPaths } from './repository';
@@ -40,6 +41,12 @@ export interface PrepareArgs {
   repo?: RepoPaths;
   /** HEAD as the caller resolved it with the repository (undefined: unborn); absent: read here. */
   head?: string | undefined;
+  /**
+   * The shim finishes (src/git/shell/clientHook.sh, after Node exits): the note's text goes to `pending/note`
+   * and the `interpret-trailers` arguments, one a line, to `pending/trailer-args`, for the shell to run the
+   * two git processes, which cost several times more spawned by Node.
+   */
+  shimFinishes?: boolean;
 }
 
 export interface PrepareResult {
@@ -59,11 +66,22 @@ export function pendingDir(repo: RepoPaths): string {
 
 export async function addTrailers(cwd: string, messageFile: string, trailers: Trailer[]): Promise<void> {
   if (trailers.length === 0) return;
-  // interpret-trailers glues trailers onto the last line of a message without a final newline (git merge
-  // hands prepare-commit-msg "Merge branch 'x'" like that), so the subject would swallow them.
+  endWithNewline(messageFile);
+  await runGit(['interpret-trailers', '--in-place', '--no-divider', ...trailerOptions(trailers), messageFile], { cwd });
+}
+
+/**
+ * interpret-trailers glues trailers onto the last line of a message without a final newline (git merge hands
+ * prepare-commit-msg "Merge branch 'x'" like that), so the subject would swallow them.
+ */
+function endWithNewline(messageFile: string): void {
   const text = fs.readFileSync(messageFile, 'utf8');
   if (text.length > 0 && !text.endsWith('\n')) fs.appendFileSync(messageFile, '\n');
-  const args = ['interpret-trailers', '--in-place', '--no-divider'];
+}
+
+/** `interpret-trailers` options adding `trailers`, before the message file. */
+function trailerOptions(trailers: Trailer[]): string[] {
+  const args: string[] = [];
   // Assisted-by lines are added beside any the message has; AI-Provenance is ours alone and replaced.
   const assisted = trailers.filter((t) => t.key === ASSISTED_BY);
   const others = trailers.filter((t) => t.key !== ASSISTED_BY);
@@ -71,8 +89,7 @@ export async function addTrailers(cwd: string, messageFile: string, trailers: Tr
     args.push('--if-exists', 'addIfDifferent', ...assisted.flatMap((t) => ['--trailer', `${t.key}: ${t.value}`]));
   if (others.length > 0)
     args.push('--if-exists', 'replace', ...others.flatMap((t) => ['--trailer', `${t.key}: ${t.value}`]));
-  args.push(messageFile);
-  await runGit(args, { cwd });
+  return args;
 }
 
 /** What git's own config and identity say about the commit being made: read with one `git var -l`. */
@@ -89,7 +106,7 @@ interface CommitSettings {
  * resolves it (later entries win, as in git) and the committer identity.
  */
 export async function commitSettings(cwd: string): Promise<CommitSettings> {
-  const r = await runGit(['var', '-l'], { cwd, okCodes: [128] });
+  const r = await runGit(SETTINGS_ARGS, { cwd, okCodes: [128] });
   const values = new Map<string, string>();
   for (const line of r.stdout.split('\n')) {
     const eq = line.indexOf('=');
@@ -119,7 +136,7 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
       ...('head' in args ? { head: args.head ?? null } : {}),
     }),
     commitSettings(cwd),
-    runGit(['write-tree'], { cwd }).then((r) => r.stdout.trim()),
+    runGit(INDEX_TREE_ARGS, { cwd }).then((r) => r.stdout.trim()),
   ]);
   const cc = settings.commentChar;
   const prov = await computeProvenance(cwd, {
@@ -150,15 +167,23 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
   // the whitespace clean-up `notes add -F` applies, with one git call.
   // Which agents' hooks were connected as this commit is made: so `explain` can say an agent ran without them.
   const note = withAgentHooks(prov.note, agentHookStates(repo));
-  const noteBlob = runGit(['hash-object', '-w', '--stdin'], {
-    cwd,
-    input: formatAuthorshipNote(note, (p) =>
-      args.logger?.warn(
-        `the note leaves out ${JSON.stringify(p)}: a path with a line break cannot be written in a refs/notes/ai note (the trailers still count its lines)`,
-      ),
+  const noteText = formatAuthorshipNote(note, (p) =>
+    args.logger?.warn(
+      `the note leaves out ${JSON.stringify(p)}: a path with a line break cannot be written in a refs/notes/ai note (the trailers still count its lines)`,
     ),
-  }).then((r) => r.stdout.trim());
-  if (written) {
+  );
+  const pending = pendingDir(repo);
+  fs.mkdirSync(pending, { recursive: true });
+  const noteBlob = args.shimFinishes
+    ? writeFileAtomic(path.join(pending, 'note'), noteText, 0o644, false)
+    : runGit(['hash-object', '-w', '--stdin'], { cwd, input: noteText }).then((r) => r.stdout.trim());
+  const options = trailerOptions(trailers);
+  // One argument a line: trailer values are trailer words (core/trailers), so a line break here is a bug, and
+  // then Node passes the arguments itself.
+  if (written && args.shimFinishes && !options.some((o) => /[\r\n]/.test(o))) {
+    endWithNewline(messageFile);
+    writeFileAtomic(path.join(pending, 'trailer-args'), options.join('\n') + '\n', 0o644, false);
+  } else if (written) {
     await addTrailers(cwd, messageFile, trailers);
   } else if (hint) {
     const text = [
@@ -171,9 +196,8 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
     writeFileAtomic(messageFile, lines.join('\n'));
   }
 
-  const pending = pendingDir(repo);
-  fs.mkdirSync(pending, { recursive: true });
-  writeFileAtomic(path.join(pending, 'note-blob'), (await noteBlob) + '\n', 0o644, false);
+  const blob = await noteBlob;
+  if (typeof blob === 'string') writeFileAtomic(path.join(pending, 'note-blob'), blob + '\n', 0o644, false);
   writeFileAtomic(path.join(pending, 'parent'), (context.base ?? 'none') + '\n', 0o644, false);
   writeFileAtomic(path.join(pending, 'tree'), tree + '\n', 0o644, false);
   // Written last: commit-msg and post-commit treat its presence as "prepare-commit-msg finished".

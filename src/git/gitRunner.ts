@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'async_hooks';
-import { spawn } from 'child_process';
+
 import { CountersignError, type CountersignErrorReason } from '../core/errors';
+import { childProcess } from './childProcess';
 
 /**
  * Runs the real `git` binary: every git process Countersign starts, network operations included, goes through
@@ -110,7 +111,30 @@ export function sharedInSnapshot<T>(key: string, compute: () => Promise<T>): Pro
   return answer;
 }
 
+/**
+ * Answers git gave before this process started, keyed by cwd and argv: the commit hook's shim runs the
+ * read-only queries prepare-commit-msg makes while Node starts (src/git/hookPrelude.ts), because every
+ * process Node spawns costs more than the same process started by the shell. Each answer is used once;
+ * a query nobody seeded (other arguments, an input, its own environment) runs git as usual.
+ */
+const seeded = new Map<string, { stdout: string; code: number }>();
+
+export function seedGitAnswer(cwd: string, args: string[], stdout: string, code: number): void {
+  seeded.set(JSON.stringify([cwd, args]), { stdout, code });
+}
+
+function takeSeeded(args: string[], opts: GitRunOptions): Promise<GitResult> | undefined {
+  if (seeded.size === 0 || opts.input !== undefined || opts.env !== undefined || opts.bytes) return undefined;
+  const key = JSON.stringify([opts.cwd, args]);
+  const answer = seeded.get(key);
+  if (!answer) return undefined;
+  seeded.delete(key);
+  return new Promise((resolve, reject) => settle(args, opts, answer.stdout, '', answer.code, resolve, reject));
+}
+
 export function runGit(args: string[], opts: GitRunOptions): Promise<GitResult> {
+  const early = takeSeeded(args, opts);
+  if (early) return early;
   const cache = readCache.getStore();
   const key = cache && readOnlyKey(args, opts);
   if (!cache || !key) return spawnGit(args, opts);
@@ -138,7 +162,7 @@ export function gitEnv(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 function spawnGit(args: string[], opts: GitRunOptions): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, {
+    const child = childProcess().spawn('git', args, {
       cwd: opts.cwd,
       env: gitEnv(opts.env),
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -166,21 +190,34 @@ function spawnGit(args: string[], opts: GitRunOptions): Promise<GitResult> {
         );
         return;
       }
-      if (exit === 0 || opts.okCodes?.includes(exit)) {
-        resolve({ stdout, stderr, code: exit });
-        return;
-      }
-      reject(
-        new CountersignError(
-          gitErrorReason(stderr),
-          `git ${args.join(' ')} failed (exit ${exit}): ${stderr.trim().split('\n').slice(-3).join(' ')}`,
-          stderr,
-        ),
-      );
+      settle(args, opts, stdout, stderr, exit, resolve, reject);
     });
     child.stdin.on('error', () => undefined); // git may exit before reading all input
     child.stdin.end(opts.input ?? '');
   });
+}
+
+/** A finished git process's answer, or the error a failure is. */
+function settle(
+  args: string[],
+  opts: GitRunOptions,
+  stdout: string,
+  stderr: string,
+  exit: number,
+  resolve: (r: GitResult) => void,
+  reject: (e: Error) => void,
+): void {
+  if (exit === 0 || opts.okCodes?.includes(exit)) {
+    resolve({ stdout, stderr, code: exit });
+    return;
+  }
+  reject(
+    new CountersignError(
+      gitErrorReason(stderr),
+      `git ${args.join(' ')} failed (exit ${exit}): ${stderr.trim().split('\n').slice(-3).join(' ')}`,
+      stderr,
+    ),
+  );
 }
 
 /**

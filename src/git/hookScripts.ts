@@ -1,4 +1,5 @@
 import clientHookTemplate from './shell/clientHook.sh';
+import { preludeTemplateValues } from './hookPrelude';
 import { fillShellTemplate } from './shellTemplate';
 /**
  * The POSIX shell written into `.git/countersign/hooks/` (src/git/shell/clientHook.sh). One script serves every hook name (it reads its
@@ -62,5 +63,6 @@ export function hookScript(cfg: ShimConfig): string {
     FALLBACK_IS_ELECTRON: cfg.fallbackIsElectron ? '1' : '',
     TIMEOUT_SECONDS: String(cfg.timeoutSeconds),
     CLI: cfg.cliPath ?? '',
+    ...preludeTemplateValues(),
   });
 }

@@ -15,6 +15,9 @@ export interface RepoPaths {
 
 const REPO_ARGS = ['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--git-common-dir', '--show-toplevel'];
 
+/** resolveRepoAndHead's query (the commit hook's shim asks it ahead of Node: src/git/hookPrelude.ts). */
+export const REPO_AND_HEAD_ARGS = [...REPO_ARGS, '--verify', '-q', 'HEAD^{commit}'];
+
 export async function resolveRepo(cwd: string): Promise<RepoPaths> {
   return parseRepo(cwd, await revParse(cwd, REPO_ARGS));
 }
@@ -24,7 +27,7 @@ export async function resolveRepo(cwd: string): Promise<RepoPaths> {
  * process start counts. `--verify -q` applies to the one revision only: an unborn HEAD prints nothing (exit 1).
  */
 export async function resolveRepoAndHead(cwd: string): Promise<{ repo: RepoPaths; head: string | undefined }> {
-  const out = await revParse(cwd, [...REPO_ARGS, '--verify', '-q', 'HEAD^{commit}']);
+  const out = await revParse(cwd, REPO_AND_HEAD_ARGS);
   const repo = parseRepo(cwd, out);
   const head = out.split('\n').filter((l) => l.length > 0)[repo.bare ? 3 : 4];
   return { repo, head: head && /^[0-9a-f]{40,64}$/.test(head) ? head : undefined };

@@ -15,6 +15,12 @@ fallback_node='@@FALLBACK_NODE@@'
 fallback_is_electron='@@FALLBACK_IS_ELECTRON@@'
 timeout_seconds='@@TIMEOUT_SECONDS@@'
 cli='@@CLI@@'
+# What prepare-commit-msg asks git on every commit (src/git/hookPrelude.ts): each a word list, split on purpose.
+prelude_repo='@@PRELUDE_REPO@@'
+prelude_tree='@@PRELUDE_TREE@@'
+prelude_settings='@@PRELUDE_SETTINGS@@'
+prelude_diff='@@PRELUDE_DIFF@@'
+prelude_git_env='@@PRELUDE_GIT_ENV@@'
 chained=
 [ -x "$chained_dir/$hook" ] && [ "$chained_dir/$hook" != "$0" ] && chained=1
 
@@ -62,6 +68,40 @@ has_provenance() {
   return 1
 }
 
+# prepare-commit-msg's questions to git, asked here while Node starts and piped into its stdin: a process Node
+# spawns costs several times one the shell starts. Each answer is `a ARGS`, stdout, NUL, exit code; the diff
+# (whose stdout holds NULs) comes last as `z ARGS`. Node uses an answer only for the very same question.
+prelude() (
+  for kv in $prelude_git_env; do export "${kv?}"; done
+  nl='
+'
+  # shellcheck disable=SC2086 # word lists, split on purpose
+  rp=$(git $prelude_repo 2>/dev/null)
+  code=$?
+  [ -n "$rp" ] && rp="$rp$nl"
+  printf 'a %s\n%s\000%s\n' "$prelude_repo" "$rp" "$code"
+  printf 'a %s\n' "$prelude_tree"
+  # shellcheck disable=SC2086
+  git $prelude_tree
+  printf '\000%s\n' "$?"
+  printf 'a %s\n' "$prelude_settings"
+  # shellcheck disable=SC2086
+  git $prelude_settings 2>/dev/null
+  printf '\000%s\n' "$?"
+  # HEAD is rev-parse's last line when it resolved (a path line, with its slashes, when HEAD is unborn).
+  head=${rp%"$nl"}
+  head=${head##*"$nl"}
+  case "$head" in
+    *[!0-9a-f]* | '') ;;
+    *)
+      printf 'z %s %s\n' "$prelude_diff" "$head"
+      # shellcheck disable=SC2086
+      git $prelude_diff "$head"
+      printf '\000%s\n' "$?"
+      ;;
+  esac
+)
+
 # Attach the note prepare-commit-msg prepared, but only to the commit it was computed for (same tree, same parent).
 attach_note() {
   p=$(pending_dir)
@@ -75,14 +115,36 @@ attach_note() {
         echo "countersign ($hook): could not attach the provenance note to HEAD; \`countersign explain HEAD\` will show it unattested" >&2
     fi
   fi
-  rm -f "$p/note-blob" "$p/tree" "$p/parent" "$p/trailers"
+  rm -f "$p/note-blob" "$p/tree" "$p/parent" "$p/trailers" "$p/note" "$p/trailer-args"
+}
+
+# prepare-commit-msg's last two git processes, run here after Node (which left their input in the pending
+# folder: src/git/commitProvenance.ts, shimFinishes): the trailers into the message, the note into the
+# object store for post-commit to attach.
+finish_prepare() {
+  p=$(pending_dir)
+  if [ -f "$p/trailer-args" ]; then
+    set --
+    while IFS= read -r a; do set -- "$@" "$a"; done < "$p/trailer-args"
+    rm -f "$p/trailer-args"
+    git interpret-trailers --in-place --no-divider "$@" "$msg_file" ||
+      echo "countersign (prepare-commit-msg): could not add the trailers to the message; commit-msg tries again" >&2
+  fi
+  if [ -f "$p/note" ]; then
+    if blob=$(git hash-object -w --stdin < "$p/note"); then
+      echo "$blob" > "$p/note-blob"
+    else
+      echo "countersign (prepare-commit-msg): could not store the provenance note; the commit gets its trailers only" >&2
+    fi
+    rm -f "$p/note"
+  fi
 }
 
 case "$hook" in
   prepare-commit-msg)
     # Whatever an earlier, abandoned commit left must not be attached to this one.
     p=$(pending_dir)
-    for f in note-blob tree parent trailers; do [ -e "$p/$f" ] && { rm -f "$p/note-blob" "$p/tree" "$p/parent" "$p/trailers"; break; }; done
+    for f in note-blob tree parent trailers note trailer-args; do [ -e "$p/$f" ] && { rm -f "$p/note-blob" "$p/tree" "$p/parent" "$p/trailers" "$p/note" "$p/trailer-args"; break; }; done
     # A rebase replaying a commit as it was (pick, edit, reword) keeps that commit's own trailers, and
     # post-rewrite re-maps all the notes once at the end: no Node start per replayed commit. Squash and
     # fixup steps combine commits, so they are computed.
@@ -91,7 +153,8 @@ case "$hook" in
       last=$(grep -v '^#' "$gd/rebase-merge/done" | grep -v '^[[:space:]]*$' | tail -n 1)
       case "$last" in pick\ *|p\ *|edit\ *|e\ *|reword\ *|r\ *) exit 0 ;; esac
     fi
-    COUNTERSIGN_GIT_PID=$PPID; export COUNTERSIGN_GIT_PID ;;
+    COUNTERSIGN_GIT_PID=$PPID; export COUNTERSIGN_GIT_PID
+    msg_file=$1 ;;
   commit-msg)
     # Add the trailers prepare-commit-msg computed if the message lacks them (written in the editor, where they
     # were shown as comments, or edited away) — unless the message is empty, so that git still aborts.
@@ -147,14 +210,27 @@ COUNTERSIGN_IN_SHIM=1; export COUNTERSIGN_IN_SHIM
 # dir beside the CLI copy, never in the work tree, whose content a clone's author controls.
 if [ -z "${NODE_COMPILE_CACHE:-}" ]; then NODE_COMPILE_CACHE="$cs_dir/cache"; export NODE_COMPILE_CACHE; fi
 [ -n "$cli" ] || cli="$cs_dir/bin/countersign.js"
-# prepare-commit-msg runs on every commit: the small commit-hook entry beside the CLI loads only what it needs.
+# prepare-commit-msg runs on every commit: the small commit-hook entry beside the CLI loads only what it needs,
+# reading the prelude's answers from its stdin.
+prelude=
 if [ "$hook" = prepare-commit-msg ] && [ -f "${cli%/*}/hook.js" ]; then
   set -- "${cli%/*}/hook.js" "$cli" "$hook" "$@"
+  prelude=1
 else
   set -- "$cli" hook "$hook" "$@"
 fi
-if command -v timeout >/dev/null 2>&1; then feed timeout "$timeout_seconds" "$node_bin" "$@"; else feed "$node_bin" "$@"; fi
+run_node() { if command -v timeout >/dev/null 2>&1; then timeout "$timeout_seconds" "$node_bin" "$@"; else "$node_bin" "$@"; fi; }
+if [ -n "$prelude" ]; then
+  prelude | {
+    COUNTERSIGN_PRELUDE=1
+    export COUNTERSIGN_PRELUDE
+    run_node "$@"
+  }
+else
+  feed run_node "$@"
+fi
 code=$?
+[ "$code" = 0 ] && [ -n "$prelude" ] && finish_prepare
 case "$code" in
   0) exit 0 ;;
   124) echo "countersign ($hook): timed out after ${timeout_seconds}s." >&2 ;;

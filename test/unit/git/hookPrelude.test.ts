@@ -1,0 +1,86 @@
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { aiLabel } from '../../../src/core/attribution/labels';
+import { runGit } from '../../../src/git/gitRunner';
+import { seedPrelude } from '../../../src/git/hookPrelude';
+import { openLedger } from '../../../src/git/ledger';
+import { TempRepo } from '../helpers/tempRepo';
+
+/**
+ * The commit hook's prelude (issue 11): the shim asks prepare-commit-msg's git questions while Node starts and
+ * runs the trailers and the note's blob after it, so Node itself starts no process on a plain commit. The
+ * parents are git's own account (trace2's cmd_ancestry).
+ */
+describe('commit hook prelude: git questions answered by the shim', function () {
+  this.timeout(180_000);
+
+  it('answers only the very question it was asked, once; NULs in the last answer survive', async () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-prelude-')); // not a repository: git itself would fail
+    const input = Buffer.concat([
+      Buffer.from('a write-tree\n4b825dc642cb6eb9a060e54bf8d69288fbee4904\n\u00000\n'),
+      Buffer.from('a var -l\nuser.name=Ada\n\u0000128\n'),
+      Buffer.from('z diff --cached abc\n:100644 100644 a b M\0f.txt\0\0diff --git\n\u00000\n'),
+    ]);
+    assert.strictEqual(seedPrelude(cwd, input), 3);
+    assert.strictEqual((await runGit(['write-tree'], { cwd })).stdout, '4b825dc642cb6eb9a060e54bf8d69288fbee4904\n');
+    assert.strictEqual((await runGit(['var', '-l'], { cwd, okCodes: [128] })).code, 128);
+    assert.strictEqual(
+      (await runGit(['diff', '--cached', 'abc'], { cwd })).stdout,
+      ':100644 100644 a b M\0f.txt\0\0diff --git\n',
+    );
+    // Used once: the same question again, or another one, is git's to answer (and fails here).
+    await assert.rejects(runGit(['write-tree'], { cwd }), /write-tree/);
+    seedPrelude(cwd, Buffer.from('a write-tree\nx\n\u00000\n'));
+    await assert.rejects(runGit(['write-tree', '--missing-ok'], { cwd }), /write-tree/);
+    await assert.rejects(runGit(['write-tree'], { cwd: os.tmpdir() }), /write-tree/);
+  });
+
+  it('a plain commit through the installed hooks starts no git process from Node, with the same trailers and note', async () => {
+    const repo = TempRepo.create();
+    assert.strictEqual(repo.cli(['install']).status, 0);
+    repo.write('base.txt', 'base\n');
+    repo.git('add', 'base.txt');
+    repo.commit('base');
+    const content = 'one\ntwo\nthree\n';
+    repo.write('a.txt', content);
+    const ledger = await openLedger(repo.dir);
+    const label = aiLabel('claude-code', { model: 'claude-sonnet-4-5', session: 's1' });
+    await ledger.storeFile('a.txt', content, [label, label, label]);
+    // Folded now, as the editor's ledger does between edits (a pending entry for a file HEAD lacks makes the
+    // hook read HEAD's side with one cat-file: the ledger's own question, which no prelude can answer).
+    await ledger.sync({ wait: true });
+    repo.git('add', 'a.txt');
+
+    // git's trace2 names each process's parents (cmd_ancestry, Linux): none of the hook's may be Node.
+    const trace = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cs-trace2-')), 'events.json');
+    const env = { ...repo.env, GIT_TRACE2_EVENT: trace };
+    const c = spawnSync('git', ['commit', '-q', '-m', 'ai'], { cwd: repo.dir, env, encoding: 'utf8' });
+    assert.strictEqual(c.status, 0, c.stderr);
+    assert.strictEqual(c.stderr, '');
+    const events = fs
+      .readFileSync(trace, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { event: string; sid: string; ancestry?: string[]; argv?: string[] });
+    const argv = new Map(events.filter((e) => e.event === 'start').map((e) => [e.sid, (e.argv ?? []).join(' ')]));
+    // The first is this test's own `git commit`.
+    const parents = events
+      .filter((e) => e.event === 'cmd_ancestry')
+      .slice(1)
+      .map((e) => `${e.ancestry?.[0] ?? ''}: ${argv.get(e.sid) ?? ''}`);
+    assert.ok(parents.filter((p) => p.startsWith('prepare-commit-:')).length >= 6, parents.join('\n'));
+    assert.deepStrictEqual(
+      parents.filter((p) => /^(node|timeout):/.test(p)),
+      [],
+      parents.join('\n'),
+    );
+    assert.deepStrictEqual(repo.trailers(), [
+      'Assisted-by: Claude:claude-sonnet-4-5 claude-code',
+      'AI-Provenance: v1 ai=3 human=0 untracked=0',
+    ]);
+    assert.match(repo.git('notes', '--ref=refs/notes/ai', 'show', 'HEAD'), /^a\.txt\n {2}s_\S+ 1-3\n/);
+  });
+});
