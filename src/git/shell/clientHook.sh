@@ -48,17 +48,18 @@ fi
 
 [ "${COUNTERSIGN_SKIP:-}" = 1 ] && exit 0
 
-# This worktree's git dir without a git process where git says it (GIT_DIR, set for linked worktrees) or where
-# it must be (a .git folder in the top level, where git runs hooks); else ask git (a .git file: submodules).
-git_dir() {
-  if [ -n "${GIT_DIR:-}" ]; then echo "$GIT_DIR"
-  elif [ -d .git ] && [ -f .git/HEAD ]; then echo "$PWD/.git"
-  else git rev-parse --absolute-git-dir 2>/dev/null
+# This worktree's pending folder in $p, without a git process where git says the git dir (GIT_DIR, set for
+# linked worktrees) or where it must be (a .git folder in the top level, where git runs hooks); else asks git
+# (a .git file: submodules). Sets a variable rather than printing: each $(...) is a fork, on every commit.
+set_pending() {
+  if [ -n "${GIT_DIR:-}" ]; then p=$GIT_DIR
+  elif [ -d .git ] && [ -f .git/HEAD ]; then p="$PWD/.git"
+  else p=$(git rev-parse --absolute-git-dir 2>/dev/null)
   fi
+  p="$p/countersign/pending"
 }
-pending_dir() { echo "$(git_dir)/countersign/pending"; }
-# A pending file's first line, by the shell's own read (no cat): empty when the file is missing.
-first_line() { v=; [ -f "$1" ] && IFS= read -r v < "$1"; echo "$v"; }
+# A pending file's first line into $v, by the shell's own read (no cat, no fork): empty when the file is missing.
+first_line() { v=; [ -f "$1" ] && IFS= read -r v < "$1"; }
 
 # Whether a message has an AI-Provenance line (any case, as git compares trailer keys), read by the shell itself.
 has_provenance() {
@@ -104,14 +105,23 @@ prelude() (
 
 # Attach the note prepare-commit-msg prepared, but only to the commit it was computed for (same tree, same parent).
 attach_note() {
-  p=$(pending_dir)
+  set_pending
   [ -f "$p/trailers" ] || return 0
   if [ -f "$p/note-blob" ]; then
     # One git process: HEAD's tree, then its parents (none for a root commit; the first is the one that counts).
     # shellcheck disable=SC2046 # split on purpose: rev-parse prints one id per line
     set -- $(git rev-parse 'HEAD^{tree}' 'HEAD^@' 2>/dev/null)
-    if [ -n "${1:-}" ] && [ "$1" = "$(first_line "$p/tree")" ] && [ "${2:-none}" = "$(first_line "$p/parent")" ]; then
-      git notes --ref=refs/notes/ai add -f -C "$(first_line "$p/note-blob")" HEAD >/dev/null 2>&1 ||
+    first_line "$p/tree"
+    tree=$v
+    first_line "$p/parent"
+    parent=$v
+    first_line "$p/note-blob"
+    # The notes ref's update runs reference-transaction twice; this script's part ignores a notes ref, so
+    # without a chained reference-transaction hook the two shell starts are skipped.
+    no_hooks=
+    [ -x "$chained_dir/reference-transaction" ] || no_hooks='core.hooksPath=/dev/null'
+    if [ -n "${1:-}" ] && [ "$1" = "$tree" ] && [ "${2:-none}" = "$parent" ]; then
+      git ${no_hooks:+-c "$no_hooks"} notes --ref=refs/notes/ai add -f -C "$v" HEAD >/dev/null 2>&1 ||
         echo "countersign ($hook): could not attach the provenance note to HEAD; \`countersign explain HEAD\` will show it unattested" >&2
     fi
   fi
@@ -122,7 +132,7 @@ attach_note() {
 # folder: src/git/commitProvenance.ts, shimFinishes): the trailers into the message, the note into the
 # object store for post-commit to attach.
 finish_prepare() {
-  p=$(pending_dir)
+  set_pending
   if [ -f "$p/trailer-args" ]; then
     set --
     while IFS= read -r a; do set -- "$@" "$a"; done < "$p/trailer-args"
@@ -143,7 +153,7 @@ finish_prepare() {
 case "$hook" in
   prepare-commit-msg)
     # Whatever an earlier, abandoned commit left must not be attached to this one.
-    p=$(pending_dir)
+    set_pending
     for f in note-blob tree parent trailers note trailer-args; do [ -e "$p/$f" ] && { rm -f "$p/note-blob" "$p/tree" "$p/parent" "$p/trailers" "$p/note" "$p/trailer-args"; break; }; done
     # A rebase replaying a commit as it was (pick, edit, reword) keeps that commit's own trailers, and
     # post-rewrite re-maps all the notes once at the end: no Node start per replayed commit. Squash and
@@ -158,7 +168,7 @@ case "$hook" in
   commit-msg)
     # Add the trailers prepare-commit-msg computed if the message lacks them (written in the editor, where they
     # were shown as comments, or edited away) — unless the message is empty, so that git still aborts.
-    p=$(pending_dir)
+    set_pending
     if [ -f "$p/trailers" ] && ! has_provenance "$1"; then
       cc=$(git config --get core.commentChar 2>/dev/null); [ ${#cc} = 1 ] || cc='#'
       if awk -v c="$cc" 'index($0, c " ") == 1 && / -+ >8 -+$/ { exit } index($0, c) == 1 { next } /[^[:space:]]/ { found = 1; exit } END { exit !found }' "$1"; then
@@ -195,7 +205,9 @@ case "$hook" in
   *) exit 0 ;;
 esac
 
-node_bin=$(command -v node 2>/dev/null)
+# `command -v` alone (a builtin): its answer in $(...) would cost a fork on every commit.
+node_bin=
+command -v node >/dev/null 2>&1 && node_bin=node
 if [ -z "$node_bin" ] && [ -n "$fallback_node" ] && [ -x "$fallback_node" ]; then
   node_bin=$fallback_node
   if [ "$fallback_is_electron" = 1 ]; then ELECTRON_RUN_AS_NODE=1; export ELECTRON_RUN_AS_NODE; fi
