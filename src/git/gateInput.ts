@@ -11,7 +11,7 @@ import { runGit } from './gitRunner';
 import { noLazyFetchEnv } from './missingObjects';
 import { readNotes } from './notesReader';
 import { stablePatchId, stablePatchIds, stablePatchIdsOfSpans } from './patchId';
-import { firstParentExit, restoredLines, unexplainedNetChange } from './netChange';
+import { firstParentExit, netChangeBase, restoredLines, unexplainedNetChange } from './netChange';
 import { rewindOf } from './rewind';
 import { emptyTree } from './emptyTree';
 import { markUnjudgedGitlinks } from './gitlinkPins';
@@ -220,14 +220,16 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
 
   // What the update changes beyond its commits' own diffs (a merge taking an old ancestor's tree) is the head's.
   const tipAt = commits.findIndex((c) => c.sha === head);
-  if (!base.rewind && reviewBase && tipAt >= 0) {
-    const extra = await unexplainedNetChange(cwd, reviewBase, head, commits);
-    if (extra.length > 0) commits[tipAt] = { ...commits[tipAt], files: [...commits[tipAt].files, ...extra] };
+  const netBase = await netChangeBase(cwd, reviewBase, head, commits, !isNew && opts.mergeOnly === true);
+  if (!base.rewind && netBase && tipAt >= 0) {
     // Lines it brings back from an older tree than the base's: only when the head's first-parent chain leaves
     // the push elsewhere than the base (a branch that merged main in, an evil merge), never on a plain update.
     const exit = firstParentExit(head, commits);
-    if (exit && exit !== reviewBase && !protectedTips.includes(exit)) {
-      const restored = await restoredLines(cwd, reviewBase, exit, head);
+    const elsewhere = exit !== undefined && exit !== netBase && !protectedTips.includes(exit);
+    const extra = await unexplainedNetChange(cwd, netBase, head, commits, elsewhere);
+    if (extra.length > 0) commits[tipAt] = { ...commits[tipAt], files: [...commits[tipAt].files, ...extra] };
+    if (exit && elsewhere) {
+      const restored = await restoredLines(cwd, netBase, exit, head);
       if (restored.lines > 0) commits[tipAt] = { ...commits[tipAt], restored };
     }
   }

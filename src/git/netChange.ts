@@ -44,16 +44,42 @@ export async function lossBetween(cwd: string, from: string, to: string): Promis
  * branch loses files (outside tester, session 4). Those paths are charged to the head commit, as a rewind's
  * dropped files are, so tiers and review.paths judge them; a plain fast-forward or an ordinary merge changes
  * no path its commits do not, so nothing is charged twice.
+ *
+ * When the head's first-parent chain leaves the push elsewhere than `from` (`chainLeavesElsewhere`), a path
+ * the commits do touch can still lose more than they delete: a side commit on the old ancestor rewrites an
+ * 800-line file as one line (deleting nothing of the ancestor's), and `-s ours` makes that the branch's file
+ * (outside tester, session 6). The net lines lost beyond the commits' own deletions of the path are charged
+ * too, and a file gone that no commit deletes is a deleted file. On a chain that starts at `from`, its diffs
+ * compose to the net change, so they always account for it.
  */
 export async function unexplainedNetChange(
   cwd: string,
   from: string,
   head: string,
   commits: readonly GateCommit[],
+  chainLeavesElsewhere = false,
 ): Promise<ChangedFile[]> {
-  const touched = new Set<string>();
-  for (const c of commits) for (const f of c.files) touched.add(f.path);
-  return (await lossBetween(cwd, from, head)).filter((f) => !touched.has(f.path));
+  const ownDeleted = new Map<string, number>();
+  const ownGone = new Set<string>();
+  for (const c of commits) {
+    for (const f of c.files) {
+      ownDeleted.set(f.path, (ownDeleted.get(f.path) ?? 0) + (f.deleted ?? 0));
+      if (f.status === 'D') ownGone.add(f.path);
+    }
+  }
+  const out: ChangedFile[] = [];
+  for (const f of await lossBetween(cwd, from, head)) {
+    const own = ownDeleted.get(f.path);
+    if (own === undefined) {
+      out.push(f);
+      continue;
+    }
+    if (!chainLeavesElsewhere) continue;
+    const beyond = (f.deleted ?? 0) - own;
+    const gone = f.status === 'D' && !ownGone.has(f.path);
+    if (beyond > 0 || gone) out.push({ ...f, deleted: Math.max(0, beyond), status: gone ? 'D' : 'M' });
+  }
+  return out;
 }
 
 /** Per path the blob each side has (`undefined`: absent), from one `git diff-tree --raw -z` of `from` → `to`. */
@@ -130,4 +156,26 @@ export function firstParentExit(head: string, commits: readonly GateCommit[]): s
     at = next;
   }
   return undefined;
+}
+
+/**
+ * What the net change of an update is measured from. A push: the branch's old value. A pull request judged
+ * before it merges (`verify --base/--head`, the review panel: `mergeOnly`): what merging it brings is its
+ * change since it left the base's history, so a head that does not contain the base is measured from their
+ * merge base — measured from the base itself, main's newer work came out reversed and was charged to the
+ * pull request (outside tester, session 6). Several merge bases (criss-cross): the base, which fails closed.
+ */
+export async function netChangeBase(
+  cwd: string,
+  base: string | undefined,
+  head: string,
+  commits: readonly GateCommit[],
+  mergeOnly: boolean,
+): Promise<string | undefined> {
+  if (!mergeOnly || base === undefined || head === base) return base;
+  // The head contains the base exactly when some commit of the range has the base as a parent.
+  if (commits.some((c) => c.parents.includes(base))) return base;
+  const r = await runGit(['merge-base', '--all', base, head], { cwd, okCodes: [1] });
+  const bases = r.code === 0 ? r.stdout.split('\n').filter(Boolean) : [];
+  return bases.length === 1 ? bases[0] : base;
 }

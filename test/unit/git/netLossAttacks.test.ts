@@ -1,0 +1,114 @@
+import * as assert from 'assert';
+import { recordDecision } from '../helpers/approvals';
+import { verifyThenPush } from '../helpers/gateAgreement';
+import { setup, type Setup } from '../helpers/gateServer';
+
+/**
+ * What an update loses or gains beyond its commits' own diffs (outside tester, session 6). The gate charges the
+ * net change of an update to its head when the commits' diffs do not explain it; two ways that went wrong:
+ * a `-s ours` merge onto an old ancestor whose side commit "touches" a file hid that file's mass deletion, and a
+ * pull request that is merely behind main was charged with main's newer work reversed (CI refused an approved
+ * pull request that the server accepts once merged).
+ */
+describe('server gate: net change of an update beyond its commits (real pushes)', function () {
+  this.timeout(240_000);
+
+  const HUMAN = (n: number) => `AI-Provenance: v1 ai=0 human=${n} untracked=0`;
+  const lines = (word: string, n: number) => Array.from({ length: n }, (_, i) => `${word} ${i}`).join('\n') + '\n';
+
+  let s: Setup;
+  beforeEach(() => {
+    s = setup();
+  });
+
+  it('a -s ours merge onto an old ancestor that touches the file still meets the mass-deletion tier', () => {
+    const { ada, server } = s;
+    const z = ada.git('rev-parse', 'HEAD');
+    ada.write('data.txt', lines('config line', 800));
+    ada.git('add', 'data.txt');
+    ada.commit('add data', '-m', HUMAN(800));
+    assert.strictEqual(verifyThenPush(ada, 'main', ['origin', 'main']).status, 0, 'an ordinary human commit');
+
+    // The attack: from the old ancestor, a one-line data.txt (so a pushed commit "touches" the path), then
+    // `merge -s ours main`: a fast-forward of main whose tree is the one-line file.
+    ada.git('checkout', '-q', '-b', 'evil', z);
+    ada.write('data.txt', 'config line 0\n');
+    ada.git('add', 'data.txt');
+    ada.commit('tiny edit', '-m', HUMAN(1));
+    ada.git('merge', '-q', '-s', 'ours', 'main', '-m', 'merge main', '-m', HUMAN(0));
+    assert.strictEqual(ada.git('show', 'HEAD:data.txt'), 'config line 0');
+
+    const before = server.git('rev-parse', 'main');
+    const r = verifyThenPush(ada, 'main', ['origin', 'HEAD:main']);
+    assert.notStrictEqual(r.status, 0, "799 of main's lines deleted with no approval");
+    assert.match(r.stderr, /mass-deletion/);
+    assert.strictEqual(server.git('rev-parse', 'main'), before);
+  });
+
+  it('an approved pull request behind main passes verify with the CI arguments, as its merge passes the server', () => {
+    const { ada, server, bob, carol } = s;
+    const fork = ada.git('rev-parse', 'HEAD');
+    // main moves on: a Dockerfile (infrastructure tier, two approvals) and README lines the fork still has.
+    ada.write('Dockerfile', 'FROM alpine\nRUN echo hi\n');
+    ada.write('README.md', lines('readme', 10));
+    ada.git('add', '.');
+    const docker = ada.commit('add a Dockerfile', '-m', HUMAN(12));
+    for (const [key, email] of [
+      [bob, 'bob@example.com'],
+      [carol, 'carol@example.com'],
+    ] as const) {
+      recordDecision(ada, key, { email, tip: docker, base: fork });
+    }
+    assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
+    assert.strictEqual(verifyThenPush(ada, 'main', ['origin', 'main']).status, 0, 'two reviewers approved it');
+
+    // The pull request, forked before that: five AI lines, approved by Bob.
+    ada.git('checkout', '-q', '-b', 'feature', fork);
+    ada.write('feature.txt', lines('ai line', 5));
+    ada.git('add', 'feature.txt');
+    const tip = ada.commit('feature by agent', '-m', 'AI-Provenance: v1 ai=5 human=0 untracked=0');
+    recordDecision(ada, bob, { email: 'bob@example.com', tip, base: fork });
+    assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
+    assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', 'feature']).status, 0);
+    ada.git('fetch', '-q', 'origin');
+
+    const ci = ada.cli([
+      'verify',
+      '--remote',
+      'origin',
+      '--branch',
+      'main',
+      '--base',
+      'origin/main',
+      '--head',
+      'origin/feature',
+      '--format',
+      'json',
+    ]);
+    assert.strictEqual(ci.status, 0, `CI refused the approved pull request: ${ci.stdout}${ci.stderr}`);
+    assert.doesNotMatch(ci.stdout, /Dockerfile|brings back/);
+
+    ada.git('checkout', '-q', 'main');
+    ada.git('merge', '-q', '--no-ff', 'feature', '-m', 'Merge feature', '-m', HUMAN(0));
+    assert.strictEqual(verifyThenPush(ada, 'main', ['origin', 'main']).status, 0, 'the merge passes the server');
+    assert.strictEqual(server.git('rev-parse', 'main'), ada.git('rev-parse', 'HEAD'));
+  });
+
+  it('an unapproved pull request behind main is still judged by its own change', () => {
+    const { ada } = s;
+    const fork = ada.git('rev-parse', 'HEAD');
+    ada.write('README.md', lines('readme', 10));
+    ada.git('add', '.');
+    ada.commit('readme', '-m', HUMAN(10));
+    assert.strictEqual(verifyThenPush(ada, 'main', ['origin', 'main']).status, 0);
+    ada.git('checkout', '-q', '-b', 'gut', fork);
+    ada.write('k8s/deploy.yaml', 'kind: Deployment\n');
+    ada.git('add', '.');
+    ada.commit('deploy', '-m', HUMAN(1));
+    assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', 'gut']).status, 0);
+    ada.git('fetch', '-q', 'origin');
+    const ci = ada.cli(['verify', '--branch', 'main', '--base', 'origin/main', '--head', 'origin/gut']);
+    assert.strictEqual(ci.status, 1, ci.stdout + ci.stderr);
+    assert.match(ci.stdout + ci.stderr, /infrastructure/);
+  });
+});
