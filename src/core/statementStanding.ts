@@ -38,6 +38,11 @@ export interface StandingInput {
   statementErrors: Array<{ attachedTo: string; error: string }>;
   /** Per rejection whose tip is outside the range (approvedSpanKey), the range commits its base..tip holds. */
   rejectionReach?: Record<string, string[]>;
+  /**
+   * A history's rebased copies (core/rebasedCopy.ts): per approval (approvedSpanKey) whose tip is outside it,
+   * the commits the gate's rule says it covers there. A push's range needs none: RangeIndex sees them itself.
+   */
+  rebased?: Map<string, Map<string, CoverageVia>>;
 }
 
 export interface CommitStanding {
@@ -86,7 +91,8 @@ export class StatementStanding {
       if (
         !range.byId.has(st.tip) &&
         !patchIds.has(st.patchId) &&
-        !(st.decision === 'reject' && reach[approvedSpanKey(st)])
+        !(st.decision === 'reject' && reach[approvedSpanKey(st)]) &&
+        !(st.decision === 'approve' && input.rebased?.has(approvedSpanKey(st)))
       )
         continue;
       // Each statement once. One that could pass the key check is compared by its whole line, never by signature
@@ -109,8 +115,15 @@ export class StatementStanding {
     for (const v of verified) {
       const st = v.signed.statement;
       const cov = statementCoverage(st, range);
-      if (st.decision === 'reject')
-        for (const sha of reach[approvedSpanKey(st)] ?? []) if (!cov.covered.has(sha)) cov.covered.set(sha, 'tip');
+      const extra: Iterable<[string, CoverageVia]> =
+        st.decision === 'reject'
+          ? (reach[approvedSpanKey(st)] ?? []).map((sha) => [sha, 'tip'])
+          : (input.rebased?.get(approvedSpanKey(st)) ?? []);
+      for (const [sha, via] of extra) {
+        if (cov.covered.has(sha)) continue;
+        cov.covered.set(sha, via);
+        cov.not.delete(sha);
+      }
       for (const [sha, via] of cov.covered) push(this.covering, sha, { statement: v, via });
       if (st.decision !== 'approve') continue;
       for (const [sha, why] of cov.not)

@@ -1,3 +1,4 @@
+import type { ApprovalStatement } from '../core/approvalStatement';
 import { emptyTree } from './emptyTree';
 import { runGit } from './gitRunner';
 
@@ -43,4 +44,20 @@ export async function replayedTree(
   const [ours, theirs] = await Promise.all([commit(ontoTree, base), commit(tipTree, base)]);
   const merged = await runGit(['merge-tree', '--write-tree', '--no-messages', ours, theirs], { cwd, okCodes: [1] });
   return merged.code === 0 ? merged.stdout.split('\n')[0].trim() : 'conflict';
+}
+
+/**
+ * The tree a commit carrying approval `st` by patch-id onto `onto` must have (RangeIndex.replayedTrees): the
+ * approved change replayed there; null when it does not apply cleanly. Approved commits this repository lacks
+ * cannot be replayed: from the same base the statement's own tree is what the commit must have; onto another
+ * base only the patch-id is left (undefined: no tree check). For the gate and `report` alike.
+ */
+export async function replayedTreeFor(
+  cwd: string,
+  st: ApprovalStatement,
+  onto: string | undefined,
+): Promise<string | null | undefined> {
+  const replayed = await replayedTree(cwd, st, onto);
+  if (replayed === 'missing') return st.base === onto ? st.tree : undefined;
+  return replayed === 'conflict' ? null : replayed;
 }

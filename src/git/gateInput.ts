@@ -3,7 +3,8 @@ import { approvedSpanKey, RangeIndex, ReviewerKeys } from '../core/approvalRules
 import { CountersignError, errorMessage } from '../core/errors';
 import type { GateCommit, GateInput, PolicySource } from '../core/gate';
 import { isProtected, parsePolicy, POLICY_FILE, TAG_PREFIX } from '../core/policy';
-import { replayedTree } from './approvalReplay';
+import { replayedTreeFor } from './approvalReplay';
+import { approvedCommits } from './approvedCommits';
 import { gatherApprovals } from './approvalNotes';
 import type { BranchReadAhead } from './branchReadAhead';
 import { readCommitRange } from './commitLog';
@@ -339,12 +340,8 @@ async function replayedApprovals(
         }) === 'rebased',
     );
     if (!carried) continue;
-    const replayed = await replayedTree(cwd, st, reviewBase);
-    // Approved commits this repository lacks cannot be replayed: from the same base the statement's own tree is
-    // what the commit must have; onto another base only the patch-id is left (docs/design.md, Approvals).
-    if (replayed === 'missing') {
-      if (st.base === reviewBase) out[approvedSpanKey(st)] = st.tree;
-    } else out[approvedSpanKey(st)] = replayed === 'conflict' ? null : replayed;
+    const replayed = await replayedTreeFor(cwd, st, reviewBase);
+    if (replayed !== undefined) out[approvedSpanKey(st)] = replayed;
   }
   return out;
 }
@@ -386,23 +383,10 @@ async function rebasedSpanPatches(
   }
   for (const { st, length } of spans.values()) {
     // One more than the chain is enough to tell "more were approved" from "as many".
-    const r = await runGit(['rev-list', '--parents', `--max-count=${length + 1}`, st.tip, '--not', st.base, '--'], {
-      cwd,
-      okCodes: [128],
-    });
-    if (r.code !== 0) continue;
-    const listed = r.stdout
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => l.split(' '));
-    // A plain chain from the base: each commit's only parent is the next one listed, the last one's is the base.
-    const linear =
-      listed.length > 0 &&
-      listed.every((ids, i) => ids.length === 2 && ids[1] === (i + 1 < listed.length ? listed[i + 1][0] : st.base));
-    if (!linear && listed.length <= length) continue;
-    const chain = listed.map((ids) => ids[0]).reverse();
-    for (const ids of listed) if (ids.length === 2) own.set(ids[0], ids[1]);
-    out[approvedSpanKey(st)] = chain;
+    const approved = await approvedCommits(cwd, st, length + 1);
+    if (!approved || (!approved.linear && approved.chain.length <= length)) continue;
+    for (const [c, parent] of approved.parents) own.set(c, parent);
+    out[approvedSpanKey(st)] = approved.chain;
   }
   if (own.size === 0) return out;
   const ids = await stablePatchIdsOfSpans(

@@ -4,6 +4,7 @@ import type { CommitGraph } from '../core/report/commitGraph';
 import { HistoryIndex } from '../core/report/historyIndex';
 import { StatementStanding } from '../core/statementStanding';
 import { emptyTree } from './emptyTree';
+import { historyRebasedCoverage } from './historyRebased';
 import { runGit } from './gitRunner';
 import { reachWithin, spanReach } from './spanReach';
 
@@ -46,6 +47,7 @@ export async function historyStanding(
     outsideBases.length > 0 ? await reachWithin(cwd, outsideBases, within, exclude) : new Map<string, Set<string>>();
   const rejections = valid.filter((st) => st.decision === 'reject' && !graph.has(st.tip));
   const rejectionReach = rejections.length > 0 ? await spanReach(cwd, rejections, within, exclude) : {};
+  const rebased = await historyRebasedCoverage(cwd, commits, (sha) => graph.has(sha), valid);
   const range: RangeCommit[] = commits.map((c) => ({ sha: c.sha, parents: c.parents, tree: trees.get(c.sha) ?? '' }));
   return new StatementStanding({
     range: new HistoryIndex(range, graph, empty, outside),
@@ -53,5 +55,6 @@ export async function historyStanding(
     statements,
     statementErrors,
     rejectionReach,
+    rebased,
   });
 }
