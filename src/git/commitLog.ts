@@ -1,7 +1,7 @@
 import { decodePath, parseCommitObject } from '../core/commitObject';
 import { CountersignError } from '../core/errors';
 import type { ChangedFile, GateCommit } from '../core/gate';
-import { readObjects } from './catFileBatch';
+import { ObjectReader } from './catFileBatch';
 import { streamNulBuffers } from './nulStream';
 import { gateDiffView } from './gateDiffView';
 
@@ -27,6 +27,10 @@ const NUMSTAT = /^(\d+|-)\t(\d+|-)\t/;
  */
 export class LogTokenParser {
   readonly commits: Skeleton[] = [];
+
+  /** `onCommit` hears of each commit as soon as its last token is read (its files complete). */
+  constructor(private readonly onCommit?: (c: Skeleton) => void) {}
+
   private current: { c: Skeleton; files: Map<string, ChangedFile> } | undefined;
   /** Status letter of the raw entry whose path is the next token. */
   private rawStatus: string | undefined;
@@ -88,6 +92,7 @@ export class LogTokenParser {
     if (!this.current) return;
     this.current.c.files = [...this.current.files.values()];
     this.commits.push(this.current.c);
+    this.onCommit?.(this.current.c);
     this.current = undefined;
   }
 
@@ -99,57 +104,66 @@ export class LogTokenParser {
   }
 }
 
-/** `revArgs` are revisions and `--not`, never user options. Oldest first, parents before children. Read as gateDiffView says. */
+/**
+ * `revArgs` are revisions, `--not` and the gate's own `--max-count`, never user options. Oldest first, parents
+ * before children. Read as gateDiffView says.
+ */
 export async function readCommitRange(cwd: string, revArgs: string[]): Promise<GateCommit[]> {
-  const parser = new LogTokenParser();
-  const view = await gateDiffView(cwd);
-  await streamNulBuffers(
-    [
-      ...view.args,
-      '-c',
-      'log.showSignature=false',
-      '-c',
-      'core.quotePath=false',
-      'log',
-      '--topo-order',
-      '--reverse',
-      '--format=%H %T %P',
-      '--raw',
-      '--no-abbrev',
-      '--numstat',
-      '-z',
-      '--text',
-      '--no-renames',
-      '--no-ext-diff',
-      '--no-textconv',
-      '--no-color',
-      '--diff-merges=first-parent',
-      ...revArgs,
-      '--',
-    ],
-    view.dir,
-    (t) => parser.push(t),
-  );
-  const skeletons = parser.end();
   const commits: GateCommit[] = [];
   const byId = new Map<string, GateCommit>();
-  for (const s of skeletons) {
+  // Each commit's object is asked for as soon as git log has printed its files: the two processes run together.
+  let objects: ObjectReader | undefined;
+  const onObject = (sha: string, content: Buffer | undefined, type?: string) => {
+    const c = byId.get(sha) as GateCommit;
+    if (!content || type !== 'commit')
+      throw new CountersignError('git', `commit ${sha} is listed by git log but cannot be read as a commit`);
+    const o = parseCommitObject(content, `commit ${sha}`);
+    c.author = o.author;
+    c.committer = o.committer;
+    c.message = o.message;
+  };
+  const parser = new LogTokenParser((s) => {
     const c: GateCommit = { ...s, author: { name: '', email: '' }, committer: { name: '', email: '' }, message: '' };
     commits.push(c);
     byId.set(s.sha, c);
+    (objects ??= new ObjectReader(cwd, onObject)).read(s.sha);
+  });
+  let failed = true;
+  try {
+    const view = await gateDiffView(cwd);
+    await streamNulBuffers(
+      [
+        ...view.args,
+        '-c',
+        'log.showSignature=false',
+        '-c',
+        'core.quotePath=false',
+        'log',
+        '--topo-order',
+        '--reverse',
+        '--format=%H %T %P',
+        '--raw',
+        '--numstat',
+        '-z',
+        '--text',
+        '--no-renames',
+        '--no-ext-diff',
+        '--no-textconv',
+        '--no-color',
+        '--diff-merges=first-parent',
+        ...revArgs,
+        '--',
+      ],
+      view.dir,
+      (t) => parser.push(t),
+    );
+    parser.end();
+    failed = false;
+  } finally {
+    // Closed on failure too (git log refused the range): no cat-file process is left waiting for names.
+    const closing = objects?.close();
+    if (failed) await closing?.catch(() => undefined);
+    else await closing;
   }
-  await readObjects(
-    cwd,
-    skeletons.map((s) => s.sha),
-    (sha, content, type) => {
-      const c = byId.get(sha) as GateCommit;
-      if (!content || type !== 'commit')
-        throw new CountersignError('git', `commit ${sha} is listed by git log but cannot be read as a commit`);
-      const o = parseCommitObject(content, `commit ${sha}`);
-      c.author = o.author;
-      c.committer = o.committer;
-      c.message = o.message;
-    },
-  );
   return commits;
 }

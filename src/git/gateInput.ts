@@ -144,6 +144,12 @@ export async function readPolicyFrom(cwd: string, revs: Array<{ rev: string; lab
   return { kind: 'none', looked };
 }
 
+/** A read started ahead of its use: a failure surfaces where it is awaited, not as an unhandled rejection first. */
+function settledLater<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
+
 /** Everything the gate needs for one ref update. */
 export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise<GateInput> {
   const { update } = opts;
@@ -187,11 +193,20 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     const mb = await runGit(['merge-base', head, from], { cwd, okCodes: [1] });
     reviewBase = mb.code === 0 ? mb.stdout.trim() : undefined;
   }
+  // Read while git walks the commits: the approvals (their own git processes).
   const known = ahead?.range(head, exclude);
-  const count = known
-    ? known.count
-    : Number((await runGit(['rev-list', '--count', head, '--not', ...exclude, '--'], { cwd })).stdout.trim());
-  if (count > MAX_COMMITS) {
+  const approvalsRead = settledLater(gatherApprovals(cwd, opts.approvalRefs, opts.approvalCommits));
+  // One walk: at most one commit more than the gate examines is read, and only a push over the limit is counted.
+  const over = known !== undefined && known.count > MAX_COMMITS;
+  const commits =
+    known?.commits ??
+    (known?.count === 0 || over
+      ? []
+      : await readCommitRange(cwd, [`--max-count=${MAX_COMMITS + 1}`, head, '--not', ...exclude]));
+  if (over || commits.length > MAX_COMMITS) {
+    const count =
+      known?.count ??
+      Number((await runGit(['rev-list', '--count', head, '--not', ...exclude, '--'], { cwd })).stdout.trim());
     return {
       ...base,
       reviewBase,
@@ -200,7 +215,6 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
       ],
     };
   }
-  const commits = known?.commits ?? (count > 0 ? await readCommitRange(cwd, [head, '--not', ...exclude]) : []);
 
   // A push that changes the policy without a commit that does (rewinding the branch past the commit that added it).
   let policyChangedWithoutCommit = false;
@@ -219,6 +233,10 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     }
   }
 
+  // The provenance notes of the (now final) commits, read while the steps below ask git their own questions.
+  const shas = commits.map((c) => c.sha);
+  const notesRead = ahead?.notesOf('refs/notes/ai', shas) ?? settledLater(readNotes(cwd, 'refs/notes/ai', shas));
+
   // What the update changes beyond its commits' own diffs (a merge taking an old ancestor's tree) is the head's.
   const tipAt = commits.findIndex((c) => c.sha === head);
   const netBase = await netChangeBase(cwd, reviewBase, head, commits, !isNew && opts.mergeOnly === true);
@@ -236,13 +254,12 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   }
 
   await markUnjudgedGitlinks(cwd, commits, [head, ...exclude, ...protectedTips]);
-  const shas = commits.map((c) => c.sha);
-  const notes = ahead?.notesOf('refs/notes/ai', shas) ?? (await readNotes(cwd, 'refs/notes/ai', shas));
+  const notes = await notesRead;
   for (const c of commits) {
     const n = notes.get(c.sha);
     if (n !== undefined) c.aiNote = n;
   }
-  const approvals = await gatherApprovals(cwd, opts.approvalRefs, opts.approvalCommits);
+  const approvals = await approvalsRead;
   // Cheap checks before git work (docs/design.md, "Approvals"): only statements that name a listed reviewer
   // and carry that reviewer's key earn patch-ids or walks, so junk lines cost a parse and a key lookup each.
   // And only statements that can reach this push earn a signature check (the costly part): a tip in it, a
