@@ -3,7 +3,7 @@ import * as path from 'path';
 import { policyJsonSchema } from '../src/core/policyJsonSchema';
 
 /**
- * Writes media/countersign.schema.json from the zod policy schema. Run after changing src/core/policy.ts:
+ * Writes media/countersign.schema.json from the zod policy schema. Run after changing src/core/policySchema.ts:
  *   node esbuild.js && node dist/scripts/generatePolicySchema.js
  * (test/unit/core/policy.test.ts fails while the committed file differs.)
  */

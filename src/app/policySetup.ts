@@ -1,15 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CountersignError } from '../core/errors';
-import {
-  checkPolicy,
-  DEFAULT_TIERS,
-  formatProblem,
-  POLICY_FILE,
-  publicKeyProblem,
-  type Policy,
-  type PolicyInput,
-} from '../core/policy';
+import { checkPolicy, POLICY_FILE, type Policy, type PolicyInput } from '../core/policy';
+import { DEFAULT_TIERS } from '../core/defaultTiers';
+import { formatProblem } from '../core/policyProblems';
+import { publicKeyProblem } from '../core/policySchema';
 import { DEFAULT_UNTRACKED_THRESHOLD } from '../core/untrackedReview';
 import { writeFileAtomic } from '../git/atomicFile';
 import { refuseSymlinkedPath } from '../git/symlinkGuard';

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import './zodMessages';
-import { policySchema } from './policy';
+import { policySchema } from './policySchema';
 
 /**
  * The JSON Schema of `.countersign.json`, generated from the zod schema (draft-07, which VS Code's JSON

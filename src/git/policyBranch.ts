@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { PolicySource } from '../core/gate';
-import { checkPolicy, formatProblem, parsePolicy, POLICY_FILE, type Policy } from '../core/policy';
+import { checkPolicy, parsePolicy, POLICY_FILE, type Policy } from '../core/policy';
+import { formatProblem } from '../core/policyProblems';
 import { protectingPolicyBranch } from '../core/policyBranchProtection';
 import { writeFileAtomic } from './atomicFile';
 import { readPolicyFrom } from './gateInput';

@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { publicKeyProblem } from '../core/policy';
+import { publicKeyProblem } from '../core/policySchema';
 import { sshFingerprint } from '../core/sshsig';
 import { resolveSigningKey } from './signer';
 

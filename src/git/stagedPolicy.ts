@@ -1,4 +1,5 @@
-import { checkPolicy, formatProblem, POLICY_FILE } from '../core/policy';
+import { checkPolicy, POLICY_FILE } from '../core/policy';
+import { formatProblem } from '../core/policyProblems';
 import type { FileAdditions } from './commitDiff';
 import { runGit } from './gitRunner';
 

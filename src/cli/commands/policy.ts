@@ -9,7 +9,8 @@ import {
   writeNewPolicy,
   type ReviewerEntry,
 } from '../../app/policySetup';
-import { checkPolicy, formatProblem, POLICY_FILE } from '../../core/policy';
+import { checkPolicy, POLICY_FILE } from '../../core/policy';
+import { formatProblem } from '../../core/policyProblems';
 import { policyBranchWarning } from '../../core/policyBranchProtection';
 import { describeUntrackedThreshold } from '../../core/untrackedReview';
 import { clientPolicyBranch } from '../../git/policyBranch';

@@ -2,7 +2,8 @@ import { canonicalAgentFromTool, parseAuthorshipNote, resolveKey } from '../auth
 import { noteOwnerRuns, ownerOfLine } from '../noteOwners';
 import type { GateCommit } from '../gate';
 import { matchAnyPath } from '../glob';
-import { INFRASTRUCTURE_PATHS, type Policy } from '../policy';
+import { INFRASTRUCTURE_PATHS } from '../defaultTiers';
+import { type Policy } from '../policy';
 import { commitEvidence } from '../report/aiEvidence';
 import { parseTrailers } from '../trailers';
 import type { AgentShare, FileCard } from './protocol';

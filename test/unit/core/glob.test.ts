@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import fc from 'fast-check';
 import { globProblem, matchAnyPath, matchGlob, matchPath, PatternSet } from '../../../src/core/glob';
-import { INFRASTRUCTURE_PATHS } from '../../../src/core/policy';
+import { INFRASTRUCTURE_PATHS } from '../../../src/core/defaultTiers';
 
 describe('glob matcher', () => {
   const cases: Array<[string, string, boolean]> = [

@@ -3,8 +3,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { z } from 'zod';
 import { CountersignError } from '../../../src/core/errors';
-import type { policySchema } from '../../../src/core/policy';
-import { checkPolicy, DEFAULT_TIERS, isProtected, parsePolicy, publicKeyProblem } from '../../../src/core/policy';
+import type { policySchema } from '../../../src/core/policySchema';
+import { checkPolicy, isProtected, parsePolicy } from '../../../src/core/policy';
+import { DEFAULT_TIERS } from '../../../src/core/defaultTiers';
+import { publicKeyProblem } from '../../../src/core/policySchema';
 import { policyJsonSchema } from '../../../src/core/policyJsonSchema';
 import { makeKey } from '../helpers/reviewerKeys';
 

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { SYNC_TIMEOUT_MS, TempRepo } from '../helpers/tempRepo';
 import { matchAnyPath, matchGlob, matchPath, MAX_GLOB_LENGTH } from '../../../src/core/glob';
-import { DEFAULT_TIERS } from '../../../src/core/policy';
+import { DEFAULT_TIERS } from '../../../src/core/defaultTiers';
 import { attach, sign, statementFor } from '../helpers/approvals';
 import { commitFile, policyJson, pushMain, setup } from '../helpers/gateServer';
 import { makeKey } from '../helpers/reviewerKeys';
