@@ -2,7 +2,7 @@
  * How long the review panel takes to refresh (src/git/reviewSnapshot.ts: the developer's gate plus every
  * unmerged remote branch judged by verifyRange) as the number of fetched branches grows. A real bare origin
  * with a policy on main, N feature branches of C commits each, a reviewer clone that fetched them.
- * Usage: node dist/scripts/bench-review-panel.js [--branches N] [--commits C] [--rounds R] [--json]
+ * Usage: node dist/scripts/bench-review-panel.js [--branches N] [--commits C] [--rounds R] [--json] [--list-processes]
  */
 import { execFileSync } from 'child_process';
 import type * as ChildProcess from 'child_process';
@@ -30,9 +30,12 @@ const say = (line: string) => (json ? process.stderr : process.stdout).write(lin
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const childProcess = require('child_process') as typeof ChildProcess;
 let gitProcesses = 0;
+/** `--list-processes`: print each git process a refresh starts (what to batch next). */
+const listProcesses = process.argv.includes('--list-processes');
 const realSpawn = childProcess.spawn;
 childProcess.spawn = ((command: string, ...rest: unknown[]) => {
   if (command === 'git') gitProcesses++;
+  if (command === 'git' && listProcesses) say(`  git ${(rest[0] as string[]).join(' ').slice(0, 160)}`);
   return (realSpawn as (...a: unknown[]) => unknown)(command, ...rest);
 }) as typeof childProcess.spawn;
 

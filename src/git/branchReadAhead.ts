@@ -1,8 +1,9 @@
-import type { GateCommit } from '../core/gate';
+import type { ChangedFile, GateCommit } from '../core/gate';
 import { POLICY_FILE } from '../core/policy';
 import { readCommitRange } from './commitLog';
 import { runGit } from './gitRunner';
 import { isPartialClone, noLazyFetchEnv } from './missingObjects';
+import { lossesFrom } from './netChange';
 import { AI_NOTES_REF, readNotes } from './notesReader';
 import { stablePatchIds } from './patchId';
 
@@ -23,6 +24,7 @@ import { stablePatchIds } from './patchId';
  */
 export class BranchReadAhead {
   private readonly patchIdRuns = new Map<number, Promise<Map<string, string>>>();
+  private lossRun: Promise<Map<string, ChangedFile[]>> | undefined;
   private readonly readCommits = new Set<string>();
 
   private constructor(
@@ -102,6 +104,16 @@ export class BranchReadAhead {
       if (text !== undefined) out.set(o, text);
     }
     return out;
+  }
+
+  /**
+   * What `base` → `head` loses (netChange.lossBetween), read once for every head whose commits were read ahead
+   * (one diff-tree for all branches instead of two per branch). Undefined for another base or head.
+   */
+  async loss(from: string, head: string): Promise<ChangedFile[] | undefined> {
+    if (from !== this.base || !this.chains.has(head)) return undefined;
+    this.lossRun ??= lossesFrom(this.cwd, this.base, [...this.chains.keys()]);
+    return (await this.lossRun).get(head)?.map((f) => ({ ...f }));
   }
 
   /**

@@ -245,7 +245,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     // the push elsewhere than the base (a branch that merged main in, an evil merge), never on a plain update.
     const exit = firstParentExit(head, commits);
     const elsewhere = exit !== undefined && exit !== netBase && !protectedTips.includes(exit);
-    const extra = await unexplainedNetChange(cwd, netBase, head, commits, elsewhere);
+    const extra = await unexplainedNetChange(cwd, netBase, head, commits, elsewhere, ahead);
     if (extra.length > 0) commits[tipAt] = { ...commits[tipAt], files: [...commits[tipAt].files, ...extra] };
     if (exit && elsewhere) {
       const restored = await restoredLines(cwd, netBase, exit, head);

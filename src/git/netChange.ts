@@ -1,5 +1,6 @@
 import type { ChangedFile, GateCommit } from '../core/gate';
 import { decodePath } from '../core/commitObject';
+import { CountersignError } from '../core/errors';
 import { restoredLineCount } from '../core/restoredLines';
 import { readObjects } from './catFileBatch';
 import { gateDiffView } from './gateDiffView';
@@ -39,6 +40,69 @@ export async function lossBetween(cwd: string, from: string, to: string): Promis
 }
 
 /**
+ * lossBetween from one commit to each of the commits `tos` (full ids: the review panel asks it for every
+ * branch against one base), from one `git diff-tree --stdin -r -z --raw --numstat` instead of two processes
+ * per branch. A deletion is read from the raw entry's status (lossBetween asks `--diff-filter=D`); the test
+ * "lossesFrom agrees with lossBetween" holds the two to the same answer: per line `TO FROM` git prints TO's id, then the raw
+ * entries (":modes oids STATUS", the path as the next token: read by position, never by its look) and the
+ * numstat records ("ADDED\tDELETED\tPATH"; "-" for binary counts). A diff with no entry prints nothing.
+ */
+export async function lossesFrom(cwd: string, from: string, tos: string[]): Promise<Map<string, ChangedFile[]>> {
+  const unique = [...new Set(tos)];
+  const out = new Map<string, ChangedFile[]>(unique.map((t) => [t, []]));
+  if (unique.length === 0) return out;
+  const view = await gateDiffView(cwd);
+  const r = await runGit(
+    [
+      ...view.args,
+      'diff-tree',
+      '--stdin',
+      '-r',
+      '-z',
+      '--raw',
+      '--numstat',
+      '--text',
+      '--no-renames',
+      '--no-ext-diff',
+      '--no-textconv',
+    ],
+    { cwd: view.dir, bytes: true, input: unique.map((t) => `${t} ${from}\n`).join('') },
+  );
+  // Paths decoded as the commit reader decodes them, so a path that is not valid UTF-8 is the same path in
+  // both (a lossy decode made five such deleted files look untouched by their commit: charged twice).
+  const path = (latin1: string) => decodePath(Buffer.from(latin1, 'latin1'));
+  const tokens = r.stdout.split('\0');
+  const gone = new Map<string, Set<string>>();
+  let to: string | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i].startsWith('\n') ? tokens[i].slice(1) : tokens[i];
+    if (t === '') continue;
+    if (t.startsWith(':') && to !== undefined) {
+      if (t.slice(t.lastIndexOf(' ') + 1).startsWith('D')) gone.get(to)?.add(path(tokens[i + 1] ?? ''));
+      i++;
+      continue;
+    }
+    const m = /^(\d+|-)\t(\d+|-)\t([\s\S]+)$/.exec(t);
+    if (m && to !== undefined) {
+      (out.get(to) as ChangedFile[]).push({
+        path: path(m[3]),
+        added: 0,
+        deleted: m[2] === '-' ? undefined : Number(m[2]),
+        status: 'M',
+      });
+      continue;
+    }
+    if (!out.has(t))
+      throw new CountersignError('git', `unexpected git diff-tree output ${JSON.stringify(t.slice(0, 80))}`);
+    to = t;
+    gone.set(to, new Set());
+  }
+  // Raw entries come before the numstat records of the same diff.
+  for (const [t, files] of out) for (const f of files) if (gone.get(t)?.has(f.path)) f.status = 'D';
+  return out;
+}
+
+/**
  * What the update `from` → `head` changes that none of its commits' own (first-parent) diffs shows. A merge
  * made with `-s ours` on an old ancestor takes that ancestor's tree: each commit's diff is harmless, yet the
  * branch loses files (outside tester, session 4). Those paths are charged to the head commit, as a rewind's
@@ -58,6 +122,8 @@ export async function unexplainedNetChange(
   head: string,
   commits: readonly GateCommit[],
   chainLeavesElsewhere = false,
+  /** Losses read ahead for many heads at once (the review panel's BranchReadAhead), when it has this one. */
+  ahead?: { loss(from: string, head: string): Promise<ChangedFile[] | undefined> },
 ): Promise<ChangedFile[]> {
   const ownDeleted = new Map<string, number>();
   const ownGone = new Set<string>();
@@ -68,7 +134,7 @@ export async function unexplainedNetChange(
     }
   }
   const out: ChangedFile[] = [];
-  for (const f of await lossBetween(cwd, from, head)) {
+  for (const f of (await ahead?.loss(from, head)) ?? (await lossBetween(cwd, from, head))) {
     const own = ownDeleted.get(f.path);
     if (own === undefined) {
       out.push(f);
