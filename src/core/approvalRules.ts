@@ -293,7 +293,7 @@ export class RangeIndex {
       const replayed = this.replayedTrees[approvedSpanKey(st)];
       const onto = this.reviewBase ? shortSha(this.reviewBase) : 'an empty tree';
       if (!replayed)
-        return `${approvedAs} the approved change does not replay cleanly onto ${onto}, so this push's change cannot be the approved one; ${again}`;
+        return `${approvedAs} the approved change cannot be replayed onto ${onto} (it does not apply cleanly there, or the approved commits are not in this repository: push them), so this push's change cannot be shown to be the approved one; ${again}`;
       if (replayed !== this.byId.get(anchor)?.tree) {
         return `${approvedAs} this push's change is not the approved change replayed onto ${onto} (the same edit in another place, or other lines changed too); ${again}`;
       }

@@ -357,8 +357,7 @@ async function replayedApprovals(
         }) === 'rebased',
     );
     if (!carried) continue;
-    const replayed = await replayedTreeFor(cwd, st, reviewBase);
-    if (replayed !== undefined) out[approvedSpanKey(st)] = replayed;
+    out[approvedSpanKey(st)] = await replayedTreeFor(cwd, st, reviewBase);
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { attach, sign, statementFor } from '../helpers/approvals';
+import { attach, cloneAs, sign, statementFor } from '../helpers/approvals';
 import { verifyThenPush } from '../helpers/gateAgreement';
 import { commitFile, setup, type Setup } from '../helpers/gateServer';
 
@@ -89,5 +89,28 @@ describe('a patch-id carries an approval only for the approved change replayed (
     commitFile(ada, 'app.py', moved, `AI: no admin check on delete_everything\n\n${AI}`);
     const r = verifyThenPush(ada, 'main', ['origin', 'HEAD:main']);
     assert.notStrictEqual(r.status, 0, 'Bob never saw this change');
+  });
+
+  // Last: it removes the approved commits from the server.
+  it('the approved commits gone from the server and main moved: the patch-id alone carries nothing', () => {
+    const { ada, server } = s;
+    assert.strictEqual(ada.gitResult(['push', '-q', 'origin', '--delete', 'feature/debug']).status, 0);
+    server.git('reflog', 'expire', '--expire=now', '--all');
+    server.git('gc', '-q', '--prune=now');
+    assert.notStrictEqual(server.gitResult(['cat-file', '-e', approvedTip]).status, 0, 'pruned from the server');
+    const mallory = cloneAs(server.dir, 'Mallory', 'mallory@example.com');
+    mallory.git('fetch', '-q', 'origin', 'refs/notes/countersign:refs/notes/countersign');
+    commitFile(mallory, 'OTHER.md', 'moves main\n', `moves main\n\n${HUMAN(1)}`);
+    assert.strictEqual(verifyThenPush(mallory, 'main', ['origin', 'HEAD:main']).status, 0);
+    const evil = mallory
+      .read('app.py')
+      .replace(
+        `def delete_everything():\n    log("enter")\n    log("enter")\n    log("enter")\n    ${CHECK}`,
+        `def delete_everything():\n    log("enter")\n    log("enter")\n    log("enter")\n    ${OFF}`,
+      );
+    commitFile(mallory, 'app.py', evil, `AI: no admin check on delete_everything\n\n${AI}`);
+    const r = verifyThenPush(mallory, 'main', ['origin', 'HEAD:main']);
+    assert.notStrictEqual(r.status, 0, 'Bob never saw this change, and nothing here can show it is his');
+    assert.match(r.stderr, /approved commits are not in this repository/);
   });
 });
