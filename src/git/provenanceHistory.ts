@@ -26,7 +26,8 @@ import { absentNoteBlobs, AI_NOTES_REF, APPROVALS_NOTES_REF, listNotes, objectsB
 /**
  * Reads the provenance of a whole history with a fixed number of git processes, whatever its length
  * (docs/design.md "Scale"): `git notes list` for each notes ref, one `git log` stream (fields, trailers from %B,
- * numstat), one `git cat-file --batch` running alongside it for the notes of the streamed commits, one for the approval notes,
+ * numstat) per window of a long range (historyWindows.ts: up to one per core), one `git cat-file --batch` running
+ * alongside for the notes of the streamed commits, one for the approval notes,
  * one `git show` for the policy and, only when some note's commit is outside the range, one `git rev-list`.
  */
 export interface HistoryOptions {
