@@ -7,8 +7,10 @@
  *     reviewer, signed by a key the policy does not list) and one real approval of the tip: median seconds
  *     (`verify.seconds10k`, target <= 2 s), against `git log --raw --numstat` over the same range.
  *  3. The same with 40,000 more junk lines (`verify.junk40kAddedSeconds`, target <= 1 s).
- *  4. pushing that fully approved range with its 42,000 junk lines to a bare server with
- *     `countersign install --server`: accepted, and how long the pre-receive push took (hook timeout 120 s).
+ *  4. pushing that fully approved range to a bare server with `countersign install --server` whose
+ *     refs/notes/countersign already holds the 42,000 junk lines (pushed before the install: a gated server
+ *     refuses junk lines whatever the part size), with the approval as the one line the push adds: accepted,
+ *     and how long the pre-receive push took (hook timeout 120 s).
  * Usage: node dist/scripts/bench-verify.js [--json] [--commits N] [--rounds N] [--statements N] [--spawn-samples N] [--scale-only]
  * runVerifyBench() returns the same figures for scripts/bench.ts.
  */
@@ -156,6 +158,11 @@ interface ScaleFigures {
   gitLogSeconds: number;
   junk40kSeconds: number;
   junk40kAddedSeconds: number;
+  cpuSeconds10k: number;
+  junk40kAddedCpuSeconds: number;
+  peakMb10k: number;
+  peakMb42k: number;
+  loadAverage: number;
   preReceiveSeconds: number;
   preReceiveAccepted: boolean;
 }
@@ -286,18 +293,17 @@ function scale(): ScaleFigures {
       }
       return byCommit;
     };
-    const writeNotes = (byCommit: Map<string, string[]>) => {
-      const existing =
-        spawnSync('git', ['rev-parse', '--verify', '-q', 'refs/notes/countersign'], { cwd: work, env }).status === 0;
+    const writeNotes = (byCommit: Map<string, string[]>, ref = 'refs/notes/countersign') => {
+      const existing = spawnSync('git', ['rev-parse', '--verify', '-q', ref], { cwd: work, env }).status === 0;
       const prior = existing
         ? new Map(
-            git(work, ['notes', '--ref=refs/notes/countersign', 'list'])
+            git(work, ['notes', `--ref=${ref}`, 'list'])
               .split('\n')
               .filter(Boolean)
               .map((l) => [l.split(' ')[1], l.split(' ')[0]]),
           )
         : new Map<string, string>();
-      let stream = `commit refs/notes/countersign\ncommitter Bench <b@example.com> ${t0} +0000\n${data('approvals')}${existing ? 'from refs/notes/countersign^0\n' : ''}`;
+      let stream = `commit ${ref}\ncommitter Bench <b@example.com> ${t0} +0000\n${data('approvals')}${existing ? `from ${ref}^0\n` : ''}`;
       for (const [commit, lines] of byCommit) {
         const before = prior.has(commit)
           ? git(work, ['cat-file', 'blob', prior.get(commit) as string]).split('\n')
@@ -313,23 +319,61 @@ function scale(): ScaleFigures {
       if (r.status !== 0) throw new Error(`fast-import notes: ${r.stderr}`);
     };
     const first = junkLines(2_000, 1);
+    const more = junkLines(40_000, 3);
+    // What the server holds before the push (step 4): the same junk, without the approval.
+    writeNotes(first, 'refs/notes/server');
+    writeNotes(more, 'refs/notes/server');
     first.set(tip, [...(first.get(tip) ?? []), formatStatementLine(real)]);
     writeNotes(first);
 
-    const verify = (): number =>
-      seconds(() => {
-        const r = spawnSync(process.execPath, [CLI, 'verify', '--branch', 'main', '--format', 'json'], {
-          cwd: work,
-          env,
-          encoding: 'utf8',
-          maxBuffer: 1 << 30,
-        });
+    // CPU time of node and every git process it starts (bash's `times`: children waited for, grandchildren
+    // included), less moved by load than wall time; node's own peak RSS from a preloaded exit hook.
+    const peakHook = path.join(dir, 'peak.js');
+    fs.writeFileSync(
+      peakHook,
+      "process.on('exit', () => process.stderr.write('\\npeakRssKb=' + process.resourceUsage().maxRSS + '\\n'));\n",
+    );
+    const runs: Array<{ wall: number; cpu: number; peakMb: number }> = [];
+    const verify = (): number => {
+      let cpu = 0;
+      let peakMb = 0;
+      const wall = seconds(() => {
+        const r = spawnSync(
+          'bash',
+          [
+            '-c',
+            '"$@"; s=$?; times >&2; exit $s',
+            'bash',
+            process.execPath,
+            '-r',
+            peakHook,
+            CLI,
+            'verify',
+            '--branch',
+            'main',
+            '--format',
+            'json',
+          ],
+          { cwd: work, env, encoding: 'utf8', maxBuffer: 1 << 30 },
+        );
         const out = JSON.parse(r.stdout) as { ok: boolean; commits: unknown[] };
         if (r.status !== 0 || !out.ok || out.commits.length !== COMMITS)
           throw new Error(
             `verify did not pass the approved range (exit ${r.status}): ${r.stderr || r.stdout.slice(0, 400)}`,
           );
+        const children = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(r.stderr);
+        if (children)
+          cpu = Number(children[1]) * 60 + Number(children[2]) + Number(children[3]) * 60 + Number(children[4]);
+        peakMb = Number(/peakRssKb=(\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024;
       });
+      runs.push({ wall, cpu, peakMb });
+      return wall;
+    };
+    /** Median CPU seconds and largest peak of the runs since `from`. */
+    const cpuSince = (from: number) => ({
+      cpu: median(runs.slice(from).map((r) => r.cpu)),
+      peakMb: Math.max(...runs.slice(from).map((r) => r.peakMb)),
+    });
     const gitLogSeconds = median(
       Array.from({ length: ROUNDS }, () =>
         seconds(() => git(work, ['log', '--raw', '--numstat', '--format=%H%x00%B', `${base}..${tip}`])),
@@ -337,26 +381,38 @@ function scale(): ScaleFigures {
     );
     verify(); // warm the page cache
     const seconds10k = median(Array.from({ length: ROUNDS }, verify));
+    const at10k = cpuSince(1);
     log(
-      `verify, ${COMMITS} commits, 2,000 junk statements + 1 approval: ${seconds10k.toFixed(2)} s (git log --raw --numstat over the range: ${gitLogSeconds.toFixed(2)} s)`,
+      `verify, ${COMMITS} commits, 2,000 junk statements + 1 approval: ${seconds10k.toFixed(2)} s, ${at10k.cpu.toFixed(2)} s CPU, peak ${at10k.peakMb.toFixed(0)} MB (git log --raw --numstat over the range: ${gitLogSeconds.toFixed(2)} s; load ${os.loadavg()[0].toFixed(1)})`,
     );
 
-    writeNotes(junkLines(40_000, 3));
+    writeNotes(more);
+    const junkFrom = runs.length;
     const junk40kSeconds = median(Array.from({ length: ROUNDS }, verify));
+    const at42k = cpuSince(junkFrom);
     log(
-      `  with 40,000 more junk lines:                        ${junk40kSeconds.toFixed(2)} s (+${(junk40kSeconds - seconds10k).toFixed(2)} s)`,
+      `  with 40,000 more junk lines:                        ${junk40kSeconds.toFixed(2)} s (+${(junk40kSeconds - seconds10k).toFixed(2)} s), ${at42k.cpu.toFixed(2)} s CPU (+${(at42k.cpu - at10k.cpu).toFixed(2)} s), peak ${at42k.peakMb.toFixed(0)} MB`,
     );
 
+    // The junk is on the server already: a gated server refuses any statement line a listed reviewer did not
+    // sign (notesAdditions.ts), so junk only gets there from before `install --server`. The push then adds the
+    // approval (one listed-key line) and the 10,000 commits, judged against all 42,001 lines.
+    git(work, ['push', '-q', '--no-verify', 'origin', 'refs/notes/server:refs/notes/countersign']);
     const inst = spawnSync(process.execPath, [CLI, 'install', '--server'], { cwd: server, env, encoding: 'utf8' });
     if (inst.status !== 0) throw new Error(`install --server: ${inst.stderr}`);
+    writeNotes(new Map([[tip, [formatStatementLine(real)]]]), 'refs/notes/server');
     let accepted = false;
     const preReceiveSeconds = seconds(() => {
-      const r = spawnSync('git', ['push', '-q', '--no-verify', 'origin', 'main', 'refs/notes/countersign'], {
-        cwd: work,
-        env,
-        encoding: 'utf8',
-        maxBuffer: 1 << 30,
-      });
+      const r = spawnSync(
+        'git',
+        ['push', '-q', '--no-verify', 'origin', 'main', 'refs/notes/server:refs/notes/countersign'],
+        {
+          cwd: work,
+          env,
+          encoding: 'utf8',
+          maxBuffer: 1 << 30,
+        },
+      );
       accepted = r.status === 0;
       if (!accepted) log(r.stderr.slice(0, 2000));
     });
@@ -370,6 +426,11 @@ function scale(): ScaleFigures {
       gitLogSeconds,
       junk40kSeconds,
       junk40kAddedSeconds: junk40kSeconds - seconds10k,
+      cpuSeconds10k: at10k.cpu,
+      junk40kAddedCpuSeconds: at42k.cpu - at10k.cpu,
+      peakMb10k: at10k.peakMb,
+      peakMb42k: at42k.peakMb,
+      loadAverage: os.loadavg()[0],
       preReceiveSeconds,
       preReceiveAccepted: accepted,
     };
@@ -383,6 +444,11 @@ export interface VerifyBenchFigures {
   seconds10k: number;
   speedupVsSshKeygen: number;
   junk40kAddedSeconds: number;
+  cpuSeconds10k: number;
+  junk40kAddedCpuSeconds: number;
+  peakMb10k: number;
+  peakMb42k: number;
+  loadAverage: number;
   preReceiveSeconds: number;
   preReceiveAccepted: boolean;
   gitLogSeconds: number;
@@ -397,6 +463,11 @@ export function runVerifyBench(): VerifyBenchFigures {
     seconds10k: s.seconds10k,
     speedupVsSshKeygen: ratios['ed25519'],
     junk40kAddedSeconds: s.junk40kAddedSeconds,
+    cpuSeconds10k: s.cpuSeconds10k,
+    junk40kAddedCpuSeconds: s.junk40kAddedCpuSeconds,
+    peakMb10k: s.peakMb10k,
+    peakMb42k: s.peakMb42k,
+    loadAverage: s.loadAverage,
     preReceiveSeconds: s.preReceiveSeconds,
     preReceiveAccepted: s.preReceiveAccepted,
     gitLogSeconds: s.gitLogSeconds,

@@ -122,7 +122,18 @@ function main(): void {
     if (prod) fs.rmSync(prod, { recursive: true, force: true });
   }
   if (wanted('verify'))
-    sub('verify', 'bench-verify.js', { seconds10k: 'seconds10k', speedupVsSshKeygen: 'speedupVsSshKeygen' });
+    sub('verify', 'bench-verify.js', {
+      seconds10k: 'seconds10k',
+      speedupVsSshKeygen: 'speedupVsSshKeygen',
+      junk40kAddedSeconds: 'junk40kAddedSeconds',
+      cpuSeconds10k: 'cpuSeconds10k',
+      junk40kAddedCpuSeconds: 'junk40kAddedCpuSeconds',
+      peakMb10k: 'peakMb10k',
+      peakMb42k: 'peakMb42k',
+      gitLogSeconds: 'gitLogSeconds',
+      preReceiveSeconds: 'preReceiveSeconds',
+      loadAverage: 'loadAverage',
+    });
   if (wanted('report')) sub('report', 'bench-report.js', { seconds5k: 'seconds5k', peakMb: 'peakMb' }, ['5000']);
   if (wanted('panel'))
     sub('panel', 'bench-review-panel.js', { refreshSeconds: 'refreshSeconds' }, [
@@ -161,6 +172,9 @@ const TARGETS: Array<[string, string, string, ((v: number) => boolean)?]> = [
   ['commit.cpuOverheadVsNodeStartup', 'the same in CPU time of the whole process tree (less moved by load)', '×'],
   ['commit.gitProcesses', 'git processes one commit starts (hooks on)', ''],
   ['verify.seconds10k', 'verify over 10,000 commits', 's', (v) => v <= 2],
+  ['verify.cpuSeconds10k', 'the same, CPU time of node and its git processes', 's'],
+  ['verify.junk40kAddedSeconds', 'verify: 40,000 more junk statement lines add', 's', (v) => v <= 1],
+  ['verify.junk40kAddedCpuSeconds', 'the same, CPU time', 's'],
   ['verify.speedupVsSshKeygen', 'verify speed-up vs ssh-keygen', '×'],
   ['extension.bundleKb', 'dist/extension.js (production): the entry activate() runs', 'KB', (v) => v <= 400],
   ['extension.servicesBundleKb', 'dist/extension-services.js, loaded just after activate()', 'KB', (v) => v <= 400],
