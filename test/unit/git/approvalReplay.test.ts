@@ -20,6 +20,11 @@ describe('a patch-id carries an approval only for the approved change replayed (
     `${header}\n${handler('debug_page', debug)}\n\n${handler('delete_everything', del)}`;
   const CHECK = 'check_admin()';
   const OFF = 'pass  # admin check disabled';
+  /** The approved edit (the check dropped) made in delete_everything instead: the same patch-id. */
+  const checkOffInDelete = (text: string) => {
+    const head = 'def delete_everything():\n    log("enter")\n    log("enter")\n    log("enter")\n    ';
+    return text.replace(head + CHECK, head + OFF);
+  };
 
   let s: Setup;
   let approvedTip = '';
@@ -80,12 +85,7 @@ describe('a patch-id carries an approval only for the approved change replayed (
       0,
       'a small human edit needs no review',
     );
-    const moved = ada
-      .read('app.py')
-      .replace(
-        `def delete_everything():\n    log("enter")\n    log("enter")\n    log("enter")\n    ${CHECK}`,
-        `def delete_everything():\n    log("enter")\n    log("enter")\n    log("enter")\n    ${OFF}`,
-      );
+    const moved = checkOffInDelete(ada.read('app.py'));
     commitFile(ada, 'app.py', moved, `AI: no admin check on delete_everything\n\n${AI}`);
     const r = verifyThenPush(ada, 'main', ['origin', 'HEAD:main']);
     assert.notStrictEqual(r.status, 0, 'Bob never saw this change');
@@ -102,12 +102,7 @@ describe('a patch-id carries an approval only for the approved change replayed (
     mallory.git('fetch', '-q', 'origin', 'refs/notes/countersign:refs/notes/countersign');
     commitFile(mallory, 'OTHER.md', 'moves main\n', `moves main\n\n${HUMAN(1)}`);
     assert.strictEqual(verifyThenPush(mallory, 'main', ['origin', 'HEAD:main']).status, 0);
-    const evil = mallory
-      .read('app.py')
-      .replace(
-        `def delete_everything():\n    log("enter")\n    log("enter")\n    log("enter")\n    ${CHECK}`,
-        `def delete_everything():\n    log("enter")\n    log("enter")\n    log("enter")\n    ${OFF}`,
-      );
+    const evil = checkOffInDelete(mallory.read('app.py'));
     commitFile(mallory, 'app.py', evil, `AI: no admin check on delete_everything\n\n${AI}`);
     const r = verifyThenPush(mallory, 'main', ['origin', 'HEAD:main']);
     assert.notStrictEqual(r.status, 0, 'Bob never saw this change, and nothing here can show it is his');
