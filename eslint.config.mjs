@@ -57,7 +57,25 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ['src/core/**', 'src/git/**', 'src/cli/**', 'src/app/**'], rules: noVscode },
+  { files: ['src/cli/**', 'src/app/**'], rules: noVscode },
+  // The git adapter answers questions and runs plumbing; the use cases that call it live in src/app.
+  {
+    files: ['src/git/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: noVscode['no-restricted-imports'][1].paths,
+          patterns: [
+            {
+              group: ['**/app', '**/app/**', '**/cli', '**/cli/**', '**/extension', '**/extension/**'],
+              message: 'src/git is the git adapter: use cases go in src/app, which may call it (docs/design.md).',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['src/core/**'],
     rules: {
@@ -69,6 +87,21 @@ export default tseslint.config(
             { name: 'child_process', message: 'src/core is pure: no child processes (put them in src/git).' },
             { name: 'node:child_process', message: 'src/core is pure: no child processes (put them in src/git).' },
             ...zodMini,
+          ],
+          patterns: [
+            {
+              group: [
+                '**/git',
+                '**/git/**',
+                '**/app',
+                '**/app/**',
+                '**/cli',
+                '**/cli/**',
+                '**/extension',
+                '**/extension/**',
+              ],
+              message: 'src/core is the bottom layer: it imports nothing from git, app, cli or extension.',
+            },
           ],
         },
       ],

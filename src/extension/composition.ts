@@ -1,9 +1,9 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { installCliLauncher } from '../git/cliLauncher';
-import { install, uninstall } from '../git/hookInstaller';
+import { installHooks } from '../app/installHooks';
+import { uninstall } from '../git/hookInstaller';
 import { uninstallSummary } from '../app/uninstallSummary';
-import { defaultInstallConfig } from '../git/notesConfig';
 import { composeEditorAttribution, type AttributionApi } from './attribution/editorAttribution';
 import { bundledCliPath } from './bundledCli';
 import { Commands, type CommandId } from './ids';
@@ -55,11 +55,10 @@ export function compose(
     }
     const folder = typeof root === 'string' ? root : await pickRepositoryFolder();
     if (!folder) return;
-    const r = await install(folder, {
+    const r = await installHooks(folder, {
       cliSource: cliPath,
       nodeBinary: process.execPath,
       nodeIsElectron: !!process.versions.electron,
-      config: defaultInstallConfig(),
     });
     log.info(`[hooks] installed in ${r.hooksDir}, chaining ${r.chainedDir}`);
     void vscode.window.showInformationMessage(

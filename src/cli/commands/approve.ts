@@ -1,5 +1,5 @@
 import type { CoveredCommit } from '../../git/decisionCoverage';
-import { recordDecision, type DecisionResult } from '../../git/reviewDecision';
+import { recordDecision, type DecisionResult } from '../../app/reviewDecision';
 import { REVIEW_NOTES_REF } from '../../git/notesConfig';
 import { parseCommandArgs, writeJson, type CliContext, type Command, type ExitCode } from '../command';
 import { usageError } from '../../core/errors';

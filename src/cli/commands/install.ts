@@ -1,13 +1,11 @@
 import * as path from 'path';
 import { runningCliFile } from '../cliFile';
-import { gitConfig, runGit } from '../../git/gitRunner';
-import { HOOK_MANAGERS, install, type HookManager } from '../../git/hookInstaller';
-import { defaultInstallConfig } from '../../git/notesConfig';
+import { installHooks } from '../../app/installHooks';
+import { HOOK_MANAGERS, type HookManager } from '../../git/hookInstaller';
 import { usageError } from '../../core/errors';
 import { grantServerRecovery, installServer } from '../../git/serverHookInstaller';
 import { parseCommandArgs, writeJson, type CliContext, type Command } from '../command';
 import { hookManagerRecipe } from '../hookRecipes';
-import { addHuskyReferenceTransactionShim } from '../../git/huskyShim';
 import { nextStepsAfterInstall } from '../nextSteps';
 
 export const installCommand: Command = {
@@ -122,20 +120,11 @@ export async function installHere(
   ctx: CliContext,
   o: { json: boolean; hookManager?: HookManager; nextSteps?: boolean },
 ): Promise<0> {
-  // Outside a repository this lists nothing and install() below says so properly.
-  const remotes = (await runGit(['remote'], { cwd: ctx.cwd, okCodes: [128] })).stdout
-    .split('\n')
-    .filter((x) => x.trim() !== '');
-  const r = await install(ctx.cwd, {
+  const r = await installHooks(ctx.cwd, {
     cliSource: runningCliFile(),
     nodeBinary: process.execPath,
-    config: defaultInstallConfig(remotes),
     ...(o.hookManager ? { hookManager: o.hookManager } : {}),
   });
-  const huskyShim =
-    o.hookManager === 'husky' && r.repo.root
-      ? addHuskyReferenceTransactionShim(r.repo.root, await gitConfig(r.repo.root, 'core.hooksPath'))
-      : undefined;
   if (o.json) {
     writeJson(ctx, {
       hooksDir: o.hookManager ? null : r.hooksDir,
@@ -151,9 +140,9 @@ export async function installHere(
     ctx.stdout(
       `${r.reinstalled ? 'Refreshed' : 'Set up'} Countersign for ${o.hookManager}: notes configuration and the CLI copy; core.hooksPath left to ${o.hookManager}\n`,
     );
-    if (huskyShim)
+    if (r.huskyShim)
       ctx.stdout(
-        `  added ${path.relative(r.repo.root ?? '', huskyShim)} (husky makes none for reference-transaction, which merges fetched notes)\n`,
+        `  added ${path.relative(r.repo.root ?? '', r.huskyShim)} (husky makes none for reference-transaction, which merges fetched notes)\n`,
       );
     ctx.stdout(hookManagerRecipe(o.hookManager));
   } else {
@@ -165,6 +154,6 @@ export async function installHere(
     );
     ctx.stdout('  commits now carry AI-Provenance trailers; `countersign uninstall` restores the previous set-up\n');
   }
-  if (o.nextSteps !== false) ctx.stdout(await nextStepsAfterInstall(ctx.cwd, remotes));
+  if (o.nextSteps !== false) ctx.stdout(await nextStepsAfterInstall(ctx.cwd, r.remotes));
   return 0;
 }

@@ -9,7 +9,7 @@ import { reviewPreflight, type PreflightCode } from '../../core/panel/reviewPref
 import { reviewRequest } from '../../core/panel/reviewRequest';
 import { REVIEW_NOTES_REF } from '../../git/notesConfig';
 import { GitRepository } from '../../git/gitRepository';
-import { recordDecision, type DecisionResult } from '../../git/reviewDecision';
+import { recordDecision, type DecisionResult } from '../../app/reviewDecision';
 import { resolveCommitStrictly } from '../../git/revision';
 import { readMe } from '../../git/reviewSnapshot';
 import { signingKeyInfo } from '../../git/signingKeyInfo';

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { formatAuthorshipNote, sessionEntryKey, sessionKey, traceKey } from '../../../src/core/authorshipNote';
 import type { CountersignApi } from '../../../src/extension/extension';
 import { Commands, EXTENSION_ID } from '../../../src/extension/ids';
-import { recordDecision } from '../../../src/git/reviewDecision';
+import { recordDecision } from '../../../src/app/reviewDecision';
 
 /**
  * The review panel and the gate's status bar item in a real VS Code, on the workspace repository the harness

@@ -7,7 +7,7 @@ import { verifySignedStatement } from '../../../src/core/approvalStatement';
 import { formatAuthorshipNote, sessionEntryKey, sessionKey, traceKey } from '../../../src/core/authorshipNote';
 import { repoView } from '../../../src/core/panel/viewModel';
 import { readStatementsOn } from '../../../src/git/approvalsStore';
-import { recordDecision } from '../../../src/git/reviewDecision';
+import { recordDecision } from '../../../src/app/reviewDecision';
 import { fetchForReview, repoSnapshot } from '../../../src/git/reviewSnapshot';
 import { signingKeyInfo } from '../../../src/git/signingKeyInfo';
 import { makeKey } from '../helpers/reviewerKeys';

@@ -8,17 +8,17 @@ import {
 import { CountersignError, errorMessage } from '../core/errors';
 import { keyBlob, reviewPreflight, type PreflightProblem } from '../core/panel/reviewPreflight';
 import { parseSshSignature, sshFingerprint } from '../core/sshsig';
-import { pushApprovals, readStatementsOn, recordStatement, type PushResult } from './approvalsStore';
-import { coveredCommits, type CoveredCommit } from './decisionCoverage';
-import { policyForDecision } from './decisionPolicy';
-import { emptyTree } from './emptyTree';
-import { gitConfig, runGit } from './gitRunner';
-import { stablePatchId } from './patchId';
-import { resolveCommitStrictly } from './revision';
-import { defaultRemote } from './remotes';
-import { resolveSigningKey, signWithSshKeygen } from './signer';
-import { signingKeyInfo } from './signingKeyInfo';
-import { resolveCommit } from './stagedDiff';
+import { pushApprovals, readStatementsOn, recordStatement, type PushResult } from '../git/approvalsStore';
+import { coveredCommits, type CoveredCommit } from '../git/decisionCoverage';
+import { policyForDecision } from '../git/decisionPolicy';
+import { emptyTree } from '../git/emptyTree';
+import { gitConfig, runGit } from '../git/gitRunner';
+import { stablePatchId } from '../git/patchId';
+import { resolveCommitStrictly } from '../git/revision';
+import { defaultRemote } from '../git/remotes';
+import { resolveSigningKey, signWithSshKeygen } from '../git/signer';
+import { signingKeyInfo } from '../git/signingKeyInfo';
+import { resolveCommit } from '../git/stagedDiff';
 
 /**
  * `countersign approve` / `reject` (and the review panel): build the statement for REV, sign it with the
