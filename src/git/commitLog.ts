@@ -143,6 +143,8 @@ export async function readCommitRange(cwd: string, revArgs: string[]): Promise<G
         '--reverse',
         '--format=%H %T %P',
         '--raw',
+        // Full ids: gitlinkPins.ts looks up what a submodule entry names (an abbreviated id names nothing).
+        '--no-abbrev',
         '--numstat',
         '-z',
         '--text',
