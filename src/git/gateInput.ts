@@ -12,11 +12,15 @@ import { runGit } from './gitRunner';
 import { noLazyFetchEnv } from './missingObjects';
 import { readNotes } from './notesReader';
 import { stablePatchId, stablePatchIds, stablePatchIdsOfSpans } from './patchId';
-import { firstParentExit, netChangeBase, restoredLines, unexplainedNetChange } from './netChange';
+import { firstParentExit, netChangeBase, restoredFromExits, sourceExits, unexplainedNetChange } from './netChange';
 import { rewindOf } from './rewind';
 import { emptyTree } from './emptyTree';
 import { markUnjudgedGitlinks } from './gitlinkPins';
 import { spanReach } from './spanReach';
+import { shortSha } from '../core/shortSha';
+
+/** Separate histories a push may merge in from outside it, each costing a diff against the base. */
+const MAX_SOURCE_EXITS = 100;
 
 /**
  * Gathers the gate's input for one ref update from a repository: the policy as the protected branch has it
@@ -241,16 +245,25 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   const tipAt = commits.findIndex((c) => c.sha === head);
   const netBase = await netChangeBase(cwd, reviewBase, head, commits, !isNew && opts.mergeOnly === true);
   if (!base.rewind && netBase && tipAt >= 0) {
-    // Lines it brings back from an older tree than the base's: only when the head's first-parent chain leaves
-    // the push elsewhere than the base (a branch that merged main in, an evil merge), never on a plain update.
+    // Lines it brings back from an older tree than the base's: from where the head's first-parent chain, or a
+    // merge's other parent's, leaves the push elsewhere than the base (a branch that merged main in, an evil
+    // merge either way round). A new ref's exit at a protected branch's tip brings that branch's judged lines.
     const exit = firstParentExit(head, commits);
     const elsewhere = exit !== undefined && exit !== netBase && !protectedTips.includes(exit);
     const extra = await unexplainedNetChange(cwd, netBase, head, commits, elsewhere, ahead);
     if (extra.length > 0) commits[tipAt] = { ...commits[tipAt], files: [...commits[tipAt].files, ...extra] };
-    if (exit && elsewhere) {
-      const restored = await restoredLines(cwd, netBase, exit, head);
-      if (restored.lines > 0) commits[tipAt] = { ...commits[tipAt], restored };
+    const exits = sourceExits(head, commits).filter((e) => e !== netBase && !(isNew && protectedTips.includes(e)));
+    if (exits.length > MAX_SOURCE_EXITS) {
+      return {
+        ...base,
+        reviewBase,
+        errors: [
+          `the push to ${update.branch} merges ${exits.length} histories that leave it elsewhere than ${shortSha(netBase)}, more than the gate examines (${MAX_SOURCE_EXITS}); push it in parts`,
+        ],
+      };
     }
+    const restored = await restoredFromExits(cwd, netBase, exits, head);
+    if (restored && restored.lines > 0) commits[tipAt] = { ...commits[tipAt], restored };
   }
 
   await markUnjudgedGitlinks(cwd, commits, [head, ...exclude, ...protectedTips]);

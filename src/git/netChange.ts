@@ -206,6 +206,45 @@ export async function restoredLines(
 }
 
 /**
+ * Where lines can enter the update without a pushed commit writing them: where `head`'s first-parent chain
+ * leaves the push, and where each merge's other parents' first-parent chains leave it. A merge into main that
+ * keeps an old side branch's copy of a file main removed writes no line of its own against its first parent,
+ * and the side's commits never touched the file: the lines come from the side's exit (outside tester, session 6).
+ */
+export function sourceExits(head: string, commits: readonly GateCommit[]): string[] {
+  const exits = new Set<string>();
+  const headExit = firstParentExit(head, commits);
+  if (headExit) exits.add(headExit);
+  const inPush = new Set(commits.map((c) => c.sha));
+  for (const c of commits) {
+    for (const side of c.parents.slice(1)) {
+      const exit = inPush.has(side) ? firstParentExit(side, commits) : side;
+      if (exit) exits.add(exit);
+    }
+  }
+  return [...exits];
+}
+
+/** `restoredLines` from each exit, per path the most any one brings back (they are one file's lines, not more). */
+export async function restoredFromExits(
+  cwd: string,
+  base: string,
+  exits: readonly string[],
+  head: string,
+): Promise<NonNullable<GateCommit['restored']> | undefined> {
+  let best: NonNullable<GateCommit['restored']> | undefined;
+  const perPath = new Map<string, number>();
+  for (const exit of exits) {
+    const r = await restoredLines(cwd, base, exit, head);
+    for (const f of r.files) perPath.set(f.path, Math.max(perPath.get(f.path) ?? 0, f.lines));
+    if (r.lines > (best?.lines ?? 0)) best = r;
+  }
+  if (!best) return undefined;
+  const files = [...perPath].map(([path, lines]) => ({ path, lines }));
+  return { from: best.from, lines: files.reduce((n, f) => n + f.lines, 0), files };
+}
+
+/**
  * Where `head`'s first-parent chain leaves `commits` (the push): the commit whose tree the chain's diffs are
  * applied to. Undefined when the chain ends at a root commit inside the push, or head is not in it.
  */

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { recordDecision } from '../helpers/approvals';
-import { verifyThenPush } from '../helpers/gateAgreement';
-import { setup, type Setup } from '../helpers/gateServer';
+import { verifyThenPush, withoutGate } from '../helpers/gateAgreement';
+import { commitFile, setup, type Setup } from '../helpers/gateServer';
 
 /**
  * What an update loses or gains beyond its commits' own diffs (outside tester, session 6). The gate charges the
@@ -110,5 +110,60 @@ describe('server gate: net change of an update beyond its commits (real pushes)'
     const ci = ada.cli(['verify', '--branch', 'main', '--base', 'origin/main', '--head', 'origin/gut']);
     assert.strictEqual(ci.status, 1, ci.stdout + ci.stderr);
     assert.match(ci.stdout + ci.stderr, /infrastructure/);
+  });
+  /** Pre-rollout history: an AI file nobody approved (planted with the gate off), then removed by a human commit. */
+  function removedLegacy(): { old: string } {
+    const { ada, server } = s;
+    commitFile(
+      ada,
+      'legacy.py',
+      lines('def legacy(): return eval(input())  #', 60),
+      'agent code\n\nAI-Provenance: v1 ai=60 human=0 untracked=0',
+    );
+    commitFile(ada, 'DOCS.md', 'docs\n', `docs\n\n${HUMAN(1)}`);
+    const old = ada.git('rev-parse', 'HEAD');
+    withoutGate(server, () => assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'main']).status, 0));
+    ada.git('rm', '-q', 'legacy.py');
+    ada.commit('remove unreviewed agent code', '-m', HUMAN(0));
+    assert.strictEqual(verifyThenPush(ada, 'main', ['origin', 'main']).status, 0);
+    return { old };
+  }
+
+  it('lines main removed do not come back through a merge whose first parent is a protected branch made for it', () => {
+    const { ada, server } = s;
+    const { old } = removedLegacy();
+    // Push 1: a protected branch at the old commit; every commit on it is already on main, nothing to judge.
+    assert.strictEqual(
+      ada.gitResult(['push', '-q', '--no-verify', 'origin', `${old}:refs/heads/release/old`]).status,
+      0,
+    );
+    // Push 2: the evil merge on release/old's tip, keeping legacy.py; its own trailer honestly says 0 lines.
+    ada.git('checkout', '-q', '-b', 'evil', old);
+    ada.gitResult(['merge', '-q', '--no-ff', '--no-commit', 'main']);
+    ada.git('checkout', old, '--', 'legacy.py');
+    ada.commit('Merge main', '-m', 'AI-Provenance: v1 ai=0 human=0 untracked=0');
+    assert.match(ada.git('show', 'HEAD:legacy.py'), /eval/);
+    const before = server.git('rev-parse', 'main');
+    const r = verifyThenPush(ada, 'main', ['origin', 'HEAD:main']);
+    assert.notStrictEqual(r.status, 0, '60 unreviewed AI lines came back with no approval');
+    assert.match(r.stderr, /brings back 60 line\(s\)/);
+    assert.strictEqual(server.git('rev-parse', 'main'), before);
+  });
+
+  it("lines main removed do not come back through a merge into main that keeps the side branch's old file", () => {
+    const { ada, server } = s;
+    const { old } = removedLegacy();
+    ada.git('checkout', '-q', '-b', 'side', old);
+    commitFile(ada, 'notes.txt', 'tiny\n', `tiny\n\n${HUMAN(1)}`);
+    ada.git('checkout', '-q', 'main');
+    ada.gitResult(['merge', '-q', '--no-ff', '--no-commit', 'side']);
+    ada.git('checkout', 'side', '--', 'legacy.py');
+    ada.commit('Merge side', '-m', 'AI-Provenance: v1 ai=0 human=0 untracked=0');
+    assert.match(ada.git('show', 'HEAD:legacy.py'), /eval/);
+    const before = server.git('rev-parse', 'main');
+    const r = verifyThenPush(ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(r.status, 0, '60 unreviewed AI lines came back with no approval');
+    assert.match(r.stderr, /brings back 60 line\(s\)/);
+    assert.strictEqual(server.git('rev-parse', 'main'), before);
   });
 });
