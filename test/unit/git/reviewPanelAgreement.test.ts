@@ -18,7 +18,7 @@ import { TempRepo } from '../helpers/tempRepo';
  * statement. Built with one `git fast-import` into the reviewer's remote-tracking refs.
  */
 describe('review panel agrees with verify at 30 branches', function () {
-  this.timeout(120_000);
+  this.timeout(400_000);
   const bo = makeKey('bo-panel-agreement');
   const eve = makeKey('eve-panel-agreement');
   const repo = TempRepo.create();
