@@ -1,5 +1,6 @@
 import { statementCovers, verifySignedStatement, type SignedStatement } from './approvalStatement';
 import type { Policy, Reviewer } from './policy';
+import { replayMismatch, type ReplayedTree } from './approvalReplayCheck';
 import { parseSshPublicKey, parseSshSignature } from './sshsig';
 
 /**
@@ -224,15 +225,15 @@ export class RangeIndex {
    * @param approvedPatches per approved span (approvedSpanKey), the own patch-ids of its commits oldest first,
    *   or null when they are unknown (objects missing, merges): what a rebased approval must match one by one.
    * @param replayedTrees per approved span (approvedSpanKey), the tree its change gives replayed onto the review
-   *   base (git/approvalReplay.ts), null when it does not apply cleanly: a rebased approval covers only a commit
-   *   with exactly that tree. A span it lacks (approved commits not in this repository, onto another base) gets no tree check.
+   *   base (git/approvalReplay.ts; approvalReplayCheck.ts): a rebased approval covers only a commit with exactly
+   *   that tree, or with the statement's own tree when the approved commits are missing. Undefined: no tree check.
    */
   constructor(
     readonly commits: RangeCommit[],
     readonly reviewBase: string | undefined,
     readonly baseReach: Record<string, string[] | null>,
     readonly approvedPatches: Record<string, string[] | null> = {},
-    readonly replayedTrees?: Record<string, string | null>,
+    readonly replayedTrees?: Record<string, ReplayedTree>,
   ) {
     for (const c of commits) {
       this.byId.set(c.sha, c);
@@ -289,15 +290,11 @@ export class RangeIndex {
     const again = `approve ${this.reviewBase ? `${shortSha(this.reviewBase)}..` : ''}${shortSha(anchor)} again`;
     if (!chain)
       return `${approvedAs} this push's commits up to ${shortSha(anchor)} are not a plain chain from ${this.reviewBase ? shortSha(this.reviewBase) : 'a root'} (a merge), so they cannot be matched to the approved commits one by one; ${again}`;
-    if (this.replayedTrees !== undefined && approvedSpanKey(st) in this.replayedTrees) {
-      const replayed = this.replayedTrees[approvedSpanKey(st)];
-      const onto = this.reviewBase ? shortSha(this.reviewBase) : 'an empty tree';
-      if (!replayed)
-        return `${approvedAs} the approved change cannot be replayed onto ${onto} (it does not apply cleanly there, or the approved commits are not in this repository: push them), so this push's change cannot be shown to be the approved one; ${again}`;
-      if (replayed !== this.byId.get(anchor)?.tree) {
-        return `${approvedAs} this push's change is not the approved change replayed onto ${onto} (the same edit in another place, or other lines changed too); ${again}`;
-      }
-    }
+    const replayed = this.replayedTrees?.[approvedSpanKey(st)];
+    const target = { sha: anchor, tree: this.byId.get(anchor)?.tree };
+    const moved =
+      replayed !== undefined && replayMismatch(st, replayed, target, this.reviewBase, { approvedAs, again });
+    if (moved) return moved;
     if (chain.length === 1) return undefined;
     const approved = this.approvedPatches[approvedSpanKey(st)];
     if (!approved)

@@ -4,6 +4,7 @@ import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy, type Reviewer } from
 import { rangeBlast, reviewNeed } from './reviewNeed';
 import { StatementStanding } from './statementStanding';
 import { shortSha } from './shortSha';
+import type { ReplayedTree } from './approvalReplayCheck';
 
 export { personLabel } from './approvalRules';
 export { rangeBlast, reviewNeed, type RangeBlast } from './reviewNeed';
@@ -109,7 +110,7 @@ export interface GateInput {
    */
   approvedPatches?: Record<string, string[] | null>;
   /** Per approved span carried by patch-id, its change replayed onto reviewBase (RangeIndex). */
-  replayedTrees?: Record<string, string | null>;
+  replayedTrees?: Record<string, ReplayedTree>;
   /**
    * Per valid rejection whose tip is not in `commits` (approvalRules.approvedSpanKey): the commits of `commits`
    * its base..tip contains. A rejection of T2 holds its prefix H too (statementStanding.ts).

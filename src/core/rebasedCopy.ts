@@ -1,5 +1,6 @@
 import { approvedSpanKey, RangeIndex, statementCoverage, type CoverageVia, type RangeCommit } from './approvalRules';
 import type { ApprovalStatement } from './approvalStatement';
+import type { ReplayedTree } from './approvalReplayCheck';
 
 /**
  * A history's copy of an approved change made by a rebase, a cherry-pick or a squash (found by
@@ -14,8 +15,8 @@ export interface RebasedCopy {
   base: string;
   /** Own patch-ids of the approved commits, oldest first, or null when they are unknown here. */
   approvedPatches: string[] | null;
-  /** The approved change replayed onto `base` (approvalReplay.ts): null when it does not apply; undefined: unknown. */
-  replayedTree: string | null | undefined;
+  /** The approved change replayed onto `base` (approvalReplay.ts; approvalReplayCheck.ts). */
+  replayedTree: ReplayedTree;
 }
 
 export function rebasedCopyCoverage(st: ApprovalStatement, copy: RebasedCopy): Map<string, CoverageVia> {
@@ -25,7 +26,7 @@ export function rebasedCopyCoverage(st: ApprovalStatement, copy: RebasedCopy): M
     copy.base,
     {},
     { [key]: copy.approvedPatches },
-    copy.replayedTree === undefined ? {} : { [key]: copy.replayedTree },
+    { [key]: copy.replayedTree },
   );
   return statementCoverage(st, range).covered;
 }

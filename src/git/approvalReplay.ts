@@ -1,3 +1,4 @@
+import type { ReplayedTree } from '../core/approvalReplayCheck';
 import type { ApprovalStatement } from '../core/approvalStatement';
 import { emptyTree } from './emptyTree';
 import { runGit } from './gitRunner';
@@ -48,18 +49,15 @@ export async function replayedTree(
 
 /**
  * The tree a commit carrying approval `st` by patch-id onto `onto` must have (RangeIndex.replayedTrees): the
- * approved change replayed there; null when that cannot be shown. Approved commits this repository lacks
- * cannot be replayed: from the same base the statement's own tree is what the commit must have; onto another
- * base nothing is left but the patch-id, which the same edit at another place with the same context shares
- * (outside tester, session 5, F1 with the approved branch deleted), so it carries nothing (fail closed: push
- * the approved commits, or approve again). For the gate and `report` alike.
+ * approved change replayed there; null when it does not apply cleanly; 'missing' when this repository lacks the
+ * approved commits — then only the statement's own tree carries (core/approvalReplayCheck.ts), never the
+ * patch-id alone. For the gate and `report` alike.
  */
 export async function replayedTreeFor(
   cwd: string,
   st: ApprovalStatement,
   onto: string | undefined,
-): Promise<string | null> {
+): Promise<ReplayedTree> {
   const replayed = await replayedTree(cwd, st, onto);
-  if (replayed === 'missing') return st.base === onto ? st.tree : null;
   return replayed === 'conflict' ? null : replayed;
 }

@@ -1,5 +1,6 @@
 import { EMPTY_PATCH_ID, statementCovers, type ApprovalStatement, distinctStatements } from '../core/approvalStatement';
 import { approvedSpanKey, RangeIndex, ReviewerKeys } from '../core/approvalRules';
+import type { ReplayedTree } from '../core/approvalReplayCheck';
 import { CountersignError, errorMessage } from '../core/errors';
 import type { GateCommit, GateInput, PolicySource } from '../core/gate';
 import { isProtected, parsePolicy, POLICY_FILE, TAG_PREFIX } from '../core/policy';
@@ -355,8 +356,8 @@ async function replayedApprovals(
   commits: GateCommit[],
   reviewBase: string | undefined,
   valid: ApprovalStatement[],
-): Promise<Record<string, string | null>> {
-  const out: Record<string, string | null> = {};
+): Promise<Record<string, ReplayedTree>> {
+  const out: Record<string, ReplayedTree> = {};
   const range = new RangeIndex(commits, reviewBase, {});
   for (const st of valid) {
     if (st.decision !== 'approve' || approvedSpanKey(st) in out) continue;

@@ -46,12 +46,18 @@ describe('a patch-id does not carry an approval whose commits this repository la
     assert.notStrictEqual(server.gitResult(['merge-base', '--is-ancestor', approvedTip, 'feature']).status, 0);
   });
 
-  it("CI: a fresh clone lacking the approved commit blocks the moved hunk, naming the commit and the fix", () => {
+  it('CI: a fresh clone lacking the approved commit blocks the moved hunk, naming the commit and the fix', () => {
     const ci = cloneAs(s.server.dir, 'CI', 'ci@example.com');
     ci.git('fetch', '-q', 'origin', '+refs/notes/countersign:refs/notes/countersign');
     assert.notStrictEqual(ci.gitResult(['cat-file', '-e', `${approvedTip}^{commit}`]).status, 0, 'not in the clone');
-    const r = ci.cli(['verify', '--remote', 'origin', '--branch', 'main', '--policy-branch', 'main']
-      .concat(['--base', 'origin/main', '--head', 'origin/feature']));
+    const r = ci.cli(
+      ['verify', '--remote', 'origin', '--branch', 'main', '--policy-branch', 'main'].concat([
+        '--base',
+        'origin/main',
+        '--head',
+        'origin/feature',
+      ]),
+    );
     const out = r.stdout + r.stderr;
     assert.strictEqual(r.status, 1, `Bob never saw the admin page change:\n${out}`);
     assert.match(out, new RegExp(`✗ ${evil.slice(0, 12)}`));
