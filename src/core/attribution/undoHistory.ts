@@ -1,4 +1,5 @@
-import { sameText, type Tree } from './lineTree';
+import { sameText } from './treeHash';
+import { type Tree } from './lineTree';
 
 /**
  * Undo and redo for labels. The editor reports an undo as an ordinary text change (with `reason: "undo"`),

@@ -8,13 +8,13 @@ import {
   lineCount,
   linesBetween,
   locate,
-  sameText,
   splice,
   toLines,
   treeDepth,
   treeText,
   type Tree,
 } from '../../../../src/core/attribution/lineTree';
+import { sameText } from '../../../../src/core/attribution/treeHash';
 import { WriterTable } from '../../../../src/core/attribution/writers';
 
 const writers = new WriterTable();
