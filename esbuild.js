@@ -81,6 +81,40 @@ const lazyCommandsPlugin = {
   },
 };
 
+// dist/extension-services.js loads what the extension runs only when asked (src/extension/lazyServices.ts:
+// doctor, report, explain) from a third bundle, dist/extension-lazy.js, on first use (issue 11: ≤ 400 KB).
+// In the services bundle that module becomes functions that load the bundle beside it and call through.
+const LAZY_SERVICES = path.resolve(__dirname, 'src/extension/lazyServices.ts');
+const lazyServicesPlugin = {
+  name: 'lazy-services',
+  setup(build) {
+    build.onResolve({ filter: /[\\/]lazyServices$/ }, (args) => {
+      const file = path.resolve(args.resolveDir, `${args.path}.ts`);
+      return file === LAZY_SERVICES ? { path: file, namespace: 'lazy-services' } : undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: 'lazy-services' }, () => {
+      const source = fs.readFileSync(LAZY_SERVICES, 'utf8');
+      const names = [...source.matchAll(/^export \{([^}]*)\} from /gm)].flatMap((m) =>
+        m[1]
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean),
+      );
+      if (names.length === 0) throw new Error(`${LAZY_SERVICES}: no re-exports found`);
+      const stubs = names.map((n) => `export const ${n} = (...args) => load().${n}(...args);`);
+      return {
+        contents: [
+          'let loaded;',
+          "const load = () => (loaded ??= require(require('path').join(__dirname, 'extension-lazy.js')));",
+          ...stubs,
+        ].join('\n'),
+        loader: 'js',
+        watchFiles: [LAZY_SERVICES],
+      };
+    });
+  },
+};
+
 /** Each command lazyCommands.ts exports, without its run(): built and loaded here, in memory. */
 async function lazyCommandMeta() {
   const r = await esbuild.build({
@@ -129,7 +163,18 @@ const builds = [
   {
     ...common,
     ...bundled,
+    plugins: [...common.plugins, lazyServicesPlugin],
     entryPoints: { 'extension-services': 'src/extension/composition.ts' },
+    outdir: out,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  {
+    ...common,
+    ...bundled,
+    entryPoints: { 'extension-lazy': LAZY_SERVICES },
     outdir: out,
     platform: 'node',
     format: 'cjs',

@@ -8,6 +8,8 @@ export interface BundleFigures {
   extensionKb: number;
   /** What extension.js loads just after activate() returns. */
   extensionServicesKb: number | null;
+  /** What it loads on first use of doctor, report or explain. */
+  extensionLazyKb: number | null;
   cliKb: number;
   /** The commands cli.js loads on first use. */
   cliLazyKb: number | null;
@@ -30,6 +32,7 @@ export function bundleSizes(out: string): BundleFigures {
   return {
     extensionKb: kb('extension.js')!,
     extensionServicesKb: kb('extension-services.js'),
+    extensionLazyKb: kb('extension-lazy.js'),
     cliKb: kb('cli.js')!,
     cliLazyKb: kb('cli-lazy.js'),
     hookKb: kb('hook.js'),

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { formatExplanation } from '../../app/explainText';
-import { explainCommit } from '../../app/explainCommit';
+import { explainCommit, formatExplanation } from '../lazyServices';
 import { ReviewScheme } from '../ids';
 
 /**

@@ -4,8 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { connectAgents } from '../../app/agentsConnect';
-import { formatDoctor, runDoctor } from '../../app/doctor';
-import { buildReport } from '../../app/report';
+import { buildReport, formatDoctor, formatReportHtml, runDoctor } from '../lazyServices';
 import {
   addReviewer as addReviewerToPolicy,
   parseReviewerSpec,
@@ -16,7 +15,6 @@ import {
 import { HOOK_AGENTS, type HookAgent } from '../../core/agents/hookAgents';
 import { CountersignError } from '../../core/errors';
 import { keyBlob } from '../../core/panel/reviewPreflight';
-import { formatReportHtml } from '../../core/report/reportHtml';
 import { POLICY_FILE } from '../../core/policy';
 import { publicKeyProblem } from '../../core/policySchema';
 import { GitRepository } from '../../git/gitRepository';

@@ -46,6 +46,7 @@ describe('Countersign installed from its .vsix', () => {
       'package.json',
       'dist/extension.js',
       'dist/extension-services.js',
+      'dist/extension-lazy.js',
       'dist/cli.js',
       'dist/cli-lazy.js',
       'dist/hook.js',
@@ -72,7 +73,14 @@ describe('Countersign installed from its .vsix', () => {
   });
 
   it('ships a production build (minified, no source map reference)', () => {
-    for (const bundle of ['extension.js', 'extension-services.js', 'cli.js', 'cli-lazy.js', 'hook.js']) {
+    for (const bundle of [
+      'extension.js',
+      'extension-services.js',
+      'extension-lazy.js',
+      'cli.js',
+      'cli-lazy.js',
+      'hook.js',
+    ]) {
       const text = fs.readFileSync(path.join(installed().extensionPath, 'dist', bundle), 'utf8');
       assert.doesNotMatch(text, /sourceMappingURL/, `dist/${bundle} in the package points at a source map`);
       // esbuild marks each module of an unminified bundle with a "// src/..." comment.

@@ -1,0 +1,12 @@
+/**
+ * What the extension runs only when asked (the doctor, the provenance report, explain): in the bundles
+ * esbuild.js puts this module's exports in dist/extension-lazy.js, loaded on first use, so the services
+ * bundle loaded just after activation stays within its 400 KB budget (issue 11), as dist/cli-lazy.js does
+ * for the CLI. Run from the sources (tests) it is an ordinary module. Re-exports only: the build reads the
+ * names from the lines below.
+ */
+export { formatDoctor, runDoctor } from '../app/doctor';
+export { buildReport } from '../app/report';
+export { formatReportHtml } from '../core/report/reportHtml';
+export { formatExplanation } from '../app/explainText';
+export { explainCommit } from '../app/explainCommit';
