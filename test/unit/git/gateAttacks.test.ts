@@ -127,6 +127,9 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     commitFile(ada, 'feature.ts', 'feature\n', 'feature');
     const tip = ada.git('rev-parse', 'HEAD');
     recordDecision(ada, bob, { email: 'bob@example.com', tip, base });
+    // The reviewed branch is on the server: a patch-id carries an approval only where the approved commits can
+    // be replayed onto the new base (docs/threat-model.md, "Laundering … patch-id"; session 6, F5).
+    assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', 'feature']).status, 0);
     // main moves on (an attested human commit), the feature is rebased onto it.
     ada.git('checkout', '-q', 'main');
     commitFile(ada, 'other.ts', 'other\n', 'other\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
