@@ -19,20 +19,13 @@ import { type LineRange } from '../src/core/lineRanges';
 import { lineChangeOf, LinesSinceBlame } from '../src/core/blame/linesSinceBlame';
 import { readBlameRefs } from '../src/git/blameRefs';
 import { provenanceBlame } from '../src/git/provenanceBlame';
+import { benchGitEnv } from './bench/gitEnv';
 
 const commits = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 60);
 const keep = process.argv.includes('--keep');
 const LINES = 5000;
 const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cs-bench-blame-')));
-const env = {
-  ...process.env,
-  GIT_CONFIG_NOSYSTEM: '1',
-  HOME: dir,
-  GIT_AUTHOR_NAME: 'Ada',
-  GIT_AUTHOR_EMAIL: 'ada@example.com',
-  GIT_COMMITTER_NAME: 'Ada',
-  GIT_COMMITTER_EMAIL: 'ada@example.com',
-};
+const env = benchGitEnv(dir);
 process.env.HOME = dir;
 process.env.GIT_CONFIG_NOSYSTEM = '1';
 const git = (args: string[], input?: string) =>

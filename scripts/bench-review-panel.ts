@@ -12,6 +12,7 @@ import * as path from 'path';
 import { repoView } from '../src/core/panel/viewModel';
 import { repoSnapshot } from '../src/git/reviewSnapshot';
 import { median } from './bench/stats';
+import { benchGitEnv } from './bench/gitEnv';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -40,15 +41,7 @@ childProcess.spawn = ((command: string, ...rest: unknown[]) => {
 }) as typeof childProcess.spawn;
 
 const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cs-bench-panel-')));
-const env = {
-  ...process.env,
-  HOME: tmp,
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 'Ada',
-  GIT_AUTHOR_EMAIL: 'ada@example.com',
-  GIT_COMMITTER_NAME: 'Ada',
-  GIT_COMMITTER_EMAIL: 'ada@example.com',
-};
+const env = benchGitEnv(tmp);
 process.env.HOME = tmp;
 process.env.GIT_CONFIG_NOSYSTEM = '1';
 const git = (cwd: string, ...args: string[]) =>

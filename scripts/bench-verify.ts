@@ -18,6 +18,8 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { benchGitEnv } from './bench/gitEnv';
+import { PATCH_DIFF_ARGS } from '../src/git/patchId';
 import {
   canonicalStatementBytes,
   formatStatementLine,
@@ -169,16 +171,7 @@ interface ScaleFigures {
 
 function scale(): ScaleFigures {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-bench-gate-'));
-  const env = {
-    ...process.env,
-    GIT_CONFIG_NOSYSTEM: '1',
-    HOME: dir,
-    GIT_AUTHOR_NAME: 'Ada',
-    GIT_AUTHOR_EMAIL: 'ada@example.com',
-    GIT_COMMITTER_NAME: 'Ada',
-    GIT_COMMITTER_EMAIL: 'ada@example.com',
-    COUNTERSIGN_SKIP: '',
-  };
+  const env = benchGitEnv(dir, { COUNTERSIGN_SKIP: '' });
   const work = path.join(dir, 'work');
   const server = path.join(dir, 'server.git');
   const git = (cwd: string, args: string[], input?: string) => {
@@ -242,27 +235,11 @@ function scale(): ScaleFigures {
     git(work, ['branch', '-q', '-u', 'origin/main', 'main']);
 
     // One real approval of the tip, and junk: statements naming Bob, signed by Mallory (not in the policy).
-    const patchDiff = execFileSync(
-      'git',
-      [
-        'diff-tree',
-        '-p',
-        '--binary',
-        '--full-index',
-        '--no-renames',
-        '--no-ext-diff',
-        '--no-textconv',
-        '-U3',
-        '--diff-algorithm=myers',
-        '--src-prefix=a/',
-        '--dst-prefix=b/',
-        '--no-relative',
-        base,
-        tip,
-        '--',
-      ],
-      { cwd: work, env, maxBuffer: 1 << 30 },
-    );
+    const patchDiff = execFileSync('git', [...PATCH_DIFF_ARGS, base, tip, '--'], {
+      cwd: work,
+      env,
+      maxBuffer: 1 << 30,
+    });
     const patchId = execFileSync('git', ['patch-id', '--verbatim'], { cwd: work, env, input: patchDiff })
       .toString()
       .split(/\s+/)[0];

@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { median } from './stats';
+import { benchGitEnv } from './gitEnv';
 
 export interface CommitFigures {
   overheadMs: number;
@@ -52,17 +53,7 @@ export function commitBench(cli: string, rounds: number): CommitFigures {
   const repo = path.join(tmp, 'repo');
   const noHooks = path.join(tmp, 'no-hooks');
   fs.mkdirSync(noHooks);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    HOME: tmp,
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_AUTHOR_NAME: 'Ada',
-    GIT_AUTHOR_EMAIL: 'ada@example.com',
-    GIT_COMMITTER_NAME: 'Ada',
-    GIT_COMMITTER_EMAIL: 'ada@example.com',
-    COUNTERSIGN_SKIP: '',
-    COUNTERSIGN_TRACE: '',
-  };
+  const env: NodeJS.ProcessEnv = benchGitEnv(tmp, { COUNTERSIGN_SKIP: '', COUNTERSIGN_TRACE: '' });
   const git = (...args: string[]) =>
     execFileSync('git', args, { cwd: repo, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const cs = (...args: string[]) =>
