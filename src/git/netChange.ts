@@ -172,17 +172,18 @@ async function changedBlobs(
 }
 
 /**
- * The lines `head` has that are new against `base` yet come from `exit`, the commit where head's first-parent
- * chain leaves the push (core/restoredLines.ts): nothing unless exit's tree differs from base's. Two diff-trees
- * and one cat-file --batch, reading only the files all three differ on, one file at a time.
+ * The lines `head` has that are new against `base` yet come from `exit`, a commit where a chain of the push
+ * leaves it (core/restoredLines.ts): nothing unless exit's tree differs from base's. `toHead` is base → head
+ * (changedBlobs); one more diff-tree and one cat-file --batch, reading only the files all three differ on, one
+ * file at a time.
  */
-export async function restoredLines(
+async function restoredLines(
   cwd: string,
   base: string,
   exit: string,
-  head: string,
+  toHead: Map<string, { from?: string; to?: string; gitlink: boolean }>,
 ): Promise<NonNullable<GateCommit['restored']>> {
-  const [toHead, toExit] = await Promise.all([changedBlobs(cwd, base, head), changedBlobs(cwd, base, exit)]);
+  const toExit = await changedBlobs(cwd, base, exit);
   const candidates: Array<{ path: string; base?: string; exit: string; head: string }> = [];
   for (const [path, h] of toHead) {
     const e = toExit.get(path);
@@ -232,10 +233,13 @@ export async function restoredFromExits(
   exits: readonly string[],
   head: string,
 ): Promise<NonNullable<GateCommit['restored']> | undefined> {
+  if (exits.length === 0) return undefined;
+  // What the head changes against the base is the same question for every exit: asked once.
+  const toHead = await changedBlobs(cwd, base, head);
   let best: NonNullable<GateCommit['restored']> | undefined;
   const perPath = new Map<string, number>();
   for (const exit of exits) {
-    const r = await restoredLines(cwd, base, exit, head);
+    const r = await restoredLines(cwd, base, exit, toHead);
     for (const f of r.files) perPath.set(f.path, Math.max(perPath.get(f.path) ?? 0, f.lines));
     if (r.lines > (best?.lines ?? 0)) best = r;
   }
