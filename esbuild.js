@@ -48,6 +48,11 @@ const common = {
   plugins: [problemMatcher],
 };
 
+// Every Node bundle is CommonJS for Node 20 (the CLI, the hooks and VS Code's extension host alike); the
+// extension's bundles also leave `vscode` to the host that provides it.
+const forNode = { platform: 'node', format: 'cjs', target: 'node20' };
+const forExtension = { ...forNode, external: ['vscode'] };
+
 // jsonc-parser's `main` is a UMD build whose factory esbuild cannot follow (its `require`s of ./impl/* are left
 // dangling and the bundle throws at load); its ES module build bundles and tree-shakes cleanly. Only for the
 // bundles: the tests keep packages external, where Node loads the UMD build itself.
@@ -126,9 +131,7 @@ async function lazyCommandMeta() {
     metafile: true,
     minify: false,
     sourcemap: false,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
+    ...forNode,
   });
   const Module = require('module');
   const m = new Module(LAZY_COMMANDS);
@@ -150,10 +153,7 @@ const builds = [
     ...bundled,
     entryPoints: ['src/extension/extension.ts'],
     outfile: `${out}/extension.js`,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
+    ...forExtension,
     // When the bundle starts and ends evaluating: activate() adds that to its own time (CountersignApi.activationMs).
     banner: { js: 'var __countersignLoadStart = performance.now();' },
     footer: { js: 'var __countersignLoadEnd = performance.now();' },
@@ -166,20 +166,14 @@ const builds = [
     plugins: [...common.plugins, lazyServicesPlugin],
     entryPoints: { 'extension-services': 'src/extension/composition.ts' },
     outdir: out,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
+    ...forExtension,
   },
   {
     ...common,
     ...bundled,
     entryPoints: { 'extension-lazy': LAZY_SERVICES },
     outdir: out,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
+    ...forExtension,
   },
   {
     ...common,
@@ -187,9 +181,7 @@ const builds = [
     plugins: [...common.plugins, lazyCommandsPlugin],
     entryPoints: ['src/cli/main.ts'],
     outfile: `${out}/cli.js`,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
+    ...forNode,
     banner: { js: '#!/usr/bin/env node' },
   },
   {
@@ -197,18 +189,14 @@ const builds = [
     ...bundled,
     entryPoints: [LAZY_COMMANDS],
     outfile: `${out}/cli-lazy.js`,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
+    ...forNode,
   },
   // The commit hook's own entry (src/cli/hookMain.ts): what prepare-commit-msg needs, without the schemas.
   {
     ...common,
     entryPoints: ['src/cli/hookMain.ts'],
     outfile: `${out}/hook.js`,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
+    ...forNode,
   },
   {
     ...common,
@@ -232,9 +220,7 @@ if (!production && !process.env.COUNTERSIGN_BUNDLES_ONLY) {
       entryPoints: devEntries,
       outdir: out,
       outbase: '.',
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
+      ...forNode,
       packages: 'external',
       external: ['vscode'],
     });
