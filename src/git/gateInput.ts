@@ -248,9 +248,10 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   if (!base.rewind && netBase && tipAt >= 0) {
     // Lines it brings back from an older tree than the base's: from where the head's first-parent chain, or a
     // merge's other parent's, leaves the push elsewhere than the base (a branch that merged main in, an evil
-    // merge either way round). A new ref's exit at a protected branch's tip brings that branch's judged lines.
+    // merge either way round). A new ref's exit at a protected branch's tip brings that branch's judged lines;
+    // for an existing ref it says nothing about what the ref deleted since (and such a tip is free to create).
     const exit = firstParentExit(head, commits);
-    const elsewhere = exit !== undefined && exit !== netBase && !protectedTips.includes(exit);
+    const elsewhere = exit !== undefined && exit !== netBase && !(isNew && protectedTips.includes(exit));
     const extra = await unexplainedNetChange(cwd, netBase, head, commits, elsewhere, ahead);
     if (extra.length > 0) commits[tipAt] = { ...commits[tipAt], files: [...commits[tipAt].files, ...extra] };
     const exits = sourceExits(head, commits).filter((e) => e !== netBase && !(isNew && protectedTips.includes(e)));
