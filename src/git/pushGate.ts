@@ -11,6 +11,7 @@ import { runGit } from './gitRunner';
 import { AI_NOTES_REF, REVIEW_NOTES_REF, trackingRef } from './notesConfig';
 import { notesTip } from './notesReader';
 import { policySourceAt, policyTextAt, remoteDefaultBranch } from './policyBranch';
+import { refuseAmbiguousRevision } from './revision';
 import { resolveCommit } from './stagedDiff';
 import { chooseRemote, listRemotes } from './remotes';
 
@@ -191,7 +192,7 @@ export async function verifyRange(
       ? target.commit
       : opts.readAhead?.isCommit(headRev)
         ? headRev
-        : await resolveCommit(cwd, headRev);
+        : await refuseAmbiguousRevision(cwd, headRev, '--head').then(() => resolveCommit(cwd, headRev));
   if (!head) throw usage(`--head ${headRev} is not a commit in this repository`);
   const others = localOnly ? await localBranches(cwd) : await remoteBranches(cwd, remote);
   const tipOf = (b: string) => others.find((o) => o.branch === b)?.sha;
@@ -271,6 +272,8 @@ export async function verifyRange(
 
   let base: string | undefined;
   if (opts.base !== undefined) {
+    // A tag named like the remote-tracking branch (`origin/main`) must not choose the range (outside tester G3).
+    await refuseAmbiguousRevision(cwd, opts.base, '--base');
     base = await resolveCommit(cwd, opts.base);
     if (!base)
       throw usage(

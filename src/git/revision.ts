@@ -51,16 +51,7 @@ export async function revisionMeanings(cwd: string, rev: string): Promise<string
  * "--base").
  */
 export async function resolveCommitStrictly(cwd: string, rev: string, what: string): Promise<string> {
-  const meanings = await revisionMeanings(cwd, rev);
-  if (meanings.length > 1) {
-    const refs = meanings.filter((m) => m.startsWith('refs/'));
-    const example = refs.find((m) => m.startsWith('refs/remotes/')) ?? refs[0] ?? meanings[0].replace(/^object /, '');
-    const rest = rev.slice(revisionName(rev).length);
-    throw new CountersignError(
-      'usage',
-      `${what} ${rev} is ambiguous: it could mean ${meanings.join(' or ')}. Name the one you mean in full, e.g. ${example}${rest} (a tag or branch named like a remote branch is a known way to get the wrong commit signed)`,
-    );
-  }
+  await refuseAmbiguousRevision(cwd, rev, what);
   const r = await runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], {
     cwd,
     okCodes: [1, 128],
@@ -72,4 +63,23 @@ export async function resolveCommitStrictly(cwd: string, rev: string, what: stri
     );
   }
   return r.stdout.trim();
+}
+
+/**
+ * Throws CountersignError('usage') when `rev` could mean more than one thing. A full object name is never
+ * ambiguous (git takes the object over a ref of that name), so it costs no git process; nor is HEAD.
+ */
+export async function refuseAmbiguousRevision(cwd: string, rev: string, what: string): Promise<void> {
+  // HEAD is looked up first (git's first rule), so a tag or branch named HEAD cannot take its place.
+  if (rev === 'HEAD' || /^([0-9a-f]{40}|[0-9a-f]{64})$/i.test(rev)) return;
+  const meanings = await revisionMeanings(cwd, rev);
+  if (meanings.length > 1) {
+    const refs = meanings.filter((m) => m.startsWith('refs/'));
+    const example = refs.find((m) => m.startsWith('refs/remotes/')) ?? refs[0] ?? meanings[0].replace(/^object /, '');
+    const rest = rev.slice(revisionName(rev).length);
+    throw new CountersignError(
+      'usage',
+      `${what} ${rev} is ambiguous: it could mean ${meanings.join(' or ')}. Name the one you mean in full, e.g. ${example}${rest} (a tag or branch named like a remote branch is a known way to get the wrong commit judged or signed)`,
+    );
+  }
 }

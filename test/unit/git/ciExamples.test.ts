@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { attach, sign, statementFor } from '../helpers/approvals';
+import { withoutGate } from '../helpers/gateAgreement';
 import { commitFile, setup } from '../helpers/gateServer';
 import { CLI, type TempRepo } from '../helpers/tempRepo';
 
@@ -148,7 +149,7 @@ describe('CI examples', function () {
   this.timeout(240_000);
 
   it('GitHub Actions: fails the pull request check until a reviewer approves, with annotations and a job summary', () => {
-    const { ada, bob } = setup();
+    const { ada, bob, server } = setup();
     const yaml = fs.readFileSync('ci-examples/github-actions.yml', 'utf8');
     assertPinned(yaml);
     assert.ok(
@@ -166,6 +167,9 @@ describe('CI examples', function () {
       'Feature\n\nAssisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=1 human=0 untracked=0',
     );
     ada.git('push', '-q', 'origin', 'pr');
+    // A tag named like the target's remote-tracking branch, at the head (outside tester G3): it must not
+    // become the base, which would judge no commit. Planted as on a forge with no pre-receive gate.
+    withoutGate(server, () => ada.git('push', '-q', 'origin', `${head}:refs/tags/origin/main`));
     const ci = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-gha-'));
     spawnSync('git', ['clone', '-q', ada.git('remote', 'get-url', 'origin'), ci], { env: ada.env });
     spawnSync('git', ['checkout', '-q', head], { cwd: ci, env: ada.env });
@@ -236,7 +240,7 @@ describe('CI examples', function () {
   });
 
   it('GitLab CI: the merge request job blocks, then passes once approved', () => {
-    const { ada, bob, carol } = setup();
+    const { ada, bob, carol, server } = setup();
     assertPinned(fs.readFileSync('ci-examples/gitlab-ci.yml', 'utf8'));
     const base = ada.git('rev-parse', 'origin/main');
     ada.git('checkout', '-q', '-b', 'mr');
@@ -248,6 +252,7 @@ describe('CI examples', function () {
       'Infra\n\nAI-Provenance: v1 ai=0 human=1 untracked=0',
     );
     ada.git('push', '-q', 'origin', 'mr');
+    withoutGate(server, () => ada.git('push', '-q', 'origin', `${head}:refs/tags/origin/main`));
     const ci = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-gl-'));
     spawnSync('git', ['clone', '-q', '--no-checkout', ada.git('remote', 'get-url', 'origin'), ci], { env: ada.env });
     spawnSync('git', ['checkout', '-q', head], { cwd: ci, env: ada.env });

@@ -38,6 +38,33 @@ describe('verify when it cannot know, and on a feature branch', function () {
     assert.match(none.stderr, /this repository has no remote.*git remote add origin URL/);
   });
 
+  it('exits 2 for an ambiguous --base or --head: a tag named origin/main does not choose the range (G3)', () => {
+    const { ada } = setup();
+    const tip = commitFile(ada, 'ai.ts', 'ai\n', `AI change\n\n${AI}`);
+    // The attack (outside tester, session 7): a tag shadowing the remote-tracking branch, at the pull
+    // request's head, made `--base origin/main` mean the head itself: 0 commits judged, exit 0.
+    ada.git('tag', 'origin/main', tip);
+    const hijacked = ada.cli(['verify', '--branch', 'main', '--base', 'origin/main', '--head', tip]);
+    assert.strictEqual(hijacked.status, 2, hijacked.stdout + hijacked.stderr);
+    assert.match(hijacked.stderr, /--base origin\/main is ambiguous.*refs\/remotes\/origin\/main/);
+    ada.git('branch', 'origin/feature', tip);
+    ada.git('tag', 'origin/feature', 'origin/main');
+    const head = ada.cli([
+      'verify',
+      '--branch',
+      'main',
+      '--base',
+      'refs/remotes/origin/main',
+      '--head',
+      'origin/feature',
+    ]);
+    assert.strictEqual(head.status, 2, head.stdout + head.stderr);
+    assert.match(head.stderr, /--head origin\/feature is ambiguous/);
+    // Named in full, the range is the pull request's, and it needs review.
+    const full = ada.cli(['verify', '--branch', 'main', '--base', 'refs/remotes/origin/main', '--head', tip]);
+    assert.strictEqual(full.status, 1, full.stdout + full.stderr);
+  });
+
   it('exits 2 when notes are missing under --no-fetch, and for a shallow clone without the range', () => {
     const { ada, server } = setup();
     commitFile(ada, 'a.txt', 'a\n', 'human\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
