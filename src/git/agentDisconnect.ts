@@ -4,6 +4,7 @@ import { HOOK_AGENTS, type HookAgent } from '../core/agents/hookAgents';
 import { agentConfigFiles } from '../core/agents/hookLayouts';
 import { planAgentDisconnect, type DisconnectPlan } from '../core/agents/hookConfig';
 import { writeFileAtomic } from './atomicFile';
+import { readWorkTreeText } from './regularFile';
 import { recordDisconnected } from './connectedAgents';
 import { runGit } from './gitRunner';
 import { releaseFromExclude } from './localExclude';
@@ -58,11 +59,7 @@ export async function disconnectAgents(
   const root = repo.root as string;
   const read = (file: string) => {
     refuseSymlinkedPath(root, path.join(root, file), 'remove the agent hook configuration from');
-    try {
-      return fs.readFileSync(path.join(root, file), 'utf8');
-    } catch {
-      return undefined;
-    }
+    return readWorkTreeText(root, file);
   };
   const plans: DisconnectPlan[] = agents.flatMap((a) => planAgentDisconnect(a, read));
   const files: DisconnectedFile[] = [];

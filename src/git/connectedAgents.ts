@@ -4,6 +4,7 @@ import { HOOK_AGENTS, isHookAgent, type HookAgent } from '../core/agents/hookAge
 import type { HookPin } from '../core/agents/hookCommand';
 import { allAgentHookStates, type AgentHookState } from '../core/agents/hookHealth';
 import { writeFileAtomic } from './atomicFile';
+import { readWorkTreeText } from './regularFile';
 import { countersignDir, type RepoPaths } from './repository';
 
 /**
@@ -55,17 +56,6 @@ export function recordDisconnected(repo: RepoPaths, agents: readonly HookAgent[]
   writeFileAtomic(recordFile(repo), JSON.stringify(record, null, 2) + '\n');
 }
 
-/** Reads a working-tree file, undefined when absent or unreadable (an unreadable file reads as missing hooks). */
-function workTreeReader(root: string): (file: string) => string | undefined {
-  return (file) => {
-    try {
-      return fs.readFileSync(path.join(root, file), 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
-}
-
 /**
  * Where agents' hooks find Countersign for the work tree `root`: its CLI copy and the work tree, both
  * absolute, never what a hook's cwd resolves to. `agents connect` writes it; health checks compare with it.
@@ -76,9 +66,15 @@ export function hookPinOf(repo: RepoPaths, root: string): HookPin {
 
 /** Every hook agent's state in this working tree (empty for a bare repository). */
 export function agentHookStates(repo: RepoPaths): AgentHookState[] {
-  if (!repo.root) return [];
+  const root = repo.root;
+  if (!root) return [];
   // The same pin `agents connect` writes: hooks naming another repository's CLI copy are not current.
   const record = readRecord(repo).agents;
   const local = new Set(HOOK_AGENTS.filter((a) => record[a]?.local === true));
-  return allAgentHookStates(workTreeReader(repo.root), connectedAgents(repo), hookPinOf(repo, repo.root), local);
+  return allAgentHookStates(
+    (file) => readWorkTreeText(root, file),
+    connectedAgents(repo),
+    hookPinOf(repo, root),
+    local,
+  );
 }

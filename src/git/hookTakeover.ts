@@ -3,6 +3,7 @@ import * as path from 'path';
 import { runGit } from './gitRunner';
 import { readManifest, type HookManager } from './hookInstaller';
 import { SHIM_MARKER } from './hookScripts';
+import { readRegularFile, SETTINGS_FILE_MAX_BYTES } from './regularFile';
 import { countersignDir, resolveRepo } from './repository';
 
 /**
@@ -34,13 +35,8 @@ const LEFTHOOK_CONFIGS = [
 ];
 
 function read(file: string): string | undefined {
-  try {
-    const st = fs.lstatSync(file);
-    if (!st.isFile() || st.size > 1_000_000) return undefined;
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const r = readRegularFile(file, { maxBytes: SETTINGS_FILE_MAX_BYTES });
+  return r.kind === 'ok' ? r.content.toString('utf8') : undefined;
 }
 
 /** Which manager's files a hooks folder or repository shows. */

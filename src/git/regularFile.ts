@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as path from 'path';
 
 /**
  * Reads a working-tree or agent file only when it is a regular file, not through a symlink, and not larger
@@ -47,4 +48,30 @@ export function readRegularFile(abs: string, opts: { maxBytes: number; tail?: bo
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** The largest agent settings or hook-manager file read (they are a few KB; anything bigger is not one). */
+export const SETTINGS_FILE_MAX_BYTES = 1024 * 1024;
+
+/**
+ * A small configuration file in the work tree (an agent's settings, a hook manager's config) as text, or
+ * undefined when it is absent, not a regular file, reached through a symlinked folder, or too large. A clone
+ * chooses these files: a committed `.claude/settings.json -> /dev/zero` was read on every commit until the
+ * hook timed out (outside tester, session 7).
+ */
+export function readWorkTreeText(root: string, rel: string, maxBytes = SETTINGS_FILE_MAX_BYTES): string | undefined {
+  let at = root;
+  for (const part of path
+    .dirname(rel)
+    .split(/[\\/]/)
+    .filter((p) => p && p !== '.')) {
+    at = path.join(at, part);
+    try {
+      if (!fs.lstatSync(at).isDirectory()) return undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const r = readRegularFile(path.join(root, rel), { maxBytes });
+  return r.kind === 'ok' ? r.content.toString('utf8') : undefined;
 }

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
-import { SYNC_TIMEOUT_MS, TempRepo } from '../helpers/tempRepo';
+import { CLI, SYNC_TIMEOUT_MS, TempRepo } from '../helpers/tempRepo';
 import { matchAnyPath, matchGlob, matchPath, MAX_GLOB_LENGTH } from '../../../src/core/glob';
 import { DEFAULT_TIERS } from '../../../src/core/defaultTiers';
 import { attach, sign, statementFor } from '../helpers/approvals';
@@ -559,6 +559,27 @@ describe('hostile repository (issue 16)', function () {
       assert.strictEqual(r.status, 0, `status: ${r.status} ${r.stderr}`);
       const files = (JSON.parse(r.stdout) as { files: Record<string, { untracked: number }> }).files;
       assert.deepStrictEqual(Object.keys(files).sort(), ['b.txt']);
+    });
+
+    it('a committed agent settings file linked to /dev/zero slows neither status nor a commit (outside tester G4)', () => {
+      const repo = TempRepo.create();
+      commitFile(repo, 'a.txt', 'one\n', 'base');
+      fs.mkdirSync(path.join(repo.dir, '.claude'));
+      fs.symlinkSync('/dev/zero', path.join(repo.dir, '.claude', 'settings.json'));
+      fs.mkdirSync(path.join(repo.dir, '.github', 'hooks'), { recursive: true });
+      fs.symlinkSync('/dev/zero', path.join(repo.dir, '.github', 'hooks', 'countersign.json'));
+      repo.git('add', '.');
+      repo.commit('a clone whose agent settings never end');
+      assert.strictEqual(repo.cli(['install']).status, 0);
+      // Each read of /dev/zero would spin until the hook's timeout (or memory) runs out: bound both runs.
+      const bounded = { timeout: 20_000, encoding: 'utf8' as const, env: repo.env, cwd: repo.dir };
+      const status = spawnSync(process.execPath, [CLI, 'status', '--json'], bounded);
+      assert.strictEqual(status.status, 0, `status: ${status.status} ${status.signal} ${status.stderr}`);
+      repo.write('a.txt', 'one\ntwo\n');
+      repo.git('add', 'a.txt');
+      const commit = spawnSync('git', ['commit', '-q', '-m', 'work'], bounded);
+      assert.strictEqual(commit.status, 0, `commit: ${commit.status} ${commit.signal} ${commit.stderr}`);
+      assert.match(repo.git('log', '-1', '--format=%B'), /^AI-Provenance: v1 /m, 'the commit is attested');
     });
   });
 });
