@@ -105,6 +105,11 @@ export class ObjectReader {
     this.unsent += name + '\n';
   }
 
+  /** Settles when git exits: rejects at once if it fails while the caller is still asking (a walk that asks as it reads). */
+  get exited(): Promise<void> {
+    return this.done;
+  }
+
   /** No more names: waits for every answer (and for git to exit). */
   async close(): Promise<void> {
     this.send();

@@ -1,5 +1,6 @@
 import { readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
+import { noteBlobsOf } from './notesLookup';
 import { isPartialClone, missingObjects } from './missingObjects';
 import { AI_NOTES_REF, REVIEW_NOTES_REF } from './notesConfig';
 
@@ -35,6 +36,7 @@ export async function listNotes(cwd: string, ref: string): Promise<Map<string, s
  * The text of the notes on `objects` (all notes under `ref` when omitted), read through one
  * `git cat-file --batch`. Objects without a note are absent from the result. A note whose blob this clone
  * lacks (a partial clone, a snapshot) is not fetched: it is absent too, and `onMissing` hears of its object.
+ * Given `objects`, only the notes tree's paths to them are read (notesLookup.ts), whatever the ref holds.
  */
 export async function readNotes(
   cwd: string,
@@ -42,6 +44,21 @@ export async function readNotes(
   objects?: Iterable<string>,
   onMissing?: (object: string) => void,
 ): Promise<Map<string, string>> {
+  const partial = await isPartialClone(cwd);
+  if (objects && !partial) {
+    // The note blobs are read by the walk's own process, each once however many objects share it.
+    const contents = new Map<string, Buffer | undefined>();
+    const tip = await notesTip(cwd, ref);
+    if (tip === undefined) return new Map();
+    const blobs = await noteBlobsOf(cwd, tip, objects, { onBlob: (blob, content) => contents.set(blob, content) });
+    const texts = new Map<string, string>();
+    for (const [obj, blob] of blobs) {
+      const content = contents.get(blob);
+      if (content === undefined) onMissing?.(obj);
+      else texts.set(obj, content.toString('utf8'));
+    }
+    return texts;
+  }
   const listed = await listNotes(cwd, ref);
   const wanted: Array<[string, string]> = [];
   if (objects) {
@@ -52,8 +69,19 @@ export async function readNotes(
   } else {
     wanted.push(...listed);
   }
-  const byBlob = objectsByBlob(new Map(wanted));
-  for (const blob of await absentNoteBlobs(cwd, ref)) {
+  const absent = partial ? await absentNoteBlobs(cwd, ref) : new Set<string>();
+  return notesText(cwd, new Map(wanted), onMissing, absent);
+}
+
+/** The text of each object's note blob, each blob read once; blobs in `absent` (or missing) go to `onMissing`. */
+async function notesText(
+  cwd: string,
+  noteOf: Map<string, string>,
+  onMissing?: (object: string) => void,
+  absent: Set<string> = new Set(),
+): Promise<Map<string, string>> {
+  const byBlob = objectsByBlob(noteOf);
+  for (const blob of absent) {
     for (const obj of byBlob.get(blob) ?? []) onMissing?.(obj);
     byBlob.delete(blob);
   }

@@ -7,6 +7,7 @@ import { AI_NOTES_REF, REVIEW_NOTES_REF } from './notesConfig';
 import { unsignedAdditions } from './notesAdditions';
 import { unreadableAiNotes } from './aiNotesAdditions';
 import { noteTarget } from './notePath';
+import { emptyTree } from './emptyTree';
 
 /**
  * The server's rule for the notes refs (docs/design.md, "Approvals": the approvals ref is append-only where it is
@@ -42,32 +43,30 @@ export async function notesRefRefusal(
   policy: Policy | undefined,
 ): Promise<string | undefined> {
   if (!GUARDED_NOTES_REFS.includes(u.ref)) return undefined;
-  if (u.old === undefined) {
-    if (u.new === undefined) return undefined;
-    return u.ref === REVIEW_NOTES_REF
-      ? unsignedAdditions(cwd, undefined, u.new, policy)
-      : unreadableAiNotes(cwd, undefined, u.new);
-  }
+  if (u.new === undefined && u.old === undefined) return undefined;
   const what = u.ref === REVIEW_NOTES_REF ? 'every approval and rejection' : 'the provenance of every commit';
   if (u.new === undefined) {
     return `deleting ${u.ref} is not allowed: it holds ${what} on this server, and it is append-only.`;
   }
-  const ff = await runGit(['merge-base', '--is-ancestor', u.old, u.new], { cwd, okCodes: [1] });
-  if (ff.code !== 0) {
-    return `a non-fast-forward update of ${u.ref} is not allowed (${u.old.slice(0, 12)} is not in the history of ${u.new.slice(0, 12)}): it is append-only, so ${what} stays; ${fixFor(u.ref)}.`;
+  if (u.old !== undefined) {
+    const ff = await runGit(['merge-base', '--is-ancestor', u.old, u.new], { cwd, okCodes: [1] });
+    if (ff.code !== 0) {
+      return `a non-fast-forward update of ${u.ref} is not allowed (${u.old.slice(0, 12)} is not in the history of ${u.new.slice(0, 12)}): it is append-only, so ${what} stays; ${fixFor(u.ref)}.`;
+    }
   }
-  if (u.ref !== REVIEW_NOTES_REF) return unreadableAiNotes(cwd, u.old, u.new);
-  const stray = await strayEntries(cwd, u.old, u.new);
+  // In either ref: git reads an uppercase-hex file as a note too, but the server's rules below would not judge it.
+  const stray = await strayEntries(cwd, u.old ?? (await emptyTree(cwd)), u.new);
   if (stray.length > 0) {
     return `this push puts ${stray.length} entr${stray.length === 1 ? 'y' : 'ies'} into ${u.ref} that ${stray.length === 1 ? 'is' : 'are'} no note (${stray
       .slice(0, 3)
       .map((p) => JSON.stringify(p))
       .join(
         ', ',
-      )}${stray.length > 3 ? ', …' : ''}): a notes tree holds only files named after the commit they annotate, and anything else would hide a statement from the gate; write approvals with \`countersign approve\` or \`git notes\`, then push without --force.`;
+      )}${stray.length > 3 ? ', …' : ''}): a notes tree holds only files named after the commit they annotate (lowercase hex), and anything else would hide a note from the server's rules or from the gate; write ${u.ref === REVIEW_NOTES_REF ? 'approvals with \`countersign approve\` or' : 'notes with'} \`git notes\`, then push without --force.`;
   }
+  if (u.ref !== REVIEW_NOTES_REF) return unreadableAiNotes(cwd, u.old, u.new);
   const unsigned = await unsignedAdditions(cwd, u.old, u.new, policy);
-  if (unsigned) return unsigned;
+  if (unsigned || u.old === undefined) return unsigned;
   const dropped = await droppedStatements(cwd, u.old, u.new);
   if (dropped.length === 0) return undefined;
   const shown = dropped
