@@ -1,3 +1,4 @@
+import { isUtf8 } from 'buffer';
 import { CountersignError } from './errors';
 
 /**
@@ -71,7 +72,8 @@ function decodeMessage(bytes: Buffer, encoding: string | undefined): string {
   return bytes.toString('utf8');
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a byte-order mark in a path is part of its name (dropped, `\xef\xbb\xbfa` and `a` would be one path).
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * A path's bytes as a string that keeps distinct paths distinct. Valid UTF-8 decodes as usual; each byte of
@@ -80,6 +82,9 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * deleted files would count as one.
  */
 export function decodePath(bytes: Uint8Array): string {
+  // Most paths are valid UTF-8: Buffer's native decoder reads those to the same string without the cost of
+  // a TextDecoder call per path (a report decodes one per file of every commit).
+  if (isUtf8(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   try {
     return utf8.decode(bytes);
   } catch {

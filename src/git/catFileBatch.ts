@@ -31,9 +31,14 @@ export class ObjectReader {
   /** Names asked since the last write: one pipe write per turn of the caller's loop, not one per name. */
   private unsent = '';
 
+  /**
+   * With `borrowed`, `content` is a view into the reader's own buffer, valid only during the call (no copy
+   * per object: a report reads thousands of notes and decodes each at once); without, a copy the caller keeps.
+   */
   constructor(
     cwd: string,
     private readonly onObject: OnObject,
+    private readonly opts: { borrowed?: boolean } = {},
   ) {
     this.child = childProcess().spawn('git', ['cat-file', '--batch'], {
       cwd,
@@ -140,7 +145,8 @@ export class ObjectReader {
         this.need = { size, type };
       }
       if (this.buf.length < this.need.size + 1) return;
-      const content = Buffer.from(this.buf.subarray(0, this.need.size));
+      const view = this.buf.subarray(0, this.need.size);
+      const content = this.opts.borrowed ? view : Buffer.from(view);
       const type = this.need.type;
       this.buf = this.buf.subarray(this.need.size + 1);
       this.need = undefined;

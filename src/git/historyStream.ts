@@ -1,6 +1,6 @@
 import { usageError } from '../core/errors';
 import { decodePath } from '../core/commitObject';
-import { streamNulBuffers } from './nulStream';
+import { streamNulSpans } from './nulStream';
 
 /**
  * Streams commits from one `git log` process (docs/design.md: no process per commit). Each commit is printed as
@@ -32,7 +32,6 @@ export interface HistoryCommit {
 
 const FIELDS = ['%H', '%P', '%an', '%ae', '%at', '%cn', '%ce', '%ct', '%B'];
 const FORMAT = '%x01' + FIELDS.join('%x00');
-const NUMSTAT = /^(\d+|-)\t(\d+|-)\t/;
 
 /** Revisions from the command line are passed to git only when they cannot be read as options. */
 export function checkRevisionArgs(revs: string[]): void {
@@ -70,7 +69,10 @@ export async function streamHistory(
     ...opts.revs,
     '--',
   ];
-  let fields: string[] = [];
+  // Each commit is \x01 and FIELDS.length NUL-terminated fields; with numstat, `added\tdeleted\tpath` tokens
+  // follow (the first behind git's newline). Tokens are read where they lie in the pipe's chunk: a field is
+  // decoded once, a numstat entry's counts are read from its bytes, and only its path becomes a string.
+  let field = FIELDS.length;
   let current: HistoryCommit | undefined;
   let count = 0;
   const flush = () => {
@@ -80,51 +82,97 @@ export async function streamHistory(
     }
     current = undefined;
   };
-  await streamNulBuffers(
+  await streamNulSpans(
     args,
     cwd,
-    (bytes) => {
-      // Fields are text; a numstat path is decoded losslessly (decodePath), so distinct paths stay distinct.
-      const token = bytes.toString('utf8');
-      if (fields.length === 0) {
-        if (token.startsWith('\x01')) {
-          flush();
-          fields.push(token.slice(1));
-          return;
-        }
-        // git separates the format from its numstat by a newline.
-        const raw = bytes[0] === 0x0a ? bytes.subarray(1) : bytes;
-        const m = NUMSTAT.exec(raw.subarray(0, 64).toString('latin1'));
-        if (m && current) {
-          current.files ??= [];
-          current.files.push({
-            path: decodePath(raw.subarray(m[0].length)),
-            added: m[1] === '-' ? undefined : Number(m[1]),
-            deleted: m[2] === '-' ? undefined : Number(m[2]),
-          });
-        }
+    (bytes, start, end) => {
+      if (field < FIELDS.length) {
+        setField(current as HistoryCommit, field++, bytes.toString('utf8', start, end));
         return;
       }
-      fields.push(token);
-      if (fields.length === FIELDS.length) {
-        const [sha, parents, an, ae, at, cn, ce, ct, body] = fields;
-        current = {
-          sha,
-          parents: parents ? parents.split(' ') : [],
-          authorName: an,
-          authorEmail: ae,
-          authorTime: Number(at),
-          committerName: cn,
-          committerEmail: ce,
-          committerTime: Number(ct),
-          message: body,
-          ...(opts.numstat ? { files: [] } : {}),
-        };
-        fields = [];
+      if (start < end && bytes[start] === 0x01) {
+        flush();
+        current = emptyCommit(opts.numstat === true);
+        field = 0;
+        setField(current, field++, bytes.toString('utf8', start + 1, end));
+        return;
       }
+      if (current) numstatEntry(current, bytes, start, end);
     },
     opts.stdin,
   );
   flush();
   return count;
+}
+
+function emptyCommit(numstat: boolean): HistoryCommit {
+  const c: HistoryCommit = {
+    sha: '',
+    parents: [],
+    authorName: '',
+    authorEmail: '',
+    authorTime: 0,
+    committerName: '',
+    committerEmail: '',
+    committerTime: 0,
+    message: '',
+  };
+  if (numstat) c.files = [];
+  return c;
+}
+
+/** Field `i` of FIELDS. */
+function setField(c: HistoryCommit, i: number, text: string): void {
+  switch (i) {
+    case 0:
+      c.sha = text;
+      break;
+    case 1:
+      c.parents = text ? text.split(' ') : [];
+      break;
+    case 2:
+      c.authorName = text;
+      break;
+    case 3:
+      c.authorEmail = text;
+      break;
+    case 4:
+      c.authorTime = Number(text);
+      break;
+    case 5:
+      c.committerName = text;
+      break;
+    case 6:
+      c.committerEmail = text;
+      break;
+    case 7:
+      c.committerTime = Number(text);
+      break;
+    default:
+      c.message = text;
+  }
+}
+
+/**
+ * A numstat token `added\tdeleted\tpath` (`-` for a binary file's counts) in bytes[start, end), git's newline
+ * before the first one skipped; anything else is not an entry and is skipped. The path is decoded losslessly
+ * (decodePath), so distinct paths stay distinct.
+ */
+function numstatEntry(c: HistoryCommit, bytes: Buffer, start: number, end: number): void {
+  let i = start < end && bytes[start] === 0x0a ? start + 1 : start;
+  const added = countAt(bytes, i, end);
+  if (added.next < 0) return;
+  const deleted = countAt(bytes, added.next, end);
+  if (deleted.next < 0) return;
+  i = deleted.next;
+  (c.files ??= []).push({ path: decodePath(bytes.subarray(i, end)), added: added.value, deleted: deleted.value });
+}
+
+/** Digits or `-` then a tab, from `i`: the count (undefined for `-`) and where the next part starts, or next -1. */
+function countAt(bytes: Buffer, i: number, end: number): { value: number | undefined; next: number } {
+  if (i + 1 < end && bytes[i] === 0x2d && bytes[i + 1] === 0x09) return { value: undefined, next: i + 2 };
+  let value = 0;
+  const from = i;
+  for (; i < end && bytes[i] >= 0x30 && bytes[i] <= 0x39; i++) value = value * 10 + bytes[i] - 0x30;
+  return i > from && i < end && bytes[i] === 0x09 ? { value, next: i + 1 } : { value: undefined, next: -1 };
 }

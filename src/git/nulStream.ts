@@ -13,6 +13,21 @@ export function streamNulBuffers(
   onToken: (token: Buffer) => void,
   input?: string,
 ): Promise<void> {
+  return streamNulSpans(args, cwd, (bytes, start, end) => onToken(bytes.subarray(start, end)), input);
+}
+
+/**
+ * streamNulBuffers without a Buffer per token: `onToken` gets `bytes[start, end)`, where `bytes` is the pipe's
+ * chunk itself (or, for a token split across chunks, its pieces joined). A reader of a long `git log` takes
+ * what it needs from the span (bytes.toString('utf8', start, end), single bytes) and allocates nothing else.
+ * The span is only valid during the call.
+ */
+export function streamNulSpans(
+  args: string[],
+  cwd: string,
+  onToken: (bytes: Buffer, start: number, end: number) => void,
+  input?: string,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
     let pending: Buffer[] = [];
@@ -23,10 +38,11 @@ export function streamNulBuffers(
       try {
         let start = 0;
         for (let i = chunk.indexOf(0); i >= 0; i = chunk.indexOf(0, start)) {
-          const piece = chunk.subarray(start, i);
-          const token = pending.length > 0 ? Buffer.concat([...pending, piece]) : piece;
-          pending = [];
-          onToken(token);
+          if (pending.length > 0) {
+            const token = Buffer.concat([...pending, chunk.subarray(start, i)]);
+            pending = [];
+            onToken(token, 0, token.length);
+          } else onToken(chunk, start, i);
           start = i + 1;
         }
         if (start < chunk.length) pending.push(chunk.subarray(start));
@@ -59,7 +75,7 @@ export function streamNulBuffers(
         const rest = Buffer.concat(pending);
         if (rest.length > 0) {
           try {
-            onToken(rest);
+            onToken(rest, 0, rest.length);
           } catch (e) {
             reject(e);
             return;

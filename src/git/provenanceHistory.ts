@@ -193,14 +193,18 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
   // Notes claiming more lines of a file than the commit added there: read again with the files' lengths.
   const overclaimed: CommitFacts[] = [];
   let answered = 0;
-  const reader = new ObjectReader(cwd, (_blob, content) => {
-    const f = waiting[answered];
-    (waiting as Array<CommitFacts | undefined>)[answered++] = undefined;
-    if (!f || content === undefined) return;
-    const { note, error } = readNote(content.toString('utf8'), f.sha);
-    applyNote(f, { ...(note ? { summary: summariseNote(note) } : {}), ...(error ? { error } : {}) });
-    if (overclaimedPaths(f).length > 0) overclaimed.push(f);
-  });
+  const reader = new ObjectReader(
+    cwd,
+    (_blob, content) => {
+      const f = waiting[answered];
+      (waiting as Array<CommitFacts | undefined>)[answered++] = undefined;
+      if (!f || content === undefined) return;
+      const { note, error } = readNote(content.toString('utf8'), f.sha);
+      applyNote(f, { ...(note ? { summary: summariseNote(note) } : {}), ...(error ? { error } : {}) });
+      if (overclaimedPaths(f).length > 0) overclaimed.push(f);
+    },
+    { borrowed: true },
+  );
   const onCommit = (c: HistoryCommit, window: number) => {
     // A branch moved between the count and the log could shift a window onto its neighbour's commits.
     if (inHistory.has(c.sha)) return;

@@ -5,6 +5,7 @@ import type { GroupBy } from '../../core/report/aggregate';
 import { formatReportCsv, formatReportMarkdown, formatReportText } from '../../core/report/reportFormat';
 import { formatReportHtml } from '../../core/report/reportHtml';
 import { EXIT_BLOCKED, parseCommandArgs, writeJson, type Command } from '../command';
+import { preferShortRunTiering } from '../shortRunTiering';
 
 const FORMATS = ['text', 'json', 'markdown', 'csv', 'html'] as const;
 const GROUPS: GroupBy[] = ['agent', 'author', 'path', 'week'];
@@ -70,6 +71,7 @@ not a revision or range here, a bad option, or not a repository.
         throw usageError(`report: --depth must be a whole number ≥ 1 (got '${values.depth}')`);
       if (by !== 'path') throw usageError('report: --depth only applies with --by path');
     }
+    preferShortRunTiering();
     const { report, orphanCount } = await buildReport(ctx.cwd, {
       revs: positionals,
       ...(by ? { by } : {}),

@@ -159,6 +159,14 @@ describe('commit object and path decoding (pure)', () => {
     const b = decodePath(Buffer.from([0x78, 0xf1]));
     assert.notStrictEqual(a, b);
     assert.strictEqual(decodePath(Buffer.from('tést/ü.txt')), 'tést/ü.txt');
+    // A byte-order mark is part of the name, in valid UTF-8 and beside an invalid byte alike.
+    const bom = [0xef, 0xbb, 0xbf];
+    assert.strictEqual(decodePath(Buffer.from([...bom, 0x61])), '\ufeffa');
+    assert.notStrictEqual(decodePath(Buffer.from([...bom, 0x78, 0xf0])), decodePath(Buffer.from([0x78, 0xf0])));
+    assert.deepStrictEqual(
+      encodePath(decodePath(Buffer.from([...bom, 0x78, 0xf0]))),
+      Buffer.from([...bom, 0x78, 0xf0]),
+    );
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 24 }), (bytes) => {
         assert.deepStrictEqual(encodePath(decodePath(bytes)), Buffer.from(bytes));
