@@ -12,7 +12,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { canonicalStatementBytes, formatStatementLine, type ApprovalStatement } from '../src/core/approvalStatement';
 import { evaluateGate } from '../src/core/gate';
-import { gatherGateInput, readPolicyFrom } from '../src/git/gateInput';
+import { gatherGateInput } from '../src/git/gateInput';
+import { readPolicyFrom } from '../src/git/policyRead';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);

@@ -1,5 +1,5 @@
 /**
- * How long the review panel takes to refresh (src/git/reviewSnapshot.ts: the developer's gate plus every
+ * How long the review panel takes to refresh (src/app/reviewSnapshot.ts: the developer's gate plus every
  * unmerged remote branch judged by verifyRange) as the number of fetched branches grows. A real bare origin
  * with a policy on main, N feature branches of C commits each, a reviewer clone that fetched them.
  * Usage: node dist/scripts/bench-review-panel.js [--branches N] [--commits C] [--rounds R] [--json] [--list-processes]
@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { repoView } from '../src/core/panel/viewModel';
-import { repoSnapshot } from '../src/git/reviewSnapshot';
+import { repoSnapshot } from '../src/app/reviewSnapshot';
 import { median } from './bench/stats';
 import { benchGitEnv } from './bench/gitEnv';
 

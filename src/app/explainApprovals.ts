@@ -4,7 +4,7 @@ import { POLICY_FILE, type Policy } from '../core/policy';
 import { CommitGraph } from '../core/report/commitGraph';
 import type { CommitFacts } from '../core/report/commitFacts';
 import type { CommitStanding } from '../core/statementStanding';
-import { readPolicyFrom } from '../git/gateInput';
+import { readPolicyFrom } from '../git/policyRead';
 import { historyStanding } from '../git/historyStanding';
 import { readStatements, statementKeys } from '../git/provenanceHistory';
 import { parentsAbove } from '../git/spanReach';

@@ -1,7 +1,7 @@
 import { errorMessage } from '../core/errors';
 import { runGit } from '../git/gitRunner';
 import { remoteDefaultBranch, policySourceAt } from '../git/policyBranch';
-import { targetBranch, verifyRange } from '../git/pushGate';
+import { targetBranch, verifyRange } from './verify';
 import type { GateVerdict } from './explanation';
 
 /** What `explain --branch/--remote` asked for (both optional). */

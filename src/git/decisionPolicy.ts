@@ -1,6 +1,6 @@
 import type { PolicySource } from '../core/gate';
-import { readPolicyFrom } from './gateInput';
-import { remoteDefaultBranch } from './pushGate';
+import { readPolicyFrom } from './policyRead';
+import { remoteDefaultBranch } from './policyBranch';
 import { resolveCommit } from './stagedDiff';
 
 /**

@@ -1,18 +1,15 @@
-import { EMPTY_PATCH_ID, statementCovers, type ApprovalStatement, distinctStatements } from '../core/approvalStatement';
-import { approvedSpanKey, RangeIndex, ReviewerKeys } from '../core/approvalRules';
-import type { ReplayedTree } from '../core/approvalReplayCheck';
-import { CountersignError, errorMessage } from '../core/errors';
-import type { GateCommit, GateInput, PolicySource } from '../core/gate';
-import { isProtected, parsePolicy, POLICY_FILE, TAG_PREFIX } from '../core/policy';
-import { replayedTreeFor } from './approvalReplay';
-import { approvedCommits } from './approvedCommits';
+import { EMPTY_PATCH_ID, type ApprovalStatement, distinctStatements } from '../core/approvalStatement';
+import { approvedSpanKey, ReviewerKeys } from '../core/approvalRules';
+import type { GateInput, PolicySource } from '../core/gate';
+import { isProtected, POLICY_FILE, TAG_PREFIX } from '../core/policy';
 import { gatherApprovals } from './approvalNotes';
 import type { BranchReadAhead } from './branchReadAhead';
 import { readCommitRange } from './commitLog';
 import { runGit } from './gitRunner';
-import { noLazyFetchEnv } from './missingObjects';
 import { readNotes } from './notesReader';
-import { stablePatchId, stablePatchIds, stablePatchIdsOfSpans } from './patchId';
+import { stablePatchId, stablePatchIds } from './patchId';
+import { rebasedSpanPatches, replayedApprovals } from './rebasedApprovals';
+import { revParse } from './revision';
 import { firstParentExit, netChangeBase, restoredFromExits, sourceExits, unexplainedNetChange } from './netChange';
 import { rewindOf } from './rewind';
 import { emptyTree } from './emptyTree';
@@ -73,11 +70,6 @@ export interface GatherOptions {
 
 export const MAX_COMMITS = 10_000;
 
-async function revParse(cwd: string, rev: string): Promise<string | undefined> {
-  const r = await runGit(['rev-parse', '--verify', '--quiet', rev], { cwd, okCodes: [1, 128] });
-  return r.code === 0 ? r.stdout.trim() : undefined;
-}
-
 /** Which of `oids` name objects in this repository: one `git cat-file --batch-check`. */
 async function existingObjects(cwd: string, oids: string[]): Promise<Set<string>> {
   const out = new Set<string>();
@@ -91,62 +83,6 @@ async function existingObjects(cwd: string, oids: string[]): Promise<Set<string>
 
 async function objectExists(cwd: string, oid: string): Promise<boolean> {
   return (await runGit(['cat-file', '-e', oid], { cwd, okCodes: [1, 128] })).code === 0;
-}
-
-/**
- * The commit a tag's value names (through annotated tags), or why it names none. The server's pre-receive,
- * the client's pre-push and `verify` judge a tag as the commit it names (docs/design.md, `protectedTags`).
- */
-export async function peelTag(cwd: string, oidValue: string): Promise<{ commit: string } | { error: string }> {
-  const r = await runGit(['rev-parse', '--verify', '--quiet', `${oidValue}^{commit}`], { cwd, okCodes: [1, 128] });
-  if (r.code === 0) return { commit: r.stdout.trim() };
-  return {
-    error: `the tag names ${oidValue.slice(0, 12)}, which is not a commit: a protected tag must name a reviewed commit`,
-  };
-}
-
-/** The policy blob at `rev`, or undefined when the commit has no .countersign.json; throws when `rev` is unreadable. */
-async function policyBlobAt(cwd: string, rev: string): Promise<string | undefined> {
-  if (!(await revParse(cwd, `${rev}^{commit}`))) {
-    throw new CountersignError(
-      'config',
-      `${rev} is not in this repository, so its ${POLICY_FILE} cannot be read; fetch it (git fetch) and try again`,
-    );
-  }
-  return revParse(cwd, `${rev}:${POLICY_FILE}`);
-}
-
-export async function readPolicyFrom(cwd: string, revs: Array<{ rev: string; label: string }>): Promise<PolicySource> {
-  const looked: string[] = [];
-  for (const { rev, label } of revs) {
-    const where = `${POLICY_FILE} on ${label}`;
-    let blob: string | undefined;
-    try {
-      blob = await policyBlobAt(cwd, rev);
-    } catch (e) {
-      return { kind: 'error', message: errorMessage(e), from: where };
-    }
-    looked.push(label);
-    if (!blob) continue;
-    let text: string;
-    try {
-      // Never fetched: a partial clone that lacks the policy's blob reads it as an error (fail closed).
-      text = (await runGit(['cat-file', 'blob', blob], { cwd, env: noLazyFetchEnv() })).stdout;
-    } catch (e) {
-      if (!CountersignError.is(e, 'missingObject')) throw e;
-      return {
-        kind: 'error',
-        message: `${where}: this clone lacks its content (a partial clone; nothing was fetched): run 'git fetch --refetch' or use a full clone`,
-        from: where,
-      };
-    }
-    try {
-      return { kind: 'ok', policy: parsePolicy(text, where), from: where };
-    } catch (e) {
-      return { kind: 'error', message: errorMessage(e), from: where };
-    }
-  }
-  return { kind: 'none', looked };
 }
 
 /** A read started ahead of its use: a failure surfaces where it is awaited, not as an unhandled rejection first. */
@@ -346,88 +282,4 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     replayedTrees,
     rejectionReach,
   };
-}
-
-/**
- * Per approval carried by patch-id onto some commit of the range, its change replayed onto the review base
- * (approvalReplay.ts): the tree such a commit must have. Nothing is run when no approval is carried that way.
- */
-async function replayedApprovals(
-  cwd: string,
-  commits: GateCommit[],
-  reviewBase: string | undefined,
-  valid: ApprovalStatement[],
-): Promise<Record<string, ReplayedTree>> {
-  const out: Record<string, ReplayedTree> = {};
-  const range = new RangeIndex(commits, reviewBase, {});
-  for (const st of valid) {
-    if (st.decision !== 'approve' || approvedSpanKey(st) in out) continue;
-    const carried = range.anchors(st).some(
-      (t) =>
-        statementCovers(st, {
-          tip: t.sha,
-          tree: t.tree,
-          base: reviewBase ?? '',
-          patchId: t.patchIdFromBase ?? '',
-        }) === 'rebased',
-    );
-    if (!carried) continue;
-    out[approvedSpanKey(st)] = await replayedTreeFor(cwd, st, reviewBase);
-  }
-  return out;
-}
-
-/**
- * What a rebased approval must be matched against, commit by commit (RangeIndex.rebasedMismatch): for each
- * valid approval that a chain of more than one range commit reaches by patch-id, the own patch-ids of the
- * approved commits (statement base..tip) and of that chain's commits. One `rev-list` per such approved span
- * and one batched patch-id run in all; nothing at all when no approval was carried by patch-id.
- */
-async function rebasedSpanPatches(
-  cwd: string,
-  commits: GateCommit[],
-  reviewBase: string | undefined,
-  valid: ApprovalStatement[],
-): Promise<Record<string, string[] | null>> {
-  const out: Record<string, string[] | null> = {};
-  const range = new RangeIndex(commits, reviewBase, {});
-  const own = new Map<string, string>();
-  const spans = new Map<string, { st: ApprovalStatement; length: number }>();
-  for (const st of valid) {
-    if (st.decision !== 'approve') continue;
-    for (const t of range.anchors(st)) {
-      if (
-        statementCovers(st, { tip: t.sha, tree: t.tree, base: reviewBase ?? '', patchId: t.patchIdFromBase ?? '' }) !==
-        'rebased'
-      )
-        continue;
-      const chain = range.chainFromBase(t.sha);
-      if (!chain || chain.length < 2) continue;
-      for (const c of chain) {
-        const parent = range.byId.get(c)?.parents[0];
-        if (parent) own.set(c, parent);
-      }
-      const key = approvedSpanKey(st);
-      out[key] = null;
-      spans.set(key, { st, length: Math.max(chain.length, spans.get(key)?.length ?? 0) });
-    }
-  }
-  for (const { st, length } of spans.values()) {
-    // One more than the chain is enough to tell "more were approved" from "as many".
-    const approved = await approvedCommits(cwd, st, length + 1);
-    if (!approved || (!approved.linear && approved.chain.length <= length)) continue;
-    for (const [c, parent] of approved.parents) own.set(c, parent);
-    out[approvedSpanKey(st)] = approved.chain;
-  }
-  if (own.size === 0) return out;
-  const ids = await stablePatchIdsOfSpans(
-    cwd,
-    [...own].map(([tip, base]) => ({ base, tip })),
-  );
-  for (const c of commits) {
-    const id = ids.get(c.sha);
-    if (id !== undefined) c.ownPatchId = id;
-  }
-  for (const [key, chain] of Object.entries(out)) if (chain) out[key] = chain.map((c) => ids.get(c) ?? '');
-  return out;
 }

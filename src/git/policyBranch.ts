@@ -5,7 +5,7 @@ import { checkPolicy, parsePolicy, POLICY_FILE, type Policy } from '../core/poli
 import { formatProblem } from '../core/policyProblems';
 import { protectingPolicyBranch } from '../core/policyBranchProtection';
 import { writeFileAtomic } from './atomicFile';
-import { readPolicyFrom } from './gateInput';
+import { readPolicyFrom } from './policyRead';
 import { gitConfig, runGit, sharedInSnapshot } from './gitRunner';
 import { countersignDir, resolveRepo } from './repository';
 import { defaultRemote } from './remotes';

@@ -2,7 +2,8 @@ import { evaluateGate, type GateResult, type PolicySource } from '../core/gate';
 import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy } from '../core/policy';
 import { protectingPolicyBranch } from '../core/policyBranchProtection';
 import { REVIEW_NOTES_REF } from './notesConfig';
-import { gatherGateInput, peelTag, ZERO_OID } from './gateInput';
+import { gatherGateInput, ZERO_OID } from './gateInput';
+import { peelTag } from './peelTag';
 import { runGit } from './gitRunner';
 import { notesRefRefusal } from './notesRefGuard';
 import {
@@ -14,7 +15,7 @@ import {
   rememberPolicy,
   serverPolicyBranch,
 } from './policyBranch';
-import type { HookOutcome } from './pushGate';
+import type { HookOutcome } from './prePush';
 
 /**
  * pre-receive on a server (bare repository), the gate's real enforcement. Every update of a branch or tag is

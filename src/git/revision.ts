@@ -83,3 +83,9 @@ export async function refuseAmbiguousRevision(cwd: string, rev: string, what: st
     );
   }
 }
+
+/** The object `rev` names (`git rev-parse --verify --quiet`), or undefined when it names none. */
+export async function revParse(cwd: string, rev: string): Promise<string | undefined> {
+  const r = await runGit(['rev-parse', '--verify', '--quiet', rev], { cwd, okCodes: [1, 128] });
+  return r.code === 0 ? r.stdout.trim() : undefined;
+}

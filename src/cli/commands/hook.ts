@@ -1,7 +1,8 @@
 import { didYouMean } from '../../core/didYouMean';
 import { gateText } from '../../core/gateReport';
 import { CLIENT_HOOKS } from '../../git/hookScripts';
-import { prePush, preReceive } from '../../git/pushGate';
+import { prePush } from '../../git/prePush';
+import { preReceive } from '../../git/receiveGate';
 import { EXIT_BLOCKED, EXIT_ERROR, type Command } from '../command';
 import { MANAGED_HOOKS, runForHookManager } from '../hookManagerEntry';
 import { stagedPolicyProblems } from '../../git/stagedPolicy';

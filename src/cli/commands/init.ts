@@ -10,7 +10,7 @@ import { POLICY_FILE } from '../../core/policy';
 import { writeFileAtomic } from '../../git/atomicFile';
 import { gitConfig, runGit } from '../../git/gitRunner';
 import { HOOK_MANAGERS, readManifest, type HookManager } from '../../git/hookInstaller';
-import { remoteDefaultBranch } from '../../git/pushGate';
+import { remoteDefaultBranch } from '../../git/policyBranch';
 import { resolveRepo } from '../../git/repository';
 import { defaultRemote, listRemotes } from '../../git/remotes';
 import { signingKeyInfo } from '../../git/signingKeyInfo';

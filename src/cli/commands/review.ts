@@ -3,7 +3,7 @@ import type { CommitCard, ReviewBranch } from '../../core/panel/protocol';
 import { repoView, reviewBranchView } from '../../core/panel/viewModel';
 import { CountersignError, errorMessage } from '../../core/errors';
 import { listRemotes } from '../../git/remotes';
-import { fetchForReview, repoSnapshot } from '../../git/reviewSnapshot';
+import { fetchForReview, repoSnapshot } from '../../app/reviewSnapshot';
 import { resolveRepo } from '../../git/repository';
 import { parseCommandArgs, writeJson, type Command } from '../command';
 

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import { gateGithubAnnotations, gateJson, gateMarkdownSummary, gateText } from '../../core/gateReport';
 import { didYouMean } from '../../core/didYouMean';
 import { usageError } from '../../core/errors';
-import { verifyRange } from '../../git/pushGate';
+import { verifyRange } from '../../app/verify';
 import { EXIT_BLOCKED, EXIT_ERROR, EXIT_OK, parseCommandArgs, writeJson, type Command } from '../command';
 
 export const verifyCommand: Command = {

@@ -6,7 +6,7 @@ import { approvers, gateStatus } from './gateStatus';
 import type { CommitCard, DeveloperView, RepoView, ReviewBranch } from './protocol';
 
 /**
- * Builds what the panel shows from what git said (src/git/reviewSnapshot.ts gathers it): the commits awaiting
+ * Builds what the panel shows from what git said (src/app/reviewSnapshot.ts gathers it): the commits awaiting
  * review on fetched branches and the current branch's gate. Pure: tests feed it gate results directly.
  */
 export interface Me {

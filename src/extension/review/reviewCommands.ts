@@ -11,7 +11,7 @@ import { REVIEW_NOTES_REF } from '../../git/notesConfig';
 import { GitRepository } from '../../git/gitRepository';
 import { recordDecision, type DecisionResult } from '../../app/reviewDecision';
 import { resolveCommitStrictly } from '../../git/revision';
-import { readMe } from '../../git/reviewSnapshot';
+import { readMe } from '../../app/reviewSnapshot';
 import { signingKeyInfo } from '../../git/signingKeyInfo';
 import { Commands, Views, type CommandId } from '../ids';
 import { pickRepository } from '../workspaceRepos';

@@ -3,7 +3,7 @@ import { errorMessage } from '../../core/errors';
 import type { PanelModel, RepoView } from '../../core/panel/protocol';
 import { repoView, type RepoSnapshot } from '../../core/panel/viewModel';
 import { GitRepository } from '../../git/gitRepository';
-import { fetchForReview, repoSnapshot } from '../../git/reviewSnapshot';
+import { fetchForReview, repoSnapshot } from '../../app/reviewSnapshot';
 import { workspaceRepositories } from '../workspaceRepos';
 
 /**

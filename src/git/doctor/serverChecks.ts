@@ -1,5 +1,5 @@
 import { POLICY_FILE } from '../../core/policy';
-import { readPolicyFrom } from '../gateInput';
+import { readPolicyFrom } from '../policyRead';
 import { runGit } from '../gitRunner';
 import { serverPolicyBranch } from '../policyBranch';
 import { serverGateState } from '../serverHookInstaller';

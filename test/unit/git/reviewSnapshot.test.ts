@@ -8,7 +8,7 @@ import { formatAuthorshipNote, sessionEntryKey, sessionKey, traceKey } from '../
 import { repoView } from '../../../src/core/panel/viewModel';
 import { readStatementsOn } from '../../../src/git/approvalsStore';
 import { recordDecision } from '../../../src/app/reviewDecision';
-import { fetchForReview, repoSnapshot } from '../../../src/git/reviewSnapshot';
+import { fetchForReview, repoSnapshot } from '../../../src/app/reviewSnapshot';
 import { signingKeyInfo } from '../../../src/git/signingKeyInfo';
 import { makeKey } from '../helpers/reviewerKeys';
 import { isolatedEnv } from '../helpers/tempRepo';

@@ -3,13 +3,15 @@ import * as path from 'path';
 import { errorMessage } from '../core/errors';
 import type { BranchGate, DeveloperGate, Me, RepoSnapshot } from '../core/panel/viewModel';
 import { isProtected, POLICY_FILE } from '../core/policy';
-import { BranchReadAhead } from './branchReadAhead';
-import { MAX_COMMITS } from './gateInput';
-import { gitConfig, runGit, withGitReadCache } from './gitRunner';
-import { hookTakeover } from './hookTakeover';
-import { fetchNotes } from './notesSync';
-import { remoteBranches, remoteDefaultBranch, verifyRange } from './pushGate';
-import { defaultRemote, listRemotes } from './remotes';
+import { BranchReadAhead } from '../git/branchReadAhead';
+import { MAX_COMMITS } from '../git/gateInput';
+import { gitConfig, runGit, withGitReadCache } from '../git/gitRunner';
+import { hookTakeover } from '../git/hookTakeover';
+import { fetchNotes } from '../git/notesSync';
+import { remoteBranches } from '../git/remoteBranches';
+import { remoteDefaultBranch } from '../git/policyBranch';
+import { verifyRange } from './verify';
+import { defaultRemote, listRemotes } from '../git/remotes';
 
 /**
  * Everything the review panel and the gate's status bar item show for one repository, gathered with the

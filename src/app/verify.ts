@@ -1,41 +1,27 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { CountersignError, errorMessage } from '../core/errors';
 import { closest, didYouMean } from '../core/didYouMean';
 import { evaluateGate, type GateInput, type GateResult, type PolicySource } from '../core/gate';
 import { isProtected, POLICY_FILE, TAG_PREFIX } from '../core/policy';
-import { fetchApprovals } from './approvalsStore';
-import type { BranchReadAhead } from './branchReadAhead';
-import { gatherGateInput, peelTag, ZERO_OID, type RefUpdate } from './gateInput';
-import { runGit } from './gitRunner';
-import { AI_NOTES_REF, REVIEW_NOTES_REF, trackingRef } from './notesConfig';
-import { notesTip } from './notesReader';
-import { policySourceAt, policyTextAt, remoteDefaultBranch } from './policyBranch';
-import { refuseAmbiguousRevision } from './revision';
-import { resolveCommit } from './stagedDiff';
-import { chooseRemote, listRemotes } from './remotes';
-
-export { remoteDefaultBranch };
-export { preReceive, parsePreReceiveLines, type ReceivedRef } from './receiveGate';
+import { fetchApprovals } from '../git/approvalsStore';
+import type { BranchReadAhead } from '../git/branchReadAhead';
+import { gatherGateInput } from '../git/gateInput';
+import { peelTag } from '../git/peelTag';
+import { runGit } from '../git/gitRunner';
+import { AI_NOTES_REF, REVIEW_NOTES_REF, trackingRef } from '../git/notesConfig';
+import { notesTip } from '../git/notesReader';
+import { policySourceAt, policyTextAt, remoteDefaultBranch } from '../git/policyBranch';
+import { FETCH_TIMEOUT_MS } from '../git/prePush';
+import { localBranches, remoteBranches, upstreamOf } from '../git/remoteBranches';
+import { shallowGap } from '../git/shallowGap';
+import { refuseAmbiguousRevision } from '../git/revision';
+import { resolveCommit } from '../git/stagedDiff';
+import { chooseRemote, listRemotes } from '../git/remotes';
 
 /**
- * The gate's three entry points over a repository: `verify` (CI, by hand), the client's pre-push hook
- * (convenience: fast feedback, bypassable) and the server's pre-receive hook (the enforcement). Each works
- * out where the branch stands where the gate is enforced, gathers the input and evaluates it.
+ * `verify` (CI, by hand; also what `explain` and the review panel judge with): works out where the branch
+ * stands where the gate is enforced, gathers the input and evaluates it. The hooks are src/git/prePush.ts
+ * (the client's convenience) and src/git/receiveGate.ts (the server's enforcement).
  */
-
-/** Bounded time for reaching the remote from a hook (docs/design.md: hooks never hang). */
-export const FETCH_TIMEOUT_MS = 10_000;
-
-async function objectExists(cwd: string, oid: string): Promise<boolean> {
-  return (await runGit(['cat-file', '-e', `${oid}^{commit}`], { cwd, okCodes: [1, 128] })).code === 0;
-}
-
-function branchOf(ref: string): string | undefined {
-  return ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined;
-}
-
-// ------------------------------------------------------------------------------------------ verify
 
 export interface VerifyOptions {
   remote?: string;
@@ -60,40 +46,6 @@ export interface VerifyOptions {
   strict?: boolean;
   /** The review panel's answers for many heads at once (gatherGateInput asks git what it does not know). */
   readAhead?: BranchReadAhead;
-}
-
-/** The current branch's upstream: remote name and branch there. */
-async function upstreamOf(cwd: string): Promise<{ remote: string; branch: string } | undefined> {
-  const head = await runGit(['symbolic-ref', '--quiet', 'HEAD'], { cwd, okCodes: [1, 128] });
-  if (head.code !== 0) return undefined;
-  const r = await runGit(
-    ['for-each-ref', '--format=%(upstream:remotename)%00%(upstream:remoteref)', head.stdout.trim()],
-    { cwd },
-  );
-  const [remote, ref] = r.stdout.trim().split('\0');
-  const branch = ref ? branchOf(ref) : undefined;
-  return remote && branch ? { remote, branch } : undefined;
-}
-
-/** The remote-tracking branches of `remote` and their values, as the gate sees them. */
-export async function remoteBranches(cwd: string, remote: string): Promise<Array<{ branch: string; sha: string }>> {
-  const r = await runGit(['for-each-ref', '--format=%(objectname) %(refname)', `refs/remotes/${remote}/`], { cwd });
-  return r.stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => {
-      const [sha, ref] = [l.slice(0, l.indexOf(' ')), l.slice(l.indexOf(' ') + 1)];
-      return { sha, branch: ref.replace(`refs/remotes/${remote}/`, '') };
-    })
-    .filter((b) => b.branch !== 'HEAD');
-}
-
-async function localBranches(cwd: string): Promise<Array<{ branch: string; sha: string }>> {
-  const r = await runGit(['for-each-ref', '--format=%(objectname) %(refname:lstrip=2)', 'refs/heads/'], { cwd });
-  return r.stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => ({ sha: l.slice(0, l.indexOf(' ')), branch: l.slice(l.indexOf(' ') + 1) }));
 }
 
 function usage(message: string): CountersignError {
@@ -127,23 +79,6 @@ async function verifyRemote(
   throw usage(
     `this repository has several remotes (${remotes.join(', ')}) and none is origin or the upstream; pass --remote NAME`,
   );
-}
-
-/** A commit of base..head that is a shallow boundary: the clone lacks history the range needs. */
-async function shallowGap(cwd: string, head: string, base: string | undefined): Promise<boolean> {
-  const shallow = await runGit(['rev-parse', '--is-shallow-repository'], { cwd });
-  if (shallow.stdout.trim() !== 'true') return false;
-  const file = (await runGit(['rev-parse', '--git-path', 'shallow'], { cwd })).stdout.trim();
-  let cut: string[] = [];
-  try {
-    cut = fs.readFileSync(path.resolve(cwd, file), 'utf8').split('\n').filter(Boolean);
-  } catch {
-    return false;
-  }
-  if (cut.length === 0) return false;
-  const inRange = await runGit(['rev-list', head, ...(base ? ['--not', base] : []), '--'], { cwd });
-  const range = new Set(inRange.stdout.split('\n').filter(Boolean));
-  return cut.some((c) => range.has(c));
 }
 
 /**
@@ -347,172 +282,4 @@ async function tagTarget(
   const oid = value.stdout.trim();
   const peeled = await peelTag(cwd, oid);
   return 'commit' in peeled ? peeled : { error: peeled.error, oid };
-}
-
-// ------------------------------------------------------------------------------------------ pre-push
-
-export interface PushedRef {
-  localRef: string;
-  localSha: string;
-  remoteRef: string;
-  remoteSha: string;
-}
-
-export function parsePrePushLines(stdin: string): PushedRef[] {
-  return stdin
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .map((l) => {
-      const [localRef, localSha, remoteRef, remoteSha] = l.split(/\s+/);
-      return { localRef, localSha, remoteRef, remoteSha };
-    })
-    .filter((r) => r.remoteRef !== undefined && r.remoteSha !== undefined);
-}
-
-interface RemoteView {
-  heads: Map<string, string>;
-  /** Tags by full ref (`refs/tags/v1.0`), their own values (not peeled). */
-  tags: Map<string, string>;
-  defaultBranch?: string;
-}
-
-/** `git ls-remote --symref` in bounded time: every branch and tag there and the default branch. */
-async function lsRemote(cwd: string, remote: string, timeoutMs: number): Promise<RemoteView> {
-  const r = await runGit(['ls-remote', '--symref', remote], { cwd, timeoutMs });
-  const heads = new Map<string, string>();
-  const tags = new Map<string, string>();
-  let defaultBranch: string | undefined;
-  for (const line of r.stdout.split('\n')) {
-    const sym = /^ref: refs\/heads\/(\S+)\s+HEAD$/.exec(line);
-    if (sym) {
-      defaultBranch = sym[1];
-      continue;
-    }
-    const [sha, ref] = line.split('\t');
-    const b = ref ? branchOf(ref) : undefined;
-    if (b && sha) heads.set(b, sha);
-    else if (sha && ref?.startsWith(TAG_PREFIX) && !ref.endsWith('^{}')) tags.set(ref, sha);
-  }
-  return { heads, tags, ...(defaultBranch ? { defaultBranch } : {}) };
-}
-
-export interface HookOutcome {
-  results: GateResult[];
-  /** Problems not tied to one branch (printed first). */
-  messages: string[];
-  ok: boolean;
-}
-
-/**
- * pre-push: fetch the remote's approvals (and the commits needed to read its policy) in bounded time, then
- * evaluate every pushed branch against the policy as the remote has it. An unreachable remote blocks a push
- * to a protected branch (judged by what this clone last saw of the remote) and is only a notice otherwise.
- */
-export async function prePush(
-  cwd: string,
-  remote: string,
-  stdin: string,
-  timeoutMs = FETCH_TIMEOUT_MS,
-): Promise<HookOutcome> {
-  // Branches and tags: a protected tag is judged by the commit it names, as the server judges it.
-  const pushed = parsePrePushLines(stdin).filter(
-    (p) => branchOf(p.remoteRef) !== undefined || p.remoteRef.startsWith(TAG_PREFIX),
-  );
-  const messages: string[] = [];
-  if (pushed.length === 0) return { results: [], messages, ok: true };
-  const deadline = Date.now() + timeoutMs;
-  const left = () => Math.max(1000, deadline - Date.now());
-
-  let unreachable: string | undefined;
-  let remoteView: RemoteView | undefined;
-  try {
-    remoteView = await lsRemote(cwd, remote, left());
-    await fetchApprovals(cwd, remote, left());
-    // Commits the remote has that we lack: its policy must be read from them.
-    const missing: string[] = [];
-    for (const p of pushed) {
-      const b = branchOf(p.remoteRef);
-      const sha = b ? remoteView.heads.get(b) : undefined;
-      if (b && sha && !(await objectExists(cwd, sha))) missing.push(`refs/heads/${b}`);
-    }
-    const def = remoteView.defaultBranch;
-    if (def && remoteView.heads.get(def) && !(await objectExists(cwd, remoteView.heads.get(def) as string)))
-      missing.push(`refs/heads/${def}`);
-    if (missing.length > 0)
-      await runGit(['fetch', '--no-tags', '--no-write-fetch-head', '--quiet', remote, ...missing], {
-        cwd,
-        timeoutMs: left(),
-      });
-  } catch (e) {
-    unreachable = `could not reach ${remote} within ${Math.round(timeoutMs / 1000)}s to fetch the latest approvals and policy (${errorMessage(e)}); a protected branch cannot be checked, so the push is blocked — retry when the remote is reachable`;
-  }
-
-  const results: GateResult[] = [];
-  for (const p of pushed) {
-    const tag = p.remoteRef.startsWith(TAG_PREFIX);
-    const branch = tag ? p.remoteRef : (branchOf(p.remoteRef) as string);
-    const remoteSha = remoteView
-      ? (tag ? remoteView.tags : remoteView.heads).get(branch)
-      : ZERO_OID.test(p.remoteSha)
-        ? undefined
-        : p.remoteSha;
-    const update: RefUpdate = {
-      branch,
-      old: remoteSha,
-      new: ZERO_OID.test(p.localSha) ? undefined : p.localSha,
-    };
-    const others = remoteView
-      ? [...remoteView.heads].map(([b, sha]) => ({ branch: b, sha }))
-      : await localRemoteBranches(cwd, remote);
-    // The policy branch: the remote's HEAD as ls-remote shows it (else main/master there), as in `verify`.
-    const def =
-      remoteView?.defaultBranch ??
-      (others.some((o) => o.branch === 'main')
-        ? 'main'
-        : others.some((o) => o.branch === 'master')
-          ? 'master'
-          : undefined) ??
-      (await remoteDefaultBranch(cwd, remote).catch(() => undefined));
-    const defSha = def ? others.find((o) => o.branch === def)?.sha : undefined;
-    const policy: PolicySource =
-      defSha && def
-        ? await policySourceAt(cwd, defSha, `${remote}/${def}`, def)
-        : {
-            kind: 'none',
-            looked: [def ? `${remote}/${def} (not on the remote yet)` : `${remote}'s default branch (unknown)`],
-          };
-    const peeled = tag && update.new ? await peelTag(cwd, update.new) : undefined;
-    if (peeled && 'error' in peeled && policy.kind === 'ok' && isProtected(policy.policy, branch)) {
-      results.push({
-        ok: false,
-        branch,
-        protected: true,
-        commits: [],
-        errors: [peeled.error],
-        notices: [],
-        policyFrom: policy.from,
-      });
-      continue;
-    }
-    if (peeled && 'commit' in peeled) update.new = peeled.commit;
-    const input = await gatherGateInput(cwd, {
-      update,
-      policy,
-      ...(defSha ? { policyTip: defSha } : {}),
-      otherBranches: others,
-      approvalRefs: [REVIEW_NOTES_REF, trackingRef(remote, REVIEW_NOTES_REF)],
-    });
-    if (unreachable) input.errors = [...(input.errors ?? []), unreachable];
-    results.push(evaluateGate(input));
-  }
-  return { results, messages, ok: results.every((r) => r.ok) };
-}
-
-async function localRemoteBranches(cwd: string, remote: string): Promise<Array<{ branch: string; sha: string }>> {
-  try {
-    return await remoteBranches(cwd, remote);
-  } catch {
-    return [];
-  }
 }

@@ -1,0 +1,13 @@
+import { runGit } from './gitRunner';
+
+/**
+ * The commit a tag's value names (through annotated tags), or why it names none. The server's pre-receive,
+ * the client's pre-push and `verify` judge a tag as the commit it names (docs/design.md, `protectedTags`).
+ */
+export async function peelTag(cwd: string, oidValue: string): Promise<{ commit: string } | { error: string }> {
+  const r = await runGit(['rev-parse', '--verify', '--quiet', `${oidValue}^{commit}`], { cwd, okCodes: [1, 128] });
+  if (r.code === 0) return { commit: r.stdout.trim() };
+  return {
+    error: `the tag names ${oidValue.slice(0, 12)}, which is not a commit: a protected tag must name a reviewed commit`,
+  };
+}

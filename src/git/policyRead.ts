@@ -1,0 +1,50 @@
+import { CountersignError, errorMessage } from '../core/errors';
+import type { PolicySource } from '../core/gate';
+import { parsePolicy, POLICY_FILE } from '../core/policy';
+import { runGit } from './gitRunner';
+import { noLazyFetchEnv } from './missingObjects';
+import { revParse } from './revision';
+
+/** The policy blob at `rev`, or undefined when the commit has no .countersign.json; throws when `rev` is unreadable. */
+async function policyBlobAt(cwd: string, rev: string): Promise<string | undefined> {
+  if (!(await revParse(cwd, `${rev}^{commit}`))) {
+    throw new CountersignError(
+      'config',
+      `${rev} is not in this repository, so its ${POLICY_FILE} cannot be read; fetch it (git fetch) and try again`,
+    );
+  }
+  return revParse(cwd, `${rev}:${POLICY_FILE}`);
+}
+
+export async function readPolicyFrom(cwd: string, revs: Array<{ rev: string; label: string }>): Promise<PolicySource> {
+  const looked: string[] = [];
+  for (const { rev, label } of revs) {
+    const where = `${POLICY_FILE} on ${label}`;
+    let blob: string | undefined;
+    try {
+      blob = await policyBlobAt(cwd, rev);
+    } catch (e) {
+      return { kind: 'error', message: errorMessage(e), from: where };
+    }
+    looked.push(label);
+    if (!blob) continue;
+    let text: string;
+    try {
+      // Never fetched: a partial clone that lacks the policy's blob reads it as an error (fail closed).
+      text = (await runGit(['cat-file', 'blob', blob], { cwd, env: noLazyFetchEnv() })).stdout;
+    } catch (e) {
+      if (!CountersignError.is(e, 'missingObject')) throw e;
+      return {
+        kind: 'error',
+        message: `${where}: this clone lacks its content (a partial clone; nothing was fetched): run 'git fetch --refetch' or use a full clone`,
+        from: where,
+      };
+    }
+    try {
+      return { kind: 'ok', policy: parsePolicy(text, where), from: where };
+    } catch (e) {
+      return { kind: 'error', message: errorMessage(e), from: where };
+    }
+  }
+  return { kind: 'none', looked };
+}

@@ -1,0 +1,162 @@
+import { errorMessage } from '../core/errors';
+import { evaluateGate, type GateResult, type PolicySource } from '../core/gate';
+import { isProtected, TAG_PREFIX } from '../core/policy';
+import { fetchApprovals } from './approvalsStore';
+import { gatherGateInput, ZERO_OID, type RefUpdate } from './gateInput';
+import { peelTag } from './peelTag';
+import { runGit } from './gitRunner';
+import { REVIEW_NOTES_REF, trackingRef } from './notesConfig';
+import { policySourceAt, remoteDefaultBranch } from './policyBranch';
+import { branchOf, lsRemote, remoteBranches, type RemoteView } from './remoteBranches';
+
+/**
+ * The client's pre-push hook (convenience: fast feedback, bypassable; the server's pre-receive, receiveGate.ts,
+ * is the enforcement): works out where each pushed branch stands on the remote, gathers the input and
+ * evaluates it as `verify` and the server would.
+ */
+
+/** Bounded time for reaching the remote from a hook (docs/design.md: hooks never hang). */
+export const FETCH_TIMEOUT_MS = 10_000;
+
+async function objectExists(cwd: string, oid: string): Promise<boolean> {
+  return (await runGit(['cat-file', '-e', `${oid}^{commit}`], { cwd, okCodes: [1, 128] })).code === 0;
+}
+
+export interface PushedRef {
+  localRef: string;
+  localSha: string;
+  remoteRef: string;
+  remoteSha: string;
+}
+
+export function parsePrePushLines(stdin: string): PushedRef[] {
+  return stdin
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const [localRef, localSha, remoteRef, remoteSha] = l.split(/\s+/);
+      return { localRef, localSha, remoteRef, remoteSha };
+    })
+    .filter((r) => r.remoteRef !== undefined && r.remoteSha !== undefined);
+}
+
+export interface HookOutcome {
+  results: GateResult[];
+  /** Problems not tied to one branch (printed first). */
+  messages: string[];
+  ok: boolean;
+}
+
+/**
+ * pre-push: fetch the remote's approvals (and the commits needed to read its policy) in bounded time, then
+ * evaluate every pushed branch against the policy as the remote has it. An unreachable remote blocks a push
+ * to a protected branch (judged by what this clone last saw of the remote) and is only a notice otherwise.
+ */
+export async function prePush(
+  cwd: string,
+  remote: string,
+  stdin: string,
+  timeoutMs = FETCH_TIMEOUT_MS,
+): Promise<HookOutcome> {
+  // Branches and tags: a protected tag is judged by the commit it names, as the server judges it.
+  const pushed = parsePrePushLines(stdin).filter(
+    (p) => branchOf(p.remoteRef) !== undefined || p.remoteRef.startsWith(TAG_PREFIX),
+  );
+  const messages: string[] = [];
+  if (pushed.length === 0) return { results: [], messages, ok: true };
+  const deadline = Date.now() + timeoutMs;
+  const left = () => Math.max(1000, deadline - Date.now());
+
+  let unreachable: string | undefined;
+  let remoteView: RemoteView | undefined;
+  try {
+    remoteView = await lsRemote(cwd, remote, left());
+    await fetchApprovals(cwd, remote, left());
+    // Commits the remote has that we lack: its policy must be read from them.
+    const missing: string[] = [];
+    for (const p of pushed) {
+      const b = branchOf(p.remoteRef);
+      const sha = b ? remoteView.heads.get(b) : undefined;
+      if (b && sha && !(await objectExists(cwd, sha))) missing.push(`refs/heads/${b}`);
+    }
+    const def = remoteView.defaultBranch;
+    if (def && remoteView.heads.get(def) && !(await objectExists(cwd, remoteView.heads.get(def) as string)))
+      missing.push(`refs/heads/${def}`);
+    if (missing.length > 0)
+      await runGit(['fetch', '--no-tags', '--no-write-fetch-head', '--quiet', remote, ...missing], {
+        cwd,
+        timeoutMs: left(),
+      });
+  } catch (e) {
+    unreachable = `could not reach ${remote} within ${Math.round(timeoutMs / 1000)}s to fetch the latest approvals and policy (${errorMessage(e)}); a protected branch cannot be checked, so the push is blocked — retry when the remote is reachable`;
+  }
+
+  const results: GateResult[] = [];
+  for (const p of pushed) {
+    const tag = p.remoteRef.startsWith(TAG_PREFIX);
+    const branch = tag ? p.remoteRef : (branchOf(p.remoteRef) as string);
+    const remoteSha = remoteView
+      ? (tag ? remoteView.tags : remoteView.heads).get(branch)
+      : ZERO_OID.test(p.remoteSha)
+        ? undefined
+        : p.remoteSha;
+    const update: RefUpdate = {
+      branch,
+      old: remoteSha,
+      new: ZERO_OID.test(p.localSha) ? undefined : p.localSha,
+    };
+    const others = remoteView
+      ? [...remoteView.heads].map(([b, sha]) => ({ branch: b, sha }))
+      : await localRemoteBranches(cwd, remote);
+    // The policy branch: the remote's HEAD as ls-remote shows it (else main/master there), as in `verify`.
+    const def =
+      remoteView?.defaultBranch ??
+      (others.some((o) => o.branch === 'main')
+        ? 'main'
+        : others.some((o) => o.branch === 'master')
+          ? 'master'
+          : undefined) ??
+      (await remoteDefaultBranch(cwd, remote).catch(() => undefined));
+    const defSha = def ? others.find((o) => o.branch === def)?.sha : undefined;
+    const policy: PolicySource =
+      defSha && def
+        ? await policySourceAt(cwd, defSha, `${remote}/${def}`, def)
+        : {
+            kind: 'none',
+            looked: [def ? `${remote}/${def} (not on the remote yet)` : `${remote}'s default branch (unknown)`],
+          };
+    const peeled = tag && update.new ? await peelTag(cwd, update.new) : undefined;
+    if (peeled && 'error' in peeled && policy.kind === 'ok' && isProtected(policy.policy, branch)) {
+      results.push({
+        ok: false,
+        branch,
+        protected: true,
+        commits: [],
+        errors: [peeled.error],
+        notices: [],
+        policyFrom: policy.from,
+      });
+      continue;
+    }
+    if (peeled && 'commit' in peeled) update.new = peeled.commit;
+    const input = await gatherGateInput(cwd, {
+      update,
+      policy,
+      ...(defSha ? { policyTip: defSha } : {}),
+      otherBranches: others,
+      approvalRefs: [REVIEW_NOTES_REF, trackingRef(remote, REVIEW_NOTES_REF)],
+    });
+    if (unreachable) input.errors = [...(input.errors ?? []), unreachable];
+    results.push(evaluateGate(input));
+  }
+  return { results, messages, ok: results.every((r) => r.ok) };
+}
+
+async function localRemoteBranches(cwd: string, remote: string): Promise<Array<{ branch: string; sha: string }>> {
+  try {
+    return await remoteBranches(cwd, remote);
+  } catch {
+    return [];
+  }
+}
