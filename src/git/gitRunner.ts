@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'async_hooks';
 
 import { CountersignError, type CountersignErrorReason } from '../core/errors';
+import { batchedAnswer } from './batchedReads';
 import { childProcess } from './childProcess';
 
 /**
@@ -140,7 +141,15 @@ export function runGit(args: string[], opts: GitRunOptions): Promise<GitResult> 
   if (!cache || !key) return spawnGit(args, opts);
   let answer = cache.get(key) as Promise<GitResult> | undefined;
   if (!answer) {
-    answer = spawnGit(args, opts);
+    // Config reads and ref lookups are answered from one listing each (batchedReads.ts), else git is asked.
+    const batched = batchedAnswer(args, opts, cache, spawnGit);
+    answer = batched
+      ? batched.then((b) =>
+          b
+            ? new Promise<GitResult>((resolve, reject) => settle(args, opts, b.stdout, '', b.code, resolve, reject))
+            : spawnGit(args, opts),
+        )
+      : spawnGit(args, opts);
     cache.set(key, answer);
     // A failure is not an answer worth keeping (a timeout, a missing binary): the next caller asks again.
     answer.catch(() => cache.delete(key));

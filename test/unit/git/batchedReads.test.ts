@@ -1,0 +1,82 @@
+import * as assert from 'assert';
+import { runGit, withGitReadCache, type GitResult } from '../../../src/git/gitRunner';
+import { childProcess } from '../../../src/git/childProcess';
+import { TempRepo } from '../helpers/tempRepo';
+
+/**
+ * Inside a snapshot, config reads and ref lookups by full name are answered from one `git config --list -z`
+ * and one `git for-each-ref` (src/git/batchedReads.ts). Every answer must be git's own: each question is
+ * asked of git directly (outside a snapshot) and inside one, on a real repository holding the awkward cases
+ * — a key without `=`, a key given twice, a subsection's case, an annotated tag, a tag of a tag, a ref to a
+ * tree, a symbolic ref and one to nothing, a name only git's lookup rules find.
+ */
+describe('batched reads answer as git does', function () {
+  this.timeout(60_000);
+  const repo = TempRepo.create();
+  repo.write('a.txt', 'one\n');
+  repo.git('add', 'a.txt');
+  repo.commit('one', '--no-verify');
+  repo.git('config', '--add', 'multi.key', 'first');
+  repo.git('config', '--add', 'multi.key', 'second');
+  repo.git('config', 'remote.Origin.url', 'https://example.com/x.git');
+  repo.git('config', 'extensions.partialClone', 'origin');
+  repo.write('.git/config', repo.read('.git/config') + '[bare]\n\tflag\n');
+  repo.git('tag', '-a', '-m', 'one', 'v1');
+  repo.git('tag', '-a', '-m', 'two', 'v1-of-v1', 'v1');
+  repo.git('update-ref', 'refs/notes/tree', repo.git('rev-parse', 'HEAD^{tree}'));
+  repo.git('update-ref', 'refs/remotes/origin/main', 'HEAD');
+  repo.git('symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main');
+  repo.git('symbolic-ref', 'refs/remotes/gone/HEAD', 'refs/remotes/gone/nothing');
+  repo.git('update-ref', 'refs/heads/refs/only-by-rule', 'HEAD');
+
+  const questions: string[][] = [
+    ...['user.email', 'USER.Email', 'multi.key', 'remote.Origin.url', 'remote.origin.url', 'bare.flag', 'no.such'].map(
+      (k) => ['config', '--get', k],
+    ),
+    ['config', '--get-regexp', '^(remote\\..*\\.promisor|extensions\\.partialclone)$'],
+    ['config', '--get-regexp', '^multi\\.'],
+    ['config', '--get-regexp', '^nothing\\.'],
+    ...[
+      'refs/heads/main',
+      'refs/tags/v1',
+      'refs/tags/v1-of-v1',
+      'refs/notes/tree',
+      'refs/notes/absent',
+      'refs/remotes/origin/HEAD',
+      'refs/remotes/origin',
+      'refs/only-by-rule',
+    ].map((r) => ['rev-parse', '--verify', '--quiet', `${r}^{commit}`]),
+    ...['refs/remotes/origin/HEAD', 'refs/heads/main', 'refs/remotes/gone/HEAD', 'refs/absent'].map((r) => [
+      'symbolic-ref',
+      '--quiet',
+      r,
+    ]),
+  ];
+  const ask = (args: string[]) => runGit(args, { cwd: repo.dir, okCodes: [1, 128] });
+  const shown = (r: GitResult) => ({ stdout: r.stdout, code: r.code });
+
+  it('gives the stdout and exit code git gives, with fewer processes', async () => {
+    const direct = [];
+    for (const q of questions) direct.push(shown(await ask(q)));
+    let spawned = 0;
+    const cp = childProcess();
+    const spawn = cp.spawn;
+    cp.spawn = ((...a: Parameters<typeof spawn>) => {
+      spawned++;
+      return spawn(...a);
+    }) as typeof spawn;
+    try {
+      const batched = await withGitReadCache(async () => {
+        const out = [];
+        for (const q of questions) out.push(shown(await ask(q)));
+        return out;
+      });
+      questions.forEach((q, i) => assert.deepStrictEqual(batched[i], direct[i], `git ${q.join(' ')}`));
+    } finally {
+      cp.spawn = spawn;
+    }
+    // Two listings, plus git itself for what they cannot answer exactly: the tag of a tag, the ref to a
+    // tree, and the symbolic refs the listing lacks (to nothing, absent).
+    assert.strictEqual(spawned, 2 + 4, `${spawned} git processes for ${questions.length} questions`);
+  });
+});
