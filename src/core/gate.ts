@@ -55,6 +55,8 @@ export interface GateCommit {
   restored?: { from: string; lines: number; files: Array<{ path: string; lines: number }> };
   /** Gitlinks this commit sets to a commit the gate has not judged (src/git/gitlinkPins.ts): they need review. */
   unjudgedGitlinks?: UnjudgedGitlink[];
+  /** For a merge: its added lines found in none of its parents (src/git/mergeOwnLines.ts), held against its trailer. */
+  mergeOwnAdded?: number;
 }
 
 export interface UnjudgedGitlink {

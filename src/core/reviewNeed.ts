@@ -164,12 +164,12 @@ export function reviewNeed(policy: Policy, c: GateCommit, policyChangedHere: boo
     if (kinds.includes('ai') || (ai >= policy.review.aiLines && ai / (total + restored) >= policy.review.aiShare))
       add('ai', `AI-attributed: ${why}`);
   }
-  // A merge's trailer counts only the lines the merge itself writes (not those it takes from its other parents),
-  // so only a single-parent commit's diff is held against its trailer's total.
+  // A merge's trailer counts only the lines the merge itself writes (not those it takes from its parents), so a
+  // merge's own lines (found in none of its parents), not its first-parent diff, are held against its trailer.
   const untracked = untrackedReviewReason(
     policy.review.untracked,
     evidence.provenance,
-    c.parents.length <= 1 ? added : undefined,
+    c.parents.length <= 1 ? added : c.mergeOwnAdded,
   );
   if (untracked) add('untracked', untracked);
   const gitlink = gitlinkReviewReason(c);

@@ -14,6 +14,7 @@ import { firstParentExit, netChangeBase, restoredFromExits, sourceExits, unexpla
 import { rewindOf } from './rewind';
 import { emptyTree } from './emptyTree';
 import { markUnjudgedGitlinks } from './gitlinkPins';
+import { markMergeOwnLines } from './mergeOwnLines';
 import { spanReach } from './spanReach';
 import { shortSha } from '../core/shortSha';
 
@@ -205,6 +206,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   }
 
   await markUnjudgedGitlinks(cwd, commits, [head, ...exclude, ...protectedTips]);
+  await markMergeOwnLines(cwd, commits);
   const notes = await notesRead;
   for (const c of commits) {
     const n = notes.get(c.sha);

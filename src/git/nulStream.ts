@@ -16,6 +16,17 @@ export function streamNulBuffers(
   return streamNulSpans(args, cwd, (bytes, start, end) => onToken(bytes.subarray(start, end)), input);
 }
 
+/** streamNulBuffers split on `separator` (a byte) instead: 0x0a for git output that has no -z form (a patch). */
+export function streamSeparated(
+  args: string[],
+  cwd: string,
+  separator: number,
+  onToken: (token: Buffer) => void,
+  input?: string,
+): Promise<void> {
+  return streamNulSpans(args, cwd, (bytes, start, end) => onToken(bytes.subarray(start, end)), input, separator);
+}
+
 /**
  * streamNulBuffers without a Buffer per token: `onToken` gets `bytes[start, end)`, where `bytes` is the pipe's
  * chunk itself (or, for a token split across chunks, its pieces joined). A reader of a long `git log` takes
@@ -27,6 +38,7 @@ export function streamNulSpans(
   cwd: string,
   onToken: (bytes: Buffer, start: number, end: number) => void,
   input?: string,
+  separator = 0,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
@@ -37,7 +49,7 @@ export function streamNulSpans(
       if (failed) return;
       try {
         let start = 0;
-        for (let i = chunk.indexOf(0); i >= 0; i = chunk.indexOf(0, start)) {
+        for (let i = chunk.indexOf(separator); i >= 0; i = chunk.indexOf(separator, start)) {
           if (pending.length > 0) {
             const token = Buffer.concat([...pending, chunk.subarray(start, i)]);
             pending = [];
