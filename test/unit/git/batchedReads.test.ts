@@ -56,7 +56,7 @@ describe('batched reads answer as git does', function () {
   const shown = (r: GitResult) => ({ stdout: r.stdout, code: r.code });
 
   it('gives the stdout and exit code git gives, with fewer processes', async () => {
-    const direct = [];
+    const direct: Array<{ stdout: string; code: number }> = [];
     for (const q of questions) direct.push(shown(await ask(q)));
     let spawned = 0;
     const cp = childProcess();
@@ -67,7 +67,7 @@ describe('batched reads answer as git does', function () {
     }) as typeof spawn;
     try {
       const batched = await withGitReadCache(async () => {
-        const out = [];
+        const out: Array<{ stdout: string; code: number }> = [];
         for (const q of questions) out.push(shown(await ask(q)));
         return out;
       });
