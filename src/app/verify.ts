@@ -137,7 +137,11 @@ export async function verifyRange(
     opts.policyBranch ??
     (localOnly
       ? ['main', 'master', opts.branch].find((b) => b !== undefined && tipOf(b) !== undefined)
-      : await remoteDefaultBranch(cwd, remote));
+      : await remoteDefaultBranch(
+          cwd,
+          remote,
+          opts.fetch !== false ? { timeoutMs: opts.timeoutMs ?? FETCH_TIMEOUT_MS } : undefined,
+        ));
   const policyTip = policyBranch ? tipOf(policyBranch) : undefined;
   let policy: PolicySource;
   if (!policyBranch) {

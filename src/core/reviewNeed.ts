@@ -1,3 +1,4 @@
+import { eligibleReviewers } from './approvalRules';
 import { parseAuthorshipNote } from './authorshipNote';
 import { errorMessage } from './errors';
 import type { GateCommit, ReviewReasonKind } from './gate';
@@ -210,6 +211,25 @@ export function reviewNeed(policy: Policy, c: GateCommit, policyChangedHere: boo
           tier: t,
           why: `this push deletes ${rangeWhys.join(' and ')} across ${range.contributors.size} commits`,
         });
+    }
+  }
+  if (kinds.includes('policyChange')) {
+    // The change can remove any tier, so it needs what the strictest tier asks (outside tester, session 7:
+    // one reviewer loosened the infrastructure tier, then approved a Dockerfile alone) — capped at the
+    // reviewers who may approve it, so a reviewer in a team of two can still change it with the other's approval.
+    const eligible = eligibleReviewers(policy, c);
+    const strictest = Math.max(policy.approvals, ...policy.tiers.map((t) => t.approvals));
+    const needed = Math.max(policy.approvals, Math.min(strictest, eligible.length));
+    const tierRoles = [...new Set(policy.tiers.flatMap((t) => t.roles))].filter((r) =>
+      eligible.some((e) => e.role === r),
+    );
+    if (needed > approvals || tierRoles.length > 0) {
+      approvals = Math.max(approvals, needed);
+      for (const r of tierRoles) if (!roles.includes(r)) roles.push(r);
+      const needs = [`${needed} approval(s)`, ...tierRoles.map((r) => `one from a reviewer with role '${r}'`)].join(
+        ' and ',
+      );
+      reasons.push(`a policy change needs what the strictest tier of the policy it replaces needs: ${needs}`);
     }
   }
   for (const { tier, why } of pending) {

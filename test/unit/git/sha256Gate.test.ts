@@ -72,7 +72,9 @@ describe('a SHA-256 server: root commits and rewinds to a root are judged (real 
     const before = verifyThenPush(ada, 'release/1', ['origin', 'HEAD:refs/heads/release/1']);
     assert.notStrictEqual(before.status, 0, 'unreviewed AI root commit must be refused');
     assert.match(before.stderr, /AI-attributed: 30 of 30/);
+    // The root commit adds .countersign.json: a policy change, which needs what the strictest tier needs (two).
     approveAs(bob, root);
+    approveAs(carol, root);
     const after = verifyThenPush(ada, 'release/1', ['origin', 'HEAD:refs/heads/release/1']);
     assert.strictEqual(after.status, 0, after.stderr + after.verify.stdout);
   });
@@ -93,6 +95,7 @@ describe('a SHA-256 server: root commits and rewinds to a root are judged (real 
     const policyChange = verifyThenPush(ada, 'main', ['origin', 'HEAD:main']);
     assert.notStrictEqual(policyChange.status, 0, 'a policy change needs review');
     approveAs(bob, 'HEAD');
+    approveAs(carol, 'HEAD');
     assert.strictEqual(verifyThenPush(ada, 'main', ['origin', 'HEAD:main']).status, 0);
 
     const root = rootCommit('replacement2', 'app.ts', 4, ada.git('show', 'main:.countersign.json') + '\n');
@@ -103,6 +106,7 @@ describe('a SHA-256 server: root commits and rewinds to a root are judged (real 
       /force-push: drops 2 commit\(s\) now on main; what they added counts as deleted \(2 file\(s\)/,
     );
     approveAs(bob, root);
+    approveAs(carol, root);
     const accepted = verifyThenPush(ada, 'main', ['--force', 'origin', 'HEAD:main']);
     assert.strictEqual(accepted.status, 0, accepted.stderr + accepted.verify.stdout);
     assert.strictEqual(server.git('rev-parse', 'main'), root);

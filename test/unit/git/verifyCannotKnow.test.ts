@@ -65,6 +65,38 @@ describe('verify when it cannot know, and on a feature branch', function () {
     assert.strictEqual(full.status, 1, full.stdout + full.stderr);
   });
 
+  it('without origin/HEAD, asks the remote for its default branch instead of guessing main (G13)', () => {
+    // A forge whose default branch is master; the CI clone is made as actions/checkout makes it (init +
+    // fetch): no origin/HEAD. The attacker (outside tester, session 7) pushes a branch `main` whose policy
+    // protects only main, which the guess "origin/main, else origin/master" took for the policy branch.
+    const bob = makeKey('bob');
+    const forge = TempRepo.create({ bare: true });
+    forge.git('symbolic-ref', 'HEAD', 'refs/heads/master');
+    const ada = TempRepo.create();
+    ada.git('remote', 'add', 'origin', forge.dir);
+    const strict = { ...(JSON.parse(policyJson(bob, makeKey('carol'))) as object), protectedBranches: ['master'] };
+    commitFile(
+      ada,
+      '.countersign.json',
+      JSON.stringify(strict),
+      'policy\n\nAI-Provenance: v1 ai=0 human=1 untracked=0',
+    );
+    ada.git('push', '-q', 'origin', 'main:master');
+    const tip = commitFile(ada, 'ai.ts', 'ai\n', `AI change\n\n${AI}`);
+    ada.git('push', '-q', 'origin', 'HEAD:refs/heads/feature');
+    ada.git('checkout', '-q', '-b', 'evil', 'origin/master');
+    commitFile(ada, '.countersign.json', JSON.stringify({ ...strict, protectedBranches: ['main'] }), 'mine');
+    ada.git('push', '-q', 'origin', 'HEAD:refs/heads/main');
+
+    const ci = TempRepo.create();
+    ci.git('remote', 'add', 'origin', forge.dir);
+    ci.git('fetch', '-q', 'origin', '+refs/heads/*:refs/remotes/origin/*');
+    ci.git('checkout', '-q', tip);
+    const r = ci.cli(['verify', '--branch', 'master', '--base', 'refs/remotes/origin/master', '--head', tip]);
+    assert.strictEqual(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /1 of 1 commit\(s\) need review/);
+  });
+
   it('exits 2 when notes are missing under --no-fetch, and for a shallow clone without the range', () => {
     const { ada, server } = setup();
     commitFile(ada, 'a.txt', 'a\n', 'human\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
