@@ -151,13 +151,17 @@ export interface StatementError {
 /**
  * Parses the text of a refs/notes/countersign note: one JSON line per statement, blank lines ignored.
  * Nothing is dropped silently: each malformed line becomes an error naming `where` (the commit) and the line.
+ * A line repeated in the note is read once (its first place): copies say nothing more, and a note of one real
+ * statement copied thousands of times, from before the server refused that, costs a string compare per copy.
  */
 export function parseStatementNote(text: string, where = 'note'): { statements: SignedStatement[]; errors: string[] } {
   const statements: SignedStatement[] = [];
   const errors: string[] = [];
+  const read = new Set<string>();
   text.split('\n').forEach((raw, i) => {
     const line = raw.replace(/\r$/, '').trim();
-    if (line === '') return;
+    if (line === '' || read.has(line)) return;
+    read.add(line);
     const at = `${where} line ${i + 1}`;
     let json: unknown;
     try {

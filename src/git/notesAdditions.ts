@@ -17,7 +17,10 @@ import { noteTarget } from './notePath';
  * statements they signed while listed.
  */
 
-/** More added lines than this in one push are refused unjudged: a signature check each, bounded per push. */
+/**
+ * More added lines than this in one push (copies counted) are refused unjudged: a signature check per distinct
+ * line and a read per line on every later judgement, bounded per push. A note may not gain a second copy of a line.
+ */
 export const MAX_ADDED_STATEMENTS = 2000;
 /** More new notes than this in one push are refused unread. */
 export const MAX_ADDED_NOTES = 5000;
@@ -49,13 +52,22 @@ export async function changedNotes(
   }
   const diff = await runGit(['diff-tree', '-r', '-z', '--no-renames', oldCommit, newCommit], { cwd });
   const fields = diff.stdout.split('\0');
+  // A note that only changed path (git re-lays the whole tree out in deeper fan-out folders as it grows) is the
+  // same note: its old blob is what the server had there, not an addition.
+  const removed = new Map<string, string>();
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const m = /^:\d+ \d+ ([0-9a-f]+) ([0-9a-f]+) ([A-Z])/.exec(fields[i]);
     const target = noteTarget(fields[i + 1]);
-    if (!m || isZero(m[2]) || target === undefined) continue; // deletions: droppedStatements; stray paths: strayEntries
-    out.push({ target, oldBlob: isZero(m[1]) ? undefined : m[1], newBlob: m[2], added: isZero(m[1]) });
+    if (!m || target === undefined) continue; // stray paths: strayEntries
+    if (isZero(m[2]))
+      removed.set(target, m[1]); // what it held: droppedStatements
+    else out.push({ target, oldBlob: isZero(m[1]) ? undefined : m[1], newBlob: m[2], added: isZero(m[1]) });
   }
-  return out;
+  for (const c of out) {
+    const was = c.added ? removed.get(c.target) : undefined;
+    if (was) Object.assign(c, { oldBlob: was, added: false });
+  }
+  return out.filter((c) => c.oldBlob !== c.newBlob);
 }
 
 /** The type of each object id this repository has (the quarantined push included); absent ones are missing. */
@@ -73,13 +85,15 @@ async function objectTypes(cwd: string, oids: string[]): Promise<Map<string, str
   return types;
 }
 
-const lineSet = (text: string) =>
-  new Set(
-    text
-      .split('\n')
-      .map((l) => l.replace(/\r$/, '').trim())
-      .filter(Boolean),
-  );
+/** How often each non-blank line occurs in a note. */
+function lineCounts(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\r$/, '').trim();
+    if (line !== '') counts.set(line, (counts.get(line) ?? 0) + 1);
+  }
+  return counts;
+}
 
 /**
  * Why a push of refs/notes/countersign from `oldCommit` to `newCommit` adds what the server does not take,
@@ -105,26 +119,50 @@ export async function unsignedAdditions(
     if (content) texts.set(blob, content.toString('utf8'));
   });
 
-  // Per note: its lines the server did not have there. Each distinct blob's lines are judged once.
+  // Per note: its lines the server did not have there (as often as it had them). Each distinct line is judged
+  // once, but every added line counts against the bound: a real statement copied thousands of times costs a
+  // parse per copy on every later read and would verify with one signature check (outside tester, session 6).
   const problems: string[] = [];
+  const copies: string[] = [];
   const judge: Array<{ target: string; line: string; n: number }> = [];
   const seenLines = new Set<string>();
+  let addedLines = 0;
   for (const c of changed) {
     const text = texts.get(c.newBlob);
     if (text === undefined) {
       problems.push(`the note on ${c.target.slice(0, 12)} (blob ${c.newBlob.slice(0, 12)}) is missing from the push`);
       continue;
     }
-    const had = c.oldBlob ? lineSet(texts.get(c.oldBlob) ?? '') : new Set<string>();
+    const had = c.oldBlob ? lineCounts(texts.get(c.oldBlob) ?? '') : new Map<string, number>();
+    const now = new Map<string, number>();
+    let extra = 0;
+    let firstExtra = 0;
     text.split('\n').forEach((raw, i) => {
       const line = raw.replace(/\r$/, '').trim();
-      if (line === '' || had.has(line) || seenLines.has(line)) return;
-      seenLines.add(line);
-      judge.push({ target: c.target, line, n: i + 1 });
+      if (line === '') return;
+      const count = (now.get(line) ?? 0) + 1;
+      now.set(line, count);
+      if (count <= (had.get(line) ?? 0)) return;
+      addedLines++;
+      if (count > 1) {
+        extra++;
+        firstExtra ||= i + 1;
+      } else if (!seenLines.has(line)) {
+        seenLines.add(line);
+        judge.push({ target: c.target, line, n: i + 1 });
+      }
     });
+    if (extra > 0) {
+      copies.push(
+        `the note on ${c.target.slice(0, 12)} adds ${extra} more cop${extra === 1 ? 'y' : 'ies'} of a line it holds (line ${firstExtra})`,
+      );
+    }
   }
-  if (judge.length > MAX_ADDED_STATEMENTS) {
-    return `this push adds ${judge.length} lines to ${REVIEW_NOTES_REF}, more than the server judges in one push (${MAX_ADDED_STATEMENTS}); push them in parts. ${fix}.`;
+  if (copies.length > 0) {
+    return `this push adds copies of lines to ${REVIEW_NOTES_REF} — ${copies.slice(0, 3).join('; ')}${copies.length > 3 ? '; …' : ''}: a statement counts once however often it is written, and every copy would cost every later push a read, for good. Fix: keep one copy of each line (\`git notes --ref=${REVIEW_NOTES_REF} merge -s cat_sort_uniq\` merges without copies; or \`git notes --ref=${REVIEW_NOTES_REF} edit COMMIT\`), then push again.`;
+  }
+  if (addedLines > MAX_ADDED_STATEMENTS) {
+    return `this push adds ${addedLines} lines to ${REVIEW_NOTES_REF}, more than the server judges in one push (${MAX_ADDED_STATEMENTS}); push them in parts. ${fix}.`;
   }
   const keys = policy ? new ReviewerKeys(policy) : undefined;
   for (const { target, line, n } of judge) {
@@ -156,9 +194,9 @@ export async function unsignedAdditions(
     }
     return set;
   };
-  const added = changed.filter((c) => c.added);
-  const types = await objectTypes(cwd, [...new Set(added.map((c) => c.target))]);
-  for (const c of added) {
+  const newOnes = changed.filter((c) => c.added);
+  const types = await objectTypes(cwd, [...new Set(newOnes.map((c) => c.target))]);
+  for (const c of newOnes) {
     const type = types.get(c.target);
     if (type === 'commit') continue;
     if (type === undefined && tipsOf(c.newBlob).size === 1 && tipsOf(c.newBlob).has(c.target)) continue;
