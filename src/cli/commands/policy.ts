@@ -26,7 +26,7 @@ init   writes .countersign.json at the repository root: the protected branch pat
        reviewer's SSH public key file, e.g. bob.pub), and the defaults: any AI-written line, every
        unattested commit, and a commit with 20+ untracked added lines making up half or more of its added
        lines (written by something Countersign did not observe: review.untracked) need one approval;
-       the "infrastructure" tier (Terraform, Kubernetes/Helm, CI workflows, migrations, Dockerfiles) and
+       the "infrastructure" tier (Terraform, Kubernetes/Helm, CI pipelines, deployment manifests, migrations, Dockerfiles, CODEOWNERS) and
        the "mass-deletion" tier (5+ files or 500+ lines deleted) need two. Refuses to overwrite an
        existing file without --force.
 add-reviewer

@@ -144,6 +144,43 @@ describe('glob matcher', () => {
       );
   });
 
+  it('the infrastructure list covers the CI, deployment and review files an outside tester found missing (G8)', () => {
+    const infra = [
+      'bitbucket-pipelines.yml',
+      '.drone.yml',
+      '.travis.yml',
+      '.woodpecker.yml',
+      'cloudbuild.yaml',
+      'buildspec.yml',
+      'appspec.yml',
+      'fly.toml',
+      'app.yaml',
+      'Procfile',
+      'vercel.json',
+      'netlify.toml',
+      'render.yaml',
+      'wrangler.toml',
+      'Tiltfile',
+      'Earthfile',
+      'samconfig.toml',
+      'cdktf.json',
+      'deploy/prod.yaml',
+      'argocd/app.yaml',
+      'openshift/dc.yaml',
+      '.github/CODEOWNERS',
+      'CODEOWNERS',
+      'states/top.sls',
+      'manifests/site.pp',
+      'policy/authz.rego',
+      '.gitmodules',
+      '.gitattributes',
+      '.gitea/workflows/ci.yml',
+    ];
+    for (const p of infra) assert.ok(matchAnyPath(INFRASTRUCTURE_PATHS, p, { ignoreCase: true }), p);
+    for (const p of ['src/app.ts', 'README.md', 'src/deploy.ts', 'docs/procfile.md'])
+      assert.strictEqual(matchAnyPath(INFRASTRUCTURE_PATHS, p, { ignoreCase: true }), undefined, p);
+  });
+
   it('a list changed in place is matched as it is now', () => {
     const list = ['*.tf'];
     assert.strictEqual(matchAnyPath(list, 'x.sql'), undefined);
