@@ -1,5 +1,6 @@
 import { decodePath, parseCommitObject } from '../core/commitObject';
 import { CountersignError } from '../core/errors';
+import { deletionStatus, parseRawEntry } from '../core/fileDeletion';
 import type { ChangedFile, GateCommit } from '../core/gate';
 import { ObjectReader } from './catFileBatch';
 import { streamNulBuffers } from './nulStream';
@@ -49,11 +50,12 @@ export class LogTokenParser {
     const t = token[0] === 0x0a ? token.subarray(1) : token;
     if (t[0] === 0x3a /* ':' */) {
       const header = t.toString('latin1');
-      this.rawStatus = header.slice(header.lastIndexOf(' ') + 1).charAt(0) || 'M';
-      // `:oldmode newmode oldid newid status` (--no-abbrev): what a submodule entry pins (gitlinkPins.ts).
-      const [, newMode, , newId] = header.slice(1).split(' ');
-      this.rawGitlink = newMode === '160000' && this.rawStatus !== 'D' ? newId : undefined;
-      if (!this.current) throw this.unexpected(header);
+      // `:oldmode newmode oldid newid status` (--no-abbrev): what a submodule entry pins (gitlinkPins.ts), and
+      // whether the file is destroyed (core/fileDeletion.ts: gone, emptied, or replaced by a symlink or gitlink).
+      const entry = parseRawEntry(header);
+      if (!entry || !this.current) throw this.unexpected(header);
+      this.rawStatus = deletionStatus(entry);
+      this.rawGitlink = entry.newMode === '160000' && entry.status !== 'D' ? entry.newOid : undefined;
       return;
     }
     const head = t.subarray(0, 64).toString('latin1');

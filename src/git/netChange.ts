@@ -1,6 +1,7 @@
 import type { ChangedFile, GateCommit } from '../core/gate';
 import { decodePath } from '../core/commitObject';
 import { CountersignError } from '../core/errors';
+import { deletesFile, parseRawEntry } from '../core/fileDeletion';
 import { restoredLineCount } from '../core/restoredLines';
 import { readObjects } from './catFileBatch';
 import { gateDiffView } from './gateDiffView';
@@ -8,26 +9,49 @@ import { runGit } from './gitRunner';
 
 /**
  * Files changed from `from` to `to` as the gate's tiers read deletions: each path with the lines it loses
- * (`deleted`; none counted as added) and `D` when the file is gone. The same reader options as every diff
- * the gate judges (--no-renames, no external diff or textconv, every file as text: gateDiffView), so a rename is a
- * deletion plus an addition.
+ * (`deleted`; none counted as added) and `D` when core/fileDeletion.ts says the file is destroyed (gone, emptied,
+ * or replaced by a symlink or gitlink). The same reader options as every diff the gate judges (--no-renames, no
+ * external diff or textconv, every file as text: gateDiffView), so a rename is a deletion plus an addition.
  */
 export async function lossBetween(cwd: string, from: string, to: string): Promise<ChangedFile[]> {
   const view = await gateDiffView(cwd);
-  const diffArgs = ['diff-tree', '-r', '-z', '--text', '--no-renames', '--no-ext-diff', '--no-textconv', from, to];
-  const [numstat, deleted] = await Promise.all([
-    runGit([...view.args, ...diffArgs.slice(0, 2), '--numstat', ...diffArgs.slice(2)], { cwd: view.dir, bytes: true }),
-    runGit([...diffArgs.slice(0, 2), '--name-only', '--diff-filter=D', ...diffArgs.slice(2)], { cwd, bytes: true }),
-  ]);
-  // Paths decoded as the commit reader decodes them, so a path that is not valid UTF-8 is the same path in
-  // both (a lossy decode made five such deleted files look untouched by their commit: charged twice).
-  const path = (latin1: string) => decodePath(Buffer.from(latin1, 'latin1'));
-  const gone = new Set(deleted.stdout.split('\0').filter(Boolean).map(path));
+  const r = await runGit([...view.args, 'diff-tree', '-r', '-z', '--raw', '--numstat', ...LOSS_OPTIONS, from, to], {
+    cwd: view.dir,
+    bytes: true,
+  });
+  const tokens = r.stdout.split('\0');
   const files: ChangedFile[] = [];
-  // `--numstat -z` without renames: "ADDED\tDELETED\tPATH\0" per file ("-" for binary counts).
-  for (const rec of numstat.stdout.split('\0')) {
-    const m = /^(\d+|-)\t(\d+|-)\t([\s\S]+)$/.exec(rec);
-    if (!m) continue;
+  const next = readLoss(tokens, 0, files);
+  if (tokens.slice(next).some((t) => t.replace(/^\n/, '') !== ''))
+    throw new CountersignError('git', `unexpected git diff-tree output ${JSON.stringify(tokens[next].slice(0, 80))}`);
+  return files;
+}
+
+const LOSS_OPTIONS = ['--text', '--no-renames', '--no-ext-diff', '--no-textconv'];
+
+/**
+ * Reads one diff's `--raw` entries (":modes oids STATUS", the path as the next token: read by position, never
+ * by its look) and numstat records ("ADDED\tDELETED\tPATH"; "-" for binary counts) from `tokens[i]` on into
+ * `files`, up to the first token that is neither; returns its index. Raw entries come before the numstat
+ * records of the same diff. Paths decoded as the commit reader decodes them, so a path that is not valid UTF-8
+ * is the same path in both (a lossy decode made five such deleted files look untouched by their commit).
+ */
+function readLoss(tokens: string[], i: number, files: ChangedFile[]): number {
+  const path = (latin1: string) => decodePath(Buffer.from(latin1, 'latin1'));
+  const gone = new Set<string>();
+  for (; i < tokens.length; i++) {
+    const t = tokens[i].startsWith('\n') ? tokens[i].slice(1) : tokens[i];
+    if (t === '') continue;
+    if (t.startsWith(':')) {
+      const entry = parseRawEntry(t);
+      if (!entry)
+        throw new CountersignError('git', `unexpected git diff-tree output ${JSON.stringify(t.slice(0, 80))}`);
+      if (deletesFile(entry)) gone.add(path(tokens[i + 1] ?? ''));
+      i++;
+      continue;
+    }
+    const m = /^(\d+|-)\t(\d+|-)\t([\s\S]+)$/.exec(t);
+    if (!m) break;
     const p = path(m[3]);
     files.push({
       path: p,
@@ -36,69 +60,36 @@ export async function lossBetween(cwd: string, from: string, to: string): Promis
       status: gone.has(p) ? 'D' : 'M',
     });
   }
-  return files;
+  return i;
 }
 
 /**
  * lossBetween from one commit to each of the commits `tos` (full ids: the review panel asks it for every
- * branch against one base), from one `git diff-tree --stdin -r -z --raw --numstat` instead of two processes
- * per branch. A deletion is read from the raw entry's status (lossBetween asks `--diff-filter=D`); the test
- * "lossesFrom agrees with lossBetween" holds the two to the same answer: per line `TO FROM` git prints TO's id, then the raw
- * entries (":modes oids STATUS", the path as the next token: read by position, never by its look) and the
- * numstat records ("ADDED\tDELETED\tPATH"; "-" for binary counts). A diff with no entry prints nothing.
+ * branch against one base), from one `git diff-tree --stdin -r -z --raw --numstat` instead of one process per
+ * branch; the test "lossesFrom agrees with lossBetween" holds the two to the same answer. Per line `TO FROM`
+ * git prints TO's id, then that diff's entries (readLoss). A diff with no entry prints nothing.
  */
 export async function lossesFrom(cwd: string, from: string, tos: string[]): Promise<Map<string, ChangedFile[]>> {
   const unique = [...new Set(tos)];
   const out = new Map<string, ChangedFile[]>(unique.map((t) => [t, []]));
   if (unique.length === 0) return out;
   const view = await gateDiffView(cwd);
-  const r = await runGit(
-    [
-      ...view.args,
-      'diff-tree',
-      '--stdin',
-      '-r',
-      '-z',
-      '--raw',
-      '--numstat',
-      '--text',
-      '--no-renames',
-      '--no-ext-diff',
-      '--no-textconv',
-    ],
-    { cwd: view.dir, bytes: true, input: unique.map((t) => `${t} ${from}\n`).join('') },
-  );
-  // Paths decoded as the commit reader decodes them, so a path that is not valid UTF-8 is the same path in
-  // both (a lossy decode made five such deleted files look untouched by their commit: charged twice).
-  const path = (latin1: string) => decodePath(Buffer.from(latin1, 'latin1'));
+  const r = await runGit([...view.args, 'diff-tree', '--stdin', '-r', '-z', '--raw', '--numstat', ...LOSS_OPTIONS], {
+    cwd: view.dir,
+    bytes: true,
+    input: unique.map((t) => `${t} ${from}\n`).join(''),
+  });
   const tokens = r.stdout.split('\0');
-  const gone = new Map<string, Set<string>>();
-  let to: string | undefined;
-  for (let i = 0; i < tokens.length; i++) {
+  for (let i = 0; i < tokens.length;) {
     const t = tokens[i].startsWith('\n') ? tokens[i].slice(1) : tokens[i];
-    if (t === '') continue;
-    if (t.startsWith(':') && to !== undefined) {
-      if (t.slice(t.lastIndexOf(' ') + 1).startsWith('D')) gone.get(to)?.add(path(tokens[i + 1] ?? ''));
+    if (t === '') {
       i++;
       continue;
     }
-    const m = /^(\d+|-)\t(\d+|-)\t([\s\S]+)$/.exec(t);
-    if (m && to !== undefined) {
-      (out.get(to) as ChangedFile[]).push({
-        path: path(m[3]),
-        added: 0,
-        deleted: m[2] === '-' ? undefined : Number(m[2]),
-        status: 'M',
-      });
-      continue;
-    }
-    if (!out.has(t))
-      throw new CountersignError('git', `unexpected git diff-tree output ${JSON.stringify(t.slice(0, 80))}`);
-    to = t;
-    gone.set(to, new Set());
+    const files = out.get(t);
+    if (!files) throw new CountersignError('git', `unexpected git diff-tree output ${JSON.stringify(t.slice(0, 80))}`);
+    i = readLoss(tokens, i + 1, files);
   }
-  // Raw entries come before the numstat records of the same diff.
-  for (const [t, files] of out) for (const f of files) if (gone.get(t)?.has(f.path)) f.status = 'D';
   return out;
 }
 
