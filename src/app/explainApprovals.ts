@@ -1,5 +1,6 @@
 import type { SignedStatement } from '../core/approvalStatement';
-import { samePerson, type CheckedStatement } from '../core/approvalRules';
+import { samePerson } from '../core/approvalRules';
+import { type CheckedStatement } from '../core/approvalDecision';
 import { POLICY_FILE, type Policy } from '../core/policy';
 import { CommitGraph } from '../core/report/commitGraph';
 import type { CommitFacts } from '../core/report/commitFacts';

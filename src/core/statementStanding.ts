@@ -1,16 +1,18 @@
 import { formatStatementLine, type SignedStatement } from './approvalStatement';
 import {
   approvedSpanKey,
-  countApprovals,
   personLabel,
   statementCoverage,
-  type CheckedStatement,
-  type CountedApproval,
   type CoverageVia,
   type RangeIndex,
-  type StandingRejection,
   type StatementCheck,
 } from './approvalRules';
+import {
+  countApprovals,
+  type CheckedStatement,
+  type CountedApproval,
+  type StandingRejection,
+} from './approvalDecision';
 import { shortSha } from './shortSha';
 
 /**

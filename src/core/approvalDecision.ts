@@ -1,0 +1,84 @@
+import type { SignedStatement } from './approvalStatement';
+import { selfReview, type CoverageVia } from './approvalRules';
+import { personKey } from './person';
+import type { Reviewer } from './policy';
+
+/**
+ * The decision per commit (docs/design.md, "Approvals"), from the statements approvalRules.ts found valid and
+ * covering it: per reviewer the latest approval and rejection, the rejection rule, and the two-person rule.
+ * Split out of approvalRules.ts (which checks statements and their coverage) so neither is over 400 lines.
+ */
+export interface CheckedStatement {
+  signed: SignedStatement;
+  reviewer: Reviewer;
+  fingerprint: string;
+}
+
+export interface CountedApproval extends CheckedStatement {
+  via: CoverageVia;
+}
+
+/**
+ * The rejection rule, for the gate, `report`, `explain` and the panel alike: a reviewer's latest approval
+ * stands unless their latest rejection is at or after it (times in ms; undefined = none).
+ */
+export function approvalStands(approvedAt: number | undefined, rejectedAt: number | undefined): boolean {
+  return approvedAt !== undefined && (rejectedAt === undefined || rejectedAt < approvedAt);
+}
+
+/**
+ * A request for changes that holds a commit. `own` is set when the reviewer authored or committed the commit:
+ * it is then the author withdrawing their own change, and it stands like any rejection (fail closed) until the
+ * author's own later statement on it — an approval they record with `approve --force`, which lifts the
+ * rejection and is not itself counted (two-person rule).
+ */
+export interface StandingRejection {
+  reject: CheckedStatement;
+  voided?: CheckedStatement;
+  own?: 'authored' | 'committed';
+}
+
+/**
+ * The approvals that count for one commit, from the valid statements covering it: per reviewer the latest
+ * approval and the latest rejection; a rejection at or after the approval voids it; a reviewer who authored
+ * or committed the commit does not count.
+ */
+export function countApprovals(
+  commit: { author: { email: string }; committer: { email: string } },
+  covering: Array<{ statement: CheckedStatement; via: CoverageVia }>,
+): {
+  approvals: CountedApproval[];
+  rejections: StandingRejection[];
+  selfApprovals: Array<{ reviewer: Reviewer; as: 'authored' | 'committed' }>;
+} {
+  const byReviewer = new Map<string, { approve?: CountedApproval; reject?: CheckedStatement }>();
+  for (const { statement: v, via } of covering) {
+    const k = personKey(v.reviewer.email);
+    const slot = byReviewer.get(k) ?? {};
+    const time = Date.parse(v.signed.statement.time);
+    if (v.signed.statement.decision === 'approve') {
+      if (!slot.approve || Date.parse(slot.approve.signed.statement.time) < time) slot.approve = { ...v, via };
+    } else if (!slot.reject || Date.parse(slot.reject.signed.statement.time) < time) {
+      slot.reject = v;
+    }
+    byReviewer.set(k, slot);
+  }
+  const approvals: CountedApproval[] = [];
+  const rejections: StandingRejection[] = [];
+  const selfApprovals: Array<{ reviewer: Reviewer; as: 'authored' | 'committed' }> = [];
+  for (const { approve, reject } of byReviewer.values()) {
+    if (
+      reject &&
+      !approvalStands(approve && Date.parse(approve.signed.statement.time), Date.parse(reject.signed.statement.time))
+    ) {
+      const own = selfReview(reject.reviewer.email, commit);
+      rejections.push({ reject, ...(approve ? { voided: approve } : {}), ...(own ? { own } : {}) });
+      continue;
+    }
+    if (!approve) continue;
+    const self = selfReview(approve.reviewer.email, commit);
+    if (self) selfApprovals.push({ reviewer: approve.reviewer, as: self });
+    else approvals.push(approve);
+  }
+  return { approvals, rejections, selfApprovals };
+}
