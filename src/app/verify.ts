@@ -1,18 +1,19 @@
 import { CountersignError, errorMessage } from '../core/errors';
 import { closest, didYouMean } from '../core/didYouMean';
+import { settledLater } from '../core/settledLater';
 import { evaluateGate, type GateInput, type GateResult, type PolicySource } from '../core/gate';
 import { isProtected, POLICY_FILE, TAG_PREFIX } from '../core/policy';
 import { fetchApprovals } from '../git/approvalsStore';
 import type { BranchReadAhead } from '../git/branchReadAhead';
 import { gatherGateInput } from '../git/gateInput';
 import { peelTag } from '../git/peelTag';
-import { runGit } from '../git/gitRunner';
+import { runGit, type GitResult } from '../git/gitRunner';
 import { AI_NOTES_REF, REVIEW_NOTES_REF, trackingRef } from '../git/notesConfig';
 import { notesTip } from '../git/notesReader';
 import { policySourceAt, policyTextAt, remoteDefaultBranch } from '../git/policyBranch';
 import { FETCH_TIMEOUT_MS } from '../git/prePush';
 import { localBranches, remoteBranches, upstreamOf } from '../git/remoteBranches';
-import { shallowGap } from '../git/shallowGap';
+import { shallowCut, shallowGap } from '../git/shallowGap';
 import { refuseAmbiguousRevision } from '../git/revision';
 import { resolveCommit } from '../git/stagedDiff';
 import { chooseRemote, listRemotes } from '../git/remotes';
@@ -53,12 +54,7 @@ function usage(message: string): CountersignError {
 }
 
 /** Which remote verify reads: --remote (which must exist), else the upstream's, else origin or the only one. */
-async function verifyRemote(
-  cwd: string,
-  asked: string | undefined,
-  upstream: { remote: string } | undefined,
-): Promise<string> {
-  const remotes = await listRemotes(cwd);
+function verifyRemote(remotes: string[], asked: string | undefined, upstream: { remote: string } | undefined): string {
   if (asked !== undefined) {
     if (!remotes.includes(asked)) {
       const known = `there is no remote named '${asked}' here (${remotes.length > 0 ? `remotes: ${remotes.join(', ')}` : 'this repository has no remote'})`;
@@ -99,20 +95,48 @@ export async function verifyRange(
   cwd: string,
   opts: VerifyOptions,
 ): Promise<{ result: GateResult; input: GateInput; fetchNote?: string }> {
-  const upstream = await upstreamOf(cwd);
+  // Independent questions are asked at once (issue 10, class 7: a few processes in a row cost more than the
+  // walk on a loaded machine); each answer is awaited where the sequence needs it, so errors come in order.
+  const upstreamRead = settledLater(upstreamOf(cwd));
+  const remotesRead = settledLater(listRemotes(cwd));
+  const currentRead = settledLater(runGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd, okCodes: [1, 128] }));
+  const upstream = await upstreamRead;
+  const remotes = await remotesRead;
   // Without any remote (explain in a local repository) the local branches stand in for the remote's; the
   // command line refuses that instead (strict): CI without its remote cannot know what the server has.
-  const localOnly = !opts.strict && (await listRemotes(cwd)).length === 0;
-  const remote = localOnly ? '' : await verifyRemote(cwd, opts.remote, upstream);
-  const at = (b: string) => (localOnly ? b : `${remote}/${b}`);
-  let fetchNote: string | undefined;
-  if (opts.fetch !== false && !localOnly) {
-    try {
-      await fetchApprovals(cwd, remote, opts.timeoutMs ?? FETCH_TIMEOUT_MS);
-    } catch (e) {
-      fetchNote = `could not fetch approvals from ${remote} (${errorMessage(e)}); using the approvals already here`;
-    }
+  const localOnly = !opts.strict && remotes.length === 0;
+  const remote = localOnly ? '' : verifyRemote(remotes, opts.remote, upstream);
+  // The remote's approvals are fetched while the rest is read and the commits are walked: only the approvals
+  // read (gatherGateInput) waits for it. It touches the notes refs alone, nothing read before that.
+  const fetched: Promise<string | undefined> =
+    opts.fetch !== false && !localOnly
+      ? fetchApprovals(cwd, remote, opts.timeoutMs ?? FETCH_TIMEOUT_MS).then(
+          () => undefined,
+          (e: unknown) =>
+            `could not fetch approvals from ${remote} (${errorMessage(e)}); using the approvals already here`,
+        )
+      : Promise.resolve(undefined);
+  try {
+    return await judgeRange(cwd, opts, { upstream, remote, localOnly, fetched, currentRead });
+  } finally {
+    // Never return (or throw) while the fetch still writes the notes refs.
+    await fetched;
   }
+}
+
+async function judgeRange(
+  cwd: string,
+  opts: VerifyOptions,
+  known: {
+    upstream: { remote: string; branch: string } | undefined;
+    remote: string;
+    localOnly: boolean;
+    fetched: Promise<string | undefined>;
+    currentRead: Promise<GitResult>;
+  },
+): Promise<{ result: GateResult; input: GateInput; fetchNote?: string }> {
+  const { upstream, remote, localOnly, fetched } = known;
+  const at = (b: string) => (localOnly ? b : `${remote}/${b}`);
   if (opts.tag !== undefined && opts.branch !== undefined) throw usage('pass --tag or --branch, not both');
   const tagRef =
     opts.tag !== undefined
@@ -122,14 +146,28 @@ export async function verifyRange(
         : undefined;
   const target = tagRef !== undefined ? await tagTarget(cwd, tagRef, opts.head) : undefined;
   const headRev = opts.head ?? 'HEAD';
-  const head =
+  const headRead = settledLater(
     target && 'commit' in target
-      ? target.commit
+      ? Promise.resolve<string | undefined>(target.commit)
       : opts.readAhead?.isCommit(headRev)
-        ? headRev
-        : await refuseAmbiguousRevision(cwd, headRev, '--head').then(() => resolveCommit(cwd, headRev));
+        ? Promise.resolve<string | undefined>(headRev)
+        : refuseAmbiguousRevision(cwd, headRev, '--head').then(() => resolveCommit(cwd, headRev)),
+  );
+  const othersRead = settledLater(localOnly ? localBranches(cwd) : remoteBranches(cwd, remote));
+  const defaultRead =
+    opts.policyBranch === undefined && !localOnly
+      ? settledLater(
+          remoteDefaultBranch(
+            cwd,
+            remote,
+            opts.fetch !== false ? { timeoutMs: opts.timeoutMs ?? FETCH_TIMEOUT_MS } : undefined,
+          ),
+        )
+      : undefined;
+  const cutRead = opts.strict ? settledLater(shallowCut(cwd)) : undefined;
+  const head = await headRead;
   if (!head) throw usage(`--head ${headRev} is not a commit in this repository`);
-  const others = localOnly ? await localBranches(cwd) : await remoteBranches(cwd, remote);
+  const others = await othersRead;
   const tipOf = (b: string) => others.find((o) => o.branch === b)?.sha;
 
   // The policy branch: the remote's default branch as fetched (docs/design.md, "The policy").
@@ -137,11 +175,7 @@ export async function verifyRange(
     opts.policyBranch ??
     (localOnly
       ? ['main', 'master', opts.branch].find((b) => b !== undefined && tipOf(b) !== undefined)
-      : await remoteDefaultBranch(
-          cwd,
-          remote,
-          opts.fetch !== false ? { timeoutMs: opts.timeoutMs ?? FETCH_TIMEOUT_MS } : undefined,
-        ));
+      : await defaultRead);
   const policyTip = policyBranch ? tipOf(policyBranch) : undefined;
   let policy: PolicySource;
   if (!policyBranch) {
@@ -164,7 +198,7 @@ export async function verifyRange(
 
   // The target: --branch; else the upstream (or the same name on the remote) when it is protected; else where
   // a feature branch lands, the default branch — as the review panel judges it.
-  const current = await runGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd, okCodes: [1, 128] });
+  const current = await known.currentRead;
   const sameName = current.code === 0 && tipOf(current.stdout.trim()) ? current.stdout.trim() : undefined;
   const own = upstream && upstream.remote === remote ? upstream.branch : sameName;
   const protects = (b: string) => policy.kind === 'ok' && isProtected(policy.policy, b) !== undefined;
@@ -198,6 +232,7 @@ export async function verifyRange(
             policyFrom: policy.from,
           }
         : evaluateGate({ ...input, head: target.oid });
+    const fetchNote = await fetched;
     return { result, input, ...(fetchNote ? { fetchNote } : {}) };
   }
   const tracking = tagRef ? undefined : tipOf(branch);
@@ -221,7 +256,7 @@ export async function verifyRange(
   } else {
     base = tracking;
   }
-  if (opts.strict && (await shallowGap(cwd, head, base))) {
+  if (cutRead && (await shallowGap(cwd, head, base, await cutRead))) {
     throw new CountersignError(
       'config',
       `verify: this clone is shallow and lacks part of ${base ? `${base.slice(0, 12)}..` : ''}${head.slice(0, 12)}, so the commits to judge are unknown; fetch the whole history (\`git fetch --unshallow ${remote}\`, or fetch-depth: 0 with actions/checkout)`,
@@ -242,18 +277,14 @@ export async function verifyRange(
       );
     }
   }
+  let policyNote: string | undefined;
   if (tracking && policyBranch && branch !== policyBranch) {
     const [here, there] = await Promise.all([
       policyTextAt(cwd, tracking),
       policyTip ? policyTextAt(cwd, policyTip) : undefined,
     ]);
     if (here !== undefined && here !== there) {
-      fetchNote = [
-        fetchNote,
-        `the ${POLICY_FILE} on ${at(branch)} differs from the one on the policy branch ${at(policyBranch)}; only the policy branch's counts`,
-      ]
-        .filter(Boolean)
-        .join('; ');
+      policyNote = `the ${POLICY_FILE} on ${at(branch)} differs from the one on the policy branch ${at(policyBranch)}; only the policy branch's counts`;
     }
   }
   // A push of HEAD to its own branch can be a rewind; anything else is judged as what a merge would bring.
@@ -266,7 +297,9 @@ export async function verifyRange(
     approvalRefs: localOnly ? [REVIEW_NOTES_REF] : [REVIEW_NOTES_REF, trackingRef(remote, REVIEW_NOTES_REF)],
     ...(asPush ? {} : { mergeOnly: true }),
     ...(opts.readAhead ? { readAhead: opts.readAhead } : {}),
+    approvalsAfter: fetched,
   });
+  const fetchNote = [await fetched, policyNote].filter(Boolean).join('; ');
   // `input` goes back too: the review panel shows the judged commits' files, notes and trailers.
   return { result: evaluateGate(input), input, ...(fetchNote ? { fetchNote } : {}) };
 }

@@ -16,6 +16,7 @@ import { emptyTree } from './emptyTree';
 import { markUnjudgedGitlinks } from './gitlinkPins';
 import { markMergeOwnLines } from './mergeOwnLines';
 import { spanReach } from './spanReach';
+import { settledLater } from '../core/settledLater';
 import { shortSha } from '../core/shortSha';
 
 /** Separate histories a push may merge in from outside it, each costing a diff against the base. */
@@ -61,6 +62,11 @@ export interface GatherOptions {
   otherBranches: Array<{ branch: string; sha: string }>;
   /** Notes refs holding approvals (local refs/notes/countersign, remote-tracking copies). */
   approvalRefs: string[];
+  /**
+   * Settles when the approvals refs are complete (verify's fetch of the remote's approvals, which runs while
+   * git walks the commits): they are read after it.
+   */
+  approvalsAfter?: Promise<unknown>;
   /** Notes commits not (yet) under a ref: the notes a server receives in the same push. */
   approvalCommits?: string[];
   /** How many newest commits get a patch-id (rebased approvals); older ones only match by tip. */
@@ -84,12 +90,6 @@ async function existingObjects(cwd: string, oids: string[]): Promise<Set<string>
 
 async function objectExists(cwd: string, oid: string): Promise<boolean> {
   return (await runGit(['cat-file', '-e', oid], { cwd, okCodes: [1, 128] })).code === 0;
-}
-
-/** A read started ahead of its use: a failure surfaces where it is awaited, not as an unhandled rejection first. */
-function settledLater<T>(p: Promise<T>): Promise<T> {
-  p.catch(() => undefined);
-  return p;
 }
 
 /** Everything the gate needs for one ref update. */
@@ -137,7 +137,11 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   }
   // Read while git walks the commits: the approvals (their own git processes).
   const known = ahead?.range(head, exclude);
-  const approvalsRead = settledLater(gatherApprovals(cwd, opts.approvalRefs, opts.approvalCommits));
+  const approvalsRead = settledLater(
+    (opts.approvalsAfter ?? Promise.resolve()).then(() =>
+      gatherApprovals(cwd, opts.approvalRefs, opts.approvalCommits),
+    ),
+  );
   // One walk: at most one commit more than the gate examines is read, and only a push over the limit is counted.
   const over = known !== undefined && known.count > MAX_COMMITS;
   const commits =
