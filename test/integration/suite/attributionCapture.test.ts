@@ -269,7 +269,15 @@ describe('Capture: what the user does in the editor', function () {
   });
 
   it('records a trace that `countersign replay` turns into the same labels', async () => {
-    const editor = await freshEditor('// start\n');
+    // A file written on disk reaches Countersign twice: the watcher's create event (read after a short
+    // coalescing delay) and the editor's open. Either order is right and labels the same, but the trace says
+    // it differently: seen first on disk, the file starts as HEAD's text ('' for a new file) with a
+    // `diskWrite`; opened first, it starts as the opened text. The write is let in first, so the trace is known.
+    const file = path.join(workspaceRoot(), `capture-${Date.now()}-${counter++}.ts`);
+    fs.writeFileSync(file, '// start\n');
+    await waitFor('the write to be observed', async () => (await api()).attribution.labelsFor(vscode.Uri.file(file)));
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
     await vscode.commands.executeCommand('type', { text: 'typed();\n' });
     await editor.edit((b) => b.insert(new vscode.Position(2, 0), SNIPPET));
     const expected = await labels(editor.document.uri);
@@ -283,7 +291,11 @@ describe('Capture: what the user does in the editor', function () {
     };
     assert.strictEqual(trace.version, 1);
     const rel = path.relative(workspaceRoot(), editor.document.uri.fsPath);
-    assert.strictEqual(trace.files[rel], '// start\n');
+    assert.strictEqual(trace.files[rel], '', 'a new file starts empty in the trace');
+    assert.deepStrictEqual(
+      trace.events.find((e) => e.type === 'diskWrite' && 'file' in e && e.file === rel),
+      { type: 'diskWrite', file: rel, content: '// start\n' },
+    );
     const cli = path.join(vscode.extensions.getExtension(EXTENSION_ID)?.extensionPath ?? '', 'dist', 'cli.js');
     const { stdout } = await run(process.execPath, [cli, 'replay', traceFile, '--json'], {
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
