@@ -1,4 +1,7 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { TempRepo } from './tempRepo';
 import { makeKey, type TestKey } from './reviewerKeys';
 
@@ -28,23 +31,50 @@ export function policyJson(bob: TestKey, carol: TestKey, extra: Record<string, u
   );
 }
 
-/** A server with the hook, and Ada's clone whose main (with the policy) is already on the server. */
+/**
+ * A server with the hook, and Ada's clone whose main (with the policy) is already on the server. Each call gets
+ * its own copies: the first call for a policy text builds the pair for real (`install --server`, then the
+ * bootstrap push through the installed hook), later calls copy those folders (an installed server names its
+ * hook's CLI relative to itself, so a copy is the same server) and point the clone at its copy. That skips a
+ * CLI run and a gated push per test (the unit suite calls this about 90 times).
+ */
 export function setup(policy?: string): Setup {
   const bob = makeKey('bob');
   const carol = makeKey('carol');
   const mallory = makeKey('mallory');
+  const text = policy ?? policyJson(bob, carol);
+  let pristine = pristines.get(text);
+  if (!pristine) {
+    pristine = bootstrap(text);
+    pristines.set(text, pristine);
+  }
+  const parent = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cs-gate-')));
+  fs.cpSync(pristine.server, path.join(parent, 'server.git'), { recursive: true });
+  fs.cpSync(pristine.ada, path.join(parent, 'ada'), { recursive: true });
+  const server = TempRepo.at(path.join(parent, 'server.git'));
+  const ada = TempRepo.at(path.join(parent, 'ada'));
+  ada.git('remote', 'set-url', 'origin', server.dir);
+  // The copied index holds the original files' inodes and times: refresh it, as a fresh clone's would be.
+  ada.git('update-index', '-q', '--refresh');
+  return { server, ada, bob, carol, mallory };
+}
+
+/** Folders of a freshly set-up server and clone per policy text, copied by setup(); never handed to a test. */
+const pristines = new Map<string, { server: string; ada: string }>();
+
+function bootstrap(policy: string): { server: string; ada: string } {
   const server = TempRepo.create({ bare: true });
   const inst = server.cli(['install', '--server']);
   assert.strictEqual(inst.status, 0, inst.stderr);
   const ada = TempRepo.create();
   ada.git('remote', 'add', 'origin', server.dir);
-  ada.write('.countersign.json', policy ?? policyJson(bob, carol));
+  ada.write('.countersign.json', policy);
   ada.write('README.md', 'hello\n');
   ada.git('add', '.');
   ada.commit('Add policy', '-m', 'AI-Provenance: v1 ai=0 human=2 untracked=0');
   const first = ada.gitResult(['push', '-q', 'origin', 'main']);
   assert.strictEqual(first.status, 0, `bootstrapping the policy onto an unprotected server: ${first.stderr}`);
-  return { server, ada, bob, carol, mallory };
+  return { server: server.dir, ada: ada.dir };
 }
 
 export function commitFile(repo: TempRepo, file: string, content: string, message: string): string {
