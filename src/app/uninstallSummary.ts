@@ -1,4 +1,4 @@
-import type { UninstallResult } from '../git/hookInstaller';
+import type { UninstallResult } from './uninstallHooks';
 
 /**
  * The one sentence that says what `uninstall` did, for the editor's "Uninstall Hooks" message: the hooks, and

@@ -2,7 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { installCliLauncher } from '../git/cliLauncher';
 import { installHooks } from '../app/installHooks';
-import { uninstall } from '../git/hookInstaller';
+import { uninstallHooks } from '../app/uninstallHooks';
 import { uninstallSummary } from '../app/uninstallSummary';
 import { composeEditorAttribution, type AttributionApi } from './attribution/editorAttribution';
 import { bundledCliPath } from './bundledCli';
@@ -68,7 +68,7 @@ export function compose(
   command(Commands.uninstallHooks, async () => {
     const folder = await pickRepositoryFolder();
     if (!folder) return;
-    const r = await uninstall(folder);
+    const r = await uninstallHooks(folder);
     log.info(`[hooks] uninstall in ${folder}: ${JSON.stringify(r.wasInstalled)}`);
     void vscode.window.showInformationMessage(uninstallSummary(r));
   });

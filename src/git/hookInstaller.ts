@@ -7,7 +7,6 @@ import { refuseSymlinkedPath } from './symlinkGuard';
 import { runGit } from './gitRunner';
 import { CLIENT_HOOKS, SHIM_MARKER, hookScript } from './hookScripts';
 import { countersignDir, resolveRepo, type RepoPaths } from './repository';
-import { disconnectAgents, type DisconnectResult } from './agentDisconnect';
 
 /**
  * Installation points `core.hooksPath` (local config) at `.git/countersign/hooks`, whose shims chain the
@@ -180,31 +179,26 @@ export async function install(cwd: string, opts: InstallOptions): Promise<Instal
   return { repo, hooksDir, chainedDir, previousHooksPath, reinstalled: existing !== undefined };
 }
 
-export interface UninstallResult {
-  repo: RepoPaths;
+/** What removing the installed hooks put back (src/app/uninstallHooks.ts holds the whole `uninstall`). */
+export interface RemovedHooks {
   restoredHooksPath: string | null;
   removedConfig: number;
-  wasInstalled: boolean;
-  /** What `agents connect` had added that uninstall took out (personal and uncommitted files only). */
-  agents: DisconnectResult;
 }
 
-export async function uninstall(cwd: string): Promise<UninstallResult> {
-  const repo = await resolveRepo(cwd);
-  const manifest = readManifest(repo);
+/** The CLI copy `agents connect` wrote when nothing else was installed: it goes with the agents' hooks. */
+export function removeCliCopy(repo: RepoPaths): void {
+  guardOwnFiles(repo, 'remove');
+  fs.rmSync(path.join(countersignDir(repo), 'bin'), { recursive: true, force: true });
+}
+
+/** Undoes what the manifest says install did: core.hooksPath, the config it added, the shims and its files. */
+export async function removeInstalledHooks(
+  cwd: string,
+  repo: RepoPaths,
+  manifest: InstallManifest,
+): Promise<RemovedHooks> {
   const dir = countersignDir(repo);
   const hooksDir = path.join(dir, 'hooks');
-  // `agents connect` works without install (it writes the CLI copy itself), so this comes first. Committed
-  // agent settings are the team's: they are left, and the result says so.
-  const agents = repo.root ? await disconnectAgents(repo, undefined, { localOnly: true }) : { files: [], agents: [] };
-  if (!manifest) {
-    // The CLI copy connect wrote for its hooks goes with them.
-    if (agents.files.length > 0 && agents.files.every((f) => f.status !== 'kept')) {
-      guardOwnFiles(repo, 'remove');
-      fs.rmSync(path.join(dir, 'bin'), { recursive: true, force: true });
-    }
-    return { repo, restoredHooksPath: null, removedConfig: 0, wasInstalled: false, agents };
-  }
   guardOwnFiles(repo, 'remove');
   const current = await getLocalConfig(cwd, 'core.hooksPath');
   // Only put core.hooksPath back if it still points at us: a tool that changed it since owns it now.
@@ -229,7 +223,7 @@ export async function uninstall(cwd: string): Promise<UninstallResult> {
   fs.rmSync(path.join(dir, 'pending'), { recursive: true, force: true });
   fs.rmSync(path.join(dir, 'cache'), { recursive: true, force: true }); // Node's compile cache (hookScripts.ts)
   fs.rmSync(manifestPath(repo), { force: true });
-  return { repo, restoredHooksPath: manifest.previousHooksPath, removedConfig: removed, wasInstalled: true, agents };
+  return { restoredHooksPath: manifest.previousHooksPath, removedConfig: removed };
 }
 
 /** Whether the hooks are active: installed and core.hooksPath still points at them. */

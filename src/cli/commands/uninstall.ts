@@ -1,4 +1,4 @@
-import { uninstall } from '../../git/hookInstaller';
+import { uninstallHooks } from '../../app/uninstallHooks';
 import { uninstallServer } from '../../git/serverHookInstaller';
 import { parseCommandArgs, writeJson, type Command } from '../command';
 import { formatDisconnect } from './agentsDisconnect';
@@ -48,7 +48,7 @@ Exit codes: 0 removed (or nothing was installed); 2 not a repository.
         );
       return 0;
     }
-    const r = await uninstall(ctx.cwd);
+    const r = await uninstallHooks(ctx.cwd);
     if (values.json) {
       writeJson(ctx, {
         wasInstalled: r.wasInstalled,

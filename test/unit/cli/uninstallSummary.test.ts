@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { uninstallSummary } from '../../../src/app/uninstallSummary';
-import { uninstall } from '../../../src/git/hookInstaller';
+import { uninstallHooks } from '../../../src/app/uninstallHooks';
 import { TempRepo } from '../helpers/tempRepo';
 
 /**
@@ -23,7 +23,7 @@ describe("uninstall's summary: what the editor says it removed", function () {
     assert.strictEqual(repo.cli(['agents', 'connect', 'gemini', '-q']).status, 0);
     repo.git('commit', '-qam', 'gemini hooks', '--no-verify');
 
-    const r = await uninstall(repo.dir);
+    const r = await uninstallHooks(repo.dir);
     const text = uninstallSummary(r);
     assert.match(text, /^Countersign hooks removed; the previous hooks are active again\. Agents' hooks: /);
     assert.match(text, /took Countersign's hooks out of \.claude\/settings\.local\.json \(your own entries kept\)/);
@@ -32,7 +32,7 @@ describe("uninstall's summary: what the editor says it removed", function () {
     assert.match(text, /Left \.gemini\/settings\.json \(committed: `countersign agents disconnect`/);
 
     assert.strictEqual(
-      uninstallSummary(await uninstall(repo.dir)),
+      uninstallSummary(await uninstallHooks(repo.dir)),
       "Countersign hooks were not installed in this repository. Left .gemini/settings.json (committed: `countersign agents disconnect` takes Countersign's entries out, then commit it).",
     );
   });

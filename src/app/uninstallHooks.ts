@@ -1,0 +1,31 @@
+import { disconnectAgents, type DisconnectResult } from '../git/agentDisconnect';
+import { readManifest, removeCliCopy, removeInstalledHooks } from '../git/hookInstaller';
+import { resolveRepo, type RepoPaths } from '../git/repository';
+
+/**
+ * `countersign uninstall` and the editor's "Uninstall Hooks": what `agents connect` added to files that are not
+ * committed, then exactly what install added (src/git/hookInstaller.ts undoes it from the manifest).
+ */
+export interface UninstallResult {
+  repo: RepoPaths;
+  restoredHooksPath: string | null;
+  removedConfig: number;
+  wasInstalled: boolean;
+  /** What `agents connect` had added that uninstall took out (personal and uncommitted files only). */
+  agents: DisconnectResult;
+}
+
+export async function uninstallHooks(cwd: string): Promise<UninstallResult> {
+  const repo = await resolveRepo(cwd);
+  const manifest = readManifest(repo);
+  // `agents connect` works without install (it writes the CLI copy itself), so this comes first. Committed
+  // agent settings are the team's: they are left, and the result says so.
+  const agents = repo.root ? await disconnectAgents(repo, undefined, { localOnly: true }) : { files: [], agents: [] };
+  if (!manifest) {
+    // The CLI copy connect wrote for its hooks goes with them.
+    if (agents.files.length > 0 && agents.files.every((f) => f.status !== 'kept')) removeCliCopy(repo);
+    return { repo, restoredHooksPath: null, removedConfig: 0, wasInstalled: false, agents };
+  }
+  const removed = await removeInstalledHooks(cwd, repo, manifest);
+  return { repo, ...removed, wasInstalled: true, agents };
+}
