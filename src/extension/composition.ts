@@ -11,6 +11,7 @@ import { pickRepositoryFolder } from './workspaceRepos';
 import { composeReview, type ReviewApi } from './review/composeReview';
 import { composeLineBlame, type BlameApi } from './blame/composeBlame';
 import { registerTestHooks } from './testHooks';
+import { RepositoryRegistry } from './repositoryRegistry';
 
 /** Hands a command's handler to the entry (extension.ts), which registered every command at activation. */
 export type CommandHandlers = (id: CommandId, handler: (...args: never[]) => unknown) => void;
@@ -43,6 +44,9 @@ export function compose(
     registeredCommands.push(id);
   };
   const cliPath = bundledCliPath(context);
+  // Created first, disposed last: every part below follows its repositories' changes.
+  const repositories = new RepositoryRegistry(log);
+  disposables.push(repositories);
 
   command(Commands.showLog, () => log.show());
   // The hook offer passes the repository root; from the palette there is no argument and the user picks.
@@ -53,7 +57,7 @@ export function compose(
       );
       return;
     }
-    const folder = typeof root === 'string' ? root : await pickRepositoryFolder();
+    const folder = typeof root === 'string' ? root : await pickRepositoryFolder(repositories);
     if (!folder) return;
     const r = await installHooks(folder, {
       cliSource: cliPath,
@@ -66,7 +70,7 @@ export function compose(
     );
   });
   command(Commands.uninstallHooks, async () => {
-    const folder = await pickRepositoryFolder();
+    const folder = await pickRepositoryFolder(repositories);
     if (!folder) return;
     const r = await uninstallHooks(folder);
     log.info(`[hooks] uninstall in ${folder}: ${JSON.stringify(r.wasInstalled)}`);
@@ -87,11 +91,11 @@ export function compose(
     );
     if (answer === copy) await vscode.env.clipboard.writeText(`export PATH="${path.dirname(r.launcher)}:$PATH"`);
   });
-  const editor = composeEditorAttribution(context, log, command);
+  const editor = composeEditorAttribution(context, log, repositories, command);
   disposables.push(...editor.disposables);
-  const review = composeReview(context, log, command);
+  const review = composeReview(context, log, repositories, command);
   disposables.push(...review.disposables);
-  const blame = composeLineBlame(log, command);
+  const blame = composeLineBlame(log, repositories, command);
   disposables.push(...blame.disposables, ...registerTestHooks(log));
   return { disposables, registeredCommands, attribution: editor.api, review: review.api, blame: blame.api };
 }

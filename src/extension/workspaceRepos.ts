@@ -1,6 +1,6 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { GitRepository } from '../git/gitRepository';
+import type { RepositoryRegistry } from './repositoryRegistry';
 
 /** A repository a command may act on. */
 export interface RepoChoice {
@@ -37,20 +37,9 @@ export async function pickRepository(
   return pick?.root;
 }
 
-/** The git working trees of the workspace's folders (each once, by its top level). Runs git: trusted only. */
-export async function workspaceRepositories(): Promise<RepoChoice[]> {
-  const folders = vscode.workspace.workspaceFolders?.filter((f) => f.uri.scheme === 'file') ?? [];
-  const roots = new Set<string>();
-  for (const f of folders) {
-    const top = await GitRepository.topLevelOf(f.uri.fsPath);
-    if (top) roots.add(top);
-  }
-  return [...roots].map((root) => ({ root, name: path.basename(root) }));
-}
-
 /** The repository a workspace-level command (install hooks, set up the policy) acts on. */
-export async function pickRepositoryFolder(): Promise<string | undefined> {
-  return pickRepository(await workspaceRepositories(), {
+export async function pickRepositoryFolder(repositories: RepositoryRegistry): Promise<string | undefined> {
+  return pickRepository(await repositories.workspaceRepositories(), {
     none: 'Countersign works on a folder with a git repository: open one first.',
   });
 }

@@ -17,6 +17,7 @@ import { affects } from '../settings';
 import { offerHookInstall } from '../setup/hookOffer';
 import { FileSync } from './fileSync';
 import { RepoSessions } from './repoSessions';
+import type { RepositoryRegistry } from '../repositoryRegistry';
 
 /** What integration tests (and other extensions) may ask: labels as the engine holds them, after the queues ran. */
 export interface AttributionApi {
@@ -46,9 +47,10 @@ export interface AttributionApi {
 export function composeEditorAttribution(
   context: vscode.ExtensionContext,
   log: vscode.LogOutputChannel,
+  repositories: RepositoryRegistry,
   command: (id: CommandId, handler: (...args: never[]) => unknown) => void,
 ): { disposables: vscode.Disposable[]; api: AttributionApi } {
-  const repos = new RepoSessions(log);
+  const repos = new RepoSessions(log, repositories);
   const sync = new FileSync(repos);
   const inline = new InlineAcceptCapture();
   const documents = new DocumentCapture(repos, sync, inline, log);
@@ -59,7 +61,7 @@ export function composeEditorAttribution(
     log,
     bundledCliPath(context),
   );
-  const status = new AiShareStatus(repos, 400, () => hookWarnings.warnings());
+  const status = new AiShareStatus(repos, repositories, 400, () => hookWarnings.warnings());
   const corrections = new Corrections(repos, sync, (uri) => documents.release(uri.toString()));
   const disposables: vscode.Disposable[] = [repos, sync, documents, disk, decorations, hookWarnings, status];
 

@@ -6,10 +6,10 @@ import type { Observation } from '../../core/attribution/observations';
 import { AttributionSession } from '../../core/editor/attributionSession';
 import { SerialQueue } from '../../core/editor/serialQueue';
 import { errorMessage } from '../../core/errors';
-import { GitRepository } from '../../git/gitRepository';
 import { openLedger, type Ledger } from '../../git/ledger';
 import { openCallsFor, type OpenToolCall } from '../../git/openToolCalls';
 import { isIgnoredPath, repoRelative, WorkTreeRoots } from '../../git/workTreeRoot';
+import type { Repository, RepositoryRegistry } from '../repositoryRegistry';
 
 /**
  * One attribution engine per repository (multi-root workspaces get one per working tree), each with a serial
@@ -22,12 +22,15 @@ export class RepoSession {
   readonly name: string;
   private ledgerPromise: Promise<Ledger | undefined> | undefined;
 
+  readonly root: string;
+
   constructor(
-    readonly root: string,
+    readonly repository: Repository,
     private readonly log: vscode.LogOutputChannel,
     private readonly trusted: () => boolean,
   ) {
-    this.name = path.basename(root);
+    this.root = repository.root;
+    this.name = repository.name;
     this.session = new AttributionSession(new AttributionEngine({ now: Date.now }));
     this.queue = new SerialQueue((err) =>
       log.error(`[capture] ${this.name}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
@@ -103,7 +106,7 @@ export class RepoSession {
   async headContent(file: string): Promise<string | undefined> {
     if (!this.trusted()) return undefined;
     try {
-      return await new GitRepository(this.root).fileAt('HEAD', file);
+      return await this.repository.git.fileAt('HEAD', file);
     } catch {
       return undefined;
     }
@@ -123,7 +126,10 @@ export class RepoSessions implements vscode.Disposable {
   /** A file's labels may have changed (fired after the queued work that changed them ran). */
   readonly onDidChangeLabels = this.changed.event;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly repositories: RepositoryRegistry,
+  ) {}
 
   /** Where a document or file belongs; undefined for non-file schemes, files outside any repository, and `.git/`/`node_modules/`. */
   locate(uri: vscode.Uri): FileLocation | undefined {
@@ -139,7 +145,7 @@ export class RepoSessions implements vscode.Disposable {
   session(root: string): RepoSession {
     let s = this.byRoot.get(root);
     if (!s) {
-      s = new RepoSession(root, this.log, () => vscode.workspace.isTrusted);
+      s = new RepoSession(this.repositories.open(root), this.log, () => vscode.workspace.isTrusted);
       this.byRoot.set(root, s);
       this.log.info(
         `[capture] attributing ${root}${vscode.workspace.isTrusted ? '' : ' (untrusted workspace: in memory only)'}`,

@@ -4,6 +4,7 @@ import { affects } from '../settings';
 import { registerBlameHover } from './blameHover';
 import { CurrentLineBlame, type BlameStats } from './currentLineBlame';
 import { RepoRefs } from './repoRefs';
+import type { RepositoryRegistry } from '../repositoryRegistry';
 
 /** What integration tests read: the annotation as drawn, and how much git work it took. */
 export interface BlameApi {
@@ -26,9 +27,10 @@ export interface ShownBlameInfo {
 /** "AI blame" for the current line: the annotation, its hover, the setting and the toggle command. */
 export function composeLineBlame(
   log: vscode.LogOutputChannel,
+  repositories: RepositoryRegistry,
   command: (id: CommandId, handler: (...args: never[]) => unknown) => void,
 ): { disposables: vscode.Disposable[]; api: BlameApi } {
-  const refs = new RepoRefs(log);
+  const refs = new RepoRefs(repositories);
   const blame = new CurrentLineBlame(log, refs);
   blame.start();
   const disposables: vscode.Disposable[] = [

@@ -11,6 +11,7 @@ import {
 import { uncommittedLines } from '../../core/marking/uncommittedLines';
 import type { FileLocation, RepoSession, RepoSessions } from '../attribution/repoSessions';
 import { Commands } from '../ids';
+import type { RepositoryRegistry } from '../repositoryRegistry';
 
 /**
  * The AI half of Countersign's status-bar item: "AI 42%" of the uncommitted lines of the active file (of its
@@ -26,6 +27,7 @@ export class AiShareStatus implements vscode.Disposable {
 
   constructor(
     private readonly repos: RepoSessions,
+    private readonly repositories: RepositoryRegistry,
     private readonly delayMs = 400,
     private readonly warnings: () => string[] = () => [],
   ) {
@@ -35,16 +37,13 @@ export class AiShareStatus implements vscode.Disposable {
   }
 
   start(): void {
-    const refs = vscode.workspace.createFileSystemWatcher('**/.git/{HEAD,packed-refs,refs/**}');
-    const refsMoved = () => {
-      this.heads.clear();
-      this.schedule();
-    };
     this.disposables.push(
-      refs,
-      refs.onDidChange(refsMoved),
-      refs.onDidCreate(refsMoved),
-      refs.onDidDelete(refsMoved),
+      // HEAD moved: the cached HEAD blobs are stale (each session's repository is watched by the registry).
+      this.repositories.onDidChange((c) => {
+        if (c.kind !== 'refs') return;
+        this.heads.clear();
+        this.schedule();
+      }),
       this.repos.onDidChangeLabels(() => this.schedule()),
       vscode.window.onDidChangeActiveTextEditor(() => this.schedule()),
     );

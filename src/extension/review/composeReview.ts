@@ -7,6 +7,7 @@ import { GateStatusBar } from './gateStatusBar';
 import { registerReviewCommands } from './reviewCommands';
 import { ReviewPanelProvider } from './reviewPanelProvider';
 import { ReviewService } from './reviewService';
+import type { RepositoryRegistry } from '../repositoryRegistry';
 import { bundledCliPath } from '../bundledCli';
 import { registerSetupCommands } from './setupCommands';
 import { ReviewScheme } from '../ids';
@@ -39,10 +40,11 @@ export function setupState(model: PanelModel): string {
 export function composeReview(
   context: vscode.ExtensionContext,
   log: vscode.LogOutputChannel,
+  repositories: RepositoryRegistry,
   command: (id: CommandId, handler: (...args: never[]) => unknown) => void,
 ): { disposables: vscode.Disposable[]; api: ReviewApi } {
   const disposables: vscode.Disposable[] = [];
-  const service = new ReviewService(log);
+  const service = new ReviewService(log, repositories);
   disposables.push(service);
   const diff = new CommitDiffView(log);
   disposables.push(diff);
@@ -72,6 +74,7 @@ export function composeReview(
   registerReviewCommands({ service, diff, log, command });
   registerSetupCommands({
     service,
+    repositories,
     log,
     extensionUri: context.extensionUri,
     cliPath: bundledCliPath(context),

@@ -2,13 +2,13 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import type { PanelModel, RepoView } from '../../core/panel/protocol';
 import { repoView, type RepoSnapshot } from '../../core/panel/viewModel';
-import { GitRepository } from '../../git/gitRepository';
 import { fetchForReview, repoSnapshot } from '../../app/reviewSnapshot';
-import { workspaceRepositories } from '../workspaceRepos';
+import type { Repository, RepositoryRegistry } from '../repositoryRegistry';
 
 /**
  * The review state of every repository in the workspace, recomputed with the gate's own code when git's
- * state changes (refs, HEAD, fetched notes, config, the policy file; debounced) or when asked. One
+ * state changes (refs, HEAD, fetched notes, config, the policy file: the registry's watcher; debounced) or when
+ * asked. One
  * refresh runs at a time; asks that arrive meanwhile coalesce into one more run. In an untrusted
  * workspace nothing runs (git could execute repository-configured programs).
  */
@@ -21,28 +21,23 @@ export class ReviewService implements vscode.Disposable {
   private running: Promise<PanelModel> | undefined;
   private again: { fetch: boolean } | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private roots: string[] = [];
+  private repos: Repository[] = [];
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
+    private readonly repositories: RepositoryRegistry,
     private readonly delayMs = 400,
   ) {}
 
   start(): void {
-    const watcher = vscode.workspace.createFileSystemWatcher('**/.git/{HEAD,FETCH_HEAD,packed-refs,config,refs/**}');
-    const policy = vscode.workspace.createFileSystemWatcher('**/.countersign.json');
-    const soon = () => this.schedule();
     this.disposables.push(
-      watcher,
-      watcher.onDidChange(soon),
-      watcher.onDidCreate(soon),
-      watcher.onDidDelete(soon),
-      policy,
-      policy.onDidChange(soon),
-      policy.onDidCreate(soon),
-      policy.onDidDelete(soon),
+      // Any change (refs, a fetch, config, the policy file) of a repository the panel shows, or before it
+      // knows which it shows.
+      this.repositories.onDidChange((c) => {
+        if (this.repos.length === 0 || this.repos.includes(c.repository)) this.schedule();
+      }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => {
-        this.roots = [];
+        this.repos = [];
         this.schedule();
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.schedule()),
@@ -90,11 +85,11 @@ export class ReviewService implements vscode.Disposable {
     return run;
   }
 
-  private async workspaceRoots(): Promise<string[] | 'noFolder' | 'notGit'> {
+  private async workspaceRepos(): Promise<Repository[] | 'noFolder' | 'notGit'> {
     const folders = vscode.workspace.workspaceFolders?.filter((f) => f.uri.scheme === 'file') ?? [];
     if (folders.length === 0) return 'noFolder';
-    if (this.roots.length === 0) this.roots = (await workspaceRepositories()).map((r) => r.root);
-    return this.roots.length > 0 ? this.roots : 'notGit';
+    if (this.repos.length === 0) this.repos = await this.repositories.workspaceRepositories();
+    return this.repos.length > 0 ? this.repos : 'notGit';
   }
 
   private async compute(opts: { fetch: boolean }): Promise<PanelModel> {
@@ -103,15 +98,15 @@ export class ReviewService implements vscode.Disposable {
     if (!vscode.workspace.isTrusted) {
       model = { empty: 'untrusted', repos: [], updated: new Date().toISOString() };
     } else {
-      const roots = await this.workspaceRoots();
-      if (typeof roots === 'string') {
-        model = { empty: roots, repos: [], updated: new Date().toISOString() };
+      const found = await this.workspaceRepos();
+      if (typeof found === 'string') {
+        model = { empty: found, repos: [], updated: new Date().toISOString() };
       } else {
         const repos: RepoView[] = [];
-        for (const root of roots) {
-          if (opts.fetch) await this.fetch(root);
-          const s = await repoSnapshot(root);
-          this.snapshots.set(root, s);
+        for (const repo of found) {
+          if (opts.fetch) await this.fetch(repo);
+          const s = await repoSnapshot(repo.root);
+          this.snapshots.set(repo.root, s);
           repos.push(repoView(s));
         }
         model = { repos, updated: new Date().toISOString() };
@@ -125,13 +120,13 @@ export class ReviewService implements vscode.Disposable {
     return model;
   }
 
-  private async fetch(root: string): Promise<void> {
-    const remotes = await new GitRepository(root).remotes();
+  private async fetch(repo: Repository): Promise<void> {
+    const remotes = await repo.git.remotes();
     for (const remote of remotes) {
       try {
-        await fetchForReview(root, remote, 20_000);
+        await fetchForReview(repo.root, remote, 20_000);
       } catch (e) {
-        this.log.warn(`[review] could not fetch ${remote} in ${root}: ${errorMessage(e)}`);
+        this.log.warn(`[review] could not fetch ${remote} in ${repo.root}: ${errorMessage(e)}`);
         void vscode.window.showWarningMessage(
           `Countersign could not fetch ${remote}: ${errorMessage(e)}. Showing what this clone already has.`,
         );

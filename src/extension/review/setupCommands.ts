@@ -27,6 +27,7 @@ import { Commands, type CommandId } from '../ids';
 import { pickRepositoryFolder } from '../workspaceRepos';
 import { showReport } from './reportPanel';
 import type { ReviewService } from './reviewService';
+import type { RepositoryRegistry } from '../repositoryRegistry';
 
 /**
  * Set-up commands (the walkthrough's buttons and the panel's empty states): create and edit the policy,
@@ -35,6 +36,7 @@ import type { ReviewService } from './reviewService';
  */
 export interface SetupDeps {
   service: ReviewService;
+  repositories: RepositoryRegistry;
   log: vscode.LogOutputChannel;
   extensionUri: vscode.Uri;
   /** The CLI bundle the extension ships (hooks run copies of it; doctor compares them with it). */
@@ -50,8 +52,8 @@ function requireTrust(what: string): boolean {
   return false;
 }
 
-async function repoRoot(given: unknown): Promise<string | undefined> {
-  const folder = typeof given === 'string' && given ? given : await pickRepositoryFolder();
+async function repoRoot(repositories: RepositoryRegistry, given: unknown): Promise<string | undefined> {
+  const folder = typeof given === 'string' && given ? given : await pickRepositoryFolder(repositories);
   if (!folder) return undefined;
   const repo = await resolveRepo(folder);
   if (!repo.root)
@@ -105,7 +107,7 @@ async function askPublicKey(title: string): Promise<string | undefined> {
 
 async function createPolicy(deps: SetupDeps, given: unknown): Promise<void> {
   if (!requireTrust('write a policy')) return;
-  const root = await repoRoot(given);
+  const root = await repoRoot(deps.repositories, given);
   if (!root) return;
   if (fs.existsSync(path.join(root, POLICY_FILE))) {
     void vscode.window.showInformationMessage(`${POLICY_FILE} already exists in ${path.basename(root)}; opening it.`);
@@ -152,7 +154,7 @@ async function createPolicy(deps: SetupDeps, given: unknown): Promise<void> {
 
 async function addReviewer(deps: SetupDeps, given: unknown): Promise<void> {
   if (!requireTrust('edit the policy')) return;
-  const root = await repoRoot(given);
+  const root = await repoRoot(deps.repositories, given);
   if (!root) return;
   const file = path.join(root, POLICY_FILE);
   if (!fs.existsSync(file)) {
@@ -190,7 +192,7 @@ async function addReviewer(deps: SetupDeps, given: unknown): Promise<void> {
 
 async function setSigningKey(deps: SetupDeps, given: unknown): Promise<void> {
   if (!requireTrust('change git config')) return;
-  const root = await repoRoot(given);
+  const root = await repoRoot(deps.repositories, given);
   if (!root) return;
   const me = await readMe(root);
   const listed = deps.service.snapshot(root)?.developer?.input.policy;
@@ -248,7 +250,7 @@ const AGENT_DESCRIPTIONS: Record<HookAgent, string> = {
 
 async function connectAgentsFromEditor(deps: SetupDeps, given: unknown): Promise<void> {
   if (!requireTrust('connect agents')) return;
-  const root = await repoRoot(given);
+  const root = await repoRoot(deps.repositories, given);
   if (!root) return;
   const repo = await resolveRepo(root);
   if (!fs.existsSync(path.join(countersignDir(repo), 'bin', 'countersign.js'))) {
@@ -278,7 +280,7 @@ async function connectAgentsFromEditor(deps: SetupDeps, given: unknown): Promise
 /** `countersign doctor`, in-process, shown as a plain-text document: each finding with its fix. */
 async function checkSetup(deps: SetupDeps, given: unknown): Promise<vscode.TextDocument | undefined> {
   if (!requireTrust('run git')) return undefined;
-  const root = await repoRoot(given);
+  const root = await repoRoot(deps.repositories, given);
   if (!root) return undefined;
   const r = await runDoctor(root, process.env, deps.cliPath);
   deps.log.info(`[doctor] ${path.basename(root)}: ${r.ok ? 'nothing to fix' : 'needs fixing'}`);
@@ -292,7 +294,7 @@ export function registerSetupCommands(deps: SetupDeps): void {
   const { command } = deps;
   command(Commands.createPolicy, (root?: unknown) => createPolicy(deps, root));
   command(Commands.editPolicy, async (given?: unknown) => {
-    const root = await repoRoot(given);
+    const root = await repoRoot(deps.repositories, given);
     if (!root) return;
     if (!fs.existsSync(path.join(root, POLICY_FILE))) return createPolicy(deps, root);
     return openPolicy(root);
@@ -303,7 +305,7 @@ export function registerSetupCommands(deps: SetupDeps): void {
   command(Commands.checkSetup, (root?: unknown) => checkSetup(deps, root));
   command(Commands.openReport, async (given?: unknown) => {
     if (!requireTrust('run git')) return;
-    const root = await repoRoot(given);
+    const root = await repoRoot(deps.repositories, given);
     if (!root) return;
     const { report } = await buildReport(root, { revs: [] });
     for (const w of report.warnings ?? []) deps.log.warn(`[report] ${w}`);

@@ -1,0 +1,91 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { classifyChange, gitDirsOf, watchPatterns, type GitDirs, type GitStateChange } from '../git/gitDirs';
+import { GitRepository } from '../git/gitRepository';
+
+/** One open repository: its working tree, its git dirs and its named git queries. */
+export class Repository {
+  readonly name: string;
+  readonly git: GitRepository;
+
+  constructor(
+    readonly root: string,
+    /** Undefined when the working tree's `.git` could not be read (then nothing is watched). */
+    readonly dirs: GitDirs | undefined,
+  ) {
+    this.name = path.basename(root);
+    this.git = new GitRepository(root);
+  }
+}
+
+/** A repository's git state (or its policy file) changed on disk. */
+export interface RepositoryChange {
+  readonly repository: Repository;
+  readonly kind: GitStateChange;
+}
+
+interface Entry {
+  repository: Repository;
+  watcher: vscode.Disposable[];
+}
+
+/**
+ * Every repository the extension has opened — a workspace folder's, or the one holding a file the editor shows —
+ * each once, with one watcher on its git state (HEAD, refs including notes, packed-refs, FETCH_HEAD, config;
+ * linked worktrees and submodules included: src/git/gitDirs.ts) and its policy file. The review panel, the
+ * current-line blame and the AI-share status bar follow `onDidChange` instead of each watching `.git` itself.
+ * Watching reads the file system only, so it runs in untrusted workspaces too.
+ */
+export class RepositoryRegistry implements vscode.Disposable {
+  private readonly byRoot = new Map<string, Entry>();
+  private readonly changed = new vscode.EventEmitter<RepositoryChange>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  /** The repository whose working tree is `root`, opened and watched on first use. */
+  open(root: string): Repository {
+    const key = path.normalize(root);
+    let e = this.byRoot.get(key);
+    if (!e) {
+      const dirs = gitDirsOf(key);
+      const repository = new Repository(key, dirs);
+      e = { repository, watcher: dirs ? this.watch(repository, dirs) : [] };
+      if (!dirs) this.log.warn(`[repos] cannot read the .git of ${key}: its git state is not watched`);
+      this.byRoot.set(key, e);
+    }
+    return e.repository;
+  }
+
+  all(): Repository[] {
+    return [...this.byRoot.values()].map((e) => e.repository);
+  }
+
+  /** The git working trees of the workspace's folders (each once, by its top level). Runs git: trusted only. */
+  async workspaceRepositories(): Promise<Repository[]> {
+    const folders = vscode.workspace.workspaceFolders?.filter((f) => f.uri.scheme === 'file') ?? [];
+    const roots = new Set<string>();
+    for (const f of folders) {
+      const top = await GitRepository.topLevelOf(f.uri.fsPath);
+      if (top) roots.add(top);
+    }
+    return [...roots].map((root) => this.open(root));
+  }
+
+  private watch(repository: Repository, dirs: GitDirs): vscode.Disposable[] {
+    const out: vscode.Disposable[] = [];
+    const fire = (uri: vscode.Uri) =>
+      this.changed.fire({ repository, kind: classifyChange(repository.root, dirs, uri.fsPath) });
+    for (const p of watchPatterns(repository.root, dirs)) {
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(p.base), p.glob));
+      out.push(w, w.onDidChange(fire), w.onDidCreate(fire), w.onDidDelete(fire));
+    }
+    return out;
+  }
+
+  dispose(): void {
+    for (const e of this.byRoot.values()) for (const d of e.watcher) d.dispose();
+    this.byRoot.clear();
+    this.changed.dispose();
+  }
+}
