@@ -2,7 +2,7 @@ import * as path from 'path';
 import { parseAddedLines } from './commitDiff';
 import { emptyTree } from './emptyTree';
 import { runGit } from './gitRunner';
-import { listRemotes } from './remotes';
+import { listRemotes, remoteUrl } from './remotes';
 
 /**
  * One working tree's git, as the extension asks it: named queries instead of argv arrays, so the editor's
@@ -85,9 +85,8 @@ export class GitRepository {
   }
 
   /** A remote's URL, or undefined when it has none (or no such remote). */
-  async remoteUrl(remote: string): Promise<string | undefined> {
-    const url = (await runGit(['remote', 'get-url', remote], { cwd: this.root, okCodes: [2, 128] })).stdout.trim();
-    return url || undefined;
+  remoteUrl(remote: string): Promise<string | undefined> {
+    return remoteUrl(this.root, remote);
   }
 
   /** The remote-tracking branches of `remote` (short names, `origin/feature`) whose history has `commit`. */

@@ -8,6 +8,12 @@ export async function listRemotes(cwd: string): Promise<string[]> {
     .filter(Boolean);
 }
 
+/** A remote's URL, or undefined when it has none (or there is no such remote). */
+export async function remoteUrl(cwd: string, remote: string): Promise<string | undefined> {
+  const url = (await runGit(['remote', 'get-url', remote], { cwd, okCodes: [2, 128] })).stdout.trim();
+  return url || undefined;
+}
+
 /**
  * Which remote Countersign talks to when none is named — where approvals are pushed, whose default branch is
  * the policy branch, what `verify` reads: the current branch's upstream remote, else `origin`, else the only

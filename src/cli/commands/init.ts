@@ -12,7 +12,7 @@ import { gitConfig, runGit } from '../../git/gitRunner';
 import { HOOK_MANAGERS, readManifest, type HookManager } from '../../git/hookInstaller';
 import { remoteDefaultBranch } from '../../git/policyBranch';
 import { resolveRepo } from '../../git/repository';
-import { defaultRemote, listRemotes } from '../../git/remotes';
+import { defaultRemote, listRemotes, remoteUrl } from '../../git/remotes';
 import { signingKeyInfo } from '../../git/signingKeyInfo';
 import { refuseSymlinkedPath } from '../../git/symlinkGuard';
 import { detectAgents } from '../agentDetection';
@@ -162,9 +162,7 @@ export const initCommand: Command = {
     }
 
     // 4. CI.
-    const url = remote
-      ? (await runGit(['remote', 'get-url', remote], { cwd: root, okCodes: [2, 128] })).stdout.trim()
-      : '';
+    const url = (remote ? await remoteUrl(root, remote) : undefined) ?? '';
     const forge: Forge | undefined =
       values.ci === 'none' ? undefined : ((values.ci as Forge | undefined) ?? forgeOfRemoteUrl(url));
     say('\nCI\n');
