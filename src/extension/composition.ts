@@ -7,11 +7,11 @@ import { uninstallSummary } from '../app/uninstallSummary';
 import { composeEditorAttribution, type AttributionApi } from './attribution/editorAttribution';
 import { bundledCliPath } from './bundledCli';
 import { Commands, type CommandId } from './ids';
-import { pickRepositoryFolder } from './workspaceRepos';
 import { composeReview, type ReviewApi } from './review/composeReview';
 import { composeLineBlame, type BlameApi } from './blame/composeBlame';
 import { registerTestHooks } from './testHooks';
 import { RepositoryRegistry } from './repositoryRegistry';
+import { repositoryCommands, type RepositoryQuestion } from './repositoryCommand';
 
 /** Hands a command's handler to the entry (extension.ts), which registered every command at activation. */
 export type CommandHandlers = (id: CommandId, handler: (...args: never[]) => unknown) => void;
@@ -47,35 +47,37 @@ export function compose(
   // Created first, disposed last: every part below follows its repositories' changes.
   const repositories = new RepositoryRegistry(log);
   disposables.push(repositories);
+  const repoCommand = repositoryCommands(repositories, command);
+  const workspaceRepo: RepositoryQuestion = {
+    none: 'Countersign works on a folder with a git repository: open one first.',
+  };
 
   command(Commands.showLog, () => log.show());
   // The hook offer passes the repository root; from the palette there is no argument and the user picks.
-  command(Commands.installHooks, async (root?: string) => {
-    if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage(
-        'Countersign installs no hooks in an untrusted workspace. Trust the folder first.',
+  repoCommand(
+    Commands.installHooks,
+    async (repo) => {
+      const r = await installHooks(repo.root, {
+        cliSource: cliPath,
+        nodeBinary: process.execPath,
+        nodeIsElectron: !!process.versions.electron,
+      });
+      log.info(`[hooks] installed in ${r.hooksDir}, chaining ${r.chainedDir}`);
+      void vscode.window.showInformationMessage(
+        `Countersign hooks installed in ${repo.name}; commits now carry provenance trailers.`,
       );
-      return;
-    }
-    const folder = typeof root === 'string' ? root : await pickRepositoryFolder(repositories);
-    if (!folder) return;
-    const r = await installHooks(folder, {
-      cliSource: cliPath,
-      nodeBinary: process.execPath,
-      nodeIsElectron: !!process.versions.electron,
-    });
-    log.info(`[hooks] installed in ${r.hooksDir}, chaining ${r.chainedDir}`);
-    void vscode.window.showInformationMessage(
-      `Countersign hooks installed in ${path.basename(folder)}; commits now carry provenance trailers.`,
-    );
-  });
-  command(Commands.uninstallHooks, async () => {
-    const folder = await pickRepositoryFolder(repositories);
-    if (!folder) return;
-    const r = await uninstallHooks(folder);
-    log.info(`[hooks] uninstall in ${folder}: ${JSON.stringify(r.wasInstalled)}`);
-    void vscode.window.showInformationMessage(uninstallSummary(r));
-  });
+    },
+    { ...workspaceRepo, untrusted: 'Countersign installs no hooks in an untrusted workspace. Trust the folder first.' },
+  );
+  repoCommand(
+    Commands.uninstallHooks,
+    async (repo) => {
+      const r = await uninstallHooks(repo.root);
+      log.info(`[hooks] uninstall in ${repo.root}: ${JSON.stringify(r.wasInstalled)}`);
+      void vscode.window.showInformationMessage(uninstallSummary(r));
+    },
+    workspaceRepo,
+  );
   // As VS Code puts `code` on PATH: the CLI shipped in this extension, copied to a stable place, and a launcher.
   command(Commands.installCommandLineTool, async () => {
     const r = installCliLauncher({

@@ -2,6 +2,8 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { classifyChange, gitDirsOf, watchPatterns, type GitDirs, type GitStateChange } from '../git/gitDirs';
 import { GitRepository } from '../git/gitRepository';
+import { WorkTreeRoots } from '../git/workTreeRoot';
+import { CountersignError } from '../core/errors';
 
 /** One open repository: its working tree, its git dirs and its named git queries. */
 export class Repository {
@@ -39,6 +41,7 @@ interface Entry {
 export class RepositoryRegistry implements vscode.Disposable {
   private readonly byRoot = new Map<string, Entry>();
   private readonly changed = new vscode.EventEmitter<RepositoryChange>();
+  private readonly roots = new WorkTreeRoots();
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly log: vscode.LogOutputChannel) {}
@@ -55,6 +58,21 @@ export class RepositoryRegistry implements vscode.Disposable {
       this.byRoot.set(key, e);
     }
     return e.repository;
+  }
+
+  /**
+   * The repository whose working tree holds `folder` (a root a caller named: the hook offer, the panel, the
+   * walkthrough). Found on the file system, so it runs no git; a folder in no working tree is refused.
+   */
+  openContaining(folder: string): Repository {
+    const root = this.roots.rootOfFolder(folder);
+    if (!root) {
+      throw new CountersignError(
+        'notARepository',
+        `${folder} is not inside a git working tree (open a folder of a repository, or run \`git init\` there)`,
+      );
+    }
+    return this.open(root);
   }
 
   all(): Repository[] {

@@ -6,7 +6,7 @@ import { DocumentCapture } from '../capture/documentCapture';
 import { InlineAcceptCapture } from '../capture/inlineAcceptCapture';
 import { registerPasteCapture } from '../capture/pasteCapture';
 import { registerTerminalCapture } from '../capture/terminalCapture';
-import { recordTrace } from '../capture/traceCommand';
+import { recordTrace, traceRepository } from '../capture/traceCommand';
 import { Commands, Settings, type CommandId } from '../ids';
 import { AiShareStatus } from '../marking/aiShareStatus';
 import { AgentHookWarnings } from '../setup/agentHookWarnings';
@@ -18,6 +18,7 @@ import { offerHookInstall } from '../setup/hookOffer';
 import { FileSync } from './fileSync';
 import { RepoSessions } from './repoSessions';
 import type { RepositoryRegistry } from '../repositoryRegistry';
+import { repositoryCommands } from '../repositoryCommand';
 
 /** What integration tests (and other extensions) may ask: labels as the engine holds them, after the queues ran. */
 export interface AttributionApi {
@@ -86,8 +87,11 @@ export function composeEditorAttribution(
   );
 
   command(Commands.acceptInlineSuggestion, () => inline.accept());
-  command(Commands.recordTrace, (target?: string) =>
-    recordTrace(repos, log, typeof target === 'string' ? target : undefined),
+  repositoryCommands(repositories, command)(
+    Commands.recordTrace,
+    (repo, target?: string) =>
+      recordTrace(repos.session(repo.root), log, typeof target === 'string' ? target : undefined),
+    traceRepository(repos),
   );
   command(Commands.toggleDecorations, async () => {
     const config = vscode.workspace.getConfiguration(Settings.section);

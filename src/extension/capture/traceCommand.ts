@@ -2,7 +2,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RepoSession, RepoSessions } from '../attribution/repoSessions';
-import { pickRepository } from '../workspaceRepos';
+import type { RepositoryQuestion } from '../repositoryCommand';
 
 /**
  * "Countersign: Record Attribution Trace": writes what this window observed in one repository — each file's
@@ -12,12 +12,10 @@ import { pickRepository } from '../workspaceRepos';
  * and the confirmation message say. A path argument skips the dialog (tests, scripts).
  */
 export async function recordTrace(
-  repos: RepoSessions,
+  repo: RepoSession,
   log: vscode.LogOutputChannel,
   target?: string,
 ): Promise<string | undefined> {
-  const repo = await pickRepo(repos);
-  if (!repo) return undefined;
   await repo.queue.idle();
   const { trace, notes } = repo.session.trace();
   let file = target;
@@ -50,11 +48,12 @@ export async function recordTrace(
   return file;
 }
 
-async function pickRepo(repos: RepoSessions): Promise<RepoSession | undefined> {
-  const candidates = [...new Set([...repos.workspaceRepos(), ...repos.all()])];
-  const root = await pickRepository(candidates, {
+/** The repositories with an attribution session (the argument is the trace file, not a repository). */
+export function traceRepository(repos: RepoSessions): RepositoryQuestion {
+  return {
     none: 'Countersign has observed no git repository in this window yet: open a file of one first.',
     placeHolder: 'Record the trace of which repository?',
-  });
-  return candidates.find((r) => r.root === root);
+    candidates: () => [...new Set([...repos.workspaceRepos(), ...repos.all()])].map((s) => s.repository),
+    named: () => undefined,
+  };
 }

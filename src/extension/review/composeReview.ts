@@ -8,6 +8,7 @@ import { registerReviewCommands } from './reviewCommands';
 import { ReviewPanelProvider } from './reviewPanelProvider';
 import { ReviewService } from './reviewService';
 import type { RepositoryRegistry } from '../repositoryRegistry';
+import { repositoryCommands } from '../repositoryCommand';
 import { bundledCliPath } from '../bundledCli';
 import { registerSetupCommands } from './setupCommands';
 import { ReviewScheme } from '../ids';
@@ -71,14 +72,14 @@ export function composeReview(
     ),
   );
 
-  registerReviewCommands({ service, diff, log, command });
+  const repoCommand = repositoryCommands(repositories, command);
+  registerReviewCommands({ service, diff, log, command, repoCommand, repositories });
   registerSetupCommands({
     service,
-    repositories,
+    repoCommand,
     log,
     extensionUri: context.extensionUri,
     cliPath: bundledCliPath(context),
-    command,
   });
   service.start();
 

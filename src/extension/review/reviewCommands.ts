@@ -8,13 +8,13 @@ import type { CommitCard } from '../../core/panel/protocol';
 import { reviewPreflight, type PreflightCode } from '../../core/panel/reviewPreflight';
 import { reviewRequest } from '../../core/panel/reviewRequest';
 import { REVIEW_NOTES_REF } from '../../git/notesConfig';
-import { GitRepository } from '../../git/gitRepository';
 import { recordDecision, type DecisionResult } from '../../app/reviewDecision';
 import { resolveCommitStrictly } from '../../git/revision';
 import { readMe } from '../../app/reviewSnapshot';
 import { signingKeyInfo } from '../../git/signingKeyInfo';
 import { Commands, Views, type CommandId } from '../ids';
-import { pickRepository } from '../workspaceRepos';
+import type { RepositoryCommandRegistrar, RepositoryQuestion } from '../repositoryCommand';
+import type { Repository, RepositoryRegistry } from '../repositoryRegistry';
 import type { CommitDiffView } from './commitDiffView';
 import { showExplanation } from './explainDocument';
 import type { ReviewService } from './reviewService';
@@ -46,23 +46,30 @@ export interface ReviewCommandDeps {
   diff: CommitDiffView;
   log: vscode.LogOutputChannel;
   command: (id: CommandId, handler: (...args: never[]) => unknown) => void;
+  repoCommand: RepositoryCommandRegistrar;
+  repositories: RepositoryRegistry;
 }
 
 const SET_KEY = 'Set Reviewer Signing Key';
 
-async function pickRepo(service: ReviewService, given: string | undefined): Promise<string | undefined> {
-  if (given) {
-    const norm = path.normalize(given);
-    if (service.model.repos.some((r) => r.root === norm)) return norm;
-    // Not known yet (the first refresh is still to come) or just added: look again before refusing.
-    await service.refresh({ fetch: false });
-    if (service.model.repos.some((r) => r.root === norm)) return norm;
-    throw new CountersignError('usage', `${given} is not a repository of this workspace`);
-  }
-  if (service.model.repos.length === 0) await service.refresh({ fetch: false });
-  return pickRepository(service.model.repos, {
+/** The review commands' repositories: the panel's (the ones with a review state to act on). */
+function panelRepository(deps: ReviewCommandDeps): RepositoryQuestion {
+  return {
     none: 'Countersign works on a folder with a git repository in a trusted workspace: open one first.',
-  });
+    candidates: async () => {
+      if (deps.service.model.repos.length === 0) await deps.service.refresh({ fetch: false });
+      return deps.service.model.repos.map((r) => deps.repositories.open(r.root));
+    },
+  };
+}
+
+/** A repository a caller named must be one the panel shows (it acts on the panel's review state). */
+async function inPanel(service: ReviewService, repo: Repository): Promise<string> {
+  if (service.repo(repo.root)) return repo.root;
+  // Not known yet (the first refresh is still to come) or just added: look again before refusing.
+  await service.refresh({ fetch: false });
+  if (service.repo(repo.root)) return repo.root;
+  throw new CountersignError('usage', `${repo.root} is not a repository of this workspace`);
 }
 
 function cardsOf(service: ReviewService, repo: string): CommitCard[] {
@@ -175,12 +182,12 @@ async function preflight(
 
 async function decide(
   deps: ReviewCommandDeps,
+  picked: Repository,
   raw: unknown,
   decision: 'approve' | 'reject',
 ): Promise<DecisionResult | Refused | undefined> {
   const args = argsOf(raw);
-  const repo = await pickRepo(deps.service, args.repo);
-  if (!repo) return undefined;
+  const repo = await inPanel(deps.service, picked);
   let target = args.sha
     ? { sha: args.sha, ...(args.base ? { base: args.base } : {}) }
     : await pickCommit(deps.service, repo, decision === 'approve' ? 'approve' : 'request changes on');
@@ -242,7 +249,8 @@ async function decide(
 }
 
 export function registerReviewCommands(deps: ReviewCommandDeps): void {
-  const { command, service } = deps;
+  const { command, repoCommand, service } = deps;
+  const question = panelRepository(deps);
   command(Commands.openReviewPanel, async () => {
     await vscode.commands.executeCommand(`workbench.view.extension.${Views.container}`);
     await vscode.commands.executeCommand(`${Views.review}.focus`);
@@ -252,97 +260,99 @@ export function registerReviewCommands(deps: ReviewCommandDeps): void {
     const args = argsOf(raw);
     await service.refresh({ fetch: args.fetch ?? true });
   });
-  command(Commands.approveCommit, (raw?: unknown) => decide(deps, raw, 'approve'));
-  command(Commands.requestChanges, (raw?: unknown) => decide(deps, raw, 'reject'));
-  command(Commands.openCommitDiff, async (raw?: unknown) => {
-    const args = argsOf(raw);
-    const repo = await pickRepo(service, args.repo);
-    if (!repo) return undefined;
-    const target = args.sha ? { sha: args.sha } : await pickCommit(service, repo, 'open');
-    if (!target) return undefined;
-    let file = args.path;
-    if (!file) {
-      const files = await deps.diff.changedFiles(repo, target.sha);
-      const card = cardsOf(service, repo).find((c) => c.sha === target.sha);
-      const ai = new Map(card?.files.map((f) => [f.path, f.aiLines]) ?? []);
-      if (files.length === 0) throw new CountersignError('usage', `${shortSha(target.sha)} changes no files`);
-      if (files.length === 1) file = files[0].path;
-      else {
-        // AI-heavy files first: that is where a reviewer starts.
-        const items = files
-          .map((f) => ({
-            label: f.path,
-            description: `${f.status}${ai.get(f.path) ? ` · ${ai.get(f.path)} AI lines` : ''}`,
-            n: ai.get(f.path) ?? 0,
-          }))
-          .sort((a, b) => b.n - a.n || a.label.localeCompare(b.label));
-        file = (await vscode.window.showQuickPick(items, { placeHolder: `Which file of ${shortSha(target.sha)}?` }))
-          ?.label;
-      }
+  repoCommand(Commands.approveCommit, (r, raw?: unknown) => decide(deps, r, raw, 'approve'), question);
+  repoCommand(Commands.requestChanges, (r, raw?: unknown) => decide(deps, r, raw, 'reject'), question);
+  repoCommand(Commands.openCommitDiff, (r, raw?: unknown) => openCommitDiff(deps, r, raw), question);
+  repoCommand(Commands.explainCommit, (r, raw?: unknown) => explainCommit(deps, r, raw), question);
+  repoCommand(Commands.requestReview, (r) => requestReview(deps, r), question);
+}
+
+async function openCommitDiff(deps: ReviewCommandDeps, r: Repository, raw: unknown): Promise<unknown> {
+  const args = argsOf(raw);
+  const repo = await inPanel(deps.service, r);
+  const target = args.sha ? { sha: args.sha } : await pickCommit(deps.service, repo, 'open');
+  if (!target) return undefined;
+  let file = args.path;
+  if (!file) {
+    const files = await deps.diff.changedFiles(repo, target.sha);
+    const card = cardsOf(deps.service, repo).find((c) => c.sha === target.sha);
+    const ai = new Map(card?.files.map((f) => [f.path, f.aiLines]) ?? []);
+    if (files.length === 0) throw new CountersignError('usage', `${shortSha(target.sha)} changes no files`);
+    if (files.length === 1) file = files[0].path;
+    else {
+      // AI-heavy files first: that is where a reviewer starts.
+      const items = files
+        .map((f) => ({
+          label: f.path,
+          description: `${f.status}${ai.get(f.path) ? ` · ${ai.get(f.path)} AI lines` : ''}`,
+          n: ai.get(f.path) ?? 0,
+        }))
+        .sort((a, b) => b.n - a.n || a.label.localeCompare(b.label));
+      file = (await vscode.window.showQuickPick(items, { placeHolder: `Which file of ${shortSha(target.sha)}?` }))
+        ?.label;
     }
-    if (!file) return undefined;
-    return deps.diff.open(repo, target.sha, file);
-  });
-  command(Commands.explainCommit, async (raw?: unknown) => {
-    const args = argsOf(raw);
-    const repo = await pickRepo(service, args.repo);
-    if (!repo) return undefined;
-    let sha = args.sha;
-    if (!sha) {
-      const rev = await vscode.window.showInputBox({
-        prompt: 'Explain which commit? (a sha, branch or revision)',
-        value: 'HEAD',
-      });
-      if (!rev) return undefined;
-      sha = rev;
-    }
-    return showExplanation(repo, sha);
-  });
-  command(Commands.requestReview, async (raw?: unknown) => {
-    const args = argsOf(raw);
-    const repo = await pickRepo(service, args.repo);
-    if (!repo) return undefined;
-    const dev = service.snapshot(repo)?.developer;
-    if (!dev)
-      throw new CountersignError(
-        'config',
-        `${path.basename(repo)} has no remote branch to judge the current branch against: add a remote and fetch it`,
-      );
-    const head = dev.result.head;
-    const pushed = head ? await pushedAs(repo, dev.remote, head, dev.target) : undefined;
-    const url = await new GitRepository(repo).remoteUrl(dev.remote);
-    const req = reviewRequest({
-      result: dev.result,
-      target: `${dev.remote}/${dev.target}`,
-      branch: dev.branch,
-      remote: dev.remote,
-      ...(url ? { remoteUrl: url } : {}),
-      ...(pushed ? { pushedAs: pushed } : {}),
+  }
+  if (!file) return undefined;
+  return deps.diff.open(repo, target.sha, file);
+}
+
+async function explainCommit(deps: ReviewCommandDeps, r: Repository, raw: unknown): Promise<unknown> {
+  const args = argsOf(raw);
+  const repo = await inPanel(deps.service, r);
+  let sha = args.sha;
+  if (!sha) {
+    const rev = await vscode.window.showInputBox({
+      prompt: 'Explain which commit? (a sha, branch or revision)',
+      value: 'HEAD',
     });
-    if (!req) {
-      void vscode.window.showInformationMessage(
-        `Nothing on ${dev.branch ?? 'HEAD'} needs review for ${dev.remote}/${dev.target}.`,
-      );
-      return undefined;
-    }
-    await vscode.env.clipboard.writeText(req.text);
-    deps.log.info(`[review] review request copied:\n${req.text}`);
-    if (req.needsPush) {
-      void vscode.window.showWarningMessage(
-        `Review request copied (${req.commits} commit(s)). Push your branch first so the reviewer can fetch it: git push -u ${dev.remote} ${dev.branch ?? 'HEAD'}`,
-      );
-    } else {
-      void vscode.window.showInformationMessage(
-        `Review request for ${req.commits} commit(s) copied to the clipboard: paste it to a reviewer.`,
-      );
-    }
-    return req.text;
+    if (!rev) return undefined;
+    sha = rev;
+  }
+  return showExplanation(repo, sha);
+}
+
+async function requestReview(deps: ReviewCommandDeps, r: Repository): Promise<unknown> {
+  const repo = await inPanel(deps.service, r);
+  const dev = deps.service.snapshot(repo)?.developer;
+  if (!dev)
+    throw new CountersignError(
+      'config',
+      `${r.name} has no remote branch to judge the current branch against: add a remote and fetch it`,
+    );
+  const head = dev.result.head;
+  const pushed = head ? await pushedAs(r, dev.remote, head, dev.target) : undefined;
+  const url = await r.git.remoteUrl(dev.remote);
+  const req = reviewRequest({
+    result: dev.result,
+    target: `${dev.remote}/${dev.target}`,
+    branch: dev.branch,
+    remote: dev.remote,
+    ...(url ? { remoteUrl: url } : {}),
+    ...(pushed ? { pushedAs: pushed } : {}),
   });
+  if (!req) {
+    void vscode.window.showInformationMessage(
+      `Nothing on ${dev.branch ?? 'HEAD'} needs review for ${dev.remote}/${dev.target}.`,
+    );
+    return undefined;
+  }
+  await vscode.env.clipboard.writeText(req.text);
+  deps.log.info(`[review] review request copied:\n${req.text}`);
+  if (req.needsPush) {
+    void vscode.window.showWarningMessage(
+      `Review request copied (${req.commits} commit(s)). Push your branch first so the reviewer can fetch it: git push -u ${dev.remote} ${dev.branch ?? 'HEAD'}`,
+    );
+  } else {
+    void vscode.window.showInformationMessage(
+      `Review request for ${req.commits} commit(s) copied to the clipboard: paste it to a reviewer.`,
+    );
+  }
+  return req.text;
 }
 
 /** The remote branch (other than the target) that already has `head`, so a reviewer can fetch it. */
-async function pushedAs(repo: string, remote: string, head: string, target: string): Promise<string | undefined> {
-  return (await new GitRepository(repo).remoteBranchesContaining(remote, head)).find(
+async function pushedAs(repo: Repository, remote: string, head: string, target: string): Promise<string | undefined> {
+  return (await repo.git.remoteBranchesContaining(remote, head)).find(
     (s) => s && s !== `${remote}/HEAD` && s !== `${remote}/${target}` && s !== remote,
   );
 }

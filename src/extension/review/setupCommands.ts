@@ -13,21 +13,19 @@ import {
   type ReviewerEntry,
 } from '../../app/policySetup';
 import { HOOK_AGENTS, type HookAgent } from '../../core/agents/hookAgents';
-import { CountersignError } from '../../core/errors';
 import { keyBlob } from '../../core/panel/reviewPreflight';
 import { POLICY_FILE } from '../../core/policy';
 import { publicKeyProblem } from '../../core/policySchema';
-import { GitRepository } from '../../git/gitRepository';
 import { countersignDir, resolveRepo } from '../../git/repository';
 import { remoteDefaultBranch } from '../../git/policyBranch';
 import { defaultRemote } from '../../git/remotes';
 import { readMe } from '../../app/reviewSnapshot';
 import { candidateKeys, fingerprintOf } from '../../git/signingKeyInfo';
-import { Commands, type CommandId } from '../ids';
-import { pickRepositoryFolder } from '../workspaceRepos';
+import { Commands } from '../ids';
 import { showReport } from './reportPanel';
 import type { ReviewService } from './reviewService';
-import type { RepositoryRegistry } from '../repositoryRegistry';
+import type { RepositoryCommandRegistrar, RepositoryQuestion } from '../repositoryCommand';
+import type { Repository } from '../repositoryRegistry';
 
 /**
  * Set-up commands (the walkthrough's buttons and the panel's empty states): create and edit the policy,
@@ -36,29 +34,23 @@ import type { RepositoryRegistry } from '../repositoryRegistry';
  */
 export interface SetupDeps {
   service: ReviewService;
-  repositories: RepositoryRegistry;
+  /** Registers a command that acts on one repository (resolved by the command wrapper). */
+  repoCommand: RepositoryCommandRegistrar;
   log: vscode.LogOutputChannel;
   extensionUri: vscode.Uri;
   /** The CLI bundle the extension ships (hooks run copies of it; doctor compares them with it). */
   cliPath: string;
-  command: (id: CommandId, handler: (...args: never[]) => unknown) => void;
 }
 
+function untrusted(what: string): string {
+  return `Countersign does not ${what} in an untrusted workspace. Trust the folder first.`;
+}
+
+/** For a path the command wrapper did not guard (Edit Policy, which needs no trust, creating the policy). */
 function requireTrust(what: string): boolean {
   if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showWarningMessage(
-    `Countersign does not ${what} in an untrusted workspace. Trust the folder first.`,
-  );
+  void vscode.window.showWarningMessage(untrusted(what));
   return false;
-}
-
-async function repoRoot(repositories: RepositoryRegistry, given: unknown): Promise<string | undefined> {
-  const folder = typeof given === 'string' && given ? given : await pickRepositoryFolder(repositories);
-  if (!folder) return undefined;
-  const repo = await resolveRepo(folder);
-  if (!repo.root)
-    throw new CountersignError('config', `${folder} is a bare repository: the policy lives in a working tree`);
-  return repo.root;
 }
 
 async function openPolicy(root: string): Promise<void> {
@@ -105,10 +97,8 @@ async function askPublicKey(title: string): Promise<string | undefined> {
   return pick.line;
 }
 
-async function createPolicy(deps: SetupDeps, given: unknown): Promise<void> {
+async function createPolicy(deps: SetupDeps, root: string): Promise<void> {
   if (!requireTrust('write a policy')) return;
-  const root = await repoRoot(deps.repositories, given);
-  if (!root) return;
   if (fs.existsSync(path.join(root, POLICY_FILE))) {
     void vscode.window.showInformationMessage(`${POLICY_FILE} already exists in ${path.basename(root)}; opening it.`);
     return openPolicy(root);
@@ -152,10 +142,7 @@ async function createPolicy(deps: SetupDeps, given: unknown): Promise<void> {
   deps.service.schedule();
 }
 
-async function addReviewer(deps: SetupDeps, given: unknown): Promise<void> {
-  if (!requireTrust('edit the policy')) return;
-  const root = await repoRoot(deps.repositories, given);
-  if (!root) return;
+async function addReviewer(deps: SetupDeps, root: string): Promise<void> {
   const file = path.join(root, POLICY_FILE);
   if (!fs.existsSync(file)) {
     const create = 'Create Policy';
@@ -190,10 +177,8 @@ async function addReviewer(deps: SetupDeps, given: unknown): Promise<void> {
   deps.service.schedule();
 }
 
-async function setSigningKey(deps: SetupDeps, given: unknown): Promise<void> {
-  if (!requireTrust('change git config')) return;
-  const root = await repoRoot(deps.repositories, given);
-  if (!root) return;
+async function setSigningKey(deps: SetupDeps, repo: Repository): Promise<void> {
+  const root = repo.root;
   const me = await readMe(root);
   const listed = deps.service.snapshot(root)?.developer?.input.policy;
   const mine = listed?.kind === 'ok' ? listed.policy.reviewers.find((r) => samePerson(r.email, me.email)) : undefined;
@@ -230,7 +215,7 @@ async function setSigningKey(deps: SetupDeps, given: unknown): Promise<void> {
     { placeHolder: 'Where to set user.signingkey' },
   );
   if (!scope) return;
-  await new GitRepository(root).setConfig('user.signingkey', file, scope.scope);
+  await repo.git.setConfig('user.signingkey', file, scope.scope);
   deps.log.info(`[review] user.signingkey (${scope.scope}) = ${file}`);
   void vscode.window.showInformationMessage(
     `Approvals from ${path.basename(root)} will be signed with ${file}.${me.email ? '' : ' Set git user.email too: approvals name the reviewer by it.'}`,
@@ -248,10 +233,7 @@ const AGENT_DESCRIPTIONS: Record<HookAgent, string> = {
   vscode: "VS Code's own agent mode (Copilot; Claude and Codex harnesses) — .github/hooks/countersign-vscode.json",
 };
 
-async function connectAgentsFromEditor(deps: SetupDeps, given: unknown): Promise<void> {
-  if (!requireTrust('connect agents')) return;
-  const root = await repoRoot(deps.repositories, given);
-  if (!root) return;
+async function connectAgentsFromEditor(deps: SetupDeps, root: string): Promise<void> {
   const repo = await resolveRepo(root);
   if (!fs.existsSync(path.join(countersignDir(repo), 'bin', 'countersign.js'))) {
     const install = 'Install Hooks';
@@ -278,10 +260,7 @@ async function connectAgentsFromEditor(deps: SetupDeps, given: unknown): Promise
 }
 
 /** `countersign doctor`, in-process, shown as a plain-text document: each finding with its fix. */
-async function checkSetup(deps: SetupDeps, given: unknown): Promise<vscode.TextDocument | undefined> {
-  if (!requireTrust('run git')) return undefined;
-  const root = await repoRoot(deps.repositories, given);
-  if (!root) return undefined;
+async function checkSetup(deps: SetupDeps, root: string): Promise<vscode.TextDocument | undefined> {
   const r = await runDoctor(root, process.env, deps.cliPath);
   deps.log.info(`[doctor] ${path.basename(root)}: ${r.ok ? 'nothing to fix' : 'needs fixing'}`);
   const content = `countersign doctor — ${root}\n\n${formatDoctor(r)}`;
@@ -291,24 +270,28 @@ async function checkSetup(deps: SetupDeps, given: unknown): Promise<vscode.TextD
 }
 
 export function registerSetupCommands(deps: SetupDeps): void {
-  const { command } = deps;
-  command(Commands.createPolicy, (root?: unknown) => createPolicy(deps, root));
-  command(Commands.editPolicy, async (given?: unknown) => {
-    const root = await repoRoot(deps.repositories, given);
-    if (!root) return;
-    if (!fs.existsSync(path.join(root, POLICY_FILE))) return createPolicy(deps, root);
-    return openPolicy(root);
-  });
-  command(Commands.addReviewer, (root?: unknown) => addReviewer(deps, root));
-  command(Commands.setSigningKey, (root?: unknown) => setSigningKey(deps, root));
-  command(Commands.connectAgents, (root?: unknown) => connectAgentsFromEditor(deps, root));
-  command(Commands.checkSetup, (root?: unknown) => checkSetup(deps, root));
-  command(Commands.openReport, async (given?: unknown) => {
-    if (!requireTrust('run git')) return;
-    const root = await repoRoot(deps.repositories, given);
-    if (!root) return;
-    const { report } = await buildReport(root, { revs: [] });
-    for (const w of report.warnings ?? []) deps.log.warn(`[report] ${w}`);
-    showReport(path.basename(root), formatReportHtml(report));
-  });
+  const { repoCommand } = deps;
+  const repo: RepositoryQuestion = {
+    none: 'Countersign works on a folder with a git repository: open one first.',
+  };
+  const trusted = (what: string): RepositoryQuestion => ({ ...repo, untrusted: untrusted(what) });
+  repoCommand(Commands.createPolicy, (r) => createPolicy(deps, r.root), trusted('write a policy'));
+  repoCommand(
+    Commands.editPolicy,
+    (r) => (fs.existsSync(path.join(r.root, POLICY_FILE)) ? openPolicy(r.root) : createPolicy(deps, r.root)),
+    repo,
+  );
+  repoCommand(Commands.addReviewer, (r) => addReviewer(deps, r.root), trusted('edit the policy'));
+  repoCommand(Commands.setSigningKey, (r) => setSigningKey(deps, r), trusted('change git config'));
+  repoCommand(Commands.connectAgents, (r) => connectAgentsFromEditor(deps, r.root), trusted('connect agents'));
+  repoCommand(Commands.checkSetup, (r) => checkSetup(deps, r.root), trusted('run git'));
+  repoCommand(
+    Commands.openReport,
+    async (r) => {
+      const { report } = await buildReport(r.root, { revs: [] });
+      for (const w of report.warnings ?? []) deps.log.warn(`[report] ${w}`);
+      showReport(r.name, formatReportHtml(report));
+    },
+    trusted('run git'),
+  );
 }
