@@ -2,7 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { classifyChange, gitDirsOf, watchPatterns, type GitDirs, type GitStateChange } from '../git/gitDirs';
 import { GitRepository } from '../git/gitRepository';
-import { WorkTreeRoots } from '../git/workTreeRoot';
+import { isIgnoredPath, repoRelative, WorkTreeRoots } from '../git/workTreeRoot';
 import { CountersignError } from '../core/errors';
 
 /** One open repository: its working tree, its git dirs and its named git queries. */
@@ -65,14 +65,31 @@ export class RepositoryRegistry implements vscode.Disposable {
    * walkthrough). Found on the file system, so it runs no git; a folder in no working tree is refused.
    */
   openContaining(folder: string): Repository {
-    const root = this.roots.rootOfFolder(folder);
-    if (!root) {
+    const repo = this.ofFolder(folder);
+    if (!repo) {
       throw new CountersignError(
         'notARepository',
         `${folder} is not inside a git working tree (open a folder of a repository, or run \`git init\` there)`,
       );
     }
-    return this.open(root);
+    return repo;
+  }
+
+  /** The repository a folder (a workspace folder) is in, opened; undefined when it is in none. Runs no git. */
+  ofFolder(folder: string): Repository | undefined {
+    const root = this.roots.rootOfFolder(folder);
+    return root ? this.open(root) : undefined;
+  }
+
+  /**
+   * Where a file belongs: its repository (opened) and its repository-relative path; undefined outside any working
+   * tree and for git's own files and dependencies (`.git/`, `node_modules/`). Runs no git: called per document.
+   */
+  locate(file: string): { repository: Repository; file: string } | undefined {
+    const root = this.roots.rootOf(file);
+    const rel = root ? repoRelative(root, file) : undefined;
+    if (!root || !rel || isIgnoredPath(rel)) return undefined;
+    return { repository: this.open(root), file: rel };
   }
 
   all(): Repository[] {

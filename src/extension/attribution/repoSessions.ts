@@ -8,7 +8,6 @@ import { SerialQueue } from '../../core/editor/serialQueue';
 import { errorMessage } from '../../core/errors';
 import { openLedger, type Ledger } from '../../git/ledger';
 import { openCallsFor, type OpenToolCall } from '../../git/openToolCalls';
-import { isIgnoredPath, repoRelative, WorkTreeRoots } from '../../git/workTreeRoot';
 import type { Repository, RepositoryRegistry } from '../repositoryRegistry';
 
 /**
@@ -121,7 +120,6 @@ export interface FileLocation {
 
 export class RepoSessions implements vscode.Disposable {
   private readonly byRoot = new Map<string, RepoSession>();
-  private readonly roots = new WorkTreeRoots();
   private readonly changed = new vscode.EventEmitter<FileLocation>();
   /** A file's labels may have changed (fired after the queued work that changed them ran). */
   readonly onDidChangeLabels = this.changed.event;
@@ -134,11 +132,8 @@ export class RepoSessions implements vscode.Disposable {
   /** Where a document or file belongs; undefined for non-file schemes, files outside any repository, and `.git/`/`node_modules/`. */
   locate(uri: vscode.Uri): FileLocation | undefined {
     if (uri.scheme !== 'file') return undefined;
-    const root = this.roots.rootOf(uri.fsPath);
-    if (!root) return undefined;
-    const file = repoRelative(root, uri.fsPath);
-    if (!file || isIgnoredPath(file)) return undefined;
-    return { repo: this.session(root), file };
+    const loc = this.repositories.locate(uri.fsPath);
+    return loc ? { repo: this.session(loc.repository.root), file: loc.file } : undefined;
   }
 
   /** The session of a working-tree root, created on first use. */
@@ -159,8 +154,8 @@ export class RepoSessions implements vscode.Disposable {
     const out = new Map<string, RepoSession>();
     for (const f of vscode.workspace.workspaceFolders ?? []) {
       if (f.uri.scheme !== 'file') continue;
-      const root = this.roots.rootOfFolder(f.uri.fsPath);
-      if (root) out.set(root, this.session(root));
+      const repo = this.repositories.ofFolder(f.uri.fsPath);
+      if (repo) out.set(repo.root, this.session(repo.root));
     }
     return [...out.values()];
   }

@@ -31,7 +31,7 @@ export function composeLineBlame(
   command: (id: CommandId, handler: (...args: never[]) => unknown) => void,
 ): { disposables: vscode.Disposable[]; api: BlameApi } {
   const refs = new RepoRefs(repositories);
-  const blame = new CurrentLineBlame(log, refs);
+  const blame = new CurrentLineBlame(log, refs, repositories);
   blame.start();
   const disposables: vscode.Disposable[] = [
     refs,

@@ -11,10 +11,10 @@ import {
 import type { BlameCommitSummary, ProvenanceBlame, ProvenanceBlameLine } from '../../core/blame/lineProvenance';
 import { errorMessage } from '../../core/errors';
 import { provenanceBlame } from '../../git/provenanceBlame';
-import { isIgnoredPath, repoRelative, WorkTreeRoots } from '../../git/workTreeRoot';
 import { Colors } from '../ids';
 import { settings } from '../settings';
 import type { RepoRefs } from './repoRefs';
+import type { RepositoryRegistry } from '../repositoryRegistry';
 
 /** One document's blame: computed from its text at one moment, followed through the edits made since. */
 interface FileBlame {
@@ -64,7 +64,6 @@ export class CurrentLineBlame implements vscode.Disposable {
   private readonly type: vscode.TextEditorDecorationType;
   private readonly cache = new BlameCache<FileBlame>();
   private readonly computing = new Map<string, { key: string; entry: FileBlame; done: Promise<FileBlame> }>();
-  private readonly roots = new WorkTreeRoots();
   private readonly disposables: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
   private shownNow: ShownBlame | undefined;
@@ -74,6 +73,7 @@ export class CurrentLineBlame implements vscode.Disposable {
   constructor(
     private readonly log: vscode.LogOutputChannel,
     private readonly refs: RepoRefs,
+    private readonly repositories: RepositoryRegistry,
     private readonly delayMs = 250,
   ) {
     this.type = vscode.window.createTextEditorDecorationType({
@@ -181,10 +181,9 @@ export class CurrentLineBlame implements vscode.Disposable {
     if (!editor || !settings.blameEnabled() || !vscode.workspace.isTrusted) return undefined;
     const doc = editor.document;
     if (doc.uri.scheme !== 'file' || doc.lineCount > MAX_LINES) return undefined;
-    const root = this.roots.rootOf(doc.uri.fsPath);
-    const file = root ? repoRelative(root, doc.uri.fsPath) : undefined;
-    if (!root || !file || isIgnoredPath(file)) return undefined;
-    return { editor, root, file, line: editor.selection.active.line };
+    const loc = this.repositories.locate(doc.uri.fsPath);
+    if (!loc) return undefined;
+    return { editor, root: loc.repository.root, file: loc.file, line: editor.selection.active.line };
   }
 
   /** Runs what the cursor's rest runs: the blame (cached, or computed now) and the annotation for its line. */
