@@ -96,7 +96,12 @@ export interface GateInput {
    * The update is not a fast-forward: `dropped` commits on the branch now would be gone, and `files` is what
    * undoing them deletes. Refused unless the policy sets allowForcePushes; then the head commit carries it.
    */
-  rewind?: { dropped: number; files: ChangedFile[] };
+  rewind?: {
+    dropped: number;
+    files: ChangedFile[];
+    /** Where the new value leaves the branch: the merge-base, or the empty tree. */
+    point?: string;
+  };
   /** Every approval statement known, with the commit whose note held it. */
   statements: Array<{ attachedTo: string; signed: SignedStatement }>;
   /** Unreadable statement lines: the commit whose note held them and the parse error. */

@@ -186,14 +186,17 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   // What the update changes beyond its commits' own diffs (a merge taking an old ancestor's tree) is the head's.
   const tipAt = commits.findIndex((c) => c.sha === head);
   const netBase = await netChangeBase(cwd, reviewBase, head, commits, !isNew && opts.mergeOnly === true);
-  if (!base.rewind && netBase && tipAt >= 0) {
+  if (netBase && tipAt >= 0) {
     // Lines it brings back from an older tree than the base's: from where the head's first-parent chain, or a
     // merge's other parent's, leaves the push elsewhere than the base (a branch that merged main in, an evil
     // merge either way round). A new ref's exit at a protected branch's tip brings that branch's judged lines;
     // for an existing ref it says nothing about what the ref deleted since (and such a tip is free to create).
+    // An allowed rewind is charged what it drops back to its rewind point (rewind.ts), so its net change is
+    // read from there; what it brings back that the branch lacks is restored like any update's (session 7, G5).
+    const from = base.rewind?.point ?? netBase;
     const exit = firstParentExit(head, commits);
-    const elsewhere = exit !== undefined && exit !== netBase && !(isNew && protectedTips.includes(exit));
-    const extra = await unexplainedNetChange(cwd, netBase, head, commits, elsewhere, ahead);
+    const elsewhere = exit !== undefined && exit !== from && !(isNew && protectedTips.includes(exit));
+    const extra = await unexplainedNetChange(cwd, from, head, commits, elsewhere, ahead);
     if (extra.length > 0) commits[tipAt] = { ...commits[tipAt], files: [...commits[tipAt].files, ...extra] };
     const exits = sourceExits(head, commits).filter((e) => e !== netBase && !(isNew && protectedTips.includes(e)));
     if (exits.length > MAX_SOURCE_EXITS) {

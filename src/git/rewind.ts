@@ -14,6 +14,8 @@ export interface Rewind {
   dropped: number;
   /** The undoing diff (current value → the merge-base), as deleted files and lines. */
   files: ChangedFile[];
+  /** Where the new value leaves the branch's history (the merge-base, or the empty tree): its net change is from here. */
+  point: string;
 }
 
 /** The rewind when `next` does not contain `current`, else undefined (a fast-forward). */
@@ -25,5 +27,5 @@ export async function rewindOf(cwd: string, current: string, next: string): Prom
   const to = mb.code === 0 ? mb.stdout.trim() : await emptyTree(cwd);
   const dropped = Number((await runGit(['rev-list', '--count', current, '--not', next, '--'], { cwd })).stdout.trim());
   const files = await lossBetween(cwd, current, to);
-  return { dropped, files };
+  return { dropped, files, point: to };
 }

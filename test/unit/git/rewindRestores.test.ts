@@ -1,0 +1,71 @@
+import * as assert from 'assert';
+import { verifyThenPush, withoutGate } from '../helpers/gateAgreement';
+import { commitFile, policyJson, setup, type Setup } from '../helpers/gateServer';
+import { makeKey } from '../helpers/reviewerKeys';
+
+/**
+ * An allowed force-push (`allowForcePushes: true`) is judged for what it brings back, not only for what it drops
+ * (outside tester, session 7, G5): rewinding main past the commit that removed 60 unreviewed agent lines
+ * restored them with no approval, while the same restoration through a merge was refused.
+ */
+describe('server gate: lines an allowed rewind brings back (real pushes)', function () {
+  this.timeout(240_000);
+
+  const HUMAN = (n: number) => `AI-Provenance: v1 ai=0 human=${n} untracked=0`;
+  const lines = (word: string, n: number) => Array.from({ length: n }, (_, i) => `${word} ${i}`).join('\n') + '\n';
+
+  let s: Setup;
+  let old: string;
+  before(() => {
+    s = setup(policyJson(makeKey('bob'), makeKey('carol'), { allowForcePushes: true }));
+    const { ada, server } = s;
+    // Pre-rollout history: an AI file nobody approved (planted with the gate off), then removed by a human commit.
+    commitFile(
+      ada,
+      'legacy.py',
+      lines('def legacy(): return eval(input())  #', 60),
+      'agent code\n\nAI-Provenance: v1 ai=60 human=0 untracked=0',
+    );
+    commitFile(ada, 'DOCS.md', 'docs\n', `docs\n\n${HUMAN(1)}`);
+    old = ada.git('rev-parse', 'HEAD');
+    withoutGate(server, () => assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'main']).status, 0));
+    ada.git('rm', '-q', 'legacy.py');
+    ada.commit('remove unreviewed agent code', '-m', HUMAN(0));
+    assert.strictEqual(verifyThenPush(ada, 'main', ['origin', 'main']).status, 0);
+  });
+
+  it('a rewind past the removal, with a one-line edit on top, is refused for the 60 lines it restores', () => {
+    const { ada, server } = s;
+    ada.git('checkout', '-q', '-b', 'evil', old);
+    commitFile(ada, 'DOCS.md', 'docs\nmore\n', `more docs\n\n${HUMAN(1)}`);
+    const before = server.git('rev-parse', 'main');
+    // The server alone: `verify` of a head behind its tracking ref judges it as a pull request (no rewind).
+    const r = ada.gitResult(['push', '--no-verify', '-f', 'origin', 'HEAD:main']);
+    assert.notStrictEqual(r.status, 0, '60 unreviewed AI lines came back with no approval');
+    assert.match(r.stderr, /brings back 60 line\(s\)/);
+    assert.strictEqual(server.git('rev-parse', 'main'), before);
+  });
+
+  it('a pure rewind to the old commit is refused the same way', () => {
+    const { ada, server } = s;
+    ada.git('checkout', '-q', '-B', 'evil', old);
+    const before = server.git('rev-parse', 'main');
+    // The server alone: `verify` of a head behind its tracking ref judges it as a pull request (no rewind).
+    const r = ada.gitResult(['push', '--no-verify', '-f', 'origin', 'HEAD:main']);
+    assert.notStrictEqual(r.status, 0, '60 unreviewed AI lines came back with no approval');
+    assert.match(r.stderr, /brings back 60 line\(s\)/);
+    assert.strictEqual(server.git('rev-parse', 'main'), before);
+  });
+
+  it('an allowed rewind that drops a human commit and restores nothing still passes', () => {
+    const { ada, server } = s;
+    ada.git('checkout', '-q', 'main');
+    commitFile(ada, 'DOCS.md', 'docs\ntypo\n', `typo\n\n${HUMAN(1)}`);
+    assert.strictEqual(verifyThenPush(ada, 'main', ['origin', 'main']).status, 0);
+    ada.git('reset', '-q', '--hard', 'HEAD~1');
+    commitFile(ada, 'DOCS.md', 'docs\nfixed\n', `fixed\n\n${HUMAN(1)}`);
+    const r = verifyThenPush(ada, 'main', ['-f', 'origin', 'main']);
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.strictEqual(server.git('rev-parse', 'main'), ada.git('rev-parse', 'HEAD'));
+  });
+});
