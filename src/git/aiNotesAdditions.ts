@@ -3,7 +3,7 @@ import { errorMessage } from '../core/errors';
 import { shortSha } from '../core/shortSha';
 import { readObjects } from './catFileBatch';
 import { AI_NOTES_REF } from './notesConfig';
-import { changedNotes, MAX_ADDED_NOTES } from './notesAdditions';
+import { MAX_ADDED_NOTES, notesTreeChanges } from './notesAdditions';
 
 /**
  * What the server lets into refs/notes/ai: only notes that read as provenance (parseAuthorshipNote, the reader
@@ -12,14 +12,19 @@ import { changedNotes, MAX_ADDED_NOTES } from './notesAdditions';
  * branch (an outside tester's griefing, session 5, F2). Rewriting a note into another readable one stays
  * allowed: two clones' notes merged (notesSync.ts), a note copied by a rewrite. A readable note cannot talk a
  * commit's AI count down either: the gate takes the larger of the note's and the trailer's. Unreadable notes
- * the server already had stay (and may be replaced by readable ones).
+ * the server already had stay (and may be replaced by readable ones). No note may be dropped.
  */
 export async function unreadableAiNotes(
   cwd: string,
   oldCommit: string | undefined,
   newCommit: string,
 ): Promise<string | undefined> {
-  const changed = await changedNotes(cwd, oldCommit, newCommit);
+  const { changed, removed } = await notesTreeChanges(cwd, oldCommit, newCommit);
+  if (removed.length > 0) {
+    // Append-only: one fast-forward to an emptier tree wiped every line-level note (outside tester, G12).
+    const named = removed.slice(0, 3).map(shortSha).join(', ');
+    return `this push removes the ${AI_NOTES_REF} note(s) of ${removed.length} commit(s) (${named}${removed.length > 3 ? ', …' : ''}); provenance notes are append-only on this server. Fix: take the server's notes (\`git fetch origin +${AI_NOTES_REF}:${AI_NOTES_REF}\`), add to them, then push again.`;
+  }
   if (changed.length === 0) return undefined;
   if (changed.length > MAX_ADDED_NOTES) {
     return `this push adds or changes ${changed.length} notes in ${AI_NOTES_REF}, more than the server reads in one push (${MAX_ADDED_NOTES}); push them in parts.`;

@@ -40,6 +40,18 @@ export async function changedNotes(
   oldCommit: string | undefined,
   newCommit: string,
 ): Promise<ChangedNote[]> {
+  return (await notesTreeChanges(cwd, oldCommit, newCommit)).changed;
+}
+
+/**
+ * The notes `newCommit` adds or changes against `oldCommit`, and the objects whose note it drops (a note that
+ * only moved to another fan-out path is not dropped).
+ */
+export async function notesTreeChanges(
+  cwd: string,
+  oldCommit: string | undefined,
+  newCommit: string,
+): Promise<{ changed: ChangedNote[]; removed: string[] }> {
   const out: ChangedNote[] = [];
   if (oldCommit === undefined) {
     const ls = await runGit(['ls-tree', '-r', '-z', newCommit], { cwd });
@@ -48,7 +60,7 @@ export async function changedNotes(
       const target = m ? noteTarget(m[2]) : undefined;
       if (m && target) out.push({ target, oldBlob: undefined, newBlob: m[1], added: true });
     }
-    return out;
+    return { changed: out, removed: [] };
   }
   const diff = await runGit(['diff-tree', '-r', '-z', '--no-renames', oldCommit, newCommit], { cwd });
   const fields = diff.stdout.split('\0');
@@ -67,7 +79,11 @@ export async function changedNotes(
     const was = c.added ? removed.get(c.target) : undefined;
     if (was) Object.assign(c, { oldBlob: was, added: false });
   }
-  return out.filter((c) => c.oldBlob !== c.newBlob);
+  const kept = new Set(out.map((c) => c.target));
+  return {
+    changed: out.filter((c) => c.oldBlob !== c.newBlob),
+    removed: [...removed.keys()].filter((t) => !kept.has(t)),
+  };
 }
 
 /** The type of each object id this repository has (the quarantined push included); absent ones are missing. */

@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import { cloneAs } from '../helpers/approvals';
 import { verifyThenPush } from '../helpers/gateAgreement';
 import { commitFile, setup, type Setup } from '../helpers/gateServer';
@@ -59,5 +60,37 @@ describe('server gate: junk in refs/notes/ai cannot block a colleague (real push
     mallory.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', NOTE('fix.txt', '1', 'Ada L. <ada@example.com>'), h);
     const merged = mallory.gitResult(['push', '--no-verify', 'origin', 'refs/notes/ai']);
     assert.strictEqual(merged.status, 0, merged.stderr);
+  });
+
+  it("a second readable note at another fan-out path does not block the colleague's commit (outside tester G2)", () => {
+    const v = commitFile(s.ada, 'v.txt', 'human\n', 'v\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+    s.ada.git('fetch', '-q', 'origin', '+refs/notes/ai:refs/notes/ai');
+    s.ada.git('notes', '--ref=refs/notes/ai', 'add', '-m', NOTE('v.txt', '1'), v);
+    assert.strictEqual(s.ada.gitResult(['push', '-q', '--no-verify', 'origin', 'HEAD:refs/heads/fix']).status, 0);
+    assert.strictEqual(s.ada.gitResult(['push', '-q', '--no-verify', 'origin', 'refs/notes/ai']).status, 0);
+    mallory.git('fetch', '-q', 'origin', '+refs/notes/ai:refs/notes/ai');
+    // git concatenates two entries naming one object: each reads, their concatenation does not. The gate
+    // reads the shallowest entry only (notesLookup), so the push of the extra entry changes nothing.
+    const index = `${mallory.dir}/.git/grief-index`;
+    const git = (args: string[], input?: string) =>
+      execFileSync('git', args, { cwd: mallory.dir, env: { ...mallory.env, GIT_INDEX_FILE: index }, input })
+        .toString()
+        .trim();
+    const blob = git(['hash-object', '-w', '--stdin'], NOTE('v.txt', '1'));
+    git(['read-tree', 'refs/notes/ai']);
+    git(['update-index', '--add', '--cacheinfo', `100644,${blob},${v.slice(0, 2)}/${v.slice(2)}`]);
+    const commit = git(['commit-tree', git(['write-tree']), '-p', 'refs/notes/ai', '-m', 'notes']);
+    mallory.git('update-ref', 'refs/notes/ai', commit);
+    mallory.gitResult(['push', '--no-verify', 'origin', 'refs/notes/ai']);
+    const landed = verifyThenPush(s.ada, 'main', ['origin', 'HEAD:main']);
+    assert.strictEqual(landed.status, 0, landed.stderr);
+  });
+
+  it("refuses a fast-forward that drops a commit's note (outside tester G12)", () => {
+    mallory.git('fetch', '-q', 'origin', '+refs/notes/ai:refs/notes/ai');
+    mallory.git('notes', '--ref=refs/notes/ai', 'remove', h);
+    const wipe = mallory.gitResult(['push', '--no-verify', 'origin', 'refs/notes/ai']);
+    assert.notStrictEqual(wipe.status, 0, 'provenance notes are append-only');
+    assert.match(wipe.stderr, new RegExp(`removes.*${h.slice(0, 12)}`));
   });
 });
