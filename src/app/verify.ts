@@ -10,7 +10,7 @@ import { peelTag } from '../git/peelTag';
 import { runGit, type GitResult } from '../git/gitRunner';
 import { AI_NOTES_REF, REVIEW_NOTES_REF, trackingRef } from '../git/notesConfig';
 import { notesTip } from '../git/notesReader';
-import { policySourceAt, policyTextAt, remoteDefaultBranch } from '../git/policyBranch';
+import { policySourceAt, policyTextAt, remoteDefaultBranchChoice } from '../git/policyBranch';
 import { FETCH_TIMEOUT_MS } from '../git/prePush';
 import { localBranches, remoteBranches, upstreamOf } from '../git/remoteBranches';
 import { shallowCut, shallowGap } from '../git/shallowGap';
@@ -155,15 +155,7 @@ async function judgeRange(
   );
   const othersRead = settledLater(localOnly ? localBranches(cwd) : remoteBranches(cwd, remote));
   const defaultRead =
-    opts.policyBranch === undefined && !localOnly
-      ? settledLater(
-          remoteDefaultBranch(
-            cwd,
-            remote,
-            opts.fetch !== false ? { timeoutMs: opts.timeoutMs ?? FETCH_TIMEOUT_MS } : undefined,
-          ),
-        )
-      : undefined;
+    opts.policyBranch === undefined && !localOnly ? settledLater(remoteDefaultBranchChoice(cwd, remote)) : undefined;
   const cutRead = opts.strict ? settledLater(shallowCut(cwd)) : undefined;
   const head = await headRead;
   if (!head) throw usage(`--head ${headRev} is not a commit in this repository`);
@@ -175,10 +167,17 @@ async function judgeRange(
     opts.policyBranch ??
     (localOnly
       ? ['main', 'master', opts.branch].find((b) => b !== undefined && tipOf(b) !== undefined)
-      : await defaultRead);
+      : (await defaultRead)?.branch);
   const policyTip = policyBranch ? tipOf(policyBranch) : undefined;
   let policy: PolicySource;
-  if (!policyBranch) {
+  if (opts.policyBranch === undefined && (await defaultRead)?.ambiguous) {
+    policy = {
+      kind: 'error',
+      from: `the policy branch of ${remote}`,
+      message: `${remote}/HEAD is not set here and both ${remote}/main and ${remote}/master exist, so which one holds the policy that judges this push is unknown (a pushed branch must not choose it)`,
+      fix: `fix: pass --policy-branch NAME (the CI templates pass the forge's default branch), or run \`git remote set-head ${remote} --auto\``,
+    };
+  } else if (!policyBranch) {
     policy = {
       kind: 'error',
       from: `the policy branch of ${remote}`,

@@ -18,36 +18,31 @@ import { defaultRemote } from './remotes';
  */
 export const POLICY_BRANCH_KEY = 'countersign.policyBranch';
 
+/** The remote's default branch: refs/remotes/R/HEAD, else R/main or R/master as fetched. */
+export async function remoteDefaultBranch(cwd: string, remote: string): Promise<string | undefined> {
+  return (await remoteDefaultBranchChoice(cwd, remote)).branch;
+}
+
 /**
- * The remote's default branch: refs/remotes/R/HEAD; else, when `ask` is given (verify, which reaches the remote
- * anyway), what the remote's own HEAD names (`ls-remote --symref`); else R/main or R/master as fetched. A CI
- * clone made by init + fetch has no R/HEAD, and guessing main there let a pushed branch `main` carry the policy
- * of a project whose default branch is master (outside tester, session 7).
+ * remoteDefaultBranch, and whether it was a guess between two candidates: no R/HEAD, and both R/main and
+ * R/master exist. A CI clone made by init + fetch has no R/HEAD, and guessing main there let a pushed branch
+ * `main` carry the policy of a project whose default branch is master (outside tester, session 7, G13).
  */
-export async function remoteDefaultBranch(
+export async function remoteDefaultBranchChoice(
   cwd: string,
   remote: string,
-  ask?: { timeoutMs: number },
-): Promise<string | undefined> {
+): Promise<{ branch: string | undefined; ambiguous: boolean }> {
   const r = await runGit(['symbolic-ref', '--quiet', `refs/remotes/${remote}/HEAD`], { cwd, okCodes: [1, 128] });
-  if (r.code === 0) return r.stdout.trim().replace(`refs/remotes/${remote}/`, '');
-  if (ask) {
-    const asked = await runGit(['ls-remote', '--symref', '--end-of-options', remote, 'HEAD'], {
-      cwd,
-      okCodes: [1, 2, 128],
-      timeoutMs: ask.timeoutMs,
-    }).catch(() => undefined);
-    const named = asked?.code === 0 ? /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(asked.stdout)?.[1] : undefined;
-    if (named) return named;
-  }
+  if (r.code === 0) return { branch: r.stdout.trim().replace(`refs/remotes/${remote}/`, ''), ambiguous: false };
+  const found: string[] = [];
   for (const b of ['main', 'master']) {
     const has = await runGit(['rev-parse', '--verify', '--quiet', `refs/remotes/${remote}/${b}^{commit}`], {
       cwd,
       okCodes: [1, 128],
     });
-    if (has.code === 0) return b;
+    if (has.code === 0) found.push(b);
   }
-  return undefined;
+  return { branch: found[0], ambiguous: found.length > 1 };
 }
 
 /**

@@ -65,7 +65,7 @@ describe('verify when it cannot know, and on a feature branch', function () {
     assert.strictEqual(full.status, 1, full.stdout + full.stderr);
   });
 
-  it('without origin/HEAD, asks the remote for its default branch instead of guessing main (G13)', () => {
+  it('without origin/HEAD, does not guess between main and master (G13)', () => {
     // A forge whose default branch is master; the CI clone is made as actions/checkout makes it (init +
     // fetch): no origin/HEAD. The attacker (outside tester, session 7) pushes a branch `main` whose policy
     // protects only main, which the guess "origin/main, else origin/master" took for the policy branch.
@@ -92,9 +92,16 @@ describe('verify when it cannot know, and on a feature branch', function () {
     ci.git('remote', 'add', 'origin', forge.dir);
     ci.git('fetch', '-q', 'origin', '+refs/heads/*:refs/remotes/origin/*');
     ci.git('checkout', '-q', tip);
-    const r = ci.cli(['verify', '--branch', 'master', '--base', 'refs/remotes/origin/master', '--head', tip]);
-    assert.strictEqual(r.status, 1, r.stdout + r.stderr);
-    assert.match(r.stdout, /1 of 1 commit\(s\) need review/);
+    const args = ['verify', '--branch', 'master', '--base', 'refs/remotes/origin/master', '--head', tip];
+    const r = ci.cli(args);
+    assert.strictEqual(r.status, 2, r.stdout + r.stderr);
+    assert.match(r.stdout + r.stderr, /both origin\/main and origin\/master exist/);
+    // Told the policy branch (as the templates are), or once origin/HEAD is set, it judges under master's.
+    const told = ci.cli([...args, '--policy-branch', 'master']);
+    assert.strictEqual(told.status, 1, told.stdout + told.stderr);
+    assert.match(told.stdout, /1 of 1 commit\(s\) need review/);
+    ci.git('remote', 'set-head', 'origin', '--auto');
+    assert.strictEqual(ci.cli(args).status, 1);
   });
 
   it('exits 2 when notes are missing under --no-fetch, and for a shallow clone without the range', () => {
