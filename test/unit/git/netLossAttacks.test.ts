@@ -21,16 +21,19 @@ describe('server gate: net change of an update beyond its commits (real pushes)'
     s = setup();
   });
 
-  it('a -s ours merge onto an old ancestor that touches the file still meets the mass-deletion tier', () => {
+  /**
+   * An 800-line data.txt on main (pushed), then from its old ancestor Z — or `onto`, a ref made there — a
+   * one-line data.txt (so a pushed commit "touches" the path) and `merge -s ours main`: a fast-forward of main
+   * whose tree is the one-line file. Pushed: it must meet the mass-deletion tier.
+   */
+  function oursMergeDeletes(onto?: string): void {
     const { ada, server } = s;
     const z = ada.git('rev-parse', 'HEAD');
     ada.write('data.txt', lines('config line', 800));
     ada.git('add', 'data.txt');
     ada.commit('add data', '-m', HUMAN(800));
     assert.strictEqual(verifyThenPush(ada, 'main', ['origin', 'main']).status, 0, 'an ordinary human commit');
-
-    // The attack: from the old ancestor, a one-line data.txt (so a pushed commit "touches" the path), then
-    // `merge -s ours main`: a fast-forward of main whose tree is the one-line file.
+    if (onto) assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', `${z}:${onto}`]).status, 0);
     ada.git('checkout', '-q', '-b', 'evil', z);
     ada.write('data.txt', 'config line 0\n');
     ada.git('add', 'data.txt');
@@ -43,29 +46,16 @@ describe('server gate: net change of an update beyond its commits (real pushes)'
     assert.notStrictEqual(r.status, 0, "799 of main's lines deleted with no approval");
     assert.match(r.stderr, /mass-deletion/);
     assert.strictEqual(server.git('rev-parse', 'main'), before);
+  }
+
+  it('a -s ours merge onto an old ancestor that touches the file still meets the mass-deletion tier', () => {
+    oursMergeDeletes();
   });
 
   it('the same merge onto a protected branch made at the old ancestor still meets the tier (outside tester G1)', () => {
-    const { ada, server } = s;
-    const z = ada.git('rev-parse', 'HEAD');
-    ada.write('data.txt', lines('config line', 800));
-    ada.git('add', 'data.txt');
-    ada.commit('add data', '-m', HUMAN(800));
-    assert.strictEqual(verifyThenPush(ada, 'main', ['origin', 'main']).status, 0, 'an ordinary human commit');
-    // Push 1: a protected branch at the old ancestor; all its commits are on main, nothing to judge.
-    assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', `${z}:refs/heads/release/old`]).status, 0);
-    // Push 2: the attack of the test above, built on that branch's tip, so the head's chain leaves main there.
-    ada.git('checkout', '-q', '-b', 'evil', z);
-    ada.write('data.txt', 'config line 0\n');
-    ada.git('add', 'data.txt');
-    ada.commit('tiny edit', '-m', HUMAN(1));
-    ada.git('merge', '-q', '-s', 'ours', 'main', '-m', 'merge main', '-m', HUMAN(0));
-
-    const before = server.git('rev-parse', 'main');
-    const r = verifyThenPush(ada, 'main', ['origin', 'HEAD:main']);
-    assert.notStrictEqual(r.status, 0, "799 of main's lines deleted with no approval");
-    assert.match(r.stderr, /mass-deletion/);
-    assert.strictEqual(server.git('rev-parse', 'main'), before);
+    // Push 1: a protected branch at the old ancestor (nothing on it to judge), so the head's chain leaves main
+    // at a protected tip.
+    oursMergeDeletes('refs/heads/release/old');
   });
 
   it('an approved pull request behind main passes verify with the CI arguments, as its merge passes the server', () => {
