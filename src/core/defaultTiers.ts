@@ -71,9 +71,9 @@ export const INFRASTRUCTURE_PATHS: readonly string[] = [
   'appspec.yaml',
   'Tiltfile',
   'Earthfile',
-  // Who must review (a forge reads CODEOWNERS to decide), and what a checkout or archive contains
+  // Who must review (a forge reads CODEOWNERS to decide), and what a checkout or archive contains (a gitlink
+  // bump has its own review reason, so .gitmodules is left to it)
   'CODEOWNERS',
-  '.gitmodules',
   '.gitattributes',
   // Deployment manifests: PaaS, Argo CD, OpenShift, deploy folders
   'fly.toml',

@@ -51,7 +51,7 @@ export async function revisionMeanings(cwd: string, rev: string): Promise<string
  * "--base").
  */
 export async function resolveCommitStrictly(cwd: string, rev: string, what: string): Promise<string> {
-  await refuseAmbiguousRevision(cwd, rev, what);
+  await refuseAmbiguity(cwd, rev, what);
   const r = await runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], {
     cwd,
     okCodes: [1, 128],
@@ -72,6 +72,11 @@ export async function resolveCommitStrictly(cwd: string, rev: string, what: stri
 export async function refuseAmbiguousRevision(cwd: string, rev: string, what: string): Promise<void> {
   // HEAD is looked up first (git's first rule), so a tag or branch named HEAD cannot take its place.
   if (rev === 'HEAD' || /^([0-9a-f]{40}|[0-9a-f]{64})$/i.test(rev)) return;
+  await refuseAmbiguity(cwd, rev, what);
+}
+
+/** Every meaning of `rev` looked up (outside a repository this is where the "not a repository" error comes from). */
+async function refuseAmbiguity(cwd: string, rev: string, what: string): Promise<void> {
   const meanings = await revisionMeanings(cwd, rev);
   if (meanings.length > 1) {
     const refs = meanings.filter((m) => m.startsWith('refs/'));

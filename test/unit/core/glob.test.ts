@@ -172,7 +172,6 @@ describe('glob matcher', () => {
       'states/top.sls',
       'manifests/site.pp',
       'policy/authz.rego',
-      '.gitmodules',
       '.gitattributes',
       '.gitea/workflows/ci.yml',
     ];
