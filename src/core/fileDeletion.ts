@@ -17,6 +17,7 @@ const EMPTY_BLOBS = new Set([
 export interface RawEntry {
   oldMode: string;
   newMode: string;
+  oldOid: string;
   newOid: string;
   status: string;
 }
@@ -24,7 +25,7 @@ export interface RawEntry {
 /** Parses the header of a `--raw` entry (`:100644 100644 <old> <new> M`); undefined when it is not one. */
 export function parseRawEntry(header: string): RawEntry | undefined {
   const m = /^:(\d{6}) (\d{6}) ([0-9a-f]+) ([0-9a-f]+) ([A-Z])\d*$/.exec(header);
-  return m ? { oldMode: m[1], newMode: m[2], newOid: m[4], status: m[5] } : undefined;
+  return m ? { oldMode: m[1], newMode: m[2], oldOid: m[3], newOid: m[4], status: m[5] } : undefined;
 }
 
 /** Whether the change destroys the file: gone, or a regular file left empty or replaced by a symlink or gitlink. */

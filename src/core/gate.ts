@@ -1,6 +1,7 @@
 import type { SignedStatement, verifySignedStatement } from './approvalStatement';
 import { eligibleReviewers, personLabel, RangeIndex, ReviewerKeys, samePerson } from './approvalRules';
 import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy, type Reviewer } from './policy';
+import { chargedFiles } from './mergeView';
 import { rangeBlast, reviewNeed } from './reviewNeed';
 import { StatementStanding } from './statementStanding';
 import { shortSha } from './shortSha';
@@ -32,6 +33,8 @@ export interface ChangedFile {
   status: string;
   /** For a submodule entry (mode 160000) added or changed here: the commit it now names. */
   gitlink?: string;
+  /** The entry's object before and after (from git's raw diff): how core/mergeView.ts matches a merge's change to its side's. */
+  oids?: { old: string; new: string };
 }
 
 export interface GateCommit {
@@ -57,6 +60,8 @@ export interface GateCommit {
   unjudgedGitlinks?: UnjudgedGitlink[];
   /** For a merge: its added lines found in none of its parents (src/git/mergeOwnLines.ts), held against its trailer. */
   mergeOwnAdded?: number;
+  /** For a merge: paths of its first-parent diff whose content it leaves as the review base has it (core/mergeView.ts). */
+  sameAsBase?: string[];
 }
 
 export interface UnjudgedGitlink {
@@ -272,9 +277,10 @@ export function evaluateGate(input: GateInput): GateResult {
     ? input.commits.map((c) => (c.sha === input.head ? { ...c, files: [...c.files, ...rewind.files] } : c))
     : input.commits;
   const blast = rangeBlast(judged);
+  const charged = chargedFiles(judged);
   for (const c of judged) {
     const policyChangedHere = input.policyChangedWithoutCommit === true && c.sha === input.head;
-    const need = reviewNeed(policy, c, policyChangedHere, blast);
+    const need = reviewNeed(policy, c, policyChangedHere, blast, charged.get(c.sha));
     if (rewind && c.sha === input.head && need.kinds.length > 0) {
       need.reasons.unshift(
         `force-push: drops ${rewind.dropped} commit(s) now on ${input.branch}; what they added counts as deleted (${rewind.files.filter((f) => f.status === 'D').length} file(s), ${rewind.files.reduce((n, f) => n + (f.deleted ?? 0), 0)} line(s))`,

@@ -1,9 +1,10 @@
 import { eligibleReviewers } from './approvalRules';
 import { parseAuthorshipNote } from './authorshipNote';
 import { errorMessage } from './errors';
-import type { GateCommit, ReviewReasonKind } from './gate';
+import type { ChangedFile, GateCommit, ReviewReasonKind } from './gate';
 import { gitlinkReviewReason } from './gitlinkReview';
 import { matchAnyPath } from './glob';
+import { ancestorsInRange } from './mergeView';
 import { countRangeLines } from './lineRanges';
 import { aiLinesByAgent } from './noteOwners';
 import { POLICY_FILE, type Policy } from './policy';
@@ -17,19 +18,6 @@ import { shortSha } from './shortSha';
  * lines, paths, tiers — per commit and for the push as a whole (rangeBlast). Which statements count is
  * statementStanding.ts; assembling the decision from both is gate.ts.
  */
-
-/** Commits of `commits` reachable from `tip` (including it), walking parents inside the set only. */
-function ancestorsInRange(tip: string, byId: Map<string, GateCommit>): Set<string> {
-  const out = new Set<string>();
-  const stack = [tip];
-  while (stack.length > 0) {
-    const id = stack.pop() as string;
-    if (out.has(id) || !byId.has(id)) continue;
-    out.add(id);
-    stack.push(...(byId.get(id)?.parents ?? []));
-  }
-  return out;
-}
 
 /**
  * The push's blast radius as a whole, so that a mass deletion split into small commits is still a mass
@@ -86,15 +74,24 @@ export interface ReviewNeed {
   roles: string[];
 }
 
-/** Why this commit needs review under `policy` (empty kinds: it does not). */
-export function reviewNeed(policy: Policy, c: GateCommit, policyChangedHere: boolean, range?: RangeBlast): ReviewNeed {
+/**
+ * Why this commit needs review under `policy` (empty kinds: it does not). `charged`: the files the path,
+ * deletion and policy rules read (core/mergeView.ts, for a merge); the commit's own diff when absent.
+ */
+export function reviewNeed(
+  policy: Policy,
+  c: GateCommit,
+  policyChangedHere: boolean,
+  range?: RangeBlast,
+  charged: ChangedFile[] = c.files,
+): ReviewNeed {
   const kinds: ReviewReasonKind[] = [];
   const reasons: string[] = [];
   const add = (k: ReviewReasonKind, why: string) => {
     if (!kinds.includes(k)) kinds.push(k);
     reasons.push(why);
   };
-  const paths = c.files.map((f) => f.path);
+  const paths = charged.map((f) => f.path);
   if (policyChangedHere || paths.includes(POLICY_FILE)) {
     add('policyChange', `changes ${POLICY_FILE}: a policy change always needs review under the policy it replaces`);
   }
@@ -187,8 +184,8 @@ export function reviewNeed(policy: Policy, c: GateCommit, policyChangedHere: boo
   const tiers: string[] = [];
   let approvals = policy.approvals;
   const roles: string[] = [];
-  const deletedFiles = c.files.filter((f) => f.status === 'D').length;
-  const deletedLines = c.files.reduce((n, f) => n + (f.deleted ?? 0), 0);
+  const deletedFiles = charged.filter((f) => f.status === 'D').length;
+  const deletedLines = charged.reduce((n, f) => n + (f.deleted ?? 0), 0);
   const pending: Array<{ tier: Policy['tiers'][number]; why: string }> = [];
   for (const t of policy.tiers) {
     const whys: string[] = [];

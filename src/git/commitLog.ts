@@ -37,13 +37,17 @@ export class LogTokenParser {
   private rawStatus: string | undefined;
   /** The commit that raw entry's new side names, when it is a gitlink (mode 160000). */
   private rawGitlink: string | undefined;
+  /** That raw entry's objects before and after. */
+  private rawOids: { old: string; new: string } | undefined;
 
   push(token: Buffer): void {
     if (this.rawStatus !== undefined) {
       const f = this.file(decodePath(token));
       f.status = this.rawStatus;
       if (this.rawGitlink !== undefined) f.gitlink = this.rawGitlink;
+      if (this.rawOids) f.oids = this.rawOids;
       this.rawStatus = undefined;
+      this.rawOids = undefined;
       return;
     }
     // git separates a commit's format line from its diff with one newline.
@@ -56,6 +60,7 @@ export class LogTokenParser {
       if (!entry || !this.current) throw this.unexpected(header);
       this.rawStatus = deletionStatus(entry);
       this.rawGitlink = entry.newMode === '160000' && entry.status !== 'D' ? entry.newOid : undefined;
+      this.rawOids = { old: entry.oldOid, new: entry.newOid };
       return;
     }
     const head = t.subarray(0, 64).toString('latin1');

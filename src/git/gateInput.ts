@@ -14,7 +14,7 @@ import { firstParentExit, netChangeBase, restoredFromExits, sourceExits, unexpla
 import { rewindOf } from './rewind';
 import { emptyTree } from './emptyTree';
 import { markUnjudgedGitlinks } from './gitlinkPins';
-import { markMergeOwnLines } from './mergeOwnLines';
+import { markMergeOwnLines, markSameAsBase } from './mergeOwnLines';
 import { spanReach } from './spanReach';
 import { settledLater } from '../core/settledLater';
 import { shortSha } from '../core/shortSha';
@@ -214,6 +214,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
 
   await markUnjudgedGitlinks(cwd, commits, [head, ...exclude, ...protectedTips]);
   await markMergeOwnLines(cwd, commits);
+  await markSameAsBase(cwd, commits, reviewBase);
   const notes = await notesRead;
   for (const c of commits) {
     const n = notes.get(c.sha);

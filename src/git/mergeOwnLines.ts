@@ -1,6 +1,7 @@
 import { CountersignError } from '../core/errors';
 import type { GateCommit } from '../core/gate';
 import { gateDiffView } from './gateDiffView';
+import { lossesFrom } from './netChange';
 import { streamSeparated } from './nulStream';
 
 /**
@@ -81,4 +82,27 @@ export async function markMergeOwnLines(cwd: string, commits: GateCommit[]): Pro
 function allPlus(line: Buffer, columns: number): boolean {
   for (let i = 0; i < columns; i++) if (line[i] !== 0x2b) return false;
   return true;
+}
+
+/**
+ * For each merge: the paths of its first-parent diff whose content it leaves exactly as `reviewBase` has it
+ * (`sameAsBase`, core/mergeView.ts): a branch that merged the protected branch in carries the branch's own,
+ * already judged changes in that diff. One `git diff-tree --stdin` for every merge; none without a base or merge.
+ */
+export async function markSameAsBase(
+  cwd: string,
+  commits: GateCommit[],
+  reviewBase: string | undefined,
+): Promise<void> {
+  const merges = commits.filter((c) => c.parents.length > 1);
+  if (merges.length === 0 || reviewBase === undefined) return;
+  const differs = await lossesFrom(
+    cwd,
+    reviewBase,
+    merges.map((m) => m.sha),
+  );
+  for (const m of merges) {
+    const changed = new Set((differs.get(m.sha) ?? []).map((f) => f.path));
+    m.sameAsBase = m.files.filter((f) => f.oids && !changed.has(f.path)).map((f) => f.path);
+  }
 }
