@@ -6,7 +6,9 @@ import type { TempRepo } from './tempRepo';
 /**
  * `verify` in CI and the server's pre-receive must give the same verdict for the same push (docs/design.md,
  * "Policy"). `verifyThenPush` asks verify first (as a push of HEAD to `branch`), then pushes, and checks the
- * two agree: pass and pass, or blocked (exit 1 or 2) and refused.
+ * two agree: pass and pass, or blocked (exit 1 or 2) and refused. Verify judges a push (and so a rewind) only
+ * when `branch` is the one HEAD tracks; from another branch it judges what merging HEAD would bring (docs/design.md,
+ * "The gate"), so a force-push of HEAD onto another branch is a server-only test.
  */
 export function verifyThenPush(
   repo: TempRepo,
