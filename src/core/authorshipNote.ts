@@ -195,6 +195,17 @@ export function parseRanges(text: string): LineRange[] | string {
 
 // ---------------------------------------------------------------------------------------------- parse
 
+/**
+ * A copy of `s` that shares no memory with the text it was cut from. V8 keeps a substring of 13 or more
+ * characters as a view of its whole parent, so a path kept from a note (report keeps each note's AI lines per
+ * path for the whole run) kept the whole note alive — prompt transcripts and all: 12 MB of notes still live at
+ * the end of a 5,000-commit report, copied by every scavenge on the way (issue 11). Concatenating and cutting
+ * again makes V8 flatten the string into a new one of the path's own length.
+ */
+function ownCopy(s: string): string {
+  return (' ' + s).slice(1);
+}
+
 function inputError(what: string, source?: string): CountersignError {
   return new CountersignError(
     'input',
@@ -279,7 +290,7 @@ export function parseAuthorshipNote(text: string, source?: string): AuthorshipNo
     const p = line.length >= 2 && line.startsWith('"') && line.endsWith('"') ? line.slice(1, -1) : line;
     current = byPath.get(p);
     if (!current) {
-      current = { path: p, entries: [] };
+      current = { path: ownCopy(p), entries: [] };
       byPath.set(p, current);
       files.push(current);
     }
