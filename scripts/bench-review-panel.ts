@@ -34,10 +34,18 @@ let gitProcesses = 0;
 /** `--list-processes`: print each git process a refresh starts (what to batch next). */
 const listProcesses = process.argv.includes('--list-processes');
 const realSpawn = childProcess.spawn;
+/** When the refresh being listed started: each listed process says when it started and ended after it. */
+let refreshStarted = process.hrtime.bigint();
+const sinceRefresh = () => (Number(process.hrtime.bigint() - refreshStarted) / 1e6).toFixed(0).padStart(5);
 childProcess.spawn = ((command: string, ...rest: unknown[]) => {
   if (command === 'git') gitProcesses++;
-  if (command === 'git' && listProcesses) say(`  git ${(rest[0] as string[]).join(' ').slice(0, 160)}`);
-  return (realSpawn as (...a: unknown[]) => unknown)(command, ...rest);
+  const started = sinceRefresh();
+  const child = (realSpawn as (...a: unknown[]) => ChildProcess.ChildProcess)(command, ...rest);
+  if (command === 'git' && listProcesses)
+    child.on('close', () =>
+      say(`  ${started} → ${sinceRefresh()} ms  git ${(rest[0] as string[]).join(' ').slice(0, 140)}`),
+    );
+  return child;
 }) as typeof childProcess.spawn;
 
 const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cs-bench-panel-')));
@@ -101,6 +109,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < 5; i++) starts.push(await gitStartMs());
     const before = gitProcesses;
     const t0 = process.hrtime.bigint();
+    refreshStarted = t0;
     const view = repoView(await repoSnapshot(bo, { maxBranches: BRANCHES }));
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
     processes = gitProcesses - before;

@@ -5,7 +5,7 @@ import type { BranchGate, DeveloperGate, Me, RepoSnapshot } from '../core/panel/
 import { isProtected, POLICY_FILE } from '../core/policy';
 import { BranchReadAhead } from '../git/branchReadAhead';
 import { MAX_COMMITS } from '../git/gateInput';
-import { gitConfig, runGit, withGitReadCache } from '../git/gitRunner';
+import { gitConfig, runGit, startSnapshotListings, withGitReadCache } from '../git/gitRunner';
 import { hookTakeover } from '../git/hookTakeover';
 import { fetchNotes } from '../git/notesSync';
 import { remoteBranches } from '../git/remoteBranches';
@@ -56,8 +56,10 @@ async function currentBranch(
  * against the remote's default branch, where a feature branch lands through a pull request.
  */
 export async function developerGate(cwd: string, remotes: string[]): Promise<DeveloperGate | undefined> {
-  const { branch, upstream } = await currentBranch(cwd);
-  const head = await runGit(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd, okCodes: [1, 128] });
+  const [{ branch, upstream }, head] = await Promise.all([
+    currentBranch(cwd),
+    runGit(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd, okCodes: [1, 128] }),
+  ]);
   if (head.code !== 0) return undefined; // no commits yet
   if (upstream && remotes.includes(upstream.remote)) {
     const r = await verifyRange(cwd, { remote: upstream.remote, branch: upstream.branch, fetch: false });
@@ -175,11 +177,16 @@ async function takeSnapshot(root: string, opts: SnapshotOptions): Promise<RepoSn
     errors: [],
     policyInWorkTree: fs.existsSync(path.join(root, POLICY_FILE)),
   };
+  // The listings most questions below are answered from start together; the first questions, independent of
+  // each other, are asked together too (the first error in this order is the one shown).
+  startSnapshotListings(root);
   try {
-    snapshot.me = await readMe(root);
-    snapshot.remotes = await listRemotes(root);
-    const takeover = await hookTakeover(root);
-    if (takeover) snapshot.hooksWarning = takeover.message;
+    const [me, remotes, takeover] = await Promise.allSettled([readMe(root), listRemotes(root), hookTakeover(root)]);
+    for (const r of [me, remotes, takeover]) if (r.status === 'rejected') throw r.reason;
+    snapshot.me = (me as PromiseFulfilledResult<Me>).value;
+    snapshot.remotes = (remotes as PromiseFulfilledResult<string[]>).value;
+    const found = (takeover as PromiseFulfilledResult<Awaited<ReturnType<typeof hookTakeover>>>).value;
+    if (found) snapshot.hooksWarning = found.message;
   } catch (e) {
     snapshot.errors.push(errorMessage(e));
     return snapshot;

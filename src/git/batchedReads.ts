@@ -7,9 +7,16 @@ import type { GitResult, GitRunOptions } from './gitRunner';
  * - `config --get KEY` and `config --get-regexp PATTERN` from one `git config --list -z`;
  * - `rev-parse --verify --quiet REF^{commit}` and `symbolic-ref --quiet REF`, for a full ref name, from one
  *   `git for-each-ref` of every ref.
+ * - `remote` (the remotes' names) from the same config listing;
+ * - `for-each-ref --format=%(objectname) %(refname) PREFIX/` from the same ref listing;
+ * - `rev-parse` of the repository's own facts (`--absolute-git-dir`, `--show-object-format`, resolveRepo's
+ *   folders, `--verify --quiet HEAD^{commit}`) from one `git rev-parse` asking them all;
+ * - `symbolic-ref --quiet [--short] HEAD` from one `git symbolic-ref --quiet HEAD` (and the ref listing, for
+ *   whether the short name would be ambiguous).
  * Each answer is the one git would give (same stdout and exit code: git's key and ref resolution rules are
  * followed); anything a listing cannot answer exactly — an unusual key or pattern, a tag of a tag, a ref
- * for-each-ref skips (a dangling symbolic ref) — returns undefined, and the caller runs git as before.
+ * for-each-ref skips (a dangling symbolic ref), a bare repository's missing work tree — returns undefined,
+ * and the caller runs git as before.
  */
 export interface BatchedAnswer {
   stdout: string;
@@ -41,12 +48,36 @@ export function batchedAnswer(
     return configEntries(opts.cwd, cache, run).then((entries) => entries && configGetRegexp(entries, b));
   if (sub === 'rev-parse' && args.length === 4 && a === '--verify' && (b === '--quiet' || b === '-q')) {
     const name = c.endsWith(PEEL_COMMIT) ? c.slice(0, -PEEL_COMMIT.length) : '';
-    if (!isFullRef(name)) return undefined;
-    return refTable(opts.cwd, cache, run).then((refs) => refs && verifyCommit(refs, name));
+    if (isFullRef(name)) return refTable(opts.cwd, cache, run).then((refs) => refs && verifyCommit(refs, name));
   }
   if (sub === 'symbolic-ref' && args.length === 3 && a === '--quiet' && isFullRef(b))
     return refTable(opts.cwd, cache, run).then((refs) => refs && symbolicRef(refs, b));
+  if (sub === 'remote' && args.length === 1)
+    return configEntries(opts.cwd, cache, run).then((entries) => entries && remoteNames(entries));
+  if (sub === 'for-each-ref' && args.length === 3 && a === OID_AND_NAME && isRefPrefix(b))
+    return refTable(opts.cwd, cache, run).then((refs) => refs && refsUnder(refs, b));
+  if (sub === 'rev-parse') {
+    const wanted = repoFactsWanted(args.slice(1));
+    if (wanted) return repoFacts(opts.cwd, cache, run).then((facts) => facts && repoFactsAnswer(facts, wanted));
+  }
+  if (sub === 'symbolic-ref' && args.length === 3 && a === '--quiet' && b === 'HEAD')
+    return headRef(opts.cwd, cache, run).then((head) => head && { stdout: head.stdout, code: head.code });
+  if (sub === 'symbolic-ref' && args.length === 4 && a === '--quiet' && b === '--short' && c === 'HEAD')
+    return Promise.all([headRef(opts.cwd, cache, run), refTable(opts.cwd, cache, run)]).then(
+      ([head, refs]) => head && refs && shortHead(head, refs),
+    );
   return undefined;
+}
+
+/**
+ * Starts the listings a snapshot of the repository at `cwd` will ask for, all at once: the questions that
+ * use them then wait for processes already running side by side, not for one after another (issue 11).
+ */
+export function startListings(cwd: string, cache: Cache, run: Run): void {
+  void configEntries(cwd, cache, run);
+  void refTable(cwd, cache, run);
+  void repoFacts(cwd, cache, run);
+  void headRef(cwd, cache, run);
 }
 
 function isFullRef(name: string): boolean {
@@ -108,6 +139,21 @@ function configGetRegexp(entries: ConfigEntry[], pattern: string): BatchedAnswer
   return lines.length > 0 ? { stdout: lines.map((l) => `${l}\n`).join(''), code: 0 } : { stdout: '', code: 1 };
 }
 
+/**
+ * `git remote`: the names of the remotes the config defines (any `remote.NAME.*` key; git skips a NAME that
+ * starts with `/`), sorted byte by byte, each once.
+ */
+function remoteNames(entries: ConfigEntry[]): BatchedAnswer | undefined {
+  const names = new Set<string>();
+  for (const { key } of entries) {
+    const m = /^remote\.(.*)\.[^.]*$/s.exec(key);
+    if (m?.[1] === '') return undefined; // `remote..url`: left to git
+    if (m && !m[1].startsWith('/')) names.add(m[1]);
+  }
+  const sorted = [...names].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+  return { stdout: sorted.map((n) => `${n}\n`).join(''), code: 0 };
+}
+
 interface RefEntry {
   type: string;
   oid: string;
@@ -116,7 +162,10 @@ interface RefEntry {
   symref: string;
 }
 
-function refTable(cwd: string, cache: Cache, run: Run): Promise<Map<string, RefEntry> | undefined> {
+/** Every ref, in for-each-ref's order (by name); `complete` is false when git skipped a broken one. */
+type RefTable = Map<string, RefEntry> & { complete?: boolean };
+
+function refTable(cwd: string, cache: Cache, run: Run): Promise<RefTable | undefined> {
   return shared(cache, `batched\0refs\0${cwd}`, async () => {
     const r = await run(
       [
@@ -125,13 +174,28 @@ function refTable(cwd: string, cache: Cache, run: Run): Promise<Map<string, RefE
       ],
       { cwd },
     );
-    const refs = new Map<string, RefEntry>();
+    const refs: RefTable = new Map<string, RefEntry>();
     for (const line of r.stdout.split('\n')) {
       const [name, type, oid, peeledType, peeledOid, symref] = line.split('\0');
       if (name && oid) refs.set(name, { type, oid, peeledType, peeledOid, symref: symref ?? '' });
     }
+    // git warns on stderr for each ref it leaves out (one to a missing object): such a ref still exists.
+    refs.complete = r.stderr.trim() === '';
     return refs;
   });
+}
+
+const OID_AND_NAME = '--format=%(objectname) %(refname)';
+
+function isRefPrefix(p: string): boolean {
+  return p.endsWith('/') && isFullRef(p.slice(0, -1));
+}
+
+/** `git for-each-ref --format='%(objectname) %(refname)' PREFIX/`: the listing's refs under it, in its order. */
+function refsUnder(refs: RefTable, prefix: string): BatchedAnswer {
+  let stdout = '';
+  for (const [name, ref] of refs) if (name.startsWith(prefix)) stdout += `${ref.oid} ${name}\n`;
+  return { stdout, code: 0 };
 }
 
 /**
@@ -153,4 +217,82 @@ function symbolicRef(refs: Map<string, RefEntry>, name: string): BatchedAnswer |
   const ref = refs.get(name);
   if (!ref) return undefined; // absent, or a symbolic ref to nothing (which for-each-ref skips): ask git
   return ref.symref ? { stdout: `${ref.symref}\n`, code: 0 } : { stdout: '', code: 1 };
+}
+
+/** The repository's facts one `git rev-parse` gives, in this order (a HEAD commit last, when there is one). */
+const FACT_FLAGS = [
+  '--show-object-format',
+  '--is-bare-repository',
+  '--absolute-git-dir',
+  '--git-common-dir',
+  '--show-toplevel',
+] as const;
+const HEAD_COMMIT = 'HEAD^{commit}';
+
+interface RepoFacts {
+  lines: Map<string, string>;
+  head: string | undefined;
+}
+
+/**
+ * One `git rev-parse` for all of FACT_FLAGS and HEAD's commit. Outside a work tree (a bare repository, inside
+ * .git) `--show-toplevel` fails the whole question, and every fact is then asked of git on its own.
+ */
+function repoFacts(cwd: string, cache: Cache, run: Run): Promise<RepoFacts | undefined> {
+  return shared(cache, `batched\0rev-parse\0${cwd}`, async () => {
+    const r = await run(['rev-parse', ...FACT_FLAGS, '--verify', '-q', HEAD_COMMIT], { cwd, okCodes: [1] });
+    const lines = r.stdout.split('\n');
+    if (lines.pop() !== '') return undefined;
+    // --verify -q prints HEAD's commit with exit 0, nothing with exit 1 (no commit yet).
+    if (lines.length !== FACT_FLAGS.length + (r.code === 0 ? 1 : 0)) return undefined;
+    return {
+      lines: new Map(FACT_FLAGS.map((f, i) => [f, lines[i]])),
+      head: r.code === 0 ? lines[FACT_FLAGS.length] : undefined,
+    };
+  });
+}
+
+/** The facts `rev-parse ARGS` asks for (each flag once, HEAD's commit last), or undefined for anything else. */
+function repoFactsWanted(args: string[]): { flags: string[]; head: boolean } | undefined {
+  let head = false;
+  let rest = args;
+  const n = args.length;
+  if (n >= 3 && args[n - 1] === HEAD_COMMIT) {
+    const [x, y] = args.slice(n - 3, n - 1);
+    const quiet = (o: string) => o === '-q' || o === '--quiet';
+    if (!((x === '--verify' && quiet(y)) || (quiet(x) && y === '--verify'))) return undefined;
+    head = true;
+    rest = args.slice(0, n - 3);
+  }
+  if (new Set(rest).size !== rest.length) return undefined;
+  if (!rest.every((f) => (FACT_FLAGS as readonly string[]).includes(f))) return undefined;
+  return rest.length > 0 || head ? { flags: rest, head } : undefined;
+}
+
+function repoFactsAnswer(facts: RepoFacts, wanted: { flags: string[]; head: boolean }): BatchedAnswer {
+  let stdout = wanted.flags.map((f) => `${facts.lines.get(f)}\n`).join('');
+  if (wanted.head && facts.head) stdout += `${facts.head}\n`;
+  return { stdout, code: wanted.head && !facts.head ? 1 : 0 };
+}
+
+/** `git symbolic-ref --quiet HEAD`, asked once: the branch checked out, or exit 1 (detached). */
+function headRef(cwd: string, cache: Cache, run: Run): Promise<BatchedAnswer | undefined> {
+  return shared(cache, `batched\0head\0${cwd}`, async () => {
+    const r = await run(['symbolic-ref', '--quiet', 'HEAD'], { cwd, okCodes: [1] });
+    return { stdout: r.stdout, code: r.code };
+  });
+}
+
+/**
+ * `git symbolic-ref --quiet --short HEAD`: git shortens `refs/heads/NAME` to NAME unless NAME would also
+ * name `refs/NAME` or `refs/tags/NAME` (or a pseudo-ref such as FETCH_HEAD, all capitals): those few cases,
+ * and a listing that skipped a broken ref, are left to git.
+ */
+function shortHead(head: BatchedAnswer, refs: RefTable): BatchedAnswer | undefined {
+  if (head.code !== 0) return head;
+  const full = head.stdout.trim();
+  if (!full.startsWith('refs/heads/') || !refs.complete) return undefined;
+  const name = full.slice('refs/heads/'.length);
+  if (/^[A-Z_]+$/.test(name) || refs.has(`refs/${name}`) || refs.has(`refs/tags/${name}`)) return undefined;
+  return { stdout: `${name}\n`, code: 0 };
 }

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'async_hooks';
 
 import { CountersignError, type CountersignErrorReason } from '../core/errors';
-import { batchedAnswer } from './batchedReads';
+import { batchedAnswer, startListings } from './batchedReads';
 import { childProcess } from './childProcess';
 
 /**
@@ -93,6 +93,15 @@ function readOnlyKey(args: string[], opts: GitRunOptions): string | undefined {
  */
 export function withGitReadCache<T>(fn: () => Promise<T>): Promise<T> {
   return readCache.run(new Map(), fn);
+}
+
+/**
+ * Within a withGitReadCache scope, starts at once the few listings that answer most of a snapshot's questions
+ * about the repository at `cwd` (batchedReads.ts): config, refs, the repository's folders and HEAD.
+ */
+export function startSnapshotListings(cwd: string): void {
+  const cache = readCache.getStore();
+  if (cache) startListings(cwd, cache, spawnGit);
 }
 
 /**

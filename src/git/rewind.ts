@@ -20,6 +20,7 @@ export interface Rewind {
 
 /** The rewind when `next` does not contain `current`, else undefined (a fast-forward). */
 export async function rewindOf(cwd: string, current: string, next: string): Promise<Rewind | undefined> {
+  if (current === next) return undefined; // nothing moves (the panel judges a branch already at its target)
   const ff = await runGit(['merge-base', '--is-ancestor', current, next], { cwd, okCodes: [1] });
   if (ff.code === 0) return undefined;
   const mb = await runGit(['merge-base', current, next], { cwd, okCodes: [1] });

@@ -28,6 +28,11 @@ describe('batched reads answer as git does', function () {
   repo.git('symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main');
   repo.git('symbolic-ref', 'refs/remotes/gone/HEAD', 'refs/remotes/gone/nothing');
   repo.git('update-ref', 'refs/heads/refs/only-by-rule', 'HEAD');
+  // Beside the checked-out branch's name: a remote-tracking `main` does not make `--short` ambiguous for git.
+  repo.git('update-ref', 'refs/remotes/main', 'HEAD');
+  repo.git('config', 'remote.zeta.url', '/z');
+  repo.git('config', 'remote.Beta.pushurl', '/b');
+  repo.git('config', 'remote.a.b.fetch', '+refs/heads/*:refs/remotes/a.b/*');
 
   const questions: string[][] = [
     ...['user.email', 'USER.Email', 'multi.key', 'remote.Origin.url', 'remote.origin.url', 'bare.flag', 'no.such'].map(
@@ -51,6 +56,19 @@ describe('batched reads answer as git does', function () {
       '--quiet',
       r,
     ]),
+    ['remote'],
+    ...['refs/remotes/origin/', 'refs/tags/', 'refs/nothing/'].map((p) => [
+      'for-each-ref',
+      '--format=%(objectname) %(refname)',
+      p,
+    ]),
+    ['rev-parse', '--absolute-git-dir'],
+    ['rev-parse', '--show-object-format'],
+    ['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--git-common-dir', '--show-toplevel'],
+    ['rev-parse', '--show-toplevel', '--verify', '-q', 'HEAD^{commit}'],
+    ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'],
+    ['symbolic-ref', '--quiet', 'HEAD'],
+    ['symbolic-ref', '--quiet', '--short', 'HEAD'],
   ];
   const ask = (args: string[]) => runGit(args, { cwd: repo.dir, okCodes: [1, 128] });
   const shown = (r: GitResult) => ({ stdout: r.stdout, code: r.code });
@@ -75,8 +93,8 @@ describe('batched reads answer as git does', function () {
     } finally {
       cp.spawn = spawn;
     }
-    // Two listings, plus git itself for what they cannot answer exactly: the tag of a tag, the ref to a
-    // tree, and the symbolic refs the listing lacks (to nothing, absent).
-    assert.strictEqual(spawned, 2 + 4, `${spawned} git processes for ${questions.length} questions`);
+    // Four listings (config, refs, rev-parse, HEAD), plus git itself for what they cannot answer exactly: the
+    // tag of a tag, the ref to a tree, and the symbolic refs the listing lacks (to nothing, absent).
+    assert.strictEqual(spawned, 4 + 4, `${spawned} git processes for ${questions.length} questions`);
   });
 });
