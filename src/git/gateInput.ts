@@ -18,6 +18,7 @@ import { markMergeOwnLines, markSameAsBase } from './mergeOwnLines';
 import { spanReach } from './spanReach';
 import { settledLater } from '../core/settledLater';
 import { shortSha } from '../core/shortSha';
+import { type PushFacts, protectedTipsOf } from './pushFacts';
 
 /** Separate histories a push may merge in from outside it, each costing a diff against the base. */
 const MAX_SOURCE_EXITS = 100;
@@ -73,6 +74,11 @@ export interface GatherOptions {
   patchIdLimit?: number;
   /** Answers read for many heads at once (the review panel); what it does not know is asked of git here. */
   readAhead?: BranchReadAhead;
+  /**
+   * Answers read once for every ref of a push (the server's pre-receive): the approvals, which values are
+   * commits, which the protected branches already hold. They replace the approvals options above.
+   */
+  pushFacts?: PushFacts;
 }
 
 export const MAX_COMMITS = 10_000;
@@ -111,13 +117,12 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   if (policy.kind !== 'ok' || !isProtected(policy.policy, update.branch) || update.new === undefined) return base;
   const head = update.new;
   const ahead = opts.readAhead;
-  if (!ahead?.isCommit(head) && !(await objectExists(cwd, head))) {
+  const facts = opts.pushFacts;
+  if (!ahead?.isCommit(head) && facts?.commitOf(head) !== head && !(await objectExists(cwd, head))) {
     return { ...base, errors: [`the pushed commit ${head} is not in this repository`] };
   }
 
-  const protectedTips = opts.otherBranches
-    .filter((b) => b.branch !== update.branch && isProtected(policy.policy, b.branch))
-    .map((b) => b.sha);
+  const protectedTips = protectedTipsOf(policy.policy, opts.otherBranches, update.branch);
   // A tag is judged like a new ref every time it moves: what it names must be on a protected branch or pass.
   const isNew = !update.old || update.branch.startsWith(TAG_PREFIX);
   if (!isNew && update.old && !opts.mergeOnly) {
@@ -128,6 +133,11 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     }
   }
   const exclude = isNew ? protectedTips : [update.old as string];
+  if (isNew && facts?.heldBy(head, protectedTips)) {
+    // Already on a protected branch: nothing to judge, and nothing asked of git for this ref (G9). What the
+    // full path returns for an empty range, with the push's approvals (their errors and notices still show).
+    return { ...base, commits: [], policyChangedWithoutCommit: false, ...(await facts.approvals()), baseReach: {} };
+  }
   let reviewBase = isNew ? undefined : update.old;
   if (!reviewBase && protectedTips.length > 0) {
     // A new ref is reviewed against where it leaves the policy branch (else the first protected branch).
@@ -139,7 +149,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   const known = ahead?.range(head, exclude);
   const approvalsRead = settledLater(
     (opts.approvalsAfter ?? Promise.resolve()).then(() =>
-      gatherApprovals(cwd, opts.approvalRefs, opts.approvalCommits),
+      facts ? facts.approvals() : gatherApprovals(cwd, opts.approvalRefs, opts.approvalCommits),
     ),
   );
   // One walk: at most one commit more than the gate examines is read, and only a push over the limit is counted.

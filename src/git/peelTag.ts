@@ -7,7 +7,10 @@ import { runGit } from './gitRunner';
 export async function peelTag(cwd: string, oidValue: string): Promise<{ commit: string } | { error: string }> {
   const r = await runGit(['rev-parse', '--verify', '--quiet', `${oidValue}^{commit}`], { cwd, okCodes: [1, 128] });
   if (r.code === 0) return { commit: r.stdout.trim() };
-  return {
-    error: `the tag names ${oidValue.slice(0, 12)}, which is not a commit: a protected tag must name a reviewed commit`,
-  };
+  return { error: notACommit(oidValue) };
+}
+
+/** Why a tag whose value names no commit is refused (also for values peeled in a batch, pushFacts.ts). */
+export function notACommit(oidValue: string): string {
+  return `the tag names ${oidValue.slice(0, 12)}, which is not a commit: a protected tag must name a reviewed commit`;
 }

@@ -3,7 +3,8 @@ import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy } from '../core/polic
 import { protectingPolicyBranch } from '../core/policyBranchProtection';
 import { REVIEW_NOTES_REF } from './notesConfig';
 import { gatherGateInput, ZERO_OID } from './gateInput';
-import { peelTag } from './peelTag';
+import { notACommit } from './peelTag';
+import { PushFacts, protectedTipsOf } from './pushFacts';
 import { runGit } from './gitRunner';
 import { notesRefRefusal } from './notesRefGuard';
 import {
@@ -180,6 +181,19 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
       ? { approvalRefs: [], approvalCommits: [notesPush.new] }
       : { approvalRefs: [REVIEW_NOTES_REF], approvalCommits: notesPush ? [notesPush.new] : [] };
 
+  // Read once for every ref (G9): what each value names, which of those commits the protected branches hold,
+  // the approvals. A ref that brings nothing new to judge then costs no git process of its own.
+  const values = updates.flatMap((u) => {
+    const v = oid(u.new);
+    return v !== undefined && !u.ref.startsWith(REPLACE_PREFIX) ? [v] : [];
+  });
+  const facts = await PushFacts.read(
+    cwd,
+    values,
+    state.kind === 'ok' ? protectedTipsOf(state.source.policy, heads, '') : [],
+    approvals,
+  );
+
   const results: GateResult[] = [];
   const judged = new Set<string>();
   for (const u of updates) {
@@ -279,10 +293,10 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
       }
     }
 
-    const tagged = ref.startsWith(TAG_PREFIX) && update.new ? await peelTag(cwd, update.new) : undefined;
-    if (tagged && 'error' in tagged) {
+    const tagged = ref.startsWith(TAG_PREFIX) && update.new ? facts.commitOf(update.new) : undefined;
+    if (ref.startsWith(TAG_PREFIX) && update.new && tagged === undefined) {
       if (policy.kind === 'ok' && isProtected(policy.policy, ref)) {
-        results.push(refused(shown, tagged.error, policy.from));
+        results.push(refused(shown, notACommit(update.new), policy.from));
         continue;
       }
     }
@@ -290,12 +304,13 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
       update: {
         branch: ref.startsWith(HEADS) ? name : ref,
         old: update.old,
-        new: tagged && 'commit' in tagged ? tagged.commit : update.new,
+        new: tagged ?? update.new,
       },
       policy,
       ...(pbTip ? { policyTip: pbTip } : {}),
       otherBranches: heads,
       ...approvals,
+      pushFacts: facts,
     });
     const result = evaluateGate(input);
     if (shown !== name) result.branch = shown;

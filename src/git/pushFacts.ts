@@ -1,0 +1,101 @@
+import { isProtected, type Policy } from '../core/policy';
+import { gatherApprovals } from './approvalNotes';
+import { runGit } from './gitRunner';
+import { settledLater } from '../core/settledLater';
+
+/**
+ * Answers one push's refs share, read once for all of them (session 7, G9: a push of 300 tags at main's tip —
+ * nothing to judge — cost the server's gate eight git processes per ref and ran into the hook's timeout). What
+ * each ref's value names, which of those commits the protected branches already hold, and the approvals are
+ * asked of git once per push, so refs that bring nothing to judge cost no git process of their own.
+ */
+export type Approvals = Awaited<ReturnType<typeof gatherApprovals>>;
+
+/** Beyond this many commits new to the protected branches, the walk stops and every ref is judged on its own. */
+const WALK_LIMIT = 100_000;
+
+export class PushFacts {
+  private approvalsRun: Promise<Approvals> | undefined;
+
+  private constructor(
+    private readonly cwd: string,
+    private readonly approvalRefs: string[],
+    private readonly approvalCommits: string[],
+    /** Each pushed value (a commit or an annotated tag) → the commit it names; absent when it names none. */
+    private readonly commits: Map<string, string>,
+    /** The protected branches' tips the walk excluded, and the pushed commits it found they already hold. */
+    private readonly held: { tips: Set<string>; commits: Set<string> },
+  ) {}
+
+  /**
+   * Reads what `values` (the pushed new values) name — one `cat-file --batch-check` — and which of those commits
+   * `protectedTips` already hold — one `rev-list` of what the push brings beyond them.
+   */
+  static async read(
+    cwd: string,
+    values: string[],
+    protectedTips: string[],
+    approvals: { approvalRefs: string[]; approvalCommits: string[] },
+  ): Promise<PushFacts> {
+    const unique = [...new Set(values)];
+    const commits = new Map<string, string>();
+    if (unique.length > 0) {
+      // `OID^{commit}` peels annotated tags as `rev-parse --verify OID^{commit}` does; a blob or tree reads `missing`.
+      const r = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype)'], {
+        cwd,
+        input: unique.map((v) => `${v}^{commit}`).join('\n') + '\n',
+      });
+      const lines = r.stdout.split('\n');
+      unique.forEach((v, i) => {
+        const [oid, type] = (lines[i] ?? '').split(' ');
+        if (type === 'commit') commits.set(v, oid);
+      });
+    }
+    const held = { tips: new Set(protectedTips), commits: new Set<string>() };
+    const heads = [...new Set(commits.values())];
+    if (heads.length > 0 && protectedTips.length > 0) {
+      const r = await runGit(['rev-list', `--max-count=${WALK_LIMIT}`, ...heads, '--not', ...protectedTips, '--'], {
+        cwd,
+      });
+      const fresh = r.stdout.split('\n').filter(Boolean);
+      // A walk cut short cannot say a head is held: then none is, and each ref is judged in full.
+      if (fresh.length < WALK_LIMIT) {
+        const brought = new Set(fresh);
+        for (const h of heads) if (!brought.has(h)) held.commits.add(h);
+      }
+    }
+    return new PushFacts(cwd, approvals.approvalRefs, approvals.approvalCommits, commits, held);
+  }
+
+  /** The commit `value` names (through annotated tags), or undefined when it names none here. */
+  commitOf(value: string): string | undefined {
+    return this.commits.get(value);
+  }
+
+  /**
+   * `head` is known to be in the history of `tips` (a new ref's `head --not ...tips` is empty); false also when
+   * `tips` are not the ones the walk excluded, or the walk was cut short: then the ref is judged in full.
+   */
+  heldBy(head: string, tips: string[]): boolean {
+    if (tips.length !== this.held.tips.size || !tips.every((t) => this.held.tips.has(t))) return false;
+    return this.held.commits.has(head);
+  }
+
+  /** Every approval statement of the push, read once on first use. */
+  approvals(): Promise<Approvals> {
+    this.approvalsRun ??= settledLater(gatherApprovals(this.cwd, this.approvalRefs, this.approvalCommits));
+    return this.approvalsRun;
+  }
+}
+
+/**
+ * The tips of the protected branches other than `branch`: their commits have been judged, so a new ref or
+ * tag is judged only for what it brings beyond them.
+ */
+export function protectedTipsOf(
+  policy: Policy,
+  otherBranches: Array<{ branch: string; sha: string }>,
+  branch: string,
+): string[] {
+  return otherBranches.filter((b) => b.branch !== branch && isProtected(policy, b.branch)).map((b) => b.sha);
+}

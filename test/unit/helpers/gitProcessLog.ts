@@ -1,0 +1,72 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/**
+ * Counts the git processes a command starts: a `git` shim in front of the real one on PATH logs each start's
+ * arguments, then runs the real git. A count is git's own, so it cannot drift with load as a time would.
+ * `onlyIn` logs only the processes started in that directory (a server's hook runs its git there), not the
+ * pushing client's own.
+ */
+export class GitProcessLog {
+  private readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-gitcount-'));
+  private readonly log = path.join(this.dir, 'starts.log');
+  /** PATH with the shim first: pass it in the environment of the command to count. */
+  readonly path: string;
+  /**
+   * The environment to count a command in: PATH, and GIT_EXEC_PATH naming the shim's folder too (holding
+   * links to every other program of git's own). git puts its exec path before PATH for the hooks it runs, so
+   * without this a server hook would find the real git first.
+   */
+  readonly env: NodeJS.ProcessEnv;
+
+  constructor(opts: { onlyIn?: string } = {}) {
+    const realGit = (process.env.PATH ?? '')
+      .split(path.delimiter)
+      .map((d) => path.join(d, 'git'))
+      .find((f) => fs.existsSync(f)) as string;
+    const guard = opts.onlyIn ? `[ "$(pwd -P)" = '${fs.realpathSync(opts.onlyIn)}' ] && ` : '';
+    fs.writeFileSync(
+      path.join(this.dir, 'git'),
+      `#!/bin/sh\n${guard}echo "$*" >> '${this.log}'\nexec '${realGit}' "$@"\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    this.path = `${this.dir}${path.delimiter}${process.env.PATH}`;
+    const execPath = execFileSync('git', ['--exec-path'], { encoding: 'utf8' }).trim();
+    for (const f of fs.readdirSync(execPath))
+      if (f !== 'git') fs.symlinkSync(path.join(execPath, f), path.join(this.dir, f));
+    this.env = { PATH: this.path, GIT_EXEC_PATH: this.dir };
+  }
+
+  /** Forgets what was logged so far. */
+  reset(): void {
+    fs.rmSync(this.log, { force: true });
+  }
+
+  /** The logged starts (arguments of each), oldest first. */
+  starts(): string[] {
+    return fs.existsSync(this.log) ? fs.readFileSync(this.log, 'utf8').split('\n').filter(Boolean) : [];
+  }
+
+  /** Starts per git subcommand, most first: what a failed assertion should show. */
+  summary(): string {
+    const by = new Map<string, number>();
+    for (const s of this.starts()) {
+      // The subcommand: the first word that is neither an option nor the value of a `-c`.
+      const words = s.split(' ');
+      const sub = words.find((w, i) => !w.startsWith('-') && words[i - 1] !== '-c') ?? s;
+      by.set(sub, (by.get(sub) ?? 0) + 1);
+    }
+    return [...by.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k}×${v}`)
+      .join(' ');
+  }
+
+  remove(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
