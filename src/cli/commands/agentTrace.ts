@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import {
   aiAttributions,
@@ -11,10 +10,14 @@ import { parseAuthorshipNote } from '../../core/authorshipNote';
 import { CountersignError, errorMessage, usageError } from '../../core/errors';
 import { gitErrorReason, runGit } from '../../git/gitRunner';
 import { openLedger } from '../../git/ledger';
+import { readRegularFile, readWorkTreeText, WORKING_FILE_MAX_BYTES } from '../../git/regularFile';
 import { AI_NOTES_REF, readNotes } from '../../git/notesReader';
 import { resolveRepo } from '../../git/repository';
 import { parseCommandArgs, type Command } from '../command';
 import { VERSION } from '../version';
+
+/** The largest trace file `import` reads (a JSONL log of a long-lived project; anything bigger is not one). */
+const TRACE_FILE_MAX_BYTES = 256 * 1024 * 1024;
 
 /**
  * Agent Trace (cursor/agent-trace v0.1) out of and into Countersign: `export` turns the commits' notes into
@@ -118,15 +121,14 @@ not a valid record (nothing imported), or not a working tree.
       throw new CountersignError('config', `${repo.commonDir} is a bare repository: it has no working tree`);
     const root = repo.root;
     const file = path.resolve(positionals.length ? ctx.cwd : root, positionals[0] ?? DEFAULT_TRACE_FILE);
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (e) {
+    // The default file is one a clone commits: a link to /dev/zero must not be read forever.
+    const read = readRegularFile(file, { maxBytes: TRACE_FILE_MAX_BYTES });
+    if (read.kind !== 'ok')
       throw new CountersignError(
         'input',
-        `import: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}`,
+        `import: cannot read ${file}: ${read.kind === 'missing' ? 'no such file' : read.why === 'too large' ? `larger than ${TRACE_FILE_MAX_BYTES / 1024 / 1024} MB` : 'not a regular file (a symlink, a device or a folder); pass the trace file itself'}`,
       );
-    }
+    const text = read.content.toString('utf8');
     const records = parseTraceLines(text, file);
     const head = (await runGit(['rev-parse', '--verify', '-q', 'HEAD'], { cwd: root, okCodes: [1] })).stdout.trim();
     const current = records.filter(
@@ -143,12 +145,9 @@ not a valid record (nothing imported), or not a working tree.
         const rel = a.path.split(path.sep).join('/').replace(/^\.\//, '');
         const abs = path.resolve(root, rel);
         if (path.relative(root, abs).startsWith('..')) continue; // a path outside the repository is nobody's here
-        let content: string;
-        try {
-          content = fs.readFileSync(abs, 'utf8');
-        } catch {
-          continue; // not in the working tree (any more)
-        }
+        // Only a regular file reached through no symlink: a record may name a committed link out of the clone.
+        const content = readWorkTreeText(root, rel, WORKING_FILE_MAX_BYTES);
+        if (content === undefined) continue; // not in the working tree (any more), or not a file of it
         const meta = { agent: a.agent, ...(a.model ? { model: a.model } : {}), session: a.session };
         const callId = `agent-trace:${r.id}:${i}`;
         await ledger.record(

@@ -14,6 +14,7 @@ import { remoteDefaultBranch } from '../../git/policyBranch';
 import { resolveRepo } from '../../git/repository';
 import { defaultRemote, listRemotes, remoteUrl } from '../../git/remotes';
 import { signingKeyInfo } from '../../git/signingKeyInfo';
+import { readWorkTreeText } from '../../git/regularFile';
 import { refuseSymlinkedPath } from '../../git/symlinkGuard';
 import { detectAgents } from '../agentDetection';
 import { ciArtefactSteps, ciTemplate, FORGES, forgeOfRemoteUrl, SHA256_PLACEHOLDER, type Forge } from '../ciTemplates';
@@ -183,7 +184,7 @@ export const initCommand: Command = {
     // The template installs a tarball the team provides; until its checksum is filled in the check fails (closed).
     const ciFile = ci.status !== 'skipped' && ci.file ? ci.file : undefined;
     const provide =
-      forge && ciFile && fs.readFileSync(path.join(root, ciFile), 'utf8').includes(SHA256_PLACEHOLDER)
+      forge && ciFile && readWorkTreeText(root, ciFile)?.includes(SHA256_PLACEHOLDER)
         ? ciArtefactSteps(forge, CLI_VERSION, ciFile)
         : undefined;
     if (provide) {
@@ -335,11 +336,24 @@ function writeCi(root: string, forge: Forge, force: boolean): Outcome {
     reason = 'add `include: { local: .gitlab/countersign.yml }` to your .gitlab-ci.yml';
   }
   const abs = path.join(root, file);
-  if (fs.existsSync(abs) && !force) return { status: 'kept', file, reason: 'pass --force to replace it' };
+  // A clone chooses what is there: a committed link (to /dev/zero, or out of the repository) is neither read
+  // nor written through.
+  const existing = lstatOrUndefined(abs);
+  if (existing && !existing.isFile())
+    return { status: 'kept', file, reason: 'it is not a regular file (a symlink?), so it was left alone' };
+  if (existing && !force) return { status: 'kept', file, reason: 'pass --force to replace it' };
   refuseSymlinkedPath(root, abs, 'write the CI template');
   fs.mkdirSync(path.dirname(abs), { recursive: true });
   writeFileAtomic(abs, ciTemplate(forge));
   return { status: 'written', file, ...(reason ? { reason } : {}) };
+}
+
+function lstatOrUndefined(abs: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(abs);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The hook manager `install --hook-manager` recorded in this clone, if any (a broken manifest: none). */
