@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { firstSymlinkedComponent } from './symlinkGuard';
 
 /**
  * Reads a working-tree or agent file only when it is a regular file, not through a symlink, and not larger
@@ -60,17 +61,11 @@ export const SETTINGS_FILE_MAX_BYTES = 1024 * 1024;
  * hook timed out (outside tester, session 7).
  */
 export function readWorkTreeText(root: string, rel: string, maxBytes = SETTINGS_FILE_MAX_BYTES): string | undefined {
-  let at = root;
-  for (const part of path
-    .dirname(rel)
-    .split(/[\\/]/)
-    .filter((p) => p && p !== '.')) {
-    at = path.join(at, part);
-    try {
-      if (!fs.lstatSync(at).isDirectory()) return undefined;
-    } catch {
-      return undefined;
-    }
+  try {
+    // The file itself is opened with O_NOFOLLOW; its folders must not be links either.
+    if (firstSymlinkedComponent(root, path.dirname(rel)) !== undefined) return undefined;
+  } catch {
+    return undefined;
   }
   const r = readRegularFile(path.join(root, rel), { maxBytes });
   return r.kind === 'ok' ? r.content.toString('utf8') : undefined;

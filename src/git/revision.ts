@@ -48,13 +48,14 @@ export async function revisionMeanings(cwd: string, rev: string): Promise<string
 /**
  * The commit `rev` names, or a CountersignError('usage') that says why not: not a commit, or ambiguous —
  * naming each meaning and how to name the one meant in full. `what` names the argument in messages ("REV",
- * "--base").
+ * "--base"). Outside a repository git's own "not a git repository" error comes through (exit 128 is not
+ * taken for "not a commit").
  */
 export async function resolveCommitStrictly(cwd: string, rev: string, what: string): Promise<string> {
-  await refuseAmbiguity(cwd, rev, what);
+  await refuseAmbiguousRevision(cwd, rev, what);
   const r = await runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], {
     cwd,
-    okCodes: [1, 128],
+    okCodes: [1],
   });
   if (r.code !== 0 || !r.stdout.trim()) {
     throw new CountersignError(
@@ -72,11 +73,6 @@ export async function resolveCommitStrictly(cwd: string, rev: string, what: stri
 export async function refuseAmbiguousRevision(cwd: string, rev: string, what: string): Promise<void> {
   // HEAD is looked up first (git's first rule), so a tag or branch named HEAD cannot take its place.
   if (rev === 'HEAD' || /^([0-9a-f]{40}|[0-9a-f]{64})$/i.test(rev)) return;
-  await refuseAmbiguity(cwd, rev, what);
-}
-
-/** Every meaning of `rev` looked up (outside a repository this is where the "not a repository" error comes from). */
-async function refuseAmbiguity(cwd: string, rev: string, what: string): Promise<void> {
   const meanings = await revisionMeanings(cwd, rev);
   if (meanings.length > 1) {
     const refs = meanings.filter((m) => m.startsWith('refs/'));

@@ -16,28 +16,36 @@ export function refuseSymlinkedPath(base: string, target: string, action = 'writ
   if (rel.startsWith('..') || path.isAbsolute(rel)) {
     throw new CountersignError('config', `refusing to ${action} ${target}: it is outside ${base}`);
   }
+  const at = firstSymlinkedComponent(base, rel);
+  if (at === undefined) return;
+  let to = '';
+  try {
+    to = ` -> ${fs.readlinkSync(at)}`;
+  } catch {
+    // the name alone says enough
+  }
+  throw new CountersignError(
+    'config',
+    `refusing to ${action} ${path.relative(base, target) || target}: ${path.relative(base, at)} is a symbolic link${to}, ` +
+      `so the write would land outside the repository. Remove the link (or replace it with a real directory) and run the command again.`,
+  );
+}
+
+/**
+ * The first component of `rel` below `base` that is a symbolic link, as a path, or undefined when none is.
+ * A component that does not exist ends the walk (nothing below it exists); other lstat errors are thrown.
+ * `base` itself is not looked at.
+ */
+export function firstSymlinkedComponent(base: string, rel: string): string | undefined {
   let at = base;
-  for (const part of rel.split(path.sep)) {
+  for (const part of rel.split(/[\\/]/).filter((p) => p && p !== '.')) {
     at = path.join(at, part);
-    let st: fs.Stats;
     try {
-      st = fs.lstatSync(at);
+      if (fs.lstatSync(at).isSymbolicLink()) return at;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return; // what does not exist yet is created as a real directory/file
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw e;
     }
-    if (st.isSymbolicLink()) {
-      let to = '';
-      try {
-        to = ` -> ${fs.readlinkSync(at)}`;
-      } catch {
-        // the name alone says enough
-      }
-      throw new CountersignError(
-        'config',
-        `refusing to ${action} ${path.relative(base, target) || target}: ${path.relative(base, at)} is a symbolic link${to}, ` +
-          `so the write would land outside the repository. Remove the link (or replace it with a real directory) and run the command again.`,
-      );
-    }
   }
+  return undefined;
 }

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { recordDecision } from '../helpers/approvals';
-import { verifyThenPush, withoutGate } from '../helpers/gateAgreement';
-import { commitFile, setup, type Setup } from '../helpers/gateServer';
+import { verifyThenPush } from '../helpers/gateAgreement';
+import { commitFile, pushRemovedLegacy, setup, type Setup } from '../helpers/gateServer';
 
 /**
  * What an update loses or gains beyond its commits' own diffs (outside tester, session 6). The gate charges the
@@ -124,27 +124,9 @@ describe('server gate: net change of an update beyond its commits (real pushes)'
     assert.strictEqual(ci.status, 1, ci.stdout + ci.stderr);
     assert.match(ci.stdout + ci.stderr, /infrastructure/);
   });
-  /** Pre-rollout history: an AI file nobody approved (planted with the gate off), then removed by a human commit. */
-  function removedLegacy(): { old: string } {
-    const { ada, server } = s;
-    commitFile(
-      ada,
-      'legacy.py',
-      lines('def legacy(): return eval(input())  #', 60),
-      'agent code\n\nAI-Provenance: v1 ai=60 human=0 untracked=0',
-    );
-    commitFile(ada, 'DOCS.md', 'docs\n', `docs\n\n${HUMAN(1)}`);
-    const old = ada.git('rev-parse', 'HEAD');
-    withoutGate(server, () => assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'main']).status, 0));
-    ada.git('rm', '-q', 'legacy.py');
-    ada.commit('remove unreviewed agent code', '-m', HUMAN(0));
-    assert.strictEqual(verifyThenPush(ada, 'main', ['origin', 'main']).status, 0);
-    return { old };
-  }
-
   it('lines main removed do not come back through a merge whose first parent is a protected branch made for it', () => {
     const { ada, server } = s;
-    const { old } = removedLegacy();
+    const old = pushRemovedLegacy(s);
     // Push 1: a protected branch at the old commit; every commit on it is already on main, nothing to judge.
     assert.strictEqual(
       ada.gitResult(['push', '-q', '--no-verify', 'origin', `${old}:refs/heads/release/old`]).status,
@@ -165,7 +147,7 @@ describe('server gate: net change of an update beyond its commits (real pushes)'
 
   it("lines main removed do not come back through a merge into main that keeps the side branch's old file", () => {
     const { ada, server } = s;
-    const { old } = removedLegacy();
+    const old = pushRemovedLegacy(s);
     ada.git('checkout', '-q', '-b', 'side', old);
     commitFile(ada, 'notes.txt', 'tiny\n', `tiny\n\n${HUMAN(1)}`);
     ada.git('checkout', '-q', 'main');

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { verifyThenPush, withoutGate } from '../helpers/gateAgreement';
-import { commitFile, policyJson, setup, type Setup } from '../helpers/gateServer';
+import { verifyThenPush } from '../helpers/gateAgreement';
+import { commitFile, policyJson, pushRemovedLegacy, setup, type Setup } from '../helpers/gateServer';
 import { makeKey } from '../helpers/reviewerKeys';
 
 /**
@@ -15,26 +15,12 @@ describe('server gate: lines an allowed rewind brings back (real pushes)', funct
   this.timeout(240_000);
 
   const HUMAN = (n: number) => `AI-Provenance: v1 ai=0 human=${n} untracked=0`;
-  const lines = (word: string, n: number) => Array.from({ length: n }, (_, i) => `${word} ${i}`).join('\n') + '\n';
 
   let s: Setup;
   let old: string;
   before(() => {
     s = setup(policyJson(makeKey('bob'), makeKey('carol'), { allowForcePushes: true }));
-    const { ada, server } = s;
-    // Pre-rollout history: an AI file nobody approved (planted with the gate off), then removed by a human commit.
-    commitFile(
-      ada,
-      'legacy.py',
-      lines('def legacy(): return eval(input())  #', 60),
-      'agent code\n\nAI-Provenance: v1 ai=60 human=0 untracked=0',
-    );
-    commitFile(ada, 'DOCS.md', 'docs\n', `docs\n\n${HUMAN(1)}`);
-    old = ada.git('rev-parse', 'HEAD');
-    withoutGate(server, () => assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'main']).status, 0));
-    ada.git('rm', '-q', 'legacy.py');
-    ada.commit('remove unreviewed agent code', '-m', HUMAN(0));
-    assert.strictEqual(verifyThenPush(ada, 'main', ['origin', 'main']).status, 0);
+    old = pushRemovedLegacy(s);
   });
 
   it('a rewind past the removal, with a one-line edit on top, is refused for the 60 lines it restores', () => {

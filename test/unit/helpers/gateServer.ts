@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { verifyThenPush, withoutGate } from './gateAgreement';
 import { TempRepo } from './tempRepo';
 import { makeKey, type TestKey } from './reviewerKeys';
 
@@ -85,4 +86,22 @@ export function commitFile(repo: TempRepo, file: string, content: string, messag
 
 export function pushMain(repo: TempRepo, ...extra: string[]) {
   return repo.gitResult(['push', 'origin', 'main', ...extra]);
+}
+
+/**
+ * Pre-rollout history on main: an AI file nobody approved (60 lines, pushed with the gate off), then a human
+ * commit that removes it (pushed through the gate). Returns the commit before the removal, for the attacks
+ * that try to bring the lines back.
+ */
+export function pushRemovedLegacy(s: Setup): string {
+  const { ada, server } = s;
+  const lines = Array.from({ length: 60 }, (_, i) => `def legacy(): return eval(input())  # ${i}`).join('\n') + '\n';
+  commitFile(ada, 'legacy.py', lines, 'agent code\n\nAI-Provenance: v1 ai=60 human=0 untracked=0');
+  commitFile(ada, 'DOCS.md', 'docs\n', 'docs\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+  const old = ada.git('rev-parse', 'HEAD');
+  withoutGate(server, () => assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'main']).status, 0));
+  ada.git('rm', '-q', 'legacy.py');
+  ada.commit('remove unreviewed agent code', '-m', 'AI-Provenance: v1 ai=0 human=0 untracked=0');
+  assert.strictEqual(verifyThenPush(ada, 'main', ['origin', 'main']).status, 0);
+  return old;
 }
