@@ -7,6 +7,8 @@ import type { GitResult, GitRunOptions } from './gitRunner';
  * - `config --get KEY` and `config --get-regexp PATTERN` from one `git config --list -z`;
  * - `rev-parse --verify --quiet REF^{commit}` and `symbolic-ref --quiet REF`, for a full ref name, from one
  *   `git for-each-ref` of every ref.
+ * - `rev-parse --verify --quiet OID^{commit}` and `cat-file -e OID`, for a full object name a listed ref
+ *   names, from the same ref listing;
  * - `remote` (the remotes' names) from the same config listing;
  * - `for-each-ref --format=%(objectname) %(refname) PREFIX/` from the same ref listing;
  * - `rev-parse` of the repository's own facts (`--absolute-git-dir`, `--show-object-format`, resolveRepo's
@@ -33,6 +35,8 @@ const PLAIN_PATTERN = /^[A-Za-z0-9_.\\^$()|*+-]+$/;
 /** A full ref name with nothing of revision syntax in it. */
 const FULL_REF = /^refs\/(?:[A-Za-z0-9_-][A-Za-z0-9._-]*\/)*[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 const PEEL_COMMIT = '^{commit}';
+/** A full object name (SHA-1 or SHA-256): git takes it as that object, whatever refs are named like it. */
+const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 export function batchedAnswer(
   args: string[],
@@ -49,7 +53,15 @@ export function batchedAnswer(
   if (sub === 'rev-parse' && args.length === 4 && a === '--verify' && (b === '--quiet' || b === '-q')) {
     const name = c.endsWith(PEEL_COMMIT) ? c.slice(0, -PEEL_COMMIT.length) : '';
     if (isFullRef(name)) return refTable(opts.cwd, cache, run).then((refs) => refs && verifyCommit(refs, name));
+    if (OBJECT_ID.test(name))
+      return refTable(opts.cwd, cache, run).then((refs) =>
+        refs && listedType(refs, name) === 'commit' ? { stdout: `${name}\n`, code: 0 } : undefined,
+      );
   }
+  if (sub === 'cat-file' && args.length === 3 && a === '-e' && OBJECT_ID.test(b))
+    return refTable(opts.cwd, cache, run).then((refs) =>
+      refs && listedType(refs, b) ? { stdout: '', code: 0 } : undefined,
+    );
   if (sub === 'symbolic-ref' && args.length === 3 && a === '--quiet' && isFullRef(b))
     return refTable(opts.cwd, cache, run).then((refs) => refs && symbolicRef(refs, b));
   if (sub === 'remote' && args.length === 1)
@@ -163,7 +175,22 @@ interface RefEntry {
 }
 
 /** Every ref, in for-each-ref's order (by name); `complete` is false when git skipped a broken one. */
-type RefTable = Map<string, RefEntry> & { complete?: boolean };
+type RefTable = Map<string, RefEntry> & { complete?: boolean; types?: Map<string, string> };
+
+/**
+ * The type of object `oid` when a listed ref names it (or peels to it): git read it to list the ref, so it is
+ * in the repository. Undefined for any other object (git is asked).
+ */
+function listedType(refs: RefTable, oid: string): string | undefined {
+  if (!refs.types) {
+    refs.types = new Map();
+    for (const r of refs.values()) {
+      refs.types.set(r.oid, r.type);
+      if (r.peeledOid) refs.types.set(r.peeledOid, r.peeledType);
+    }
+  }
+  return refs.types.get(oid);
+}
 
 function refTable(cwd: string, cache: Cache, run: Run): Promise<RefTable | undefined> {
   return shared(cache, `batched\0refs\0${cwd}`, async () => {

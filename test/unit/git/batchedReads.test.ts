@@ -69,6 +69,13 @@ describe('batched reads answer as git does', function () {
     ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'],
     ['symbolic-ref', '--quiet', 'HEAD'],
     ['symbolic-ref', '--quiet', '--short', 'HEAD'],
+    ...['HEAD', 'HEAD^{tree}', 'refs/tags/v1'].flatMap((r) => {
+      const oid = repo.git('rev-parse', r);
+      return [
+        ['rev-parse', '--verify', '--quiet', `${oid}^{commit}`],
+        ['cat-file', '-e', oid],
+      ];
+    }),
   ];
   const ask = (args: string[]) => runGit(args, { cwd: repo.dir, okCodes: [1, 128] });
   const shown = (r: GitResult) => ({ stdout: r.stdout, code: r.code });
@@ -94,7 +101,8 @@ describe('batched reads answer as git does', function () {
       cp.spawn = spawn;
     }
     // Four listings (config, refs, rev-parse, HEAD), plus git itself for what they cannot answer exactly: the
-    // tag of a tag, the ref to a tree, and the symbolic refs the listing lacks (to nothing, absent).
-    assert.strictEqual(spawned, 4 + 4, `${spawned} git processes for ${questions.length} questions`);
+    // tag of a tag, the ref to a tree, the symbolic refs the listing lacks (to nothing, absent), and a tree and
+    // a tag object peeled to a commit.
+    assert.strictEqual(spawned, 4 + 6, `${spawned} git processes for ${questions.length} questions`);
   });
 });
