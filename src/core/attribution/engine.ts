@@ -254,7 +254,7 @@ export class AttributionEngine {
 
   private commit(doc: FileState, tree: Tree): void {
     if (tree === doc.tree) return;
-    doc.history.recordChange(doc.tree);
+    doc.history.recordChange(doc.tree, tree);
     doc.tree = tree;
   }
 

@@ -1,24 +1,34 @@
+import { LineReplacement, replaceAt, replacedLine, type Tree } from './lineTree';
 import { sameText } from './treeHash';
-import { type Tree } from './lineTree';
 
 /**
  * Undo and redo for labels. The editor reports an undo as an ordinary text change (with `reason: "undo"`),
  * and it may undo several of our edits at once (VS Code groups typing into one undo stop). So rather than
- * replaying inverse operations, the history keeps the file's earlier states — cheap, because trees are
- * persistent and share all but O(log n) nodes — and an undo adopts the most recent earlier state whose text is
- * exactly the text the undo produced. Its labels are then exactly the labels that text had; redo likewise.
+ * replaying inverse operations, the history keeps the file's earlier states and an undo adopts the most recent
+ * earlier state whose text is exactly the text the undo produced. Its labels are then exactly the labels that
+ * text had; redo likewise.
+ *
+ * A keystroke's earlier state is kept as a delta, the one line the next newer state replaced (a
+ * `LineReplacement`, which `replaceAt`, the keystroke's path, leaves for it), not as the old root: a root keeps
+ * its copied path alive, about 1 KB of tree nodes per state, so a thousand states of a file cost a megabyte
+ * that every young-generation collection had to copy. An undo rebuilds the states it passes over from the
+ * newest one down (`replaceAt` with the kept line gives back the very same lines, so the same labels).
+ * Any other change (lines added or removed, several lines changed) keeps the whole earlier tree. Invariant: an
+ * undo entry that is a delta is relative to the entry above it, or to the current tree for the top entry;
+ * redo entries are always whole trees.
  */
 export class UndoHistory {
-  private undoStates: Tree[] = [];
+  private undoStates: Entry[] = [];
   private redoStates: Tree[] = [];
 
   /** `limit`: the most states kept; after trimming, at least three quarters of that remain. */
   constructor(private readonly limit = 1000) {}
 
-  /** An ordinary change replaced `previous`: it can be undone, and the redo branch is gone (as in the editor). */
-  recordChange(previous: Tree): void {
-    this.undoStates.push(previous);
-    // Forget the oldest states a quarter at a time, so the cost of trimming is O(1) per edit.
+  /** An ordinary change replaced `previous` with `next`: it can be undone, and the redo branch is gone. */
+  recordChange(previous: Tree, next: Tree): void {
+    this.undoStates.push(replacedLine(previous, next) ?? previous);
+    // Forget the oldest states a quarter at a time, so the cost of trimming is O(1) per edit. Deltas point
+    // only upwards (to newer states), so dropping the oldest never breaks the chain.
     if (this.undoStates.length > this.limit)
       this.undoStates.splice(0, Math.max(1, this.undoStates.length - Math.floor(this.limit * 0.75)));
     if (this.redoStates.length > 0) this.redoStates = [];
@@ -31,11 +41,29 @@ export class UndoHistory {
    * writer `candidate` was built with.
    */
   undo(current: Tree, candidate: Tree): Tree {
-    return this.move(this.undoStates, this.redoStates, current, candidate);
+    const passed: Tree[] = [];
+    let state = current;
+    for (let i = this.undoStates.length - 1; i >= 0; i--) {
+      const entry = this.undoStates[i];
+      state = entry instanceof LineReplacement ? replaceAt(state, entry.index, entry.line) : entry;
+      if (sameText(state, candidate)) return this.adopt(this.undoStates, this.redoStates, i, current, passed, state);
+      passed.push(state);
+    }
+    // Unknown text: `current` leaves, so the top entry can no longer be a delta against it.
+    if (passed.length > 0) this.undoStates[this.undoStates.length - 1] = passed[0];
+    this.redoStates.push(current);
+    return candidate;
   }
 
   redo(current: Tree, candidate: Tree): Tree {
-    return this.move(this.redoStates, this.undoStates, current, candidate);
+    const passed: Tree[] = [];
+    for (let i = this.redoStates.length - 1; i >= 0; i--) {
+      const state = this.redoStates[i];
+      if (sameText(state, candidate)) return this.adopt(this.redoStates, this.undoStates, i, current, passed, state);
+      passed.push(state);
+    }
+    this.undoStates.push(current);
+    return candidate;
   }
 
   clear(): void {
@@ -43,16 +71,14 @@ export class UndoHistory {
     this.redoStates = [];
   }
 
-  private move(from: Tree[], to: Tree[], current: Tree, candidate: Tree): Tree {
-    for (let i = from.length - 1; i >= 0; i--) {
-      if (!sameText(from[i], candidate)) continue;
-      to.push(current);
-      for (let j = from.length - 1; j > i; j--) to.push(from[j]);
-      const state = from[i];
-      from.length = i;
-      return state;
-    }
+  /** Moves to `from[i]` (whose tree is `state`): `current` and the states passed over go to `to`, as whole trees. */
+  private adopt(from: Entry[], to: Entry[], i: number, current: Tree, passed: Tree[], state: Tree): Tree {
     to.push(current);
-    return candidate;
+    for (const p of passed) to.push(p);
+    from.length = i;
+    return state;
   }
 }
+
+/** An undo entry: a whole tree, or the entry above it with one line put back. */
+type Entry = Tree | LineReplacement;
