@@ -10,7 +10,13 @@ import { peelTag } from '../git/peelTag';
 import { runGit, type GitResult } from '../git/gitRunner';
 import { AI_NOTES_REF, REVIEW_NOTES_REF, trackingRef } from '../git/notesConfig';
 import { notesTip } from '../git/notesReader';
-import { policySourceAt, policyTextAt, remoteDefaultBranchChoice } from '../git/policyBranch';
+import {
+  invalidPolicyAt,
+  invalidPolicyRefusal,
+  policySourceAt,
+  policyTextAt,
+  remoteDefaultBranchChoice,
+} from '../git/policyBranch';
 import { FETCH_TIMEOUT_MS } from '../git/prePush';
 import { localBranches, remoteBranches, upstreamOf } from '../git/remoteBranches';
 import { shallowCut, shallowGap } from '../git/shallowGap';
@@ -299,8 +305,22 @@ async function judgeRange(
     approvalsAfter: fetched,
   });
   const fetchNote = [await fetched, policyNote].filter(Boolean).join('; ');
+  const result = evaluateGate(input);
+  // What the server's pre-receive refuses before judging anything: an invalid policy reaching the policy branch.
+  // Asked only when a judged commit changes the policy, so an ordinary branch costs no git process more.
+  if (
+    result.protected &&
+    branch === policyBranch &&
+    (input.policyChangedWithoutCommit || input.commits.some((c) => c.files.some((f) => f.path === POLICY_FILE)))
+  ) {
+    const invalid = await invalidPolicyAt(cwd, head, `${branch} at ${head.slice(0, 12)}`, base);
+    if (invalid) {
+      result.errors.push(invalidPolicyRefusal(branch, invalid));
+      result.ok = false;
+    }
+  }
   // `input` goes back too: the review panel shows the judged commits' files, notes and trailers.
-  return { result: evaluateGate(input), input, ...(fetchNote ? { fetchNote } : {}) };
+  return { result, input, ...(fetchNote ? { fetchNote } : {}) };
 }
 
 /**

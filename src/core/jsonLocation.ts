@@ -105,3 +105,41 @@ export function jsonSyntaxError(text: string): { position: TextPosition; message
   const message = `${SYNTAX_MESSAGES[printParseErrorCode(first.error)] ?? 'syntax error'}, found ${found}${hint(text, first)}`;
   return { position: positionAt(text, first.offset), message };
 }
+
+/** A key that appears twice in one object: where its second (and later) occurrence is, and the object's path. */
+export interface DuplicateKey {
+  /** Path of the object holding the key twice. */
+  path: JsonPath;
+  key: string;
+  position: TextPosition;
+  first: TextPosition;
+}
+
+/**
+ * Keys written twice in the same object. `JSON.parse` keeps the last one silently, while a person reading the
+ * file sees the first: in a policy, `"protectedBranches": []` appended far below the real list would unprotect
+ * every branch in a change that looks harmless (outside tester, session 7). Keys are compared as JSON.parse
+ * compares them (after unescaping: `"a"` and `"\u0061"` are one key).
+ */
+export function duplicateKeys(text: string): DuplicateKey[] {
+  const root = parseTree(text, undefined, { disallowComments: true });
+  const out: DuplicateKey[] = [];
+  const walk = (node: JsonNode, path: Array<string | number>): void => {
+    if (node.type === 'object') {
+      const seen = new Map<string, number>();
+      for (const prop of node.children ?? []) {
+        const [keyNode, value] = prop.children ?? [];
+        if (!keyNode || typeof keyNode.value !== 'string') continue;
+        const key = keyNode.value;
+        const first = seen.get(key);
+        if (first === undefined) seen.set(key, keyNode.offset);
+        else out.push({ path, key, position: positionAt(text, keyNode.offset), first: positionAt(text, first) });
+        if (value) walk(value, [...path, key]);
+      }
+    } else if (node.type === 'array') {
+      (node.children ?? []).forEach((child, i) => walk(child, [...path, i]));
+    }
+  };
+  if (root) walk(root, []);
+  return out;
+}

@@ -1,7 +1,7 @@
 import type * as z from 'zod/mini';
 import { CountersignError } from './errors';
 import { matchGlob } from './glob';
-import { jsonSyntaxError } from './jsonLocation';
+import { duplicateKeys, formatJsonPath, jsonSyntaxError } from './jsonLocation';
 import { policySchema } from './policySchema';
 import { problemsFromZod, formatProblem, type PolicyProblem } from './policyProblems';
 
@@ -44,6 +44,19 @@ export function checkPolicy(text: string, file: string): PolicyCheck {
       warnings: [],
     };
   }
+  // JSON.parse keeps the last of two equal keys; a reviewer reads the first. Refused, wherever the policy is read.
+  const dups = duplicateKeys(text.replace(/^\uFEFF/, ''));
+  if (dups.length > 0)
+    return {
+      problems: dups.map((d) => ({
+        file,
+        path: formatJsonPath([...d.path, d.key]),
+        ...d.position,
+        message: `the key "${d.key}" appears twice in the same object (first at line ${d.first.line}); JSON keeps only the last one, while a reader sees the first`,
+        fix: `keep one "${d.key}" and delete the other`,
+      })),
+      warnings: [],
+    };
   const r = policySchema.safeParse(data);
   if (!r.success) return { problems: problemsFromZod(r.error, text, file, data), warnings: [] };
   return { policy: r.data, problems: [], warnings: policyWarnings(r.data) };

@@ -96,6 +96,11 @@ export async function invalidPolicyAt(
   return check.problems.map((p) => formatProblem(p)).join('\n');
 }
 
+/** Why a push that would put an invalid policy (`problems`: invalidPolicyAt) on the policy branch `branch` is refused. */
+export function invalidPolicyRefusal(branch: string, problems: string): string {
+  return `this push would put an invalid ${POLICY_FILE} on the policy branch ${branch}, which would stop the gate from judging any push; fix it and push again:\n${problems}`;
+}
+
 /**
  * The policy on the policy branch `branch` at `tip` as the gate sees it (protecting `branch` itself). Parsed
  * once per snapshot (the review panel judges every branch against it), so every judgement shares one policy

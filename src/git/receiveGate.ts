@@ -9,6 +9,7 @@ import { runGit } from './gitRunner';
 import { notesRefRefusal } from './notesRefGuard';
 import {
   invalidPolicyAt,
+  invalidPolicyRefusal,
   lastReadablePolicy,
   policySourceAt,
   policyTextAt,
@@ -222,12 +223,7 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
     if (toPolicyBranch && update.new) {
       const invalid = await invalidPolicyAt(cwd, update.new, `${name} at ${update.new.slice(0, 12)}`, update.old);
       if (invalid) {
-        results.push(
-          refused(
-            shown,
-            `this push would put an invalid ${POLICY_FILE} on the policy branch ${name}, which would stop the gate from judging any push; fix it and push again:\n${invalid}`,
-          ),
-        );
+        results.push(refused(shown, invalidPolicyRefusal(name, invalid)));
         continue;
       }
     }

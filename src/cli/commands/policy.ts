@@ -14,8 +14,13 @@ import { formatProblem } from '../../core/policyProblems';
 import { policyBranchWarning } from '../../core/policyBranchProtection';
 import { describeUntrackedThreshold } from '../../core/untrackedReview';
 import { clientPolicyBranch } from '../../git/policyBranch';
+import { readRegularFile, SETTINGS_FILE_MAX_BYTES } from '../../git/regularFile';
 import { resolveRepo } from '../../git/repository';
+
 import { EXIT_BLOCKED, EXIT_OK, parseCommandArgs, writeJson, type Command } from '../command';
+
+/** The largest work-tree policy `policy check` reads (a real one is a few KB). */
+const POLICY_MAX_BYTES = SETTINGS_FILE_MAX_BYTES;
 
 const USAGE = `Usage: countersign policy init [--protect PATTERN]... [--reviewer "Name <email>" --key PUBKEY_FILE [--role ROLE]]... [--force] [--json]
        countersign policy add-reviewer "Name <email>" --key PUBKEY_FILE [--role ROLE] [--json]
@@ -156,19 +161,33 @@ async function check(argv: string[], ctx: Parameters<Command['run']>[1]): Promis
   const { values, positionals } = parseCommandArgs('policy check', argv, { json: { type: 'boolean' } });
   if (positionals.length > 1) throw usageError('policy check: give at most one FILE');
   let file: string;
-  if (positionals[0]) file = path.resolve(ctx.cwd, positionals[0]);
-  else {
+  let text: string;
+  if (positionals[0]) {
+    file = path.resolve(ctx.cwd, positionals[0]);
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new CountersignError(
+        'config',
+        `policy check: cannot read ${file} (${(e as Error).message}); create one with \`countersign policy init\``,
+      );
+    }
+  } else {
+    // The work tree's policy is the clone's choice: a committed symlink to /dev/zero must not hang the check
+    // (outside tester, session 7), so it is read only as a regular file (the FILE argument is the user's own).
     const repo = await resolveRepo(ctx.cwd);
     file = path.join(repo.root ?? ctx.cwd, POLICY_FILE);
-  }
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new CountersignError(
-      'config',
-      `policy check: cannot read ${file} (${(e as Error).message}); create one with \`countersign policy init\``,
-    );
+    const r = readRegularFile(file, { maxBytes: POLICY_MAX_BYTES });
+    if (r.kind !== 'ok')
+      throw new CountersignError(
+        'config',
+        r.kind === 'missing'
+          ? `policy check: there is no ${file}; create one with \`countersign policy init\``
+          : r.why === 'too large'
+            ? `policy check: ${file} is larger than ${POLICY_MAX_BYTES / 1024 / 1024} MB, which no policy is; replace it with a real policy (\`countersign policy init --force\`)`
+            : `policy check: ${file} is not a regular file (a symlink, FIFO or device); a policy is a plain file committed at the repository root — replace it with one (\`countersign policy init --force\`)`,
+      );
+    text = r.content.toString('utf8');
   }
   const shown = positionals[0] ?? POLICY_FILE;
   const r = checkPolicy(text, shown);
