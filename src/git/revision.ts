@@ -27,6 +27,9 @@ export async function revisionMeanings(cwd: string, rev: string): Promise<string
     { cwd },
   );
   const existing = new Set(listed.stdout.split('\n').filter(Boolean));
+  // A full ref name that exists is what git takes (its first rule, the name itself), whatever the other rules
+  // find: a tag `refs/tags/refs/remotes/origin/main` must not make the full name the templates pass ambiguous.
+  if (name.startsWith('refs/') && existing.has(name)) return [name];
   const meanings = candidates.filter((c) => existing.has(c));
   // The bare name itself names a ref only for HEAD-like root refs (HEAD, FETCH_HEAD, ORIG_HEAD…).
   if (/^[A-Z][A-Z_]*$/.test(name)) {

@@ -63,6 +63,12 @@ describe('verify when it cannot know, and on a feature branch', function () {
     // Named in full, the range is the pull request's, and it needs review.
     const full = ada.cli(['verify', '--branch', 'main', '--base', 'refs/remotes/origin/main', '--head', tip]);
     assert.strictEqual(full.status, 1, full.stdout + full.stderr);
+    // A tag named like the full name (outside tester H6, session 8) cannot hold the check up: git looks the
+    // exact ref up first, so the full name means the remote-tracking branch whatever else exists.
+    ada.git('tag', 'refs/remotes/origin/main', tip);
+    const shadowed = ada.cli(['verify', '--branch', 'main', '--base', 'refs/remotes/origin/main', '--head', tip]);
+    assert.strictEqual(shadowed.status, 1, shadowed.stdout + shadowed.stderr);
+    assert.doesNotMatch(shadowed.stderr, /ambiguous/);
   });
 
   it('without origin/HEAD, does not guess between main and master (G13)', () => {
