@@ -42,7 +42,15 @@ export async function notesRefRefusal(
   u: NotesRefUpdate,
   policy: Policy | undefined,
 ): Promise<string | undefined> {
-  if (!GUARDED_NOTES_REFS.includes(u.ref)) return undefined;
+  if (!GUARDED_NOTES_REFS.includes(u.ref)) {
+    // On a case-insensitive file system (macOS, Windows) a clone keeps refs/notes/AI and refs/notes/ai in one
+    // file: fetching the unguarded twin would replace the clone's provenance or approvals (outside tester,
+    // session 7). So no ref may be created or moved that equals a guarded one but for case; deleting one may.
+    const twin = GUARDED_NOTES_REFS.find((g) => g.toLowerCase() === u.ref.toLowerCase());
+    return twin && u.new !== undefined
+      ? `${u.ref} differs from ${twin} only in letter case: a clone on a case-insensitive file system (macOS, Windows) stores the two as one ref, so it would overwrite that clone's ${twin}; push to ${twin} itself.`
+      : undefined;
+  }
   if (u.new === undefined && u.old === undefined) return undefined;
   const what = u.ref === REVIEW_NOTES_REF ? 'every approval and rejection' : 'the provenance of every commit';
   if (u.new === undefined) {

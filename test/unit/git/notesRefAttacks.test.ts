@@ -144,4 +144,20 @@ describe('approvals ref is append-only on the server (real pushes)', function ()
     assert.match(rewind.stderr, /non-fast-forward update of refs\/notes\/ai is not allowed/);
     assert.notStrictEqual(server.git('rev-parse', 'refs/notes/ai'), before);
   });
+  it('a ref equal to a guarded notes ref but for case is refused (case-insensitive clones store them as one)', () => {
+    const s = setup();
+    const { ada, server } = s;
+    commitFile(ada, 'y.ts', 'y\n', 'y');
+    ada.git('notes', '--ref=refs/notes/AI', 'add', '-m', 'not a note', 'HEAD');
+    ada.git('notes', '--ref=refs/notes/Countersign', 'add', '-m', 'not a statement', 'HEAD');
+    for (const ref of ['refs/notes/AI', 'refs/notes/Countersign']) {
+      const r = ada.gitResult(['push', 'origin', `${ref}:${ref}`]);
+      assert.notStrictEqual(r.status, 0, `${ref} was accepted`);
+      assert.match(r.stderr, /differs from refs\/notes\/(ai|countersign) only in letter case/);
+      assert.strictEqual(server.gitResult(['rev-parse', '--verify', '-q', ref]).status, 1);
+    }
+    // Other notes refs stay the team's business.
+    ada.git('notes', '--ref=refs/notes/review-comments', 'add', '-m', 'fine', 'HEAD');
+    assert.strictEqual(ada.gitResult(['push', 'origin', 'refs/notes/review-comments']).status, 0);
+  });
 });
