@@ -34,13 +34,6 @@ export class TreeNode {
    * item changed (`was` -> `now`, or for a leaf `wasLine` -> `nowLine`): its aggregates are then adjusted
    * rather than summed again.
    */
-  /**
-   * A leaf's line lengths, side by side: finding the line that holds an offset reads this one small array
-   * instead of two objects per line (the line, then its text). Profiling put a fifth of a keystroke in that
-   * scan, waiting on memory. `null` for inner nodes.
-   */
-  readonly lens: readonly number[] | null;
-
   constructor(
     readonly items: readonly Line[] | null,
     readonly kids: readonly TreeNode[] | null,
@@ -49,11 +42,8 @@ export class TreeNode {
     now?: TreeNode,
     wasLine?: Line,
     nowLine?: Line,
-    lens?: readonly number[],
   ) {
-    this.lens = null;
-    if (from && wasLine && nowLine && lens) {
-      this.lens = lens;
+    if (from && wasLine && nowLine) {
       // A leaf copying `from` with one line replaced (a keystroke), whose agent bits are not lost: adjusted.
       const was = wasLine.labelClass,
         now = nowLine.labelClass;
@@ -101,9 +91,7 @@ export class TreeNode {
         agents |= k.agents;
       }
     } else {
-      const lens: number[] = [];
       for (const l of items!) {
-        lens.push(l.text.length);
         chars += l.text.length;
         agents |= l.agentBit;
         switch (l.labelClass) {
@@ -121,7 +109,6 @@ export class TreeNode {
         }
       }
       lines = items!.length;
-      this.lens = lens;
     }
     this.lines = lines;
     this.chars = chars;
@@ -220,10 +207,9 @@ function replaceIn(n: TreeNode, index: number, line: Line): TreeNode {
     items[index] = line;
     lastWas = was;
     // A keystroke's leaf: its aggregates adjusted for the one line, not summed again over the leaf.
-    if ((was.agentBit & ~line.agentBit) !== 0) return leaf(items);
-    const lens = n.lens!.slice();
-    lens[index] = line.text.length;
-    return new TreeNode(items, null, n, undefined, undefined, was, line, lens);
+    return (was.agentBit & ~line.agentBit) === 0
+      ? new TreeNode(items, null, n, undefined, undefined, was, line)
+      : leaf(items);
   }
   const kids = n.kids.slice();
   for (let i = 0; i < kids.length; i++) {
@@ -338,14 +324,14 @@ export function locate(t: Tree, offset: number): { index: number; start: number;
     }
     n = kids[i];
   }
-  const lens = n.lens!;
+  const items = n.items!;
   let i = 0;
-  while (offset >= lens[i]) {
-    offset -= lens[i];
-    start += lens[i];
+  while (offset >= items[i].text.length) {
+    offset -= items[i].text.length;
+    start += items[i].text.length;
     i++;
   }
-  return { index: index + i, start, line: n.items![i] };
+  return { index: index + i, start, line: items[i] };
 }
 
 /** Lines [from, to) in order, visiting only the nodes on the way: O(log n + count). */
