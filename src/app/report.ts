@@ -1,6 +1,6 @@
 import { usageError } from '../core/errors';
 import { ReportBuilder, type GroupBy } from '../core/report/aggregate';
-import { runGit, withGitReadCache } from '../git/gitRunner';
+import { runGit, startSnapshotListings, withGitReadCache } from '../git/gitRunner';
 import { readProvenanceHistory } from '../git/provenanceHistory';
 import { resolveRepo } from '../git/repository';
 
@@ -18,7 +18,20 @@ export interface ReportRequest {
 
 export type ProvenanceReport = ReturnType<ReportBuilder['finish']>;
 
-export async function buildReport(
+export function buildReport(
+  cwd: string,
+  req: ReportRequest,
+): Promise<{ report: ProvenanceReport; orphanCount: number }> {
+  // One read cache over the whole report (it writes nothing): repository-level questions are asked once, and
+  // the listings that answer most of them (config, refs, the repository's folders) start at once, while the
+  // range is counted — every process start blocks Node for a while on a loaded machine (issue 11).
+  return withGitReadCache(() => {
+    startSnapshotListings(cwd, { head: false });
+    return reportInCache(cwd, req);
+  });
+}
+
+async function reportInCache(
   cwd: string,
   req: ReportRequest,
 ): Promise<{ report: ProvenanceReport; orphanCount: number }> {
@@ -54,14 +67,11 @@ export async function buildReport(
         .replace(/^fatal: /, '')}); check the name, or fetch it (git fetch)`,
     );
   }
-  // One read cache over the history read: its repository-level questions are asked once.
-  const history = await withGitReadCache(() =>
-    readProvenanceHistory(dir, {
-      revs,
-      count: Number(known.stdout.trim()) || 0,
-      ...(req.policyRev ? { policyRev: req.policyRev } : {}),
-    }),
-  );
+  const history = await readProvenanceHistory(dir, {
+    revs,
+    count: Number(known.stdout.trim()) || 0,
+    ...(req.policyRev ? { policyRev: req.policyRev } : {}),
+  });
   for (const c of history.commits) builder.add(c);
   builder.addInconsistencies(history.inconsistencies);
   const report = builder.finish({ review: history.review, orphanNotes: history.orphanNotes });

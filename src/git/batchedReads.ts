@@ -85,11 +85,11 @@ export function batchedAnswer(
  * Starts the listings a snapshot of the repository at `cwd` will ask for, all at once: the questions that
  * use them then wait for processes already running side by side, not for one after another (issue 11).
  */
-export function startListings(cwd: string, cache: Cache, run: Run): void {
+export function startListings(cwd: string, cache: Cache, run: Run, opts: { head?: boolean } = {}): void {
   void configEntries(cwd, cache, run);
   void refTable(cwd, cache, run);
   void repoFacts(cwd, cache, run);
-  void headRef(cwd, cache, run);
+  if (opts.head !== false) void headRef(cwd, cache, run);
 }
 
 function isFullRef(name: string): boolean {

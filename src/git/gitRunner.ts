@@ -97,11 +97,12 @@ export function withGitReadCache<T>(fn: () => Promise<T>): Promise<T> {
 
 /**
  * Within a withGitReadCache scope, starts at once the few listings that answer most of a snapshot's questions
- * about the repository at `cwd` (batchedReads.ts): config, refs, the repository's folders and HEAD.
+ * about the repository at `cwd` (batchedReads.ts): config, refs, the repository's folders and (unless `head`
+ * is false) the branch HEAD names.
  */
-export function startSnapshotListings(cwd: string): void {
+export function startSnapshotListings(cwd: string, opts: { head?: boolean } = {}): void {
   const cache = readCache.getStore();
-  if (cache) startListings(cwd, cache, spawnGit);
+  if (cache) startListings(cwd, cache, spawnGit, opts);
 }
 
 /**
