@@ -1,4 +1,6 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import { recordDecision } from '../helpers/approvals';
 import { verifyThenPush } from '../helpers/gateAgreement';
 import { commitFile, setup, type Setup } from '../helpers/gateServer';
@@ -22,6 +24,7 @@ describe('server gate: a merge commit is charged for what it changes itself (rea
     commitFile(s.ada, 'data.txt', lines('row', 600), `data\n\n${HUMAN(600)}`);
     assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0);
   });
+  after(() => fs.rmSync(path.dirname(s.server.dir), { recursive: true, force: true }));
 
   /** Bob's and Carol's approvals of base..tip, pushed to the server. */
   function approveByBoth(tip: string, base: string): void {
