@@ -1,4 +1,4 @@
-import { parseStatementNote } from '../core/approvalStatement';
+import { formatStatementLine, parseStatementNote } from '../core/approvalStatement';
 import { ReviewerKeys } from '../core/approvalRules';
 import type { Policy } from '../core/policy';
 import { readObjects } from './catFileBatch';
@@ -24,6 +24,11 @@ import { noteTarget } from './notePath';
 export const MAX_ADDED_STATEMENTS = 2000;
 /** More new notes than this in one push are refused unread. */
 export const MAX_ADDED_NOTES = 5000;
+/**
+ * A changed note larger than this is refused unread: a statement line is about 1 KB, so this is hundreds of
+ * decisions on one commit. Blank lines are free to push and cost every later read (outside tester, session 8, H2).
+ */
+export const MAX_NOTE_BYTES = 256 * 1024;
 
 interface ChangedNote {
   target: string;
@@ -86,19 +91,39 @@ export async function notesTreeChanges(
   };
 }
 
-/** The type of each object id this repository has (the quarantined push included); absent ones are missing. */
-async function objectTypes(cwd: string, oids: string[]): Promise<Map<string, string>> {
-  const types = new Map<string, string>();
-  if (oids.length === 0) return types;
-  const r = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype)'], {
+/** The type and size of each object id this repository has (the quarantined push included); absent ones are missing. */
+async function objectInfo(cwd: string, oids: string[]): Promise<Map<string, { type: string; size: string }>> {
+  const info = new Map<string, { type: string; size: string }>();
+  if (oids.length === 0) return info;
+  const r = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], {
     cwd,
     input: oids.join('\n') + '\n',
   });
   for (const line of r.stdout.split('\n')) {
-    const [name, type] = line.split(' ');
-    if (type && type !== 'missing') types.set(name, type);
+    const [name, type, size] = line.split(' ');
+    if (type && type !== 'missing') info.set(name, { type, size });
   }
-  return types;
+  return info;
+}
+
+/**
+ * Why a note's new text is not in the form `approve` writes (and `git notes append` or cat_sort_uniq keep), or
+ * undefined: it must end in a line break, and hold no run of blank lines and no padded line — except padded lines
+ * it already held (a note from before this rule is judged only for what a push adds). Each added line's JSON is
+ * checked for canonical form where it is parsed.
+ */
+function notCanonical(text: string, old: string | undefined): string | undefined {
+  if (text !== '' && !text.endsWith('\n')) return 'does not end in a line break';
+  const had = old === undefined ? new Set<string>() : new Set(old.split('\n'));
+  const lines = text.split('\n');
+  lines.pop();
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i];
+    // One blank line between statements is what `git notes append` writes; git collapses runs of them.
+    if (raw === '' && (i === 0 || lines[i - 1] === '')) return `has a run of blank lines (line ${i + 1})`;
+    if (raw !== '' && raw !== raw.trim() && !had.has(raw)) return `has a padded line (line ${i + 1})`;
+  }
+  return undefined;
 }
 
 /** How often each non-blank line occurs in a note. */
@@ -129,6 +154,12 @@ export async function unsignedAdditions(
   if (newNotes > MAX_ADDED_NOTES) {
     return `this push adds ${newNotes} notes to ${REVIEW_NOTES_REF}, more than the server judges in one push (${MAX_ADDED_NOTES}); push them in parts. ${fix}.`;
   }
+  const sizes = await objectInfo(cwd, [...new Set(changed.map((c) => c.newBlob))]);
+  const big = changed.filter((c) => Number(sizes.get(c.newBlob)?.size ?? 0) > MAX_NOTE_BYTES);
+  if (big.length > 0) {
+    const c = big[0];
+    return `this push makes the note on ${c.target.slice(0, 12)} in ${REVIEW_NOTES_REF} ${sizes.get(c.newBlob)?.size} bytes${big.length > 1 ? ` (and ${big.length - 1} more note(s) too)` : ''}, more than a note may hold (${MAX_NOTE_BYTES}): every later judgement would read it, for good. Fix: keep only the statement lines \`countersign approve\` writes (\`git notes --ref=${REVIEW_NOTES_REF} edit ${c.target.slice(0, 12)}\`), then push again.`;
+  }
   const texts = new Map<string, string>();
   const blobs = [...new Set(changed.flatMap((c) => (c.oldBlob ? [c.oldBlob, c.newBlob] : [c.newBlob])))];
   await readObjects(cwd, blobs, (blob, content) => {
@@ -138,6 +169,13 @@ export async function unsignedAdditions(
   // Per note: its lines the server did not have there (as often as it had them). Each distinct line is judged
   // once, but every added line counts against the bound: a real statement copied thousands of times costs a
   // parse per copy on every later read and would verify with one signature check (outside tester, session 6).
+  const padded = changed.flatMap((c) => {
+    const why = texts.has(c.newBlob) ? notCanonical(texts.get(c.newBlob)!, texts.get(c.oldBlob ?? '')) : undefined;
+    return why ? [`the note on ${c.target.slice(0, 12)} ${why}`] : [];
+  });
+  if (padded.length > 0) {
+    return `this push adds to ${REVIEW_NOTES_REF} notes not in the form \`countersign approve\` writes — ${padded.slice(0, 3).join('; ')}${padded.length > 3 ? '; …' : ''}: each line must be one statement exactly as written by \`approve\`, ending in a line break, with no padding or runs of blank lines (each would cost every later judgement a read, for good). Fix: \`git notes --ref=${REVIEW_NOTES_REF} edit COMMIT\` (or start from the server's ref: \`git fetch origin +${REVIEW_NOTES_REF}:${REVIEW_NOTES_REF}\`), record approvals with \`countersign approve\`, then push again.`;
+  }
   const problems: string[] = [];
   const copies: string[] = [];
   const judge: Array<{ target: string; line: string; n: number }> = [];
@@ -194,6 +232,10 @@ export async function unsignedAdditions(
       );
       continue;
     }
+    if (formatStatementLine(parsed.statements[0]) !== line) {
+      problems.push(`${where}: the statement is not written in canonical form (as \`countersign approve\` writes it)`);
+      continue;
+    }
     const check = keys.check(parsed.statements[0]);
     if (!check.ok) problems.push(`${where}: ${check.why}`);
   }
@@ -211,9 +253,9 @@ export async function unsignedAdditions(
     return set;
   };
   const newOnes = changed.filter((c) => c.added);
-  const types = await objectTypes(cwd, [...new Set(newOnes.map((c) => c.target))]);
+  const types = await objectInfo(cwd, [...new Set(newOnes.map((c) => c.target))]);
   for (const c of newOnes) {
-    const type = types.get(c.target);
+    const type = types.get(c.target)?.type;
     if (type === 'commit') continue;
     if (type === undefined && tipsOf(c.newBlob).size === 1 && tipsOf(c.newBlob).has(c.target)) continue;
     placement.push(
