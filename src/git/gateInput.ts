@@ -138,6 +138,8 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     // full path returns for an empty range, with the push's approvals (their errors and notices still show).
     return { ...base, commits: [], policyChangedWithoutCommit: false, ...(await facts.approvals()), baseReach: {} };
   }
+  const beyond = facts?.admit(update.branch);
+  if (beyond) return { ...base, errors: [beyond] };
   let reviewBase = isNew ? undefined : update.old;
   if (!reviewBase && protectedTips.length > 0) {
     // A new ref is reviewed against where it leaves the policy branch (else the first protected branch).

@@ -14,8 +14,15 @@ export type Approvals = Awaited<ReturnType<typeof gatherApprovals>>;
 /** Beyond this many commits new to the protected branches, the walk stops and every ref is judged on its own. */
 const WALK_LIMIT = 100_000;
 
+/**
+ * How many refs one push may ask the gate to judge in full (refs whose commits a protected branch already holds
+ * are free): each costs its own walk and git processes, and the hook has 120 s (docs/threat-model.md, G9).
+ */
+export const MAX_JUDGED_REFS = 50;
+
 export class PushFacts {
   private approvalsRun: Promise<Approvals> | undefined;
+  private judgedInFull = 0;
 
   private constructor(
     private readonly cwd: string,
@@ -79,6 +86,16 @@ export class PushFacts {
   heldBy(head: string, tips: string[]): boolean {
     if (tips.length !== this.held.tips.size || !tips.every((t) => this.held.tips.has(t))) return false;
     return this.held.commits.has(head);
+  }
+
+  /**
+   * Counts a ref judged in full; past MAX_JUDGED_REFS, why it is refused instead (the push is refused as a whole,
+   * so a push of many costly refs costs the server at most that many judgements).
+   */
+  admit(ref: string): string | undefined {
+    this.judgedInFull += 1;
+    if (this.judgedInFull <= MAX_JUDGED_REFS) return undefined;
+    return `not judged: this push asks the gate to judge more than ${MAX_JUDGED_REFS} protected refs whose commits no protected branch holds yet (${ref} is one), more than it judges in one push; push them in parts — a branch first, then its tags: a tag or new branch at a commit already on a protected branch costs nothing and is not counted`;
   }
 
   /** Every approval statement of the push, read once on first use. */

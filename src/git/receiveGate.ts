@@ -5,7 +5,7 @@ import { REVIEW_NOTES_REF } from './notesConfig';
 import { gatherGateInput, ZERO_OID } from './gateInput';
 import { notACommit } from './peelTag';
 import { PushFacts, protectedTipsOf } from './pushFacts';
-import { runGit } from './gitRunner';
+import { runGit, withGitReadCache } from './gitRunner';
 import { notesRefRefusal } from './notesRefGuard';
 import {
   invalidPolicyAt,
@@ -182,135 +182,142 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
       ? { approvalRefs: [], approvalCommits: [notesPush.new] }
       : { approvalRefs: [REVIEW_NOTES_REF], approvalCommits: notesPush ? [notesPush.new] : [] };
 
-  // Read once for every ref (G9): what each value names, which of those commits the protected branches hold,
-  // the approvals. A ref that brings nothing new to judge then costs no git process of its own.
-  const values = updates.flatMap((u) => {
-    const v = oid(u.new);
-    return v !== undefined && !u.ref.startsWith(REPLACE_PREFIX) ? [v] : [];
-  });
-  const facts = await PushFacts.read(
-    cwd,
-    values,
-    state.kind === 'ok' ? protectedTipsOf(state.source.policy, heads, '') : [],
-    approvals,
-  );
-
-  const results: GateResult[] = [];
-  const judged = new Set<string>();
-  for (const u of updates) {
-    if (u.ref.startsWith(REPLACE_PREFIX) && oid(u.new) !== undefined) {
-      results.push(
-        refused(
-          u.ref,
-          `pushing ${u.ref} is not allowed: a replace ref makes git show another object in place of ${u.ref.slice(REPLACE_PREFIX.length, REPLACE_PREFIX.length + 12)}, which could stand in for a commit or policy the gate judges; replace refs are made by an administrator on the server, if at all`,
-        ),
-      );
-      continue;
-    }
-    // A symbolic ref moves the ref it points to: judge that ref, from its value (docs/design.md: "judged as the
-    // branch it points to"), wherever the symbolic ref lives. git itself refuses a push that gives the two
-    // different values.
-    const ref = resolveSymref(symrefs, u.ref);
-    if (!ref.startsWith(HEADS) && !ref.startsWith(TAG_PREFIX)) continue;
-    const update = { old: ref === u.ref ? oid(u.old) : value.get(ref), new: oid(u.new) };
-    const key = `${ref} ${update.new ?? ''}`;
-    if (judged.has(key)) continue;
-    judged.add(key);
-    const name = ref.startsWith(HEADS) ? ref.slice(HEADS.length) : ref;
-    const shown = ref === u.ref ? name : `${name} (through the symbolic ref ${u.ref})`;
-    const toPolicyBranch = ref === pbRef;
-
-    if (toPolicyBranch && update.new) {
-      const invalid = await invalidPolicyAt(cwd, update.new, `${name} at ${update.new.slice(0, 12)}`, update.old);
-      if (invalid) {
-        results.push(refused(shown, invalidPolicyRefusal(name, invalid)));
-        continue;
-      }
-    }
-
-    let policy: PolicySource;
-    if (state.kind === 'ok' || state.kind === 'none') {
-      policy = state.source;
-    } else if (state.kind === 'bootstrap') {
-      if (toPolicyBranch) {
-        results.push(
-          passing(
-            shown,
-            `${name} is the policy branch and is being created; from now on its ${POLICY_FILE} judges every protected ref.`,
-          ),
-        );
-      } else {
-        results.push(refused(shown, state.message));
-      }
-      continue;
-    } else {
-      const grant =
-        toPolicyBranch && update.new !== undefined && (await policyTextAt(cwd, update.new)) !== undefined
-          ? await recoveryGrant(cwd, name, pbTip)
-          : undefined;
-      if (toPolicyBranch && state.missing && state.last && update.new !== undefined) {
-        // Recreating a missing policy branch is what the fix says to do: judged under the last readable
-        // policy, as a push onto the value the server last read it from.
-        policy = {
-          kind: 'ok',
-          policy: protectingPolicyBranch(state.last, name),
-          from: `the last readable ${POLICY_FILE} (${name} is being recreated)`,
-        };
-        const known = await runGit(['cat-file', '-e', `${state.missing.lastCommit}^{commit}`], {
-          cwd,
-          okCodes: [1, 128],
-        });
-        if (known.code === 0) update.old = state.missing.lastCommit;
-      } else if (grant && state.last) {
-        policy = {
-          kind: 'ok',
-          policy: protectingPolicyBranch(state.last, name),
-          from: `the last readable ${POLICY_FILE} (recovery granted by an administrator at ${grant.grantedAt})`,
-        };
-      } else if (grant) {
-        results.push(
-          passing(
-            shown,
-            `recovery granted by an administrator at ${grant.grantedAt}: the corrected policy on ${name} is accepted.`,
-          ),
-        );
-        continue;
-      } else if (toPolicyBranch || (state.protects && isProtected(state.protects, ref))) {
-        results.push({ ...refused(shown, `${state.message}.\n${state.fix}`), policyError: true });
-        continue;
-      } else {
-        results.push(
-          passing(
-            shown,
-            `${name} is not protected by the last readable policy; not held back while the policy branch is broken (${state.message}).`,
-          ),
-        );
-        continue;
-      }
-    }
-
-    const tagged = ref.startsWith(TAG_PREFIX) && update.new ? facts.commitOf(update.new) : undefined;
-    if (ref.startsWith(TAG_PREFIX) && update.new && tagged === undefined) {
-      if (policy.kind === 'ok' && isProtected(policy.policy, ref)) {
-        results.push(refused(shown, notACommit(update.new), policy.from));
-        continue;
-      }
-    }
-    const input = await gatherGateInput(cwd, {
-      update: {
-        branch: ref.startsWith(HEADS) ? name : ref,
-        old: update.old,
-        new: tagged ?? update.new,
-      },
-      policy,
-      ...(pbTip ? { policyTip: pbTip } : {}),
-      otherBranches: heads,
-      ...approvals,
-      pushFacts: facts,
-    });
-    const result = evaluateGate(input);
-    if (shown !== name) result.branch = shown;
-    results.push(result);
-  }
+  // Nothing below writes to the repository: repository-level questions each judgement asks (the notes ref, the
+  // object format, the partial-clone check) are answered once for the whole push.
+  const results = await withGitReadCache(() => judgeUpdates());
   return { results, messages, ok: messages.length === 0 && results.every((r) => r.ok) };
+
+  async function judgeUpdates(): Promise<GateResult[]> {
+    // Read once for every ref (G9): what each value names, which of those commits the protected branches hold,
+    // the approvals. A ref that brings nothing new to judge then costs no git process of its own.
+    const values = updates.flatMap((u) => {
+      const v = oid(u.new);
+      return v !== undefined && !u.ref.startsWith(REPLACE_PREFIX) ? [v] : [];
+    });
+    const facts = await PushFacts.read(
+      cwd,
+      values,
+      state.kind === 'ok' ? protectedTipsOf(state.source.policy, heads, '') : [],
+      approvals,
+    );
+
+    const results: GateResult[] = [];
+    const judged = new Set<string>();
+    for (const u of updates) {
+      if (u.ref.startsWith(REPLACE_PREFIX) && oid(u.new) !== undefined) {
+        results.push(
+          refused(
+            u.ref,
+            `pushing ${u.ref} is not allowed: a replace ref makes git show another object in place of ${u.ref.slice(REPLACE_PREFIX.length, REPLACE_PREFIX.length + 12)}, which could stand in for a commit or policy the gate judges; replace refs are made by an administrator on the server, if at all`,
+          ),
+        );
+        continue;
+      }
+      // A symbolic ref moves the ref it points to: judge that ref, from its value (docs/design.md: "judged as the
+      // branch it points to"), wherever the symbolic ref lives. git itself refuses a push that gives the two
+      // different values.
+      const ref = resolveSymref(symrefs, u.ref);
+      if (!ref.startsWith(HEADS) && !ref.startsWith(TAG_PREFIX)) continue;
+      const update = { old: ref === u.ref ? oid(u.old) : value.get(ref), new: oid(u.new) };
+      const key = `${ref} ${update.new ?? ''}`;
+      if (judged.has(key)) continue;
+      judged.add(key);
+      const name = ref.startsWith(HEADS) ? ref.slice(HEADS.length) : ref;
+      const shown = ref === u.ref ? name : `${name} (through the symbolic ref ${u.ref})`;
+      const toPolicyBranch = ref === pbRef;
+
+      if (toPolicyBranch && update.new) {
+        const invalid = await invalidPolicyAt(cwd, update.new, `${name} at ${update.new.slice(0, 12)}`, update.old);
+        if (invalid) {
+          results.push(refused(shown, invalidPolicyRefusal(name, invalid)));
+          continue;
+        }
+      }
+
+      let policy: PolicySource;
+      if (state.kind === 'ok' || state.kind === 'none') {
+        policy = state.source;
+      } else if (state.kind === 'bootstrap') {
+        if (toPolicyBranch) {
+          results.push(
+            passing(
+              shown,
+              `${name} is the policy branch and is being created; from now on its ${POLICY_FILE} judges every protected ref.`,
+            ),
+          );
+        } else {
+          results.push(refused(shown, state.message));
+        }
+        continue;
+      } else {
+        const grant =
+          toPolicyBranch && update.new !== undefined && (await policyTextAt(cwd, update.new)) !== undefined
+            ? await recoveryGrant(cwd, name, pbTip)
+            : undefined;
+        if (toPolicyBranch && state.missing && state.last && update.new !== undefined) {
+          // Recreating a missing policy branch is what the fix says to do: judged under the last readable
+          // policy, as a push onto the value the server last read it from.
+          policy = {
+            kind: 'ok',
+            policy: protectingPolicyBranch(state.last, name),
+            from: `the last readable ${POLICY_FILE} (${name} is being recreated)`,
+          };
+          const known = await runGit(['cat-file', '-e', `${state.missing.lastCommit}^{commit}`], {
+            cwd,
+            okCodes: [1, 128],
+          });
+          if (known.code === 0) update.old = state.missing.lastCommit;
+        } else if (grant && state.last) {
+          policy = {
+            kind: 'ok',
+            policy: protectingPolicyBranch(state.last, name),
+            from: `the last readable ${POLICY_FILE} (recovery granted by an administrator at ${grant.grantedAt})`,
+          };
+        } else if (grant) {
+          results.push(
+            passing(
+              shown,
+              `recovery granted by an administrator at ${grant.grantedAt}: the corrected policy on ${name} is accepted.`,
+            ),
+          );
+          continue;
+        } else if (toPolicyBranch || (state.protects && isProtected(state.protects, ref))) {
+          results.push({ ...refused(shown, `${state.message}.\n${state.fix}`), policyError: true });
+          continue;
+        } else {
+          results.push(
+            passing(
+              shown,
+              `${name} is not protected by the last readable policy; not held back while the policy branch is broken (${state.message}).`,
+            ),
+          );
+          continue;
+        }
+      }
+
+      const tagged = ref.startsWith(TAG_PREFIX) && update.new ? facts.commitOf(update.new) : undefined;
+      if (ref.startsWith(TAG_PREFIX) && update.new && tagged === undefined) {
+        if (policy.kind === 'ok' && isProtected(policy.policy, ref)) {
+          results.push(refused(shown, notACommit(update.new), policy.from));
+          continue;
+        }
+      }
+      const input = await gatherGateInput(cwd, {
+        update: {
+          branch: ref.startsWith(HEADS) ? name : ref,
+          old: update.old,
+          new: tagged ?? update.new,
+        },
+        policy,
+        ...(pbTip ? { policyTip: pbTip } : {}),
+        otherBranches: heads,
+        ...approvals,
+        pushFacts: facts,
+      });
+      const result = evaluateGate(input);
+      if (shown !== name) result.branch = shown;
+      results.push(result);
+    }
+    return results;
+  }
 }

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { setup } from '../helpers/gateServer';
 import { TempRepo } from '../helpers/tempRepo';
+import { fastImport } from '../helpers/fastImport';
 import { GitProcessLog } from '../helpers/gitProcessLog';
 
 /**
@@ -11,6 +12,7 @@ import { GitProcessLog } from '../helpers/gitProcessLog';
  * approvals', a merge-base, a walk...) and ran into the hook's 120 s timeout, so the push was refused, and a few
  * such pushes starved the server. The work a push costs must not grow with refs that bring nothing to judge:
  * counted here in git processes the hook starts (load cannot make a count drift), for 3 refs and for 300.
+ * Refs that do bring commits to judge each cost a judgement, so one push may ask for at most MAX_JUDGED_REFS (50).
  */
 describe('pre-receive: many refs in one push (G9)', function () {
   this.timeout(300_000);
@@ -37,6 +39,40 @@ describe('pre-receive: many refs in one push (G9)', function () {
         many.starts <= few.starts + 2,
         `300 tags started ${many.starts} git processes, 3 tags ${few.starts}: ${many.summary}`,
       );
+    } finally {
+      log.remove();
+      fs.rmSync(path.dirname(server.dir), { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a push asking for more than 50 full judgements, having judged at most 50', () => {
+    const { server, ada } = setup();
+    const log = new GitProcessLog({ onlyIn: server.dir });
+    try {
+      // 51 human commits (nothing needs review): each tag alone would pass, all together cost 51 judgements.
+      ada.git('branch', 'many', 'main');
+      const shas = fastImport(
+        ada,
+        Array.from({ length: 51 }, (_, i) => ({
+          message: `c${i}\n\nAI-Provenance: v1 ai=0 human=1 untracked=0`,
+          files: { [`f${i}.txt`]: `${i}\n` },
+        })),
+        'many',
+      );
+      const r = TempRepo.at(ada.dir, log.env).gitResult([
+        'push',
+        'origin',
+        ...shas.map((s, i) => `${s}:refs/tags/t${i}`),
+      ]);
+      assert.notStrictEqual(r.status, 0, 'refused');
+      assert.match(
+        r.stderr,
+        /more than 50 protected refs whose commits no protected branch holds yet \(refs\/tags\/t\d+ is one\)/,
+      );
+      assert.strictEqual(server.git('tag', '--list', 't*'), '');
+      const judgements = log.starts().filter((s) => /^merge-base /.test(s)).length;
+      console.log(`      hook git processes for 51 costly tags: ${log.starts().length} (${log.summary()})`);
+      assert.strictEqual(judgements, 50, 'one merge-base per full judgement');
     } finally {
       log.remove();
       fs.rmSync(path.dirname(server.dir), { recursive: true, force: true });
