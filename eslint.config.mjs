@@ -30,9 +30,9 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  // A CommonJS require hook: it runs before any TypeScript can (test/register.js).
+  // CommonJS files mocha requires before any TypeScript can run (test/register.js, test/perFileTimings.js).
   {
-    files: ['test/register.js'],
+    files: ['test/register.js', 'test/perFileTimings.js'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

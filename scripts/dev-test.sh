@@ -8,4 +8,4 @@ name=${1:?usage: scripts/dev-test.sh NAME [mocha args]}; shift
 out=".out/$name"
 OUT_DIR="$out" node esbuild.js
 if [ "${1:-}" = "--integration" ]; then shift; exec node "$out/test/integration/runIntegration.js" "$@"; fi
-COUNTERSIGN_OUT="$out" npx mocha --no-config --exit --timeout 20000 --reporter dot --enable-source-maps "$out/test/unit/**/*.test.js" "$@"
+COUNTERSIGN_OUT="$out" npx mocha --no-config --exit --timeout 20000 --reporter dot --enable-source-maps -r test/perFileTimings.js "$out/test/unit/**/*.test.js" "$@"
