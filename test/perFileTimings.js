@@ -51,7 +51,8 @@ if (target) {
       tests.push({ file: path.relative(process.cwd(), t.file ?? ''), title: t.fullTitle(), ms: t.duration ?? 0 });
     },
   };
-  process.on('exit', () => {
+  /** The table so far, written when a file ends too, so a run that is killed still leaves its figures. */
+  const write = (done) => {
     const rows = [...files].map(([file, r]) => ({
       file,
       wall: +r.wall.toFixed(2),
@@ -60,15 +61,23 @@ if (target) {
     }));
     rows.sort((a, b) => b.cpu - a.cpu);
     tests.sort((a, b) => b.ms - a.ms);
+    tests.splice(60);
     const total = {
       wall: +((Date.now() - started.wall) / 1000).toFixed(1),
       cpu: +(cpuSeconds() - started.cpu).toFixed(1),
     };
     const load = fs.existsSync('/proc/loadavg') ? fs.readFileSync('/proc/loadavg', 'utf8').trim() : '';
-    fs.writeFileSync(
-      target,
-      JSON.stringify({ total, load, files: rows, slowTests: tests.slice(0, 60) }, null, 2) + '\n',
-    );
+    fs.writeFileSync(target, JSON.stringify({ done, total, load, files: rows, slowTests: tests }, null, 2) + '\n');
+    return { rows, total, load };
+  };
+  let lastFile;
+  exports.mochaHooks.beforeEach = function () {
+    const file = this.currentTest?.file;
+    if (lastFile !== undefined && file !== lastFile) write(false);
+    lastFile = file;
+  };
+  process.on('exit', () => {
+    const { rows, total, load } = write(true);
     const lines = rows
       .slice(0, 15)
       .map((r) => `  ${r.cpu.toFixed(1).padStart(7)} s cpu ${r.wall.toFixed(1).padStart(7)} s wall  ${r.file}`);
