@@ -94,6 +94,15 @@ async function existingObjects(cwd: string, oids: string[]): Promise<Set<string>
   return out;
 }
 
+/**
+ * The commit a tag's current value names (through annotated tags); undefined when it names none, or the object
+ * is not here (a client that never fetched the remote's tag: the server, which has it, judges the move).
+ */
+async function peeledCommit(cwd: string, value: string): Promise<string | undefined> {
+  const r = await runGit(['rev-parse', '--verify', '-q', `${value}^{commit}`], { cwd, okCodes: [1, 128] });
+  return r.code === 0 ? r.stdout.trim() : undefined;
+}
+
 async function objectExists(cwd: string, oid: string): Promise<boolean> {
   return (await runGit(['cat-file', '-e', oid], { cwd, okCodes: [1, 128] })).code === 0;
 }
@@ -123,16 +132,21 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   }
 
   const protectedTips = protectedTipsOf(policy.policy, opts.otherBranches, update.branch);
-  // A tag is judged like a new ref every time it moves: what it names must be on a protected branch or pass.
-  const isNew = !update.old || update.branch.startsWith(TAG_PREFIX);
-  if (!isNew && update.old && !opts.mergeOnly) {
-    const rewind = await rewindOf(cwd, update.old, head);
+  // A tag that exists is updated from the commit it names now (through an annotated tag): a move to a commit
+  // that does not contain it is a rewind, as for a branch (session 8, H4: a release tag moved back past the
+  // removal of unreviewed agent code). Moved forward, a tag is judged like a new ref: what it names must be on
+  // a protected branch or pass. An allowed rewind is judged as a branch update from that commit.
+  const isTag = update.branch.startsWith(TAG_PREFIX);
+  const old = isTag && update.old && !opts.mergeOnly ? await peeledCommit(cwd, update.old) : update.old;
+  if (old && !opts.mergeOnly) {
+    const rewind = await rewindOf(cwd, old, head);
     if (rewind) {
       base.rewind = rewind;
       if (!policy.policy.allowForcePushes) return base;
     }
   }
-  const exclude = isNew ? protectedTips : [update.old as string];
+  const isNew = !old || (isTag && !base.rewind);
+  const exclude = isNew ? protectedTips : [old as string];
   if (isNew && facts?.heldBy(head, protectedTips)) {
     // Already on a protected branch: nothing to judge, and nothing asked of git for this ref (G9). What the
     // full path returns for an empty range, with the push's approvals (their errors and notices still show).
@@ -140,7 +154,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   }
   const beyond = facts?.admit(update.branch);
   if (beyond) return { ...base, errors: [beyond] };
-  let reviewBase = isNew ? undefined : update.old;
+  let reviewBase = isNew ? undefined : old;
   if (!reviewBase && protectedTips.length > 0) {
     // A new ref is reviewed against where it leaves the policy branch (else the first protected branch).
     const from = opts.policyTip && protectedTips.includes(opts.policyTip) ? opts.policyTip : protectedTips[0];
@@ -180,9 +194,9 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     // A pure rewind adds no commit: the head carries what the rewind drops.
     commits.push(...(await readCommitRange(cwd, ['-1', head])));
   }
-  if (!isNew && update.old) {
+  if (!isNew && old) {
     const [was, now] = await Promise.all([
-      revParse(cwd, `${update.old}:${POLICY_FILE}`),
+      revParse(cwd, `${old}:${POLICY_FILE}`),
       ahead?.policyEntry(head) ?? revParse(cwd, `${head}:${POLICY_FILE}`),
     ]);
     if (was !== now && !commits.some((c) => c.files.some((f) => f.path === POLICY_FILE))) {
