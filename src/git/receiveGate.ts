@@ -4,6 +4,7 @@ import { protectingPolicyBranch } from '../core/policyBranchProtection';
 import { REVIEW_NOTES_REF } from './notesConfig';
 import { gatherGateInput, ZERO_OID } from './gateInput';
 import { notACommit } from './peelTag';
+import { confusingRefName } from './confusingRefName';
 import { PushFacts, protectedTipsOf } from './pushFacts';
 import { runGit, withGitReadCache } from './gitRunner';
 import { notesRefRefusal } from './notesRefGuard';
@@ -211,6 +212,11 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
             `pushing ${u.ref} is not allowed: a replace ref makes git show another object in place of ${u.ref.slice(REPLACE_PREFIX.length, REPLACE_PREFIX.length + 12)}, which could stand in for a commit or policy the gate judges; replace refs are made by an administrator on the server, if at all`,
           ),
         );
+        continue;
+      }
+      const confusing = oid(u.old) === undefined && oid(u.new) !== undefined ? confusingRefName(u.ref) : undefined;
+      if (confusing) {
+        results.push(refused(u.ref, confusing));
         continue;
       }
       // A symbolic ref moves the ref it points to: judge that ref, from its value (docs/design.md: "judged as the
