@@ -47,6 +47,8 @@ export interface GateCommit {
   files: ChangedFile[];
   /** Text of the refs/notes/ai note, when the commit has one. */
   aiNote?: string;
+  /** Why the commit's note was left unread (core/noteBounds.ts: over the judgement's budget): it needs review. */
+  aiNoteUnread?: string;
   /** Stable patch-id of the span base..this commit (src/git/patchId.ts), for approvals that survived a rebase. */
   patchIdFromBase?: string;
   /** Stable patch-id of this commit's own change, where a rebased approval must match commit by commit. */

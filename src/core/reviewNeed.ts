@@ -1,5 +1,6 @@
 import { eligibleReviewers } from './approvalRules';
 import { parseAuthorshipNote } from './authorshipNote';
+import { oversizedNote } from './noteBounds';
 import { errorMessage } from './errors';
 import type { ChangedFile, GateCommit, ReviewReasonKind } from './gate';
 import { gitlinkReviewReason } from './gitlinkReview';
@@ -100,7 +101,10 @@ export function reviewNeed(
   const evidence = commitEvidence({ authorName: c.author.name, authorEmail: c.author.email }, trailers, c.message);
   const added = c.files.reduce((n, f) => n + (f.added ?? 0), 0);
   let noteAi: { lines: number; agents: string[] } | undefined;
-  if (c.aiNote !== undefined) {
+  const unread = c.aiNoteUnread ?? (c.aiNote === undefined ? undefined : oversizedNote(c.aiNote));
+  if (unread !== undefined) {
+    add('unreadableNote', `its provenance note (refs/notes/ai) was not read, so its AI lines are unknown: ${unread}`);
+  } else if (c.aiNote !== undefined) {
     try {
       const byAgent = aiLinesByAgent(parseAuthorshipNote(c.aiNote, `the refs/notes/ai note on ${shortSha(c.sha)}`));
       let lines = 0;

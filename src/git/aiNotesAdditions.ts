@@ -3,7 +3,8 @@ import { errorMessage } from '../core/errors';
 import { shortSha } from '../core/shortSha';
 import { readObjects } from './catFileBatch';
 import { AI_NOTES_REF } from './notesConfig';
-import { MAX_ADDED_NOTES, notesTreeChanges } from './notesAdditions';
+import { MAX_ADDED_NOTES, notesTreeChanges, objectInfo } from './notesAdditions';
+import { MAX_AI_NOTE_BYTES, oversizedNote } from '../core/noteBounds';
 
 /**
  * What the server lets into refs/notes/ai: only notes that read as provenance (parseAuthorshipNote, the reader
@@ -29,6 +30,12 @@ export async function unreadableAiNotes(
   if (changed.length > MAX_ADDED_NOTES) {
     return `this push adds or changes ${changed.length} notes in ${AI_NOTES_REF}, more than the server reads in one push (${MAX_ADDED_NOTES}); push them in parts.`;
   }
+  const sizes = await objectInfo(cwd, [...new Set(changed.map((c) => c.newBlob))]);
+  const big = changed.filter((c) => Number(sizes.get(c.newBlob)?.size ?? 0) > MAX_AI_NOTE_BYTES);
+  if (big.length > 0) {
+    const c = big[0];
+    return `this push makes the ${AI_NOTES_REF} note on ${shortSha(c.target)} ${sizes.get(c.newBlob)?.size} bytes${big.length > 1 ? ` (and ${big.length - 1} more note(s) too)` : ''}, more than a provenance note may hold (${MAX_AI_NOTE_BYTES}): every push of its commit would parse it. Fix: leave notes to Countersign's hooks (or shorten it with \`git notes --ref=ai edit ${shortSha(c.target)}\`), then push again.`;
+  }
   const texts = new Map<string, string>();
   await readObjects(cwd, [...new Set(changed.map((c) => c.newBlob))], (blob, content) => {
     if (content) texts.set(blob, content.toString('utf8'));
@@ -41,6 +48,11 @@ export async function unreadableAiNotes(
       problems.push(`${where} is missing from the push`);
       continue;
     }
+    const oversized = oversizedNote(text);
+    if (oversized !== undefined) {
+      problems.push(`${where} is too large: ${oversized}`);
+      continue;
+    }
     try {
       parseAuthorshipNote(text, where);
     } catch (e) {
@@ -48,5 +60,5 @@ export async function unreadableAiNotes(
     }
   }
   if (problems.length === 0) return undefined;
-  return `this push puts ${problems.length} unreadable provenance note(s) into ${AI_NOTES_REF} — ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''} — and an unreadable note makes its commit need review. Fix: take the server's notes (\`git fetch origin +${AI_NOTES_REF}:${AI_NOTES_REF}\`), leave notes to Countersign's hooks (or correct them with \`git notes --ref=ai edit COMMIT\`), then push again.`;
+  return `this push puts ${problems.length} unreadable or oversized provenance note(s) into ${AI_NOTES_REF} — ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''} — and an unreadable note makes its commit need review. Fix: take the server's notes (\`git fetch origin +${AI_NOTES_REF}:${AI_NOTES_REF}\`), leave notes to Countersign's hooks (or correct them with \`git notes --ref=ai edit COMMIT\`), then push again.`;
 }

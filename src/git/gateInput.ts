@@ -1,4 +1,5 @@
 import { EMPTY_PATCH_ID, type ApprovalStatement, distinctStatements } from '../core/approvalStatement';
+import { attestationBytes, MAX_PUSH_ATTESTATION_BYTES } from '../core/noteBounds';
 import { approvedSpanKey, ReviewerKeys } from '../core/approvalRules';
 import type { GateInput, PolicySource } from '../core/gate';
 import { isProtected, POLICY_FILE, TAG_PREFIX } from '../core/policy';
@@ -242,9 +243,15 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   await markMergeOwnLines(cwd, commits);
   await markSameAsBase(cwd, commits, reviewBase);
   const notes = await notesRead;
+  let attested = 0;
   for (const c of commits) {
     const n = notes.get(c.sha);
-    if (n !== undefined) c.aiNote = n;
+    if (n === undefined) continue;
+    // Parse cost is bounded per judgement (core/noteBounds.ts); the notes beyond it fail closed, never time out.
+    attested += attestationBytes(n);
+    if (attested > MAX_PUSH_ATTESTATION_BYTES) {
+      c.aiNoteUnread = `this push's notes hold more file and range lines than the gate reads in one push (${MAX_PUSH_ATTESTATION_BYTES} bytes); push fewer commits at a time`;
+    } else c.aiNote = n;
   }
   const approvals = await approvalsRead;
   // Cheap checks before git work (docs/design.md, "Approvals"): only statements that name a listed reviewer

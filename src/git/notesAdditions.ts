@@ -92,7 +92,7 @@ export async function notesTreeChanges(
 }
 
 /** The type and size of each object id this repository has (the quarantined push included); absent ones are missing. */
-async function objectInfo(cwd: string, oids: string[]): Promise<Map<string, { type: string; size: string }>> {
+export async function objectInfo(cwd: string, oids: string[]): Promise<Map<string, { type: string; size: string }>> {
   const info = new Map<string, { type: string; size: string }>();
   if (oids.length === 0) return info;
   const r = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], {

@@ -1,0 +1,33 @@
+/**
+ * How much of refs/notes/ai is read (docs/threat-model.md, "Huge readable provenance notes"). The gate parses a
+ * commit's note for every push that carries the commit, and anyone may add a note to anyone's commit, so a huge
+ * readable note on a colleague's commits timed their push out (outside tester, session 8, H5: 28 MB of human
+ * ranges). Real git-ai notes with prompt transcripts average 4.4 KB (the README's report benchmark: 9.9 MB over
+ * 2,226 notes); the file/range lines, the part that costs most to parse, are a few KB.
+ */
+
+/** The largest note the server takes and the gate parses. */
+export const MAX_AI_NOTE_BYTES = 4 * 1024 * 1024;
+/** The largest attestation section (the file and range lines before `---`) of one note. */
+export const MAX_AI_ATTESTATION_BYTES = 1024 * 1024;
+/** Attestation bytes the gate parses in one judgement; the notes beyond it are left unread (needs review). */
+export const MAX_PUSH_ATTESTATION_BYTES = 8 * 1024 * 1024;
+
+/** Bytes of a note's attestation section (everything before its `---` line). */
+export function attestationBytes(text: string): number {
+  if (text.startsWith('---\n')) return 0;
+  const end = text.indexOf('\n---\n');
+  return end < 0 ? text.length : end + 1;
+}
+
+/** Why a note is too large to be parsed, or undefined. */
+export function oversizedNote(text: string): string | undefined {
+  if (text.length > MAX_AI_NOTE_BYTES) {
+    return `it is ${text.length} bytes, more than a provenance note may hold (${MAX_AI_NOTE_BYTES})`;
+  }
+  const a = attestationBytes(text);
+  if (a > MAX_AI_ATTESTATION_BYTES) {
+    return `it has ${a} bytes of file and range lines, more than a note may hold (${MAX_AI_ATTESTATION_BYTES})`;
+  }
+  return undefined;
+}
