@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../git/atomicFile';
 import { hookPinOf, recordConnected } from '../git/connectedAgents';
 import { writeCliCopy } from '../git/hookInstaller';
 import { keepOutOfCommits, type ExcludeResult } from '../git/localExclude';
-import { countersignDir, resolveRepo } from '../git/repository';
+import { resolveRepo } from '../git/repository';
 import { refuseSymlinkedPath } from '../git/symlinkGuard';
 
 /**
@@ -64,9 +64,15 @@ export async function connectAgents(cwd: string, o: ConnectOptions): Promise<Con
   // Remembered so that hooks an agent later removes are reported (status, doctor, the editor, the note).
   recordConnected(repo, [...o.agents], new Date(), o.local);
   // `install` keeps the copy current; connecting only fills a gap, with the bundle the caller ships.
-  const copy = path.join(countersignDir(repo), 'bin', 'countersign.js');
+  const copy = hookPinOf(repo, root).cli;
   const cli = fs.existsSync(copy)
     ? { path: copy, written: false }
     : { path: writeCliCopy(repo, o.cliSource), written: true };
   return { root, plans, kept, cli };
+}
+
+/** Whether the repository holding `cwd` has the CLI copy its agents' hooks would run (the editor asks first). */
+export async function hookCliInstalled(cwd: string): Promise<boolean> {
+  const repo = await resolveRepo(cwd);
+  return fs.existsSync(hookPinOf(repo, repo.root ?? cwd).cli);
 }

@@ -2,7 +2,8 @@ import * as path from 'path';
 import { parseAddedLines } from './commitDiff';
 import { emptyTree } from './emptyTree';
 import { runGit } from './gitRunner';
-import { listRemotes, remoteUrl } from './remotes';
+import { remoteDefaultBranch } from './policyBranch';
+import { defaultRemote, listRemotes, remoteUrl } from './remotes';
 
 /**
  * One working tree's git, as the extension asks it: named queries instead of argv arrays, so the editor's
@@ -82,6 +83,12 @@ export class GitRepository {
 
   remotes(): Promise<string[]> {
     return listRemotes(this.root);
+  }
+
+  /** The default branch of the remote this repository usually pushes to (`R/HEAD`, else main or master). */
+  async defaultRemoteBranch(): Promise<string | undefined> {
+    const remote = await defaultRemote(this.root);
+    return remote ? remoteDefaultBranch(this.root, remote) : undefined;
   }
 
   /** A remote's URL, or undefined when it has none (or no such remote). */

@@ -4,9 +4,9 @@ import { codeSpan } from '../../core/marking/hoverText';
 import { errorMessage } from '../../core/errors';
 import { splitLines } from '../../core/attribution/lines';
 import { aiLinesOfCommit, untrackedLinesOfFile } from '../../core/panel/commitSignals';
-import { GitRepository } from '../../git/gitRepository';
 import { AI_NOTES_REF, readNotes } from '../../git/notesReader';
 import { ReviewScheme } from '../ids';
+import type { Repository, RepositoryRegistry } from '../repositoryRegistry';
 
 /**
  * A commit's diff in VS Code's diff editor, with the lines its refs/notes/ai note attests to AI highlighted
@@ -38,10 +38,13 @@ function parseQuery(uri: vscode.Uri): RevisionQuery | undefined {
 }
 
 export class RevisionContentProvider implements vscode.TextDocumentContentProvider {
+  constructor(private readonly repositories: RepositoryRegistry) {}
+
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const q = parseQuery(uri);
     if (!q || !q.rev) return '';
-    return (await new GitRepository(q.root).fileAt(q.rev, q.path)) ?? '';
+    // The root comes from the URI: only a folder in a working tree is asked (ofFolder runs no git).
+    return (await this.repositories.ofFolder(q.root)?.git.fileAt(q.rev, q.path)) ?? '';
   }
 }
 
@@ -60,7 +63,10 @@ export class CommitDiffView implements vscode.Disposable {
   private readonly untrackedLines = new Map<string, number[]>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    repositories: RepositoryRegistry,
+  ) {
     this.decoration = vscode.window.createTextEditorDecorationType({
       isWholeLine: true,
       backgroundColor: new vscode.ThemeColor('countersign.review.aiLineBackground'),
@@ -83,19 +89,22 @@ export class CommitDiffView implements vscode.Disposable {
     this.disposables.push(
       this.decoration,
       this.untrackedDecoration,
-      vscode.workspace.registerTextDocumentContentProvider(ReviewScheme.revision, new RevisionContentProvider()),
+      vscode.workspace.registerTextDocumentContentProvider(
+        ReviewScheme.revision,
+        new RevisionContentProvider(repositories),
+      ),
       vscode.window.onDidChangeVisibleTextEditors((editors) => this.decorate(editors)),
     );
   }
 
   /** The files a commit changes (against its first parent), for picking one. */
-  async changedFiles(root: string, sha: string): Promise<Array<{ path: string; status: string }>> {
-    return new GitRepository(root).filesChangedBy(sha);
+  async changedFiles(repo: Repository, sha: string): Promise<Array<{ path: string; status: string }>> {
+    return repo.git.filesChangedBy(sha);
   }
 
   /** Opens the diff of `file` in commit `sha` against its first parent; returns how many AI lines are marked. */
-  async open(root: string, sha: string, file: string): Promise<number> {
-    const git = new GitRepository(root);
+  async open(repo: Repository, sha: string, file: string): Promise<number> {
+    const { root, git } = repo;
     const parentSha = (await git.firstParent(sha)) ?? '';
     const inTip = await git.hasFileAt(sha, file);
     const inParent = parentSha !== '' && (await git.hasFileAt(parentSha, file));

@@ -47,7 +47,7 @@ export function composeReview(
   const disposables: vscode.Disposable[] = [];
   const service = new ReviewService(log, repositories);
   disposables.push(service);
-  const diff = new CommitDiffView(log);
+  const diff = new CommitDiffView(log, repositories);
   disposables.push(diff);
   disposables.push(
     vscode.workspace.registerTextDocumentContentProvider(ReviewScheme.explain, new ExplainContentProvider()),

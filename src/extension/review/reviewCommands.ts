@@ -274,7 +274,7 @@ async function openCommitDiff(deps: ReviewCommandDeps, r: Repository, raw: unkno
   if (!target) return undefined;
   let file = args.path;
   if (!file) {
-    const files = await deps.diff.changedFiles(repo, target.sha);
+    const files = await deps.diff.changedFiles(r, target.sha);
     const card = cardsOf(deps.service, repo).find((c) => c.sha === target.sha);
     const ai = new Map(card?.files.map((f) => [f.path, f.aiLines]) ?? []);
     if (files.length === 0) throw new CountersignError('usage', `${shortSha(target.sha)} changes no files`);
@@ -293,7 +293,7 @@ async function openCommitDiff(deps: ReviewCommandDeps, r: Repository, raw: unkno
     }
   }
   if (!file) return undefined;
-  return deps.diff.open(repo, target.sha, file);
+  return deps.diff.open(r, target.sha, file);
 }
 
 async function explainCommit(deps: ReviewCommandDeps, r: Repository, raw: unknown): Promise<unknown> {

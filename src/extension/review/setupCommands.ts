@@ -3,7 +3,7 @@ import { samePerson } from '../../core/approvalRules';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { connectAgents } from '../../app/agentsConnect';
+import { connectAgents, hookCliInstalled } from '../../app/agentsConnect';
 import { buildReport, formatDoctor, formatReportHtml, runDoctor } from '../lazyServices';
 import {
   addReviewer as addReviewerToPolicy,
@@ -16,9 +16,6 @@ import { HOOK_AGENTS, type HookAgent } from '../../core/agents/hookAgents';
 import { keyBlob } from '../../core/panel/reviewPreflight';
 import { POLICY_FILE } from '../../core/policy';
 import { publicKeyProblem } from '../../core/policySchema';
-import { countersignDir, resolveRepo } from '../../git/repository';
-import { remoteDefaultBranch } from '../../git/policyBranch';
-import { defaultRemote } from '../../git/remotes';
 import { readMe } from '../../app/reviewSnapshot';
 import { candidateKeys, fingerprintOf } from '../../git/signingKeyInfo';
 import { Commands } from '../ids';
@@ -97,14 +94,14 @@ async function askPublicKey(title: string): Promise<string | undefined> {
   return pick.line;
 }
 
-async function createPolicy(deps: SetupDeps, root: string): Promise<void> {
+async function createPolicy(deps: SetupDeps, repo: Repository): Promise<void> {
+  const root = repo.root;
   if (!requireTrust('write a policy')) return;
   if (fs.existsSync(path.join(root, POLICY_FILE))) {
     void vscode.window.showInformationMessage(`${POLICY_FILE} already exists in ${path.basename(root)}; opening it.`);
     return openPolicy(root);
   }
-  const remote = await defaultRemote(root);
-  const def = remote ? await remoteDefaultBranch(root, remote) : undefined;
+  const def = await repo.git.defaultRemoteBranch();
   const protect = await vscode.window.showInputBox({
     prompt: "Protected branches (comma-separated patterns): pushes to them need a reviewer's signed approval",
     value: def ?? 'main',
@@ -142,7 +139,8 @@ async function createPolicy(deps: SetupDeps, root: string): Promise<void> {
   deps.service.schedule();
 }
 
-async function addReviewer(deps: SetupDeps, root: string): Promise<void> {
+async function addReviewer(deps: SetupDeps, repo: Repository): Promise<void> {
+  const root = repo.root;
   const file = path.join(root, POLICY_FILE);
   if (!fs.existsSync(file)) {
     const create = 'Create Policy';
@@ -152,7 +150,7 @@ async function addReviewer(deps: SetupDeps, root: string): Promise<void> {
         create,
       )) === create
     )
-      await createPolicy(deps, root);
+      await createPolicy(deps, repo);
     return;
   }
   const who = await vscode.window.showInputBox({
@@ -234,8 +232,7 @@ const AGENT_DESCRIPTIONS: Record<HookAgent, string> = {
 };
 
 async function connectAgentsFromEditor(deps: SetupDeps, root: string): Promise<void> {
-  const repo = await resolveRepo(root);
-  if (!fs.existsSync(path.join(countersignDir(repo), 'bin', 'countersign.js'))) {
+  if (!(await hookCliInstalled(root))) {
     const install = 'Install Hooks';
     const choice = await vscode.window.showInformationMessage(
       'Agents\' hooks run the copy of the Countersign CLI that "Install Git Hooks" puts in .git/countersign; install the hooks first.',
@@ -243,7 +240,7 @@ async function connectAgentsFromEditor(deps: SetupDeps, root: string): Promise<v
     );
     if (choice !== install) return;
     await vscode.commands.executeCommand(Commands.installHooks, root);
-    if (!fs.existsSync(path.join(countersignDir(repo), 'bin', 'countersign.js'))) return;
+    if (!(await hookCliInstalled(root))) return;
   }
   const picks = await vscode.window.showQuickPick(
     HOOK_AGENTS.map((a) => ({ label: a, description: AGENT_DESCRIPTIONS[a], picked: true })),
@@ -275,13 +272,13 @@ export function registerSetupCommands(deps: SetupDeps): void {
     none: 'Countersign works on a folder with a git repository: open one first.',
   };
   const trusted = (what: string): RepositoryQuestion => ({ ...repo, untrusted: untrusted(what) });
-  repoCommand(Commands.createPolicy, (r) => createPolicy(deps, r.root), trusted('write a policy'));
+  repoCommand(Commands.createPolicy, (r) => createPolicy(deps, r), trusted('write a policy'));
   repoCommand(
     Commands.editPolicy,
-    (r) => (fs.existsSync(path.join(r.root, POLICY_FILE)) ? openPolicy(r.root) : createPolicy(deps, r.root)),
+    (r) => (fs.existsSync(path.join(r.root, POLICY_FILE)) ? openPolicy(r.root) : createPolicy(deps, r)),
     repo,
   );
-  repoCommand(Commands.addReviewer, (r) => addReviewer(deps, r.root), trusted('edit the policy'));
+  repoCommand(Commands.addReviewer, (r) => addReviewer(deps, r), trusted('edit the policy'));
   repoCommand(Commands.setSigningKey, (r) => setSigningKey(deps, r), trusted('change git config'));
   repoCommand(Commands.connectAgents, (r) => connectAgentsFromEditor(deps, r.root), trusted('connect agents'));
   repoCommand(Commands.checkSetup, (r) => checkSetup(deps, r.root), trusted('run git'));
