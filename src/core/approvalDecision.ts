@@ -51,26 +51,38 @@ export function countApprovals(
   rejections: StandingRejection[];
   selfApprovals: Array<{ reviewer: Reviewer; as: 'authored' | 'committed' }>;
 } {
-  const byReviewer = new Map<string, { approve?: CountedApproval; reject?: CheckedStatement }>();
+  // Per reviewer: the latest approval, the latest rejection of a span holding the commit (`direct`) and the
+  // latest carried to it by patch-id only (`carried`). A carried rejection follows the change when it is rebased or
+  // copied, but does not void the reviewer's approval of this very commit (exact or tip): rejecting a duplicate
+  // pull request must not block the original (outside tester, session 8, H7). To withdraw it, reject it.
+  type Slot = { approve?: CountedApproval; direct?: CheckedStatement; carried?: CheckedStatement };
+  const byReviewer = new Map<string, Slot>();
+  const later = (a: CheckedStatement | undefined, time: number) => !a || Date.parse(a.signed.statement.time) < time;
   for (const { statement: v, via } of covering) {
     const k = personKey(v.reviewer.email);
     const slot = byReviewer.get(k) ?? {};
     const time = Date.parse(v.signed.statement.time);
     if (v.signed.statement.decision === 'approve') {
-      if (!slot.approve || Date.parse(slot.approve.signed.statement.time) < time) slot.approve = { ...v, via };
-    } else if (!slot.reject || Date.parse(slot.reject.signed.statement.time) < time) {
-      slot.reject = v;
-    }
+      if (later(slot.approve, time)) slot.approve = { ...v, via };
+    } else if (via === 'rebased') {
+      if (later(slot.carried, time)) slot.carried = v;
+    } else if (later(slot.direct, time)) slot.direct = v;
     byReviewer.set(k, slot);
   }
   const approvals: CountedApproval[] = [];
   const rejections: StandingRejection[] = [];
   const selfApprovals: Array<{ reviewer: Reviewer; as: 'authored' | 'committed' }> = [];
-  for (const { approve, reject } of byReviewer.values()) {
-    if (
-      reject &&
-      !approvalStands(approve && Date.parse(approve.signed.statement.time), Date.parse(reject.signed.statement.time))
-    ) {
+  for (const { approve, direct, carried } of byReviewer.values()) {
+    // A rejection of the approved tip itself (another base, same patch-id) is never a mere copy.
+    const ownCommit =
+      approve !== undefined &&
+      (approve.via === 'exact' || approve.via === 'tip') &&
+      carried?.signed.statement.tip !== approve.signed.statement.tip;
+    const voids = (r: CheckedStatement | undefined) =>
+      r !== undefined &&
+      !approvalStands(approve && Date.parse(approve.signed.statement.time), Date.parse(r.signed.statement.time));
+    const reject = voids(direct) ? direct : !ownCommit && voids(carried) ? carried : undefined;
+    if (reject) {
       const own = selfReview(reject.reviewer.email, commit);
       rejections.push({ reject, ...(approve ? { voided: approve } : {}), ...(own ? { own } : {}) });
       continue;
