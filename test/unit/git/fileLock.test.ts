@@ -5,12 +5,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { CountersignError } from '../../../src/core/errors';
 import { FileLock } from '../../../src/git/fileLock';
+import { tempDir } from '../helpers/tempDirs';
 
 describe('file lock', () => {
   let dir: string;
   let file: string;
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-lock-'));
+    dir = tempDir('cs-lock-');
     file = path.join(dir, 'lock');
   });
 

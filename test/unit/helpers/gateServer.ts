@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { verifyThenPush, withoutGate } from './gateAgreement';
+import { tempDir } from './tempDirs';
 import { TempRepo } from './tempRepo';
 import { makeKey, type TestKey } from './reviewerKeys';
 
@@ -49,7 +49,7 @@ export function setup(policy?: string): Setup {
     pristine = bootstrap(text);
     pristines.set(text, pristine);
   }
-  const parent = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cs-gate-')));
+  const parent = tempDir('cs-gate-');
   fs.cpSync(pristine.server, path.join(parent, 'server.git'), { recursive: true });
   fs.cpSync(pristine.ada, path.join(parent, 'ada'), { recursive: true });
   const server = TempRepo.at(path.join(parent, 'server.git'));

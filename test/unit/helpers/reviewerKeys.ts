@@ -1,7 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { tempDir } from './tempDirs';
 
 /** A real SSH key pair made by ssh-keygen in a temp folder (no passphrase), for signing approvals in tests. */
 export interface TestKey {
@@ -16,7 +16,7 @@ const made = new Map<string, TestKey>();
 export function makeKey(label: string, type: 'ed25519' | 'ecdsa' | 'rsa' = 'ed25519'): TestKey {
   const cached = made.get(`${label}/${type}`);
   if (cached) return cached;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-key-'));
+  const dir = tempDir('cs-key-');
   const privateKeyFile = path.join(dir, `id_${type}`);
   execFileSync('ssh-keygen', ['-q', '-t', type, '-N', '', '-C', label, '-f', privateKeyFile], { stdio: 'pipe' });
   const key = {
@@ -30,7 +30,7 @@ export function makeKey(label: string, type: 'ed25519' | 'ecdsa' | 'rsa' = 'ed25
 
 /** `ssh-keygen -Y sign -n NAMESPACE` over `data`, returning the armored signature. */
 export function sshSign(key: TestKey, data: Buffer, namespace = 'countersign-review'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-sig-'));
+  const dir = tempDir('cs-sig-');
   const file = path.join(dir, 'msg');
   fs.writeFileSync(file, data);
   execFileSync('ssh-keygen', ['-Y', 'sign', '-q', '-f', key.privateKeyFile, '-n', namespace, file], { stdio: 'pipe' });

@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'child_process';
 import { createHash, createPrivateKey, generateKeyPairSync, sign as cryptoSign, type KeyObject } from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { tempDir as runTempDir } from './tempDirs';
 
 /** Real OpenSSH keys and signatures for tests: ssh-keygen makes them, and ssh-keygen -Y verify is the referee. */
 export interface TestKey {
@@ -23,7 +23,7 @@ export const KEY_SPECS: Array<{ name: string; args: string[] }> = [
 ];
 
 export function tempDir(prefix = 'cs-ssh-'): string {
-  return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  return runTempDir(prefix);
 }
 
 export function makeKey(dir: string, name: string, args: string[], comment = `${name}@test`): TestKey {

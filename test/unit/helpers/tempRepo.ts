@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { tempDir } from './tempDirs';
 
 /** The built CLI (tests run after `npm run build`, from the repository root; COUNTERSIGN_OUT for a separate build folder). */
 export const CLI = path.resolve(process.env.COUNTERSIGN_OUT ?? 'dist', 'cli.js');
@@ -15,7 +15,7 @@ const sync = { timeout: SYNC_TIMEOUT_MS, killSignal: 'SIGKILL' as const };
 
 /** An environment that ignores the developer's own git config, so tests see only what they set. */
 export function isolatedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-home-'));
+  const home = tempDir('cs-home-');
   // A test that makes git open an editor by mistake fails at once instead of hanging; tests that want an
   // editor say so with `-c core.editor=…` (an environment variable would override that).
   fs.writeFileSync(path.join(home, '.gitconfig'), '[core]\n\teditor = false\n[sequence]\n\teditor = false\n');
@@ -47,7 +47,7 @@ export class TempRepo {
   }
 
   static create(opts: { bare?: boolean; env?: NodeJS.ProcessEnv } = {}): TempRepo {
-    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cs-repo-')));
+    const dir = tempDir('cs-repo-');
     const repo = new TempRepo(dir, isolatedEnv(opts.env));
     repo.git('init', '-q', '-b', 'main', ...(opts.bare ? ['--bare'] : []));
     if (!opts.bare) {

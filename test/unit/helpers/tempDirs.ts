@@ -1,0 +1,74 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/**
+ * Every temporary folder of a test run lives under one folder per run, removed when the run's process exits.
+ * Tests make thousands of repositories, homes, keys and servers (46,000 were once found left in /tmp); removing
+ * each after its own test would need an `after` in every describe that keeps one for the whole describe, so the
+ * run's root goes instead. Loading this module points TMPDIR at that root, so os.tmpdir() in the tests, and in
+ * everything they start (git, the CLI, the hooks' mktemp), lands inside it.
+ *
+ * The suite is bundled one test file at a time, so several copies of this module load into one process: the
+ * first makes the root and names it in the environment, the others (and test processes started by tests, which
+ * inherit the environment) reuse it. COUNTERSIGN_KEEP_TEST_TMP=1 keeps it, for looking at a failure.
+ */
+const MARK = 'COUNTERSIGN_TEST_TMP';
+const PREFIX = 'cs-run-';
+
+export function testTmpRoot(): string {
+  const current = process.env[MARK];
+  if (current && process.env.TMPDIR === current && fs.existsSync(current)) return current;
+  const base = fs.realpathSync(process.env.TMPDIR || os.tmpdir());
+  sweepAbandoned(base);
+  const root = fs.mkdtempSync(path.join(base, `${PREFIX}${process.pid}-`));
+  process.env[MARK] = root;
+  process.env.TMPDIR = root;
+  if (process.env.COUNTERSIGN_KEEP_TEST_TMP !== '1')
+    process.on('exit', () => fs.rmSync(root, { recursive: true, force: true, maxRetries: 2 }));
+  return root;
+}
+
+/** A fresh folder (real path) under the run's root. */
+export function tempDir(prefix = 'cs-tmp-'): string {
+  return fs.realpathSync(fs.mkdtempSync(path.join(testTmpRoot(), prefix)));
+}
+
+/**
+ * Roots of runs killed before their exit handler ran: the owning process is gone and nothing was made in the
+ * root for an hour (a live run makes folders in it all the time; the hour guards against a process id seen from
+ * another pid namespace). Another live run's root stays.
+ */
+function sweepAbandoned(base: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(base).filter((n) => n.startsWith(PREFIX));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^cs-run-(\d+)-/.exec(name)?.[1]);
+    const dir = path.join(base, name);
+    if (!pid || alive(pid) || Date.now() - mtimeMs(dir) < 3_600_000) continue;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function mtimeMs(dir: string): number {
+  try {
+    return fs.statSync(dir).mtimeMs;
+  } catch {
+    return Date.now();
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+testTmpRoot();
