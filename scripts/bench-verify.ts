@@ -362,7 +362,7 @@ function scale(): ScaleFigures {
       ),
     );
     verify(); // warm the page cache
-    const seconds10k = median(Array.from({ length: ROUNDS }, verify));
+    const seconds10k = median(Array.from({ length: ROUNDS }, () => verify()));
     const at10k = cpuSince(1);
     log(
       `verify, ${COMMITS} commits, 2,000 junk statements + 1 approval: ${seconds10k.toFixed(2)} s, ${at10k.cpu.toFixed(2)} s CPU, peak ${at10k.peakMb.toFixed(0)} MB (git log --raw --numstat over the range: ${gitLogSeconds.toFixed(2)} s; load ${os.loadavg()[0].toFixed(1)})`,
@@ -384,7 +384,7 @@ function scale(): ScaleFigures {
 
     writeNotes(more);
     const junkFrom = runs.length;
-    const junk40kSeconds = median(Array.from({ length: ROUNDS }, verify));
+    const junk40kSeconds = median(Array.from({ length: ROUNDS }, () => verify()));
     const at42k = cpuSince(junkFrom);
     log(
       `  with 40,000 more junk lines:                        ${junk40kSeconds.toFixed(2)} s (+${(junk40kSeconds - seconds10k).toFixed(2)} s), ${at42k.cpu.toFixed(2)} s CPU (+${(at42k.cpu - at10k.cpu).toFixed(2)} s), peak ${at42k.peakMb.toFixed(0)} MB`,
