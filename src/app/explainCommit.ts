@@ -94,7 +94,13 @@ async function explainOnce(cwd: string, rev: string, opts: ExplainOptions): Prom
         reason:
           "this is a partial clone: the gate reads file contents it lacks (nothing was fetched; 'git fetch --refetch' or a full clone, or countersign verify in CI)",
       }
-    : await gateVerdict(cwd, sha, record.parents, ctx);
+    : await gateVerdict(
+        cwd,
+        sha,
+        record.parents,
+        ctx,
+        approvals.statements.filter((a) => a.decision === 'approve' && a.counts),
+      );
   if (partial) lacking.push('the gate was not run');
   return {
     commit: {

@@ -63,11 +63,18 @@ async function commitOf(cwd: string, ref: string): Promise<string | undefined> {
   return r.code === 0 ? r.stdout.trim() : undefined;
 }
 
+/**
+ * The gate's verdict on one commit. A commit already on the branch is judged alone against its first parent;
+ * when that blocks it, each counting approval's span base..tip on the branch (`approvedSpans`) is judged as the
+ * push that brought it: a commit in the middle of an approved push landed under that approval, whose tip is a
+ * later commit, which a judgement of the commit alone cannot reach.
+ */
 export async function gateVerdict(
   cwd: string,
   sha: string,
   parents: string[],
   ctx: JudgingContext,
+  approvedSpans: Array<{ base: string; tip: string }> = [],
 ): Promise<GateVerdict> {
   if (!ctx.branch)
     return {
@@ -79,15 +86,26 @@ export async function gateVerdict(
     landed = (await runGit(['merge-base', '--is-ancestor', sha, ctx.trackingSha], { cwd, okCodes: [1] })).code === 0;
   }
   try {
-    const { result } = await verifyRange(cwd, {
-      branch: ctx.branch,
-      ...(ctx.remote ? { remote: ctx.remote } : {}),
-      head: sha,
-      fetch: false,
-      // A commit already on the branch is judged alone, as the push that brought it would have judged it.
-      ...(landed && parents[0] ? { base: parents[0] } : {}),
-    });
-    const decision = result.commits.find((c) => c.sha === sha);
+    const judge = async (range: { base?: string; head: string }) => {
+      const { result } = await verifyRange(cwd, {
+        branch: ctx.branch,
+        ...(ctx.remote ? { remote: ctx.remote } : {}),
+        ...range,
+        fetch: false,
+      });
+      return { result, decision: result.commits.find((c) => c.sha === sha) };
+    };
+    // A commit already on the branch is judged alone, as the push that brought it would have judged it.
+    let { result, decision } = await judge({ head: sha, ...(landed && parents[0] ? { base: parents[0] } : {}) });
+    if (landed && ctx.trackingSha && decision && !decision.ok) {
+      for (const span of await landedSpans(cwd, sha, ctx.trackingSha, approvedSpans)) {
+        const replay = await judge({ base: span.base, head: span.tip });
+        if (replay.decision?.ok && replay.result.errors.length === 0) {
+          ({ result, decision } = replay);
+          break;
+        }
+      }
+    }
     return {
       available: true,
       branch: result.branch,
@@ -102,4 +120,27 @@ export async function gateVerdict(
   } catch (e) {
     return { available: false, branch: ctx.branch, reason: errorMessage(e) };
   }
+}
+
+/**
+ * The approved spans that landed whole on the branch and hold `sha` (their tip contains it and is on the
+ * branch), distinct, at most a few: explain replays each as a push, costing a gate run apiece.
+ */
+async function landedSpans(
+  cwd: string,
+  sha: string,
+  branchTip: string,
+  spans: Array<{ base: string; tip: string }>,
+): Promise<Array<{ base: string; tip: string }>> {
+  const out: Array<{ base: string; tip: string }> = [];
+  const seen = new Set<string>();
+  for (const span of spans) {
+    const key = `${span.base}..${span.tip}`;
+    if (seen.has(key) || span.tip === sha || out.length >= 3) continue;
+    seen.add(key);
+    const onBranch = await runGit(['merge-base', '--is-ancestor', span.tip, branchTip], { cwd, okCodes: [1, 128] });
+    const holds = await runGit(['merge-base', '--is-ancestor', sha, span.tip], { cwd, okCodes: [1, 128] });
+    if (onBranch.code === 0 && holds.code === 0) out.push(span);
+  }
+  return out;
 }
