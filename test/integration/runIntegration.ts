@@ -21,7 +21,7 @@ Runs Countersign's integration tests inside a real VS Code and ends with the lin
                                 only), or the installed-.vsix check
   --vsix FILE                   the package to install (default: dist/countersign.vsix)
   --grep PATTERN                only tests whose full title matches (mocha --grep)
-  --timeout SECONDS             per phase, including VS Code start-up (default 300)
+  --timeout SECONDS             per phase, including VS Code start-up (default 600: a hang guard, not a speed check)
   --keep                        keep the run folder (profiles, server logs) for inspection
   --install-only                install/find the cached VS Code and exit
   -h, --help                    this text
@@ -36,7 +36,7 @@ function parse(argv: string[]) {
       only: { type: 'string' },
       vsix: { type: 'string' },
       grep: { type: 'string' },
-      timeout: { type: 'string', default: '300' },
+      timeout: { type: 'string', default: '600' },
       keep: { type: 'boolean', default: false },
       'install-only': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
