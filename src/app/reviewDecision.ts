@@ -8,6 +8,7 @@ import {
 import { CountersignError, errorMessage } from '../core/errors';
 import { keyBlob, reviewPreflight, type PreflightProblem } from '../core/panel/reviewPreflight';
 import { parseSshSignature, sshFingerprint } from '../core/sshsig';
+import { shortSha } from '../core/shortSha';
 import { pushApprovals, readStatementsOn, recordStatement, type PushResult } from '../git/approvalsStore';
 import { coveredCommits, type CoveredCommit } from '../git/decisionCoverage';
 import { policyForDecision } from '../git/decisionPolicy';
@@ -103,6 +104,23 @@ export async function defaultBase(cwd: string, tip: string): Promise<{ base: str
   return { base: await emptyTree(cwd), source: 'the empty tree (root commit)' };
 }
 
+/**
+ * A --base the tip does not contain (the target branch moved on since the branch left it) stands for where the
+ * branch left it: base..tip would otherwise also undo the target's newer commits, which the reviewer is not
+ * shown, and no rebase of the branch could ever match that patch-id (new user, session 8, F11).
+ */
+async function givenBase(cwd: string, base: string, tip: string): Promise<{ base: string; source: string }> {
+  const contained = await runGit(['merge-base', '--is-ancestor', base, tip], { cwd, okCodes: [1, 128] });
+  if (contained.code === 0) return { base, source: '--base' };
+  const mb = await runGit(['merge-base', base, tip], { cwd, okCodes: [1] });
+  const fork = mb.stdout.trim();
+  if (mb.code !== 0 || !fork || fork === tip) return { base, source: '--base' };
+  return {
+    base: fork,
+    source: `merge-base with --base ${shortSha(base)}, which is not an ancestor of ${shortSha(tip)}`,
+  };
+}
+
 async function reviewer(cwd: string): Promise<{ name?: string; email: string }> {
   const email = await gitConfig(cwd, 'user.email');
   if (!email) {
@@ -153,7 +171,7 @@ export async function recordDecision(req: DecisionRequest): Promise<DecisionResu
   const tree = (await runGit(['rev-parse', `${tip}^{tree}`], { cwd })).stdout.trim();
   const { base, source: baseSource } =
     req.base !== undefined
-      ? { base: await resolveCommitStrictly(cwd, req.base, '--base'), source: '--base' }
+      ? await givenBase(cwd, await resolveCommitStrictly(cwd, req.base, '--base'), tip)
       : await defaultBase(cwd, tip);
   if (base === tip)
     throw new CountersignError(

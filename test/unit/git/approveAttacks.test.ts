@@ -85,6 +85,24 @@ describe('approve: refuses what would not count, and what the reviewer did not s
     assert.match(r.stderr, /--base origin\/main is ambiguous/);
   });
 
+  it('a --base the branch does not contain (main moved on) signs from their merge base, not a reversal of main (F11)', () => {
+    // The gate's suggestion names the target's tip; once main has moved on, base..tip would also undo main's
+    // newer commits, which the reviewer never saw, and no rebase of the branch could match that patch-id.
+    const forkPoint = author.git('merge-base', 'main', 'feature');
+    author.git('checkout', '-q', 'main');
+    author.write('NEWS.md', 'main moved on\n');
+    author.git('add', 'NEWS.md');
+    author.commit('main moves on');
+    author.git('push', '-q', 'origin', 'main');
+    const reviewer = cloneAs('Rita Reviewer', 'rita@example.com', rita);
+    const r = reviewer.cli(['approve', 'origin/feature', '--base', 'refs/remotes/origin/main', '--no-push']);
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.match(r.stdout, /not an ancestor/);
+    assert.match(r.stdout, /covers 2 commits/);
+    const [st] = statementsOn(reviewer, tip);
+    assert.strictEqual(st.statement.base, forkPoint);
+  });
+
   it('prints the commits base..tip covers, with AI line counts, before signing (and in --json)', () => {
     const reviewer = cloneAs('Rita Reviewer', 'rita@example.com', rita);
     const r = reviewer.cli(['approve', 'origin/feature', '--no-push']);
