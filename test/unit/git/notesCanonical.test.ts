@@ -2,9 +2,9 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { MAX_NOTE_BYTES } from '../../../src/git/notesAdditions';
-import { cloneAs, recordDecision } from '../helpers/approvals';
+import { recordDecision } from '../helpers/approvals';
 import { verifyThenPush } from '../helpers/gateAgreement';
-import { commitFile, setup, type Setup } from '../helpers/gateServer';
+import { approvedFeature, setup, type Setup } from '../helpers/gateServer';
 import type { TempRepo } from '../helpers/tempRepo';
 
 /**
@@ -23,13 +23,7 @@ describe('approvals ref: only notes in canonical form get in (real pushes)', fun
 
   before(() => {
     s = setup();
-    const base = s.ada.git('rev-parse', 'origin/main');
-    tip = commitFile(s.ada, 'x.ts', 'x\n', 'x');
-    assert.strictEqual(s.ada.gitResult(['push', '-q', '--no-verify', 'origin', 'HEAD:refs/heads/feature']).status, 0);
-    recordDecision(s.ada, s.bob, { email: 'bob@example.com', tip, base });
-    assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
-    line = s.ada.git('notes', '--ref=refs/notes/countersign', 'show', tip);
-    mallory = cloneAs(s.server.dir, 'Mallory', 'mallory@example.com');
+    ({ mallory, tip, line } = approvedFeature(s));
   });
   after(() => {
     for (const dir of [mallory.dir, path.dirname(s.server.dir)]) fs.rmSync(dir, { recursive: true, force: true });

@@ -1,8 +1,7 @@
 import * as assert from 'assert';
 import { MAX_ADDED_STATEMENTS } from '../../../src/git/notesAdditions';
-import { cloneAs, recordDecision } from '../helpers/approvals';
 import { verifyThenPush } from '../helpers/gateAgreement';
-import { commitFile, setup, type Setup } from '../helpers/gateServer';
+import { approvedFeature, setup, type Setup } from '../helpers/gateServer';
 import type { TempRepo } from '../helpers/tempRepo';
 
 /**
@@ -21,13 +20,7 @@ describe('approvals ref: copies of a real statement are refused (real pushes)', 
 
   before(() => {
     s = setup();
-    const base = s.ada.git('rev-parse', 'origin/main');
-    tip = commitFile(s.ada, 'x.ts', 'x\n', 'x');
-    assert.strictEqual(s.ada.gitResult(['push', '-q', '--no-verify', 'origin', 'HEAD:refs/heads/feature']).status, 0);
-    recordDecision(s.ada, s.bob, { email: 'bob@example.com', tip, base });
-    assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
-    line = s.ada.git('notes', '--ref=refs/notes/countersign', 'show', tip);
-    mallory = cloneAs(s.server.dir, 'Mallory', 'mallory@example.com');
+    ({ mallory, tip, line } = approvedFeature(s));
     mallory.git('fetch', '-q', 'origin', '+refs/notes/countersign:refs/notes/countersign', 'feature');
   });
 

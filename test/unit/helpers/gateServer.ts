@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { cloneAs, recordDecision } from './approvals';
 import { verifyThenPush, withoutGate } from './gateAgreement';
 import { tempDir } from './tempDirs';
 import { TempRepo } from './tempRepo';
@@ -104,4 +105,18 @@ export function pushRemovedLegacy(s: Setup): string {
   ada.commit('remove unreviewed agent code', '-m', 'AI-Provenance: v1 ai=0 human=0 untracked=0');
   assert.strictEqual(verifyThenPush(ada, 'main', ['origin', 'main']).status, 0);
   return old;
+}
+
+/**
+ * Bob's approval of a one-commit branch `feature`, pushed to the server with its note, and Mallory's clone of
+ * the server: the start of every attack that copies a real statement line (`line`, the note on `tip`).
+ */
+export function approvedFeature(s: Setup): { mallory: TempRepo; tip: string; line: string } {
+  const base = s.ada.git('rev-parse', 'origin/main');
+  const tip = commitFile(s.ada, 'x.ts', 'x\n', 'x');
+  assert.strictEqual(s.ada.gitResult(['push', '-q', '--no-verify', 'origin', 'HEAD:refs/heads/feature']).status, 0);
+  recordDecision(s.ada, s.bob, { email: 'bob@example.com', tip, base });
+  assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
+  const line = s.ada.git('notes', '--ref=refs/notes/countersign', 'show', tip);
+  return { mallory: cloneAs(s.server.dir, 'Mallory', 'mallory@example.com'), tip, line };
 }
