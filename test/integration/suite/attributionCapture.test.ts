@@ -381,3 +381,74 @@ describe('Capture: what the user does in the editor', function () {
     assert.strictEqual(status.ai, 1);
   });
 });
+
+describe('Capture: files written from outside', function () {
+  this.timeout(60_000);
+
+  it('a file written on disk with no agent running is untracked', async () => {
+    const file = path.join(workspaceRoot(), `outside-${Date.now()}.txt`);
+    fs.writeFileSync(file, 'checked out\nby git\n');
+    const uri = vscode.Uri.file(file);
+    const got = await waitFor('the write to be observed', async () => {
+      const l = await (await api()).attribution.labelsFor(uri);
+      return l && l.length === 2 ? l : undefined;
+    });
+    assert.deepStrictEqual(got, ['untracked', 'untracked']);
+  });
+
+  it("a file written while `claude` runs in a terminal is claude-code's", async () => {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-agent-bin-'));
+    const marker = path.join(bin, 'started');
+    // A stand-in for the Claude Code CLI: it announces itself, then runs until the test lets it finish.
+    fs.writeFileSync(
+      path.join(bin, 'claude'),
+      `#!/bin/sh\ntouch '${marker}'\nwhile [ ! -f '${marker}.done' ]; do sleep 0.1; done\n`,
+      { mode: 0o755 },
+    );
+    const terminal = vscode.window.createTerminal({ name: 'agent', shellPath: '/bin/bash', cwd: workspaceRoot() });
+    try {
+      terminal.show();
+      const shell = await waitFor('shell integration in the terminal', () => terminal.shellIntegration, 20_000);
+      const started = new Promise<string>((resolve) => {
+        const d = vscode.window.onDidStartTerminalShellExecution((e) => {
+          if (e.terminal === terminal) {
+            d.dispose();
+            resolve(e.execution.commandLine.value);
+          }
+        });
+      });
+      // By path, so the shell's start-up files cannot put another `claude` first on PATH.
+      shell.executeCommand(`${path.join(bin, 'claude')} -p "write the helper"`);
+      assert.match(await started, /claude -p/);
+      await waitFor('the agent to start', () => (fs.existsSync(marker) ? true : undefined));
+      const file = path.join(workspaceRoot(), `agent-${Date.now()}.ts`);
+      fs.writeFileSync(file, SNIPPET);
+      const uri = vscode.Uri.file(file);
+      const got = await waitFor("the agent's write to be observed", async () => {
+        const l = await (await api()).attribution.labelsFor(uri);
+        return l && l.length === 3 ? l : undefined;
+      });
+      assert.deepStrictEqual(got, ['ai:claude-code', 'ai:claude-code', 'ai:claude-code']);
+      const ended = new Promise<void>((resolve) => {
+        const d = vscode.window.onDidEndTerminalShellExecution((e) => {
+          if (e.terminal === terminal) {
+            d.dispose();
+            resolve();
+          }
+        });
+      });
+      fs.writeFileSync(`${marker}.done`, '');
+      await ended;
+      // After the agent ended, a write is nobody's.
+      fs.appendFileSync(file, 'export const later = 1;\n');
+      const after = await waitFor('the later write', async () => {
+        const l = await (await api()).attribution.labelsFor(uri);
+        return l && l.length === 4 ? l : undefined;
+      });
+      assert.deepStrictEqual(after, ['ai:claude-code', 'ai:claude-code', 'ai:claude-code', 'untracked']);
+    } finally {
+      fs.writeFileSync(`${marker}.done`, '');
+      terminal.dispose();
+    }
+  });
+});
