@@ -7,7 +7,7 @@ import { fetchApprovals } from '../git/approvalsStore';
 import type { BranchReadAhead } from '../git/branchReadAhead';
 import { gatherGateInput } from '../git/gateInput';
 import { peelTag } from '../git/peelTag';
-import { runGit, startSnapshotListings, withGitReadCache, type GitResult } from '../git/gitRunner';
+import { runGit, type GitResult } from '../git/gitRunner';
 import { AI_NOTES_REF, REVIEW_NOTES_REF, trackingRef } from '../git/notesConfig';
 import { notesTip } from '../git/notesReader';
 import {
@@ -97,20 +97,7 @@ export function targetBranch(
   return own && (protectsOwn || policy.kind !== 'ok') ? own : (policyBranch ?? own);
 }
 
-export function verifyRange(
-  cwd: string,
-  opts: VerifyOptions,
-): Promise<{ result: GateResult; input: GateInput; fetchNote?: string }> {
-  // One snapshot: the repository-level questions (config, refs, HEAD, the remote's branches and default
-  // branch, the upstream) are answered from a few listings started at once (batchedReads.ts) instead of a
-  // git process each; the approvals, which the fetch below writes, are read outside it (gatherGateInput).
-  return withGitReadCache(() => {
-    startSnapshotListings(cwd);
-    return verifyOnce(cwd, opts);
-  });
-}
-
-async function verifyOnce(
+export async function verifyRange(
   cwd: string,
   opts: VerifyOptions,
 ): Promise<{ result: GateResult; input: GateInput; fetchNote?: string }> {
@@ -127,16 +114,16 @@ async function verifyOnce(
   const remote = localOnly ? '' : verifyRemote(remotes, opts.remote, upstream);
   // The remote's approvals are fetched while the rest is read and the commits are walked: only the approvals
   // read (gatherGateInput) waits for it. It touches the notes refs alone, nothing read before that.
-  const fetching = opts.fetch !== false && !localOnly;
-  const fetched: Promise<string | undefined> = fetching
-    ? fetchApprovals(cwd, remote, opts.timeoutMs ?? FETCH_TIMEOUT_MS).then(
-        () => undefined,
-        (e: unknown) =>
-          `could not fetch approvals from ${remote} (${errorMessage(e)}); using the approvals already here`,
-      )
-    : Promise.resolve(undefined);
+  const fetched: Promise<string | undefined> =
+    opts.fetch !== false && !localOnly
+      ? fetchApprovals(cwd, remote, opts.timeoutMs ?? FETCH_TIMEOUT_MS).then(
+          () => undefined,
+          (e: unknown) =>
+            `could not fetch approvals from ${remote} (${errorMessage(e)}); using the approvals already here`,
+        )
+      : Promise.resolve(undefined);
   try {
-    return await judgeRange(cwd, opts, { upstream, remote, localOnly, fetched, fetching, currentRead });
+    return await judgeRange(cwd, opts, { upstream, remote, localOnly, fetched, currentRead });
   } finally {
     // Never return (or throw) while the fetch still writes the notes refs.
     await fetched;
@@ -151,7 +138,6 @@ async function judgeRange(
     remote: string;
     localOnly: boolean;
     fetched: Promise<string | undefined>;
-    fetching: boolean;
     currentRead: Promise<GitResult>;
   },
 ): Promise<{ result: GateResult; input: GateInput; fetchNote?: string }> {
@@ -175,9 +161,7 @@ async function judgeRange(
   );
   const othersRead = settledLater(localOnly ? localBranches(cwd) : remoteBranches(cwd, remote));
   const defaultRead =
-    opts.policyBranch === undefined && !localOnly
-      ? settledLater(remoteDefaultBranchChoice(cwd, remote, othersRead))
-      : undefined;
+    opts.policyBranch === undefined && !localOnly ? settledLater(remoteDefaultBranchChoice(cwd, remote)) : undefined;
   const cutRead = opts.strict ? settledLater(shallowCut(cwd)) : undefined;
   const head = await headRead;
   if (!head) throw usage(`--head ${headRev} is not a commit in this repository`);
@@ -318,7 +302,7 @@ async function judgeRange(
     approvalRefs: localOnly ? [REVIEW_NOTES_REF] : [REVIEW_NOTES_REF, trackingRef(remote, REVIEW_NOTES_REF)],
     ...(asPush ? {} : { mergeOnly: true }),
     ...(opts.readAhead ? { readAhead: opts.readAhead } : {}),
-    ...(known.fetching ? { approvalsAfter: fetched } : {}),
+    approvalsAfter: fetched,
   });
   const fetchNote = [await fetched, policyNote].filter(Boolean).join('; ');
   const result = evaluateGate(input);

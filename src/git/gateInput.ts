@@ -6,7 +6,7 @@ import { isProtected, POLICY_FILE, TAG_PREFIX } from '../core/policy';
 import { gatherApprovals } from './approvalNotes';
 import type { BranchReadAhead } from './branchReadAhead';
 import { readCommitRange } from './commitLog';
-import { outsideGitReadCache, runGit } from './gitRunner';
+import { runGit } from './gitRunner';
 import { readNotes } from './notesReader';
 import { stablePatchId, stablePatchIds } from './patchId';
 import { rebasedSpanPatches, replayedApprovals } from './rebasedApprovals';
@@ -66,7 +66,7 @@ export interface GatherOptions {
   approvalRefs: string[];
   /**
    * Settles when the approvals refs are complete (verify's fetch of the remote's approvals, which runs while
-   * git walks the commits): they are read after it, outside any read cache (the fetch wrote them).
+   * git walks the commits): they are read after it.
    */
   approvalsAfter?: Promise<unknown>;
   /** Notes commits not (yet) under a ref: the notes a server receives in the same push. */
@@ -165,14 +165,9 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   // Read while git walks the commits: the approvals (their own git processes).
   const known = ahead?.range(head, exclude);
   const approvalsRead = settledLater(
-    opts.approvalsAfter
-      ? // Written by a fetch since any snapshot listing was taken: read afresh.
-        opts.approvalsAfter.then(() =>
-          outsideGitReadCache(() => gatherApprovals(cwd, opts.approvalRefs, opts.approvalCommits)),
-        )
-      : facts
-        ? facts.approvals()
-        : gatherApprovals(cwd, opts.approvalRefs, opts.approvalCommits),
+    (opts.approvalsAfter ?? Promise.resolve()).then(() =>
+      facts ? facts.approvals() : gatherApprovals(cwd, opts.approvalRefs, opts.approvalCommits),
+    ),
   );
   // One walk: at most one commit more than the gate examines is read, and only a push over the limit is counted.
   const over = known !== undefined && known.count > MAX_COMMITS;

@@ -92,17 +92,7 @@ function readOnlyKey(args: string[], opts: GitRunOptions): string | undefined {
  * (nothing it runs moves a ref or writes an object); never around a fetch, a commit or a push.
  */
 export function withGitReadCache<T>(fn: () => Promise<T>): Promise<T> {
-  // Inside a snapshot already (verify judging for explain or the review panel): its answers are shared.
-  if (readCache.getStore()) return fn();
   return readCache.run(new Map(), fn);
-}
-
-/**
- * Runs `fn` with no read cache: for reads after a write inside a snapshot (the approvals verify reads after
- * fetching them), which must not get the listings taken before it.
- */
-export function outsideGitReadCache<T>(fn: () => Promise<T>): Promise<T> {
-  return readCache.exit(fn);
 }
 
 /**
