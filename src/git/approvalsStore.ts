@@ -7,7 +7,7 @@ import {
 import { CountersignError } from '../core/errors';
 import { runGit } from './gitRunner';
 import { REVIEW_NOTES_REF, trackingRef } from './notesConfig';
-import { notesTip } from './notesReader';
+import { assertNotesRefIsCommit, notesTip } from './notesReader';
 import { StatementNotes } from './approvalNotes';
 
 /**
@@ -55,6 +55,7 @@ export async function recordStatement(cwd: string, signed: SignedStatement, ref 
   const line = formatStatementLine(signed);
   if (line.includes('\n')) throw new CountersignError('input', 'internal: a statement line contains a line break');
   const tip = signed.statement.tip;
+  await assertNotesRefIsCommit(cwd, ref);
   const env = await identityEnv(cwd);
   // Read-modify-write, then check: `git notes add -f` does not compare-and-swap the notes ref, so a racing
   // writer could drop our line; re-reading shows it and we try again.

@@ -1,3 +1,4 @@
+import { CountersignError } from '../core/errors';
 import { readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
 import { noteBlobsOf } from './notesLookup';
@@ -15,6 +16,20 @@ export const APPROVALS_NOTES_REF = REVIEW_NOTES_REF;
 export async function notesTip(cwd: string, ref: string): Promise<string | undefined> {
   const r = await runGit(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd, okCodes: [1] });
   return r.code === 0 ? r.stdout.trim() : undefined;
+}
+
+/**
+ * Throws a clear error when `ref` exists but names no commit (a tag or tree copied from a broken server,
+ * outside tester session 9, I1): `git notes add` would die with "Failed to find/parse commit". Absent is fine.
+ */
+export async function assertNotesRefIsCommit(cwd: string, ref: string): Promise<void> {
+  const r = await runGit(['cat-file', '-t', ref], { cwd, okCodes: [128] });
+  const type = r.stdout.trim();
+  if (r.code !== 0 || type === 'commit') return;
+  throw new CountersignError(
+    'git',
+    `${ref} is a ${type}, not a notes commit, so no note can be added to it (a server that took a broken value passed it on). Repair this clone with \`git update-ref ${ref} ${ref}^{commit}\` (for a tree: \`git update-ref -d ${ref}\`, then \`git fetch origin +${ref}:${ref}\` once the server is repaired), then try again.`,
+  );
 }
 
 /**

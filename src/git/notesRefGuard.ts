@@ -56,14 +56,22 @@ export async function notesRefRefusal(
   if (u.new === undefined) {
     return `deleting ${u.ref} is not allowed: it holds ${what} on this server, and it is append-only.`;
   }
-  if (u.old !== undefined) {
-    const ff = await runGit(['merge-base', '--is-ancestor', u.old, u.new], { cwd, okCodes: [1] });
+  // A notes ref names a notes commit. git's plumbing peels tags, so without this an annotated tag of the notes
+  // commit passed as a fast-forward and a tree passed as a creation; clients copied either on fetch and every
+  // `git notes add` (approve, reject, the post-commit note) then failed (outside tester, session 9, I1).
+  const type = await objectType(cwd, u.new);
+  if (type !== 'commit') {
+    return `${u.ref} must name a notes commit, but ${u.new.slice(0, 12)} is a ${type ?? 'missing object'}: every clone would copy it and no note could be added to it any more. Push the notes commit itself (\`git push origin ${u.ref}\` from a clone whose ${u.ref} is a commit; repair a clone with \`git update-ref ${u.ref} ${u.ref}^{commit}\`).`;
+  }
+  const old = await repairableOld(cwd, u.old);
+  if (old !== undefined) {
+    const ff = await runGit(['merge-base', '--is-ancestor', old, u.new], { cwd, okCodes: [1] });
     if (ff.code !== 0) {
-      return `a non-fast-forward update of ${u.ref} is not allowed (${u.old.slice(0, 12)} is not in the history of ${u.new.slice(0, 12)}): it is append-only, so ${what} stays; ${fixFor(u.ref)}.`;
+      return `a non-fast-forward update of ${u.ref} is not allowed (${old.slice(0, 12)} is not in the history of ${u.new.slice(0, 12)}): it is append-only, so ${what} stays; ${fixFor(u.ref)}.`;
     }
   }
   // In either ref: git reads an uppercase-hex file as a note too, but the server's rules below would not judge it.
-  const stray = await strayEntries(cwd, u.old ?? (await emptyTree(cwd)), u.new);
+  const stray = await strayEntries(cwd, old ?? (await emptyTree(cwd)), u.new);
   if (stray.length > 0) {
     return `this push puts ${stray.length} entr${stray.length === 1 ? 'y' : 'ies'} into ${u.ref} that ${stray.length === 1 ? 'is' : 'are'} no note (${stray
       .slice(0, 3)
@@ -72,16 +80,33 @@ export async function notesRefRefusal(
         ', ',
       )}${stray.length > 3 ? ', …' : ''}): a notes tree holds only files named after the commit they annotate (lowercase hex), and anything else would hide a note from the server's rules or from the gate; write ${u.ref === REVIEW_NOTES_REF ? 'approvals with \`countersign approve\` or' : 'notes with'} \`git notes\`, then push without --force.`;
   }
-  if (u.ref !== REVIEW_NOTES_REF) return unreadableAiNotes(cwd, u.old, u.new);
-  const unsigned = await unsignedAdditions(cwd, u.old, u.new, policy);
-  if (unsigned || u.old === undefined) return unsigned;
-  const dropped = await droppedStatements(cwd, u.old, u.new);
+  if (u.ref !== REVIEW_NOTES_REF) return unreadableAiNotes(cwd, old, u.new);
+  const unsigned = await unsignedAdditions(cwd, old, u.new, policy);
+  if (unsigned || old === undefined) return unsigned;
+  const dropped = await droppedStatements(cwd, old, u.new);
   if (dropped.length === 0) return undefined;
   const shown = dropped
     .slice(0, 3)
     .map((d) => `${d.decision} by ${d.reviewer} of ${d.tip.slice(0, 12)}`)
     .join('; ');
   return `this push removes ${dropped.length} approval statement(s) the server has from ${u.ref} (${shown}${dropped.length > 3 ? '; …' : ''}): approvals and rejections are append-only; ${fixFor(u.ref)}.`;
+}
+
+/** `git cat-file -t`: commit, tree, blob or tag; undefined when the object is missing. */
+async function objectType(cwd: string, oid: string): Promise<string | undefined> {
+  const r = await runGit(['cat-file', '-t', oid], { cwd, okCodes: [128] });
+  return r.code === 0 ? r.stdout.trim() : undefined;
+}
+
+/**
+ * The value to judge a push against when the server already holds a non-commit (set before the type check
+ * existed): a tag is judged by the commit it wraps, so a repair keeps every statement; anything else (a tree,
+ * which could only have been pushed as the ref's creation) as if the ref were new, so a commit can replace it.
+ */
+async function repairableOld(cwd: string, old: string | undefined): Promise<string | undefined> {
+  if (old === undefined || (await objectType(cwd, old)) === 'commit') return old;
+  const peeled = await runGit(['rev-parse', '--verify', '-q', `${old}^{commit}`], { cwd, okCodes: [1, 128] });
+  return peeled.code === 0 ? peeled.stdout.trim() : undefined;
 }
 
 interface DroppedStatement {

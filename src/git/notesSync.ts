@@ -50,6 +50,15 @@ async function notesOf(cwd: string, commit: string): Promise<Map<string, string>
 export async function mergeNotesRef(cwd: string, ref: string, from: string, logger?: Logger): Promise<boolean> {
   const local = await notesTip(cwd, ref);
   if (local === from) return false;
+  // A fetched value that is no commit (a tag or tree a broken server took) would make every `git notes add`
+  // here fail: keep ours and say which ref is broken (outside tester, session 9, I1).
+  const type = (await runGit(['cat-file', '-t', from], { cwd, okCodes: [128] })).stdout.trim();
+  if (type !== 'commit') {
+    logger?.warn(
+      `[notes] kept ${ref}: the fetched value ${from.slice(0, 12)} is a ${type || 'missing object'}, not a notes commit — the remote's ${ref} needs repair`,
+    );
+    return false;
+  }
   if (local === undefined || (await isAncestor(cwd, local, from))) {
     await runGit(
       ['update-ref', '-m', 'countersign: notes fast-forward', ref, from, ...(local ? [local] : ['0'.repeat(40)])],
