@@ -44,6 +44,8 @@ export interface AgentHookState {
   localFile?: string;
   /** Connected here with `agents connect --local` (agents.json): mending it connects with --local again. */
   connectedLocally?: true;
+  /** With `connected`: the files of `files` that hold Countersign's hooks (doctor names only these: F3). */
+  holding?: string[];
 }
 
 /** "Claude Code", for sentences like "Claude Code was running without Countersign's hooks" (the agent-identity table's name). */
@@ -113,7 +115,7 @@ export function agentHookState(
     const disabled = disabledFile(agent, files, read);
     return disabled
       ? { ...base, status: 'altered', detail: `${disabled} is disabled ("enabled": false)` }
-      : { ...base, status: 'connected' };
+      : { ...base, status: 'connected', holding: files.filter((f) => mentionsOurHook(read(f), agent)) };
   }
   const foreign = foreignPin(agent, files, read, pin);
   if (foreign) {

@@ -156,7 +156,9 @@ export const agentsConnected: DoctorCheck = {
     const out: DoctorFinding[] = [];
     for (const s of states) {
       if (s.status === 'connected')
-        out.push(finding(this.name, 'ok', `${hookAgentName(s.agent)}: hooks connected (${s.files.join(', ')})`));
+        out.push(
+          finding(this.name, 'ok', `${hookAgentName(s.agent)}: hooks connected (${(s.holding ?? s.files).join(', ')})`),
+        );
       else if (s.status !== 'notConnected')
         out.push(finding(this.name, 'fix', describeBrokenHook(s), `run \`${reconnectCommand(s)}\``));
     }
@@ -166,7 +168,8 @@ export const agentsConnected: DoctorCheck = {
           this.name,
           'info',
           "no agent's hooks are connected: edits by Claude Code, Codex, Gemini CLI, Cursor, Copilot or Kiro are recorded as untracked",
-          'run `countersign agents connect` (or `agents connect claude` for one)',
+          // --local: the shared files would name this clone's paths in a commit (newuser8 F2), as install/init say.
+          'run `countersign agents connect --local` (or `agents connect --local claude` for one)',
         ),
       );
     }

@@ -53,7 +53,7 @@ describe('countersign doctor', function () {
   it('a complete set-up has nothing to fix (exit 0); every check reports', () => {
     const { ada } = setup(teamPolicy());
     assert.strictEqual(ada.cli(['install']).status, 0);
-    assert.strictEqual(ada.cli(['agents', 'connect', 'claude']).status, 0);
+    assert.strictEqual(ada.cli(['agents', 'connect', '--local', 'claude']).status, 0);
     ada.git('config', 'user.signingkey', makeKey('ada').privateKeyFile);
     const d = doctor(ada);
     assert.strictEqual(d.status, 0, JSON.stringify(d.checks, null, 2));
@@ -76,7 +76,8 @@ describe('countersign doctor', function () {
       d.byCheck('policy')[0].message,
       /\.countersign\.json on origin\/main parses: protects main; 2 reviewer\(s\)/,
     );
-    assert.match(d.byCheck('agents')[0].message, /Claude Code: hooks connected/);
+    // newuser8 F3: only the file that holds the hooks (--local wrote no .claude/settings.json).
+    assert.strictEqual(d.byCheck('agents')[0].message, 'Claude Code: hooks connected (.claude/settings.local.json)');
     const text = ada.cli(['doctor']);
     assert.strictEqual(text.status, 0);
     assert.match(text.stdout, /Nothing to fix\./);
@@ -96,6 +97,8 @@ describe('countersign doctor', function () {
     assert.match(d.byCheck('policy')[0].message, /no \.countersign\.json on the policy branch main/);
     assert.match(d.byCheck('policy')[0].fix ?? '', /countersign policy init/);
     assert.strictEqual(d.byCheck('agents')[0].status, 'info');
+    // newuser8 F2: the personal placement, as install and init advise (shared files would pin this clone's paths).
+    assert.match(d.byCheck('agents')[0].fix ?? '', /^run `countersign agents connect --local` /);
     assert.strictEqual(d.byCheck('signing-key')[0].status, 'info');
     const text = repo.cli(['doctor']);
     assert.strictEqual(text.status, 1);
