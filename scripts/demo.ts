@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { shArg } from '../src/core/shellQuote';
+import { claudePayload, writeDemoTranscript } from './demoClaude';
 
 const CLI = path.resolve(process.env.COUNTERSIGN_OUT ?? 'dist', 'cli.js');
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
@@ -70,27 +71,6 @@ class Sandbox {
     fs.mkdirSync(path.dirname(path.join(this.dir, file)), { recursive: true });
     fs.writeFileSync(path.join(this.dir, file), content);
   }
-}
-
-function claudePayload(
-  repo: string,
-  transcript: string,
-  event: 'PreToolUse' | 'PostToolUse',
-  file: string,
-  content: string,
-): string {
-  // The shape Claude Code sends its PreToolUse/PostToolUse hooks on stdin.
-  return JSON.stringify({
-    session_id: '3f2a9c1e-demo-session',
-    transcript_path: transcript,
-    cwd: repo,
-    permission_mode: 'default',
-    hook_event_name: event,
-    tool_name: 'Write',
-    tool_use_id: 'toolu_demo1',
-    tool_input: { file_path: path.join(repo, file), content },
-    ...(event === 'PostToolUse' ? { tool_response: { filePath: path.join(repo, file), success: true } } : {}),
-  });
 }
 
 function person(root: string, name: string, email: string): NodeJS.ProcessEnv {
@@ -182,12 +162,8 @@ function main(): void {
   console.log('  (the first policy lands: before it there was nothing to protect)');
 
   step('Claude Code edits two files; its hooks record before/after checkpoints');
-  // Claude Code's hook payload names no model; its session transcript does.
-  const transcript = path.join(root, 'claude-transcript.jsonl');
-  fs.writeFileSync(
-    transcript,
-    JSON.stringify({ type: 'assistant', message: { role: 'assistant', model: 'claude-sonnet-4-5' } }) + '\n',
-  );
+  // Claude Code's hook payload names no model; its session transcript, kept in Claude's own folder, does.
+  const transcript = writeDemoTranscript(dana.env.HOME as string, dana.dir, 'claude-sonnet-4-5');
   const edits: Array<[string, string]> = [
     ['src/refund.py', 'def refund(order):\n    if not order.paid:\n        return 0\n    return order.total\n'],
     [
