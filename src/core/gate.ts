@@ -370,12 +370,15 @@ export function evaluateGate(input: GateInput): GateResult {
         );
       // Name only reviewers whose signature would still change the outcome: not those who already approved.
       const remaining = eligible.filter((r) => !decision.approvals.some((a) => samePerson(a.reviewer, r.email)));
+      // Too few eligible reviewers is said up front, not after the last of them approved (newuser8 F9).
       decision.reasons.push(
-        remaining.length > 0
-          ? `may approve: ${remaining.map(personLabel).join(', ')}`
-          : eligible.length > 0
-            ? `no other reviewer may approve: the policy lists ${eligible.length} eligible reviewer(s) and all have approved — add reviewers to ${POLICY_FILE} (through review) or lower the requirement`
-            : `nobody may approve: the policy lists no reviewer other than this commit's author/committer, and nobody approves their own change — to add a reviewer, have the reviewer being added author the ${POLICY_FILE} change that lists them (you then approve it), or list every reviewer in the first policy (countersign init / policy init --reviewer … --key …) before it reaches the branch (docs/rollout.md)`,
+        eligible.length > 0 && eligible.length < need.approvals
+          ? `can never pass as the policy stands: it needs ${need.approvals} approvals and the policy lists ${eligible.length} eligible reviewer(s) (${eligible.map(personLabel).join(', ')}; nobody approves their own change) — add reviewers to ${POLICY_FILE} (through review) or lower the requirement`
+          : remaining.length > 0
+            ? `may approve: ${remaining.map(personLabel).join(', ')}`
+            : eligible.length > 0
+              ? `no other reviewer may approve: the policy lists ${eligible.length} eligible reviewer(s) and all have approved — add reviewers to ${POLICY_FILE} (through review) or lower the requirement`
+              : `nobody may approve: the policy lists no reviewer other than this commit's author/committer, and nobody approves their own change — to add a reviewer, have the reviewer being added author the ${POLICY_FILE} change that lists them (you then approve it), or list every reviewer in the first policy (countersign init / policy init --reviewer … --key …) before it reaches the branch (docs/rollout.md)`,
       );
     }
   }

@@ -1,4 +1,5 @@
 import { personLabel, type CommitDecision, type GateResult } from './gate';
+import { cannotPass } from './unpassable';
 import { personKey, samePerson } from './approvalRules';
 import { shortSha } from './shortSha';
 
@@ -68,7 +69,14 @@ export function gateText(r: GateResult, who = 'countersign'): string {
       for (const i of c.ignored) out.push(`      - ${i}`);
     }
   }
-  if (r.approveCommand) {
+  if (r.approveCommand && blocked.length > 0 && blocked.every(cannotPass)) {
+    // No approval can unblock it: the only step is a policy change (the reasons above say which).
+    out.push('');
+    out.push('  What to do:');
+    out.push(
+      `    No reviewer can make ${blocked.length === 1 ? 'this commit' : 'these commits'} pass as the policy stands (see above): add reviewers to .countersign.json through review — the reviewer being added authors that change — or lower the requirement; then push again.`,
+    );
+  } else if (r.approveCommand) {
     const eligible = new Map<string, string>();
     for (const c of blocked) {
       for (const rv of c.eligibleReviewers) {
@@ -76,10 +84,12 @@ export function gateText(r: GateResult, who = 'countersign'): string {
           eligible.set(personKey(rv.email), personLabel(rv));
       }
     }
+    // Two approvals still missing is "ask 2 of: …", not "ask A or B" (newuser8 F15).
+    const more = Math.max(...blocked.map((c) => c.requiredApprovals - c.approvals.length));
     out.push('');
     out.push('  What to do:');
     out.push(
-      `    1. Push your branch somewhere the reviewer can fetch it (a feature branch or pull request), and ask ${eligible.size > 0 ? [...eligible.values()].join(' or ') : 'a reviewer listed in .countersign.json'} to review it.`,
+      `    1. Push your branch somewhere the reviewer can fetch it (a feature branch or pull request), and ask ${eligible.size === 0 ? 'a reviewer listed in .countersign.json' : more > 1 && eligible.size > 1 ? `${Math.min(more, eligible.size)} of ${[...eligible.values()].join(', ')}` : [...eligible.values()].join(' or ')} to review it.`,
     );
     out.push(`    2. The reviewer runs:  ${r.approveCommand}`);
     out.push('       (it signs the approval with their SSH key and pushes refs/notes/countersign)');

@@ -358,6 +358,12 @@ describe('evaluateGate (rules)', () => {
     assert.strictEqual(r.commits[0].ok, false);
     const mayApprove = r.commits[0].reasons.find((m) => m.startsWith('may approve'));
     assert.strictEqual(mayApprove, 'may approve: Carol <carol@example.com> (sre)');
+    assert.match(gateText(r), /and ask Carol <carol@example\.com> \(sre\) to review it/);
+    // newuser8 F15: with both still missing, "ask 2 of", not "ask Bob or Carol".
+    assert.match(
+      gateText(evaluateGate(input([del], []))),
+      /and ask 2 of Bob <bob@example\.com>, Carol <carol@example\.com> \(sre\) to review it/,
+    );
   });
 
   it('when every eligible reviewer has approved and more are required, it says the policy needs more reviewers', () => {
@@ -368,11 +374,19 @@ describe('evaluateGate (rules)', () => {
       ],
       author: { name: 'Carol', email: 'carol@example.com' },
     });
-    const r = evaluateGate(input([del], [approval(1, 'bob@example.com')]));
-    assert.match(
-      r.commits[0].reasons.join('\n'),
-      /no other reviewer may approve: the policy lists 1 eligible reviewer\(s\) and all have approved/,
-    );
+    // newuser8 F9: said up front (before anyone approved), and again after; the text drops "ask a reviewer".
+    // (Until session 9 this said "no other reviewer may approve … all have approved", and only afterwards.)
+    for (const approvals of [[], [approval(1, 'bob@example.com')]]) {
+      const r = evaluateGate(input([del], approvals));
+      assert.match(
+        r.commits[0].reasons.join('\n'),
+        /can never pass as the policy stands: it needs 2 approvals and the policy lists 1 eligible reviewer\(s\) \(Bob <bob@example\.com>; nobody approves their own change\) — add reviewers/,
+      );
+      assert.doesNotMatch(r.commits[0].reasons.join('\n'), /may approve/);
+      const text = gateText(r);
+      assert.match(text, /No reviewer can make this commit pass as the policy stands/);
+      assert.doesNotMatch(text, /The reviewer runs|to review it/);
+    }
   });
 
   it('a rejection at the same time as an approval wins (fail closed)', () => {
