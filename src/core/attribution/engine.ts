@@ -3,7 +3,7 @@ import { agentForCommand } from './agentNames';
 import { aiLabel, UNOBSERVED, type FileStats, type LineLabel } from './labels';
 import type { Line } from './line';
 import { isMultiLineInsertion, normalizeLineEndings, splitLinesWithEnds } from './lines';
-import { charCount, fromLines, lineAt, lineCount, toLines, treeText, type Tree } from './lineTree';
+import { charCount, fromLines, lineAt, lineCount, editDelta, toLines, treeText, type Tree } from './lineTree';
 import type { AgentObservation, EditObservation, Observation } from './observations';
 import { rewriteLines, stampedLine, type Stamp } from './relabel';
 import { applyChange, type ChangeMode, type TextChange } from './textEdit';
@@ -23,7 +23,16 @@ export interface EngineOptions {
 interface FileState {
   tree: Tree;
   readonly history: UndoHistory;
+  /**
+   * The token that lets a keystroke change `tree` in place (lineTree.ts): replaced by a fresh one whenever the
+   * tree, or a tree sharing its nodes, is kept anywhere (a whole undo state, an agent's snapshot).
+   */
+  owner: number;
 }
+
+/** Owner tokens: each is handed out once, so a kept tree's nodes never match a later owner. */
+let lastOwner = 0;
+const newOwner = () => ++lastOwner;
 
 /** An agent tool call between its `before` and `after` checkpoints. */
 interface ToolCall {
@@ -101,7 +110,7 @@ export class AttributionEngine {
     const lines = labels
       ? this.linesWithLabels(texts, labels)
       : texts.map((t) => stampedLine(t, { writer: this.writers.untracked, seq: 0 }, undefined, this.writers));
-    this.docs.set(file, { tree: fromLines(lines), history: new UndoHistory(this.opts.undoLimit) });
+    this.docs.set(file, { tree: fromLines(lines), history: new UndoHistory(this.opts.undoLimit), owner: newOwner() });
   }
 
   deleteFile(file: string): void {
@@ -160,9 +169,13 @@ export class AttributionEngine {
       const stamp = { writer: this.writers.untracked, seq: this.nextSeq() };
       const candidate = this.applyChanges(o, doc.tree, () => ({ kind: 'write', stamp }));
       doc.tree = o.reason === 'undo' ? doc.history.undo(doc.tree, candidate) : doc.history.redo(doc.tree, candidate);
+      doc.owner = newOwner(); // the history keeps the trees it passed over, which share nodes with this one
       return;
     }
-    const tree = this.applyChanges(o, doc.tree, (change) => this.modeFor(o.file, change, accepted));
+    // One change may go in place: its undo state is then the line it replaced. Several changes are applied to
+    // copies, since the state before the first must survive the later ones.
+    const owner = o.changes.length === 1 ? doc.owner : 0;
+    const tree = this.applyChanges(o, doc.tree, (change) => this.modeFor(o.file, change, accepted), owner);
     this.commit(doc, tree);
   }
 
@@ -187,7 +200,9 @@ export class AttributionEngine {
       if (!doc) this.setFile(file, content);
       else if (treeText(doc.tree) !== content)
         this.commit(doc, this.rewrite(doc.tree, content, this.stampFor(UNOBSERVED)));
-      call.snapshots.set(file, this.docs.get(file)!.tree);
+      const snapshot = this.docs.get(file)!;
+      call.snapshots.set(file, snapshot.tree);
+      snapshot.owner = newOwner(); // the snapshot keeps the tree as it is now
     }
     this.toolCalls.push(call);
   }
@@ -246,24 +261,31 @@ export class AttributionEngine {
   private doc(file: string): FileState {
     let doc = this.docs.get(file);
     if (!doc) {
-      doc = { tree: null, history: new UndoHistory(this.opts.undoLimit) };
+      doc = { tree: null, history: new UndoHistory(this.opts.undoLimit), owner: newOwner() };
       this.docs.set(file, doc);
     }
     return doc;
   }
 
+  /**
+   * Makes `tree` the file's state, undoably. After one replacement or splice (`tree` may then be `doc.tree`
+   * changed in place) the history keeps what it changed; otherwise the whole earlier tree, which shares nodes
+   * with the new one, so from then on nothing may change those in place.
+   */
   private commit(doc: FileState, tree: Tree): void {
-    if (tree === doc.tree) return;
-    doc.history.recordChange(doc.tree, tree);
+    const delta = editDelta(doc.tree, tree);
+    if (!delta && tree === doc.tree) return;
+    doc.history.recordChange(delta ?? doc.tree);
+    if (!delta) doc.owner = newOwner();
     doc.tree = tree;
   }
 
   /** Applies an edit's changes in order, each against the text the previous one left; all or nothing. */
-  private applyChanges(o: EditObservation, tree: Tree, mode: (c: TextChange) => ChangeMode): Tree {
+  private applyChanges(o: EditObservation, tree: Tree, mode: (c: TextChange) => ChangeMode, owner = 0): Tree {
     for (let i = 0; i < o.changes.length; i++) {
       const change = o.changes[i];
       try {
-        tree = applyChange(tree, change, mode(change), this.writers);
+        tree = applyChange(tree, change, mode(change), this.writers, owner);
       } catch (err) {
         if (!(err instanceof RangeError)) throw err;
         throw new CountersignError('input', `edit of ${o.file}, change ${i}: ${err.message}`);

@@ -162,6 +162,52 @@ export class RunBuilder {
   }
 }
 
+// spliceRuns' working array and its length, reused: a keystroke allocates only the exact-size result.
+const scratch: number[] = [];
+let used = 0;
+
+/** Appends a run to the working array, merging it with the last one when the attribute is the same. */
+function put(len: number, writer: WriterId, seq: number): void {
+  if (len <= 0) return;
+  if (used > 0 && scratch[used - 2] === writer && scratch[used - 1] === seq) scratch[used - 3] += len;
+  else {
+    scratch[used++] = len;
+    scratch[used++] = writer;
+    scratch[used++] = seq;
+  }
+}
+
+/**
+ * The runs of a line after characters [at, at + removed) are replaced by `inserted` characters that `writer`
+ * wrote at `seq`: what RunBuilder would give for the same pushes (neighbours with one attribute merged), for the
+ * keystroke, which cannot afford a builder and its spare room.
+ */
+export function spliceRuns(
+  runs: Runs,
+  at: number,
+  removed: number,
+  inserted: number,
+  writer: WriterId,
+  seq: number,
+): number[] {
+  used = 0;
+  const end = at + removed;
+  let pos = 0;
+  let placed = false;
+  for (let r = 0; r < runs.length; r += 3) {
+    const runEnd = pos + runs[r];
+    put(Math.min(runEnd, at) - pos, runs[r + 1], runs[r + 2]);
+    if (!placed && runEnd >= at) {
+      put(inserted, writer, seq);
+      placed = true;
+    }
+    put(runEnd - Math.max(pos, end), runs[r + 1], runs[r + 2]);
+    pos = runEnd;
+  }
+  if (!placed) put(inserted, writer, seq);
+  return scratch.slice(0, used);
+}
+
 /** The attribute of every character, for the rare per-character work (label-preserving transfers). */
 export function expandRuns(runs: Runs): { writers: Int32Array; seqs: Float64Array } {
   let total = 0;

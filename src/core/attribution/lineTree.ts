@@ -1,4 +1,7 @@
-import { LabelClass, type Line } from './line';
+import type { Line } from './line';
+import { adjust, copyOf, TreeNode } from './treeNode';
+
+export { TreeNode };
 
 /**
  * A persistent (immutable, path-copying) B+tree of lines: leaves hold up to LEAF_MAX lines, inner nodes up to
@@ -14,111 +17,13 @@ import { LabelClass, type Line } from './line';
  * - old roots stay valid after an edit, so an undo state is just a root kept in a list, and a polynomial hash
  *   of the text (computed on demand, cached per node, so only undo pays for it) lets undo recognise "this is
  *   exactly the text of that earlier state" without comparing whole texts.
+ * One exception to immutability, for the keystroke: `replaceAt` with an owner token changes in place the nodes
+ * that carry that token, which only nodes it copied earlier with the same token do (a "transient", as in
+ * Clojure's persistent vectors). The engine hands out a new token whenever anything else may keep its tree (an
+ * undo state kept whole, an agent's snapshot), so no kept tree ever sees a change; typing then copies each path
+ * once instead of on every keystroke, which was most of a keystroke's allocation and garbage collection.
  * All leaves are at the same depth. `null` is the empty tree.
  */
-export class TreeNode {
-  readonly lines: number;
-  readonly chars: number;
-  /** Lines per label class (`LabelClass` in line.ts). */
-  readonly ai: number;
-  readonly human: number;
-  readonly humanWasAi: number;
-  readonly untracked: number;
-  readonly agents: number;
-  /** The text's hashes, filled in by sameText when first needed (-1: not yet). */
-  h1 = -1;
-  h2 = -1;
-
-  /**
-   * A leaf when `kids` is null; then `items` holds its lines. `from` is the node this one copies with one
-   * item changed (`was` -> `now`, or for a leaf `wasLine` -> `nowLine`): its aggregates are then adjusted
-   * rather than summed again.
-   */
-  constructor(
-    readonly items: readonly Line[] | null,
-    readonly kids: readonly TreeNode[] | null,
-    from?: TreeNode,
-    was?: TreeNode,
-    now?: TreeNode,
-    wasLine?: Line,
-    nowLine?: Line,
-  ) {
-    if (from && wasLine && nowLine) {
-      // A leaf copying `from` with one line replaced (a keystroke), whose agent bits are not lost: adjusted.
-      const was = wasLine.labelClass,
-        now = nowLine.labelClass;
-      this.lines = from.lines;
-      this.chars = from.chars - wasLine.text.length + nowLine.text.length;
-      this.ai = from.ai + (now === LabelClass.Ai ? 1 : 0) - (was === LabelClass.Ai ? 1 : 0);
-      this.human = from.human + (now === LabelClass.Human ? 1 : 0) - (was === LabelClass.Human ? 1 : 0);
-      this.humanWasAi =
-        from.humanWasAi + (now === LabelClass.HumanWasAi ? 1 : 0) - (was === LabelClass.HumanWasAi ? 1 : 0);
-      this.untracked = from.untracked + (now === LabelClass.Untracked ? 1 : 0) - (was === LabelClass.Untracked ? 1 : 0);
-      this.agents = from.agents | nowLine.agentBit;
-      return;
-    }
-    if (from && was && now) {
-      this.lines = from.lines - was.lines + now.lines;
-      this.chars = from.chars - was.chars + now.chars;
-      this.ai = from.ai - was.ai + now.ai;
-      this.human = from.human - was.human + now.human;
-      this.humanWasAi = from.humanWasAi - was.humanWasAi + now.humanWasAi;
-      this.untracked = from.untracked - was.untracked + now.untracked;
-      // A mask cannot be subtracted: OR the children again only when the old child had bits the new one lacks.
-      let agents = from.agents | now.agents;
-      if ((was.agents & ~now.agents) !== 0) {
-        agents = 0;
-        for (const k of kids!) agents |= k.agents;
-      }
-      this.agents = agents;
-      return;
-    }
-    let lines = 0,
-      chars = 0,
-      ai = 0,
-      human = 0,
-      humanWasAi = 0,
-      untracked = 0,
-      agents = 0;
-    if (kids) {
-      for (const k of kids) {
-        lines += k.lines;
-        chars += k.chars;
-        ai += k.ai;
-        human += k.human;
-        humanWasAi += k.humanWasAi;
-        untracked += k.untracked;
-        agents |= k.agents;
-      }
-    } else {
-      for (const l of items!) {
-        chars += l.text.length;
-        agents |= l.agentBit;
-        switch (l.labelClass) {
-          case LabelClass.Ai:
-            ai++;
-            break;
-          case LabelClass.Human:
-            human++;
-            break;
-          case LabelClass.HumanWasAi:
-            humanWasAi++;
-            break;
-          default:
-            untracked++;
-        }
-      }
-      lines = items!.length;
-    }
-    this.lines = lines;
-    this.chars = chars;
-    this.ai = ai;
-    this.human = human;
-    this.humanWasAi = humanWasAi;
-    this.untracked = untracked;
-    this.agents = agents;
-  }
-}
 export type Tree = TreeNode | null;
 
 const LEAF_MAX = 32;
@@ -127,8 +32,8 @@ const NODE_MAX = 32;
 const LEAF_MIN = LEAF_MAX >> 2;
 const NODE_MIN = NODE_MAX >> 2;
 
-const leaf = (items: readonly Line[]) => new TreeNode(items, null);
-const inner = (kids: readonly TreeNode[]) => new TreeNode(null, kids);
+const leaf = (items: Line[]) => new TreeNode(items, null);
+const inner = (kids: TreeNode[]) => new TreeNode(null, kids);
 
 /** Cuts `items` into as few pieces of at most `max` as possible, of nearly equal size. */
 function chunk<T>(items: readonly T[], max: number): T[][] {
@@ -171,13 +76,15 @@ export function fromLines(lines: readonly Line[]): Tree {
   return lines.length === 0 ? null : rootOver(level(lines, true));
 }
 
-/** The tree with line `index` replaced: copies only the path to it (a keystroke inside one line). */
-export function replaceAt(t: Tree, index: number, line: Line): Tree {
+/**
+ * The tree with line `index` replaced: copies only the path to it (a keystroke inside one line), or with an
+ * `owner` token changes the path's nodes that token owns in place (see the module comment) and copies the rest
+ * with the token. Only the engine's current tree, which nothing else keeps, may be passed an owner.
+ */
+export function replaceAt(t: Tree, index: number, line: Line, owner = 0): Tree {
   if (!t || index < 0 || index >= t.lines) throw new RangeError(`line ${index} is outside the file`);
-  const next = replaceIn(t, index, line);
-  lastBefore = t;
-  lastAfter = next;
-  lastIndex = index;
+  const next = replaceIn(t, index, line, owner);
+  record(t, next, index, 1, undefined);
   return next;
 }
 
@@ -189,39 +96,72 @@ export class LineReplacement {
   ) {}
 }
 
-// The last replaceAt (module state, compared by identity only): its trees, line index and the line it replaced.
+/** A tree's `count` lines at `index` put back to `lines`: the earlier state of an edit that split or joined lines. */
+export class LineSplice {
+  constructor(
+    readonly index: number,
+    readonly count: number,
+    readonly lines: readonly Line[],
+  ) {}
+}
+
+/** What an edit changed, kept instead of the tree before it. */
+export type EditDelta = LineReplacement | LineSplice;
+
+/** The tree before the edit `delta` describes (a new tree; `t` is untouched). */
+export function undoDelta(t: Tree, delta: EditDelta): Tree {
+  return delta instanceof LineReplacement
+    ? replaceAt(t, delta.index, delta.line)
+    : splice(t, delta.index, delta.count, delta.lines);
+}
+
+/** Beyond this many lines removed, a splice's earlier state is better kept as the old tree than as its lines. */
+const SPLICE_DELTA_MAX = 256;
+
+// The last replaceAt or splice (module state, compared by identity only): its trees and how to undo it.
 let lastBefore: Tree = null,
   lastAfter: Tree = null,
   lastIndex = -1,
-  lastWas: Line | undefined;
+  lastWas: Line | undefined,
+  lastCount = 0,
+  lastRemoved: readonly Line[] | undefined;
 
-/** When `after` is `before` with one line replaced by the last `replaceAt` (a keystroke): how to get `before` back. */
-export function replacedLine(before: Tree, after: Tree): LineReplacement | undefined {
-  return before && lastBefore === before && lastAfter === after ? new LineReplacement(lastIndex, lastWas!) : undefined;
+/**
+ * When `after` came from `before` by the last `replaceAt` (a keystroke; the same root when it was changed in
+ * place) or `splice`: how to get `before` back. Answers once: the record is used up, so a later question about
+ * an unchanged tree cannot mistake that same edit for its own.
+ */
+export function editDelta(before: Tree, after: Tree): EditDelta | undefined {
+  const hit = lastBefore === before && lastAfter === after && (before !== null || after !== null);
+  lastBefore = lastAfter = null;
+  if (!hit) return undefined;
+  return lastRemoved ? new LineSplice(lastIndex, lastCount, lastRemoved) : new LineReplacement(lastIndex, lastWas!);
 }
 
-function replaceIn(n: TreeNode, index: number, line: Line): TreeNode {
-  if (!n.kids) {
-    const items = n.items!.slice();
-    const was = items[index];
-    items[index] = line;
-    lastWas = was;
-    // A keystroke's leaf: its aggregates adjusted for the one line, not summed again over the leaf.
-    return (was.agentBit & ~line.agentBit) === 0
-      ? new TreeNode(items, null, n, undefined, undefined, was, line)
-      : leaf(items);
+function record(before: Tree, after: Tree, index: number, count: number, removed: readonly Line[] | undefined): void {
+  lastBefore = before;
+  lastAfter = after;
+  lastIndex = index;
+  lastCount = count;
+  lastRemoved = removed;
+}
+
+function replaceIn(n: TreeNode, index: number, line: Line, owner: number): TreeNode {
+  const target = owner !== 0 && n.owner === owner ? n : copyOf(n, owner);
+  if (target.kids) {
+    const kids = target.kids;
+    const counts = target.counts!;
+    let i = 0;
+    while (index >= counts[i]) index -= counts[i++];
+    kids[i] = replaceIn(kids[i], index, line, owner);
+    target.sizes[i] = kids[i].chars;
+  } else {
+    lastWas = target.items![index];
+    target.items![index] = line;
+    target.sizes[index] = line.text.length;
   }
-  const kids = n.kids.slice();
-  for (let i = 0; i < kids.length; i++) {
-    const k = kids[i];
-    if (index < k.lines) {
-      const now = replaceIn(k, index, line);
-      kids[i] = now;
-      return new TreeNode(null, kids, n, k, now);
-    }
-    index -= k.lines;
-  }
-  throw new RangeError('unreachable: line index past the node');
+  adjust(target, lastWas!, line);
+  return target;
 }
 
 /** Replaces `deleteCount` lines at `index` with `insert`. */
@@ -231,8 +171,11 @@ export function splice(t: Tree, index: number, deleteCount: number, insert: read
   deleteCount = Math.max(0, Math.min(deleteCount, count - index));
   if (deleteCount === 1 && insert.length === 1) return replaceAt(t, index, insert[0]);
   if (deleteCount === 0 && insert.length === 0) return t;
-  if (!t) return fromLines(insert);
-  return rootOver(spliceIn(t, index, deleteCount, insert));
+  const removed = deleteCount <= SPLICE_DELTA_MAX ? linesBetween(t, index, index + deleteCount) : undefined;
+  const next = t ? rootOver(spliceIn(t, index, deleteCount, insert)) : fromLines(insert);
+  if (removed) record(t, next, index, insert.length, removed);
+  else lastBefore = lastAfter = null;
+  return next;
 }
 
 /** The nodes (of `n`'s height; possibly none, possibly several) that replace `n` after the splice. */
@@ -299,39 +242,54 @@ export function lineAt(t: Tree, index: number): Line {
   let n = t;
   if (!n || index < 0 || index >= n.lines) throw new RangeError(`line ${index} is outside the file`);
   while (n.kids) {
-    const kids: readonly TreeNode[] = n.kids;
+    const counts = n.counts!;
     let i = 0;
-    while (index >= kids[i].lines) index -= kids[i++].lines;
-    n = kids[i];
+    while (index >= counts[i]) index -= counts[i++];
+    n = n.kids[i];
   }
   return n.items![index];
 }
 
-/** The line containing character `offset` (which must be < charCount), its index and where it starts. */
-export function locate(t: Tree, offset: number): { index: number; start: number; line: Line } {
+/** Where `locate` found a character: the line, its index and where it starts. */
+export interface Located {
+  index: number;
+  start: number;
+  line: Line;
+}
+
+/**
+ * The line containing character `offset` (which must be < charCount), its index and where it starts; written
+ * into `into` when given (the keystroke's path reuses one object rather than allocate one per keystroke).
+ */
+export function locate(t: Tree, offset: number, into?: Located): Located {
   let n = t;
   if (!n || offset < 0 || offset >= n.chars) throw new RangeError(`offset ${offset} is outside the file`);
   let index = 0,
     start = 0;
   while (n.kids) {
-    const kids: readonly TreeNode[] = n.kids;
+    const sizes = n.sizes;
     let i = 0;
-    while (offset >= kids[i].chars) {
-      offset -= kids[i].chars;
-      start += kids[i].chars;
-      index += kids[i].lines;
+    while (offset >= sizes[i]) {
+      offset -= sizes[i];
+      start += sizes[i];
+      index += n.counts![i];
       i++;
     }
-    n = kids[i];
+    n = n.kids[i];
   }
-  const items = n.items!;
+  const sizes = n.sizes;
   let i = 0;
-  while (offset >= items[i].text.length) {
-    offset -= items[i].text.length;
-    start += items[i].text.length;
+  while (offset >= sizes[i]) {
+    offset -= sizes[i];
+    start += sizes[i];
     i++;
   }
-  return { index: index + i, start, line: items[i] };
+  const items = n.items!;
+  if (!into) return { index: index + i, start, line: items[i] };
+  into.index = index + i;
+  into.start = start;
+  into.line = items[i];
+  return into;
 }
 
 /** Lines [from, to) in order, visiting only the nodes on the way: O(log n + count). */

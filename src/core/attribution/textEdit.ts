@@ -1,6 +1,16 @@
-import { RunBuilder, makeLine, type Line } from './line';
+import { RunBuilder, makeLine, spliceRuns, type Line } from './line';
 import { endsWithLineBreak, leadingLineBreak, splitLinesWithEnds } from './lines';
-import { charCount, lineAt, lineCount, linesBetween, locate, replaceAt, splice, type Tree } from './lineTree';
+import {
+  charCount,
+  lineAt,
+  lineCount,
+  linesBetween,
+  locate,
+  replaceAt,
+  splice,
+  type Located,
+  type Tree,
+} from './lineTree';
 import { rewriteLines, type Stamp } from './relabel';
 import type { WriterTable } from './writers';
 
@@ -11,9 +21,10 @@ export type ChangeMode = { kind: 'write'; stamp: Stamp } | { kind: 'keep' };
 
 /**
  * Applies one editor change to a file's tree, touching only the lines the change overlaps (plus the line that
- * follows when a line break is removed): O(log n + size of the change) whatever the file's length.
+ * follows when a line break is removed): O(log n + size of the change) whatever the file's length. `owner`: the
+ * token that may change the tree in place (lineTree.ts `replaceAt`), given only for a tree nothing else keeps.
  */
-export function applyChange(tree: Tree, change: TextChange, mode: ChangeMode, writers: WriterTable): Tree {
+export function applyChange(tree: Tree, change: TextChange, mode: ChangeMode, writers: WriterTable, owner = 0): Tree {
   const total = charCount(tree);
   const { offset, length } = change;
   if (offset + length > total) {
@@ -22,6 +33,10 @@ export function applyChange(tree: Tree, change: TextChange, mode: ChangeMode, wr
     );
   }
   if (length === 0 && change.text === '') return tree;
+  if (mode.kind === 'write' && offset < total) {
+    const typed = keystroke(tree, change, mode.stamp, writers, owner);
+    if (typed !== undefined) return typed;
+  }
   const count = lineCount(tree);
 
   // The region: from the line holding `offset` through the line holding the character just after the change,
@@ -85,7 +100,7 @@ export function applyChange(tree: Tree, change: TextChange, mode: ChangeMode, wr
     runs.pushSlice(regionRuns, lo + length, insertAt);
     runs.push(text.length, mode.stamp.writer, mode.stamp.seq);
     runs.pushSlice(regionRuns, insertAt, regionText.length);
-    return replaceAt(tree, first, makeLine(newText, runs.build(), writers));
+    return replaceAt(tree, first, makeLine(newText, runs.build(), writers), owner);
   }
   const newTexts = splitLinesWithEnds(newText);
   let lines: Line[];
@@ -111,6 +126,32 @@ export function applyChange(tree: Tree, change: TextChange, mode: ChangeMode, wr
     }
   }
   return splice(tree, first, end - first, lines);
+}
+
+// keystroke's lookup result, reused (the keystroke path allocates only what the new line keeps).
+const found: Located = { index: 0, start: 0, line: undefined as unknown as Line };
+
+/**
+ * The usual keystroke, done with as little work and allocation as it can be: a change inside one line that types
+ * no line break and leaves the line's last character (its line break) alone, so the line stays one line. The
+ * line keeps its neighbours' runs; the typed characters get `stamp`. Undefined when the change is not that.
+ */
+function keystroke(
+  tree: Tree,
+  change: TextChange,
+  stamp: Stamp,
+  writers: WriterTable,
+  owner: number,
+): Tree | undefined {
+  const { offset, length, text } = change;
+  if (text.indexOf('\n') >= 0) return undefined;
+  const { index, start, line } = locate(tree, offset, found);
+  found.line = undefined as unknown as Line; // the reused object must not keep a line alive
+  const at = offset - start;
+  if (at + length >= line.text.length) return undefined;
+  const newText = line.text.slice(0, at) + text + line.text.slice(at + length);
+  const runs = spliceRuns(line.runs, at, length, text.length, stamp.writer, stamp.seq);
+  return replaceAt(tree, index, makeLine(newText, runs, writers), owner);
 }
 
 function concatRuns(lines: readonly Line[]): number[] {

@@ -1,4 +1,4 @@
-import { LineReplacement, replaceAt, replacedLine, type Tree } from './lineTree';
+import { LineReplacement, LineSplice, undoDelta, type EditDelta, type Tree } from './lineTree';
 import { sameText } from './treeHash';
 
 /**
@@ -8,14 +8,14 @@ import { sameText } from './treeHash';
  * earlier state whose text is exactly the text the undo produced. Its labels are then exactly the labels that
  * text had; redo likewise.
  *
- * A keystroke's earlier state is kept as a delta, the one line the next newer state replaced (a
- * `LineReplacement`, which `replaceAt`, the keystroke's path, leaves for it), not as the old root: a root keeps
- * its copied path alive, about 1 KB of tree nodes per state, so a thousand states of a file cost a megabyte
- * that every young-generation collection had to copy. An undo rebuilds the states it passes over from the
- * newest one down (`replaceAt` with the kept line gives back the very same lines, so the same labels).
- * Any other change (lines added or removed, several lines changed) keeps the whole earlier tree. Invariant: an
- * undo entry that is a delta is relative to the entry above it, or to the current tree for the top entry;
- * redo entries are always whole trees.
+ * An edit's earlier state is kept as a delta — what the next newer state changed: the one line a keystroke
+ * replaced (`LineReplacement`), the lines an edit that split or joined lines removed (`LineSplice`), both left by
+ * the tree operation itself (lineTree.ts `editDelta`) — not as the old root: a root keeps its copied path alive,
+ * about 1 KB of tree nodes per state, and it shares nodes with the current tree, which then may no longer be
+ * changed in place (lineTree.ts). An undo rebuilds the states it passes over from the newest one down (putting
+ * the kept lines back gives the very same lines, so the same labels). An edit of several changes, or a whole
+ * rewrite, keeps the whole earlier tree. Invariant: an undo entry that is a delta is relative to the entry above
+ * it, or to the current tree for the top entry; redo entries are always whole trees.
  */
 export class UndoHistory {
   private undoStates: Entry[] = [];
@@ -24,9 +24,12 @@ export class UndoHistory {
   /** `limit`: the most states kept; after trimming, at least three quarters of that remain. */
   constructor(private readonly limit = 1000) {}
 
-  /** An ordinary change replaced `previous` with `next`: it can be undone, and the redo branch is gone. */
-  recordChange(previous: Tree, next: Tree): void {
-    this.undoStates.push(replacedLine(previous, next) ?? previous);
+  /**
+   * An ordinary change left the state before it: the whole earlier tree, or what the change replaced (lineTree.ts
+   * `editDelta`). It can be undone, and the redo branch is gone.
+   */
+  recordChange(previous: Tree | EditDelta): void {
+    this.undoStates.push(previous);
     // Forget the oldest states a quarter at a time, so the cost of trimming is O(1) per edit. Deltas point
     // only upwards (to newer states), so dropping the oldest never breaks the chain.
     if (this.undoStates.length > this.limit)
@@ -45,7 +48,7 @@ export class UndoHistory {
     let state = current;
     for (let i = this.undoStates.length - 1; i >= 0; i--) {
       const entry = this.undoStates[i];
-      state = entry instanceof LineReplacement ? replaceAt(state, entry.index, entry.line) : entry;
+      state = entry instanceof LineReplacement || entry instanceof LineSplice ? undoDelta(state, entry) : entry;
       if (sameText(state, candidate)) return this.adopt(this.undoStates, this.redoStates, i, current, passed, state);
       passed.push(state);
     }
@@ -81,4 +84,4 @@ export class UndoHistory {
 }
 
 /** An undo entry: a whole tree, or the entry above it with one line put back. */
-type Entry = Tree | LineReplacement;
+type Entry = Tree | EditDelta;

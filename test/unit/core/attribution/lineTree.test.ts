@@ -3,15 +3,18 @@ import * as fc from 'fast-check';
 import { uniformLine } from '../../../../src/core/attribution/line';
 import {
   charCount,
+  editDelta,
   fromLines,
   lineAt,
   lineCount,
   linesBetween,
   locate,
+  replaceAt,
   splice,
   toLines,
   treeDepth,
   treeText,
+  undoDelta,
   type Tree,
 } from '../../../../src/core/attribution/lineTree';
 import { sameText } from '../../../../src/core/attribution/treeHash';
@@ -106,6 +109,56 @@ describe('lineTree (persistent B+tree of lines)', () => {
         },
       ),
       { numRuns: 60 },
+    );
+  });
+
+  it('an owner changes only its own nodes in place: every tree kept before stays as it was', () => {
+    // Lines of three writers (two agents), so class counts and agent masks move with the replacements.
+    const ai1 = writers.intern({ kind: 'ai', agent: 'codex' });
+    const ai2 = writers.intern({ kind: 'ai', agent: 'cursor' });
+    const who = [writers.human, ai1, ai2];
+    const line = (i: number, w: number) => uniformLine(`v${i}\n`, who[w % 3], 1, writers);
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant('type' as const), at: fc.nat(), w: fc.nat(5) }),
+      fc.record({ kind: fc.constant('keep' as const) }),
+      fc.record({ kind: fc.constant('splice' as const), at: fc.nat(), del: fc.nat(3), w: fc.nat(5) }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2500 }), fc.array(step, { maxLength: 40 }), (size, steps) => {
+        let tree: Tree = fromLines(Array.from({ length: size }, (_, i) => line(i, i)));
+        let owner = 1;
+        const kept: Array<[Tree, string]> = [[tree, treeText(tree)]];
+        for (const s of steps) {
+          if (lineCount(tree) === 0) break;
+          const at = 'at' in s ? s.at % lineCount(tree) : 0;
+          if (s.kind === 'keep') {
+            kept.push([tree, treeText(tree)]);
+            owner++; // what the engine does when a tree is kept
+          } else if (s.kind === 'type') {
+            const next = replaceAt(tree, at, line(at + 7, s.w), owner);
+            const delta = editDelta(tree, next);
+            assert.ok(delta, 'a replacement leaves its delta');
+            tree = next;
+          } else {
+            const before = treeText(tree);
+            const next = splice(tree, at, s.del, [line(at, s.w), line(at + 1, s.w + 1)]);
+            const delta = editDelta(tree, next);
+            assert.ok(delta, 'a splice leaves its delta');
+            assert.strictEqual(treeText(undoDelta(next, delta)), before, 'the delta gives the earlier text back');
+            tree = next;
+          }
+        }
+        for (const [t, text] of kept) assert.strictEqual(treeText(t), text, 'a kept tree is untouched');
+        const fresh = fromLines(toLines(tree))!;
+        for (const k of ['lines', 'chars', 'ai', 'human', 'humanWasAi', 'untracked', 'agents'] as const)
+          assert.strictEqual(tree![k], fresh[k], `aggregate ${k} after in-place changes`);
+        let start = 0;
+        toLines(tree).forEach((l, i) => {
+          if (i % 13 === 0) assert.deepStrictEqual(locate(tree, start), { index: i, start, line: l });
+          start += l.text.length;
+        });
+      }),
+      { numRuns: 150 },
     );
   });
 
