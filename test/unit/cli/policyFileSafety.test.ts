@@ -41,11 +41,10 @@ describe('policy file: duplicate keys and a symlinked work-tree policy', functio
     it('refuses a work-tree policy that is a symlink to /dev/zero at once, naming the fix', () => {
       fs.rmSync(path.join(repo.dir, '.countersign.json'), { force: true });
       fs.symlinkSync('/dev/zero', path.join(repo.dir, '.countersign.json'));
-      const started = Date.now();
+      // A CLI that read /dev/zero would never answer: the child's own timeout kills it, with no exit status 2.
       const r = repo.cli(['policy', 'check']);
       assert.strictEqual(r.status, 2, r.stdout + r.stderr);
       assert.match(r.stderr, /\.countersign\.json is not a regular file .*policy init --force/);
-      assert.ok(Date.now() - started < 30_000, 'policy check read /dev/zero');
     });
   });
 

@@ -277,10 +277,12 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
     );
   });
 
-  it('fetching from an unreachable remote fails in bounded time with remoteUnreachable', async () => {
+  it('fetching from an unreachable remote fails in bounded time with remoteUnreachable', async function () {
+    // The "ssh" below answers after 20 s and the fetch is bounded at 1.5 s: without the bound this test runs
+    // past its own 20 s timeout. No wall-clock assertion (those flake under load).
+    this.timeout(20_000);
     const reviewer = cloneAs('Rita Reviewer', 'rita@example.com');
     reviewer.git('remote', 'add', 'slow', 'ssh://countersign.invalid/repo.git');
-    const started = Date.now();
     await assert.rejects(
       inRepo(reviewer, async () => {
         process.env.GIT_SSH_COMMAND = 'sleep 20;';
@@ -288,7 +290,6 @@ describe('approvals: approve/reject through the CLI with real keys and remotes',
       }),
       (e: unknown) => (e as { reason?: string }).reason === 'remoteUnreachable',
     );
-    assert.ok(Date.now() - started < 8_000, `took ${Date.now() - started} ms`);
   });
 
   it('a remote without approvals yet is not an error', async () => {
