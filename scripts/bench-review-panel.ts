@@ -1,7 +1,10 @@
 /**
  * How long the review panel takes to refresh (src/app/reviewSnapshot.ts: the developer's gate plus every
  * unmerged remote branch judged by verifyRange) as the number of fetched branches grows. A real bare origin
- * with a policy on main, N feature branches of C commits each, a reviewer clone that fetched them.
+ * with a policy on main, N feature branches of C commits each, a reviewer clone that fetched them. Each round
+ * times a cold refresh (nothing kept from an earlier one: the first, or the one after a fetch that moved every
+ * branch; `refreshSeconds`) and then a warm one (the same refs again: what refreshCache.ts keeps is reused;
+ * `warmRefreshSeconds`), with five `git rev-parse HEAD` starts as the baseline in the same round.
  * Usage: node dist/scripts/bench-review-panel.js [--branches N] [--commits C] [--rounds R] [--json] [--list-processes]
  */
 import { execFileSync } from 'child_process';
@@ -11,6 +14,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { repoView } from '../src/core/panel/viewModel';
 import { repoSnapshot } from '../src/app/reviewSnapshot';
+import { forgetKeptAnswers } from '../src/git/refreshCache';
 import { median } from './bench/stats';
 import { benchGitEnv } from './bench/gitEnv';
 
@@ -101,28 +105,41 @@ function gitStartMs(): Promise<number> {
 
 async function main(): Promise<void> {
   const times: number[] = [];
+  const warm: number[] = [];
   const starts: number[] = [];
   let listed = 0;
   let processes = 0;
-  for (let run = 0; run < ROUNDS; run++) {
-    // The baseline, in the same rounds: a refresh is worth so many git process starts at this load.
-    for (let i = 0; i < 5; i++) starts.push(await gitStartMs());
+  let warmProcesses = 0;
+  const refresh = async (into: number[]) => {
     const before = gitProcesses;
     const t0 = process.hrtime.bigint();
     refreshStarted = t0;
     const view = repoView(await repoSnapshot(bo, { maxBranches: BRANCHES }));
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    processes = gitProcesses - before;
-    listed = view.review.reduce((n, b) => n + b.commits.length, 0);
+    into.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    const n = view.review.reduce((k, b) => k + b.commits.length, 0);
+    if (into === times) listed = n;
+    else if (n !== listed) throw new Error(`the warm refresh listed ${n} commits, the cold one ${listed}`);
+    return gitProcesses - before;
+  };
+  for (let run = 0; run < ROUNDS; run++) {
+    // The baseline, in the same rounds: a refresh is worth so many git process starts at this load.
+    for (let i = 0; i < 5; i++) starts.push(await gitStartMs());
+    forgetKeptAnswers();
+    if (listProcesses) say('cold refresh:');
+    processes = await refresh(times);
+    if (listProcesses) say('warm refresh (the same refs):');
+    warmProcesses = await refresh(warm);
   }
   times.sort((a, b) => a - b);
+  warm.sort((a, b) => a - b);
   const med = median(times);
+  const warmMed = median(warm);
   const start = median(starts);
   say(
-    `baseline: one git process (rev-parse HEAD) ${start.toFixed(1)} ms, median of ${starts.length}; refresh = ${(med / start).toFixed(1)} of them`,
+    `baseline: one git process (rev-parse HEAD) ${start.toFixed(1)} ms, median of ${starts.length}; cold refresh = ${(med / start).toFixed(1)} of them, warm ${(warmMed / start).toFixed(1)}`,
   );
   say(
-    `repoSnapshot: ${BRANCHES} branches, ${listed} commits awaiting review listed; median ${med.toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[times.length - 1].toFixed(0)}) over ${ROUNDS} runs, ${(med / BRANCHES).toFixed(1)} ms per branch; ${processes} git processes per refresh; load ${os.loadavg()[0].toFixed(1)}`,
+    `repoSnapshot: ${BRANCHES} branches, ${listed} commits awaiting review listed; cold median ${med.toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times[times.length - 1].toFixed(0)}), ${processes} git processes; warm (same refs) median ${warmMed.toFixed(0)} ms (min ${warm[0].toFixed(0)}, max ${warm[warm.length - 1].toFixed(0)}), ${warmProcesses} git processes; ${ROUNDS} rounds; load ${os.loadavg()[0].toFixed(1)}`,
   );
   // Each branch's first commit says ai=0 and needs no review; the others do.
   if (listed !== BRANCHES * (COMMITS - 1))
@@ -134,10 +151,14 @@ async function main(): Promise<void> {
         branches: BRANCHES,
         commits: listed,
         gitProcesses: processes,
+        warmRefreshSeconds: warmMed / 1000,
+        warmGitProcesses: warmProcesses,
         gitStartMs: start,
         refreshVsGitStart: med / start,
+        warmRefreshVsGitStart: warmMed / start,
         load: os.loadavg()[0],
         runs: times.map((t) => t / 1000),
+        warmRuns: warm.map((t) => t / 1000),
       }) + '\n',
     );
   fs.rmSync(tmp, { recursive: true, force: true });

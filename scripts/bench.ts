@@ -137,10 +137,18 @@ function main(): void {
     });
   if (wanted('report')) sub('report', 'bench-report.js', { seconds5k: 'seconds5k', peakMb: 'peakMb' }, ['5000']);
   if (wanted('panel'))
-    sub('panel', 'bench-review-panel.js', { refreshSeconds: 'refreshSeconds' }, [
-      '--rounds',
-      String(Math.max(3, rounds)),
-    ]);
+    sub(
+      'panel',
+      'bench-review-panel.js',
+      {
+        refreshSeconds: 'refreshSeconds',
+        warmRefreshSeconds: 'warmRefreshSeconds',
+        gitProcesses: 'gitProcesses',
+        warmGitProcesses: 'warmGitProcesses',
+        refreshVsGitStart: 'refreshVsGitStart',
+      },
+      ['--rounds', String(Math.max(3, rounds))],
+    );
   if (wanted('activation')) {
     const before = figures.extension;
     sub('extension', 'bench-activation.js', { activationMs: 'activationMs', servicesMs: 'servicesMs' }, [
@@ -186,7 +194,10 @@ const TARGETS: Array<[string, string, string, ((v: number) => boolean)?]> = [
   ['extension.servicesMs', 'then loading + composing the services bundle (same host)', 'ms'],
   ['report.seconds5k', 'report over 5,000 commits', 's'],
   ['report.peakMb', 'report peak memory', 'MB', (v) => v <= 300],
-  ['panel.refreshSeconds', 'review panel refresh, 30 branches × 5 commits', 's', (v) => v <= 1],
+  ['panel.refreshSeconds', 'review panel refresh, 30 branches × 5 commits (cold)', 's', (v) => v <= 1],
+  ['panel.warmRefreshSeconds', 'the same refresh again, refs unchanged', 's', (v) => v <= 1],
+  ['panel.gitProcesses', 'git processes per cold refresh', ''],
+  ['panel.warmGitProcesses', 'git processes per warm refresh', ''],
 ];
 
 function printTable(f: Figures): void {

@@ -7,6 +7,7 @@ import { BranchReadAhead } from '../git/branchReadAhead';
 import { MAX_COMMITS } from '../git/gateInput';
 import { gitConfig, runGit, startSnapshotListings, withGitReadCache } from '../git/gitRunner';
 import { hookTakeover } from '../git/hookTakeover';
+import { keptAnswer } from '../git/refreshCache';
 import { fetchNotes } from '../git/notesSync';
 import { remoteBranches } from '../git/remoteBranches';
 import { remoteDefaultBranch } from '../git/policyBranch';
@@ -82,6 +83,28 @@ async function unmergedBranches(
   max: number,
 ): Promise<Array<{ branch: string; sha: string }>> {
   const prefix = `refs/remotes/${remote}/`;
+  // Fixed by the remote's branch tips (the order is their commits' dates): a refresh that finds the same
+  // tips reuses the answer (refreshCache.ts). Within a snapshot the tips come from its ref listing.
+  const candidates = await keptAnswer(
+    cwd,
+    'unmergedBranches',
+    async () => [
+      prefix,
+      target,
+      max,
+      (await runGit(['for-each-ref', '--format=%(objectname) %(refname)', prefix], { cwd })).stdout,
+    ],
+    () => listUnmerged(cwd, prefix, target, max),
+  );
+  return candidates.map((b) => ({ ...b }));
+}
+
+async function listUnmerged(
+  cwd: string,
+  prefix: string,
+  target: string,
+  max: number,
+): Promise<Array<{ branch: string; sha: string }>> {
   const r = await runGit(
     [
       'for-each-ref',
@@ -126,7 +149,7 @@ export async function reviewQueue(
   const targetTip = (await remoteBranches(cwd, remote)).find((b) => b.branch === target)?.sha;
   const readAhead =
     targetTip && candidates.length > 0
-      ? await BranchReadAhead.read(
+      ? await BranchReadAhead.readCached(
           cwd,
           candidates.map((b) => b.sha),
           targetTip,

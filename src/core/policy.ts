@@ -98,6 +98,12 @@ export function policyWarnings(p: Policy): string[] {
     for (const role of t.roles)
       if (!roles.has(role)) out.push(`tier '${t.name}' needs role '${role}' but no reviewer has it.`);
   }
+  // Nobody approves their own change, so a reviewer's own commit is approvable only by the others (newuser8 F8/F9).
+  const most = Math.max(p.approvals, ...p.tiers.map((t) => t.approvals));
+  if (p.reviewers.length > 0 && p.reviewers.length <= most)
+    out.push(
+      `nobody approves their own change, so with ${p.reviewers.length} reviewer(s) a reviewer's own commit that needs ${most} approval(s) can never pass: list at least ${most + 1} reviewers.`,
+    );
   return out;
 }
 

@@ -13,6 +13,8 @@ import type { GitResult, GitRunOptions } from './gitRunner';
  * - `for-each-ref --format=%(objectname) %(refname) PREFIX/` from the same ref listing;
  * - `rev-parse` of the repository's own facts (`--absolute-git-dir`, `--show-object-format`, resolveRepo's
  *   folders, `--verify --quiet HEAD^{commit}`) from one `git rev-parse` asking them all;
+ * - a branch's upstream (`for-each-ref --format=%(upstream:remotename)%00%(upstream:remoteref) REF`) from the
+ *   config listing and the ref listing;
  * - `symbolic-ref --quiet [--short] HEAD` from one `git symbolic-ref --quiet HEAD` (and the ref listing, for
  *   whether the short name would be ambiguous).
  * Each answer is the one git would give (same stdout and exit code: git's key and ref resolution rules are
@@ -64,6 +66,16 @@ export function batchedAnswer(
     );
   if (sub === 'symbolic-ref' && args.length === 3 && a === '--quiet' && isFullRef(b))
     return refTable(opts.cwd, cache, run).then((refs) => refs && symbolicRef(refs, b));
+  if (
+    sub === 'for-each-ref' &&
+    args.length === 3 &&
+    a === UPSTREAM_FORMAT &&
+    b.startsWith('refs/heads/') &&
+    isFullRef(b)
+  )
+    return Promise.all([configEntries(opts.cwd, cache, run), refTable(opts.cwd, cache, run)]).then(
+      ([entries, refs]) => entries && refs && upstreamOf(entries, refs, b),
+    );
   if (sub === 'remote' && args.length === 1)
     return configEntries(opts.cwd, cache, run).then((entries) => entries && remoteNames(entries));
   if (sub === 'for-each-ref' && args.length === 3 && a === OID_AND_NAME && isRefPrefix(b))
@@ -213,6 +225,46 @@ function refTable(cwd: string, cache: Cache, run: Run): Promise<RefTable | undef
 }
 
 const OID_AND_NAME = '--format=%(objectname) %(refname)';
+const UPSTREAM_FORMAT = '--format=%(upstream:remotename)%00%(upstream:remoteref)';
+
+/**
+ * `git for-each-ref --format=%(upstream:remotename)%00%(upstream:remoteref) refs/heads/NAME`: nothing when the
+ * branch does not exist; else, when it has an upstream — branch.NAME.remote (the last) and branch.NAME.merge
+ * (the first) set, and that ref mapped by one of the remote's fetch refspecs — the two, else two empty fields.
+ * Left to git: a remote of `.`, a remote without fetch refspecs in the config (git also reads the legacy
+ * .git/remotes files), negative or unusual refspecs, and refs below the name (for-each-ref matches them too).
+ */
+function upstreamOf(entries: ConfigEntry[], refs: RefTable, ref: string): BatchedAnswer | undefined {
+  if (!refs.complete) return undefined;
+  for (const name of refs.keys()) if (name.startsWith(`${ref}/`)) return undefined;
+  if (!refs.has(ref)) return { stdout: '', code: 0 };
+  const branch = ref.slice('refs/heads/'.length);
+  const values = (key: string) => entries.filter((e) => e.key === key).map((e) => e.value);
+  const remotes = values(`branch.${branch}.remote`);
+  const merges = values(`branch.${branch}.merge`);
+  if (remotes.includes(null) || merges.includes(null)) return undefined; // git refuses a key without a value
+  const none = { stdout: '\0\n', code: 0 };
+  const remote = remotes[remotes.length - 1];
+  const merge = merges[0];
+  if (remote === undefined || remote === null || merge === undefined || merge === null) return none;
+  if (remote === '.') return undefined;
+  const fetch = values(`remote.${remote}.fetch`);
+  if (fetch.length === 0) return undefined;
+  let tracked = false;
+  for (const spec of fetch) {
+    const m = spec === null ? null : /^\+?([^:^*]*)(\*?)([^:*]*):(.+)$/.exec(spec);
+    if (!m) return undefined;
+    const [, before, star, after] = m;
+    const src = merge;
+    if (
+      star
+        ? src.length >= before.length + after.length && src.startsWith(before) && src.endsWith(after)
+        : src === before + after
+    )
+      tracked = true;
+  }
+  return tracked ? { stdout: `${remote}\0${merge}\n`, code: 0 } : none;
+}
 
 function isRefPrefix(p: string): boolean {
   return p.endsWith('/') && isFullRef(p.slice(0, -1));

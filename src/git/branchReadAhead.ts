@@ -4,8 +4,9 @@ import { readCommitRange } from './commitLog';
 import { runGit } from './gitRunner';
 import { isPartialClone, noLazyFetchEnv } from './missingObjects';
 import { lossesFrom } from './netChange';
-import { AI_NOTES_REF, readNotes } from './notesReader';
+import { AI_NOTES_REF, notesTip, readNotes } from './notesReader';
 import { stablePatchIds } from './patchId';
+import { keptAnswer } from './refreshCache';
 
 /**
  * The review panel judges up to 30 branches of a remote, each as a merge into the same target, with the
@@ -68,6 +69,19 @@ export class BranchReadAhead {
     return new BranchReadAhead(cwd, base, maxCommits, commitHeads, policyEntries, counts, chains, notes);
   }
 
+  /**
+   * BranchReadAhead.read, reused while nothing it read can have changed (refreshCache.ts): what it reads is
+   * fixed by the object ids of the heads and the base, except the notes, which follow refs/notes/ai's tip.
+   */
+  static async readCached(cwd: string, heads: string[], base: string, maxCommits: number): Promise<BranchReadAhead> {
+    return keptAnswer(
+      cwd,
+      'readAhead',
+      async () => [base, maxCommits, (await notesTip(cwd, AI_NOTES_REF)) ?? '', ...[...new Set(heads)].sort()],
+      () => BranchReadAhead.read(cwd, heads, base, maxCommits),
+    );
+  }
+
   /** `oid` is a commit here (what `rev-parse --verify OID^{commit}` and `cat-file -e OID` answer for it). */
   isCommit(oid: string): boolean {
     return this.commitHeads.has(oid);
@@ -112,8 +126,12 @@ export class BranchReadAhead {
    */
   async loss(from: string, head: string): Promise<ChangedFile[] | undefined> {
     if (from !== this.base || !this.chains.has(head)) return undefined;
-    this.lossRun ??= lossesFrom(this.cwd, this.base, [...this.chains.keys()]);
-    return (await this.lossRun).get(head)?.map((f) => ({ ...f }));
+    // Kept for later refreshes (readCached) when it succeeds; a failure is asked again next time.
+    const run = (this.lossRun ??= lossesFrom(this.cwd, this.base, [...this.chains.keys()]));
+    run.catch(() => {
+      if (this.lossRun === run) this.lossRun = undefined;
+    });
+    return (await run).get(head)?.map((f) => ({ ...f }));
   }
 
   /**
@@ -127,7 +145,13 @@ export class BranchReadAhead {
     for (const chain of this.chains.values()) for (const c of chain.slice(-limit)) newest.add(c.sha);
     if (!tips.every((t) => newest.has(t))) return undefined;
     let run = this.patchIdRuns.get(limit);
-    if (!run) this.patchIdRuns.set(limit, (run = stablePatchIds(this.cwd, base, [...newest])));
+    if (!run) {
+      const started = (run = stablePatchIds(this.cwd, base, [...newest]));
+      this.patchIdRuns.set(limit, started);
+      started.catch(() => {
+        if (this.patchIdRuns.get(limit) === started) this.patchIdRuns.delete(limit);
+      });
+    }
     const all = await run;
     return new Map(tips.map((t) => [t, all.get(t) as string]));
   }

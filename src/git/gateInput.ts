@@ -173,7 +173,8 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   const over = known !== undefined && known.count > MAX_COMMITS;
   const commits =
     known?.commits ??
-    (known?.count === 0 || over
+    // `head --not ...exclude` is empty when head is excluded itself (a branch level with its target).
+    (known?.count === 0 || over || exclude.includes(head)
       ? []
       : await readCommitRange(cwd, [`--max-count=${MAX_COMMITS + 1}`, head, '--not', ...exclude]));
   if (over || commits.length > MAX_COMMITS) {

@@ -95,6 +95,11 @@ export function withGitReadCache<T>(fn: () => Promise<T>): Promise<T> {
   return readCache.run(new Map(), fn);
 }
 
+/** Whether this code runs within a withGitReadCache scope (a snapshot of the repository). */
+export function inGitReadCache(): boolean {
+  return readCache.getStore() !== undefined;
+}
+
 /**
  * Within a withGitReadCache scope, starts at once the few listings that answer most of a snapshot's questions
  * about the repository at `cwd` (batchedReads.ts): config, refs, the repository's folders and (unless `head`

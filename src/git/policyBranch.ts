@@ -8,6 +8,7 @@ import { writeFileAtomic } from './atomicFile';
 import { readPolicyFrom } from './policyRead';
 import { gitConfig, runGit, sharedInSnapshot } from './gitRunner';
 import { countersignDir, resolveRepo } from './repository';
+import { keptAnswer } from './refreshCache';
 import { defaultRemote } from './remotes';
 
 /**
@@ -108,9 +109,20 @@ export function invalidPolicyRefusal(branch: string, problems: string): string {
  */
 export function policySourceAt(cwd: string, tip: string, label: string, branch: string): Promise<PolicySource> {
   return sharedInSnapshot(JSON.stringify(['policySourceAt', cwd, tip, label, branch]), async () => {
-    const source = await readPolicyFrom(cwd, [{ rev: tip, label }]);
-    // The policy branch is judged as protected whatever protectedBranches say (policyBranchProtection.ts).
-    return source.kind === 'ok' ? { ...source, policy: protectingPolicyBranch(source.policy, branch) } : source;
+    const read = async () => {
+      const source = await readPolicyFrom(cwd, [{ rev: tip, label }]);
+      // The policy branch is judged as protected whatever protectedBranches say (policyBranchProtection.ts).
+      return source.kind === 'ok' ? { ...source, policy: protectingPolicyBranch(source.policy, branch) } : source;
+    };
+    // A commit's policy never changes: the next refresh of the panel reuses it (an error is read again).
+    if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(tip)) return read();
+    return keptAnswer(
+      cwd,
+      'policySourceAt',
+      async () => [tip, label, branch],
+      read,
+      (s) => s.kind !== 'error',
+    );
   });
 }
 

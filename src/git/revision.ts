@@ -1,5 +1,6 @@
 import { CountersignError } from '../core/errors';
 import { runGit } from './gitRunner';
+import { keptAnswer } from './refreshCache';
 
 /**
  * Resolves a revision a person names for signing (`approve REV`, `--base REV`, the editor's "Another
@@ -90,6 +91,10 @@ export async function refuseAmbiguousRevision(cwd: string, rev: string, what: st
 
 /** The object `rev` names (`git rev-parse --verify --quiet`), or undefined when it names none. */
 export async function revParse(cwd: string, rev: string): Promise<string | undefined> {
-  const r = await runGit(['rev-parse', '--verify', '--quiet', rev], { cwd, okCodes: [1, 128] });
-  return r.code === 0 ? r.stdout.trim() : undefined;
+  const ask = async () => {
+    const r = await runGit(['rev-parse', '--verify', '--quiet', rev], { cwd, okCodes: [1, 128] });
+    return r.code === 0 ? r.stdout.trim() : undefined;
+  };
+  // An entry of a commit's tree (OID:path) never changes: kept for the panel's next refresh (refreshCache.ts).
+  return /^(?:[0-9a-f]{40}|[0-9a-f]{64}):/.test(rev) ? keptAnswer(cwd, 'revParse', async () => [rev], ask) : ask();
 }

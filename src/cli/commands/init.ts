@@ -66,6 +66,8 @@ interface Outcome {
   status: 'written' | 'kept' | 'skipped';
   file?: string;
   reason?: string;
+  /** What `policy check` warns about the policy just written (a requirement its reviewers cannot meet). */
+  warnings?: string[];
 }
 
 export const initCommand: Command = {
@@ -147,6 +149,7 @@ export const initCommand: Command = {
     say(
       `  ${policy.status === 'written' ? `wrote ${POLICY_FILE}` : policy.status === 'kept' ? `kept the existing ${POLICY_FILE}` : 'not written'}${policy.reason ? `: ${policy.reason}` : ''}\n`,
     );
+    for (const w of policy.warnings ?? []) say(`  warning: ${w}\n`);
 
     // 3. Agents.
     const detected = agentList === undefined ? detectAgents(ctx.env) : undefined;
@@ -195,6 +198,12 @@ export const initCommand: Command = {
 
     // Next steps.
     const steps: string[] = [];
+    // Before the first commit a reviewer is added for free; once the policy is on the branch, adding one is a
+    // policy change that needs review by a reviewer other than its author (test/unit/cli/soleReviewer.test.ts).
+    if (policy.warnings?.length)
+      steps.push(
+        `Add your teammates as reviewers before you commit the policy (nobody approves their own change, so with you alone your own commits can never pass): countersign policy add-reviewer "Name <email>" --key THEIR_KEY.pub`,
+      );
     const toCommit = [
       policy.status === 'written' ? POLICY_FILE : undefined,
       ci.status === 'written' ? ci.file : undefined,
@@ -320,11 +329,12 @@ async function writePolicy(
   ).stdout.trim();
   const protect =
     o.protect && o.protect.length > 0 ? o.protect : [def ?? (['main', 'master'].includes(current) ? current : 'main')];
-  writeNewPolicy(root, { protect, reviewers, force: true });
+  const { warnings } = writeNewPolicy(root, { protect, reviewers, force: true });
   return {
     status: 'written',
     file: POLICY_FILE,
     reason: `protects ${protect.join(', ')}; reviewers: ${reviewers.map((r) => `${r.name} <${r.email}>`).join(', ')}`,
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }
 

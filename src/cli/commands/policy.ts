@@ -212,7 +212,7 @@ async function check(argv: string[], ctx: Parameters<Command['run']>[1]): Promis
 
 export const policyCommand: Command = {
   name: 'policy',
-  summary: 'write (init) or validate (check) the .countersign.json policy',
+  summary: 'write (init, add-reviewer) or validate (check) the .countersign.json policy',
   usage: USAGE,
   async run(argv, ctx) {
     const [sub, ...rest] = argv;

@@ -284,10 +284,10 @@ describe('countersign checkpoint --from (agent hooks, through the built CLI)', f
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     child.stdin.write('{"hook_event_name":');
-    const t0 = Date.now();
+    // stdin stays open: without the bound the hook never exits and the test times out. No wall-clock
+    // assertion (it failed under load); the log names the bound that ended the wait.
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     assert.strictEqual(code, 0);
-    assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
     assert.match(logText(repo), /gave up after 400 ms/);
   });
 

@@ -74,7 +74,17 @@ describe('countersign init', function () {
       fs.readFileSync('ci-examples/github-actions.yml', 'utf8'),
       'the documented, tested template',
     );
-    assert.match(r.stdout, /Next steps:\n {2}1\. Commit \.countersign\.json and \.github\/workflows\/countersign\.yml/);
+    // newuser8 F8: you alone can never approve your own commits, and the default tiers need 2: init says so, with
+    // policy check's own warnings, and its first step adds teammates while that is still free (before the commit).
+    assert.match(r.stdout, /warning: tier 'infrastructure' needs 2 approvals but only 1 reviewer\(s\) are listed/);
+    assert.match(
+      r.stdout,
+      /warning: nobody approves their own change, so with 1 reviewer\(s\) .* list at least 3 reviewers/,
+    );
+    assert.match(
+      r.stdout,
+      /Next steps:\n {2}1\. Add your teammates as reviewers before you commit the policy .*: countersign policy add-reviewer "Name <email>" --key THEIR_KEY\.pub\n {2}2\. Commit \.countersign\.json and \.github\/workflows\/countersign\.yml/,
+    );
     assert.match(r.stdout, /Make the "countersign \/ gate" check required/);
     // The template installs a tarball the team provides (nothing by name from the registry): init says so loudly.
     assert.match(r.stdout, /ACTION NEEDED before the CI check can pass: countersign is not on the npm registry/);
@@ -95,6 +105,17 @@ describe('countersign init', function () {
     assert.ok(
       doctor.checks.filter((c) => c.check === 'agents').every((c) => c.status === 'ok'),
       JSON.stringify(doctor.checks),
+    );
+
+    // The step's command, done twice, leaves a policy every requirement of which a reviewer's own commit can meet.
+    for (const who of ['bo', 'cy']) {
+      const k = makeKey(keys, who, ['-t', 'ed25519']);
+      const add = ada.cli(['policy', 'add-reviewer', `${who} <${who}@example.com>`, '--key', k.publicFile]);
+      assert.strictEqual(add.status, 0, add.stderr);
+    }
+    assert.deepStrictEqual(
+      (JSON.parse(ada.cli(['policy', 'check', '--json']).stdout) as { warnings: string[] }).warnings,
+      [],
     );
 
     const again = JSON.parse(ada.cli(['init', '--json', '--ci', 'github']).stdout) as InitJson;

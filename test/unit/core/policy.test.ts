@@ -188,6 +188,9 @@ describe('policy (.countersign.json)', () => {
     assert.ok(r.policy);
     assert.ok(r.warnings.some((w) => /needs 2 approvals but only 1/.test(w)));
     assert.ok(r.warnings.some((w) => /role 'sre' but no reviewer/.test(w)));
+    assert.ok(
+      r.warnings.some((w) => /with 1 reviewer\(s\) a reviewer's own commit that needs 2 .* at least 3/.test(w)),
+    );
   });
 
   it('checks public keys for every type ssh-keygen makes', () => {

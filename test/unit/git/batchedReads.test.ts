@@ -33,6 +33,23 @@ describe('batched reads answer as git does', function () {
   repo.git('config', 'remote.zeta.url', '/z');
   repo.git('config', 'remote.Beta.pushurl', '/b');
   repo.git('config', 'remote.a.b.fetch', '+refs/heads/*:refs/remotes/a.b/*');
+  // Upstreams: mapped by the remote's fetch refspec, not mapped, the first of two merges, a remote without
+  // fetch refspecs in the config (left to git), a branch that does not exist.
+  repo.git('config', 'remote.origin.fetch', '+refs/heads/*:refs/remotes/origin/*');
+  repo.git('config', 'branch.main.remote', 'origin');
+  repo.git('config', 'branch.main.merge', 'refs/heads/main');
+  repo.git('config', 'remote.narrow.fetch', 'refs/heads/only:refs/remotes/narrow/only');
+  repo.git('config', '--add', 'remote.narrow.fetch', 'refs/heads/x*y:refs/remotes/narrow/x*y');
+  for (const b of ['solo', 'two', 'zed', 'xay']) repo.git('update-ref', `refs/heads/${b}`, 'HEAD');
+  repo.git('config', 'branch.solo.remote', 'narrow');
+  repo.git('config', 'branch.solo.merge', 'refs/heads/elsewhere');
+  repo.git('config', 'branch.xay.remote', 'narrow');
+  repo.git('config', 'branch.xay.merge', 'refs/heads/xay');
+  repo.git('config', 'branch.two.remote', 'a.b');
+  repo.git('config', '--add', 'branch.two.merge', 'refs/heads/first');
+  repo.git('config', '--add', 'branch.two.merge', 'refs/heads/second');
+  repo.git('config', 'branch.zed.remote', 'zeta');
+  repo.git('config', 'branch.zed.merge', 'refs/heads/zed');
 
   const questions: string[][] = [
     ...['user.email', 'USER.Email', 'multi.key', 'remote.Origin.url', 'remote.origin.url', 'bare.flag', 'no.such'].map(
@@ -61,6 +78,11 @@ describe('batched reads answer as git does', function () {
       'for-each-ref',
       '--format=%(objectname) %(refname)',
       p,
+    ]),
+    ...['main', 'solo', 'xay', 'two', 'zed', 'absent', 'refs/only-by-rule'].map((b) => [
+      'for-each-ref',
+      '--format=%(upstream:remotename)%00%(upstream:remoteref)',
+      `refs/heads/${b}`,
     ]),
     ['rev-parse', '--absolute-git-dir'],
     ['rev-parse', '--show-object-format'],
@@ -102,7 +124,7 @@ describe('batched reads answer as git does', function () {
     }
     // Four listings (config, refs, rev-parse, HEAD), plus git itself for what they cannot answer exactly: the
     // tag of a tag, the ref to a tree, the symbolic refs the listing lacks (to nothing, absent), and a tree and
-    // a tag object peeled to a commit.
-    assert.strictEqual(spawned, 4 + 6, `${spawned} git processes for ${questions.length} questions`);
+    // a tag object peeled to a commit, and the upstream through a remote without fetch refspecs (zeta).
+    assert.strictEqual(spawned, 4 + 7, `${spawned} git processes for ${questions.length} questions`);
   });
 });

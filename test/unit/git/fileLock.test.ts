@@ -52,8 +52,8 @@ describe('file lock', () => {
   });
 
   it('gives up after the bounded wait with an error naming the lock file and its owner', async () => {
+    // The lock is held throughout: without the bound the wait never ends and the test times out.
     const held = await FileLock.acquire(file);
-    const t0 = Date.now();
     await assert.rejects(FileLock.acquire(file, { timeoutMs: 150 }), (e: unknown) => {
       assert.ok(CountersignError.is(e, 'io'));
       assert.match(
@@ -63,7 +63,6 @@ describe('file lock', () => {
       assert.match((e as Error).message, /delete that file/);
       return true;
     });
-    assert.ok(Date.now() - t0 < 2000);
     held.release();
   });
 

@@ -241,9 +241,7 @@ describe('working ledger', () => {
     const l = await fresh(repo, { lockTimeoutMs: 100 });
     const held = await FileLock.acquire(path.join(l.dir, 'lock'));
     try {
-      const t0 = Date.now();
       assert.deepStrictEqual(keys((await l.fileAttribution('src/app.ts'))!.labels), ['human', 'human', 'human']);
-      assert.ok(Date.now() - t0 < 2000);
       assert.strictEqual(await l.sync({ wait: false }), false);
       assert.ok(fs.readdirSync(path.join(l.dir, 'queue')).length > 0, 'nothing was folded while the lock was held');
     } finally {

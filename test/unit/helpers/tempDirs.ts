@@ -12,20 +12,33 @@ import * as path from 'path';
  * The suite is bundled one test file at a time, so several copies of this module load into one process: the
  * first makes the root and names it in the environment, the others (and test processes started by tests, which
  * inherit the environment) reuse it. COUNTERSIGN_KEEP_TEST_TMP=1 keeps it, for looking at a failure.
+ *
+ * Under `mocha --parallel` the .mocharc files `--require` this module, so the main process makes the root before
+ * it starts its workers; each worker (MOCHA_WORKER_ID) then makes a folder of its own inside it, and only the main
+ * process removes anything: a worker is given one second to exit before it is killed, too little to remove
+ * thousands of repositories.
  */
 const MARK = 'COUNTERSIGN_TEST_TMP';
 const PREFIX = 'cs-run-';
 
 export function testTmpRoot(): string {
   const current = process.env[MARK];
-  if (current && process.env.TMPDIR === current && fs.existsSync(current)) return current;
+  const inherited = current && process.env.TMPDIR === current && fs.existsSync(current) ? current : undefined;
+  const worker = process.env.MOCHA_WORKER_ID;
+  if (inherited && (worker === undefined || path.basename(inherited).startsWith(`worker-${worker}-`))) return inherited;
+  // A mocha worker whose main process made the run's root: a folder of its own inside it, removed with the root.
+  if (inherited) return useRoot(fs.mkdtempSync(path.join(inherited, `worker-${worker}-`)));
   const base = fs.realpathSync(process.env.TMPDIR || os.tmpdir());
   sweepAbandoned(base);
-  const root = fs.mkdtempSync(path.join(base, `${PREFIX}${process.pid}-`));
-  process.env[MARK] = root;
-  process.env.TMPDIR = root;
+  const root = useRoot(fs.mkdtempSync(path.join(base, `${PREFIX}${process.pid}-`)));
   if (process.env.COUNTERSIGN_KEEP_TEST_TMP !== '1')
     process.on('exit', () => fs.rmSync(root, { recursive: true, force: true, maxRetries: 2 }));
+  return root;
+}
+
+function useRoot(root: string): string {
+  process.env[MARK] = root;
+  process.env.TMPDIR = root;
   return root;
 }
 
