@@ -23,7 +23,7 @@ import { formatNextSteps, nextSteps } from '../nextSteps';
 import { VERSION as CLI_VERSION } from '../version';
 import { agentsCommand } from './agents';
 import { installHere } from './install';
-import { reviewerArgs } from './policy';
+import { POLICY_INIT_OPTIONS, reviewerArgs } from './policy';
 
 const USAGE = `Usage: countersign init [--protect PATTERN]... [--reviewer "Name <email>" --key PUBKEY_FILE [--role ROLE]]...
                         [--agents LIST|none] [--ci github|gitlab|none] [--hook-manager husky|lefthook|pre-commit]
@@ -79,16 +79,11 @@ export const initCommand: Command = {
       'init',
       argv,
       {
-        protect: { type: 'string', multiple: true },
-        reviewer: { type: 'string', multiple: true },
-        key: { type: 'string', multiple: true },
-        role: { type: 'string', multiple: true },
+        ...POLICY_INIT_OPTIONS,
         agents: { type: 'string' },
         ci: { type: 'string' },
         'hook-manager': { type: 'string' },
-        force: { type: 'boolean' },
         yes: { type: 'boolean' },
-        json: { type: 'boolean' },
       },
       false,
     );

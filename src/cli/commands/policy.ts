@@ -57,6 +57,19 @@ Exit codes: 0 written / valid; 1 check found problems; 2 usage error, unreadable
 exists (init without --force), cannot be read (check, add-reviewer) or would become invalid (add-reviewer).
 `;
 
+/**
+ * The options that write a new policy, `policy init`'s and `init`'s alike (`init` adds its own): --reviewer,
+ * --key and --role are read again in order by reviewerArgs.
+ */
+export const POLICY_INIT_OPTIONS = {
+  protect: { type: 'string', multiple: true },
+  reviewer: { type: 'string', multiple: true },
+  key: { type: 'string', multiple: true },
+  role: { type: 'string', multiple: true },
+  force: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
 /** --reviewer, --key and --role in command-line order: each --key/--role belongs to the --reviewer before it. */
 export function reviewerArgs(argv: string[], cwd: string, command = 'policy init'): ReviewerEntry[] {
   const out: Array<Partial<ReviewerEntry> & { name: string; email: string }> = [];
@@ -97,19 +110,7 @@ function readKeyFile(file: string, command: string): string {
 }
 
 async function init(argv: string[], ctx: Parameters<Command['run']>[1]): Promise<0 | 1 | 2> {
-  const { values } = parseCommandArgs(
-    'policy init',
-    argv,
-    {
-      protect: { type: 'string', multiple: true },
-      reviewer: { type: 'string', multiple: true },
-      key: { type: 'string', multiple: true },
-      role: { type: 'string', multiple: true },
-      force: { type: 'boolean' },
-      json: { type: 'boolean' },
-    },
-    false,
-  );
+  const { values } = parseCommandArgs('policy init', argv, POLICY_INIT_OPTIONS, false);
   const root = await workingRoot(ctx.cwd, 'policy init');
   const reviewers = reviewerArgs(argv, ctx.cwd);
   const protect = values.protect && values.protect.length > 0 ? values.protect : ['main'];
