@@ -42,6 +42,16 @@ export function defaultBinDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(env.HOME ?? os.homedir(), '.local', 'bin');
 }
 
+/** Where the launcher's copy of the CLI lives unless told: ~/.local/share/countersign. */
+function defaultDataDir(env: NodeJS.ProcessEnv): string {
+  return path.join(env.HOME ?? os.homedir(), '.local', 'share', 'countersign');
+}
+
+/** The CLI copy the launcher runs (its companions beside it): written and removed by the same path. */
+function launcherCliCopy(dataDir: string): string {
+  return path.join(dataDir, 'countersign.js');
+}
+
 export function launcherScript(cliCopy: string, fallbackNode: string | undefined, nodeIsElectron: boolean): string {
   return fillShellTemplate(launcherTemplate, {
     CLI: cliCopy,
@@ -58,8 +68,8 @@ export function installCliLauncher(o: LauncherOptions): LauncherResult {
   const env = o.env ?? process.env;
   const platform = o.platform ?? process.platform;
   const binDir = o.binDir ?? defaultBinDir(env);
-  const dataDir = o.dataDir ?? path.join(env.HOME ?? os.homedir(), '.local', 'share', 'countersign');
-  const cliCopy = path.join(dataDir, 'countersign.js');
+  const dataDir = o.dataDir ?? defaultDataDir(env);
+  const cliCopy = launcherCliCopy(dataDir);
   writeCliBundleCopy(o.cliSource, cliCopy);
   const launcher = path.join(binDir, platform === 'win32' ? 'countersign.cmd' : 'countersign');
   if (fs.existsSync(launcher) && !fs.readFileSync(launcher, 'utf8').includes(LAUNCHER_MARKER)) {
@@ -91,7 +101,7 @@ export function uninstallCliLauncher(
 ): string[] {
   const env = o.env ?? process.env;
   const binDir = o.binDir ?? defaultBinDir(env);
-  const dataDir = o.dataDir ?? path.join(env.HOME ?? os.homedir(), '.local', 'share', 'countersign');
+  const dataDir = o.dataDir ?? defaultDataDir(env);
   const removed: string[] = [];
   for (const f of [path.join(binDir, 'countersign'), path.join(binDir, 'countersign.cmd')]) {
     try {
@@ -103,6 +113,6 @@ export function uninstallCliLauncher(
       /* not there */
     }
   }
-  removed.push(...removeCliBundleCopy(path.join(dataDir, 'countersign.js')));
+  removed.push(...removeCliBundleCopy(launcherCliCopy(dataDir)));
   return removed;
 }

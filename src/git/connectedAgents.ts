@@ -5,7 +5,7 @@ import type { HookPin } from '../core/agents/hookCommand';
 import { allAgentHookStates, type AgentHookState } from '../core/agents/hookHealth';
 import { writeFileAtomic } from './atomicFile';
 import { readWorkTreeText } from './regularFile';
-import { countersignDir, type RepoPaths } from './repository';
+import { cliCopyPath, countersignDir, type RepoPaths } from './repository';
 
 /**
  * `.git/countersign/agents.json`: which agents `agents connect` connected in this repository, so that hooks
@@ -61,7 +61,7 @@ export function recordDisconnected(repo: RepoPaths, agents: readonly HookAgent[]
  * absolute, never what a hook's cwd resolves to. `agents connect` writes it; health checks compare with it.
  */
 export function hookPinOf(repo: RepoPaths, root: string): HookPin {
-  return { cli: path.join(countersignDir(repo), 'bin', 'countersign.js'), repo: root };
+  return { cli: cliCopyPath(repo), repo: root };
 }
 
 /** Every hook agent's state in this working tree (empty for a bare repository). */

@@ -6,7 +6,7 @@ import { writeCliBundleCopy } from './cliBundle';
 import { refuseSymlinkedPath } from './symlinkGuard';
 import { runGit } from './gitRunner';
 import { CLIENT_HOOKS, SHIM_MARKER, hookScript } from './hookScripts';
-import { countersignDir, resolveRepo, type RepoPaths } from './repository';
+import { cliCopyPath, countersignDir, resolveRepo, type RepoPaths } from './repository';
 
 /**
  * Installation points `core.hooksPath` (local config) at `.git/countersign/hooks`, whose shims chain the
@@ -88,11 +88,11 @@ async function configHas(cwd: string, key: string, value: string): Promise<boole
  * they keep working when the editor that installed them is closed or updated. Returns the copy's path.
  */
 export function writeCliCopy(repo: RepoPaths, cliSource: string): string {
-  const bin = path.join(countersignDir(repo), 'bin');
-  refuseSymlinkedPath(repo.commonDir, path.join(bin, 'countersign.js'), 'write the CLI copy');
-  fs.mkdirSync(bin, { recursive: true });
-  writeCliBundleCopy(cliSource, path.join(bin, 'countersign.js'));
-  return path.join(bin, 'countersign.js');
+  const copy = cliCopyPath(repo);
+  refuseSymlinkedPath(repo.commonDir, copy, 'write the CLI copy');
+  fs.mkdirSync(path.dirname(copy), { recursive: true });
+  writeCliBundleCopy(cliSource, copy);
+  return copy;
 }
 
 /** Everything install writes and uninstall deletes lives under .git/countersign: no link may redirect it. */

@@ -69,3 +69,11 @@ function parseRepo(cwd: string, out: string): RepoPaths {
 export function countersignDir(repo: RepoPaths): string {
   return path.join(repo.commonDir, 'countersign');
 }
+
+/**
+ * `.git/countersign/bin/countersign.js`: the repository's copy of the CLI (with its companions beside it,
+ * src/git/cliBundle.ts), which git's hooks, a server's pre-receive and agents' hooks run.
+ */
+export function cliCopyPath(repo: RepoPaths): string {
+  return path.join(countersignDir(repo), 'bin', 'countersign.js');
+}

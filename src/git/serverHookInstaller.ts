@@ -16,7 +16,7 @@ import {
   serverPolicyBranch,
 } from './policyBranch';
 import { refuseSymlinkedPath } from './symlinkGuard';
-import { countersignDir, resolveRepo, type RepoPaths } from './repository';
+import { cliCopyPath, countersignDir, resolveRepo, type RepoPaths } from './repository';
 
 /**
  * `countersign install --server`: a pre-receive hook in a bare repository that runs the gate on every ref
@@ -62,12 +62,12 @@ export async function installServer(
       `${repo.root ?? cwd} is a working repository: \`install --server\` is for the bare repository on the server (use \`countersign install\` here)`,
     );
   }
-  const dir = countersignDir(repo);
   const hooks = await hooksDir(repo);
-  refuseSymlinkedPath(repo.commonDir, path.join(dir, 'bin', 'countersign.js'), 'install into');
-  fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
+  const copy = cliCopyPath(repo);
+  refuseSymlinkedPath(repo.commonDir, copy, 'install into');
+  fs.mkdirSync(path.dirname(copy), { recursive: true });
   fs.mkdirSync(hooks, { recursive: true });
-  writeCliBundleCopy(opts.cliSource, path.join(dir, 'bin', 'countersign.js'));
+  writeCliBundleCopy(opts.cliSource, copy);
   const hook = path.join(hooks, 'pre-receive');
   const chainedPath = path.join(hooks, CHAINED);
   let reinstalled = false;
@@ -162,7 +162,7 @@ export interface ServerGateState {
 export async function serverGateState(cwd: string, cliSource: string): Promise<ServerGateState> {
   const repo = await resolveRepo(cwd);
   const hook = path.join(await hooksDir(repo), 'pre-receive');
-  const cli = path.join(countersignDir(repo), 'bin', 'countersign.js');
+  const cli = cliCopyPath(repo);
   let text: string;
   try {
     text = fs.readFileSync(hook, 'utf8');

@@ -9,7 +9,7 @@ import { companionsBeside, HOOK_ENTRY } from '../cliBundle';
 import { hookTakeover } from '../hookTakeover';
 import { NODE_HOOKS, SHIM_MARKER } from '../hookScripts';
 import { AI_NOTES_REF, notesFetchRefspecs } from '../notesConfig';
-import { countersignDir } from '../repository';
+import { cliCopyPath, countersignDir } from '../repository';
 import { listRemotes } from '../remotes';
 import { finding, type DoctorCheck, type DoctorFinding } from './doctorCheck';
 
@@ -103,7 +103,7 @@ export const stableCliCurrent: DoctorCheck = {
   name: 'cli-copy',
   async run({ repo, cliSource }) {
     if (repo.bare) return [];
-    const copy = path.join(countersignDir(repo), 'bin', 'countersign.js');
+    const copy = cliCopyPath(repo);
     const have = sha256(copy);
     if (have === undefined) {
       if (!readManifest(repo)) return [];
