@@ -1,3 +1,4 @@
+import { samePerson } from '../../core/approvalRules';
 import { approveCommandFor } from '../../core/gate';
 import type { CommitCard, ReviewBranch } from '../../core/panel/protocol';
 import { repoView, reviewBranchView } from '../../core/panel/viewModel';
@@ -21,7 +22,22 @@ interface AwaitingCommit {
   approveCommand: string;
 }
 
-function awaiting(c: CommitCard): AwaitingCommit {
+/**
+ * Why the caller cannot usefully approve `c`: the panel's reason (core/panel/viewModel.ts cannotApprove), or —
+ * what the card does not say — that their own approval already counts for it (newuser8 F12: the commit was
+ * listed as awaiting them, and approving again only added a second statement that changes nothing).
+ */
+function notYours(c: CommitCard, me: string | undefined): string | undefined {
+  if (c.cannotApprove) return c.cannotApprove;
+  const mine = me ? c.approvals.find((a) => samePerson(a.email, me)) : undefined;
+  return mine
+    ? `you approved it already (${mine.time}); it needs another reviewer's approval, and approving again changes nothing`
+    : undefined;
+}
+
+function awaiting(card: CommitCard, me: string | undefined): AwaitingCommit {
+  const why = notYours(card, me);
+  const c = { ...card, ...(why ? { cannotApprove: why } : {}) };
   return {
     sha: c.sha,
     subject: c.subject,
@@ -36,13 +52,17 @@ function awaiting(c: CommitCard): AwaitingCommit {
   };
 }
 
-function textOf(branches: ReviewBranch[], all: boolean): string {
+function textOf(branches: ReviewBranch[], all: boolean, me: string | undefined): string {
   const out: string[] = [];
   let others = 0;
   for (const b of branches) {
-    const mine = b.commits.filter((c) => c.cannotApprove === undefined);
-    others += b.commits.length - mine.length;
-    const shown = all ? b.commits : mine;
+    const cards = b.commits.map((c) => {
+      const why = notYours(c, me);
+      return { ...c, ...(why ? { cannotApprove: why } : {}) };
+    });
+    const mine = cards.filter((c) => c.cannotApprove === undefined);
+    others += cards.length - mine.length;
+    const shown = all ? cards : mine;
     if (shown.length === 0 && b.errors.length === 0) continue;
     out.push(`${b.remote}/${b.branch} → ${b.target} (${b.commits.length} commit(s) awaiting review)`);
     for (const c of shown) {
@@ -58,7 +78,7 @@ function textOf(branches: ReviewBranch[], all: boolean): string {
     }
     for (const e of b.errors) out.push(`  error: ${e}`);
   }
-  const mine = branches.reduce((n, b) => n + b.commits.filter((c) => c.cannotApprove === undefined).length, 0);
+  const mine = branches.reduce((n, b) => n + b.commits.filter((c) => notYours(c, me) === undefined).length, 0);
   out.unshift(mine === 0 ? 'Nothing awaits your approval.' : `${mine} commit(s) await your approval:`);
   if (!all && others > 0) out.push(`(${others} more await someone else's review: --all lists them)`);
   return out.join('\n') + '\n';
@@ -150,11 +170,14 @@ read on the default branch, or a bad option.
           branch: b.branch,
           target: b.target,
           head: b.head,
-          commits: b.commits.map(awaiting),
+          commits: b.commits.map((c) => awaiting(c, snapshot.me.email)),
           settled: b.settled,
           errors: b.errors,
         })),
-        awaitingYou: branches.reduce((n, b) => n + b.commits.filter((c) => c.cannotApprove === undefined).length, 0),
+        awaitingYou: branches.reduce(
+          (n, b) => n + b.commits.filter((c) => notYours(c, snapshot.me.email) === undefined).length,
+          0,
+        ),
         notices,
         errors: snapshot.errors,
       });
@@ -162,7 +185,7 @@ read on the default branch, or a bad option.
     }
     const who = view.me.reviewer ?? view.me.email;
     if (who) ctx.stdout(`Reviewer: ${who}\n`);
-    ctx.stdout(textOf(branches, values.all === true));
+    ctx.stdout(textOf(branches, values.all === true, snapshot.me.email));
     return 0;
   },
 };

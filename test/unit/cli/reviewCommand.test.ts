@@ -26,14 +26,19 @@ describe('countersign review: what awaits the reviewer', function () {
 
   it("lists the fetched branch's commit that needs Bob's review with the approve command; after approving it, nothing", () => {
     const { server, ada, bob } = setup();
-    ada.git('checkout', '-q', '-b', 'feature/rate');
-    const sha = commitFile(
-      ada,
+    /** Ada's one-commit feature branch from main, pushed. */
+    const feature = (branch: string, file: string, content: string, message: string): string => {
+      ada.git('checkout', '-q', '-b', branch, 'main');
+      const tip = commitFile(ada, file, content, message);
+      ada.git('push', '-q', 'origin', branch);
+      return tip;
+    };
+    const sha = feature(
+      'feature/rate',
       'src/rate.ts',
       'export const rate = 2;\n',
       'Add rate\n\nAssisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=1 human=0 untracked=0',
     );
-    ada.git('push', '-q', 'origin', 'feature/rate');
 
     const bobs = cloneAs(server.dir, 'Bob Reviewer', 'bob@example.com', bob.privateKeyFile);
     // review fetches first: Bob's clone has not seen feature/rate yet.
@@ -72,5 +77,31 @@ describe('countersign review: what awaits the reviewer', function () {
     assert.strictEqual(after.status, 0, after.stderr);
     assert.strictEqual((JSON.parse(after.stdout) as Json).awaitingYou, 0);
     assert.match(bobs.cli(['review', '--no-fetch']).stdout, /^Reviewer: .*\nNothing awaits your approval\.\n$/);
+
+    // newuser8 F12: a commit needing two approvals that Bob has approved awaits Carol, not Bob again.
+    const infra = feature(
+      'feature/db',
+      'infra/db.tf',
+      'resource "db" "x" {}\n',
+      'db\n\nAI-Provenance: v1 ai=1 human=0 untracked=0',
+    );
+    const before = JSON.parse(bobs.cli(['review', '--json']).stdout) as Json;
+    const db = (before.branches as Branch[]).find((b) => b.branch === 'feature/db') as Branch;
+    assert.deepStrictEqual(
+      db.commits.map((c) => [c.sha, c.canApprove]),
+      [[infra, true]],
+    );
+    assert.strictEqual(bobs.cli([...db.commits[0].approveCommand.split(' ').slice(1), '-q']).status, 0);
+    const once = JSON.parse(bobs.cli(['review', '--json', '--no-fetch']).stdout) as Json;
+    assert.strictEqual(once.awaitingYou, 0, JSON.stringify(once));
+    const still = (once.branches as Branch[]).find((b) => b.branch === 'feature/db') as Branch;
+    assert.strictEqual(still.commits[0].canApprove, false);
+    assert.match(
+      still.commits[0].cannotApprove ?? '',
+      /^you approved it already \(.*\); it needs another reviewer's approval/,
+    );
+    const all = bobs.cli(['review', '--all', '--no-fetch']).stdout;
+    assert.match(all, /^Reviewer: .*\nNothing awaits your approval\./);
+    assert.match(all, /you cannot approve it: you approved it already/);
   });
 });
