@@ -51,11 +51,13 @@ export function countApprovals(
   rejections: StandingRejection[];
   selfApprovals: Array<{ reviewer: Reviewer; as: 'authored' | 'committed' }>;
 } {
-  // Per reviewer: the latest approval, the latest rejection of a span holding the commit (`direct`) and the
-  // latest carried to it by patch-id only (`carried`). A carried rejection follows the change when it is rebased or
-  // copied, but does not void the reviewer's approval of this very commit (exact or tip): rejecting a duplicate
-  // pull request must not block the original (outside tester, session 8, H7). To withdraw it, reject it.
-  type Slot = { approve?: CountedApproval; direct?: CheckedStatement; carried?: CheckedStatement };
+  // Per reviewer: the latest approval and the latest rejection covering the commit, however each reaches it
+  // (its span, its tip, or a rebase/copy that kept the patch-id). DESIGN, "The gate": an approval counts only with
+  // "no later rejection by the same reviewer" — so the later of the two wins. Session 8's H7 fix let a rejection
+  // carried by patch-id never void an exact approval, and so a request for changes on a reworded revision was
+  // dodged by pushing the approved one (outside tester, session 9, I2). An older rejection of a copy still does
+  // not void a newer approval: a reviewer who rejected a duplicate and then approves the original lands it.
+  type Slot = { approve?: CountedApproval; reject?: CheckedStatement };
   const byReviewer = new Map<string, Slot>();
   const later = (a: CheckedStatement | undefined, time: number) => !a || Date.parse(a.signed.statement.time) < time;
   for (const { statement: v, via } of covering) {
@@ -64,24 +66,22 @@ export function countApprovals(
     const time = Date.parse(v.signed.statement.time);
     if (v.signed.statement.decision === 'approve') {
       if (later(slot.approve, time)) slot.approve = { ...v, via };
-    } else if (via === 'rebased') {
-      if (later(slot.carried, time)) slot.carried = v;
-    } else if (later(slot.direct, time)) slot.direct = v;
+    } else if (later(slot.reject, time)) slot.reject = v;
     byReviewer.set(k, slot);
   }
   const approvals: CountedApproval[] = [];
   const rejections: StandingRejection[] = [];
   const selfApprovals: Array<{ reviewer: Reviewer; as: 'authored' | 'committed' }> = [];
-  for (const { approve, direct, carried } of byReviewer.values()) {
-    // A rejection of the approved tip itself (another base, same patch-id) is never a mere copy.
-    const ownCommit =
-      approve !== undefined &&
-      (approve.via === 'exact' || approve.via === 'tip') &&
-      carried?.signed.statement.tip !== approve.signed.statement.tip;
-    const voids = (r: CheckedStatement | undefined) =>
-      r !== undefined &&
-      !approvalStands(approve && Date.parse(approve.signed.statement.time), Date.parse(r.signed.statement.time));
-    const reject = voids(direct) ? direct : !ownCommit && voids(carried) ? carried : undefined;
+  for (const slot of byReviewer.values()) {
+    const { approve } = slot;
+    const reject =
+      slot.reject &&
+      !approvalStands(
+        approve && Date.parse(approve.signed.statement.time),
+        Date.parse(slot.reject.signed.statement.time),
+      )
+        ? slot.reject
+        : undefined;
     if (reject) {
       const own = selfReview(reject.reviewer.email, commit);
       rejections.push({ reject, ...(approve ? { voided: approve } : {}), ...(own ? { own } : {}) });

@@ -3,11 +3,11 @@ import { countApprovals, type CheckedStatement } from '../../../src/core/approva
 import type { CoverageVia } from '../../../src/core/approvalRules';
 
 /**
- * A rejection carried by patch-id (outside tester, session 8, H7): Alice rejected Mallory's duplicate pull
- * request — the same change as Victor's, which Alice had approved — and the rejection travelled by patch-id to
- * Victor's commit and voided her approval of it. A rejection reaching a commit by patch-id only no longer voids
- * the reviewer's approval of that very commit; it still holds a copy nobody approved directly, and a rejection of
- * the approved tip itself still voids the approval.
+ * Rejections carried by patch-id (outside tester, session 8, H7, and session 9, I2). DESIGN, "The gate": an
+ * approval counts only with "no later rejection by the same reviewer" covering the commit — and a statement covers
+ * a commit its patch-id reaches. So the later statement wins, however it reaches the commit: an older rejection of a
+ * duplicate does not void a newer approval of the original (H7), and a later rejection of a reworded revision voids
+ * the earlier approval of the approved one (I2: H7's fix had let the author land the approved revision).
  */
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
@@ -37,10 +37,23 @@ describe('rejections carried by patch-id (H7)', () => {
   const approveVictor = decision('approve', A, '2026-11-30T10:00:00Z');
   const rejectDuplicate = decision('reject', B, '2026-11-30T11:00:00Z');
 
-  it("a rejection of a duplicate does not void the reviewer's approval of the original", () => {
-    const r = countApprovals(victor, [at(approveVictor, 'exact'), at(rejectDuplicate, 'rebased')]);
+  it("an older rejection of a duplicate does not void the reviewer's newer approval of the original (H7)", () => {
+    const reapproved = decision('approve', A, '2026-11-30T12:00:00Z');
+    const r = countApprovals(victor, [
+      at(approveVictor, 'exact'),
+      at(rejectDuplicate, 'rebased'),
+      at(reapproved, 'exact'),
+    ]);
     assert.strictEqual(r.approvals.length, 1);
     assert.strictEqual(r.rejections.length, 0);
+  });
+
+  it('a later rejection of a reworded revision voids the earlier approval of the approved one (I2)', () => {
+    for (const via of ['exact', 'tip'] as const) {
+      const r = countApprovals(victor, [at(approveVictor, via), at(rejectDuplicate, 'rebased')]);
+      assert.deepStrictEqual([r.approvals.length, r.rejections.length], [0, 1], via);
+      assert.strictEqual(r.rejections[0].voided?.signed.statement.tip, A);
+    }
   });
 
   it('still holds a copy the reviewer approved only by patch-id, or not at all', () => {
