@@ -223,18 +223,24 @@ describe('review panel agrees with verify at 30 branches', function () {
   });
 
   it('a later refresh reuses what it read only while the refs it read are the same', async () => {
-    const before = await inEnv(() => repoSnapshot(repo.dir, { maxBranches: 30 }));
-    // A note added to feature/0's commit (refs/notes/ai moves) and feature/3 moved onto feature/4's commits.
-    repo.git('notes', '--ref=refs/notes/ai', 'add', '-m', note('deploy/env0.tf', 2), repo.git('rev-parse', B(0)));
-    repo.git('update-ref', B(3), repo.git('rev-parse', B(4)));
-    const after = await inEnv(() => repoSnapshot(repo.dir, { maxBranches: 30 }));
-    const input = (s: typeof after, n: number) => s.branches.find((b) => b.branch === `feature/${n}`)?.input;
-    assert.notDeepStrictEqual(input(after, 0), input(before, 0), "feature/0's new note is read");
-    assert.strictEqual(after.branches.find((b) => b.branch === 'feature/3')?.head, repo.git('rev-parse', B(4)));
-    for (const n of [0, 3]) {
+    const snapshot = () => inEnv(() => repoSnapshot(repo.dir, { maxBranches: 30 }));
+    const input = (s: Awaited<ReturnType<typeof snapshot>>, n: number) =>
+      s.branches.find((b) => b.branch === `feature/${n}`)?.input;
+    const agrees = async (s: Awaited<ReturnType<typeof snapshot>>, n: number) => {
       const head = repo.git('rev-parse', B(n));
       const alone = await inEnv(() => verifyRange(repo.dir, { remote: 'origin', branch: 'main', head, fetch: false }));
-      assert.deepStrictEqual(input(after, n), alone.input, `feature/${n}: the gate's input differs from verify's`);
-    }
+      assert.deepStrictEqual(input(s, n), alone.input, `feature/${n}: the gate's input differs from verify's`);
+    };
+    const before = await snapshot();
+    // Only refs/notes/ai moves (a note on feature/0's commit): every head is the same, the notes are not.
+    repo.git('notes', '--ref=refs/notes/ai', 'add', '-m', note('deploy/env0.tf', 2), repo.git('rev-parse', B(0)));
+    const noted = await snapshot();
+    assert.notDeepStrictEqual(input(noted, 0), input(before, 0), "feature/0's new note is read");
+    await agrees(noted, 0);
+    // Then a branch moves (feature/3 onto feature/4's commits).
+    repo.git('update-ref', B(3), repo.git('rev-parse', B(4)));
+    const moved = await snapshot();
+    assert.strictEqual(moved.branches.find((b) => b.branch === 'feature/3')?.head, repo.git('rev-parse', B(4)));
+    await agrees(moved, 3);
   });
 });
