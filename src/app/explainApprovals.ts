@@ -1,6 +1,7 @@
 import type { SignedStatement } from '../core/approvalStatement';
 import { samePerson } from '../core/approvalRules';
 import { type CheckedStatement } from '../core/approvalDecision';
+import type { ApprovalRecord, CommitDecision } from '../core/gate';
 import { POLICY_FILE, type Policy } from '../core/policy';
 import { CommitGraph } from '../core/report/commitGraph';
 import type { CommitFacts } from '../core/report/commitFacts';
@@ -20,7 +21,7 @@ export async function explainApprovals(
   cwd: string,
   facts: CommitFacts,
   ctx: JudgingContext,
-): Promise<Explanation['approvals']> {
+): Promise<ExplainedApprovals> {
   // The policy approvals are judged under: the protected branch as this clone knows it, else HEAD's.
   const source = ctx.trackingSha
     ? await readPolicyFrom(cwd, [{ rev: ctx.trackingSha, label: ctx.trackingLabel ?? ctx.trackingSha }])
@@ -87,7 +88,55 @@ export async function explainApprovals(
   }
   for (const r of on.refused) out.push(entry(r.signed, { ok: false, reason: r.why }, r.why));
   out.sort((a, b) => a.time.localeCompare(b.time));
-  return { policy: policyInfo, statements: out, errors };
+  const section = { policy: policyInfo, statements: out, errors };
+  return {
+    section,
+    withGateMatches: (decision) =>
+      withGateMatches(section, decision, statements, (signed, fingerprint) =>
+        entry(signed, { ok: true, reason: 'signature valid', fingerprint }, undefined),
+      ),
+  };
+}
+
+/** The approvals section, and the same completed with what the gate matched once it has judged the commit. */
+export interface ExplainedApprovals {
+  section: Explanation['approvals'];
+  withGateMatches(decision: CommitDecision | undefined): Explanation['approvals'];
+}
+
+/**
+ * The section with the gate's own matches (newuser8 F10): the approvals the gate counted for the commit — by
+ * core/approvalRules.ts' coverage, which also follows a change rebased or cherry-picked by patch-id, beyond the
+ * statements whose tips reach the commit that the history read lists — are listed and marked counting, each
+ * with how the gate matched it, so the page's two sections cannot disagree about who approved.
+ */
+function withGateMatches(
+  section: Explanation['approvals'],
+  decision: CommitDecision | undefined,
+  read: Array<{ signed: SignedStatement }>,
+  counting: (signed: SignedStatement, fingerprint: string) => ExplainedApproval,
+): Explanation['approvals'] {
+  if (!decision || decision.approvals.length === 0) return section;
+  const statements = [...section.statements];
+  const same = (a: { tip: string; time: string }, r: ApprovalRecord) => a.tip === r.tip && a.time === r.time;
+  for (const rec of decision.approvals) {
+    const i = statements.findIndex(
+      (s) => s.decision === 'approve' && same(s, rec) && samePerson(s.reviewer.email, rec.reviewer),
+    );
+    if (i >= 0) {
+      statements[i] = { ...statements[i], via: rec.via };
+      continue;
+    }
+    const found = read.find(
+      (s) =>
+        s.signed.statement.decision === 'approve' &&
+        same(s.signed.statement, rec) &&
+        samePerson(s.signed.statement.reviewer.email, rec.reviewer),
+    );
+    if (found) statements.push({ ...counting(found.signed, rec.fingerprint), via: rec.via });
+  }
+  statements.sort((a, b) => a.time.localeCompare(b.time));
+  return { ...section, statements };
 }
 
 /** Why a valid statement covering the commit does not count for it, by the gate's counting (undefined: it counts). */

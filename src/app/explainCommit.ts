@@ -79,7 +79,8 @@ async function explainOnce(cwd: string, rev: string, opts: ExplainOptions): Prom
   const provenance = explainProvenance(facts, noteText);
 
   const ctx = await judgingContext(cwd, opts);
-  const approvals = await explainApprovals(cwd, facts, ctx);
+  const read = await explainApprovals(cwd, facts, ctx);
+  let approvals = read.section;
   if (partial) {
     const absent = (await absentNoteBlobs(cwd, APPROVALS_NOTES_REF)).size;
     if (absent > 0)
@@ -102,6 +103,7 @@ async function explainOnce(cwd: string, rev: string, opts: ExplainOptions): Prom
         approvals.statements.filter((a) => a.decision === 'approve' && a.counts),
       );
   if (partial) lacking.push('the gate was not run');
+  else approvals = read.withGateMatches(gate.decision);
   return {
     commit: {
       sha,

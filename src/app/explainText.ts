@@ -58,7 +58,7 @@ export function formatExplanation(e: Explanation): string {
   if (a.statements.length === 0) out.push('  none cover this commit');
   for (const s of a.statements) {
     out.push(
-      `  ${s.counts ? '✓' : '✗'} ${s.decision} by ${s.reviewer.name ? `${s.reviewer.name} ` : ''}<${s.reviewer.email}> at ${s.time} on ${s.tip.slice(0, 12)} (base ${s.base.slice(0, 12)})`,
+      `  ${s.counts ? '✓' : '✗'} ${s.decision} by ${s.reviewer.name ? `${s.reviewer.name} ` : ''}<${s.reviewer.email}> at ${s.time} on ${s.tip.slice(0, 12)} (base ${s.base.slice(0, 12)})${s.via === 'rebased' ? `, carried to ${c.sha.slice(0, 12)} by patch-id (rebased)` : s.via === 'tip' ? ', its tip reviewed against another base' : ''}`,
     );
     out.push(
       `      signature: ${s.verification.ok ? `valid${s.verification.fingerprint ? ` (${s.verification.fingerprint})` : ''}` : `NOT valid — ${s.verification.reason}`}${s.why && s.verification.ok ? `; does not count: ${s.why}` : ''}`,

@@ -1,3 +1,4 @@
+import type { CoverageVia } from '../core/approvalRules';
 import type { ApprovalStatement } from '../core/approvalStatement';
 import type { CommitDecision } from '../core/gate';
 import type { RecordedAgentHook } from '../core/agents/agentHooksNote';
@@ -32,6 +33,11 @@ export interface ExplainedApproval {
   /** Whether it counts for this commit: verified, not by its author/committer. */
   counts: boolean;
   why?: string;
+  /**
+   * How the gate matched it to this commit, when the gate counted it: its own span (`exact`), the same change
+   * carried by patch-id onto another base (`rebased`), or its tip reviewed against another base (`tip`).
+   */
+  via?: CoverageVia;
 }
 
 export interface GateVerdict {

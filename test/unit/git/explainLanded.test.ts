@@ -46,4 +46,52 @@ describe('explain on a commit that landed in an approved push', function () {
       fs.rmSync(path.dirname(s.server.dir), { recursive: true, force: true });
     }
   });
+
+  // newuser8 F10: after a rebase the page said "Approvals: none cover this commit" above "Gate: ✓ Bob (rebased)
+  // PASS". Its approvals now include what the gate matched by patch-id, with the statement's time and comment.
+  it('lists the approval the gate carried by patch-id to a rebased, landed commit', () => {
+    const s = setup();
+    const { ada, bob } = s;
+    try {
+      const base = ada.git('rev-parse', 'HEAD');
+      ada.git('checkout', '-q', '-b', 'feat');
+      const approved = commitFile(ada, 'f.ts', 'f\n', 'feat\n\nAI-Provenance: v1 ai=1 human=0 untracked=0');
+      recordDecision(ada, bob, { email: 'bob@example.com', tip: approved, base, comment: 'looked at f.ts' });
+      // The approved branch is on the server (as review needs it): the server replays the approved change.
+      assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'feat', 'refs/notes/countersign']).status, 0);
+      ada.git('checkout', '-q', 'main');
+      commitFile(ada, 'other.md', 'o\n', 'docs\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+      assert.strictEqual(pushMain(ada).status, 0, 'main moves on');
+      ada.git('checkout', '-q', 'feat');
+      ada.git('rebase', '-q', 'main');
+      const rebased = ada.git('rev-parse', 'HEAD');
+      assert.notStrictEqual(rebased, approved);
+      const pushed = ada.gitResult(['push', 'origin', 'feat:main']);
+      assert.strictEqual(pushed.status, 0, `the server refused the rebased, approved commit: ${pushed.stderr}`);
+      ada.git('fetch', '-q', 'origin');
+
+      const e = JSON.parse(ada.cli(['explain', rebased, '--branch', 'main', '--json']).stdout);
+      assert.strictEqual(e.gate.ok, true, JSON.stringify(e.gate));
+      assert.deepStrictEqual(
+        e.gate.decision.approvals.map((a: { via: string }) => a.via),
+        ['rebased'],
+      );
+      const listed = e.approvals.statements.filter((a: { counts: boolean }) => a.counts);
+      assert.strictEqual(listed.length, 1, JSON.stringify(e.approvals));
+      assert.strictEqual(listed[0].tip, approved);
+      assert.strictEqual(listed[0].via, 'rebased');
+      assert.strictEqual(listed[0].comment, 'looked at f.ts');
+      assert.strictEqual(listed[0].verification.ok, true);
+      const text = ada.cli(['explain', rebased, '--branch', 'main']).stdout;
+      assert.doesNotMatch(text, /none cover this commit/);
+      assert.match(
+        text,
+        new RegExp(
+          `on ${approved.slice(0, 12)} \\(base ${base.slice(0, 12)}\\), carried to ${rebased.slice(0, 12)} by patch-id \\(rebased\\)`,
+        ),
+      );
+    } finally {
+      fs.rmSync(path.dirname(s.server.dir), { recursive: true, force: true });
+    }
+  });
 });
