@@ -3,6 +3,7 @@ import { ReportBuilder, type GroupBy } from '../core/report/aggregate';
 import { runGit, startSnapshotListings, withGitReadCache } from '../git/gitRunner';
 import { readProvenanceHistory } from '../git/provenanceHistory';
 import { resolveRepo } from '../git/repository';
+import { unfetchedNotesWarning } from '../git/unfetchedNotes';
 
 /**
  * `report`: the figures of a range, for the CLI (any format) and the editor's "Open Report" (HTML). Warnings
@@ -75,6 +76,8 @@ async function reportInCache(
   for (const c of history.commits) builder.add(c);
   builder.addInconsistencies(history.inconsistencies);
   const report = builder.finish({ review: history.review, orphanNotes: history.orphanNotes });
-  if (history.warnings.length > 0) report.warnings = history.warnings;
+  const unfetched = await unfetchedNotesWarning(dir);
+  const warnings = unfetched ? [unfetched, ...history.warnings] : history.warnings;
+  if (warnings.length > 0) report.warnings = warnings;
   return { report, orphanCount: history.orphanNotes.length };
 }

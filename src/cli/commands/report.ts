@@ -56,6 +56,11 @@ not a revision or range here, a bad option, or not a repository.
       'policy-rev': { type: 'string' },
       strict: { type: 'boolean' },
     });
+    // Two answers to one question are a usage error (exit 2), not a silent choice between them (newuser8 F13).
+    if (values.json && values.format !== undefined && values.format !== 'json')
+      throw usageError(
+        `report: --json and --format ${values.format} ask for two formats; give one (--json is --format json)`,
+      );
     const format = values.json ? 'json' : (values.format ?? 'text');
     if (!(FORMATS as readonly string[]).includes(format))
       throw usageError(

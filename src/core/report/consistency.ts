@@ -66,7 +66,7 @@ export function commitInconsistencies(
     out.push({
       sha: c.sha,
       kind: 'note-missing',
-      message: `${short}: AI-Provenance says ai=${p.ai} but there is no refs/notes/ai note (fetch notes: git fetch origin 'refs/notes/*:refs/notes/*')`,
+      message: `${short}: AI-Provenance says ai=${p.ai} but there is no refs/notes/ai note (fetch notes: \`countersign install\`, then \`git fetch\`)`,
     });
   }
   return out;
