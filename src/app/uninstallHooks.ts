@@ -1,6 +1,8 @@
 import { disconnectAgents, type DisconnectResult } from '../git/agentDisconnect';
 import { readManifest, removeCliCopy, removeInstalledHooks } from '../git/hookInstaller';
-import { resolveRepo, type RepoPaths } from '../git/repository';
+import * as fs from 'fs';
+import * as path from 'path';
+import { countersignDir, resolveRepo, type RepoPaths } from '../git/repository';
 
 /**
  * `countersign uninstall` and the editor's "Uninstall Hooks": what `agents connect` added to files that are not
@@ -13,6 +15,24 @@ export interface UninstallResult {
   wasInstalled: boolean;
   /** What `agents connect` had added that uninstall took out (personal and uncommitted files only). */
   agents: DisconnectResult;
+  /**
+   * What is left in `.git/countersign` on purpose (the working ledger and the agents' record: line labels of
+   * uncommitted work, which a later install reuses), as paths relative to the repository's git folder's
+   * parent (`.git/countersign/ledger`); empty when nothing is left. Said, not silently kept (newuser8 F4).
+   */
+  kept: string[];
+}
+
+function keptFiles(repo: RepoPaths): string[] {
+  const dir = countersignDir(repo);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+  const shown = path.relative(repo.root ?? path.dirname(repo.commonDir), dir) || dir;
+  return names.map((n) => path.join(shown, n));
 }
 
 export async function uninstallHooks(cwd: string): Promise<UninstallResult> {
@@ -24,8 +44,8 @@ export async function uninstallHooks(cwd: string): Promise<UninstallResult> {
   if (!manifest) {
     // The CLI copy connect wrote for its hooks goes with them.
     if (agents.files.length > 0 && agents.files.every((f) => f.status !== 'kept')) removeCliCopy(repo);
-    return { repo, restoredHooksPath: null, removedConfig: 0, wasInstalled: false, agents };
+    return { repo, restoredHooksPath: null, removedConfig: 0, wasInstalled: false, agents, kept: keptFiles(repo) };
   }
   const removed = await removeInstalledHooks(cwd, repo, manifest);
-  return { repo, ...removed, wasInstalled: true, agents };
+  return { repo, ...removed, wasInstalled: true, agents, kept: keptFiles(repo) };
 }

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { uninstallHooks } from '../../app/uninstallHooks';
 import { uninstallServer } from '../../git/serverHookInstaller';
 import { parseCommandArgs, writeJson, type Command } from '../command';
@@ -55,16 +56,23 @@ Exit codes: 0 removed (or nothing was installed); 2 not a repository.
         restoredHooksPath: r.restoredHooksPath,
         removedConfig: r.removedConfig,
         agents: r.agents,
+        kept: r.kept,
       });
       return 0;
     }
+    const kept =
+      r.kept.length > 0
+        ? `Kept ${r.kept.join(', ')} (the working ledger: labels of uncommitted lines, reused by a later install) and the notes (your provenance); to delete the ledger too: rm -r ${path.dirname(r.kept[0])}\n`
+        : '';
     if (r.agents.files.length > 0) ctx.stdout(formatDisconnect(r.agents));
     if (!r.wasInstalled) {
-      ctx.stdout(`Countersign hooks were not installed here${r.agents.files.length > 0 ? '' : '; nothing to do'}.\n`);
+      ctx.stdout(
+        `Countersign hooks were not installed here${r.agents.files.length > 0 || kept ? '' : '; nothing to do'}.\n${kept}`,
+      );
       return 0;
     }
     ctx.stdout(
-      `Removed Countersign hooks and the CLI copy; core.hooksPath ${r.restoredHooksPath ? `restored to ${r.restoredHooksPath}` : 'unset'}; removed ${r.removedConfig} config entr${r.removedConfig === 1 ? 'y' : 'ies'}.\n`,
+      `Removed Countersign hooks and the CLI copy; core.hooksPath ${r.restoredHooksPath ? `restored to ${r.restoredHooksPath}` : 'unset'}; removed ${r.removedConfig} config entr${r.removedConfig === 1 ? 'y' : 'ies'}.\n${kept}`,
     );
     return 0;
   },

@@ -66,6 +66,10 @@ describe('install / uninstall', () => {
     assert.strictEqual(repo.gitResult(['config', '--local', 'core.hooksPath']).status, 1, 'core.hooksPath unset again');
     assert.ok(fs.existsSync(hook), 'the original hook is untouched');
     assert.ok(!fs.existsSync(path.join(repo.dir, '.git', 'countersign', 'hooks')));
+    // newuser8 F4: what stays in .git/countersign is said, with how to delete it.
+    const left = fs.readdirSync(path.join(repo.dir, '.git', 'countersign'));
+    assert.ok(left.includes('ledger'), left.join(' '));
+    assert.match(u.stdout, /Kept \.git\/countersign\/ledger.* \(the working ledger: .*rm -r \.git\/countersign\n/);
     assert.strictEqual(
       repo.gitResult(['config', '--local', '--get-all', 'notes.rewriteRef']).status,
       1,
