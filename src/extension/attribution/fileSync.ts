@@ -27,12 +27,17 @@ export class FileSync implements vscode.Disposable {
     });
   }
 
-  /** Runs on the queue: returns whether the engine's text changed. */
-  async applyDiskNow(loc: FileLocation, content: string): Promise<boolean> {
+  /**
+   * Runs on the queue: returns whether the engine's text changed. `rebase` names why the engine's baseline of
+   * the file is not to be trusted (an open that read the write before the watcher reported it): the file then
+   * starts again from HEAD's version, as a file first seen on disk does.
+   */
+  async applyDiskNow(loc: FileLocation, content: string, rebase?: string): Promise<boolean> {
     const { repo, file } = loc;
     const current = repo.engine.text(file);
-    if (current === content) return false; // our own save, or a reload we already saw
-    if (current === undefined) repo.session.setFile(file, (await repo.headContent(file)) ?? '');
+    if (current === content && !rebase) return false; // our own save, or a reload we already saw
+    if (current === undefined || rebase)
+      repo.session.setFile(file, (await repo.headContent(file)) ?? '', undefined, rebase);
     const obs = { type: 'diskWrite' as const, file, content };
     repo.session.observe(obs);
     await repo.ledgerRecord(obs);

@@ -11,7 +11,7 @@ import type { DocumentCapture } from './documentCapture';
  * `node_modules/` (RepoSessions.locate skips those), larger than `countersign.capture.maxFileSize`, or binary
  * (a NUL byte in its first 8 KB). Open documents are left to DocumentCapture: their buffer is the engine's
  * text, and VS Code's reload of a clean document after a disk change arrives there as a change that makes
- * the buffer equal the disk. Files that were open and saved echo back here after closing and are
+ * the buffer equal the disk; a write the editor opened before it was reported here is handed to it. Files that were open and saved echo back here after closing and are
  * recognised because the engine already holds that exact text.
  */
 export class DiskCapture implements vscode.Disposable {
@@ -52,13 +52,15 @@ export class DiskCapture implements vscode.Disposable {
 
   private async read(uri: vscode.Uri): Promise<void> {
     const loc = this.repos.locate(uri);
-    // An open document's buffer is its text: VS Code reloads it when the disk changes and it has no unsaved
-    // changes, and DocumentCapture recognises that reload. Reading the disk here instead would race with
-    // edits whose dirty flag has not reached the extension host yet.
-    if (!loc || this.documents.isTracked(uri)) return;
+    if (!loc) return;
     const content = await readTextFile(uri.fsPath, settings.maxFileSize());
-    if (content === undefined || this.documents.isTracked(uri)) return;
-    this.sync.applyDisk(loc, content);
+    if (content === undefined) return;
+    // An open document's buffer is its text: VS Code reloads it when the disk changes and it has no unsaved
+    // changes, and DocumentCapture recognises that reload. Applying the disk here instead would race with
+    // edits whose dirty flag has not reached the extension host yet. Only an open that read this very write
+    // before it was reported here is told (DocumentCapture.diskWriteReported).
+    if (this.documents.isTracked(uri)) this.documents.diskWriteReported(uri, loc, content);
+    else this.sync.applyDisk(loc, content);
   }
 
   private deleted(uri: vscode.Uri): void {

@@ -42,6 +42,12 @@ export class DocumentCapture implements vscode.Disposable {
    * inside the change event (it is updated by a separate, later event), so the disk decides.
    */
   private readonly clean = new Set<string>();
+  /**
+   * Documents whose open took a baseline nobody knew (not in the engine, not in the ledger) and that have not
+   * changed since. The open may have read a write the file watcher reports only later (an agent writes, the
+   * editor opens the file at once): when that report comes with the same text, the write is observed as one.
+   */
+  private readonly unknownOpens = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly clipboardReader: ClipboardReader;
   private readonly holds = new HeldEdits();
@@ -87,9 +93,11 @@ export class DocumentCapture implements vscode.Disposable {
     if (!settings.captureEnabled()) return;
     const loc = this.repos.locate(doc.uri);
     if (!loc) return;
-    this.tracked.add(doc.uri.toString());
-    if (!doc.isDirty) this.clean.add(doc.uri.toString());
+    const key = doc.uri.toString();
+    this.tracked.add(key);
+    if (!doc.isDirty) this.clean.add(key);
     const text = doc.getText();
+    const version = doc.version;
     loc.repo.queue.push(async () => {
       const { repo, file } = loc;
       const current = repo.engine.text(file);
@@ -108,8 +116,24 @@ export class DocumentCapture implements vscode.Disposable {
         repo.session.observe({ type: 'diskWrite', file, content: text });
       } else {
         repo.session.setFile(file, text);
+        // Only while the buffer is still the text the open read: an edit made before this ran already went by.
+        if (this.tracked.has(key) && doc.version === version) this.unknownOpens.add(key);
       }
       this.repos.fire(loc);
+    });
+  }
+
+  /**
+   * The file watcher reported a write to an open document (queued after the open). When the open took an
+   * unknown baseline and the write is the text it read, the open came between the write and its report: the
+   * file starts again from HEAD's version and the write is observed (a terminal agent's label, the ledger's).
+   * Any other write is VS Code's reload, seen as a change.
+   */
+  diskWriteReported(uri: vscode.Uri, loc: FileLocation, content: string): void {
+    const key = uri.toString();
+    loc.repo.queue.push(async () => {
+      if (!this.unknownOpens.delete(key) || loc.repo.engine.text(loc.file) !== content) return;
+      await this.sync.applyDiskNow(loc, content, 'opened before its write on disk was reported');
     });
   }
 
@@ -121,6 +145,7 @@ export class DocumentCapture implements vscode.Disposable {
       else this.clean.add(key);
       return;
     }
+    this.unknownOpens.delete(key);
     const loc = this.locateTracked(e.document);
     if (!loc) return;
     const { repo, file } = loc;
@@ -272,6 +297,7 @@ export class DocumentCapture implements vscode.Disposable {
     this.holds.closed(doc.uri.toString());
     this.tracked.delete(doc.uri.toString());
     this.clean.delete(doc.uri.toString());
+    this.unknownOpens.delete(doc.uri.toString());
     if (!loc) return;
     loc.repo.queue.push(async () => {
       const { repo, file } = loc;
