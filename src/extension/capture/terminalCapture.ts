@@ -10,8 +10,13 @@ import { settings } from '../settings';
  * may write in another — so every repository's engine hears it, and its working ledger too, so that
  * `countersign status` and the commit hook know a terminal agent was running. Which programs are agents is
  * the engine's business (docs/design.md's table); the command line is passed as the shell reported it.
+ *
+ * VS Code reports no end for a command still running when its terminal is closed (the shell is killed with
+ * it), so the commands running in each terminal are kept and ended when it closes: otherwise an agent whose
+ * terminal was closed would be credited with every later write.
  */
 export function registerTerminalCapture(repos: RepoSessions, log: vscode.LogOutputChannel): vscode.Disposable {
+  const running = new Map<vscode.TerminalShellExecution, vscode.Terminal>();
   const emit = (command: string, state: 'start' | 'end') => {
     if (!settings.captureEnabled() || command.trim().length === 0) return;
     const obs: Observation = { type: 'terminal', command, state };
@@ -24,8 +29,22 @@ export function registerTerminalCapture(repos: RepoSessions, log: vscode.LogOutp
       });
     }
   };
+  const closed = (terminal: vscode.Terminal) => {
+    for (const [execution, owner] of running) {
+      if (owner !== terminal) continue;
+      running.delete(execution);
+      emit(execution.commandLine.value, 'end');
+    }
+  };
   return vscode.Disposable.from(
-    vscode.window.onDidStartTerminalShellExecution((e) => emit(e.execution.commandLine.value, 'start')),
-    vscode.window.onDidEndTerminalShellExecution((e) => emit(e.execution.commandLine.value, 'end')),
+    vscode.window.onDidStartTerminalShellExecution((e) => {
+      running.set(e.execution, e.terminal);
+      emit(e.execution.commandLine.value, 'start');
+    }),
+    vscode.window.onDidEndTerminalShellExecution((e) => {
+      running.delete(e.execution);
+      emit(e.execution.commandLine.value, 'end');
+    }),
+    vscode.window.onDidCloseTerminal(closed),
   );
 }

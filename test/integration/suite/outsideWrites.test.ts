@@ -23,8 +23,11 @@ async function labelsOfLength(what: string, uri: vscode.Uri, n: number): Promise
   });
 }
 
-/** A stand-in for the Claude Code CLI in a shell-integrated terminal: it runs until `stop()`. */
-async function claudeInTerminal(): Promise<{ stop(): Promise<void>; dispose(): void }> {
+/**
+ * A stand-in for the Claude Code CLI in a shell-integrated terminal: it runs until `stop()`, or until `close()`
+ * closes its terminal while it runs.
+ */
+async function claudeInTerminal(): Promise<{ stop(): Promise<void>; close(): Promise<void>; dispose(): void }> {
   const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-agent-bin-'));
   const marker = path.join(bin, 'started');
   fs.writeFileSync(
@@ -69,7 +72,19 @@ async function claudeInTerminal(): Promise<{ stop(): Promise<void>; dispose(): v
     fs.writeFileSync(`${marker}.done`, '');
     await ended;
   };
-  return { stop, dispose };
+  const close = async () => {
+    const gone = new Promise<void>((resolve) => {
+      const d = vscode.window.onDidCloseTerminal((t) => {
+        if (t === terminal) {
+          d.dispose();
+          resolve();
+        }
+      });
+    });
+    terminal.dispose();
+    await gone;
+  };
+  return { stop, close, dispose };
 }
 
 describe('Capture: files written from outside', function () {
@@ -125,6 +140,20 @@ describe('Capture: files written from outside', function () {
         5000,
       ).catch(() => undefined);
       assert.deepStrictEqual(got, want);
+    } finally {
+      agent.dispose();
+    }
+  });
+
+  it('closing the terminal while `claude` runs ends the agent: a later write is untracked', async () => {
+    const agent = await claudeInTerminal();
+    try {
+      // VS Code reports no end for a command whose terminal is closed under it.
+      await agent.close();
+      const file = path.join(workspaceRoot(), `after-close-${Date.now()}.txt`);
+      fs.writeFileSync(file, 'written\nlater\n');
+      const got = await labelsOfLength('the write to be observed', vscode.Uri.file(file), 2);
+      assert.deepStrictEqual(got, ['untracked', 'untracked']);
     } finally {
       agent.dispose();
     }
