@@ -12,6 +12,8 @@ import {
   type ReviewBranch,
   type WebviewMessage,
 } from '../../src/core/panel/protocol';
+import { displaySha as short } from '../../src/core/shortSha';
+import { busyKey, button, chip, emptyState, h, plural, setBusy, type Child } from './dom';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -23,83 +25,11 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('root') as HTMLElement;
 let model: PanelModel | undefined;
-let busy: string | null = null;
 /** Commits whose "Request changes" comment box is open, with the draft. */
 const drafts = new Map<string, string>();
 
 function send(m: WebviewMessage): void {
   vscode.postMessage(m);
-}
-
-type Child = Node | string | null | undefined | false;
-
-function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string> = {},
-  ...children: Child[]
-): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') el.className = v;
-    else el.setAttribute(k, v);
-  }
-  for (const c of children) {
-    if (c === null || c === undefined || c === false) continue;
-    el.append(typeof c === 'string' ? document.createTextNode(c) : c);
-  }
-  return el;
-}
-
-function button(
-  label: string,
-  onClick: () => void,
-  opts: {
-    kind?: 'primary' | 'secondary' | 'link';
-    key?: string;
-    disabled?: string;
-    title?: string;
-    testid?: string;
-  } = {},
-): HTMLButtonElement {
-  const b = h(
-    'button',
-    { class: `btn ${opts.kind ?? 'secondary'}`, type: 'button' },
-    busy !== null && opts.key === busy ? `${label}…` : label,
-  );
-  if (opts.testid) b.dataset.testid = opts.testid;
-  if (opts.title) b.title = opts.title;
-  if (opts.disabled) {
-    b.disabled = true;
-    b.title = opts.disabled;
-  } else if (busy !== null && opts.kind !== 'link') {
-    b.disabled = true;
-  }
-  b.addEventListener('click', onClick);
-  return b;
-}
-
-function short(sha: string): string {
-  return sha.slice(0, 7);
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-function chip(text: string, cls = '', title?: string): HTMLElement {
-  const c = h('span', { class: `chip ${cls}` }, text);
-  if (title) c.title = title;
-  return c;
-}
-
-function emptyState(title: string, body: string, ...actions: HTMLElement[]): HTMLElement {
-  return h(
-    'section',
-    { class: 'empty' },
-    h('h2', {}, title),
-    h('p', {}, body),
-    actions.length > 0 ? h('div', { class: 'actions' }, ...actions) : null,
-  );
 }
 
 function renderEmpty(kind: NonNullable<PanelModel['empty']>): HTMLElement {
@@ -420,7 +350,7 @@ function render(): void {
       key: actionKey('refresh'),
       title: 'Fetch the remotes and recompute',
     }),
-    busy ? h('span', { class: 'muted busy' }, 'Working…') : null,
+    busyKey() ? h('span', { class: 'muted busy' }, 'Working…') : null,
   );
   const body: Child[] = [];
   if (!model) body.push(h('p', { class: 'muted' }, 'Loading…'));
@@ -443,7 +373,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       render();
       break;
     case 'busy':
-      busy = m.key;
+      setBusy(m.key);
       render();
       break;
     case 'notice':
