@@ -282,9 +282,14 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
     unreadable,
     keys,
   );
+  // A statement the gate's rules carried onto a commit here (a rebase keeps the patch-id) covers something in
+  // this report: it is not "outside the history" (newuser8 F14).
+  const covering = new Set(commits.flatMap((c) => standing.statementsOn(c.sha).valid.map((v) => v.signed)));
   const elsewhere = statements
     .map((x) => x.signed)
-    .filter((x) => x.statement.decision === 'approve' && !graph.has(x.statement.tip) && keys.check(x).ok)
+    .filter(
+      (x) => x.statement.decision === 'approve' && !graph.has(x.statement.tip) && keys.check(x).ok && !covering.has(x),
+    )
     .map((x) => x.statement);
   if (elsewhere.length > 0) errors.push(outsideHistory(elsewhere, opts.revs));
   for (const c of commits) {

@@ -50,6 +50,8 @@ describe('report counts rebased approvals as the gate does (real server)', funct
     const r = report(`${moved}..main`);
     assert.strictEqual(r.commits, 2);
     assert.strictEqual(r.reviewedCommits, 2, 'report counts what the gate counted');
+    // newuser8 F14: the statement that makes them reviewed is not also "about commits outside the history".
+    assert.doesNotMatch(JSON.stringify(r), /outside the history/);
   });
 
   it('the same hunk moved elsewhere (not the approved change) is not counted, by report or the gate', () => {
