@@ -2,7 +2,7 @@ import type { SignedStatement, verifySignedStatement } from './approvalStatement
 import { eligibleReviewers, personLabel, RangeIndex, ReviewerKeys, samePerson } from './approvalRules';
 import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy, type Reviewer } from './policy';
 import { chargedFiles } from './mergeView';
-import { rangeBlast, reviewNeed } from './reviewNeed';
+import { rangeBlast, reviewNeed, type SinceReviewed } from './reviewNeed';
 import { StatementStanding } from './statementStanding';
 import { shortSha } from './shortSha';
 import type { ReplayedTree } from './approvalReplayCheck';
@@ -109,6 +109,8 @@ export interface GateInput {
     /** Where the new value leaves the branch: the merge-base, or the empty tree. */
     point?: string;
   };
+  /** The branch's unreviewed commits before the update, for the deletion tiers (src/git/reviewedPoint.ts). */
+  sinceReviewed?: SinceReviewed;
   /** Every approval statement known, with the commit whose note held it. */
   statements: Array<{ attachedTo: string; signed: SignedStatement }>;
   /** Unreadable statement lines: the commit whose note held them and the parse error. */
@@ -278,7 +280,7 @@ export function evaluateGate(input: GateInput): GateResult {
   const judged = rewind
     ? input.commits.map((c) => (c.sha === input.head ? { ...c, files: [...c.files, ...rewind.files] } : c))
     : input.commits;
-  const blast = rangeBlast(judged);
+  const blast = rangeBlast(judged, input.sinceReviewed);
   const charged = chargedFiles(judged);
   for (const c of judged) {
     const policyChangedHere = input.policyChangedWithoutCommit === true && c.sha === input.head;

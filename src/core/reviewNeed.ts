@@ -32,9 +32,38 @@ export interface RangeBlast {
   lines: number;
   /** Commits that delete something of their own: the ones a range-wide tier applies to. */
   contributors: Set<string>;
+  /** The same counts over the unreviewed commits before the push and the push (src/git/reviewedPoint.ts). */
+  since?: { files: number; lines: number; count: number; branch: string; point?: string; unknown?: true };
 }
 
-export function rangeBlast(commits: GateCommit[]): RangeBlast {
+/**
+ * The commits a protected branch holds since its last approved commit (`point`; absent: none, counted from its
+ * root), which a push that deletes something is judged with, so that a mass deletion split across pushes still
+ * meets the tier (outside tester, session 8, H3). `unknown`: no approved commit within the window looked at.
+ */
+/** First-parent commits looked through for an approved one; none in a longer chain → unknown (fails closed). */
+export const REVIEWED_POINT_WINDOW = 1000;
+
+export interface SinceReviewed {
+  branch: string;
+  point?: string;
+  commits: GateCommit[];
+  unknown?: true;
+}
+
+export function rangeBlast(commits: GateCommit[], before?: SinceReviewed): RangeBlast {
+  const own = pushBlast(commits);
+  if (!before || own.contributors.size === 0) return own;
+  // One count over both: a file deleted before and recreated by the push is still "delete and recreate".
+  const all = pushBlast([...before.commits, ...commits]);
+  const since = { files: all.files, lines: all.lines, count: before.commits.length, branch: before.branch };
+  return {
+    ...own,
+    since: { ...since, ...(before.point ? { point: before.point } : {}), ...(before.unknown ? { unknown: true } : {}) },
+  };
+}
+
+function pushBlast(commits: GateCommit[]): RangeBlast {
   const byId = new Map(commits.map((c) => [c.sha, c]));
   const deletedPaths = new Set<string>();
   const contributors = new Set<string>();
@@ -203,16 +232,8 @@ export function reviewNeed(
     }
     // The push as a whole: each commit that deletes something carries the tier, so one approval of the tip
     // (from the branch's base) by enough reviewers covers them all.
-    if (range && range.contributors.has(c.sha) && range.contributors.size > 1) {
-      const rangeWhys: string[] = [];
-      if (t.deletedFiles !== undefined && range.files >= t.deletedFiles) rangeWhys.push(`${range.files} files`);
-      if (t.deletedLines !== undefined && range.lines >= t.deletedLines) rangeWhys.push(`${range.lines} lines`);
-      if (rangeWhys.length > 0)
-        pending.push({
-          tier: t,
-          why: `this push deletes ${rangeWhys.join(' and ')} across ${range.contributors.size} commits`,
-        });
-    }
+    const why = range && range.contributors.has(c.sha) ? rangeTierWhy(t, range) : undefined;
+    if (why) pending.push({ tier: t, why });
   }
   if (kinds.includes('policyChange')) {
     // The change can remove any tier, so it needs what the strictest tier asks (outside tester, session 7:
@@ -245,4 +266,27 @@ export function reviewNeed(
     add('tier', `tier '${tier.name}': ${why} — needs ${needs}`);
   }
   return { kinds, reasons, tiers, approvals, roles };
+}
+
+/** Why the push as a whole, or with the unreviewed commits before it, meets deletion tier `t`; undefined if not. */
+function rangeTierWhy(t: Policy['tiers'][number], range: RangeBlast): string | undefined {
+  const crossed = (files: number, lines: number) =>
+    [
+      t.deletedFiles !== undefined && files >= t.deletedFiles ? `${files} files` : '',
+      t.deletedLines !== undefined && lines >= t.deletedLines ? `${lines} lines` : '',
+    ]
+      .filter(Boolean)
+      .join(' and ');
+  const n = range.contributors.size;
+  const own = n > 1 ? crossed(range.files, range.lines) : '';
+  if (own) return `this push deletes ${own} across ${n} commits`;
+  const s = range.since;
+  if (!s || (t.deletedFiles === undefined && t.deletedLines === undefined)) return undefined;
+  if (s.unknown)
+    return `${s.branch} has no approved commit among its last ${REVIEWED_POINT_WINDOW} first-parent commits, so what it lost before this push cannot be counted; until a reviewer approves a commit on it, a push that deletes anything is judged as a mass deletion`;
+  const all = crossed(s.files, s.lines);
+  if (!all) return undefined;
+  if (!s.point)
+    return `this push and the ${s.count} unreviewed commit(s) on ${s.branch} (none is approved yet) delete ${all}`;
+  return `this push and the ${s.count} unreviewed commit(s) on ${s.branch} since ${shortSha(s.point)}, its last approved commit, delete ${all} (\`countersign approve <tip> --base ${s.point}\` shows a reviewer all of it)`;
 }

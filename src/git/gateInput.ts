@@ -13,6 +13,7 @@ import { rebasedSpanPatches, replayedApprovals } from './rebasedApprovals';
 import { revParse } from './revision';
 import { firstParentExit, netChangeBase, restoredFromExits, sourceExits, unexplainedNetChange } from './netChange';
 import { rewindOf } from './rewind';
+import { sinceReviewed } from './reviewedPoint';
 import { emptyTree } from './emptyTree';
 import { markUnjudgedGitlinks } from './gitlinkPins';
 import { markMergeOwnLines, markSameAsBase } from './mergeOwnLines';
@@ -315,8 +316,21 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     if (st.decision === 'reject' && !inRange.has(st.tip) && reach[key]) rejectionReach[key] = reach[key];
   }
   const replayedTrees = await replayedApprovals(cwd, commits, reviewBase, valid);
+  const before =
+    !isNew && old
+      ? await sinceReviewed(cwd, {
+          branch: update.branch,
+          old,
+          commits,
+          rewinds: base.rewind !== undefined,
+          policy: policy.policy,
+          statements: plausible,
+          keys,
+        })
+      : undefined;
   return {
     ...base,
+    ...(before ? { sinceReviewed: before } : {}),
     reviewBase,
     commits,
     policyChangedWithoutCommit,
