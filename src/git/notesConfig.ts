@@ -38,6 +38,18 @@ export function trackingRef(remote: string, notesRef: (typeof SHARED_NOTES)[numb
   return `${TRACKING_PREFIX}${remoteKey(remote)}/${name}`;
 }
 
+/**
+ * The shared notes ref a fetched tracking ref mirrors: only `refs/countersign/remotes/<remote>/ai` and
+ * `…/countersign` themselves. The fetch refspecs are globs (a missing exact source fails the whole fetch), so a
+ * remote can hand over look-alikes such as `refs/notes/ai-x/countersign`; those are never merged.
+ */
+export function mirroredNotesRef(trackingName: string): (typeof SHARED_NOTES)[number]['ref'] | undefined {
+  if (!trackingName.startsWith(TRACKING_PREFIX)) return undefined;
+  const [remote, name, ...rest] = trackingName.slice(TRACKING_PREFIX.length).split('/');
+  if (!remote || rest.length > 0 || remoteKey(remote) !== remote) return undefined;
+  return SHARED_NOTES.find((n) => n.name === name)?.ref;
+}
+
 export function notesFetchRefspecs(remote: string): string[] {
   return SHARED_NOTES.map(({ ref }) => `+${ref}*:${trackingRef(remote, ref)}*`);
 }

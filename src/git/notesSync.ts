@@ -3,7 +3,14 @@ import { mergeNotesOnSameCommit } from '../core/noteOwners';
 import { CountersignError, errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { runGit } from './gitRunner';
-import { AI_NOTES_REF, notesFetchRefspecs, SHARED_NOTES, TRACKING_PREFIX, trackingRef } from './notesConfig';
+import {
+  AI_NOTES_REF,
+  mirroredNotesRef,
+  notesFetchRefspecs,
+  SHARED_NOTES,
+  TRACKING_PREFIX,
+  trackingRef,
+} from './notesConfig';
 import { notesTip } from './notesReader';
 
 /**
@@ -106,12 +113,12 @@ export async function mergeFetchedNotes(cwd: string, logger?: Logger): Promise<s
   for (const line of r.stdout.split('\n')) {
     const [name, oid] = line.split(' ');
     if (!name || !oid) continue;
-    const which = SHARED_NOTES.find((n) => name.endsWith(`/${n.name}`));
-    if (!which) continue;
+    const ref = mirroredNotesRef(name);
+    if (!ref) continue;
     try {
-      if (await mergeNotesRef(cwd, which.ref, oid, logger)) changed.push(which.ref);
+      if (await mergeNotesRef(cwd, ref, oid, logger)) changed.push(ref);
     } catch (e) {
-      logger?.warn(`[notes] could not merge ${name} into ${which.ref}: ${errorMessage(e)}`);
+      logger?.warn(`[notes] could not merge ${name} into ${ref}: ${errorMessage(e)}`);
     }
   }
   return changed;
