@@ -7,6 +7,7 @@ import { fetchApprovals } from '../git/approvalsStore';
 import type { BranchReadAhead } from '../git/branchReadAhead';
 import { gatherGateInput } from '../git/gateInput';
 import { peelTag } from '../git/peelTag';
+import { remoteTagValue } from '../git/remoteTagValue';
 import { runGit, type GitResult } from '../git/gitRunner';
 import { AI_NOTES_REF, REVIEW_NOTES_REF, trackingRef } from '../git/notesConfig';
 import { notesTip } from '../git/notesReader';
@@ -151,6 +152,19 @@ async function judgeRange(
         ? opts.branch
         : undefined;
   const target = tagRef !== undefined ? await tagTarget(cwd, tagRef, opts.head) : undefined;
+  // A tag pushed from here is judged, as pre-push and the server judge it, from its value on the remote now.
+  const tagWas =
+    tagRef !== undefined && opts.base === undefined && opts.head === undefined && !localOnly
+      ? opts.fetch === false
+        ? Promise.reject(
+            new CountersignError(
+              'config',
+              `verify: the current value of the tag ${tagRef.slice(TAG_PREFIX.length)} on ${remote} is unknown with --no-fetch, and a tag moved from it is judged from it; drop --no-fetch (verify then asks ${remote} with ls-remote)`,
+            ),
+          )
+        : remoteTagValue(cwd, remote, tagRef, opts.timeoutMs ?? FETCH_TIMEOUT_MS)
+      : undefined;
+  const tagOld = tagWas ? await tagWas : undefined;
   const headRev = opts.head ?? 'HEAD';
   const headRead = settledLater(
     target && 'commit' in target
@@ -259,7 +273,7 @@ async function judgeRange(
         `--base ${opts.base} is not a commit in this repository; fetch it first (\`git fetch ${remote}\`, or fetch-depth: 0 in CI)`,
       );
   } else {
-    base = tracking;
+    base = tracking ?? tagOld;
   }
   if (cutRead && (await shallowGap(cwd, head, base, await cutRead))) {
     throw new CountersignError(
@@ -292,8 +306,8 @@ async function judgeRange(
       policyNote = `the ${POLICY_FILE} on ${at(branch)} differs from the one on the policy branch ${at(policyBranch)}; only the policy branch's counts`;
     }
   }
-  // A push of HEAD to its own branch can be a rewind; anything else is judged as what a merge would bring.
-  const asPush = opts.base === undefined && opts.head === undefined && branch === own;
+  // A push of HEAD to its own branch, or of a tag, can be a rewind; anything else is judged as what a merge would bring.
+  const asPush = opts.base === undefined && opts.head === undefined && (branch === own || tagWas !== undefined);
   const input = await gatherGateInput(cwd, {
     update: { branch, old: base, new: head },
     policy,

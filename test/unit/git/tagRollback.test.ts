@@ -55,6 +55,22 @@ describe('server gate: protected tags cannot be rolled back (real pushes)', func
       assert.strictEqual(s.server.git('rev-parse', 'refs/tags/v1.1'), before);
     });
 
+    it("verify --tag reads the remote's current value of the tag, so it refuses the rollback as the server does", () => {
+      const { ada, server } = s;
+      const there = server.git('rev-parse', 'refs/tags/v1.1');
+      ada.git('tag', '-f', 'v1.1', old);
+      try {
+        const v = ada.cli(['verify', '--tag', 'v1.1']);
+        assert.strictEqual(v.status, 1, `verify passed a tag rollback the server refuses:\n${v.stdout}${v.stderr}`);
+        assert.match(v.stdout + v.stderr, /non-fast-forward update of the protected tag v1\.1 is not allowed/);
+        const offline = ada.cli(['verify', '--tag', 'v1.1', '--no-fetch']);
+        assert.strictEqual(offline.status, 2, `without the remote, the tag's old value is unknown: ${offline.stderr}`);
+        assert.match(offline.stderr, /current value of the tag v1\.1 on origin is unknown/);
+      } finally {
+        ada.git('tag', '-f', 'v1.1', there);
+      }
+    });
+
     it('moving the tag forward along main still passes, and so does an annotated tag moved forward', () => {
       const { ada } = s;
       ada.write('DOCS.md', 'docs\nforward\n');
