@@ -13,6 +13,14 @@ export const MAX_AI_ATTESTATION_BYTES = 1024 * 1024;
 /** Attestation bytes the gate parses in one judgement; the notes beyond it are left unread (needs review). */
 export const MAX_PUSH_ATTESTATION_BYTES = 8 * 1024 * 1024;
 
+/**
+ * Bytes of changed provenance notes the server reads in one push (sum of their blob sizes, checked before any is
+ * read). MAX_AI_NOTE_BYTES bounds a note, not a push: 60 delta-compressed 4 MiB notes were a 20 KB push that cost
+ * the hook 20 s and 363 MB (outside tester, session 9, I4). A whole history of real notes (the README's benchmark,
+ * 9.9 MB) fits; more is pushed in parts.
+ */
+export const MAX_PUSH_AI_NOTE_BYTES = 32 * 1024 * 1024;
+
 /** Bytes of a note's attestation section (everything before its `---` line). */
 export function attestationBytes(text: string): number {
   if (text.startsWith('---\n')) return 0;

@@ -4,7 +4,7 @@ import { shortSha } from '../core/shortSha';
 import { readObjects } from './catFileBatch';
 import { AI_NOTES_REF } from './notesConfig';
 import { MAX_ADDED_NOTES, notesTreeChanges, objectInfo } from './notesAdditions';
-import { MAX_AI_NOTE_BYTES, oversizedNote } from '../core/noteBounds';
+import { MAX_AI_NOTE_BYTES, MAX_PUSH_AI_NOTE_BYTES, oversizedNote } from '../core/noteBounds';
 
 /**
  * What the server lets into refs/notes/ai: only notes that read as provenance (parseAuthorshipNote, the reader
@@ -36,28 +36,32 @@ export async function unreadableAiNotes(
     const c = big[0];
     return `this push makes the ${AI_NOTES_REF} note on ${shortSha(c.target)} ${sizes.get(c.newBlob)?.size} bytes${big.length > 1 ? ` (and ${big.length - 1} more note(s) too)` : ''}, more than a provenance note may hold (${MAX_AI_NOTE_BYTES}): every push of its commit would parse it. Fix: leave notes to Countersign's hooks (or shorten it with \`git notes --ref=ai edit ${shortSha(c.target)}\`), then push again.`;
   }
-  const texts = new Map<string, string>();
-  await readObjects(cwd, [...new Set(changed.map((c) => c.newBlob))], (blob, content) => {
-    if (content) texts.set(blob, content.toString('utf8'));
+  const blobs = [...new Set(changed.map((c) => c.newBlob))];
+  const total = blobs.reduce((sum, b) => sum + Number(sizes.get(b)?.size ?? 0), 0);
+  if (total > MAX_PUSH_AI_NOTE_BYTES) {
+    return `this push adds or changes ${total} bytes of notes in ${AI_NOTES_REF}, more than the server reads in one push (${MAX_PUSH_AI_NOTE_BYTES}); push them in parts (a few hundred commits' notes at a time).`;
+  }
+  // Judged as each blob streams in, so no more than one note's text is held at a time.
+  const problemOf = new Map<string, string | undefined>();
+  const firstTarget = new Map<string, string>();
+  for (const c of changed) if (!firstTarget.has(c.newBlob)) firstTarget.set(c.newBlob, c.target);
+  await readObjects(cwd, blobs, (blob, content) => {
+    if (!content) return;
+    const text = content.toString('utf8');
+    const oversized = oversizedNote(text);
+    if (oversized !== undefined) return void problemOf.set(blob, `is too large: ${oversized}`);
+    try {
+      parseAuthorshipNote(text, `the ${AI_NOTES_REF} note on ${shortSha(firstTarget.get(blob) ?? blob)}`);
+      problemOf.set(blob, undefined);
+    } catch (e) {
+      problemOf.set(blob, `is unreadable: ${errorMessage(e)}`);
+    }
   });
   const problems: string[] = [];
   for (const c of changed) {
     const where = `the ${AI_NOTES_REF} note on ${shortSha(c.target)}`;
-    const text = texts.get(c.newBlob);
-    if (text === undefined) {
-      problems.push(`${where} is missing from the push`);
-      continue;
-    }
-    const oversized = oversizedNote(text);
-    if (oversized !== undefined) {
-      problems.push(`${where} is too large: ${oversized}`);
-      continue;
-    }
-    try {
-      parseAuthorshipNote(text, where);
-    } catch (e) {
-      problems.push(`${where} is unreadable: ${errorMessage(e)}`);
-    }
+    if (!problemOf.has(c.newBlob)) problems.push(`${where} is missing from the push`);
+    else if (problemOf.get(c.newBlob) !== undefined) problems.push(`${where} ${problemOf.get(c.newBlob)}`);
   }
   if (problems.length === 0) return undefined;
   return `this push puts ${problems.length} unreadable or oversized provenance note(s) into ${AI_NOTES_REF} — ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''} — and an unreadable note makes its commit need review. Fix: take the server's notes (\`git fetch origin +${AI_NOTES_REF}:${AI_NOTES_REF}\`), leave notes to Countersign's hooks (or correct them with \`git notes --ref=ai edit COMMIT\`), then push again.`;

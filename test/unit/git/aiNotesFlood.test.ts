@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { createHash } from 'crypto';
+import { MAX_AI_NOTE_BYTES, MAX_PUSH_AI_NOTE_BYTES } from '../../../src/core/noteBounds';
 import { MAX_ADDED_NOTES } from '../../../src/git/notesAdditions';
 import { noteBlobsOf, type NotesWalkStats } from '../../../src/git/notesLookup';
 import { readNotes } from '../../../src/git/notesReader';
@@ -69,6 +70,26 @@ describe('refs/notes/ai flood: bounded per push, read along the pushed commits o
     withoutGate(s.server, () => mallory.git('push', '-q', '--no-verify', 'origin', 'refs/notes/ai'));
     const landed = verifyThenPush(s.ada, 'main', ['origin', 'HEAD:main']);
     assert.strictEqual(landed.status, 0, landed.stderr);
+  });
+
+  it(`attack: refuses more than ${MAX_PUSH_AI_NOTE_BYTES} bytes of notes in one push, before reading them (I4)`, () => {
+    mallory.git('fetch', '-q', 'origin', '+refs/notes/ai:refs/notes/ai');
+    const before = s.server.gitResult(['rev-parse', '--verify', '-q', 'refs/notes/ai']).stdout.trim();
+    // Readable notes just under the per-note cap, each distinct: a push of a few KB once delta-compressed.
+    const n = Math.floor(MAX_PUSH_AI_NOTE_BYTES / MAX_AI_NOTE_BYTES) + 1;
+    const pad = 'x'.repeat(MAX_AI_NOTE_BYTES - 1024);
+    const entries = Array.from({ length: n }, (_, i) => {
+      const text = NOTE('a.txt', 'h_0123456789abcd', '1').replace('"prompts":{}', `"prompts":{"p${i}":"${pad}"}`);
+      return `100644 blob ${blobOf(mallory, text)}\t${fakeOid(900_000 + i)}`;
+    });
+    mallory.git('update-ref', 'refs/notes/ai', notesCommitWith(mallory, entries));
+    const r = mallory.gitResult(['push', '--no-verify', 'origin', 'refs/notes/ai']);
+    assert.notStrictEqual(r.status, 0, 'an oversized push of notes was read and taken');
+    assert.match(r.stderr, /more than the server reads in one push/);
+    assert.match(r.stderr, /push them in parts/);
+    assert.strictEqual(s.server.gitResult(['rev-parse', '--verify', '-q', 'refs/notes/ai']).stdout.trim(), before);
+    if (before) mallory.git('update-ref', 'refs/notes/ai', before);
+    else mallory.git('update-ref', '-d', 'refs/notes/ai');
   });
 
   it(`refuses more than ${MAX_ADDED_NOTES} new notes in one push, and takes notes on objects it lacks within the bound`, () => {
