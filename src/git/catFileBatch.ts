@@ -1,7 +1,8 @@
 import type { ChildProcessWithoutNullStreams } from 'child_process';
 import { childProcess } from './childProcess';
 import { CountersignError } from '../core/errors';
-import { gitEnv, gitErrorReason } from './gitRunner';
+import { settleGitStream } from './gitExit';
+import { gitEnv } from './gitRunner';
 import { noLazyFetchEnv } from './missingObjects';
 
 /**
@@ -45,7 +46,6 @@ export class ObjectReader {
       env: gitEnv(noLazyFetchEnv()),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    const err: Buffer[] = [];
     this.child.stdout.on('data', (chunk: Buffer) => {
       if (this.failed) return;
       // Joining per chunk copied a 40 MB note about 600 times (quadratic: 250 s, past the server hook's
@@ -64,37 +64,23 @@ export class ObjectReader {
         this.child.kill();
       }
     });
-    this.child.stderr.on('data', (d: Buffer) => err.push(d));
     this.child.stdin.on('error', () => undefined);
-    this.done = new Promise<void>((resolve, reject) => {
-      this.child.on('error', (e) =>
-        reject(new CountersignError('git', `could not run git: ${e.message}`, undefined, { cause: e })),
-      );
-      this.child.on('close', (code) => {
-        if (this.failed) {
-          reject(this.failed);
-          return;
-        }
-        const stderr = Buffer.concat(err).toString('utf8');
-        if (code !== 0) {
-          reject(
-            new CountersignError(
-              gitErrorReason(stderr),
-              `git cat-file --batch failed (exit ${code}): ${stderr.trim()}`,
-              stderr,
-            ),
-          );
-          return;
-        }
-        if (this.index !== this.names.length) {
-          reject(
-            new CountersignError('git', `git cat-file --batch answered ${this.index} of ${this.names.length} objects`),
-          );
-          return;
-        }
-        resolve();
-      });
-    });
+    this.done = new Promise<void>((resolve, reject) =>
+      settleGitStream(
+        this.child,
+        'git cat-file --batch',
+        () => this.failed,
+        () => {
+          if (this.index !== this.names.length)
+            throw new CountersignError(
+              'git',
+              `git cat-file --batch answered ${this.index} of ${this.names.length} objects`,
+            );
+        },
+        resolve,
+        reject,
+      ),
+    );
     // A rejection nobody awaits yet (the caller is still asking) must not crash the process; close() reports it.
     this.done.catch(() => undefined);
   }

@@ -1,6 +1,6 @@
 import { spawn } from 'child_process';
-import { CountersignError } from '../core/errors';
-import { gitEnv, gitErrorReason } from './gitRunner';
+import { settleGitStream } from './gitExit';
+import { gitEnv } from './gitRunner';
 
 /**
  * Runs one git process and hands its stdout to `onToken` split on NUL bytes, as it arrives: history of any
@@ -43,7 +43,6 @@ export function streamNulSpans(
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
     let pending: Buffer[] = [];
-    const err: Buffer[] = [];
     let failed: unknown;
     child.stdout.on('data', (chunk: Buffer) => {
       if (failed) return;
@@ -63,39 +62,11 @@ export function streamNulSpans(
         child.kill();
       }
     });
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('error', (e) =>
-      reject(new CountersignError('git', `could not run git: ${e.message}`, undefined, { cause: e })),
-    );
-    child.on('close', (code) => {
-      if (failed) {
-        reject(failed);
-        return;
-      }
-      const stderr = Buffer.concat(err).toString('utf8');
-      if (code !== 0) {
-        reject(
-          new CountersignError(
-            gitErrorReason(stderr),
-            `git ${args.slice(0, 2).join(' ')} failed (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' ')}`,
-            stderr,
-          ),
-        );
-        return;
-      }
-      if (pending.length > 0) {
-        const rest = Buffer.concat(pending);
-        if (rest.length > 0) {
-          try {
-            onToken(rest, 0, rest.length);
-          } catch (e) {
-            reject(e);
-            return;
-          }
-        }
-      }
-      resolve();
-    });
+    const flush = () => {
+      const rest = Buffer.concat(pending);
+      if (rest.length > 0) onToken(rest, 0, rest.length);
+    };
+    settleGitStream(child, `git ${args.slice(0, 2).join(' ')}`, () => failed, flush, resolve, reject);
     child.stdin.on('error', () => undefined);
     child.stdin.end(input ?? '');
   });
