@@ -12,6 +12,7 @@
  *     refuses junk lines whatever the part size), with the approval as the one line the push adds: accepted,
  *     and how long the pre-receive push took (hook timeout 120 s).
  * Usage: node dist/scripts/bench-verify.js [--json] [--commits N] [--rounds N] [--statements N] [--spawn-samples N] [--scale-only]
+ *        [--baseline-cli OLD/dist/cli.js]
  * runVerifyBench() returns the same figures for scripts/bench.ts.
  */
 import { execFileSync, spawnSync } from 'child_process';
@@ -40,6 +41,10 @@ const ROUNDS = arg('--rounds', 3);
 const JSON_OUT = process.argv.includes('--json');
 const KEEP = process.argv.includes('--keep');
 const SCALE_ONLY = process.argv.includes('--scale-only');
+/** An older build's cli.js: `verify` is also timed with it, alternating with this build in the same rounds. */
+const BASELINE_CLI = process.argv.includes('--baseline-cli')
+  ? path.resolve(process.argv[process.argv.indexOf('--baseline-cli') + 1])
+  : undefined;
 const log = (line: string) => {
   if (!JSON_OUT) console.log(line);
 };
@@ -311,7 +316,7 @@ function scale(): ScaleFigures {
       "process.on('exit', () => process.stderr.write('\\npeakRssKb=' + process.resourceUsage().maxRSS + '\\n'));\n",
     );
     const runs: Array<{ wall: number; cpu: number; peakMb: number }> = [];
-    const verify = (): number => {
+    const verify = (cli = CLI, into = runs): number => {
       let cpu = 0;
       let peakMb = 0;
       const wall = seconds(() => {
@@ -324,7 +329,7 @@ function scale(): ScaleFigures {
             process.execPath,
             '-r',
             peakHook,
-            CLI,
+            cli,
             'verify',
             '--branch',
             'main',
@@ -343,7 +348,7 @@ function scale(): ScaleFigures {
           cpu = Number(children[1]) * 60 + Number(children[2]) + Number(children[3]) * 60 + Number(children[4]);
         peakMb = Number(/peakRssKb=(\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024;
       });
-      runs.push({ wall, cpu, peakMb });
+      into.push({ wall, cpu, peakMb });
       return wall;
     };
     /** Median CPU seconds and largest peak of the runs since `from`. */
@@ -362,6 +367,20 @@ function scale(): ScaleFigures {
     log(
       `verify, ${COMMITS} commits, 2,000 junk statements + 1 approval: ${seconds10k.toFixed(2)} s, ${at10k.cpu.toFixed(2)} s CPU, peak ${at10k.peakMb.toFixed(0)} MB (git log --raw --numstat over the range: ${gitLogSeconds.toFixed(2)} s; load ${os.loadavg()[0].toFixed(1)})`,
     );
+
+    if (BASELINE_CLI) {
+      // Same-run A/B: the older build and this one alternate, so load moves both alike.
+      const older: typeof runs = [];
+      const newer: typeof runs = [];
+      for (let i = 0; i < ROUNDS; i++) {
+        verify(BASELINE_CLI, older);
+        verify(CLI, newer);
+      }
+      const m = (rs: typeof runs, k: 'wall' | 'cpu') => median(rs.map((r) => r[k]));
+      log(
+        `  same run, alternating with ${BASELINE_CLI} (${ROUNDS} rounds each, load ${os.loadavg()[0].toFixed(1)}): baseline ${m(older, 'wall').toFixed(2)} s wall, ${m(older, 'cpu').toFixed(2)} s CPU; this build ${m(newer, 'wall').toFixed(2)} s wall, ${m(newer, 'cpu').toFixed(2)} s CPU (CPU ×${(m(newer, 'cpu') / m(older, 'cpu')).toFixed(2)} of the baseline)`,
+      );
+    }
 
     writeNotes(more);
     const junkFrom = runs.length;

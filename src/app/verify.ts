@@ -8,7 +8,7 @@ import type { BranchReadAhead } from '../git/branchReadAhead';
 import { gatherGateInput } from '../git/gateInput';
 import { peelTag } from '../git/peelTag';
 import { remoteTagValue } from '../git/remoteTagValue';
-import { runGit, type GitResult } from '../git/gitRunner';
+import { runGit, startSnapshotListings, withGitReadCache, type GitResult } from '../git/gitRunner';
 import { AI_NOTES_REF, REVIEW_NOTES_REF, trackingRef } from '../git/notesConfig';
 import { notesTip } from '../git/notesReader';
 import {
@@ -98,7 +98,21 @@ export function targetBranch(
   return own && (protectsOwn || policy.kind !== 'ok') ? own : (policyBranch ?? own);
 }
 
-export async function verifyRange(
+export function verifyRange(
+  cwd: string,
+  opts: VerifyOptions,
+): Promise<{ result: GateResult; input: GateInput; fetchNote?: string }> {
+  // One snapshot: the repository-level questions (config, refs, HEAD, the remote's branches and default
+  // branch, the upstream) are answered from a few listings started at once (batchedReads.ts) instead of a
+  // git process each. The fetch below writes the approvals refs: when it finishes it empties the cache
+  // (gitRunner.changesSnapshot), and the approvals are read after it (gatherGateInput's approvalsAfter).
+  return withGitReadCache(() => {
+    startSnapshotListings(cwd);
+    return verifyOnce(cwd, opts);
+  });
+}
+
+async function verifyOnce(
   cwd: string,
   opts: VerifyOptions,
 ): Promise<{ result: GateResult; input: GateInput; fetchNote?: string }> {
@@ -115,16 +129,16 @@ export async function verifyRange(
   const remote = localOnly ? '' : verifyRemote(remotes, opts.remote, upstream);
   // The remote's approvals are fetched while the rest is read and the commits are walked: only the approvals
   // read (gatherGateInput) waits for it. It touches the notes refs alone, nothing read before that.
-  const fetched: Promise<string | undefined> =
-    opts.fetch !== false && !localOnly
-      ? fetchApprovals(cwd, remote, opts.timeoutMs ?? FETCH_TIMEOUT_MS).then(
-          () => undefined,
-          (e: unknown) =>
-            `could not fetch approvals from ${remote} (${errorMessage(e)}); using the approvals already here`,
-        )
-      : Promise.resolve(undefined);
+  const fetching = opts.fetch !== false && !localOnly;
+  const fetched: Promise<string | undefined> = fetching
+    ? fetchApprovals(cwd, remote, opts.timeoutMs ?? FETCH_TIMEOUT_MS).then(
+        () => undefined,
+        (e: unknown) =>
+          `could not fetch approvals from ${remote} (${errorMessage(e)}); using the approvals already here`,
+      )
+    : Promise.resolve(undefined);
   try {
-    return await judgeRange(cwd, opts, { upstream, remote, localOnly, fetched, currentRead });
+    return await judgeRange(cwd, opts, { upstream, remote, localOnly, fetched, fetching, currentRead });
   } finally {
     // Never return (or throw) while the fetch still writes the notes refs.
     await fetched;
@@ -139,6 +153,7 @@ async function judgeRange(
     remote: string;
     localOnly: boolean;
     fetched: Promise<string | undefined>;
+    fetching: boolean;
     currentRead: Promise<GitResult>;
   },
 ): Promise<{ result: GateResult; input: GateInput; fetchNote?: string }> {
@@ -175,7 +190,9 @@ async function judgeRange(
   );
   const othersRead = settledLater(localOnly ? localBranches(cwd) : remoteBranches(cwd, remote));
   const defaultRead =
-    opts.policyBranch === undefined && !localOnly ? settledLater(remoteDefaultBranchChoice(cwd, remote)) : undefined;
+    opts.policyBranch === undefined && !localOnly
+      ? settledLater(remoteDefaultBranchChoice(cwd, remote, othersRead))
+      : undefined;
   const cutRead = opts.strict ? settledLater(shallowCut(cwd)) : undefined;
   const head = await headRead;
   if (!head) throw usage(`--head ${headRev} is not a commit in this repository`);
@@ -316,7 +333,7 @@ async function judgeRange(
     approvalRefs: localOnly ? [REVIEW_NOTES_REF] : [REVIEW_NOTES_REF, trackingRef(remote, REVIEW_NOTES_REF)],
     ...(asPush ? {} : { mergeOnly: true }),
     ...(opts.readAhead ? { readAhead: opts.readAhead } : {}),
-    approvalsAfter: fetched,
+    ...(known.fetching ? { approvalsAfter: fetched } : {}),
   });
   const fetchNote = [await fetched, policyNote].filter(Boolean).join('; ');
   const result = evaluateGate(input);

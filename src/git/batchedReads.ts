@@ -77,7 +77,10 @@ export function batchedAnswer(
       ([entries, refs]) => entries && refs && upstreamOf(entries, refs, b),
     );
   if (sub === 'remote' && args.length === 1)
-    return configEntries(opts.cwd, cache, run).then((entries) => entries && remoteNames(entries));
+    // Only inside a repository: outside one `git config --list` still reads the user's config, `git remote` fails.
+    return Promise.all([configEntries(opts.cwd, cache, run), repoFacts(opts.cwd, cache, run)]).then(
+      ([entries, facts]) => (entries && facts ? remoteNames(entries) : undefined),
+    );
   if (sub === 'for-each-ref' && args.length === 3 && a === OID_AND_NAME && isRefPrefix(b))
     return refTable(opts.cwd, cache, run).then((refs) => refs && refsUnder(refs, b));
   if (sub === 'rev-parse') {

@@ -67,7 +67,7 @@ export interface GatherOptions {
   approvalRefs: string[];
   /**
    * Settles when the approvals refs are complete (verify's fetch of the remote's approvals, which runs while
-   * git walks the commits): they are read after it.
+   * git walks the commits): they are read after it (the fetch empties any read cache: gitRunner.changesSnapshot).
    */
   approvalsAfter?: Promise<unknown>;
   /** Notes commits not (yet) under a ref: the notes a server receives in the same push. */

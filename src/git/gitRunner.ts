@@ -88,16 +88,64 @@ function readOnlyKey(args: string[], opts: GitRunOptions): string | undefined {
 }
 
 /**
- * Runs `fn` with identical read-only git queries answered once. For a view of the repository taken in one go
- * (nothing it runs moves a ref or writes an object); never around a fetch, a commit or a push.
+ * Runs `fn` with identical read-only git queries answered once: a view of the repository taken in one go. A
+ * git command run inside it that can change refs, HEAD, config or notes (a fetch, a notes merge: see
+ * changesSnapshot) empties the cache when it finishes, so what is asked after it is asked afresh: `verify`
+ * fetches the remote's approvals inside its snapshot, and a ref listing taken before that fetch once hid the
+ * approval it brought (integration UI phase, session 8).
  */
 export function withGitReadCache<T>(fn: () => Promise<T>): Promise<T> {
+  // Inside a snapshot already (verify judging for explain or the review panel): its answers are shared.
+  if (readCache.getStore()) return fn();
   return readCache.run(new Map(), fn);
 }
 
 /** Whether this code runs within a withGitReadCache scope (a snapshot of the repository). */
 export function inGitReadCache(): boolean {
   return readCache.getStore() !== undefined;
+}
+
+/**
+ * Subcommands that change nothing a snapshot's answers depend on: they only read, or only add objects (no
+ * read asks about an object before it exists). Every other subcommand not answered from the cache empties it.
+ */
+const KEEPS_SNAPSHOT = new Set([
+  'cat-file',
+  'check-attr',
+  'check-ignore',
+  'check-ref-format',
+  'commit-tree',
+  'diff',
+  'diff-files',
+  'diff-index',
+  'hash-object',
+  'interpret-trailers',
+  'ls-files',
+  'ls-remote',
+  'merge-tree',
+  'mktree',
+  'patch-id',
+  'show',
+  'show-ref',
+  'var',
+  'version',
+  'write-tree',
+  ...READ_ONLY,
+]);
+/** `config` forms that only read. */
+const CONFIG_READS = ['--get', '--get-all', '--get-regexp', '--get-urlmatch', '--list', '-l'];
+
+/** Whether `git ARGS` can change refs, HEAD, config or notes (fail safe: an unknown subcommand can). */
+export function changesSnapshot(args: string[]): boolean {
+  let i = 0;
+  while (args[i] === '-c') i += 2;
+  const [sub, ...rest] = args.slice(i);
+  if (sub === 'config') return !rest.some((a) => CONFIG_READS.includes(a));
+  if (sub === 'notes') return !rest.some((a) => a === 'list' || a === 'show' || a === 'get-ref');
+  if (sub === 'remote') return rest.length > 0 && !['get-url', 'show', '-v', '--verbose'].includes(rest[0]);
+  if (sub === 'symbolic-ref')
+    return rest.some((a) => a === '-d' || a === '--delete') || rest.filter((a) => !a.startsWith('-')).length > 1;
+  return !KEEPS_SNAPSHOT.has(sub);
 }
 
 /**
@@ -153,7 +201,12 @@ export function runGit(args: string[], opts: GitRunOptions): Promise<GitResult> 
   if (early) return early;
   const cache = readCache.getStore();
   const key = cache && readOnlyKey(args, opts);
-  if (!cache || !key) return spawnGit(args, opts);
+  if (!cache) return spawnGit(args, opts);
+  if (!key) {
+    const run = spawnGit(args, opts);
+    // Failed or not, it may have moved something: nothing asked before it is an answer after it.
+    return changesSnapshot(args) ? run.finally(() => cache.clear()) : run;
+  }
   let answer = cache.get(key) as Promise<GitResult> | undefined;
   if (!answer) {
     // Config reads and ref lookups are answered from one listing each (batchedReads.ts), else git is asked.

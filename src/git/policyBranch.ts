@@ -32,11 +32,19 @@ export async function remoteDefaultBranch(cwd: string, remote: string): Promise<
 export async function remoteDefaultBranchChoice(
   cwd: string,
   remote: string,
+  /** The remote's branches as already listed (remoteBranches.ts): the candidates are looked up there. */
+  branches?: Promise<Array<{ branch: string }>>,
 ): Promise<{ branch: string | undefined; ambiguous: boolean }> {
+  // Asked even when R/HEAD is not among the listed branches: a dangling R/HEAD still names the default branch.
   const r = await runGit(['symbolic-ref', '--quiet', `refs/remotes/${remote}/HEAD`], { cwd, okCodes: [1, 128] });
   if (r.code === 0) return { branch: r.stdout.trim().replace(`refs/remotes/${remote}/`, ''), ambiguous: false };
+  const listed = branches ? new Set((await branches).map((b) => b.branch)) : undefined;
   const found: string[] = [];
   for (const b of ['main', 'master']) {
+    if (listed) {
+      if (listed.has(b)) found.push(b);
+      continue;
+    }
     const has = await runGit(['rev-parse', '--verify', '--quiet', `refs/remotes/${remote}/${b}^{commit}`], {
       cwd,
       okCodes: [1, 128],

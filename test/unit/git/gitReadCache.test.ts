@@ -1,11 +1,12 @@
 import * as assert from 'assert';
-import { runGit, withGitReadCache } from '../../../src/git/gitRunner';
+import { changesSnapshot, runGit, withGitReadCache } from '../../../src/git/gitRunner';
 import { TempRepo } from '../helpers/tempRepo';
 
 /**
  * withGitReadCache (the review panel's snapshot): identical read-only questions are answered once within
- * it, writes always run, and nothing outside it is shared. Shown on a real repository by moving HEAD between
- * two identical questions: the cached answer is the old one, the uncached one sees the move.
+ * it, writes always run and empty it, and nothing outside it is shared. Shown on a real repository by moving
+ * HEAD between two identical questions: moved behind git's back the cached answer is the old one; moved by a
+ * git command run inside the snapshot (verify's own fetch of the approvals), the next answer sees the move.
  */
 describe('git read cache', function () {
   this.timeout(30_000);
@@ -24,11 +25,17 @@ describe('git read cache', function () {
     await withGitReadCache(async () => {
       assert.strictEqual(await head(), repo.git('rev-parse', 'HEAD'));
       const before = await head();
-      // A write always runs (it is not a read-only subcommand) ...
-      await runGit(['commit', '-q', '--allow-empty', '--no-verify', '-m', 'two'], opts);
-      assert.notStrictEqual(repo.git('rev-parse', 'HEAD'), before, 'the commit ran');
-      // ... and the read asked before it keeps its answer for the rest of the snapshot.
+      // Moved behind the snapshot's back (another process): the answer asked before keeps its value ...
+      repo.git('commit', '-q', '--allow-empty', '--no-verify', '-m', 'two');
       assert.strictEqual(await head(), before);
+      // ... and so it does after a command that only reads or only adds objects ...
+      await runGit(['hash-object', '--stdin'], { ...opts, input: 'x' });
+      assert.strictEqual(await head(), before);
+      // ... but a write run inside the snapshot empties it: what is asked after it is asked afresh (before
+      // that rule, verify's own fetch brought an approval that a ref listing taken earlier hid).
+      const moved = await commitViaRunGit('two and a half');
+      assert.notStrictEqual(moved, before);
+      assert.strictEqual(moved, repo.git('rev-parse', 'HEAD'));
       // A different question (other arguments) is asked afresh.
       assert.strictEqual(
         (await runGit(['rev-parse', 'HEAD^{commit}'], opts)).stdout.trim(),
@@ -39,6 +46,33 @@ describe('git read cache', function () {
     const moved = await commitViaRunGit('three');
     assert.strictEqual(moved, repo.git('rev-parse', 'HEAD'));
     assert.notStrictEqual(moved, first);
+  });
+
+  it('tells the commands that can move refs, HEAD, config or notes from those that cannot', () => {
+    const moves = [
+      ['fetch', '--quiet', 'origin', '+refs/notes/countersign*:refs/countersign/remotes/origin/countersign*'],
+      ['notes', '--ref=refs/notes/countersign', 'merge', '-s', 'cat_sort_uniq', 'x'],
+      ['update-ref', 'refs/notes/countersign', 'x', ''],
+      ['config', 'user.name', 'Ada'],
+      ['config', '--unset', 'user.name'],
+      ['symbolic-ref', 'HEAD', 'refs/heads/main'],
+      ['symbolic-ref', '--delete', 'refs/remotes/origin/HEAD'],
+      ['remote', 'set-head', 'origin', 'main'],
+      ['-c', 'core.hooksPath=/dev/null', 'commit', '-m', 'x'],
+      ['some-future-subcommand'],
+    ];
+    const keeps = [
+      ['config', '--get-all', 'remote.origin.fetch'],
+      ['notes', '--ref=refs/notes/ai', 'show', 'HEAD'],
+      ['symbolic-ref', '--quiet', '--short', 'HEAD'],
+      ['remote'],
+      ['remote', 'get-url', 'origin'],
+      ['hash-object', '-w', '--stdin'],
+      ['merge-tree', '--write-tree', 'a', 'b'],
+      ['-c', 'core.quotePath=false', 'rev-parse', 'HEAD'],
+    ];
+    for (const args of moves) assert.strictEqual(changesSnapshot(args), true, args.join(' '));
+    for (const args of keeps) assert.strictEqual(changesSnapshot(args), false, args.join(' '));
   });
 
   it('does not keep failures, and separate snapshots share nothing', async () => {
