@@ -189,11 +189,21 @@ export function aiAttributions(record: TraceRecord): ImportedAttribution[] {
  */
 export function contentWithoutLines(content: string, ranges: ReadonlyArray<[number, number]>): string {
   const lines = content.split('\n');
+  // The ranges come from a file anyone can commit (a hostile clone's trace): 200,000 copies of "1-1000000" must
+  // cost O(lines + ranges), not their product. Each range adds +1 where it starts and -1 after it ends; a running
+  // sum over the lines then says which are covered.
+  const starts = new Int32Array(lines.length + 2);
   for (const [a, b] of ranges) {
-    for (let n = a; n <= b && n <= lines.length; n++) {
-      const line = lines[n - 1];
-      lines[n - 1] = line.endsWith('\r') ? '\r' : '';
-    }
+    const from = Math.max(1, Math.floor(a));
+    const to = Math.min(lines.length, Math.floor(b));
+    if (!(from <= to)) continue;
+    starts[from] += 1;
+    starts[to + 1] -= 1;
+  }
+  let covering = 0;
+  for (let n = 1; n <= lines.length; n++) {
+    covering += starts[n];
+    if (covering > 0) lines[n - 1] = lines[n - 1].endsWith('\r') ? '\r' : '';
   }
   return lines.join('\n');
 }
