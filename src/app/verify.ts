@@ -309,7 +309,7 @@ async function judgeRange(
     if (missing.length === 2) {
       throw new CountersignError(
         'config',
-        `verify: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not in this clone and --no-fetch was given, so approvals and provenance are unknown; fetch them (\`git fetch ${remote} '+refs/notes/*:refs/notes/*'\`) or drop --no-fetch`,
+        `verify: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not in this clone and --no-fetch was given, so approvals and provenance are unknown; drop --no-fetch, or fetch them the way Countersign merges them (\`countersign install\` sets the notes refspecs, then \`git fetch ${remote}\`); a raw \`refs/notes/*:refs/notes/*\` fetch overwrites this clone's own notes`,
       );
     }
   }
