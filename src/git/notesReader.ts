@@ -19,13 +19,22 @@ export async function notesTip(cwd: string, ref: string): Promise<string | undef
 }
 
 /**
+ * `git cat-file -t`: commit, tree, blob or tag; undefined when the object is missing. A notes ref must name a
+ * commit (git's plumbing would peel a tag or take a tree), which the server guard, the fetch merge and
+ * `approve` each check with this.
+ */
+export async function objectType(cwd: string, object: string): Promise<string | undefined> {
+  const r = await runGit(['cat-file', '-t', object], { cwd, okCodes: [128] });
+  return r.code === 0 ? r.stdout.trim() : undefined;
+}
+
+/**
  * Throws a clear error when `ref` exists but names no commit (a tag or tree copied from a broken server,
  * outside tester session 9, I1): `git notes add` would die with "Failed to find/parse commit". Absent is fine.
  */
 export async function assertNotesRefIsCommit(cwd: string, ref: string): Promise<void> {
-  const r = await runGit(['cat-file', '-t', ref], { cwd, okCodes: [128] });
-  const type = r.stdout.trim();
-  if (r.code !== 0 || type === 'commit') return;
+  const type = await objectType(cwd, ref);
+  if (type === undefined || type === 'commit') return;
   throw new CountersignError(
     'git',
     `${ref} is a ${type}, not a notes commit, so no note can be added to it (a server that took a broken value passed it on). Repair this clone with \`git update-ref ${ref} ${ref}^{commit}\` (for a tree: \`git update-ref -d ${ref}\`, then \`git fetch origin +${ref}:${ref}\` once the server is repaired), then try again.`,

@@ -7,6 +7,7 @@ import { AI_NOTES_REF, REVIEW_NOTES_REF } from './notesConfig';
 import { unsignedAdditions } from './notesAdditions';
 import { unreadableAiNotes } from './aiNotesAdditions';
 import { noteTarget } from './notePath';
+import { objectType } from './notesReader';
 import { emptyTree } from './emptyTree';
 
 /**
@@ -90,12 +91,6 @@ export async function notesRefRefusal(
     .map((d) => `${d.decision} by ${d.reviewer} of ${d.tip.slice(0, 12)}`)
     .join('; ');
   return `this push removes ${dropped.length} approval statement(s) the server has from ${u.ref} (${shown}${dropped.length > 3 ? '; …' : ''}): approvals and rejections are append-only; ${fixFor(u.ref)}.`;
-}
-
-/** `git cat-file -t`: commit, tree, blob or tag; undefined when the object is missing. */
-async function objectType(cwd: string, oid: string): Promise<string | undefined> {
-  const r = await runGit(['cat-file', '-t', oid], { cwd, okCodes: [128] });
-  return r.code === 0 ? r.stdout.trim() : undefined;
 }
 
 /**

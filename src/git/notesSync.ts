@@ -11,7 +11,7 @@ import {
   TRACKING_PREFIX,
   trackingRef,
 } from './notesConfig';
-import { notesTip } from './notesReader';
+import { notesTip, objectType } from './notesReader';
 
 /**
  * Notes travel between clones without clobbering: fetched notes land in remote-tracking refs outside
@@ -59,10 +59,10 @@ export async function mergeNotesRef(cwd: string, ref: string, from: string, logg
   if (local === from) return false;
   // A fetched value that is no commit (a tag or tree a broken server took) would make every `git notes add`
   // here fail: keep ours and say which ref is broken (outside tester, session 9, I1).
-  const type = (await runGit(['cat-file', '-t', from], { cwd, okCodes: [128] })).stdout.trim();
+  const type = await objectType(cwd, from);
   if (type !== 'commit') {
     logger?.warn(
-      `[notes] kept ${ref}: the fetched value ${from.slice(0, 12)} is a ${type || 'missing object'}, not a notes commit — the remote's ${ref} needs repair`,
+      `[notes] kept ${ref}: the fetched value ${from.slice(0, 12)} is a ${type ?? 'missing object'}, not a notes commit — the remote's ${ref} needs repair`,
     );
     return false;
   }
