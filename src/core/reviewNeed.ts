@@ -36,14 +36,14 @@ export interface RangeBlast {
   since?: { files: number; lines: number; count: number; branch: string; point?: string; unknown?: true };
 }
 
+/** First-parent commits looked through for an approved one; none in a longer chain → unknown (fails closed). */
+export const REVIEWED_POINT_WINDOW = 1000;
+
 /**
  * The commits a protected branch holds since its last approved commit (`point`; absent: none, counted from its
  * root), which a push that deletes something is judged with, so that a mass deletion split across pushes still
  * meets the tier (outside tester, session 8, H3). `unknown`: no approved commit within the window looked at.
  */
-/** First-parent commits looked through for an approved one; none in a longer chain → unknown (fails closed). */
-export const REVIEWED_POINT_WINDOW = 1000;
-
 export interface SinceReviewed {
   branch: string;
   point?: string;
