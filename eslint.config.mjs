@@ -22,7 +22,7 @@ const noVscode = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'media/**', '.test-artifacts/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.test-artifacts/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -70,6 +70,34 @@ export default tseslint.config(
             {
               group: ['**/app', '**/app/**', '**/cli', '**/cli/**', '**/extension', '**/extension/**'],
               message: 'src/git is the git adapter: use cases go in src/app, which may call it (docs/design.md).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  // The webview script runs in the panel's browser: it shares src/core's protocol with the extension and nothing
+  // else (no vscode API, no Node, no git).
+  {
+    files: ['media/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'The webview talks to the extension by messages only.' }, ...zodMini],
+          patterns: [
+            {
+              group: [
+                '**/git',
+                '**/git/**',
+                '**/app',
+                '**/app/**',
+                '**/cli',
+                '**/cli/**',
+                '**/extension',
+                '**/extension/**',
+              ],
+              message: 'The webview script imports src/core only (the panel protocol and pure helpers).',
             },
           ],
         },

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { processAlive } from '../../../src/git/fileLock';
 
 /**
  * code-server 4.100.3 is VS Code 1.100.3's server and web workbench, and the newest release whose
@@ -113,22 +114,13 @@ function tail(file: string, lines: number): string {
   }
 }
 
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Folders left by installs that were killed midway (their process is gone): 300 MB each, never used. */
 function removeAbandonedInstalls(cache: string): void {
   const prefix = `${path.basename(installDirFor(cache))}.partial-`;
   for (const entry of fs.readdirSync(cache)) {
     if (!entry.startsWith(prefix)) continue;
     const pid = Number(entry.slice(prefix.length));
-    if (Number.isInteger(pid) && !processIsAlive(pid))
+    if (Number.isInteger(pid) && !processAlive(pid))
       fs.rmSync(path.join(cache, entry), { recursive: true, force: true });
   }
 }

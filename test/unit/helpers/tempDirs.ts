@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { processAlive } from '../../../src/git/fileLock';
 
 /**
  * Every temporary folder of a test run lives under one folder per run, removed when the run's process exits.
@@ -62,7 +63,7 @@ function sweepAbandoned(base: string): void {
   for (const name of names) {
     const pid = Number(/^cs-run-(\d+)-/.exec(name)?.[1]);
     const dir = path.join(base, name);
-    if (!pid || alive(pid) || Date.now() - mtimeMs(dir) < 3_600_000) continue;
+    if (!pid || processAlive(pid) || Date.now() - mtimeMs(dir) < 3_600_000) continue;
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -72,15 +73,6 @@ function mtimeMs(dir: string): number {
     return fs.statSync(dir).mtimeMs;
   } catch {
     return Date.now();
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
