@@ -1,7 +1,8 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CommandId } from './ids';
-import type { Repository, RepositoryRegistry } from './repositoryRegistry';
+import type { Repository } from './repository';
+import type { RepositoryRegistry } from './repositoryRegistry';
 
 /** Gives a command id its handler (composition.ts hands it to the entry, which registered the id). */
 export type CommandRegistrar = (id: CommandId, handler: (...args: never[]) => unknown) => void;

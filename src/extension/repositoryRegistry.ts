@@ -4,21 +4,7 @@ import { classifyChange, gitDirsOf, watchPatterns, type GitDirs, type GitStateCh
 import { GitRepository } from '../git/gitRepository';
 import { isIgnoredPath, repoRelative, WorkTreeRoots } from '../git/workTreeRoot';
 import { CountersignError } from '../core/errors';
-
-/** One open repository: its working tree, its git dirs and its named git queries. */
-export class Repository {
-  readonly name: string;
-  readonly git: GitRepository;
-
-  constructor(
-    readonly root: string,
-    /** Undefined when the working tree's `.git` could not be read (then nothing is watched). */
-    readonly dirs: GitDirs | undefined,
-  ) {
-    this.name = path.basename(root);
-    this.git = new GitRepository(root);
-  }
-}
+import { Repository } from './repository';
 
 /** A repository's git state (or its policy file) changed on disk. */
 export interface RepositoryChange {
@@ -42,9 +28,14 @@ export class RepositoryRegistry implements vscode.Disposable {
   private readonly byRoot = new Map<string, Entry>();
   private readonly changed = new vscode.EventEmitter<RepositoryChange>();
   private readonly roots = new WorkTreeRoots();
+  /** Workspace folder → the top level of the working tree holding it, once git has named one. */
+  private readonly folderTops = new Map<string, string>();
+  private readonly folderChanges: vscode.Disposable;
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {}
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.folderChanges = vscode.workspace.onDidChangeWorkspaceFolders(() => this.folderTops.clear());
+  }
 
   /** The repository whose working tree is `root`, opened and watched on first use. */
   open(root: string): Repository {
@@ -92,25 +83,39 @@ export class RepositoryRegistry implements vscode.Disposable {
     return { repository: this.open(root), file: rel };
   }
 
+  /** The repository already open at `root`, without opening one. */
+  find(root: string): Repository | undefined {
+    return this.byRoot.get(path.normalize(root))?.repository;
+  }
+
   all(): Repository[] {
     return [...this.byRoot.values()].map((e) => e.repository);
   }
 
-  /** The git working trees of the workspace's folders (each once, by its top level). Runs git: trusted only. */
+  /**
+   * The git working trees of the workspace's folders (each once, by its top level). Runs git (trusted only)
+   * for a folder until it names a working tree, which is then kept until the workspace's folders change.
+   */
   async workspaceRepositories(): Promise<Repository[]> {
     const folders = vscode.workspace.workspaceFolders?.filter((f) => f.uri.scheme === 'file') ?? [];
     const roots = new Set<string>();
     for (const f of folders) {
-      const top = await GitRepository.topLevelOf(f.uri.fsPath);
-      if (top) roots.add(top);
+      const folder = f.uri.fsPath;
+      const top = this.folderTops.get(folder) ?? (await GitRepository.topLevelOf(folder));
+      if (!top) continue;
+      this.folderTops.set(folder, top);
+      roots.add(top);
     }
     return [...roots].map((root) => this.open(root));
   }
 
   private watch(repository: Repository, dirs: GitDirs): vscode.Disposable[] {
     const out: vscode.Disposable[] = [];
-    const fire = (uri: vscode.Uri) =>
-      this.changed.fire({ repository, kind: classifyChange(repository.root, dirs, uri.fsPath) });
+    const fire = (uri: vscode.Uri) => {
+      const kind = classifyChange(repository.root, dirs, uri.fsPath);
+      if (kind === 'refs') repository.refs.moved();
+      this.changed.fire({ repository, kind });
+    };
     for (const p of watchPatterns(repository.root, dirs)) {
       const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(p.base), p.glob));
       out.push(w, w.onDidChange(fire), w.onDidCreate(fire), w.onDidDelete(fire));
@@ -119,6 +124,7 @@ export class RepositoryRegistry implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.folderChanges.dispose();
     for (const e of this.byRoot.values()) for (const d of e.watcher) d.dispose();
     this.byRoot.clear();
     this.changed.dispose();

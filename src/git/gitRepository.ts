@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { readBlameRefs, type BlameRefs } from './blameRefs';
 import { parseAddedLines } from './commitDiff';
 import { emptyTree } from './emptyTree';
 import { runGit } from './gitRunner';
@@ -79,6 +80,11 @@ export class GitRepository {
       },
     );
     return parseAddedLines(patch.stdout).get(file) ?? [];
+  }
+
+  /** HEAD and the tip of refs/notes/ai (what a committed line's provenance depends on besides the file). */
+  blameRefs(): Promise<BlameRefs> {
+    return readBlameRefs(this.root);
   }
 
   remotes(): Promise<string[]> {

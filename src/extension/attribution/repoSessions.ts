@@ -8,7 +8,8 @@ import { SerialQueue } from '../../core/editor/serialQueue';
 import { errorMessage } from '../../core/errors';
 import { openLedger, type Ledger } from '../../git/ledger';
 import { openCallsFor, type OpenToolCall } from '../../git/openToolCalls';
-import type { Repository, RepositoryRegistry } from '../repositoryRegistry';
+import type { Repository } from '../repository';
+import type { RepositoryRegistry } from '../repositoryRegistry';
 
 /**
  * One attribution engine per repository (multi-root workspaces get one per working tree), each with a serial

@@ -3,7 +3,6 @@ import { Commands, Settings, type CommandId } from '../ids';
 import { affects } from '../settings';
 import { registerBlameHover } from './blameHover';
 import { CurrentLineBlame, type BlameStats } from './currentLineBlame';
-import { RepoRefs } from './repoRefs';
 import type { RepositoryRegistry } from '../repositoryRegistry';
 
 /** What integration tests read: the annotation as drawn, and how much git work it took. */
@@ -30,11 +29,9 @@ export function composeLineBlame(
   repositories: RepositoryRegistry,
   command: (id: CommandId, handler: (...args: never[]) => unknown) => void,
 ): { disposables: vscode.Disposable[]; api: BlameApi } {
-  const refs = new RepoRefs(repositories);
-  const blame = new CurrentLineBlame(log, refs, repositories);
+  const blame = new CurrentLineBlame(log, repositories);
   blame.start();
   const disposables: vscode.Disposable[] = [
-    refs,
     blame,
     registerBlameHover(() => blame.shown),
     vscode.workspace.onDidChangeConfiguration((e) => {

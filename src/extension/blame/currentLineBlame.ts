@@ -13,8 +13,8 @@ import { errorMessage } from '../../core/errors';
 import { provenanceBlame } from '../../git/provenanceBlame';
 import { Colors } from '../ids';
 import { settings } from '../settings';
-import type { RepoRefs } from './repoRefs';
 import type { RepositoryRegistry } from '../repositoryRegistry';
+import type { Repository } from '../repository';
 
 /** One document's blame: computed from its text at one moment, followed through the edits made since. */
 interface FileBlame {
@@ -72,7 +72,6 @@ export class CurrentLineBlame implements vscode.Disposable {
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
-    private readonly refs: RepoRefs,
     private readonly repositories: RepositoryRegistry,
     private readonly delayMs = 250,
   ) {
@@ -98,7 +97,10 @@ export class CurrentLineBlame implements vscode.Disposable {
       vscode.workspace.onDidSaveTextDocument((d) => this.markStale(d.uri.toString())),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri.toString())),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.schedule()),
-      this.refs.onDidChange(() => this.schedule()),
+      // A ref moved in a repository whose refs a blame was keyed by (a commit, checkout, fetch, notes update).
+      this.repositories.onDidChange((c) => {
+        if (c.kind === 'refs' && c.repository.refs.asked) this.schedule();
+      }),
     );
     this.schedule();
   }
@@ -177,13 +179,14 @@ export class CurrentLineBlame implements vscode.Disposable {
   /** What the cursor rests on, when it is something to blame. */
   private target(
     editor: vscode.TextEditor | undefined,
-  ): { editor: vscode.TextEditor; root: string; file: string; line: number } | undefined {
+  ): { editor: vscode.TextEditor; repository: Repository; root: string; file: string; line: number } | undefined {
     if (!editor || !settings.blameEnabled() || !vscode.workspace.isTrusted) return undefined;
     const doc = editor.document;
     if (doc.uri.scheme !== 'file' || doc.lineCount > MAX_LINES) return undefined;
     const loc = this.repositories.locate(doc.uri.fsPath);
     if (!loc) return undefined;
-    return { editor, root: loc.repository.root, file: loc.file, line: editor.selection.active.line };
+    const repository = loc.repository;
+    return { editor, repository, root: repository.root, file: loc.file, line: editor.selection.active.line };
   }
 
   /** Runs what the cursor's rest runs: the blame (cached, or computed now) and the annotation for its line. */
@@ -195,7 +198,7 @@ export class CurrentLineBlame implements vscode.Disposable {
     }
     const uri = t.editor.document.uri.toString();
     const keyOf = async (fresh: boolean) =>
-      blameCacheKey({ root: t.root, file: t.file, ...(await this.refs.current(t.root, fresh)) });
+      blameCacheKey({ root: t.root, file: t.file, ...(await t.repository.refs.current(fresh)) });
     try {
       let key = await keyOf(false);
       let entry = this.cache.get(uri, key);

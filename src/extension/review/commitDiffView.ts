@@ -6,7 +6,8 @@ import { splitLines } from '../../core/attribution/lines';
 import { aiLinesOfCommit, untrackedLinesOfFile } from '../../core/panel/commitSignals';
 import { AI_NOTES_REF, readNotes } from '../../git/notesReader';
 import { ReviewScheme } from '../ids';
-import type { Repository, RepositoryRegistry } from '../repositoryRegistry';
+import type { Repository } from '../repository';
+import type { RepositoryRegistry } from '../repositoryRegistry';
 
 /**
  * A commit's diff in VS Code's diff editor, with the lines its refs/notes/ai note attests to AI highlighted

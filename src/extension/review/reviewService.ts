@@ -3,7 +3,8 @@ import { errorMessage } from '../../core/errors';
 import type { PanelModel, RepoView } from '../../core/panel/protocol';
 import { repoView, type RepoSnapshot } from '../../core/panel/viewModel';
 import { fetchForReview, repoSnapshot } from '../../app/reviewSnapshot';
-import type { Repository, RepositoryRegistry } from '../repositoryRegistry';
+import type { Repository } from '../repository';
+import type { RepositoryRegistry } from '../repositoryRegistry';
 
 /**
  * The review state of every repository in the workspace, recomputed with the gate's own code when git's
@@ -17,11 +18,9 @@ export class ReviewService implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private current: PanelModel = { empty: 'loading', repos: [], updated: new Date(0).toISOString() };
-  private readonly snapshots = new Map<string, RepoSnapshot>();
   private running: Promise<PanelModel> | undefined;
   private again: { fetch: boolean } | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private repos: Repository[] = [];
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
@@ -32,14 +31,11 @@ export class ReviewService implements vscode.Disposable {
   start(): void {
     this.disposables.push(
       // Any change (refs, a fetch, config, the policy file) of a repository the panel shows, or before it
-      // knows which it shows.
+      // shows any.
       this.repositories.onDidChange((c) => {
-        if (this.repos.length === 0 || this.repos.includes(c.repository)) this.schedule();
+        if (this.current.repos.length === 0 || this.repo(c.repository.root)) this.schedule();
       }),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => {
-        this.repos = [];
-        this.schedule();
-      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.schedule()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.schedule()),
     );
     this.schedule();
@@ -51,7 +47,7 @@ export class ReviewService implements vscode.Disposable {
 
   /** The gathered snapshot of a repository (the actions need the gate input behind the view). */
   snapshot(root: string): RepoSnapshot | undefined {
-    return this.snapshots.get(root);
+    return this.repositories.find(root)?.reviewSnapshot;
   }
 
   repo(root: string): RepoView | undefined {
@@ -88,8 +84,8 @@ export class ReviewService implements vscode.Disposable {
   private async workspaceRepos(): Promise<Repository[] | 'noFolder' | 'notGit'> {
     const folders = vscode.workspace.workspaceFolders?.filter((f) => f.uri.scheme === 'file') ?? [];
     if (folders.length === 0) return 'noFolder';
-    if (this.repos.length === 0) this.repos = await this.repositories.workspaceRepositories();
-    return this.repos.length > 0 ? this.repos : 'notGit';
+    const repos = await this.repositories.workspaceRepositories();
+    return repos.length > 0 ? repos : 'notGit';
   }
 
   private async compute(opts: { fetch: boolean }): Promise<PanelModel> {
@@ -105,9 +101,8 @@ export class ReviewService implements vscode.Disposable {
         const repos: RepoView[] = [];
         for (const repo of found) {
           if (opts.fetch) await this.fetch(repo);
-          const s = await repoSnapshot(repo.root);
-          this.snapshots.set(repo.root, s);
-          repos.push(repoView(s));
+          repo.reviewSnapshot = await repoSnapshot(repo.root);
+          repos.push(repoView(repo.reviewSnapshot));
         }
         model = { repos, updated: new Date().toISOString() };
       }

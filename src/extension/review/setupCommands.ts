@@ -22,7 +22,7 @@ import { Commands } from '../ids';
 import { showReport } from './reportPanel';
 import type { ReviewService } from './reviewService';
 import type { RepositoryCommandRegistrar, RepositoryQuestion } from '../repositoryCommand';
-import type { Repository } from '../repositoryRegistry';
+import type { Repository } from '../repository';
 
 /**
  * Set-up commands (the walkthrough's buttons and the panel's empty states): create and edit the policy,

@@ -1,0 +1,30 @@
+import * as path from 'path';
+import type { RepoSnapshot } from '../core/panel/viewModel';
+import type { GitDirs } from '../git/gitDirs';
+import { GitRepository } from '../git/gitRepository';
+import { RepositoryRefs } from './repositoryRefs';
+
+/**
+ * One open repository and everything the extension keeps about it, in one object (as vscode's git extension
+ * keeps a Repository per working tree in its Model): its working tree, its git dirs, its named git queries,
+ * its refs as last read, and the review state the panel last gathered. The registry (repositoryRegistry.ts)
+ * makes each once and watches it once.
+ */
+export class Repository {
+  readonly name: string;
+  readonly git: GitRepository;
+  /** HEAD and refs/notes/ai, read once and trusted until the registry's watcher sees a ref move. */
+  readonly refs: RepositoryRefs;
+  /** What the review panel last gathered here (the actions need the gate input behind the view). */
+  reviewSnapshot: RepoSnapshot | undefined;
+
+  constructor(
+    readonly root: string,
+    /** Undefined when the working tree's `.git` could not be read (then nothing is watched). */
+    readonly dirs: GitDirs | undefined,
+  ) {
+    this.name = path.basename(root);
+    this.git = new GitRepository(root);
+    this.refs = new RepositoryRefs(this.git);
+  }
+}
