@@ -43,7 +43,7 @@ export class RepositoryRegistry implements vscode.Disposable {
     let e = this.byRoot.get(key);
     if (!e) {
       const dirs = gitDirsOf(key);
-      const repository = new Repository(key, dirs);
+      const repository = new Repository(key, dirs, this.log);
       e = { repository, watcher: dirs ? this.watch(repository, dirs) : [] };
       if (!dirs) this.log.warn(`[repos] cannot read the .git of ${key}: its git state is not watched`);
       this.byRoot.set(key, e);
@@ -70,6 +70,17 @@ export class RepositoryRegistry implements vscode.Disposable {
   ofFolder(folder: string): Repository | undefined {
     const root = this.roots.rootOfFolder(folder);
     return root ? this.open(root) : undefined;
+  }
+
+  /** The repositories of the workspace's folders, found on the file system (no git: untrusted workspaces too). */
+  workspaceFolderRepositories(): Repository[] {
+    const out = new Set<Repository>();
+    for (const f of vscode.workspace.workspaceFolders ?? []) {
+      if (f.uri.scheme !== 'file') continue;
+      const repo = this.ofFolder(f.uri.fsPath);
+      if (repo) out.add(repo);
+    }
+    return [...out];
   }
 
   /**

@@ -16,7 +16,7 @@ import { registerHover } from '../marking/hoverProvider';
 import { affects } from '../settings';
 import { offerHookInstall } from '../setup/hookOffer';
 import { FileSync } from './fileSync';
-import { RepoSessions } from './repoSessions';
+import { AttributionHub } from './attributionHub';
 import type { RepositoryRegistry } from '../repositoryRegistry';
 import { repositoryCommands } from '../repositoryCommand';
 
@@ -51,7 +51,7 @@ export function composeEditorAttribution(
   repositories: RepositoryRegistry,
   command: (id: CommandId, handler: (...args: never[]) => unknown) => void,
 ): { disposables: vscode.Disposable[]; api: AttributionApi } {
-  const repos = new RepoSessions(log, repositories);
+  const repos = new AttributionHub(repositories);
   const sync = new FileSync(repos);
   const inline = new InlineAcceptCapture();
   const documents = new DocumentCapture(repos, sync, inline, log);
@@ -89,8 +89,7 @@ export function composeEditorAttribution(
   command(Commands.acceptInlineSuggestion, () => inline.accept());
   repositoryCommands(repositories, command)(
     Commands.recordTrace,
-    (repo, target?: string) =>
-      recordTrace(repos.session(repo.root), log, typeof target === 'string' ? target : undefined),
+    (repo, target?: string) => recordTrace(repo.attribution(), log, typeof target === 'string' ? target : undefined),
     traceRepository(repos),
   );
   command(Commands.toggleDecorations, async () => {

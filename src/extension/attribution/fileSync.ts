@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { mergeLedgerLabels, sameLabels } from '../../core/editor/labelMerge';
-import type { FileLocation, RepoSessions } from './repoSessions';
+import type { FileLocation, AttributionHub } from './attributionHub';
 
 /**
  * Keeps a repository's engine and its working ledger in step:
@@ -16,7 +16,7 @@ export class FileSync implements vscode.Disposable {
   private readonly storeTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(
-    private readonly repos: RepoSessions,
+    private readonly repos: AttributionHub,
     private readonly opts: { mergeDelayMs?: number; storeDelayMs?: number } = {},
   ) {}
 

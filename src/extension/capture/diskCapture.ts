@@ -1,14 +1,14 @@
 import * as fs from 'fs/promises';
 import * as vscode from 'vscode';
 import type { FileSync } from '../attribution/fileSync';
-import type { RepoSessions } from '../attribution/repoSessions';
+import type { AttributionHub } from '../attribution/attributionHub';
 import { settings } from '../settings';
 import type { DocumentCapture } from './documentCapture';
 
 /**
  * Files changed on disk, open or not -> `diskWrite`. One watcher over the workspace; events are coalesced per
  * file (a write often fires create + change), then the file is read unless it is under `.git/` or
- * `node_modules/` (RepoSessions.locate skips those), larger than `countersign.capture.maxFileSize`, or binary
+ * `node_modules/` (AttributionHub.locate skips those), larger than `countersign.capture.maxFileSize`, or binary
  * (a NUL byte in its first 8 KB). Open documents are left to DocumentCapture: their buffer is the engine's
  * text, and VS Code's reload of a clean document after a disk change arrives there as a change that makes
  * the buffer equal the disk; a write the editor opened before it was reported here is handed to it. Files that were open and saved echo back here after closing and are
@@ -19,7 +19,7 @@ export class DiskCapture implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
-    private readonly repos: RepoSessions,
+    private readonly repos: AttributionHub,
     private readonly sync: FileSync,
     private readonly documents: DocumentCapture,
     private readonly log: vscode.LogOutputChannel,

@@ -4,7 +4,7 @@ import { normalizeLineEndings } from '../../core/attribution/lines';
 import { isPasteCandidate, toSequentialChanges } from '../../core/editor/editorChanges';
 import { maxParticipantEdits, participantEditBudget } from '../../core/editor/saveParticipants';
 import type { FileSync } from '../attribution/fileSync';
-import type { FileLocation, RepoSessions } from '../attribution/repoSessions';
+import type { FileLocation, AttributionHub } from '../attribution/attributionHub';
 import { settings } from '../settings';
 import { ClipboardReader } from './clipboardRead';
 import { cursorsAfter, diskEquals, participantSettings, saveReasonKind } from './editorEvents';
@@ -53,7 +53,7 @@ export class DocumentCapture implements vscode.Disposable {
   private readonly holds = new HeldEdits();
 
   constructor(
-    private readonly repos: RepoSessions,
+    private readonly repos: AttributionHub,
     private readonly sync: FileSync,
     private readonly inline: InlineAcceptCapture,
     private readonly log: vscode.LogOutputChannel,

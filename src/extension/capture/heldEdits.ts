@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import { participantsStart } from '../../core/editor/saveParticipants';
-import type { FileLocation } from '../attribution/repoSessions';
+import type { FileLocation } from '../attribution/attributionHub';
 
 /**
  * Where each document edit goes in its repository's queue. VS Code runs formatters and its other save

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Observation } from '../../core/attribution/observations';
-import type { RepoSessions } from '../attribution/repoSessions';
+import type { AttributionHub } from '../attribution/attributionHub';
 import { settings } from '../settings';
 
 /**
@@ -15,7 +15,7 @@ import { settings } from '../settings';
  * it), so the commands running in each terminal are kept and ended when it closes: otherwise an agent whose
  * terminal was closed would be credited with every later write.
  */
-export function registerTerminalCapture(repos: RepoSessions, log: vscode.LogOutputChannel): vscode.Disposable {
+export function registerTerminalCapture(repos: AttributionHub, log: vscode.LogOutputChannel): vscode.Disposable {
   const running = new Map<vscode.TerminalShellExecution, vscode.Terminal>();
   const emit = (command: string, state: 'start' | 'end') => {
     if (!settings.captureEnabled() || command.trim().length === 0) return;

@@ -1,7 +1,8 @@
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { RepoSession, RepoSessions } from '../attribution/repoSessions';
+import type { AttributionHub } from '../attribution/attributionHub';
+import type { RepoAttribution } from '../attribution/repoAttribution';
 import type { RepositoryQuestion } from '../repositoryCommand';
 
 /**
@@ -12,7 +13,7 @@ import type { RepositoryQuestion } from '../repositoryCommand';
  * and the confirmation message say. A path argument skips the dialog (tests, scripts).
  */
 export async function recordTrace(
-  repo: RepoSession,
+  repo: RepoAttribution,
   log: vscode.LogOutputChannel,
   target?: string,
 ): Promise<string | undefined> {
@@ -49,7 +50,7 @@ export async function recordTrace(
 }
 
 /** The repositories with an attribution session (the argument is the trace file, not a repository). */
-export function traceRepository(repos: RepoSessions): RepositoryQuestion {
+export function traceRepository(repos: AttributionHub): RepositoryQuestion {
   return {
     none: 'Countersign has observed no git repository in this window yet: open a file of one first.',
     placeHolder: 'Record the trace of which repository?',

@@ -9,7 +9,8 @@ import {
   type LineCounts,
 } from '../../core/marking/aiShare';
 import { uncommittedLines } from '../../core/marking/uncommittedLines';
-import type { FileLocation, RepoSession, RepoSessions } from '../attribution/repoSessions';
+import type { FileLocation, AttributionHub } from '../attribution/attributionHub';
+import type { RepoAttribution } from '../attribution/repoAttribution';
 import { Commands } from '../ids';
 import type { RepositoryRegistry } from '../repositoryRegistry';
 
@@ -26,7 +27,7 @@ export class AiShareStatus implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly repos: RepoSessions,
+    private readonly repos: AttributionHub,
     private readonly repositories: RepositoryRegistry,
     private readonly delayMs = 400,
     private readonly warnings: () => string[] = () => [],
@@ -98,7 +99,7 @@ export class AiShareStatus implements vscode.Disposable {
     return countLabels(labels, undefined, (i) => fresh.has(i));
   }
 
-  async repoCounts(repo: RepoSession): Promise<LineCounts> {
+  async repoCounts(repo: RepoAttribution): Promise<LineCounts> {
     let total = emptyCounts();
     for (const file of repo.engine.files()) {
       const s = repo.engine.stats(file);
@@ -140,7 +141,7 @@ export class AiShareStatus implements vscode.Disposable {
     if (pick?.uri) await vscode.window.showTextDocument(pick.uri);
   }
 
-  private head(repo: RepoSession, file: string): Promise<string | undefined> {
+  private head(repo: RepoAttribution, file: string): Promise<string | undefined> {
     const key = `${repo.root}\0${file}`;
     let p = this.heads.get(key);
     if (!p) {

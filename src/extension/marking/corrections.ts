@@ -4,7 +4,7 @@ import { aiLabel, type LineLabel } from '../../core/attribution/labels';
 import type { LineRangeArgs } from '../../core/marking/hoverText';
 import { agentDisplayName } from '../../core/marking/agentClass';
 import type { FileSync } from '../attribution/fileSync';
-import type { RepoSessions } from '../attribution/repoSessions';
+import type { AttributionHub } from '../attribution/attributionHub';
 
 /**
  * "Mark as human-written" / "Mark as AI-written". DESIGN's observations have no way to say "the user says
@@ -21,7 +21,7 @@ export interface CorrectionArgs extends LineRangeArgs {
 
 export class Corrections {
   constructor(
-    private readonly repos: RepoSessions,
+    private readonly repos: AttributionHub,
     private readonly sync: FileSync,
     /** Lets edits held back for the save-participant check reach the engine before labels are read. */
     private readonly release: (uri: vscode.Uri) => void,

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { AGENT_CLASSES, colourId, type AgentClass } from '../../core/marking/agentClass';
 import { decorationRuns } from '../../core/marking/labelRuns';
-import type { RepoSessions } from '../attribution/repoSessions';
+import type { AttributionHub } from '../attribution/attributionHub';
 import { settings } from '../settings';
 
 /**
@@ -20,7 +20,7 @@ export class DecorationController implements vscode.Disposable {
   private readonly drawn = new Map<string, Partial<Record<AgentClass, Array<[number, number]>>>>();
 
   constructor(
-    private readonly repos: RepoSessions,
+    private readonly repos: AttributionHub,
     extensionUri: vscode.Uri,
     private readonly delayMs = 150,
   ) {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { AttributionEngine } from '../../core/attribution/engine';
 import { sameWriter } from '../../core/marking/labelRuns';
 import { hoverMarkdown } from '../../core/marking/hoverText';
-import type { RepoSessions } from '../attribution/repoSessions';
+import type { AttributionHub } from '../attribution/attributionHub';
 import { Commands } from '../ids';
 import { settings } from '../settings';
 
@@ -11,7 +11,7 @@ import { settings } from '../settings';
  * link to correct the whole block by the same writer. The markdown is trusted for the two correction
  * commands only, and names from payloads are escaped (core/marking/hoverText.ts).
  */
-export function registerHover(repos: RepoSessions): vscode.Disposable {
+export function registerHover(repos: AttributionHub): vscode.Disposable {
   return vscode.languages.registerHoverProvider(
     { scheme: 'file' },
     {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import { hooksActive } from '../../git/hookInstaller';
-import type { RepoSessions } from '../attribution/repoSessions';
+import type { AttributionHub } from '../attribution/attributionHub';
 import { Commands, StateKeys } from '../ids';
 import { settings } from '../settings';
 
@@ -16,7 +16,7 @@ const NEVER = 'Not for This Repository';
  */
 export async function offerHookInstall(
   state: vscode.Memento,
-  repos: RepoSessions,
+  repos: AttributionHub,
   log: vscode.LogOutputChannel,
 ): Promise<void> {
   if (!vscode.workspace.isTrusted || !settings.offerHookInstall()) return;

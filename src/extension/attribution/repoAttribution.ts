@@ -1,5 +1,4 @@
-import * as path from 'path';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { AttributionEngine } from '../../core/attribution/engine';
 import type { LineLabel } from '../../core/attribution/labels';
 import type { Observation } from '../../core/attribution/observations';
@@ -9,14 +8,14 @@ import { errorMessage } from '../../core/errors';
 import { openLedger, type Ledger } from '../../git/ledger';
 import { openCallsFor, type OpenToolCall } from '../../git/openToolCalls';
 import type { Repository } from '../repository';
-import type { RepositoryRegistry } from '../repositoryRegistry';
 
 /**
- * One attribution engine per repository (multi-root workspaces get one per working tree), each with a serial
- * queue so observations reach it in the order the editor produced them, and — in a trusted workspace — the
- * repository's working ledger, through which labels reach the CLI's commit hook and agents' hooks reach us.
+ * A repository's attribution (held by its Repository, made on first use: multi-root workspaces get one per
+ * working tree): one engine, with a serial queue so observations reach it in the order the editor produced
+ * them, and — in a trusted workspace — the repository's working ledger, through which labels reach the CLI's
+ * commit hook and agents' hooks reach us.
  */
-export class RepoSession {
+export class RepoAttribution {
   readonly session: AttributionSession;
   readonly queue: SerialQueue;
   readonly name: string;
@@ -110,75 +109,5 @@ export class RepoSession {
     } catch {
       return undefined;
     }
-  }
-}
-
-export interface FileLocation {
-  repo: RepoSession;
-  /** Repository-relative, forward slashes. */
-  file: string;
-}
-
-export class RepoSessions implements vscode.Disposable {
-  private readonly byRoot = new Map<string, RepoSession>();
-  private readonly changed = new vscode.EventEmitter<FileLocation>();
-  /** A file's labels may have changed (fired after the queued work that changed them ran). */
-  readonly onDidChangeLabels = this.changed.event;
-
-  constructor(
-    private readonly log: vscode.LogOutputChannel,
-    private readonly repositories: RepositoryRegistry,
-  ) {}
-
-  /** Where a document or file belongs; undefined for non-file schemes, files outside any repository, and `.git/`/`node_modules/`. */
-  locate(uri: vscode.Uri): FileLocation | undefined {
-    if (uri.scheme !== 'file') return undefined;
-    const loc = this.repositories.locate(uri.fsPath);
-    return loc ? { repo: this.session(loc.repository.root), file: loc.file } : undefined;
-  }
-
-  /** The session of a working-tree root, created on first use. */
-  session(root: string): RepoSession {
-    let s = this.byRoot.get(root);
-    if (!s) {
-      s = new RepoSession(this.repositories.open(root), this.log, () => vscode.workspace.isTrusted);
-      this.byRoot.set(root, s);
-      this.log.info(
-        `[capture] attributing ${root}${vscode.workspace.isTrusted ? '' : ' (untrusted workspace: in memory only)'}`,
-      );
-    }
-    return s;
-  }
-
-  /** Roots of the workspace folders that are inside a repository (the ones offered hooks, traces, stats). */
-  workspaceRepos(): RepoSession[] {
-    const out = new Map<string, RepoSession>();
-    for (const f of vscode.workspace.workspaceFolders ?? []) {
-      if (f.uri.scheme !== 'file') continue;
-      const repo = this.repositories.ofFolder(f.uri.fsPath);
-      if (repo) out.set(repo.root, this.session(repo.root));
-    }
-    return [...out.values()];
-  }
-
-  all(): RepoSession[] {
-    return [...this.byRoot.values()];
-  }
-
-  fileUri(loc: FileLocation): vscode.Uri {
-    return vscode.Uri.file(path.join(loc.repo.root, ...loc.file.split('/')));
-  }
-
-  fire(loc: FileLocation): void {
-    this.changed.fire(loc);
-  }
-
-  /** Every repository's queue has run dry (tests wait on this before reading labels). */
-  async idle(): Promise<void> {
-    for (let round = 0; round < 3; round++) await Promise.all(this.all().map((s) => s.queue.idle()));
-  }
-
-  dispose(): void {
-    this.changed.dispose();
   }
 }
