@@ -289,10 +289,12 @@ async function writePolicy(
       reason: 'git user.email is not set (git config user.email you@example.com), then run countersign init again',
     };
   let key: string | undefined;
+  // Why the configured key cannot be used (a file that does not exist…): said instead of "not set" (newuser10 N1).
+  let keyProblem: string | undefined;
   try {
     key = (await signingKeyInfo(root, undefined, ctx.env)).line;
-  } catch {
-    key = undefined;
+  } catch (e) {
+    if (await gitConfig(root, 'user.signingkey')) keyProblem = errorMessage(e);
   }
   if (!key && o.interactive) {
     const guess = ['id_ed25519.pub', 'id_ecdsa.pub', 'id_rsa.pub']
@@ -313,8 +315,9 @@ async function writePolicy(
   if (!key)
     return {
       status: 'skipped',
-      reason:
-        'git user.signingkey is not set, so you cannot be listed as a reviewer: git config user.signingkey ~/.ssh/id_ed25519.pub, then run countersign init again',
+      reason: keyProblem
+        ? `you cannot be listed as a reviewer: ${keyProblem}; then run countersign init again`
+        : 'git user.signingkey is not set, so you cannot be listed as a reviewer: git config user.signingkey ~/.ssh/id_ed25519.pub, then run countersign init again',
     };
   const me: ReviewerEntry = { name: name ?? email, email, key };
   const reviewers = [me, ...o.extraReviewers.filter((r) => !samePerson(r.email, email))];

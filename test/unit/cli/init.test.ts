@@ -138,6 +138,20 @@ describe('countersign init', function () {
     assert.strictEqual(cara.git('config', 'core.hooksPath'), '.husky/_');
   });
 
+  it('a user.signingkey naming a missing file is reported as that, not as "not set"', () => {
+    // newuser10 N1: `git config user.signingkey ~/.ssh/id_ed25519.pub` with no such file made init say
+    // "user.signingkey is not set", while doctor named the missing file.
+    const bo = clone();
+    const missing = path.join(bo.dir, 'no-such-key.pub');
+    bo.git('config', 'user.signingkey', missing);
+    const r = JSON.parse(bo.cli(['init', '--json', '--agents', 'none']).stdout) as InitJson;
+    assert.strictEqual(r.policy.status, 'skipped');
+    assert.doesNotMatch(r.policy.reason ?? '', /is not set/);
+    const reason = r.policy.reason ?? '';
+    assert.ok(reason.includes(missing) && /does not exist/.test(reason), reason);
+    assert.ok(!fs.existsSync(path.join(bo.dir, '.countersign.json')));
+  });
+
   it('without a signing key or a forge it does the rest and says what is left; bad options exit 2 before writing anything', () => {
     const bo = clone();
     const r = JSON.parse(bo.cli(['init', '--json', '--agents', 'none']).stdout) as InitJson;
