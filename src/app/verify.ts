@@ -11,13 +11,7 @@ import { remoteTagValue } from '../git/remoteTagValue';
 import { runGit, startSnapshotListings, withGitReadCache, type GitResult } from '../git/gitRunner';
 import { AI_NOTES_REF, REVIEW_NOTES_REF, trackingRef } from '../git/notesConfig';
 import { notesTip } from '../git/notesReader';
-import {
-  invalidPolicyAt,
-  invalidPolicyRefusal,
-  policySourceAt,
-  policyTextAt,
-  remoteDefaultBranchChoice,
-} from '../git/policyBranch';
+import { policySourceAt, policyTextAt, refuseInvalidPolicy, remoteDefaultBranchChoice } from '../git/policyBranch';
 import { FETCH_TIMEOUT_MS } from '../git/prePush';
 import { localBranches, remoteBranches, upstreamOf } from '../git/remoteBranches';
 import { shallowCut, shallowGap } from '../git/shallowGap';
@@ -337,19 +331,7 @@ async function judgeRange(
   });
   const fetchNote = [await fetched, policyNote].filter(Boolean).join('; ');
   const result = evaluateGate(input);
-  // What the server's pre-receive refuses before judging anything: an invalid policy reaching the policy branch.
-  // Asked only when a judged commit changes the policy, so an ordinary branch costs no git process more.
-  if (
-    result.protected &&
-    branch === policyBranch &&
-    (input.policyChangedWithoutCommit || input.commits.some((c) => c.files.some((f) => f.path === POLICY_FILE)))
-  ) {
-    const invalid = await invalidPolicyAt(cwd, head, `${branch} at ${head.slice(0, 12)}`, base);
-    if (invalid) {
-      result.errors.push(invalidPolicyRefusal(branch, invalid));
-      result.ok = false;
-    }
-  }
+  await refuseInvalidPolicy(cwd, result, input, { branch, policyBranch, head, base });
   // `input` goes back too: the review panel shows the judged commits' files, notes and trailers.
   return { result, input, ...(fetchNote ? { fetchNote } : {}) };
 }

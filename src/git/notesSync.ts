@@ -144,17 +144,17 @@ export interface NotesPushResult {
 /**
  * Pushes the local notes refs to `remote` (never forced): when the remote has notes we lack, fetches and
  * merges them and tries again, a few times. Called by pre-push, so notes travel with every push however the
- * push names its refs.
+ * push names its refs; `skip` names the refs (remote names) that push updates itself.
  */
 export async function pushNotes(
   cwd: string,
   remote: string,
-  opts: { timeoutMs?: number; attempts?: number; logger?: Logger } = {},
+  opts: { timeoutMs?: number; attempts?: number; logger?: Logger; skip?: readonly string[] } = {},
 ): Promise<NotesPushResult> {
   const timeoutMs = opts.timeoutMs ?? 20000;
   const attempts = opts.attempts ?? 3;
   const refs: string[] = [];
-  for (const { ref } of SHARED_NOTES) if (await notesTip(cwd, ref)) refs.push(ref);
+  for (const { ref } of SHARED_NOTES) if (!opts.skip?.includes(ref) && (await notesTip(cwd, ref))) refs.push(ref);
   const result: NotesPushResult = { pushed: [], upToDate: [] };
   if (refs.length === 0) return result;
   let why = '';
@@ -173,7 +173,7 @@ export async function pushNotes(
       else if (flag !== undefined && flag !== '!' && !result.pushed.includes(x)) result.pushed.push(x);
     }
     if (r.code === 0 && rejected.length === 0) return result;
-    why = r.stderr.trim().split('\n').slice(-2).join(' ');
+    why = refusalReason(r.stderr);
     if (rejected.length === 0 && statuses.size === 0) break; // not a rejection: the remote refused or is unreachable
     await fetchNotes(cwd, remote, timeoutMs, opts.logger);
   }
@@ -181,6 +181,17 @@ export async function pushNotes(
     'git',
     `could not push notes (${refs.join(', ')}) to ${remote}: ${why || 'the remote kept moving'}; run \`git push ${remote} ${refs.join(' ')}\` later`,
   );
+}
+
+/**
+ * Why a push failed, in the remote's own words when it said any (a server gate's REFUSED sentence names the note
+ * and the fix; git's last two lines only say "for the reason above": newuser10 N15), else git's last two lines.
+ */
+export function refusalReason(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim());
+  const remote = lines.filter((l) => l.startsWith('remote:')).map((l) => l.slice('remote:'.length).trim());
+  const said = remote.filter(Boolean);
+  return (said.length > 0 ? said : lines.filter(Boolean).slice(-2)).join('\n  ');
 }
 
 /** `git push --porcelain`: `<flag>\t<from>:<to>\t<summary>` per ref. */

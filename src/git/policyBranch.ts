@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { PolicySource } from '../core/gate';
+import type { GateInput, GateResult, PolicySource } from '../core/gate';
 import { checkPolicy, parsePolicy, POLICY_FILE, type Policy } from '../core/policy';
 import { formatProblem } from '../core/policyProblems';
 import { protectingPolicyBranch } from '../core/policyBranchProtection';
@@ -108,6 +108,29 @@ export async function invalidPolicyAt(
 /** Why a push that would put an invalid policy (`problems`: invalidPolicyAt) on the policy branch `branch` is refused. */
 export function invalidPolicyRefusal(branch: string, problems: string): string {
   return `this push would put an invalid ${POLICY_FILE} on the policy branch ${branch}, which would stop the gate from judging any push; fix it and push again:\n${problems}`;
+}
+
+/**
+ * What the server's pre-receive (receiveGate.ts) refuses before judging anything — a push that would put an invalid
+ * policy on the policy branch — added to a client's verdict, so `verify` and pre-push agree with the server (pre-push
+ * used to pass such a push: newuser10 N3). Asked only when a judged commit changes the policy, so an ordinary push
+ * costs no git process more.
+ */
+export async function refuseInvalidPolicy(
+  cwd: string,
+  result: GateResult,
+  input: Pick<GateInput, 'commits' | 'policyChangedWithoutCommit'>,
+  push: { branch: string; policyBranch: string | undefined; head: string | undefined; base: string | undefined },
+): Promise<void> {
+  if (!result.protected || push.head === undefined || push.branch !== push.policyBranch) return;
+  const changed =
+    input.policyChangedWithoutCommit || input.commits.some((c) => c.files.some((f) => f.path === POLICY_FILE));
+  if (!changed) return;
+  const invalid = await invalidPolicyAt(cwd, push.head, `${push.branch} at ${push.head.slice(0, 12)}`, push.base);
+  if (invalid) {
+    result.errors.push(invalidPolicyRefusal(push.branch, invalid));
+    result.ok = false;
+  }
 }
 
 /**

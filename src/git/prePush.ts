@@ -6,7 +6,7 @@ import { gatherGateInput, ZERO_OID, type RefUpdate } from './gateInput';
 import { peelTag } from './peelTag';
 import { runGit } from './gitRunner';
 import { REVIEW_NOTES_REF, trackingRef } from './notesConfig';
-import { policySourceAt, remoteDefaultBranch } from './policyBranch';
+import { policySourceAt, refuseInvalidPolicy, remoteDefaultBranch } from './policyBranch';
 import { branchOf, lsRemote, remoteBranches, type RemoteView } from './remoteBranches';
 
 /**
@@ -148,7 +148,9 @@ export async function prePush(
       approvalRefs: [REVIEW_NOTES_REF, trackingRef(remote, REVIEW_NOTES_REF)],
     });
     if (unreachable) input.errors = [...(input.errors ?? []), unreachable];
-    results.push(evaluateGate(input));
+    const result = evaluateGate(input);
+    await refuseInvalidPolicy(cwd, result, input, { branch, policyBranch: def, head: update.new, base: update.old });
+    results.push(result);
   }
   return { results, messages, ok: results.every((r) => r.ok) };
 }

@@ -1,7 +1,7 @@
 import { didYouMean } from '../../core/didYouMean';
 import { gateText } from '../../core/gateReport';
 import { CLIENT_HOOKS } from '../../git/hookScripts';
-import { prePush } from '../../git/prePush';
+import { parsePrePushLines, prePush } from '../../git/prePush';
 import { preReceive } from '../../git/receiveGate';
 import { EXIT_BLOCKED, EXIT_ERROR, type Command } from '../command';
 import { MANAGED_HOOKS, runForHookManager } from '../hookManagerEntry';
@@ -66,11 +66,12 @@ Exit codes: 0 done (commit-time hooks never block a commit); 1 pre-push: the pus
           ctx.stderr('countersign hook pre-push: git passes the remote name and URL as arguments\n');
           return EXIT_ERROR;
         }
-        const outcome = await prePush(ctx.cwd, remote, await ctx.readStdin());
+        const stdin = await ctx.readStdin();
+        const outcome = await prePush(ctx.cwd, remote, stdin);
         for (const r of outcome.results) {
           if (r.protected || !r.ok) ctx.stderr(gateText(r, 'countersign (pre-push)'));
         }
-        if (outcome.ok) await pushNotesAfterGate(remote, ctx);
+        if (outcome.ok) await pushNotesAfterGate(remote, ctx, parsePrePushLines(stdin));
         return outcome.ok ? 0 : EXIT_BLOCKED;
       }
       case 'pre-receive': {

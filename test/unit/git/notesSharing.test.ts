@@ -108,6 +108,29 @@ describe('notes sharing between clones', function () {
     assert.deepStrictEqual(linesOf(aiLinesByFile(merged).get('f.txt')), [1, 2]);
   });
 
+  it('a push that names a notes ref itself (as Countersign advises) succeeds: pre-push does not race it', async () => {
+    // newuser10 N16: pre-push pushed refs/notes/* in a nested push before git pushed the same ref, so
+    // `git push origin refs/notes/ai` failed ("cannot lock ref … failed to update ref", exit 1) with the notes there.
+    const bare = TempRepo.create({ bare: true });
+    const a = TempRepo.create();
+    a.git('remote', 'add', 'origin', bare.dir);
+    assert.strictEqual(a.cli(['install']).status, 0);
+    await aiCommit(a, 'a.txt', 'from a', 'a1');
+    assert.strictEqual(a.gitResult(['push', '-q', 'origin', 'main']).status, 0);
+
+    const a2 = await aiCommit(a, 'b.txt', 'more from a', 'a2'); // a note the remote does not have yet
+    const notesOnly = a.gitResult(['push', 'origin', 'refs/notes/ai']);
+    assert.strictEqual(notesOnly.status, 0, notesOnly.stderr);
+    assert.doesNotMatch(notesOnly.stderr, /failed to update ref|cannot lock ref/);
+    assert.ok(noteOn(bare, a2));
+
+    const a3 = await aiCommit(a, 'c.txt', 'and more', 'a3');
+    const both = a.gitResult(['push', 'origin', 'main', 'refs/notes/ai']);
+    assert.strictEqual(both.status, 0, both.stderr);
+    assert.strictEqual(bare.git('rev-parse', 'main'), a3);
+    assert.ok(noteOn(bare, a3));
+  });
+
   it('uninstall removes exactly the configuration install added', () => {
     const repo = TempRepo.create();
     repo.git('remote', 'add', 'origin', '/nonexistent/remote.git');

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { attach, sign, statementFor } from '../helpers/approvals';
-import { commitFile, setup } from '../helpers/gateServer';
+import { commitFile, policyJson, setup } from '../helpers/gateServer';
 
 /** The client-side entry points: the pre-push hook (convenience) and `countersign verify` (CI). */
 describe('pre-push hook and verify', function () {
@@ -122,5 +122,46 @@ describe('pre-push hook and verify', function () {
     const j = JSON.parse(r.stdout) as { ok: boolean; protected: boolean };
     assert.deepStrictEqual([j.ok, j.protected], [true, false]);
     assert.strictEqual(ada.cli(['verify', '--format', 'xml']).status, 2);
+  });
+
+  it('pre-push refuses, as verify and the server do, a push that would put an invalid policy on the policy branch', () => {
+    // newuser10 N3: pre-push said "✓ … none blocked" and the server then refused the push.
+    const { ada, bob, carol } = setup();
+    assert.strictEqual(ada.cli(['install']).status, 0);
+    const base = ada.git('rev-parse', 'origin/main');
+    const broken = JSON.parse(policyJson(bob, carol)) as Record<string, unknown>;
+    broken.aprovals = 1;
+    const tip = commitFile(ada, '.countersign.json', JSON.stringify(broken, null, 2), 'Typo in the policy');
+    for (const [key, email] of [
+      [bob, 'bob@example.com'],
+      [carol, 'carol@example.com'],
+    ] as const)
+      attach(ada.dir, sign(key, statementFor(ada.dir, { email, tip, base })), tip, ada.env);
+    const v = ada.cli(['verify']);
+    assert.strictEqual(v.status, 1, v.stderr);
+    const r = ada.gitResult(['push', 'origin', 'main']);
+    assert.notStrictEqual(r.status, 0);
+    assert.match(r.stderr, /countersign \(pre-push\): BLOCKED/);
+    assert.match(r.stderr, /would put an invalid \.countersign\.json on the policy branch main/);
+    assert.match(r.stderr, /unknown field 'aprovals'/);
+    assert.doesNotMatch(r.stderr, /pre-receive/, 'pre-push stopped it before the server was asked');
+    // Elsewhere it is only a file.
+    const f = ada.gitResult(['push', 'origin', 'main:feature/typo']);
+    assert.strictEqual(f.status, 0, f.stderr);
+  });
+
+  it("when the server refuses the notes pre-push shares, the push prints the server's reason", () => {
+    // newuser10 N15: only "push rejected by the review gate … for the reason above" was shown, without the reason.
+    const { ada } = setup();
+    assert.strictEqual(ada.cli(['install']).status, 0);
+    const scratch = commitFile(ada, 'scratch.txt', 'x\n', 'scratch');
+    ada.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', 'garbage note', scratch);
+    ada.git('reset', '-q', '--hard', 'HEAD~1');
+    commitFile(ada, 'b.txt', 'b\n', 'b');
+    const r = ada.gitResult(['push', 'origin', 'HEAD:refs/heads/feature/b']);
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.match(r.stderr, /could not push notes/);
+    assert.match(r.stderr, new RegExp(`note on ${scratch.slice(0, 12)} is unreadable`));
+    assert.match(r.stderr, /Fix: take the server's notes/);
   });
 });
