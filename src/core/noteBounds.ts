@@ -2,7 +2,7 @@
  * How much of refs/notes/ai is read (docs/threat-model.md, "Huge readable provenance notes"). The gate parses a
  * commit's note for every push that carries the commit, and anyone may add a note to anyone's commit, so a huge
  * readable note on a colleague's commits timed their push out (outside tester, session 8, H5: 28 MB of human
- * ranges). Real git-ai notes with prompt transcripts average 4.4 KB (the README's report benchmark: 9.9 MB over
+ * ranges). Real git-ai notes with prompt transcripts average 4.4 KB (docs/performance.md's report benchmark: 9.9 MB over
  * 2,226 notes); the file/range lines, the part that costs most to parse, are a few KB.
  */
 
@@ -16,7 +16,7 @@ export const MAX_PUSH_ATTESTATION_BYTES = 8 * 1024 * 1024;
 /**
  * Bytes of changed provenance notes the server reads in one push (sum of their blob sizes, checked before any is
  * read). MAX_AI_NOTE_BYTES bounds a note, not a push: 60 delta-compressed 4 MiB notes were a 20 KB push that cost
- * the hook 20 s and 363 MB (outside tester, session 9, I4). A whole history of real notes (the README's benchmark,
+ * the hook 20 s and 363 MB (outside tester, session 9, I4). A whole history of real notes (docs/performance.md's benchmark,
  * 9.9 MB) fits; more is pushed in parts.
  */
 export const MAX_PUSH_AI_NOTE_BYTES = 32 * 1024 * 1024;

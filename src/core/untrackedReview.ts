@@ -16,7 +16,7 @@ export interface UntrackedThreshold {
   share: number;
 }
 
-/** What `policy init` writes and what an omitted `review.untracked` means. Why these numbers: README. */
+/** What `policy init` writes and what an omitted `review.untracked` means. Why these numbers: docs/choices.md, "Untracked lines are not a free pass". */
 export const DEFAULT_UNTRACKED_THRESHOLD: UntrackedThreshold = Object.freeze({
   lines: 20,
   share: 0.5,
