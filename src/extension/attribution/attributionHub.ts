@@ -38,6 +38,11 @@ export class AttributionHub implements vscode.Disposable {
     return this.repositories.all().flatMap((r) => r.attributionStarted ?? []);
   }
 
+  /** The workspace folders' repositories and any other whose attribution has started, each once. */
+  inUse(): RepoAttribution[] {
+    return [...new Set([...this.workspaceRepos(), ...this.all()])];
+  }
+
   fileUri(loc: FileLocation): vscode.Uri {
     return vscode.Uri.file(path.join(loc.repo.root, ...loc.file.split('/')));
   }

@@ -21,8 +21,7 @@ export function registerTerminalCapture(repos: AttributionHub, log: vscode.LogOu
     if (!settings.captureEnabled() || command.trim().length === 0) return;
     const obs: Observation = { type: 'terminal', command, state };
     log.trace(`[capture] terminal ${state}: ${command}`);
-    const sessions = new Set([...repos.workspaceRepos(), ...repos.all()]);
-    for (const repo of sessions) {
+    for (const repo of repos.inUse()) {
       repo.queue.push(async () => {
         repo.session.observe(obs);
         await repo.ledgerRecord(obs);

@@ -54,7 +54,7 @@ export function traceRepository(repos: AttributionHub): RepositoryQuestion {
   return {
     none: 'Countersign has observed no git repository in this window yet: open a file of one first.',
     placeHolder: 'Record the trace of which repository?',
-    candidates: () => [...new Set([...repos.workspaceRepos(), ...repos.all()])].map((s) => s.repository),
+    candidates: () => repos.inUse().map((s) => s.repository),
     named: () => undefined,
   };
 }
