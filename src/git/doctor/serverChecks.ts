@@ -1,7 +1,7 @@
 import { POLICY_FILE } from '../../core/policy';
 import { readPolicyFrom } from '../policyRead';
 import { runGit } from '../gitRunner';
-import { serverPolicyBranch } from '../policyBranch';
+import { lastReadablePolicy, serverPolicyBranch } from '../policyBranch';
 import { serverGateState } from '../serverHookInstaller';
 import { finding, type DoctorCheck, type DoctorFinding } from './doctorCheck';
 
@@ -99,14 +99,7 @@ export const serverPolicy: DoctorCheck = {
       okCodes: [1],
     });
     if (tip.code !== 0) {
-      out.push(
-        finding(
-          'policy',
-          'info',
-          `${pb.branch} does not exist here yet: only a push creating it is accepted, and its ${POLICY_FILE} will judge every later push`,
-          `push ${pb.branch} with a ${POLICY_FILE} (\`countersign init\` in a clone writes one); wrong branch? run \`countersign install --server --policy-branch NAME\``,
-        ),
-      );
+      out.push(await missingPolicyBranch(cwd, pb.branch));
       return out;
     }
     const source = await readPolicyFrom(cwd, [{ rev: tip.stdout.trim(), label: pb.branch }]);
@@ -141,6 +134,35 @@ export const serverPolicy: DoctorCheck = {
     return out;
   },
 };
+
+/**
+ * The policy branch is missing. The gate (receiveGate.ts) then refuses every push but the one creating it —
+ * or, once a policy was read, pushes to it and to what that policy protected — so either way it is a fix,
+ * even on a brand-new server: a push refused for this leaves no trace here, so "before the team's first push"
+ * and "after the team's main was refused" look alike, and only the administrator knows the team's branch.
+ */
+async function missingPolicyBranch(cwd: string, branch: string): Promise<DoctorFinding> {
+  const other =
+    "if the team's policy lives on another branch, run `countersign install --server --policy-branch NAME` here";
+  const last = await lastReadablePolicy(cwd);
+  if (last)
+    return finding(
+      'policy',
+      'fix',
+      `${branch} does not exist here (its ${POLICY_FILE} was last read at ${last.remembered.commit.slice(0, 12)}): pushes to it and to the branches that policy protected are refused`,
+      `push ${branch} again (judged under that policy); ${other}`,
+    );
+  const heads = (await runGit(['for-each-ref', '--format=%(refname:short)', 'refs/heads/'], { cwd })).stdout
+    .split('\n')
+    .filter(Boolean);
+  const here = heads.length ? ` (branches here: ${heads.slice(0, 5).join(', ')})` : '';
+  return finding(
+    'policy',
+    'fix',
+    `${branch} does not exist here yet: every push is refused except one creating ${branch}, whose ${POLICY_FILE} then judges every push`,
+    `push ${branch} with the team's ${POLICY_FILE} first (\`countersign init\` in a clone writes one); ${other}${here}`,
+  );
+}
 
 /** Every check `countersign doctor` runs in a bare repository, in the order it prints them. */
 export const SERVER_DOCTOR_CHECKS: DoctorCheck[] = [serverGate, serverPolicy];

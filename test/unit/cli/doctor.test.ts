@@ -259,6 +259,43 @@ describe('countersign doctor', function () {
     assert.match(broken.byCheck('policy')[0].fix ?? '', /countersign install --server --recover/);
   });
 
+  it('N14: a server whose policy branch does not exist is a fix (exit 1), before and after the team pushes another branch', () => {
+    // `git init --bare` names master; the team works on main.
+    const server = TempRepo.create({ bare: true });
+    server.git('symbolic-ref', 'HEAD', 'refs/heads/master');
+    assert.strictEqual(server.cli(['install', '--server']).status, 0);
+    const fresh = doctor(server);
+    assert.strictEqual(fresh.status, 1, JSON.stringify(fresh.checks, null, 2));
+    const policy = fresh.byCheck('policy')[0];
+    assert.strictEqual(policy.status, 'fix');
+    assert.match(policy.message, /master does not exist here yet: every push is refused except one creating master/);
+    assert.match(policy.fix ?? '', /push master with the team's \.countersign\.json/);
+    assert.match(policy.fix ?? '', /countersign install --server --policy-branch NAME/);
+    assert.match(server.cli(['doctor']).stdout, /^FIX  policy/m);
+
+    // The team's main is refused; doctor still says why and how.
+    const ada = TempRepo.create();
+    ada.git('remote', 'add', 'origin', server.dir);
+    ada.write('.countersign.json', teamPolicy());
+    ada.git('add', '.');
+    ada.commit('Add policy', '-m', 'AI-Provenance: v1 ai=0 human=1 untracked=0');
+    assert.notStrictEqual(pushMain(ada).status, 0, 'main is refused while master is the policy branch');
+    assert.strictEqual(doctor(server).byCheck('policy')[0].status, 'fix');
+
+    // The fix doctor names, then the team's first push: nothing left to fix.
+    assert.strictEqual(server.cli(['install', '--server', '--policy-branch', 'main']).status, 0);
+    assert.strictEqual(pushMain(ada).status, 0);
+    const after = doctor(server);
+    assert.strictEqual(after.status, 0, JSON.stringify(after.checks, null, 2));
+
+    // The policy branch deleted behind the gate's back: pushes to what it protected are refused, a fix.
+    server.git('update-ref', '-d', 'refs/heads/main');
+    const gone = doctor(server).byCheck('policy')[0];
+    assert.strictEqual(gone.status, 'fix');
+    assert.match(gone.message, /main does not exist here/);
+    assert.match(gone.fix ?? '', /push main/);
+  });
+
   it('agents connected with --local: the tip keeps --local and names the personal settings file that is there', () => {
     const repo = TempRepo.create();
     repo.commit('first', '--allow-empty');
