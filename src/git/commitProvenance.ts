@@ -174,9 +174,15 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
   );
   const pending = pendingDir(repo);
   fs.mkdirSync(pending, { recursive: true });
-  const noteBlob = args.shimFinishes
-    ? writeFileAtomic(path.join(pending, 'note'), noteText, 0o644, false)
-    : runGit(['hash-object', '-w', '--stdin'], { cwd, input: noteText }).then((r) => r.stdout.trim());
+  // A shim that attaches a note file (COUNTERSIGN_NOTE_FILE=1) is handed a note `notes add -F` stores byte for
+  // byte: no `hash-object` on the commit's path (issue 11). Any other note goes into the object store as it is.
+  const noteFile =
+    args.shimFinishes && (args.env ?? process.env).COUNTERSIGN_NOTE_FILE === '1' && survivesStripspace(noteText);
+  const noteBlob = noteFile
+    ? writeFileAtomic(path.join(pending, 'note-file'), noteText, 0o644, false)
+    : args.shimFinishes
+      ? writeFileAtomic(path.join(pending, 'note'), noteText, 0o644, false)
+      : runGit(['hash-object', '-w', '--stdin'], { cwd, input: noteText }).then((r) => r.stdout.trim());
   const options = trailerOptions(trailers);
   // One argument a line: trailer values are trailer words (core/trailers), so a line break here is a bug, and
   // then Node passes the arguments itself.
@@ -208,4 +214,14 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
     false,
   );
   return { context, counts: prov.counts, trailers, written, files: prov.files };
+}
+
+/**
+ * Whether git's whitespace clean-up of a note given with `notes add -F` (strbuf_stripspace, comments kept) leaves
+ * `text` as it is: it ends in a line break, no line ends in whitespace (or is only whitespace), and no empty line
+ * starts or ends it or follows another. Stricter than git where that is simpler (\v, \f and NUL refuse too).
+ */
+export function survivesStripspace(text: string): boolean {
+  if (!text.endsWith('\n') || text.startsWith('\n') || text.endsWith('\n\n') || text.includes('\n\n\n')) return false;
+  return !/[ \t\r\v\f]\n|\0/.test(text);
 }

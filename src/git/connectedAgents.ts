@@ -71,10 +71,11 @@ export function agentHookStates(repo: RepoPaths): AgentHookState[] {
   // The same pin `agents connect` writes: hooks naming another repository's CLI copy are not current.
   const record = readRecord(repo).agents;
   const local = new Set(HOOK_AGENTS.filter((a) => record[a]?.local === true));
-  return allAgentHookStates(
-    (file) => readWorkTreeText(root, file),
-    connectedAgents(repo),
-    hookPinOf(repo, root),
-    local,
-  );
+  // Each file is read once: the planner asks for the same files several times per agent.
+  const texts = new Map<string, string | undefined>();
+  const read = (file: string): string | undefined => {
+    if (!texts.has(file)) texts.set(file, readWorkTreeText(root, file));
+    return texts.get(file);
+  };
+  return allAgentHookStates(read, connectedAgents(repo), hookPinOf(repo, root), local);
 }

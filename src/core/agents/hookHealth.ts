@@ -166,7 +166,18 @@ export function allAgentHookStates(
   pin: HookPin,
   connectedLocally: ReadonlySet<HookAgent> = new Set(),
 ): AgentHookState[] {
-  return HOOK_AGENTS.map((a) => agentHookState(a, read, connected.has(a), pin, connectedLocally.has(a)));
+  return HOOK_AGENTS.map((a) => {
+    const wasConnected = connected.has(a);
+    const wasLocal = connectedLocally.has(a);
+    // Never connected here and none of its files exist: what agentHookState answers, without planning a connect
+    // for each agent on every commit (the note only lists agents that were connected; issue 11).
+    if (!wasConnected && !wasLocal) {
+      const files = agentConfigFiles(a);
+      if (files.every((f) => read(f) === undefined))
+        return { agent: a, canonical: agentOfHook(a), files, status: 'notConnected' };
+    }
+    return agentHookState(a, read, wasConnected, pin, wasLocal);
+  });
 }
 
 /** The states that need someone to run `agents connect` again. */

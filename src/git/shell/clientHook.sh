@@ -103,11 +103,16 @@ prelude() (
   esac
 )
 
-# Attach the note prepare-commit-msg prepared, but only to the commit it was computed for (same tree, same parent).
+# Attach the note prepare-commit-msg prepared, but only to the commit it was computed for (same tree, same parent):
+# a blob already stored (note-blob), or a note file `notes add -F` stores byte for byte (note-file: Node checked
+# that git's whitespace clean-up leaves it as it is).
 attach_note() {
   set_pending
   [ -f "$p/trailers" ] || return 0
-  if [ -f "$p/note-blob" ]; then
+  note_from=
+  [ -f "$p/note-file" ] && note_from=-F
+  [ -f "$p/note-blob" ] && note_from=-C
+  if [ -n "$note_from" ]; then
     # One git process: HEAD's tree, then its parents (none for a root commit; the first is the one that counts).
     # shellcheck disable=SC2046 # split on purpose: rev-parse prints one id per line
     set -- $(git rev-parse 'HEAD^{tree}' 'HEAD^@' 2>/dev/null)
@@ -115,28 +120,29 @@ attach_note() {
     tree=$v
     first_line "$p/parent"
     parent=$v
-    first_line "$p/note-blob"
+    v="$p/note-file"
+    [ "$note_from" = -C ] && first_line "$p/note-blob"
     # The notes ref's update runs reference-transaction twice; this script's part ignores a notes ref, so
     # without a chained reference-transaction hook the two shell starts are skipped.
     no_hooks=
     [ -x "$chained_dir/reference-transaction" ] || no_hooks='core.hooksPath=/dev/null'
     if [ -n "${1:-}" ] && [ "$1" = "$tree" ] && [ "${2:-none}" = "$parent" ]; then
-      git ${no_hooks:+-c "$no_hooks"} notes --ref=refs/notes/ai add -f -C "$v" HEAD >/dev/null 2>&1 ||
+      git ${no_hooks:+-c "$no_hooks"} notes --ref=refs/notes/ai add -f "$note_from" "$v" HEAD >/dev/null 2>&1 ||
         echo "countersign ($hook): could not attach the provenance note to HEAD; \`countersign explain HEAD\` will show it unattested" >&2
     fi
   fi
-  rm -f "$p/note-blob" "$p/tree" "$p/parent" "$p/trailers" "$p/note" "$p/trailer-args"
+  rm -f "$p/note-blob" "$p/note-file" "$p/tree" "$p/parent" "$p/trailers" "$p/note" "$p/trailer-args"
 }
 
-# prepare-commit-msg's last two git processes, run here after Node (which left their input in the pending
-# folder: src/git/commitProvenance.ts, shimFinishes): the trailers into the message, the note into the
-# object store for post-commit to attach.
+# prepare-commit-msg's last git processes, run here after Node (which left their input in the pending folder:
+# src/git/commitProvenance.ts, shimFinishes): the trailers into the message, and a note that `notes add -F`
+# would not store as it is into the object store for post-commit to attach. The files stay for post-commit's
+# one `rm` (rm is a process, not a shell builtin).
 finish_prepare() {
   set_pending
   if [ -f "$p/trailer-args" ]; then
     set --
     while IFS= read -r a; do set -- "$@" "$a"; done < "$p/trailer-args"
-    rm -f "$p/trailer-args"
     git interpret-trailers --in-place --no-divider "$@" "$msg_file" ||
       echo "countersign (prepare-commit-msg): could not add the trailers to the message; commit-msg tries again" >&2
   fi
@@ -154,7 +160,7 @@ case "$hook" in
   prepare-commit-msg)
     # Whatever an earlier, abandoned commit left must not be attached to this one.
     set_pending
-    for f in note-blob tree parent trailers note trailer-args; do [ -e "$p/$f" ] && { rm -f "$p/note-blob" "$p/tree" "$p/parent" "$p/trailers" "$p/note" "$p/trailer-args"; break; }; done
+    for f in note-blob note-file tree parent trailers note trailer-args; do [ -e "$p/$f" ] && { rm -f "$p/note-blob" "$p/note-file" "$p/tree" "$p/parent" "$p/trailers" "$p/note" "$p/trailer-args"; break; }; done
     # A rebase replaying a commit as it was (pick, edit, reword) keeps that commit's own trailers, and
     # post-rewrite re-maps all the notes once at the end: no Node start per replayed commit. Squash and
     # fixup steps combine commits, so they are computed.
@@ -233,9 +239,11 @@ else
 fi
 run_node() { if command -v timeout >/dev/null 2>&1; then timeout "$timeout_seconds" "$node_bin" "$@"; else "$node_bin" "$@"; fi; }
 if [ -n "$prelude" ]; then
+  # COUNTERSIGN_NOTE_FILE: this script attaches a note file as well as a stored blob (attach_note).
   prelude | {
     COUNTERSIGN_PRELUDE=1
-    export COUNTERSIGN_PRELUDE
+    COUNTERSIGN_NOTE_FILE=1
+    export COUNTERSIGN_PRELUDE COUNTERSIGN_NOTE_FILE
     run_node "$@"
   }
 else

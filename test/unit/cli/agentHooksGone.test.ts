@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { agentHookState } from '../../../src/core/agents/hookHealth';
+import { HOOK_AGENTS } from '../../../src/core/agents/hookAgents';
+import { agentHookState, allAgentHookStates } from '../../../src/core/agents/hookHealth';
 import { planAgentConfig } from '../../../src/core/agents/hookConfig';
 import { parseAuthorshipNote } from '../../../src/core/authorshipNote';
 import { TempRepo } from '../helpers/tempRepo';
@@ -51,6 +52,23 @@ describe("agents' hooks that disappear (issue 15)", function () {
       ),
     };
     assert.strictEqual(agentHookState('kiro', (f) => disabled[f], true, PIN).status, 'altered');
+  });
+
+  it('allAgentHookStates answers an agent never connected and without files as agentHookState does', () => {
+    // Its shortcut (no planning on every commit) must give the very state the planner gives.
+    const none = () => undefined;
+    const all = allAgentHookStates(none, new Set(), PIN);
+    assert.deepStrictEqual(
+      all,
+      HOOK_AGENTS.map((a) => agentHookState(a, none, false, PIN)),
+    );
+    assert.ok(all.every((s) => s.status === 'notConnected'));
+    // Connected here, or with a file present, the planner still decides.
+    const connected = allAgentHookStates(none, new Set(['claude'] as const), PIN);
+    assert.strictEqual(connected.find((s) => s.agent === 'claude')?.status, 'removed');
+    const files = connectedFiles('claude');
+    const present = allAgentHookStates((f) => files[f], new Set(), PIN);
+    assert.strictEqual(present.find((s) => s.agent === 'claude')?.status, 'connected');
   });
 
   it('status warns, the note records which agents were connected, and explain says Claude Code ran without its hooks', () => {

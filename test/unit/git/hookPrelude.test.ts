@@ -1,11 +1,13 @@
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
+import * as fc from 'fast-check';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { aiLabel } from '../../../src/core/attribution/labels';
 import { runGit } from '../../../src/git/gitRunner';
 import { seedPrelude } from '../../../src/git/hookPrelude';
+import { survivesStripspace } from '../../../src/git/commitProvenance';
 import { openLedger } from '../../../src/git/ledger';
 import { TempRepo } from '../helpers/tempRepo';
 
@@ -71,16 +73,52 @@ describe('commit hook prelude: git questions answered by the shim', function () 
       .filter((e) => e.event === 'cmd_ancestry')
       .slice(1)
       .map((e) => `${e.ancestry?.[0] ?? ''}: ${argv.get(e.sid) ?? ''}`);
-    assert.ok(parents.filter((p) => p.startsWith('prepare-commit-:')).length >= 6, parents.join('\n'));
+    assert.ok(parents.filter((p) => p.startsWith('prepare-commit-:')).length >= 5, parents.join('\n'));
     assert.deepStrictEqual(
       parents.filter((p) => /^(node|timeout):/.test(p)),
       [],
       parents.join('\n'),
     );
+    // The note goes straight from its file into the notes (`notes add -F`): no `hash-object` on the way.
+    assert.deepStrictEqual(
+      parents.filter((p) => / hash-object /.test(p)),
+      [],
+      parents.join('\n'),
+    );
+    assert.ok(
+      parents.some((p) => p.startsWith('post-commit:') && / notes --ref=refs\/notes\/ai add -f -F /.test(p)),
+      parents.join('\n'),
+    );
+    assert.deepStrictEqual(fs.readdirSync(path.join(repo.dir, '.git', 'countersign', 'pending')), []);
     assert.deepStrictEqual(repo.trailers(), [
       'Assisted-by: Claude:claude-sonnet-4-5 claude-code',
       'AI-Provenance: v1 ai=3 human=0 untracked=0',
     ]);
     assert.match(repo.git('notes', '--ref=refs/notes/ai', 'show', 'HEAD'), /^a\.txt\n {2}s_\S+ 1-3\n/);
+  });
+
+  it("a note handed to `notes add -F` is one git's whitespace clean-up leaves byte for byte", () => {
+    // git's own clean-up (`git stripspace`: strbuf_stripspace, as `notes add -F` runs it) is the judge.
+    const stripped = (text: string) => spawnSync('git', ['stripspace'], { input: text, encoding: 'utf8' }).stdout;
+    const note = 'a.txt\n  s_0123456789abcd 1-3\n---\n{\n  "schema_version": "authorship/3.0.0",\n  "x": "a  b"\n}\n';
+    assert.ok(survivesStripspace(note));
+    assert.strictEqual(stripped(note), note);
+    for (const bad of ['', 'a', '\na\n', 'a\n\n', 'a\n\n\nb\n', 'a \n', 'a\t\n', 'a\r\n', ' \n', 'a\n \nb\n'])
+      assert.ok(!survivesStripspace(bad), JSON.stringify(bad));
+    // Lines of a few characters, whitespace among them, joined: many pass the check, many do not.
+    const line = fc.string({ unit: fc.constantFrom('a', ' ', '\t', '\r', '\v', '{', '"'), maxLength: 4 });
+    let passed = 0;
+    fc.assert(
+      fc.property(
+        fc.array(line, { maxLength: 6 }).map((ls) => ls.join('\n') + '\n'),
+        (text) => {
+          if (!survivesStripspace(text)) return;
+          passed++;
+          assert.strictEqual(stripped(text), text, JSON.stringify(text));
+        },
+      ),
+      { numRuns: 300 },
+    );
+    assert.ok(passed >= 20, `only ${passed} generated notes passed the check`);
   });
 });
