@@ -10,6 +10,8 @@ import { setFlagsFromString } from 'v8';
  * 0.4 s of CPU, a quarter of the Node process's — that the optimised code does not win back before the
  * process exits. At eight times the budget only code that stays hot (a history of many times the size) is
  * optimised, and the short run keeps its CPU. Results are the same either way: tiering changes speed only.
+ * `verify` and the server's pre-receive gate are the same kind of run (10,000 commits judged once: 1.96 s →
+ * 1.77 s CPU of the process tree, same-run A/B at load 11).
  */
 const SHORT_RUN_INTERRUPT_BUDGET = 8 * 66 * 1024;
 

@@ -8,6 +8,23 @@
  * (outside tester, session 7: a reviewer's web edits carry the one, their listed address the other).
  */
 export function personKey(email: string): string {
+  let key = keys.get(email);
+  if (key === undefined) {
+    if (keys.size >= MAX_KEYS) keys.clear();
+    keys.set(email, (key = normalizedKey(email)));
+  }
+  return key;
+}
+
+/**
+ * The gate asks for the same few addresses once per commit and reviewer (10,000 commits: tens of thousands of
+ * NFKC normalisations and a Unicode-property regex each, ~5% of `verify`'s CPU), so answers are kept per
+ * spelling. Bounded: a history of many authors only refills it.
+ */
+const keys = new Map<string, string>();
+const MAX_KEYS = 4096;
+
+function normalizedKey(email: string): string {
   const e = email
     .normalize('NFKC')
     .replace(/\p{Cf}/gu, '')

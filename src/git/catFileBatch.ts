@@ -35,13 +35,16 @@ export class ObjectReader {
   /**
    * With `borrowed`, `content` is a view into the reader's own buffer, valid only during the call (no copy
    * per object: a report reads thousands of notes and decodes each at once); without, a copy the caller keeps.
+   * With `buffered` (`--buffer`), git writes its answers when its output buffer fills or its input ends, not
+   * one write (and one wake-up of this process) per object: only for a caller that never waits for an answer
+   * before asking its next name, since the last answers arrive only at close().
    */
   constructor(
     cwd: string,
     private readonly onObject: OnObject,
-    private readonly opts: { borrowed?: boolean } = {},
+    private readonly opts: { borrowed?: boolean; buffered?: boolean } = {},
   ) {
-    this.child = childProcess().spawn('git', ['cat-file', '--batch'], {
+    this.child = childProcess().spawn('git', ['cat-file', '--batch', ...(opts.buffered ? ['--buffer'] : [])], {
       cwd,
       env: gitEnv(noLazyFetchEnv()),
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -147,7 +150,7 @@ export async function readObjects(cwd: string, names: string[], onObject: OnObje
   for (const n of names) {
     if (/[\n\r]/.test(n)) throw new CountersignError('input', `object name ${JSON.stringify(n)} contains a line break`);
   }
-  const reader = new ObjectReader(cwd, onObject);
+  const reader = new ObjectReader(cwd, onObject, { buffered: true });
   for (const n of names) reader.read(n);
   await reader.close();
 }

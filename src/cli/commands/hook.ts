@@ -7,6 +7,7 @@ import { EXIT_BLOCKED, EXIT_ERROR, type Command } from '../command';
 import { MANAGED_HOOKS, runForHookManager } from '../hookManagerEntry';
 import { stagedPolicyProblems } from '../../git/stagedPolicy';
 import { runPrepareCommitMsg } from '../prepareCommitHook';
+import { preferShortRunTiering } from '../shortRunTiering';
 import { pushNotesAfterGate, runPostRewrite, runReferenceTransaction } from '../provenanceHooks';
 
 /**
@@ -75,6 +76,7 @@ Exit codes: 0 done (commit-time hooks never block a commit); 1 pre-push: the pus
         return outcome.ok ? 0 : EXIT_BLOCKED;
       }
       case 'pre-receive': {
+        preferShortRunTiering();
         const outcome = await preReceive(ctx.cwd, await ctx.readStdin());
         for (const m of outcome.messages) ctx.stderr(`countersign (pre-receive): REFUSED — ${m}\n`);
         for (const r of outcome.results) {

@@ -4,6 +4,7 @@ import { didYouMean } from '../../core/didYouMean';
 import { usageError } from '../../core/errors';
 import { verifyRange } from '../../app/verify';
 import { EXIT_BLOCKED, EXIT_ERROR, EXIT_OK, parseCommandArgs, writeJson, type Command } from '../command';
+import { preferShortRunTiering } from '../shortRunTiering';
 
 export const verifyCommand: Command = {
   name: 'verify',
@@ -72,6 +73,7 @@ missing under --no-fetch — each with one sentence and the fix.
       throw usageError(
         `verify: --format must be text, json or github, not '${format}'.${didYouMean(format, ['text', 'json', 'github'])}`,
       );
+    preferShortRunTiering();
     const { result, fetchNote } = await verifyRange(ctx.cwd, {
       remote: values.remote,
       base: values.base,
