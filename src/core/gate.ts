@@ -2,7 +2,7 @@ import type { SignedStatement, verifySignedStatement } from './approvalStatement
 import { eligibleReviewers, personLabel, RangeIndex, ReviewerKeys, samePerson } from './approvalRules';
 import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy, type Reviewer } from './policy';
 import { chargedFiles } from './mergeView';
-import { rangeBlast, reviewNeed, type SinceReviewed } from './reviewNeed';
+import { policyMatchers, rangeBlast, reviewNeed, type SinceReviewed } from './reviewNeed';
 import { StatementStanding } from './statementStanding';
 import { shortSha } from './shortSha';
 import type { ReplayedTree } from './approvalReplayCheck';
@@ -282,9 +282,10 @@ export function evaluateGate(input: GateInput): GateResult {
     : input.commits;
   const blast = rangeBlast(judged, input.sinceReviewed);
   const charged = chargedFiles(judged);
+  const matchers = policyMatchers(policy);
   for (const c of judged) {
     const policyChangedHere = input.policyChangedWithoutCommit === true && c.sha === input.head;
-    const need = reviewNeed(policy, c, policyChangedHere, blast, charged.get(c.sha));
+    const need = reviewNeed(policy, c, policyChangedHere, blast, charged.get(c.sha), matchers);
     if (rewind && c.sha === input.head && need.kinds.length > 0) {
       need.reasons.unshift(
         `force-push: drops ${rewind.dropped} commit(s) now on ${input.branch}; what they added counts as deleted (${rewind.files.filter((f) => f.status === 'D').length} file(s), ${rewind.files.reduce((n, f) => n + (f.deleted ?? 0), 0)} line(s))`,

@@ -4,7 +4,7 @@ import { oversizedNote } from './noteBounds';
 import { errorMessage } from './errors';
 import type { ChangedFile, GateCommit, ReviewReasonKind } from './gate';
 import { gitlinkReviewReason } from './gitlinkReview';
-import { matchAnyPath } from './glob';
+import { pathMatcher } from './glob';
 import { ancestorsInRange } from './mergeView';
 import { countRangeLines } from './lineRanges';
 import { aiLinesByAgent } from './noteOwners';
@@ -104,9 +104,24 @@ export interface ReviewNeed {
   roles: string[];
 }
 
+/** The policy's path lists as matchers, made once per judgement (evaluateGate) rather than once per commit. */
+export interface PolicyMatchers {
+  reviewPaths: (path: string) => string | undefined;
+  /** One per entry of `policy.tiers`, in order. */
+  tiers: Array<(path: string) => string | undefined>;
+}
+
+export function policyMatchers(policy: Policy): PolicyMatchers {
+  return {
+    reviewPaths: pathMatcher(policy.review.paths),
+    tiers: policy.tiers.map((t) => pathMatcher(t.paths, { ignoreCase: t.ignoreCase })),
+  };
+}
+
 /**
  * Why this commit needs review under `policy` (empty kinds: it does not). `charged`: the files the path,
  * deletion and policy rules read (core/mergeView.ts, for a merge); the commit's own diff when absent.
+ * `matchers`: policyMatchers(policy), made once by a caller judging many commits.
  */
 export function reviewNeed(
   policy: Policy,
@@ -114,6 +129,7 @@ export function reviewNeed(
   policyChangedHere: boolean,
   range?: RangeBlast,
   charged: ChangedFile[] = c.files,
+  matchers: PolicyMatchers = policyMatchers(policy),
 ): ReviewNeed {
   const kinds: ReviewReasonKind[] = [];
   const reasons: string[] = [];
@@ -207,7 +223,7 @@ export function reviewNeed(
   if (gitlink) add('gitlink', gitlink);
 
   for (const p of paths) {
-    const pattern = matchAnyPath(policy.review.paths, p);
+    const pattern = matchers.reviewPaths(p);
     if (pattern) {
       add('path', `touches ${p}, which always needs review ("${pattern}" in review.paths)`);
       break;
@@ -220,9 +236,10 @@ export function reviewNeed(
   const deletedFiles = charged.filter((f) => f.status === 'D').length;
   const deletedLines = charged.reduce((n, f) => n + (f.deleted ?? 0), 0);
   const pending: Array<{ tier: Policy['tiers'][number]; why: string }> = [];
-  for (const t of policy.tiers) {
+  for (const [ti, t] of policy.tiers.entries()) {
     const whys: string[] = [];
-    const hit = paths.find((p) => matchAnyPath(t.paths, p, { ignoreCase: t.ignoreCase }));
+    const matches = matchers.tiers[ti];
+    const hit = paths.find((p) => matches(p) !== undefined);
     if (hit) whys.push(`touches ${hit}`);
     if (t.deletedFiles !== undefined && deletedFiles >= t.deletedFiles) whys.push(`deletes ${deletedFiles} file(s)`);
     if (t.deletedLines !== undefined && deletedLines >= t.deletedLines) whys.push(`deletes ${deletedLines} line(s)`);
