@@ -147,6 +147,71 @@ async function lazyCommandMeta() {
   return { meta, inputs: Object.keys(r.metafile.inputs).map((f) => path.resolve(__dirname, f)) };
 }
 
+// Node starts on every commit to run dist/hook.js, and compiling its bundle is a measurable part of that (issue
+// 11); Node 20 has no compile cache of its own (NODE_COMPILE_CACHE is 22.1+). So hook.js is a small loader
+// holding the bundle as a string, compiled with vm.Script and a V8 code cache that the CLI copy keeps beside
+// itself, in .git/countersign/cache (the folder NODE_COMPILE_CACHE names there): a folder of whoever owns the
+// hook itself, since V8 trusts a cache's contents. Anywhere else (dist/, a global install) nothing is cached.
+// V8 accepts a cache for a source of the same length, so the file is named by a hash of the bundle's text;
+// a rejected or missing cache is written again, once the hook's work is done.
+const HOOK_LOADER = `'use strict';
+(function () {
+  const fs = require('fs'), path = require('path'), vm = require('vm');
+  const KEY = @KEY@;
+  const BUNDLE = @BUNDLE@;
+  const home = path.dirname(__dirname);
+  const dir =
+    path.basename(__dirname) === 'bin' && path.basename(home) === 'countersign' ? path.join(home, 'cache') : undefined;
+  const name = 'hook-' + KEY + '-' + process.version + '-' + process.arch + '.v8';
+  let cachedData;
+  if (dir) {
+    try {
+      cachedData = fs.readFileSync(path.join(dir, name));
+    } catch {
+      // none yet
+    }
+  }
+  const script = new vm.Script('(function (exports, require, module, __filename, __dirname) {' + BUNDLE + '\\n})', {
+    filename: __filename,
+    cachedData,
+  });
+  if (dir && (cachedData === undefined || script.cachedDataRejected)) {
+    process.once('beforeExit', () => {
+      try {
+        const data = script.createCachedData();
+        fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+        const tmp = path.join(dir, name + '.' + process.pid + '.tmp');
+        fs.writeFileSync(tmp, data, { mode: 0o600 });
+        fs.renameSync(tmp, path.join(dir, name));
+        for (const f of fs.readdirSync(dir)) if (/^hook-.*\\.v8$/.test(f) && f !== name) fs.rmSync(path.join(dir, f), { force: true });
+      } catch {
+        // a cache is an optimisation: the next commit compiles again
+      }
+    });
+  }
+  script.runInThisContext()(exports, require, module, __filename, __dirname);
+})();
+`;
+const hookCodeCachePlugin = {
+  name: 'hook-code-cache',
+  setup(build) {
+    build.onEnd((result) => {
+      for (const f of result.outputFiles ?? []) {
+        fs.mkdirSync(path.dirname(f.path), { recursive: true });
+        if (!f.path.endsWith('.js')) {
+          fs.writeFileSync(f.path, f.contents);
+          continue;
+        }
+        const key = require('crypto').createHash('sha256').update(f.text).digest('hex').slice(0, 32);
+        const text = HOOK_LOADER.replace('@KEY@', () => JSON.stringify(key)).replace('@BUNDLE@', () =>
+          JSON.stringify(f.text),
+        );
+        fs.writeFileSync(f.path, text);
+      }
+    });
+  },
+};
+
 const builds = [
   {
     ...common,
@@ -191,11 +256,14 @@ const builds = [
     outfile: `${out}/cli-lazy.js`,
     ...forNode,
   },
-  // The commit hook's own entry (src/cli/hookMain.ts): what prepare-commit-msg needs, without the schemas.
+  // The commit hook's own entry (src/cli/hookMain.ts): what prepare-commit-msg needs, without the schemas,
+  // compiled through a V8 code cache (hookCodeCachePlugin).
   {
     ...common,
+    plugins: [...common.plugins, hookCodeCachePlugin],
     entryPoints: ['src/cli/hookMain.ts'],
     outfile: `${out}/hook.js`,
+    write: false,
     ...forNode,
   },
   {

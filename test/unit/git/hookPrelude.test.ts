@@ -121,4 +121,35 @@ describe('commit hook prelude: git questions answered by the shim', function () 
     );
     assert.ok(passed >= 20, `only ${passed} generated notes passed the check`);
   });
+
+  it('the hook entry compiles through a V8 code cache kept beside the CLI copy: written once, used, a corrupt one replaced', () => {
+    const repo = TempRepo.create();
+    assert.strictEqual(repo.cli(['install']).status, 0);
+    const cacheDir = path.join(repo.dir, '.git', 'countersign', 'cache');
+    const commit = (n: number) => {
+      repo.write('a.txt', `line ${n}\n`);
+      repo.git('add', 'a.txt');
+      const c = spawnSync('git', ['commit', '-q', '-m', `c${n}`], { cwd: repo.dir, env: repo.env, encoding: 'utf8' });
+      assert.strictEqual(c.status, 0, c.stderr);
+      assert.strictEqual(c.stderr, '');
+      assert.deepStrictEqual(repo.trailers(), ['AI-Provenance: v1 ai=0 human=0 untracked=1']);
+      assert.match(repo.git('notes', '--ref=refs/notes/ai', 'show', 'HEAD'), /"schema_version": "authorship\/3\.0\.0"/);
+    };
+    const caches = () => fs.readdirSync(cacheDir).filter((f) => f.endsWith('.v8'));
+    commit(1);
+    assert.strictEqual(caches().length, 1, 'the first commit writes the cache');
+    const file = path.join(cacheDir, caches()[0]);
+    assert.match(caches()[0], new RegExp(`^hook-[0-9a-f]{32}-${process.version}-${process.arch}\\.v8$`));
+    const written = fs.readFileSync(file);
+    const at = fs.statSync(file).mtimeMs;
+    // Accepted by V8, so not written again.
+    commit(2);
+    assert.deepStrictEqual(fs.readFileSync(file), written);
+    assert.strictEqual(fs.statSync(file).mtimeMs, at);
+    // A cache V8 rejects (here: garbage of the same name) costs a compile and is replaced, never a wrong commit.
+    fs.writeFileSync(file, Buffer.alloc(written.length, 7));
+    commit(3);
+    assert.ok(!fs.readFileSync(file).equals(Buffer.alloc(written.length, 7)));
+    assert.deepStrictEqual(caches(), [path.basename(file)]);
+  });
 });
