@@ -10,8 +10,8 @@ import { noteTarget } from './notePath';
  * What the server lets into refs/notes/countersign (docs/threat-model.md, "Notes flood"). The append-only
  * rule (notesRefGuard.ts) keeps every readable statement forever, and every later judgement reads them all,
  * so anything let in is a cost every push pays from then on. Only what a reviewer could have written gets in:
- * each line a push ADDS must be a statement signed by a key the policy on the policy branch lists, and a
- * new note must sit on a commit this repository has — or, for an approval recorded before its commit was
+ * each line a push ADDS must be a statement signed by a key the policy on the policy branch lists, added to the
+ * note on the very commit the statement names (its `tip`), and a new note must sit on a commit this repository has — or, for an approval recorded before its commit was
  * pushed, on the tip its statements name (so one blob cannot be fanned out under made-up object ids).
  * Lines the server already had are not judged again: a reviewer later removed from the policy keeps the
  * statements they signed while listed.
@@ -149,7 +149,7 @@ export async function unsignedAdditions(
 ): Promise<string | undefined> {
   const changed = await changedNotes(cwd, oldCommit, newCommit);
   if (changed.length === 0) return undefined;
-  const fix = `only statements signed by a reviewer key listed in the policy, in notes on commits, may be added — the append-only rule would keep anything else for good; fix: remove those lines (\`git notes --ref=${REVIEW_NOTES_REF} edit COMMIT\`, or start from the server's ref: \`git fetch origin +${REVIEW_NOTES_REF}:${REVIEW_NOTES_REF}\`), record approvals with \`countersign approve\`, then push again`;
+  const fix = `only statements signed by a reviewer key listed in the policy, each in the note on the commit it names, may be added — the append-only rule would keep anything else for good; fix: remove those lines (\`git notes --ref=${REVIEW_NOTES_REF} edit COMMIT\`, or start from the server's ref: \`git fetch origin +${REVIEW_NOTES_REF}:${REVIEW_NOTES_REF}\`), record approvals with \`countersign approve\`, then push again`;
   const newNotes = changed.filter((c) => c.added).length;
   if (newNotes > MAX_ADDED_NOTES) {
     return `this push adds ${newNotes} notes to ${REVIEW_NOTES_REF}, more than the server judges in one push (${MAX_ADDED_NOTES}); push them in parts. ${fix}.`;
@@ -178,8 +178,8 @@ export async function unsignedAdditions(
   }
   const problems: string[] = [];
   const copies: string[] = [];
-  const judge: Array<{ target: string; line: string; n: number }> = [];
-  const seenLines = new Set<string>();
+  // Every added line where it was added: each must be about the commit its note is on (issue 10, I3).
+  const added: Array<{ target: string; line: string; n: number }> = [];
   let addedLines = 0;
   for (const c of changed) {
     const text = texts.get(c.newBlob);
@@ -201,10 +201,7 @@ export async function unsignedAdditions(
       if (count > 1) {
         extra++;
         firstExtra ||= i + 1;
-      } else if (!seenLines.has(line)) {
-        seenLines.add(line);
-        judge.push({ target: c.target, line, n: i + 1 });
-      }
+      } else added.push({ target: c.target, line, n: i + 1 });
     });
     if (extra > 0) {
       copies.push(
@@ -219,13 +216,30 @@ export async function unsignedAdditions(
     return `this push adds ${addedLines} lines to ${REVIEW_NOTES_REF}, more than the server judges in one push (${MAX_ADDED_STATEMENTS}); push them in parts. ${fix}.`;
   }
   const keys = policy ? new ReviewerKeys(policy) : undefined;
-  for (const { target, line, n } of judge) {
+  // Each distinct line is parsed and judged once; where it sits is checked for every note it is added to.
+  const parsedLines = new Map<string, ReturnType<typeof parseStatementNote>>();
+  const judged = new Set<string>();
+  const elsewhere: string[] = [];
+  for (const { target, line, n } of added) {
     const where = `the note on ${target.slice(0, 12)} line ${n}`;
-    const parsed = parseStatementNote(line, `the note on ${target.slice(0, 12)}`);
+    let parsed = parsedLines.get(line);
+    const first = parsed === undefined;
+    if (!parsed) parsedLines.set(line, (parsed = parseStatementNote(line, `the note on ${target.slice(0, 12)}`)));
     if (parsed.errors.length > 0) {
-      problems.push(`${where}: ${parsed.errors[0].replace(/^the note on [0-9a-f]+ line 1: /, '')}`);
+      if (first) problems.push(`${where}: ${parsed.errors[0].replace(/^the note on [0-9a-f]+ line 1: /, '')}`);
       continue;
     }
+    // A statement is written on the note of the commit it names (recordStatement), nowhere else. Old, validly
+    // signed statements about other commits copied into a pull request's note filled it to the per-note cap, so
+    // the reviewer's own approval of that tip no longer fitted (issue 10, I3): a note holds only what reviewers
+    // signed about its own commit. Checked before any signature: it costs a string compare.
+    const tip = parsed.statements[0].statement.tip;
+    if (tip !== target) {
+      elsewhere.push(`${where} is about commit ${tip.slice(0, 12)}, not the commit its note is on`);
+      continue;
+    }
+    if (judged.has(line)) continue;
+    judged.add(line);
     if (!keys) {
       problems.push(
         `${where}: there is no readable policy on the policy branch yet, so no reviewer key can vouch for it (push the policy first)`,
@@ -262,8 +276,8 @@ export async function unsignedAdditions(
       `the note on ${c.target.slice(0, 12)} names no commit in this repository${type ? ` (it is a ${type})` : ''}, and its statements approve another commit`,
     );
   }
-  if (problems.length + placement.length === 0) return undefined;
+  if (problems.length + elsewhere.length + placement.length === 0) return undefined;
   const shown = (list: string[], what: string) =>
     list.length === 0 ? [] : [`${list.length} ${what}: ${list.slice(0, 3).join('; ')}${list.length > 3 ? '; …' : ''}`];
-  return `this push adds to ${REVIEW_NOTES_REF} what the server does not take — ${[...shown(problems, 'line(s) no listed reviewer signed'), ...shown(placement, 'note(s) on no commit')].join(' — ')}. ${fix}.`;
+  return `this push adds to ${REVIEW_NOTES_REF} what the server does not take — ${[...shown(problems, 'line(s) no listed reviewer signed'), ...shown(elsewhere, "statement(s) in another commit's note"), ...shown(placement, 'note(s) on no commit')].join(' — ')}. ${fix}.`;
 }

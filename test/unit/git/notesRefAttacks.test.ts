@@ -68,13 +68,15 @@ describe('approvals ref is append-only on the server (real pushes)', function ()
     assert.match(r.stderr, /removes 1 approval statement\(s\) the server has/);
     assert.match(r.stderr, /reject by bob@example\.com/);
     assert.strictEqual(server.git('rev-parse', 'refs/notes/countersign'), withRejection);
-    // Moving the whole note to another commit drops nothing: every statement is still there.
+    // Moving the whole note to another commit is refused too: a statement sits on the note of the commit it names
+    // (issue 10, I3), so the rejection stays where it is.
     ada.git('fetch', '-q', 'origin', '+refs/notes/countersign:refs/notes/countersign');
     const other = ada.git('rev-parse', 'origin/main');
     ada.git('notes', '--ref=refs/notes/countersign', 'copy', tip, other);
     ada.git('notes', '--ref=refs/notes/countersign', 'remove', tip);
     const moved = ada.gitResult(['push', '--no-verify', 'origin', 'refs/notes/countersign']);
-    assert.strictEqual(moved.status, 0, moved.stderr);
+    assert.notStrictEqual(moved.status, 0, 'a note moved to another commit');
+    assert.match(moved.stderr, /not the commit its note is on/);
     assert.notStrictEqual(pushMain(ada, '--no-verify').status, 0, 'the rejection still counts wherever its line sits');
   });
 

@@ -62,9 +62,13 @@ describe('patch-id coverage cannot launder unreviewed commits (server-side, real
     // main is judged by patch-id coverage alone.
     const park = s.ada.gitResult(['push', '--no-verify', 'origin', `HEAD:refs/heads/parked-${++staged}`]);
     assert.strictEqual(park.status, 0, park.stderr);
+    // The copy itself is refused now (a statement sits on the note of the commit it names: issue 10, I3); the
+    // gate reads the approval from its own note anyway, so the attack below is judged by patch-id coverage alone.
     s.ada.git('notes', '--ref=countersign', 'copy', '-f', approvedTip, 'HEAD');
     const notes = s.ada.gitResult(['push', '--no-verify', 'origin', 'refs/notes/countersign']);
-    assert.strictEqual(notes.status, 0, `the notes push is harmless on its own: ${notes.stderr}`);
+    assert.notStrictEqual(notes.status, 0, 'a statement copied onto another commit');
+    assert.match(notes.stderr, /not the commit its note is on/);
+    s.ada.git('fetch', '-q', 'origin', '+refs/notes/countersign:refs/notes/countersign');
     const onServer = s.server.git('rev-parse', 'main');
     const r = verifyThenPush(s.ada, 'main', ['origin', 'HEAD:main']);
     if (r.status !== 0) assert.strictEqual(s.server.git('rev-parse', 'main'), onServer);

@@ -41,13 +41,14 @@ describe('approvals ref: copies of a real statement are refused (real pushes)', 
     assert.strictEqual(s.server.git('rev-parse', 'refs/notes/countersign'), before);
   });
 
-  it('refuses a second copy on another commit only beyond the per-push bound; one copy elsewhere is a note copied by a rewrite', () => {
+  it('refuses copies on another commit, one copy included (a statement sits on its own commit: issue 10, I3)', () => {
     const main = s.server.git('rev-parse', 'main');
     const twice = pushNote(main, `${line}\n${line}\n`);
     assert.notStrictEqual(twice.status, 0);
     assert.match(twice.stderr, new RegExp(`note on ${main.slice(0, 12)}.*1 more copy of a line`));
     const once = pushNote(main, `${line}\n`);
-    assert.strictEqual(once.status, 0, once.stderr);
+    assert.notStrictEqual(once.status, 0);
+    assert.match(once.stderr, new RegExp(`note on ${main.slice(0, 12)} line 1 is about commit ${tip.slice(0, 12)}`));
     // The approval still counts where it belongs: Ada's push of the approved commit lands, verify agreeing.
     s.ada.git('fetch', '-q', 'origin', '+refs/notes/countersign:refs/notes/countersign');
     const landed = verifyThenPush(s.ada, 'main', ['origin', 'HEAD:main']);
