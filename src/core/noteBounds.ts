@@ -14,12 +14,28 @@ export const MAX_AI_ATTESTATION_BYTES = 1024 * 1024;
 export const MAX_PUSH_ATTESTATION_BYTES = 8 * 1024 * 1024;
 
 /**
- * Bytes of changed provenance notes the server reads in one push (sum of their blob sizes, checked before any is
- * read). MAX_AI_NOTE_BYTES bounds a note, not a push: 60 delta-compressed 4 MiB notes were a 20 KB push that cost
- * the hook 20 s and 363 MB (outside tester, session 9, I4). A whole history of real notes (docs/performance.md's benchmark,
- * 9.9 MB) fits; more is pushed in parts.
+ * Bytes of note blobs the server's notes guard reads for one push into either notes ref (the sum of their sizes,
+ * checked before any is read: pushedNoteBytes). A per-note cap bounds a note, not a push: 60 delta-compressed
+ * 4 MiB provenance notes were a 20 KB push that cost the hook 20 s and 363 MB (outside tester, session 9, I4), and
+ * refs/notes/countersign allowed 5,000 notes of 256 KiB (issue 10). A whole history of real provenance notes (the
+ * docs/performance.md's benchmark, 9.9 MB) fits, as do 2,000 statements (about 1 KB each); more is pushed in parts.
  */
-export const MAX_PUSH_AI_NOTE_BYTES = 32 * 1024 * 1024;
+export const MAX_PUSH_NOTE_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Why a push whose notes guard would read `blobs` (distinct ids, sizes from one `cat-file --batch-check`) into
+ * `ref` is refused unread, or undefined. One rule for refs/notes/ai and refs/notes/countersign.
+ */
+export function pushedNoteBytes(
+  ref: string,
+  blobs: Iterable<string>,
+  sizeOf: (blob: string) => number,
+): string | undefined {
+  let total = 0;
+  for (const b of new Set(blobs)) total += sizeOf(b);
+  if (total <= MAX_PUSH_NOTE_BYTES) return undefined;
+  return `this push adds or changes ${total} bytes of notes in ${ref}, more than the server reads in one push (${MAX_PUSH_NOTE_BYTES}); push them in parts (a few hundred commits' notes at a time).`;
+}
 
 /** Bytes of a note's attestation section (everything before its `---` line). */
 export function attestationBytes(text: string): number {

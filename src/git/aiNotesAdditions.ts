@@ -4,7 +4,7 @@ import { shortSha } from '../core/shortSha';
 import { readObjects } from './catFileBatch';
 import { AI_NOTES_REF } from './notesConfig';
 import { MAX_ADDED_NOTES, notesTreeChanges, objectInfo } from './notesAdditions';
-import { MAX_AI_NOTE_BYTES, MAX_PUSH_AI_NOTE_BYTES, oversizedNote } from '../core/noteBounds';
+import { MAX_AI_NOTE_BYTES, oversizedNote, pushedNoteBytes } from '../core/noteBounds';
 
 /**
  * What the server lets into refs/notes/ai: only notes that read as provenance (parseAuthorshipNote, the reader
@@ -37,10 +37,8 @@ export async function unreadableAiNotes(
     return `this push makes the ${AI_NOTES_REF} note on ${shortSha(c.target)} ${sizes.get(c.newBlob)?.size} bytes${big.length > 1 ? ` (and ${big.length - 1} more note(s) too)` : ''}, more than a provenance note may hold (${MAX_AI_NOTE_BYTES}): every push of its commit would parse it. Fix: leave notes to Countersign's hooks (or shorten it with \`git notes --ref=ai edit ${shortSha(c.target)}\`), then push again.`;
   }
   const blobs = [...new Set(changed.map((c) => c.newBlob))];
-  const total = blobs.reduce((sum, b) => sum + Number(sizes.get(b)?.size ?? 0), 0);
-  if (total > MAX_PUSH_AI_NOTE_BYTES) {
-    return `this push adds or changes ${total} bytes of notes in ${AI_NOTES_REF}, more than the server reads in one push (${MAX_PUSH_AI_NOTE_BYTES}); push them in parts (a few hundred commits' notes at a time).`;
-  }
+  const tooMuch = pushedNoteBytes(AI_NOTES_REF, blobs, (b) => Number(sizes.get(b)?.size ?? 0));
+  if (tooMuch) return tooMuch;
   // Judged as each blob streams in, so no more than one note's text is held at a time.
   const problemOf = new Map<string, string | undefined>();
   const firstTarget = new Map<string, string>();

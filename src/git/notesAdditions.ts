@@ -1,5 +1,6 @@
 import { formatStatementLine, parseStatementNote } from '../core/approvalStatement';
 import { ReviewerKeys } from '../core/approvalRules';
+import { pushedNoteBytes } from '../core/noteBounds';
 import type { Policy } from '../core/policy';
 import { readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
@@ -154,14 +155,17 @@ export async function unsignedAdditions(
   if (newNotes > MAX_ADDED_NOTES) {
     return `this push adds ${newNotes} notes to ${REVIEW_NOTES_REF}, more than the server judges in one push (${MAX_ADDED_NOTES}); push them in parts. ${fix}.`;
   }
-  const sizes = await objectInfo(cwd, [...new Set(changed.map((c) => c.newBlob))]);
+  // Old blobs too: the guard reads what each changed note held, to judge only what the push adds.
+  const blobs = [...new Set(changed.flatMap((c) => (c.oldBlob ? [c.oldBlob, c.newBlob] : [c.newBlob])))];
+  const sizes = await objectInfo(cwd, blobs);
   const big = changed.filter((c) => Number(sizes.get(c.newBlob)?.size ?? 0) > MAX_NOTE_BYTES);
   if (big.length > 0) {
     const c = big[0];
     return `this push makes the note on ${c.target.slice(0, 12)} in ${REVIEW_NOTES_REF} ${sizes.get(c.newBlob)?.size} bytes${big.length > 1 ? ` (and ${big.length - 1} more note(s) too)` : ''}, more than a note may hold (${MAX_NOTE_BYTES}): every later judgement would read it, for good. Fix: keep only the statement lines \`countersign approve\` writes (\`git notes --ref=${REVIEW_NOTES_REF} edit ${c.target.slice(0, 12)}\`), then push again.`;
   }
+  const tooMuch = pushedNoteBytes(REVIEW_NOTES_REF, blobs, (b) => Number(sizes.get(b)?.size ?? 0));
+  if (tooMuch) return `${tooMuch} ${fix}.`;
   const texts = new Map<string, string>();
-  const blobs = [...new Set(changed.flatMap((c) => (c.oldBlob ? [c.oldBlob, c.newBlob] : [c.newBlob])))];
   await readObjects(cwd, blobs, (blob, content) => {
     if (content) texts.set(blob, content.toString('utf8'));
   });

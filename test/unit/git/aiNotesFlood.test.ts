@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { createHash } from 'crypto';
-import { MAX_AI_NOTE_BYTES, MAX_PUSH_AI_NOTE_BYTES } from '../../../src/core/noteBounds';
+import { MAX_AI_NOTE_BYTES, MAX_PUSH_NOTE_BYTES } from '../../../src/core/noteBounds';
 import { MAX_ADDED_NOTES } from '../../../src/git/notesAdditions';
 import { noteBlobsOf, type NotesWalkStats } from '../../../src/git/notesLookup';
 import { readNotes } from '../../../src/git/notesReader';
@@ -72,11 +72,11 @@ describe('refs/notes/ai flood: bounded per push, read along the pushed commits o
     assert.strictEqual(landed.status, 0, landed.stderr);
   });
 
-  it(`attack: refuses more than ${MAX_PUSH_AI_NOTE_BYTES} bytes of notes in one push, before reading them (I4)`, () => {
+  it(`attack: refuses more than ${MAX_PUSH_NOTE_BYTES} bytes of notes in one push, before reading them (I4)`, () => {
     mallory.git('fetch', '-q', 'origin', '+refs/notes/ai:refs/notes/ai');
     const before = s.server.gitResult(['rev-parse', '--verify', '-q', 'refs/notes/ai']).stdout.trim();
     // Readable notes just under the per-note cap, each distinct: a push of a few KB once delta-compressed.
-    const n = Math.floor(MAX_PUSH_AI_NOTE_BYTES / MAX_AI_NOTE_BYTES) + 1;
+    const n = Math.floor(MAX_PUSH_NOTE_BYTES / MAX_AI_NOTE_BYTES) + 1;
     const pad = 'x'.repeat(MAX_AI_NOTE_BYTES - 1024);
     const entries = Array.from({ length: n }, (_, i) => {
       const text = NOTE('a.txt', 'h_0123456789abcd', '1').replace('"prompts":{}', `"prompts":{"p${i}":"${pad}"}`);
