@@ -126,7 +126,7 @@ async function verifyOnce(
   const fetching = opts.fetch !== false && !localOnly;
   const fetched: Promise<string | undefined> = fetching
     ? fetchApprovals(cwd, remote, opts.timeoutMs ?? FETCH_TIMEOUT_MS).then(
-        () => undefined,
+        (r) => r.mergeError,
         (e: unknown) =>
           `could not fetch approvals from ${remote} (${errorMessage(e)}); using the approvals already here`,
       )

@@ -1,8 +1,26 @@
 import { parseStatementNote, type SignedStatement, type StatementError } from '../core/approvalStatement';
 import { readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
-import { listNotes } from './notesReader';
+import { notesTip } from './notesReader';
 import { noteTarget } from './notePath';
+
+/**
+ * Annotated object → its note blobs in a notes commit's tree (a ref or an object id), by notePath.ts's rule.
+ * Read from the tree itself, not with `git notes list`: git resolves `--ref` under refs/notes/, so the
+ * remote-tracking copy (refs/countersign/remotes/<remote>/countersign) listed as nothing, and a client whose
+ * notes merge failed judged without the remote's approvals and rejections (issue 10). An object with notes at
+ * two fan-out depths keeps both blobs: git concatenates them, so their statements are read together.
+ */
+async function noteEntries(cwd: string, notes: string): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  const ls = await runGit(['ls-tree', '-r', '-z', notes], { cwd });
+  for (const entry of ls.stdout.split('\0')) {
+    const m = /^\d+ blob ([0-9a-f]+)\t(.+)$/.exec(entry);
+    const annotated = m ? noteTarget(m[2]) : undefined;
+    if (m && annotated !== undefined) out.set(annotated, [...(out.get(annotated) ?? []), m[1]]);
+  }
+  return out;
+}
 
 /**
  * Every approval statement one judgement reads — from notes refs (local, remote-tracking) and from notes commits
@@ -25,16 +43,24 @@ export class StatementNotes {
     return parsed;
   }
 
-  /** Every statement under `ref`, by the commit its note is attached to; one `notes list`, one `cat-file --batch`. */
+  /**
+   * Every statement under `ref` (refs/notes/countersign or a remote-tracking copy of it), by the commit its note is
+   * attached to; one `ls-tree`, one `cat-file --batch`.
+   */
   async ofRef(ref: string): Promise<{ byCommit: Map<string, SignedStatement[]>; errors: StatementError[] }> {
     const byCommit = new Map<string, SignedStatement[]>();
     const errors: StatementError[] = [];
     const toRead = new Map<string, string[]>();
-    for (const [commit, blob] of await listNotes(this.cwd, ref)) {
-      const known = this.clean.get(blob);
-      if (known) {
-        if (known.length > 0) byCommit.set(commit, known);
-      } else toRead.set(blob, [...(toRead.get(blob) ?? []), commit]);
+    const tip = await notesTip(this.cwd, ref);
+    const put = (commit: string, list: SignedStatement[]) => {
+      if (list.length > 0) byCommit.set(commit, [...(byCommit.get(commit) ?? []), ...list]);
+    };
+    for (const [commit, blobs] of tip === undefined ? [] : await noteEntries(this.cwd, tip)) {
+      for (const blob of blobs) {
+        const known = this.clean.get(blob);
+        if (known) put(commit, known);
+        else toRead.set(blob, [...(toRead.get(blob) ?? []), commit]);
+      }
     }
     await readObjects(this.cwd, [...toRead.keys()], (blob, content) => {
       const commits = toRead.get(blob) ?? [];
@@ -50,7 +76,7 @@ export class StatementNotes {
       const parsed = this.parse(blob, content.toString('utf8'), `the ${ref} note on ${noteNames(commits, blob)}`);
       for (const commit of commits) {
         for (const error of parsed.errors) errors.push({ attachedTo: commit, error });
-        if (parsed.statements.length > 0) byCommit.set(commit, parsed.statements);
+        put(commit, parsed.statements);
       }
     });
     return { byCommit, errors };
@@ -65,15 +91,9 @@ export class StatementNotes {
     statements: Array<{ attachedTo: string; signed: SignedStatement }>;
     errors: StatementError[];
   }> {
-    const ls = await runGit(['ls-tree', '-r', '-z', notesCommit], { cwd: this.cwd });
     const byBlob = new Map<string, string[]>();
-    for (const entry of ls.stdout.split('\0')) {
-      const m = /^\d+ blob ([0-9a-f]+)\t(.+)$/.exec(entry);
-      if (!m) continue;
-      const annotated = noteTarget(m[2]);
-      if (annotated === undefined) continue;
-      byBlob.set(m[1], [...(byBlob.get(m[1]) ?? []), annotated]);
-    }
+    for (const [annotated, blobs] of await noteEntries(this.cwd, notesCommit))
+      for (const blob of blobs) byBlob.set(blob, [...(byBlob.get(blob) ?? []), annotated]);
     const statements: Array<{ attachedTo: string; signed: SignedStatement }> = [];
     const errors: StatementError[] = [];
     const toRead = [...byBlob.keys()].filter((blob) => {

@@ -4,7 +4,7 @@ import {
   type SignedStatement,
   type StatementError,
 } from '../core/approvalStatement';
-import { CountersignError } from '../core/errors';
+import { CountersignError, errorMessage } from '../core/errors';
 import { runGit } from './gitRunner';
 import { REVIEW_NOTES_REF, trackingRef } from './notesConfig';
 import { assertNotesRefIsCommit, notesTip } from './notesReader';
@@ -108,14 +108,16 @@ export async function mergeApprovals(cwd: string, from: string, ref = REVIEW_NOT
 /**
  * Fetches the remote's refs/notes/countersign into a remote-tracking ref and unions it into ours, in bounded
  * time. A remote without approvals yet is not an error. Throws CountersignError('remoteUnreachable') when the
- * remote cannot be reached in `timeoutMs` — the caller decides whether that blocks (the gate: it does).
+ * remote cannot be reached in `timeoutMs` — the caller decides whether that blocks (the gate: it does). A merge
+ * that fails (a stale lock, an unfinished notes merge) does not throw: the gate reads the tracking ref too
+ * (approvalNotes.ts), so the remote's approvals and rejections still count; `mergeError` says what to repair.
  */
 export async function fetchApprovals(
   cwd: string,
   remote: string,
   timeoutMs: number,
   ref = REVIEW_NOTES_REF,
-): Promise<{ remoteTip: string | undefined; merged: boolean }> {
+): Promise<{ remoteTip: string | undefined; merged: boolean; mergeError?: string }> {
   const tracking = trackingRef(remote, REVIEW_NOTES_REF);
   // A one-character glob so that a remote without the ref yet matches nothing instead of failing the fetch
   // (telling "no ref" from "no connection" any other way would mean parsing git's messages).
@@ -123,7 +125,12 @@ export async function fetchApprovals(
   await runGit(['fetch', '--no-tags', '--no-write-fetch-head', '--quiet', remote, refspec], { cwd, timeoutMs });
   const remoteTip = await notesTip(cwd, tracking);
   if (remoteTip === undefined) return { remoteTip, merged: false };
-  return { remoteTip, merged: await mergeApprovals(cwd, tracking, ref) };
+  try {
+    return { remoteTip, merged: await mergeApprovals(cwd, tracking, ref) };
+  } catch (e) {
+    const mergeError = `fetched ${remote}'s approvals into ${tracking} but could not merge them into ${ref} (${errorMessage(e).split('\n')[0]}); the gate reads both, so they still count here. Fix: remove a stale lock (\`.git/${ref}.lock\`) or end an unfinished notes merge (\`git notes --ref=${ref} merge --abort\`), then \`git notes --ref=${ref} merge -s cat_sort_uniq ${tracking}\``;
+    return { remoteTip, merged: false, mergeError };
+  }
 }
 
 export interface PushResult {
@@ -162,7 +169,9 @@ export async function pushApprovals(
     // hook that declines for good just fails again, a bounded number of times.
     if (status?.flag === '!' && /^\[(remote )?rejected\]/.test(status.summary) && attempt < attempts) {
       await new Promise((resolve) => setTimeout(resolve, 50 + Math.floor(Math.random() * 200 * attempt)));
-      await fetchApprovals(cwd, remote, timeoutMs, ref);
+      const fetched = await fetchApprovals(cwd, remote, timeoutMs, ref);
+      if (fetched.mergeError)
+        throw new CountersignError('git', `could not push ${ref} to ${remote}: ${fetched.mergeError}`);
       continue;
     }
     const why = status ? `${status.summary}` : r.stderr.trim().split('\n').slice(-2).join(' ');

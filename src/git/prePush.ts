@@ -72,7 +72,8 @@ export async function prePush(
   let remoteView: RemoteView | undefined;
   try {
     remoteView = await lsRemote(cwd, remote, left());
-    await fetchApprovals(cwd, remote, left());
+    const fetched = await fetchApprovals(cwd, remote, left());
+    if (fetched.mergeError) messages.push(fetched.mergeError);
     // Commits the remote has that we lack: its policy must be read from them.
     const missing: string[] = [];
     for (const p of pushed) {
