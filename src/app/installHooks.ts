@@ -1,6 +1,6 @@
 import { gitConfig } from '../git/gitRunner';
 import { install, type HookManager, type InstallResult } from '../git/hookInstaller';
-import { addHuskyReferenceTransactionShim } from '../git/huskyShim';
+import { huskyShimTarget, writeHuskyShim } from '../git/huskyShim';
 import { defaultInstallConfig } from '../git/notesConfig';
 import { listRemotes } from '../git/remotes';
 import { resolveRepo } from '../git/repository';
@@ -28,7 +28,12 @@ export interface InstallHooksResult extends InstallResult {
 }
 
 export async function installHooks(cwd: string, req: InstallHooksRequest): Promise<InstallHooksResult> {
-  await resolveRepo(cwd); // outside a repository, its error comes before anything else is asked
+  const repo = await resolveRepo(cwd); // outside a repository, its error comes before anything else is asked
+  // Refused before anything is written: a shim that cannot be written safely stops the whole install.
+  const huskyShim =
+    req.hookManager === 'husky' && repo.root
+      ? huskyShimTarget(repo.root, await gitConfig(repo.root, 'core.hooksPath'))
+      : undefined;
   const remotes = await listRemotes(cwd);
   const r = await install(cwd, {
     cliSource: req.cliSource,
@@ -37,9 +42,6 @@ export async function installHooks(cwd: string, req: InstallHooksRequest): Promi
     config: defaultInstallConfig(remotes),
     ...(req.hookManager ? { hookManager: req.hookManager } : {}),
   });
-  const huskyShim =
-    req.hookManager === 'husky' && r.repo.root
-      ? addHuskyReferenceTransactionShim(r.repo.root, await gitConfig(r.repo.root, 'core.hooksPath'))
-      : undefined;
+  if (huskyShim && repo.root) writeHuskyShim(repo.root, huskyShim);
   return { ...r, remotes, ...(huskyShim ? { huskyShim } : {}) };
 }

@@ -214,6 +214,39 @@ describe('hostile repository (issue 16)', function () {
       assert.deepStrictEqual(fs.readdirSync(outside), []);
     });
 
+    it('install --hook-manager husky refuses a cloned .husky/_ symlink instead of writing its shim outside the clone (J5)', () => {
+      // The hostile repository commits `.husky/_` as a relative link out of the clone; husky's own `npm install`
+      // writes its `h` there and points core.hooksPath at it (done by hand here: the state it leaves).
+      const hostile = TempRepo.create();
+      fs.mkdirSync(path.join(hostile.dir, '.husky'));
+      fs.symlinkSync('../../outside', path.join(hostile.dir, '.husky', '_'));
+      hostile.write('.husky/pre-push', 'countersign hook pre-push "$@"\n');
+      hostile.git('add', '-A');
+      hostile.commit('husky set-up');
+      const parent = path.join(home(hostile), 'victim');
+      hostile.git('clone', '-q', hostile.dir, path.join(parent, 'clone'));
+      const clone = TempRepo.at(path.join(parent, 'clone'));
+      const outside = path.join(parent, 'outside');
+      fs.mkdirSync(outside);
+      fs.writeFileSync(path.join(outside, 'h'), '# husky h\n');
+      assert.ok(fs.lstatSync(path.join(clone.dir, '.husky', '_')).isSymbolicLink(), 'the clone carries the link');
+      clone.git('config', 'core.hooksPath', '.husky/_');
+      const r = clone.cli(['install', '--hook-manager', 'husky']);
+      assert.strictEqual(r.status, 2, r.stdout + r.stderr);
+      assert.match(r.stderr, /husky's reference-transaction shim.*\.husky\/_ is a symbolic link/);
+      assert.deepStrictEqual(fs.readdirSync(outside), ['h'], 'nothing was written outside the clone');
+      assert.ok(!fs.existsSync(path.join(clone.dir, '.git', 'countersign', 'install.json')), 'nothing installed');
+
+      // A real .husky/_ folder is what the shim is for.
+      fs.unlinkSync(path.join(clone.dir, '.husky', '_'));
+      fs.mkdirSync(path.join(clone.dir, '.husky', '_'));
+      fs.writeFileSync(path.join(clone.dir, '.husky', '_', 'h'), '# husky h\n');
+      const ok = clone.cli(['install', '--hook-manager', 'husky']);
+      assert.strictEqual(ok.status, 0, ok.stdout + ok.stderr);
+      assert.match(ok.stdout, /added \.husky\/_\/reference-transaction/);
+      assert.strictEqual(fs.statSync(path.join(clone.dir, '.husky', '_', 'reference-transaction')).mode & 0o111, 0o111);
+    });
+
     it('install and uninstall refuse to write or delete through a symlink under .git/countersign', () => {
       const repo = TempRepo.create();
       const outside = path.join(home(repo), 'precious');
