@@ -3,13 +3,20 @@ import { readBlameRefs, type BlameRefs } from './blameRefs';
 import { parseAddedLines } from './commitDiff';
 import { emptyTree } from './emptyTree';
 import { runGit } from './gitRunner';
+import { hooksActive } from './hookInstaller';
+import { AI_NOTES_REF, readNotes } from './notesReader';
+import { provenanceBlame, type BlameContentsOptions } from './provenanceBlame';
+import type { ProvenanceBlame } from '../core/blame/lineProvenance';
+import { resolveCommitStrictly } from './revision';
+import { signingKeyInfo, type SigningKeyInfo } from './signingKeyInfo';
 import { remoteDefaultBranch } from './policyBranch';
 import { defaultRemote, listRemotes, remoteUrl } from './remotes';
 
 /**
  * One working tree's git, as the extension asks it: named queries instead of argv arrays, so the editor's
  * code says what it wants to know and each question's git command (and its quirks: literal pathspecs, exit
- * codes that mean "no") is written once. The extension reaches git only through this and src/app.
+ * codes that mean "no") is written once. The extension asks its questions of git through this (each open
+ * Repository has one) and src/app; eslint keeps argv arrays (gitRunner) out of src/extension.
  */
 export class GitRepository {
   constructor(readonly root: string) {}
@@ -85,6 +92,31 @@ export class GitRepository {
   /** HEAD and the tip of refs/notes/ai (what a committed line's provenance depends on besides the file). */
   blameRefs(): Promise<BlameRefs> {
     return readBlameRefs(this.root);
+  }
+
+  /** A commit's refs/notes/ai note (who wrote its lines), or undefined when it has none. */
+  async aiNote(sha: string): Promise<string | undefined> {
+    return (await readNotes(this.root, AI_NOTES_REF, [sha])).get(sha);
+  }
+
+  /** Each line of a working-tree file (`contents`: as the editor holds it) with who wrote it and in which commit. */
+  provenanceBlame(file: string, opts: BlameContentsOptions = {}): Promise<ProvenanceBlame> {
+    return provenanceBlame(this.root, file, undefined, opts);
+  }
+
+  /** The commit a revision names, refusing ambiguous names; `what` opens the sentence of the error. */
+  resolveCommit(rev: string, what: string): Promise<string> {
+    return resolveCommitStrictly(this.root, rev, what);
+  }
+
+  /** The SSH key this person signs approvals with here (git's user.signingkey), read and fingerprinted. */
+  signingKey(): Promise<SigningKeyInfo> {
+    return signingKeyInfo(this.root);
+  }
+
+  /** Whether Countersign's hooks are installed here and core.hooksPath still points at them. */
+  hooksActive(): Promise<{ installed: boolean; active: boolean; hooksPath: string | null }> {
+    return hooksActive(this.root);
   }
 
   remotes(): Promise<string[]> {

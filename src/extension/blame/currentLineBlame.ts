@@ -10,7 +10,6 @@ import {
 } from '../../core/blame/linesSinceBlame';
 import type { BlameCommitSummary, ProvenanceBlame, ProvenanceBlameLine } from '../../core/blame/lineProvenance';
 import { errorMessage } from '../../core/errors';
-import { provenanceBlame } from '../../git/provenanceBlame';
 import { Colors } from '../ids';
 import { settings } from '../settings';
 import type { RepositoryRegistry } from '../repositoryRegistry';
@@ -207,7 +206,7 @@ export class CurrentLineBlame implements vscode.Disposable {
         // About to run git anyway: make sure the blame is stored under the refs as they are now.
         key = await keyOf(true);
         entry = this.cache.get(uri, key);
-        if (!entry || entry.stale) entry = await this.blame(t.editor.document, t.root, t.file, key);
+        if (!entry || entry.stale) entry = await this.blame(t.editor.document, t.repository, t.file, key);
         this.draw(entry);
       }
     } catch (err) {
@@ -218,7 +217,8 @@ export class CurrentLineBlame implements vscode.Disposable {
     return this.shownNow;
   }
 
-  private blame(doc: vscode.TextDocument, root: string, file: string, key: string): Promise<FileBlame> {
+  private blame(doc: vscode.TextDocument, repository: Repository, file: string, key: string): Promise<FileBlame> {
+    const root = repository.root;
     const uri = doc.uri.toString();
     const running = this.computing.get(uri);
     if (running && running.key === key) return running.done;
@@ -228,7 +228,8 @@ export class CurrentLineBlame implements vscode.Disposable {
     const started = performance.now();
     // The text is taken now and every later edit is recorded into `entry.lines`, so the result maps onto
     // whatever the document has become by the time git answers.
-    const done = provenanceBlame(root, file, undefined, { contents: doc.getText() })
+    const done = repository.git
+      .provenanceBlame(file, { contents: doc.getText() })
       .then(
         (result) => {
           entry.result = result;

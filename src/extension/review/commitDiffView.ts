@@ -4,10 +4,10 @@ import { codeSpan } from '../../core/marking/hoverText';
 import { errorMessage } from '../../core/errors';
 import { splitLines } from '../../core/attribution/lines';
 import { aiLinesOfCommit, untrackedLinesOfFile } from '../../core/panel/commitSignals';
-import { AI_NOTES_REF, readNotes } from '../../git/notesReader';
 import { ReviewScheme } from '../ids';
 import type { Repository } from '../repository';
 import type { RepositoryRegistry } from '../repositoryRegistry';
+import { shortSha, displaySha } from '../../core/shortSha';
 
 /**
  * A commit's diff in VS Code's diff editor, with the lines its refs/notes/ai note attests to AI highlighted
@@ -23,7 +23,7 @@ interface RevisionQuery {
 }
 
 export function revisionUri(q: RevisionQuery): vscode.Uri {
-  const label = q.rev ? q.rev.slice(0, 12) : 'none';
+  const label = q.rev ? shortSha(q.rev) : 'none';
   return vscode.Uri.from({ scheme: ReviewScheme.revision, path: `/${label}/${q.path}`, query: JSON.stringify(q) });
 }
 
@@ -114,7 +114,7 @@ export class CommitDiffView implements vscode.Disposable {
     let lines: AiLine[] = [];
     let untracked: number[] = [];
     try {
-      const note = (await readNotes(root, AI_NOTES_REF, [sha])).get(sha);
+      const note = await git.aiNote(sha);
       // The note may claim any lines; only those the committed file has are marked.
       const blob = inTip && note !== undefined ? ((await git.fileAt(sha, file)) ?? '') : '';
       lines = aiLinesOfCommit(note, sha, file, splitLines(blob).length);
@@ -122,7 +122,7 @@ export class CommitDiffView implements vscode.Disposable {
         untracked = untrackedLinesOfFile(await git.addedLines(parentSha || undefined, sha, file), note, file, sha);
       }
     } catch (e) {
-      this.log.warn(`[review] the AI note on ${sha.slice(0, 12)} is unreadable, no lines marked: ${errorMessage(e)}`);
+      this.log.warn(`[review] the AI note on ${shortSha(sha)} is unreadable, no lines marked: ${errorMessage(e)}`);
     }
     this.aiLines.set(right.toString(), lines);
     this.untrackedLines.set(right.toString(), untracked);
@@ -130,7 +130,7 @@ export class CommitDiffView implements vscode.Disposable {
       ...(lines.length > 0 ? [`${lines.length} AI line${lines.length === 1 ? '' : 's'}`] : []),
       ...(untracked.length > 0 ? [`${untracked.length} untracked`] : []),
     ];
-    const title = `${path.basename(file)} (${parentSha ? parentSha.slice(0, 7) : 'new'} ↔ ${sha.slice(0, 7)})${counts.length > 0 ? ` — ${counts.join(', ')}` : ''}`;
+    const title = `${path.basename(file)} (${parentSha ? displaySha(parentSha) : 'new'} ↔ ${displaySha(sha)})${counts.length > 0 ? ` — ${counts.join(', ')}` : ''}`;
     await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true });
     this.decorate(vscode.window.visibleTextEditors);
     return lines.length;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { explainCommit, formatExplanation } from '../lazyServices';
 import { ReviewScheme } from '../ids';
+import { shortSha } from '../../core/shortSha';
 
 /**
  * "Countersign: Explain Commit": the text `countersign explain REV` prints (provenance, approvals under the
@@ -10,7 +11,7 @@ import { ReviewScheme } from '../ids';
 export function explainUri(root: string, sha: string): vscode.Uri {
   return vscode.Uri.from({
     scheme: ReviewScheme.explain,
-    path: `/${sha.slice(0, 12)}.txt`,
+    path: `/${shortSha(sha)}.txt`,
     query: JSON.stringify({ root, sha }),
   });
 }

@@ -4,6 +4,7 @@ import type { GateTone } from '../../core/panel/gateStatus';
 import type { PanelModel, RepoView } from '../../core/panel/protocol';
 import type { ReviewService } from './reviewService';
 import { Commands } from '../ids';
+import { displaySha } from '../../core/shortSha';
 
 /**
  * The gate's state for the current branch against its protected target — "2 commits need review",
@@ -78,7 +79,7 @@ export class GateStatusBar implements vscode.Disposable {
       md.appendMarkdown(
         `**Countersign** — ${escapeMarkdown(dev.branch ?? 'detached HEAD')} → ${escapeMarkdown(dev.target ?? '?')}\n\n`,
       );
-      for (const c of dev.blocked.slice(0, 5)) md.appendText(`✗ ${c.sha.slice(0, 7)} ${c.subject}\n`);
+      for (const c of dev.blocked.slice(0, 5)) md.appendText(`✗ ${displaySha(c.sha)} ${c.subject}\n`);
       if (dev.blocked.length > 5) md.appendText(`… and ${dev.blocked.length - 5} more\n`);
       for (const e of dev.errors.slice(0, 3)) md.appendText(`✗ ${e.split('\n')[0]}\n`);
     }

@@ -1,4 +1,3 @@
-import * as path from 'path';
 import * as vscode from 'vscode';
 import * as z from 'zod/mini';
 import '../../core/zodMessages';
@@ -9,9 +8,7 @@ import { reviewPreflight, type PreflightCode } from '../../core/panel/reviewPref
 import { reviewRequest } from '../../core/panel/reviewRequest';
 import { REVIEW_NOTES_REF } from '../../git/notesConfig';
 import { recordDecision, type DecisionResult } from '../../app/reviewDecision';
-import { resolveCommitStrictly } from '../../git/revision';
 import { readMe } from '../../app/reviewSnapshot';
-import { signingKeyInfo } from '../../git/signingKeyInfo';
 import { Commands, Views, type CommandId } from '../ids';
 import type { RepositoryCommandRegistrar, RepositoryQuestion } from '../repositoryCommand';
 import type { Repository } from '../repository';
@@ -19,7 +16,7 @@ import type { RepositoryRegistry } from '../repositoryRegistry';
 import type { CommitDiffView } from './commitDiffView';
 import { showExplanation } from './explainDocument';
 import type { ReviewService } from './reviewService';
-import { shortSha } from '../../core/shortSha';
+import { displaySha, shortSha } from '../../core/shortSha';
 
 /**
  * The reviewer's and the developer's commands: open the panel, refresh, approve / request changes (signed,
@@ -95,14 +92,14 @@ function judgedCommit(
 
 async function pickCommit(
   service: ReviewService,
-  repo: string,
+  repo: Repository,
   verb: string,
 ): Promise<{ sha: string; base?: string } | undefined> {
-  const cards = cardsOf(service, repo);
+  const cards = cardsOf(service, repo.root);
   const other = { label: '$(git-commit) Another commit…', sha: '', base: undefined as string | undefined };
   const items = [
     ...cards.map((c) => ({
-      label: `${c.sha.slice(0, 7)} ${c.subject}`,
+      label: `${displaySha(c.sha)} ${c.subject}`,
       description: `${c.author.name}${c.aiLines ? ` · ${c.aiLines} AI lines` : ''}`,
       detail: c.cannotApprove,
       sha: c.sha,
@@ -121,7 +118,7 @@ async function pickCommit(
     value: 'HEAD',
   });
   if (!rev) return undefined;
-  return { sha: await resolveCommitStrictly(repo, rev, `In ${path.basename(repo)}, the revision`) };
+  return { sha: await repo.git.resolveCommit(rev, `In ${repo.name}, the revision`) };
 }
 
 /** What a decision command returns when it stops before signing (the reason; tests read it). */
@@ -139,10 +136,11 @@ function offerFix(message: string, repo: string, withKeyAction: boolean): void {
 /** Checks what would make the decision not count, and offers the fix; a Refused stops the command. */
 async function preflight(
   deps: ReviewCommandDeps,
-  repo: string,
+  picked: Repository,
   sha: string,
   decision: 'approve' | 'reject',
 ): Promise<Refused | undefined> {
+  const repo = picked.root;
   const me = await readMe(repo);
   const judged = judgedCommit(deps.service, repo, sha);
   const snapshot = deps.service.snapshot(repo);
@@ -169,7 +167,7 @@ async function preflight(
   if (who) return who;
   let key;
   try {
-    key = await signingKeyInfo(repo);
+    key = await picked.git.signingKey();
   } catch (e) {
     if (!CountersignError.is(e, 'config')) throw e;
     deps.log.warn(
@@ -191,7 +189,7 @@ async function decide(
   const repo = await inPanel(deps.service, picked);
   let target = args.sha
     ? { sha: args.sha, ...(args.base ? { base: args.base } : {}) }
-    : await pickCommit(deps.service, repo, decision === 'approve' ? 'approve' : 'request changes on');
+    : await pickCommit(deps.service, picked, decision === 'approve' ? 'approve' : 'request changes on');
   if (!target) return undefined;
   if (!target.base) {
     const card = cardsOf(deps.service, repo).find((c) => c.sha === target?.sha);
@@ -206,7 +204,7 @@ async function decide(
     });
     if (!comment?.trim()) return undefined;
   }
-  const refused = await preflight(deps, repo, target.sha, decision);
+  const refused = await preflight(deps, picked, target.sha, decision);
   if (refused) return refused;
   const verb = decision === 'approve' ? 'approval' : 'change request';
   const result = await vscode.window.withProgress(
@@ -271,7 +269,7 @@ export function registerReviewCommands(deps: ReviewCommandDeps): void {
 async function openCommitDiff(deps: ReviewCommandDeps, r: Repository, raw: unknown): Promise<unknown> {
   const args = argsOf(raw);
   const repo = await inPanel(deps.service, r);
-  const target = args.sha ? { sha: args.sha } : await pickCommit(deps.service, repo, 'open');
+  const target = args.sha ? { sha: args.sha } : await pickCommit(deps.service, r, 'open');
   if (!target) return undefined;
   let file = args.path;
   if (!file) {

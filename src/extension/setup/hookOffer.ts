@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
-import { hooksActive } from '../../git/hookInstaller';
 import type { AttributionHub } from '../attribution/attributionHub';
 import { Commands, StateKeys } from '../ids';
 import { settings } from '../settings';
@@ -24,7 +23,7 @@ export async function offerHookInstall(
     const key = StateKeys.hookOfferAnswer + repo.root;
     if (state.get<string>(key) !== undefined) continue;
     try {
-      if ((await hooksActive(repo.root)).active) continue;
+      if ((await repo.repository.git.hooksActive()).active) continue;
     } catch (err) {
       log.warn(`[hooks] cannot tell whether hooks are installed in ${repo.root}: ${errorMessage(err)}`);
       continue;
