@@ -183,7 +183,11 @@ const HOOK_LOADER = `'use strict';
         const tmp = path.join(dir, name + '.' + process.pid + '.tmp');
         fs.writeFileSync(tmp, data, { mode: 0o600 });
         fs.renameSync(tmp, path.join(dir, name));
-        for (const f of fs.readdirSync(dir)) if (/^hook-.*\\.v8$/.test(f) && f !== name) fs.rmSync(path.join(dir, f), { force: true });
+        // Caches of other bundles (an older CLI copy) go; other Node versions' caches of this one stay (a GUI
+        // editor's Electron and a terminal's Node may take turns).
+        for (const f of fs.readdirSync(dir))
+          if (f.startsWith('hook-') && f.endsWith('.v8') && !f.startsWith('hook-' + KEY + '-'))
+            fs.rmSync(path.join(dir, f), { force: true });
       } catch {
         // a cache is an optimisation: the next commit compiles again
       }

@@ -119,7 +119,8 @@ describe('commit hook prelude: git questions answered by the shim', function () 
       ),
       { numRuns: 300 },
     );
-    assert.ok(passed >= 20, `only ${passed} generated notes passed the check`);
+    // About one in twelve passes (300 runs: ~25); fewer than 5 would mean the generator no longer tests the check.
+    assert.ok(passed >= 5, `only ${passed} generated notes passed the check`);
   });
 
   it('the hook entry compiles through a V8 code cache kept beside the CLI copy: written once, used, a corrupt one replaced', () => {
@@ -147,9 +148,15 @@ describe('commit hook prelude: git questions answered by the shim', function () 
     assert.deepStrictEqual(fs.readFileSync(file), written);
     assert.strictEqual(fs.statSync(file).mtimeMs, at);
     // A cache V8 rejects (here: garbage of the same name) costs a compile and is replaced, never a wrong commit.
+    // Writing it removes an older bundle's cache and keeps another Node version's cache of this bundle.
     fs.writeFileSync(file, Buffer.alloc(written.length, 7));
+    const key = caches()[0].split('-')[1];
+    const otherNode = `hook-${key}-v0.0.0-${process.arch}.v8`;
+    const otherBundle = `hook-${'0'.repeat(32)}-${process.version}-${process.arch}.v8`;
+    fs.writeFileSync(path.join(cacheDir, otherNode), 'x');
+    fs.writeFileSync(path.join(cacheDir, otherBundle), 'x');
     commit(3);
     assert.ok(!fs.readFileSync(file).equals(Buffer.alloc(written.length, 7)));
-    assert.deepStrictEqual(caches(), [path.basename(file)]);
+    assert.deepStrictEqual(caches().sort(), [path.basename(file), otherNode].sort());
   });
 });
