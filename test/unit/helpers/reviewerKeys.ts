@@ -11,7 +11,14 @@ export interface TestKey {
   publicKey: string;
 }
 
-const made = new Map<string, TestKey>();
+/**
+ * Keys made so far in this process, by label and type. On globalThis, not in this module: the unit suite is
+ * bundled one test file at a time, so each file has its own copy of this module, and a module-level map would
+ * make every file of a mocha worker generate its keys again (and, through the policy text that names them,
+ * bootstrap its own gate server: gateServer.ts). Tests only read key files.
+ */
+const shared = globalThis as { __countersignTestKeys?: Map<string, TestKey> };
+const made = (shared.__countersignTestKeys ??= new Map<string, TestKey>());
 
 export function makeKey(label: string, type: 'ed25519' | 'ecdsa' | 'rsa' = 'ed25519'): TestKey {
   const cached = made.get(`${label}/${type}`);
