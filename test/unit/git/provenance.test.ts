@@ -11,6 +11,7 @@ import {
   type AuthorshipNote,
 } from '../../../src/core/authorshipNote';
 import { openLedger } from '../../../src/git/ledger';
+import { installHooksInProcess } from '../helpers/installInProcess';
 import { TempRepo } from '../helpers/tempRepo';
 import { linesOf } from '../helpers/noteLines';
 
@@ -41,10 +42,10 @@ function aiLines(n: AuthorshipNote, file: string): number[] {
   return linesOf(aiLinesByFile(n).get(file));
 }
 
-function installed(): TempRepo {
+/** A repository with Countersign's hooks, installed in-process (the install command is install.test.ts's subject). */
+async function installed(): Promise<TempRepo> {
   const repo = TempRepo.create();
-  const r = repo.cli(['install']);
-  assert.strictEqual(r.status, 0, r.stderr);
+  await installHooksInProcess(repo);
   return repo;
 }
 
@@ -65,7 +66,7 @@ describe('commit provenance (hooks against real repositories)', function () {
   this.timeout(60000);
 
   it('an AI-assisted commit carries Assisted-by and AI-Provenance trailers and a git-ai note', async () => {
-    const repo = installed();
+    const repo = await installed();
     await labelFile(repo, 'src/app.ts', [
       ['const a = 1;', CLAUDE],
       ['const b = 2;', CLAUDE],
@@ -103,7 +104,7 @@ describe('commit provenance (hooks against real repositories)', function () {
   });
 
   it('handles paths with spaces and non-ASCII names (quoted in the note as git-ai does)', async () => {
-    const repo = installed();
+    const repo = await installed();
     await labelFile(repo, 'docs/my notes é.md', [
       ['ai line', CLAUDE],
       ['typed', HUMAN],
@@ -119,7 +120,7 @@ describe('commit provenance (hooks against real repositories)', function () {
   });
 
   it('a path with a quote and a space, or a line break, never leaves the commit unattested (issue 12)', async () => {
-    const repo = installed();
+    const repo = await installed();
     await labelFile(repo, 'say "hi there".txt', [
       ['ai line', CLAUDE],
       ['typed', HUMAN],
@@ -160,7 +161,7 @@ describe('commit provenance (hooks against real repositories)', function () {
 
   it('counts the AI lines of files git treats as binary: a NUL byte, or -diff in a committed .gitattributes', async () => {
     // An outside tester's bypass (session 5, F3): such files were stamped ai=0 human=0 untracked=0.
-    const repo = installed();
+    const repo = await installed();
     repo.write('.gitattributes', 'deploy.sh -diff\n');
     repo.git('add', '.');
     repo.commit('attributes');
@@ -184,7 +185,7 @@ describe('commit provenance (hooks against real repositories)', function () {
   });
 
   it('a human-only commit says ai=0 and gets a note without AI lines', async () => {
-    const repo = installed();
+    const repo = await installed();
     repo.write('a.txt', 'x\n');
     repo.git('add', '.');
     repo.commit('root');
@@ -197,7 +198,7 @@ describe('commit provenance (hooks against real repositories)', function () {
   });
 
   it("maps the working tree's labels onto the index for a partially staged file", async () => {
-    const repo = installed();
+    const repo = await installed();
     repo.write('f.txt', 'top\n');
     repo.git('add', '.');
     repo.commit('root');
@@ -225,7 +226,7 @@ describe('commit provenance (hooks against real repositories)', function () {
   });
 
   it('keeps the trailer block parseable when the message already ends in Signed-off-by', async () => {
-    const repo = installed();
+    const repo = await installed();
     await labelFile(repo, 'a.txt', [
       ['one', CODEX],
       ['two', CLAUDE],
@@ -242,7 +243,7 @@ describe('commit provenance (hooks against real repositories)', function () {
   });
 
   it('does not duplicate what an agent wrote itself (Co-Authored-By, Assisted-by)', async () => {
-    const repo = installed();
+    const repo = await installed();
     await labelFile(repo, 'a.txt', [['one', CLAUDE]]);
     repo.git('add', '.');
     repo.commit('feat\n\nAssisted-by: Claude:claude-sonnet-4-5\nCo-Authored-By: Claude <noreply@anthropic.com>');
@@ -254,7 +255,7 @@ describe('commit provenance (hooks against real repositories)', function () {
   });
 
   it("commits the way VS Code's Source Control input box does (message on stdin, no final newline)", async () => {
-    const repo = installed();
+    const repo = await installed();
     await labelFile(repo, 'a.txt', [
       ['one', CLAUDE],
       ['two', HUMAN],
@@ -271,7 +272,7 @@ describe('commit provenance (hooks against real repositories)', function () {
   });
 
   it('adds the trailers after the editor, and an empty message still aborts the commit', async () => {
-    const repo = installed();
+    const repo = await installed();
     await labelFile(repo, 'a.txt', [
       ['one', CLAUDE],
       ['two', HUMAN],
@@ -303,7 +304,7 @@ describe('commit provenance (hooks against real repositories)', function () {
     ['the editor', ['-c', 'core.editor=sed -i -e 1s/.*/reworded/', 'commit', '-q', '--amend']],
   ] as const) {
     it(`an amend that changes only the message (${name}) keeps the provenance even when the ledger forgot the lines`, async () => {
-      const repo = installed();
+      const repo = await installed();
       repo.write('base.txt', 'b\n');
       repo.git('add', '.');
       repo.commit('root');
@@ -331,7 +332,7 @@ describe('commit provenance (hooks against real repositories)', function () {
   }
 
   it("an amend that adds AI lines measures from the parent and keeps the old lines' provenance", async () => {
-    const repo = installed();
+    const repo = await installed();
     repo.write('base.txt', 'b\n');
     repo.git('add', '.');
     repo.commit('root');
@@ -356,7 +357,7 @@ describe('commit provenance (hooks against real repositories)', function () {
   });
 
   it('in a linked worktree (git sets GIT_DIR for its hooks) with core.commentChar ";", the note lands on that commit', async () => {
-    const repo = installed();
+    const repo = await installed();
     repo.write('base.txt', 'b\n');
     repo.git('add', '.');
     repo.commit('root');
@@ -414,7 +415,7 @@ describe('commit provenance (hooks against real repositories)', function () {
   describe('history rewrites', () => {
     /** main: root with f.txt; side: one AI commit on f.txt; main then inserts lines at the top of f.txt. */
     async function diverged(): Promise<TempRepo> {
-      const repo = installed();
+      const repo = await installed();
       repo.write('f.txt', 'a\nb\nc\n');
       repo.git('add', '.');
       repo.commit('root');
@@ -537,7 +538,7 @@ describe('commit provenance (hooks against real repositories)', function () {
       const LINES = ['l1', 'l2', 'l3', 'l4', 'l5', 'l6', 'l7', 'l8'];
       /** main: root with f.txt (8 lines); side: AI lines in f.txt, then a Codex file; main renames f.txt to moved.txt and adds a line on top. */
       async function renamedOnMain(): Promise<TempRepo> {
-        const repo = installed();
+        const repo = await installed();
         repo.write('f.txt', LINES.map((l) => l + '\n').join(''));
         repo.git('add', '.');
         repo.commit('root');
@@ -566,7 +567,7 @@ describe('commit provenance (hooks against real repositories)', function () {
       }
 
       it('an amend after git mv keeps the provenance under the new path', async () => {
-        const repo = installed();
+        const repo = await installed();
         repo.write('base.txt', 'b\n');
         repo.git('add', '.');
         repo.commit('root');
@@ -612,7 +613,7 @@ describe('commit provenance (hooks against real repositories)', function () {
       });
 
       it('a rebase (apply backend) of a commit that renamed and edited a file keeps its note', async () => {
-        const repo = installed();
+        const repo = await installed();
         repo.write('f.txt', LINES.map((l) => l + '\n').join(''));
         repo.git('add', '.');
         repo.commit('root');
@@ -665,7 +666,7 @@ describe('commit provenance (hooks against real repositories)', function () {
       });
 
       it("a file renamed with git mv before the commit keeps the working ledger's labels", async () => {
-        const repo = installed();
+        const repo = await installed();
         repo.write('a.py', LINES.map((l) => l + '\n').join(''));
         repo.git('add', '.');
         repo.commit('root');
@@ -687,7 +688,7 @@ describe('commit provenance (hooks against real repositories)', function () {
     });
 
     it('git revert brings back lines with the provenance of the commit that first wrote them', async () => {
-      const repo = installed();
+      const repo = await installed();
       repo.write('f.txt', 'keep\n');
       repo.git('add', '.');
       repo.commit('root');
