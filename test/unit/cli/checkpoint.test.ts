@@ -4,14 +4,17 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { APP_AFTER, fixture, fixtureScenarios, repoWithApp } from '../helpers/agentFixtures';
+import { installHooksInProcess, statusInProcess } from '../helpers/inProcess';
 import { CLI, type TempRepo } from '../helpers/tempRepo';
 
 type StatusJson = { files: Record<string, { ai: number; human: number; untracked: number; agents: string[] }> };
 
-function status(repo: TempRepo): StatusJson {
-  const r = repo.cli(['status', '--json']);
-  assert.strictEqual(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as StatusJson;
+/**
+ * What `status --json` would print, computed in-process (statusInProcess): these tests are about what the
+ * checkpoint hook recorded, read back the way status reads it; status.test.ts and cliJson.test.ts run the command.
+ */
+function status(repo: TempRepo): Promise<StatusJson> {
+  return statusInProcess(repo);
 }
 
 function logText(repo: TempRepo): string {
@@ -39,7 +42,7 @@ describe('countersign checkpoint --from (agent hooks, through the built CLI)', f
   });
 
   for (const s of fixtureScenarios()) {
-    it(`${s.agent}: ${s.tool} tool call — the changed line is ${CANONICAL[s.agent]}'s, the rest stays untracked`, () => {
+    it(`${s.agent}: ${s.tool} tool call — the changed line is ${CANONICAL[s.agent]}'s, the rest stays untracked`, async () => {
       if (s.pre) {
         const pre = repo.cli(['checkpoint', '--from', s.agent, '--phase', 'before'], {
           input: fixture(s.pre, repo.dir),
@@ -54,7 +57,7 @@ describe('countersign checkpoint --from (agent hooks, through the built CLI)', f
       assert.strictEqual(post.status, 0, post.stderr);
       assert.strictEqual(post.stdout, NEUTRAL[s.agent] ?? '');
       assert.strictEqual(logText(repo), '', 'nothing went wrong');
-      assert.deepStrictEqual(status(repo).files['src/app.ts'], {
+      assert.deepStrictEqual((await status(repo)).files['src/app.ts'], {
         ai: 1,
         human: 0,
         untracked: 2,
@@ -63,7 +66,7 @@ describe('countersign checkpoint --from (agent hooks, through the built CLI)', f
     });
   }
 
-  it('vscode: the Claude and Codex harnesses record claude-code and codex, with the model their payload or transcript names', () => {
+  it('vscode: the Claude and Codex harnesses record claude-code and codex, with the model their payload or transcript names', async () => {
     const claudeTranscript = path.join(repo.env.HOME!, '.claude/projects/-repo/s2.jsonl');
     fs.mkdirSync(path.dirname(claudeTranscript), { recursive: true });
     fs.writeFileSync(
@@ -108,10 +111,10 @@ describe('countersign checkpoint --from (agent hooks, through the built CLI)', f
       0,
     );
     assert.strictEqual(logText(repo), '');
-    const files = status(repo).files;
+    const files = (await status(repo)).files;
     assert.deepStrictEqual(files['src/app.ts'], { ai: 1, human: 0, untracked: 2, agents: ['claude-code'] });
     assert.deepStrictEqual(files['notes.txt'], { ai: 2, human: 0, untracked: 0, agents: ['codex'] });
-    assert.strictEqual(repo.cli(['install']).status, 0);
+    await installHooksInProcess(repo);
     repo.git('add', 'src/app.ts', 'notes.txt');
     repo.commit('both');
     const message = repo.git('log', '-1', '--format=%B');
@@ -145,7 +148,7 @@ describe('countersign checkpoint --from (agent hooks, through the built CLI)', f
     assert.deepStrictEqual(list(), []);
   });
 
-  it("takes the phase from the payload's event name when --phase is not given", () => {
+  it("takes the phase from the payload's event name when --phase is not given", async () => {
     assert.strictEqual(
       repo.cli(['checkpoint', '--from', 'claude'], { input: fixture('claude-edit-pre', repo.dir) }).status,
       0,
@@ -155,7 +158,7 @@ describe('countersign checkpoint --from (agent hooks, through the built CLI)', f
       repo.cli(['checkpoint', '--from', 'claude'], { input: fixture('claude-edit-post', repo.dir) }).status,
       0,
     );
-    assert.deepStrictEqual(status(repo).files['src/app.ts'], {
+    assert.deepStrictEqual((await status(repo)).files['src/app.ts'], {
       ai: 2,
       human: 0,
       untracked: 2,
@@ -163,7 +166,7 @@ describe('countersign checkpoint --from (agent hooks, through the built CLI)', f
     });
   });
 
-  it('pairs before and after by tool_use_id when Claude runs tool calls in parallel', () => {
+  it('pairs before and after by tool_use_id when Claude runs tool calls in parallel', async () => {
     repo.write('b.txt', 'b\n');
     repo.git('add', '.');
     repo.commit('b');
@@ -182,22 +185,22 @@ describe('countersign checkpoint --from (agent hooks, through the built CLI)', f
     repo.cli(['checkpoint', '--from', 'claude'], { input: payload('PostToolUse', 'b.txt', 't2') });
     repo.write('src/app.ts', APP_AFTER);
     repo.cli(['checkpoint', '--from', 'claude'], { input: payload('PostToolUse', 'src/app.ts', 't1') });
-    const files = status(repo).files;
+    const files = (await status(repo)).files;
     assert.deepStrictEqual(files['src/app.ts'], { ai: 1, human: 0, untracked: 2, agents: ['claude-code'] });
     assert.deepStrictEqual(files['b.txt'], { ai: 1, human: 0, untracked: 1, agents: ['claude-code'] });
   });
 
-  it('catches what a shell tool wrote to files it never named, including new untracked files', () => {
+  it('catches what a shell tool wrote to files it never named, including new untracked files', async () => {
     repo.cli(['checkpoint', '--from', 'claude'], { input: fixture('claude-bash-pre', repo.dir) });
     repo.write('src/app.ts', APP_AFTER);
     repo.write('generated/out.txt', 'x\ny\n');
     repo.cli(['checkpoint', '--from', 'claude'], { input: fixture('claude-bash-post', repo.dir) });
-    const files = status(repo).files;
+    const files = (await status(repo)).files;
     assert.deepStrictEqual(files['src/app.ts'].ai, 1);
     assert.deepStrictEqual(files['generated/out.txt'], { ai: 2, human: 0, untracked: 0, agents: ['claude-code'] });
   });
 
-  it("records a file the tool creates as all the agent's", () => {
+  it("records a file the tool creates as all the agent's", async () => {
     const payload = (event: string) =>
       JSON.stringify({
         session_id: 's',
@@ -209,7 +212,7 @@ describe('countersign checkpoint --from (agent hooks, through the built CLI)', f
     repo.cli(['checkpoint', '--from', 'gemini'], { input: payload('BeforeTool') });
     repo.write('docs/new.md', '# New\n\ntext\n');
     repo.cli(['checkpoint', '--from', 'gemini'], { input: payload('AfterTool') });
-    assert.deepStrictEqual(status(repo).files['docs/new.md'], {
+    assert.deepStrictEqual((await status(repo)).files['docs/new.md'], {
       ai: 3,
       human: 0,
       untracked: 0,
@@ -291,11 +294,11 @@ describe('countersign checkpoint --from (agent hooks, through the built CLI)', f
     assert.match(logText(repo), /gave up after 400 ms/);
   });
 
-  it('records a Kiro hook that ran without a payload as a git-changed snapshot', () => {
+  it('records a Kiro hook that ran without a payload as a git-changed snapshot', async () => {
     repo.cli(['checkpoint', '--from', 'kiro', '--phase', 'before'], { input: '' });
     repo.write('src/app.ts', APP_AFTER);
     repo.cli(['checkpoint', '--from', 'kiro', '--phase', 'after'], { input: '' });
-    assert.deepStrictEqual(status(repo).files['src/app.ts'].agents, ['kiro']);
+    assert.deepStrictEqual((await status(repo)).files['src/app.ts'].agents, ['kiro']);
   });
 });
 
@@ -306,7 +309,7 @@ describe('countersign checkpoint by hand', function () {
     repo = repoWithApp();
   });
 
-  it('records before/after for named files and says what it did', () => {
+  it('records before/after for named files and says what it did', async () => {
     const before = repo.cli([
       'checkpoint',
       '--phase',
@@ -324,7 +327,7 @@ describe('countersign checkpoint by hand', function () {
     repo.write('src/app.ts', APP_AFTER);
     const after = repo.cli(['checkpoint', '--phase', 'after', '--agent', 'claude', '--session', 'x', 'src/app.ts']);
     assert.strictEqual(after.status, 0, after.stderr);
-    assert.deepStrictEqual(status(repo).files['src/app.ts'], {
+    assert.deepStrictEqual((await status(repo)).files['src/app.ts'], {
       ai: 1,
       human: 0,
       untracked: 2,
@@ -332,12 +335,17 @@ describe('countersign checkpoint by hand', function () {
     });
   });
 
-  it('without files snapshots what git reports as changed', () => {
+  it('without files snapshots what git reports as changed', async () => {
     repo.cli(['checkpoint', '--phase', 'before', '--agent', 'aider']);
     repo.write('notes.txt', 'a\n');
     const r = repo.cli(['checkpoint', '--phase', 'after', '--agent', 'aider']);
     assert.match(r.stdout, /1 file/);
-    assert.deepStrictEqual(status(repo).files['notes.txt'], { ai: 1, human: 0, untracked: 0, agents: ['aider'] });
+    assert.deepStrictEqual((await status(repo)).files['notes.txt'], {
+      ai: 1,
+      human: 0,
+      untracked: 0,
+      agents: ['aider'],
+    });
   });
 
   it('exits 2 with a usage message for missing or bad options', () => {

@@ -11,7 +11,7 @@ import {
   type AuthorshipNote,
 } from '../../../src/core/authorshipNote';
 import { openLedger } from '../../../src/git/ledger';
-import { installHooksInProcess } from '../helpers/installInProcess';
+import { installHooksInProcess } from '../helpers/inProcess';
 import { TempRepo } from '../helpers/tempRepo';
 import { linesOf } from '../helpers/noteLines';
 
