@@ -43,7 +43,7 @@ function changeKey(path: string, oids: { old: string; new: string }): string {
 }
 
 /** Commits of the range reachable from `tip` (including it), walking parents inside the range only. */
-export function ancestorsInRange(tip: string, byId: Map<string, GateCommit>): Set<string> {
+export function ancestorsInRange(tip: string, byId: Map<string, Pick<GateCommit, 'parents'>>): Set<string> {
   const out = new Set<string>();
   const stack = [tip];
   while (stack.length > 0) {

@@ -36,8 +36,17 @@ export interface RangeBlast {
   since?: { files: number; lines: number; count: number; branch: string; point?: string; unknown?: true };
 }
 
-/** First-parent commits looked through for an approved one; none in a longer chain → unknown (fails closed). */
-export const REVIEWED_POINT_WINDOW = 1000;
+/**
+ * How far the walk for the reviewed point goes (src/git/reviewedPoint.ts). Only commits that delete something a
+ * tier counts use up the window: commits that delete nothing (an empty, honestly attested commit needs no review)
+ * cannot push the point out of view (outside tester, session 10, J2: 1,001 of them in one push did, and every
+ * later one-line deletion met the mass-deletion tier). `commits` bounds the walk's time whatever the commits
+ * hold: ten maximal pushes (gateInput.MAX_COMMITS each). Beyond either bound the point is unknown (fails closed).
+ */
+export const REVIEWED_POINT_WINDOW = { deleting: 10_000, commits: 100_000 } as const;
+
+/** What the deletion tiers read of a commit: its parents (for a merge's side commits) and the files it deletes. */
+export type DeletionView = Pick<GateCommit, 'sha' | 'parents' | 'files'>;
 
 /**
  * The commits a protected branch holds since its last approved commit (`point`; absent: none, counted from its
@@ -47,11 +56,11 @@ export const REVIEWED_POINT_WINDOW = 1000;
 export interface SinceReviewed {
   branch: string;
   point?: string;
-  commits: GateCommit[];
+  commits: DeletionView[];
   unknown?: true;
 }
 
-export function rangeBlast(commits: GateCommit[], before?: SinceReviewed): RangeBlast {
+export function rangeBlast(commits: DeletionView[], before?: SinceReviewed): RangeBlast {
   const own = pushBlast(commits);
   if (!before || own.contributors.size === 0) return own;
   // One count over both: a file deleted before and recreated by the push is still "delete and recreate".
@@ -63,7 +72,7 @@ export function rangeBlast(commits: GateCommit[], before?: SinceReviewed): Range
   };
 }
 
-function pushBlast(commits: GateCommit[]): RangeBlast {
+function pushBlast(commits: DeletionView[]): RangeBlast {
   const byId = new Map(commits.map((c) => [c.sha, c]));
   const deletedPaths = new Set<string>();
   const contributors = new Set<string>();
@@ -300,7 +309,7 @@ function rangeTierWhy(t: Policy['tiers'][number], range: RangeBlast): string | u
   const s = range.since;
   if (!s || (t.deletedFiles === undefined && t.deletedLines === undefined)) return undefined;
   if (s.unknown)
-    return `${s.branch} has no approved commit among its last ${REVIEWED_POINT_WINDOW} first-parent commits, so what it lost before this push cannot be counted; until a reviewer approves a commit on it, a push that deletes anything is judged as a mass deletion`;
+    return `${s.branch} has no approved commit within the ${REVIEWED_POINT_WINDOW.commits} commits (or ${REVIEWED_POINT_WINDOW.deleting} deleting ones) the gate looks through, so what it lost before this push cannot be counted; until a reviewer approves a commit on it, a push that deletes anything is judged as a mass deletion`;
   const all = crossed(s.files, s.lines);
   if (!all) return undefined;
   if (!s.point)

@@ -29,8 +29,14 @@ const NUMSTAT = /^(\d+|-)\t(\d+|-)\t/;
 export class LogTokenParser {
   readonly commits: Skeleton[] = [];
 
-  /** `onCommit` hears of each commit as soon as its last token is read (its files complete). */
-  constructor(private readonly onCommit?: (c: Skeleton) => void) {}
+  /**
+   * `onCommit` hears of each commit as soon as its last token is read (its files complete); `retain: false`
+   * keeps no list of them (a long history streamed through constant memory: the reader keeps what it needs).
+   */
+  constructor(
+    private readonly onCommit?: (c: Skeleton) => void,
+    private readonly retain = true,
+  ) {}
 
   private current: { c: Skeleton; files: Map<string, ChangedFile> } | undefined;
   /** Status letter of the raw entry whose path is the next token. */
@@ -98,7 +104,7 @@ export class LogTokenParser {
   private finish(): void {
     if (!this.current) return;
     this.current.c.files = [...this.current.files.values()];
-    this.commits.push(this.current.c);
+    if (this.retain) this.commits.push(this.current.c);
     this.onCommit?.(this.current.c);
     this.current = undefined;
   }
@@ -138,36 +144,7 @@ export async function readCommitRange(cwd: string, revArgs: string[]): Promise<G
   });
   let failed = true;
   try {
-    const view = await gateDiffView(cwd);
-    await streamNulBuffers(
-      [
-        ...view.args,
-        '-c',
-        'log.showSignature=false',
-        '-c',
-        'core.quotePath=false',
-        'log',
-        '--topo-order',
-        '--reverse',
-        '--format=%H %T %P',
-        '--raw',
-        // Full ids: gitlinkPins.ts looks up what a submodule entry names (an abbreviated id names nothing).
-        '--no-abbrev',
-        '--numstat',
-        '-z',
-        '--text',
-        '--no-renames',
-        '--no-ext-diff',
-        '--no-textconv',
-        '--no-color',
-        '--diff-merges=first-parent',
-        ...revArgs,
-        '--',
-      ],
-      view.dir,
-      (t) => parser.push(t),
-    );
-    parser.end();
+    await streamLog(cwd, revArgs, parser);
     failed = false;
   } finally {
     // Closed on failure too (git log refused the range): no cat-file process is left waiting for names.
@@ -176,4 +153,50 @@ export async function readCommitRange(cwd: string, revArgs: string[]): Promise<G
     else await closing;
   }
   return commits;
+}
+
+/** The one `git log` the gate reads commits with (see the top of this file), token by token into `parser`. */
+async function streamLog(cwd: string, revArgs: string[], parser: LogTokenParser): Promise<void> {
+  const view = await gateDiffView(cwd);
+  await streamNulBuffers(
+    [
+      ...view.args,
+      '-c',
+      'log.showSignature=false',
+      '-c',
+      'core.quotePath=false',
+      'log',
+      '--topo-order',
+      '--reverse',
+      '--format=%H %T %P',
+      '--raw',
+      // Full ids: gitlinkPins.ts looks up what a submodule entry names (an abbreviated id names nothing).
+      '--no-abbrev',
+      '--numstat',
+      '-z',
+      '--text',
+      '--no-renames',
+      '--no-ext-diff',
+      '--no-textconv',
+      '--no-color',
+      '--diff-merges=first-parent',
+      ...revArgs,
+      '--',
+    ],
+    view.dir,
+    (t) => parser.push(t),
+  );
+  parser.end();
+}
+
+/**
+ * The commits of a range as the gate reads them, without author or message, handed to `onCommit` one by one
+ * and kept nowhere: for walks longer than a push (reviewedPoint.ts). `onCommit` may throw to stop git early.
+ */
+export async function streamCommitFiles(
+  cwd: string,
+  revArgs: string[],
+  onCommit: (c: Pick<GateCommit, 'sha' | 'tree' | 'parents' | 'files'>) => void,
+): Promise<void> {
+  await streamLog(cwd, revArgs, new LogTokenParser(onCommit, false));
 }
