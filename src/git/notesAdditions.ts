@@ -1,4 +1,5 @@
-import { formatStatementLine, parseStatementNote } from '../core/approvalStatement';
+import { parseStatementNote } from '../core/approvalStatement';
+import { AddedLineJudge } from '../core/addedStatementLine';
 import { ReviewerKeys } from '../core/approvalRules';
 import { pushedNoteBytes } from '../core/noteBounds';
 import type { Policy } from '../core/policy';
@@ -219,43 +220,17 @@ export async function unsignedAdditions(
   if (addedLines > MAX_ADDED_STATEMENTS) {
     return `this push adds ${addedLines} lines to ${REVIEW_NOTES_REF}, more than the server judges in one push (${MAX_ADDED_STATEMENTS}); push them in parts. ${fix}.`;
   }
-  const keys = policy ? new ReviewerKeys(policy) : undefined;
-  // Each distinct line is parsed and judged once; where it sits is checked for every note it is added to.
-  const parsedLines = new Map<string, ReturnType<typeof parseStatementNote>>();
-  const judged = new Set<string>();
+  const judge = new AddedLineJudge(policy ? new ReviewerKeys(policy) : undefined);
+  const reported = new Set<string>();
   const elsewhere: string[] = [];
   for (const { target, line, n } of added) {
     const where = `the note on ${target.slice(0, 12)} line ${n}`;
-    let parsed = parsedLines.get(line);
-    const first = parsed === undefined;
-    if (!parsed) parsedLines.set(line, (parsed = parseStatementNote(line, `the note on ${target.slice(0, 12)}`)));
-    if (parsed.errors.length > 0) {
-      if (first) problems.push(`${where}: ${parsed.errors[0].replace(/^the note on [0-9a-f]+ line 1: /, '')}`);
-      continue;
+    const verdict = judge.judge(target, line);
+    if (verdict?.kind === 'elsewhere') elsewhere.push(`${where} ${verdict.why}`);
+    else if (verdict && !reported.has(line)) {
+      reported.add(line);
+      problems.push(`${where}: ${verdict.why}`);
     }
-    // A statement is written on the note of the commit it names (recordStatement), nowhere else. Old, validly
-    // signed statements about other commits copied into a pull request's note filled it to the per-note cap, so
-    // the reviewer's own approval of that tip no longer fitted (issue 10, I3): a note holds only what reviewers
-    // signed about its own commit. Checked before any signature: it costs a string compare.
-    const tip = parsed.statements[0].statement.tip;
-    if (tip !== target) {
-      elsewhere.push(`${where} is about commit ${tip.slice(0, 12)}, not the commit its note is on`);
-      continue;
-    }
-    if (judged.has(line)) continue;
-    judged.add(line);
-    if (!keys) {
-      problems.push(
-        `${where}: there is no readable policy on the policy branch yet, so no reviewer key can vouch for it (push the policy first)`,
-      );
-      continue;
-    }
-    if (formatStatementLine(parsed.statements[0]) !== line) {
-      problems.push(`${where}: the statement is not written in canonical form (as \`countersign approve\` writes it)`);
-      continue;
-    }
-    const check = keys.check(parsed.statements[0]);
-    if (!check.ok) problems.push(`${where}: ${check.why}`);
   }
 
   // A new note names a commit here, or is an approval recorded before its commit was pushed: on the tip it names.

@@ -5,6 +5,7 @@ import type { Logger } from '../core/logger';
 import { runGit } from './gitRunner';
 import {
   AI_NOTES_REF,
+  REVIEW_NOTES_REF,
   mirroredNotesRef,
   notesFetchRefspecs,
   SHARED_NOTES,
@@ -12,6 +13,10 @@ import {
   trackingRef,
 } from './notesConfig';
 import { notesTip, objectType } from './notesReader';
+import { filteredIntake, identityEnv, isForeignNotesRemote } from './notesIntake';
+
+/** The remote (its ref-name key) a tracking ref `refs/countersign/remotes/<remote>/<name>` was fetched from. */
+const remoteOfTracking = (name: string) => name.slice(TRACKING_PREFIX.length).split('/')[0];
 
 /**
  * Notes travel between clones without clobbering: fetched notes land in remote-tracking refs outside
@@ -23,19 +28,6 @@ import { notesTip, objectType } from './notesReader';
 
 async function isAncestor(cwd: string, a: string, b: string): Promise<boolean> {
   return (await runGit(['merge-base', '--is-ancestor', a, b], { cwd, okCodes: [1] })).code === 0;
-}
-
-/** Notes commits need a committer; CI runners and fresh clones often have none configured. */
-async function identityEnv(cwd: string): Promise<NodeJS.ProcessEnv> {
-  const r = await runGit(['var', 'GIT_COMMITTER_IDENT'], { cwd, okCodes: [128] });
-  return r.code === 0
-    ? {}
-    : {
-        GIT_COMMITTER_NAME: 'Countersign',
-        GIT_COMMITTER_EMAIL: 'countersign@localhost',
-        GIT_AUTHOR_NAME: 'Countersign',
-        GIT_AUTHOR_EMAIL: 'countersign@localhost',
-      };
 }
 
 /** annotated object → note blob, read from a notes commit's tree (any ref, fan-out or not). */
@@ -54,7 +46,13 @@ async function notesOf(cwd: string, commit: string): Promise<Map<string, string>
  * otherwise refs/notes/countersign by cat_sort_uniq and refs/notes/ai by `-s ours` followed by rewriting each
  * note both sides changed to the merge of the two.
  */
-export async function mergeNotesRef(cwd: string, ref: string, from: string, logger?: Logger): Promise<boolean> {
+export async function mergeNotesRef(
+  cwd: string,
+  ref: string,
+  from: string,
+  logger?: Logger,
+  remote?: string,
+): Promise<boolean> {
   const local = await notesTip(cwd, ref);
   if (local === from) return false;
   // A fetched value that is no commit (a tag or tree a broken server took) would make every `git notes add`
@@ -65,6 +63,20 @@ export async function mergeNotesRef(cwd: string, ref: string, from: string, logg
       `[notes] kept ${ref}: the fetched value ${from.slice(0, 12)} is a ${type ?? 'missing object'}, not a notes commit — the remote's ${ref} needs repair`,
     );
     return false;
+  }
+  // Another remote's approvals (a contributor's fork): only the lines its server would take (notesIntake.ts, J3).
+  if (ref === REVIEW_NOTES_REF && remote !== undefined && (await isForeignNotesRemote(cwd, remote))) {
+    const taken = await filteredIntake(cwd, local, from);
+    if (taken) {
+      logger?.warn(
+        `[notes] took ${remote}'s ${ref} without ${taken.left} line(s) the server would refuse (not a statement signed by a listed reviewer about the commit its note is on); they stay in ${remote}'s tracking ref`,
+      );
+      if (taken.commit === undefined || taken.commit === local) return false;
+      await runGit(['update-ref', '-m', 'countersign: notes taken in', ref, taken.commit, local ?? '0'.repeat(40)], {
+        cwd,
+      });
+      return true;
+    }
   }
   if (local === undefined || (await isAncestor(cwd, local, from))) {
     await runGit(
@@ -116,7 +128,7 @@ export async function mergeFetchedNotes(cwd: string, logger?: Logger): Promise<s
     const ref = mirroredNotesRef(name);
     if (!ref) continue;
     try {
-      if (await mergeNotesRef(cwd, ref, oid, logger)) changed.push(ref);
+      if (await mergeNotesRef(cwd, ref, oid, logger, remoteOfTracking(name))) changed.push(ref);
     } catch (e) {
       logger?.warn(`[notes] could not merge ${name} into ${ref}: ${errorMessage(e)}`);
     }
@@ -132,7 +144,7 @@ export async function fetchNotes(cwd: string, remote: string, timeoutMs: number,
   });
   for (const { ref } of SHARED_NOTES) {
     const tip = await notesTip(cwd, trackingRef(remote, ref));
-    if (tip) await mergeNotesRef(cwd, ref, tip, logger);
+    if (tip) await mergeNotesRef(cwd, ref, tip, logger, remote);
   }
 }
 

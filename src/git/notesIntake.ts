@@ -1,0 +1,137 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { AddedLineJudge } from '../core/addedStatementLine';
+import { ReviewerKeys } from '../core/approvalRules';
+import { readObjects } from './catFileBatch';
+import { runGit } from './gitRunner';
+import { notesTreeChanges } from './notesAdditions';
+import { noteTarget } from './notePath';
+import { policySourceAt, remoteDefaultBranch } from './policyBranch';
+import { defaultRemote } from './remotes';
+
+/**
+ * What a clone takes into its refs/notes/countersign from a remote other than the one it shares approvals with
+ * (attack10 J3). The review panel fetches every remote's notes (a contributor's fork, added to look at a pull
+ * request), and a plain `cat_sort_uniq` merge took them all: one junk line in the fork's notes, once merged, made
+ * the server refuse every later push of the reviewer's notes — their approvals stayed local. Lines from such a
+ * remote are now taken only where the server would take them as additions (core/addedStatementLine.ts, the rule
+ * the server's guard applies), judged against the listed keys of the policy on the default remote's policy
+ * branch; the rest stay in that remote's tracking ref, where the gate does not read them. The default remote's
+ * own notes (chooseRemote: the upstream's remote, else origin) are merged as they are: its guard already judged
+ * them, and dropping a line it holds would make our next push remove it.
+ */
+
+/** Notes commits need a committer; CI runners and fresh clones often have none configured. */
+export async function identityEnv(cwd: string): Promise<NodeJS.ProcessEnv> {
+  const r = await runGit(['var', 'GIT_COMMITTER_IDENT'], { cwd, okCodes: [128] });
+  return r.code === 0
+    ? {}
+    : {
+        GIT_COMMITTER_NAME: 'Countersign',
+        GIT_COMMITTER_EMAIL: 'countersign@localhost',
+        GIT_AUTHOR_NAME: 'Countersign',
+        GIT_AUTHOR_EMAIL: 'countersign@localhost',
+      };
+}
+
+/** Whether `remote`'s notes are filtered: any remote but the one approvals are shared with. */
+export async function isForeignNotesRemote(cwd: string, remote: string): Promise<boolean> {
+  return remote !== (await defaultRemote(cwd).catch(() => undefined));
+}
+
+/** The listed reviewers' keys on the default remote's policy branch; undefined when no policy can be read. */
+async function listedKeys(cwd: string): Promise<ReviewerKeys | undefined> {
+  const remote = await defaultRemote(cwd).catch(() => undefined);
+  if (!remote) return undefined;
+  const branch = (await remoteDefaultBranch(cwd, remote)) ?? 'main';
+  const r = await runGit(['rev-parse', '--verify', '-q', `refs/remotes/${remote}/${branch}^{commit}`], {
+    cwd,
+    okCodes: [1, 128],
+  });
+  if (r.code !== 0) return undefined;
+  const source = await policySourceAt(cwd, r.stdout.trim(), `${remote}/${branch}`, branch);
+  return source.kind === 'ok' ? new ReviewerKeys(source.policy) : undefined;
+}
+
+const linesOf = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => l.replace(/\r$/, ''))
+    .filter((l) => l.trim() !== '');
+
+/**
+ * The notes commit that adds to `local` the lines of `from` the server would take, when `from` adds any it would
+ * not (else undefined: merge `from` as usual). `left` counts the lines left out; `commit` is `local` itself when
+ * nothing else is taken.
+ */
+export async function filteredIntake(
+  cwd: string,
+  local: string | undefined,
+  from: string,
+): Promise<{ commit: string | undefined; left: number } | undefined> {
+  const { changed } = await notesTreeChanges(cwd, local, from);
+  if (changed.length === 0) return undefined;
+  const texts = new Map<string, string>();
+  const blobs = [...new Set(changed.flatMap((c) => (c.oldBlob ? [c.oldBlob, c.newBlob] : [c.newBlob])))];
+  await readObjects(cwd, blobs, (blob, content) => {
+    if (content) texts.set(blob, content.toString('utf8'));
+  });
+  const judge = new AddedLineJudge(await listedKeys(cwd));
+  let left = 0;
+  const merged = new Map<string, string[]>();
+  for (const c of changed) {
+    const ours = linesOf(c.oldBlob ? (texts.get(c.oldBlob) ?? '') : '');
+    const had = new Set(ours.map((l) => l.trim()));
+    const taken = new Set<string>();
+    for (const line of linesOf(texts.get(c.newBlob) ?? '')) {
+      const t = line.trim();
+      if (had.has(t) || taken.has(t)) continue;
+      if (judge.judge(c.target, t) === undefined) taken.add(t);
+      else left++;
+    }
+    if (taken.size > 0) merged.set(c.target, [...new Set([...ours, ...taken])]);
+  }
+  if (left === 0) return undefined;
+  if (merged.size === 0) return { commit: local, left };
+  return { commit: await commitWith(cwd, local, from, merged), left };
+}
+
+/** A notes commit on top of `local` whose notes on `notes`' objects are those lines (sorted, as cat_sort_uniq writes). */
+async function commitWith(
+  cwd: string,
+  local: string | undefined,
+  from: string,
+  notes: Map<string, string[]>,
+): Promise<string> {
+  // Each note keeps the path it has in our tree (else theirs): two paths for one object would be two notes.
+  const paths = new Map<string, string>();
+  for (const tree of local ? [from, local] : [from]) {
+    const ls = await runGit(['ls-tree', '-r', '-z', '--full-tree', tree], { cwd });
+    for (const entry of ls.stdout.split('\0')) {
+      const m = /^\d+ blob [0-9a-f]+\t(.+)$/.exec(entry);
+      const target = m ? noteTarget(m[1]) : undefined;
+      if (m && target && notes.has(target)) paths.set(target, m[1]);
+    }
+  }
+  const entries: string[] = [];
+  for (const [target, lines] of notes) {
+    const text = lines.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))).join('\n') + '\n';
+    const blob = (await runGit(['hash-object', '-w', '--stdin'], { cwd, input: text })).stdout.trim();
+    entries.push(`100644 ${blob}\t${paths.get(target) ?? target}\n`);
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'countersign-intake-'));
+  const env = { GIT_INDEX_FILE: path.join(dir, 'index') };
+  try {
+    await runGit(local ? ['read-tree', local] : ['read-tree', '--empty'], { cwd, env });
+    await runGit(['update-index', '--add', '--index-info'], { cwd, env, input: entries.join('') });
+    const tree = (await runGit(['write-tree'], { cwd, env })).stdout.trim();
+    const msg = 'countersign: approvals taken in from another remote, without lines its server would refuse';
+    const who = await identityEnv(cwd);
+    return (
+      await runGit(['commit-tree', tree, ...(local ? ['-p', local] : []), '-m', msg], { cwd, env: who })
+    ).stdout.trim();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,75 @@
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { formatStatementLine } from '../../../src/core/approvalStatement';
+import { attach, cloneAs, sign, statementFor } from '../helpers/approvals';
+import { commitFile, setup, type Setup } from '../helpers/gateServer';
+
+/**
+ * A contributor's fork poisoned a reviewer's notes (attack10 J3). The review panel (and `countersign review`) fetch
+ * every remote's notes and merged them into the reviewer's refs/notes/countersign unfiltered; one junk line in the
+ * fork's notes then made the real server refuse every later push of that ref, so the reviewer's approvals stayed
+ * local. Another remote's lines are now taken only where the server would take them (the server's own rule,
+ * core/addedStatementLine.ts). Real bare server with `install --server`, a fork without the hook, real keys.
+ */
+describe("a fork's notes cannot block a reviewer's approvals (real server)", function () {
+  this.timeout(120_000);
+  let s: Setup;
+  let dirs: string[] = [];
+  after(() => {
+    for (const dir of [...dirs, path.dirname(s.server.dir)]) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("Bob's approval reaches the server after a review refresh fetched the fork's junk; the fork's real approval comes along", () => {
+    s = setup();
+    const { ada, bob, carol, server } = s;
+    // Ada's fix, on the server, waiting for review.
+    const base = ada.git('rev-parse', 'origin/main');
+    const fix = commitFile(
+      ada,
+      'fix.ts',
+      'export const fix = 1;\n',
+      'fix\n\nAI-Provenance: v1 ai=1 human=0 untracked=0',
+    );
+    assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', 'HEAD:refs/heads/fix']).status, 0);
+
+    // Alice's fork (no hook): a junk line, a real statement about another commit copied onto her commit's note, and
+    // Carol's real approval of the fix recorded there (what a fork may legitimately carry).
+    const fork = path.join(path.dirname(server.dir), 'fork.git');
+    execFileSync('git', ['clone', '-q', '--bare', server.dir, fork]);
+    const alice = cloneAs(fork, 'Alice', 'alice@example.com');
+    dirs = [alice.dir];
+    alice.git('fetch', '-q', 'origin', 'fix');
+    const feature = commitFile(alice, 'hi.py', "print('hi')\n", 'feature');
+    alice.git('notes', '--ref=refs/notes/countersign', 'add', '-m', 'not a statement', feature);
+    const carols = sign(carol, statementFor(alice.dir, { email: 'carol@example.com', tip: fix, base }));
+    attach(alice.dir, carols);
+    attach(alice.dir, carols, feature);
+    assert.strictEqual(
+      alice.gitResult(['push', '-q', 'origin', 'HEAD:refs/heads/feature', 'refs/notes/countersign']).status,
+      0,
+    );
+
+    // Bob reviews: his clone knows the fork, and a review refresh fetches every remote's notes.
+    const bobs = cloneAs(server.dir, 'Bob Reviewer', 'bob@example.com', bob.privateKeyFile);
+    dirs.push(bobs.dir);
+    assert.strictEqual(bobs.cli(['install']).status, 0);
+    bobs.git('remote', 'add', 'alice', fork);
+    bobs.git('fetch', '-q', 'alice');
+    const review = bobs.cli(['review']);
+    assert.ok(review.status === 0 || review.status === 1, review.stderr);
+    const approve = bobs.cli(['approve', fix, '--base', base, '--remote', 'origin']);
+    assert.strictEqual(approve.status, 0, approve.stdout + approve.stderr);
+
+    const onServer = server.git('notes', '--ref=refs/notes/countersign', 'show', fix);
+    assert.match(onServer, /"email":"bob@example\.com"/, "Bob's approval did not reach the server");
+    assert.ok(onServer.includes(formatStatementLine(carols)), "the fork's real approval of the fix came along");
+    assert.strictEqual(
+      server.gitResult(['notes', '--ref=refs/notes/countersign', 'show', feature]).status,
+      1,
+      "no line of the fork's note on its own commit reached the server",
+    );
+    assert.doesNotMatch(bobs.git('notes', '--ref=refs/notes/countersign', 'list'), new RegExp(feature));
+  });
+});
