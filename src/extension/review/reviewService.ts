@@ -65,7 +65,10 @@ export class ReviewService implements vscode.Disposable {
     }, this.delayMs);
   }
 
-  /** Recomputes everything; with `fetch`, first fetches each remote's branches and notes (bounded time). */
+  /**
+   * Recomputes everything; with `fetch`, shows what the clone has first, then fetches each remote's branches
+   * and notes (bounded time) and shows the answer after the fetch, which the returned model is.
+   */
   refresh(opts: { fetch: boolean }): Promise<PanelModel> {
     if (this.running) {
       this.again = { fetch: (this.again?.fetch ?? false) || opts.fetch };
@@ -98,21 +101,39 @@ export class ReviewService implements vscode.Disposable {
       if (typeof found === 'string') {
         model = { empty: found, repos: [], updated: new Date().toISOString() };
       } else {
-        const repos: RepoView[] = [];
-        for (const repo of found) {
-          if (opts.fetch) await this.fetch(repo);
-          repo.reviewSnapshot = await repoSnapshot(repo.root);
-          repos.push(repoView(repo.reviewSnapshot));
+        if (opts.fetch) {
+          // What this clone already has, at once: a fetch takes a network round trip or more (up to its 20 s
+          // bound), and a refresh used to show nothing new until it ended. The answer after it follows.
+          try {
+            this.publish(await this.judge(found), started, ' (before the fetch)');
+          } catch (e) {
+            this.log.debug(`[review] the answer before the fetch failed: ${errorMessage(e)}`);
+          }
+          for (const repo of found) await this.fetch(repo);
         }
-        model = { repos, updated: new Date().toISOString() };
+        model = await this.judge(found);
       }
     }
+    this.publish(model, started, opts.fetch ? ' (with fetch)' : '');
+    return model;
+  }
+
+  /** Every repository's snapshot, judged by the gate's own code, as the panel's model. */
+  private async judge(found: Repository[]): Promise<PanelModel> {
+    const repos: RepoView[] = [];
+    for (const repo of found) {
+      repo.reviewSnapshot = await repoSnapshot(repo.root);
+      repos.push(repoView(repo.reviewSnapshot));
+    }
+    return { repos, updated: new Date().toISOString() };
+  }
+
+  private publish(model: PanelModel, started: number, how: string): void {
     this.log.debug(
-      `[review] refreshed in ${Date.now() - started} ms${opts.fetch ? ' (with fetch)' : ''}: ${model.empty ?? model.repos.map((r) => `${r.name} ${r.state}, ${r.review.reduce((n, b) => n + b.commits.length, 0)} to review`).join('; ')}`,
+      `[review] refreshed in ${Date.now() - started} ms${how}: ${model.empty ?? model.repos.map((r) => `${r.name} ${r.state}, ${r.review.reduce((n, b) => n + b.commits.length, 0)} to review`).join('; ')}`,
     );
     this.current = model;
     this.changed.fire(model);
-    return model;
   }
 
   private async fetch(repo: Repository): Promise<void> {

@@ -155,6 +155,37 @@ describe('Review panel and gate status in a real VS Code', function () {
     assert.match(card.cannotApprove ?? '', /ada@example\.com\) are not a reviewer/, 'Ada cannot approve her own work');
   });
 
+  it('a refresh with fetch shows what the clone has before the fetch ends, then the answer after it', async () => {
+    const { review } = await api();
+    // A second remote whose fetch takes 4 s and fails (its ssh is a sleep): the refresh's fetch cannot end sooner.
+    git(ws, 'remote', 'add', 'slow', 'ssh://countersign.invalid/slow.git');
+    git(ws, 'config', 'core.sshCommand', "sh -c 'sleep 4; exit 1'");
+    try {
+      // Let the refresh the config change schedules run first, so the next change of the model is ours.
+      await new Promise((r) => setTimeout(r, 1500));
+      await review.refresh();
+      const before = review.model.updated;
+      let ended = false;
+      const refreshed = review.refresh({ fetch: true }).finally(() => (ended = true));
+      await waitFor('a model before the fetch ends', () => review.model.updated !== before);
+      assert.strictEqual(ended, false, 'the model changed only when the refresh and its fetch had ended');
+      const local = review.model;
+      const listed = (m: typeof local) =>
+        m.repos.find((r) => r.root === ws)?.review.some((b) => b.branch === 'feature/status') === true;
+      assert.ok(
+        listed(local),
+        `the answer before the fetch does not list feature/status: ${JSON.stringify(local).slice(0, 400)}`,
+      );
+      const after = await refreshed;
+      assert.notStrictEqual(after.updated, local.updated, 'no answer after the fetch');
+      assert.strictEqual(review.model.updated, after.updated);
+      assert.ok(listed(after));
+    } finally {
+      git(ws, 'config', '--unset', 'core.sshCommand');
+      git(ws, 'remote', 'remove', 'slow');
+    }
+  });
+
   it('the panel view opens and completes the ready handshake', async () => {
     const { review } = await api();
     await vscode.commands.executeCommand(Commands.openReviewPanel);
