@@ -1,4 +1,4 @@
-import { statementCovers, verifySignedStatement, type SignedStatement } from './approvalStatement';
+import { verifySignedStatement, type SignedStatement } from './approvalStatement';
 import type { Policy, Reviewer } from './policy';
 import { replayMismatch, type ReplayedTree } from './approvalReplayCheck';
 import { parseSshPublicKey, parseSshSignature } from './sshsig';
@@ -242,6 +242,22 @@ export class RangeIndex {
     }
   }
 
+  private children?: Map<string, string[]>;
+
+  /** The commits of the range that have `sha` as a parent (indexed on first use). */
+  childrenOf(sha: string): readonly string[] {
+    if (!this.children) {
+      this.children = new Map();
+      for (const c of this.commits)
+        for (const p of new Set(c.parents)) {
+          const list = this.children.get(p);
+          if (list) list.push(c.sha);
+          else this.children.set(p, [c.sha]);
+        }
+    }
+    return this.children.get(sha) ?? [];
+  }
+
   /** Commits of the range reachable from `tip` (itself included), parents inside the range only. */
   ancestors(tip: string, visit: (sha: string) => void): void {
     const seen = new Set<string>();
@@ -331,58 +347,4 @@ export class RangeIndex {
     for (const c of this.byPatchId.get(st.patchId) ?? []) if (c !== tip) out.push(c);
     return out;
   }
-}
-
-/**
- * Which commits of the range a statement covers, and for the commits it reaches but does not cover, why
- * (docs/design.md: approving tip T covers every commit from the statement's base to T; a rebase that keeps the
- * patch-id keeps the approval). Linear in the commits the statement's anchors reach.
- */
-export function statementCoverage(
-  st: SignedStatement['statement'],
-  range: RangeIndex,
-): { covered: Map<string, CoverageVia>; not: Map<string, string> } {
-  const covered = new Map<string, CoverageVia>();
-  const not = new Map<string, string>();
-  for (const t of range.anchors(st)) {
-    const how = statementCovers(st, {
-      tip: t.sha,
-      tree: t.tree,
-      base: range.reviewBase ?? '',
-      patchId: t.patchIdFromBase ?? '',
-    });
-    if (how === undefined) continue;
-    // A rejection carried by patch-id needs no commit-by-commit match: reaching too far only fails closed.
-    const mismatch = how === 'rebased' && st.decision === 'approve' ? range.rebasedMismatch(st, t.sha) : undefined;
-    if (how === 'exact' || (how === 'rebased' && mismatch === undefined)) {
-      range.ancestors(t.sha, (c) => {
-        if (covered.get(c) !== 'exact') covered.set(c, how);
-      });
-      continue;
-    }
-    if (mismatch !== undefined && t.sha !== st.tip) {
-      range.ancestors(t.sha, (c) => {
-        if (!covered.has(c)) not.set(c, mismatch);
-      });
-      continue;
-    }
-    // The exact tip it was signed for, reviewed against another base: what base..tip holds of the range.
-    const span = range.spanOf(st.base, t.sha);
-    if (!span) {
-      range.ancestors(t.sha, (c) => {
-        if (!covered.has(c))
-          not.set(
-            c,
-            `its base ${shortSha(st.base)} is not in this repository, so what it reviewed is unknown (fetch it, or approve again with --base ${range.reviewBase ? shortSha(range.reviewBase) : '<base>'})`,
-          );
-      });
-      continue;
-    }
-    for (const c of span.inside) if (!covered.has(c)) covered.set(c, 'tip');
-    for (const c of span.before)
-      if (!covered.has(c))
-        not.set(c, `it reviewed ${shortSha(st.base)}..${shortSha(st.tip)}, which starts after this commit`);
-  }
-  for (const c of covered.keys()) not.delete(c);
-  return { covered, not };
 }

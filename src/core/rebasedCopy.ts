@@ -1,4 +1,5 @@
-import { approvedSpanKey, RangeIndex, statementCoverage, type CoverageVia, type RangeCommit } from './approvalRules';
+import { approvedSpanKey, RangeIndex, type CoverageVia, type RangeCommit } from './approvalRules';
+import { statementCoverage } from './statementCoverage';
 import type { ApprovalStatement } from './approvalStatement';
 import type { ReplayedTree } from './approvalReplayCheck';
 

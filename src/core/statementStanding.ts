@@ -1,12 +1,6 @@
 import { formatStatementLine, type SignedStatement } from './approvalStatement';
-import {
-  approvedSpanKey,
-  personLabel,
-  statementCoverage,
-  type CoverageVia,
-  type RangeIndex,
-  type StatementCheck,
-} from './approvalRules';
+import { statementCoverage, stepsBuiltOnElsewhere } from './statementCoverage';
+import { approvedSpanKey, personLabel, type CoverageVia, type RangeIndex, type StatementCheck } from './approvalRules';
 import {
   countApprovals,
   type CheckedStatement,
@@ -117,12 +111,13 @@ export class StatementStanding {
     for (const v of verified) {
       const st = v.signed.statement;
       const cov = statementCoverage(st, range);
+      const copies = st.decision === 'approve' ? input.rebased?.get(approvedSpanKey(st)) : undefined;
       const extra: Iterable<[string, CoverageVia]> =
-        st.decision === 'reject'
-          ? (reach[approvedSpanKey(st)] ?? []).map((sha) => [sha, 'tip'])
-          : (input.rebased?.get(approvedSpanKey(st)) ?? []);
+        st.decision === 'reject' ? (reach[approvedSpanKey(st)] ?? []).map((sha) => [sha, 'tip']) : (copies ?? []);
+      // A history's rebased copy is a span like any other: its steps count only where nothing else is built on them.
+      const strays = copies ? stepsBuiltOnElsewhere(range, copies.keys()) : undefined;
       for (const [sha, via] of extra) {
-        if (cov.covered.has(sha)) continue;
+        if (cov.covered.has(sha) || strays?.has(sha)) continue;
         cov.covered.set(sha, via);
         cov.not.delete(sha);
       }

