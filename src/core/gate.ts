@@ -165,6 +165,8 @@ export interface CommitDecision {
   approvals: ApprovalRecord[];
   /** Approvals and rejections that were found but do not count, with why. */
   ignored: string[];
+  /** Standing requests for changes by reviewers other than the commit's own author (what to address next). */
+  changesRequested?: Array<{ name?: string; email: string; comment?: string }>;
   requiredApprovals: number;
   requiredRoles: string[];
   tiers: string[];
@@ -326,6 +328,12 @@ export function evaluateGate(input: GateInput): GateResult {
     }
     decision.ignored.push(...counted.ignored);
     for (const { reject, voided, own } of counted.rejections) {
+      if (!own)
+        (decision.changesRequested ??= []).push({
+          ...(reject.reviewer.name ? { name: reject.reviewer.name } : {}),
+          email: reject.reviewer.email,
+          ...(reject.signed.statement.comment ? { comment: reject.signed.statement.comment } : {}),
+        });
       const comment = reject.signed.statement.comment ? `: "${reject.signed.statement.comment}"` : '';
       const who = reject.reviewer.name ?? reject.reviewer.email;
       // A standing request for changes holds the commit whatever other approvals say (as a "changes requested"

@@ -76,6 +76,27 @@ export function gateText(r: GateResult, who = 'countersign'): string {
     out.push(
       `    No reviewer can make ${blocked.length === 1 ? 'this commit' : 'these commits'} pass as the policy stands (see above): add reviewers to .countersign.json through review — the reviewer being added authors that change — or lower the requirement; then push again.`,
     );
+  } else if (r.approveCommand && blocked.some((c) => c.changesRequested?.length)) {
+    // A request for changes is answered with a new revision, not by asking for the same one to be approved (N9).
+    const askers = new Map<string, string>();
+    const comments = new Set<string>();
+    for (const c of blocked)
+      for (const q of c.changesRequested ?? []) {
+        askers.set(personKey(q.email), personLabel(q));
+        if (q.comment) comments.add(`"${q.comment}"`);
+      }
+    const who = [...askers.values()].join(' and ');
+    out.push('');
+    out.push('  What to do:');
+    out.push(
+      `    1. Address what ${who} asked for${comments.size ? ` (${[...comments].join('; ')})` : ''}: amend or add commits on your branch.`,
+    );
+    out.push(
+      `    2. Push the new tip where they can fetch it (a feature branch or pull request) and ask ${who} to review it again (\`countersign review\` lists it for them).`,
+    );
+    out.push(
+      '    3. Push again once it is approved; Countersign fetches the approval first. `countersign verify` shows where things stand.',
+    );
   } else if (r.approveCommand) {
     const eligible = new Map<string, string>();
     for (const c of blocked) {
