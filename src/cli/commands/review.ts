@@ -52,6 +52,11 @@ function awaiting(card: CommitCard, me: string | undefined): AwaitingCommit {
   };
 }
 
+/** A multi-line message under a list item keeps its later lines indented (N20). */
+function indented(text: string, spaces: number): string {
+  return text.split('\n').join('\n' + ' '.repeat(spaces));
+}
+
 function textOf(branches: ReviewBranch[], all: boolean, me: string | undefined): string {
   const out: string[] = [];
   let others = 0;
@@ -69,14 +74,14 @@ function textOf(branches: ReviewBranch[], all: boolean, me: string | undefined):
       out.push(
         `  ${c.sha.slice(0, 12)} ${c.subject} — ${c.author.name} <${c.author.email}>${c.aiLines ? `, ${c.aiLines} AI line(s)` : ''}`,
       );
-      for (const r of c.reasons.filter((x) => !x.startsWith('may approve:'))) out.push(`      - ${r}`);
+      for (const r of c.reasons.filter((x) => !x.startsWith('may approve:'))) out.push(`      - ${indented(r, 8)}`);
       out.push(
         c.cannotApprove
           ? `      you cannot approve it: ${c.cannotApprove}`
           : `      approve: ${approveCommandFor(c.sha, c.base)}`,
       );
     }
-    for (const e of b.errors) out.push(`  error: ${e}`);
+    for (const e of b.errors) out.push(`  error: ${indented(e, 4)}`);
   }
   const mine = branches.reduce((n, b) => n + b.commits.filter((c) => notYours(c, me) === undefined).length, 0);
   out.unshift(mine === 0 ? 'Nothing awaits your approval.' : `${mine} commit(s) await your approval:`);

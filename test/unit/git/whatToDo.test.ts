@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { recordDecision } from '../helpers/approvals';
+import { cloneAs, recordDecision } from '../helpers/approvals';
 import { commitFile, setup } from '../helpers/gateServer';
 
 /**
@@ -36,5 +36,28 @@ describe('what a blocked push says to do next', function () {
       /The reviewer runs: +countersign approve /,
       'approving the rejected tip is not the next step',
     );
+  });
+
+  it('N20: a refused deletion or force-push is not told to "get the review"; review keeps a multi-line error indented', () => {
+    const { ada, bob, server } = setup();
+    assert.strictEqual(ada.cli(['install', '-q']).status, 0);
+    const del = ada.gitResult(['push', 'origin', ':main']);
+    assert.notStrictEqual(del.status, 0);
+    assert.match(del.stderr, /countersign \(pre-push\): push blocked/);
+    assert.doesNotMatch(del.stderr, /Get the review/, del.stderr);
+
+    // A branch with a broken policy aimed at main: review names the error over several lines, all indented.
+    ada.git('checkout', '-q', '-b', 'feature/badpolicy');
+    ada.write('.countersign.json', ada.read('.countersign.json').replace('"protectedBranches"', '"protectedBranchs"'));
+    ada.git('commit', '-qam', 'typo policy', '-m', 'AI-Provenance: v1 ai=0 human=1 untracked=0');
+    assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', 'feature/badpolicy']).status, 0);
+    const reviewer = cloneAs(server.dir, 'Bob Reviewer', 'bob@example.com', bob.privateKeyFile);
+    const r = reviewer.cli(['review']);
+    assert.strictEqual(r.status, 0, r.stderr);
+    const at = r.stdout.indexOf('  error: ');
+    assert.ok(at >= 0, r.stdout);
+    const errorLines = r.stdout.slice(at).trimEnd().split('\n');
+    assert.ok(errorLines.length > 1, `a multi-line error: ${r.stdout}`);
+    for (const l of errorLines) assert.match(l, /^ {2,}\S/, `every line of the error is indented:\n${r.stdout}`);
   });
 });
