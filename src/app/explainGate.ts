@@ -63,6 +63,13 @@ async function commitOf(cwd: string, ref: string): Promise<string | undefined> {
   return r.code === 0 ? r.stdout.trim() : undefined;
 }
 
+/** base..head with the remote-tracking name where the base is its tip (N11: not a template's `branch..REV`). */
+function rangeLabel(base: string | undefined, head: string, ctx: JudgingContext): string {
+  const short = (s: string) => s.slice(0, 12);
+  if (!base) return `${short(head)} with all its history (${ctx.branch} is not on the remote yet)`;
+  return `${base === ctx.trackingSha && ctx.trackingLabel ? ctx.trackingLabel : short(base)}..${short(head)}`;
+}
+
 /**
  * The gate's verdict on one commit. A commit already on the branch is judged alone against its first parent;
  * when that blocks it, each counting approval's span base..tip on the branch (`approvedSpans`) is judged as the
@@ -112,6 +119,7 @@ export async function gateVerdict(
       protected: result.protected,
       ...(result.policyFrom ? { policyFrom: result.policyFrom } : {}),
       judgedAs: landed ? 'landed' : 'pending',
+      range: rangeLabel(result.base, result.head ?? sha, ctx),
       ...(decision ? { decision } : {}),
       ok: decision ? decision.ok && result.errors.length === 0 : result.ok,
       errors: result.errors,

@@ -72,7 +72,7 @@ export function formatExplanation(e: Explanation): string {
   if (!g.available) out.push(`  not evaluated: ${g.reason}`);
   else {
     out.push(
-      `  branch ${g.branch}: ${g.protected ? `protected (${g.policyFrom})` : 'not protected'}; judged as ${g.judgedAs === 'landed' ? 'already landed (alone, against its first parent)' : 'a push of the branch..REV'}`,
+      `  branch ${g.branch}: ${g.protected ? `protected (${g.policyFrom})` : 'not protected'}; judged as ${judgedAs(e)}`,
     );
     if (g.decision) {
       const d = g.decision;
@@ -88,4 +88,15 @@ export function formatExplanation(e: Explanation): string {
     for (const n of g.notices ?? []) out.push(`  ${n}`);
   }
   return out.join('\n') + '\n';
+}
+
+/** What `explain` judged, naming the range (N11). */
+function judgedAs(e: Explanation): string {
+  const g = e.gate;
+  const range = g.range ?? 'REV';
+  if (g.judgedAs !== 'landed') return `a push of ${range}`;
+  const parent = e.commit.parents[0];
+  return parent && range.startsWith(`${parent.slice(0, 12)}..`)
+    ? `already landed (alone, against its first parent: ${range})`
+    : `already landed (with the approved push that brought it: ${range})`;
 }

@@ -49,6 +49,8 @@ export interface GateVerdict {
   policyFrom?: string;
   /** `landed`: REV is on the branch already, judged alone against its first parent; `pending`: base..REV as a push would be. */
   judgedAs?: 'landed' | 'pending';
+  /** The range the gate judged, as a person reads it: `origin/main..1c98e4b0a1b2`, `PARENT..REV`, or REV alone. */
+  range?: string;
   decision?: CommitDecision;
   ok?: boolean;
   errors?: string[];

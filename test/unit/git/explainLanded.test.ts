@@ -94,4 +94,31 @@ describe('explain on a commit that landed in an approved push', function () {
       fs.rmSync(path.dirname(s.server.dir), { recursive: true, force: true });
     }
   });
+
+  it('N11: names the range it judged (origin/main..REV for an unpushed commit, PARENT..REV once landed)', () => {
+    const s = setup();
+    const { ada } = s;
+    try {
+      const first = commitFile(ada, 'a.ts', 'a\n', 'one\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+      const tip = commitFile(ada, 'b.ts', 'b\n', 'two\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+      const pending = ada.cli(['explain', 'HEAD']);
+      assert.strictEqual(pending.status, 0, pending.stderr);
+      assert.match(pending.stdout, new RegExp(`judged as a push of origin/main\\.\\.${tip.slice(0, 12)}\\b`));
+      assert.doesNotMatch(pending.stdout, /branch\.\.REV/);
+      const json = JSON.parse(ada.cli(['explain', 'HEAD', '--json']).stdout);
+      assert.strictEqual(json.gate.range, `origin/main..${tip.slice(0, 12)}`);
+
+      assert.strictEqual(pushMain(ada).status, 0);
+      ada.git('fetch', '-q', 'origin');
+      const landed = ada.cli(['explain', 'HEAD']);
+      assert.match(
+        landed.stdout,
+        new RegExp(
+          `judged as already landed \\(alone, against its first parent: ${first.slice(0, 12)}\\.\\.${tip.slice(0, 12)}\\)`,
+        ),
+      );
+    } finally {
+      fs.rmSync(path.dirname(s.server.dir), { recursive: true, force: true });
+    }
+  });
 });
