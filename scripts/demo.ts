@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { shArg } from '../src/core/shellQuote';
 import { claudePayload, writeDemoTranscript } from './demoClaude';
+import { DEMO_REVIEWERS, demoPolicyArgs } from './demoPolicy';
 
 const CLI = path.resolve(process.env.COUNTERSIGN_OUT ?? 'dist', 'cli.js');
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
@@ -107,7 +108,7 @@ function main(): void {
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'countersign-demo-')));
   fs.mkdirSync(path.join(root, 'home'));
   console.log(
-    bold('Countersign demo') + ` — a sandbox in ${root}: a server, a developer (Dana) and two reviewers (Bo, Cy)`,
+    bold('Countersign demo') + ` — a sandbox in ${root}: a server, a developer (Dana) and three reviewers (Bo, Cy, Ed)`,
   );
 
   step("The team's server: a bare repository with the server-side gate (pre-receive)");
@@ -122,10 +123,10 @@ function main(): void {
   // --local: Claude Code's personal settings file, kept out of the commit (each clone pins its own hooks).
   dana.countersign(['agents', 'connect', 'claude', '--local']);
 
-  step('The policy: main is protected; Bo and Cy (SRE) review');
+  step('The policy: main is protected; Bo, Cy (SRE) and Ed review');
   const keys = path.join(root, 'keys');
   fs.mkdirSync(keys);
-  for (const who of ['bo', 'cy']) {
+  for (const { who } of DEMO_REVIEWERS) {
     execFileSync('ssh-keygen', [
       '-q',
       '-t',
@@ -138,22 +139,8 @@ function main(): void {
       path.join(keys, who),
     ]);
   }
-  dana.countersign([
-    'policy',
-    'init',
-    '--protect',
-    'main',
-    '--reviewer',
-    'Bo Reviewer <bo@example.com>',
-    '--key',
-    path.join(keys, 'bo.pub'),
-    '--reviewer',
-    'Cy Oncall <cy@example.com>',
-    '--key',
-    path.join(keys, 'cy.pub'),
-    '--role',
-    'sre',
-  ]);
+  // Three reviewers: the infrastructure tier needs two approvals, and nobody approves their own change.
+  dana.countersign(demoPolicyArgs(keys));
   dana.countersign(['policy', 'check']);
   dana.write('src/refund.py', 'def refund(order):\n    return order.total\n');
   dana.git(['add', '.countersign.json', '.claude', 'src/refund.py']);
