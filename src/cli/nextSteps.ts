@@ -26,6 +26,11 @@ export async function nextSteps(
     steps.push(
       "Add the team's remote, then run `countersign install` again (it sets up notes fetching per remote): git remote add origin URL",
     );
+  // The key first: `countersign init` cannot list you as a reviewer in the policy without it (newuser10 N2).
+  if (!(await gitConfig(cwd, 'user.signingkey')))
+    steps.push(
+      'Reviewers: choose the SSH key approvals are signed with: git config user.signingkey ~/.ssh/id_ed25519.pub',
+    );
   const policy = await policyForDecision(cwd, remote);
   if (policy.source.kind === 'none') {
     steps.push(
@@ -34,10 +39,6 @@ export async function nextSteps(
   } else if (policy.source.kind === 'error') {
     steps.push(`Fix the policy on ${policy.from}: ${policy.source.message} (countersign policy check)`);
   }
-  if (!(await gitConfig(cwd, 'user.signingkey')))
-    steps.push(
-      'Reviewers: choose the SSH key approvals are signed with: git config user.signingkey ~/.ssh/id_ed25519.pub',
-    );
   if (!o.agentsConnected)
     steps.push('Connect your AI agents so their lines are recorded: countersign agents connect --local');
   steps.push(

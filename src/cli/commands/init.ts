@@ -214,8 +214,16 @@ export const initCommand: Command = {
           ? 'Make the "countersign / gate" check required for the protected branches (a ruleset; pin the workflow as a required workflow: docs/rollout.md)'
           : 'Require pipelines to succeed before merging, and keep the CI configuration where merge requests cannot change it (docs/rollout.md)',
       );
+    // Not written: the reason says what init needs (the signing key, user.email) and then "run init again" —
+    // one step in that order, instead of "run init" before "set your key" (newuser10 N2).
+    const skipped = policy.status === 'skipped' ? policy.reason : undefined;
     for (const s of await nextSteps(root, remotes, { agentsConnected: agents.length > 0 })) {
       if (/^Write the policy/.test(s) && policy.status === 'written') continue; // written just now, not yet on the branch: the commit step says so
+      if (skipped && /^Write the policy/.test(s)) {
+        steps.push(`Write the policy: ${skipped}`);
+        continue;
+      }
+      if (skipped?.includes('user.signingkey') && /^Reviewers: choose the SSH key/.test(s)) continue;
       if (/^Enforce it where/.test(s) && ci.status === 'written') continue;
       steps.push(s);
     }
