@@ -179,6 +179,18 @@ describe('server gate: a merge built on an intermediate commit of an approved ra
     passes(s, tip, 'refs/heads/main');
   });
 
+  it('report on a history where such a merge landed (before the fix): the draft is not counted as reviewed', () => {
+    const s = setup();
+    const { base, draft, tip } = rejectedDraft(s);
+    const h = mergeAs(s.ada, draft, [draft, tip]);
+    // The state the old gate let through, planted past the gate.
+    withoutGate(s.server, () => assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', `${h}:main`]).status, 0));
+    const report = JSON.parse(s.ada.cli(['report', '--format', 'json', `${base}..${h}`]).stdout) as {
+      reviewedCommits: number;
+    };
+    assert.strictEqual(report.reviewedCommits, 1, 'T only: the approvals of T do not make its rejected draft reviewed');
+  });
+
   it('honest flows: a rebased copy; another approved branch built on E; a merge commit of a moved main and T', () => {
     const s = setup();
     const { ada } = s;
