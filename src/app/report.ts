@@ -1,8 +1,8 @@
-import { usageError } from '../core/errors';
 import { ReportBuilder, type GroupBy } from '../core/report/aggregate';
 import { runGit, startSnapshotListings, withGitReadCache } from '../git/gitRunner';
 import { readProvenanceHistory } from '../git/provenanceHistory';
 import { resolveRepo } from '../git/repository';
+import { unknownRangeError } from '../git/revision';
 import { unfetchedNotesWarning } from '../git/unfetchedNotes';
 
 /**
@@ -61,12 +61,7 @@ async function reportInCache(
   // The count (the same walk git log makes) also lets a long range be read by several git processes at once.
   const known = await runGit(['rev-list', '--count', ...revs, '--'], { cwd: dir, okCodes: [128] });
   if (known.code !== 0) {
-    throw usageError(
-      `report: ${revs.join(' ')} is not a revision or range in this repository (${known.stderr
-        .trim()
-        .split('\n')[0]
-        .replace(/^fatal: /, '')}); check the name, or fetch it (git fetch)`,
-    );
+    throw unknownRangeError('report', revs, known.stderr);
   }
   const history = await readProvenanceHistory(dir, {
     revs,

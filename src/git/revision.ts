@@ -1,4 +1,4 @@
-import { CountersignError } from '../core/errors';
+import { CountersignError, usageError } from '../core/errors';
 import { runGit } from './gitRunner';
 import { keptAnswer } from './refreshCache';
 
@@ -97,4 +97,18 @@ export async function revParse(cwd: string, rev: string): Promise<string | undef
   };
   // An entry of a commit's tree (OID:path) never changes: kept for the panel's next refresh (refreshCache.ts).
   return /^(?:[0-9a-f]{40}|[0-9a-f]{64}):/.test(rev) ? keptAnswer(cwd, 'revParse', async () => [rev], ask) : ask();
+}
+
+/**
+ * A revision or range git could not walk (its exit 128 on `git log`/`rev-list`), as one sentence naming it
+ * and the fix (exit 2) instead of git's "fatal: bad revision": what `report` and `export` say alike.
+ */
+export function unknownRangeError(command: string, revs: string[], gitStderr: string): CountersignError {
+  const why = gitStderr
+    .trim()
+    .split('\n')[0]
+    .replace(/^fatal: /, '');
+  return usageError(
+    `${command}: ${revs.join(' ')} is not a revision or range in this repository (${why}); check the name, or fetch it (git fetch)`,
+  );
 }

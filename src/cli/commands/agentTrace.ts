@@ -13,6 +13,7 @@ import { openLedger } from '../../git/ledger';
 import { readRegularFile, readWorkTreeText, WORKING_FILE_MAX_BYTES } from '../../git/regularFile';
 import { AI_NOTES_REF, readNotes } from '../../git/notesReader';
 import { resolveRepo } from '../../git/repository';
+import { unknownRangeError } from '../../git/revision';
 import { parseCommandArgs, type Command } from '../command';
 import { VERSION } from '../version';
 
@@ -53,10 +54,9 @@ Exit codes: 0 written (nothing when no commit has a note); 2 RANGE cannot be rea
     const revs = positionals.length > 0 ? positionals : ['HEAD'];
     const log = await runGit(['log', '--format=%H %ct', ...revs, '--'], { cwd: ctx.cwd, okCodes: [128] });
     if (log.code !== 0)
-      throw new CountersignError(
-        gitErrorReason(log.stderr) === 'notARepository' ? 'notARepository' : 'input',
-        `export: cannot read ${revs.join(' ')}: ${log.stderr.trim()}`,
-      );
+      throw gitErrorReason(log.stderr) === 'notARepository'
+        ? new CountersignError('notARepository', `export: cannot read ${revs.join(' ')}: ${log.stderr.trim()}`)
+        : unknownRangeError('export', revs, log.stderr);
     const commits = log.stdout
       .split('\n')
       .filter(Boolean)

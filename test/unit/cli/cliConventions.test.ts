@@ -87,6 +87,13 @@ describe('CLI conventions: did you mean, completion', () => {
       range.stderr,
       /^countersign report: nope\.\.HEAD is not a revision or range in this repository .*git fetch/,
     );
-    assert.doesNotMatch(missing.stderr + range.stderr, /fatal:|countersign (\w+): \1:/);
+    // newuser10 N5: export names the range and the fix as report does, not git's raw "fatal: bad revision".
+    const exported = repo.cli(['export', '--format', 'agent-trace', 'nosuch']);
+    assert.strictEqual(exported.status, 2);
+    assert.match(
+      exported.stderr,
+      /^countersign export: nosuch is not a revision or range in this repository \(bad revision 'nosuch'\); check the name, or fetch it \(git fetch\)/,
+    );
+    assert.doesNotMatch(missing.stderr + range.stderr + exported.stderr, /fatal:|countersign (\w+): \1:/);
   });
 });
