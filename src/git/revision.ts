@@ -1,5 +1,6 @@
 import { CountersignError, usageError } from '../core/errors';
 import { runGit } from './gitRunner';
+import { listRemotes } from './remotes';
 import { keptAnswer } from './refreshCache';
 
 /**
@@ -62,9 +63,14 @@ export async function resolveCommitStrictly(cwd: string, rev: string, what: stri
     okCodes: [1],
   });
   if (r.code !== 0 || !r.stdout.trim()) {
+    const remote = await remoteOf(cwd, rev);
+    // A remote branch not fetched yet: say so, and do not fetch here — what gets signed is what this clone
+    // has (and the reviewer has seen), never a tip that arrived unseen a moment ago (newuser10 N10).
     throw new CountersignError(
       'usage',
-      `${what} ${rev} is not a commit in this repository (try \`git log --oneline -5\`, or fetch it first)`,
+      remote
+        ? `${what} ${rev} is not in this clone yet: run \`git fetch ${remote}\` (or \`countersign review\`, which fetches and lists what awaits you), look at it, then run this again`
+        : `${what} ${rev} is not a commit in this repository (try \`git log --oneline -5\`, or fetch it first)`,
     );
   }
   return r.stdout.trim();
@@ -111,4 +117,11 @@ export function unknownRangeError(command: string, revs: string[], gitStderr: st
   return usageError(
     `${command}: ${revs.join(' ')} is not a revision or range in this repository (${why}); check the name, or fetch it (git fetch)`,
   );
+}
+
+/** The configured remote `rev` names a branch of (`origin/feature/x` -> origin), if it has that shape. */
+async function remoteOf(cwd: string, rev: string): Promise<string | undefined> {
+  if (/[~^:@]/.test(rev)) return undefined;
+  const remotes = await listRemotes(cwd);
+  return remotes.find((r) => rev.startsWith(`${r}/`) && rev.length > r.length + 1);
 }

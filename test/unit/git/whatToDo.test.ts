@@ -60,4 +60,27 @@ describe('what a blocked push says to do next', function () {
     assert.ok(errorLines.length > 1, `a multi-line error: ${r.stdout}`);
     for (const l of errorLines) assert.match(l, /^ {2,}\S/, `every line of the error is indented:\n${r.stdout}`);
   });
+
+  it('N10: approve of a remote branch this clone has not fetched says to fetch and look first (approve signs only what the clone has)', () => {
+    const { ada, bob, server } = setup();
+    const reviewer = cloneAs(server.dir, 'Bob Reviewer', 'bob@example.com', bob.privateKeyFile);
+    ada.git('checkout', '-q', '-b', 'feature/sq');
+    commitFile(
+      ada,
+      'sq.ts',
+      'export const sq = (x: number) => x * x;\n',
+      'sq\n\nAI-Provenance: v1 ai=1 human=0 untracked=0',
+    );
+    assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', 'feature/sq']).status, 0);
+    const r = reviewer.cli(['approve', 'origin/feature/sq']);
+    assert.strictEqual(r.status, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /origin\/feature\/sq is not in this clone yet: run `git fetch origin` \(or `countersign review`/,
+    );
+    assert.strictEqual(reviewer.gitResult(['notes', '--ref=countersign', 'list']).stdout, '', 'nothing signed');
+    // The same name after a fetch signs what the clone now has.
+    reviewer.git('fetch', '-q', 'origin');
+    assert.strictEqual(reviewer.cli(['approve', 'origin/feature/sq', '--no-push']).status, 0);
+  });
 });
