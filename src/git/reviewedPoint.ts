@@ -9,13 +9,13 @@ import { streamNulTokens } from './nulStream';
 
 /**
  * What a protected branch lost since it was last reviewed, so that a mass deletion split across pushes meets the
- * deletion tiers (outside tester, session 8, H3). The reviewed point is derived, not stored: the newest commit
- * on the branch's first-parent chain (from its value where the gate is enforced) that a listed reviewer, not its
- * author or committer, approved as the tip of a signed statement, with no request for changes on it. Every
+ * deletion tiers (outside tester, session 8, H3). The reviewed point is derived, not stored: the newest commits
+ * reachable from the branch's value where the gate is enforced, through any parents (K4), that a listed reviewer,
+ * not its author or committer, approved as the tip of a signed statement, with no request for changes on it. Every
  * place that judges a push (the server, verify in CI, pre-push) reads the same history and approvals, so they
  * agree; there is no server state to lose in `gc`, to move by a rewind or to edit by hand, and the pusher
- * cannot write it (the approvals ref is append-only and statements are signed). The commits after that point
- * are the "unreviewed" ones whose deletions a new push is judged with (core/reviewNeed.ts, rangeBlast).
+ * cannot write it (the approvals ref is append-only and statements are signed). The commits that no such point
+ * holds are the "unreviewed" ones whose deletions a new push is judged with (core/reviewNeed.ts, rangeBlast).
  */
 
 /** What the policy's deletion tiers count: only then is the walk worth its git processes. */
@@ -55,33 +55,39 @@ export async function sinceReviewed(
 ): Promise<SinceReviewed | undefined> {
   const counted = countedDeletions(o.policy);
   if (!(counted.files || counted.lines) || !(o.rewinds || deletesSomething(o.commits))) return undefined;
-  const found = await reviewedPoint(cwd, o.old, o.statements, o.keys);
-  if (found === 'unknown') return { branch: o.branch, commits: [], unknown: true };
-  const point = found;
+  const points = await reviewedPoints(cwd, o.old, o.statements, o.keys);
+  if (points === 'unknown') return { branch: o.branch, commits: [], unknown: true };
+  const point = points[0];
   if (point === o.old) return undefined;
-  const commits = await deletionsSince(cwd, o.old, point, counted);
+  const commits = await deletionsSince(cwd, o.old, points, counted);
   if (commits === 'unknown') return { branch: o.branch, commits: [], unknown: true };
   return { branch: o.branch, ...(point ? { point } : {}), commits };
 }
 
 /**
- * The newest commit on `old`'s first-parent chain that a listed reviewer, not its author or committer, approved
- * as a statement's tip with no later valid request for changes; undefined when the chain ends without one;
- * 'unknown' when none is within REVIEWED_POINT_WINDOW.commits. Streamed, and git is stopped at the point: the
- * walk costs what lies between, a few microseconds per commit (no diffs).
+ * The approved commits reachable from `old` through any parents (in git's order, the newest first as commit dates
+ * go), none found under one already found: each a commit a listed reviewer, not its author or committer, approved
+ * as a statement's tip with no later valid request for changes. Not only the first-parent chain (outside tester,
+ * session 10, K4: a merge of an empty root commit and main, first parent the root, took every approved commit off
+ * main's first-parent chain, and every later deleting push was judged with all of main's history). Empty when
+ * none is reachable; 'unknown' when the walk passes REVIEWED_POINT_WINDOW.commits before finding one. Streamed in
+ * git's order, and git is stopped once every commit still to come lies under a point found (`open`: commits
+ * queued as parents that no point holds); the walk costs what lies between, a few microseconds per commit (no
+ * diffs). Coverage is followed through the parents already seen, so commit dates (which the pusher writes)
+ * change only how far the walk goes, never the answer.
  */
-async function reviewedPoint(
+async function reviewedPoints(
   cwd: string,
   old: string,
   statements: readonly SignedStatement[],
   keys: ReviewerKeys,
-): Promise<string | undefined | 'unknown'> {
+): Promise<string[] | 'unknown'> {
   const byTip = new Map<string, SignedStatement[]>();
   for (const s of statements) byTip.set(s.statement.tip, [...(byTip.get(s.statement.tip) ?? []), s]);
   const approved = (sha: string, authorEmail: string, committerEmail: string): boolean => {
     const named = byTip.get(sha);
     if (!named) return false;
-    // Signatures are checked only here, for statements on the chain; a valid request for changes at or after
+    // Signatures are checked only here, for statements on the walk; a valid request for changes at or after
     // the approval (by anyone) leaves the commit unreviewed.
     const valid = named.filter((s) => keys.check(s).ok);
     const at = (s: SignedStatement) => Date.parse(s.statement.time);
@@ -94,42 +100,58 @@ async function reviewedPoint(
         !samePerson(s.statement.reviewer.email, committerEmail),
     );
   };
+  const parentsOf = new Map<string, string[]>();
+  const pending = new Set<string>();
+  const covered = new Set<string>();
+  const points: string[] = [];
+  let open = 0;
+  const cover = (start: string) => {
+    const stack = [start];
+    for (let sha = stack.pop(); sha !== undefined; sha = stack.pop()) {
+      if (covered.has(sha)) continue;
+      covered.add(sha);
+      if (pending.has(sha)) open--;
+      stack.push(...(parentsOf.get(sha) ?? []));
+    }
+  };
   let record: string[] = [];
   let walked = 0;
-  let point: string | undefined;
   try {
     // NUL-separated fields: no byte a commit can hold changes the records (issue 10, class 6).
     await streamNulTokens(
-      [
-        'log',
-        '--first-parent',
-        `--max-count=${REVIEWED_POINT_WINDOW.commits + 1}`,
-        '-z',
-        '--format=%H%x00%ae%x00%ce',
-        old,
-        '--',
-      ],
+      ['log', `--max-count=${REVIEWED_POINT_WINDOW.commits + 1}`, '-z', '--format=%H%x00%ae%x00%ce%x00%P', old, '--'],
       cwd,
       (token) => {
         record.push(token.replace(/^\n/, ''));
-        if (record.length < 3) return;
-        const [sha, authorEmail, committerEmail] = record;
+        if (record.length < 4) return;
+        const [sha, authorEmail, committerEmail, parentList] = record;
         record = [];
         walked++;
-        if (approved(sha, authorEmail, committerEmail)) {
-          point = sha;
-          throw DONE;
+        const parents = parentList.split(' ').filter(Boolean);
+        const held = covered.has(sha);
+        if (pending.delete(sha) && !held) open--;
+        parentsOf.set(sha, parents);
+        for (const p of parents) {
+          if (parentsOf.has(p) || pending.has(p)) continue;
+          pending.add(p);
+          if (!covered.has(p)) open++;
         }
+        if (!held && approved(sha, authorEmail, committerEmail)) {
+          points.push(sha);
+          covered.add(sha);
+        }
+        if (covered.has(sha)) for (const p of parents) cover(p);
+        if (points.length > 0 && open === 0) throw DONE;
       },
     );
   } catch (e) {
     if (e !== DONE) throw e;
   }
-  return point === undefined && walked > REVIEWED_POINT_WINDOW.commits ? 'unknown' : point;
+  return points.length === 0 && walked > REVIEWED_POINT_WINDOW.commits ? 'unknown' : points;
 }
 
 /**
- * The commits of `old` since `point` (all of them: the first-parent chain and what merges brought in), each with
+ * The commits of `old` that no point holds (all of them: the first-parent chain and what merges brought in), each with
  * only the files it deletes; 'unknown' past REVIEWED_POINT_WINDOW. Only commits that delete something a tier
  * counts use up its `deleting` part, so commits that delete nothing cannot push the point out of view (J2); the
  * others cost a record of their parents each (a merge's side commits are found through them).
@@ -137,14 +159,18 @@ async function reviewedPoint(
 async function deletionsSince(
   cwd: string,
   old: string,
-  point: string | undefined,
+  points: readonly string[],
   counted: { files: boolean; lines: boolean },
 ): Promise<DeletionView[] | 'unknown'> {
   const commits: DeletionView[] = [];
   let deleting = 0;
   let unknown = false;
   try {
-    const range = [`--max-count=${REVIEWED_POINT_WINDOW.commits + 1}`, old, ...(point ? ['--not', point] : [])];
+    const range = [
+      `--max-count=${REVIEWED_POINT_WINDOW.commits + 1}`,
+      old,
+      ...(points.length > 0 ? ['--not', ...points] : []),
+    ];
     await streamCommitFiles(cwd, range, (c) => {
       const files = c.files.filter(deletes);
       const counts = files.some((f) => (counted.files && f.status === 'D') || (counted.lines && (f.deleted ?? 0) > 0));
