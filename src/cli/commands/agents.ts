@@ -103,8 +103,11 @@ export const agentsCommand: Command = {
     }
     for (const p of plans) {
       if (p.removing) {
+        // Hooks leave one settings file because this connect put them in the other one: name where they went.
+        const to = plans.find((q) => q.agent === p.agent && !q.removing)?.file;
+        const where = `the agent's ${values.local ? 'local' : 'shared'} settings file`;
         ctx.stdout(
-          `removed   ${p.file.padEnd(48)} Countersign's ${p.agent} hooks (they are in the agent's local settings file now)\n`,
+          `removed   ${p.file.padEnd(48)} Countersign's ${p.agent} hooks (they are in ${where}${to ? ` (${to})` : ''} now)\n`,
         );
         continue;
       }
