@@ -11,7 +11,7 @@ describe('agents connect: moving hooks between the shared and the local settings
     const r = repo.cli(['agents', 'connect', 'claude']);
     assert.strictEqual(r.status, 0, r.stderr);
     const removed = r.stdout.split('\n').find((l) => l.startsWith('removed'));
-    assert.ok(removed?.includes('.claude/settings.local.json'), r.stdout);
+    assert.ok(removed !== undefined && removed.includes('.claude/settings.local.json'), r.stdout);
     assert.match(removed, /shared settings file \(\.claude\/settings\.json\)/);
     assert.doesNotMatch(removed, /local settings file now/);
   });
@@ -22,7 +22,7 @@ describe('agents connect: moving hooks between the shared and the local settings
     const r = repo.cli(['agents', 'connect', '--local', 'claude']);
     assert.strictEqual(r.status, 0, r.stderr);
     const removed = r.stdout.split('\n').find((l) => l.startsWith('removed'));
-    assert.ok(removed?.includes('.claude/settings.json'), r.stdout);
+    assert.ok(removed !== undefined && removed.includes('.claude/settings.json'), r.stdout);
     assert.match(removed, /local settings file \(\.claude\/settings\.local\.json\)/);
   });
 });
