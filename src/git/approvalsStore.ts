@@ -6,6 +6,8 @@ import {
 } from '../core/approvalStatement';
 import { CountersignError, errorMessage } from '../core/errors';
 import { runGit } from './gitRunner';
+import { isForeignNotesRemote } from './notesIntake';
+import { mergeNotesRef } from './notesSync';
 import { REVIEW_NOTES_REF, trackingRef } from './notesConfig';
 import { assertNotesRefIsCommit, notesTip } from './notesReader';
 import { StatementNotes } from './approvalNotes';
@@ -126,6 +128,10 @@ export async function fetchApprovals(
   const remoteTip = await notesTip(cwd, tracking);
   if (remoteTip === undefined) return { remoteTip, merged: false };
   try {
+    // Another remote than the trusted one (a fork, `--remote alice`, a push to the contributor's branch): only the
+    // lines its server would take, as every other intake does (notesIntake.ts, attack11 K2).
+    if (ref === REVIEW_NOTES_REF && (await isForeignNotesRemote(cwd, remote)))
+      return { remoteTip, merged: await mergeNotesRef(cwd, ref, remoteTip, undefined, remote) };
     return { remoteTip, merged: await mergeApprovals(cwd, tracking, ref) };
   } catch (e) {
     const mergeError = `fetched ${remote}'s approvals into ${tracking} but could not merge them into ${ref} (${errorMessage(e).split('\n')[0]}); the gate reads both, so they still count here. Fix: remove a stale lock (\`.git/${ref}.lock\`) or end an unfinished notes merge (\`git notes --ref=${ref} merge --abort\`), then \`git notes --ref=${ref} merge -s cat_sort_uniq ${tracking}\``;

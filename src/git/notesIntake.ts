@@ -8,7 +8,7 @@ import { runGit } from './gitRunner';
 import { notesTreeChanges } from './notesAdditions';
 import { noteTarget } from './notePath';
 import { policySourceAt, remoteDefaultBranch } from './policyBranch';
-import { defaultRemote } from './remotes';
+import { approvalsRemote } from './remotes';
 
 /**
  * What a clone takes into its refs/notes/countersign from a remote other than the one it shares approvals with
@@ -16,10 +16,13 @@ import { defaultRemote } from './remotes';
  * request), and a plain `cat_sort_uniq` merge took them all: one junk line in the fork's notes, once merged, made
  * the server refuse every later push of the reviewer's notes — their approvals stayed local. Lines from such a
  * remote are now taken only where the server would take them as additions (core/addedStatementLine.ts, the rule
- * the server's guard applies), judged against the listed keys of the policy on the default remote's policy
- * branch; the rest stay in that remote's tracking ref, where the gate does not read them. The default remote's
- * own notes (chooseRemote: the upstream's remote, else origin) are merged as they are: its guard already judged
- * them, and dropping a line it holds would make our next push remove it.
+ * the server's guard applies), judged against the listed keys of the policy on the trusted remote's policy
+ * branch; the rest stay in that remote's tracking ref, where the gate does not read them. The trusted remote's
+ * own notes (approvalsRemote: origin, else the only remote) are merged as they are: its guard already judged them,
+ * and it holds lines today's rule would refuse (a reviewer since removed from the policy keeps what they signed),
+ * which a filter would leave out, so our ref would no longer fast-forward from theirs and every push of it would
+ * fail. The trusted remote is not the checked-out branch's upstream: that is the fork whenever its pull-request
+ * branch is checked out (attack11 K2).
  */
 
 /** Notes commits need a committer; CI runners and fresh clones often have none configured. */
@@ -35,14 +38,17 @@ export async function identityEnv(cwd: string): Promise<NodeJS.ProcessEnv> {
       };
 }
 
-/** Whether `remote`'s notes are filtered: any remote but the one approvals are shared with. */
+/** Whether `remote`'s notes are filtered: any remote but the trusted one, whichever branch is checked out. */
 export async function isForeignNotesRemote(cwd: string, remote: string): Promise<boolean> {
-  return remote !== (await defaultRemote(cwd).catch(() => undefined));
+  return remote !== (await approvalsRemote(cwd).catch(() => undefined));
 }
 
-/** The listed reviewers' keys on the default remote's policy branch; undefined when no policy can be read. */
+/**
+ * The listed reviewers' keys on the trusted remote's policy branch (never a fork's: its policy may list the
+ * fork owner's key); undefined when no policy can be read.
+ */
 async function listedKeys(cwd: string): Promise<ReviewerKeys | undefined> {
-  const remote = await defaultRemote(cwd).catch(() => undefined);
+  const remote = await approvalsRemote(cwd).catch(() => undefined);
   if (!remote) return undefined;
   const branch = (await remoteDefaultBranch(cwd, remote)) ?? 'main';
   const r = await runGit(['rev-parse', '--verify', '-q', `refs/remotes/${remote}/${branch}^{commit}`], {

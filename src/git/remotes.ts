@@ -25,9 +25,16 @@ export function chooseRemote(remotes: readonly string[], upstreamRemote: string 
   return remotes.length === 1 ? remotes[0] : undefined;
 }
 
-/** The remote of the current branch's upstream (a remote name may itself contain `/`: the longest match wins). */
-export async function upstreamRemote(cwd: string, remotes: readonly string[]): Promise<string | undefined> {
-  const up = await runGit(['rev-parse', '--symbolic-full-name', '@{upstream}'], { cwd, okCodes: [128] });
+/**
+ * The remote of the current branch's upstream, or of `branch`'s (a remote name may itself contain `/`: the longest
+ * match wins).
+ */
+export async function upstreamRemote(
+  cwd: string,
+  remotes: readonly string[],
+  branch = '',
+): Promise<string | undefined> {
+  const up = await runGit(['rev-parse', '--symbolic-full-name', `${branch}@{upstream}`], { cwd, okCodes: [128] });
   const ref = up.code === 0 ? up.stdout.trim() : '';
   return remotes.filter((r) => ref.startsWith(`refs/remotes/${r}/`)).sort((a, b) => b.length - a.length)[0];
 }
@@ -37,4 +44,23 @@ export async function defaultRemote(cwd: string): Promise<string | undefined> {
   const remotes = await listRemotes(cwd);
   if (remotes.length === 0) return undefined;
   return chooseRemote(remotes, await upstreamRemote(cwd, remotes));
+}
+
+/**
+ * The remote whose refs/notes/countersign a clone takes in as it is: origin, else the only remote, else the remote
+ * the local main (else master) tracks; none when that leaves a choice. Fixed per repository, never the checked-out
+ * branch's upstream: checking out a fork's pull-request branch the ordinary way (`git checkout feature`) makes the
+ * fork that upstream, and its junk lines then rode into the reviewer's ref unjudged (attack11 K2). Every other
+ * remote's notes are taken only as far as the server would take them (notesIntake.ts). Where approvals are pushed
+ * and what verify reads are still defaultRemote's.
+ */
+export async function approvalsRemote(cwd: string): Promise<string | undefined> {
+  const remotes = await listRemotes(cwd);
+  const fixed = chooseRemote(remotes, undefined);
+  if (fixed !== undefined || remotes.length === 0) return fixed;
+  for (const branch of ['main', 'master']) {
+    const r = await upstreamRemote(cwd, remotes, branch);
+    if (r !== undefined) return r;
+  }
+  return undefined;
 }

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { formatStatementLine } from '../../../src/core/approvalStatement';
 import { attach, cloneAs, sign, statementFor } from '../helpers/approvals';
-import { commitFile, setup, type Setup } from '../helpers/gateServer';
+import { commitFile, setup } from '../helpers/gateServer';
 
 /**
  * A contributor's fork poisoned a reviewer's notes (attack10 J3). The review panel (and `countersign review`) fetch
@@ -15,15 +15,14 @@ import { commitFile, setup, type Setup } from '../helpers/gateServer';
  */
 describe("a fork's notes cannot block a reviewer's approvals (real server)", function () {
   this.timeout(120_000);
-  let s: Setup;
-  let dirs: string[] = [];
+  const dirs: string[] = [];
   after(() => {
-    for (const dir of [...dirs, path.dirname(s.server.dir)]) fs.rmSync(dir, { recursive: true, force: true });
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("Bob's approval reaches the server after a review refresh fetched the fork's junk; the fork's real approval comes along", () => {
-    s = setup();
-    const { ada, bob, carol, server } = s;
+    const { ada, bob, carol, server } = setup();
+    dirs.push(path.dirname(server.dir));
     // Ada's fix, on the server, waiting for review.
     const base = ada.git('rev-parse', 'origin/main');
     const fix = commitFile(
@@ -39,7 +38,7 @@ describe("a fork's notes cannot block a reviewer's approvals (real server)", fun
     const fork = path.join(path.dirname(server.dir), 'fork.git');
     execFileSync('git', ['clone', '-q', '--bare', server.dir, fork]);
     const alice = cloneAs(fork, 'Alice', 'alice@example.com');
-    dirs = [alice.dir];
+    dirs.push(alice.dir);
     alice.git('fetch', '-q', 'origin', 'fix');
     const feature = commitFile(alice, 'hi.py', "print('hi')\n", 'feature');
     alice.git('notes', '--ref=refs/notes/countersign', 'add', '-m', 'not a statement', feature);
@@ -71,5 +70,65 @@ describe("a fork's notes cannot block a reviewer's approvals (real server)", fun
       "no line of the fork's note on its own commit reached the server",
     );
     assert.doesNotMatch(bobs.git('notes', '--ref=refs/notes/countersign', 'list'), new RegExp(feature));
+  });
+  it("checking out the fork's pull-request branch (tracking the fork) does not make the fork's notes or policy trusted (attack11 K2)", () => {
+    const { ada, bob, mallory, server } = setup();
+    dirs.push(path.dirname(server.dir));
+    const base = ada.git('rev-parse', 'origin/main');
+    const fix = commitFile(
+      ada,
+      'fix.ts',
+      'export const fix = 1;\n',
+      'fix\n\nAI-Provenance: v1 ai=1 human=0 untracked=0',
+    );
+    assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', 'HEAD:refs/heads/fix']).status, 0);
+
+    // Alice's fork (no hook): its main lists Mallory as a reviewer too, and her pull-request branch's note holds a
+    // junk line and a canonical statement about that very commit signed by Mallory (listed only in the fork).
+    const fork = path.join(path.dirname(server.dir), 'fork.git');
+    execFileSync('git', ['clone', '-q', '--bare', server.dir, fork]);
+    const alice = cloneAs(fork, 'Alice', 'alice@example.com');
+    dirs.push(alice.dir);
+    const policy = JSON.parse(alice.git('show', 'HEAD:.countersign.json'));
+    policy.reviewers.push({ name: 'Mallory', email: 'mallory@example.com', key: mallory.publicKey });
+    commitFile(alice, '.countersign.json', JSON.stringify(policy, null, 2) + '\n', 'policy: add Mallory');
+    const feature = commitFile(alice, 'hi.py', "print('hi')\n", 'feature');
+    alice.git('notes', '--ref=refs/notes/countersign', 'add', '-m', 'not a statement', feature);
+    const mallorys = sign(mallory, statementFor(alice.dir, { email: 'mallory@example.com', tip: feature, base }));
+    attach(alice.dir, mallorys);
+    assert.strictEqual(
+      alice.gitResult([
+        'push',
+        '-q',
+        'origin',
+        'HEAD:refs/heads/main',
+        'HEAD:refs/heads/feature',
+        'refs/notes/countersign',
+      ]).status,
+      0,
+    );
+
+    // Bob checks the pull request out the ordinary way: `git checkout feature` tracks alice/feature.
+    const bobs = cloneAs(server.dir, 'Bob Reviewer', 'bob@example.com', bob.privateKeyFile);
+    dirs.push(bobs.dir);
+    assert.strictEqual(bobs.cli(['install']).status, 0);
+    bobs.git('remote', 'add', 'alice', fork);
+    bobs.git('fetch', '-q', 'alice');
+    bobs.git('checkout', '-q', 'feature');
+    assert.strictEqual(bobs.git('rev-parse', '--abbrev-ref', '@{upstream}'), 'alice/feature');
+    const review = bobs.cli(['review']);
+    assert.ok(review.status === 0 || review.status === 1, review.stderr);
+    assert.doesNotMatch(bobs.git('notes', '--ref=refs/notes/countersign', 'list'), new RegExp(feature));
+    // Sharing an approval with the fork itself (`approve --remote alice`: its push fetches the fork's notes when they
+    // are ahead) takes them no further: the push to the fork may fail, Bob's own ref stays clean.
+    bobs.cli(['approve', fix, '--base', base, '--remote', 'alice']);
+    assert.doesNotMatch(bobs.git('notes', '--ref=refs/notes/countersign', 'list'), new RegExp(feature));
+
+    bobs.git('checkout', '-q', 'main');
+    const approve = bobs.cli(['approve', fix, '--base', base, '--remote', 'origin']);
+    assert.strictEqual(approve.status, 0, approve.stdout + approve.stderr);
+    const onServer = server.git('notes', '--ref=refs/notes/countersign', 'show', fix);
+    assert.match(onServer, /"email":"bob@example\.com"/, "Bob's approval did not reach the server");
+    assert.doesNotMatch(approve.stdout + approve.stderr, /failed/);
   });
 });
