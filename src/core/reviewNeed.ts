@@ -33,7 +33,15 @@ export interface RangeBlast {
   /** Commits that delete something of their own: the ones a range-wide tier applies to. */
   contributors: Set<string>;
   /** The same counts over the unreviewed commits before the push and the push (src/git/reviewedPoint.ts). */
-  since?: { files: number; lines: number; count: number; branch: string; point?: string; unknown?: true };
+  since?: {
+    files: number;
+    lines: number;
+    count: number;
+    branch: string;
+    point?: string;
+    unknown?: true;
+    bytes?: number;
+  };
 }
 
 /**
@@ -41,9 +49,12 @@ export interface RangeBlast {
  * tier counts use up the window: commits that delete nothing (an empty, honestly attested commit needs no review)
  * cannot push the point out of view (outside tester, session 10, J2: 1,001 of them in one push did, and every
  * later one-line deletion met the mass-deletion tier). `commits` bounds the walk's time whatever the commits
- * hold: ten maximal pushes (gateInput.MAX_COMMITS each). Beyond either bound the point is unknown (fails closed).
+ * hold: ten maximal pushes (gateInput.MAX_COMMITS each). `bytes` bounds it by what its diffs read (outside tester,
+ * session 10, K1: honest commits appending a line to a file of 1 MiB lines cost ~60 ms each to diff, so a few
+ * pushes of them made every later deleting push slow, then time out): about 2 s of diffing on a loaded machine.
+ * Beyond any bound the count is unknown (fails closed) until a reviewer approves the branch's tip.
  */
-export const REVIEWED_POINT_WINDOW = { deleting: 10_000, commits: 100_000 } as const;
+export const REVIEWED_POINT_WINDOW = { deleting: 10_000, commits: 100_000, bytes: 1024 ** 3 } as const;
 
 /** What the deletion tiers read of a commit: its parents (for a merge's side commits) and the files it deletes. */
 export type DeletionView = Pick<GateCommit, 'sha' | 'parents' | 'files'>;
@@ -58,6 +69,8 @@ export interface SinceReviewed {
   point?: string;
   commits: DeletionView[];
   unknown?: true;
+  /** With `unknown`: the bytes of file versions the count would have diffed, past REVIEWED_POINT_WINDOW.bytes. */
+  bytes?: number;
 }
 
 export function rangeBlast(commits: DeletionView[], before?: SinceReviewed): RangeBlast {
@@ -68,7 +81,12 @@ export function rangeBlast(commits: DeletionView[], before?: SinceReviewed): Ran
   const since = { files: all.files, lines: all.lines, count: before.commits.length, branch: before.branch };
   return {
     ...own,
-    since: { ...since, ...(before.point ? { point: before.point } : {}), ...(before.unknown ? { unknown: true } : {}) },
+    since: {
+      ...since,
+      ...(before.point ? { point: before.point } : {}),
+      ...(before.unknown ? { unknown: true } : {}),
+      ...(before.bytes !== undefined ? { bytes: before.bytes } : {}),
+    },
   };
 }
 
@@ -308,6 +326,8 @@ function rangeTierWhy(t: Policy['tiers'][number], range: RangeBlast): string | u
   if (own) return `this push deletes ${own} across ${n} commits`;
   const s = range.since;
   if (!s || (t.deletedFiles === undefined && t.deletedLines === undefined)) return undefined;
+  if (s.unknown && s.bytes !== undefined)
+    return `the unreviewed commits on ${s.branch}${s.point ? ` since ${shortSha(s.point)}, its last approved commit,` : ''} change ${Math.ceil(s.bytes / 1024 ** 2)} MiB of file versions to compare, more than the gate compares on each push, so what ${s.branch} lost before this push cannot be counted; until a reviewer approves ${s.branch}'s tip (\`countersign approve <tip>\`), a push that deletes anything is judged as a mass deletion`;
   if (s.unknown)
     return `${s.branch} has no approved commit within the ${REVIEWED_POINT_WINDOW.commits} commits (or ${REVIEWED_POINT_WINDOW.deleting} deleting ones) the gate looks through, so what it lost before this push cannot be counted; until a reviewer approves a commit on it, a push that deletes anything is judged as a mass deletion`;
   const all = crossed(s.files, s.lines);

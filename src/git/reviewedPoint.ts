@@ -5,6 +5,7 @@ import { type DeletionView, REVIEWED_POINT_WINDOW, type SinceReviewed } from '..
 import type { Policy } from '../core/policy';
 import { samePerson } from '../core/person';
 import { streamCommitFiles } from './commitLog';
+import { diffedBytes } from './diffBytes';
 import { streamNulTokens } from './nulStream';
 
 /**
@@ -59,6 +60,9 @@ export async function sinceReviewed(
   if (points === 'unknown') return { branch: o.branch, commits: [], unknown: true };
   const point = points[0];
   if (point === o.old) return undefined;
+  // What the walk would diff, measured first without diffing (K1): past the budget the count is unknown.
+  const bytes = await diffedBytes(cwd, sinceRange(o.old, points));
+  if (bytes > byteBudget()) return { branch: o.branch, ...(point ? { point } : {}), commits: [], unknown: true, bytes };
   const commits = await deletionsSince(cwd, o.old, points, counted);
   if (commits === 'unknown') return { branch: o.branch, commits: [], unknown: true };
   return { branch: o.branch, ...(point ? { point } : {}), commits };
@@ -150,6 +154,20 @@ async function reviewedPoints(
   return points.length === 0 && walked > REVIEWED_POINT_WINDOW.commits ? 'unknown' : points;
 }
 
+/** The commits of `old` that no point holds, as git's revision arguments, bounded by the window. */
+function sinceRange(old: string, points: readonly string[]): string[] {
+  return [`--max-count=${REVIEWED_POINT_WINDOW.commits + 1}`, old, ...(points.length > 0 ? ['--not', ...points] : [])];
+}
+
+/**
+ * REVIEWED_POINT_WINDOW.bytes, or COUNTERSIGN_SINCE_REVIEWED_BYTES where set (the tests' small histories; an
+ * administrator who sets it on the server sets it for `verify` in CI too, or the two disagree).
+ */
+function byteBudget(): number {
+  const set = Number(process.env.COUNTERSIGN_SINCE_REVIEWED_BYTES);
+  return Number.isSafeInteger(set) && set > 0 ? set : REVIEWED_POINT_WINDOW.bytes;
+}
+
 /**
  * The commits of `old` that no point holds (all of them: the first-parent chain and what merges brought in), each with
  * only the files it deletes; 'unknown' past REVIEWED_POINT_WINDOW. Only commits that delete something a tier
@@ -166,12 +184,7 @@ async function deletionsSince(
   let deleting = 0;
   let unknown = false;
   try {
-    const range = [
-      `--max-count=${REVIEWED_POINT_WINDOW.commits + 1}`,
-      old,
-      ...(points.length > 0 ? ['--not', ...points] : []),
-    ];
-    await streamCommitFiles(cwd, range, (c) => {
+    await streamCommitFiles(cwd, sinceRange(old, points), (c) => {
       const files = c.files.filter(deletes);
       const counts = files.some((f) => (counted.files && f.status === 'D') || (counted.lines && (f.deleted ?? 0) > 0));
       if (counts) deleting++;
