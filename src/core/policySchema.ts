@@ -186,7 +186,7 @@ export const policySchema = z
       .optional(z.array(glob))
       .check(
         about(
-          'Tag patterns the gate protects, e.g. ["v*"]. Omitted: every tag is protected. A protected tag may only name a commit already on a protected branch, or one that passes the gate as a push to the policy branch; it may not be deleted.',
+          'Tag patterns the gate protects, e.g. ["v*"]. Omitted: every tag is protected. A protected tag may only name the tip of a protected branch, a commit from before the gate, one that passes the gate judged from the last approved commit before it (an intermediate step of an approved range does not), or one that passes as a push to the policy branch; it may not be deleted.',
         ),
       ),
     allowForcePushes: z

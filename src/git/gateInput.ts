@@ -18,6 +18,7 @@ import { emptyTree } from './emptyTree';
 import { markUnjudgedGitlinks } from './gitlinkPins';
 import { markMergeOwnLines, markSameAsBase } from './mergeOwnLines';
 import { spanReach } from './spanReach';
+import { vouchedFrom } from './vouchedState';
 import { settledLater } from '../core/settledLater';
 import { shortSha } from '../core/shortSha';
 import { type PushFacts, protectedTipsOf } from './pushFacts';
@@ -105,6 +106,12 @@ async function peeledCommit(cwd: string, value: string): Promise<string | undefi
   return r.code === 0 ? r.stdout.trim() : undefined;
 }
 
+/** Nothing of `head` lies beyond `tips`: a protected branch holds it. One `rev-list`, stopped at the first. */
+async function heldBy(cwd: string, head: string, tips: string[]): Promise<boolean> {
+  const r = await runGit(['rev-list', '--max-count=1', head, '--not', ...tips, '--'], { cwd, okCodes: [128] });
+  return r.code === 0 && r.stdout.trim() === '';
+}
+
 async function objectExists(cwd: string, oid: string): Promise<boolean> {
   return (await runGit(['cat-file', '-e', oid], { cwd, okCodes: [1, 128] })).code === 0;
 }
@@ -148,16 +155,47 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     }
   }
   const isNew = !old || (isTag && !base.rewind);
-  const exclude = isNew ? protectedTips : [old as string];
-  if (isNew && facts?.heldBy(head, protectedTips)) {
-    // Already on a protected branch: nothing to judge, and nothing asked of git for this ref (G9). What the
-    // full path returns for an empty range, with the push's approvals (their errors and notices still show).
-    return { ...base, commits: [], policyChangedWithoutCommit: false, ...(await facts.approvals()), baseReach: {} };
+  let exclude = isNew ? protectedTips : [old as string];
+  const readApprovals = () =>
+    (opts.approvalsAfter ?? Promise.resolve()).then(() =>
+      facts ? facts.approvals() : gatherApprovals(cwd, opts.approvalRefs, opts.approvalCommits),
+    );
+  let approvalsEarly: ReturnType<typeof readApprovals> | undefined;
+  let reviewBase = isNew ? undefined : old;
+  let vouched = false;
+  if (isNew && protectedTips.length > 0) {
+    // At a protected branch's tip: a state the gate judged as a pushed value; nothing to judge, and nothing asked
+    // of git for this ref (G9). What the full path returns for an empty range, with the push's approvals.
+    if (protectedTips.includes(head)) {
+      return { ...base, commits: [], policyChangedWithoutCommit: false, ...(await readApprovals()), baseReach: {} };
+    }
+    // Older on a protected branch: judged from the nearest state the gate vouched for (vouchedState.ts, K3).
+    // (The push's facts answer for most refs at once; when they cannot, git does.)
+    const held = facts?.heldBy(head, protectedTips) || (await heldBy(cwd, head, protectedTips));
+    if (held) {
+      approvalsEarly = settledLater(readApprovals());
+      const keys = new ReviewerKeys(policy.policy);
+      const from = await vouchedFrom(cwd, {
+        ref: update.branch,
+        head,
+        policyTip: opts.policyTip && protectedTips.includes(opts.policyTip) ? opts.policyTip : protectedTips[0],
+        statements: (await approvalsEarly).statements
+          .filter(({ signed }) => keys.plausible(signed))
+          .map(({ signed }) => signed),
+        keys,
+      });
+      if ('preGate' in from) {
+        return { ...base, commits: [], policyChangedWithoutCommit: false, ...(await approvalsEarly), baseReach: {} };
+      }
+      if ('error' in from) return { ...base, errors: [from.error] };
+      exclude = from.points;
+      reviewBase = from.points[0];
+      vouched = true;
+    }
   }
   const beyond = facts?.admit(update.branch);
   if (beyond) return { ...base, errors: [beyond] };
-  let reviewBase = isNew ? undefined : old;
-  if (!reviewBase && protectedTips.length > 0) {
+  if (!reviewBase && !vouched && protectedTips.length > 0) {
     // A new ref is reviewed against where it leaves the policy branch (else the first protected branch).
     const from = opts.policyTip && protectedTips.includes(opts.policyTip) ? opts.policyTip : protectedTips[0];
     const mb = await runGit(['merge-base', head, from], { cwd, okCodes: [1] });
@@ -165,11 +203,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   }
   // Read while git walks the commits: the approvals (their own git processes).
   const known = ahead?.range(head, exclude);
-  const approvalsRead = settledLater(
-    (opts.approvalsAfter ?? Promise.resolve()).then(() =>
-      facts ? facts.approvals() : gatherApprovals(cwd, opts.approvalRefs, opts.approvalCommits),
-    ),
-  );
+  const approvalsRead = approvalsEarly ?? settledLater(readApprovals());
   // One walk: at most one commit more than the gate examines is read, and only a push over the limit is counted.
   const over = known !== undefined && known.count > MAX_COMMITS;
   const commits =
@@ -189,6 +223,12 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
         `the push adds ${count} commits to ${update.branch}, more than the gate examines (${MAX_COMMITS}); push it in parts or have an administrator import it`,
       ],
     };
+  }
+
+  // Judged from several vouched points: reviewed against the one the head's first-parent chain leaves the range at.
+  if (vouched && exclude.length > 1) {
+    const exit = firstParentExit(head, commits);
+    if (exit !== undefined && exclude.includes(exit)) reviewBase = exit;
   }
 
   // A push that changes the policy without a commit that does (rewinding the branch past the commit that added it).

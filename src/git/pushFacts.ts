@@ -95,7 +95,7 @@ export class PushFacts {
   admit(ref: string): string | undefined {
     this.judgedInFull += 1;
     if (this.judgedInFull <= MAX_JUDGED_REFS) return undefined;
-    return `not judged: this push asks the gate to judge more than ${MAX_JUDGED_REFS} protected refs whose commits no protected branch holds yet (${ref} is one), more than it judges in one push; push them in parts — a branch first, then its tags: a tag or new branch at a commit already on a protected branch costs nothing and is not counted`;
+    return `not judged: this push asks the gate to judge more than ${MAX_JUDGED_REFS} protected refs whose commits no protected branch holds yet (${ref} is one), more than it judges in one push; push them in parts — a branch first, then its tags: a tag or new branch at a protected branch's tip (or at a commit from before the gate) costs nothing and is not counted`;
   }
 
   /** Every approval statement of the push, read once on first use. */

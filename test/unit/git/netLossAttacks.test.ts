@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { recordDecision } from '../helpers/approvals';
-import { verifyThenPush } from '../helpers/gateAgreement';
+import { verifyThenPush, withoutGate } from '../helpers/gateAgreement';
 import { commitFile, pushRemovedLegacy, setup, type Setup } from '../helpers/gateServer';
 
 /**
@@ -127,10 +127,17 @@ describe('server gate: net change of an update beyond its commits (real pushes)'
   it('lines main removed do not come back through a merge whose first parent is a protected branch made for it', () => {
     const { ada, server } = s;
     const old = pushRemovedLegacy(s);
-    // Push 1: a protected branch at the old commit; every commit on it is already on main, nothing to judge.
-    assert.strictEqual(
-      ada.gitResult(['push', '-q', '--no-verify', 'origin', `${old}:refs/heads/release/old`]).status,
-      0,
+    // Push 1: a protected branch at the old commit. Its commits are on main, but the 60 agent lines were planted
+    // past the gate and never approved, so since K3 the gate refuses it (judged from where the gate started);
+    // planted past the gate too, the merge below is still refused.
+    const release = ada.gitResult(['push', '-q', '--no-verify', 'origin', `${old}:refs/heads/release/old`]);
+    assert.notStrictEqual(release.status, 0, 'a release branch at never-reviewed agent code');
+    assert.match(release.stderr, /agent code/);
+    withoutGate(server, () =>
+      assert.strictEqual(
+        ada.gitResult(['push', '-q', '--no-verify', 'origin', `${old}:refs/heads/release/old`]).status,
+        0,
+      ),
     );
     // Push 2: the evil merge on release/old's tip, keeping legacy.py; its own trailer honestly says 0 lines.
     ada.git('checkout', '-q', '-b', 'evil', old);

@@ -73,14 +73,19 @@ describe('server gate: protected tags cannot be rolled back (real pushes)', func
 
     it('moving the tag forward along main still passes, and so does an annotated tag moved forward', () => {
       const { ada } = s;
+      ada.git('tag', '-a', '-m', 'rc', 'rc1', 'origin/main');
+      assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', 'rc1']).status, 0);
       ada.write('DOCS.md', 'docs\nforward\n');
       ada.git('add', 'DOCS.md');
       ada.commit('docs', '-m', 'AI-Provenance: v1 ai=0 human=1 untracked=0');
       assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', 'main']).status, 0);
       const r = prePushAndServer(s, 'origin/main', 'refs/tags/v1.1', true);
       assert.deepStrictEqual({ prePush: r.prePush, push: r.push }, { prePush: 0, push: 0 }, r.stderr);
-      ada.git('tag', '-a', '-m', 'rc', 'rc1', 'origin/main~1');
-      assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', 'rc1']).status, 0);
+      // A new tag at an older commit of main is judged from the nearest state the gate vouched for (K3): here the
+      // gate's start, and the 60 agent lines planted past the gate since then need a review first.
+      const older = prePushAndServer(s, 'origin/main~1', 'refs/tags/rc0', false);
+      assert.ok(older.prePush !== 0 && older.push !== 0, older.stderr);
+      assert.match(older.stderr, /server: [\s\S]*agent code/);
       ada.git('tag', '-f', '-a', '-m', 'rc', 'rc1', 'origin/main');
       const a = prePushAndServer(s, 'refs/tags/rc1', 'refs/tags/rc1', true);
       assert.deepStrictEqual({ prePush: a.prePush, push: a.push }, { prePush: 0, push: 0 }, a.stderr);

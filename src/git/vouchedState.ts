@@ -1,0 +1,82 @@
+import type { SignedStatement } from '../core/approvalStatement';
+import type { ReviewerKeys } from '../core/approvalRules';
+import { POLICY_FILE } from '../core/policy';
+import { REVIEWED_POINT_WINDOW } from '../core/reviewNeed';
+import { shortSha } from '../core/shortSha';
+import { runGit } from './gitRunner';
+import { reviewedPoints } from './reviewedPoint';
+
+/**
+ * Where a new protected ref (a tag, a tag moved forward, a new protected branch) at a commit C that a protected
+ * branch already holds is judged from (outside tester, session 11, K3). Being on a protected branch says C was
+ * judged, not that C was vouched for as a state: an approval of base..T covers an intermediate commit E of its
+ * range only as a step toward T (statementCoverage.ts, J4), so a tag at E would release what the reviewers saw
+ * only with T built on it — a rejected draft, even. So the tag is judged as a push of C from the nearest state
+ * the gate vouched for on C's first-parent chain (the "reviewed point": a commit a listed reviewer, not its author
+ * or committer, approved as a statement's tip with no later request for changes — the same walk and window as
+ * the deletion tiers use, reviewedPoint.ts): what lies between must pass as any push does, and an approval whose
+ * tip lies beyond C covers none of it. From before the gate: C is an ancestor of the commit that brought the
+ * policy file onto the policy branch's first-parent chain (that commit included): nothing to judge. Everything
+ * else that cannot be placed fails closed, naming the commit and the fix.
+ */
+export type VouchedFrom = { points: string[] } | { preGate: true } | { error: string };
+
+export async function vouchedFrom(
+  cwd: string,
+  o: {
+    ref: string;
+    head: string;
+    /** The policy branch's value (else the first protected tip): where the gate's start is read. */
+    policyTip: string;
+    statements: readonly SignedStatement[];
+    keys: ReviewerKeys;
+  },
+): Promise<VouchedFrom> {
+  // From before the gate first (one merge-base on a memoized start): a mirrored old release walks nothing.
+  const start = await gateStart(cwd, o.policyTip);
+  if (start !== undefined) {
+    const before = await runGit(['merge-base', '--is-ancestor', o.head, start], { cwd, okCodes: [1] });
+    if (before.code === 0) return { preGate: true };
+  }
+  const points = await reviewedPoints(cwd, o.head, o.statements, o.keys);
+  if (points === 'unknown') {
+    return {
+      error: `${o.ref} names ${shortSha(o.head)}, which is on a protected branch but has no approved commit within the ${REVIEWED_POINT_WINDOW.commits} commits before it, so the gate cannot tell what was vouched for there; a reviewer approves it (countersign approve ${o.head} --base <the last approved commit>)`,
+    };
+  }
+  // No approved commit on the chain: judged from where the gate started (a chain that holds it), else in full.
+  if (points.length === 0 && start !== undefined) {
+    const after = await runGit(['merge-base', '--is-ancestor', start, o.head], { cwd, okCodes: [1] });
+    if (after.code === 0) return { points: [start] };
+  }
+  return { points };
+}
+
+/**
+ * The oldest commit on `tip`'s first-parent chain that changed the policy file, when it is the one that added it
+ * (its first parent has none): where the gate started on that branch. Undefined when there is none.
+ */
+function gateStart(cwd: string, tip: string): Promise<string | undefined> {
+  // A commit's history never changes: one walk per policy tip and repository, however many tags a push holds.
+  const key = `${cwd}\0${tip}`;
+  let found = starts.get(key);
+  if (!found) {
+    if (starts.size > 64) starts.clear();
+    found = readGateStart(cwd, tip);
+    starts.set(key, found);
+  }
+  return found;
+}
+const starts = new Map<string, Promise<string | undefined>>();
+
+async function readGateStart(cwd: string, tip: string): Promise<string | undefined> {
+  const r = await runGit(['log', '--first-parent', '--format=%H', tip, '--', POLICY_FILE], { cwd, okCodes: [128] });
+  if (r.code !== 0) return undefined;
+  const oldest = r.stdout.trim().split('\n').filter(Boolean).pop();
+  if (oldest === undefined) return undefined;
+  const parent = await runGit(['rev-parse', '-q', '--verify', `${oldest}^1:${POLICY_FILE}`], {
+    cwd,
+    okCodes: [1, 128],
+  });
+  return parent.code === 0 ? undefined : oldest;
+}

@@ -1,0 +1,55 @@
+import * as assert from 'assert';
+import type { Setup } from './gateServer';
+
+/** Verdicts on one ref update from `verify`, the pre-push hook and a real server, which must agree. */
+const ZERO = '0'.repeat(40);
+
+/**
+ * The three verdicts on pushing `sha` to `ref` (a branch or a tag) — `verify` as CI asks it, the pre-push hook
+ * with the ref line git gives it, the server's pre-receive — which must agree. True = passes.
+ */
+export function verdicts(s: Setup, sha: string, ref: string): { verdict: boolean; said: string } {
+  const { ada } = s;
+  ada.git('fetch', '-q', 'origin');
+  const remote = ada.git('ls-remote', 'origin', ref).split('\t')[0] || ZERO;
+  const tag = ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
+  if (tag) ada.git('tag', '-f', tag, sha);
+  // As CI asks: the ref's current value as base (none for a new ref), the pushed commit as head.
+  const verify = tag
+    ? ada.cli(['verify', '--remote', 'origin', '--tag', tag])
+    : ada.cli([
+        'verify',
+        '--remote',
+        'origin',
+        '--branch',
+        ref.slice('refs/heads/'.length),
+        ...(remote === ZERO ? [] : ['--base', remote]),
+        '--head',
+        sha,
+      ]);
+  assert.ok(verify.status === 0 || verify.status === 1, `verify exits 0 or 1: ${verify.stdout}${verify.stderr}`);
+  const prePush = ada.cli(['hook', 'pre-push', 'origin', 'unused'], { input: `${ref} ${sha} ${ref} ${remote}\n` });
+  const server = ada.gitResult(['push', '--no-verify', 'origin', `${sha}:${ref}`]);
+  const said = `verify: ${verify.stdout}${verify.stderr}\npre-push: ${prePush.stderr}\nserver: ${server.stderr}`;
+  assert.deepStrictEqual(
+    { verify: verify.status === 0, prePush: prePush.status === 0, server: server.status === 0 },
+    { verify: server.status === 0, prePush: server.status === 0, server: server.status === 0 },
+    `verify, pre-push and the server disagree:\n${said}`,
+  );
+  if (tag) ada.git('tag', '-d', tag);
+  return { verdict: server.status === 0, said };
+}
+
+export function refused(s: Setup, sha: string, ref: string, why: RegExp): void {
+  const before = s.server.gitResult(['rev-parse', '-q', '--verify', ref]).stdout.trim();
+  const v = verdicts(s, sha, ref);
+  assert.strictEqual(v.verdict, false, `${ref} := ${sha.slice(0, 7)} must be refused:\n${v.said}`);
+  assert.match(v.said, why);
+  assert.strictEqual(s.server.gitResult(['rev-parse', '-q', '--verify', ref]).stdout.trim(), before);
+}
+
+export function passes(s: Setup, sha: string, ref: string): void {
+  const v = verdicts(s, sha, ref);
+  assert.strictEqual(v.verdict, true, `${ref} := ${sha.slice(0, 7)} must pass:\n${v.said}`);
+  assert.strictEqual(s.server.git('rev-parse', ref), sha);
+}
