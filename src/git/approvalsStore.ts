@@ -5,6 +5,7 @@ import {
   type StatementError,
 } from '../core/approvalStatement';
 import { CountersignError, errorMessage } from '../core/errors';
+import { identityEnv } from './fallbackIdentity';
 import { runGit } from './gitRunner';
 import { isForeignNotesRemote } from './notesIntake';
 import { mergeNotesRef } from './notesSync';
@@ -73,18 +74,6 @@ export async function recordStatement(cwd: string, signed: SignedStatement, ref 
     'git',
     `could not record the statement in ${ref} on ${tip}: another process kept rewriting the note; try again`,
   );
-}
-
-/** `git notes merge` commits, so it needs an identity; CI runners often have none configured. */
-async function identityEnv(cwd: string): Promise<NodeJS.ProcessEnv | undefined> {
-  const r = await runGit(['var', 'GIT_COMMITTER_IDENT'], { cwd, okCodes: [128] });
-  if (r.code === 0) return undefined;
-  return {
-    GIT_AUTHOR_NAME: 'countersign',
-    GIT_AUTHOR_EMAIL: 'countersign@localhost',
-    GIT_COMMITTER_NAME: 'countersign',
-    GIT_COMMITTER_EMAIL: 'countersign@localhost',
-  };
 }
 
 /**

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { AddedLineJudge } from '../core/addedStatementLine';
 import { ReviewerKeys } from '../core/approvalRules';
 import { readObjects } from './catFileBatch';
+import { identityEnv } from './fallbackIdentity';
 import { runGit } from './gitRunner';
 import { notesTreeChanges } from './notesAdditions';
 import { noteTarget } from './notePath';
@@ -24,19 +25,6 @@ import { approvalsRemote } from './remotes';
  * fail. The trusted remote is not the checked-out branch's upstream: that is the fork whenever its pull-request
  * branch is checked out (attack11 K2).
  */
-
-/** Notes commits need a committer; CI runners and fresh clones often have none configured. */
-export async function identityEnv(cwd: string): Promise<NodeJS.ProcessEnv> {
-  const r = await runGit(['var', 'GIT_COMMITTER_IDENT'], { cwd, okCodes: [128] });
-  return r.code === 0
-    ? {}
-    : {
-        GIT_COMMITTER_NAME: 'Countersign',
-        GIT_COMMITTER_EMAIL: 'countersign@localhost',
-        GIT_AUTHOR_NAME: 'Countersign',
-        GIT_AUTHOR_EMAIL: 'countersign@localhost',
-      };
-}
 
 /** Whether `remote`'s notes are filtered: any remote but the trusted one, whichever branch is checked out. */
 export async function isForeignNotesRemote(cwd: string, remote: string): Promise<boolean> {

@@ -13,7 +13,8 @@ import {
   trackingRef,
 } from './notesConfig';
 import { notesTip, objectType } from './notesReader';
-import { filteredIntake, identityEnv, isForeignNotesRemote } from './notesIntake';
+import { identityEnv } from './fallbackIdentity';
+import { filteredIntake, isForeignNotesRemote } from './notesIntake';
 
 /** The remote (its ref-name key) a tracking ref `refs/countersign/remotes/<remote>/<name>` was fetched from. */
 const remoteOfTracking = (name: string) => name.slice(TRACKING_PREFIX.length).split('/')[0];
