@@ -156,6 +156,8 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   }
   const isNew = !old || (isTag && !base.rewind);
   let exclude = isNew ? protectedTips : [old as string];
+  // Where a new ref is placed from: the policy branch's value, else the first protected branch's.
+  const placedFrom = opts.policyTip && protectedTips.includes(opts.policyTip) ? opts.policyTip : protectedTips[0];
   const readApprovals = () =>
     (opts.approvalsAfter ?? Promise.resolve()).then(() =>
       facts ? facts.approvals() : gatherApprovals(cwd, opts.approvalRefs, opts.approvalCommits),
@@ -178,7 +180,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
       const from = await vouchedFrom(cwd, {
         ref: update.branch,
         head,
-        policyTip: opts.policyTip && protectedTips.includes(opts.policyTip) ? opts.policyTip : protectedTips[0],
+        policyTip: placedFrom,
         statements: (await approvalsEarly).statements
           .filter(({ signed }) => keys.plausible(signed))
           .map(({ signed }) => signed),
@@ -197,8 +199,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   if (beyond) return { ...base, errors: [beyond] };
   if (!reviewBase && !vouched && protectedTips.length > 0) {
     // A new ref is reviewed against where it leaves the policy branch (else the first protected branch).
-    const from = opts.policyTip && protectedTips.includes(opts.policyTip) ? opts.policyTip : protectedTips[0];
-    const mb = await runGit(['merge-base', head, from], { cwd, okCodes: [1] });
+    const mb = await runGit(['merge-base', head, placedFrom], { cwd, okCodes: [1] });
     reviewBase = mb.code === 0 ? mb.stdout.trim() : undefined;
   }
   // Read while git walks the commits: the approvals (their own git processes).
