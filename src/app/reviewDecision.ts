@@ -16,7 +16,7 @@ import { emptyTree } from '../git/emptyTree';
 import { gitConfig, runGit } from '../git/gitRunner';
 import { stablePatchId } from '../git/patchId';
 import { resolveCommitStrictly } from '../git/revision';
-import { defaultRemote } from '../git/remotes';
+import { decisionRemote, defaultRemote } from '../git/remotes';
 import { resolveSigningKey, signWithSshKeygen } from '../git/signer';
 import { signingKeyInfo } from '../git/signingKeyInfo';
 import { resolveCommit } from '../git/stagedDiff';
@@ -73,7 +73,8 @@ export interface DecisionResult {
   notCounting?: string;
   /** The same decision (tip, base, patch-id, key, comment) by this reviewer was already the latest: nothing new was signed. */
   alreadyRecorded: boolean;
-  push: { remote: string; result?: PushResult; error?: string } | undefined;
+  /** `why`: set when the remote is not the checked-out branch's own (a fork's branch: the trusted remote instead). */
+  push: { remote: string; why?: string; result?: PushResult; error?: string } | undefined;
 }
 
 /**
@@ -82,8 +83,12 @@ export interface DecisionResult {
  * local main/master — and REV^ when REV is already part of that line or none exists. A root commit's base
  * is the empty tree.
  */
-export async function defaultBase(cwd: string, tip: string): Promise<{ base: string; source: string }> {
-  const remote = await defaultRemote(cwd);
+export async function defaultBase(
+  cwd: string,
+  tip: string,
+  remote: string | undefined = undefined,
+): Promise<{ base: string; source: string }> {
+  remote ??= await defaultRemote(cwd);
   const candidates: string[] = [];
   if (remote) {
     const head = await runGit(['symbolic-ref', '--quiet', `refs/remotes/${remote}/HEAD`], { cwd, okCodes: [1, 128] });
@@ -169,10 +174,13 @@ export async function recordDecision(req: DecisionRequest): Promise<DecisionResu
   const email = await gitConfig(cwd, 'user.email');
   const tip = await resolveCommitStrictly(cwd, req.rev, 'REV');
   const tree = (await runGit(['rev-parse', `${tip}^{tree}`], { cwd })).stdout.trim();
+  // With a fork's branch checked out, the trusted remote (not the fork) is where the decision goes, whose
+  // policy judges it and whose default branch the change is compared with.
+  const usual = await decisionRemote(cwd, tip);
   const { base, source: baseSource } =
     req.base !== undefined
       ? await givenBase(cwd, await resolveCommitStrictly(cwd, req.base, '--base'), tip)
-      : await defaultBase(cwd, tip);
+      : await defaultBase(cwd, tip, usual.remote);
   if (base === tip)
     throw new CountersignError(
       'usage',
@@ -185,9 +193,12 @@ export async function recordDecision(req: DecisionRequest): Promise<DecisionResu
 
   // The editor's preflight (core/panel/reviewPreflight), against the policy on the policy branch: refuse
   // before ssh-keygen asks for a passphrase, rather than record a statement the gate will not count.
-  const usual = await defaultRemote(cwd);
-  const remote = req.remote === null ? undefined : (req.remote ?? usual);
-  const policy = await policyForDecision(cwd, req.remote ?? usual);
+  const remote = req.remote === null ? undefined : (req.remote ?? usual.remote);
+  const why =
+    req.remote === undefined && usual.instead
+      ? `the trusted remote, where the gate reads approvals; not ${usual.instead}, which the checked-out branch tracks`
+      : undefined;
+  const policy = await policyForDecision(cwd, req.remote ?? usual.remote);
   const problem = reviewPreflight({
     email,
     policy: policy.source.kind === 'ok' ? policy.source.policy : undefined,
@@ -221,9 +232,10 @@ export async function recordDecision(req: DecisionRequest): Promise<DecisionResu
   const pushTo = async (): Promise<DecisionResult['push']> => {
     if (!remote) return undefined;
     try {
-      return { remote, result: await pushApprovals(cwd, remote, { timeoutMs: req.pushTimeoutMs ?? 30_000 }) };
+      const result = await pushApprovals(cwd, remote, { timeoutMs: req.pushTimeoutMs ?? 30_000 });
+      return { remote, ...(why ? { why } : {}), result };
     } catch (e) {
-      return { remote, error: errorMessage(e) };
+      return { remote, ...(why ? { why } : {}), error: errorMessage(e) };
     }
   };
   const common = { baseSource, ownCommits, covers, ...(problem ? { notCounting: problem.message } : {}) };

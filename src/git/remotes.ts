@@ -64,3 +64,23 @@ export async function approvalsRemote(cwd: string): Promise<string | undefined> 
   }
   return undefined;
 }
+
+/**
+ * Where a review decision on `tip` is shared, and whose policy judges it, when no remote is named: the trusted
+ * remote (approvalsRemote) when the checked-out branch tracks another one (a fork's pull-request branch) and the
+ * commit is on either's fetched refs — the gate that counts the approval reads the trusted remote's notes, and a
+ * fork's policy must not decide whether the reviewer is listed. Otherwise defaultRemote's choice, as before.
+ * `instead` names the remote the branch tracks when it was passed over, so the caller can say so.
+ */
+export async function decisionRemote(cwd: string, tip: string): Promise<{ remote?: string; instead?: string }> {
+  const usual = await defaultRemote(cwd);
+  const trusted = await approvalsRemote(cwd);
+  if (trusted === undefined || trusted === usual) return { remote: usual };
+  const refs = [trusted, ...(usual ? [usual] : [])].map((r) => `refs/remotes/${r}/`);
+  const on = await runGit(['for-each-ref', '--count=1', '--format=%(refname)', '--contains', tip, ...refs], {
+    cwd,
+    okCodes: [129],
+  });
+  if (on.code !== 0 || !on.stdout.trim()) return { remote: usual };
+  return { remote: trusted, ...(usual ? { instead: usual } : {}) };
+}

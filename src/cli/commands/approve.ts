@@ -11,7 +11,8 @@ The statement names REV's commit and tree, the base it was reviewed against and 
 base..REV, so it covers exactly that change: every commit from the base to REV, and the same change after a
 rebase that keeps the patch-id; a new commit needs a new review. It is signed with
 \`ssh-keygen -Y sign -n countersign-review\`, stored as one JSON line in the ${REVIEW_NOTES_REF} note on REV,
-and pushed when a remote is configured (the upstream's remote, else origin).
+and pushed when a remote is configured (the upstream's remote, else origin; with a fork's branch checked out,
+the trusted remote — origin — when the commit is on its or the fork's fetched branches).
 
 Options:
   --base REV      the commit the change starts from (default: the merge-base of REV with the remote's
@@ -91,7 +92,12 @@ async function runDecision(name: 'approve' | 'reject', argv: string[], ctx: CliC
       ...(r.notCounting ? { notCounting: r.notCounting } : {}),
       note: { ref: REVIEW_NOTES_REF, commit: r.signed.statement.tip },
       pushed: r.push
-        ? { remote: r.push.remote, ok: !pushFailed, ...(r.push.error ? { error: r.push.error } : {}) }
+        ? {
+            remote: r.push.remote,
+            ok: !pushFailed,
+            ...(r.push.why ? { why: r.push.why } : {}),
+            ...(r.push.error ? { error: r.push.error } : {}),
+          }
         : null,
     });
   } else {
@@ -157,6 +163,7 @@ function printHuman(ctx: CliContext, name: 'approve' | 'reject', rev: string, r:
     ctx.stdout(
       `  pushed:   ${r.push.remote} ${REVIEW_NOTES_REF}${r.push.result.attempts > 1 ? ` (merged others' approvals first, ${r.push.result.attempts} attempts)` : ''}\n`,
     );
+    if (r.push.why) ctx.stdout(`            (${r.push.why}; --remote NAME to share it elsewhere)\n`);
   }
 }
 
