@@ -5,14 +5,19 @@ import { HOOK_AGENTS, isHookAgent, unknownHookAgentMessage, type HookAgent } fro
 import { didYouMean } from '../../core/didYouMean';
 import { usageError } from '../../core/errors';
 import { parseCommandArgs, writeJson, type Command } from '../command';
+import { resolveRepo } from '../../git/repository';
+import { detectAgents } from '../agentDetection';
 import { runDisconnect } from './agentsDisconnect';
 
-const USAGE = `Usage: countersign agents connect [${HOOK_AGENTS.join('|')}]... [--local] [--json]
+const USAGE = `Usage: countersign agents connect [${HOOK_AGENTS.join('|')}]... [--local [--all]] [--json]
        countersign agents disconnect [AGENT...|--all] [--local] [--json]
 
 Writes each agent's project-level hook configuration so that its before/after tool-call hooks run
 \`countersign checkpoint --from AGENT\`, which records what the agent writes in the working ledger.
-Without AGENT, connects all of them:
+Without AGENT, connects all of them into the shared project files; with --local (personal settings), only
+the agents found on this machine or in this repository (a program on PATH such as \`claude\`, a folder such
+as ~/.claude, or the agent's project files such as .claude/ or CLAUDE.md), and it says which; --all connects
+every agent:
 
   claude    .claude/settings.json          PreToolUse / PostToolUse / PostToolUseFailure (Write, Edit, MultiEdit,
                                            NotebookEdit, Bash)
@@ -40,8 +45,10 @@ machine" and how to re-pin them. Teams use --local:
            .claude/settings.local.json (Countersign's entries move there from .claude/settings.json). Files
            git does not track yet (.github/hooks/countersign.json, .kiro/hooks/countersign-*, a new
            .gemini/settings.json…) are listed in .git/info/exclude so they stay out of commits; a file git
-           already tracks is named with the fix (git rm --cached FILE).
-  --json   print what was written as JSON
+           already tracks is named with the fix (git rm --cached FILE). Without AGENT, only the agents
+           found here (none found: nothing is written, and it says how to name one).
+  --all    with --local and no AGENT: every agent, found or not
+  --json   print what was written as JSON (with --local and no AGENT, also "detected": [{"agent", "why"}])
 
 disconnect takes out what connect added, and nothing of yours: Countersign's entries in each agent's
 settings (your own hooks and settings in the same file stay), a file connect created that holds nothing
@@ -51,7 +58,8 @@ else, and the .git/info/exclude lines connect wrote. Without AGENT (or with --al
   --json   print {"files": [{"agent", "file", "status": "deleted"|"updated"|"kept", "unexcluded"}], "agents"}
 
 Examples:
-  countersign agents connect --local            # every agent, pinned to this clone, nothing to commit
+  countersign agents connect --local            # the agents found here, pinned to this clone, nothing to commit
+  countersign agents connect --local --all      # every agent, found or not
   countersign agents disconnect claude          # Claude Code's hooks out again; your own hooks stay
   countersign agents connect claude codex
   countersign agents connect --json | jq '.files[] | select(.status != "unchanged") | .file'
@@ -76,10 +84,37 @@ export const agentsCommand: Command = {
     const { values, positionals } = parseCommandArgs('agents connect', rest, {
       json: { type: 'boolean' },
       local: { type: 'boolean' },
+      all: { type: 'boolean' },
     });
     const unknown = positionals.filter((a) => !isHookAgent(a));
     if (unknown.length > 0) throw usageError(`agents connect: ${unknownHookAgentMessage(unknown[0])}`);
-    const agents: HookAgent[] = positionals.length > 0 ? [...new Set(positionals as HookAgent[])] : [...HOOK_AGENTS];
+    if (values.all && positionals.length > 0)
+      throw usageError(`agents connect: --all connects every agent; name agents (${positionals.join(' ')}) or --all`);
+    // Personal settings are for the agents this person uses (newuser10 N13: `--local`, what install and doctor
+    // suggest, wrote hooks for all seven); the shared project files stay for every agent a team may use.
+    const detected =
+      positionals.length === 0 && values.local && !values.all
+        ? detectAgents(ctx.env, (await resolveRepo(ctx.cwd)).root)
+        : undefined;
+    const agents: HookAgent[] =
+      positionals.length > 0
+        ? [...new Set(positionals as HookAgent[])]
+        : detected
+          ? detected.map((d) => d.agent)
+          : [...HOOK_AGENTS];
+    const others = HOOK_AGENTS.filter((a) => !agents.includes(a));
+    if (detected && detected.length === 0) {
+      if (values.json) {
+        writeJson(ctx, { files: [], detected: [] });
+        return 0;
+      }
+      ctx.stdout(
+        `No AI agent found on this machine or in this repository (no ${HOOK_AGENTS.join(', ')} program on PATH, settings folder in your home, or project files here): nothing connected.\n` +
+          `  connect the one you use: countersign agents connect --local AGENT (${HOOK_AGENTS.join(', ')})\n` +
+          '  or every agent:         countersign agents connect --local --all\n',
+      );
+      return 0;
+    }
 
     const { root, plans, kept, cli } = await connectAgents(ctx.cwd, {
       agents,
@@ -98,9 +133,11 @@ export const agentsCommand: Command = {
             : {}),
         })),
         cli: { path: cli.path, written: cli.written },
+        ...(detected ? { detected } : {}),
       });
       return 0;
     }
+    if (detected) ctx.stdout(`found: ${detected.map((d) => `${d.agent} (${d.why})`).join('; ')}\n`);
     for (const p of plans) {
       if (p.removing) {
         // Hooks leave one settings file because this connect put them in the other one: name where they went.
@@ -131,6 +168,8 @@ export const agentsCommand: Command = {
       ctx.stdout(`wrote     ${path.relative(root, cli.path) || cli.path} (the CLI copy the hooks run)\n`);
     if (agents.includes('codex'))
       ctx.stdout('note: Codex runs project hooks only once you have reviewed and trusted them.\n');
+    if (detected && others.length > 0)
+      ctx.stdout(`others (${others.join(', ')}): countersign agents connect --local AGENT, or --all for every agent\n`);
     return 0;
   },
 };

@@ -147,7 +147,7 @@ export const initCommand: Command = {
     for (const w of policy.warnings ?? []) say(`  warning: ${w}\n`);
 
     // 3. Agents.
-    const detected = agentList === undefined ? detectAgents(ctx.env) : undefined;
+    const detected = agentList === undefined ? detectAgents(ctx.env, root) : undefined;
     const agents = (agentList ?? detected?.map((d) => d.agent) ?? []) as HookAgent[];
     say(
       `\nAI agents${detected ? ` (found: ${detected.length > 0 ? detected.map((d) => `${d.agent}, ${d.why}`).join('; ') : 'none'})` : ''}\n`,

@@ -72,7 +72,7 @@ describe('countersign agents disconnect, and uninstall after agents connect --lo
   it("disconnect takes out every Countersign hook, files and exclude lines it added, and leaves the user's own exactly as they were", () => {
     const repo = userRepo();
     const before = snapshot(repo);
-    const connect = repo.cli(['agents', 'connect', '--local']);
+    const connect = repo.cli(['agents', 'connect', '--local', '--all']);
     assert.strictEqual(connect.status, 0, connect.stderr);
     assert.ok(ours(repo).length >= 8, `connect wrote the hooks: ${ours(repo).join(', ')}`);
     assert.match(repo.read('.git/info/exclude'), /# countersign:[^\n]*\n\/\.claude\/settings\.local\.json\n/);
