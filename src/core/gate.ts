@@ -1,4 +1,5 @@
 import type { SignedStatement, verifySignedStatement } from './approvalStatement';
+import { invalidPolicyFix } from './policyRecovery';
 import { eligibleReviewers, personLabel, RangeIndex, ReviewerKeys, samePerson } from './approvalRules';
 import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy, type Reviewer } from './policy';
 import { chargedFiles } from './mergeView';
@@ -225,9 +226,7 @@ export function evaluateGate(input: GateInput): GateResult {
     result.protected = true;
     result.policyError = true;
     result.policyFrom = input.policy.from;
-    result.errors.push(
-      `${input.policy.message}\n${input.policy.fix ?? `fix: correct ${POLICY_FILE} on the policy branch (a fix needs review like any policy change); if the gate refuses the fix itself, an administrator runs \`countersign install --server --recover\` in the server's repository`}`,
-    );
+    result.errors.push(`${input.policy.message}\n${input.policy.fix ?? invalidPolicyFix()}`);
     result.ok = false;
     return result;
   }

@@ -3,6 +3,7 @@ import { samePerson } from '../../core/approvalRules';
 import type { PolicySource } from '../../core/gate';
 import { errorMessage } from '../../core/errors';
 import { POLICY_FILE } from '../../core/policy';
+import { invalidPolicyFix } from '../../core/policyRecovery';
 import { policyBranchWarning } from '../../core/policyBranchProtection';
 import { REVIEW_NAMESPACE, verifySshSignature } from '../../core/sshsig';
 import { readPolicyFrom } from '../policyRead';
@@ -88,7 +89,7 @@ export const policyOnPolicyBranch: DoctorCheck = {
           this.name,
           'fix',
           source.message,
-          `fix ${POLICY_FILE} (\`countersign policy check\` explains each problem) and push the fix through review`,
+          `\`countersign policy check\` explains each problem; ${invalidPolicyFix().replace(/^fix: /, '')}`,
         ),
       ];
     const p = source.policy;

@@ -1,0 +1,21 @@
+import { POLICY_FILE } from './policy';
+
+/**
+ * What to do when the policy on the policy branch cannot be read (the gate then fails closed, the fix included):
+ * one wording for verify, pre-push and doctor on a client. It covers both kinds of team, since a client cannot
+ * tell them apart for sure: on GitHub or GitLab the gate is a required CI check and there is no server repository
+ * to run `install --server --recover` in (newuser10 N18), so an administrator merges the fix past the check; on a
+ * self-hosted server with the pre-receive hook, the administrator's one-time grant lets it through.
+ */
+export function invalidPolicyFix(): string {
+  return (
+    `fix: correct ${POLICY_FILE} on the policy branch in a commit of its own (a fix needs review like any policy change). ` +
+    'While the policy there cannot be read the gate refuses the fix too, so an administrator lets that one commit through: ' +
+    'on GitHub or GitLab (the gate is a required CI check), push the fix to a branch with `git push --no-verify` ' +
+    '(the pre-push hook holds every push while the policy cannot be read) and open a pull or merge request; ' +
+    'an administrator merges it past the required check (GitHub: "bypass branch protections" or a ruleset bypass; ' +
+    'GitLab: a Maintainer merges it with "Pipelines must succeed" turned off for it). ' +
+    "On a self-hosted server with Countersign's pre-receive hook, an administrator runs " +
+    "`countersign install --server --recover` in the server's repository, then you push the fix"
+  );
+}
