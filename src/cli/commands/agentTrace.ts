@@ -121,6 +121,9 @@ not a valid record (nothing imported), or not a working tree.
       throw new CountersignError('config', `${repo.commonDir} is a bare repository: it has no working tree`);
     const root = repo.root;
     const file = path.resolve(positionals.length ? ctx.cwd : root, positionals[0] ?? DEFAULT_TRACE_FILE);
+    // Named as the user knows it (newuser10 N12: a path relative to the cwd read ../../../../tmp/x.jsonl): the path
+    // as given, else the default's name in the repository.
+    const shown = positionals[0] ?? DEFAULT_TRACE_FILE;
     // The default file is one a clone commits: a link to /dev/zero must not be read forever.
     const read = readRegularFile(file, { maxBytes: TRACE_FILE_MAX_BYTES });
     if (read.kind !== 'ok')
@@ -168,7 +171,7 @@ not a valid record (nothing imported), or not a working tree.
     if (values.json) ctx.stdout(`${JSON.stringify(summary)}\n`);
     else
       ctx.stdout(
-        `Imported ${summary.imported} of ${summary.records} record(s) from ${path.relative(ctx.cwd, file) || file} (${summary.skipped} about other revisions): ${summary.files.length} file(s)\n`,
+        `Imported ${summary.imported} of ${summary.records} record(s) from ${shown} (${summary.skipped} about other revisions): ${summary.files.length} file(s)\n`,
       );
     return 0;
   },

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { z } from 'zod';
 import { traceRecordSchema } from '../../../src/core/agentTrace';
 import { APP_AFTER, repoWithApp } from '../helpers/agentFixtures';
+import { tempDir } from '../helpers/tempDirs';
 import { TempRepo } from '../helpers/tempRepo';
 
 type Status = { files: Record<string, { ai: number; human: number; untracked: number; agents: string[] }> };
@@ -144,6 +145,23 @@ describe('Agent Trace: countersign export --format agent-trace / import', functi
     assert.deepStrictEqual(JSON.parse(r.stdout), { records: 2, imported: 1, skipped: 1, files: ['src/app.ts'] });
     const s = status(repo).files['src/app.ts'];
     assert.deepStrictEqual([s.ai, s.agents], [1, ['cursor']]);
+  });
+
+  it('names the trace file as the user knows it: the path given, or .agent-trace/traces.jsonl (newuser10 N12)', () => {
+    const { repo } = repoWithAiCommit();
+    const good = repo.cli(['export', '--format', 'agent-trace']).stdout.trim();
+    const outside = path.join(tempDir('cs-trace-'), 'nu10-trace.jsonl');
+    fs.writeFileSync(outside, `${good}\n`);
+    fs.mkdirSync(path.join(repo.dir, 'src', 'deep'), { recursive: true });
+    const sub = TempRepo.at(path.join(repo.dir, 'src', 'deep'));
+    const given = sub.cli(['import', outside]);
+    assert.strictEqual(given.status, 0, given.stderr);
+    assert.match(given.stdout, new RegExp(`^Imported 1 of 1 record\\(s\\) from ${outside.replace(/[.]/g, '\\.')} `));
+    fs.mkdirSync(path.join(repo.dir, '.agent-trace'));
+    fs.writeFileSync(path.join(repo.dir, '.agent-trace', 'traces.jsonl'), `${good}\n`);
+    const byDefault = sub.cli(['import']);
+    assert.strictEqual(byDefault.status, 0, byDefault.stderr);
+    assert.match(byDefault.stdout, / from \.agent-trace\/traces\.jsonl /);
   });
 
   it('a malformed record (or an impossible date) exits 2 naming the file and line, and records nothing', () => {
