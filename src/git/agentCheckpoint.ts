@@ -119,29 +119,43 @@ export function modelFromTranscript(
   where: { agent: 'claude' | 'vscode'; home: string; env: NodeJS.ProcessEnv },
   tailBytes = 256 * 1024,
 ): string | undefined {
-  if (!transcriptPath || !path.isAbsolute(transcriptPath)) return undefined;
+  return transcriptModel(transcriptPath, where, tailBytes).model;
+}
+
+/**
+ * modelFromTranscript, and when an existing transcript was not read because it lies outside the agent's folders,
+ * those folders (`outside`): the hook then says why the model is unknown (newuser10 N4), which it otherwise
+ * could not tell from a transcript not written yet.
+ */
+export function transcriptModel(
+  transcriptPath: string | undefined,
+  where: { agent: 'claude' | 'vscode'; home: string; env: NodeJS.ProcessEnv },
+  tailBytes = 256 * 1024,
+): { model?: string; outside?: string[] } {
+  if (!transcriptPath || !path.isAbsolute(transcriptPath)) return {};
   let real: string;
   try {
     real = fs.realpathSync(transcriptPath);
   } catch {
-    return undefined;
+    return {};
   }
-  const roots = transcriptRoots(where.agent, where.home, where.env).map((r) => {
+  const named = transcriptRoots(where.agent, where.home, where.env);
+  const roots = named.map((r) => {
     try {
       return fs.realpathSync(r);
     } catch {
       return r;
     }
   });
-  if (!isBelow(real, roots)) return undefined;
+  if (!isBelow(real, roots)) return { outside: named };
   const read = readRegularFile(real, { maxBytes: tailBytes, tail: true });
-  if (read.kind !== 'ok') return undefined;
+  if (read.kind !== 'ok') return {};
   let model: string | undefined;
   for (const m of read.content.toString('utf8').matchAll(/"(?:model|modelId|newModel)"\s*:\s*"([^"\\]{1,200})"/g)) {
     if (!m[1].startsWith('<') && !/^(?:copilot\/)?auto$/i.test(m[1]) && m[1] !== 'unknown')
       model = safeName(m[1]) ?? model;
   }
-  return model;
+  return model ? { model } : {};
 }
 
 function unique(items: string[]): string[] {

@@ -24,3 +24,25 @@ export function appendHookLog(countersignDir: string, message: string, maxBytes 
     // Logging is best effort: a read-only .git must not turn into a failing hook.
   }
 }
+
+/**
+ * appendHookLog, unless a line containing `key` is already in the log (or its previous generation): for advice
+ * that would otherwise repeat on every tool call of a session.
+ */
+export function appendHookLogOnce(countersignDir: string, key: string, message: string): void {
+  if (hookLogLines(countersignDir).some((l) => l.includes(key))) return;
+  appendHookLog(countersignDir, message);
+}
+
+/** The log's lines, the previous generation's first; none when there is no log. */
+export function hookLogLines(countersignDir: string): string[] {
+  const out: string[] = [];
+  for (const name of ['log.1', 'log']) {
+    try {
+      out.push(...fs.readFileSync(path.join(countersignDir, name), 'utf8').split('\n'));
+    } catch {
+      /* no such generation */
+    }
+  }
+  return out;
+}

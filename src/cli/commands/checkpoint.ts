@@ -10,9 +10,10 @@ import {
 import { parseHookPayload, type HookCall } from '../../core/agents/hookPayload';
 import { CountersignError, errorMessage, usageError } from '../../core/errors';
 import { safeName } from '../../core/provenanceStrings';
-import { modelFromTranscript, recordCheckpoint } from '../../git/agentCheckpoint';
+import { recordCheckpoint, transcriptModel } from '../../git/agentCheckpoint';
+import { unreadTranscriptAdvice } from '../../core/agents/transcriptLocations';
 import { untrustedRepoGitEnv } from '../../git/gitRunner';
-import { appendHookLog } from '../../git/hookLog';
+import { appendHookLog, appendHookLogOnce } from '../../git/hookLog';
 import { openLedger } from '../../git/ledger';
 import { markCallClosed, markCallOpen } from '../../git/openToolCalls';
 import { countersignDir, resolveRepo } from '../../git/repository';
@@ -215,11 +216,17 @@ async function fromHook(
     }
     // Names from the payload or a transcript go into notes and trailers: only valid ones (issue 16, class 6).
     const home = ctx.env.HOME || os.homedir();
-    const model =
-      safeName(call.model) ??
-      (agent === 'claude' || agent === 'vscode'
-        ? modelFromTranscript(call.transcriptPath, { agent, home, env: ctx.env })
-        : undefined);
+    const fromTranscript =
+      !safeName(call.model) && (agent === 'claude' || agent === 'vscode')
+        ? transcriptModel(call.transcriptPath, { agent, home, env: ctx.env })
+        : undefined;
+    const model = safeName(call.model) ?? fromTranscript?.model;
+    if (fromTranscript?.outside && logDir && call.transcriptPath)
+      appendHookLogOnce(
+        logDir,
+        call.transcriptPath,
+        `checkpoint --from ${agent}: ${unreadTranscriptAdvice(call.transcriptPath, fromTranscript.outside, home)}`,
+      );
     const ledger = await openLedger(repo.root);
     const recorded = await recordCheckpoint(ledger, {
       phase,

@@ -40,3 +40,25 @@ export function isBelow(real: string, roots: readonly string[]): boolean {
     return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
   });
 }
+
+/** The start of the hook log line unreadTranscriptAdvice writes; doctor looks for it. */
+export const MODEL_UNKNOWN = 'model unknown';
+
+/**
+ * Why a tool call's model is unknown when its transcript lies outside the agent's folders, and what to do
+ * (newuser10 N4): written once per transcript to the hook log, and repeated by doctor.
+ */
+export function unreadTranscriptAdvice(transcript: string, roots: readonly string[], home: string): string {
+  const tilde = (p: string) => (home && p.startsWith(home + path.sep) ? `~${p.slice(home.length)}` : p);
+  return (
+    `${MODEL_UNKNOWN} (recorded as "unknown" in the trailer and note): the transcript ${transcript} lies outside the folders ` +
+    `Countersign reads transcripts from (${roots.map(tilde).join(', ')}), since a hook payload may name any file. ` +
+    TRANSCRIPT_FIX
+  );
+}
+
+/** What to do about it: where Claude Code keeps transcripts, or a model named in the payload itself. */
+export const TRANSCRIPT_FIX =
+  'Fix: let the agent keep its transcripts where it does by default (Claude Code: ~/.claude/projects), or, if it keeps its ' +
+  'configuration elsewhere, set CLAUDE_CONFIG_DIR to that folder in the environment the agent (and so its hooks) runs in; ' +
+  'a tool that sends its own payloads can name the model in a "model" field';

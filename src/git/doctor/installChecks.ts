@@ -2,7 +2,9 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { describeBrokenHook, hookAgentName, reconnectCommand } from '../../core/agents/hookHealth';
+import { MODEL_UNKNOWN, TRANSCRIPT_FIX } from '../../core/agents/transcriptLocations';
 import { agentHookStates } from '../connectedAgents';
+import { hookLogLines } from '../hookLog';
 import { runGit } from '../gitRunner';
 import { readManifest } from '../hookInstaller';
 import { companionsBeside, HOOK_ENTRY } from '../cliBundle';
@@ -152,7 +154,8 @@ export const agentsConnected: DoctorCheck = {
   name: 'agents',
   async run({ repo }) {
     const states = agentHookStates(repo);
-    if (states.length === 0) return [];
+    const unknownModel = unknownModelFinding(this.name, countersignDir(repo));
+    if (states.length === 0) return unknownModel;
     const out: DoctorFinding[] = [];
     for (const s of states) {
       if (s.status === 'connected')
@@ -173,9 +176,19 @@ export const agentsConnected: DoctorCheck = {
         ),
       );
     }
-    return out;
+    return [...out, ...unknownModel];
   },
 };
+
+/** The hook log's latest "model unknown" line (a transcript outside the agent's folders, newuser10 N4), as info. */
+function unknownModelFinding(check: string, dir: string): DoctorFinding[] {
+  const line = hookLogLines(dir)
+    .filter((l) => l.includes(MODEL_UNKNOWN))
+    .pop();
+  if (!line) return [];
+  const said = line.slice(line.indexOf(MODEL_UNKNOWN)).replace(/\s*Fix: .*$/, '');
+  return [finding(check, 'info', `${said} (from .git/countersign/log)`, TRANSCRIPT_FIX.replace(/^Fix: /, ''))];
+}
 
 async function configValues(cwd: string, key: string): Promise<string[]> {
   const r = await runGit(['config', '--get-all', key], { cwd, okCodes: [1] });

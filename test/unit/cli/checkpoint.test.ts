@@ -245,6 +245,43 @@ describe('countersign checkpoint --from (agent hooks, through the built CLI)', f
     assert.match(state, /"model":"claude-sonnet-4-5-20250929"/);
   });
 
+  it("a transcript outside Claude Code's folders: the model stays unknown, and the hook log and doctor say why, once (newuser10 N4)", () => {
+    const elsewhere = path.join(os.tmpdir(), `cs-transcript-${process.pid}-${Date.now()}`);
+    fs.mkdirSync(elsewhere, { recursive: true });
+    const transcript = path.join(elsewhere, 'claude-transcript.jsonl');
+    fs.writeFileSync(
+      transcript,
+      JSON.stringify({ type: 'assistant', message: { model: 'claude-sonnet-4-5', role: 'assistant', content: [] } }) +
+        '\n',
+    );
+    const payload = (name: string) =>
+      fixture(name, repo.dir, repo.env.HOME).replace(
+        JSON.stringify(path.join(repo.env.HOME!, '.claude/projects/-repo/s1.jsonl')),
+        JSON.stringify(transcript),
+      );
+    try {
+      assert.match(payload('claude-edit-pre'), new RegExp(path.basename(transcript)));
+      repo.cli(['checkpoint', '--from', 'claude'], { input: payload('claude-edit-pre') });
+      repo.write('src/app.ts', APP_AFTER);
+      repo.cli(['checkpoint', '--from', 'claude'], { input: payload('claude-edit-post') });
+      const log = logText(repo);
+      const said = log.split('\n').filter((l) => l.includes('model unknown'));
+      assert.strictEqual(said.length, 1, `said once, not per tool call:\n${log}`);
+      assert.ok(said[0].includes(transcript), said[0]);
+      assert.match(said[0], /\.claude\/projects/);
+      assert.match(said[0], /CLAUDE_CONFIG_DIR/);
+      const doctor = JSON.parse(repo.cli(['doctor', '--json']).stdout) as {
+        checks: Array<{ check: string; status: string; message: string; fix?: string }>;
+      };
+      const agents = doctor.checks.filter((c) => c.check === 'agents' && /model unknown/.test(c.message));
+      assert.strictEqual(agents.length, 1, JSON.stringify(doctor.checks, null, 1));
+      assert.strictEqual(agents[0].status, 'info');
+      assert.match(agents[0].fix ?? '', /CLAUDE_CONFIG_DIR/);
+    } finally {
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it('never fails the agent: a bad payload is logged, stdout stays neutral, exit 0', () => {
     for (const agent of ['claude', 'cursor', 'gemini'] as const) {
       const r = repo.cli(['checkpoint', '--from', agent, '--phase', 'before'], { input: '{ this is not json' });
