@@ -6,7 +6,8 @@
  * Sections measured in this process: the attribution engine, commit overhead, bundle sizes. Sections kept in
  * their own scripts run as `node SCRIPT --json` and hand back a JSON last line (protocol: bench/stats.ts):
  *   bench-verify.js        verify.seconds10k, verify.speedupVsSshKeygen
- *   bench-report.js        report.seconds5k, report.peakMb
+ *   bench-report.js        report.seconds5k, report.ratioVsNumstat, report.peakMb (light diffs) and the
+ *                          same for a real project's diff weight (report.projectSeconds5k, …)
  *   bench-review-panel.js  panel.refreshSeconds
  *   bench-activation.js    extension.activationMs (the real code-server extension host)
  *
@@ -135,7 +136,22 @@ function main(): void {
       preReceiveSeconds: 'preReceiveSeconds',
       loadAverage: 'loadAverage',
     });
-  if (wanted('report')) sub('report', 'bench-report.js', { seconds5k: 'seconds5k', peakMb: 'peakMb' }, ['5000']);
+  if (wanted('report'))
+    sub(
+      'report',
+      'bench-report.js',
+      {
+        seconds5k: 'seconds5k',
+        ratioVsNumstat: 'ratioVsNumstat',
+        cpuRatioVsNumstat: 'cpuRatioVsNumstat',
+        peakMb: 'peakMb',
+        projectSeconds5k: 'projectSeconds5k',
+        projectRatioVsNumstat: 'projectRatioVsNumstat',
+        projectCpuRatioVsNumstat: 'projectCpuRatioVsNumstat',
+        projectPeakMb: 'projectPeakMb',
+      },
+      ['5000'],
+    );
   if (wanted('panel'))
     sub(
       'panel',
@@ -192,8 +208,14 @@ const TARGETS: Array<[string, string, string, ((v: number) => boolean)?]> = [
   ['cli.lazyBundleKb', 'dist/cli-lazy.js: init, doctor, report, explain, export/import', 'KB', (v) => v <= 400],
   ['extension.activationMs', 'extension activation (integration host): entry + activate()', 'ms', (v) => v <= 30],
   ['extension.servicesMs', 'then loading + composing the services bundle (same host)', 'ms'],
-  ['report.seconds5k', 'report over 5,000 commits', 's'],
+  ['report.seconds5k', 'report over 5,000 commits (light diffs)', 's'],
+  ['report.ratioVsNumstat', 'the same ÷ git log --numstat, same rounds', '×', (v) => v <= 1.5],
+  ['report.cpuRatioVsNumstat', 'the same in CPU time', '×'],
   ['report.peakMb', 'report peak memory', 'MB', (v) => v <= 300],
+  ['report.projectSeconds5k', "report over 5,000 commits, a real project's diff weight", 's'],
+  ['report.projectRatioVsNumstat', 'the same ÷ git log --numstat, same rounds', '×', (v) => v <= 1.5],
+  ['report.projectCpuRatioVsNumstat', 'the same in CPU time', '×'],
+  ['report.projectPeakMb', 'its peak memory', 'MB', (v) => v <= 300],
   ['panel.refreshSeconds', 'review panel refresh, 30 branches × 5 commits (cold)', 's', (v) => v <= 1],
   ['panel.warmRefreshSeconds', 'the same refresh again, refs unchanged', 's', (v) => v <= 1],
   ['panel.gitProcesses', 'git processes per cold refresh', ''],

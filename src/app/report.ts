@@ -58,14 +58,12 @@ async function reportInCache(
     };
   }
   // A mistyped revision or range gets one sentence and the fix (exit 2), not git log's own error.
-  // The count (the same walk git log makes) also lets a long range be read by several git processes at once.
   const known = await runGit(['rev-list', '--count', ...revs, '--'], { cwd: dir, okCodes: [128] });
   if (known.code !== 0) {
     throw unknownRangeError('report', revs, known.stderr);
   }
   const history = await readProvenanceHistory(dir, {
     revs,
-    count: Number(known.stdout.trim()) || 0,
     ...(req.policyRev ? { policyRev: req.policyRev } : {}),
   });
   for (const c of history.commits) builder.add(c);

@@ -19,15 +19,14 @@ import { fileLineCounts } from './fileLineCounts';
 import { historyStanding } from './historyStanding';
 import { runGit } from './gitRunner';
 import { streamHistory, type HistoryCommit } from './historyStream';
-import { streamHistoryWindows } from './historyWindows';
 import { isPartialClone } from './missingObjects';
 import { absentNoteBlobs, AI_NOTES_REF, APPROVALS_NOTES_REF, listNotes, objectsByBlob } from './notesReader';
 
 /**
  * Reads the provenance of a whole history with a fixed number of git processes, whatever its length
  * (docs/design.md "Scale"): `git notes list` for each notes ref, one `git log` stream (fields, trailers from %B,
- * numstat) per window of a long range (historyWindows.ts: up to one per core), one `git cat-file --batch` running
- * alongside for the notes of the streamed commits, one for the approval notes,
+ * numstat), one `git cat-file --batch` running alongside for the notes of the streamed commits, one for the
+ * approval notes,
  * one `git show` for the policy and, only when some note's commit is outside the range, one `git rev-list`.
  */
 export interface HistoryOptions {
@@ -39,11 +38,6 @@ export interface HistoryOptions {
   onProgress?: (commits: number) => void;
   /** Set on the second read after `git log --numstat` met a missing blob: what git said. */
   missingBlobs?: string;
-  /**
-   * The number of commits in `revs` (`git rev-list --count`), when the caller has it: a long range is then
-   * read by concurrent `git log` processes, each over a window of it (historyWindows.ts).
-   */
-  count?: number;
 }
 
 export interface ProvenanceHistory {
@@ -185,8 +179,12 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
   let notesAbsent = 0;
 
   const graph = new CommitGraph();
-  // Per window of the log, in git's order; joined in window order once every window has ended.
-  const windows: CommitFacts[][] = [];
+  // One `git log`, not several over windows of the walk (`--skip`): in a packed repository each version of a
+  // file is a delta on a newer one, and a window that starts mid-history rebuilds every file's delta chain
+  // cold, thrashing git's delta-base cache — on a real project's pack the windows cost 1.6× one process's
+  // CPU, and the wall time of the slower window alone matched one process (issue 11, session 11). Node's
+  // work runs alongside git's on the other core.
+  const commits: CommitFacts[] = [];
   const inHistory = new Set<string>();
   let streamed = 0;
   const waiting: CommitFacts[] = [];
@@ -205,12 +203,10 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
     },
     { borrowed: true },
   );
-  const onCommit = (c: HistoryCommit, window: number) => {
-    // A branch moved between the count and the log could shift a window onto its neighbour's commits.
-    if (inHistory.has(c.sha)) return;
+  const onCommit = (c: HistoryCommit) => {
     inHistory.add(c.sha);
     const f = metadataFacts(c);
-    (windows[window] ??= []).push(f);
+    commits.push(f);
     streamed++;
     const blob = aiNotes.get(c.sha);
     if (blob !== undefined && absentNotes.has(blob)) notesAbsent++;
@@ -222,7 +218,7 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
   };
   try {
     try {
-      await streamHistoryWindows(cwd, { revs: opts.revs, numstat }, opts.count ?? 0, onCommit);
+      await streamHistory(cwd, { revs: opts.revs, numstat }, onCommit);
     } catch (e) {
       // A snapshot missing a blob: git log --numstat stops at the first one. Read the history again
       // without diff stats (commits, trailers and notes need no blob of the tree).
@@ -234,7 +230,6 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
   } finally {
     await reader.close().catch(() => undefined);
   }
-  const commits = windows.flat();
   for (const c of commits) graph.add(c.sha, c.parents);
   await recountOverclaimed(cwd, overclaimed, aiNotes);
   if (partial && (opts.numstat ?? true))

@@ -1,4 +1,7 @@
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 
 /**
  * A generated history of the shape of git-ai's own repository (issue 12): thousands of commits on `main`
@@ -19,6 +22,15 @@ export interface GitAiHistoryOptions {
   /** Bytes of prompt transcript per note, on average (real notes carry the conversation). */
   transcriptBytes?: number;
   seed?: number;
+  /**
+   * How heavy each commit's diff is. `light` (the default, the figures of sessions 4–10): each commit rewrites
+   * 1–3 files of 5–64 lines whole, so `git log --numstat` costs about a tenth of what it costs per commit on a
+   * real project. `project`: a source tree of a few hundred files of realistic length (median ~250 lines, a
+   * long tail past 1,500) that each commit edits in place — a hunk or two per file, 1–4 files most of the
+   * time, now and then a wide change or a new file — so the diff machinery reads, inflates and compares
+   * whole blobs for a small change, as on a real history (see scripts/bench-report.ts for the calibration).
+   */
+  diffWeight?: 'light' | 'project';
 }
 
 export interface GitAiHistory {
@@ -53,7 +65,12 @@ export function buildGitAiHistory(dir: string, opts: GitAiHistoryOptions): GitAi
   for (let d = 0; d < 30; d++) for (let f = 0; f < 10; f++) paths.push(`src/mod${d}/file${f}.rs`);
   paths.push('docs/my notes.md', 'src/ünï cødé.rs', 'tests/a b/c.rs');
   const lengths = new Map<string, number>();
-  const parts: string[] = [];
+  // The fast-import stream goes to a file as it is made: a project-weight history is more text than one
+  // string may hold.
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-fast-import-'));
+  const input = path.join(scratch, 'stream');
+  const fd = fs.openSync(input, 'w');
+  const emit = (text: string) => fs.writeSync(fd, text);
   const notes: string[] = [];
   const t0 = 1_700_000_000;
   let mark = 0,
@@ -68,7 +85,7 @@ export function buildGitAiHistory(dir: string, opts: GitAiHistoryOptions): GitAi
     return `M 100644 inline ${quoted}\n${data(body)}`;
   };
 
-  const noteFor = (i: number, files: Array<[string, number]>): string => {
+  const noteFor = (i: number, files: Array<[string, number, number?]>): string => {
     const session = (k: number) => `s_${hex(k * 7919 + 3, 14)}`;
     const sessions: Record<string, unknown> = {};
     const prompts: Record<string, unknown> = {};
@@ -77,7 +94,7 @@ export function buildGitAiHistory(dir: string, opts: GitAiHistoryOptions): GitAi
     const quirk = rnd(20);
     if (quirk === 0)
       return `---\n${JSON.stringify({ schema_version: 'authorship/3.0.0', git_ai_version: '1.0.20', base_commit_sha: hex(i, 40), prompts: {} }, null, 2)}`;
-    for (const [p, n] of files) {
+    for (const [p, n, offset = 0] of files) {
       // git-ai writes a path with whitespace inside plain double quotes, no escapes.
       att += (/\s/.test(p) ? `"${p}"` : p) + '\n';
       const entries = 1 + rnd(3);
@@ -106,9 +123,10 @@ export function buildGitAiHistory(dir: string, opts: GitAiHistoryOptions): GitAi
           humans[key] = { author: `Dev ${key.slice(-1)} <dev${key.slice(-1)}@example.com>` };
         }
         // the same low line numbers again and again; ranges out of order and overlapping
-        const a = 1 + rnd(Math.min(n, 12)),
-          b = Math.min(n, a + rnd(n));
-        const ranges = rnd(3) === 0 ? `${b},${a}-${b},1` : rnd(2) ? `${a}-${b}` : `${b}-${n},${a}-${b}`;
+        const a = offset + 1 + rnd(Math.min(n, 12)),
+          b = Math.min(offset + n, a + rnd(n));
+        const ranges =
+          rnd(3) === 0 ? `${b},${a}-${b},${offset + 1}` : rnd(2) ? `${a}-${b}` : `${b}-${offset + n},${a}-${b}`;
         att += `  ${key} ${ranges}\n`;
       }
     }
@@ -124,17 +142,26 @@ export function buildGitAiHistory(dir: string, opts: GitAiHistoryOptions): GitAi
     return `${att}---\n${JSON.stringify(meta, null, 2)}`;
   };
 
+  const project = opts.diffWeight === 'project' ? projectTree(opts.seed ?? 12) : undefined;
   for (let i = 1; i <= opts.commits; i++) {
     const side = i % 40 === 20 || i % 40 === 21;
     const isMerge = i % 40 === 22 && sideTip > 0;
-    const count = 1 + rnd(3);
-    const files: Array<[string, number]> = [];
-    for (let k = 0; k < count; k++) {
-      const p = side ? `side/feature${i % 7}.rs` : paths[rnd(paths.length)];
-      if (files.some(([q]) => q === p)) continue;
-      const n = 5 + rnd(60);
-      files.push([p, n]);
-      lengths.set(p, n);
+    // [path, lines the note may attest, the line before them]
+    const files: Array<[string, number, number?]> = [];
+    let blocks = '';
+    if (project) {
+      for (const [p, added, offset] of project.commit(i, side)) files.push([p, added, offset]);
+      blocks = project.blocks(i === 1);
+    } else {
+      const count = 1 + rnd(3);
+      for (let k = 0; k < count; k++) {
+        const p = side ? `side/feature${i % 7}.rs` : paths[rnd(paths.length)];
+        if (files.some(([q]) => q === p)) continue;
+        const n = 5 + rnd(60);
+        files.push([p, n]);
+        lengths.set(p, n);
+      }
+      for (const [p, n] of files) blocks += fileBlock(p, i, n);
     }
     const trailer =
       rnd(8) === 0
@@ -151,12 +178,13 @@ export function buildGitAiHistory(dir: string, opts: GitAiHistoryOptions): GitAi
       text += `merge :${sideTip}\n`;
       merges++;
     }
-    for (const [p, n] of files) text += fileBlock(p, i, n);
-    if (isMerge)
+    text += blocks;
+    if (isMerge && project) text += project.sideBlocks();
+    else if (isMerge)
       for (let f = 0; f < 7; f++)
         if (lengths.has(`side/feature${f}.rs`))
           text += fileBlock(`side/feature${f}.rs`, i, lengths.get(`side/feature${f}.rs`)!);
-    parts.push(text + '\n');
+    emit(text + '\n');
     if (side) sideTip = mark;
     else mainTip = mark;
     if (!isMerge && rnd(1000) < noteShare * 1000) {
@@ -164,14 +192,123 @@ export function buildGitAiHistory(dir: string, opts: GitAiHistoryOptions): GitAi
       noteCount++;
     }
   }
-  parts.push(
+  emit(
     `commit refs/notes/ai\ncommitter git-ai <git-ai@example.com> ${t0} +0000\n${data('git-ai notes')}${notes.join('')}\n`,
   );
   // fast-import grows and trims its heap thousands of times on a history like this; on a busy machine each brk
   // can cost a tenth of a millisecond (measured: 42 s instead of 2 s for 1,000 commits), so keep the heap.
   const env = { ...process.env, MALLOC_TOP_PAD_: String(256 << 20), MALLOC_TRIM_THRESHOLD_: String(1 << 30) };
-  const r = spawnSync('git', ['fast-import', '--quiet'], { cwd: dir, env, input: parts.join(''), maxBuffer: 1 << 30 });
-  if (r.status !== 0) throw new Error(`git fast-import failed: ${r.stderr}`);
+  fs.closeSync(fd);
+  const from = fs.openSync(input, 'r');
+  let r: ReturnType<typeof spawnSync>;
+  try {
+    r = spawnSync('git', ['fast-import', '--quiet'], { cwd: dir, env, stdio: [from, 'pipe', 'pipe'] });
+  } finally {
+    fs.closeSync(from);
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+  if (r.status !== 0) throw new Error(`git fast-import failed: ${String(r.stderr)}`);
   spawnSync('git', ['branch', '-D', 'side'], { cwd: dir });
   return { notes: noteCount, merges };
+}
+
+/**
+ * The `project` diff weight: a source tree kept in memory and edited in place, commit by commit. Its own
+ * random stream, so the notes and trailers drawn by the caller keep theirs.
+ */
+function projectTree(seed: number): {
+  /** Edits this commit's files; returns [path, lines added in its hunk, the line before the hunk]. */
+  commit(i: number, side: boolean): Array<[string, number, number]>;
+  /** The fast-import blocks of the files the last commit() touched (with `all`, every file: the first commit). */
+  blocks(all: boolean): string;
+  /** The side branch's files as they stand, for the merge commit that brings them to main. */
+  sideBlocks(): string;
+} {
+  const rnd = rng(seed * 7919 + 17);
+  const files = new Map<string, string[]>();
+  const mainPaths: string[] = [];
+  let touched = new Set<string>();
+  let serial = 0;
+  // A hunk's lines are unique (each names its serial), so git's diff counts every one of them as added and a
+  // note attesting them claims no more than numstat shows, as git-ai's notes do; a file's first content also
+  // has the blank lines and closing braces a diff can match.
+  const line = (indent: number, unique: boolean) => {
+    serial++;
+    const pad = '    '.repeat(indent);
+    switch (unique ? [0, 1, 2, 5][rnd(4)] : rnd(6)) {
+      case 0:
+        return `${pad}let value_${serial} = compute_${rnd(300)}(&state, ${rnd(1000)})?;`;
+      case 1:
+        return `${pad}if config.limit_${rnd(50)} > ${rnd(10000)} { return Err(Error::Limit(${serial})); }`;
+      case 2:
+        return `${pad}// ${serial}: keep the ${['index', 'cache', 'cursor', 'buffer'][rnd(4)]} in step with the caller`;
+      case 3:
+        return `${pad}}`;
+      case 4:
+        return '';
+      default:
+        return `${pad}out.push(Record { id: ${serial}, name: format!("item-{}", ${rnd(99)}), size: ${rnd(4096)} });`;
+    }
+  };
+  const lines = (n: number, unique = false) => Array.from({ length: n }, () => line(1 + rnd(3), unique));
+  // File lengths of a typical project: most files a few hundred lines, a few over a thousand.
+  const length = () => (rnd(10) === 0 ? 800 + rnd(1500) : rnd(4) === 0 ? 20 + rnd(100) : 120 + rnd(450));
+  const dirs = ['src', 'src/git', 'src/commands', 'src/authorship', 'src/utils', 'src/daemon', 'tests', 'tests/repos'];
+  for (let d = 0; d < 40; d++) {
+    const dir = `${dirs[d % dirs.length]}/m${d}`;
+    for (let f = 0; f < 8; f++) {
+      const p = `${dir}/part_${f}.rs`;
+      files.set(p, lines(length()));
+      mainPaths.push(p);
+    }
+  }
+  const edit = (p: string, grow: boolean): [string, number, number] => {
+    let body = files.get(p);
+    if (!body) files.set(p, (body = []));
+    const at = rnd(body.length + 1);
+    const removed = grow ? 0 : rnd(4) === 0 ? 0 : rnd(Math.min(12, body.length - at) + 1);
+    // Most hunks add a handful of lines; some a whole function or more.
+    const added = rnd(8) === 0 ? 40 + rnd(160) : 1 + rnd(24);
+    body.splice(at, removed, ...lines(added, true));
+    touched.add(p);
+    return [p, added, at];
+  };
+  const block = (p: string) => {
+    const quoted = /[\s"]/.test(p) ? JSON.stringify(p) : p;
+    return `M 100644 inline ${quoted}\n${data(files.get(p)!.join('\n') + '\n')}`;
+  };
+  return {
+    commit(i, side) {
+      touched = new Set();
+      const out: Array<[string, number, number]> = [];
+      if (side) return [edit(`side/feature${i % 7}.rs`, false)];
+      // 1–4 files most of the time; one commit in twelve is a wide change (a rename of a function, a refactor).
+      const count = rnd(12) === 0 ? 5 + rnd(20) : 1 + rnd(4);
+      for (let k = 0; k < count; k++) {
+        const p = mainPaths[rnd(mainPaths.length)];
+        if (touched.has(p)) continue;
+        out.push(edit(p, false));
+        // A second hunk in the same file, now and then.
+        if (rnd(4) === 0) {
+          const [, added] = edit(p, false);
+          out[out.length - 1][1] += added;
+        }
+      }
+      if (rnd(30) === 0) {
+        const p = `src/new/n${i}.rs`;
+        mainPaths.push(p);
+        out.push(edit(p, true));
+      }
+      return out;
+    },
+    blocks(all) {
+      return [...(all ? files.keys() : touched)].map(block).join('');
+    },
+    sideBlocks() {
+      return [...files.keys()]
+        .filter((p) => p.startsWith('side/'))
+        .map(block)
+        .join('');
+    },
+  };
 }
