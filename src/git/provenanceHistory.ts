@@ -8,8 +8,7 @@ import {
   commitFacts,
   metadataFacts,
   overclaimedPaths,
-  readNote,
-  summariseNote,
+  readNoteSummary,
   type CommitFacts,
 } from '../core/report/commitFacts';
 import { commitInconsistencies, orphanNotes, type Inconsistency, type OrphanNote } from '../core/report/consistency';
@@ -154,8 +153,7 @@ async function recountOverclaimed(
     (_blob, content) => {
       const f = overclaimed[i++];
       if (!content) return;
-      const { note, error } = readNote(content.toString('utf8'), f.sha, lengths(f.sha));
-      applyNote(f, { ...(note ? { summary: summariseNote(note) } : {}), ...(error ? { error } : {}) });
+      applyNote(f, readNoteSummary(content.toString('utf8'), f.sha, lengths(f.sha)));
     },
   );
 }
@@ -197,8 +195,7 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
       const f = waiting[answered];
       (waiting as Array<CommitFacts | undefined>)[answered++] = undefined;
       if (!f || content === undefined) return;
-      const { note, error } = readNote(content.toString('utf8'), f.sha);
-      applyNote(f, { ...(note ? { summary: summariseNote(note) } : {}), ...(error ? { error } : {}) });
+      applyNote(f, readNoteSummary(content.toString('utf8'), f.sha));
       if (overclaimedPaths(f).length > 0) overclaimed.push(f);
     },
     { borrowed: true },

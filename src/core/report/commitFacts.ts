@@ -1,11 +1,11 @@
-import { parseAuthorshipNote } from '../authorshipNote';
-import { type LineCountOf } from '../noteOwners';
+import { parseAuthorshipNote, type AuthorshipNote } from '../authorshipNote';
+import { noteOwnerRuns, type LineCountOf } from '../noteOwners';
 import { errorMessage } from '../errors';
 import { parseTrailers, type Trailer } from '../trailers';
 import type { CanonicalAgent } from '../agents/agentIdentity';
 import { commitEvidence, type CommitEvidence } from './aiEvidence';
 import { countNormalizedLines } from '../lineRanges';
-import { attributeNote, type NoteAttribution } from './noteAttribution';
+import { agentOfKey, attributeNote, type NoteAttribution } from './noteAttribution';
 
 /**
  * Everything the report needs to know about one commit, derived once from its log record and its
@@ -83,6 +83,49 @@ export function summariseNote(note: NoteAttribution): NoteSummary {
         aiLinesByAgent.set(r.source.agent, (aiLinesByAgent.get(r.source.agent) ?? 0) + r.end - r.start + 1);
   }
   return { aiLineCount: note.aiLineCount, humanLineCount: note.humanLineCount, aiLinesByAgent, aiLinesByPath };
+}
+
+/**
+ * What a parsed note adds up to, straight from its owner runs: the figures summariseNote(attributeNote(note))
+ * gives (runs are disjoint, so a file's AI lines are the sum of its AI runs' lengths; agents and paths in the
+ * same order), without the per-key source records and normalised ranges `explain` needs — the report reads
+ * thousands of notes and keeps only these figures.
+ */
+export function summariseParsedNote(note: AuthorshipNote, lineCounts?: LineCountOf): NoteSummary {
+  const agentOf = new Map<string, CanonicalAgent | null>();
+  const aiLinesByAgent = new Map<CanonicalAgent, number>();
+  const aiLinesByPath = new Map<string, number>();
+  let aiLineCount = 0,
+    humanLineCount = 0;
+  for (const [path, runs] of noteOwnerRuns(note, lineCounts)) {
+    let ai = 0;
+    for (const r of runs) {
+      let agent = agentOf.get(r.key);
+      if (agent === undefined) agentOf.set(r.key, (agent = agentOfKey(note, r.key) ?? null));
+      const n = r.end - r.start + 1;
+      if (agent === null) humanLineCount += n;
+      else {
+        ai += n;
+        aiLinesByAgent.set(agent, (aiLinesByAgent.get(agent) ?? 0) + n);
+      }
+    }
+    aiLineCount += ai;
+    if (ai > 0) aiLinesByPath.set(path, (aiLinesByPath.get(path) ?? 0) + ai);
+  }
+  return { aiLineCount, humanLineCount, aiLinesByAgent, aiLinesByPath };
+}
+
+/** A note's text to its summary (summariseParsedNote), or the reason it cannot be read. */
+export function readNoteSummary(
+  text: string,
+  sha: string,
+  lineCounts?: LineCountOf,
+): { summary?: NoteSummary; error?: string } {
+  try {
+    return { summary: summariseParsedNote(parseAuthorshipNote(text, `note on ${sha.slice(0, 12)}`), lineCounts) };
+  } catch (e) {
+    return { error: errorMessage(e) };
+  }
 }
 
 /**

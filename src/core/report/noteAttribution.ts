@@ -1,4 +1,4 @@
-import { keyKind, resolveKey, sessionOfKey, type AuthorshipNote } from '../authorshipNote';
+import { keyKind, resolveKey, sessionOfKey, type AuthorshipNote, type KeyOwner } from '../authorshipNote';
 import { noteOwnerRuns, type LineCountOf } from '../noteOwners';
 import { canonicalAgent, type CanonicalAgent } from '../agents/agentIdentity';
 import { safePerson } from '../provenanceStrings';
@@ -50,12 +50,23 @@ export interface NoteAttribution {
   sources: Map<string, LineSource>;
 }
 
+/** The tool an AI owner names, or undefined where git-ai recorded none (`unknown`). */
+function toolOf(owner: KeyOwner & { kind: 'ai' }): string | undefined {
+  return owner.tool && owner.tool !== 'unknown' ? owner.tool : undefined;
+}
+
+/** The canonical agent an attestation key credits, or undefined for a human (`h_`) key. */
+export function agentOfKey(note: AuthorshipNote, key: string): CanonicalAgent | undefined {
+  const owner = resolveKey(note, key);
+  return owner.kind === 'human' ? undefined : canonicalAgent(toolOf(owner));
+}
+
 export function resolveSource(note: AuthorshipNote, key: string): LineSource {
   const owner = resolveKey(note, key);
   if (owner.kind === 'human') return { kind: 'human', key, ...(owner.author ? { author: owner.author } : {}) };
   const kind = keyKind(key);
   const rec = kind === 'session' ? note.meta.sessions?.[sessionOfKey(key)] : note.meta.prompts?.[key];
-  const tool = owner.tool && owner.tool !== 'unknown' ? owner.tool : undefined;
+  const tool = toolOf(owner);
   const humanAuthor = safePerson(rec?.human_author);
   return {
     kind: 'ai',
