@@ -1,8 +1,22 @@
 import { terminalSafe } from '../core/provenanceStrings';
 import type { CliContext } from './command';
 
+/**
+ * The hook shims start Node with NODE_EXTRA_CA_CERTS emptied (Node 20 parses the whole file at start-up, for TLS
+ * Countersign never does: src/git/shell/clientHook.sh) and hand its value over in COUNTERSIGN_NODE_EXTRA_CA_CERTS.
+ * Put back, so that what this process starts (git, and what git runs: a credential helper written for Node, say)
+ * sees the variable as the user set it.
+ */
+export function restoreShimEnv(env: NodeJS.ProcessEnv): void {
+  const held = env.COUNTERSIGN_NODE_EXTRA_CA_CERTS;
+  if (held === undefined) return;
+  delete env.COUNTERSIGN_NODE_EXTRA_CA_CERTS;
+  if (held !== '' && !env.NODE_EXTRA_CA_CERTS) env.NODE_EXTRA_CA_CERTS = held;
+}
+
 /** The real process's context, shared by the CLI (dist/cli.js) and the commit hook's entry (dist/hook.js). */
 export function processContext(): CliContext {
+  restoreShimEnv(process.env);
   return {
     cwd: process.cwd(),
     env: process.env,

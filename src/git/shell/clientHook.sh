@@ -237,7 +237,18 @@ if [ "$hook" = prepare-commit-msg ] && [ -f "${cli%/*}/hook.js" ]; then
 else
   set -- "$cli" hook "$hook" "$@"
 fi
-run_node() { if command -v timeout >/dev/null 2>&1; then timeout "$timeout_seconds" "$node_bin" "$@"; else "$node_bin" "$@"; fi; }
+# Node 20 reads the whole NODE_EXTRA_CA_CERTS file before running any code (where it names the system's CA bundle,
+# ~35 ms of CPU: more than the rest of Node's start), for TLS that Countersign's Node never does. Node starts
+# without it and puts it back for the processes it starts (src/cli/processContext.ts).
+run_node() {
+  if command -v timeout >/dev/null 2>&1; then set -- timeout "$timeout_seconds" "$node_bin" "$@"; else set -- "$node_bin" "$@"; fi
+  if [ -n "${NODE_EXTRA_CA_CERTS:-}" ]; then
+    held=$NODE_EXTRA_CA_CERTS
+    COUNTERSIGN_NODE_EXTRA_CA_CERTS=$held NODE_EXTRA_CA_CERTS='' "$@"
+  else
+    "$@"
+  fi
+}
 if [ -n "$prelude" ]; then
   # COUNTERSIGN_NOTE_FILE: this script attaches a note file as well as a stored blob (attach_note).
   prelude | {

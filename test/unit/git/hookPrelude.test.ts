@@ -159,4 +159,48 @@ describe('commit hook prelude: git questions answered by the shim', function () 
     assert.ok(!fs.readFileSync(file).equals(Buffer.alloc(written.length, 7)));
     assert.deepStrictEqual(caches().sort(), [path.basename(file), otherNode].sort());
   });
+
+  it("the hook's Node starts without NODE_EXTRA_CA_CERTS and gives it back to the processes it starts", () => {
+    const repo = TempRepo.create();
+    assert.strictEqual(repo.cli(['install']).status, 0);
+    repo.write('a.txt', 'one\n');
+    repo.git('add', 'a.txt');
+    repo.commit('base');
+    // A file Node cannot read: a Node that reads it at start-up says so on stderr (the shape of the cost: Node
+    // parses the whole file before any code runs, for TLS the hooks never do).
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-certs-'));
+    const certs = path.join(dir, 'missing-ca.pem');
+    // git's trace2 gives each process's parent and, asked, the variable as that process saw it.
+    const trace = path.join(dir, 'events.json');
+    const env = {
+      ...repo.env,
+      NODE_EXTRA_CA_CERTS: certs,
+      GIT_TRACE2_EVENT: trace,
+      GIT_TRACE2_ENV_VARS: 'NODE_EXTRA_CA_CERTS',
+    };
+    repo.write('a.txt', 'one\ntwo\n');
+    repo.git('add', 'a.txt');
+    // An amend: its diff against HEAD^ is no prelude answer, so Node starts git itself.
+    const c = spawnSync('git', ['commit', '-q', '--amend', '-m', 'amended'], { cwd: repo.dir, env, encoding: 'utf8' });
+    assert.strictEqual(c.status, 0, c.stderr);
+    assert.strictEqual(c.stderr, '');
+    assert.deepStrictEqual(repo.trailers(), ['AI-Provenance: v1 ai=0 human=0 untracked=2']);
+    assert.match(repo.git('notes', '--ref=refs/notes/ai', 'show', 'HEAD'), /"schema_version": "authorship\/3\.0\.0"/);
+    const events = fs
+      .readFileSync(trace, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { event: string; sid: string; ancestry?: string[]; param?: string; value?: string });
+    const fromNode = new Set(
+      events.filter((e) => e.event === 'cmd_ancestry' && e.ancestry?.[0] === 'node').map((e) => e.sid),
+    );
+    assert.ok(fromNode.size > 0, 'Node started no git process');
+    const seen = events.filter(
+      (e) => fromNode.has(e.sid) && e.event === 'def_param' && e.param === 'NODE_EXTRA_CA_CERTS',
+    );
+    assert.deepStrictEqual(
+      seen.map((e) => e.value),
+      [...fromNode].map(() => certs),
+    );
+  });
 });
