@@ -51,7 +51,7 @@ async function reportInCache(
   if (unborn) {
     return {
       report: builder.finish({
-        review: { basis: 'statements', detail: 'no commits yet', statements: 0, errors: [] },
+        review: { basis: 'statements', detail: 'no commits yet', statements: 0, errors: [], problems: [], notes: [] },
         orphanNotes: [],
       }),
       orphanCount: 0,

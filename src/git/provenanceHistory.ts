@@ -283,7 +283,9 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
       (x) => x.statement.decision === 'approve' && !graph.has(x.statement.tip) && keys.check(x).ok && !covering.has(x),
     )
     .map((x) => x.statement);
-  if (elsewhere.length > 0) errors.push(outsideHistory(elsewhere, opts.revs));
+  const problems = [...errors];
+  const notes = elsewhere.length > 0 ? [outsideHistory(elsewhere, opts.revs)] : [];
+  errors.push(...notes);
   for (const c of commits) {
     const st = standing.forCommit({
       sha: c.sha,
@@ -298,12 +300,16 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
         detail: `approvals whose signature verifies against a reviewer key in ${policyRev}:${POLICY_FILE}, not by the commit's author or committer`,
         statements: counted,
         errors,
+        problems,
+        notes,
       }
     : {
         basis: 'statements',
         detail: `well-formed approval statements, signatures NOT checked (${problem}); not by the commit's author or committer`,
         statements: counted,
         errors,
+        problems,
+        notes,
       };
 
   // 4. Notes on commits nothing reaches any more.

@@ -37,7 +37,15 @@ export interface ReviewBasis {
   basis: 'signatures' | 'statements';
   detail: string;
   statements: number;
+  /** Everything said about the approvals: `problems` and `notes` together (kept whole for earlier readers). */
   errors: string[];
+  /** Statements that do not count and should (bad signature, unlisted reviewer…): worth fixing. */
+  problems: string[];
+  /**
+   * Leftovers of the usual review workflow (approvals of commits this range leaves out: a rebase, an amend
+   * after "request changes", another branch) — informational, nothing to fix (newuser10 N17).
+   */
+  notes: string[];
 }
 
 export interface Report extends Omit<ReportRow, 'key'> {

@@ -86,31 +86,62 @@ export function formatReportText(r: Report): string {
   return out.join('\n') + '\n';
 }
 
+/** An unreadable trailer or note is its own kind of problem, not a disagreement between the two. */
+const UNREADABLE: ReadonlySet<string> = new Set(['note-unreadable', 'provenance-unreadable']);
+
+function listed(out: string[], items: string[], more = '') {
+  for (const m of items.slice(0, MAX_LISTED)) out.push(`  ${m}`);
+  if (items.length > MAX_LISTED) out.push(`  … and ${items.length - MAX_LISTED} more${more}`);
+}
+
+/**
+ * What needs a look ("Problems") apart from what the usual review workflow leaves behind ("Notes"): an amend
+ * after "request changes", a rebase, or approvals on a branch the range leaves out are normal (newuser10 N17).
+ */
 function consistencyText(r: Report): string[] {
   const { mismatches, orphanNotes } = r.consistency;
   const out: string[] = [];
-  if (mismatches.length === 0 && orphanNotes.length === 0 && r.review.errors.length === 0) {
-    out.push('', 'Consistency: trailers and notes agree; no notes on unreachable commits.');
-    return out;
+  const unreadable = mismatches.filter((m) => UNREADABLE.has(m.kind));
+  const disagree = mismatches.filter((m) => !UNREADABLE.has(m.kind));
+  const problems = r.review.problems ?? r.review.errors;
+  const notes = r.review.notes ?? [];
+  if (mismatches.length === 0 && problems.length === 0)
+    out.push('', 'Consistency: trailers and notes agree, and every approval statement is readable and counted.');
+  else {
+    out.push('', 'Problems:');
+    if (disagree.length > 0) {
+      out.push(`Trailers and notes disagree on ${disagree.length} commit${disagree.length === 1 ? '' : 's'}:`);
+      listed(
+        out,
+        disagree.map((m) => m.message),
+        ' (--format json lists all)',
+      );
+    }
+    if (unreadable.length > 0) {
+      out.push(`Unreadable provenance on ${unreadable.length} commit${unreadable.length === 1 ? '' : 's'}:`);
+      listed(
+        out,
+        unreadable.map((m) => m.message),
+        ' (--format json lists all)',
+      );
+    }
+    if (problems.length > 0) {
+      out.push(`${problems.length} approval statement${problems.length === 1 ? '' : 's'} not counted:`);
+      listed(out, problems);
+    }
   }
-  if (mismatches.length > 0) {
-    out.push('', `Trailers and notes disagree on ${mismatches.length} commit${mismatches.length === 1 ? '' : 's'}:`);
-    for (const m of mismatches.slice(0, MAX_LISTED)) out.push(`  ${m.message}`);
-    if (mismatches.length > MAX_LISTED)
-      out.push(`  … and ${mismatches.length - MAX_LISTED} more (--format json lists all)`);
-  }
-  if (orphanNotes.length > 0) {
-    out.push(
-      '',
-      `${orphanNotes.length} note${orphanNotes.length === 1 ? '' : 's'} on commits no branch, tag or HEAD reaches (left behind by a rewrite?):`,
-    );
-    for (const o of orphanNotes.slice(0, MAX_LISTED)) out.push(`  ${o.ref} ${o.object}`);
-    if (orphanNotes.length > MAX_LISTED) out.push(`  … and ${orphanNotes.length - MAX_LISTED} more`);
-  }
-  if (r.review.errors.length > 0) {
-    out.push('', `${r.review.errors.length} approval statement problem${r.review.errors.length === 1 ? '' : 's'}:`);
-    for (const e of r.review.errors.slice(0, MAX_LISTED)) out.push(`  ${e}`);
-    if (r.review.errors.length > MAX_LISTED) out.push(`  … and ${r.review.errors.length - MAX_LISTED} more`);
+  if (orphanNotes.length > 0 || notes.length > 0) {
+    out.push('', 'Notes (left by the usual review workflow — amends, rebases, other branches; nothing to fix):');
+    if (orphanNotes.length > 0) {
+      out.push(
+        `${orphanNotes.length} note${orphanNotes.length === 1 ? '' : 's'} on commits no branch, tag or HEAD reaches (the commits before an amend or rebase):`,
+      );
+      listed(
+        out,
+        orphanNotes.map((o) => `${o.ref} ${o.object}`),
+      );
+    }
+    for (const n of notes) out.push(n);
   }
   return out;
 }
@@ -156,11 +187,21 @@ export function formatReportMarkdown(r: Report): string {
     );
   }
   const { mismatches, orphanNotes } = r.consistency;
+  const problems = r.review.problems ?? r.review.errors;
+  const notes = r.review.notes ?? [];
   out.push('', '## Consistency', '');
-  if (mismatches.length === 0 && orphanNotes.length === 0)
-    out.push('Trailers and notes agree; no notes on unreachable commits.');
-  for (const m of mismatches) out.push(`- ${mdEscape(m.message)}`);
-  for (const o of orphanNotes) out.push(`- note in ${o.ref} on unreachable object \`${o.object}\``);
+  if (mismatches.length === 0 && problems.length === 0)
+    out.push('Trailers and notes agree, and every approval statement is readable and counted.');
+  else {
+    out.push('### Problems', '');
+    for (const m of mismatches) out.push(`- ${mdEscape(m.message)}`);
+    for (const p of problems) out.push(`- ${mdEscape(p)}`);
+  }
+  if (orphanNotes.length > 0 || notes.length > 0) {
+    out.push('', '### Notes (left by the usual review workflow; nothing to fix)', '');
+    for (const o of orphanNotes) out.push(`- note in ${o.ref} on unreachable object \`${o.object}\``);
+    for (const n of notes) out.push(`- ${mdEscape(n)}`);
+  }
   return out.join('\n') + '\n';
 }
 

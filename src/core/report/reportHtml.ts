@@ -86,8 +86,12 @@ export function formatReportHtml(r: Report, generatedAt = new Date()): string {
   const { mismatches, orphanNotes } = r.consistency;
   const issues = [
     ...mismatches.map((m) => `<li>${esc(m.message)}</li>`),
+    ...(r.review.problems ?? r.review.errors).map((e) => `<li>${esc(e)}</li>`),
+  ];
+  // Leftovers of the usual review workflow, shown apart from the problems (newuser10 N17).
+  const leftovers = [
     ...orphanNotes.map((o) => `<li>note in ${esc(o.ref)} on unreachable object <code>${esc(o.object)}</code></li>`),
-    ...r.review.errors.map((e) => `<li>${esc(e)}</li>`),
+    ...(r.review.notes ?? []).map((e) => `<li>${esc(e)}</li>`),
   ];
   return `<!DOCTYPE html>
 <html lang="en">
@@ -136,7 +140,7 @@ ${r.rows && r.by && r.by !== 'week' ? `<h2>By ${esc(r.by)}</h2>\n${rowsTable(r.b
 <h2>By week</h2>
 ${rowsTable('week', r.weeks)}
 <h2>Consistency</h2>
-${issues.length === 0 ? '<p>Trailers and notes agree; no notes on unreachable commits.</p>' : `<ul>\n${issues.join('\n')}\n</ul>`}
+${issues.length === 0 ? '<p>Trailers and notes agree, and every approval statement is readable and counted.</p>' : `<p>Problems:</p>\n<ul>\n${issues.join('\n')}\n</ul>`}${leftovers.length === 0 ? '' : `\n<p class="muted">Notes (left by the usual review workflow; nothing to fix):</p>\n<ul class="muted">\n${leftovers.join('\n')}\n</ul>`}
 </body>
 </html>
 `;

@@ -226,7 +226,7 @@ describe('report core', () => {
 
   it('keeps spreadsheet formulas out of CSV cells', () => {
     const report = new ReportBuilder({ range: ['HEAD'], by: 'author' }).finish({
-      review: { basis: 'statements', detail: '', statements: 0, errors: [] },
+      review: { basis: 'statements', detail: '', statements: 0, errors: [], problems: [], notes: [] },
       orphanNotes: [],
     });
     report.rows = [

@@ -21,7 +21,7 @@ interface ReportJson {
   byAgent: Record<string, { commits: number; lines: number }>;
   rows?: Array<{ key: string; commits: number; aiLines: number; addedLines: number; reviewedCommits: number }>;
   weeks: Array<{ key: string; commits: number }>;
-  review: { basis: string; errors: string[]; statements: number };
+  review: { basis: string; errors: string[]; statements: number; problems?: string[]; notes?: string[] };
   consistency: {
     mismatches: Array<{ sha: string; kind: string }>;
     orphanNotes: Array<{ ref: string; object: string }>;
@@ -265,7 +265,9 @@ describe('countersign report', function () {
     const text = repo.cli(['report']);
     assert.strictEqual(text.status, 0, text.stderr);
     assert.match(text.stdout, /AI-assisted commits\s+8 /);
-    assert.match(text.stdout, /Trailers and notes disagree on 3 commits/);
+    // An unreadable note is not a disagreement between trailer and note (newuser10 N17): its own heading.
+    assert.match(text.stdout, /Trailers and notes disagree on 2 commits/);
+    assert.match(text.stdout, /Unreadable provenance on 1 commit:/);
     const md = repo.cli(['report', '--format', 'markdown', '--by', 'agent']);
     assert.match(md.stdout, /^\| claude-code \| 3 \|/m);
     const csv = repo.cli(['report', '--format', 'csv', '--by', 'author']);
@@ -561,5 +563,57 @@ describe('countersign report: review coverage', function () {
     const both = reportJson(repo, 'HEAD', 'old-feature');
     assert.deepStrictEqual(both.review.errors, []);
     assert.strictEqual(both.reviewedCommits, 4);
+  });
+  it("newuser10 N17: the review workflow's leftovers are notes, not problems; a real problem stays a problem", () => {
+    const repo = TempRepo.create();
+    const keys = fs.mkdtempSync(path.join(repo.dir, '..', 'keys-'));
+    const bob = keypair(keys, 'bob');
+    const carol = keypair(keys, 'carol');
+    repo.write(
+      '.countersign.json',
+      JSON.stringify({
+        protectedBranches: ['main'],
+        reviewers: [
+          { name: 'Bob', email: 'bob@example.com', key: bob.pub },
+          { name: 'Carol', email: 'carol@example.com', key: carol.pub },
+        ],
+      }),
+    );
+    repo.git('add', '.');
+    const base = repo.commit('policy', '--no-verify');
+    // A feature branch: Bob requests changes, Ada amends (the recommended fix), Bob approves the new commit.
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.write('f.txt', '1\n');
+    repo.git('add', '.');
+    const first = repo.commit('feature', '--no-verify');
+    sign(repo, bob.key, statement(repo, first, base, 'bob@example.com', 'reject', '2026-01-01T00:00:00Z'));
+    repo.write('f.txt', '2\n');
+    repo.git('add', '.');
+    const amended = repo.commit('feature', '--amend', '--no-verify');
+    sign(repo, bob.key, statement(repo, amended, base, 'bob@example.com'));
+    // Meanwhile on main: a commit Carol approved, which a range of the feature branch leaves out.
+    repo.git('checkout', '-q', 'main');
+    repo.write('m.txt', 'm\n');
+    repo.git('add', '.');
+    const onMain = repo.commit('main work', '--no-verify');
+    sign(repo, carol.key, statement(repo, onMain, base, 'carol@example.com'));
+    repo.git('checkout', '-q', 'feature');
+
+    const text = repo.cli(['report', 'feature']);
+    assert.strictEqual(text.status, 0, text.stderr);
+    assert.doesNotMatch(text.stdout, /problem/i, text.stdout);
+    assert.match(text.stdout, /\nNotes \(left by the usual review workflow[^\n]*\):\n/);
+    assert.match(text.stdout, /1 note on commits no branch, tag or HEAD reaches/);
+    assert.match(text.stdout, /1 approval statement is about commits outside the history of feature/);
+    const r = reportJson(repo, 'feature');
+    assert.deepStrictEqual(r.review.problems, []);
+    assert.strictEqual(r.review.notes?.length, 1);
+    assert.deepStrictEqual(r.review.errors, r.review.notes, 'errors keeps what it said before (additive JSON)');
+
+    // A statement signed with the wrong key is a real problem, and is listed as one.
+    sign(repo, bob.key, statement(repo, amended, base, 'carol@example.com'));
+    const bad = repo.cli(['report', 'feature']);
+    assert.match(bad.stdout, /\nProblems:\n[\s\S]*carol@example\.com not counted/);
+    assert.strictEqual(reportJson(repo, 'feature').review.problems?.length, 1);
   });
 });
