@@ -203,9 +203,14 @@ export const initCommand: Command = {
       policy.status === 'written' ? POLICY_FILE : undefined,
       ci.status === 'written' ? ci.file : undefined,
     ].filter((f): f is string => f !== undefined);
+    // newuser11 Q10: "through review" read as Countersign's review, which the first policy cannot get (none is in
+    // force before it); and its lines show as untracked, which looked like a hole.
     if (toCommit.length > 0)
       steps.push(
-        `Commit ${toCommit.join(' and ')} and get ${toCommit.length === 1 ? 'it' : 'them'} onto the protected branch through review: git add ${toCommit.join(' ')} && git commit -m "Countersign: policy and CI gate"`,
+        `Commit ${toCommit.join(' and ')} and push ${toCommit.length === 1 ? 'it' : 'them'} to the protected branch (through your usual pull request if the branch requires one): git add ${toCommit.join(' ')} && git commit -m "Countersign: policy and CI gate"` +
+          (policy.status === 'written'
+            ? `. This first ${POLICY_FILE} needs no Countersign approval, since no policy is in force before it; every later change to it does. Its lines show as untracked in that commit: Countersign saw no editor or agent write them`
+            : ''),
       );
     if (provide) steps.push(`Provide the CI's countersign tarball (see ACTION NEEDED above): ${provide.join('; ')}`);
     if (ci.status === 'written' && forge)

@@ -125,6 +125,22 @@ describe('countersign init', function () {
     assert.deepStrictEqual(again.agents, ['claude', 'gemini']);
   });
 
+  it('newuser11 Q10: the commit step says the first policy lands without Countersign approval and why its lines are untracked', () => {
+    const ada = clone();
+    const key = makeKey(keys, 'ada-q10', ['-t', 'ed25519']);
+    ada.git('config', 'user.signingkey', key.publicFile);
+    const r = ada.cli(['init', '--ci', 'none', '--json']);
+    assert.strictEqual(r.status, 0, `${r.stdout}${r.stderr}`);
+    const step = (JSON.parse(r.stdout) as InitJson).nextSteps.find((s) => s.startsWith('Commit .countersign.json'));
+    assert.ok(step, r.stdout);
+    assert.doesNotMatch(step, /through review/);
+    assert.match(
+      step,
+      /needs no Countersign approval, since no policy is in force before it; every later change to it does/,
+    );
+    assert.match(step, /untracked/);
+  });
+
   it('a re-run in a clone set up for husky keeps husky in charge (core.hooksPath stays .husky/_)', () => {
     const cara = clone();
     fs.mkdirSync(path.join(cara.dir, '.husky', '_'), { recursive: true });
