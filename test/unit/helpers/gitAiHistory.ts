@@ -252,7 +252,7 @@ function projectTree(seed: number): {
   };
   const lines = (n: number, unique = false) => Array.from({ length: n }, () => line(1 + rnd(3), unique));
   // File lengths of a typical project: most files a few hundred lines, a few over a thousand.
-  const length = () => (rnd(10) === 0 ? 800 + rnd(1500) : rnd(4) === 0 ? 20 + rnd(100) : 120 + rnd(450));
+  const length = () => (rnd(10) === 0 ? 600 + rnd(1200) : rnd(4) === 0 ? 20 + rnd(80) : 100 + rnd(400));
   const dirs = ['src', 'src/git', 'src/commands', 'src/authorship', 'src/utils', 'src/daemon', 'tests', 'tests/repos'];
   for (let d = 0; d < 40; d++) {
     const dir = `${dirs[d % dirs.length]}/m${d}`;
@@ -266,9 +266,10 @@ function projectTree(seed: number): {
     let body = files.get(p);
     if (!body) files.set(p, (body = []));
     const at = rnd(body.length + 1);
-    const removed = grow ? 0 : rnd(4) === 0 ? 0 : rnd(Math.min(12, body.length - at) + 1);
-    // Most hunks add a handful of lines; some a whole function or more.
-    const added = rnd(8) === 0 ? 40 + rnd(160) : 1 + rnd(24);
+    // Most hunks add a handful of lines; some a whole function or more. A hunk also removes about half what it
+    // adds, as a project that grows slowly does (files stay about their size over the history).
+    const added = rnd(10) === 0 ? 30 + rnd(100) : 1 + rnd(20);
+    const removed = grow ? 0 : rnd(Math.min(added + 4, body.length - at) + 1);
     body.splice(at, removed, ...lines(added, true));
     touched.add(p);
     return [p, added, at];
