@@ -57,13 +57,15 @@ async function reportInCache(
       orphanCount: 0,
     };
   }
-  // A mistyped revision or range gets one sentence and the fix (exit 2), not git log's own error.
+  // A mistyped revision or range gets one sentence and the fix (exit 2), not git log's own error. The count
+  // also says whether the range holds most of the notes (read them all at once).
   const known = await runGit(['rev-list', '--count', ...revs, '--'], { cwd: dir, okCodes: [128] });
   if (known.code !== 0) {
     throw unknownRangeError('report', revs, known.stderr);
   }
   const history = await readProvenanceHistory(dir, {
     revs,
+    count: Number(known.stdout.trim()) || 0,
     ...(req.policyRev ? { policyRev: req.policyRev } : {}),
   });
   for (const c of history.commits) builder.add(c);

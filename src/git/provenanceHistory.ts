@@ -13,7 +13,8 @@ import {
 } from '../core/report/commitFacts';
 import { commitInconsistencies, orphanNotes, type Inconsistency, type OrphanNote } from '../core/report/consistency';
 import type { ReviewBasis } from '../core/report/aggregate';
-import { ObjectReader, readObjects } from './catFileBatch';
+import { readObjects } from './catFileBatch';
+import { HistoryNotes } from './historyNotes';
 import { fileLineCounts } from './fileLineCounts';
 import { historyStanding } from './historyStanding';
 import { runGit } from './gitRunner';
@@ -37,6 +38,11 @@ export interface HistoryOptions {
   onProgress?: (commits: number) => void;
   /** Set on the second read after `git log --numstat` met a missing blob: what git said. */
   missingBlobs?: string;
+  /**
+   * The number of commits in `revs` (`git rev-list --count`), when the caller has it: a range holding most
+   * of the notes has them all read from the start (historyNotes.ts).
+   */
+  count?: number;
 }
 
 export interface ProvenanceHistory {
@@ -164,10 +170,10 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
     listNotes(cwd, APPROVALS_NOTES_REF),
   ]);
 
-  // 1+2. One `git log` stream and, alongside it, one `git cat-file --batch` that is asked for a commit's note
-  // as the commit goes by. Each record is reduced to its facts at once (the message is dropped) and each note
-  // to its summary as it arrives (the text and parsed note are dropped): memory grows with the number of
-  // commits by a few hundred bytes each, and with the largest note or commit, never with the notes' total.
+  // 1+2. One `git log` stream and, alongside it, one `git cat-file --batch` for the notes (historyNotes.ts).
+  // Each record is reduced to its facts at once (the message is dropped) and each note to its summary as it
+  // arrives (the text and parsed note are dropped): memory grows with the number of commits and notes by a few
+  // hundred bytes each, and with the largest note or commit, never with the notes' total size.
   // A partial clone lacks most blobs: numstat would fetch them commit by commit, so added lines are not
   // counted there, and note blobs it lacks are not asked for (cat-file would try to fetch them).
   const warnings: string[] = [];
@@ -185,32 +191,20 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
   const commits: CommitFacts[] = [];
   const inHistory = new Set<string>();
   let streamed = 0;
-  const waiting: CommitFacts[] = [];
   // Notes claiming more lines of a file than the commit added there: read again with the files' lengths.
   const overclaimed: CommitFacts[] = [];
-  let answered = 0;
-  const reader = new ObjectReader(
-    cwd,
-    (_blob, content) => {
-      const f = waiting[answered];
-      (waiting as Array<CommitFacts | undefined>)[answered++] = undefined;
-      if (!f || content === undefined) return;
-      applyNote(f, readNoteSummary(content.toString('utf8'), f.sha));
-      if (overclaimedPaths(f).length > 0) overclaimed.push(f);
-    },
-    { borrowed: true },
-  );
+  // Every note asked for up front when the range holds most of them (historyNotes.ts).
+  const prefetch = opts.count !== undefined && aiNotes.size > 0 && aiNotes.size <= 4 * opts.count;
+  const reader = new HistoryNotes(cwd, aiNotes, absentNotes, prefetch, (f, reading) => {
+    applyNote(f, reading);
+    if (overclaimedPaths(f).length > 0) overclaimed.push(f);
+  });
   const onCommit = (c: HistoryCommit) => {
     inHistory.add(c.sha);
     const f = metadataFacts(c);
     commits.push(f);
     streamed++;
-    const blob = aiNotes.get(c.sha);
-    if (blob !== undefined && absentNotes.has(blob)) notesAbsent++;
-    else if (blob !== undefined) {
-      waiting.push(f);
-      reader.read(blob);
-    }
+    if (!reader.commit(f)) notesAbsent++;
     if (opts.onProgress && streamed % 5000 === 0) opts.onProgress(streamed);
   };
   try {

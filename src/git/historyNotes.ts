@@ -1,0 +1,97 @@
+import { readNoteSummary, type CommitFacts, type NoteSummary } from '../core/report/commitFacts';
+import { ObjectReader } from './catFileBatch';
+import { objectsByBlob } from './notesReader';
+
+/** A note read for one commit: its summary, or why it cannot be read. */
+export type NoteReading = { summary?: NoteSummary; error?: string };
+
+/**
+ * The refs/notes/ai notes of a history being streamed, read by one `git cat-file --batch` alongside the
+ * `git log` and summed as they arrive (the text is dropped at once). Two ways to ask, the same answers:
+ *
+ * - `prefetch` (a range holding most of the notes, such as `report main`): every note blob is asked for at
+ *   the start, in one write, with `--buffer`, so git answers in full pipe chunks while the log is still
+ *   running. Asking commit by commit cost a pipe write and a wake-up of both processes per note — on a real
+ *   project's history, where `git log` produces commits slowly, one write per note (issue 11, session 11). A
+ *   note whose commit is not in the range is read and dropped.
+ * - otherwise (a short range in a history with many notes) a commit's note is asked for when the commit goes
+ *   by, so no note outside the range is read.
+ *
+ * A note's error message names its commit, so a blob that several commits share is read once per commit.
+ */
+export class HistoryNotes {
+  private readonly reader: ObjectReader;
+  /** Prefetch: readings that arrived before their commit streamed by, by commit. */
+  private readonly early = new Map<string, NoteReading>();
+  /** Prefetch: commits that streamed by before their note arrived, by commit. */
+  private readonly waiting = new Map<string, CommitFacts>();
+  /** Asking as commits go by: the commits asked for, in the order asked (answers come in that order). */
+  private readonly asked: Array<CommitFacts | undefined> = [];
+  private answered = 0;
+
+  constructor(
+    cwd: string,
+    private readonly notes: Map<string, string>,
+    private readonly absent: Set<string>,
+    private readonly prefetch: boolean,
+    private readonly onReading: (f: CommitFacts, reading: NoteReading) => void,
+  ) {
+    if (!prefetch) {
+      this.reader = new ObjectReader(
+        cwd,
+        (_blob, content) => {
+          const f = this.asked[this.answered];
+          this.asked[this.answered++] = undefined;
+          if (f && content !== undefined) this.onReading(f, readNoteSummary(content.toString('utf8'), f.sha));
+        },
+        { borrowed: true },
+      );
+      return;
+    }
+    const byBlob = objectsByBlob(notes);
+    for (const blob of absent) byBlob.delete(blob);
+    this.reader = new ObjectReader(
+      cwd,
+      (blob, content) => {
+        if (content === undefined) return;
+        const text = content.toString('utf8');
+        for (const sha of byBlob.get(blob) ?? []) {
+          const reading = readNoteSummary(text, sha);
+          const f = this.waiting.get(sha);
+          if (f) {
+            this.waiting.delete(sha);
+            this.onReading(f, reading);
+          } else this.early.set(sha, reading);
+        }
+      },
+      { borrowed: true, buffered: true },
+    );
+    for (const blob of byBlob.keys()) this.reader.read(blob);
+  }
+
+  /**
+   * A commit of the range went by: its note is read (or was), unless it has none. Returns false when it has
+   * one this partial clone lacks (not asked for: cat-file would try to fetch it).
+   */
+  commit(f: CommitFacts): boolean {
+    const blob = this.notes.get(f.sha);
+    if (blob === undefined) return true;
+    if (this.absent.has(blob)) return false;
+    if (!this.prefetch) {
+      this.asked.push(f);
+      this.reader.read(blob);
+      return true;
+    }
+    const reading = this.early.get(f.sha);
+    if (reading) {
+      this.early.delete(f.sha);
+      this.onReading(f, reading);
+    } else this.waiting.set(f.sha, f);
+    return true;
+  }
+
+  /** Every answer in (a commit whose note git did not answer keeps none); settles when git has exited. */
+  close(): Promise<void> {
+    return this.reader.close();
+  }
+}
