@@ -240,23 +240,28 @@ fi
 # Node 20 reads the whole NODE_EXTRA_CA_CERTS file before running any code (where it names the system's CA bundle,
 # ~35 ms of CPU: more than the rest of Node's start), for TLS that Countersign's Node never does. Node starts
 # without it and puts it back for the processes it starts (src/cli/processContext.ts).
+# With node_exec=1 (set only in a subshell of its own) timeout or Node takes the subshell's place: one fork fewer.
+node_exec=
 run_node() {
   if command -v timeout >/dev/null 2>&1; then set -- timeout "$timeout_seconds" "$node_bin" "$@"; else set -- "$node_bin" "$@"; fi
   if [ -n "${NODE_EXTRA_CA_CERTS:-}" ]; then
     held=$NODE_EXTRA_CA_CERTS
-    COUNTERSIGN_NODE_EXTRA_CA_CERTS=$held NODE_EXTRA_CA_CERTS='' "$@"
+    COUNTERSIGN_NODE_EXTRA_CA_CERTS=$held NODE_EXTRA_CA_CERTS='' ${node_exec:+exec} "$@"
   else
-    "$@"
+    ${node_exec:+exec} "$@"
   fi
 }
 if [ -n "$prelude" ]; then
   # COUNTERSIGN_NOTE_FILE: this script attaches a note file as well as a stored blob (attach_note).
-  prelude | {
+  # A subshell, written as one (ksh and zsh run a pipe's last part in the shell itself): Node, under timeout,
+  # replaces it, and this script goes on with finish_prepare.
+  prelude | (
     COUNTERSIGN_PRELUDE=1
     COUNTERSIGN_NOTE_FILE=1
     export COUNTERSIGN_PRELUDE COUNTERSIGN_NOTE_FILE
+    node_exec=1
     run_node "$@"
-  }
+  )
 else
   feed run_node "$@"
 fi

@@ -160,7 +160,7 @@ describe('commit hook prelude: git questions answered by the shim', function () 
     assert.deepStrictEqual(caches().sort(), [path.basename(file), otherNode].sort());
   });
 
-  it("the hook's Node starts without NODE_EXTRA_CA_CERTS and gives it back to the processes it starts", () => {
+  it("the hook's Node starts without NODE_EXTRA_CA_CERTS, gives it back to the processes it starts, and replaces the shim's subshell", () => {
     const repo = TempRepo.create();
     assert.strictEqual(repo.cli(['install']).status, 0);
     repo.write('a.txt', 'one\n');
@@ -191,9 +191,16 @@ describe('commit hook prelude: git questions answered by the shim', function () 
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l) as { event: string; sid: string; ancestry?: string[]; param?: string; value?: string });
-    const fromNode = new Set(
-      events.filter((e) => e.event === 'cmd_ancestry' && e.ancestry?.[0] === 'node').map((e) => e.sid),
-    );
+    // The hook's Node runs under timeout (the test's own git has mocha's Node for a parent).
+    const hookGits = events.filter((e) => e.event === 'cmd_ancestry' && e.ancestry?.[1] === 'timeout');
+    const fromNode = new Set(hookGits.filter((e) => e.ancestry?.[0] === 'node').map((e) => e.sid));
+    // Node, under timeout, takes the place of the subshell the shim pipes its prelude into (one fork fewer).
+    for (const e of hookGits)
+      assert.deepStrictEqual(
+        e.ancestry?.slice(0, 4),
+        ['node', 'timeout', 'prepare-commit-', 'git'],
+        e.ancestry?.join(' < '),
+      );
     assert.ok(fromNode.size > 0, 'Node started no git process');
     const seen = events.filter(
       (e) => fromNode.has(e.sid) && e.event === 'def_param' && e.param === 'NODE_EXTRA_CA_CERTS',
