@@ -3,6 +3,9 @@
  * (recorded with `countersign checkpoint`, so the working ledger has labels to read), committed with the hooks
  * on and with them off (`-c core.hooksPath=` an empty folder), alternating, against `node -e 0` timed in the same
  * rounds. Also counts the git processes one commit starts (trace2 `start` events) (the Node start itself happens inside a hook's shell, which trace2 does not see).
+ * `node -e 0` is also timed without NODE_EXTRA_CA_CERTS: Node 20 parses that file at start-up, which can be most
+ * of a start (the system CA bundle: ~35 ms CPU) and which the hooks' Node skips, so where the variable is set the
+ * ratio against the environment's `node -e 0` flatters the hooks; the clean start's ratio is printed beside it.
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -20,6 +23,12 @@ export interface CommitFigures {
   gitProcesses: number;
   /** CPU time (user + system) of the whole process tree, hooks on minus off, over `node -e 0`'s: barely moved by load. */
   cpuOverheadVsNodeStartup: number;
+  /** `node -e 0` without NODE_EXTRA_CA_CERTS, same rounds, and the ratios against it. */
+  nodeStartupCleanMs: number;
+  overheadVsCleanNodeStartup: number;
+  cpuOverheadVsCleanNodeStartup: number;
+  /** Whether this environment sets NODE_EXTRA_CA_CERTS (then the two baselines differ). */
+  nodeExtraCaCerts: boolean;
   rounds: number;
 }
 
@@ -103,6 +112,9 @@ export function commitBench(cli: string, rounds: number): CommitFigures {
       return t;
     };
     const nodeStart = () => timed(() => spawnSync(process.execPath, ['-e', '0']));
+    const cleanEnv = { ...process.env };
+    delete cleanEnv.NODE_EXTRA_CA_CERTS;
+    const cleanNodeStart = () => timed(() => spawnSync(process.execPath, ['-e', '0'], { env: cleanEnv }));
 
     // One traced commit: how many git and node processes the hooks start.
     stageChange();
@@ -119,10 +131,12 @@ export function commitBench(cli: string, rounds: number): CommitFigures {
 
     const on: number[] = [],
       off: number[] = [],
-      node: number[] = [];
+      node: number[] = [],
+      cleanNode: number[] = [];
     const onCpu: number[] = [],
       offCpu: number[] = [],
-      nodeCpu: number[] = [];
+      nodeCpu: number[] = [],
+      cleanNodeCpu: number[] = [];
     const keep = (walls: number[], cpus: number[], t: { wall: number; cpu: number }) => {
       walls.push(t.wall);
       cpus.push(t.cpu);
@@ -130,6 +144,7 @@ export function commitBench(cli: string, rounds: number): CommitFigures {
     nodeStart(); // the first start pays for reading node's binary from disk
     for (let r = 0; r < rounds; r++) {
       keep(node, nodeCpu, nodeStart());
+      keep(cleanNode, cleanNodeCpu, cleanNodeStart());
       stageChange();
       keep(off, offCpu, commit(false));
       stageChange();
@@ -145,6 +160,10 @@ export function commitBench(cli: string, rounds: number): CommitFigures {
       hooksOffMs: median(off),
       gitProcesses,
       cpuOverheadVsNodeStartup: (median(onCpu) - median(offCpu)) / median(nodeCpu),
+      nodeStartupCleanMs: median(cleanNode),
+      overheadVsCleanNodeStartup: overheadMs / median(cleanNode),
+      cpuOverheadVsCleanNodeStartup: (median(onCpu) - median(offCpu)) / median(cleanNodeCpu),
+      nodeExtraCaCerts: !!process.env.NODE_EXTRA_CA_CERTS,
       rounds,
     };
   } finally {
