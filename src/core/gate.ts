@@ -1,10 +1,10 @@
 import type { SignedStatement, verifySignedStatement } from './approvalStatement';
 import { invalidPolicyFix } from './policyRecovery';
-import { eligibleReviewers, personLabel, RangeIndex, ReviewerKeys, samePerson } from './approvalRules';
+import { eligibleReviewers, personLabel, samePerson } from './approvalRules';
 import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy, type Reviewer } from './policy';
 import { chargedFiles } from './mergeView';
 import { policyMatchers, rangeBlast, reviewNeed, type SinceReviewed } from './reviewNeed';
-import { StatementStanding } from './statementStanding';
+import { gateStanding } from './statementStanding';
 import { shortSha } from './shortSha';
 import type { ReplayedTree } from './approvalReplayCheck';
 
@@ -259,20 +259,7 @@ export function evaluateGate(input: GateInput): GateResult {
     return result;
   }
 
-  const range = new RangeIndex(
-    input.commits,
-    input.reviewBase,
-    input.baseReach,
-    input.approvedPatches,
-    input.replayedTrees,
-  );
-  const standing = new StatementStanding({
-    range,
-    keys: new ReviewerKeys(policy, input.verify),
-    statements: input.statements,
-    statementErrors: input.statementErrors,
-    ...(input.rejectionReach ? { rejectionReach: input.rejectionReach } : {}),
-  });
+  const standing = gateStanding(input, policy);
   result.notices.push(...standing.notices);
 
   let anyBlocked = false;

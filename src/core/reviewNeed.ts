@@ -41,6 +41,7 @@ export interface RangeBlast {
     point?: string;
     unknown?: true;
     bytes?: number;
+    unjudged?: number;
   };
 }
 
@@ -71,6 +72,8 @@ export interface SinceReviewed {
   unknown?: true;
   /** With `unknown`: the bytes of file versions the count would have diffed, past REVIEWED_POINT_WINDOW.bytes. */
   bytes?: number;
+  /** With `unknown`: this many approved tips were judged (src/git/vouchedTip.ts) and none was vouched for. */
+  unjudged?: number;
 }
 
 export function rangeBlast(commits: DeletionView[], before?: SinceReviewed): RangeBlast {
@@ -86,6 +89,7 @@ export function rangeBlast(commits: DeletionView[], before?: SinceReviewed): Ran
       ...(before.point ? { point: before.point } : {}),
       ...(before.unknown ? { unknown: true } : {}),
       ...(before.bytes !== undefined ? { bytes: before.bytes } : {}),
+      ...(before.unjudged !== undefined ? { unjudged: before.unjudged } : {}),
     },
   };
 }
@@ -328,6 +332,8 @@ function rangeTierWhy(t: Policy['tiers'][number], range: RangeBlast): string | u
   if (!s || (t.deletedFiles === undefined && t.deletedLines === undefined)) return undefined;
   if (s.unknown && s.bytes !== undefined)
     return `the unreviewed commits on ${s.branch}${s.point ? ` since ${shortSha(s.point)}, its last approved commit,` : ''} change ${Math.ceil(s.bytes / 1024 ** 2)} MiB of file versions to compare, more than the gate compares on each push, so what ${s.branch} lost before this push cannot be counted; until a reviewer approves ${s.branch}'s tip (\`countersign approve <tip>\`), a push that deletes anything is judged as a mass deletion`;
+  if (s.unknown && s.unjudged !== undefined)
+    return `the ${s.unjudged} newest approved commits on ${s.branch} do not have the approvals their own changes need (or a request for changes holds them), and the gate judges no more of them on each push, so what ${s.branch} lost before this push cannot be counted; until reviewers approve ${s.branch}'s tip as its tiers ask (\`countersign approve <tip> --base <an earlier approved commit>\`), a push that deletes anything is judged as a mass deletion`;
   if (s.unknown)
     return `${s.branch} has no approved commit within the ${REVIEWED_POINT_WINDOW.commits} commits (or ${REVIEWED_POINT_WINDOW.deleting} deleting ones) the gate looks through, so what it lost before this push cannot be counted; until a reviewer approves a commit on it, a push that deletes anything is judged as a mass deletion`;
   const all = crossed(s.files, s.lines);

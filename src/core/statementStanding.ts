@@ -1,6 +1,15 @@
 import { formatStatementLine, type SignedStatement } from './approvalStatement';
 import { statementCoverage, stepsBuiltOnElsewhere } from './statementCoverage';
-import { approvedSpanKey, personLabel, type CoverageVia, type RangeIndex, type StatementCheck } from './approvalRules';
+import {
+  approvedSpanKey,
+  personLabel,
+  RangeIndex,
+  ReviewerKeys,
+  type CoverageVia,
+  type StatementCheck,
+} from './approvalRules';
+import type { GateInput } from './gate';
+import type { Policy } from './policy';
 import {
   countApprovals,
   type CheckedStatement,
@@ -169,6 +178,21 @@ export class StatementStanding {
       ignored.push(`approval by ${personLabel(reviewer)} does not count: they ${as} this commit (two-person rule)`);
     return { ...counted, ignored, ...(unreadable ? { unreadable } : {}) };
   }
+}
+
+/**
+ * The standing of a gate input's statements, as the gate reads it (core/gate.ts) — and as git/vouchedTip.ts reads
+ * it for an approved tip whose span the gate passed, since the gate asks nothing of commits that need no review
+ * (a reviewed point is a tip with a counting approval and no request for changes, whatever it needed).
+ */
+export function gateStanding(input: GateInput, policy: Policy): StatementStanding {
+  return new StatementStanding({
+    range: new RangeIndex(input.commits, input.reviewBase, input.baseReach, input.approvedPatches, input.replayedTrees),
+    keys: new ReviewerKeys(policy, input.verify),
+    statements: input.statements,
+    statementErrors: input.statementErrors,
+    ...(input.rejectionReach ? { rejectionReach: input.rejectionReach } : {}),
+  });
 }
 
 /**

@@ -19,9 +19,10 @@ import { markUnjudgedGitlinks } from './gitlinkPins';
 import { markMergeOwnLines, markSameAsBase } from './mergeOwnLines';
 import { spanReach } from './spanReach';
 import { vouchedFrom } from './vouchedState';
+import { TipJudge } from './vouchedTip';
 import { settledLater } from '../core/settledLater';
 import { shortSha } from '../core/shortSha';
-import { type PushFacts, protectedTipsOf } from './pushFacts';
+import { type Approvals, type PushFacts, protectedTipsOf } from './pushFacts';
 
 /** Separate histories a push may merge in from outside it, each costing a diff against the base. */
 const MAX_SOURCE_EXITS = 100;
@@ -82,6 +83,13 @@ export interface GatherOptions {
    * commits, which the protected branches already hold. They replace the approvals options above.
    */
   pushFacts?: PushFacts;
+  /** Approvals already read (a span judged for vouchedTip.ts): they replace the approvals options above. */
+  approvals?: Approvals;
+  /**
+   * Judge only `old..new` itself (vouchedTip.ts asks whether an approved tip is a vouched state): no reviewed-point
+   * walk (that walk is the caller), and a tag is judged like a branch.
+   */
+  span?: true;
 }
 
 export const MAX_COMMITS = 10_000;
@@ -145,7 +153,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   // that does not contain it is a rewind, as for a branch (session 8, H4: a release tag moved back past the
   // removal of unreviewed agent code). Moved forward, a tag is judged like a new ref: what it names must be on
   // a protected branch or pass. An allowed rewind is judged as a branch update from that commit.
-  const isTag = update.branch.startsWith(TAG_PREFIX);
+  const isTag = update.branch.startsWith(TAG_PREFIX) && !opts.span;
   const old = isTag && update.old && !opts.mergeOnly ? await peeledCommit(cwd, update.old) : update.old;
   if (old && !opts.mergeOnly) {
     const rewind = await rewindOf(cwd, old, head);
@@ -158,10 +166,22 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   let exclude = isNew ? protectedTips : [old as string];
   // Where a new ref is placed from: the policy branch's value, else the first protected branch's.
   const placedFrom = opts.policyTip && protectedTips.includes(opts.policyTip) ? opts.policyTip : protectedTips[0];
+  const given = opts.approvals;
   const readApprovals = () =>
-    (opts.approvalsAfter ?? Promise.resolve()).then(() =>
-      facts ? facts.approvals() : gatherApprovals(cwd, opts.approvalRefs, opts.approvalCommits),
-    );
+    given
+      ? Promise.resolve(given)
+      : (opts.approvalsAfter ?? Promise.resolve()).then(() =>
+          facts ? facts.approvals() : gatherApprovals(cwd, opts.approvalRefs, opts.approvalCommits),
+        );
+  // Whether an approved tip is a state the gate vouches for: the gate over its span, asked of this function.
+  const judge = (approvals: Approvals) =>
+    new TipJudge(cwd, {
+      branch: update.branch,
+      policy: { ...policy, kind: 'ok' },
+      approvals,
+      keys: new ReviewerKeys(policy.policy),
+      gather: gatherGateInput,
+    });
   let approvalsEarly: ReturnType<typeof readApprovals> | undefined;
   let reviewBase = isNew ? undefined : old;
   let vouched = false;
@@ -176,15 +196,11 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     const held = facts?.heldBy(head, protectedTips) || (await heldBy(cwd, head, protectedTips));
     if (held) {
       approvalsEarly = settledLater(readApprovals());
-      const keys = new ReviewerKeys(policy.policy);
       const from = await vouchedFrom(cwd, {
         ref: update.branch,
         head,
         policyTip: placedFrom,
-        statements: (await approvalsEarly).statements
-          .filter(({ signed }) => keys.plausible(signed))
-          .map(({ signed }) => signed),
-        keys,
+        judge: judge(await approvalsEarly),
       });
       if ('preGate' in from) {
         return { ...base, commits: [], policyChangedWithoutCommit: false, ...(await approvalsEarly), baseReach: {} };
@@ -358,15 +374,14 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   }
   const replayedTrees = await replayedApprovals(cwd, commits, reviewBase, valid);
   const before =
-    !isNew && old
+    !isNew && old && !opts.span
       ? await sinceReviewed(cwd, {
           branch: update.branch,
           old,
           commits,
           rewinds: base.rewind !== undefined,
           policy: policy.policy,
-          statements: plausible,
-          keys,
+          judge: async () => judge(approvals),
         })
       : undefined;
   return {

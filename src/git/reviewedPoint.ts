@@ -1,18 +1,16 @@
-import type { SignedStatement } from '../core/approvalStatement';
-import type { ReviewerKeys } from '../core/approvalRules';
 import type { ChangedFile, GateCommit } from '../core/gate';
 import { type DeletionView, REVIEWED_POINT_WINDOW, type SinceReviewed } from '../core/reviewNeed';
 import type { Policy } from '../core/policy';
-import { samePerson } from '../core/person';
 import { streamCommitFiles } from './commitLog';
 import { diffedBytes } from './diffBytes';
 import { streamNulTokens } from './nulStream';
+import { MAX_JUDGED_TIPS, type TipJudge } from './vouchedTip';
 
 /**
  * What a protected branch lost since it was last reviewed, so that a mass deletion split across pushes meets the
  * deletion tiers (outside tester, session 8, H3). The reviewed point is derived, not stored: the newest commits
- * reachable from the branch's value where the gate is enforced, through any parents (K4), that a listed reviewer,
- * not its author or committer, approved as the tip of a signed statement, with no request for changes on it. Every
+ * reachable from the branch's value where the gate is enforced, through any parents (K4), that the gate vouches for:
+ * the tip of a signed approval whose span the gate passes with every approval known (vouchedTip.ts). Every
  * place that judges a push (the server, verify in CI, pre-push) reads the same history and approvals, so they
  * agree; there is no server state to lose in `gc`, to move by a rewind or to edit by hand, and the pusher
  * cannot write it (the approvals ref is append-only and statements are signed). The commits that no such point
@@ -50,14 +48,15 @@ export async function sinceReviewed(
     commits: readonly GateCommit[];
     rewinds: boolean;
     policy: Policy;
-    statements: readonly SignedStatement[];
-    keys: ReviewerKeys;
+    /** Made only when the walk is needed (it reads the approvals). */
+    judge: () => Promise<TipJudge>;
   },
 ): Promise<SinceReviewed | undefined> {
   const counted = countedDeletions(o.policy);
   if (!(counted.files || counted.lines) || !(o.rewinds || deletesSomething(o.commits))) return undefined;
-  const points = await reviewedPoints(cwd, o.old, o.statements, o.keys);
+  const points = await reviewedPoints(cwd, o.old, await o.judge());
   if (points === 'unknown') return { branch: o.branch, commits: [], unknown: true };
+  if (points === 'unjudged') return { branch: o.branch, commits: [], unknown: true, unjudged: MAX_JUDGED_TIPS };
   const point = points[0];
   if (point === o.old) return undefined;
   // What the walk would diff, measured first without diffing (K1): past the budget the count is unknown.
@@ -69,45 +68,58 @@ export async function sinceReviewed(
 }
 
 /**
- * The approved commits reachable from `old` through any parents (in git's order, the newest first as commit dates
- * go), none found under one already found: each a commit a listed reviewer, not its author or committer, approved
- * as a statement's tip with no later valid request for changes. Not only the first-parent chain (outside tester,
- * session 10, K4: a merge of an empty root commit and main, first parent the root, took every approved commit off
- * main's first-parent chain, and every later deleting push was judged with all of main's history). Empty when
- * none is reachable; 'unknown' when the walk passes REVIEWED_POINT_WINDOW.commits before finding one. Streamed in
- * git's order, and git is stopped once every commit still to come lies under a point found (`open`: commits
- * queued as parents that no point holds); the walk costs what lies between, a few microseconds per commit (no
- * diffs). Coverage is followed through the parents already seen, so commit dates (which the pusher writes)
- * change only how far the walk goes, never the answer.
+ * The vouched-for commits reachable from `old` through any parents (in git's order, the newest first as commit
+ * dates go), none found under one already found: each the tip of an approval whose span the gate passes
+ * (vouchedTip.ts). Not only the first-parent chain (outside tester, session 10, K4: a merge of an empty root
+ * commit and main, first parent the root, took every approved commit off main's first-parent chain, and every
+ * later deleting push was judged with all of main's history). Empty when none is reachable; 'unknown' when the
+ * walk passes REVIEWED_POINT_WINDOW.commits before finding one; 'unjudged' when the candidates it met cost more
+ * judgements than MAX_JUDGED_TIPS before the answer was known. The walk takes every candidate (`judge.candidate`,
+ * no git) as a point, then asks the gate about the points it found; a point the gate does not vouch for is
+ * walked past in another round (each round refuses at least one, and judgements are bounded, so rounds are).
  */
 export async function reviewedPoints(
   cwd: string,
   old: string,
-  statements: readonly SignedStatement[],
-  keys: ReviewerKeys,
-): Promise<string[] | 'unknown'> {
-  const byTip = new Map<string, SignedStatement[]>();
-  for (const s of statements) byTip.set(s.statement.tip, [...(byTip.get(s.statement.tip) ?? []), s]);
-  const approved = (sha: string, authorEmail: string, committerEmail: string): boolean => {
-    const named = byTip.get(sha);
-    if (!named) return false;
-    // Signatures are checked only here, for statements on the walk; a valid request for changes at or after
-    // the approval (by anyone) leaves the commit unreviewed.
-    const valid = named.filter((s) => keys.check(s).ok);
-    const at = (s: SignedStatement) => Date.parse(s.statement.time);
-    const lastReject = Math.max(-Infinity, ...valid.filter((s) => s.statement.decision === 'reject').map(at));
-    return valid.some(
-      (s) =>
-        s.statement.decision === 'approve' &&
-        at(s) > lastReject &&
-        !samePerson(s.statement.reviewer.email, authorEmail) &&
-        !samePerson(s.statement.reviewer.email, committerEmail),
+  judge: TipJudge,
+): Promise<string[] | 'unknown' | 'unjudged'> {
+  const refused = new Set<string>();
+  for (;;) {
+    const found = await walkPoints(
+      cwd,
+      old,
+      (sha, author, committer) => !refused.has(sha) && judge.candidate(sha, author, committer),
     );
-  };
+    if (found === 'unknown') return found;
+    let again = false;
+    for (const p of found) {
+      const v = await judge.vouched(p.sha, p.author, p.committer);
+      if (v === 'unknown') return 'unjudged';
+      if (!v) {
+        refused.add(p.sha);
+        again = true;
+      }
+    }
+    if (!again) return found.map((p) => p.sha);
+  }
+}
+
+/**
+ * One round of reviewedPoints: the commits `isPoint` takes, none under another. Streamed in git's order, and git
+ * is stopped once every commit still to come lies under a point found (`open`: commits queued as parents that no
+ * point holds); the walk costs what lies between, a few microseconds per commit (no diffs). Coverage is followed
+ * through the parents already seen, so commit dates (which the pusher writes) change only how far the walk goes,
+ * never the answer.
+ */
+async function walkPoints(
+  cwd: string,
+  old: string,
+  isPoint: (sha: string, authorEmail: string, committerEmail: string) => boolean,
+): Promise<Array<{ sha: string; author: string; committer: string }> | 'unknown'> {
   const parentsOf = new Map<string, string[]>();
   const pending = new Set<string>();
   const covered = new Set<string>();
-  const points: string[] = [];
+  const points: Array<{ sha: string; author: string; committer: string }> = [];
   let open = 0;
   const cover = (start: string) => {
     const stack = [start];
@@ -140,8 +152,8 @@ export async function reviewedPoints(
           pending.add(p);
           if (!covered.has(p)) open++;
         }
-        if (!held && approved(sha, authorEmail, committerEmail)) {
-          points.push(sha);
+        if (!held && isPoint(sha, authorEmail, committerEmail)) {
+          points.push({ sha, author: authorEmail, committer: committerEmail });
           covered.add(sha);
         }
         if (covered.has(sha)) for (const p of parents) cover(p);

@@ -1,10 +1,9 @@
-import type { SignedStatement } from '../core/approvalStatement';
-import type { ReviewerKeys } from '../core/approvalRules';
 import { POLICY_FILE } from '../core/policy';
 import { REVIEWED_POINT_WINDOW } from '../core/reviewNeed';
 import { shortSha } from '../core/shortSha';
 import { runGit } from './gitRunner';
 import { reviewedPoints } from './reviewedPoint';
+import { MAX_JUDGED_TIPS, type TipJudge } from './vouchedTip';
 
 /**
  * Where a new protected ref (a tag, a tag moved forward, a new protected branch) at a commit C that a protected
@@ -12,9 +11,10 @@ import { reviewedPoints } from './reviewedPoint';
  * judged, not that C was vouched for as a state: an approval of base..T covers an intermediate commit E of its
  * range only as a step toward T (statementCoverage.ts, J4), so a tag at E would release what the reviewers saw
  * only with T built on it — a rejected draft, even. So the tag is judged as a push of C from the nearest state
- * the gate vouched for on C's first-parent chain (the "reviewed point": a commit a listed reviewer, not its author
- * or committer, approved as a statement's tip with no later request for changes — the same walk and window as
- * the deletion tiers use, reviewedPoint.ts): what lies between must pass as any push does, and an approval whose
+ * the gate vouched for in C's history (the "reviewed points": tips of approvals whose span the gate passes with
+ * every approval known — an approval short of the tip's tier, or held by a request for changes, vouches for
+ * nothing (issue 10, vouchedTip.ts) — the same walk and window as the deletion tiers use, reviewedPoint.ts): what
+ * lies between must pass as any push does, and an approval whose
  * tip lies beyond C covers none of it. From before the gate: C is an ancestor of the commit that brought the
  * policy file onto the policy branch's first-parent chain (that commit included): nothing to judge. Everything
  * else that cannot be placed fails closed, naming the commit and the fix.
@@ -28,8 +28,7 @@ export async function vouchedFrom(
     head: string;
     /** The policy branch's value (else the first protected tip): where the gate's start is read. */
     policyTip: string;
-    statements: readonly SignedStatement[];
-    keys: ReviewerKeys;
+    judge: TipJudge;
   },
 ): Promise<VouchedFrom> {
   // From before the gate first (one merge-base on a memoized start): a mirrored old release walks nothing.
@@ -38,7 +37,12 @@ export async function vouchedFrom(
     const before = await runGit(['merge-base', '--is-ancestor', o.head, start], { cwd, okCodes: [1] });
     if (before.code === 0) return { preGate: true };
   }
-  const points = await reviewedPoints(cwd, o.head, o.statements, o.keys);
+  const points = await reviewedPoints(cwd, o.head, o.judge);
+  if (points === 'unjudged') {
+    return {
+      error: `${o.ref} names ${shortSha(o.head)}, which is on a protected branch, but the ${MAX_JUDGED_TIPS} newest approved commits before it do not have the approvals their own changes need (or a request for changes holds them), and the gate judges no more of them, so it cannot tell what was vouched for there; reviewers approve it as its tiers ask (countersign approve ${o.head} --base <an earlier approved commit>)`,
+    };
+  }
   if (points === 'unknown') {
     return {
       error: `${o.ref} names ${shortSha(o.head)}, which is on a protected branch but has no approved commit within the ${REVIEWED_POINT_WINDOW.commits} commits before it, so the gate cannot tell what was vouched for there; a reviewer approves it (countersign approve ${o.head} --base <the last approved commit>)`,

@@ -1,0 +1,123 @@
+import type { SignedStatement } from '../core/approvalStatement';
+import { selfReview, type ReviewerKeys } from '../core/approvalRules';
+import { evaluateGate, type GateInput, type PolicySource } from '../core/gate';
+import { gateStanding } from '../core/statementStanding';
+import { emptyTree } from './emptyTree';
+import type { GatherOptions } from './gateInput';
+import type { Approvals } from './pushFacts';
+
+/**
+ * Whether a commit is a state the gate vouches for (issue 10, "one rule, one place"): the reviewed point that
+ * starts the deletion tiers' count (reviewedPoint.ts) and the states a tag at an older commit is judged from
+ * (vouchedState.ts, K3). It was a second copy of "does an approval count" — one valid approval of the tip by
+ * someone other than its author or committer, no later rejection on that very tip — so one reviewer's approval
+ * made a point where the tip's tier needed two, and a request for changes on a range holding the tip (a
+ * rejection of T2 holds its prefix) was not read. Now the gate answers: a tip is vouched for when the gate
+ * passes its statement's span, base..tip, judged as a merge into the ref with every approval known — the same
+ * tiers, coverage, two-person and rejection rules as any push (core/gate.ts, core/statementStanding.ts) — and,
+ * by the same standing, an approval counts for the tip itself and no request for changes holds it (also where
+ * the tip needed no review, which the gate would not ask).
+ *
+ * Cost, bounded: only tips of a valid approval by someone other than their author or committer are judged
+ * (`candidate`, no git); each judgement is one gate input gathered (about 20 git processes, no more per commit
+ * than a push of that span costs), at most MAX_JUDGED_TIPS per walk, beyond which the answer is unknown and the
+ * caller fails closed. A tip approved against several bases is judged against the newest approval's base, then
+ * the next one's (two at most).
+ */
+export const MAX_JUDGED_TIPS = 8;
+const MAX_BASES_PER_TIP = 2;
+
+type Gather = (cwd: string, opts: GatherOptions) => Promise<GateInput>;
+
+export class TipJudge {
+  private readonly byTip = new Map<string, SignedStatement[]>();
+  private readonly verdicts = new Map<string, Promise<boolean | 'unknown'>>();
+  private judged = 0;
+
+  constructor(
+    private readonly cwd: string,
+    private readonly o: {
+      /** The protected ref being judged: the span is judged as a merge into it. */
+      branch: string;
+      policy: PolicySource & { kind: 'ok' };
+      approvals: Approvals;
+      keys: ReviewerKeys;
+      /** gateInput.gatherGateInput, passed in (it calls this module). */
+      gather: Gather;
+    },
+  ) {
+    for (const { signed } of o.approvals.statements) {
+      if (signed.statement.decision !== 'approve' || !o.keys.plausible(signed)) continue;
+      const list = this.byTip.get(signed.statement.tip);
+      if (list) list.push(signed);
+      else this.byTip.set(signed.statement.tip, [signed]);
+    }
+  }
+
+  /** The approvals of `sha` as a tip that could count for it: signed by a listed reviewer who is not its author or committer. */
+  private approvalsOf(sha: string, commit: { author: { email: string }; committer: { email: string } }) {
+    return (this.byTip.get(sha) ?? []).filter((s) => {
+      const v = this.o.keys.check(s);
+      return v.ok && selfReview(v.reviewer.email, commit) === undefined;
+    });
+  }
+
+  /**
+   * Whether the walk should stop at `sha` to ask `vouched` (no git work): the tip of an approval that could count
+   * for it. A necessary condition of `vouched`, never a verdict of its own.
+   */
+  candidate(sha: string, authorEmail: string, committerEmail: string): boolean {
+    return this.approvalsOf(sha, { author: { email: authorEmail }, committer: { email: committerEmail } }).length > 0;
+  }
+
+  /** The gate's verdict on `sha` as a vouched state (see above); 'unknown' past MAX_JUDGED_TIPS. Asked once per tip. */
+  vouched(sha: string, authorEmail: string, committerEmail: string): Promise<boolean | 'unknown'> {
+    let v = this.verdicts.get(sha);
+    if (!v) {
+      v = this.judge(sha, { author: { email: authorEmail }, committer: { email: committerEmail } });
+      this.verdicts.set(sha, v);
+    }
+    return v;
+  }
+
+  private async judge(
+    sha: string,
+    commit: { author: { email: string }; committer: { email: string } },
+  ): Promise<boolean | 'unknown'> {
+    const at = (s: SignedStatement) => Date.parse(s.statement.time);
+    const newestFirst = this.approvalsOf(sha, commit).sort((a, b) => at(b) - at(a));
+    const bases = [...new Set(newestFirst.map((s) => s.statement.base))].slice(0, MAX_BASES_PER_TIP);
+    const empty = bases.length > 0 ? await emptyTree(this.cwd) : '';
+    for (const base of bases) {
+      if (++this.judged > MAX_JUDGED_TIPS) return 'unknown';
+      if (await this.spanPasses(base === empty ? undefined : base, sha)) return true;
+    }
+    return false;
+  }
+
+  /** The gate over base..tip as a merge into the ref: what `verify --base BASE --head TIP` asks. */
+  private async spanPasses(base: string | undefined, tip: string): Promise<boolean> {
+    let input: GateInput;
+    try {
+      input = await this.o.gather(this.cwd, {
+        update: { branch: this.o.branch, old: base, new: tip },
+        policy: this.o.policy,
+        mergeOnly: true,
+        otherBranches: [],
+        approvalRefs: [],
+        approvals: this.o.approvals,
+        span: true,
+      });
+    } catch {
+      // A base this repository lacks, a span git cannot read: nothing is vouched for (fails closed).
+      return false;
+    }
+    if (!evaluateGate(input).ok || input.policy.kind !== 'ok') return false;
+    // The gate asks nothing more of a commit that needs no review; a point still needs a counting approval and no
+    // standing request for changes on the tip, read from the same standing the gate built (statementStanding.ts).
+    const at = input.commits.find((c) => c.sha === tip);
+    if (!at) return false;
+    const standing = gateStanding(input, input.policy.policy).forCommit(at);
+    return standing.approvals.length > 0 && standing.rejections.length === 0 && !standing.unreadable;
+  }
+}
