@@ -37,6 +37,20 @@ export function ownerRunsOf(entries: readonly NoteEntry[], lineCount?: number): 
   });
   if (spans.length === 0) return [];
   spans.sort((x, y) => x.start - y.start);
+  // The usual note — git-ai's writer and Countersign's both give each line one key — has no two ranges that
+  // overlap: each range is then its own run, and no sweep is needed.
+  let disjoint = true;
+  for (let i = 1; i < spans.length && disjoint; i++) disjoint = spans[i].start > spans[i - 1].end;
+  if (disjoint) {
+    const runs: OwnerRun[] = [];
+    for (const sp of spans) {
+      const key = entries[sp.rank].key;
+      const last = runs[runs.length - 1];
+      if (last && last.key === key && last.end + 1 === sp.start) last.end = sp.end;
+      else runs.push({ start: sp.start, end: sp.end, key });
+    }
+    return runs;
+  }
   const cuts = [...new Set(spans.flatMap((s) => [s.start, s.end + 1]))].sort((x, y) => x - y);
   const heap = new MaxHeap();
   const out: OwnerRun[] = [];

@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import * as fc from 'fast-check';
 import { CountersignError } from '../../../src/core/errors';
 import { canonicalAgent } from '../../../src/core/agents/agentIdentity';
 import { linesOf } from '../helpers/noteLines';
@@ -383,6 +384,32 @@ describe('authorship note ranges are arithmetic (issue 16, class 1)', () => {
     assert.strictEqual(
       formatAuthorshipNote(merged).split('---')[0],
       `f.txt\n  s_aaaaaaaaaaaaaa::t_aaaaaaaaaaaaaa 1,3-${MAX_NOTE_LINE}\n  h_bbbbbbbbbbbbbb 2\n`,
+    );
+  });
+
+  it('owner runs equal a line-by-line reading (later entry wins), overlapping or not', () => {
+    const range = fc
+      .tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 12 }), fc.boolean())
+      .map(([a, n, reversed]): [number, number] => (reversed ? [a + n, a] : [a, a + n]));
+    const entries = fc.array(
+      fc.record({ key: fc.constantFrom('A', 'B', 'C'), ranges: fc.array(range, { minLength: 1, maxLength: 4 }) }),
+      { maxLength: 6 },
+    );
+    fc.assert(
+      fc.property(entries, fc.option(fc.integer({ min: 0, max: 50 })), (es, cut) => {
+        const owner = new Map<number, string>();
+        for (const e of es)
+          for (const [a, b] of e.ranges)
+            for (let l = Math.min(a, b); l <= Math.max(a, b); l++) if (cut === null || l <= cut) owner.set(l, e.key);
+        const expected: Array<{ start: number; end: number; key: string }> = [];
+        for (const l of [...owner.keys()].sort((x, y) => x - y)) {
+          const last = expected[expected.length - 1];
+          if (last && last.key === owner.get(l) && last.end + 1 === l) last.end = l;
+          else expected.push({ start: l, end: l, key: owner.get(l)! });
+        }
+        assert.deepStrictEqual(ownerRunsOf(es, cut ?? undefined), expected);
+      }),
+      { numRuns: 1000 },
     );
   });
 
