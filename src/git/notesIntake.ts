@@ -3,10 +3,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { AddedLineJudge } from '../core/addedStatementLine';
 import { ReviewerKeys } from '../core/approvalRules';
+import type { Policy } from '../core/policy';
 import { readObjects } from './catFileBatch';
 import { identityEnv } from './fallbackIdentity';
 import { runGit } from './gitRunner';
 import { notesTreeChanges } from './notesAdditions';
+import { REVIEW_NOTES_REF } from './notesConfig';
+import { notesRefRefusal } from './notesRefGuard';
 import { noteTarget } from './notePath';
 import { policySourceAt, remoteDefaultBranch } from './policyBranch';
 import { approvalsRemote } from './remotes';
@@ -32,10 +35,10 @@ export async function isForeignNotesRemote(cwd: string, remote: string): Promise
 }
 
 /**
- * The listed reviewers' keys on the trusted remote's policy branch (never a fork's: its policy may list the
- * fork owner's key); undefined when no policy can be read.
+ * The policy on the trusted remote's policy branch (never a fork's: its policy may list the fork owner's key),
+ * whose listed keys vouch; undefined when no policy can be read.
  */
-async function listedKeys(cwd: string): Promise<ReviewerKeys | undefined> {
+async function trustedPolicy(cwd: string): Promise<Policy | undefined> {
   const remote = await approvalsRemote(cwd).catch(() => undefined);
   if (!remote) return undefined;
   const branch = (await remoteDefaultBranch(cwd, remote)) ?? 'main';
@@ -45,7 +48,7 @@ async function listedKeys(cwd: string): Promise<ReviewerKeys | undefined> {
   });
   if (r.code !== 0) return undefined;
   const source = await policySourceAt(cwd, r.stdout.trim(), `${remote}/${branch}`, branch);
-  return source.kind === 'ok' ? new ReviewerKeys(source.policy) : undefined;
+  return source.kind === 'ok' ? source.policy : undefined;
 }
 
 const linesOf = (text: string) =>
@@ -55,23 +58,29 @@ const linesOf = (text: string) =>
     .filter((l) => l.trim() !== '');
 
 /**
- * The notes commit that adds to `local` the lines of `from` the server would take, when `from` adds any it would
- * not (else undefined: merge `from` as usual). `left` counts the lines left out; `commit` is `local` itself when
- * nothing else is taken.
+ * What to make of another remote's notes commit `from`: our notes plus the lines of `from` the server would take
+ * (`commit`: `local` itself when there are none; `left`: lines left out), or `refused` when the server's own guard
+ * (notesRefGuard.ts) would not take that commit as an update of ours. `from` itself is never adopted, by
+ * fast-forward or by merge (attack12 L3): its tree may lack a statement we hold (a removed note) or hold it padded
+ * — nothing "added", nothing left out — and our ref would then carry that into every later push, which the server
+ * refuses for good. So the result's tree is always ours plus judged lines, and its only parent is ours: `from` as a
+ * second parent would gain nothing (the next intake compares trees, not history) and our next push would send the
+ * fork's notes history, objects and all, to the trusted server.
  */
 export async function filteredIntake(
   cwd: string,
   local: string | undefined,
   from: string,
-): Promise<{ commit: string | undefined; left: number } | undefined> {
+): Promise<{ commit: string | undefined; left: number; refused?: string }> {
   const { changed } = await notesTreeChanges(cwd, local, from);
-  if (changed.length === 0) return undefined;
+  if (changed.length === 0) return { commit: local, left: 0 };
   const texts = new Map<string, string>();
   const blobs = [...new Set(changed.flatMap((c) => (c.oldBlob ? [c.oldBlob, c.newBlob] : [c.newBlob])))];
   await readObjects(cwd, blobs, (blob, content) => {
     if (content) texts.set(blob, content.toString('utf8'));
   });
-  const judge = new AddedLineJudge(await listedKeys(cwd));
+  const policy = await trustedPolicy(cwd);
+  const judge = new AddedLineJudge(policy ? new ReviewerKeys(policy) : undefined);
   let left = 0;
   const merged = new Map<string, string[]>();
   for (const c of changed) {
@@ -86,9 +95,12 @@ export async function filteredIntake(
     }
     if (taken.size > 0) merged.set(c.target, [...new Set([...ours, ...taken])]);
   }
-  if (left === 0) return undefined;
   if (merged.size === 0) return { commit: local, left };
-  return { commit: await commitWith(cwd, local, from, merged), left };
+  const commit = await commitWith(cwd, local, from, merged);
+  // The server's whole rule on the would-be update (size bounds, canonical form, no copies, nothing dropped), so a
+  // clone never holds what its server would refuse.
+  const refused = await notesRefRefusal(cwd, { ref: REVIEW_NOTES_REF, old: local, new: commit }, policy);
+  return refused ? { commit: local, left, refused } : { commit, left };
 }
 
 /** A notes commit on top of `local` whose notes on `notes`' objects are those lines (sorted, as cat_sort_uniq writes). */

@@ -65,19 +65,22 @@ export async function mergeNotesRef(
     );
     return false;
   }
-  // Another remote's approvals (a contributor's fork): only the lines its server would take (notesIntake.ts, J3).
+  // Another remote's approvals (a contributor's fork): only the lines its server would take, on top of ours — never
+  // its notes commit itself, by fast-forward or merge (notesIntake.ts, J3, attack12 L3).
   if (ref === REVIEW_NOTES_REF && remote !== undefined && (await isForeignNotesRemote(cwd, remote))) {
     const taken = await filteredIntake(cwd, local, from);
-    if (taken) {
+    if (taken.left > 0) {
       logger?.warn(
         `[notes] took ${remote}'s ${ref} without ${taken.left} line(s) the server would refuse (not a statement signed by a listed reviewer about the commit its note is on); they stay in ${remote}'s tracking ref`,
       );
-      if (taken.commit === undefined || taken.commit === local) return false;
-      await runGit(['update-ref', '-m', 'countersign: notes taken in', ref, taken.commit, local ?? '0'.repeat(40)], {
-        cwd,
-      });
-      return true;
     }
+    if (taken.refused)
+      logger?.warn(`[notes] kept ${ref} as it was: taking ${remote}'s lines would make ${taken.refused}`);
+    if (taken.commit === undefined || taken.commit === local) return false;
+    await runGit(['update-ref', '-m', 'countersign: notes taken in', ref, taken.commit, local ?? '0'.repeat(40)], {
+      cwd,
+    });
+    return true;
   }
   if (local === undefined || (await isAncestor(cwd, local, from))) {
     await runGit(

@@ -131,4 +131,63 @@ describe("a fork's notes cannot block a reviewer's approvals (real server)", fun
     assert.match(onServer, /"email":"bob@example\.com"/, "Bob's approval did not reach the server");
     assert.doesNotMatch(approve.stdout + approve.stderr, /failed/);
   });
+
+  // attack12 L3: a fork made with `git clone --mirror` shares the server's notes history; one notes commit on top that
+  // removes the note holding Bob's earlier approval (drop), or rewrites it as a padded copy (pad), adds no line, so
+  // the intake filter had nothing to leave out and fast-forwarded Bob's ref to the fork's commit as it was. Every
+  // later push of his approvals was then refused by the server (drops a statement / a padded line), for good.
+  for (const variant of ['drop', 'pad'] as const) {
+    it(`a fork's notes commit that ${variant === 'drop' ? 'removes' : 'pads'} an approval is not adopted; Bob's next approval reaches the server (attack12 L3)`, () => {
+      const { ada, bob, server } = setup();
+      dirs.push(path.dirname(server.dir));
+      const base = ada.git('rev-parse', 'origin/main');
+      const old = commitFile(
+        ada,
+        'old.ts',
+        'export const old = 1;\n',
+        'old\n\nAI-Provenance: v1 ai=0 human=1 untracked=0',
+      );
+      assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', 'HEAD:refs/heads/old']).status, 0);
+      const bobs = cloneAs(server.dir, 'Bob Reviewer', 'bob@example.com', bob.privateKeyFile);
+      dirs.push(bobs.dir);
+      assert.strictEqual(bobs.cli(['install']).status, 0);
+      const first = bobs.cli(['approve', old, '--base', base, '--remote', 'origin']);
+      assert.strictEqual(first.status, 0, first.stdout + first.stderr);
+      const statement = server.git('notes', '--ref=refs/notes/countersign', 'show', old);
+
+      // The fork: a mirror of the server, and one notes commit on top.
+      const fork = path.join(path.dirname(server.dir), 'fork.git');
+      execFileSync('git', ['clone', '-q', '--mirror', server.dir, fork]);
+      const alice = cloneAs(fork, 'Alice', 'alice@example.com');
+      dirs.push(alice.dir);
+      alice.git('fetch', '-q', 'origin', 'refs/notes/countersign:refs/notes/countersign');
+      if (variant === 'drop') alice.git('notes', '--ref=refs/notes/countersign', 'remove', old);
+      else alice.git('notes', '--ref=refs/notes/countersign', 'add', '-f', '-m', ` ${statement}`, old);
+      assert.strictEqual(alice.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
+
+      bobs.git('remote', 'add', 'alice', fork);
+      bobs.git('fetch', '-q', 'alice');
+      const review = bobs.cli(['review']);
+      assert.ok(review.status === 0 || review.status === 1, review.stderr);
+      assert.strictEqual(
+        bobs.git('notes', '--ref=refs/notes/countersign', 'show', old),
+        statement,
+        "Bob's note on the old commit is as the server has it",
+      );
+
+      const fix = commitFile(
+        ada,
+        'fix.ts',
+        'export const fix = 1;\n',
+        'fix\n\nAI-Provenance: v1 ai=0 human=1 untracked=0',
+      );
+      assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', 'HEAD:refs/heads/fix']).status, 0);
+      bobs.git('fetch', '-q', 'origin');
+      const approve = bobs.cli(['approve', fix, '--base', old, '--remote', 'origin']);
+      assert.strictEqual(approve.status, 0, approve.stdout + approve.stderr);
+      assert.doesNotMatch(approve.stdout + approve.stderr, /failed/);
+      assert.match(server.git('notes', '--ref=refs/notes/countersign', 'show', fix), /"email":"bob@example\.com"/);
+      assert.strictEqual(server.git('notes', '--ref=refs/notes/countersign', 'show', old), statement);
+    });
+  }
 });
