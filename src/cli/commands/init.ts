@@ -216,8 +216,8 @@ export const initCommand: Command = {
     if (ci.status === 'written' && forge)
       steps.push(
         forge === 'github'
-          ? 'Make the "countersign / gate" check required for the protected branches (a ruleset; pin the workflow as a required workflow: docs/rollout.md)'
-          : 'Require pipelines to succeed before merging, and keep the CI configuration where merge requests cannot change it (docs/rollout.md)',
+          ? 'Make the "countersign / gate" check required for the protected branches (a ruleset; pin the workflow as a required workflow), and restrict who may create tags with a tag ruleset: the check judges pull requests, not tag pushes (docs/rollout.md). After a reviewer approves, someone re-runs the check on the pull request ("Re-run all jobs"): an approval is a note, not a commit, so nothing starts it'
+          : "Require pipelines to succeed before merging, keep the CI configuration where merge requests cannot change it, and protect your release tags (Settings → Repository → Protected tags): the job judges merge requests, not tag pushes (docs/rollout.md). After a reviewer approves, someone runs the merge request's pipeline again: an approval is a note, not a commit, so nothing starts it",
       );
     // Not written: the reason says what init needs (the signing key, user.email) and then "run init again" —
     // one step in that order, instead of "run init" before "set your key" (newuser10 N2).

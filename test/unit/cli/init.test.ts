@@ -86,6 +86,9 @@ describe('countersign init', function () {
       /Next steps:\n {2}1\. Add your teammates as reviewers before you commit the policy .*: countersign policy add-reviewer "Name <email>" --key THEIR_KEY\.pub\n {2}2\. Commit \.countersign\.json and \.github\/workflows\/countersign\.yml/,
     );
     assert.match(r.stdout, /Make the "countersign \/ gate" check required/);
+    // newuser12 P1/P2: the check does not see tag pushes, and nothing re-runs it when an approval is pushed.
+    assert.match(r.stdout, /restrict who may create tags with a tag ruleset/);
+    assert.match(r.stdout, /After a reviewer approves, someone re-runs the check on the pull request/);
     // The template installs a tarball the team provides (nothing by name from the registry): init says so loudly.
     assert.match(r.stdout, /ACTION NEEDED before the CI check can pass: countersign is not on the npm registry/);
     assert.match(

@@ -148,6 +148,32 @@ function assertPinned(yaml: string): void {
 describe('CI examples', function () {
   this.timeout(240_000);
 
+  it('GitHub Actions: every trigger carries a pull request, and the template says how to re-check after an approval', () => {
+    // A run without a pull request (workflow_dispatch, push, schedule) has no head.sha or base_ref: the gate
+    // would run `verify --head ""` and exit 2, and the PR's required check would not change (newuser12 P2).
+    const yaml = fs.readFileSync('ci-examples/github-actions.yml', 'utf8');
+    const lines = yaml.split('\n');
+    const on = lines.findIndex((l) => /^on:/.test(l));
+    const triggers: string[] = [];
+    for (let i = on + 1; i < lines.length && !/^\S/.test(lines[i]); i++) {
+      const key = /^ {2}([a-z_]+):/.exec(lines[i]);
+      if (key) triggers.push(key[1]);
+    }
+    assert.deepStrictEqual(triggers, ['pull_request']);
+    assert.match(yaml, /Re-run/, "tells the team to re-run the pull request's own check once a reviewer approved");
+    const gitlab = fs.readFileSync('ci-examples/gitlab-ci.yml', 'utf8');
+    assert.match(
+      gitlab,
+      /rules:\n\s+- if: \$CI_PIPELINE_SOURCE == "merge_request_event"\n/,
+      'merge request pipelines only',
+    );
+    assert.match(
+      gitlab,
+      /Run pipeline/,
+      "tells the team to re-run the merge request's pipeline once a reviewer approved",
+    );
+  });
+
   it('GitHub Actions: fails the pull request check until a reviewer approves, with annotations and a job summary', () => {
     const { ada, bob, server } = setup();
     const yaml = fs.readFileSync('ci-examples/github-actions.yml', 'utf8');
