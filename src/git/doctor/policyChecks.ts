@@ -157,7 +157,26 @@ export const signingKeyUsable: DoctorCheck = {
     } finally {
       key.dispose();
     }
-    if (!reviewer)
+    if (!reviewer) {
+      // newuser12 P4: the policy lists this very key under another address (a typo in the policy or in
+      // user.email). "ok, not a reviewer" hid it: approve refuses, and the approvals already signed under the
+      // other address stop counting once the policy says otherwise (landed history turns "unreviewed").
+      const listed =
+        source?.kind === 'ok'
+          ? source.policy.reviewers.find(
+              (r) =>
+                verifySshSignature({ message: probe, signature, publicKey: r.key, namespace: REVIEW_NAMESPACE }).ok,
+            )
+          : undefined;
+      if (listed)
+        return [
+          finding(
+            this.name,
+            'fix',
+            `${key.source} is the key the policy lists for ${listed.email}, but your user.email is ${email ?? '(unset)'}: approvals are matched by address, so yours would be refused, and approvals signed as ${email ?? 'you'} do not count as ${listed.email}'s`,
+            `if ${listed.email} is your address: git config user.email ${listed.email}; if the policy has it wrong, correct it in ${POLICY_FILE} (through review)`,
+          ),
+        ];
       return [
         finding(
           this.name,
@@ -165,6 +184,7 @@ export const signingKeyUsable: DoctorCheck = {
           `${key.source} signs (you are not a reviewer in the policy, so your approvals would not count)`,
         ),
       ];
+    }
     const v = verifySshSignature({ message: probe, signature, publicKey: reviewer.key, namespace: REVIEW_NAMESPACE });
     if (!v.ok) {
       return [

@@ -176,6 +176,20 @@ describe('countersign doctor', function () {
     assert.strictEqual(wrongKey.status, 'fix');
     assert.match(wrongKey.message, /signs, but not with the key the policy lists for ada@example\.com/);
 
+    // newuser12 P4: the policy lists this key for another address (a typo on either side): the approvals it signs
+    // are refused and earlier ones stop counting — not "ok, you are not a reviewer".
+    ada.git('config', 'user.signingkey', makeKey('ada').privateKeyFile);
+    assert.strictEqual(doctor(ada).byCheck('signing-key')[0].status, 'ok');
+    ada.git('config', 'user.email', 'ada@exmaple.com');
+    const otherEmail = doctor(ada).byCheck('signing-key')[0];
+    assert.strictEqual(otherEmail.status, 'fix', JSON.stringify(otherEmail));
+    assert.match(
+      otherEmail.message,
+      /is the key the policy lists for ada@example\.com, but your user\.email is ada@exmaple\.com/,
+    );
+    assert.match(otherEmail.fix ?? '', /git config user\.email ada@example\.com/);
+    ada.git('config', 'user.email', 'ada@example.com');
+
     ada.git('config', 'user.signingkey', path.join(ada.dir, 'no-such-key'));
     assert.match(doctor(ada).byCheck('signing-key')[0].message, /does not exist/);
 
