@@ -36,12 +36,14 @@ function fixFor(ref: string): string {
 
 /**
  * Why the update is refused, or undefined when it keeps everything the server had and adds only signed
- * statements on commits (notesAdditions.ts). `policy`: the one on the server's policy branch, whose keys vouch.
+ * statements on commits (notesAdditions.ts). `policy`: the one on the server's policy branch, whose keys vouch;
+ * `protectedTips`: its protected branches' tips, whose commits' provenance notes may only gain (landedAiNotes.ts).
  */
 export async function notesRefRefusal(
   cwd: string,
   u: NotesRefUpdate,
   policy: Policy | undefined,
+  protectedTips: readonly string[] = [],
 ): Promise<string | undefined> {
   if (!GUARDED_NOTES_REFS.includes(u.ref)) {
     // On a case-insensitive file system (macOS, Windows) a clone keeps refs/notes/AI and refs/notes/ai in one
@@ -81,7 +83,7 @@ export async function notesRefRefusal(
         ', ',
       )}${stray.length > 3 ? ', …' : ''}): a notes tree holds only files named after the commit they annotate (lowercase hex), and anything else would hide a note from the server's rules or from the gate; write ${u.ref === REVIEW_NOTES_REF ? 'approvals with \`countersign approve\` or' : 'notes with'} \`git notes\`, then push without --force.`;
   }
-  if (u.ref !== REVIEW_NOTES_REF) return unreadableAiNotes(cwd, old, u.new);
+  if (u.ref !== REVIEW_NOTES_REF) return unreadableAiNotes(cwd, old, u.new, protectedTips);
   const unsigned = await unsignedAdditions(cwd, old, u.new, policy);
   if (unsigned || old === undefined) return unsigned;
   const dropped = await droppedStatements(cwd, old, u.new);

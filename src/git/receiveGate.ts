@@ -170,9 +170,11 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
 
   // The keys that may add statements to the approvals ref: the policy branch's (the last readable one while it is broken).
   const keysFrom = state.kind === 'ok' ? state.source.policy : state.kind === 'closed' ? state.last : undefined;
+  // The commits whose provenance may only gain (attack12 L6): those the protected branches hold before this push.
+  const landedTips = keysFrom ? protectedTipsOf(keysFrom, heads, '') : [];
   const messages: string[] = [];
   for (const u of updates) {
-    const refusal = await notesRefRefusal(cwd, { ref: u.ref, old: oid(u.old), new: oid(u.new) }, keysFrom);
+    const refusal = await notesRefRefusal(cwd, { ref: u.ref, old: oid(u.old), new: oid(u.new) }, keysFrom, landedTips);
     if (refusal) messages.push(refusal);
   }
   const notesPush = updates.find((u) => u.ref === REVIEW_NOTES_REF && oid(u.new) !== undefined);

@@ -55,11 +55,27 @@ describe('server gate: junk in refs/notes/ai cannot block a colleague (real push
     assert.notStrictEqual(junk.status, 0, 'a new unreadable note is refused as well');
     assert.match(junk.stderr, new RegExp(other.slice(0, 12)));
 
-    // A legitimate rewrite: the note on H replaced by a readable one (what a notes merge produces).
+    // A legitimate rewrite: the note on a commit not yet landed replaced by a readable one (what a notes merge or a
+    // re-stamp produces). H is on main by now: its note may only gain (attack12 L6, landedAiNotes.test.ts).
     mallory.git('fetch', '-q', 'origin', '+refs/notes/ai:refs/notes/ai');
-    mallory.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', NOTE('fix.txt', '1', 'Ada L. <ada@example.com>'), h);
+    mallory.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', NOTE('two.txt', '1-2'), other);
+    const added = mallory.gitResult(['push', '--no-verify', 'origin', 'refs/notes/ai']);
+    assert.strictEqual(added.status, 0, added.stderr);
+    mallory.git(
+      'notes',
+      '--ref=refs/notes/ai',
+      'add',
+      '-f',
+      '-m',
+      NOTE('two.txt', '1-2', 'Ada L. <ada@example.com>'),
+      other,
+    );
     const merged = mallory.gitResult(['push', '--no-verify', 'origin', 'refs/notes/ai']);
     assert.strictEqual(merged.status, 0, merged.stderr);
+    mallory.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', NOTE('fix.txt', '1', 'Ada L. <ada@example.com>'), h);
+    const landed = mallory.gitResult(['push', '--no-verify', 'origin', 'refs/notes/ai']);
+    assert.notStrictEqual(landed.status, 0, "a landed commit's line given to another person is refused");
+    assert.match(landed.stderr, /may only gain/);
   });
 
   it("a second readable note at another fan-out path does not block the colleague's commit (outside tester G2)", () => {
