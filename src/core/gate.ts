@@ -322,13 +322,15 @@ export function evaluateGate(input: GateInput): GateResult {
         });
       const comment = reject.signed.statement.comment ? `: "${reject.signed.statement.comment}"` : '';
       const who = reject.reviewer.name ?? reject.reviewer.email;
-      // A standing request for changes holds the commit whatever other approvals say (as a "changes requested"
-      // review does on a forge) until that reviewer approves again: saying so saves a reviewer's round trip.
+      // A standing request for changes holds the commits it is about whatever other approvals say, until that
+      // reviewer approves again: saying so saves a reviewer's round trip. Statements are about commits, so unlike
+      // a forge's "changes requested" it does not follow the branch to a rewritten revision (newuser12 P3): the
+      // message says that too, rather than promise a hold the gate does not keep.
       // On their own commit no approval of theirs counts, so the way out is the withdrawal `approve --force` records.
       decision.reasons.push(
         own
           ? `${personLabel(reject.reviewer)} requested changes on ${shortSha(reject.signed.statement.tip)}, a commit they ${own}, at ${reject.signed.statement.time}${comment} — it holds the commit until ${who} withdraws it: ${who} runs \`countersign approve ${reject.signed.statement.tip} --force\` (it lifts the request for changes; it does not count as an approval)`
-          : `${personLabel(reject.reviewer)} requested changes on ${shortSha(reject.signed.statement.tip)} at ${reject.signed.statement.time}${comment}${voided ? ' (after approving; the approval no longer counts)' : ''} — it holds the commit until ${who} approves a new revision or this one again`,
+          : `${personLabel(reject.reviewer)} requested changes on ${shortSha(reject.signed.statement.tip)} at ${reject.signed.statement.time}${comment}${voided ? ' (after approving; the approval no longer counts)' : ''} — it holds these commits until ${who} approves them again (or a later tip built on them), whatever others approve; an amended or otherwise rewritten revision is a new change: this request does not hold it, so ask ${who} to look at the new revision`,
       );
     }
     for (const a of counted.approvals) {

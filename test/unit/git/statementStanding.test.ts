@@ -135,4 +135,50 @@ describe('one rule for which statements count: gate, verify, report and explain 
     assert.strictEqual(passes.status, 0, passes.stdout + passes.stderr);
     assert.match(passes.stdout, /approved by Carol Ops/, "Carol's approval counts; Bob's own statement does not");
   });
+  it('a rejection is about its commits: the message says an amended revision is not held by it (newuser12 P3)', () => {
+    // The contract (DESIGN: a rejection voids the rejecter's own approval; statements are about commits) is
+    // unchanged; what changes is that the block message no longer promises a forge-like hold on new revisions.
+    s.ada.git('checkout', '-q', '-B', 'amend-me', 'origin/main');
+    const base = s.ada.git('rev-parse', 'HEAD');
+    const x = commitFile(s.ada, 'amend.ts', ai(25), `X\n\n${trailer(25)}`);
+    assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', 'amend-me']).status, 0);
+    attach(
+      s.ada.dir,
+      sign(
+        s.carol,
+        statementFor(s.ada.dir, {
+          email: 'carol@example.com',
+          tip: x,
+          base,
+          decision: 'reject',
+          time: minute(30),
+          comment: 'use a constant name',
+        }),
+      ),
+      x,
+      s.ada.env,
+    );
+    pushNotes();
+    const held = verifyThenPush(s.ada, 'main', ['origin', `${x}:main`]);
+    assert.notStrictEqual(held.status, 0);
+    assert.match(
+      held.stderr,
+      /requested changes on .*"use a constant name" — it holds these commits until Carol Ops approves them again .*an amended or otherwise rewritten revision is a new change: this request does not hold it/,
+    );
+
+    // The rule itself: the amended commit is a new change, and another reviewer's approval of it counts.
+    s.ada.write('amend.ts', ai(24) + 'CONSTANT\n');
+    s.ada.git('add', 'amend.ts');
+    s.ada.git('commit', '-q', '--amend', '-m', `X\n\n${trailer(25)}`);
+    const amended = s.ada.git('rev-parse', 'HEAD');
+    attach(
+      s.ada.dir,
+      sign(s.bob, statementFor(s.ada.dir, { email: 'bob@example.com', tip: amended, base, time: minute(31) })),
+      amended,
+      s.ada.env,
+    );
+    pushNotes();
+    const passes = verifyThenPush(s.ada, 'main', ['origin', `${amended}:main`]);
+    assert.strictEqual(passes.status, 0, passes.stderr);
+  });
 });
