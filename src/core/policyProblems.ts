@@ -1,3 +1,4 @@
+import { closest } from './didYouMean';
 import type * as z from 'zod/mini';
 import { policySchema, reviewerSchema, reviewSchema, untrackedThresholdSchema } from './policySchema';
 import { formatJsonPath, jsonLocator, type JsonPath } from './jsonLocation';
@@ -73,8 +74,12 @@ const ALIASES: Record<string, string> = {
 function closestKey(unknown: string, known: readonly string[]): string | undefined {
   if (ALIASES[unknown] && known.includes(ALIASES[unknown])) return ALIASES[unknown];
   const lower = unknown.toLowerCase();
-  return known.find(
-    (k) => k.toLowerCase() === lower || k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()),
+  // A prefix either way first (`protected` → protectedBranches), then a typo's edit distance (newuser12 P13:
+  // `protectedBranchs` got only the list of allowed fields), as the CLI's "did you mean" does for commands.
+  return (
+    known.find(
+      (k) => k.toLowerCase() === lower || k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()),
+    ) ?? closest(unknown, known)
   );
 }
 

@@ -135,6 +135,24 @@ describe('policy (.countersign.json)', () => {
     );
   });
 
+  it('newuser12 P13: a misspelt field gets the nearest field name, not only the list', () => {
+    for (const [typo, meant] of [
+      ['protectedBranchs', 'protectedBranches'],
+      ['reviwers', 'reviewers'],
+      ['protectedTag', 'protectedTags'],
+      ['alowForcePushes', 'allowForcePushes'],
+    ]) {
+      assert.throws(
+        () => parsePolicy(`{"protectedBranches": ["main"], "${typo}": 1}`, '.countersign.json'),
+        (e: unknown) => {
+          assert.match((e as Error).message, new RegExp(`unknown field '${typo}'[\\s\\S]*did you mean '${meant}'`));
+          return true;
+        },
+        typo,
+      );
+    }
+  });
+
   it('rejects the same reviewer or key twice', () => {
     const r = checkPolicy(
       JSON.stringify({
