@@ -3,7 +3,7 @@ import { errorMessage } from '../core/errors';
 import { shortSha } from '../core/shortSha';
 import { readObjects } from './catFileBatch';
 import { AI_NOTES_REF } from './notesConfig';
-import { landedNoteRewrites } from './landedAiNotes';
+import { landedNoteRewrites, restoreServerNote } from './landedAiNotes';
 import { MAX_ADDED_NOTES, notesTreeChanges, objectInfo } from './notesAdditions';
 import { MAX_AI_NOTE_BYTES, oversizedNote, pushedNoteBytes } from '../core/noteBounds';
 
@@ -27,7 +27,7 @@ export async function unreadableAiNotes(
   if (removed.length > 0) {
     // Append-only: one fast-forward to an emptier tree wiped every line-level note (outside tester, G12).
     const named = removed.slice(0, 3).map(shortSha).join(', ');
-    return `this push removes the ${AI_NOTES_REF} note(s) of ${removed.length} commit(s) (${named}${removed.length > 3 ? ', …' : ''}); provenance notes are append-only on this server. Fix: take the server's notes (\`git fetch origin +${AI_NOTES_REF}:${AI_NOTES_REF}\`), add to them, then push again.`;
+    return `this push removes the ${AI_NOTES_REF} note(s) of ${removed.length} commit(s) (${named}${removed.length > 3 ? ', …' : ''}); provenance notes are append-only on this server. Fix: put the server's note back — ${restoreServerNote(shortSha(removed[0]))}.`;
   }
   if (changed.length === 0) return undefined;
   if (changed.length > MAX_ADDED_NOTES) {

@@ -70,7 +70,15 @@ export async function landedNoteRewrites(
   );
   if (problems.length === 0 || first === undefined) return undefined;
   const c = first;
-  return `this push rewrites the ${AI_NOTES_REF} note of ${problems.length} commit(s) a protected branch already holds, losing or moving attributed lines — ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''}. A landed commit's provenance may only gain (lines it left untracked may be attested; no attested line may be dropped or given another owner), so the record blame, report and incident responders read stays as it was reviewed. Fix: keep the server's note and add to it — \`git fetch origin +${AI_NOTES_REF}:refs/notes/ai-server && git notes --ref=ai add -f -C "$(git notes --ref=ai-server list ${c})" ${c} && git update-ref -d refs/notes/ai-server\` for each commit named — then push again.`;
+  return `this push rewrites the ${AI_NOTES_REF} note of ${problems.length} commit(s) a protected branch already holds, losing or moving attributed lines — ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''}. A landed commit's provenance may only gain (lines it left untracked may be attested; no attested line may be dropped or given another owner), so the record blame, report and incident responders read stays as it was reviewed. Fix: keep the server's note and add to it — ${restoreServerNote(c)}.`;
+}
+
+/**
+ * The fix that puts the server's note on `commit` back into this clone's refs/notes/ai and keeps every other note
+ * (a forced fetch of the whole ref would lose the notes of commits not pushed yet: attack12 L7).
+ */
+export function restoreServerNote(commit: string): string {
+  return `\`git fetch origin +${AI_NOTES_REF}:refs/notes/ai-server && git notes --ref=ai add -f -C "$(git notes --ref=ai-server list ${commit})" ${commit} && git update-ref -d refs/notes/ai-server\` (for each commit named), then push again`;
 }
 
 function readable(text: string): AuthorshipNote | undefined {

@@ -96,19 +96,29 @@ export async function filteredIntake(
     if (taken.size > 0) merged.set(c.target, [...new Set([...ours, ...taken])]);
   }
   if (merged.size === 0) return { commit: local, left };
-  const commit = await commitWith(cwd, local, from, merged);
+  const sorted = new Map(
+    [...merged].map(([t, lines]) => [
+      t,
+      lines.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))).join('\n') + '\n',
+    ]),
+  );
+  const commit = await commitWith(cwd, local, from, sorted, 'approvals');
   // The server's whole rule on the would-be update (size bounds, canonical form, no copies, nothing dropped), so a
   // clone never holds what its server would refuse.
   const refused = await notesRefRefusal(cwd, { ref: REVIEW_NOTES_REF, old: local, new: commit }, policy);
   return refused ? { commit: local, left, refused } : { commit, left };
 }
 
-/** A notes commit on top of `local` whose notes on `notes`' objects are those lines (sorted, as cat_sort_uniq writes). */
-async function commitWith(
+/**
+ * A notes commit on top of `local` (its only parent) whose notes on `notes`' objects are those texts (for approvals,
+ * lines sorted as cat_sort_uniq writes them); every other note is ours.
+ */
+export async function commitWith(
   cwd: string,
   local: string | undefined,
   from: string,
-  notes: Map<string, string[]>,
+  notes: Map<string, string>,
+  what: 'approvals' | 'provenance notes',
 ): Promise<string> {
   // Each note keeps the path it has in our tree (else theirs): two paths for one object would be two notes.
   const paths = new Map<string, string>();
@@ -121,8 +131,7 @@ async function commitWith(
     }
   }
   const entries: string[] = [];
-  for (const [target, lines] of notes) {
-    const text = lines.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))).join('\n') + '\n';
+  for (const [target, text] of notes) {
     const blob = (await runGit(['hash-object', '-w', '--stdin'], { cwd, input: text })).stdout.trim();
     entries.push(`100644 ${blob}\t${paths.get(target) ?? target}\n`);
   }
@@ -132,7 +141,7 @@ async function commitWith(
     await runGit(local ? ['read-tree', local] : ['read-tree', '--empty'], { cwd, env });
     await runGit(['update-index', '--add', '--index-info'], { cwd, env, input: entries.join('') });
     const tree = (await runGit(['write-tree'], { cwd, env })).stdout.trim();
-    const msg = 'countersign: approvals taken in from another remote, without lines its server would refuse';
+    const msg = `countersign: ${what} taken in from another remote, without what its server would refuse`;
     const who = await identityEnv(cwd);
     return (
       await runGit(['commit-tree', tree, ...(local ? ['-p', local] : []), '-m', msg], { cwd, env: who })

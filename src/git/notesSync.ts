@@ -15,6 +15,7 @@ import {
 import { notesTip, objectType } from './notesReader';
 import { identityEnv } from './fallbackIdentity';
 import { filteredIntake, isForeignNotesRemote } from './notesIntake';
+import { aiNotesIntake } from './aiNotesIntake';
 
 /** The remote (its ref-name key) a tracking ref `refs/countersign/remotes/<remote>/<name>` was fetched from. */
 const remoteOfTracking = (name: string) => name.slice(TRACKING_PREFIX.length).split('/')[0];
@@ -65,17 +66,20 @@ export async function mergeNotesRef(
     );
     return false;
   }
-  // Another remote's approvals (a contributor's fork): only the lines its server would take, on top of ours — never
-  // its notes commit itself, by fast-forward or merge (notesIntake.ts, J3, attack12 L3).
-  if (ref === REVIEW_NOTES_REF && remote !== undefined && (await isForeignNotesRemote(cwd, remote))) {
-    const taken = await filteredIntake(cwd, local, from);
+  // Another remote's notes (a contributor's fork): only what its server would take, on top of ours — never its
+  // notes commit itself, by fast-forward or merge (notesIntake.ts and aiNotesIntake.ts: J3, attack12 L3, L7).
+  if (remote !== undefined && SHARED_NOTES.some((n) => n.ref === ref) && (await isForeignNotesRemote(cwd, remote))) {
+    const approvals = ref === REVIEW_NOTES_REF;
+    const taken = approvals ? await filteredIntake(cwd, local, from) : await aiNotesIntake(cwd, local, from);
     if (taken.left > 0) {
       logger?.warn(
-        `[notes] took ${remote}'s ${ref} without ${taken.left} line(s) the server would refuse (not a statement signed by a listed reviewer about the commit its note is on); they stay in ${remote}'s tracking ref`,
+        approvals
+          ? `[notes] took ${remote}'s ${ref} without ${taken.left} line(s) the server would refuse (not a statement signed by a listed reviewer about the commit its note is on); they stay in ${remote}'s tracking ref`
+          : `[notes] took ${remote}'s ${ref} without ${taken.left} unreadable or oversized note(s); they stay in ${remote}'s tracking ref`,
       );
     }
     if (taken.refused)
-      logger?.warn(`[notes] kept ${ref} as it was: taking ${remote}'s lines would make ${taken.refused}`);
+      logger?.warn(`[notes] kept ${ref} as it was; the server would refuse the result: ${taken.refused}`);
     if (taken.commit === undefined || taken.commit === local) return false;
     await runGit(['update-ref', '-m', 'countersign: notes taken in', ref, taken.commit, local ?? '0'.repeat(40)], {
       cwd,

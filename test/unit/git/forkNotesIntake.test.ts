@@ -190,4 +190,55 @@ describe("a fork's notes cannot block a reviewer's approvals (real server)", fun
       assert.strictEqual(server.git('notes', '--ref=refs/notes/countersign', 'show', old), statement);
     });
   }
+
+  // attack12 L7: refs/notes/ai from a fork was fast-forwarded to as it was; a `--mirror` fork whose notes commit
+  // removes a note made Dana's ref lose it, and every later push of her provenance notes was refused (append-only).
+  it("a fork's refs/notes/ai that drops a note is not adopted; its new readable notes come along; Dana's notes still reach the server (attack12 L7)", () => {
+    const { server } = setup();
+    dirs.push(path.dirname(server.dir));
+    const aiNote = (file: string) =>
+      `${file}\n  h_0123456789abcd 1\n---\n` +
+      JSON.stringify({
+        schema_version: 'authorship/3.0.0',
+        base_commit_sha: '',
+        prompts: {},
+        humans: { h_0123456789abcd: { author: 'Dana <dana@example.com>' } },
+      });
+    const dana = cloneAs(server.dir, 'Dana', 'dana@example.com');
+    dirs.push(dana.dir);
+    assert.strictEqual(dana.cli(['install']).status, 0);
+    const c1 = commitFile(dana, 'a.py', "print('a')\n", 'a\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+    dana.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', aiNote('a.py'), c1);
+    assert.strictEqual(dana.gitResult(['push', '-q', '--no-verify', 'origin', 'HEAD:refs/heads/feature']).status, 0);
+    assert.strictEqual(dana.gitResult(['push', '-q', '--no-verify', 'origin', 'refs/notes/ai']).status, 0);
+    const c1Note = server.git('notes', '--ref=refs/notes/ai', 'show', c1);
+
+    const fork = path.join(path.dirname(server.dir), 'fork.git');
+    execFileSync('git', ['clone', '-q', '--mirror', server.dir, fork]);
+    const alice = cloneAs(fork, 'Alice', 'alice@example.com');
+    dirs.push(alice.dir);
+    alice.git('fetch', '-q', 'origin', 'refs/notes/ai:refs/notes/ai');
+    alice.git('notes', '--ref=refs/notes/ai', 'remove', c1);
+    const pr = commitFile(alice, 'pr.py', "print('pr')\n", 'pr\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+    alice.git('notes', '--ref=refs/notes/ai', 'add', '-m', aiNote('pr.py'), pr);
+    assert.strictEqual(alice.gitResult(['push', '-q', 'origin', 'HEAD:refs/heads/pr', 'refs/notes/ai']).status, 0);
+
+    dana.git('remote', 'add', 'alice', fork);
+    dana.git('fetch', '-q', 'alice');
+    const review = dana.cli(['review']);
+    assert.ok(review.status === 0 || review.status === 1, review.stderr);
+    assert.strictEqual(
+      dana.git('notes', '--ref=refs/notes/ai', 'show', c1),
+      c1Note,
+      'Dana keeps the note the fork dropped',
+    );
+    assert.match(dana.git('notes', '--ref=refs/notes/ai', 'show', pr), /pr\.py/, "the fork's readable note came along");
+
+    const c2 = commitFile(dana, 'b.py', "print('b')\n", 'b\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+    dana.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', aiNote('b.py'), c2);
+    const push = dana.gitResult(['push', '--no-verify', 'origin', 'HEAD:refs/heads/feature', 'refs/notes/ai']);
+    assert.strictEqual(push.status, 0, push.stderr);
+    assert.match(server.git('notes', '--ref=refs/notes/ai', 'show', c2), /b\.py/);
+    assert.strictEqual(server.git('notes', '--ref=refs/notes/ai', 'show', c1), c1Note);
+  });
 });

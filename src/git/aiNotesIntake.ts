@@ -1,0 +1,69 @@
+import { formatAuthorshipNote, parseAuthorshipNote, type AuthorshipNote } from '../core/authorshipNote';
+import { MAX_AI_NOTE_BYTES, oversizedNote, pushedNoteBytes } from '../core/noteBounds';
+import { mergeNotesOnSameCommit } from '../core/noteOwners';
+import { readObjects } from './catFileBatch';
+import { MAX_ADDED_NOTES, notesTreeChanges, objectInfo } from './notesAdditions';
+import { AI_NOTES_REF } from './notesConfig';
+import { commitWith } from './notesIntake';
+import { notesRefRefusal } from './notesRefGuard';
+
+/**
+ * What a clone takes into its refs/notes/ai from a remote other than the trusted one (attack12 L7, J3's second
+ * half). The fork's notes commit was fast-forwarded to or merged as it was: a `--mirror` fork whose one notes commit
+ * removed a note made the developer's ref lose it, and every later notes push to origin was refused by its guard
+ * ("removes the refs/notes/ai note(s) …", append-only), for good. Now, as for approvals (notesIntake.ts, L3), the
+ * fork's commit is never adopted: our tree plus its readable notes on commits we have none for, and on commits we
+ * have one for the same-commit merge with ours preferred (it only gains, as the server's rule for landed commits
+ * asks: landedAiNotes.ts); its removals are not looked at. The would-be update then runs through the server's own
+ * guard (notesRefGuard.ts) before our ref moves.
+ */
+export async function aiNotesIntake(
+  cwd: string,
+  local: string | undefined,
+  from: string,
+): Promise<{ commit: string | undefined; left: number; refused?: string }> {
+  const { changed } = await notesTreeChanges(cwd, local, from);
+  if (changed.length === 0) return { commit: local, left: 0 };
+  // Bounded as the server bounds a push: the notes it would judge, their bytes, each note's size.
+  if (changed.length > MAX_ADDED_NOTES)
+    return {
+      commit: local,
+      left: changed.length,
+      refused: `${changed.length} changed notes, more than a push may carry`,
+    };
+  const blobs = [...new Set(changed.flatMap((c) => (c.oldBlob ? [c.oldBlob, c.newBlob] : [c.newBlob])))];
+  const sizes = await objectInfo(cwd, blobs);
+  const tooMuch = pushedNoteBytes(AI_NOTES_REF, blobs, (b) => Number(sizes.get(b)?.size ?? 0));
+  if (tooMuch) return { commit: local, left: changed.length, refused: tooMuch };
+  const texts = new Map<string, string>();
+  const wanted = blobs.filter((b) => Number(sizes.get(b)?.size ?? 0) <= MAX_AI_NOTE_BYTES);
+  await readObjects(cwd, wanted, (blob, content) => {
+    if (content) texts.set(blob, content.toString('utf8'));
+  });
+  let left = 0;
+  const taken = new Map<string, string>();
+  for (const c of changed) {
+    const theirs = readable(texts.get(c.newBlob));
+    if (!theirs) {
+      left++;
+      continue;
+    }
+    const ourText = c.oldBlob ? texts.get(c.oldBlob) : undefined;
+    const ours = readable(ourText);
+    const text = ours ? formatAuthorshipNote(mergeNotesOnSameCommit(ours, theirs)) : (texts.get(c.newBlob) as string);
+    if (text !== ourText) taken.set(c.target, text);
+  }
+  if (taken.size === 0) return { commit: local, left };
+  const commit = await commitWith(cwd, local, from, taken, 'provenance notes');
+  const refused = await notesRefRefusal(cwd, { ref: AI_NOTES_REF, old: local, new: commit }, undefined);
+  return refused ? { commit: local, left, refused } : { commit, left };
+}
+
+function readable(text: string | undefined): AuthorshipNote | undefined {
+  if (text === undefined || oversizedNote(text) !== undefined) return undefined;
+  try {
+    return parseAuthorshipNote(text);
+  } catch {
+    return undefined;
+  }
+}
