@@ -35,14 +35,15 @@ export async function explainApprovals(
   else policyInfo = { from: `${POLICY_FILE} (looked in ${source.looked.join(', ') || 'nothing'})`, status: 'none' };
 
   const { statements, errors, unreadable } = await readStatements(cwd);
-  // The gate's rules (core/statementStanding.ts) over the commits the statements' tips reach that the
-  // commit's parents do not: which statements cover it, and which of them count.
+  // The gate's rules (core/statementStanding.ts) over the commits the statements' tips and the branch reach that
+  // the commit's parents do not: which statements cover it, and which of them count. The branch's own history is
+  // what `report` reads, and what the gate judged: a commit the branch built on outside an approved span (a merge
+  // on a draft, J4) is no step toward that span's tip there, so its approvals do not count (stepsBuiltOnElsewhere).
   const keys = policy ? statementKeys(policy) : undefined;
-  const graph = await graphAbove(
-    cwd,
-    facts.parents,
-    statements.map((s) => s.signed.statement.tip),
-  );
+  const graph = await graphAbove(cwd, facts.parents, [
+    ...statements.map((s) => s.signed.statement.tip),
+    ...(ctx.trackingSha ? [ctx.trackingSha] : []),
+  ]);
   const commits = graph.commits;
   const standing = await historyStanding(
     cwd,

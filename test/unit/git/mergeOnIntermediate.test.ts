@@ -141,6 +141,45 @@ describe('server gate: a merge built on an intermediate commit of an approved ra
     assert.strictEqual(report.reviewedCommits, 1, 'T only: the approvals of T do not make its rejected draft reviewed');
   });
 
+  /** `explain REV --json` for main: who it says approved REV, and its gate verdict; and verify's for the same commit. */
+  function explained(s: Setup, rev: string): { counting: string[]; ok: boolean } {
+    s.ada.git('fetch', '-q', 'origin');
+    const r = s.ada.cli(['explain', rev, '--branch', 'main', '--json']);
+    assert.strictEqual(r.status, 0, r.stderr);
+    const page = JSON.parse(r.stdout) as {
+      approvals: { statements: Array<{ decision: string; reviewer: { email: string }; counts: boolean }> };
+      gate: { ok?: boolean };
+    };
+    const counting = page.approvals.statements.filter((a) => a.decision === 'approve' && a.counts);
+    return { counting: counting.map((a) => a.reviewer.email).sort(), ok: page.gate.ok === true };
+  }
+  function verified(s: Setup, base: string, head: string, sha: string): { counting: string[]; ok: boolean } {
+    const r = s.ada.cli(['verify', '--base', base, '--head', head, '--branch', 'main', '--format', 'json']);
+    const c = (
+      JSON.parse(r.stdout) as { commits: Array<{ sha: string; ok: boolean; approvals: Array<{ reviewer: string }> }> }
+    ).commits.find((x) => x.sha === sha);
+    assert.ok(c, `verify judged ${sha.slice(0, 7)}: ${r.stdout}`);
+    return { counting: c.approvals.map((a) => a.reviewer).sort(), ok: c.ok };
+  }
+
+  it('explain agrees with verify on the draft: not approved by T reviewers where a merge is built on it', () => {
+    const s = setup();
+    const { base, draft, tip } = rejectedDraft(s);
+    const h = mergeAs(s.ada, draft, [draft, tip]);
+    const gate = verified(s, base, h, draft);
+    assert.deepStrictEqual(gate, { counting: [], ok: false });
+    // The state the old gate let through, planted past the gate: explain reads main's history as report does.
+    withoutGate(s.server, () => assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', `${h}:main`]).status, 0));
+    assert.deepStrictEqual(explained(s, draft), gate);
+    // Honest: T fast-forwarded onto main; E is a step toward T, approved by T's reviewers, here as in verify.
+    const honest = setup();
+    const range = rejectedDraft(honest);
+    const ff = verified(honest, range.base, range.tip, range.draft);
+    assert.deepStrictEqual(ff, { counting: ['bob@example.com', 'carol@example.com'], ok: true });
+    passes(honest, range.tip, 'refs/heads/main');
+    assert.deepStrictEqual(explained(honest, range.draft), ff);
+  });
+
   it('honest flows: a rebased copy; another approved branch built on E; a merge commit of a moved main and T', () => {
     const s = setup();
     const { ada } = s;
