@@ -29,6 +29,14 @@ const MAX_BASES_PER_TIP = 2;
 
 type Gather = (cwd: string, opts: GatherOptions) => Promise<GateInput>;
 
+/**
+ * Span verdicts per policy and approvals object, shared by every TipJudge over them: the refs of one push (the
+ * server reads the approvals once per push, PushFacts) ask about the same tips — fifty tags at older commits
+ * cost the judgements of the few points they share, not fifty times those. A verdict does not depend on which
+ * protected ref asks: the policy, the approvals and the span are the same.
+ */
+const spanVerdicts = new WeakMap<object, WeakMap<Approvals, Map<string, Promise<boolean>>>>();
+
 export class TipJudge {
   private readonly byTip = new Map<string, SignedStatement[]>();
   private readonly verdicts = new Map<string, Promise<boolean | 'unknown'>>();
@@ -88,9 +96,19 @@ export class TipJudge {
     const newestFirst = this.approvalsOf(sha, commit).sort((a, b) => at(b) - at(a));
     const bases = [...new Set(newestFirst.map((s) => s.statement.base))].slice(0, MAX_BASES_PER_TIP);
     const empty = bases.length > 0 ? await emptyTree(this.cwd) : '';
+    let byPolicy = spanVerdicts.get(this.o.policy.policy);
+    if (!byPolicy) spanVerdicts.set(this.o.policy.policy, (byPolicy = new WeakMap()));
+    let memo = byPolicy.get(this.o.approvals);
+    if (!memo) byPolicy.set(this.o.approvals, (memo = new Map()));
     for (const base of bases) {
-      if (++this.judged > MAX_JUDGED_TIPS) return 'unknown';
-      if (await this.spanPasses(base === empty ? undefined : base, sha)) return true;
+      const key = `${base}..${sha}`;
+      let verdict = memo.get(key);
+      if (!verdict) {
+        if (++this.judged > MAX_JUDGED_TIPS) return 'unknown';
+        verdict = this.spanPasses(base === empty ? undefined : base, sha);
+        memo.set(key, verdict);
+      }
+      if (await verdict) return true;
     }
     return false;
   }
