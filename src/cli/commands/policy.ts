@@ -1,3 +1,4 @@
+import { policyRepoWarnings } from '../../git/policyRepoWarnings';
 import * as fs from 'fs';
 import * as path from 'path';
 import { didYouMean } from '../../core/didYouMean';
@@ -195,6 +196,7 @@ async function check(argv: string[], ctx: Parameters<Command['run']>[1]): Promis
   const pb = r.policy ? await clientPolicyBranch(ctx.cwd) : undefined;
   const unnamed = r.policy && pb ? policyBranchWarning(r.policy, pb) : undefined;
   if (unnamed) r.warnings.push(unnamed);
+  if (r.policy) r.warnings.push(...(await policyRepoWarnings(ctx.cwd, r.policy)));
   if (values.json) {
     writeJson(ctx, { file: shown, ok: r.policy !== undefined, problems: r.problems, warnings: r.warnings });
     return r.policy ? EXIT_OK : EXIT_BLOCKED;
