@@ -113,7 +113,12 @@ export function gateText(r: GateResult, who = 'countersign'): string {
       `    1. Push your branch somewhere the reviewer can fetch it (a feature branch or pull request), and ask ${eligible.size === 0 ? 'a reviewer listed in .countersign.json' : more > 1 && eligible.size > 1 ? `${Math.min(more, eligible.size)} of ${[...eligible.values()].join(', ')}` : [...eligible.values()].join(' or ')} to review it.`,
     );
     out.push(`    2. The reviewer runs:  ${r.approveCommand}`);
-    out.push('       (it signs the approval with their SSH key and pushes refs/notes/countersign)');
+    // newuser12 P6: run in a clone that has not fetched since the push, the command failed ("not a commit in
+    // this repository"). approve does not fetch and sign by itself: it signs only what the reviewer's clone holds,
+    // the commit they looked at; so the step says to fetch first (`countersign review` fetches and lists it).
+    out.push(
+      '       (after `git fetch` in their clone — or `countersign review`, which fetches and lists it; it signs the approval with their SSH key and pushes refs/notes/countersign)',
+    );
     out.push(
       '    3. Push again; Countersign fetches the approval first. `countersign verify` shows where things stand.',
     );

@@ -359,6 +359,8 @@ describe('evaluateGate (rules)', () => {
     const mayApprove = r.commits[0].reasons.find((m) => m.startsWith('may approve'));
     assert.strictEqual(mayApprove, 'may approve: Carol <carol@example.com> (sre)');
     assert.match(gateText(r), /and ask Carol <carol@example\.com> \(sre\) to review it/);
+    // newuser12 P6: the command fails in a clone that has not fetched the pushed branch; the step says to fetch.
+    assert.match(gateText(r), /The reviewer runs: +countersign approve .*\n +\(after `git fetch` in their clone/);
     // newuser8 F15: with both still missing, "ask 2 of", not "ask Bob or Carol".
     assert.match(
       gateText(evaluateGate(input([del], []))),
@@ -567,7 +569,7 @@ describe('evaluateGate (regressions)', () => {
     );
     assert.match(
       r.commits[0].reasons.join('\n'),
-      /Bob <bob@example\.com> requested changes .*"not yet" — it holds the commit until Bob approves/,
+      /Bob <bob@example\.com> requested changes .*"not yet" — it holds these commits until Bob approves them again/,
     );
     const text = gateText(r);
     assert.match(text, /approved by Carol <carol@example\.com> \(counted\)/);
