@@ -42,6 +42,7 @@ export interface RangeBlast {
     unknown?: true;
     bytes?: number;
     unjudged?: number;
+    entries?: number;
   };
 }
 
@@ -53,9 +54,17 @@ export interface RangeBlast {
  * hold: ten maximal pushes (gateInput.MAX_COMMITS each). `bytes` bounds it by what its diffs read (outside tester,
  * session 10, K1: honest commits appending a line to a file of 1 MiB lines cost ~60 ms each to diff, so a few
  * pushes of them made every later deleting push slow, then time out): about 2 s of diffing on a loaded machine.
+ * `entries` bounds it by the changed paths it reads, whether or not a blob is read for them (outside tester,
+ * session 11, L5: commits flipping the executable bit of 100,000 small files cost ~2 s each to read again):
+ * a few seconds on a loaded machine.
  * Beyond any bound the count is unknown (fails closed) until a reviewer approves the branch's tip.
  */
-export const REVIEWED_POINT_WINDOW = { deleting: 10_000, commits: 100_000, bytes: 1024 ** 3 } as const;
+export const REVIEWED_POINT_WINDOW = {
+  deleting: 10_000,
+  commits: 100_000,
+  bytes: 1024 ** 3,
+  entries: 500_000,
+} as const;
 
 /** What the deletion tiers read of a commit: its parents (for a merge's side commits) and the files it deletes. */
 export type DeletionView = Pick<GateCommit, 'sha' | 'parents' | 'files'>;
@@ -74,6 +83,8 @@ export interface SinceReviewed {
   bytes?: number;
   /** With `unknown`: this many approved tips were judged (src/git/vouchedTip.ts) and none was vouched for. */
   unjudged?: number;
+  /** With `unknown`: the changed entries (paths) it stopped reading at, REVIEWED_POINT_WINDOW.entries. */
+  entries?: number;
 }
 
 export function rangeBlast(commits: DeletionView[], before?: SinceReviewed): RangeBlast {
@@ -90,6 +101,7 @@ export function rangeBlast(commits: DeletionView[], before?: SinceReviewed): Ran
       ...(before.unknown ? { unknown: true } : {}),
       ...(before.bytes !== undefined ? { bytes: before.bytes } : {}),
       ...(before.unjudged !== undefined ? { unjudged: before.unjudged } : {}),
+      ...(before.entries !== undefined ? { entries: before.entries } : {}),
     },
   };
 }
@@ -330,8 +342,12 @@ function rangeTierWhy(t: Policy['tiers'][number], range: RangeBlast): string | u
   if (own) return `this push deletes ${own} across ${n} commits`;
   const s = range.since;
   if (!s || (t.deletedFiles === undefined && t.deletedLines === undefined)) return undefined;
+  const since = `the unreviewed commits on ${s.branch}${s.point ? ` since ${shortSha(s.point)}, its last approved commit,` : ''}`;
+  const untilApproved = `so what ${s.branch} lost before this push cannot be counted; until a reviewer approves ${s.branch}'s tip (\`countersign approve <tip>\`), a push that deletes anything is judged as a mass deletion`;
   if (s.unknown && s.bytes !== undefined)
-    return `the unreviewed commits on ${s.branch}${s.point ? ` since ${shortSha(s.point)}, its last approved commit,` : ''} change ${Math.ceil(s.bytes / 1024 ** 2)} MiB of file versions to compare, more than the gate compares on each push, so what ${s.branch} lost before this push cannot be counted; until a reviewer approves ${s.branch}'s tip (\`countersign approve <tip>\`), a push that deletes anything is judged as a mass deletion`;
+    return `${since} change ${Math.ceil(s.bytes / 1024 ** 2)} MiB of file versions to compare, more than the gate compares on each push, ${untilApproved}`;
+  if (s.unknown && s.entries !== undefined)
+    return `${since} change too many files to compare (more than ${s.entries} changed paths to read, counted per commit and per reading), more than the gate reads on each push, ${untilApproved}`;
   if (s.unknown && s.unjudged !== undefined)
     return `the ${s.unjudged} newest approved commits on ${s.branch} do not have the approvals their own changes need (or a request for changes holds them), and the gate judges no more of them on each push, so what ${s.branch} lost before this push cannot be counted; until reviewers approve ${s.branch}'s tip as its tiers ask (\`countersign approve <tip> --base <an earlier approved commit>\`), a push that deletes anything is judged as a mass deletion`;
   if (s.unknown)

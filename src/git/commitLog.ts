@@ -156,7 +156,7 @@ export async function readCommitRange(cwd: string, revArgs: string[]): Promise<G
 }
 
 /** The one `git log` the gate reads commits with (see the top of this file), token by token into `parser`. */
-async function streamLog(cwd: string, revArgs: string[], parser: LogTokenParser): Promise<void> {
+async function streamLog(cwd: string, revArgs: string[], parser: LogTokenParser, input?: string): Promise<void> {
   const view = await gateDiffView(cwd);
   await streamNulBuffers(
     [
@@ -185,6 +185,7 @@ async function streamLog(cwd: string, revArgs: string[], parser: LogTokenParser)
     ],
     view.dir,
     (t) => parser.push(t),
+    input,
   );
   parser.end();
 }
@@ -192,11 +193,13 @@ async function streamLog(cwd: string, revArgs: string[], parser: LogTokenParser)
 /**
  * The commits of a range as the gate reads them, without author or message, handed to `onCommit` one by one
  * and kept nowhere: for walks longer than a push (reviewedPoint.ts). `onCommit` may throw to stop git early.
+ * `input`: git's stdin, for `--stdin` among `revArgs` (commits listed one a line: more than a command line holds).
  */
 export async function streamCommitFiles(
   cwd: string,
   revArgs: string[],
   onCommit: (c: Pick<GateCommit, 'sha' | 'tree' | 'parents' | 'files'>) => void,
+  input?: string,
 ): Promise<void> {
-  await streamLog(cwd, revArgs, new LogTokenParser(onCommit, false));
+  await streamLog(cwd, revArgs, new LogTokenParser(onCommit, false), input);
 }

@@ -1,8 +1,9 @@
+import { CountersignError } from '../core/errors';
 import type { ChangedFile, GateCommit } from '../core/gate';
 import { type DeletionView, REVIEWED_POINT_WINDOW, type SinceReviewed } from '../core/reviewNeed';
 import type { Policy } from '../core/policy';
 import { streamCommitFiles } from './commitLog';
-import { diffedBytes } from './diffBytes';
+import { walkCost, type WalkedCommit } from './diffBytes';
 import { streamNulTokens } from './nulStream';
 import { MAX_JUDGED_TIPS, type TipJudge } from './vouchedTip';
 
@@ -59,10 +60,14 @@ export async function sinceReviewed(
   if (points === 'unjudged') return { branch: o.branch, commits: [], unknown: true, unjudged: MAX_JUDGED_TIPS };
   const point = points[0];
   if (point === o.old) return undefined;
-  // What the walk would diff, measured first without diffing (K1): past the budget the count is unknown.
-  const bytes = await diffedBytes(cwd, sinceRange(o.old, points));
-  if (bytes > byteBudget()) return { branch: o.branch, ...(point ? { point } : {}), commits: [], unknown: true, bytes };
-  const commits = await deletionsSince(cwd, o.old, points, counted);
+  // What the walk would read, measured first without diffing (K1: bytes; L5: entries): past a budget the count
+  // is unknown.
+  const at = { branch: o.branch, ...(point ? { point } : {}) };
+  const cost = await walkCost(cwd, sinceRange(o.old, points), budget('ENTRIES', REVIEWED_POINT_WINDOW.entries));
+  if ('over' in cost) return { ...at, commits: [], unknown: true, entries: cost.entries };
+  if (cost.bytes > budget('BYTES', REVIEWED_POINT_WINDOW.bytes))
+    return { ...at, commits: [], unknown: true, bytes: cost.bytes };
+  const commits = await deletionsSince(cwd, cost.commits, counted);
   if (commits === 'unknown') return { branch: o.branch, commits: [], unknown: true };
   return { branch: o.branch, ...(point ? { point } : {}), commits };
 }
@@ -172,42 +177,54 @@ function sinceRange(old: string, points: readonly string[]): string[] {
 }
 
 /**
- * REVIEWED_POINT_WINDOW.bytes, or COUNTERSIGN_SINCE_REVIEWED_BYTES where set (the tests' small histories; an
- * administrator who sets it on the server sets it for `verify` in CI too, or the two disagree).
+ * REVIEWED_POINT_WINDOW's `bytes` or `entries`, or COUNTERSIGN_SINCE_REVIEWED_BYTES / _ENTRIES where set (the
+ * tests' small histories; an administrator who sets one on the server sets it for `verify` in CI too, or the two
+ * disagree).
  */
-function byteBudget(): number {
-  const set = Number(process.env.COUNTERSIGN_SINCE_REVIEWED_BYTES);
-  return Number.isSafeInteger(set) && set > 0 ? set : REVIEWED_POINT_WINDOW.bytes;
+function budget(name: 'BYTES' | 'ENTRIES', fallback: number): number {
+  const set = Number(process.env[`COUNTERSIGN_SINCE_REVIEWED_${name}`]);
+  return Number.isSafeInteger(set) && set > 0 ? set : fallback;
 }
 
 /**
- * The commits of `old` that no point holds (all of them: the first-parent chain and what merges brought in), each with
- * only the files it deletes; 'unknown' past REVIEWED_POINT_WINDOW. Only commits that delete something a tier
- * counts use up its `deleting` part, so commits that delete nothing cannot push the point out of view (J2); the
- * others cost a record of their parents each (a merge's side commits are found through them).
+ * The unreviewed commits (`walked`: all of them, the first-parent chain and what merges brought in, as walkCost
+ * read them), each with only the files it deletes; 'unknown' past REVIEWED_POINT_WINDOW. Only the commits
+ * walkCost found may delete something are diffed (`--numstat`), in one `git log --no-walk --stdin`: a commit
+ * that only adds files or changes modes cannot delete a line or a file (L5: 100,000 mode flips re-diffed on
+ * every deleting push). Only commits that delete something a tier counts use up the window's `deleting` part,
+ * so commits that delete nothing cannot push the point out of view (J2); the others cost a record of their
+ * parents each (a merge's side commits are found through them).
  */
 async function deletionsSince(
   cwd: string,
-  old: string,
-  points: readonly string[],
+  walked: readonly WalkedCommit[],
   counted: { files: boolean; lines: boolean },
 ): Promise<DeletionView[] | 'unknown'> {
-  const commits: DeletionView[] = [];
+  if (walked.length > REVIEWED_POINT_WINDOW.commits) return 'unknown';
+  const diffed = walked.filter((c) => c.diff).map((c) => c.sha);
+  const deleted = new Map<string, ChangedFile[]>();
   let deleting = 0;
-  let unknown = false;
   try {
-    await streamCommitFiles(cwd, sinceRange(old, points), (c) => {
-      const files = c.files.filter(deletes);
-      const counts = files.some((f) => (counted.files && f.status === 'D') || (counted.lines && (f.deleted ?? 0) > 0));
-      if (counts) deleting++;
-      if (commits.length >= REVIEWED_POINT_WINDOW.commits || deleting > REVIEWED_POINT_WINDOW.deleting) {
-        unknown = true;
-        throw DONE;
-      }
-      commits.push({ sha: c.sha, parents: c.parents, files });
-    });
+    if (diffed.length > 0)
+      await streamCommitFiles(
+        cwd,
+        ['--no-walk', '--stdin'],
+        (c) => {
+          const files = c.files.filter(deletes);
+          const counts = files.some(
+            (f) => (counted.files && f.status === 'D') || (counted.lines && (f.deleted ?? 0) > 0),
+          );
+          if (counts && ++deleting > REVIEWED_POINT_WINDOW.deleting) throw DONE;
+          deleted.set(c.sha, files);
+        },
+        diffed.join('\n') + '\n',
+      );
   } catch (e) {
     if (e !== DONE) throw e;
+    return 'unknown';
   }
-  return unknown ? 'unknown' : commits;
+  // Every commit asked for is read, or the count fails: a commit git left out would count as deleting nothing.
+  const missing = diffed.find((sha) => !deleted.has(sha));
+  if (missing) throw new CountersignError('git', `git log did not list commit ${missing}, asked for by the gate`);
+  return walked.map((c) => ({ sha: c.sha, parents: c.parents, files: deleted.get(c.sha) ?? [] }));
 }
