@@ -118,10 +118,11 @@ export class LogTokenParser {
 }
 
 /**
- * `revArgs` are revisions, `--not` and the gate's own `--max-count`, never user options. Oldest first, parents
- * before children. Read as gateDiffView says.
+ * `revArgs` are revisions, `--not` and the gate's own `--max-count`, never user options; with `--stdin` among
+ * them, `input` holds the revisions (walkInput.ts: lists of tips that may not fit a command line). Oldest first,
+ * parents before children. Read as gateDiffView says.
  */
-export async function readCommitRange(cwd: string, revArgs: string[]): Promise<GateCommit[]> {
+export async function readCommitRange(cwd: string, revArgs: string[], input?: string): Promise<GateCommit[]> {
   const commits: GateCommit[] = [];
   const byId = new Map<string, GateCommit>();
   // Each commit's object is asked for as soon as git log has printed its files: the two processes run together.
@@ -144,7 +145,7 @@ export async function readCommitRange(cwd: string, revArgs: string[]): Promise<G
   });
   let failed = true;
   try {
-    await streamLog(cwd, revArgs, parser);
+    await streamLog(cwd, revArgs, parser, input);
     failed = false;
   } finally {
     // Closed on failure too (git log refused the range): no cat-file process is left waiting for names.

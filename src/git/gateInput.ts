@@ -23,6 +23,7 @@ import { TipJudge } from './vouchedTip';
 import { settledLater } from '../core/settledLater';
 import { shortSha } from '../core/shortSha';
 import { type Approvals, type PushFacts, protectedTipsOf } from './pushFacts';
+import { walkInput } from './walkInput';
 
 /** Separate histories a push may merge in from outside it, each costing a diff against the base. */
 const MAX_SOURCE_EXITS = 100;
@@ -116,7 +117,11 @@ async function peeledCommit(cwd: string, value: string): Promise<string | undefi
 
 /** Nothing of `head` lies beyond `tips`: a protected branch holds it. One `rev-list`, stopped at the first. */
 async function heldBy(cwd: string, head: string, tips: string[]): Promise<boolean> {
-  const r = await runGit(['rev-list', '--max-count=1', head, '--not', ...tips, '--'], { cwd, okCodes: [128] });
+  const r = await runGit(['rev-list', '--max-count=1', '--stdin', '--'], {
+    cwd,
+    okCodes: [128],
+    input: walkInput([head], tips),
+  });
   return r.code === 0 && r.stdout.trim() === '';
 }
 
@@ -228,11 +233,15 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     // `head --not ...exclude` is empty when head is excluded itself (a branch level with its target).
     (known?.count === 0 || over || exclude.includes(head)
       ? []
-      : await readCommitRange(cwd, [`--max-count=${MAX_COMMITS + 1}`, head, '--not', ...exclude]));
+      : await readCommitRange(cwd, [`--max-count=${MAX_COMMITS + 1}`, '--stdin'], walkInput([head], exclude)));
   if (over || commits.length > MAX_COMMITS) {
     const count =
       known?.count ??
-      Number((await runGit(['rev-list', '--count', head, '--not', ...exclude, '--'], { cwd })).stdout.trim());
+      Number(
+        (
+          await runGit(['rev-list', '--count', '--stdin', '--'], { cwd, input: walkInput([head], exclude) })
+        ).stdout.trim(),
+      );
     return {
       ...base,
       reviewBase,
@@ -363,7 +372,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     if (b === empty) baseReach[b] = [];
     else if (!present.has(b)) baseReach[b] = null;
     else {
-      const r = await runGit(['rev-list', b, '--not', ...exclude, '--'], { cwd, okCodes: [128] });
+      const r = await runGit(['rev-list', '--stdin', '--'], { cwd, okCodes: [128], input: walkInput([b], exclude) });
       baseReach[b] = r.code === 0 ? r.stdout.split('\n').filter((x) => inRange.has(x)) : null;
     }
   }

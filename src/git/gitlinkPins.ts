@@ -1,6 +1,7 @@
 import type { GateCommit, UnjudgedGitlink } from '../core/gate';
 import { runGit } from './gitRunner';
 import { noLazyFetchEnv } from './missingObjects';
+import { walkInput } from './walkInput';
 
 /**
  * What the gitlinks (submodule entries) a push sets name. A gitlink is code the protected branch ships: CI's
@@ -34,7 +35,11 @@ export async function markUnjudgedGitlinks(cwd: string, commits: GateCommit[], j
   const unjudged = new Set<string>();
   if (present.size > 0) {
     const tips = [...new Set(judged)];
-    const walk = await runGit(['rev-list', ...present, '--not', ...tips, '--'], { cwd, env: noLazyFetchEnv() });
+    const walk = await runGit(['rev-list', '--stdin', '--'], {
+      cwd,
+      env: noLazyFetchEnv(),
+      input: walkInput([...present], tips),
+    });
     for (const id of walk.stdout.split('\n')) if (present.has(id)) unjudged.add(id);
   }
   for (const c of commits) {

@@ -2,6 +2,7 @@ import { isProtected, type Policy } from '../core/policy';
 import { gatherApprovals } from './approvalNotes';
 import { runGit } from './gitRunner';
 import { settledLater } from '../core/settledLater';
+import { walkInput } from './walkInput';
 
 /**
  * Answers one push's refs share, read once for all of them (session 7, G9: a push of 300 tags at main's tip —
@@ -61,8 +62,9 @@ export class PushFacts {
     const held = { tips: new Set(protectedTips), commits: new Set<string>() };
     const heads = [...new Set(commits.values())];
     if (heads.length > 0 && protectedTips.length > 0) {
-      const r = await runGit(['rev-list', `--max-count=${WALK_LIMIT}`, ...heads, '--not', ...protectedTips, '--'], {
+      const r = await runGit(['rev-list', `--max-count=${WALK_LIMIT}`, '--stdin', '--'], {
         cwd,
+        input: walkInput(heads, protectedTips),
       });
       const fresh = r.stdout.split('\n').filter(Boolean);
       // A walk cut short cannot say a head is held: then none is, and each ref is judged in full.
@@ -114,5 +116,36 @@ export function protectedTipsOf(
   otherBranches: Array<{ branch: string; sha: string }>,
   branch: string,
 ): string[] {
-  return otherBranches.filter((b) => b.branch !== branch && isProtected(policy, b.branch)).map((b) => b.sha);
+  const { tips, holders, shaOf } = protectedBranches(policy, otherBranches);
+  // Each commit once (a pusher can park any number of branches at one tip: L9); `branch`'s own tip stays when
+  // another protected branch holds it too.
+  const own = shaOf.get(branch);
+  if (own === undefined || (holders.get(own) ?? 0) > 1) return tips;
+  return tips.filter((t) => t !== own);
+}
+
+type ProtectedBranches = { tips: string[]; holders: Map<string, number>; shaOf: Map<string, string> };
+const protectedCache = new WeakMap<Policy, WeakMap<object, ProtectedBranches>>();
+
+/**
+ * Which of a listing's branches the policy protects, worked out once per policy and listing: a push asks it for
+ * every ref it updates, and matching each of tens of thousands of branch names against the policy's patterns
+ * for each of hundreds of refs ran past the hook's time (L9).
+ */
+function protectedBranches(policy: Policy, listing: Array<{ branch: string; sha: string }>): ProtectedBranches {
+  let byListing = protectedCache.get(policy);
+  if (!byListing) protectedCache.set(policy, (byListing = new WeakMap()));
+  let found = byListing.get(listing);
+  if (!found) {
+    const holders = new Map<string, number>();
+    const shaOf = new Map<string, string>();
+    for (const b of listing) {
+      if (!isProtected(policy, b.branch)) continue;
+      shaOf.set(b.branch, b.sha);
+      holders.set(b.sha, (holders.get(b.sha) ?? 0) + 1);
+    }
+    found = { tips: [...holders.keys()], holders, shaOf };
+    byListing.set(listing, found);
+  }
+  return found;
 }
