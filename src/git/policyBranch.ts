@@ -130,6 +130,8 @@ export async function refuseInvalidPolicy(
   if (invalid) {
     result.errors.push(invalidPolicyRefusal(push.branch, invalid));
     result.ok = false;
+    // No review makes this push land as it is (newuser12 P14): the block message must not ask for one.
+    delete result.approveCommand;
   }
 }
 

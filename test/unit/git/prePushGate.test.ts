@@ -132,6 +132,12 @@ describe('pre-push hook and verify', function () {
     const broken = JSON.parse(policyJson(bob, carol)) as Record<string, unknown>;
     broken.aprovals = 1;
     const tip = commitFile(ada, '.countersign.json', JSON.stringify(broken, null, 2), 'Typo in the policy');
+    // newuser12 P14: not approved yet, it is blocked for both reasons; no approval can make it land as it is, so
+    // the message does not send a reviewer to approve it.
+    const unapproved = ada.gitResult(['push', 'origin', 'main']);
+    assert.notStrictEqual(unapproved.status, 0);
+    assert.match(unapproved.stderr, /would put an invalid \.countersign\.json on the policy branch main/);
+    assert.doesNotMatch(unapproved.stderr, /The reviewer runs/);
     for (const [key, email] of [
       [bob, 'bob@example.com'],
       [carol, 'carol@example.com'],
