@@ -1,4 +1,4 @@
-import { POLICY_FILE } from './policy';
+import { isProtected, POLICY_FILE, type Policy } from './policy';
 
 /**
  * What to do when the policy on the policy branch cannot be read (the gate then fails closed, the fix included):
@@ -18,4 +18,27 @@ export function invalidPolicyFix(): string {
     "On a self-hosted server with Countersign's pre-receive hook, an administrator runs " +
     "`countersign install --server --recover` in the server's repository, then you push the fix"
   );
+}
+
+/**
+ * Which refs the server's gate refuses while the policy on its policy branch cannot be read (docs/design.md,
+ * "Policy"; newuser12 P5): the policy branch, and what the policy the server remembers protected; when it
+ * remembers none, what is protected is unknown, so every branch and tag. Clients never remember one, so
+ * verify and pre-push refuse every ref then (evaluateGate, policy error): the three agree where it matters.
+ */
+export function closedWhileUnreadable(remembered: Policy | undefined, ref: string, policyBranch: boolean): boolean {
+  return policyBranch || remembered === undefined || isProtected(remembered, ref) !== undefined;
+}
+
+/** closedWhileUnreadable in words, for install --server, doctor and the gate's refusal. */
+export function closedWhileUnreadableText(remembered: Policy | undefined, branch: string): string {
+  if (!remembered) return 'every push to a branch or tag is refused (what is protected is unknown)';
+  const tags =
+    remembered.protectedTags === undefined
+      ? ['every tag']
+      : remembered.protectedTags.length
+        ? [`tags ${remembered.protectedTags.join(', ')}`]
+        : [];
+  const all = [...new Set([branch, ...remembered.protectedBranches]), ...tags];
+  return `pushes to ${all.length > 1 ? `${all.slice(0, -1).join(', ')}, and ${all[all.length - 1]}` : all[0]}`;
 }

@@ -4,6 +4,7 @@ import type { GateInput, GateResult, PolicySource } from '../core/gate';
 import { checkPolicy, parsePolicy, POLICY_FILE, type Policy } from '../core/policy';
 import { formatProblem } from '../core/policyProblems';
 import { protectingPolicyBranch } from '../core/policyBranchProtection';
+import { closedWhileUnreadableText } from '../core/policyRecovery';
 import { writeFileAtomic } from './atomicFile';
 import { readPolicyFrom } from './policyRead';
 import { gitConfig, runGit, sharedInSnapshot } from './gitRunner';
@@ -170,6 +171,8 @@ export interface RememberedPolicy {
   branch: string;
   commit: string;
   text: string;
+  /** Not read by the gate: taken from the policy branch's history by install --server or doctor (seedRememberedPolicy). */
+  seeded?: boolean;
 }
 
 async function stateFile(cwd: string, name: string): Promise<string> {
@@ -208,6 +211,85 @@ export async function rememberPolicy(cwd: string, r: RememberedPolicy | undefine
   }
   fs.mkdirSync(path.dirname(file), { recursive: true });
   writeFileAtomic(file, JSON.stringify(r));
+}
+
+/** How many commits that changed the policy seedRememberedPolicy looks at: beyond, nothing is seeded (fail closed). */
+const SEED_CANDIDATES = 100;
+
+/**
+ * When the policy at the policy branch's `tip` cannot be read and the server remembers no readable policy of that
+ * branch (uninstall --server forgets it; an older install never wrote it), remember the newest readable
+ * `.countersign.json` in the branch's first-parent history (newuser12 P5): without it the gate refuses every branch
+ * and tag. Whoever could push while the gate was off could have chosen that policy, but they could as well have
+ * left it valid at the tip, which install remembers as it is: the seed trusts the branch exactly as much as
+ * installing the gate on it does, is used only while the tip is unreadable, and the only way out is a valid policy
+ * on the policy branch, judged under it (so a fix needs its reviewers). install names the commit it seeded from.
+ */
+export async function seedRememberedPolicy(
+  cwd: string,
+  branch: string,
+  tip: string,
+): Promise<{ policy: Policy; remembered: RememberedPolicy } | undefined> {
+  const last = await lastReadablePolicy(cwd);
+  if (last && last.remembered.branch === branch) return last;
+  const log = await runGit(['log', '--first-parent', `-n${SEED_CANDIDATES}`, '--format=%H', tip, '--', POLICY_FILE], {
+    cwd,
+  });
+  // Each listed commit changed the policy; the newest commit that still carried a readable one is the first
+  // parent of the change after it (the commit before the breakage), which the memory names.
+  let newer: string | undefined;
+  for (const changed of log.stdout.split('\n').filter(Boolean)) {
+    const text = await policyTextAt(cwd, changed);
+    if (text !== undefined && checkPolicy(text, POLICY_FILE).policy) {
+      const commit = newer ? (await runGit(['rev-parse', `${newer}^1`], { cwd })).stdout.trim() : changed;
+      await rememberPolicy(cwd, { branch, commit, text, seeded: true });
+      return lastReadablePolicy(cwd);
+    }
+    newer = changed;
+  }
+  return undefined;
+}
+
+/** What install --server and doctor say when the policy at the policy branch's tip cannot be read. */
+export interface UnreadablePolicy {
+  tip: string;
+  /** Why it cannot be read (every problem, with the fix). */
+  problem: string;
+  remembered: RememberedPolicy | undefined;
+  /** What the gate refuses until it is fixed (closedWhileUnreadableText). */
+  refused: string;
+}
+
+/** UnreadablePolicy for the policy branch `branch` at `tip` (seeding the server's memory), or undefined when readable or absent. */
+export async function unreadablePolicy(
+  cwd: string,
+  branch: string,
+  tip: string,
+): Promise<UnreadablePolicy | undefined> {
+  const source = await readPolicyFrom(cwd, [{ rev: tip, label: `${branch} at ${tip.slice(0, 12)}` }]);
+  if (source.kind !== 'error') return undefined;
+  const last = await seedRememberedPolicy(cwd, branch, tip);
+  return {
+    tip,
+    problem: source.message,
+    remembered: last?.remembered,
+    refused: closedWhileUnreadableText(last?.policy, branch),
+  };
+}
+
+/** The sentence install --server and doctor give about an UnreadablePolicy. */
+export function unreadablePolicyText(branch: string, u: UnreadablePolicy): { message: string; fix: string } {
+  const memory = u.remembered
+    ? `the server remembers the policy at ${u.remembered.commit.slice(0, 12)}${u.remembered.seeded ? ` (the newest readable ${POLICY_FILE} in ${branch}'s history)` : ' (the last one it read)'}`
+    : `there is no readable ${POLICY_FILE} in ${branch}'s history (the last ${SEED_CANDIDATES} changes) and the server remembers none`;
+  return {
+    message: `the ${POLICY_FILE} on ${branch} at ${u.tip.slice(0, 12)} cannot be read; ${memory}; refused until it is fixed: ${u.refused}`,
+    fix:
+      `run \`countersign install --server --recover\` here once, then push a valid ${POLICY_FILE} to ${branch}` +
+      (u.remembered
+        ? ' (judged under the remembered policy: it needs its approvals)'
+        : ' (nothing judges it: check what is pushed)'),
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { evaluateGate, type GateResult, type PolicySource } from '../core/gate';
 import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy } from '../core/policy';
 import { protectingPolicyBranch } from '../core/policyBranchProtection';
+import { closedWhileUnreadable, closedWhileUnreadableText } from '../core/policyRecovery';
 import { REVIEW_NOTES_REF } from './notesConfig';
 import { gatherGateInput, ZERO_OID } from './gateInput';
 import { notACommit } from './peelTag';
@@ -68,7 +69,10 @@ type PolicyState =
   | { kind: 'ok'; source: PolicySource & { kind: 'ok' } }
   /** The policy branch has no .countersign.json: nothing is protected (a repository not using Countersign yet). */
   | { kind: 'none'; source: PolicySource }
-  /** Missing or unreadable: closed for the policy branch and whatever the last readable policy protected. */
+  /**
+   * Missing or unreadable: closed for the policy branch and whatever the last readable policy protected; with
+   * none remembered, for every branch and tag (closedWhileUnreadable).
+   */
   | {
       kind: 'closed';
       message: string;
@@ -122,12 +126,22 @@ async function policyState(
     await rememberPolicy(cwd, undefined);
     return { kind: 'none', source };
   }
+  const at = `the ${POLICY_FILE} on ${named} at ${tip.slice(0, 12)} cannot be read`;
+  const refused = closedWhileUnreadableText(last?.policy, branch);
+  if (!last)
+    return {
+      kind: 'closed',
+      message: `${at}, and this server knows no earlier readable policy, so which refs are protected is unknown: ${refused} until a valid ${POLICY_FILE} is on '${branch}':\n${source.message}`,
+      fix: `fix: an administrator runs \`countersign install --server\` in the server's repository (it remembers the newest readable ${POLICY_FILE} in ${branch}'s history, if any: what that policy did not protect reopens, and it judges the fix), then \`countersign install --server --recover\`, then the corrected ${POLICY_FILE} is pushed to '${branch}'`,
+      protects: undefined,
+      last: undefined,
+    };
   return {
     kind: 'closed',
-    message: `the ${POLICY_FILE} on ${named} cannot be read, so the gate refuses pushes to it and to the refs the last readable policy protected:\n${source.message}`,
+    message: `${at}, so the gate refuses ${refused} (what the policy last read at ${last.remembered.commit.slice(0, 12)} protected):\n${source.message}`,
     fix: `fix: an administrator runs \`countersign install --server --recover\` in the server's repository, then the corrected ${POLICY_FILE} is pushed to '${branch}' (judged under the last readable policy)`,
-    protects: last?.policy,
-    last: last?.policy,
+    protects: last.policy,
+    last: last.policy,
   };
 }
 
@@ -289,7 +303,7 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
             ),
           );
           continue;
-        } else if (toPolicyBranch || (state.protects && isProtected(state.protects, ref))) {
+        } else if (closedWhileUnreadable(state.protects, ref, toPolicyBranch)) {
           results.push({ ...refused(shown, `${state.message}.\n${state.fix}`), policyError: true });
           continue;
         } else {

@@ -14,6 +14,8 @@ import {
   policyTextAt,
   rememberPolicy,
   serverPolicyBranch,
+  unreadablePolicy,
+  type UnreadablePolicy,
 } from './policyBranch';
 import { refuseSymlinkedPath } from './symlinkGuard';
 import { cliCopyPath, countersignDir, resolveRepo, type RepoPaths } from './repository';
@@ -44,6 +46,8 @@ export interface ServerInstallResult {
   /** The policy branch recorded in the repository's config, and whether it exists yet. */
   policyBranch: string | undefined;
   policyBranchExists: boolean;
+  /** The policy branch's policy cannot be read: what the server remembers and what the gate refuses meanwhile. */
+  unreadable?: UnreadablePolicy;
 }
 
 async function hooksDir(repo: RepoPaths): Promise<string> {
@@ -106,11 +110,14 @@ export async function installServer(
         })
       : undefined;
   const exists = tip?.code === 0;
+  let unreadable: UnreadablePolicy | undefined;
   if (exists && policyBranch !== undefined) {
     // Remember the policy as it is now, so a later breakage keeps what it protects closed.
     const text = await policyTextAt(repo.commonDir, tip.stdout.trim());
     if (text !== undefined && checkPolicy(text, POLICY_FILE).policy)
       await rememberPolicy(repo.commonDir, { branch: policyBranch, commit: tip.stdout.trim(), text });
+    // Unreadable: remember the newest readable one in its history, and say what the gate refuses meanwhile.
+    else if (text !== undefined) unreadable = await unreadablePolicy(repo.commonDir, policyBranch, tip.stdout.trim());
   }
   return {
     repo,
@@ -119,6 +126,7 @@ export async function installServer(
     reinstalled,
     policyBranch,
     policyBranchExists: exists,
+    ...(unreadable ? { unreadable } : {}),
   };
 }
 

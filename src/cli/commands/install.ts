@@ -4,6 +4,7 @@ import { installHooks } from '../../app/installHooks';
 import { HOOK_MANAGERS, type HookManager } from '../../git/hookInstaller';
 import { usageError } from '../../core/errors';
 import { grantServerRecovery, installServer } from '../../git/serverHookInstaller';
+import { unreadablePolicyText } from '../../git/policyBranch';
 import { parseCommandArgs, writeJson, type CliContext, type Command } from '../command';
 import { hookManagerRecipe } from '../hookRecipes';
 import { nextStepsAfterInstall } from '../nextSteps';
@@ -42,6 +43,11 @@ Examples:
   countersign install
   countersign install --hook-manager husky
   cd /srv/git/app.git && countersign install --server --policy-branch main    # on a self-hosted git server
+
+With --server, when the policy branch's .countersign.json cannot be read, the gate is installed all the same
+(exit 0) and a WARNING on stderr says what it refuses until the policy is fixed: the policy branch and what
+the last readable policy protected (the newest readable one in the branch's first-parent history is
+remembered when the server remembers none), or every branch and tag when there is none.
 
 Exit codes: 0 installed; 2 not a repository (or a bare one without --server), or a bad option.
 `,
@@ -82,6 +88,11 @@ Exit codes: 0 installed; 2 not a repository (or a bare one without --server), or
         nodeBinary: process.execPath,
         ...(values['policy-branch'] ? { policyBranch: values['policy-branch'] } : {}),
       });
+      // Installed all the same (exit 0, DESIGN): the gate is in place and fails closed; the warning says how far.
+      if (s.unreadable && s.policyBranch) {
+        const said = unreadablePolicyText(s.policyBranch, s.unreadable);
+        ctx.stderr(`WARNING: ${said.message}.\n${s.unreadable.problem}\nfix: ${said.fix}\n`);
+      }
       if (values.json) {
         writeJson(ctx, {
           hook: s.hook,
@@ -89,6 +100,15 @@ Exit codes: 0 installed; 2 not a repository (or a bare one without --server), or
           reinstalled: s.reinstalled,
           policyBranch: s.policyBranch ?? null,
           policyBranchExists: s.policyBranchExists,
+          ...(s.unreadable
+            ? {
+                policyReadable: false,
+                rememberedPolicy: s.unreadable.remembered
+                  ? { commit: s.unreadable.remembered.commit, seeded: s.unreadable.remembered.seeded === true }
+                  : null,
+                refusedUntilFixed: s.unreadable.refused,
+              }
+            : {}),
         });
         return 0;
       }

@@ -1,7 +1,7 @@
 import { POLICY_FILE } from '../../core/policy';
 import { readPolicyFrom } from '../policyRead';
 import { runGit } from '../gitRunner';
-import { lastReadablePolicy, serverPolicyBranch } from '../policyBranch';
+import { lastReadablePolicy, serverPolicyBranch, unreadablePolicy, unreadablePolicyText } from '../policyBranch';
 import { serverGateState } from '../serverHookInstaller';
 import { finding, type DoctorCheck, type DoctorFinding } from './doctorCheck';
 
@@ -113,14 +113,12 @@ export const serverPolicy: DoctorCheck = {
         ),
       );
     } else if (source.kind === 'error') {
-      out.push(
-        finding(
-          'policy',
-          'fix',
-          `${source.message}: pushes to ${pb.branch} and to the branches the last readable policy protected are refused`,
-          `push a fixed ${POLICY_FILE} to ${pb.branch}; if the server refuses it, run \`countersign install --server --recover\` here once, then push the fix`,
-        ),
-      );
+      // Seeds the server's memory as install --server does (newuser12 P5), then says what the gate refuses.
+      const u = await unreadablePolicy(cwd, pb.branch, tip.stdout.trim());
+      const said = u
+        ? unreadablePolicyText(pb.branch, u)
+        : { message: source.message, fix: `push a fixed ${POLICY_FILE} to ${pb.branch}` };
+      out.push(finding('policy', 'fix', `${said.message}\n${source.message}`, said.fix));
     } else {
       const p = source.policy;
       out.push(
