@@ -20,6 +20,7 @@ import { markMergeOwnLines, markSameAsBase } from './mergeOwnLines';
 import { spanReach } from './spanReach';
 import { vouchedFrom } from './vouchedState';
 import { TipJudge } from './vouchedTip';
+import { heldBy, placedNewRef } from './vouchedExits';
 import { settledLater } from '../core/settledLater';
 import { shortSha } from '../core/shortSha';
 import { type Approvals, type PushFacts, protectedTipsOf } from './pushFacts';
@@ -115,16 +116,6 @@ async function peeledCommit(cwd: string, value: string): Promise<string | undefi
   return r.code === 0 ? r.stdout.trim() : undefined;
 }
 
-/** Nothing of `head` lies beyond `tips`: a protected branch holds it. One `rev-list`, stopped at the first. */
-async function heldBy(cwd: string, head: string, tips: string[]): Promise<boolean> {
-  const r = await runGit(['rev-list', '--max-count=1', '--stdin', '--'], {
-    cwd,
-    okCodes: [128],
-    input: walkInput([head], tips),
-  });
-  return r.code === 0 && r.stdout.trim() === '';
-}
-
 async function objectExists(cwd: string, oid: string): Promise<boolean> {
   return (await runGit(['cat-file', '-e', oid], { cwd, okCodes: [1, 128] })).code === 0;
 }
@@ -188,6 +179,11 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
       gather: gatherGateInput,
     });
   let approvalsEarly: ReturnType<typeof readApprovals> | undefined;
+  let tipJudge: TipJudge | undefined; // whether a commit is a state the gate vouches for, else from where
+  const vouchedAt = async (at: string) => {
+    tipJudge ??= judge(await (approvalsEarly ??= settledLater(readApprovals())));
+    return vouchedFrom(cwd, { ref: update.branch, head: at, policyTip: placedFrom, judge: tipJudge });
+  };
   let reviewBase = isNew ? undefined : old;
   let vouched = false;
   if (isNew && protectedTips.length > 0) {
@@ -200,13 +196,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     // (The push's facts answer for most refs at once; when they cannot, git does.)
     const held = facts?.heldBy(head, protectedTips) || (await heldBy(cwd, head, protectedTips));
     if (held) {
-      approvalsEarly = settledLater(readApprovals());
-      const from = await vouchedFrom(cwd, {
-        ref: update.branch,
-        head,
-        policyTip: placedFrom,
-        judge: judge(await approvalsEarly),
-      });
+      const from = await vouchedAt(head);
       if ('preGate' in from) {
         return { ...base, commits: [], policyChangedWithoutCommit: false, ...(await approvalsEarly), baseReach: {} };
       }
@@ -219,9 +209,11 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   const beyond = facts?.admit(update.branch);
   if (beyond) return { ...base, errors: [beyond] };
   if (!reviewBase && !vouched && protectedTips.length > 0) {
-    // A new ref is reviewed against where it leaves the policy branch (else the first protected branch).
-    const mb = await runGit(['merge-base', head, placedFrom], { cwd, okCodes: [1] });
-    reviewBase = mb.code === 0 ? mb.stdout.trim() : undefined;
+    // From vouched states wherever its commits meet protected history, else as before (vouchedExits.ts, L4).
+    const where = { ref: update.branch, head, tips: protectedTips, placedFrom, limit: MAX_COMMITS };
+    const at = await placedNewRef(cwd, { ...where, from: vouchedAt });
+    if ('error' in at) return { ...base, errors: [at.error] };
+    ({ exclude, reviewBase, vouched } = at);
   }
   // Read while git walks the commits: the approvals (their own git processes).
   const known = ahead?.range(head, exclude);

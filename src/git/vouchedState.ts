@@ -1,6 +1,6 @@
-import { POLICY_FILE } from '../core/policy';
 import { REVIEWED_POINT_WINDOW } from '../core/reviewNeed';
 import { shortSha } from '../core/shortSha';
+import { gateStarts, preGate } from './gateStart';
 import { runGit } from './gitRunner';
 import { reviewedPoints } from './reviewedPoint';
 import { MAX_JUDGED_TIPS, type TipJudge } from './vouchedTip';
@@ -14,10 +14,11 @@ import { MAX_JUDGED_TIPS, type TipJudge } from './vouchedTip';
  * the gate vouched for in C's history (the "reviewed points": tips of approvals whose span the gate passes with
  * every approval known — an approval short of the tip's tier, or held by a request for changes, vouches for
  * nothing (issue 10, vouchedTip.ts) — the same walk and window as the deletion tiers use, reviewedPoint.ts): what
- * lies between must pass as any push does, and an approval whose
- * tip lies beyond C covers none of it. From before the gate: C is an ancestor of the commit that brought the
- * policy file onto the policy branch's first-parent chain (that commit included): nothing to judge. Everything
- * else that cannot be placed fails closed, naming the commit and the fix.
+ * lies between must pass as any push does, and an approval whose tip lies beyond C covers none of it. From before
+ * the gate: C is an ancestor of every commit that brought the policy file into the policy branch's history
+ * (gateStart.ts; not its first-parent chain, which a push shapes: L1): nothing to judge. Everything else that
+ * cannot be placed fails closed, naming the commit and the fix. A new ref at a new commit meets protected history
+ * at its exits, each judged by this same rule (vouchedExits.ts, L4).
  */
 export type VouchedFrom = { points: string[] } | { preGate: true } | { error: string };
 
@@ -31,12 +32,9 @@ export async function vouchedFrom(
     judge: TipJudge;
   },
 ): Promise<VouchedFrom> {
-  // From before the gate first (one merge-base on a memoized start): a mirrored old release walks nothing.
-  const start = await gateStart(cwd, o.policyTip);
-  if (start !== undefined) {
-    const before = await runGit(['merge-base', '--is-ancestor', o.head, start], { cwd, okCodes: [1] });
-    if (before.code === 0) return { preGate: true };
-  }
+  // From before the gate first (a merge-base per memoized start): a mirrored old release walks nothing.
+  const starts = await gateStarts(cwd, o.policyTip);
+  if (await preGate(cwd, o.head, starts)) return { preGate: true };
   const points = await reviewedPoints(cwd, o.head, o.judge);
   if (points === 'unjudged') {
     return {
@@ -49,38 +47,13 @@ export async function vouchedFrom(
     };
   }
   // No approved commit on the chain: judged from where the gate started (a chain that holds it), else in full.
-  if (points.length === 0 && start !== undefined) {
-    const after = await runGit(['merge-base', '--is-ancestor', start, o.head], { cwd, okCodes: [1] });
-    if (after.code === 0) return { points: [start] };
+  if (points.length === 0) {
+    const under: string[] = [];
+    for (const start of starts) {
+      const after = await runGit(['merge-base', '--is-ancestor', start, o.head], { cwd, okCodes: [1] });
+      if (after.code === 0) under.push(start);
+    }
+    if (under.length > 0) return { points: under };
   }
   return { points };
-}
-
-/**
- * The oldest commit on `tip`'s first-parent chain that changed the policy file, when it is the one that added it
- * (its first parent has none): where the gate started on that branch. Undefined when there is none.
- */
-function gateStart(cwd: string, tip: string): Promise<string | undefined> {
-  // A commit's history never changes: one walk per policy tip and repository, however many tags a push holds.
-  const key = `${cwd}\0${tip}`;
-  let found = starts.get(key);
-  if (!found) {
-    if (starts.size > 64) starts.clear();
-    found = readGateStart(cwd, tip);
-    starts.set(key, found);
-  }
-  return found;
-}
-const starts = new Map<string, Promise<string | undefined>>();
-
-async function readGateStart(cwd: string, tip: string): Promise<string | undefined> {
-  const r = await runGit(['log', '--first-parent', '--format=%H', tip, '--', POLICY_FILE], { cwd, okCodes: [128] });
-  if (r.code !== 0) return undefined;
-  const oldest = r.stdout.trim().split('\n').filter(Boolean).pop();
-  if (oldest === undefined) return undefined;
-  const parent = await runGit(['rev-parse', '-q', '--verify', `${oldest}^1:${POLICY_FILE}`], {
-    cwd,
-    okCodes: [1, 128],
-  });
-  return parent.code === 0 ? undefined : oldest;
 }
