@@ -323,6 +323,7 @@ async function judgeRange(
     update: { branch, old: base, new: head },
     policy,
     ...(policyTip ? { policyTip } : {}),
+    ...(policyBranch ? { policyBranch } : {}),
     otherBranches: others,
     approvalRefs: localOnly ? [REVIEW_NOTES_REF] : [REVIEW_NOTES_REF, trackingRef(remote, REVIEW_NOTES_REF)],
     ...(asPush ? {} : { mergeOnly: true }),

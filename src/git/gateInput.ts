@@ -21,6 +21,8 @@ import { spanReach } from './spanReach';
 import { vouchedFrom } from './vouchedState';
 import { TipJudge } from './vouchedTip';
 import { heldBy, placedNewRef } from './vouchedExits';
+import { existingObjects, objectExists, peeledCommit } from './gateObjects';
+import { newlyProtectedRefusal } from './newlyProtected';
 import { settledLater } from '../core/settledLater';
 import { shortSha } from '../core/shortSha';
 import { type Approvals, type PushFacts, protectedTipsOf } from './pushFacts';
@@ -85,6 +87,8 @@ export interface GatherOptions {
    * commits, which the protected branches already hold. They replace the approvals options above.
    */
   pushFacts?: PushFacts;
+  /** The policy branch's name: a change of its policy that protects existing branches judges them (L8). */
+  policyBranch?: string;
   /** Approvals already read (a span judged for vouchedTip.ts): they replace the approvals options above. */
   approvals?: Approvals;
   /**
@@ -95,30 +99,6 @@ export interface GatherOptions {
 }
 
 export const MAX_COMMITS = 10_000;
-
-/** Which of `oids` name objects in this repository: one `git cat-file --batch-check`. */
-async function existingObjects(cwd: string, oids: string[]): Promise<Set<string>> {
-  const out = new Set<string>();
-  if (oids.length === 0) return out;
-  const r = await runGit(['cat-file', '--batch-check=%(objectname)'], { cwd, input: oids.join('\n') + '\n' });
-  r.stdout.split('\n').forEach((line, i) => {
-    if (line === oids[i]) out.add(oids[i]);
-  });
-  return out;
-}
-
-/**
- * The commit a tag's current value names (through annotated tags); undefined when it names none, or the object
- * is not here (a client that never fetched the remote's tag: the server, which has it, judges the move).
- */
-async function peeledCommit(cwd: string, value: string): Promise<string | undefined> {
-  const r = await runGit(['rev-parse', '--verify', '-q', `${value}^{commit}`], { cwd, okCodes: [1, 128] });
-  return r.code === 0 ? r.stdout.trim() : undefined;
-}
-
-async function objectExists(cwd: string, oid: string): Promise<boolean> {
-  return (await runGit(['cat-file', '-e', oid], { cwd, okCodes: [1, 128] })).code === 0;
-}
 
 /** Everything the gate needs for one ref update. */
 export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise<GateInput> {
@@ -385,8 +365,23 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
           judge: async () => judge(approvals),
         })
       : undefined;
+  const changesPolicy = policyChangedWithoutCommit || commits.some((c) => c.files.some((f) => f.path === POLICY_FILE));
+  const newly =
+    opts.policyBranch === update.branch && !isTag && changesPolicy
+      ? await newlyProtectedRefusal(cwd, {
+          ...{ branch: update.branch, head, policy: policy.policy, others: opts.otherBranches },
+          judgeNew: (b, sha, p) =>
+            gatherGateInput(cwd, {
+              ...opts,
+              update: { branch: b, old: undefined, new: sha },
+              policy: { ...policy, policy: p },
+              policyBranch: undefined,
+            }),
+        })
+      : undefined;
   return {
     ...base,
+    ...(newly ? { errors: [newly] } : {}),
     ...(before ? { sinceReviewed: before } : {}),
     reviewBase,
     commits,

@@ -145,6 +145,7 @@ export async function prePush(
       update,
       policy,
       ...(defSha ? { policyTip: defSha } : {}),
+      ...(def ? { policyBranch: def } : {}),
       otherBranches: others,
       approvalRefs: [REVIEW_NOTES_REF, trackingRef(remote, REVIEW_NOTES_REF)],
     });

@@ -332,6 +332,7 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
         },
         policy,
         ...(pbTip ? { policyTip: pbTip } : {}),
+        ...(toPolicyBranch ? { policyBranch: name } : {}),
         otherBranches: heads,
         ...approvals,
         pushFacts: facts,

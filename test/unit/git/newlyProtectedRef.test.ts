@@ -1,0 +1,68 @@
+import * as assert from 'assert';
+import { recordDecision } from '../helpers/approvals';
+import { verifyThenPush } from '../helpers/gateAgreement';
+import { setup, type Setup } from '../helpers/gateServer';
+import { HUMAN, NONE, landedRange } from '../helpers/landedRange';
+import { refused } from '../helpers/refVerdicts';
+
+/**
+ * Outside tester, session 11, L8: "a protected branch's tip is a state the gate judged" is false for a branch that
+ * existed before the policy protected its name. A keyless pusher parks H (an empty child of the rejected draft E,
+ * E's tree) on `hotfix/2.0` while `hotfix/*` is unprotected; the team approves a one-glob policy change protecting
+ * `hotfix/*`; H is then a protected tip: a tag at H is free and `hotfix/2.0` ships E's tree. The rule
+ * (src/git/newlyProtected.ts): a change of the policy on the policy branch that protects an existing branch is
+ * judged with that branch as a new protected ref at its value; verify, pre-push and the server agree.
+ */
+describe('server gate: a policy change protecting an existing branch judges that branch (real pushes)', function () {
+  this.timeout(240_000);
+
+  /** Ada's approved commit adding `glob` to protectedBranches, on main; returns it. */
+  function protect(s: Setup, glob: string): string {
+    const { ada } = s;
+    ada.git('checkout', '-q', 'main');
+    const policy = JSON.parse(ada.read('.countersign.json')) as { protectedBranches: string[] };
+    policy.protectedBranches.push(glob);
+    ada.write('.countersign.json', JSON.stringify(policy, null, 2) + '\n');
+    ada.git('add', '.countersign.json');
+    const base = ada.git('rev-parse', 'HEAD');
+    const change = ada.commit(`policy: protect ${glob}\n\n${HUMAN}`);
+    recordDecision(ada, s.bob, { email: 'bob@example.com', tip: change, base });
+    recordDecision(ada, s.carol, { email: 'carol@example.com', tip: change, base });
+    assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
+    return change;
+  }
+
+  it('L8: protecting hotfix/* while hotfix/2.0 holds an empty child of the rejected draft: refused, naming it', () => {
+    const s = setup();
+    const { ada } = s;
+    const { draft } = landedRange(s, { approvedBase: true });
+    const h = ada.git('commit-tree', `${draft}^{tree}`, '-p', draft, '-m', `hotfix 2.0\n\n${NONE}`);
+    assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', `${h}:refs/heads/hotfix/2.0`]).status, 0);
+    ada.git('fetch', '-q', 'origin');
+    protect(s, 'hotfix/*');
+    const push = verifyThenPush(ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(push.status, 0, 'the policy change must be refused while hotfix/2.0 holds E');
+    assert.match(push.stderr, /hotfix\/2\.0/);
+    refused(s, h, 'refs/tags/v2.0', /./);
+    // Once the branch is gone, the change lands; the branch pushed again is judged as a protected one.
+    assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', ':refs/heads/hotfix/2.0']).status, 0);
+    ada.git('fetch', '-q', '--prune', 'origin');
+    assert.strictEqual(verifyThenPush(ada, 'main', ['origin', 'main']).status, 0);
+    refused(s, h, 'refs/heads/hotfix/2.0', /./);
+  });
+
+  it('honest: protecting hotfix/* while hotfix/1.0 sits at main, at an approved tip, at the gate start: passes', () => {
+    const s = setup();
+    const { ada } = s;
+    const { start, tip } = landedRange(s, { approvedBase: true });
+    for (const [at, name] of [
+      [tip, 'hotfix/1.0'],
+      [start, 'hotfix/0.9'],
+    ])
+      assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', `${at}:refs/heads/${name}`]).status, 0);
+    ada.git('fetch', '-q', 'origin');
+    protect(s, 'hotfix/*');
+    const push = verifyThenPush(ada, 'main', ['origin', 'main']);
+    assert.strictEqual(push.status, 0, push.stderr);
+  });
+});
