@@ -89,6 +89,8 @@ export interface GatherOptions {
   pushFacts?: PushFacts;
   /** The policy branch's name: a change of its policy that protects existing branches judges them (L8). */
   policyBranch?: string;
+  /** The existing tags and their commits, for that judgement (M6; the server's pre-receive passes them). */
+  otherTags?: ReadonlyArray<{ ref: string; commit: string | undefined }>;
   /** Approvals already read (a span judged for vouchedTip.ts): they replace the approvals options above. */
   approvals?: Approvals;
   /**
@@ -369,7 +371,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   const newly =
     opts.policyBranch === update.branch && !isTag && changesPolicy
       ? await newlyProtectedRefusal(cwd, {
-          ...{ branch: update.branch, head, policy: policy.policy, others: opts.otherBranches },
+          ...{ branch: update.branch, head, policy: policy.policy, others: opts.otherBranches, tags: opts.otherTags },
           judgeNew: (b, sha, p) =>
             gatherGateInput(cwd, {
               ...opts,

@@ -164,12 +164,21 @@ function refused(branch: string, error: string, policyFrom?: string): GateResult
 export async function preReceive(cwd: string, stdin: string): Promise<HookOutcome> {
   const updates = parsePreReceiveLines(stdin);
   // Every ref (not only heads and tags): a symbolic ref anywhere (refs/x/main -> refs/heads/main) moves its target.
-  const refs = (await runGit(['for-each-ref', '--format=%(objectname) %(refname) %(symref)'], { cwd })).stdout
+  // With each tag's commit (`*` peels an annotated tag): the tags the policy protects hold landed commits (M4).
+  const refs = (
+    await runGit(
+      ['for-each-ref', '--format=%(objectname) %(refname) %(symref) %(objecttype) %(*objectname) %(*objecttype)'],
+      { cwd },
+    )
+  ).stdout
     .split('\n')
     .filter(Boolean)
     .map((l) => {
-      const [sha, ref, symref] = l.split(' ');
-      return { sha, ref, symref: symref || undefined };
+      const [sha, ref, symref, type, peeled, peeledType] = l.split(' ');
+      // A tag of a tag peels one level here; rev-list peels the rest. A tag of a tree or blob holds no commit.
+      const commit = peeledType === 'commit' ? peeled : type === 'commit' ? sha : undefined;
+      const held = commit ?? (peeledType === 'tag' ? sha : undefined);
+      return { sha, ref, symref: symref || undefined, commit, held };
     });
   const value = new Map(refs.filter((r) => !r.symref).map((r) => [r.ref, r.sha]));
   const symrefs = new Map(refs.filter((r) => r.symref).map((r) => [r.ref, r.symref as string]));
@@ -184,8 +193,27 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
 
   // The keys that may add statements to the approvals ref: the policy branch's (the last readable one while it is broken).
   const keysFrom = state.kind === 'ok' ? state.source.policy : state.kind === 'closed' ? state.last : undefined;
-  // The commits whose provenance may only gain (attack12 L6): those the protected branches hold before this push.
-  const landedTips = keysFrom ? protectedTipsOf(keysFrom, heads, '') : [];
+  const tagRefs = refs.filter((r) => r.ref.startsWith(TAG_PREFIX) && !r.symref);
+  const tags = tagRefs.map((r) => ({ ref: r.ref, commit: r.commit }));
+  const landedTips = keysFrom ? landedTipsOf(keysFrom) : [];
+  /**
+   * The commits whose provenance may only gain (attack12 L6): those the protected branches hold, and the protected
+   * tags (attack13 M4: a reviewed commit released only as a tag is as landed as one on main), and the commits this
+   * push itself puts on protected refs (M5: landed tips read before the push let one atomic push rewrite a note and
+   * land its commit). A new commit's note is an addition, not a rewrite, so pushing main with the notes of the
+   * commits it brings is not judged here; only a note the server already had on a commit that lands is.
+   */
+  function landedTipsOf(policy: Policy): string[] {
+    const tips = new Set(protectedTipsOf(policy, heads, ''));
+    for (const t of tagRefs) if (t.held && isProtected(policy, t.ref)) tips.add(t.held);
+    for (const u of updates) {
+      const v = oid(u.new);
+      const ref = resolveSymref(symrefs, u.ref);
+      if (v === undefined || !(ref.startsWith(HEADS) || ref.startsWith(TAG_PREFIX))) continue;
+      if (isProtected(policy, ref)) tips.add(v); // an annotated tag's id: rev-list peels it
+    }
+    return [...tips];
+  }
   const messages: string[] = [];
   for (const u of updates) {
     const refusal = await notesRefRefusal(cwd, { ref: u.ref, old: oid(u.old), new: oid(u.new) }, keysFrom, landedTips);
@@ -334,6 +362,7 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
         ...(pbTip ? { policyTip: pbTip } : {}),
         ...(toPolicyBranch ? { policyBranch: name } : {}),
         otherBranches: heads,
+        ...(toPolicyBranch ? { otherTags: tags } : {}),
         ...approvals,
         pushFacts: facts,
       });

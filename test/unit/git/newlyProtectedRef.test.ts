@@ -1,9 +1,10 @@
 import * as assert from 'assert';
 import { recordDecision } from '../helpers/approvals';
 import { verifyThenPush } from '../helpers/gateAgreement';
-import { setup, type Setup } from '../helpers/gateServer';
+import { policyJson, setup, type Setup } from '../helpers/gateServer';
 import { HUMAN, NONE, landedRange } from '../helpers/landedRange';
 import { refused } from '../helpers/refVerdicts';
+import { makeKey } from '../helpers/reviewerKeys';
 
 /**
  * Outside tester, session 11, L8: "a protected branch's tip is a state the gate judged" is false for a branch that
@@ -17,11 +18,11 @@ describe('server gate: a policy change protecting an existing branch judges that
   this.timeout(240_000);
 
   /** Ada's approved commit adding `glob` to protectedBranches, on main; returns it. */
-  function protect(s: Setup, glob: string): string {
+  function protect(s: Setup, glob: string, key: 'protectedBranches' | 'protectedTags' = 'protectedBranches'): string {
     const { ada } = s;
     ada.git('checkout', '-q', 'main');
-    const policy = JSON.parse(ada.read('.countersign.json')) as { protectedBranches: string[] };
-    policy.protectedBranches.push(glob);
+    const policy = JSON.parse(ada.read('.countersign.json')) as Record<typeof key, string[]>;
+    policy[key].push(glob);
     ada.write('.countersign.json', JSON.stringify(policy, null, 2) + '\n');
     ada.git('add', '.countersign.json');
     const base = ada.git('rev-parse', 'HEAD');
@@ -49,6 +50,25 @@ describe('server gate: a policy change protecting an existing branch judges that
     ada.git('fetch', '-q', '--prune', 'origin');
     assert.strictEqual(verifyThenPush(ada, 'main', ['origin', 'main']).status, 0);
     refused(s, h, 'refs/heads/hotfix/2.0', /./);
+  });
+
+  it('M6: protecting v* tags while v2.0 names the rejected draft: refused on the server, naming it', () => {
+    const s = setup(policyJson(makeKey('bob'), makeKey('carol'), { protectedTags: ['rel-*'] }));
+    const { ada } = s;
+    const { draft, tip } = landedRange(s, { approvedBase: true });
+    assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', `${draft}:refs/tags/v2.0`]).status, 0);
+    assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', `${tip}:refs/tags/v1.0`]).status, 0);
+    protect(s, 'v*', 'protectedTags');
+    // verify and pre-push do not list the remote's tags (newlyProtected.ts): the server alone refuses.
+    const push = ada.gitResult(['push', '--no-verify', 'origin', 'main']);
+    assert.notStrictEqual(push.status, 0, 'the policy change must be refused while v2.0 names E');
+    assert.match(push.stderr, /refs\/tags\/v2\.0/);
+    assert.doesNotMatch(push.stderr, /refs\/tags\/v1\.0/);
+    // Once the tag is gone (still unprotected), the change lands; v2.0 pushed again is judged as protected.
+    assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', ':refs/tags/v2.0']).status, 0);
+    const again = ada.gitResult(['push', '--no-verify', 'origin', 'main']);
+    assert.strictEqual(again.status, 0, again.stderr);
+    refused(s, draft, 'refs/tags/v2.0', /./);
   });
 
   it('honest: protecting hotfix/* while hotfix/1.0 sits at main, at an approved tip, at the gate start: passes', () => {
