@@ -5,8 +5,9 @@ import { pushedNoteBytes } from '../core/noteBounds';
 import type { Policy } from '../core/policy';
 import { readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
+import { noteBlobsOf } from './notesLookup';
 import { REVIEW_NOTES_REF } from './notesConfig';
-import { noteTarget } from './notePath';
+import { notePaths, noteTarget } from './notePath';
 
 /**
  * What the server lets into refs/notes/countersign (docs/threat-model.md, "Notes flood"). The append-only
@@ -50,47 +51,105 @@ export async function changedNotes(
   return (await notesTreeChanges(cwd, oldCommit, newCommit)).changed;
 }
 
+/** An entry a notes tree gives an object that already has one at `other` (git reads the two as one note). */
+export interface SecondEntry {
+  target: string;
+  path: string;
+  other: string;
+}
+
 /**
- * The notes `newCommit` adds or changes against `oldCommit`, and the objects whose note it drops (a note that
- * only moved to another fan-out path is not dropped).
+ * The notes `newCommit` adds or changes against `oldCommit`, the objects whose note it drops (a note that only
+ * moved to another fan-out path is not dropped), and the second entries it gives an object (attack13 M9/M1/M10):
+ * a new path for an object with an entry at another path of the new tree. git folds the two into one
+ * concatenated note on the next `git notes add`, and readers disagree on which one counts, so such a path is
+ * reported as a change of the note already there (its blob the old one: judged as a rewrite, merged by intake)
+ * and the server refuses the tree (notesRefGuard.ts).
  */
 export async function notesTreeChanges(
   cwd: string,
   oldCommit: string | undefined,
   newCommit: string,
-): Promise<{ changed: ChangedNote[]; removed: string[] }> {
-  const out: ChangedNote[] = [];
+): Promise<{ changed: ChangedNote[]; removed: string[]; seconds: SecondEntry[] }> {
+  const out: Array<ChangedNote & { path: string }> = [];
+  const removed = new Map<string, string>();
   if (oldCommit === undefined) {
     const ls = await runGit(['ls-tree', '-r', '-z', newCommit], { cwd });
     for (const entry of ls.stdout.split('\0')) {
       const m = /^\d+ blob ([0-9a-f]+)\t(.+)$/.exec(entry);
       const target = m ? noteTarget(m[2]) : undefined;
-      if (m && target) out.push({ target, oldBlob: undefined, newBlob: m[1], added: true });
+      if (m && target) out.push({ target, oldBlob: undefined, newBlob: m[1], added: true, path: m[2] });
     }
-    return { changed: out, removed: [] };
+  } else {
+    const diff = await runGit(['diff-tree', '-r', '-z', '--no-renames', oldCommit, newCommit], { cwd });
+    const fields = diff.stdout.split('\0');
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      const m = /^:\d+ \d+ ([0-9a-f]+) ([0-9a-f]+) ([A-Z])/.exec(fields[i]);
+      const target = noteTarget(fields[i + 1]);
+      if (!m || target === undefined) continue; // stray paths: strayEntries
+      if (isZero(m[2]))
+        removed.set(target, m[1]); // what it held: droppedStatements
+      else
+        out.push({
+          target,
+          oldBlob: isZero(m[1]) ? undefined : m[1],
+          newBlob: m[2],
+          added: isZero(m[1]),
+          path: fields[i + 1],
+        });
+    }
   }
-  const diff = await runGit(['diff-tree', '-r', '-z', '--no-renames', oldCommit, newCommit], { cwd });
-  const fields = diff.stdout.split('\0');
+  const seconds = await secondEntries(cwd, newCommit, out, removed, oldCommit !== undefined);
+  const secondAt = new Map(seconds.map((e) => [e.path, e]));
   // A note that only changed path (git re-lays the whole tree out in deeper fan-out folders as it grows) is the
-  // same note: its old blob is what the server had there, not an addition.
-  const removed = new Map<string, string>();
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    const m = /^:\d+ \d+ ([0-9a-f]+) ([0-9a-f]+) ([A-Z])/.exec(fields[i]);
-    const target = noteTarget(fields[i + 1]);
-    if (!m || target === undefined) continue; // stray paths: strayEntries
-    if (isZero(m[2]))
-      removed.set(target, m[1]); // what it held: droppedStatements
-    else out.push({ target, oldBlob: isZero(m[1]) ? undefined : m[1], newBlob: m[2], added: isZero(m[1]) });
-  }
+  // same note: its old blob is what the server had there, not an addition. A second entry is a change of the first.
   for (const c of out) {
-    const was = c.added ? removed.get(c.target) : undefined;
+    const was = c.added ? (removed.get(c.target) ?? secondAt.get(c.path)?.blob) : undefined;
     if (was) Object.assign(c, { oldBlob: was, added: false });
   }
   const kept = new Set(out.map((c) => c.target));
   return {
-    changed: out.filter((c) => c.oldBlob !== c.newBlob),
+    changed: out.filter((c) => c.oldBlob !== c.newBlob).map(({ path: _path, ...c }) => c),
     removed: [...removed.keys()].filter((t) => !kept.has(t)),
+    seconds: seconds.map(({ blob: _blob, ...e }) => e),
   };
+}
+
+/**
+ * The new paths of `changes` that give their object a second entry in `newCommit`'s tree, with the blob of the
+ * other entry: two new paths for one object, or a new path for an object that lost no path and has an entry at
+ * another of its fan-out paths (notePaths), looked up for all of them in one walk. More new
+ * notes than MAX_ADDED_NOTES are not looked up: every caller refuses (or leaves) them for their number; nor are the
+ * paths of a whole new tree (`lookUp` false), whose every entry is new.
+ */
+async function secondEntries(
+  cwd: string,
+  newCommit: string,
+  changes: Array<{ target: string; path: string; newBlob: string; added: boolean }>,
+  removed: Map<string, string>,
+  lookUp: boolean,
+): Promise<Array<SecondEntry & { blob: string | undefined }>> {
+  const added = changes.filter((c) => c.added);
+  const byTarget = new Map<string, typeof added>();
+  for (const c of added) byTarget.set(c.target, [...(byTarget.get(c.target) ?? []), c]);
+  const out: Array<SecondEntry & { blob: string | undefined }> = [];
+  for (const [target, paths] of byTarget) {
+    // Two new paths at once: the first is the note, the others its second entries (a move keeps the old blob).
+    for (const c of paths.slice(1)) out.push({ target, path: c.path, other: paths[0].path, blob: removed.get(target) });
+  }
+  const lone = [...byTarget].filter(([t, paths]) => paths.length === 1 && !removed.has(t)).map(([, p]) => p[0]);
+  if (!lookUp || lone.length === 0 || added.length > MAX_ADDED_NOTES) return out;
+  // One `git cat-file --batch` walk of the folders on the way to them (notesLookup.ts), each tree read once: asking
+  // git for every fan-out path of each (`commit:ab/cd…`) re-read the root tree per question: a 3000-note push ran past the tests' 90 s limit.
+  const pathOf = new Map(lone.map((c) => [c.target, c.path]));
+  await noteBlobsOf(cwd, newCommit, pathOf.keys(), {
+    onEntry: (target, depth, blob) => {
+      const at = notePaths(target)[depth / 2];
+      const path = pathOf.get(target) as string;
+      if (at !== path && !out.some((e) => e.path === path)) out.push({ target, path, other: at, blob });
+    },
+  });
+  return out;
 }
 
 /** The type and size of each object id this repository has (the quarantined push included); absent ones are missing. */

@@ -10,8 +10,8 @@ import { ObjectReader } from './catFileBatch';
  * The paths are those of notePath.ts's rule, the one the server judges additions by: lowercase hex, split
  * into two-character fan-out folders at any depth or not at all. Git also reads uppercase hex names as
  * notes; the server refuses such entries (notesRefGuard.ts), and this walk never sees them. When one object
- * has notes at two depths (git would concatenate them) the shallowest wins: either is readable provenance,
- * which the server lets anyone write (aiNotesAdditions.ts).
+ * has notes at two depths (git would concatenate them) the shallowest wins; the server refuses a push that gives
+ * an object a second entry (notesRefGuard.ts, attack13 M1/M9), so that only matters for a tree from before that rule.
  */
 export interface NotesWalkStats {
   /** Tree objects read. */
@@ -33,9 +33,16 @@ export async function noteBlobsOf(
   cwd: string,
   notes: string,
   objects: Iterable<string>,
-  opts: { stats?: NotesWalkStats; onBlob?: (blob: string, content: Buffer | undefined) => void } = {},
+  opts: {
+    stats?: NotesWalkStats;
+    onBlob?: (blob: string, content: Buffer | undefined) => void;
+    /** Every entry of each object, the deeper ones too (depth: hex digits in folders): second entries. */
+    onEntry?: (object: string, depth: number, blob: string) => void;
+  } = {},
 ): Promise<Map<string, string>> {
-  const { stats, onBlob } = opts;
+  const { stats, onBlob, onEntry } = opts;
+  // Without onEntry, an object found is looked for no deeper.
+  const settled = (o: string) => onEntry === undefined && found.has(o);
   const found = new Map<string, string>();
   const all = [...new Set(objects)];
   // Object ids are as long as the repository's (SHA-1 or SHA-256); tree entries carry them raw.
@@ -59,7 +66,9 @@ export async function noteBlobsOf(
     asked.push(step);
     reader.read(name);
   };
-  const noteFound = (o: string, blob: string) => {
+  const noteFound = (o: string, blob: string, depth: number) => {
+    onEntry?.(o, depth, blob);
+    if (found.has(o)) return;
     found.set(o, blob);
     if (onBlob && !blobsAsked.has(blob)) {
       blobsAsked.add(blob);
@@ -72,7 +81,7 @@ export async function noteBlobsOf(
     const notesHere = new Map<string, string[]>();
     const folders = new Map<string, string[]>();
     for (const o of at.objects) {
-      if (found.has(o)) continue;
+      if (settled(o)) continue;
       push(notesHere, o.slice(at.depth), o);
       if (o.length - at.depth > 2) push(folders, o.slice(at.depth, at.depth + 2), o);
     }
@@ -82,14 +91,14 @@ export async function noteBlobsOf(
       // By type, as git reads a notes tree: a regular file is a note, a folder may hold notes.
       const type = parseInt(mode, 8) & 0o170000;
       if (type === 0o100000) {
-        for (const o of notesHere.get(name) ?? []) if (!found.has(o)) noteFound(o, oid);
+        for (const o of notesHere.get(name) ?? []) if (!settled(o)) noteFound(o, oid, at.depth);
       } else if (type === 0o040000 && folders.has(name)) {
         below.push([oid, folders.get(name) as string[]]);
       }
     });
     // A note found at this depth wins over a deeper one for the same object.
     for (const [oid, objs] of below) {
-      const still = objs.filter((o) => !found.has(o));
+      const still = objs.filter((o) => !settled(o));
       if (still.length > 0) ask(oid, { objects: still, depth: at.depth + 2 });
     }
   };

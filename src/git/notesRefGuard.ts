@@ -4,11 +4,12 @@ import { readObjects } from './catFileBatch';
 import { readStatementsAtCommit } from './gateInput';
 import { runGit } from './gitRunner';
 import { AI_NOTES_REF, REVIEW_NOTES_REF } from './notesConfig';
-import { unsignedAdditions } from './notesAdditions';
+import { notesTreeChanges, unsignedAdditions } from './notesAdditions';
 import { unreadableAiNotes } from './aiNotesAdditions';
 import { noteTarget } from './notePath';
 import { objectType } from './notesReader';
 import { emptyTree } from './emptyTree';
+import { shortSha } from '../core/shortSha';
 
 /**
  * The server's rule for the notes refs (docs/design.md, "Approvals": the approvals ref is append-only where it is
@@ -83,6 +84,8 @@ export async function notesRefRefusal(
         ', ',
       )}${stray.length > 3 ? ', …' : ''}): a notes tree holds only files named after the commit they annotate (lowercase hex), and anything else would hide a note from the server's rules or from the gate; write ${u.ref === REVIEW_NOTES_REF ? 'approvals with \`countersign approve\` or' : 'notes with'} \`git notes\`, then push without --force.`;
   }
+  const second = await secondEntryRefusal(cwd, u.ref, old, u.new);
+  if (second) return second;
   if (u.ref !== REVIEW_NOTES_REF) return unreadableAiNotes(cwd, old, u.new, protectedTips);
   const unsigned = await unsignedAdditions(cwd, old, u.new, policy);
   if (unsigned || old === undefined) return unsigned;
@@ -167,4 +170,26 @@ async function droppedStatements(cwd: string, oldCommit: string, newCommit: stri
     missing = missing.filter((l) => !all.has(l));
   }
   return missing.map((l) => before.get(l) as DroppedStatement);
+}
+
+/**
+ * Why a push gives an object a second entry in a notes ref, or undefined (attack13 M9/M1/M10, one rule for both
+ * refs). git reads two entries for one object as one note: the next `git notes add` on any clone folds them into one
+ * concatenated, unreadable note that every later notes push then carries (refused for good), and until then readers
+ * disagree on which entry counts, so a second entry re-attributed a landed commit past the landed-note rule.
+ */
+async function secondEntryRefusal(
+  cwd: string,
+  ref: string,
+  oldCommit: string | undefined,
+  newCommit: string,
+): Promise<string | undefined> {
+  const { seconds } = await notesTreeChanges(cwd, oldCommit, newCommit);
+  if (seconds.length === 0) return undefined;
+  const shown = seconds
+    .slice(0, 3)
+    .map((e) => `${shortSha(e.target)} at ${e.path} (it already has one at ${e.other})`)
+    .join('; ');
+  const name = ref.replace('refs/notes/', '');
+  return `this push gives ${seconds.length} object(s) a second entry in ${ref} — ${shown}${seconds.length > 3 ? '; …' : ''}: git reads two entries for one object as one note, and the next \`git notes add\` on any clone would fold them into one unreadable note. Fix: keep one entry per object, at the path the server has it — start from the server's ref (\`git fetch origin +${ref}:${ref}\`), write the note with \`git notes --ref=${name}\` (it keeps the path), then push again.`;
 }

@@ -241,4 +241,66 @@ describe("a fork's notes cannot block a reviewer's approvals (real server)", fun
     assert.match(server.git('notes', '--ref=refs/notes/ai', 'show', c2), /b\.py/);
     assert.strictEqual(server.git('notes', '--ref=refs/notes/ai', 'show', c1), c1Note);
   });
+  it("a fork's second entry for a noted commit is merged into Dana's note, not added beside it; her notes still reach the server (attack13 M8)", () => {
+    const { server } = setup();
+    dirs.push(path.dirname(server.dir));
+    const aiNote = (who: string) =>
+      `a.py\n  h_0123456789abcd 1\n---\n` +
+      JSON.stringify({
+        schema_version: 'authorship/3.0.0',
+        base_commit_sha: '',
+        prompts: {},
+        humans: { h_0123456789abcd: { author: who } },
+      });
+    const dana = cloneAs(server.dir, 'Dana', 'dana@example.com');
+    dirs.push(dana.dir);
+    assert.strictEqual(dana.cli(['install']).status, 0);
+    const c1 = commitFile(dana, 'a.py', "print('a')\n", 'a\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+    dana.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', aiNote('Dana <dana@example.com>'), c1);
+    assert.strictEqual(dana.gitResult(['push', '-q', '--no-verify', 'origin', 'HEAD:refs/heads/feature']).status, 0);
+    assert.strictEqual(dana.gitResult(['push', '-q', '--no-verify', 'origin', 'refs/notes/ai']).status, 0);
+
+    // The fork (a mirror, no hook) keeps the flat note and adds a fan-out entry for c1 with another readable note.
+    const fork = path.join(path.dirname(server.dir), 'fork.git');
+    execFileSync('git', ['clone', '-q', '--mirror', server.dir, fork]);
+    const env = { GIT_INDEX_FILE: path.join(fork, 'craft-index') };
+    const git = (args: string[], input?: string) =>
+      execFileSync('git', args, { cwd: fork, env: { ...process.env, ...env }, input })
+        .toString()
+        .trim();
+    const blob = git(['hash-object', '-w', '--stdin'], aiNote('Mallory <mallory@example.com>'));
+    git(['read-tree', 'refs/notes/ai']);
+    git(['update-index', '--add', '--cacheinfo', `100644,${blob},${c1.slice(0, 2)}/${c1.slice(2)}`]);
+    const commit = git(['commit-tree', git(['write-tree']), '-p', 'refs/notes/ai', '-m', 'notes']);
+    git(['update-ref', 'refs/notes/ai', commit]);
+
+    dana.git('remote', 'add', 'alice', fork);
+    dana.git('fetch', '-q', 'alice');
+    const review = dana.cli(['review']);
+    assert.ok(review.status === 0 || review.status === 1, review.stderr);
+    const entries = dana.git('ls-tree', '-r', '--name-only', 'refs/notes/ai').split('\n');
+    assert.deepStrictEqual(
+      entries.filter((p) => p.replace('/', '') === c1),
+      [c1],
+      "one entry for c1, at Dana's path",
+    );
+    assert.doesNotMatch(dana.git('notes', '--ref=refs/notes/ai', 'show', c1), /Mallory/, "Dana's attribution stays");
+
+    const c2 = commitFile(dana, 'b.py', "print('b')\n", 'b\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+    dana.git(
+      'notes',
+      '--ref=refs/notes/ai',
+      'add',
+      '-f',
+      '-m',
+      aiNote('Dana <dana@example.com>').replace('a.py', 'b.py'),
+      c2,
+    );
+    const push = dana.gitResult(['push', '--no-verify', 'origin', 'HEAD:refs/heads/feature', 'refs/notes/ai']);
+    assert.strictEqual(push.status, 0, push.stderr);
+    assert.match(server.git('notes', '--ref=refs/notes/ai', 'show', c2), /b\.py/);
+    // Taken in as the same-commit merge (reformatted), so the server's note on c1 may be rewritten: still Dana's.
+    assert.doesNotMatch(server.git('notes', '--ref=refs/notes/ai', 'show', c1), /Mallory/);
+    assert.match(server.git('notes', '--ref=refs/notes/ai', 'show', c1), /Dana <dana@example.com>/);
+  });
 });

@@ -1,0 +1,145 @@
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import { cloneAs } from '../helpers/approvals';
+import { verifyThenPush } from '../helpers/gateAgreement';
+import { approvedFeature, commitFile, setup, type Setup } from '../helpers/gateServer';
+import type { TempRepo } from '../helpers/tempRepo';
+
+/**
+ * attack13 M9/M1/M10: a second tree entry for an object that already has a note (one at `ab/cdef…`, one flat).
+ * The server's diff saw an ADDED note, so the landed-note rule (L6) never judged it (M1: blame read the forgery) and
+ * git folded the two entries into one concatenated, unreadable note on every developer's next `git notes add`, so
+ * every notes push was refused for good (M9; M10 the same in refs/notes/countersign with a copied blob). The server
+ * now refuses any notes tree in which an object gets a second entry. Real bare server, real pushes.
+ */
+const SESSION = 's_0123456789abcd';
+const AGENT = `${SESSION}::t_00000000000001`;
+const ADA = 'h_0123456789abcd';
+const note = (entries: string) =>
+  `deploy.sh\n${entries}\n---\n` +
+  JSON.stringify({
+    schema_version: 'authorship/3.0.0',
+    base_commit_sha: '',
+    prompts: {},
+    sessions: {
+      [SESSION]: {
+        agent_id: { tool: 'claude-code', id: 'conv-1', model: 'claude-sonnet-4-5' },
+        human_author: 'Ada <ada@example.com>',
+      },
+    },
+    humans: { [ADA]: { author: 'Ada <ada@example.com>' } },
+  });
+const HONEST = note(`  ${ADA} 1\n  ${AGENT} 2`);
+const FORGED = note(`  ${ADA} 1-2`);
+
+/** A notes commit on `ref` in `repo` whose tree is the ref's with `remove` paths dropped and `add` entries put in. */
+function craft(repo: TempRepo, ref: string, add: Array<[path: string, blob: string]>, remove: string[] = []): string {
+  const env = { ...repo.env, GIT_INDEX_FILE: `${repo.dir}/.git/craft-index` };
+  const git = (args: string[], input?: string) =>
+    execFileSync('git', args, { cwd: repo.dir, env, input }).toString().trim();
+  git(['read-tree', ref]);
+  if (remove.length > 0) git(['update-index', '--force-remove', ...remove]);
+  for (const [p, blob] of add) git(['update-index', '--add', '--cacheinfo', `100644,${blob},${p}`]);
+  const commit = git(['commit-tree', git(['write-tree']), '-p', ref, '-m', 'notes']);
+  repo.git('update-ref', ref, commit);
+  return commit;
+}
+const fanned = (oid: string) => `${oid.slice(0, 2)}/${oid.slice(2)}`;
+
+describe('server gate: no second notes-tree entry for one object (attack13 M9/M1/M10, real pushes)', function () {
+  this.timeout(240_000);
+  let s: Setup;
+  let mallory: TempRepo;
+  let landed: string;
+  const AI = 'refs/notes/ai';
+
+  before(() => {
+    s = setup();
+    landed = commitFile(
+      s.ada,
+      'deploy.sh',
+      '#!/bin/sh\nkubectl delete namespace prod\necho done\n',
+      'deploy\n\nAI-Provenance: v1 ai=0 human=3 untracked=0',
+    );
+    const push = verifyThenPush(s.ada, 'main', ['origin', 'HEAD:main']);
+    assert.strictEqual(push.status, 0, push.stderr);
+    s.ada.git('notes', `--ref=${AI}`, 'add', '-m', HONEST, landed);
+    assert.strictEqual(s.ada.gitResult(['push', '-q', '--no-verify', 'origin', AI]).status, 0);
+    mallory = cloneAs(s.server.dir, 'Mallory', 'mallory@example.com');
+    mallory.git('fetch', '-q', 'origin', `+${AI}:${AI}`);
+  });
+
+  const serverTree = (ref: string) => s.server.git('ls-tree', '-r', '--name-only', ref);
+
+  it('takes a note that only moves into the fan-out layout (same blob), then refuses a flat second entry (M1, M9)', () => {
+    const blob = mallory.git('notes', `--ref=${AI}`, 'list', landed);
+    craft(mallory, AI, [[fanned(landed), blob]], [landed]);
+    const moved = mallory.gitResult(['push', '--no-verify', 'origin', AI]);
+    assert.strictEqual(moved.status, 0, moved.stderr);
+    const before = serverTree(AI);
+    const forged = mallory.gitResult(['hash-object', '-w', '--stdin'], FORGED).stdout.trim();
+    craft(mallory, AI, [[landed, forged]]);
+    const r = mallory.gitResult(['push', '--no-verify', 'origin', AI]);
+    assert.notStrictEqual(r.status, 0, 'accepted: a second entry for a landed commit');
+    assert.match(r.stderr, new RegExp(`second entry.*${landed.slice(0, 12)}`));
+    assert.match(r.stderr, new RegExp(`already has one at ${fanned(landed)}`));
+    assert.strictEqual(serverTree(AI), before);
+    assert.strictEqual(s.server.git('notes', `--ref=${AI}`, 'show', landed), HONEST);
+  });
+
+  it('refuses two new entries for one commit in one push, even with one blob', () => {
+    mallory.git('fetch', '-q', 'origin', `+${AI}:${AI}`);
+    const fresh = commitFile(s.ada, 'f.txt', 'f\n', 'f\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+    assert.strictEqual(s.ada.gitResult(['push', '-q', '--no-verify', 'origin', 'HEAD:refs/heads/f']).status, 0);
+    mallory.git('fetch', '-q', 'origin');
+    const blob = mallory.gitResult(['hash-object', '-w', '--stdin'], HONEST).stdout.trim();
+    craft(mallory, AI, [
+      [fresh, blob],
+      [`${fresh.slice(0, 2)}/${fresh.slice(2, 4)}/${fresh.slice(4)}`, blob],
+    ]);
+    const r = mallory.gitResult(['push', '--no-verify', 'origin', AI]);
+    assert.notStrictEqual(r.status, 0, 'accepted: two entries for one commit');
+    assert.match(r.stderr, new RegExp(`second entry.*${fresh.slice(0, 12)}`));
+  });
+
+  it('refuses a copied second entry in refs/notes/countersign (M10)', () => {
+    const f = approvedFeature(s);
+    const REVIEW = 'refs/notes/countersign';
+    f.mallory.git('fetch', '-q', 'origin', `+${REVIEW}:${REVIEW}`);
+    const blob = f.mallory.git('notes', `--ref=${REVIEW}`, 'list', f.tip);
+    craft(f.mallory, REVIEW, [[fanned(f.tip), blob]]);
+    const r = f.mallory.gitResult(['push', '--no-verify', 'origin', REVIEW]);
+    assert.notStrictEqual(r.status, 0, 'accepted: a copied entry for an approved tip');
+    assert.match(r.stderr, new RegExp(`second entry.*${f.tip.slice(0, 12)}`));
+    assert.match(r.stderr, new RegExp(`already has one at ${f.tip}`));
+  });
+
+  it('takes honest growth past git’s fan-out threshold: notes written by `git notes add`, pushed in two parts', () => {
+    const dev = cloneAs(s.server.dir, 'Dev', 'dev@example.com');
+    dev.git('fetch', '-q', 'origin', `+${AI}:${AI}`);
+    const blobs = (n: number, tag: string) =>
+      Array.from({ length: n }, (_, i) =>
+        dev.gitResult(['hash-object', '-w', '--stdin'], `${tag} ${i}\n`).stdout.trim(),
+      );
+    const layouts: string[][] = [];
+    for (const [n, tag] of [
+      [20, 'a'],
+      [300, 'b'],
+    ] as const) {
+      for (const b of blobs(n, tag)) dev.git('notes', `--ref=${AI}`, 'add', '-m', HONEST, b);
+      const r = dev.gitResult(['push', '--no-verify', 'origin', AI]);
+      assert.strictEqual(r.status, 0, r.stderr);
+      layouts.push(serverTree(AI).split('\n'));
+    }
+    // git re-laid the tree out in deeper fan-out folders as it grew: notes moved, each still one entry.
+    const [first, last] = layouts;
+    const targets = (paths: string[]) => paths.map((p) => p.replace(/\//g, ''));
+    assert.ok(
+      first.some((p) => !last.includes(p)),
+      'no note moved: the test did not cross a fan-out threshold',
+    );
+    assert.ok(targets(first).every((t) => targets(last).includes(t)));
+    assert.strictEqual(new Set(targets(last)).size, last.length);
+    assert.ok(last.every((p) => p.includes('/')));
+  });
+});
