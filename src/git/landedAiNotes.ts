@@ -3,7 +3,7 @@ import { pushedNoteBytes } from '../core/noteBounds';
 import { lostAttribution } from '../core/noteGains';
 import { shortSha } from '../core/shortSha';
 import { readObjects } from './catFileBatch';
-import { runGit } from './gitRunner';
+import { commitsHeldBy } from './heldCommits';
 import { objectInfo } from './notesAdditions';
 import { AI_NOTES_REF } from './notesConfig';
 
@@ -17,9 +17,6 @@ import { AI_NOTES_REF } from './notesConfig';
  * commits no protected branch holds yet (a re-stamp before landing, a rebase's copies, new commits) are not
  * judged here, nor new notes; a server note that does not read attests nothing and may be replaced.
  */
-
-/** Beyond this many commits outside the protected branches, the walk stops and every rewritten note is judged. */
-const WALK_LIMIT = 100_000;
 
 export interface RewrittenNote {
   target: string;
@@ -94,13 +91,6 @@ async function heldCommits(cwd: string, targets: string[], protectedTips: readon
   const info = await objectInfo(cwd, targets);
   const commits = targets.filter((t) => info.get(t)?.type === 'commit');
   if (commits.length === 0) return new Set();
-  const r = await runGit(['rev-list', `--max-count=${WALK_LIMIT}`, '--stdin'], {
-    cwd,
-    input: [...commits, ...protectedTips.map((t) => `^${t}`)].join('\n') + '\n',
-  });
-  const fresh = r.stdout.split('\n').filter(Boolean);
   // A walk cut short cannot say a commit is not held: then all are judged (they may only gain).
-  if (fresh.length >= WALK_LIMIT) return new Set(commits);
-  const outside = new Set(fresh);
-  return new Set(commits.filter((c) => !outside.has(c)));
+  return (await commitsHeldBy(cwd, commits, protectedTips)) ?? new Set(commits);
 }

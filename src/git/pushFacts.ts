@@ -2,7 +2,7 @@ import { isProtected, type Policy } from '../core/policy';
 import { gatherApprovals } from './approvalNotes';
 import { runGit } from './gitRunner';
 import { settledLater } from '../core/settledLater';
-import { walkInput } from './walkInput';
+import { commitsHeldBy } from './heldCommits';
 
 /**
  * Answers one push's refs share, read once for all of them (session 7, G9: a push of 300 tags at main's tip —
@@ -11,9 +11,6 @@ import { walkInput } from './walkInput';
  * asked of git once per push, so refs that bring nothing to judge cost no git process of their own.
  */
 export type Approvals = Awaited<ReturnType<typeof gatherApprovals>>;
-
-/** Beyond this many commits new to the protected branches, the walk stops and every ref is judged on its own. */
-const WALK_LIMIT = 100_000;
 
 /**
  * How many refs one push may ask the gate to judge in full (refs whose commits a protected branch already holds
@@ -62,16 +59,8 @@ export class PushFacts {
     const held = { tips: new Set(protectedTips), commits: new Set<string>() };
     const heads = [...new Set(commits.values())];
     if (heads.length > 0 && protectedTips.length > 0) {
-      const r = await runGit(['rev-list', `--max-count=${WALK_LIMIT}`, '--stdin', '--'], {
-        cwd,
-        input: walkInput(heads, protectedTips),
-      });
-      const fresh = r.stdout.split('\n').filter(Boolean);
       // A walk cut short cannot say a head is held: then none is, and each ref is judged in full.
-      if (fresh.length < WALK_LIMIT) {
-        const brought = new Set(fresh);
-        for (const h of heads) if (!brought.has(h)) held.commits.add(h);
-      }
+      for (const h of (await commitsHeldBy(cwd, heads, protectedTips)) ?? []) held.commits.add(h);
     }
     return new PushFacts(cwd, approvals.approvalRefs, approvals.approvalCommits, commits, held);
   }

@@ -1,5 +1,6 @@
 import { approvedSpanKey } from '../core/approvalRules';
 import { runGit } from './gitRunner';
+import { walkInput } from './walkInput';
 
 /**
  * For statements' spans base..tip whose tip lies outside a range (a rejection of T2 when only its prefix H is
@@ -72,7 +73,7 @@ export async function parentsAbove(
   if (walkFrom.length === 0) return { present, parents };
   const r = await runGit(['rev-list', '--parents', '--stdin'], {
     cwd,
-    input: [...walkFrom, ...exclude.map((e) => `^${e}`)].join('\n') + '\n',
+    input: walkInput(walkFrom, exclude),
   });
   for (const line of r.stdout.split('\n')) {
     if (!line) continue;
