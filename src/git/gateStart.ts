@@ -1,5 +1,6 @@
 import { POLICY_FILE } from '../core/policy';
 import { runGit } from './gitRunner';
+import { walkInput } from './walkInput';
 
 /** More commits than this bringing the policy file in: the start is not told apart, nothing counts as pre-gate. */
 export const MAX_POLICY_ADDERS = 16;
@@ -52,7 +53,11 @@ async function readGateStarts(cwd: string, tip: string): Promise<string[]> {
   if (changed.code !== 0) return [];
   const candidates = changed.stdout.split('\n').filter(Boolean);
   if (candidates.length === 0) return [];
-  const parents = await runGit(['log', '--no-walk=unsorted', '--format=%H %P', ...candidates, '--'], { cwd });
+  // On git's stdin: the commits that touched the policy file are as many as a history holds (L9's class).
+  const parents = await runGit(['log', '--no-walk=unsorted', '--format=%H %P', '--stdin', '--'], {
+    cwd,
+    input: walkInput(candidates),
+  });
   const records = parents.stdout
     .split('\n')
     .filter(Boolean)
