@@ -6,6 +6,7 @@ import { AI_NOTES_REF } from './notesConfig';
 import { readNotes } from './notesReader';
 import { computeProvenance } from './provenanceCompute';
 import { resolveCommit } from './stagedDiff';
+import { shortSha } from '../core/shortSha';
 
 /**
  * post-rewrite (`git rebase`, `git commit --amend`; stdin lines `<old> <new> [extra]`): gives every new
@@ -85,7 +86,7 @@ async function rewriteOne(
   const prov = await computeProvenance(cwd, { base, target: { commit: newSha }, donors: olds, ownNote: own, logger });
   const text = formatAuthorshipNote(prov.note, (p) =>
     logger?.warn(
-      `[post-rewrite] the note on ${newSha.slice(0, 12)} leaves out ${JSON.stringify(p)}: a path with a line break cannot be written in a note`,
+      `[post-rewrite] the note on ${shortSha(newSha)} leaves out ${JSON.stringify(p)}: a path with a line break cannot be written in a note`,
     ),
   );
   if (text === current) return false;

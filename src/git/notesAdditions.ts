@@ -8,6 +8,7 @@ import { runGit } from './gitRunner';
 import { noteBlobsOf } from './notesLookup';
 import { REVIEW_NOTES_REF } from './notesConfig';
 import { notePaths, noteTarget } from './notePath';
+import { shortSha } from '../core/shortSha';
 
 /**
  * What the server lets into refs/notes/countersign (docs/threat-model.md, "Notes flood"). The append-only
@@ -221,7 +222,7 @@ export async function unsignedAdditions(
   const big = changed.filter((c) => Number(sizes.get(c.newBlob)?.size ?? 0) > MAX_NOTE_BYTES);
   if (big.length > 0) {
     const c = big[0];
-    return `this push makes the note on ${c.target.slice(0, 12)} in ${REVIEW_NOTES_REF} ${sizes.get(c.newBlob)?.size} bytes${big.length > 1 ? ` (and ${big.length - 1} more note(s) too)` : ''}, more than a note may hold (${MAX_NOTE_BYTES}): every later judgement would read it, for good. Fix: keep only the statement lines \`countersign approve\` writes (\`git notes --ref=${REVIEW_NOTES_REF} edit ${c.target.slice(0, 12)}\`), then push again.`;
+    return `this push makes the note on ${shortSha(c.target)} in ${REVIEW_NOTES_REF} ${sizes.get(c.newBlob)?.size} bytes${big.length > 1 ? ` (and ${big.length - 1} more note(s) too)` : ''}, more than a note may hold (${MAX_NOTE_BYTES}): every later judgement would read it, for good. Fix: keep only the statement lines \`countersign approve\` writes (\`git notes --ref=${REVIEW_NOTES_REF} edit ${shortSha(c.target)}\`), then push again.`;
   }
   const tooMuch = pushedNoteBytes(REVIEW_NOTES_REF, blobs, (b) => Number(sizes.get(b)?.size ?? 0));
   if (tooMuch) return `${tooMuch} ${fix}.`;
@@ -235,7 +236,7 @@ export async function unsignedAdditions(
   // parse per copy on every later read and would verify with one signature check (outside tester, session 6).
   const padded = changed.flatMap((c) => {
     const why = texts.has(c.newBlob) ? notCanonical(texts.get(c.newBlob)!, texts.get(c.oldBlob ?? '')) : undefined;
-    return why ? [`the note on ${c.target.slice(0, 12)} ${why}`] : [];
+    return why ? [`the note on ${shortSha(c.target)} ${why}`] : [];
   });
   if (padded.length > 0) {
     return `this push adds to ${REVIEW_NOTES_REF} notes not in the form \`countersign approve\` writes — ${padded.slice(0, 3).join('; ')}${padded.length > 3 ? '; …' : ''}: each line must be one statement exactly as written by \`approve\`, ending in a line break, with no padding or runs of blank lines (each would cost every later judgement a read, for good). Fix: \`git notes --ref=${REVIEW_NOTES_REF} edit COMMIT\` (or start from the server's ref: \`git fetch origin +${REVIEW_NOTES_REF}:${REVIEW_NOTES_REF}\`), record approvals with \`countersign approve\`, then push again.`;
@@ -248,7 +249,7 @@ export async function unsignedAdditions(
   for (const c of changed) {
     const text = texts.get(c.newBlob);
     if (text === undefined) {
-      problems.push(`the note on ${c.target.slice(0, 12)} (blob ${c.newBlob.slice(0, 12)}) is missing from the push`);
+      problems.push(`the note on ${shortSha(c.target)} (blob ${shortSha(c.newBlob)}) is missing from the push`);
       continue;
     }
     const had = c.oldBlob ? lineCounts(texts.get(c.oldBlob) ?? '') : new Map<string, number>();
@@ -269,7 +270,7 @@ export async function unsignedAdditions(
     });
     if (extra > 0) {
       copies.push(
-        `the note on ${c.target.slice(0, 12)} adds ${extra} more cop${extra === 1 ? 'y' : 'ies'} of a line it holds (line ${firstExtra})`,
+        `the note on ${shortSha(c.target)} adds ${extra} more cop${extra === 1 ? 'y' : 'ies'} of a line it holds (line ${firstExtra})`,
       );
     }
   }
@@ -283,7 +284,7 @@ export async function unsignedAdditions(
   const reported = new Set<string>();
   const elsewhere: string[] = [];
   for (const { target, line, n } of added) {
-    const where = `the note on ${target.slice(0, 12)} line ${n}`;
+    const where = `the note on ${shortSha(target)} line ${n}`;
     const verdict = judge.judge(target, line);
     if (verdict?.kind === 'elsewhere') elsewhere.push(`${where} ${verdict.why}`);
     else if (verdict && !reported.has(line)) {
@@ -311,7 +312,7 @@ export async function unsignedAdditions(
     if (type === 'commit') continue;
     if (type === undefined && tipsOf(c.newBlob).size === 1 && tipsOf(c.newBlob).has(c.target)) continue;
     placement.push(
-      `the note on ${c.target.slice(0, 12)} names no commit in this repository${type ? ` (it is a ${type})` : ''}, and its statements approve another commit`,
+      `the note on ${shortSha(c.target)} names no commit in this repository${type ? ` (it is a ${type})` : ''}, and its statements approve another commit`,
     );
   }
   if (problems.length + elsewhere.length + placement.length === 0) return undefined;

@@ -65,13 +65,13 @@ export async function notesRefRefusal(
   // `git notes add` (approve, reject, the post-commit note) then failed (outside tester, session 9, I1).
   const type = await objectType(cwd, u.new);
   if (type !== 'commit') {
-    return `${u.ref} must name a notes commit, but ${u.new.slice(0, 12)} is a ${type ?? 'missing object'}: every clone would copy it and no note could be added to it any more. Push the notes commit itself (\`git push origin ${u.ref}\` from a clone whose ${u.ref} is a commit; repair a clone with \`git update-ref ${u.ref} ${u.ref}^{commit}\`).`;
+    return `${u.ref} must name a notes commit, but ${shortSha(u.new)} is a ${type ?? 'missing object'}: every clone would copy it and no note could be added to it any more. Push the notes commit itself (\`git push origin ${u.ref}\` from a clone whose ${u.ref} is a commit; repair a clone with \`git update-ref ${u.ref} ${u.ref}^{commit}\`).`;
   }
   const old = await repairableOld(cwd, u.old);
   if (old !== undefined) {
     const ff = await runGit(['merge-base', '--is-ancestor', old, u.new], { cwd, okCodes: [1] });
     if (ff.code !== 0) {
-      return `a non-fast-forward update of ${u.ref} is not allowed (${old.slice(0, 12)} is not in the history of ${u.new.slice(0, 12)}): it is append-only, so ${what} stays; ${fixFor(u.ref)}.`;
+      return `a non-fast-forward update of ${u.ref} is not allowed (${shortSha(old)} is not in the history of ${shortSha(u.new)}): it is append-only, so ${what} stays; ${fixFor(u.ref)}.`;
     }
   }
   // In either ref: git reads an uppercase-hex file as a note too, but the server's rules below would not judge it.
@@ -93,7 +93,7 @@ export async function notesRefRefusal(
   if (dropped.length === 0) return undefined;
   const shown = dropped
     .slice(0, 3)
-    .map((d) => `${d.decision} by ${d.reviewer} of ${d.tip.slice(0, 12)}`)
+    .map((d) => `${d.decision} by ${d.reviewer} of ${shortSha(d.tip)}`)
     .join('; ');
   return `this push removes ${dropped.length} approval statement(s) the server has from ${u.ref} (${shown}${dropped.length > 3 ? '; …' : ''}): approvals and rejections are append-only; ${fixFor(u.ref)}.`;
 }

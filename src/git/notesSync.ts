@@ -16,6 +16,7 @@ import { notesTip, objectType } from './notesReader';
 import { identityEnv } from './fallbackIdentity';
 import { filteredIntake, isForeignNotesRemote } from './notesIntake';
 import { aiNotesIntake } from './aiNotesIntake';
+import { shortSha } from '../core/shortSha';
 
 /** The remote (its ref-name key) a tracking ref `refs/countersign/remotes/<remote>/<name>` was fetched from. */
 const remoteOfTracking = (name: string) => name.slice(TRACKING_PREFIX.length).split('/')[0];
@@ -62,7 +63,7 @@ export async function mergeNotesRef(
   const type = await objectType(cwd, from);
   if (type !== 'commit') {
     logger?.warn(
-      `[notes] kept ${ref}: the fetched value ${from.slice(0, 12)} is a ${type ?? 'missing object'}, not a notes commit — the remote's ${ref} needs repair`,
+      `[notes] kept ${ref}: the fetched value ${shortSha(from)} is a ${type ?? 'missing object'}, not a notes commit — the remote's ${ref} needs repair`,
     );
     return false;
   }

@@ -1,4 +1,5 @@
 import { runGit } from './gitRunner';
+import { shortSha } from '../core/shortSha';
 
 /**
  * The commit a tag's value names (through annotated tags), or why it names none. The server's pre-receive,
@@ -12,5 +13,5 @@ export async function peelTag(cwd: string, oidValue: string): Promise<{ commit: 
 
 /** Why a tag whose value names no commit is refused (also for values peeled in a batch, pushFacts.ts). */
 export function notACommit(oidValue: string): string {
-  return `the tag names ${oidValue.slice(0, 12)}, which is not a commit: a protected tag must name a reviewed commit`;
+  return `the tag names ${shortSha(oidValue)}, which is not a commit: a protected tag must name a reviewed commit`;
 }

@@ -11,6 +11,7 @@ import { gitConfig, runGit, sharedInSnapshot } from './gitRunner';
 import { countersignDir, resolveRepo } from './repository';
 import { keptAnswer } from './refreshCache';
 import { defaultRemote } from './remotes';
+import { shortSha } from '../core/shortSha';
 
 /**
  * The policy branch (docs/design.md, "The policy": no push chooses the policy that judges it). One branch per
@@ -127,7 +128,7 @@ export async function refuseInvalidPolicy(
   const changed =
     input.policyChangedWithoutCommit || input.commits.some((c) => c.files.some((f) => f.path === POLICY_FILE));
   if (!changed) return;
-  const invalid = await invalidPolicyAt(cwd, push.head, `${push.branch} at ${push.head.slice(0, 12)}`, push.base);
+  const invalid = await invalidPolicyAt(cwd, push.head, `${push.branch} at ${shortSha(push.head)}`, push.base);
   if (invalid) {
     result.errors.push(invalidPolicyRefusal(push.branch, invalid));
     result.ok = false;
@@ -189,7 +190,7 @@ export async function lastReadablePolicy(
     return {
       policy: parsePolicy(
         remembered.text,
-        `${POLICY_FILE} last read from ${remembered.branch} at ${remembered.commit.slice(0, 12)}`,
+        `${POLICY_FILE} last read from ${remembered.branch} at ${shortSha(remembered.commit)}`,
       ),
       remembered,
     };
@@ -266,7 +267,7 @@ export async function unreadablePolicy(
   branch: string,
   tip: string,
 ): Promise<UnreadablePolicy | undefined> {
-  const source = await readPolicyFrom(cwd, [{ rev: tip, label: `${branch} at ${tip.slice(0, 12)}` }]);
+  const source = await readPolicyFrom(cwd, [{ rev: tip, label: `${branch} at ${shortSha(tip)}` }]);
   if (source.kind !== 'error') return undefined;
   const last = await seedRememberedPolicy(cwd, branch, tip);
   return {
@@ -280,10 +281,10 @@ export async function unreadablePolicy(
 /** The sentence install --server and doctor give about an UnreadablePolicy. */
 export function unreadablePolicyText(branch: string, u: UnreadablePolicy): { message: string; fix: string } {
   const memory = u.remembered
-    ? `the server remembers the policy at ${u.remembered.commit.slice(0, 12)}${u.remembered.seeded ? ` (the newest readable ${POLICY_FILE} in ${branch}'s history)` : ' (the last one it read)'}`
+    ? `the server remembers the policy at ${shortSha(u.remembered.commit)}${u.remembered.seeded ? ` (the newest readable ${POLICY_FILE} in ${branch}'s history)` : ' (the last one it read)'}`
     : `there is no readable ${POLICY_FILE} in ${branch}'s history (the last ${SEED_CANDIDATES} changes) and the server remembers none`;
   return {
-    message: `the ${POLICY_FILE} on ${branch} at ${u.tip.slice(0, 12)} cannot be read; ${memory}; refused until it is fixed: ${u.refused}`,
+    message: `the ${POLICY_FILE} on ${branch} at ${shortSha(u.tip)} cannot be read; ${memory}; refused until it is fixed: ${u.refused}`,
     fix:
       `run \`countersign install --server --recover\` here once, then push a valid ${POLICY_FILE} to ${branch}` +
       (u.remembered

@@ -12,6 +12,7 @@ import { runGit } from './gitRunner';
 import { streamHistory } from './historyStream';
 import { missingObjects, noLazyFetchEnv } from './missingObjects';
 import { AI_NOTES_REF, readNotes } from './notesReader';
+import { shortSha } from '../core/shortSha';
 
 export interface BlameContentsOptions {
   /**
@@ -45,7 +46,7 @@ export async function provenanceBlame(
   const noteErrors = new Map<string, string>();
   for (const [sha, text] of texts) {
     try {
-      notes.set(sha, attributeNote(parseAuthorshipNote(text, `note on ${sha.slice(0, 12)}`)));
+      notes.set(sha, attributeNote(parseAuthorshipNote(text, `note on ${shortSha(sha)}`)));
     } catch (e) {
       noteErrors.set(sha, errorMessage(e));
     }

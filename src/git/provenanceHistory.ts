@@ -21,6 +21,7 @@ import { runGit } from './gitRunner';
 import { streamHistory, type HistoryCommit } from './historyStream';
 import { isPartialClone } from './missingObjects';
 import { absentNoteBlobs, AI_NOTES_REF, APPROVALS_NOTES_REF, listNotes, objectsByBlob } from './notesReader';
+import { shortSha } from '../core/shortSha';
 
 /**
  * Reads the provenance of a whole history with a fixed number of git processes, whatever its length
@@ -127,7 +128,7 @@ export async function readStatements(
   await readObjects(cwd, [...byBlob.keys()], (blob, content) => {
     if (!content) return;
     for (const commit of byBlob.get(blob) ?? []) {
-      const parsed = parseStatementNote(content.toString('utf8'), `refs/notes/countersign on ${commit.slice(0, 12)}`);
+      const parsed = parseStatementNote(content.toString('utf8'), `refs/notes/countersign on ${shortSha(commit)}`);
       errors.push(...parsed.errors);
       for (const error of parsed.errors) unreadable.push({ attachedTo: commit, error });
       for (const s of parsed.statements) statements.push({ noteCommit: commit, signed: s });
@@ -255,7 +256,7 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
     if (v.ok) counted++;
     else
       errors.push(
-        `refs/notes/countersign on ${s.noteCommit.slice(0, 12)}: ${s.signed.statement.decision} by ${s.signed.statement.reviewer.email} not counted: ${v.why}`,
+        `refs/notes/countersign on ${shortSha(s.noteCommit)}: ${s.signed.statement.decision} by ${s.signed.statement.reviewer.email} not counted: ${v.why}`,
       );
   }
   // The gate's rules (core/statementStanding.ts): coverage by tip, base and rebase, rejections reaching from
@@ -337,7 +338,7 @@ function outsideHistory(unresolved: Array<{ base: string; tip: string }>, revs: 
   const n = unresolved.length;
   const some = unresolved
     .slice(0, 3)
-    .map((u) => `${u.base.slice(0, 12)}..${u.tip.slice(0, 12)}`)
+    .map((u) => `${shortSha(u.base)}..${shortSha(u.tip)}`)
     .join(', ');
   return (
     `${n} approval statement${n === 1 ? ' is' : 's are'} about commits outside the history of ${revs.join(' ')} (${some}${n > 3 ? ', …' : ''}): ` +

@@ -20,6 +20,7 @@ import {
   serverPolicyBranch,
 } from './policyBranch';
 import type { HookOutcome } from './prePush';
+import { shortSha } from '../core/shortSha';
 
 /**
  * pre-receive on a server (bare repository), the gate's real enforcement. Every update of a branch or tag is
@@ -126,7 +127,7 @@ async function policyState(
     await rememberPolicy(cwd, undefined);
     return { kind: 'none', source };
   }
-  const at = `the ${POLICY_FILE} on ${named} at ${tip.slice(0, 12)} cannot be read`;
+  const at = `the ${POLICY_FILE} on ${named} at ${shortSha(tip)} cannot be read`;
   const refused = closedWhileUnreadableText(last?.policy, branch);
   if (!last)
     return {
@@ -138,7 +139,7 @@ async function policyState(
     };
   return {
     kind: 'closed',
-    message: `${at}, so the gate refuses ${refused} (what the policy last read at ${last.remembered.commit.slice(0, 12)} protected):\n${source.message}`,
+    message: `${at}, so the gate refuses ${refused} (what the policy last read at ${shortSha(last.remembered.commit)} protected):\n${source.message}`,
     fix: `fix: an administrator runs \`countersign install --server --recover\` in the server's repository, then the corrected ${POLICY_FILE} is pushed to '${branch}' (judged under the last readable policy)`,
     protects: last.policy,
     last: last.policy,
@@ -277,7 +278,7 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
       const toPolicyBranch = ref === pbRef;
 
       if (toPolicyBranch && update.new) {
-        const invalid = await invalidPolicyAt(cwd, update.new, `${name} at ${update.new.slice(0, 12)}`, update.old);
+        const invalid = await invalidPolicyAt(cwd, update.new, `${name} at ${shortSha(update.new)}`, update.old);
         if (invalid) {
           results.push(refused(shown, invalidPolicyRefusal(name, invalid)));
           continue;

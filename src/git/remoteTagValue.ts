@@ -1,5 +1,6 @@
 import { CountersignError, errorMessage } from '../core/errors';
 import { runGit } from './gitRunner';
+import { shortSha } from '../core/shortSha';
 
 /**
  * The value a tag has on the remote now, as the pre-push hook is told it and as the server judges a move from it
@@ -36,7 +37,7 @@ export async function remoteTagValue(
     try {
       await runGit(['fetch', '--no-tags', '--no-write-fetch-head', '--quiet', remote, tagRef], { cwd, timeoutMs });
     } catch (e) {
-      throw cannotKnow(`its object ${value.slice(0, 12)} could not be fetched: ${errorMessage(e)}`);
+      throw cannotKnow(`its object ${shortSha(value)} could not be fetched: ${errorMessage(e)}`);
     }
   }
   return value;

@@ -4,6 +4,7 @@ import { runGit } from '../gitRunner';
 import { lastReadablePolicy, serverPolicyBranch, unreadablePolicy, unreadablePolicyText } from '../policyBranch';
 import { serverGateState } from '../serverHookInstaller';
 import { finding, type DoctorCheck, type DoctorFinding } from './doctorCheck';
+import { shortSha } from '../../core/shortSha';
 
 /**
  * `doctor` in a bare repository — a server with `install --server`: only what the server relies on. Nobody
@@ -147,7 +148,7 @@ async function missingPolicyBranch(cwd: string, branch: string): Promise<DoctorF
     return finding(
       'policy',
       'fix',
-      `${branch} does not exist here (its ${POLICY_FILE} was last read at ${last.remembered.commit.slice(0, 12)}): pushes to it and to the branches that policy protected are refused`,
+      `${branch} does not exist here (its ${POLICY_FILE} was last read at ${shortSha(last.remembered.commit)}): pushes to it and to the branches that policy protected are refused`,
       `push ${branch} again (judged under that policy); ${other}`,
     );
   const heads = (await runGit(['for-each-ref', '--format=%(refname:short)', 'refs/heads/'], { cwd })).stdout
