@@ -33,7 +33,8 @@ export interface VerifyOptions {
   /**
    * A tag being pushed (short name): judged as the server judges it — as the commit it names, which must be
    * on a protected branch already or pass as a push to the policy branch. `branch` may say `refs/tags/NAME`
-   * instead. The head defaults to the commit the tag names here, else HEAD.
+   * instead. The head is the commit the tag names here; a tag that is not here is a usage error unless `head`
+   * names the commit of a tag about to be made.
    */
   tag?: string;
   /** The branch whose policy judges (default: the remote's default branch). */
@@ -161,6 +162,10 @@ async function judgeRange(
         ? opts.branch
         : undefined;
   const target = tagRef !== undefined ? await tagTarget(cwd, tagRef, opts.head) : undefined;
+  // A tag that is not here (a typo, or not fetched) was judged as HEAD and passed whatever the real tag names.
+  if (tagRef !== undefined && opts.head === undefined && target === undefined) {
+    throw await missingTag(cwd, tagRef, localOnly || opts.fetch === false ? undefined : remote);
+  }
   // A tag pushed from here is judged, as pre-push and the server judge it, from its value on the remote now.
   const tagWas =
     tagRef !== undefined && opts.base === undefined && opts.head === undefined && !localOnly
@@ -352,4 +357,23 @@ async function tagTarget(
   const oid = value.stdout.trim();
   const peeled = await peelTag(cwd, oid);
   return 'commit' in peeled ? peeled : { error: peeled.error, oid };
+}
+
+/**
+ * The usage error for `--tag NAME` with no such tag here: it names the tag, the fetch when `remote` (asked with
+ * ls-remote, in bounded time; undefined under --no-fetch) has it, a close local tag name, and `--head`.
+ */
+async function missingTag(cwd: string, tagRef: string, remote: string | undefined): Promise<CountersignError> {
+  const name = tagRef.slice(TAG_PREFIX.length);
+  const [listed, local] = await Promise.all([
+    remote === undefined
+      ? undefined
+      : runGit(['ls-remote', '--refs', remote, tagRef], { cwd, timeoutMs: FETCH_TIMEOUT_MS }).catch(() => undefined),
+    runGit(['for-each-ref', '--format=%(refname:strip=2)', 'refs/tags'], { cwd }),
+  ]);
+  const there = listed?.stdout.split('\n').some((l) => l.split('\t')[1] === tagRef);
+  const tags = local.stdout.split('\n').filter(Boolean);
+  return usage(
+    `tag ${name} is not in this repository${there ? ` (${remote} has it: git fetch ${remote} tag ${name})` : ''}, so there is no commit to judge; check the name (git tag --list)${didYouMean(name, tags)} — to judge a tag about to be made, pass --head REV`,
+  );
 }

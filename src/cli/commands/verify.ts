@@ -29,7 +29,8 @@ Options:
   --tag NAME        judge a push of tag NAME instead (also --branch refs/tags/NAME), as the server does: a
                     protected tag (protectedTags; every tag when it is not set) may only name a commit that is
                     on a protected branch already or passes as a push to the policy branch; the head is the
-                    commit the tag names here (else HEAD)
+                    commit the tag names here (a tag not here is an error: fetch it, or pass --head REV to
+                    judge a tag about to be made at REV)
   --base REV        the branch's current value (default: NAME/BRANCH); commits reachable from it are not checked
   --head REV        the commits to check (default: HEAD)
   --policy-branch NAME
@@ -48,8 +49,8 @@ Examples:
 
 Exit codes: 0 the gate passes (or the branch is not protected), 1 blocked, 2 usage or configuration error:
 a malformed .countersign.json on the policy branch (which also blocks), an unknown --remote, no remote, a
---branch that is neither on the remote nor protected, a shallow clone without the whole range, notes
-missing under --no-fetch — each with one sentence and the fix.
+--branch that is neither on the remote nor protected, a --tag that is not here, a shallow clone without the
+whole range, notes missing under --no-fetch — each with one sentence and the fix.
 `,
   async run(argv, ctx) {
     const { values } = parseCommandArgs(
