@@ -1,6 +1,8 @@
 import { CountersignError } from '../core/errors';
 import type { GateCommit } from '../core/gate';
+import { POLICY_FILE } from '../core/policy';
 import { gateDiffView } from './gateDiffView';
+import { runGit } from './gitRunner';
 import { lossesFrom } from './netChange';
 import { streamSeparated } from './nulStream';
 
@@ -105,4 +107,35 @@ export async function markSameAsBase(
     const changed = new Set((differs.get(m.sha) ?? []).map((f) => f.path));
     m.sameAsBase = m.files.filter((f) => f.oids && !changed.has(f.path)).map((f) => f.path);
   }
+  const adders = await policyAdders(cwd, merges);
+  for (const m of merges) if (adders.has(m.sha)) m.sameAsBase = m.sameAsBase?.filter((p) => p !== POLICY_FILE);
+}
+
+/**
+ * The merges that bring the policy file in: it is in the merge's tree and in none of its parents (an "adder",
+ * src/git/gateStart.ts). Such a merge is never excused from the policy-change rule as "the same as the base"
+ * (outside tester, session 12, N3): M = merge of two empty roots with main's tree was charged nothing, and
+ * landing it on main added a second adder with no history in common with the first, so "where the gate started"
+ * became nothing and every honest tag at a pre-adoption commit was judged over the whole old history and refused
+ * — for good, since an adder in the policy branch's history never leaves it. An adder is a policy change: it
+ * needs the review a change of the policy needs. A merge whose other parent has the policy (a pre-adoption
+ * branch merging main in) is no adder and stays excused. One `cat-file --batch-check` for every candidate; a
+ * parent entry git cannot answer counts as absent (fails closed: the merge is charged).
+ */
+async function policyAdders(cwd: string, merges: GateCommit[]): Promise<Set<string>> {
+  const candidates = merges.filter((m) =>
+    m.files.some((f) => f.path === POLICY_FILE && f.oids !== undefined && /^0+$/.test(f.oids.old)),
+  );
+  const out = new Set<string>();
+  if (candidates.length === 0) return out;
+  const names = candidates.flatMap((m) => m.parents.slice(1).map((p) => `${p}:${POLICY_FILE}`));
+  const r = await runGit(['cat-file', '--batch-check=%(objecttype)'], { cwd, input: names.join('\n') + '\n' });
+  const types = r.stdout.split('\n');
+  let i = 0;
+  for (const m of candidates) {
+    let anyParentHasIt = false;
+    for (let k = 1; k < m.parents.length; k++) if (types[i++] === 'blob') anyParentHasIt = true;
+    if (!anyParentHasIt) out.add(m.sha);
+  }
+  return out;
 }
