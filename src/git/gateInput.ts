@@ -238,8 +238,11 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     commits.push(...(await readCommitRange(cwd, ['-1', head])));
   }
   if (!isNew && old) {
+    // A merge of the head (`mergeOnly`) brings only its change since it left the base's history: compared from
+    // their merge base, a pull request cut before a policy change is no policy change (session 12, R10).
+    const from = opts.mergeOnly ? ((await netChangeBase(cwd, old, head, commits, true)) ?? old) : old;
     const [was, now] = await Promise.all([
-      revParse(cwd, `${old}:${POLICY_FILE}`),
+      revParse(cwd, `${from}:${POLICY_FILE}`),
       ahead?.policyEntry(head) ?? revParse(cwd, `${head}:${POLICY_FILE}`),
     ]);
     if (was !== now && !commits.some((c) => c.files.some((f) => f.path === POLICY_FILE))) {
