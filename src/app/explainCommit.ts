@@ -9,6 +9,7 @@ import { explainApprovals } from './explainApprovals';
 import { gateVerdict, judgingContext, type ExplainOptions } from './explainGate';
 import { explainProvenance } from './explainProvenance';
 import type { Explanation, GateVerdict } from './explanation';
+import { shortSha } from '../core/shortSha';
 
 /**
  * `countersign explain REV` (docs/design.md): the page an incident review starts from — the commit's provenance
@@ -118,9 +119,7 @@ async function explainOnce(cwd: string, rev: string, opts: ExplainOptions): Prom
     gate,
     ...(lacking.length > 0
       ? {
-          warnings: [
-            `this clone lacks objects ${sha.slice(0, 12)} needs, and nothing was fetched: ${lacking.join('; ')}`,
-          ],
+          warnings: [`this clone lacks objects ${shortSha(sha)} needs, and nothing was fetched: ${lacking.join('; ')}`],
         }
       : {}),
   };

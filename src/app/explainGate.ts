@@ -1,4 +1,5 @@
 import { errorMessage } from '../core/errors';
+import { shortSha } from '../core/shortSha';
 import { runGit } from '../git/gitRunner';
 import { remoteDefaultBranch, policySourceAt } from '../git/policyBranch';
 import { targetBranch, verifyRange } from './verify';
@@ -65,9 +66,8 @@ async function commitOf(cwd: string, ref: string): Promise<string | undefined> {
 
 /** base..head with the remote-tracking name where the base is its tip (N11: not a template's `branch..REV`). */
 function rangeLabel(base: string | undefined, head: string, ctx: JudgingContext): string {
-  const short = (s: string) => s.slice(0, 12);
-  if (!base) return `${short(head)} with all its history (${ctx.branch} is not on the remote yet)`;
-  return `${base === ctx.trackingSha && ctx.trackingLabel ? ctx.trackingLabel : short(base)}..${short(head)}`;
+  if (!base) return `${shortSha(head)} with all its history (${ctx.branch} is not on the remote yet)`;
+  return `${base === ctx.trackingSha && ctx.trackingLabel ? ctx.trackingLabel : shortSha(base)}..${shortSha(head)}`;
 }
 
 /**

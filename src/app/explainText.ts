@@ -1,5 +1,6 @@
 import { describeRecordedHook } from '../core/agents/agentHooksNote';
 import type { Explanation } from './explanation';
+import { shortSha } from '../core/shortSha';
 
 /** The people-facing page of `countersign explain` (the JSON is the same object, whole). */
 export function formatExplanation(e: Explanation): string {
@@ -58,7 +59,7 @@ export function formatExplanation(e: Explanation): string {
   if (a.statements.length === 0) out.push('  none cover this commit');
   for (const s of a.statements) {
     out.push(
-      `  ${s.counts ? '✓' : '✗'} ${s.decision} by ${s.reviewer.name ? `${s.reviewer.name} ` : ''}<${s.reviewer.email}> at ${s.time} on ${s.tip.slice(0, 12)} (base ${s.base.slice(0, 12)})${s.via === 'rebased' ? `, carried to ${c.sha.slice(0, 12)} by patch-id (rebased)` : s.via === 'tip' ? ', its tip reviewed against another base' : ''}`,
+      `  ${s.counts ? '✓' : '✗'} ${s.decision} by ${s.reviewer.name ? `${s.reviewer.name} ` : ''}<${s.reviewer.email}> at ${s.time} on ${shortSha(s.tip)} (base ${shortSha(s.base)})${s.via === 'rebased' ? `, carried to ${shortSha(c.sha)} by patch-id (rebased)` : s.via === 'tip' ? ', its tip reviewed against another base' : ''}`,
     );
     out.push(
       `      signature: ${s.verification.ok ? `valid${s.verification.fingerprint ? ` (${s.verification.fingerprint})` : ''}` : `NOT valid — ${s.verification.reason}`}${s.why && s.verification.ok ? `; does not count: ${s.why}` : ''}`,
@@ -96,7 +97,7 @@ function judgedAs(e: Explanation): string {
   const range = g.range ?? 'REV';
   if (g.judgedAs !== 'landed') return `a push of ${range}`;
   const parent = e.commit.parents[0];
-  return parent && range.startsWith(`${parent.slice(0, 12)}..`)
+  return parent && range.startsWith(`${shortSha(parent)}..`)
     ? `already landed (alone, against its first parent: ${range})`
     : `already landed (with the approved push that brought it: ${range})`;
 }

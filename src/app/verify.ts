@@ -18,6 +18,7 @@ import { shallowCut, shallowGap } from '../git/shallowGap';
 import { refuseAmbiguousRevision } from '../git/revision';
 import { resolveCommit } from '../git/stagedDiff';
 import { chooseRemote, listRemotes } from '../git/remotes';
+import { shortSha } from '../core/shortSha';
 
 /**
  * `verify` (CI, by hand; also what `explain` and the review panel judge with): works out where the branch
@@ -294,7 +295,7 @@ async function judgeRange(
   if (cutRead && (await shallowGap(cwd, head, base, await cutRead))) {
     throw new CountersignError(
       'config',
-      `verify: this clone is shallow and lacks part of ${base ? `${base.slice(0, 12)}..` : ''}${head.slice(0, 12)}, so the commits to judge are unknown; fetch the whole history (\`git fetch --unshallow ${remote}\`, or fetch-depth: 0 with actions/checkout)`,
+      `verify: this clone is shallow and lacks part of ${base ? `${shortSha(base)}..` : ''}${shortSha(head)}, so the commits to judge are unknown; fetch the whole history (\`git fetch --unshallow ${remote}\`, or fetch-depth: 0 with actions/checkout)`,
     );
   }
   if (opts.strict && opts.fetch === false) {

@@ -1,5 +1,6 @@
 import { formatStatementLine, parseStatementNote, type SignedStatement } from './approvalStatement';
 import type { ReviewerKeys } from './approvalRules';
+import { shortSha } from './shortSha';
 
 /**
  * Whether a line added to the refs/notes/countersign note on a commit is one the server takes (docs/threat-model.md,
@@ -37,7 +38,7 @@ export class AddedLineJudge {
     // the reviewer's own approval of that tip no longer fitted (issue 10, I3). A string compare, before any signature.
     const tip = read.statement.statement.tip;
     if (tip !== target)
-      return { kind: 'elsewhere', tip, why: `is about commit ${tip.slice(0, 12)}, not the commit its note is on` };
+      return { kind: 'elsewhere', tip, why: `is about commit ${shortSha(tip)}, not the commit its note is on` };
     if (read.why === undefined) read.why = this.signatureProblem(read.statement, line) ?? '';
     return read.why === '' ? undefined : { kind: 'unsigned', why: read.why };
   }

@@ -16,6 +16,7 @@ import { resolveRepo } from '../../git/repository';
 import { unknownRangeError } from '../../git/revision';
 import { parseCommandArgs, type Command } from '../command';
 import { VERSION } from '../version';
+import { shortSha } from '../../core/shortSha';
 
 /** The largest trace file `import` reads (a JSONL log of a long-lived project; anything bigger is not one). */
 const TRACE_FILE_MAX_BYTES = 256 * 1024 * 1024;
@@ -78,7 +79,7 @@ Exit codes: 0 written (nothing when no commit has a note); 2 RANGE cannot be rea
       } catch (e) {
         throw new CountersignError(
           'input',
-          `export: ${errorMessage(e)}; fix or remove that note (git notes --ref=ai edit ${c.sha.slice(0, 12)})`,
+          `export: ${errorMessage(e)}; fix or remove that note (git notes --ref=ai edit ${shortSha(c.sha)})`,
         );
       }
       ctx.stdout(`${JSON.stringify(noteToTraceRecord(c, note, { name: 'countersign', version: VERSION }))}\n`);

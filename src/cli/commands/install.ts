@@ -8,6 +8,7 @@ import { unreadablePolicyText } from '../../git/policyBranch';
 import { parseCommandArgs, writeJson, type CliContext, type Command } from '../command';
 import { hookManagerRecipe } from '../hookRecipes';
 import { nextStepsAfterInstall } from '../nextSteps';
+import { shortSha } from '../../core/shortSha';
 
 export const installCommand: Command = {
   name: 'install',
@@ -78,7 +79,7 @@ Exit codes: 0 installed; 2 not a repository (or a bare one without --server), or
         return 0;
       }
       ctx.stdout(
-        `Recovery granted for the policy branch ${g.branch}${g.tip ? ` (now at ${g.tip.slice(0, 12)})` : ' (missing)'}: the next push that puts a valid .countersign.json on it is ${g.lastReadable ? 'judged under the last policy this server could read' : 'accepted (this server never read a valid policy)'}. The grant is spent once ${g.branch} moves.\n`,
+        `Recovery granted for the policy branch ${g.branch}${g.tip ? ` (now at ${shortSha(g.tip)})` : ' (missing)'}: the next push that puts a valid .countersign.json on it is ${g.lastReadable ? 'judged under the last policy this server could read' : 'accepted (this server never read a valid policy)'}. The grant is spent once ${g.branch} moves.\n`,
       );
       return 0;
     }

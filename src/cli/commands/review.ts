@@ -7,6 +7,7 @@ import { listRemotes } from '../../git/remotes';
 import { fetchForReview, repoSnapshot } from '../../app/reviewSnapshot';
 import { resolveRepo } from '../../git/repository';
 import { parseCommandArgs, writeJson, type Command } from '../command';
+import { shortSha } from '../../core/shortSha';
 
 /** What one awaiting commit looks like in `review --json`: the panel's card, trimmed to what a script reads. */
 interface AwaitingCommit {
@@ -72,7 +73,7 @@ function textOf(branches: ReviewBranch[], all: boolean, me: string | undefined):
     out.push(`${b.remote}/${b.branch} → ${b.target} (${b.commits.length} commit(s) awaiting review)`);
     for (const c of shown) {
       out.push(
-        `  ${c.sha.slice(0, 12)} ${c.subject} — ${c.author.name} <${c.author.email}>${c.aiLines ? `, ${c.aiLines} AI line(s)` : ''}`,
+        `  ${shortSha(c.sha)} ${c.subject} — ${c.author.name} <${c.author.email}>${c.aiLines ? `, ${c.aiLines} AI line(s)` : ''}`,
       );
       for (const r of c.reasons.filter((x) => !x.startsWith('may approve:'))) out.push(`      - ${indented(r, 8)}`);
       out.push(

@@ -7,6 +7,7 @@ import { type Policy } from '../policy';
 import { commitEvidence } from '../report/aiEvidence';
 import { parseTrailers } from '../trailers';
 import type { AgentShare, FileCard } from './protocol';
+import { shortSha } from '../shortSha';
 
 /**
  * What a reviewer wants to see about one commit before opening its diff (issue 6): who wrote it (agents,
@@ -41,7 +42,7 @@ export function commitSignals(c: GateCommit, policy: Policy | undefined): Commit
   let noteError: string | undefined;
   if (c.aiNote !== undefined) {
     try {
-      const note = parseAuthorshipNote(c.aiNote, `the refs/notes/ai note on ${c.sha.slice(0, 12)}`);
+      const note = parseAuthorshipNote(c.aiNote, `the refs/notes/ai note on ${shortSha(c.sha)}`);
       const byAgentModel = new Map<string, AgentShare>();
       noteLines = 0;
       for (const [file, runs] of noteOwnerRuns(note)) {
@@ -105,7 +106,7 @@ export function aiLinesOfCommit(
   lineCount: number,
 ): Array<{ line: number; agent: string; model?: string }> {
   if (noteText === undefined) return [];
-  const note = parseAuthorshipNote(noteText, `the refs/notes/ai note on ${sha.slice(0, 12)}`);
+  const note = parseAuthorshipNote(noteText, `the refs/notes/ai note on ${shortSha(sha)}`);
   const lines: Array<{ line: number; agent: string; model?: string }> = [];
   for (const run of noteOwnerRuns(note, (p) => (p === file ? lineCount : 0)).get(file) ?? []) {
     const o = resolveKey(note, run.key);
@@ -130,6 +131,6 @@ export function untrackedLinesOfFile(
 ): number[] {
   if (noteText === undefined) return [];
   const runs =
-    noteOwnerRuns(parseAuthorshipNote(noteText, `the refs/notes/ai note on ${sha.slice(0, 12)}`)).get(file) ?? [];
+    noteOwnerRuns(parseAuthorshipNote(noteText, `the refs/notes/ai note on ${shortSha(sha)}`)).get(file) ?? [];
   return added.filter((l) => ownerOfLine(runs, l) === undefined);
 }

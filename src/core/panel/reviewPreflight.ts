@@ -2,6 +2,7 @@ import type { Person } from '../gate';
 import { eligibleReviewers, samePerson, selfReview } from '../approvalRules';
 import { personLabel } from '../gate';
 import { POLICY_FILE, type Policy, type Reviewer } from '../policy';
+import { shortSha } from '../shortSha';
 
 /**
  * Checks made before signing a decision from the editor, so that the reviewer hears "this approval would
@@ -84,7 +85,7 @@ export function reviewPreflight(i: PreflightInput): PreflightProblem | undefined
       : [];
     return {
       code: 'ownCommit',
-      message: `You ${role} ${c.sha.slice(0, 12)}${more}: under the two-person rule your approval does not count for it.${others.length > 0 ? ` Ask ${others.join(' or ')}.` : ''}${i.surface === 'cli' ? ' (To withdraw a request for changes you made on your own commit, add --force: your own later statement lifts it, though it does not count as an approval.)' : ''}`,
+      message: `You ${role} ${shortSha(c.sha)}${more}: under the two-person rule your approval does not count for it.${others.length > 0 ? ` Ask ${others.join(' or ')}.` : ''}${i.surface === 'cli' ? ' (To withdraw a request for changes you made on your own commit, add --force: your own later statement lifts it, though it does not count as an approval.)' : ''}`,
     };
   }
   return undefined;

@@ -6,6 +6,7 @@ import type { CanonicalAgent } from '../agents/agentIdentity';
 import { commitEvidence, type CommitEvidence } from './aiEvidence';
 import { countNormalizedLines } from '../lineRanges';
 import { agentOfKey, attributeNote, type NoteAttribution } from './noteAttribution';
+import { shortSha } from '../shortSha';
 
 /**
  * Everything the report needs to know about one commit, derived once from its log record and its
@@ -122,7 +123,7 @@ export function readNoteSummary(
   lineCounts?: LineCountOf,
 ): { summary?: NoteSummary; error?: string } {
   try {
-    return { summary: summariseParsedNote(parseAuthorshipNote(text, `note on ${sha.slice(0, 12)}`), lineCounts) };
+    return { summary: summariseParsedNote(parseAuthorshipNote(text, `note on ${shortSha(sha)}`), lineCounts) };
   } catch (e) {
     return { error: errorMessage(e) };
   }
@@ -138,7 +139,7 @@ export function readNote(
   lineCounts?: LineCountOf,
 ): { note?: NoteAttribution; error?: string } {
   try {
-    return { note: attributeNote(parseAuthorshipNote(text, `note on ${sha.slice(0, 12)}`), lineCounts) };
+    return { note: attributeNote(parseAuthorshipNote(text, `note on ${shortSha(sha)}`), lineCounts) };
   } catch (e) {
     return { error: errorMessage(e) };
   }
