@@ -7,6 +7,7 @@ import { CommitGraph } from '../core/report/commitGraph';
 import type { CommitFacts } from '../core/report/commitFacts';
 import type { CommitStanding } from '../core/statementStanding';
 import { readPolicyFrom } from '../git/policyRead';
+import { earlierRevisionsOf } from '../git/earlierRevisions';
 import { historyStanding } from '../git/historyStanding';
 import { readStatements, statementKeys } from '../git/provenanceHistory';
 import { parentsAbove } from '../git/spanReach';
@@ -89,7 +90,21 @@ export async function explainApprovals(
   }
   for (const r of on.refused) out.push(entry(r.signed, { ok: false, reason: r.why }, r.why));
   out.sort((a, b) => a.time.localeCompare(b.time));
-  const section = { policy: policyInfo, statements: out, errors };
+  // What reviewers said about an earlier revision of this commit, which no statement above shows (newuser12 P3).
+  const earlier = (
+    await earlierRevisionsOf(
+      cwd,
+      [facts.sha],
+      statements.map((s) => s.signed),
+      keys ?? statementKeys(undefined),
+    ).catch(() => [])
+  ).filter((e) => !out.some((o) => samePerson(o.reviewer.email, e.reviewer.email)));
+  const section = {
+    policy: policyInfo,
+    statements: out,
+    errors,
+    ...(earlier.length > 0 ? { earlierRevisions: earlier } : {}),
+  };
   return {
     section,
     withGateMatches: (decision) =>
@@ -137,7 +152,12 @@ function withGateMatches(
     if (found) statements.push({ ...counting(found.signed, rec.fingerprint), via: rec.via });
   }
   statements.sort((a, b) => a.time.localeCompare(b.time));
-  return { ...section, statements };
+  // A statement on an earlier revision that the gate counted (the same patch rebased) is listed above now.
+  const earlier = section.earlierRevisions?.filter(
+    (e) => !statements.some((s) => samePerson(s.reviewer.email, e.reviewer.email)),
+  );
+  const { earlierRevisions: _listed, ...rest } = section;
+  return { ...rest, statements, ...(earlier && earlier.length > 0 ? { earlierRevisions: earlier } : {}) };
 }
 
 /** Why a valid statement covering the commit does not count for it, by the gate's counting (undefined: it counts). */

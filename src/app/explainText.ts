@@ -1,3 +1,4 @@
+import { earlierRevisionSentence } from '../core/earlierRevision';
 import { describeRecordedHook } from '../core/agents/agentHooksNote';
 import type { Explanation } from './explanation';
 import { shortSha } from '../core/shortSha';
@@ -66,6 +67,7 @@ export function formatExplanation(e: Explanation): string {
     );
     if (s.comment) out.push(`      "${s.comment}"`);
   }
+  for (const e of a.earlierRevisions ?? []) out.push(`  ! ${earlierRevisionSentence(e)}`);
   for (const err of a.errors) out.push(`  ! ${err}`);
 
   const g = e.gate;

@@ -1,3 +1,4 @@
+import type { EarlierRevisionStatement } from '../core/earlierRevision';
 import type { CoverageVia } from '../core/approvalRules';
 import type { ApprovalStatement } from '../core/approvalStatement';
 import type { CommitDecision } from '../core/gate';
@@ -97,6 +98,11 @@ export interface Explanation {
     policy: { from: string; status: 'ok' | 'none' | 'error'; message?: string };
     statements: ExplainedApproval[];
     errors: string[];
+    /**
+     * Valid statements about an earlier revision of this commit (amended or rebased with changes: same author and
+     * author date, another id), by reviewers with no statement above (newuser12 P3). They do not count for it.
+     */
+    earlierRevisions?: EarlierRevisionStatement[];
   };
   gate: GateVerdict;
   /** What the clone lacked and how the commit was read without it: one sentence (issue 12). */

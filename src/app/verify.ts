@@ -4,6 +4,7 @@ import { settledLater } from '../core/settledLater';
 import { evaluateGate, type GateInput, type GateResult, type PolicySource } from '../core/gate';
 import { isProtected, POLICY_FILE, TAG_PREFIX } from '../core/policy';
 import { fetchApprovals } from '../git/approvalsStore';
+import { addEarlierRevisionReasons } from '../git/earlierRevisions';
 import type { BranchReadAhead } from '../git/branchReadAhead';
 import { gatherGateInput } from '../git/gateInput';
 import { peelTag } from '../git/peelTag';
@@ -339,6 +340,7 @@ async function judgeRange(
   const fetchNote = [await fetched, policyNote].filter(Boolean).join('; ');
   const result = evaluateGate(input);
   await refuseInvalidPolicy(cwd, result, input, { branch, policyBranch, head, base });
+  await addEarlierRevisionReasons(cwd, result, input);
   // `input` goes back too: the review panel shows the judged commits' files, notes and trailers.
   return { result, input, ...(fetchNote ? { fetchNote } : {}) };
 }

@@ -2,6 +2,7 @@ import { errorMessage } from '../core/errors';
 import { evaluateGate, type GateResult, type PolicySource } from '../core/gate';
 import { isProtected, TAG_PREFIX } from '../core/policy';
 import { fetchApprovals } from './approvalsStore';
+import { addEarlierRevisionReasons } from './earlierRevisions';
 import { gatherGateInput, ZERO_OID, type RefUpdate } from './gateInput';
 import { peelTag } from './peelTag';
 import { runGit } from './gitRunner';
@@ -152,6 +153,7 @@ export async function prePush(
     if (unreachable) input.errors = [...(input.errors ?? []), unreachable];
     const result = evaluateGate(input);
     await refuseInvalidPolicy(cwd, result, input, { branch, policyBranch: def, head: update.new, base: update.old });
+    await addEarlierRevisionReasons(cwd, result, input);
     results.push(result);
   }
   return { results, messages, ok: results.every((r) => r.ok) };
