@@ -1,7 +1,7 @@
 import * as assert from 'assert';
-import { recordDecision } from '../helpers/approvals';
 import { verifyThenPush } from '../helpers/gateAgreement';
 import { setup, type Setup } from '../helpers/gateServer';
+import { approveAndPushNotes, dataRows, humanTrailer, shrinkData } from '../helpers/reviewedPointFixture';
 
 /**
  * The reviewed point's walk is bounded by what it diffs, not only by how many commits it holds (outside tester,
@@ -15,8 +15,6 @@ import { setup, type Setup } from '../helpers/gateServer';
 describe('server gate: heavy commits since the reviewed point bound the walk by bytes (real pushes)', function () {
   this.timeout(240_000);
 
-  const HUMAN = (n: number) => `AI-Provenance: v1 ai=0 human=${n} untracked=0`;
-  const DATA = (n: number) => Array.from({ length: n }, (_, i) => `row ${i}`).join('\n') + '\n';
   const LONG = (i: number) => `${String(i)}${'x'.repeat(256 * 1024)}\n`;
   const budget = process.env.COUNTERSIGN_SINCE_REVIEWED_BYTES;
   before(() => (process.env.COUNTERSIGN_SINCE_REVIEWED_BYTES = String(8 * 1024 ** 2)));
@@ -28,30 +26,26 @@ describe('server gate: heavy commits since the reviewed point bound the walk by 
   /** main: data.txt approved by Bob, then big.txt (4 lines of 256 KiB), `fillers` commits appending to it, a README. */
   function heavyMain(fillers: number): Setup {
     const s = setup();
-    s.ada.write('data.txt', DATA(1200));
+    s.ada.write('data.txt', dataRows(1200));
     s.ada.git('add', 'data.txt');
-    s.ada.commit('add data', '-m', HUMAN(1200));
-    const tip = s.ada.git('rev-parse', 'HEAD');
-    recordDecision(s.ada, s.bob, { email: 'bob@example.com', tip, base: s.ada.git('rev-parse', 'HEAD~1') });
-    assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
+    s.ada.commit('add data', '-m', humanTrailer(1200));
+    approveAndPushNotes(s, s.ada.git('rev-parse', 'HEAD'), s.ada.git('rev-parse', 'HEAD~1'));
     let big = [0, 1, 2, 3].map(LONG).join('');
     s.ada.write('big.txt', big);
     s.ada.git('add', 'big.txt');
-    s.ada.commit('add big', '-m', HUMAN(4));
+    s.ada.commit('add big', '-m', humanTrailer(4));
     for (let i = 0; i < fillers; i++) {
       big += LONG(4 + i);
       s.ada.write('big.txt', big);
       s.ada.git('add', 'big.txt');
-      s.ada.commit(`append ${i}`, '-m', HUMAN(1));
+      s.ada.commit(`append ${i}`, '-m', humanTrailer(1));
     }
     // A light commit on top, so the approval of the tip below has a small diff for the tests' patch-id helper.
     s.ada.write('README.md', 'notes\n');
     s.ada.git('add', 'README.md');
-    s.ada.commit('readme', '-m', HUMAN(1));
+    s.ada.commit('readme', '-m', humanTrailer(1));
     assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0, 'the fillers need no review');
-    s.ada.write('data.txt', DATA(1199));
-    s.ada.git('add', 'data.txt');
-    s.ada.commit('drop one obsolete line', '-m', HUMAN(0));
+    shrinkData(s.ada, 1199, 'drop one obsolete line');
     return s;
   }
 
@@ -70,9 +64,7 @@ describe('server gate: heavy commits since the reviewed point bound the walk by 
       /tier 'mass-deletion': the unreviewed commits on main since \w+, its last approved commit, change \d+ MiB of file versions to compare/,
     );
     assert.match(r.stderr, /until a reviewer approves main's tip/);
-    const tip = s.ada.git('rev-parse', 'HEAD~1');
-    recordDecision(s.ada, s.bob, { email: 'bob@example.com', tip, base: s.ada.git('rev-parse', 'HEAD~2') });
-    assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
+    approveAndPushNotes(s, s.ada.git('rev-parse', 'HEAD~1'), s.ada.git('rev-parse', 'HEAD~2'));
     const again = verifyThenPush(s.ada, 'main', ['origin', 'main']);
     assert.strictEqual(again.status, 0, `after the tip's approval:\n${again.stderr}`);
   });

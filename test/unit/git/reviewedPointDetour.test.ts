@@ -1,7 +1,7 @@
 import * as assert from 'assert';
-import { recordDecision } from '../helpers/approvals';
 import { verifyThenPush } from '../helpers/gateAgreement';
-import { setup, type Setup } from '../helpers/gateServer';
+import type { Setup } from '../helpers/gateServer';
+import { approveAndPushNotes, humanTrailer, mainWithData, shrinkData } from '../helpers/reviewedPointFixture';
 
 /**
  * A first-parent detour must not hide main's reviewed point (outside tester, session 10, K4): the point was the
@@ -15,28 +15,11 @@ import { setup, type Setup } from '../helpers/gateServer';
 describe('server gate: a first-parent detour does not hide the reviewed point (real pushes)', function () {
   this.timeout(240_000);
 
-  const HUMAN = (n: number) => `AI-Provenance: v1 ai=0 human=${n} untracked=0`;
-  const DATA = (n: number) => Array.from({ length: n }, (_, i) => `row ${i}`).join('\n') + '\n';
-
-  function shrink(s: Setup, to: number, message: string): void {
-    s.ada.write('data.txt', DATA(to));
-    s.ada.git('add', 'data.txt');
-    s.ada.commit(message, '-m', HUMAN(0));
-  }
-
   /** main with data.txt (1,200 lines), then a 600-line clean-up approved by Bob and Carol (the tier): the point. */
   function reviewedMain(): Setup {
-    const s = setup();
-    s.ada.write('data.txt', DATA(1200));
-    s.ada.git('add', 'data.txt');
-    s.ada.commit('add data', '-m', HUMAN(1200));
-    assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0);
-    shrink(s, 600, 'remove the legacy half');
-    const tip = s.ada.git('rev-parse', 'HEAD');
-    const base = s.ada.git('rev-parse', 'HEAD~1');
-    recordDecision(s.ada, s.bob, { email: 'bob@example.com', tip, base });
-    recordDecision(s.ada, s.carol, { email: 'carol@example.com', tip, base });
-    assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
+    const s = mainWithData();
+    shrinkData(s.ada, 600, 'remove the legacy half');
+    approveAndPushNotes(s, s.ada.git('rev-parse', 'HEAD'), s.ada.git('rev-parse', 'HEAD~1'), ['bob', 'carol']);
     assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0, 'the approved clean-up');
     return s;
   }
@@ -44,8 +27,8 @@ describe('server gate: a first-parent detour does not hide the reviewed point (r
   /** X = an empty root commit, M = merge(X, main) with main's tree: nothing written, deleted or restored. */
   function detour(s: Setup): void {
     const empty = s.ada.git('hash-object', '-t', 'tree', '/dev/null');
-    const x = s.ada.git('commit-tree', empty, '-m', `start\n\n${HUMAN(0)}`);
-    const m = s.ada.git('commit-tree', 'HEAD^{tree}', '-p', x, '-p', 'HEAD', '-m', `Merge main\n\n${HUMAN(0)}`);
+    const x = s.ada.git('commit-tree', empty, '-m', `start\n\n${humanTrailer(0)}`);
+    const m = s.ada.git('commit-tree', 'HEAD^{tree}', '-p', x, '-p', 'HEAD', '-m', `Merge main\n\n${humanTrailer(0)}`);
     s.ada.git('reset', '-q', '--hard', m);
     assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0, 'the detour needs no review');
   }
@@ -53,7 +36,7 @@ describe('server gate: a first-parent detour does not hide the reviewed point (r
   it('after a detour merge a one-line deletion is still an ordinary push', () => {
     const s = reviewedMain();
     detour(s);
-    shrink(s, 599, 'drop one obsolete line');
+    shrinkData(s.ada, 599, 'drop one obsolete line');
     const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
     assert.strictEqual(r.status, 0, `a one-line deletion was held as a mass deletion:\n${r.stderr}`);
     assert.strictEqual(s.server.git('rev-parse', 'main'), s.ada.git('rev-parse', 'HEAD'));
@@ -61,10 +44,10 @@ describe('server gate: a first-parent detour does not hide the reviewed point (r
 
   it('a detour between two slices of a split deletion hides neither slice (H3)', () => {
     const s = reviewedMain();
-    shrink(s, 300, 'trim data (1/2)');
+    shrinkData(s.ada, 300, 'trim data (1/2)');
     assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0, 'a 300-line deletion alone');
     detour(s);
-    shrink(s, 0, 'trim data (2/2)');
+    shrinkData(s.ada, 0, 'trim data (2/2)');
     const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
     assert.notStrictEqual(r.status, 0, 'the second 300 lines landed: 600 deleted across two pushes, unreviewed');
     assert.match(r.stderr, /tier 'mass-deletion': this push and the \d+ unreviewed commit\(s\) on main since/);

@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import { recordDecision } from '../helpers/approvals';
 import { verifyThenPush } from '../helpers/gateAgreement';
 import { setup, type Setup } from '../helpers/gateServer';
+import { approveAndPushNotes, dataRows, humanTrailer, shrinkData } from '../helpers/reviewedPointFixture';
 
 /**
  * The reviewed point's walk is bounded by the changed entries it reads as well as the bytes (outside tester,
@@ -16,8 +17,6 @@ import { setup, type Setup } from '../helpers/gateServer';
 describe('server gate: mode-flip fillers since the reviewed point bound the walk by entries (real pushes)', function () {
   this.timeout(240_000);
 
-  const HUMAN = (n: number) => `AI-Provenance: v1 ai=0 human=${n} untracked=0`;
-  const DATA = (n: number) => Array.from({ length: n }, (_, i) => `row ${i}`).join('\n') + '\n';
   const FILES = Array.from({ length: 300 }, (_, i) => `vendor/f${i}.txt`);
   const saved = {
     entries: process.env.COUNTERSIGN_SINCE_REVIEWED_ENTRIES,
@@ -40,10 +39,10 @@ describe('server gate: mode-flip fillers since the reviewed point bound the walk
   /** main: data.txt and 300 small files, approved by Bob; nothing pushed after it yet. */
   function approvedMain(): Setup {
     const s = setup();
-    s.ada.write('data.txt', DATA(1200));
+    s.ada.write('data.txt', dataRows(1200));
     for (const f of FILES) s.ada.write(f, `${f}\n`);
     s.ada.git('add', '.');
-    s.ada.commit('add data and vendored files', '-m', HUMAN(1500));
+    s.ada.commit('add data and vendored files', '-m', humanTrailer(1500));
     const tip = s.ada.git('rev-parse', 'HEAD');
     recordDecision(s.ada, s.bob, { email: 'bob@example.com', tip, base: s.ada.git('rev-parse', 'HEAD~1') });
     assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', 'main', 'refs/notes/countersign']).status, 0);
@@ -54,22 +53,16 @@ describe('server gate: mode-flip fillers since the reviewed point bound the walk
   function flips(s: Setup, n: number, paths: string[], first: 0 | 1 = 0): void {
     for (let i = first; i < n + first; i++) {
       s.ada.git('update-index', `--chmod=${i % 2 === 0 ? '+x' : '-x'}`, ...paths);
-      s.ada.commit(`flip mode ${i}`, '-m', HUMAN(0));
+      s.ada.commit(`flip mode ${i}`, '-m', humanTrailer(0));
     }
     s.ada.git('checkout', '-q', '--', '.');
-  }
-
-  function shrink(s: Setup, to: number, message: string): void {
-    s.ada.write('data.txt', DATA(to));
-    s.ada.git('add', 'data.txt');
-    s.ada.commit(message, '-m', HUMAN(0));
   }
 
   it('a one-line deletion behind mode flips within the budget is an ordinary push', () => {
     const s = approvedMain();
     flips(s, 2, FILES);
     assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0, 'the flips need no review');
-    shrink(s, 1199, 'drop one obsolete line');
+    shrinkData(s.ada, 1199, 'drop one obsolete line');
     const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
     assert.strictEqual(r.status, 0, `a one-line deletion was held:\n${r.stderr}`);
   });
@@ -78,7 +71,7 @@ describe('server gate: mode-flip fillers since the reviewed point bound the walk
     const s = approvedMain();
     flips(s, 8, FILES);
     assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0, 'the flips need no review');
-    shrink(s, 1199, 'drop one obsolete line');
+    shrinkData(s.ada, 1199, 'drop one obsolete line');
     const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
     assert.notStrictEqual(r.status, 0, 'the walk read past its entry budget');
     assert.match(
@@ -86,9 +79,7 @@ describe('server gate: mode-flip fillers since the reviewed point bound the walk
       /tier 'mass-deletion': the unreviewed commits on main since \w+, its last approved commit, change too many files to compare \(more than 2000 changed paths to read, counted per commit and per reading\)/,
     );
     assert.match(r.stderr, /until a reviewer approves main's tip/);
-    const tip = s.ada.git('rev-parse', 'HEAD~1');
-    recordDecision(s.ada, s.bob, { email: 'bob@example.com', tip, base: s.ada.git('rev-parse', 'HEAD~2') });
-    assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
+    approveAndPushNotes(s, s.ada.git('rev-parse', 'HEAD~1'), s.ada.git('rev-parse', 'HEAD~2'));
     const again = verifyThenPush(s.ada, 'main', ['origin', 'main']);
     assert.strictEqual(again.status, 0, `after the tip's approval:\n${again.stderr}`);
   });
@@ -98,10 +89,10 @@ describe('server gate: mode-flip fillers since the reviewed point bound the walk
     // 3 MiB added, then flipped four times: 27 MiB of file versions if each were diffed, against a budget of 8.
     s.ada.write('big.bin', `${'x'.repeat(3 * 1024 ** 2)}\n`);
     s.ada.git('add', 'big.bin');
-    s.ada.commit('add a large fixture', '-m', HUMAN(1));
+    s.ada.commit('add a large fixture', '-m', humanTrailer(1));
     flips(s, 4, ['big.bin']);
     assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0, 'the flips need no review');
-    shrink(s, 1199, 'drop one obsolete line');
+    shrinkData(s.ada, 1199, 'drop one obsolete line');
     const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
     assert.strictEqual(r.status, 0, `a one-line deletion was held:\n${r.stderr}`);
   });
@@ -109,14 +100,14 @@ describe('server gate: mode-flip fillers since the reviewed point bound the walk
   it('a commit that flips modes and deletes lines is still counted with the next slice', () => {
     const s = approvedMain();
     // One commit: 300 lines deleted and every vendored file's mode flipped; then pure flips; then 250 more lines.
-    s.ada.write('data.txt', DATA(900));
+    s.ada.write('data.txt', dataRows(900));
     s.ada.git('add', 'data.txt');
     s.ada.git('update-index', '--chmod=+x', ...FILES);
-    s.ada.commit('trim data, make vendored files executable', '-m', HUMAN(0));
+    s.ada.commit('trim data, make vendored files executable', '-m', humanTrailer(0));
     s.ada.git('checkout', '-q', '--', '.');
     flips(s, 2, FILES, 1);
     assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0, 'a 300-line deletion alone');
-    shrink(s, 650, 'trim data again');
+    shrinkData(s.ada, 650, 'trim data again');
     const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
     assert.notStrictEqual(r.status, 0, 'the second slice landed: 550 lines deleted across two pushes, unreviewed');
     assert.match(

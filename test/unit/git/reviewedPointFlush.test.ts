@@ -1,7 +1,7 @@
 import * as assert from 'assert';
-import { recordDecision } from '../helpers/approvals';
 import { verifyThenPush } from '../helpers/gateAgreement';
-import { setup, type Setup } from '../helpers/gateServer';
+import type { Setup } from '../helpers/gateServer';
+import { approveAndPushNotes, humanTrailer, mainWithData, shrinkData } from '../helpers/reviewedPointFixture';
 import type { TempRepo } from '../helpers/tempRepo';
 
 /**
@@ -15,8 +15,6 @@ import type { TempRepo } from '../helpers/tempRepo';
 describe('server gate: filler commits do not push the reviewed point out of view (real pushes)', function () {
   this.timeout(240_000);
 
-  const HUMAN = (n: number) => `AI-Provenance: v1 ai=0 human=${n} untracked=0`;
-  const DATA = (n: number) => Array.from({ length: n }, (_, i) => `row ${i}`).join('\n') + '\n';
   const FILLERS = 1001;
 
   /** `n` empty commits on `from`, each honestly attested (what Countersign's own hooks stamp), in one process. */
@@ -24,7 +22,7 @@ describe('server gate: filler commits do not push the reviewed point out of view
     const who = 'Ada Author <ada@example.com> 1700000000 +0000';
     const parts: string[] = [];
     for (let i = 0; i < n; i++) {
-      const msg = `noop ${i}\n\n${HUMAN(0)}\n`;
+      const msg = `noop ${i}\n\n${humanTrailer(0)}\n`;
       parts.push(
         `commit refs/heads/filler\nauthor ${who}\ncommitter ${who}\ndata ${Buffer.byteLength(msg)}\n${msg}` +
           (i === 0 ? `from ${from}\n` : '') +
@@ -38,26 +36,10 @@ describe('server gate: filler commits do not push the reviewed point out of view
     return tip;
   }
 
-  function shrink(s: Setup, to: number, message: string): void {
-    s.ada.write('data.txt', DATA(to));
-    s.ada.git('add', 'data.txt');
-    s.ada.commit(message, '-m', HUMAN(0));
-  }
-
-  function approveHead(s: Setup): void {
-    const tip = s.ada.git('rev-parse', 'HEAD');
-    recordDecision(s.ada, s.bob, { email: 'bob@example.com', tip, base: s.ada.git('rev-parse', 'HEAD~1') });
-    assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
-  }
-
   /** main with data.txt (1,200 lines), its tip approved by Bob: a reviewed point. */
   function reviewedMain(): Setup {
-    const s = setup();
-    s.ada.write('data.txt', DATA(1200));
-    s.ada.git('add', 'data.txt');
-    s.ada.commit('add data', '-m', HUMAN(1200));
-    assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0);
-    approveHead(s);
+    const s = mainWithData();
+    approveAndPushNotes(s, s.ada.git('rev-parse', 'HEAD'), s.ada.git('rev-parse', 'HEAD~1'));
     return s;
   }
 
@@ -65,7 +47,7 @@ describe('server gate: filler commits do not push the reviewed point out of view
     const s = reviewedMain();
     s.ada.git('reset', '-q', '--hard', fillers(s.ada, FILLERS));
     assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0, 'the fillers need no review');
-    shrink(s, 1199, 'drop one obsolete line');
+    shrinkData(s.ada, 1199, 'drop one obsolete line');
     const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
     assert.strictEqual(r.status, 0, `a one-line deletion was held as a mass deletion:\n${r.stderr}`);
     assert.strictEqual(s.server.git('rev-parse', 'main'), s.ada.git('rev-parse', 'HEAD'));
@@ -74,20 +56,20 @@ describe('server gate: filler commits do not push the reviewed point out of view
   it('nor do 1,001 empty commits merged in from a side branch', () => {
     const s = reviewedMain();
     const side = fillers(s.ada, FILLERS);
-    s.ada.git('merge', '-q', '--no-ff', '--no-edit', '-m', `merge fillers\n\n${HUMAN(0)}`, side);
+    s.ada.git('merge', '-q', '--no-ff', '--no-edit', '-m', `merge fillers\n\n${humanTrailer(0)}`, side);
     assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0, 'the fillers need no review');
-    shrink(s, 1199, 'drop one obsolete line');
+    shrinkData(s.ada, 1199, 'drop one obsolete line');
     const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
     assert.strictEqual(r.status, 0, `a one-line deletion was held as a mass deletion:\n${r.stderr}`);
   });
 
   it('fillers between two slices of a split deletion hide neither slice (H3)', () => {
     const s = reviewedMain();
-    shrink(s, 750, 'trim data (1/2)');
+    shrinkData(s.ada, 750, 'trim data (1/2)');
     assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0, 'a 450-line deletion alone');
     s.ada.git('reset', '-q', '--hard', fillers(s.ada, FILLERS));
     assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0, 'the fillers need no review');
-    shrink(s, 300, 'trim data (2/2)');
+    shrinkData(s.ada, 300, 'trim data (2/2)');
     const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
     assert.notStrictEqual(r.status, 0, 'the second 450 lines landed: 900 deleted across two pushes, unreviewed');
     assert.match(r.stderr, /tier 'mass-deletion': this push and the 1002 unreviewed commit\(s\) on main since/);
