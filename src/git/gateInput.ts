@@ -89,8 +89,14 @@ export interface GatherOptions {
   pushFacts?: PushFacts;
   /** The policy branch's name: a change of its policy that protects existing branches judges them (L8). */
   policyBranch?: string;
-  /** The existing tags and their commits, for that judgement (M6; the server's pre-receive passes them). */
-  otherTags?: ReadonlyArray<{ ref: string; commit: string | undefined }>;
+  /**
+   * The refs as they will be after this push, for that judgement (attack14 N2, N4): `branches` (default
+   * `otherBranches`) and the tags with their commits (M6; the server passes its own, pre-push the push's).
+   */
+  afterPush?: {
+    branches?: ReadonlyArray<{ branch: string; sha: string }>;
+    tags?: ReadonlyArray<{ ref: string; commit: string | undefined }>;
+  };
   /** Approvals already read (a span judged for vouchedTip.ts): they replace the approvals options above. */
   approvals?: Approvals;
   /**
@@ -374,7 +380,10 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   const newly =
     opts.policyBranch === update.branch && !isTag && changesPolicy
       ? await newlyProtectedRefusal(cwd, {
-          ...{ branch: update.branch, head, policy: policy.policy, others: opts.otherBranches, tags: opts.otherTags },
+          ...{ branch: update.branch, head, policy: policy.policy },
+          others: opts.afterPush?.branches ?? opts.otherBranches,
+          tags: opts.afterPush?.tags,
+          judgedTips: protectedTipsOf(policy.policy, opts.otherBranches, ''),
           judgeNew: (b, sha, p) =>
             gatherGateInput(cwd, {
               ...opts,

@@ -5,6 +5,7 @@ import { fetchApprovals } from './approvalsStore';
 import { addEarlierRevisionReasons } from './earlierRevisions';
 import { gatherGateInput, ZERO_OID, type RefUpdate } from './gateInput';
 import { peelTag } from './peelTag';
+import { refsAfterPush } from './refsAfterPush';
 import { runGit } from './gitRunner';
 import { REVIEW_NOTES_REF, trackingRef } from './notesConfig';
 import { policySourceAt, refuseInvalidPolicy, remoteDefaultBranch } from './policyBranch';
@@ -148,6 +149,7 @@ export async function prePush(
       ...(defSha ? { policyTip: defSha } : {}),
       ...(def ? { policyBranch: def } : {}),
       otherBranches: others,
+      ...(!tag && branch === def ? { afterPush: await afterThisPush(cwd, pushed, others) } : {}),
       approvalRefs: [REVIEW_NOTES_REF, trackingRef(remote, REVIEW_NOTES_REF)],
     });
     if (unreachable) input.errors = [...(input.errors ?? []), unreachable];
@@ -157,6 +159,28 @@ export async function prePush(
     results.push(result);
   }
   return { results, messages, ok: results.every((r) => r.ok) };
+}
+
+/**
+ * The remote's branches and this push's own tags once the push is in: a policy change judges the refs it newly
+ * protects as they will be, this push's included (newlyProtected.ts, attack14 N2). The remote's other tags are
+ * not listed here (their objects need not be in this clone); the server judges those.
+ */
+async function afterThisPush(
+  cwd: string,
+  pushed: PushedRef[],
+  others: Array<{ branch: string; sha: string }>,
+): Promise<ReturnType<typeof refsAfterPush>> {
+  const value = (p: PushedRef) => (ZERO_OID.test(p.localSha) ? undefined : p.localSha);
+  const peeled = new Map<string, string | undefined>();
+  for (const p of pushed) {
+    const v = value(p);
+    if (v === undefined || !p.remoteRef.startsWith(TAG_PREFIX) || peeled.has(v)) continue;
+    const r = await peelTag(cwd, v);
+    peeled.set(v, 'commit' in r ? r.commit : undefined);
+  }
+  const updates = pushed.map((p) => ({ ref: p.remoteRef, new: value(p) }));
+  return refsAfterPush({ heads: others, tags: [] }, updates, (v) => peeled.get(v));
 }
 
 async function localRemoteBranches(cwd: string, remote: string): Promise<Array<{ branch: string; sha: string }>> {

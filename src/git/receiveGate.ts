@@ -6,6 +6,7 @@ import { REVIEW_NOTES_REF } from './notesConfig';
 import { gatherGateInput, ZERO_OID } from './gateInput';
 import { notACommit } from './peelTag';
 import { confusingRefName } from './confusingRefName';
+import { refsAfterPush } from './refsAfterPush';
 import { PushFacts, protectedTipsOf } from './pushFacts';
 import { runGit, withGitReadCache } from './gitRunner';
 import { notesRefRefusal } from './notesRefGuard';
@@ -363,7 +364,15 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
         ...(pbTip ? { policyTip: pbTip } : {}),
         ...(toPolicyBranch ? { policyBranch: name } : {}),
         otherBranches: heads,
-        ...(toPolicyBranch ? { otherTags: tags } : {}),
+        ...(toPolicyBranch
+          ? {
+              afterPush: refsAfterPush(
+                { heads, tags },
+                updates.map((u) => ({ ref: resolveSymref(symrefs, u.ref), new: oid(u.new) })),
+                (v) => facts.commitOf(v),
+              ),
+            }
+          : {}),
         ...approvals,
         pushFacts: facts,
       });
