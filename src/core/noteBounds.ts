@@ -6,6 +6,21 @@
  * 2,226 notes); the file/range lines, the part that costs most to parse, are a few KB.
  */
 
+/**
+ * The largest refs/notes/countersign note the server takes, and every reader reads: a statement line is about
+ * 1 KB, so this is hundreds of decisions on one commit. Blank lines are free to push and cost every later read
+ * (outside tester, session 8, H2); a larger note in a fork or a hostile clone is never read (session 12, H2/H3).
+ */
+export const MAX_NOTE_BYTES = 256 * 1024;
+
+/**
+ * The error a reader reports for an approvals note it will not read (larger than MAX_NOTE_BYTES): where it came
+ * from is unknown (a server refuses such a note), so the fix is to remove it from this clone.
+ */
+export function oversizedStatementNote(ref: string, commit: string, bytes: number): string {
+  return `the ${ref} note on ${commit} is ${bytes} bytes, more than a note may hold (${MAX_NOTE_BYTES}), so it was not read (no server takes such a note: it came from a fork or a crafted clone); remove it from this clone with \`git notes --ref=${ref} remove ${commit}\``;
+}
+
 /** The largest note the server takes and the gate parses. */
 export const MAX_AI_NOTE_BYTES = 4 * 1024 * 1024;
 /** The largest attestation section (the file and range lines before `---`) of one note. */

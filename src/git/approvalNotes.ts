@@ -1,4 +1,5 @@
 import { parseStatementNote, type SignedStatement, type StatementError } from '../core/approvalStatement';
+import { MAX_NOTE_BYTES, oversizedStatementNote } from '../core/noteBounds';
 import { readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
 import { notesTip } from './notesReader';
@@ -62,23 +63,33 @@ export class StatementNotes {
         else toRead.set(blob, [...(toRead.get(blob) ?? []), commit]);
       }
     }
-    await readObjects(this.cwd, [...toRead.keys()], (blob, content) => {
-      const commits = toRead.get(blob) ?? [];
-      if (content === undefined) {
-        for (const commit of commits)
-          errors.push({
-            attachedTo: commit,
-            error: `the ${ref} note on ${commit} (blob ${blob}) is missing from the object database; fetch it again with \`countersign verify\` or \`git fetch origin ${ref}\``,
-          });
-        return;
-      }
-      // Parsed once per blob, however many commits' notes it is: the commits share the same frozen statements.
-      const parsed = this.parse(blob, content.toString('utf8'), `the ${ref} note on ${noteNames(commits, blob)}`);
-      for (const commit of commits) {
-        for (const error of parsed.errors) errors.push({ attachedTo: commit, error });
-        put(commit, parsed.statements);
-      }
-    });
+    await readObjects(
+      this.cwd,
+      [...toRead.keys()],
+      (blob, content, _type, oversized) => {
+        const commits = toRead.get(blob) ?? [];
+        if (oversized !== undefined) {
+          for (const commit of commits)
+            errors.push({ attachedTo: commit, error: oversizedStatementNote(ref, commit, oversized) });
+          return;
+        }
+        if (content === undefined) {
+          for (const commit of commits)
+            errors.push({
+              attachedTo: commit,
+              error: `the ${ref} note on ${commit} (blob ${blob}) is missing from the object database; fetch it again with \`countersign verify\` or \`git fetch origin ${ref}\``,
+            });
+          return;
+        }
+        // Parsed once per blob, however many commits' notes it is: the commits share the same frozen statements.
+        const parsed = this.parse(blob, content.toString('utf8'), `the ${ref} note on ${noteNames(commits, blob)}`);
+        for (const commit of commits) {
+          for (const error of parsed.errors) errors.push({ attachedTo: commit, error });
+          put(commit, parsed.statements);
+        }
+      },
+      { maxBytes: MAX_NOTE_BYTES },
+    );
     return { byCommit, errors };
   }
 
@@ -102,21 +113,34 @@ export class StatementNotes {
       for (const s of known) statements.push({ attachedTo: (byBlob.get(blob) as string[])[0], signed: s });
       return false;
     });
-    await readObjects(this.cwd, toRead, (blob, content) => {
-      const commits = byBlob.get(blob) ?? [];
-      const parsed = content
-        ? this.parse(
-            blob,
-            content.toString('utf8'),
-            `the pushed refs/notes/countersign note on ${noteNames(commits, blob)}`,
-          )
-        : undefined;
-      for (const s of parsed?.statements ?? []) statements.push({ attachedTo: commits[0], signed: s });
-      for (const commit of commits) {
-        if (!parsed) errors.push({ attachedTo: commit, error: `the pushed approval note on ${commit} is missing` });
-        for (const e of parsed?.errors ?? []) errors.push({ attachedTo: commit, error: e });
-      }
-    });
+    await readObjects(
+      this.cwd,
+      toRead,
+      (blob, content, _type, oversized) => {
+        const commits = byBlob.get(blob) ?? [];
+        if (oversized !== undefined) {
+          for (const c of commits)
+            errors.push({
+              attachedTo: c,
+              error: oversizedStatementNote('pushed refs/notes/countersign', c, oversized),
+            });
+          return;
+        }
+        const parsed = content
+          ? this.parse(
+              blob,
+              content.toString('utf8'),
+              `the pushed refs/notes/countersign note on ${noteNames(commits, blob)}`,
+            )
+          : undefined;
+        for (const s of parsed?.statements ?? []) statements.push({ attachedTo: commits[0], signed: s });
+        for (const commit of commits) {
+          if (!parsed) errors.push({ attachedTo: commit, error: `the pushed approval note on ${commit} is missing` });
+          for (const e of parsed?.errors ?? []) errors.push({ attachedTo: commit, error: e });
+        }
+      },
+      { maxBytes: MAX_NOTE_BYTES },
+    );
     return { statements, errors };
   }
 }

@@ -16,7 +16,17 @@ import { noLazyFetchEnv } from './missingObjects';
  * commit goes by and handle the answer without holding every note at once. Objects missing from a partial
  * clone are answered `missing`, never fetched (see missingObjects.ts).
  */
-export type OnObject = (name: string, content: Buffer | undefined, type?: string) => void;
+export type OnObject = (name: string, content: Buffer | undefined, type?: string, oversized?: number) => void;
+
+/**
+ * `maxBytes`: an object larger than this is streamed past, never held, and answered with no content and its size
+ * (`oversized`). Note readers pass the largest note the server takes: a hostile clone's or fork's note of 400 MB
+ * (a few KB on the wire) was read whole and split into lines, and the CLI or the extension host died of it
+ * (outside tester, session 12, H2/H3).
+ */
+export interface ReadLimit {
+  maxBytes?: number;
+}
 
 export class ObjectReader {
   private readonly child: ChildProcessWithoutNullStreams;
@@ -27,6 +37,8 @@ export class ObjectReader {
   private chunks: Buffer[] = [];
   private chunkBytes = 0;
   private need: { size: number; type: string } | undefined;
+  /** Bytes of an oversized object (and its newline) still to be dropped as they arrive. */
+  private skip = 0;
   private failed: unknown;
   private readonly done: Promise<void>;
   /** Names asked since the last write: one pipe write per turn of the caller's loop, not one per name. */
@@ -42,15 +54,22 @@ export class ObjectReader {
   constructor(
     cwd: string,
     private readonly onObject: OnObject,
-    private readonly opts: { borrowed?: boolean; buffered?: boolean } = {},
+    private readonly opts: { borrowed?: boolean; buffered?: boolean } & ReadLimit = {},
   ) {
     this.child = childProcess().spawn('git', ['cat-file', '--batch', ...(opts.buffered ? ['--buffer'] : [])], {
       cwd,
       env: gitEnv(noLazyFetchEnv()),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    this.child.stdout.on('data', (chunk: Buffer) => {
+    this.child.stdout.on('data', (data: Buffer) => {
       if (this.failed) return;
+      let chunk = data;
+      if (this.skip > 0) {
+        const dropped = Math.min(this.skip, chunk.length);
+        this.skip -= dropped;
+        chunk = chunk.subarray(dropped);
+        if (chunk.length === 0) return;
+      }
       // Joining per chunk copied a 40 MB note about 600 times (quadratic: 250 s, past the server hook's
       // timeout, from a note ~40 KB compressed on the wire; outside tester, session 6). Wait until the object
       // being read is complete, then join once.
@@ -131,6 +150,15 @@ export class ObjectReader {
         const [, type, sizeText] = header.split(' ');
         const size = Number(sizeText);
         if (!Number.isSafeInteger(size)) throw new CountersignError('git', `unexpected git cat-file output: ${header}`);
+        if (this.opts.maxBytes !== undefined && size > this.opts.maxBytes) {
+          // Dropped as it streams: what is buffered now, the rest in the data handler.
+          const dropped = Math.min(size + 1, this.buf.length);
+          this.buf = this.buf.subarray(dropped);
+          this.skip = size + 1 - dropped;
+          this.onObject(this.names[this.index++], undefined, type, size);
+          if (this.skip > 0) return;
+          continue;
+        }
         this.need = { size, type };
       }
       if (this.buf.length < this.need.size + 1) return;
@@ -145,12 +173,17 @@ export class ObjectReader {
 }
 
 /** Reads a known list of objects through one `git cat-file --batch`. */
-export async function readObjects(cwd: string, names: string[], onObject: OnObject): Promise<void> {
+export async function readObjects(
+  cwd: string,
+  names: string[],
+  onObject: OnObject,
+  limit: ReadLimit = {},
+): Promise<void> {
   if (names.length === 0) return;
   for (const n of names) {
     if (/[\n\r]/.test(n)) throw new CountersignError('input', `object name ${JSON.stringify(n)} contains a line break`);
   }
-  const reader = new ObjectReader(cwd, onObject, { buffered: true });
+  const reader = new ObjectReader(cwd, onObject, { buffered: true, ...limit });
   for (const n of names) reader.read(n);
   await reader.close();
 }

@@ -1,7 +1,7 @@
 import { parseStatementNote } from '../core/approvalStatement';
 import { AddedLineJudge } from '../core/addedStatementLine';
 import { ReviewerKeys } from '../core/approvalRules';
-import { pushedNoteBytes } from '../core/noteBounds';
+import { MAX_NOTE_BYTES, pushedNoteBytes } from '../core/noteBounds';
 import type { Policy } from '../core/policy';
 import { readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
@@ -28,13 +28,9 @@ import { shortSha } from '../core/shortSha';
 export const MAX_ADDED_STATEMENTS = 2000;
 /** More new notes than this in one push are refused unread. */
 export const MAX_ADDED_NOTES = 5000;
-/**
- * A changed note larger than this is refused unread: a statement line is about 1 KB, so this is hundreds of
- * decisions on one commit. Blank lines are free to push and cost every later read (outside tester, session 8, H2).
- */
-export const MAX_NOTE_BYTES = 256 * 1024;
+export { MAX_NOTE_BYTES } from '../core/noteBounds';
 
-interface ChangedNote {
+export interface ChangedNote {
   target: string;
   oldBlob: string | undefined;
   newBlob: string;

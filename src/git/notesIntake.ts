@@ -3,10 +3,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { AddedLineJudge } from '../core/addedStatementLine';
 import { ReviewerKeys } from '../core/approvalRules';
+import { MAX_NOTE_BYTES } from '../core/noteBounds';
 import type { Policy } from '../core/policy';
-import { readObjects } from './catFileBatch';
 import { identityEnv } from './fallbackIdentity';
 import { runGit } from './gitRunner';
+import { intakeTexts } from './noteIntakeRead';
 import { notesTreeChanges } from './notesAdditions';
 import { REVIEW_NOTES_REF } from './notesConfig';
 import { notesRefRefusal } from './notesRefGuard';
@@ -74,11 +75,8 @@ export async function filteredIntake(
 ): Promise<{ commit: string | undefined; left: number; refused?: string }> {
   const { changed } = await notesTreeChanges(cwd, local, from);
   if (changed.length === 0) return { commit: local, left: 0 };
-  const texts = new Map<string, string>();
-  const blobs = [...new Set(changed.flatMap((c) => (c.oldBlob ? [c.oldBlob, c.newBlob] : [c.newBlob])))];
-  await readObjects(cwd, blobs, (blob, content) => {
-    if (content) texts.set(blob, content.toString('utf8'));
-  });
+  const { texts, refused: unread } = await intakeTexts(cwd, REVIEW_NOTES_REF, changed, MAX_NOTE_BYTES);
+  if (unread) return { commit: local, left: changed.length, refused: unread };
   const policy = await trustedPolicy(cwd);
   const judge = new AddedLineJudge(policy ? new ReviewerKeys(policy) : undefined);
   let left = 0;
@@ -87,7 +85,12 @@ export async function filteredIntake(
     const ours = linesOf(c.oldBlob ? (texts.get(c.oldBlob) ?? '') : '');
     const had = new Set(ours.map((l) => l.trim()));
     const taken = new Set<string>();
-    for (const line of linesOf(texts.get(c.newBlob) ?? '')) {
+    const theirs = texts.get(c.newBlob);
+    if (theirs === undefined) {
+      left++; // larger than a note may hold: never read
+      continue;
+    }
+    for (const line of linesOf(theirs)) {
       const t = line.trim();
       if (had.has(t) || taken.has(t)) continue;
       if (judge.judge(c.target, t) === undefined) taken.add(t);

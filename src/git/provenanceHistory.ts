@@ -1,6 +1,7 @@
 import { parseStatementNote, type SignedStatement } from '../core/approvalStatement';
 import { personKey, ReviewerKeys, type StatementCheck } from '../core/approvalRules';
 import { CountersignError, errorMessage } from '../core/errors';
+import { MAX_NOTE_BYTES, oversizedStatementNote } from '../core/noteBounds';
 import { parsePolicy, POLICY_FILE, type Policy, type Reviewer } from '../core/policy';
 import { CommitGraph } from '../core/report/commitGraph';
 import {
@@ -125,15 +126,26 @@ export async function readStatements(
   const statements: Array<{ noteCommit: string; signed: SignedStatement }> = [];
   const errors: string[] = [];
   const unreadable: Array<{ attachedTo: string; error: string }> = [];
-  await readObjects(cwd, [...byBlob.keys()], (blob, content) => {
-    if (!content) return;
-    for (const commit of byBlob.get(blob) ?? []) {
-      const parsed = parseStatementNote(content.toString('utf8'), `refs/notes/countersign on ${shortSha(commit)}`);
-      errors.push(...parsed.errors);
-      for (const error of parsed.errors) unreadable.push({ attachedTo: commit, error });
-      for (const s of parsed.statements) statements.push({ noteCommit: commit, signed: s });
-    }
-  });
+  await readObjects(
+    cwd,
+    [...byBlob.keys()],
+    (blob, content, _type, oversized) => {
+      for (const commit of byBlob.get(blob) ?? []) {
+        if (oversized !== undefined) {
+          const error = oversizedStatementNote(APPROVALS_NOTES_REF, commit, oversized);
+          errors.push(error);
+          unreadable.push({ attachedTo: commit, error });
+          continue;
+        }
+        if (!content) continue;
+        const parsed = parseStatementNote(content.toString('utf8'), `refs/notes/countersign on ${shortSha(commit)}`);
+        errors.push(...parsed.errors);
+        for (const error of parsed.errors) unreadable.push({ attachedTo: commit, error });
+        for (const s of parsed.statements) statements.push({ noteCommit: commit, signed: s });
+      }
+    },
+    { maxBytes: MAX_NOTE_BYTES },
+  );
   return { statements, errors, unreadable, annotated: [...listed.keys()] };
 }
 

@@ -37,4 +37,39 @@ describe('readObjects (git cat-file --batch)', function () {
       { name: names[4], sha: sha(big), type: 'blob' },
     ]);
   });
+
+  it('with maxBytes, streams past larger objects without holding them and says how big they were', async () => {
+    const repo = TempRepo.create();
+    let n = 0;
+    const hash = (b: Buffer | string) => {
+      const file = path.join(repo.dir, `object-${n++}`);
+      fs.writeFileSync(file, b);
+      return repo.git('hash-object', '-w', file).trim();
+    };
+    const big = Buffer.alloc(64 * 1024 * 1024, 'x\n');
+    // Sizes around the limit, and a big object between small ones, so skipping lands mid-chunk and across chunks.
+    const names = [hash('a\n'), hash(big), hash('b'.repeat(1000)), hash('c'.repeat(1001)), hash(big), hash('d\n')];
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const got: Array<{ text?: string; oversized?: number }> = [];
+    await readObjects(
+      repo.dir,
+      names,
+      (_name, content, _type, oversized) => {
+        peak = Math.max(peak, process.memoryUsage().rss);
+        got.push(content ? { text: content.toString('utf8') } : { oversized });
+      },
+      { maxBytes: 1000 },
+    );
+    assert.deepStrictEqual(got, [
+      { text: 'a\n' },
+      { oversized: big.length },
+      { text: 'b'.repeat(1000) },
+      { oversized: 1001 },
+      { oversized: big.length },
+      { text: 'd\n' },
+    ]);
+    // The 64 MiB objects were never joined into one buffer (reading them whole costs well over 64 MiB more).
+    assert.ok(peak - before < 48 * 1024 * 1024, `rss grew by ${Math.round((peak - before) / 1048576)} MiB`);
+  });
 });
