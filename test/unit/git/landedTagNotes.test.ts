@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import { cloneAs, recordDecision } from '../helpers/approvals';
 import { commitFile, setup, type Setup } from '../helpers/gateServer';
 import type { TempRepo } from '../helpers/tempRepo';
+import { ADA, AGENT, deployNote, HONEST, LAUNDERED } from '../helpers/deployNote';
 
 /**
  * attack13 M4/M5: "landed" (a commit whose refs/notes/ai note may only gain) meant held by a protected branch before
@@ -9,25 +10,6 @@ import type { TempRepo } from '../helpers/tempRepo';
  * push rewriting a reviewed commit's note and landing it on main was never judged. Now the protected tags' commits
  * and the values the push puts on protected refs count as landed (src/git/receiveGate.ts). Real bare server.
  */
-const SESSION = 's_0123456789abcd';
-const AGENT = `${SESSION}::t_00000000000001`;
-const ADA = 'h_0123456789abcd';
-const note = (entries: string) =>
-  `deploy.sh\n${entries}\n---\n` +
-  JSON.stringify({
-    schema_version: 'authorship/3.0.0',
-    base_commit_sha: '',
-    prompts: {},
-    sessions: {
-      [SESSION]: {
-        agent_id: { tool: 'claude-code', id: 'conv-1', model: 'claude-sonnet-4-5' },
-        human_author: 'Ada <ada@example.com>',
-      },
-    },
-    humans: { [ADA]: { author: 'Ada <ada@example.com>' } },
-  });
-const HONEST = note(`  ${ADA} 1\n  ${AGENT} 2`);
-const LAUNDERED = note(`  ${ADA} 1-2`);
 const MOVED = /line 2 moves from ai:claude-code .* to human Ada/;
 
 describe('server gate: a note on a commit a protected tag holds or the push lands may only gain (attack13 M4/M5)', function () {
@@ -97,7 +79,7 @@ describe('server gate: a note on a commit a protected tag holds or the push land
   it('honest: landing the reviewed commit with a note that only gains, and a new commit with its fresh note', () => {
     const c = reviewed('feature2');
     mallory.git('fetch', '-q', 'origin', '+refs/notes/ai:refs/notes/ai');
-    const gained = note(`  ${AGENT} 2\n  ${ADA} 1,3`);
+    const gained = deployNote(`  ${AGENT} 2\n  ${ADA} 1,3`);
     s.ada.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', gained, c);
     const land = s.ada.gitResult([
       'push',
@@ -116,7 +98,7 @@ describe('server gate: a note on a commit a protected tag holds or the push land
       'kubectl get pods\n',
       'read only\n\nAI-Provenance: v1 ai=1 human=0 untracked=0',
     );
-    s.ada.git('notes', '--ref=refs/notes/ai', 'add', '-m', note(`  ${AGENT} 1`), n);
+    s.ada.git('notes', '--ref=refs/notes/ai', 'add', '-m', deployNote(`  ${AGENT} 1`), n);
     recordDecision(s.ada, s.bob, { email: 'bob@example.com', tip: n, base: c });
     recordDecision(s.ada, s.carol, { email: 'carol@example.com', tip: n, base: c });
     const push = s.ada.gitResult([

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import { cloneAs } from '../helpers/approvals';
-import { verifyThenPush } from '../helpers/gateAgreement';
+import { HONEST, LAUNDERED as FORGED, landDeployWithNote } from '../helpers/deployNote';
 import { approvedFeature, commitFile, setup, type Setup } from '../helpers/gateServer';
 import type { TempRepo } from '../helpers/tempRepo';
 
@@ -12,25 +12,6 @@ import type { TempRepo } from '../helpers/tempRepo';
  * every notes push was refused for good (M9; M10 the same in refs/notes/countersign with a copied blob). The server
  * now refuses any notes tree in which an object gets a second entry. Real bare server, real pushes.
  */
-const SESSION = 's_0123456789abcd';
-const AGENT = `${SESSION}::t_00000000000001`;
-const ADA = 'h_0123456789abcd';
-const note = (entries: string) =>
-  `deploy.sh\n${entries}\n---\n` +
-  JSON.stringify({
-    schema_version: 'authorship/3.0.0',
-    base_commit_sha: '',
-    prompts: {},
-    sessions: {
-      [SESSION]: {
-        agent_id: { tool: 'claude-code', id: 'conv-1', model: 'claude-sonnet-4-5' },
-        human_author: 'Ada <ada@example.com>',
-      },
-    },
-    humans: { [ADA]: { author: 'Ada <ada@example.com>' } },
-  });
-const HONEST = note(`  ${ADA} 1\n  ${AGENT} 2`);
-const FORGED = note(`  ${ADA} 1-2`);
 
 /** A notes commit on `ref` in `repo` whose tree is the ref's with `remove` paths dropped and `add` entries put in. */
 function craft(repo: TempRepo, ref: string, add: Array<[path: string, blob: string]>, remove: string[] = []): string {
@@ -55,16 +36,7 @@ describe('server gate: no second notes-tree entry for one object (attack13 M9/M1
 
   before(() => {
     s = setup();
-    landed = commitFile(
-      s.ada,
-      'deploy.sh',
-      '#!/bin/sh\nkubectl delete namespace prod\necho done\n',
-      'deploy\n\nAI-Provenance: v1 ai=0 human=3 untracked=0',
-    );
-    const push = verifyThenPush(s.ada, 'main', ['origin', 'HEAD:main']);
-    assert.strictEqual(push.status, 0, push.stderr);
-    s.ada.git('notes', `--ref=${AI}`, 'add', '-m', HONEST, landed);
-    assert.strictEqual(s.ada.gitResult(['push', '-q', '--no-verify', 'origin', AI]).status, 0);
+    landed = landDeployWithNote(s);
     mallory = cloneAs(s.server.dir, 'Mallory', 'mallory@example.com');
     mallory.git('fetch', '-q', 'origin', `+${AI}:${AI}`);
   });
