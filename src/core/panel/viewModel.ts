@@ -88,6 +88,18 @@ export function coveredBy(tip: string, all: GateCommit[]): GateCommit[] {
   return all.filter((c) => seen.has(c.sha)).reverse();
 }
 
+/**
+ * The base an approval of a card's commit is recorded against: where base..sha leaves the judged commits, when
+ * that is one commit — the merge-base with the target, which is what `approve` signs (newuser12 P11: review
+ * printed the moved target tip, not an ancestor of the commit). Otherwise (a branch that merged the target in,
+ * a root) the gate's review base, from which approve works out the merge-base itself.
+ */
+function startOf(covered: GateCommit[], reviewBase: string): string {
+  const inside = new Set(covered.map((c) => c.sha));
+  const exits = new Set(covered.flatMap((c) => c.parents.filter((p) => !inside.has(p))));
+  return exits.size === 1 ? [...exits][0] : reviewBase;
+}
+
 export function commitCard(
   c: GateCommit,
   d: CommitDecision,
@@ -132,12 +144,13 @@ export function reviewBranchView(b: BranchGate, me: Me): ReviewBranch | undefine
     const c = byId.get(d.sha);
     if (!c || !d.needsReview || d.ok || !base) continue;
     const subjects = new Map(b.result.commits.map((r) => [r.sha, r.subject]));
-    const covers = coveredBy(c.sha, b.input.commits).map((k) => ({
+    const covered = coveredBy(c.sha, b.input.commits);
+    const covers = covered.map((k) => ({
       sha: k.sha,
       subject: subjects.get(k.sha) ?? k.message.split('\n', 1)[0],
       aiLines: commitSignals(k, policy).aiLines,
     }));
-    cards.push(commitCard(c, d, base, policy, me, `${b.remote}/${b.target}`, covers));
+    cards.push(commitCard(c, d, startOf(covered, base), policy, me, `${b.remote}/${b.target}`, covers));
   }
   if (cards.length === 0 && b.result.errors.length === 0) return undefined;
   return {
