@@ -3,7 +3,7 @@ import { errorMessage } from '../core/errors';
 import { shortSha } from '../core/shortSha';
 import { readObjects } from './catFileBatch';
 import { AI_NOTES_REF } from './notesConfig';
-import { landedNoteRewrites, restoreServerNote } from './landedAiNotes';
+import { landedNoteRefusal, restoreServerNote, type LandedTips } from './landedAiNotes';
 import { MAX_ADDED_NOTES, notesTreeChanges, objectInfo } from './notesAdditions';
 import { MAX_AI_NOTE_BYTES, oversizedNote, pushedNoteBytes } from '../core/noteBounds';
 
@@ -13,7 +13,8 @@ import { MAX_AI_NOTE_BYTES, oversizedNote, pushedNoteBytes } from '../core/noteB
  * junk written over a colleague's note, or added where they have none, blocked their commit on the protected
  * branch (an outside tester's griefing, session 5, F2). Rewriting a note into another readable one stays
  * allowed: two clones' notes merged (notesSync.ts), a note copied by a rewrite — but on a commit a protected
- * branch already holds, only into one that keeps every attributed line (landedAiNotes.ts, attack12 L6). A readable note cannot talk a
+ * branch or tag holds, a new or changed note must keep every attributed line and attest no more than the commit's
+ * AI-Provenance trailer says (landedAiNotes.ts, attack12 L6, attack13 M2/M3). A readable note cannot talk a
  * commit's AI count down either: the gate takes the larger of the note's and the trailer's. Unreadable notes
  * the server already had stay (and may be replaced by readable ones). No note may be dropped.
  */
@@ -21,7 +22,7 @@ export async function unreadableAiNotes(
   cwd: string,
   oldCommit: string | undefined,
   newCommit: string,
-  protectedTips: readonly string[] = [],
+  landed: LandedTips = { branches: [], tags: [] },
 ): Promise<string | undefined> {
   const { changed, removed } = await notesTreeChanges(cwd, oldCommit, newCommit);
   if (removed.length > 0) {
@@ -65,9 +66,9 @@ export async function unreadableAiNotes(
     else if (problemOf.get(c.newBlob) !== undefined) problems.push(`${where} ${problemOf.get(c.newBlob)}`);
   }
   if (problems.length === 0) {
-    // Readable, and within the bounds: a note on a landed commit may still only gain (landedAiNotes.ts, L6).
-    const rewritten = changed.flatMap((c) => (c.oldBlob ? [{ ...c, oldBlob: c.oldBlob }] : []));
-    return landedNoteRewrites(cwd, rewritten, protectedTips, { blobs, sizes });
+    // Readable, and within the bounds: a new or changed note on a landed commit must still agree with the server's
+    // note and the commit's trailer (landedAiNotes.ts: attack12 L6, attack13 M2/M3).
+    return landedNoteRefusal(cwd, changed, landed, { blobs, sizes });
   }
   return `this push puts ${problems.length} unreadable or oversized provenance note(s) into ${AI_NOTES_REF} — ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''} — and an unreadable note makes its commit need review. Fix: take the server's notes (\`git fetch origin +${AI_NOTES_REF}:${AI_NOTES_REF}\`), leave notes to Countersign's hooks (or correct them with \`git notes --ref=ai edit COMMIT\`), then push again.`;
 }

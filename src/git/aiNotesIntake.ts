@@ -1,7 +1,9 @@
 import { formatAuthorshipNote, parseAuthorshipNote, type AuthorshipNote } from '../core/authorshipNote';
 import { MAX_AI_NOTE_BYTES, oversizedNote, pushedNoteBytes } from '../core/noteBounds';
+import { landedNoteProblem } from '../core/noteGains';
 import { mergeNotesOnSameCommit } from '../core/noteOwners';
 import { readObjects } from './catFileBatch';
+import { commitProvenanceReadings } from './commitProvenanceReadings';
 import { MAX_ADDED_NOTES, notesTreeChanges, objectInfo } from './notesAdditions';
 import { AI_NOTES_REF } from './notesConfig';
 import { commitWith } from './notesIntake';
@@ -15,7 +17,12 @@ import { notesRefRefusal } from './notesRefGuard';
  * fork's commit is never adopted: our tree plus its readable notes on commits we have none for, and on commits we
  * have one for the same-commit merge with ours preferred (it only gains, as the server's rule for landed commits
  * asks: landedAiNotes.ts); its removals are not looked at. The would-be update then runs through the server's own
- * guard (notesRefGuard.ts) before our ref moves.
+ * guard (notesRefGuard.ts) before our ref moves. attack13 M7: a fork's note on a landed human commit (none on
+ * origin) framed its lines as an agent's, and the developer's next push carried it to origin. Every note taken must
+ * now pass the server's landed-note rule (core/noteGains.ts, with our note as the one it replaces) against the
+ * commit's own AI-Provenance trailer — on any commit, not only those origin's protected refs hold today: a note
+ * taken on a commit that lands later would be refused then, and every notes push of ours with it. A note on a
+ * commit we do not have (or on no commit) is left until we do.
  */
 export async function aiNotesIntake(
   cwd: string,
@@ -40,17 +47,27 @@ export async function aiNotesIntake(
   await readObjects(cwd, wanted, (blob, content) => {
     if (content) texts.set(blob, content.toString('utf8'));
   });
+  const said = await commitProvenanceReadings(
+    cwd,
+    changed.map((c) => c.target),
+  );
   let left = 0;
   const taken = new Map<string, string>();
   for (const c of changed) {
     const theirs = readable(texts.get(c.newBlob));
-    if (!theirs) {
+    const trailer = said.get(c.target);
+    if (!theirs || !trailer) {
       left++;
       continue;
     }
     const ourText = c.oldBlob ? texts.get(c.oldBlob) : undefined;
     const ours = readable(ourText);
-    const text = ours ? formatAuthorshipNote(mergeNotesOnSameCommit(ours, theirs)) : (texts.get(c.newBlob) as string);
+    const note = ours ? mergeNotesOnSameCommit(ours, theirs) : theirs;
+    if (landedNoteProblem(note, trailer, ours)) {
+      left++;
+      continue;
+    }
+    const text = ours ? formatAuthorshipNote(note) : (texts.get(c.newBlob) as string);
     if (text !== ourText) taken.set(c.target, text);
   }
   if (taken.size === 0) return { commit: local, left };

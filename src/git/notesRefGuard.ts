@@ -6,6 +6,7 @@ import { runGit } from './gitRunner';
 import { AI_NOTES_REF, REVIEW_NOTES_REF } from './notesConfig';
 import { notesTreeChanges, unsignedAdditions } from './notesAdditions';
 import { unreadableAiNotes } from './aiNotesAdditions';
+import type { LandedTips } from './landedAiNotes';
 import { noteTarget } from './notePath';
 import { objectType } from './notesReader';
 import { emptyTree } from './emptyTree';
@@ -38,13 +39,14 @@ function fixFor(ref: string): string {
 /**
  * Why the update is refused, or undefined when it keeps everything the server had and adds only signed
  * statements on commits (notesAdditions.ts). `policy`: the one on the server's policy branch, whose keys vouch;
- * `protectedTips`: its protected branches' tips, whose commits' provenance notes may only gain (landedAiNotes.ts).
+ * `landed`: its protected branches' and tags' values, whose commits' new or changed provenance notes are judged
+ * (landedAiNotes.ts).
  */
 export async function notesRefRefusal(
   cwd: string,
   u: NotesRefUpdate,
   policy: Policy | undefined,
-  protectedTips: readonly string[] = [],
+  landed: LandedTips = { branches: [], tags: [] },
 ): Promise<string | undefined> {
   if (!GUARDED_NOTES_REFS.includes(u.ref)) {
     // On a case-insensitive file system (macOS, Windows) a clone keeps refs/notes/AI and refs/notes/ai in one
@@ -86,7 +88,7 @@ export async function notesRefRefusal(
   }
   const second = await secondEntryRefusal(cwd, u.ref, old, u.new);
   if (second) return second;
-  if (u.ref !== REVIEW_NOTES_REF) return unreadableAiNotes(cwd, old, u.new, protectedTips);
+  if (u.ref !== REVIEW_NOTES_REF) return unreadableAiNotes(cwd, old, u.new, landed);
   const unsigned = await unsignedAdditions(cwd, old, u.new, policy);
   if (unsigned || old === undefined) return unsigned;
   const dropped = await droppedStatements(cwd, old, u.new);

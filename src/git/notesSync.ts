@@ -76,7 +76,7 @@ export async function mergeNotesRef(
       logger?.warn(
         approvals
           ? `[notes] took ${remote}'s ${ref} without ${taken.left} line(s) the server would refuse (not a statement signed by a listed reviewer about the commit its note is on); they stay in ${remote}'s tracking ref`
-          : `[notes] took ${remote}'s ${ref} without ${taken.left} unreadable or oversized note(s); they stay in ${remote}'s tracking ref`,
+          : `[notes] took ${remote}'s ${ref} without ${taken.left} note(s) the server would refuse (unreadable, oversized, on a commit we do not have, or attesting more than its commit's AI-Provenance trailer says); they stay in ${remote}'s tracking ref`,
       );
     }
     if (taken.refused)

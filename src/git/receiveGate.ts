@@ -10,6 +10,7 @@ import { refsAfterPush } from './refsAfterPush';
 import { PushFacts, protectedTipsOf } from './pushFacts';
 import { runGit, withGitReadCache } from './gitRunner';
 import { notesRefRefusal } from './notesRefGuard';
+import type { LandedTips } from './landedAiNotes';
 import {
   invalidPolicyAt,
   invalidPolicyRefusal,
@@ -197,24 +198,26 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
   const keysFrom = state.kind === 'ok' ? state.source.policy : state.kind === 'closed' ? state.last : undefined;
   const tagRefs = refs.filter((r) => r.ref.startsWith(TAG_PREFIX) && !r.symref);
   const tags = tagRefs.map((r) => ({ ref: r.ref, commit: r.commit }));
-  const landedTips = keysFrom ? landedTipsOf(keysFrom) : [];
+  const landedTips: LandedTips = keysFrom ? landedTipsOf(keysFrom) : { branches: [], tags: [] };
   /**
-   * The commits whose provenance may only gain (attack12 L6): those the protected branches hold, and the protected
-   * tags (attack13 M4: a reviewed commit released only as a tag is as landed as one on main), and the commits this
-   * push itself puts on protected refs (M5: landed tips read before the push let one atomic push rewrite a note and
-   * land its commit). A new commit's note is an addition, not a rewrite, so pushing main with the notes of the
-   * commits it brings is not judged here; only a note the server already had on a commit that lands is.
+   * The commits whose new or changed provenance notes are judged (landedAiNotes.ts: attack12 L6, attack13 M2/M3):
+   * those the protected branches hold, and the protected tags (attack13 M4: a reviewed commit released only as a
+   * tag is as landed as one on main), and the commits this push itself puts on protected refs (M5: landed tips read
+   * before the push let one atomic push rewrite a note and land its commit). Pushing main with the hooks' notes of
+   * the commits it brings passes: each agrees with its commit's AI-Provenance trailer.
    */
-  function landedTipsOf(policy: Policy): string[] {
-    const tips = new Set(protectedTipsOf(policy, heads, ''));
-    for (const t of tagRefs) if (t.held && isProtected(policy, t.ref)) tips.add(t.held);
+  function landedTipsOf(policy: Policy): LandedTips {
+    const branches = new Set(protectedTipsOf(policy, heads, ''));
+    const tags = new Set<string>();
+    for (const t of tagRefs) if (t.held && isProtected(policy, t.ref)) tags.add(t.held);
     for (const u of updates) {
       const v = oid(u.new);
       const ref = resolveSymref(symrefs, u.ref);
-      if (v === undefined || !(ref.startsWith(HEADS) || ref.startsWith(TAG_PREFIX))) continue;
-      if (isProtected(policy, ref)) tips.add(v); // an annotated tag's id: rev-list peels it
+      if (v === undefined || !isProtected(policy, ref)) continue;
+      if (ref.startsWith(HEADS)) branches.add(v);
+      else if (ref.startsWith(TAG_PREFIX)) tags.add(v); // an annotated tag's id: rev-list peels it
     }
-    return [...tips];
+    return { branches: [...branches], tags: [...tags] };
   }
   const messages: string[] = [];
   for (const u of updates) {

@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { formatStatementLine } from '../../../src/core/approvalStatement';
 import { attach, cloneAs, sign, statementFor } from '../helpers/approvals';
+import { withoutGate } from '../helpers/gateAgreement';
 import { commitFile, setup } from '../helpers/gateServer';
 
 /**
@@ -302,5 +303,58 @@ describe("a fork's notes cannot block a reviewer's approvals (real server)", fun
     // Taken in as the same-commit merge (reformatted), so the server's note on c1 may be rewritten: still Dana's.
     assert.doesNotMatch(server.git('notes', '--ref=refs/notes/ai', 'show', c1), /Mallory/);
     assert.match(server.git('notes', '--ref=refs/notes/ai', 'show', c1), /Dana <dana@example.com>/);
+  });
+
+  // attack13 M7: the intake took a fork's readable note on any commit "we have none for" — a forged note on main's
+  // first (human) commit, attributing README.md to claude-code, went into Dana's refs/notes/ai on `review`, and her
+  // next ordinary push carried it to origin. The intake now applies the server's landed-note rule
+  // (core/noteGains.ts) against each commit's own AI-Provenance trailer: the forgery stays out; a fork's honest note
+  // (it agrees with its commit's trailer) on a landed commit origin has no note for is still taken and reaches origin.
+  it("a fork's note that frames a landed human commit as AI stays out of Dana's notes and off origin; its honest note comes along (attack13 M7)", () => {
+    const { ada, server } = setup();
+    dirs.push(path.dirname(server.dir));
+    const first = ada.git('rev-parse', 'origin/main'); // "Add policy": AI-Provenance: v1 ai=0 human=2 untracked=0
+    const agentLine = commitFile(ada, 'run.sh', 'make deploy\n', 'run\n\nAI-Provenance: v1 ai=1 human=0 untracked=0');
+    withoutGate(server, () => assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'HEAD:main']).status, 0));
+    const aiNote = (file: string, lines: string) =>
+      `${file}\n  s_0123456789abcd::t_00000000000001 ${lines}\n---\n` +
+      JSON.stringify({
+        schema_version: 'authorship/3.0.0',
+        base_commit_sha: '',
+        prompts: {},
+        sessions: { s_0123456789abcd: { agent_id: { tool: 'claude-code', id: 'c1', model: 'claude-sonnet-4-5' } } },
+      });
+
+    const fork = path.join(path.dirname(server.dir), 'fork.git');
+    execFileSync('git', ['clone', '-q', '--mirror', server.dir, fork]);
+    const alice = cloneAs(fork, 'Alice', 'alice@example.com');
+    dirs.push(alice.dir);
+    alice.git('notes', '--ref=refs/notes/ai', 'add', '-m', aiNote('README.md', '1'), first);
+    alice.git('notes', '--ref=refs/notes/ai', 'add', '-m', aiNote('run.sh', '1'), agentLine);
+    assert.strictEqual(alice.gitResult(['push', '-q', 'origin', 'refs/notes/ai']).status, 0);
+
+    const dana = cloneAs(server.dir, 'Dana', 'dana@example.com');
+    dirs.push(dana.dir);
+    assert.strictEqual(dana.cli(['install']).status, 0);
+    dana.git('remote', 'add', 'alice', fork);
+    dana.git('fetch', '-q', 'alice');
+    const review = dana.cli(['review']);
+    assert.ok(review.status === 0 || review.status === 1, review.stderr);
+    assert.strictEqual(
+      dana.gitResult(['notes', '--ref=refs/notes/ai', 'show', first]).status,
+      1,
+      'the forgery was taken',
+    );
+    assert.match(
+      dana.git('notes', '--ref=refs/notes/ai', 'show', agentLine),
+      /run\.sh/,
+      'the honest note was left out',
+    );
+
+    commitFile(dana, 'b.py', "print('b')\n", 'b\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+    const push = dana.gitResult(['push', 'origin', 'HEAD:refs/heads/feature']);
+    assert.strictEqual(push.status, 0, push.stderr);
+    assert.strictEqual(server.gitResult(['notes', '--ref=refs/notes/ai', 'show', first]).status, 1);
+    assert.match(server.git('notes', '--ref=refs/notes/ai', 'show', agentLine), /run\.sh/);
   });
 });

@@ -25,7 +25,7 @@ describe('server gate: a note on a commit a protected tag holds or the push land
       s.ada,
       'deploy.sh',
       `#!/bin/sh\nkubectl delete namespace prod # ${name}\necho done\n`,
-      'deploy\n\nAI-Provenance: v1 ai=1 human=1 untracked=1',
+      'deploy\n\nAI-Provenance: v1 ai=1 human=2 untracked=0',
     );
     s.ada.gitResult(['fetch', '-q', 'origin', '+refs/notes/ai:refs/notes/ai']); // none before the first
     s.ada.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', HONEST, c);

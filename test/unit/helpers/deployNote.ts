@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { recordDecision } from './approvals';
 import { verifyThenPush } from './gateAgreement';
 import { commitFile, type Setup } from './gateServer';
 
@@ -33,15 +34,20 @@ export const HONEST = deployNote(`  ${ADA} 1\n  ${AGENT} 2`);
 /** The agent's line 2 re-attributed to Ada. */
 export const LAUNDERED = deployNote(`  ${ADA} 1-2`);
 
-/** deploy.sh (3 human lines) landed on main through verify and the gate, then HONEST pushed as its note (a gain). */
+/**
+ * deploy.sh (the agent's line 2, two human lines) approved by Bob and landed on main through verify and the gate,
+ * then HONEST pushed as its note: the hooks' note arriving after its commit landed, which agrees with the commit's
+ * AI-Provenance trailer as a landed commit's note must (attack13 M2).
+ */
 export function landDeployWithNote(s: Setup): string {
   const landed = commitFile(
     s.ada,
     'deploy.sh',
     '#!/bin/sh\nkubectl delete namespace prod\necho done\n',
-    'deploy\n\nAI-Provenance: v1 ai=0 human=3 untracked=0',
+    'deploy\n\nAI-Provenance: v1 ai=1 human=2 untracked=0',
   );
-  const push = verifyThenPush(s.ada, 'main', ['origin', 'HEAD:main']);
+  recordDecision(s.ada, s.bob, { email: 'bob@example.com', tip: landed, base: 'origin/main' });
+  const push = verifyThenPush(s.ada, 'main', ['origin', 'HEAD:main', 'refs/notes/countersign']);
   assert.strictEqual(push.status, 0, push.stderr);
   s.ada.git('notes', '--ref=refs/notes/ai', 'add', '-m', HONEST, landed);
   assert.strictEqual(s.ada.gitResult(['push', '-q', '--no-verify', 'origin', 'refs/notes/ai']).status, 0);
