@@ -199,7 +199,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   if (!reviewBase && !vouched && protectedTips.length > 0) {
     // From vouched states wherever its commits meet protected history, else as before (vouchedExits.ts, L4).
     const where = { ref: update.branch, head, tips: protectedTips, placedFrom, limit: MAX_COMMITS };
-    const at = await placedNewRef(cwd, { ...where, from: vouchedAt });
+    const at = await placedNewRef(cwd, { ...where, from: vouchedAt, spanBase: (p) => tipJudge?.spanBase(p) });
     if ('error' in at) return { ...base, errors: [at.error] };
     ({ exclude, reviewBase, vouched } = at);
   }

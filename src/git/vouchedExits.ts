@@ -106,6 +106,8 @@ export async function placedNewRef(
     placedFrom: string;
     limit: number;
     from: (exit: string) => Promise<VouchedFrom>;
+    /** TipJudge.spanBase: the base of the approval span that vouched for a point. */
+    spanBase: (point: string) => string | null | undefined;
   },
 ): Promise<{ exclude: string[]; reviewBase: string | undefined; vouched: boolean } | { error: string }> {
   let met = await rangeExits(cwd, o.head, o.tips, o.limit);
@@ -114,8 +116,17 @@ export async function placedNewRef(
     // An approved tip among the new commits whose span the gate passes is a vouched state itself (vouchedTip.ts),
     // as it would be on a protected branch: only exits not under one need to be (a colleague's approved branch
     // built on a draft, mergeOnIntermediate.test.ts). The nearest such states from the head, as for K3.
+    // Only where the approval's base lies in protected history (or the span is the point's whole history): the
+    // span's commits were judged, its base was not (outside tester, session 12, N6: `approve T --base E`, a stacked
+    // or incremental review after E was rejected, made T vouched, and a tag at merge(T, an older main commit)
+    // shipped E unjudged).
     const own = await o.from(o.head);
-    const inRange = 'points' in own ? own.points.filter((p) => met?.commits.has(p)) : [];
+    const inRange: string[] = [];
+    for (const p of 'points' in own ? own.points.filter((q) => met?.commits.has(q)) : []) {
+      const base = o.spanBase(p);
+      if (base === null || (base !== undefined && (o.tips.includes(base) || (await heldBy(cwd, base, o.tips)))))
+        inRange.push(p);
+    }
     if (inRange.length > 0) {
       vouched = [...o.tips, ...inRange];
       met = await rangeExits(cwd, o.head, vouched, o.limit);

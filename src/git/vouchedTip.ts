@@ -40,6 +40,8 @@ const spanVerdicts = new WeakMap<object, WeakMap<Approvals, Map<string, Promise<
 export class TipJudge {
   private readonly byTip = new Map<string, SignedStatement[]>();
   private readonly verdicts = new Map<string, Promise<boolean | 'unknown'>>();
+  /** The base of the span that made each vouched tip (null: a span from the empty tree, the tip's whole history). */
+  private readonly bases = new Map<string, string | null>();
   private judged = 0;
 
   constructor(
@@ -108,9 +110,21 @@ export class TipJudge {
         verdict = this.spanPasses(base === empty ? undefined : base, sha);
         memo.set(key, verdict);
       }
-      if (await verdict) return true;
+      if (await verdict) {
+        this.bases.set(sha, base === empty ? null : base);
+        return true;
+      }
     }
     return false;
+  }
+
+  /**
+   * The base of the approval span that made `sha` a vouched state (null: the empty tree), once `vouched` said
+   * true; undefined otherwise. The span's commits are judged, its base is not: a caller trusting the tip as a
+   * state on its own must know the base is one (vouchedExits.ts, N6).
+   */
+  spanBase(sha: string): string | null | undefined {
+    return this.bases.get(sha);
   }
 
   /** The gate over base..tip as a merge into the ref: what `verify --base BASE --head TIP` asks. */
