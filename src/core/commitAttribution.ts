@@ -1,3 +1,4 @@
+import { keepFormattingLabels } from './attribution/formattingOnly';
 import type { LineLabel } from './attribution/labels';
 import { diffLines } from './attribution/lineDiff';
 import {
@@ -48,8 +49,9 @@ export interface CommitAttribution {
 
 /**
  * Labels of `target` lines taken from a labelled `source` text: a target line that the diff aligns with an
- * equal source line takes that line's label; every other target line is untracked. Used to map the working
- * tree's labels onto the staged blob (partially staged files: the index holds some of the working edits).
+ * equal source line takes that line's label, and so does a line of a formatting-only block (a formatter that
+ * rewrote the index only: attribution/formattingOnly.ts); every other target line is untracked. Used to map the
+ * working tree's labels onto the staged blob (partially staged files: the index holds some of the working edits).
  */
 export function mapLabelsOnto(
   sourceLines: readonly string[],
@@ -57,10 +59,12 @@ export function mapLabelsOnto(
   targetLines: readonly string[],
 ): Array<LineLabel | undefined> {
   const out: Array<LineLabel | undefined> = new Array<LineLabel | undefined>(targetLines.length).fill(undefined);
-  for (const h of diffLines(sourceLines, targetLines)) {
+  const hunks = diffLines(sourceLines, targetLines);
+  for (const h of hunks) {
     if (h.kind !== 'equal') continue;
     for (let i = 0; i < h.count; i++) out[h.newStart + i] = sourceLabels[h.oldStart + i];
   }
+  keepFormattingLabels<LineLabel | undefined>(sourceLines, sourceLabels, targetLines, hunks, out);
   return out;
 }
 
