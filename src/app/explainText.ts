@@ -83,7 +83,7 @@ export function formatExplanation(e: Explanation): string {
         `  verdict: ${d.ok ? 'PASS' : 'BLOCKED'}${d.needsReview ? ` — needs ${d.requiredApprovals} approval${d.requiredApprovals === 1 ? '' : 's'}${d.requiredRoles.length ? ` incl. ${d.requiredRoles.join(', ')}` : ''}` : ' — needs no review'}`,
       );
       for (const r of d.reasons) out.push(`    ${r}`);
-      for (const ap of d.approvals) out.push(`    ✓ ${ap.name} <${ap.reviewer}> (${ap.via})`);
+      for (const ap of d.approvals) out.push(`    ✓ ${ap.name} <${ap.reviewer}> — ${MATCHED[ap.via]}`);
       for (const ig of d.ignored) out.push(`    ✗ ${ig}`);
     } else if (g.protected)
       out.push(`  verdict: ${g.ok ? 'PASS' : 'BLOCKED'} (the commit is not in the range the gate judged)`);
@@ -93,13 +93,24 @@ export function formatExplanation(e: Explanation): string {
   return out.join('\n') + '\n';
 }
 
+/**
+ * How the gate matched a counting approval to the commit, in words (newuser12 P12: the bare `(exact)` and `(tip)`
+ * of the same approval on two commits of one push read as a contradiction). The JSON keeps `via`.
+ */
+const MATCHED: Record<'exact' | 'rebased' | 'tip', string> = {
+  exact: 'approved a range that holds this commit (its base..tip)',
+  rebased: 'approved the same change before a rebase (matched by patch-id)',
+  tip: 'approved this commit as a tip, reviewed against another base',
+};
+
 /** What `explain` judged, naming the range (N11). */
 function judgedAs(e: Explanation): string {
   const g = e.gate;
   const range = g.range ?? 'REV';
   if (g.judgedAs !== 'landed') return `a push of ${range}`;
   const parent = e.commit.parents[0];
-  return parent && range.startsWith(`${shortSha(parent)}..`)
+  // Alone means PARENT..THIS: a replayed push starting at the parent (the first commit of it) is no such range.
+  return parent && range === `${shortSha(parent)}..${shortSha(e.commit.sha)}`
     ? `already landed (alone, against its first parent: ${range})`
     : `already landed (with the approved push that brought it: ${range})`;
 }

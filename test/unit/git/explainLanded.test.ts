@@ -121,4 +121,39 @@ describe('explain on a commit that landed in an approved push', function () {
       fs.rmSync(path.dirname(s.server.dir), { recursive: true, force: true });
     }
   });
+  it('newuser12 P12: the first commit of a two-commit push is "with the approved push", and the labels say how it matched', () => {
+    const s = setup();
+    const { ada, carol } = s;
+    try {
+      const AI = 'AI-Provenance: v1 ai=1 human=0 untracked=0';
+      const base = ada.git('rev-parse', 'HEAD');
+      const first = commitFile(ada, 'a.ts', 'a\n', `one\n\n${AI}`);
+      const tip = commitFile(ada, 'b.ts', 'b\n', `two\n\n${AI}`);
+      recordDecision(ada, carol, { email: 'carol@example.com', tip, base });
+      assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
+      assert.strictEqual(pushMain(ada).status, 0);
+      ada.git('fetch', '-q', 'origin');
+
+      const range = `${base.slice(0, 12)}\\.\\.${tip.slice(0, 12)}`;
+      const one = ada.cli(['explain', first, '--branch', 'main']).stdout;
+      assert.match(one, new RegExp(`judged as already landed \\(with the approved push that brought it: ${range}\\)`));
+      assert.doesNotMatch(one, /alone, against its first parent/);
+      assert.match(one, /✓ Carol Ops <carol@example\.com> — approved a range that holds this commit/);
+      assert.doesNotMatch(one, /\((exact|tip|rebased)\)/);
+
+      const two = ada.cli(['explain', tip, '--branch', 'main']).stdout;
+      assert.match(
+        two,
+        new RegExp(
+          `judged as already landed \\(alone, against its first parent: ${first.slice(0, 12)}\\.\\.${tip.slice(0, 12)}\\)`,
+        ),
+      );
+      assert.match(
+        two,
+        /✓ Carol Ops <carol@example\.com> — approved this commit as a tip, reviewed against another base/,
+      );
+    } finally {
+      fs.rmSync(path.dirname(s.server.dir), { recursive: true, force: true });
+    }
+  });
 });
