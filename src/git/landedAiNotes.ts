@@ -17,8 +17,10 @@ import { AI_NOTES_REF } from './notesConfig';
  * commit is judged by core/noteGains.ts's one rule: it keeps every line the server's note attests, with the same
  * owner, and attests no more AI (or human) lines than the commit's own `AI-Provenance` trailer says (a commit
  * without the trailer says none). The honest late note — the hooks' note reaching the server after its commit
- * landed — agrees with the trailer and is taken. Notes on commits nothing protected holds (a re-stamp before
- * landing, a rebase's copies) are not judged here; a server note that does not read attests nothing.
+ * landed — agrees with the trailer and is taken. attack14 N1: a note rewritten one push before the push that lands
+ * its commit was never judged, though reviewers had approved the commit over the old note; so a rewrite of a note
+ * the server has is judged by the same rule wherever its commit is. A new note on a commit nothing protected holds
+ * (a new commit's, a rebase's copies) is not judged here; a server note that does not read attests nothing.
  */
 
 /** The commits whose notes are judged: the protected branches' and protected tags' values, this push's included. */
@@ -46,10 +48,14 @@ export async function landedNoteRefusal(
   landed: LandedTips,
   newBlobs: { blobs: readonly string[]; sizes: Map<string, { size: string }> },
 ): Promise<string | undefined> {
-  const tips = [...landed.branches, ...landed.tags];
-  if (changed.length === 0 || tips.length === 0) return undefined;
-  const held = await heldCommits(cwd, [...new Set(changed.map((r) => r.target))], tips);
-  const judged = changed.filter((r) => held.has(r.target));
+  if (changed.length === 0) return undefined;
+  const targets = [...new Set(changed.map((r) => r.target))];
+  const info = await objectInfo(cwd, targets);
+  const commits = new Set(targets.filter((t) => info.get(t)?.type === 'commit'));
+  const held = await heldCommits(cwd, [...commits], [...landed.branches, ...landed.tags]);
+  // A rewrite of a note the server has is judged wherever its commit is (attack14 N1: laundered one push before the
+  // push that lands it, the approval having been given over the old note); a new note only on a landed commit.
+  const judged = changed.filter((r) => commits.has(r.target) && (r.oldBlob !== undefined || held.has(r.target)));
   if (judged.length === 0) return undefined;
   // Every judged commit's trailer, from one cat-file --batch (commits of the push's own size bound: 5,000 notes).
   const said = await commitProvenanceReadings(
@@ -86,17 +92,16 @@ export async function landedNoteRefusal(
     },
   );
   if (problems.length === 0) return undefined;
-  const holder = await holderOf(
-    cwd,
-    problems.map((p) => p.target),
-    landed,
-  );
-  return [refusal(problems, 'lost', holder), refusal(problems, 'beyond', holder)].filter(Boolean).join(' ');
+  const messages: string[] = [];
+  for (const kind of ['lost', 'beyond'] as const) {
+    const these = problems.filter((p) => p.kind === kind);
+    if (these.length > 0) messages.push(refusal(these, await whereOf(cwd, these, held, landed)));
+  }
+  return messages.join(' ');
 }
 
-function refusal(all: readonly Problem[], kind: LandedNoteProblem['kind'], holder: string): string | undefined {
-  const problems = all.filter((p) => p.kind === kind);
-  if (problems.length === 0) return undefined;
+function refusal(problems: readonly Problem[], where: string): string {
+  const kind = problems[0].kind;
   const shown = `${problems
     .slice(0, 3)
     .map((p) => `${shortSha(p.target)}: ${p.why}`)
@@ -104,24 +109,36 @@ function refusal(all: readonly Problem[], kind: LandedNoteProblem['kind'], holde
   const first = problems[0];
   const c = shortSha(first.target);
   if (kind === 'lost')
-    return `this push rewrites the ${AI_NOTES_REF} note of ${problems.length} commit(s) ${holder} already holds, losing or moving attributed lines — ${shown}. A landed commit's provenance may only gain (lines it left untracked may be attested, within what its AI-Provenance trailer says; no attested line may be dropped or given another owner), so the record blame, report and incident responders read stays as it was reviewed. Fix: keep the server's note and add to it — ${restoreServerNote(c)}.`;
+    return `this push rewrites the ${AI_NOTES_REF} note of ${problems.length} commit(s) ${where}, losing or moving attributed lines — ${shown}. A note the server has may only gain (lines it left untracked may be attested, within what the commit's AI-Provenance trailer says; no attested line may be dropped or given another owner): reviewers approve a commit over its note, and once it lands blame, report and incident responders read it, so the record stays as it was reviewed. Fix: keep the server's note and add to it — ${restoreServerNote(c)}.`;
   const fix = first.hadNote
     ? `put the server's note back — ${restoreServerNote(c)}`
     : `drop the note from your clone (\`git notes --ref=ai remove ${c}\`, for each commit named), then push again`;
-  return `this push gives ${problems.length} commit(s) ${holder} holds a ${AI_NOTES_REF} note that attests more than the commit itself says — ${shown}. A landed commit's note must agree with its own AI-Provenance trailer (no more AI lines than its ai= count, no more human lines than its human= count; a commit without the trailer was made without Countersign's hooks and vouches for none), so nobody can re-attribute landed lines after the fact or make a release at them need review. Fix: ${fix}.`;
+  return `this push gives ${problems.length} commit(s) ${where} a ${AI_NOTES_REF} note that attests more than the commit itself says — ${shown}. A note on a landed commit, and one that replaces the server's, must agree with the commit's own AI-Provenance trailer (no more AI lines than its ai= count, no more human lines than its human= count; a commit without the trailer was made without Countersign's hooks and vouches for none), so nobody can re-attribute landed lines after the fact or make a release at them need review. Fix: ${fix}.`;
 }
 
 /**
- * "a protected branch", "a protected tag", or both, for the commits a refusal names (attack13 M4 made tags count;
- * the wording kept saying branch). Only on a refusal: one more bounded walk, from the branches alone.
+ * Where the named commits are: "a protected branch holds", "a protected tag holds" (attack13 M4 made tags count; the
+ * wording kept saying branch), "no protected branch or tag holds yet". Only on a refusal: one more bounded walk, from
+ * the branches alone, when both kinds hold some.
  */
-async function holderOf(cwd: string, commits: string[], landed: LandedTips): Promise<string> {
-  if (landed.tags.length === 0) return 'a protected branch';
-  if (landed.branches.length === 0) return 'a protected tag';
-  const onBranches = await commitsHeldBy(cwd, commits, landed.branches);
-  if (onBranches === undefined) return 'a protected branch or tag';
-  const n = commits.filter((c) => onBranches.has(c)).length;
-  return n === commits.length ? 'a protected branch' : n === 0 ? 'a protected tag' : 'a protected branch or tag';
+async function whereOf(
+  cwd: string,
+  problems: readonly Problem[],
+  held: ReadonlySet<string>,
+  landed: LandedTips,
+): Promise<string> {
+  const commits = problems.map((p) => p.target).filter((c) => held.has(c));
+  if (commits.length === 0) return 'no protected branch or tag holds yet';
+  let holder = 'a protected branch or tag';
+  if (landed.tags.length === 0) holder = 'a protected branch';
+  else if (landed.branches.length === 0) holder = 'a protected tag';
+  else {
+    const onBranches = await commitsHeldBy(cwd, commits, landed.branches);
+    const n = onBranches ? commits.filter((c) => onBranches.has(c)).length : -1;
+    if (n === commits.length) holder = 'a protected branch';
+    else if (n === 0) holder = 'a protected tag';
+  }
+  return commits.length < problems.length ? `(some of them held by ${holder})` : `${holder} holds`;
 }
 
 /**
@@ -140,11 +157,9 @@ function readable(text: string): AuthorshipNote | undefined {
   }
 }
 
-/** Which of `targets` (any object ids) are commits the landed tips hold: one cat-file, one bounded rev-list. */
-async function heldCommits(cwd: string, targets: string[], tips: readonly string[]): Promise<Set<string>> {
-  const info = await objectInfo(cwd, targets);
-  const commits = targets.filter((t) => info.get(t)?.type === 'commit');
-  if (commits.length === 0) return new Set();
+/** Which of `commits` the landed tips hold: one bounded rev-list. */
+async function heldCommits(cwd: string, commits: string[], tips: readonly string[]): Promise<Set<string>> {
+  if (commits.length === 0 || tips.length === 0) return new Set();
   // A walk cut short cannot say a commit is not held: then all are judged (as landed).
   return (await commitsHeldBy(cwd, commits, tips)) ?? new Set(commits);
 }

@@ -46,7 +46,7 @@ describe('server gate: junk in refs/notes/ai cannot block a colleague (real push
     assert.strictEqual(landed.status, 0, landed.stderr);
   });
 
-  it('refuses junk added as a new note too, and takes a note rewritten into another readable one', () => {
+  it('refuses junk added as a new note too, and takes a note rewritten into one that only gains', () => {
     const other = commitFile(s.ada, 'two.txt', 'a\nb\n', 'two\n\nAI-Provenance: v1 ai=0 human=2 untracked=0');
     assert.strictEqual(s.ada.gitResult(['push', '-q', '--no-verify', 'origin', 'HEAD:refs/heads/fix']).status, 0);
     mallory.git('fetch', '-q', 'origin', '+refs/notes/ai:refs/notes/ai', 'fix');
@@ -55,12 +55,16 @@ describe('server gate: junk in refs/notes/ai cannot block a colleague (real push
     assert.notStrictEqual(junk.status, 0, 'a new unreadable note is refused as well');
     assert.match(junk.stderr, new RegExp(other.slice(0, 12)));
 
-    // A legitimate rewrite: the note on a commit not yet landed replaced by a readable one (what a notes merge or a
-    // re-stamp produces). H is on main by now: its note may only gain (attack12 L6, landedAiNotes.test.ts).
+    // A legitimate rewrite: the note on a commit not yet landed replaced by a readable one that only gains (what a
+    // notes merge produces). One that gives a line another owner is refused even before landing (attack14 N1: the
+    // approval was given over the old note); H is on main by now: its note may only gain either (attack12 L6).
     mallory.git('fetch', '-q', 'origin', '+refs/notes/ai:refs/notes/ai');
-    mallory.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', NOTE('two.txt', '1-2'), other);
+    mallory.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', NOTE('two.txt', '1'), other);
     const added = mallory.gitResult(['push', '--no-verify', 'origin', 'refs/notes/ai']);
     assert.strictEqual(added.status, 0, added.stderr);
+    mallory.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', NOTE('two.txt', '1-2'), other);
+    const merged = mallory.gitResult(['push', '--no-verify', 'origin', 'refs/notes/ai']);
+    assert.strictEqual(merged.status, 0, merged.stderr);
     mallory.git(
       'notes',
       '--ref=refs/notes/ai',
@@ -70,8 +74,10 @@ describe('server gate: junk in refs/notes/ai cannot block a colleague (real push
       NOTE('two.txt', '1-2', 'Ada L. <ada@example.com>'),
       other,
     );
-    const merged = mallory.gitResult(['push', '--no-verify', 'origin', 'refs/notes/ai']);
-    assert.strictEqual(merged.status, 0, merged.stderr);
+    const moved = mallory.gitResult(['push', '--no-verify', 'origin', 'refs/notes/ai']);
+    assert.notStrictEqual(moved.status, 0, "an unlanded commit's line given to another person is refused");
+    assert.match(moved.stderr, /no protected branch or tag holds yet/);
+    mallory.git('fetch', '-q', 'origin', '+refs/notes/ai:refs/notes/ai');
     mallory.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', NOTE('fix.txt', '1', 'Ada L. <ada@example.com>'), h);
     const landed = mallory.gitResult(['push', '--no-verify', 'origin', 'refs/notes/ai']);
     assert.notStrictEqual(landed.status, 0, "a landed commit's line given to another person is refused");

@@ -67,20 +67,45 @@ describe("server gate: a landed commit's provenance note may only gain (attack12
     assert.strictEqual(onServer(), gained);
   });
 
-  it('takes any readable rewrite of a note on a commit no protected branch holds yet (a re-stamp before landing)', () => {
+  // attack14 N1: a note rewritten one push before the push that lands its commit was not judged ("a re-stamp before
+  // landing"), though reviewers approved the commit over the old note. A rewrite of a note the server has is now
+  // judged by the same rule wherever its commit is; accepted before this change (seen), refused now.
+  it('refuses a losing rewrite of the note of an approved commit not landed yet, then lands it with its note (attack14 N1)', () => {
+    s.ada.git('checkout', '-q', '-b', 'fix', 'main');
     const fix = commitFile(
       s.ada,
       'deploy.sh',
-      'kubectl get pods\n',
-      'fix\n\nAI-Provenance: v1 ai=1 human=0 untracked=0',
+      'kubectl get pods\necho ok\n',
+      'fix\n\nAI-Provenance: v1 ai=1 human=1 untracked=0',
     );
     s.ada.git('fetch', '-q', 'origin', '+refs/notes/ai:refs/notes/ai');
-    s.ada.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', note(`  ${AGENT} 1`), fix);
-    assert.strictEqual(s.ada.gitResult(['push', '-q', '--no-verify', 'origin', 'HEAD:refs/heads/fix']).status, 0);
-    assert.strictEqual(s.ada.gitResult(['push', '-q', '--no-verify', 'origin', 'refs/notes/ai']).status, 0);
-    s.ada.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', note(`  ${ADA} 1`), fix);
-    const r = s.ada.gitResult(['push', '--no-verify', 'origin', 'refs/notes/ai']);
-    assert.strictEqual(r.status, 0, r.stderr);
+    const agentsNote = note(`  ${AGENT} 1`);
+    s.ada.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', agentsNote, fix);
+    recordDecision(s.ada, s.bob, { email: 'bob@example.com', tip: fix, base: 'main' });
+    const pushed = s.ada.gitResult([
+      'push',
+      '--no-verify',
+      'origin',
+      'HEAD:refs/heads/fix',
+      'refs/notes/ai',
+      'refs/notes/countersign',
+    ]);
+    s.ada.git('checkout', '-q', 'main');
+    assert.strictEqual(pushed.status, 0, pushed.stderr);
+    mallory.git('fetch', '-q', 'origin', '+refs/notes/ai:refs/notes/ai', 'fix');
+    mallory.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', note(`  ${ADA} 1`), fix);
+    const laundered = mallory.gitResult(['push', '--no-verify', 'origin', 'refs/notes/ai']);
+    assert.notStrictEqual(laundered.status, 0, 'the laundering rewrite was accepted');
+    assert.match(laundered.stderr, /no protected branch or tag holds yet/);
+    assert.match(laundered.stderr, /line 1 moves from ai:claude-code .* to human Ada/);
+    // A rewrite that only gains, within the trailer, is still taken (Ada's own line 2 attested).
+    const gained = note(`  ${AGENT} 1\n  ${ADA} 2`);
+    mallory.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', gained, fix);
+    const gain = mallory.gitResult(['push', '--no-verify', 'origin', 'refs/notes/ai']);
+    assert.strictEqual(gain.status, 0, gain.stderr);
+    const land = mallory.gitResult(['push', '--no-verify', 'origin', `${fix}:refs/heads/main`]);
+    assert.strictEqual(land.status, 0, land.stderr);
+    assert.strictEqual(s.server.git('notes', '--ref=refs/notes/ai', 'show', fix), gained);
   });
 });
 
