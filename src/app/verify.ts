@@ -18,7 +18,7 @@ import { localBranches, remoteBranches, upstreamOf } from '../git/remoteBranches
 import { shallowCut, shallowGap } from '../git/shallowGap';
 import { refuseAmbiguousRevision } from '../git/revision';
 import { resolveCommit } from '../git/stagedDiff';
-import { chooseRemote, listRemotes } from '../git/remotes';
+import { approvalsRemote, chooseRemote, listRemotes } from '../git/remotes';
 import { shortSha } from '../core/shortSha';
 
 /**
@@ -332,7 +332,12 @@ async function judgeRange(
     ...(policyTip ? { policyTip } : {}),
     ...(policyBranch ? { policyBranch } : {}),
     otherBranches: others,
-    approvalRefs: localOnly ? [REVIEW_NOTES_REF] : [REVIEW_NOTES_REF, trackingRef(remote, REVIEW_NOTES_REF)],
+    // Our notes hold every line any remote's intake accepted; of the tracking refs, only the trusted remote's
+    // is read as it is: a fork's (the upstream of its checked-out pull-request branch) holds the lines its intake
+    // left out, and a statement signed by the fork's own key for "Rita" showed as Rita's approval (session 12, H1).
+    approvalRefs: localOnly
+      ? [REVIEW_NOTES_REF]
+      : [REVIEW_NOTES_REF, trackingRef((await approvalsRemote(cwd)) ?? remote, REVIEW_NOTES_REF)],
     ...(asPush ? {} : { mergeOnly: true }),
     ...(opts.readAhead ? { readAhead: opts.readAhead } : {}),
     ...(known.fetching ? { approvalsAfter: fetched } : {}),
