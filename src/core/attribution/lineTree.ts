@@ -148,19 +148,20 @@ function record(before: Tree, after: Tree, index: number, count: number, removed
 
 function replaceIn(n: TreeNode, index: number, line: Line, owner: number): TreeNode {
   const target = owner !== 0 && n.owner === owner ? n : copyOf(n, owner);
+  let i = 0;
   if (target.kids) {
     const kids = target.kids;
     const counts = target.counts!;
-    let i = 0;
     while (index >= counts[i]) index -= counts[i++];
     kids[i] = replaceIn(kids[i], index, line, owner);
     target.sizes[i] = kids[i].chars;
   } else {
-    lastWas = target.items![index];
-    target.items![index] = line;
-    target.sizes[index] = line.text.length;
+    i = index;
+    lastWas = target.items![i];
+    target.items![i] = line;
+    target.sizes[i] = line.text.length;
   }
-  adjust(target, lastWas!, line);
+  adjust(target, lastWas!, line, i);
   return target;
 }
 

@@ -109,22 +109,46 @@ export function copyOf(n: TreeNode, owner: number): TreeNode {
   return copy;
 }
 
-/** Corrects `n`'s aggregates after line `was` below it became `now` (its children already corrected). */
-export function adjust(n: TreeNode, was: Line, now: Line): void {
+/**
+ * Corrects `n`'s aggregates after line `was` below it became `now`: item `at` of a leaf, or in child `at` of an
+ * inner node, whose own aggregates are already corrected.
+ */
+export function adjust(n: TreeNode, was: Line, now: Line, at: number): void {
   n.chars += now.text.length - was.text.length;
   if (was.labelClass !== now.labelClass) {
     countClass(n, was.labelClass, -1);
     countClass(n, now.labelClass, 1);
   }
-  // A mask cannot be subtracted: OR the children again only when the old line had bits the new one lacks.
-  if ((was.agentBit & ~now.agentBit) === 0) n.agents |= now.agentBit;
-  else {
-    let agents = 0;
-    if (n.kids) for (const k of n.kids) agents |= k.agents;
-    else for (const l of n.items!) agents |= l.agentBit;
-    n.agents = agents;
-  }
+  // A mask cannot be subtracted: the bits the old line had and the new one lacks stay only if another item
+  // still has them.
+  const lost = was.agentBit & ~now.agentBit;
+  n.agents = lost === 0 ? n.agents | now.agentBit : (n.agents & ~lost) | now.agentBit | stillHeld(n, at, lost);
   n.h1 = n.h2 = -1;
+}
+
+/**
+ * Which of the bits `lost` some item of `n` still has, looking outwards from item `at` and stopping once all
+ * are found: an agent's lines come in runs, so a neighbour (or the changed child itself) usually answers, and a
+ * keystroke that turns an AI line human in a large file reads a few items rather than every one of a leaf and
+ * of each node above it (those reads were most of the growth from 1,000 to 100,000 lines: cache misses).
+ */
+function stillHeld(n: TreeNode, at: number, lost: number): number {
+  const kids = n.kids;
+  const items = n.items;
+  const count = kids ? kids.length : items!.length;
+  let found = 0;
+  for (let d = 0; found !== lost && (at - d >= 0 || at + d < count); d++) {
+    const before = at - d,
+      after = at + d;
+    if (kids) {
+      if (before >= 0) found |= kids[before].agents & lost;
+      if (d > 0 && after < count) found |= kids[after].agents & lost;
+    } else {
+      if (before >= 0) found |= items![before].agentBit & lost;
+      if (d > 0 && after < count) found |= items![after].agentBit & lost;
+    }
+  }
+  return found;
 }
 
 function countClass(n: TreeNode, c: LabelClass, d: number): void {

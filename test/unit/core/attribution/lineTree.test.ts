@@ -162,6 +162,42 @@ describe('lineTree (persistent B+tree of lines)', () => {
     );
   });
 
+  it("keeps every node's agent mask exact when replacements take an agent's lines away, in place or copied", () => {
+    // Runs of AI lines of five agents among human ones, as files have them; replacements turn lines human or to
+    // another agent, so masks lose bits (adjust then looks for a remaining line of that agent, near the change).
+    const agents = ['a1', 'a2', 'a3', 'a4', 'a5'].map((agent) => writers.intern({ kind: 'ai', agent }));
+    const who = [writers.human, ...agents];
+    const line = (i: number, w: number) => uniformLine(`v${i}\n`, who[w % who.length], 1, writers);
+    const nodes = (t: Tree, out: NonNullable<Tree>[] = []): NonNullable<Tree>[] => {
+      if (t) {
+        out.push(t);
+        for (const k of t.kids ?? []) nodes(k, out);
+      }
+      return out;
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3000 }),
+        fc.array(fc.record({ at: fc.nat(), w: fc.nat(5), run: fc.integer({ min: 1, max: 40 }) }), { maxLength: 60 }),
+        fc.boolean(),
+        (size, steps, inPlace) => {
+          let tree: Tree = fromLines(Array.from({ length: size }, (_, i) => line(i, Math.floor(i / 7) % 6)));
+          for (const s of steps) {
+            // A run of consecutive lines replaced one by one: a mask loses a bit only at the run's last line.
+            for (let k = 0; k < s.run; k++)
+              tree = replaceAt(tree, (s.at + k) % size, line(s.at + k, s.w), inPlace ? 1 : 0);
+          }
+          for (const n of nodes(tree)) {
+            const expected = toLines(n).reduce((m, l) => m | l.agentBit, 0);
+            assert.strictEqual(n.agents, expected, `agent mask of a node of ${n.lines} lines`);
+            assert.strictEqual(n.ai, toLines(n).filter((l) => l.agentBit !== 0).length, 'AI line count');
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it('builds a 100,000-line tree of bounded depth', () => {
     const tree = fromLines(Array.from({ length: 100_000 }, (_, i) => mk(`line ${i}\n`)));
     assert.ok(treeDepth(tree) <= 4, `depth ${treeDepth(tree)}`);
