@@ -1,7 +1,12 @@
-import { TAG_PREFIX } from '../core/policy';
+import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy } from '../core/policy';
+import { matchGlob } from '../core/glob';
+import { runGit } from './gitRunner';
 
 const HEADS = 'refs/heads/';
+const NOTES = 'refs/notes/';
 const OBJECT_NAME = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+/** The server's git config key listing further ref prefixes clients may push (`git config --add`, one per value). */
+export const ALLOW_REF_PREFIX_KEY = 'countersign.allowRefPrefix';
 
 /**
  * Why creating `ref` is refused, or undefined. A branch or tag whose short name starts with `refs/`, is `HEAD`,
@@ -23,4 +28,78 @@ export function confusingRefName(ref: string): string | undefined {
         : undefined;
   const kind = prefix === HEADS ? 'branch' : 'tag';
   return why && `creating the ${kind} ${ref} is not allowed: ${why}; choose another name`;
+}
+
+/**
+ * Why pushing a value to `ref` is refused because git's short-name lookup would take it for a protected branch,
+ * or undefined (attack14 N5). git resolves a short name as `refs/<n>`, then `refs/tags/<n>`, then
+ * `refs/heads/<n>`, then `refs/remotes/<n>`; so
+ * - a tag named like a protected branch: every fresh clone's `git checkout release/2.0` took an unprotected tag
+ *   `release/2.0` at the rejected draft, with no warning; and a tag `origin/main` became every clone's
+ *   `origin/main` (rebase, diff, reset) before the remote-tracking branch. Refused: a tag whose name, or its part
+ *   after the first `/` (a remote's name), names an existing protected branch (`branches`: after the push), or
+ *   matches a protectedBranches pattern with a literal part (`release/*`, not `*`) while the tag itself is
+ *   unprotected (a protected tag is judged: it names a reviewed commit, as `release/1.0` tags do while
+ *   `protectedTags` is absent);
+ * - a ref outside refs/heads/, refs/tags/ and refs/notes/ is never judged, and `refs/release/2.0` stood in for the
+ *   branch release/2.0 on the server (`git archive release/2.0`, deploy hooks) and in mirrors. Refused unless the
+ *   server's config allows its prefix (`allowed`, ALLOW_REF_PREFIX_KEY: e.g. git-bug's refs/bugs/); a forge's own
+ *   namespaces (refs/pull/, refs/merge-requests/) are written by the forge, not pushed by clients. Even allowed, a
+ *   ref `refs/<n>` whose `<n>` names or matches a protected branch is refused.
+ * Deleting such a ref is never refused here, so what exists can be cleaned up.
+ */
+export function shadowingRefName(
+  ref: string,
+  o: { policy: Policy | undefined; branches: ReadonlySet<string>; allowed: readonly string[] },
+): string | undefined {
+  // A pattern of wildcards alone (`*`) would make every name a branch's: it counts for existing branches only.
+  const protectedBranch = (n: string): { what: string; exists: boolean } | undefined => {
+    if (!o.policy) return undefined;
+    if (o.branches.has(n) && isProtected(o.policy, n)) return { what: `the protected branch ${n}`, exists: true };
+    const pattern = o.policy.protectedBranches.find((p) => /[^*?]/.test(p) && matchGlob(p, n));
+    return pattern ? { what: `a protected branch's name (${pattern})`, exists: false } : undefined;
+  };
+  if (ref.startsWith(TAG_PREFIX)) {
+    const name = ref.slice(TAG_PREFIX.length);
+    const tagProtected = o.policy !== undefined && isProtected(o.policy, ref) !== undefined;
+    const slash = name.indexOf('/');
+    for (const n of slash > 0 ? [name, name.slice(slash + 1)] : [name]) {
+      const shadowed = protectedBranch(n);
+      // A protected tag is judged (it names a reviewed commit): only an existing branch of its name stops it.
+      if (!shadowed || (tagProtected && !shadowed.exists)) continue;
+      const how =
+        n === name
+          ? `git reads refs/tags/${n} before refs/heads/${n}, so \`git checkout ${n}\` in a fresh clone would take this tag, not the branch`
+          : `in a clone whose remote is "${name.slice(0, slash)}", git reads "${name}" as this tag before the remote-tracking branch refs/remotes/${name}`;
+      return `pushing the tag ${ref} is not allowed: "${n}" is ${shadowed.what} in ${POLICY_FILE}, and ${how}; choose a tag name that names no protected branch (e.g. v2.0)`;
+    }
+    return undefined;
+  }
+  if (!outsideNamespaces(ref)) return undefined;
+  const rest = ref.startsWith('refs/') ? ref.slice('refs/'.length) : ref;
+  const shadowed = protectedBranch(rest);
+  if (shadowed)
+    return `pushing ${ref} is not allowed: git reads refs/${rest} before refs/heads/${rest}, so it would stand in for ${shadowed.what} wherever "${rest}" is named short (on the server, in mirrors); push branches to refs/heads/ and tags to refs/tags/`;
+  if (o.allowed.some((p) => (p.endsWith('/') ? ref.startsWith(p) : ref === p))) return undefined;
+  return `pushing ${ref} is not allowed: this server accepts branches (refs/heads/), tags (refs/tags/) and notes (refs/notes/); other refs are never judged by the gate, and git reads refs/<name> before refs/tags/<name> and refs/heads/<name>, so one could stand in for a branch or tag of that name — push it as a branch or tag, or an administrator allows the prefix in the server's repository: \`git config --add ${ALLOW_REF_PREFIX_KEY} ${allowedExample(ref)}\``;
+}
+
+/** Whether `ref` lies outside the namespaces clients push to (branches, tags, notes; replace refs are refused apart). */
+export function outsideNamespaces(ref: string): boolean {
+  return ![HEADS, TAG_PREFIX, NOTES, 'refs/replace/'].some((p) => ref.startsWith(p));
+}
+
+/** A prefix to allow for `ref`: its first two components (`refs/bugs/`). */
+function allowedExample(ref: string): string {
+  const parts = ref.split('/');
+  return parts.length > 2 ? `${parts.slice(0, 2).join('/')}/` : ref;
+}
+
+/** The server's extra allowed ref prefixes (ALLOW_REF_PREFIX_KEY), each a `refs/…/` prefix or a full ref. */
+export async function allowedRefPrefixes(cwd: string): Promise<string[]> {
+  const r = await runGit(['config', '--get-all', ALLOW_REF_PREFIX_KEY], { cwd, okCodes: [1] });
+  return r.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('refs/') && l !== 'refs/');
 }

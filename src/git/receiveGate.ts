@@ -5,7 +5,7 @@ import { closedWhileUnreadable, closedWhileUnreadableText } from '../core/policy
 import { REVIEW_NOTES_REF } from './notesConfig';
 import { gatherGateInput, ZERO_OID } from './gateInput';
 import { notACommit } from './peelTag';
-import { confusingRefName } from './confusingRefName';
+import { allowedRefPrefixes, confusingRefName, outsideNamespaces, shadowingRefName } from './confusingRefName';
 import { refsAfterPush } from './refsAfterPush';
 import { PushFacts, protectedTipsOf } from './pushFacts';
 import { runGit, withGitReadCache } from './gitRunner';
@@ -232,6 +232,12 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
       ? { approvalRefs: [], approvalCommits: [notesPush.new] }
       : { approvalRefs: [REVIEW_NOTES_REF], approvalCommits: notesPush ? [notesPush.new] : [] };
 
+  /** The branches and tags once this push is in (refsAfterPush.ts); `commitOf` peels a pushed tag value. */
+  function afterPush(commitOf: (v: string) => string | undefined) {
+    const moved = updates.map((u) => ({ ref: resolveSymref(symrefs, u.ref), new: oid(u.new) }));
+    return refsAfterPush({ heads, tags }, moved, commitOf);
+  }
+
   // Nothing below writes to the repository: repository-level questions each judgement asks (the notes ref, the
   // object format, the partial-clone check) are answered once for the whole push.
   const results = await withGitReadCache(() => judgeUpdates());
@@ -253,6 +259,15 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
 
     const results: GateResult[] = [];
     const judged = new Set<string>();
+    // Names git's lookup would take for a protected branch (attack14 N5), once a policy is in force.
+    const shadow =
+      state.kind === 'ok' || state.kind === 'closed'
+        ? {
+            policy: state.kind === 'ok' ? state.source.policy : state.protects,
+            branches: new Set(afterPush(() => undefined).branches.map((b) => b.branch)),
+            allowed: updates.some((u) => outsideNamespaces(u.ref)) ? await allowedRefPrefixes(cwd) : [],
+          }
+        : undefined;
     for (const u of updates) {
       if (u.ref.startsWith(REPLACE_PREFIX) && oid(u.new) !== undefined) {
         results.push(
@@ -263,7 +278,11 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
         );
         continue;
       }
-      const confusing = oid(u.old) === undefined && oid(u.new) !== undefined ? confusingRefName(u.ref) : undefined;
+      const confusing =
+        oid(u.new) === undefined
+          ? undefined
+          : ((oid(u.old) === undefined ? confusingRefName(u.ref) : undefined) ??
+            (shadow && !symrefs.has(u.ref) ? shadowingRefName(u.ref, shadow) : undefined));
       if (confusing) {
         results.push(refused(u.ref, confusing));
         continue;
@@ -367,15 +386,7 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
         ...(pbTip ? { policyTip: pbTip } : {}),
         ...(toPolicyBranch ? { policyBranch: name } : {}),
         otherBranches: heads,
-        ...(toPolicyBranch
-          ? {
-              afterPush: refsAfterPush(
-                { heads, tags },
-                updates.map((u) => ({ ref: resolveSymref(symrefs, u.ref), new: oid(u.new) })),
-                (v) => facts.commitOf(v),
-              ),
-            }
-          : {}),
+        ...(toPolicyBranch ? { afterPush: afterPush((v) => facts.commitOf(v)) } : {}),
         ...approvals,
         pushFacts: facts,
       });

@@ -96,7 +96,7 @@ describe('approvals ref is append-only on the server (real pushes)', function ()
     // The server no longer takes an unreadable line (notesFlood.test.ts); one from before that rule is
     // planted on the server directly, as an administrator's import would.
     assert.notStrictEqual(ada.gitResult(['push', 'origin', 'refs/notes/countersign']).status, 0);
-    assert.strictEqual(ada.gitResult(['push', 'origin', 'refs/notes/countersign:refs/legacy/notes']).status, 0);
+    assert.strictEqual(ada.gitResult(['push', 'origin', 'refs/notes/countersign:refs/notes/legacy']).status, 0);
     server.git('update-ref', 'refs/notes/countersign', ada.git('rev-parse', 'refs/notes/countersign'));
     const lines = ada.git('notes', '--ref=refs/notes/countersign', 'show', tip).split('\n');
     ada.git(
