@@ -192,6 +192,10 @@ export interface GateResult {
   notices: string[];
   /** What to run to give the review that would unblock the push (when something is blocked). */
   approveCommand?: string;
+  /** A remote branch that holds every blocked commit, when the head itself is not fetchable (newuser12 P7). */
+  reviewFrom?: string;
+  /** A push that makes the head fetchable for the reviewer; `protectedName`: the local name that cannot be pushed. */
+  pushForReview?: { command: string; protectedName?: string };
   /** The policy on the protected branch is unreadable (a configuration error: `verify` exits 2). */
   policyError?: boolean;
 }

@@ -109,8 +109,15 @@ export function gateText(r: GateResult, who = 'countersign'): string {
     const more = Math.max(...blocked.map((c) => c.requiredApprovals - c.approvals.length));
     out.push('');
     out.push('  What to do:');
+    const ask = `ask ${eligible.size === 0 ? 'a reviewer listed in .countersign.json' : more > 1 && eligible.size > 1 ? `${Math.min(more, eligible.size)} of ${[...eligible.values()].join(', ')}` : [...eligible.values()].join(' or ')} to review it`;
+    // newuser12 P7: name where the reviewer fetches it when the pre-push knows (src/git/reviewerReach.ts).
+    const push = r.pushForReview;
     out.push(
-      `    1. Push your branch somewhere the reviewer can fetch it (a feature branch or pull request), and ask ${eligible.size === 0 ? 'a reviewer listed in .countersign.json' : more > 1 && eligible.size > 1 ? `${Math.min(more, eligible.size)} of ${[...eligible.values()].join(', ')}` : [...eligible.values()].join(' or ')} to review it.`,
+      r.reviewFrom
+        ? `    1. These commits are on ${r.reviewFrom} already: ${ask}.`
+        : push
+          ? `    1. Push your branch where the reviewer can fetch it: \`${push.command}\`${push.protectedName ? ` (${push.protectedName} itself is protected, so it cannot be pushed before the review)` : ''}, and ${ask}.`
+          : `    1. Push your branch somewhere the reviewer can fetch it (a feature branch or pull request), and ${ask}.`,
     );
     out.push(`    2. The reviewer runs:  ${r.approveCommand}`);
     // newuser12 P6: run in a clone that has not fetched since the push, the command failed ("not a commit in

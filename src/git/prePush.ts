@@ -3,6 +3,7 @@ import { evaluateGate, type GateResult, type PolicySource } from '../core/gate';
 import { isProtected, TAG_PREFIX } from '../core/policy';
 import { fetchApprovals } from './approvalsStore';
 import { addEarlierRevisionReasons } from './earlierRevisions';
+import { whereReviewersFetch } from './reviewerReach';
 import { gatherGateInput, ZERO_OID, type RefUpdate } from './gateInput';
 import { peelTag } from './peelTag';
 import { refsAfterPush } from './refsAfterPush';
@@ -156,6 +157,12 @@ export async function prePush(
     const result = evaluateGate(input);
     await refuseInvalidPolicy(cwd, result, input, { branch, policyBranch: def, head: update.new, base: update.old });
     await addEarlierRevisionReasons(cwd, result, input);
+    await whereReviewersFetch(cwd, result, {
+      remote,
+      localRef: p.localRef,
+      heads: remoteView?.heads,
+      policy: policy.kind === 'ok' ? policy.policy : undefined,
+    });
     results.push(result);
   }
   return { results, messages, ok: results.every((r) => r.ok) };
