@@ -1,3 +1,4 @@
+import { CountersignError } from '../core/errors';
 import { disconnectAgents, type DisconnectResult } from '../git/agentDisconnect';
 import { readManifest, removeCliCopy, removeInstalledHooks } from '../git/hookInstaller';
 import * as fs from 'fs';
@@ -37,6 +38,14 @@ function keptFiles(repo: RepoPaths): string[] {
 
 export async function uninstallHooks(cwd: string): Promise<UninstallResult> {
   const repo = await resolveRepo(cwd);
+  // A server's bare repository holds the gate (its CLI copy, its policy memory), not a clone's hooks: as
+  // install does, refuse and name --server, rather than call those files a ledger one may delete (newuser13 R11).
+  if (repo.bare) {
+    throw new CountersignError(
+      'config',
+      `${repo.commonDir} is a bare repository: use \`countersign uninstall --server\` there (it removes the pre-receive gate; ${path.basename(countersignDir(repo))}/ holds the gate's CLI copy and policy memory, which the gate needs while it is installed)`,
+    );
+  }
   const manifest = readManifest(repo);
   // `agents connect` works without install (it writes the CLI copy itself), so this comes first. Committed
   // agent settings are the team's: they are left, and the result says so.
