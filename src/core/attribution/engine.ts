@@ -199,7 +199,7 @@ export class AttributionEngine {
       // watched, so nobody known wrote them.
       if (!doc) this.setFile(file, content);
       else if (treeText(doc.tree) !== content)
-        this.commit(doc, this.rewrite(doc.tree, content, this.stampFor(UNOBSERVED)));
+        this.commit(doc, this.rewrite(doc.tree, content, this.stampFor(UNOBSERVED), true));
       const snapshot = this.docs.get(file)!;
       call.snapshots.set(file, snapshot.tree);
       snapshot.owner = newOwner(); // the snapshot keeps the tree as it is now
@@ -230,7 +230,9 @@ export class AttributionEngine {
   private onDiskWrite(file: string, content: string): void {
     const doc = this.doc(file);
     if (treeText(doc.tree) === content) return; // our own save echoing back, or a no-op write
-    this.commit(doc, this.rewrite(doc.tree, content, this.stampFor(this.diskWriter(file))));
+    const writer = this.diskWriter(file);
+    // Nobody known wrote it (a formatter in a git hook, another editor): formatting-only blocks keep their labels.
+    this.commit(doc, this.rewrite(doc.tree, content, this.stampFor(writer), writer.kind === 'untracked'));
   }
 
   /** Who wrote a file on disk: the agent tool call in progress, else a known agent CLI running, else nobody known. */
@@ -294,10 +296,13 @@ export class AttributionEngine {
     return tree;
   }
 
-  /** A whole-content observation: lines equal to `base`'s ignoring whitespace keep their labels. */
-  private rewrite(base: Tree, content: string, stamp: Stamp): Tree {
+  /**
+   * A whole-content observation: lines equal to `base`'s ignoring whitespace keep their labels, and with
+   * `keepFormatting` (nobody known wrote it) so do formatting-only blocks (formattingOnly.ts).
+   */
+  private rewrite(base: Tree, content: string, stamp: Stamp, keepFormatting = false): Tree {
     if (treeText(base) === content) return base;
-    const lines = rewriteLines(toLines(base), splitLinesWithEnds(content), stamp, this.writers);
+    const lines = rewriteLines(toLines(base), splitLinesWithEnds(content), stamp, this.writers, { keepFormatting });
     return charCount(base) === 0 && lines.length === 0 ? base : fromLines(lines);
   }
 

@@ -1,3 +1,4 @@
+import { formattingOnlySources, labelCaution } from './formattingOnly';
 import { diffLines, type DiffHunk } from './lineDiff';
 import { LabelClass, RunBuilder, expandRuns, makeLine, uniformLine, type Line } from './line';
 import { contentLength, hasNonWhitespace, isWhitespaceCode, lineContent, withoutWhitespace } from './lines';
@@ -11,19 +12,30 @@ export type Stamp = { readonly writer: WriterId; readonly seq: number };
  * unchanged and re-indented lines keep their labels; changed and added lines are written by `changed`, or —
  * with 'keep', for formatters and on-save code actions — take the label of the old line they stand for.
  * `context` gives the neighbours outside the region, for lines a 'keep' rewrite adds out of nothing.
+ * `keepFormatting`, for a write nobody is known to have made: lines of a formatting-only block keep the label of
+ * the old line they stand for (formattingOnly.ts) instead of becoming `changed`'s.
  */
 export function rewriteLines(
   oldLines: readonly Line[],
   newTexts: readonly string[],
   changed: Stamp | 'keep',
   writers: WriterTable,
-  context: { before?: Line; after?: Line } = {},
+  context: { before?: Line; after?: Line; keepFormatting?: boolean } = {},
 ): Line[] {
   const oldKeys = oldLines.map((l) => withoutWhitespace(lineContent(l.text)));
   const newKeys = newTexts.map((t) => withoutWhitespace(lineContent(t)));
   const hunks = diffLines(oldKeys, newKeys);
   const out: Line[] = [];
   const moved = changed === 'keep' ? movedLines(hunks, oldLines, oldKeys) : undefined;
+  const formatted =
+    changed !== 'keep' && context.keepFormatting
+      ? formattingOnlySources(
+          oldLines.map((l) => l.text),
+          newTexts,
+          hunks,
+          (i) => labelCaution(oldLines[i].label),
+        )
+      : undefined;
   for (let h = 0; h < hunks.length; h++) {
     const hunk = hunks[h];
     if (hunk.kind === 'equal') {
@@ -31,8 +43,14 @@ export function rewriteLines(
         out.push(transferLine(oldLines[hunk.oldStart + i], newTexts[hunk.newStart + i], writers));
     } else if (hunk.kind === 'insert') {
       if (changed !== 'keep') {
-        for (let i = 0; i < hunk.count; i++)
-          out.push(uniformLine(newTexts[hunk.newStart + i], changed.writer, changed.seq, writers));
+        for (let i = hunk.newStart; i < hunk.newStart + hunk.count; i++) {
+          const source = formatted?.get(i);
+          out.push(
+            source !== undefined
+              ? transferLine(oldLines[source], newTexts[i], writers)
+              : uniformLine(newTexts[i], changed.writer, changed.seq, writers),
+          );
+        }
         continue;
       }
       const replaced = h > 0 && hunks[h - 1].kind === 'delete' ? hunks[h - 1] : undefined;

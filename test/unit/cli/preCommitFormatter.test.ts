@@ -3,6 +3,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAuthorshipNote } from '../../../src/core/authorshipNote';
+import { openLedger } from '../../../src/git/ledger';
 import { linesOf } from '../helpers/noteLines';
 import { SYNC_TIMEOUT_MS, TempRepo } from '../helpers/tempRepo';
 
@@ -45,10 +46,14 @@ function claudeHook(repo: TempRepo, event: 'PreToolUse' | 'PostToolUse', file: s
   assert.strictEqual(r.status, 0, `${event} hook: ${r.stderr}`);
 }
 
+const WRITTEN = "const greeting = 'hello';\nconst VERSION = 1;\nconsole.log(greeting, VERSION);\n";
+const FORMATTED = 'const greeting = "hello";\nconst VERSION = 2;\nconsole.log(greeting, VERSION);\n';
+
 describe('a formatter in the pre-commit hook (newuser13 R33)', function () {
   this.timeout(180_000);
 
-  it("keeps the agent's lines AI when the hook only reformats them: trailers, Assisted-by and the note", () => {
+  /** A repository with Countersign's hooks chaining FORMATTER, where Claude Code (through its hooks) wrote app.js. */
+  function claudeWroteApp(): TempRepo {
     const repo = TempRepo.create();
     repo.write('base.txt', 'base\n');
     repo.git('add', '.');
@@ -59,19 +64,16 @@ describe('a formatter in the pre-commit hook (newuser13 R33)', function () {
     fs.writeFileSync(hook, FORMATTER, { mode: 0o755 });
     const reinstall = repo.cli(['install']);
     assert.strictEqual(reinstall.status, 0, reinstall.stderr);
+    claudeHook(repo, 'PreToolUse', 'app.js', WRITTEN);
+    repo.write('app.js', WRITTEN);
+    claudeHook(repo, 'PostToolUse', 'app.js', WRITTEN);
+    return repo;
+  }
 
-    const content = "const greeting = 'hello';\nconst VERSION = 1;\nconsole.log(greeting, VERSION);\n";
-    claudeHook(repo, 'PreToolUse', 'app.js', content);
-    repo.write('app.js', content);
-    claudeHook(repo, 'PostToolUse', 'app.js', content);
-
-    repo.git('add', 'app.js');
-    repo.git('commit', '-q', '-m', 'Add app');
-    // The chained hook ran: the committed file is the formatted one.
-    assert.strictEqual(
-      repo.git('show', 'HEAD:app.js'),
-      'const greeting = "hello";\nconst VERSION = 2;\nconsole.log(greeting, VERSION);',
-    );
+  /** The commit says lines 1 and 3 are Claude's; line 2, which the hook really changed, is nobody known's. */
+  function assertClaudeKept(repo: TempRepo): void {
+    // The chained hook ran (or had nothing left to do): the committed file is the formatted one.
+    assert.strictEqual(repo.git('show', 'HEAD:app.js'), FORMATTED.replace(/\n$/, ''));
     const trailers = repo.trailers();
     assert.ok(trailers.includes('AI-Provenance: v1 ai=2 human=0 untracked=1'), trailers.join('\n'));
     assert.ok(
@@ -81,10 +83,27 @@ describe('a formatter in the pre-commit hook (newuser13 R33)', function () {
     const note = parseAuthorshipNote(repo.git('notes', '--ref=ai', 'show', 'HEAD'), 'note');
     const app = note.files.find((f) => f.path === 'app.js');
     assert.ok(app, 'the note lists app.js');
-    const attested = app.entries.flatMap((e) => linesOf(e.ranges)).sort((a, b) => a - b);
-    // Lines 1 and 3 are Claude's; line 2 the hook really changed, so nobody known wrote it.
-    assert.deepStrictEqual(attested, [1, 3]);
-    const session = Object.values(note.meta.sessions ?? {})[0];
-    assert.strictEqual(session?.agent_id.tool, 'claude-code');
+    assert.deepStrictEqual(
+      app.entries.flatMap((e) => linesOf(e.ranges)).sort((a, b) => a - b),
+      [1, 3],
+    );
+    assert.strictEqual(Object.values(note.meta.sessions ?? {})[0]?.agent_id.tool, 'claude-code');
+  }
+
+  it("keeps the agent's lines AI when the hook only reformats them: trailers, Assisted-by and the note", () => {
+    const repo = claudeWroteApp();
+    repo.git('add', 'app.js');
+    repo.git('commit', '-q', '-m', 'Add app');
+    assertClaudeKept(repo);
+  });
+
+  it('keeps them too when VS Code saw the formatted file first (its disk write reached the ledger before the commit hook)', async () => {
+    const repo = claudeWroteApp();
+    // What the extension does when a file changes on disk with nobody known writing (FileSync.applyDiskNow).
+    repo.write('app.js', FORMATTED);
+    await (await openLedger(repo.dir)).record({ type: 'diskWrite', file: 'app.js', content: FORMATTED });
+    repo.git('add', 'app.js');
+    repo.git('commit', '-q', '-m', 'Add app');
+    assertClaudeKept(repo);
   });
 });

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { aiLabel, HUMAN, UNOBSERVED, UNTRACKED, type LineLabel } from '../../../../src/core/attribution/labels';
+import { Session } from './engineHarness';
 import { mapLabelsOnto } from '../../../../src/core/commitAttribution';
 import { reconcileLabels } from '../../../../src/core/ledger/reconcile';
 
@@ -98,5 +99,28 @@ describe('formatting nobody watched keeps labels (newuser13 R33)', () => {
       ['keep', 'const a = "x";', 'if (y) {', '  go();', '}', 'other'],
     );
     assert.deepStrictEqual(mapped, [HUMAN, CLAUDE, CLAUDE, CLAUDE, CLAUDE, undefined]);
+  });
+
+  it("the engine: a disk write nobody is known to have made keeps a formatting-only block's labels (the editor's external-change path)", () => {
+    const s = new Session({ 'a.ts': 'head();\n' });
+    s.acceptInline(s.at('head();\n'), "const a = 'x'\nf(1,\n  2)\nhuman();\n");
+    assert.deepStrictEqual(s.keys(), [
+      'untracked',
+      'ai:inline-completion',
+      'ai:inline-completion',
+      'ai:inline-completion',
+      'ai:inline-completion',
+    ]);
+    s.edit(s.at('human', 'a.ts', 'before'), 0, 'x');
+    // A formatter in a git hook: quotes, semicolons, a join; nobody known wrote it.
+    s.observe({ type: 'diskWrite', file: 'a.ts', content: 'head();\nconst a = "x";\nf(1, 2);\nxhuman();\n' });
+    assert.deepStrictEqual(s.keys(), ['untracked', 'ai:inline-completion', 'ai:inline-completion', 'human']);
+    // A real change nobody is known to have made is still nobody's.
+    s.observe({ type: 'diskWrite', file: 'a.ts', content: 'head();\nconst a = "y";\nf(1, 2);\nxhuman();\n' });
+    assert.deepStrictEqual(s.keys(), ['untracked', 'untracked', 'ai:inline-completion', 'human']);
+    // A known writer (an agent CLI running in a terminal) still writes what it changed, formatting or not.
+    s.observe({ type: 'terminal', command: 'codex', state: 'start' });
+    s.observe({ type: 'diskWrite', file: 'a.ts', content: "head();\nconst a = 'y';\nf(1, 2);\nxhuman();\n" });
+    assert.deepStrictEqual(s.keys(), ['untracked', 'ai:codex', 'ai:inline-completion', 'human']);
   });
 });
