@@ -4,6 +4,7 @@ import { readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
 import { notesTip } from './notesReader';
 import { noteTarget } from './notePath';
+import { oidHexLength } from './objectFormat';
 
 /**
  * Annotated object → its note blobs in a notes commit's tree (a ref or an object id), by notePath.ts's rule.
@@ -14,10 +15,11 @@ import { noteTarget } from './notePath';
  */
 async function noteEntries(cwd: string, notes: string): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
+  const hexLength = await oidHexLength(cwd);
   const ls = await runGit(['ls-tree', '-r', '-z', notes], { cwd });
   for (const entry of ls.stdout.split('\0')) {
     const m = /^\d+ blob ([0-9a-f]+)\t(.+)$/.exec(entry);
-    const annotated = m ? noteTarget(m[2]) : undefined;
+    const annotated = m ? noteTarget(m[2], hexLength) : undefined;
     if (m && annotated !== undefined) out.set(annotated, [...(out.get(annotated) ?? []), m[1]]);
   }
   return out;

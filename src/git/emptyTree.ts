@@ -1,4 +1,5 @@
 import { runGit } from './gitRunner';
+import { oidHexLength } from './objectFormat';
 
 /** SHA-1's well-known empty tree. A SHA-256 repository has its own: ask emptyTree(), never assume this one. */
 export const SHA1_EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
@@ -14,8 +15,7 @@ export function emptyTree(cwd: string): Promise<string> {
   let known = byRepository.get(cwd);
   if (!known) {
     known = (async () => {
-      const format = await runGit(['rev-parse', '--show-object-format'], { cwd, okCodes: [128] });
-      if (format.code !== 0 || format.stdout.trim() === 'sha1') return SHA1_EMPTY_TREE;
+      if ((await oidHexLength(cwd)) === 40) return SHA1_EMPTY_TREE;
       return (await runGit(['hash-object', '-t', 'tree', '--stdin'], { cwd, input: '' })).stdout.trim();
     })();
     known.catch(() => byRepository.delete(cwd));

@@ -8,6 +8,7 @@ import { runGit } from './gitRunner';
 import { noteBlobsOf } from './notesLookup';
 import { REVIEW_NOTES_REF } from './notesConfig';
 import { notePaths, noteTarget } from './notePath';
+import { oidHexLength } from './objectFormat';
 import { shortSha } from '../core/shortSha';
 
 /**
@@ -70,11 +71,12 @@ export async function notesTreeChanges(
 ): Promise<{ changed: ChangedNote[]; removed: string[]; seconds: SecondEntry[] }> {
   const out: Array<ChangedNote & { path: string }> = [];
   const removed = new Map<string, string>();
+  const hexLength = await oidHexLength(cwd);
   if (oldCommit === undefined) {
     const ls = await runGit(['ls-tree', '-r', '-z', newCommit], { cwd });
     for (const entry of ls.stdout.split('\0')) {
       const m = /^\d+ blob ([0-9a-f]+)\t(.+)$/.exec(entry);
-      const target = m ? noteTarget(m[2]) : undefined;
+      const target = m ? noteTarget(m[2], hexLength) : undefined;
       if (m && target) out.push({ target, oldBlob: undefined, newBlob: m[1], added: true, path: m[2] });
     }
   } else {
@@ -82,7 +84,7 @@ export async function notesTreeChanges(
     const fields = diff.stdout.split('\0');
     for (let i = 0; i + 1 < fields.length; i += 2) {
       const m = /^:\d+ \d+ ([0-9a-f]+) ([0-9a-f]+) ([A-Z])/.exec(fields[i]);
-      const target = noteTarget(fields[i + 1]);
+      const target = noteTarget(fields[i + 1], hexLength);
       if (!m || target === undefined) continue; // stray paths: strayEntries
       if (isZero(m[2]))
         removed.set(target, m[1]); // what it held: droppedStatements
@@ -115,9 +117,11 @@ export async function notesTreeChanges(
 /**
  * The new paths of `changes` that give their object a second entry in `newCommit`'s tree, with the blob of the
  * other entry: two new paths for one object, or a new path for an object that lost no path and has an entry at
- * another of its fan-out paths (notePaths), looked up for all of them in one walk. More new
- * notes than MAX_ADDED_NOTES are not looked up: every caller refuses (or leaves) them for their number; nor are the
- * paths of a whole new tree (`lookUp` false), whose every entry is new.
+ * another of its fan-out paths (notePaths), looked up for all of them in one walk — however many the push adds: the
+ * walk reads each folder on the way once, so its cost follows the paths added and the folders they sit in, and a
+ * skip past MAX_ADDED_NOTES let a push that MOVED 5,000 notes (counted by no caller, as moves change nothing) carry
+ * one unlooked-at second entry (attack14 N7c). The paths of a whole new tree (`lookUp` false) need no walk: every
+ * entry is new.
  */
 async function secondEntries(
   cwd: string,
@@ -135,15 +139,18 @@ async function secondEntries(
     for (const c of paths.slice(1)) out.push({ target, path: c.path, other: paths[0].path, blob: removed.get(target) });
   }
   const lone = [...byTarget].filter(([t, paths]) => paths.length === 1 && !removed.has(t)).map(([, p]) => p[0]);
-  if (!lookUp || lone.length === 0 || added.length > MAX_ADDED_NOTES) return out;
+  if (!lookUp || lone.length === 0) return out;
   // One `git cat-file --batch` walk of the folders on the way to them (notesLookup.ts), each tree read once: asking
   // git for every fan-out path of each (`commit:ab/cd…`) re-read the root tree per question: a 3000-note push ran past the tests' 90 s limit.
   const pathOf = new Map(lone.map((c) => [c.target, c.path]));
+  const reported = new Set<string>();
   await noteBlobsOf(cwd, newCommit, pathOf.keys(), {
     onEntry: (target, depth, blob) => {
       const at = notePaths(target)[depth / 2];
       const path = pathOf.get(target) as string;
-      if (at !== path && !out.some((e) => e.path === path)) out.push({ target, path, other: at, blob });
+      if (at === path || reported.has(path)) return;
+      reported.add(path);
+      out.push({ target, path, other: at, blob });
     },
   });
   return out;

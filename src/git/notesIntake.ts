@@ -12,6 +12,7 @@ import { notesTreeChanges } from './notesAdditions';
 import { REVIEW_NOTES_REF } from './notesConfig';
 import { notesRefRefusal } from './notesRefGuard';
 import { noteTarget } from './notePath';
+import { oidHexLength } from './objectFormat';
 import { policySourceAt, remoteDefaultBranch } from './policyBranch';
 import { approvalsRemote } from './remotes';
 
@@ -125,11 +126,12 @@ export async function commitWith(
 ): Promise<string> {
   // Each note keeps the path it has in our tree (else theirs): two paths for one object would be two notes.
   const paths = new Map<string, string>();
+  const hexLength = await oidHexLength(cwd);
   for (const tree of local ? [from, local] : [from]) {
     const ls = await runGit(['ls-tree', '-r', '-z', '--full-tree', tree], { cwd });
     for (const entry of ls.stdout.split('\0')) {
       const m = /^\d+ blob [0-9a-f]+\t(.+)$/.exec(entry);
-      const target = m ? noteTarget(m[1]) : undefined;
+      const target = m ? noteTarget(m[1], hexLength) : undefined;
       if (m && target && notes.has(target)) paths.set(target, m[1]);
     }
   }

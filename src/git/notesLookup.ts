@@ -1,4 +1,5 @@
 import { ObjectReader } from './catFileBatch';
+import { oidHexLength } from './objectFormat';
 
 /**
  * Finds the note blobs of given objects by walking a notes tree only along the paths that can hold them, so
@@ -8,7 +9,8 @@ import { ObjectReader } from './catFileBatch';
  * session 6, F7).
  *
  * The paths are those of notePath.ts's rule, the one the server judges additions by: lowercase hex, split
- * into two-character fan-out folders at any depth or not at all. Git also reads uppercase hex names as
+ * into two-character fan-out folders at any depth or not at all, as many digits as the repository's object ids
+ * (a name of any other length is no note, for git or here). Git also reads uppercase hex names as
  * notes; the server refuses such entries (notesRefGuard.ts), and this walk never sees them. When one object
  * has notes at two depths (git would concatenate them) the shallowest wins; the server refuses a push that gives
  * an object a second entry (notesRefGuard.ts, attack13 M1/M9), so that only matters for a tree from before that rule.
@@ -45,9 +47,9 @@ export async function noteBlobsOf(
   const settled = (o: string) => onEntry === undefined && found.has(o);
   const found = new Map<string, string>();
   const all = [...new Set(objects)];
-  // Object ids are as long as the repository's (SHA-1 or SHA-256); tree entries carry them raw.
-  const hexLength = all.find((o) => /^([0-9a-f]{40}|[0-9a-f]{64})$/.test(o))?.length;
-  if (hexLength === undefined) return found;
+  // Tree entries carry object ids raw, as long as the repository's own (objectFormat.ts): never the length of an
+  // id at hand, which a 64-digit name in a SHA-1 repository once set for the whole walk (attack14 N7).
+  const hexLength = await oidHexLength(cwd);
   const wanted = all.filter((o) => o.length === hexLength && /^[0-9a-f]+$/.test(o));
   if (wanted.length === 0) return found;
   // What each name asked was for, in the order asked.

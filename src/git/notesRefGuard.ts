@@ -10,6 +10,7 @@ import type { LandedTips } from './landedAiNotes';
 import { noteTarget } from './notePath';
 import { objectType } from './notesReader';
 import { emptyTree } from './emptyTree';
+import { oidHexLength } from './objectFormat';
 import { shortSha } from '../core/shortSha';
 
 /**
@@ -84,7 +85,7 @@ export async function notesRefRefusal(
       .map((p) => JSON.stringify(p))
       .join(
         ', ',
-      )}${stray.length > 3 ? ', …' : ''}): a notes tree holds only files named after the commit they annotate (lowercase hex), and anything else would hide a note from the server's rules or from the gate; write ${u.ref === REVIEW_NOTES_REF ? 'approvals with \`countersign approve\` or' : 'notes with'} \`git notes\`, then push without --force.`;
+      )}${stray.length > 3 ? ', …' : ''}): a notes tree holds only files named after the commit they annotate (its full id: ${await oidHexLength(cwd)} lowercase hex digits in this repository, or split into two-digit fan-out folders), and anything else would hide a note from the server's rules or from the gate; write ${u.ref === REVIEW_NOTES_REF ? 'approvals with \`countersign approve\` or' : 'notes with'} \`git notes\`, then push without --force.`;
   }
   const second = await secondEntryRefusal(cwd, u.ref, old, u.new);
   if (second) return second;
@@ -117,15 +118,20 @@ interface DroppedStatement {
   tip: string;
 }
 
-/** Paths that `new` adds or changes which are not notes: a regular file named after an object id. */
+/**
+ * Paths that `new` adds or changes which are not notes: a note is a regular file named after an object id of this
+ * repository's format (notePath.ts), so a 64-digit name in a SHA-1 repository is a stray too (attack14 N7).
+ */
 async function strayEntries(cwd: string, oldCommit: string, newCommit: string): Promise<string[]> {
+  const hexLength = await oidHexLength(cwd);
   const diff = await runGit(['diff-tree', '-r', '-z', '--no-renames', oldCommit, newCommit], { cwd });
   const fields = diff.stdout.split('\0');
   const stray: string[] = [];
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const m = /^:\d+ (\d+) [0-9a-f]+ ([0-9a-f]+) ([A-Z])/.exec(fields[i]);
     if (!m || /^0+$/.test(m[2])) continue; // deleted: droppedStatements judges what it held
-    if (!(m[1] === '100644' || m[1] === '100755') || noteTarget(fields[i + 1]) === undefined) stray.push(fields[i + 1]);
+    if (!(m[1] === '100644' || m[1] === '100755') || noteTarget(fields[i + 1], hexLength) === undefined)
+      stray.push(fields[i + 1]);
   }
   return stray;
 }
