@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { safeName, safePerson } from './provenanceStrings';
 import { CountersignError } from './errors';
 import { knownAgent } from './agents/agentIdentity';
+import { oversizedNote } from './noteBounds';
 import { formatRanges, type LineRange } from './lineRanges';
 
 /**
@@ -165,11 +166,9 @@ export function canonicalAgentFromTool(tool: string): string {
 // ---------------------------------------------------------------------------------------------- ranges
 // Ranges are worked on arithmetically and never expanded line by line: a fetched note is input from whoever
 // pushed it, and `1-999999999` expanded into a list or a Map is a fatal out-of-memory no try/catch stops.
-
 /**
- * The highest line number a note may claim. No source file git-ai or Countersign attests has ten million
- * lines; a note claiming one beyond is not an authorship log but an attack on its readers, and is refused
- * as unreadable (so the gate fails closed on it and the report falls back to the trailers).
+ * The highest line number a note may claim: no attested file has ten million lines, so a note claiming one beyond
+ * is an attack on its readers, refused as unreadable (the gate fails closed, the report falls back to trailers).
  */
 export const MAX_NOTE_LINE = 10_000_000;
 
@@ -263,6 +262,8 @@ function splitAtDivider(text: string): { lines: string[]; after: string } | unde
 }
 
 export function parseAuthorshipNote(text: string, source?: string): AuthorshipNote {
+  const big = oversizedNote(text); // the gate's bound: a larger note (or a reader's stand-in) is never parsed
+  if (big) throw inputError(big, source);
   const split = splitAtDivider(text);
   if (!split) throw inputError(`no '---' line between the attestations and the JSON metadata`, source);
   const { lines, after } = split;

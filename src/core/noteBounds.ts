@@ -59,8 +59,23 @@ export function attestationBytes(text: string): number {
   return end < 0 ? text.length : end + 1;
 }
 
+/**
+ * What a reader that did not read a note larger than MAX_AI_NOTE_BYTES holds in its place (`git/catFileBatch`
+ * `maxBytes`): every consumer sees an unreadable note — `oversizedNote` names its size, and no parser takes it —
+ * so the gate still fails closed on it and `report`/`blame` fall back as for any unreadable note. A 400 MB note
+ * (a few KB on the wire) in a crafted clone was read whole and split: `explain`, `report`, `blame` and the
+ * editor's AI blame died of it (outside tester, session 12, H5).
+ */
+export function unreadNoteStandIn(bytes: number): string {
+  return `${STAND_IN}${bytes}\n`;
+}
+const STAND_IN = '\u0000countersign: note not read, bytes: ';
+
 /** Why a note is too large to be parsed, or undefined. */
 export function oversizedNote(text: string): string | undefined {
+  if (text.startsWith(STAND_IN)) {
+    return `it is ${Number(text.slice(STAND_IN.length))} bytes, more than a provenance note may hold (${MAX_AI_NOTE_BYTES})`;
+  }
   if (text.length > MAX_AI_NOTE_BYTES) {
     return `it is ${text.length} bytes, more than a provenance note may hold (${MAX_AI_NOTE_BYTES})`;
   }

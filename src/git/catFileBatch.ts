@@ -31,6 +31,8 @@ export interface ReadLimit {
 export class ObjectReader {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly names: string[] = [];
+  /** Per-name limits (read's second argument), where a name has one; else opts.maxBytes. */
+  private readonly limits = new Map<number, number>();
   private index = 0;
   private buf: Buffer = Buffer.alloc(0);
   /** Chunks not yet joined to `buf`: a large object is joined once when complete, not once per 64 KiB pipe chunk. */
@@ -107,10 +109,11 @@ export class ObjectReader {
     this.done.catch(() => undefined);
   }
 
-  /** Asks for one object; its answer comes to `onObject` in the order asked. */
-  read(name: string): void {
+  /** Asks for one object; its answer comes to `onObject` in the order asked. `maxBytes`: as ReadLimit's, for it alone. */
+  read(name: string, maxBytes?: number): void {
     if (/[\n\r]/.test(name))
       throw new CountersignError('input', `object name ${JSON.stringify(name)} contains a line break`);
+    if (maxBytes !== undefined) this.limits.set(this.names.length, maxBytes);
     this.names.push(name);
     // A write per name cost a system call and a wake-up of git each (a fifth of `report`'s CPU over 2,226
     // notes): names asked in one synchronous run (a chunk of a log stream) go in one write after it.
@@ -150,7 +153,9 @@ export class ObjectReader {
         const [, type, sizeText] = header.split(' ');
         const size = Number(sizeText);
         if (!Number.isSafeInteger(size)) throw new CountersignError('git', `unexpected git cat-file output: ${header}`);
-        if (this.opts.maxBytes !== undefined && size > this.opts.maxBytes) {
+        const limit = this.limits.get(this.index) ?? this.opts.maxBytes;
+        this.limits.delete(this.index);
+        if (limit !== undefined && size > limit) {
           // Dropped as it streams: what is buffered now, the rest in the data handler.
           const dropped = Math.min(size + 1, this.buf.length);
           this.buf = this.buf.subarray(dropped);

@@ -1,4 +1,5 @@
 import { readNoteSummary, type CommitFacts, type NoteSummary } from '../core/report/commitFacts';
+import { MAX_AI_NOTE_BYTES, unreadNoteStandIn } from '../core/noteBounds';
 import { ObjectReader } from './catFileBatch';
 import { objectsByBlob } from './notesReader';
 
@@ -39,12 +40,13 @@ export class HistoryNotes {
     if (!prefetch) {
       this.reader = new ObjectReader(
         cwd,
-        (_blob, content) => {
+        (_blob, content, _type, oversized) => {
           const f = this.asked[this.answered];
           this.asked[this.answered++] = undefined;
-          if (f && content !== undefined) this.onReading(f, readNoteSummary(content.toString('utf8'), f.sha));
+          const text = noteText(content, oversized);
+          if (f && text !== undefined) this.onReading(f, readNoteSummary(text, f.sha));
         },
-        { borrowed: true },
+        { borrowed: true, maxBytes: MAX_AI_NOTE_BYTES },
       );
       return;
     }
@@ -52,9 +54,9 @@ export class HistoryNotes {
     for (const blob of absent) byBlob.delete(blob);
     this.reader = new ObjectReader(
       cwd,
-      (blob, content) => {
-        if (content === undefined) return;
-        const text = content.toString('utf8');
+      (blob, content, _type, oversized) => {
+        const text = noteText(content, oversized);
+        if (text === undefined) return;
         for (const sha of byBlob.get(blob) ?? []) {
           const reading = readNoteSummary(text, sha);
           const f = this.waiting.get(sha);
@@ -64,7 +66,7 @@ export class HistoryNotes {
           } else this.early.set(sha, reading);
         }
       },
-      { borrowed: true, buffered: true },
+      { borrowed: true, buffered: true, maxBytes: MAX_AI_NOTE_BYTES },
     );
     for (const blob of byBlob.keys()) this.reader.read(blob);
   }
@@ -94,4 +96,10 @@ export class HistoryNotes {
   close(): Promise<void> {
     return this.reader.close();
   }
+}
+
+/** A note's text as read, or the stand-in for one too large to read (core/noteBounds.ts); undefined when missing. */
+function noteText(content: Buffer | undefined, oversized: number | undefined): string | undefined {
+  if (content !== undefined) return content.toString('utf8');
+  return oversized === undefined ? undefined : unreadNoteStandIn(oversized);
 }

@@ -37,7 +37,9 @@ export async function noteBlobsOf(
   objects: Iterable<string>,
   opts: {
     stats?: NotesWalkStats;
-    onBlob?: (blob: string, content: Buffer | undefined) => void;
+    onBlob?: (blob: string, content: Buffer | undefined, oversized?: number) => void;
+    /** Note blobs larger than this are not read: onBlob hears their size (catFileBatch's `maxBytes`). */
+    maxBlobBytes?: number;
     /** Every entry of each object, the deeper ones too (depth: hex digits in folders): second entries. */
     onEntry?: (object: string, depth: number, blob: string) => void;
   } = {},
@@ -58,15 +60,15 @@ export async function noteBlobsOf(
   let answered = 0;
   let walked!: () => void;
   const done = new Promise<void>((resolve) => (walked = resolve));
-  const reader = new ObjectReader(cwd, (_name, content, type) => {
+  const reader = new ObjectReader(cwd, (_name, content, type, oversized) => {
     const step = asked[answered++];
-    if ('blob' in step) onBlob?.(step.blob, content);
+    if ('blob' in step) onBlob?.(step.blob, content, oversized);
     else if (content !== undefined && type === 'tree') visit(content, step);
     if (answered === asked.length) walked();
   });
   const ask = (name: string, step: Step) => {
     asked.push(step);
-    reader.read(name);
+    reader.read(name, 'blob' in step ? opts.maxBlobBytes : undefined);
   };
   const noteFound = (o: string, blob: string, depth: number) => {
     onEntry?.(o, depth, blob);

@@ -1,4 +1,5 @@
 import { CountersignError } from '../core/errors';
+import { MAX_AI_NOTE_BYTES, MAX_NOTE_BYTES, unreadNoteStandIn } from '../core/noteBounds';
 import { readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
 import { noteBlobsOf } from './notesLookup';
@@ -74,11 +75,17 @@ export async function readNotes(
     const contents = new Map<string, Buffer | undefined>();
     const tip = await notesTip(cwd, ref);
     if (tip === undefined) return new Map();
-    const blobs = await noteBlobsOf(cwd, tip, objects, { onBlob: (blob, content) => contents.set(blob, content) });
+    const oversized = new Map<string, number>();
+    const blobs = await noteBlobsOf(cwd, tip, objects, {
+      onBlob: (blob, content, size) => (size === undefined ? contents.set(blob, content) : oversized.set(blob, size)),
+      maxBlobBytes: noteLimit(ref),
+    });
     const texts = new Map<string, string>();
     for (const [obj, blob] of blobs) {
       const content = contents.get(blob);
-      if (content === undefined) onMissing?.(obj);
+      const size = oversized.get(blob);
+      if (size !== undefined) texts.set(obj, unreadNoteStandIn(size));
+      else if (content === undefined) onMissing?.(obj);
       else texts.set(obj, content.toString('utf8'));
     }
     return texts;
@@ -94,7 +101,15 @@ export async function readNotes(
     wanted.push(...listed);
   }
   const absent = partial ? await absentNoteBlobs(cwd, ref) : new Set<string>();
-  return notesText(cwd, new Map(wanted), onMissing, absent);
+  return notesText(cwd, new Map(wanted), onMissing, absent, noteLimit(ref));
+}
+
+/**
+ * The largest note of `ref` a reader reads: what the server takes. A larger one (a crafted clone's, a few KB on
+ * the wire) is not read; its stand-in reads as an unreadable note (core/noteBounds.ts `unreadNoteStandIn`).
+ */
+function noteLimit(ref: string): number {
+  return ref === AI_NOTES_REF ? MAX_AI_NOTE_BYTES : MAX_NOTE_BYTES;
 }
 
 /** The text of each object's note blob, each blob read once; blobs in `absent` (or missing) go to `onMissing`. */
@@ -103,6 +118,7 @@ async function notesText(
   noteOf: Map<string, string>,
   onMissing?: (object: string) => void,
   absent: Set<string> = new Set(),
+  maxBytes?: number,
 ): Promise<Map<string, string>> {
   const byBlob = objectsByBlob(noteOf);
   for (const blob of absent) {
@@ -110,14 +126,19 @@ async function notesText(
     byBlob.delete(blob);
   }
   const texts = new Map<string, string>();
-  await readObjects(cwd, [...byBlob.keys()], (blob, content) => {
-    if (content === undefined) {
-      for (const obj of byBlob.get(blob) ?? []) onMissing?.(obj);
-      return;
-    }
-    const text = content.toString('utf8');
-    for (const obj of byBlob.get(blob) ?? []) texts.set(obj, text);
-  });
+  await readObjects(
+    cwd,
+    [...byBlob.keys()],
+    (blob, content, _type, oversized) => {
+      if (content === undefined && oversized === undefined) {
+        for (const obj of byBlob.get(blob) ?? []) onMissing?.(obj);
+        return;
+      }
+      const text = content ? content.toString('utf8') : unreadNoteStandIn(oversized as number);
+      for (const obj of byBlob.get(blob) ?? []) texts.set(obj, text);
+    },
+    { maxBytes },
+  );
   return texts;
 }
 

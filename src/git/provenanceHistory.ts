@@ -1,7 +1,7 @@
 import { parseStatementNote, type SignedStatement } from '../core/approvalStatement';
 import { personKey, ReviewerKeys, type StatementCheck } from '../core/approvalRules';
 import { CountersignError, errorMessage } from '../core/errors';
-import { MAX_NOTE_BYTES, oversizedStatementNote } from '../core/noteBounds';
+import { MAX_AI_NOTE_BYTES, MAX_NOTE_BYTES, oversizedStatementNote, unreadNoteStandIn } from '../core/noteBounds';
 import { parsePolicy, POLICY_FILE, type Policy, type Reviewer } from '../core/policy';
 import { CommitGraph } from '../core/report/commitGraph';
 import {
@@ -174,6 +174,7 @@ async function recountOverclaimed(
       if (!content) return;
       applyNote(f, readNoteSummary(content.toString('utf8'), f.sha, lengths(f.sha)));
     },
+    { maxBytes: MAX_AI_NOTE_BYTES },
   );
 }
 
@@ -383,8 +384,14 @@ export async function provenanceInconsistencies(cwd: string, shas: string[]): Pr
   const wanted = new Set(shas);
   const byBlob = objectsByBlob(notes, (sha) => wanted.has(sha));
   const text = new Map<string, string>();
-  await readObjects(cwd, [...byBlob.keys()], (blob, content) => {
-    if (content) for (const sha of byBlob.get(blob) ?? []) text.set(sha, content.toString('utf8'));
-  });
+  await readObjects(
+    cwd,
+    [...byBlob.keys()],
+    (blob, content, _type, oversized) => {
+      const read = content ? content.toString('utf8') : oversized ? unreadNoteStandIn(oversized) : undefined;
+      if (read !== undefined) for (const sha of byBlob.get(blob) ?? []) text.set(sha, read);
+    },
+    { maxBytes: MAX_AI_NOTE_BYTES },
+  );
   return records.flatMap((r) => commitInconsistencies(commitFacts(r, text.get(r.sha))));
 }

@@ -22,13 +22,13 @@ describe('a huge approvals note in a fork or a crafted clone is never read (real
   });
   const HUGE = 96 * 1024 * 1024;
 
-  /** A note of HUGE bytes of "x" lines on `commit` in `repo`'s refs/notes/countersign. */
-  function hugeNote(dir: string, commit: string): void {
+  /** A note of HUGE bytes of "x" lines on `commit` in `repo`'s refs/notes/countersign (or `ref`). */
+  function hugeNote(dir: string, commit: string, ref = 'refs/notes/countersign'): void {
     const file = path.join(dir, '.git', 'huge-note');
     fs.writeFileSync(file, Buffer.alloc(HUGE, 'x\n'));
     const blob = execFileSync('git', ['hash-object', '-w', file], { cwd: dir }).toString().trim();
     fs.rmSync(file);
-    execFileSync('git', ['notes', '--ref=refs/notes/countersign', 'add', '-f', '-C', blob, commit], { cwd: dir });
+    execFileSync('git', ['notes', `--ref=${ref}`, 'add', '-f', '-C', blob, commit], { cwd: dir });
   }
 
   /** The CLI with a small heap: reading and splitting the note whole needs gigabytes, so it would die. */
@@ -75,5 +75,23 @@ describe('a huge approvals note in a fork or a crafted clone is never read (real
       new RegExp(`more than a note may hold \\(${MAX_NOTE_BYTES}\\)`),
     );
     assert.match(`${explained.stdout}${explained.stderr}`, /git notes --ref=refs\/notes\/countersign remove/);
+  });
+
+  it('H5: a crafted clone with a huge provenance note: explain, blame, report and verify say it is unreadable', () => {
+    const { ada, server } = setup();
+    dirs.push(path.dirname(server.dir));
+    commitFile(ada, 'app.py', 'print(1)\n', 'app\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+    hugeNote(ada.dir, ada.git('rev-parse', 'HEAD'), 'refs/notes/ai');
+    for (const args of [['explain', 'HEAD'], ['blame', 'app.py'], ['report', '--format', 'json'], ['verify']]) {
+      const r = ada.cli(args, small);
+      const said = `${args.join(' ')}: ${r.stdout}${r.stderr}`;
+      assert.ok(r.status >= 0 && r.status <= 2, said);
+      assert.doesNotMatch(r.stderr, /heap|out of memory|Invalid string length/i, said);
+    }
+    const explained = ada.cli(['explain', 'HEAD'], small);
+    assert.match(`${explained.stdout}${explained.stderr}`, /more than a provenance note may hold/);
+    // The gate fails closed on it: the commit needs review.
+    const verify = ada.cli(['verify', '--format', 'json'], small);
+    assert.match(verify.stdout, /more than a provenance note may hold/, verify.stdout);
   });
 });
