@@ -7,7 +7,7 @@ import { fetchApprovals } from '../git/approvalsStore';
 import { addEarlierRevisionReasons } from '../git/earlierRevisions';
 import type { BranchReadAhead } from '../git/branchReadAhead';
 import { gatherGateInput } from '../git/gateInput';
-import { peelTag } from '../git/peelTag';
+import { nonCommitTagVerdict, peelTag } from '../git/peelTag';
 import { remoteTagValue } from '../git/remoteTagValue';
 import { runGit, startSnapshotListings, withGitReadCache, type GitResult } from '../git/gitRunner';
 import { AI_NOTES_REF, REVIEW_NOTES_REF, trackingRef } from '../git/notesConfig';
@@ -258,17 +258,7 @@ async function judgeRange(
       baseReach: {},
     };
     const result: GateResult =
-      policy.kind === 'ok' && isProtected(policy.policy, branch) !== undefined
-        ? {
-            ok: false,
-            branch,
-            protected: true,
-            commits: [],
-            errors: [target.error],
-            notices: [],
-            policyFrom: policy.from,
-          }
-        : evaluateGate({ ...input, head: target.oid });
+      nonCommitTagVerdict(policy, branch, branch, target.error) ?? evaluateGate({ ...input, head: target.oid });
     const fetchNote = await fetched;
     return { result, input, ...(fetchNote ? { fetchNote } : {}) };
   }

@@ -1,11 +1,11 @@
 import { errorMessage } from '../core/errors';
 import { evaluateGate, type GateResult, type PolicySource } from '../core/gate';
-import { isProtected, TAG_PREFIX } from '../core/policy';
+import { TAG_PREFIX } from '../core/policy';
 import { fetchApprovals } from './approvalsStore';
 import { addEarlierRevisionReasons } from './earlierRevisions';
 import { whereReviewersFetch } from './reviewerReach';
 import { gatherGateInput, ZERO_OID, type RefUpdate } from './gateInput';
-import { peelTag } from './peelTag';
+import { nonCommitTagVerdict, peelTag } from './peelTag';
 import { refsAfterPush } from './refsAfterPush';
 import { runGit } from './gitRunner';
 import { REVIEW_NOTES_REF, trackingRef } from './notesConfig';
@@ -131,16 +131,10 @@ export async function prePush(
             looked: [def ? `${remote}/${def} (not on the remote yet)` : `${remote}'s default branch (unknown)`],
           };
     const peeled = tag && update.new ? await peelTag(cwd, update.new) : undefined;
-    if (peeled && 'error' in peeled && policy.kind === 'ok' && isProtected(policy.policy, branch)) {
-      results.push({
-        ok: false,
-        branch,
-        protected: true,
-        commits: [],
-        errors: [peeled.error],
-        notices: [],
-        policyFrom: policy.from,
-      });
+    const refusedTag =
+      peeled && 'error' in peeled ? nonCommitTagVerdict(policy, branch, branch, peeled.error) : undefined;
+    if (refusedTag) {
+      results.push(refusedTag);
       continue;
     }
     if (peeled && 'commit' in peeled) update.new = peeled.commit;

@@ -4,7 +4,7 @@ import { protectingPolicyBranch } from '../core/policyBranchProtection';
 import { closedWhileUnreadable, closedWhileUnreadableText } from '../core/policyRecovery';
 import { REVIEW_NOTES_REF } from './notesConfig';
 import { gatherGateInput, ZERO_OID } from './gateInput';
-import { notACommit } from './peelTag';
+import { nonCommitTagVerdict, notACommit } from './peelTag';
 import { allowedRefPrefixes, confusingRefName, outsideNamespaces, shadowingRefName } from './confusingRefName';
 import { refsAfterPush } from './refsAfterPush';
 import { PushFacts, protectedTipsOf } from './pushFacts';
@@ -371,8 +371,9 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
 
       const tagged = ref.startsWith(TAG_PREFIX) && update.new ? facts.commitOf(update.new) : undefined;
       if (ref.startsWith(TAG_PREFIX) && update.new && tagged === undefined) {
-        if (policy.kind === 'ok' && isProtected(policy.policy, ref)) {
-          results.push(refused(shown, notACommit(update.new), policy.from));
+        const refusedTag = nonCommitTagVerdict(policy, ref, shown, notACommit(update.new));
+        if (refusedTag) {
+          results.push(refusedTag);
           continue;
         }
       }
