@@ -102,6 +102,8 @@ export interface EngineFigures {
   usPerEdit1k: number;
   usPerEdit100k: number;
   growth1kTo100k: number;
+  /** The same growth in CPU time (process.cpuUsage: less moved by a loaded machine than wall time). */
+  cpuGrowth1kTo100k: number;
   naiveUsPerEdit20k: number;
   aiRanges20k: number;
   rounds: number;
@@ -113,17 +115,19 @@ export function engineBench(rounds: number): EngineFigures {
     at1k: number[] = [],
     at100k: number[] = [],
     growth: number[] = [],
+    cpuGrowth: number[] = [],
     naive: number[] = [];
   for (let r = 0; r < rounds; r++) {
     // Interleaved so that load on the shared machine hits all sizes alike; growth is taken per round.
     const t20k = timeEngineBoth(20_000, 20_000, 42 + r);
     at20k.push(t20k.wall);
     cpu20k.push(t20k.cpu);
-    const small = timeEngine(1_000, 20_000, 42 + r);
-    const large = timeEngine(100_000, 20_000, 42 + r);
-    at1k.push(small);
-    at100k.push(large);
-    growth.push(large / small);
+    const small = timeEngineBoth(1_000, 20_000, 42 + r);
+    const large = timeEngineBoth(100_000, 20_000, 42 + r);
+    at1k.push(small.wall);
+    at100k.push(large.wall);
+    growth.push(large.wall / small.wall);
+    cpuGrowth.push(large.cpu / small.cpu);
     naive.push(timeNaive(20_000, 20));
   }
   return {
@@ -132,6 +136,7 @@ export function engineBench(rounds: number): EngineFigures {
     usPerEdit1k: median(at1k),
     usPerEdit100k: median(at100k),
     growth1kTo100k: median(growth),
+    cpuGrowth1kTo100k: median(cpuGrowth),
     naiveUsPerEdit20k: median(naive),
     aiRanges20k: makeFile(20_000).aiRanges,
     rounds,
