@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { cloneAs } from '../helpers/approvals';
+import { cloneAs, forkAs } from '../helpers/approvals';
 import { commitFile, setup } from '../helpers/gateServer';
 
 /**
@@ -21,9 +21,7 @@ describe("approve with a fork's branch checked out shares the approval with the 
   function forkWithFeature(opts: { dropBob: boolean }) {
     const s = setup();
     dirs.push(path.dirname(s.server.dir));
-    const fork = path.join(path.dirname(s.server.dir), 'fork.git');
-    execFileSync('git', ['clone', '-q', '--bare', s.server.dir, fork]);
-    const alice = cloneAs(fork, 'Alice', 'alice@example.com');
+    const { fork, clone: alice } = forkAs(s.server.dir, 'Alice', 'alice@example.com');
     dirs.push(alice.dir);
     if (opts.dropBob) {
       // The fork's own main no longer lists Bob: only the trusted remote's policy may judge his approval.

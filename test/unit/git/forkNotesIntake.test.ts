@@ -3,7 +3,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { formatStatementLine } from '../../../src/core/approvalStatement';
-import { attach, cloneAs, sign, statementFor } from '../helpers/approvals';
+import { attach, cloneAs, forkAs, sign, statementFor } from '../helpers/approvals';
 import { withoutGate } from '../helpers/gateAgreement';
 import { commitFile, setup } from '../helpers/gateServer';
 
@@ -36,9 +36,7 @@ describe("a fork's notes cannot block a reviewer's approvals (real server)", fun
 
     // Alice's fork (no hook): a junk line, a real statement about another commit copied onto her commit's note, and
     // Carol's real approval of the fix recorded there (what a fork may legitimately carry).
-    const fork = path.join(path.dirname(server.dir), 'fork.git');
-    execFileSync('git', ['clone', '-q', '--bare', server.dir, fork]);
-    const alice = cloneAs(fork, 'Alice', 'alice@example.com');
+    const { fork, clone: alice } = forkAs(server.dir, 'Alice', 'alice@example.com');
     dirs.push(alice.dir);
     alice.git('fetch', '-q', 'origin', 'fix');
     const feature = commitFile(alice, 'hi.py', "print('hi')\n", 'feature');
@@ -86,9 +84,7 @@ describe("a fork's notes cannot block a reviewer's approvals (real server)", fun
 
     // Alice's fork (no hook): its main lists Mallory as a reviewer too, and her pull-request branch's note holds a
     // junk line and a canonical statement about that very commit signed by Mallory (listed only in the fork).
-    const fork = path.join(path.dirname(server.dir), 'fork.git');
-    execFileSync('git', ['clone', '-q', '--bare', server.dir, fork]);
-    const alice = cloneAs(fork, 'Alice', 'alice@example.com');
+    const { fork, clone: alice } = forkAs(server.dir, 'Alice', 'alice@example.com');
     dirs.push(alice.dir);
     const policy = JSON.parse(alice.git('show', 'HEAD:.countersign.json'));
     policy.reviewers.push({ name: 'Mallory', email: 'mallory@example.com', key: mallory.publicKey });

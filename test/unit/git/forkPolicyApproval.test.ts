@@ -1,8 +1,7 @@
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { cloneAs, recordDecision } from '../helpers/approvals';
+import { cloneAs, forkAs, recordDecision } from '../helpers/approvals';
 import { commitFile, policyJson, setup } from '../helpers/gateServer';
 import { AI } from '../helpers/landedRange';
 
@@ -24,9 +23,7 @@ describe("a fork's own approvals are not shown as approvals (real server, real f
   it('H1: with the fork branch checked out, verify and explain do not count the forged statement', () => {
     const s = setup();
     dirs.push(path.dirname(s.server.dir));
-    const fork = path.join(path.dirname(s.server.dir), 'fork.git');
-    execFileSync('git', ['clone', '-q', '--bare', s.server.dir, fork]);
-    const mallory = cloneAs(fork, 'Mallory', 'mallory@example.com');
+    const { fork, clone: mallory } = forkAs(s.server.dir, 'Mallory', 'mallory@example.com');
     dirs.push(mallory.dir);
     // The fork's main lists Mallory's key as Bob's.
     const forged = policyJson({ ...s.bob, publicKey: s.mallory.publicKey }, s.carol);

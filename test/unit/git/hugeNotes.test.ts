@@ -3,7 +3,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { MAX_NOTE_BYTES } from '../../../src/core/noteBounds';
-import { cloneAs } from '../helpers/approvals';
+import { cloneAs, forkAs } from '../helpers/approvals';
 import { commitFile, setup } from '../helpers/gateServer';
 
 /**
@@ -37,9 +37,7 @@ describe('a huge approvals note in a fork or a crafted clone is never read (real
   it("H2: the fork's note is left out of the reviewer's notes and `review` stays small", () => {
     const { bob, server } = setup();
     dirs.push(path.dirname(server.dir));
-    const fork = path.join(path.dirname(server.dir), 'fork.git');
-    execFileSync('git', ['clone', '-q', '--bare', server.dir, fork]);
-    const mallory = cloneAs(fork, 'Mallory', 'mallory@example.com');
+    const { fork, clone: mallory } = forkAs(server.dir, 'Mallory', 'mallory@example.com');
     dirs.push(mallory.dir);
     const feature = commitFile(mallory, 'x.txt', 'x\n', 'feature\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
     hugeNote(mallory.dir, feature);

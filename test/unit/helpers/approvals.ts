@@ -1,4 +1,5 @@
 import { execFileSync } from 'child_process';
+import * as path from 'path';
 import {
   canonicalStatementBytes,
   formatStatementLine,
@@ -82,6 +83,13 @@ export function recordDecision(
   const signed = sign(key, statementFor(clone.dir, o));
   attach(clone.dir, signed, signed.statement.tip, clone.env);
   return signed;
+}
+
+/** A bare fork of the server `serverDir` beside it (no hook, as a forge's fork) and NAME <EMAIL>'s clone of the fork. */
+export function forkAs(serverDir: string, name: string, email: string): { fork: string; clone: TempRepo } {
+  const fork = path.join(path.dirname(serverDir), 'fork.git');
+  execFileSync('git', ['clone', '-q', '--bare', serverDir, fork]);
+  return { fork, clone: cloneAs(fork, name, email) };
 }
 
 /** A clone of `remoteDir` as NAME <EMAIL>, main checked out and origin/HEAD set, as `git clone` leaves it. */
