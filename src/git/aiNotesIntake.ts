@@ -1,12 +1,12 @@
 import { formatAuthorshipNote, parseAuthorshipNote, type AuthorshipNote } from '../core/authorshipNote';
-import { MAX_AI_NOTE_BYTES, oversizedNote, pushedNoteBytes } from '../core/noteBounds';
+import { MAX_AI_NOTE_BYTES, oversizedNote } from '../core/noteBounds';
 import { landedNoteProblem } from '../core/noteGains';
 import { mergeNotesOnSameCommit } from '../core/noteOwners';
-import { readObjects } from './catFileBatch';
 import { commitProvenanceReadings } from './commitProvenanceReadings';
-import { MAX_ADDED_NOTES, notesTreeChanges, objectInfo } from './notesAdditions';
+import { notesTreeChanges } from './notesAdditions';
 import { AI_NOTES_REF } from './notesConfig';
 import { commitWith } from './notesIntake';
+import { intakeTexts } from './noteIntakeRead';
 import { notesRefRefusal } from './notesRefGuard';
 
 /**
@@ -32,21 +32,8 @@ export async function aiNotesIntake(
   const { changed } = await notesTreeChanges(cwd, local, from);
   if (changed.length === 0) return { commit: local, left: 0 };
   // Bounded as the server bounds a push: the notes it would judge, their bytes, each note's size.
-  if (changed.length > MAX_ADDED_NOTES)
-    return {
-      commit: local,
-      left: changed.length,
-      refused: `${changed.length} changed notes, more than a push may carry`,
-    };
-  const blobs = [...new Set(changed.flatMap((c) => (c.oldBlob ? [c.oldBlob, c.newBlob] : [c.newBlob])))];
-  const sizes = await objectInfo(cwd, blobs);
-  const tooMuch = pushedNoteBytes(AI_NOTES_REF, blobs, (b) => Number(sizes.get(b)?.size ?? 0));
-  if (tooMuch) return { commit: local, left: changed.length, refused: tooMuch };
-  const texts = new Map<string, string>();
-  const wanted = blobs.filter((b) => Number(sizes.get(b)?.size ?? 0) <= MAX_AI_NOTE_BYTES);
-  await readObjects(cwd, wanted, (blob, content) => {
-    if (content) texts.set(blob, content.toString('utf8'));
-  });
+  const { texts, refused: unread } = await intakeTexts(cwd, AI_NOTES_REF, changed, MAX_AI_NOTE_BYTES);
+  if (unread) return { commit: local, left: changed.length, refused: unread };
   const said = await commitProvenanceReadings(
     cwd,
     changed.map((c) => c.target),
