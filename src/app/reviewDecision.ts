@@ -95,12 +95,23 @@ export async function defaultBase(
     if (head.code === 0 && head.stdout.trim()) candidates.push(head.stdout.trim());
     candidates.push(`refs/remotes/${remote}/main`, `refs/remotes/${remote}/master`);
   }
+  const remoteCandidates = candidates.length;
   candidates.push('refs/heads/main', 'refs/heads/master');
-  for (const ref of candidates) {
+  for (const [i, ref] of candidates.entries()) {
     const oid = await resolveCommit(cwd, ref);
     if (!oid) continue;
     const mb = await runGit(['merge-base', tip, oid], { cwd, okCodes: [1] });
     const base = mb.stdout.trim();
+    // Already on the remote's default branch: its commits have landed. Falling through to a stale local
+    // `master` signed an approval of a dozen landed commits (newuser13 R26), which the append-only notes ref
+    // keeps for ever and `report` counts as review; a landed state is approved only with --base, deliberately.
+    if (i < remoteCandidates && base === tip) {
+      const name = ref.replace(/^refs\/remotes\//, '');
+      throw new CountersignError(
+        'usage',
+        `${shortSha(tip)} is already on ${name}: its commits have landed, so there is nothing to review before they land — name the branch you mean to approve (\`countersign review\` lists them), or pass --base REV to approve a landed state deliberately`,
+      );
+    }
     if (mb.code !== 0 || !base || base === tip) continue;
     return { base, source: `merge-base with ${ref.replace(/^refs\/(remotes|heads)\//, '')}` };
   }
