@@ -3,6 +3,8 @@ import { mergeNotesOnSameCommit } from '../core/noteOwners';
 import { CountersignError, errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { runGit } from './gitRunner';
+import { noteTarget } from './notePath';
+import { oidHexLength } from './objectFormat';
 import {
   AI_NOTES_REF,
   REVIEW_NOTES_REF,
@@ -33,13 +35,18 @@ async function isAncestor(cwd: string, a: string, b: string): Promise<boolean> {
   return (await runGit(['merge-base', '--is-ancestor', a, b], { cwd, okCodes: [1] })).code === 0;
 }
 
-/** annotated object → note blob, read from a notes commit's tree (any ref, fan-out or not). */
+/**
+ * annotated object → note blob, read from a notes commit's tree (any ref, fan-out or not). A path that is no note path
+ * of this repository's format (notePath.ts: a 64-digit name in a SHA-1 repository, attack14 N7) is no note, as for git.
+ */
 async function notesOf(cwd: string, commit: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
+  const hexLength = await oidHexLength(cwd);
   const r = await runGit(['ls-tree', '-r', '-z', commit], { cwd });
   for (const rec of r.stdout.split('\0')) {
     const m = /^\d+ blob ([0-9a-f]+)\t(.+)$/s.exec(rec);
-    if (m) out.set(m[2].replace(/\//g, ''), m[1]);
+    const target = m ? noteTarget(m[2], hexLength) : undefined;
+    if (m && target) out.set(target, m[1]);
   }
   return out;
 }

@@ -2,10 +2,11 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import { createHash } from 'crypto';
 import { MAX_ADDED_NOTES, notesTreeChanges } from '../../../src/git/notesAdditions';
+import { mergeNotesRef } from '../../../src/git/notesSync';
 import { cloneAs } from '../helpers/approvals';
 import { HONEST, LAUNDERED as FORGED, landDeployWithNote } from '../helpers/deployNote';
 import { approvedFeature, commitFile, setup, type Setup } from '../helpers/gateServer';
-import type { TempRepo } from '../helpers/tempRepo';
+import { TempRepo } from '../helpers/tempRepo';
 
 /**
  * attack13 M9/M1/M10: a second tree entry for an object that already has a note (one at `ab/cdef…`, one flat).
@@ -198,5 +199,23 @@ describe('server gate: no second notes-tree entry for one object (attack13 M9/M1
     console.log(
       `      push of ${MAX_ADDED_NOTES} new notes ${addMs} ms; the moves plus a second entry (refused) ${attackMs} ms; the moves alone ${moveMs} ms`,
     );
+  });
+});
+
+describe('notes merge from the trusted remote: a path that is no note path is no note (attack14 N7)', () => {
+  it('merges two refs/notes/ai that both hold a 64-digit entry in a SHA-1 clone, leaving it alone as git does', async () => {
+    const repo = TempRepo.create();
+    const AI = 'refs/notes/ai';
+    const c = commitFile(repo, 'deploy.sh', 'echo\n', 'deploy');
+    repo.git('notes', `--ref=${AI}`, 'add', '-m', HONEST, c);
+    const base = repo.git('rev-parse', AI);
+    const wide = '0'.repeat(64);
+    const theirs = craft(repo, AI, [[wide, hashed(repo, FORGED)]]);
+    repo.git('update-ref', AI, base);
+    craft(repo, AI, [[wide, hashed(repo, HONEST)]]);
+    // Both sides changed "the note on 000…0": it was merged as a note and `git notes add` on no object failed the sync.
+    assert.strictEqual(await mergeNotesRef(repo.dir, AI, theirs), true);
+    assert.strictEqual(repo.git('merge-base', '--is-ancestor', theirs, AI), '');
+    assert.strictEqual(repo.git('notes', `--ref=${AI}`, 'show', c), HONEST.trim());
   });
 });
