@@ -124,14 +124,7 @@ export class ReviewerKeys {
     const claimed = this.policy.reviewers.filter((r) => samePerson(r.email, email));
     if (this.verify) return this.checkWith(s, claimed, this.verify);
     const key = this.embeddedKey(s.signature);
-    if (typeof key !== 'string') {
-      if (claimed.length === 0) return notListed(email);
-      return {
-        ok: false,
-        reason: 'badSignature',
-        why: `the signature does not verify with ${email}'s key in the policy (${key.message}): signed by another key, or the statement was altered`,
-      };
-    }
+    if (typeof key !== 'string') return claimed.length === 0 ? notListed(email) : badSignature(email, key.message);
     const signers = this.byBlob.get(key) ?? [];
     let lastReason = '';
     for (const signer of signers.filter((x) => claimed.includes(x.reviewer))) {
@@ -150,11 +143,7 @@ export class ReviewerKeys {
           ? `the signature was made by a key that is not ${email}'s${fp ? ` (${fp})` : ''}`
           : 'the signature does not match the statement';
     }
-    return {
-      ok: false,
-      reason: 'badSignature',
-      why: `the signature does not verify with ${email}'s key in the policy (${lastReason}): signed by another key, or the statement was altered`,
-    };
+    return badSignature(email, lastReason);
   }
 
   private checkWith(s: SignedStatement, claimed: Reviewer[], verify: VerifyFn): StatementCheck {
@@ -169,11 +158,7 @@ export class ReviewerKeys {
       if (verify(s, r.key).ok) return otherReviewersKey(email, r);
     }
     if (claimed.length === 0) return notListed(email);
-    return {
-      ok: false,
-      reason: 'badSignature',
-      why: `the signature does not verify with ${email}'s key in the policy (${lastReason}): signed by another key, or the statement was altered`,
-    };
+    return badSignature(email, lastReason);
   }
 }
 
@@ -182,6 +167,15 @@ function notListed(email: string): StatementCheck {
     ok: false,
     reason: 'notListed',
     why: `${email} is not a reviewer in the policy, and the signature matches no listed key`,
+  };
+}
+
+/** The statement names a listed reviewer, but no key of theirs verifies it; `reason` says how it failed. */
+function badSignature(email: string, reason: string): StatementCheck {
+  return {
+    ok: false,
+    reason: 'badSignature',
+    why: `the signature does not verify with ${email}'s key in the policy (${reason}): signed by another key, or the statement was altered`,
   };
 }
 
