@@ -94,16 +94,17 @@ export function makeLine(text: string, runs: Runs, writers: WriterTable): Line {
     label = writers.humanWasAi(mainWriter, aiWriter);
     labelClass = LabelClass.HumanWasAi;
   } else labelClass = LabelClass.Human;
+  // In the order a keystroke reads them (the tree's aggregates read the class and agent bit): one cache line.
   return {
     text,
     runs,
-    label,
     labelClass,
+    agentBit: labelClass === LabelClass.Ai ? writers.agentBit(mainWriter) : 0,
+    label,
     mainWriter,
     mainSeq,
     aiWriter,
     aiSeq,
-    agentBit: labelClass === LabelClass.Ai ? writers.agentBit(mainWriter) : 0,
     h1: -1,
     h2: -1,
   };

@@ -6,9 +6,20 @@ import { LabelClass, type Line } from './line';
  * `adjust` for one replaced line, so a keystroke never sums a node again.
  */
 export class TreeNode {
-  readonly lines: number;
+  // Fields in the order a keystroke reads them (V8 lays them out in declaration order, after the constructor's
+  // parameter properties `items` and `kids`): the lookup's arrays and the owner share the node's first cache line.
+  /**
+   * The character count of each item or child, side by side: finding the line at an offset reads these rather
+   * than one object per line (and its text), which were a keystroke's cache misses (most of its lookup time).
+   */
+  readonly sizes: number[];
+  /** An inner node's line count of each child, side by side likewise (null for a leaf); never changed in place. */
+  readonly counts: readonly number[] | null;
+  /** The owner token that may change this node in place; 0: nobody (the node is immutable). */
+  owner = 0;
   // Aggregates: changed only by `adjust`, on a copy or on a node its owner changes in place (lineTree.ts).
   chars: number;
+  readonly lines: number;
   /** Lines per label class (`LabelClass` in line.ts). */
   ai: number;
   human: number;
@@ -18,15 +29,6 @@ export class TreeNode {
   /** The text's hashes, filled in by sameText when first needed (-1: not yet). */
   h1 = -1;
   h2 = -1;
-  /** The owner token that may change this node in place; 0: nobody (the node is immutable). */
-  owner = 0;
-  /**
-   * The character count of each item or child, side by side: finding the line at an offset reads these rather
-   * than one object per line (and its text), which were a keystroke's cache misses (most of its lookup time).
-   */
-  readonly sizes: number[];
-  /** An inner node's line count of each child, side by side likewise (null for a leaf); never changed in place. */
-  readonly counts: readonly number[] | null;
 
   /**
    * A leaf when `kids` is null; then `items` holds its lines. With `from`, a copy of that node about to have one
