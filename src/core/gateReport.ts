@@ -2,6 +2,7 @@ import { personLabel, type CommitDecision, type GateResult } from './gate';
 import { cannotPass } from './unpassable';
 import { personKey, samePerson } from './approvalRules';
 import { shortSha } from './shortSha';
+import { ghData, ghProp, mdCell, mdCode, mdCodeBlock, mdText, noWorkflowCommands, oneLine } from './markupEscape';
 
 /**
  * How a gate result reads: plain text for hooks and terminals, the JSON contract of `verify --format json`,
@@ -34,16 +35,28 @@ export function gateJson(r: GateResult): VerifyJson {
 }
 
 function commitLine(c: CommitDecision): string {
-  return `${shortSha(c.sha)} ${c.subject.length > 60 ? c.subject.slice(0, 57) + '...' : c.subject} (${c.author.name} <${c.author.email}>)`;
+  const subject = oneLine(c.subject.length > 60 ? c.subject.slice(0, 57) + '...' : c.subject);
+  return `${shortSha(c.sha)} ${subject} (${oneLine(`${c.author.name} <${c.author.email}>`)})`;
 }
 
-/** People-facing text. `who` names the caller in the first line (`countersign (pre-push)`). */
+/**
+ * People-facing text. `who` names the caller in the first line (`countersign (pre-push)`). Commit-made fields
+ * stay on their line (oneLine), and no line can be read as a CI workflow command (attack15 H4).
+ */
 export function gateText(r: GateResult, who = 'countersign'): string {
+  return noWorkflowCommands(gateLines(r, who).join('\n') + '\n');
+}
+
+function approvedBy(c: CommitDecision): string {
+  return c.approvals.map((a) => oneLine(`${a.name} <${a.reviewer}>`)).join(', ');
+}
+
+function gateLines(r: GateResult, who: string): string[] {
   const out: string[] = [];
   for (const n of r.notices) out.push(`${who}: ${n}`);
   if (!r.protected && r.errors.length === 0) {
     if (r.notices.length === 0) out.push(`${who}: ${r.branch} is not protected; nothing to check.`);
-    return out.join('\n') + '\n';
+    return out;
   }
   const blocked = r.commits.filter((c) => !c.ok);
   const reviewed = r.commits.filter((c) => c.needsReview && c.ok);
@@ -51,9 +64,8 @@ export function gateText(r: GateResult, who = 'countersign'): string {
     out.push(
       `${who}: ${r.branch} is protected (${r.policyFrom ?? 'policy'}); ${r.commits.length} commit(s) checked, ${reviewed.length} approved, none blocked.`,
     );
-    for (const c of reviewed)
-      out.push(`  ✓ ${commitLine(c)} — approved by ${c.approvals.map((a) => `${a.name} <${a.reviewer}>`).join(', ')}`);
-    return out.join('\n') + '\n';
+    for (const c of reviewed) out.push(`  ✓ ${commitLine(c)} — approved by ${approvedBy(c)}`);
+    return out;
   }
   out.push(
     `${who}: BLOCKED — ${r.branch} is protected (${r.pattern ? `"${r.pattern}" in ` : ''}${r.policyFrom ?? 'the policy'}).`,
@@ -63,10 +75,9 @@ export function gateText(r: GateResult, who = 'countersign'): string {
     out.push(`  ${blocked.length} of ${r.commits.length} commit(s) need review before they can land:`);
     for (const c of blocked) {
       out.push(`  ✗ ${commitLine(c)}`);
-      for (const reason of c.reasons) out.push(`      - ${reason}`);
-      if (c.approvals.length > 0)
-        out.push(`      - approved by ${c.approvals.map((a) => `${a.name} <${a.reviewer}>`).join(', ')} (counted)`);
-      for (const i of c.ignored) out.push(`      - ${i}`);
+      for (const reason of c.reasons) out.push(`      - ${oneLine(reason)}`);
+      if (c.approvals.length > 0) out.push(`      - approved by ${approvedBy(c)} (counted)`);
+      for (const i of c.ignored) out.push(`      - ${oneLine(i)}`);
     }
   }
   if (r.approveCommand && blocked.length > 0 && blocked.every(cannotPass)) {
@@ -83,7 +94,7 @@ export function gateText(r: GateResult, who = 'countersign'): string {
     for (const c of blocked)
       for (const q of c.changesRequested ?? []) {
         askers.set(personKey(q.email), personLabel(q));
-        if (q.comment) comments.add(`"${q.comment}"`);
+        if (q.comment) comments.add(`"${oneLine(q.comment)}"`);
       }
     const who = [...askers.values()].join(' and ');
     out.push('');
@@ -130,15 +141,7 @@ export function gateText(r: GateResult, who = 'countersign'): string {
       '    3. Push again; Countersign fetches the approval first. `countersign verify` shows where things stand.',
     );
   }
-  return out.join('\n') + '\n';
-}
-
-/** GitHub's workflow-command escaping (data: %, CR, LF; properties also : and ,). */
-function ghData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-function ghProp(s: string): string {
-  return ghData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  return out;
 }
 
 /** `::error title=…::message` per blocked commit and error, `::notice` for passing reviewed commits. */
@@ -165,16 +168,12 @@ export function gateGithubAnnotations(r: GateResult): string {
   return out.join('\n') + '\n';
 }
 
-function mdCell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, '<br>');
-}
-
 export function gateMarkdownSummary(results: GateResult[]): string {
   const out: string[] = ['## Countersign review gate', ''];
   for (const r of results) {
     const state = !r.protected && r.ok ? 'not protected' : r.ok ? '✅ passes' : '❌ blocked';
-    out.push(`### \`${r.branch}\` — ${state}`, '');
-    for (const n of r.notices) out.push(`> ${n}`, '');
+    out.push(`### ${mdCode(r.branch)} — ${state}`, '');
+    for (const n of r.notices) out.push(`> ${mdText(n)}`, '');
     for (const e of r.errors) out.push(`- ❌ ${mdCell(e)}`);
     if (r.errors.length > 0) out.push('');
     if (r.commits.length > 0) {
@@ -183,7 +182,7 @@ export function gateMarkdownSummary(results: GateResult[]): string {
         const why = [...c.reasons, ...c.ignored].map(mdCell).join('<br>') || '—';
         const approvals = c.approvals.map((a) => mdCell(`${a.name} <${a.reviewer}>`)).join('<br>') || '—';
         out.push(
-          `| \`${shortSha(c.sha)}\` ${mdCell(c.subject)} | ${c.needsReview ? 'yes' : 'no'} | ${why} | ${approvals} | ${c.ok ? '✅' : '❌'} |`,
+          `| \`${shortSha(c.sha)}\` ${mdText(c.subject)} | ${c.needsReview ? 'yes' : 'no'} | ${why} | ${approvals} | ${c.ok ? '✅' : '❌'} |`,
         );
       }
       out.push('');
@@ -192,9 +191,7 @@ export function gateMarkdownSummary(results: GateResult[]): string {
       out.push(
         `A reviewer listed in \`.countersign.json\` (not the author) approves with:`,
         '',
-        '```sh',
-        r.approveCommand,
-        '```',
+        ...mdCodeBlock('sh', r.approveCommand),
         '',
       );
   }

@@ -1,4 +1,5 @@
 import type { Report, ReportRow } from './aggregate';
+import { mdText } from '../markupEscape';
 
 /** Text, Markdown and CSV renderings of a report (pure; the HTML page is in reportHtml.ts). */
 
@@ -146,10 +147,6 @@ function consistencyText(r: Report): string[] {
   return out;
 }
 
-function mdEscape(s: string): string {
-  return s.replace(/[\\|`*_[\]<>]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
-}
-
 function mdTable(header: string[], rows: string[][]): string[] {
   return [
     `| ${header.join(' | ')} |`,
@@ -163,17 +160,17 @@ export function formatReportMarkdown(r: Report): string {
   out.push(
     ...mdTable(
       ['', 'value'],
-      summaryLines(r).map(([k, v]) => [k, mdEscape(v)]),
+      summaryLines(r).map(([k, v]) => [k, mdText(v)]),
     ),
   );
-  out.push('', `*Reviewed* = ${mdEscape(r.review.detail)}.`);
+  out.push('', `*Reviewed* = ${mdText(r.review.detail)}.`);
   const agents = Object.entries(r.byAgent);
   if (agents.length > 0) {
     out.push('', '## By agent', '');
     out.push(
       ...mdTable(
         ['agent', 'commits', 'AI lines'],
-        agents.map(([a, v]) => [mdEscape(a), String(v.commits), String(v.lines)]),
+        agents.map(([a, v]) => [mdText(a), String(v.commits), String(v.lines)]),
       ),
     );
   }
@@ -182,7 +179,7 @@ export function formatReportMarkdown(r: Report): string {
     out.push(
       ...mdTable(
         [r.by, ...ROW_COLUMNS.map(([, h]) => h)],
-        r.rows.map((row) => [mdEscape(row.key), ...ROW_COLUMNS.map(([k]) => cell(row, k))]),
+        r.rows.map((row) => [mdText(row.key), ...ROW_COLUMNS.map(([k]) => cell(row, k))]),
       ),
     );
   }
@@ -194,13 +191,13 @@ export function formatReportMarkdown(r: Report): string {
     out.push('Trailers and notes agree, and every approval statement is readable and counted.');
   else {
     out.push('### Problems', '');
-    for (const m of mismatches) out.push(`- ${mdEscape(m.message)}`);
-    for (const p of problems) out.push(`- ${mdEscape(p)}`);
+    for (const m of mismatches) out.push(`- ${mdText(m.message)}`);
+    for (const p of problems) out.push(`- ${mdText(p)}`);
   }
   if (orphanNotes.length > 0 || notes.length > 0) {
     out.push('', '### Notes (left by the usual review workflow; nothing to fix)', '');
     for (const o of orphanNotes) out.push(`- note in ${o.ref} on unreachable object \`${o.object}\``);
-    for (const n of notes) out.push(`- ${mdEscape(n)}`);
+    for (const n of notes) out.push(`- ${mdText(n)}`);
   }
   return out.join('\n') + '\n';
 }

@@ -1,0 +1,31 @@
+import * as assert from 'assert';
+import { mdCell, mdCode, mdCodeBlock, noWorkflowCommands } from '../../../src/core/markupEscape';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const markdownIt = require('markdown-it') as (o: { html: boolean }) => { render(s: string): string };
+const render = (md: string) => markdownIt({ html: true }).render(md);
+
+/** The sinks of attack15 H4 on their own: each escaper against CommonMark as GitHub reads it. */
+describe('markupEscape', () => {
+  it('noWorkflowCommands escapes a leading :: or ##[ on any line, blanks first too, and nothing else', () => {
+    const out = noWorkflowCommands('ok: a::b\n::notice::x\n    ::add-mask::y\n##[warning]z\n# heading\n');
+    assert.strictEqual(out, 'ok: a::b\n\\u003a:notice::x\n    \\u003a:add-mask::y\n\\u0023#[warning]z\n# heading\n');
+    assert.ok(!out.split('\n').some((l) => /^\s*(::|##\[)/.test(l)));
+  });
+
+  it('a table cell keeps pipes, backslashes and tags as text and stays one row', () => {
+    const cell = mdCell('a\\|b | <b>x</b> `c` \r[l](https://e.example)\nnext');
+    const html = render(`| h | r |\n|---|---|\n| ${cell} | ❌ |\n`);
+    assert.strictEqual((html.match(/<tr>/g) ?? []).length, 2, html);
+    assert.match(
+      html,
+      /<td>a\\\|b \| &lt;b&gt;x&lt;\/b&gt; `c` <br>\[l\]\(https:\/\/e\.example\)<br>next<\/td>\s*<td>❌<\/td>/,
+    );
+  });
+
+  it('code spans and blocks outgrow any backtick run inside', () => {
+    assert.match(render(`### ${mdCode('a``b`')} — x`), /<h3><code>a``b`<\/code> — x<\/h3>/);
+    const block = render([...mdCodeBlock('sh', 'x\n```\n<!--'), 'after'].join('\n'));
+    assert.match(block, /<pre><code class="language-sh">x ``` &lt;!--\n<\/code><\/pre>\n<p>after<\/p>/);
+  });
+});
