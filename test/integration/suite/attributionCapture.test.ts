@@ -325,6 +325,20 @@ describe('Capture: what the user does in the editor', function () {
     assert.deepStrictEqual(await labels(editor.document.uri), ['human', 'untracked']);
   });
 
+  it('an open document reloaded after a formatter rewrote it on disk (a git pre-commit hook) keeps its labels (newuser13 R33)', async () => {
+    const editor = await freshEditor();
+    await editor.edit((b) => b.insert(editor.selection.active, "const s = 'x'\nf(s,\n  1)\n"));
+    await (await api()).attribution.idle();
+    await editor.document.save();
+    assert.deepStrictEqual(await labels(editor.document.uri), ['ai:unknown', 'ai:unknown', 'ai:unknown']);
+    // Quote style, semicolons and a join, written outside the editor with nobody known writing.
+    fs.writeFileSync(editor.document.uri.fsPath, 'const s = "x";\nf(s, 1);\n');
+    await waitFor('VS Code to reload the document', () =>
+      editor.document.getText().includes('f(s, 1);') ? true : undefined,
+    );
+    assert.deepStrictEqual(await labels(editor.document.uri), ['ai:unknown', 'ai:unknown']);
+  });
+
   it('the hover over an AI line names the writer and offers "Mark as human-written"; the toggle turns marking off', async () => {
     const editor = await freshEditor();
     await editor.edit((b) => b.insert(editor.selection.active, SNIPPET));
