@@ -6,11 +6,11 @@ import { isProtected, POLICY_FILE, TAG_PREFIX } from '../core/policy';
 import { gatherApprovals } from './approvalNotes';
 import type { BranchReadAhead } from './branchReadAhead';
 import { readCommitRange } from './commitLog';
+import { policyChangeUncommitted } from './policyChangeUncommitted';
 import { runGit } from './gitRunner';
 import { readNotes } from './notesReader';
 import { stablePatchId, stablePatchIds } from './patchId';
 import { rebasedSpanPatches, replayedApprovals } from './rebasedApprovals';
-import { revParse } from './revision';
 import { firstParentExit, netChangeBase, restoredFromExits, sourceExits, unexplainedNetChange } from './netChange';
 import { rewindOf } from './rewind';
 import { sinceReviewed } from './reviewedPoint';
@@ -238,24 +238,15 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   }
 
   // A push that changes the policy without a commit that does (rewinding the branch past the commit that added it).
-  let policyChangedWithoutCommit = false;
-  if (base.rewind && !commits.some((c) => c.sha === head)) {
-    // A pure rewind adds no commit: the head carries what the rewind drops.
-    commits.push(...(await readCommitRange(cwd, ['-1', head])));
-  }
-  if (!isNew && old) {
-    // A merge of the head (`mergeOnly`) brings only its change since it left the base's history: compared from
-    // their merge base, a pull request cut before a policy change is no policy change (session 12, R10).
-    const from = opts.mergeOnly ? ((await netChangeBase(cwd, old, head, commits, true)) ?? old) : old;
-    const [was, now] = await Promise.all([
-      revParse(cwd, `${from}:${POLICY_FILE}`),
-      ahead?.policyEntry(head) ?? revParse(cwd, `${head}:${POLICY_FILE}`),
-    ]);
-    if (was !== now && !commits.some((c) => c.files.some((f) => f.path === POLICY_FILE))) {
-      policyChangedWithoutCommit = true;
-      if (!commits.some((c) => c.sha === head)) commits.push(...(await readCommitRange(cwd, ['-1', head])));
-    }
-  }
+  const policyChangedWithoutCommit = await policyChangeUncommitted(cwd, {
+    old,
+    head,
+    commits,
+    isNew,
+    rewinds: base.rewind !== undefined,
+    mergeOnly: opts.mergeOnly === true,
+    ...(ahead ? { headEntry: ahead.policyEntry(head) } : {}),
+  });
 
   // The provenance notes of the (now final) commits, read while the steps below ask git their own questions.
   const shas = commits.map((c) => c.sha);
