@@ -5,6 +5,8 @@ import { matchGlob } from '../core/glob';
 import type { Policy } from '../core/policy';
 import { REVIEW_NAMESPACE, verifySshSignature } from '../core/sshsig';
 import { gatherApprovals } from './approvalNotes';
+import { clientPolicyBranch, policyTextAt } from './policyBranch';
+import { defaultRemote } from './remotes';
 import { runGit } from './gitRunner';
 import { REVIEW_NOTES_REF, TRACKING_PREFIX } from './notesConfig';
 
@@ -68,4 +70,24 @@ async function reviewersSigningAsOthers(cwd: string, policy: Policy): Promise<st
       );
   }
   return out;
+}
+
+/**
+ * The contract's "`policy check` warns when it differs" (DESIGN, "Policy"; newuser13 R21): a policy edited on a
+ * branch or in the work tree is not what the gate uses — that is the copy on the policy branch as fetched (the
+ * local branch without a remote) — until it lands there through review. Undefined when they agree, or when the
+ * policy branch has no policy yet (the first policy is what `init` writes).
+ */
+export async function gatePolicyDifference(cwd: string, text: string): Promise<string | undefined> {
+  try {
+    const branch = await clientPolicyBranch(cwd);
+    if (!branch) return undefined;
+    const remote = await defaultRemote(cwd).catch(() => undefined);
+    const where = remote ? `${remote}/${branch}` : branch;
+    const there = await policyTextAt(cwd, remote ? `refs/remotes/${remote}/${branch}` : `refs/heads/${branch}`);
+    if (there === undefined || there === text) return undefined;
+    return `this file differs from .countersign.json on ${where}, which is the policy the gate uses; it takes effect once it lands on ${where} (a policy change, reviewed under the policy there now)`;
+  } catch {
+    return undefined;
+  }
 }

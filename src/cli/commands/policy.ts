@@ -1,4 +1,4 @@
-import { policyRepoWarnings } from '../../git/policyRepoWarnings';
+import { gatePolicyDifference, policyRepoWarnings } from '../../git/policyRepoWarnings';
 import * as fs from 'fs';
 import * as path from 'path';
 import { didYouMean } from '../../core/didYouMean';
@@ -197,6 +197,8 @@ async function check(argv: string[], ctx: Parameters<Command['run']>[1]): Promis
   const unnamed = r.policy && pb ? policyBranchWarning(r.policy, pb) : undefined;
   if (unnamed) r.warnings.push(unnamed);
   if (r.policy) r.warnings.push(...(await policyRepoWarnings(ctx.cwd, r.policy)));
+  const differs = r.policy ? await gatePolicyDifference(ctx.cwd, text) : undefined;
+  if (differs) r.warnings.push(differs);
   if (values.json) {
     writeJson(ctx, { file: shown, ok: r.policy !== undefined, problems: r.problems, warnings: r.warnings });
     return r.policy ? EXIT_OK : EXIT_BLOCKED;
