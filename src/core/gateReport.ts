@@ -3,6 +3,7 @@ import { cannotPass } from './unpassable';
 import { personKey, samePerson } from './approvalRules';
 import { shortSha } from './shortSha';
 import { ghData, ghProp, mdCell, mdCode, mdCodeBlock, mdText, noWorkflowCommands, oneLine } from './markupEscape';
+import { ALL_TAGS } from './policy';
 
 /**
  * How a gate result reads: plain text for hooks and terminals, the JSON contract of `verify --format json`,
@@ -39,6 +40,13 @@ function commitLine(c: CommitDecision): string {
   return `${shortSha(c.sha)} ${subject} (${oneLine(`${c.author.name} <${c.author.email}>`)})`;
 }
 
+/** Which rule protects the ref: the pattern and the policy, or every tag when protectedTags is not set (P15). */
+function protectedBy(r: GateResult): string {
+  const from = r.policyFrom ?? 'the policy';
+  if (r.pattern === ALL_TAGS) return `every tag is: protectedTags is not set in ${from}`;
+  return `${r.pattern ? `"${r.pattern}" in ` : ''}${from}`;
+}
+
 /**
  * People-facing text. `who` names the caller in the first line (`countersign (pre-push)`). Commit-made fields
  * stay on their line (oneLine), and no line can be read as a CI workflow command (attack15 H4).
@@ -67,9 +75,7 @@ function gateLines(r: GateResult, who: string): string[] {
     for (const c of reviewed) out.push(`  ✓ ${commitLine(c)} — approved by ${approvedBy(c)}`);
     return out;
   }
-  out.push(
-    `${who}: BLOCKED — ${r.branch} is protected (${r.pattern ? `"${r.pattern}" in ` : ''}${r.policyFrom ?? 'the policy'}).`,
-  );
+  out.push(`${who}: BLOCKED — ${r.branch} is protected (${protectedBy(r)}).`);
   for (const e of r.errors) out.push(`  ✗ ${e.split('\n').join('\n    ')}`);
   if (blocked.length > 0) {
     out.push(`  ${blocked.length} of ${r.commits.length} commit(s) need review before they can land:`);

@@ -29,7 +29,7 @@ const TRACE_FILE_MAX_BYTES = 256 * 1024 * 1024;
 export const exportCommand: Command = {
   name: 'export',
   summary: "write the commits' provenance as Agent Trace records (JSON lines)",
-  usage: `Usage: countersign export --format agent-trace [RANGE...]
+  usage: `Usage: countersign export [--format agent-trace] [RANGE...]
 
 Writes one Agent Trace record (cursor/agent-trace v0.1, schemas/trace-record.json) per commit of RANGE
 (default HEAD: everything reachable from it; git revision ranges such as main..HEAD work) that has a
@@ -39,19 +39,20 @@ known human (contributor "human") with the note's line ranges; untracked lines a
 agent names and session ids travel in metadata.countersign, so \`countersign import\` reads them back.
 
 Options:
-  --format agent-trace   the output format (the only one)
+  --format agent-trace   the output format (the only one, and the default)
 
 Examples:
   countersign export --format agent-trace > traces.jsonl
   countersign export --format agent-trace origin/main..HEAD | jq -r '.vcs.revision'
 
 Exit codes: 0 written (nothing when no commit has a note); 2 RANGE cannot be read, a note is unreadable
-(named with the fix), or --format is missing.
+(named with the fix), or --format names another format.
 `,
   async run(argv, ctx) {
     const { values, positionals } = parseCommandArgs('export', argv, { format: { type: 'string' } });
-    if (values.format !== 'agent-trace')
-      throw usageError(`export: --format agent-trace is required${values.format ? ` (not '${values.format}')` : ''}`);
+    // The only format is the default (newuser12 P15: "--format agent-trace is required" for the only one).
+    if (values.format !== undefined && values.format !== 'agent-trace')
+      throw usageError(`export: --format takes agent-trace, the only format (not '${values.format}')`);
     const revs = positionals.length > 0 ? positionals : ['HEAD'];
     const log = await runGit(['log', '--format=%H %ct', ...revs, '--'], { cwd: ctx.cwd, okCodes: [128] });
     if (log.code !== 0)

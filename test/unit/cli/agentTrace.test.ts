@@ -91,7 +91,13 @@ describe('Agent Trace: countersign export --format agent-trace / import', functi
     });
     // Stable: the same commit exports the same record.
     assert.strictEqual(repo.cli(['export', '--format', 'agent-trace', 'HEAD~1..HEAD']).stdout, r.stdout);
-    assert.strictEqual(repo.cli(['export']).status, 2, '--format is required');
+    // newuser12 P15: agent-trace, the only format, is the default; another format is a usage error.
+    const plain = repo.cli(['export', 'HEAD~1..HEAD']);
+    assert.strictEqual(plain.status, 0, plain.stderr);
+    assert.strictEqual(plain.stdout, r.stdout);
+    const other = repo.cli(['export', '--format', 'csv']);
+    assert.strictEqual(other.status, 2);
+    assert.match(other.stderr, /--format takes agent-trace, the only format \(not 'csv'\)/);
   });
 
   it("import round-trips an exported record into another clone's working ledger as the same agent and model", () => {

@@ -68,6 +68,11 @@ describe('tags: verify, pre-push and the server agree (real server)', function (
     const light = verdicts('v2.0');
     agree(light, false);
     assert.match(light.stderr, /pre-push: [\s\S]*refs\/tags\/v2\.0 is protected/);
+    // newuser12 P15: no nested quotes and parentheses around the "every tag" rule.
+    assert.match(
+      light.stderr,
+      /pre-push: [\s\S]*refs\/tags\/v2\.0 is protected \(every tag is: protectedTags is not set in \.countersign\.json on origin\/main\)\./,
+    );
     assert.strictEqual((JSON.parse(light.json ?? '{}') as { branch: string }).branch, 'refs/tags/v2.0');
     agree(verdicts('v2.1'), false);
   });
