@@ -158,6 +158,11 @@ export function parseStatementNote(text: string, where = 'note'): { statements: 
   const statements: SignedStatement[] = [];
   const errors: string[] = [];
   const read = new Set<string>();
+  // Past MAX_NOTE_ERRORS a note's further unreadable lines are counted, not each described: readers list a note's
+  // errors once per commit it is filed under, and 4,000 entries naming one blob of junk lines made millions of
+  // them (outside tester, session 12, P5: verify died of out-of-memory). Every line is still read.
+  let unlisted = 0;
+  const fail = (why: string) => (errors.length < MAX_NOTE_ERRORS ? void errors.push(why) : void unlisted++);
   text.split('\n').forEach((raw, i) => {
     const line = raw.replace(/\r$/, '').trim();
     if (line === '' || read.has(line)) return;
@@ -167,27 +172,31 @@ export function parseStatementNote(text: string, where = 'note'): { statements: 
     try {
       json = JSON.parse(line);
     } catch (e) {
-      errors.push(
+      fail(
         `${at}: not JSON (${(e as Error).message}); each line must be {"statement": …, "signature": "-----BEGIN SSH SIGNATURE-----…"}`,
       );
       return;
     }
     const outer = signedLineSchema.safeParse(json);
     if (!outer.success) {
-      errors.push(`${at}: ${describeIssues(outer.error)}`);
+      fail(`${at}: ${describeIssues(outer.error)}`);
       return;
     }
     const st = approvalStatementSchema.safeParse(outer.data.statement);
     if (!st.success) {
-      errors.push(`${at}: statement ${describeIssues(st.error)}`);
+      fail(`${at}: statement ${describeIssues(st.error)}`);
       return;
     }
     const statement = st.data as ApprovalStatement;
     Object.freeze(statement.reviewer);
     statements.push(Object.freeze({ statement: Object.freeze(statement), signature: outer.data.signature }));
   });
+  if (unlisted > 0) errors.push(`${where}: and ${unlisted} more unreadable line(s)`);
   return { statements, errors };
 }
+
+/** Unreadable lines a note's reading describes one by one; the rest are counted in one more error. */
+export const MAX_NOTE_ERRORS = 20;
 
 function describeIssues(err: z.core.$ZodError): string {
   return err.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ` : '') + i.message).join('; ');

@@ -6,6 +6,7 @@ import {
   canonicalStatementBytes,
   EMPTY_PATCH_ID,
   formatStatementLine,
+  MAX_NOTE_ERRORS,
   parseStatementNote,
   statementCovers,
   verifySignedStatement,
@@ -106,6 +107,18 @@ describe('approvalStatement: note lines', () => {
 });
 
 describe('approvalStatement: parsing a note', () => {
+  it('P5: past MAX_NOTE_ERRORS a note counts its unreadable lines in one error, and still reads every statement', () => {
+    const good = formatStatementLine({
+      statement: statement(),
+      signature: '-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n',
+    });
+    const junk = Array.from({ length: 4000 }, (_, i) => (i % 2 ? `junk ${i}` : `{"x":${i}}`));
+    const parsed = parseStatementNote([...junk, good].join('\n'), 'the note on abc');
+    assert.strictEqual(parsed.statements.length, 1, 'the statement after the junk is read');
+    assert.strictEqual(parsed.errors.length, MAX_NOTE_ERRORS + 1);
+    assert.match(parsed.errors[MAX_NOTE_ERRORS], new RegExp(`and ${4000 - MAX_NOTE_ERRORS} more unreadable line`));
+  });
+
   it('reads one statement per line and reports each malformed line with the commit and line number', () => {
     const good = formatStatementLine({
       statement: statement(),
