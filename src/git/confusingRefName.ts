@@ -50,7 +50,13 @@ export function confusingRefName(ref: string): string | undefined {
  */
 export function shadowingRefName(
   ref: string,
-  o: { policy: Policy | undefined; branches: ReadonlySet<string>; allowed: readonly string[] },
+  o: {
+    policy: Policy | undefined;
+    branches: ReadonlySet<string>;
+    /** Tag names (without refs/tags/) there will be after the push. */
+    tags?: ReadonlySet<string>;
+    allowed: readonly string[];
+  },
 ): string | undefined {
   // A pattern of wildcards alone (`*`) would make every name a branch's: it counts for existing branches only.
   const protectedBranch = (n: string): { what: string; exists: boolean } | undefined => {
@@ -59,8 +65,19 @@ export function shadowingRefName(
     const pattern = o.policy.protectedBranches.find((p) => /[^*?]/.test(p) && matchGlob(p, n));
     return pattern ? { what: `a protected branch's name (${pattern})`, exists: false } : undefined;
   };
+  if (ref.startsWith(HEADS)) {
+    // A branch named like a tag (attack16 P1): `git clone --branch v2.0` and actions/checkout's `ref: v2.0` take
+    // the branch before the tag, so a branch `v2.0` at a rejected draft deployed in place of the reviewed release
+    // tag. No name may be both a branch and a tag (git itself calls such a name ambiguous).
+    const name = ref.slice(HEADS.length);
+    if (!o.tags?.has(name)) return undefined;
+    return `pushing the branch ${ref} is not allowed: a tag ${name} exists, and \`git clone --branch ${name}\` (or a CI checkout of "${name}") would take this branch instead of the tag; choose a branch name no tag has`;
+  }
   if (ref.startsWith(TAG_PREFIX)) {
     const name = ref.slice(TAG_PREFIX.length);
+    if (o.branches.has(name) && !protectedBranch(name)) {
+      return `pushing the tag ${ref} is not allowed: a branch ${name} exists, and \`git clone --branch ${name}\` (or a CI checkout of "${name}") would take the branch instead of this tag; delete or rename the branch first (\`git push origin --delete refs/heads/${name}\`)`;
+    }
     const tagProtected = o.policy !== undefined && isProtected(o.policy, ref) !== undefined;
     const slash = name.indexOf('/');
     for (const n of slash > 0 ? [name, name.slice(slash + 1)] : [name]) {

@@ -226,7 +226,6 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
   }
   const notesPush = updates.find((u) => u.ref === REVIEW_NOTES_REF && oid(u.new) !== undefined);
   // A refused notes update fails the push anyway; its branches are still judged (with the union) to say why.
-  // Reading it costs one parse per distinct blob (gatherApprovals), not per path.
   const approvals =
     notesPush && messages.length === 0
       ? { approvalRefs: [], approvalCommits: [notesPush.new] }
@@ -259,12 +258,13 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
 
     const results: GateResult[] = [];
     const judged = new Set<string>();
-    // Names git's lookup would take for a protected branch (attack14 N5), once a policy is in force.
+    // Names git's lookup would take for a protected branch (attack14 N5) or a tag (P1), once a policy is in force.
     const shadow =
       state.kind === 'ok' || state.kind === 'closed'
         ? {
             policy: state.kind === 'ok' ? state.source.policy : state.protects,
             branches: new Set(afterPush(() => undefined).branches.map((b) => b.branch)),
+            tags: new Set(afterPush(() => undefined).tags.map((t) => t.ref.slice(TAG_PREFIX.length))),
             allowed: updates.some((u) => outsideNamespaces(u.ref)) ? await allowedRefPrefixes(cwd) : [],
           }
         : undefined;

@@ -126,4 +126,23 @@ describe('server gate: refs that would shadow a protected branch are refused (re
       assert.strictEqual(r.status, 0, `${ref}: ${r.stderr}`);
     }
   });
+
+  it('attack16 P1: a branch named like a tag, and a tag named like a branch, are refused; deleting one frees the name', () => {
+    const push = (...args: string[]) => s.ada.gitResult(['push', '--no-verify', 'origin', ...args]);
+    const tagged = push('HEAD:refs/tags/v4.0');
+    assert.strictEqual(tagged.status, 0, tagged.stderr);
+    const branch = push('HEAD:refs/heads/v4.0');
+    assert.notStrictEqual(branch.status, 0, 'the branch v4.0 must be refused');
+    assert.match(branch.stderr, /a tag v4\.0 exists, and `git clone --branch v4\.0`/);
+    absent('refs/heads/v4.0');
+    const parked = push('HEAD:refs/heads/hotfix-7');
+    assert.strictEqual(parked.status, 0, parked.stderr);
+    const tag = push('HEAD:refs/tags/hotfix-7');
+    assert.notStrictEqual(tag.status, 0, 'the tag hotfix-7 must be refused');
+    assert.match(tag.stderr, /a branch hotfix-7 exists/);
+    absent('refs/tags/hotfix-7');
+    assert.strictEqual(push('--delete', 'refs/heads/hotfix-7').status, 0);
+    const freed = push('HEAD:refs/tags/hotfix-7');
+    assert.strictEqual(freed.status, 0, freed.stderr);
+  });
 });
