@@ -49,14 +49,11 @@ describe('readObjects (git cat-file --batch)', function () {
     const big = Buffer.alloc(64 * 1024 * 1024, 'x\n');
     // Sizes around the limit, and a big object between small ones, so skipping lands mid-chunk and across chunks.
     const names = [hash('a\n'), hash(big), hash('b'.repeat(1000)), hash('c'.repeat(1001)), hash(big), hash('d\n')];
-    const before = process.memoryUsage().rss;
-    let peak = before;
     const got: Array<{ text?: string; oversized?: number }> = [];
     await readObjects(
       repo.dir,
       names,
       (_name, content, _type, oversized) => {
-        peak = Math.max(peak, process.memoryUsage().rss);
         got.push(content ? { text: content.toString('utf8') } : { oversized });
       },
       { maxBytes: 1000 },
@@ -69,7 +66,7 @@ describe('readObjects (git cat-file --batch)', function () {
       { oversized: big.length },
       { text: 'd\n' },
     ]);
-    // The 64 MiB objects were never joined into one buffer (reading them whole costs well over 64 MiB more).
-    assert.ok(peak - before < 48 * 1024 * 1024, `rss grew by ${Math.round((peak - before) / 1048576)} MiB`);
+    // Memory is not asserted here (a process's RSS moves with whatever else ran in it): hugeNotes.test.ts shows the
+    // readers staying within a 192 MB heap on a 96 MB note.
   });
 });
