@@ -19,8 +19,11 @@ import { AI_NOTES_REF } from './notesConfig';
  * without the trailer says none). The honest late note — the hooks' note reaching the server after its commit
  * landed — agrees with the trailer and is taken. attack14 N1: a note rewritten one push before the push that lands
  * its commit was never judged, though reviewers had approved the commit over the old note; so a rewrite of a note
- * the server has is judged by the same rule wherever its commit is. A new note on a commit nothing protected holds
- * (a new commit's, a rebase's copies) is not judged here; a server note that does not read attests nothing.
+ * the server has is judged by the same rule wherever its commit is. attack16 P7: a new note on a commit nothing
+ * protected held yet was not judged, and the push landing the commit changes no note, so a framing note pushed
+ * early stood for good; a new note is now judged wherever its commit's trailer reads (against that trailer). A new
+ * note on a commit without a readable trailer that nothing protected holds (git-ai's own) is not judged here; a
+ * server note that does not read attests nothing.
  */
 
 /** The commits whose notes are judged: the protected branches' and protected tags' values, this push's included. */
@@ -53,15 +56,20 @@ export async function landedNoteRefusal(
   const info = await objectInfo(cwd, targets);
   const commits = new Set(targets.filter((t) => info.get(t)?.type === 'commit'));
   const held = await heldCommits(cwd, [...commits], [...landed.branches, ...landed.tags]);
-  // A rewrite of a note the server has is judged wherever its commit is (attack14 N1: laundered one push before the
-  // push that lands it, the approval having been given over the old note); a new note only on a landed commit.
-  const judged = changed.filter((r) => commits.has(r.target) && (r.oldBlob !== undefined || held.has(r.target)));
-  if (judged.length === 0) return undefined;
-  // Every judged commit's trailer, from one cat-file --batch (commits of the push's own size bound: 5,000 notes).
+  // Every noted commit's trailer, from one cat-file --batch (commits of the push's own size bound: 5,000 notes).
   const said = await commitProvenanceReadings(
     cwd,
-    judged.map((r) => r.target),
+    changed.filter((r) => commits.has(r.target)).map((r) => r.target),
   );
+  // A rewrite of a note the server has is judged wherever its commit is (attack14 N1: laundered one push before the
+  // push that lands it, the approval having been given over the old note); a new note on a landed commit, and on any
+  // commit whose trailer reads (attack16 P7: a note framing an approved agent commit's lines as human, pushed before
+  // the commit landed, was never judged — not then, and not by the push that landed it, which changes no note).
+  const judged = changed.filter(
+    (r) =>
+      commits.has(r.target) && (r.oldBlob !== undefined || held.has(r.target) || said.get(r.target)?.kind === 'ok'),
+  );
+  if (judged.length === 0) return undefined;
   // The old notes are read too: bounded with the new ones by the per-push byte bound (MAX_PUSH_NOTE_BYTES).
   const olds = [...new Set(judged.flatMap((r) => (r.oldBlob ? [r.oldBlob] : [])))];
   const sizes = await objectInfo(cwd, olds);

@@ -6,6 +6,7 @@ import { formatStatementLine } from '../../../src/core/approvalStatement';
 import { attach, cloneAs, forkAs, sign, statementFor } from '../helpers/approvals';
 import { withoutGate } from '../helpers/gateAgreement';
 import { commitFile, setup } from '../helpers/gateServer';
+import type { TempRepo } from '../helpers/tempRepo';
 
 /**
  * A contributor's fork poisoned a reviewer's notes (attack10 J3). The review panel (and `countersign review`) fetch
@@ -14,6 +15,18 @@ import { commitFile, setup } from '../helpers/gateServer';
  * local. Another remote's lines are now taken only where the server would take them (the server's own rule,
  * core/addedStatementLine.ts). Real bare server with `install --server`, a fork without the hook, real keys.
  */
+/**
+ * A commit of Dana's made past her hooks, so it keeps the AI-Provenance trailer the test writes: these tests' notes
+ * attest a human line by hand, and the hooks' own trailer would call that line untracked (the server refuses a
+ * note that attests more human lines than the commit's trailer says, attack16 P7).
+ */
+function unhookedCommit(repo: TempRepo, file: string, content: string, message: string): string {
+  repo.write(file, content);
+  repo.git('add', '--', file);
+  repo.git('-c', 'core.hooksPath=/dev/null', 'commit', '-q', '-m', message);
+  return repo.git('rev-parse', 'HEAD');
+}
+
 describe("a fork's notes cannot block a reviewer's approvals (real server)", function () {
   this.timeout(120_000);
   const dirs: string[] = [];
@@ -204,7 +217,7 @@ describe("a fork's notes cannot block a reviewer's approvals (real server)", fun
     const dana = cloneAs(server.dir, 'Dana', 'dana@example.com');
     dirs.push(dana.dir);
     assert.strictEqual(dana.cli(['install']).status, 0);
-    const c1 = commitFile(dana, 'a.py', "print('a')\n", 'a\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+    const c1 = unhookedCommit(dana, 'a.py', "print('a')\n", 'a\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
     dana.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', aiNote('a.py'), c1);
     assert.strictEqual(dana.gitResult(['push', '-q', '--no-verify', 'origin', 'HEAD:refs/heads/feature']).status, 0);
     assert.strictEqual(dana.gitResult(['push', '-q', '--no-verify', 'origin', 'refs/notes/ai']).status, 0);
@@ -231,7 +244,7 @@ describe("a fork's notes cannot block a reviewer's approvals (real server)", fun
     );
     assert.match(dana.git('notes', '--ref=refs/notes/ai', 'show', pr), /pr\.py/, "the fork's readable note came along");
 
-    const c2 = commitFile(dana, 'b.py', "print('b')\n", 'b\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+    const c2 = unhookedCommit(dana, 'b.py', "print('b')\n", 'b\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
     dana.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', aiNote('b.py'), c2);
     const push = dana.gitResult(['push', '--no-verify', 'origin', 'HEAD:refs/heads/feature', 'refs/notes/ai']);
     assert.strictEqual(push.status, 0, push.stderr);
@@ -252,7 +265,7 @@ describe("a fork's notes cannot block a reviewer's approvals (real server)", fun
     const dana = cloneAs(server.dir, 'Dana', 'dana@example.com');
     dirs.push(dana.dir);
     assert.strictEqual(dana.cli(['install']).status, 0);
-    const c1 = commitFile(dana, 'a.py', "print('a')\n", 'a\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+    const c1 = unhookedCommit(dana, 'a.py', "print('a')\n", 'a\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
     dana.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', aiNote('Dana <dana@example.com>'), c1);
     assert.strictEqual(dana.gitResult(['push', '-q', '--no-verify', 'origin', 'HEAD:refs/heads/feature']).status, 0);
     assert.strictEqual(dana.gitResult(['push', '-q', '--no-verify', 'origin', 'refs/notes/ai']).status, 0);
@@ -283,7 +296,7 @@ describe("a fork's notes cannot block a reviewer's approvals (real server)", fun
     );
     assert.doesNotMatch(dana.git('notes', '--ref=refs/notes/ai', 'show', c1), /Mallory/, "Dana's attribution stays");
 
-    const c2 = commitFile(dana, 'b.py', "print('b')\n", 'b\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+    const c2 = unhookedCommit(dana, 'b.py', "print('b')\n", 'b\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
     dana.git(
       'notes',
       '--ref=refs/notes/ai',
@@ -347,7 +360,7 @@ describe("a fork's notes cannot block a reviewer's approvals (real server)", fun
       'the honest note was left out',
     );
 
-    commitFile(dana, 'b.py', "print('b')\n", 'b\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+    unhookedCommit(dana, 'b.py', "print('b')\n", 'b\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
     const push = dana.gitResult(['push', 'origin', 'HEAD:refs/heads/feature']);
     assert.strictEqual(push.status, 0, push.stderr);
     assert.strictEqual(server.gitResult(['notes', '--ref=refs/notes/ai', 'show', first]).status, 1);

@@ -216,6 +216,24 @@ describe("server gate: a landed commit's note agrees with its AI-Provenance trai
     assert.notStrictEqual(serverNote(next).status, 0);
   });
 
+  it('P7: refuses a note framing an agent commit as human pushed before the commit lands; takes the honest one', () => {
+    s.ada.git('checkout', '-q', '-b', 'early', 'main');
+    const agent = commitFile(
+      s.ada,
+      'deploy.sh',
+      '#!/bin/sh\nkubectl delete namespace prod\n',
+      'deploy\n\nAssisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=2 human=0 untracked=0',
+    );
+    s.ada.git('checkout', '-q', 'main');
+    assert.strictEqual(s.ada.gitResult(['push', '-q', '--no-verify', 'origin', `${agent}:refs/heads/early`]).status, 0);
+    const framed = addNote(agent, note(`  ${ADA} 1-2`));
+    assert.notStrictEqual(framed.status, 0, 'the framing note on the unlanded commit was accepted');
+    assert.match(framed.stderr, /attests 2 human line\(s\), but its AI-Provenance trailer says ai=2 human=0/);
+    assert.strictEqual(serverNote(agent).status, 1, 'the server holds a note on the unlanded commit');
+    const honest = addNote(agent, note(`  ${AGENT} 1-2`));
+    assert.strictEqual(honest.status, 0, honest.stderr);
+  });
+
   it("takes the hooks' own note when it reaches the server after its commit landed, and with the push that lands it", () => {
     const t = setup();
     const dana = cloneAs(t.server.dir, 'Dana', 'dana@example.com');
