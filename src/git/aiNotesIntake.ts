@@ -2,7 +2,7 @@ import { formatAuthorshipNote, parseAuthorshipNote, type AuthorshipNote } from '
 import { MAX_AI_NOTE_BYTES, oversizedNote } from '../core/noteBounds';
 import { landedNoteProblem } from '../core/noteGains';
 import { mergeNotesOnSameCommit } from '../core/noteOwners';
-import { commitProvenanceReadings } from './commitProvenanceReadings';
+import { commitTrailerFacts, notedCommits } from './commitProvenanceReadings';
 import { notesTreeChanges } from './notesAdditions';
 import { AI_NOTES_REF } from './notesConfig';
 import { commitWith } from './notesIntake';
@@ -34,10 +34,8 @@ export async function aiNotesIntake(
   // Bounded as the server bounds a push: the notes it would judge, their bytes, each note's size.
   const { texts, refused: unread } = await intakeTexts(cwd, AI_NOTES_REF, changed, MAX_AI_NOTE_BYTES);
   if (unread) return { commit: local, left: changed.length, refused: unread };
-  const said = await commitProvenanceReadings(
-    cwd,
-    changed.map((c) => c.target),
-  );
+  const targets = changed.map((c) => c.target);
+  const said = await notedCommits(cwd, await commitTrailerFacts(cwd, targets), targets);
   let left = 0;
   const taken = new Map<string, string>();
   for (const c of changed) {

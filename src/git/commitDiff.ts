@@ -21,10 +21,17 @@ function targetArgs(base: string, target: DiffTarget): string[] {
   return 'index' in target ? ['--cached', base] : [base, target.commit];
 }
 
-const COMMON = ['-c', 'core.quotePath=false', '-c', 'diff.noprefix=false', '-c', 'diff.mnemonicPrefix=false'];
+export const DIFF_CONFIG = [
+  '-c',
+  'core.quotePath=false',
+  '-c',
+  'diff.noprefix=false',
+  '-c',
+  'diff.mnemonicPrefix=false',
+];
 // --text: a file with a NUL byte, or one a committed .gitattributes marks `-diff`/`binary`, still has lines, and they
 // are counted as the gate counts them (an outside tester's bypass, session 5: such AI lines were stamped ai=0).
-const DIFF_FLAGS = [
+export const DIFF_FLAGS = [
   '--text',
   '--no-renames',
   '--no-ext-diff',
@@ -36,7 +43,7 @@ const DIFF_FLAGS = [
 
 /** changedFiles' `git diff` before the two sides (the commit hook's shim asks it ahead of Node: src/git/hookPrelude.ts). */
 export const DIFF_ARGS = [
-  ...COMMON,
+  ...DIFF_CONFIG,
   'diff',
   '--raw',
   '-z',
@@ -102,39 +109,61 @@ export function parseRawZ(raw: string): Map<string, string> {
  */
 export function parseAddedLines(patch: string): Map<string, number[]> {
   const out = new Map<string, number[]>();
-  const lines = patch.split('\n');
-  let current: string | undefined;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
+  const reader = new AddedRunReader((path, start, count) => {
+    let list = out.get(path);
+    if (!list) out.set(path, (list = []));
+    for (let l = start; l < start + count; l++) list.push(l);
+  });
+  for (const line of patch.split('\n')) reader.line(line);
+  return out;
+}
+
+/**
+ * A `-U0` patch read one line at a time (parseAddedLines, and the batched `diff-tree --stdin` of commitAddedRuns.ts):
+ * each hunk's added run goes to `onRun` (path, first line, count); a line outside every hunk body that is no file
+ * header goes to `onOther` (a `diff-tree --stdin` commit line). While `inBody`, the caller may pass just the line's
+ * first character: a body line's text is never read.
+ */
+export class AddedRunReader {
+  private current: string | undefined;
+  private body = 0;
+  constructor(
+    private readonly onRun: (path: string, start: number, count: number) => void,
+    private readonly onOther?: (line: string) => void,
+  ) {}
+
+  get inBody(): boolean {
+    return this.body > 0;
+  }
+
+  line(line: string): void {
+    if (this.body > 0) {
+      // oldCount '-' lines and newCount '+' lines; "\ No newline" markers among them do not count.
+      if (!line.startsWith('\\')) this.body--;
+      return;
+    }
+    if (line.startsWith('\\')) return;
     if (line.startsWith('diff --git ')) {
-      current = undefined;
-      continue;
+      this.current = undefined;
+      return;
     }
     if (line.startsWith('+++ ')) {
       // git ends the name with a tab when it contains a space (for patch(1)); a quoted name never needs one.
       const p = line.slice(4).replace(/\t$/, '');
-      current = p === '/dev/null' ? undefined : stripPrefix(unquoteC(p));
-      continue;
+      this.current = p === '/dev/null' ? undefined : stripPrefix(unquoteC(p));
+      return;
     }
     const h = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/.exec(line);
-    if (!h) continue;
+    if (!h) {
+      this.onOther?.(line);
+      return;
+    }
     const oldCount = h[1] === undefined ? 1 : Number(h[1]);
     const start = Number(h[2]);
     const newCount = h[3] === undefined ? 1 : Number(h[3]);
-    if (current !== undefined && newCount > 0) {
-      let list = out.get(current);
-      if (!list) out.set(current, (list = []));
-      for (let l = start; l < start + newCount; l++) list.push(l);
-    }
-    // Skip the hunk body: oldCount '-' lines, newCount '+' lines, and "\ No newline" markers among them.
-    let body = oldCount + newCount;
-    while (body > 0 && i + 1 < lines.length) {
-      i++;
-      if (!lines[i].startsWith('\\')) body--;
-    }
-    while (i + 1 < lines.length && lines[i + 1].startsWith('\\')) i++;
+    if (this.current !== undefined && newCount > 0) this.onRun(this.current, start, newCount);
+    this.body = oldCount + newCount;
   }
-  return out;
 }
 
 function stripPrefix(p: string): string {

@@ -1,25 +1,61 @@
 import { parseCommitObject } from '../core/commitObject';
-import { readMessageProvenance, type ProvenanceReading } from '../core/trailers';
+import type { NotedCommit } from '../core/noteGains';
+import { ASSISTED_BY, parseTrailers, readMessageProvenance, trailerValues } from '../core/trailers';
 import { readObjects } from './catFileBatch';
+import { commitAddedRuns } from './commitAddedRuns';
+
+/** What the note rule reads of a commit object: its trailers, as the gate reads them, and its first parent. */
+export interface CommitTrailerFacts extends Omit<NotedCommit, 'added'> {
+  /** Undefined for a root commit. */
+  firstParent: string | undefined;
+}
 
 /**
- * The `AI-Provenance` of many commits, as the gate reads it (readMessageProvenance over the raw object's message),
- * through one `git cat-file --batch`: the landed-note rule asks it for up to a push's 5,000 notes, never one
- * process per note. Commits this repository lacks, and objects that are no commit, are left out of the map.
+ * The `AI-Provenance` (as the gate reads it: readMessageProvenance over the raw object's message), `Assisted-by`
+ * values and first parent of many commits, through one `git cat-file --batch`: the landed-note rule asks it for up
+ * to a push's 5,000 notes, never one process per note. Commits this repository lacks, and objects that are no
+ * commit, are left out of the map.
  */
-export async function commitProvenanceReadings(
+export async function commitTrailerFacts(
   cwd: string,
   commits: readonly string[],
-): Promise<Map<string, ProvenanceReading>> {
-  const out = new Map<string, ProvenanceReading>();
+): Promise<Map<string, CommitTrailerFacts>> {
+  const out = new Map<string, CommitTrailerFacts>();
   await readObjects(cwd, [...new Set(commits)], (name, content, type) => {
     if (!content || type !== 'commit') return;
+    const header = content.toString('latin1', 0, Math.max(0, content.indexOf('\n\n')));
+    const firstParent = /^parent ([0-9a-f]{40,64})$/m.exec(header)?.[1];
     try {
-      out.set(name, readMessageProvenance(parseCommitObject(content, `commit ${name}`).message));
+      const message = parseCommitObject(content, `commit ${name}`).message;
+      const trailers = parseTrailers(message);
+      out.set(name, {
+        said: readMessageProvenance(message, trailers),
+        assistedBy: trailerValues(trailers, ASSISTED_BY),
+        firstParent,
+      });
     } catch {
       // Not a well-formed commit object (git would not call it one either): it says nothing.
-      out.set(name, { kind: 'absent' });
+      out.set(name, { said: { kind: 'absent' }, assistedBy: [], firstParent });
     }
   });
+  return out;
+}
+
+/** `facts` of the commits `judged` with the lines each adds (commitAddedRuns): what landedNoteProblem needs. */
+export async function notedCommits(
+  cwd: string,
+  facts: ReadonlyMap<string, CommitTrailerFacts>,
+  judged: readonly string[],
+): Promise<Map<string, NotedCommit>> {
+  const wanted = [...new Set(judged)].filter((c) => facts.has(c));
+  const added = await commitAddedRuns(
+    cwd,
+    wanted.map((commit) => ({ commit, firstParent: facts.get(commit)?.firstParent })),
+  );
+  const out = new Map<string, NotedCommit>();
+  for (const c of wanted) {
+    const f = facts.get(c) as CommitTrailerFacts;
+    out.set(c, { said: f.said, assistedBy: f.assistedBy, added: added.get(c) ?? new Map() });
+  }
   return out;
 }

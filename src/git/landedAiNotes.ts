@@ -3,7 +3,7 @@ import { pushedNoteBytes } from '../core/noteBounds';
 import { landedNoteProblem, type LandedNoteProblem } from '../core/noteGains';
 import { shortSha } from '../core/shortSha';
 import { readObjects } from './catFileBatch';
-import { commitProvenanceReadings } from './commitProvenanceReadings';
+import { commitTrailerFacts, notedCommits } from './commitProvenanceReadings';
 import { commitsHeldBy } from './heldCommits';
 import { objectInfo } from './notesAdditions';
 import { AI_NOTES_REF } from './notesConfig';
@@ -23,7 +23,10 @@ import { AI_NOTES_REF } from './notesConfig';
  * protected held yet was not judged, and the push landing the commit changes no note, so a framing note pushed
  * early stood for good; a new note is now judged wherever its commit's trailer reads (against that trailer). A new
  * note on a commit without a readable trailer that nothing protected holds (git-ai's own) is not judged here; a
- * server note that does not read attests nothing.
+ * server note that does not read attests nothing. attack16 P6: a thinner FIRST note (1 AI line of 40, another
+ * agent) on a commit that landed without its note was taken and kept the author's note out; the rule now also
+ * holds a first note to the trailer's exact AI count and every note to the commit's Assisted-by agents and to the
+ * lines the commit added (commitAddedRuns.ts: one diff-tree for the judged commits).
  */
 
 /** The commits whose notes are judged: the protected branches' and protected tags' values, this push's included. */
@@ -57,7 +60,7 @@ export async function landedNoteRefusal(
   const commits = new Set(targets.filter((t) => info.get(t)?.type === 'commit'));
   const held = await heldCommits(cwd, [...commits], [...landed.branches, ...landed.tags]);
   // Every noted commit's trailer, from one cat-file --batch (commits of the push's own size bound: 5,000 notes).
-  const said = await commitProvenanceReadings(
+  const facts = await commitTrailerFacts(
     cwd,
     changed.filter((r) => commits.has(r.target)).map((r) => r.target),
   );
@@ -67,9 +70,16 @@ export async function landedNoteRefusal(
   // the commit landed, was never judged — not then, and not by the push that landed it, which changes no note).
   const judged = changed.filter(
     (r) =>
-      commits.has(r.target) && (r.oldBlob !== undefined || held.has(r.target) || said.get(r.target)?.kind === 'ok'),
+      commits.has(r.target) &&
+      (r.oldBlob !== undefined || held.has(r.target) || facts.get(r.target)?.said.kind === 'ok'),
   );
   if (judged.length === 0) return undefined;
+  // What each judged commit adds (attack16 P6: a note attests only those lines), from one bounded diff-tree --stdin.
+  const noted = await notedCommits(
+    cwd,
+    facts,
+    judged.map((r) => r.target),
+  );
   // The old notes are read too: bounded with the new ones by the per-push byte bound (MAX_PUSH_NOTE_BYTES).
   const olds = [...new Set(judged.flatMap((r) => (r.oldBlob ? [r.oldBlob] : [])))];
   const sizes = await objectInfo(cwd, olds);
@@ -95,14 +105,15 @@ export async function landedNoteRefusal(
       const was = r.oldBlob ? before : undefined;
       before = undefined;
       if (!text) return;
-      const problem = landedNoteProblem(text, said.get(r.target) ?? { kind: 'absent' }, was);
+      const commit = noted.get(r.target) ?? { said: { kind: 'absent' }, assistedBy: [], added: new Map() };
+      const problem = landedNoteProblem(text, commit, was);
       if (problem) problems.push({ ...problem, target: r.target, hadNote: r.oldBlob !== undefined });
     },
   );
   if (problems.length === 0) return undefined;
   const messages: string[] = [];
-  for (const kind of ['lost', 'beyond'] as const) {
-    const these = problems.filter((p) => p.kind === kind);
+  for (const lost of [true, false]) {
+    const these = problems.filter((p) => (p.kind === 'lost') === lost);
     if (these.length > 0) messages.push(refusal(these, await whereOf(cwd, these, held, landed)));
   }
   return messages.join(' ');
@@ -121,7 +132,7 @@ function refusal(problems: readonly Problem[], where: string): string {
   const fix = first.hadNote
     ? `put the server's note back — ${restoreServerNote(c)}`
     : `drop the note from your clone (\`git notes --ref=ai remove ${c}\`, for each commit named), then push again`;
-  return `this push gives ${problems.length} commit(s) ${where} a ${AI_NOTES_REF} note that attests more than the commit itself says — ${shown}. A note on a landed commit, and one that replaces the server's, must agree with the commit's own AI-Provenance trailer (no more AI lines than its ai= count, no more human lines than its human= count; a commit without the trailer was made without Countersign's hooks and vouches for none), so nobody can re-attribute landed lines after the fact or make a release at them need review. Fix: ${fix}.`;
+  return `this push gives ${problems.length} commit(s) ${where} a ${AI_NOTES_REF} note that does not agree with what the commit itself says — ${shown}. A note on a landed commit, and one that replaces the server's, must agree with the commit's own AI-Provenance trailer (no more AI lines than its ai= count — and a first note exactly that many —, no more human lines than its human= count; a commit without the trailer was made without Countersign's hooks and vouches for none), give AI lines only to the agents and models its Assisted-by trailers name, and attest only lines the commit added, so nobody can re-attribute lines after the fact, make a release at them need review, or land a thinner note first that keeps the author's true one out. Fix: ${fix}.`;
 }
 
 /**

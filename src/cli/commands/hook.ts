@@ -48,7 +48,8 @@ Examples:
 Environment: COUNTERSIGN_SKIP=1 skips Countersign's part (the commit stays unattested); COUNTERSIGN_TRACE=1
 traces the script.
 
-Exit codes: 0 done (commit-time hooks never block a commit); 1 pre-push: the push is blocked by the gate;
+Exit codes: 0 done (commit-time hooks never block a commit); 1 pre-push: the push is blocked by the gate, or
+it updates a protected branch or tag and the provenance notes could not be pushed first;
 2 usage error (unknown hook name, not in a repository).
 `,
   async run(argv, ctx) {
@@ -72,8 +73,11 @@ Exit codes: 0 done (commit-time hooks never block a commit); 1 pre-push: the pus
         for (const r of outcome.results) {
           if (r.protected || !r.ok) ctx.stderr(gateText(r, 'countersign (pre-push)'));
         }
-        if (outcome.ok) await pushNotesAfterGate(remote, ctx, parsePrePushLines(stdin));
-        return outcome.ok ? 0 : EXIT_BLOCKED;
+        if (!outcome.ok) return EXIT_BLOCKED;
+        // Notes that cannot reach the remote block a protected push, as an unreachable remote does (provenanceHooks.ts).
+        const protectedPush = outcome.results.some((r) => r.protected);
+        const notes = await pushNotesAfterGate(remote, ctx, parsePrePushLines(stdin), protectedPush);
+        return notes || !protectedPush ? 0 : EXIT_BLOCKED;
       }
       case 'pre-receive': {
         preferShortRunTiering();

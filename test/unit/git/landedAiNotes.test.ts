@@ -220,17 +220,17 @@ describe("server gate: a landed commit's note agrees with its AI-Provenance trai
     s.ada.git('checkout', '-q', '-b', 'early', 'main');
     const agent = commitFile(
       s.ada,
-      'deploy.sh',
+      'early.sh',
       '#!/bin/sh\nkubectl delete namespace prod\n',
       'deploy\n\nAssisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=2 human=0 untracked=0',
     );
     s.ada.git('checkout', '-q', 'main');
     assert.strictEqual(s.ada.gitResult(['push', '-q', '--no-verify', 'origin', `${agent}:refs/heads/early`]).status, 0);
-    const framed = addNote(agent, note(`  ${ADA} 1-2`));
+    const framed = addNote(agent, note(`  ${ADA} 1-2`).replace('deploy.sh', 'early.sh'));
     assert.notStrictEqual(framed.status, 0, 'the framing note on the unlanded commit was accepted');
     assert.match(framed.stderr, /attests 2 human line\(s\), but its AI-Provenance trailer says ai=2 human=0/);
     assert.strictEqual(serverNote(agent).status, 1, 'the server holds a note on the unlanded commit');
-    const honest = addNote(agent, note(`  ${AGENT} 1-2`));
+    const honest = addNote(agent, note(`  ${AGENT} 1-2`).replace('deploy.sh', 'early.sh'));
     assert.strictEqual(honest.status, 0, honest.stderr);
   });
 

@@ -169,5 +169,32 @@ describe('pre-push hook and verify', function () {
     assert.match(r.stderr, /could not push notes/);
     assert.match(r.stderr, new RegExp(`note on ${scratch.slice(0, 12)} is unreadable`));
     assert.match(r.stderr, /Fix: take the server's notes/);
+    // Not a silent one-liner: what happened and what to do (the push of an unprotected branch goes on).
+    assert.match(r.stderr, /countersign \(pre-push\): WARNING — the provenance notes did not reach the remote/);
+    assert.match(r.stderr, /git push origin refs\/notes\/ai refs\/notes\/countersign/);
+  });
+
+  it('a protected push whose notes cannot reach the server is blocked, loudly, until the notes go (attack16 P6)', () => {
+    // The commit would otherwise land without its note, and wait for whoever pushes a note for it first.
+    const { ada, bob, server } = setup();
+    assert.strictEqual(ada.cli(['install']).status, 0);
+    const base = ada.git('rev-parse', 'origin/main');
+    const scratch = commitFile(ada, 'scratch.txt', 'x\n', 'scratch');
+    ada.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', 'garbage note', scratch);
+    ada.git('reset', '-q', '--hard', 'HEAD~1');
+    const tip = commitFile(ada, 'b.txt', 'b\n', 'b');
+    attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base })), tip, ada.env);
+    const r = ada.gitResult(['push', 'origin', 'main']);
+    assert.notStrictEqual(r.status, 0, 'the protected push went on without its notes');
+    assert.match(r.stderr, /countersign \(pre-push\): BLOCKED — the provenance notes did not reach the remote/);
+    assert.match(r.stderr, new RegExp(`note on ${scratch.slice(0, 12)} is unreadable`));
+    assert.match(r.stderr, /then push again/);
+    assert.strictEqual(server.git('rev-parse', 'main'), base, 'the commit landed without its notes');
+    // Fixed (the unreadable note dropped), the same push goes through with its notes.
+    ada.git('notes', '--ref=refs/notes/ai', 'remove', scratch);
+    const again = ada.gitResult(['push', 'origin', 'main']);
+    assert.strictEqual(again.status, 0, again.stderr);
+    assert.strictEqual(server.git('rev-parse', 'main'), tip);
+    assert.strictEqual(server.git('rev-parse', 'refs/notes/ai'), ada.git('rev-parse', 'refs/notes/ai'));
   });
 });
