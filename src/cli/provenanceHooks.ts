@@ -1,4 +1,5 @@
 import { errorMessage } from '../core/errors';
+import { recordCheckoutWrites } from '../git/checkoutWrites';
 import { rewriteNotes } from '../git/noteRewrite';
 import { mergeFetchedNotes, pushNotes } from '../git/notesSync';
 import type { PushedRef } from '../git/prePush';
@@ -14,6 +15,19 @@ export async function runPostRewrite(args: string[], ctx: CliContext): Promise<E
   const logger = hookLogger(ctx, 'post-rewrite');
   const r = await rewriteNotes(ctx.cwd, await ctx.readStdin(), logger);
   logger.debug(`${args[0] ?? 'rewrite'}: wrote ${r.written.length} note(s), ${r.unchanged.length} already right`);
+  return 0;
+}
+
+/** post-checkout OLD NEW FLAG: a branch switch (FLAG 1) rewrote files that no one observed being written. */
+export async function runPostCheckout(args: string[], ctx: CliContext): Promise<ExitCode> {
+  const [oldHead, newHead, flag] = args;
+  if (flag !== '1' || !oldHead || !newHead) return 0;
+  const logger = hookLogger(ctx, 'post-checkout');
+  try {
+    await recordCheckoutWrites(ctx.cwd, oldHead, newHead, logger);
+  } catch (e) {
+    logger.warn(`${errorMessage(e)} (the checkout itself is done)`);
+  }
   return 0;
 }
 

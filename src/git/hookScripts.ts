@@ -37,7 +37,13 @@ export const CLIENT_HOOKS = [
 ] as const;
 
 /** Hooks in which Countersign itself does something. */
-export const NODE_HOOKS = ['prepare-commit-msg', 'pre-push', 'post-rewrite', 'reference-transaction'] as const;
+export const NODE_HOOKS = [
+  'prepare-commit-msg',
+  'pre-push',
+  'post-rewrite',
+  'reference-transaction',
+  'post-checkout',
+] as const;
 
 export const SHIM_MARKER = 'countersign-hook-shim v1';
 

@@ -8,7 +8,7 @@ import { MANAGED_HOOKS, runForHookManager } from '../hookManagerEntry';
 import { stagedPolicyProblems } from '../../git/stagedPolicy';
 import { runPrepareCommitMsg } from '../prepareCommitHook';
 import { preferShortRunTiering } from '../shortRunTiering';
-import { pushNotesAfterGate, runPostRewrite, runReferenceTransaction } from '../provenanceHooks';
+import { pushNotesAfterGate, runPostCheckout, runPostRewrite, runReferenceTransaction } from '../provenanceHooks';
 
 /**
  * `countersign hook NAME ARGS...`: the entry point of Countersign's own shims (which set COUNTERSIGN_IN_SHIM
@@ -29,6 +29,7 @@ reference-transaction, its stdin):
   post-commit         attaches the prepared note (post-merge: the same for a merge commit)
   pre-push            runs the review gate and pushes the notes
   post-rewrite        carries notes over a rebase (git passes the rewritten commits on stdin)
+  post-checkout       tells the working ledger which files a branch switch rewrote (their lines: untracked)
   reference-transaction  merges the teammates' notes a fetch brought (without it their AI lines show
                       as untracked; husky: \`countersign install --hook-manager husky\` adds its .husky/_ shim)
 Other hook names do nothing. Recipes: docs/hook-managers.md.
@@ -90,6 +91,8 @@ it updates a protected branch or tag and the provenance notes could not be pushe
       }
       case 'post-rewrite':
         return runPostRewrite(args, ctx);
+      case 'post-checkout':
+        return runPostCheckout(args, ctx);
       case 'reference-transaction':
         return runReferenceTransaction(args, ctx);
       case 'commit-msg':

@@ -156,6 +156,12 @@ finish_prepare() {
   fi
 }
 
+# Whether any working ledger (this work tree's, or a linked one's) holds a file's labels: globs, no fork.
+ledger_tracks() {
+  for f in "$cs_dir"/ledger/files/*.json "$cs_dir"/worktrees/*/ledger/files/*.json; do [ -e "$f" ] && return 0; done
+  return 1
+}
+
 case "$hook" in
   prepare-commit-msg)
     # Whatever an earlier, abandoned commit left must not be attached to this one.
@@ -206,6 +212,11 @@ case "$hook" in
       while IFS= read -r line; do case "$line" in *" refs/countersign/remotes/"*) fetched=1 ;; esac; done
     fi
     [ -n "$fetched" ] || exit 0 ;;
+  post-checkout)
+    # A branch switch ($3 = 1) rewrote files no one watched: Node tells the working ledger (src/git/checkoutWrites.ts),
+    # but only when the ledger tracks some file (else nothing it holds can be stale): no Node start otherwise.
+    [ "${3:-}" = 1 ] && [ "${1:-}" != "${2:-}" ] || exit 0
+    [ -n "$cli" ] || ledger_tracks || exit 0 ;;
   # pre-push always reaches Node; the other hooks Node runs for (NODE_HOOKS in hookScripts.ts) fall through above.
   pre-push) ;;
   *) exit 0 ;;

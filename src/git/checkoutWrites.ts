@@ -1,0 +1,39 @@
+import * as path from 'path';
+import type { Logger } from '../core/logger';
+import { runGit } from './gitRunner';
+import { openLedger } from './ledger';
+import { readRegularFile, WORKING_FILE_MAX_BYTES } from './regularFile';
+import { resolveRepo } from './repository';
+
+/**
+ * post-checkout (a branch switch): the files the checkout rewrote are a `diskWrite` with no writer, as
+ * DESIGN has it ("A diskWrite with no agent active (a checkout, a pull) marks what it changed untracked").
+ * Without it the ledger still holds the other branch's content, and reconciling that later with whatever a
+ * human typed on this branch lets a typed line that equals (or is a prefix of) an agent's line there keep
+ * the agent's label (newuser14 S1). Only files the ledger tracks are recorded: the others are untracked anyway.
+ * Files the switch carried over (uncommitted changes git kept) are not in the diff, so they keep their labels.
+ */
+export async function recordCheckoutWrites(
+  cwd: string,
+  oldHead: string,
+  newHead: string,
+  logger: Logger,
+): Promise<number> {
+  if (/^0+$/.test(oldHead) || oldHead === newHead) return 0; // a clone's first checkout, or no switch at all
+  const repo = await resolveRepo(cwd);
+  if (repo.bare || !repo.root) return 0;
+  const ledger = await openLedger(repo.root, { logger, repo });
+  const tracked = new Set(await ledger.allFiles());
+  if (tracked.size === 0) return 0;
+  const diff = await runGit(['diff', '--name-only', '-z', '--no-renames', oldHead, newHead, '--'], { cwd: repo.root });
+  let recorded = 0;
+  for (const file of diff.stdout.split('\0')) {
+    if (!file || !tracked.has(file)) continue;
+    const read = readRegularFile(path.join(repo.root, file), { maxBytes: WORKING_FILE_MAX_BYTES });
+    // Gone (the other branch lacks it) or no longer a regular file: nothing of the old content is left.
+    const content = read.kind === 'ok' ? read.content.toString('utf8') : '';
+    await ledger.record({ type: 'diskWrite', file, content });
+    recorded++;
+  }
+  return recorded;
+}
