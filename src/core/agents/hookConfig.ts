@@ -45,16 +45,10 @@ function parseSettings(
   try {
     parsed = JSON.parse(existing);
   } catch (e) {
-    throw new CountersignError(
-      'config',
-      `${file} is not valid JSON (${(e as Error).message}); it was left untouched — fix it and run \`countersign agents connect ${agent}\` again`,
-    );
+    throw new CountersignError('config', `${file} is not valid JSON (${(e as Error).message}); it was left untouched`);
   }
   if (!isObject(parsed)) {
-    throw new CountersignError(
-      'config',
-      `${file} does not hold a JSON object; it was left untouched — fix it and run \`countersign agents connect ${agent}\` again`,
-    );
+    throw new CountersignError('config', `${file} does not hold a JSON object; it was left untouched`);
   }
   return parsed;
 }
@@ -70,38 +64,57 @@ export function planAgentConfig(
   pin: HookPin,
   placement: HookPlacement = 'project',
 ): ConfigFilePlan[] {
-  return AGENT_LAYOUTS[agent].files.flatMap((layout) => {
-    const target = placement === 'local' && layout.localFile ? layout.localFile : layout.file;
-    const existing = read(target);
-    const root = parseSettings(agent, target, existing, layout.initial);
-    const before = JSON.stringify(root);
-    const merged = layout.merge(structuredClone(root), target, (phase) => hookShellCommand(agent, phase, pin));
-    const unchanged = existing !== undefined && existing.trim() !== '' && JSON.stringify(merged) === before;
-    const plans: ConfigFilePlan[] = [
-      {
-        agent,
-        file: target,
-        text: unchanged ? undefined : JSON.stringify(merged, null, 2) + '\n',
-        created: existing === undefined,
-        events: layout.events,
-        ...(target === layout.localFile ? { personal: true } : {}),
-      },
-    ];
-    const other = layout.localFile ? (target === layout.file ? layout.localFile : layout.file) : undefined;
-    const otherText = other ? read(other) : undefined;
-    if (other && layout.remove && ourCommandsIn(otherText, agent).length > 0) {
-      const cleaned = layout.remove(parseSettings(agent, other, otherText, layout.initial));
-      plans.push({
-        agent,
-        file: other,
-        text: JSON.stringify(cleaned, null, 2) + '\n',
-        created: false,
-        events: [],
-        removing: true,
+  const rerun = `countersign agents connect ${agent}${placement === 'local' ? ' --local' : ''}`;
+  return withRerun(rerun, () =>
+    AGENT_LAYOUTS[agent].files.flatMap((layout) => {
+      const target = placement === 'local' && layout.localFile ? layout.localFile : layout.file;
+      const existing = read(target);
+      const root = parseSettings(agent, target, existing, layout.initial);
+      const before = JSON.stringify(root);
+      const merged = layout.merge(structuredClone(root), target, (phase) => hookShellCommand(agent, phase, pin));
+      const unchanged = existing !== undefined && existing.trim() !== '' && JSON.stringify(merged) === before;
+      const plans: ConfigFilePlan[] = [
+        {
+          agent,
+          file: target,
+          text: unchanged ? undefined : JSON.stringify(merged, null, 2) + '\n',
+          created: existing === undefined,
+          events: layout.events,
+          ...(target === layout.localFile ? { personal: true } : {}),
+        },
+      ];
+      const other = layout.localFile ? (target === layout.file ? layout.localFile : layout.file) : undefined;
+      const otherText = other ? read(other) : undefined;
+      if (other && layout.remove && ourCommandsIn(otherText, agent).length > 0) {
+        const cleaned = layout.remove(parseSettings(agent, other, otherText, layout.initial));
+        plans.push({
+          agent,
+          file: other,
+          text: JSON.stringify(cleaned, null, 2) + '\n',
+          created: false,
+          events: [],
+          removing: true,
+        });
+      }
+      return plans;
+    }),
+  );
+}
+
+/**
+ * A malformed settings file names the command that retries with the user's own flags: run without `--local`,
+ * a retry would write the shared, committed file instead of the personal one.
+ */
+function withRerun<T>(command: string, plan: () => T): T {
+  try {
+    return plan();
+  } catch (e) {
+    if (CountersignError.is(e, 'config'))
+      throw new CountersignError('config', `${e.message} — fix it and run \`${command}\` again`, e.detail, {
+        cause: e,
       });
-    }
-    return plans;
-  });
+    throw e;
+  }
 }
 
 export interface DisconnectPlan {

@@ -21,7 +21,7 @@ export function objectAt(parent: JsonObject, key: string, file: string): JsonObj
   if (!isObject(v)) {
     throw new CountersignError(
       'config',
-      `${file}: "${key}" is not an object; it was left untouched — fix it and run \`countersign agents connect\` again`,
+      `${file}: "${key}" is not an object; it was left untouched`,
     );
   }
   return v;
@@ -33,7 +33,7 @@ export function arrayAt(parent: JsonObject, key: string, file: string): Json[] {
   if (!Array.isArray(v)) {
     throw new CountersignError(
       'config',
-      `${file}: hooks "${key}" is not a list; it was left untouched — fix it and run \`countersign agents connect\` again`,
+      `${file}: hooks "${key}" is not a list; it was left untouched`,
     );
   }
   return v;

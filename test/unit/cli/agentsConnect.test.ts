@@ -167,6 +167,16 @@ describe('countersign agents connect', function () {
     const r2 = repo.cli(['agents', 'connect', 'claude']);
     assert.strictEqual(r2.status, 2);
     assert.match(r2.stderr, /\.claude\/settings\.json: hooks "PreToolUse" is not a list/);
+    assert.match(r2.stderr, /run `countersign agents connect claude` again/);
+  });
+
+  it("names the retry with the user's --local: without it the retry would write the shared file", () => {
+    repo.write('.claude/settings.local.json', '{ "hooks": ');
+    const r = repo.cli(['agents', 'connect', 'claude', '--local']);
+    assert.strictEqual(r.status, 2);
+    assert.match(r.stderr, /\.claude\/settings\.local\.json is not valid JSON/);
+    assert.match(r.stderr, /fix it and run `countersign agents connect claude --local` again/);
+    assert.strictEqual(repo.read('.claude/settings.local.json'), '{ "hooks": ');
   });
 
   it('rejects an unknown agent with exit 2', () => {
