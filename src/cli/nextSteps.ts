@@ -7,8 +7,8 @@ import { defaultRemote } from '../git/remotes';
  * teammate approves", each with the command that does it: a remote, the policy on the policy branch, the
  * reviewer's signing key, the server-side enforcement.
  */
-export async function nextStepsAfterInstall(cwd: string, remotes: string[]): Promise<string> {
-  return formatNextSteps(await nextSteps(cwd, remotes));
+export async function nextStepsAfterInstall(cwd: string, remotes: string[], hookManager?: string): Promise<string> {
+  return formatNextSteps(await nextSteps(cwd, remotes, hookManager ? { hookManager } : {}));
 }
 
 export function formatNextSteps(steps: string[]): string {
@@ -18,13 +18,15 @@ export function formatNextSteps(steps: string[]): string {
 export async function nextSteps(
   cwd: string,
   remotes: string[],
-  o: { agentsConnected?: boolean } = {},
+  o: { agentsConnected?: boolean; hookManager?: string } = {},
 ): Promise<string[]> {
   const steps: string[] = [];
   const remote = remotes.length > 0 ? await defaultRemote(cwd) : undefined;
+  // The same mode again: a plain `install` would take core.hooksPath away from the hook manager (newuser14 S16).
+  const install = o.hookManager ? `countersign install --hook-manager ${o.hookManager}` : 'countersign install';
   if (remotes.length === 0)
     steps.push(
-      "Add the team's remote, then run `countersign install` again (it sets up notes fetching per remote): git remote add origin URL",
+      `Add the team's remote, then run \`${install}\` again (it sets up notes fetching per remote): git remote add origin URL`,
     );
   // The key first: `countersign init` cannot list you as a reviewer in the policy without it (newuser10 N2).
   if (!(await gitConfig(cwd, 'user.signingkey')))

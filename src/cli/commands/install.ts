@@ -175,6 +175,6 @@ export async function installHere(
     );
     ctx.stdout('  commits now carry AI-Provenance trailers; `countersign uninstall` restores the previous set-up\n');
   }
-  if (o.nextSteps !== false) ctx.stdout(await nextStepsAfterInstall(ctx.cwd, r.remotes));
+  if (o.nextSteps !== false) ctx.stdout(await nextStepsAfterInstall(ctx.cwd, r.remotes, o.hookManager));
   return 0;
 }

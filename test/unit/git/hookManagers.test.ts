@@ -201,4 +201,13 @@ describe('hook managers: husky, lefthook and pre-commit coexist through `counter
       ada.trailers().join(' | '),
     );
   });
+
+  it('--hook-manager: the next step to run install again keeps the mode (a plain install takes core.hooksPath away)', () => {
+    const repo = TempRepo.create();
+    repo.git('config', 'core.hooksPath', '.husky/_');
+    const r = repo.cli(['install', '--hook-manager', 'husky']);
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Add the team's remote, then run `countersign install --hook-manager husky` again/);
+    assert.strictEqual(repo.git('config', 'core.hooksPath'), '.husky/_');
+  });
 });
