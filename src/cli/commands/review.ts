@@ -1,3 +1,4 @@
+import { POLICY_FILE } from '../../core/policyFile';
 import { samePerson } from '../../core/approvalRules';
 import { approveCommandFor } from '../../core/gate';
 import type { CommitCard, ReviewBranch } from '../../core/panel/protocol';
@@ -189,8 +190,12 @@ read on the default branch, or a bad option.
       });
       return 0;
     }
-    const who = view.me.reviewer ?? view.me.email;
-    if (who) ctx.stdout(`Reviewer: ${who}\n`);
+    if (view.me.reviewer) ctx.stdout(`Reviewer: ${view.me.reviewer}\n`);
+    else if (view.me.email && view.state === 'ok')
+      // The panel's preflight says the same: a listed address or an addition, not "Reviewer" (newuser14 S31).
+      ctx.stdout(
+        `You (${view.me.email}) are not a reviewer in ${POLICY_FILE} on ${branches[0]?.target ?? 'the default branch'}: ask a maintainer to add you with your SSH key (countersign policy add-reviewer), or set git user.email to the address listed for you.\n`,
+      );
     ctx.stdout(textOf(branches, values.all === true, snapshot.me.email));
     return 0;
   },

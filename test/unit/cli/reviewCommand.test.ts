@@ -104,4 +104,19 @@ describe('countersign review: what awaits the reviewer', function () {
     assert.match(all, /^Reviewer: .*\nNothing awaits your approval\./);
     assert.match(all, /you cannot approve it: you approved it already/);
   });
+
+  it('tells someone the policy does not list that they are not a reviewer, instead of calling them one', () => {
+    const { server, ada, bob } = setup();
+    ada.git('checkout', '-q', '-b', 'feature/x', 'main');
+    commitFile(ada, 'x.ts', 'export const x = 1;\n', 'x\n\nAI-Provenance: v1 ai=1 human=0 untracked=0');
+    ada.git('push', '-q', 'origin', 'feature/x');
+    const mallory = cloneAs(server.dir, 'Mallory', 'mallory@example.com', bob.privateKeyFile);
+    const r = mallory.cli(['review']);
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /^Reviewer:/);
+    assert.match(
+      r.stdout,
+      /^You \(mallory@example\.com\) are not a reviewer in \.countersign\.json on main: ask a maintainer to add you/,
+    );
+  });
 });
