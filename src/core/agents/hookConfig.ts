@@ -34,12 +34,7 @@ export interface ConfigFilePlan {
   personal?: boolean;
 }
 
-function parseSettings(
-  agent: HookAgent,
-  file: string,
-  existing: string | undefined,
-  initial: () => JsonObject,
-): JsonObject {
+function parseSettings(file: string, existing: string | undefined, initial: () => JsonObject): JsonObject {
   if (existing === undefined || existing.trim() === '') return initial();
   let parsed: unknown;
   try {
@@ -69,7 +64,7 @@ export function planAgentConfig(
     AGENT_LAYOUTS[agent].files.flatMap((layout) => {
       const target = placement === 'local' && layout.localFile ? layout.localFile : layout.file;
       const existing = read(target);
-      const root = parseSettings(agent, target, existing, layout.initial);
+      const root = parseSettings(target, existing, layout.initial);
       const before = JSON.stringify(root);
       const merged = layout.merge(structuredClone(root), target, (phase) => hookShellCommand(agent, phase, pin));
       const unchanged = existing !== undefined && existing.trim() !== '' && JSON.stringify(merged) === before;
@@ -86,7 +81,7 @@ export function planAgentConfig(
       const other = layout.localFile ? (target === layout.file ? layout.localFile : layout.file) : undefined;
       const otherText = other ? read(other) : undefined;
       if (other && layout.remove && ourCommandsIn(otherText, agent).length > 0) {
-        const cleaned = layout.remove(parseSettings(agent, other, otherText, layout.initial));
+        const cleaned = layout.remove(parseSettings(other, otherText, layout.initial));
         plans.push({
           agent,
           file: other,
@@ -136,21 +131,23 @@ export interface DisconnectPlan {
  */
 export function planAgentDisconnect(agent: HookAgent, read: (file: string) => string | undefined): DisconnectPlan[] {
   const isOurs = (c: unknown) => isOurCommand(c, agent);
-  return AGENT_LAYOUTS[agent].files.flatMap((layout) =>
-    (layout.localFile ? [layout.file, layout.localFile] : [layout.file]).flatMap((file) => {
-      const existing = read(file);
-      if (ourCommandsIn(existing, agent).length === 0) return [];
-      const root = parseSettings(agent, file, existing, layout.initial);
-      const cleaned = withoutOurHooks(root, isOurs).root;
-      return [
-        {
-          agent,
-          file,
-          text: JSON.stringify(cleaned, null, 2) + '\n',
-          empty: nothingOfTheUsersLeft(cleaned, isOurs),
-          personal: file === layout.localFile,
-        },
-      ];
-    }),
+  return withRerun(`countersign agents disconnect ${agent}`, () =>
+    AGENT_LAYOUTS[agent].files.flatMap((layout) =>
+      (layout.localFile ? [layout.file, layout.localFile] : [layout.file]).flatMap((file) => {
+        const existing = read(file);
+        if (ourCommandsIn(existing, agent).length === 0) return [];
+        const root = parseSettings(file, existing, layout.initial);
+        const cleaned = withoutOurHooks(root, isOurs).root;
+        return [
+          {
+            agent,
+            file,
+            text: JSON.stringify(cleaned, null, 2) + '\n',
+            empty: nothingOfTheUsersLeft(cleaned, isOurs),
+            personal: file === layout.localFile,
+          },
+        ];
+      }),
+    ),
   );
 }

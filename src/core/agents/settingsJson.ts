@@ -19,10 +19,7 @@ export function objectAt(parent: JsonObject, key: string, file: string): JsonObj
     return o;
   }
   if (!isObject(v)) {
-    throw new CountersignError(
-      'config',
-      `${file}: "${key}" is not an object; it was left untouched`,
-    );
+    throw new CountersignError('config', `${file}: "${key}" is not an object; it was left untouched`);
   }
   return v;
 }
@@ -31,10 +28,7 @@ export function arrayAt(parent: JsonObject, key: string, file: string): Json[] {
   const v = parent[key];
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) {
-    throw new CountersignError(
-      'config',
-      `${file}: hooks "${key}" is not a list; it was left untouched`,
-    );
+    throw new CountersignError('config', `${file}: hooks "${key}" is not a list; it was left untouched`);
   }
   return v;
 }
