@@ -165,7 +165,8 @@ export function aiAttributions(record: TraceRecord): ImportedAttribution[] {
     for (const [i, conv] of file.conversations.entries()) {
       const m = meta[index++];
       const mine = m && m.path === file.path ? m : undefined;
-      const agent = mine && mine.agent !== 'human' ? mine.agent : (fromTool ?? 'unknown');
+      // Metadata is what a file says: its agent goes through the agent table like any name (newuser14 S27).
+      const agent = mine && mine.agent !== 'human' ? (knownAgent(mine.agent) ?? 'unknown') : (fromTool ?? 'unknown');
       const session = mine?.session ?? conv.url ?? `${record.id}#${file.path}#${i}`;
       const byModel = new Map<string | undefined, Array<[number, number]>>();
       for (const r of conv.ranges) {

@@ -1,3 +1,4 @@
+import { canonicalAgent } from './agents/agentIdentity';
 import { keepFormattingLabels } from './attribution/formattingOnly';
 import type { LineLabel } from './attribution/labels';
 import { diffLines } from './attribution/lineDiff';
@@ -158,8 +159,11 @@ export function buildCommitAttribution(files: readonly FileEvidence[], opts: Bui
           }
         } else {
           counts.ai++;
-          useAi(l.agent, l.model);
-          const s = sessionFor(l.agent, l.session ?? 'unspecified', l.model);
+          // The trailer and the note name agents as report and blame read them: a label recorded under any
+          // other name (an older ledger, a replayed trace) is counted under its canonical one (newuser14 S27).
+          const agent = canonicalAgent(l.agent);
+          useAi(agent, l.model);
+          const s = sessionFor(agent, l.session ?? 'unspecified', l.model);
           attest(sessionEntryKey(s, traceKey(`${s}:${l.at ?? ''}`)), line);
         }
         continue;

@@ -1,9 +1,11 @@
 import * as os from 'os';
 import { parseArgs } from 'util';
 import {
-  canonicalAgentName,
+  agentNamed,
+  agentOfHook,
   HOOK_AGENTS,
   isHookAgent,
+  unknownAgentNameMessage,
   unknownHookAgentMessage,
   type HookAgent,
 } from '../../core/agents/hookAgents';
@@ -37,7 +39,9 @@ shell command may have touched).
 By hand:
   --phase before|after   which side of the tool call this is
   --agent NAME           the agent (canonical names: claude-code, codex, gemini-cli, cursor, copilot, kiro, …;
-                         claude and gemini are accepted for claude-code and gemini-cli)
+                         other names the agent table knows, in any case, are recorded under their canonical
+                         name: Claude and claude record claude-code; --agent unknown for an AI tool not
+                         listed; any other name exits 2)
   --model M              the model, e.g. claude-sonnet-4-5
   --session ID           the agent's session or conversation id (pairs before and after)
 
@@ -60,7 +64,7 @@ Examples:
   countersign checkpoint --from claude --repo /home/ada/app
 
 Exit codes: 0 recorded, and always with --from (problems go to .git/countersign/log, so the agent is never
-blocked); 2 by hand: a usage error or not a working tree.
+blocked); 2 by hand: a usage error (an agent name that is not known, among others) or not a working tree.
 `;
 
 const DEFAULT_HOOK_TIMEOUT_MS = 8000;
@@ -104,13 +108,17 @@ export const checkpointCommand: Command = {
     }
     if (!phase) throw usageError('checkpoint: --phase before|after is required (or --from AGENT in an agent hook)');
     if (!values.agent) throw usageError('checkpoint: --agent NAME is required (or --from AGENT in an agent hook)');
+    // By hand a typo is refused rather than recorded: it would become a new "agent" in the trailer and the note
+    // that the report and blame count as `unknown` (newuser14 S27). Hooks (--from) never get here.
+    const agent = agentNamed(values.agent);
+    if (!agent) throw usageError(`checkpoint: --agent: ${unknownAgentNameMessage(values.agent)}`);
     const repo = await resolveRepo(ctx.cwd);
     if (!repo.root)
       throw new CountersignError('config', `${repo.commonDir} is a bare repository: checkpoints need a working tree`);
     const ledger = await openLedger(repo.root);
     const r = await recordCheckpoint(ledger, {
       phase,
-      agent: canonicalAgentName(values.agent),
+      agent,
       model: values.model,
       session: values.session,
       files: positionals,
@@ -122,9 +130,7 @@ export const checkpointCommand: Command = {
     const skipped = r.skipped.length
       ? ` (skipped ${r.skipped.length} binary or large: ${r.skipped.slice(0, 3).join(', ')}${r.skipped.length > 3 ? ', …' : ''})`
       : '';
-    ctx.stdout(
-      `Recorded ${phase} checkpoint for ${canonicalAgentName(values.agent)}: ${r.files.length} file(s)${deleted}${skipped}\n`,
-    );
+    ctx.stdout(`Recorded ${phase} checkpoint for ${agent}: ${r.files.length} file(s)${deleted}${skipped}\n`);
     return 0;
   },
 };
@@ -192,7 +198,7 @@ async function fromHook(
         return 0;
       }
       call = {
-        agent: canonicalAgentName(agent),
+        agent: agentOfHook(agent),
         phase: phaseFlag,
         event: undefined,
         tool: undefined,

@@ -1,5 +1,14 @@
 import { closest } from '../didYouMean';
-import { agentDisplayName, agentOfHook, HOOK_AGENTS, isHookAgent, type HookAgent } from './agentIdentity';
+import {
+  agentDisplayName,
+  agentOfHook,
+  CANONICAL_AGENTS,
+  HOOK_AGENTS,
+  isHookAgent,
+  knownAgent,
+  type CanonicalAgent,
+  type HookAgent,
+} from './agentIdentity';
 
 /**
  * The agents whose hooks `countersign checkpoint --from` understands and `countersign agents connect`
@@ -9,11 +18,27 @@ import { agentDisplayName, agentOfHook, HOOK_AGENTS, isHookAgent, type HookAgent
 export { agentOfHook, HOOK_AGENTS, isHookAgent, type HookAgent };
 
 /**
- * `checkpoint --agent NAME` by hand: the hook-agent short names map to their canonical names, so
- * `--agent claude` and `--agent claude-code` record the same agent; anything else is kept as given.
+ * The canonical agent a name given by a person or a file stands for (`checkpoint --agent`, `import`'s metadata):
+ * a hook agent's short name (`claude`, `vscode`) or any name in the agent table (`Claude`, `claude-code`,
+ * `codex-cli`), whatever its case; undefined for anything else, so no caller can record a name that the
+ * trailer, the note and the report would each read differently (newuser14 S27).
  */
-export function canonicalAgentName(name: string): string {
-  return isHookAgent(name) ? agentOfHook(name) : name;
+export function agentNamed(name: string): CanonicalAgent | undefined {
+  const word = name.trim().toLowerCase();
+  return isHookAgent(word) ? agentOfHook(word) : knownAgent(word);
+}
+
+/**
+ * "unknown agent 'aidr' (canonical names: …). Did you mean 'aider'?" for a name agentNamed does not know; an AI
+ * tool outside the list is recorded as `unknown`, which the message offers when no name is close.
+ */
+export function unknownAgentNameMessage(word: string): string {
+  const names = CANONICAL_AGENTS.filter((a) => a !== 'unknown');
+  const near = closest(word.trim().toLowerCase(), [...names, ...HOOK_AGENTS]);
+  const hint = near
+    ? ` Did you mean '${near}'${isHookAgent(near) ? ` (recorded as ${agentOfHook(near)})` : ''}?`
+    : ' For an AI tool not in this list, use --agent unknown.';
+  return `unknown agent '${word}' (canonical names: ${names.join(', ')}, unknown).${hint}`;
 }
 
 /**

@@ -153,6 +153,38 @@ describe('Agent Trace: countersign export --format agent-trace / import', functi
     assert.deepStrictEqual([s.ai, s.agents], [1, ['cursor']]);
   });
 
+  it("imports Countersign metadata's agent names through the agent table: an alias is canonical, anything else unknown (newuser14 S27)", () => {
+    const repo = repoWithApp();
+    repo.write('src/app.ts', APP_AFTER + 'export const x = 1;\nexport const y = 2;\n');
+    const record = JSON.stringify({
+      version: '0.1',
+      id: '0b6f3c1e-2d4a-4c5b-8e9f-0a1b2c3d4e60',
+      timestamp: '2026-11-29T10:00:00Z',
+      files: [
+        {
+          path: 'src/app.ts',
+          conversations: [
+            { contributor: { type: 'ai' }, ranges: [{ start_line: 4, end_line: 4 }] },
+            { contributor: { type: 'ai' }, ranges: [{ start_line: 5, end_line: 5 }] },
+          ],
+        },
+      ],
+      metadata: {
+        countersign: {
+          conversations: [
+            { path: 'src/app.ts', agent: 'Claude', session: 'a' },
+            { path: 'src/app.ts', agent: 'bad name!', session: 'b' },
+          ],
+        },
+      },
+    });
+    fs.writeFileSync(path.join(repo.dir, 'traces.jsonl'), `${record}\n`);
+    const r = repo.cli(['import', 'traces.jsonl']);
+    assert.strictEqual(r.status, 0, r.stderr);
+    const s = status(repo).files['src/app.ts'];
+    assert.deepStrictEqual([s.ai, [...s.agents].sort()], [2, ['claude-code', 'unknown']]);
+  });
+
   it('names the trace file as the user knows it: the path given, or .agent-trace/traces.jsonl (newuser10 N12)', () => {
     const { repo } = repoWithAiCommit();
     const good = repo.cli(['export', '--format', 'agent-trace']).stdout.trim();

@@ -385,6 +385,41 @@ describe('countersign checkpoint by hand', function () {
     });
   });
 
+  it('records an alias under its canonical name whatever its case, in the ledger, the trailer and the note (newuser14 S27)', async () => {
+    assert.strictEqual(repo.cli(['install']).status, 0);
+    const before = repo.cli(['checkpoint', '--phase', 'before', '--agent', 'Claude', '--session', 's', 'src/app.ts']);
+    assert.strictEqual(before.status, 0, before.stderr);
+    assert.match(before.stdout, /Recorded before checkpoint for claude-code: 1 file/);
+    repo.write('src/app.ts', APP_AFTER);
+    assert.strictEqual(
+      repo.cli(['checkpoint', '--phase', 'after', '--agent', 'CLAUDE-CODE', '--session', 's', 'src/app.ts']).status,
+      0,
+    );
+    assert.deepStrictEqual((await status(repo)).files['src/app.ts'].agents, ['claude-code']);
+    repo.git('add', 'src/app.ts');
+    repo.commit('by claude');
+    assert.ok(repo.trailers().includes('Assisted-by: Claude:unknown claude-code'), repo.trailers().join('\n'));
+    const note = repo.git('notes', '--ref=ai', 'show', 'HEAD');
+    assert.match(note, /"tool": "claude-code"/);
+    assert.doesNotMatch(note, /"tool": "Claude"/);
+  });
+
+  it('refuses a name that is neither canonical nor an alias with exit 2 and a did-you-mean, recording nothing (newuser14 S27)', async () => {
+    for (const [name, hint] of [
+      ['aidr', /Did you mean 'aider'\?/],
+      ['bad name!', /--agent unknown/],
+      ['windsurf', /--agent unknown/],
+    ] as const) {
+      const r = repo.cli(['checkpoint', '--phase', 'before', '--agent', name, 'src/app.ts']);
+      assert.strictEqual(r.status, 2, `${name}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`unknown agent '${name.replace('!', '\\!')}'`));
+      assert.match(r.stderr, hint);
+      assert.strictEqual(r.stdout, '');
+    }
+    repo.write('src/app.ts', APP_AFTER);
+    assert.strictEqual((await status(repo)).files['src/app.ts'].ai, 0, 'nothing was recorded');
+  });
+
   it('exits 2 with a usage message for missing or bad options', () => {
     for (const args of [['--agent', 'x'], ['--phase', 'before'], ['--phase', 'during', '--agent', 'x'], ['--bogus']]) {
       const r = repo.cli(['checkpoint', ...args]);

@@ -52,6 +52,17 @@ describe('commit attribution (pure parts)', () => {
     assert.strictEqual(back.meta.base_commit_sha, 'abc');
   });
 
+  it('writes only canonical agent names into the trailer and the note, whatever name a ledger label carries (newuser14 S27)', () => {
+    const sources = new Map<number, LineEvidence>([
+      [1, { kind: 'label', label: aiLabel('Claude', { session: 's' }) }],
+      [2, { kind: 'label', label: aiLabel('bad name!', { session: 't' }) }],
+    ]);
+    const r = buildCommitAttribution([{ path: 'e.py', added: [1, 2], sources }]);
+    assert.deepStrictEqual([...r.assistedBy].sort(), ['Claude:unknown claude-code', 'Unknown:unknown']);
+    const tools = Object.values(r.note.meta.sessions ?? {}).map((s) => s.agent_id.tool);
+    assert.deepStrictEqual(tools.sort(), ['claude-code', 'unknown']);
+  });
+
   it('gives a second model of one session its own session record (one model per record)', () => {
     const other = aiLabel('claude-code', { model: 'claude-opus-4-1', session: 'c1' });
     const r = buildCommitAttribution([

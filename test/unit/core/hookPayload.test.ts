@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { applyPatchFiles } from '../../../src/core/agents/applyPatch';
-import { canonicalAgentName, HOOK_AGENTS } from '../../../src/core/agents/hookAgents';
+import { agentNamed, HOOK_AGENTS, unknownAgentNameMessage } from '../../../src/core/agents/hookAgents';
 import { parseHookPayload } from '../../../src/core/agents/hookPayload';
 import { undoReplacements } from '../../../src/core/agents/undoEdits';
 import { CountersignError } from '../../../src/core/errors';
@@ -271,10 +271,17 @@ describe('agent hook payloads', () => {
     assert.strictEqual(parseHookPayload('kiro', '{"tool_name":"fs_write","tool_input":{"path":"a"}}').phase, undefined);
   });
 
-  it('maps short agent names to canonical ones, keeping others as given', () => {
-    assert.strictEqual(canonicalAgentName('claude'), 'claude-code');
-    assert.strictEqual(canonicalAgentName('gemini'), 'gemini-cli');
-    assert.strictEqual(canonicalAgentName('aider'), 'aider');
+  it('maps short and aliased agent names, in any case, to canonical ones, and knows no others (newuser14 S27)', () => {
+    assert.strictEqual(agentNamed('claude'), 'claude-code');
+    assert.strictEqual(agentNamed('Claude'), 'claude-code');
+    assert.strictEqual(agentNamed('gemini'), 'gemini-cli');
+    assert.strictEqual(agentNamed('vscode'), 'copilot');
+    assert.strictEqual(agentNamed('aider'), 'aider');
+    assert.strictEqual(agentNamed('unknown'), 'unknown');
+    assert.strictEqual(agentNamed('aidr'), undefined);
+    assert.strictEqual(agentNamed('bad name!'), undefined);
+    assert.match(unknownAgentNameMessage('aidr'), /Did you mean 'aider'\?/);
+    assert.match(unknownAgentNameMessage('claud'), /Did you mean 'claude' \(recorded as claude-code\)\?/);
   });
 });
 
