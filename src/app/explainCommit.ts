@@ -1,9 +1,10 @@
 import { CountersignError } from '../core/errors';
 import { commitFacts, overclaimedPaths } from '../core/report/commitFacts';
 import { fileLineCounts } from '../git/fileLineCounts';
-import { runGit, withGitReadCache } from '../git/gitRunner';
+import { withGitReadCache } from '../git/gitRunner';
 import { streamHistory, type HistoryCommit } from '../git/historyStream';
 import { isPartialClone } from '../git/missingObjects';
+import { resolveRevision } from '../git/revision';
 import { absentNoteBlobs, AI_NOTES_REF, APPROVALS_NOTES_REF, readNotes } from '../git/notesReader';
 import { explainApprovals } from './explainApprovals';
 import { gateVerdict, judgingContext, type ExplainOptions } from './explainGate';
@@ -32,13 +33,14 @@ export function explainCommit(cwd: string, rev: string, opts: ExplainOptions = {
 
 async function explainOnce(cwd: string, rev: string, opts: ExplainOptions): Promise<Explanation> {
   if (rev.startsWith('-')) throw new CountersignError('usage', `explain: '${rev}' is not a revision`);
-  const resolved = await runGit(['rev-parse', '--verify', '-q', `${rev}^{commit}`], { cwd, okCodes: [1] });
-  if (resolved.code !== 0)
+  // The rule approve and verify resolve by (revision.ts): a tag named like the short id the reader was shown, at
+  // another commit, must not be what the page explains (attack P2).
+  const sha = await resolveRevision(cwd, rev, 'REV');
+  if (sha === undefined)
     throw new CountersignError(
       'usage',
       `explain: '${rev}' is not a commit in this repository (git fetch it, or check the name)`,
     );
-  const sha = resolved.stdout.trim();
 
   // What this clone lacks is not fetched (issue 12): a partial clone is read without diff stats (they would
   // fetch the commit's blobs), a snapshot that lost a blob is read again without them, and notes whose blobs

@@ -16,8 +16,7 @@ import { policySourceAt, policyTextAt, refuseInvalidPolicy, remoteDefaultBranchC
 import { FETCH_TIMEOUT_MS } from '../git/prePush';
 import { localBranches, remoteBranches, upstreamOf } from '../git/remoteBranches';
 import { shallowCut, shallowGap } from '../git/shallowGap';
-import { refuseAmbiguousRevision } from '../git/revision';
-import { resolveCommit } from '../git/stagedDiff';
+import { resolveRevision } from '../git/revision';
 import { approvalsRemote, chooseRemote, listRemotes } from '../git/remotes';
 import { shortSha } from '../core/shortSha';
 
@@ -187,7 +186,7 @@ async function judgeRange(
       ? Promise.resolve<string | undefined>(target.commit)
       : opts.readAhead?.isCommit(headRev)
         ? Promise.resolve<string | undefined>(headRev)
-        : refuseAmbiguousRevision(cwd, headRev, '--head').then(() => resolveCommit(cwd, headRev)),
+        : resolveRevision(cwd, headRev, '--head'),
   );
   const othersRead = settledLater(localOnly ? localBranches(cwd) : remoteBranches(cwd, remote));
   const defaultRead =
@@ -274,8 +273,7 @@ async function judgeRange(
   let base: string | undefined;
   if (opts.base !== undefined) {
     // A tag named like the remote-tracking branch (`origin/main`) must not choose the range (outside tester G3).
-    await refuseAmbiguousRevision(cwd, opts.base, '--base');
-    base = await resolveCommit(cwd, opts.base);
+    base = await resolveRevision(cwd, opts.base, '--base');
     if (!base)
       throw usage(
         `--base ${opts.base} is not a commit in this repository; fetch it first (\`git fetch ${remote}\`, or fetch-depth: 0 in CI)`,

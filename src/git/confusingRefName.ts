@@ -1,5 +1,6 @@
 import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy } from '../core/policy';
 import { matchGlob } from '../core/glob';
+import { digitsOnlyIdName, looksLikeObjectId } from '../core/objectIdName';
 import { runGit } from './gitRunner';
 
 const HEADS = 'refs/heads/';
@@ -99,6 +100,60 @@ export function shadowingRefName(
     return `pushing ${ref} is not allowed: git reads refs/${rest} before refs/heads/${rest}, so it would stand in for ${shadowed.what} wherever "${rest}" is named short (on the server, in mirrors); push branches to refs/heads/ and tags to refs/tags/`;
   if (o.allowed.some((p) => (p.endsWith('/') ? ref.startsWith(p) : ref === p))) return undefined;
   return `pushing ${ref} is not allowed: this server accepts branches (refs/heads/), tags (refs/tags/) and notes (refs/notes/); other refs are never judged by the gate, and git reads refs/<name> before refs/tags/<name> and refs/heads/<name>, so one could stand in for a branch or tag of that name — push it as a branch or tag, or an administrator allows the prefix in the server's repository: \`git config --add ${ALLOW_REF_PREFIX_KEY} ${allowedExample(ref)}\``;
+}
+
+/** At most this many new branch or tag names of digits alone are looked up among the objects per push. */
+export const MAX_DIGIT_NAMES = 100;
+
+/**
+ * Why creating each of `created` (full names of branches and tags the push creates) is refused because its
+ * name reads as an abbreviated object id (attack P2), by ref. A tag named like the short id of the commit a
+ * reviewer was about to approve, at the attacker's own commit, was what `countersign approve <id>`, `explain`,
+ * `git show` and a CI checkout of that id took: git reads a short name as a ref before it tries it as an id.
+ * Refused: 7 to 64 hex digits with a letter (objectIdName.ts); digits alone where an object here (the pushed
+ * ones included: the hook reads the quarantine) has an id starting with them, so release dates stay allowed.
+ * Only the whole name counts, not its last path component: git matches a short name against what follows
+ * refs/, refs/tags/, refs/heads/ or refs/remotes/ whole, and an id has no '/', so `build/f4d596ae61d4` is
+ * never read as one. Full object names are confusingRefName's. No allowance: renaming costs nothing, and an
+ * allowed name would be the attack itself. One git process for all the digit names, at most MAX_DIGIT_NAMES.
+ */
+export async function objectIdRefNames(cwd: string, created: readonly string[]): Promise<Map<string, string>> {
+  const refused = new Map<string, string>();
+  const digits: Array<{ ref: string; kind: string; name: string }> = [];
+  for (const ref of created) {
+    const prefix = ref.startsWith(HEADS) ? HEADS : ref.startsWith(TAG_PREFIX) ? TAG_PREFIX : undefined;
+    if (!prefix) continue;
+    const name = ref.slice(prefix.length);
+    const kind = prefix === HEADS ? 'branch' : 'tag';
+    if (OBJECT_NAME.test(name)) continue;
+    if (looksLikeObjectId(name))
+      refused.set(ref, idNameRefusal(kind, ref, name, 'looks like an abbreviated object id'));
+    else if (digitsOnlyIdName(name)) digits.push({ ref, kind, name });
+  }
+  for (const d of digits.slice(MAX_DIGIT_NAMES))
+    refused.set(
+      d.ref,
+      `creating the ${d.kind} ${d.ref} is not allowed: this push creates more than ${MAX_DIGIT_NAMES} branches and tags named by digits alone, and each is looked up among the repository's objects (a name that abbreviates an object's id is refused); push them in parts`,
+    );
+  const asked = digits.slice(0, MAX_DIGIT_NAMES);
+  if (asked.length === 0) return refused;
+  // `--disambiguate=P` lists every object whose id starts with P; one call answers every name (matched back by prefix).
+  const listed = await runGit(['rev-parse', ...asked.map((d) => `--disambiguate=${d.name}`)], {
+    cwd,
+    okCodes: [1, 128],
+  });
+  const ids = listed.stdout.split('\n').filter(Boolean);
+  for (const d of asked) {
+    const hits = ids.filter((id) => id.startsWith(d.name));
+    if (hits.length === 0) continue;
+    const which = `abbreviates ${hits[0]}${hits.length > 1 ? ` (and ${hits.length - 1} more)` : ''}, an object in this repository`;
+    refused.set(d.ref, idNameRefusal(d.kind, d.ref, d.name, which));
+  }
+  return refused;
+}
+
+function idNameRefusal(kind: string, ref: string, name: string, why: string): string {
+  return `creating the ${kind} ${ref} is not allowed: "${name}" ${why}, and git reads a short name as a branch or tag before it tries it as an id, so \`countersign approve ${name}\` (or explain, git show, a CI checkout) would act on this ${kind}'s commit instead of the commit whose id starts with ${name}; rename it (e.g. ${kind === 'tag' ? 'build' : 'ci'}-${name})`;
 }
 
 /** Whether `ref` lies outside the namespaces clients push to (branches, tags, notes; replace refs are refused apart). */

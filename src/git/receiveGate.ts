@@ -1,26 +1,24 @@
 import { evaluateGate, type GateResult, type PolicySource } from '../core/gate';
 import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy } from '../core/policy';
 import { protectingPolicyBranch } from '../core/policyBranchProtection';
-import { closedWhileUnreadable, closedWhileUnreadableText } from '../core/policyRecovery';
+import { closedWhileUnreadable } from '../core/policyRecovery';
 import { REVIEW_NOTES_REF } from './notesConfig';
 import { gatherGateInput, ZERO_OID } from './gateInput';
 import { nonCommitTagVerdict, notACommit } from './peelTag';
-import { allowedRefPrefixes, confusingRefName, outsideNamespaces, shadowingRefName } from './confusingRefName';
+import {
+  allowedRefPrefixes,
+  confusingRefName,
+  objectIdRefNames,
+  outsideNamespaces,
+  shadowingRefName,
+} from './confusingRefName';
 import { refsAfterPush } from './refsAfterPush';
 import { PushFacts, protectedTipsOf } from './pushFacts';
 import { runGit, withGitReadCache } from './gitRunner';
 import { notesRefRefusal } from './notesRefGuard';
 import type { LandedTips } from './landedAiNotes';
-import {
-  invalidPolicyAt,
-  invalidPolicyRefusal,
-  lastReadablePolicy,
-  policySourceAt,
-  policyTextAt,
-  recoveryGrant,
-  rememberPolicy,
-  serverPolicyBranch,
-} from './policyBranch';
+import { invalidPolicyAt, invalidPolicyRefusal, policyTextAt, recoveryGrant, serverPolicyBranch } from './policyBranch';
+import { policyState } from './serverPolicyState';
 import type { HookOutcome } from './prePush';
 import { shortSha } from '../core/shortSha';
 
@@ -65,87 +63,6 @@ function resolveSymref(symrefs: Map<string, string>, ref: string): string {
     at = symrefs.get(at) as string;
   }
   return at;
-}
-
-/** What the policy branch says, as the gate must treat it (docs/design.md, "The policy"). */
-type PolicyState =
-  | { kind: 'ok'; source: PolicySource & { kind: 'ok' } }
-  /** The policy branch has no .countersign.json: nothing is protected (a repository not using Countersign yet). */
-  | { kind: 'none'; source: PolicySource }
-  /**
-   * Missing or unreadable: closed for the policy branch and whatever the last readable policy protected; with
-   * none remembered, for every branch and tag (closedWhileUnreadable).
-   */
-  | {
-      kind: 'closed';
-      message: string;
-      fix: string;
-      protects: Policy | undefined;
-      last: Policy | undefined;
-      missing?: { lastCommit: string };
-    }
-  /** The policy branch has never existed here and no policy was ever read: only creating it is allowed. */
-  | { kind: 'bootstrap'; message: string };
-
-async function policyState(
-  cwd: string,
-  branch: string | undefined,
-  recorded: boolean,
-  tip: string | undefined,
-): Promise<PolicyState> {
-  const last = await lastReadablePolicy(cwd);
-  const configure =
-    "run `countersign install --server --policy-branch NAME` in the server's repository, naming the branch that holds the team's .countersign.json";
-  if (branch === undefined) {
-    return {
-      kind: 'closed',
-      message: 'this server has no policy branch (HEAD names no branch and none was recorded)',
-      fix: `fix: ${configure}`,
-      protects: last?.policy,
-      last: last?.policy,
-    };
-  }
-  const named = `the policy branch '${branch}' (${recorded ? 'recorded by `countersign install --server`' : 'the branch HEAD names'})`;
-  if (tip === undefined) {
-    const message = `${named} does not exist on this server, so there is no ${POLICY_FILE} to judge pushes by`;
-    const fix = `fix: push '${branch}' with the team's ${POLICY_FILE} first, or ${configure}`;
-    if (last)
-      return {
-        kind: 'closed',
-        message,
-        fix,
-        protects: last.policy,
-        last: last.policy,
-        missing: { lastCommit: last.remembered.commit },
-      };
-    return { kind: 'bootstrap', message: `${message}; pushes to other refs are refused until it does — ${fix}` };
-  }
-  const source = await policySourceAt(cwd, tip, branch, branch);
-  if (source.kind === 'ok') {
-    await rememberPolicy(cwd, { branch, commit: tip, text: (await policyTextAt(cwd, tip)) as string });
-    return { kind: 'ok', source };
-  }
-  if (source.kind === 'none') {
-    await rememberPolicy(cwd, undefined);
-    return { kind: 'none', source };
-  }
-  const at = `the ${POLICY_FILE} on ${named} at ${shortSha(tip)} cannot be read`;
-  const refused = closedWhileUnreadableText(last?.policy, branch);
-  if (!last)
-    return {
-      kind: 'closed',
-      message: `${at}, and this server knows no earlier readable policy, so which refs are protected is unknown: ${refused} until a valid ${POLICY_FILE} is on '${branch}':\n${source.message}`,
-      fix: `fix: an administrator runs \`countersign install --server\` in the server's repository (it remembers the newest readable ${POLICY_FILE} in ${branch}'s history, if any: what that policy did not protect reopens, and it judges the fix), then \`countersign install --server --recover\`, then the corrected ${POLICY_FILE} is pushed to '${branch}'`,
-      protects: undefined,
-      last: undefined,
-    };
-  return {
-    kind: 'closed',
-    message: `${at}, so the gate refuses ${refused} (what the policy last read at ${shortSha(last.remembered.commit)} protected):\n${source.message}`,
-    fix: `fix: an administrator runs \`countersign install --server --recover\` in the server's repository, then the corrected ${POLICY_FILE} is pushed to '${branch}' (judged under the last readable policy)`,
-    protects: last.policy,
-    last: last.policy,
-  };
 }
 
 function passing(branch: string, notice: string): GateResult {
@@ -268,6 +185,9 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
             allowed: updates.some((u) => outsideNamespaces(u.ref)) ? await allowedRefPrefixes(cwd) : [],
           }
         : undefined;
+    // Branches and tags named like a commit id (attack P2): one git process for the whole push at most.
+    const created = updates.filter((u) => oid(u.old) === undefined && oid(u.new) !== undefined).map((u) => u.ref);
+    const idNamed = await objectIdRefNames(cwd, created);
     for (const u of updates) {
       if (u.ref.startsWith(REPLACE_PREFIX) && oid(u.new) !== undefined) {
         results.push(
@@ -281,7 +201,7 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
       const confusing =
         oid(u.new) === undefined
           ? undefined
-          : ((oid(u.old) === undefined ? confusingRefName(u.ref) : undefined) ??
+          : ((oid(u.old) === undefined ? (confusingRefName(u.ref) ?? idNamed.get(u.ref)) : undefined) ??
             (shadow && !symrefs.has(u.ref) ? shadowingRefName(u.ref, shadow) : undefined));
       if (confusing) {
         results.push(refused(u.ref, confusing));

@@ -39,8 +39,9 @@ describe('server gate: confusing branch and tag names are refused (real pushes)'
     }
   });
 
-  it('ordinary names still pass: a release tag, a branch with a short hex name', () => {
-    for (const ref of ['refs/tags/v9.0', 'refs/heads/deadbeef', 'refs/heads/feature/refs']) {
+  // A hex name of 7 digits or more (`deadbeef`) reads as a commit id and is refused (attack P2, abbreviatedIdRefs).
+  it('ordinary names still pass: a release tag, a branch with a short hex name, a date', () => {
+    for (const ref of ['refs/tags/v9.0', 'refs/heads/beef', 'refs/heads/20241201', 'refs/heads/feature/refs']) {
       const r = push(ref);
       assert.strictEqual(r.status, 0, `${ref}: ${r.stderr}`);
     }

@@ -1,0 +1,90 @@
+import type { PolicySource } from '../core/gate';
+import { POLICY_FILE, type Policy } from '../core/policy';
+import { closedWhileUnreadableText } from '../core/policyRecovery';
+import { shortSha } from '../core/shortSha';
+import { lastReadablePolicy, policySourceAt, policyTextAt, rememberPolicy } from './policyBranch';
+
+/**
+ * The policy a server's pre-receive judges a push by (receiveGate.ts): the state of its policy branch before the
+ * push, read once per push.
+ */
+/** What the policy branch says, as the gate must treat it (docs/design.md, "The policy"). */
+export type PolicyState =
+  | { kind: 'ok'; source: PolicySource & { kind: 'ok' } }
+  /** The policy branch has no .countersign.json: nothing is protected (a repository not using Countersign yet). */
+  | { kind: 'none'; source: PolicySource }
+  /**
+   * Missing or unreadable: closed for the policy branch and whatever the last readable policy protected; with
+   * none remembered, for every branch and tag (closedWhileUnreadable).
+   */
+  | {
+      kind: 'closed';
+      message: string;
+      fix: string;
+      protects: Policy | undefined;
+      last: Policy | undefined;
+      missing?: { lastCommit: string };
+    }
+  /** The policy branch has never existed here and no policy was ever read: only creating it is allowed. */
+  | { kind: 'bootstrap'; message: string };
+
+export async function policyState(
+  cwd: string,
+  branch: string | undefined,
+  recorded: boolean,
+  tip: string | undefined,
+): Promise<PolicyState> {
+  const last = await lastReadablePolicy(cwd);
+  const configure =
+    "run `countersign install --server --policy-branch NAME` in the server's repository, naming the branch that holds the team's .countersign.json";
+  if (branch === undefined) {
+    return {
+      kind: 'closed',
+      message: 'this server has no policy branch (HEAD names no branch and none was recorded)',
+      fix: `fix: ${configure}`,
+      protects: last?.policy,
+      last: last?.policy,
+    };
+  }
+  const named = `the policy branch '${branch}' (${recorded ? 'recorded by `countersign install --server`' : 'the branch HEAD names'})`;
+  if (tip === undefined) {
+    const message = `${named} does not exist on this server, so there is no ${POLICY_FILE} to judge pushes by`;
+    const fix = `fix: push '${branch}' with the team's ${POLICY_FILE} first, or ${configure}`;
+    if (last)
+      return {
+        kind: 'closed',
+        message,
+        fix,
+        protects: last.policy,
+        last: last.policy,
+        missing: { lastCommit: last.remembered.commit },
+      };
+    return { kind: 'bootstrap', message: `${message}; pushes to other refs are refused until it does — ${fix}` };
+  }
+  const source = await policySourceAt(cwd, tip, branch, branch);
+  if (source.kind === 'ok') {
+    await rememberPolicy(cwd, { branch, commit: tip, text: (await policyTextAt(cwd, tip)) as string });
+    return { kind: 'ok', source };
+  }
+  if (source.kind === 'none') {
+    await rememberPolicy(cwd, undefined);
+    return { kind: 'none', source };
+  }
+  const at = `the ${POLICY_FILE} on ${named} at ${shortSha(tip)} cannot be read`;
+  const refused = closedWhileUnreadableText(last?.policy, branch);
+  if (!last)
+    return {
+      kind: 'closed',
+      message: `${at}, and this server knows no earlier readable policy, so which refs are protected is unknown: ${refused} until a valid ${POLICY_FILE} is on '${branch}':\n${source.message}`,
+      fix: `fix: an administrator runs \`countersign install --server\` in the server's repository (it remembers the newest readable ${POLICY_FILE} in ${branch}'s history, if any: what that policy did not protect reopens, and it judges the fix), then \`countersign install --server --recover\`, then the corrected ${POLICY_FILE} is pushed to '${branch}'`,
+      protects: undefined,
+      last: undefined,
+    };
+  return {
+    kind: 'closed',
+    message: `${at}, so the gate refuses ${refused} (what the policy last read at ${shortSha(last.remembered.commit)} protected):\n${source.message}`,
+    fix: `fix: an administrator runs \`countersign install --server --recover\` in the server's repository, then the corrected ${POLICY_FILE} is pushed to '${branch}' (judged under the last readable policy)`,
+    protects: last.policy,
+    last: last.policy,
+  };
+}
