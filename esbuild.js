@@ -5,6 +5,7 @@
 const esbuild = require('esbuild');
 const fs = require('fs');
 const path = require('path');
+const { bundleSharing } = require('./scripts/bundleSharing');
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -58,11 +59,11 @@ const forExtension = { ...forNode, external: ['vscode'] };
 // bundles: the tests keep packages external, where Node loads the UMD build itself.
 const bundled = { alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' } };
 
-// dist/cli.js loads the commands run rarely (src/cli/lazyCommands.ts: set-up, reports, explanations) from a
-// second bundle beside it, dist/cli-lazy.js, on first use: every other invocation compiles a third less (issue
-// 11: each bundle ≤ 400 KB). In cli.js that module becomes lazyCommand() stubs carrying each command's name,
-// summary and help, read here from the commands themselves, so --help, completion and did-you-mean never
-// load the second bundle.
+// dist/cli.js loads the commands no hot path runs (src/cli/lazyCommands.ts) from a second bundle beside it,
+// dist/cli-lazy.js, on first use (issue 11: each bundle ≤ 400 KB). In cli.js that module becomes lazyCommand()
+// stubs carrying each command's name and summary, read here from the commands themselves, so `--help`'s list
+// and did-you-mean never load the second bundle; a command's own help (`NAME --help`, and `completion`, which
+// reads the options from it) does, since that text is a tenth of cli.js.
 const LAZY_COMMANDS = path.resolve(__dirname, 'src/cli/lazyCommands.ts');
 const lazyCommandsPlugin = {
   name: 'lazy-commands',
@@ -109,11 +110,13 @@ const lazyServicesPlugin = {
       const stubs = names.map((n) => `export const ${n} = (...args) => load().${n}(...args);`);
       return {
         contents: [
+          "import { shareModules } from '../core/sharedModules';",
           'let loaded;',
-          "const load = () => (loaded ??= require(require('path').join(__dirname, 'extension-lazy.js')));",
+          "const load = () => (loaded ??= (shareModules(), require(require('path').join(__dirname, 'extension-lazy.js'))));",
           ...stubs,
         ].join('\n'),
         loader: 'js',
+        resolveDir: path.dirname(LAZY_SERVICES),
         watchFiles: [LAZY_SERVICES],
       };
     });
@@ -141,7 +144,10 @@ async function lazyCommandMeta() {
   const meta = {};
   for (const [name, value] of Object.entries(m.exports)) {
     if (value && typeof value.run === 'function') {
-      meta[name] = Object.fromEntries(Object.entries(value).filter(([, v]) => typeof v !== 'function'));
+      // The full help (`usage`) stays in the second bundle: `countersign NAME --help` loads it, as running does.
+      meta[name] = Object.fromEntries(
+        Object.entries(value).filter(([k, v]) => typeof v !== 'function' && k !== 'usage'),
+      );
     }
   }
   return { meta, inputs: Object.keys(r.metafile.inputs).map((f) => path.resolve(__dirname, f)) };
@@ -216,6 +222,43 @@ const hookCodeCachePlugin = {
   },
 };
 
+// The pairs of a bundle and the bundle it loads on demand; the lazy one takes the modules both hold from the
+// eager one (scripts/bundleSharing.js).
+// What extension.js loads just after activate() returns (src/extension/composition.ts and all it builds): the
+// entry stays a few kilobytes, so activation is cheap (issue 11).
+const extensionServices = {
+  ...common,
+  ...bundled,
+  plugins: [...common.plugins, lazyServicesPlugin],
+  entryPoints: { 'extension-services': 'src/extension/composition.ts' },
+  outdir: out,
+  ...forExtension,
+};
+const extensionLazy = {
+  ...common,
+  ...bundled,
+  entryPoints: { 'extension-lazy': LAZY_SERVICES },
+  outdir: out,
+  ...forExtension,
+};
+const cli = {
+  ...common,
+  ...bundled,
+  plugins: [...common.plugins, lazyCommandsPlugin],
+  entryPoints: ['src/cli/main.ts'],
+  outfile: `${out}/cli.js`,
+  ...forNode,
+  banner: { js: '#!/usr/bin/env node' },
+};
+const cliLazy = { ...common, ...bundled, entryPoints: [LAZY_COMMANDS], outfile: `${out}/cli-lazy.js`, ...forNode };
+const withSharing = (eager, lazy) => {
+  const { eagerPlugin, lazyPlugin } = bundleSharing(esbuild, eager, lazy);
+  return [
+    { ...eager, plugins: [...eager.plugins, eagerPlugin] },
+    { ...lazy, plugins: [...lazy.plugins, lazyPlugin] },
+  ];
+};
+
 const builds = [
   {
     ...common,
@@ -227,39 +270,8 @@ const builds = [
     banner: { js: 'var __countersignLoadStart = performance.now();' },
     footer: { js: 'var __countersignLoadEnd = performance.now();' },
   },
-  // What extension.js loads just after activate() returns (src/extension/composition.ts and all it builds): the
-  // entry stays a few kilobytes, so activation is cheap (issue 11).
-  {
-    ...common,
-    ...bundled,
-    plugins: [...common.plugins, lazyServicesPlugin],
-    entryPoints: { 'extension-services': 'src/extension/composition.ts' },
-    outdir: out,
-    ...forExtension,
-  },
-  {
-    ...common,
-    ...bundled,
-    entryPoints: { 'extension-lazy': LAZY_SERVICES },
-    outdir: out,
-    ...forExtension,
-  },
-  {
-    ...common,
-    ...bundled,
-    plugins: [...common.plugins, lazyCommandsPlugin],
-    entryPoints: ['src/cli/main.ts'],
-    outfile: `${out}/cli.js`,
-    ...forNode,
-    banner: { js: '#!/usr/bin/env node' },
-  },
-  {
-    ...common,
-    ...bundled,
-    entryPoints: [LAZY_COMMANDS],
-    outfile: `${out}/cli-lazy.js`,
-    ...forNode,
-  },
+  ...withSharing(extensionServices, extensionLazy),
+  ...withSharing(cli, cliLazy),
   // The commit hook's own entry (src/cli/hookMain.ts): what prepare-commit-msg needs, without the schemas,
   // compiled through a V8 code cache (hookCodeCachePlugin).
   {

@@ -9,7 +9,7 @@ import type { CommitStanding } from '../core/statementStanding';
 import { readPolicyFrom } from '../git/policyRead';
 import { earlierRevisionsOf } from '../git/earlierRevisions';
 import { historyStanding } from '../git/historyStanding';
-import { readStatements, statementKeys } from '../git/provenanceHistory';
+import { readStatements, statementKeys } from '../git/historyStatements';
 import { parentsAbove } from '../git/spanReach';
 import type { JudgingContext } from './explainGate';
 import type { ExplainedApproval, Explanation } from './explanation';

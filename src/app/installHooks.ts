@@ -1,5 +1,6 @@
 import { gitConfig } from '../git/gitRunner';
-import { install, type HookManager, type InstallResult } from '../git/hookInstaller';
+import { install, type InstallResult } from '../git/hookInstaller';
+import type { HookManager } from '../git/hookManifest';
 import { huskyShimTarget, writeHuskyShim } from '../git/huskyShim';
 import { defaultInstallConfig } from '../git/notesConfig';
 import { listRemotes } from '../git/remotes';

@@ -1,6 +1,7 @@
 import { CountersignError } from '../core/errors';
 import { disconnectAgents, type DisconnectResult } from '../git/agentDisconnect';
-import { readManifest, removeCliCopy, removeInstalledHooks } from '../git/hookInstaller';
+import { removeCliCopy, removeInstalledHooks } from '../git/hookInstaller';
+import { readManifest } from '../git/hookManifest';
 import * as fs from 'fs';
 import * as path from 'path';
 import { countersignDir, resolveRepo, type RepoPaths } from '../git/repository';

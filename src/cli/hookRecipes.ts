@@ -1,4 +1,4 @@
-import type { HookManager } from '../git/hookInstaller';
+import type { HookManager } from '../git/hookManifest';
 
 /**
  * The configuration a hook manager needs to run Countersign's part of each hook, printed by

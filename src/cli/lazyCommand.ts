@@ -1,16 +1,23 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CountersignError } from '../core/errors';
+import { shareModules } from '../core/sharedModules';
 import { LAZY_CLI_BUNDLE } from '../git/cliBundle';
 import type { Command } from './command';
 
 /**
- * A command of src/cli/lazyCommands.ts as dist/cli.js holds it (esbuild.js generates the calls): its name,
- * summary and help, and a run() that loads dist/cli-lazy.js — which sits beside every copy of the CLI
+ * A command of src/cli/lazyCommands.ts as dist/cli.js holds it (esbuild.js generates the calls): its name and
+ * summary, and a run() and help (`usage`) that load dist/cli-lazy.js — which sits beside every copy of the CLI
  * (src/git/cliBundle.ts) — on first use.
  */
-export function lazyCommand(meta: Omit<Command, 'run'>, exportName: string): Command {
-  return { ...meta, run: (argv, ctx) => lazyExport(exportName).run(argv, ctx) };
+export function lazyCommand(meta: Omit<Command, 'run' | 'usage'>, exportName: string): Command {
+  return {
+    ...meta,
+    get usage() {
+      return lazyExport(exportName).usage;
+    },
+    run: (argv, ctx) => lazyExport(exportName).run(argv, ctx),
+  };
 }
 
 function lazyExport(exportName: string): Command {
@@ -21,6 +28,8 @@ function lazyExport(exportName: string): Command {
       `${file} is missing: this command ships there, beside ${__filename}. Reinstall Countersign, or run \`countersign install\` to refresh the hooks' copy`,
     );
   }
+  // It takes the modules both bundles hold from this one (scripts/bundleSharing.js).
+  shareModules();
   // A file beside this bundle, loaded at run time: a require esbuild must not follow.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const lazy = require(file) as Record<string, unknown> & { setRunningCliFile?: (f: string) => void };

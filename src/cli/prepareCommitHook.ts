@@ -7,6 +7,7 @@ import { openLedger } from '../git/ledger';
 import type { Attribution } from '../git/ledger';
 import { resolveRepoAndHead, type RepoPaths } from '../git/repository';
 import { EXIT_ERROR, type CliContext, type ExitCode } from './command';
+import { hookLogger } from './hookLogger';
 
 /**
  * prepare-commit-msg, the one Node start of every commit: trailers and the pending note. It runs from the
@@ -15,24 +16,6 @@ import { EXIT_ERROR, type CliContext, type ExitCode } from './command';
  * only for the rare commit that stages `.countersign.json`.
  */
 export type StagedPolicyCheck = (cwd: string, changed: FileAdditions[]) => Promise<string[]>;
-
-export function hookLogger(ctx: CliContext, hook: string): Logger {
-  const trace = ctx.env.COUNTERSIGN_TRACE === '1';
-  const say = (m: string) => ctx.stderr(`countersign (${hook}): ${m.replace(/^\[[\w-]+\] /, '')}\n`);
-  return {
-    trace: (m) => {
-      if (trace) say(m);
-    },
-    debug: (m) => {
-      if (trace) say(m);
-    },
-    info: (m) => {
-      if (trace) say(m);
-    },
-    warn: say,
-    error: (m) => say(typeof m === 'string' ? m : m.message),
-  };
-}
 
 export async function runPrepareCommitMsg(
   args: string[],

@@ -4,7 +4,7 @@ import { rewriteNotes } from '../git/noteRewrite';
 import { mergeFetchedNotes, pushNotes } from '../git/notesSync';
 import type { PushedRef } from '../git/prePush';
 import type { CliContext, ExitCode } from './command';
-import { hookLogger } from './prepareCommitHook';
+import { hookLogger } from './hookLogger';
 
 /**
  * The provenance side of `countersign hook` beside prepare-commit-msg (prepareCommitHook.ts): post-rewrite

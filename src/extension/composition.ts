@@ -1,9 +1,6 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { installCliLauncher } from '../git/cliLauncher';
-import { installHooks } from '../app/installHooks';
-import { uninstallHooks } from '../app/uninstallHooks';
-import { uninstallSummary } from '../app/uninstallSummary';
+import { installCliLauncher, installHooks, uninstallHooks, uninstallSummary } from './lazyServices';
 import { composeEditorAttribution, type AttributionApi } from './attribution/editorAttribution';
 import { bundledCliPath } from './bundledCli';
 import { Commands, type CommandId } from './ids';

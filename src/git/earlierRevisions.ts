@@ -10,7 +10,7 @@ import {
 } from '../core/earlierRevision';
 import type { GateInput, GateResult } from '../core/gate';
 import { readObjects } from './catFileBatch';
-import { statementKeys } from './provenanceHistory';
+import { statementKeys } from './historyStatements';
 
 /** A statement made before its commit was written cannot be about it; a day's slack for skewed clocks. */
 const CLOCK_SLACK_SECONDS = 86_400;

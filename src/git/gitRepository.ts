@@ -3,7 +3,7 @@ import { readBlameRefs, type BlameRefs } from './blameRefs';
 import { parseAddedLines } from './commitDiff';
 import { emptyTree } from './emptyTree';
 import { runGit } from './gitRunner';
-import { hooksActive } from './hookInstaller';
+import { hooksActive } from './hookManifest';
 import { AI_NOTES_REF, readNotes } from './notesReader';
 import { provenanceBlame, type BlameContentsOptions } from './provenanceBlame';
 import type { ProvenanceBlame } from '../core/blame/lineProvenance';

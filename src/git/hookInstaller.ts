@@ -5,7 +5,9 @@ import { writeFileAtomic } from './atomicFile';
 import { writeCliBundleCopy } from './cliBundle';
 import { refuseSymlinkedPath } from './symlinkGuard';
 import { runGit } from './gitRunner';
-import { CLIENT_HOOKS, SHIM_MARKER, hookScript } from './hookScripts';
+import { CLIENT_HOOKS, SHIM_MARKER } from './hookNames';
+import { hookScript } from './hookScripts';
+import { getLocalConfig, manifestPath, readManifest, type HookManager, type InstallManifest } from './hookManifest';
 import { cliCopyPath, countersignDir, resolveRepo, type RepoPaths } from './repository';
 
 /**
@@ -14,19 +16,6 @@ import { cliCopyPath, countersignDir, resolveRepo, type RepoPaths } from './repo
  * so tracked hook files are never edited and no existing hook is dropped. The manifest records exactly
  * what was changed so `uninstall` can put it back.
  */
-export interface InstallManifest {
-  version: 1;
-  /** core.hooksPath before install, in the local config; null when it was unset. */
-  previousHooksPath: string | null;
-  /** Config entries install added (`git config --add`), removed again on uninstall. */
-  addedConfig: Array<{ key: string; value: string }>;
-  installedAt: string;
-  /** Set when a hook manager owns the hooks and calls `countersign hook NAME` (install --hook-manager). */
-  hookManager?: HookManager;
-}
-
-export const HOOK_MANAGERS = ['husky', 'lefthook', 'pre-commit'] as const;
-export type HookManager = (typeof HOOK_MANAGERS)[number];
 
 export interface InstallOptions {
   /** The CLI bundle to copy into `.git/countersign/bin` — the stable copy hooks call. */
@@ -47,35 +36,6 @@ export interface InstallResult {
   chainedDir: string;
   previousHooksPath: string | null;
   reinstalled: boolean;
-}
-
-export function manifestPath(repo: RepoPaths): string {
-  return path.join(countersignDir(repo), 'install.json');
-}
-
-export function readManifest(repo: RepoPaths): InstallManifest | undefined {
-  const file = manifestPath(repo);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  try {
-    const m = JSON.parse(text) as InstallManifest;
-    if (m.version !== 1 || !Array.isArray(m.addedConfig)) throw new Error('unknown manifest version');
-    return m;
-  } catch (e) {
-    throw new CountersignError(
-      'config',
-      `${file} is not a Countersign install manifest (${(e as Error).message}); delete it and run \`countersign install\` again`,
-    );
-  }
-}
-
-async function getLocalConfig(cwd: string, key: string): Promise<string | null> {
-  const r = await runGit(['config', '--local', '--get', key], { cwd, okCodes: [1] });
-  return r.code === 1 ? null : r.stdout.replace(/\n$/, '');
 }
 
 async function configHas(cwd: string, key: string, value: string): Promise<boolean> {
@@ -224,18 +184,4 @@ export async function removeInstalledHooks(
   fs.rmSync(path.join(dir, 'cache'), { recursive: true, force: true }); // Node's compile cache (hookScripts.ts)
   fs.rmSync(manifestPath(repo), { force: true });
   return { restoredHooksPath: manifest.previousHooksPath, removedConfig: removed };
-}
-
-/** Whether the hooks are active: installed and core.hooksPath still points at them. */
-export async function hooksActive(
-  cwd: string,
-): Promise<{ installed: boolean; active: boolean; hooksPath: string | null }> {
-  const repo = await resolveRepo(cwd);
-  const installed = readManifest(repo) !== undefined;
-  const current = await getLocalConfig(cwd, 'core.hooksPath');
-  const active =
-    installed &&
-    current !== null &&
-    path.resolve(repo.root ?? cwd, current) === path.join(countersignDir(repo), 'hooks');
-  return { installed, active, hooksPath: current };
 }

@@ -9,44 +9,6 @@ import { fillShellTemplate } from './shellTemplate';
  * plain shell working from what prepare-commit-msg left in `.git/countersign/pending/`.
  */
 
-/** Every hook git runs on the client side, so chaining never silently drops one the user had. */
-export const CLIENT_HOOKS = [
-  'applypatch-msg',
-  'pre-applypatch',
-  'post-applypatch',
-  'pre-commit',
-  'pre-merge-commit',
-  'prepare-commit-msg',
-  'commit-msg',
-  'post-commit',
-  'pre-rebase',
-  'post-checkout',
-  'post-merge',
-  'pre-push',
-  'post-rewrite',
-  'pre-auto-gc',
-  'post-index-change',
-  'push-to-checkout',
-  'reference-transaction',
-  'sendemail-validate',
-  'fsmonitor-watchman',
-  'p4-changelist',
-  'p4-prepare-changelist',
-  'p4-post-changelist',
-  'p4-pre-submit',
-] as const;
-
-/** Hooks in which Countersign itself does something. */
-export const NODE_HOOKS = [
-  'prepare-commit-msg',
-  'pre-push',
-  'post-rewrite',
-  'reference-transaction',
-  'post-checkout',
-] as const;
-
-export const SHIM_MARKER = 'countersign-hook-shim v1';
-
 export interface ShimConfig {
   /** The hooks folder that was active before install (absolute, or relative to the work tree as git reads it). */
   chainedDir: string;

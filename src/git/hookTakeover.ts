@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { runGit } from './gitRunner';
-import { readManifest, type HookManager } from './hookInstaller';
-import { SHIM_MARKER } from './hookScripts';
+import { readManifest, type HookManager } from './hookManifest';
+import { SHIM_MARKER } from './hookNames';
 import { readRegularFile, SETTINGS_FILE_MAX_BYTES } from './regularFile';
 import { countersignDir, resolveRepo } from './repository';
 

@@ -1,8 +1,7 @@
-import { parseStatementNote, type SignedStatement } from '../core/approvalStatement';
-import { personKey, ReviewerKeys, type StatementCheck } from '../core/approvalRules';
+import { personKey } from '../core/approvalRules';
 import { CountersignError, errorMessage } from '../core/errors';
-import { MAX_AI_NOTE_BYTES, MAX_NOTE_BYTES, oversizedStatementNote, unreadNoteStandIn } from '../core/noteBounds';
-import { parsePolicy, POLICY_FILE, type Policy, type Reviewer } from '../core/policy';
+import { MAX_AI_NOTE_BYTES, unreadNoteStandIn } from '../core/noteBounds';
+import { POLICY_FILE } from '../core/policy';
 import { CommitGraph } from '../core/report/commitGraph';
 import {
   applyNote,
@@ -23,6 +22,7 @@ import { streamHistory, type HistoryCommit } from './historyStream';
 import { isPartialClone } from './missingObjects';
 import { absentNoteBlobs, AI_NOTES_REF, APPROVALS_NOTES_REF, listNotes, objectsByBlob } from './notesReader';
 import { shortSha } from '../core/shortSha';
+import { policyAt, readStatements, statementKeys } from './historyStatements';
 
 /**
  * Reads the provenance of a whole history with a fixed number of git processes, whatever its length
@@ -57,96 +57,6 @@ export interface ProvenanceHistory {
   review: ReviewBasis;
   orphanNotes: OrphanNote[];
   inconsistencies: Inconsistency[];
-}
-
-/** Reads the policy at `rev`, or says why it cannot be used. */
-export async function policyAt(cwd: string, rev: string): Promise<{ policy?: Policy; problem?: string }> {
-  const r = await runGit(['show', `${rev}:${POLICY_FILE}`], { cwd, okCodes: [128] });
-  if (r.code !== 0) return { problem: `no ${POLICY_FILE} at ${rev}` };
-  try {
-    return { policy: parsePolicy(r.stdout, `${rev}:${POLICY_FILE}`) };
-  } catch (e) {
-    return { problem: errorMessage(e) };
-  }
-}
-
-const keyring = new WeakMap<Policy, ReviewerKeys>();
-
-/** Whether a well-formed statement counts: with a policy, its signature must verify for the reviewer it names. */
-export function statementVerdict(
-  s: SignedStatement,
-  policy: Policy | undefined,
-): { ok: boolean; reason: string; fingerprint?: string } {
-  if (!policy) return { ok: true, reason: 'well-formed (signature not checked: no usable policy)' };
-  // The gate's own check (reviewer listed, signed by that reviewer's key), keys parsed once per policy.
-  let keys = keyring.get(policy);
-  if (!keys) keyring.set(policy, (keys = new ReviewerKeys(policy)));
-  const v = keys.check(s);
-  return v.ok ? { ok: true, reason: 'signature valid', fingerprint: v.fingerprint } : { ok: false, reason: v.why };
-}
-
-/**
- * The statement check report and explain judge with: the gate's (listed reviewer, that reviewer's key) when a
- * policy is readable; without one, every well-formed statement passes as its named reviewer, and the report
- * says its basis is unverified statements.
- */
-export function statementKeys(policy: Policy | undefined): { check(s: SignedStatement): StatementCheck } {
-  if (policy) {
-    let keys = keyring.get(policy);
-    if (!keys) keyring.set(policy, (keys = new ReviewerKeys(policy)));
-    return keys;
-  }
-  return {
-    check: (s) => ({
-      ok: true,
-      reviewer: {
-        name: s.statement.reviewer.name ?? s.statement.reviewer.email,
-        email: s.statement.reviewer.email,
-        key: '',
-      } satisfies Reviewer,
-      fingerprint: '',
-    }),
-  };
-}
-
-/** All approval statements under refs/notes/countersign, with the commit whose note holds each. */
-export async function readStatements(
-  cwd: string,
-  notes?: Map<string, string>,
-): Promise<{
-  statements: Array<{ noteCommit: string; signed: SignedStatement }>;
-  errors: string[];
-  unreadable: Array<{ attachedTo: string; error: string }>;
-  annotated: string[];
-}> {
-  const listed = notes ?? (await listNotes(cwd, APPROVALS_NOTES_REF));
-  const byBlob = objectsByBlob(listed);
-  // A partial clone's missing note blobs are not asked for (they would be fetched, or kill cat-file).
-  for (const blob of await absentNoteBlobs(cwd, APPROVALS_NOTES_REF)) byBlob.delete(blob);
-  const statements: Array<{ noteCommit: string; signed: SignedStatement }> = [];
-  const errors: string[] = [];
-  const unreadable: Array<{ attachedTo: string; error: string }> = [];
-  await readObjects(
-    cwd,
-    [...byBlob.keys()],
-    (blob, content, _type, oversized) => {
-      for (const commit of byBlob.get(blob) ?? []) {
-        if (oversized !== undefined) {
-          const error = oversizedStatementNote(APPROVALS_NOTES_REF, commit, oversized);
-          errors.push(error);
-          unreadable.push({ attachedTo: commit, error });
-          continue;
-        }
-        if (!content) continue;
-        const parsed = parseStatementNote(content.toString('utf8'), `refs/notes/countersign on ${shortSha(commit)}`);
-        errors.push(...parsed.errors);
-        for (const error of parsed.errors) unreadable.push({ attachedTo: commit, error });
-        for (const s of parsed.statements) statements.push({ noteCommit: commit, signed: s });
-      }
-    },
-    { maxBytes: MAX_NOTE_BYTES },
-  );
-  return { statements, errors, unreadable, annotated: [...listed.keys()] };
 }
 
 /**

@@ -1,12 +1,11 @@
 import { didYouMean } from '../../core/didYouMean';
 import { gateText } from '../../core/gateReport';
-import { CLIENT_HOOKS } from '../../git/hookScripts';
+import { CLIENT_HOOKS } from '../../git/hookNames';
 import { parsePrePushLines, prePush } from '../../git/prePush';
 import { preReceive } from '../../git/receiveGate';
 import { EXIT_BLOCKED, EXIT_ERROR, type Command } from '../command';
 import { MANAGED_HOOKS, runForHookManager } from '../hookManagerEntry';
-import { stagedPolicyProblems } from '../../git/stagedPolicy';
-import { runPrepareCommitMsg } from '../prepareCommitHook';
+import { hookPrepareCommitMsgCommand } from '../lazyCommands';
 import { preferShortRunTiering } from '../shortRunTiering';
 import { pushNotesAfterGate, runPostCheckout, runPostRewrite, runReferenceTransaction } from '../provenanceHooks';
 
@@ -60,7 +59,7 @@ it updates a protected branch or tag and the provenance notes could not be pushe
     }
     switch (name) {
       case 'prepare-commit-msg':
-        return runPrepareCommitMsg(args, ctx, () => stagedPolicyProblems);
+        return hookPrepareCommitMsgCommand.run(args, ctx);
       case 'pre-push': {
         // git passes the remote's name (or its URL when pushing to a URL) and its URL; stdin lists the refs.
         const [remoteName, url] = args;

@@ -1,25 +1,26 @@
 import type { Command } from '../command';
-import { agentsCommand } from './agents';
-import { approveCommand, rejectCommand } from './approve';
-import { blameCommand } from './blame';
 import { checkpointCommand } from './checkpoint';
 import { completionCommand } from './completion';
 import { hookCommand } from './hook';
-import { installCommand } from './install';
-import { policyCommand } from './policy';
-import { replayCommand } from './replay';
-import { statusCommand } from './status';
-import { uninstallCommand } from './uninstall';
 import { verifyCommand } from './verify';
 // Loaded on first use in the shipped CLI (dist/cli-lazy.js): see lazyCommands.ts.
 import {
+  agentsCommand,
+  approveCommand,
+  blameCommand,
   doctorCommand,
   explainCommand,
   exportCommand,
   importCommand,
   initCommand,
+  installCommand,
+  policyCommand,
+  rejectCommand,
+  replayCommand,
   reportCommand,
   reviewCommand,
+  statusCommand,
+  uninstallCommand,
 } from '../lazyCommands';
 
 /** Every subcommand, in the order `countersign --help` lists them. */

@@ -9,7 +9,7 @@ import { CountersignError, errorMessage, usageError } from '../../core/errors';
 import { POLICY_FILE } from '../../core/policy';
 import { writeFileAtomic } from '../../git/atomicFile';
 import { gitConfig, runGit } from '../../git/gitRunner';
-import { HOOK_MANAGERS, readManifest, type HookManager } from '../../git/hookInstaller';
+import { HOOK_MANAGERS, readManifest, type HookManager } from '../../git/hookManifest';
 import { remoteDefaultBranch } from '../../git/policyBranch';
 import { resolveRepo } from '../../git/repository';
 import { defaultRemote, listRemotes, remoteUrl } from '../../git/remotes';

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { runningCliFile } from '../cliFile';
 import { installHooks } from '../../app/installHooks';
-import { HOOK_MANAGERS, type HookManager } from '../../git/hookInstaller';
+import { HOOK_MANAGERS, type HookManager } from '../../git/hookManifest';
 import { usageError } from '../../core/errors';
 import { grantServerRecovery, installServer } from '../../git/serverHookInstaller';
 import { unreadablePolicyText } from '../../git/policyBranch';

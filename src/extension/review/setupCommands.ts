@@ -3,21 +3,26 @@ import { samePerson } from '../../core/approvalRules';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { connectAgents, hookCliInstalled } from '../../app/agentsConnect';
-import { buildReport, formatDoctor, formatReportHtml, runDoctor } from '../lazyServices';
 import {
   addReviewer as addReviewerToPolicy,
+  buildReport,
+  candidateKeys,
+  connectAgents,
+  fingerprintOf,
+  formatDoctor,
+  formatReportHtml,
+  hookCliInstalled,
   parseReviewerSpec,
   publicKeyLine,
+  runDoctor,
   writeNewPolicy,
-  type ReviewerEntry,
-} from '../../app/policySetup';
+} from '../lazyServices';
+import type { ReviewerEntry } from '../../app/policySetup';
 import { HOOK_AGENTS, type HookAgent } from '../../core/agents/hookAgents';
 import { keyBlob } from '../../core/panel/reviewPreflight';
 import { POLICY_FILE } from '../../core/policy';
 import { publicKeyProblem } from '../../core/policySchema';
 import { readMe } from '../../app/reviewSnapshot';
-import { candidateKeys, fingerprintOf } from '../../git/signingKeyInfo';
 import { Commands } from '../ids';
 import { showReport } from './reportPanel';
 import type { ReviewService } from './reviewService';

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { connectAgents } from '../../app/agentsConnect';
+import { connectAgents } from '../lazyServices';
 import { brokenAgentHooks, describeBrokenHook, type AgentHookState } from '../../core/agents/hookHealth';
 import { errorMessage } from '../../core/errors';
 import { agentHookStates, connectedLocally } from '../../git/connectedAgents';

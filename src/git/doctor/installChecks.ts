@@ -6,10 +6,10 @@ import { MODEL_UNKNOWN, TRANSCRIPT_FIX } from '../../core/agents/transcriptLocat
 import { agentHookStates } from '../connectedAgents';
 import { hookLogLines } from '../hookLog';
 import { runGit } from '../gitRunner';
-import { readManifest } from '../hookInstaller';
+import { readManifest } from '../hookManifest';
 import { companionsBeside, HOOK_ENTRY } from '../cliBundle';
 import { hookTakeover } from '../hookTakeover';
-import { NODE_HOOKS, SHIM_MARKER } from '../hookScripts';
+import { NODE_HOOKS, SHIM_MARKER } from '../hookNames';
 import { AI_NOTES_REF, notesFetchRefspecs } from '../notesConfig';
 import { cliCopyPath, countersignDir } from '../repository';
 import { listRemotes } from '../remotes';

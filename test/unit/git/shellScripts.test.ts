@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { tempDir } from '../helpers/sshKeys';
 import { launcherScript } from '../../../src/git/cliLauncher';
-import { hookScript, NODE_HOOKS, SHIM_MARKER } from '../../../src/git/hookScripts';
+import { NODE_HOOKS, SHIM_MARKER } from '../../../src/git/hookNames';
+import { hookScript } from '../../../src/git/hookScripts';
 import { SERVER_MARKER, serverHookScript } from '../../../src/git/serverHookInstaller';
 import { fillShellTemplate } from '../../../src/git/shellTemplate';
 
