@@ -23,10 +23,14 @@ export async function explainApprovals(
   facts: CommitFacts,
   ctx: JudgingContext,
 ): Promise<ExplainedApprovals> {
-  // The policy approvals are judged under: the protected branch as this clone knows it, else HEAD's.
-  const source = ctx.trackingSha
-    ? await readPolicyFrom(cwd, [{ rev: ctx.trackingSha, label: ctx.trackingLabel ?? ctx.trackingSha }])
-    : await readPolicyFrom(cwd, [{ rev: 'HEAD', label: 'HEAD (no protected branch known: pass --branch)' }]);
+  // The policy approvals are judged under: the one the gate judged with (for a commit landed on the policy
+  // branch, that branch as its push found it: explainGate's withLandedPolicy), else the protected branch as this
+  // clone knows it, else HEAD's.
+  const source = ctx.policyAt
+    ? await readPolicyFrom(cwd, [ctx.policyAt])
+    : ctx.trackingSha
+      ? await readPolicyFrom(cwd, [{ rev: ctx.trackingSha, label: ctx.trackingLabel ?? ctx.trackingSha }])
+      : await readPolicyFrom(cwd, [{ rev: 'HEAD', label: 'HEAD (no protected branch known: pass --branch)' }]);
   let policy: Policy | undefined;
   let policyInfo: Explanation['approvals']['policy'];
   if (source.kind === 'ok') {

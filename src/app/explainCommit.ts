@@ -7,7 +7,7 @@ import { isPartialClone } from '../git/missingObjects';
 import { resolveRevision } from '../git/revision';
 import { absentNoteBlobs, AI_NOTES_REF, APPROVALS_NOTES_REF, readNotes } from '../git/notesReader';
 import { explainApprovals } from './explainApprovals';
-import { gateVerdict, judgingContext, type ExplainOptions } from './explainGate';
+import { gateVerdict, judgingContext, withLandedPolicy, type ExplainOptions } from './explainGate';
 import { explainProvenance } from './explainProvenance';
 import type { Explanation, GateVerdict } from './explanation';
 import { shortSha } from '../core/shortSha';
@@ -81,7 +81,7 @@ async function explainOnce(cwd: string, rev: string, opts: ExplainOptions): Prom
 
   const provenance = explainProvenance(facts, noteText);
 
-  const ctx = await judgingContext(cwd, opts);
+  const ctx = await withLandedPolicy(cwd, sha, record.parents, await judgingContext(cwd, opts));
   const read = await explainApprovals(cwd, facts, ctx);
   let approvals = read.section;
   if (partial) {

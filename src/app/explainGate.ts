@@ -17,6 +17,31 @@ export interface JudgingContext {
   remote?: string;
   trackingSha?: string;
   trackingLabel?: string;
+  /**
+   * For a commit that landed on the policy branch: that branch as the push which landed it found it (its first
+   * parent). DESIGN: "No push chooses the policy that judges it" — a policy change was judged under the policy
+   * it replaced, so explain judges its approvals and its gate verdict under that one too (newuser14 S28).
+   */
+  policyAt?: { rev: string; label: string };
+}
+
+/**
+ * `ctx` with `policyAt` set when `sha` landed on the policy branch: the policy that judged its push is the one at
+ * its first parent, not the branch's tip (which may be the policy `sha` itself wrote).
+ */
+export async function withLandedPolicy(
+  cwd: string,
+  sha: string,
+  parents: string[],
+  ctx: JudgingContext,
+): Promise<JudgingContext> {
+  const parent = parents[0];
+  if (!ctx.branch || !ctx.trackingSha || !parent) return ctx;
+  if ((await remoteDefaultBranch(cwd, ctx.remote ?? 'origin')) !== ctx.branch) return ctx;
+  if ((await runGit(['merge-base', '--is-ancestor', sha, ctx.trackingSha], { cwd, okCodes: [1] })).code !== 0)
+    return ctx;
+  const label = `${ctx.trackingLabel ?? ctx.branch} at ${shortSha(parent)}, as the push of ${shortSha(sha)} found it`;
+  return { ...ctx, policyAt: { rev: parent, label } };
 }
 
 /**
@@ -59,6 +84,10 @@ export async function judgingContext(cwd: string, opts: ExplainOptions): Promise
   return { branch, remote };
 }
 
+function policyLabel(ctx: JudgingContext, rev: string): string {
+  return rev === ctx.policyAt?.rev ? ctx.policyAt.label : `${ctx.trackingLabel ?? ctx.branch} at ${shortSha(rev)}`;
+}
+
 async function commitOf(cwd: string, ref: string): Promise<string | undefined> {
   const r = await runGit(['rev-parse', '--verify', '-q', `${ref}^{commit}`], { cwd, okCodes: [1, 128] });
   return r.code === 0 ? r.stdout.trim() : undefined;
@@ -98,6 +127,8 @@ export async function gateVerdict(
         branch: ctx.branch,
         ...(ctx.remote ? { remote: ctx.remote } : {}),
         ...range,
+        // A landed commit's push was judged under the policy branch as it stood at that push's base.
+        ...(ctx.policyAt && range.base ? { policyAt: { rev: range.base, label: policyLabel(ctx, range.base) } } : {}),
         fetch: false,
       });
       return { result, decision: result.commits.find((c) => c.sha === sha) };

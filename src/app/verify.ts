@@ -40,6 +40,11 @@ export interface VerifyOptions {
   tag?: string;
   /** The branch whose policy judges (default: the remote's default branch). */
   policyBranch?: string;
+  /**
+   * Judge under the policy branch as it stood at this commit rather than at its tip: `explain` on a commit that
+   * landed there, whose push was judged under the policy it replaced (newuser14 S28).
+   */
+  policyAt?: { rev: string; label: string };
   /** Fetch the remote's approvals first (default true). */
   fetch?: boolean;
   timeoutMs?: number;
@@ -229,7 +234,9 @@ async function judgeRange(
       fix: `fix: fetch it (\`git fetch ${remote} ${policyBranch}\`), or pass --policy-branch NAME`,
     };
   } else {
-    policy = await policySourceAt(cwd, policyTip, at(policyBranch), policyBranch);
+    policy = opts.policyAt
+      ? await policySourceAt(cwd, opts.policyAt.rev, opts.policyAt.label, policyBranch)
+      : await policySourceAt(cwd, policyTip, at(policyBranch), policyBranch);
   }
 
   // The target: --branch; else the upstream (or the same name on the remote) when it is protected; else where

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { recordDecision } from '../helpers/approvals';
-import { commitFile, pushMain, setup } from '../helpers/gateServer';
+import { commitFile, policyJson, pushMain, setup } from '../helpers/gateServer';
 
 /**
  * `explain` on a commit that landed as part of an approved push (new user, session 8, F1): Bob approved a
@@ -42,6 +42,39 @@ describe('explain on a commit that landed in an approved push', function () {
       ada.git('update-ref', 'refs/remotes/origin/main', later);
       const blocked = JSON.parse(ada.cli(['explain', later, '--branch', 'main', '--json']).stdout);
       assert.strictEqual(blocked.gate.ok, false);
+    } finally {
+      fs.rmSync(path.dirname(s.server.dir), { recursive: true, force: true });
+    }
+  });
+
+  // newuser14 S28: a commit dropping Carol, approved by Bob and Carol, was accepted under the policy it replaced;
+  // explain judged the landed commit under the policy it wrote and said Carol's approval was invalid, BLOCKED.
+  it('judges a landed policy change under the policy it replaced, as the server did', () => {
+    const s = setup();
+    const { ada, bob, carol } = s;
+    try {
+      const base = ada.git('rev-parse', 'HEAD');
+      const policy = JSON.parse(policyJson(bob, carol)) as { reviewers: unknown[] };
+      policy.reviewers = policy.reviewers.slice(0, 1);
+      const tip = commitFile(
+        ada,
+        '.countersign.json',
+        `${JSON.stringify(policy, null, 2)}\n`,
+        'policy: drop Carol\n\nAI-Provenance: v1 ai=0 human=1 untracked=0',
+      );
+      recordDecision(ada, bob, { email: 'bob@example.com', tip, base });
+      recordDecision(ada, carol, { email: 'carol@example.com', tip, base });
+      assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
+      const pushed = pushMain(ada);
+      assert.strictEqual(pushed.status, 0, `the server refused the approved policy change: ${pushed.stderr}`);
+      ada.git('fetch', '-q', 'origin');
+
+      const e = JSON.parse(ada.cli(['explain', tip, '--branch', 'main', '--json']).stdout);
+      assert.strictEqual(e.gate.ok, true, JSON.stringify(e.gate));
+      const carols = e.approvals.statements.filter((a: { reviewer: string }) => /carol/.test(JSON.stringify(a)));
+      assert.strictEqual(carols.length, 1, JSON.stringify(e.approvals));
+      assert.strictEqual(carols[0].verification.ok, true, JSON.stringify(carols[0]));
+      assert.match(e.approvals.policy.from, new RegExp(base.slice(0, 12)), e.approvals.policy.from);
     } finally {
       fs.rmSync(path.dirname(s.server.dir), { recursive: true, force: true });
     }
