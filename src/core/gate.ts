@@ -1,11 +1,12 @@
 import type { SignedStatement, verifySignedStatement } from './approvalStatement';
 import { invalidPolicyFix } from './policyRecovery';
 import { eligibleReviewers, personLabel, samePerson } from './approvalRules';
-import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy, type Reviewer } from './policy';
+import { isProtected, POLICY_FILE, type Policy, type Reviewer } from './policy';
 import { chargedFiles } from './mergeView';
 import { policyMatchers, rangeBlast, reviewNeed, type SinceReviewed } from './reviewNeed';
 import { gateStanding } from './statementStanding';
 import { shortSha } from './shortSha';
+import { protectedRefChangeRefusal } from './protectedRefChange';
 import type { ReplayedTree } from './approvalReplayCheck';
 
 export { personLabel } from './approvalRules';
@@ -110,6 +111,8 @@ export interface GateInput {
     /** Where the new value leaves the branch: the merge-base, or the empty tree. */
     point?: string;
   };
+  /** A protected tag that exists is being moved (never for a span judged for a vouched tip): protectedRefChange.ts. */
+  tagMove?: true;
   /** The branch's unreviewed commits before the update, for the deletion tiers (src/git/reviewedPoint.ts). */
   sinceReviewed?: SinceReviewed;
   /** Every approval statement known, with the commit whose note held it. */
@@ -245,20 +248,9 @@ export function evaluateGate(input: GateInput): GateResult {
   }
   result.protected = true;
   result.pattern = pattern;
-  const what = input.branch.startsWith(TAG_PREFIX)
-    ? `tag ${input.branch.slice(TAG_PREFIX.length)}`
-    : `branch ${input.branch}`;
-  if (input.head === undefined) {
-    result.errors.push(
-      `deleting the protected ${what} is not allowed (it matches "${pattern}" in ${input.policy.from}); an administrator can delete it on the server.`,
-    );
-    result.ok = false;
-    return result;
-  }
-  if (input.rewind && !policy.allowForcePushes) {
-    result.errors.push(
-      `a non-fast-forward update of the protected ${what} is not allowed: it would drop ${input.rewind.dropped} commit(s) already on it (allowForcePushes is not set in ${input.policy.from}); push a commit that reverts what you want gone instead, which is judged like any other change.`,
-    );
+  const refusal = protectedRefChangeRefusal(input, policy, pattern, input.policy.from);
+  if (refusal) {
+    result.errors.push(refusal);
     result.ok = false;
     return result;
   }

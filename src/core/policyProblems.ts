@@ -46,6 +46,7 @@ const EXAMPLES: Record<string, string> = {
   version: '"version": 1',
   protectedTags: '"protectedTags": ["v*", "release-*"]',
   allowForcePushes: '"allowForcePushes": false',
+  allowTagMoves: '"allowTagMoves": false',
 };
 
 const ALIASES: Record<string, string> = {
@@ -64,6 +65,8 @@ const ALIASES: Record<string, string> = {
   tags: 'protectedTags',
   allowForcePush: 'allowForcePushes',
   forcePush: 'allowForcePushes',
+  allowTagMove: 'allowTagMoves',
+  mutableTags: 'allowTagMoves',
   requiredApprovals: 'approvals',
   minApprovals: 'approvals',
   tier: 'tiers',

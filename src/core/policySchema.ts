@@ -196,6 +196,13 @@ export const policySchema = z
           'false (default): a non-fast-forward update of a protected branch is refused. true: it is judged, and what the rewind drops counts as deleted files and lines for the tiers.',
         ),
       ),
+    allowTagMoves: z
+      ._default(z.boolean(), false)
+      .check(
+        about(
+          'false (default): a protected tag that exists may not be moved, like a published release (attack17 Q3). true: a move is judged like a new tag at its new commit, and a move back also needs allowForcePushes.',
+        ),
+      ),
     reviewers: z._default(z.array(reviewerSchema), []).check(about('Who may approve, with their SSH public keys.')),
     approvals: z
       ._default(positiveInt(), 1)

@@ -39,9 +39,11 @@ export function confusingRefName(ref: string): string | undefined {
  *   `release/2.0` at the rejected draft, with no warning; and a tag `origin/main` became every clone's
  *   `origin/main` (rebase, diff, reset) before the remote-tracking branch. Refused: a tag whose name, or its part
  *   after the first `/` (a remote's name), names an existing protected branch (`branches`: after the push), or
- *   matches a protectedBranches pattern with a literal part (`release/*`, not `*`) while the tag itself is
- *   unprotected (a protected tag is judged: it names a reviewed commit, as `release/1.0` tags do while
- *   `protectedTags` is absent);
+ *   matches a protectedBranches pattern with a literal part (`release/*`, not `*`) — by its part after the `/`
+ *   only while the tag itself is unprotected (a protected tag is judged: it names a reviewed commit). By its own
+ *   name even a protected tag is refused (attack17 Q4): a keyless pusher's protected tag `release/2.0` on an old
+ *   landed commit could not be deleted, and the release branch release/2.0 could never be created (no name is
+ *   both a branch and a tag);
  * - a ref outside refs/heads/, refs/tags/ and refs/notes/ is never judged, and `refs/release/2.0` stood in for the
  *   branch release/2.0 on the server (`git archive release/2.0`, deploy hooks) and in mirrors. Refused unless the
  *   server's config allows its prefix (`allowed`, ALLOW_REF_PREFIX_KEY: e.g. git-bug's refs/bugs/); a forge's own
@@ -83,8 +85,9 @@ export function shadowingRefName(
     const slash = name.indexOf('/');
     for (const n of slash > 0 ? [name, name.slice(slash + 1)] : [name]) {
       const shadowed = protectedBranch(n);
-      // A protected tag is judged (it names a reviewed commit): only an existing branch of its name stops it.
-      if (!shadowed || (tagProtected && !shadowed.exists)) continue;
+      // A protected tag is judged (it names a reviewed commit), so by its remote-like part only an existing branch
+      // stops it; by its own name a pattern does too: it would squat that branch's name for good (attack17 Q4).
+      if (!shadowed || (tagProtected && !shadowed.exists && n !== name)) continue;
       const how =
         n === name
           ? `git reads refs/tags/${n} before refs/heads/${n}, so \`git checkout ${n}\` in a fresh clone would take this tag, not the branch`

@@ -133,11 +133,11 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   }
 
   const protectedTips = protectedTipsOf(policy.policy, opts.otherBranches, update.branch);
-  // A tag that exists is updated from the commit it names now (through an annotated tag): a move to a commit
-  // that does not contain it is a rewind, as for a branch (session 8, H4: a release tag moved back past the
-  // removal of unreviewed agent code). Moved forward, a tag is judged like a new ref: what it names must be on
-  // a protected branch or pass. An allowed rewind is judged as a branch update from that commit.
+  // A tag that exists (allowTagMoves) is updated from the commit it names now: a move back is a rewind, as for a
+  // branch (session 8, H4); moved forward, it is judged like a new ref. An allowed rewind: a branch update from there.
   const isTag = update.branch.startsWith(TAG_PREFIX) && !opts.span;
+  // attack17 Q3: an existing protected tag is immutable unless the policy allows moves (core/protectedRefChange.ts).
+  if (isTag && update.old && !opts.mergeOnly && !policy.policy.allowTagMoves) return { ...base, tagMove: true };
   const old = isTag && update.old && !opts.mergeOnly ? await peeledCommit(cwd, update.old) : update.old;
   if (old && !opts.mergeOnly) {
     const rewind = await rewindOf(cwd, old, head);

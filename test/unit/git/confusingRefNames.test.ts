@@ -47,9 +47,20 @@ describe('server gate: confusing branch and tag names are refused (real pushes)'
     }
   });
 
-  it('honest: a tag named like a release branch while every tag is protected (judged), with no such branch', () => {
+  it("attack17 Q4: a tag named like a protected branch's pattern is refused, protected or not, so it cannot squat it", () => {
+    // Every tag is protected here: once created, nobody but an administrator could delete it, and no name may be
+    // both a branch and a tag, so the release branch release/9.0 could never be created.
     const r = push('refs/tags/release/9.0');
-    assert.strictEqual(r.status, 0, r.stderr);
+    assert.notStrictEqual(r.status, 0, 'the tag release/9.0 must be refused');
+    assert.match(
+      r.stderr,
+      /pushing the tag refs\/tags\/release\/9\.0 is not allowed: "release\/9\.0" is a protected branch's name \(release\/\*\)/,
+    );
+    assert.strictEqual(s.server.gitResult(['rev-parse', '--verify', '-q', 'refs/tags/release/9.0']).status, 1);
+    const branch = push('refs/heads/release/9.0');
+    assert.strictEqual(branch.status, 0, branch.stderr);
+    // A protected tag with a remote-like prefix is still judged as before (no protected branch of that name exists).
+    assert.strictEqual(push('refs/tags/origin/release/9.1').status, 0);
   });
 });
 

@@ -10,7 +10,8 @@ import { makeKey } from '../helpers/reviewerKeys';
  * the release tag there and a deploy-on-tag pipeline shipped them. A tag that already exists is judged like a
  * branch update from its current value (docs/threat-model.md, "Tags"): a move to a commit that does not contain
  * it is a rewind, refused unless allowForcePushes; allowed, it is judged for what it brings back. The client's
- * pre-push (which sees the remote's tag value) and the server agree.
+ * pre-push (which sees the remote's tag value) and the server agree. A protected tag moves at all only with
+ * `allowTagMoves` (attack17 Q3, protectedTagMove.test.ts), which these policies set.
  */
 describe('server gate: protected tags cannot be rolled back (real pushes)', function () {
   this.timeout(240_000);
@@ -40,7 +41,7 @@ describe('server gate: protected tags cannot be rolled back (real pushes)', func
     let s: Setup;
     let old: string;
     before(() => {
-      s = setup();
+      s = setup(policyJson(makeKey('bob'), makeKey('carol'), { allowTagMoves: true }));
       old = pushRemovedLegacy(s);
       s.ada.git('tag', 'v1.1', 'origin/main');
       assert.strictEqual(s.ada.gitResult(['push', '-q', '--no-verify', 'origin', 'v1.1']).status, 0);
@@ -93,7 +94,7 @@ describe('server gate: protected tags cannot be rolled back (real pushes)', func
   });
 
   it('with allowForcePushes, the rollback is judged: the 60 agent lines it brings back need a review', () => {
-    const s = setup(policyJson(makeKey('bob'), makeKey('carol'), { allowForcePushes: true }));
+    const s = setup(policyJson(makeKey('bob'), makeKey('carol'), { allowForcePushes: true, allowTagMoves: true }));
     try {
       const old = pushRemovedLegacy(s);
       s.ada.git('tag', 'v1.1', 'origin/main');
