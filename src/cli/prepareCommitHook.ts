@@ -4,7 +4,7 @@ import { POLICY_FILE } from '../core/policyFile';
 import type { FileAdditions } from '../git/commitDiff';
 import { prepareCommitMessage } from '../git/commitProvenance';
 import { openLedger } from '../git/ledger';
-import type { Attribution } from '../git/ledger';
+import type { Ledger } from '../git/ledger';
 import { resolveRepoAndHead, type RepoPaths } from '../git/repository';
 import { EXIT_ERROR, type CliContext, type ExitCode } from './command';
 import { hookLogger } from './hookLogger';
@@ -31,7 +31,8 @@ export async function runPrepareCommitMsg(
   const logger = hookLogger(ctx, 'prepare-commit-msg');
   const pid = Number(ctx.env.COUNTERSIGN_GIT_PID);
   const { repo, head } = await resolveRepoAndHead(ctx.cwd);
-  const labelsFor = await ledgerLabels(repo, logger);
+  const ledger = await openedLedger(repo, logger);
+  const labelsFor = ledger && ((p: string, storedAs?: string) => ledger.fileAttribution(p, storedAs));
   const prepared = await prepareCommitMessage(ctx.cwd, {
     messageFile,
     source,
@@ -44,6 +45,9 @@ export async function runPrepareCommitMsg(
     shimFinishes,
     ...(Number.isInteger(pid) && pid > 1 ? { gitPid: pid } : {}),
   });
+  // A lost ledger file is said on every commit until the user has looked (never blocking it): its lines count
+  // as untracked in this commit's trailer and note.
+  for (const m of ledger?.lostLabels() ?? []) logger.warn(m);
   if (!prepared.files.some((f) => f.path === POLICY_FILE)) return 0;
   try {
     const problems = await policyCheck()(ctx.cwd, prepared.files);
@@ -58,15 +62,11 @@ export async function runPrepareCommitMsg(
   return 0;
 }
 
-/** The working ledger's labels, or nothing (all lines untracked) when it cannot be opened. */
-async function ledgerLabels(
-  repo: RepoPaths,
-  logger: Logger,
-): Promise<((p: string, storedAs?: string) => Promise<Attribution | undefined>) | undefined> {
+/** The working ledger, or nothing (all lines untracked) when it cannot be opened. */
+async function openedLedger(repo: RepoPaths, logger: Logger): Promise<Ledger | undefined> {
   try {
     if (!repo.root) return undefined;
-    const ledger = await openLedger(repo.root, { logger, repo });
-    return (p, storedAs) => ledger.fileAttribution(p, storedAs);
+    return await openLedger(repo.root, { logger, repo });
   } catch (e) {
     logger.warn(`the working ledger could not be opened (${errorMessage(e)}); staged lines count as untracked`);
     return undefined;

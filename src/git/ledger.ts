@@ -10,6 +10,8 @@ import { silentLogger, type Logger } from '../core/logger';
 import { FileLock } from './fileLock';
 import { readRegularFile, WORKING_FILE_MAX_BYTES } from './regularFile';
 import { headContents } from './headBlobs';
+import { appendHookLog } from './hookLog';
+import { ledgerLossMessages, lostStateFiles } from './ledgerLoss';
 import { LedgerStore, newEntryId } from './ledgerStore';
 import { countersignDir, resolveRepo, type RepoPaths } from './repository';
 
@@ -53,6 +55,8 @@ export interface Ledger {
   /** fileAttribution for many files with one fold (status, commit provenance). */
   fileAttributions(paths: string[]): Promise<Map<string, Attribution | undefined>>;
   allFiles(): Promise<string[]>;
+  /** Sentences about ledger files found unreadable and set aside (their labels are lost): ledgerLoss.ts. */
+  lostLabels(): string[];
   /** Folds the queue now; with `wait: false` it gives up at once when another process is folding. Returns whether it folded. */
   sync(opts?: { wait?: boolean }): Promise<boolean>;
 }
@@ -83,7 +87,7 @@ export async function openLedger(repoRoot: string, opts: LedgerOptions = {}): Pr
     path.resolve(repo.gitDir) === path.resolve(repo.commonDir)
       ? path.join(base, 'ledger')
       : path.join(base, 'worktrees', path.basename(repo.gitDir), 'ledger');
-  return new WorkingLedger(repo.root, dir, opts);
+  return new WorkingLedger(repo.root, dir, opts, base);
 }
 
 class WorkingLedger implements Ledger {
@@ -96,8 +100,12 @@ class WorkingLedger implements Ledger {
     readonly root: string,
     readonly dir: string,
     private readonly opts: LedgerOptions,
+    logDir: string,
   ) {
-    this.store = new LedgerStore(dir);
+    // Said where agents' hooks report problems too, at the moment it happens (the readers warn as well).
+    this.store = new LedgerStore(dir, (_from, to) => {
+      for (const m of ledgerLossMessages(root, [to])) appendHookLog(logDir, m);
+    });
     this.store.ensure();
     // AI labels carry the time the record was made, not the time some later reader folded it.
     this.newEngine = opts.newEngine ?? ((at) => new AttributionEngine({ now: () => at }));
@@ -163,6 +171,10 @@ class WorkingLedger implements Ledger {
     const disk = read.content.toString('utf8');
     if (disk === state.content) return { content: state.content, labels: state.labels };
     return { content: disk, labels: this.reconcile(rel, state, disk, view.context) };
+  }
+
+  lostLabels(): string[] {
+    return ledgerLossMessages(this.root, lostStateFiles(this.dir));
   }
 
   async allFiles(): Promise<string[]> {

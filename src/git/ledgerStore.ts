@@ -36,7 +36,11 @@ export class LedgerStore {
   readonly journalFile: string;
   readonly contextFile: string;
 
-  constructor(readonly dir: string) {
+  /** `onSetAside(from, to)`: told when a state file is set aside (its labels are lost: ledgerLoss.ts says so). */
+  constructor(
+    readonly dir: string,
+    private readonly onSetAside: (from: string, to: string) => void = () => undefined,
+  ) {
     this.queueDir = path.join(dir, 'queue');
     this.filesDir = path.join(dir, 'files');
     this.badDir = path.join(dir, 'rejected');
@@ -156,7 +160,8 @@ export class LedgerStore {
     if (!parsed.success) {
       // Records are replaced atomically, so this was written by something else: set it aside (for a bug
       // report) and treat the file as untracked rather than fail every reader.
-      this.setAside(f);
+      const to = this.setAside(f);
+      if (to) this.onSetAside(f, to);
       return undefined;
     }
     return {
@@ -165,12 +170,15 @@ export class LedgerStore {
     };
   }
 
-  private setAside(f: string): void {
+  /** Moves an unreadable file to `rejected/` under a new name (never overwriting one); where it went, if it did. */
+  private setAside(f: string): string | undefined {
     fs.mkdirSync(this.badDir, { recursive: true });
+    const to = path.join(this.badDir, `${path.basename(f)}.${Date.now()}`);
     try {
-      fs.renameSync(f, path.join(this.badDir, `${path.basename(f)}.${Date.now()}`));
+      fs.renameSync(f, to);
+      return to;
     } catch {
-      /* another reader did it */
+      return undefined; // another reader did it
     }
   }
 

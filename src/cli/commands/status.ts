@@ -40,8 +40,12 @@ Exit codes: 0 shown; 2 not a repository, or a bare one.
     if (!repo.root)
       throw new CountersignError('config', `${repo.commonDir} is a bare repository: it has no working tree`);
     const takeover = await hookTakeover(ctx.cwd);
-    const detail = await uncommittedAttribution(await openLedger(repo.root));
-    const warnings = brokenAgentHooks(agentHookStates(repo)).map((s) => `warning: ${describeBrokenHook(s)}\n`);
+    const ledger = await openLedger(repo.root);
+    const detail = await uncommittedAttribution(ledger);
+    const warnings = [
+      ...ledger.lostLabels(),
+      ...brokenAgentHooks(agentHookStates(repo)).map((s) => describeBrokenHook(s)),
+    ].map((w) => `warning: ${w}\n`);
     if (values.json) {
       const files: Record<string, FileCounts> = {};
       for (const [p, { ai, human, untracked, agents }] of Object.entries(detail))
