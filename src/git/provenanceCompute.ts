@@ -21,7 +21,7 @@ import { runGit } from './gitRunner';
 import { AI_NOTES_REF } from './notesConfig';
 import { readNotes } from './notesReader';
 import { readRegularFile, WORKING_FILE_MAX_BYTES } from './regularFile';
-import { renamesFrom } from './renames';
+import { labelsFollowingRename, renamesFrom } from './renames';
 
 /**
  * Provenance of one commit (being prepared from the index, or already made), from every source that can
@@ -116,17 +116,21 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
     if (inp.labelsFor) {
       let att: Attribution | undefined;
       try {
-        att = await inp.labelsFor(f.path);
         // A file new to the commit that the ledger does not know may have been renamed (git mv) since the
         // ledger stored its labels under the old path; HEAD to the index pairs the two names.
-        if (att === undefined && 'index' in inp.target && added.length === lines.length) {
-          stagedRenames ??= renamesFrom(cwd, 'HEAD', inp.target).catch((e: unknown) => {
-            inp.logger?.debug(`[provenance] no rename detection against HEAD: ${errorMessage(e)}`);
-            return new Map<string, string>();
-          });
-          const old = (await stagedRenames).get(f.path);
-          if (old !== undefined) att = await inp.labelsFor(f.path, old);
-        }
+        const target = inp.target;
+        att =
+          'index' in target && added.length === lines.length
+            ? await labelsFollowingRename(
+                inp.labelsFor,
+                f.path,
+                () =>
+                  (stagedRenames ??= renamesFrom(cwd, 'HEAD', target).catch((e: unknown) => {
+                    inp.logger?.debug(`[provenance] no rename detection against HEAD: ${errorMessage(e)}`);
+                    return new Map<string, string>();
+                  })),
+              )
+            : await inp.labelsFor(f.path);
       } catch (e) {
         inp.logger?.warn(
           `[provenance] could not read the working ledger for ${f.path}: ${errorMessage(e)}; its lines count as untracked`,

@@ -60,3 +60,20 @@ export function parseRenamesZ(out: string): Map<string, string> {
   }
   return renames;
 }
+
+/**
+ * The one rule for labels of a file renamed since the ledger stored them (newuser14 S32: `status` and the commit
+ * must agree): the ledger's labels of `file`, or — when it holds none and git pairs `file` (staged, HEAD to the
+ * index) with an old name — those it holds under the old name, mapped onto the working file. `renames` is asked
+ * only when needed, so callers share one rename detection across files.
+ */
+export async function labelsFollowingRename<T>(
+  labelsFor: (path: string, storedAs?: string) => Promise<T | undefined>,
+  file: string,
+  renames: () => Promise<Map<string, string>>,
+): Promise<T | undefined> {
+  const att = await labelsFor(file);
+  if (att !== undefined) return att;
+  const old = (await renames()).get(file);
+  return old === undefined ? undefined : labelsFor(file, old);
+}

@@ -6,6 +6,7 @@ import { splitLines } from '../core/attribution/lines';
 import { runGit } from './gitRunner';
 import type { Ledger } from './ledger';
 import { readRegularFile, WORKING_FILE_MAX_BYTES } from './regularFile';
+import { labelsFollowingRename, renamesFrom } from './renames';
 import { changedPaths } from './workingFiles';
 
 /**
@@ -43,11 +44,19 @@ export async function uncommittedAttribution(ledger: Ledger): Promise<Record<str
   }
   const paths = [...candidates].sort();
   const attributions = await ledger.fileAttributions(paths);
+  // A file staged as renamed (git mv) finds its labels under the old name, as the commit does (renames.ts).
+  let staged: Promise<Map<string, string>> | undefined;
+  const renames = () => (staged ??= renamesFrom(root, 'HEAD', { index: true }).catch(() => new Map<string, string>()));
   const result: Record<string, FileCountsDetail> = {};
   for (const p of paths) {
     let content: string;
     let labels: LineLabel[] | undefined;
-    const a = attributions.get(p);
+    const a = await labelsFollowingRename(
+      async (file, storedAs) =>
+        storedAs === undefined ? attributions.get(file) : ledger.fileAttribution(file, storedAs),
+      p,
+      renames,
+    );
     if (a) {
       content = a.content;
       labels = a.labels;

@@ -52,6 +52,21 @@ describe('countersign status', function () {
     assert.deepStrictEqual(files['a.txt'], { ai: 1, human: 0, untracked: 3, agents: ['cursor'] });
   });
 
+  it('follows a `git mv` to the labels the ledger holds under the old name, as the commit does (newuser14 S32)', function () {
+    this.timeout(120_000); // install and a commit through the hooks
+    assert.strictEqual(repo.cli(['install', '-q']).status, 0);
+    repo.cli(['checkpoint', '--phase', 'before', '--agent', 'kiro', 'k.py']);
+    repo.write('k.py', 'print("kiro")\n');
+    repo.cli(['checkpoint', '--phase', 'after', '--agent', 'kiro', 'k.py']);
+    repo.git('add', 'k.py');
+    repo.commit('kiro');
+    repo.git('mv', 'k.py', 'k2.py');
+    const files = (JSON.parse(repo.cli(['status', '--json']).stdout) as { files: Record<string, unknown> }).files;
+    assert.deepStrictEqual(files['k2.py'], { ai: 1, human: 0, untracked: 0, agents: ['kiro'] });
+    repo.commit('moved');
+    assert.ok(repo.trailers().includes('AI-Provenance: v1 ai=1 human=0 untracked=0'), repo.trailers().join('\n'));
+  });
+
   it('prints a table, and says so when nothing is uncommitted', () => {
     assert.strictEqual(repo.cli(['status']).stdout, 'No uncommitted changes.\n');
     repo.write('a.txt', 'one\ntwo\nthree\n');
