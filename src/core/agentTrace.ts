@@ -208,3 +208,28 @@ export function contentWithoutLines(content: string, ranges: ReadonlyArray<[numb
   }
   return lines.join('\n');
 }
+
+/**
+ * An imported record's ranges as direct label edits (newuser14 S6): every line a range names — blank ones too,
+ * since the record says the agent wrote their line breaks (DESIGN's blank-line rule) — takes `label`; every
+ * other line keeps the label it had. Ranges are 1-indexed and inclusive, clipped to the file; O(lines + ranges)
+ * however many or large the ranges of a hostile record are.
+ */
+export function labelRanges<L>(labels: readonly L[], ranges: ReadonlyArray<[number, number]>, label: L): L[] {
+  const n = labels.length;
+  const delta = new Int32Array(n + 1);
+  for (const [start, end] of ranges) {
+    const from = Math.max(1, start);
+    const to = Math.min(n, end);
+    if (from > to) continue;
+    delta[from - 1]++;
+    delta[to]--;
+  }
+  const out = [...labels];
+  let depth = 0;
+  for (let i = 0; i < n; i++) {
+    depth += delta[i] ?? 0;
+    if (depth > 0) out[i] = label;
+  }
+  return out;
+}

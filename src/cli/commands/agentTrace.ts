@@ -1,12 +1,14 @@
 import * as path from 'path';
 import {
   aiAttributions,
-  contentWithoutLines,
+  labelRanges,
   noteToTraceRecord,
   traceRecordSchema,
   type TraceRecord,
 } from '../../core/agentTrace';
 import { parseAuthorshipNote } from '../../core/authorshipNote';
+import { aiLabel } from '../../core/attribution/labels';
+import { untrackedLabels } from '../../core/ledger/reconcile';
 import { CountersignError, errorMessage, usageError } from '../../core/errors';
 import { gitErrorReason, runGit } from '../../git/gitRunner';
 import { openLedger } from '../../git/ledger';
@@ -146,20 +148,19 @@ not a valid record (nothing imported), or not a working tree.
     const ledger = await openLedger(root);
     const files = new Set<string>();
     for (const r of current) {
-      for (const [i, a] of aiAttributions(r).entries()) {
+      for (const a of aiAttributions(r)) {
         const rel = a.path.split(path.sep).join('/').replace(/^\.\//, '');
         const abs = path.resolve(root, rel);
         if (path.relative(root, abs).startsWith('..')) continue; // a path outside the repository is nobody's here
         // Only a regular file reached through no symlink: a record may name a committed link out of the clone.
         const content = readWorkTreeText(root, rel, WORKING_FILE_MAX_BYTES);
         if (content === undefined) continue; // not in the working tree (any more), or not a file of it
-        const meta = { agent: a.agent, ...(a.model ? { model: a.model } : {}), session: a.session };
-        const callId = `agent-trace:${r.id}:${i}`;
-        await ledger.record(
-          { type: 'agent', phase: 'before', ...meta, files: { [rel]: contentWithoutLines(content, a.ranges) } },
-          { callId },
-        );
-        await ledger.record({ type: 'agent', phase: 'after', ...meta, files: { [rel]: content } }, { callId });
+        // The record names the lines outright: a label edit, not a before/after comparison (which would leave
+        // blank lines to whoever wrote them before and could turn an AI line untracked, newuser14 S6).
+        const ai = aiLabel(a.agent, { ...(a.model ? { model: a.model } : {}), session: a.session, at: Date.now() });
+        const known = await ledger.fileAttribution(rel);
+        const labels = known?.labels ?? untrackedLabels(content); // known.content is the working file's
+        await ledger.storeFile(rel, content, labelRanges(labels, a.ranges, ai));
         files.add(rel);
       }
     }

@@ -185,6 +185,35 @@ describe('Agent Trace: countersign export --format agent-trace / import', functi
     assert.deepStrictEqual([s.ai, [...s.agents].sort()], [2, ['claude-code', 'unknown']]);
   });
 
+  it('labels every line of a range AI, blank ones too, and never turns an AI line untracked (newuser14 S6)', () => {
+    const repo = TempRepo.create();
+    repo.write('base.txt', 'b\n');
+    repo.git('add', '.');
+    repo.commit('base');
+    repo.write('v.py', 'x = 1\n\ny = 2\n\nz = 3\n');
+    const record = (ranges: Array<{ start_line: number; end_line: number }>, id: string) =>
+      JSON.stringify({
+        version: '0.1',
+        id,
+        timestamp: '2026-12-01T00:00:00Z',
+        tool: { name: 'codex', version: '1' },
+        files: [{ path: 'v.py', conversations: [{ contributor: { type: 'ai', model_id: 'gpt-5' }, ranges }] }],
+      });
+    fs.writeFileSync(
+      path.join(repo.dir, 'a.jsonl'),
+      `${record([{ start_line: 1, end_line: 5 }], '11111111-1111-4111-8111-111111111112')}\n`,
+    );
+    assert.strictEqual(repo.cli(['import', 'a.jsonl']).status, 0);
+    assert.deepStrictEqual([status(repo).files['v.py'].ai, status(repo).files['v.py'].untracked], [5, 0]);
+    // A second record naming only line 5 must leave lines 1-4 as they are.
+    fs.writeFileSync(
+      path.join(repo.dir, 'b.jsonl'),
+      `${record([{ start_line: 5, end_line: 5 }], '11111111-1111-4111-8111-111111111113')}\n`,
+    );
+    assert.strictEqual(repo.cli(['import', 'b.jsonl']).status, 0);
+    assert.deepStrictEqual([status(repo).files['v.py'].ai, status(repo).files['v.py'].untracked], [5, 0]);
+  });
+
   it('names the trace file as the user knows it: the path given, or .agent-trace/traces.jsonl (newuser10 N12)', () => {
     const { repo } = repoWithAiCommit();
     const good = repo.cli(['export', '--format', 'agent-trace']).stdout.trim();
