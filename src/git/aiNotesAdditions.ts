@@ -60,15 +60,18 @@ export async function unreadableAiNotes(
     }
   });
   const problems: string[] = [];
+  let firstBad = '';
   for (const c of changed) {
     const where = `the ${AI_NOTES_REF} note on ${shortSha(c.target)}`;
-    if (!problemOf.has(c.newBlob)) problems.push(`${where} is missing from the push`);
-    else if (problemOf.get(c.newBlob) !== undefined) problems.push(`${where} ${problemOf.get(c.newBlob)}`);
+    const problem = !problemOf.has(c.newBlob) ? 'is missing from the push' : problemOf.get(c.newBlob);
+    if (problem === undefined) continue;
+    problems.push(`${where} ${problem}`);
+    firstBad ||= shortSha(c.target);
   }
   if (problems.length === 0) {
     // Readable, and within the bounds: a new or changed note on a landed commit must still agree with the server's
     // note and the commit's trailer (landedAiNotes.ts: attack12 L6, attack13 M2/M3).
     return landedNoteRefusal(cwd, changed, landed, { blobs, sizes });
   }
-  return `this push puts ${problems.length} unreadable or oversized provenance note(s) into ${AI_NOTES_REF} — ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''} — and an unreadable note makes its commit need review. Fix: take the server's notes (\`git fetch origin +${AI_NOTES_REF}:${AI_NOTES_REF}\`), leave notes to Countersign's hooks (or correct them with \`git notes --ref=ai edit COMMIT\`), then push again.`;
+  return `this push puts ${problems.length} unreadable or oversized provenance note(s) into ${AI_NOTES_REF} — ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''} — and an unreadable note makes its commit need review. Fix: remove or correct each note named (\`git notes --ref=ai remove ${firstBad}\`, or \`git notes --ref=ai edit COMMIT\`; where the server has a note for it, put that back: ${restoreServerNote('COMMIT')}), and leave notes to Countersign's hooks. Not a forced fetch over ${AI_NOTES_REF}: it would drop the notes of your commits not pushed yet.`;
 }

@@ -168,7 +168,12 @@ describe('pre-push hook and verify', function () {
     assert.strictEqual(r.status, 0, r.stderr);
     assert.match(r.stderr, /could not push notes/);
     assert.match(r.stderr, new RegExp(`note on ${scratch.slice(0, 12)} is unreadable`));
-    assert.match(r.stderr, /Fix: take the server's notes/);
+    // newuser14 S4: the fix names the bad notes; a forced fetch over refs/notes/ai would drop unpushed commits' notes.
+    assert.match(
+      r.stderr,
+      new RegExp(`Fix: remove or correct each note named \\(\`git notes --ref=ai remove ${scratch.slice(0, 12)}\``),
+    );
+    assert.doesNotMatch(r.stderr, /git fetch origin \+refs\/notes\/ai:refs\/notes\/ai[`\s]/);
     // Not a silent one-liner: what happened and what to do (the push of an unprotected branch goes on).
     assert.match(r.stderr, /countersign \(pre-push\): WARNING — the provenance notes did not reach the remote/);
     assert.match(r.stderr, /git push origin refs\/notes\/ai refs\/notes\/countersign/);
