@@ -1,10 +1,11 @@
 import preReceiveTemplate from './shell/preReceive.sh';
+import referenceTransactionScript from './shell/referenceTransaction.sh';
 import { fillShellTemplate } from './shellTemplate';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CountersignError } from '../core/errors';
 import { checkPolicy, POLICY_FILE } from '../core/policy';
-import { writeFileAtomic } from './atomicFile';
+import { chainedPath, installChainedHook, uninstallChainedHook, type ServerHook } from './serverHookChain';
 import { writeCliBundleCopy } from './cliBundle';
 import { gitConfig, runGit } from './gitRunner';
 import {
@@ -29,7 +30,21 @@ import { cliCopyPath, countersignDir, resolveRepo, type RepoPaths } from './repo
  * Unlike the client hooks, the server hook fails closed everywhere: no Node, a crash or a timeout rejects.
  */
 export const SERVER_MARKER = 'countersign-server-hook v1';
-const CHAINED = 'pre-receive.countersign-chained';
+const PRE_RECEIVE: ServerHook = { name: 'pre-receive', marker: SERVER_MARKER };
+/**
+ * The reference-transaction hook refuses a judged push's ref update when another push moved refs since its
+ * judgement began (attack17 Q8/Q9; src/git/shell/referenceTransaction.sh). The pre-receive gate refuses every
+ * push while it is missing.
+ */
+const REF_TRANSACTION: ServerHook = { name: 'reference-transaction', marker: 'countersign-ref-transaction v1' };
+/** What that hook keeps in countersign/: removed with it. */
+const REF_TRANSACTION_STATE = [
+  'ref-generation',
+  'judged',
+  'ref-commit.lock',
+  'ref-commit.lock.steal',
+  'ref-commit.depth',
+];
 
 export function serverHookScript(opts: { nodeBinary: string | undefined; timeoutSeconds: number }): string {
   return fillShellTemplate(preReceiveTemplate, {
@@ -72,19 +87,9 @@ export async function installServer(
   fs.mkdirSync(path.dirname(copy), { recursive: true });
   fs.mkdirSync(hooks, { recursive: true });
   writeCliBundleCopy(opts.cliSource, copy);
-  const hook = path.join(hooks, 'pre-receive');
-  const chainedPath = path.join(hooks, CHAINED);
-  let reinstalled = false;
-  if (fs.existsSync(hook)) {
-    const existing = fs.readFileSync(hook, 'utf8');
-    if (existing.includes(SERVER_MARKER)) reinstalled = true;
-    else if (fs.existsSync(chainedPath)) {
-      throw new CountersignError(
-        'config',
-        `both ${hook} and ${chainedPath} exist and neither is Countersign's: merge them by hand, then run install --server again`,
-      );
-    } else fs.renameSync(hook, chainedPath);
-  }
+  const hook = path.join(hooks, PRE_RECEIVE.name);
+  // The ref-update check first: a pre-receive gate without it refuses every push (fails closed).
+  installChainedHook(hooks, REF_TRANSACTION, referenceTransactionScript);
   // The policy branch (docs/design.md, "The policy"): --policy-branch, else what was recorded before, else HEAD's branch.
   let policyBranch =
     opts.policyBranch ??
@@ -97,10 +102,10 @@ export async function installServer(
       throw new CountersignError('usage', `--policy-branch ${policyBranch} is not a valid branch name`);
     await runGit(['config', POLICY_BRANCH_KEY, policyBranch], { cwd: repo.commonDir });
   }
-  writeFileAtomic(
-    hook,
+  const { reinstalled } = installChainedHook(
+    hooks,
+    PRE_RECEIVE,
     serverHookScript({ nodeBinary: opts.nodeBinary, timeoutSeconds: opts.timeoutSeconds ?? 120 }),
-    0o755,
   );
   const tip =
     policyBranch !== undefined
@@ -122,7 +127,7 @@ export async function installServer(
   return {
     repo,
     hook,
-    chained: fs.existsSync(chainedPath) ? chainedPath : undefined,
+    chained: fs.existsSync(chainedPath(hooks, PRE_RECEIVE)) ? chainedPath(hooks, PRE_RECEIVE) : undefined,
     reinstalled,
     policyBranch,
     policyBranchExists: exists,
@@ -160,7 +165,8 @@ export async function grantServerRecovery(
 export interface ServerGateState {
   hook: string;
   cli: string;
-  state: 'missing' | 'notExecutable' | 'hookOutdated' | 'cliMissing' | 'cliOutdated' | 'current';
+  state:
+    'missing' | 'notExecutable' | 'hookOutdated' | 'commitCheckOutdated' | 'cliMissing' | 'cliOutdated' | 'current';
 }
 
 /**
@@ -169,7 +175,8 @@ export interface ServerGateState {
  */
 export async function serverGateState(cwd: string, cliSource: string): Promise<ServerGateState> {
   const repo = await resolveRepo(cwd);
-  const hook = path.join(await hooksDir(repo), 'pre-receive');
+  const hooks = await hooksDir(repo);
+  const hook = path.join(hooks, PRE_RECEIVE.name);
   const cli = cliCopyPath(repo);
   let text: string;
   try {
@@ -185,6 +192,15 @@ export async function serverGateState(cwd: string, cliSource: string): Promise<S
   for (const name of ['fallback_node', 'timeout_seconds'])
     expected = expected.replace(filledLine(expected, name), () => filledLine(text, name));
   if (expected !== text) return { hook, cli, state: 'hookOutdated' };
+  const check = path.join(hooks, REF_TRANSACTION.name);
+  let checkText: string | undefined;
+  try {
+    checkText = fs.readFileSync(check, 'utf8');
+  } catch {
+    checkText = undefined;
+  }
+  if (checkText !== referenceTransactionScript || (fs.statSync(check).mode & 0o111) === 0)
+    return { hook: check, cli, state: 'commitCheckOutdated' };
   let copy: Buffer;
   try {
     copy = fs.readFileSync(cli);
@@ -200,19 +216,16 @@ export async function serverGateState(cwd: string, cliSource: string): Promise<S
   return { hook, cli, state: source && !source.equals(copy) ? 'cliOutdated' : 'current' };
 }
 
-/** Removes the server hook and puts a chained one back. */
+/** Removes the server hooks and puts chained ones back. */
 export async function uninstallServer(cwd: string): Promise<boolean> {
   const repo = await resolveRepo(cwd);
   const hooks = await hooksDir(repo);
-  const hook = path.join(hooks, 'pre-receive');
-  if (!fs.existsSync(hook) || !fs.readFileSync(hook, 'utf8').includes(SERVER_MARKER)) return false;
-  fs.rmSync(hook);
-  const chainedPath = path.join(hooks, CHAINED);
-  if (fs.existsSync(chainedPath)) fs.renameSync(chainedPath, hook);
+  if (!uninstallChainedHook(hooks, PRE_RECEIVE)) return false;
+  uninstallChainedHook(hooks, REF_TRANSACTION);
   refuseSymlinkedPath(repo.commonDir, path.join(countersignDir(repo), 'bin', 'x'), 'remove');
   fs.rmSync(path.join(countersignDir(repo), 'bin'), { recursive: true, force: true });
-  for (const state of ['last-policy.json', 'recover.json'])
-    fs.rmSync(path.join(countersignDir(repo), state), { force: true });
+  for (const state of ['last-policy.json', 'recover.json', ...REF_TRANSACTION_STATE])
+    fs.rmSync(path.join(countersignDir(repo), state), { recursive: true, force: true });
   // Nothing of ours left: leave no empty countersign/ behind (anything else in it is someone's, and stays).
   try {
     if (fs.readdirSync(countersignDir(repo)).length === 0) fs.rmdirSync(countersignDir(repo));

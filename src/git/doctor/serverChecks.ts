@@ -42,6 +42,15 @@ export const serverGate: DoctorCheck = {
             REINSTALL,
           ),
         ];
+      case 'commitCheckOutdated':
+        return [
+          finding(
+            this.name,
+            'fix',
+            `${g.hook} is missing or not the script this countersign installs: the gate refuses every push without it (it stops concurrent pushes landing on stale verdicts)`,
+            REINSTALL,
+          ),
+        ];
       case 'cliMissing':
         return [
           finding(this.name, 'ok', 'a bare repository with the server gate installed'),

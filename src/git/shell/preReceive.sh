@@ -10,6 +10,18 @@ git_dir=$(cd "$here/.." && pwd)
 stdin_file=$(mktemp "${TMPDIR:-/tmp}/countersign-receive.XXXXXX") || { echo "countersign (pre-receive): cannot create a temp file; push rejected" >&2; exit 1; }
 trap 'rm -f "$stdin_file"' EXIT
 cat > "$stdin_file"
+# The generation of the refs this judgement starts from, before anything reads them; the reference-transaction
+# hook refuses this push's ref updates if another push moved refs since (attack17 Q8/Q9). Without that hook
+# the race is open, so its absence refuses the push.
+commit_check="$here/reference-transaction"
+begun=$("$commit_check" countersign-begin "$PPID" </dev/null 2>/dev/null)
+case "$begun" in
+  "countersign-generation "*) generation=${begun#countersign-generation } ;;
+  *)
+    echo "countersign (pre-receive): $commit_check is missing or not Countersign's, so concurrent pushes could land on stale verdicts; push rejected. Ask the administrator to run \`countersign install --server\` again." >&2
+    exit 1
+    ;;
+esac
 if [ -x "$here/pre-receive.countersign-chained" ]; then
   "$here/pre-receive.countersign-chained" "$@" < "$stdin_file" || exit $?
 fi
@@ -26,7 +38,11 @@ else
   "$node_bin" "$cli" hook pre-receive < "$stdin_file"
 fi
 code=$?
-[ $code -eq 0 ] && exit 0
+if [ $code -eq 0 ]; then
+  [ "$("$commit_check" countersign-judged "$PPID" "$generation" </dev/null)" = countersign-recorded ] && exit 0
+  echo "countersign (pre-receive): cannot record this push's verdict for the reference-transaction hook; push rejected" >&2
+  exit 1
+fi
 [ $code -eq 124 ] && echo "countersign (pre-receive): the review gate did not finish in ${timeout_seconds}s; push rejected. Try again, or ask the administrator." >&2
 # The Node side has already said why (a branch deletion, a force push, commits needing review): this line only
 # closes, and points at verify for the one case it helps with.

@@ -1,4 +1,6 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import { recordDecision } from '../helpers/approvals';
 import { commitFile, setup, type Setup } from '../helpers/gateServer';
 import { pausedPush } from '../helpers/pausedPush';
@@ -44,15 +46,21 @@ describe('server gate: concurrent pushes cannot land on a stale judgement (attac
     const ra = await a.done;
 
     const both = tipOf(s, 'refs/heads/main') === change && tipOf(s, 'refs/heads/hotfix/x') === evil;
-    assert.ok(!both, `both landed (policy change rc=${ra.status}, hotfix/x rc=${b.status}): hotfix/x is protected and holds unreviewed AI code`);
+    assert.ok(
+      !both,
+      `both landed (policy change rc=${ra.status}, hotfix/x rc=${b.status}): hotfix/x is protected and holds unreviewed AI code`,
+    );
     // Unrelated to the race, the keyless push was judged under the policy in force: it lands; the change is refused.
     assert.strictEqual(b.status, 0, b.stderr);
     assert.notStrictEqual(ra.status, 0);
-    assert.match(ra.stderr, /another push changed this repository's refs while this push was being judged.*retry/s);
+    assert.match(ra.stderr, /another push changed this repository's refs while this push was being judged.*retry/is);
     // Retried, the policy change meets hotfix/x and is refused for it (the newly-protected rule).
     const retry = ada.gitResult(['push', '--no-verify', 'origin', `${change}:refs/heads/main`]);
     assert.notStrictEqual(retry.status, 0);
     assert.match(retry.stderr, /hotfix\/x/);
+    // The lock is a symbolic link to no file (its holder's name): existsSync would follow it.
+    const lock = fs.lstatSync(path.join(s.server.dir, 'countersign', 'ref-commit.lock'), { throwIfNoEntry: false });
+    assert.strictEqual(lock, undefined, 'a refused update leaves no lock');
   });
 
   it('Q9: branch v1 and tag v1 created by two concurrent pushes: not both land', async () => {
@@ -67,6 +75,6 @@ describe('server gate: concurrent pushes cannot land on a stale judgement (attac
     const both = tipOf(s, 'refs/heads/v1') !== '' && tipOf(s, 'refs/tags/v1') !== '';
     assert.ok(!both, `both landed (branch rc=${ra.status}, tag rc=${b.status})`);
     assert.strictEqual(b.status, 0, b.stderr);
-    assert.match(ra.stderr, /another push changed this repository's refs while this push was being judged.*retry/s);
+    assert.match(ra.stderr, /another push changed this repository's refs while this push was being judged.*retry/is);
   });
 });

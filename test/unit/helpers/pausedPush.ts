@@ -55,7 +55,8 @@ exec '${realGit}' "$@"
   const judgingP = new Promise<void>((resolve, reject) => {
     const poll = () => {
       if (fs.existsSync(judging)) resolve();
-      else if (Date.now() - started > 60_000) reject(new Error(`the paused push never reached its judgement: ${stderr}`));
+      else if (Date.now() - started > 60_000)
+        reject(new Error(`the paused push never reached its judgement: ${stderr}`));
       else setTimeout(poll, 20);
     };
     poll();

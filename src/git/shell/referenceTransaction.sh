@@ -1,0 +1,164 @@
+#!/bin/sh
+# countersign-ref-transaction v1 — installed by `countersign install --server` with the pre-receive gate.
+# Why (attack17 Q8/Q9): git runs the pre-receive hooks of concurrent pushes in parallel and compare-and-swaps only
+# each ref's own old value, but the gate's verdict on a ref depends on other refs (the policy branch, which names
+# exist, what a policy change newly protects). So every ref transaction here counts one generation, the gate
+# records the generation its judgement started from, and at "prepared" a judged push's transaction is refused
+# when another transaction moved refs since. A lock held from "prepared" to "committed"/"aborted" (milliseconds,
+# never during a judgement) makes that check and the commit one step. docs/threat-model.md, "Concurrent pushes".
+# The previous reference-transaction hook (if any) runs first: reference-transaction.countersign-chained.
+[ "${COUNTERSIGN_TRACE:-}" = 1 ] && set -x
+here=$(cd "$(dirname "$0")" && pwd)
+state="$(cd "$here/.." && pwd)/countersign"
+gen_file="$state/ref-generation"
+lock="$state/ref-commit.lock"
+depth_file="$state/ref-commit.depth"
+host=$(uname -n 2>/dev/null) || host=unknown
+# The lock is held for the milliseconds of one ref update, so a wait of more than 10 s means something is wrong,
+# and the push is refused (a bounded wait, measured by the clock: a loaded server runs fewer, slower steps).
+wait_seconds=10
+
+# Whether process $1 (on this host) still runs. /proc where there is one (kill -0 fails for another user's process).
+alive() {
+  if [ -d /proc/self ]; then
+    [ -d "/proc/$1" ]
+  elif command -v ps >/dev/null 2>&1; then
+    ps -p "$1" >/dev/null 2>&1
+  else
+    kill -0 "$1" 2>/dev/null
+  fi
+}
+
+number() {
+  case $1 in '' | *[!0-9]*) echo "$2" ;; *) echo "$1" ;; esac
+}
+
+generation() {
+  number "$(cat "$gen_file" 2>/dev/null)" 0
+}
+
+# Writes $2 to file $1 in one rename, so a reader sees the old value or the new one.
+put() {
+  printf '%s\n' "$2" >"$1.tmp.$$" && mv -f "$1.tmp.$$" "$1"
+}
+
+# The lock is a symbolic link naming its holder: "<host> <receive-pack pid> <hook pid>", created in one step.
+# Its holder is the process whose hooks these are (receive-pack for a push), so a push killed mid-update leaves a
+# lock whose holder is gone: it is taken over. A holder on another host (a shared file system) cannot be checked
+# and is waited for.
+steal_if_dead() { # $1: the holder as read
+  # shellcheck disable=SC2086 # split the holder into its words
+  set -- $1
+  [ "$1" = "$host" ] && [ -n "${2:-}" ] && ! alive "$2" || return 1
+  # Two waiters may see the same dead holder: the one that claims the take-over removes the lock, and only if it
+  # still names that holder (the other waiter's fresh lock stays).
+  if ! ln -s "$host $$" "$lock.steal" 2>/dev/null; then
+    # shellcheck disable=SC2046 # split the claimant into its words
+    set -- $(readlink "$lock.steal" 2>/dev/null)
+    [ "${1:-}" = "$host" ] && [ -n "${2:-}" ] && ! alive "$2" && rm -f "$lock.steal"
+    return 1
+  fi
+  [ "$(readlink "$lock" 2>/dev/null)" = "$host $holder_pid $holder_hook" ] && rm -f "$depth_file" "$lock"
+  rm -f "$lock.steal"
+  return 0
+}
+
+acquire() {
+  deadline=$(($(date +%s) + wait_seconds))
+  while :; do
+    if ln -s "$host $PPID $$" "$lock" 2>/dev/null; then
+      put "$depth_file" 1
+      return 0
+    fi
+    owner=$(readlink "$lock" 2>/dev/null) || owner=
+    # shellcheck disable=SC2086 # split the holder into its words
+    set -- $owner
+    holder_pid=${2:-} holder_hook=${3:-}
+    if [ "${1:-}" = "$host" ] && [ "$holder_pid" = "$PPID" ]; then
+      # This process holds it already: a transaction inside its transaction (git deletes a packed ref so).
+      put "$depth_file" $(($(number "$(cat "$depth_file" 2>/dev/null)" 1) + 1))
+      return 0
+    fi
+    if [ -z "$owner" ] || ! steal_if_dead "$owner"; then
+      [ "$(date +%s)" -ge "$deadline" ] && return 1
+      sleep 0.02 2>/dev/null || sleep 1
+    fi
+  done
+}
+
+release() {
+  # shellcheck disable=SC2046 # split the holder into its words
+  set -- $(readlink "$lock" 2>/dev/null)
+  [ "${1:-}" = "$host" ] && [ "${2:-}" = "$PPID" ] || return 0
+  d=$(($(number "$(cat "$depth_file" 2>/dev/null)" 1) - 1))
+  if [ "$d" -le 0 ]; then
+    rm -f "$depth_file" "$lock"
+  else
+    put "$depth_file" "$d"
+  fi
+}
+
+# One more generation, and the push's own record follows it: its own transactions are not someone else's.
+bump() {
+  n=$(($(generation) + 1))
+  put "$gen_file" "$n" || return 1
+  if [ -f "$record" ]; then put "$record" "$n" || return 1; fi
+}
+
+record="$state/judged/$host.$PPID"
+case "${1:-}" in
+  countersign-begin)
+    # From the pre-receive gate ($2: its receive-pack): the generation its judgement starts from. Records of
+    # pushes whose receive-pack is gone are dropped here.
+    for r in "$state/judged/$host".*; do
+      [ -f "$r" ] || continue
+      pid=${r##*.}
+      case $pid in *[!0-9]*) continue ;; esac
+      alive "$pid" || rm -f "$r"
+    done
+    rm -f "$state/judged/$host.$2"
+    echo "countersign-generation $(generation)"
+    exit 0
+    ;;
+  countersign-judged)
+    # From the pre-receive gate, once it passed the push ($2: its receive-pack, $3: the generation it started from).
+    mkdir -p "$state/judged" && put "$state/judged/$host.$2" "$3" && echo countersign-recorded
+    exit
+    ;;
+esac
+
+if [ -x "$here/reference-transaction.countersign-chained" ]; then
+  "$here/reference-transaction.countersign-chained" "$@" || {
+    code=$?
+    [ "${1:-}" = prepared ] && exit $code
+  }
+else
+  cat >/dev/null
+fi
+
+case "${1:-}" in
+  prepared)
+    if ! acquire; then
+      echo "countersign (reference-transaction): another push is being written to this repository (lock $lock held by $(readlink "$lock" 2>/dev/null || echo '?')); refs not updated. Retry the push; if this persists and no push is running, an administrator deletes that lock." >&2
+      exit 1
+    fi
+    if [ -f "$record" ] && [ "$(number "$(cat "$record")" x)" != "$(generation)" ]; then
+      release
+      echo "countersign (reference-transaction): another push changed this repository's refs while this push was being judged, so its verdict may rest on refs that are gone (the policy branch, the names that exist); refs not updated. Retry the push: it is judged again." >&2
+      exit 1
+    fi
+    if ! bump; then
+      release
+      echo "countersign (reference-transaction): cannot write $gen_file; refs not updated" >&2
+      exit 1
+    fi
+    ;;
+  committed)
+    bump || echo "countersign (reference-transaction): cannot write $gen_file" >&2
+    release
+    ;;
+  aborted)
+    release
+    ;;
+esac
+exit 0
