@@ -80,6 +80,13 @@ export async function provenanceBlame(
     warnings.push(
       `${notesLacking.length} commit(s) have a refs/notes/ai note whose content this clone lacks: their lines are shown as untracked (nothing was fetched)`,
     );
+  // As explain, report and verify do (newuser14 S5): name the commit and how to see the note.
+  for (const [sha, err] of noteErrors) {
+    const n = result.lines.filter((l) => l.commit === sha).length;
+    warnings.push(
+      `the refs/notes/ai note on ${shortSha(sha)} is unreadable (${err}): its ${n} line(s) are shown as untracked; see it with \`git notes --ref=ai show ${sha}\``,
+    );
+  }
   if (warnings.length > 0) result.warnings = [warnings.join('; ')];
   return result;
 }

@@ -44,6 +44,8 @@ export interface ProvenanceBlameLine {
    * its commit is unknown and it counts as untracked.
    */
   skipped?: true;
+  /** Its commit's refs/notes/ai note cannot be read (the commit's `noteError` says why): untracked for want of it. */
+  noteUnreadable?: true;
 }
 
 export interface ProvenanceBlame {
@@ -109,7 +111,7 @@ export function blameProvenance(
     } else if (src?.kind === 'human') {
       row = { ...base, kind: 'human', ...(src.author ? { human: src.author } : {}) };
     } else {
-      row = { ...base, kind: 'untracked' };
+      row = { ...base, kind: 'untracked', ...(extra.get(l.sha)?.noteError ? { noteUnreadable: true as const } : {}) };
     }
     summary[row.kind]++;
     out.push(row);
