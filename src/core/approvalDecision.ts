@@ -1,6 +1,6 @@
 import type { SignedStatement } from './approvalStatement';
 import { selfReview, type CoverageVia } from './approvalRules';
-import { personKey } from './person';
+import { reviewerPeople } from './person';
 import type { Reviewer } from './policy';
 
 /**
@@ -57,12 +57,15 @@ export function countApprovals(
   // carried by patch-id never void an exact approval, and so a request for changes on a reworded revision was
   // dodged by pushing the approved one (outside tester, session 9, I2). An older rejection of a copy still does
   // not void a newer approval: a reviewer who rejected a duplicate and then approves the original lands it.
-  type Slot = { approve?: CountedApproval; reject?: CheckedStatement };
+  // "Per reviewer" is per person: one email, or one key under several emails, is one person (person.reviewerPeople).
+  type Slot = { approve?: CountedApproval; reject?: CheckedStatement; emails: Set<string> };
   const byReviewer = new Map<string, Slot>();
+  const personOf = reviewerPeople(covering.map((c) => c.statement.reviewer));
   const later = (a: CheckedStatement | undefined, time: number) => !a || Date.parse(a.signed.statement.time) < time;
   for (const { statement: v, via } of covering) {
-    const k = personKey(v.reviewer.email);
-    const slot = byReviewer.get(k) ?? {};
+    const k = personOf(v.reviewer);
+    const slot = byReviewer.get(k) ?? { emails: new Set<string>() };
+    slot.emails.add(v.reviewer.email);
     const time = Date.parse(v.signed.statement.time);
     if (v.signed.statement.decision === 'approve') {
       if (later(slot.approve, time)) slot.approve = { ...v, via };
@@ -82,13 +85,15 @@ export function countApprovals(
       )
         ? slot.reject
         : undefined;
+    // The person authored or committed it under any of their listed addresses.
+    const selfAs = () => [...slot.emails].map((e) => selfReview(e, commit)).find((x) => x !== undefined);
     if (reject) {
-      const own = selfReview(reject.reviewer.email, commit);
+      const own = selfAs();
       rejections.push({ reject, ...(approve ? { voided: approve } : {}), ...(own ? { own } : {}) });
       continue;
     }
     if (!approve) continue;
-    const self = selfReview(approve.reviewer.email, commit);
+    const self = selfAs();
     if (self) selfApprovals.push({ reviewer: approve.reviewer, as: self });
     else approvals.push(approve);
   }

@@ -2,6 +2,7 @@ import { verifySignedStatement, type SignedStatement } from './approvalStatement
 import type { Policy, Reviewer } from './policy';
 import { replayMismatch, type ReplayedTree } from './approvalReplayCheck';
 import { parseSshPublicKey, parseSshSignature } from './sshsig';
+import { sshFingerprint } from './sshKeyIdentity';
 
 /**
  * Whether a signed statement counts for a commit (docs/design.md, "Approvals" and "The gate"), decided once for
@@ -50,7 +51,7 @@ type VerifyFn = typeof verifySignedStatement;
 /** Results of ReviewerKeys.check per policy object and statement object (both immutable once read). */
 const checked = new WeakMap<Policy, WeakMap<SignedStatement, StatementCheck>>();
 /**
- * The key each signature text embeds (base64 of its blob), or why it embeds none, per policy object: junk lines
+ * The key each signature text embeds (its identity, sshKeyIdentity.ts), or why it embeds none, per policy object: junk lines
  * often share one signature, and `plausible` then `check` would otherwise parse it twice per line.
  */
 const embedded = new WeakMap<Policy, Map<string, string | Error>>();
@@ -61,7 +62,7 @@ const embedded = new WeakMap<Policy, Map<string, string | Error>>();
  * every listed key, as it cannot be looked up by key.
  */
 export class ReviewerKeys {
-  private readonly byBlob = new Map<string, Array<{ reviewer: Reviewer; key: ReturnType<typeof parseSshPublicKey> }>>();
+  private readonly byKey = new Map<string, Array<{ reviewer: Reviewer; key: ReturnType<typeof parseSshPublicKey> }>>();
   private readonly fingerprints = new Map<Reviewer, string>();
 
   constructor(
@@ -76,8 +77,8 @@ export class ReviewerKeys {
         continue; // the policy schema rejects unusable keys; a key that still fails can verify nothing
       }
       this.fingerprints.set(reviewer, key.fingerprint);
-      const k = key.blob.toString('base64');
-      this.byBlob.set(k, [...(this.byBlob.get(k) ?? []), { reviewer, key }]);
+      // By identity (the fingerprint of the key's bytes), the one notion of "the same key" (attack17 Q2).
+      this.byKey.set(key.fingerprint, [...(this.byKey.get(key.fingerprint) ?? []), { reviewer, key }]);
     }
   }
 
@@ -90,7 +91,7 @@ export class ReviewerKeys {
     if (claimed.length === 0) return false;
     if (this.verify) return true;
     const key = this.embeddedKey(s.signature);
-    return typeof key === 'string' && (this.byBlob.get(key) ?? []).some((x) => claimed.includes(x.reviewer));
+    return typeof key === 'string' && (this.byKey.get(key) ?? []).some((x) => claimed.includes(x.reviewer));
   }
 
   private embeddedKey(signature: string): string | Error {
@@ -99,7 +100,7 @@ export class ReviewerKeys {
     let key = memo.get(signature);
     if (key === undefined) {
       try {
-        key = parseSshSignature(signature).publicKey.toString('base64');
+        key = sshFingerprint(parseSshSignature(signature).publicKey);
       } catch (e) {
         key = e instanceof Error ? e : new Error(String(e));
       }
@@ -125,7 +126,7 @@ export class ReviewerKeys {
     if (this.verify) return this.checkWith(s, claimed, this.verify);
     const key = this.embeddedKey(s.signature);
     if (typeof key !== 'string') return claimed.length === 0 ? notListed(email) : badSignature(email, key.message);
-    const signers = this.byBlob.get(key) ?? [];
+    const signers = this.byKey.get(key) ?? [];
     let lastReason = '';
     for (const signer of signers.filter((x) => claimed.includes(x.reviewer))) {
       const v = verifySignedStatement(s, signer.key);

@@ -1,3 +1,5 @@
+import { keyIdentity } from './sshKeyIdentity';
+
 /**
  * "Is this the same person": the one rule every two-person check uses (the gate, approve's preflight, the
  * panel, the policy's duplicate-reviewer check). Emails compare after Unicode compatibility normalisation
@@ -36,4 +38,37 @@ function normalizedKey(email: string): string {
 
 export function samePerson(a: string | undefined, b: string | undefined): boolean {
   return a !== undefined && b !== undefined && a.trim() !== '' && personKey(a) === personKey(b);
+}
+
+/**
+ * Who is one person among listed reviewers: those with the same email (personKey), and those holding the same
+ * key (sshKeyIdentity.keyIdentity: a key is one person's, however many addresses list it — attack17 Q2). The
+ * policy refuses both; counting by this keeps one person one approval for any policy object all the same.
+ * Returns each reviewer's person id.
+ */
+export function reviewerPeople(reviewers: Iterable<{ email: string; key: string }>): (r: { email: string }) => string {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let root = x;
+    for (let up = parent.get(root); up !== undefined && up !== root; up = parent.get(root)) root = up;
+    parent.set(x, root);
+    return root;
+  };
+  const join = (a: string, b: string): void => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent.set(rb, ra);
+  };
+  for (const r of reviewers) {
+    const person = `email:${personKey(r.email)}`;
+    if (!parent.has(person)) parent.set(person, person);
+    const key = keyIdentity(r.key);
+    if (key === undefined) continue;
+    if (!parent.has(`key:${key}`)) parent.set(`key:${key}`, `key:${key}`);
+    join(person, `key:${key}`);
+  }
+  return (r) => {
+    const person = `email:${personKey(r.email)}`;
+    return parent.has(person) ? find(person) : person;
+  };
 }

@@ -3,7 +3,7 @@ import './zodMessages';
 import { globProblem } from './glob';
 import { DEFAULT_UNTRACKED_THRESHOLD } from './untrackedReview';
 import { personKey } from './person';
-import { SUPPORTED_KEY_TYPES, isSupportedKeyType } from './sshKeyTypes';
+import { keyIdentity, publicKeyProblem } from './sshKeyIdentity';
 import { DEFAULT_TIERS } from './defaultTiers';
 
 /**
@@ -12,23 +12,8 @@ import { DEFAULT_TIERS } from './defaultTiers';
  * two never disagree.
  */
 
-/** Why an OpenSSH public key line is unusable, or undefined when it looks right (type, base64 blob agreeing with it). */
-export function publicKeyProblem(line: string): string | undefined {
-  const words = line.trim().split(/\s+/);
-  const [type, blob] = words;
-  if (!type || !blob) return 'expected an OpenSSH public key line: "<type> <base64> [comment]"';
-  if (!isSupportedKeyType(type)) {
-    if (/PRIVATE KEY/.test(line)) return 'this is a PRIVATE key: use the .pub file';
-    return `unsupported key type '${type}' (expected one of ${SUPPORTED_KEY_TYPES.join(', ')})`;
-  }
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(blob)) return 'the key data is not base64';
-  const bytes = Buffer.from(blob, 'base64');
-  if (bytes.length < 4) return 'the key data is truncated';
-  const len = bytes.readUInt32BE(0);
-  const inner = bytes.subarray(4, 4 + len).toString('latin1');
-  if (inner !== type) return `the key data says '${inner}' but the line says '${type}'`;
-  return undefined;
-}
+// The key rules (canonical spelling, and "the same key" by its bytes) live in ./sshKeyIdentity.
+export { publicKeyProblem };
 
 const glob = z.string().check(
   z.superRefine((p, ctx) => {
@@ -236,15 +221,16 @@ export const policySchema = z
             message: `${r.email} is already listed as reviewers[${dupe}]: list each reviewer once`,
           });
         else emails.set(email, i);
-        const blob = r.key.trim().split(/\s+/)[1] ?? '';
-        const dupeKey = keys.get(blob);
-        if (dupeKey !== undefined && blob)
+        // By the key's bytes, not its text: one key has several base64 spellings (attack17 Q2).
+        const id = keyIdentity(r.key);
+        const dupeKey = id === undefined ? undefined : keys.get(id);
+        if (dupeKey !== undefined)
           ctx.addIssue({
             code: 'custom',
             path: ['reviewers', i, 'key'],
-            message: `the same key is listed for reviewers[${dupeKey}]: each reviewer needs their own key, or an approval could not be told apart`,
+            message: `the same key as reviewers[${dupeKey}] (${id}): each reviewer needs their own key, or one person's approval would count as two`,
           });
-        else keys.set(blob, i);
+        else if (id !== undefined) keys.set(id, i);
       });
     }),
     about('Countersign policy: which branches are protected, who may approve, and which commits need how much review.'),

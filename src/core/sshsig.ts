@@ -1,6 +1,7 @@
 import { createHash, createPublicKey, verify as cryptoVerify, type KeyObject } from 'crypto';
 import { CountersignError } from './errors';
 import { SUPPORTED_KEY_TYPES, isSupportedKeyType, type SshKeyType } from './sshKeyTypes';
+import { keyDataProblem, sshFingerprint } from './sshKeyIdentity';
 
 /**
  * Native SSHSIG verification (the format of `ssh-keygen -Y sign`, OpenSSH PROTOCOL.sshsig), in Node's own
@@ -103,9 +104,7 @@ function sshString(b: Buffer | string): Buffer {
   return Buffer.concat([len, body]);
 }
 
-export function sshFingerprint(blob: Buffer): string {
-  return 'SHA256:' + createHash('sha256').update(blob).digest('base64').replace(/=+$/, '');
-}
+export { sshFingerprint };
 
 /**
  * Parses one OpenSSH public key line: `TYPE BASE64 [COMMENT]` as in id_ed25519.pub, optionally preceded by
@@ -125,10 +124,12 @@ export function parseSshPublicKey(line: string): SshPublicKey {
   const declared = tokens[at] as SshKeyType;
   if (!/^[A-Za-z0-9+/]+=*$/.test(tokens[at + 1]))
     throw inputError(`the ${declared} public key data is not base64: "${abbreviate(tokens[at + 1])}"`);
+  // One spelling per key (sshKeyIdentity.ts): a key matches signatures by its bytes, so two texts must not be one key.
   const blob = Buffer.from(tokens[at + 1], 'base64');
-  const r = new WireReader(blob, `the ${declared} public key`);
-  const inner = r.text();
+  const inner = new WireReader(blob, `the ${declared} public key`).text();
   if (inner !== declared) throw inputError(`public key says ${declared} but its data is a ${inner} key`);
+  const problem = keyDataProblem(declared, tokens[at + 1]);
+  if (problem) throw inputError(`the ${declared} public key is unusable: ${problem}`);
   // Decoding validates the blob fully (and caches the key object for verification).
   keyObjectFor(blob);
   const comment = tokens.slice(at + 2).join(' ');

@@ -1,3 +1,4 @@
+import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
 import { createHash, createPrivateKey, generateKeyPairSync, sign as cryptoSign, type KeyObject } from 'crypto';
 import * as fs from 'fs';
@@ -240,4 +241,21 @@ export class TestAgent {
       /* already gone */
     }
   }
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * The same key in other base64 text: a 104-byte ECDSA blob ends in `X=`, and the low 2 bits of X are padding that
+ * every decoder ignores. Flipping one gives a different string that decodes to the same bytes.
+ */
+export function samekeyOtherText(line: string): string {
+  const [type, blob, ...rest] = line.split(' ');
+  const i = blob.indexOf('=') - 1;
+  assert.ok(i > 0, 'the key needs base64 padding for this trick');
+  const v = B64.indexOf(blob[i]);
+  const other = blob.slice(0, i) + B64[(v & ~3) | ((v & 3) ^ 1)] + blob.slice(i + 1);
+  assert.notStrictEqual(other, blob);
+  assert.ok(Buffer.from(other, 'base64').equals(Buffer.from(blob, 'base64')), 'same key bytes');
+  return [type, other, ...rest].join(' ');
 }
