@@ -8,6 +8,7 @@ import { publicKeyProblem } from '../core/policySchema';
 import { DEFAULT_UNTRACKED_THRESHOLD } from '../core/untrackedReview';
 import { writeFileAtomic } from '../git/atomicFile';
 import { refuseSymlinkedPath } from '../git/symlinkGuard';
+import { parseShallowJson } from '../core/jsonDepth';
 
 /**
  * Writing and editing `.countersign.json`: the one implementation behind `policy init`, `policy add-reviewer`,
@@ -107,7 +108,7 @@ export function addReviewer(root: string, reviewer: ReviewerEntry): WrittenPolic
   }
   let data: { reviewers?: unknown } & Record<string, unknown>;
   try {
-    data = JSON.parse(text.replace(/^\uFEFF/, '')) as typeof data;
+    data = parseShallowJson(text.replace(/^\uFEFF/, ''), 'the policy') as typeof data;
   } catch (e) {
     throw new CountersignError(
       'config',

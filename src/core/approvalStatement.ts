@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import './zodMessages';
 import { REVIEW_NAMESPACE, verifySshSignature, type SshPublicKey } from './sshsig';
+import { parseShallowJson } from './jsonDepth';
 
 /**
  * A reviewer's decision (docs/design.md, "Approvals"): what is signed, how it is stored in a note line, and how
@@ -170,7 +171,7 @@ export function parseStatementNote(text: string, where = 'note'): { statements: 
     const at = `${where} line ${i + 1}`;
     let json: unknown;
     try {
-      json = JSON.parse(line);
+      json = parseShallowJson(line, 'the line');
     } catch (e) {
       fail(
         `${at}: not JSON (${(e as Error).message}); each line must be {"statement": …, "signature": "-----BEGIN SSH SIGNATURE-----…"}`,

@@ -4,6 +4,7 @@ import { CountersignError } from './errors';
 import { knownAgent } from './agents/agentIdentity';
 import { oversizedNote } from './noteBounds';
 import { formatRanges, type LineRange } from './lineRanges';
+import { parseShallowJson } from './jsonDepth';
 
 /**
  * Codec for git-ai's authorship log (`authorship/3.0.0`), the note Countersign writes under `refs/notes/ai`
@@ -301,7 +302,7 @@ export function parseAuthorshipNote(text: string, source?: string): AuthorshipNo
   if (jsonText === '') throw inputError(`nothing after the '---' line (the JSON metadata is missing)`, source);
   let meta: unknown;
   try {
-    meta = JSON.parse(jsonText);
+    meta = parseShallowJson(jsonText, 'the metadata');
   } catch (e) {
     throw inputError(`the metadata after '---' is not JSON (${(e as Error).message})`, source);
   }

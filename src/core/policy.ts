@@ -2,6 +2,7 @@ import type * as z from 'zod/mini';
 import { CountersignError } from './errors';
 import { matchGlob } from './glob';
 import { duplicateKeys, formatJsonPath, jsonSyntaxError } from './jsonLocation';
+import { jsonDepthProblem, MAX_JSON_DEPTH } from './jsonDepth';
 import { policySchema } from './policySchema';
 import { problemsFromZod, formatProblem, type PolicyProblem } from './policyProblems';
 
@@ -26,6 +27,22 @@ export interface PolicyCheck {
 
 /** Parses and validates, collecting every problem with its location (for `policy check`). */
 export function checkPolicy(text: string, file: string): PolicyCheck {
+  // Before anything recursive reads it (attack17 Q7): a policy is a few kilobytes, a few levels deep.
+  const tooBig = policyShapeProblem(text);
+  if (tooBig) return { problems: [{ file, path: '(top level)', ...tooBig }], warnings: [] };
+  try {
+    return checkPolicyText(text, file);
+  } catch (e) {
+    // Belt and braces for the bound above: a reader running out of stack is an unreadable policy, never a crash.
+    if (!(e instanceof RangeError)) throw e;
+    return {
+      problems: [{ file, path: '(top level)', message: `the policy cannot be read (${e.message})`, fix: RESTORE }],
+      warnings: [],
+    };
+  }
+}
+
+function checkPolicyText(text: string, file: string): PolicyCheck {
   let data: unknown;
   try {
     data = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -60,6 +77,25 @@ export function checkPolicy(text: string, file: string): PolicyCheck {
   const r = policySchema.safeParse(data);
   if (!r.success) return { problems: problemsFromZod(r.error, text, file, data), warnings: [] };
   return { policy: r.data, problems: [], warnings: policyWarnings(r.data) };
+}
+
+/** A policy is read whole and located recursively: these bounds keep both cheap and the stack intact. */
+export const MAX_POLICY_BYTES = 1024 * 1024;
+const RESTORE = 'restore it from its last good revision (`git log -p -- .countersign.json`)';
+
+function policyShapeProblem(text: string): { message: string; fix: string } | undefined {
+  if (text.length > MAX_POLICY_BYTES)
+    return {
+      message: `the policy is ${text.length} characters long, more than the ${MAX_POLICY_BYTES} a policy may have`,
+      fix: `a policy lists branches, reviewers and tiers: ${RESTORE}`,
+    };
+  const deep = jsonDepthProblem(text, 'the policy');
+  if (deep)
+    return {
+      message: deep,
+      fix: `a policy nests ${MAX_JSON_DEPTH} levels at most (its own fields need 4): remove the deep nesting, or ${RESTORE}`,
+    };
+  return undefined;
 }
 
 /**

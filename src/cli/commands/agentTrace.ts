@@ -19,6 +19,7 @@ import { unknownRangeError } from '../../git/revision';
 import { parseCommandArgs, type Command } from '../command';
 import { VERSION } from '../version';
 import { shortSha } from '../../core/shortSha';
+import { parseShallowJson } from '../../core/jsonDepth';
 
 /** The largest trace file `import` reads (a JSONL log of a long-lived project; anything bigger is not one). */
 const TRACE_FILE_MAX_BYTES = 256 * 1024 * 1024;
@@ -189,7 +190,7 @@ export function parseTraceLines(text: string, file: string): TraceRecord[] {
     if (line === '') continue;
     let json: unknown;
     try {
-      json = JSON.parse(line);
+      json = parseShallowJson(line, 'the record');
     } catch (e) {
       throw new CountersignError(
         'input',

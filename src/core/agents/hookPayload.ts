@@ -1,6 +1,7 @@
 import { CountersignError } from '../errors';
 import { applyPatchFiles } from './applyPatch';
 import { agentOfHook, type HookAgent } from './agentIdentity';
+import { parseShallowJson } from '../jsonDepth';
 
 /**
  * One agent hook invocation, read from the JSON the agent writes to the hook's stdin. The shapes differ
@@ -110,12 +111,18 @@ const SHELL_TOOLS =
 /** Keys under which the agents name the file a tool writes. */
 const FILE_KEYS = ['file_path', 'filePath', 'notebook_path', 'absolute_path', 'target_file', 'path', 'filename'];
 
+/**
+ * Agents' payloads carry tool arguments the model chose (an MCP tool's JSON can nest), so they get more room than
+ * Countersign's own formats; still far below where recursive readers overflow (jsonDepth.ts).
+ */
+const PAYLOAD_DEPTH = 256;
+
 export function parseHookPayload(from: HookAgent, text: string): HookCall {
   const trimmed = text.trim();
   if (trimmed === '') throw new CountersignError('input', `empty ${from} hook payload (expected JSON on stdin)`);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(trimmed);
+    parsed = parseShallowJson(trimmed, 'the payload', PAYLOAD_DEPTH);
   } catch (e) {
     throw new CountersignError('input', `${from} hook payload is not JSON: ${(e as Error).message}`);
   }
@@ -199,7 +206,7 @@ function toolInput(p: JsonObject): JsonObject | undefined {
   if (isObject(raw)) return raw;
   if (typeof raw === 'string') {
     try {
-      const v = JSON.parse(raw) as unknown;
+      const v = parseShallowJson(raw, 'the tool arguments', PAYLOAD_DEPTH);
       if (isObject(v)) return v;
     } catch {
       /* not JSON: Cursor's MCP tool_input can be any text */

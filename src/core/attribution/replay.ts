@@ -2,6 +2,7 @@ import { CountersignError, errorMessage } from '../errors';
 import { AttributionEngine, type EngineOptions } from './engine';
 import { labelKey } from './labels';
 import { traceSchema, type Trace } from './observations';
+import { parseShallowJson } from '../jsonDepth';
 
 /**
  * Reads a recorded trace (docs/design.md: `{"version": 1, "files": {PATH: INITIAL_CONTENT}, "events": [...]}`).
@@ -11,7 +12,7 @@ import { traceSchema, type Trace } from './observations';
 export function parseTrace(text: string, fileName: string): Trace {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseShallowJson(text, 'the trace');
   } catch (err) {
     throw new CountersignError('input', `${fileName}: not valid JSON (${errorMessage(err)})`);
   }

@@ -1,0 +1,103 @@
+import * as assert from 'assert';
+import { parseStatementNote } from '../../../src/core/approvalStatement';
+import { parseTrace } from '../../../src/core/attribution/replay';
+import { parseHookPayload } from '../../../src/core/agents/hookPayload';
+import { parseAuthorshipNote } from '../../../src/core/authorshipNote';
+import { jsonDepth, MAX_JSON_DEPTH } from '../../../src/core/jsonDepth';
+import { checkPolicy } from '../../../src/core/policy';
+import { parseTraceLines } from '../../../src/cli/commands/agentTrace';
+import { CountersignError } from '../../../src/core/errors';
+import { setup } from '../helpers/gateServer';
+
+const nested = (n: number, leaf = '1') => '{"a":'.repeat(n) + leaf + '}'.repeat(n);
+const DEEP = 5000;
+/** What the policy file of attack17 Q7 held: valid JSON that JSON.parse reads, 5,000 levels deep. */
+const deepPolicy = `{"protectedBranches":["main"],"x":${nested(DEEP)}}`;
+
+/**
+ * attack17 Q7: JSON nested a few thousand levels deep passes JSON.parse but overflows the recursive readers after
+ * it, and the CLI and the server hook crashed with "Maximum call stack size exceeded (unexpected; please report)"
+ * naming no file. Now one depth guard (core/jsonDepth.ts) refuses it first, as an ordinary problem.
+ */
+describe('deeply nested JSON is refused as a problem, never a crash (attack17 Q7)', function () {
+  this.timeout(240_000);
+
+  it('policy check names the file, the limit and the fix (real clone)', () => {
+    const { ada } = setup();
+    ada.write('.countersign.json', deepPolicy);
+    const r = ada.cli(['policy', 'check']);
+    const out = r.stdout + r.stderr;
+    assert.strictEqual(r.status, 1, `a crash (exit 2) or a pass:\n${out}`);
+    assert.doesNotMatch(out, /call stack|unexpected/i);
+    assert.match(
+      out,
+      /\.countersign\.json: \(top level\): the policy nests arrays and objects more than 64 levels deep/,
+    );
+    assert.match(out, /fix: .*git log -p -- \.countersign\.json/);
+  });
+
+  it('the server refuses a push of it to the policy branch with the file and commit named, not a crash', () => {
+    const { ada, server } = setup();
+    const before = server.git('rev-parse', 'main');
+    ada.write('.countersign.json', deepPolicy);
+    ada.git('add', '.countersign.json');
+    const tip = ada.commit('policy', '-m', 'AI-Provenance: v1 ai=0 human=1 untracked=0');
+    const r = ada.gitResult(['push', 'origin', 'main']);
+    assert.notStrictEqual(r.status, 0);
+    assert.doesNotMatch(r.stderr, /call stack|unexpected/i, r.stderr);
+    assert.match(r.stderr, /\.countersign\.json/);
+    assert.match(r.stderr, /more than 64 levels deep/);
+    assert.match(r.stderr, new RegExp(tip.slice(0, 12)));
+    assert.strictEqual(server.git('rev-parse', 'main'), before);
+  });
+
+  it('jsonDepth counts without recursion and ignores brackets in strings', () => {
+    assert.strictEqual(jsonDepth('{"a":[1,{"b":"[[[{{{"}]}'), 3);
+    assert.strictEqual(jsonDepth('"\\"[" '), 0);
+    assert.strictEqual(jsonDepth(nested(200_000)), MAX_JSON_DEPTH + 1, 'stops once past the limit');
+    assert.strictEqual(
+      checkPolicy(`{"protectedBranches":["main"],"x":${nested(63)}}`, 'p').problems[0]?.path,
+      'x',
+      '64 levels are read',
+    );
+  });
+
+  it('every reader of untrusted JSON refuses it the same way', () => {
+    const deep = nested(20_000);
+    const refused = (f: () => unknown, what: RegExp) => {
+      try {
+        f();
+        assert.fail('read 20,000 levels');
+      } catch (e) {
+        assert.ok(CountersignError.is(e), `not an ordinary problem: ${String(e)}`);
+        assert.match((e as Error).message, what);
+      }
+    };
+    // Notes metadata (a refs/notes/ai note pushed by anyone reaches the server's judgement of it).
+    refused(
+      () =>
+        parseAuthorshipNote(
+          `---\n{"schema_version":"authorship/3.0.0","sessions":{"s_x":{"agent_id":{"tool":"t","id":"i"},"x":${deep}}}}`,
+        ),
+      /metadata after '---' is not JSON \(the metadata nests .* more than 64 levels deep/,
+    );
+    // Agent Trace import.
+    refused(
+      () =>
+        parseTraceLines(
+          `{"version":"0.1","id":"00000000-0000-0000-0000-000000000000","timestamp":"2026-01-01T00:00:00Z","files":[],"metadata":{"countersign":${deep}}}`,
+          'trace.jsonl',
+        ),
+      /trace\.jsonl:1: not JSON \(the record nests/,
+    );
+    // Agent hook payloads (and their tool arguments) and recorded traces.
+    refused(
+      () => parseHookPayload('claude', `{"hook_event_name":"PostToolUse","tool_name":"Edit","tool_input":${deep}}`),
+      /hook payload is not JSON: the payload nests .* more than 256 levels deep/,
+    );
+    refused(() => parseTrace(`{"version":1,"files":{},"events":[${deep}]}`, 't.json'), /t\.json: not valid JSON/);
+    // Approval statements: an unreadable line, reported like any other.
+    const st = parseStatementNote(`{"statement":${deep},"signature":"x"}`, 'the note');
+    assert.match(st.errors.join('\n'), /the note line 1: not JSON \(the line nests .* more than 64 levels deep/);
+  });
+});
