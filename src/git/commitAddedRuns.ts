@@ -1,5 +1,5 @@
 import type { LineRange } from '../core/lineRanges';
-import { AddedRunReader, DIFF_CONFIG, DIFF_FLAGS } from './commitDiff';
+import { AddedRunReader, DIFF_CONFIG, PATCH_ARGS } from './commitDiff';
 import { gateDiffView } from './gateDiffView';
 import { streamSeparated } from './nulStream';
 
@@ -34,19 +34,7 @@ export async function commitAddedRuns(
   );
   const view = await gateDiffView(cwd);
   await streamSeparated(
-    [
-      ...view.args,
-      ...DIFF_CONFIG,
-      'diff-tree',
-      '--stdin',
-      '--root',
-      '-p',
-      '-U0',
-      '--no-abbrev',
-      '--src-prefix=a/',
-      '--dst-prefix=b/',
-      ...DIFF_FLAGS,
-    ],
+    [...view.args, ...DIFF_CONFIG, 'diff-tree', '--stdin', '--root', ...PATCH_ARGS],
     view.dir,
     0x0a,
     (token) => reader.line(reader.inBody ? (token[0] === 0x5c ? '\\' : ' ') : token.toString('utf8')),

@@ -42,18 +42,10 @@ export const DIFF_FLAGS = [
 ];
 
 /** changedFiles' `git diff` before the two sides (the commit hook's shim asks it ahead of Node: src/git/hookPrelude.ts). */
-export const DIFF_ARGS = [
-  ...DIFF_CONFIG,
-  'diff',
-  '--raw',
-  '-z',
-  '-p',
-  '-U0',
-  '--no-abbrev',
-  '--src-prefix=a/',
-  '--dst-prefix=b/',
-  ...DIFF_FLAGS,
-];
+/** The added lines as a zero-context patch with full ids: what the hook's diff and the server's first-note check read alike. */
+export const PATCH_ARGS = ['-p', '-U0', '--no-abbrev', '--src-prefix=a/', '--dst-prefix=b/', ...DIFF_FLAGS];
+
+export const DIFF_ARGS = [...DIFF_CONFIG, 'diff', '--raw', '-z', ...PATCH_ARGS];
 
 export async function changedFiles(
   cwd: string,
