@@ -32,8 +32,8 @@ const USAGE = `Usage: countersign init [--protect PATTERN]... [--reviewer "Name 
 Sets up a team repository in one go, then prints the next steps:
   1. the git hooks and the notes refspecs (as \`countersign install\`; --hook-manager as there);
   2. ${POLICY_FILE}: the protected branches (default: the remote's default branch, else main) and you as
-     the reviewer, with the public half of git's user.signingkey (plus any --reviewer/--key given). An
-     existing policy is kept unless --force;
+     the reviewer, with the public half of git's user.signingkey (plus any --reviewer/--key given; with
+     those, it is written even when you cannot be listed, and says so). An existing policy is kept unless --force;
   3. the AI agents found on this machine (a program on PATH or their settings folder in your home), connected
      with \`agents connect --local\`: their hooks name this clone's paths and stay out of commits;
   4. the CI template for the remote's forge (github: .github/workflows/countersign.yml; gitlab: .gitlab-ci.yml,
@@ -66,6 +66,8 @@ interface Outcome {
   status: 'written' | 'kept' | 'skipped';
   file?: string;
   reason?: string;
+  /** Why the person running init is not among the reviewers written (newuser14 S30). */
+  notReviewer?: string;
   /** What `policy check` warns about the policy just written (a requirement its reviewers cannot meet). */
   warnings?: string[];
 }
@@ -144,7 +146,7 @@ export const initCommand: Command = {
     say(
       `  ${policy.status === 'written' ? `wrote ${POLICY_FILE}` : policy.status === 'kept' ? `kept the existing ${POLICY_FILE}` : 'not written'}${policy.reason ? `: ${policy.reason}` : ''}\n`,
     );
-    for (const w of policy.warnings ?? []) say(`  warning: ${w}\n`);
+    for (const w of [policy.notReviewer, ...(policy.warnings ?? [])]) if (w) say(`  warning: ${w}\n`);
 
     // 3. Agents.
     const detected = agentList === undefined ? detectAgents(ctx.env, root) : undefined;
@@ -296,11 +298,10 @@ async function writePolicy(
     return { status: 'kept', file: POLICY_FILE, reason: 'pass --force to replace it' };
   const email = await gitConfig(root, 'user.email');
   const name = (await gitConfig(root, 'user.name')) ?? email?.split('@')[0];
-  if (!email)
-    return {
-      status: 'skipped',
-      reason: 'git user.email is not set (git config user.email you@example.com), then run countersign init again',
-    };
+  const noEmail = 'git user.email is not set (git config user.email you@example.com), then run countersign init again';
+  // newuser14 S30: reviewers named with --reviewer/--key are what the user asked for; the runner need not be one
+  // (a team lead scripting the set-up), so their policy is written whether or not the runner can be listed.
+  if (!email && o.extraReviewers.length === 0) return { status: 'skipped', reason: noEmail };
   let key: string | undefined;
   // Why the configured key cannot be used (a file that does not exist…): said instead of "not set" (newuser10 N1).
   let keyProblem: string | undefined;
@@ -309,7 +310,7 @@ async function writePolicy(
   } catch (e) {
     if (await gitConfig(root, 'user.signingkey')) keyProblem = errorMessage(e);
   }
-  if (!key && o.interactive) {
+  if (email && !key && o.interactive) {
     const guess = ['id_ed25519.pub', 'id_ecdsa.pub', 'id_rsa.pub']
       .map((f) => path.join(ctx.env.HOME ?? '', '.ssh', f))
       .find((f) => fs.existsSync(f));
@@ -325,15 +326,18 @@ async function writePolicy(
       }
     }
   }
-  if (!key)
-    return {
-      status: 'skipped',
-      reason: keyProblem
-        ? `you cannot be listed as a reviewer: ${keyProblem}; then run countersign init again`
-        : 'git user.signingkey is not set, so you cannot be listed as a reviewer: git config user.signingkey ~/.ssh/id_ed25519.pub, then run countersign init again',
-    };
-  const me: ReviewerEntry = { name: name ?? email, email, key };
-  const reviewers = [me, ...o.extraReviewers.filter((r) => !samePerson(r.email, email))];
+  const whyNotMe = !email
+    ? noEmail
+    : keyProblem
+      ? `you cannot be listed as a reviewer: ${keyProblem}; then run countersign init again`
+      : 'git user.signingkey is not set, so you cannot be listed as a reviewer: git config user.signingkey ~/.ssh/id_ed25519.pub, then run countersign init again';
+  if ((!email || !key) && o.extraReviewers.length === 0) return { status: 'skipped', reason: whyNotMe };
+  const me: ReviewerEntry | undefined = email && key ? { name: name ?? email, email, key } : undefined;
+  const reviewers = me ? [me, ...o.extraReviewers.filter((r) => !samePerson(r.email, me.email))] : o.extraReviewers;
+  const notReviewer =
+    me || (email && o.extraReviewers.some((r) => samePerson(r.email, email)))
+      ? undefined
+      : `you${email ? ` (${email})` : ''} are not a reviewer in this policy (${whyNotMe.replace(/[,;] then run countersign init again$/, '')}); to be one: countersign policy add-reviewer "Name <email>" --key YOUR_KEY.pub`;
   const def = o.remote ? await remoteDefaultBranch(root, o.remote) : undefined;
   const current = (
     await runGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd: root, okCodes: [1, 128] })
@@ -345,6 +349,7 @@ async function writePolicy(
     status: 'written',
     file: POLICY_FILE,
     reason: `protects ${protect.join(', ')}; reviewers: ${reviewers.map((r) => `${r.name} <${r.email}>`).join(', ')}`,
+    ...(notReviewer ? { notReviewer } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
   };
 }

@@ -171,6 +171,36 @@ describe('countersign init', function () {
     assert.ok(!fs.existsSync(path.join(bo.dir, '.countersign.json')));
   });
 
+  it('newuser14 S30: --reviewer/--key given by someone with no signing key writes the policy with those reviewers', () => {
+    // A team lead who will not review (or has no key on this machine) scripts init for the team: the reviewers
+    // asked for are written, and init says the runner is not one of them, instead of dropping them and exiting 0.
+    const lead = clone();
+    const rita = makeKey(keys, 'rita-s30', ['-t', 'ed25519']);
+    const r = lead.cli([
+      'init',
+      '--json',
+      '--agents',
+      'none',
+      '--reviewer',
+      'Rita Reviewer <rita@example.com>',
+      '--key',
+      rita.publicFile,
+    ]);
+    assert.strictEqual(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as InitJson & { policy: { notReviewer?: string } };
+    assert.strictEqual(out.policy.status, 'written', JSON.stringify(out.policy));
+    const policy = JSON.parse(lead.read('.countersign.json')) as { reviewers: Array<{ email: string; key: string }> };
+    assert.deepStrictEqual(
+      policy.reviewers.map((x) => [x.email, x.key]),
+      [['rita@example.com', rita.publicLine]],
+    );
+    assert.match(
+      out.policy.notReviewer ?? '',
+      /you \(ada@example\.com\) are not a reviewer.*user\.signingkey is not set/,
+    );
+    assert.strictEqual(lead.cli(['policy', 'check']).status, 0);
+  });
+
   it('without a signing key or a forge it does the rest and says what is left; bad options exit 2 before writing anything', () => {
     const bo = clone();
     const r = JSON.parse(bo.cli(['init', '--json', '--agents', 'none']).stdout) as InitJson;
