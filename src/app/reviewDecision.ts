@@ -9,7 +9,13 @@ import { CountersignError, errorMessage } from '../core/errors';
 import { keyBlob, reviewPreflight, type PreflightProblem } from '../core/panel/reviewPreflight';
 import { parseSshSignature, sshFingerprint } from '../core/sshsig';
 import { shortSha } from '../core/shortSha';
-import { pushApprovals, readStatementsOn, recordStatement, type PushResult } from '../git/approvalsStore';
+import {
+  pushApprovals,
+  readStatementsOn,
+  recordStatement,
+  unsharedStatementCommits,
+  type PushResult,
+} from '../git/approvalsStore';
 import { coveredCommits, type CoveredCommit } from '../git/decisionCoverage';
 import { policyForDecision } from '../git/decisionPolicy';
 import { emptyTree } from '../git/emptyTree';
@@ -74,7 +80,8 @@ export interface DecisionResult {
   /** The same decision (tip, base, patch-id, key, comment) by this reviewer was already the latest: nothing new was signed. */
   alreadyRecorded: boolean;
   /** `why`: set when the remote is not the checked-out branch's own (a fork's branch: the trusted remote instead). */
-  push: { remote: string; why?: string; result?: PushResult; error?: string } | undefined;
+  /** `unshared`: after a failed push, the commits whose local statements the remote lacks (newuser14 S3). */
+  push: { remote: string; why?: string; result?: PushResult; error?: string; unshared?: string[] } | undefined;
 }
 
 /**
@@ -246,7 +253,8 @@ export async function recordDecision(req: DecisionRequest): Promise<DecisionResu
       const result = await pushApprovals(cwd, remote, { timeoutMs: req.pushTimeoutMs ?? 30_000 });
       return { remote, ...(why ? { why } : {}), result };
     } catch (e) {
-      return { remote, ...(why ? { why } : {}), error: errorMessage(e) };
+      const unshared = await unsharedStatementCommits(cwd, remote).catch(() => []);
+      return { remote, ...(why ? { why } : {}), error: errorMessage(e), ...(unshared.length ? { unshared } : {}) };
     }
   };
   const common = { baseSource, ownCommits, covers, ...(problem ? { notCounting: problem.message } : {}) };

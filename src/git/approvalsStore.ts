@@ -5,10 +5,11 @@ import {
   type StatementError,
 } from '../core/approvalStatement';
 import { CountersignError, errorMessage } from '../core/errors';
+import { emptyTree } from './emptyTree';
 import { identityEnv } from './fallbackIdentity';
 import { runGit } from './gitRunner';
 import { isForeignNotesRemote } from './notesIntake';
-import { mergeNotesRef } from './notesSync';
+import { mergeNotesRef, refusalReason } from './notesSync';
 import { REVIEW_NOTES_REF, trackingRef } from './notesConfig';
 import { assertNotesRefIsCommit, notesTip } from './notesReader';
 import { StatementNotes } from './approvalNotes';
@@ -162,14 +163,21 @@ export async function pushApprovals(
     // `[rejected]`: the remote has approvals we lack. `[remote rejected] (failed to update ref)`: another
     // reviewer's push held the ref lock at that moment. Both resolve by merging theirs and trying again; a
     // hook that declines for good just fails again, a bounded number of times.
-    if (status?.flag === '!' && /^\[(remote )?rejected\]/.test(status.summary) && attempt < attempts) {
+    // A hook that declined (the server's gate refusing a statement) says why on stderr and will say it again:
+    // relayed at once, not retried (newuser14 S3).
+    const declined = /hook declined/.test(status?.summary ?? '');
+    if (status?.flag === '!' && /^\[(remote )?rejected\]/.test(status.summary) && !declined && attempt < attempts) {
       await new Promise((resolve) => setTimeout(resolve, 50 + Math.floor(Math.random() * 200 * attempt)));
       const fetched = await fetchApprovals(cwd, remote, timeoutMs, ref);
       if (fetched.mergeError)
         throw new CountersignError('git', `could not push ${ref} to ${remote}: ${fetched.mergeError}`);
       continue;
     }
-    const why = status ? `${status.summary}` : r.stderr.trim().split('\n').slice(-2).join(' ');
+    const why = declined
+      ? `${status?.summary}:\n  ${refusalReason(r.stderr)}`
+      : status
+        ? status.summary
+        : refusalReason(r.stderr);
     throw new CountersignError('git', `could not push ${ref} to ${remote}: ${why}`, r.stderr);
   }
   throw new CountersignError(
@@ -186,4 +194,24 @@ function porcelainStatus(stdout: string, ref: string): { flag: string; summary: 
       return { flag: parts[0], summary: parts.slice(2).join('\t') };
   }
   return undefined;
+}
+
+/**
+ * The commits whose notes in our `ref` differ from the remote's last fetched ones: where a statement the server
+ * refused can be (newuser14 S3), so the user can be told which note to edit. At most `limit`.
+ */
+export async function unsharedStatementCommits(cwd: string, remote: string, limit = 5): Promise<string[]> {
+  const theirs = await notesTip(cwd, trackingRef(remote, REVIEW_NOTES_REF));
+  const ours = await notesTip(cwd, REVIEW_NOTES_REF);
+  if (!ours) return [];
+  const r = await runGit(['diff-tree', '-r', '--name-only', '--no-renames', theirs ?? (await emptyTree(cwd)), ours], {
+    cwd,
+    okCodes: [0, 128],
+  });
+  if (r.code !== 0) return [];
+  return r.stdout
+    .split('\n')
+    .map((p) => p.replace(/\//g, ''))
+    .filter((p) => /^[0-9a-f]{40,64}$/.test(p))
+    .slice(0, limit);
 }

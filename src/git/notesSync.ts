@@ -19,6 +19,7 @@ import { identityEnv } from './fallbackIdentity';
 import { filteredIntake, isForeignNotesRemote } from './notesIntake';
 import { aiNotesIntake } from './aiNotesIntake';
 import { shortSha } from '../core/shortSha';
+import { terminalSafe } from '../core/provenanceStrings';
 
 /** The remote (its ref-name key) a tracking ref `refs/countersign/remotes/<remote>/<name>` was fetched from. */
 const remoteOfTracking = (name: string) => name.slice(TRACKING_PREFIX.length).split('/')[0];
@@ -211,6 +212,8 @@ export async function pushNotes(
   );
 }
 
+const MAX_REASON_LINES = 20;
+
 /**
  * Why a push failed, in the remote's own words when it said any (a server gate's REFUSED sentence names the note
  * and the fix; git's last two lines only say "for the reason above": newuser10 N15), else git's last two lines.
@@ -219,7 +222,11 @@ export function refusalReason(stderr: string): string {
   const lines = stderr.split('\n').map((l) => l.trim());
   const remote = lines.filter((l) => l.startsWith('remote:')).map((l) => l.slice('remote:'.length).trim());
   const said = remote.filter(Boolean);
-  return (said.length > 0 ? said : lines.filter(Boolean).slice(-2)).join('\n  ');
+  // The remote's words are untrusted text for a terminal: bounded, and escaped (newuser14 S3).
+  const shown = (said.length > 0 ? said : lines.filter(Boolean).slice(-2)).slice(0, MAX_REASON_LINES);
+  const more =
+    said.length > MAX_REASON_LINES ? [`… ${said.length - MAX_REASON_LINES} more line(s) from the remote`] : [];
+  return [...shown.map((l) => terminalSafe(l.length > 500 ? `${l.slice(0, 500)}…` : l)), ...more].join('\n  ');
 }
 
 /** `git push --porcelain`: `<flag>\t<from>:<to>\t<summary>` per ref. */

@@ -159,6 +159,14 @@ function printHuman(ctx: CliContext, name: 'approve' | 'reject', rev: string, r:
   } else if (r.push.error) {
     ctx.stderr(`countersign ${name}: recorded locally, but pushing to ${r.push.remote} failed: ${r.push.error}\n`);
     ctx.stderr(`  share it later with: git push ${r.push.remote} ${REVIEW_NOTES_REF}\n`);
+    // A statement the server refuses (one `--force` recorded with an unlisted key, say) stays in the local ref and
+    // fails every later push (newuser14 S3): name the notes that hold lines the server lacks, and how to edit them.
+    if (/hook declined/.test(r.push.error) && r.push.unshared?.length) {
+      ctx.stderr(
+        `  if the server refuses a statement of yours, delete that line from your local note, then push again:\n`,
+      );
+      for (const c of r.push.unshared) ctx.stderr(`    git notes --ref=countersign edit ${c}\n`);
+    }
   } else if (r.push.result) {
     ctx.stdout(
       `  pushed:   ${r.push.remote} ${REVIEW_NOTES_REF}${r.push.result.attempts > 1 ? ` (merged others' approvals first, ${r.push.result.attempts} attempts)` : ''}\n`,
