@@ -10,7 +10,7 @@ import { POLICY_FILE } from '../../core/policy';
 import { writeFileAtomic } from '../../git/atomicFile';
 import { gitConfig, runGit } from '../../git/gitRunner';
 import { HOOK_MANAGERS, readManifest, type HookManager } from '../../git/hookManifest';
-import { remoteDefaultBranch } from '../../git/policyBranch';
+import { policyTextAt, remoteDefaultBranch } from '../../git/policyBranch';
 import { resolveRepo } from '../../git/repository';
 import { defaultRemote, listRemotes, remoteUrl } from '../../git/remotes';
 import { signingKeyInfo } from '../../git/signingKeyInfo';
@@ -144,7 +144,7 @@ export const initCommand: Command = {
       remote,
     });
     say(
-      `  ${policy.status === 'written' ? `wrote ${POLICY_FILE}` : policy.status === 'kept' ? `kept the existing ${POLICY_FILE}` : 'not written'}${policy.reason ? `: ${policy.reason}` : ''}\n`,
+      `  ${policy.status === 'written' ? `wrote ${POLICY_FILE}` : policy.status === 'kept' && policy.file ? `kept the existing ${POLICY_FILE}` : 'not written'}${policy.reason ? `: ${policy.reason}` : ''}\n`,
     );
     for (const w of [policy.notReviewer, ...(policy.warnings ?? [])]) if (w) say(`  warning: ${w}\n`);
 
@@ -296,6 +296,14 @@ async function writePolicy(
   const file = path.join(root, POLICY_FILE);
   if (fs.existsSync(file) && !o.force)
     return { status: 'kept', file: POLICY_FILE, reason: 'pass --force to replace it' };
+  // newuser14 S2: a clone behind the policy branch (DESIGN: the remote's default branch) must not write a second,
+  // one-reviewer policy and claim none is in force: the one there is kept, and the user told how to get it.
+  const onBranch = !o.force && o.remote ? await remoteDefaultBranch(root, o.remote) : undefined;
+  if (onBranch && (await policyTextAt(root, `refs/remotes/${o.remote}/${onBranch}`)) !== undefined)
+    return {
+      status: 'kept',
+      reason: `a policy is already in force on ${o.remote}/${onBranch}: bring it here with git pull (or git merge ${o.remote}/${onBranch}); change it with countersign policy add-reviewer; --force writes a new one`,
+    };
   const email = await gitConfig(root, 'user.email');
   const name = (await gitConfig(root, 'user.name')) ?? email?.split('@')[0];
   const noEmail = 'git user.email is not set (git config user.email you@example.com), then run countersign init again';

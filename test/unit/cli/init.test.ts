@@ -201,6 +201,23 @@ describe('countersign init', function () {
     assert.strictEqual(lead.cli(['policy', 'check']).status, 0);
   });
 
+  it("newuser14 S2: in a clone behind origin/main, init keeps the policy branch's policy instead of writing one", () => {
+    const dee = clone();
+    const key = makeKey(keys, 'dee-s2', ['-t', 'ed25519']);
+    dee.git('config', 'user.signingkey', key.publicFile);
+    dee.write('.countersign.json', '{"protectedBranches":["main"],"reviewers":[]}\n');
+    dee.git('add', '.');
+    const withPolicy = dee.commit('policy');
+    dee.git('update-ref', 'refs/remotes/origin/main', withPolicy);
+    dee.git('remote', 'set-head', 'origin', 'main');
+    dee.git('reset', '-q', '--hard', 'HEAD~1');
+    const r = JSON.parse(dee.cli(['init', '--json', '--agents', 'none']).stdout) as InitJson;
+    assert.strictEqual(r.policy.status, 'kept', JSON.stringify(r.policy));
+    assert.match(r.policy.reason ?? '', /already in force on origin\/main.*git pull/);
+    assert.ok(!fs.existsSync(path.join(dee.dir, '.countersign.json')));
+    assert.ok(!r.nextSteps.some((s) => /no policy is in force/.test(s)), r.nextSteps.join('\n'));
+  });
+
   it('without a signing key or a forge it does the rest and says what is left; bad options exit 2 before writing anything', () => {
     const bo = clone();
     const r = JSON.parse(bo.cli(['init', '--json', '--agents', 'none']).stdout) as InitJson;
