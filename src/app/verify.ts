@@ -184,7 +184,9 @@ async function judgeRange(
           )
         : remoteTagValue(cwd, remote, tagRef, opts.timeoutMs ?? FETCH_TIMEOUT_MS)
       : undefined;
-  const tagOld = tagWas ? await tagWas : undefined;
+  const tagThere = tagWas ? await tagWas : undefined;
+  // The remote holding this very value is no move (verify after the push): judged as the server judged it coming.
+  const tagOld = tagThere !== undefined && target?.oid === tagThere ? undefined : tagThere;
   const headRev = opts.head ?? 'HEAD';
   const headRead = settledLater(
     target && 'commit' in target
@@ -353,13 +355,13 @@ async function tagTarget(
   cwd: string,
   tagRef: string,
   head: string | undefined,
-): Promise<{ commit: string } | { error: string; oid: string } | undefined> {
+): Promise<{ commit: string; oid: string } | { error: string; oid: string } | undefined> {
   if (head !== undefined) return undefined;
   const value = await runGit(['rev-parse', '--verify', '--quiet', tagRef], { cwd, okCodes: [1, 128] });
   if (value.code !== 0) return undefined;
   const oid = value.stdout.trim();
   const peeled = await peelTag(cwd, oid);
-  return 'commit' in peeled ? peeled : { error: peeled.error, oid };
+  return 'commit' in peeled ? { commit: peeled.commit, oid } : { error: peeled.error, oid };
 }
 
 /**
