@@ -6,6 +6,8 @@ import {
 } from '../core/approvalStatement';
 import { CountersignError, errorMessage } from '../core/errors';
 import { emptyTree } from './emptyTree';
+import { noteTarget } from './notePath';
+import { oidHexLength } from './objectFormat';
 import { identityEnv } from './fallbackIdentity';
 import { runGit } from './gitRunner';
 import { isForeignNotesRemote } from './notesIntake';
@@ -209,9 +211,10 @@ export async function unsharedStatementCommits(cwd: string, remote: string, limi
     okCodes: [0, 128],
   });
   if (r.code !== 0) return [];
+  const hexLength = await oidHexLength(cwd);
   return r.stdout
     .split('\n')
-    .map((p) => p.replace(/\//g, ''))
-    .filter((p) => /^[0-9a-f]{40,64}$/.test(p))
+    .map((p) => noteTarget(p, hexLength))
+    .filter((target): target is string => target !== undefined)
     .slice(0, limit);
 }
