@@ -1,5 +1,7 @@
 import { createHash } from 'crypto';
+import { CountersignError } from './errors';
 import { SUPPORTED_KEY_TYPES, isSupportedKeyType, type SshKeyType } from './sshKeyTypes';
+import { WireReader } from './sshWire';
 
 /**
  * "Is this the same key": the one rule the policy's duplicate-key check, `policy add-reviewer`, signature
@@ -54,41 +56,44 @@ export function keyDataProblem(type: SshKeyType, b64: string): string | undefine
   const bytes = Buffer.from(b64, 'base64');
   if (bytes.toString('base64') !== b64)
     return `the key data is not written the way ssh-keygen writes it (its base64 ${b64.endsWith('=') ? 'has non-zero padding bits' : 'lacks its = padding or has stray bits'}, so other text could spell the same key): ${RECOPY}`;
-  const r = new FieldReader(bytes);
-  const inner = r.string();
-  if (inner === undefined) return 'the key data is truncated';
-  if (inner.toString('latin1') !== type)
-    return `the key data says '${inner.toString('latin1')}' but the line says '${type}'`;
-  const fields = fieldsProblem(type, r);
-  if (fields) return `${fields}: ${RECOPY}`;
-  if (r.remaining > 0)
-    return `the key data is not written the way ssh-keygen writes it (${r.remaining} byte(s) after the key): ${RECOPY}`;
-  return undefined;
+  // The structure check wants a reason, not a throw: a truncation is the reader's own "the key data is truncated".
+  try {
+    const r = new WireReader(bytes, 'the key data');
+    const inner = r.string();
+    if (inner.toString('latin1') !== type)
+      return `the key data says '${inner.toString('latin1')}' but the line says '${type}'`;
+    const fields = fieldsProblem(type, r);
+    if (fields) return `${fields}: ${RECOPY}`;
+    if (r.remaining > 0)
+      return `the key data is not written the way ssh-keygen writes it (${r.remaining} byte(s) after the key): ${RECOPY}`;
+    return undefined;
+  } catch (e) {
+    if (CountersignError.is(e, 'input')) return e.message;
+    throw e;
+  }
 }
 
-function fieldsProblem(type: SshKeyType, r: FieldReader): string | undefined {
+function fieldsProblem(type: SshKeyType, r: WireReader): string | undefined {
   switch (type) {
     case 'ssh-ed25519':
     case 'sk-ssh-ed25519@openssh.com': {
       const pk = r.string();
-      if (pk === undefined) return 'the key data is truncated';
       if (pk.length !== 32) return `the ${type} key has ${pk.length} bytes, expected 32`;
-      if (type !== 'ssh-ed25519' && r.string() === undefined) return 'the key data is truncated';
+      if (type !== 'ssh-ed25519') r.string();
       return undefined;
     }
     case 'ssh-rsa': {
       for (const what of ['exponent', 'modulus']) {
-        const m = r.string();
-        if (m === undefined) return 'the key data is truncated';
-        const problem = mpintProblem(m);
+        const problem = mpintProblem(r.string());
         if (problem) return `the key data is not written the way ssh-keygen writes it (its RSA ${what} ${problem})`;
       }
       return undefined;
     }
     default: {
       // ECDSA and sk-ECDSA: curve name, uncompressed point (fixed length, so one spelling), sk: application.
-      if (r.string() === undefined || r.string() === undefined) return 'the key data is truncated';
-      if (type.startsWith('sk-') && r.string() === undefined) return 'the key data is truncated';
+      r.string();
+      r.string();
+      if (type.startsWith('sk-')) r.string();
       return undefined;
     }
   }
@@ -100,23 +105,4 @@ function mpintProblem(m: Buffer): string | undefined {
   if ((m[0] & 0x80) !== 0) return 'is negative';
   if (m[0] === 0 && (m.length === 1 || (m[1] & 0x80) === 0)) return 'has leading zero bytes';
   return undefined;
-}
-
-/** SSH wire strings, answering undefined at truncation (the structure check wants a reason, not a throw). */
-class FieldReader {
-  private pos = 0;
-  constructor(private readonly buf: Buffer) {}
-
-  get remaining(): number {
-    return this.buf.length - this.pos;
-  }
-
-  string(): Buffer | undefined {
-    if (this.remaining < 4) return undefined;
-    const len = this.buf.readUInt32BE(this.pos);
-    if (len > this.remaining - 4) return undefined;
-    const out = this.buf.subarray(this.pos + 4, this.pos + 4 + len);
-    this.pos += 4 + len;
-    return out;
-  }
 }

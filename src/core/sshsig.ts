@@ -2,6 +2,7 @@ import { createHash, createPublicKey, verify as cryptoVerify, type KeyObject } f
 import { CountersignError } from './errors';
 import { SUPPORTED_KEY_TYPES, isSupportedKeyType, type SshKeyType } from './sshKeyTypes';
 import { keyDataProblem, sshFingerprint } from './sshKeyIdentity';
+import { WireReader } from './sshWire';
 
 /**
  * Native SSHSIG verification (the format of `ssh-keygen -Y sign`, OpenSSH PROTOCOL.sshsig), in Node's own
@@ -43,55 +44,6 @@ export interface SshSignature {
 }
 
 export type SshsigVerifyResult = { ok: true; fingerprint: string; keyType: SshKeyType } | { ok: false; reason: string };
-
-/** Reads the SSH wire encoding (RFC 4251 §5): uint32, string, mpint. Throws on truncation. */
-class WireReader {
-  private pos = 0;
-  constructor(
-    private readonly buf: Buffer,
-    private readonly what: string,
-  ) {}
-
-  get remaining(): number {
-    return this.buf.length - this.pos;
-  }
-
-  bytes(n: number): Buffer {
-    if (n < 0 || this.pos + n > this.buf.length) throw inputError(`${this.what} is truncated`);
-    const b = this.buf.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return b;
-  }
-
-  u8(): number {
-    return this.bytes(1)[0];
-  }
-
-  u32(): number {
-    return this.bytes(4).readUInt32BE(0);
-  }
-
-  string(): Buffer {
-    return this.bytes(this.u32());
-  }
-
-  text(): string {
-    return this.string().toString('utf8');
-  }
-
-  /** An mpint as an unsigned big-endian magnitude without leading zeros; negative values are refused. */
-  mpint(): Buffer {
-    const b = this.string();
-    if (b.length > 0 && (b[0] & 0x80) !== 0) throw inputError(`${this.what} has a negative integer`);
-    let i = 0;
-    while (i < b.length && b[i] === 0) i++;
-    return b.subarray(i);
-  }
-
-  end(): void {
-    if (this.remaining !== 0) throw inputError(`${this.what} has ${this.remaining} bytes of trailing data`);
-  }
-}
 
 function inputError(message: string): CountersignError {
   return new CountersignError('input', message);
