@@ -80,8 +80,13 @@ export interface DecisionResult {
   /** The same decision (tip, base, patch-id, key, comment) by this reviewer was already the latest: nothing new was signed. */
   alreadyRecorded: boolean;
   /** `why`: set when the remote is not the checked-out branch's own (a fork's branch: the trusted remote instead). */
-  /** `unshared`: after a failed push, the commits whose local statements the remote lacks (newuser14 S3). */
-  push: { remote: string; why?: string; result?: PushResult; error?: string; unshared?: string[] } | undefined;
+  /**
+   * `declined`: the remote's hook refused the push (a statement it will not take), as opposed to a remote that
+   * could not be reached. `unshared`: then, the commits whose local statements the remote lacks (newuser14 S3).
+   */
+  push:
+    | { remote: string; why?: string; result?: PushResult; error?: string; declined?: boolean; unshared?: string[] }
+    | undefined;
 }
 
 /**
@@ -253,8 +258,10 @@ export async function recordDecision(req: DecisionRequest): Promise<DecisionResu
       const result = await pushApprovals(cwd, remote, { timeoutMs: req.pushTimeoutMs ?? 30_000 });
       return { remote, ...(why ? { why } : {}), result };
     } catch (e) {
+      const common = { remote, ...(why ? { why } : {}), error: errorMessage(e) };
+      if (!CountersignError.is(e, 'remoteRefused')) return common;
       const unshared = await unsharedStatementCommits(cwd, remote).catch(() => []);
-      return { remote, ...(why ? { why } : {}), error: errorMessage(e), ...(unshared.length ? { unshared } : {}) };
+      return { ...common, declined: true, ...(unshared.length ? { unshared } : {}) };
     }
   };
   const common = { baseSource, ownCommits, covers, ...(problem ? { notCounting: problem.message } : {}) };

@@ -10,6 +10,7 @@ export type CountersignErrorReason =
   | 'notARepository'
   | 'missingObject' // an object this clone does not have (partial clone, snapshot)
   | 'remoteUnreachable'
+  | 'remoteRefused' // the remote's hook declined what we pushed: retrying will not help
   | 'signature'
   | 'io';
 

@@ -180,7 +180,11 @@ export async function pushApprovals(
       : status
         ? status.summary
         : refusalReason(r.stderr);
-    throw new CountersignError('git', `could not push ${ref} to ${remote}: ${why}`, r.stderr);
+    throw new CountersignError(
+      declined ? 'remoteRefused' : 'git',
+      `could not push ${ref} to ${remote}: ${why}`,
+      r.stderr,
+    );
   }
   throw new CountersignError(
     'git',

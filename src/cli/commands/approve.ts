@@ -161,7 +161,7 @@ function printHuman(ctx: CliContext, name: 'approve' | 'reject', rev: string, r:
     ctx.stderr(`  share it later with: git push ${r.push.remote} ${REVIEW_NOTES_REF}\n`);
     // A statement the server refuses (one `--force` recorded with an unlisted key, say) stays in the local ref and
     // fails every later push (newuser14 S3): name the notes that hold lines the server lacks, and how to edit them.
-    if (/hook declined/.test(r.push.error) && r.push.unshared?.length) {
+    if (r.push.declined && r.push.unshared?.length) {
       ctx.stderr(
         `  if the server refuses a statement of yours, delete that line from your local note, then push again:\n`,
       );
