@@ -88,7 +88,8 @@ const lazyCommandsPlugin = {
 };
 
 // dist/extension-services.js loads what the extension runs only when asked (src/extension/lazyServices.ts:
-// doctor, report, explain) from a third bundle, dist/extension-lazy.js, on first use (issue 11: ≤ 400 KB).
+// doctor, report, explain, the commands' work, and the review panel's gate, first run at the panel's first
+// refresh) from a third bundle, dist/extension-lazy.js, on first use (issue 11: ≤ 400 KB).
 // In the services bundle that module becomes functions that load the bundle beside it and call through.
 const LAZY_SERVICES = path.resolve(__dirname, 'src/extension/lazyServices.ts');
 const lazyServicesPlugin = {

@@ -8,7 +8,7 @@ export interface BundleFigures {
   extensionKb: number;
   /** What extension.js loads just after activate() returns. */
   extensionServicesKb: number | null;
-  /** What it loads on first use of doctor, report or explain. */
+  /** What it loads on first use of doctor, report, explain or the review panel's gate (its first refresh). */
   extensionLazyKb: number | null;
   cliKb: number;
   /** The commands cli.js loads on first use. */

@@ -8,8 +8,7 @@ import { reviewPreflight, type PreflightCode } from '../../core/panel/reviewPref
 import { reviewRequest } from '../../core/panel/reviewRequest';
 import { REVIEW_NOTES_REF } from '../../git/notesConfig';
 import type { DecisionResult } from '../../app/reviewDecision';
-import { recordDecision } from '../lazyServices';
-import { readMe } from '../../app/reviewSnapshot';
+import { readMe, recordDecision } from '../lazyServices';
 import { Commands, Views, type CommandId } from '../ids';
 import type { RepositoryCommandRegistrar, RepositoryQuestion } from '../repositoryCommand';
 import type { Repository } from '../repository';

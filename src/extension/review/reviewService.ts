@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import type { PanelModel, RepoView } from '../../core/panel/protocol';
-import { repoView, type RepoSnapshot } from '../../core/panel/viewModel';
-import { fetchForReview, repoSnapshot } from '../../app/reviewSnapshot';
+import type { RepoSnapshot } from '../../core/panel/viewModel';
+import { fetchForReview, repoSnapshot, repoView } from '../lazyServices';
 import type { Repository } from '../repository';
 import type { RepositoryRegistry } from '../repositoryRegistry';
 

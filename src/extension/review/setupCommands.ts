@@ -14,6 +14,7 @@ import {
   hookCliInstalled,
   parseReviewerSpec,
   publicKeyLine,
+  readMe,
   runDoctor,
   writeNewPolicy,
 } from '../lazyServices';
@@ -22,7 +23,6 @@ import { HOOK_AGENTS, type HookAgent } from '../../core/agents/hookAgents';
 import { keyBlob } from '../../core/panel/reviewPreflight';
 import { POLICY_FILE } from '../../core/policy';
 import { publicKeyProblem } from '../../core/policySchema';
-import { readMe } from '../../app/reviewSnapshot';
 import { Commands } from '../ids';
 import { showReport } from './reportPanel';
 import type { ReviewService } from './reviewService';
