@@ -3,7 +3,9 @@ import { invalidPolicyFix } from './policyRecovery';
 import { eligibleReviewers, personLabel, samePerson } from './approvalRules';
 import { isProtected, POLICY_FILE, type Policy, type Reviewer } from './policy';
 import { chargedFiles } from './mergeView';
-import { policyMatchers, rangeBlast, reviewNeed, type SinceReviewed } from './reviewNeed';
+import { rangeBlast, reviewNeed, type SinceReviewed } from './reviewNeed';
+import { policyMatchers } from './policyPaths';
+import type { TreeLinks } from './linkAliases';
 import { gateStanding } from './statementStanding';
 import { shortSha } from './shortSha';
 import { protectedRefChangeRefusal } from './protectedRefChange';
@@ -37,6 +39,8 @@ export interface ChangedFile {
   gitlink?: string;
   /** The entry's object before and after (from git's raw diff): how core/mergeView.ts matches a merge's change to its side's. */
   oids?: { old: string; new: string };
+  /** The entry's mode after (from git's raw diff; 000000 when gone): how src/git/treeLinks.ts follows symlinks. */
+  mode?: string;
 }
 
 export interface GateCommit {
@@ -66,6 +70,8 @@ export interface GateCommit {
   mergeOwnAdded?: number;
   /** For a merge: paths of its first-parent diff whose content it leaves as the review base has it (core/mergeView.ts). */
   sameAsBase?: string[];
+  /** The symlinks of its tree (src/git/treeLinks.ts): a change to a link's target is charged to the link's tiers. */
+  links?: TreeLinks;
 }
 
 export interface UnjudgedGitlink {

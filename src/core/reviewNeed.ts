@@ -4,11 +4,11 @@ import { oversizedNote } from './noteBounds';
 import { errorMessage } from './errors';
 import type { ChangedFile, GateCommit, ReviewReasonKind } from './gate';
 import { gitlinkReviewReason } from './gitlinkReview';
-import { pathMatcher } from './glob';
 import { ancestorsInRange } from './mergeView';
 import { countRangeLines } from './lineRanges';
 import { aiLinesByAgent } from './noteOwners';
 import { POLICY_FILE, type Policy } from './policy';
+import { chargedNames, describeHit, firstPathHit, policyMatchers, type PolicyMatchers } from './policyPaths';
 import { aiBeyondCounts, commitEvidence, describeEvidence } from './report/aiEvidence';
 import { AI_PROVENANCE_FIX, parseTrailers } from './trailers';
 import { untrackedReviewReason } from './untrackedReview';
@@ -147,20 +147,6 @@ export interface ReviewNeed {
   roles: string[];
 }
 
-/** The policy's path lists as matchers, made once per judgement (evaluateGate) rather than once per commit. */
-export interface PolicyMatchers {
-  reviewPaths: (path: string) => string | undefined;
-  /** One per entry of `policy.tiers`, in order. */
-  tiers: Array<(path: string) => string | undefined>;
-}
-
-export function policyMatchers(policy: Policy): PolicyMatchers {
-  return {
-    reviewPaths: pathMatcher(policy.review.paths),
-    tiers: policy.tiers.map((t) => pathMatcher(t.paths, { ignoreCase: t.ignoreCase })),
-  };
-}
-
 /**
  * Why this commit needs review under `policy` (empty kinds: it does not). `charged`: the files the path,
  * deletion and policy rules read (core/mergeView.ts, for a merge); the commit's own diff when absent.
@@ -265,13 +251,14 @@ export function reviewNeed(
   const gitlink = gitlinkReviewReason(c);
   if (gitlink) add('gitlink', gitlink);
 
-  for (const p of paths) {
-    const pattern = matchers.reviewPaths(p);
-    if (pattern) {
-      add('path', `touches ${p}, which always needs review ("${pattern}" in review.paths)`);
-      break;
-    }
-  }
+  // By each path's own name, and by the names the commit's symlinks give it (attack17 Q5): one rule, policyPaths.ts.
+  const names = chargedNames(paths, c.links);
+  const reviewHit = firstPathHit(names, matchers.reviewPaths);
+  if (reviewHit)
+    add(
+      'path',
+      `touches ${describeHit(reviewHit)}, which always needs review ("${reviewHit.pattern}" in review.paths)`,
+    );
 
   const tiers: string[] = [];
   let approvals = policy.approvals;
@@ -281,9 +268,8 @@ export function reviewNeed(
   const pending: Array<{ tier: Policy['tiers'][number]; why: string }> = [];
   for (const [ti, t] of policy.tiers.entries()) {
     const whys: string[] = [];
-    const matches = matchers.tiers[ti];
-    const hit = paths.find((p) => matches(p) !== undefined);
-    if (hit) whys.push(`touches ${hit}`);
+    const hit = firstPathHit(names, matchers.tiers[ti]);
+    if (hit) whys.push(`touches ${describeHit(hit)}`);
     if (t.deletedFiles !== undefined && deletedFiles >= t.deletedFiles) whys.push(`deletes ${deletedFiles} file(s)`);
     if (t.deletedLines !== undefined && deletedLines >= t.deletedLines) whys.push(`deletes ${deletedLines} line(s)`);
     if (whys.length > 0) {

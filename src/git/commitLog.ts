@@ -45,6 +45,8 @@ export class LogTokenParser {
   private rawGitlink: string | undefined;
   /** That raw entry's objects before and after. */
   private rawOids: { old: string; new: string } | undefined;
+  /** That raw entry's mode after. */
+  private rawMode: string | undefined;
 
   push(token: Buffer): void {
     if (this.rawStatus !== undefined) {
@@ -52,6 +54,7 @@ export class LogTokenParser {
       f.status = this.rawStatus;
       if (this.rawGitlink !== undefined) f.gitlink = this.rawGitlink;
       if (this.rawOids) f.oids = this.rawOids;
+      if (this.rawMode !== undefined) f.mode = this.rawMode;
       this.rawStatus = undefined;
       this.rawOids = undefined;
       return;
@@ -67,6 +70,7 @@ export class LogTokenParser {
       this.rawStatus = deletionStatus(entry);
       this.rawGitlink = entry.newMode === '160000' && entry.status !== 'D' ? entry.newOid : undefined;
       this.rawOids = { old: entry.oldOid, new: entry.newOid };
+      this.rawMode = entry.newMode;
       return;
     }
     const head = t.subarray(0, 64).toString('latin1');

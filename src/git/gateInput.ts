@@ -16,6 +16,7 @@ import { rewindOf } from './rewind';
 import { sinceReviewed } from './reviewedPoint';
 import { emptyTree } from './emptyTree';
 import { markUnjudgedGitlinks } from './gitlinkPins';
+import { markTreeLinks } from './treeLinks';
 import { markMergeOwnLines, markSameAsBase } from './mergeOwnLines';
 import { spanReach } from './spanReach';
 import { vouchedFrom } from './vouchedState';
@@ -230,7 +231,8 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
       ],
     };
   }
-
+  const unlinked = await markTreeLinks(cwd, commits); // before the net change joins the head's files
+  if (unlinked) return { ...base, reviewBase, errors: [unlinked] };
   // Judged from several vouched points: reviewed against the one the head's first-parent chain leaves the range at.
   if (vouched && exclude.length > 1) {
     const exit = firstParentExit(head, commits);
@@ -338,10 +340,8 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   const bases = [...new Set(valid.filter((st) => inRange.has(st.tip) && st.base !== reviewBase).map((st) => st.base))];
   // A root commit's approval is reviewed against the empty tree of this repository's object format: it reaches nothing.
   const empty = await emptyTree(cwd);
-  const present = await existingObjects(
-    cwd,
-    bases.filter((b) => b !== empty),
-  );
+  const nonEmpty = bases.filter((b) => b !== empty);
+  const present = await existingObjects(cwd, nonEmpty);
   for (const b of bases) {
     if (b === empty) baseReach[b] = [];
     else if (!present.has(b)) baseReach[b] = null;

