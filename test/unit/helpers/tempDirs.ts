@@ -37,6 +37,17 @@ export function testTmpRoot(): string {
   return root;
 }
 
+/**
+ * Node 20 parses the whole NODE_EXTRA_CA_CERTS file at start-up (about 70 ms of CPU where it names the system's CA
+ * bundle, as on the CI machine), and the suite starts Node thousands of times (the CLI, the server's pre-receive
+ * gate, the hooks). Nothing the tests run makes a TLS connection, so the run goes without it; the tests about the
+ * variable itself (hookPrelude.test.ts) set it for the processes they start. Removed here, before mocha forks its
+ * workers, so they inherit the environment without it too.
+ */
+function withoutExtraCaCerts(): void {
+  delete process.env.NODE_EXTRA_CA_CERTS;
+}
+
 function useRoot(root: string): string {
   process.env[MARK] = root;
   process.env.TMPDIR = root;
@@ -76,4 +87,5 @@ function mtimeMs(dir: string): number {
   }
 }
 
+withoutExtraCaCerts();
 testTmpRoot();
