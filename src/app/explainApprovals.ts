@@ -10,6 +10,7 @@ import { readPolicyFrom } from '../git/policyRead';
 import { earlierRevisionsOf } from '../git/earlierRevisions';
 import { historyStanding } from '../git/historyStanding';
 import { readStatements, statementKeys } from '../git/historyStatements';
+import { attachRetiredKeysFor } from '../git/retiredReviewerKeys';
 import { parentsAbove } from '../git/spanReach';
 import type { JudgingContext } from './explainGate';
 import type { ExplainedApproval, Explanation } from './explanation';
@@ -44,6 +45,7 @@ export async function explainApprovals(
   // the commit's parents do not: which statements cover it, and which of them count. The branch's own history is
   // what `report` reads, and what the gate judged: a commit the branch built on outside an approved span (a merge
   // on a draft, J4) is no step toward that span's tip there, so its approvals do not count (stepsBuiltOnElsewhere).
+  if (policy) await attachRetiredKeysFor(policy, statements); // the gate's rule: rejections outlive rotated keys
   const keys = policy ? statementKeys(policy) : undefined;
   const graph = await graphAbove(cwd, facts.parents, [
     ...statements.map((s) => s.signed.statement.tip),

@@ -1,8 +1,6 @@
-import { verifySignedStatement, type SignedStatement } from './approvalStatement';
+import type { SignedStatement } from './approvalStatement';
 import type { Policy, Reviewer } from './policy';
 import { replayMismatch, type ReplayedTree } from './approvalReplayCheck';
-import { parseSshPublicKey, parseSshSignature } from './sshsig';
-import { sshFingerprint } from './sshKeyIdentity';
 
 /**
  * Whether a signed statement counts for a commit (docs/design.md, "Approvals" and "The gate"), decided once for
@@ -15,14 +13,11 @@ import { sshFingerprint } from './sshKeyIdentity';
  */
 
 // The same-person rule lives in ./person (the policy's duplicate-reviewer check needs it without the crypto).
-import { personKey, samePerson } from './person';
+import { personKey, personLabel, samePerson } from './person';
 import { shortSha } from './shortSha';
 
-export { personKey, samePerson };
-
-export function personLabel(r: { name?: string; email: string; role?: string }): string {
-  return `${r.name ? `${r.name} ` : ''}<${r.email}>${r.role ? ` (${r.role})` : ''}`;
-}
+export { personKey, personLabel, samePerson };
+export { ReviewerKeys, type StatementCheck } from './reviewerKeys';
 
 /** The two-person rule: why `reviewerEmail` may not approve this commit, or undefined when they may. */
 export function selfReview(
@@ -40,152 +35,6 @@ export function eligibleReviewers(
   commit: { author: { email: string }; committer: { email: string } },
 ): Reviewer[] {
   return policy.reviewers.filter((r) => selfReview(r.email, commit) === undefined);
-}
-
-export type StatementCheck =
-  | { ok: true; reviewer: Reviewer; fingerprint: string }
-  | { ok: false; reason: 'notListed' | 'otherReviewersKey' | 'badSignature'; why: string };
-
-type VerifyFn = typeof verifySignedStatement;
-
-/** Results of ReviewerKeys.check per policy object and statement object (both immutable once read). */
-const checked = new WeakMap<Policy, WeakMap<SignedStatement, StatementCheck>>();
-/**
- * The key each signature text embeds (its identity, sshKeyIdentity.ts), or why it embeds none, per policy object: junk lines
- * often share one signature, and `plausible` then `check` would otherwise parse it twice per line.
- */
-const embedded = new WeakMap<Policy, Map<string, string | Error>>();
-
-/**
- * The policy's reviewer keys, parsed once. `check` answers "reviewer listed, and signed by that reviewer's
- * key" for a statement. A custom `verify` (tests of the rules) replaces the signature check and is asked for
- * every listed key, as it cannot be looked up by key.
- */
-export class ReviewerKeys {
-  private readonly byKey = new Map<string, Array<{ reviewer: Reviewer; key: ReturnType<typeof parseSshPublicKey> }>>();
-  private readonly fingerprints = new Map<Reviewer, string>();
-
-  constructor(
-    readonly policy: Policy,
-    private readonly verify?: VerifyFn,
-  ) {
-    for (const reviewer of policy.reviewers) {
-      let key: ReturnType<typeof parseSshPublicKey>;
-      try {
-        key = parseSshPublicKey(reviewer.key);
-      } catch {
-        continue; // the policy schema rejects unusable keys; a key that still fails can verify nothing
-      }
-      this.fingerprints.set(reviewer, key.fingerprint);
-      // By identity (the fingerprint of the key's bytes), the one notion of "the same key" (attack17 Q2).
-      this.byKey.set(key.fingerprint, [...(this.byKey.get(key.fingerprint) ?? []), { reviewer, key }]);
-    }
-  }
-
-  /**
-   * Whether `s` could pass `check`, without cryptography: it names a listed reviewer and its signature embeds
-   * that reviewer's key. Callers use it to decide which statements earn git work before any signature check.
-   */
-  plausible(s: SignedStatement): boolean {
-    const claimed = this.policy.reviewers.filter((r) => samePerson(r.email, s.statement.reviewer.email));
-    if (claimed.length === 0) return false;
-    if (this.verify) return true;
-    const key = this.embeddedKey(s.signature);
-    return typeof key === 'string' && (this.byKey.get(key) ?? []).some((x) => claimed.includes(x.reviewer));
-  }
-
-  private embeddedKey(signature: string): string | Error {
-    let memo = embedded.get(this.policy);
-    if (!memo) embedded.set(this.policy, (memo = new Map()));
-    let key = memo.get(signature);
-    if (key === undefined) {
-      try {
-        key = sshFingerprint(parseSshSignature(signature).publicKey);
-      } catch (e) {
-        key = e instanceof Error ? e : new Error(String(e));
-      }
-      memo.set(signature, key);
-    }
-    return key;
-  }
-
-  check(s: SignedStatement): StatementCheck {
-    if (this.verify) return this.uncached(s);
-    // A full signature check costs far more than everything else about a statement: each statement object is
-    // checked once per policy, however many judgements (gathering the input, the gate, explain) ask.
-    let memo = checked.get(this.policy);
-    if (!memo) checked.set(this.policy, (memo = new WeakMap()));
-    let v = memo.get(s);
-    if (!v) memo.set(s, (v = this.uncached(s)));
-    return v;
-  }
-
-  private uncached(s: SignedStatement): StatementCheck {
-    const email = s.statement.reviewer.email;
-    const claimed = this.policy.reviewers.filter((r) => samePerson(r.email, email));
-    if (this.verify) return this.checkWith(s, claimed, this.verify);
-    const key = this.embeddedKey(s.signature);
-    if (typeof key !== 'string') return claimed.length === 0 ? notListed(email) : badSignature(email, key.message);
-    const signers = this.byKey.get(key) ?? [];
-    let lastReason = '';
-    for (const signer of signers.filter((x) => claimed.includes(x.reviewer))) {
-      const v = verifySignedStatement(s, signer.key);
-      if (v.ok) return { ok: true, reviewer: signer.reviewer, fingerprint: v.fingerprint };
-      lastReason = v.reason;
-    }
-    for (const signer of signers.filter((x) => !claimed.includes(x.reviewer))) {
-      if (verifySignedStatement(s, signer.key).ok) return otherReviewersKey(email, signer.reviewer);
-    }
-    if (claimed.length === 0) return notListed(email);
-    if (!lastReason) {
-      const fp = claimed.map((r) => this.fingerprints.get(r)).find(Boolean);
-      lastReason =
-        signers.length === 0
-          ? `the signature was made by a key that is not ${email}'s${fp ? ` (${fp})` : ''}`
-          : 'the signature does not match the statement';
-    }
-    return badSignature(email, lastReason);
-  }
-
-  private checkWith(s: SignedStatement, claimed: Reviewer[], verify: VerifyFn): StatementCheck {
-    const email = s.statement.reviewer.email;
-    let lastReason = '';
-    for (const r of claimed) {
-      const v = verify(s, r.key);
-      if (v.ok) return { ok: true, reviewer: r, fingerprint: v.fingerprint };
-      lastReason = v.reason;
-    }
-    for (const r of this.policy.reviewers.filter((x) => !claimed.includes(x))) {
-      if (verify(s, r.key).ok) return otherReviewersKey(email, r);
-    }
-    if (claimed.length === 0) return notListed(email);
-    return badSignature(email, lastReason);
-  }
-}
-
-function notListed(email: string): StatementCheck {
-  return {
-    ok: false,
-    reason: 'notListed',
-    why: `${email} is not a reviewer in the policy, and the signature matches no listed key`,
-  };
-}
-
-/** The statement names a listed reviewer, but no key of theirs verifies it; `reason` says how it failed. */
-function badSignature(email: string, reason: string): StatementCheck {
-  return {
-    ok: false,
-    reason: 'badSignature',
-    why: `the signature does not verify with ${email}'s key in the policy (${reason}): signed by another key, or the statement was altered`,
-  };
-}
-
-function otherReviewersKey(email: string, r: Reviewer): StatementCheck {
-  return {
-    ok: false,
-    reason: 'otherReviewersKey',
-    why: `names ${email} but is signed with the key of ${personLabel(r)}`,
-  };
 }
 
 // ---- coverage ----------------------------------------------------------------------------------------

@@ -72,3 +72,8 @@ export function reviewerPeople(reviewers: Iterable<{ email: string; key: string 
     return parent.has(person) ? find(person) : person;
   };
 }
+
+/** How a reviewer is named in messages: `Name <email> (role)`. */
+export function personLabel(r: { name?: string; email: string; role?: string }): string {
+  return `${r.name ? `${r.name} ` : ''}<${r.email}>${r.role ? ` (${r.role})` : ''}`;
+}

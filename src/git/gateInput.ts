@@ -4,6 +4,7 @@ import { approvedSpanKey, ReviewerKeys } from '../core/approvalRules';
 import type { GateInput, PolicySource } from '../core/gate';
 import { isProtected, POLICY_FILE, TAG_PREFIX } from '../core/policy';
 import { gatherApprovals } from './approvalNotes';
+import { attachRetiredKeysFor } from './retiredReviewerKeys';
 import type { BranchReadAhead } from './branchReadAhead';
 import { readCommitRange } from './commitLog';
 import { policyChangeUncommitted } from './policyChangeUncommitted';
@@ -298,16 +299,13 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     } else c.aiNote = n;
   }
   const approvals = await approvalsRead;
-  // Cheap checks before git work (docs/design.md, "Approvals"): only statements that name a listed reviewer
-  // and carry that reviewer's key earn patch-ids or walks, so junk lines cost a parse and a key lookup each.
-  // And only statements that can reach this push earn a signature check (the costly part): a tip in it, a
-  // patch-id of one of its commits, a rejection whose span holds some of it. Junk signed with a listed key
-  // elsewhere in the notes costs nothing more than unsigned junk.
+  // Cheap checks before git work (docs/design.md, "Approvals"): only statements naming a listed reviewer and
+  // carrying that reviewer's key (or, for a rejection, a key of theirs the policy retired) earn patch-ids or walks;
+  // only those that can reach this push earn a signature check. Junk costs a parse and a key lookup each.
+  await attachRetiredKeysFor(policy.policy, approvals.statements);
   const keys = new ReviewerKeys(policy.policy);
   const inRange = new Set(commits.map((c) => c.sha));
-  const plausible = distinctStatements(
-    approvals.statements.map(({ signed }) => signed).filter((s) => keys.plausible(s)),
-  );
+  const plausible = distinctStatements(approvals.statements.map(({ signed }) => signed).filter(keys.plausible, keys));
 
   // Patch-ids only matter to a statement whose tip is not in the range (a rebased approval).
   const limit = opts.patchIdLimit ?? 200;

@@ -6,6 +6,7 @@ import { parsePolicy, POLICY_FILE, type Policy, type Reviewer } from '../core/po
 import { shortSha } from '../core/shortSha';
 import { readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
+import { notePolicyOrigin } from './retiredReviewerKeys';
 import { absentNoteBlobs, APPROVALS_NOTES_REF, listNotes, objectsByBlob } from './notesReader';
 
 /*
@@ -19,7 +20,9 @@ export async function policyAt(cwd: string, rev: string): Promise<{ policy?: Pol
   const r = await runGit(['show', `${rev}:${POLICY_FILE}`], { cwd, okCodes: [128] });
   if (r.code !== 0) return { problem: `no ${POLICY_FILE} at ${rev}` };
   try {
-    return { policy: parsePolicy(r.stdout, `${rev}:${POLICY_FILE}`) };
+    const policy = parsePolicy(r.stdout, `${rev}:${POLICY_FILE}`);
+    notePolicyOrigin(policy, cwd, rev);
+    return { policy };
   } catch (e) {
     return { problem: errorMessage(e) };
   }

@@ -283,7 +283,7 @@ export async function unsignedAdditions(
   if (addedLines > MAX_ADDED_STATEMENTS) {
     return `this push adds ${addedLines} lines to ${REVIEW_NOTES_REF}, more than the server judges in one push (${MAX_ADDED_STATEMENTS}); push them in parts. ${fix}.`;
   }
-  const judge = new AddedLineJudge(policy ? new ReviewerKeys(policy) : undefined);
+  const judge = new AddedLineJudge(policy ? new ReviewerKeys(policy, undefined, { retired: false }) : undefined);
   const reported = new Set<string>();
   const elsewhere: string[] = [];
   for (const { target, line, n } of added) {

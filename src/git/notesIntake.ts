@@ -79,7 +79,7 @@ export async function filteredIntake(
   const { texts, refused: unread } = await intakeTexts(cwd, REVIEW_NOTES_REF, changed, MAX_NOTE_BYTES);
   if (unread) return { commit: local, left: changed.length, refused: unread };
   const policy = await trustedPolicy(cwd);
-  const judge = new AddedLineJudge(policy ? new ReviewerKeys(policy) : undefined);
+  const judge = new AddedLineJudge(policy ? new ReviewerKeys(policy, undefined, { retired: false }) : undefined);
   let left = 0;
   const merged = new Map<string, string[]>();
   for (const c of changed) {

@@ -3,17 +3,19 @@ import type { PolicySource } from '../core/gate';
 import { parsePolicy, POLICY_FILE } from '../core/policy';
 import { runGit } from './gitRunner';
 import { noLazyFetchEnv } from './missingObjects';
+import { notePolicyOrigin } from './retiredReviewerKeys';
 import { revParse } from './revision';
 
 /** The policy blob at `rev`, or undefined when the commit has no .countersign.json; throws when `rev` is unreadable. */
-async function policyBlobAt(cwd: string, rev: string): Promise<string | undefined> {
-  if (!(await revParse(cwd, `${rev}^{commit}`))) {
+async function policyBlobAt(cwd: string, rev: string): Promise<{ commit: string; blob?: string }> {
+  const commit = await revParse(cwd, `${rev}^{commit}`);
+  if (!commit) {
     throw new CountersignError(
       'config',
       `${rev} is not in this repository, so its ${POLICY_FILE} cannot be read; fetch it (git fetch) and try again`,
     );
   }
-  return revParse(cwd, `${rev}:${POLICY_FILE}`);
+  return { commit, blob: await revParse(cwd, `${commit}:${POLICY_FILE}`) };
 }
 
 export async function readPolicyFrom(cwd: string, revs: Array<{ rev: string; label: string }>): Promise<PolicySource> {
@@ -21,8 +23,9 @@ export async function readPolicyFrom(cwd: string, revs: Array<{ rev: string; lab
   for (const { rev, label } of revs) {
     const where = `${POLICY_FILE} on ${label}`;
     let blob: string | undefined;
+    let commit: string;
     try {
-      blob = await policyBlobAt(cwd, rev);
+      ({ commit, blob } = await policyBlobAt(cwd, rev));
     } catch (e) {
       return { kind: 'error', message: errorMessage(e), from: where };
     }
@@ -41,7 +44,9 @@ export async function readPolicyFrom(cwd: string, revs: Array<{ rev: string; lab
       };
     }
     try {
-      return { kind: 'ok', policy: parsePolicy(text, where), from: where };
+      const policy = parsePolicy(text, where);
+      notePolicyOrigin(policy, cwd, commit);
+      return { kind: 'ok', policy, from: where };
     } catch (e) {
       return { kind: 'error', message: errorMessage(e), from: where };
     }

@@ -23,6 +23,7 @@ import { isPartialClone } from './missingObjects';
 import { absentNoteBlobs, AI_NOTES_REF, APPROVALS_NOTES_REF, listNotes, objectsByBlob } from './notesReader';
 import { shortSha } from '../core/shortSha';
 import { policyAt, readStatements, statementKeys } from './historyStatements';
+import { attachRetiredKeysFor } from './retiredReviewerKeys';
 
 /**
  * Reads the provenance of a whole history with a fixed number of git processes, whatever its length
@@ -172,6 +173,7 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
     readStatements(cwd, approvalNotes),
     policyAt(cwd, policyRev),
   ]);
+  if (policy) await attachRetiredKeysFor(policy, statements); // the gate's rule: rejections outlive rotated keys
   const keys = statementKeys(policy);
   let counted = 0;
   for (const s of statements) {
