@@ -1,4 +1,5 @@
 import { CountersignError } from '../core/errors';
+import { countBinaryLines } from '../git/binaryFiles';
 import { commitFacts, overclaimedPaths } from '../core/report/commitFacts';
 import { fileLineCounts } from '../git/fileLineCounts';
 import { withGitReadCache } from '../git/gitRunner';
@@ -61,6 +62,8 @@ async function explainOnce(cwd: string, rev: string, opts: ExplainOptions): Prom
     lacking.push('added lines were not counted (the repository lacks some of its file contents)');
   }
   if (!record) throw new CountersignError('git', `git log printed nothing for ${sha}`);
+  // Binary files' lines, counted as text as the commit hook and the gate count them (core/textLines.ts).
+  await countBinaryLines(cwd, [record]);
   const noteText = (
     await readNotes(cwd, AI_NOTES_REF, [sha], () =>
       lacking.push(

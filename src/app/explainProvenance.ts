@@ -23,7 +23,11 @@ export function explainProvenance(facts: CommitFacts, noteText: string | undefin
     aiLines: facts.aiLines,
     aiLinesFrom: facts.aiLinesFrom,
     addedLines: facts.addedLines,
-    files: [...(facts.added ?? [])].map(([path, added]) => ({ path, added })),
+    files: [...(facts.added ?? [])].map(([path, added]) => ({
+      path,
+      added,
+      ...(facts.binary?.includes(path) ? { binary: true as const } : {}),
+    })),
     note: null,
     inconsistencies: commitInconsistencies(facts),
     agentHooks:

@@ -1,6 +1,7 @@
 import { earlierRevisionSentence } from '../core/earlierRevision';
 import { describeRecordedHook } from '../core/agents/agentHooksNote';
 import type { Explanation } from './explanation';
+import { BINARY_LINES_RULE, binaryFilesClause } from '../core/textLines';
 import { shortSha } from '../core/shortSha';
 
 /** The people-facing page of `countersign explain` (the JSON is the same object, whole). */
@@ -20,6 +21,8 @@ export function formatExplanation(e: Explanation): string {
   out.push(
     `  AI-assisted:   ${p.aiAssisted ? 'yes' : 'no'}; ${p.aiLines} AI line${p.aiLines === 1 ? '' : 's'} (${p.aiLinesFrom === 'note' ? 'from the note' : p.aiLinesFrom === 'trailer' ? 'from the trailer' : 'no figure'}) of ${p.addedLines} added`,
   );
+  const binary = binaryFilesClause(p.files);
+  if (binary) out.push(`  binary files:  ${binary}; ${BINARY_LINES_RULE}`);
   for (const a of p.agents)
     out.push(`  evidence:      ${a.agent}${a.model ? ` (${a.model})` : ''} — ${a.source}: ${a.raw}`);
   const other = p.trailers.filter((t) => !/^(ai-provenance)$/i.test(t.key));

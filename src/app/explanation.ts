@@ -76,7 +76,8 @@ export interface Explanation {
     aiLines: number;
     aiLinesFrom: CommitFacts['aiLinesFrom'];
     addedLines: number;
-    files: Array<{ path: string; added: number }>;
+    /** `binary`: git calls it binary; its lines are counted as text all the same (core/textLines.ts). */
+    files: Array<{ path: string; added: number; binary?: true }>;
     note:
       | null
       | { error: string }

@@ -1,4 +1,5 @@
 import { CountersignError, errorMessage } from '../core/errors';
+import { judgeNamingBinaries } from '../git/binaryFiles';
 import { closest, didYouMean } from '../core/didYouMean';
 import { settledLater } from '../core/settledLater';
 import { evaluateGate, type GateInput, type GateResult, type PolicySource } from '../core/gate';
@@ -340,7 +341,7 @@ async function judgeRange(
     ...(known.fetching ? { approvalsAfter: fetched } : {}),
   });
   const fetchNote = [await fetched, policyNote].filter(Boolean).join('; ');
-  const result = evaluateGate(input);
+  const result = await judgeNamingBinaries(cwd, input);
   await refuseInvalidPolicy(cwd, result, input, { branch, policyBranch, head, base });
   await addEarlierRevisionReasons(cwd, result, input);
   // `input` goes back too: the review panel shows the judged commits' files, notes and trailers.

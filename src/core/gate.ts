@@ -30,9 +30,11 @@ export interface Person {
 
 export interface ChangedFile {
   path: string;
-  /** undefined for binary files */
+  /** Counted as text, binary files too (core/textLines.ts); undefined only where git printed no count. */
   added: number | undefined;
   deleted: number | undefined;
+  /** git calls the file binary (core/textLines.ts): set only where a reason names it (src/git/binaryFiles.ts). */
+  binary?: boolean;
   /** git's status letter: A added, M modified, D deleted, T type change */
   status: string;
   /** For a submodule entry (mode 160000) added or changed here: the commit it now names. */

@@ -12,6 +12,7 @@ import { chargedNames, describeHit, firstPathHit, policyMatchers, type PolicyMat
 import { aiBeyondCounts, commitEvidence, describeEvidence } from './report/aiEvidence';
 import { AI_PROVENANCE_FIX, parseTrailers } from './trailers';
 import { untrackedReviewReason } from './untrackedReview';
+import { binaryFilesClause } from './textLines';
 import { shortSha } from './shortSha';
 
 /**
@@ -174,6 +175,9 @@ export function reviewNeed(
   const trailers = parseTrailers(c.message);
   const evidence = commitEvidence({ authorName: c.author.name, authorEmail: c.author.email }, trailers, c.message);
   const added = c.files.reduce((n, f) => n + (f.added ?? 0), 0);
+  // A binary file's lines count (core/textLines.ts); a reason that counts lines says which files are binary.
+  const binary = binaryFilesClause(c.files);
+  const withBinary = (why: string) => (binary ? `${why} — ${binary}` : why);
   let noteAi: { lines: number; agents: string[] } | undefined;
   const unread = c.aiNoteUnread ?? (c.aiNote === undefined ? undefined : oversizedNote(c.aiNote));
   if (unread !== undefined) {
@@ -223,7 +227,9 @@ export function reviewNeed(
     if (aiLines >= policy.review.aiLines && share >= policy.review.aiShare) {
       add(
         'ai',
-        `AI-attributed: ${aiLines} of ${total} added line(s) written by AI${agentText}${noteAi ? '' : ' (AI-Provenance trailer)'}`,
+        withBinary(
+          `AI-attributed: ${aiLines} of ${total} added line(s) written by AI${agentText}${noteAi ? '' : ' (AI-Provenance trailer)'}`,
+        ),
       );
     }
   }
@@ -247,7 +253,7 @@ export function reviewNeed(
     evidence.provenance,
     c.parents.length <= 1 ? added : c.mergeOwnAdded,
   );
-  if (untracked) add('untracked', untracked);
+  if (untracked) add('untracked', withBinary(untracked));
   const gitlink = gitlinkReviewReason(c);
   if (gitlink) add('gitlink', gitlink);
 

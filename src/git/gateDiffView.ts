@@ -16,13 +16,20 @@ import { runGit } from './gitRunner';
  * - attr.tree set to the empty tree: git 2.42+ reads a bare repository's attributes from HEAD's tree, where an
  *   in-tree `-diff` would win over ours (older git ignores the key).
  * The repository's own $GIT_DIR/info/attributes still applies: that file is the administrator's, not a pusher's.
+ *
+ * `content`: the same place, with no attributes file of ours, so that git judges binary by content alone (a NUL
+ * byte among a file's first 8,000 bytes) — what core/textLines.ts calls binary, asked by src/git/binaryFiles.ts.
  */
-export async function gateDiffView(cwd: string): Promise<{ dir: string; args: string[] }> {
+export async function gateDiffView(
+  cwd: string,
+  mode: 'text' | 'content' = 'text',
+): Promise<{ dir: string; args: string[] }> {
   const [gitDir, empty] = await Promise.all([
     runGit(['rev-parse', '--absolute-git-dir'], { cwd }).then((r) => r.stdout.trim()),
     emptyTree(cwd),
   ]);
-  return { dir: gitDir, args: ['-c', `core.attributesFile=${allTextAttributes()}`, '-c', `attr.tree=${empty}`] };
+  const attributes = mode === 'text' ? allTextAttributes() : os.devNull;
+  return { dir: gitDir, args: ['-c', `core.attributesFile=${attributes}`, '-c', `attr.tree=${empty}`] };
 }
 
 let attributesFile: string | undefined;

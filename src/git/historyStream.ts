@@ -1,5 +1,6 @@
 import { usageError } from '../core/errors';
 import { decodePath } from '../core/commitObject';
+import { gateDiffView } from './gateDiffView';
 import { streamNulSpans } from './nulStream';
 
 /**
@@ -10,9 +11,11 @@ import { streamNulSpans } from './nulStream';
  */
 export interface NumstatEntry {
   path: string;
-  /** undefined for binary files. */
+  /** undefined for a binary file until src/git/binaryFiles.ts countBinaryLines counts it as text. */
   added: number | undefined;
   deleted: number | undefined;
+  /** Set by countBinaryLines: git calls the file binary (core/textLines.ts). */
+  binary?: boolean;
 }
 
 export interface HistoryCommit {
@@ -56,7 +59,11 @@ export async function streamHistory(
   onCommit: (c: HistoryCommit) => void,
 ): Promise<number> {
   checkRevisionArgs(opts.revs);
+  // With numstat, git judges binary by content alone, as the gate does (gateDiffView 'content'): `- -` then means
+  // binary by core/textLines.ts's rule, whatever a .gitattributes says; countBinaryLines counts those as text.
+  const view = opts.numstat ? await gateDiffView(cwd, 'content') : { dir: cwd, args: [] };
   const args = [
+    ...view.args,
     '-c',
     'log.showSignature=false',
     'log',
@@ -84,7 +91,7 @@ export async function streamHistory(
   };
   await streamNulSpans(
     args,
-    cwd,
+    view.dir,
     (bytes, start, end) => {
       if (field < FIELDS.length) {
         setField(current as HistoryCommit, field++, bytes.toString('utf8', start, end));

@@ -1,5 +1,6 @@
 import { errorMessage } from '../core/errors';
-import { evaluateGate, type GateResult, type PolicySource } from '../core/gate';
+import { judgeNamingBinaries } from './binaryFiles';
+import type { GateResult, PolicySource } from '../core/gate';
 import { TAG_PREFIX } from '../core/policy';
 import { fetchApprovals } from './approvalsStore';
 import { addEarlierRevisionReasons } from './earlierRevisions';
@@ -148,7 +149,7 @@ export async function prePush(
       approvalRefs: [REVIEW_NOTES_REF, trackingRef(remote, REVIEW_NOTES_REF)],
     });
     if (unreachable) input.errors = [...(input.errors ?? []), unreachable];
-    const result = evaluateGate(input);
+    const result = await judgeNamingBinaries(cwd, input);
     await refuseInvalidPolicy(cwd, result, input, { branch, policyBranch: def, head: update.new, base: update.old });
     await addEarlierRevisionReasons(cwd, result, input);
     await whereReviewersFetch(cwd, result, {

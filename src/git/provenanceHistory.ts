@@ -6,6 +6,7 @@ import { CommitGraph } from '../core/report/commitGraph';
 import {
   applyNote,
   commitFacts,
+  countAdded,
   metadataFacts,
   overclaimedPaths,
   readNoteSummary,
@@ -18,7 +19,8 @@ import { HistoryNotes } from './historyNotes';
 import { fileLineCounts } from './fileLineCounts';
 import { historyStanding } from './historyStanding';
 import { runGit } from './gitRunner';
-import { streamHistory, type HistoryCommit } from './historyStream';
+import { streamHistory, type HistoryCommit, type NumstatEntry } from './historyStream';
+import { countBinaryLines } from './binaryFiles';
 import { isPartialClone } from './missingObjects';
 import { absentNoteBlobs, AI_NOTES_REF, APPROVALS_NOTES_REF, listNotes, objectsByBlob } from './notesReader';
 import { shortSha } from '../core/shortSha';
@@ -124,9 +126,13 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
     applyNote(f, reading);
     if (overclaimedPaths(f).length > 0) overclaimed.push(f);
   });
+  // Commits with binary files, whose lines are counted as text after the stream (few: only these are kept).
+  const binary: Array<{ sha: string; parents: string[]; files: NumstatEntry[]; facts: CommitFacts }> = [];
   const onCommit = (c: HistoryCommit) => {
     inHistory.add(c.sha);
     const f = metadataFacts(c);
+    if (c.files?.some((e) => e.added === undefined))
+      binary.push({ sha: c.sha, parents: c.parents, files: c.files, facts: f });
     commits.push(f);
     streamed++;
     if (!reader.commit(f)) notesAbsent++;
@@ -147,6 +153,7 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
     await reader.close().catch(() => undefined);
   }
   for (const c of commits) graph.add(c.sha, c.parents);
+  for (const b of await countBinaryLines(cwd, binary)) countAdded(b.facts, b.files);
   await recountOverclaimed(cwd, overclaimed, aiNotes);
   if (partial && (opts.numstat ?? true))
     warnings.push(

@@ -1,4 +1,5 @@
-import { evaluateGate, type GateResult, type PolicySource } from '../core/gate';
+import type { GateResult, PolicySource } from '../core/gate';
+import { judgeNamingBinaries } from './binaryFiles';
 import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy } from '../core/policy';
 import { protectingPolicyBranch } from '../core/policyBranchProtection';
 import { closedWhileUnreadable } from '../core/policyRecovery';
@@ -311,7 +312,7 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
         ...approvals,
         pushFacts: facts,
       });
-      const result = evaluateGate(input);
+      const result = await judgeNamingBinaries(cwd, input);
       if (shown !== name) result.branch = shown;
       results.push(result);
     }

@@ -27,7 +27,8 @@ refs/notes/countersign approvals, and reports:
                        signatures are verified when the policy (.countersign.json at --policy-rev) is readable
   aiLines              summed over commits: the distinct (file, line) pairs each commit's own note attests
                        to AI sessions, or its AI-Provenance ai figure when it has no note (the same line
-                       written in two commits counts twice); addedLines comes from git's numstat
+                       written in two commits counts twice); addedLines comes from git's numstat, a binary
+                       file's lines counted as git's --text diff counts them (binaryFiles, binaryLines)
 It also flags commits whose trailers and note disagree, and notes on commits nothing reaches any more.
 
 Options:

@@ -50,6 +50,12 @@ export interface ReviewBasis {
 
 export interface Report extends Omit<ReportRow, 'key'> {
   range: string[];
+  /**
+   * Binary files among the added lines (a file counted once per commit that adds to it) and the lines they add:
+   * counted in `addedLines` as git's --text diff counts them, as the trailer and the gate count them (core/textLines.ts).
+   */
+  binaryFiles: number;
+  binaryLines: number;
   byAgent: Record<string, { commits: number; lines: number }>;
   by?: GroupBy;
   rows?: ReportRow[];
@@ -117,6 +123,8 @@ export class ReportBuilder {
   private readonly mismatches: Inconsistency[] = [];
   private notes = 0;
   private unreadable = 0;
+  private binaryFiles = 0;
+  private binaryLines = 0;
 
   constructor(private readonly opts: AggregateOptions) {}
 
@@ -135,6 +143,10 @@ export class ReportBuilder {
     if (c.noteError) {
       this.notes++;
       this.unreadable++;
+    }
+    for (const path of c.binary ?? []) {
+      this.binaryFiles++;
+      this.binaryLines += c.added?.get(path) ?? 0;
     }
     const week = isoWeek(c.authorTime);
     for (const g of [this.total, this.group(this.weeks, week)]) {
@@ -208,6 +220,8 @@ export class ReportBuilder {
     const report: Report = {
       range: this.opts.range,
       ...total,
+      binaryFiles: this.binaryFiles,
+      binaryLines: this.binaryLines,
       byAgent,
       weeks: [...this.weeks].sort((a, b) => a[0].localeCompare(b[0])).map(([k, g]) => g.row(k)),
       notes: { ai: this.notes, unreadable: this.unreadable },

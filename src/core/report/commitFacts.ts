@@ -22,7 +22,8 @@ export interface CommitRecord {
   authorTime: number;
   committerEmail: string;
   message: string;
-  files?: Array<{ path: string; added: number | undefined }>;
+  /** `binary`: git calls the file binary; its `added` is then counted as text (core/textLines.ts). */
+  files?: Array<{ path: string; added: number | undefined; binary?: boolean }>;
 }
 
 /** What one note adds up to (the per-commit reading of docs/design.md's `aiLines`). */
@@ -46,9 +47,11 @@ export interface CommitFacts {
   subject: string;
   trailers: Trailer[];
   evidence: CommitEvidence;
-  /** Added lines per path (numstat; binary files count 0); undefined when history was read without stats. */
+  /** Added lines per path, binary files' counted as text (core/textLines.ts); undefined when read without stats. */
   added?: Map<string, number>;
   addedLines: number;
+  /** Paths among `added` that git calls binary (core/textLines.ts): named wherever `addedLines` is shown. */
+  binary?: string[];
   /** The note as parsed, for callers that show it line by line (explain); the report keeps only `noteSummary`. */
   note?: NoteAttribution;
   noteSummary?: NoteSummary;
@@ -153,16 +156,6 @@ export function metadataFacts(record: CommitRecord): CommitFacts {
     trailers,
     record.message,
   );
-  let added: Map<string, number> | undefined;
-  let addedLines = 0;
-  if (record.files) {
-    added = new Map();
-    for (const f of record.files) {
-      const n = f.added ?? 0;
-      added.set(f.path, (added.get(f.path) ?? 0) + n);
-      addedLines += n;
-    }
-  }
   const facts: CommitFacts = {
     sha: record.sha,
     parents: record.parents,
@@ -173,8 +166,7 @@ export function metadataFacts(record: CommitRecord): CommitFacts {
     subject: record.message.split('\n', 1)[0] ?? '',
     trailers,
     evidence,
-    ...(added ? { added } : {}),
-    addedLines,
+    addedLines: 0,
     attested: evidence.provenanceRaw !== undefined,
     aiLines: 0,
     aiLinesFrom: 'none',
@@ -184,8 +176,29 @@ export function metadataFacts(record: CommitRecord): CommitFacts {
     aiLinesByPath: new Map(),
     reviewedBy: [],
   };
+  if (record.files) countAdded(facts, record.files);
   applyNote(facts, {});
   return facts;
+}
+
+/**
+ * Sets the added-line figures of `facts` from its files' numstat: at first, and again once src/git/binaryFiles.ts
+ * has counted its binary files' lines as text (git's plain numstat gives them none).
+ */
+export function countAdded(facts: CommitFacts, files: NonNullable<CommitRecord['files']>): void {
+  const added = new Map<string, number>();
+  let addedLines = 0;
+  const binary: string[] = [];
+  for (const f of files) {
+    const n = f.added ?? 0;
+    added.set(f.path, (added.get(f.path) ?? 0) + n);
+    addedLines += n;
+    if (f.binary) binary.push(f.path);
+  }
+  facts.added = added;
+  facts.addedLines = addedLines;
+  if (binary.length > 0) facts.binary = binary;
+  else delete facts.binary;
 }
 
 /** Settles the note-dependent figures of `facts` from its note's summary, its read error, or no note at all. */

@@ -1,5 +1,6 @@
 import type { Report, ReportRow } from './aggregate';
 import { mdText } from '../markupEscape';
+import { BINARY_LINES_RULE } from '../textLines';
 
 /** Text, Markdown and CSV renderings of a report (pure; the HTML page is in reportHtml.ts). */
 
@@ -39,6 +40,11 @@ function summaryLines(r: Report): Array<[string, string]> {
     ['Commits', String(r.commits)],
     ['AI-assisted commits', `${r.aiAssistedCommits} (${share(r.aiAssistedCommits, r.commits)})`],
     ['AI lines', `${r.aiLines} of ${r.addedLines} added lines (${percent(r.aiShare)})`],
+    ...(r.binaryFiles > 0
+      ? ([['Binary files', `${r.binaryFiles}, adding ${r.binaryLines} of those lines (${BINARY_LINES_RULE})`]] as Array<
+          [string, string]
+        >)
+      : []),
     [
       'Unattested commits',
       `${r.unattestedCommits} (${share(r.unattestedCommits, r.commits)}) — no AI-Provenance trailer`,
