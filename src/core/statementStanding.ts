@@ -174,8 +174,12 @@ export class StatementStanding {
     const counted = countApprovals(c, this.covering.get(c.sha) ?? []);
     const unreadable = this.unreadableBy.get(c.sha);
     const ignored = [...(this.refusedBy.get(c.sha) ?? []), ...(this.notCoveringBy.get(c.sha) ?? [])];
+    // The next step, since this reviewer can never approve this commit: newuser14 S7 was told to ask her again.
+    // A committer who is not the author (she rebased it) stops being one when the author rebases it instead.
     for (const { reviewer, as } of counted.selfApprovals)
-      ignored.push(`approval by ${personLabel(reviewer)} does not count: they ${as} this commit (two-person rule)`);
+      ignored.push(
+        `approval by ${personLabel(reviewer)} does not count: they ${as} this commit (two-person rule) — ask another reviewer who may approve it${as === 'committed' ? ', or have its author rebase it' : ''}`,
+      );
     return { ...counted, ignored, ...(unreadable ? { unreadable } : {}) };
   }
 }

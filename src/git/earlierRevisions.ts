@@ -1,5 +1,5 @@
 import type { StatementCheck } from '../core/approvalRules';
-import { samePerson } from '../core/approvalRules';
+import { samePerson, selfReview } from '../core/approvalRules';
 import type { SignedStatement } from '../core/approvalStatement';
 import {
   authorStamp,
@@ -77,6 +77,11 @@ export async function addEarlierRevisionReasons(cwd: string, result: GateResult,
       if (e.commit !== d.sha) continue;
       const spoken = [...d.approvals.map((a) => a.reviewer), ...(d.changesRequested ?? []).map((c) => c.email)];
       if (spoken.some((email) => samePerson(email, e.reviewer.email))) continue;
+      // A reviewer who authored or committed this revision (she rebased what she approved) can never approve it:
+      // "its change differs … ask her for a new review" was wrong and contradicted the gate's own two-person
+      // reason, which names the next step (newuser14 S7). The rule is approvalRules.selfReview, not a copy.
+      const commit = input.commits.find((c) => c.sha === d.sha);
+      if (e.decision === 'approve' && commit && selfReview(e.reviewer.email, commit)) continue;
       d.reasons.push(earlierRevisionSentence(e));
     }
   }

@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { cloneAs } from '../helpers/approvals';
@@ -115,6 +116,31 @@ describe('statements on an earlier revision of a commit are named (newuser12 P3,
     const verify = s.ada.cli(['verify', '--branch', 'main', '--head', amended]);
     assert.strictEqual(verify.status, 1, verify.stdout + verify.stderr);
     assert.match(verify.stdout, said);
+  });
+
+  it('newuser14 S7: a reviewer who rebases what she approved is told the two-person rule, not that the change differs', () => {
+    const { ada } = s;
+    ada.git('fetch', '-q', 'origin');
+    ada.git('checkout', '-q', '-B', 'feat-s', 'origin/main');
+    commitFile(ada, 'feat-s.ts', ai(25, 's'), `Add s\n\n${trailer}`);
+    assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'feat-s']).status, 0);
+    carols.git('fetch', '-q', 'origin');
+    assert.strictEqual(carols.cli(['approve', 'origin/feat-s', '-q']).status, 0);
+    // main moves on; Carol rebases the approved branch herself (a clean rebase: the same change).
+    ada.git('checkout', '-q', '-B', 'main', 'origin/main');
+    commitFile(ada, 'NOTES.md', 'notes\n', 'notes\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+    assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'main']).status, 0);
+    carols.git('fetch', '-q', 'origin');
+    carols.git('checkout', '-q', '-b', 'f-s', 'origin/feat-s');
+    const asCarol = { ...carols.env, GIT_COMMITTER_NAME: 'Carol Ops', GIT_COMMITTER_EMAIL: 'carol@example.com' };
+    execFileSync('git', ['rebase', '-q', 'origin/main'], { cwd: carols.dir, env: asCarol, stdio: 'pipe' });
+    const v = carols.cli(['verify', '--base', 'origin/main', '--head', 'f-s', '--branch', 'main']);
+    assert.strictEqual(v.status, 1, v.stdout + v.stderr);
+    assert.match(
+      v.stdout,
+      /approval by Carol Ops <carol@example\.com> \(sre\) does not count: they committed this commit \(two-person rule\) — ask another reviewer who may approve it, or have its author rebase it/,
+    );
+    assert.doesNotMatch(v.stdout, /earlier revision|its change differs/);
   });
 
   it('a commit with another subject or author date is no earlier revision of it', () => {
