@@ -17,6 +17,7 @@ import { refsAfterPush } from './refsAfterPush';
 import { PushFacts, protectedTipsOf } from './pushFacts';
 import { runGit, withGitReadCache } from './gitRunner';
 import { notesRefRefusal } from './notesRefGuard';
+import { pushCommandRefusals } from './pushCommands';
 import type { LandedTips } from './landedAiNotes';
 import { invalidPolicyAt, invalidPolicyRefusal, policyTextAt, recoveryGrant, serverPolicyBranch } from './policyBranch';
 import { policyState } from './serverPolicyState';
@@ -84,6 +85,10 @@ function refused(branch: string, error: string, policyFrom?: string): GateResult
 
 export async function preReceive(cwd: string, stdin: string): Promise<HookOutcome> {
   const updates = parsePreReceiveLines(stdin);
+  // First, before anything is judged: one command per ref, each from the value the server holds now (attack18).
+  // From here on every old value is the server's own, which the notes guard and the ranges below rely on.
+  const commandRefusals = await pushCommandRefusals(cwd, updates);
+  if (commandRefusals.length > 0) return { results: [], messages: commandRefusals, ok: false };
   // Every ref (not only heads and tags): a symbolic ref anywhere (refs/x/main -> refs/heads/main) moves its target.
   // With each tag's commit (`*` peels an annotated tag): the tags the policy protects hold landed commits (M4).
   const refs = (
