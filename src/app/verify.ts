@@ -20,6 +20,7 @@ import { shallowCut, shallowGap } from '../git/shallowGap';
 import { resolveRevision } from '../git/revision';
 import { approvalsRemote, chooseRemote, listRemotes } from '../git/remotes';
 import { shortSha } from '../core/shortSha';
+import { knownPolicyBranch } from '../git/knownPolicyBranch';
 
 /**
  * `verify` (CI, by hand; also what `explain` and the review panel judge with): works out where the branch
@@ -214,33 +215,20 @@ async function judgeRange(
       ? ['main', 'master', opts.branch].find((b) => b !== undefined && tipOf(b) !== undefined)
       : (await defaultRead)?.branch);
   const policyTip = policyBranch ? tipOf(policyBranch) : undefined;
-  let policy: PolicySource;
-  if (opts.policyBranch === undefined && (await defaultRead)?.ambiguous) {
-    policy = {
-      kind: 'error',
-      from: `the policy branch of ${remote}`,
-      message: `${remote}/HEAD is not set here and both ${remote}/main and ${remote}/master exist, so which one holds the policy that judges this push is unknown (a pushed branch must not choose it)`,
-      fix: `fix: pass --policy-branch NAME (the CI templates pass the forge's default branch), or run \`git remote set-head ${remote} --auto\``,
-    };
-  } else if (!policyBranch) {
-    policy = {
-      kind: 'error',
-      from: `the policy branch of ${remote}`,
-      message: `cannot tell ${remote}'s default branch (no ${remote}/HEAD, ${remote}/main or ${remote}/master here), so the policy that judges this push is unknown`,
-      fix: `fix: run \`git remote set-head ${remote} --auto\` (or fetch the default branch), or pass --policy-branch NAME`,
-    };
-  } else if (!policyTip) {
-    policy = {
-      kind: 'error',
-      from: at(policyBranch),
-      message: `the policy branch ${at(policyBranch)} is not here, so the policy that judges this push is unknown`,
-      fix: `fix: fetch it (\`git fetch ${remote} ${policyBranch}\`), or pass --policy-branch NAME`,
-    };
-  } else {
-    policy = opts.policyAt
-      ? await policySourceAt(cwd, opts.policyAt.rev, opts.policyAt.label, policyBranch)
-      : await policySourceAt(cwd, policyTip, at(policyBranch), policyBranch);
-  }
+  const chosen = knownPolicyBranch({
+    remote,
+    branch: policyBranch,
+    ambiguous: opts.policyBranch === undefined && (await defaultRead)?.ambiguous === true,
+    tip: policyTip,
+    at,
+    option: true,
+  });
+  const policy: PolicySource =
+    'unknown' in chosen
+      ? chosen.unknown
+      : opts.policyAt
+        ? await policySourceAt(cwd, opts.policyAt.rev, opts.policyAt.label, chosen.branch)
+        : await policySourceAt(cwd, chosen.tip, at(chosen.branch), chosen.branch);
 
   // The target: --branch; else the upstream (or the same name on the remote) when it is protected; else where
   // a feature branch lands, the default branch — as the review panel judges it.

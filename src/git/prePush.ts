@@ -10,7 +10,8 @@ import { nonCommitTagVerdict, peelTag } from './peelTag';
 import { refsAfterPush } from './refsAfterPush';
 import { runGit } from './gitRunner';
 import { REVIEW_NOTES_REF, trackingRef } from './notesConfig';
-import { policySourceAt, refuseInvalidPolicy, remoteDefaultBranch } from './policyBranch';
+import { knownPolicyBranch } from './knownPolicyBranch';
+import { policySourceAt, refuseInvalidPolicy, remoteDefaultBranchChoice } from './policyBranch';
 import { branchOf, lsRemote, remoteBranches, type RemoteView } from './remoteBranches';
 
 /**
@@ -114,23 +115,9 @@ export async function prePush(
     const others = remoteView
       ? [...remoteView.heads].map(([b, sha]) => ({ branch: b, sha }))
       : await localRemoteBranches(cwd, remote);
-    // The policy branch: the remote's HEAD as ls-remote shows it (else main/master there), as in `verify`.
-    const def =
-      remoteView?.defaultBranch ??
-      (others.some((o) => o.branch === 'main')
-        ? 'main'
-        : others.some((o) => o.branch === 'master')
-          ? 'master'
-          : undefined) ??
-      (await remoteDefaultBranch(cwd, remote).catch(() => undefined));
-    const defSha = def ? others.find((o) => o.branch === def)?.sha : undefined;
-    const policy: PolicySource =
-      defSha && def
-        ? await policySourceAt(cwd, defSha, `${remote}/${def}`, def)
-        : {
-            kind: 'none',
-            looked: [def ? `${remote}/${def} (not on the remote yet)` : `${remote}'s default branch (unknown)`],
-          };
+    const { def, defSha, policy } = remoteView
+      ? await reachedPolicy(cwd, remote, remoteView)
+      : await lastSeenPolicy(cwd, remote, others);
     const peeled = tag && update.new ? await peelTag(cwd, update.new) : undefined;
     const refusedTag =
       peeled && 'error' in peeled ? nonCommitTagVerdict(policy, branch, branch, peeled.error) : undefined;
@@ -183,6 +170,56 @@ async function afterThisPush(
   }
   const updates = pushed.map((p) => ({ ref: p.remoteRef, new: value(p) }));
   return refsAfterPush({ heads: others, tags: [] }, updates, (v) => peeled.get(v));
+}
+
+/**
+ * The policy branch as the remote itself lists it (its HEAD, else main or master there), as in `verify`. A remote
+ * that has none of them yet has no policy to protect anything with.
+ */
+async function reachedPolicy(
+  cwd: string,
+  remote: string,
+  view: RemoteView,
+): Promise<{ def?: string; defSha?: string; policy: PolicySource }> {
+  const def = view.defaultBranch ?? ['main', 'master'].find((b) => view.heads.has(b));
+  const defSha = def ? view.heads.get(def) : undefined;
+  if (def && defSha) return { def, defSha, policy: await policySourceAt(cwd, defSha, `${remote}/${def}`, def) };
+  return {
+    def,
+    policy: {
+      kind: 'none',
+      looked: [def ? `${remote}/${def} (not on the remote yet)` : `${remote}'s default branch (none there)`],
+    },
+  };
+}
+
+/**
+ * The remote could not be reached: the policy branch as this clone last fetched it. Where this clone never saw it
+ * (never fetched that remote), the policy is unknown and the push fails closed as `verify` does, rather than
+ * pass as unprotected in silence (newuser14 S24).
+ */
+async function lastSeenPolicy(
+  cwd: string,
+  remote: string,
+  others: Array<{ branch: string; sha: string }>,
+): Promise<{ def?: string; defSha?: string; policy: PolicySource }> {
+  const choice = await remoteDefaultBranchChoice(cwd, remote, Promise.resolve(others));
+  const at = (b: string) => `${remote}/${b}`;
+  const tip = choice.branch ? others.find((o) => o.branch === choice.branch)?.sha : undefined;
+  const known = knownPolicyBranch({
+    remote,
+    branch: choice.branch,
+    ambiguous: choice.ambiguous,
+    tip,
+    at,
+    option: false,
+  });
+  if ('unknown' in known) return { def: choice.branch, policy: known.unknown };
+  return {
+    def: known.branch,
+    defSha: known.tip,
+    policy: await policySourceAt(cwd, known.tip, at(known.branch), known.branch),
+  };
 }
 
 async function localRemoteBranches(cwd: string, remote: string): Promise<Array<{ branch: string; sha: string }>> {

@@ -60,6 +60,21 @@ describe('pre-push hook and verify', function () {
     assert.strictEqual(r2.status, 0, r2.stderr);
   });
 
+  it('pre-push blocks, and says why, a push to a remote it can neither reach nor has ever fetched (newuser14 S24)', () => {
+    const { ada, server } = setup();
+    assert.strictEqual(ada.cli(['install']).status, 0);
+    commitFile(ada, 'a.ts', 'a\n', 'a');
+    // Fetching from `split` fails (no such repository); pushing goes to the real server, whose main is protected.
+    ada.git('remote', 'add', 'split', path.join(os.tmpdir(), 'cs-no-such-remote', 'x.git'));
+    ada.git('remote', 'set-url', '--push', 'split', server.dir);
+    const r = ada.gitResult(['push', 'split', 'main']);
+    assert.notStrictEqual(r.status, 0);
+    assert.match(r.stderr, /countersign \(pre-push\): BLOCKED/, r.stderr);
+    assert.match(r.stderr, /could not reach split/);
+    assert.match(r.stderr, /policy that judges this push is unknown/);
+    assert.doesNotMatch(r.stderr, /pre-receive/, 'pre-push stopped it before the server was asked');
+  });
+
   it('verify --format json / github: exit 1 when blocked with annotations and a job summary, 0 once approved', () => {
     const { ada, bob } = setup();
     const base = ada.git('rev-parse', 'origin/main');
