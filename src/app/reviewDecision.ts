@@ -26,6 +26,7 @@ import { decisionRemote, defaultRemote } from '../git/remotes';
 import { resolveSigningKey, signWithSshKeygen } from '../git/signer';
 import { signingKeyInfo } from '../git/signingKeyInfo';
 import { resolveCommit } from '../git/stagedDiff';
+import { refuseMovedTracking } from '../git/trackingMoved';
 
 /**
  * `countersign approve` / `reject` (and the review panel): build the statement for REV, sign it with the
@@ -197,6 +198,8 @@ export async function recordDecision(req: DecisionRequest): Promise<DecisionResu
   const email = await gitConfig(cwd, 'user.email');
   const tip = await resolveCommitStrictly(cwd, req.rev, 'REV');
   const tree = (await runGit(['rev-parse', `${tip}^{tree}`], { cwd })).stdout.trim();
+  // Offline (--no-push) the reviewer chose not to ask the remote; otherwise it is asked before anything is signed.
+  if (req.remote !== null) await refuseMovedTracking(cwd, req.rev, tip, req.pushTimeoutMs ?? 10_000);
   // With a fork's branch checked out, the trusted remote (not the fork) is where the decision goes, whose
   // policy judges it and whose default branch the change is compared with.
   const usual = await decisionRemote(cwd, tip);

@@ -1,0 +1,41 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { cloneAs } from '../helpers/approvals';
+import { commitFile, setup } from '../helpers/gateServer';
+
+/**
+ * What `approve` must notice before it signs (newuser14 S20, S11, S10): a statement signed on a wrong premise
+ * stays in the append-only notes ref for ever, so each is refused with exit 2 and nothing recorded. Real server.
+ */
+describe('approve checks what it would sign before signing (newuser14)', function () {
+  this.timeout(240_000);
+
+  const noNote = (repo: { gitResult(a: string[]): { status: number } }, tip: string) =>
+    assert.notStrictEqual(repo.gitResult(['notes', '--ref=countersign', 'show', tip]).status, 0, 'nothing recorded');
+
+  it('S20: refuses REMOTE/BRANCH when the branch has moved on the remote since the last fetch', () => {
+    const s = setup();
+    try {
+      s.ada.git('checkout', '-q', '-b', 'feature');
+      const old = commitFile(s.ada, 'f.md', 'f\n', 'f\n\nAI-Provenance: v1 ai=1 human=0 untracked=0');
+      assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', 'feature']).status, 0);
+      const bobs = cloneAs(s.server.dir, 'Bob Reviewer', 'bob@example.com', s.bob.privateKeyFile);
+      const moved = commitFile(s.ada, 'f.md', 'fixed\n', 'fix\n\nAI-Provenance: v1 ai=1 human=0 untracked=0');
+      assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', 'feature']).status, 0);
+
+      const r = bobs.cli(['approve', 'origin/feature']);
+      assert.strictEqual(r.status, 2, r.stdout + r.stderr);
+      assert.match(r.stderr, /origin\/feature has moved on origin since your last fetch/);
+      assert.match(r.stderr, new RegExp(`${old.slice(0, 12)}.*${moved.slice(0, 12)}`));
+      assert.match(r.stderr, /git fetch origin/);
+      noNote(bobs, old);
+      // By its id, the old tip is approved deliberately.
+      const byId = bobs.cli(['approve', old]);
+      assert.strictEqual(byId.status, 0, byId.stdout + byId.stderr);
+    } finally {
+      fs.rmSync(path.dirname(s.server.dir), { recursive: true, force: true });
+    }
+  });
+
+});
