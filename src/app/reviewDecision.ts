@@ -138,12 +138,24 @@ export async function defaultBase(
  * branch left it: base..tip would otherwise also undo the target's newer commits, which the reviewer is not
  * shown, and no rebase of the branch could ever match that patch-id (new user, session 8, F11).
  */
-async function givenBase(cwd: string, base: string, tip: string): Promise<{ base: string; source: string }> {
+async function givenBase(
+  cwd: string,
+  base: string,
+  tip: string,
+  names: { base: string; rev: string },
+): Promise<{ base: string; source: string }> {
   const contained = await runGit(['merge-base', '--is-ancestor', base, tip], { cwd, okCodes: [1, 128] });
   if (contained.code === 0) return { base, source: '--base' };
   const mb = await runGit(['merge-base', base, tip], { cwd, okCodes: [1] });
   const fork = mb.stdout.trim();
-  if (mb.code !== 0 || !fork || fork === tip) return { base, source: '--base' };
+  // A base that already holds the tip (a later commit), or shares no history with it, leaves no change from it to
+  // the tip: the statement covered no commit, and its patch-id was a diff that undoes the base's own work
+  // (newuser14 S11).
+  if (mb.code !== 0 || !fork || fork === tip)
+    throw new CountersignError(
+      'usage',
+      `--base ${names.base} is not an ancestor of ${names.rev} (${mb.code !== 0 || !fork ? 'they share no history' : `it already contains ${shortSha(tip)}`}), so nothing from it to ${names.rev} is a change to review. Nothing was signed; give the commit the change starts from (as a rule, where the branch left the protected one: \`git merge-base origin/main ${names.rev}\`)`,
+    );
   return {
     base: fork,
     source: `merge-base with --base ${shortSha(base)}, which is not an ancestor of ${shortSha(tip)}`,
@@ -205,7 +217,10 @@ export async function recordDecision(req: DecisionRequest): Promise<DecisionResu
   const usual = await decisionRemote(cwd, tip);
   const { base, source: baseSource } =
     req.base !== undefined
-      ? await givenBase(cwd, await resolveCommitStrictly(cwd, req.base, '--base'), tip)
+      ? await givenBase(cwd, await resolveCommitStrictly(cwd, req.base, '--base'), tip, {
+          base: req.base,
+          rev: req.rev,
+        })
       : await defaultBase(cwd, tip, usual.remote);
   if (base === tip)
     throw new CountersignError(

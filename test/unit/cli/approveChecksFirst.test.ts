@@ -38,4 +38,24 @@ describe('approve checks what it would sign before signing (newuser14)', functio
     }
   });
 
+  it('S11: refuses a --base that is not an ancestor of REV and shares its line (a later commit)', () => {
+    const s = setup();
+    try {
+      const tip = s.ada.git('rev-parse', 'HEAD');
+      s.ada.git('checkout', '-q', '-b', 'later');
+      const later = commitFile(s.ada, 'l.md', 'l\n', 'l');
+      s.ada.git('checkout', '-q', 'main');
+      const bobs = cloneAs(s.server.dir, 'Bob Reviewer', 'bob@example.com', s.bob.privateKeyFile);
+      bobs.git('fetch', '-q', s.ada.dir, `${later}:refs/heads/later`);
+      const r = bobs.cli(['approve', 'HEAD', '--base', 'later', '--no-push']);
+      assert.strictEqual(r.status, 2, r.stdout + r.stderr);
+      assert.match(r.stderr, /--base later is not an ancestor of HEAD/);
+      assert.match(r.stderr, /give the commit the change starts from/);
+      assert.doesNotMatch(r.stdout, /Approved/);
+      noNote(bobs, tip);
+    } finally {
+      fs.rmSync(path.dirname(s.server.dir), { recursive: true, force: true });
+    }
+  });
+
 });
