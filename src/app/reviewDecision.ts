@@ -22,7 +22,7 @@ import { emptyTree } from '../git/emptyTree';
 import { gitConfig, runGit } from '../git/gitRunner';
 import { stablePatchId } from '../git/patchId';
 import { resolveCommitStrictly } from '../git/revision';
-import { decisionRemote, defaultRemote } from '../git/remotes';
+import { decisionRemote, defaultRemote, listRemotes, requireNamedRemote } from '../git/remotes';
 import { resolveSigningKey, signWithSshKeygen } from '../git/signer';
 import { signingKeyInfo } from '../git/signingKeyInfo';
 import { resolveCommit } from '../git/stagedDiff';
@@ -207,6 +207,8 @@ export async function recordDecision(req: DecisionRequest): Promise<DecisionResu
   if (req.decision === 'reject' && !req.comment?.trim()) {
     throw new CountersignError('usage', 'reject needs --comment TEXT saying what must change');
   }
+  // Before anything is signed: a statement recorded for a remote that does not exist could not be shared.
+  if (typeof req.remote === 'string') requireNamedRemote(await listRemotes(cwd), req.remote, req.decision);
   const email = await gitConfig(cwd, 'user.email');
   const tip = await resolveCommitStrictly(cwd, req.rev, 'REV');
   const tree = (await runGit(['rev-parse', `${tip}^{tree}`], { cwd })).stdout.trim();

@@ -18,7 +18,7 @@ import { FETCH_TIMEOUT_MS } from '../git/prePush';
 import { localBranches, remoteBranches, upstreamOf } from '../git/remoteBranches';
 import { shallowCut, shallowGap } from '../git/shallowGap';
 import { resolveRevision } from '../git/revision';
-import { approvalsRemote, chooseRemote, listRemotes } from '../git/remotes';
+import { approvalsRemote, chooseRemote, listRemotes, requireNamedRemote } from '../git/remotes';
 import { shortSha } from '../core/shortSha';
 import { knownPolicyBranch } from '../git/knownPolicyBranch';
 
@@ -66,12 +66,7 @@ function usage(message: string): CountersignError {
 /** Which remote verify reads: --remote (which must exist), else the upstream's, else origin or the only one. */
 function verifyRemote(remotes: string[], asked: string | undefined, upstream: { remote: string } | undefined): string {
   if (asked !== undefined) {
-    if (!remotes.includes(asked)) {
-      const known = `there is no remote named '${asked}' here (${remotes.length > 0 ? `remotes: ${remotes.join(', ')}` : 'this repository has no remote'})`;
-      // A close name is a typo: suggesting `git remote add` under the misspelt name would make it worse.
-      if (closest(asked, remotes) !== undefined) throw usage(`${known}.${didYouMean(asked, remotes)}`);
-      throw usage(`${known}; pass --remote with one of them, or add it with \`git remote add ${asked} URL\``);
-    }
+    requireNamedRemote(remotes, asked, 'verify');
     return asked;
   }
   const chosen = chooseRemote(remotes, upstream?.remote);

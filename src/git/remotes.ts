@@ -1,3 +1,5 @@
+import { closest, didYouMean } from '../core/didYouMean';
+import { CountersignError } from '../core/errors';
 import { runGit } from './gitRunner';
 
 /** The repository's remotes, by name (`git remote`): the one place that output is read. */
@@ -6,6 +8,23 @@ export async function listRemotes(cwd: string): Promise<string[]> {
     .split('\n')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/**
+ * A remote the user named (--remote) must exist before anything is read or signed: `approve --remote nosuch` signed
+ * first and then failed its push (newuser14 S10), `explain --remote nosuch` judged with no remote at all (S12).
+ * Usage error (exit 2), prefixed with the command's name.
+ */
+export function requireNamedRemote(remotes: readonly string[], asked: string, command: string): void {
+  if (remotes.includes(asked)) return;
+  const known = `there is no remote named '${asked}' here (${remotes.length > 0 ? `remotes: ${remotes.join(', ')}` : 'this repository has no remote'})`;
+  // A close name is a typo: suggesting `git remote add` under the misspelt name would make it worse.
+  if (closest(asked, remotes) !== undefined)
+    throw new CountersignError('usage', `${command}: ${known}.${didYouMean(asked, remotes)}`);
+  throw new CountersignError(
+    'usage',
+    `${command}: ${known}; pass --remote with one of them, or add it with \`git remote add ${asked} URL\``,
+  );
 }
 
 /** A remote's URL, or undefined when it has none (or there is no such remote). */

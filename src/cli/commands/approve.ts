@@ -38,7 +38,7 @@ Exit codes: 0 signed, recorded and pushed (or no remote), or already recorded; 1
 push failed (run \`git push REMOTE ${REVIEW_NOTES_REF}\` later); 2 usage or configuration error, or the
 decision would not count (no key, no user.email, REV not a commit or ambiguous, not a listed reviewer,
 another key, your own commit), or would sign the wrong thing (REMOTE/BRANCH moved on the remote since your
-last fetch, a --base that is not an ancestor of REV) — nothing recorded.
+last fetch, a --base that is not an ancestor of REV, an unknown --remote) — nothing recorded.
 `;
 }
 

@@ -58,4 +58,20 @@ describe('approve checks what it would sign before signing (newuser14)', functio
     }
   });
 
+  it('S10: refuses an unknown --remote before signing, with "Did you mean"', () => {
+    const s = setup();
+    try {
+      s.ada.git('checkout', '-q', '-b', 'feature');
+      const tip = commitFile(s.ada, 'f.md', 'f\n', 'f\n\nAI-Provenance: v1 ai=1 human=0 untracked=0');
+      assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', 'feature']).status, 0);
+      const bobs = cloneAs(s.server.dir, 'Bob Reviewer', 'bob@example.com', s.bob.privateKeyFile);
+      const r = bobs.cli(['approve', 'origin/feature', '--remote', 'orign']);
+      assert.strictEqual(r.status, 2, r.stdout + r.stderr);
+      assert.match(r.stderr, /no remote named 'orign'/);
+      assert.match(r.stderr, /Did you mean .*origin/);
+      noNote(bobs, tip);
+    } finally {
+      fs.rmSync(path.dirname(s.server.dir), { recursive: true, force: true });
+    }
+  });
 });
