@@ -6,7 +6,9 @@ import { POLICY_FILE, type Policy } from '../core/policy';
 import { CommitGraph } from '../core/report/commitGraph';
 import type { CommitFacts } from '../core/report/commitFacts';
 import type { CommitStanding } from '../core/statementStanding';
+import { remoteDefaultBranch } from '../git/policyBranch';
 import { readPolicyFrom } from '../git/policyRead';
+import { resolveCommit } from '../git/stagedDiff';
 import { earlierRevisionsOf } from '../git/earlierRevisions';
 import { historyStanding } from '../git/historyStanding';
 import { readStatements, statementKeys } from '../git/historyStatements';
@@ -26,12 +28,13 @@ export async function explainApprovals(
 ): Promise<ExplainedApprovals> {
   // The policy approvals are judged under: the one the gate judged with (for a commit landed on the policy
   // branch, that branch as its push found it: explainGate's withLandedPolicy), else the protected branch as this
-  // clone knows it, else HEAD's.
+  // clone knows it, else the policy branch, which judges every protected ref — a --branch not here was judged
+  // by it at the gate while this header said HEAD's (newuser14 S12) — and HEAD's only when there is none.
   const source = ctx.policyAt
     ? await readPolicyFrom(cwd, [ctx.policyAt])
     : ctx.trackingSha
       ? await readPolicyFrom(cwd, [{ rev: ctx.trackingSha, label: ctx.trackingLabel ?? ctx.trackingSha }])
-      : await readPolicyFrom(cwd, [{ rev: 'HEAD', label: 'HEAD (no protected branch known: pass --branch)' }]);
+      : await readPolicyFrom(cwd, [await policyBranchOrHead(cwd, ctx)]);
   let policy: Policy | undefined;
   let policyInfo: Explanation['approvals']['policy'];
   if (source.kind === 'ok') {
@@ -198,4 +201,15 @@ async function graphAbove(
     commits.push({ sha, parents: ps });
   }
   return { graph, commits };
+}
+
+async function policyBranchOrHead(cwd: string, ctx: JudgingContext): Promise<{ rev: string; label: string }> {
+  const remote = ctx.remote ?? 'origin';
+  const branch = await remoteDefaultBranch(cwd, remote);
+  const tip = branch ? await resolveCommit(cwd, `refs/remotes/${remote}/${branch}`) : undefined;
+  if (branch && tip) return { rev: tip, label: `${remote}/${branch}` };
+  const why = ctx.branch
+    ? `neither ${remote}/${ctx.branch} nor ${remote}'s default branch is here: git fetch ${remote}`
+    : 'no protected branch known: pass --branch';
+  return { rev: 'HEAD', label: `HEAD (${why})` };
 }

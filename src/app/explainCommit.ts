@@ -12,6 +12,7 @@ import { gateVerdict, judgingContext, withLandedPolicy, type ExplainOptions } fr
 import { explainProvenance } from './explainProvenance';
 import type { Explanation, GateVerdict } from './explanation';
 import { shortSha } from '../core/shortSha';
+import { listRemotes, requireNamedRemote } from '../git/remotes';
 
 /**
  * `countersign explain REV` (docs/design.md): the page an incident review starts from — the commit's provenance
@@ -34,6 +35,8 @@ export function explainCommit(cwd: string, rev: string, opts: ExplainOptions = {
 
 async function explainOnce(cwd: string, rev: string, opts: ExplainOptions): Promise<Explanation> {
   if (rev.startsWith('-')) throw new CountersignError('usage', `explain: '${rev}' is not a revision`);
+  // Judged with no remote at all, it said "no upstream" for a branch that has one (newuser14 S12).
+  if (opts.remote !== undefined) requireNamedRemote(await listRemotes(cwd), opts.remote, 'explain');
   // The rule approve and verify resolve by (revision.ts): a tag named like the short id the reader was shown, at
   // another commit, must not be what the page explains (attack P2).
   const sha = await resolveRevision(cwd, rev, 'REV');
