@@ -174,6 +174,18 @@ export function gateGithubAnnotations(r: GateResult): string {
   return out.join('\n') + '\n';
 }
 
+/**
+ * `verify --format github` when it could not judge at all (exit 2: no remote, a shallow checkout, an unknown
+ * --remote): the sentence and its fix as an annotation and in the job summary, so the pull request's red check
+ * says why (newuser14 S34), as the CI template's own set-up errors do.
+ */
+export function gateCouldNotRun(message: string): { annotation: string; summary: string } {
+  return {
+    annotation: `::error title=${ghProp('Countersign could not run')}::${ghData(message)}\n`,
+    summary: ['## Countersign review gate', '', `- ❌ could not run: ${mdCell(message)}`, ''].join('\n') + '\n',
+  };
+}
+
 export function gateMarkdownSummary(results: GateResult[]): string {
   const out: string[] = ['## Countersign review gate', ''];
   for (const r of results) {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
-import { gateGithubAnnotations, gateJson, gateMarkdownSummary, gateText } from '../../core/gateReport';
+import { gateCouldNotRun, gateGithubAnnotations, gateJson, gateMarkdownSummary, gateText } from '../../core/gateReport';
 import { didYouMean } from '../../core/didYouMean';
-import { usageError } from '../../core/errors';
+import { errorMessage, usageError } from '../../core/errors';
 import { verifyRange } from '../../app/verify';
 import { EXIT_BLOCKED, EXIT_ERROR, EXIT_OK, parseCommandArgs, writeJson, type Command } from '../command';
 import { preferShortRunTiering } from '../shortRunTiering';
@@ -84,6 +84,14 @@ whole range, notes missing under --no-fetch — each with one sentence and the f
       fetch: !values['no-fetch'],
       policyBranch: values['policy-branch'],
       strict: true,
+    }).catch((e: unknown) => {
+      // The sentence still goes to stderr (main.ts) with exit 2; a CI page shows it only as an annotation.
+      if (format === 'github') {
+        const said = gateCouldNotRun(errorMessage(e));
+        ctx.stdout(said.annotation);
+        if (ctx.env.GITHUB_STEP_SUMMARY) fs.appendFileSync(ctx.env.GITHUB_STEP_SUMMARY, said.summary);
+      }
+      throw e;
     });
     if (fetchNote) ctx.stderr(`countersign verify: ${fetchNote}\n`);
     if (format === 'json') writeJson(ctx, gateJson(result));
