@@ -32,6 +32,14 @@ if [ -z "$node_bin" ]; then
   exit 1
 fi
 cli="$git_dir/countersign/bin/countersign.js"
+# Node 20 reads the whole NODE_EXTRA_CA_CERTS file before running any code (~35-70 ms of CPU per push where it names
+# the system's CA bundle) for TLS the gate never does: as in the client hooks (clientHook.sh), Node starts without
+# it and puts it back for what it starts (src/cli/processContext.ts).
+if [ -n "${NODE_EXTRA_CA_CERTS:-}" ]; then
+  COUNTERSIGN_NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS
+  NODE_EXTRA_CA_CERTS=
+  export COUNTERSIGN_NODE_EXTRA_CA_CERTS NODE_EXTRA_CA_CERTS
+fi
 if command -v timeout >/dev/null 2>&1; then
   timeout "$timeout_seconds" "$node_bin" "$cli" hook pre-receive < "$stdin_file"
 else
