@@ -60,8 +60,13 @@ export function keyDataProblem(type: SshKeyType, b64: string): string | undefine
   try {
     const r = new WireReader(bytes, 'the key data');
     const inner = r.string();
-    if (inner.toString('latin1') !== type)
-      return `the key data says '${inner.toString('latin1')}' but the line says '${type}'`;
+    const named = inner.toString('latin1');
+    // Only a real key type is worth quoting; the bytes of a truncated or mistyped blob printed as text are
+    // garbage on the terminal (newuser14 S14).
+    if (named !== type)
+      return isSupportedKeyType(named)
+        ? `the key data says '${named}' but the line says '${type}'`
+        : `the key data is not a valid ${type} public key (truncated, mistyped, or not a key): ${RECOPY}`;
     const fields = fieldsProblem(type, r);
     if (fields) return `${fields}: ${RECOPY}`;
     if (r.remaining > 0)
