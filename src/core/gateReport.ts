@@ -55,6 +55,32 @@ export function gateText(r: GateResult, who = 'countersign'): string {
   return noWorkflowCommands(gateLines(r, who).join('\n') + '\n');
 }
 
+/**
+ * Step 2: the approve command(s). The tip command covers every commit of the range, and `approve` refuses a reviewer
+ * who authored or committed any of them — the rule behind each commit's eligibleReviewers (approvalRules). So a
+ * reviewer eligible for a blocked commit but not for every commit of the range is given that commit's own command
+ * (its base: its parent), instead of one they would be refused (newuser14 S29).
+ */
+function approveSteps(r: GateResult, blocked: CommitDecision[], eligible: Map<string, string>): string[] {
+  const mayRunTip = (key: string) =>
+    r.commits.every((c) => c.eligibleReviewers.some((rv) => personKey(rv.email) === key));
+  const tipRunners = [...eligible].filter(([k]) => mayRunTip(k)).map(([, label]) => label);
+  if (tipRunners.length === eligible.size) return [`    2. The reviewer runs:  ${r.approveCommand}`];
+  const out = [
+    tipRunners.length > 0
+      ? `    2. ${tipRunners.join(' or ')} runs:  ${r.approveCommand}`
+      : '    2. No reviewer can approve the tip at once (each wrote a commit it covers); each blocked commit is approved on its own:',
+  ];
+  for (const c of blocked) {
+    const alone = c.eligibleReviewers.filter((rv) => !mayRunTip(personKey(rv.email))).map((rv) => personLabel(rv));
+    if (alone.length === 0) continue;
+    out.push(
+      `       ${alone.join(' or ')}, who wrote another commit the tip covers, approves ${shortSha(c.sha)} alone:  countersign approve ${c.sha} --base ${c.sha}^`,
+    );
+  }
+  return out;
+}
+
 function approvedBy(c: CommitDecision): string {
   return c.approvals.map((a) => oneLine(`${a.name} <${a.reviewer}>`)).join(', ');
 }
@@ -136,7 +162,7 @@ function gateLines(r: GateResult, who: string): string[] {
           ? `    1. Push your branch where the reviewer can fetch it: \`${push.command}\`${push.protectedName ? ` (${push.protectedName} itself is protected, so it cannot be pushed before the review)` : ''}, and ${ask}.`
           : `    1. Push your branch somewhere the reviewer can fetch it (a feature branch or pull request), and ${ask}.`,
     );
-    out.push(`    2. The reviewer runs:  ${r.approveCommand}`);
+    out.push(...approveSteps(r, blocked, eligible));
     // newuser12 P6: run in a clone that has not fetched since the push, the command failed ("not a commit in
     // this repository"). approve does not fetch and sign by itself: it signs only what the reviewer's clone holds,
     // the commit they looked at; so the step says to fetch first (`countersign review` fetches and lists it).
