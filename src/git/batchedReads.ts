@@ -207,7 +207,11 @@ function listedType(refs: RefTable, oid: string): string | undefined {
   return refs.types.get(oid);
 }
 
+/** Set in a snapshot that never lists every ref (withGitReadCache's refListing: false): each question asks git. */
+export const NO_REF_LISTING = 'batched\0no-ref-listing';
+
 function refTable(cwd: string, cache: Cache, run: Run): Promise<RefTable | undefined> {
+  if (cache.has(NO_REF_LISTING)) return Promise.resolve(undefined);
   return shared(cache, `batched\0refs\0${cwd}`, async () => {
     const r = await run(
       [

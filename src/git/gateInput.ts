@@ -24,7 +24,7 @@ import { vouchedFrom } from './vouchedState';
 import { TipJudge } from './vouchedTip';
 import { heldBy, placedNewRef } from './vouchedExits';
 import { existingObjects, objectExists, peeledCommit } from './gateObjects';
-import { newlyProtectedRefusal } from './newlyProtected';
+import { newlyProtectedRefusal, type TagsAfterPush } from './newlyProtected';
 import { settledLater } from '../core/settledLater';
 import { shortSha } from '../core/shortSha';
 import { type Approvals, type PushFacts, protectedTipsOf } from './pushFacts';
@@ -97,7 +97,7 @@ export interface GatherOptions {
    */
   afterPush?: {
     branches?: ReadonlyArray<{ branch: string; sha: string }>;
-    tags?: ReadonlyArray<{ ref: string; commit: string | undefined }>;
+    tags?: TagsAfterPush;
   };
   /** Approvals already read (a span judged for vouchedTip.ts): they replace the approvals options above. */
   approvals?: Approvals;

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'async_hooks';
 
 import { CountersignError, type CountersignErrorReason } from '../core/errors';
-import { batchedAnswer, startListings } from './batchedReads';
+import { batchedAnswer, NO_REF_LISTING, startListings } from './batchedReads';
 import { childProcess } from './childProcess';
 
 /**
@@ -94,10 +94,13 @@ function readOnlyKey(args: string[], opts: GitRunOptions): string | undefined {
  * fetches the remote's approvals inside its snapshot, and a ref listing taken before that fetch once hid the
  * approval it brought (integration UI phase, session 8).
  */
-export function withGitReadCache<T>(fn: () => Promise<T>): Promise<T> {
+export function withGitReadCache<T>(fn: () => Promise<T>, opts: { refListing?: false } = {}): Promise<T> {
   // Inside a snapshot already (verify judging for explain or the review panel): its answers are shared.
   if (readCache.getStore()) return fn();
-  return readCache.run(new Map(), fn);
+  const cache = new Map<string, Promise<unknown>>();
+  // The server asks about a few refs among possibly very many (attack17 Q1): git is asked, not a full listing.
+  if (opts.refListing === false) cache.set(NO_REF_LISTING, Promise.resolve(true));
+  return readCache.run(cache, fn);
 }
 
 /** Whether this code runs within a withGitReadCache scope (a snapshot of the repository). */
@@ -196,6 +199,13 @@ function takeSeeded(args: string[], opts: GitRunOptions): Promise<GitResult> | u
   return new Promise((resolve, reject) => settle(args, opts, answer.stdout, '', answer.code, resolve, reject));
 }
 
+/** Empties a snapshot's answers; whether it may list every ref is how it was made, not an answer. */
+function clearAnswers(cache: Map<string, Promise<unknown>>): void {
+  const noListing = cache.get(NO_REF_LISTING);
+  cache.clear();
+  if (noListing) cache.set(NO_REF_LISTING, noListing);
+}
+
 export function runGit(args: string[], opts: GitRunOptions): Promise<GitResult> {
   const early = takeSeeded(args, opts);
   if (early) return early;
@@ -205,7 +215,7 @@ export function runGit(args: string[], opts: GitRunOptions): Promise<GitResult> 
   if (!key) {
     const run = spawnGit(args, opts);
     // Failed or not, it may have moved something: nothing asked before it is an answer after it.
-    return changesSnapshot(args) ? run.finally(() => cache.clear()) : run;
+    return changesSnapshot(args) ? run.finally(() => clearAnswers(cache)) : run;
   }
   let answer = cache.get(key) as Promise<GitResult> | undefined;
   if (!answer) {

@@ -4,6 +4,11 @@ import { literalGlob, protectingPolicyBranch } from '../core/policyBranchProtect
 import { shortSha } from '../core/shortSha';
 import { readPolicyFrom } from './policyRead';
 
+/** The tags after a push, or (a server) a reader of those `wanted` keeps, each with the commit it names. */
+export type TagsAfterPush =
+  | ReadonlyArray<{ ref: string; commit: string | undefined }>
+  | ((wanted: (ref: string) => boolean) => Promise<ReadonlyArray<{ ref: string; commit: string | undefined }>>);
+
 /** Existing branches and tags one policy change may bring under protection, each judged as a new protected ref. */
 export const MAX_NEWLY_PROTECTED = 20;
 
@@ -45,8 +50,8 @@ export async function newlyProtectedRefusal(
     policy: Policy;
     /** The branches there will be after the push. */
     others: ReadonlyArray<{ branch: string; sha: string }>;
-    /** The tags (full refs) there will be after the push and the commit each names (undefined: none, or a tag of a tag). */
-    tags?: ReadonlyArray<{ ref: string; commit: string | undefined }>;
+    /** The tags (full refs) there will be after the push and the commit each names (undefined: none). */
+    tags?: TagsAfterPush;
     /** The tips of the branches the current policy protects, before the push. */
     judgedTips: ReadonlyArray<string>;
     /** The gate's input for creating `branch` at `sha` under `policy` (gateInput.gatherGateInput). */
@@ -57,11 +62,19 @@ export async function newlyProtectedRefusal(
   if (next.kind !== 'ok') return undefined; // an unreadable policy is refused on its own (policyBranch.ts)
   const newlyNamed = (ref: string) => isProtected(next.policy, ref) && !isProtected(o.policy, ref);
   const judged = new Set(o.judgedTips);
+  // A server lists its tags only when asked, and only those the change newly protects (serverRefs.ts, attack17 Q1):
+  // none while the current policy protects every tag.
+  const tags =
+    typeof o.tags !== 'function'
+      ? o.tags
+      : o.policy.protectedTags === undefined
+        ? []
+        : await o.tags((ref) => Boolean(newlyNamed(ref)));
   const newly = [
     ...o.others
       .filter((b) => b.branch !== o.branch && newlyNamed(b.branch))
       .map((b) => ({ name: b.branch, sha: b.sha as string | undefined, tag: false })),
-    ...(o.tags ?? []).filter((t) => newlyNamed(t.ref)).map((t) => ({ name: t.ref, sha: t.commit, tag: true })),
+    ...(tags ?? []).filter((t) => newlyNamed(t.ref)).map((t) => ({ name: t.ref, sha: t.commit, tag: true })),
   ].filter((b) => b.sha === undefined || !judged.has(b.sha));
   if (newly.length === 0) return undefined;
   // One judgement per kind and commit; a ref naming no commit is refused by name.

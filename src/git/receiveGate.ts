@@ -13,7 +13,9 @@ import {
   outsideNamespaces,
   shadowingRefName,
 } from './confusingRefName';
-import { refsAfterPush } from './refsAfterPush';
+import { refsAfterPush, tagsAfterPush } from './refsAfterPush';
+import { ServerRefs } from './serverRefs';
+import { newRefCapRefusal } from './newRefCap';
 import { PushFacts, protectedTipsOf } from './pushFacts';
 import { runGit, withGitReadCache } from './gitRunner';
 import { notesRefRefusal } from './notesRefGuard';
@@ -89,28 +91,16 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
   // From here on every old value is the server's own, which the notes guard and the ranges below rely on.
   const commandRefusals = await pushCommandRefusals(cwd, updates);
   if (commandRefusals.length > 0) return { results: [], messages: commandRefusals, ok: false };
-  // Every ref (not only heads and tags): a symbolic ref anywhere (refs/x/main -> refs/heads/main) moves its target.
-  // With each tag's commit (`*` peels an annotated tag): the tags the policy protects hold landed commits (M4).
-  const refs = (
-    await runGit(
-      ['for-each-ref', '--format=%(objectname) %(refname) %(symref) %(objecttype) %(*objectname) %(*objecttype)'],
-      { cwd },
-    )
-  ).stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => {
-      const [sha, ref, symref, type, peeled, peeledType] = l.split(' ');
-      // A tag of a tag peels one level here; rev-list peels the rest. A tag of a tree or blob holds no commit.
-      const commit = peeledType === 'commit' ? peeled : type === 'commit' ? sha : undefined;
-      const held = commit ?? (peeledType === 'tag' ? sha : undefined);
-      return { sha, ref, symref: symref || undefined, commit, held };
-    });
-  const value = new Map(refs.filter((r) => !r.symref).map((r) => [r.ref, r.sha]));
-  const symrefs = new Map(refs.filter((r) => r.symref).map((r) => [r.ref, r.symref as string]));
-  const heads = refs
-    .filter((r) => r.ref.startsWith(HEADS) && !r.symref)
-    .map((r) => ({ branch: r.ref.slice(HEADS.length), sha: r.sha }));
+  // One push creates at most so many refs (newRefCap.ts): each ref the server holds costs later pushes (attack17 Q1).
+  const capped = await newRefCapRefusal(cwd, updates);
+  if (capped) return { results: [], messages: [capped], ok: false };
+  // The branches, and the refs the push names (a symbolic ref anywhere, refs/x/main -> refs/heads/main, moves its
+  // target); tags only as a rule needs them (serverRefs.ts: a tag flood cost every push its reads, attack17 Q1).
+  const refs = await ServerRefs.read(
+    cwd,
+    updates.map((u) => u.ref),
+  );
+  const { value, symrefs, heads } = refs;
 
   const pb = await serverPolicyBranch(cwd);
   const pbRef = pb ? HEADS + pb.branch : undefined;
@@ -119,9 +109,9 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
 
   // The keys that may add statements to the approvals ref: the policy branch's (the last readable one while it is broken).
   const keysFrom = state.kind === 'ok' ? state.source.policy : state.kind === 'closed' ? state.last : undefined;
-  const tagRefs = refs.filter((r) => r.ref.startsWith(TAG_PREFIX) && !r.symref);
-  const tags = tagRefs.map((r) => ({ ref: r.ref, commit: r.commit }));
-  const landedTips: LandedTips = keysFrom ? landedTipsOf(keysFrom) : { branches: [], tags: [] };
+  // Only a push of a notes ref other than the approvals asks which commits have landed (notesRefGuard.ts).
+  const notesOfCommits = updates.some((u) => u.ref.startsWith('refs/notes/') && u.ref !== REVIEW_NOTES_REF);
+  const landedTips: LandedTips = keysFrom && notesOfCommits ? await landedTipsOf(keysFrom) : { branches: [], tags: [] };
   /**
    * The commits whose new or changed provenance notes are judged (landedAiNotes.ts: attack12 L6, attack13 M2/M3):
    * those the protected branches hold, and the protected tags (attack13 M4: a reviewed commit released only as a
@@ -129,10 +119,9 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
    * before the push let one atomic push rewrite a note and land its commit). Pushing main with the hooks' notes of
    * the commits it brings passes: each agrees with its commit's AI-Provenance trailer.
    */
-  function landedTipsOf(policy: Policy): LandedTips {
+  async function landedTipsOf(policy: Policy): Promise<LandedTips> {
     const branches = new Set(protectedTipsOf(policy, heads, ''));
-    const tags = new Set<string>();
-    for (const t of tagRefs) if (t.held && isProtected(policy, t.ref)) tags.add(t.held);
+    const tags = new Set(await refs.protectedTagCommits(policy));
     for (const u of updates) {
       const v = oid(u.new);
       const ref = resolveSymref(symrefs, u.ref);
@@ -154,15 +143,19 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
       ? { approvalRefs: [], approvalCommits: [notesPush.new] }
       : { approvalRefs: [REVIEW_NOTES_REF], approvalCommits: notesPush ? [notesPush.new] : [] };
 
-  /** The branches and tags once this push is in (refsAfterPush.ts); `commitOf` peels a pushed tag value. */
+  /** The branches once this push is in, and (read when asked) the tags `wanted` keeps (refsAfterPush.ts). */
   function afterPush(commitOf: (v: string) => string | undefined) {
     const moved = updates.map((u) => ({ ref: resolveSymref(symrefs, u.ref), new: oid(u.new) }));
-    return refsAfterPush({ heads, tags }, moved, commitOf);
+    const branches = refsAfterPush({ heads, tags: [] }, moved, commitOf).branches;
+    const tags = async (wanted: (ref: string) => boolean) =>
+      refsAfterPush({ heads: [], tags: await refs.tags(wanted) }, moved, commitOf).tags.filter((t) => wanted(t.ref));
+    return { branches, tags };
   }
 
   // Nothing below writes to the repository: repository-level questions each judgement asks (the notes ref, the
   // object format, the partial-clone check) are answered once for the whole push.
-  const results = await withGitReadCache(() => judgeUpdates());
+  // No listing of every ref with its objects (batchedReads.ts) either: a tag flood made each one slow (attack17 Q1).
+  const results = await withGitReadCache(() => judgeUpdates(), { refListing: false });
   return { results, messages, ok: messages.length === 0 && results.every((r) => r.ok) };
 
   async function judgeUpdates(): Promise<GateResult[]> {
@@ -187,7 +180,11 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
         ? {
             policy: state.kind === 'ok' ? state.source.policy : state.protects,
             branches: new Set(afterPush(() => undefined).branches.map((b) => b.branch)),
-            tags: new Set(afterPush(() => undefined).tags.map((t) => t.ref.slice(TAG_PREFIX.length))),
+            tags: tagsAfterPush(
+              updates,
+              (n) => refs.hadTagNamed(n),
+              (r) => resolveSymref(symrefs, r),
+            ),
             allowed: updates.some((u) => outsideNamespaces(u.ref)) ? await allowedRefPrefixes(cwd) : [],
           }
         : undefined;

@@ -37,3 +37,25 @@ export function refsAfterPush(
     tags: [...tags].map(([ref, commit]) => ({ ref, commit })),
   };
 }
+
+/**
+ * The names (without refs/tags/) of the tags there will be after a push, among those it pushes and those named like
+ * the branches it pushes: what the no-name-both-branch-and-tag rule asks (confusingRefName.ts), without listing
+ * every tag (attack17 Q1). `had` says whether refs/tags/NAME existed before; `resolve` follows a symbolic ref.
+ */
+export function tagsAfterPush(
+  updates: ReadonlyArray<{ ref: string; new: string }>,
+  had: (name: string) => boolean,
+  resolve: (ref: string) => string,
+): Set<string> {
+  const names = new Set<string>();
+  for (const u of updates)
+    if (u.ref.startsWith(HEADS) && had(u.ref.slice(HEADS.length))) names.add(u.ref.slice(HEADS.length));
+  for (const u of updates) {
+    const ref = resolve(u.ref);
+    if (!ref.startsWith(TAG_PREFIX)) continue;
+    if (/^0+$/.test(u.new)) names.delete(ref.slice(TAG_PREFIX.length));
+    else names.add(ref.slice(TAG_PREFIX.length));
+  }
+  return names;
+}
