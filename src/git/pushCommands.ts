@@ -1,4 +1,4 @@
-import { runGit } from './gitRunner';
+import { listRefs } from './serverRefs';
 import { ZERO_OID } from './gateInput';
 import { shortSha } from '../core/shortSha';
 
@@ -25,12 +25,9 @@ export interface PushCommand {
   ref: string;
 }
 
-/** Ref names per `for-each-ref` run (command-line length); pushes with more refs than this are rare. */
-const NAMES_PER_RUN = 1000;
-
 /**
  * Each named ref's value on the server (a symbolic ref's: its target's, as receive-pack compares it) and each
- * symbolic ref's target, read by name: one git process for a push of up to NAMES_PER_RUN refs. A ref missing from
+ * symbolic ref's target, read by name (serverRefs.listRefs: one git process per 1,000 names). A ref missing from
  * the result does not exist (a dangling symbolic ref included: git then wants a zero old value as well).
  */
 async function currentValues(
@@ -40,18 +37,11 @@ async function currentValues(
   const value = new Map<string, string>();
   const symref = new Map<string, string>();
   const wanted = new Set(names);
-  for (let i = 0; i < names.length; i += NAMES_PER_RUN) {
-    const r = await runGit(
-      ['for-each-ref', '--format=%(objectname) %(refname) %(symref)', '--', ...names.slice(i, i + NAMES_PER_RUN)],
-      { cwd },
-    );
-    for (const l of r.stdout.split('\n')) {
-      const [sha, ref, target] = l.split(' ');
-      // A name is also a prefix pattern to for-each-ref (refs/heads/a lists refs/heads/a/b): exact names only.
-      if (!ref || !wanted.has(ref)) continue;
-      value.set(ref, sha);
-      if (target) symref.set(ref, target);
-    }
+  for (const { sha, ref, symref: target } of await listRefs(cwd, names)) {
+    // A name is also a prefix pattern to for-each-ref (refs/heads/a lists refs/heads/a/b): exact names only.
+    if (!wanted.has(ref)) continue;
+    value.set(ref, sha);
+    if (target) symref.set(ref, target);
   }
   return { value, symref };
 }

@@ -1,8 +1,8 @@
 import { isProtected, type Policy } from '../core/policy';
 import { gatherApprovals } from './approvalNotes';
-import { runGit } from './gitRunner';
 import { settledLater } from '../core/settledLater';
 import { commitsHeldBy } from './heldCommits';
+import { commitsOf } from './serverRefs';
 
 /**
  * Answers one push's refs share, read once for all of them (session 7, G9: a push of 300 tags at main's tip —
@@ -42,20 +42,8 @@ export class PushFacts {
     protectedTips: string[],
     approvals: { approvalRefs: string[]; approvalCommits: string[] },
   ): Promise<PushFacts> {
-    const unique = [...new Set(values)];
-    const commits = new Map<string, string>();
-    if (unique.length > 0) {
-      // `OID^{commit}` peels annotated tags as `rev-parse --verify OID^{commit}` does; a blob or tree reads `missing`.
-      const r = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype)'], {
-        cwd,
-        input: unique.map((v) => `${v}^{commit}`).join('\n') + '\n',
-      });
-      const lines = r.stdout.split('\n');
-      unique.forEach((v, i) => {
-        const [oid, type] = (lines[i] ?? '').split(' ');
-        if (type === 'commit') commits.set(v, oid);
-      });
-    }
+    // `OID^{commit}` peels annotated tags as `rev-parse --verify OID^{commit}` does; a blob or tree names none.
+    const commits = await commitsOf(cwd, values);
     const held = { tips: new Set(protectedTips), commits: new Set<string>() };
     const heads = [...new Set(commits.values())];
     if (heads.length > 0 && protectedTips.length > 0) {

@@ -7,10 +7,10 @@ const PATTERNS_PER_RUN = 1000;
 /** git itself follows a few levels of symbolic refs; a chain is looked up at most this deep. */
 const SYMREF_DEPTH = 5;
 
-type Listed = { sha: string; ref: string; symref: string | undefined };
+export type Listed = { sha: string; ref: string; symref: string | undefined };
 
 /** `for-each-ref` of names, prefixes or patterns: each ref's value, name and symbolic target (no object reads). */
-async function listRefs(cwd: string, patterns: string[]): Promise<Listed[]> {
+export async function listRefs(cwd: string, patterns: readonly string[]): Promise<Listed[]> {
   const out: Listed[] = [];
   for (let i = 0; i < patterns.length; i += PATTERNS_PER_RUN) {
     const r = await runGit(
