@@ -8,12 +8,17 @@
 # never during a judgement) makes that check and the commit one step. docs/threat-model.md, "Concurrent pushes".
 # The previous reference-transaction hook (if any) runs first: reference-transaction.countersign-chained.
 [ "${COUNTERSIGN_TRACE:-}" = 1 ] && set -x
-here=$(cd "$(dirname "$0")" && pwd)
+# Builtins where they do: git runs this hook twice per ref update (non-atomic pushes update refs one at a time),
+# and each process it starts (dirname, uname, cat) cost milliseconds per ref on a push of hundreds of refs.
+case $0 in */*) here=${0%/*} ;; *) here=. ;; esac
+here=$(cd "$here" && pwd)
 state="$(cd "$here/.." && pwd)/countersign"
 gen_file="$state/ref-generation"
 lock="$state/ref-commit.lock"
 depth_file="$state/ref-commit.depth"
-host=$(uname -n 2>/dev/null) || host=unknown
+if ! read -r host 2>/dev/null </proc/sys/kernel/hostname || [ -z "$host" ]; then
+  host=$(uname -n 2>/dev/null) || host=unknown
+fi
 # The lock is held for the milliseconds of one ref update, so a wait of more than 10 s means something is wrong,
 # and the push is refused (a bounded wait, measured by the clock: a loaded server runs fewer, slower steps).
 wait_seconds=10
@@ -29,12 +34,16 @@ alive() {
   fi
 }
 
-number() {
-  case $1 in '' | *[!0-9]*) echo "$2" ;; *) echo "$1" ;; esac
+# Sets $num to the number on the first line of file $1, or to $2 when the file is missing or holds no number.
+num_of() {
+  num=
+  read -r num 2>/dev/null <"$1" || :
+  case $num in '' | *[!0-9]*) num=$2 ;; esac
 }
 
+# Sets $num to the current generation.
 generation() {
-  number "$(cat "$gen_file" 2>/dev/null)" 0
+  num_of "$gen_file" 0
 }
 
 # Writes $2 to file $1 in one rename, so a reader sees the old value or the new one.
@@ -64,7 +73,7 @@ steal_if_dead() { # $1: the holder as read
 }
 
 acquire() {
-  deadline=$(($(date +%s) + wait_seconds))
+  deadline= # set at the first wait: an uncontended lock starts no `date`
   while :; do
     if ln -s "$host $PPID $$" "$lock" 2>/dev/null; then
       put "$depth_file" 1
@@ -76,11 +85,14 @@ acquire() {
     holder_pid=${2:-} holder_hook=${3:-}
     if [ "${1:-}" = "$host" ] && [ "$holder_pid" = "$PPID" ]; then
       # This process holds it already: a transaction inside its transaction (git deletes a packed ref so).
-      put "$depth_file" $(($(number "$(cat "$depth_file" 2>/dev/null)" 1) + 1))
+      num_of "$depth_file" 1
+      put "$depth_file" $((num + 1))
       return 0
     fi
     if [ -z "$owner" ] || ! steal_if_dead "$owner"; then
-      [ "$(date +%s)" -ge "$deadline" ] && return 1
+      now=$(date +%s)
+      [ -n "$deadline" ] || deadline=$((now + wait_seconds))
+      [ "$now" -ge "$deadline" ] && return 1
       sleep 0.02 2>/dev/null || sleep 1
     fi
   done
@@ -90,7 +102,8 @@ release() {
   # shellcheck disable=SC2046 # split the holder into its words
   set -- $(readlink "$lock" 2>/dev/null)
   [ "${1:-}" = "$host" ] && [ "${2:-}" = "$PPID" ] || return 0
-  d=$(($(number "$(cat "$depth_file" 2>/dev/null)" 1) - 1))
+  num_of "$depth_file" 1
+  d=$((num - 1))
   if [ "$d" -le 0 ]; then
     rm -f "$depth_file" "$lock"
   else
@@ -100,7 +113,8 @@ release() {
 
 # One more generation, and the push's own record follows it: its own transactions are not someone else's.
 bump() {
-  n=$(($(generation) + 1))
+  generation
+  n=$((num + 1))
   put "$gen_file" "$n" || return 1
   if [ -f "$record" ]; then put "$record" "$n" || return 1; fi
 }
@@ -117,7 +131,8 @@ case "${1:-}" in
       alive "$pid" || rm -f "$r"
     done
     rm -f "$state/judged/$host.$2"
-    echo "countersign-generation $(generation)"
+    generation
+    echo "countersign-generation $num"
     exit 0
     ;;
   countersign-judged)
@@ -133,7 +148,7 @@ if [ -x "$here/reference-transaction.countersign-chained" ]; then
     [ "${1:-}" = prepared ] && exit $code
   }
 else
-  cat >/dev/null
+  while read -r _; do :; done # the updates on stdin, unused here: read by a builtin, not cat
 fi
 
 case "${1:-}" in
@@ -142,7 +157,13 @@ case "${1:-}" in
       echo "countersign (reference-transaction): another push is being written to this repository (lock $lock held by $(readlink "$lock" 2>/dev/null || echo '?')); refs not updated. Retry the push; if this persists and no push is running, an administrator deletes that lock." >&2
       exit 1
     fi
-    if [ -f "$record" ] && [ "$(number "$(cat "$record")" x)" != "$(generation)" ]; then
+    judged_at=
+    if [ -f "$record" ]; then
+      num_of "$record" x
+      judged_at=$num
+      generation
+    fi
+    if [ -n "$judged_at" ] && [ "$judged_at" != "$num" ]; then
       release
       echo "countersign (reference-transaction): another push changed this repository's refs while this push was being judged, so its verdict may rest on refs that are gone (the policy branch, the names that exist); refs not updated. Retry the push: it is judged again." >&2
       exit 1
