@@ -101,7 +101,10 @@ function gateLines(r: GateResult, who: string): string[] {
     for (const c of reviewed) out.push(`  ✓ ${commitLine(c)} — approved by ${approvedBy(c)}`);
     return out;
   }
-  out.push(`${who}: BLOCKED — ${r.branch} is protected (${protectedBy(r)}).`);
+  // An unreadable or unknown policy: whether the branch is protected is exactly what cannot be told (newuser14 S13).
+  if (r.policyError)
+    out.push(`${who}: BLOCKED — the policy that judges ${r.branch} cannot be read (${r.policyFrom ?? 'the policy'}).`);
+  else out.push(`${who}: BLOCKED — ${r.branch} is protected (${protectedBy(r)}).`);
   for (const e of r.errors) out.push(`  ✗ ${e.split('\n').join('\n    ')}`);
   if (blocked.length > 0) {
     out.push(`  ${blocked.length} of ${r.commits.length} commit(s) need review before they can land:`);

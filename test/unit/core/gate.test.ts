@@ -403,6 +403,11 @@ describe('evaluateGate (rules)', () => {
       input([commit(1, 'a')], [], { policy: { kind: 'error', message: 'p.json:1:1: broken', from: 'p.json' } }),
     );
     assert.deepStrictEqual([bad.ok, bad.protected, bad.policyError], [false, true, true]);
+    // newuser14 S13: not "main is protected (p.json)" — whether it is, is what cannot be read.
+    const text = gateText(bad, 'countersign (pre-push)');
+    assert.match(text, /^countersign \(pre-push\): BLOCKED — the policy that judges main cannot be read \(p\.json\)/);
+    assert.doesNotMatch(text, /is protected/);
+    assert.match(text, /p\.json:1:1: broken/);
     const none = evaluateGate(
       input([commit(1, 'a')], [], {
         policy: { kind: 'none', looked: ['origin/main'] },
