@@ -63,6 +63,8 @@ export interface ServerInstallResult {
   policyBranchExists: boolean;
   /** The policy branch's policy cannot be read: what the server remembers and what the gate refuses meanwhile. */
   unreadable?: UnreadablePolicy;
+  /** HEAD named this branch, which did not exist, and now names the policy branch (newuser14 S15). */
+  headWas?: string;
 }
 
 async function hooksDir(repo: RepoPaths): Promise<string> {
@@ -102,6 +104,7 @@ export async function installServer(
       throw new CountersignError('usage', `--policy-branch ${policyBranch} is not a valid branch name`);
     await runGit(['config', POLICY_BRANCH_KEY, policyBranch], { cwd: repo.commonDir });
   }
+  const headWas = policyBranch !== undefined ? await pointUnbornHeadAt(repo.commonDir, policyBranch) : undefined;
   const { reinstalled } = installChainedHook(
     hooks,
     PRE_RECEIVE,
@@ -132,7 +135,29 @@ export async function installServer(
     policyBranch,
     policyBranchExists: exists,
     ...(unreadable ? { unreadable } : {}),
+    ...(headWas ? { headWas } : {}),
   };
+}
+
+/**
+ * A bare repository made with `git init --bare` names `master` (or init.defaultBranch) in HEAD before anything is
+ * pushed. When that branch does not exist and the policy branch is another, every clone would warn that the
+ * remote HEAD names a missing ref and check out nothing, and reviewers' commands that default to HEAD would fail
+ * (newuser14 S15). HEAD then names the policy branch, the branch clones should start on. A HEAD naming a branch
+ * that exists is the administrator's choice, and is left alone. Returns the branch HEAD named before, if moved.
+ */
+async function pointUnbornHeadAt(gitDir: string, policyBranch: string): Promise<string | undefined> {
+  const head = await runGit(['symbolic-ref', '--quiet', 'HEAD'], { cwd: gitDir, okCodes: [1, 128] });
+  if (head.code !== 0) return undefined;
+  const named = head.stdout.trim();
+  if (named === `refs/heads/${policyBranch}` || !named.startsWith('refs/heads/')) return undefined;
+  const exists = await runGit(['rev-parse', '--verify', '--quiet', `${named}^{commit}`], {
+    cwd: gitDir,
+    okCodes: [1],
+  });
+  if (exists.code === 0) return undefined;
+  await runGit(['symbolic-ref', 'HEAD', `refs/heads/${policyBranch}`], { cwd: gitDir });
+  return named.slice('refs/heads/'.length);
 }
 
 /**

@@ -101,6 +101,7 @@ Exit codes: 0 installed; 2 not a repository (or a bare one without --server), or
           reinstalled: s.reinstalled,
           policyBranch: s.policyBranch ?? null,
           policyBranchExists: s.policyBranchExists,
+          ...(s.headWas ? { headWas: s.headWas } : {}),
           ...(s.unreadable
             ? {
                 policyReadable: false,
@@ -118,6 +119,10 @@ Exit codes: 0 installed; 2 not a repository (or a bare one without --server), or
       ctx.stdout(
         `  policy branch: ${s.policyBranch ?? '(none: HEAD names no branch; pass --policy-branch NAME)'} — its .countersign.json judges every protected branch and tag; approvals come from refs/notes/countersign\n`,
       );
+      if (s.headWas && s.policyBranch)
+        ctx.stdout(
+          `  HEAD now names ${s.policyBranch} (it named ${s.headWas}, which does not exist here), so clones check out ${s.policyBranch}\n`,
+        );
       if (s.policyBranch && !s.policyBranchExists) {
         ctx.stdout(
           `  ${s.policyBranch} does not exist here yet: until it is pushed, only a push creating it is accepted (wrong branch? run install --server --policy-branch NAME)\n`,
