@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { POLICY_FILE } from '../core/policyFile';
@@ -26,6 +28,13 @@ export async function runPrepareCommitMsg(
   const [messageFile, source, sha] = args;
   if (!messageFile) {
     ctx.stderr('countersign hook prepare-commit-msg: git passes the message file as the first argument\n');
+    return EXIT_ERROR;
+  }
+  // By hand, a wrong path would otherwise surface as a raw ENOENT from deep in the commit hook (newuser14 S19).
+  if (!fs.existsSync(path.resolve(ctx.cwd, messageFile))) {
+    ctx.stderr(
+      `countersign hook prepare-commit-msg: the message file ${messageFile} does not exist (git runs this hook with the file it is writing the commit message to)\n`,
+    );
     return EXIT_ERROR;
   }
   const logger = hookLogger(ctx, 'prepare-commit-msg');

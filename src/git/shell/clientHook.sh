@@ -284,7 +284,7 @@ case "$code" in
 esac
 if [ "$hook" = pre-push ]; then
   [ "$code" = 124 ] && echo "countersign (pre-push): could not decide in time, so the push is blocked. Retry, or run \`countersign verify\` to see why." >&2
-  echo "countersign (pre-push): push blocked (exit $code): why, and what to do, is above; in an emergency \`git push --no-verify\` skips this check, but the server-side gate still applies." >&2
+  echo "countersign (pre-push): push blocked (the check exited with $code): why, and what to do, is above; in an emergency \`git push --no-verify\` skips this check, but the server-side gate still applies." >&2
   exit 1
 fi
 # Commit-time hooks never block a commit: a failure leaves it unattested, which the gate treats as needing review.
