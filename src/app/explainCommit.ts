@@ -5,7 +5,7 @@ import { fileLineCounts } from '../git/fileLineCounts';
 import { withGitReadCache } from '../git/gitRunner';
 import { streamHistory, type HistoryCommit } from '../git/historyStream';
 import { isPartialClone } from '../git/missingObjects';
-import { resolveRevision } from '../git/revision';
+import { headIsUnborn, resolveRevision } from '../git/revision';
 import { absentNoteBlobs, AI_NOTES_REF, APPROVALS_NOTES_REF, readNotes } from '../git/notesReader';
 import { explainApprovals } from './explainApprovals';
 import { gateVerdict, judgingContext, withLandedPolicy, type ExplainOptions } from './explainGate';
@@ -43,7 +43,9 @@ async function explainOnce(cwd: string, rev: string, opts: ExplainOptions): Prom
   if (sha === undefined)
     throw new CountersignError(
       'usage',
-      `explain: '${rev}' is not a commit in this repository (git fetch it, or check the name)`,
+      rev === 'HEAD' && (await headIsUnborn(cwd))
+        ? 'explain: this repository has no commits yet, so HEAD names none; commit something first'
+        : `explain: '${rev}' is not a commit in this repository (git fetch it, or check the name)`,
     );
 
   // What this clone lacks is not fetched (issue 12): a partial clone is read without diff stats (they would

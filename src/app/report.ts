@@ -2,7 +2,7 @@ import { ReportBuilder, type GroupBy } from '../core/report/aggregate';
 import { runGit, startSnapshotListings, withGitReadCache } from '../git/gitRunner';
 import { readProvenanceHistory } from '../git/provenanceHistory';
 import { resolveRepo } from '../git/repository';
-import { unknownRangeError } from '../git/revision';
+import { headIsUnborn, unknownRangeError } from '../git/revision';
 import { unfetchedNotesWarning } from '../git/unfetchedNotes';
 
 /**
@@ -45,9 +45,7 @@ async function reportInCache(
     ...(req.pathDepth ? { pathDepth: req.pathDepth } : {}),
   });
   // An unborn HEAD (no commits yet) is an empty report, not an error.
-  const unborn =
-    req.revs.length === 0 &&
-    (await runGit(['rev-parse', '--verify', '-q', 'HEAD'], { cwd: dir, okCodes: [1] })).code !== 0;
+  const unborn = req.revs.length === 0 && (await headIsUnborn(dir));
   if (unborn) {
     return {
       report: builder.finish({

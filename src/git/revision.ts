@@ -142,6 +142,15 @@ export async function refuseAmbiguousRevision(cwd: string, rev: string, what: st
   }
 }
 
+/**
+ * Whether HEAD names a branch with no commit yet (a fresh `git init`): report, export and explain then say "no
+ * commits yet" rather than "not a revision … fetch it" (newuser14 S23).
+ */
+export async function headIsUnborn(cwd: string): Promise<boolean> {
+  if ((await revParse(cwd, 'HEAD')) !== undefined) return false;
+  return (await runGit(['symbolic-ref', '--quiet', 'HEAD'], { cwd, okCodes: [1, 128] })).code === 0;
+}
+
 /** The object `rev` names (`git rev-parse --verify --quiet`), or undefined when it names none. */
 export async function revParse(cwd: string, rev: string): Promise<string | undefined> {
   const ask = async () => {

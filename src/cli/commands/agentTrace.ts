@@ -15,7 +15,7 @@ import { openLedger } from '../../git/ledger';
 import { readRegularFile, readWorkTreeText, WORKING_FILE_MAX_BYTES } from '../../git/regularFile';
 import { AI_NOTES_REF, readNotes } from '../../git/notesReader';
 import { resolveRepo } from '../../git/repository';
-import { unknownRangeError } from '../../git/revision';
+import { headIsUnborn, unknownRangeError } from '../../git/revision';
 import { parseCommandArgs, type Command } from '../command';
 import { VERSION } from '../version';
 import { shortSha } from '../../core/shortSha';
@@ -57,6 +57,11 @@ Exit codes: 0 written (nothing when no commit has a note); 2 RANGE cannot be rea
     if (values.format !== undefined && values.format !== 'agent-trace')
       throw usageError(`export: --format takes agent-trace, the only format (not '${values.format}')`);
     const revs = positionals.length > 0 ? positionals : ['HEAD'];
+    // No commits yet: nothing has a note, so nothing is written (exit 0), as report gives an empty report (S23).
+    if (positionals.length === 0 && (await headIsUnborn(ctx.cwd))) {
+      ctx.stderr('export: no commits yet, nothing to export\n');
+      return 0;
+    }
     const log = await runGit(['log', '--format=%H %ct', ...revs, '--'], { cwd: ctx.cwd, okCodes: [128] });
     if (log.code !== 0)
       throw gitErrorReason(log.stderr) === 'notARepository'
