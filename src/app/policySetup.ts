@@ -35,6 +35,26 @@ export function parseReviewerSpec(text: string): { name: string; email: string }
   return m && m[1] ? { name: m[1], email: m[2] } : undefined;
 }
 
+/**
+ * What is wrong with a reviewer written other than `Name <email>`, in words (newuser14 S33: every mistake got
+ * the one hint "give the reviewer as one argument", although it was one).
+ */
+export function reviewerSpecProblem(text: string): string {
+  const shown = JSON.stringify(text);
+  const bracketed = /<([^<>]*)>/.exec(text);
+  if (!bracketed) {
+    const email = text.trim();
+    return /^[^<>\s]+@[^<>\s]+$/.test(email)
+      ? `${shown} has no name: write "Name <${email}>"`
+      : `${shown} is not "Name <email>" (no <email> in it)`;
+  }
+  const inside = bracketed[1].trim();
+  if (!/^[^<>\s]+@[^<>\s]+$/.test(inside)) return `${JSON.stringify(inside)} in ${shown} is not an email address`;
+  if (!text.slice(0, bracketed.index).trim())
+    return `${shown} has no name before <${inside}>: write "Name <${inside}>"`;
+  return `${shown} is not "Name <email>" (text after the closing >?)`;
+}
+
 /** The first key line of a public key file's text, checked; throws naming `source` and what is wrong. */
 export function publicKeyLine(text: string, source: string): string {
   const line =

@@ -6,6 +6,7 @@ import { CountersignError, usageError } from '../../core/errors';
 import {
   addReviewer,
   parseReviewerSpec,
+  reviewerSpecProblem,
   publicKeyLine,
   writeNewPolicy,
   type ReviewerEntry,
@@ -83,7 +84,7 @@ export function reviewerArgs(argv: string[], cwd: string, command = 'policy init
     if (value === undefined) throw usageError(`${command}: ${flag} needs a value`);
     if (flag === '--reviewer') {
       const who = parseReviewerSpec(value);
-      if (!who) throw usageError(`${command}: --reviewer must look like "Name <email>", not ${JSON.stringify(value)}`);
+      if (!who) throw usageError(`${command}: --reviewer must look like "Name <email>": ${reviewerSpecProblem(value)}`);
       out.push(who);
       continue;
     }
@@ -137,8 +138,10 @@ async function addReviewerCommand(argv: string[], ctx: Parameters<Command['run']
     role: { type: 'string' },
     json: { type: 'boolean' },
   });
-  const who = positionals.length === 1 ? parseReviewerSpec(positionals[0]) : undefined;
-  if (!who) throw usageError('policy add-reviewer: give the reviewer as one argument, "Name <email>"');
+  if (positionals.length !== 1)
+    throw usageError('policy add-reviewer: give the reviewer as one argument, quoted: "Name <email>"');
+  const who = parseReviewerSpec(positionals[0]);
+  if (!who) throw usageError(`policy add-reviewer: ${reviewerSpecProblem(positionals[0])}`);
   if (!values.key)
     throw usageError(`policy add-reviewer: --key PUBKEY_FILE is required (${who.name}'s SSH public key, e.g. bo.pub)`);
   const root = await workingRoot(ctx.cwd, 'policy add-reviewer');
