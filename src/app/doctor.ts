@@ -27,10 +27,14 @@ const MARK: Record<DoctorFinding['status'], string> = { ok: 'ok  ', fix: 'FIX ',
 
 /** One line per finding, its fix (or tip) under it, and the count of things to fix. */
 export function formatDoctor(r: DoctorReport): string {
+  // A finding of several lines (a policy's problems, say) keeps its lines under its first, not at column 0
+  // (newuser14 S25).
+  const column = ' '.repeat(MARK.info.length + 1 + 16 + 1);
+  const under = (text: string, extra = '') => text.split('\n').join(`\n${column}${extra}`);
   let out = '';
   for (const f of r.findings) {
-    out += `${MARK[f.status]} ${f.check.padEnd(16)} ${f.message}\n`;
-    if (f.fix && f.status !== 'ok') out += `     ${''.padEnd(16)} ${f.status === 'fix' ? 'fix' : 'tip'}: ${f.fix}\n`;
+    out += `${MARK[f.status]} ${f.check.padEnd(16)} ${under(f.message)}\n`;
+    if (f.fix && f.status !== 'ok') out += `${column}${f.status === 'fix' ? 'fix' : 'tip'}: ${under(f.fix, '     ')}\n`;
   }
   const n = r.findings.filter((f) => f.status === 'fix').length;
   return out + (r.ok ? 'Nothing to fix.\n' : `${n} thing(s) to fix.\n`);
