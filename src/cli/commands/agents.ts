@@ -70,8 +70,7 @@ written), a symlinked settings directory, or not in a working tree.
 
 export const agentsCommand: Command = {
   name: 'agents',
-  summary:
-    "connect (or disconnect) AI agents' hooks (Claude Code, Codex, Gemini CLI, Cursor, Copilot, Kiro, VS Code) to the ledger",
+  summary: "connect or disconnect AI agents' hooks: Claude Code, Codex, Gemini CLI, Cursor, Copilot, Kiro, VS Code",
   usage: USAGE,
   async run(argv, ctx) {
     const [sub, ...rest] = argv;

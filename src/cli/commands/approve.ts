@@ -179,7 +179,8 @@ function printHuman(ctx: CliContext, name: 'approve' | 'reject', rev: string, r:
 export const approveCommand: Command = {
   name: 'approve',
   summary: 'sign an approval of REV (default HEAD) with your SSH key and share it',
-  usage: `Usage: countersign approve [REV] [--base REV] [--key FILE] [--comment TEXT] [--remote NAME] [--no-push] [--force] [--json]
+  usage: `Usage: countersign approve [REV] [--base REV] [--key FILE] [--comment TEXT] [--remote NAME]
+           [--no-push] [--force] [--json]
 
 Signs an approval of REV (default HEAD) as the reviewer named by git's user.email (and user.name).
 ${decisionHelp(`  git fetch origin && countersign approve origin/feature --comment "read every AI hunk"
@@ -194,7 +195,8 @@ ${decisionHelp(`  git fetch origin && countersign approve origin/feature --comme
 export const rejectCommand: Command = {
   name: 'reject',
   summary: 'sign a rejection of REV (default HEAD); voids your earlier approval of it',
-  usage: `Usage: countersign reject [REV] --comment TEXT [--base REV] [--key FILE] [--remote NAME] [--no-push] [--force] [--json]
+  usage: `Usage: countersign reject [REV] --comment TEXT [--base REV] [--key FILE] [--remote NAME]
+           [--no-push] [--force] [--json]
 
 Signs a rejection ("changes requested") of REV as the reviewer named by git's user.email; --comment is
 required. A later rejection by the same reviewer voids that reviewer's approval at the gate.

@@ -50,9 +50,10 @@ From an agent's hook (written by \`countersign agents connect\`):
                          unless --phase is given.
   --repo DIR             the work tree to record into (agents connect pins it); without it, the payload's cwd
                          decides. Git runs with core.fsmonitor, hooks, external diff and implicit bare
-                         repositories switched off, so no repository can make a hook run its programs. Never fails the agent: problems go to .git/countersign/log
-                         and the exit code is 0. COUNTERSIGN_SKIP=1 skips it; COUNTERSIGN_HOOK_TIMEOUT_MS
-                         bounds its run time (default 8000).
+                         repositories switched off, so no repository can make a hook run its programs.
+                         Never fails the agent: problems go to .git/countersign/log and the exit code is 0.
+                         COUNTERSIGN_SKIP=1 skips it; COUNTERSIGN_HOOK_TIMEOUT_MS bounds its run time
+                         (default 8000).
                          --from vscode reads VS Code's agent hooks (PreToolUse/PostToolUse) and records
                          copilot, or claude-code / codex when the payload comes from those harnesses.
 

@@ -47,7 +47,7 @@ Options:
   --protect PATTERN   a protected branch pattern (repeatable)
   --reviewer "Name <email>" --key PUBKEY_FILE [--role ROLE]
                       another reviewer (repeatable; as \`policy init\`)
-  --agents LIST       agents to connect, comma-separated (${HOOK_AGENTS.join(', ')}), or none
+  --agents LIST       comma-separated agents to connect (${HOOK_AGENTS.join(', ')}) or none
   --ci FORGE          github, gitlab or none (default: from the remote's URL)
   --hook-manager M    husky, lefthook or pre-commit calls \`countersign hook NAME\` (docs/hook-managers.md)
   --force             replace an existing ${POLICY_FILE} and CI file

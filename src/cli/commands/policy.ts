@@ -24,7 +24,8 @@ import { EXIT_BLOCKED, EXIT_OK, parseCommandArgs, writeJson, type Command } from
 /** The largest work-tree policy `policy check` reads (a real one is a few KB). */
 const POLICY_MAX_BYTES = SETTINGS_FILE_MAX_BYTES;
 
-const USAGE = `Usage: countersign policy init [--protect PATTERN]... [--reviewer "Name <email>" --key PUBKEY_FILE [--role ROLE]]... [--force] [--json]
+const USAGE = `Usage: countersign policy init [--protect PATTERN]...
+           [--reviewer "Name <email>" --key PUBKEY_FILE [--role ROLE]]... [--force] [--json]
        countersign policy add-reviewer "Name <email>" --key PUBKEY_FILE [--role ROLE] [--json]
        countersign policy check [FILE] [--json]
 
@@ -33,9 +34,9 @@ init   writes .countersign.json at the repository root: the protected branch pat
        reviewer's SSH public key file, e.g. bob.pub), and the defaults: any AI-written line, every
        unattested commit, and a commit with 20+ untracked added lines making up half or more of its added
        lines (written by something Countersign did not observe: review.untracked) need one approval;
-       the "infrastructure" tier (Terraform, Kubernetes/Helm, CI pipelines, deployment manifests, migrations, Dockerfiles, CODEOWNERS) and
-       the "mass-deletion" tier (5+ files or 500+ lines deleted) need two. Refuses to overwrite an
-       existing file without --force.
+       the "infrastructure" tier (Terraform, Kubernetes/Helm, CI pipelines, deployment manifests,
+       migrations, Dockerfiles, CODEOWNERS) and the "mass-deletion" tier (5+ files or 500+ lines
+       deleted) need two. Refuses to overwrite an existing file without --force.
 add-reviewer
        adds a reviewer to the existing .countersign.json, keeping the rest of the file; refused when the
        result would not be valid (the same person or key listed twice, a malformed key).
