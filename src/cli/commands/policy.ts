@@ -18,6 +18,7 @@ import { describeUntrackedThreshold } from '../../core/untrackedReview';
 import { clientPolicyBranch } from '../../git/policyBranch';
 import { readRegularFile, SETTINGS_FILE_MAX_BYTES } from '../../git/regularFile';
 import { resolveRepo } from '../../git/repository';
+import { revParse } from '../../git/revision';
 
 import { EXIT_BLOCKED, EXIT_OK, parseCommandArgs, writeJson, type Command } from '../command';
 
@@ -158,7 +159,13 @@ async function addReviewerCommand(argv: string[], ctx: Parameters<Command['run']
       `Added ${who.name} <${who.email}> to ${written.file}; ${written.policy.reviewers.length} reviewer(s).\n`,
     );
     for (const w of written.warnings) ctx.stdout(`  warning: ${w}\n`);
-    ctx.stdout('Commit it and push it through review: the change counts once it is on the protected branch.\n');
+    // The first policy has no policy before it to be reviewed under (newuser14 S21), as init and policy init say.
+    const first = (await revParse(root, `HEAD:${POLICY_FILE}`)) === undefined;
+    ctx.stdout(
+      first
+        ? `Commit it and push it to the protected branch: this first ${POLICY_FILE} needs no Countersign approval, since no policy is in force before it; every later change to it does.\n`
+        : 'Commit it and push it through review: the change counts once it is on the protected branch.\n',
+    );
   }
   return EXIT_OK;
 }

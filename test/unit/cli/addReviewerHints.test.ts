@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { parseReviewerSpec, reviewerSpecProblem } from '../../../src/app/policySetup';
+import { makeKey } from '../helpers/reviewerKeys';
 import { TempRepo } from '../helpers/tempRepo';
 
 /** newuser14 S33: each malformed reviewer is told what is wrong with it, not one hint for all. */
@@ -22,5 +23,20 @@ describe('policy add-reviewer: what is wrong with a malformed reviewer', functio
     assert.strictEqual(r.status, 2);
     assert.match(r.stderr, /"eve@example\.com" has no name/);
     assert.doesNotMatch(r.stderr, /as one argument/);
+  });
+
+  it('newuser14 S21: adding to the first, uncommitted policy does not send it "through review"', () => {
+    const repo = TempRepo.create();
+    repo.commit('first', '--allow-empty');
+    const key = makeKey('eve');
+    assert.strictEqual(repo.cli(['policy', 'init']).status, 0);
+    const first = repo.cli(['policy', 'add-reviewer', 'Eve <eve@example.com>', '--key', key.publicKeyFile]);
+    assert.strictEqual(first.status, 0, first.stderr);
+    assert.match(first.stdout, /this first \.countersign\.json needs no Countersign approval/);
+    repo.git('add', '.countersign.json');
+    repo.commit('policy');
+    const later = repo.cli(['policy', 'add-reviewer', 'Fay <fay@example.com>', '--key', makeKey('fay').publicKeyFile]);
+    assert.strictEqual(later.status, 0, later.stderr);
+    assert.match(later.stdout, /push it through review/);
   });
 });
