@@ -42,7 +42,8 @@ export interface AgentId {
 
 export interface SessionRecord {
   agent_id: AgentId;
-  human_author?: string;
+  /** `Name <email>` of who ran the session (git-ai writes null when unknown; older notes leave it out). */
+  human_author?: string | null;
   [extra: string]: unknown;
 }
 
@@ -240,10 +241,6 @@ function checkMap<T>(
 }
 
 /**
- * Parses a note as stored in `refs/notes/ai`. `source` (a commit id, a file) is named in errors.
- * Throws CountersignError('input') saying what is wrong and where.
- */
-/**
  * The lines before a note's first `---` line (a BOM dropped, line endings made `\n`) and the text after it;
  * undefined without one. Only the attestations are split into lines: the metadata, most of a note that
  * carries prompt transcripts, goes to JSON.parse as one string (`report` reads thousands of notes).
@@ -262,6 +259,7 @@ function splitAtDivider(text: string): { lines: string[]; after: string } | unde
   }
 }
 
+/** Parses a note as stored in `refs/notes/ai`; throws CountersignError('input') naming what and where (`source`). */
 export function parseAuthorshipNote(text: string, source?: string): AuthorshipNote {
   const big = oversizedNote(text); // the gate's bound: a larger note (or a reader's stand-in) is never parsed
   if (big) throw inputError(big, source);

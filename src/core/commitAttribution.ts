@@ -93,7 +93,10 @@ export function alignOwners(
 
 export interface BuildOptions {
   baseCommit?: string;
-  /** `Name <email>` for human lines whose label names no author (the person committing typed them). */
+  /**
+   * `Name <email>` of the person committing: the author of human lines whose label names none (they typed them),
+   * and every new session's `human_author` (git-ai's field: the human who ran the agent is the one committing).
+   */
   defaultHuman?: string;
 }
 
@@ -128,7 +131,8 @@ export function buildCommitAttribution(files: readonly FileEvidence[], opts: Bui
       id = `${conversation}#${model ?? 'unknown'}`;
       key = sessionKey(tool, id);
     }
-    if (!sessions[key]) sessions[key] = { agent_id: { tool, id, ...(model ? { model } : {}) } };
+    // git-ai writes human_author always, null when it knows nobody (DESIGN's session record has the field).
+    sessions[key] ??= { agent_id: { tool, id, ...(model ? { model } : {}) }, human_author: opts.defaultHuman ?? null };
     return key;
   };
 
@@ -179,7 +183,9 @@ export function buildCommitAttribution(files: readonly FileEvidence[], opts: Bui
         case 'session': {
           const sk = sessionOfKey(src.key);
           const s = src.note.meta.sessions?.[sk];
-          if (s) sessions[sk] ??= s;
+          // A record copied from an older note (or another tool's) keeps its human; one without the field gets
+          // null, git-ai's "unknown", so every session this commit's note holds has it.
+          if (s) sessions[sk] ??= s.human_author === undefined ? { ...s, human_author: null } : s;
           break;
         }
         case 'prompt': {

@@ -106,4 +106,42 @@ describe('commit attribution (pure parts)', () => {
     assert.ok(r.note.meta.prompts?.['c9883b05a2487d6d']);
     assert.strictEqual(r.note.meta.humans?.h_aaaaaaaaaaaaaa?.author, 'B <b@x>');
   });
+
+  it("gives every session it writes a human_author: the committer, null when unknown; a donor's is kept (newuser15 #10)", () => {
+    const other = aiLabel('codex', { session: 'c2' });
+    const sk = sessionKey('claude-code', 'c1');
+    const older = parseAuthorshipNote(
+      `f\n  ${sessionKey('aider', 'a')}::t_00000000000000 3\n  ${sessionKey('cursor', 'b')}::t_00000000000000 4\n---\n` +
+        JSON.stringify({
+          schema_version: 'authorship/3.0.0',
+          sessions: {
+            [sessionKey('aider', 'a')]: { agent_id: { tool: 'aider', id: 'a' } },
+            [sessionKey('cursor', 'b')]: { agent_id: { tool: 'cursor', id: 'b' }, human_author: 'Bo <bo@x>' },
+          },
+        }),
+    );
+    const files = [
+      {
+        path: 'f',
+        added: [1, 2, 3, 4],
+        sources: new Map<number, LineEvidence>([
+          [1, { kind: 'label', label: CLAUDE }],
+          [2, { kind: 'label', label: other }],
+          [3, { kind: 'note', key: older.files[0].entries[0].key, note: older }],
+          [4, { kind: 'note', key: older.files[0].entries[1].key, note: older }],
+        ]),
+      },
+    ];
+    const back = (defaultHuman?: string) =>
+      parseAuthorshipNote(
+        formatAuthorshipNote(buildCommitAttribution(files, defaultHuman ? { defaultHuman } : {}).note),
+      ).meta.sessions ?? {};
+    const withCommitter = back('Ada <a@x>');
+    assert.strictEqual(withCommitter[sk]?.human_author, 'Ada <a@x>');
+    assert.strictEqual(withCommitter[sessionKey('codex', 'c2')]?.human_author, 'Ada <a@x>');
+    assert.strictEqual(withCommitter[sessionKey('aider', 'a')]?.human_author, null, 'an older record: unknown');
+    assert.strictEqual(withCommitter[sessionKey('cursor', 'b')]?.human_author, 'Bo <bo@x>', 'who ran it then');
+    assert.strictEqual(back()[sk]?.human_author, null, 'no committer identity: null, as git-ai writes it');
+    assert.ok(Object.values(back()).every((r) => 'human_author' in r));
+  });
 });

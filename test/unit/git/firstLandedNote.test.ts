@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { parseAuthorshipNote, sessionKey } from '../../../src/core/authorshipNote';
 import { cloneAs, recordDecision } from '../helpers/approvals';
 import { ADA, AGENT, deployNote as note } from '../helpers/deployNote';
 import { setup, type Setup } from '../helpers/gateServer';
@@ -77,6 +78,12 @@ describe("server gate: a landed commit's first note agrees with the commit exact
     const real = danaNotes();
     assert.strictEqual(real.status, 0, real.stderr);
     assert.strictEqual(serverNote(c).stdout.trim(), dana.git('notes', '--ref=refs/notes/ai', 'show', c));
+    // The hooks' note names who ran the session, the committer (newuser15 #10); the server takes it as it is.
+    const committer = dana.git('log', '-1', '--format=%cn <%ce>', c);
+    assert.strictEqual(
+      parseAuthorshipNote(serverNote(c).stdout).meta.sessions?.[sessionKey('claude-code', 's1')]?.human_author,
+      committer,
+    );
   });
 
   it('P6: refuses a first note giving the 40 lines to another agent', () => {

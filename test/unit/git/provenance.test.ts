@@ -100,6 +100,12 @@ describe('commit provenance (hooks against real repositories)', function () {
       "typed lines get the committer's h_ key",
     );
     assert.strictEqual(n.meta.humans?.[humanKey(ADA)]?.author, ADA);
+    // DESIGN's session record: {"agent_id":{…},"human_author"} — git-ai's "who ran the session" (newuser15 #10).
+    assert.strictEqual(n.meta.sessions?.[sk]?.human_author, ADA, JSON.stringify(n.meta.sessions));
+    assert.match(
+      repo.git('notes', '--ref=refs/notes/ai', 'show', 'HEAD'),
+      /"human_author": "Ada Author <ada@example\.com>"/,
+    );
     assert.strictEqual(n.meta.base_commit_sha, '');
   });
 
