@@ -27,7 +27,8 @@ export async function explainApprovals(
   ctx: JudgingContext,
 ): Promise<ExplainedApprovals> {
   // The policy approvals are judged under: the one the gate judged with (for a commit landed on the policy
-  // branch, that branch as its push found it: explainGate's withLandedPolicy), else the protected branch as this
+  // branch, that branch at the base of the approved push that brought it, else at its first parent: explainGate's
+  // landedPushPolicy and withLandedPolicy), else the protected branch as this
   // clone knows it, else the policy branch, which judges every protected ref — a --branch not here was judged
   // by it at the gate while this header said HEAD's (newuser14 S12) — and HEAD's only when there is none.
   const source = ctx.policyAt

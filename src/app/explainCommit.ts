@@ -8,7 +8,7 @@ import { isPartialClone } from '../git/missingObjects';
 import { headIsUnborn, resolveRevision } from '../git/revision';
 import { absentNoteBlobs, AI_NOTES_REF, APPROVALS_NOTES_REF, readNotes } from '../git/notesReader';
 import { explainApprovals } from './explainApprovals';
-import { gateVerdict, judgingContext, withLandedPolicy, type ExplainOptions } from './explainGate';
+import { gateVerdict, judgingContext, landedPushPolicy, withLandedPolicy, type ExplainOptions } from './explainGate';
 import { explainProvenance } from './explainProvenance';
 import type { Explanation, GateVerdict } from './explanation';
 import { shortSha } from '../core/shortSha';
@@ -90,7 +90,7 @@ async function explainOnce(cwd: string, rev: string, opts: ExplainOptions): Prom
   const provenance = explainProvenance(facts, noteText);
 
   const ctx = await withLandedPolicy(cwd, sha, record.parents, await judgingContext(cwd, opts));
-  const read = await explainApprovals(cwd, facts, ctx);
+  let read = await explainApprovals(cwd, facts, ctx);
   let approvals = read.section;
   if (partial) {
     const absent = (await absentNoteBlobs(cwd, APPROVALS_NOTES_REF)).size;
@@ -111,10 +111,18 @@ async function explainOnce(cwd: string, rev: string, opts: ExplainOptions): Prom
         sha,
         record.parents,
         ctx,
-        approvals.statements.filter((a) => a.decision === 'approve' && a.counts),
+        approvals.statements
+          .filter((a) => a.decision === 'approve' && a.counts)
+          .map((a) => ({ base: a.base, tip: a.tip })),
       );
   if (partial) lacking.push('the gate was not run');
-  else approvals = read.withGateMatches(gate.decision);
+  else {
+    // The approvals are read again under the policy the gate judged with once it found the approved push that
+    // brought a commit on the policy branch: that push's base, not the commit's first parent (newuser15 #1).
+    const pushed = gate.landedWith ? landedPushPolicy(ctx, gate.landedWith) : ctx;
+    if (pushed !== ctx) read = await explainApprovals(cwd, facts, pushed);
+    approvals = read.withGateMatches(gate.decision);
+  }
   return {
     commit: {
       sha,

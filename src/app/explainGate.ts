@@ -18,16 +18,19 @@ export interface JudgingContext {
   trackingSha?: string;
   trackingLabel?: string;
   /**
-   * For a commit that landed on the policy branch: that branch as the push which landed it found it (its first
-   * parent). DESIGN: "No push chooses the policy that judges it" — a policy change was judged under the policy
-   * it replaced, so explain judges its approvals and its gate verdict under that one too (newuser14 S28).
+   * For a commit that landed on the policy branch: that branch at the commit's first parent, the policy the
+   * commit is judged under alone. DESIGN: "No push chooses the policy that judges it" — a policy change was
+   * judged under the policy it replaced, so explain judges its approvals and its gate verdict under that one
+   * too (newuser14 S28). Where the approved push that brought the commit is found (`landedPushPolicy`), the
+   * policy at that push's base replaces it: only then does the page say what a push found (newuser15 #1).
    */
   policyAt?: { rev: string; label: string };
 }
 
 /**
- * `ctx` with `policyAt` set when `sha` landed on the policy branch: the policy that judged its push is the one at
- * its first parent, not the branch's tip (which may be the policy `sha` itself wrote).
+ * `ctx` with `policyAt` set when `sha` landed on the policy branch: the policy at its first parent, not the
+ * branch's tip (which may be the policy `sha` itself wrote). Which push landed it is not known here — its parent
+ * may be a commit of the same push, a branch state no push found — so the label claims no push.
  */
 export async function withLandedPolicy(
   cwd: string,
@@ -40,8 +43,19 @@ export async function withLandedPolicy(
   if ((await remoteDefaultBranch(cwd, ctx.remote ?? 'origin')) !== ctx.branch) return ctx;
   if ((await runGit(['merge-base', '--is-ancestor', sha, ctx.trackingSha], { cwd, okCodes: [1] })).code !== 0)
     return ctx;
-  const label = `${ctx.trackingLabel ?? ctx.branch} at ${shortSha(parent)}, as the push of ${shortSha(sha)} found it`;
+  const label = `${ctx.trackingLabel ?? ctx.branch} at ${shortSha(parent)}, the first parent of ${shortSha(sha)}`;
   return { ...ctx, policyAt: { rev: parent, label } };
+}
+
+/**
+ * `ctx` judged under the policy branch as the approved push `span` found it, when `ctx` judges a landed commit
+ * on the policy branch (`withLandedPolicy` set `policyAt`); `ctx` unchanged otherwise.
+ */
+export function landedPushPolicy(ctx: JudgingContext, span: { base: string; tip: string }): JudgingContext {
+  if (!ctx.policyAt) return ctx;
+  const where = `${ctx.trackingLabel ?? ctx.branch} at ${shortSha(span.base)}`;
+  const label = `${where}, as the approved push ${shortSha(span.base)}..${shortSha(span.tip)} found it`;
+  return { ...ctx, policyAt: { rev: span.base, label } };
 }
 
 /**
@@ -84,10 +98,6 @@ export async function judgingContext(cwd: string, opts: ExplainOptions): Promise
   return { branch, remote };
 }
 
-function policyLabel(ctx: JudgingContext, rev: string): string {
-  return rev === ctx.policyAt?.rev ? ctx.policyAt.label : `${ctx.trackingLabel ?? ctx.branch} at ${shortSha(rev)}`;
-}
-
 async function commitOf(cwd: string, ref: string): Promise<string | undefined> {
   const r = await runGit(['rev-parse', '--verify', '-q', `${ref}^{commit}`], { cwd, okCodes: [1, 128] });
   return r.code === 0 ? r.stdout.trim() : undefined;
@@ -100,10 +110,12 @@ function rangeLabel(base: string | undefined, head: string, ctx: JudgingContext)
 }
 
 /**
- * The gate's verdict on one commit. A commit already on the branch is judged alone against its first parent;
- * when that blocks it, each counting approval's span base..tip on the branch (`approvedSpans`) is judged as the
- * push that brought it: a commit in the middle of an approved push landed under that approval, whose tip is a
- * later commit, which a judgement of the commit alone cannot reach.
+ * The gate's verdict on one commit. A commit already on the branch is judged as the approved push that brought
+ * it, when one is found: each counting approval's span base..tip on the branch that holds the commit
+ * (`approvedSpans`) is replayed as a push, the commit's own approval as tip included — judged alone, the tip of
+ * a three-commit push was told its approval was "reviewed against another base" under the policy at its parent,
+ * a branch state no push found (newuser15 #1), and a commit in the middle of an approved push is reached by no
+ * approval at all. A commit no approved push brought is judged alone against its first parent.
  */
 export async function gateVerdict(
   cwd: string,
@@ -122,34 +134,39 @@ export async function gateVerdict(
     landed = (await runGit(['merge-base', '--is-ancestor', sha, ctx.trackingSha], { cwd, okCodes: [1] })).code === 0;
   }
   try {
-    const judge = async (range: { base?: string; head: string }) => {
+    const judge = async (range: { base?: string; head: string }, judging: JudgingContext) => {
       const { result } = await verifyRange(cwd, {
         branch: ctx.branch,
         ...(ctx.remote ? { remote: ctx.remote } : {}),
         ...range,
         // A landed commit's push was judged under the policy branch as it stood at that push's base.
-        ...(ctx.policyAt && range.base ? { policyAt: { rev: range.base, label: policyLabel(ctx, range.base) } } : {}),
+        ...(judging.policyAt && range.base ? { policyAt: judging.policyAt } : {}),
         fetch: false,
       });
       return { result, decision: result.commits.find((c) => c.sha === sha) };
     };
-    // A commit already on the branch is judged alone, as the push that brought it would have judged it.
-    let { result, decision } = await judge({ head: sha, ...(landed && parents[0] ? { base: parents[0] } : {}) });
-    if (landed && ctx.trackingSha && decision && !decision.ok) {
+    let judged: Awaited<ReturnType<typeof judge>> | undefined;
+    let landedWith: { base: string; tip: string } | undefined;
+    if (landed && ctx.trackingSha) {
       for (const span of await landedSpans(cwd, sha, ctx.trackingSha, approvedSpans)) {
-        const replay = await judge({ base: span.base, head: span.tip });
+        const replay = await judge({ base: span.base, head: span.tip }, landedPushPolicy(ctx, span));
         if (replay.decision?.ok && replay.result.errors.length === 0) {
-          ({ result, decision } = replay);
+          judged = replay;
+          landedWith = span;
           break;
         }
       }
     }
+    // A commit already on the branch is judged alone, as a push of it alone would have judged it.
+    judged ??= await judge({ head: sha, ...(landed && parents[0] ? { base: parents[0] } : {}) }, ctx);
+    const { result, decision } = judged;
     return {
       available: true,
       branch: result.branch,
       protected: result.protected,
       ...(result.policyFrom ? { policyFrom: result.policyFrom } : {}),
       judgedAs: landed ? 'landed' : 'pending',
+      ...(landedWith ? { landedWith } : {}),
       range: rangeLabel(result.base, result.head ?? sha, ctx),
       ...(decision ? { decision } : {}),
       ok: decision ? decision.ok && result.errors.length === 0 : result.ok,
@@ -175,7 +192,7 @@ async function landedSpans(
   const seen = new Set<string>();
   for (const span of spans) {
     const key = `${span.base}..${span.tip}`;
-    if (seen.has(key) || span.tip === sha || out.length >= 3) continue;
+    if (seen.has(key) || out.length >= 3) continue;
     seen.add(key);
     const onBranch = await runGit(['merge-base', '--is-ancestor', span.tip, branchTip], { cwd, okCodes: [1, 128] });
     const holds = await runGit(['merge-base', '--is-ancestor', sha, span.tip], { cwd, okCodes: [1, 128] });

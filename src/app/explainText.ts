@@ -111,9 +111,7 @@ function judgedAs(e: Explanation): string {
   const g = e.gate;
   const range = g.range ?? 'REV';
   if (g.judgedAs !== 'landed') return `a push of ${range}`;
-  const parent = e.commit.parents[0];
-  // Alone means PARENT..THIS: a replayed push starting at the parent (the first commit of it) is no such range.
-  return parent && range === `${shortSha(parent)}..${shortSha(e.commit.sha)}`
-    ? `already landed (alone, against its first parent: ${range})`
-    : `already landed (with the approved push that brought it: ${range})`;
+  return g.landedWith
+    ? `already landed (with the approved push that brought it: ${range})`
+    : `already landed (alone, against its first parent: ${range})`;
 }

@@ -48,8 +48,13 @@ export interface GateVerdict {
   branch?: string;
   protected?: boolean;
   policyFrom?: string;
-  /** `landed`: REV is on the branch already, judged alone against its first parent; `pending`: base..REV as a push would be. */
+  /**
+   * `landed`: REV is on the branch already, judged as the approved push that brought it (`landedWith`) or, when
+   * none is found, alone against its first parent; `pending`: base..REV as a push would be.
+   */
   judgedAs?: 'landed' | 'pending';
+  /** The approved push (an approval's base..tip on the branch) a landed REV was judged with. */
+  landedWith?: { base: string; tip: string };
   /** The range the gate judged, as a person reads it: `origin/main..1c98e4b0a1b2`, `PARENT..REV`, or REV alone. */
   range?: string;
   decision?: CommitDecision;

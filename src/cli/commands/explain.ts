@@ -16,7 +16,8 @@ The page an incident review starts from:
                checked against the reviewer's key in the policy of the branch it is judged for (NAME/BRANCH
                as this clone knows it; run git fetch first for the remote's current view)
   gate         the review gate's verdict for REV on that branch: a commit already on the branch is judged
-               alone against its first parent, one not yet there as part of branch..REV
+               with the approved push that brought it (an approval's base..tip on the branch), else alone
+               against its first parent; one not yet there as part of branch..REV
 
 Options:
   --branch NAME   the protected branch (default, as \`verify\` chooses it: the current branch's upstream when

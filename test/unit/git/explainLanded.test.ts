@@ -36,6 +36,24 @@ describe('explain on a commit that landed in an approved push', function () {
         assert.ok(e.approvals.statements.some((a: { counts: boolean }) => a.counts));
       }
 
+      // newuser15 #1: the tip said the policy was main "at <its parent>, as the push of <tip> found it" — a state
+      // main never had — and that the approval was "reviewed against another base", while the middle commit of
+      // the same push said "with the approved push that brought it". Every commit of the push now says the latter.
+      const range = `${base.slice(0, 12)}..${tip.slice(0, 12)}`;
+      for (const sha of [middle, tip]) {
+        const text = ada.cli(['explain', sha, '--branch', 'main']).stdout;
+        assert.ok(text.includes(`judged as already landed (with the approved push that brought it: ${range})`), text);
+        assert.ok(text.includes(`main at ${base.slice(0, 12)}, as the approved push ${range} found it`), text);
+        assert.doesNotMatch(text, /reviewed against another base|alone, against its first parent/);
+        assert.ok(!text.includes(middle.slice(0, 12) + ', as'), text);
+        const e = JSON.parse(ada.cli(['explain', sha, '--branch', 'main', '--json']).stdout);
+        assert.deepStrictEqual(e.gate.landedWith, { base, tip });
+        assert.deepStrictEqual(
+          e.gate.decision.approvals.map((a: { via: string }) => a.via),
+          ['exact'],
+        );
+      }
+
       // A commit landed with no approval reaching it stays blocked: only a counting approval's push is replayed.
       const later = commitFile(ada, 'd.ts', 'd\n', `four\n\n${AI}`);
       assert.notStrictEqual(ada.gitResult(['push', '-q', 'origin', 'main']).status, 0);
@@ -174,17 +192,11 @@ describe('explain on a commit that landed in an approved push', function () {
       assert.match(one, /✓ Carol Ops <carol@example\.com> — approved a range that holds this commit/);
       assert.doesNotMatch(one, /\((exact|tip|rebased)\)/);
 
+      // newuser15 #1: the tip of the same push is judged with that push too, not alone against its parent.
       const two = ada.cli(['explain', tip, '--branch', 'main']).stdout;
-      assert.match(
-        two,
-        new RegExp(
-          `judged as already landed \\(alone, against its first parent: ${first.slice(0, 12)}\\.\\.${tip.slice(0, 12)}\\)`,
-        ),
-      );
-      assert.match(
-        two,
-        /✓ Carol Ops <carol@example\.com> — approved this commit as a tip, reviewed against another base/,
-      );
+      assert.match(two, new RegExp(`judged as already landed \\(with the approved push that brought it: ${range}\\)`));
+      assert.match(two, /✓ Carol Ops <carol@example\.com> — approved a range that holds this commit/);
+      assert.doesNotMatch(two, /reviewed against another base|alone, against its first parent/);
     } finally {
       fs.rmSync(path.dirname(s.server.dir), { recursive: true, force: true });
     }
