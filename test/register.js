@@ -2,7 +2,7 @@
 // manual build step: `.ts` files are compiled on require by esbuild (the project's bundler, so no second
 // compiler to agree with), and the bundles the tests spawn (cli.js, with its hooks) are built once per run
 // into COUNTERSIGN_OUT when older than their sources. CI keeps testing the bundled tests themselves
-// (`npm run test:unit`, .mocharc.dist.json). Type errors are `npm run typecheck`'s job, as in the build.
+// (`npm run test:unit`, .mocharc.dist.js). Type errors are `npm run typecheck`'s job, as in the build.
 'use strict';
 const esbuild = require('esbuild');
 const { execFileSync } = require('child_process');
