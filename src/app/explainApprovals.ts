@@ -65,7 +65,12 @@ export async function explainApprovals(
     keys ?? statementKeys(undefined),
     facts.parents,
   );
-  const commit = { sha: facts.sha, author: { email: facts.authorEmail }, committer: { email: facts.committerEmail } };
+  const commit = {
+    sha: facts.sha,
+    author: { email: facts.authorEmail },
+    committer: { email: facts.committerEmail },
+    headerProblem: facts.headerProblem,
+  };
   const counted = standing.forCommit(commit);
   const on = standing.statementsOn(facts.sha);
   const noteOf = new Map(statements.map((s) => [s.signed, s.noteCommit]));

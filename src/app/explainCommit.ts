@@ -55,7 +55,7 @@ async function explainOnce(cwd: string, rev: string, opts: ExplainOptions): Prom
   const partial = await isPartialClone(cwd);
   let record: HistoryCommit | undefined;
   const readCommit = (numstat: boolean) =>
-    streamHistory(cwd, { revs: [sha], numstat, extra: ['--no-walk'] }, (c) => {
+    streamHistory(cwd, { revs: [sha], numstat, extra: ['--no-walk'], headers: true }, (c) => {
       record = c;
     });
   try {

@@ -1,5 +1,5 @@
 import type { SignedStatement } from './approvalStatement';
-import { selfReview, type CoverageVia } from './approvalRules';
+import { selfReview, type CommitPeople, type CoverageVia, type SelfReview } from './approvalRules';
 import { reviewerPeople } from './person';
 import type { Reviewer } from './policy';
 
@@ -35,7 +35,7 @@ export function approvalStands(approvedAt: number | undefined, rejectedAt: numbe
 export interface StandingRejection {
   reject: CheckedStatement;
   voided?: CheckedStatement;
-  own?: 'authored' | 'committed';
+  own?: SelfReview;
 }
 
 /**
@@ -44,12 +44,12 @@ export interface StandingRejection {
  * or committed the commit does not count.
  */
 export function countApprovals(
-  commit: { author: { email: string }; committer: { email: string } },
+  commit: CommitPeople,
   covering: Array<{ statement: CheckedStatement; via: CoverageVia }>,
 ): {
   approvals: CountedApproval[];
   rejections: StandingRejection[];
-  selfApprovals: Array<{ reviewer: Reviewer; as: 'authored' | 'committed' }>;
+  selfApprovals: Array<{ reviewer: Reviewer; as: SelfReview }>;
 } {
   // Per reviewer: the latest approval and the latest rejection covering the commit, however each reaches it
   // (its span, its tip, or a rebase/copy that kept the patch-id). DESIGN, "The gate": an approval counts only with
@@ -74,7 +74,7 @@ export function countApprovals(
   }
   const approvals: CountedApproval[] = [];
   const rejections: StandingRejection[] = [];
-  const selfApprovals: Array<{ reviewer: Reviewer; as: 'authored' | 'committed' }> = [];
+  const selfApprovals: Array<{ reviewer: Reviewer; as: SelfReview }> = [];
   for (const slot of byReviewer.values()) {
     const { approve } = slot;
     const reject =

@@ -19,21 +19,30 @@ import { shortSha } from './shortSha';
 export { personKey, personLabel, samePerson };
 export { ReviewerKeys, type StatementCheck } from './reviewerKeys';
 
+/**
+ * Why a reviewer may not approve a commit, completing "the reviewer … this commit": a commit whose header git and
+ * Countersign may read differently (core/commitObject.ts headerProblem) has no author or committer anyone can
+ * show is not the reviewer (attack19 03: bare `author` lines hid the reviewer's own name from the gate).
+ */
+export type SelfReview = 'authored' | 'committed' | 'may have authored or committed';
+
+/** What the two-person rule reads of a commit. */
+export interface CommitPeople {
+  author: { email: string };
+  committer: { email: string };
+  headerProblem?: string;
+}
+
 /** The two-person rule: why `reviewerEmail` may not approve this commit, or undefined when they may. */
-export function selfReview(
-  reviewerEmail: string,
-  commit: { author: { email: string }; committer: { email: string } },
-): 'authored' | 'committed' | undefined {
+export function selfReview(reviewerEmail: string, commit: CommitPeople): SelfReview | undefined {
+  if (commit.headerProblem !== undefined) return 'may have authored or committed';
   if (samePerson(reviewerEmail, commit.author.email)) return 'authored';
   if (samePerson(reviewerEmail, commit.committer.email)) return 'committed';
   return undefined;
 }
 
 /** Reviewers who may approve a commit: listed, and neither its author nor its committer. */
-export function eligibleReviewers(
-  policy: Policy,
-  commit: { author: { email: string }; committer: { email: string } },
-): Reviewer[] {
+export function eligibleReviewers(policy: Policy, commit: CommitPeople): Reviewer[] {
   return policy.reviewers.filter((r) => selfReview(r.email, commit) === undefined);
 }
 

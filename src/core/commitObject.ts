@@ -17,60 +17,109 @@ export interface CommitIdent {
 export interface CommitObject {
   author: CommitIdent;
   committer: CommitIdent;
-  /** Everything after the header, decoded (the commit's `encoding` header when Node knows it, else UTF-8). */
+  /** Everything after the header, as UTF-8 (the only encoding read: any other is a `headerProblem`). */
   message: string;
+  /**
+   * Why git's readers and Countersign's may read this object differently (readHeader), a clause completing
+   * "commit X …": its provenance and its author and committer are then unreadable, never read one way and believed.
+   */
+  headerProblem?: string;
 }
 
 /**
  * Parses an ident line's value (`Name <email> 1700000000 +0000`) the way git's split_ident_line does: the name
- * runs to the first `<`, the email to the first `>` after it. Missing brackets leave the email empty.
+ * runs to the first `<`, the email to the first `>` after it. Undefined when either bracket is missing: git then
+ * shows no name and no email (`%an`, `%ae` are empty) and git fsck calls the line bad.
  */
-export function parseIdent(value: string): CommitIdent {
+export function parseIdent(value: string): CommitIdent | undefined {
   const lt = value.indexOf('<');
-  if (lt < 0) return { name: value.trim(), email: '' };
-  const gt = value.indexOf('>', lt + 1);
-  return { name: value.slice(0, lt).trim(), email: value.slice(lt + 1, gt < 0 ? value.length : gt) };
+  const gt = lt < 0 ? -1 : value.indexOf('>', lt + 1);
+  if (gt < 0) return undefined;
+  return { name: value.slice(0, lt).trim(), email: value.slice(lt + 1, gt) };
 }
 
 /**
- * Parses a raw commit object's idents and message. Headers are `key value` lines up to the first empty line;
- * a line starting with a space continues the previous header (gpgsig, mergetag). The first author and
- * committer count, as in git's find_commit_header. Tree and parents are deliberately not read here: git's
- * own parse (`%T %P`) decides the graph, so a stray `parent` line git ignores cannot add an edge.
- * Throws on an object without an author: git would not call it a commit either.
+ * Parses a raw commit object's idents and message as git reads them. Headers are `key value` lines (a key, then
+ * one space) up to the first empty line; a line starting with a space continues the previous header (gpgsig,
+ * mergetag). A line without the space is no header to git (`author` alone is skipped, and the next `author …`
+ * line read), so it is none here either. Tree and parents are deliberately not read here: git's own parse
+ * (`%T %P`) decides the graph, so a stray `parent` line git ignores cannot add an edge.
+ *
+ * Where git's own readers disagree, or git converts what Countersign would read raw, the object is not read one
+ * way and believed: `headerProblem` says why (attack19 01–03), and the gate, `report` and `explain` treat its
+ * provenance and its identity as unreadable. Throws on an object without an author: git would not call it a
+ * commit either.
  */
 export function parseCommitObject(raw: Buffer, id = 'commit'): CommitObject {
-  let end = raw.indexOf('\n\n');
-  const headerEnd = end < 0 ? raw.length : end;
-  const header = raw.subarray(0, headerEnd).toString('utf8');
-  let author: CommitIdent | undefined;
-  let committer: CommitIdent | undefined;
-  let encoding: string | undefined;
-  for (const line of header.split('\n')) {
-    if (line.startsWith(' ')) continue;
-    const sp = line.indexOf(' ');
-    const key = sp < 0 ? line : line.slice(0, sp);
-    const value = sp < 0 ? '' : line.slice(sp + 1);
-    if (key === 'author' && author === undefined) author = parseIdent(value);
-    else if (key === 'committer' && committer === undefined) committer = parseIdent(value);
-    else if (key === 'encoding' && encoding === undefined) encoding = value.trim();
-  }
-  if (author === undefined)
+  const blank = raw.indexOf('\n\n');
+  const header = raw.subarray(0, blank < 0 ? raw.length : blank);
+  const read = readHeader(header);
+  const lastAuthor = read.values.author.at(-1);
+  if (lastAuthor === undefined)
     throw new CountersignError('git', `${id} is not a well-formed commit object (no author header); run git fsck`);
-  end = end < 0 ? raw.length : end + 2;
-  return { author, committer: committer ?? author, message: decodeMessage(raw.subarray(end), encoding) };
+  // `git log` (pretty.c) shows the last author and committer line; with several, headerProblem says so.
+  const author = parseIdent(lastAuthor) ?? { name: '', email: '' };
+  const lastCommitter = read.values.committer.at(-1);
+  const committer = lastCommitter === undefined ? author : (parseIdent(lastCommitter) ?? { name: '', email: '' });
+  const message = raw.subarray(blank < 0 ? raw.length : blank + 2).toString('utf8');
+  const problem = read.problems[0];
+  return { author, committer, message, ...(problem ? { headerProblem: problem } : {}) };
 }
 
-function decodeMessage(bytes: Buffer, encoding: string | undefined): string {
-  if (encoding && !/^utf-?8$/i.test(encoding)) {
-    try {
-      return new TextDecoder(encoding).decode(bytes);
-    } catch {
-      // An encoding Node does not know: read it as UTF-8, like `git log` falls back to the raw bytes.
-    }
-  }
-  return bytes.toString('utf8');
+/**
+ * Why git and Countersign may read this raw commit object differently (the clause parseCommitObject's
+ * `headerProblem` holds), or undefined: for readers that take the message and idents from `git log` and need
+ * only to know whether to believe them (report and explain, through src/git/historyStream.ts).
+ */
+export function commitHeaderProblem(raw: Buffer): string | undefined {
+  const blank = raw.indexOf('\n\n');
+  const read = readHeader(raw.subarray(0, blank < 0 ? raw.length : blank));
+  return read.values.author.length === 0 ? 'has no "author" header git can read' : read.problems[0];
 }
+
+type CheckedHeader = 'author' | 'committer' | 'encoding';
+
+/**
+ * What a commit object's header says that two readers could take differently, each as a clause completing
+ * "commit X …": a line git does not take as a header, a header given twice (pretty.c shows the last author,
+ * find_commit_header reads the first), an ident git cannot split, a missing committer, a NUL byte, and any
+ * `encoding` but UTF-8 — git converts such a message and its header with iconv, which knows encodings Node does
+ * not (EBCDIC, UTF-7…), so no decoding of ours can promise git's text. Countersign's hooks and a normal git
+ * write none of these; `git fsck` names most of them (not the encoding).
+ */
+function readHeader(header: Buffer): { values: Record<CheckedHeader, string[]>; problems: string[] } {
+  const values: Record<CheckedHeader, string[]> = { author: [], committer: [], encoding: [] };
+  const problems: string[] = [];
+  if (header.includes(0)) problems.push('has a NUL byte in its header');
+  for (const line of header.toString('utf8').split('\n')) {
+    if (line.startsWith(' ')) continue;
+    const sp = line.indexOf(' ');
+    if (sp < 0) {
+      problems.push(`has the header line ${JSON.stringify(line.slice(0, 40))} with no value (git skips it)`);
+      continue;
+    }
+    const key = line.slice(0, sp);
+    if (key === 'author' || key === 'committer' || key === 'encoding') values[key].push(line.slice(sp + 1));
+  }
+  for (const key of ['author', 'committer', 'encoding'] as const) {
+    const n = values[key].length;
+    if (n > 1) problems.push(`has ${n} "${key}" header lines (git log shows the last, other git commands the first)`);
+  }
+  for (const key of ['author', 'committer'] as const)
+    for (const v of values[key])
+      if (!parseIdent(v)) problems.push(`has the ${key} ${JSON.stringify(v.slice(0, 60))}, not "Name <email>"`);
+  if (values.author.length > 0 && values.committer.length === 0) problems.push('has no "committer" header');
+  const encoding = values.encoding[0];
+  if (encoding !== undefined && !/^utf-?8$/i.test(encoding))
+    problems.push(
+      `has the encoding header ${JSON.stringify(encoding.slice(0, 40))}: git converts its message and header from it, Countersign reads only UTF-8, so the two may read different text`,
+    );
+  return { values, problems };
+}
+
+/** What to do about a commit with a headerProblem, for reasons that name it. */
+export const COMMIT_HEADER_FIX =
+  're-create the commit with a normal git, which writes a plain UTF-8 header: `git commit --amend` for the last commit (`git -c i18n.commitEncoding=UTF-8 commit --amend` if the encoding is the problem), `git rebase -i` for an older one; `git fsck` names what is wrong with the object';
 
 // ignoreBOM: a byte-order mark in a path is part of its name (dropped, `\xef\xbb\xbfa` and `a` would be one path).
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

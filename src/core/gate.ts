@@ -1,6 +1,7 @@
 import type { SignedStatement, verifySignedStatement } from './approvalStatement';
 import { invalidPolicyFix } from './policyRecovery';
-import { eligibleReviewers, personLabel, samePerson } from './approvalRules';
+import { eligibleReviewers, personLabel } from './approvalRules';
+import { whoMayApprove } from './whoMayApprove';
 import { isProtected, POLICY_FILE, type Policy, type Reviewer } from './policy';
 import { chargedFiles } from './mergeView';
 import { rangeBlast, reviewNeed, type SinceReviewed } from './reviewNeed';
@@ -52,6 +53,8 @@ export interface GateCommit {
   author: Person;
   committer: Person;
   message: string;
+  /** Why git and Countersign may read its object differently (core/commitObject.ts): provenance and identity unreadable. */
+  headerProblem?: string;
   files: ChangedFile[];
   /** Text of the refs/notes/ai note, when the commit has one. */
   aiNote?: string;
@@ -184,6 +187,8 @@ export interface CommitDecision {
   tiers: string[];
   /** Reviewers who may approve this commit (listed in the policy, not its author or committer). */
   eligibleReviewers: Reviewer[];
+  /** GateCommit's: no approval counts until the commit is re-created, whatever the policy says. */
+  headerProblem?: string;
   ok: boolean;
 }
 
@@ -297,6 +302,7 @@ export function evaluateGate(input: GateInput): GateResult {
       requiredRoles: need.roles,
       tiers: need.tiers,
       eligibleReviewers: eligible,
+      ...(c.headerProblem !== undefined ? { headerProblem: c.headerProblem } : {}),
       ok: true,
     };
     result.commits.push(decision);
@@ -371,18 +377,7 @@ export function evaluateGate(input: GateInput): GateResult {
               .join(', ') || 'no eligible reviewer has it: update the policy'
           })`,
         );
-      // Name only reviewers whose signature would still change the outcome: not those who already approved.
-      const remaining = eligible.filter((r) => !decision.approvals.some((a) => samePerson(a.reviewer, r.email)));
-      // Too few eligible reviewers is said up front, not after the last of them approved (newuser8 F9).
-      decision.reasons.push(
-        eligible.length > 0 && eligible.length < need.approvals
-          ? `can never pass as the policy stands: it needs ${need.approvals} approvals and the policy lists ${eligible.length} eligible reviewer(s) (${eligible.map(personLabel).join(', ')}; nobody approves their own change) — add reviewers to ${POLICY_FILE} (through review) or lower the requirement`
-          : remaining.length > 0
-            ? `may approve: ${remaining.map(personLabel).join(', ')}`
-            : eligible.length > 0
-              ? `no other reviewer may approve: the policy lists ${eligible.length} eligible reviewer(s) and all have approved — add reviewers to ${POLICY_FILE} (through review) or lower the requirement`
-              : `nobody may approve: the policy lists no reviewer other than this commit's author/committer, and nobody approves their own change — to add a reviewer, have the reviewer being added author the ${POLICY_FILE} change that lists them (you then approve it), or list every reviewer in the first policy (countersign init / policy init --reviewer … --key …) before it reaches the branch (docs/rollout.md)`,
-      );
+      decision.reasons.push(whoMayApprove(c, eligible, decision.approvals, need.approvals));
     }
   }
 

@@ -13,6 +13,7 @@ import { aiBeyondCounts, commitEvidence, describeEvidence } from './report/aiEvi
 import { AI_PROVENANCE_FIX, parseTrailers } from './trailers';
 import { untrackedReviewReason } from './untrackedReview';
 import { binaryFilesClause } from './textLines';
+import { COMMIT_HEADER_FIX } from './commitObject';
 import { shortSha } from './shortSha';
 
 /**
@@ -173,7 +174,8 @@ export function reviewNeed(
   }
 
   const trailers = parseTrailers(c.message);
-  const evidence = commitEvidence({ authorName: c.author.name, authorEmail: c.author.email }, trailers, c.message);
+  const identity = { authorName: c.author.name, authorEmail: c.author.email, headerProblem: c.headerProblem };
+  const evidence = commitEvidence(identity, trailers, c.message);
   const added = c.files.reduce((n, f) => n + (f.added ?? 0), 0);
   // A binary file's lines count (core/textLines.ts); a reason that counts lines says which files are binary.
   const binary = binaryFilesClause(c.files);
@@ -195,7 +197,14 @@ export function reviewNeed(
       );
     }
   }
-  if (evidence.provenanceError !== undefined) {
+  if (c.headerProblem !== undefined) {
+    // The rule for an unreadable AI-Provenance below, for the whole object: and since its author and committer
+    // are unreadable too, no approval counts for it (approvalRules.selfReview) until it is re-created.
+    add(
+      'unattested',
+      `unattested: commit ${shortSha(c.sha)} ${c.headerProblem}, so git and Countersign may read its message, author and committer differently: its provenance is unreadable, and nobody may approve it as it is (no one can be shown not to be its author) — fix: ${COMMIT_HEADER_FIX}`,
+    );
+  } else if (evidence.provenanceError !== undefined) {
     // Unreadable fails closed, whatever review.unattested says: the commit claims to be attested.
     add(
       'unattested',

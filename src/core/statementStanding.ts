@@ -5,7 +5,9 @@ import {
   personLabel,
   RangeIndex,
   ReviewerKeys,
+  type CommitPeople,
   type CoverageVia,
+  type SelfReview,
   type StatementCheck,
 } from './approvalRules';
 import type { GateInput } from './gate';
@@ -56,7 +58,7 @@ export interface CommitStanding {
   /** Standing rejections, with the approval each voided, and whether the commit is the rejecter's own. */
   rejections: StandingRejection[];
   /** Approvals by the commit's own author or committer (they do not count). */
-  selfApprovals: Array<{ reviewer: CheckedStatement['reviewer']; as: 'authored' | 'committed' }>;
+  selfApprovals: Array<{ reviewer: CheckedStatement['reviewer']; as: SelfReview }>;
   /** Statements found that do not count for this commit, each with why. */
   ignored: string[];
   /** Unreadable statement lines on this commit or a descendant in the range: they could be rejections. */
@@ -170,7 +172,7 @@ export class StatementStanding {
   }
 
   /** The standing of one commit of the range. */
-  forCommit(c: { sha: string; author: { email: string }; committer: { email: string } }): CommitStanding {
+  forCommit(c: CommitPeople & { sha: string }): CommitStanding {
     const counted = countApprovals(c, this.covering.get(c.sha) ?? []);
     const unreadable = this.unreadableBy.get(c.sha);
     const ignored = [...(this.refusedBy.get(c.sha) ?? []), ...(this.notCoveringBy.get(c.sha) ?? [])];
@@ -178,7 +180,7 @@ export class StatementStanding {
     // A committer who is not the author (she rebased it) stops being one when the author rebases it instead.
     for (const { reviewer, as } of counted.selfApprovals)
       ignored.push(
-        `approval by ${personLabel(reviewer)} does not count: they ${as} this commit (two-person rule) — ask another reviewer who may approve it${as === 'committed' ? ', or have its author rebase it' : ''}`,
+        `approval by ${personLabel(reviewer)} does not count: they ${as} this commit (two-person rule) — ${nextStep(as)}`,
       );
     return { ...counted, ignored, ...(unreadable ? { unreadable } : {}) };
   }
@@ -197,6 +199,13 @@ export function gateStanding(input: GateInput, policy: Policy): StatementStandin
     statementErrors: input.statementErrors,
     ...(input.rejectionReach ? { rejectionReach: input.rejectionReach } : {}),
   });
+}
+
+/** What to do when a reviewer's approval does not count for the commit being theirs (`as`). */
+function nextStep(as: SelfReview): string {
+  if (as === 'may have authored or committed')
+    return 'its header is unreadable, so nobody can be shown not to be its author or committer: no approval counts until the commit is re-created (see why it needs review)';
+  return `ask another reviewer who may approve it${as === 'committed' ? ', or have its author rebase it' : ''}`;
 }
 
 /**

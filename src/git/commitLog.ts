@@ -139,6 +139,7 @@ export async function readCommitRange(cwd: string, revArgs: string[], input?: st
     c.author = o.author;
     c.committer = o.committer;
     c.message = o.message;
+    if (o.headerProblem !== undefined) c.headerProblem = o.headerProblem;
   };
   const parser = new LogTokenParser((s) => {
     const c: GateCommit = { ...s, author: { name: '', email: '' }, committer: { name: '', email: '' }, message: '' };

@@ -26,10 +26,14 @@ export async function commitTrailerFacts(
     const header = content.toString('latin1', 0, Math.max(0, content.indexOf('\n\n')));
     const firstParent = /^parent ([0-9a-f]{40,64})$/m.exec(header)?.[1];
     try {
-      const message = parseCommitObject(content, `commit ${name}`).message;
-      const trailers = parseTrailers(message);
+      const o = parseCommitObject(content, `commit ${name}`);
+      const trailers = parseTrailers(o.message);
       out.set(name, {
-        said: readMessageProvenance(message, trailers),
+        // The gate's rule (reviewNeed.ts): an object git may read differently attests nothing.
+        said:
+          o.headerProblem === undefined
+            ? readMessageProvenance(o.message, trailers)
+            : { kind: 'unreadable', raw: '', why: `the commit ${o.headerProblem}` },
         assistedBy: trailerValues(trailers, ASSISTED_BY),
         firstParent,
       });

@@ -13,6 +13,8 @@ export interface CoveredCommit {
   subject: string;
   author: { name: string; email: string };
   committer: { name: string; email: string };
+  /** Why its author and committer cannot be read (core/commitObject.ts): no approval counts for it. */
+  headerProblem?: string;
   aiLines: number;
   agents: string[];
 }
@@ -23,7 +25,7 @@ export async function coveredCommits(cwd: string, base: string, tip: string): Pr
   const out: CoveredCommit[] = [];
   const records: Parameters<typeof commitFacts>[0][] = [];
   const committers = new Map<string, { name: string; email: string }>();
-  await streamHistory(cwd, { revs: range }, (c) => {
+  await streamHistory(cwd, { revs: range, headers: true }, (c) => {
     records.push(c);
     committers.set(c.sha, { name: c.committerName, email: c.committerEmail });
   });
@@ -39,6 +41,7 @@ export async function coveredCommits(cwd: string, base: string, tip: string): Pr
       subject: f.subject,
       author: { name: f.authorName, email: f.authorEmail },
       committer: committers.get(f.sha) ?? { name: '', email: f.committerEmail },
+      ...(f.headerProblem !== undefined ? { headerProblem: f.headerProblem } : {}),
       aiLines: f.aiLines,
       agents: f.aiLines > 0 ? f.agents : [],
     });

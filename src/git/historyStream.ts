@@ -1,5 +1,6 @@
 import { usageError } from '../core/errors';
-import { decodePath } from '../core/commitObject';
+import { commitHeaderProblem, decodePath } from '../core/commitObject';
+import { ObjectReader } from './catFileBatch';
 import { gateDiffView } from './gateDiffView';
 import { streamNulSpans } from './nulStream';
 
@@ -29,6 +30,8 @@ export interface HistoryCommit {
   committerEmail: string;
   committerTime: number;
   message: string;
+  /** With `headers: true`: why git and Countersign may read its object differently (core/commitObject.ts). */
+  headerProblem?: string;
   /** Present when streamed with `numstat: true`. */
   files?: NumstatEntry[];
 }
@@ -51,6 +54,12 @@ export interface LogStreamOptions {
   extra?: string[];
   /** Fed to git's stdin (with `--stdin` in `extra`): revisions too many for a command line. */
   stdin?: string;
+  /**
+   * Also read each commit's raw object (one `git cat-file --batch` alongside) and set `headerProblem`: `git log`
+   * shows a commit as git reads it, and cannot say that the gate, reading the object, refuses to believe it (an
+   * `encoding` header git converts, a header line twice): report and explain say what the gate says.
+   */
+  headers?: boolean;
 }
 
 export async function streamHistory(
@@ -82,33 +91,59 @@ export async function streamHistory(
   let field = FIELDS.length;
   let current: HistoryCommit | undefined;
   let count = 0;
+  // With headers, a commit is handed on when its object is read: cat-file answers in the order it was asked.
+  const waiting: HistoryCommit[] = [];
+  const objects = opts.headers
+    ? new ObjectReader(
+        cwd,
+        (_name, content) => {
+          const c = waiting.shift() as HistoryCommit;
+          const problem = content ? commitHeaderProblem(content) : 'cannot be read as a commit object';
+          if (problem !== undefined) c.headerProblem = problem;
+          onCommit(c);
+        },
+        { borrowed: true, buffered: true },
+      )
+    : undefined;
   const flush = () => {
     if (current) {
-      onCommit(current);
       count++;
+      if (objects) {
+        waiting.push(current);
+        objects.read(current.sha);
+      } else onCommit(current);
     }
     current = undefined;
   };
-  await streamNulSpans(
-    args,
-    view.dir,
-    (bytes, start, end) => {
-      if (field < FIELDS.length) {
-        setField(current as HistoryCommit, field++, bytes.toString('utf8', start, end));
-        return;
-      }
-      if (start < end && bytes[start] === 0x01) {
-        flush();
-        current = emptyCommit(opts.numstat === true);
-        field = 0;
-        setField(current, field++, bytes.toString('utf8', start + 1, end));
-        return;
-      }
-      if (current) numstatEntry(current, bytes, start, end);
-    },
-    opts.stdin,
-  );
-  flush();
+  let failed = true;
+  try {
+    await streamNulSpans(
+      args,
+      view.dir,
+      (bytes, start, end) => {
+        if (field < FIELDS.length) {
+          setField(current as HistoryCommit, field++, bytes.toString('utf8', start, end));
+          return;
+        }
+        if (start < end && bytes[start] === 0x01) {
+          flush();
+          current = emptyCommit(opts.numstat === true);
+          field = 0;
+          setField(current, field++, bytes.toString('utf8', start + 1, end));
+          return;
+        }
+        if (current) numstatEntry(current, bytes, start, end);
+      },
+      opts.stdin,
+    );
+    flush();
+    failed = false;
+  } finally {
+    // Closed on failure too: no cat-file process is left waiting for names.
+    const closing = objects?.close();
+    if (failed) await closing?.catch(() => undefined);
+    else await closing;
+  }
   return count;
 }
 

@@ -140,7 +140,7 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
   };
   try {
     try {
-      await streamHistory(cwd, { revs: opts.revs, numstat }, onCommit);
+      await streamHistory(cwd, { revs: opts.revs, numstat, headers: true }, onCommit);
     } catch (e) {
       // A snapshot missing a blob: git log --numstat stops at the first one. Read the history again
       // without diff stats (commits, trailers and notes need no blob of the tree).
@@ -218,6 +218,7 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
       sha: c.sha,
       author: { email: c.authorEmail },
       committer: { email: c.committerEmail },
+      headerProblem: c.headerProblem,
     });
     c.reviewedBy = st.unreadable ? [] : [...new Set(st.approvals.map((a) => personKey(a.reviewer.email)))].sort();
   }
@@ -297,7 +298,8 @@ export async function provenanceInconsistencies(cwd: string, shas: string[]): Pr
   if (shas.length === 0) return [];
   const notes = await listNotes(cwd, AI_NOTES_REF);
   const records: HistoryCommit[] = [];
-  await streamHistory(cwd, { revs: [], extra: ['--no-walk=unsorted', '--stdin'], stdin: shas.join('\n') + '\n' }, (c) =>
+  const stdin = shas.join('\n') + '\n';
+  await streamHistory(cwd, { revs: [], extra: ['--no-walk=unsorted', '--stdin'], stdin, headers: true }, (c) =>
     records.push(c),
   );
   const wanted = new Set(shas);

@@ -35,7 +35,8 @@ export function isInfrastructure(policy: Policy | undefined, file: string): bool
 
 export function commitSignals(c: GateCommit, policy: Policy | undefined): CommitSignals {
   const trailers = parseTrailers(c.message);
-  const evidence = commitEvidence({ authorName: c.author.name, authorEmail: c.author.email }, trailers, c.message);
+  const identity = { authorName: c.author.name, authorEmail: c.author.email, headerProblem: c.headerProblem };
+  const evidence = commitEvidence(identity, trailers, c.message);
   const agents: AgentShare[] = [];
   const aiByFile = new Map<string, number>();
   let noteLines: number | undefined;

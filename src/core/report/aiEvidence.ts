@@ -45,6 +45,8 @@ export interface CommitEvidence {
 export interface CommitIdentity {
   authorName: string;
   authorEmail: string;
+  /** core/commitObject.ts: git and Countersign may read the object differently, so its counts are not believed. */
+  headerProblem?: string;
 }
 
 function modelFromParenthetical(name: string): string | undefined {
@@ -90,11 +92,20 @@ export function commitEvidence(identity: CommitIdentity, trailers: Trailer[], me
   if (/Generated with \[?Claude Code\]?/.test(message))
     add({ agent: 'claude-code', raw: 'Generated with Claude Code', source: 'message' });
 
-  const reading = readMessageProvenance(message, trailers);
+  const read = readMessageProvenance(message, trailers);
+  // The one rule for unreadable provenance (an unreadable trailer's): present or not, no figure is believed.
+  const reading: typeof read =
+    identity.headerProblem === undefined
+      ? read
+      : {
+          kind: 'unreadable',
+          raw: read.kind === 'absent' ? '' : read.raw,
+          why: `the commit ${identity.headerProblem}`,
+        };
   const provenance = reading.kind === 'ok' ? reading.counts : undefined;
   return {
     ...(provenance ? { provenance } : {}),
-    ...(reading.kind !== 'absent' ? { provenanceRaw: reading.raw } : {}),
+    ...(read.kind !== 'absent' && reading.kind !== 'absent' ? { provenanceRaw: reading.raw } : {}),
     ...(reading.kind === 'unreadable' ? { provenanceError: reading.why } : {}),
     agents,
     aiAssisted: agents.length > 0 || (provenance?.ai ?? 0) > 0,

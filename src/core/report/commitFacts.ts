@@ -22,6 +22,8 @@ export interface CommitRecord {
   authorTime: number;
   committerEmail: string;
   message: string;
+  /** Why git and Countersign may read its object differently (core/commitObject.ts): provenance and identity unreadable. */
+  headerProblem?: string;
   /** `binary`: git calls the file binary; its `added` is then counted as text (core/textLines.ts). */
   files?: Array<{ path: string; added: number | undefined; binary?: boolean }>;
 }
@@ -43,6 +45,8 @@ export interface CommitFacts {
   authorName: string;
   authorEmail: string;
   committerEmail: string;
+  /** As CommitRecord's: the gate's unreadable object, counted as unreadable provenance and flagged. */
+  headerProblem?: string;
   authorTime: number;
   subject: string;
   trailers: Trailer[];
@@ -152,7 +156,7 @@ export function readNote(
 export function metadataFacts(record: CommitRecord): CommitFacts {
   const trailers = parseTrailers(record.message);
   const evidence = commitEvidence(
-    { authorName: record.authorName, authorEmail: record.authorEmail },
+    { authorName: record.authorName, authorEmail: record.authorEmail, headerProblem: record.headerProblem },
     trailers,
     record.message,
   );
@@ -162,12 +166,14 @@ export function metadataFacts(record: CommitRecord): CommitFacts {
     authorName: record.authorName,
     authorEmail: record.authorEmail,
     committerEmail: record.committerEmail,
+    ...(record.headerProblem !== undefined ? { headerProblem: record.headerProblem } : {}),
     authorTime: record.authorTime,
     subject: record.message.split('\n', 1)[0] ?? '',
     trailers,
     evidence,
     addedLines: 0,
-    attested: evidence.provenanceRaw !== undefined,
+    // An object the gate cannot read as git does is unattested, as the gate calls it (reviewNeed.ts), and flagged.
+    attested: evidence.provenanceRaw !== undefined && record.headerProblem === undefined,
     aiLines: 0,
     aiLinesFrom: 'none',
     aiAssisted: false,

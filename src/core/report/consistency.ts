@@ -1,5 +1,6 @@
 import type { CommitFacts } from './commitFacts';
 import { shortSha } from '../shortSha';
+import { COMMIT_HEADER_FIX } from '../commitObject';
 
 /**
  * Where a commit's trailers and its note disagree (issue 7: `report` and `verify` flag them). Trailers are
@@ -8,6 +9,7 @@ import { shortSha } from '../shortSha';
  * lost or written by a tool that counts differently — worth a look before the numbers are trusted.
  */
 export type InconsistencyKind =
+  | 'object-unreadable' // git and Countersign may read the commit object differently (core/commitObject.ts)
   | 'provenance-unreadable' // AI-Provenance present but not `v1 ai=N human=N untracked=N`
   | 'note-unreadable' // the refs/notes/ai note does not parse
   | 'trailer-denies-ai' // AI-Provenance ai=0 but the note attests AI lines
@@ -27,12 +29,19 @@ export interface OrphanNote {
 }
 
 export function commitInconsistencies(
-  c: Pick<CommitFacts, 'sha' | 'evidence' | 'noteSummary' | 'noteError'>,
+  c: Pick<CommitFacts, 'sha' | 'evidence' | 'noteSummary' | 'noteError' | 'headerProblem'>,
 ): Inconsistency[] {
   const out: Inconsistency[] = [];
   const short = shortSha(c.sha);
   const p = c.evidence.provenance;
-  if (c.evidence.provenanceRaw !== undefined && !p) {
+  if (c.headerProblem !== undefined) {
+    // The gate's reading (reviewNeed.ts): its trailers and author are not believed, and no approval counts for it.
+    out.push({
+      sha: c.sha,
+      kind: 'object-unreadable',
+      message: `${short}: the commit ${c.headerProblem}, so git and Countersign may read it differently: its provenance is unreadable and no approval counts for it (fix: ${COMMIT_HEADER_FIX})`,
+    });
+  } else if (c.evidence.provenanceRaw !== undefined && !p) {
     out.push({
       sha: c.sha,
       kind: 'provenance-unreadable',

@@ -151,6 +151,56 @@ describe("commit bytes cannot change the gate's view (property, real git objects
       { numRuns: 40 },
     );
   });
+
+  // attack19 01–03: extra header lines of every shape, anywhere in the header. Where git converts nothing (no
+  // encoding but UTF-8), the gate's author and committer are git log's; and a shape two readers could take
+  // differently is always a headerProblem, a harmless one never.
+  it("header lines of any shape: git's idents, or a header problem", async () => {
+    const shape = fc.constantFrom(
+      { line: 'author', bad: true },
+      { line: 'committer', bad: true },
+      { line: 'encoding', bad: true },
+      { line: 'author Other <o@x> 1 +0000', bad: true },
+      { line: 'committer Other <p@x> 1 +0000', bad: true },
+      { line: 'author nobody', bad: true },
+      { line: 'encoding IBM037', bad: true, converts: true },
+      { line: 'encoding ISO-8859-1', bad: true, converts: true },
+      { line: 'encoding UTF-8', bad: false, encoding: true },
+      { line: 'encoding utf8', bad: false, encoding: true },
+      { line: 'authorX <m@x> 1 +0000', bad: false },
+      { line: 'x-tool value', bad: false },
+    );
+    const spec = fc.record({
+      shapes: fc.array(fc.record({ shape, before: fc.boolean() }), { maxLength: 3 }),
+      author: identBytes,
+      committer: identBytes,
+    });
+    await fc.assert(
+      fc.asyncProperty(spec, async ({ shapes, author, committer }) => {
+        const ident = (key: string, n: Buffer) =>
+          Buffer.concat([Buffer.from(`${key} `), n, Buffer.from(` <${key[0]}@x> 1700000000 +0000\n`)]);
+        const line = (l: string) => Buffer.from(`${l}\n`);
+        const object = Buffer.concat([
+          Buffer.from('tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n'),
+          ...shapes.filter((x) => x.before).map((x) => line(x.shape.line)),
+          ident('author', author),
+          ident('committer', committer),
+          ...shapes.filter((x) => !x.before).map((x) => line(x.shape.line)),
+          Buffer.from('\nmsg\n'),
+        ]);
+        const sha = git(repo, ['hash-object', '-t', 'commit', '-w', '--stdin', '--literally'], object);
+        const o = parseCommitObject(object);
+        const encodings = shapes.filter((x) => x.shape.line.startsWith('encoding')).length;
+        const bad = shapes.some((x) => x.shape.bad) || encodings > 1;
+        assert.strictEqual(o.headerProblem !== undefined, bad, `${object.toString('latin1')}: ${o.headerProblem}`);
+        if (shapes.some((x) => x.shape.converts)) return;
+        // NUL-separated: an empty email is a field, not whitespace the helper trims away.
+        const [ae, ce] = git(repo, ['log', '-1', '--encoding=UTF-8', '--format=%ae%x00%ce', sha]).split('\0');
+        assert.deepStrictEqual([o.author.email, o.committer.email], [ae ?? '', ce ?? ''], object.toString('latin1'));
+      }),
+      { numRuns: 60 },
+    );
+  });
 });
 
 describe('commit object and path decoding (pure)', () => {
@@ -175,15 +225,44 @@ describe('commit object and path decoding (pure)', () => {
     );
   });
 
-  it('reads the message whole, NUL and record separators included, and the first author', () => {
+  it('reads the message whole, NUL and record separators included; a second author line is a header problem', () => {
     const raw = Buffer.from(
       'tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor A B <a@x> 1 +0000\ncommitter C <c@x> 1 +0000\n' +
         'gpgsig -----BEGIN-----\n author Mallory <m@x> 1 +0000\n -----END-----\nauthor Second <s@x> 1 +0000\n\nsubject\x1efake\0more\n\nbody\n',
     );
     const o = parseCommitObject(raw);
-    assert.deepStrictEqual(o.author, { name: 'A B', email: 'a@x' });
+    // git log shows the last author line (pretty.c); git's other readers take the first: neither is believed.
+    assert.deepStrictEqual(o.author, { name: 'Second', email: 's@x' });
+    assert.match(o.headerProblem ?? '', /has 2 "author" header lines/);
     assert.deepStrictEqual(o.committer, { name: 'C', email: 'c@x' });
     assert.strictEqual(o.message, 'subject\x1efake\0more\n\nbody\n');
+  });
+
+  // attack19 01–03: header lines git reads otherwise than a split at the first space does.
+  it('reads headers as git does, and names every shape two readers could take differently', () => {
+    const T = 'tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n';
+    const A = 'author A <a@x> 1 +0000\n';
+    const C = 'committer C <c@x> 1 +0000\n';
+    const read = (header: string) => parseCommitObject(Buffer.from(`${T}${header}\nmsg\n`));
+    const plain = read(`${A}${C}encoding UTF-8\n`);
+    assert.strictEqual(plain.headerProblem, undefined);
+    assert.deepStrictEqual([plain.author.email, plain.committer.email], ['a@x', 'c@x']);
+    assert.strictEqual(read(`${A}${C}encoding utf8\n`).headerProblem, undefined);
+    assert.strictEqual(read(`${A}${C}x-tool authorX <m@x>\n gpgsig-like continuation\n`).headerProblem, undefined);
+    const bare = read(`author\n${A}committer\n${C}`);
+    assert.deepStrictEqual([bare.author.email, bare.committer.email], ['a@x', 'c@x'], 'the bare lines are skipped');
+    assert.match(bare.headerProblem ?? '', /the header line "author" with no value/);
+    assert.match(read(`${A}${C}encoding IBM037\n`).headerProblem ?? '', /encoding header "IBM037"/);
+    assert.match(read(`${A}${C}encoding UTF-8 \n`).headerProblem ?? '', /encoding header "UTF-8 "/);
+    assert.match(read(`${A}${C}encoding\n`).headerProblem ?? '', /"encoding" with no value/);
+    assert.match(read(`${A}${C}encoding UTF-8\nencoding UTF-8\n`).headerProblem ?? '', /2 "encoding" header lines/);
+    assert.match(read(`${A}${C}committer D <d@x> 1 +0000\n`).headerProblem ?? '', /2 "committer" header lines/);
+    const noEmail = read(`author foo\n${C}`);
+    assert.deepStrictEqual(noEmail.author, { name: '', email: '' }, 'git shows no name and no email');
+    assert.match(noEmail.headerProblem ?? '', /the author "foo", not "Name <email>"/);
+    assert.match(read(A).headerProblem ?? '', /no "committer" header/);
+    assert.match(read(`${A}${C}`.replace('+0000', '+00\0')).headerProblem ?? '', /NUL byte/);
+    assert.throws(() => read(`author\n${C}`), /no author header\); run git fsck/);
   });
 
   it('a log token that fits no position is an error, not a guess', () => {
