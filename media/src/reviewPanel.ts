@@ -214,9 +214,10 @@ function renderCommit(repo: RepoView, c: CommitCard): HTMLElement {
   card.append(actions);
   if (c.covers.length > 0) {
     // What the signature will cover: approving a commit approves every commit since the base (countersign approve lists the same).
-    const items = c.covers.map((k) =>
-      h('li', {}, h('code', {}, short(k.sha)), ` ${k.subject}`, k.aiLines ? chip(`${k.aiLines} AI`, 'ai') : null),
-    );
+    // null: nothing says (no trailer, no note) — an unattested commit, not one without AI lines (newuser15 #2).
+    const aiChip = (n: number | null) =>
+      n === null ? chip('AI lines unknown', 'warn') : n > 0 ? chip(`${n} AI`, 'ai') : null;
+    const items = c.covers.map((k) => h('li', {}, h('code', {}, short(k.sha)), ` ${k.subject}`, aiChip(k.aiLines)));
     card.append(
       h(
         'details',

@@ -17,6 +17,8 @@ export interface CoveredCommit {
   headerProblem?: string;
   aiLines: number;
   agents: string[];
+  /** Carries an AI-Provenance trailer (core isAttested): without one, 0 AI lines means nobody can tell. */
+  attested: boolean;
 }
 
 /** `base` may be the empty tree (a root commit's base): then everything reachable from tip. */
@@ -44,6 +46,7 @@ export async function coveredCommits(cwd: string, base: string, tip: string): Pr
       ...(f.headerProblem !== undefined ? { headerProblem: f.headerProblem } : {}),
       aiLines: f.aiLines,
       agents: f.aiLines > 0 ? f.agents : [],
+      attested: f.attested,
     });
   }
   return out;

@@ -5,7 +5,7 @@ import { parseAuthorshipNote } from '../core/authorshipNote';
 import { parseBlamePorcelain } from '../core/blame/blamePorcelain';
 import { blameProvenance, UNCOMMITTED, type ProvenanceBlame } from '../core/blame/lineProvenance';
 import { CountersignError, errorMessage } from '../core/errors';
-import { commitEvidence, type AgentEvidence } from '../core/report/aiEvidence';
+import { commitEvidence, isAttested, type AgentEvidence } from '../core/report/aiEvidence';
 import { attributeNote, type NoteAttribution } from '../core/report/noteAttribution';
 import { parseTrailers } from '../core/trailers';
 import { runGit } from './gitRunner';
@@ -63,7 +63,7 @@ export async function provenanceBlame(
         );
         const err = noteErrors.get(c.sha);
         extra.set(c.sha, {
-          attested: ev.provenanceRaw !== undefined,
+          attested: isAttested(ev),
           agents: ev.agents,
           ...(err ? { noteError: err } : {}),
         });

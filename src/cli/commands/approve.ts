@@ -88,6 +88,7 @@ async function runDecision(name: 'approve' | 'reject', argv: string[], ctx: CliC
         author: c.author.name ? `${c.author.name} <${c.author.email}>` : c.author.email,
         aiLines: c.aiLines,
         agents: c.agents,
+        attested: c.attested,
       })),
       alreadyRecorded: r.alreadyRecorded,
       ...(r.notCounting ? { notCounting: r.notCounting } : {}),
@@ -120,10 +121,13 @@ function printCoverage(
     `${rev} (${shortSha(c.tip)}) from ${shortSha(c.base)} (${c.baseSource}) covers ${n} commit${n === 1 ? '' : 's'}:\n`,
   );
   for (const k of c.commits.slice(0, LISTED)) {
+    // An unattested commit's 0 is no count: the hooks never saw it (newuser15 #2: "no AI lines" for a
+    // COUNTERSIGN_SKIP=1 commit, just before the reviewer signed it, where the gate said nobody can tell).
+    const unattested = k.attested ? '' : 'unattested (AI share unknown)';
     const ai =
       k.aiLines > 0
-        ? `${k.aiLines} AI line${k.aiLines === 1 ? '' : 's'}${k.agents.length ? ` (${k.agents.join(', ')})` : ''}`
-        : 'no AI lines';
+        ? `${k.aiLines} AI line${k.aiLines === 1 ? '' : 's'}${k.agents.length ? ` (${k.agents.join(', ')})` : ''}${unattested ? `, ${unattested}` : ''}`
+        : unattested || 'no AI lines';
     ctx.stdout(`  ${shortSha(k.sha)}  ${k.subject}  — ${k.author.name || k.author.email}, ${ai}\n`);
   }
   if (n > LISTED)

@@ -4,7 +4,7 @@ import type { GateCommit } from '../gate';
 import { matchAnyPath } from '../glob';
 import { INFRASTRUCTURE_PATHS } from '../defaultTiers';
 import { type Policy } from '../policy';
-import { commitEvidence } from '../report/aiEvidence';
+import { commitEvidence, isAttested } from '../report/aiEvidence';
 import { parseTrailers } from '../trailers';
 import type { AgentShare, FileCard } from './protocol';
 import { shortSha } from '../shortSha';
@@ -90,7 +90,7 @@ export function commitSignals(c: GateCommit, policy: Policy | undefined): Commit
     deletedLines: c.files.reduce((n, f) => n + (f.deleted ?? 0), 0),
     deletedFiles: c.files.filter((f) => f.status === 'D').length,
     infrastructurePaths: files.filter((f) => f.infrastructure).map((f) => f.path),
-    attested: evidence.provenance !== undefined,
+    attested: isAttested(evidence),
     files,
     ...(noteError ? { noteError } : {}),
   };

@@ -113,6 +113,17 @@ export function commitEvidence(identity: CommitIdentity, trailers: Trailer[], me
 }
 
 /**
+ * Whether a commit is attested: it carries an `AI-Provenance` trailer, readable or not (DESIGN: "a commit
+ * without it is *unattested* (hooks bypassed or not installed)"). An unreadable one still claims attestation:
+ * the gate holds it on that ground (reviewNeed's unreadable reason), not as a commit the hooks never saw.
+ * The one rule for every reader — report, explain, blame, approve's list and the review panel — so none of
+ * them calls a commit made with COUNTERSIGN_SKIP=1 "no AI lines" while the gate says nobody can tell.
+ */
+export function isAttested(evidence: Pick<CommitEvidence, 'provenanceRaw'>): boolean {
+  return evidence.provenanceRaw !== undefined;
+}
+
+/**
  * The AI a commit's metadata names beyond what its line counts (`aiLines`: the larger of the note's and the
  * trailer's AI lines; undefined when it has neither) account for. The gate treats these as AI-attributed
  * whatever the thresholds say — one rule for every kind of evidence:

@@ -3,7 +3,7 @@ import { noteOwnerRuns, type LineCountOf } from '../noteOwners';
 import { errorMessage } from '../errors';
 import { parseTrailers, type Trailer } from '../trailers';
 import type { CanonicalAgent } from '../agents/agentIdentity';
-import { commitEvidence, type CommitEvidence } from './aiEvidence';
+import { commitEvidence, isAttested, type CommitEvidence } from './aiEvidence';
 import { countNormalizedLines } from '../lineRanges';
 import { agentOfKey, attributeNote, type NoteAttribution } from './noteAttribution';
 import { shortSha } from '../shortSha';
@@ -173,7 +173,7 @@ export function metadataFacts(record: CommitRecord): CommitFacts {
     evidence,
     addedLines: 0,
     // An object the gate cannot read as git does is unattested, as the gate calls it (reviewNeed.ts), and flagged.
-    attested: evidence.provenanceRaw !== undefined && record.headerProblem === undefined,
+    attested: isAttested(evidence) && record.headerProblem === undefined,
     aiLines: 0,
     aiLinesFrom: 'none',
     aiAssisted: false,

@@ -123,6 +123,29 @@ describe('approve: refuses what would not count, and what the reviewer did not s
     assert.strictEqual(typeof out.covers[0].aiLines, 'number');
   });
 
+  // newuser15 #2: a commit made with COUNTERSIGN_SKIP=1 was listed "no AI lines" just before signing, while
+  // review, verify and explain said nobody can tell how much of it AI wrote.
+  it('lists an unattested commit as unattested, not as "no AI lines", before signing (and attested: false in --json)', () => {
+    author.git('checkout', '-q', 'feature');
+    author.write('src/b.ts', 'export const y = 1;\n');
+    author.git('add', '.');
+    const attested = author.commit('attested, human', '-m', 'AI-Provenance: v1 ai=0 human=1 untracked=0');
+    author.git('push', '-q', 'origin', 'feature');
+    const reviewer = cloneAs('Rita Reviewer', 'rita@example.com', rita);
+    const r = reviewer.cli(['approve', 'origin/feature', '--no-push', '--comment', 'ok']);
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.match(r.stdout, /attested, human {2}— \S.*, no AI lines\n/);
+    assert.match(r.stdout, /feature 1: add app {2}— \S.*, unattested \(AI share unknown\)\n/);
+    assert.match(r.stdout, /feature 2: change x {2}— \S.*, unattested \(AI share unknown\)\n/);
+    const j = reviewer.cli(['approve', 'origin/feature', '--no-push', '--json', '--comment', 'again']);
+    const out = JSON.parse(j.stdout) as { covers: Array<{ sha: string; attested: boolean }> };
+    assert.deepStrictEqual(
+      out.covers.map((c) => c.attested),
+      [true, false, false],
+    );
+    assert.strictEqual(out.covers[0].sha, attested);
+  });
+
   it('attack: approving your own commit is refused (exit 2, nothing recorded); --force records it, stated as not counting', () => {
     const selfie = cloneAs('Ada Author', 'ada@example.com', rita);
     // Ada even has Rita's key and lists herself nowhere: the first reason given is that she is not listed.
