@@ -113,6 +113,11 @@ export interface GateInput {
    */
   policyChangedWithoutCommit?: boolean;
   /**
+   * A policy change on the policy branch was judged with the refs as they will be after the push (its other
+   * commands applied): the server must land those commands with it or not at all (landTogether.ts, issue 10).
+   */
+  judgedAfterPush?: true;
+  /**
    * The update is not a fast-forward: `dropped` commits on the branch now would be gone, and `files` is what
    * undoing them deletes. Refused unless the policy sets allowForcePushes; then the head commit carries it.
    */

@@ -366,25 +366,26 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
         })
       : undefined;
   const changesPolicy = policyChangedWithoutCommit || commits.some((c) => c.files.some((f) => f.path === POLICY_FILE));
-  const newly =
-    opts.policyBranch === update.branch && !isTag && changesPolicy
-      ? await newlyProtectedRefusal(cwd, {
-          ...{ branch: update.branch, head, policy: policy.policy },
-          others: opts.afterPush?.branches ?? opts.otherBranches,
-          tags: opts.afterPush?.tags,
-          judgedTips: protectedTipsOf(policy.policy, opts.otherBranches, ''),
-          judgeNew: (b, sha, p) =>
-            gatherGateInput(cwd, {
-              ...opts,
-              update: { branch: b, old: undefined, new: sha },
-              policy: { ...policy, policy: p },
-              policyBranch: undefined,
-            }),
-        })
-      : undefined;
+  const readsAfterPush = opts.policyBranch === update.branch && !isTag && changesPolicy;
+  const newly = readsAfterPush
+    ? await newlyProtectedRefusal(cwd, {
+        ...{ branch: update.branch, head, policy: policy.policy },
+        others: opts.afterPush?.branches ?? opts.otherBranches,
+        tags: opts.afterPush?.tags,
+        judgedTips: protectedTipsOf(policy.policy, opts.otherBranches, ''),
+        judgeNew: (b, sha, p) =>
+          gatherGateInput(cwd, {
+            ...opts,
+            update: { branch: b, old: undefined, new: sha },
+            policy: { ...policy, policy: p },
+            policyBranch: undefined,
+          }),
+      })
+    : undefined;
   return {
     ...base,
     ...(newly ? { errors: [newly] } : {}),
+    ...(readsAfterPush ? { judgedAfterPush: true as const } : {}),
     ...(before ? { sinceReviewed: before } : {}),
     reviewBase,
     commits,

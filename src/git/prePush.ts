@@ -51,6 +51,8 @@ export interface HookOutcome {
   /** Problems not tied to one branch (printed first). */
   messages: string[];
   ok: boolean;
+  /** The server's pre-receive: refs whose verdicts rely on each other, to be applied together (landTogether.ts). */
+  landTogether?: string[];
 }
 
 /**

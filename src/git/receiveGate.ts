@@ -20,6 +20,7 @@ import { PushFacts, protectedTipsOf } from './pushFacts';
 import { runGit, withGitReadCache } from './gitRunner';
 import { notesRefRefusal } from './notesRefGuard';
 import { pushCommandRefusals } from './pushCommands';
+import { AddedApprovals, LandTogether, namesFreedByDeletion, refsReadAfterPush } from './landTogether';
 import type { LandedTips } from './landedAiNotes';
 import { invalidPolicyAt, invalidPolicyRefusal, policyTextAt, recoveryGrant, serverPolicyBranch } from './policyBranch';
 import { policyState } from './serverPolicyState';
@@ -33,7 +34,8 @@ import { shortSha } from '../core/shortSha';
  * points to. Every update of a notes ref must keep what the server had (notesRefGuard.ts). Approvals come
  * from the server's refs/notes/countersign or, when the same push updates that ref, from the proposed notes
  * commit (readable in the quarantine git sets up for the hook), which the guard has checked holds every
- * statement the server had.
+ * statement the server had; a verdict that counted an approval only that commit holds then lands with it or not at
+ * all (landTogether.ts), as does any other verdict that relied on another command of the push.
  */
 
 export interface ReceivedRef {
@@ -152,11 +154,22 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
     return { branches, tags };
   }
 
+  // Verdicts that rely on another command of the push (landTogether.ts, issue 10): those refs land together or not
+  // at all, as git applies a push without --atomic ref by ref after this gate passed it.
+  const together = new LandTogether();
+  const commands = updates.map((u) => ({
+    ref: u.ref,
+    target: resolveSymref(symrefs, u.ref),
+    old: oid(u.old),
+    new: oid(u.new),
+  }));
+  let added: AddedApprovals | undefined;
   // Nothing below writes to the repository: repository-level questions each judgement asks (the notes ref, the
   // object format, the partial-clone check) are answered once for the whole push.
   // No listing of every ref with its objects (batchedReads.ts) either: a tag flood made each one slow (attack17 Q1).
   const results = await withGitReadCache(() => judgeUpdates(), { refListing: false });
-  return { results, messages, ok: messages.length === 0 && results.every((r) => r.ok) };
+  const ok = messages.length === 0 && results.every((r) => r.ok);
+  return { results, messages, ok, ...(ok ? { landTogether: together.list() } : {}) };
 
   async function judgeUpdates(): Promise<GateResult[]> {
     // Read once for every ref (G9): what each value names, which of those commits the protected branches hold,
@@ -172,6 +185,7 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
       approvals,
     );
 
+    if (approvals.approvalRefs.length === 0) added = new AddedApprovals(cwd, () => facts.approvals());
     const results: GateResult[] = [];
     const judged = new Set<string>();
     // Names git's lookup would take for a protected branch (attack14 N5) or a tag (P1), once a policy is in force.
@@ -188,6 +202,7 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
             allowed: updates.some((u) => outsideNamespaces(u.ref)) ? await allowedRefPrefixes(cwd) : [],
           }
         : undefined;
+    if (shadow) for (const [ref, deletion] of namesFreedByDeletion(commands)) together.relyOn(ref, [deletion]);
     // Branches and tags named like a commit id (attack P2): one git process for the whole push at most.
     const created = updates.filter((u) => oid(u.old) === undefined && oid(u.new) !== undefined).map((u) => u.ref);
     const idNamed = await objectIdRefNames(cwd, created);
@@ -315,6 +330,10 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
         pushFacts: facts,
       });
       const result = await judgeNamingBinaries(cwd, input);
+      // A policy change judged with the other refs as they will be (and the approvals those judgements counted).
+      if (input.judgedAfterPush) together.relyOn(u.ref, refsReadAfterPush(u.ref, commands));
+      if (added && (input.judgedAfterPush || (await added.reliedOnBy(result))))
+        together.relyOn(u.ref, [REVIEW_NOTES_REF]);
       if (shown !== name) result.branch = shown;
       results.push(result);
     }

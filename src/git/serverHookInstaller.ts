@@ -33,14 +33,17 @@ export const SERVER_MARKER = 'countersign-server-hook v1';
 const PRE_RECEIVE: ServerHook = { name: 'pre-receive', marker: SERVER_MARKER };
 /**
  * The reference-transaction hook refuses a judged push's ref update when another push moved refs since its
- * judgement began (attack17 Q8/Q9; src/git/shell/referenceTransaction.sh). The pre-receive gate refuses every
- * push while it is missing.
+ * judgement began (attack17 Q8/Q9), and a transaction holding some but not all of the push's refs that must land
+ * together (issue 10; src/git/shell/referenceTransaction.sh). The pre-receive gate refuses every push while it is
+ * missing, and a push with refs that must land together while it is v1. The marker names no version, so install
+ * replaces (and uninstall removes) every version of it; doctor compares the whole text.
  */
-const REF_TRANSACTION: ServerHook = { name: 'reference-transaction', marker: 'countersign-ref-transaction v1' };
+const REF_TRANSACTION: ServerHook = { name: 'reference-transaction', marker: 'countersign-ref-transaction v' };
 /** What that hook keeps in countersign/: removed with it. */
 const REF_TRANSACTION_STATE = [
   'ref-generation',
   'judged',
+  'together',
   'ref-commit.lock',
   'ref-commit.lock.steal',
   'ref-commit.depth',

@@ -3,6 +3,7 @@ import { gateText } from '../../core/gateReport';
 import { CLIENT_HOOKS } from '../../git/hookNames';
 import { parsePrePushLines, prePush } from '../../git/prePush';
 import { preReceive } from '../../git/receiveGate';
+import { recordLandTogether } from '../../git/landTogether';
 import { EXIT_BLOCKED, EXIT_ERROR, type Command } from '../command';
 import { MANAGED_HOOKS, runForHookManager } from '../hookManagerEntry';
 import { hookPrepareCommitMsgCommand } from '../lazyCommands';
@@ -86,7 +87,10 @@ it updates a protected branch or tag and the provenance notes could not be pushe
         for (const r of outcome.results) {
           if (r.protected || !r.ok) ctx.stderr(gateText(r, 'countersign (pre-receive)'));
         }
-        return outcome.ok ? 0 : EXIT_BLOCKED;
+        if (!outcome.ok) return EXIT_BLOCKED;
+        const unheld = recordLandTogether(outcome.landTogether ?? [], ctx.env);
+        if (unheld) ctx.stderr(`countersign (pre-receive): REFUSED — ${unheld}\n`);
+        return unheld ? EXIT_BLOCKED : 0;
       }
       case 'post-rewrite':
         return runPostRewrite(args, ctx);

@@ -47,7 +47,7 @@ export const serverGate: DoctorCheck = {
           finding(
             this.name,
             'fix',
-            `${g.hook} is missing or not the script this countersign installs: the gate refuses every push without it (it stops concurrent pushes landing on stale verdicts)`,
+            `${g.hook} is missing or not the script this countersign installs: the gate refuses every push without it (it stops concurrent pushes landing on stale verdicts), and every push whose refs must land together with an older one`,
             REINSTALL,
           ),
         ];

@@ -8,7 +8,9 @@ timeout_seconds='@@TIMEOUT_SECONDS@@'
 here=$(cd "$(dirname "$0")" && pwd)
 git_dir=$(cd "$here/.." && pwd)
 stdin_file=$(mktemp "${TMPDIR:-/tmp}/countersign-receive.XXXXXX") || { echo "countersign (pre-receive): cannot create a temp file; push rejected" >&2; exit 1; }
-trap 'rm -f "$stdin_file"' EXIT
+# Where the gate names the refs whose verdicts rely on each other (src/git/landTogether.ts, issue 10).
+together_file=$(mktemp "${TMPDIR:-/tmp}/countersign-together.XXXXXX") || { rm -f "$stdin_file"; echo "countersign (pre-receive): cannot create a temp file; push rejected" >&2; exit 1; }
+trap 'rm -f "$stdin_file" "$together_file"' EXIT
 cat > "$stdin_file"
 # The generation of the refs this judgement starts from, before anything reads them; the reference-transaction
 # hook refuses this push's ref updates if another push moved refs since (attack17 Q8/Q9). Without that hook
@@ -40,6 +42,8 @@ if [ -n "${NODE_EXTRA_CA_CERTS:-}" ]; then
   NODE_EXTRA_CA_CERTS=
   export COUNTERSIGN_NODE_EXTRA_CA_CERTS NODE_EXTRA_CA_CERTS
 fi
+COUNTERSIGN_LAND_TOGETHER=$together_file
+export COUNTERSIGN_LAND_TOGETHER
 if command -v timeout >/dev/null 2>&1; then
   timeout "$timeout_seconds" "$node_bin" "$cli" hook pre-receive < "$stdin_file"
 else
@@ -47,8 +51,17 @@ else
 fi
 code=$?
 if [ $code -eq 0 ]; then
-  [ "$("$commit_check" countersign-judged "$PPID" "$generation" </dev/null)" = countersign-recorded ] && exit 0
-  echo "countersign (pre-receive): cannot record this push's verdict for the reference-transaction hook; push rejected" >&2
+  # Refs that must land together need a reference-transaction hook that holds them so (v2); an older one answers
+  # without "-together", and the push is refused rather than applied ref by ref (fail closed).
+  want=countersign-recorded
+  [ -s "$together_file" ] && want=countersign-recorded-together
+  answer=$("$commit_check" countersign-judged "$PPID" "$generation" "$together_file" </dev/null)
+  [ "$answer" = "$want" ] && exit 0
+  if [ "$answer" = countersign-recorded ]; then
+    echo "countersign (pre-receive): this push's refs must land together and $commit_check is too old to hold them so; push rejected. Ask the administrator to run \`countersign install --server\` again." >&2
+  else
+    echo "countersign (pre-receive): cannot record this push's verdict for the reference-transaction hook; push rejected" >&2
+  fi
   exit 1
 fi
 [ $code -eq 124 ] && echo "countersign (pre-receive): the review gate did not finish in ${timeout_seconds}s; push rejected. Try again, or ask the administrator." >&2

@@ -1,11 +1,14 @@
 #!/bin/sh
-# countersign-ref-transaction v1 — installed by `countersign install --server` with the pre-receive gate.
+# countersign-ref-transaction v2 — installed by `countersign install --server` with the pre-receive gate.
 # Why (attack17 Q8/Q9): git runs the pre-receive hooks of concurrent pushes in parallel and compare-and-swaps only
 # each ref's own old value, but the gate's verdict on a ref depends on other refs (the policy branch, which names
 # exist, what a policy change newly protects). So every ref transaction here counts one generation, the gate
 # records the generation its judgement started from, and at "prepared" a judged push's transaction is refused
 # when another transaction moved refs since. A lock held from "prepared" to "committed"/"aborted" (milliseconds,
 # never during a judgement) makes that check and the commit one step. docs/threat-model.md, "Concurrent pushes".
+# v2 (issue 10): without --atomic git applies each ref of a push in a transaction of its own, and any of them can
+# fail inside git after the gate passed them; the refs whose verdicts rely on each other (src/git/landTogether.ts)
+# are recorded with the push, and a transaction holding some of them but not all is refused.
 # The previous reference-transaction hook (if any) runs first: reference-transaction.countersign-chained.
 [ "${COUNTERSIGN_TRACE:-}" = 1 ] && set -x
 # Builtins where they do: git runs this hook twice per ref update (non-atomic pushes update refs one at a time),
@@ -85,6 +88,7 @@ acquire() {
     holder_pid=${2:-} holder_hook=${3:-}
     if [ "${1:-}" = "$host" ] && [ "$holder_pid" = "$PPID" ]; then
       # This process holds it already: a transaction inside its transaction (git deletes a packed ref so).
+      nested=1
       num_of "$depth_file" 1
       put "$depth_file" $((num + 1))
       return 0
@@ -120,34 +124,61 @@ bump() {
 }
 
 record="$state/judged/$host.$PPID"
+together="$state/together/$host.$PPID"
 case "${1:-}" in
   countersign-begin)
     # From the pre-receive gate ($2: its receive-pack): the generation its judgement starts from. Records of
     # pushes whose receive-pack is gone are dropped here.
-    for r in "$state/judged/$host".*; do
+    for r in "$state/judged/$host".* "$state/together/$host".*; do
       [ -f "$r" ] || continue
       pid=${r##*.}
       case $pid in *[!0-9]*) continue ;; esac
       alive "$pid" || rm -f "$r"
     done
-    rm -f "$state/judged/$host.$2"
+    rm -f "$state/judged/$host.$2" "$state/together/$host.$2"
     generation
     echo "countersign-generation $num"
     exit 0
     ;;
   countersign-judged)
-    # From the pre-receive gate, once it passed the push ($2: its receive-pack, $3: the generation it started from).
+    # From the pre-receive gate, once it passed the push ($2: its receive-pack, $3: the generation it started from,
+    # $4: a file naming the refs that must land together, one a line; empty when there are none).
+    if [ -s "${4:-}" ]; then
+      refs=
+      while IFS= read -r r; do refs="$refs $r"; done <"$4"
+      mkdir -p "$state/together" && put "$state/together/$host.$2" "$refs" || exit 1
+      mkdir -p "$state/judged" && put "$state/judged/$host.$2" "$3" && echo countersign-recorded-together
+      exit
+    fi
     mkdir -p "$state/judged" && put "$state/judged/$host.$2" "$3" && echo countersign-recorded
     exit
     ;;
 esac
 
+# Only a push with refs that must land together reads its updates' names here (builtins: this runs per ref).
+tx=
+tx_refs=
+must=
+nested=
+if [ "${1:-}" = prepared ] && [ -f "$together" ]; then
+  read -r must 2>/dev/null <"$together" || :
+  while IFS= read -r line; do
+    tx="$tx$line
+"
+    tx_refs="$tx_refs ${line##* }"
+  done
+  tx_refs="$tx_refs "
+fi
 if [ -x "$here/reference-transaction.countersign-chained" ]; then
-  "$here/reference-transaction.countersign-chained" "$@" || {
+  if [ -n "$must" ]; then
+    printf '%s' "$tx" | "$here/reference-transaction.countersign-chained" "$@"
+  else
+    "$here/reference-transaction.countersign-chained" "$@"
+  fi || {
     code=$?
     [ "${1:-}" = prepared ] && exit $code
   }
-else
+elif [ -z "$must" ]; then
   while read -r _; do :; done # the updates on stdin, unused here: read by a builtin, not cat
 fi
 
@@ -167,6 +198,20 @@ case "${1:-}" in
       release
       echo "countersign (reference-transaction): another push changed this repository's refs while this push was being judged, so its verdict may rest on refs that are gone (the policy branch, the names that exist); refs not updated. Retry the push: it is judged again." >&2
       exit 1
+    fi
+    # Some but not all of the refs that must land together (a nested transaction is part of one that had them all).
+    if [ -n "$must" ] && [ -z "$nested" ]; then
+      held=0 apart=
+      for r in $must; do
+        case $tx_refs in *" $r "*) held=$((held + 1)) ;; *) apart=1 ;; esac
+      done
+      if [ "$held" -gt 0 ] && [ -n "$apart" ]; then
+        release
+        shown=
+        for r in $must; do shown="${shown:+$shown, }$r"; done
+        echo "countersign (reference-transaction): the verdicts on $shown rely on each other, so those refs land together or not at all, and a push without --atomic has git update them one at a time; refs not updated. Push them again with \`git push --atomic <remote> <the same refspecs>\`." >&2
+        exit 1
+      fi
     fi
     if ! bump; then
       release

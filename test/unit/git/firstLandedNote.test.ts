@@ -42,7 +42,14 @@ describe("server gate: a landed commit's first note agrees with the commit exact
   };
   /** The commit lands on main without its note: pushed --no-verify, so the hook's notes push never ran. */
   const landWithoutNote = (c: string) => {
-    const land = dana.gitResult(['push', '--no-verify', 'origin', `${c}:refs/heads/main`, 'refs/notes/countersign']);
+    const land = dana.gitResult([
+      'push',
+      '--no-verify',
+      '--atomic',
+      'origin',
+      `${c}:refs/heads/main`,
+      'refs/notes/countersign',
+    ]);
     assert.strictEqual(land.status, 0, land.stderr);
     assert.notStrictEqual(serverNote(c).status, 0, 'the note came with the commit');
   };

@@ -23,14 +23,14 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     ada.git('commit', '-q', '--amend', '--no-edit', '--author', 'Bob Reviewer <BOB@Example.com>');
     const tip = ada.git('rev-parse', 'HEAD');
     recordDecision(ada, bob, { email: 'bob@example.com', tip, base });
-    const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
+    const r = ada.gitResult(['push', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
     assert.match(r.stderr, /does not count: they authored this commit \(two-person rule\)/);
     assert.match(r.stderr, /may approve: Carol Ops <carol@example\.com> \(sre\)/);
     assert.doesNotMatch(r.stderr, /may approve: .*Bob/);
     // Carol (not the author) can.
     recordDecision(ada, carol, { email: 'carol@example.com', tip, base });
-    const ok = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
+    const ok = ada.gitResult(['push', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
     assert.strictEqual(ok.status, 0, ok.stderr);
   });
 
@@ -44,7 +44,7 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     });
     const tip = ada.git('rev-parse', 'HEAD');
     recordDecision(ada, bob, { email: 'bob@example.com', tip, base });
-    const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
+    const r = ada.gitResult(['push', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
     assert.match(r.stderr, /they committed this commit/);
   });
@@ -55,7 +55,7 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     const tip = commitFile(ada, 'x.ts', 'x\n', 'x');
     recordDecision(ada, mallory, { email: 'bob@example.com', tip, base });
     recordDecision(ada, mallory, { email: 'mallory@example.com', tip, base });
-    const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
+    const r = ada.gitResult(['push', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
     assert.match(r.stderr, /does not verify with bob@example\.com's key/);
     assert.match(r.stderr, /mallory@example\.com is not a reviewer in the policy/);
@@ -67,7 +67,7 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     const base = ada.git('rev-parse', 'origin/main');
     const tip = commitFile(ada, 'x.ts', 'x\n', 'x');
     recordDecision(ada, carol, { email: 'bob@example.com', tip, base });
-    const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
+    const r = ada.gitResult(['push', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
     assert.match(r.stderr, /names bob@example\.com but is signed with the key of Carol Ops/);
   });
@@ -83,7 +83,7 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
       statement: { ...statementFor(ada.dir, { email: 'bob@example.com', tip, base }), time: signed.statement.time },
     };
     attach(ada.dir, forged, tip, ada.env);
-    const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
+    const r = ada.gitResult(['push', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
     assert.match(r.stderr, /does not verify with bob@example\.com's key/);
   });
@@ -97,7 +97,7 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     ada.git('checkout', '-q', 'main');
     const tip = commitFile(ada, 'bad.ts', 'bad\n', 'unreviewed');
     attach(ada.dir, signed, tip, ada.env); // the line is copied into the note of the unreviewed commit
-    const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
+    const r = ada.gitResult(['push', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
     assert.match(r.stderr, /has 0 of 1 required approval/);
   });
@@ -113,7 +113,7 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
       ada.env,
     );
     const added = commitFile(ada, 'b.ts', 'b\n', 'added after approval');
-    const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
+    const r = ada.gitResult(['push', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
     assert.match(r.stderr, /1 of 2 commit\(s\) need review/);
     assert.match(r.stderr, new RegExp(`✗ ${added.slice(0, 12)}`));
@@ -138,7 +138,7 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     ada.git('rebase', '-q', 'main');
     const rebased = ada.git('rev-parse', 'HEAD');
     assert.notStrictEqual(rebased, tip);
-    const r = ada.gitResult(['push', 'origin', 'feature:main', 'refs/notes/countersign']);
+    const r = ada.gitResult(['push', '--atomic', 'origin', 'feature:main', 'refs/notes/countersign']);
     assert.strictEqual(r.status, 0, r.stderr);
     // Changing the patch (amend) needs a new review.
     commitFile(ada, 'feature.ts', 'feature changed\n', 'second');
@@ -157,7 +157,7 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     const tip = commitFile(ada, '.countersign.json', JSON.stringify(loosened, null, 2), 'Add myself as reviewer');
     // Ada cannot approve her own commit anyway, and her key is not in the old policy: a helper identity tries.
     recordDecision(ada, adaKey, { email: 'ada@example.com', tip, base });
-    const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
+    const r = ada.gitResult(['push', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
     assert.match(
       r.stderr,
@@ -246,7 +246,7 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
       tip,
       ada.env,
     );
-    const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
+    const r = ada.gitResult(['push', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
     assert.match(
       r.stderr,
@@ -261,7 +261,7 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
       tip,
       ada.env,
     );
-    const ok = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
+    const ok = ada.gitResult(['push', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
     assert.strictEqual(ok.status, 0, ok.stderr);
   });
 
@@ -273,7 +273,7 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     assert.strictEqual(ada.gitResult(['push', 'origin', 'refs/notes/countersign']).status, 0);
     ada.git('update-ref', '-d', 'refs/notes/countersign');
     recordDecision(ada, bob, { email: 'bob@example.com', tip, base, time: '2000-01-01T00:00:00Z' });
-    const r = ada.gitResult(['push', '-f', 'origin', 'main', 'refs/notes/countersign']);
+    const r = ada.gitResult(['push', '-f', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
     assert.match(r.stderr, /requested changes/);
   });
@@ -292,7 +292,7 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
       'delete and recreate the environment\n\nAI-Provenance: v1 ai=1 human=0 untracked=0',
     );
     recordDecision(ada, bob, { email: 'bob@example.com', tip, base });
-    const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
+    const r = ada.gitResult(['push', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
     assert.match(
       r.stderr,
@@ -300,7 +300,7 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     );
     assert.match(r.stderr, /has 1 of 2 required approval/);
     recordDecision(ada, carol, { email: 'carol@example.com', tip, base });
-    const ok = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
+    const ok = ada.gitResult(['push', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
     assert.strictEqual(ok.status, 0, ok.stderr);
   });
 
@@ -330,12 +330,12 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     assert.match(r.stderr, new RegExp(`countersign approve ${tip}`));
     // One approval of the tip would not do: the tier wants two people.
     recordDecision(ada, bob, { email: 'bob@example.com', tip, base });
-    const one = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
+    const one = ada.gitResult(['push', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(one.status, 0);
     assert.match(one.stderr, /has 1 of 2 required approval/);
     // Two reviewers approving the tip against the branch's base cover the whole range.
     recordDecision(ada, carol, { email: 'carol@example.com', tip, base });
-    const ok = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
+    const ok = ada.gitResult(['push', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
     assert.strictEqual(ok.status, 0, ok.stderr);
   });
 
@@ -390,7 +390,7 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
       formatStatementLine(good) + '\n{"statement": {"v": 1, "decision": "reject"',
       tip,
     );
-    const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
+    const r = ada.gitResult(['push', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
     assert.match(r.stderr, /an approval note it depends on is unreadable: .*not JSON/);
     assert.match(r.stderr, /git notes --ref=refs\/notes\/countersign edit/);

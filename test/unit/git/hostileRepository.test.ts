@@ -424,7 +424,7 @@ describe('hostile repository (issue 16)', function () {
         'Container\n\nAI-Provenance: v1 ai=0 human=1 untracked=0',
       );
       attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base })), tip, ada.env);
-      const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
+      const r = ada.gitResult(['push', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
       assert.notStrictEqual(r.status, 0, r.stderr);
       assert.match(r.stderr, /tier 'infrastructure': touches svc\/dockerfile — needs 2 approval/);
     });

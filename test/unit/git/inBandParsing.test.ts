@@ -52,13 +52,13 @@ describe("gate attacks: bytes in commits that could change the gate's view", fun
       j.commits[1].reasons.join('\n'),
     );
 
-    const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
+    const r = ada.gitResult(['push', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0, 'the server must not let one approval carry a 5-file deletion');
     assert.match(r.stderr, /tier 'mass-deletion': deletes 5 file\(s\)/);
     assert.match(r.stderr, /has 1 of 2 required approval/);
     // The legitimate way through: a second reviewer.
     attach(ada.dir, sign(carol, statementFor(ada.dir, { email: 'carol@example.com', tip, base })), tip, ada.env);
-    const ok = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
+    const ok = ada.gitResult(['push', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
     assert.strictEqual(ok.status, 0, ok.stderr);
   });
 
@@ -85,7 +85,7 @@ describe("gate attacks: bytes in commits that could change the gate's view", fun
     assert.match(r.stderr, /tier 'mass-deletion': deletes 5 file\(s\)/);
     attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base })), tip, ada.env);
     attach(ada.dir, sign(carol, statementFor(ada.dir, { email: 'carol@example.com', tip, base })), tip, ada.env);
-    const ok = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
+    const ok = ada.gitResult(['push', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
     assert.strictEqual(ok.status, 0, ok.stderr);
   });
 });

@@ -255,7 +255,7 @@ describe("server gate: a landed commit's note agrees with its AI-Provenance trai
     };
     // Landed without its note (pushed --no-verify, so no notes sync): the note follows in a later push.
     const late = agentCommit('apply.sh');
-    const land = dana.gitResult(['push', '--no-verify', 'origin', 'HEAD:main', 'refs/notes/countersign']);
+    const land = dana.gitResult(['push', '--no-verify', '--atomic', 'origin', 'HEAD:main', 'refs/notes/countersign']);
     assert.strictEqual(land.status, 0, land.stderr);
     const onServer = (c: string) => t.server.gitResult(['notes', '--ref=refs/notes/ai', 'show', c]);
     assert.notStrictEqual(onServer(late).status, 0);
@@ -267,6 +267,7 @@ describe("server gate: a landed commit's note agrees with its AI-Provenance trai
     const both = dana.gitResult([
       'push',
       '--no-verify',
+      '--atomic',
       'origin',
       'HEAD:main',
       'refs/notes/countersign',

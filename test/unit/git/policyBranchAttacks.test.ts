@@ -131,7 +131,7 @@ describe('policy branch (server-side, real pushes)', function () {
     );
     // Approved under the current policy, it would still brick the server: refused.
     attach(ada.dir, sign(carol, statementFor(ada.dir, { email: 'carol@example.com', tip, base })), tip, ada.env);
-    const r = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
+    const r = ada.gitResult(['push', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
     assert.match(r.stderr, /would put an invalid \.countersign\.json on the policy branch main/);
     assert.match(r.stderr, /reviewers\[0\]\.key: the key data is not base64/);
@@ -189,7 +189,7 @@ describe('policy branch (server-side, real pushes)', function () {
       [carol, 'carol@example.com'],
     ] as const)
       attach(ada.dir, sign(key, statementFor(ada.dir, { email, tip: fix, base: broken })), fix, ada.env);
-    const ok = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
+    const ok = ada.gitResult(['push', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
     assert.strictEqual(ok.status, 0, ok.stderr);
   });
 });

@@ -69,7 +69,7 @@ describe('symbolic refs, rewinds, deletions and tags (server-side, real pushes)'
     ] as const) {
       attach(ada.dir, sign(key, statementFor(ada.dir, { email, tip, base: old })), tip, ada.env);
     }
-    const ok = ada.gitResult(['push', '-f', '--no-verify', 'origin', 'main', 'refs/notes/countersign']);
+    const ok = ada.gitResult(['push', '-f', '--no-verify', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
     assert.strictEqual(ok.status, 0, ok.stderr);
   });
 
@@ -104,7 +104,7 @@ describe('symbolic refs, rewinds, deletions and tags (server-side, real pushes)'
     assert.notStrictEqual(two.status, 0, 'an annotated tag is judged by the commit it names');
     // Reviewed as a push to the policy branch would be: accepted.
     attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base })), tip, ada.env);
-    const ok = ada.gitResult(['push', 'origin', 'v2.0', 'refs/notes/countersign']);
+    const ok = ada.gitResult(['push', '--atomic', 'origin', 'v2.0', 'refs/notes/countersign']);
     assert.strictEqual(ok.status, 0, ok.stderr);
   });
 

@@ -33,7 +33,7 @@ describe('server-side gate (pre-receive in a real bare repository)', function ()
       ada.env,
     );
     // The approval travels in the same push as the branch: the hook reads it from the quarantined objects.
-    const ok = ada.gitResult(['push', 'origin', 'main', 'refs/notes/countersign']);
+    const ok = ada.gitResult(['push', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
     assert.strictEqual(ok.status, 0, ok.stderr);
     assert.strictEqual(server.git('rev-parse', 'main'), sha);
   });

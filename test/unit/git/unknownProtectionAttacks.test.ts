@@ -204,7 +204,7 @@ describe('an unreadable policy and a server that remembers none (newuser12 P5)',
       [carol, 'carol@example.com'],
     ] as const)
       attach(ada.dir, sign(key, statementFor(ada.dir, { email, tip: fix, base: broken })), fix, ada.env);
-    const ok = ada.gitResult(['push', '--no-verify', 'origin', 'main', 'refs/notes/countersign']);
+    const ok = ada.gitResult(['push', '--no-verify', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
     assert.strictEqual(ok.status, 0, ok.stderr);
   });
 });

@@ -47,7 +47,7 @@ export function landDeployWithNote(s: Setup): string {
     'deploy\n\nAI-Provenance: v1 ai=1 human=2 untracked=0',
   );
   recordDecision(s.ada, s.bob, { email: 'bob@example.com', tip: landed, base: 'origin/main' });
-  const push = verifyThenPush(s.ada, 'main', ['origin', 'HEAD:main', 'refs/notes/countersign']);
+  const push = verifyThenPush(s.ada, 'main', ['--atomic', 'origin', 'HEAD:main', 'refs/notes/countersign']);
   assert.strictEqual(push.status, 0, push.stderr);
   s.ada.git('notes', '--ref=refs/notes/ai', 'add', '-m', HONEST, landed);
   assert.strictEqual(s.ada.gitResult(['push', '-q', '--no-verify', 'origin', 'refs/notes/ai']).status, 0);
