@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import { recordDecision } from '../helpers/approvals';
 import { verifyThenPush } from '../helpers/gateAgreement';
-import { policyJson, setup, type Setup } from '../helpers/gateServer';
-import { HUMAN, NONE, landedRange } from '../helpers/landedRange';
+import { policyJson, type Setup } from '../helpers/gateServer';
+import { HUMAN, NONE, landedSetup } from '../helpers/landedRange';
 import { refused } from '../helpers/refVerdicts';
 import { makeKey } from '../helpers/reviewerKeys';
 
@@ -35,9 +35,9 @@ describe('server gate: a policy change protecting an existing branch judges that
   }
 
   it('L8: protecting hotfix/* while hotfix/2.0 holds an empty child of the rejected draft: refused, naming it', () => {
-    const s = setup();
+    const s = landedSetup({ approvedBase: true });
     const { ada } = s;
-    const { draft } = landedRange(s, { approvedBase: true });
+    const { draft } = s;
     const h = ada.git('commit-tree', `${draft}^{tree}`, '-p', draft, '-m', `hotfix 2.0\n\n${NONE}`);
     assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', `${h}:refs/heads/hotfix/2.0`]).status, 0);
     ada.git('fetch', '-q', 'origin');
@@ -54,9 +54,12 @@ describe('server gate: a policy change protecting an existing branch judges that
   });
 
   it('M6: protecting v* tags while v2.0 names the rejected draft: refused on the server, naming it', () => {
-    const s = setup(policyJson(makeKey('bob'), makeKey('carol'), { protectedTags: ['rel-*'] }));
+    const s = landedSetup(
+      { approvedBase: true },
+      policyJson(makeKey('bob'), makeKey('carol'), { protectedTags: ['rel-*'] }),
+    );
     const { ada } = s;
-    const { draft, tip } = landedRange(s, { approvedBase: true });
+    const { draft, tip } = s;
     assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', `${draft}:refs/tags/v2.0`]).status, 0);
     assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', `${tip}:refs/tags/v1.0`]).status, 0);
     protect(s, 'v*', 'protectedTags');
@@ -73,9 +76,12 @@ describe('server gate: a policy change protecting an existing branch judges that
   });
 
   it('N2: the change and refs it newly protects in one atomic push: those refs are judged as new protected ones', () => {
-    const s = setup(policyJson(makeKey('bob'), makeKey('carol'), { protectedTags: ['rel-*'] }));
+    const s = landedSetup(
+      { approvedBase: true },
+      policyJson(makeKey('bob'), makeKey('carol'), { protectedTags: ['rel-*'] }),
+    );
     const { ada, server } = s;
-    const { draft } = landedRange(s, { approvedBase: true });
+    const { draft } = s;
     const change = protect(s, 'hotfix/*', 'protectedBranches', ['protectedTags', 'v*']);
     const main = server.git('rev-parse', 'main');
     const refs = [`${change}:refs/heads/main`, `${draft}:refs/tags/v2.0`, `${draft}:refs/heads/hotfix/2.0`];
@@ -104,9 +110,8 @@ describe('server gate: a policy change protecting an existing branch judges that
   });
 
   it('N4: 21 harmless branches parked under the new glob: an atomic push deleting them lands the change', () => {
-    const s = setup();
+    const s = landedSetup({ approvedBase: true });
     const { ada, server } = s;
-    landedRange(s, { approvedBase: true });
     const main = server.git('rev-parse', 'main');
     // Harmless, but not at a protected tip: 21 empty children of main, each its own commit.
     const parked = Array.from({ length: 21 }, (_, i) => {
@@ -133,9 +138,9 @@ describe('server gate: a policy change protecting an existing branch judges that
   });
 
   it("N4: branches parked at main's tip cost no judgement and do not hold the change back", () => {
-    const s = setup();
+    const s = landedSetup({ approvedBase: true });
     const { ada, server } = s;
-    const { tip } = landedRange(s, { approvedBase: true });
+    const { tip } = s;
     const parked = Array.from({ length: 25 }, (_, i) => `${tip}:refs/heads/hotfix/j${i}`);
     assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', ...parked]).status, 0);
     ada.git('fetch', '-q', 'origin');
@@ -146,9 +151,9 @@ describe('server gate: a policy change protecting an existing branch judges that
   });
 
   it('honest: protecting hotfix/* while hotfix/1.0 sits at main, at an approved tip, at the gate start: passes', () => {
-    const s = setup();
+    const s = landedSetup({ approvedBase: true });
     const { ada } = s;
-    const { start, tip } = landedRange(s, { approvedBase: true });
+    const { start, tip } = s;
     for (const [at, name] of [
       [tip, 'hotfix/1.0'],
       [start, 'hotfix/0.9'],

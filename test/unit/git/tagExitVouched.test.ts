@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { withoutGate } from '../helpers/gateAgreement';
-import { commitFile, setup, type Setup } from '../helpers/gateServer';
-import { HUMAN, NONE, landedRange } from '../helpers/landedRange';
+import { commitFile, type Setup } from '../helpers/gateServer';
+import { HUMAN, NONE, landedSetup } from '../helpers/landedRange';
 import { passes, refused, verdicts } from '../helpers/refVerdicts';
 
 /**
@@ -60,16 +60,16 @@ describe('server gate: a new protected ref judged from vouched states wherever i
     assert.strictEqual(s.server.gitResult(['rev-parse', '-q', '--verify', ref]).status, 1, `${ref} is on the server`);
 
   it('L4: a tag and a release branch at an empty child of the rejected draft are refused', () => {
-    const s = setup();
-    const { draft } = landedRange(s, { approvedBase: true });
+    const s = landedSetup({ approvedBase: true });
+    const { draft } = s;
     const h = commitTree(s, draft, [draft], 'release 2.0');
     refused(s, h, 'refs/tags/v2.0', rejected);
     refused(s, h, 'refs/heads/release/2.0', rejected);
   });
 
   it('L4: the rejected draft plus one human commit, lightweight and annotated tags and a release branch: refused', () => {
-    const s = setup();
-    const { draft } = landedRange(s, { approvedBase: true });
+    const s = landedSetup({ approvedBase: true });
+    const { draft } = s;
     const h = commitTree(s, draft, [draft], 'release 2.1');
     const v = humanChild(s, h);
     refused(s, v, 'refs/tags/v2.1-light', rejected);
@@ -81,9 +81,9 @@ describe('server gate: a new protected ref judged from vouched states wherever i
   });
 
   it('L4, several pushes: H parked on a feature branch first, both refs in one push, a tag moved forward to H', () => {
-    const s = setup();
+    const s = landedSetup({ approvedBase: true });
     const { ada } = s;
-    const { start, draft } = landedRange(s, { approvedBase: true });
+    const { start, draft } = s;
     const h = commitTree(s, draft, [draft], 'release 2.0');
     assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', `${h}:refs/heads/feature/h`]).status, 0);
     refused(s, h, 'refs/tags/v2.0', rejected);
@@ -99,8 +99,8 @@ describe('server gate: a new protected ref judged from vouched states wherever i
   });
 
   it("L4, a side exit: a merge of a new root and E (E's tree) meets main at E through its second parent: refused", () => {
-    const s = setup();
-    const { draft } = landedRange(s, { approvedBase: true });
+    const s = landedSetup({ approvedBase: true });
+    const { draft } = s;
     const empty = s.ada.git('hash-object', '-t', 'tree', '/dev/null');
     const root = s.ada.git('commit-tree', empty, '-m', `start\n\n${NONE}`);
     const h = commitTree(s, draft, [root, draft], 'Merge E');
@@ -109,9 +109,9 @@ describe('server gate: a new protected ref judged from vouched states wherever i
   });
 
   it('L1: after the detour merge on main, a tag and a release branch at the rejected draft are still refused', () => {
-    const s = setup();
+    const s = landedSetup({ approvedBase: true });
     const { ada } = s;
-    const { draft, tip } = landedRange(s, { approvedBase: true });
+    const { draft, tip } = s;
     const empty = ada.git('hash-object', '-t', 'tree', '/dev/null');
     const x = ada.git('commit-tree', empty, '-m', `start\n\n${NONE}`);
     const detour = commitTree(s, tip, [x, tip], 'Merge main');
@@ -125,9 +125,9 @@ describe('server gate: a new protected ref judged from vouched states wherever i
   });
 
   it('L1: a second commit bringing the policy in, with E under it, does not make E pre-gate (however it landed)', () => {
-    const s = setup();
+    const s = landedSetup({ approvedBase: true });
     const { ada, server } = s;
-    const { draft, tip } = landedRange(s, { approvedBase: true });
+    const { draft, tip } = s;
     // X = empty root; M2 = merge(X, E) with the empty tree (no policy); S = M2 + the policy file alone (an "adder"
     // with E in its history); D = merge(S, main) with main's tree. On D's first-parent chain S is the oldest
     // commit bringing the policy in, so the old rule made all of E's history pre-gate. Planted past the gate here:
@@ -147,9 +147,9 @@ describe('server gate: a new protected ref judged from vouched states wherever i
   });
 
   it('honest: new refs meeting main at vouched states pass (main tip, an approved tip, the gate start)', () => {
-    const s = setup();
+    const s = landedSetup({ approvedBase: true });
     const { ada } = s;
-    const { start, tip } = landedRange(s, { approvedBase: true });
+    const { start, tip } = s;
     const later = commitFile(ada, 'README.md', 'hello, world\n', `readme\n\n${HUMAN}`);
     passes(s, later, 'refs/heads/main');
     // A release branch with one human fix on main's tip, on the approved T (no longer main's tip), on the start.

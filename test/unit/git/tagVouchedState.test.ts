@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { recordDecision } from '../helpers/approvals';
-import { commitFile, setup } from '../helpers/gateServer';
-import { AI, HUMAN, landedRange } from '../helpers/landedRange';
+import { commitFile } from '../helpers/gateServer';
+import { AI, HUMAN, landedSetup } from '../helpers/landedRange';
 import { passes, refused } from '../helpers/refVerdicts';
 
 /**
@@ -18,8 +18,8 @@ describe('server gate: a protected tag or new branch at a commit main holds only
   const held = /bootstrap|reject|request(ed)? changes|review/i;
 
   it('K3: a tag, a new release branch, a tag moved forward to the rejected draft are refused', () => {
-    const s = setup();
-    const { start, base, draft } = landedRange(s);
+    const s = landedSetup();
+    const { start, base, draft } = s;
     refused(s, draft, 'refs/tags/v2.0', held);
     refused(s, draft, 'refs/heads/release/2.0', held);
     // B was planted past the gate and needs review itself: a tag there is judged, not waved through.
@@ -32,9 +32,9 @@ describe('server gate: a protected tag or new branch at a commit main holds only
   });
 
   it('honest: tags and branches at T, at main tip, at a commit needing no review, at the gate start, at an approved merge', () => {
-    const s = setup();
+    const s = landedSetup();
     const { ada } = s;
-    const { start, tip } = landedRange(s);
+    const { start, tip } = s;
     passes(s, tip, 'refs/tags/v2.0');
     passes(s, tip, 'refs/heads/release/2.0');
     passes(s, start, 'refs/tags/v0.1');
@@ -60,9 +60,9 @@ describe('server gate: a protected tag or new branch at a commit main holds only
   });
 
   it('a tag at the rebased copy of an approved pull request on a moved main: fails closed until the copy is approved', () => {
-    const s = setup();
+    const s = landedSetup();
     const { ada } = s;
-    const { tip } = landedRange(s);
+    const { tip } = s;
     ada.git('checkout', '-q', '-b', 'feature3', tip);
     ada.write('agent.py', 'print(1)\nprint(2)\nprint(3)\n');
     ada.git('add', '-A');
