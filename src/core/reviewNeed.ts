@@ -9,7 +9,7 @@ import { countRangeLines } from './lineRanges';
 import { aiLinesByAgent } from './noteOwners';
 import { POLICY_FILE, type Policy } from './policy';
 import { chargedNames, describeHit, firstPathHit, policyMatchers, type PolicyMatchers } from './policyPaths';
-import { aiBeyondCounts, commitEvidence, describeEvidence } from './report/aiEvidence';
+import { aiBeyondCounts, commitEvidence, describeEvidence, type CommitEvidence } from './report/aiEvidence';
 import { AI_PROVENANCE_FIX, parseTrailers } from './trailers';
 import { untrackedReviewReason } from './untrackedReview';
 import { binaryFilesClause } from './textLines';
@@ -149,6 +149,27 @@ export interface ReviewNeed {
   roles: string[];
 }
 
+/** What the rule reads of a commit's refs/notes/ai note: its AI lines and agents, or why they are unknown. */
+export type NoteAiReading = { lines: number; agents: string[] } | { unknown: string };
+
+/** The gate's reading of the note text a commit carries (undefined: no note). */
+export function readNoteAi(c: Pick<GateCommit, 'sha' | 'aiNote' | 'aiNoteUnread'>): NoteAiReading | undefined {
+  const unread = c.aiNoteUnread ?? (c.aiNote === undefined ? undefined : oversizedNote(c.aiNote));
+  if (unread !== undefined)
+    return { unknown: `its provenance note (refs/notes/ai) was not read, so its AI lines are unknown: ${unread}` };
+  if (c.aiNote === undefined) return undefined;
+  try {
+    const byAgent = aiLinesByAgent(parseAuthorshipNote(c.aiNote, `the refs/notes/ai note on ${shortSha(c.sha)}`));
+    let lines = 0;
+    for (const files of byAgent.values()) for (const ranges of files.values()) lines += countRangeLines(ranges);
+    return { lines, agents: [...byAgent.keys()] };
+  } catch (e) {
+    return {
+      unknown: `its provenance note (refs/notes/ai) is unreadable, so its AI lines are unknown: ${errorMessage(e)}`,
+    };
+  }
+}
+
 /**
  * Why this commit needs review under `policy` (empty kinds: it does not). `charged`: the files the path,
  * deletion and policy rules read (core/mergeView.ts, for a merge); the commit's own diff when absent.
@@ -157,6 +178,40 @@ export interface ReviewNeed {
 export function reviewNeed(
   policy: Policy,
   c: GateCommit,
+  policyChangedHere: boolean,
+  range?: RangeBlast,
+  charged: ChangedFile[] = c.files,
+  matchers: PolicyMatchers = policyMatchers(policy),
+): ReviewNeed {
+  const identity = { authorName: c.author.name, authorEmail: c.author.email, headerProblem: c.headerProblem };
+  const evidence = commitEvidence(identity, parseTrailers(c.message), c.message);
+  return reviewNeedOf(policy, c, evidence, readNoteAi(c), policyChangedHere, range, charged, matchers);
+}
+
+/** What reviewNeedOf reads of a commit besides its message and note (a report has these without a push). */
+export type NeedCommit = Pick<
+  GateCommit,
+  | 'sha'
+  | 'parents'
+  | 'author'
+  | 'committer'
+  | 'files'
+  | 'restored'
+  | 'mergeOwnAdded'
+  | 'unjudgedGitlinks'
+  | 'links'
+  | 'headerProblem'
+>;
+
+/**
+ * The rule itself, from what the commit's message says (`evidence`: core/report/aiEvidence.ts) and what its note
+ * says (`note`): the gate reads both from the pushed objects, `report` from its history stream — one rule.
+ */
+export function reviewNeedOf(
+  policy: Policy,
+  c: NeedCommit,
+  evidence: CommitEvidence,
+  note: NoteAiReading | undefined,
   policyChangedHere: boolean,
   range?: RangeBlast,
   charged: ChangedFile[] = c.files,
@@ -173,30 +228,12 @@ export function reviewNeed(
     add('policyChange', `changes ${POLICY_FILE}: a policy change always needs review under the policy it replaces`);
   }
 
-  const trailers = parseTrailers(c.message);
-  const identity = { authorName: c.author.name, authorEmail: c.author.email, headerProblem: c.headerProblem };
-  const evidence = commitEvidence(identity, trailers, c.message);
   const added = c.files.reduce((n, f) => n + (f.added ?? 0), 0);
   // A binary file's lines count (core/textLines.ts); a reason that counts lines says which files are binary.
   const binary = binaryFilesClause(c.files);
   const withBinary = (why: string) => (binary ? `${why} — ${binary}` : why);
-  let noteAi: { lines: number; agents: string[] } | undefined;
-  const unread = c.aiNoteUnread ?? (c.aiNote === undefined ? undefined : oversizedNote(c.aiNote));
-  if (unread !== undefined) {
-    add('unreadableNote', `its provenance note (refs/notes/ai) was not read, so its AI lines are unknown: ${unread}`);
-  } else if (c.aiNote !== undefined) {
-    try {
-      const byAgent = aiLinesByAgent(parseAuthorshipNote(c.aiNote, `the refs/notes/ai note on ${shortSha(c.sha)}`));
-      let lines = 0;
-      for (const files of byAgent.values()) for (const ranges of files.values()) lines += countRangeLines(ranges);
-      noteAi = { lines, agents: [...byAgent.keys()] };
-    } catch (e) {
-      add(
-        'unreadableNote',
-        `its provenance note (refs/notes/ai) is unreadable, so its AI lines are unknown: ${errorMessage(e)}`,
-      );
-    }
-  }
+  const noteAi = note && 'lines' in note ? note : undefined;
+  if (note && 'unknown' in note) add('unreadableNote', note.unknown);
   if (c.headerProblem !== undefined) {
     // The rule for an unreadable AI-Provenance below, for the whole object: and since its author and committer
     // are unreadable too, no approval counts for it (approvalRules.selfReview) until it is re-created.

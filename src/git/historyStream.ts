@@ -17,6 +17,8 @@ export interface NumstatEntry {
   deleted: number | undefined;
   /** Set by countBinaryLines: git calls the file binary (core/textLines.ts). */
   binary?: boolean;
+  /** git's status letter from --raw (A, M, D, T): the gate's deletion tiers count deleted files by it. */
+  status?: string;
 }
 
 export interface HistoryCommit {
@@ -80,7 +82,8 @@ export async function streamHistory(
     `--format=${FORMAT}`,
     '--no-color',
     '--encoding=UTF-8',
-    ...(opts.numstat ? ['--numstat', '--no-renames', '--diff-merges=off'] : []),
+    // --raw beside --numstat: each file's status letter (no blob is read for it), which the review rule needs.
+    ...(opts.numstat ? ['--raw', '--numstat', '--no-renames', '--diff-merges=off'] : []),
     ...(opts.extra ?? []),
     ...opts.revs,
     '--',
@@ -105,6 +108,9 @@ export async function streamHistory(
         { borrowed: true, buffered: true },
       )
     : undefined;
+  // --raw entries come before the commit's numstat entries: `:modes oids STATUS` then the path, one token each.
+  let statusOf = new Map<string, string>();
+  let rawStatus: string | undefined;
   const flush = () => {
     if (current) {
       count++;
@@ -125,14 +131,27 @@ export async function streamHistory(
           setField(current as HistoryCommit, field++, bytes.toString('utf8', start, end));
           return;
         }
+        // A --raw entry's path is its own token and may start with \x01 itself: read before the commit marker.
+        if (rawStatus !== undefined) {
+          statusOf.set(decodePath(bytes.subarray(start, end)), rawStatus);
+          rawStatus = undefined;
+          return;
+        }
         if (start < end && bytes[start] === 0x01) {
           flush();
           current = emptyCommit(opts.numstat === true);
           field = 0;
+          if (statusOf.size > 0) statusOf = new Map();
           setField(current, field++, bytes.toString('utf8', start + 1, end));
           return;
         }
-        if (current) numstatEntry(current, bytes, start, end);
+        if (!current) return;
+        const at = start < end && bytes[start] === 0x0a ? start + 1 : start;
+        if (at < end && bytes[at] === 0x3a /* : */) {
+          rawStatus = String.fromCharCode(bytes[end - 1]);
+          return;
+        }
+        numstatEntry(current, bytes, start, end, statusOf);
       },
       opts.stdin,
     );
@@ -200,14 +219,22 @@ function setField(c: HistoryCommit, i: number, text: string): void {
  * before the first one skipped; anything else is not an entry and is skipped. The path is decoded losslessly
  * (decodePath), so distinct paths stay distinct.
  */
-function numstatEntry(c: HistoryCommit, bytes: Buffer, start: number, end: number): void {
+function numstatEntry(
+  c: HistoryCommit,
+  bytes: Buffer,
+  start: number,
+  end: number,
+  statusOf: ReadonlyMap<string, string>,
+): void {
   let i = start < end && bytes[start] === 0x0a ? start + 1 : start;
   const added = countAt(bytes, i, end);
   if (added.next < 0) return;
   const deleted = countAt(bytes, added.next, end);
   if (deleted.next < 0) return;
   i = deleted.next;
-  (c.files ??= []).push({ path: decodePath(bytes.subarray(i, end)), added: added.value, deleted: deleted.value });
+  const path = decodePath(bytes.subarray(i, end));
+  const status = statusOf.get(path);
+  (c.files ??= []).push({ path, added: added.value, deleted: deleted.value, ...(status ? { status } : {}) });
 }
 
 /** Digits or `-` then a tab, from `i`: the count (undefined for `-`) and where the next part starts, or next -1. */

@@ -16,6 +16,7 @@ import { commitInconsistencies, orphanNotes, type Inconsistency, type OrphanNote
 import type { ReviewBasis } from '../core/report/aggregate';
 import { readObjects } from './catFileBatch';
 import { HistoryNotes } from './historyNotes';
+import { judgeReviewNeed } from './historyReviewNeed';
 import { fileLineCounts } from './fileLineCounts';
 import { historyStanding } from './historyStanding';
 import { runGit } from './gitRunner';
@@ -155,6 +156,7 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
   for (const c of commits) graph.add(c.sha, c.parents);
   for (const b of await countBinaryLines(cwd, binary)) countAdded(b.facts, b.files);
   await recountOverclaimed(cwd, overclaimed, aiNotes);
+  await judgeReviewNeed(cwd, commits); // with every note read: the rule counts the note's AI lines
   if (partial && (opts.numstat ?? true))
     warnings.push(
       `this is a partial clone: added lines were not counted for its ${commits.length} commit(s), so AI share is unknown (nothing was fetched; a full clone or 'git fetch --refetch' counts them); their trailers and notes still count`,

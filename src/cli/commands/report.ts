@@ -25,6 +25,9 @@ refs/notes/countersign approvals, and reports:
   unattestedCommits    commits without an AI-Provenance trailer
   reviewedCommits      commits an approval covers (base..tip of the statement), not by their own author;
                        signatures are verified when the policy (.countersign.json at --policy-rev) is readable
+  needingReviewCommits commits the gate's rule asks review for, each alone under the policy its first parent
+                       holds (none before it, as for the first policy commit: no review needed)
+  reviewCoverage       reviewedNeedingReviewCommits / needingReviewCommits (null when none needed review)
   aiLines              summed over commits: the distinct (file, line) pairs each commit's own note attests
                        to AI sessions, or its AI-Provenance ai figure when it has no note (the same line
                        written in two commits counts twice); addedLines comes from git's numstat, a binary

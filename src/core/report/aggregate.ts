@@ -24,11 +24,18 @@ export interface ReportRow {
   aiAssistedCommits: number;
   unattestedCommits: number;
   reviewedCommits: number;
+  /**
+   * Commits the gate's rule (core/reviewNeed.ts) asks review for under the policy their first parent holds; a
+   * commit that could not be judged (no diff stats, parent not in the clone) counts here.
+   */
+  needingReviewCommits: number;
+  /** Of those, the ones an approval covers. */
+  reviewedNeedingReviewCommits: number;
   addedLines: number;
   aiLines: number;
   /** aiLines / addedLines, null when nothing was added. */
   aiShare: number | null;
-  /** reviewedCommits / commits, null for no commits. */
+  /** reviewedNeedingReviewCommits / needingReviewCommits, null when no commit needed review. */
   reviewCoverage: number | null;
 }
 
@@ -72,6 +79,8 @@ class Group {
   aiAssisted = 0;
   unattested = 0;
   reviewed = 0;
+  needing = 0;
+  reviewedNeeding = 0;
   added = 0;
   aiLines = 0;
 
@@ -79,7 +88,13 @@ class Group {
     this.commits++;
     if (c.aiAssisted) this.aiAssisted++;
     if (!c.attested) this.unattested++;
-    if (c.reviewedBy.length > 0) this.reviewed++;
+    const reviewed = c.reviewedBy.length > 0;
+    if (reviewed) this.reviewed++;
+    // Coverage is over the commits that needed review: one no policy asked about is no gap (newuser15 #4).
+    if (c.needsReview !== false) {
+      this.needing++;
+      if (reviewed) this.reviewedNeeding++;
+    }
   }
 
   row(key: string): ReportRow {
@@ -90,10 +105,12 @@ class Group {
       aiAssistedCommits: this.aiAssisted,
       unattestedCommits: this.unattested,
       reviewedCommits: this.reviewed,
+      needingReviewCommits: this.needing,
+      reviewedNeedingReviewCommits: this.reviewedNeeding,
       addedLines: this.added,
       aiLines,
       aiShare: this.added > 0 ? round(aiLines / this.added) : null,
-      reviewCoverage: this.commits > 0 ? round(this.reviewed / this.commits) : null,
+      reviewCoverage: this.needing > 0 ? round(this.reviewedNeeding / this.needing) : null,
     };
   }
 }
@@ -101,6 +118,12 @@ class Group {
 function round(x: number): number {
   return Math.round(x * 10000) / 10000;
 }
+
+/** What review coverage divides by, in every format's words (docs/usage.md says the same). */
+export const REVIEW_COVERAGE_RULE =
+  "reviewed commits among those that needed review: those the gate's rule asks review for, each judged alone under " +
+  'the policy its first parent holds (a commit with no policy before it, such as the first policy commit, needed ' +
+  'none; one that could not be judged counts as needing it)';
 
 /** Row label for commits without AI evidence in `--by agent`. */
 export const NO_AI_ROW = '(no AI)';

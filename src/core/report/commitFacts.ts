@@ -7,6 +7,7 @@ import { commitEvidence, isAttested, type CommitEvidence } from './aiEvidence';
 import { countNormalizedLines } from '../lineRanges';
 import { agentOfKey, attributeNote, type NoteAttribution } from './noteAttribution';
 import { shortSha } from '../shortSha';
+import type { ChangedFile } from '../gate';
 
 /**
  * Everything the report needs to know about one commit, derived once from its log record and its
@@ -25,7 +26,7 @@ export interface CommitRecord {
   /** Why git and Countersign may read its object differently (core/commitObject.ts): provenance and identity unreadable. */
   headerProblem?: string;
   /** `binary`: git calls the file binary; its `added` is then counted as text (core/textLines.ts). */
-  files?: Array<{ path: string; added: number | undefined; binary?: boolean }>;
+  files?: Array<{ path: string; added: number | undefined; deleted?: number; binary?: boolean; status?: string }>;
 }
 
 /** What one note adds up to (the per-commit reading of docs/design.md's `aiLines`). */
@@ -78,6 +79,13 @@ export interface CommitFacts {
   aiLinesByPath: Map<string, number>;
   /** Reviewers whose approval stands for this commit (filled in once approvals are read). */
   reviewedBy: string[];
+  /** Its files as the review rule reads them, held only until src/git/historyReviewNeed.ts has judged it. */
+  changed?: ChangedFile[];
+  /**
+   * Whether the gate's rule (core/reviewNeed.ts) asks for review of it under the policy its first parent holds;
+   * undefined where that could not be judged (counted as needing review).
+   */
+  needsReview?: boolean;
 }
 
 export function summariseNote(note: NoteAttribution): NoteSummary {
@@ -195,13 +203,16 @@ export function countAdded(facts: CommitFacts, files: NonNullable<CommitRecord['
   const added = new Map<string, number>();
   let addedLines = 0;
   const binary: string[] = [];
+  const changed: ChangedFile[] = [];
   for (const f of files) {
     const n = f.added ?? 0;
+    changed.push({ path: f.path, added: f.added, deleted: f.deleted, status: f.status ?? 'M' });
     added.set(f.path, (added.get(f.path) ?? 0) + n);
     addedLines += n;
     if (f.binary) binary.push(f.path);
   }
   facts.added = added;
+  facts.changed = changed;
   facts.addedLines = addedLines;
   if (binary.length > 0) facts.binary = binary;
   else delete facts.binary;

@@ -1,4 +1,4 @@
-import type { Report, ReportRow } from './aggregate';
+import { REVIEW_COVERAGE_RULE, type Report, type ReportRow } from './aggregate';
 import { mdText } from '../markupEscape';
 import { BINARY_LINES_RULE } from '../textLines';
 
@@ -17,6 +17,7 @@ const ROW_COLUMNS: Array<[keyof ReportRow, string]> = [
   ['aiAssistedCommits', 'AI-assisted'],
   ['unattestedCommits', 'unattested'],
   ['reviewedCommits', 'reviewed'],
+  ['needingReviewCommits', 'needed review'],
   ['addedLines', 'added lines'],
   ['aiLines', 'AI lines'],
   ['aiShare', 'AI share'],
@@ -49,9 +50,18 @@ function summaryLines(r: Report): Array<[string, string]> {
       'Unattested commits',
       `${r.unattestedCommits} (${share(r.unattestedCommits, r.commits)}) — no AI-Provenance trailer`,
     ],
-    ['Reviewed commits', `${r.reviewedCommits} (${percent(r.reviewCoverage)})`],
+    ['Reviewed commits', `${r.reviewedCommits} (${share(r.reviewedCommits, r.commits)} of all commits)`],
+    [
+      'Review coverage',
+      `${percent(r.reviewCoverage)} — ${r.reviewedNeedingReviewCommits} of the ${r.needingReviewCommits} commit(s) that needed review`,
+    ],
     ['Notes read', `${r.notes.ai}${r.notes.unreadable ? ` (${r.notes.unreadable} unreadable)` : ''}`],
   ];
+}
+
+/** What "reviewed" and "review coverage" mean, under the figures rather than beside one of them (newuser15 #14). */
+function definitions(r: Report): string[] {
+  return [`Reviewed = ${r.review.detail}.`, `Review coverage = ${REVIEW_COVERAGE_RULE}.`];
 }
 
 function table(header: string[], rows: string[][]): string[] {
@@ -69,7 +79,7 @@ export function formatReportText(r: Report): string {
   const s = summaryLines(r);
   const w = Math.max(...s.map(([k]) => k.length));
   for (const [k, v] of s) out.push(`  ${k.padEnd(w)}  ${v}`);
-  out.push(`  ${''.padEnd(w)}  reviewed = ${r.review.detail}`);
+  out.push('', ...definitions(r).map((d) => `  ${d}`));
   const agents = Object.entries(r.byAgent);
   if (agents.length > 0 && r.by !== 'agent') {
     out.push('', 'By agent:');
@@ -169,7 +179,7 @@ export function formatReportMarkdown(r: Report): string {
       summaryLines(r).map(([k, v]) => [k, mdText(v)]),
     ),
   );
-  out.push('', `*Reviewed* = ${mdText(r.review.detail)}.`);
+  out.push('', ...definitions(r).map((d) => `- ${mdText(d)}`));
   const agents = Object.entries(r.byAgent);
   if (agents.length > 0) {
     out.push('', '## By agent', '');
@@ -225,6 +235,9 @@ export const CSV_COLUMNS: Array<keyof ReportRow> = [
   'aiLines',
   'aiShare',
   'reviewCoverage',
+  // Added after the first columns, so a spreadsheet reading columns by position still finds them.
+  'needingReviewCommits',
+  'reviewedNeedingReviewCommits',
 ];
 
 /** One line per row of `--by` (a single `total` row without it). */

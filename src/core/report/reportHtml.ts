@@ -1,4 +1,4 @@
-import type { Report, ReportRow } from './aggregate';
+import { REVIEW_COVERAGE_RULE, type Report, type ReportRow } from './aggregate';
 import { isoWeekStart } from './isoWeek';
 import { percent } from './reportFormat';
 
@@ -63,6 +63,7 @@ function rowsTable(first: string, rows: ReportRow[]): string {
     'AI-assisted',
     'unattested',
     'reviewed',
+    'needed review',
     'added lines',
     'AI lines',
     'AI share',
@@ -71,7 +72,7 @@ function rowsTable(first: string, rows: ReportRow[]): string {
   const body = rows
     .map(
       (r) =>
-        `<tr><th scope="row">${esc(r.key)}</th><td>${r.commits}</td><td>${r.aiAssistedCommits}</td><td>${r.unattestedCommits}</td><td>${r.reviewedCommits}</td><td>${r.addedLines}</td><td>${r.aiLines}</td><td>${percent(r.aiShare)}</td><td>${percent(r.reviewCoverage)}</td></tr>`,
+        `<tr><th scope="row">${esc(r.key)}</th><td>${r.commits}</td><td>${r.aiAssistedCommits}</td><td>${r.unattestedCommits}</td><td>${r.reviewedCommits}</td><td>${r.needingReviewCommits}</td><td>${r.addedLines}</td><td>${r.aiLines}</td><td>${percent(r.aiShare)}</td><td>${percent(r.reviewCoverage)}</td></tr>`,
     )
     .join('\n');
   return `<table><thead><tr><th>${esc(first)}</th>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>\n${body}\n</tbody></table>`;
@@ -117,16 +118,16 @@ export function formatReportHtml(r: Report, generatedAt = new Date()): string {
 </head>
 <body>
 <h1>Countersign report — <code>${esc(range)}</code></h1>
-<p class="muted">Generated ${esc(generatedAt.toISOString())}. Reviewed = ${esc(r.review.detail)}.</p>
+<p class="muted">Generated ${esc(generatedAt.toISOString())}. Reviewed = ${esc(r.review.detail)}. Review coverage = ${esc(REVIEW_COVERAGE_RULE)}.</p>
 <div class="cards">
 ${card('Commits', String(r.commits), `${r.notes.ai} with a refs/notes/ai note`)}
 ${card('AI-assisted commits', String(r.aiAssistedCommits), frac(r.aiAssistedCommits, r.commits))}
 ${card('AI share of added lines', percent(r.aiShare), `${r.aiLines} of ${r.addedLines} lines`)}
-${card('Review coverage', percent(r.reviewCoverage), `${r.reviewedCommits} reviewed commits`)}
+${card('Review coverage', percent(r.reviewCoverage), `${r.reviewedNeedingReviewCommits} of the ${r.needingReviewCommits} commits that needed review`)}
 ${card('Unattested commits', String(r.unattestedCommits), `${frac(r.unattestedCommits, r.commits)} without AI-Provenance`)}
 </div>
 <h2>Over time (ISO weeks, author date)</h2>
-<div class="legend muted"><span><i class="sw" style="background:#d97706"></i>AI share of added lines</span><span><i class="sw" style="background:#2563eb"></i>review coverage of commits</span></div>
+<div class="legend muted"><span><i class="sw" style="background:#d97706"></i>AI share of added lines</span><span><i class="sw" style="background:#2563eb"></i>review coverage of commits that needed review</span></div>
 ${weeklyChartSvg(r.weeks)}
 ${
   agents.length > 0

@@ -236,12 +236,14 @@ describe('report core', () => {
         aiAssistedCommits: 0,
         unattestedCommits: 1,
         reviewedCommits: 0,
+        needingReviewCommits: 1,
+        reviewedNeedingReviewCommits: 0,
         addedLines: 0,
         aiLines: 0,
         aiShare: null,
         reviewCoverage: 0,
       },
     ];
-    assert.match(formatReportCsv(report), /\r\n"'=HYPERLINK\(""x""\) <a@b>",1,0,1,0,0,0,,0\r\n$/);
+    assert.match(formatReportCsv(report), /\r\n"'=HYPERLINK\(""x""\) <a@b>",1,0,1,0,0,0,,0,1,0\r\n$/);
   });
 });

@@ -47,17 +47,18 @@ describe('history stream (git log -z, fields and numstat read from the bytes)', 
     assert.strictEqual(removed.authorTime, Number(repo.git('log', '-1', '--format=%at', shas[0])));
   });
 
-  it('reads numstat counts, binary files without them, and paths whole', () => {
+  it("reads numstat counts, binary files without them, paths whole, and each file's status (--raw)", () => {
     const [removed, second, first] = commits;
-    assert.deepStrictEqual(first.files, [{ path: 'a.txt', added: 3, deleted: 0 }]);
+    assert.deepStrictEqual(first.files, [{ path: 'a.txt', added: 3, deleted: 0, status: 'A' }]);
     assert.deepStrictEqual(
       [...(second.files ?? [])].sort((x, y) => x.path.localeCompare(y.path)),
       [
-        { path: 'a.txt', added: 2, deleted: 1 },
-        { path: 'blob.bin', added: undefined, deleted: undefined },
-        { path: 'dir with space/ü.txt', added: 12, deleted: 0 },
+        { path: 'a.txt', added: 2, deleted: 1, status: 'M' },
+        { path: 'blob.bin', added: undefined, deleted: undefined, status: 'A' },
+        { path: 'dir with space/ü.txt', added: 12, deleted: 0, status: 'A' },
       ],
     );
-    assert.deepStrictEqual(removed.files, [{ path: 'a.txt', added: 0, deleted: 4 }]);
+    // The report's review rule counts deleted files by it (newuser15 #4).
+    assert.deepStrictEqual(removed.files, [{ path: 'a.txt', added: 0, deleted: 4, status: 'D' }]);
   });
 });

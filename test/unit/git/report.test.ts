@@ -19,7 +19,18 @@ interface ReportJson {
   aiLines: number;
   addedLines: number;
   byAgent: Record<string, { commits: number; lines: number }>;
-  rows?: Array<{ key: string; commits: number; aiLines: number; addedLines: number; reviewedCommits: number }>;
+  rows?: Array<{
+    key: string;
+    commits: number;
+    aiLines: number;
+    addedLines: number;
+    reviewedCommits: number;
+    needingReviewCommits?: number;
+    reviewCoverage?: number | null;
+  }>;
+  needingReviewCommits?: number;
+  reviewedNeedingReviewCommits?: number;
+  reviewCoverage?: number | null;
   weeks: Array<{ key: string; commits: number }>;
   review: { basis: string; errors: string[]; statements: number; problems?: string[]; notes?: string[] };
   consistency: {
@@ -274,7 +285,7 @@ describe('countersign report', function () {
     const rows = csv.stdout.trim().split('\r\n');
     assert.strictEqual(
       rows[0],
-      'author,commits,aiAssistedCommits,unattestedCommits,reviewedCommits,addedLines,aiLines,aiShare,reviewCoverage',
+      'author,commits,aiAssistedCommits,unattestedCommits,reviewedCommits,addedLines,aiLines,aiShare,reviewCoverage,needingReviewCommits,reviewedNeedingReviewCommits',
     );
     assert.ok(
       rows.some((row) => row.startsWith('copilot-swe-agent[bot] <198982749+Copilot@users.noreply.github.com>,1,1,')),
@@ -495,6 +506,9 @@ describe('countersign report: review coverage', function () {
     const r = reportJson(repo);
     assert.strictEqual(r.review.basis, 'signatures');
     assert.strictEqual(r.reviewedCommits, 2);
+    // Unattested commits need review; the first policy commit, with no policy before it, needed none.
+    assert.strictEqual(r.needingReviewCommits, 5);
+    assert.strictEqual(r.reviewCoverage, 0.4);
     assert.ok(
       r.review.errors.some((e) => /carol@example.com not counted/.test(e)),
       r.review.errors.join('\n'),
@@ -513,6 +527,71 @@ describe('countersign report: review coverage', function () {
       3,
       'one, two and four (the wrongly signed one) count when signatures are not checked',
     );
+  });
+
+  it("review coverage is over the commits that needed review, by the gate's rule, in every view (newuser15 #4)", () => {
+    const repo = TempRepo.create();
+    const keys = fs.mkdtempSync(path.join(repo.dir, '..', 'keys-'));
+    const bob = keypair(keys, 'bob');
+    const carol = keypair(keys, 'carol');
+    const policy = (more: Array<{ name: string; email: string; key: string }> = []) =>
+      JSON.stringify({
+        protectedBranches: ['main'],
+        reviewers: [{ name: 'Bob', email: 'bob@example.com', key: bob.pub }, ...more],
+      });
+    const human = (n: number) => `AI-Provenance: v1 ai=0 human=${n} untracked=0`;
+    const five = { 'g1.txt': 'x\n', 'g2.txt': 'x\n', 'g3.txt': 'x\n', 'g4.txt': 'x\n', 'g5.txt': 'x\n' };
+    const shas = fastImport(repo, [
+      { message: 'policy\n', files: { '.countersign.json': policy(), ...five } },
+      { message: `typed\n\n${human(1)}\n`, files: { 'a.txt': 'a\n' } },
+      {
+        message: `agent\n\nAssisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=20 human=0 untracked=0\n`,
+        files: { 'b.txt': lines(20, 'b') },
+      },
+      // Deleting five files meets the default mass-deletion tier though every line of it is attested.
+      { message: `clean up\n\n${human(0)}\n`, files: Object.fromEntries(Object.keys(five).map((f) => [f, null])) },
+      {
+        message: `policy change\n\n${human(1)}\n`,
+        files: { '.countersign.json': policy([{ name: 'Carol', email: 'carol@example.com', key: carol.pub }]) },
+      },
+    ]);
+    sign(repo, bob.key, statement(repo, shas[2], shas[1], 'bob@example.com')); // the agent's commit only
+    const r = reportJson(repo);
+    assert.strictEqual(r.commits, 5);
+    assert.strictEqual(r.reviewedCommits, 1);
+    assert.strictEqual(r.needingReviewCommits, 3, 'the agent commit, the mass deletion, the policy change');
+    assert.strictEqual(r.reviewedNeedingReviewCommits, 1);
+    assert.strictEqual(r.reviewCoverage, 0.3333);
+    const row = (rows: ReportJson['rows'], key: string) => rows?.find((x) => x.key === key);
+    const byAgent = reportJson(repo, '--by', 'agent').rows;
+    assert.deepStrictEqual(
+      [row(byAgent, 'claude-code')?.needingReviewCommits, row(byAgent, 'claude-code')?.reviewCoverage],
+      [1, 1],
+    );
+    assert.deepStrictEqual(
+      [row(byAgent, '(no AI)')?.needingReviewCommits, row(byAgent, '(no AI)')?.reviewCoverage],
+      [2, 0],
+    );
+    const byPath = reportJson(repo, '--by', 'path').rows;
+    assert.deepStrictEqual(
+      [row(byPath, 'a.txt')?.needingReviewCommits, row(byPath, 'a.txt')?.reviewCoverage],
+      [0, null],
+    );
+    assert.deepStrictEqual([row(byPath, 'b.txt')?.needingReviewCommits, row(byPath, 'b.txt')?.reviewCoverage], [1, 1]);
+    assert.strictEqual(row(byPath, '.countersign.json')?.needingReviewCommits, 1, 'the change, not the first policy');
+    const text = repo.cli(['report']);
+    assert.match(text.stdout, /^ {2}Reviewed commits +1 \(20\.0% of all commits\)$/m);
+    assert.match(text.stdout, /^ {2}Review coverage +33\.3% — 1 of the 3 commit\(s\) that needed review$/m);
+    // The definitions stand under the figures, each on its own line, not beside "Notes read" (newuser15 #14).
+    assert.match(text.stdout, /^ {2}Notes read +0\n\n {2}Reviewed = approvals whose signature verifies/m);
+    assert.match(
+      text.stdout,
+      /^ {2}Review coverage = reviewed commits among those that needed review: .*first policy commit/m,
+    );
+    const csv = repo.cli(['report', '--format', 'csv']).stdout.split('\r\n');
+    assert.match(csv[0], /,reviewCoverage,needingReviewCommits,reviewedNeedingReviewCommits$/);
+    assert.match(csv[1], /,0\.3333,3,1$/);
+    assert.match(repo.cli(['report', '--format', 'html']).stdout, /1 of the 3 commits that needed review/);
   });
 
   it('approvals whose range left the history (a rebase) are said once, summarised, with the fix — not once per statement', () => {
