@@ -54,9 +54,52 @@ function awaiting(card: CommitCard, me: string | undefined): AwaitingCommit {
   };
 }
 
+/** `approveTip` in `review --json`: the panel's, with canApprove and the command as each commit has them. */
+function tipJson(b: ReviewBranch, me: string | undefined) {
+  const tip = b.approveTip as NonNullable<ReviewBranch['approveTip']>;
+  const why = tipNotYours(b, me);
+  return {
+    sha: tip.sha,
+    base: tip.base,
+    covers: tip.covers,
+    canApprove: why === undefined,
+    ...(why ? { cannotApprove: why } : {}),
+    approveCommand: approveCommandFor(tip.sha, tip.base),
+  };
+}
+
 /** A multi-line message under a list item keeps its later lines indented (N20). */
 function indented(text: string, spaces: number): string {
   return text.split('\n').join('\n' + ' '.repeat(spaces));
+}
+
+/**
+ * The branch's one decision first (newuser15 #5: a command per commit read as three approvals to sign and push,
+ * where one approval of the tip covers them all, as verify and `approve REMOTE/BRANCH` say); the cards'
+ * commands follow as the alternative.
+ */
+function tipLines(b: ReviewBranch, me: string | undefined): string[] {
+  const tip = b.approveTip;
+  if (!tip) return [];
+  const n = b.commits.length;
+  const why = tipNotYours(b, me);
+  if (why)
+    return [
+      `  the tip ${shortSha(tip.sha)} is no approval for you to sign (${why.replace(/\.$/, '')}); commit by commit:`,
+    ];
+  const more = tip.covers - n;
+  return [
+    `  approve all ${n} at once — one approval of the tip ${shortSha(tip.sha)} covers ${shortSha(tip.base)}..${shortSha(tip.sha)}${more > 0 ? ` (also the ${more} commit(s) that need no review)` : ''}:`,
+    `      ${approveCommandFor(tip.sha, tip.base)}`,
+    '  or commit by commit (each command covers the commits before it on the branch too):',
+  ];
+}
+
+/** Why the caller cannot usefully approve the tip: as a card's (notYours), and an approval of theirs covering it. */
+function tipNotYours(b: ReviewBranch, me: string | undefined): string | undefined {
+  if (b.approveTip?.cannotApprove) return b.approveTip.cannotApprove;
+  const head = b.commits.find((c) => c.sha === b.head);
+  return head ? notYours(head, me) : undefined;
 }
 
 function textOf(branches: ReviewBranch[], all: boolean, me: string | undefined): string {
@@ -72,6 +115,7 @@ function textOf(branches: ReviewBranch[], all: boolean, me: string | undefined):
     const shown = all ? cards : mine;
     if (shown.length === 0 && b.errors.length === 0) continue;
     out.push(`${b.remote}/${b.branch} → ${b.target} (${b.commits.length} commit(s) awaiting review)`);
+    if (shown.length > 0) out.push(...tipLines(b, me));
     for (const c of shown) {
       out.push(
         `  ${shortSha(c.sha)} ${c.subject} — ${c.author.name} <${c.author.email}>${c.aiLines ? `, ${c.aiLines} AI line(s)` : ''}`,
@@ -99,8 +143,10 @@ export const reviewCommand: Command = {
 Lists what awaits your approval: every fetched remote branch not merged into the remote's default branch,
 judged by the same code as \`verify\` and the editor's review panel (as a merge into that branch), and within
 it each commit that needs review and is not approved yet — with why it needs review and the \`countersign
-approve\` command for it. "Yours" means you may approve it: user.email is a reviewer in the policy on the
-default branch, and you neither authored nor committed it (the panel's rule; \`approve\` checks your key too).
+approve\` command for it. Where more than the tip awaits, the single command approving the tip (it covers
+the whole branch) comes first, the per-commit commands as the alternative. "Yours" means you may approve
+it: user.email is a reviewer in the policy on the default branch, and you neither authored nor committed it
+(the panel's rule; \`approve\` checks your key too).
 
 First it fetches each remote's branches and notes (bounded, as the panel's Refresh does); if that fails the
 branches and approvals already in this clone are used and a notice says so.
@@ -111,7 +157,8 @@ Options:
   --max-branches N   branches judged per remote, most recently committed first (default 30, as the panel)
   --json             {"me": {"email", "reviewer"}, "branches": [{"remote", "branch", "target", "head",
                      "commits": [{"sha", "subject", "author", "base", "aiLines", "reasons", "approvals",
-                     "canApprove", "cannotApprove"?, "approveCommand"}], "settled", "errors"}], "awaitingYou",
+                     "canApprove", "cannotApprove"?, "approveCommand"}], "settled", "errors", "approveTip"?:
+                     {"sha", "base", "covers", "canApprove", "cannotApprove"?, "approveCommand"}}], "awaitingYou",
                      "notices", "errors"}; every awaiting commit is listed, canApprove says which are yours
 
 Examples:
@@ -180,6 +227,7 @@ read on the default branch, or a bad option.
           commits: b.commits.map((c) => awaiting(c, snapshot.me.email)),
           settled: b.settled,
           errors: b.errors,
+          ...(b.approveTip ? { approveTip: tipJson(b, snapshot.me.email) } : {}),
         })),
         awaitingYou: branches.reduce(
           (n, b) => n + b.commits.filter((c) => notYours(c, snapshot.me.email) === undefined).length,

@@ -75,6 +75,12 @@ export const reviewBranchSchema = z.object({
   /** Commits of the branch that need nothing (or are approved already): counted, not listed. */
   settled: count,
   errors: z.array(z.string()),
+  /**
+   * One approval of the branch's head covering every awaiting commit (base..head), when more than the head
+   * awaits: the one decision `verify` and `approve REMOTE/BRANCH` describe, where the cards' commands are
+   * the alternative (newuser15 #5). `covers`: the commits base..head; `cannotApprove` as a card's.
+   */
+  approveTip: z.optional(z.object({ sha, base: z.string(), covers: count, cannotApprove: z.optional(z.string()) })),
 });
 export type ReviewBranch = z.infer<typeof reviewBranchSchema>;
 

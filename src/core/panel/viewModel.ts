@@ -2,6 +2,7 @@ import type { CommitDecision, GateCommit, GateInput, GateResult } from '../gate'
 import { samePerson as sameEmail } from '../approvalRules';
 import { POLICY_FILE, type Policy, type Reviewer } from '../policy';
 import { commitSignals } from './commitSignals';
+import { shortSha } from '../shortSha';
 import { approvers, gateStatus } from './gateStatus';
 import type { CommitCard, DeveloperView, RepoView, ReviewBranch } from './protocol';
 
@@ -153,6 +154,7 @@ export function reviewBranchView(b: BranchGate, me: Me): ReviewBranch | undefine
     cards.push(commitCard(c, d, startOf(covered, base), policy, me, `${b.remote}/${b.target}`, covers));
   }
   if (cards.length === 0 && b.result.errors.length === 0) return undefined;
+  const tip = base ? approveTipOf(b, cards, base, policy, me) : undefined;
   return {
     remote: b.remote,
     branch: b.branch,
@@ -162,6 +164,40 @@ export function reviewBranchView(b: BranchGate, me: Me): ReviewBranch | undefine
     commits: cards.reverse(),
     settled: b.result.commits.length - cards.length,
     errors: b.result.errors,
+    ...(tip ? { approveTip: tip } : {}),
+  };
+}
+
+/**
+ * The approval of the branch's head that covers every awaiting card, unless the head's own card is the only
+ * one (its command is that already). Who may sign it: the cards' rule (`cannotApprove`) over every commit it
+ * covers, since `approve` refuses a reviewer who wrote any of them — the first that stops `me` is named.
+ */
+function approveTipOf(
+  b: BranchGate,
+  cards: CommitCard[],
+  reviewBase: string,
+  policy: Policy | undefined,
+  me: Me,
+): ReviewBranch['approveTip'] {
+  const covered = coveredBy(b.head, b.input.commits);
+  const inside = new Set(covered.map((c) => c.sha));
+  if (!cards.every((c) => inside.has(c.sha))) return undefined;
+  if (cards.length === 1 && cards[0].sha === b.head) return undefined;
+  const target = `${b.remote}/${b.target}`;
+  // Newest first: the head meets every reason that is not about one commit (no email, not a reviewer) first.
+  let why: string | undefined;
+  for (const c of covered) {
+    const stop = cannotApprove(me, policy, c, target);
+    if (stop === undefined) continue;
+    why = c.sha === b.head ? stop : `it covers ${shortSha(c.sha)} — ${stop}`;
+    break;
+  }
+  return {
+    sha: b.head,
+    base: startOf(covered, reviewBase),
+    covers: covered.length,
+    ...(why ? { cannotApprove: why } : {}),
   };
 }
 

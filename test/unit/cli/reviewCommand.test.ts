@@ -105,6 +105,53 @@ describe('countersign review: what awaits the reviewer', function () {
     assert.match(all, /you cannot approve it: you approved it already/);
   });
 
+  // newuser15 #5: a three-commit branch listed three approve commands (three signatures, three pushes) where one
+  // approval of the tip covers the branch. The tip's command leads; the per-commit ones are the alternative.
+  it('leads a multi-commit branch with the one command approving its tip, per-commit commands as the alternative', () => {
+    const { server, ada, bob, carol } = setup();
+    const base = ada.git('rev-parse', 'main');
+    ada.git('checkout', '-q', '-b', 'feature/pay', 'main');
+    const AI = 'AI-Provenance: v1 ai=1 human=0 untracked=0';
+    const one = commitFile(ada, 'pay.ts', 'export const pay = 1;\n', `pay\n\n${AI}`);
+    ada.write('fees.ts', 'export const fee = 1;\n');
+    ada.git('add', 'fees.ts');
+    ada.git('commit', '-q', '--author', 'Carol Ops <carol@example.com>', '-m', `fees\n\n${AI}`);
+    const two = ada.git('rev-parse', 'HEAD');
+    const tip = commitFile(ada, 'clamp.ts', 'export const clamp = 1;\n', `clamp\n\n${AI}`);
+    ada.git('push', '-q', 'origin', 'feature/pay');
+
+    const bobs = cloneAs(server.dir, 'Bob Reviewer', 'bob@example.com', bob.privateKeyFile);
+    const text = bobs.cli(['review']).stdout;
+    const tipCommand = `countersign approve ${tip} --base ${base}`;
+    const lead = text.indexOf(`approve all 3 at once — one approval of the tip ${tip.slice(0, 12)} covers`);
+    assert.ok(lead > 0, text);
+    assert.ok(text.indexOf(`      ${tipCommand}\n`) > lead, text);
+    assert.ok(text.indexOf('or commit by commit') > text.indexOf(tipCommand), text);
+    for (const sha of [one, two, tip])
+      assert.ok(text.indexOf(`approve: countersign approve ${sha} --base`) > lead, text);
+
+    const json = JSON.parse(bobs.cli(['review', '--json', '--no-fetch']).stdout) as Json;
+    const [branch] = json.branches as Array<Branch & { approveTip: Json }>;
+    assert.deepStrictEqual(branch.approveTip, {
+      sha: tip,
+      base,
+      covers: 3,
+      canApprove: true,
+      approveCommand: tipCommand,
+    });
+    assert.strictEqual(branch.commits.length, 3, 'the per-commit entries stay');
+
+    // Carol wrote the middle commit: approve would refuse her the tip, so review does not offer it to her.
+    const carols = cloneAs(server.dir, 'Carol Ops', 'carol@example.com', carol.privateKeyFile);
+    const hers = carols.cli(['review', '--no-fetch']).stdout;
+    assert.doesNotMatch(hers, /approve all 3 at once/);
+    assert.ok(hers.includes(`it covers ${two.slice(0, 12)} — You authored this commit`), hers);
+
+    // Bob signs the one command; nothing awaits him after.
+    assert.strictEqual(bobs.cli([...tipCommand.split(' ').slice(1), '-q']).status, 0);
+    assert.match(bobs.cli(['review']).stdout, /^Reviewer: .*\nNothing awaits your approval\.\n$/);
+  });
+
   it('tells someone the policy does not list that they are not a reviewer, instead of calling them one', () => {
     const { server, ada, bob } = setup();
     ada.git('checkout', '-q', '-b', 'feature/x', 'main');
