@@ -60,6 +60,8 @@ export interface ServerInstallResult {
   repo: RepoPaths;
   hook: string;
   chained: string | undefined;
+  /** The reference-transaction hook it also writes (concurrent pushes), and the earlier one it chains, if any. */
+  refTransaction: { hook: string; chained: string | undefined };
   reinstalled: boolean;
   /** The policy branch recorded in the repository's config, and whether it exists yet. */
   policyBranch: string | undefined;
@@ -134,6 +136,10 @@ export async function installServer(
     repo,
     hook,
     chained: fs.existsSync(chainedPath(hooks, PRE_RECEIVE)) ? chainedPath(hooks, PRE_RECEIVE) : undefined,
+    refTransaction: {
+      hook: path.join(hooks, REF_TRANSACTION.name),
+      chained: fs.existsSync(chainedPath(hooks, REF_TRANSACTION)) ? chainedPath(hooks, REF_TRANSACTION) : undefined,
+    },
     reinstalled,
     policyBranch,
     policyBranchExists: exists,

@@ -98,6 +98,8 @@ Exit codes: 0 installed; 2 not a repository (or a bare one without --server), or
         writeJson(ctx, {
           hook: s.hook,
           chained: s.chained ?? null,
+          referenceTransactionHook: s.refTransaction.hook,
+          referenceTransactionChained: s.refTransaction.chained ?? null,
           reinstalled: s.reinstalled,
           policyBranch: s.policyBranch ?? null,
           policyBranchExists: s.policyBranchExists,
@@ -116,6 +118,12 @@ Exit codes: 0 installed; 2 not a repository (or a bare one without --server), or
       }
       ctx.stdout(`${s.reinstalled ? 'Refreshed' : 'Installed'} the Countersign pre-receive hook: ${s.hook}\n`);
       if (s.chained) ctx.stdout(`  the previous pre-receive hook runs first: ${s.chained}\n`);
+      // An administrator auditing hooks (or with one of their own) learns of the second hook here (newuser15 #12).
+      ctx.stdout(
+        `  and the reference-transaction hook: ${s.refTransaction.hook} — it refuses a push's ref update when another push moved refs after the gate judged it, so two concurrent pushes are never both judged against the same server state\n`,
+      );
+      if (s.refTransaction.chained)
+        ctx.stdout(`  the previous reference-transaction hook runs first: ${s.refTransaction.chained}\n`);
       ctx.stdout(
         `  policy branch: ${s.policyBranch ?? '(none: HEAD names no branch; pass --policy-branch NAME)'} — its .countersign.json judges every protected branch and tag; approvals come from refs/notes/countersign\n`,
       );
