@@ -2,7 +2,8 @@ import { spawn } from 'child_process';
 import * as path from 'path';
 import { hookScript } from '../git/hookScripts';
 import { countersignDir, resolveRepo } from '../git/repository';
-import type { CliContext, ExitCode } from './command';
+import { runningCliFile } from './cliFile';
+import type { CliContext, Command, ExitCode } from './command';
 
 /**
  * `countersign hook NAME ARGS` called by a hook manager (husky's `.husky/NAME`, a `lefthook.yml` command,
@@ -11,16 +12,7 @@ import type { CliContext, ExitCode } from './command';
  * CLI, chaining nothing (the manager runs its own hooks).
  */
 
-/** Hooks in which Countersign does something (the shim's own list: its Node hooks and its shell-only ones). */
-export const MANAGED_HOOKS = [
-  'prepare-commit-msg',
-  'commit-msg',
-  'post-commit',
-  'post-merge',
-  'pre-push',
-  'post-rewrite',
-  'reference-transaction',
-] as const;
+export { MANAGED_HOOKS } from '../git/hookNames';
 
 /** Hooks git feeds on stdin. */
 const STDIN_HOOKS = new Set(['pre-push', 'post-rewrite', 'reference-transaction']);
@@ -68,7 +60,8 @@ export async function runForHookManager(name: string, args: string[], ctx: CliCo
     fallbackNode: process.execPath,
     fallbackIsElectron: false,
     timeoutSeconds: 60,
-    cliPath: __filename,
+    // Not __filename: in the second bundle (dist/cli-lazy.js) that names it, not the CLI (cliFile.ts).
+    cliPath: runningCliFile(),
   });
   const self = path.join(countersignDir(repo), 'hooks', name);
   return new Promise((resolve) => {
@@ -90,3 +83,16 @@ export async function runForHookManager(name: string, args: string[], ctx: CliCo
     child.on('close', (code) => resolve(code === 0 ? 0 : code === 1 ? 1 : 2));
   });
 }
+
+/**
+ * `countersign hook NAME ARGS` run by a hook manager, as a hidden command of the second bundle (lazyCommands.ts):
+ * this path holds the shim's whole text (hookScripts.ts, 14 KB), which the shims' own calls never need, so
+ * dist/cli.js stays within its size (issue 11).
+ */
+export const hookManagerCommand: Command = {
+  name: 'hook (from a hook manager)',
+  summary: "Countersign's part of a git hook, called by husky, lefthook or pre-commit",
+  usage: 'Usage: countersign hook NAME [ARGS]\n',
+  hidden: true,
+  run: ([name, ...args], ctx) => runForHookManager(name ?? '', args, ctx),
+};

@@ -40,3 +40,14 @@ export const NODE_HOOKS = [
 ] as const;
 
 export const SHIM_MARKER = 'countersign-hook-shim v1';
+
+/** Hooks in which Countersign does something (the shim's own list: its Node hooks and its shell-only ones). */
+export const MANAGED_HOOKS = [
+  'prepare-commit-msg',
+  'commit-msg',
+  'post-commit',
+  'post-merge',
+  'pre-push',
+  'post-rewrite',
+  'reference-transaction',
+] as const;

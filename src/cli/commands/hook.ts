@@ -1,12 +1,11 @@
 import { didYouMean } from '../../core/didYouMean';
 import { gateText } from '../../core/gateReport';
-import { CLIENT_HOOKS } from '../../git/hookNames';
+import { CLIENT_HOOKS, MANAGED_HOOKS } from '../../git/hookNames';
 import { parsePrePushLines, prePush } from '../../git/prePush';
 import { preReceive } from '../../git/receiveGate';
 import { recordLandTogether } from '../../git/landTogether';
 import { EXIT_BLOCKED, EXIT_ERROR, type Command } from '../command';
-import { MANAGED_HOOKS, runForHookManager } from '../hookManagerEntry';
-import { hookPrepareCommitMsgCommand } from '../lazyCommands';
+import { hookManagerCommand, hookPrepareCommitMsgCommand } from '../lazyCommands';
 import { preferShortRunTiering } from '../shortRunTiering';
 import { pushNotesAfterGate, runPostCheckout, runPostRewrite, runReferenceTransaction } from '../provenanceHooks';
 
@@ -56,7 +55,7 @@ it updates a protected branch or tag and the provenance notes could not be pushe
   async run(argv, ctx) {
     const [name, ...args] = argv;
     if (ctx.env.COUNTERSIGN_IN_SHIM !== '1' && (MANAGED_HOOKS as readonly string[]).includes(name ?? '')) {
-      return runForHookManager(name as string, args, ctx);
+      return hookManagerCommand.run(argv, ctx);
     }
     switch (name) {
       case 'prepare-commit-msg':
