@@ -3,6 +3,7 @@ import { describeRecordedHook } from '../core/agents/agentHooksNote';
 import type { Explanation } from './explanation';
 import { BINARY_LINES_RULE, binaryFilesClause } from '../core/textLines';
 import { shortSha } from '../core/shortSha';
+import { CHANGES_REQUESTED_RULE, heldByChangesRequest } from '../core/changesRequested';
 
 /** The people-facing page of `countersign explain` (the JSON is the same object, whole). */
 export function formatExplanation(e: Explanation): string {
@@ -88,6 +89,7 @@ export function formatExplanation(e: Explanation): string {
       for (const r of d.reasons) out.push(`    ${r}`);
       for (const ap of d.approvals) out.push(`    ✓ ${ap.name} <${ap.reviewer}> — ${MATCHED[ap.via]}`);
       for (const ig of d.ignored) out.push(`    ✗ ${ig}`);
+      if (heldByChangesRequest([d])) out.push(`    ${CHANGES_REQUESTED_RULE}`);
     } else if (g.protected)
       out.push(`  verdict: ${g.ok ? 'PASS' : 'BLOCKED'} (the commit is not in the range the gate judged)`);
     for (const err of g.errors ?? []) out.push(`  ! ${err}`);

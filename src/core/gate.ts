@@ -338,14 +338,14 @@ export function evaluateGate(input: GateInput): GateResult {
       const comment = reject.signed.statement.comment ? `: "${reject.signed.statement.comment}"` : '';
       const who = reject.reviewer.name ?? reject.reviewer.email;
       // A standing request for changes holds the commits it is about whatever other approvals say, until that
-      // reviewer approves again: saying so saves a reviewer's round trip. Statements are about commits, so unlike
-      // a forge's "changes requested" it does not follow the branch to a rewritten revision (newuser12 P3): the
-      // message says that too, rather than promise a hold the gate does not keep.
+      // reviewer approves again: saying so saves a reviewer's round trip. The rest of what it means (it does not
+      // follow a rewritten revision, newuser12 P3) is core/changesRequested.ts', said once per report by its readers:
+      // under each commit it holds, ~350 characters buried the reviewer's comment (newuser15 #7).
       // On their own commit no approval of theirs counts, so the way out is the withdrawal `approve --force` records.
       decision.reasons.push(
         own
           ? `${personLabel(reject.reviewer)} requested changes on ${shortSha(reject.signed.statement.tip)}, a commit they ${own}, at ${reject.signed.statement.time}${comment} — it holds the commit until ${who} withdraws it: ${who} runs \`countersign approve ${reject.signed.statement.tip} --force\` (it lifts the request for changes; it does not count as an approval)`
-          : `${personLabel(reject.reviewer)} requested changes on ${shortSha(reject.signed.statement.tip)} at ${reject.signed.statement.time}${comment}${voided ? ' (after approving; the approval no longer counts)' : ''} — it holds these commits until ${who} approves them again (or a later tip built on them), whatever others approve; an amended or otherwise rewritten revision is a new change: this request does not hold it, so ask ${who} to look at the new revision`,
+          : `${personLabel(reject.reviewer)} requested changes on ${shortSha(reject.signed.statement.tip)} at ${reject.signed.statement.time}${comment}${voided ? ' (after approving; the approval no longer counts)' : ''} — it holds this commit until ${who} approves it again, whatever others approve`,
       );
     }
     for (const a of counted.approvals) {

@@ -1,4 +1,5 @@
 import { personLabel, type CommitDecision, type GateResult } from './gate';
+import { CHANGES_REQUESTED_RULE, heldByChangesRequest } from './changesRequested';
 import { cannotPass } from './unpassable';
 import { personKey, samePerson } from './approvalRules';
 import { shortSha } from './shortSha';
@@ -114,6 +115,7 @@ function gateLines(r: GateResult, who: string): string[] {
       if (c.approvals.length > 0) out.push(`      - approved by ${approvedBy(c)} (counted)`);
       for (const i of c.ignored) out.push(`      - ${oneLine(i)}`);
     }
+    if (heldByChangesRequest(blocked)) out.push(`  ${CHANGES_REQUESTED_RULE}`);
   }
   if (r.approveCommand && blocked.length > 0 && blocked.every(cannotPass)) {
     // No approval can unblock it: the only step is a policy change (the reasons above say which).
@@ -200,6 +202,8 @@ export function gateGithubAnnotations(r: GateResult): string {
     }
   }
   for (const n of r.notices) out.push(`::notice title=Countersign::${ghData(n)}`);
+  if (heldByChangesRequest(r.commits.filter((c) => !c.ok)))
+    out.push(`::notice title=Countersign: requests for changes::${ghData(CHANGES_REQUESTED_RULE)}`);
   if (r.ok)
     out.push(
       `::notice title=Countersign::${ghData(`${r.branch}: ${r.protected ? 'all commits pass the review gate' : 'not protected'}`)}`,
@@ -237,6 +241,7 @@ export function gateMarkdownSummary(results: GateResult[]): string {
         );
       }
       out.push('');
+      if (heldByChangesRequest(r.commits.filter((c) => !c.ok))) out.push(mdText(CHANGES_REQUESTED_RULE), '');
     }
     if (r.approveCommand)
       out.push(

@@ -1,6 +1,7 @@
 import { POLICY_FILE } from '../../core/policyFile';
 import { samePerson } from '../../core/approvalRules';
 import { approveCommandFor } from '../../core/gate';
+import { CHANGES_REQUESTED_RULE } from '../../core/changesRequested';
 import type { CommitCard, ReviewBranch } from '../../core/panel/protocol';
 import { repoView, reviewBranchView } from '../../core/panel/viewModel';
 import { CountersignError, errorMessage } from '../../core/errors';
@@ -131,6 +132,8 @@ function textOf(branches: ReviewBranch[], all: boolean, me: string | undefined):
   }
   const mine = branches.reduce((n, b) => n + b.commits.filter((c) => notYours(c, me) === undefined).length, 0);
   out.unshift(mine === 0 ? 'Nothing awaits your approval.' : `${mine} commit(s) await your approval:`);
+  // What a request for changes means, once for the list rather than under every commit it holds (newuser15 #7).
+  if (branches.some((b) => b.heldByChangesRequest)) out.push(CHANGES_REQUESTED_RULE);
   if (!all && others > 0) out.push(`(${others} more await someone else's review: --all lists them)`);
   return out.join('\n') + '\n';
 }

@@ -80,6 +80,8 @@ export const reviewBranchSchema = z.object({
    * awaits: the one decision `verify` and `approve REMOTE/BRANCH` describe, where the cards' commands are
    * the alternative (newuser15 #5). `covers`: the commits base..head; `cannotApprove` as a card's.
    */
+  /** Someone's standing request for changes holds an awaiting commit (its readers say core/changesRequested.ts once). */
+  heldByChangesRequest: z.optional(z.boolean()),
   approveTip: z.optional(z.object({ sha, base: z.string(), covers: count, cannotApprove: z.optional(z.string()) })),
 });
 export type ReviewBranch = z.infer<typeof reviewBranchSchema>;

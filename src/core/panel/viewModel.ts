@@ -3,6 +3,7 @@ import { samePerson as sameEmail } from '../approvalRules';
 import { POLICY_FILE, type Policy, type Reviewer } from '../policy';
 import { commitSignals } from './commitSignals';
 import { shortSha } from '../shortSha';
+import { heldByChangesRequest } from '../changesRequested';
 import { approvers, gateStatus } from './gateStatus';
 import type { CommitCard, DeveloperView, RepoView, ReviewBranch } from './protocol';
 
@@ -164,6 +165,7 @@ export function reviewBranchView(b: BranchGate, me: Me): ReviewBranch | undefine
     commits: cards.reverse(),
     settled: b.result.commits.length - cards.length,
     errors: b.result.errors,
+    ...(heldByChangesRequest(b.result.commits.filter((d) => !d.ok)) ? { heldByChangesRequest: true } : {}),
     ...(tip ? { approveTip: tip } : {}),
   };
 }

@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import type { ApprovalStatement, SignedStatement } from '../../../src/core/approvalStatement';
 import { evaluateGate, type GateCommit, type GateInput } from '../../../src/core/gate';
-import { gateText } from '../../../src/core/gateReport';
+import { gateGithubAnnotations, gateMarkdownSummary, gateText } from '../../../src/core/gateReport';
+import { CHANGES_REQUESTED_RULE } from '../../../src/core/changesRequested';
 import { parsePolicy } from '../../../src/core/policy';
 import { makeKey } from '../helpers/reviewerKeys';
 
@@ -574,7 +575,7 @@ describe('evaluateGate (regressions)', () => {
     );
     assert.match(
       r.commits[0].reasons.join('\n'),
-      /Bob <bob@example\.com> requested changes .*"not yet" — it holds these commits until Bob approves them again/,
+      /Bob <bob@example\.com> requested changes .*"not yet" — it holds this commit until Bob approves it again/,
     );
     const text = gateText(r);
     assert.match(text, /approved by Carol <carol@example\.com> \(counted\)/);
@@ -614,5 +615,30 @@ describe('evaluateGate (regressions)', () => {
     });
     assert.strictEqual(r.ok, false);
     assert.match(r.commits[0].reasons.join('\n'), /requested changes/);
+  });
+  // newuser15 #7: a rejection of a three-commit tip printed ~350 characters of what a request for changes means
+  // under each of the three commits, burying the comment. The comment stays per commit; the rule is said once.
+  it('says what a request for changes means once per report, the comment under every commit it holds', () => {
+    const r = evaluateGate(
+      input(
+        [commit(1, attested(12, 0)), commit(2, attested(12, 0)), commit(3, attested(12, 0))],
+        [approval(3, 'bob@example.com', { decision: 'reject', comment: 'add a lifecycle guard' })],
+      ),
+    );
+    assert.strictEqual(r.ok, false);
+    for (const c of r.commits) {
+      const held = c.reasons.filter((x) => x.includes('requested changes'));
+      assert.strictEqual(held.length, 1, c.reasons.join('\n'));
+      assert.match(held[0], /"add a lifecycle guard" — it holds this commit until Bob approves it again/);
+      assert.ok(held[0].length < 200, held[0]);
+    }
+    const count = (text: string, part: string) => text.split(part).length - 1;
+    const rule = 'an amended or otherwise rewritten revision is a new change';
+    assert.ok(CHANGES_REQUESTED_RULE.includes(rule));
+    const text = gateText(r);
+    assert.strictEqual(count(text, '"add a lifecycle guard"'), 4, text); // 3 commits + What to do
+    assert.strictEqual(count(text, rule), 1, text);
+    assert.strictEqual(count(gateGithubAnnotations(r), rule), 1);
+    assert.strictEqual(count(gateMarkdownSummary([r]), rule), 1);
   });
 });
