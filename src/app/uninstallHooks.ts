@@ -2,6 +2,8 @@ import { CountersignError } from '../core/errors';
 import { disconnectAgents, type DisconnectResult } from '../git/agentDisconnect';
 import { removeCliCopy, removeInstalledHooks } from '../git/hookInstaller';
 import { readManifest } from '../git/hookManifest';
+import { runGit } from '../git/gitRunner';
+import { TRACKING_PREFIX } from '../git/notesConfig';
 import * as fs from 'fs';
 import * as path from 'path';
 import { countersignDir, resolveRepo, type RepoPaths } from '../git/repository';
@@ -23,6 +25,12 @@ export interface UninstallResult {
    * parent (`.git/countersign/ledger`); empty when nothing is left. Said, not silently kept (newuser8 F4).
    */
   kept: string[];
+  /**
+   * The fetched copies of the remotes' notes (refs/countersign/remotes/…), kept: install's refspecs are not
+   * their only writer — verify, approve and review fetch into them too and read them — so they are not install's
+   * to remove; said, with how to delete them (newuser15 #13).
+   */
+  keptRefs: string[];
 }
 
 function keptFiles(repo: RepoPaths): string[] {
@@ -35,6 +43,11 @@ function keptFiles(repo: RepoPaths): string[] {
   }
   const shown = path.relative(repo.root ?? path.dirname(repo.commonDir), dir) || dir;
   return names.map((n) => path.join(shown, n));
+}
+
+async function trackingRefs(repo: RepoPaths): Promise<string[]> {
+  const r = await runGit(['for-each-ref', '--format=%(refname)', TRACKING_PREFIX], { cwd: repo.commonDir });
+  return r.stdout.split('\n').filter((l) => l !== '');
 }
 
 export async function uninstallHooks(cwd: string): Promise<UninstallResult> {
@@ -54,8 +67,17 @@ export async function uninstallHooks(cwd: string): Promise<UninstallResult> {
   if (!manifest) {
     // The CLI copy connect wrote for its hooks goes with them.
     if (agents.files.length > 0 && agents.files.every((f) => f.status !== 'kept')) removeCliCopy(repo);
-    return { repo, restoredHooksPath: null, removedConfig: 0, wasInstalled: false, agents, kept: keptFiles(repo) };
+    const keptRefs = await trackingRefs(repo);
+    return {
+      repo,
+      restoredHooksPath: null,
+      removedConfig: 0,
+      wasInstalled: false,
+      agents,
+      kept: keptFiles(repo),
+      keptRefs,
+    };
   }
   const removed = await removeInstalledHooks(cwd, repo, manifest);
-  return { repo, ...removed, wasInstalled: true, agents, kept: keptFiles(repo) };
+  return { repo, ...removed, wasInstalled: true, agents, kept: keptFiles(repo), keptRefs: await trackingRefs(repo) };
 }

@@ -16,8 +16,9 @@ in .git/countersign/hooks and the CLI copy in .git/countersign/bin, and what \`a
 files that are not committed (its hooks in the agents' personal settings and in files git does not track,
 and its .git/info/exclude lines; as \`agents disconnect --local\`) — never your own hooks or settings.
 Committed agent settings are the team's and are left (\`agents disconnect\` takes Countersign's entries out
-of them). The working ledger and the notes are kept (they are your provenance). Hooks that install chained
-stay as they were.
+of them). The working ledger and the notes are kept (they are your provenance), and so are the fetched copies
+of the remotes' notes under refs/countersign/remotes/ (verify, approve and review fetch into them too); it
+says how to delete them. Hooks that install chained stay as they were.
 With --server, in a bare repository: removes the pre-receive gate and puts back the pre-receive hook it
 chained, if any.
 
@@ -57,13 +58,17 @@ Exit codes: 0 removed (or nothing was installed); 2 not a repository.
         removedConfig: r.removedConfig,
         agents: r.agents,
         kept: r.kept,
+        keptRefs: r.keptRefs,
       });
       return 0;
     }
     const kept =
-      r.kept.length > 0
+      (r.kept.length > 0
         ? `Kept ${r.kept.join(', ')} (the working ledger: labels of uncommitted lines, reused by a later install) and the notes (your provenance); to delete the ledger too: rm -r ${path.dirname(r.kept[0])}\n`
-        : '';
+        : '') +
+      (r.keptRefs.length > 0
+        ? `Kept ${r.keptRefs.join(', ')} (the remotes' notes as last fetched; verify, approve and review fetch into them too); to delete them: git for-each-ref --format='delete %(refname)' refs/countersign/remotes/ | git update-ref --stdin\n`
+        : '');
     if (r.agents.files.length > 0) ctx.stdout(formatDisconnect(r.agents));
     if (!r.wasInstalled) {
       ctx.stdout(
