@@ -24,6 +24,11 @@ export interface Command {
   usage: string;
   hidden?: boolean;
   run(argv: string[], ctx: CliContext): Promise<ExitCode>;
+  /**
+   * Facts the exit-2 JSON document (errorJson) states instead of its defaults, found out after the command
+   * failed — verify's `protected` (newuser15 #8). Best effort: a failure here leaves the defaults.
+   */
+  jsonErrorFields?(argv: string[], cwd: string): Promise<Record<string, unknown>>;
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -92,7 +97,8 @@ export function wantsJson(argv: readonly string[]): boolean {
 /**
  * The one JSON document every command prints on stdout for an exit-2 error when JSON was asked for:
  * `{"ok": false, "exitCode": 2, "error": SENTENCE, "errors": [SENTENCE]}`. verify's adds the rest of its own
- * shape (docs/design.md: `branch`, `protected`, `commits`), so a CI script reads one format whatever happened.
+ * shape (docs/design.md: `branch`, `protected`, `commits`), so a CI script reads one format whatever happened;
+ * `protected` is false here, and true where verify's jsonErrorFields can tell the readable policy protects it.
  */
 export function errorJson(command: string, text: string, argv: readonly string[] = []): Record<string, unknown> {
   // One line, as the contract's SENTENCE: the terminal text's line breaks (a hint, "Run … --help") become spaces.

@@ -98,7 +98,10 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<ExitCode>
     const where = CountersignError.is(err) ? '' : ' (unexpected; please report with COUNTERSIGN_DEBUG=1 output)';
     const line = prefixed(name, errorMessage(err));
     // With --json (or --format json) a script reads stdout: it gets one JSON document, the sentence included.
-    if (wantsJson(args)) writeJson(out, errorJson(name, line.replace(/^countersign /, '') + where, args));
+    if (wantsJson(args)) {
+      const known = (await command.jsonErrorFields?.(args, ctx.cwd).catch(() => undefined)) ?? {};
+      writeJson(out, { ...errorJson(name, line.replace(/^countersign /, '') + where, args), ...known });
+    }
     ctx.stderr(`${line}${where}\n`);
     if (ctx.env.COUNTERSIGN_DEBUG && thrown instanceof Error && thrown.stack) ctx.stderr(thrown.stack + '\n');
     return EXIT_ERROR;

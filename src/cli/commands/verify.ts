@@ -3,8 +3,28 @@ import { gateCouldNotRun, gateGithubAnnotations, gateJson, gateMarkdownSummary, 
 import { didYouMean } from '../../core/didYouMean';
 import { errorMessage, usageError } from '../../core/errors';
 import { verifyRange } from '../../app/verify';
+import { protectedByReadablePolicy } from '../../app/knownProtection';
 import { EXIT_BLOCKED, EXIT_ERROR, EXIT_OK, parseCommandArgs, writeJson, type Command } from '../command';
 import { preferShortRunTiering } from '../shortRunTiering';
+
+function parseVerifyArgs(argv: string[]) {
+  return parseCommandArgs(
+    'verify',
+    argv,
+    {
+      remote: { type: 'string' },
+      base: { type: 'string' },
+      head: { type: 'string' },
+      branch: { type: 'string' },
+      tag: { type: 'string' },
+      format: { type: 'string' },
+      json: { type: 'boolean' },
+      'no-fetch': { type: 'boolean' },
+      'policy-branch': { type: 'string' },
+    },
+    false,
+  );
+}
 
 export const verifyCommand: Command = {
   name: 'verify',
@@ -54,22 +74,7 @@ a malformed .countersign.json on the policy branch (which also blocks), an unkno
 whole range, notes missing under --no-fetch — each with one sentence and the fix.
 `,
   async run(argv, ctx) {
-    const { values } = parseCommandArgs(
-      'verify',
-      argv,
-      {
-        remote: { type: 'string' },
-        base: { type: 'string' },
-        head: { type: 'string' },
-        branch: { type: 'string' },
-        tag: { type: 'string' },
-        format: { type: 'string' },
-        json: { type: 'boolean' },
-        'no-fetch': { type: 'boolean' },
-        'policy-branch': { type: 'string' },
-      },
-      false,
-    );
+    const { values } = parseVerifyArgs(argv);
     const format = values.json ? 'json' : (values.format ?? 'text');
     if (!['text', 'json', 'github'].includes(format))
       throw usageError(
@@ -105,5 +110,13 @@ whole range, notes missing under --no-fetch — each with one sentence and the f
     if (result.ok) return EXIT_OK;
     // A policy that cannot be read is a configuration error (docs/design.md: exit 2), and it blocks.
     return result.policyError ? EXIT_ERROR : EXIT_BLOCKED;
+  },
+  /** The readable policy's word on the asked branch, where the error came before any judgement (newuser15 #8). */
+  async jsonErrorFields(argv, cwd) {
+    const { values } = parseVerifyArgs(argv);
+    const branch = values.branch ?? (values.tag !== undefined ? `refs/tags/${values.tag}` : undefined);
+    if (branch === undefined) return {};
+    const opts = { branch, remote: values.remote, policyBranch: values['policy-branch'] };
+    return { protected: await protectedByReadablePolicy(cwd, opts) };
   },
 };

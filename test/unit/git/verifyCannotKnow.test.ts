@@ -139,6 +139,16 @@ describe('verify when it cannot know, and on a feature branch', function () {
     ]);
     assert.strictEqual(shallow.status, 2, shallow.stdout + shallow.stderr);
     assert.match(shallow.stderr, /this clone is shallow and lacks part of .*git fetch --unshallow origin/);
+
+    // newuser15 #8: the error JSON said "protected": false for main, which the readable policy protects.
+    const range = ['--base', 'origin/main', '--head', 'origin/feature/deep', '--json'];
+    const json = spawnCli(shallowDir, ada.env, ['verify', '--branch', 'main', ...range]);
+    assert.strictEqual(json.status, 2, json.stdout + json.stderr);
+    const doc = JSON.parse(json.stdout) as { ok: boolean; branch: string; protected: boolean; exitCode: number };
+    assert.deepStrictEqual([doc.ok, doc.branch, doc.protected, doc.exitCode], [false, 'main', true, 2]);
+    const other = spawnCli(shallowDir, ada.env, ['verify', '--branch', 'feature/deep', ...range]);
+    assert.strictEqual(other.status, 2, other.stdout + other.stderr);
+    assert.strictEqual((JSON.parse(other.stdout) as { protected: boolean }).protected, false, 'not protected');
   });
 
   it('on a feature branch, judges what would land on the default branch', () => {
