@@ -24,7 +24,7 @@ export interface FileCounts {
 
 /** FileCounts plus why the untracked lines are untracked (`status`'s text; the JSON keeps DESIGN's fields). */
 export interface FileCountsDetail extends FileCounts {
-  /** Untracked lines that changed while Countersign watched but saw no writer: typed outside VS Code or by an unhooked tool. */
+  /** Untracked lines that changed while Countersign watched but saw no writer (labels.UNOBSERVED_REASON). */
   unobserved: number;
 }
 

@@ -1,3 +1,4 @@
+import { NEVER_SEEN_REASON, UNOBSERVED_REASON } from '../../core/attribution/labels';
 import { brokenAgentHooks, describeBrokenHook } from '../../core/agents/hookHealth';
 import { CountersignError } from '../../core/errors';
 import { agentHookStates } from '../../git/connectedAgents';
@@ -15,8 +16,9 @@ export const statusCommand: Command = {
 For every file with uncommitted changes (and any file the working ledger tracks that differs from HEAD),
 counts the lines of the working-tree file by who wrote them: an AI agent, a human, or untracked. Untracked
 lines are split by why: "unobserved" lines changed while Countersign watched the file but saw no writer
-(typed outside VS Code, or written by a tool or agent without hooks); "never seen" lines predate what
-Countersign observed (content from before it watched the file).
+(typed outside VS Code, written by a tool or agent without hooks, or by git itself: checkout, merge, pull);
+"never seen" lines were never seen being written (from before Countersign watched the file, or created by a
+shell or tool it does not see).
 
 It also warns when an agent's hooks that \`countersign agents connect\` wrote were removed or changed
 (an agent can edit its own settings): that agent's edits are untracked until it is connected again.
@@ -81,10 +83,7 @@ Exit codes: 0 shown; 2 not a repository, or a bare one.
         `${'total'.padEnd(width)}  ${String(ai).padStart(6)} ${String(human).padStart(6)} ${String(untracked).padStart(9)}\n`,
       );
       if (untracked > 0) {
-        ctx.stdout(
-          `untracked: ${unobserved} typed outside VS Code or by an unhooked tool (changed while Countersign saw no writer), ` +
-            `${untracked - unobserved} never seen (content from before Countersign watched the file)\n`,
-        );
+        ctx.stdout(`untracked: ${unobserved} ${UNOBSERVED_REASON}, ${untracked - unobserved} ${NEVER_SEEN_REASON}\n`);
       }
     }
     for (const w of warnings) ctx.stdout(w);

@@ -29,6 +29,16 @@ export type HumanLabel = {
  */
 export type UntrackedLabel = { kind: 'untracked'; why?: 'unobserved' };
 
+/**
+ * Why untracked lines are untracked, in the words `status` and the status bar use. Neither claims more than is
+ * known (newuser15 #6): lines an agent wrote and git brought back (a switch, a merge, a pull) change with no
+ * writer in sight too, and a file a shell created after install was never seen being written either.
+ */
+export const UNOBSERVED_REASON =
+  'changed with no writer Countersign saw (typed outside VS Code, a tool or agent without hooks, or git itself: checkout, merge, pull)';
+export const NEVER_SEEN_REASON =
+  'never seen being written (from before Countersign watched the file, or created by a shell or tool it does not see)';
+
 export type LineLabel = AiLabel | HumanLabel | UntrackedLabel;
 
 export const HUMAN: HumanLabel = Object.freeze({ kind: 'human' }) as HumanLabel;

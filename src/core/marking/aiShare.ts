@@ -1,4 +1,4 @@
-import type { LineLabel } from '../attribution/labels';
+import { NEVER_SEEN_REASON, UNOBSERVED_REASON, type LineLabel } from '../attribution/labels';
 import { agentDisplayName } from './agentClass';
 
 /**
@@ -12,7 +12,7 @@ export interface LineCounts {
   aiModified: number;
   human: number;
   untracked: number;
-  /** Untracked lines that changed while Countersign saw no writer (typed outside VS Code, an unhooked tool); the rest were never seen. */
+  /** Untracked lines that changed while Countersign saw no writer (labels.UNOBSERVED_REASON); the rest were never seen. */
   unobserved: number;
   byAgent: Record<string, number>;
 }
@@ -84,12 +84,9 @@ export function shareSummary(
     lines.push(
       `  ${plural(c.ai, 'AI line')}, ${plural(c.human, 'human line')}${c.aiModified > 0 ? ` (${c.aiModified} AI-written, then edited)` : ''}, ${c.untracked} untracked`,
     );
-    if (c.unobserved > 0)
-      lines.push(`  ${plural(c.unobserved, 'untracked line')} typed outside VS Code or by an unhooked tool`);
+    if (c.unobserved > 0) lines.push(`  ${plural(c.unobserved, 'untracked line')} ${UNOBSERVED_REASON}`);
     if (c.untracked - c.unobserved > 0)
-      lines.push(
-        `  ${plural(c.untracked - c.unobserved, 'untracked line')} never seen (from before Countersign watched)`,
-      );
+      lines.push(`  ${plural(c.untracked - c.unobserved, 'untracked line')} ${NEVER_SEEN_REASON}`);
     const agents = Object.entries(c.byAgent).sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]));
     for (const [agent, n] of agents) lines.push(`  ${agentDisplayName(agent)}: ${plural(n, 'line')}`);
     sections.push(lines.join('\n'));

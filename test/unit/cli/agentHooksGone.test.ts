@@ -1,3 +1,4 @@
+import { installHooksInProcess } from '../helpers/inProcess';
 import * as assert from 'assert';
 import { HOOK_AGENTS } from '../../../src/core/agents/hookAgents';
 import { agentHookState, allAgentHookStates } from '../../../src/core/agents/hookHealth';
@@ -137,7 +138,34 @@ describe("agents' hooks that disappear (issue 15)", function () {
     assert.strictEqual(r.status, 0, r.stderr);
     assert.match(
       r.stdout,
-      /^untracked: 2 typed outside VS Code or by an unhooked tool \(changed while Countersign saw no writer\), 4 never seen \(content from before Countersign watched the file\)$/m,
+      /^untracked: 2 changed with no writer Countersign saw \(typed outside VS Code, a tool or agent without hooks, or git itself: checkout, merge, pull\), 4 never seen being written \(from before Countersign watched the file, or created by a shell or tool it does not see\)$/m,
     );
+  });
+
+  it('status does not say that lines git brought back were typed, nor that a file a shell made predates it (newuser15 #6)', async () => {
+    // The report's reproduction: an agent's committed lines come back through a fast-forward merge, then a
+    // line is typed; a file a shell creates after install is never seen being written.
+    const repo = TempRepo.create();
+    await installHooksInProcess(repo);
+    repo.write('base.txt', 'b\n');
+    repo.git('add', '.');
+    repo.commit('base');
+    repo.git('switch', '-q', '-c', 'f3');
+    const cp = ['--agent', 'claude-code', '--session', 's1', 'c.py'];
+    assert.strictEqual(repo.cli(['checkpoint', '--phase', 'before', ...cp]).status, 0);
+    repo.write('c.py', 'c1\nc2\n');
+    assert.strictEqual(repo.cli(['checkpoint', '--phase', 'after', ...cp]).status, 0);
+    repo.git('add', '.');
+    repo.commit('agent c');
+    repo.git('switch', '-q', 'main');
+    repo.git('merge', '-q', '--ff-only', 'f3');
+    repo.write('c.py', 'c1\nc2\nc3\n');
+    repo.write('made-by-shell.py', 'x\n');
+    const r = repo.cli(['status']);
+    assert.strictEqual(r.status, 0, r.stderr);
+    const why = /^untracked: .*$/m.exec(r.stdout)?.[0] ?? '';
+    assert.match(why, /git itself: checkout, merge, pull/, r.stdout);
+    assert.doesNotMatch(why, /content from before Countersign watched the file\)/);
+    assert.doesNotMatch(why, /^untracked: \d+ typed outside VS Code/);
   });
 });

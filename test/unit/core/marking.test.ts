@@ -158,7 +158,7 @@ describe('marking: AI share for the status bar', () => {
     // Why the untracked lines are untracked, and agents' hooks that were removed.
     assert.match(
       s.tooltip,
-      /1 untracked line typed outside VS Code or by an unhooked tool\n {2}1 untracked line never seen \(from before Countersign watched\)/,
+      /1 untracked line changed with no writer Countersign saw \(typed outside VS Code, a tool or agent without hooks, or git itself: checkout, merge, pull\)\n {2}1 untracked line never seen being written/,
     );
     const warned = shareSummary({ name: 'a.ts', counts: c }, undefined, [
       "Claude Code's Countersign hooks were removed",
