@@ -96,10 +96,15 @@ export function targetBranch(
   return own && (protectsOwn || policy.kind !== 'ok') ? own : (policyBranch ?? own);
 }
 
-export function verifyRange(
-  cwd: string,
-  opts: VerifyOptions,
-): Promise<{ result: GateResult; input: GateInput; fetchNote?: string }> {
+/** What verifyRange judged, with what it judged from; `remote` is '' where there is none (explain, locally). */
+export interface VerifyOutcome {
+  result: GateResult;
+  input: GateInput;
+  remote: string;
+  fetchNote?: string;
+}
+
+export function verifyRange(cwd: string, opts: VerifyOptions): Promise<VerifyOutcome> {
   // One snapshot: the repository-level questions (config, refs, HEAD, the remote's branches and default
   // branch, the upstream) are answered from a few listings started at once (batchedReads.ts) instead of a
   // git process each. The fetch below writes the approvals refs: when it finishes it empties the cache
@@ -110,10 +115,7 @@ export function verifyRange(
   });
 }
 
-async function verifyOnce(
-  cwd: string,
-  opts: VerifyOptions,
-): Promise<{ result: GateResult; input: GateInput; fetchNote?: string }> {
+async function verifyOnce(cwd: string, opts: VerifyOptions): Promise<VerifyOutcome> {
   // Independent questions are asked at once (issue 10, class 7: a few processes in a row cost more than the
   // walk on a loaded machine); each answer is awaited where the sequence needs it, so errors come in order.
   const upstreamRead = settledLater(upstreamOf(cwd));
@@ -154,7 +156,7 @@ async function judgeRange(
     fetching: boolean;
     currentRead: Promise<GitResult>;
   },
-): Promise<{ result: GateResult; input: GateInput; fetchNote?: string }> {
+): Promise<VerifyOutcome> {
   const { upstream, remote, localOnly, fetched } = known;
   const at = (b: string) => (localOnly ? b : `${remote}/${b}`);
   if (opts.tag !== undefined && opts.branch !== undefined) throw usage('pass --tag or --branch, not both');
@@ -252,7 +254,7 @@ async function judgeRange(
     const result: GateResult =
       nonCommitTagVerdict(policy, branch, branch, target.error) ?? evaluateGate({ ...input, head: target.oid });
     const fetchNote = await fetched;
-    return { result, input, ...(fetchNote ? { fetchNote } : {}) };
+    return { result, input, remote, ...(fetchNote ? { fetchNote } : {}) };
   }
   const tracking = tagRef ? undefined : tipOf(branch);
   if (opts.strict && opts.branch !== undefined && !tagRef && !tracking && policy.kind === 'ok' && !protects(branch)) {
@@ -328,7 +330,7 @@ async function judgeRange(
   await refuseInvalidPolicy(cwd, result, input, { branch, policyBranch, head, base });
   await addEarlierRevisionReasons(cwd, result, input);
   // `input` goes back too: the review panel shows the judged commits' files, notes and trailers.
-  return { result, input, ...(fetchNote ? { fetchNote } : {}) };
+  return { result, input, remote, ...(fetchNote ? { fetchNote } : {}) };
 }
 
 /**

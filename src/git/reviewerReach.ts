@@ -10,7 +10,8 @@ const MAX_ASKED = 20;
  * `approve <sha>` for a commit only this clone has (a local merge of a pushed feature branch), and "push your
  * branch somewhere the reviewer can fetch it" for a new protected branch whose own name cannot be pushed.
  *
- * When the head is on none of the remote's branches but one of them (as ls-remote shows it now) holds every
+ * When the head is on one of the remote's branches, the message names it (newuser15 #9: verify on a pushed feature
+ * branch said "push your branch somewhere"). When the head is on none of them but one of them (as ls-remote shows it now) holds every
  * blocked commit, the reviewer approves that branch by name; otherwise the message names a push that makes the
  * head fetchable: the local branch under its own name, or `review/NAME` when NAME is protected.
  */
@@ -38,14 +39,20 @@ export async function whereReviewersFetch(
     }
     return out;
   };
-  if ((await holding(head)).size > 0) return; // the head itself is fetchable: `approve <sha>` works after a fetch
+  // The head itself is fetchable — `approve <sha>` works after a fetch —, and the step says where it is, not
+  // "push your branch somewhere" for a branch that is on the remote already (newuser15 #9).
+  const holdingHead = await holding(head);
+  if (holdingHead.size > 0) {
+    result.reviewFrom = `${o.remote}/${shortestName(holdingHead)}`;
+    return;
+  }
   let common: Set<string> | undefined;
   for (const sha of blocked) {
     const here = await holding(sha);
     common = common ? new Set([...common].filter((b) => here.has(b))) : here;
     if (common.size === 0) break;
   }
-  const branch = common && [...common].sort((a, b) => a.length - b.length || a.localeCompare(b))[0];
+  const branch = common && common.size > 0 ? shortestName(common) : undefined;
   if (branch) {
     result.reviewFrom = `${o.remote}/${branch}`;
     result.approveCommand = `countersign approve ${o.remote}/${branch}`;
@@ -60,4 +67,9 @@ export async function whereReviewersFetch(
     command: `git push ${o.remote} ${name === local ? local : `${local}:${name}`}`,
     ...(name !== local ? { protectedName: local } : {}),
   };
+}
+
+/** The branch to name of several holding the same commits: the shortest name, then the first alphabetically. */
+function shortestName(names: Set<string>): string {
+  return [...names].sort((a, b) => a.length - b.length || a.localeCompare(b))[0];
 }

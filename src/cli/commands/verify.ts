@@ -3,6 +3,8 @@ import { gateCouldNotRun, gateGithubAnnotations, gateJson, gateMarkdownSummary, 
 import { didYouMean } from '../../core/didYouMean';
 import { errorMessage, usageError } from '../../core/errors';
 import { verifyRange } from '../../app/verify';
+import { runGit } from '../../git/gitRunner';
+import { whereReviewersFetch } from '../../git/reviewerReach';
 import { protectedByReadablePolicy } from '../../app/knownProtection';
 import { EXIT_BLOCKED, EXIT_ERROR, EXIT_OK, parseCommandArgs, writeJson, type Command } from '../command';
 import { preferShortRunTiering } from '../shortRunTiering';
@@ -81,7 +83,7 @@ whole range, notes missing under --no-fetch — each with one sentence and the f
         `verify: --format must be text, json or github, not '${format}'.${didYouMean(format, ['text', 'json', 'github'])}`,
       );
     preferShortRunTiering();
-    const { result, fetchNote } = await verifyRange(ctx.cwd, {
+    const { result, input, remote, fetchNote } = await verifyRange(ctx.cwd, {
       remote: values.remote,
       base: values.base,
       head: values.head,
@@ -100,6 +102,17 @@ whole range, notes missing under --no-fetch — each with one sentence and the f
       throw e;
     });
     if (fetchNote) ctx.stderr(`countersign verify: ${fetchNote}\n`);
+    // "What to do" names where the reviewer fetches the commits, as the pre-push does (newuser15 #9).
+    if (!result.ok && remote) {
+      const current = await runGit(['symbolic-ref', '--quiet', 'HEAD'], { cwd: ctx.cwd, okCodes: [1, 128] });
+      const ownHead = values.head === undefined && values.tag === undefined && current.code === 0;
+      await whereReviewersFetch(ctx.cwd, result, {
+        remote,
+        localRef: ownHead ? current.stdout.trim() : '',
+        heads: undefined,
+        policy: input.policy.kind === 'ok' ? input.policy.policy : undefined,
+      });
+    }
     if (format === 'json') writeJson(ctx, gateJson(result));
     else if (format === 'github') {
       ctx.stdout(gateGithubAnnotations(result));

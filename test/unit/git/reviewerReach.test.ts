@@ -72,4 +72,24 @@ describe('the block message names where the reviewer can fetch the commits (newu
       /1\. Push your branch where the reviewer can fetch it: `git push origin feat-z`, and ask/,
     );
   });
+  // newuser15 #9: verify on a feature branch already pushed as origin/feat-v said "Push your branch somewhere the
+  // reviewer can fetch it"; it says where it is. Unpushed, it names the push, as the pre-push does.
+  it('verify says the branch is on the remote already, or names the push that puts it there', () => {
+    const { ada } = s;
+    ada.git('checkout', '-q', '-B', 'feat-v', 'origin/main');
+    commitFile(ada, 'v.ts', 'v\nw\nx\n', `Add v\n\n${AI}`);
+    assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'feat-v']).status, 0);
+    const pushed = ada.cli(['verify', '--branch', 'main']);
+    assert.strictEqual(pushed.status, 1, pushed.stdout + pushed.stderr);
+    assert.match(pushed.stdout, /1\. These commits are on origin\/feat-v already: ask .* to review it\./);
+    assert.doesNotMatch(pushed.stdout, /Push your branch/);
+
+    commitFile(ada, 'w.ts', 'w\nx\ny\n', `Add w\n\n${AI}`);
+    const ahead = ada.cli(['verify', '--branch', 'main']);
+    assert.strictEqual(ahead.status, 1, ahead.stdout + ahead.stderr);
+    assert.match(
+      ahead.stdout,
+      /1\. Push your branch where the reviewer can fetch it: `git push origin feat-v`, and ask/,
+    );
+  });
 });
