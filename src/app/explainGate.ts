@@ -2,7 +2,8 @@ import { errorMessage } from '../core/errors';
 import { shortSha } from '../core/shortSha';
 import { runGit } from '../git/gitRunner';
 import { remoteDefaultBranch, policySourceAt } from '../git/policyBranch';
-import { targetBranch, verifyRange } from './verify';
+import { verifyRange } from './verify';
+import { landingBranch } from './landingBranch';
 import type { GateVerdict } from './explanation';
 
 /** What `explain --branch/--remote` asked for (both optional). */
@@ -59,9 +60,10 @@ export function landedPushPolicy(ctx: JudgingContext, span: { base: string; tip:
 }
 
 /**
- * The protected branch REV is judged for, and where the policy comes from, as `verify` chooses them: without
- * --branch, the upstream when the policy protects it, else the remote's default branch (the policy branch),
- * where a feature branch lands — never a feature branch's own upstream.
+ * The protected branch REV is judged for: without --branch, where the current branch lands (landingBranch) —
+ * the upstream when the policy protects it, else the remote's default branch (the policy branch), never a
+ * feature branch's own upstream; the review panel's "Your branch" makes the same choice. (`verify` without
+ * --branch judges the upstream itself, as DESIGN's contract says; explain asks what guards the commit.)
  */
 export async function judgingContext(cwd: string, opts: ExplainOptions): Promise<JudgingContext> {
   let branch = opts.branch;
@@ -83,7 +85,7 @@ export async function judgingContext(cwd: string, opts: ExplainOptions): Promise
     const policyTip = policyBranch ? await commitOf(cwd, `refs/remotes/${r}/${policyBranch}`) : undefined;
     branch =
       policyTip && policyBranch
-        ? targetBranch(own, await policySourceAt(cwd, policyTip, `${r}/${policyBranch}`, policyBranch), policyBranch)
+        ? landingBranch(own, await policySourceAt(cwd, policyTip, `${r}/${policyBranch}`, policyBranch), policyBranch)
         : own;
   }
   if (!branch) return {};

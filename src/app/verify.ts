@@ -2,6 +2,7 @@ import { CountersignError, errorMessage } from '../core/errors';
 import { judgeNamingBinaries } from '../git/binaryFiles';
 import { closest, didYouMean } from '../core/didYouMean';
 import { settledLater } from '../core/settledLater';
+import { verifyDefaultBranch } from './landingBranch';
 import { evaluateGate, type GateInput, type GateResult, type PolicySource } from '../core/gate';
 import { isProtected, POLICY_FILE, TAG_PREFIX } from '../core/policy';
 import { fetchApprovals } from '../git/approvalsStore';
@@ -80,20 +81,6 @@ function verifyRemote(remotes: string[], asked: string | undefined, upstream: { 
   throw usage(
     `this repository has several remotes (${remotes.join(', ')}) and none is origin or the upstream; pass --remote NAME`,
   );
-}
-
-/**
- * The branch commits on `own` (the upstream, or the same name on the remote) are judged for without --branch:
- * `own` when the policy protects it (or cannot be read), else the policy branch, where a feature branch lands —
- * as the review panel judges it. `explain` makes the same choice.
- */
-export function targetBranch(
-  own: string | undefined,
-  policy: PolicySource,
-  policyBranch: string | undefined,
-): string | undefined {
-  const protectsOwn = own !== undefined && policy.kind === 'ok' && isProtected(policy.policy, own) !== undefined;
-  return own && (protectsOwn || policy.kind !== 'ok') ? own : (policyBranch ?? own);
 }
 
 /** What verifyRange judged, with what it judged from; `remote` is '' where there is none (explain, locally). */
@@ -227,13 +214,13 @@ async function judgeRange(
         ? await policySourceAt(cwd, opts.policyAt.rev, opts.policyAt.label, chosen.branch)
         : await policySourceAt(cwd, chosen.tip, at(chosen.branch), chosen.branch);
 
-  // The target: --branch; else the upstream (or the same name on the remote) when it is protected; else where
-  // a feature branch lands, the default branch — as the review panel judges it.
+  // The target: --branch; else the upstream (DESIGN), else where the same name on the remote lands.
   const current = await known.currentRead;
   const sameName = current.code === 0 && tipOf(current.stdout.trim()) ? current.stdout.trim() : undefined;
-  const own = upstream && upstream.remote === remote ? upstream.branch : sameName;
+  const upstreamHere = upstream && upstream.remote === remote ? upstream.branch : undefined;
+  const own = upstreamHere ?? sameName;
   const protects = (b: string) => policy.kind === 'ok' && isProtected(policy.policy, b) !== undefined;
-  const branch = tagRef ?? opts.branch ?? targetBranch(own, policy, policyBranch);
+  const branch = tagRef ?? opts.branch ?? verifyDefaultBranch(upstreamHere, sameName, policy, policyBranch);
   if (!branch)
     throw usage(
       'the target branch is unknown (no upstream, and the remote has no default branch here); pass --branch NAME (the branch being pushed to, e.g. main)',
@@ -327,6 +314,11 @@ async function judgeRange(
   });
   const fetchNote = [await fetched, policyNote].filter(Boolean).join('; ');
   const result = await judgeNamingBinaries(cwd, input);
+  // The upstream, unprotected, passes by DESIGN's default; where it lands is one option away (newuser15 #10).
+  if (!tagRef && opts.branch === undefined && !result.protected && policyBranch && policyBranch !== branch)
+    result.notices.push(
+      `judged as a push to ${at(branch)}, this branch's upstream; to check it as it would land on ${policyBranch}: countersign verify --branch ${policyBranch}`,
+    );
   await refuseInvalidPolicy(cwd, result, input, { branch, policyBranch, head, base });
   await addEarlierRevisionReasons(cwd, result, input);
   // `input` goes back too: the review panel shows the judged commits' files, notes and trailers.

@@ -47,8 +47,10 @@ sets allowForcePushes — as the server refuses it.
 
 Options:
   --remote NAME     remote to read the branch and approvals from (default: the upstream's remote, or origin)
-  --branch NAME     the branch the commits are for (default: the upstream, or the same name on the remote,
-                    when protected; else the remote's default branch, where a feature branch lands)
+  --branch NAME     the branch the commits are for (default: the current branch's upstream, protected or not —
+                    an unprotected one passes, and the output names the --branch that checks where it lands;
+                    without an upstream, the same name on the remote when protected, else the remote's default
+                    branch, where a feature branch lands)
   --tag NAME        judge a push of tag NAME instead (also --branch refs/tags/NAME), as the server does: a
                     protected tag (protectedTags; every tag when it is not set) may only name a commit that is
                     on a protected branch already or passes as a push to the policy branch; the head is the
@@ -65,7 +67,8 @@ Options:
   --no-fetch        do not fetch approvals from the remote
 
 Examples:
-  countersign verify                                        # this branch, as a push to where it lands
+  countersign verify                                        # this branch, as a push to its upstream
+  countersign verify --branch main                          # this branch, as it would land on main
   countersign verify --base origin/main --head HEAD --branch main --format github    # a CI job
   countersign verify --tag v1.4.0
   countersign verify --json | jq '.commits[] | select(.ok | not) | .sha'

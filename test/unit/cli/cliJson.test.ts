@@ -46,8 +46,14 @@ describe('CLI: --json on every command a script reads', function () {
     assert.deepStrictEqual(keys(status), ['files']);
     assert.deepStrictEqual(keys((status.files as Json)['src/rate.ts']), ['agents', 'ai', 'human', 'untracked']);
 
-    const verify = json(ada, ['verify', '--json'], 1);
-    assert.deepStrictEqual(json(ada, ['verify', '--format', 'json'], 1), verify, '--json is --format json');
+    // Judged as it would land on main (without --branch, verify judges the upstream, origin/feature: unprotected).
+    assert.strictEqual(json(ada, ['verify', '--json']).protected, false, 'the default is the upstream');
+    const verify = json(ada, ['verify', '--branch', 'main', '--json'], 1);
+    assert.deepStrictEqual(
+      json(ada, ['verify', '--branch', 'main', '--format', 'json'], 1),
+      verify,
+      '--json is --format json',
+    );
     for (const k of ['ok', 'branch', 'protected', 'commits', 'errors']) assert.ok(k in verify, `verify: ${k}`);
     const commit = (verify.commits as Json[]).find((c) => c.sha === sha) as Json;
     for (const k of ['sha', 'needsReview', 'reasons', 'approvals', 'ok'])
@@ -90,7 +96,11 @@ describe('CLI: --json on every command a script reads', function () {
       (approved.covers as Json[]).map((c) => c.sha),
       [sha],
     );
-    assert.strictEqual(json(ada, ['verify', '--json']).ok, true, 'the approval reached the server and verify reads it');
+    assert.strictEqual(
+      json(ada, ['verify', '--branch', 'main', '--json']).ok,
+      true,
+      'the approval reached the server and verify reads it',
+    );
 
     // Agents, Agent Trace, and the set-up commands.
     const connect = json(ada, ['agents', 'connect', 'claude', '--local', '--json']);

@@ -197,8 +197,9 @@ describe('countersign explain', function () {
     assert.strictEqual(e.gate.decision.needsReview, true);
     assert.strictEqual(e.gate.ok, false);
     assert.strictEqual(e.approvals.policy.from, '.countersign.json on origin/main');
-    // verify on the same branch gives the same verdict for the same commit.
-    const v = ada.cli(['verify', '--json']);
+    // verify on the same branch gives the same verdict for the same commit (verify's own default is the
+    // upstream, feature, by DESIGN; --branch main asks what explain asks).
+    const v = ada.cli(['verify', '--json', '--branch', 'main']);
     assert.strictEqual(v.status, 1, v.stderr);
     const vj = JSON.parse(v.stdout) as {
       branch: string;

@@ -46,7 +46,8 @@ describe("a fork's own approvals are not shown as approvals (real server, real f
     bob.git('remote', 'add', 'alice', fork);
     bob.git('fetch', '-q', 'alice');
     bob.git('checkout', '-q', '-b', 'feature', '--track', 'alice/feature');
-    const verify = bob.cli(['verify']);
+    // Where it lands (verify's own default is the upstream, alice/feature, which no policy protects).
+    const verify = bob.cli(['verify', '--branch', 'main']);
     const said = `${verify.stdout}${verify.stderr}`;
     assert.doesNotMatch(said, /approved by Bob/, said);
     assert.notStrictEqual(verify.status, 0, said);

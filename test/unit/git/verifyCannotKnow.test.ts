@@ -151,16 +151,57 @@ describe('verify when it cannot know, and on a feature branch', function () {
     assert.strictEqual((JSON.parse(other.stdout) as { protected: boolean }).protected, false, 'not protected');
   });
 
-  it('on a feature branch, judges what would land on the default branch', () => {
+  // newuser15 #10: DESIGN's contract is "a push to branch NAME (default: the current branch's upstream)"; verify
+  // judged the remote's default branch instead whenever the upstream was unprotected.
+  it('on a feature branch with an upstream, judges the upstream (DESIGN) and names --branch for where it lands', () => {
     const bob = makeKey('bob');
     const { ada } = setup(policyJson(bob, makeKey('carol')));
     ada.git('checkout', '-q', '-b', 'feature/ai');
     commitFile(ada, 'ai.ts', 'ai\n', `AI change\n\n${AI}`);
     ada.git('push', '-q', '-u', 'origin', 'feature/ai');
     const r = ada.cli(['verify', '--format', 'json']);
-    assert.strictEqual(r.status, 1, r.stdout + r.stderr);
-    const j = JSON.parse(r.stdout) as { branch: string; protected: boolean };
-    assert.deepStrictEqual([j.branch, j.protected], ['main', true]);
+    assert.strictEqual(r.status, 0, r.stdout + r.stderr);
+    const j = JSON.parse(r.stdout) as { ok: boolean; branch: string; protected: boolean };
+    assert.deepStrictEqual([j.ok, j.branch, j.protected], [true, 'feature/ai', false]);
+    const text = ada.cli(['verify']);
+    assert.strictEqual(text.status, 0, text.stdout + text.stderr);
+    assert.match(text.stdout, /feature\/ai is not protected/);
+    assert.match(
+      text.stdout,
+      /judged as a push to origin\/feature\/ai, this branch's upstream; to check it as it would land on main: countersign verify --branch main/,
+    );
+    const landing = ada.cli(['verify', '--branch', 'main', '--format', 'json']);
+    assert.strictEqual(landing.status, 1, landing.stdout + landing.stderr);
+    assert.deepStrictEqual(
+      [
+        (JSON.parse(landing.stdout) as { branch: string }).branch,
+        (JSON.parse(landing.stdout) as { protected: boolean }).protected,
+      ],
+      ['main', true],
+    );
+  });
+
+  it('without an upstream, judges where the branch lands: the same name when protected, else the default branch', () => {
+    const bob = makeKey('bob');
+    const { ada } = setup(policyJson(bob, makeKey('carol')));
+    ada.git('checkout', '-q', '-b', 'feature/noup');
+    commitFile(ada, 'n.ts', 'n\n', `AI change\n\n${AI}`);
+    ada.git('push', '-q', 'origin', 'feature/noup'); // no -u: no upstream
+    const pushed = ada.cli(['verify', '--format', 'json']);
+    assert.strictEqual(pushed.status, 1, pushed.stdout + pushed.stderr);
+    assert.strictEqual((JSON.parse(pushed.stdout) as { branch: string }).branch, 'main');
+    ada.git('checkout', '-q', '-b', 'local-only');
+    const local = ada.cli(['verify', '--format', 'json']);
+    assert.strictEqual(local.status, 1, local.stdout + local.stderr);
+    assert.strictEqual((JSON.parse(local.stdout) as { branch: string }).branch, 'main');
+    // On release/2, protected and on the remote, without an upstream: judged as a push to release/2 itself.
+    ada.git('push', '-q', 'origin', 'main:release/2');
+    ada.git('checkout', '-q', '-b', 'release/2', 'origin/release/2');
+    ada.git('branch', '-q', '--unset-upstream');
+    commitFile(ada, 'r.ts', 'r\n', `AI change\n\n${AI}`);
+    const own = ada.cli(['verify', '--format', 'json']);
+    assert.strictEqual(own.status, 1, own.stdout + own.stderr);
+    assert.strictEqual((JSON.parse(own.stdout) as { branch: string }).branch, 'release/2');
   });
 
   it('prepare-commit-msg warns when a staged policy is invalid, and the commit goes on', () => {
