@@ -66,15 +66,35 @@ export function shadowingRefName(
     if (!o.policy) return undefined;
     if (o.branches.has(n) && isProtected(o.policy, n)) return { what: `the protected branch ${n}`, exists: true };
     const pattern = o.policy.protectedBranches.find((p) => /[^*?]/.test(p) && matchGlob(p, n));
-    return pattern ? { what: `a protected branch's name (${pattern})`, exists: false } : undefined;
+    if (pattern) return { what: `a protected branch's name (${pattern})`, exists: false };
+    return caseTwin(n);
+  };
+  /**
+   * A protected branch whose name differs from `n` only by letter case (attack20 01): on a case-insensitive file
+   * system (macOS, Windows clones) both are one file under .git/refs, so the first fetch that moves `Main` makes
+   * `origin/main` — or, for a tag `MAIN`, what `main` resolves to — the pushed commit in that clone.
+   */
+  const caseTwin = (n: string): { what: string; exists: boolean } | undefined => {
+    if (!o.policy) return undefined;
+    const lower = n.toLowerCase();
+    for (const b of o.branches)
+      if (b !== n && b.toLowerCase() === lower && isProtected(o.policy, b))
+        return { what: `the protected branch ${b} but for letter case`, exists: true };
+    const pattern = o.policy.protectedBranches.find(
+      (p) => /[^*?]/.test(p) && !matchGlob(p, n) && matchGlob(p.toLowerCase(), lower),
+    );
+    return pattern ? { what: `a protected branch's name (${pattern}) but for letter case`, exists: false } : undefined;
   };
   if (ref.startsWith(HEADS)) {
+    const own = ref.slice(HEADS.length);
+    const twin = o.policy && !isProtected(o.policy, own) ? caseTwin(own) : undefined;
+    if (twin)
+      return `pushing the branch ${ref} is not allowed: "${own}" is ${twin.what}, and on a case-insensitive file system (macOS, Windows) a clone keeps both in one file, so fetching this branch would make the protected one's remote-tracking branch this commit; choose a name that differs by more than case`;
     // A branch named like a tag (attack16 P1): `git clone --branch v2.0` and actions/checkout's `ref: v2.0` take
     // the branch before the tag, so a branch `v2.0` at a rejected draft deployed in place of the reviewed release
     // tag. No name may be both a branch and a tag (git itself calls such a name ambiguous).
-    const name = ref.slice(HEADS.length);
-    if (!o.tags?.has(name)) return undefined;
-    return `pushing the branch ${ref} is not allowed: a tag ${name} exists, and \`git clone --branch ${name}\` (or a CI checkout of "${name}") would take this branch instead of the tag; choose a branch name no tag has`;
+    if (!o.tags?.has(own)) return undefined;
+    return `pushing the branch ${ref} is not allowed: a tag ${own} exists, and \`git clone --branch ${own}\` (or a CI checkout of "${own}") would take this branch instead of the tag; choose a branch name no tag has`;
   }
   if (ref.startsWith(TAG_PREFIX)) {
     const name = ref.slice(TAG_PREFIX.length);

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import type { GateResult } from '../core/gate';
+import { personKey } from '../core/person';
 import { TAG_PREFIX } from '../core/policy';
 import { gatherApprovals } from './approvalNotes';
 import { REVIEW_NOTES_REF } from './notesConfig';
@@ -53,7 +54,11 @@ export class LandTogether {
   }
 }
 
-const approvalKey = (email: string, tip: string, time: string) => `${email.toLowerCase()} ${tip} ${time}`;
+/**
+ * One approval, by who signed it as the gate tells people apart (core/person.ts): the gate's result names the
+ * policy's spelling of the reviewer, the statement its own (attack20 03: a GitHub noreply address with the user id).
+ */
+const approvalKey = (email: string, tip: string, time: string) => `${personKey(email)} ${tip} ${time}`;
 
 /**
  * The approvals a push's refs/notes/countersign update adds to the server's. receiveGate.ts reads a push's approvals
