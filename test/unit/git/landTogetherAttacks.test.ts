@@ -190,4 +190,26 @@ describe('server gate: refs whose verdicts rely on each other land together or n
     assert.strictEqual(several.status, 0, several.stderr);
     assert.strictEqual(at(s, 'refs/heads/topic'), ada.git('rev-parse', 'HEAD'));
   });
+  it("attack20 03: an approval signed under the reviewer's noreply address with the user id is one the push adds too", () => {
+    const bob = makeKey('bob');
+    const carol = makeKey('carol');
+    const listed = 'bob@users.noreply.github.com';
+    const s = setup(
+      policyJson(bob, carol, {
+        reviewers: [
+          { name: 'Bob Reviewer', email: listed, key: bob.publicKey },
+          { name: 'Carol Ops', email: 'carol@example.com', key: carol.publicKey, role: 'sre' },
+        ],
+      }),
+    );
+    const m = at(s, 'refs/heads/main');
+    const tip = aiCommit(s.ada, 'app.py');
+    // The gate counts 4242+bob@… as Bob (core/person.ts); the land-together set must too.
+    recordDecision(s.ada, s.bob, { email: `4242+${listed}`, tip, base: m });
+    declineOnServer(s, NOTES);
+    const r = s.ada.gitResult(['push', '--no-verify', 'origin', 'main', NOTES]);
+    assert.strictEqual(at(s, NOTES), '', 'the update hook declined the notes');
+    assert.strictEqual(at(s, 'refs/heads/main'), m, `main must not land without its approval:\n${r.stderr}`);
+    assert.match(r.stderr, /git push --atomic/);
+  });
 });
