@@ -2,8 +2,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 
-const ROOT = path.join(__dirname, '..', '..', '..');
-const read = (p: string) => fs.readFileSync(path.join(ROOT, p), 'utf8');
+// From the repository root, where mocha runs: the built test lives under dist/, the source under test/.
+const read = (p: string) => fs.readFileSync(path.resolve(p), 'utf8');
 
 /**
  * newuser15 #14: words a new user follows. The GitHub workflow `init` writes at .github/workflows/countersign.yml
