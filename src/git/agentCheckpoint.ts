@@ -6,7 +6,7 @@ import { undoReplacements, type TextReplacement } from '../core/agents/undoEdits
 import { safeName } from '../core/provenanceStrings';
 import type { Ledger } from './ledger';
 import { readRegularFile } from './regularFile';
-import { changedPaths, isAttributable, readSnapshot } from './workingFiles';
+import { changedPaths, isAttributable, readSnapshot, SNAPSHOT_LIMITS } from './workingFiles';
 
 /**
  * Turns one agent tool-call checkpoint (from a hook payload or `countersign checkpoint` by hand) into
@@ -73,9 +73,12 @@ export async function recordCheckpoint(ledger: Ledger, req: CheckpointRequest): 
     // Files the tool is about to create: empty before, so all their lines become the agent's.
     for (const m of snap.missing) if (named.includes(m)) snap.files[m] = '';
     result.files = Object.keys(snap.files);
+    // A shell before says its snapshot holds every changed file (so any other was as in HEAD: core/ledger/fold.ts),
+    // which is not so when the file-count limit cut it short.
+    const cut = result.files.length >= SNAPSHOT_LIMITS.maxFiles && snap.skipped.length > 0;
     await ledger.record(
       { type: 'agent', phase: 'before', ...meta, files: snap.files },
-      { callId: req.callId, shell: req.shell },
+      { callId: req.callId, shell: req.shell && !cut },
     );
     return result;
   }

@@ -3,7 +3,7 @@ import { AttributionEngine } from '../core/attribution/engine';
 import type { LineLabel } from '../core/attribution/labels';
 import { observationSchema, type Observation } from '../core/attribution/observations';
 import { CountersignError } from '../core/errors';
-import { entryPaths, foldEntries, type EngineLike, type FileState } from '../core/ledger/fold';
+import { entryPaths, foldEntries, headPathsForShellCalls, type EngineLike, type FileState } from '../core/ledger/fold';
 import { decodeLabels, encodeLabels, type LedgerContext, type QueueEntry } from '../core/ledger/records';
 import { reconcileLabels } from '../core/ledger/reconcile';
 import { silentLogger, type Logger } from '../core/logger';
@@ -31,7 +31,10 @@ export interface RecordMeta {
   callId?: string;
   /** Files an agent tool call deleted. */
   deleted?: string[];
-  /** The tool call was a shell command (its after closes every snapshot its before took). */
+  /**
+   * The tool call was a shell command: its after closes every snapshot its before took, and its before
+   * snapshotted every file git listed as changed (core/ledger/fold.ts relies on that for the others).
+   */
   shell?: boolean;
 }
 
@@ -295,7 +298,9 @@ class WorkingLedger implements Ledger {
         if (!state) missing.push(p);
       }
     }
-    const baselines = await headContents(this.root, missing);
+    // One `git cat-file --batch` for both; the second set is empty unless a shell tool call is in play.
+    const head = new Set([...missing, ...headPathsForShellCalls(entries, context)]);
+    const baselines = await headContents(this.root, [...head]);
     return foldEntries({ files, baselines, context, entries, now: this.now(), newEngine: this.newEngine });
   }
 

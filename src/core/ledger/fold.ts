@@ -31,7 +31,10 @@ export interface FileState {
 export interface FoldInput {
   /** The current state of every file the entries name (undefined: not tracked yet). */
   files: ReadonlyMap<string, FileState | undefined>;
-  /** HEAD's content of files with no state (undefined: not in HEAD): their untracked starting point. */
+  /**
+   * HEAD's content (undefined: not in HEAD) of files with no state — their untracked starting point — and of
+   * the files `headPathsForShellCalls` names. A path not in the map: not loaded.
+   */
   baselines: ReadonlyMap<string, string | undefined>;
   context: LedgerContext;
   entries: readonly QueueEntry[];
@@ -65,6 +68,34 @@ export function entryPaths(entry: QueueEntry): string[] {
   else if ('file' in o) paths.push(o.file);
   if (entry.deleted) paths.push(...entry.deleted);
   return paths;
+}
+
+/**
+ * Files whose HEAD content a fold of `entries` may need although the ledger has a state for them: those a shell
+ * call may find it has no snapshot of (see Folder.cleanAtStart) — its after's files, and disk writes while a
+ * shell call is open. Files some open call or a before in `entries` snapshotted are left out (cheaper to load).
+ */
+export function headPathsForShellCalls(entries: readonly QueueEntry[], context: LedgerContext): string[] {
+  const snapshotted = new Set<string>();
+  let shellOpen = false;
+  for (const c of Object.values(context.calls)) {
+    for (const p of Object.keys(c.files)) snapshotted.add(p);
+    if (c.shell) shellOpen = true;
+  }
+  const paths = new Set<string>();
+  for (const e of entries) {
+    if (e.kind !== 'observation') continue;
+    const o = e.observation;
+    if (o.type === 'agent' && o.phase === 'before') {
+      for (const p of Object.keys(o.files)) snapshotted.add(p);
+      if (e.shell) shellOpen = true;
+    } else if (o.type === 'agent' && e.shell) {
+      for (const p of Object.keys(o.files)) if (!snapshotted.has(p)) paths.add(p);
+    } else if (o.type === 'diskWrite' && shellOpen && !snapshotted.has(o.file)) {
+      paths.add(o.file);
+    }
+  }
+  return [...paths];
 }
 
 export function callKey(agent: string, session: string | undefined, callId: string | undefined): string {
@@ -125,13 +156,13 @@ class Folder {
       }
       case 'diskWrite': {
         const call = this.latestCall();
-        const before = this.current(o.file);
+        const before = this.cleanAtStart(call, o.file) ?? this.current(o.file);
         if (call) {
           // "A diskWrite between an agent's before and after belongs to that tool call": remember what the file
           // was, so the call's after is compared with the content before the whole call.
           call.files[o.file] ??= { content: before.content, labels: encodeLabels(before.labels) };
         }
-        const engine = this.primedEngine(o.file, call);
+        const engine = this.primedEngine(o.file, call, before);
         engine.observe(o);
         this.set(o.file, read(engine, o.file));
         return;
@@ -149,6 +180,7 @@ class Folder {
     if (o.model !== undefined) call.model = o.model;
     if (o.session !== undefined) call.session = o.session;
     if (entry.callId !== undefined) call.callId = entry.callId;
+    if (entry.shell) call.shell = true;
     for (const [path, content] of Object.entries(o.files)) {
       const known = this.stateOrBaseline(path);
       // What changed since the ledger last saw the file happened while nothing watched: untracked.
@@ -160,12 +192,13 @@ class Folder {
 
   private after(o: AgentObservation, entry: Extract<QueueEntry, { kind: 'observation' }>): void {
     const key = callKey(o.agent, o.session, entry.callId);
+    const own = this.context.calls[key] ?? this.findCall(o);
     for (const [path, content] of Object.entries(o.files)) {
       const found = this.findSnapshot(key, o, path);
       const call = found?.call;
       const base: FileState = found
         ? { content: found.snapshot.content, labels: decodeLabels(found.snapshot.labels) }
-        : this.current(path);
+        : (this.cleanAtStart(own, path) ?? this.current(path));
       const model = o.model ?? call?.model;
       const engine = this.input.newEngine(this.at);
       engine.setFile(path, base.content, base.labels.slice());
@@ -184,7 +217,6 @@ class Folder {
       const found = this.findSnapshot(key, o, path);
       if (found) delete found.call.files[path];
     }
-    const own = this.context.calls[key] ?? this.findCall(o);
     if (own && (entry.shell || Object.keys(own.files).length === 0)) {
       for (const [k, c] of Object.entries(this.context.calls)) if (c === own) delete this.context.calls[k];
     }
@@ -222,9 +254,8 @@ class Folder {
   }
 
   /** A fresh engine holding `file`'s state and the context that judges the next observation of it. */
-  private primedEngine(file: string, call?: ToolCallRecord): EngineLike {
+  private primedEngine(file: string, call?: ToolCallRecord, state = this.current(file)): EngineLike {
     const engine = this.input.newEngine(this.at);
-    const state = this.current(file);
     engine.setFile(file, state.content, state.labels.slice());
     const ctx = this.context;
     for (const t of ctx.terminals) engine.observe({ type: 'terminal', command: t.command, state: 'start' });
@@ -290,6 +321,21 @@ class Folder {
     if (snapshot) return { content: snapshot.content, labels: decodeLabels(snapshot.labels) };
     const baseline = this.input.baselines.get(path);
     return baseline === undefined ? undefined : { content: baseline, labels: untrackedLabels(baseline) };
+  }
+
+  /**
+   * `path` as `call` began, when the call has no snapshot of it: a shell call's before snapshotted every file git
+   * listed as changed, so any other file was clean — HEAD's content — then. The ledger's state may be older than
+   * that, because git writes files without a checkout (a squash or fast-forward merge, a pull, `git restore`)
+   * and no hook records it; comparing with that state would credit the call with every line git wrote since
+   * (newuser15 #3). The labels are the state's where lines match, as a reader reconciling it showed them then.
+   * Undefined when not known: no shell call, or HEAD's content not loaded (the caller then uses the state).
+   */
+  private cleanAtStart(call: ToolCallRecord | undefined, path: string): FileState | undefined {
+    if (!call?.shell || call.files[path] || !this.input.baselines.has(path)) return undefined;
+    const head = this.input.baselines.get(path) ?? '';
+    const known = this.stateOrBaseline(path);
+    return { content: head, labels: known ? reconcileLabels(known, head) : untrackedLabels(head) };
   }
 
   private current(path: string): FileState {

@@ -71,7 +71,10 @@ export type QueueEntry =
       callId?: string;
       /** Files the tool call deleted (an agent observation's `files` can only hold contents). */
       deleted?: string[];
-      /** The call was a shell command: its `after` closes every snapshot the `before` took. */
+      /**
+       * The call was a shell command: its `after` closes every snapshot the `before` took. On a `before`: its
+       * snapshot holds every file git listed as changed, so every other file was HEAD's content then.
+       */
       shell?: boolean;
     }
   | { v: 1; id: string; at: number; kind: 'store'; path: string; content: string; labels: LabelRuns };
@@ -118,12 +121,15 @@ export type ToolCallRecord = {
   startedAt: number;
   /** Each file's content and labels when the call began: its `after` is compared with these. */
   files: Record<string, Snapshot>;
+  /** A shell call whose before snapshotted every file git listed as changed: any other file was as in HEAD. */
+  shell?: boolean;
 };
 export const toolCallSchema: s.Shape<ToolCallRecord> = s.object<ToolCallRecord>({
   ...agentFields,
   callId: s.optional(s.string),
   startedAt: s.number,
   files: s.record(snapshotSchema),
+  shell: s.optional(s.boolean),
 });
 
 export type LedgerContext = {
