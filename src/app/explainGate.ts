@@ -1,9 +1,9 @@
 import { errorMessage } from '../core/errors';
 import { shortSha } from '../core/shortSha';
+import { remoteDefaultBranch } from '../git/policyBranch';
 import { runGit } from '../git/gitRunner';
-import { remoteDefaultBranch, policySourceAt } from '../git/policyBranch';
 import { verifyRange } from './verify';
-import { landingBranch } from './landingBranch';
+import { landingTarget } from './landingBranch';
 import type { GateVerdict } from './explanation';
 
 /** What `explain --branch/--remote` asked for (both optional). */
@@ -80,13 +80,7 @@ export async function judgingContext(cwd: string, opts: ExplainOptions): Promise
       remote ??= name.slice(0, slash);
       own = name.slice(slash + 1);
     }
-    const r = remote ?? 'origin';
-    const policyBranch = await remoteDefaultBranch(cwd, r);
-    const policyTip = policyBranch ? await commitOf(cwd, `refs/remotes/${r}/${policyBranch}`) : undefined;
-    branch =
-      policyTip && policyBranch
-        ? landingBranch(own, await policySourceAt(cwd, policyTip, `${r}/${policyBranch}`, policyBranch), policyBranch)
-        : own;
+    branch = await landingTarget(cwd, remote ?? 'origin', own);
   }
   if (!branch) return {};
   remote ??= 'origin';

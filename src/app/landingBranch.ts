@@ -1,11 +1,14 @@
 import type { PolicySource } from '../core/gate';
 import { isProtected } from '../core/policy';
+import { runGit } from '../git/gitRunner';
+import { policySourceAt, remoteDefaultBranch } from '../git/policyBranch';
 
 /**
  * Where commits on `own` (a branch's upstream, or the same name on the remote) land: `own` itself when the
  * policy protects it (or cannot be read, failing closed), else the policy branch, where a feature branch lands
  * through a pull request. `explain` judges a commit for this branch, as the review panel's "Your branch" does
- * (src/app/reviewSnapshot.ts developerGate); `verify` uses it only without an upstream (verifyDefaultBranch).
+ * (src/app/reviewSnapshot.ts developerGate), both through landingTarget; `verify` uses it only without an
+ * upstream (verifyDefaultBranch).
  */
 export function landingBranch(
   own: string | undefined,
@@ -30,4 +33,20 @@ export function verifyDefaultBranch(
   policyBranch: string | undefined,
 ): string | undefined {
   return upstream ?? landingBranch(sameName, policy, policyBranch);
+}
+
+/**
+ * landingBranch as a clone can tell it: the policy read at `remote`'s default branch as fetched (the policy
+ * branch on clients). Without a fetched policy branch, `own` (undefined when there is no upstream either).
+ */
+export async function landingTarget(cwd: string, remote: string, own: string | undefined): Promise<string | undefined> {
+  const policyBranch = await remoteDefaultBranch(cwd, remote);
+  if (!policyBranch) return own;
+  const tip = await runGit(['rev-parse', '--verify', '--quiet', `refs/remotes/${remote}/${policyBranch}^{commit}`], {
+    cwd,
+    okCodes: [1, 128],
+  });
+  if (tip.code !== 0) return own;
+  const at = `${remote}/${policyBranch}`;
+  return landingBranch(own, await policySourceAt(cwd, tip.stdout.trim(), at, policyBranch), policyBranch);
 }

@@ -9,8 +9,9 @@ import { gitConfig, runGit, startSnapshotListings, withGitReadCache } from '../g
 import { hookTakeover } from '../git/hookTakeover';
 import { keptAnswer } from '../git/refreshCache';
 import { fetchNotes } from '../git/notesSync';
-import { remoteBranches } from '../git/remoteBranches';
 import { remoteDefaultBranch } from '../git/policyBranch';
+import { remoteBranches } from '../git/remoteBranches';
+import { landingTarget } from './landingBranch';
 import { verifyRange } from './verify';
 import { defaultRemote, listRemotes } from '../git/remotes';
 
@@ -53,8 +54,9 @@ async function currentBranch(
 }
 
 /**
- * The current branch's gate: against its upstream when that branch is protected (working on main), else
- * against the remote's default branch, where a feature branch lands through a pull request.
+ * The current branch's gate: where it lands (landingTarget, explain's choice): its upstream when the policy on
+ * the remote's default branch protects it, else that default branch, where a feature branch lands through a
+ * pull request.
  */
 export async function developerGate(cwd: string, remotes: string[]): Promise<DeveloperGate | undefined> {
   const [{ branch, upstream }, head] = await Promise.all([
@@ -62,14 +64,10 @@ export async function developerGate(cwd: string, remotes: string[]): Promise<Dev
     runGit(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd, okCodes: [1, 128] }),
   ]);
   if (head.code !== 0) return undefined; // no commits yet
-  if (upstream && remotes.includes(upstream.remote)) {
-    const r = await verifyRange(cwd, { remote: upstream.remote, branch: upstream.branch, fetch: false });
-    if (r.result.protected || r.result.policyError)
-      return { branch, remote: upstream.remote, target: upstream.branch, result: r.result, input: r.input };
-  }
-  const remote = upstream && remotes.includes(upstream.remote) ? upstream.remote : await defaultRemote(cwd);
+  const tracked = upstream && remotes.includes(upstream.remote) ? upstream : undefined;
+  const remote = tracked?.remote ?? (await defaultRemote(cwd));
   if (!remote) return undefined;
-  const target = await remoteDefaultBranch(cwd, remote);
+  const target = await landingTarget(cwd, remote, tracked?.branch);
   if (!target) return undefined;
   const r = await verifyRange(cwd, { remote, branch: target, fetch: false });
   return { branch, remote, target, result: r.result, input: r.input };

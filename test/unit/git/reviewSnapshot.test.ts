@@ -8,6 +8,7 @@ import { formatAuthorshipNote, sessionEntryKey, sessionKey, traceKey } from '../
 import { repoView } from '../../../src/core/panel/viewModel';
 import { readStatementsOn } from '../../../src/git/approvalsStore';
 import { recordDecision } from '../../../src/app/reviewDecision';
+import { judgingContext } from '../../../src/app/explainGate';
 import { fetchForReview, repoSnapshot } from '../../../src/app/reviewSnapshot';
 import { signingKeyInfo } from '../../../src/git/signingKeyInfo';
 import { makeKey } from '../helpers/reviewerKeys';
@@ -131,6 +132,24 @@ describe('review snapshot (panel data source)', function () {
     );
     assert.strictEqual(view.developer?.summary, '1 commit needs review');
     assert.strictEqual(view.developer?.approveCommand, `countersign approve ${feature} --base ${base}`);
+  });
+
+  it('"Your branch" is judged where explain judges it (one rule, landingTarget): upstream, tracking main, none', async () => {
+    const agree = async (label: string, expected: string) => {
+      const view = repoView(await inEnv(() => repoSnapshot(ada)));
+      const ctx = await inEnv(() => judgingContext(ada, {}));
+      assert.strictEqual(view.developer?.target, `origin/${expected}`, `panel, ${label}`);
+      assert.strictEqual(ctx.branch, expected, `explain, ${label}`);
+    };
+    try {
+      await agree('feature branch with its own upstream', 'main');
+      git(ada, 'checkout', '-q', '-b', 'hotfix', '--track', 'origin/main');
+      await agree('a branch whose upstream is the protected main', 'main');
+      git(ada, 'checkout', '-q', '-b', 'scratch', 'feature/login');
+      await agree('a branch with no upstream', 'main');
+    } finally {
+      git(ada, 'checkout', '-q', 'feature/login');
+    }
   });
 
   it('reads the public half of the signing key: a private key with its .pub, or derived with ssh-keygen -y', async () => {
