@@ -87,8 +87,8 @@ acquire() {
     set -- $owner
     holder_pid=${2:-} holder_hook=${3:-}
     if [ "${1:-}" = "$host" ] && [ "$holder_pid" = "$PPID" ]; then
-      # This process holds it already: a transaction inside its transaction (git deletes a packed ref so).
-      nested=1
+      # This process holds it already: a transaction inside its transaction (git deletes a packed ref so: the
+      # packed-refs half is prepared first, then the outer transaction's own "prepared" finds the lock held).
       num_of "$depth_file" 1
       put "$depth_file" $((num + 1))
       return 0
@@ -156,16 +156,23 @@ case "${1:-}" in
 esac
 
 # Only a push with refs that must land together reads its updates' names here (builtins: this runs per ref).
+# packed_half (attack20 02): every update of the transaction is zero to zero. That is the packed-refs half of
+# deleting packed refs: git (2.39) prepares it as a transaction of its own inside the files transaction, before
+# the outer one's "prepared", which lists the same deletions with their old values and is checked in its turn
+# (refusing it aborts both). A deletion the push itself sends always has its old value here: pushCommands.ts
+# refuses a push whose old value is not the ref's value on the server, zero for an existing ref included.
 tx=
 tx_refs=
 must=
-nested=
+packed_half=
 if [ "${1:-}" = prepared ] && [ -f "$together" ]; then
   read -r must 2>/dev/null <"$together" || :
+  packed_half=1
   while IFS= read -r line; do
     tx="$tx$line
 "
     tx_refs="$tx_refs ${line##* }"
+    case ${line% *} in *[!0\ ]*) packed_half= ;; esac
   done
   tx_refs="$tx_refs "
 fi
@@ -199,8 +206,9 @@ case "${1:-}" in
       echo "countersign (reference-transaction): another push changed this repository's refs while this push was being judged, so its verdict may rest on refs that are gone (the policy branch, the names that exist); refs not updated. Retry the push: it is judged again." >&2
       exit 1
     fi
-    # Some but not all of the refs that must land together (a nested transaction is part of one that had them all).
-    if [ -n "$must" ] && [ -z "$nested" ]; then
+    # Some but not all of the refs that must land together. Not the packed-refs half (above): its outer
+    # transaction, nested in the lock it took, is the one that holds all of them or not.
+    if [ -n "$must" ] && [ -z "$packed_half" ]; then
       held=0 apart=
       for r in $must; do
         case $tx_refs in *" $r "*) held=$((held + 1)) ;; *) apart=1 ;; esac

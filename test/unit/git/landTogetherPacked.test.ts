@@ -1,4 +1,6 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import { recordDecision } from '../helpers/approvals';
 import { commitFile, policyJson, pushMain, setup, type Setup } from '../helpers/gateServer';
 import { rawPush, ZERO } from '../helpers/rawPush';
@@ -53,6 +55,8 @@ describe('server gate: --atomic lands refs that must land together when a deleti
     assert.strictEqual(at(s, 'refs/heads/main'), m, loose.stderr);
     assert.ok(at(s, 'refs/heads/release/x'), `neither lands: git applies them one at a time:\n${loose.stderr}`);
     assert.match(loose.stderr, /git push --atomic/);
+    // The refusal came at the outer transaction's `prepared`, inside the lock its packed-refs half took: both let go.
+    assert.ok(!fs.existsSync(path.join(s.server.dir, 'countersign', 'ref-commit.lock')), 'lock released');
     const atomic = ada.gitResult(['push', '--no-verify', '--atomic', 'origin', 'main', ':refs/heads/release/x']);
     assert.strictEqual(atomic.status, 0, `the fix the refusal names must work:\n${atomic.stderr}`);
     assert.strictEqual(at(s, 'refs/heads/main'), tip);
