@@ -105,6 +105,9 @@ function gateLines(r: GateResult, who: string): string[] {
   // An unreadable or unknown policy: whether the branch is protected is exactly what cannot be told (newuser14 S13).
   if (r.policyError)
     out.push(`${who}: BLOCKED — the policy that judges ${r.branch} cannot be read (${r.policyFrom ?? 'the policy'}).`);
+  // A refusal made before any policy was matched (the server's own rules) names no policy line: "protected
+  // (the policy)" read like a policy nobody could find (newuser15 #14).
+  else if (!r.pattern && !r.policyFrom) out.push(`${who}: BLOCKED — the push to ${r.branch} is refused:`);
   else out.push(`${who}: BLOCKED — ${r.branch} is protected (${protectedBy(r)}).`);
   for (const e of r.errors) out.push(`  ✗ ${e.split('\n').join('\n    ')}`);
   if (blocked.length > 0) {

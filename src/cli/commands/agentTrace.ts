@@ -16,7 +16,7 @@ import { readRegularFile, readWorkTreeText, WORKING_FILE_MAX_BYTES } from '../..
 import { AI_NOTES_REF, readNotes } from '../../git/notesReader';
 import { resolveRepo } from '../../git/repository';
 import { headIsUnborn, unknownRangeError } from '../../git/revision';
-import { parseCommandArgs, type Command } from '../command';
+import { parseCommandArgs, writeJson, type Command } from '../command';
 import { VERSION } from '../version';
 import { shortSha } from '../../core/shortSha';
 import { parseShallowJson } from '../../core/jsonDepth';
@@ -177,7 +177,7 @@ not a valid record (nothing imported), or not a working tree.
       skipped: records.length - current.length,
       files: [...files].sort(),
     };
-    if (values.json) ctx.stdout(`${JSON.stringify(summary)}\n`);
+    if (values.json) writeJson(ctx, summary);
     else
       ctx.stdout(
         `Imported ${summary.imported} of ${summary.records} record(s) from ${shown} (${summary.skipped} about other revisions): ${summary.files.length} file(s)\n`,

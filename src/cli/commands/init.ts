@@ -2,7 +2,7 @@ import { didYouMean } from '../../core/didYouMean';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createInterface } from 'readline';
-import { writeNewPolicy, type ReviewerEntry } from '../../app/policySetup';
+import { defaultProtectedBranch, writeNewPolicy, type ReviewerEntry } from '../../app/policySetup';
 import { HOOK_AGENTS, isHookAgent, unknownHookAgentMessage, type HookAgent } from '../../core/agents/hookAgents';
 import { samePerson } from '../../core/approvalRules';
 import { CountersignError, errorMessage, usageError } from '../../core/errors';
@@ -346,12 +346,7 @@ async function writePolicy(
     me || (email && o.extraReviewers.some((r) => samePerson(r.email, email)))
       ? undefined
       : `you${email ? ` (${email})` : ''} are not a reviewer in this policy (${whyNotMe.replace(/[,;] then run countersign init again$/, '')}); to be one: countersign policy add-reviewer "Name <email>" --key YOUR_KEY.pub`;
-  const def = o.remote ? await remoteDefaultBranch(root, o.remote) : undefined;
-  const current = (
-    await runGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd: root, okCodes: [1, 128] })
-  ).stdout.trim();
-  const protect =
-    o.protect && o.protect.length > 0 ? o.protect : [def ?? (['main', 'master'].includes(current) ? current : 'main')];
+  const protect = o.protect && o.protect.length > 0 ? o.protect : [await defaultProtectedBranch(root, o.remote)];
   const { warnings } = writeNewPolicy(root, { protect, reviewers, force: true });
   return {
     status: 'written',

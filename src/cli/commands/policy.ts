@@ -9,6 +9,7 @@ import {
   reviewerSpecProblem,
   publicKeyLine,
   writeNewPolicy,
+  defaultProtectedBranch,
   type ReviewerEntry,
 } from '../../app/policySetup';
 import { checkPolicy, POLICY_FILE } from '../../core/policy';
@@ -30,8 +31,9 @@ const USAGE = `Usage: countersign policy init [--protect PATTERN]...
        countersign policy add-reviewer "Name <email>" --key PUBKEY_FILE [--role ROLE] [--json]
        countersign policy check [FILE] [--json]
 
-init   writes .countersign.json at the repository root: the protected branch patterns (default: main),
-       the reviewers (each --reviewer takes the --key and optional --role that follow it; --key is the
+init   writes .countersign.json at the repository root: the protected branch patterns (default: the
+       remote's default branch, else the current branch when it is main or master, else main), the
+       reviewers (each --reviewer takes the --key and optional --role that follow it; --key is the
        reviewer's SSH public key file, e.g. bob.pub), and the defaults: any AI-written line, every
        unattested commit, and a commit with 20+ untracked added lines making up half or more of its added
        lines (written by something Countersign did not observe: review.untracked) need one approval;
@@ -117,7 +119,7 @@ async function init(argv: string[], ctx: Parameters<Command['run']>[1]): Promise
   const { values } = parseCommandArgs('policy init', argv, POLICY_INIT_OPTIONS, false);
   const root = await workingRoot(ctx.cwd, 'policy init');
   const reviewers = reviewerArgs(argv, ctx.cwd);
-  const protect = values.protect && values.protect.length > 0 ? values.protect : ['main'];
+  const protect = values.protect && values.protect.length > 0 ? values.protect : [await defaultProtectedBranch(root)];
   const written = writeNewPolicy(root, { protect, reviewers, force: values.force === true });
   if (values.json) writeJson(ctx, written);
   else {
@@ -226,15 +228,25 @@ async function check(argv: string[], ctx: Parameters<Command['run']>[1]): Promis
   return EXIT_OK;
 }
 
+/** An error from the shared policy writer (policySetup.ts) names the subcommand, as the command's own do. */
+async function withSubcommandPrefix<T>(command: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (!(e instanceof CountersignError) || e.message.startsWith(`${command}: `)) throw e;
+    throw new CountersignError(e.reason, `${command}: ${e.message}`, e.detail, { cause: e });
+  }
+}
+
 export const policyCommand: Command = {
   name: 'policy',
   summary: 'write (init, add-reviewer) or validate (check) the .countersign.json policy',
   usage: USAGE,
   async run(argv, ctx) {
     const [sub, ...rest] = argv;
-    if (sub === 'init') return init(rest, ctx);
-    if (sub === 'check') return check(rest, ctx);
-    if (sub === 'add-reviewer') return addReviewerCommand(rest, ctx);
+    const run =
+      sub === 'init' ? init : sub === 'check' ? check : sub === 'add-reviewer' ? addReviewerCommand : undefined;
+    if (run) return withSubcommandPrefix(`policy ${sub}`, () => run(rest, ctx));
     throw usageError(
       `policy: expected 'init', 'add-reviewer' or 'check'${sub ? `, not '${sub}'.${didYouMean(sub, ['init', 'add-reviewer', 'check'])}` : ''}\nRun \`countersign policy --help\` for usage.`,
     );

@@ -1,3 +1,4 @@
+import { shCommand } from '../../core/shellQuote';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -208,7 +209,7 @@ export const notesRefspecs: DoctorCheck = {
           this.name,
           'fix',
           `notes.rewriteRef does not include ${AI_NOTES_REF}: amend and rebase drop provenance notes`,
-          INSTALL,
+          `run \`countersign install\` (it sets notes.rewriteRef), or alone: git config --add notes.rewriteRef ${AI_NOTES_REF}`,
         ),
       );
     }
@@ -234,7 +235,7 @@ export const notesRefspecs: DoctorCheck = {
               this.name,
               'fix',
               `${r} does not fetch ${missing.map((s) => s.slice(1, s.indexOf(':'))).join(' and ')}: approvals and provenance from others are not seen`,
-              INSTALL,
+              `run \`countersign install\` (it adds the fetch refspecs), or alone: ${missing.map((s) => shCommand(['git', 'config', '--add', `remote.${r}.fetch`, s])).join(' && ')}`,
             ),
       );
     }

@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { pushMain, setup } from '../helpers/gateServer';
@@ -49,6 +50,26 @@ function teamPolicy(): string {
  */
 describe('countersign doctor', function () {
   this.timeout(180_000);
+
+  it("notes-refspecs' fixes say what they do and, pasted as printed, fix it alone (newuser15 #14)", () => {
+    const { ada } = setup(teamPolicy());
+    ada.git('remote', 'add', "odd'name", ada.dir);
+    const fixes = doctor(ada)
+      .byCheck('notes-refspecs')
+      .filter((f) => f.status === 'fix');
+    assert.strictEqual(fixes.length, 3, JSON.stringify(fixes));
+    for (const f of fixes) {
+      assert.doesNotMatch(f.fix ?? '', /hooks/, 'a refspec is not a hook');
+      const alone = /, or alone: (.*)$/.exec(f.fix ?? '')?.[1];
+      assert.ok(alone, f.fix);
+      execFileSync('sh', ['-c', alone], { cwd: ada.dir, env: ada.env });
+    }
+    const after = doctor(ada).byCheck('notes-refspecs');
+    assert.ok(
+      after.every((f) => f.status === 'ok'),
+      JSON.stringify(after),
+    );
+  });
 
   it('a complete set-up has nothing to fix (exit 0); every check reports', () => {
     const { ada } = setup(teamPolicy());

@@ -134,6 +134,9 @@ describe('policy branch (server-side, real pushes)', function () {
     const r = ada.gitResult(['push', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
     assert.match(r.stderr, /would put an invalid \.countersign\.json on the policy branch main/);
+    // No policy line refused it: the first line must not claim one ("main is protected (the policy)", newuser15 #14).
+    assert.match(r.stderr, /BLOCKED — the push to main is refused:/);
+    assert.doesNotMatch(r.stderr, /\(the policy\)/);
     assert.match(r.stderr, /reviewers\[0\]\.key: the key data is not base64/);
     // On a feature branch it is only a file: nothing there judges anything.
     const f = ada.gitResult(['push', 'origin', 'main:feature/typo']);

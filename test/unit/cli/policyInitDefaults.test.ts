@@ -1,0 +1,44 @@
+import * as assert from 'assert';
+import { TempRepo } from '../helpers/tempRepo';
+
+/**
+ * `policy init` without --protect protects what `init` does (app/policySetup.ts defaultProtectedBranch), and its
+ * errors name the subcommand (newuser15 #14: a repository on master got a policy protecting main, and
+ * "countersign policy: … already exists").
+ */
+describe('countersign policy init: default branch and error prefix', function () {
+  this.timeout(60_000);
+
+  it('protects the current branch when it is master, and the remote default branch over it', () => {
+    const repo = TempRepo.create();
+    repo.git('symbolic-ref', 'HEAD', 'refs/heads/master');
+    const r = repo.cli(['policy', 'init', '--json']);
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.deepStrictEqual(
+      (JSON.parse(r.stdout) as { policy: { protectedBranches: string[] } }).policy.protectedBranches,
+      ['master'],
+    );
+    repo.git('commit', '-q', '--allow-empty', '-m', 'first');
+    const server = TempRepo.create({ bare: true });
+    repo.git('remote', 'add', 'origin', server.dir);
+    repo.git('push', '-q', 'origin', 'master:trunk');
+    repo.git('fetch', '-q', 'origin');
+    repo.git('symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/trunk');
+    const again = repo.cli(['policy', 'init', '--force', '--json']);
+    assert.strictEqual(again.status, 0, again.stderr);
+    assert.deepStrictEqual(
+      (JSON.parse(again.stdout) as { policy: { protectedBranches: string[] } }).policy.protectedBranches,
+      ['trunk'],
+    );
+  });
+
+  it('an existing policy is refused with the subcommand named, in text and JSON', () => {
+    const repo = TempRepo.create();
+    assert.strictEqual(repo.cli(['policy', 'init']).status, 0);
+    const r = repo.cli(['policy', 'init']);
+    assert.strictEqual(r.status, 2);
+    assert.match(r.stderr, /^countersign policy init: .*\.countersign\.json already exists; edit it, or pass --force/);
+    const j = repo.cli(['policy', 'init', '--json']);
+    assert.match((JSON.parse(j.stdout) as { error: string }).error, /^policy init: /);
+  });
+});
