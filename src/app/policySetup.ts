@@ -3,6 +3,7 @@ import * as path from 'path';
 import { CountersignError } from '../core/errors';
 import { checkPolicy, POLICY_FILE, type Policy, type PolicyInput } from '../core/policy';
 import { DEFAULT_TIERS } from '../core/defaultTiers';
+import { tierCoverage, tierCoverageLines } from '../core/tierCoverage';
 import { formatProblem } from '../core/policyProblems';
 import { publicKeyProblem } from '../core/policySchema';
 import { DEFAULT_UNTRACKED_THRESHOLD } from '../core/untrackedReview';
@@ -160,4 +161,12 @@ export function addReviewer(root: string, reviewer: ReviewerEntry): WrittenPolic
   };
   data.reviewers = [...(Array.isArray(data.reviewers) ? data.reviewers : []), entry];
   return writeChecked(root, file, JSON.stringify(data, null, 2) + '\n', `adding ${reviewer.name} <${reviewer.email}>`);
+}
+
+/** tierCoverageLines over the files git tracks at `root` (the work tree's index): what the policy's tiers already catch. */
+export async function tierNotesAt(root: string, policy: Policy): Promise<string[]> {
+  if (!policy.tiers.some((t) => t.paths.length > 0)) return [];
+  const r = await runGit(['ls-files', '-z'], { cwd: root, okCodes: [128] });
+  if (r.code !== 0) return [];
+  return tierCoverageLines(tierCoverage(policy, r.stdout.split('\0').filter(Boolean)), POLICY_FILE);
 }

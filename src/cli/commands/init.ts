@@ -2,7 +2,7 @@ import { didYouMean } from '../../core/didYouMean';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createInterface } from 'readline';
-import { defaultProtectedBranch, writeNewPolicy, type ReviewerEntry } from '../../app/policySetup';
+import { defaultProtectedBranch, tierNotesAt, writeNewPolicy, type ReviewerEntry } from '../../app/policySetup';
 import { HOOK_AGENTS, isHookAgent, unknownHookAgentMessage, type HookAgent } from '../../core/agents/hookAgents';
 import { samePerson } from '../../core/approvalRules';
 import { CountersignError, errorMessage, usageError } from '../../core/errors';
@@ -70,6 +70,8 @@ interface Outcome {
   notReviewer?: string;
   /** What `policy check` warns about the policy just written (a requirement its reviewers cannot meet). */
   warnings?: string[];
+  /** Files already here that the policy's tiers catch (tierNotesAt). */
+  tierNotes?: string[];
 }
 
 export const initCommand: Command = {
@@ -147,6 +149,7 @@ export const initCommand: Command = {
       `  ${policy.status === 'written' ? `wrote ${POLICY_FILE}` : policy.status === 'kept' && policy.file ? `kept the existing ${POLICY_FILE}` : 'not written'}${policy.reason ? `: ${policy.reason}` : ''}\n`,
     );
     for (const w of [policy.notReviewer, ...(policy.warnings ?? [])]) if (w) say(`  warning: ${w}\n`);
+    for (const n of policy.tierNotes ?? []) say(`  note: ${n}\n`);
 
     // 3. Agents.
     const detected = agentList === undefined ? detectAgents(ctx.env, root) : undefined;
@@ -347,13 +350,15 @@ async function writePolicy(
       ? undefined
       : `you${email ? ` (${email})` : ''} are not a reviewer in this policy (${whyNotMe.replace(/[,;] then run countersign init again$/, '')}); to be one: countersign policy add-reviewer "Name <email>" --key YOUR_KEY.pub`;
   const protect = o.protect && o.protect.length > 0 ? o.protect : [await defaultProtectedBranch(root, o.remote)];
-  const { warnings } = writeNewPolicy(root, { protect, reviewers, force: true });
+  const { warnings, policy } = writeNewPolicy(root, { protect, reviewers, force: true });
+  const tierNotes = await tierNotesAt(root, policy);
   return {
     status: 'written',
     file: POLICY_FILE,
     reason: `protects ${protect.join(', ')}; reviewers: ${reviewers.map((r) => `${r.name} <${r.email}>`).join(', ')}`,
     ...(notReviewer ? { notReviewer } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
+    ...(tierNotes.length > 0 ? { tierNotes } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ import {
   publicKeyLine,
   writeNewPolicy,
   defaultProtectedBranch,
+  tierNotesAt,
   type ReviewerEntry,
 } from '../../app/policySetup';
 import { checkPolicy, POLICY_FILE } from '../../core/policy';
@@ -125,6 +126,7 @@ async function init(argv: string[], ctx: Parameters<Command['run']>[1]): Promise
   else {
     ctx.stdout(`Wrote ${written.file}: protects ${protect.join(', ')}; ${reviewers.length} reviewer(s).\n`);
     for (const w of written.warnings) ctx.stdout(`  warning: ${w}\n`);
+    for (const n of await tierNotesAt(root, written.policy)) ctx.stdout(`  note: ${n}\n`);
     ctx.stdout('Commit it and get it onto the protected branch; from then on the gate reads it from there.\n');
   }
   return EXIT_OK;
@@ -161,6 +163,7 @@ async function addReviewerCommand(argv: string[], ctx: Parameters<Command['run']
       `Added ${who.name} <${who.email}> to ${written.file}; ${written.policy.reviewers.length} reviewer(s).\n`,
     );
     for (const w of written.warnings) ctx.stdout(`  warning: ${w}\n`);
+    for (const n of await tierNotesAt(root, written.policy)) ctx.stdout(`  note: ${n}\n`);
     // The first policy has no policy before it to be reviewed under (newuser14 S21), as init and policy init say.
     const first = (await revParse(root, `HEAD:${POLICY_FILE}`)) === undefined;
     ctx.stdout(
@@ -177,6 +180,8 @@ async function check(argv: string[], ctx: Parameters<Command['run']>[1]): Promis
   if (positionals.length > 1) throw usageError('policy check: give at most one FILE');
   let file: string;
   let text: string;
+  /** The repository whose own policy is checked (no FILE): its tracked files are matched against the tiers. */
+  let root: string | undefined;
   if (positionals[0]) {
     file = path.resolve(ctx.cwd, positionals[0]);
     try {
@@ -191,6 +196,7 @@ async function check(argv: string[], ctx: Parameters<Command['run']>[1]): Promis
     // The work tree's policy is the clone's choice: a committed symlink to /dev/zero must not hang the check
     // (outside tester, session 7), so it is read only as a regular file (the FILE argument is the user's own).
     const repo = await resolveRepo(ctx.cwd);
+    root = repo.root ?? undefined;
     file = path.join(repo.root ?? ctx.cwd, POLICY_FILE);
     const r = readRegularFile(file, { maxBytes: POLICY_MAX_BYTES });
     if (r.kind !== 'ok')
@@ -225,6 +231,7 @@ async function check(argv: string[], ctx: Parameters<Command['run']>[1]): Promis
   );
   ctx.stdout(`  untracked lines: ${describeUntrackedThreshold(r.policy.review.untracked)}.\n`);
   for (const w of r.warnings) ctx.stdout(`  warning: ${w}\n`);
+  if (root) for (const n of await tierNotesAt(root, r.policy)) ctx.stdout(`  note: ${n}\n`);
   return EXIT_OK;
 }
 

@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { makeKey } from '../helpers/reviewerKeys';
 import { TempRepo } from '../helpers/tempRepo';
 
 /**
@@ -40,5 +41,25 @@ describe('countersign policy init: default branch and error prefix', function ()
     assert.match(r.stderr, /^countersign policy init: .*\.countersign\.json already exists; edit it, or pass --force/);
     const j = repo.cli(['policy', 'init', '--json']);
     assert.match((JSON.parse(j.stdout) as { error: string }).error, /^policy init: /);
+  });
+
+  it('policy init, policy check and init name the tracked files the tiers already catch (newuser15 #11)', () => {
+    const repo = TempRepo.create();
+    repo.write('db/001_users.sql', 'create table users();\n');
+    repo.write('app.yaml', 'runtime: go\n');
+    repo.write('main.go', 'package main\n');
+    repo.git('add', '.');
+    const note =
+      /note: the "infrastructure" tier matches 2 file\(s\) already here — \*\.sql \(1: db\/001_users\.sql\), app\.yaml \(1: app\.yaml\): a change to any of them needs 2 approval\(s\); if some are not what the tier is for, narrow its "paths" in \.countersign\.json/;
+    assert.match(repo.cli(['policy', 'init']).stdout, note);
+    assert.match(repo.cli(['policy', 'check']).stdout, note);
+    assert.doesNotMatch(
+      repo.cli(['policy', 'check', '.countersign.json']).stdout,
+      /note:/,
+      "a FILE is not this tree's policy",
+    );
+    repo.git('config', 'user.signingkey', makeKey('ada-tiers').privateKeyFile);
+    const init = repo.cli(['init', '--yes', '--ci', 'none', '--agents', 'none', '--force']);
+    assert.match(init.stdout, note, init.stderr);
   });
 });
