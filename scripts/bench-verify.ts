@@ -401,7 +401,9 @@ function scale(): ScaleFigures {
     const preReceiveSeconds = seconds(() => {
       const r = spawnSync(
         'git',
-        ['push', '-q', '--no-verify', 'origin', 'main', 'refs/notes/server:refs/notes/countersign'],
+        // --atomic: main passes on the approval the same push adds, so the two refs must land together
+        // (landTogether.ts); without it the server refuses the push whole.
+        ['push', '-q', '--atomic', '--no-verify', 'origin', 'main', 'refs/notes/server:refs/notes/countersign'],
         {
           cwd: work,
           env,
@@ -410,7 +412,8 @@ function scale(): ScaleFigures {
         },
       );
       accepted = r.status === 0;
-      if (!accepted) log(r.stderr.slice(0, 2000));
+      // The verdict's per-commit lines come first: the reason for a refusal is at the end.
+      if (!accepted) log(r.stderr.slice(-2000));
     });
     log(
       `  pre-receive push of the approved range with 42,001 statement lines: ${accepted ? 'accepted' : 'REFUSED'} in ${preReceiveSeconds.toFixed(2)} s (hook timeout 120 s)`,
