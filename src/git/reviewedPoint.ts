@@ -89,23 +89,20 @@ export async function reviewedPoints(
   judge: TipJudge,
 ): Promise<string[] | 'unknown' | 'unjudged'> {
   const refused = new Set<string>();
+  await judge.prepare();
   for (;;) {
-    const found = await walkPoints(
-      cwd,
-      old,
-      (sha, author, committer) => !refused.has(sha) && judge.candidate(sha, author, committer),
-    );
+    const found = await walkPoints(cwd, old, (sha) => !refused.has(sha) && judge.candidate(sha));
     if (found === 'unknown') return found;
     let again = false;
-    for (const p of found) {
-      const v = await judge.vouched(p.sha, p.author, p.committer);
+    for (const sha of found) {
+      const v = await judge.vouched(sha);
       if (v === 'unknown') return 'unjudged';
       if (!v) {
-        refused.add(p.sha);
+        refused.add(sha);
         again = true;
       }
     }
-    if (!again) return found.map((p) => p.sha);
+    if (!again) return found;
   }
 }
 
@@ -116,15 +113,11 @@ export async function reviewedPoints(
  * through the parents already seen, so commit dates (which the pusher writes) change only how far the walk goes,
  * never the answer.
  */
-async function walkPoints(
-  cwd: string,
-  old: string,
-  isPoint: (sha: string, authorEmail: string, committerEmail: string) => boolean,
-): Promise<Array<{ sha: string; author: string; committer: string }> | 'unknown'> {
+async function walkPoints(cwd: string, old: string, isPoint: (sha: string) => boolean): Promise<string[] | 'unknown'> {
   const parentsOf = new Map<string, string[]>();
   const pending = new Set<string>();
   const covered = new Set<string>();
-  const points: Array<{ sha: string; author: string; committer: string }> = [];
+  const points: string[] = [];
   let open = 0;
   const cover = (start: string) => {
     const stack = [start];
@@ -138,14 +131,15 @@ async function walkPoints(
   let record: string[] = [];
   let walked = 0;
   try {
-    // NUL-separated fields: no byte a commit can hold changes the records (issue 10, class 6).
+    // NUL-separated fields: no byte a commit can hold changes the records (issue 10, class 6). No idents: who may
+    // approve a tip is read from its commit object, as the gate reads it (TipJudge.prepare).
     await streamNulTokens(
-      ['log', `--max-count=${REVIEWED_POINT_WINDOW.commits + 1}`, '-z', '--format=%H%x00%ae%x00%ce%x00%P', old, '--'],
+      ['log', `--max-count=${REVIEWED_POINT_WINDOW.commits + 1}`, '-z', '--format=%H%x00%P', old, '--'],
       cwd,
       (token) => {
         record.push(token.replace(/^\n/, ''));
-        if (record.length < 4) return;
-        const [sha, authorEmail, committerEmail, parentList] = record;
+        if (record.length < 2) return;
+        const [sha, parentList] = record;
         record = [];
         walked++;
         const parents = parentList.split(' ').filter(Boolean);
@@ -157,8 +151,8 @@ async function walkPoints(
           pending.add(p);
           if (!covered.has(p)) open++;
         }
-        if (!held && isPoint(sha, authorEmail, committerEmail)) {
-          points.push({ sha, author: authorEmail, committer: committerEmail });
+        if (!held && isPoint(sha)) {
+          points.push(sha);
           covered.add(sha);
         }
         if (covered.has(sha)) for (const p of parents) cover(p);

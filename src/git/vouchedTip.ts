@@ -1,7 +1,9 @@
 import type { SignedStatement } from '../core/approvalStatement';
-import { selfReview, type ReviewerKeys } from '../core/approvalRules';
+import { selfReview, type CommitPeople, type ReviewerKeys } from '../core/approvalRules';
+import { parseCommitObject } from '../core/commitObject';
 import { evaluateGate, type GateInput, type PolicySource } from '../core/gate';
 import { gateStanding } from '../core/statementStanding';
+import { readObjects } from './catFileBatch';
 import { emptyTree } from './emptyTree';
 import type { GatherOptions } from './gateInput';
 import type { Approvals } from './pushFacts';
@@ -18,8 +20,13 @@ import type { Approvals } from './pushFacts';
  * by the same standing, an approval counts for the tip itself and no request for changes holds it (also where
  * the tip needed no review, which the gate would not ask).
  *
+ * Who may approve a tip is the gate's two-person rule (approvalRules.selfReview) over the commit object as the
+ * gate reads it (core/commitObject.ts), not over `git log`'s %ae/%ce: a commit whose header readers may take
+ * differently (two `author` lines: git log shows the last) has no author anyone can show is not the reviewer, so
+ * no approval makes it a candidate. Read with `prepare`, one `git cat-file --batch` of the approved tips.
+ *
  * Cost, bounded: only tips of a valid approval by someone other than their author or committer are judged
- * (`candidate`, no git); each judgement is one gate input gathered (about 20 git processes, no more per commit
+ * (`candidate`, no git once prepared); each judgement is one gate input gathered (about 20 git processes, no more per commit
  * than a push of that span costs), at most MAX_JUDGED_TIPS per walk, beyond which the answer is unknown and the
  * caller fails closed. A tip approved against several bases is judged against the newest approval's base, then
  * the next one's (two at most).
@@ -36,6 +43,12 @@ type Gather = (cwd: string, opts: GatherOptions) => Promise<GateInput>;
  * protected ref asks: the policy, the approvals and the span are the same.
  */
 const spanVerdicts = new WeakMap<object, WeakMap<Approvals, Map<string, Promise<boolean>>>>();
+
+/**
+ * The people of approved tips as the gate reads them (null: no commit this repository can read), per approvals
+ * object: as spanVerdicts, the refs of one push share the read.
+ */
+const tipPeople = new WeakMap<Approvals, Map<string, CommitPeople | null>>();
 
 export class TipJudge {
   private readonly byTip = new Map<string, SignedStatement[]>();
@@ -64,8 +77,48 @@ export class TipJudge {
     }
   }
 
-  /** The approvals of `sha` as a tip that could count for it: signed by a listed reviewer who is not its author or committer. */
-  private approvalsOf(sha: string, commit: { author: { email: string }; committer: { email: string } }) {
+  /**
+   * Reads the approved tips' commit objects, once (`candidate` and `vouched` need it). A tip this repository
+   * lacks, or cannot read as a commit, is no candidate: the walk never meets it.
+   */
+  prepare(): Promise<void> {
+    this.prepared ??= (async () => {
+      let people = tipPeople.get(this.o.approvals);
+      if (!people) tipPeople.set(this.o.approvals, (people = new Map()));
+      const known = people;
+      const unread = [...this.byTip.keys()].filter((sha) => !known.has(sha));
+      await readObjects(this.cwd, unread, (sha, content, type) => {
+        let read: CommitPeople | null = null;
+        if (content && type === 'commit') {
+          try {
+            const o = parseCommitObject(content, `commit ${sha}`);
+            read = {
+              author: o.author,
+              committer: o.committer,
+              ...(o.headerProblem ? { headerProblem: o.headerProblem } : {}),
+            };
+          } catch {
+            // No author header: not a commit git would show; nobody approves it.
+          }
+        }
+        known.set(sha, read);
+      });
+      this.people = known;
+    })();
+    return this.prepared;
+  }
+
+  private prepared: Promise<void> | undefined;
+  private people: Map<string, CommitPeople | null> | undefined;
+
+  /**
+   * The approvals of `sha` as a tip that could count for it: signed by a listed reviewer whom the gate's two-person
+   * rule lets approve the commit as the gate reads it (none for a commit with a headerProblem).
+   */
+  private approvalsOf(sha: string): SignedStatement[] {
+    if (!this.people) throw new Error('TipJudge: prepare() first');
+    const commit = this.people.get(sha);
+    if (!commit) return [];
     return (this.byTip.get(sha) ?? []).filter((s) => {
       const v = this.o.keys.check(s);
       return v.ok && selfReview(v.reviewer.email, commit) === undefined;
@@ -73,29 +126,26 @@ export class TipJudge {
   }
 
   /**
-   * Whether the walk should stop at `sha` to ask `vouched` (no git work): the tip of an approval that could count
-   * for it. A necessary condition of `vouched`, never a verdict of its own.
+   * Whether the walk should stop at `sha` to ask `vouched` (no git work, once prepared): the tip of an approval
+   * that could count for it. A necessary condition of `vouched`, never a verdict of its own.
    */
-  candidate(sha: string, authorEmail: string, committerEmail: string): boolean {
-    return this.approvalsOf(sha, { author: { email: authorEmail }, committer: { email: committerEmail } }).length > 0;
+  candidate(sha: string): boolean {
+    return this.approvalsOf(sha).length > 0;
   }
 
   /** The gate's verdict on `sha` as a vouched state (see above); 'unknown' past MAX_JUDGED_TIPS. Asked once per tip. */
-  vouched(sha: string, authorEmail: string, committerEmail: string): Promise<boolean | 'unknown'> {
+  vouched(sha: string): Promise<boolean | 'unknown'> {
     let v = this.verdicts.get(sha);
     if (!v) {
-      v = this.judge(sha, { author: { email: authorEmail }, committer: { email: committerEmail } });
+      v = this.judge(sha);
       this.verdicts.set(sha, v);
     }
     return v;
   }
 
-  private async judge(
-    sha: string,
-    commit: { author: { email: string }; committer: { email: string } },
-  ): Promise<boolean | 'unknown'> {
+  private async judge(sha: string): Promise<boolean | 'unknown'> {
     const at = (s: SignedStatement) => Date.parse(s.statement.time);
-    const newestFirst = this.approvalsOf(sha, commit).sort((a, b) => at(b) - at(a));
+    const newestFirst = this.approvalsOf(sha).sort((a, b) => at(b) - at(a));
     const bases = [...new Set(newestFirst.map((s) => s.statement.base))].slice(0, MAX_BASES_PER_TIP);
     const empty = bases.length > 0 ? await emptyTree(this.cwd) : '';
     let byPolicy = spanVerdicts.get(this.o.policy.policy);

@@ -57,6 +57,6 @@ describe('server gate: the reviewed point applies the gate’s two-person rule t
     shrinkData(ada, 1100, 'trim data');
     assert.strictEqual(ada.read('data.txt'), dataRows(1100));
     const r = verifyThenPush(ada, 'main', ['origin', 'main']);
-    assert.strictEqual(r.status, 0, `the reviewed point beneath them is found:\n${r.stdout}\n${r.stderr}`);
+    assert.strictEqual(r.status, 0, `the reviewed point beneath them is found:\n${r.verify.stdout}\n${r.stderr}`);
   });
 });
