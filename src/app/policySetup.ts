@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CountersignError } from '../core/errors';
+import { samePerson } from '../core/person';
+import { keyIdentity } from '../core/sshKeyIdentity';
 import { checkPolicy, POLICY_FILE, type Policy, type PolicyInput } from '../core/policy';
 import { DEFAULT_TIERS } from '../core/defaultTiers';
 import { tierCoverage, tierCoverageLines } from '../core/tierCoverage';
@@ -12,6 +14,7 @@ import { runGit } from '../git/gitRunner';
 import { remoteDefaultBranch } from '../git/policyBranch';
 import { defaultRemote } from '../git/remotes';
 import { refuseSymlinkedPath } from '../git/symlinkGuard';
+import { workTreePolicyProblem } from '../git/workTreePolicy';
 import { parseShallowJson } from '../core/jsonDepth';
 
 /**
@@ -130,9 +133,14 @@ export function writeNewPolicy(
 
 /**
  * Adds a reviewer to the policy at `root`, keeping everything else in the file as it is. The result must
- * validate (the same person or key twice is refused by the policy's own rules).
+ * validate (the same person or key twice is refused by the policy's own rules). A reviewer already listed (the
+ * gate's samePerson) is refused, or with `replace` gets the new key in place.
  */
-export function addReviewer(root: string, reviewer: ReviewerEntry): WrittenPolicy {
+export function addReviewer(
+  root: string,
+  reviewer: ReviewerEntry,
+  o: { replace?: boolean } = {},
+): WrittenPolicy & { replaced: boolean } {
   const file = path.join(root, POLICY_FILE);
   refuseSymlinkedPath(root, file, 'read the policy');
   let text: string;
@@ -159,8 +167,31 @@ export function addReviewer(root: string, reviewer: ReviewerEntry): WrittenPolic
     key: reviewer.key,
     ...(reviewer.role ? { role: reviewer.role } : {}),
   };
-  data.reviewers = [...(Array.isArray(data.reviewers) ? data.reviewers : []), entry];
-  return writeChecked(root, file, JSON.stringify(data, null, 2) + '\n', `adding ${reviewer.name} <${reviewer.email}>`);
+  const list: unknown[] = Array.isArray(data.reviewers) ? data.reviewers : [];
+  const at = list.findIndex((r) => samePerson(emailOf(r), reviewer.email));
+  if (at >= 0 && !o.replace) {
+    const id = keyIdentity(keyOf(list[at]) ?? '');
+    throw new CountersignError(
+      'usage',
+      `${reviewer.email} is already a reviewer (reviewers[${at}] in ${POLICY_FILE}${id ? `, key ${id}` : ''}); to give them a new key (a lost or rotated one), pass --replace, then commit the change through review`,
+    );
+  }
+  // Key rotation (newuser16 F1): the entry keeps its place, name and role unless given; only the key must change.
+  if (at >= 0)
+    list[at] = { ...(list[at] as object), key: reviewer.key, ...(reviewer.role ? { role: reviewer.role } : {}) };
+  data.reviewers = at >= 0 ? list : [...list, entry];
+  const what = `${at >= 0 ? 'replacing the key of' : 'adding'} ${reviewer.name} <${reviewer.email}>`;
+  return { ...writeChecked(root, file, JSON.stringify(data, null, 2) + '\n', what), replaced: at >= 0 };
+}
+
+function emailOf(r: unknown): string | undefined {
+  const e = (r as { email?: unknown } | null)?.email;
+  return typeof e === 'string' ? e : undefined;
+}
+
+function keyOf(r: unknown): string | undefined {
+  const k = (r as { key?: unknown } | null)?.key;
+  return typeof k === 'string' ? k : undefined;
 }
 
 /** tierCoverageLines over the files git tracks at `root` (the work tree's index): what the policy's tiers already catch. */
@@ -169,4 +200,10 @@ export async function tierNotesAt(root: string, policy: Policy): Promise<string[
   const r = await runGit(['ls-files', '-z'], { cwd: root, okCodes: [128] });
   if (r.code !== 0) return [];
   return tierCoverageLines(tierCoverage(policy, r.stdout.split('\0').filter(Boolean)), POLICY_FILE);
+}
+
+/** What `init` says of the `.countersign.json` it keeps: how to replace it, and first whether it is broken. */
+export function keptPolicyReason(root: string): string {
+  const broken = workTreePolicyProblem(root);
+  return broken ? `but ${broken}; fix it, or --force replaces it` : 'pass --force to replace it';
 }

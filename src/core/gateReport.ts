@@ -52,8 +52,18 @@ function protectedBy(r: GateResult): string {
  * People-facing text. `who` names the caller in the first line (`countersign (pre-push)`). Commit-made fields
  * stay on their line (oneLine), and no line can be read as a CI workflow command (attack15 H4).
  */
-export function gateText(r: GateResult, who = 'countersign'): string {
-  return noWorkflowCommands(gateLines(r, who).join('\n') + '\n');
+export function gateText(r: GateResult, who = 'countersign', opts: { ci?: boolean } = {}): string {
+  return noWorkflowCommands(gateLines(r, who, opts.ci === true).join('\n') + '\n');
+}
+
+/**
+ * The last step once a reviewer has acted. In CI nothing pushes again: an approval is a note, not a commit, so
+ * no new run starts by itself and someone re-runs the check (newuser16 F3: CI told the author to "Push again").
+ */
+function againStep(ci: boolean, approvedFirst: boolean): string {
+  if (ci)
+    return `    3. ${approvedFirst ? 'Once it is approved' : 'After the approval'}, re-run this check (GitHub: the pull request's Checks tab → Re-run all jobs; GitLab: the merge request's Pipelines tab → Run pipeline): an approval is a note, not a commit, so no new run starts by itself.`;
+  return `    3. Push again${approvedFirst ? ' once it is approved' : ''}; Countersign fetches the approval first. \`countersign verify\` shows where things stand.`;
 }
 
 /**
@@ -86,7 +96,7 @@ function approvedBy(c: CommitDecision): string {
   return c.approvals.map((a) => oneLine(`${a.name} <${a.reviewer}>`)).join(', ');
 }
 
-function gateLines(r: GateResult, who: string): string[] {
+function gateLines(r: GateResult, who: string, ci = false): string[] {
   const out: string[] = [];
   for (const n of r.notices) out.push(`${who}: ${n}`);
   if (!r.protected && r.errors.length === 0) {
@@ -149,9 +159,7 @@ function gateLines(r: GateResult, who: string): string[] {
     out.push(
       `    2. Push the new tip where they can fetch it (a feature branch or pull request) and ask ${who} to review it again (\`countersign review\` lists it for them).`,
     );
-    out.push(
-      '    3. Push again once it is approved; Countersign fetches the approval first. `countersign verify` shows where things stand.',
-    );
+    out.push(againStep(ci, true));
   } else if (r.approveCommand) {
     const eligible = new Map<string, string>();
     for (const c of blocked) {
@@ -181,9 +189,7 @@ function gateLines(r: GateResult, who: string): string[] {
     out.push(
       '       (after `git fetch` in their clone — or `countersign review`, which fetches and lists it; it signs the approval with their SSH key and pushes refs/notes/countersign)',
     );
-    out.push(
-      '    3. Push again; Countersign fetches the approval first. `countersign verify` shows where things stand.',
-    );
+    out.push(againStep(ci, false));
   }
   return out;
 }
@@ -251,6 +257,8 @@ export function gateMarkdownSummary(results: GateResult[]): string {
         `A reviewer listed in \`.countersign.json\` (not the author) approves with:`,
         '',
         ...mdCodeBlock('sh', r.approveCommand),
+        '',
+        'Then re-run this check: an approval is a note, not a commit, so no new run starts by itself.',
         '',
       );
   }

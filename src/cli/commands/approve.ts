@@ -172,6 +172,10 @@ function printHuman(ctx: CliContext, name: 'approve' | 'reject', rev: string, r:
       );
       for (const c of r.push.unshared) ctx.stderr(`    git notes --ref=countersign edit ${c}\n`);
     }
+  } else if (r.push.result?.upToDate) {
+    // Nothing was sent (newuser16 F14: "nothing new signed" then "pushed:" read as if something went out).
+    ctx.stdout(`  shared:   ${r.push.remote} ${REVIEW_NOTES_REF} already has it\n`);
+    if (r.push.why) ctx.stdout(`            (${r.push.why}; --remote NAME to share it elsewhere)\n`);
   } else if (r.push.result) {
     ctx.stdout(
       `  pushed:   ${r.push.remote} ${REVIEW_NOTES_REF}${r.push.result.attempts > 1 ? ` (merged others' approvals first, ${r.push.result.attempts} attempts)` : ''}\n`,

@@ -2,12 +2,17 @@ import { didYouMean } from '../../core/didYouMean';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createInterface } from 'readline';
-import { defaultProtectedBranch, tierNotesAt, writeNewPolicy, type ReviewerEntry } from '../../app/policySetup';
+import {
+  defaultProtectedBranch,
+  keptPolicyReason,
+  tierNotesAt,
+  writeNewPolicy,
+  type ReviewerEntry,
+} from '../../app/policySetup';
 import { HOOK_AGENTS, isHookAgent, unknownHookAgentMessage, type HookAgent } from '../../core/agents/hookAgents';
 import { samePerson } from '../../core/approvalRules';
 import { CountersignError, errorMessage, usageError } from '../../core/errors';
 import { POLICY_FILE } from '../../core/policy';
-import { writeFileAtomic } from '../../git/atomicFile';
 import { gitConfig, runGit } from '../../git/gitRunner';
 import { HOOK_MANAGERS, readManifest, type HookManager } from '../../git/hookManifest';
 import { policyTextAt, remoteDefaultBranch } from '../../git/policyBranch';
@@ -15,9 +20,9 @@ import { resolveRepo } from '../../git/repository';
 import { defaultRemote, listRemotes, remoteUrl } from '../../git/remotes';
 import { signingKeyInfo } from '../../git/signingKeyInfo';
 import { readWorkTreeText } from '../../git/regularFile';
-import { refuseSymlinkedPath } from '../../git/symlinkGuard';
 import { detectAgents } from '../agentDetection';
-import { ciArtefactSteps, ciTemplate, FORGES, forgeOfRemoteUrl, SHA256_PLACEHOLDER, type Forge } from '../ciTemplates';
+import { ciArtefactSteps, FORGES, forgeOfRemoteUrl, SHA256_PLACEHOLDER, type Forge } from '../ciTemplates';
+import { writeCi } from '../ciFile';
 import { parseCommandArgs, writeJson, type CliContext, type Command } from '../command';
 import { formatNextSteps, nextSteps } from '../nextSteps';
 import { VERSION as CLI_VERSION } from '../version';
@@ -297,8 +302,7 @@ async function writePolicy(
   },
 ): Promise<Outcome> {
   const file = path.join(root, POLICY_FILE);
-  if (fs.existsSync(file) && !o.force)
-    return { status: 'kept', file: POLICY_FILE, reason: 'pass --force to replace it' };
+  if (fs.existsSync(file) && !o.force) return { status: 'kept', file: POLICY_FILE, reason: keptPolicyReason(root) };
   // newuser14 S2: a clone behind the policy branch (DESIGN: the remote's default branch) must not write a second,
   // one-reviewer policy and claim none is in force: the one there is kept, and the user told how to get it.
   const onBranch = !o.force && o.remote ? await remoteDefaultBranch(root, o.remote) : undefined;
@@ -360,34 +364,6 @@ async function writePolicy(
     ...(warnings.length > 0 ? { warnings } : {}),
     ...(tierNotes.length > 0 ? { tierNotes } : {}),
   };
-}
-
-function writeCi(root: string, forge: Forge, force: boolean): Outcome {
-  let file = forge === 'github' ? '.github/workflows/countersign.yml' : '.gitlab-ci.yml';
-  let reason: string | undefined;
-  if (forge === 'gitlab' && fs.existsSync(path.join(root, file))) {
-    file = '.gitlab/countersign.yml';
-    reason = 'add `include: { local: .gitlab/countersign.yml }` to your .gitlab-ci.yml';
-  }
-  const abs = path.join(root, file);
-  // A clone chooses what is there: a committed link (to /dev/zero, or out of the repository) is neither read
-  // nor written through.
-  const existing = lstatOrUndefined(abs);
-  if (existing && !existing.isFile())
-    return { status: 'kept', file, reason: 'it is not a regular file (a symlink?), so it was left alone' };
-  if (existing && !force) return { status: 'kept', file, reason: 'pass --force to replace it' };
-  refuseSymlinkedPath(root, abs, 'write the CI template');
-  fs.mkdirSync(path.dirname(abs), { recursive: true });
-  writeFileAtomic(abs, ciTemplate(forge));
-  return { status: 'written', file, ...(reason ? { reason } : {}) };
-}
-
-function lstatOrUndefined(abs: string): fs.Stats | undefined {
-  try {
-    return fs.lstatSync(abs);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The hook manager `install --hook-manager` recorded in this clone, if any (a broken manifest: none). */

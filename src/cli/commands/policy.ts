@@ -29,7 +29,7 @@ const POLICY_MAX_BYTES = SETTINGS_FILE_MAX_BYTES;
 
 const USAGE = `Usage: countersign policy init [--protect PATTERN]...
            [--reviewer "Name <email>" --key PUBKEY_FILE [--role ROLE]]... [--force] [--json]
-       countersign policy add-reviewer "Name <email>" --key PUBKEY_FILE [--role ROLE] [--json]
+       countersign policy add-reviewer "Name <email>" --key PUBKEY_FILE [--role ROLE] [--replace] [--json]
        countersign policy check [FILE] [--json]
 
 init   writes .countersign.json at the repository root: the protected branch patterns (default: the
@@ -43,7 +43,9 @@ init   writes .countersign.json at the repository root: the protected branch pat
        deleted) need two. Refuses to overwrite an existing file without --force.
 add-reviewer
        adds a reviewer to the existing .countersign.json, keeping the rest of the file; refused when the
-       result would not be valid (the same person or key listed twice, a malformed key).
+       result would not be valid (the same person or key listed twice, a malformed key). A reviewer
+       already listed is refused; --replace gives them the new key in place (a lost or rotated key),
+       keeping their name and role (or the --role given).
 check  validates a policy file (default: .countersign.json at the repository root) and explains each
        problem with file:line:column, the JSON path, what was expected and the fix; also warns about
        requirements nobody listed can meet, and says which commits the review.untracked thresholds catch.
@@ -52,11 +54,12 @@ Commit the file and push it through review: the gate reads the policy from the p
 remote has it, so a change to it is judged by the policy it replaces.
 
 Options:
-  --json   init, add-reviewer: {"file", "policy", "warnings"}; check: {"file", "ok", "problems", "warnings"}
+  --json   init, add-reviewer: {"file", "policy", "warnings"} (add-reviewer also "replaced"); check: {"file", "ok", "problems", "warnings"}
 
 Examples:
   countersign policy init --protect main --protect 'release/*' --reviewer "Bo Reviewer <bo@example.com>" --key bo.pub
   countersign policy add-reviewer "Cy Reviewer <cy@example.com>" --key cy.pub --role sre
+  countersign policy add-reviewer "Bo Reviewer <bo@example.com>" --key bo-new.pub --replace
   countersign policy check
   countersign policy check --json | jq '.problems'
 
@@ -142,6 +145,7 @@ async function addReviewerCommand(argv: string[], ctx: Parameters<Command['run']
   const { values, positionals } = parseCommandArgs('policy add-reviewer', argv, {
     key: { type: 'string' },
     role: { type: 'string' },
+    replace: { type: 'boolean' },
     json: { type: 'boolean' },
   });
   if (positionals.length !== 1)
@@ -156,14 +160,15 @@ async function addReviewerCommand(argv: string[], ctx: Parameters<Command['run']
     key: readKeyFile(path.resolve(ctx.cwd, values.key), 'policy add-reviewer'),
     ...(values.role ? { role: values.role } : {}),
   };
-  const written = addReviewer(root, reviewer);
+  const written = addReviewer(root, reviewer, { replace: values.replace === true });
   if (values.json) writeJson(ctx, written);
   else {
     ctx.stdout(
-      `Added ${who.name} <${who.email}> to ${written.file}; ${written.policy.reviewers.length} reviewer(s).\n`,
+      written.replaced
+        ? `Replaced the key of ${who.name} <${who.email}> in ${written.file}; ${written.policy.reviewers.length} reviewer(s).\n`
+        : `Added ${who.name} <${who.email}> to ${written.file}; ${written.policy.reviewers.length} reviewer(s).\n`,
     );
     for (const w of written.warnings) ctx.stdout(`  warning: ${w}\n`);
-    for (const n of await tierNotesAt(root, written.policy)) ctx.stdout(`  note: ${n}\n`);
     // The first policy has no policy before it to be reviewed under (newuser14 S21), as init and policy init say.
     const first = (await revParse(root, `HEAD:${POLICY_FILE}`)) === undefined;
     ctx.stdout(

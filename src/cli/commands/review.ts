@@ -103,9 +103,15 @@ function tipNotYours(b: ReviewBranch, me: string | undefined): string | undefine
   return head ? notYours(head, me) : undefined;
 }
 
+/** A sentence worded to stand alone, continued after a colon (newuser16 F2: "cannot approve it: You authored"). */
+function lowerFirst(s: string): string {
+  return s.replace(/^[A-Z](?=[a-z ])/, (c) => c.toLowerCase());
+}
+
 function textOf(branches: ReviewBranch[], all: boolean, me: string | undefined): string {
   const out: string[] = [];
   let others = 0;
+  let heldShown = false;
   for (const b of branches) {
     const cards = b.commits.map((c) => {
       const why = notYours(c, me);
@@ -115,17 +121,25 @@ function textOf(branches: ReviewBranch[], all: boolean, me: string | undefined):
     others += cards.length - mine.length;
     const shown = all ? cards : mine;
     if (shown.length === 0 && b.errors.length === 0) continue;
+    if (b.heldByChangesRequest) heldShown = true;
     out.push(`${b.remote}/${b.branch} → ${b.target} (${b.commits.length} commit(s) awaiting review)`);
-    if (shown.length > 0) out.push(...tipLines(b, me));
+    const tipLineList = shown.length > 0 ? tipLines(b, me) : [];
+    out.push(...tipLineList);
+    const tipCommand =
+      b.approveTip && tipLineList.length > 1 ? approveCommandFor(b.approveTip.sha, b.approveTip.base) : undefined;
     for (const c of shown) {
       out.push(
         `  ${shortSha(c.sha)} ${c.subject} — ${c.author.name} <${c.author.email}>${c.aiLines ? `, ${c.aiLines} AI line(s)` : ''}`,
       );
       for (const r of c.reasons.filter((x) => !x.startsWith('may approve:'))) out.push(`      - ${indented(r, 8)}`);
+      // The tip's own command is the all-at-once one printed above (newuser16 F13): not repeated.
+      const isTipCommand = tipCommand !== undefined && approveCommandFor(c.sha, c.base) === tipCommand;
       out.push(
         c.cannotApprove
-          ? `      you cannot approve it: ${c.cannotApprove}`
-          : `      approve: ${approveCommandFor(c.sha, c.base)}`,
+          ? `      you cannot approve it: ${lowerFirst(c.cannotApprove)}`
+          : isTipCommand
+            ? '      approve: the command above (this is the tip)'
+            : `      approve: ${approveCommandFor(c.sha, c.base)}`,
       );
     }
     for (const e of b.errors) out.push(`  error: ${indented(e, 4)}`);
@@ -133,7 +147,8 @@ function textOf(branches: ReviewBranch[], all: boolean, me: string | undefined):
   const mine = branches.reduce((n, b) => n + b.commits.filter((c) => notYours(c, me) === undefined).length, 0);
   out.unshift(mine === 0 ? 'Nothing awaits your approval.' : `${mine} commit(s) await your approval:`);
   // What a request for changes means, once for the list rather than under every commit it holds (newuser15 #7).
-  if (branches.some((b) => b.heldByChangesRequest)) out.push(CHANGES_REQUESTED_RULE);
+  // Only when a listed branch is held: a branch hidden behind --all made it read out of context (newuser16 F9).
+  if (heldShown) out.push(CHANGES_REQUESTED_RULE);
   if (!all && others > 0) out.push(`(${others} more await someone else's review: --all lists them)`);
   return out.join('\n') + '\n';
 }

@@ -1,3 +1,4 @@
+import { workTreePolicyProblem } from '../workTreePolicy';
 import { randomBytes } from 'crypto';
 import { samePerson } from '../../core/approvalRules';
 import type { PolicySource } from '../../core/gate';
@@ -12,7 +13,7 @@ import { remoteDefaultBranch } from '../policyBranch';
 import { defaultRemote } from '../remotes';
 import { resolveSigningKey, signWithSshKeygen } from '../signer';
 import { resolveCommit } from '../stagedDiff';
-import { finding, type DoctorCheck, type DoctorContext } from './doctorCheck';
+import { finding, type DoctorCheck, type DoctorContext, type DoctorFinding } from './doctorCheck';
 
 /**
  * The doctor's checks of the policy as the gate will read it: the policy branch holds a readable
@@ -63,47 +64,60 @@ function policyOf(ctx: DoctorContext): Promise<{ branch?: PolicyBranch; source?:
 export const policyOnPolicyBranch: DoctorCheck = {
   name: 'policy',
   async run(ctx) {
-    const { branch, source } = await policyOf(ctx);
-    const init = `run \`countersign policy init --reviewer "Name <email>" --key KEY.pub\`, commit ${POLICY_FILE} and get it onto the default branch`;
-    if (!branch || !source)
-      return [
-        finding(
-          this.name,
-          'fix',
-          'no policy branch: the remote has no default branch (fetch it) and there is no main or master',
-          `fetch the remote (git fetch), or ${init}`,
-        ),
-      ];
-    if (source.kind === 'none')
-      return [
-        finding(
-          this.name,
-          'fix',
-          `no ${POLICY_FILE} on the policy branch ${branch.label}: no branch is protected`,
-          init,
-        ),
-      ];
-    if (source.kind === 'error')
-      return [
-        finding(
-          this.name,
-          'fix',
-          source.message,
-          `\`countersign policy check\` explains each problem; ${invalidPolicyFix().replace(/^fix: /, '')}`,
-        ),
-      ];
-    const p = source.policy;
-    const unnamed = policyBranchWarning(p, branch.name);
-    return [
-      finding(
-        this.name,
-        'ok',
-        `${source.from} parses: protects ${p.protectedBranches.join(', ') || 'nothing'}; ${p.reviewers.length} reviewer(s)`,
-      ),
-      ...(unnamed ? [finding(this.name, 'info', unnamed)] : []),
-    ];
+    // What the gate reads comes first; a broken copy in the work tree would be refused once committed, and
+    // "Nothing to fix." hid it (newuser16 F5).
+    const local = ctx.repo.root ? workTreePolicyProblem(ctx.repo.root) : undefined;
+    const gate = await policyBranchFindings(this.name, ctx);
+    return local
+      ? [
+          ...gate,
+          finding(
+            this.name,
+            'fix',
+            local.replace(/; `countersign policy check`.*$/, ''),
+            'run `countersign policy check` and fix what it names',
+          ),
+        ]
+      : gate;
   },
 };
+
+async function policyBranchFindings(name: string, ctx: DoctorContext): Promise<DoctorFinding[]> {
+  const { branch, source } = await policyOf(ctx);
+  const init = `run \`countersign policy init --reviewer "Name <email>" --key KEY.pub\`, commit ${POLICY_FILE} and get it onto the default branch`;
+  if (!branch || !source)
+    return [
+      finding(
+        name,
+        'fix',
+        'no policy branch: the remote has no default branch (fetch it) and there is no main or master',
+        `fetch the remote (git fetch), or ${init}`,
+      ),
+    ];
+  if (source.kind === 'none')
+    return [
+      finding(name, 'fix', `no ${POLICY_FILE} on the policy branch ${branch.label}: no branch is protected`, init),
+    ];
+  if (source.kind === 'error')
+    return [
+      finding(
+        name,
+        'fix',
+        source.message,
+        `\`countersign policy check\` explains each problem; ${invalidPolicyFix().replace(/^fix: /, '')}`,
+      ),
+    ];
+  const p = source.policy;
+  const unnamed = policyBranchWarning(p, branch.name);
+  return [
+    finding(
+      name,
+      'ok',
+      `${source.from} parses: protects ${p.protectedBranches.join(', ') || 'nothing'}; ${p.reviewers.length} reviewer(s)`,
+    ),
+    ...(unnamed ? [finding(name, 'info', unnamed)] : []),
+  ];
+}
 
 /** When the user is a reviewer: their signing key signs, and the signature verifies with the key the policy lists for them. */
 export const signingKeyUsable: DoctorCheck = {

@@ -68,7 +68,7 @@ describe('countersign review: what awaits the reviewer', function () {
     // Ada is no reviewer: nothing awaits her; --all shows the commit and why she cannot approve it.
     const adas = ada.cli(['review', '--all', '--no-fetch']);
     assert.match(adas.stdout, /Nothing awaits your approval\./);
-    assert.match(adas.stdout, /you cannot approve it: You \(ada@example\.com\) are not a reviewer/);
+    assert.match(adas.stdout, /you cannot approve it: you \(ada@example\.com\) are not a reviewer/);
 
     // Bob runs the command review printed; the next review (which fetches) lists nothing.
     const approve = bobs.cli([...branch.commits[0].approveCommand.split(' ').slice(1), '-q']);
@@ -127,8 +127,10 @@ describe('countersign review: what awaits the reviewer', function () {
     assert.ok(lead > 0, text);
     assert.ok(text.indexOf(`      ${tipCommand}\n`) > lead, text);
     assert.ok(text.indexOf('or commit by commit') > text.indexOf(tipCommand), text);
-    for (const sha of [one, two, tip])
-      assert.ok(text.indexOf(`approve: countersign approve ${sha} --base`) > lead, text);
+    for (const sha of [one, two]) assert.ok(text.indexOf(`approve: countersign approve ${sha} --base`) > lead, text);
+    // The tip's own command is the one above, not printed twice (newuser16 F13).
+    assert.ok(!text.includes(`approve: ${tipCommand}`), text);
+    assert.ok(text.indexOf('approve: the command above (this is the tip)') > lead, text);
 
     const json = JSON.parse(bobs.cli(['review', '--json', '--no-fetch']).stdout) as Json;
     const [branch] = json.branches as Array<Branch & { approveTip: Json }>;
@@ -146,6 +148,11 @@ describe('countersign review: what awaits the reviewer', function () {
     const hers = carols.cli(['review', '--no-fetch']).stdout;
     assert.doesNotMatch(hers, /approve all 3 at once/);
     assert.ok(hers.includes(`it covers ${two.slice(0, 12)} — You authored this commit`), hers);
+    // Continued after a colon, the sentence is not capitalised (newuser16 F2).
+    assert.match(
+      carols.cli(['review', '--all', '--no-fetch']).stdout,
+      /you cannot approve it: you authored this commit/,
+    );
 
     // Bob signs the one command; nothing awaits him after.
     assert.strictEqual(bobs.cli([...tipCommand.split(' ').slice(1), '-q']).status, 0);

@@ -114,6 +114,22 @@ describe('pre-push hook and verify', function () {
     assert.match(md, /## Countersign review gate/);
     assert.match(md, /`main` — ❌ blocked/);
     assert.match(md, /\| commit \| needs review \| why \| approvals \| result \|/);
+    // In CI nothing pushes again: someone re-runs the check after the approval (newuser16 F3).
+    assert.match(g.stdout, /3\. After the approval, re-run this check \(GitHub: the pull request's Checks tab/);
+    assert.doesNotMatch(g.stdout, /Push again/);
+    assert.match(md, /Then re-run this check: an approval is a note, not a commit/);
+    const gitlab = ada.cli(['verify', '--base', base, '--head', tip, '--branch', 'main'], {
+      env: { CI: 'true' },
+    });
+    assert.match(
+      gitlab.stdout,
+      /re-run this check \(.*GitLab: the merge request's Pipelines tab → Run pipeline\)/,
+      gitlab.stderr,
+    );
+    const local = ada.cli(['verify', '--base', base, '--head', tip, '--branch', 'main'], {
+      env: { CI: '' },
+    });
+    assert.match(local.stdout, /3\. Push again; Countersign fetches the approval first/);
 
     attach(ada.dir, sign(bob, statementFor(ada.dir, { email: 'bob@example.com', tip, base })), tip, ada.env);
     const g2 = ada.cli(['verify', '--format', 'github', '--no-fetch'], { env: { GITHUB_STEP_SUMMARY: summary } });
