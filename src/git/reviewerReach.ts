@@ -13,7 +13,7 @@ const MAX_ASKED = 20;
  * When the head is on one of the remote's branches, the message names it (newuser15 #9: verify on a pushed feature
  * branch said "push your branch somewhere"). When the head is on none of them but one of them (as ls-remote shows it now) holds every
  * blocked commit, the reviewer approves that branch by name; otherwise the message names a push that makes the
- * head fetchable: the local branch under its own name, or `review/NAME` when NAME is protected.
+ * head fetchable: the local branch under its own name, or `review/NAME-<head>` when NAME is protected.
  */
 export async function whereReviewersFetch(
   cwd: string,
@@ -61,7 +61,9 @@ export async function whereReviewersFetch(
   const local = o.localRef.startsWith('refs/heads/') ? o.localRef.slice('refs/heads/'.length) : undefined;
   if (!local) return;
   const guarded = (b: string) => o.policy !== undefined && isProtected(o.policy, b) !== undefined;
-  const name = guarded(local) ? `review/${local}` : local;
+  // Named for the change (newuser16 F8): a fixed review/NAME left on the remote made the next change's push a
+  // non-fast-forward, refused with git's hint to pull.
+  const name = guarded(local) ? `review/${local}-${head.slice(0, 8)}` : local;
   if (guarded(name)) return;
   result.pushForReview = {
     command: `git push ${o.remote} ${name === local ? local : `${local}:${name}`}`,

@@ -58,10 +58,22 @@ describe('the block message names where the reviewer can fetch the commits (newu
     commitFile(ada, 'r.ts', 'r\ns\nt\n', `Release fix\n\n${AI}`);
     const release = prePush('refs/heads/release/1.0', 'refs/heads/release/1.0');
     assert.notStrictEqual(release.status, 0, release.stderr);
+    const first = ada.git('rev-parse', 'HEAD').slice(0, 8);
     assert.match(
       release.stderr,
-      /1\. Push your branch where the reviewer can fetch it: `git push origin release\/1\.0:review\/release\/1\.0` \(release\/1\.0 itself is protected, so it cannot be pushed before the review\)/,
+      new RegExp(
+        `1\\. Push your branch where the reviewer can fetch it: \`git push origin release/1\\.0:review/release/1\\.0-${first}\` \\(release/1\\.0 itself is protected, so it cannot be pushed before the review\\)`,
+      ),
     );
+    // The name is the change's own (newuser16 F8): a fixed review/release/1.0 refused the next change's push as
+    // non-fast-forward, and git's hint said to pull.
+    const push = (stderr: string) => /`(git push [^`]+)`/.exec(stderr)?.[1].split(' ').slice(1) ?? [];
+    ada.git(...push(release.stderr), '--no-verify', '-q');
+    ada.git('reset', '-q', '--hard', 'origin/main');
+    commitFile(ada, 'r.ts', 'r\ns\nu\n', `Release fix, again\n\n${AI}`);
+    const next = prePush('refs/heads/release/1.0', 'refs/heads/release/1.0');
+    assert.notStrictEqual(next.status, 0, next.stderr);
+    assert.ok(ada.gitResult([...push(next.stderr), '--no-verify']).status === 0, next.stderr);
 
     ada.git('checkout', '-q', '-B', 'feat-z', 'origin/main');
     commitFile(ada, 'z.ts', 'z\ny\nx\n', `Add z\n\n${AI}`);
