@@ -125,6 +125,13 @@ export const REVIEW_COVERAGE_RULE =
   'the policy its first parent holds (a commit with no policy before it, such as the first policy commit, needed ' +
   'none; one that could not be judged counts as needing it)';
 
+/**
+ * Where the approvals counted come from: report reads this clone as it is and fetches nothing, so an approval
+ * made since the last fetch is not counted (newuser16 F10: 66.7% before a fetch, 100% after, nothing said).
+ */
+export const APPROVALS_AS_FETCHED =
+  'approvals as this clone last fetched them (refs/notes/countersign): `git fetch` or `countersign review` brings newer ones';
+
 /** Row label for commits without AI evidence in `--by agent`. */
 export const NO_AI_ROW = '(no AI)';
 /** Row label in `--by path` for AI lines known only from an `AI-Provenance` trailer (no note says which file). */

@@ -1,4 +1,4 @@
-import { REVIEW_COVERAGE_RULE, type Report, type ReportRow } from './aggregate';
+import { APPROVALS_AS_FETCHED, REVIEW_COVERAGE_RULE, type Report, type ReportRow } from './aggregate';
 import { mdText } from '../markupEscape';
 import { BINARY_LINES_RULE } from '../textLines';
 
@@ -61,7 +61,11 @@ function summaryLines(r: Report): Array<[string, string]> {
 
 /** What "reviewed" and "review coverage" mean, under the figures rather than beside one of them (newuser15 #14). */
 function definitions(r: Report): string[] {
-  return [`Reviewed = ${r.review.detail}.`, `Review coverage = ${REVIEW_COVERAGE_RULE}.`];
+  return [
+    `Reviewed = ${r.review.detail}.`,
+    `Review coverage = ${REVIEW_COVERAGE_RULE}.`,
+    `Counted from ${APPROVALS_AS_FETCHED}.`,
+  ];
 }
 
 function table(header: string[], rows: string[][]): string[] {

@@ -1,4 +1,4 @@
-import { REVIEW_COVERAGE_RULE, type Report, type ReportRow } from './aggregate';
+import { APPROVALS_AS_FETCHED, REVIEW_COVERAGE_RULE, type Report, type ReportRow } from './aggregate';
 import { isoWeekStart } from './isoWeek';
 import { percent } from './reportFormat';
 
@@ -118,7 +118,7 @@ export function formatReportHtml(r: Report, generatedAt = new Date()): string {
 </head>
 <body>
 <h1>Countersign report — <code>${esc(range)}</code></h1>
-<p class="muted">Generated ${esc(generatedAt.toISOString())}. Reviewed = ${esc(r.review.detail)}. Review coverage = ${esc(REVIEW_COVERAGE_RULE)}.</p>
+<p class="muted">Generated ${esc(generatedAt.toISOString())}. Reviewed = ${esc(r.review.detail)}. Review coverage = ${esc(REVIEW_COVERAGE_RULE)}. Counted from ${esc(APPROVALS_AS_FETCHED)}.</p>
 <div class="cards">
 ${card('Commits', String(r.commits), `${r.notes.ai} with a refs/notes/ai note`)}
 ${card('AI-assisted commits', String(r.aiAssistedCommits), frac(r.aiAssistedCommits, r.commits))}

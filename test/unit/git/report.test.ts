@@ -588,6 +588,8 @@ describe('countersign report: review coverage', function () {
       text.stdout,
       /^ {2}Review coverage = reviewed commits among those that needed review: .*first policy commit/m,
     );
+    // report fetches nothing: it says its approvals are the clone's as last fetched (newuser16 F10).
+    assert.match(text.stdout, /^ {2}Counted from approvals as this clone last fetched them .*`git fetch`/m);
     const csv = repo.cli(['report', '--format', 'csv']).stdout.split('\r\n');
     assert.match(csv[0], /,reviewCoverage,needingReviewCommits,reviewedNeedingReviewCommits$/);
     assert.match(csv[1], /,0\.3333,3,1$/);
