@@ -54,6 +54,35 @@ describe('deeply nested JSON is refused as a problem, never a crash (attack17 Q7
   it('jsonDepth counts without recursion and ignores brackets in strings', () => {
     assert.strictEqual(jsonDepth('{"a":[1,{"b":"[[[{{{"}]}'), 3);
     assert.strictEqual(jsonDepth('"\\"[" '), 0);
+    // Strings are skipped by searching for their closing quote: runs of backslashes before a quote decide it.
+    assert.strictEqual(jsonDepth('["\\\\"]'), 1, 'an escaped backslash does not escape the quote after it');
+    assert.strictEqual(jsonDepth('["\\\\\\"[["]'), 1, 'three backslashes do');
+    assert.strictEqual(jsonDepth('["a\\\\\\\\",[[]]]'), 3);
+    assert.strictEqual(jsonDepth('[["unterminated [[['), 2);
+    // The same answers as reading a character at a time, a backslash skipping the next, on random input.
+    const stepwise = (text: string, limit: number): number => {
+      let depth = 0;
+      let deepest = 0;
+      let inString = false;
+      for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (inString) {
+          if (c === '\\') i++;
+          else if (c === '"') inString = false;
+        } else if (c === '"') inString = true;
+        else if (c === '{' || c === '[') {
+          if (++depth > deepest && (deepest = depth) > limit) return deepest;
+        } else if (c === '}' || c === ']') depth--;
+      }
+      return deepest;
+    };
+    let seed = 7;
+    for (let round = 0; round < 20_000; round++) {
+      let text = '';
+      for (let n = (seed = (seed * 48271) % 2147483647) % 24; n > 0; n--)
+        text += '"\\[]{}a'[(seed = (seed * 48271) % 2147483647) % 7];
+      assert.strictEqual(jsonDepth(text, 3), stepwise(text, 3), JSON.stringify(text));
+    }
     assert.strictEqual(jsonDepth(nested(200_000)), MAX_JSON_DEPTH + 1, 'stops once past the limit');
     assert.strictEqual(
       checkPolicy(`{"protectedBranches":["main"],"x":${nested(63)}}`, 'p').problems[0]?.path,
