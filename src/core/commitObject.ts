@@ -73,7 +73,12 @@ export function parseCommitObject(raw: Buffer, id = 'commit'): CommitObject {
  */
 export function commitHeaderProblem(raw: Buffer): string | undefined {
   const blank = raw.indexOf('\n\n');
-  const read = readHeader(raw.subarray(0, blank < 0 ? raw.length : blank));
+  return headerProblem(raw.subarray(0, blank < 0 ? raw.length : blank));
+}
+
+/** commitHeaderProblem of a commit object's header alone: its bytes up to (not including) the first blank line. */
+export function headerProblem(header: Buffer): string | undefined {
+  const read = readHeader(header);
   return read.values.author.length === 0 ? 'has no "author" header git can read' : read.problems[0];
 }
 

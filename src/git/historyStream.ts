@@ -1,7 +1,8 @@
 import { usageError } from '../core/errors';
-import { commitHeaderProblem, decodePath } from '../core/commitObject';
-import { ObjectReader } from './catFileBatch';
+import { CountersignError } from '../core/errors';
+import { decodePath } from '../core/commitObject';
 import { gateDiffView } from './gateDiffView';
+import { HistoryHeaders } from './historyHeaders';
 import { streamNulSpans } from './nulStream';
 
 /**
@@ -57,9 +58,10 @@ export interface LogStreamOptions {
   /** Fed to git's stdin (with `--stdin` in `extra`): revisions too many for a command line. */
   stdin?: string;
   /**
-   * Also read each commit's raw object (one `git cat-file --batch` alongside) and set `headerProblem`: `git log`
-   * shows a commit as git reads it, and cannot say that the gate, reading the object, refuses to believe it (an
-   * `encoding` header git converts, a header line twice): report and explain say what the gate says.
+   * Also read each commit's raw header (a second `git log --pretty=raw` alongside: src/git/historyHeaders.ts) and
+   * set `headerProblem`: `git log` shows a commit as git reads it, and cannot say that the gate, reading the
+   * object, refuses to believe it (an `encoding` header git converts, a header line twice): report and explain
+   * say what the gate says.
    */
   headers?: boolean;
 }
@@ -94,29 +96,33 @@ export async function streamHistory(
   let field = FIELDS.length;
   let current: HistoryCommit | undefined;
   let count = 0;
-  // With headers, a commit is handed on when its object is read: cat-file answers in the order it was asked.
+  // With headers, a commit is handed on when its header is read: both logs show the walk in the same order.
   const waiting: HistoryCommit[] = [];
-  const objects = opts.headers
-    ? new ObjectReader(
-        cwd,
-        (_name, content) => {
-          const c = waiting.shift() as HistoryCommit;
-          const problem = content ? commitHeaderProblem(content) : 'cannot be read as a commit object';
-          if (problem !== undefined) c.headerProblem = problem;
-          onCommit(c);
-        },
-        { borrowed: true, buffered: true },
-      )
-    : undefined;
+  let handed = 0;
+  const handOn = () => {
+    for (; handed < waiting.length; handed++) {
+      const c = waiting[handed];
+      const read = headers?.take(c.sha);
+      if (!read) break;
+      if (read.problem !== undefined) c.headerProblem = read.problem;
+      onCommit(c);
+    }
+    // The handed-on prefix is dropped now and then, not per commit.
+    if (handed > 256 && handed * 2 > waiting.length) {
+      waiting.splice(0, handed);
+      handed = 0;
+    }
+  };
+  const headers = opts.headers ? new HistoryHeaders(cwd, opts, handOn) : undefined;
   // --raw entries come before the commit's numstat entries: `:modes oids STATUS` then the path, one token each.
   let statusOf = new Map<string, string>();
   let rawStatus: string | undefined;
   const flush = () => {
     if (current) {
       count++;
-      if (objects) {
+      if (headers) {
         waiting.push(current);
-        objects.read(current.sha);
+        handOn();
       } else onCommit(current);
     }
     current = undefined;
@@ -158,10 +164,15 @@ export async function streamHistory(
     flush();
     failed = false;
   } finally {
-    // Closed on failure too: no cat-file process is left waiting for names.
-    const closing = objects?.close();
+    // Awaited on failure too: no git process is left running.
+    const closing = headers?.wait();
     if (failed) await closing?.catch(() => undefined);
     else await closing;
+  }
+  if (headers) {
+    handOn();
+    if (handed < waiting.length || headers.untaken > 0)
+      throw new CountersignError('git', 'git log and its raw log (commit headers) showed different commits');
   }
   return count;
 }
