@@ -1,6 +1,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { execFileSync } from 'child_process';
+import { commitHeaderProblem } from '../../../src/core/commitObject';
 import { streamHistory, type HistoryCommit } from '../../../src/git/historyStream';
 import { TempRepo } from '../helpers/tempRepo';
 
@@ -60,5 +62,58 @@ describe('history stream (git log -z, fields and numstat read from the bytes)', 
     );
     // The report's review rule counts deleted files by it (newuser15 #4).
     assert.deepStrictEqual(removed.files, [{ path: 'a.txt', added: 0, deleted: 4, status: 'D' }]);
+  });
+});
+
+/**
+ * With `headers`, each commit's header comes from a second `git log --pretty=raw --encoding=none` (not the object
+ * read per commit): what it says must be what the object's own bytes say, for every header the checks look at —
+ * and where git's raw view cannot show the header (a NUL byte, an empty message whose trim reaches the header),
+ * the object is read.
+ */
+describe('history stream headers (a raw log beside the main one)', function () {
+  this.timeout(60_000);
+  it('gives each commit the header problem its stored object has', async () => {
+    const repo = TempRepo.create();
+    repo.commit('base', '--allow-empty');
+    const tree = repo.git('rev-parse', 'HEAD^{tree}');
+    const author = 'author A <a@example.com> 1700000000 +0000\n';
+    const committer = 'committer C <c@example.com> 1700000000 +0000\n';
+    const bodies = [
+      `${author}author B <b@example.com> 1700000000 +0000\n${committer}\nduplicate author\n`,
+      `${author}${committer}encoding ISO-8859-1\n\ncaf\xe9\n`,
+      `${author}${committer}encoding EBCDIC-US\n\nunknown to Node\n`,
+      `${author}${committer}encoding utf-8\nencoding ISO-8859-1\n\ntwo encodings\n`,
+      `${author}${committer}gpgsig -----BEGIN PGP SIGNATURE-----\n \n abc\n -----END PGP SIGNATURE-----\n\n\n  signed \r\n`,
+      `${author}${committer}bogus\n\nline with no value\n`,
+      `${author}${committer}x-extra a\0b\n\nNUL in the header\n`,
+      `${author}${committer}\nNUL in the message\0 after\n`,
+      `${author}${committer.replace('\n', ' \n')}\n`, // empty message: git trims the committer line's space
+      `${author}${committer}\n \n\n`,
+      `${author}${committer}`, // no blank line at all
+      `${author}committer C c@example.com 1700000000 +0000\n\nno brackets\n`,
+      `${committer}\nno author\n`,
+    ];
+    let parent = repo.git('rev-parse', 'HEAD');
+    const objects = new Map<string, Buffer>();
+    for (const body of bodies) {
+      const raw = Buffer.from(`tree ${tree}\nparent ${parent}\n${body}`, 'latin1');
+      parent = execFileSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin', '--literally'], {
+        cwd: repo.dir,
+        input: raw,
+        encoding: 'utf8',
+      }).trim();
+      objects.set(parent, raw);
+    }
+    repo.git('update-ref', 'refs/heads/main', parent);
+    const seen: HistoryCommit[] = [];
+    await streamHistory(repo.dir, { revs: ['main'], numstat: true, headers: true }, (c) => seen.push(c));
+    assert.strictEqual(seen.length, bodies.length + 1);
+    for (const c of seen) {
+      const raw = objects.get(c.sha);
+      if (!raw) continue; // the base commit
+      assert.strictEqual(c.headerProblem, commitHeaderProblem(raw), raw.toString('latin1'));
+    }
+    assert.strictEqual(seen.filter((c) => c.headerProblem !== undefined).length, 9);
   });
 });
