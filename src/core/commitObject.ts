@@ -78,6 +78,7 @@ export function commitHeaderProblem(raw: Buffer): string | undefined {
 
 /** commitHeaderProblem of a commit object's header alone: its bytes up to (not including) the first blank line. */
 export function headerProblem(header: Buffer): string | undefined {
+  if (plainHeader(header)) return undefined;
   const read = readHeader(header);
   return read.values.author.length === 0 ? 'has no "author" header git can read' : read.problems[0];
 }
@@ -120,6 +121,53 @@ function readHeader(header: Buffer): { values: Record<CheckedHeader, string[]>; 
       `has the encoding header ${JSON.stringify(encoding.slice(0, 40))}: git converts its message and header from it, Countersign reads only UTF-8, so the two may read different text`,
     );
   return { values, problems };
+}
+
+/**
+ * True only when readHeader would find nothing to say: one author and one committer with `<` then `>`, at most
+ * one encoding, UTF-8, every other line a `key value` or a continuation, no NUL. Checked on the bytes with no
+ * string made (a report reads every commit's header: decoding and splitting each cost ~80 ms and their garbage
+ * over 5,000 commits). Anything else goes to readHeader, which words the problem; the rules are readHeader's,
+ * byte for byte (each byte compared is ASCII, which UTF-8 decoding never makes or takes away).
+ */
+function plainHeader(h: Buffer): boolean {
+  if (h.includes(0)) return false;
+  let authors = 0;
+  let committers = 0;
+  let encodings = 0;
+  for (let at = 0; at <= h.length;) {
+    let eol = h.indexOf(0x0a, at);
+    if (eol < 0) eol = h.length;
+    if (h[at] !== 0x20) {
+      const sp = h.indexOf(0x20, at);
+      if (sp < 0 || sp >= eol) return false;
+      if (keyIs(h, at, sp, AUTHOR)) {
+        if (++authors > 1 || !identBrackets(h, sp + 1, eol)) return false;
+      } else if (keyIs(h, at, sp, COMMITTER)) {
+        if (++committers > 1 || !identBrackets(h, sp + 1, eol)) return false;
+      } else if (keyIs(h, at, sp, ENCODING)) {
+        if (++encodings > 1 || !/^utf-?8$/i.test(h.toString('latin1', sp + 1, eol))) return false;
+      }
+    }
+    at = eol + 1;
+  }
+  return authors === 1 && committers === 1;
+}
+
+const AUTHOR = Buffer.from('author');
+const COMMITTER = Buffer.from('committer');
+const ENCODING = Buffer.from('encoding');
+
+function keyIs(h: Buffer, from: number, to: number, key: Buffer): boolean {
+  return to - from === key.length && h.compare(key, 0, key.length, from, to) === 0;
+}
+
+/** parseIdent would read h[from, to): a `<` and a `>` after it. */
+function identBrackets(h: Buffer, from: number, to: number): boolean {
+  const lt = h.indexOf(0x3c, from);
+  if (lt < 0 || lt >= to) return false;
+  const gt = h.indexOf(0x3e, lt + 1);
+  return gt >= 0 && gt < to;
 }
 
 /** What to do about a commit with a headerProblem, for reasons that name it. */

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
 import * as fc from 'fast-check';
-import { decodePath, parseCommitObject } from '../../../src/core/commitObject';
+import { decodePath, headerProblem, parseCommitObject } from '../../../src/core/commitObject';
 import { LogTokenParser, readCommitRange } from '../../../src/git/commitLog';
 import { streamHistory } from '../../../src/git/historyStream';
 import { TempRepo } from '../helpers/tempRepo';
@@ -263,6 +263,60 @@ describe('commit object and path decoding (pure)', () => {
     assert.match(read(A).headerProblem ?? '', /no "committer" header/);
     assert.match(read(`${A}${C}`.replace('+0000', '+00\0')).headerProblem ?? '', /NUL byte/);
     assert.throws(() => read(`author\n${C}`), /no author header\); run git fsck/);
+  });
+
+  // headerProblem answers "nothing to say" from the bytes without decoding (report reads every header); it must
+  // say exactly what parseCommitObject, which always decodes and splits, says of any header.
+  it('headerProblem says what parseCommitObject says of any header (its byte-level shortcut included)', () => {
+    const piece = fc.constantFrom(
+      'author A <a@x> 1 +0000',
+      'author Ü <ü@x> 1 +0000',
+      'committer C <c@x> 1 +0000',
+      'author',
+      'author ',
+      'author a>b<c',
+      'author <',
+      'committer x <y',
+      'committerX <z@x>',
+      'encoding UTF-8',
+      'encoding utf8',
+      'encoding Utf-8',
+      'encoding utf-8 ',
+      'encoding latin1',
+      ' continuation <x>',
+      ' ',
+      'tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904',
+      'x-tool value',
+      'bogus',
+      '',
+      '\0',
+      '\xff\xfe',
+      '\r',
+      '<',
+      '>',
+      ' ',
+    );
+    fc.assert(
+      fc.property(fc.array(fc.array(piece, { maxLength: 3 }), { maxLength: 6 }), fc.nat(9), (random, idents) => {
+        // Mostly with a plain author and committer among them, so the shortcut's own cases are reached.
+        const lines = [...random];
+        if (idents > 1) lines.splice(idents % (lines.length + 1), 0, ['author A <a@x> 1 +0000']);
+        if (idents > 2) lines.splice((idents * 3) % (lines.length + 1), 0, ['committer C <c@x> 1 +0000']);
+        if (idents === 8) lines.push(['author B <b@x> 1 +0000']);
+        if (idents === 9) lines.unshift(['committer D <d@x> 1 +0000']);
+        const header = Buffer.from(lines.map((l) => l.join('')).join('\n'), 'latin1');
+        // A header runs to the first blank line: it has none, and does not end in a newline.
+        if (header.includes('\n\n') || header.at(-1) === 0x0a) return;
+        let expected: string | undefined;
+        try {
+          expected = parseCommitObject(Buffer.concat([header, Buffer.from('\n\nmsg\n')])).headerProblem;
+        } catch {
+          expected = 'has no "author" header git can read';
+        }
+        assert.strictEqual(headerProblem(header), expected, JSON.stringify(header.toString('latin1')));
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('a log token that fits no position is an error, not a guess', () => {
