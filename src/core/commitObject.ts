@@ -131,43 +131,51 @@ function readHeader(header: Buffer): { values: Record<CheckedHeader, string[]>; 
  * byte for byte (each byte compared is ASCII, which UTF-8 decoding never makes or takes away).
  */
 function plainHeader(h: Buffer): boolean {
-  if (h.includes(0)) return false;
+  // One pass over the bytes in plain loops: Buffer.indexOf per line and key cost more in the short run's
+  // interpreted code than the ~250 bytes of a header do read one by one.
   let authors = 0;
   let committers = 0;
   let encodings = 0;
-  for (let at = 0; at <= h.length;) {
-    let eol = h.indexOf(0x0a, at);
-    if (eol < 0) eol = h.length;
-    if (h[at] !== 0x20) {
-      const sp = h.indexOf(0x20, at);
-      if (sp < 0 || sp >= eol) return false;
-      if (keyIs(h, at, sp, AUTHOR)) {
-        if (++authors > 1 || !identBrackets(h, sp + 1, eol)) return false;
-      } else if (keyIs(h, at, sp, COMMITTER)) {
-        if (++committers > 1 || !identBrackets(h, sp + 1, eol)) return false;
-      } else if (keyIs(h, at, sp, ENCODING)) {
-        if (++encodings > 1 || !/^utf-?8$/i.test(h.toString('latin1', sp + 1, eol))) return false;
-      }
+  const n = h.length;
+  for (let at = 0; at <= n;) {
+    let end = at;
+    if (h[at] === 0x20) {
+      for (; end < n && h[end] !== 0x0a; end++) if (h[end] === 0) return false;
+      at = end + 1;
+      continue;
     }
-    at = eol + 1;
+    let sp = at;
+    for (; sp < n && h[sp] !== 0x20 && h[sp] !== 0x0a; sp++) if (h[sp] === 0) return false;
+    if (sp >= n || h[sp] !== 0x20) return false; // a line with no value
+    // parseIdent's reading of the value: the first `<`, then the first `>` after it.
+    let lt = -1;
+    let gt = -1;
+    for (end = sp + 1; end < n && h[end] !== 0x0a; end++) {
+      const b = h[end];
+      if (b === 0) return false;
+      if (b === 0x3c && lt < 0) lt = end;
+      else if (b === 0x3e && lt >= 0 && gt < 0) gt = end;
+    }
+    if (keyIs(h, at, sp, AUTHOR)) {
+      if (++authors > 1 || gt < 0) return false;
+    } else if (keyIs(h, at, sp, COMMITTER)) {
+      if (++committers > 1 || gt < 0) return false;
+    } else if (keyIs(h, at, sp, ENCODING)) {
+      if (++encodings > 1 || !/^utf-?8$/i.test(h.toString('latin1', sp + 1, end))) return false;
+    }
+    at = end + 1;
   }
   return authors === 1 && committers === 1;
 }
 
-const AUTHOR = Buffer.from('author');
-const COMMITTER = Buffer.from('committer');
-const ENCODING = Buffer.from('encoding');
+const AUTHOR = [0x61, 0x75, 0x74, 0x68, 0x6f, 0x72]; // author
+const COMMITTER = [0x63, 0x6f, 0x6d, 0x6d, 0x69, 0x74, 0x74, 0x65, 0x72]; // committer
+const ENCODING = [0x65, 0x6e, 0x63, 0x6f, 0x64, 0x69, 0x6e, 0x67]; // encoding
 
-function keyIs(h: Buffer, from: number, to: number, key: Buffer): boolean {
-  return to - from === key.length && h.compare(key, 0, key.length, from, to) === 0;
-}
-
-/** parseIdent would read h[from, to): a `<` and a `>` after it. */
-function identBrackets(h: Buffer, from: number, to: number): boolean {
-  const lt = h.indexOf(0x3c, from);
-  if (lt < 0 || lt >= to) return false;
-  const gt = h.indexOf(0x3e, lt + 1);
-  return gt >= 0 && gt < to;
+function keyIs(h: Buffer, from: number, to: number, key: number[]): boolean {
+  if (to - from !== key.length) return false;
+  for (let i = 0; i < key.length; i++) if (h[from + i] !== key[i]) return false;
+  return true;
 }
 
 /** What to do about a commit with a headerProblem, for reasons that name it. */

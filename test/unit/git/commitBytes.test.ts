@@ -299,7 +299,7 @@ describe('commit object and path decoding (pure)', () => {
     fc.assert(
       fc.property(fc.array(fc.array(piece, { maxLength: 3 }), { maxLength: 6 }), fc.nat(9), (random, idents) => {
         // Mostly with a plain author and committer among them, so the shortcut's own cases are reached.
-        const lines = [...random];
+        const lines: string[][] = [...random];
         if (idents > 1) lines.splice(idents % (lines.length + 1), 0, ['author A <a@x> 1 +0000']);
         if (idents > 2) lines.splice((idents * 3) % (lines.length + 1), 0, ['committer C <c@x> 1 +0000']);
         if (idents === 8) lines.push(['author B <b@x> 1 +0000']);
@@ -317,6 +317,13 @@ describe('commit object and path decoding (pure)', () => {
       }),
       { numRuns: 5000 },
     );
+    // Shapes a random mix reaches rarely: each one line away from a plain header.
+    const C = 'committer C <c@x> 1 +0000';
+    for (const author of ['a>b<c', 'a <b', 'a >b', '<>', 'a <b\0>', 'a <b> 1\r', 'Ü <ü@x> 1 +0000', ''])
+      for (const header of [`author ${author}\n${C}`, `${C}\nauthor ${author}`]) {
+        const raw = Buffer.from(`${header}\n\nmsg\n`, 'latin1');
+        assert.strictEqual(headerProblem(raw.subarray(0, header.length)), parseCommitObject(raw).headerProblem, header);
+      }
   });
 
   it('a log token that fits no position is an error, not a guess', () => {
