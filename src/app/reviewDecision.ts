@@ -55,7 +55,7 @@ export class DecisionRefused extends CountersignError {
   constructor(readonly problem: PreflightProblem) {
     super(
       'config',
-      `${problem.message} Nothing was signed; pass --force to record it anyway (it will not count).`,
+      `${problem.message} Nothing was signed; pass --force to record it anyway (${problem.code === 'policyUnreadable' ? 'it counts only as said above' : 'it will not count'}).`,
       problem.code,
     );
   }

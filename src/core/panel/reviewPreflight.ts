@@ -51,7 +51,9 @@ export function reviewPreflight(i: PreflightInput): PreflightProblem | undefined
   if (i.policyProblem) {
     return {
       code: 'policyUnreadable',
-      message: `${POLICY_FILE} on ${i.policyFrom} cannot be read (${i.policyProblem}), so the gate counts no approval until it is fixed.`,
+      // newuser16 F19: the one approval that can count here is of the fix itself, on a server an administrator
+      // opened with --recover, which judges it under its last readable policy: say so, rather than "never".
+      message: `${POLICY_FILE} on ${i.policyFrom} cannot be read (${i.policyProblem}), so the gate counts no approval until it is fixed — except of the fix itself on a self-hosted server whose administrator ran \`countersign install --server --recover\`, which judges it under the last policy it could read: approve that fix with --force (the author pushes it with \`git push --no-verify\`, since the local check cannot read the policy either).`,
     };
   }
   let reviewer: Reviewer | undefined;

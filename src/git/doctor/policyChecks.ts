@@ -195,7 +195,10 @@ export const signingKeyUsable: DoctorCheck = {
         finding(
           this.name,
           'ok',
-          `${key.source} signs (you are not a reviewer in the policy, so your approvals would not count)`,
+          // Whether they are a reviewer is what an unreadable policy cannot tell (newuser16 F19).
+          source?.kind === 'ok'
+            ? `${key.source} signs (you are not a reviewer in the policy, so your approvals would not count)`
+            : `${key.source} signs (whether you are a reviewer cannot be told: the policy on the policy branch cannot be read)`,
         ),
       ];
     }
