@@ -1,5 +1,5 @@
 import { APPROVALS_AS_FETCHED, REVIEW_COVERAGE_RULE, type Report, type ReportRow } from './aggregate';
-import { mdText } from '../markupEscape';
+import { mdText, oneLine } from '../markupEscape';
 import { BINARY_LINES_RULE } from '../textLines';
 
 /** Text, Markdown and CSV renderings of a report (pure; the HTML page is in reportHtml.ts). */
@@ -99,7 +99,8 @@ export function formatReportText(r: Report): string {
     out.push(
       ...table(
         [`  ${r.by}`, ...ROW_COLUMNS.map(([, h]) => h)],
-        r.rows.map((row) => [`  ${row.key}`, ...ROW_COLUMNS.map(([k]) => cell(row, k))]),
+        // A path is commit-made: a line break in it must not start a row of its own (attack22 03).
+        r.rows.map((row) => [`  ${oneLine(row.key)}`, ...ROW_COLUMNS.map(([k]) => cell(row, k))]),
       ),
     );
   }
@@ -111,7 +112,8 @@ export function formatReportText(r: Report): string {
 const UNREADABLE: ReadonlySet<string> = new Set(['note-unreadable', 'provenance-unreadable']);
 
 function listed(out: string[], items: string[], more = '') {
-  for (const m of items.slice(0, MAX_LISTED)) out.push(`  ${m}`);
+  // Each item names commit-made text (paths, subjects): one line each (attack22 03).
+  for (const m of items.slice(0, MAX_LISTED)) out.push(`  ${oneLine(m)}`);
   if (items.length > MAX_LISTED) out.push(`  … and ${items.length - MAX_LISTED} more${more}`);
 }
 
