@@ -153,6 +153,30 @@ describe('Agent Trace: countersign export --format agent-trace / import', functi
     assert.deepStrictEqual([s.ai, s.agents], [1, ['cursor']]);
   });
 
+  it('several records on one file are all applied, each under its own tool (the file read and stored once, attack22 02)', () => {
+    const repo = repoWithApp();
+    repo.write('src/app.ts', APP_AFTER + 'export const x = 1;\nexport const y = 2;\n');
+    const lines = APP_AFTER.split('\n').length;
+    const record = (tool: string, line: number) =>
+      JSON.stringify({
+        version: '0.1',
+        id: `0b6f3c1e-2d4a-4c5b-8e9f-0a1b2c3d4e${line.toString().padStart(2, '0')}`,
+        timestamp: '2026-11-29T10:00:00Z',
+        tool: { name: tool, version: '1.0' },
+        files: [
+          {
+            path: 'src/app.ts',
+            conversations: [{ contributor: { type: 'ai' }, ranges: [{ start_line: line, end_line: line }] }],
+          },
+        ],
+      });
+    fs.writeFileSync(path.join(repo.dir, 't.jsonl'), `${record('cursor', lines)}\n${record('codex', lines + 1)}\n`);
+    const r = repo.cli(['import', 't.jsonl', '--json']);
+    assert.deepStrictEqual(JSON.parse(r.stdout), { records: 2, imported: 2, skipped: 0, files: ['src/app.ts'] });
+    const st = status(repo).files['src/app.ts'];
+    assert.deepStrictEqual([st.ai, [...st.agents].sort()], [2, ['codex', 'cursor']]);
+  });
+
   it("imports Countersign metadata's agent names through the agent table: an alias is canonical, anything else unknown (newuser14 S27)", () => {
     const repo = repoWithApp();
     repo.write('src/app.ts', APP_AFTER + 'export const x = 1;\nexport const y = 2;\n');
