@@ -25,11 +25,19 @@ export interface PolicyCheck {
   warnings: string[];
 }
 
+/**
+ * A policy blob as read from git (src/git/policyBlob.ts): its text, or only its size when that is over
+ * MAX_POLICY_BYTES — such a blob is never read (attack21 01), and every reader refuses it as checkPolicy does.
+ */
+export type PolicyText = string | { unreadBytes: number };
+
 /** Parses and validates, collecting every problem with its location (for `policy check`). */
-export function checkPolicy(text: string, file: string): PolicyCheck {
+export function checkPolicy(text: PolicyText, file: string): PolicyCheck {
   // Before anything recursive reads it (attack17 Q7): a policy is a few kilobytes, a few levels deep.
+  const whole = (p: { message: string; fix: string }) => ({ problems: [{ file, path: '(top level)', ...p }], warnings: [] });
+  if (typeof text !== 'string') return whole(policySizeProblem(text.unreadBytes));
   const tooBig = policyShapeProblem(text);
-  if (tooBig) return { problems: [{ file, path: '(top level)', ...tooBig }], warnings: [] };
+  if (tooBig) return whole(tooBig);
   try {
     return checkPolicyText(text, file);
   } catch (e) {
@@ -83,12 +91,17 @@ function checkPolicyText(text: string, file: string): PolicyCheck {
 export const MAX_POLICY_BYTES = 1024 * 1024;
 const RESTORE = 'restore it from its last good revision (`git log -p -- .countersign.json`)';
 
+/** The one size rule, for a policy read (policyShapeProblem) or left unread by its size (src/git/policyBlob.ts). */
+function policySizeProblem(bytes: number): { message: string; fix: string } {
+  return {
+    message: `the policy is ${bytes} bytes long, more than the ${MAX_POLICY_BYTES} a policy may have`,
+    fix: `a policy lists branches, reviewers and tiers: ${RESTORE}`,
+  };
+}
+
 function policyShapeProblem(text: string): { message: string; fix: string } | undefined {
-  if (text.length > MAX_POLICY_BYTES)
-    return {
-      message: `the policy is ${text.length} characters long, more than the ${MAX_POLICY_BYTES} a policy may have`,
-      fix: `a policy lists branches, reviewers and tiers: ${RESTORE}`,
-    };
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_POLICY_BYTES) return policySizeProblem(bytes);
   const deep = jsonDepthProblem(text, 'the policy');
   if (deep)
     return {
@@ -102,7 +115,7 @@ function policyShapeProblem(text: string): { message: string; fix: string } | un
  * The policy in `text`, or a CountersignError('config') listing every problem with file:line:column, the
  * JSON path, what was expected and the fix. The gate treats that error as "blocked" (fail closed).
  */
-export function parsePolicy(text: string, file: string): Policy {
+export function parsePolicy(text: PolicyText, file: string): Policy {
   const r = checkPolicy(text, file);
   if (!r.policy) {
     const n = r.problems.length;

@@ -12,6 +12,9 @@ import { signingKeyInfo, type SigningKeyInfo } from './signingKeyInfo';
 import { remoteDefaultBranch } from './policyBranch';
 import { defaultRemote, listRemotes, remoteUrl } from './remotes';
 
+/** The largest file fileAt reads: more than an editor's diff or a line baseline is any use for. */
+const FILE_AT_MAX_BYTES = 64 * 1024 * 1024;
+
 /**
  * One working tree's git, as the extension asks it: named queries instead of argv arrays, so the editor's
  * code says what it wants to know and each question's git command (and its quirks: literal pathspecs, exit
@@ -28,10 +31,17 @@ export class GitRepository {
     return top ? path.normalize(top) : undefined;
   }
 
-  /** A file's content at a revision; undefined when the revision lacks it. */
+  /**
+   * A file's content at a revision; undefined when the revision lacks it or it is over FILE_AT_MAX_BYTES: a
+   * committed file of gigabytes (a few MB on the wire) read whole took the extension host down (attack21 01).
+   */
   async fileAt(rev: string, file: string): Promise<string | undefined> {
-    const r = await runGit(['cat-file', 'blob', `${rev}:${file}`], { cwd: this.root, okCodes: [128] });
-    return r.code === 0 ? r.stdout : undefined;
+    const r = await runGit(['cat-file', 'blob', `${rev}:${file}`], {
+      cwd: this.root,
+      okCodes: [128],
+      maxStdoutBytes: FILE_AT_MAX_BYTES,
+    });
+    return r.code === 0 && !r.truncated ? r.stdout : undefined;
   }
 
   async hasFileAt(rev: string, file: string): Promise<boolean> {

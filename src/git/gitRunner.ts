@@ -17,12 +17,20 @@ export interface GitRunOptions {
   timeoutMs?: number;
   /** Decode stdout byte for byte (latin1): for paths that are not valid UTF-8 (core/commitObject.decodePath). */
   bytes?: boolean;
+  /**
+   * For output a pusher controls: past this many bytes of stdout git is killed, and the answer is the first
+   * `maxStdoutBytes` with `truncated` set (attack21 01: a policy blob of 2 GB was buffered whole, then died
+   * as a string). The caller decides what a truncated answer means; it is never an error by itself.
+   */
+  maxStdoutBytes?: number;
 }
 
 export interface GitResult {
   stdout: string;
   stderr: string;
   code: number;
+  /** Set when git was stopped at `maxStdoutBytes`: stdout is that much of what it would have written. */
+  truncated?: boolean;
 }
 
 /** One table maps git's stderr to reason codes; nothing else branches on message text. */
@@ -84,6 +92,7 @@ function readOnlyKey(args: string[], opts: GitRunOptions): string | undefined {
     opts.env ?? null,
     opts.okCodes ?? null,
     opts.bytes ?? false,
+    opts.maxStdoutBytes ?? null,
   ]);
 }
 
@@ -256,11 +265,22 @@ function spawnGit(args: string[], opts: GitRunOptions): Promise<GitResult> {
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
+    let outBytes = 0;
+    let truncated = false;
     let timer: NodeJS.Timeout | undefined;
     if (opts.timeoutMs) {
       timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
     }
-    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stdout.on('data', (d: Buffer) => {
+      if (truncated) return;
+      const cap = opts.maxStdoutBytes ?? Infinity;
+      out.push(outBytes + d.length > cap ? d.subarray(0, cap - outBytes) : d);
+      outBytes += d.length;
+      if (outBytes > cap) {
+        truncated = true;
+        child.kill('SIGKILL');
+      }
+    });
     child.stderr.on('data', (d: Buffer) => err.push(d));
     child.on('error', (e) => {
       if (timer) clearTimeout(timer);
@@ -271,6 +291,10 @@ function spawnGit(args: string[], opts: GitRunOptions): Promise<GitResult> {
       const stdout = Buffer.concat(out).toString(opts.bytes ? 'latin1' : 'utf8');
       const stderr = Buffer.concat(err).toString('utf8');
       const exit = code ?? 128;
+      if (truncated) {
+        resolve({ stdout, stderr, code: exit, truncated });
+        return;
+      }
       if (signal === 'SIGKILL' && opts.timeoutMs) {
         reject(
           new CountersignError('remoteUnreachable', `git ${args[0]} timed out after ${opts.timeoutMs} ms`, stderr),

@@ -5,7 +5,7 @@ import { MAX_NOTE_BYTES, oversizedStatementNote } from '../core/noteBounds';
 import { parsePolicy, POLICY_FILE, type Policy, type Reviewer } from '../core/policy';
 import { shortSha } from '../core/shortSha';
 import { readObjects } from './catFileBatch';
-import { runGit } from './gitRunner';
+import { readPolicyBlob } from './policyBlob';
 import { notePolicyOrigin } from './retiredReviewerKeys';
 import { absentNoteBlobs, APPROVALS_NOTES_REF, listNotes, objectsByBlob } from './notesReader';
 
@@ -17,10 +17,10 @@ import { absentNoteBlobs, APPROVALS_NOTES_REF, listNotes, objectsByBlob } from '
 
 /** Reads the policy at `rev`, or says why it cannot be used. */
 export async function policyAt(cwd: string, rev: string): Promise<{ policy?: Policy; problem?: string }> {
-  const r = await runGit(['show', `${rev}:${POLICY_FILE}`], { cwd, okCodes: [128] });
-  if (r.code !== 0) return { problem: `no ${POLICY_FILE} at ${rev}` };
+  const text = await readPolicyBlob(cwd, `${rev}:${POLICY_FILE}`);
+  if (text === 'missing' || text === undefined) return { problem: `no ${POLICY_FILE} at ${rev}` };
   try {
-    const policy = parsePolicy(r.stdout, `${rev}:${POLICY_FILE}`);
+    const policy = parsePolicy(text, `${rev}:${POLICY_FILE}`);
     notePolicyOrigin(policy, cwd, rev);
     return { policy };
   } catch (e) {

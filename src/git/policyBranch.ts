@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { GateInput, GateResult, PolicySource } from '../core/gate';
-import { checkPolicy, parsePolicy, POLICY_FILE, type Policy } from '../core/policy';
+import { checkPolicy, parsePolicy, POLICY_FILE, type Policy, type PolicyText } from '../core/policy';
 import { formatProblem } from '../core/policyProblems';
 import { protectingPolicyBranch } from '../core/policyBranchProtection';
 import { closedWhileUnreadableText } from '../core/policyRecovery';
 import { writeFileAtomic } from './atomicFile';
+import { readPolicyBlob } from './policyBlob';
 import { readPolicyFrom } from './policyRead';
 import { gitConfig, runGit, sharedInSnapshot } from './gitRunner';
 import { countersignDir, resolveRepo } from './repository';
@@ -82,10 +83,10 @@ export async function serverPolicyBranch(cwd: string): Promise<{ branch: string;
   return ref.startsWith('refs/heads/') ? { branch: ref.slice('refs/heads/'.length), recorded: false } : undefined;
 }
 
-/** The text of `.countersign.json` at `rev`, undefined when that commit has none. */
-export async function policyTextAt(cwd: string, rev: string): Promise<string | undefined> {
-  const r = await runGit(['cat-file', 'blob', `${rev}:${POLICY_FILE}`], { cwd, okCodes: [128] });
-  return r.code === 0 ? r.stdout : undefined;
+/** The text of `.countersign.json` at `rev` (or its size, when too large to read), undefined when it has none. */
+export async function policyTextAt(cwd: string, rev: string): Promise<PolicyText | undefined> {
+  const text = await readPolicyBlob(cwd, `${rev}:${POLICY_FILE}`);
+  return text === 'missing' ? undefined : text;
 }
 
 /**
@@ -241,7 +242,7 @@ export async function seedRememberedPolicy(
   let newer: string | undefined;
   for (const changed of log.stdout.split('\n').filter(Boolean)) {
     const text = await policyTextAt(cwd, changed);
-    if (text !== undefined && checkPolicy(text, POLICY_FILE).policy) {
+    if (typeof text === 'string' && checkPolicy(text, POLICY_FILE).policy) {
       const commit = newer ? (await runGit(['rev-parse', `${newer}^1`], { cwd })).stdout.trim() : changed;
       await rememberPolicy(cwd, { branch, commit, text, seeded: true });
       return lastReadablePolicy(cwd);

@@ -1,8 +1,7 @@
 import { CountersignError, errorMessage } from '../core/errors';
 import type { PolicySource } from '../core/gate';
 import { parsePolicy, POLICY_FILE } from '../core/policy';
-import { runGit } from './gitRunner';
-import { noLazyFetchEnv } from './missingObjects';
+import { readPolicyBlob } from './policyBlob';
 import { notePolicyOrigin } from './retiredReviewerKeys';
 import { revParse } from './revision';
 
@@ -31,18 +30,15 @@ export async function readPolicyFrom(cwd: string, revs: Array<{ rev: string; lab
     }
     looked.push(label);
     if (!blob) continue;
-    let text: string;
-    try {
-      // Never fetched: a partial clone that lacks the policy's blob reads it as an error (fail closed).
-      text = (await runGit(['cat-file', 'blob', blob], { cwd, env: noLazyFetchEnv() })).stdout;
-    } catch (e) {
-      if (!CountersignError.is(e, 'missingObject')) throw e;
+    // Never fetched: a partial clone that lacks the policy's blob reads it as an error (fail closed).
+    const text = await readPolicyBlob(cwd, blob);
+    if (text === 'missing')
       return {
         kind: 'error',
         message: `${where}: this clone lacks its content (a partial clone; nothing was fetched): run 'git fetch --refetch' or use a full clone`,
         from: where,
       };
-    }
+    if (text === undefined) return { kind: 'error', message: `${where} is not a file`, from: where };
     try {
       const policy = parsePolicy(text, where);
       notePolicyOrigin(policy, cwd, commit);

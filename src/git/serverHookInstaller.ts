@@ -127,7 +127,7 @@ export async function installServer(
   if (exists && policyBranch !== undefined) {
     // Remember the policy as it is now, so a later breakage keeps what it protects closed.
     const text = await policyTextAt(repo.commonDir, tip.stdout.trim());
-    if (text !== undefined && checkPolicy(text, POLICY_FILE).policy)
+    if (typeof text === 'string' && checkPolicy(text, POLICY_FILE).policy)
       await rememberPolicy(repo.commonDir, { branch: policyBranch, commit: tip.stdout.trim(), text });
     // Unreadable: remember the newest readable one in its history, and say what the gate refuses meanwhile.
     else if (text !== undefined) unreadable = await unreadablePolicy(repo.commonDir, policyBranch, tip.stdout.trim());

@@ -1,7 +1,7 @@
 import { checkPolicy, POLICY_FILE } from '../core/policy';
 import { formatProblem } from '../core/policyProblems';
 import type { FileAdditions } from './commitDiff';
-import { runGit } from './gitRunner';
+import { readPolicyBlob } from './policyBlob';
 
 /**
  * The problems of a `.countersign.json` the commit being prepared adds or changes, or none. prepare-commit-msg
@@ -12,7 +12,7 @@ import { runGit } from './gitRunner';
 export async function stagedPolicyProblems(cwd: string, changed: FileAdditions[]): Promise<string[]> {
   const blob = changed.find((f) => f.path === POLICY_FILE)?.blob;
   if (!blob) return [];
-  const staged = await runGit(['cat-file', 'blob', blob], { cwd, okCodes: [128] });
-  if (staged.code !== 0) return [];
-  return checkPolicy(staged.stdout, `${POLICY_FILE} (staged)`).problems.map(formatProblem);
+  const staged = await readPolicyBlob(cwd, blob);
+  if (staged === 'missing' || staged === undefined) return [];
+  return checkPolicy(staged, `${POLICY_FILE} (staged)`).problems.map(formatProblem);
 }

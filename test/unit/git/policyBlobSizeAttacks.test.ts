@@ -68,20 +68,20 @@ describe('attack21 01: an oversized policy blob is refused from its size, never 
     const { ada } = setup();
     const evil = hugePolicyCommit(ada);
     ada.git('update-ref', 'refs/remotes/origin/main', evil);
+    const saids: Record<string, string> = {};
     for (const args of [
       ['verify', '--base', 'HEAD', '--head', 'HEAD', '--branch', 'main'],
       ['report', '--format', 'json'],
     ]) {
       memory.reset();
       const r = ada.cli(args, { env: memory.env });
-      const said = `${args.join(' ')}: ${r.stdout}${r.stderr}`;
-      assert.ok(r.status !== null && r.status <= 2, said);
-      assert.doesNotMatch(r.stderr, /ERR_STRING_TOO_LONG|heap|Invalid string length/, said);
+      saids[args[0]] = `${args.join(' ')}: ${r.stdout}${r.stderr}`;
+      assert.ok(r.status !== null && r.status <= 2, saids[args[0]]);
+      assert.doesNotMatch(r.stderr, /ERR_STRING_TOO_LONG|heap|Invalid string length/, saids[args[0]]);
       const peak = memory.peakKb();
       assert.ok(peak > 0 && peak < BOUND_KB, `${args[0]} peaked at ${peak} KiB`);
     }
-    const verified = ada.cli(['verify', '--base', 'HEAD~1', '--head', 'HEAD', '--branch', 'main']);
-    assert.match(`${verified.stdout}${verified.stderr}`, sizeMessage);
+    assert.match(saids.verify, sizeMessage);
   });
 });
 

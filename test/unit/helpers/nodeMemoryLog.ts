@@ -4,9 +4,10 @@ import * as path from 'path';
 
 /**
  * The peak resident memory of every Node process a command starts — a server's pre-receive hook, say — each
- * recorded by a preload (`NODE_OPTIONS=-r`) when it exits: `process.resourceUsage().maxRSS`, the process's own,
- * not its git children's (those are git's cost). A hook that dies of an exception still records; one the kernel
- * kills does not, and then peakKb() is 0, which no assertion of a bound should take for a pass.
+ * recorded by a preload (`NODE_OPTIONS=-r`) when it exits: VmHWM of /proc/self/status, the process's own, not its
+ * git children's (those are git's cost). Not `resourceUsage().maxRSS`: that survives exec, so a process forked
+ * by a test that holds a large buffer starts at the test's peak. A hook that dies of an exception still records;
+ * one the kernel kills does not, and then peakKb() is 0, which no assertion of a bound should take for a pass.
  */
 export class NodeMemoryLog {
   private readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-noderss-'));
@@ -18,8 +19,9 @@ export class NodeMemoryLog {
     const preload = path.join(this.dir, 'record-rss.js');
     fs.writeFileSync(
       preload,
-      `'use strict';\nprocess.on('exit', () => require('fs').appendFileSync(${JSON.stringify(this.log)}, ` +
-        `process.resourceUsage().maxRSS + ' ' + process.argv.slice(2).join(' ') + '\\n'));\n`,
+      `'use strict';\nprocess.on('exit', () => {\n  const fs = require('fs');\n` +
+        `  const hwm = /VmHWM:\\s*(\\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'));\n` +
+        `  fs.appendFileSync(${JSON.stringify(this.log)}, (hwm ? hwm[1] : 0) + ' ' + process.argv.slice(2).join(' ') + '\\n');\n});\n`,
     );
     const inherited = process.env.NODE_OPTIONS ? `${process.env.NODE_OPTIONS} ` : '';
     this.env = { NODE_OPTIONS: `${inherited}-r ${preload}` };
