@@ -55,6 +55,8 @@ export interface GateCommit {
   message: string;
   /** Why git and Countersign may read its object differently (core/commitObject.ts): provenance and identity unreadable. */
   headerProblem?: string;
+  /** Its object's size when over core/commitBound.ts MAX_COMMIT_BYTES: left unread (no idents, no message), refused. */
+  oversized?: number;
   files: ChangedFile[];
   /** Text of the refs/notes/ai note, when the commit has one. */
   aiNote?: string;
@@ -64,10 +66,8 @@ export interface GateCommit {
   patchIdFromBase?: string;
   /** Stable patch-id of this commit's own change, where a rebased approval must match commit by commit. */
   ownPatchId?: string;
-  /**
-   * On the head commit: lines the update brings back that no commit of it writes, from `from`, where the head's
-   * first-parent chain leaves the push (src/git/netChange.ts, core/restoredLines.ts). They count as AI lines.
-   */
+  /** On the head commit: lines the update brings back that no commit of it writes, from `from`, where the head's first-parent
+   * chain leaves the push (src/git/netChange.ts, core/restoredLines.ts). They count as AI lines. */
   restored?: { from: string; lines: number; files: Array<{ path: string; lines: number }> };
   /** Gitlinks this commit sets to a commit the gate has not judged (src/git/gitlinkPins.ts): they need review. */
   unjudgedGitlinks?: UnjudgedGitlink[];

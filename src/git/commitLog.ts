@@ -1,4 +1,5 @@
 import { decodePath, parseCommitObject } from '../core/commitObject';
+import { MAX_COMMIT_BYTES } from '../core/commitBound';
 import { CountersignError } from '../core/errors';
 import { deletionStatus, parseRawEntry } from '../core/fileDeletion';
 import type { ChangedFile, GateCommit } from '../core/gate';
@@ -131,8 +132,13 @@ export async function readCommitRange(cwd: string, revArgs: string[], input?: st
   const byId = new Map<string, GateCommit>();
   // Each commit's object is asked for as soon as git log has printed its files: the two processes run together.
   let objects: ObjectReader | undefined;
-  const onObject = (sha: string, content: Buffer | undefined, type?: string) => {
+  const onObject = (sha: string, content: Buffer | undefined, type?: string, oversized?: number) => {
     const c = byId.get(sha) as GateCommit;
+    // Streamed past, never held (attack21 02): the gate refuses it by its size (core/commitBound.ts).
+    if (oversized !== undefined && type === 'commit') {
+      c.oversized = oversized;
+      return;
+    }
     if (!content || type !== 'commit')
       throw new CountersignError('git', `commit ${sha} is listed by git log but cannot be read as a commit`);
     const o = parseCommitObject(content, `commit ${sha}`);
@@ -146,7 +152,7 @@ export async function readCommitRange(cwd: string, revArgs: string[], input?: st
     commits.push(c);
     byId.set(s.sha, c);
     // Buffered: nothing here waits for an answer before asking the next (10,000 commits were 10,000 writes by git).
-    (objects ??= new ObjectReader(cwd, onObject, { buffered: true })).read(s.sha);
+    (objects ??= new ObjectReader(cwd, onObject, { buffered: true, maxBytes: MAX_COMMIT_BYTES })).read(s.sha);
   });
   let failed = true;
   try {

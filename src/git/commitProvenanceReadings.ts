@@ -1,8 +1,10 @@
+import { MAX_COMMIT_BYTES, oversizedCommitClause } from '../core/commitBound';
 import { parseCommitObject } from '../core/commitObject';
 import type { NotedCommit } from '../core/noteGains';
 import { ASSISTED_BY, parseTrailers, readMessageProvenance, trailerValues } from '../core/trailers';
 import { readObjects } from './catFileBatch';
 import { commitAddedRuns } from './commitAddedRuns';
+import { runGit } from './gitRunner';
 
 /** What the note rule reads of a commit object: its trailers, as the gate reads them, and its first parent. */
 export interface CommitTrailerFacts extends Omit<NotedCommit, 'added'> {
@@ -21,7 +23,19 @@ export async function commitTrailerFacts(
   commits: readonly string[],
 ): Promise<Map<string, CommitTrailerFacts>> {
   const out = new Map<string, CommitTrailerFacts>();
-  await readObjects(cwd, [...new Set(commits)], (name, content, type) => {
+  const oversized: string[] = [];
+  const unread = (name: string, type: string | undefined, bytes: number) => {
+    // Streamed past, never held (attack21 02): such a commit attests nothing, and the gate refuses it anyway.
+    if (type !== 'commit') return;
+    oversized.push(name);
+    out.set(name, {
+      said: { kind: 'unreadable', raw: '', why: `the commit ${oversizedCommitClause(bytes)}` },
+      assistedBy: [],
+      firstParent: undefined,
+    });
+  };
+  const read = (name: string, content: Buffer | undefined, type?: string, bytes?: number) => {
+    if (bytes !== undefined) return unread(name, type, bytes);
     if (!content || type !== 'commit') return;
     const header = content.toString('latin1', 0, Math.max(0, content.indexOf('\n\n')));
     const firstParent = /^parent ([0-9a-f]{40,64})$/m.exec(header)?.[1];
@@ -41,7 +55,13 @@ export async function commitTrailerFacts(
       // Not a well-formed commit object (git would not call it one either): it says nothing.
       out.set(name, { said: { kind: 'absent' }, assistedBy: [], firstParent });
     }
-  });
+  };
+  await readObjects(cwd, [...new Set(commits)], read, { maxBytes: MAX_COMMIT_BYTES });
+  // Its parent from git (rare: one process each), else notedCommits would diff it as a root commit.
+  for (const name of oversized) {
+    const p = await runGit(['rev-parse', '--verify', '--quiet', `${name}^1`], { cwd, okCodes: [1, 128] });
+    if (p.code === 0) (out.get(name) as CommitTrailerFacts).firstParent = p.stdout.trim();
+  }
   return out;
 }
 

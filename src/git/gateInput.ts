@@ -1,3 +1,4 @@
+import { oversizedCommitsRefusal } from '../core/commitBound';
 import { EMPTY_PATCH_ID, type ApprovalStatement, distinctStatements } from '../core/approvalStatement';
 import { attestationBytes, MAX_PUSH_ATTESTATION_BYTES } from '../core/noteBounds';
 import { approvedSpanKey, ReviewerKeys } from '../core/approvalRules';
@@ -232,7 +233,8 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
       ],
     };
   }
-  const unlinked = await markTreeLinks(cwd, commits); // before the net change joins the head's files
+  // Too large to read is refused first (attack21 02); links are read before the net change joins the head's files.
+  const unlinked = oversizedCommitsRefusal(commits) ?? (await markTreeLinks(cwd, commits));
   if (unlinked) return { ...base, reviewBase, errors: [unlinked] };
   // Judged from several vouched points: reviewed against the one the head's first-parent chain leaves the range at.
   if (vouched && exclude.length > 1) {
@@ -250,7 +252,6 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     mergeOnly: opts.mergeOnly === true,
     ...(ahead ? { headEntry: ahead.policyEntry(head) } : {}),
   });
-
   // The provenance notes of the (now final) commits, read while the steps below ask git their own questions.
   const shas = commits.map((c) => c.sha);
   const notesRead = ahead?.notesOf('refs/notes/ai', shas) ?? settledLater(readNotes(cwd, 'refs/notes/ai', shas));

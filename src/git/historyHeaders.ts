@@ -1,3 +1,4 @@
+import { MAX_COMMIT_BYTES, oversizedCommitClause } from '../core/commitBound';
 import { commitHeaderProblem, headerProblem } from '../core/commitObject';
 import { CountersignError } from '../core/errors';
 import { ObjectReader } from './catFileBatch';
@@ -108,11 +109,21 @@ export class HistoryHeaders {
     }
     this.problems.push(PENDING);
     this.reading.push(index);
-    this.objects ??= new ObjectReader(this.cwd, (_name, content) => {
-      const at = this.reading.shift() as number;
-      this.problems[at] = content ? commitHeaderProblem(content) : 'cannot be read as a commit object';
-      this.onReady();
-    });
+    // Over the bound: streamed past (attack21 02), and unreadable to report and explain as to the gate.
+    this.objects ??= new ObjectReader(
+      this.cwd,
+      (_name, content, _type, oversized) => {
+        const at = this.reading.shift() as number;
+        this.problems[at] =
+          oversized !== undefined
+            ? oversizedCommitClause(oversized)
+            : content
+              ? commitHeaderProblem(content)
+              : 'cannot be read as a commit object';
+        this.onReady();
+      },
+      { maxBytes: MAX_COMMIT_BYTES },
+    );
     this.objects.read(sha);
   }
 }
