@@ -34,7 +34,10 @@ export type PolicyText = string | { unreadBytes: number };
 /** Parses and validates, collecting every problem with its location (for `policy check`). */
 export function checkPolicy(text: PolicyText, file: string): PolicyCheck {
   // Before anything recursive reads it (attack17 Q7): a policy is a few kilobytes, a few levels deep.
-  const whole = (p: { message: string; fix: string }) => ({ problems: [{ file, path: '(top level)', ...p }], warnings: [] });
+  const whole = (p: { message: string; fix: string }) => ({
+    problems: [{ file, path: '(top level)', ...p }],
+    warnings: [],
+  });
   if (typeof text !== 'string') return whole(policySizeProblem(text.unreadBytes));
   const tooBig = policyShapeProblem(text);
   if (tooBig) return whole(tooBig);

@@ -17,7 +17,8 @@ const FRAMING = 160;
  * revision, or a blob a partial clone lacks: never fetched), undefined when it names no file (a tree).
  */
 export async function readPolicyBlob(cwd: string, name: string): Promise<PolicyText | 'missing' | undefined> {
-  if (/[\n\r]/.test(name)) throw new CountersignError('input', `object name ${JSON.stringify(name)} contains a line break`);
+  if (/[\n\r]/.test(name))
+    throw new CountersignError('input', `object name ${JSON.stringify(name)} contains a line break`);
   const r = await runGit(['cat-file', '--batch'], {
     cwd,
     input: `${name}\n`,
