@@ -1,5 +1,6 @@
 import type { SignedStatement } from '../core/approvalStatement';
 import { selfReview, type CommitPeople, type ReviewerKeys } from '../core/approvalRules';
+import { MAX_COMMIT_BYTES } from '../core/commitBound';
 import { parseCommitObject } from '../core/commitObject';
 import { evaluateGate, type GateInput, type PolicySource } from '../core/gate';
 import { gateStanding } from '../core/statementStanding';
@@ -79,7 +80,7 @@ export class TipJudge {
 
   /**
    * Reads the approved tips' commit objects, once (`candidate` and `vouched` need it). A tip this repository
-   * lacks, or cannot read as a commit, is no candidate: the walk never meets it.
+   * lacks, or cannot read as a commit — or one over MAX_COMMIT_BYTES, streamed past (attack21 02) — is no candidate.
    */
   prepare(): Promise<void> {
     this.prepared ??= (async () => {
@@ -87,22 +88,27 @@ export class TipJudge {
       if (!people) tipPeople.set(this.o.approvals, (people = new Map()));
       const known = people;
       const unread = [...this.byTip.keys()].filter((sha) => !known.has(sha));
-      await readObjects(this.cwd, unread, (sha, content, type) => {
-        let read: CommitPeople | null = null;
-        if (content && type === 'commit') {
-          try {
-            const o = parseCommitObject(content, `commit ${sha}`);
-            read = {
-              author: o.author,
-              committer: o.committer,
-              ...(o.headerProblem ? { headerProblem: o.headerProblem } : {}),
-            };
-          } catch {
-            // No author header: not a commit git would show; nobody approves it.
+      await readObjects(
+        this.cwd,
+        unread,
+        (sha, content, type) => {
+          let read: CommitPeople | null = null;
+          if (content && type === 'commit') {
+            try {
+              const o = parseCommitObject(content, `commit ${sha}`);
+              read = {
+                author: o.author,
+                committer: o.committer,
+                ...(o.headerProblem ? { headerProblem: o.headerProblem } : {}),
+              };
+            } catch {
+              // No author header: not a commit git would show; nobody approves it.
+            }
           }
-        }
-        known.set(sha, read);
-      });
+          known.set(sha, read);
+        },
+        { maxBytes: MAX_COMMIT_BYTES },
+      );
       this.people = known;
     })();
     return this.prepared;
