@@ -31,12 +31,12 @@ describe('CI verify of a branch behind a moved main keeps a request for changes 
   const ai = Array.from({ length: 25 }, (_, i) => `rate ${i}`).join('\n') + '\n';
   const trailer = 'AI-Provenance: v1 ai=25 human=0 untracked=0';
 
-  /** The CI job: a fresh clone (all branches fetched), verify in the workflow's form for `head`. */
+  /** The CI job: a fresh clone (all branches fetched), verify in the workflow's form (github annotations) for `head`. */
   function ciVerify(head: string): { status: number; out: string } {
     ci = cloneAs(s.server.dir, 'CI', 'ci@example.com');
     ci.git('fetch', '-q', 'origin');
     const args = ['verify', '--remote', 'origin', '--branch', 'main', '--policy-branch', 'main'];
-    const r = ci.cli([...args, '--base', 'refs/remotes/origin/main', '--head', head]);
+    const r = ci.cli([...args, '--base', 'refs/remotes/origin/main', '--head', head, '--format', 'github']);
     return { status: r.status ?? -1, out: r.stdout + r.stderr };
   }
 
@@ -79,7 +79,7 @@ describe('CI verify of a branch behind a moved main keeps a request for changes 
     // CI: blocked, naming Carol's standing request, and suggesting a base the head contains (the merge-base).
     const first = ciVerify(amended);
     assert.strictEqual(first.status, 1, first.out);
-    assert.match(first.out, /Carol Ops <carol@example\.com> requested changes/, first.out);
+    assert.match(first.out, /Carol Ops <carol@example\.com> \(sre\) requested changes/, first.out);
     const suggested = /countersign approve ([0-9a-f]{40}) --base ([0-9a-f]{40})/.exec(first.out);
     assert.ok(suggested, first.out);
     assert.strictEqual(suggested[1], amended);
@@ -92,9 +92,9 @@ describe('CI verify of a branch behind a moved main keeps a request for changes 
     const second = ciVerify(amended);
     const merged = mergePush();
     assert.strictEqual(second.status, 1, `CI verify passed while Carol's request holds:\n${second.out}`);
-    assert.match(second.out, /Carol Ops <carol@example\.com> requested changes/, second.out);
+    assert.match(second.out, /Carol Ops <carol@example\.com> \(sre\) requested changes/, second.out);
     assert.notStrictEqual(merged.status, 0, 'the server accepted the merge while Carol\'s request holds');
-    assert.match(merged.stderr, /Carol Ops <carol@example\.com> requested changes/, merged.stderr);
+    assert.match(merged.stderr, /Carol Ops <carol@example\.com> \(sre\) requested changes/, merged.stderr);
 
     // Carol approves the revision with the same suggested form: both pass.
     carols.git('fetch', '-q', 'origin');
