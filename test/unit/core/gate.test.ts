@@ -633,7 +633,7 @@ describe('evaluateGate (regressions)', () => {
       assert.ok(held[0].length < 200, held[0]);
     }
     const count = (text: string, part: string) => text.split(part).length - 1;
-    const rule = 'an amended or otherwise rewritten revision is a new change';
+    const rule = 'a revision whose change (patch) differs is a new change';
     assert.ok(CHANGES_REQUESTED_RULE.includes(rule));
     const text = gateText(r);
     assert.strictEqual(count(text, '"add a lifecycle guard"'), 4, text); // 3 commits + What to do

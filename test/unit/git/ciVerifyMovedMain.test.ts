@@ -80,6 +80,8 @@ describe('CI verify of a branch behind a moved main keeps a request for changes 
     const first = ciVerify(amended);
     assert.strictEqual(first.status, 1, first.out);
     assert.match(first.out, /Carol Ops <carol@example\.com> \(sre\) requested changes/, first.out);
+    // The rule said an amended revision is never held — false here, where the same patch is (F6's wording).
+    assert.match(first.out, /a revision whose change \(patch\) differs is a new change that the request does not hold/);
     const suggested = /countersign approve ([0-9a-f]{40}) --base ([0-9a-f]{40})/.exec(first.out);
     assert.ok(suggested, first.out);
     assert.strictEqual(suggested[1], amended);

@@ -163,7 +163,7 @@ describe('one rule for which statements count: gate, verify, report and explain 
     assert.notStrictEqual(held.status, 0);
     assert.match(
       held.stderr,
-      /requested changes on .*"use a constant name" — it holds this commit until Carol Ops approves it again[^]*an amended or otherwise rewritten revision is a new change that the request does not hold/,
+      /requested changes on .*"use a constant name" — it holds this commit until Carol Ops approves it again[^]*a revision whose change \(patch\) differs is a new change that the request does not hold/,
     );
 
     // The rule itself: the amended commit is a new change, and another reviewer's approval of it counts.
