@@ -258,12 +258,8 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
 
   // What the update changes beyond its commits' own diffs (a merge taking an old ancestor's tree) is the head's.
   const tipAt = commits.findIndex((c) => c.sha === head);
-  const netBase = await netChangeBase(cwd, reviewBase, head, commits, !isNew && opts.mergeOnly === true);
-  // What a merge of a branch behind a moved base brings is its change from their merge-base (git's base..head),
-  // not from the base's tip, which the head does not contain: the patch-ids of rebased approvals and carried
-  // requests for changes, and the suggested `approve --base`, are reviewed from there — as a merge push of the same
-  // commit is at the server, whose patch-id of the merge from the tip is that same change (newuser16 F6, F18).
-  reviewBase = netBase;
+  // The range is reviewed from there too: patch-ids, rebased approvals, `approve --base` (netChange.ts, F6).
+  const netBase = (reviewBase = await netChangeBase(cwd, reviewBase, head, commits, !isNew && opts.mergeOnly === true));
   if (netBase && tipAt >= 0) {
     // Lines it brings back from an older tree than the base's: from where the head's first-parent chain, or a
     // merge's other parent's, leaves the push elsewhere than the base (a branch that merged main in, an evil

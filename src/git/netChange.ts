@@ -264,6 +264,11 @@ export function firstParentExit(head: string, commits: readonly GateCommit[]): s
  * change since it left the base's history, so a head that does not contain the base is measured from their
  * merge base — measured from the base itself, main's newer work came out reversed and was charged to the
  * pull request (outside tester, session 6). Several merge bases (criss-cross): the base, which fails closed.
+ * It is also the range's review base (gateInput.ts): the base of the patch-ids that carry approvals and requests
+ * for changes to rebased or amended copies, and of the suggested `approve --base`. From the base's tip, which the
+ * head does not contain, every patch-id also undid main's newer work, so CI's `verify --base origin/main` lost a
+ * request for changes that a merge push of the same commit kept at the server — whose patch-id of the merge from
+ * that tip is this same change — and suggested a --base the head does not contain (newuser16 F6, F18).
  */
 export async function netChangeBase(
   cwd: string,

@@ -95,7 +95,7 @@ describe('CI verify of a branch behind a moved main keeps a request for changes 
     const merged = mergePush();
     assert.strictEqual(second.status, 1, `CI verify passed while Carol's request holds:\n${second.out}`);
     assert.match(second.out, /Carol Ops <carol@example\.com> \(sre\) requested changes/, second.out);
-    assert.notStrictEqual(merged.status, 0, 'the server accepted the merge while Carol\'s request holds');
+    assert.notStrictEqual(merged.status, 0, "the server accepted the merge while Carol's request holds");
     assert.match(merged.stderr, /Carol Ops <carol@example\.com> \(sre\) requested changes/, merged.stderr);
 
     // Carol approves the revision with the same suggested form: both pass.
