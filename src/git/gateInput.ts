@@ -256,8 +256,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   const shas = commits.map((c) => c.sha);
   const notesRead = ahead?.notesOf('refs/notes/ai', shas) ?? settledLater(readNotes(cwd, 'refs/notes/ai', shas));
 
-  // What the update changes beyond its commits' own diffs (a merge taking an old ancestor's tree) is the head's;
-  // the range is reviewed from the same base: patch-ids, rebased approvals, `approve --base` (netChange.ts, F6).
+  // From here: the head's net change beyond its commits' diffs, and the range's review base (netChange.ts, F6).
   const tipAt = commits.findIndex((c) => c.sha === head);
   const netBase = (reviewBase = await netChangeBase(cwd, reviewBase, head, commits, !isNew && opts.mergeOnly === true));
   if (netBase && tipAt >= 0) {
