@@ -54,7 +54,8 @@ Commit the file and push it through review: the gate reads the policy from the p
 remote has it, so a change to it is judged by the policy it replaces.
 
 Options:
-  --json   init, add-reviewer: {"file", "policy", "warnings"} (add-reviewer also "replaced"); check: {"file", "ok", "problems", "warnings"}
+  --json   init, add-reviewer: {"file", "policy", "warnings"} (add-reviewer also "replaced");
+           check: {"file", "ok", "problems", "warnings"}
 
 Examples:
   countersign policy init --protect main --protect 'release/*' --reviewer "Bo Reviewer <bo@example.com>" --key bo.pub
