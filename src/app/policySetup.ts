@@ -205,5 +205,7 @@ export async function tierNotesAt(root: string, policy: Policy): Promise<string[
 /** What `init` says of the `.countersign.json` it keeps: how to replace it, and first whether it is broken. */
 export function keptPolicyReason(root: string): string {
   const broken = workTreePolicyProblem(root);
-  return broken ? `but ${broken}; fix it, or --force replaces it` : 'pass --force to replace it';
+  return broken
+    ? `but ${broken}; \`countersign policy check\` lists every problem with its fix; fix it, or --force replaces it`
+    : 'pass --force to replace it';
 }

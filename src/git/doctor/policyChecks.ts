@@ -69,15 +69,7 @@ export const policyOnPolicyBranch: DoctorCheck = {
     const local = ctx.repo.root ? workTreePolicyProblem(ctx.repo.root) : undefined;
     const gate = await policyBranchFindings(this.name, ctx);
     return local
-      ? [
-          ...gate,
-          finding(
-            this.name,
-            'fix',
-            local.replace(/; `countersign policy check`.*$/, ''),
-            'run `countersign policy check` and fix what it names',
-          ),
-        ]
+      ? [...gate, finding(this.name, 'fix', local, 'run `countersign policy check` and fix what it names')]
       : gate;
   },
 };
