@@ -1,7 +1,7 @@
 import type { PolicySource } from '../core/gate';
 import { isProtected } from '../core/policy';
-import { runGit } from '../git/gitRunner';
 import { policySourceAt, remoteDefaultBranch } from '../git/policyBranch';
+import { resolveCommit } from '../git/stagedDiff';
 
 /**
  * Where commits on `own` (a branch's upstream, or the same name on the remote) land: `own` itself when the
@@ -42,11 +42,7 @@ export function verifyDefaultBranch(
 export async function landingTarget(cwd: string, remote: string, own: string | undefined): Promise<string | undefined> {
   const policyBranch = await remoteDefaultBranch(cwd, remote);
   if (!policyBranch) return own;
-  const tip = await runGit(['rev-parse', '--verify', '--quiet', `refs/remotes/${remote}/${policyBranch}^{commit}`], {
-    cwd,
-    okCodes: [1, 128],
-  });
-  if (tip.code !== 0) return own;
-  const at = `${remote}/${policyBranch}`;
-  return landingBranch(own, await policySourceAt(cwd, tip.stdout.trim(), at, policyBranch), policyBranch);
+  const tip = await resolveCommit(cwd, `refs/remotes/${remote}/${policyBranch}`);
+  if (!tip) return own;
+  return landingBranch(own, await policySourceAt(cwd, tip, `${remote}/${policyBranch}`, policyBranch), policyBranch);
 }
