@@ -2,9 +2,19 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { recordDecision } from '../helpers/approvals';
-import { commitFile, policyJson, pushMain, setup, type Setup } from '../helpers/gateServer';
+import {
+  aiCommit,
+  AI_FIVE,
+  commitFile,
+  HUMAN_ONE,
+  policyChangeOverUnreviewedRelease,
+  policyJson,
+  pushMain,
+  serverRef,
+  setup,
+  type Setup,
+} from '../helpers/gateServer';
 import { makeKey } from '../helpers/reviewerKeys';
-import type { TempRepo } from '../helpers/tempRepo';
 
 /**
  * Issue 10 (residue of attack18): the pre-receive gate judges a push as a whole, but in a push without --atomic
@@ -16,12 +26,8 @@ import type { TempRepo } from '../helpers/tempRepo';
 describe('server gate: refs whose verdicts rely on each other land together or not at all (issue 10, real server)', function () {
   this.timeout(240_000);
 
-  const AI = 'AI-Provenance: v1 ai=5 human=0 untracked=0';
-  const HUMAN = 'AI-Provenance: v1 ai=0 human=1 untracked=0';
   const NOTES = 'refs/notes/countersign';
-  const at = (s: Setup, ref: string) => s.server.gitResult(['rev-parse', '-q', '--verify', ref]).stdout.trim();
-  const aiCommit = (repo: TempRepo, file: string) =>
-    commitFile(repo, file, Array.from({ length: 5 }, (_, i) => `ai ${i}`).join('\n') + '\n', `ai ${file}\n\n${AI}`);
+  const at = serverRef;
   /** Someone else's `update` hook on the server that declines one ref: the gate never sees it. */
   const declineOnServer = (s: Setup, ref: string) =>
     fs.writeFileSync(
@@ -79,7 +85,7 @@ describe('server gate: refs whose verdicts rely on each other land together or n
     recordDecision(s.ada, s.bob, { email: 'bob@example.com', tip, base: m });
     assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', NOTES]).status, 0);
     // A review of something else joins the notes: the notes update is real, main's approval is the server's own.
-    const other = s.ada.git('commit-tree', `${tip}^{tree}`, '-p', tip, '-m', `other\n\n${AI}`);
+    const other = s.ada.git('commit-tree', `${tip}^{tree}`, '-p', tip, '-m', `other\n\n${AI_FIVE}`);
     recordDecision(s.ada, s.carol, { email: 'carol@example.com', tip: other, base: tip });
     const r = s.ada.gitResult(['push', '--no-verify', 'origin', 'main', NOTES]);
     assert.strictEqual(r.status, 0, r.stderr);
@@ -117,22 +123,8 @@ describe('server gate: refs whose verdicts rely on each other land together or n
   });
 
   it('a deletion a policy change relied on, refused by receive.denyDeletes, does not land the policy change', () => {
-    const s = setup(policyJson(makeKey('bob'), makeKey('carol'), { protectedBranches: ['main'] }));
+    const { s, m, tip } = policyChangeOverUnreviewedRelease();
     const { ada } = s;
-    ada.git('checkout', '-q', '-b', 'release/x');
-    aiCommit(ada, 'evil.py');
-    assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', 'release/x']).status, 0);
-    ada.git('checkout', '-q', 'main');
-    const m = at(s, 'refs/heads/main');
-    const policy = JSON.parse(ada.read('.countersign.json')) as { protectedBranches: string[] };
-    policy.protectedBranches.push('release/*');
-    const tip = commitFile(ada, '.countersign.json', JSON.stringify(policy, null, 2) + '\n', `protect\n\n${HUMAN}`);
-    // Bob and Carol approve it in good faith: it only tightens (a policy change needs the strictest tier's two).
-    recordDecision(ada, s.bob, { email: 'bob@example.com', tip, base: m });
-    recordDecision(ada, s.carol, { email: 'carol@example.com', tip, base: m });
-    assert.strictEqual(ada.gitResult(['push', '-q', 'origin', NOTES]).status, 0);
-    const control = pushMain(ada, '--no-verify');
-    assert.notStrictEqual(control.status, 0, 'control: release/x holds unreviewed AI code');
     s.server.git('config', 'receive.denyDeletes', 'true');
     const r = ada.gitResult(['push', '--no-verify', 'origin', 'main', ':refs/heads/release/x']);
     assert.ok(at(s, 'refs/heads/release/x'), 'git refused the deletion');
@@ -163,7 +155,7 @@ describe('server gate: refs whose verdicts rely on each other land together or n
   it('independent refs in one push behave as before: one declined by git, the others land', () => {
     const s = setup();
     const { ada } = s;
-    commitFile(ada, 'a.txt', 'a\n', `a\n\n${HUMAN}`);
+    commitFile(ada, 'a.txt', 'a\n', `a\n\n${HUMAN_ONE}`);
     declineOnServer(s, 'refs/heads/topic');
     const r = ada.gitResult(['push', '--no-verify', 'origin', 'main', 'HEAD:refs/heads/topic', 'HEAD:refs/tags/t1']);
     assert.notStrictEqual(r.status, 0);
@@ -185,7 +177,7 @@ describe('server gate: refs whose verdicts rely on each other land together or n
     assert.strictEqual(r.status, 0, r.stderr);
     assert.strictEqual(at(s, 'refs/heads/main'), tip);
     assert.ok(at(s, NOTES), 'the hook pushed the approval');
-    commitFile(ada, 'b.txt', 'b\n', `b\n\n${HUMAN}`);
+    commitFile(ada, 'b.txt', 'b\n', `b\n\n${HUMAN_ONE}`);
     const several = ada.gitResult(['push', 'origin', 'main', 'HEAD:refs/heads/topic', 'HEAD:refs/heads/other']);
     assert.strictEqual(several.status, 0, several.stderr);
     assert.strictEqual(at(s, 'refs/heads/topic'), ada.git('rev-parse', 'HEAD'));

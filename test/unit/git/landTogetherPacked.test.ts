@@ -1,11 +1,16 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { recordDecision } from '../helpers/approvals';
-import { commitFile, policyJson, pushMain, setup, type Setup } from '../helpers/gateServer';
+import {
+  commitFile,
+  HUMAN_ONE,
+  policyChangeOverUnreviewedRelease,
+  pushMain,
+  serverRef,
+  setup,
+  type Setup,
+} from '../helpers/gateServer';
 import { rawPush, ZERO } from '../helpers/rawPush';
-import { makeKey } from '../helpers/reviewerKeys';
-import type { TempRepo } from '../helpers/tempRepo';
 
 /**
  * attack20 02: when a push's refs must land together (src/git/landTogether.ts), the reference-transaction hook
@@ -19,37 +24,19 @@ import type { TempRepo } from '../helpers/tempRepo';
 describe('server gate: --atomic lands refs that must land together when a deletion among them is packed (attack20 02)', function () {
   this.timeout(240_000);
 
-  const AI = 'AI-Provenance: v1 ai=5 human=0 untracked=0';
-  const HUMAN = 'AI-Provenance: v1 ai=0 human=1 untracked=0';
-  const NOTES = 'refs/notes/countersign';
-  const at = (s: Setup, ref: string) => s.server.gitResult(['rev-parse', '-q', '--verify', ref]).stdout.trim();
-  const aiCommit = (repo: TempRepo, file: string) =>
-    commitFile(repo, file, Array.from({ length: 5 }, (_, i) => `ai ${i}`).join('\n') + '\n', `ai ${file}\n\n${AI}`);
+  const at = serverRef;
   const packed = (s: Setup, ref: string) => s.server.read('packed-refs').includes(` ${ref}\n`);
 
-  /** A policy change on Ada's main that protects release/*, approved by Bob and Carol, while release/x holds unreviewed AI code. */
-  function policyChangeOverUnreviewedRelease() {
-    const s = setup(policyJson(makeKey('bob'), makeKey('carol'), { protectedBranches: ['main'] }));
-    const { ada } = s;
-    ada.git('checkout', '-q', '-b', 'release/x');
-    aiCommit(ada, 'evil.py');
-    assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', 'release/x']).status, 0);
-    ada.git('checkout', '-q', 'main');
-    const m = at(s, 'refs/heads/main');
-    const policy = JSON.parse(ada.read('.countersign.json')) as { protectedBranches: string[] };
-    policy.protectedBranches.push('release/*');
-    const tip = commitFile(ada, '.countersign.json', JSON.stringify(policy, null, 2) + '\n', `protect\n\n${HUMAN}`);
-    recordDecision(ada, s.bob, { email: 'bob@example.com', tip, base: m });
-    recordDecision(ada, s.carol, { email: 'carol@example.com', tip, base: m });
-    assert.strictEqual(ada.gitResult(['push', '-q', 'origin', NOTES]).status, 0);
-    assert.notStrictEqual(pushMain(ada, '--no-verify').status, 0, 'control: release/x holds unreviewed AI code');
-    s.server.git('pack-refs', '--all');
-    assert.ok(packed(s, 'refs/heads/release/x'), 'release/x is packed on the server');
-    return { s, m, tip };
+  /** policyChangeOverUnreviewedRelease, with release/x packed on the server as `git gc` leaves it. */
+  function packedRelease() {
+    const started = policyChangeOverUnreviewedRelease();
+    started.s.server.git('pack-refs', '--all');
+    assert.ok(packed(started.s, 'refs/heads/release/x'), 'release/x is packed on the server');
+    return started;
   }
 
   it('a policy change pushed with the deletion of a packed branch: refused without --atomic, taken with it', () => {
-    const { s, m, tip } = policyChangeOverUnreviewedRelease();
+    const { s, m, tip } = packedRelease();
     const { ada } = s;
     const loose = ada.gitResult(['push', '--no-verify', 'origin', 'main', ':refs/heads/release/x']);
     assert.strictEqual(at(s, 'refs/heads/main'), m, loose.stderr);
@@ -63,13 +50,13 @@ describe('server gate: --atomic lands refs that must land together when a deleti
     assert.strictEqual(at(s, 'refs/heads/release/x'), '');
     assert.ok(!packed(s, 'refs/heads/release/x'));
     // The lock the hook holds from `prepared` to `committed` was released: the next push goes straight through.
-    commitFile(ada, 'b.txt', 'b\n', `b\n\n${HUMAN}`);
+    commitFile(ada, 'b.txt', 'b\n', `b\n\n${HUMAN_ONE}`);
     const next = pushMain(ada, '--no-verify');
     assert.strictEqual(next.status, 0, next.stderr);
   });
 
   it('the deletion of a packed branch that receive.denyDeletes refuses still does not land the policy change', () => {
-    const { s, m } = policyChangeOverUnreviewedRelease();
+    const { s, m } = packedRelease();
     s.server.git('config', 'receive.denyDeletes', 'true');
     const r = s.ada.gitResult(['push', '--no-verify', 'origin', 'main', ':refs/heads/release/x']);
     assert.ok(at(s, 'refs/heads/release/x'), 'git refused the deletion');
@@ -78,7 +65,7 @@ describe('server gate: --atomic lands refs that must land together when a deleti
   });
 
   it('a hand-made push deleting the packed branch with a zero old value (what the packed half shows) lands nothing', () => {
-    const { s, m, tip } = policyChangeOverUnreviewedRelease();
+    const { s, m, tip } = packedRelease();
     // Without --atomic, and the deletion's line zero to zero like git's packed-refs transaction: if the hook let
     // such a transaction through unchecked, the deletion could land alone. The gate refuses the push first.
     const r = rawPush(s.ada, s.server.dir, [

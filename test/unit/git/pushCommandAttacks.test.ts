@@ -3,9 +3,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { recordDecision } from '../helpers/approvals';
 import { withoutGate } from '../helpers/gateAgreement';
-import { commitFile, policyJson, pushMain, setup, type Setup } from '../helpers/gateServer';
+import {
+  aiCommit,
+  commitFile,
+  HUMAN_ONE,
+  policyChangeOverUnreviewedRelease,
+  policyJson,
+  pushMain,
+  serverRef,
+  setup,
+} from '../helpers/gateServer';
 import { rawPush, ZERO } from '../helpers/rawPush';
-import { makeKey } from '../helpers/reviewerKeys';
 import type { TempRepo } from '../helpers/tempRepo';
 
 /**
@@ -18,18 +26,14 @@ import type { TempRepo } from '../helpers/tempRepo';
 describe('server gate: push commands judged from the server’s own ref values (attack18, real server)', function () {
   this.timeout(240_000);
 
-  const AI = 'AI-Provenance: v1 ai=5 human=0 untracked=0';
-  const HUMAN = 'AI-Provenance: v1 ai=0 human=1 untracked=0';
   const NOTES = 'refs/notes/countersign';
-  const at = (s: Setup, ref: string) => s.server.gitResult(['rev-parse', '-q', '--verify', ref]).stdout.trim();
-  const aiCommit = (repo: TempRepo, file: string) =>
-    commitFile(repo, file, Array.from({ length: 5 }, (_, i) => `ai ${i}`).join('\n') + '\n', `ai ${file}\n\n${AI}`);
+  const at = serverRef;
 
   it('R4: two commands for main, the first with a claimed old at the AI commit, are refused (naming the ref)', () => {
     const s = setup();
     const m = at(s, 'refs/heads/main');
     const y = aiCommit(s.ada, 'evil.py');
-    const x = commitFile(s.ada, 'notes.txt', 'harmless\n', `docs\n\n${HUMAN}`);
+    const x = commitFile(s.ada, 'notes.txt', 'harmless\n', `docs\n\n${HUMAN_ONE}`);
     assert.notStrictEqual(pushMain(s.ada, '--no-verify').status, 0, 'control: the AI commit needs review');
     const r = rawPush(s.ada, s.server.dir, [
       { old: y, new: x, ref: 'refs/heads/main' },
@@ -46,7 +50,7 @@ describe('server gate: push commands judged from the server’s own ref values (
     const taken = policyJson(s.bob, s.carol);
     const policy = JSON.parse(taken) as { reviewers: Array<Record<string, string>> };
     policy.reviewers.push({ name: 'Eve Ops', email: 'eve@example.com', key: s.mallory.publicKey });
-    const x = commitFile(s.ada, '.countersign.json', JSON.stringify(policy, null, 2) + '\n', `policy\n\n${HUMAN}`);
+    const x = commitFile(s.ada, '.countersign.json', JSON.stringify(policy, null, 2) + '\n', `policy\n\n${HUMAN_ONE}`);
     const r = rawPush(s.ada, s.server.dir, [
       { old: x, new: x, ref: 'refs/heads/main' },
       { old: m, new: x, ref: 'refs/heads/main' },
@@ -70,7 +74,7 @@ describe('server gate: push commands judged from the server’s own ref values (
 
   it('R3: a delete with a zero old value cannot wipe refs/notes/ai', () => {
     const s = setup();
-    commitFile(s.ada, 'h.txt', 'h\n', `h\n\n${HUMAN}`);
+    commitFile(s.ada, 'h.txt', 'h\n', `h\n\n${HUMAN_ONE}`);
     s.ada.git('notes', '--ref=refs/notes/ai', 'add', '-m', 'provenance', 'HEAD');
     // An administrator's state: provenance on the server (how it got there is not this test's question).
     withoutGate(s.server, () =>
@@ -122,24 +126,11 @@ describe('server gate: push commands judged from the server’s own ref values (
   }
 
   it('R1: a deletion made stale during the push does not let a policy change adopt unreviewed release/x', () => {
-    const s = setup(policyJson(makeKey('bob'), makeKey('carol'), { protectedBranches: ['main'] }));
+    const { s, m, control } = policyChangeOverUnreviewedRelease((ada) => {
+      ada.git('checkout', '-q', '-b', 'tmp');
+      aiCommit(ada, 'evil2.py');
+    });
     const { ada } = s;
-    ada.git('checkout', '-q', '-b', 'release/x');
-    aiCommit(ada, 'evil.py');
-    assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', 'release/x']).status, 0);
-    ada.git('checkout', '-q', '-b', 'tmp');
-    aiCommit(ada, 'evil2.py');
-    ada.git('checkout', '-q', 'main');
-    const m = at(s, 'refs/heads/main');
-    const policy = JSON.parse(ada.read('.countersign.json')) as { protectedBranches: string[] };
-    policy.protectedBranches.push('release/*');
-    const tip = commitFile(ada, '.countersign.json', JSON.stringify(policy, null, 2) + '\n', `protect\n\n${HUMAN}`);
-    // Bob and Carol approve it in good faith: it only tightens (a policy change needs the strictest tier's two).
-    recordDecision(ada, s.bob, { email: 'bob@example.com', tip, base: m });
-    recordDecision(ada, s.carol, { email: 'carol@example.com', tip, base: m });
-    assert.strictEqual(ada.gitResult(['push', '-q', 'origin', NOTES]).status, 0);
-    const control = pushMain(ada, '--no-verify');
-    assert.notStrictEqual(control.status, 0, 'control: release/x holds unreviewed AI code');
     assert.match(control.stderr, /release\/x/);
     const hooks = racingHooks(ada, 'tmp:refs/heads/release/x');
     const r = ada.gitResult(['-c', `core.hooksPath=${hooks}`, 'push', 'origin', 'main', ':refs/heads/release/x']);
@@ -153,7 +144,7 @@ describe('server gate: push commands judged from the server’s own ref values (
     assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', 'main:refs/heads/v1']).status, 0);
     ada.git('tag', 'v1', 'main');
     assert.notStrictEqual(ada.gitResult(['push', '--no-verify', 'origin', 'refs/tags/v1']).status, 0, 'control');
-    ada.git('commit', '-q', '--allow-empty', '--no-verify', '-m', `move\n\n${HUMAN}`);
+    ada.git('commit', '-q', '--allow-empty', '--no-verify', '-m', `move\n\n${HUMAN_ONE}`);
     const hooks = racingHooks(ada, 'HEAD:refs/heads/v1');
     ada.gitResult(['-c', `core.hooksPath=${hooks}`, 'push', 'origin', 'refs/tags/v1', ':refs/heads/v1']);
     assert.ok(!(at(s, 'refs/heads/v1') && at(s, 'refs/tags/v1')), 'the server must not hold branch v1 and tag v1');
@@ -163,7 +154,7 @@ describe('server gate: push commands judged from the server’s own ref values (
     const s = setup();
     const { ada } = s;
     const base = at(s, 'refs/heads/main');
-    commitFile(ada, 'a.txt', 'a\n', `a\n\n${HUMAN}`);
+    commitFile(ada, 'a.txt', 'a\n', `a\n\n${HUMAN_ONE}`);
     let r = pushMain(ada, '--no-verify');
     assert.strictEqual(r.status, 0, r.stderr);
     r = ada.gitResult(['push', '--no-verify', 'origin', 'HEAD:refs/heads/topic', 'HEAD:refs/heads/other']);
@@ -174,10 +165,10 @@ describe('server gate: push commands judged from the server’s own ref values (
     recordDecision(ada, s.bob, { email: 'bob@example.com', tip, base });
     r = ada.gitResult(['push', '--no-verify', 'origin', NOTES]);
     assert.strictEqual(r.status, 0, r.stderr);
-    commitFile(ada, 'c.txt', 'c\n', `c\n\n${HUMAN}`);
+    commitFile(ada, 'c.txt', 'c\n', `c\n\n${HUMAN_ONE}`);
     r = ada.gitResult(['push', '--no-verify', 'origin', 'main', ':refs/heads/other', 'HEAD:refs/heads/feature']);
     assert.strictEqual(r.status, 0, r.stderr);
-    commitFile(ada, 'd.txt', 'd\n', `d\n\n${HUMAN}`);
+    commitFile(ada, 'd.txt', 'd\n', `d\n\n${HUMAN_ONE}`);
     const main = at(s, 'refs/heads/main');
     const raw = rawPush(ada, s.server.dir, [
       { old: main, new: ada.git('rev-parse', 'HEAD'), ref: 'refs/heads/main' },

@@ -128,3 +128,48 @@ export function approvedFeature(s: Setup): { mallory: TempRepo; tip: string; lin
   const line = s.ada.git('notes', '--ref=refs/notes/countersign', 'show', tip);
   return { mallory: cloneAs(s.server.dir, 'Mallory', 'mallory@example.com'), tip, line };
 }
+
+/** Trailers of a five-line agent commit and of a one-line human commit, as the hooks would stamp them. */
+export const AI_FIVE = 'AI-Provenance: v1 ai=5 human=0 untracked=0';
+export const HUMAN_ONE = 'AI-Provenance: v1 ai=0 human=1 untracked=0';
+
+/** What `ref` names on the server (empty when it does not exist). */
+export function serverRef(s: Setup, ref: string): string {
+  return s.server.gitResult(['rev-parse', '-q', '--verify', ref]).stdout.trim();
+}
+
+/** A commit adding `file`, five lines written by an agent: it needs a review on a protected branch. */
+export function aiCommit(repo: TempRepo, file: string): string {
+  const content = Array.from({ length: 5 }, (_, i) => `ai ${i}`).join('\n') + '\n';
+  return commitFile(repo, file, content, `ai ${file}\n\n${AI_FIVE}`);
+}
+
+/**
+ * The start of the attacks on refs that must land together: a policy change on Ada's main that protects
+ * release/*, approved by Bob and Carol in good faith (it only tightens), while release/x on the server holds
+ * unreviewed AI code; `beforeChange` runs on Ada's clone after release/x is pushed. Main's push is refused.
+ */
+export function policyChangeOverUnreviewedRelease(beforeChange?: (ada: TempRepo) => void): {
+  s: Setup;
+  m: string;
+  tip: string;
+  control: ReturnType<typeof pushMain>;
+} {
+  const s = setup(policyJson(makeKey('bob'), makeKey('carol'), { protectedBranches: ['main'] }));
+  const { ada } = s;
+  ada.git('checkout', '-q', '-b', 'release/x');
+  aiCommit(ada, 'evil.py');
+  assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', 'release/x']).status, 0);
+  beforeChange?.(ada);
+  ada.git('checkout', '-q', 'main');
+  const m = serverRef(s, 'refs/heads/main');
+  const policy = JSON.parse(ada.read('.countersign.json')) as { protectedBranches: string[] };
+  policy.protectedBranches.push('release/*');
+  const tip = commitFile(ada, '.countersign.json', JSON.stringify(policy, null, 2) + '\n', `protect\n\n${HUMAN_ONE}`);
+  recordDecision(ada, s.bob, { email: 'bob@example.com', tip, base: m });
+  recordDecision(ada, s.carol, { email: 'carol@example.com', tip, base: m });
+  assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
+  const control = pushMain(ada, '--no-verify');
+  assert.notStrictEqual(control.status, 0, 'control: release/x holds unreviewed AI code');
+  return { s, m, tip, control };
+}
