@@ -1,5 +1,4 @@
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
 import { recordDecision } from '../helpers/approvals';
 import { verifyThenPush } from '../helpers/gateAgreement';
 import { commitFile, setup, type Setup } from '../helpers/gateServer';
@@ -54,12 +53,7 @@ describe('commit header tricks cannot split what the gate and git read (server-s
     const tree = s.ada.git('rev-parse', 'HEAD^{tree}');
     const parent = s.ada.git('rev-parse', 'HEAD^');
     const object = Buffer.concat([Buffer.from(`tree ${tree}\nparent ${parent}\n${header}\n`), Buffer.from(message)]);
-    const sha = execFileSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin', '--literally'], {
-      cwd: s.ada.dir,
-      env: s.ada.env,
-      input: object,
-      encoding: 'utf8',
-    }).trim();
+    const sha = s.ada.writeCommitObject(object);
     s.ada.git('reset', '-q', '--hard', sha);
     return sha;
   }

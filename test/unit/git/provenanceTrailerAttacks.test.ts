@@ -1,5 +1,4 @@
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
 import { verifyThenPush } from '../helpers/gateAgreement';
 import { commitFile, setup, type Setup } from '../helpers/gateServer';
 
@@ -80,12 +79,7 @@ describe('provenance trailers cannot talk the gate out of a review (server-side,
     const raw = s.ada.git('cat-file', 'commit', 'HEAD');
     const headers = raw.slice(0, raw.indexOf('\n\n'));
     const object = `${headers}\n\nAI change\n\nAI-Provenance: v1 ai=50 human=0 untracked=0\n\0\n\nAI-Provenance: v1 ai=0 human=50 untracked=0\n`;
-    const sha = execFileSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin', '--literally'], {
-      cwd: s.ada.dir,
-      env: s.ada.env,
-      input: object,
-      encoding: 'utf8',
-    }).trim();
+    const sha = s.ada.writeCommitObject(object);
     s.ada.git('reset', '-q', '--hard', sha);
     assert.strictEqual(
       s.ada.git('log', '-1', '--format=%(trailers:key=AI-Provenance,valueonly)', sha).trim(),

@@ -72,12 +72,7 @@ describe('parseTrailers reads a commit message as git does', function () {
     const message =
       'subject\n\nAI-Provenance: v1 ai=50 human=0 untracked=0\n\0\n\nAI-Provenance: v1 ai=0 human=50 untracked=0\n';
     const object = `tree ${tree}\nauthor A <a@b> 1700000000 +0000\ncommitter A <a@b> 1700000000 +0000\n\n${message}`;
-    const sha = execFileSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin', '--literally'], {
-      cwd: repo.dir,
-      env: repo.env,
-      input: object,
-      encoding: 'utf8',
-    }).trim();
+    const sha = repo.writeCommitObject(object);
     const git = repo.git('log', '-1', '--format=%(trailers:key=AI-Provenance,valueonly)', sha).trim();
     assert.strictEqual(git, 'v1 ai=50 human=0 untracked=0');
     assert.deepStrictEqual(

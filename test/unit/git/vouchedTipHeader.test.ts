@@ -1,5 +1,4 @@
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
 import { recordDecision } from '../helpers/approvals';
 import { verifyThenPush, withoutGate } from '../helpers/gateAgreement';
 import { approveAndPushNotes, dataRows, humanTrailer, mainWithData, shrinkData } from '../helpers/reviewedPointFixture';
@@ -28,12 +27,7 @@ describe('server gate: the reviewed point applies the gate’s two-person rule t
     const tree = s.ada.git('write-tree');
     const parent = s.ada.git('rev-parse', 'HEAD');
     const object = `tree ${tree}\nparent ${parent}\nauthor ${BOB}\nauthor ${ADA}\ncommitter ${ADA}\n\nadd ${file}\n\n${humanTrailer(1)}\n`;
-    const sha = execFileSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin', '--literally'], {
-      cwd: s.ada.dir,
-      env: s.ada.env,
-      input: object,
-      encoding: 'utf8',
-    }).trim();
+    const sha = s.ada.writeCommitObject(object);
     s.ada.git('reset', '-q', '--hard', sha);
     return sha;
   }

@@ -110,6 +110,20 @@ export class TempRepo {
     return this.git('rev-parse', 'HEAD');
   }
 
+  /**
+   * Stores `object` as a commit object byte for byte, `--literally` (git's own checks would refuse the malformed
+   * headers the attacks need), and returns its id.
+   */
+  writeCommitObject(object: string | Buffer): string {
+    return execFileSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin', '--literally'], {
+      cwd: this.dir,
+      env: this.env,
+      input: object,
+      encoding: 'utf8',
+      ...sync,
+    }).trim();
+  }
+
   /** Parsed trailers of a commit, by git itself. */
   trailers(rev = 'HEAD'): string[] {
     const msg = this.git('log', '-1', '--format=%B', rev);
