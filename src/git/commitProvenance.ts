@@ -21,6 +21,7 @@ import { INDEX_TREE_ARGS, SETTINGS_ARGS } from './hookPrelude';
 import type { Attribution } from './ledger';
 import { computeProvenance } from './provenanceCompute';
 import { resolveRepo, type RepoPaths } from './repository';
+import { refuseSymlinkedPath } from './symlinkGuard';
 
 /**
  * prepare-commit-msg — the one Node start per commit: compute the staged change's provenance, write the
@@ -173,6 +174,9 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
     ),
   );
   const pending = pendingDir(repo);
+  // The hook shim refuses a linked pending folder before Node starts; a hook manager calling `countersign hook`
+  // reaches here without it (attack23: the hooks' files written and removed where the link points).
+  refuseSymlinkedPath(repo.gitDir, path.join(pending, 'note'), 'write the pending note to');
   fs.mkdirSync(pending, { recursive: true });
   // A shim that attaches a note file (COUNTERSIGN_NOTE_FILE=1) is handed a note `notes add -F` stores byte for
   // byte: no `hash-object` on the commit's path (issue 11). Any other note goes into the object store as it is.

@@ -57,6 +57,12 @@ set_pending() {
   else p=$(git rev-parse --absolute-git-dir 2>/dev/null)
   fi
   p="$p/countersign/pending"
+  # A link there would have the hooks write their files, then `rm -f` files of those names, wherever it points
+  # (attack23): nothing is read, written or removed; the commit goes ahead unattested and says why.
+  if [ -L "$p" ] || [ -L "${p%/pending}" ]; then
+    echo "countersign ($hook): ${p%/pending} or its pending folder is a symbolic link, so Countersign wrote nothing there and this commit is unattested; remove the link and run \`countersign install\` again" >&2
+    exit 0
+  fi
 }
 # A pending file's first line into $v, by the shell's own read (no cat, no fork): empty when the file is missing.
 first_line() { v=; [ -f "$1" ] && IFS= read -r v < "$1"; }
