@@ -156,7 +156,9 @@ export class RangeIndex {
   rebasedMismatch(st: SignedStatement['statement'], anchor: string): string | undefined {
     const chain = this.chainFromBase(anchor);
     const approvedAs = `it was approved as ${shortSha(st.base)}..${shortSha(st.tip)} and is carried here by patch-id, but`;
-    const again = `approve ${this.reviewBase ? `${shortSha(this.reviewBase)}..` : ''}${shortSha(anchor)} again`;
+    // Read by the author as often as by the reviewer: the next step names who acts, with the exact command (F7:
+    // "approve B..M again" read as an instruction to the author, who can never approve their own commit).
+    const again = `a reviewer (not its author) signs a new approval: countersign approve ${shortSha(anchor)}${this.reviewBase ? ` --base ${shortSha(this.reviewBase)}` : ''}`;
     if (!chain)
       return `${approvedAs} this push's commits up to ${shortSha(anchor)} are not a plain chain from ${this.reviewBase ? shortSha(this.reviewBase) : 'a root'} (a merge), so they cannot be matched to the approved commits one by one; ${again}`;
     const replayed = this.replayedTrees?.[approvedSpanKey(st)];

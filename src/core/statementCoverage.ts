@@ -54,7 +54,7 @@ export function statementCoverage(
         if (!covered.has(c))
           not.set(
             c,
-            `its base ${shortSha(st.base)} is not in this repository, so what it reviewed is unknown (fetch it, or approve again with --base ${range.reviewBase ? shortSha(range.reviewBase) : '<base>'})`,
+            `its base ${shortSha(st.base)} is not in this repository, so what it reviewed is unknown (fetch it, or a reviewer signs a new approval with --base ${range.reviewBase ? shortSha(range.reviewBase) : '<base>'})`,
           );
       });
       continue;

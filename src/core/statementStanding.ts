@@ -4,6 +4,7 @@ import {
   approvedSpanKey,
   personLabel,
   RangeIndex,
+  samePerson,
   ReviewerKeys,
   type CommitPeople,
   type CoverageVia,
@@ -81,7 +82,7 @@ export class StatementStanding {
   private readonly covering = new Map<string, Array<{ statement: CheckedStatement; via: CoverageVia }>>();
   private readonly refusedBy = new Map<string, string[]>();
   private readonly refusedCovering = new Map<string, Array<{ signed: SignedStatement; why: string }>>();
-  private readonly notCoveringBy = new Map<string, string[]>();
+  private readonly notCoveringBy = new Map<string, Array<{ statement: CheckedStatement; why: string }>>();
   private readonly unreadableBy: Map<string, { shown: StandingInput['statementErrors']; more: number }>;
 
   constructor(input: StandingInput) {
@@ -135,11 +136,10 @@ export class StatementStanding {
       for (const [sha, via] of cov.covered) push(this.covering, sha, { statement: v, via });
       if (st.decision !== 'approve') continue;
       for (const [sha, why] of cov.not)
-        push(
-          this.notCoveringBy,
-          sha,
-          `approval by ${personLabel(v.reviewer)} on ${shortSha(st.tip)} does not cover this commit: ${why}`,
-        );
+        push(this.notCoveringBy, sha, {
+          statement: v,
+          why: `approval by ${personLabel(v.reviewer)} on ${shortSha(st.tip)} does not cover this commit: ${why}`,
+        });
     }
     // Thousands of junk lines must not cost thousands of walks, nor bury the reasons that matter.
     for (const r of refused.slice(0, MAX_NAMED_IGNORED)) {
@@ -175,7 +175,16 @@ export class StatementStanding {
   forCommit(c: CommitPeople & { sha: string }): CommitStanding {
     const counted = countApprovals(c, this.covering.get(c.sha) ?? []);
     const unreadable = this.unreadableBy.get(c.sha);
-    const ignored = [...(this.refusedBy.get(c.sha) ?? []), ...(this.notCoveringBy.get(c.sha) ?? [])];
+    // A reviewer with another statement covering the commit (it counts, or their rejection holds it) has had
+    // their say on it: an approval of theirs that does not reach it adds nothing, and naming it beside "approved
+    // by them (counted)" told the author to get it again (newuser16 F7, a merge of main into a reviewed branch).
+    const covering = this.covering.get(c.sha) ?? [];
+    const spoken = (s: CheckedStatement) =>
+      covering.some(
+        ({ statement: o }) => o.fingerprint === s.fingerprint || samePerson(o.reviewer.email, s.reviewer.email),
+      );
+    const notCovering = (this.notCoveringBy.get(c.sha) ?? []).filter((n) => !spoken(n.statement)).map((n) => n.why);
+    const ignored = [...(this.refusedBy.get(c.sha) ?? []), ...notCovering];
     // The next step, since this reviewer can never approve this commit: newuser14 S7 was told to ask her again.
     // A committer who is not the author (she rebased it) stops being one when the author rebases it instead.
     for (const { reviewer, as } of counted.selfApprovals)
