@@ -94,8 +94,9 @@ export async function heldBy(cwd: string, head: string, tips: string[]): Promise
 /**
  * Where a new protected ref at a commit no protected branch holds is judged from: `head --not <its exits' vouched
  * states>` when an exit is not vouched (fromVouchedExits; the review base is what the first-parent exit stands
- * for), else as before `head --not <protected tips>`, reviewed against where it leaves the policy branch
- * (`placedFrom`). Reads at most `limit` commits for the exits (past it the gate refuses the push for its size).
+ * for), else as before `head --not <protected tips>`, reviewed against the one commit where it meets protected
+ * history, else where it leaves the policy branch (`placedFrom`). Reads at most `limit` commits for the exits
+ * (past it the gate refuses the push for its size).
  */
 export async function placedNewRef(
   cwd: string,
@@ -137,6 +138,11 @@ export async function placedNewRef(
     (await fromVouchedExits(met.exits, { ref: o.ref, tips: vouched, firstParent: met.firstParent, from: o.from }));
   if (moved && 'error' in moved) return moved;
   if (moved) return { exclude: moved.exclude, reviewBase: moved.exclude[0], vouched: true };
+  // Built on protected history at one commit: reviewed from it, so base..head is exactly what is judged. From the
+  // merge-base with the policy branch, a release/x built on release/1 was suggested `approve --base` that also
+  // listed release/1's commits, and a reviewer who wrote one of them was refused (newuser16 F18).
+  if (vouched === o.tips && met?.exits.length === 1)
+    return { exclude: o.tips, reviewBase: met.exits[0], vouched: false };
   const mb = await runGit(['merge-base', o.head, o.placedFrom], { cwd, okCodes: [1] });
   return { exclude: o.tips, reviewBase: mb.code === 0 ? mb.stdout.trim() : undefined, vouched: false };
 }
