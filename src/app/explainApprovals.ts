@@ -42,7 +42,9 @@ export async function explainApprovals(
     policy = source.policy;
     policyInfo = { from: source.from, status: 'ok' };
   } else if (source.kind === 'error') policyInfo = { from: source.from, status: 'error', message: source.message };
-  else policyInfo = { from: `${POLICY_FILE} (looked in ${source.looked.join(', ') || 'nothing'})`, status: 'none' };
+  // One clause without brackets: the places looked at carry their own ("at X, the first parent of Y"), and the
+  // header around it has its own (newuser16 F20: nested parentheses about the commit that adds the first policy).
+  else policyInfo = { from: `no ${POLICY_FILE} in ${source.looked.join(' or ') || 'any branch here'}`, status: 'none' };
 
   const { statements, errors, unreadable } = await readStatements(cwd);
   // The gate's rules (core/statementStanding.ts) over the commits the statements' tips and the branch reach that

@@ -59,7 +59,9 @@ export function formatExplanation(e: Explanation): string {
   const a = e.approvals;
   out.push(
     '',
-    `Approvals (judged under ${a.policy.from}${a.policy.status === 'ok' ? '' : a.policy.status === 'none' ? ': NO POLICY' : `: UNREADABLE — ${a.policy.message}`})`,
+    a.policy.status === 'none'
+      ? `Approvals — NO POLICY to judge them: ${a.policy.from}`
+      : `Approvals — judged under ${a.policy.from}${a.policy.status === 'ok' ? '' : `: UNREADABLE — ${a.policy.message}`}`,
   );
   if (a.statements.length === 0) out.push('  none cover this commit');
   for (const s of a.statements) {

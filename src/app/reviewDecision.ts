@@ -37,6 +37,12 @@ export interface DecisionRequest {
   decision: 'approve' | 'reject';
   rev: string;
   base?: string;
+  /**
+   * The review panel's base for a commit is the gate's review base when the commit meets it at several points
+   * (core/panel/viewModel.ts startOf), which that commit need not contain: there, and only there, a base the tip
+   * does not contain stands for their merge-base. A typed --base is refused instead (givenBase).
+   */
+  baseMayFork?: boolean;
   key?: string;
   comment?: string;
   /** Push the notes ref to this remote; undefined: the default remote if there is one; null: do not push. */
@@ -78,6 +84,8 @@ export interface DecisionResult {
   covers: CoveredCommit[];
   /** With --force: why the gate will not count this decision. */
   notCounting?: string;
+  /** With notCounting for one's own commit: the listed reviewers who may approve it instead. */
+  mayApprove?: string[];
   /** The same decision (tip, base, patch-id, key, comment) by this reviewer was already the latest: nothing new was signed. */
   alreadyRecorded: boolean;
   /** `why`: set when the remote is not the checked-out branch's own (a fork's branch: the trusted remote instead). */
@@ -134,32 +142,37 @@ export async function defaultBase(
 }
 
 /**
- * A --base the tip does not contain (the target branch moved on since the branch left it) stands for where the
- * branch left it: base..tip would otherwise also undo the target's newer commits, which the reviewer is not
- * shown, and no rebase of the branch could ever match that patch-id (new user, session 8, F11).
+ * A --base must be an ancestor of the tip: base..tip is the change signed. One the tip does not contain (the target
+ * branch moved on since the branch left it) would also undo the target's newer commits, which the reviewer is not
+ * shown, and no rebase of the branch could ever match that patch-id (new user, session 8, F11). It used to be
+ * replaced by the merge-base with a warning, so the statement said another base than the one typed; now it is
+ * refused, naming both commits and the base to give instead (newuser16) — the exit-2 contract approve --help states.
  */
 async function givenBase(
   cwd: string,
   base: string,
   tip: string,
-  names: { base: string; rev: string },
+  names: { base: string; rev: string; mayFork: boolean },
 ): Promise<{ base: string; source: string }> {
   const contained = await runGit(['merge-base', '--is-ancestor', base, tip], { cwd, okCodes: [1, 128] });
   if (contained.code === 0) return { base, source: '--base' };
   const mb = await runGit(['merge-base', base, tip], { cwd, okCodes: [1] });
   const fork = mb.stdout.trim();
+  const both = `--base ${names.base} (${shortSha(base)}) is not an ancestor of ${names.rev} (${shortSha(tip)})`;
   // A base that already holds the tip (a later commit), or shares no history with it, leaves no change from it to
   // the tip: the statement covered no commit, and its patch-id was a diff that undoes the base's own work
   // (newuser14 S11).
   if (mb.code !== 0 || !fork || fork === tip)
     throw new CountersignError(
       'usage',
-      `--base ${names.base} is not an ancestor of ${names.rev} (${mb.code !== 0 || !fork ? 'they share no history' : `it already contains ${shortSha(tip)}`}), so nothing from it to ${names.rev} is a change to review. Nothing was signed; give the commit the change starts from (as a rule, where the branch left the protected one: \`git merge-base origin/main ${names.rev}\`)`,
+      `${both}: ${mb.code !== 0 || !fork ? 'they share no history' : `it already contains ${shortSha(tip)}`}, so nothing from it to ${names.rev} is a change to review. Nothing was signed; give the commit the change starts from (as a rule, where the branch left the protected one: \`git merge-base origin/main ${names.rev}\`)`,
     );
-  return {
-    base: fork,
-    source: `merge-base with --base ${shortSha(base)}, which is not an ancestor of ${shortSha(tip)}`,
-  };
+  if (names.mayFork)
+    return { base: fork, source: `merge-base with ${shortSha(base)}, which ${shortSha(tip)} does not contain` };
+  throw new CountersignError(
+    'usage',
+    `${both}: ${names.rev} left its history at ${shortSha(fork)}, and ${names.base} has moved on since, so ${shortSha(base)}..${shortSha(tip)} would also undo what ${names.base} gained since, which is not part of this change. Nothing was signed; to review the branch's own change, run it with --base ${fork} (their merge-base), or rebase the branch onto ${names.base} first`,
+  );
 }
 
 async function reviewer(cwd: string): Promise<{ name?: string; email: string }> {
@@ -222,6 +235,7 @@ export async function recordDecision(req: DecisionRequest): Promise<DecisionResu
       ? await givenBase(cwd, await resolveCommitStrictly(cwd, req.base, '--base'), tip, {
           base: req.base,
           rev: req.rev,
+          mayFork: req.baseMayFork === true,
         })
       : await defaultBase(cwd, tip, usual.remote);
   if (base === tip)
@@ -284,7 +298,13 @@ export async function recordDecision(req: DecisionRequest): Promise<DecisionResu
       return { ...common, declined: true, ...(unshared.length ? { unshared } : {}) };
     }
   };
-  const common = { baseSource, ownCommits, covers, ...(problem ? { notCounting: problem.message } : {}) };
+  const common = {
+    baseSource,
+    ownCommits,
+    covers,
+    ...(problem ? { notCounting: problem.message } : {}),
+    ...(problem?.mayApprove ? { mayApprove: problem.mayApprove } : {}),
+  };
   if (already && keyInfo.line) {
     // Nothing new to sign; sharing again is harmless and finishes an earlier push that failed.
     const blob = Buffer.from(keyBlob(keyInfo.line), 'base64');

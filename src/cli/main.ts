@@ -80,7 +80,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<ExitCode>
       (c) => `\`countersign ${c}\``,
     );
     const message = `unknown command '${name}'.${meant} Run \`countersign --help\` for the list.`;
-    if (wantsJson(rest)) writeJson(ctx, errorJson(name, message));
+    if (wantsJson(rest)) writeJson(ctx, errorJson(name, `countersign: ${message}`));
     ctx.stderr(`countersign: ${message}\n`);
     return EXIT_ERROR;
   }
@@ -97,10 +97,11 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<ExitCode>
     const err = await outsideRepository(thrown, ctx.cwd);
     const where = CountersignError.is(err) ? '' : ' (unexpected; please report with COUNTERSIGN_DEBUG=1 output)';
     const line = prefixed(name, errorMessage(err));
-    // With --json (or --format json) a script reads stdout: it gets one JSON document, the sentence included.
+    // With --json (or --format json) a script reads stdout: it gets one JSON document, the sentence included —
+    // the same sentence as stderr's, prefix and all (newuser16 F20: JSON's lacked the "countersign " of the rest).
     if (wantsJson(args)) {
       const known = (await command.jsonErrorFields?.(args, ctx.cwd).catch(() => undefined)) ?? {};
-      writeJson(out, { ...errorJson(name, line.replace(/^countersign /, '') + where, args), ...known });
+      writeJson(out, { ...errorJson(name, line + where, args), ...known });
     }
     ctx.stderr(`${line}${where}\n`);
     if (ctx.env.COUNTERSIGN_DEBUG && thrown instanceof Error && thrown.stack) ctx.stderr(thrown.stack + '\n');

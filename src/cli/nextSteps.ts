@@ -1,6 +1,8 @@
+import * as os from 'os';
 import { gitConfig } from '../git/gitRunner';
 import { policyForDecision } from '../git/decisionPolicy';
 import { defaultRemote } from '../git/remotes';
+import { standardPublicKey } from '../git/signingKeyInfo';
 
 /**
  * What is still missing after `install` (and `init`) on the way to "a push to main is blocked until a
@@ -29,10 +31,12 @@ export async function nextSteps(
       `Add the team's remote, then run \`${install}\` again (it sets up notes fetching per remote): git remote add origin URL`,
     );
   // The key first: `countersign init` cannot list you as a reviewer in the policy without it (newuser10 N2).
-  if (!(await gitConfig(cwd, 'user.signingkey')))
+  if (!(await gitConfig(cwd, 'user.signingkey'))) {
+    const found = standardPublicKey(os.homedir());
     steps.push(
-      'Reviewers: choose the SSH key approvals are signed with: git config user.signingkey ~/.ssh/id_ed25519.pub',
+      `Reviewers: choose the SSH key approvals are signed with: git config user.signingkey ${found ? `${found.shown} (the key found in your ~/.ssh)` : '~/.ssh/id_ed25519.pub'}`,
     );
+  }
   const policy = await policyForDecision(cwd, remote);
   if (policy.source.kind === 'none') {
     steps.push(

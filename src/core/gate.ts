@@ -242,7 +242,7 @@ export function evaluateGate(input: GateInput): GateResult {
   };
   if (input.policy.kind === 'none') {
     result.notices.push(
-      `${input.branch} is not protected: no ${POLICY_FILE} found (looked in ${input.policy.looked.join(', ') || 'nothing'}).`,
+      `${input.branch} is not protected: no ${POLICY_FILE} found in ${input.policy.looked.join(' or ') || 'any branch here'}.`,
     );
     return unprotected(result);
   }
@@ -387,9 +387,9 @@ export function evaluateGate(input: GateInput): GateResult {
   }
 
   const blockedIds = result.commits.filter((c) => !c.ok).map((c) => c.sha);
-  if (anyBlocked && input.head) {
-    result.approveCommand = approveCommandFor(input.head, input.reviewBase);
-  }
+  // A rewind (allowForcePushes) is approved from where it leaves the branch: approve refuses a non-ancestor --base.
+  if (anyBlocked && input.head)
+    result.approveCommand = approveCommandFor(input.head, input.rewind?.point ?? input.reviewBase);
   result.ok = blockedIds.length === 0 && result.errors.length === 0;
   return result;
 }

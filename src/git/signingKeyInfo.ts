@@ -95,3 +95,20 @@ export function candidateKeys(home = os.homedir()): CandidateKey[] {
   }
   return out;
 }
+
+/** The key files ssh-keygen writes by default (`-t ed25519`, `ecdsa`, the security-key types, `rsa`), preferred first. */
+const STANDARD_KEYS = ['id_ed25519', 'id_ecdsa', 'id_ed25519_sk', 'id_ecdsa_sk', 'id_rsa'];
+
+/**
+ * The first standard public key in HOME/.ssh that reads as a key, as `~/.ssh/NAME.pub` (what to type in
+ * `git config user.signingkey`) and its path: what `init` offers when user.signingkey is unset, and what its
+ * "not set" step names instead of a key the user may not have (newuser16 F20).
+ */
+export function standardPublicKey(home: string | undefined): { shown: string; file: string } | undefined {
+  if (!home) return undefined;
+  for (const name of STANDARD_KEYS) {
+    const file = path.join(home, '.ssh', `${name}.pub`);
+    if (firstKeyLine(file)) return { shown: `~/.ssh/${name}.pub`, file };
+  }
+  return undefined;
+}

@@ -4,6 +4,7 @@ import { REVIEW_NOTES_REF } from '../../git/notesConfig';
 import { parseCommandArgs, writeJson, type CliContext, type Command, type ExitCode } from '../command';
 import { usageError } from '../../core/errors';
 import { shortSha } from '../../core/shortSha';
+import { POLICY_FILE } from '../../core/policy';
 
 function decisionHelp(examples: string): string {
   return `
@@ -21,8 +22,8 @@ Options:
                   (default: git config user.signingkey, a path or a literal "key::ssh-ed25519 AAAA…")
   --remote NAME   push the approvals to NAME instead of the default remote
   --no-push       record locally only
-  --force         record even when the checks below say the gate will not count it (said so on stderr
-                  and in --json as "notCounting")
+  --force         record even when the checks below say the gate will not count it (said so on stdout's
+                  first line, "Recorded, but NOT counted", on stderr, and in --json as "notCounting")
   --json          print the signed statement, the commits it covers and what happened as JSON
 
 Before signing it lists the commits base..REV the statement will cover (with their AI lines), and checks
@@ -140,6 +141,17 @@ function printHuman(ctx: CliContext, name: 'approve' | 'reject', rev: string, r:
   if (r.alreadyRecorded) {
     ctx.stdout(
       `Already ${name === 'approve' ? 'approved' : 'rejected'} ${rev} (${shortSha(s.tip)}) as ${who} on ${s.time}: nothing new signed\n`,
+    );
+  } else if (r.notCounting && r.ownCommits.length > 0 && name === 'approve') {
+    // newuser16 F20: "Approved" on stdout, the only stream a script or a quick reader sees, for an approval the
+    // two-person rule never counts. Said where the headline is, with who may approve instead.
+    const ask = r.mayApprove?.length ? r.mayApprove.join(' or ') : `another reviewer listed in ${POLICY_FILE}`;
+    ctx.stdout(
+      `Recorded, but NOT counted: your approval of ${rev} (${shortSha(s.tip)}) as ${who} does not count — it covers ${r.ownCommits.length === 1 ? `your own commit ${shortSha(r.ownCommits[0])}` : `${r.ownCommits.length} commits of your own`} (two-person rule); ask ${ask} to approve it\n`,
+    );
+  } else if (r.notCounting) {
+    ctx.stdout(
+      `Recorded, but NOT counted: ${name === 'approve' ? 'approval' : 'rejection'} of ${rev} (${shortSha(s.tip)}) as ${who}: ${r.notCounting}\n`,
     );
   } else {
     ctx.stdout(`${name === 'approve' ? 'Approved' : 'Rejected'} ${rev} (${shortSha(s.tip)}) as ${who}\n`);

@@ -18,7 +18,7 @@ import { HOOK_MANAGERS, readManifest, type HookManager } from '../../git/hookMan
 import { policyTextAt, remoteDefaultBranch } from '../../git/policyBranch';
 import { resolveRepo } from '../../git/repository';
 import { defaultRemote, listRemotes, remoteUrl } from '../../git/remotes';
-import { signingKeyInfo } from '../../git/signingKeyInfo';
+import { signingKeyInfo, standardPublicKey } from '../../git/signingKeyInfo';
 import { readWorkTreeText } from '../../git/regularFile';
 import { detectAgents } from '../agentDetection';
 import { ciArtefactSteps, FORGES, forgeOfRemoteUrl, SHA256_PLACEHOLDER, type Forge } from '../ciTemplates';
@@ -325,10 +325,9 @@ async function writePolicy(
   } catch (e) {
     if (await gitConfig(root, 'user.signingkey')) keyProblem = errorMessage(e);
   }
+  const found = standardPublicKey(ctx.env.HOME);
   if (email && !key && o.interactive) {
-    const guess = ['id_ed25519.pub', 'id_ecdsa.pub', 'id_rsa.pub']
-      .map((f) => path.join(ctx.env.HOME ?? '', '.ssh', f))
-      .find((f) => fs.existsSync(f));
+    const guess = found?.file;
     const answer =
       (await ask(`The SSH public key you sign approvals with${guess ? ` [${guess}]` : ''}: `)) || guess || '';
     if (answer) {
@@ -345,7 +344,7 @@ async function writePolicy(
     ? noEmail
     : keyProblem
       ? `you cannot be listed as a reviewer: ${keyProblem}; then run countersign init again`
-      : 'git user.signingkey is not set, so you cannot be listed as a reviewer: git config user.signingkey ~/.ssh/id_ed25519.pub, then run countersign init again';
+      : `git user.signingkey is not set, so you cannot be listed as a reviewer: git config user.signingkey ${found ? `${found.shown} (the key found in your ~/.ssh)` : '~/.ssh/id_ed25519.pub'}, then run countersign init again`;
   if ((!email || !key) && o.extraReviewers.length === 0) return { status: 'skipped', reason: whyNotMe };
   const me: ReviewerEntry | undefined = email && key ? { name: name ?? email, email, key } : undefined;
   const reviewers = me ? [me, ...o.extraReviewers.filter((r) => !samePerson(r.email, me.email))] : o.extraReviewers;

@@ -181,6 +181,21 @@ async function addReviewerCommand(argv: string[], ctx: Parameters<Command['run']
   return EXIT_OK;
 }
 
+/**
+ * Why FILE cannot be checked, and the fix, by the error's code: a raw "ENOENT: no such file or directory, open …"
+ * named neither the mistake nor the way out (newuser16 F20). `policy init` writes the repository's own policy only.
+ */
+function unreadableFile(given: string, file: string, e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const where = given === file ? file : `${given} (${file})`;
+  const own = `with no FILE, \`countersign policy check\` checks this repository's ${POLICY_FILE}, which \`countersign policy init\` writes`;
+  if (code === 'ENOENT') return `there is no file ${where}; check the path — ${own}`;
+  if (code === 'EISDIR') return `${where} is a folder, not a policy file; name the file itself — ${own}`;
+  if (code === 'EACCES' || code === 'EPERM')
+    return `${where} cannot be read (permission denied); check its permissions`;
+  return `cannot read ${where} (${(e as Error).message}); ${own}`;
+}
+
 async function check(argv: string[], ctx: Parameters<Command['run']>[1]): Promise<0 | 1 | 2> {
   const { values, positionals } = parseCommandArgs('policy check', argv, { json: { type: 'boolean' } });
   if (positionals.length > 1) throw usageError('policy check: give at most one FILE');
@@ -193,10 +208,7 @@ async function check(argv: string[], ctx: Parameters<Command['run']>[1]): Promis
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (e) {
-      throw new CountersignError(
-        'config',
-        `policy check: cannot read ${file} (${(e as Error).message}); create one with \`countersign policy init\``,
-      );
+      throw new CountersignError('config', `policy check: ${unreadableFile(positionals[0], file, e)}`);
     }
   } else {
     // The work tree's policy is the clone's choice: a committed symlink to /dev/zero must not hang the check

@@ -15,6 +15,8 @@ export type PreflightCode = 'noEmail' | 'policyUnreadable' | 'notReviewer' | 'ke
 export interface PreflightProblem {
   code: PreflightCode;
   message: string;
+  /** ownCommit: the listed reviewers whose approval would count for every commit of the signer's own. */
+  mayApprove?: string[];
 }
 
 export interface PreflightInput {
@@ -87,6 +89,7 @@ export function reviewPreflight(i: PreflightInput): PreflightProblem | undefined
       : [];
     return {
       code: 'ownCommit',
+      mayApprove: others,
       message: `You ${role} ${shortSha(c.sha)}${more}: under the two-person rule your approval does not count for it.${others.length > 0 ? ` Ask ${others.join(' or ')}.` : ''}${i.surface === 'cli' ? ' (To withdraw a request for changes you made on your own commit, add --force: your own later statement lifts it, though it does not count as an approval.)' : ''}`,
     };
   }

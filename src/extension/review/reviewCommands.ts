@@ -219,7 +219,7 @@ async function decide(
         cwd: repo,
         decision,
         rev: target.sha,
-        ...(target.base ? { base: target.base } : {}),
+        ...(target.base ? { base: target.base, baseMayFork: true } : {}),
         ...(comment?.trim() ? { comment: comment.trim() } : {}),
       });
     },

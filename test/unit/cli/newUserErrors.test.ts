@@ -56,7 +56,7 @@ describe('CLI errors a new user meets: --json, outside a repository, did you mea
     const bogus = parse([], ada.cli(['approve', '--bogus', '--json']));
     assert.match(
       bogus.error as string,
-      /^approve: Unknown option '--bogus'.* Run `countersign approve --help` for usage\.$/,
+      /^countersign approve: Unknown option '--bogus'.* Run `countersign approve --help` for usage\.$/,
     );
     assert.ok(!(bogus.error as string).includes('\n'), 'the JSON error is one line');
 
@@ -71,7 +71,7 @@ describe('CLI errors a new user meets: --json, outside a repository, did you mea
     const ownDoc = parse(['approve'], own);
     assert.deepStrictEqual(Object.keys(ownDoc).sort(), ['error', 'errors', 'exitCode', 'ok']);
     assert.strictEqual(ownDoc.ok, false);
-    assert.match(ownDoc.error as string, /^approve: .*two-person rule/);
+    assert.match(ownDoc.error as string, /^countersign approve: .*two-person rule/);
 
     // Usage errors before any git work, and an unknown command, answer in JSON too; without --json, stdout stays empty.
     for (const args of [

@@ -40,7 +40,7 @@ describe('countersign policy init: default branch and error prefix', function ()
     assert.strictEqual(r.status, 2);
     assert.match(r.stderr, /^countersign policy init: .*\.countersign\.json already exists; edit it, or pass --force/);
     const j = repo.cli(['policy', 'init', '--json']);
-    assert.match((JSON.parse(j.stdout) as { error: string }).error, /^policy init: /);
+    assert.match((JSON.parse(j.stdout) as { error: string }).error, /^countersign policy init: /);
   });
 
   it('policy init, policy check and init name the tracked files the tiers already catch (newuser15 #11)', () => {

@@ -85,20 +85,35 @@ describe('approve: refuses what would not count, and what the reviewer did not s
     assert.match(r.stderr, /--base origin\/main is ambiguous/);
   });
 
-  it('a --base the branch does not contain (main moved on) signs from their merge base, not a reversal of main (F11)', () => {
-    // The gate's suggestion names the target's tip; once main has moved on, base..tip would also undo main's
-    // newer commits, which the reviewer never saw, and no rebase of the branch could match that patch-id.
+  it('a --base the branch does not contain (main moved on) is refused, naming both commits and their merge base (F11)', () => {
+    // base..tip would also undo main's newer commits, which the reviewer never saw, and no rebase of the branch
+    // could match that patch-id. It used to be signed from the merge base with a warning (the statement then
+    // named another base than the one typed); now nothing is signed and the message gives the base to use.
     const forkPoint = author.git('merge-base', 'main', 'feature');
     author.git('checkout', '-q', 'main');
     author.write('NEWS.md', 'main moved on\n');
     author.git('add', 'NEWS.md');
     author.commit('main moves on');
     author.git('push', '-q', 'origin', 'main');
+    const moved = author.git('rev-parse', 'main');
     const reviewer = cloneAs('Rita Reviewer', 'rita@example.com', rita);
     const r = reviewer.cli(['approve', 'origin/feature', '--base', 'refs/remotes/origin/main', '--no-push']);
-    assert.strictEqual(r.status, 0, r.stderr);
-    assert.match(r.stdout, /not an ancestor/);
-    assert.match(r.stdout, /covers 2 commits/);
+    assert.strictEqual(r.status, 2, r.stdout + r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `^countersign approve: --base refs/remotes/origin/main \\(${moved.slice(0, 12)}\\) is not an ancestor of origin/feature \\(${tip.slice(0, 12)}\\): .*Nothing was signed; .*--base ${forkPoint} \\(their merge-base\\)`,
+      ),
+    );
+    assert.doesNotMatch(r.stdout, /^Approved/m);
+    assert.strictEqual(statementsOn(reviewer, tip).length, 0, 'nothing recorded');
+    const json = reviewer.cli(['approve', 'origin/feature', '--base', 'refs/remotes/origin/main', '--json']);
+    assert.strictEqual(json.status, 2);
+    assert.match((JSON.parse(json.stdout) as { error: string }).error, /is not an ancestor of origin\/feature/);
+    // The base the message names signs the branch's own change.
+    const ok = reviewer.cli(['approve', 'origin/feature', '--base', forkPoint, '--no-push']);
+    assert.strictEqual(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /covers 2 commits/);
     const [st] = statementsOn(reviewer, tip);
     assert.strictEqual(st.statement.base, forkPoint);
   });
