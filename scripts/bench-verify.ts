@@ -12,7 +12,7 @@
  *     refuses junk lines whatever the part size), with the approval as the one line the push adds: accepted,
  *     and how long the pre-receive push took (hook timeout 120 s).
  * Usage: node dist/scripts/bench-verify.js [--json] [--commits N] [--rounds N] [--statements N] [--spawn-samples N] [--scale-only]
- *        [--baseline-cli OLD/dist/cli.js]
+ *        [--baseline-cli OLD/dist/cli.js]   (that build's `verify` alternates with this one's at 2,000 and at 42,000 lines)
  * runVerifyBench() returns the same figures for scripts/bench.ts.
  */
 import { execFileSync, spawnSync } from 'child_process';
@@ -368,19 +368,21 @@ function scale(): ScaleFigures {
       `verify, ${COMMITS} commits, 2,000 junk statements + 1 approval: ${seconds10k.toFixed(2)} s, ${at10k.cpu.toFixed(2)} s CPU, peak ${at10k.peakMb.toFixed(0)} MB (git log --raw --numstat over the range: ${gitLogSeconds.toFixed(2)} s; load ${os.loadavg()[0].toFixed(1)})`,
     );
 
-    if (BASELINE_CLI) {
-      // Same-run A/B: the older build and this one alternate, so load moves both alike.
+    /** Same-run A/B: the older build and this one alternate, so load moves both alike. */
+    const alternate = () => {
+      if (!BASELINE_CLI) return;
       const older: typeof runs = [];
       const newer: typeof runs = [];
       for (let i = 0; i < ROUNDS; i++) {
         verify(BASELINE_CLI, older);
         verify(CLI, newer);
       }
-      const m = (rs: typeof runs, k: 'wall' | 'cpu') => median(rs.map((r) => r[k]));
+      const m = (rs: typeof runs, k: 'wall' | 'cpu' | 'peakMb') => median(rs.map((r) => r[k]));
       log(
-        `  same run, alternating with ${BASELINE_CLI} (${ROUNDS} rounds each, load ${os.loadavg()[0].toFixed(1)}): baseline ${m(older, 'wall').toFixed(2)} s wall, ${m(older, 'cpu').toFixed(2)} s CPU; this build ${m(newer, 'wall').toFixed(2)} s wall, ${m(newer, 'cpu').toFixed(2)} s CPU (CPU ×${(m(newer, 'cpu') / m(older, 'cpu')).toFixed(2)} of the baseline)`,
+        `  same run, alternating with ${BASELINE_CLI} (${ROUNDS} rounds each, load ${os.loadavg()[0].toFixed(1)}): baseline ${m(older, 'wall').toFixed(2)} s wall, ${m(older, 'cpu').toFixed(2)} s CPU, ${m(older, 'peakMb').toFixed(0)} MB; this build ${m(newer, 'wall').toFixed(2)} s wall, ${m(newer, 'cpu').toFixed(2)} s CPU, ${m(newer, 'peakMb').toFixed(0)} MB (CPU ×${(m(newer, 'cpu') / m(older, 'cpu')).toFixed(2)} of the baseline)`,
       );
-    }
+    };
+    alternate();
 
     writeNotes(more);
     const junkFrom = runs.length;
@@ -389,6 +391,7 @@ function scale(): ScaleFigures {
     log(
       `  with 40,000 more junk lines:                        ${junk40kSeconds.toFixed(2)} s (+${(junk40kSeconds - seconds10k).toFixed(2)} s), ${at42k.cpu.toFixed(2)} s CPU (+${(at42k.cpu - at10k.cpu).toFixed(2)} s), peak ${at42k.peakMb.toFixed(0)} MB`,
     );
+    alternate();
 
     // The junk is on the server already: a gated server refuses any statement line a listed reviewer did not
     // sign (notesAdditions.ts), so junk only gets there from before `install --server`. The push then adds the

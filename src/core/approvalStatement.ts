@@ -155,7 +155,13 @@ export interface StatementError {
  * A line repeated in the note is read once (its first place): copies say nothing more, and a note of one real
  * statement copied thousands of times, from before the server refused that, costs a string compare per copy.
  */
-export function parseStatementNote(text: string, where = 'note'): { statements: SignedStatement[]; errors: string[] } {
+export function parseStatementNote(
+  text: string,
+  where = 'note',
+  signatures?: Map<string, string>,
+): { statements: SignedStatement[]; errors: string[] } {
+  // One copy of each signature text across the notes of one reading (the caller's map): see approvalNotes.ts.
+  const shared = signatures && ((v: string) => signatures.get(v) ?? (signatures.set(v, v), v));
   const statements: SignedStatement[] = [];
   const errors: string[] = [];
   const read = new Set<string>();
@@ -165,32 +171,33 @@ export function parseStatementNote(text: string, where = 'note'): { statements: 
   let unlisted = 0;
   const fail = (why: string) => (errors.length < MAX_NOTE_ERRORS ? void errors.push(why) : void unlisted++);
   text.split('\n').forEach((raw, i) => {
-    const line = raw.replace(/\r$/, '').trim();
+    const line = raw.trim(); // a CRLF note's \r goes with the rest of the white space
     if (line === '' || read.has(line)) return;
     read.add(line);
-    const at = `${where} line ${i + 1}`;
+    const at = () => `${where} line ${i + 1}`; // built for an unreadable line only
     let json: unknown;
     try {
       json = parseShallowJson(line, 'the line');
     } catch (e) {
       fail(
-        `${at}: not JSON (${(e as Error).message}); each line must be {"statement": …, "signature": "-----BEGIN SSH SIGNATURE-----…"}`,
+        `${at()}: not JSON (${(e as Error).message}); each line must be {"statement": …, "signature": "-----BEGIN SSH SIGNATURE-----…"}`,
       );
       return;
     }
     const outer = signedLineSchema.safeParse(json);
     if (!outer.success) {
-      fail(`${at}: ${describeIssues(outer.error)}`);
+      fail(`${at()}: ${describeIssues(outer.error)}`);
       return;
     }
     const st = approvalStatementSchema.safeParse(outer.data.statement);
     if (!st.success) {
-      fail(`${at}: statement ${describeIssues(st.error)}`);
+      fail(`${at()}: statement ${describeIssues(st.error)}`);
       return;
     }
     const statement = st.data as ApprovalStatement;
     Object.freeze(statement.reviewer);
-    statements.push(Object.freeze({ statement: Object.freeze(statement), signature: outer.data.signature }));
+    const signature = shared ? shared(outer.data.signature) : outer.data.signature;
+    statements.push(Object.freeze({ statement: Object.freeze(statement), signature }));
   });
   if (unlisted > 0) errors.push(`${where}: and ${unlisted} more unreadable line(s)`);
   return { statements, errors };

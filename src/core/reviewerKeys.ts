@@ -16,6 +16,8 @@ export type StatementCheck =
 
 type VerifyFn = typeof verifySignedStatement;
 
+const NO_ONE: Reviewer[] = [];
+
 /**
  * Results of ReviewerKeys.check per policy object and statement object (both immutable once read); keyed by the
  * policy's retired-key list instead once one is attached (retiredReviewers.ts), as rejections may then verify.
@@ -64,12 +66,24 @@ export class ReviewerKeys {
    * that reviewer's key. Callers use it to decide which statements earn git work before any signature check.
    */
   plausible(s: SignedStatement): boolean {
-    const claimed = this.policy.reviewers.filter((r) => samePerson(r.email, s.statement.reviewer.email));
+    const claimed = this.claimedBy(s.statement.reviewer.email);
     if (claimed.length > 0 && this.verify) return true;
     const key = this.embeddedKey(s.signature);
     if (typeof key !== 'string') return false;
     if ((this.byKey.get(key) ?? []).some((x) => claimed.includes(x.reviewer))) return true;
     return this.retiredSigners(s, key).length > 0;
+  }
+
+  /** Reviewers listed under `email` (samePerson), per address: junk repeats a few addresses thousands of times. */
+  private readonly claimed = new Map<string, Reviewer[]>();
+
+  private claimedBy(email: string): Reviewer[] {
+    let list = this.claimed.get(email);
+    if (!list) {
+      list = this.policy.reviewers.filter((r) => samePerson(r.email, email));
+      this.claimed.set(email, list.length > 0 ? list : NO_ONE);
+    }
+    return list;
   }
 
   /** For a rejection: the retired entries (retiredReviewers.ts) of the reviewer it names that hold key `key`. */
@@ -153,7 +167,7 @@ export class ReviewerKeys {
   /** The check against the keys the policy lists. */
   private current(s: SignedStatement): StatementCheck {
     const email = s.statement.reviewer.email;
-    const claimed = this.policy.reviewers.filter((r) => samePerson(r.email, email));
+    const claimed = this.claimedBy(email);
     if (this.verify) return this.checkWith(s, claimed, this.verify);
     const key = this.embeddedKey(s.signature);
     if (typeof key !== 'string') return claimed.length === 0 ? notListed(email) : badSignature(email, key.message);

@@ -37,11 +37,17 @@ async function noteEntries(cwd: string, notes: string): Promise<Map<string, stri
 export class StatementNotes {
   /** Note blobs without an unreadable line → their statements. */
   private readonly clean = new Map<string, SignedStatement[]>();
+  /**
+   * Each signature text held once (parseStatementNote's `signatures`): junk lines often carry copies of one
+   * signature, and 40,000 copies held 13 MB that the collector copied and marked (perf17); later steps look the
+   * one copy up by value (ReviewerKeys' embedded keys), its hash computed once.
+   */
+  private readonly signatures = new Map<string, string>();
 
   constructor(private readonly cwd: string) {}
 
   private parse(blob: string, text: string, where: string): { statements: SignedStatement[]; errors: string[] } {
-    const parsed = parseStatementNote(text, where);
+    const parsed = parseStatementNote(text, where, this.signatures);
     if (parsed.errors.length === 0) this.clean.set(blob, parsed.statements);
     return parsed;
   }
