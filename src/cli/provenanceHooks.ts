@@ -56,13 +56,14 @@ export async function pushNotesAfterGate(
   ctx: CliContext,
   pushed: PushedRef[] = [],
   protectedPush = false,
+  remoteHas?: ReadonlyMap<string, string>,
 ): Promise<boolean> {
   if (ctx.env.COUNTERSIGN_NOTES_SYNC === '1') return true;
   const logger = hookLogger(ctx, 'pre-push');
   try {
     const timeoutMs = Number(ctx.env.COUNTERSIGN_NOTES_TIMEOUT_MS) || 20000;
     const skip = pushed.map((p) => p.remoteRef);
-    await pushNotes(ctx.cwd, remote, { timeoutMs, logger, skip });
+    await pushNotes(ctx.cwd, remote, { timeoutMs, logger, skip, ...(remoteHas ? { remoteHas } : {}) });
     return true;
   } catch (e) {
     ctx.stderr(notesPushFailure(remote, errorMessage(e), protectedPush));

@@ -111,12 +111,21 @@ export async function fetchApprovals(
   remote: string,
   timeoutMs: number,
   ref = REVIEW_NOTES_REF,
+  listed?: ReadonlyMap<string, string>,
 ): Promise<{ remoteTip: string | undefined; merged: boolean; mergeError?: string }> {
   const tracking = trackingRef(remote, REVIEW_NOTES_REF);
   // A one-character glob so that a remote without the ref yet matches nothing instead of failing the fetch
   // (telling "no ref" from "no connection" any other way would mean parsing git's messages).
   const refspec = `+${ref}*:${tracking}*`;
-  await runGit(['fetch', '--no-tags', '--no-write-fetch-head', '--quiet', remote, refspec], { cwd, timeoutMs });
+  // COUNTERSIGN_NOTES_SYNC: the fetched ref is merged below, in this process; the client shim's
+  // reference-transaction hook would start Node to merge it too (perf17: ~10 git processes and a Node start more
+  // per pre-push that brought an approval).
+  if (!(listed && (await fetchWouldBringNothing(cwd, ref, tracking, listed))))
+    await runGit(['fetch', '--no-tags', '--no-write-fetch-head', '--quiet', remote, refspec], {
+      cwd,
+      timeoutMs,
+      env: { COUNTERSIGN_NOTES_SYNC: '1' },
+    });
   const remoteTip = await notesTip(cwd, tracking);
   if (remoteTip === undefined) return { remoteTip, merged: false };
   try {
@@ -129,6 +138,24 @@ export async function fetchApprovals(
     const mergeError = `fetched ${remote}'s approvals into ${tracking} but could not merge them into ${ref} (${errorMessage(e).split('\n')[0]}); the gate reads both, so they still count here. Fix: remove a stale lock (\`.git/${ref}.lock\`) or end an unfinished notes merge (\`git notes --ref=${ref} merge --abort\`), then \`git notes --ref=${ref} merge -s cat_sort_uniq ${tracking}\``;
     return { remoteTip, merged: false, mergeError };
   }
+}
+
+/**
+ * Whether the fetch of `ref*` would write nothing, by the remote's notes refs as `git ls-remote` just listed them
+ * (`listed`): none matches the glob, or only `ref` itself does, at the value its tracking ref already holds. The
+ * pre-push hook lists the remote anyway; a fetch is a connection, a connectivity walk and `maintenance --auto`
+ * more (newuser16 F16). Anything else (another ref under the glob, a value this clone lacks) fetches as before.
+ */
+async function fetchWouldBringNothing(
+  cwd: string,
+  ref: string,
+  tracking: string,
+  listed: ReadonlyMap<string, string>,
+): Promise<boolean> {
+  const matching = [...listed].filter(([name]) => name.startsWith(ref));
+  if (matching.length === 0) return true;
+  if (matching.length > 1 || matching[0][0] !== ref) return false;
+  return (await notesTip(cwd, tracking)) === matching[0][1];
 }
 
 export interface PushResult {

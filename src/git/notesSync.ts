@@ -178,13 +178,25 @@ export interface NotesPushResult {
 export async function pushNotes(
   cwd: string,
   remote: string,
-  opts: { timeoutMs?: number; attempts?: number; logger?: Logger; skip?: readonly string[] } = {},
+  opts: {
+    timeoutMs?: number;
+    attempts?: number;
+    logger?: Logger;
+    skip?: readonly string[];
+    /** The remote's notes refs as `git ls-remote` just listed them: a ref already there at our value is not pushed. */
+    remoteHas?: ReadonlyMap<string, string>;
+  } = {},
 ): Promise<NotesPushResult> {
   const timeoutMs = opts.timeoutMs ?? 20000;
   const attempts = opts.attempts ?? 3;
   const refs: string[] = [];
-  for (const { ref } of SHARED_NOTES) if (!opts.skip?.includes(ref) && (await notesTip(cwd, ref))) refs.push(ref);
   const result: NotesPushResult = { pushed: [], upToDate: [] };
+  for (const { ref } of SHARED_NOTES) {
+    const tip = opts.skip?.includes(ref) ? undefined : await notesTip(cwd, ref);
+    if (tip === undefined) continue;
+    if (opts.remoteHas?.get(ref) === tip) result.upToDate.push(ref);
+    else refs.push(ref);
+  }
   if (refs.length === 0) return result;
   let why = '';
   for (let attempt = 1; attempt <= attempts; attempt++) {

@@ -1,14 +1,14 @@
 import { errorMessage } from '../core/errors';
 import { judgeNamingBinaries } from './binaryFiles';
 import type { GateResult, PolicySource } from '../core/gate';
-import { TAG_PREFIX } from '../core/policy';
+import { isProtected, TAG_PREFIX } from '../core/policy';
 import { fetchApprovals } from './approvalsStore';
 import { addEarlierRevisionReasons } from './earlierRevisions';
 import { whereReviewersFetch } from './reviewerReach';
 import { gatherGateInput, ZERO_OID, type RefUpdate } from './gateInput';
 import { nonCommitTagVerdict, peelTag } from './peelTag';
 import { refsAfterPush } from './refsAfterPush';
-import { runGit } from './gitRunner';
+import { runGit, withGitReadCache } from './gitRunner';
 import { REVIEW_NOTES_REF, trackingRef } from './notesConfig';
 import { knownPolicyBranch } from './knownPolicyBranch';
 import { policySourceAt, refuseInvalidPolicy, remoteDefaultBranchChoice } from './policyBranch';
@@ -23,8 +23,12 @@ import { branchOf, lsRemote, remoteBranches, type RemoteView } from './remoteBra
 /** Bounded time for reaching the remote from a hook (docs/design.md: hooks never hang). */
 export const FETCH_TIMEOUT_MS = 10_000;
 
+/**
+ * Whether this clone has commit `oid`. Asked as `rev-parse --verify --quiet OID^{commit}` (which reads the object
+ * as `cat-file -e` does) so that the snapshot's ref listing answers it where a ref names the commit (batchedReads.ts).
+ */
 async function objectExists(cwd: string, oid: string): Promise<boolean> {
-  return (await runGit(['cat-file', '-e', `${oid}^{commit}`], { cwd, okCodes: [1, 128] })).code === 0;
+  return (await runGit(['rev-parse', '--verify', '--quiet', `${oid}^{commit}`], { cwd, okCodes: [1, 128] })).code === 0;
 }
 
 export interface PushedRef {
@@ -53,6 +57,8 @@ export interface HookOutcome {
   ok: boolean;
   /** The server's pre-receive: refs whose verdicts rely on each other, to be applied together (landTogether.ts). */
   landTogether?: string[];
+  /** pre-push: the remote's notes refs as `git ls-remote` listed them (the notes push skips those it has). */
+  remoteNotes?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -60,12 +66,20 @@ export interface HookOutcome {
  * evaluate every pushed branch against the policy as the remote has it. An unreachable remote blocks a push
  * to a protected branch (judged by what this clone last saw of the remote) and is only a notice otherwise.
  */
-export async function prePush(
+export function prePush(
   cwd: string,
   remote: string,
   stdin: string,
   timeoutMs = FETCH_TIMEOUT_MS,
 ): Promise<HookOutcome> {
+  // One snapshot, as `verify` (app/verify.ts): the repository-level questions (refs, the repository's folders,
+  // config) come from a listing each (batchedReads.ts), taken when first asked — an unprotected push asks few —
+  // not a git process per question; a fetch empties it when it finishes (gitRunner.changesSnapshot), so
+  // nothing read after it is stale.
+  return withGitReadCache(() => prePushOnce(cwd, remote, stdin, timeoutMs));
+}
+
+async function prePushOnce(cwd: string, remote: string, stdin: string, timeoutMs: number): Promise<HookOutcome> {
   // Branches and tags: a protected tag is judged by the commit it names, as the server judges it.
   const pushed = parsePrePushLines(stdin).filter(
     (p) => branchOf(p.remoteRef) !== undefined || p.remoteRef.startsWith(TAG_PREFIX),
@@ -75,12 +89,12 @@ export async function prePush(
   const deadline = Date.now() + timeoutMs;
   const left = () => Math.max(1000, deadline - Date.now());
 
+  const unreachableBecause = (e: unknown) =>
+    `could not reach ${remote} within ${Math.round(timeoutMs / 1000)}s to fetch the latest approvals and policy (${errorMessage(e)}); a protected branch cannot be checked, so the push is blocked — retry when the remote is reachable`;
   let unreachable: string | undefined;
   let remoteView: RemoteView | undefined;
   try {
     remoteView = await lsRemote(cwd, remote, left());
-    const fetched = await fetchApprovals(cwd, remote, left());
-    if (fetched.mergeError) messages.push(fetched.mergeError);
     // Commits the remote has that we lack: its policy must be read from them.
     const missing: string[] = [];
     for (const p of pushed) {
@@ -97,7 +111,19 @@ export async function prePush(
         timeoutMs: left(),
       });
   } catch (e) {
-    unreachable = `could not reach ${remote} within ${Math.round(timeoutMs / 1000)}s to fetch the latest approvals and policy (${errorMessage(e)}); a protected branch cannot be checked, so the push is blocked — retry when the remote is reachable`;
+    unreachable = unreachableBecause(e);
+  }
+  // The policy branch as the remote lists it, read once for every pushed ref.
+  const reached = remoteView ? await reachedPolicy(cwd, remote, remoteView) : undefined;
+  // Approvals count only for a protected ref: a push of refs the remote's (readable) policy leaves unprotected
+  // fetches none (newuser16 F16: an unprotected push should cost almost nothing). Any doubt fetches.
+  if (remoteView && !unreachable && approvalsMatter(reached?.policy, pushed)) {
+    try {
+      const fetched = await fetchApprovals(cwd, remote, left(), REVIEW_NOTES_REF, remoteView.notes);
+      if (fetched.mergeError) messages.push(fetched.mergeError);
+    } catch (e) {
+      unreachable = unreachableBecause(e);
+    }
   }
 
   const results: GateResult[] = [];
@@ -117,9 +143,7 @@ export async function prePush(
     const others = remoteView
       ? [...remoteView.heads].map(([b, sha]) => ({ branch: b, sha }))
       : await localRemoteBranches(cwd, remote);
-    const { def, defSha, policy } = remoteView
-      ? await reachedPolicy(cwd, remote, remoteView)
-      : await lastSeenPolicy(cwd, remote, others);
+    const { def, defSha, policy } = reached ?? (await lastSeenPolicy(cwd, remote, others));
     const peeled = tag && update.new ? await peelTag(cwd, update.new) : undefined;
     const refusedTag =
       peeled && 'error' in peeled ? nonCommitTagVerdict(policy, branch, branch, peeled.error) : undefined;
@@ -149,7 +173,18 @@ export async function prePush(
     });
     results.push(result);
   }
-  return { results, messages, ok: results.every((r) => r.ok) };
+  return {
+    results,
+    messages,
+    ok: results.every((r) => r.ok),
+    ...(remoteView ? { remoteNotes: remoteView.notes } : {}),
+  };
+}
+
+/** Whether any pushed ref may need approvals: the policy is not readable, or it protects one of them. */
+function approvalsMatter(policy: PolicySource | undefined, pushed: PushedRef[]): boolean {
+  if (policy?.kind !== 'ok') return true;
+  return pushed.some((p) => isProtected(policy.policy, p.remoteRef) !== undefined);
 }
 
 /**

@@ -45,6 +45,8 @@ export interface RemoteView {
   heads: Map<string, string>;
   /** Tags by full ref (`refs/tags/v1.0`), their own values (not peeled). */
   tags: Map<string, string>;
+  /** Notes refs by full ref (`refs/notes/countersign`): whether fetching approvals would bring anything new. */
+  notes: Map<string, string>;
   defaultBranch?: string;
 }
 
@@ -53,6 +55,7 @@ export async function lsRemote(cwd: string, remote: string, timeoutMs: number): 
   const r = await runGit(['ls-remote', '--symref', remote], { cwd, timeoutMs });
   const heads = new Map<string, string>();
   const tags = new Map<string, string>();
+  const notes = new Map<string, string>();
   let defaultBranch: string | undefined;
   for (const line of r.stdout.split('\n')) {
     const sym = /^ref: refs\/heads\/(\S+)\s+HEAD$/.exec(line);
@@ -64,6 +67,7 @@ export async function lsRemote(cwd: string, remote: string, timeoutMs: number): 
     const b = ref ? branchOf(ref) : undefined;
     if (b && sha) heads.set(b, sha);
     else if (sha && ref?.startsWith(TAG_PREFIX) && !ref.endsWith('^{}')) tags.set(ref, sha);
+    else if (sha && ref?.startsWith('refs/notes/')) notes.set(ref, sha);
   }
-  return { heads, tags, ...(defaultBranch ? { defaultBranch } : {}) };
+  return { heads, tags, notes, ...(defaultBranch ? { defaultBranch } : {}) };
 }

@@ -1,6 +1,7 @@
 import { didYouMean } from '../../core/didYouMean';
 import { gateText } from '../../core/gateReport';
 import { CLIENT_HOOKS, MANAGED_HOOKS } from '../../git/hookNames';
+import { withGitReadCache } from '../../git/gitRunner';
 import { parsePrePushLines, prePush } from '../../git/prePush';
 import { preReceive } from '../../git/receiveGate';
 import { recordLandTogether } from '../../git/landTogether';
@@ -69,15 +70,20 @@ it updates a protected branch or tag and the provenance notes could not be pushe
           return EXIT_ERROR;
         }
         const stdin = await ctx.readStdin();
-        const outcome = await prePush(ctx.cwd, remote, stdin);
-        for (const r of outcome.results) {
-          if (r.protected || !r.ok) ctx.stderr(gateText(r, 'countersign (pre-push)'));
-        }
-        if (!outcome.ok) return EXIT_BLOCKED;
-        // Notes that cannot reach the remote block a protected push, as an unreachable remote does (provenanceHooks.ts).
-        const protectedPush = outcome.results.some((r) => r.protected);
-        const notes = await pushNotesAfterGate(remote, ctx, parsePrePushLines(stdin), protectedPush);
-        return notes || !protectedPush ? 0 : EXIT_BLOCKED;
+        // The gate and the notes push in one snapshot (gitRunner.withGitReadCache): the notes refs the push reads
+        // come from the ref listing the gate took, where nothing moved them since.
+        return withGitReadCache(async () => {
+          const outcome = await prePush(ctx.cwd, remote, stdin);
+          for (const r of outcome.results) {
+            if (r.protected || !r.ok) ctx.stderr(gateText(r, 'countersign (pre-push)'));
+          }
+          if (!outcome.ok) return EXIT_BLOCKED;
+          // Notes that cannot reach the remote block a protected push, as an unreachable remote does (provenanceHooks.ts).
+          const protectedPush = outcome.results.some((r) => r.protected);
+          const pushed = parsePrePushLines(stdin);
+          const notes = await pushNotesAfterGate(remote, ctx, pushed, protectedPush, outcome.remoteNotes);
+          return notes || !protectedPush ? 0 : EXIT_BLOCKED;
+        });
       }
       case 'pre-receive': {
         preferShortRunTiering();
