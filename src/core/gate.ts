@@ -82,8 +82,11 @@ export interface GateCommit {
 export interface UnjudgedGitlink {
   path: string;
   target: string;
-  /** Whether the commit it names is in this repository (on an unprotected ref), or not here at all. */
-  present: boolean;
+  /**
+   * Where the commit it names is: not in this repository, on no protected ref, or an older commit of a protected
+   * ref that is neither its current value nor a reviewed point (attack23 02).
+   */
+  where: 'absent' | 'unprotected' | 'older';
 }
 
 export type PolicySource =

@@ -162,13 +162,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
         );
   // Whether an approved tip is a state the gate vouches for: the gate over its span, asked of this function.
   const judge = (approvals: Approvals) =>
-    new TipJudge(cwd, {
-      branch: update.branch,
-      policy: { ...policy, kind: 'ok' },
-      approvals,
-      keys: new ReviewerKeys(policy.policy),
-      gather: gatherGateInput,
-    });
+    new TipJudge(cwd, { branch: update.branch, policy: { ...policy, kind: 'ok' }, approvals, gather: gatherGateInput });
   let approvalsEarly: ReturnType<typeof readApprovals> | undefined;
   let tipJudge: TipJudge | undefined; // whether a commit is a state the gate vouches for, else from where
   const vouchedAt = async (at: string) => {
@@ -285,7 +279,10 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     if (restored && restored.lines > 0) commits[tipAt] = { ...commits[tipAt], restored };
   }
 
-  await markUnjudgedGitlinks(cwd, commits, [head, ...exclude, ...protectedTips]);
+  // A gitlink passes at a protected ref's value now or a reviewed point (attack23 02); a span judges its own only.
+  const point = async (sha: string) => (tipJudge ??= judge(await approvalsRead)).isPoint(sha);
+  const tips = [...protectedTips, ...(old && !opts.span ? [old] : [])];
+  await markUnjudgedGitlinks(cwd, commits, { tips, point: opts.span ? undefined : point });
   await markMergeOwnLines(cwd, commits);
   await markSameAsBase(cwd, commits, reviewBase);
   const notes = await notesRead;

@@ -10,15 +10,30 @@ import { walkInput } from './walkInput';
  * saying `url = ./`; the commit on main added no AI line of its own and passed. Pushing the gitlink first and
  * X afterwards works as well, so "X is not here" proves nothing either.
  *
- * The rule: a gitlink a pushed commit adds or changes names a judged commit — one reachable from `judged` (the
- * pushed head, whose new commits this push judges, and the protected branches, whose commits were judged when
- * they landed) — or its commit needs review (core/gitlinkReview.ts). That covers a commit of an unprotected
- * branch, one the repository does not have (yet), and another repository's commit alike: the gate cannot see
- * who wrote any of them. Two git processes per push that sets gitlinks; none otherwise.
+ * The rule: a gitlink a pushed commit adds or changes names a state the gate vouches for — a protected ref's
+ * current value (`tips`), a commit this push judges, or a reviewed point a protected ref holds (`point`: the
+ * vouched-state rule new tags meet, vouchedState.ts / vouchedTip.ts) — or its commit needs review
+ * (core/gitlinkReview.ts). Being reachable from a protected branch is not enough (attack23 02): a gitlink to the
+ * commit before main removed an unreviewed pre-rollout agent script brought the script back, which a merge doing
+ * the same is refused for (netChange.ts, G5). That covers a commit of an unprotected branch, one the repository
+ * does not have (yet), and another repository's commit alike: the gate cannot see who wrote any of them. Two git
+ * processes per push that sets gitlinks to anything but those states (and a judgement per approved candidate,
+ * bounded by TipJudge); none otherwise.
  */
-export async function markUnjudgedGitlinks(cwd: string, commits: GateCommit[], judged: string[]): Promise<void> {
+export async function markUnjudgedGitlinks(
+  cwd: string,
+  commits: GateCommit[],
+  o: {
+    /** Protected refs' current values, the ref's own included: states judged as they stand now. */
+    tips: string[];
+    /** Whether a commit a protected ref holds is a reviewed point (undefined: none is taken, a span's own judgement). */
+    point?: (sha: string) => Promise<boolean>;
+  },
+): Promise<void> {
+  const now = new Set([...o.tips, ...commits.map((c) => c.sha)]);
   const targets = new Set<string>();
-  for (const c of commits) for (const f of c.files) if (f.gitlink !== undefined) targets.add(f.gitlink);
+  for (const c of commits)
+    for (const f of c.files) if (f.gitlink !== undefined && !now.has(f.gitlink)) targets.add(f.gitlink);
   if (targets.size === 0) return;
   const list = [...targets];
   // Never fetched: in a partial clone a missing object reads as missing, which fails closed here.
@@ -27,27 +42,29 @@ export async function markUnjudgedGitlinks(cwd: string, commits: GateCommit[], j
     input: list.join('\n') + '\n',
     env: noLazyFetchEnv(),
   });
-  const present = new Set<string>();
+  const where = new Map<string, UnjudgedGitlink['where']>(list.map((t) => [t, 'absent']));
   check.stdout.split('\n').forEach((line, i) => {
-    if (line === `${list[i]} commit`) present.add(list[i]);
+    if (line === `${list[i]} commit`) where.set(list[i], 'older');
   });
-  // A target outside what `judged` reaches is listed by this walk (itself first); a judged one is not.
-  const unjudged = new Set<string>();
-  if (present.size > 0) {
-    const tips = [...new Set(judged)];
+  const present = list.filter((t) => where.get(t) === 'older');
+  if (present.length > 0) {
+    // A target outside what the protected refs reach is listed by this walk (itself first); a held one is not.
     const walk = await runGit(['rev-list', '--stdin', '--'], {
       cwd,
       env: noLazyFetchEnv(),
-      input: walkInput([...present], tips),
+      input: walkInput(present, [...new Set(o.tips)]),
     });
-    for (const id of walk.stdout.split('\n')) if (present.has(id)) unjudged.add(id);
+    const unheld = new Set(walk.stdout.split('\n'));
+    for (const t of present) {
+      if (unheld.has(t)) where.set(t, 'unprotected');
+      else if (o.point && (await o.point(t))) where.delete(t);
+    }
   }
   for (const c of commits) {
     const found: UnjudgedGitlink[] = [];
     for (const f of c.files) {
-      if (f.gitlink === undefined) continue;
-      if (!present.has(f.gitlink)) found.push({ path: f.path, target: f.gitlink, present: false });
-      else if (unjudged.has(f.gitlink)) found.push({ path: f.path, target: f.gitlink, present: true });
+      const at = f.gitlink === undefined ? undefined : where.get(f.gitlink);
+      if (f.gitlink !== undefined && at !== undefined) found.push({ path: f.path, target: f.gitlink, where: at });
     }
     if (found.length > 0) c.unjudgedGitlinks = found;
   }

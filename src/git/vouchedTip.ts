@@ -1,5 +1,5 @@
 import type { SignedStatement } from '../core/approvalStatement';
-import { selfReview, type CommitPeople, type ReviewerKeys } from '../core/approvalRules';
+import { selfReview, type CommitPeople, ReviewerKeys } from '../core/approvalRules';
 import { MAX_COMMIT_BYTES } from '../core/commitBound';
 import { parseCommitObject } from '../core/commitObject';
 import { evaluateGate, type GateInput, type PolicySource } from '../core/gate';
@@ -57,6 +57,7 @@ export class TipJudge {
   /** The base of the span that made each vouched tip (null: a span from the empty tree, the tip's whole history). */
   private readonly bases = new Map<string, string | null>();
   private judged = 0;
+  private readonly keys: ReviewerKeys;
 
   constructor(
     private readonly cwd: string,
@@ -65,13 +66,15 @@ export class TipJudge {
       branch: string;
       policy: PolicySource & { kind: 'ok' };
       approvals: Approvals;
-      keys: ReviewerKeys;
+      /** The policy's reviewer keys (default: read from `policy`). */
+      keys?: ReviewerKeys;
       /** gateInput.gatherGateInput, passed in (it calls this module). */
       gather: Gather;
     },
   ) {
+    this.keys = o.keys ?? new ReviewerKeys(o.policy.policy);
     for (const { signed } of o.approvals.statements) {
-      if (signed.statement.decision !== 'approve' || !o.keys.plausible(signed)) continue;
+      if (signed.statement.decision !== 'approve' || !this.keys.plausible(signed)) continue;
       const list = this.byTip.get(signed.statement.tip);
       if (list) list.push(signed);
       else this.byTip.set(signed.statement.tip, [signed]);
@@ -126,7 +129,7 @@ export class TipJudge {
     const commit = this.people.get(sha);
     if (!commit) return [];
     return (this.byTip.get(sha) ?? []).filter((s) => {
-      const v = this.o.keys.check(s);
+      const v = this.keys.check(s);
       return v.ok && selfReview(v.reviewer.email, commit) === undefined;
     });
   }
@@ -172,6 +175,15 @@ export class TipJudge {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether `sha` is a reviewed point: a candidate the gate vouches for (past MAX_JUDGED_TIPS: no, which fails
+   * closed). What a gitlink may name besides a protected ref's value (gitlinkPins.ts, attack23 02).
+   */
+  async isPoint(sha: string): Promise<boolean> {
+    await this.prepare();
+    return this.candidate(sha) && (await this.vouched(sha)) === true;
   }
 
   /**

@@ -1,7 +1,15 @@
 import * as assert from 'assert';
-import { attach, sign, statementFor } from '../helpers/approvals';
+import { attach, recordDecision, sign, statementFor } from '../helpers/approvals';
 import { verifyThenPush } from '../helpers/gateAgreement';
-import { setup, type Setup } from '../helpers/gateServer';
+import {
+  aiCommit,
+  commitFile,
+  HUMAN_ONE,
+  pushRemovedLegacy,
+  serverRef,
+  setup,
+  type Setup,
+} from '../helpers/gateServer';
 
 /**
  * An outside tester's bypass (session 5, F4): an unreviewed AI commit X kept on an unprotected branch of the
@@ -82,5 +90,62 @@ describe('server gate: a gitlink pins only judged commits (real pushes)', functi
     const approved = verifyThenPush(s.ada, 'main', ['origin', 'main']);
     assert.strictEqual(approved.status, 0, approved.stderr);
     mainTip = tip;
+  });
+});
+
+/**
+ * attack23 02: a gitlink to an older commit of main restores code main removed. Being reachable from a protected
+ * branch said the commit was judged, not that anyone vouched for its state now: the agent file main dropped at
+ * the rollout came back through `vendor/lib` → the commit before the removal, while a merge bringing the same
+ * lines back is refused. A gitlink now passes only at a protected branch's current tip, a commit the push judges,
+ * or a reviewed point (the vouched-state rule new tags meet, vouchedTip.ts); `verify` agrees with pre-receive.
+ */
+describe('server gate: a gitlink to an older commit of main is not presumed vouched for (attack23 02)', function () {
+  this.timeout(120_000);
+
+  function pin(s: Setup, target: string): string {
+    s.ada.write('.gitmodules', MODULES);
+    s.ada.git('update-index', '--add', '--cacheinfo', `160000,${target},vendor/lib`);
+    s.ada.git('add', '.gitmodules');
+    return s.ada.commit('vendor lib', '-m', HUMAN);
+  }
+
+  it('refuses a gitlink to the commit before main removed unreviewed agent code, naming the path and the commit', () => {
+    const s = setup();
+    const old = pushRemovedLegacy(s);
+    const before = serverRef(s, 'refs/heads/main');
+    pin(s, old);
+    const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(r.status, 0, 'the pinned commit holds code main removed, and nobody vouched for it');
+    assert.match(r.stderr, /vendor\/lib/);
+    assert.match(r.stderr, new RegExp(old.slice(0, 12)));
+    assert.match(r.stderr, /older commit of a protected branch/);
+    assert.strictEqual(serverRef(s, 'refs/heads/main'), before);
+  });
+
+  it('passes a gitlink to a reviewed point of main, and one to an older commit when a reviewer approves the pin', () => {
+    const s = setup();
+    const base = serverRef(s, 'refs/heads/main');
+    const point = aiCommit(s.ada, 'feature.py');
+    recordDecision(s.ada, s.bob, { email: 'bob@example.com', tip: point, base });
+    assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
+    assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0);
+    const later = commitFile(s.ada, 'NOTES.md', 'later\n', `later\n\n${HUMAN_ONE}`);
+    assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0);
+
+    pin(s, point);
+    const ok = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.strictEqual(ok.status, 0, ok.stderr);
+
+    // `base` is an older commit of main and no reviewed point: the pin needs review, and Bob's approval covers it.
+    s.ada.git('update-index', '--cacheinfo', `160000,${base},vendor/lib`);
+    const tip = s.ada.commit('pin vendor lib back', '-m', 'AI-Provenance: v1 ai=0 human=0 untracked=0');
+    const refused = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(refused.status, 0, 'an older commit of main that is no reviewed point needs review');
+    recordDecision(s.ada, s.bob, { email: 'bob@example.com', tip, base: serverRef(s, 'refs/heads/main') });
+    assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
+    const approved = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.strictEqual(approved.status, 0, approved.stderr);
+    assert.notStrictEqual(later, tip);
   });
 });
