@@ -59,6 +59,8 @@ export interface HookOutcome {
   landTogether?: string[];
   /** pre-push: the remote's notes refs as `git ls-remote` listed them (the notes push skips those it has). */
   remoteNotes?: ReadonlyMap<string, string>;
+  /** The server's pre-receive: what its verdicts read of the other refs, for the ref update's check (verdictReads.ts). */
+  verdictReads?: string;
 }
 
 /**

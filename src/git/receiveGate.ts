@@ -21,6 +21,7 @@ import { runGit, withGitReadCache } from './gitRunner';
 import { notesRefRefusal } from './notesRefGuard';
 import { pushCommandRefusals } from './pushCommands';
 import { AddedApprovals, LandTogether, namesFreedByDeletion, refsReadAfterPush } from './landTogether';
+import { verdictReads } from './verdictReads';
 import type { LandedTips } from './landedAiNotes';
 import { invalidPolicyAt, invalidPolicyRefusal, policyTextAt, recoveryGrant, serverPolicyBranch } from './policyBranch';
 import { policyState } from './serverPolicyState';
@@ -167,9 +168,14 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
   // Nothing below writes to the repository: repository-level questions each judgement asks (the notes ref, the
   // object format, the partial-clone check) are answered once for the whole push.
   // No listing of every ref with its objects (batchedReads.ts) either: a tag flood made each one slow (attack17 Q1).
+  let readsAll = false; // a verdict read every branch and tag as they will be (a policy change)
   const results = await withGitReadCache(() => judgeUpdates(), { refListing: false });
   const ok = messages.length === 0 && results.every((r) => r.ok);
-  return { results, messages, ok, ...(ok ? { landTogether: together.list() } : {}) };
+  if (!ok) return { results, messages, ok };
+  // What the verdicts read, so that only a change of that refuses this push at the ref update (attack23 03).
+  const policy = state.kind === 'ok' ? state.source.policy : undefined;
+  const reads = verdictReads({ commands, policy, policyRef: pbRef, readsAll });
+  return { results, messages, ok, landTogether: together.list(), verdictReads: reads };
 
   async function judgeUpdates(): Promise<GateResult[]> {
     // Read once for every ref (G9): what each value names, which of those commits the protected branches hold,
@@ -331,6 +337,7 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
       });
       const result = await judgeNamingBinaries(cwd, input);
       // A policy change judged with the other refs as they will be (and the approvals those judgements counted).
+      readsAll ||= input.judgedAfterPush === true;
       if (input.judgedAfterPush) together.relyOn(u.ref, refsReadAfterPush(u.ref, commands));
       if (added && (input.judgedAfterPush || (await added.reliedOnBy(result))))
         together.relyOn(u.ref, [REVIEW_NOTES_REF]);

@@ -42,8 +42,10 @@ const REF_TRANSACTION: ServerHook = { name: 'reference-transaction', marker: 'co
 /** What that hook keeps in countersign/: removed with it. */
 const REF_TRANSACTION_STATE = [
   'ref-generation',
+  'ref-log',
   'judged',
   'together',
+  'reads',
   'ref-commit.lock',
   'ref-commit.lock.steal',
   'ref-commit.depth',

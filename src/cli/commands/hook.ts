@@ -5,6 +5,7 @@ import { withGitReadCache } from '../../git/gitRunner';
 import { parsePrePushLines, prePush } from '../../git/prePush';
 import { preReceive } from '../../git/receiveGate';
 import { recordLandTogether } from '../../git/landTogether';
+import { recordVerdictReads } from '../../git/verdictReads';
 import { EXIT_BLOCKED, EXIT_ERROR, type Command } from '../command';
 import { hookManagerCommand, hookPrepareCommitMsgCommand } from '../lazyCommands';
 import { preferShortRunTiering } from '../shortRunTiering';
@@ -95,6 +96,7 @@ it updates a protected branch or tag and the provenance notes could not be pushe
         if (!outcome.ok) return EXIT_BLOCKED;
         const unheld = recordLandTogether(outcome.landTogether ?? [], ctx.env);
         if (unheld) ctx.stderr(`countersign (pre-receive): REFUSED — ${unheld}\n`);
+        else recordVerdictReads(outcome.verdictReads, ctx.env);
         return unheld ? EXIT_BLOCKED : 0;
       }
       case 'post-rewrite':

@@ -10,7 +10,9 @@ git_dir=$(cd "$here/.." && pwd)
 stdin_file=$(mktemp "${TMPDIR:-/tmp}/countersign-receive.XXXXXX") || { echo "countersign (pre-receive): cannot create a temp file; push rejected" >&2; exit 1; }
 # Where the gate names the refs whose verdicts rely on each other (src/git/landTogether.ts, issue 10).
 together_file=$(mktemp "${TMPDIR:-/tmp}/countersign-together.XXXXXX") || { rm -f "$stdin_file"; echo "countersign (pre-receive): cannot create a temp file; push rejected" >&2; exit 1; }
-trap 'rm -f "$stdin_file" "$together_file"' EXIT
+# Where the gate says what its verdicts read of the other refs (src/git/verdictReads.ts, attack23 03).
+reads_file=$(mktemp "${TMPDIR:-/tmp}/countersign-reads.XXXXXX") || { rm -f "$stdin_file" "$together_file"; echo "countersign (pre-receive): cannot create a temp file; push rejected" >&2; exit 1; }
+trap 'rm -f "$stdin_file" "$together_file" "$reads_file"' EXIT
 cat > "$stdin_file"
 # The generation of the refs this judgement starts from, before anything reads them; the reference-transaction
 # hook refuses this push's ref updates if another push moved refs since (attack17 Q8/Q9). Without that hook
@@ -43,7 +45,8 @@ if [ -n "${NODE_EXTRA_CA_CERTS:-}" ]; then
   export COUNTERSIGN_NODE_EXTRA_CA_CERTS NODE_EXTRA_CA_CERTS
 fi
 COUNTERSIGN_LAND_TOGETHER=$together_file
-export COUNTERSIGN_LAND_TOGETHER
+COUNTERSIGN_VERDICT_READS=$reads_file
+export COUNTERSIGN_LAND_TOGETHER COUNTERSIGN_VERDICT_READS
 if command -v timeout >/dev/null 2>&1; then
   timeout "$timeout_seconds" "$node_bin" "$cli" hook pre-receive < "$stdin_file"
 else
@@ -55,7 +58,7 @@ if [ $code -eq 0 ]; then
   # without "-together", and the push is refused rather than applied ref by ref (fail closed).
   want=countersign-recorded
   [ -s "$together_file" ] && want=countersign-recorded-together
-  answer=$("$commit_check" countersign-judged "$PPID" "$generation" "$together_file" </dev/null)
+  answer=$("$commit_check" countersign-judged "$PPID" "$generation" "$together_file" "$reads_file" </dev/null)
   [ "$answer" = "$want" ] && exit 0
   if [ "$answer" = countersign-recorded ]; then
     echo "countersign (pre-receive): this push's refs must land together and $commit_check is too old to hold them so; push rejected. Ask the administrator to run \`countersign install --server\` again." >&2

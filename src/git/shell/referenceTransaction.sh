@@ -1,5 +1,5 @@
 #!/bin/sh
-# countersign-ref-transaction v2 — installed by `countersign install --server` with the pre-receive gate.
+# countersign-ref-transaction v3 — installed by `countersign install --server` with the pre-receive gate.
 # Why (attack17 Q8/Q9): git runs the pre-receive hooks of concurrent pushes in parallel and compare-and-swaps only
 # each ref's own old value, but the gate's verdict on a ref depends on other refs (the policy branch, which names
 # exist, what a policy change newly protects). So every ref transaction here counts one generation, the gate
@@ -9,6 +9,11 @@
 # v2 (issue 10): without --atomic git applies each ref of a push in a transaction of its own, and any of them can
 # fail inside git after the gate passed them; the refs whose verdicts rely on each other (src/git/landTogether.ts)
 # are recorded with the push, and a transaction holding some of them but not all is refused.
+# v3 (attack23 03): one global generation let a keyless pusher looping "create, delete" of an unprotected branch
+# keep every judged push refused. Each transaction's refs are now logged with their generation (ref-log/, bounded),
+# and a judged push is refused only when a ref its verdict read changed since its judgement began: what its gate
+# wrote (src/git/verdictReads.ts) says which names it watches, and which refs of each push nobody reads but by name.
+# Anything that cannot be read (no record, a gap in the log, a log rotated away) refuses, as v2 did.
 # The previous reference-transaction hook (if any) runs first: reference-transaction.countersign-chained.
 [ "${COUNTERSIGN_TRACE:-}" = 1 ] && set -x
 # Builtins where they do: git runs this hook twice per ref update (non-atomic pushes update refs one at a time),
@@ -17,6 +22,9 @@ case $0 in */*) here=${0%/*} ;; *) here=. ;; esac
 here=$(cd "$here" && pwd)
 state="$(cd "$here/.." && pwd)/countersign"
 gen_file="$state/ref-generation"
+log_dir="$state/ref-log"
+# Generations per log file: the two newest files are kept, so a judgement sees the last log_span generations at least.
+log_span=1024
 lock="$state/ref-commit.lock"
 depth_file="$state/ref-commit.depth"
 if ! read -r host 2>/dev/null </proc/sys/kernel/hostname || [ -z "$host" ]; then
@@ -115,34 +123,108 @@ release() {
   fi
 }
 
-# One more generation, and the push's own record follows it: its own transactions are not someone else's.
+# One more generation, and the push's own record follows it: its own transactions are not someone else's. The
+# transaction's refs are logged with the new generation first ($tx: "old new ref" lines), each "plain" when this
+# push's gate said no verdict reads it but by name, else "any"; files of older generations are dropped.
 bump() {
   generation
   n=$((num + 1))
+  b=$((n / log_span))
+  { [ -d "$log_dir" ] || mkdir -p "$log_dir"; } && log_tx "$n" >>"$log_dir/$b" || return 1
+  # A new file: the one before the previous goes (a process only once per log_span generations).
+  [ $((n % log_span)) -ne 0 ] || [ "$b" -lt 2 ] || rm -f "$log_dir/$((b - 2))"
   put "$gen_file" "$n" || return 1
   if [ -f "$record" ]; then put "$record" "$n" || return 1; fi
 }
 
+# Prints the log lines of $tx at generation $1 (builtins: this runs per ref update).
+log_tx() {
+  printf '%s\n' "$tx" | while read -r _ _ ref; do
+    [ -n "$ref" ] || continue
+    kind=any
+    keys=
+    if [ -f "$reads" ]; then
+      while read -r what name rest; do
+        [ "$what" = plain ] && [ "$name" = "$ref" ] && kind=plain keys=$rest && break
+      done <"$reads"
+    fi
+    printf '%s %s %s %s\n' "$1" "$kind" "$ref" "$keys"
+  done
+}
+
+# Sets $changed to a ref that changed after generation $1 (up to $2) which this push's verdict read, "(unknown)"
+# when that cannot be told, or to nothing.
+changed_since() {
+  changed=
+  all=1
+  watch=' '
+  if [ -f "$reads" ]; then
+    all=''
+    ended=''
+    while read -r what name _; do
+      case $what in
+        all) all=1 ;;
+        watch) watch="$watch$name " ;;
+        end) ended=1 ;;
+      esac
+    done <"$reads"
+    [ -n "$ended" ] || all=1
+  fi
+  seen=$1
+  b=$((($1 + 1) / log_span))
+  last=$(($2 / log_span))
+  # Rotated away: more transactions than the log keeps ran during the judgement.
+  [ $((last - b)) -le 1 ] || { changed='(unknown: more ref updates than the log keeps)'; return; }
+  while [ "$b" -le "$last" ]; do
+    if [ -f "$log_dir/$b" ]; then
+      while read -r g kind ref keys; do
+        case $g in '' | *[!0-9]*) continue ;; esac
+        if [ "$g" -le "$1" ] || [ "$g" -gt "$2" ]; then continue; fi
+        # Every generation has its lines, in order: a gap is a transaction whose refs were not logged.
+        if [ "$g" != "$seen" ]; then
+          [ "$g" -eq $((seen + 1)) ] || { changed='(unknown: a ref update was not logged)'; return; }
+          seen=$g
+        fi
+        if [ -n "$all" ] || [ "$kind" != plain ]; then changed=$ref && return; fi
+        for k in $keys; do
+          case $watch in *" $k "*) changed=$ref && return ;; esac
+        done
+      done <"$log_dir/$b"
+    fi
+    b=$((b + 1))
+  done
+  [ "$seen" = "$2" ] || changed='(unknown: a ref update was not logged)'
+}
+
 record="$state/judged/$host.$PPID"
 together="$state/together/$host.$PPID"
+reads="$state/reads/$host.$PPID"
 case "${1:-}" in
   countersign-begin)
     # From the pre-receive gate ($2: its receive-pack): the generation its judgement starts from. Records of
     # pushes whose receive-pack is gone are dropped here.
-    for r in "$state/judged/$host".* "$state/together/$host".*; do
+    for r in "$state/judged/$host".* "$state/together/$host".* "$state/reads/$host".*; do
       [ -f "$r" ] || continue
       pid=${r##*.}
       case $pid in *[!0-9]*) continue ;; esac
       alive "$pid" || rm -f "$r"
     done
-    rm -f "$state/judged/$host.$2" "$state/together/$host.$2"
+    rm -f "$state/judged/$host.$2" "$state/together/$host.$2" "$state/reads/$host.$2"
     generation
     echo "countersign-generation $num"
     exit 0
     ;;
   countersign-judged)
     # From the pre-receive gate, once it passed the push ($2: its receive-pack, $3: the generation it started from,
-    # $4: a file naming the refs that must land together, one a line; empty when there are none).
+    # $4: a file naming the refs that must land together, one a line; empty when there are none; $5: what its
+    # verdicts read, verdictReads.ts — none from a v1 pre-receive: every ref counts as read).
+    if [ -s "${5:-}" ]; then
+      text=
+      while IFS= read -r l; do text="$text$l
+"; done <"$5"
+      mkdir -p "$state/reads" && put "$state/reads/$host.$2" "${text%
+}" || exit 1
+    fi
     if [ -s "${4:-}" ]; then
       refs=
       while IFS= read -r r; do refs="$refs $r"; done <"$4"
@@ -155,7 +237,8 @@ case "${1:-}" in
     ;;
 esac
 
-# Only a push with refs that must land together reads its updates' names here (builtins: this runs per ref).
+# The updates' names, read here at "prepared" and "committed" (builtins: this runs per ref): logged by bump, and
+# checked against the refs that must land together.
 # packed_half (attack20 02): every update of the transaction is zero to zero. That is the packed-refs half of
 # deleting packed refs: git (2.39) prepares it as a transaction of its own inside the files transaction, before
 # the outer one's "prepared", which lists the same deletions with their old values and is checked in its turn
@@ -165,28 +248,32 @@ tx=
 tx_refs=
 must=
 packed_half=
-if [ "${1:-}" = prepared ] && [ -f "$together" ]; then
-  read -r must 2>/dev/null <"$together" || :
-  packed_half=1
-  while IFS= read -r line; do
-    tx="$tx$line
+case "${1:-}" in
+  prepared | committed)
+    [ "$1" = prepared ] && [ -f "$together" ] && { read -r must 2>/dev/null <"$together" || :; }
+    packed_half=1
+    while IFS= read -r line; do
+      tx="$tx$line
 "
-    tx_refs="$tx_refs ${line##* }"
-    case ${line% *} in *[!0\ ]*) packed_half= ;; esac
-  done
-  tx_refs="$tx_refs "
-fi
+      tx_refs="$tx_refs ${line##* }"
+      case ${line% *} in *[!0\ ]*) packed_half= ;; esac
+    done
+    tx_refs="$tx_refs "
+    ;;
+esac
 if [ -x "$here/reference-transaction.countersign-chained" ]; then
-  if [ -n "$must" ]; then
-    printf '%s' "$tx" | "$here/reference-transaction.countersign-chained" "$@"
-  else
-    "$here/reference-transaction.countersign-chained" "$@"
-  fi || {
+  case "${1:-}" in
+    prepared | committed) printf '%s' "$tx" | "$here/reference-transaction.countersign-chained" "$@" ;;
+    *) "$here/reference-transaction.countersign-chained" "$@" ;;
+  esac || {
     code=$?
     [ "${1:-}" = prepared ] && exit $code
   }
-elif [ -z "$must" ]; then
-  while read -r _; do :; done # the updates on stdin, unused here: read by a builtin, not cat
+else
+  case "${1:-}" in
+    prepared | committed) ;;
+    *) while read -r _; do :; done ;; # the updates on stdin, unused here: read by a builtin, not cat
+  esac
 fi
 
 case "${1:-}" in
@@ -201,9 +288,13 @@ case "${1:-}" in
       judged_at=$num
       generation
     fi
+    changed=
     if [ -n "$judged_at" ] && [ "$judged_at" != "$num" ]; then
+      case $judged_at in *[!0-9]*) changed='(unknown: the record of its judgement is unreadable)' ;; *) changed_since "$judged_at" "$num" ;; esac
+    fi
+    if [ -n "$changed" ]; then
       release
-      echo "countersign (reference-transaction): another push changed this repository's refs while this push was being judged, so its verdict may rest on refs that are gone (the policy branch, the names that exist); refs not updated. Retry the push: it is judged again." >&2
+      echo "countersign (reference-transaction): another push changed this repository's refs while this push was being judged ($changed), and this push's verdict read it, so the verdict may rest on refs that are gone (the policy branch, the approvals, the names that exist); refs not updated. Retry the push: it is judged again." >&2
       exit 1
     fi
     # Some but not all of the refs that must land together. Not the packed-refs half (above): its outer

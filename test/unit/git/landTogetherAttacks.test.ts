@@ -118,7 +118,7 @@ describe('server gate: refs whose verdicts rely on each other land together or n
     assert.strictEqual(pushMain(s.ada, '--no-verify').status, 0);
     // install --server replaces the old hook (its marker names no version) rather than chaining it.
     assert.strictEqual(s.server.cli(['install', '--server']).status, 0);
-    assert.match(fs.readFileSync(hook, 'utf8'), /countersign-ref-transaction v2/);
+    assert.match(fs.readFileSync(hook, 'utf8'), /countersign-ref-transaction v3/);
     assert.ok(!fs.existsSync(`${hook}.countersign-chained`));
   });
 
