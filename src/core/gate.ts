@@ -69,7 +69,7 @@ export interface GateCommit {
   /** On the head commit: lines the update brings back that no commit of it writes, from `from`, where the head's first-parent
    * chain leaves the push (src/git/netChange.ts, core/restoredLines.ts). They count as AI lines. */
   restored?: { from: string; lines: number; files: Array<{ path: string; lines: number }> };
-  /** Gitlinks this commit sets to a commit the gate has not judged (src/git/gitlinkPins.ts): they need review. */
+  /** Gitlinks this commit sets to a commit the gate does not vouch for (src/git/gitlinkPins.ts): they need review. */
   unjudgedGitlinks?: UnjudgedGitlink[];
   /** For a merge: its added lines found in none of its parents (src/git/mergeOwnLines.ts), held against its trailer. */
   mergeOwnAdded?: number;
