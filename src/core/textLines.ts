@@ -47,3 +47,8 @@ export function binaryFilesClause(files: readonly CountedFile[]): string | undef
 /** The rule in one sentence, where a figure that includes binary files is shown (explain, report). */
 export const BINARY_LINES_RULE =
   "a binary file's lines are its bytes split on newlines, as git's --text diff counts them, so a NUL byte cannot take lines out of review";
+
+/**
+ * The largest file version Countersign asks git to diff line by line (attack22 01): 32 MiB.
+ */
+export const MAX_DIFF_BLOB_BYTES = 32 * 1024 * 1024;

@@ -7,7 +7,7 @@ import * as path from 'path';
  * Counts the git processes a command starts: a `git` shim in front of the real one on PATH logs each start's
  * arguments, then runs the real git. A count is git's own, so it cannot drift with load as a time would.
  * `onlyIn` logs only the processes started in that directory (a server's hook runs its git there), not the
- * pushing client's own.
+ * pushing client's own; `virtualMemoryKb` runs every git under that `ulimit -v` (one that would grow past it dies).
  */
 export class GitProcessLog {
   private readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-gitcount-'));
@@ -21,15 +21,17 @@ export class GitProcessLog {
    */
   readonly env: NodeJS.ProcessEnv;
 
-  constructor(opts: { onlyIn?: string } = {}) {
+  constructor(opts: { onlyIn?: string; virtualMemoryKb?: number } = {}) {
     const realGit = (process.env.PATH ?? '')
       .split(path.delimiter)
       .map((d) => path.join(d, 'git'))
       .find((f) => fs.existsSync(f)) as string;
+    // Every git under a memory limit: one that would grow past it dies ("Out of memory") instead.
+    const limit = opts.virtualMemoryKb !== undefined ? `ulimit -v ${opts.virtualMemoryKb}\n` : '';
     const guard = opts.onlyIn ? `[ "$(pwd -P)" = '${fs.realpathSync(opts.onlyIn)}' ] && ` : '';
     fs.writeFileSync(
       path.join(this.dir, 'git'),
-      `#!/bin/sh\n${guard}echo "$*" >> '${this.log}'\nexec '${realGit}' "$@"\n`,
+      `#!/bin/sh\n${limit}${guard}echo "$*" >> '${this.log}'\nexec '${realGit}' "$@"\n`,
       {
         mode: 0o755,
       },
