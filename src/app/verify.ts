@@ -1,5 +1,4 @@
 import { CountersignError, errorMessage } from '../core/errors';
-import { judgeNamingBinaries } from '../git/binaryFiles';
 import { closest, didYouMean } from '../core/didYouMean';
 import { settledLater } from '../core/settledLater';
 import { verifyDefaultBranch } from './landingBranch';
@@ -313,7 +312,7 @@ async function judgeRange(
     ...(known.fetching ? { approvalsAfter: fetched } : {}),
   });
   const fetchNote = [await fetched, policyNote].filter(Boolean).join('; ');
-  const result = await judgeNamingBinaries(cwd, input);
+  const result = evaluateGate(input);
   // The upstream, unprotected, passes by DESIGN's default; where it lands is one option away (newuser15 #10).
   if (!tagRef && opts.branch === undefined && !result.protected && policyBranch && policyBranch !== branch)
     result.notices.push(

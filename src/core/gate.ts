@@ -11,6 +11,7 @@ import { gateStanding } from './statementStanding';
 import { shortSha } from './shortSha';
 import { protectedRefChangeRefusal } from './protectedRefChange';
 import type { ReplayedTree } from './approvalReplayCheck';
+import type { CountedFile } from './textLines';
 
 export { personLabel } from './approvalRules';
 export { rangeBlast, reviewNeed, type RangeBlast } from './reviewNeed';
@@ -29,13 +30,12 @@ export interface Person {
   email: string;
 }
 
-export interface ChangedFile {
+/** `binary`, `oversized`: how its lines were counted (core/textLines.ts CountedFile). */
+export interface ChangedFile extends Pick<CountedFile, 'binary' | 'oversized'> {
   path: string;
   /** Counted as text, binary files too (core/textLines.ts); undefined only where git printed no count. */
   added: number | undefined;
   deleted: number | undefined;
-  /** git calls the file binary (core/textLines.ts): set only where a reason names it (src/git/binaryFiles.ts). */
-  binary?: boolean;
   /** git's status letter: A added, M modified, D deleted, T type change */
   status: string;
   /** For a submodule entry (mode 160000) added or changed here: the commit it now names. */

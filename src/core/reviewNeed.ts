@@ -12,7 +12,7 @@ import { chargedNames, describeHit, firstPathHit, policyMatchers, type PolicyMat
 import { aiBeyondCounts, commitEvidence, describeEvidence, type CommitEvidence } from './report/aiEvidence';
 import { AI_PROVENANCE_FIX, parseTrailers } from './trailers';
 import { untrackedReviewReason } from './untrackedReview';
-import { binaryFilesClause } from './textLines';
+import { binaryFilesClause, oversizedFilesReason } from './textLines';
 import { COMMIT_HEADER_FIX } from './commitObject';
 import { shortSha } from './shortSha';
 
@@ -302,6 +302,8 @@ export function reviewNeedOf(
   if (untracked) add('untracked', withBinary(untracked));
   const gitlink = gitlinkReviewReason(c);
   if (gitlink) add('gitlink', gitlink);
+  const oversized = oversizedFilesReason(c.sha, c.files); // counted by newlines: no line is attributable
+  if (oversized) add('unattested', oversized);
 
   // By each path's own name, and by the names the commit's symlinks give it (attack17 Q5): one rule, policyPaths.ts.
   const names = chargedNames(paths, c.links);

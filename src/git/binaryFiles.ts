@@ -1,14 +1,17 @@
 import { decodePath } from '../core/commitObject';
 import { CountersignError } from '../core/errors';
-import { evaluateGate, type GateInput, type GateResult } from '../core/gate';
-import { gateDiffView } from './gateDiffView';
+import { MAX_DIFF_BLOB_BYTES } from '../core/textLines';
+import { readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
 import type { NumstatEntry } from './historyStream';
+import { markedTextView } from './markedTextView';
 
 /**
- * The git side of core/textLines.ts: which files of some commits git calls binary (by content alone), and their
- * lines counted as text. Each is one `git diff-tree --stdin --numstat` over just the commits that need it, so a
- * history or a push without binary files costs nothing more.
+ * The git side of core/textLines.ts, the one place that decides how a file's lines are counted for the gate
+ * (git/commitLog.ts), `report` and `explain` (git/historyStream.ts): their diffs run in the content view (binary
+ * by content; a version over MAX_DIFF_BLOB_BYTES never read), and countUncountedLines counts what those left
+ * uncounted (`- -`): a file over the bound by its newlines, a binary one as text. A history or a push without
+ * either costs nothing more.
  */
 
 export interface DiffedCommit {
@@ -23,13 +26,12 @@ const ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 /**
  * numstat of each commit's change from its first parent (from the empty tree for a root commit), as the gate
- * diffs it (--no-renames, no external diff or textconv), in `mode`'s view (gateDiffView): `text` counts every
- * file's lines, `content` says `-` for the files git calls binary by content.
+ * diffs it (--no-renames, no external diff or textconv), in `view` (markedTextView: `- -` for a file git calls
+ * binary unless its path is marked, and for one over the bound, which git does not read).
  */
-async function numstatOf(cwd: string, commits: DiffedCommit[], mode: 'text' | 'content'): Promise<Map<string, Counts>> {
+async function numstatOf(view: { dir: string; args: string[] }, commits: DiffedCommit[]): Promise<Map<string, Counts>> {
   const out = new Map<string, Counts>(commits.map((c) => [c.sha, new Map()]));
   if (commits.length === 0) return out;
-  const view = await gateDiffView(cwd, mode);
   const r = await runGit(
     [
       ...view.args,
@@ -42,7 +44,6 @@ async function numstatOf(cwd: string, commits: DiffedCommit[], mode: 'text' | 'c
       '--no-renames',
       '--no-ext-diff',
       '--no-textconv',
-      ...(mode === 'text' ? ['--text'] : []),
     ],
     {
       cwd: view.dir,
@@ -70,67 +71,184 @@ async function numstatOf(cwd: string, commits: DiffedCommit[], mode: 'text' | 'c
   return out;
 }
 
-/** Per commit, the paths git calls binary by content (core/textLines.ts). */
-export async function binaryPathsOf(cwd: string, commits: DiffedCommit[]): Promise<Map<string, Set<string>>> {
-  const out = new Map<string, Set<string>>();
-  for (const [sha, files] of await numstatOf(cwd, commits, 'content'))
-    out.set(sha, new Set([...files].filter(([, n]) => n.added === undefined).map(([p]) => p)));
+/** A changed file as the content view's numstat and raw diff give it (the gate's ChangedFile, a NumstatEntry). */
+export interface UncountedFile {
+  path: string;
+  added: number | undefined;
+  deleted: number | undefined;
+  binary?: boolean;
+  oversized?: number;
+  oids?: { old: string; new: string };
+}
+
+type Record = DiffedCommit & { files?: UncountedFile[] };
+
+const NULL_OID = /^0+$/;
+
+const uncounted = (f: UncountedFile) => f.added === undefined && f.oids !== undefined;
+
+/**
+ * Counts the lines of the files the content view left uncounted (`- -`) in `records` (core/textLines.ts):
+ * - a file with a version over MAX_DIFF_BLOB_BYTES as a complete rewrite, each version's newlines counted as
+ *   `git cat-file --batch` streams it past (never held, never diffed), `oversized` set to the larger size;
+ * - a file git calls binary by content, as text, `binary` set: a `git diff-tree --numstat` over the commits
+ *   that have one with just those paths marked as text (markedTextView), never `* diff`, which would make git
+ *   diff a file over the bound beside it. A path over the bound in one commit and marked for another is never
+ *   in one run: such a commit waits for a later run (one run unless a push sets that up on purpose).
+ * One `git cat-file --batch-check` for the sizes first. Returns the records it changed; none (and no git
+ * process) when no file is uncounted. A file git still leaves uncounted (the repository's own info/attributes
+ * says `-diff`) stays so.
+ */
+export async function countUncountedLines<R extends Record>(cwd: string, records: R[]): Promise<R[]> {
+  const asked = records.filter((r) => r.files?.some(uncounted));
+  if (asked.length === 0) return asked;
+  const oids = new Set<string>();
+  for (const r of asked)
+    for (const f of r.files ?? [])
+      if (uncounted(f)) for (const o of [f.oids?.old, f.oids?.new]) if (o && !NULL_OID.test(o)) oids.add(o);
+  const sizes = await objectSizes(cwd, oids);
+  const size = (oid: string | undefined) => (oid ? (sizes.get(oid)?.size ?? 0) : 0);
+  const over: UncountedFile[] = [];
+  const small = new Map<R, Set<string>>();
+  for (const r of asked)
+    for (const f of r.files ?? []) {
+      if (!uncounted(f)) continue;
+      const largest = Math.max(size(f.oids?.old), size(f.oids?.new));
+      if (largest > MAX_DIFF_BLOB_BYTES) {
+        f.oversized = largest;
+        over.push(f);
+      } else small.set(r, (small.get(r) ?? new Set()).add(f.path));
+    }
+  if (over.length > 0) await countByNewlines(cwd, over, sizes);
+  await countMarkedAsText(cwd, small);
+  return asked;
+}
+
+/** Type and size of each object, from one `git cat-file --batch-check`. */
+async function objectSizes(cwd: string, oids: Set<string>): Promise<Map<string, { type: string; size: number }>> {
+  const out = new Map<string, { type: string; size: number }>();
+  if (oids.size === 0) return out;
+  const r = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], {
+    cwd,
+    input: [...oids].join('\n') + '\n',
+  });
+  for (const line of r.stdout.split('\n')) {
+    const [oid, type, n] = line.split(' ');
+    if (Number.isSafeInteger(Number(n))) out.set(oid, { type, size: Number(n) });
+  }
   return out;
 }
 
-/** Per commit, every file's added and deleted lines counted as text (core/textLines.ts), binary files included. */
-export function textCountsOf(cwd: string, commits: DiffedCommit[]): Promise<Map<string, Counts>> {
-  return numstatOf(cwd, commits, 'text');
+/** What the lines of one version are, read as its bytes go by: newlines, whether it ends in one, a NUL early on. */
+class LineTally {
+  lines = 0;
+  bytes = 0;
+  last = 0x0a;
+  nul = false;
+
+  add(piece: Buffer): void {
+    for (let at = piece.indexOf(0x0a); at >= 0; at = piece.indexOf(0x0a, at + 1)) this.lines++;
+    // git calls a file binary for a NUL among its first 8,000 bytes (core/textLines.ts): a label only.
+    if (!this.nul && this.bytes < 8000) this.nul = piece.subarray(0, 8000 - this.bytes).includes(0);
+    this.bytes += piece.length;
+    if (piece.length > 0) this.last = piece[piece.length - 1];
+  }
+
+  /** Lines as git counts them: a last line without a newline counts too. */
+  get count(): number {
+    return this.lines + (this.last === 0x0a ? 0 : 1);
+  }
 }
 
 /**
- * The gate's verdict, with the binary files named in the reasons that count lines (core/reviewNeed.ts). The gate
- * already counts their lines (it diffs with --text); which files are binary is asked of git only for the commits
- * held for their AI or untracked lines, so a push that passes starts no process more.
+ * Each version's lines of `files` (all over the bound on one side) from one `git cat-file --batch`: a version over
+ * the bound streamed past in pieces, a smaller one read whole. A gitlink side (a commit) is one line, as git's
+ * `Subproject commit` line.
  */
-export async function judgeNamingBinaries(cwd: string, input: GateInput): Promise<GateResult> {
-  const result = evaluateGate(input);
-  const held = new Set(
-    result.commits
-      .filter((d) => d.needsReview && (d.kinds.includes('ai') || d.kinds.includes('untracked')))
-      .map((d) => d.sha),
+async function countByNewlines(
+  cwd: string,
+  files: UncountedFile[],
+  sizes: Map<string, { type: string; size: number }>,
+): Promise<void> {
+  const tallies = new Map<string, LineTally>();
+  const blobs = new Set<string>();
+  for (const f of files)
+    for (const o of [f.oids?.old, f.oids?.new])
+      if (o && !NULL_OID.test(o) && sizes.get(o)?.type === 'blob') blobs.add(o);
+  let current: LineTally | undefined;
+  await readObjects(
+    cwd,
+    [...blobs],
+    (name, content) => {
+      current = new LineTally();
+      tallies.set(name, current);
+      if (content) current.add(content);
+    },
+    { maxBytes: MAX_DIFF_BLOB_BYTES, onSkipped: (piece) => current?.add(piece) },
   );
-  const asked = input.commits.filter((c) => held.has(c.sha) && c.files.some((f) => (f.added ?? 0) > 0));
-  if (asked.length === 0) return result;
-  const binary = await binaryPathsOf(cwd, asked);
-  let found = false;
-  for (const c of asked)
-    for (const f of c.files)
-      if (binary.get(c.sha)?.has(f.path)) {
+  const lines = (oid: string | undefined) => {
+    if (!oid || NULL_OID.test(oid)) return 0;
+    const t = tallies.get(oid);
+    if (t) return t.count;
+    if (sizes.get(oid)?.type === 'commit') return 1;
+    throw new CountersignError('git', `git cat-file --batch did not read ${oid}, a file version to count`);
+  };
+  for (const f of files) {
+    f.added = lines(f.oids?.new);
+    f.deleted = lines(f.oids?.old);
+    if ([f.oids?.old, f.oids?.new].some((o) => o !== undefined && tallies.get(o)?.nul)) f.binary = true;
+  }
+}
+
+/** The uncounted files of `paths` (per commit) counted as text by git, in as few runs as keep them apart. */
+async function countMarkedAsText<R extends Record>(cwd: string, paths: Map<R, Set<string>>): Promise<void> {
+  const waiting = new Map(paths);
+  while (waiting.size > 0) {
+    const run: R[] = [];
+    const marked = new Set<string>();
+    const over = new Set<string>();
+    for (const [r, own] of waiting) {
+      const big = (r.files ?? []).filter((f) => f.oversized !== undefined).map((f) => f.path);
+      if (big.some((p) => marked.has(p)) || [...own].some((p) => over.has(p))) continue;
+      run.push(r);
+      for (const p of own) marked.add(p);
+      for (const p of big) over.add(p);
+    }
+    const view = await markedTextView(cwd, marked);
+    let counts: Map<string, Counts>;
+    try {
+      counts = await numstatOf(view, run);
+    } finally {
+      view.done();
+    }
+    for (const r of run) {
+      const own = waiting.get(r) as Set<string>;
+      waiting.delete(r);
+      for (const f of r.files ?? []) {
+        if (!own.has(f.path) || f.added !== undefined) continue;
+        const n = counts.get(r.sha)?.get(f.path);
+        if (n?.added === undefined) continue;
+        f.added = n.added;
+        f.deleted = n.deleted;
         f.binary = true;
-        found = true;
       }
-  // The same pure judgement again, now with the labels: the verdict cannot change, only its sentences.
-  return found ? evaluateGate(input) : result;
+    }
+  }
 }
 
 /**
- * Counts as text the lines of the files git's numstat left uncounted (`- -`: binary) in `records`, marking them
- * binary, so that `explain` and `report` give the figures the commit hook and the gate give. Returns the records
- * it changed (none when no record has a binary file, and then no git process is started).
+ * countUncountedLines for `explain` and `report`, so that they give the figures the commit hook and the gate give:
+ * a file git's numstat still left uncounted fails loudly rather than count as empty (that is the gap this module
+ * closes).
  */
 export async function countBinaryLines<R extends DiffedCommit & { files?: NumstatEntry[] }>(
   cwd: string,
   records: R[],
 ): Promise<R[]> {
-  const asked = records.filter((r) => r.files?.some((f) => f.added === undefined));
-  if (asked.length === 0) return asked;
-  const counts = await textCountsOf(cwd, asked);
+  const asked = await countUncountedLines(cwd, records);
   for (const r of asked)
-    for (const f of r.files ?? []) {
-      if (f.added !== undefined) continue;
-      const n = counts.get(r.sha)?.get(f.path);
-      // Fail loudly rather than count a binary file as empty: that is the gap this module closes.
-      if (n?.added === undefined)
-        throw new CountersignError('git', `git diff-tree --text gave no line count for ${f.path} in ${r.sha}`);
-      f.added = n.added;
-      f.deleted = n.deleted;
-      f.binary = true;
-    }
+    for (const f of r.files ?? [])
+      if (f.added === undefined)
+        throw new CountersignError('git', `git diff-tree gave no line count for ${f.path} in ${r.sha}`);
   return asked;
 }

@@ -26,6 +26,11 @@ export type OnObject = (name: string, content: Buffer | undefined, type?: string
  */
 export interface ReadLimit {
   maxBytes?: number;
+  /**
+   * Hears an oversized object's content piece by piece as it streams past (after its onObject call), for a caller
+   * that counts it without holding it (a file's newlines: git/binaryFiles.ts). A piece is valid only during the call.
+   */
+  onSkipped?: (piece: Buffer) => void;
 }
 
 export class ObjectReader {
@@ -68,6 +73,9 @@ export class ObjectReader {
       let chunk = data;
       if (this.skip > 0) {
         const dropped = Math.min(this.skip, chunk.length);
+        // The object's own bytes: all of `skip` but its last (git's newline after the object).
+        const content = Math.min(dropped, this.skip - 1);
+        if (content > 0) this.opts.onSkipped?.(chunk.subarray(0, content));
         this.skip -= dropped;
         chunk = chunk.subarray(dropped);
         if (chunk.length === 0) return;
@@ -158,9 +166,10 @@ export class ObjectReader {
         if (limit !== undefined && size > limit) {
           // Dropped as it streams: what is buffered now, the rest in the data handler.
           const dropped = Math.min(size + 1, this.buf.length);
+          this.onObject(this.names[this.index++], undefined, type, size);
+          if (this.opts.onSkipped && dropped > 0) this.opts.onSkipped(this.buf.subarray(0, Math.min(size, dropped)));
           this.buf = this.buf.subarray(dropped);
           this.skip = size + 1 - dropped;
-          this.onObject(this.names[this.index++], undefined, type, size);
           if (this.skip > 0) return;
           continue;
         }

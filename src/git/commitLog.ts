@@ -6,6 +6,7 @@ import type { ChangedFile, GateCommit } from '../core/gate';
 import { ObjectReader } from './catFileBatch';
 import { streamNulBuffers } from './nulStream';
 import { gateDiffView } from './gateDiffView';
+import { countUncountedLines } from './binaryFiles';
 
 /**
  * The commits of a range with their changed files, as the gate sees them, read so that no byte a committer
@@ -125,7 +126,9 @@ export class LogTokenParser {
 /**
  * `revArgs` are revisions, `--not` and the gate's own `--max-count`, never user options; with `--stdin` among
  * them, `input` holds the revisions (walkInput.ts: lists of tips that may not fit a command line). Oldest first,
- * parents before children. Read as gateDiffView says.
+ * parents before children. Read in gateDiffView's content view (a file over core/textLines.ts MAX_DIFF_BLOB_BYTES
+ * is never diffed: attack22 01), then what that left uncounted counted by git/binaryFiles.ts, the one place that
+ * says how lines are counted.
  */
 export async function readCommitRange(cwd: string, revArgs: string[], input?: string): Promise<GateCommit[]> {
   const commits: GateCommit[] = [];
@@ -156,7 +159,7 @@ export async function readCommitRange(cwd: string, revArgs: string[], input?: st
   });
   let failed = true;
   try {
-    await streamLog(cwd, revArgs, parser, input);
+    await streamLog(cwd, revArgs, parser, 'content', input);
     failed = false;
   } finally {
     // Closed on failure too (git log refused the range): no cat-file process is left waiting for names.
@@ -164,12 +167,22 @@ export async function readCommitRange(cwd: string, revArgs: string[], input?: st
     if (failed) await closing?.catch(() => undefined);
     else await closing;
   }
+  await countUncountedLines(cwd, commits);
   return commits;
 }
 
-/** The one `git log` the gate reads commits with (see the top of this file), token by token into `parser`. */
-async function streamLog(cwd: string, revArgs: string[], parser: LogTokenParser, input?: string): Promise<void> {
-  const view = await gateDiffView(cwd);
+/**
+ * The one `git log` the gate reads commits with (see the top of this file), token by token into `parser`, in
+ * gateDiffView's `mode`.
+ */
+async function streamLog(
+  cwd: string,
+  revArgs: string[],
+  parser: LogTokenParser,
+  mode: 'text' | 'content',
+  input?: string,
+): Promise<void> {
+  const view = await gateDiffView(cwd, mode);
   await streamNulBuffers(
     [
       ...view.args,
@@ -205,6 +218,8 @@ async function streamLog(cwd: string, revArgs: string[], parser: LogTokenParser,
 /**
  * The commits of a range as the gate reads them, without author or message, handed to `onCommit` one by one
  * and kept nowhere: for walks longer than a push (reviewedPoint.ts). `onCommit` may throw to stop git early.
+ * In the text view, every file counted as it streams: the caller has measured the walk first and reads none with
+ * a file over core/textLines.ts MAX_DIFF_BLOB_BYTES (git/diffBytes.ts walkCost `largest`).
  * `input`: git's stdin, for `--stdin` among `revArgs` (commits listed one a line: more than a command line holds).
  */
 export async function streamCommitFiles(
@@ -213,5 +228,5 @@ export async function streamCommitFiles(
   onCommit: (c: Pick<GateCommit, 'sha' | 'tree' | 'parents' | 'files'>) => void,
   input?: string,
 ): Promise<void> {
-  await streamLog(cwd, revArgs, new LogTokenParser(onCommit, false), input);
+  await streamLog(cwd, revArgs, new LogTokenParser(onCommit, false), 'text', input);
 }

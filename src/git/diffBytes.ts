@@ -17,7 +17,7 @@ export interface WalkedCommit {
 
 /** What the walk over `revArgs` costs, measured without diffing; `over` when it stopped at the entry budget. */
 export type WalkCost =
-  { commits: WalkedCommit[]; entries: number; bytes: number } | { over: 'entries'; entries: number };
+  { commits: WalkedCommit[]; entries: number; bytes: number; largest: number } | { over: 'entries'; entries: number };
 
 /** Both sides are regular files with the same blob: only the mode changed (git reads nothing to count it). */
 function modeOnly(e: RawEntry): boolean {
@@ -126,23 +126,29 @@ export async function walkCost(cwd: string, revArgs: string[], entryBudget: numb
   }
   if (expectPath) throw new CountersignError('git', 'git log ended inside a raw diff entry (no path after it)');
   finish();
-  return { commits, entries, bytes: await blobBytes(cwd, uses) };
+  return { commits, entries, ...(await blobBytes(cwd, uses)) };
 }
 
-/** The sizes of `uses`' blobs, each times its uses. */
-async function blobBytes(cwd: string, uses: Map<string, number>): Promise<number> {
-  if (uses.size === 0) return 0;
+/**
+ * The sizes of `uses`' blobs, each times its uses, and the largest: the walk diffs in the text view, where a file
+ * over core/textLines.ts MAX_DIFF_BLOB_BYTES would be diffed line by line (attack22 01), so it reads none.
+ */
+async function blobBytes(cwd: string, uses: Map<string, number>): Promise<{ bytes: number; largest: number }> {
+  if (uses.size === 0) return { bytes: 0, largest: 0 };
   const r = await runGit(['cat-file', '--batch-check=%(objectname) %(objectsize)'], {
     cwd,
     input: [...uses.keys()].join('\n') + '\n',
   });
   let bytes = 0;
+  let largest = 0;
   for (const line of r.stdout.split('\n')) {
     const [oid, size] = line.split(' ');
     const n = Number(size);
-    if (Number.isFinite(n)) bytes += n * (uses.get(oid) ?? 0);
+    if (!Number.isFinite(n)) continue;
+    bytes += n * (uses.get(oid) ?? 0);
+    largest = Math.max(largest, n);
   }
-  return bytes;
+  return { bytes, largest };
 }
 
 function unexpected(text: string): CountersignError {

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { MAX_DIFF_BLOB_BYTES } from '../core/textLines';
 import { emptyTree } from './emptyTree';
 import { runGit } from './gitRunner';
 
@@ -18,7 +19,10 @@ import { runGit } from './gitRunner';
  * The repository's own $GIT_DIR/info/attributes still applies: that file is the administrator's, not a pusher's.
  *
  * `content`: the same place, with no attributes file of ours, so that git judges binary by content alone (a NUL
- * byte among a file's first 8,000 bytes) — what core/textLines.ts calls binary, asked by src/git/binaryFiles.ts.
+ * byte among a file's first 8,000 bytes) — what core/textLines.ts calls binary, asked by src/git/binaryFiles.ts —
+ * and calls binary without reading it (its size only) a file version over MAX_DIFF_BLOB_BYTES
+ * (core.bigFileThreshold): git's diff of it would hold ~40 bytes a line (attack22 01). The text view's `* diff`
+ * overrides that threshold: git/binaryFiles.ts counts the gate's and the report's lines in the content view.
  */
 export async function gateDiffView(
   cwd: string,
@@ -29,7 +33,17 @@ export async function gateDiffView(
     emptyTree(cwd),
   ]);
   const attributes = mode === 'text' ? allTextAttributes() : os.devNull;
-  return { dir: gitDir, args: ['-c', `core.attributesFile=${attributes}`, '-c', `attr.tree=${empty}`] };
+  return {
+    dir: gitDir,
+    args: [
+      '-c',
+      `core.attributesFile=${attributes}`,
+      '-c',
+      `attr.tree=${empty}`,
+      '-c',
+      `core.bigFileThreshold=${MAX_DIFF_BLOB_BYTES}`,
+    ],
+  };
 }
 
 let attributesFile: string | undefined;

@@ -13,13 +13,17 @@ import { streamNulSpans } from './nulStream';
  */
 export interface NumstatEntry {
   path: string;
-  /** undefined for a binary file until src/git/binaryFiles.ts countBinaryLines counts it as text. */
+  /** undefined for a binary file (or one over the bound) until src/git/binaryFiles.ts countBinaryLines counts it. */
   added: number | undefined;
   deleted: number | undefined;
   /** Set by countBinaryLines: git calls the file binary (core/textLines.ts). */
   binary?: boolean;
+  /** Set by countBinaryLines: a version's size, over core/textLines.ts MAX_DIFF_BLOB_BYTES (counted by newlines). */
+  oversized?: number;
   /** git's status letter from --raw (A, M, D, T): the gate's deletion tiers count deleted files by it. */
   status?: string;
+  /** Its objects before and after, from --raw: what countBinaryLines reads of an uncounted file. */
+  oids?: { old: string; new: string };
 }
 
 export interface HistoryCommit {
@@ -38,6 +42,9 @@ export interface HistoryCommit {
   /** Present when streamed with `numstat: true`. */
   files?: NumstatEntry[];
 }
+
+/** What a --raw entry says of its path: git's status letter and the objects before and after. */
+type RawFacts = { status: string; oids: { old: string; new: string } };
 
 const FIELDS = ['%H', '%P', '%an', '%ae', '%at', '%cn', '%ce', '%ct', '%B'];
 const FORMAT = '%x01' + FIELDS.join('%x00');
@@ -85,7 +92,8 @@ export async function streamHistory(
     '--no-color',
     '--encoding=UTF-8',
     // --raw beside --numstat: each file's status letter (no blob is read for it), which the review rule needs.
-    ...(opts.numstat ? ['--raw', '--numstat', '--no-renames', '--diff-merges=off'] : []),
+    // --no-abbrev: the objects a file uncounted here is counted from (binaryFiles.ts countBinaryLines).
+    ...(opts.numstat ? ['--raw', '--no-abbrev', '--numstat', '--no-renames', '--diff-merges=off'] : []),
     ...(opts.extra ?? []),
     ...opts.revs,
     '--',
@@ -115,8 +123,8 @@ export async function streamHistory(
   };
   const headers = opts.headers ? new HistoryHeaders(cwd, opts, handOn) : undefined;
   // --raw entries come before the commit's numstat entries: `:modes oids STATUS` then the path, one token each.
-  let statusOf = new Map<string, string>();
-  let rawStatus: string | undefined;
+  let statusOf = new Map<string, RawFacts>();
+  let rawStatus: RawFacts | undefined;
   const flush = () => {
     if (current) {
       count++;
@@ -154,7 +162,9 @@ export async function streamHistory(
         if (!current) return;
         const at = start < end && bytes[start] === 0x0a ? start + 1 : start;
         if (at < end && bytes[at] === 0x3a /* : */) {
-          rawStatus = String.fromCharCode(bytes[end - 1]);
+          // `:oldmode newmode oldid newid STATUS`
+          const [, , old, now] = bytes.toString('latin1', at, end).split(' ');
+          rawStatus = { status: String.fromCharCode(bytes[end - 1]), oids: { old, new: now } };
           return;
         }
         numstatEntry(current, bytes, start, end, statusOf);
@@ -235,7 +245,7 @@ function numstatEntry(
   bytes: Buffer,
   start: number,
   end: number,
-  statusOf: ReadonlyMap<string, string>,
+  statusOf: ReadonlyMap<string, RawFacts>,
 ): void {
   let i = start < end && bytes[start] === 0x0a ? start + 1 : start;
   const added = countAt(bytes, i, end);
@@ -244,8 +254,12 @@ function numstatEntry(
   if (deleted.next < 0) return;
   i = deleted.next;
   const path = decodePath(bytes.subarray(i, end));
-  const status = statusOf.get(path);
-  (c.files ??= []).push({ path, added: added.value, deleted: deleted.value, ...(status ? { status } : {}) });
+  const raw = statusOf.get(path);
+  const entry: NumstatEntry = { path, added: added.value, deleted: deleted.value };
+  if (raw) entry.status = raw.status;
+  // Kept only where countBinaryLines needs them: a report holds every file of its history.
+  if (raw && added.value === undefined) entry.oids = raw.oids;
+  (c.files ??= []).push(entry);
 }
 
 /** Digits or `-` then a tab, from `i`: the count (undefined for `-`) and where the next part starts, or next -1. */

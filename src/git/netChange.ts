@@ -3,6 +3,7 @@ import { decodePath } from '../core/commitObject';
 import { CountersignError } from '../core/errors';
 import { deletesFile, parseRawEntry } from '../core/fileDeletion';
 import { restoredLineCount } from '../core/restoredLines';
+import { countUncountedLines } from './binaryFiles';
 import { readObjects } from './catFileBatch';
 import { gateDiffView } from './gateDiffView';
 import { runGit } from './gitRunner';
@@ -11,10 +12,11 @@ import { runGit } from './gitRunner';
  * Files changed from `from` to `to` as the gate's tiers read deletions: each path with the lines it loses
  * (`deleted`; none counted as added) and `D` when core/fileDeletion.ts says the file is destroyed (gone, emptied,
  * or replaced by a symlink or gitlink). The same reader options as every diff the gate judges (--no-renames, no
- * external diff or textconv, every file as text: gateDiffView), so a rename is a deletion plus an addition.
+ * external diff or textconv), so a rename is a deletion plus an addition; its lines counted as the gate counts
+ * them (git/binaryFiles.ts: a file over the bound by its newlines, never diffed).
  */
 export async function lossBetween(cwd: string, from: string, to: string): Promise<ChangedFile[]> {
-  const view = await gateDiffView(cwd);
+  const view = await gateDiffView(cwd, 'content');
   const r = await runGit([...view.args, 'diff-tree', '-r', '-z', '--raw', '--numstat', ...LOSS_OPTIONS, from, to], {
     cwd: view.dir,
     bytes: true,
@@ -24,7 +26,21 @@ export async function lossBetween(cwd: string, from: string, to: string): Promis
   const next = readLoss(tokens, 0, files);
   if (tokens.slice(next).some((t) => t.replace(/^\n/, '') !== ''))
     throw new CountersignError('git', `unexpected git diff-tree output ${JSON.stringify(tokens[next].slice(0, 80))}`);
-  return files;
+  return (await countLosses(cwd, from, new Map([[to, files]]))).get(to) as ChangedFile[];
+}
+
+/** The uncounted (`- -`) files of each diff `from` → TO counted (git/binaryFiles.ts); then only losses: 0 added. */
+async function countLosses(
+  cwd: string,
+  from: string,
+  diffs: Map<string, ChangedFile[]>,
+): Promise<Map<string, ChangedFile[]>> {
+  await countUncountedLines(
+    cwd,
+    [...diffs].map(([to, files]) => ({ sha: to, parents: [from], files })),
+  );
+  for (const files of diffs.values()) for (const f of files) f.added = 0;
+  return diffs;
 }
 
 const LOSS_OPTIONS = ['--text', '--no-renames', '--no-ext-diff', '--no-textconv'];
@@ -39,6 +55,7 @@ const LOSS_OPTIONS = ['--text', '--no-renames', '--no-ext-diff', '--no-textconv'
 function readLoss(tokens: string[], i: number, files: ChangedFile[]): number {
   const path = (latin1: string) => decodePath(Buffer.from(latin1, 'latin1'));
   const gone = new Set<string>();
+  const oids = new Map<string, { old: string; new: string }>();
   for (; i < tokens.length; i++) {
     const t = tokens[i].startsWith('\n') ? tokens[i].slice(1) : tokens[i];
     if (t === '') continue;
@@ -47,17 +64,21 @@ function readLoss(tokens: string[], i: number, files: ChangedFile[]): number {
       if (!entry)
         throw new CountersignError('git', `unexpected git diff-tree output ${JSON.stringify(t.slice(0, 80))}`);
       if (deletesFile(entry)) gone.add(path(tokens[i + 1] ?? ''));
+      oids.set(path(tokens[i + 1] ?? ''), { old: entry.oldOid, new: entry.newOid });
       i++;
       continue;
     }
     const m = /^(\d+|-)\t(\d+|-)\t([\s\S]+)$/.exec(t);
     if (!m) break;
     const p = path(m[3]);
+    const uncounted = m[2] === '-';
     files.push({
       path: p,
-      added: 0,
-      deleted: m[2] === '-' ? undefined : Number(m[2]),
+      // Left undefined for countLosses to find, with the objects it counts them from.
+      added: uncounted ? undefined : 0,
+      deleted: uncounted ? undefined : Number(m[2]),
       status: gone.has(p) ? 'D' : 'M',
+      ...(uncounted && oids.has(p) ? { oids: oids.get(p) } : {}),
     });
   }
   return i;
@@ -73,7 +94,7 @@ export async function lossesFrom(cwd: string, from: string, tos: string[]): Prom
   const unique = [...new Set(tos)];
   const out = new Map<string, ChangedFile[]>(unique.map((t) => [t, []]));
   if (unique.length === 0) return out;
-  const view = await gateDiffView(cwd);
+  const view = await gateDiffView(cwd, 'content');
   const r = await runGit([...view.args, 'diff-tree', '--stdin', '-r', '-z', '--raw', '--numstat', ...LOSS_OPTIONS], {
     cwd: view.dir,
     bytes: true,
@@ -90,7 +111,7 @@ export async function lossesFrom(cwd: string, from: string, tos: string[]): Prom
     if (!files) throw new CountersignError('git', `unexpected git diff-tree output ${JSON.stringify(t.slice(0, 80))}`);
     i = readLoss(tokens, i + 1, files);
   }
-  return out;
+  return countLosses(cwd, from, out);
 }
 
 /**

@@ -1,6 +1,5 @@
 import { errorMessage } from '../core/errors';
-import { judgeNamingBinaries } from './binaryFiles';
-import type { GateResult, PolicySource } from '../core/gate';
+import { evaluateGate, type GateResult, type PolicySource } from '../core/gate';
 import { isProtected, TAG_PREFIX } from '../core/policy';
 import { fetchApprovals } from './approvalsStore';
 import { addEarlierRevisionReasons } from './earlierRevisions';
@@ -164,7 +163,7 @@ async function prePushOnce(cwd: string, remote: string, stdin: string, timeoutMs
       approvalRefs: [REVIEW_NOTES_REF, trackingRef(remote, REVIEW_NOTES_REF)],
     });
     if (unreachable) input.errors = [...(input.errors ?? []), unreachable];
-    const result = await judgeNamingBinaries(cwd, input);
+    const result = evaluateGate(input);
     await refuseInvalidPolicy(cwd, result, input, { branch, policyBranch: def, head: update.new, base: update.old });
     await addEarlierRevisionReasons(cwd, result, input);
     await whereReviewersFetch(cwd, result, {

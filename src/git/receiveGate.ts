@@ -1,5 +1,4 @@
-import type { GateResult, PolicySource } from '../core/gate';
-import { judgeNamingBinaries } from './binaryFiles';
+import { evaluateGate, type GateResult, type PolicySource } from '../core/gate';
 import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy } from '../core/policy';
 import { protectingPolicyBranch } from '../core/policyBranchProtection';
 import { closedWhileUnreadable } from '../core/policyRecovery';
@@ -335,7 +334,7 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
         ...approvals,
         pushFacts: facts,
       });
-      const result = await judgeNamingBinaries(cwd, input);
+      const result = evaluateGate(input);
       // A policy change judged with the other refs as they will be (and the approvals those judgements counted).
       readsAll ||= input.judgedAfterPush === true;
       if (input.judgedAfterPush) together.relyOn(u.ref, refsReadAfterPush(u.ref, commands));

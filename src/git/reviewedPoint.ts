@@ -2,6 +2,7 @@ import { CountersignError } from '../core/errors';
 import type { ChangedFile, GateCommit } from '../core/gate';
 import { type DeletionView, REVIEWED_POINT_WINDOW, type SinceReviewed } from '../core/reviewNeed';
 import type { Policy } from '../core/policy';
+import { MAX_DIFF_BLOB_BYTES } from '../core/textLines';
 import { streamCommitFiles } from './commitLog';
 import { walkCost, type WalkedCommit } from './diffBytes';
 import { streamNulTokens } from './nulStream';
@@ -65,7 +66,8 @@ export async function sinceReviewed(
   const at = { branch: o.branch, ...(point ? { point } : {}) };
   const cost = await walkCost(cwd, sinceRange(o.old, points), budget('ENTRIES', REVIEWED_POINT_WINDOW.entries));
   if ('over' in cost) return { ...at, commits: [], unknown: true, entries: cost.entries };
-  if (cost.bytes > budget('BYTES', REVIEWED_POINT_WINDOW.bytes))
+  // A file version over the bound is never diffed (attack22 01): the walk's count is then unknown, as past the budget.
+  if (cost.bytes > budget('BYTES', REVIEWED_POINT_WINDOW.bytes) || cost.largest > MAX_DIFF_BLOB_BYTES)
     return { ...at, commits: [], unknown: true, bytes: cost.bytes };
   const commits = await deletionsSince(cwd, cost.commits, counted);
   if (commits === 'unknown') return { branch: o.branch, commits: [], unknown: true };

@@ -25,8 +25,18 @@ export interface CommitRecord {
   message: string;
   /** Why git and Countersign may read its object differently (core/commitObject.ts): provenance and identity unreadable. */
   headerProblem?: string;
-  /** `binary`: git calls the file binary; its `added` is then counted as text (core/textLines.ts). */
-  files?: Array<{ path: string; added: number | undefined; deleted?: number; binary?: boolean; status?: string }>;
+  /**
+   * `binary`: git calls the file binary; its `added` is then counted as text (core/textLines.ts). `oversized`: a
+   * version over textLines' MAX_DIFF_BLOB_BYTES, counted by its newlines (the commit needs review).
+   */
+  files?: Array<{
+    path: string;
+    added: number | undefined;
+    deleted?: number;
+    binary?: boolean;
+    oversized?: number;
+    status?: string;
+  }>;
 }
 
 /** What one note adds up to (the per-commit reading of docs/design.md's `aiLines`). */
@@ -206,7 +216,13 @@ export function countAdded(facts: CommitFacts, files: NonNullable<CommitRecord['
   const changed: ChangedFile[] = [];
   for (const f of files) {
     const n = f.added ?? 0;
-    changed.push({ path: f.path, added: f.added, deleted: f.deleted, status: f.status ?? 'M' });
+    changed.push({
+      path: f.path,
+      added: f.added,
+      deleted: f.deleted,
+      status: f.status ?? 'M',
+      ...(f.oversized !== undefined ? { oversized: f.oversized } : {}),
+    });
     added.set(f.path, (added.get(f.path) ?? 0) + n);
     addedLines += n;
     if (f.binary) binary.push(f.path);
