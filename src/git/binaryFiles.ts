@@ -140,7 +140,7 @@ async function objectSizes(cwd: string, oids: Set<string>): Promise<Map<string, 
 }
 
 /** What the lines of one version are, read as its bytes go by: newlines, whether it ends in one, a NUL early on. */
-class LineTally {
+export class LineTally {
   lines = 0;
   bytes = 0;
   last = 0x0a;
@@ -161,24 +161,15 @@ class LineTally {
 }
 
 /**
- * Each version's lines of `files` (all over the bound on one side) from one `git cat-file --batch`: a version over
- * the bound streamed past in pieces, a smaller one read whole. A gitlink side (a commit) is one line, as git's
- * `Subproject commit` line.
+ * The lines of each blob of `oids` as core/textLines.ts counts them, from one `git cat-file --batch`: one over
+ * the bound streamed past in pieces (never held), a smaller one read whole; with whether git calls it binary.
  */
-async function countByNewlines(
-  cwd: string,
-  files: UncountedFile[],
-  sizes: Map<string, { type: string; size: number }>,
-): Promise<void> {
+export async function blobLineCounts(cwd: string, oids: Iterable<string>): Promise<Map<string, LineTally>> {
   const tallies = new Map<string, LineTally>();
-  const blobs = new Set<string>();
-  for (const f of files)
-    for (const o of [f.oids?.old, f.oids?.new])
-      if (o && !NULL_OID.test(o) && sizes.get(o)?.type === 'blob') blobs.add(o);
   let current: LineTally | undefined;
   await readObjects(
     cwd,
-    [...blobs],
+    [...new Set(oids)],
     (name, content) => {
       current = new LineTally();
       tallies.set(name, current);
@@ -186,6 +177,23 @@ async function countByNewlines(
     },
     { maxBytes: MAX_DIFF_BLOB_BYTES, onSkipped: (piece) => current?.add(piece) },
   );
+  return tallies;
+}
+
+/**
+ * Each version's lines of `files` (all over the bound on one side): blobLineCounts. A gitlink side (a commit) is
+ * one line, as git's `Subproject commit` line.
+ */
+async function countByNewlines(
+  cwd: string,
+  files: UncountedFile[],
+  sizes: Map<string, { type: string; size: number }>,
+): Promise<void> {
+  const blobs = new Set<string>();
+  for (const f of files)
+    for (const o of [f.oids?.old, f.oids?.new])
+      if (o && !NULL_OID.test(o) && sizes.get(o)?.type === 'blob') blobs.add(o);
+  const tallies = await blobLineCounts(cwd, blobs);
   const lines = (oid: string | undefined) => {
     if (!oid || NULL_OID.test(oid)) return 0;
     const t = tallies.get(oid);

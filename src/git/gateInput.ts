@@ -11,7 +11,7 @@ import { readCommitRange } from './commitLog';
 import { policyChangeUncommitted } from './policyChangeUncommitted';
 import { runGit } from './gitRunner';
 import { readNotes } from './notesReader';
-import { stablePatchId, stablePatchIds } from './patchId';
+import { stablePatchIds, stablePatchIdsFromRoot } from './patchId';
 import { rebasedSpanPatches, replayedApprovals } from './rebasedApprovals';
 import { firstParentExit, netChangeBase, restoredFromExits, sourceExits, unexplainedNetChange } from './netChange';
 import { rewindOf } from './rewind';
@@ -312,7 +312,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     const root = reviewBase ?? (await emptyTree(cwd));
     const ids = reviewBase
       ? ((await ahead?.patchIds(reviewBase, tips, limit)) ?? (await stablePatchIds(cwd, reviewBase, tips)))
-      : new Map(await Promise.all(tips.map(async (t) => [t, await stablePatchId(cwd, root, t)] as const)));
+      : await stablePatchIdsFromRoot(cwd, root, tips, commits);
     for (const c of commits) {
       const id = ids.get(c.sha);
       if (id !== undefined) c.patchIdFromBase = id;

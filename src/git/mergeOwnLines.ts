@@ -5,6 +5,7 @@ import { gateDiffView } from './gateDiffView';
 import { runGit } from './gitRunner';
 import { lossesFrom } from './netChange';
 import { streamSeparated } from './nulStream';
+import { oversizedDiffs } from './oversizedDiffs';
 
 /**
  * A merge's own lines: those of its tree found in none of its parents, as git's combined diff aligns them (a
@@ -20,7 +21,17 @@ import { streamSeparated } from './nulStream';
  * parent column (` `, `+`, `-`) or `\`, so a file's content (`+++ b/x`) cannot pass for a header.
  */
 export async function markMergeOwnLines(cwd: string, commits: GateCommit[]): Promise<void> {
-  const merges = commits.filter((c) => c.parents.length > 1);
+  const all = commits.filter((c) => c.parents.length > 1);
+  if (all.length === 0) return;
+  // A merge whose combined diff would read a version over the bound (attack22 01) is not diffed: its own lines
+  // are taken to be all it adds over its first parent, more than it can own (it fails closed).
+  const over = await oversizedDiffs(
+    cwd,
+    all.map((c) => c.sha),
+    true,
+  );
+  for (const c of all) if (over.has(c.sha)) c.mergeOwnAdded = c.files.reduce((n, f) => n + (f.added ?? 0), 0);
+  const merges = all.filter((c) => !over.has(c.sha));
   if (merges.length === 0) return;
   const byId = new Map(merges.map((c) => [c.sha, c]));
   for (const c of merges) c.mergeOwnAdded = 0;

@@ -3,7 +3,8 @@ import { decodePath } from '../core/commitObject';
 import { CountersignError } from '../core/errors';
 import { deletesFile, parseRawEntry } from '../core/fileDeletion';
 import { restoredLineCount } from '../core/restoredLines';
-import { countUncountedLines } from './binaryFiles';
+import { MAX_DIFF_BLOB_BYTES } from '../core/textLines';
+import { blobLineCounts, countUncountedLines } from './binaryFiles';
 import { readObjects } from './catFileBatch';
 import { gateDiffView } from './gateDiffView';
 import { runGit } from './gitRunner';
@@ -206,14 +207,36 @@ async function restoredLines(
   const files: Array<{ path: string; lines: number }> = [];
   const names = candidates.flatMap((c) => [c.base ?? c.head, c.exit, c.head]);
   let texts: Array<string | undefined> = [];
-  await readObjects(cwd, names, (_name, content) => {
-    texts.push(content?.toString('latin1'));
-    if (texts.length < 3) return;
-    const c = candidates[files.length];
-    const [b, e, h] = texts;
-    texts = [];
-    files.push({ path: c.path, lines: restoredLineCount(c.base === undefined ? undefined : b, e, h ?? '') });
-  });
+  // A version over the bound is not read (attack22 01): the file counts as bringing back all its head's lines.
+  let oversized = false;
+  const whole: Array<{ at: number; head: string }> = [];
+  await readObjects(
+    cwd,
+    names,
+    (_name, content, _type, over) => {
+      texts.push(content?.toString('latin1'));
+      if (over !== undefined) oversized = true;
+      if (texts.length < 3) return;
+      const c = candidates[files.length];
+      const [b, e, h] = texts;
+      texts = [];
+      const big = oversized;
+      oversized = false;
+      if (big) whole.push({ at: files.length, head: c.head });
+      files.push({
+        path: c.path,
+        lines: big ? 0 : restoredLineCount(c.base === undefined ? undefined : b, e, h ?? ''),
+      });
+    },
+    { maxBytes: MAX_DIFF_BLOB_BYTES },
+  );
+  if (whole.length > 0) {
+    const tallies = await blobLineCounts(
+      cwd,
+      whole.map((w) => w.head),
+    );
+    for (const w of whole) files[w.at].lines = tallies.get(w.head)?.count ?? 0;
+  }
   const counted = files.filter((f) => f.lines > 0);
   return { from: exit, lines: counted.reduce((n, f) => n + f.lines, 0), files: counted };
 }

@@ -2,6 +2,7 @@ import { spawn } from 'child_process';
 import { EMPTY_PATCH_ID } from '../core/approvalStatement';
 import { CountersignError } from '../core/errors';
 import { gitEnv, runGit } from './gitRunner';
+import { oversizedDiffs } from './oversizedDiffs';
 
 /**
  * The stable patch-id of the change base..tip, as recorded in approval statements and recomputed by the gate.
@@ -33,6 +34,21 @@ export const PATCH_DIFF_ARGS = [
   '--dst-prefix=b/',
   '--no-relative',
 ];
+
+/**
+ * The patch-ids of the spans from the empty tree `root` to each of `tips` (a range with no review base), one
+ * stablePatchId each; none when a commit of the range changes a file version over core/textLines.ts
+ * MAX_DIFF_BLOB_BYTES (its tips' trees may hold it: see stablePatchIdsOfSpans).
+ */
+export async function stablePatchIdsFromRoot(
+  cwd: string,
+  root: string,
+  tips: string[],
+  commits: ReadonlyArray<{ files: ReadonlyArray<{ oversized?: number }> }>,
+): Promise<Map<string, string>> {
+  if (commits.some((c) => c.files.some((f) => f.oversized !== undefined))) return new Map();
+  return new Map(await Promise.all(tips.map(async (t) => [t, await stablePatchId(cwd, root, t)] as const)));
+}
 
 /** `base` may be a commit or a tree (the empty tree for a root commit's span). */
 export async function stablePatchId(cwd: string, base: string, tip: string): Promise<string> {
@@ -122,16 +138,24 @@ export async function stablePatchIds(cwd: string, base: string, tips: string[]):
 
 /**
  * The stable patch-ids of many spans base..tip with different bases (a commit's own change: its parent..it),
- * batched the same way; named by tip, so the tips must be distinct. Each `base` must be a commit.
+ * batched the same way; named by tip, so the tips must be distinct. Each `base` must be a commit. A span whose
+ * diff has a version over core/textLines.ts MAX_DIFF_BLOB_BYTES gets none (git's patch of it holds ~40 bytes a
+ * line, core.bigFileThreshold or not: attack22 01): no approval is carried to it by patch-id, only by its tip.
  */
 export async function stablePatchIdsOfSpans(
   cwd: string,
-  spans: Array<{ base: string; tip: string }>,
+  all: Array<{ base: string; tip: string }>,
 ): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  if (spans.length === 0) return out;
-  if (new Set(spans.map((s) => s.tip)).size !== spans.length)
+  if (all.length === 0) return out;
+  if (new Set(all.map((s) => s.tip)).size !== all.length)
     throw new CountersignError('git', "stablePatchIdsOfSpans: the spans' tips must be distinct");
+  const over = await oversizedDiffs(
+    cwd,
+    all.map((s) => `${s.tip} ${s.base}`),
+  );
+  const spans = all.filter((s) => !over.has(s.tip));
+  if (spans.length === 0) return out;
   const batched = await batchPatchIds(cwd, spans);
   if (batched) return batched;
   for (const { base, tip } of spans) out.set(tip, await stablePatchId(cwd, base, tip));

@@ -51,12 +51,14 @@ describe('history stream (git log -z, fields and numstat read from the bytes)', 
 
   it("reads numstat counts, binary files without them, paths whole, and each file's status (--raw)", () => {
     const [removed, second, first] = commits;
+    // An uncounted file keeps its objects: what binaryFiles.ts countBinaryLines counts it from (attack22 01).
+    const oids = { old: '0'.repeat(40), new: repo.git('rev-parse', `${second.sha}:blob.bin`) };
     assert.deepStrictEqual(first.files, [{ path: 'a.txt', added: 3, deleted: 0, status: 'A' }]);
     assert.deepStrictEqual(
       [...(second.files ?? [])].sort((x, y) => x.path.localeCompare(y.path)),
       [
         { path: 'a.txt', added: 2, deleted: 1, status: 'M' },
-        { path: 'blob.bin', added: undefined, deleted: undefined, status: 'A' },
+        { path: 'blob.bin', added: undefined, deleted: undefined, status: 'A', oids },
         { path: 'dir with space/ü.txt', added: 12, deleted: 0, status: 'A' },
       ],
     );
