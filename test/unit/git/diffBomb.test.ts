@@ -102,4 +102,51 @@ describe('attack22 01: a diff bomb is counted by its newlines, never diffed, and
     assert.strictEqual(rep.status, 0, rep.stderr);
     assert.strictEqual((JSON.parse(rep.stdout) as { addedLines: number }).addedLines, LINES + 3);
   });
+
+  it("a merge that keeps a small bomb.txt over a side branch's bomb is judged without diffing the bomb", () => {
+    const { ada } = setup();
+    const main = ada.git('rev-parse', 'main');
+    const evil = bombCommit(ada);
+    // The bomb on an unprotected branch: the server takes it without judging it.
+    ada.git('update-ref', 'refs/heads/side', evil);
+    ada.git('update-ref', 'refs/heads/main', main);
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    const push = (...args: string[]) =>
+      spawnSync(realGit, ['push', '--no-verify', 'origin', ...args], {
+        cwd: ada.dir,
+        env: { ...ada.env, ...gits.env },
+        encoding: 'utf8',
+      });
+    const side = push('side');
+    assert.strictEqual(side.status, 0, side.stderr);
+    // main merges side, keeping a one-line bomb.txt: the combined diff compares it with side's bomb.
+    const small = ada.gitResult(['hash-object', '-w', '--stdin'], 'small\n').stdout.trim();
+    const entries = ada
+      .git('ls-tree', evil)
+      .split('\n')
+      .filter((l) => !l.endsWith('\tbomb.txt'));
+    const tree = ada.gitResult(['mktree'], [...entries, `100644 blob ${small}\tbomb.txt`].join('\n') + '\n');
+    const merge = ada.git(
+      'commit-tree',
+      tree.stdout.trim(),
+      '-p',
+      main,
+      '-p',
+      evil,
+      '-m',
+      'merge side',
+      '-m',
+      'AI-Provenance: v1 ai=0 human=1 untracked=0',
+    );
+    ada.git('update-ref', 'refs/heads/main', merge);
+
+    const verify = ada.cli(['verify', '--branch', 'main', '--format', 'json'], { env: gits.env });
+    assert.doesNotMatch(verify.stdout + verify.stderr, /Out of memory/);
+    assert.strictEqual(verify.status, 1, `verify: ${verify.stdout}${verify.stderr}`);
+    const pushed = push('main');
+    assert.notStrictEqual(pushed.status, 0, 'the merge landed unreviewed');
+    assert.doesNotMatch(pushed.stderr, /Out of memory|failed \(exit/, pushed.stderr);
+    const explained = ada.cli(['explain', merge, '--json'], { env: gits.env });
+    assert.strictEqual(explained.status, 0, explained.stderr);
+  });
 });
