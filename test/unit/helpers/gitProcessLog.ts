@@ -57,9 +57,7 @@ export class GitProcessLog {
   summary(): string {
     const by = new Map<string, number>();
     for (const s of this.starts()) {
-      // The subcommand: the first word that is neither an option nor the value of a `-c`.
-      const words = s.split(' ');
-      const sub = words.find((w, i) => !w.startsWith('-') && words[i - 1] !== '-c') ?? s;
+      const sub = subcommandOf(s);
       by.set(sub, (by.get(sub) ?? 0) + 1);
     }
     return [...by.entries()]
@@ -68,7 +66,18 @@ export class GitProcessLog {
       .join(' ');
   }
 
+  /** How many starts ran `sub` (`-c` settings before it are not the subcommand). */
+  count(sub: string): number {
+    return this.starts().filter((s) => subcommandOf(s) === sub).length;
+  }
+
   remove(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** A logged start's subcommand: the first word that is neither an option nor the value of a `-c`. */
+function subcommandOf(start: string): string {
+  const words = start.split(' ');
+  return words.find((w, i) => !w.startsWith('-') && words[i - 1] !== '-c') ?? start;
 }
