@@ -189,8 +189,11 @@ function main(): void {
     bypass.stderr,
   );
   if (bypass.status === 0) throw new Error('the server should have refused the push');
-  dana.git(['push', '-q', 'origin', 'HEAD:refs/heads/review/refund']);
-  console.log('  Dana pushes review/refund and asks Bo and Cy to review it.');
+  // The review branch the refusal itself suggests (`git push origin main:review/main-<head>`), not a name of ours.
+  const review = /git push origin main:(review\/[\w.-]+)/.exec(blocked.stderr)?.[1];
+  if (!review) throw new Error(`the refusal should suggest a review branch:\n${blocked.stderr}`);
+  dana.git(['push', '-q', 'origin', `main:refs/heads/${review}`]);
+  console.log(`  Dana runs the push it suggests (${review}) and asks Bo and Cy to review it.`);
 
   step('Bo and Cy review in their own clones and sign with their SSH keys');
   for (const [who, name] of [
@@ -201,7 +204,7 @@ function main(): void {
     reviewer.git(['config', 'user.signingkey', path.join(keys, who)]);
     reviewer.countersign([
       'approve',
-      'origin/review/refund',
+      `origin/${review}`,
       '--comment',
       `${name.split(' ')[0]}: refund logic and DB protection look right`,
     ]);

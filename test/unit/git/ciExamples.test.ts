@@ -105,6 +105,13 @@ function installAsTheTemplate(
   const placeholder = run({});
   assert.strictEqual(placeholder.status, 2, placeholder.stdout + placeholder.stderr);
   assert.match(placeholder.stdout, /sha256sum into COUNTERSIGN_SHA256/);
+  // newuser17 F11: a pasted `sha256sum` line (digits, then the file name) or a cut-off value is named as such
+  // before anything is downloaded, by both templates alike.
+  for (const bad of [`${sha256}  countersign.tgz`, sha256.slice(0, 40), sha256.toUpperCase().replace(/[0-9]/g, 'G')]) {
+    const r = run({ COUNTERSIGN_SHA256: bad });
+    assert.strictEqual(r.status, 2, `${bad}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stdout, /COUNTERSIGN_SHA256 must be the 64 hex digits/, bad);
+  }
   const wrong = run({ COUNTERSIGN_SHA256: sha256.replace(/^./, (c) => (c === '0' ? '1' : '0')) });
   assert.notStrictEqual(wrong.status, 0, 'a tarball that is not the pinned one is refused');
   assert.match(wrong.stdout + wrong.stderr, /FAILED/);
