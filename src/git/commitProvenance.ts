@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { withAgentHooks } from '../core/agents/agentHooksNote';
 import { formatAuthorshipNote } from '../core/authorshipNote';
+import { commitMessageIsEmpty } from '../core/emptyCommitMessage';
 import type { Logger } from '../core/logger';
 import {
   AI_PROVENANCE,
@@ -100,6 +101,8 @@ interface CommitSettings {
   commentChar: string;
   /** commit.cleanup=verbatim or whitespace: comment lines stay in the commit. */
   keepsComments: boolean;
+  /** commit.cleanup as configured: what git's clean-up keeps decides whether a message is empty. */
+  cleanup: string | undefined;
 }
 
 /**
@@ -119,6 +122,7 @@ export async function commitSettings(cwd: string): Promise<CommitSettings> {
     committer: r.code === 0 && ident ? ident[1] : undefined,
     commentChar: cc !== undefined && cc.length === 1 ? cc : '#',
     keepsComments: /^(verbatim|whitespace)$/.test(values.get('commit.cleanup') ?? ''),
+    cleanup: values.get('commit.cleanup'),
   };
 }
 
@@ -160,10 +164,16 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
   // An editor opening on an empty message or a template: with the trailers in it already, quitting the editor
   // without writing would commit them (git aborts only on an empty or untouched message). Show them as
   // comments; commit-msg adds them to what was written.
+  // (Git writes its comments into the message only when an editor opens.)
   const hasGitComments = message.split('\n').some((l) => l.startsWith(cc));
-  const written = !(context.editorPending && hasGitComments);
-  // With commit.cleanup=verbatim or whitespace comment lines are kept in the commit, so show no hint there.
-  const hint = !written && !settings.keepsComments;
+  const forEditor = context.editorPending && hasGitComments;
+  // A message git will abort as empty (`git commit --no-edit` with none given) gets no trailers either: written
+  // into it they would become the commit's subject, and git would commit it (newuser17 F2).
+  const empty = commitMessageIsEmpty(message, { commentChar: cc, cleanup: settings.cleanup, editor: forEditor });
+  const written = !forEditor && !empty;
+  // With commit.cleanup=verbatim or whitespace comment lines are kept in the commit, so show no hint there; nor
+  // where no editor opens (git keeps comment lines then, and an empty message must stay empty).
+  const hint = forEditor && !settings.keepsComments;
   // The note goes into the object store now so post-commit attaches it verbatim (`notes add -C`), untouched by
   // the whitespace clean-up `notes add -F` applies, with one git call.
   // Which agents' hooks were connected as this commit is made: so `explain` can say an agent ran without them.

@@ -1,3 +1,4 @@
+import { EMPTY_MESSAGE_AWK } from '../core/emptyCommitMessage';
 import clientHookTemplate from './shell/clientHook.sh';
 import { preludeTemplateValues } from './hookPrelude';
 import { fillShellTemplate } from './shellTemplate';
@@ -31,6 +32,7 @@ export function hookScript(cfg: ShimConfig): string {
     FALLBACK_IS_ELECTRON: cfg.fallbackIsElectron ? '1' : '',
     TIMEOUT_SECONDS: String(cfg.timeoutSeconds),
     CLI: cfg.cliPath ?? '',
+    EMPTY_MESSAGE_AWK,
     ...preludeTemplateValues(),
   });
 }

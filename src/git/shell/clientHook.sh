@@ -21,6 +21,8 @@ prelude_tree='@@PRELUDE_TREE@@'
 prelude_settings='@@PRELUDE_SETTINGS@@'
 prelude_diff='@@PRELUDE_DIFF@@'
 prelude_git_env='@@PRELUDE_GIT_ENV@@'
+# Whether a message is empty as git decides it (src/core/emptyCommitMessage.ts): an awk program.
+empty_message_awk='@@EMPTY_MESSAGE_AWK@@'
 chained=
 [ -x "$chained_dir/$hook" ] && [ "$chained_dir/$hook" != "$0" ] && chained=1
 
@@ -188,8 +190,16 @@ case "$hook" in
     # were shown as comments, or edited away) — unless the message is empty, so that git still aborts.
     set_pending
     if [ -f "$p/trailers" ] && ! has_provenance "$1"; then
-      cc=$(git config --get core.commentChar 2>/dev/null); [ ${#cc} = 1 ] || cc='#'
-      if awk -v c="$cc" 'index($0, c " ") == 1 && / -+ >8 -+$/ { exit } index($0, c) == 1 { next } /[^[:space:]]/ { found = 1; exit } END { exit !found }' "$1"; then
+      # Empty as git's clean-up decides (src/core/emptyCommitMessage.ts, whose rule the awk program is): whether an
+      # editor opened is unknown here, so it counts as opened (prepare-commit-msg wrote the trailers otherwise).
+      cc='#'; cleanup=
+      while IFS=' ' read -r k v; do
+        case "$k" in core.commentchar) cc=$v ;; commit.cleanup) cleanup=$v ;; esac
+      done <<EOF
+$(git config --get-regexp '^(core\.commentchar|commit\.cleanup)$' 2>/dev/null)
+EOF
+      [ ${#cc} = 1 ] || cc='#'
+      if awk -v c="$cc" -v m="$cleanup" -v e=1 "$empty_message_awk" "$1"; then
         msg=$1; shift
         [ -n "$(tail -c 1 "$msg")" ] && echo >> "$msg"  # interpret-trailers would glue them onto a last line without a newline
         while IFS= read -r t; do [ -n "$t" ] && set -- "$@" --trailer "$t"; done < "$p/trailers"
