@@ -34,11 +34,12 @@ export function installChainedHook(hooks: string, hook: ServerHook, script: stri
 }
 
 /** Removes Countersign's hook and puts the chained one back; false when the hook there is not Countersign's. */
-export function uninstallChainedHook(hooks: string, hook: ServerHook): boolean {
+export function uninstallChainedHook(hooks: string, hook: ServerHook): 'removed' | 'restored' | false {
   const file = path.join(hooks, hook.name);
   if (!fs.existsSync(file) || !fs.readFileSync(file, 'utf8').includes(hook.marker)) return false;
   fs.rmSync(file);
   const chained = chainedPath(hooks, hook);
-  if (fs.existsSync(chained)) fs.renameSync(chained, file);
-  return true;
+  if (!fs.existsSync(chained)) return 'removed';
+  fs.renameSync(chained, file);
+  return 'restored';
 }

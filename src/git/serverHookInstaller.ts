@@ -253,21 +253,39 @@ export async function serverGateState(cwd: string, cliSource: string): Promise<S
 }
 
 /** Removes the server hooks and puts chained ones back. */
-export async function uninstallServer(cwd: string): Promise<boolean> {
+/**
+ * Removes the gate, and says what went (newuser17 F8: the one line it printed left out the second hook, the CLI
+ * copy and the remembered policy, which matters to a later install): undefined when no gate was installed.
+ */
+export async function uninstallServer(cwd: string): Promise<string[] | undefined> {
   const repo = await resolveRepo(cwd);
   const hooks = await hooksDir(repo);
-  if (!uninstallChainedHook(hooks, PRE_RECEIVE)) return false;
-  uninstallChainedHook(hooks, REF_TRANSACTION);
-  refuseSymlinkedPath(repo.commonDir, path.join(countersignDir(repo), 'bin', 'x'), 'remove');
-  fs.rmSync(path.join(countersignDir(repo), 'bin'), { recursive: true, force: true });
+  const removed: string[] = [];
+  const hook = (h: ServerHook, how: 'removed' | 'restored' | false) => {
+    if (how) removed.push(`hooks/${h.name}${how === 'restored' ? ' (the hook it chained is back in its place)' : ''}`);
+  };
+  const gate = uninstallChainedHook(hooks, PRE_RECEIVE);
+  if (!gate) return undefined;
+  hook(PRE_RECEIVE, gate);
+  hook(REF_TRANSACTION, uninstallChainedHook(hooks, REF_TRANSACTION));
+  const dir = countersignDir(repo);
+  refuseSymlinkedPath(repo.commonDir, path.join(dir, 'bin', 'x'), 'remove');
+  if (fs.existsSync(path.join(dir, 'bin'))) removed.push('countersign/bin (the CLI copy the hooks ran)');
+  fs.rmSync(path.join(dir, 'bin'), { recursive: true, force: true });
+  if (fs.existsSync(path.join(dir, 'last-policy.json')))
+    removed.push(
+      'countersign/last-policy.json (the policy last read: fix an unreadable policy before installing again)',
+    );
   for (const state of ['last-policy.json', 'recover.json', ...REF_TRANSACTION_STATE])
-    fs.rmSync(path.join(countersignDir(repo), state), { recursive: true, force: true });
+    fs.rmSync(path.join(dir, state), { recursive: true, force: true });
   // Nothing of ours left: leave no empty countersign/ behind (anything else in it is someone's, and stays).
   try {
-    if (fs.readdirSync(countersignDir(repo)).length === 0) fs.rmdirSync(countersignDir(repo));
+    if (fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
   } catch {
     // absent already
   }
+  const branch = await gitConfig(repo.commonDir, POLICY_BRANCH_KEY);
   await runGit(['config', '--unset', POLICY_BRANCH_KEY], { cwd: repo.commonDir, okCodes: [5] });
-  return true;
+  if (branch !== undefined) removed.push(`config ${POLICY_BRANCH_KEY} (was ${branch})`);
+  return removed;
 }

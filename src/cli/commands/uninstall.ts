@@ -19,8 +19,9 @@ Committed agent settings are the team's and are left (\`agents disconnect\` take
 of them). The working ledger and the notes are kept (they are your provenance), and so are the fetched copies
 of the remotes' notes under refs/countersign/remotes/ (verify, approve and review fetch into them too); it
 says how to delete them. Hooks that install chained stay as they were.
-With --server, in a bare repository: removes the pre-receive gate and puts back the pre-receive hook it
-chained, if any.
+With --server, in a bare repository: removes the pre-receive and reference-transaction hooks (putting back
+any hook they chained), the CLI copy, the remembered policy and countersign.policyBranch, and names each
+(JSON: removed, removedItems).
 
 Options:
   --server   remove the server's pre-receive gate
@@ -41,11 +42,11 @@ Exit codes: 0 removed (or nothing was installed); 2 not a repository.
     );
     if (values.server) {
       const removed = await uninstallServer(ctx.cwd);
-      if (values.json) writeJson(ctx, { server: true, removed });
+      if (values.json) writeJson(ctx, { server: true, removed: removed !== undefined, removedItems: removed ?? [] });
       else
         ctx.stdout(
           removed
-            ? 'Removed the Countersign pre-receive gate; pushes are no longer checked on this server.\n'
+            ? `Removed the Countersign gate; pushes are no longer checked on this server. Removed:\n${removed.map((r) => `  ${r}\n`).join('')}`
             : 'No Countersign pre-receive gate was installed here; nothing to do.\n',
         );
       return 0;

@@ -28,4 +28,32 @@ describe('uninstall in a bare repository (newuser13 R11)', function () {
     const json = server.cli(['uninstall', '--json']);
     assert.strictEqual(json.status, 2, json.stdout + json.stderr);
   });
+
+  it('uninstall --server names everything it removed, in text and --json (newuser17 F8)', () => {
+    const server = TempRepo.create({ bare: true });
+    server.git('symbolic-ref', 'HEAD', 'refs/heads/main');
+    const chained = path.join(server.dir, 'hooks', 'pre-receive');
+    fs.writeFileSync(chained, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    assert.strictEqual(server.cli(['install', '--server', '--policy-branch', 'main']).status, 0);
+    fs.writeFileSync(path.join(server.dir, 'countersign', 'last-policy.json'), '{}');
+    const r = server.cli(['uninstall', '--server']);
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.match(r.stdout, /hooks\/pre-receive \(the hook it chained is back in its place\)/);
+    assert.match(r.stdout, /hooks\/reference-transaction\n/);
+    assert.match(r.stdout, /countersign\/bin \(the CLI copy/);
+    assert.match(r.stdout, /countersign\/last-policy\.json/);
+    assert.match(r.stdout, /config countersign\.policyBranch \(was main\)/);
+    assert.strictEqual(fs.readFileSync(chained, 'utf8'), '#!/bin/sh\nexit 0\n');
+
+    assert.strictEqual(server.cli(['install', '--server', '--policy-branch', 'main']).status, 0);
+    const json = server.cli(['uninstall', '--server', '--json']);
+    const doc = JSON.parse(json.stdout) as { removed: boolean; removedItems: string[] };
+    assert.strictEqual(doc.removed, true);
+    assert.ok(
+      doc.removedItems.some((i) => i.startsWith('hooks/reference-transaction')),
+      json.stdout,
+    );
+    const again = JSON.parse(server.cli(['uninstall', '--server', '--json']).stdout) as typeof doc;
+    assert.deepStrictEqual([again.removed, again.removedItems], [false, []]);
+  });
 });
