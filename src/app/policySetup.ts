@@ -14,7 +14,7 @@ import { runGit } from '../git/gitRunner';
 import { remoteDefaultBranch } from '../git/policyBranch';
 import { defaultRemote } from '../git/remotes';
 import { refuseSymlinkedPath } from '../git/symlinkGuard';
-import { workTreePolicyProblem } from '../git/workTreePolicy';
+import { readWorkTreePolicy } from '../git/workTreePolicy';
 import { parseShallowJson } from '../core/jsonDepth';
 
 /**
@@ -204,8 +204,13 @@ export async function tierNotesAt(root: string, policy: Policy): Promise<string[
 
 /** What `init` says of the `.countersign.json` it keeps: how to replace it, and first whether it is broken. */
 export function keptPolicyReason(root: string): string {
-  const broken = workTreePolicyProblem(root);
-  return broken
-    ? `but ${broken}; \`countersign policy check\` lists every problem with its fix; fix it, or --force replaces it`
-    : 'pass --force to replace it';
+  const { problem, policy } = readWorkTreePolicy(root);
+  if (problem)
+    return `but ${problem}; \`countersign policy check\` lists every problem with its fix; fix it, or --force replaces it`;
+  // newuser17 F7: every teammate runs init; for them --force (a new policy over the team's) is never the next step.
+  if (!policy) return 'pass --force to replace it';
+  const protects =
+    policy.protectedBranches.length > 0 ? `protects ${policy.protectedBranches.join(', ')}` : 'protects nothing';
+  const n = policy.reviewers.length;
+  return `the team's policy (${protects}; ${n} reviewer${n === 1 ? '' : 's'}); change it with countersign policy add-reviewer or an edit, reviewed like any commit`;
 }

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { checkPolicy, POLICY_FILE } from '../core/policy';
+import { checkPolicy, POLICY_FILE, type Policy } from '../core/policy';
 import { formatProblem } from '../core/policyProblems';
 import { readRegularFile, SETTINGS_FILE_MAX_BYTES } from './regularFile';
 
@@ -10,12 +10,17 @@ import { readRegularFile, SETTINGS_FILE_MAX_BYTES } from './regularFile';
  * pointer to `countersign policy check`.
  */
 export function workTreePolicyProblem(root: string): string | undefined {
+  return readWorkTreePolicy(root).problem;
+}
+
+/** The work tree's `.countersign.json` at `root`: its policy when it parses, else why not (nothing when absent). */
+export function readWorkTreePolicy(root: string): { policy?: Policy; problem?: string } {
   const r = readRegularFile(path.join(root, POLICY_FILE), { maxBytes: SETTINGS_FILE_MAX_BYTES });
-  if (r.kind === 'missing') return undefined;
-  if (r.kind !== 'ok') return `the work tree's ${POLICY_FILE} cannot be read as a policy (${r.why})`;
-  const { problems } = checkPolicy(r.content.toString('utf8'), POLICY_FILE);
-  if (problems.length === 0) return undefined;
+  if (r.kind === 'missing') return {};
+  if (r.kind !== 'ok') return { problem: `the work tree's ${POLICY_FILE} cannot be read as a policy (${r.why})` };
+  const { problems, policy } = checkPolicy(r.content.toString('utf8'), POLICY_FILE);
+  if (problems.length === 0) return { policy };
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
   const first = formatProblem(problems[0]).split('\n')[0];
-  return `the work tree's ${POLICY_FILE} does not parse${more}: ${first}`;
+  return { problem: `the work tree's ${POLICY_FILE} does not parse${more}: ${first}` };
 }

@@ -74,7 +74,8 @@ describe('newuser16: key rotation, a broken local policy, a repeated approval', 
     fs.writeFileSync(`${repo.dir}/.countersign.json`, '{"protectedBranches": ["main"], "reviewers": []}\n');
     assert.match(
       repo.cli(['init', '--yes', '--ci', 'none', '--agents', 'none']).stdout,
-      /kept the existing \.countersign\.json: pass --force to replace it\n/,
+      // newuser17 F7: a teammate's init names the team's policy instead of offering --force over it.
+      /kept the existing \.countersign\.json: the team's policy \(protects main; 0 reviewers\); change it with countersign policy add-reviewer/,
     );
   });
 
