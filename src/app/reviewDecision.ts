@@ -52,6 +52,11 @@ export interface DecisionRequest {
   pushTimeoutMs?: number;
   /** Record the decision even when the preflight says the gate will not count it (stated in the result). */
   force?: boolean;
+  /**
+   * The decision is on a force-push moving a branch from `base` (its value now) to `rev` (attack23 1): `base` is
+   * kept as given, though `rev` need not contain it; the gate counts such a statement only for that rewind.
+   */
+  rewind?: boolean;
   /** Called with the commits base..tip before anything is signed, so they can be shown first. */
   onCoverage?: (c: { tip: string; base: string; baseSource: string; commits: CoveredCommit[] }) => void;
 }
@@ -230,14 +235,21 @@ export async function recordDecision(req: DecisionRequest): Promise<DecisionResu
   // With a fork's branch checked out, the trusted remote (not the fork) is where the decision goes, whose
   // policy judges it and whose default branch the change is compared with.
   const usual = await decisionRemote(cwd, tip);
+  if (req.rewind && req.base === undefined)
+    throw new CountersignError('usage', '--rewind needs --base: the value the branch has now, which the push replaces');
   const { base, source: baseSource } =
-    req.base !== undefined
-      ? await givenBase(cwd, await resolveCommitStrictly(cwd, req.base, '--base'), tip, {
-          base: req.base,
-          rev: req.rev,
-          mayFork: req.baseMayFork === true,
-        })
-      : await defaultBase(cwd, tip, usual.remote);
+    req.base !== undefined && req.rewind
+      ? {
+          base: await resolveCommitStrictly(cwd, req.base, '--base'),
+          source: '--base, the value a force-push replaces',
+        }
+      : req.base !== undefined
+        ? await givenBase(cwd, await resolveCommitStrictly(cwd, req.base, '--base'), tip, {
+            base: req.base,
+            rev: req.rev,
+            mayFork: req.baseMayFork === true,
+          })
+        : await defaultBase(cwd, tip, usual.remote);
   if (base === tip)
     throw new CountersignError(
       'usage',

@@ -12,6 +12,8 @@ import { shortSha } from './shortSha';
 import { protectedRefChangeRefusal } from './protectedRefChange';
 import type { ReplayedTree } from './approvalReplayCheck';
 import type { CountedFile } from './textLines';
+import { heldBy } from './changesRequested';
+import { rewindApprovals, rewindLead, rewindNeed, withRewind, withRewindFiles } from './rewindReview';
 
 export { personLabel } from './approvalRules';
 export { rangeBlast, reviewNeed, type RangeBlast } from './reviewNeed';
@@ -121,14 +123,21 @@ export interface GateInput {
    */
   judgedAfterPush?: true;
   /**
-   * The update is not a fast-forward: `dropped` commits on the branch now would be gone, and `files` is what
-   * undoing them deletes. Refused unless the policy sets allowForcePushes; then the head commit carries it.
+   * The update is not a fast-forward: `dropped` commits on the branch now would be gone, and `files` is the change
+   * from the branch's value back to `point` (both ways). Refused unless the policy sets allowForcePushes; then it is
+   * judged as one unreviewed change from `from` to the head (core/rewindReview.ts, src/git/rewind.ts).
    */
   rewind?: {
     dropped: number;
     files: ChangedFile[];
     /** Where the new value leaves the branch: the merge-base, or the empty tree. */
     point?: string;
+    /** The branch's value (a tag's commit): only approvals of the head from this base count for the rewind. */
+    from?: string;
+    /** The head is already on the branch (a move back): its own change is not judged again, only the rewind. */
+    carrier?: boolean;
+    /** Stable patch-id of from..head, when a statement for the head from another base could carry it. */
+    patchId?: string;
   };
   /** A protected tag that exists is being moved (never for a span judged for a vouched tip): protectedRefChange.ts. */
   tagMove?: true;
@@ -280,22 +289,20 @@ export function evaluateGate(input: GateInput): GateResult {
   result.notices.push(...standing.notices);
 
   let anyBlocked = false;
-  // An allowed rewind: the head commit carries the deletions of what it drops, for the tiers.
-  const rewind = input.rewind;
-  const judged = rewind
-    ? input.commits.map((c) => (c.sha === input.head ? { ...c, files: [...c.files, ...rewind.files] } : c))
-    : input.commits;
-  const blast = rangeBlast(judged, input.sinceReviewed);
-  const charged = chargedFiles(judged);
+  // An allowed rewind is one change of its own on the head (rewindReview.ts); its deletions count for the push's tiers.
+  const rewind = input.rewind && input.head !== undefined && policy.allowForcePushes ? input.rewind : undefined;
+  const head = input.head;
+  const carrier = rewind?.carrier === true;
+  const blast = rangeBlast(withRewindFiles(input.commits, rewind, head), input.sinceReviewed);
+  const charged = chargedFiles(input.commits);
   const matchers = policyMatchers(policy);
-  for (const c of judged) {
-    const policyChangedHere = input.policyChangedWithoutCommit === true && c.sha === input.head;
-    const need = reviewNeed(policy, c, policyChangedHere, blast, charged.get(c.sha), matchers);
-    if (rewind && c.sha === input.head && need.kinds.length > 0) {
-      need.reasons.unshift(
-        `force-push: drops ${rewind.dropped} commit(s) now on ${input.branch}; what they added counts as deleted (${rewind.files.filter((f) => f.status === 'D').length} file(s), ${rewind.files.reduce((n, f) => n + (f.deleted ?? 0), 0)} line(s))`,
-      );
-    }
+  for (const c of input.commits) {
+    const policyChangedHere = input.policyChangedWithoutCommit === true && c.sha === head;
+    const own = () => reviewNeed(policy, c, policyChangedHere, blast, charged.get(c.sha), matchers);
+    const ofRewind = rewind && c.sha === head ? rewindNeed(policy, rewind, c, blast, matchers) : undefined;
+    const need = ofRewind ? withRewind(carrier ? undefined : own(), ofRewind) : own();
+    const rewinds = rewind !== undefined && ofRewind !== undefined && ofRewind.kinds.length > 0;
+    if (rewinds) need.reasons.unshift(rewindLead(input.branch, rewind, c.sha));
     const eligible = eligibleReviewers(policy, c);
     const decision: CommitDecision = {
       sha: c.sha,
@@ -331,26 +338,15 @@ export function evaluateGate(input: GateInput): GateResult {
         );
     }
     decision.ignored.push(...counted.ignored);
-    for (const { reject, voided, own } of counted.rejections) {
-      if (!own)
-        (decision.changesRequested ??= []).push({
-          ...(reject.reviewer.name ? { name: reject.reviewer.name } : {}),
-          email: reject.reviewer.email,
-          ...(reject.signed.statement.comment ? { comment: reject.signed.statement.comment } : {}),
-        });
-      const comment = reject.signed.statement.comment ? `: "${reject.signed.statement.comment}"` : '';
-      const who = reject.reviewer.name ?? reject.reviewer.email;
-      // A standing request for changes holds the commits it is about whatever other approvals say, until that
-      // reviewer approves again: saying so saves a reviewer's round trip. The rest of what it means (it does not
-      // follow a rewritten revision, newuser12 P3) is core/changesRequested.ts', said once per report by its readers:
-      // under each commit it holds, ~350 characters buried the reviewer's comment (newuser15 #7).
-      // On their own commit no approval of theirs counts, so the way out is the withdrawal `approve --force` records.
-      decision.reasons.push(
-        own
-          ? `${personLabel(reject.reviewer)} requested changes on ${shortSha(reject.signed.statement.tip)}, a commit they ${own}, at ${reject.signed.statement.time}${comment} — it holds the commit until ${who} withdraws it: ${who} runs \`countersign approve ${reject.signed.statement.tip} --force\` (it lifts the request for changes; it does not count as an approval)`
-          : `${personLabel(reject.reviewer)} requested changes on ${shortSha(reject.signed.statement.tip)} at ${reject.signed.statement.time}${comment}${voided ? ' (after approving; the approval no longer counts)' : ''} — it holds this commit until ${who} approves it again, whatever others approve`,
-      );
+    // Only approvals of the rewind itself count for the head: they cover its own commits too (base O..N holds them).
+    if (rewinds) {
+      const forRewind = rewindApprovals(counted.approvals, rewind, c.sha);
+      counted.approvals = forRewind.counted;
+      decision.ignored.push(...forRewind.ignored);
     }
+    const held = heldBy(counted.rejections);
+    if (held.requested.length > 0) decision.changesRequested = held.requested;
+    decision.reasons.push(...held.reasons);
     for (const a of counted.approvals) {
       const st = a.signed.statement;
       decision.approvals.push({
@@ -390,14 +386,14 @@ export function evaluateGate(input: GateInput): GateResult {
   }
 
   const blockedIds = result.commits.filter((c) => !c.ok).map((c) => c.sha);
-  // A rewind (allowForcePushes) is approved from where it leaves the branch: approve refuses a non-ancestor --base.
+  // An allowed rewind is approved from the branch's value, with --rewind (rewindReview.ts): approve keeps that base.
   if (anyBlocked && input.head)
-    result.approveCommand = approveCommandFor(input.head, input.rewind?.point ?? input.reviewBase);
+    result.approveCommand = approveCommandFor(input.head, rewind?.from ?? input.reviewBase, rewind !== undefined);
   result.ok = blockedIds.length === 0 && result.errors.length === 0;
   return result;
 }
 
 /** The command that approves `tip` reviewed against `base` (full object names: a short one could name another commit). */
-export function approveCommandFor(tip: string, base: string | undefined): string {
-  return `countersign approve ${tip}${base ? ` --base ${base}` : ''}`;
+export function approveCommandFor(tip: string, base: string | undefined, rewind = false): string {
+  return `countersign approve ${tip}${base ? ` --base ${base}${rewind ? ' --rewind' : ''}` : ''}`;
 }

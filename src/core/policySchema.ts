@@ -178,7 +178,7 @@ export const policySchema = z
       ._default(z.boolean(), false)
       .check(
         about(
-          'false (default): a non-fast-forward update of a protected branch is refused. true: it is judged, and what the rewind drops counts as deleted files and lines for the tiers.',
+          'false (default): a non-fast-forward update of a protected branch is refused. true: it is judged as one change from the old value, whose approvals must be of the new value from base old (countersign approve NEW --base OLD --rewind): what the rewind drops counts as deleted files and lines for the tiers, what it brings back as AI lines, and the paths it touches for tiers and review.paths.',
         ),
       ),
     allowTagMoves: z

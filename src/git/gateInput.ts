@@ -14,7 +14,7 @@ import { readNotes } from './notesReader';
 import { stablePatchIds, stablePatchIdsFromRoot } from './patchId';
 import { rebasedSpanPatches, replayedApprovals } from './rebasedApprovals';
 import { firstParentExit, netChangeBase, restoredFromExits, sourceExits, unexplainedNetChange } from './netChange';
-import { rewindOf } from './rewind';
+import { rewindOf, rewindPatchId } from './rewind';
 import { sinceReviewed } from './reviewedPoint';
 import { emptyTree } from './emptyTree';
 import { markUnjudgedGitlinks } from './gitlinkPins';
@@ -236,7 +236,6 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     if (exit !== undefined && exclude.includes(exit)) reviewBase = exit;
   }
 
-  // A push that changes the policy without a commit that does (rewinding the branch past the commit that added it).
   const policyChangedWithoutCommit = await policyChangeUncommitted(cwd, {
     old,
     head,
@@ -258,14 +257,14 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     // merge's other parent's, leaves the push elsewhere than the base (a branch that merged main in, an evil
     // merge either way round). A new ref's exit at a protected branch's tip brings that branch's judged lines;
     // for an existing ref it says nothing about what the ref deleted since (and such a tip is free to create).
-    // An allowed rewind is charged what it drops back to its rewind point (rewind.ts), so its net change is
-    // read from there; what it brings back that the branch lacks is restored like any update's (session 7, G5).
+    // An allowed rewind is judged for its change back to its rewind point (rewind.ts: what it drops and brings
+    // back, session 7 G5, attack23 1), so its net change is read from there, and that point is no exit here.
     const from = base.rewind?.point ?? netBase;
     const exit = firstParentExit(head, commits);
     const elsewhere = exit !== undefined && exit !== from && !(isNew && protectedTips.includes(exit));
     const extra = await unexplainedNetChange(cwd, from, head, commits, elsewhere, ahead);
     if (extra.length > 0) commits[tipAt] = { ...commits[tipAt], files: [...commits[tipAt].files, ...extra] };
-    const exits = sourceExits(head, commits).filter((e) => e !== netBase && !(isNew && protectedTips.includes(e)));
+    const exits = sourceExits(head, commits, [netBase, from]).filter((e) => !(isNew && protectedTips.includes(e)));
     if (exits.length > MAX_SOURCE_EXITS) {
       return {
         ...base,
@@ -304,6 +303,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   const keys = new ReviewerKeys(policy.policy);
   const inRange = new Set(commits.map((c) => c.sha));
   const plausible = distinctStatements(approvals.statements.map(({ signed }) => signed).filter(keys.plausible, keys));
+  if (base.rewind && policy.policy.allowForcePushes) await rewindPatchId(cwd, base.rewind, head, plausible);
 
   // Patch-ids only matter to a statement whose tip is not in the range (a rebased approval).
   const limit = opts.patchIdLimit ?? 200;

@@ -17,6 +17,14 @@ import { runGit } from './gitRunner';
  * them (git/binaryFiles.ts: a file over the bound by its newlines, never diffed).
  */
 export async function lossBetween(cwd: string, from: string, to: string): Promise<ChangedFile[]> {
+  return changeBetween(cwd, from, to, false);
+}
+
+/**
+ * lossBetween, and with `both` the lines `to` has that `from` lacks too (`added`; `A` for a file `from` lacks):
+ * the whole change, as an allowed rewind is judged (rewind.ts). One diff-tree either way.
+ */
+export async function changeBetween(cwd: string, from: string, to: string, both: boolean): Promise<ChangedFile[]> {
   const view = await gateDiffView(cwd, 'content');
   const r = await runGit([...view.args, 'diff-tree', '-r', '-z', '--raw', '--numstat', ...LOSS_OPTIONS, from, to], {
     cwd: view.dir,
@@ -24,23 +32,27 @@ export async function lossBetween(cwd: string, from: string, to: string): Promis
   });
   const tokens = r.stdout.split('\0');
   const files: ChangedFile[] = [];
-  const next = readLoss(tokens, 0, files);
+  const next = readLoss(tokens, 0, files, both);
   if (tokens.slice(next).some((t) => t.replace(/^\n/, '') !== ''))
     throw new CountersignError('git', `unexpected git diff-tree output ${JSON.stringify(tokens[next].slice(0, 80))}`);
-  return (await countLosses(cwd, from, new Map([[to, files]]))).get(to) as ChangedFile[];
+  return (await countLosses(cwd, from, new Map([[to, files]]), both)).get(to) as ChangedFile[];
 }
 
-/** The uncounted (`- -`) files of each diff `from` → TO counted (git/binaryFiles.ts); then only losses: 0 added. */
+/**
+ * The uncounted (`- -`) files of each diff `from` → TO counted (git/binaryFiles.ts); then only losses (0 added),
+ * unless `both` (changeBetween's whole change).
+ */
 async function countLosses(
   cwd: string,
   from: string,
   diffs: Map<string, ChangedFile[]>,
+  both = false,
 ): Promise<Map<string, ChangedFile[]>> {
   await countUncountedLines(
     cwd,
     [...diffs].map(([to, files]) => ({ sha: to, parents: [from], files })),
   );
-  for (const files of diffs.values()) for (const f of files) f.added = 0;
+  if (!both) for (const files of diffs.values()) for (const f of files) f.added = 0;
   return diffs;
 }
 
@@ -53,10 +65,11 @@ const LOSS_OPTIONS = ['--text', '--no-renames', '--no-ext-diff', '--no-textconv'
  * records of the same diff. Paths decoded as the commit reader decodes them, so a path that is not valid UTF-8
  * is the same path in both (a lossy decode made five such deleted files look untouched by their commit).
  */
-function readLoss(tokens: string[], i: number, files: ChangedFile[]): number {
+function readLoss(tokens: string[], i: number, files: ChangedFile[], both = false): number {
   const path = (latin1: string) => decodePath(Buffer.from(latin1, 'latin1'));
   const gone = new Set<string>();
   const oids = new Map<string, { old: string; new: string }>();
+  const created = new Set<string>();
   for (; i < tokens.length; i++) {
     const t = tokens[i].startsWith('\n') ? tokens[i].slice(1) : tokens[i];
     if (t === '') continue;
@@ -65,6 +78,7 @@ function readLoss(tokens: string[], i: number, files: ChangedFile[]): number {
       if (!entry)
         throw new CountersignError('git', `unexpected git diff-tree output ${JSON.stringify(t.slice(0, 80))}`);
       if (deletesFile(entry)) gone.add(path(tokens[i + 1] ?? ''));
+      else if (entry.status === 'A') created.add(path(tokens[i + 1] ?? ''));
       oids.set(path(tokens[i + 1] ?? ''), { old: entry.oldOid, new: entry.newOid });
       i++;
       continue;
@@ -76,9 +90,9 @@ function readLoss(tokens: string[], i: number, files: ChangedFile[]): number {
     files.push({
       path: p,
       // Left undefined for countLosses to find, with the objects it counts them from.
-      added: uncounted ? undefined : 0,
+      added: uncounted ? undefined : both ? Number(m[1]) : 0,
       deleted: uncounted ? undefined : Number(m[2]),
-      status: gone.has(p) ? 'D' : 'M',
+      status: gone.has(p) ? 'D' : both && created.has(p) ? 'A' : 'M',
       ...(uncounted && oids.has(p) ? { oids: oids.get(p) } : {}),
     });
   }
@@ -246,8 +260,9 @@ async function restoredLines(
  * leaves the push, and where each merge's other parents' first-parent chains leave it. A merge into main that
  * keeps an old side branch's copy of a file main removed writes no line of its own against its first parent,
  * and the side's commits never touched the file: the lines come from the side's exit (outside tester, session 6).
+ * `except`: exits the caller accounts for otherwise (the base; an allowed rewind's point, judged by rewind.ts).
  */
-export function sourceExits(head: string, commits: readonly GateCommit[]): string[] {
+export function sourceExits(head: string, commits: readonly GateCommit[], except: readonly string[] = []): string[] {
   const exits = new Set<string>();
   const headExit = firstParentExit(head, commits);
   if (headExit) exits.add(headExit);
@@ -258,7 +273,7 @@ export function sourceExits(head: string, commits: readonly GateCommit[]): strin
       if (exit) exits.add(exit);
     }
   }
-  return [...exits];
+  return [...exits].filter((e) => !except.includes(e));
 }
 
 /** `restoredLines` from each exit, per path the most any one brings back (they are one file's lines, not more). */

@@ -90,48 +90,48 @@ export async function policyTextAt(cwd: string, rev: string): Promise<PolicyText
 }
 
 /**
- * Why the policy a push would put at `rev` is unusable (every problem, with file:line:column and the fix), or
- * undefined when it is valid or absent. Used to refuse a push that would brick the policy branch.
+ * Why a push to the policy branch `branch` is refused for the policy it would leave there at `rev`, or undefined:
+ * an invalid one (every problem, with file:line:column and the fix) would stop the gate judging anything; and once
+ * a policy is in force (`inForce`), none at all would read as a repository that never adopted Countersign, so that
+ * nothing is protected (attack23 03e: one allowed force-push to a branch from before the rollout did that). A
+ * push that leaves a broken policy as it was (`old`'s) breaks nothing new: the gate's fail-closed rule speaks.
  */
-export async function invalidPolicyAt(
+export async function policyBranchRefusal(
   cwd: string,
-  rev: string,
-  label: string,
-  unchangedFrom?: string,
+  o: { branch: string; rev: string; old: string | undefined; inForce: boolean },
 ): Promise<string | undefined> {
-  const text = await policyTextAt(cwd, rev);
-  if (text === undefined) return undefined;
-  // A push that leaves a broken policy as it was does not break anything new: the gate's fail-closed rule speaks.
-  if (unchangedFrom !== undefined && (await policyTextAt(cwd, unchangedFrom)) === text) return undefined;
-  const check = checkPolicy(text, `${POLICY_FILE} in ${label}`);
+  const text = await policyTextAt(cwd, o.rev);
+  if (text === undefined)
+    return o.inForce
+      ? `this push would leave the policy branch ${o.branch} without a ${POLICY_FILE} (at ${o.rev}), which would leave every protected branch and tag unprotected; keep ${POLICY_FILE} on ${o.branch} (push a commit that restores it), or, to stop using Countersign, an administrator runs \`countersign uninstall --server\` in the server's repository.`
+      : undefined;
+  if (o.old !== undefined && (await policyTextAt(cwd, o.old)) === text) return undefined;
+  const check = checkPolicy(text, `${POLICY_FILE} in ${o.branch} at ${shortSha(o.rev)}`);
   if (check.policy) return undefined;
-  return check.problems.map((p) => formatProblem(p)).join('\n');
-}
-
-/** Why a push that would put an invalid policy (`problems`: invalidPolicyAt) on the policy branch `branch` is refused. */
-export function invalidPolicyRefusal(branch: string, problems: string): string {
-  return `this push would put an invalid ${POLICY_FILE} on the policy branch ${branch}, which would stop the gate from judging any push; fix it and push again:\n${problems}`;
+  const problems = check.problems.map((p) => formatProblem(p)).join('\n');
+  return `this push would put an invalid ${POLICY_FILE} on the policy branch ${o.branch}, which would stop the gate from judging any push; fix it and push again:\n${problems}`;
 }
 
 /**
  * What the server's pre-receive (receiveGate.ts) refuses before judging anything — a push that would put an invalid
- * policy on the policy branch — added to a client's verdict, so `verify` and pre-push agree with the server (pre-push
- * used to pass such a push: newuser10 N3). Asked only when a judged commit changes the policy, so an ordinary push
- * costs no git process more.
+ * policy on the policy branch, or remove the one in force (policyBranchRefusal) — added to a client's verdict, so
+ * `verify` and pre-push agree with the server (pre-push used to pass such a push: newuser10 N3). Asked only when a
+ * judged commit changes the policy, so an ordinary push costs no git process more.
  */
 export async function refuseInvalidPolicy(
   cwd: string,
   result: GateResult,
-  input: Pick<GateInput, 'commits' | 'policyChangedWithoutCommit'>,
+  input: Pick<GateInput, 'commits' | 'policyChangedWithoutCommit' | 'policy'>,
   push: { branch: string; policyBranch: string | undefined; head: string | undefined; base: string | undefined },
 ): Promise<void> {
   if (!result.protected || push.head === undefined || push.branch !== push.policyBranch) return;
   const changed =
     input.policyChangedWithoutCommit || input.commits.some((c) => c.files.some((f) => f.path === POLICY_FILE));
   if (!changed) return;
-  const invalid = await invalidPolicyAt(cwd, push.head, `${push.branch} at ${shortSha(push.head)}`, push.base);
-  if (invalid) {
-    result.errors.push(invalidPolicyRefusal(push.branch, invalid));
+  const inForce = input.policy.kind === 'ok';
+  const refusal = await policyBranchRefusal(cwd, { branch: push.branch, rev: push.head, old: push.base, inForce });
+  if (refusal) {
+    result.errors.push(refusal);
     result.ok = false;
     // No review makes this push land as it is (newuser12 P14): the block message must not ask for one.
     delete result.approveCommand;

@@ -22,10 +22,9 @@ import { pushCommandRefusals } from './pushCommands';
 import { AddedApprovals, LandTogether, namesFreedByDeletion, refsReadAfterPush } from './landTogether';
 import { verdictReads } from './verdictReads';
 import type { LandedTips } from './landedAiNotes';
-import { invalidPolicyAt, invalidPolicyRefusal, policyTextAt, recoveryGrant, serverPolicyBranch } from './policyBranch';
+import { policyBranchRefusal, policyTextAt, recoveryGrant, serverPolicyBranch } from './policyBranch';
 import { policyState } from './serverPolicyState';
 import type { HookOutcome } from './prePush';
-import { shortSha } from '../core/shortSha';
 
 /**
  * pre-receive on a server (bare repository), the gate's real enforcement. Every update of a branch or tag is
@@ -244,9 +243,11 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
       const toPolicyBranch = ref === pbRef;
 
       if (toPolicyBranch && update.new) {
-        const invalid = await invalidPolicyAt(cwd, update.new, `${name} at ${shortSha(update.new)}`, update.old);
-        if (invalid) {
-          results.push(refused(shown, invalidPolicyRefusal(name, invalid)));
+        // Once a policy is in force here (read now, or remembered while the branch is broken), it may not go.
+        const inForce = state.kind === 'ok' || (state.kind === 'closed' && state.last !== undefined);
+        const refusal = await policyBranchRefusal(cwd, { branch: name, rev: update.new, old: update.old, inForce });
+        if (refusal) {
+          results.push(refused(shown, refusal));
           continue;
         }
       }

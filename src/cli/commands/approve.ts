@@ -22,6 +22,8 @@ Options:
                   (default: git config user.signingkey, a path or a literal "key::ssh-ed25519 AAAA…")
   --remote NAME   push the approvals to NAME instead of the default remote
   --no-push       record locally only
+  --rewind        review a force-push that moves a branch from --base (its value now) to REV: --base is kept
+                  as given even where REV does not contain it (the gate counts it for that push only)
   --force         record even when the checks below say the gate will not count it (said so on stdout's
                   first line, "Recorded, but NOT counted", on stderr, and in --json as "notCounting")
   --json          print the signed statement, the commits it covers and what happened as JSON
@@ -50,6 +52,7 @@ const options = {
   remote: { type: 'string' },
   'no-push': { type: 'boolean' },
   force: { type: 'boolean' },
+  rewind: { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
@@ -70,6 +73,7 @@ async function runDecision(name: 'approve' | 'reject', argv: string[], ctx: CliC
     comment: values.comment,
     remote: values['no-push'] ? null : values.remote,
     force: values.force === true,
+    rewind: values.rewind === true,
     // Shown before ssh-keygen runs (and may ask for a passphrase): what the signature is about to cover.
     onCoverage: values.json ? undefined : (c) => printCoverage(ctx, rev, c),
   });
@@ -199,7 +203,7 @@ function printHuman(ctx: CliContext, name: 'approve' | 'reject', rev: string, r:
 export const approveCommand: Command = {
   name: 'approve',
   summary: 'sign an approval of REV (default HEAD) with your SSH key and share it',
-  usage: `Usage: countersign approve [REV] [--base REV] [--key FILE] [--comment TEXT] [--remote NAME]
+  usage: `Usage: countersign approve [REV] [--base REV [--rewind]] [--key FILE] [--comment TEXT] [--remote NAME]
            [--no-push] [--force] [--json]
 
 Signs an approval of REV (default HEAD) as the reviewer named by git's user.email (and user.name).
@@ -215,7 +219,7 @@ ${decisionHelp(`  git fetch origin && countersign approve origin/feature --comme
 export const rejectCommand: Command = {
   name: 'reject',
   summary: 'sign a rejection of REV (default HEAD); voids your earlier approval of it',
-  usage: `Usage: countersign reject [REV] --comment TEXT [--base REV] [--key FILE] [--remote NAME]
+  usage: `Usage: countersign reject [REV] --comment TEXT [--base REV [--rewind]] [--key FILE] [--remote NAME]
            [--no-push] [--force] [--json]
 
 Signs a rejection ("changes requested") of REV as the reviewer named by git's user.email; --comment is

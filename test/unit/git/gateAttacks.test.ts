@@ -183,13 +183,13 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     assert.match(r.stderr, /2 of 2 commit\(s\) need review/);
   });
 
-  it('deleting the policy file needs review too', () => {
+  it('deleting the policy file from the policy branch is refused, reviewed or not (attack23 03e)', () => {
     const { ada } = setup();
     ada.git('rm', '-q', '.countersign.json');
     ada.commit('Remove policy\n\nAI-Provenance: v1 ai=0 human=0 untracked=0');
     const r = pushMain(ada);
     assert.notStrictEqual(r.status, 0);
-    assert.match(r.stderr, /changes \.countersign\.json/);
+    assert.match(r.stderr, /would leave the policy branch main without a \.countersign\.json/);
   });
 
   it('force-pushing the branch back to before the policy existed is a policy change', () => {

@@ -60,7 +60,7 @@ describe('symbolic refs, rewinds, deletions and tags (server-side, real pushes)'
     assert.notStrictEqual(r.status, 0, 'dropping six files by force-push must not dodge the mass-deletion tier');
     assert.match(
       r.stderr,
-      /force-push: drops 1 commit\(s\) now on main; what they added counts as deleted \(6 file\(s\), 6 line\(s\)\)/,
+      /force-push of main from [0-9a-f]{40} to [0-9a-f]{40}: it drops 1 commit\(s\) now on main, which counts as deleting 6 file\(s\) and 6 line\(s\)/,
     );
     assert.match(r.stderr, /tier 'mass-deletion'/);
     for (const [key, email] of [

@@ -103,7 +103,7 @@ describe('a SHA-256 server: root commits and rewinds to a root are judged (real 
     assert.notStrictEqual(refused.status, 0);
     assert.match(
       refused.stderr,
-      /force-push: drops 2 commit\(s\) now on main; what they added counts as deleted \(2 file\(s\)/,
+      /force-push of main from [0-9a-f]{64} to [0-9a-f]{64}: it drops 2 commit\(s\) now on main, which counts as deleting 2 file\(s\)/,
     );
     approveAs(bob, root);
     approveAs(carol, root);
