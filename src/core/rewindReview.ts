@@ -38,7 +38,8 @@ export function rewindNeed(
     parents: [rewind.from ?? rewind.point ?? ''],
     author: head.author,
     committer: head.committer,
-    files: rewind.files,
+    // Lines brought back are the restored rule's (as AI), not untracked lines missing from a trailer as well.
+    files: rewind.files.map((f) => ({ ...f, added: 0 })),
     ...(lines > 0
       ? {
           restored: {
