@@ -70,7 +70,7 @@ export function withRewind(own: ReviewNeed | undefined, rewind: ReviewNeed): Rev
   const union = <T>(a: T[], b: T[]) => [...new Set([...a, ...b])];
   return {
     kinds: union(rewind.kinds, own.kinds),
-    reasons: [...rewind.reasons, ...own.reasons],
+    reasons: union(rewind.reasons, own.reasons), // the policy rule may speak for both: said once
     tiers: union(rewind.tiers, own.tiers),
     approvals: Math.max(rewind.approvals, own.approvals),
     roles: union(rewind.roles, own.roles),

@@ -41,9 +41,9 @@ describe('a SHA-256 server: root commits and rewinds to a root are judged (real 
   }
 
   /** `countersign approve REV` as a reviewer, with its default base (the empty tree for a root commit); it pushes the notes. */
-  function approveAs(key: TestKey, rev: string): void {
+  function approveAs(key: TestKey, rev: string, ...extra: string[]): void {
     const email = key === bob ? 'bob@example.com' : 'carol@example.com';
-    const r = ada.cli(['approve', rev, '--key', key.privateKeyFile], {
+    const r = ada.cli(['approve', rev, '--key', key.privateKeyFile, ...extra], {
       env: { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'user.email', GIT_CONFIG_VALUE_0: email },
     });
     assert.strictEqual(r.status, 0, r.stderr + r.stdout);
@@ -105,8 +105,10 @@ describe('a SHA-256 server: root commits and rewinds to a root are judged (real 
       refused.stderr,
       /force-push of main from [0-9a-f]{64} to [0-9a-f]{64}: it drops 2 commit\(s\) now on main, which counts as deleting 2 file\(s\)/,
     );
-    approveAs(bob, root);
-    approveAs(carol, root);
+    // The rewind is approved as such, from main's value (attack23 1): the root's own approvals do not count for it.
+    const old = ada.git('rev-parse', 'main');
+    approveAs(bob, root, '--base', old, '--rewind');
+    approveAs(carol, root, '--base', old, '--rewind');
     const accepted = verifyThenPush(ada, 'main', ['--force', 'origin', 'HEAD:main']);
     assert.strictEqual(accepted.status, 0, accepted.stderr + accepted.verify.stdout);
     assert.strictEqual(server.git('rev-parse', 'main'), root);
