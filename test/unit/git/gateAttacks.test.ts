@@ -201,8 +201,9 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     commitFile(s.ada, 'legacy.txt', 'legacy\n', 'ancient\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
     const r = s.ada.gitResult(['push', '-f', 'origin', 'old:main']);
     assert.notStrictEqual(r.status, 0);
-    // Refused as a rewind (allowForcePushes is not set); with it set, the rewind is a policy change.
-    assert.match(r.stderr, /a non-fast-forward update of the protected branch main is not allowed/);
+    // Refused before anything is judged: it would leave the policy branch with no policy (attack23 03e); it is also a
+    // rewind, refused without allowForcePushes (and with it, a policy change: rewindStaleApprovals.test.ts).
+    assert.match(r.stderr, /would leave the policy branch main without a \.countersign\.json/);
   });
 
   it('deleting a protected branch is refused', () => {
