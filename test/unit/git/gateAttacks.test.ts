@@ -192,7 +192,7 @@ describe('gate attacks (server-side, real keys and pushes)', function () {
     assert.match(r.stderr, /would leave the policy branch main without a \.countersign\.json/);
   });
 
-  it('force-pushing the branch back to before the policy existed is a policy change', () => {
+  it('force-pushing the branch back to before the policy existed is refused: main would have no policy', () => {
     const s = setup();
     // A commit from before the policy: an orphan root commit.
     s.ada.git('checkout', '-q', '--orphan', 'old');
