@@ -381,7 +381,7 @@ export function evaluateGate(input: GateInput): GateResult {
               .join(', ') || 'no eligible reviewer has it: update the policy'
           })`,
         );
-      decision.reasons.push(whoMayApprove(c, eligible, decision.approvals, need.approvals));
+      decision.reasons.push(whoMayApprove(c, eligible, decision.approvals, need.approvals, decision.changesRequested));
     }
   }
 

@@ -4,6 +4,7 @@ import { POLICY_FILE, type Policy, type Reviewer } from '../policy';
 import { commitSignals } from './commitSignals';
 import { shortSha } from '../shortSha';
 import { heldByChangesRequest } from '../changesRequested';
+import { heldForOthers } from '../whoMayApprove';
 import { approvers, gateStatus } from './gateStatus';
 import type { CommitCard, DeveloperView, RepoView, ReviewBranch } from './protocol';
 
@@ -112,7 +113,8 @@ export function commitCard(
   covers: CommitCard['covers'] = [],
 ): CommitCard {
   const s = commitSignals(c, policy);
-  const why = cannotApprove(me, policy, c, target);
+  // Held by someone else's request for changes, the caller's approval may change nothing (core/whoMayApprove).
+  const why = cannotApprove(me, policy, c, target) ?? heldForOthers(d, me.email);
   return {
     sha: c.sha,
     subject: d.subject,
