@@ -4,6 +4,12 @@ import { readProvenanceHistory } from '../git/provenanceHistory';
 import { resolveRepo } from '../git/repository';
 import { headIsUnborn, unknownRangeError } from '../git/revision';
 import { unfetchedNotesWarning } from '../git/unfetchedNotes';
+import { reportPolicyRev } from '../git/landedStatementKeys';
+
+async function policyBranchRev(cwd: string): Promise<{ policyRev: string; policyLabel: string }> {
+  const { rev, label } = await reportPolicyRev(cwd);
+  return { policyRev: rev, policyLabel: label };
+}
 
 /**
  * `report`: the figures of a range, for the CLI (any format) and the editor's "Open Report" (HTML). Warnings
@@ -64,7 +70,8 @@ async function reportInCache(
   const history = await readProvenanceHistory(dir, {
     revs,
     count: Number(known.stdout.trim()) || 0,
-    ...(req.policyRev ? { policyRev: req.policyRev } : {}),
+    // The policy branch's policy unless --policy-rev names one: never what is checked out (newuser17 F1).
+    ...(req.policyRev ? { policyRev: req.policyRev } : await policyBranchRev(dir)),
   });
   for (const c of history.commits) builder.add(c);
   builder.addInconsistencies(history.inconsistencies);

@@ -25,7 +25,9 @@ import { countBinaryLines } from './binaryFiles';
 import { isPartialClone } from './missingObjects';
 import { absentNoteBlobs, AI_NOTES_REF, APPROVALS_NOTES_REF, listNotes, objectsByBlob } from './notesReader';
 import { shortSha } from '../core/shortSha';
-import { policyAt, readStatements, statementKeys } from './historyStatements';
+import { policyAt, readStatements } from './historyStatements';
+import { landedStatementKeys } from './landedStatementKeys';
+import { revParse } from './revision';
 import { attachRetiredKeysFor } from './retiredReviewerKeys';
 
 /**
@@ -39,8 +41,10 @@ export interface HistoryOptions {
   revs: string[];
   /** Count added lines per file (git log --numstat); off makes the stream cheaper. */
   numstat?: boolean;
-  /** Revision whose .countersign.json judges approval signatures (default HEAD). */
+  /** Revision whose .countersign.json judges approval signatures (default HEAD; `report` passes the policy branch). */
   policyRev?: string;
+  /** How the report names that revision (default: `policyRev` itself). */
+  policyLabel?: string;
   onProgress?: (commits: number) => void;
   /** Set on the second read after `git log --numstat` met a missing blob: what git said. */
   missingBlobs?: string;
@@ -183,7 +187,13 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
     policyAt(cwd, policyRev),
   ]);
   if (policy) await attachRetiredKeysFor(policy, statements); // the gate's rule: rejections outlive rotated keys
-  const keys = statementKeys(policy);
+  // An approval that counted where its push landed keeps counting after a later rotation (newuser17 F1).
+  const keys = await landedStatementKeys(
+    cwd,
+    policy,
+    policy ? await revParse(cwd, `${policyRev}^{commit}`) : undefined,
+    statements,
+  );
   let counted = 0;
   for (const s of statements) {
     const v = keys.check(s.signed);
@@ -227,7 +237,7 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
   const review: ReviewBasis = policy
     ? {
         basis: 'signatures',
-        detail: `approvals whose signature verifies against a reviewer key in ${policyRev}:${POLICY_FILE}, not by the commit's author or committer`,
+        detail: `approvals whose signature verifies against a reviewer key in ${POLICY_FILE} on ${opts.policyLabel ?? policyRev} (or on it where the approved push landed, for a key rotated since), not by the commit's author or committer`,
         statements: counted,
         errors,
         problems,
