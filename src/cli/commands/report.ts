@@ -24,7 +24,9 @@ refs/notes/countersign approvals, and reports:
                        author is an AI bot (copilot-swe-agent[bot], devin-ai-integration[bot], "… (aider)")
   unattestedCommits    commits without an AI-Provenance trailer
   reviewedCommits      commits an approval covers (base..tip of the statement), not by their own author;
-                       signatures are verified when the policy (.countersign.json at --policy-rev) is readable
+                       signatures are verified when the policy (.countersign.json at --policy-rev) is readable;
+                       a key rotated since still verifies where the policy branch listed it at the approved
+                       push's base (as explain judges a landed commit)
   needingReviewCommits commits the gate's rule asks review for, each alone under the policy its first parent
                        holds (none before it, as for the first policy commit: no review needed)
   reviewCoverage       reviewedNeedingReviewCommits / needingReviewCommits (null when none needed review)
@@ -40,7 +42,8 @@ Options:
   --format FMT       text (default), json, markdown, csv (the rows) or html (a self-contained page with a
                      weekly chart of AI share and review coverage)
   --json             same as --format json
-  --policy-rev REV   revision whose .countersign.json judges approval signatures (default HEAD)
+  --policy-rev REV   revision whose .countersign.json judges approval signatures (default: the policy branch,
+                     origin's default branch as this clone knows it, whatever is checked out; HEAD without one)
   --strict           exit 1 when trailers and notes disagree (not for notes on commits nothing reaches: harmless)
 
 Examples:

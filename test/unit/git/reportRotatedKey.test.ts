@@ -36,7 +36,12 @@ describe('report after a reviewer key rotation (real pushes, real keys)', functi
     ada.git('remote', 'set-head', 'origin', 'main');
     // Ada's AI change, approved by Bob with the key the policy lists, lands through the gate.
     const base = ada.git('rev-parse', 'main');
-    aiTip = commitFile(ada, 'src/a.py', 'def a():\n    return 1\n', 'agent: a\n\nAI-Provenance: v1 ai=2 human=0 untracked=0');
+    aiTip = commitFile(
+      ada,
+      'src/a.py',
+      'def a():\n    return 1\n',
+      'agent: a\n\nAI-Provenance: v1 ai=2 human=0 untracked=0',
+    );
     recordDecision(ada, bob, { email: 'bob@example.com', tip: aiTip, base });
     assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
     const landed = verifyThenPush(ada, 'main', ['origin', 'main']);
@@ -89,7 +94,12 @@ describe('report after a reviewer key rotation (real pushes, real keys)', functi
   it('does not count an approval signed with a key the policy never listed for that reviewer', () => {
     const { ada, mallory } = s;
     const base = ada.git('rev-parse', 'main');
-    const tip = commitFile(ada, 'src/b.py', 'def b():\n    return 2\n', 'agent: b\n\nAI-Provenance: v1 ai=2 human=0 untracked=0');
+    const tip = commitFile(
+      ada,
+      'src/b.py',
+      'def b():\n    return 2\n',
+      'agent: b\n\nAI-Provenance: v1 ai=2 human=0 untracked=0',
+    );
     recordDecision(ada, mallory, { email: 'bob@example.com', tip, base });
     try {
       const f = figures([`${base}..HEAD`]);
