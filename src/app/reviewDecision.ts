@@ -255,30 +255,39 @@ export async function recordDecision(req: DecisionRequest): Promise<DecisionResu
       'usage',
       `--base ${req.base} is the commit being reviewed; give the commit the change starts from`,
     );
-  // The key first: a missing key file is refused before the listing, which reads as work already started.
-  const keyInfo = await signingKeyInfo(cwd, req.key, env);
+  // The editor's preflight (core/panel/reviewPreflight), against the policy on the policy branch: refuse
+  // before ssh-keygen asks for a passphrase, rather than record a statement the gate will not count.
+  const policy = await policyForDecision(cwd, req.remote ?? usual.remote);
+  const preflight = (commits: CoveredCommit[], keyLine: string | undefined, keySource: string) =>
+    reviewPreflight({
+      email,
+      policy: policy.source.kind === 'ok' ? policy.source.policy : undefined,
+      ...(policy.source.kind === 'error' ? { policyProblem: policy.source.message } : {}),
+      policyFrom: policy.from,
+      keyLine,
+      keySource,
+      commits,
+      decision: req.decision,
+      surface: 'cli',
+    });
+  // The key first: a missing key file is refused before the listing, which reads as work already started. But
+  // someone who may not decide at all (not a reviewer, their own commit) hears that first, not to set up a key
+  // only to be refused next (newuser17 F6).
+  const keyInfo = await signingKeyInfo(cwd, req.key, env).catch(async (e: unknown) => {
+    if (!CountersignError.is(e, 'config') || req.force) throw e;
+    const early = preflight(await coveredCommits(cwd, base, tip), undefined, 'no key configured');
+    if (early && (early.code === 'notReviewer' || early.code === 'ownCommit')) throw new DecisionRefused(early);
+    throw e;
+  });
   const covers = await coveredCommits(cwd, base, tip);
   req.onCoverage?.({ tip, base, baseSource, commits: covers });
 
-  // The editor's preflight (core/panel/reviewPreflight), against the policy on the policy branch: refuse
-  // before ssh-keygen asks for a passphrase, rather than record a statement the gate will not count.
   const remote = req.remote === null ? undefined : (req.remote ?? usual.remote);
   const why =
     req.remote === undefined && usual.instead
       ? `the trusted remote, where the gate reads approvals; not ${usual.instead}, which the checked-out branch tracks`
       : undefined;
-  const policy = await policyForDecision(cwd, req.remote ?? usual.remote);
-  const problem = reviewPreflight({
-    email,
-    policy: policy.source.kind === 'ok' ? policy.source.policy : undefined,
-    ...(policy.source.kind === 'error' ? { policyProblem: policy.source.message } : {}),
-    policyFrom: policy.from,
-    keyLine: keyInfo.line,
-    keySource: keyInfo.source,
-    commits: covers,
-    decision: req.decision,
-    surface: 'cli',
-  });
+  const problem = preflight(covers, keyInfo.line, keyInfo.source);
   if (problem && (!req.force || problem.code === 'noEmail')) {
     if (problem.code === 'noEmail')
       throw new CountersignError(
