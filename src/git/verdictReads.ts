@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { isProtected, TAG_PREFIX, type Policy } from '../core/policy';
 import type { JudgedCommand } from './landTogether';
+import { GUARDED_NOTES_REFS } from './notesRefGuard';
 
 /**
  * What a push's verdicts read of the other refs, for the server's reference-transaction hook (attack23 03). The
@@ -11,10 +12,11 @@ import type { JudgedCommand } from './landTogether';
  * changed. Each push's gate says two things, written to the file preReceive.sh names (VERDICT_READS_ENV):
  *
  * - `plain <ref> <key>…` for each ref it changes that no other push's verdict reads except by its name: a branch
- *   or tag its policy leaves unprotected, not the policy branch, moved by a push whose verdicts did not read the refs as they will be (a policy change).
+ *   or tag its policy leaves unprotected, not the policy branch, or a notes ref the gate never reads (unreadNotesRef),
+ *   moved by a push whose verdicts did not read the refs as they will be (a policy change).
  *   Everything else a transaction changes (protected refs, the policy branch, refs/notes/countersign and
- *   refs/notes/ai, other namespaces, symbolic refs, any ref of a transaction no gate classified) is logged as read
- *   by every verdict.
+ *   refs/notes/ai and their case twins, other namespaces, symbolic refs, any ref of a transaction no gate
+ *   classified) is logged as read by every verdict.
  * - `watch <key>` for each name its own refs could collide with (refNameKeys), or `all` when its verdicts read every
  *   branch and tag (a policy change judged with the refs as they will be, attack14 N2/N4; no policy in force).
  *
@@ -25,6 +27,20 @@ import type { JudgedCommand } from './landTogether';
 export const VERDICT_READS_ENV = 'COUNTERSIGN_VERDICT_READS';
 
 const HEADS = 'refs/heads/';
+const NOTES = 'refs/notes/';
+
+/**
+ * A notes ref no verdict reads (attack24 11): the gate reads only the two guarded ones (approvals, provenance;
+ * notesRefGuard.ts), and no git command of the gate shows notes. Any other notes ref needs no key and may be
+ * deleted, so logged as read by every verdict a keyless loop creating and deleting refs/notes/junk refused every
+ * overlapping push, as attack23 03's branch loop had. Not plain: a case twin of a guarded ref (one file with it on
+ * a case-insensitive file system) or a ref below one (refs/notes/ai/x, which git keeps from coexisting with it).
+ */
+function unreadNotesRef(ref: string): boolean {
+  if (!ref.startsWith(NOTES)) return false;
+  const lower = ref.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+  return !GUARDED_NOTES_REFS.some((g) => lower === g || lower.startsWith(`${g}/`));
+}
 
 /**
  * The names two refs collide by (shadowingRefName's rules, folded to one comparison): a branch's or tag's short
@@ -64,10 +80,8 @@ export function verdictReads(o: {
     const plain =
       o.policy !== undefined &&
       !o.readsAll &&
-      branchOrTag &&
       c.ref === c.target &&
-      c.ref !== o.policyRef &&
-      isProtected(o.policy, c.ref) === undefined;
+      (unreadNotesRef(c.ref) || (branchOrTag && c.ref !== o.policyRef && isProtected(o.policy, c.ref) === undefined));
     if (plain) lines.push(`plain ${c.ref} ${refNameKeys(c.ref).join(' ')}`);
   }
   for (const k of watched) lines.push(`watch ${k}`);

@@ -43,6 +43,26 @@ describe('verdictReads: which refs of a push nobody reads but by name, and which
     assert.strictEqual(lines.at(-1), 'end');
   });
 
+  it('a notes ref the gate never reads is plain; the guarded ones, their case twins and refs below them are not (attack24 11)', () => {
+    const text = verdictReads({
+      commands: [
+        cmd('refs/notes/junk'),
+        cmd('refs/notes/commits'),
+        cmd('refs/notes/ai'),
+        cmd('refs/notes/AI'),
+        cmd('refs/notes/Countersign'),
+        cmd('refs/notes/ai/x'),
+      ],
+      policy: policy.policy,
+      policyRef: 'refs/heads/main',
+      readsAll: false,
+    });
+    assert.deepStrictEqual(
+      text.split('\n').filter((l) => l.startsWith('plain')),
+      ['plain refs/notes/junk notes/junk', 'plain refs/notes/commits notes/commits'],
+    );
+  });
+
   it('a policy change, or no policy in force, reads everything and leaves nothing plain', () => {
     for (const o of [
       { policy: policy.policy, readsAll: true },
