@@ -56,7 +56,7 @@ export function shadowingRefName(
   o: {
     policy: Policy | undefined;
     branches: ReadonlySet<string>;
-    /** Tag names (without refs/tags/) there will be after the push. */
+    /** Tag names (without refs/tags/) there will be after the push: those named like its refs, case twins too. */
     tags?: ReadonlySet<string>;
     allowed: readonly string[];
   },
@@ -85,6 +85,23 @@ export function shadowingRefName(
     );
     return pattern ? { what: `a protected branch's name (${pattern}) but for letter case`, exists: false } : undefined;
   };
+  /**
+   * A protected tag whose name differs from `n` only by letter case (attack24 3), protected or not itself: as for
+   * branches, a macOS or Windows clone keeps `V2.0` and the reviewed release tag `v2.0` in one loose file, and the
+   * fetch that brings one makes a release build from `v2.0` there take the other's commit. `tags` holds the twins
+   * there will be after the push (caseTwinTags).
+   */
+  const tagCaseTwin = (n: string): string | undefined => {
+    if (!o.policy) return undefined;
+    const lower = n.toLowerCase();
+    for (const t of o.tags ?? [])
+      if (t !== n && t.toLowerCase() === lower && isProtected(o.policy, TAG_PREFIX + t))
+        return `the protected tag ${t}`;
+    const pattern = o.policy.protectedTags?.find(
+      (p) => /[^*?]/.test(p) && !matchGlob(p, n) && matchGlob(p.toLowerCase(), lower),
+    );
+    return pattern && `a protected tag's name (${pattern})`;
+  };
   if (ref.startsWith(HEADS)) {
     const own = ref.slice(HEADS.length);
     const twin = o.policy && !isProtected(o.policy, own) ? caseTwin(own) : undefined;
@@ -98,6 +115,9 @@ export function shadowingRefName(
   }
   if (ref.startsWith(TAG_PREFIX)) {
     const name = ref.slice(TAG_PREFIX.length);
+    const twin = tagCaseTwin(name);
+    if (twin)
+      return `pushing the tag ${ref} is not allowed: "${name}" is ${twin} but for letter case, and on a case-insensitive file system (macOS, Windows) a clone keeps both in one file, so fetching this tag would make the protected one this commit there; choose a name that differs by more than case`;
     if (o.branches.has(name) && !protectedBranch(name)) {
       return `pushing the tag ${ref} is not allowed: a branch ${name} exists, and \`git clone --branch ${name}\` (or a CI checkout of "${name}") would take the branch instead of this tag; delete or rename the branch first (\`git push origin --delete refs/heads/${name}\`)`;
     }
@@ -123,6 +143,23 @@ export function shadowingRefName(
     return `pushing ${ref} is not allowed: git reads refs/${rest} before refs/heads/${rest}, so it would stand in for ${shadowed.what} wherever "${rest}" is named short (on the server, in mirrors); push branches to refs/heads/ and tags to refs/tags/`;
   if (o.allowed.some((p) => (p.endsWith('/') ? ref.startsWith(p) : ref === p))) return undefined;
   return `pushing ${ref} is not allowed: this server accepts branches (refs/heads/), tags (refs/tags/) and notes (refs/notes/); other refs are never judged by the gate, and git reads refs/<name> before refs/tags/<name> and refs/heads/<name>, so one could stand in for a branch or tag of that name — push it as a branch or tag, or an administrator allows the prefix in the server's repository: \`git config --add ${ALLOW_REF_PREFIX_KEY} ${allowedExample(ref)}\``;
+}
+
+/**
+ * The tags on the server whose names equal one of the pushed tags' (`pushed`: full ref names) but for letter case,
+ * for tagCaseTwin: one `for-each-ref --ignore-case` of those names, run only for a push of tags. git lists every
+ * ref name then (it cannot look a name up case-insensitively) but reads no object: 0.15 s beside 100,000 packed
+ * tags at load 14, where reading their objects made attack17 Q1's flood cost a minute a push.
+ */
+export async function caseTwinTags(cwd: string, pushed: readonly string[]): Promise<string[]> {
+  const tags = pushed.filter((r) => r.startsWith(TAG_PREFIX));
+  if (tags.length === 0) return [];
+  const lower = new Set(tags.map((r) => r.toLowerCase()));
+  const r = await runGit(['for-each-ref', '--ignore-case', '--format=%(refname)', '--', ...new Set(tags)], { cwd });
+  return r.stdout
+    .split('\n')
+    .filter((ref) => lower.has(ref.toLowerCase()) && !tags.includes(ref))
+    .map((ref) => ref.slice(TAG_PREFIX.length));
 }
 
 /** At most this many new branch or tag names of digits alone are looked up among the objects per push. */

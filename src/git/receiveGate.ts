@@ -7,6 +7,7 @@ import { gatherGateInput, ZERO_OID } from './gateInput';
 import { nonCommitTagVerdict, notACommit } from './peelTag';
 import {
   allowedRefPrefixes,
+  caseTwinTags,
   confusingRefName,
   objectIdRefNames,
   outsideNamespaces,
@@ -202,6 +203,10 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
               updates,
               (n) => refs.hadTagNamed(n),
               (r) => resolveSymref(symrefs, r),
+              await caseTwinTags(
+                cwd,
+                updates.filter((u) => oid(u.new) !== undefined).map((u) => resolveSymref(symrefs, u.ref)),
+              ),
             ),
             allowed: updates.some((u) => outsideNamespaces(u.ref)) ? await allowedRefPrefixes(cwd) : [],
           }

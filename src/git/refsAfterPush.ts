@@ -39,16 +39,18 @@ export function refsAfterPush(
 }
 
 /**
- * The names (without refs/tags/) of the tags there will be after a push, among those it pushes and those named like
- * the branches it pushes: what the no-name-both-branch-and-tag rule asks (confusingRefName.ts), without listing
- * every tag (attack17 Q1). `had` says whether refs/tags/NAME existed before; `resolve` follows a symbolic ref.
+ * The names (without refs/tags/) of the tags there will be after a push, among those it pushes, those named like
+ * the branches it pushes and `twins` (existing tags named like its tags but for case, caseTwinTags): what the
+ * no-name-both-branch-and-tag and case-twin rules ask (confusingRefName.ts), without listing every tag (attack17
+ * Q1). `had` says whether refs/tags/NAME existed before; `resolve` follows a symbolic ref.
  */
 export function tagsAfterPush(
   updates: ReadonlyArray<{ ref: string; new: string }>,
   had: (name: string) => boolean,
   resolve: (ref: string) => string,
+  twins: readonly string[] = [],
 ): Set<string> {
-  const names = new Set<string>();
+  const names = new Set<string>(twins);
   for (const u of updates)
     if (u.ref.startsWith(HEADS) && had(u.ref.slice(HEADS.length))) names.add(u.ref.slice(HEADS.length));
   for (const u of updates) {
