@@ -17,10 +17,24 @@ cat > "$stdin_file"
 # The generation of the refs this judgement starts from, before anything reads them; the reference-transaction
 # hook refuses this push's ref updates if another push moved refs since (attack17 Q8/Q9). Without that hook
 # the race is open, so its absence refuses the push.
+# The push's verdict record is keyed by its git receive-pack, which the reference-transaction hook finds from this
+# script's parent up (attack24 9: under a dispatcher such as Gitea's pre-receive.d, $PPID is the dispatcher).
 commit_check="$here/reference-transaction"
 begun=$("$commit_check" countersign-begin "$PPID" </dev/null 2>/dev/null)
 case "$begun" in
-  "countersign-generation "*) generation=${begun#countersign-generation } ;;
+  "countersign-generation "*" "*)
+    begun=${begun#countersign-generation }
+    generation=${begun%% *}
+    receive_pack=${begun#* }
+    ;;
+  countersign-no-receive-pack)
+    echo "countersign (pre-receive): there is no git receive-pack among this hook's parent processes (from process $PPID up), so the reference-transaction hook could not find this push's verdict to hold its refs together and refuse it if another push made it stale; push rejected. The gate must run inside the push's process tree: directly as hooks/pre-receive or from a dispatcher git starts (Gitea/Forgejo pre-receive.d), not from another service (docs/server-hook.md)." >&2
+    exit 1
+    ;;
+  "countersign-generation "*)
+    echo "countersign (pre-receive): $commit_check is too old to find this push's receive-pack, so concurrent pushes could land on stale verdicts; push rejected. Ask the administrator to run \`countersign install --server\` again." >&2
+    exit 1
+    ;;
   *)
     echo "countersign (pre-receive): $commit_check is missing or not Countersign's, so concurrent pushes could land on stale verdicts; push rejected. Ask the administrator to run \`countersign install --server\` again." >&2
     exit 1
@@ -58,7 +72,7 @@ if [ $code -eq 0 ]; then
   # without "-together", and the push is refused rather than applied ref by ref (fail closed).
   want=countersign-recorded
   [ -s "$together_file" ] && want=countersign-recorded-together
-  answer=$("$commit_check" countersign-judged "$PPID" "$generation" "$together_file" "$reads_file" </dev/null)
+  answer=$("$commit_check" countersign-judged "$receive_pack" "$generation" "$together_file" "$reads_file" </dev/null)
   [ "$answer" = "$want" ] && exit 0
   if [ "$answer" = countersign-recorded ]; then
     echo "countersign (pre-receive): this push's refs must land together and $commit_check is too old to hold them so; push rejected. Ask the administrator to run \`countersign install --server\` again." >&2

@@ -1,5 +1,5 @@
 #!/bin/sh
-# countersign-ref-transaction v3 — installed by `countersign install --server` with the pre-receive gate.
+# countersign-ref-transaction v4 — installed by `countersign install --server` with the pre-receive gate.
 # Why (attack17 Q8/Q9): git runs the pre-receive hooks of concurrent pushes in parallel and compare-and-swaps only
 # each ref's own old value, but the gate's verdict on a ref depends on other refs (the policy branch, which names
 # exist, what a policy change newly protects). So every ref transaction here counts one generation, the gate
@@ -14,6 +14,10 @@
 # and a judged push is refused only when a ref its verdict read changed since its judgement began: what its gate
 # wrote (src/git/verdictReads.ts) says which names it watches, and which refs of each push nobody reads but by name.
 # Anything that cannot be read (no record, a gap in the log, a log rotated away) refuses, as v2 did.
+# v4 (attack24 9): records are keyed by the push's receive-pack, found from the gate's parent up (receive_pack_above):
+# under a hook dispatcher (Gitea/Forgejo pre-receive.d) the gate's own parent is the dispatcher, and the record
+# under its pid was never found, so both checks were skipped. And a push's transaction with no record at all, while
+# a pre-receive hook is in place, is refused: whatever ran in the gate's stead, nothing recorded a verdict.
 # The previous reference-transaction hook (if any) runs first: reference-transaction.countersign-chained.
 [ "${COUNTERSIGN_TRACE:-}" = 1 ] && set -x
 # Builtins where they do: git runs this hook twice per ref update (non-atomic pushes update refs one at a time),
@@ -43,6 +47,48 @@ alive() {
   else
     kill -0 "$1" 2>/dev/null
   fi
+}
+
+# Whether process $1's command line is git's receive-pack: `git-receive-pack DIR` (ssh), `git receive-pack DIR`,
+# `git receive-pack --stateless-rpc DIR` (http-backend). /proc where there is one, else ps.
+is_receive_pack() {
+  if [ -r "/proc/$1/cmdline" ]; then
+    args=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) || return 1
+  else
+    args=$(ps -o args= -p "$1" 2>/dev/null) || return 1
+  fi
+  case " $args " in
+    *[/\ ]git-receive-pack\ * | *[/\ ]git\ receive-pack\ * | *[/\ ]git\ *\ receive-pack\ *) return 0 ;;
+  esac
+  return 1
+}
+
+# Sets $found to the nearest git receive-pack at or above process $1 (its parent links: /proc/PID/stat, else ps),
+# or to nothing. Bounded: a process tree is not deeper than this in practice.
+receive_pack_above() {
+  found=
+  p=$1
+  hops=0
+  while [ -n "$p" ] && [ "$p" -gt 1 ] 2>/dev/null && [ "$hops" -lt 64 ]; do
+    if is_receive_pack "$p"; then
+      found=$p
+      return 0
+    fi
+    if [ -r "/proc/$p/stat" ]; then
+      st=
+      read -r st 2>/dev/null <"/proc/$p/stat" || st=
+      # The parent is the second field after the command name, which may hold spaces and parentheses.
+      st=${st##*) }
+      # shellcheck disable=SC2086 # split the fields
+      set -- $st
+      p=${2:-}
+    else
+      p=$(ps -o ppid= -p "$p" 2>/dev/null) || p=
+      p=${p##* }
+    fi
+    hops=$((hops + 1))
+  done
+  return 1
 }
 
 # Sets $num to the number on the first line of file $1, or to $2 when the file is missing or holds no number.
@@ -201,17 +247,23 @@ together="$state/together/$host.$PPID"
 reads="$state/reads/$host.$PPID"
 case "${1:-}" in
   countersign-begin)
-    # From the pre-receive gate ($2: its receive-pack): the generation its judgement starts from. Records of
-    # pushes whose receive-pack is gone are dropped here.
+    # From the pre-receive gate ($2: its parent process): the generation its judgement starts from, and the push's
+    # receive-pack, which the gate names in countersign-judged and whose pid this hook, its child, sees as $PPID.
+    # No receive-pack above the gate (a hook run by another service): no record could be found, so the gate refuses.
+    if ! receive_pack_above "${2:-}"; then
+      echo countersign-no-receive-pack
+      exit 0
+    fi
+    # Records of pushes whose receive-pack is gone are dropped here.
     for r in "$state/judged/$host".* "$state/together/$host".* "$state/reads/$host".*; do
       [ -f "$r" ] || continue
       pid=${r##*.}
       case $pid in *[!0-9]*) continue ;; esac
       alive "$pid" || rm -f "$r"
     done
-    rm -f "$state/judged/$host.$2" "$state/together/$host.$2" "$state/reads/$host.$2"
+    rm -f "$state/judged/$host.$found" "$state/together/$host.$found" "$state/reads/$host.$found"
     generation
-    echo "countersign-generation $num"
+    echo "countersign-generation $num $found"
     exit 0
     ;;
   countersign-judged)
@@ -278,6 +330,13 @@ fi
 
 case "${1:-}" in
   prepared)
+    # A push (this hook's parent is receive-pack) whose gate recorded no verdict while a pre-receive hook is in
+    # place: that hook did not run the gate, or ran it where the record cannot be found. Without a pre-receive
+    # hook (an administrator's push with the gate moved aside) git's own rules apply.
+    if [ ! -f "$record" ] && [ -x "$here/pre-receive" ] && is_receive_pack "$PPID"; then
+      echo "countersign (reference-transaction): no verdict of the pre-receive gate is recorded for this push (git receive-pack $PPID): $here/pre-receive did not run Countersign's gate, or ran it outside this push's processes; refs not updated. An administrator runs \`countersign doctor\` in this repository (docs/server-hook.md)." >&2
+      exit 1
+    fi
     if ! acquire; then
       echo "countersign (reference-transaction): another push is being written to this repository (lock $lock held by $(readlink "$lock" 2>/dev/null || echo '?')); refs not updated. Retry the push; if this persists and no push is running, an administrator deletes that lock." >&2
       exit 1
