@@ -4,20 +4,38 @@
  * target's change is a Dockerfile change. Pure: the links come from src/git/treeLinks.ts, one map per judged tree;
  * which policy pattern an alias meets is core/policyPaths.ts.
  *
- * Only links that stay in the repository count: an absolute target or one that climbs above the root names nothing
- * a push can change. Hops are bounded (MAX_LINK_HOPS, as a kernel bounds symlink follows), and so is the number of
- * aliases of one path, so a tree of links pointing at each other costs a bounded walk, never a hang.
+ * Links resolve as checkout and the kernel make and follow them: the target up to its first NUL (symlink(2) takes
+ * a C string), at most 40 links per lookup (Linux's MAXSYMLINKS). Where the gate cannot tell what a link reads — a
+ * longer chain or a loop (other resolvers follow more: Go's 255), a target that climbs above the repository's root
+ * or is absolute (/proc/self/cwd/img is the checkout itself for a tool run from its root; ../<repo>/img or a CI
+ * workspace path are too) — the link is *cut*, never harmless (attack24 07/08/12): a changed link that is cut, or a
+ * path whose names are cut off by a bound, meets every pattern (core/policyPaths.ts). Only absolute targets in the
+ * system's own folders (SYSTEM_TARGET), where no checkout lives, read nothing a push writes and are ignored.
  */
 
-/** Links followed from a changed path to a name a pattern may match: enough for any real layout, and a loop ends. */
-export const MAX_LINK_HOPS = 8;
-/** Aliases of one path, beyond which a pathological fan-in of links is not walked further. */
-const MAX_ALIASES = 64;
-/** Longer link text is no path git would check out (PATH_MAX): it leads nowhere in the repository. */
-const MAX_TARGET_LENGTH = 4096;
+/** Links followed in one lookup, as Linux's MAXSYMLINKS: a longer chain or a loop is cut. */
+export const MAX_LINK_HOPS = 40;
+/** Names of one changed path: a tree of links pointing at each other costs a bounded walk; past it, cut. */
+export const MAX_ALIASES = 4096;
+/** PATH_MAX less the terminating NUL: a longer target is no link checkout can make on Linux, but may be elsewhere. */
+const MAX_TARGET_BYTES = 4095;
+/**
+ * Absolute targets no checkout lives under and no push writes: the null and random devices, /etc, and the system's
+ * program and library folders — not /proc or /dev/fd (the process's own folders and files), not /usr/src, /home,
+ * /tmp, /opt, /srv, /workspace or /builds, where CI and images put repositories. Checked on the whole remaining
+ * path, which must hold no `.`, `..` or empty component (`/etc/../proc/self/cwd` is the checkout again).
+ */
+const SYSTEM_TARGET =
+  /^\/(?:dev\/(?:null|zero|u?random)|(?:etc|bin|sbin|lib|lib32|lib64|usr\/(?:bin|sbin|lib|lib32|lib64|libexec|share|include))(?:\/.*)?)$/;
 
 /** Symlinks of one tree: the link's path -> its target text as stored (the blob's content). */
 export type TreeLinks = ReadonlyMap<string, string>;
+
+/**
+ * Where a link leads: an in-repository path (`to`), a system file outside it (`outside`), or nothing the gate can
+ * tell (`cut`, why). `through`: every link followed, the link itself first.
+ */
+export type LinkResolution = { through: string[] } & ({ to: string } | { outside: true } | { cut: string });
 
 export interface PathAlias {
   /** A name the changed path is reached by. */
@@ -26,91 +44,146 @@ export interface PathAlias {
   via: string;
 }
 
+export interface PathNames {
+  /** Its names, nearest first; the path itself is not among them. */
+  aliases: PathAlias[];
+  /** Why the gate cannot tell all its names, when it cannot: the path then meets every pattern. */
+  cut?: string;
+  /** Cut because more names than the limit asked for were found. */
+  capped?: boolean;
+}
+
 /**
- * The in-repository path link `at` leads to, as the file system resolves it: component by component from the
- * link's folder, each component that is itself a link replaced by its target (so `lnk/..` climbs from where `lnk`
- * leads, not lexically), the final one too. Undefined when it leaves the repository or takes more than
- * MAX_LINK_HOPS links.
+ * The path link `at` leads to, as the file system resolves it: component by component from the link's folder,
+ * each component that is itself a link replaced by its target (so `lnk/..` climbs from where `lnk` leads, not
+ * lexically), the final one too.
  */
-export function resolveLink(links: TreeLinks, at: string): string | undefined {
-  const first = linkParts(links.get(at));
-  if (first === undefined) return undefined;
+export function resolveLink(links: TreeLinks, at: string): LinkResolution {
+  const through = [at];
   const parts = at.split('/').slice(0, -1);
-  let rest = first;
-  let hops = 0;
-  while (rest.length > 0) {
-    const part = rest.shift() as string;
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (parts.length === 0) return undefined;
+  let rest: string[] = [];
+  let target = links.get(at) ?? '';
+  for (;;) {
+    const text = asCheckedOut(target);
+    if (Buffer.byteLength(text) > MAX_TARGET_BYTES) return { through, cut: 'its target is longer than PATH_MAX' };
+    // symlink(2) refuses an empty target: checkout makes no link, so it reads nothing.
+    if (text.length === 0) return { through, outside: true };
+    if (text.startsWith('/')) return absolute([text, ...rest].join('/'), through);
+    rest = [...text.split('/'), ...rest];
+    let next: string | undefined;
+    while (next === undefined && rest.length > 0) {
+      const part = rest.shift() as string;
+      if (part === '' || part === '.') continue;
+      if (part === '..') {
+        if (parts.length === 0)
+          return { through, cut: "its target climbs above the repository's root, into a folder a checkout may be" };
+        parts.pop();
+        continue;
+      }
+      parts.push(part);
+      const key = parts.join('/');
+      next = links.get(key);
+      if (next === undefined) continue;
+      through.push(key);
+      if (through.length > MAX_LINK_HOPS)
+        return { through, cut: `it takes more than ${MAX_LINK_HOPS} links to resolve (a loop, or a longer chain)` };
       parts.pop();
-      continue;
     }
-    parts.push(part);
-    const target = links.get(parts.join('/'));
-    if (target === undefined) continue;
-    const more = linkParts(target);
-    if (more === undefined || ++hops > MAX_LINK_HOPS) return undefined;
-    parts.pop();
-    rest = [...more, ...rest];
+    if (next === undefined) return { through, to: parts.join('/') };
+    target = next;
   }
-  return parts.join('/');
 }
 
-function linkParts(target: string | undefined): string[] | undefined {
-  if (target === undefined || target.length === 0 || target.length > MAX_TARGET_LENGTH) return undefined;
-  if (target.startsWith('/') || target.includes('\0')) return undefined;
-  return target.split('/');
+/** The target checkout writes: symlink(2) reads the blob as a C string, up to its first NUL. */
+function asCheckedOut(target: string): string {
+  const nul = target.indexOf('\0');
+  return nul < 0 ? target : target.slice(0, nul);
 }
 
-/** Target path -> the links naming it; made once per TreeLinks map (commits of a push share one map). */
-const indexes = new WeakMap<TreeLinks, Map<string, string[]>>();
+function absolute(rest: string, through: string[]): LinkResolution {
+  const clean = rest
+    .split('/')
+    .slice(1)
+    .every((c) => c !== '' && c !== '.' && c !== '..');
+  if (clean && SYSTEM_TARGET.test(rest)) return { through, outside: true };
+  return {
+    through,
+    cut: `its target leaves the repository for ${JSON.stringify(rest)}, which may lead back into a checkout`,
+  };
+}
 
-function indexOf(links: TreeLinks): Map<string, string[]> {
+/**
+ * Per TreeLinks map (commits of a push share one), made once: resolved in-repository target -> the links leading
+ * there; link met on the way -> the links whose lookup passes it (not itself); cut link -> why.
+ */
+interface LinkIndex {
+  to: Map<string, string[]>;
+  passing: Map<string, string[]>;
+  cut: Map<string, string>;
+}
+const indexes = new WeakMap<TreeLinks, LinkIndex>();
+
+function indexOf(links: TreeLinks): LinkIndex {
   let index = indexes.get(links);
   if (index) return index;
-  index = new Map();
+  index = { to: new Map(), passing: new Map(), cut: new Map() };
   for (const at of links.keys()) {
-    const to = resolveLink(links, at);
-    if (to === undefined || to === at) continue;
-    const list = index.get(to);
-    if (list) list.push(at);
-    else index.set(to, [at]);
+    const r = resolveLink(links, at);
+    // Retargeting a link met on the way changes what `at` reads, wherever it now leads (attack24 08: the folder
+    // build/ became a link to content landed earlier, and Dockerfile -> build/image.txt read it).
+    for (const via of new Set(r.through.slice(1))) push(index.passing, via, at);
+    if ('cut' in r) index.cut.set(at, r.cut);
+    else if ('to' in r && r.to !== at) push(index.to, r.to, at);
   }
   indexes.set(links, index);
   return index;
 }
 
+function push(map: Map<string, string[]>, key: string, value: string): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 /**
  * The names `path` has through `links`, nearest first: for a link L naming `path` or a folder above it, L with the
- * rest of the path appended — then the names of those, up to MAX_LINK_HOPS links away (a link to a link to the
- * file, a link into a linked folder). `path` itself is not among them.
+ * rest of the path appended; a link whose lookup passes `path` (itself a link); then the names of those (a link to
+ * a link, a link into a linked folder). A name uses each link once: using one again (`self -> .` gives self/self/f)
+ * names nothing a shorter name does not. Cut when `path` is a link the gate cannot follow, when a name is more than
+ * MAX_LINK_HOPS links deep, or past `limit` names: every name found counts, whatever the order of the map, so
+ * decoys cannot use up the bound (attack24 07) — they make the path need review instead.
  */
-export function pathAliases(path: string, links: TreeLinks | undefined): PathAlias[] {
-  if (!links || links.size === 0) return [];
+export function pathAliases(path: string, links: TreeLinks | undefined, limit = MAX_ALIASES): PathNames {
+  if (!links || links.size === 0) return { aliases: [] };
   const index = indexOf(links);
-  if (index.size === 0) return [];
+  const own = index.cut.get(path);
+  const cut = own === undefined ? undefined : `a symbolic link the gate cannot follow as the file system would: ${own}`;
   const seen = new Set([path]);
-  const out: PathAlias[] = [];
-  let frontier = [path];
-  for (let hop = 0; hop < MAX_LINK_HOPS && frontier.length > 0 && out.length < MAX_ALIASES; hop++) {
-    const next: string[] = [];
-    for (const p of frontier) {
-      // p itself and every folder above it, up to the repository's root (''): a link may name any of them.
-      const prefixes = [p];
-      for (let i = p.lastIndexOf('/'); i > 0; i = p.lastIndexOf('/', i - 1)) prefixes.push(p.slice(0, i));
+  const aliases: PathAlias[] = [];
+  let frontier = [{ name: path, used: [] as string[] }];
+  while (frontier.length > 0) {
+    const next: typeof frontier = [];
+    for (const { name, used } of frontier) {
+      const found: PathAlias[] = (index.passing.get(name) ?? []).map((at) => ({ path: at, via: at }));
+      // name itself and every folder above it, up to the repository's root (''): a link may name any of them.
+      const prefixes = [name];
+      for (let i = name.lastIndexOf('/'); i > 0; i = name.lastIndexOf('/', i - 1)) prefixes.push(name.slice(0, i));
       prefixes.push('');
-      for (const prefix of prefixes) {
-        for (const at of index.get(prefix) ?? []) {
-          const alias = at + (prefix === '' ? `/${p}` : p.slice(prefix.length));
-          if (seen.has(alias) || out.length >= MAX_ALIASES) continue;
-          seen.add(alias);
-          out.push({ path: alias, via: at });
-          next.push(alias);
-        }
+      for (const prefix of prefixes)
+        for (const at of index.to.get(prefix) ?? [])
+          found.push({ path: at + (prefix === '' ? `/${name}` : name.slice(prefix.length)), via: at });
+      for (const a of found) {
+        if (used.includes(a.via) || seen.has(a.path)) continue;
+        if (used.length >= MAX_LINK_HOPS)
+          return { aliases, cut: cut ?? `its names through symbolic links are more than ${MAX_LINK_HOPS} links deep` };
+        if (aliases.length >= limit)
+          return { aliases, cut: cut ?? `it has more than ${limit} names through symbolic links`, capped: true };
+        seen.add(a.path);
+        aliases.push(a);
+        next.push({ name: a.path, used: [...used, a.via] });
       }
     }
     frontier = next;
   }
-  return out;
+  return cut === undefined ? { aliases } : { aliases, cut };
 }

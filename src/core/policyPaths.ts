@@ -1,25 +1,36 @@
 import { pathMatcher } from './glob';
-import { pathAliases, type TreeLinks } from './linkAliases';
+import { MAX_ALIASES, pathAliases, type TreeLinks } from './linkAliases';
 import type { Policy } from './policy';
 
 /**
  * Which of a commit's changed paths meet `review.paths` and each tier's paths: the one path -> pattern rule the gate
  * (core/reviewNeed.ts) applies for verify, the pre-push hook, explain and the server's pre-receive alike. A path
  * meets a pattern by its own name or by a name a symbolic link of the commit's tree gives it (core/linkAliases.ts,
- * attack17 Q5): a symlinked Dockerfile's target is the Dockerfile `docker build` reads.
+ * attack17 Q5): a symlinked Dockerfile's target is the Dockerfile `docker build` reads. A changed path whose names
+ * the gate cannot all tell (a link it cannot follow as the file system would, or past a bound) meets every pattern:
+ * it may be any name (attack24 07/08/12), so it needs what the strictest tier asks — and nothing more when the
+ * policy names no paths.
  */
+
+/** Names of all changed paths of one commit: past it, each further path with names is cut (time, not order). */
+export const MAX_COMMIT_NAMES = 65_536;
+
+/** A policy list's matcher, with the patterns it holds (a cut name meets the first). */
+export type PathMatcher = ((path: string) => string | undefined) & { readonly patterns: readonly string[] };
 
 /** The policy's path lists as matchers, made once per judgement (evaluateGate) rather than once per commit. */
 export interface PolicyMatchers {
-  reviewPaths: (path: string) => string | undefined;
+  reviewPaths: PathMatcher;
   /** One per entry of `policy.tiers`, in order. */
-  tiers: Array<(path: string) => string | undefined>;
+  tiers: PathMatcher[];
 }
 
 export function policyMatchers(policy: Policy): PolicyMatchers {
+  const of = (patterns: readonly string[], ignoreCase?: boolean): PathMatcher =>
+    Object.assign(pathMatcher(patterns, { ignoreCase }), { patterns });
   return {
-    reviewPaths: pathMatcher(policy.review.paths),
-    tiers: policy.tiers.map((t) => pathMatcher(t.paths, { ignoreCase: t.ignoreCase })),
+    reviewPaths: of(policy.review.paths),
+    tiers: policy.tiers.map((t) => of(t.paths, t.ignoreCase)),
   };
 }
 
@@ -31,14 +42,32 @@ export interface ChargedName {
   name: string;
   /** The symlink through which `path` has this name; absent for its own. */
   via?: string;
+  /** Why the gate cannot tell all of `path`'s names: it then meets every pattern. */
+  cut?: string;
 }
 
-/** Every changed path by its own name first, then by each name `links` give it: made once per commit. */
+/**
+ * Every changed path by its own name first, then by each name `links` give it, then the paths whose names are cut
+ * (core/linkAliases.ts): made once per commit.
+ */
 export function chargedNames(paths: readonly string[], links: TreeLinks | undefined): ChargedName[] {
   const names: ChargedName[] = paths.map((path) => ({ path, name: path }));
   if (!links || links.size === 0) return names;
-  for (const path of paths) for (const a of pathAliases(path, links)) names.push({ path, name: a.path, via: a.via });
-  return names;
+  const cut: ChargedName[] = [];
+  let left = MAX_COMMIT_NAMES;
+  for (const path of paths) {
+    const limit = Math.min(MAX_ALIASES, left);
+    const found = pathAliases(path, links, limit);
+    left -= found.aliases.length;
+    for (const a of found.aliases) names.push({ path, name: a.path, via: a.via });
+    if (found.cut === undefined) continue;
+    const why =
+      found.capped && limit < MAX_ALIASES
+        ? `its commit's paths have more than ${MAX_COMMIT_NAMES} names through symbolic links`
+        : found.cut;
+    cut.push({ path, name: path, cut: why });
+  }
+  return [...names, ...cut];
 }
 
 export interface PathHit {
@@ -48,21 +77,25 @@ export interface PathHit {
   pattern: string;
   /** The symlink through which it met it, when not by its own name. */
   via?: string;
+  /** Why its names are cut, when it met the pattern as any name may. */
+  cut?: string;
 }
 
-/** The first of `names` that meets `matches` (own names come first); undefined when none does. */
-export function firstPathHit(
-  names: readonly ChargedName[],
-  matches: (path: string) => string | undefined,
-): PathHit | undefined {
+/** The first of `names` that meets `matches` (own names and aliases before cut paths); undefined when none does. */
+export function firstPathHit(names: readonly ChargedName[], matches: PathMatcher): PathHit | undefined {
   for (const n of names) {
+    if (n.cut !== undefined) {
+      if (matches.patterns.length > 0) return { path: n.path, pattern: matches.patterns[0], cut: n.cut };
+      continue;
+    }
     const pattern = matches(n.name);
     if (pattern !== undefined) return { path: n.path, pattern, ...(n.via !== undefined ? { via: n.via } : {}) };
   }
   return undefined;
 }
 
-/** How a reason names the hit: the path, and the link when it was met through one. */
+/** How a reason names the hit: the path, and the link when it was met through one, or why its names are cut. */
 export function describeHit(hit: PathHit): string {
+  if (hit.cut !== undefined) return `${hit.path} (${hit.cut}, so it may be any path the policy names)`;
   return hit.via === undefined ? hit.path : `${hit.path} (through the symlink ${hit.via})`;
 }

@@ -1,40 +1,127 @@
 import * as assert from 'assert';
-import { MAX_LINK_HOPS, pathAliases, resolveLink } from '../../../src/core/linkAliases';
+import { MAX_LINK_HOPS, pathAliases, resolveLink, type TreeLinks } from '../../../src/core/linkAliases';
+import {
+  chargedNames,
+  describeHit,
+  firstPathHit,
+  MAX_COMMIT_NAMES,
+  policyMatchers,
+} from '../../../src/core/policyPaths';
+import { parsePolicy } from '../../../src/core/policy';
 
 /** attack17 Q5: the names a changed path has through the symlinks of its tree, bounded. */
 describe('linkAliases: the other names a path has through symlinks', () => {
   const links = (entries: Record<string, string>) => new Map(Object.entries(entries));
+  const to = (l: TreeLinks, at: string) => {
+    const r = resolveLink(l, at);
+    return 'to' in r ? r.to : 'cut' in r ? 'cut' : 'outside';
+  };
+  const names = (path: string, l: TreeLinks, limit?: number) => pathAliases(path, l, limit).aliases.map((a) => a.path);
 
   it('resolves a link as the file system does: relative to its folder, through links met on the way', () => {
     const l = links({ Dockerfile: 'build/image.txt', 'a/b/c': '../x', lnk: 'deep/dir', via: 'lnk/../f' });
-    assert.strictEqual(resolveLink(l, 'Dockerfile'), 'build/image.txt');
-    assert.strictEqual(resolveLink(l, 'a/b/c'), 'a/x');
+    assert.strictEqual(to(l, 'Dockerfile'), 'build/image.txt');
+    assert.strictEqual(to(l, 'a/b/c'), 'a/x');
     // `lnk/..` climbs from where lnk leads (deep/dir/..), not lexically to the root.
-    assert.strictEqual(resolveLink(l, 'via'), 'deep/f');
-  });
-
-  it('ignores links that leave the repository, and ends loops', () => {
-    const l = links({ up: '../../etc/passwd', abs: '/etc/passwd', a: 'b', b: 'a' });
-    assert.strictEqual(resolveLink(l, 'up'), undefined);
-    assert.strictEqual(resolveLink(l, 'abs'), undefined);
-    assert.strictEqual(resolveLink(l, 'a'), undefined);
-    assert.deepStrictEqual(pathAliases('etc/passwd', l), []);
+    assert.strictEqual(to(l, 'via'), 'deep/f');
+    assert.deepStrictEqual(resolveLink(l, 'via').through, ['via', 'lnk']);
   });
 
   it('gives a file the names of the links to it and to its folders, through chains', () => {
     const l = links({ Dockerfile: 'img/current', 'img/current': 'real.txt', k8s: 'ops/cluster' });
-    assert.deepStrictEqual(pathAliases('img/real.txt', l), [
+    assert.deepStrictEqual(pathAliases('img/real.txt', l).aliases, [
       { path: 'Dockerfile', via: 'Dockerfile' },
       { path: 'img/current', via: 'img/current' },
     ]);
-    assert.deepStrictEqual(pathAliases('ops/cluster/app.yaml', l), [{ path: 'k8s/app.yaml', via: 'k8s' }]);
-    assert.deepStrictEqual(pathAliases('ops/clusterx/app.yaml', l), [], 'a folder, not a prefix of a name');
+    assert.deepStrictEqual(names('ops/cluster/app.yaml', l), ['k8s/app.yaml']);
+    assert.deepStrictEqual(names('ops/clusterx/app.yaml', l), [], 'a folder, not a prefix of a name');
   });
 
-  it('a link to the root or to its own folder is walked a bounded number of hops', () => {
-    const l = links({ self: '.' });
-    const names = pathAliases('f', l).map((a) => a.path);
-    assert.strictEqual(names[0], 'self/f');
-    assert.ok(names.length <= MAX_LINK_HOPS, names.join(' '));
+  it('a link to the root or to its own folder uses each link once per name', () => {
+    const l = links({ self: '.', also: '.' });
+    assert.deepStrictEqual(names('f', l), ['self/f', 'also/f', 'also/self/f', 'self/also/f']);
+    assert.strictEqual(pathAliases('f', l).cut, undefined);
+  });
+
+  it('attack24 08: a changed link charges every link whose lookup passes it, wherever that now leads', () => {
+    const l = links({ Dockerfile: 'build/image.txt', build: 'img' });
+    assert.deepStrictEqual(pathAliases('build', l).aliases, [{ path: 'Dockerfile', via: 'Dockerfile' }]);
+    assert.deepStrictEqual(names('img/image.txt', l).sort(), ['Dockerfile', 'build/image.txt']);
+  });
+
+  it('attack24 08: follows 40 links as Linux does; a longer chain or a loop is cut, not harmless', () => {
+    const chain = (n: number) => {
+      const m = new Map<string, string>([['build', `h${n}`]]);
+      for (let i = n; i >= 2; i--) m.set(`h${i}`, `h${i - 1}`);
+      m.set('h1', 'img');
+      return m;
+    };
+    assert.strictEqual(to(chain(MAX_LINK_HOPS - 1), 'build'), 'img', '40 links in all');
+    assert.match(pathAliases('build', chain(MAX_LINK_HOPS)).cut ?? '', /more than 40 links/);
+    assert.match(pathAliases('a', links({ a: 'b', b: 'a' })).cut ?? '', /cannot follow .*a loop/);
+  });
+
+  it('attack24 12: a target is cut at its first NUL, as checkout writes it', () => {
+    const l = links({ build: 'img\0x', Dockerfile: 'build/image.txt', empty: '\0img', long: 'x'.repeat(4096) });
+    assert.strictEqual(to(l, 'build'), 'img');
+    assert.deepStrictEqual(names('img/image.txt', l).sort(), ['Dockerfile', 'build/image.txt']);
+    assert.strictEqual(to(l, 'empty'), 'outside', 'symlink(2) makes no link with an empty target');
+    assert.match(pathAliases('long', l).cut ?? '', /longer than PATH_MAX/);
+  });
+
+  it('attack24 12: absolute and climbing targets are cut, but for the system folders no checkout lives in', () => {
+    for (const t of ['/proc/self/cwd/img', '/proc/1/cwd', '/dev/fd/3/x', '/home/runner/work/r/r', '/usr/src/app'])
+      assert.match(pathAliases('l', links({ l: t })).cut ?? '', /leaves the repository/, t);
+    for (const t of ['/etc/../proc/self/cwd', '//proc/self/cwd', '/usr/share/./x', '/dev/null/..'])
+      assert.strictEqual(to(links({ l: t }), 'l'), 'cut', t);
+    for (const t of ['/dev/null', '/etc/passwd', '/usr/share/zoneinfo/UTC', '/bin/sh'])
+      assert.strictEqual(to(links({ l: t }), 'l'), 'outside', t);
+    // A system link met on the way: what follows it is judged with it (/etc + ../proc/self/cwd).
+    assert.strictEqual(to(links({ e: '/etc', l: 'e/../proc/self/cwd' }), 'l'), 'cut');
+    assert.match(pathAliases('up', links({ up: '../repo/img' })).cut ?? '', /climbs above/);
+    assert.strictEqual(pathAliases('other', links({ up: '../repo/img' })).cut, undefined, 'an unchanged link');
+  });
+
+  it('attack24 07: decoys do not hide a name; past the bound the path is cut, whatever the order', () => {
+    const l = new Map<string, string>();
+    for (let i = 1; i <= 70; i++) l.set(`A${String(i).padStart(3, '0')}`, 'build/image.txt');
+    l.set('Dockerfile', 'build/image.txt');
+    assert.ok(names('build/image.txt', l).includes('Dockerfile'));
+    const capped = pathAliases('build/image.txt', l, 64);
+    assert.strictEqual(capped.aliases.length, 64);
+    assert.match(capped.cut ?? '', /more than 64 names/);
+  });
+
+  it('a cut path meets every pattern of a list with patterns, and none of an empty list', () => {
+    const policy = parsePolicy(
+      JSON.stringify({
+        protectedBranches: ['main'],
+        review: { paths: [] },
+        tiers: [{ name: 'infra', paths: ['Dockerfile'], approvals: 2 }],
+      }),
+      'p.json',
+    );
+    const m = policyMatchers(policy);
+    const charged = chargedNames(['build'], links({ Dockerfile: 'build/image.txt', build: '/proc/self/cwd/img' }));
+    // Dockerfile passes the changed link `build`: it is charged by name first, the cut after.
+    const hit = firstPathHit(charged, m.tiers[0]);
+    assert.strictEqual(hit && describeHit(hit), 'build (through the symlink Dockerfile)');
+    const cutOnly = chargedNames(['build'], links({ build: '/proc/self/cwd/img' }));
+    const cut = firstPathHit(cutOnly, m.tiers[0]);
+    assert.match(cut ? describeHit(cut) : '', /^build \(a symbolic link the gate cannot follow .*\/proc\/self\/cwd/);
+    assert.strictEqual(firstPathHit(cutOnly, m.reviewPaths), undefined, 'no path to protect: nothing to bypass');
+  });
+
+  it('a commit whose paths have too many names in all is cut past the bound', () => {
+    const l = new Map<string, string>();
+    for (let i = 0; i < 20; i++) l.set(`l${i}`, 'src');
+    // 3,276 paths of 20 names each fill all but 16 of the bound: the next is cut, and the two after it.
+    const paths = Array.from({ length: Math.ceil(MAX_COMMIT_NAMES / 20) + 2 }, (_, i) => `src/f${i}`);
+    const cut = chargedNames(paths, l).filter((n) => n.cut !== undefined);
+    assert.deepStrictEqual(
+      cut.map((n) => n.path),
+      paths.slice(-3),
+    );
+    assert.match(cut[0].cut ?? '', /commit's paths have more than 65536 names/);
   });
 });

@@ -189,19 +189,20 @@ describe('attack24 07/08/12: links the gate could not follow are not harmless (r
     s.ada.commit('layout', '-m', HUMAN(3));
     const ten = verifyThenPush(s.ada, 'main', ['origin', 'main']);
     assert.notStrictEqual(ten.status, 0, 'docker reads img/image.txt through 12 links');
-    assert.match(ten.stderr, /tier 'infrastructure': touches img\/image\.txt \(through the symlink Dockerfile\)/);
+    assert.match(ten.stderr, /tier 'infrastructure': touches build \(through the symlink Dockerfile\)/);
     chain(45, 'img');
     s.ada.write('img/image.txt', EVIL);
     s.ada.git('add', 'img');
     s.ada.commit('layout', '-m', HUMAN(3));
     const long = verifyThenPush(s.ada, 'main', ['origin', 'main']);
     assert.notStrictEqual(long.status, 0, 'a resolver that follows more links than Linux reads the new image');
-    assert.match(long.stderr, /tier 'infrastructure': touches (build|h\d+) \(a symbolic link .*more than 40/);
+    // Dockerfile's lookup passes the new link `build`: it is charged by that name before the cut.
+    assert.match(long.stderr, /tier 'infrastructure': touches build \(through the symlink Dockerfile\)/);
     chain(2, 'h1');
     s.ada.commit('loop', '-m', HUMAN(3));
     const loop = verifyThenPush(s.ada, 'main', ['origin', 'main']);
     assert.notStrictEqual(loop.status, 0, 'a loop the gate cannot follow is no harmless change');
-    assert.match(loop.stderr, /tier 'infrastructure': touches (build|h\d+) \(a symbolic link /);
+    assert.match(loop.stderr, /tier 'infrastructure': touches build \(through the symlink Dockerfile\)/);
   });
 
   it('08: making a folder a link to content landed earlier changes what the Dockerfile reads', () => {
@@ -238,14 +239,18 @@ describe('attack24 07/08/12: links the gate could not follow are not harmless (r
     s.ada.commit('layout', '-m', HUMAN(3));
     const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
     assert.notStrictEqual(r.status, 0, 'from the repository root, build is img');
-    assert.match(r.stderr, /tier 'infrastructure': touches build \(a symbolic link .*\/proc\/self\/cwd\/img/);
+    assert.match(r.stderr, /tier 'infrastructure': touches build \(through the symlink Dockerfile\)/);
     s.ada.git('reset', '-q', '--hard', 'origin/main');
     link(s.ada, 'fd', '/dev/fd/3/img');
     link(s.ada, 'up', '../../repo/img');
     s.ada.commit('more links', '-m', HUMAN(2));
     const fd = verifyThenPush(s.ada, 'main', ['origin', 'main']);
     assert.notStrictEqual(fd.status, 0);
-    assert.match(fd.stderr, /touches (fd|up) \(a symbolic link /);
+    // No tier path reads through them, but they may be any path: each tier holds them, saying why.
+    assert.match(
+      fd.stderr,
+      /tier 'infrastructure': touches (fd|up) \(a symbolic link the gate cannot follow as the file system would: its target (leaves the repository for "\/dev\/fd\/3\/img"|climbs above)/,
+    );
     s.ada.git('reset', '-q', '--hard', 'origin/main');
     link(s.ada, 'quiet.log', '/dev/null');
     link(s.ada, 'zone', '/usr/share/zoneinfo/UTC');
