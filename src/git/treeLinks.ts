@@ -20,8 +20,11 @@ const LINK_MODE = '120000';
 export const MAX_LINK_BASES = 16;
 /** Distinct link targets read per judgement (a few KB each at most): beyond, the push fails closed. */
 export const MAX_TREE_LINKS = 20_000;
-/** Longer than PATH_MAX: no checkout makes such a link, so it leads nowhere (linkAliases.ts ignores it). */
-const MAX_LINK_BYTES = 4096;
+/**
+ * Bytes of a link's target held: PATH_MAX and one, enough for linkAliases.ts to cut the target at its first NUL as
+ * checkout does, or to know it is longer than PATH_MAX (attack24 12: `img\0` and 5,000 bytes was dropped whole).
+ */
+const MAX_LINK_BYTES = 4097;
 
 /** Link path -> blob id, per listed commit: a handful, each as large as the tree's links. */
 const listed = new Map<string, Map<string, string>>();
@@ -61,15 +64,30 @@ export async function markTreeLinks(cwd: string, commits: GateCommit[]): Promise
   if (blobs.size === 0) return undefined;
   if (blobs.size > MAX_TREE_LINKS)
     return `the push's trees hold ${blobs.size} distinct symbolic links, more than the gate follows for the tiers (${MAX_TREE_LINKS}); an administrator imports such a history`;
+  // Decoded as tree paths are (decodePath), so a target names the entry spelled by the same bytes.
   const targets = new Map<string, string>();
+  let long: { blob: string; head: Buffer[]; bytes: number } | undefined;
+  const keep = () => {
+    if (long) targets.set(long.blob, decodePath(Buffer.concat(long.head).subarray(0, MAX_LINK_BYTES)));
+  };
   await readObjects(
     cwd,
     [...blobs],
-    (blob, content) => {
-      if (content !== undefined) targets.set(blob, content.toString('utf8'));
+    (blob, content, _type, oversized) => {
+      keep();
+      long = content === undefined && oversized !== undefined ? { blob, head: [], bytes: 0 } : undefined;
+      if (content !== undefined) targets.set(blob, decodePath(content));
     },
-    { maxBytes: MAX_LINK_BYTES },
+    {
+      maxBytes: MAX_LINK_BYTES,
+      onSkipped: (piece) => {
+        if (!long || long.bytes >= MAX_LINK_BYTES) return;
+        long.head.push(Buffer.from(piece.subarray(0, MAX_LINK_BYTES - long.bytes)));
+        long.bytes += Math.min(piece.length, MAX_LINK_BYTES - long.bytes);
+      },
+    },
   );
+  keep();
   // One TreeLinks per distinct map, so commits that change no link share it (and its alias index).
   const made = new Map<ReadonlyMap<string, string>, TreeLinks>();
   for (const c of commits) {

@@ -230,6 +230,24 @@ describe('attack24 07/08/12: links the gate could not follow are not harmless (r
     assert.match(r.stderr, /tier 'infrastructure': touches (img\/image\.txt|build) \(through the symlink Dockerfile\)/);
   });
 
+  it('12: a target padded past PATH_MAX after its NUL is read up to the NUL, not dropped', () => {
+    const s = setup();
+    plant(s, () => {
+      s.ada.write('img/image.txt', 'FROM alpine:3.19\nUSER app\n');
+      s.ada.git('add', 'img');
+      link(s.ada, 'build', 'img');
+      link(s.ada, 'Dockerfile', 'build/image.txt');
+    });
+    commitFile(s.ada, 'draft/image.txt', EVIL, `a draft image\n\n${HUMAN(3)}`);
+    assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0, 'no tier path reads draft/');
+    // Too long to read whole (4 KiB), the link was dropped from the gate's map: `build` changed nothing it knew of.
+    buildLinkBlob(s.ada, `draft\0${'x'.repeat(5000)}`);
+    s.ada.commit('retarget', '-m', HUMAN(1));
+    const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(r.status, 0, 'checkout makes build -> draft');
+    assert.match(r.stderr, /tier 'infrastructure': touches build \(through the symlink Dockerfile\)/);
+  });
+
   it('12: an absolute target that can lead back into a checkout (/proc/self/cwd, /dev/fd) needs review; /dev/null does not', () => {
     const s = setup();
     plantQ5(s);
