@@ -17,6 +17,13 @@
 export const MAX_LINK_HOPS = 40;
 /** Names of one changed path: a tree of links pointing at each other costs a bounded walk; past it, cut. */
 export const MAX_ALIASES = 4096;
+/**
+ * Components walked to resolve all links of one tree (a 4 KiB target is up to 2,048, times 40 links): 20,000
+ * ordinary links take a few hundred thousand. Past it every path of the tree is cut: a tree built to be slow to
+ * follow (many links sharing one long blob are one distinct link to treeLinks.ts) costs a bounded walk.
+ */
+export const MAX_STEPS = 1 << 22;
+const TOO_MANY_STEPS = `its tree's symbolic links take more than ${MAX_STEPS} steps to follow`;
 /** PATH_MAX less the terminating NUL: a longer target is no link checkout can make on Linux, but may be elsewhere. */
 const MAX_TARGET_BYTES = 4095;
 /**
@@ -58,40 +65,81 @@ export interface PathNames {
  * each component that is itself a link replaced by its target (so `lnk/..` climbs from where `lnk` leads, not
  * lexically), the final one too.
  */
-export function resolveLink(links: TreeLinks, at: string): LinkResolution {
+export function resolveLink(links: TreeLinks, at: string, steps = { left: MAX_STEPS }): LinkResolution {
+  const trie = trieOf(links);
   const through = [at];
-  const parts = at.split('/').slice(0, -1);
-  let rest: string[] = [];
+  const parts: string[] = [];
+  // The trie node of each prefix of `parts` (-1 off the trie: no link lies below), so a lookup is one step.
+  const nodes: number[] = [];
+  const enter = (part: string): string | undefined => {
+    const parent = nodes.length === 0 ? 0 : nodes[nodes.length - 1];
+    const node = parent < 0 ? -1 : (trie.child.get(`${parent}/${part}`) ?? -1);
+    parts.push(part);
+    nodes.push(node);
+    return node < 0 ? undefined : trie.link.get(node);
+  };
+  for (const part of at.split('/').slice(0, -1)) enter(part);
+  // The components still to walk, last first (pop is O(1) where shift is not).
+  const rest: string[] = [];
   let target = links.get(at) ?? '';
   for (;;) {
     const text = asCheckedOut(target);
     if (Buffer.byteLength(text) > MAX_TARGET_BYTES) return { through, cut: 'its target is longer than PATH_MAX' };
     // symlink(2) refuses an empty target: checkout makes no link, so it reads nothing.
     if (text.length === 0) return { through, outside: true };
-    if (text.startsWith('/')) return absolute([text, ...rest].join('/'), through);
-    rest = [...text.split('/'), ...rest];
+    if (text.startsWith('/')) return absolute([text, ...rest.reverse()].join('/'), through);
+    const more = text.split('/');
+    steps.left -= more.length;
+    if (steps.left < 0) return { through, cut: TOO_MANY_STEPS };
+    for (let i = more.length - 1; i >= 0; i--) rest.push(more[i]);
     let next: string | undefined;
     while (next === undefined && rest.length > 0) {
-      const part = rest.shift() as string;
+      const part = rest.pop() as string;
       if (part === '' || part === '.') continue;
       if (part === '..') {
         if (parts.length === 0)
           return { through, cut: "its target climbs above the repository's root, into a folder a checkout may be" };
         parts.pop();
+        nodes.pop();
         continue;
       }
-      parts.push(part);
-      const key = parts.join('/');
-      next = links.get(key);
-      if (next === undefined) continue;
+      const key = enter(part);
+      if (key === undefined) continue;
+      next = links.get(key) as string;
       through.push(key);
       if (through.length > MAX_LINK_HOPS)
         return { through, cut: `it takes more than ${MAX_LINK_HOPS} links to resolve (a loop, or a longer chain)` };
       parts.pop();
+      nodes.pop();
     }
     if (next === undefined) return { through, to: parts.join('/') };
     target = next;
   }
+}
+
+/** Link paths as a trie of components, per map: node ids keyed by `${parent}/${component}`, 0 the root. */
+interface LinkTrie {
+  child: Map<string, number>;
+  link: Map<number, string>;
+}
+const tries = new WeakMap<TreeLinks, LinkTrie>();
+
+function trieOf(links: TreeLinks): LinkTrie {
+  let trie = tries.get(links);
+  if (trie) return trie;
+  trie = { child: new Map(), link: new Map() };
+  for (const at of links.keys()) {
+    let node = 0;
+    for (const part of at.split('/')) {
+      const key = `${node}/${part}`;
+      let id = trie.child.get(key);
+      if (id === undefined) trie.child.set(key, (id = trie.child.size + 1));
+      node = id;
+    }
+    trie.link.set(node, at);
+  }
+  tries.set(links, trie);
+  return trie;
 }
 
 /** The target checkout writes: symlink(2) reads the blob as a C string, up to its first NUL. */
@@ -120,6 +168,8 @@ interface LinkIndex {
   to: Map<string, string[]>;
   passing: Map<string, string[]>;
   cut: Map<string, string>;
+  /** Past MAX_STEPS: the index is incomplete, so every path is cut. */
+  overflow?: boolean;
 }
 const indexes = new WeakMap<TreeLinks, LinkIndex>();
 
@@ -127,8 +177,13 @@ function indexOf(links: TreeLinks): LinkIndex {
   let index = indexes.get(links);
   if (index) return index;
   index = { to: new Map(), passing: new Map(), cut: new Map() };
+  const steps = { left: MAX_STEPS };
   for (const at of links.keys()) {
-    const r = resolveLink(links, at);
+    const r = resolveLink(links, at, steps);
+    if (steps.left < 0) {
+      index.overflow = true;
+      break;
+    }
     // Retargeting a link met on the way changes what `at` reads, wherever it now leads (attack24 08: the folder
     // build/ became a link to content landed earlier, and Dockerfile -> build/image.txt read it).
     for (const via of new Set(r.through.slice(1))) push(index.passing, via, at);
@@ -156,6 +211,7 @@ function push(map: Map<string, string[]>, key: string, value: string): void {
 export function pathAliases(path: string, links: TreeLinks | undefined, limit = MAX_ALIASES): PathNames {
   if (!links || links.size === 0) return { aliases: [] };
   const index = indexOf(links);
+  if (index.overflow) return { aliases: [], cut: TOO_MANY_STEPS };
   const own = index.cut.get(path);
   const cut = own === undefined ? undefined : `a symbolic link the gate cannot follow as the file system would: ${own}`;
   const seen = new Set([path]);

@@ -124,4 +124,16 @@ describe('linkAliases: the other names a path has through symlinks', () => {
     );
     assert.match(cut[0].cut ?? '', /commit's paths have more than 65536 names/);
   });
+
+  it('a tree built to be slow to follow costs a bounded walk, then every path is cut', () => {
+    // 2,047 components per target: joined per component, 200 such links took 30 s; 3,000 pass the bound.
+    const deep = Array(2047).fill('a').join('/');
+    const l = new Map<string, string>();
+    for (let i = 0; i < 3000; i++) l.set(`d${i}/l`, deep);
+    const started = Date.now();
+    const found = pathAliases('anything', l);
+    assert.match(found.cut ?? '', /take more than 4194304 steps to follow/);
+    assert.ok(Date.now() - started < 10_000, `${Date.now() - started} ms`);
+    assert.strictEqual(to(links({ l: deep }), 'l'), deep);
+  });
 });
