@@ -21,7 +21,7 @@ import { markUnjudgedGitlinks } from './gitlinkPins';
 import { markTreeLinks } from './treeLinks';
 import { markMergeOwnLines, markSameAsBase } from './mergeOwnLines';
 import { spanReach } from './spanReach';
-import { vouchedFrom } from './vouchedState';
+import { tipVouches, vouchedFrom } from './vouchedState';
 import { TipJudge } from './vouchedTip';
 import { heldBy, placedNewRef } from './vouchedExits';
 import { existingObjects, objectExists, peeledCommit } from './gateObjects';
@@ -248,23 +248,28 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   // The provenance notes of the (now final) commits, read while the steps below ask git their own questions.
   const shas = commits.map((c) => c.sha);
   const notesRead = ahead?.notesOf('refs/notes/ai', shas) ?? settledLater(readNotes(cwd, 'refs/notes/ai', shas));
-
+  // A protected value vouches for a gitlink to it (attack23 02), or a new ref's merge of its lines, only as a judged
+  // state, not one free only for being pre-gate (attack24 04, 10: vouchedState.ts); a span judges its own gitlinks.
+  const point = async (sha: string) => (tipJudge ??= judge(await approvalsRead)).isPoint(sha);
+  const vouches = tipVouches(cwd, { policyTip: opts.policyTip, placedFrom, isPoint: point });
+  const exempt = async (e: string) => isNew && protectedTips.includes(e) && (await vouches(e));
   // From here: the head's net change beyond its commits' diffs, and the range's review base (netChange.ts, F6).
   const tipAt = commits.findIndex((c) => c.sha === head);
   const netBase = (reviewBase = await netChangeBase(cwd, reviewBase, head, commits, !isNew && opts.mergeOnly === true));
   if (netBase && tipAt >= 0) {
     // Lines it brings back from an older tree than the base's: from where the head's first-parent chain, or a
     // merge's other parent's, leaves the push elsewhere than the base (a branch that merged main in, an evil
-    // merge either way round). A new ref's exit at a protected branch's tip brings that branch's judged lines;
+    // merge either way round). A new ref's exit at a protected branch's judged tip brings that branch's lines;
     // for an existing ref it says nothing about what the ref deleted since (and such a tip is free to create).
     // An allowed rewind is judged for its change back to its rewind point (rewind.ts: what it drops and brings
     // back, session 7 G5, attack23 1), so its net change is read from there, and that point is no exit here.
     const from = base.rewind?.point ?? netBase;
     const exit = firstParentExit(head, commits);
-    const elsewhere = exit !== undefined && exit !== from && !(isNew && protectedTips.includes(exit));
+    const elsewhere = exit !== undefined && exit !== from && !(await exempt(exit));
     const extra = await unexplainedNetChange(cwd, from, head, commits, elsewhere, ahead);
     if (extra.length > 0) commits[tipAt] = { ...commits[tipAt], files: [...commits[tipAt].files, ...extra] };
-    const exits = sourceExits(head, commits, [netBase, from]).filter((e) => !(isNew && protectedTips.includes(e)));
+    const exits: string[] = [];
+    for (const e of sourceExits(head, commits, [netBase, from])) if (!(await exempt(e))) exits.push(e);
     if (exits.length > MAX_SOURCE_EXITS) {
       return {
         ...base,
@@ -278,10 +283,8 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     if (restored && restored.lines > 0) commits[tipAt] = { ...commits[tipAt], restored };
   }
 
-  // A gitlink passes at a protected ref's value now or a reviewed point (attack23 02); a span judges its own only.
-  const point = async (sha: string) => (tipJudge ??= judge(await approvalsRead)).isPoint(sha);
   const tips = [...protectedTips, ...(old && !opts.span ? [old] : [])];
-  await markUnjudgedGitlinks(cwd, commits, { tips, point: opts.span ? undefined : point });
+  await markUnjudgedGitlinks(cwd, commits, { tips, vouches, point: opts.span ? undefined : point });
   await markMergeOwnLines(cwd, commits);
   await markSameAsBase(cwd, commits, reviewBase);
   const notes = await notesRead;

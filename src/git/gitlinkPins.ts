@@ -11,9 +11,9 @@ import { walkInput } from './walkInput';
  * X afterwards works as well, so "X is not here" proves nothing either.
  *
  * The rule: a gitlink a pushed commit adds or changes names a state the gate vouches for — a protected ref's
- * current value (`tips`), a commit this push judges, or a reviewed point a protected ref holds (`point`: the
- * vouched-state rule new tags meet, vouchedState.ts / vouchedTip.ts) — or its commit needs review
- * (core/gitlinkReview.ts). Being reachable from a protected branch is not enough (attack23 02): a gitlink to the
+ * current value (`tips`) that is a judged state (`vouches`: not one free only for being pre-gate, attack24 04), a
+ * commit this push judges, or a reviewed point a protected ref holds (`point`: the vouched-state rule new tags
+ * meet, vouchedState.ts / vouchedTip.ts) — or its commit needs review (core/gitlinkReview.ts). Being reachable from a protected branch is not enough (attack23 02): a gitlink to the
  * commit before main removed an unreviewed pre-rollout agent script brought the script back, which a merge doing
  * the same is refused for (netChange.ts, G5). That covers a commit of an unprotected branch, one the repository
  * does not have (yet), and another repository's commit alike: the gate cannot see who wrote any of them. Two git
@@ -24,16 +24,20 @@ export async function markUnjudgedGitlinks(
   cwd: string,
   commits: GateCommit[],
   o: {
-    /** Protected refs' current values, the ref's own included: states judged as they stand now. */
+    /** Protected refs' current values, the ref's own included: what holds the older commits. */
     tips: string[];
+    /** Whether such a value vouches as a judged state (vouchedState.ts, tipVouches: not one merely pre-gate). */
+    vouches: (sha: string) => Promise<boolean>;
     /** Whether a commit a protected ref holds is a reviewed point (undefined: none is taken, a span's own judgement). */
     point?: (sha: string) => Promise<boolean>;
   },
 ): Promise<void> {
-  const now = new Set([...o.tips, ...commits.map((c) => c.sha)]);
+  const judgedNow = new Set(commits.map((c) => c.sha));
   const targets = new Set<string>();
   for (const c of commits)
-    for (const f of c.files) if (f.gitlink !== undefined && !now.has(f.gitlink)) targets.add(f.gitlink);
+    for (const f of c.files) if (f.gitlink !== undefined && !judgedNow.has(f.gitlink)) targets.add(f.gitlink);
+  // A protected value parked at a pre-gate commit is no judged state (attack24 04): its target is judged as older.
+  for (const t of targets) if (o.tips.includes(t) && (await o.vouches(t))) targets.delete(t);
   if (targets.size === 0) return;
   const list = [...targets];
   // Never fetched: in a partial clone a missing object reads as missing, which fails closed here.

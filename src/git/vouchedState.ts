@@ -57,3 +57,38 @@ export async function vouchedFrom(
   }
   return { points };
 }
+
+/**
+ * Whether a protected ref's current value vouches, as a judged state, for what a push takes from it: the tree a
+ * gitlink to it ships (gitlinkPins.ts, attack23 02) and the lines a new ref's merge of it brings back (gateInput.ts,
+ * G5). A value is judged when it got there — except one that was free only for being from before the gate (above:
+ * a new protected branch there names history, as a tag does). Parked at the pre-rollout commit P0, `release/0` made
+ * P0 "judged", so a 3-line gitlink on main to P0, or a release tag at merge(main, P0), brought back the agent script
+ * the rollout removed (attack24 04, 10). So a value from before the gate vouches only as the policy branch's own
+ * (the state the gate was installed on: it moves only through the gate) or as a reviewed point (TipJudge.isPoint).
+ * Asked only of the values a push's gitlinks or exits name: a merge-base per gate start, once per value.
+ */
+export function tipVouches(
+  cwd: string,
+  o: {
+    /** The policy branch's value (when known): a state that vouches as it stands. */
+    policyTip: string | undefined;
+    /** Where a new ref is placed from: the gate's start is read there when the policy branch's value is unknown. */
+    placedFrom: string | undefined;
+    /** TipJudge.isPoint for the ref being judged. */
+    isPoint: (sha: string) => Promise<boolean>;
+  },
+): (sha: string) => Promise<boolean> {
+  const asked = new Map<string, Promise<boolean>>();
+  const startsFrom = o.policyTip ?? o.placedFrom;
+  const answer = async (sha: string): Promise<boolean> => {
+    if (startsFrom === undefined || sha === o.policyTip) return true;
+    if (!(await preGate(cwd, sha, await gateStarts(cwd, startsFrom)))) return true;
+    return o.isPoint(sha);
+  };
+  return (sha) => {
+    let v = asked.get(sha);
+    if (!v) asked.set(sha, (v = answer(sha)));
+    return v;
+  };
+}
