@@ -58,6 +58,8 @@ export function shadowingRefName(
     branches: ReadonlySet<string>;
     /** Tag names (without refs/tags/) there will be after the push: those named like its refs, case twins too. */
     tags?: ReadonlySet<string>;
+    /** For each protected branch the push creates, the refs already on the server that shadow it (refsNamedAlike). */
+    shadowedBy?: ReadonlyMap<string, readonly string[]>;
     allowed: readonly string[];
   },
 ): string | undefined {
@@ -89,7 +91,7 @@ export function shadowingRefName(
    * A protected tag whose name differs from `n` only by letter case (attack24 3), protected or not itself: as for
    * branches, a macOS or Windows clone keeps `V2.0` and the reviewed release tag `v2.0` in one loose file, and the
    * fetch that brings one makes a release build from `v2.0` there take the other's commit. `tags` holds the twins
-   * there will be after the push (caseTwinTags).
+   * there will be after the push (refsNamedAlike).
    */
   const tagCaseTwin = (n: string): string | undefined => {
     if (!o.policy) return undefined;
@@ -107,6 +109,14 @@ export function shadowingRefName(
     const twin = o.policy && !isProtected(o.policy, own) ? caseTwin(own) : undefined;
     if (twin)
       return `pushing the branch ${ref} is not allowed: "${own}" is ${twin.what}, and on a case-insensitive file system (macOS, Windows) a clone keeps both in one file, so fetching this branch would make the protected one's remote-tracking branch this commit; choose a name that differs by more than case`;
+    const by = o.shadowedBy?.get(ref)?.[0];
+    if (by) {
+      const how =
+        by === `refs/${own}`
+          ? `git reads ${by} before ${ref} wherever "${own}" is named short, so it would stand in for this branch on the server (git archive, deploy hooks) and in mirrors`
+          : `its name differs from this branch's only by letter case, and a clone on a case-insensitive file system (macOS, Windows) keeps the two in one file, so fetching would make it stand in for this branch there`;
+      return `creating the protected branch ${ref} is not allowed: ${by} is already on this server, and ${how}; an administrator deletes it on the server first (\`git update-ref -d ${by}\`; \`countersign doctor\` there lists every such ref)`;
+    }
     // A branch named like a tag (attack16 P1): `git clone --branch v2.0` and actions/checkout's `ref: v2.0` take
     // the branch before the tag, so a branch `v2.0` at a rejected draft deployed in place of the reviewed release
     // tag. No name may be both a branch and a tag (git itself calls such a name ambiguous).
@@ -146,20 +156,39 @@ export function shadowingRefName(
 }
 
 /**
- * The tags on the server whose names equal one of the pushed tags' (`pushed`: full ref names) but for letter case,
- * for tagCaseTwin: one `for-each-ref --ignore-case` of those names, run only for a push of tags. git lists every
- * ref name then (it cannot look a name up case-insensitively) but reads no object: 0.15 s beside 100,000 packed
- * tags at load 14, where reading their objects made attack17 Q1's flood cost a minute a push.
+ * The refs on the server named like the pushed ones, for the rules about refs a push does not name: the tags whose
+ * names equal a pushed tag's but for letter case (`twinTags`, tagCaseTwin: attack24 3), and for each protected
+ * branch the push creates (`branches`), the refs that already shadow its short name (`shadowedBy`, attack24 5):
+ * `refs/<name>` and a tag of the name (git reads both before refs/heads/<name>), and case twins of those and of the
+ * branch (one file on a case-insensitive clone) — not the tag of the same name and case, which the
+ * branch-and-tag rule judges with the push's deletions. One `for-each-ref --ignore-case` of those names, run only
+ * for a push of tags or a new protected branch: git lists every ref name then (it cannot look a name up
+ * case-insensitively) but reads no object: 0.15 s beside 100,000 packed tags at load 14, where reading their
+ * objects made attack17 Q1's flood cost a minute a push.
  */
-export async function caseTwinTags(cwd: string, pushed: readonly string[]): Promise<string[]> {
-  const tags = pushed.filter((r) => r.startsWith(TAG_PREFIX));
-  if (tags.length === 0) return [];
-  const lower = new Set(tags.map((r) => r.toLowerCase()));
-  const r = await runGit(['for-each-ref', '--ignore-case', '--format=%(refname)', '--', ...new Set(tags)], { cwd });
-  return r.stdout
-    .split('\n')
-    .filter((ref) => lower.has(ref.toLowerCase()) && !tags.includes(ref))
+export async function refsNamedAlike(
+  cwd: string,
+  o: { tags: readonly string[]; branches: readonly string[] },
+): Promise<{ twinTags: string[]; shadowedBy: Map<string, string[]> }> {
+  const tags = o.tags.filter((r) => r.startsWith(TAG_PREFIX));
+  const branches = o.branches.filter((r) => r.startsWith(HEADS));
+  const shadowedBy = new Map<string, string[]>();
+  if (tags.length === 0 && branches.length === 0) return { twinTags: [], shadowedBy };
+  const lower = (r: string) => r.toLowerCase();
+  const shadowNames = (b: string) => [b, `refs/${b.slice(HEADS.length)}`, TAG_PREFIX + b.slice(HEADS.length)];
+  const patterns = [...new Set([...tags, ...branches.flatMap(shadowNames)])];
+  const r = await runGit(['for-each-ref', '--ignore-case', '--format=%(refname)', '--', ...patterns], { cwd });
+  const listed = r.stdout.split('\n').filter(Boolean);
+  const tagNames = new Set(tags.map(lower));
+  const twinTags = listed
+    .filter((ref) => ref.startsWith(TAG_PREFIX) && tagNames.has(lower(ref)) && !tags.includes(ref))
     .map((ref) => ref.slice(TAG_PREFIX.length));
+  for (const b of branches) {
+    const names = new Set(shadowNames(b).map(lower));
+    const by = listed.filter((ref) => names.has(lower(ref)) && ref !== b && ref !== TAG_PREFIX + b.slice(HEADS.length));
+    if (by.length > 0) shadowedBy.set(b, by);
+  }
+  return { twinTags, shadowedBy };
 }
 
 /** At most this many new branch or tag names of digits alone are looked up among the objects per push. */

@@ -7,10 +7,10 @@ import { gatherGateInput, ZERO_OID } from './gateInput';
 import { nonCommitTagVerdict, notACommit } from './peelTag';
 import {
   allowedRefPrefixes,
-  caseTwinTags,
   confusingRefName,
   objectIdRefNames,
   outsideNamespaces,
+  refsNamedAlike,
   shadowingRefName,
 } from './confusingRefName';
 import { refsAfterPush, tagsAfterPush } from './refsAfterPush';
@@ -194,23 +194,31 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
     const results: GateResult[] = [];
     const judged = new Set<string>();
     // Names git's lookup would take for a protected branch (attack14 N5) or a tag (P1), once a policy is in force.
-    const shadow =
+    const shadowPolicy =
+      state.kind === 'ok' ? state.source.policy : state.kind === 'closed' ? state.protects : undefined;
+    // Refs the push does not name that its names collide with: tags' case twins, what shadows a new protected branch.
+    const alike =
       state.kind === 'ok' || state.kind === 'closed'
-        ? {
-            policy: state.kind === 'ok' ? state.source.policy : state.protects,
-            branches: new Set(afterPush(() => undefined).branches.map((b) => b.branch)),
-            tags: tagsAfterPush(
-              updates,
-              (n) => refs.hadTagNamed(n),
-              (r) => resolveSymref(symrefs, r),
-              await caseTwinTags(
-                cwd,
-                updates.filter((u) => oid(u.new) !== undefined).map((u) => resolveSymref(symrefs, u.ref)),
-              ),
-            ),
-            allowed: updates.some((u) => outsideNamespaces(u.ref)) ? await allowedRefPrefixes(cwd) : [],
-          }
+        ? await refsNamedAlike(cwd, {
+            tags: updates.filter((u) => oid(u.new) !== undefined).map((u) => resolveSymref(symrefs, u.ref)),
+            branches: updates
+              .filter((u) => oid(u.old) === undefined && oid(u.new) !== undefined && !symrefs.has(u.ref))
+              .filter((u) => u.ref === pbRef || (shadowPolicy && isProtected(shadowPolicy, u.ref) !== undefined))
+              .map((u) => u.ref),
+          })
         : undefined;
+    const shadow = alike && {
+      policy: shadowPolicy,
+      branches: new Set(afterPush(() => undefined).branches.map((b) => b.branch)),
+      tags: tagsAfterPush(
+        updates,
+        (n) => refs.hadTagNamed(n),
+        (r) => resolveSymref(symrefs, r),
+        alike.twinTags,
+      ),
+      shadowedBy: alike.shadowedBy,
+      allowed: updates.some((u) => outsideNamespaces(u.ref)) ? await allowedRefPrefixes(cwd) : [],
+    };
     if (shadow) for (const [ref, deletion] of namesFreedByDeletion(commands)) together.relyOn(ref, [deletion]);
     // Branches and tags named like a commit id (attack P2): one git process for the whole push at most.
     const created = updates.filter((u) => oid(u.old) === undefined && oid(u.new) !== undefined).map((u) => u.ref);

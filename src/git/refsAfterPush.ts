@@ -40,7 +40,7 @@ export function refsAfterPush(
 
 /**
  * The names (without refs/tags/) of the tags there will be after a push, among those it pushes, those named like
- * the branches it pushes and `twins` (existing tags named like its tags but for case, caseTwinTags): what the
+ * the branches it pushes and `twins` (existing tags named like its tags but for case, refsNamedAlike): what the
  * no-name-both-branch-and-tag and case-twin rules ask (confusingRefName.ts), without listing every tag (attack17
  * Q1). `had` says whether refs/tags/NAME existed before; `resolve` follows a symbolic ref.
  */

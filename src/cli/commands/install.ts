@@ -5,6 +5,7 @@ import { HOOK_MANAGERS, type HookManager } from '../../git/hookManifest';
 import { usageError } from '../../core/errors';
 import { grantServerRecovery, installServer } from '../../git/serverHookInstaller';
 import { unreadablePolicyText } from '../../git/policyBranch';
+import { refusedServerRefs } from '../../git/serverRefAudit';
 import { parseCommandArgs, writeJson, type CliContext, type Command } from '../command';
 import { hookManagerRecipe } from '../hookRecipes';
 import { nextStepsAfterInstall } from '../nextSteps';
@@ -48,7 +49,9 @@ Examples:
 With --server, when the policy branch's .countersign.json cannot be read, the gate is installed all the same
 (exit 0) and a WARNING on stderr says what it refuses until the policy is fixed: the policy branch and what
 the last readable policy protected (the newest readable one in the branch's first-parent history is
-remembered when the server remembers none), or every branch and tag when there is none.
+remembered when the server remembers none), or every branch and tag when there is none. It also warns about
+refs already there that a push could not create today (replace refs, refs named like a protected branch, case
+twins, info/grafts), each with the command that removes it; \`countersign doctor\` lists them as fixes.
 
 Exit codes: 0 installed; 2 not a repository (or a bare one without --server), or a bad option.
 `,
@@ -94,6 +97,12 @@ Exit codes: 0 installed; 2 not a repository (or a bare one without --server), or
         const said = unreadablePolicyText(s.policyBranch, s.unreadable);
         ctx.stderr(`WARNING: ${said.message}.\n${s.unreadable.problem}\nfix: ${said.fix}\n`);
       }
+      // What was here before the gate that its rules would refuse (attack24 5): named, not removed.
+      const planted = await refusedServerRefs(s.repo.commonDir);
+      if (planted.length > 0)
+        ctx.stderr(
+          `WARNING: ${planted.length} ref(s) or file(s) here that a push could not create today (made before the gate, or by hand); each stands in for or beside what the gate judges until removed:\n${planted.map((p) => `  ${p.what}: ${p.why}\n    fix: ${p.fix}\n`).join('')}`,
+        );
       if (values.json) {
         writeJson(ctx, {
           hook: s.hook,
@@ -103,6 +112,7 @@ Exit codes: 0 installed; 2 not a repository (or a bare one without --server), or
           reinstalled: s.reinstalled,
           policyBranch: s.policyBranch ?? null,
           policyBranchExists: s.policyBranchExists,
+          refusedRefs: planted,
           ...(s.headWas ? { headWas: s.headWas } : {}),
           ...(s.unreadable
             ? {

@@ -3,6 +3,7 @@ import { readPolicyFrom } from '../policyRead';
 import { runGit } from '../gitRunner';
 import { lastReadablePolicy, serverPolicyBranch, unreadablePolicy, unreadablePolicyText } from '../policyBranch';
 import { serverGateState } from '../serverHookInstaller';
+import { refusedServerRefs } from '../serverRefAudit';
 import { finding, type DoctorCheck, type DoctorFinding } from './doctorCheck';
 import { shortSha } from '../../core/shortSha';
 
@@ -172,5 +173,34 @@ async function missingPolicyBranch(cwd: string, branch: string): Promise<DoctorF
   );
 }
 
+/** At most this many refs are listed one by one; the rest are counted. */
+const REFS_SHOWN = 20;
+
+/**
+ * Refs the push rules would refuse to create, replace refs and info/grafts already on the server (attack24 5:
+ * planted before the gate, they stayed): each a fix, with the command that removes it (serverRefAudit.ts).
+ */
+export const serverRefs: DoctorCheck = {
+  name: 'server-refs',
+  async run({ repo }) {
+    const found = await refusedServerRefs(repo.commonDir);
+    if (found.length === 0)
+      return [
+        finding(this.name, 'ok', 'no ref here that a push could not create today, no replace ref, no info/grafts'),
+      ];
+    const out = found.slice(0, REFS_SHOWN).map((p) => finding(this.name, 'fix', `${p.what}: ${p.why}`, p.fix));
+    if (found.length > REFS_SHOWN)
+      out.push(
+        finding(
+          this.name,
+          'fix',
+          `and ${found.length - REFS_SHOWN} more such refs`,
+          'remove the ones above and run `countersign doctor` again',
+        ),
+      );
+    return out;
+  },
+};
+
 /** Every check `countersign doctor` runs in a bare repository, in the order it prints them. */
-export const SERVER_DOCTOR_CHECKS: DoctorCheck[] = [serverGate, serverPolicy];
+export const SERVER_DOCTOR_CHECKS: DoctorCheck[] = [serverGate, serverPolicy, serverRefs];
