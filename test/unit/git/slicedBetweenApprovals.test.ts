@@ -1,0 +1,117 @@
+import * as assert from 'assert';
+import { recordDecision } from '../helpers/approvals';
+import { verifyThenPush } from '../helpers/gateAgreement';
+import { aiCommit, policyJson, serverRef, setup, type Setup } from '../helpers/gateServer';
+import { makeKey } from '../helpers/reviewerKeys';
+
+/**
+ * attack23 04: a mass deletion sliced between colleagues' approvals. The cross-push deletion count
+ * (src/git/reviewedPoint.ts) started again at any reviewed point, so four files deleted, a colleague's feature that
+ * one reviewer approved landing (an ordinary AI change needs one), four more deleted, and so on removed twelve files
+ * with no push meeting the tier's two approvals. A point now restarts the count only when its tip has as many
+ * approvals as the deletion tier asks; one with fewer is walked past. Every push goes through verify first
+ * (verifyThenPush), so CI and the server agree.
+ */
+describe('server gate: a mass deletion sliced between single-reviewer approvals (attack23 04, real pushes)', function () {
+  this.timeout(480_000);
+
+  const HUMAN = (n: number) => `AI-Provenance: v1 ai=0 human=${n} untracked=0`;
+  const FILES = Array.from({ length: 12 }, (_, i) => `docs/f${i + 1}.md`);
+  /** Twelve files cross the tier; eight do not: only the third slice adds up to it. */
+  const policy = (approvals: number) =>
+    policyJson(makeKey('bob'), makeKey('carol'), {
+      tiers: [{ name: 'mass-deletion', deletedFiles: 10, approvals }],
+    });
+
+  function pushNotes(s: Setup): void {
+    assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
+  }
+
+  /** Approves `tip` from the server's main by each of `who`, and pushes the notes. */
+  function approve(s: Setup, tip: string, who: Array<'bob' | 'carol'>): void {
+    const base = serverRef(s, 'refs/heads/main');
+    for (const r of who) recordDecision(s.ada, s[r], { email: `${r}@example.com`, tip, base });
+    pushNotes(s);
+  }
+
+  function lands(s: Setup, what: string): void {
+    const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.strictEqual(r.status, 0, `${what}: ${r.stderr}`);
+  }
+
+  /** main with the twelve files, an AI change both reviewers approved: the last point before the slices. */
+  function withFiles(tierApprovals: number): { s: Setup; point: string } {
+    const s = setup(policy(tierApprovals));
+    for (const f of FILES) s.ada.write(f, `# ${f}\n`);
+    s.ada.git('add', '.');
+    const point = s.ada.commit(
+      'docs',
+      '-m',
+      'Assisted-by: Claude:claude-sonnet-4-5 claude-code',
+      '-m',
+      'AI-Provenance: v1 ai=12 human=0 untracked=0',
+    );
+    approve(s, point, ['bob', 'carol']);
+    lands(s, 'the docs, approved by both');
+    return { s, point };
+  }
+
+  function slice(s: Setup, n: number): void {
+    s.ada.git('rm', '-q', ...FILES.slice(4 * (n - 1), 4 * n));
+    s.ada.commit(`drop docs (${n}/3)`, '-m', HUMAN(0));
+  }
+
+  /** A colleague's AI feature, approved by `who` from main's value, landing. */
+  function feature(s: Setup, n: number, who: Array<'bob' | 'carol'>): void {
+    approve(s, aiCommit(s.ada, `feature${n}.py`), who);
+    lands(s, `feature ${n}`);
+  }
+
+  it('the third slice is refused: a point one reviewer approved does not restart the count', () => {
+    const { s, point } = withFiles(2);
+    slice(s, 1);
+    lands(s, 'four files alone are below the tier');
+    feature(s, 1, ['bob']);
+    slice(s, 2);
+    lands(s, 'eight files since the last point approved by two are below the tier');
+    feature(s, 2, ['bob']);
+    slice(s, 3);
+    const before = serverRef(s, 'refs/heads/main');
+    const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(r.status, 0, 'the third slice landed: twelve files gone, no push met the two-approval tier');
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `tier 'mass-deletion': this push and the \\d+ unreviewed commit\\(s\\) on main since ${point.slice(0, 7)}\\w*, ` +
+          'its last approved commit, delete 12 files; 2 later approved commit\\(s\\) had fewer approvals than the ' +
+          'deletion tier asks',
+      ),
+    );
+    assert.match(r.stderr, /needs 2 approval\(s\)/);
+    assert.strictEqual(serverRef(s, 'refs/heads/main'), before);
+    // The reviewer's fix: the tip approved by as many reviewers as the tier asks.
+    approve(s, s.ada.git('rev-parse', 'HEAD'), ['bob', 'carol']);
+    lands(s, 'the third slice approved by two');
+  });
+
+  it('a point two reviewers approved restarts the count: the third slice lands', () => {
+    const { s } = withFiles(2);
+    slice(s, 1);
+    lands(s, 'slice 1');
+    feature(s, 1, ['bob']);
+    slice(s, 2);
+    lands(s, 'slice 2');
+    feature(s, 2, ['bob', 'carol']);
+    slice(s, 3);
+    lands(s, 'four files since a point approved by two');
+  });
+
+  it('a deletion tier that asks one approval restarts the count at a one-reviewer point, as before', () => {
+    const { s } = withFiles(1);
+    for (const n of [1, 2, 3]) {
+      slice(s, n);
+      lands(s, `slice ${n}`);
+      if (n < 3) feature(s, n, ['bob']);
+    }
+  });
+});
