@@ -35,17 +35,7 @@ export interface RangeBlast {
   /** Commits that delete something of their own: the ones a range-wide tier applies to. */
   contributors: Set<string>;
   /** The same counts over the unreviewed commits before the push and the push (src/git/reviewedPoint.ts). */
-  since?: {
-    files: number;
-    lines: number;
-    count: number;
-    branch: string;
-    point?: string;
-    unknown?: true;
-    bytes?: number;
-    unjudged?: number;
-    entries?: number;
-  };
+  since?: Omit<SinceReviewed, 'commits'> & { files: number; lines: number; count: number };
 }
 
 /**
@@ -87,6 +77,8 @@ export interface SinceReviewed {
   unjudged?: number;
   /** With `unknown`: the changed entries (paths) it stopped reading at, REVIEWED_POINT_WINDOW.entries. */
   entries?: number;
+  /** Approved tips among `commits` with fewer approvals than the deletion tiers ask: no point (attack23 04). */
+  fewer?: number;
 }
 
 export function rangeBlast(commits: DeletionView[], before?: SinceReviewed): RangeBlast {
@@ -94,18 +86,8 @@ export function rangeBlast(commits: DeletionView[], before?: SinceReviewed): Ran
   if (!before || own.contributors.size === 0) return own;
   // One count over both: a file deleted before and recreated by the push is still "delete and recreate".
   const all = pushBlast([...before.commits, ...commits]);
-  const since = { files: all.files, lines: all.lines, count: before.commits.length, branch: before.branch };
-  return {
-    ...own,
-    since: {
-      ...since,
-      ...(before.point ? { point: before.point } : {}),
-      ...(before.unknown ? { unknown: true } : {}),
-      ...(before.bytes !== undefined ? { bytes: before.bytes } : {}),
-      ...(before.unjudged !== undefined ? { unjudged: before.unjudged } : {}),
-      ...(before.entries !== undefined ? { entries: before.entries } : {}),
-    },
-  };
+  const { commits: counted, ...about } = before;
+  return { ...own, since: { ...about, files: all.files, lines: all.lines, count: counted.length } };
 }
 
 function pushBlast(commits: DeletionView[]): RangeBlast {
@@ -389,12 +371,16 @@ function rangeTierWhy(t: Policy['tiers'][number], range: RangeBlast): string | u
   if (s.unknown && s.entries !== undefined)
     return `${since} change too many files to compare (more than ${s.entries} changed paths to read, counted per commit and per reading), more than the gate reads on each push, ${untilApproved}`;
   if (s.unknown && s.unjudged !== undefined)
-    return `the ${s.unjudged} newest approved commits on ${s.branch} do not have the approvals their own changes need (or a request for changes holds them), and the gate judges no more of them on each push, so what ${s.branch} lost before this push cannot be counted; until reviewers approve ${s.branch}'s tip as its tiers ask (\`countersign approve <tip> --base <an earlier approved commit>\`), a push that deletes anything is judged as a mass deletion`;
+    return `the ${s.unjudged} newest approved commits on ${s.branch} do not have the approvals their own changes need or the deletion tier asks (or a request for changes holds them), and the gate judges no more of them on each push, so what ${s.branch} lost before this push cannot be counted; until reviewers approve ${s.branch}'s tip as its tiers ask (\`countersign approve <tip> --base <an earlier approved commit>\`), a push that deletes anything is judged as a mass deletion`;
   if (s.unknown)
     return `${s.branch} has no approved commit within the ${REVIEWED_POINT_WINDOW.commits} commits (or ${REVIEWED_POINT_WINDOW.deleting} deleting ones) the gate looks through, so what it lost before this push cannot be counted; until a reviewer approves a commit on it, a push that deletes anything is judged as a mass deletion`;
   const all = crossed(s.files, s.lines);
   if (!all) return undefined;
+  // A tip approved by fewer reviewers than the tier asks restarts nothing (attack23 04): said, so nobody looks for it.
+  const fewer = s.fewer
+    ? `${s.fewer} ${s.point ? 'later ' : ''}approved commit(s) had fewer approvals than the deletion tier asks`
+    : '';
   if (!s.point)
-    return `this push and the ${s.count} unreviewed commit(s) on ${s.branch} (none is approved yet) delete ${all}`;
-  return `this push and the ${s.count} unreviewed commit(s) on ${s.branch} since ${shortSha(s.point)}, its last approved commit, delete ${all} (\`countersign approve <tip> --base ${s.point}\` shows a reviewer all of it)`;
+    return `this push and the ${s.count} unreviewed commit(s) on ${s.branch} (none is approved yet${fewer ? `: ${fewer}` : ''}) delete ${all}`;
+  return `this push and the ${s.count} unreviewed commit(s) on ${s.branch} since ${shortSha(s.point)}, its last approved commit, delete ${all}${fewer ? `; ${fewer}` : ''} (\`countersign approve <tip> --base ${s.point}\` shows a reviewer all of it)`;
 }

@@ -12,18 +12,25 @@ import { MAX_JUDGED_TIPS, type TipJudge } from './vouchedTip';
  * What a protected branch lost since it was last reviewed, so that a mass deletion split across pushes meets the
  * deletion tiers (outside tester, session 8, H3). The reviewed point is derived, not stored: the newest commits
  * reachable from the branch's value where the gate is enforced, through any parents (K4), that the gate vouches for:
- * the tip of a signed approval whose span the gate passes with every approval known (vouchedTip.ts). Every
+ * the tip of a signed approval whose span the gate passes with every approval known (vouchedTip.ts), approved by as
+ * many reviewers as the strictest deletion tier asks (attack23 04: a tip one reviewer approved, where the tier asks
+ * two, restarted the count, so a deletion sliced between colleagues' approved features met no tier). Every
  * place that judges a push (the server, verify in CI, pre-push) reads the same history and approvals, so they
  * agree; there is no server state to lose in `gc`, to move by a rewind or to edit by hand, and the pusher
  * cannot write it (the approvals ref is append-only and statements are signed). The commits that no such point
  * holds are the "unreviewed" ones whose deletions a new push is judged with (core/reviewNeed.ts, rangeBlast).
  */
 
-/** What the policy's deletion tiers count: only then is the walk worth its git processes. */
-function countedDeletions(policy: Policy): { files: boolean; lines: boolean } {
+/**
+ * What the policy's deletion tiers count (only then is the walk worth its git processes), and the approvals the
+ * strictest of them asks: a tier's own count or the policy's, whichever is higher, as reviewNeed.ts takes it.
+ */
+function countedDeletions(policy: Policy): { files: boolean; lines: boolean; approvals: number } {
+  const tiers = policy.tiers.filter((t) => t.deletedFiles !== undefined || t.deletedLines !== undefined);
   return {
-    files: policy.tiers.some((t) => t.deletedFiles !== undefined),
-    lines: policy.tiers.some((t) => t.deletedLines !== undefined),
+    files: tiers.some((t) => t.deletedFiles !== undefined),
+    lines: tiers.some((t) => t.deletedLines !== undefined),
+    approvals: Math.max(policy.approvals, ...tiers.map((t) => t.approvals)),
   };
 }
 
@@ -56,9 +63,12 @@ export async function sinceReviewed(
 ): Promise<SinceReviewed | undefined> {
   const counted = countedDeletions(o.policy);
   if (!(counted.files || counted.lines) || !(o.rewinds || deletesSomething(o.commits))) return undefined;
-  const points = await reviewedPoints(cwd, o.old, await o.judge());
-  if (points === 'unknown') return { branch: o.branch, commits: [], unknown: true };
-  if (points === 'unjudged') return { branch: o.branch, commits: [], unknown: true, unjudged: MAX_JUDGED_TIPS };
+  // Only a point that could have met the deletion tiers restarts their count (attack23 04): four files deleted, a
+  // colleague's feature one reviewer approved, four more, and so on, met no tier asking two.
+  const walked = await pointsWith(cwd, o.old, await o.judge(), counted.approvals);
+  if (walked === 'unknown') return { branch: o.branch, commits: [], unknown: true };
+  if (walked === 'unjudged') return { branch: o.branch, commits: [], unknown: true, unjudged: MAX_JUDGED_TIPS };
+  const { points } = walked;
   const point = points[0];
   if (point === o.old) return undefined;
   // What the walk would read, measured first without diffing (K1: bytes; L5: entries): past a budget the count
@@ -71,7 +81,9 @@ export async function sinceReviewed(
     return { ...at, commits: [], unknown: true, bytes: cost.bytes };
   const commits = await deletionsSince(cwd, cost.commits, counted);
   if (commits === 'unknown') return { branch: o.branch, commits: [], unknown: true };
-  return { branch: o.branch, ...(point ? { point } : {}), commits };
+  // Named only where they are among the commits counted (a walked-past tip under a point counts for nothing).
+  const fewer = cost.commits.filter((c) => walked.fewer.has(c.sha)).length;
+  return { branch: o.branch, ...(point ? { point } : {}), commits, ...(fewer > 0 ? { fewer } : {}) };
 }
 
 /**
@@ -90,7 +102,22 @@ export async function reviewedPoints(
   old: string,
   judge: TipJudge,
 ): Promise<string[] | 'unknown' | 'unjudged'> {
+  const walked = await pointsWith(cwd, old, judge, 1);
+  return typeof walked === 'string' ? walked : walked.points;
+}
+
+/**
+ * reviewedPoints, where a point's tip must also have `approvals` reviewers' approvals counting for it
+ * (TipJudge.approvalsAt); a vouched tip with fewer is walked past like a refused one, and returned in `fewer`.
+ */
+async function pointsWith(
+  cwd: string,
+  old: string,
+  judge: TipJudge,
+  approvals: number,
+): Promise<{ points: string[]; fewer: Set<string> } | 'unknown' | 'unjudged'> {
   const refused = new Set<string>();
+  const fewer = new Set<string>();
   await judge.prepare();
   for (;;) {
     const found = await walkPoints(cwd, old, (sha) => !refused.has(sha) && judge.candidate(sha));
@@ -99,12 +126,12 @@ export async function reviewedPoints(
     for (const sha of found) {
       const v = await judge.vouched(sha);
       if (v === 'unknown') return 'unjudged';
-      if (!v) {
-        refused.add(sha);
-        again = true;
-      }
+      if (v && judge.approvalsAt(sha) >= approvals) continue;
+      if (v) fewer.add(sha);
+      refused.add(sha);
+      again = true;
     }
-    if (!again) return found;
+    if (!again) return { points: found, fewer };
   }
 }
 

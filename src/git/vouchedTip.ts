@@ -11,7 +11,7 @@ import type { Approvals } from './pushFacts';
 
 /**
  * Whether a commit is a state the gate vouches for (issue 10, "one rule, one place"): the reviewed point that
- * starts the deletion tiers' count (reviewedPoint.ts) and the states a tag at an older commit is judged from
+ * starts the deletion tiers' count (reviewedPoint.ts, which also asks `approvalsAt`) and the states a tag at an older commit is judged from
  * (vouchedState.ts, K3). It was a second copy of "does an approval count" — one valid approval of the tip by
  * someone other than its author or committer, no later rejection on that very tip — so one reviewer's approval
  * made a point where the tip's tier needed two, and a request for changes on a range holding the tip (a
@@ -41,9 +41,10 @@ type Gather = (cwd: string, opts: GatherOptions) => Promise<GateInput>;
  * Span verdicts per policy and approvals object, shared by every TipJudge over them: the refs of one push (the
  * server reads the approvals once per push, PushFacts) ask about the same tips — fifty tags at older commits
  * cost the judgements of the few points they share, not fifty times those. A verdict does not depend on which
- * protected ref asks: the policy, the approvals and the span are the same.
+ * protected ref asks: the policy, the approvals and the span are the same. A verdict is the number of reviewers
+ * whose approval counts for the tip (0: the span does not vouch for it).
  */
-const spanVerdicts = new WeakMap<object, WeakMap<Approvals, Map<string, Promise<boolean>>>>();
+const spanVerdicts = new WeakMap<object, WeakMap<Approvals, Map<string, Promise<number>>>>();
 
 /**
  * The people of approved tips as the gate reads them (null: no commit this repository can read), per approvals
@@ -56,6 +57,8 @@ export class TipJudge {
   private readonly verdicts = new Map<string, Promise<boolean | 'unknown'>>();
   /** The base of the span that made each vouched tip (null: a span from the empty tree, the tip's whole history). */
   private readonly bases = new Map<string, string | null>();
+  /** The reviewers whose approval counts for each vouched tip, in the span that made it one (approvalsAt). */
+  private readonly approvers = new Map<string, number>();
   private judged = 0;
   private readonly keys: ReviewerKeys;
 
@@ -169,8 +172,10 @@ export class TipJudge {
         verdict = this.spanPasses(base === empty ? undefined : base, sha);
         memo.set(key, verdict);
       }
-      if (await verdict) {
+      const approvers = await verdict;
+      if (approvers > 0) {
         this.bases.set(sha, base === empty ? null : base);
+        this.approvers.set(sha, approvers);
         return true;
       }
     }
@@ -195,8 +200,20 @@ export class TipJudge {
     return this.bases.get(sha);
   }
 
-  /** The gate over base..tip as a merge into the ref: what `verify --base BASE --head TIP` asks. */
-  private async spanPasses(base: string | undefined, tip: string): Promise<boolean> {
+  /**
+   * How many reviewers' approvals count for `sha` where `vouched` said true (0 otherwise), counted as the gate
+   * counts them for a tier: one per person (core/approvalDecision.ts countApprovals). The deletion walk asks for
+   * as many as the deletion tiers do (reviewedPoint.ts, attack23 04); other uses of a point take any.
+   */
+  approvalsAt(sha: string): number {
+    return this.approvers.get(sha) ?? 0;
+  }
+
+  /**
+   * The gate over base..tip as a merge into the ref (what `verify --base BASE --head TIP` asks): the reviewers
+   * whose approval counts for the tip when it passes, 0 when it does not.
+   */
+  private async spanPasses(base: string | undefined, tip: string): Promise<number> {
     let input: GateInput;
     try {
       input = await this.o.gather(this.cwd, {
@@ -210,14 +227,14 @@ export class TipJudge {
       });
     } catch {
       // A base this repository lacks, a span git cannot read: nothing is vouched for (fails closed).
-      return false;
+      return 0;
     }
-    if (!evaluateGate(input).ok || input.policy.kind !== 'ok') return false;
+    if (!evaluateGate(input).ok || input.policy.kind !== 'ok') return 0;
     // The gate asks nothing more of a commit that needs no review; a point still needs a counting approval and no
     // standing request for changes on the tip, read from the same standing the gate built (statementStanding.ts).
     const at = input.commits.find((c) => c.sha === tip);
-    if (!at) return false;
+    if (!at) return 0;
     const standing = gateStanding(input, input.policy.policy).forCommit(at);
-    return standing.approvals.length > 0 && standing.rejections.length === 0 && !standing.unreadable;
+    return standing.rejections.length === 0 && !standing.unreadable ? standing.approvals.length : 0;
   }
 }
