@@ -49,7 +49,7 @@ export interface RangeBlast {
  * `entries` bounds it by the changed paths it reads, whether or not a blob is read for them (outside tester,
  * session 11, L5: commits flipping the executable bit of 100,000 small files cost ~2 s each to read again):
  * a few seconds on a loaded machine.
- * Beyond any bound the count is unknown (fails closed) until a reviewer approves the branch's tip.
+ * Beyond any bound the count is unknown (fails closed) until reviewers approve the branch's tip as the tier asks.
  */
 export const REVIEWED_POINT_WINDOW = {
   deleting: 10_000,
@@ -365,7 +365,7 @@ function rangeTierWhy(t: Policy['tiers'][number], range: RangeBlast): string | u
   const s = range.since;
   if (!s || (t.deletedFiles === undefined && t.deletedLines === undefined)) return undefined;
   const since = `the unreviewed commits on ${s.branch}${s.point ? ` since ${shortSha(s.point)}, its last approved commit,` : ''}`;
-  const untilApproved = `so what ${s.branch} lost before this push cannot be counted; until a reviewer approves ${s.branch}'s tip (\`countersign approve <tip>\`), a push that deletes anything is judged as a mass deletion`;
+  const untilApproved = `so what ${s.branch} lost before this push cannot be counted; until reviewers approve ${s.branch}'s tip as the deletion tier asks (\`countersign approve <tip>\`), a push that deletes anything is judged as a mass deletion`;
   if (s.unknown && s.bytes !== undefined)
     return `${since} change ${Math.ceil(s.bytes / 1024 ** 2)} MiB of file versions to compare, more than the gate compares on each push, ${untilApproved}`;
   if (s.unknown && s.entries !== undefined)
@@ -373,7 +373,7 @@ function rangeTierWhy(t: Policy['tiers'][number], range: RangeBlast): string | u
   if (s.unknown && s.unjudged !== undefined)
     return `the ${s.unjudged} newest approved commits on ${s.branch} do not have the approvals their own changes need or the deletion tier asks (or a request for changes holds them), and the gate judges no more of them on each push, so what ${s.branch} lost before this push cannot be counted; until reviewers approve ${s.branch}'s tip as its tiers ask (\`countersign approve <tip> --base <an earlier approved commit>\`), a push that deletes anything is judged as a mass deletion`;
   if (s.unknown)
-    return `${s.branch} has no approved commit within the ${REVIEWED_POINT_WINDOW.commits} commits (or ${REVIEWED_POINT_WINDOW.deleting} deleting ones) the gate looks through, so what it lost before this push cannot be counted; until a reviewer approves a commit on it, a push that deletes anything is judged as a mass deletion`;
+    return `${s.branch} has no approved commit within the ${REVIEWED_POINT_WINDOW.commits} commits (or ${REVIEWED_POINT_WINDOW.deleting} deleting ones) the gate looks through, so what it lost before this push cannot be counted; until reviewers approve a commit on it as the deletion tier asks, a push that deletes anything is judged as a mass deletion`;
   const all = crossed(s.files, s.lines);
   if (!all) return undefined;
   // A tip approved by fewer reviewers than the tier asks restarts nothing (attack23 04): said, so nobody looks for it.

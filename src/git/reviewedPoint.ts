@@ -65,7 +65,8 @@ export async function sinceReviewed(
   if (!(counted.files || counted.lines) || !(o.rewinds || deletesSomething(o.commits))) return undefined;
   // Only a point that could have met the deletion tiers restarts their count (attack23 04): four files deleted, a
   // colleague's feature one reviewer approved, four more, and so on, met no tier asking two.
-  const walked = await pointsWith(cwd, o.old, await o.judge(), counted.approvals);
+  const judge = await o.judge();
+  const walked = await pointsWith(cwd, o.old, judge, counted.approvals);
   if (walked === 'unknown') return { branch: o.branch, commits: [], unknown: true };
   if (walked === 'unjudged') return { branch: o.branch, commits: [], unknown: true, unjudged: MAX_JUDGED_TIPS };
   const { points } = walked;
@@ -81,8 +82,11 @@ export async function sinceReviewed(
     return { ...at, commits: [], unknown: true, bytes: cost.bytes };
   const commits = await deletionsSince(cwd, cost.commits, counted);
   if (commits === 'unknown') return { branch: o.branch, commits: [], unknown: true };
-  // Named only where they are among the commits counted (a walked-past tip under a point counts for nothing).
-  const fewer = cost.commits.filter((c) => walked.fewer.has(c.sha)).length;
+  // Named only where they are among the commits counted (a walked-past tip under a point counts for nothing): those
+  // judged with too few, and those approved by too few reviewers to be asked about (TipJudge.candidate).
+  const few = (sha: string) =>
+    walked.fewer.has(sha) || (judge.candidate(sha) && !judge.candidate(sha, counted.approvals));
+  const fewer = cost.commits.filter((c) => few(c.sha)).length;
   return { branch: o.branch, ...(point ? { point } : {}), commits, ...(fewer > 0 ? { fewer } : {}) };
 }
 
@@ -108,7 +112,8 @@ export async function reviewedPoints(
 
 /**
  * reviewedPoints, where a point's tip must also have `approvals` reviewers' approvals counting for it
- * (TipJudge.approvalsAt); a vouched tip with fewer is walked past like a refused one, and returned in `fewer`.
+ * (TipJudge.approvalsAt); a vouched tip with fewer is walked past like a refused one, and returned in `fewer`. A
+ * tip approved by fewer reviewers than that is no candidate: walked past without a judgement.
  */
 async function pointsWith(
   cwd: string,
@@ -120,7 +125,7 @@ async function pointsWith(
   const fewer = new Set<string>();
   await judge.prepare();
   for (;;) {
-    const found = await walkPoints(cwd, old, (sha) => !refused.has(sha) && judge.candidate(sha));
+    const found = await walkPoints(cwd, old, (sha) => !refused.has(sha) && judge.candidate(sha, approvals));
     if (found === 'unknown') return found;
     let again = false;
     for (const sha of found) {

@@ -11,8 +11,8 @@ import type { Approvals } from './pushFacts';
 
 /**
  * Whether a commit is a state the gate vouches for (issue 10, "one rule, one place"): the reviewed point that
- * starts the deletion tiers' count (reviewedPoint.ts, which also asks `approvalsAt`) and the states a tag at an older commit is judged from
- * (vouchedState.ts, K3). It was a second copy of "does an approval count" — one valid approval of the tip by
+ * starts the deletion tiers' count (reviewedPoint.ts, which also asks `approvalsAt`) and the states a tag at an
+ * older commit is judged from (vouchedState.ts, K3). It was a second copy of "does an approval count" — one valid approval of the tip by
  * someone other than its author or committer, no later rejection on that very tip — so one reviewer's approval
  * made a point where the tip's tier needed two, and a request for changes on a range holding the tip (a
  * rejection of T2 holds its prefix) was not read. Now the gate answers: a tip is vouched for when the gate
@@ -138,11 +138,16 @@ export class TipJudge {
   }
 
   /**
-   * Whether the walk should stop at `sha` to ask `vouched` (no git work, once prepared): the tip of an approval
-   * that could count for it. A necessary condition of `vouched`, never a verdict of its own.
+   * Whether the walk should stop at `sha` to ask `vouched` (no git work, once prepared): the tip of approvals that
+   * could count for it, by at least `reviewers` listed reviewers (as many as the deletion walk will ask of
+   * `approvalsAt`). A necessary condition, never a verdict of its own: distinct addresses are at least the people
+   * the gate counts, so a tip skipped here could not have had enough (but for approvals carried to it from a
+   * rebased copy, which the skip leaves uncounted: the count only grows, fails closed), and it costs no judgement
+   * (MAX_JUDGED_TIPS) — a run of features one reviewer approved does not make the deletion count unknown.
    */
-  candidate(sha: string): boolean {
-    return this.approvalsOf(sha).length > 0;
+  candidate(sha: string, reviewers = 1): boolean {
+    const approvals = this.approvalsOf(sha);
+    return approvals.length >= reviewers && new Set(approvals.map((s) => s.statement.reviewer.email)).size >= reviewers;
   }
 
   /** The gate's verdict on `sha` as a vouched state (see above); 'unknown' past MAX_JUDGED_TIPS. Asked once per tip. */

@@ -36,7 +36,7 @@ describe('server gate: mode-flip fillers since the reviewed point bound the walk
     }
   });
 
-  /** main: data.txt and 300 small files, approved by Bob; nothing pushed after it yet. */
+  /** main: data.txt and 300 small files, approved by Bob and Carol (as the deletion tier asks); nothing pushed after it yet. */
   function approvedMain(): Setup {
     const s = setup();
     s.ada.write('data.txt', dataRows(1200));
@@ -44,7 +44,8 @@ describe('server gate: mode-flip fillers since the reviewed point bound the walk
     s.ada.git('add', '.');
     s.ada.commit('add data and vendored files', '-m', humanTrailer(1500));
     const tip = s.ada.git('rev-parse', 'HEAD');
-    recordDecision(s.ada, s.bob, { email: 'bob@example.com', tip, base: s.ada.git('rev-parse', 'HEAD~1') });
+    for (const r of ['bob', 'carol'] as const)
+      recordDecision(s.ada, s[r], { email: `${r}@example.com`, tip, base: s.ada.git('rev-parse', 'HEAD~1') });
     assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', 'main', 'refs/notes/countersign']).status, 0);
     return s;
   }
@@ -78,7 +79,7 @@ describe('server gate: mode-flip fillers since the reviewed point bound the walk
       r.stderr,
       /tier 'mass-deletion': the unreviewed commits on main since \w+, its last approved commit, change too many files to compare \(more than 2000 changed paths to read, counted per commit and per reading\)/,
     );
-    assert.match(r.stderr, /until a reviewer approves main's tip/);
+    assert.match(r.stderr, /until reviewers approve main's tip as the deletion tier asks/);
     approveAndPushNotes(s, s.ada.git('rev-parse', 'HEAD~1'), s.ada.git('rev-parse', 'HEAD~2'));
     const again = verifyThenPush(s.ada, 'main', ['origin', 'main']);
     assert.strictEqual(again.status, 0, `after the tip's approval:\n${again.stderr}`);

@@ -36,7 +36,7 @@ describe('server gate: filler commits do not push the reviewed point out of view
     return tip;
   }
 
-  /** main with data.txt (1,200 lines), its tip approved by Bob: a reviewed point. */
+  /** main with data.txt (1,200 lines), its tip approved by Bob and Carol: a reviewed point for the deletion tier. */
   function reviewedMain(): Setup {
     const s = mainWithData();
     approveAndPushNotes(s, s.ada.git('rev-parse', 'HEAD'), s.ada.git('rev-parse', 'HEAD~1'));

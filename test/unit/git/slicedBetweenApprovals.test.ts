@@ -1,8 +1,9 @@
 import * as assert from 'assert';
 import { recordDecision } from '../helpers/approvals';
-import { verifyThenPush } from '../helpers/gateAgreement';
+import { verifyThenPush, withoutGate } from '../helpers/gateAgreement';
 import { aiCommit, policyJson, serverRef, setup, type Setup } from '../helpers/gateServer';
 import { makeKey } from '../helpers/reviewerKeys';
+import { MAX_JUDGED_TIPS } from '../../../src/git/vouchedTip';
 
 /**
  * attack23 04: a mass deletion sliced between colleagues' approvals. The cross-push deletion count
@@ -104,6 +105,20 @@ describe('server gate: a mass deletion sliced between single-reviewer approvals 
     feature(s, 2, ['bob', 'carol']);
     slice(s, 3);
     lands(s, 'four files since a point approved by two');
+  });
+
+  it('one-reviewer tips cost the walk no judgement: past MAX_JUDGED_TIPS of them the count is still known', () => {
+    const { s } = withFiles(2);
+    // More single-reviewer features than the walk may judge, planted in one push (an import, or a busy week).
+    for (let i = 0; i <= MAX_JUDGED_TIPS; i++) {
+      const base = s.ada.git('rev-parse', 'HEAD');
+      const tip = aiCommit(s.ada, `feature${i}.py`);
+      recordDecision(s.ada, s.bob, { email: 'bob@example.com', tip, base });
+    }
+    pushNotes(s);
+    withoutGate(s.server, () => assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', 'main']).status, 0));
+    slice(s, 1);
+    lands(s, 'four files since the last point approved by two, behind nine one-reviewer tips');
   });
 
   it('a deletion tier that asks one approval restarts the count at a one-reviewer point, as before', () => {

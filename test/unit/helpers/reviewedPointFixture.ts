@@ -33,12 +33,15 @@ export function mainWithData(): Setup {
   return s;
 }
 
-/** Each reviewer's approval of base..tip, recorded in Ada's clone; then refs/notes/countersign pushed. */
+/**
+ * Each reviewer's approval of base..tip, recorded in Ada's clone; then refs/notes/countersign pushed. Bob and Carol
+ * by default: a point restarts the deletion count only with as many approvals as the deletion tier asks (attack23 04).
+ */
 export function approveAndPushNotes(
   s: Setup,
   tip: string,
   base: string,
-  reviewers: readonly ('bob' | 'carol')[] = ['bob'],
+  reviewers: readonly ('bob' | 'carol')[] = ['bob', 'carol'],
 ): void {
   for (const r of reviewers) recordDecision(s.ada, s[r], { email: `${r}@example.com`, tip, base });
   assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
