@@ -17,8 +17,14 @@ const sync = { timeout: SYNC_TIMEOUT_MS, killSignal: 'SIGKILL' as const };
 export function isolatedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const home = tempDir('cs-home-');
   // A test that makes git open an editor by mistake fails at once instead of hanging; tests that want an
-  // editor say so with `-c core.editor=…` (an environment variable would override that).
-  fs.writeFileSync(path.join(home, '.gitconfig'), '[core]\n\teditor = false\n[sequence]\n\teditor = false\n');
+  // editor say so with `-c core.editor=…` (an environment variable would override that). No automatic
+  // housekeeping: every fetch, commit and merge started `git maintenance run --auto` and every push the server's
+  // `git gc --auto`, processes of git's own in every test that nothing here judges (a real server keeps them).
+  fs.writeFileSync(
+    path.join(home, '.gitconfig'),
+    '[core]\n\teditor = false\n[sequence]\n\teditor = false\n' +
+      '[maintenance]\n\tauto = false\n[gc]\n\tauto = 0\n[receive]\n\tautogc = false\n',
+  );
   return {
     ...process.env,
     HOME: home,
