@@ -43,6 +43,20 @@ describe('server gate: files emptied or replaced by symlinks count as deleted (r
     assert.strictEqual(server.git('rev-parse', 'main'), before);
   });
 
+  it('leaving a newline, a space, a lone # or a BOM in each of 8 files meets the tier as git rm does (attack24 02)', () => {
+    const { ada, server } = s;
+    // What is left holds nothing of the service: only the empty blob counted before, so each of these was an edit.
+    const stubs = ['\n', ' ', '#\n', '\uFEFF\n'];
+    for (const [i, f] of SERVICES.entries()) ada.write(f, stubs[i % stubs.length]);
+    ada.git('add', '-A');
+    ada.commit('trim service definitions', '-m', HUMAN(0));
+    const before = server.git('rev-parse', 'main');
+    const r = verifyThenPush(ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(r.status, 0, '8 service definitions destroyed, a stub left in each, with no approval');
+    assert.match(r.stderr, /tier 'mass-deletion': deletes 8 file\(s\)/);
+    assert.strictEqual(server.git('rev-parse', 'main'), before);
+  });
+
   it('spread over several commits, the push as a whole still meets the tier', () => {
     const { ada } = s;
     for (const [i, f] of SERVICES.entries()) {
