@@ -13,6 +13,8 @@ export const INFRASTRUCTURE_PATHS: readonly string[] = [
   // Terraform / OpenTofu, HCL tools (Nomad, Packer, Terragrunt), Bicep, Pulumi, CDK, CloudFormation
   '*.tf',
   '*.tfvars',
+  // terraform.tfvars.json and *.auto.tfvars.json are loaded by `plan`/`apply` unasked, as *.tfvars are (attack24 06)
+  '*.tfvars.json',
   '*.tf.json',
   '*.tofu',
   '*.tofu.json',
@@ -36,6 +38,16 @@ export const INFRASTRUCTURE_PATHS: readonly string[] = [
   'charts/',
   'Chart.yaml',
   'Chart.yml',
+  // A chart outside charts/ or helm/ (at the root, say): a glob cannot ask for a Chart.yaml beside a file, so the
+  // names Helm gives a chart's own files are matched wherever they are — values files, the YAML and helper
+  // templates under templates/ (other templates, HTML or email, stay out), and crds/ (attack24 06). A chart's
+  // other files (files/, a .helmignore) under another folder need the policy's own `paths`.
+  'values*.yaml',
+  'values*.yml',
+  '**/templates/**/*.yaml',
+  '**/templates/**/*.yml',
+  '**/templates/**/*.tpl',
+  'crds/',
   'kustomization.yaml',
   'kustomization.yml',
   'skaffold.yaml',
@@ -71,10 +83,14 @@ export const INFRASTRUCTURE_PATHS: readonly string[] = [
   'appspec.yaml',
   'Tiltfile',
   'Earthfile',
-  // Who must review (a forge reads CODEOWNERS to decide), and what a checkout or archive contains (a gitlink
-  // bump has its own review reason, so .gitmodules is left to it)
+  // Who must review (a forge reads CODEOWNERS to decide), and what a checkout or archive contains. .gitmodules
+  // decides whether and from which branch a submodule is checked out without its gitlink moving (`update = none`
+  // empties k8s/ on every recursive clone; `branch = evil` has `submodule update --remote` deploy an unreviewed
+  // branch: attack24 01), and .lfsconfig's lfs.fetchexclude leaves files as LFS pointer text in every checkout.
   'CODEOWNERS',
   '.gitattributes',
+  '.gitmodules',
+  '.lfsconfig',
   // Deployment manifests: PaaS, Argo CD, OpenShift, deploy folders
   'fly.toml',
   'app.yaml',
@@ -112,6 +128,9 @@ export const INFRASTRUCTURE_PATHS: readonly string[] = [
   'docker-compose*.yaml',
   'compose.yaml',
   'compose.yml',
+  // compose.override.y(a)ml is merged by `docker compose up` unasked; other compose.*.yaml are passed with -f
+  'compose.*.yaml',
+  'compose.*.yml',
   'podman-compose*.yml',
   'podman-compose*.yaml',
   '*.container',

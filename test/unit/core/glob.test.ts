@@ -180,6 +180,52 @@ describe('glob matcher', () => {
       assert.strictEqual(matchAnyPath(INFRASTRUCTURE_PATHS, p, { ignoreCase: true }), undefined, p);
   });
 
+  it('the infrastructure list covers what the covered tools load unasked, and .gitmodules (attack24 01, 06)', () => {
+    const infra = [
+      // Docker Compose merges the override file into compose.yaml / docker-compose.yml by itself
+      'compose.override.yaml',
+      'compose.override.yml',
+      'svc/Compose.Override.YAML',
+      'docker-compose.override.yml',
+      'docker-compose.override.yaml',
+      'compose.prod.yaml',
+      // Terraform / OpenTofu auto-load terraform.tfvars(.json) and *.auto.tfvars(.json)
+      'terraform.tfvars.json',
+      'prod.auto.tfvars.json',
+      'prod.auto.tfvars',
+      'infra/TERRAFORM.TFVARS.JSON',
+      // a Helm chart outside charts/ and helm/ (here at the root and under ops/)
+      'values.yaml',
+      'values-prod.yaml',
+      'values.prod.yml',
+      'ops/app/values.yaml',
+      'templates/deployment.yaml',
+      'templates/_helpers.tpl',
+      'templates/sub/ingress.yml',
+      'ops/app/templates/service.yaml',
+      'crds/widget.yaml',
+      'ops/app/crds/widget.yaml',
+      // what a checkout contains: submodules (at any depth, any case) and Git LFS
+      '.gitmodules',
+      'vendor/.gitmodules',
+      '.GITMODULES',
+      '.lfsconfig',
+    ];
+    for (const p of infra) assert.ok(matchAnyPath(INFRASTRUCTURE_PATHS, p, { ignoreCase: true }), p);
+    const notInfra = [
+      'templates/index.html',
+      'app/templates/email.txt',
+      'src/templates.ts',
+      'docs/values.md',
+      'composer.json',
+      'src/compose.ts',
+      'tfvars.md',
+      'src/gitmodules.ts',
+    ];
+    for (const p of notInfra)
+      assert.strictEqual(matchAnyPath(INFRASTRUCTURE_PATHS, p, { ignoreCase: true }), undefined, p);
+  });
+
   it('a list changed in place is matched as it is now', () => {
     const list = ['*.tf'];
     assert.strictEqual(matchAnyPath(list, 'x.sql'), undefined);
