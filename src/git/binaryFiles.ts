@@ -125,7 +125,10 @@ export async function countUncountedLines<R extends Record>(cwd: string, records
 }
 
 /** Type and size of each object, from one `git cat-file --batch-check`. */
-async function objectSizes(cwd: string, oids: Set<string>): Promise<Map<string, { type: string; size: number }>> {
+export async function objectSizes(
+  cwd: string,
+  oids: Set<string>,
+): Promise<Map<string, { type: string; size: number }>> {
   const out = new Map<string, { type: string; size: number }>();
   if (oids.size === 0) return out;
   const r = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], {

@@ -7,6 +7,7 @@ import { ObjectReader } from './catFileBatch';
 import { streamNulBuffers } from './nulStream';
 import { gateDiffView } from './gateDiffView';
 import { countUncountedLines } from './binaryFiles';
+import { markStubs, stubEdits } from './stubFiles';
 
 /**
  * The commits of a range with their changed files, as the gate sees them, read so that no byte a committer
@@ -128,7 +129,7 @@ export class LogTokenParser {
  * them, `input` holds the revisions (walkInput.ts: lists of tips that may not fit a command line). Oldest first,
  * parents before children. Read in gateDiffView's content view (a file over core/textLines.ts MAX_DIFF_BLOB_BYTES
  * is never diffed: attack22 01), then what that left uncounted counted by git/binaryFiles.ts, the one place that
- * says how lines are counted.
+ * says how lines are counted, then edits that leave a stub marked deleted (git/stubFiles.ts).
  */
 export async function readCommitRange(cwd: string, revArgs: string[], input?: string): Promise<GateCommit[]> {
   const commits: GateCommit[] = [];
@@ -168,6 +169,8 @@ export async function readCommitRange(cwd: string, revArgs: string[], input?: st
     else await closing;
   }
   await countUncountedLines(cwd, commits);
+  // After the counts: whether an edit left a stub (core/fileDeletion.ts) depends on the lines it lost.
+  await markStubs(cwd, stubEdits(commits.flatMap((c) => c.files)));
   return commits;
 }
 

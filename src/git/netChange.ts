@@ -1,12 +1,13 @@
 import type { ChangedFile, GateCommit } from '../core/gate';
 import { decodePath } from '../core/commitObject';
 import { CountersignError } from '../core/errors';
-import { deletesFile, parseRawEntry } from '../core/fileDeletion';
+import { deletesFile, parseRawEntry, type RawEntry } from '../core/fileDeletion';
 import { restoredLineCount } from '../core/restoredLines';
 import { MAX_DIFF_BLOB_BYTES } from '../core/textLines';
 import { blobLineCounts, countUncountedLines } from './binaryFiles';
 import { readObjects } from './catFileBatch';
 import { gateDiffView } from './gateDiffView';
+import { markStubs, type StubEdit } from './stubFiles';
 import { runGit } from './gitRunner';
 
 /**
@@ -32,26 +33,30 @@ export async function changeBetween(cwd: string, from: string, to: string, both:
   });
   const tokens = r.stdout.split('\0');
   const files: ChangedFile[] = [];
-  const next = readLoss(tokens, 0, files, both);
+  const stubs: StubEdit[] = [];
+  const next = readLoss(tokens, 0, files, stubs, both);
   if (tokens.slice(next).some((t) => t.replace(/^\n/, '') !== ''))
     throw new CountersignError('git', `unexpected git diff-tree output ${JSON.stringify(tokens[next].slice(0, 80))}`);
-  return (await countLosses(cwd, from, new Map([[to, files]]), both)).get(to) as ChangedFile[];
+  return (await countLosses(cwd, from, new Map([[to, files]]), stubs, both)).get(to) as ChangedFile[];
 }
 
 /**
- * The uncounted (`- -`) files of each diff `from` → TO counted (git/binaryFiles.ts); then only losses (0 added),
- * unless `both` (changeBetween's whole change).
+ * The uncounted (`- -`) files of each diff `from` → TO counted (git/binaryFiles.ts), edits that leave a stub
+ * marked deleted (git/stubFiles.ts: it needs the added lines too); then only losses (0 added), unless `both`
+ * (changeBetween's whole change).
  */
 async function countLosses(
   cwd: string,
   from: string,
   diffs: Map<string, ChangedFile[]>,
+  stubs: StubEdit[],
   both = false,
 ): Promise<Map<string, ChangedFile[]>> {
   await countUncountedLines(
     cwd,
     [...diffs].map(([to, files]) => ({ sha: to, parents: [from], files })),
   );
+  await markStubs(cwd, stubs);
   if (!both) for (const files of diffs.values()) for (const f of files) f.added = 0;
   return diffs;
 }
@@ -61,14 +66,16 @@ const LOSS_OPTIONS = ['--text', '--no-renames', '--no-ext-diff', '--no-textconv'
 /**
  * Reads one diff's `--raw` entries (":modes oids STATUS", the path as the next token: read by position, never
  * by its look) and numstat records ("ADDED\tDELETED\tPATH"; "-" for binary counts) from `tokens[i]` on into
- * `files`, up to the first token that is neither; returns its index. Raw entries come before the numstat
+ * `files`, up to the first token that is neither; returns its index. Each edit that may leave a stub goes to
+ * `stubs` with git's status, mode and new blob (countLosses marks it). Raw entries come before the numstat
  * records of the same diff. Paths decoded as the commit reader decodes them, so a path that is not valid UTF-8
  * is the same path in both (a lossy decode made five such deleted files look untouched by their commit).
  */
-function readLoss(tokens: string[], i: number, files: ChangedFile[], both = false): number {
+function readLoss(tokens: string[], i: number, files: ChangedFile[], stubs: StubEdit[], both = false): number {
   const path = (latin1: string) => decodePath(Buffer.from(latin1, 'latin1'));
   const gone = new Set<string>();
   const oids = new Map<string, { old: string; new: string }>();
+  const edits = new Map<string, RawEntry>();
   const created = new Set<string>();
   for (; i < tokens.length; i++) {
     const t = tokens[i].startsWith('\n') ? tokens[i].slice(1) : tokens[i];
@@ -79,6 +86,7 @@ function readLoss(tokens: string[], i: number, files: ChangedFile[], both = fals
         throw new CountersignError('git', `unexpected git diff-tree output ${JSON.stringify(t.slice(0, 80))}`);
       if (deletesFile(entry)) gone.add(path(tokens[i + 1] ?? ''));
       else if (entry.status === 'A') created.add(path(tokens[i + 1] ?? ''));
+      else edits.set(path(tokens[i + 1] ?? ''), entry);
       oids.set(path(tokens[i + 1] ?? ''), { old: entry.oldOid, new: entry.newOid });
       i++;
       continue;
@@ -87,14 +95,18 @@ function readLoss(tokens: string[], i: number, files: ChangedFile[], both = fals
     if (!m) break;
     const p = path(m[3]);
     const uncounted = m[2] === '-';
-    files.push({
+    const file: ChangedFile = {
       path: p,
-      // Left undefined for countLosses to find, with the objects it counts them from.
-      added: uncounted ? undefined : both ? Number(m[1]) : 0,
+      // Left undefined for countLosses to find, with the objects it counts them from; the added lines of a loss
+      // are kept until countLosses has asked whether the edit left a stub.
+      added: uncounted ? undefined : Number(m[1]),
       deleted: uncounted ? undefined : Number(m[2]),
       status: gone.has(p) ? 'D' : both && created.has(p) ? 'A' : 'M',
       ...(uncounted && oids.has(p) ? { oids: oids.get(p) } : {}),
-    });
+    };
+    files.push(file);
+    const edit = edits.get(p);
+    if (edit && !gone.has(p)) stubs.push({ file, status: edit.status, mode: edit.newMode, blob: edit.newOid });
   }
   return i;
 }
@@ -116,6 +128,7 @@ export async function lossesFrom(cwd: string, from: string, tos: string[]): Prom
     input: unique.map((t) => `${t} ${from}\n`).join(''),
   });
   const tokens = r.stdout.split('\0');
+  const stubs: StubEdit[] = [];
   for (let i = 0; i < tokens.length;) {
     const t = tokens[i].startsWith('\n') ? tokens[i].slice(1) : tokens[i];
     if (t === '') {
@@ -124,9 +137,9 @@ export async function lossesFrom(cwd: string, from: string, tos: string[]): Prom
     }
     const files = out.get(t);
     if (!files) throw new CountersignError('git', `unexpected git diff-tree output ${JSON.stringify(t.slice(0, 80))}`);
-    i = readLoss(tokens, i + 1, files);
+    i = readLoss(tokens, i + 1, files, stubs);
   }
-  return countLosses(cwd, from, out);
+  return countLosses(cwd, from, out, stubs);
 }
 
 /**

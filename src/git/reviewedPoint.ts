@@ -1,9 +1,11 @@
 import { CountersignError } from '../core/errors';
+import { mayLeaveStub } from '../core/fileDeletion';
 import type { ChangedFile, GateCommit } from '../core/gate';
 import { type DeletionView, REVIEWED_POINT_WINDOW, type SinceReviewed } from '../core/reviewNeed';
 import type { Policy } from '../core/policy';
 import { MAX_DIFF_BLOB_BYTES } from '../core/textLines';
 import { streamCommitFiles } from './commitLog';
+import { markStubs, stubEdits } from './stubFiles';
 import { walkCost, type WalkedCommit } from './diffBytes';
 import { streamNulTokens } from './nulStream';
 import { MAX_JUDGED_TIPS, type TipJudge } from './vouchedTip';
@@ -239,8 +241,10 @@ async function deletionsSince(
         ['--no-walk', '--stdin'],
         (c) => {
           const files = c.files.filter(deletes);
+          // A file that may be left a stub is marked once the stream ends (markStubs below); the window counts it
+          // now, erring toward a deleting commit (past the window the push fails closed).
           const counts = files.some(
-            (f) => (counted.files && f.status === 'D') || (counted.lines && (f.deleted ?? 0) > 0),
+            (f) => (counted.files && (f.status === 'D' || mayLeaveStub(f))) || (counted.lines && (f.deleted ?? 0) > 0),
           );
           if (counts && ++deleting > REVIEWED_POINT_WINDOW.deleting) throw DONE;
           deleted.set(c.sha, files);
@@ -254,5 +258,6 @@ async function deletionsSince(
   // Every commit asked for is read, or the count fails: a commit git left out would count as deleting nothing.
   const missing = diffed.find((sha) => !deleted.has(sha));
   if (missing) throw new CountersignError('git', `git log did not list commit ${missing}, asked for by the gate`);
+  await markStubs(cwd, stubEdits([...deleted.values()].flat()));
   return walked.map((c) => ({ sha: c.sha, parents: c.parents, files: deleted.get(c.sha) ?? [] }));
 }

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { verifyThenPush } from '../helpers/gateAgreement';
+import { verifyThenPush, withoutGate } from '../helpers/gateAgreement';
 import { setup, type Setup } from '../helpers/gateServer';
 
 /**
@@ -55,6 +55,29 @@ describe('server gate: files emptied or replaced by symlinks count as deleted (r
     assert.notStrictEqual(r.status, 0, '8 service definitions destroyed, a stub left in each, with no approval');
     assert.match(r.stderr, /tier 'mass-deletion': deletes 8 file\(s\)/);
     assert.strictEqual(server.git('rev-parse', 'main'), before);
+  });
+
+  it('stubs left over two pushes meet the tier with the unreviewed commits before (attack24 02, across pushes)', () => {
+    const { ada, server } = s;
+    const trim = (files: string[], n: number) => {
+      for (const f of files) ada.write(f, '#\n');
+      ada.git('add', '-A');
+      ada.commit(`trim ${n}`, '-m', HUMAN(0));
+      return verifyThenPush(ada, 'main', ['origin', 'main']);
+    };
+    // 4 files: under the tier's 5, so the first push lands.
+    assert.strictEqual(trim(SERVICES.slice(0, 4), 1).status, 0);
+    const before = server.git('rev-parse', 'main');
+    const r = trim(SERVICES.slice(4), 2);
+    assert.notStrictEqual(r.status, 0, 'the second half of the stubs landed: 8 files destroyed in two pushes');
+    assert.match(
+      r.stderr,
+      /tier 'mass-deletion': this push and the \d+ unreviewed commit\(s\) on main .*delete 8 files/,
+    );
+    assert.strictEqual(server.git('rev-parse', 'main'), before);
+    // Put the server back for the other tests (afterEach resets the clone to it).
+    withoutGate(server, () => server.git('update-ref', 'refs/heads/main', ada.git('rev-parse', 'HEAD~2')));
+    ada.git('fetch', '-q', 'origin');
   });
 
   it('spread over several commits, the push as a whole still meets the tier', () => {
