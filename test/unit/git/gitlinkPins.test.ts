@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { attach, recordDecision, sign, statementFor } from '../helpers/approvals';
-import { verifyThenPush } from '../helpers/gateAgreement';
+import { verifyThenPush, withoutGate } from '../helpers/gateAgreement';
 import {
   aiCommit,
   commitFile,
@@ -21,6 +21,18 @@ import {
 const HUMAN = 'AI-Provenance: v1 ai=0 human=0 untracked=4';
 const MODULES = '[submodule "vendor/lib"]\n\tpath = vendor/lib\n\turl = ./\n';
 
+/**
+ * `.gitmodules` is in the default infrastructure tier (attack24 01): planted first, as a reviewed past change, so
+ * the pushes below are judged by the gitlink pin rule alone. Returns main's new tip.
+ */
+function plantModules(s: Setup): string {
+  s.ada.write('.gitmodules', MODULES);
+  s.ada.git('add', '.gitmodules');
+  const tip = s.ada.commit('submodule config', '-m', 'AI-Provenance: v1 ai=0 human=3 untracked=0');
+  withoutGate(s.server, () => assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', 'main']).status, 0));
+  return tip;
+}
+
 describe('server gate: a gitlink pins only judged commits (real pushes)', function () {
   this.timeout(120_000);
   let s: Setup;
@@ -28,7 +40,7 @@ describe('server gate: a gitlink pins only judged commits (real pushes)', functi
 
   before(() => {
     s = setup();
-    mainTip = s.ada.git('rev-parse', 'main');
+    mainTip = plantModules(s);
   });
 
   afterEach(() => {
@@ -112,6 +124,7 @@ describe('server gate: a gitlink to an older commit of main is not presumed vouc
 
   it('refuses a gitlink to the commit before main removed unreviewed agent code, naming the path and the commit', () => {
     const s = setup();
+    plantModules(s);
     const old = pushRemovedLegacy(s);
     const before = serverRef(s, 'refs/heads/main');
     pin(s, old);
@@ -125,6 +138,7 @@ describe('server gate: a gitlink to an older commit of main is not presumed vouc
 
   it('passes a gitlink to a reviewed point of main, and one to an older commit when a reviewer approves the pin', () => {
     const s = setup();
+    plantModules(s);
     const base = serverRef(s, 'refs/heads/main');
     const point = aiCommit(s.ada, 'feature.py');
     recordDecision(s.ada, s.bob, { email: 'bob@example.com', tip: point, base });
