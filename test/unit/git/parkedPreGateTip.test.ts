@@ -36,6 +36,9 @@ function preGateSetup(): PreGate {
   const p0 = ada.commit('agent: cleanup script\n\nCo-authored-by: Claude <noreply@anthropic.com>');
   ada.git('rm', '-rq', 'tools');
   ada.write('.countersign.json', policyJson(bob, carol));
+  // The submodule config lands with the rollout: .gitmodules is infrastructure (attack24 01), and the pins below
+  // are to be judged by the gitlink rule alone.
+  ada.write('.gitmodules', MODULES);
   ada.git('add', '.');
   const rollout = ada.commit('adopt countersign, drop the agent script', '-m', HUMAN);
   const first = ada.gitResult(['push', '-q', 'origin', 'main']);
