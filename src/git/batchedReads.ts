@@ -109,31 +109,6 @@ export function startListings(cwd: string, cache: Cache, run: Run, opts: { head?
   if (opts.head !== false) void headRef(cwd, cache, run);
 }
 
-const FACTS_KEY = 'batched\0rev-parse\0';
-const HEAD_KEY = 'batched\0head\0';
-
-/**
- * The listings still true after `git ARGS`, a write that moves refs alone (their keys' prefixes; every other answer
- * goes): the config, after a fetch or an update-ref (neither writes config; `fetch --set-upstream` does, and is
- * not one), and after a fetch the repository's facts and HEAD too (git refuses to fetch into the branch checked
- * out, unless --update-head-ok), as after an update-ref of a notes or Countersign ref (no branch HEAD names). verify's and pre-push's fetch of the approvals, and the merge after it, each took
- * the config listing and the facts again, two or three git processes a run for answers that had not changed.
- */
-export function listingsKeptAfter(args: string[]): string[] {
-  let i = 0;
-  while (args[i] === '-c') i += 2;
-  const [sub, ...rest] = args.slice(i);
-  const config = 'batched\0config\0';
-  if (sub === 'update-ref') {
-    // A notes or Countersign ref is no branch HEAD names: HEAD's commit and branch stay too.
-    const ref = rest.find((a, j) => !a.startsWith('-') && rest[j - 1] !== '-m');
-    const notHead = ref !== undefined && ['refs/notes/', 'refs/countersign/'].some((p) => ref.startsWith(p));
-    return rest.includes('--stdin') || !notHead ? [config] : [config, FACTS_KEY, HEAD_KEY];
-  }
-  if (sub !== 'fetch' || rest.some((a) => ['--set-upstream', '-u', '--update-head-ok'].includes(a))) return [];
-  return [config, FACTS_KEY, HEAD_KEY];
-}
-
 function isFullRef(name: string): boolean {
   return FULL_REF.test(name) && !name.includes('..') && !name.endsWith('.lock');
 }
@@ -328,18 +303,18 @@ function verifyCommit(refs: Map<string, RefEntry>, name: string): BatchedAnswer 
 /** `git symbolic-ref --quiet REF` for a ref the listing has: its target, or 1 when it is not symbolic. */
 function symbolicRef(refs: Map<string, RefEntry>, name: string): BatchedAnswer | undefined {
   const ref = refs.get(name);
-  if (!ref) return undefined; // absent, or a symbolic ref to nothing (which for-each-ref skips, silently): ask git
+  if (!ref) return undefined; // absent, or a symbolic ref to nothing (which for-each-ref skips): ask git
   return ref.symref ? { stdout: `${ref.symref}\n`, code: 0 } : { stdout: '', code: 1 };
 }
 
 /** One `git rev-parse` of the repository's facts per repository and snapshot (batchedRepoFacts.ts). */
 function repoFacts(cwd: string, cache: Cache, run: Run): Promise<RepoFacts | undefined> {
-  return shared(cache, `${FACTS_KEY}${cwd}`, () => readRepoFacts(cwd, run));
+  return shared(cache, `batched\0rev-parse\0${cwd}`, () => readRepoFacts(cwd, run));
 }
 
 /** `git symbolic-ref --quiet HEAD`, asked once: the branch checked out, or exit 1 (detached). */
 function headRef(cwd: string, cache: Cache, run: Run): Promise<BatchedAnswer | undefined> {
-  return shared(cache, `${HEAD_KEY}${cwd}`, async () => {
+  return shared(cache, `batched\0head\0${cwd}`, async () => {
     const r = await run(['symbolic-ref', '--quiet', 'HEAD'], { cwd, okCodes: [1] });
     return { stdout: r.stdout, code: r.code };
   });

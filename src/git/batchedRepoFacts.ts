@@ -61,13 +61,11 @@ export function repoFactsWanted(args: string[]): { flags: string[]; head: boolea
   let rest = args;
   const n = args.length;
   if (n >= 3 && args[n - 1] === HEAD_COMMIT) {
-    // `--end-of-options` before it (resolveRevision's form) changes nothing for HEAD.
-    const end = args[n - 2] === '--end-of-options' ? 1 : 0;
-    const [x, y] = args.slice(n - 3 - end, n - 1 - end);
+    const [x, y] = args.slice(n - 3, n - 1);
     const quiet = (o: string) => o === '-q' || o === '--quiet';
     if (!((x === '--verify' && quiet(y)) || (quiet(x) && y === '--verify'))) return undefined;
     head = true;
-    rest = args.slice(0, n - 3 - end);
+    rest = args.slice(0, n - 3);
   }
   if (new Set(rest).size !== rest.length) return undefined;
   if (!rest.every((f) => (FACT_FLAGS as readonly string[]).includes(f))) return undefined;

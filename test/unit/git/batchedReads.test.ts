@@ -89,7 +89,6 @@ describe('batched reads answer as git does', function () {
     ['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--git-common-dir', '--show-toplevel'],
     ['rev-parse', '--show-toplevel', '--verify', '-q', 'HEAD^{commit}'],
     ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'],
-    ['rev-parse', '--verify', '--quiet', '--end-of-options', 'HEAD^{commit}'],
     ['symbolic-ref', '--quiet', 'HEAD'],
     ['symbolic-ref', '--quiet', '--short', 'HEAD'],
     ...['HEAD', 'HEAD^{tree}', 'refs/tags/v1'].flatMap((r) => {
