@@ -99,23 +99,19 @@ export function preReceive(cwd: string, stdin: string): Promise<HookOutcome> {
 
 async function judgePush(cwd: string, stdin: string): Promise<HookOutcome> {
   const updates = parsePreReceiveLines(stdin);
-  // One push creates at most so many refs (newRefCap.ts): each ref the server holds costs later pushes (attack17 Q1).
-  // Decided first (a config read), so that such a push is refused without the server's refs being read for it.
-  const capped = await newRefCapRefusal(cwd, updates);
-  // The branches, and the refs the push names (a symbolic ref anywhere, refs/x/main -> refs/heads/main, moves its
-  // target); tags only as a rule needs them (serverRefs.ts: a tag flood cost every push its reads, attack17 Q1).
-  const read = capped
-    ? undefined
-    : await ServerRefs.read(
-        cwd,
-        updates.map((u) => u.ref),
-      );
   // First, before anything is judged: one command per ref, each from the value the server holds now (attack18).
   // From here on every old value is the server's own, which the notes guard and the ranges below rely on.
-  const commandRefusals = await pushCommandRefusals(cwd, updates, read?.named);
+  const commandRefusals = await pushCommandRefusals(cwd, updates);
   if (commandRefusals.length > 0) return { results: [], messages: commandRefusals, ok: false };
-  if (capped || !read) return { results: [], messages: capped ? [capped] : [], ok: false };
-  const refs: ServerRefs = read;
+  // One push creates at most so many refs (newRefCap.ts): each ref the server holds costs later pushes (attack17 Q1).
+  const capped = await newRefCapRefusal(cwd, updates);
+  if (capped) return { results: [], messages: [capped], ok: false };
+  // The branches, and the refs the push names (a symbolic ref anywhere, refs/x/main -> refs/heads/main, moves its
+  // target); tags only as a rule needs them (serverRefs.ts: a tag flood cost every push its reads, attack17 Q1).
+  const refs = await ServerRefs.read(
+    cwd,
+    updates.map((u) => u.ref),
+  );
   const { value, symrefs, heads } = refs;
 
   const pb = await serverPolicyBranch(cwd);
