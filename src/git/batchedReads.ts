@@ -1,4 +1,3 @@
-import { readRepoFacts, repoFactsAnswer, repoFactsWanted, type RepoFacts } from './batchedRepoFacts';
 import type { GitResult, GitRunOptions } from './gitRunner';
 
 /**
@@ -28,7 +27,7 @@ export interface BatchedAnswer {
   code: number;
 }
 
-export type Run = (args: string[], opts: GitRunOptions) => Promise<GitResult>;
+type Run = (args: string[], opts: GitRunOptions) => Promise<GitResult>;
 type Cache = Map<string, Promise<unknown>>;
 
 /** section[.subsection].name, with git's characters for section and name. */
@@ -86,8 +85,7 @@ export function batchedAnswer(
     return refTable(opts.cwd, cache, run).then((refs) => refs && refsUnder(refs, b));
   if (sub === 'rev-parse') {
     const wanted = repoFactsWanted(args.slice(1));
-    if (wanted)
-      return repoFacts(opts.cwd, cache, run).then((facts) => (facts ? repoFactsAnswer(facts, wanted) : undefined));
+    if (wanted) return repoFacts(opts.cwd, cache, run).then((facts) => facts && repoFactsAnswer(facts, wanted));
   }
   if (sub === 'symbolic-ref' && args.length === 3 && a === '--quiet' && b === 'HEAD')
     return headRef(opts.cwd, cache, run).then((head) => head && { stdout: head.stdout, code: head.code });
@@ -307,9 +305,60 @@ function symbolicRef(refs: Map<string, RefEntry>, name: string): BatchedAnswer |
   return ref.symref ? { stdout: `${ref.symref}\n`, code: 0 } : { stdout: '', code: 1 };
 }
 
-/** One `git rev-parse` of the repository's facts per repository and snapshot (batchedRepoFacts.ts). */
+/** The repository's facts one `git rev-parse` gives, in this order (a HEAD commit last, when there is one). */
+const FACT_FLAGS = [
+  '--show-object-format',
+  '--is-bare-repository',
+  '--absolute-git-dir',
+  '--git-common-dir',
+  '--show-toplevel',
+] as const;
+const HEAD_COMMIT = 'HEAD^{commit}';
+
+interface RepoFacts {
+  lines: Map<string, string>;
+  head: string | undefined;
+}
+
+/**
+ * One `git rev-parse` for all of FACT_FLAGS and HEAD's commit. Outside a work tree (a bare repository, inside
+ * .git) `--show-toplevel` fails the whole question, and every fact is then asked of git on its own.
+ */
 function repoFacts(cwd: string, cache: Cache, run: Run): Promise<RepoFacts | undefined> {
-  return shared(cache, `batched\0rev-parse\0${cwd}`, () => readRepoFacts(cwd, run));
+  return shared(cache, `batched\0rev-parse\0${cwd}`, async () => {
+    const r = await run(['rev-parse', ...FACT_FLAGS, '--verify', '-q', HEAD_COMMIT], { cwd, okCodes: [1] });
+    const lines = r.stdout.split('\n');
+    if (lines.pop() !== '') return undefined;
+    // --verify -q prints HEAD's commit with exit 0, nothing with exit 1 (no commit yet).
+    if (lines.length !== FACT_FLAGS.length + (r.code === 0 ? 1 : 0)) return undefined;
+    return {
+      lines: new Map(FACT_FLAGS.map((f, i) => [f, lines[i]])),
+      head: r.code === 0 ? lines[FACT_FLAGS.length] : undefined,
+    };
+  });
+}
+
+/** The facts `rev-parse ARGS` asks for (each flag once, HEAD's commit last), or undefined for anything else. */
+function repoFactsWanted(args: string[]): { flags: string[]; head: boolean } | undefined {
+  let head = false;
+  let rest = args;
+  const n = args.length;
+  if (n >= 3 && args[n - 1] === HEAD_COMMIT) {
+    const [x, y] = args.slice(n - 3, n - 1);
+    const quiet = (o: string) => o === '-q' || o === '--quiet';
+    if (!((x === '--verify' && quiet(y)) || (quiet(x) && y === '--verify'))) return undefined;
+    head = true;
+    rest = args.slice(0, n - 3);
+  }
+  if (new Set(rest).size !== rest.length) return undefined;
+  if (!rest.every((f) => (FACT_FLAGS as readonly string[]).includes(f))) return undefined;
+  return rest.length > 0 || head ? { flags: rest, head } : undefined;
+}
+
+function repoFactsAnswer(facts: RepoFacts, wanted: { flags: string[]; head: boolean }): BatchedAnswer {
+  let stdout = wanted.flags.map((f) => `${facts.lines.get(f)}\n`).join('');
+  if (wanted.head && facts.head) stdout += `${facts.head}\n`;
+  return { stdout, code: wanted.head && !facts.head ? 1 : 0 };
 }
 
 /** `git symbolic-ref --quiet HEAD`, asked once: the branch checked out, or exit 1 (detached). */

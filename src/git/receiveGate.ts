@@ -87,17 +87,7 @@ function refused(branch: string, error: string, policyFrom?: string): GateResult
   };
 }
 
-/**
- * The whole judgement is one snapshot (gitRunner.withGitReadCache): nothing in it writes to the repository, and a
- * push's commands, the policy, its blob and the server's config were each read by several rules, a git process
- * every time (the policy blob four times, the repository's folders three). No listing of every ref with its objects
- * (batchedReads.ts): a tag flood made each one slow (attack17 Q1).
- */
-export function preReceive(cwd: string, stdin: string): Promise<HookOutcome> {
-  return withGitReadCache(() => judgePush(cwd, stdin), { refListing: false });
-}
-
-async function judgePush(cwd: string, stdin: string): Promise<HookOutcome> {
+export async function preReceive(cwd: string, stdin: string): Promise<HookOutcome> {
   const updates = parsePreReceiveLines(stdin);
   // First, before anything is judged: one command per ref, each from the value the server holds now (attack18).
   // From here on every old value is the server's own, which the notes guard and the ranges below rely on.
@@ -174,8 +164,11 @@ async function judgePush(cwd: string, stdin: string): Promise<HookOutcome> {
     new: oid(u.new),
   }));
   let added: AddedApprovals | undefined;
+  // Nothing below writes to the repository: repository-level questions each judgement asks (the notes ref, the
+  // object format, the partial-clone check) are answered once for the whole push.
+  // No listing of every ref with its objects (batchedReads.ts) either: a tag flood made each one slow (attack17 Q1).
   let readsAll = false; // a verdict read every branch and tag as they will be (a policy change)
-  const results = await judgeUpdates();
+  const results = await withGitReadCache(() => judgeUpdates(), { refListing: false });
   const ok = messages.length === 0 && results.every((r) => r.ok);
   if (!ok) return { results, messages, ok };
   // What the verdicts read, so that only a change of that refuses this push at the ref update (attack23 03).
