@@ -85,7 +85,10 @@ export async function recordStatement(cwd: string, signed: SignedStatement, ref 
  */
 export async function mergeApprovals(cwd: string, from: string, ref = REVIEW_NOTES_REF): Promise<boolean> {
   const before = await notesTip(cwd, ref);
-  const fromOid = (await runGit(['rev-parse', '--verify', `${from}^{commit}`], { cwd })).stdout.trim();
+  // --quiet: the form a snapshot answers from its ref listing (batchedReads.ts), not a git process of its own.
+  const peeled = await runGit(['rev-parse', '--verify', '--quiet', `${from}^{commit}`], { cwd, okCodes: [1] });
+  const fromOid = peeled.stdout.trim();
+  if (peeled.code !== 0 || !fromOid) throw new CountersignError('git', `${from} names no notes commit`);
   if (before === undefined) {
     // Create only if still absent (an empty old value makes update-ref compare-and-swap against "no ref").
     await runGit(['update-ref', '-m', 'countersign: approvals from remote', ref, fromOid, ''], { cwd });

@@ -1,3 +1,4 @@
+import { readRepoFacts, repoFactsAnswer, repoFactsWanted, type RepoFacts } from './batchedRepoFacts';
 import type { GitResult, GitRunOptions } from './gitRunner';
 
 /**
@@ -27,7 +28,7 @@ export interface BatchedAnswer {
   code: number;
 }
 
-type Run = (args: string[], opts: GitRunOptions) => Promise<GitResult>;
+export type Run = (args: string[], opts: GitRunOptions) => Promise<GitResult>;
 type Cache = Map<string, Promise<unknown>>;
 
 /** section[.subsection].name, with git's characters for section and name. */
@@ -85,7 +86,8 @@ export function batchedAnswer(
     return refTable(opts.cwd, cache, run).then((refs) => refs && refsUnder(refs, b));
   if (sub === 'rev-parse') {
     const wanted = repoFactsWanted(args.slice(1));
-    if (wanted) return repoFacts(opts.cwd, cache, run).then((facts) => facts && repoFactsAnswer(facts, wanted));
+    if (wanted)
+      return repoFacts(opts.cwd, cache, run).then((facts) => (facts ? repoFactsAnswer(facts, wanted) : undefined));
   }
   if (sub === 'symbolic-ref' && args.length === 3 && a === '--quiet' && b === 'HEAD')
     return headRef(opts.cwd, cache, run).then((head) => head && { stdout: head.stdout, code: head.code });
@@ -105,6 +107,31 @@ export function startListings(cwd: string, cache: Cache, run: Run, opts: { head?
   void refTable(cwd, cache, run);
   void repoFacts(cwd, cache, run);
   if (opts.head !== false) void headRef(cwd, cache, run);
+}
+
+const FACTS_KEY = 'batched\0rev-parse\0';
+const HEAD_KEY = 'batched\0head\0';
+
+/**
+ * The listings still true after `git ARGS`, a write that moves refs alone (their keys' prefixes; every other answer
+ * goes): the config, after a fetch or an update-ref (neither writes config; `fetch --set-upstream` does, and is
+ * not one), and after a fetch the repository's facts and HEAD too (git refuses to fetch into the branch checked
+ * out, unless --update-head-ok), as after an update-ref of a notes or Countersign ref (no branch HEAD names). verify's and pre-push's fetch of the approvals, and the merge after it, each took
+ * the config listing and the facts again, two or three git processes a run for answers that had not changed.
+ */
+export function listingsKeptAfter(args: string[]): string[] {
+  let i = 0;
+  while (args[i] === '-c') i += 2;
+  const [sub, ...rest] = args.slice(i);
+  const config = 'batched\0config\0';
+  if (sub === 'update-ref') {
+    // A notes or Countersign ref is no branch HEAD names: HEAD's commit and branch stay too.
+    const ref = rest.find((a, j) => !a.startsWith('-') && rest[j - 1] !== '-m');
+    const notHead = ref !== undefined && ['refs/notes/', 'refs/countersign/'].some((p) => ref.startsWith(p));
+    return rest.includes('--stdin') || !notHead ? [config] : [config, FACTS_KEY, HEAD_KEY];
+  }
+  if (sub !== 'fetch' || rest.some((a) => ['--set-upstream', '-u', '--update-head-ok'].includes(a))) return [];
+  return [config, FACTS_KEY, HEAD_KEY];
 }
 
 function isFullRef(name: string): boolean {
@@ -301,69 +328,18 @@ function verifyCommit(refs: Map<string, RefEntry>, name: string): BatchedAnswer 
 /** `git symbolic-ref --quiet REF` for a ref the listing has: its target, or 1 when it is not symbolic. */
 function symbolicRef(refs: Map<string, RefEntry>, name: string): BatchedAnswer | undefined {
   const ref = refs.get(name);
-  if (!ref) return undefined; // absent, or a symbolic ref to nothing (which for-each-ref skips): ask git
+  if (!ref) return undefined; // absent, or a symbolic ref to nothing (which for-each-ref skips, silently): ask git
   return ref.symref ? { stdout: `${ref.symref}\n`, code: 0 } : { stdout: '', code: 1 };
 }
 
-/** The repository's facts one `git rev-parse` gives, in this order (a HEAD commit last, when there is one). */
-const FACT_FLAGS = [
-  '--show-object-format',
-  '--is-bare-repository',
-  '--absolute-git-dir',
-  '--git-common-dir',
-  '--show-toplevel',
-] as const;
-const HEAD_COMMIT = 'HEAD^{commit}';
-
-interface RepoFacts {
-  lines: Map<string, string>;
-  head: string | undefined;
-}
-
-/**
- * One `git rev-parse` for all of FACT_FLAGS and HEAD's commit. Outside a work tree (a bare repository, inside
- * .git) `--show-toplevel` fails the whole question, and every fact is then asked of git on its own.
- */
+/** One `git rev-parse` of the repository's facts per repository and snapshot (batchedRepoFacts.ts). */
 function repoFacts(cwd: string, cache: Cache, run: Run): Promise<RepoFacts | undefined> {
-  return shared(cache, `batched\0rev-parse\0${cwd}`, async () => {
-    const r = await run(['rev-parse', ...FACT_FLAGS, '--verify', '-q', HEAD_COMMIT], { cwd, okCodes: [1] });
-    const lines = r.stdout.split('\n');
-    if (lines.pop() !== '') return undefined;
-    // --verify -q prints HEAD's commit with exit 0, nothing with exit 1 (no commit yet).
-    if (lines.length !== FACT_FLAGS.length + (r.code === 0 ? 1 : 0)) return undefined;
-    return {
-      lines: new Map(FACT_FLAGS.map((f, i) => [f, lines[i]])),
-      head: r.code === 0 ? lines[FACT_FLAGS.length] : undefined,
-    };
-  });
-}
-
-/** The facts `rev-parse ARGS` asks for (each flag once, HEAD's commit last), or undefined for anything else. */
-function repoFactsWanted(args: string[]): { flags: string[]; head: boolean } | undefined {
-  let head = false;
-  let rest = args;
-  const n = args.length;
-  if (n >= 3 && args[n - 1] === HEAD_COMMIT) {
-    const [x, y] = args.slice(n - 3, n - 1);
-    const quiet = (o: string) => o === '-q' || o === '--quiet';
-    if (!((x === '--verify' && quiet(y)) || (quiet(x) && y === '--verify'))) return undefined;
-    head = true;
-    rest = args.slice(0, n - 3);
-  }
-  if (new Set(rest).size !== rest.length) return undefined;
-  if (!rest.every((f) => (FACT_FLAGS as readonly string[]).includes(f))) return undefined;
-  return rest.length > 0 || head ? { flags: rest, head } : undefined;
-}
-
-function repoFactsAnswer(facts: RepoFacts, wanted: { flags: string[]; head: boolean }): BatchedAnswer {
-  let stdout = wanted.flags.map((f) => `${facts.lines.get(f)}\n`).join('');
-  if (wanted.head && facts.head) stdout += `${facts.head}\n`;
-  return { stdout, code: wanted.head && !facts.head ? 1 : 0 };
+  return shared(cache, `${FACTS_KEY}${cwd}`, () => readRepoFacts(cwd, run));
 }
 
 /** `git symbolic-ref --quiet HEAD`, asked once: the branch checked out, or exit 1 (detached). */
 function headRef(cwd: string, cache: Cache, run: Run): Promise<BatchedAnswer | undefined> {
-  return shared(cache, `batched\0head\0${cwd}`, async () => {
+  return shared(cache, `${HEAD_KEY}${cwd}`, async () => {
     const r = await run(['symbolic-ref', '--quiet', 'HEAD'], { cwd, okCodes: [1] });
     return { stdout: r.stdout, code: r.code };
   });

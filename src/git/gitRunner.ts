@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'async_hooks';
 
 import { CountersignError, type CountersignErrorReason } from '../core/errors';
-import { batchedAnswer, NO_REF_LISTING, startListings } from './batchedReads';
+import { batchedAnswer, listingsKeptAfter, NO_REF_LISTING, startListings } from './batchedReads';
 import { childProcess } from './childProcess';
 
 /**
@@ -208,11 +208,15 @@ function takeSeeded(args: string[], opts: GitRunOptions): Promise<GitResult> | u
   return new Promise((resolve, reject) => settle(args, opts, answer.stdout, '', answer.code, resolve, reject));
 }
 
-/** Empties a snapshot's answers; whether it may list every ref is how it was made, not an answer. */
-function clearAnswers(cache: Map<string, Promise<unknown>>): void {
-  const noListing = cache.get(NO_REF_LISTING);
+/**
+ * Empties a snapshot's answers after `git ARGS` wrote; whether it may list every ref is how it was made, not an
+ * answer, and the listings a write of refs alone leaves true stay (batchedReads.listingsKeptAfter).
+ */
+function clearAnswers(cache: Map<string, Promise<unknown>>, args: string[]): void {
+  const kept = listingsKeptAfter(args);
+  const stay = [...cache].filter(([k]) => k === NO_REF_LISTING || kept.some((p) => k.startsWith(p)));
   cache.clear();
-  if (noListing) cache.set(NO_REF_LISTING, noListing);
+  for (const [k, v] of stay) cache.set(k, v);
 }
 
 export function runGit(args: string[], opts: GitRunOptions): Promise<GitResult> {
@@ -224,7 +228,7 @@ export function runGit(args: string[], opts: GitRunOptions): Promise<GitResult> 
   if (!key) {
     const run = spawnGit(args, opts);
     // Failed or not, it may have moved something: nothing asked before it is an answer after it.
-    return changesSnapshot(args) ? run.finally(() => clearAnswers(cache)) : run;
+    return changesSnapshot(args) ? run.finally(() => clearAnswers(cache, args)) : run;
   }
   let answer = cache.get(key) as Promise<GitResult> | undefined;
   if (!answer) {

@@ -8,7 +8,8 @@ import { closedWhileUnreadableText } from '../core/policyRecovery';
 import { writeFileAtomic } from './atomicFile';
 import { readPolicyBlob } from './policyBlob';
 import { readPolicyFrom } from './policyRead';
-import { gitConfig, runGit, sharedInSnapshot } from './gitRunner';
+import { gitConfig, inGitReadCache, runGit, sharedInSnapshot } from './gitRunner';
+import { revParse } from './revision';
 import { countersignDir, resolveRepo } from './repository';
 import { keptAnswer } from './refreshCache';
 import { defaultRemote } from './remotes';
@@ -83,9 +84,16 @@ export async function serverPolicyBranch(cwd: string): Promise<{ branch: string;
   return ref.startsWith('refs/heads/') ? { branch: ref.slice('refs/heads/'.length), recorded: false } : undefined;
 }
 
-/** The text of `.countersign.json` at `rev` (or its size, when too large to read), undefined when it has none. */
+/**
+ * The text of `.countersign.json` at `rev` (or its size, when too large to read), undefined when it has none. In a
+ * snapshot it is read by the blob's id, as readPolicyFrom reads it: the server's pre-receive read the same policy
+ * blob three times under three names (the policy branch's tip by id and by `REV:PATH`, the pushed tip's `REV:PATH`),
+ * a git process each, where the snapshot shares the `REV:PATH` lookup and the blob by its id.
+ */
 export async function policyTextAt(cwd: string, rev: string): Promise<PolicyText | undefined> {
-  const text = await readPolicyBlob(cwd, `${rev}:${POLICY_FILE}`);
+  const name = `${rev}:${POLICY_FILE}`;
+  const blob = inGitReadCache() ? await revParse(cwd, name) : name;
+  const text = blob === undefined ? 'missing' : await readPolicyBlob(cwd, blob);
   return text === 'missing' ? undefined : text;
 }
 

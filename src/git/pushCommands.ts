@@ -1,4 +1,4 @@
-import { listRefs } from './serverRefs';
+import { listRefs, type Listed } from './serverRefs';
 import { ZERO_OID } from './gateInput';
 import { shortSha } from '../core/shortSha';
 
@@ -27,17 +27,19 @@ export interface PushCommand {
 
 /**
  * Each named ref's value on the server (a symbolic ref's: its target's, as receive-pack compares it) and each
- * symbolic ref's target, read by name (serverRefs.listRefs: one git process per 1,000 names). A ref missing from
- * the result does not exist (a dangling symbolic ref included: git then wants a zero old value as well).
+ * symbolic ref's target, from `listed` (ServerRefs.named) or else read by name (serverRefs.listRefs: one git process
+ * per 1,000 names). A ref missing from the result does not exist (a dangling symbolic ref included: git then wants a
+ * zero old value as well).
  */
 async function currentValues(
   cwd: string,
   names: readonly string[],
+  listed: readonly Listed[] | undefined,
 ): Promise<{ value: Map<string, string>; symref: Map<string, string> }> {
   const value = new Map<string, string>();
   const symref = new Map<string, string>();
   const wanted = new Set(names);
-  for (const { sha, ref, symref: target } of await listRefs(cwd, names)) {
+  for (const { sha, ref, symref: target } of listed ?? (await listRefs(cwd, names))) {
     // A name is also a prefix pattern to for-each-ref (refs/heads/a lists refs/heads/a/b): exact names only.
     if (!wanted.has(ref)) continue;
     value.set(ref, sha);
@@ -48,10 +50,17 @@ async function currentValues(
 
 const shown = (v: string | undefined) => (v === undefined ? 'absent' : shortSha(v));
 
-/** Why the push's commands cannot be judged as git will apply them (one sentence each), or none. */
-export async function pushCommandRefusals(cwd: string, commands: readonly PushCommand[]): Promise<string[]> {
+/**
+ * Why the push's commands cannot be judged as git will apply them (one sentence each), or none. `listed`: the
+ * server's refs as ServerRefs read them for this push (its `named`), when it has.
+ */
+export async function pushCommandRefusals(
+  cwd: string,
+  commands: readonly PushCommand[],
+  listed?: readonly Listed[],
+): Promise<string[]> {
   const names = [...new Set(commands.map((c) => c.ref))];
-  const { value, symref } = await currentValues(cwd, names);
+  const { value, symref } = await currentValues(cwd, names, listed);
   const refusals: string[] = [];
   // Two commands for one ref, by name or through a symbolic ref to it: git applies whichever its compare-and-swap
   // lets through, which need not be the one judged (R4). One command per ref is all a push ever needs.

@@ -87,21 +87,35 @@ function refused(branch: string, error: string, policyFrom?: string): GateResult
   };
 }
 
-export async function preReceive(cwd: string, stdin: string): Promise<HookOutcome> {
+/**
+ * The whole judgement is one snapshot (gitRunner.withGitReadCache): nothing in it writes to the repository, and a
+ * push's commands, the policy, its blob and the server's config were each read by several rules, a git process
+ * every time (the policy blob four times, the repository's folders three). No listing of every ref with its objects
+ * (batchedReads.ts): a tag flood made each one slow (attack17 Q1).
+ */
+export function preReceive(cwd: string, stdin: string): Promise<HookOutcome> {
+  return withGitReadCache(() => judgePush(cwd, stdin), { refListing: false });
+}
+
+async function judgePush(cwd: string, stdin: string): Promise<HookOutcome> {
   const updates = parsePreReceiveLines(stdin);
-  // First, before anything is judged: one command per ref, each from the value the server holds now (attack18).
-  // From here on every old value is the server's own, which the notes guard and the ranges below rely on.
-  const commandRefusals = await pushCommandRefusals(cwd, updates);
-  if (commandRefusals.length > 0) return { results: [], messages: commandRefusals, ok: false };
   // One push creates at most so many refs (newRefCap.ts): each ref the server holds costs later pushes (attack17 Q1).
+  // Decided first (a config read), so that such a push is refused without the server's refs being read for it.
   const capped = await newRefCapRefusal(cwd, updates);
-  if (capped) return { results: [], messages: [capped], ok: false };
   // The branches, and the refs the push names (a symbolic ref anywhere, refs/x/main -> refs/heads/main, moves its
   // target); tags only as a rule needs them (serverRefs.ts: a tag flood cost every push its reads, attack17 Q1).
-  const refs = await ServerRefs.read(
-    cwd,
-    updates.map((u) => u.ref),
-  );
+  const read = capped
+    ? undefined
+    : await ServerRefs.read(
+        cwd,
+        updates.map((u) => u.ref),
+      );
+  // First, before anything is judged: one command per ref, each from the value the server holds now (attack18).
+  // From here on every old value is the server's own, which the notes guard and the ranges below rely on.
+  const commandRefusals = await pushCommandRefusals(cwd, updates, read?.named);
+  if (commandRefusals.length > 0) return { results: [], messages: commandRefusals, ok: false };
+  if (capped || !read) return { results: [], messages: capped ? [capped] : [], ok: false };
+  const refs: ServerRefs = read;
   const { value, symrefs, heads } = refs;
 
   const pb = await serverPolicyBranch(cwd);
@@ -164,11 +178,8 @@ export async function preReceive(cwd: string, stdin: string): Promise<HookOutcom
     new: oid(u.new),
   }));
   let added: AddedApprovals | undefined;
-  // Nothing below writes to the repository: repository-level questions each judgement asks (the notes ref, the
-  // object format, the partial-clone check) are answered once for the whole push.
-  // No listing of every ref with its objects (batchedReads.ts) either: a tag flood made each one slow (attack17 Q1).
   let readsAll = false; // a verdict read every branch and tag as they will be (a policy change)
-  const results = await withGitReadCache(() => judgeUpdates(), { refListing: false });
+  const results = await judgeUpdates();
   const ok = messages.length === 0 && results.every((r) => r.ok);
   if (!ok) return { results, messages, ok };
   // What the verdicts read, so that only a change of that refuses this push at the ref update (attack23 03).

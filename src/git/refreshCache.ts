@@ -1,26 +1,25 @@
-import { inGitReadCache, runGit } from './gitRunner';
+import { inGitReadCache } from './gitRunner';
 import { isPartialClone } from './missingObjects';
 
 /**
  * Answers fixed by the object ids they were asked about, kept from one refresh of the review panel to the
  * next (issue 11: a refresh that finds the same refs should re-read nothing). A commit, its tree and blobs
- * never change under an id; only git's view of objects does — refs/replace/* and a partial clone's promisor
- * remote — so `objectView` is part of every key. Each caller puts into the key whatever else its answer
- * follows (a notes ref's tip, a remote's branch tips). A few answers of each kind are kept per repository, the least recently used dropped first;
+ * never change under an id; only git's view of objects does — a partial clone's promisor remote (refs/replace/*
+ * cannot: every git process runs with GIT_NO_REPLACE_OBJECTS, gitRunner.GIT_ENV) — so `objectView` is part of
+ * every key. Each caller puts into the key whatever else its answer follows (a notes ref's tip, a remote's branch
+ * tips). A few answers of each kind are kept per repository, the least recently used dropped first;
  * an answer that failed, or that the caller says is not worth keeping (a transient error), is asked again.
- * Only within a snapshot (gitRunner.withGitReadCache), whose listings answer `objectView` without a process.
+ * Only within a snapshot (gitRunner.withGitReadCache), whose config listing answers `objectView` without a process.
  */
 const KEPT_PER_KIND = 8;
 const kept = new Map<string, Map<string, Promise<unknown>>>();
 
-/** What decides how git reads objects by id here: the replacement refs and whether this is a partial clone. */
+/**
+ * What decides how git reads objects by id here: whether this is a partial clone. Listing refs/replace/ as well
+ * cost the server's pre-receive a git process per push (its snapshot lists no refs) for nothing git would use.
+ */
 async function objectView(cwd: string): Promise<string> {
-  const [replaced, partial] = await Promise.all([
-    // Within a snapshot both are answered from its listings (batchedReads.ts): no git process.
-    runGit(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/replace/'], { cwd }),
-    isPartialClone(cwd),
-  ]);
-  return `${partial ? 'partial' : 'full'}\n${replaced.stdout}`;
+  return (await isPartialClone(cwd)) ? 'partial' : 'full';
 }
 
 /**

@@ -62,36 +62,47 @@ export class ServerRefs {
     readonly heads: Array<{ branch: string; sha: string }>,
     /** Which of the tags named like the pushed branches exist (refs/tags/NAME). */
     private readonly tagsLikeBranches: Set<string>,
+    /** Each ref the push names that exists, as listed (pushCommands.ts checks the push's old values against them). */
+    readonly named: Listed[],
   ) {}
 
-  /** Reads the branches, the refs `pushed` names and the tags named like its branches (one to three git runs). */
+  /**
+   * Reads the branches, the refs `pushed` names and the tags named like its branches: one git run (more only for
+   * over 1,000 names, or a symbolic ref leading outside them). The branches and the named refs were three runs
+   * (the command check's, the branches', the names'), each a process start on every push.
+   */
   static async read(cwd: string, pushed: readonly string[]): Promise<ServerRefs> {
     const value = new Map<string, string>();
     const symrefs = new Map<string, string>();
-    const take = (rs: Listed[], names?: Set<string>) => {
+    const take = (rs: Listed[], names: Set<string>) => {
       for (const r of rs) {
-        if (names && !names.has(r.ref)) continue; // a name pattern also lists the refs below it
+        // A name pattern also lists the refs below it: the branches, and the names themselves.
+        if (!r.ref.startsWith(HEADS) && !names.has(r.ref)) continue;
         if (r.symref) symrefs.set(r.ref, r.symref);
         else value.set(r.ref, r.sha);
       }
     };
-    const branches = await listRefs(cwd, [HEADS]);
-    take(branches);
-    const heads = branches
-      .filter((r) => !r.symref && r.ref.startsWith(HEADS))
-      .map((r) => ({ branch: r.ref.slice(HEADS.length), sha: r.sha }));
     // The tags a pushed branch would share its name with (no name may be both: confusingRefName.ts).
     const likeBranches = pushed.filter((r) => r.startsWith(HEADS)).map((r) => TAG_PREFIX + r.slice(HEADS.length));
-    let wanted = [...new Set([...pushed.filter((r) => !r.startsWith(HEADS)), ...likeBranches])];
-    for (let depth = 0; wanted.length > 0 && depth < SYMREF_DEPTH; depth++) {
-      take(await listRefs(cwd, wanted), new Set(wanted));
+    const names = new Set([...pushed, ...likeBranches]);
+    const listed = await listRefs(cwd, [HEADS, ...names]);
+    take(listed, names);
+    const heads = listed
+      .filter((r) => !r.symref && r.ref.startsWith(HEADS))
+      .map((r) => ({ branch: r.ref.slice(HEADS.length), sha: r.sha }));
+    const pushedNames = new Set(pushed);
+    const named = listed.filter((r) => pushedNames.has(r.ref));
+    let wanted = [...names];
+    for (let depth = 1; depth < SYMREF_DEPTH; depth++) {
       // A symbolic ref's target outside the branches: looked up too (refs/x/y -> refs/tags/v1).
       wanted = [...new Set([...symrefs.values()])].filter(
         (t) => !t.startsWith(HEADS) && !value.has(t) && !symrefs.has(t) && !wanted.includes(t),
       );
+      if (wanted.length === 0) break;
+      take(await listRefs(cwd, wanted), new Set(wanted));
     }
     const tagsLikeBranches = new Set(likeBranches.filter((t) => value.has(t) || symrefs.has(t)));
-    return new ServerRefs(cwd, value, symrefs, heads, tagsLikeBranches);
+    return new ServerRefs(cwd, value, symrefs, heads, tagsLikeBranches, named);
   }
 
   /** Whether the tag refs/tags/NAME existed before the push (asked only for the pushed branches' names). */

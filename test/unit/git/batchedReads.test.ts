@@ -89,6 +89,7 @@ describe('batched reads answer as git does', function () {
     ['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--git-common-dir', '--show-toplevel'],
     ['rev-parse', '--show-toplevel', '--verify', '-q', 'HEAD^{commit}'],
     ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'],
+    ['rev-parse', '--verify', '--quiet', '--end-of-options', 'HEAD^{commit}'],
     ['symbolic-ref', '--quiet', 'HEAD'],
     ['symbolic-ref', '--quiet', '--short', 'HEAD'],
     ...['HEAD', 'HEAD^{tree}', 'refs/tags/v1'].flatMap((r) => {
@@ -126,5 +127,44 @@ describe('batched reads answer as git does', function () {
     // tag of a tag, the ref to a tree, the symbolic refs the listing lacks (to nothing, absent), and a tree and
     // a tag object peeled to a commit, and the upstream through a remote without fetch refspecs (zeta).
     assert.strictEqual(spawned, 4 + 7, `${spawned} git processes for ${questions.length} questions`);
+  });
+
+  // On a server (a bare repository) `--show-toplevel` fails: git prints the facts before it and exits 128. Each
+  // fact was a process of its own there (the one rev-parse asking them all failed); inside .git likewise.
+  it('answers the repository facts outside a work tree (a bare repository, inside .git) as git does, from one rev-parse', async () => {
+    const bare = TempRepo.create({ bare: true });
+    repo.git('push', '-q', '--no-verify', bare.dir, 'main');
+    const facts: string[][] = [
+      ['rev-parse', '--absolute-git-dir'],
+      ['rev-parse', '--show-object-format'],
+      ['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--git-common-dir', '--show-toplevel'],
+      ['rev-parse', '--show-toplevel', '--absolute-git-dir'],
+      ['rev-parse', '--git-common-dir', '--verify', '-q', 'HEAD^{commit}'],
+      ['rev-parse', '--absolute-git-dir', '--show-toplevel', '--verify', '-q', 'HEAD^{commit}'],
+    ];
+    for (const cwd of [bare.dir, `${repo.dir}/.git`]) {
+      const askIn = (args: string[]) => runGit(args, { cwd, okCodes: [1, 128] });
+      const direct: Array<{ stdout: string; code: number }> = [];
+      for (const q of facts) direct.push(shown(await askIn(q)));
+      let spawned = 0;
+      const cp = childProcess();
+      const spawn = cp.spawn;
+      cp.spawn = ((...a: Parameters<typeof spawn>) => {
+        spawned++;
+        return spawn(...a);
+      }) as typeof spawn;
+      try {
+        const batched = await withGitReadCache(async () => {
+          const out: Array<{ stdout: string; code: number }> = [];
+          for (const q of facts) out.push(shown(await askIn(q)));
+          return out;
+        });
+        facts.forEach((q, i) => assert.deepStrictEqual(batched[i], direct[i], `git ${q.join(' ')} in ${cwd}`));
+      } finally {
+        cp.spawn = spawn;
+      }
+      // The facts' rev-parse, and git itself for HEAD's commit asked without --show-toplevel (not reached there).
+      assert.strictEqual(spawned, 2, `${spawned} git processes in ${cwd}`);
+    }
   });
 });

@@ -15,7 +15,8 @@ import { GitProcessLog } from '../helpers/gitProcessLog';
 describe('verify: git processes per run', function () {
   this.timeout(180_000);
 
-  it('verifies a 3-commit branch with at most 22 git processes (29 before), with and without origin/HEAD', () => {
+  // procs18: 17 and 18 (20 and 21 before; the config listing and the facts outlive the fetch).
+  it('verifies a 3-commit branch with at most 18 git processes (29 before), with and without origin/HEAD', () => {
     const { server, ada } = setup();
     const log = new GitProcessLog();
     try {
@@ -45,7 +46,7 @@ describe('verify: git processes per run', function () {
         `      git processes per verify: ${withHead.n} (${withHead.summary}); no origin/HEAD ${withoutHead.n}`,
       );
       for (const r of [withHead, withoutHead])
-        assert.ok(r.n <= 22, `verify started ${r.n} git processes: ${r.summary}`);
+        assert.ok(r.n <= 18, `verify started ${r.n} git processes: ${r.summary}`);
     } finally {
       log.remove();
       fs.rmSync(path.dirname(server.dir), { recursive: true, force: true });

@@ -1,0 +1,63 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { recordDecision } from '../helpers/approvals';
+import { commitFile, setup } from '../helpers/gateServer';
+import { GitProcessLog } from '../helpers/gitProcessLog';
+import { TempRepo } from '../helpers/tempRepo';
+
+/**
+ * What one judged push costs the server's pre-receive, and `verify` the same push, in git processes (procs18: on a
+ * paravirtualised machine each start costs ~6 ms of system CPU, and the unit suite is mostly process starts). One
+ * approved AI commit: Bob's approval is pushed first (the notes push is judged too), then main. Counted by a git
+ * shim (helpers/gitProcessLog.ts), so load cannot move the figures; the server's own (unpack-objects) included.
+ */
+describe('pre-receive and verify: git processes per judged push', function () {
+  this.timeout(240_000);
+
+  it('judges a notes push and an approved push to main, and verifies it, within their process caps', () => {
+    const s = setup();
+    const { ada, bob, server } = s;
+    const onServer = new GitProcessLog({ onlyIn: server.dir });
+    const anywhere = new GitProcessLog();
+    try {
+      const base = ada.git('rev-parse', 'origin/main');
+      const tip = commitFile(
+        ada,
+        'app.ts',
+        'export const a = 1;\n',
+        'app\n\nAI-Provenance: v1 ai=1 human=0 untracked=0',
+      );
+      recordDecision(ada, bob, { email: 'bob@example.com', tip, base });
+      // No client hook (--no-verify): only the server's side is counted here (pushProcesses.test.ts: the client's).
+      const pusher = TempRepo.at(ada.dir, onServer.env);
+      const push = (ref: string) => {
+        onServer.reset();
+        const r = pusher.gitResult(['push', '-q', '--no-verify', 'origin', ref]);
+        return { status: r.status, stderr: r.stderr, n: onServer.starts().length, summary: onServer.summary() };
+      };
+      const notes = push('refs/notes/countersign');
+      assert.strictEqual(notes.status, 0, notes.stderr);
+      anywhere.reset();
+      const verify = ada.cli(['verify', '--branch', 'main', '--format', 'json'], { env: anywhere.env });
+      assert.strictEqual(verify.status, 0, verify.stdout + verify.stderr);
+      const verified = { n: anywhere.starts().length, summary: anywhere.summary() };
+      const main = push('main');
+      assert.strictEqual(main.status, 0, main.stderr);
+      assert.strictEqual(server.git('rev-parse', 'main'), tip);
+      console.log(
+        `      pre-receive, notes push: ${notes.n} git processes (${notes.summary})\n` +
+          `      pre-receive, main: ${main.n} git processes (${main.summary})\n` +
+          `      verify: ${verified.n} git processes (${verified.summary})`,
+      );
+      // Before procs18: notes push 25, main 34, verify 25 (a gc --auto or maintenance run in each); 17, 21, 20 after.
+      assert.ok(notes.n <= 17, `notes push: ${notes.n} git processes: ${notes.summary}`);
+      assert.ok(main.n <= 21, `main: ${main.n} git processes: ${main.summary}`);
+      assert.ok(verified.n <= 24, `verify: ${verified.n} git processes: ${verified.summary}`);
+    } finally {
+      onServer.remove();
+      anywhere.remove();
+      fs.rmSync(path.dirname(server.dir), { recursive: true, force: true });
+    }
+  });
+});
