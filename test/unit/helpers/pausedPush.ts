@@ -7,8 +7,10 @@ import type { TempRepo } from './tempRepo';
 /**
  * A push whose pre-receive gate stops in the middle of its judgement until the test lets it go: the window in
  * which git runs another push's hook and ref update (attack17 Q8/Q9), made certain instead of timed. Only this
- * push's `git receive-pack` gets a `git` wrapper first on its hooks' PATH; the wrapper pauses when the gate reads the
- * policy branch's name, which it does after its snapshot of the refs (receiveGate.ts). No production code knows.
+ * push's `git receive-pack` gets a `git` wrapper first on its hooks' PATH; the wrapper pauses when the gate first asks
+ * for the repository's facts (`rev-parse --show-object-format ...`, gitRunner's repository facts), which it does after
+ * its snapshot of the refs and the server's config (receiveGate.ts reads both first, in either order). No production
+ * code knows; if the gate's first reads change, the tests using this say "never reached its judgement".
  */
 export interface PausedPush {
   /** Resolves once the gate has read the refs and is paused. */
@@ -32,7 +34,7 @@ export function pausedPush(repo: TempRepo, args: string[]): PausedPush {
   fs.writeFileSync(
     path.join(dir, 'bin', 'git'),
     `#!/bin/sh
-case "$*" in *"--get countersign.policyBranch"*)
+case "$*" in *"rev-parse --show-object-format"*)
   : > '${judging}'; i=0
   while [ ! -e '${go}' ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done;;
 esac
