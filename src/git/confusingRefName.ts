@@ -1,5 +1,6 @@
 import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy } from '../core/policy';
 import { matchGlob } from '../core/glob';
+import { caseOnlyPattern, caseTwins, foldRefName } from '../core/refNameCase';
 import { digitsOnlyIdName, looksLikeObjectId } from '../core/objectIdName';
 import { runGit } from './gitRunner';
 
@@ -78,13 +79,10 @@ export function shadowingRefName(
    */
   const caseTwin = (n: string): { what: string; exists: boolean } | undefined => {
     if (!o.policy) return undefined;
-    const lower = n.toLowerCase();
     for (const b of o.branches)
-      if (b !== n && b.toLowerCase() === lower && isProtected(o.policy, b))
+      if (caseTwins(b, n) && isProtected(o.policy, b))
         return { what: `the protected branch ${b} but for letter case`, exists: true };
-    const pattern = o.policy.protectedBranches.find(
-      (p) => /[^*?]/.test(p) && !matchGlob(p, n) && matchGlob(p.toLowerCase(), lower),
-    );
+    const pattern = caseOnlyPattern(o.policy.protectedBranches, n);
     return pattern ? { what: `a protected branch's name (${pattern}) but for letter case`, exists: false } : undefined;
   };
   /**
@@ -95,13 +93,9 @@ export function shadowingRefName(
    */
   const tagCaseTwin = (n: string): string | undefined => {
     if (!o.policy) return undefined;
-    const lower = n.toLowerCase();
     for (const t of o.tags ?? [])
-      if (t !== n && t.toLowerCase() === lower && isProtected(o.policy, TAG_PREFIX + t))
-        return `the protected tag ${t}`;
-    const pattern = o.policy.protectedTags?.find(
-      (p) => /[^*?]/.test(p) && !matchGlob(p, n) && matchGlob(p.toLowerCase(), lower),
-    );
+      if (caseTwins(t, n) && isProtected(o.policy, TAG_PREFIX + t)) return `the protected tag ${t}`;
+    const pattern = caseOnlyPattern(o.policy.protectedTags, n);
     return pattern && `a protected tag's name (${pattern})`;
   };
   if (ref.startsWith(HEADS)) {
@@ -174,18 +168,19 @@ export async function refsNamedAlike(
   const branches = o.branches.filter((r) => r.startsWith(HEADS));
   const shadowedBy = new Map<string, string[]>();
   if (tags.length === 0 && branches.length === 0) return { twinTags: [], shadowedBy };
-  const lower = (r: string) => r.toLowerCase();
   const shadowNames = (b: string) => [b, `refs/${b.slice(HEADS.length)}`, TAG_PREFIX + b.slice(HEADS.length)];
   const patterns = [...new Set([...tags, ...branches.flatMap(shadowNames)])];
   const r = await runGit(['for-each-ref', '--ignore-case', '--format=%(refname)', '--', ...patterns], { cwd });
   const listed = r.stdout.split('\n').filter(Boolean);
-  const tagNames = new Set(tags.map(lower));
+  const tagNames = new Set(tags.map(foldRefName));
   const twinTags = listed
-    .filter((ref) => ref.startsWith(TAG_PREFIX) && tagNames.has(lower(ref)) && !tags.includes(ref))
+    .filter((ref) => ref.startsWith(TAG_PREFIX) && tagNames.has(foldRefName(ref)) && !tags.includes(ref))
     .map((ref) => ref.slice(TAG_PREFIX.length));
   for (const b of branches) {
-    const names = new Set(shadowNames(b).map(lower));
-    const by = listed.filter((ref) => names.has(lower(ref)) && ref !== b && ref !== TAG_PREFIX + b.slice(HEADS.length));
+    const names = new Set(shadowNames(b).map(foldRefName));
+    const by = listed.filter(
+      (ref) => names.has(foldRefName(ref)) && ref !== b && ref !== TAG_PREFIX + b.slice(HEADS.length),
+    );
     if (by.length > 0) shadowedBy.set(b, by);
   }
   return { twinTags, shadowedBy };

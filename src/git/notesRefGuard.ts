@@ -1,5 +1,6 @@
 import { formatStatementLine, parseStatementNote } from '../core/approvalStatement';
 import type { Policy } from '../core/policy';
+import { foldRefName } from '../core/refNameCase';
 import { readObjects } from './catFileBatch';
 import { readStatementsAtCommit } from './gateInput';
 import { runGit } from './gitRunner';
@@ -53,7 +54,7 @@ export async function notesRefRefusal(
     // On a case-insensitive file system (macOS, Windows) a clone keeps refs/notes/AI and refs/notes/ai in one
     // file: fetching the unguarded twin would replace the clone's provenance or approvals (outside tester,
     // session 7). So no ref may be created or moved that equals a guarded one but for case; deleting one may.
-    const twin = GUARDED_NOTES_REFS.find((g) => g.toLowerCase() === u.ref.toLowerCase());
+    const twin = GUARDED_NOTES_REFS.find((g) => foldRefName(g) === foldRefName(u.ref));
     return twin && u.new !== undefined
       ? `${u.ref} differs from ${twin} only in letter case: a clone on a case-insensitive file system (macOS, Windows) stores the two as one ref, so it would overwrite that clone's ${twin}; push to ${twin} itself.`
       : undefined;

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { TAG_PREFIX, type Policy } from '../core/policy';
+import { foldRefName } from '../core/refNameCase';
 import { allowedRefPrefixes, confusingRefName, shadowingRefName } from './confusingRefName';
 import { runGit } from './gitRunner';
 import { serverPolicyBranch } from './policyBranch';
@@ -40,7 +41,7 @@ export async function refusedServerRefs(gitDir: string): Promise<RefProblem[]> {
   const branches = byLowerName(refs, HEADS);
   const tags = byLowerName(refs, TAG_PREFIX);
   const near = (index: Map<string, string[]>, names: string[]) =>
-    new Set(names.flatMap((n) => index.get(n.toLowerCase()) ?? []));
+    new Set(names.flatMap((n) => index.get(foldRefName(n)) ?? []));
   for (const ref of refs) {
     const deleteIt = `git update-ref -d ${ref}`;
     if (ref.startsWith(REPLACE)) {
@@ -96,7 +97,7 @@ function byLowerName(refs: readonly string[], prefix: string): Map<string, strin
   for (const r of refs) {
     if (!r.startsWith(prefix)) continue;
     const n = r.slice(prefix.length);
-    const k = n.toLowerCase();
+    const k = foldRefName(n);
     index.set(k, [...(index.get(k) ?? []), n]);
   }
   return index;

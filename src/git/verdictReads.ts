@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import { isProtected, TAG_PREFIX, type Policy } from '../core/policy';
+import { foldRefName } from '../core/refNameCase';
 import type { JudgedCommand } from './landTogether';
 import { GUARDED_NOTES_REFS } from './notesRefGuard';
 
@@ -38,7 +39,7 @@ const NOTES = 'refs/notes/';
  */
 function unreadNotesRef(ref: string): boolean {
   if (!ref.startsWith(NOTES)) return false;
-  const lower = ref.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+  const lower = foldRefName(ref);
   return !GUARDED_NOTES_REFS.some((g) => lower === g || lower.startsWith(`${g}/`));
 }
 
@@ -46,8 +47,7 @@ function unreadNotesRef(ref: string): boolean {
  * The names two refs collide by (shadowingRefName's rules, folded to one comparison): a branch's or tag's short
  * name in lower case (a branch and a tag of one name; case twins, one file on a case-insensitive clone), and a
  * tag's part after its first `/` (git reads tag `origin/main` before refs/remotes/origin/main). Other refs by their
- * name after `refs/` (refs/main stands in for branch main). Lower case in ASCII only: git compares ref names bytewise
- * and case-insensitive file systems fold ASCII alike; wider folding would only refuse more.
+ * name after `refs/` (refs/main stands in for branch main). Folded as every case rule folds (core/refNameCase.ts).
  */
 export function refNameKeys(ref: string): string[] {
   const tag = ref.startsWith(TAG_PREFIX);
@@ -56,7 +56,7 @@ export function refNameKeys(ref: string): string[] {
     : ref.startsWith(HEADS)
       ? ref.slice(HEADS.length)
       : ref.replace(/^refs\//, '');
-  const lower = name.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+  const lower = foldRefName(name);
   const slash = lower.indexOf('/');
   return tag && slash > 0 ? [lower, lower.slice(slash + 1)] : [lower];
 }

@@ -1,0 +1,25 @@
+import { matchGlob } from './glob';
+
+/**
+ * Ref names as a case-insensitive file system compares them: macOS and Windows clones keep loose refs as files, so
+ * `Main` and `main`, or `V2.0` and `v2.0`, are one file there (attack20 01, attack24 3). Every rule that asks
+ * whether two ref names collide by case folds them here. JavaScript's lower case, wider than git's ASCII fold (for
+ * a push it is a superset: APFS and NTFS fold more than ASCII too, and a wider fold only refuses more).
+ */
+export function foldRefName(name: string): string {
+  return name.toLowerCase();
+}
+
+/** Whether two ref names are one file on a case-insensitive clone but differ as git compares them. */
+export function caseTwins(a: string, b: string): boolean {
+  return a !== b && foldRefName(a) === foldRefName(b);
+}
+
+/**
+ * The first of `patterns` that names `name` only when letter case is ignored (`Release/*` for `release/1`). A
+ * pattern of wildcards alone (`*`) is never one: it would make every name a twin.
+ */
+export function caseOnlyPattern(patterns: readonly string[] | undefined, name: string): string | undefined {
+  const folded = foldRefName(name);
+  return patterns?.find((p) => /[^*?]/.test(p) && !matchGlob(p, name) && matchGlob(foldRefName(p), folded));
+}
