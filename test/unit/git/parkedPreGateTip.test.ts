@@ -1,9 +1,8 @@
 import * as assert from 'assert';
 import { verifyThenPush } from '../helpers/gateAgreement';
-import { commitFile, policyJson, serverRef, type Setup } from '../helpers/gateServer';
+import { commitFile, installedServer, policyJson, serverRef, type Setup } from '../helpers/gateServer';
 import { passes, refused, verdicts } from '../helpers/refVerdicts';
 import { makeKey } from '../helpers/reviewerKeys';
-import { TempRepo } from '../helpers/tempRepo';
 
 /**
  * attack24 04 and 10: two rules composed. A new protected BRANCH at a commit from before the gate is free (K3: it
@@ -25,11 +24,7 @@ type PreGate = Setup & { p0: string; rollout: string };
 function preGateSetup(): PreGate {
   const bob = makeKey('bob');
   const carol = makeKey('carol');
-  const server = TempRepo.create({ bare: true });
-  const inst = server.cli(['install', '--server']);
-  assert.strictEqual(inst.status, 0, inst.stderr);
-  const ada = TempRepo.create();
-  ada.git('remote', 'add', 'origin', server.dir);
+  const { server, ada } = installedServer();
   ada.write('tools/agent.sh', AGENT);
   ada.write('app.txt', 'app\n');
   ada.git('add', '.');

@@ -15,51 +15,33 @@ import { makeKey } from '../helpers/reviewerKeys';
 describe('server gate: unrelated unprotected ref updates do not refuse a judged push (attack23 03, real server)', function () {
   this.timeout(240_000);
 
-  it('an approved push to main lands although a keyless pusher created and deleted junk while it was judged', async () => {
-    const s = setup();
-    const { ada } = s;
-    const base = serverRef(s, 'refs/heads/main');
-    const tip = aiCommit(ada, 'feature.py');
-    recordDecision(ada, s.bob, { email: 'bob@example.com', tip, base });
-    assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
+  /**
+   * An approved push to main, paused in its judgement while a keyless pusher creates and deletes `junk` twice.
+   * refs/notes/junk (attack24 11): any notes ref but the two the gate reads was logged as read by every verdict, so
+   * a create/delete loop on it refused every overlapping push, approvals and approved pushes to main included.
+   */
+  for (const junk of ['refs/heads/junk', 'refs/notes/junk'])
+    it(`an approved push to main lands although a keyless pusher created and deleted ${junk} while it was judged`, async () => {
+      const s = setup();
+      const { ada } = s;
+      const base = serverRef(s, 'refs/heads/main');
+      const tip = aiCommit(ada, 'feature.py');
+      recordDecision(ada, s.bob, { email: 'bob@example.com', tip, base });
+      assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
 
-    const a = pausedPush(ada, ['origin', 'main']);
-    await a.judging;
-    for (let i = 0; i < 2; i++) {
-      const made = ada.gitResult(['push', '-q', '--no-verify', 'origin', `${base}:refs/heads/junk`]);
-      assert.strictEqual(made.status, 0, made.stderr);
-      const gone = ada.gitResult(['push', '-q', '--no-verify', 'origin', ':refs/heads/junk']);
-      assert.strictEqual(gone.status, 0, gone.stderr);
-    }
-    a.release();
-    const r = await a.done;
-    assert.strictEqual(r.status, 0, `the approved push was refused for junk's updates: ${r.stderr}`);
-    assert.strictEqual(serverRef(s, 'refs/heads/main'), tip);
-  });
-
-  it('lands although a keyless pusher created and deleted refs/notes/junk while it was judged (attack24 11)', async () => {
-    // Any notes ref but the two the gate reads was logged as read by every verdict: a create/delete loop on
-    // refs/notes/junk refused every overlapping push, approvals and approved pushes to main included.
-    const s = setup();
-    const { ada } = s;
-    const base = serverRef(s, 'refs/heads/main');
-    const tip = aiCommit(ada, 'feature.py');
-    recordDecision(ada, s.bob, { email: 'bob@example.com', tip, base });
-    assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
-
-    const a = pausedPush(ada, ['origin', 'main']);
-    await a.judging;
-    for (let i = 0; i < 2; i++) {
-      const made = ada.gitResult(['push', '-q', '--no-verify', 'origin', `${base}:refs/notes/junk`]);
-      assert.strictEqual(made.status, 0, made.stderr);
-      const gone = ada.gitResult(['push', '-q', '--no-verify', 'origin', ':refs/notes/junk']);
-      assert.strictEqual(gone.status, 0, gone.stderr);
-    }
-    a.release();
-    const r = await a.done;
-    assert.strictEqual(r.status, 0, `the approved push was refused for refs/notes/junk's updates: ${r.stderr}`);
-    assert.strictEqual(serverRef(s, 'refs/heads/main'), tip);
-  });
+      const a = pausedPush(ada, ['origin', 'main']);
+      await a.judging;
+      for (let i = 0; i < 2; i++) {
+        const made = ada.gitResult(['push', '-q', '--no-verify', 'origin', `${base}:${junk}`]);
+        assert.strictEqual(made.status, 0, made.stderr);
+        const gone = ada.gitResult(['push', '-q', '--no-verify', 'origin', `:${junk}`]);
+        assert.strictEqual(gone.status, 0, gone.stderr);
+      }
+      a.release();
+      const r = await a.done;
+      assert.strictEqual(r.status, 0, `the approved push was refused for ${junk}'s updates: ${r.stderr}`);
+      assert.strictEqual(serverRef(s, 'refs/heads/main'), tip);
+    });
 
   it('still refuses it when the concurrent update names what the verdict read: a tag and a branch of one name, a case twin', async () => {
     // Tags unprotected but for release-*: both refs below are plain updates, yet the names collide.

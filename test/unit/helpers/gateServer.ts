@@ -72,12 +72,18 @@ type Pristine = { server: string; ada: string };
 const shared = globalThis as { __countersignGatePristines?: Map<string, Pristine> };
 const pristines = (shared.__countersignGatePristines ??= new Map<string, Pristine>());
 
-function bootstrap(policy: string): { server: string; ada: string } {
+/** An empty bare server with `countersign install --server` (no policy yet: its first push is unjudged), and a new clone, Ada's, whose origin it is. */
+export function installedServer(): { server: TempRepo; ada: TempRepo } {
   const server = TempRepo.create({ bare: true });
   const inst = server.cli(['install', '--server']);
   assert.strictEqual(inst.status, 0, inst.stderr);
   const ada = TempRepo.create();
   ada.git('remote', 'add', 'origin', server.dir);
+  return { server, ada };
+}
+
+function bootstrap(policy: string): { server: string; ada: string } {
+  const { server, ada } = installedServer();
   ada.write('.countersign.json', policy);
   ada.write('README.md', 'hello\n');
   ada.git('add', '.');
