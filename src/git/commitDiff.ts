@@ -2,8 +2,8 @@ import { runGit } from './gitRunner';
 import { emptyTree } from './emptyTree';
 
 /**
- * The lines a commit adds, file by file, exactly as `git diff` counts them (so `AI-Provenance` totals agree
- * with `git diff --numstat`): a `--raw -z` listing gives each file's new blob unambiguously, and a `-U0`
+ * The lines a commit adds, file by file, exactly as `git diff` counts them with myers (so `AI-Provenance` totals
+ * agree with `git diff --numstat` and with the gate, whatever diff.algorithm says): a `--raw -z` listing gives each file's new blob unambiguously, and a `-U0`
  * patch gives the added line numbers (both from one `git diff`).
  */
 export interface FileAdditions {
@@ -21,7 +21,10 @@ function targetArgs(base: string, target: DiffTarget): string[] {
   return 'index' in target ? ['--cached', base] : [base, target.commit];
 }
 
+// diff.algorithm as every git process of ours has it (gitRunner.GIT_CONFIG), for the shell's diff too (hookPrelude.ts).
 export const DIFF_CONFIG = [
+  '-c',
+  'diff.algorithm=myers',
   '-c',
   'core.quotePath=false',
   '-c',

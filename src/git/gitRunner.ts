@@ -255,9 +255,34 @@ export function runGit(args: string[], opts: GitRunOptions): Promise<GitResult> 
  */
 export const GIT_ENV: Readonly<Record<string, string>> = { GIT_TERMINAL_PROMPT: '0', GIT_NO_REPLACE_OBJECTS: '1' };
 
-/** The environment of a git process: the caller's, then `extra`, then GIT_ENV (which nothing overrides). */
+/**
+ * Configuration every git process Countersign starts is given, over every config file (GIT_CONFIG_COUNT, like
+ * `-c`). diff.algorithm: line counts (numstat, the hooks' trailers, the gate's tiers) are myers's, the minimal
+ * diff, whatever the user, the runner or the server's administrator chose — histogram and patience need not be
+ * minimal, so a server set to histogram refused honest commits that `verify` in a default CI runner passed
+ * (attack25 A25-01). patch-ids pin it on their own command line too (patchId.ts).
+ */
+export const GIT_CONFIG: ReadonlyArray<[key: string, value: string]> = [['diff.algorithm', 'myers']];
+
+/** The environment of a git process: the caller's, then `extra`, then GIT_ENV (which nothing overrides), GIT_CONFIG. */
 export function gitEnv(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return { ...process.env, ...extra, ...GIT_ENV };
+  return withGitConfig({ ...process.env, ...extra, ...GIT_ENV }, GIT_CONFIG);
+}
+
+/** `env` with `pairs` appended to any GIT_CONFIG_COUNT entries already there (a CI's own stay in force). */
+export function withGitConfig(
+  env: NodeJS.ProcessEnv,
+  pairs: ReadonlyArray<readonly [key: string, value: string]>,
+): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env };
+  let n = Number(env.GIT_CONFIG_COUNT) > 0 ? Number(env.GIT_CONFIG_COUNT) : 0;
+  for (const [key, value] of pairs) {
+    out[`GIT_CONFIG_KEY_${n}`] = key;
+    out[`GIT_CONFIG_VALUE_${n}`] = value;
+    n++;
+  }
+  out.GIT_CONFIG_COUNT = String(n);
+  return out;
 }
 
 function spawnGit(args: string[], opts: GitRunOptions): Promise<GitResult> {
@@ -369,14 +394,7 @@ export const UNTRUSTED_REPO_GIT_CONFIG: ReadonlyArray<[key: string, value: strin
 
 /** `env` with UNTRUSTED_REPO_GIT_CONFIG appended to any GIT_CONFIG_COUNT entries already there. */
 export function untrustedRepoGitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = { ...env };
+  const out = withGitConfig(env, UNTRUSTED_REPO_GIT_CONFIG);
   delete out.GIT_EXTERNAL_DIFF;
-  let n = Number(env.GIT_CONFIG_COUNT) > 0 ? Number(env.GIT_CONFIG_COUNT) : 0;
-  for (const [key, value] of UNTRUSTED_REPO_GIT_CONFIG) {
-    out[`GIT_CONFIG_KEY_${n}`] = key;
-    out[`GIT_CONFIG_VALUE_${n}`] = value;
-    n++;
-  }
-  out.GIT_CONFIG_COUNT = String(n);
   return out;
 }
