@@ -150,6 +150,24 @@ export function shadowingRefName(
 }
 
 /**
+ * Why creating the branch `ref` is refused because a protected branch's name lies above it (attack25 A25-02): git
+ * keeps refs as files, so while `release/1.0/x` exists `release/1.0` cannot be created — and `release/*` does not
+ * protect the longer name, so a keyless pusher could keep a release branch from ever existing. A pattern of
+ * wildcards alone (`*`) names no branch in particular and is passed over, as in shadowingRefName.
+ */
+export function squatsProtectedBranch(ref: string, policy: Policy | undefined): string | undefined {
+  if (!policy || !ref.startsWith(HEADS)) return undefined;
+  const own = ref.slice(HEADS.length);
+  for (let i = own.indexOf('/'); i > 0; i = own.indexOf('/', i + 1)) {
+    const above = own.slice(0, i);
+    const pattern = policy.protectedBranches.find((p) => /[^*?]/.test(p) && matchGlob(p, above));
+    if (pattern)
+      return `creating the branch ${ref} is not allowed: "${above}" is a protected branch's name (${pattern}) in ${POLICY_FILE}, and git keeps refs as files, so while ${own} exists the branch ${above} could never be created; choose a name that does not start with "${above}/"`;
+  }
+  return undefined;
+}
+
+/**
  * The refs on the server named like the pushed ones, for the rules about refs a push does not name: the tags whose
  * names equal a pushed tag's but for letter case (`twinTags`, tagCaseTwin: attack24 3), and for each protected
  * branch the push creates (`branches`), the refs that already shadow its short name (`shadowedBy`, attack24 5):

@@ -25,6 +25,16 @@ import { shortSha } from '../core/shortSha';
  */
 export const GUARDED_NOTES_REFS: readonly string[] = [REVIEW_NOTES_REF, AI_NOTES_REF];
 
+/**
+ * The guarded notes ref `ref` lies below (`refs/notes/countersign/x`), in any letter case, or undefined (attack25
+ * A25-02): a ref below one keeps it from being created, so a keyless pusher who made one on a server with no
+ * approval yet made recording any approval impossible.
+ */
+export function guardedNotesRefAbove(ref: string): string | undefined {
+  const folded = foldRefName(ref);
+  return GUARDED_NOTES_REFS.find((g) => folded.startsWith(`${foldRefName(g)}/`));
+}
+
 /** One pushed update of a notes ref; `old`/`new` undefined when the ref is absent before/after. */
 export interface NotesRefUpdate {
   ref: string;
@@ -55,8 +65,11 @@ export async function notesRefRefusal(
     // file: fetching the unguarded twin would replace the clone's provenance or approvals (outside tester,
     // session 7). So no ref may be created or moved that equals a guarded one but for case; deleting one may.
     const twin = GUARDED_NOTES_REFS.find((g) => foldRefName(g) === foldRefName(u.ref));
-    return twin && u.new !== undefined
-      ? `${u.ref} differs from ${twin} only in letter case: a clone on a case-insensitive file system (macOS, Windows) stores the two as one ref, so it would overwrite that clone's ${twin}; push to ${twin} itself.`
+    if (twin && u.new !== undefined)
+      return `${u.ref} differs from ${twin} only in letter case: a clone on a case-insensitive file system (macOS, Windows) stores the two as one ref, so it would overwrite that clone's ${twin}; push to ${twin} itself.`;
+    const below = u.old === undefined && u.new !== undefined ? guardedNotesRefAbove(u.ref) : undefined;
+    return below
+      ? `creating ${u.ref} is not allowed: it is below ${below}, and git keeps refs as files, so while it exists ${below} could never be created here — no approval or provenance note could be recorded (or, in a clone on a case-insensitive file system, fetched); push notes to ${below} itself.`
       : undefined;
   }
   if (u.new === undefined && u.old === undefined) return undefined;

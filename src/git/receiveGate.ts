@@ -12,6 +12,7 @@ import {
   outsideNamespaces,
   refsNamedAlike,
   shadowingRefName,
+  squatsProtectedBranch,
 } from './confusingRefName';
 import { refsAfterPush, tagsAfterPush } from './refsAfterPush';
 import { ServerRefs } from './serverRefs';
@@ -247,8 +248,9 @@ async function judgePush(cwd: string, stdin: string): Promise<HookOutcome> {
       const confusing =
         oid(u.new) === undefined
           ? undefined
-          : ((oid(u.old) === undefined ? (confusingRefName(u.ref) ?? idNamed.get(u.ref)) : undefined) ??
-            (shadow && !symrefs.has(u.ref) ? shadowingRefName(u.ref, shadow) : undefined));
+          : ((oid(u.old) === undefined
+              ? (confusingRefName(u.ref) ?? idNamed.get(u.ref) ?? squatsProtectedBranch(u.ref, shadowPolicy))
+              : undefined) ?? (shadow && !symrefs.has(u.ref) ? shadowingRefName(u.ref, shadow) : undefined));
       if (confusing) {
         results.push(refused(u.ref, confusing));
         continue;

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { TAG_PREFIX, type Policy } from '../core/policy';
 import { foldRefName } from '../core/refNameCase';
-import { allowedRefPrefixes, confusingRefName, shadowingRefName } from './confusingRefName';
+import { allowedRefPrefixes, confusingRefName, shadowingRefName, squatsProtectedBranch } from './confusingRefName';
+import { guardedNotesRefAbove } from './notesRefGuard';
 import { runGit } from './gitRunner';
 import { serverPolicyBranch } from './policyBranch';
 import { policyState } from './serverPolicyState';
@@ -59,8 +60,13 @@ export async function refusedServerRefs(gitDir: string): Promise<RefProblem[]> {
         : ref.replace(/^refs\//, '');
     const slash = name.indexOf('/');
     const names = slash > 0 ? [name, name.slice(slash + 1)] : [name];
+    const above = guardedNotesRefAbove(ref);
     const why =
       confusingRefName(ref) ??
+      (above
+        ? `git keeps refs as files, so while it exists ${above} cannot be created: no approval or provenance note could be recorded here; creating such a ref is refused`
+        : undefined) ??
+      squatsProtectedBranch(ref, policy) ??
       (policy
         ? shadowingRefName(ref, { policy, branches: near(branches, names), tags: near(tags, names), allowed })
         : undefined);

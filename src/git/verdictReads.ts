@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import { isProtected, TAG_PREFIX, type Policy } from '../core/policy';
 import { foldRefName } from '../core/refNameCase';
 import type { JudgedCommand } from './landTogether';
-import { GUARDED_NOTES_REFS } from './notesRefGuard';
+import { GUARDED_NOTES_REFS, guardedNotesRefAbove } from './notesRefGuard';
 
 /**
  * What a push's verdicts read of the other refs, for the server's reference-transaction hook (attack23 03). The
@@ -40,7 +40,7 @@ const NOTES = 'refs/notes/';
 function unreadNotesRef(ref: string): boolean {
   if (!ref.startsWith(NOTES)) return false;
   const lower = foldRefName(ref);
-  return !GUARDED_NOTES_REFS.some((g) => lower === g || lower.startsWith(`${g}/`));
+  return !GUARDED_NOTES_REFS.some((g) => lower === g) && guardedNotesRefAbove(ref) === undefined;
 }
 
 /**
