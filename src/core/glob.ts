@@ -16,7 +16,7 @@
  */
 export { globProblem, MAX_GLOB_LENGTH } from './globProblem';
 
-interface NfaState {
+export interface NfaState {
   /** Consumes one character that passes `test`; an epsilon state (no test) moves without consuming. */
   test?: (ch: string) => boolean;
   out: number[];
@@ -257,10 +257,7 @@ export function matchAnyPath(
   filePath: string,
   opts: { ignoreCase?: boolean } = {},
 ): string | undefined {
-  const i = patternSet(patterns, opts.ignoreCase === true).firstMatch(
-    opts.ignoreCase ? filePath.toLowerCase() : filePath,
-  );
-  return i < 0 ? undefined : patterns[i];
+  return pathMatcher(patterns, opts)(filePath);
 }
 
 /**
@@ -281,9 +278,11 @@ interface DfaState {
 }
 
 export class PatternSet {
-  private readonly states: NfaState[] = [{ out: [] }];
+  readonly states: NfaState[] = [{ out: [] }];
   /** Accepting NFA state → index of the pattern it belongs to. */
-  private readonly acceptOf = new Map<number, number>();
+  readonly acceptOf = new Map<number, number>();
+  /** NFA state → index of the pattern it belongs to (-1 for the shared start). */
+  readonly owner: number[] = [-1];
   private readonly seen: Int32Array;
   private gen = 0;
   private steps = 0;
@@ -299,8 +298,10 @@ export class PatternSet {
       for (const glob of pathGlobs(pattern, ignoreCase)) {
         const nfa = nfaOf(glob);
         const offset = this.states.length;
-        for (const st of nfa.states)
+        for (const st of nfa.states) {
           this.states.push({ ...(st.test ? { test: st.test } : {}), out: st.out.map((o) => o + offset) });
+          this.owner.push(index);
+        }
         this.states[0].out.push(offset);
         const accept = nfa.accept + offset;
         if (!this.acceptOf.has(accept)) this.acceptOf.set(accept, index);
@@ -311,9 +312,18 @@ export class PatternSet {
   }
 
   firstMatch(text: string): number {
+    return this.after(text).first;
+  }
+
+  /** The NFA states (sorted) live after reading `text`: core/globUnder.ts asks what could follow a folder name. */
+  statesAfter(text: string): readonly number[] {
+    return this.after(text).nfa;
+  }
+
+  private after(text: string): DfaState {
     let at = this.start;
     for (const ch of text) {
-      if (at.nfa.length === 0) return -1;
+      if (at.nfa.length === 0) return at;
       let to = at.next.get(ch);
       if (!to) {
         if (this.steps >= this.maxSteps) this.forget();
@@ -328,7 +338,7 @@ export class PatternSet {
       }
       at = to;
     }
-    return at.first;
+    return at;
   }
 
   /** The epsilon closure of `from`, sorted (the DFA state's identity). */
@@ -377,7 +387,7 @@ export class PatternSet {
 const patternSets = new WeakMap<readonly string[], { sets: Array<PatternSet | undefined> }>();
 
 /** The PatternSet for a list, built once per list (and again if the list was changed in place). */
-function patternSet(patterns: readonly string[], ignoreCase: boolean): PatternSet {
+export function patternSet(patterns: readonly string[], ignoreCase: boolean): PatternSet {
   let entry = patternSets.get(patterns);
   if (!entry) patternSets.set(patterns, (entry = { sets: [undefined, undefined] }));
   const slot = ignoreCase ? 1 : 0;

@@ -166,6 +166,8 @@ function absolute(rest: string, through: string[]): LinkResolution {
  */
 interface LinkIndex {
   to: Map<string, string[]>;
+  /** Link -> the in-repository path it resolves to (a link that is cut or leaves the repository has none). */
+  target: Map<string, string>;
   passing: Map<string, string[]>;
   cut: Map<string, string>;
   /** Past MAX_STEPS: the index is incomplete, so every path is cut. */
@@ -176,7 +178,7 @@ const indexes = new WeakMap<TreeLinks, LinkIndex>();
 function indexOf(links: TreeLinks): LinkIndex {
   let index = indexes.get(links);
   if (index) return index;
-  index = { to: new Map(), passing: new Map(), cut: new Map() };
+  index = { to: new Map(), target: new Map(), passing: new Map(), cut: new Map() };
   const steps = { left: MAX_STEPS };
   for (const at of links.keys()) {
     const r = resolveLink(links, at, steps);
@@ -188,7 +190,10 @@ function indexOf(links: TreeLinks): LinkIndex {
     // build/ became a link to content landed earlier, and Dockerfile -> build/image.txt read it).
     for (const via of new Set(r.through.slice(1))) push(index.passing, via, at);
     if ('cut' in r) index.cut.set(at, r.cut);
-    else if ('to' in r && r.to !== at) push(index.to, r.to, at);
+    else if ('to' in r) {
+      index.target.set(at, r.to);
+      if (r.to !== at) push(index.to, r.to, at);
+    }
   }
   indexes.set(links, index);
   return index;
@@ -198,6 +203,16 @@ function push(map: Map<string, string[]>, key: string, value: string): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/**
+ * The in-repository path the link `at` resolves to (resolveLink); undefined when `at` is no link of `links`, or one
+ * that is cut or leads out of the repository. What a link to a folder names is core/globUnder.ts's question.
+ */
+export function linkTarget(links: TreeLinks | undefined, at: string): string | undefined {
+  if (!links || !links.has(at)) return undefined;
+  const index = indexOf(links);
+  return index.overflow ? undefined : index.target.get(at);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { pathMatcher } from './glob';
-import { MAX_ALIASES, pathAliases, type TreeLinks } from './linkAliases';
+import { firstPatternUnder } from './globUnder';
+import { linkTarget, MAX_ALIASES, pathAliases, type TreeLinks } from './linkAliases';
 import type { Policy } from './policy';
 
 /**
@@ -9,14 +10,21 @@ import type { Policy } from './policy';
  * attack17 Q5): a symlinked Dockerfile's target is the Dockerfile `docker build` reads. A changed path whose names
  * the gate cannot all tell (a link it cannot follow as the file system would, or past a bound) meets every pattern:
  * it may be any name (attack24 07/08/12), so it needs what the strictest tier asks — and nothing more when the
- * policy names no paths.
+ * policy names no paths. A changed link that leads to a folder in the repository names, by each of its names,
+ * every file under that folder, which the gate does not list: it meets each pattern that could match a path under
+ * such a name and would not match it under the folder itself (core/globUnder.ts): `k8s -> misc`, added where no
+ * `k8s/` was, meets `k8s/**` (deploy tooling reading k8s/ now reads misc/app.yaml), not `*.tf`.
  */
 
 /** Names of all changed paths of one commit: past it, each further path with names is cut (time, not order). */
 export const MAX_COMMIT_NAMES = 65_536;
 
 /** A policy list's matcher, with the patterns it holds (a cut name meets the first). */
-export type PathMatcher = ((path: string) => string | undefined) & { readonly patterns: readonly string[] };
+export type PathMatcher = ((path: string) => string | undefined) & {
+  readonly patterns: readonly string[];
+  /** The first pattern that could match a path under `folder` and not under `except` (core/globUnder.ts). */
+  readonly under: (folder: string, except: string) => string | undefined;
+};
 
 /** The policy's path lists as matchers, made once per judgement (evaluateGate) rather than once per commit. */
 export interface PolicyMatchers {
@@ -27,7 +35,10 @@ export interface PolicyMatchers {
 
 export function policyMatchers(policy: Policy): PolicyMatchers {
   const of = (patterns: readonly string[], ignoreCase?: boolean): PathMatcher =>
-    Object.assign(pathMatcher(patterns, { ignoreCase }), { patterns });
+    Object.assign(pathMatcher(patterns, { ignoreCase }), {
+      patterns,
+      under: (folder: string, except: string) => firstPatternUnder(patterns, folder, { ignoreCase, except }),
+    });
   return {
     reviewPaths: of(policy.review.paths),
     tiers: policy.tiers.map((t) => of(t.paths, t.ignoreCase)),
@@ -44,15 +55,18 @@ export interface ChargedName {
   via?: string;
   /** Why the gate cannot tell all of `path`'s names: it then meets every pattern. */
   cut?: string;
+  /** `path` is a link to this in-repository path, maybe a folder: `name` is judged by the files it names under it. */
+  under?: string;
 }
 
 /**
- * Every changed path by its own name first, then by each name `links` give it, then the paths whose names are cut
- * (core/linkAliases.ts): made once per commit.
+ * Every changed path by its own name first, then by each name `links` give it, then each name of a changed link
+ * for the files under it, then the paths whose names are cut (core/linkAliases.ts): made once per commit.
  */
 export function chargedNames(paths: readonly string[], links: TreeLinks | undefined): ChargedName[] {
   const names: ChargedName[] = paths.map((path) => ({ path, name: path }));
   if (!links || links.size === 0) return names;
+  const folders: ChargedName[] = [];
   const cut: ChargedName[] = [];
   let left = MAX_COMMIT_NAMES;
   for (const path of paths) {
@@ -60,6 +74,15 @@ export function chargedNames(paths: readonly string[], links: TreeLinks | undefi
     const found = pathAliases(path, links, limit);
     left -= found.aliases.length;
     for (const a of found.aliases) names.push({ path, name: a.path, via: a.via });
+    // A changed link that leads into the repository: each of its names, for the files under the folder it may be.
+    const to = linkTarget(links, path);
+    if (to !== undefined) {
+      folders.push({ path, name: path, under: to });
+      // A link whose lookup passes this one (`k8s -> m2`, m2 changed) names what it leads to itself (m2/sub);
+      // a name through a folder link above this one leads where this one does.
+      for (const a of found.aliases)
+        folders.push({ path, name: a.path, via: a.via, under: linkTarget(links, a.path) ?? to });
+    }
     if (found.cut === undefined) continue;
     const why =
       found.capped && limit < MAX_ALIASES
@@ -67,7 +90,7 @@ export function chargedNames(paths: readonly string[], links: TreeLinks | undefi
         : found.cut;
     cut.push({ path, name: path, cut: why });
   }
-  return [...names, ...cut];
+  return [...names, ...folders, ...cut];
 }
 
 export interface PathHit {
@@ -79,6 +102,8 @@ export interface PathHit {
   via?: string;
   /** Why its names are cut, when it met the pattern as any name may. */
   cut?: string;
+  /** The name of the link (`path` itself or through `via`) whose files under it met the pattern. */
+  under?: string;
 }
 
 /** The first of `names` that meets `matches` (own names and aliases before cut paths); undefined when none does. */
@@ -88,8 +113,14 @@ export function firstPathHit(names: readonly ChargedName[], matches: PathMatcher
       if (matches.patterns.length > 0) return { path: n.path, pattern: matches.patterns[0], cut: n.cut };
       continue;
     }
+    const via = n.via !== undefined ? { via: n.via } : {};
+    if (n.under !== undefined) {
+      const pattern = matches.under(n.name, n.under);
+      if (pattern !== undefined) return { path: n.path, pattern, ...via, under: n.name };
+      continue;
+    }
     const pattern = matches(n.name);
-    if (pattern !== undefined) return { path: n.path, pattern, ...(n.via !== undefined ? { via: n.via } : {}) };
+    if (pattern !== undefined) return { path: n.path, pattern, ...via };
   }
   return undefined;
 }
@@ -97,5 +128,9 @@ export function firstPathHit(names: readonly ChargedName[], matches: PathMatcher
 /** How a reason names the hit: the path, and the link when it was met through one, or why its names are cut. */
 export function describeHit(hit: PathHit): string {
   if (hit.cut !== undefined) return `${hit.path} (${hit.cut}, so it may be any path the policy names)`;
+  if (hit.under !== undefined) {
+    const name = hit.via === undefined ? 'it' : `${hit.under}, through the symlink ${hit.via},`;
+    return `${hit.path} (a symbolic link: files under ${name} meet ${hit.pattern})`;
+  }
   return hit.via === undefined ? hit.path : `${hit.path} (through the symlink ${hit.via})`;
 }

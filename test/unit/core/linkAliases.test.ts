@@ -112,6 +112,51 @@ describe('linkAliases: the other names a path has through symlinks', () => {
     assert.strictEqual(firstPathHit(cutOnly, m.reviewPaths), undefined, 'no path to protect: nothing to bypass');
   });
 
+  it('a changed link meets the patterns that could match under its names, not those of its target folder', () => {
+    const policy = parsePolicy(
+      JSON.stringify({
+        protectedBranches: ['main'],
+        review: { paths: ['secrets/**'] },
+        tiers: [{ name: 'infra', paths: ['*.tf', '**/values.yaml', 'k8s/**', 'a/k8s/**'], approvals: 2 }],
+      }),
+      'p.json',
+    );
+    const m = policyMatchers(policy);
+    const hit = (paths: string[], l: TreeLinks, list = m.tiers[0]) => {
+      const h = firstPathHit(chargedNames(paths, l), list);
+      return h && describeHit(h);
+    };
+    assert.strictEqual(hit(['k8s'], links({ k8s: 'misc' })), 'k8s (a symbolic link: files under it meet k8s/**)');
+    assert.strictEqual(
+      hit(['secrets'], links({ secrets: 'misc' }), m.reviewPaths),
+      'secrets (a symbolic link: files under it meet secrets/**)',
+    );
+    // Its other names: through a folder link above it, and a link whose lookup passes it (k8s -> m2 -> misc).
+    assert.strictEqual(
+      hit(['infra/k8s'], links({ a: 'infra', 'infra/k8s': '../misc' })),
+      'infra/k8s (a symbolic link: files under a/k8s, through the symlink a, meet a/k8s/**)',
+    );
+    assert.strictEqual(
+      hit(['m2'], links({ k8s: 'm2', m2: 'misc' })),
+      'm2 (a symbolic link: files under k8s, through the symlink k8s, meet k8s/**)',
+    );
+    // Unchanged, a link to a folder gives names to the changed files under it (attack17 Q5), as before.
+    assert.strictEqual(hit(['misc/app.yaml'], links({ k8s: 'misc' })), 'misc/app.yaml (through the symlink k8s)');
+    assert.strictEqual(hit(['notes.txt'], links({ k8s: 'misc' })), undefined, 'a link nobody changed adds nothing');
+    // Honest links: to a tier folder (its files keep their tier names), elsewhere, to a file, to the root.
+    for (const [at, target] of [
+      ['deploy', 'k8s'],
+      ['docs/latest', 'v2'],
+      ['README.md', 'docs/v2/index.md'],
+      ['all', '.'],
+      ['ops/current', 'v2'],
+    ])
+      assert.strictEqual(hit([at], links({ [at]: target })), undefined, `${at} -> ${target}`);
+    // Links the gate ignores (system folders) stay ignored; links it cannot follow are cut, as before.
+    assert.strictEqual(hit(['k8s'], links({ k8s: '/usr/share/k8s' })), undefined);
+    assert.match(hit(['k8s'], links({ k8s: '../up' })) ?? '', /^k8s \(a symbolic link the gate cannot follow/);
+  });
+
   it('a commit whose paths have too many names in all is cut past the bound', () => {
     const l = new Map<string, string>();
     for (let i = 0; i < 20; i++) l.set(`l${i}`, 'src');

@@ -276,3 +276,115 @@ describe('attack24 07/08/12: links the gate could not follow are not harmless (r
     assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0, 'no checkout lives there');
   });
 });
+
+/**
+ * The residue the Q5 defence left (threat model, "Not done"): a *new* link to a folder gives names to the files
+ * under its target, which the gate does not list. With `k8s/**` in a tier and `misc/app.yaml` landed as an
+ * ordinary file, adding the link `k8s -> misc` makes deploy tooling that reads k8s/ read misc/app.yaml, yet the
+ * commit's one changed path is the link `k8s`, which no `k8s/**` pattern names (the name `k8s` is not under it).
+ * Landed before the fix (seen). A changed link now meets each pattern that could match a path under its name and
+ * that would not match the same path under the folder it leads to (core/globUnder.ts, core/policyPaths.ts).
+ */
+describe('a new link to a folder meets the patterns that match under its name (real server)', function () {
+  this.timeout(240_000);
+
+  const tierPolicy = (paths: string[]) =>
+    policyJson(makeKey('bob'), makeKey('carol'), {
+      tiers: [{ name: 'infrastructure', paths, approvals: 2, ignoreCase: true }],
+    });
+
+  it('k8s -> misc, added where no k8s/ was, needs the tier that names k8s/**', () => {
+    const s = setup(tierPolicy(['k8s/**', '*.tf', '**/values.yaml']));
+    commitFile(s.ada, 'misc/app.yaml', 'kind: Deployment\n', `an app manifest\n\n${HUMAN(1)}`);
+    assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0, 'misc/ is in no tier');
+    const before = s.server.git('rev-parse', 'main');
+    link(s.ada, 'k8s', 'misc');
+    s.ada.commit('layout', '-m', HUMAN(0));
+    const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(r.status, 0, 'deploy tooling reading k8s/ now reads misc/app.yaml');
+    assert.match(r.stderr, /tier 'infrastructure': touches k8s \(a symbolic link: files under it meet k8s\/\*\*\)/);
+    assert.strictEqual(s.server.git('rev-parse', 'main'), before);
+    assert.notStrictEqual(prePush(s.ada).status, 0, 'the pre-push hook agrees');
+  });
+
+  it('retargeting a link, or a file becoming one, is held the same way; any letter case in an ignoreCase tier', () => {
+    const s = setup(tierPolicy(['deploy/k8s/*.yaml']));
+    plant(s, () => {
+      s.ada.write('misc/app.yaml', 'kind: Deployment\n');
+      s.ada.write('prod/app.yaml', 'kind: Deployment\n');
+      s.ada.write('Deploy/K8s', 'a note\n');
+      s.ada.git('add', 'misc', 'prod', 'Deploy');
+      link(s.ada, 'deploy/k8s', '../prod');
+    });
+    link(s.ada, 'deploy/k8s', '../misc');
+    s.ada.commit('retarget', '-m', HUMAN(0));
+    const retarget = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(retarget.status, 0, 'deploy/k8s now reads misc/');
+    assert.match(retarget.stderr, /touches deploy\/k8s \(a symbolic link: files under it meet deploy\/k8s\/\*\.yaml\)/);
+    s.ada.git('reset', '-q', '--hard', 'origin/main');
+    link(s.ada, 'Deploy/K8s', '../misc');
+    s.ada.commit('a note becomes a link', '-m', HUMAN(0));
+    const typed = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(typed.status, 0, 'a file turned into a link to a folder');
+    assert.match(typed.stderr, /touches Deploy\/K8s \(a symbolic link: files under it meet deploy\/k8s\/\*\.yaml\)/);
+  });
+
+  it('a link named by a folder link (a -> infra, then infra/k8s -> ../misc) is judged by that name too', () => {
+    const s = setup(tierPolicy(['a/k8s/**']));
+    plant(s, () => {
+      s.ada.write('misc/app.yaml', 'kind: Deployment\n');
+      s.ada.write('infra/README', 'infra\n');
+      s.ada.git('add', 'misc', 'infra');
+      link(s.ada, 'a', 'infra');
+    });
+    link(s.ada, 'infra/k8s', '../misc');
+    s.ada.commit('layout', '-m', HUMAN(0));
+    const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(r.status, 0, 'a/k8s/app.yaml is misc/app.yaml now');
+    assert.match(
+      r.stderr,
+      /touches infra\/k8s \(a symbolic link: files under a\/k8s, through the symlink a, meet a\/k8s\/\*\*\)/,
+    );
+  });
+
+  it('edits under an existing link to a folder, and a link to a tier folder (deploy -> k8s), were already judged', () => {
+    const s = setup(tierPolicy(['k8s/**']));
+    plant(s, () => {
+      s.ada.write('misc/app.yaml', 'kind: Deployment\n');
+      s.ada.write('k8s/base.yaml', 'kind: Namespace\n');
+      s.ada.git('add', 'misc', 'k8s/base.yaml');
+      link(s.ada, 'k8s/apps', '../misc');
+    });
+    commitFile(s.ada, 'misc/app.yaml', 'kind: Deployment\nreplicas: 0\n', `scale\n\n${HUMAN(1)}`);
+    const edit = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(edit.status, 0);
+    assert.match(edit.stderr, /touches misc\/app\.yaml \(through the symlink k8s\/apps\)/);
+    s.ada.git('reset', '-q', '--hard', 'origin/main');
+    // Another name for reviewed files: what is under k8s/ keeps its own names, which the tier still holds.
+    link(s.ada, 'deploy', 'k8s');
+    s.ada.commit('a shortcut', '-m', HUMAN(0));
+    assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0, 'deploy/ is in no tier');
+    commitFile(s.ada, 'k8s/base.yaml', 'kind: Namespace\nname: x\n', `rename\n\n${HUMAN(1)}`);
+    const own = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(own.status, 0);
+    assert.match(own.stderr, /tier 'infrastructure': touches k8s\/base\.yaml/);
+  });
+
+  it('an honest repository is not held: a link to a file, a link to a folder elsewhere (docs/latest -> v2)', () => {
+    for (const policy of [tierPolicy(['k8s/**', '*.tf', '**/values.yaml', 'Dockerfile']), undefined]) {
+      const s = setup(policy);
+      plant(s, () => {
+        s.ada.write('docs/v2/index.md', '# v2\n');
+        s.ada.write('docs/v2/values.yaml', 'a: 1\n');
+        s.ada.write('docs/v2/main.tf', '# example\n');
+        s.ada.git('add', 'docs');
+      });
+      link(s.ada, 'docs/latest', 'v2');
+      link(s.ada, 'README.md', 'docs/v2/index.md');
+      link(s.ada, 'all', '.');
+      s.ada.commit('docs links', '-m', HUMAN(0));
+      const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+      assert.strictEqual(r.status, 0, `${policy ? 'k8s/** tier' : 'default tiers'}: ${r.stderr}`);
+    }
+  });
+});
