@@ -5,15 +5,29 @@
 # Filled in at install (src/git/shellTemplate.ts): each @@NAME@@ placeholder below becomes one shell-quoted word.
 fallback_node='@@FALLBACK_NODE@@'
 timeout_seconds='@@TIMEOUT_SECONDS@@'
-here=$(cd "$(dirname "$0")" && pwd)
-git_dir=$(cd "$here/.." && pwd)
-stdin_file=$(mktemp "${TMPDIR:-/tmp}/countersign-receive.XXXXXX") || { echo "countersign (pre-receive): cannot create a temp file; push rejected" >&2; exit 1; }
-# Where the gate names the refs whose verdicts rely on each other (src/git/landTogether.ts, issue 10).
-together_file=$(mktemp "${TMPDIR:-/tmp}/countersign-together.XXXXXX") || { rm -f "$stdin_file"; echo "countersign (pre-receive): cannot create a temp file; push rejected" >&2; exit 1; }
-# Where the gate says what its verdicts read of the other refs (src/git/verdictReads.ts, attack23 03).
-reads_file=$(mktemp "${TMPDIR:-/tmp}/countersign-reads.XXXXXX") || { rm -f "$stdin_file" "$together_file"; echo "countersign (pre-receive): cannot create a temp file; push rejected" >&2; exit 1; }
-trap 'rm -f "$stdin_file" "$together_file" "$reads_file"' EXIT
-cat > "$stdin_file"
+# Each process a push starts costs it 6-15 ms of CPU on a small server, so what a builtin does is a builtin here.
+# The hook's folder and the repository's as `cd` and `pwd` in a subshell gave them (logical paths), but by a
+# `cd` in this shell and back: no process.
+start=$PWD
+case $0 in */*) here=${0%/*} ;; *) here=. ;; esac
+case $here in /*) ;; *) here=$start/$here ;; esac
+if ! { cd "$here" && here=$PWD && cd "$here/.." && git_dir=$PWD && cd "$start"; }; then
+  echo "countersign (pre-receive): cannot find this hook's folder ($here); push rejected" >&2
+  exit 1
+fi
+# One private folder for what the gate writes: where it names the refs whose verdicts rely on each other
+# (src/git/landTogether.ts, issue 10) and what its verdicts read of the other refs (src/git/verdictReads.ts,
+# attack23 03); and the push's ref updates when a chained hook reads them first. One mktemp, one rm.
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/countersign-receive.XXXXXX") || { echo "countersign (pre-receive): cannot create a temp file; push rejected" >&2; exit 1; }
+trap 'rm -rf "$tmp"' EXIT
+together_file=$tmp/together
+reads_file=$tmp/reads
+# Without a chained hook the gate reads the ref updates from this hook's own stdin: no copy to make.
+stdin_file=
+if [ -x "$here/pre-receive.countersign-chained" ]; then
+  stdin_file=$tmp/stdin
+  cat >"$stdin_file"
+fi
 # The generation of the refs this judgement starts from, before anything reads them; the reference-transaction
 # hook refuses this push's ref updates if another push moved refs since (attack17 Q8/Q9). Without that hook
 # the race is open, so its absence refuses the push.
@@ -40,10 +54,13 @@ case "$begun" in
     exit 1
     ;;
 esac
-if [ -x "$here/pre-receive.countersign-chained" ]; then
+if [ -n "$stdin_file" ]; then
   "$here/pre-receive.countersign-chained" "$@" < "$stdin_file" || exit $?
+  exec < "$stdin_file"
 fi
-node_bin=$(command -v node 2>/dev/null)
+# `node` as found on PATH (timeout and the shell search it alike), without a command substitution's fork.
+node_bin=
+command -v node >/dev/null 2>&1 && node_bin=node
 [ -z "$node_bin" ] && [ -n "$fallback_node" ] && [ -x "$fallback_node" ] && node_bin=$fallback_node
 if [ -z "$node_bin" ]; then
   echo "countersign (pre-receive): node is not installed on this server, so the review gate cannot run; push rejected. Ask the administrator to install Node.js 20+." >&2
@@ -62,9 +79,9 @@ COUNTERSIGN_LAND_TOGETHER=$together_file
 COUNTERSIGN_VERDICT_READS=$reads_file
 export COUNTERSIGN_LAND_TOGETHER COUNTERSIGN_VERDICT_READS
 if command -v timeout >/dev/null 2>&1; then
-  timeout "$timeout_seconds" "$node_bin" "$cli" hook pre-receive < "$stdin_file"
+  timeout "$timeout_seconds" "$node_bin" "$cli" hook pre-receive
 else
-  "$node_bin" "$cli" hook pre-receive < "$stdin_file"
+  "$node_bin" "$cli" hook pre-receive
 fi
 code=$?
 if [ $code -eq 0 ]; then

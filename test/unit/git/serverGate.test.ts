@@ -72,6 +72,27 @@ describe('server-side gate (pre-receive in a real bare repository)', function ()
     assert.match(fs.readFileSync(marker, 'utf8'), /refs\/heads\/main/);
   });
 
+  // hookprocs19: the gate reads the ref updates from the hook's own stdin unless a chained hook reads them first;
+  // then from the copy it made. An empty stdin would leave the gate nothing to judge, and every push would pass.
+  it('judges the ref updates a chained pre-receive hook read first, and without one', () => {
+    const { ada, server } = setup();
+    const base = ada.git('rev-parse', 'origin/main');
+    const sha = commitFile(ada, 'src/app.ts', 'export const x = 1;\n', 'Add app');
+    const alone = pushMain(ada);
+    assert.match(alone.stderr, new RegExp(`BLOCKED[^]*${sha.slice(0, 12)}`));
+    const marker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cs-chain-')), 'ran');
+    fs.writeFileSync(
+      path.join(server.dir, 'hooks', 'pre-receive.countersign-chained'),
+      `#!/bin/sh\ncat > ${JSON.stringify(marker)}\n`,
+      { mode: 0o755 },
+    );
+    const chained = pushMain(ada);
+    assert.match(fs.readFileSync(marker, 'utf8'), new RegExp(`${base} ${sha} refs/heads/main`));
+    assert.notStrictEqual(chained.status, 0, 'the push must be rejected');
+    assert.match(chained.stderr, new RegExp(`BLOCKED[^]*${sha.slice(0, 12)}`));
+    assert.strictEqual(server.git('rev-parse', 'main'), base, 'the server branch did not move');
+  });
+
   it('refuses install --server in a working repository', () => {
     const r = TempRepo.create().cli(['install', '--server']);
     assert.strictEqual(r.status, 2);
