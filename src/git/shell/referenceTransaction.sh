@@ -21,10 +21,16 @@
 # The previous reference-transaction hook (if any) runs first: reference-transaction.countersign-chained.
 [ "${COUNTERSIGN_TRACE:-}" = 1 ] && set -x
 # Builtins where they do: git runs this hook twice per ref update (non-atomic pushes update refs one at a time),
-# and each process it starts (dirname, uname, cat) cost milliseconds per ref on a push of hundreds of refs.
+# and each process it starts (dirname, uname, cat, mv, a subshell's fork) cost milliseconds per ref on a push of
+# hundreds of refs. The hook's folder and the state's as `cd` and `pwd` in a subshell gave them (logical paths),
+# but by a `cd` in this shell and back.
+start=$PWD
 case $0 in */*) here=${0%/*} ;; *) here=. ;; esac
-here=$(cd "$here" && pwd)
-state="$(cd "$here/.." && pwd)/countersign"
+case $here in /*) ;; *) here=$start/$here ;; esac
+if ! { cd "$here" && here=$PWD && cd "$here/.." && state=$PWD/countersign && cd "$start"; }; then
+  echo "countersign (reference-transaction): cannot find this hook's folder ($here); refs not updated" >&2
+  exit 1
+fi
 gen_file="$state/ref-generation"
 log_dir="$state/ref-log"
 # Generations per log file: the two newest files are kept, so a judgement sees the last log_span generations at least.
@@ -108,6 +114,17 @@ put() {
   printf '%s\n' "$2" >"$1.tmp.$$" && mv -f "$1.tmp.$$" "$1"
 }
 
+# Writes $2 to file $1 in place, without put's mv: for a push's own records (judged/, together/, reads/), which
+# only that push's later hooks read, after the write. A write cut short reads as unreadable, which refuses.
+put_own() {
+  printf '%s\n' "$2" >"$1"
+}
+
+# Makes folder $1 unless it is there: a test, not a mkdir, on every push.
+ensure_dir() {
+  [ -d "$1" ] || mkdir -p "$1"
+}
+
 # The lock is a symbolic link naming its holder: "<host> <receive-pack pid> <hook pid>", created in one step.
 # Its holder is the process whose hooks these are (receive-pack for a push), so a push killed mid-update leaves a
 # lock whose holder is gone: it is taken over. A holder on another host (a shared file system) cannot be checked
@@ -133,7 +150,8 @@ acquire() {
   deadline= # set at the first wait: an uncontended lock starts no `date`
   while :; do
     if ln -s "$host $PPID $$" "$lock" 2>/dev/null; then
-      put "$depth_file" 1
+      # A fresh lock's depth is 1, which a missing depth file reads as (num_of): written only when one was left.
+      if [ -e "$depth_file" ]; then put "$depth_file" 1; fi
       return 0
     fi
     owner=$(readlink "$lock" 2>/dev/null) || owner=
@@ -176,16 +194,17 @@ bump() {
   generation
   n=$((num + 1))
   b=$((n / log_span))
-  { [ -d "$log_dir" ] || mkdir -p "$log_dir"; } && log_tx "$n" >>"$log_dir/$b" || return 1
+  ensure_dir "$log_dir" && log_tx "$n" >>"$log_dir/$b" || return 1
   # A new file: the one before the previous goes (a process only once per log_span generations).
   [ $((n % log_span)) -ne 0 ] || [ "$b" -lt 2 ] || rm -f "$log_dir/$((b - 2))"
   put "$gen_file" "$n" || return 1
-  if [ -f "$record" ]; then put "$record" "$n" || return 1; fi
+  if [ -f "$record" ]; then put_own "$record" "$n" || return 1; fi
 }
 
-# Prints the log lines of $tx at generation $1 (builtins: this runs per ref update).
+# Prints the log lines of $tx at generation $1 (builtins: this runs per ref update; a here-document, not a
+# pipeline's two forks, and no fork at all up to a pipe's size).
 log_tx() {
-  printf '%s\n' "$tx" | while read -r _ _ ref; do
+  while read -r _ _ ref; do
     [ -n "$ref" ] || continue
     kind=any
     keys=
@@ -195,7 +214,9 @@ log_tx() {
       done <"$reads"
     fi
     printf '%s %s %s %s\n' "$1" "$kind" "$ref" "$keys"
-  done
+  done <<EOF
+$tx
+EOF
 }
 
 # Sets $changed to a ref that changed after generation $1 (up to $2) which this push's verdict read, "(unknown)"
@@ -254,14 +275,16 @@ case "${1:-}" in
       echo countersign-no-receive-pack
       exit 0
     fi
-    # Records of pushes whose receive-pack is gone are dropped here.
+    # Records of pushes whose receive-pack is gone are dropped here, and any under this push's receive-pack's pid
+    # (a reused pid); all in one rm, and none when there is nothing to drop.
+    set --
     for r in "$state/judged/$host".* "$state/together/$host".* "$state/reads/$host".*; do
       [ -f "$r" ] || continue
       pid=${r##*.}
       case $pid in *[!0-9]*) continue ;; esac
-      alive "$pid" || rm -f "$r"
+      if [ "$pid" = "$found" ] || ! alive "$pid"; then set -- "$@" "$r"; fi
     done
-    rm -f "$state/judged/$host.$found" "$state/together/$host.$found" "$state/reads/$host.$found"
+    [ $# -eq 0 ] || rm -f "$@"
     generation
     echo "countersign-generation $num $found"
     exit 0
@@ -274,17 +297,17 @@ case "${1:-}" in
       text=
       while IFS= read -r l; do text="$text$l
 "; done <"$5"
-      mkdir -p "$state/reads" && put "$state/reads/$host.$2" "${text%
+      ensure_dir "$state/reads" && put_own "$state/reads/$host.$2" "${text%
 }" || exit 1
     fi
     if [ -s "${4:-}" ]; then
       refs=
       while IFS= read -r r; do refs="$refs $r"; done <"$4"
-      mkdir -p "$state/together" && put "$state/together/$host.$2" "$refs" || exit 1
-      mkdir -p "$state/judged" && put "$state/judged/$host.$2" "$3" && echo countersign-recorded-together
+      ensure_dir "$state/together" && put_own "$state/together/$host.$2" "$refs" || exit 1
+      ensure_dir "$state/judged" && put_own "$state/judged/$host.$2" "$3" && echo countersign-recorded-together
       exit
     fi
-    mkdir -p "$state/judged" && put "$state/judged/$host.$2" "$3" && echo countersign-recorded
+    ensure_dir "$state/judged" && put_own "$state/judged/$host.$2" "$3" && echo countersign-recorded
     exit
     ;;
 esac
