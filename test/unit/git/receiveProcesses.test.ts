@@ -6,6 +6,9 @@ import { commitFile, setup } from '../helpers/gateServer';
 import { GitProcessLog } from '../helpers/gitProcessLog';
 import { TempRepo } from '../helpers/tempRepo';
 
+/** What the server's shell hooks may start besides git and node: counted apart (GitProcessLog's tools). */
+const HOOK_TOOLS = 'cat date dirname ln mkdir mktemp mv ps readlink rm sleep timeout tr uname'.split(' ');
+
 /**
  * What one judged push costs the server's pre-receive, and `verify` the same push, in git processes (procs18: on a
  * paravirtualised machine each start costs ~6 ms of system CPU, and the unit suite is mostly process starts). One
@@ -18,7 +21,7 @@ describe('pre-receive and verify: git processes per judged push', function () {
   it('judges a notes push and an approved push to main, and verifies it, within their process caps', () => {
     const s = setup();
     const { ada, bob, server } = s;
-    const onServer = new GitProcessLog({ onlyIn: server.dir });
+    const onServer = new GitProcessLog({ onlyIn: server.dir, tools: HOOK_TOOLS });
     const anywhere = new GitProcessLog();
     try {
       const base = ada.git('rev-parse', 'origin/main');
@@ -34,7 +37,14 @@ describe('pre-receive and verify: git processes per judged push', function () {
       const push = (ref: string) => {
         onServer.reset();
         const r = pusher.gitResult(['push', '-q', '--no-verify', 'origin', ref]);
-        return { status: r.status, stderr: r.stderr, n: onServer.starts().length, summary: onServer.summary() };
+        return {
+          status: r.status,
+          stderr: r.stderr,
+          n: onServer.starts().length,
+          summary: onServer.summary(),
+          tools: onServer.toolStarts().length,
+          toolSummary: onServer.toolSummary(),
+        };
       };
       const notes = push('refs/notes/countersign');
       assert.strictEqual(notes.status, 0, notes.stderr);
@@ -48,12 +58,18 @@ describe('pre-receive and verify: git processes per judged push', function () {
       console.log(
         `      pre-receive, notes push: ${notes.n} git processes (${notes.summary})\n` +
           `      pre-receive, main: ${main.n} git processes (${main.summary})\n` +
+          `      hooks' other programs, notes push: ${notes.tools} (${notes.toolSummary}); main: ${main.tools} (${main.toolSummary})\n` +
           `      verify: ${verified.n} git processes (${verified.summary})`,
       );
       // Before procs18: notes push 25, main 34, verify 25 (a gc --auto or maintenance run in each); 17, 21, 20 after.
       assert.ok(notes.n <= 17, `notes push: ${notes.n} git processes: ${notes.summary}`);
       assert.ok(main.n <= 21, `main: ${main.n} git processes: ${main.summary}`);
       assert.ok(verified.n <= 24, `verify: ${verified.n} git processes: ${verified.summary}`);
+      // The shell hooks' own programs, per one-ref push (pre-receive, and reference-transaction's begin, judged,
+      // prepared and committed runs). Before hookprocs19: 23 each (mv×7 rm×5 mktemp×3 mkdir×2 tr ln readlink
+      // timeout dirname cat); after: 10 (rm×3 mv×2 mktemp tr timeout ln readlink).
+      assert.ok(notes.tools <= 10, `notes push: ${notes.tools} hook programs: ${notes.toolSummary}`);
+      assert.ok(main.tools <= 10, `main: ${main.tools} hook programs: ${main.toolSummary}`);
     } finally {
       onServer.remove();
       anywhere.remove();

@@ -8,10 +8,12 @@ import * as path from 'path';
  * arguments, then runs the real git. A count is git's own, so it cannot drift with load as a time would.
  * `onlyIn` logs only the processes started in that directory (a server's hook runs its git there), not the
  * pushing client's own; `virtualMemoryKb` runs every git under that `ulimit -v` (one that would grow past it dies).
+ * `tools` also counts those other programs (mv, rm, mktemp, ...: what the server's shell hooks start), apart from git's.
  */
 export class GitProcessLog {
   private readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-gitcount-'));
   private readonly log = path.join(this.dir, 'starts.log');
+  private readonly toolLog = path.join(this.dir, 'tools.log');
   /** PATH with the shim first: pass it in the environment of the command to count. */
   readonly path: string;
   /**
@@ -21,11 +23,13 @@ export class GitProcessLog {
    */
   readonly env: NodeJS.ProcessEnv;
 
-  constructor(opts: { onlyIn?: string; virtualMemoryKb?: number } = {}) {
-    const realGit = (process.env.PATH ?? '')
-      .split(path.delimiter)
-      .map((d) => path.join(d, 'git'))
-      .find((f) => fs.existsSync(f)) as string;
+  constructor(opts: { onlyIn?: string; virtualMemoryKb?: number; tools?: readonly string[] } = {}) {
+    const onPath = (name: string) =>
+      (process.env.PATH ?? '')
+        .split(path.delimiter)
+        .map((d) => path.join(d, name))
+        .find((f) => fs.existsSync(f)) as string;
+    const realGit = onPath('git');
     // Every git under a memory limit: one that would grow past it dies ("Out of memory") instead.
     const limit = opts.virtualMemoryKb !== undefined ? `ulimit -v ${opts.virtualMemoryKb}\n` : '';
     const guard = opts.onlyIn ? `[ "$(pwd -P)" = '${fs.realpathSync(opts.onlyIn)}' ] && ` : '';
@@ -36,6 +40,12 @@ export class GitProcessLog {
         mode: 0o755,
       },
     );
+    for (const tool of opts.tools ?? [])
+      fs.writeFileSync(
+        path.join(this.dir, tool),
+        `#!/bin/sh\n${guard}echo "${tool} $*" >> '${this.toolLog}'\nexec '${onPath(tool)}' "$@"\n`,
+        { mode: 0o755 },
+      );
     this.path = `${this.dir}${path.delimiter}${process.env.PATH}`;
     const execPath = execFileSync('git', ['--exec-path'], { encoding: 'utf8' }).trim();
     for (const f of fs.readdirSync(execPath))
@@ -46,6 +56,22 @@ export class GitProcessLog {
   /** Forgets what was logged so far. */
   reset(): void {
     fs.rmSync(this.log, { force: true });
+    fs.rmSync(this.toolLog, { force: true });
+  }
+
+  /** The logged starts of the `tools` (each "name arguments"), oldest first; git's are not among them. */
+  toolStarts(): string[] {
+    return fs.existsSync(this.toolLog) ? fs.readFileSync(this.toolLog, 'utf8').split('\n').filter(Boolean) : [];
+  }
+
+  /** Starts per tool, most first. */
+  toolSummary(): string {
+    const by = new Map<string, number>();
+    for (const s of this.toolStarts()) by.set(s.split(' ')[0], (by.get(s.split(' ')[0]) ?? 0) + 1);
+    return [...by.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k}×${v}`)
+      .join(' ');
   }
 
   /** The logged starts (arguments of each), oldest first. */
