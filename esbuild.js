@@ -60,26 +60,36 @@ const forExtension = { ...forNode, external: ['vscode'] };
 const bundled = { alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' } };
 
 // dist/cli.js loads the commands no hot path runs (src/cli/lazyCommands.ts) from a second bundle beside it,
-// dist/cli-lazy.js, on first use (issue 11: each bundle ≤ 400 KB). In cli.js that module becomes lazyCommand()
-// stubs carrying each command's name and summary, read here from the commands themselves, so `--help`'s list
-// and did-you-mean never load the second bundle; a command's own help (`NAME --help`, and `completion`, which
-// reads the options from it) does, since that text is a tenth of cli.js.
+// dist/cli-lazy.js, on first use (issue 11: each bundle ≤ 400 KB); and what only an agent's tool call and the
+// client hooks after a rebase, a branch switch or a notes fetch run (src/cli/ledgerCommands.ts: the working
+// ledger and the attribution engine, which no push, pre-receive or `verify` needs) from a third,
+// dist/cli-ledger.js. In cli.js each of those modules becomes lazyCommand() stubs carrying each command's name
+// and summary, read here from the commands themselves, so `--help`'s list and did-you-mean never load another
+// bundle; a command's own help (`NAME --help`, and `completion`, which reads the options from it) does, since
+// that text is a tenth of cli.js.
 const LAZY_COMMANDS = path.resolve(__dirname, 'src/cli/lazyCommands.ts');
+const LEDGER_COMMANDS = path.resolve(__dirname, 'src/cli/ledgerCommands.ts');
+/** The file of src/cli/ whose commands esbuild.js stubs in cli.js → the bundle that holds them. */
+const LAZY_COMMAND_BUNDLES = new Map([
+  [LAZY_COMMANDS, 'cli-lazy.js'],
+  [LEDGER_COMMANDS, 'cli-ledger.js'],
+]);
 const lazyCommandsPlugin = {
   name: 'lazy-commands',
   setup(build) {
-    build.onResolve({ filter: /[\\/]lazyCommands$/ }, (args) => {
+    build.onResolve({ filter: /[\\/](lazyCommands|ledgerCommands)$/ }, (args) => {
       const file = path.resolve(args.resolveDir, `${args.path}.ts`);
-      return file === LAZY_COMMANDS ? { path: file, namespace: 'lazy-commands' } : undefined;
+      return LAZY_COMMAND_BUNDLES.has(file) ? { path: file, namespace: 'lazy-commands' } : undefined;
     });
-    build.onLoad({ filter: /.*/, namespace: 'lazy-commands' }, async () => {
-      const { meta, inputs } = await lazyCommandMeta();
+    build.onLoad({ filter: /.*/, namespace: 'lazy-commands' }, async (args) => {
+      const { meta, inputs } = await lazyCommandMeta(args.path);
+      const bundle = JSON.stringify(LAZY_COMMAND_BUNDLES.get(args.path));
       const stubs = Object.entries(meta).map(
-        ([name, m]) => `export const ${name} = lazyCommand(${JSON.stringify(m)}, ${JSON.stringify(name)});`,
+        ([name, m]) => `export const ${name} = lazyCommand(${JSON.stringify(m)}, ${JSON.stringify(name)}, ${bundle});`,
       );
       return {
         contents: `import { lazyCommand } from './lazyCommand';\n${stubs.join('\n')}\n`,
-        resolveDir: path.dirname(LAZY_COMMANDS),
+        resolveDir: path.dirname(args.path),
         loader: 'ts',
         watchFiles: inputs,
       };
@@ -124,13 +134,13 @@ const lazyServicesPlugin = {
   },
 };
 
-/** Each command lazyCommands.ts exports, without its run(): built and loaded here, in memory. */
-async function lazyCommandMeta() {
+/** Each command lazyCommands.ts (or ledgerCommands.ts) exports, without its run(): built and loaded here, in memory. */
+async function lazyCommandMeta(file) {
   const r = await esbuild.build({
     ...common,
     ...bundled,
     plugins: [],
-    entryPoints: [LAZY_COMMANDS],
+    entryPoints: [file],
     write: false,
     metafile: true,
     minify: false,
@@ -138,10 +148,10 @@ async function lazyCommandMeta() {
     ...forNode,
   });
   const Module = require('module');
-  const m = new Module(LAZY_COMMANDS);
-  m.filename = LAZY_COMMANDS;
-  m.paths = Module._nodeModulePaths(path.dirname(LAZY_COMMANDS));
-  m._compile(r.outputFiles[0].text, LAZY_COMMANDS);
+  const m = new Module(file);
+  m.filename = file;
+  m.paths = Module._nodeModulePaths(path.dirname(file));
+  m._compile(r.outputFiles[0].text, file);
   const meta = {};
   for (const [name, value] of Object.entries(m.exports)) {
     if (value && typeof value.run === 'function') {
@@ -251,12 +261,18 @@ const cli = {
   ...forNode,
   banner: { js: '#!/usr/bin/env node' },
 };
-const cliLazy = { ...common, ...bundled, entryPoints: [LAZY_COMMANDS], outfile: `${out}/cli-lazy.js`, ...forNode };
-const withSharing = (eager, lazy) => {
-  const { eagerPlugin, lazyPlugin } = bundleSharing(esbuild, eager, lazy);
+const cliLazies = [...LAZY_COMMAND_BUNDLES].map(([entry, name]) => ({
+  ...common,
+  ...bundled,
+  entryPoints: [entry],
+  outfile: `${out}/${name}`,
+  ...forNode,
+}));
+const withSharing = (eager, lazies) => {
+  const { eagerPlugin, lazyPlugins } = bundleSharing(esbuild, eager, lazies);
   return [
     { ...eager, plugins: [...eager.plugins, eagerPlugin] },
-    { ...lazy, plugins: [...lazy.plugins, lazyPlugin] },
+    ...lazies.map((lazy, i) => ({ ...lazy, plugins: [...lazy.plugins, lazyPlugins[i]] })),
   ];
 };
 
@@ -271,8 +287,8 @@ const builds = [
     banner: { js: 'var __countersignLoadStart = performance.now();' },
     footer: { js: 'var __countersignLoadEnd = performance.now();' },
   },
-  ...withSharing(extensionServices, extensionLazy),
-  ...withSharing(cli, cliLazy),
+  ...withSharing(extensionServices, [extensionLazy]),
+  ...withSharing(cli, cliLazies),
   // The commit hook's own entry (src/cli/hookMain.ts): what prepare-commit-msg needs, without the schemas,
   // compiled through a V8 code cache (hookCodeCachePlugin).
   {

@@ -4,7 +4,7 @@
 // module's state and classes. Here the lazy bundle takes those modules from the loading bundle instead
 // (issue 11: each bundle ≤ 400 KB).
 //
-// How: two quick builds give each bundle's modules (esbuild's metafile). The shared ones the lazy side imports
+// How: a quick build of each bundle gives its modules (esbuild's metafile). The shared ones the lazy side imports
 // directly are published by the eager bundle, which holds src/core/sharedModules.ts as a table of the names
 // the lazy side imports from each (read from its sources with TypeScript's parser, so the eager bundle keeps
 // only those beyond what it uses itself); shareModules() puts it on globalThis under the build's id just
@@ -63,16 +63,18 @@ function importedNames(file) {
 }
 
 /**
- * The plugins for one eager/lazy pair, given both builds' options (without these plugins). `eager` must
- * import src/core/sharedModules.ts and call shareModules() before it requires the lazy bundle.
+ * The plugins for an eager bundle and the bundles it loads on demand, given their builds' options (without
+ * these plugins): one eager plugin, and a plugin for each lazy bundle, in the order given. `eager` must import
+ * src/core/sharedModules.ts and call shareModules() before it requires a lazy bundle. Every lazy bundle reads
+ * the same table (what all of them import), so each takes the modules it shares from the eager one.
  */
-function bundleSharing(esbuild, eager, lazy) {
+function bundleSharing(esbuild, eager, lazies) {
   const analyse = async () => {
     const meta = (options) =>
       esbuild
         .build({ ...options, write: false, metafile: true, minify: false, sourcemap: false, logLevel: 'silent' })
         .then((r) => r.metafile);
-    const [eagerMeta, lazyMeta] = await Promise.all([meta(eager), meta(lazy)]);
+    const [eagerMeta, ...lazyMetas] = await Promise.all([meta(eager), ...lazies.map(meta)]);
     // Only Countersign's own modules are shared. A package's module is reached through files of re-exports
     // (zod/mini's index), whose namespace, published, would keep all of zod in the eager bundle; the lazy one
     // keeps its own tree-shaken copy of what it uses, as before. That is safe for the packages bundled: zod
@@ -85,7 +87,7 @@ function bundleSharing(esbuild, eager, lazy) {
         if (bytesInOutput > 0 && fileKey(input)) withCode.add(fileKey(input));
       }
     }
-    const lazyInputs = lazyMeta.inputs;
+    const lazyInputs = Object.assign({}, ...lazyMetas.map((m) => m.inputs));
     const shared = new Set(
       Object.keys(lazyInputs)
         .map(fileKey)
@@ -168,12 +170,12 @@ function bundleSharing(esbuild, eager, lazy) {
     },
   };
 
-  const lazyPlugin = {
+  const lazyPlugin = (i) => ({
     name: 'shared-modules-lazy',
     setup(build) {
       let current;
       build.onStart(() => {
-        current = acquire('lazy');
+        current = acquire(`lazy${i}`);
       });
       build.onResolve({ filter: new RegExp(`^${HOST}$`) }, () => ({ path: HOST, namespace: 'shared-host' }));
       build.onResolve({ filter: /.*/ }, async (args) => {
@@ -220,8 +222,8 @@ function bundleSharing(esbuild, eager, lazy) {
         };
       });
     },
-  };
-  return { eagerPlugin, lazyPlugin };
+  });
+  return { eagerPlugin, lazyPlugins: lazies.map((_, i) => lazyPlugin(i)) };
 }
 
 module.exports = { bundleSharing };

@@ -13,6 +13,8 @@ export interface BundleFigures {
   cliKb: number;
   /** The commands cli.js loads on first use. */
   cliLazyKb: number | null;
+  /** checkpoint and the client hooks that read the working ledger, which cli.js loads on first use. */
+  cliLedgerKb: number | null;
   hookKb: number | null;
 }
 
@@ -35,6 +37,7 @@ export function bundleSizes(out: string): BundleFigures {
     extensionLazyKb: kb('extension-lazy.js'),
     cliKb: kb('cli.js')!,
     cliLazyKb: kb('cli-lazy.js'),
+    cliLedgerKb: kb('cli-ledger.js'),
     hookKb: kb('hook.js'),
   };
 }

@@ -2,26 +2,30 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CountersignError } from '../core/errors';
 import { shareModules } from '../core/sharedModules';
-import { LAZY_CLI_BUNDLE } from '../git/cliBundle';
+import { LAZY_CLI_BUNDLE, type LazyCliBundle } from '../git/cliBundle';
 import type { Command } from './command';
 
 /**
- * A command of src/cli/lazyCommands.ts as dist/cli.js holds it (esbuild.js generates the calls): its name and
- * summary, and a run() and help (`usage`) that load dist/cli-lazy.js — which sits beside every copy of the CLI
- * (src/git/cliBundle.ts) — on first use.
+ * A command of src/cli/lazyCommands.ts (or ledgerCommands.ts) as dist/cli.js holds it (esbuild.js generates the
+ * calls): its name and summary, and a run() and help (`usage`) that load its bundle — dist/cli-lazy.js (or
+ * dist/cli-ledger.js), which sits beside every copy of the CLI (src/git/cliBundle.ts) — on first use.
  */
-export function lazyCommand(meta: Omit<Command, 'run' | 'usage'>, exportName: string): Command {
+export function lazyCommand(
+  meta: Omit<Command, 'run' | 'usage'>,
+  exportName: string,
+  bundle: LazyCliBundle = LAZY_CLI_BUNDLE,
+): Command {
   return {
     ...meta,
     get usage() {
-      return lazyExport(exportName).usage;
+      return lazyExport(exportName, bundle).usage;
     },
-    run: (argv, ctx) => lazyExport(exportName).run(argv, ctx),
+    run: (argv, ctx) => lazyExport(exportName, bundle).run(argv, ctx),
   };
 }
 
-function lazyExport(exportName: string): Command {
-  const file = path.join(__dirname, LAZY_CLI_BUNDLE);
+function lazyExport(exportName: string, bundle: LazyCliBundle): Command {
+  const file = path.join(__dirname, bundle);
   if (!fs.existsSync(file)) {
     throw new CountersignError(
       'config',

@@ -12,7 +12,6 @@ export { approveCommand, rejectCommand } from './commands/approve';
 export { blameCommand } from './commands/blame';
 export { doctorCommand } from './commands/doctor';
 export { explainCommand } from './commands/explain';
-export { hookPrepareCommitMsgCommand } from './commands/hookPrepareCommitMsg';
 export { hookManagerCommand } from './hookManagerEntry';
 export { exportCommand, importCommand } from './commands/agentTrace';
 export { initCommand } from './commands/init';

@@ -1,42 +1,13 @@
 import { errorMessage } from '../core/errors';
-import { recordCheckoutWrites } from '../git/checkoutWrites';
-import { rewriteNotes } from '../git/noteRewrite';
-import { mergeFetchedNotes, pushNotes } from '../git/notesSync';
+import { pushNotes } from '../git/notesSync';
 import type { PushedRef } from '../git/prePush';
-import type { CliContext, ExitCode } from './command';
+import type { CliContext } from './command';
 import { hookLogger } from './hookLogger';
 
 /**
- * The provenance side of `countersign hook` beside prepare-commit-msg (prepareCommitHook.ts): post-rewrite
- * (notes follow rebase), reference-transaction (fetched notes are merged), and the notes push that follows
- * a successful pre-push.
+ * The notes push that follows a successful pre-push. The other client hooks Node runs for are in
+ * provenanceHookRuns.ts, which ships in dist/cli-ledger.js: a push does not compile the working ledger's code.
  */
-export async function runPostRewrite(args: string[], ctx: CliContext): Promise<ExitCode> {
-  const logger = hookLogger(ctx, 'post-rewrite');
-  const r = await rewriteNotes(ctx.cwd, await ctx.readStdin(), logger);
-  logger.debug(`${args[0] ?? 'rewrite'}: wrote ${r.written.length} note(s), ${r.unchanged.length} already right`);
-  return 0;
-}
-
-/** post-checkout OLD NEW FLAG: a branch switch (FLAG 1) rewrote files that no one observed being written. */
-export async function runPostCheckout(args: string[], ctx: CliContext): Promise<ExitCode> {
-  const [oldHead, newHead, flag] = args;
-  if (flag !== '1' || !oldHead || !newHead) return 0;
-  const logger = hookLogger(ctx, 'post-checkout');
-  try {
-    await recordCheckoutWrites(ctx.cwd, oldHead, newHead, logger);
-  } catch (e) {
-    logger.warn(`${errorMessage(e)} (the checkout itself is done)`);
-  }
-  return 0;
-}
-
-/** Called by the shim only for a committed transaction that updated refs/countersign/remotes/ (it read stdin). */
-export async function runReferenceTransaction(args: string[], ctx: CliContext): Promise<ExitCode> {
-  if (args[0] !== 'committed') return 0;
-  await mergeFetchedNotes(ctx.cwd, hookLogger(ctx, 'notes'));
-  return 0;
-}
 
 /**
  * After pre-push let a push through: push refs/notes/ai and refs/notes/countersign to the same remote

@@ -4,13 +4,16 @@ import { writeFileAtomic } from './atomicFile';
 
 /**
  * The CLI ships as dist/cli.js plus files that must sit beside it (issue 11 split them off to keep each
- * bundle small): the commit hook's own entry and the bundle of commands cli.js loads on first use
- * (src/cli/lazyCommands.ts). Every copy of the CLI — the hooks' copy in .git/countersign/bin, a server's, the
+ * bundle small): the commit hook's own entry and the bundles of commands cli.js loads on first use
+ * (src/cli/lazyCommands.ts, src/cli/ledgerCommands.ts). Every copy of the CLI — the hooks' copy in .git/countersign/bin, a server's, the
  * `countersign` launcher's — is written here, so a copy never lacks a piece.
  */
 export const HOOK_ENTRY = 'hook.js';
 export const LAZY_CLI_BUNDLE = 'cli-lazy.js';
-const COMPANIONS = [HOOK_ENTRY, LAZY_CLI_BUNDLE];
+/** What an agent's tool call (`checkpoint`) and the client hooks Node runs besides pre-push load (ledgerCommands.ts). */
+export const LEDGER_CLI_BUNDLE = 'cli-ledger.js';
+export type LazyCliBundle = typeof LAZY_CLI_BUNDLE | typeof LEDGER_CLI_BUNDLE;
+const COMPANIONS = [HOOK_ENTRY, LAZY_CLI_BUNDLE, LEDGER_CLI_BUNDLE];
 
 /** A file of that name shipped beside a CLI bundle, or undefined for a CLI without one (an older build). */
 export function companionBeside(cliSource: string, name: string): string | undefined {

@@ -7,9 +7,10 @@ import { preReceive } from '../../git/receiveGate';
 import { recordLandTogether } from '../../git/landTogether';
 import { recordVerdictReads } from '../../git/verdictReads';
 import { EXIT_BLOCKED, EXIT_ERROR, type Command } from '../command';
-import { hookManagerCommand, hookPrepareCommitMsgCommand } from '../lazyCommands';
+import { hookManagerCommand } from '../lazyCommands';
+import { hookPrepareCommitMsgCommand, hookProvenanceCommand } from '../ledgerCommands';
 import { preferShortRunTiering } from '../shortRunTiering';
-import { pushNotesAfterGate, runPostCheckout, runPostRewrite, runReferenceTransaction } from '../provenanceHooks';
+import { pushNotesAfterGate } from '../provenanceHooks';
 
 /**
  * `countersign hook NAME ARGS...`: the entry point of Countersign's own shims (which set COUNTERSIGN_IN_SHIM
@@ -100,11 +101,9 @@ it updates a protected branch or tag and the provenance notes could not be pushe
         return unheld ? EXIT_BLOCKED : 0;
       }
       case 'post-rewrite':
-        return runPostRewrite(args, ctx);
       case 'post-checkout':
-        return runPostCheckout(args, ctx);
       case 'reference-transaction':
-        return runReferenceTransaction(args, ctx);
+        return hookProvenanceCommand.run(argv, ctx);
       case 'commit-msg':
       case 'post-commit':
       case 'post-merge':

@@ -5,8 +5,8 @@ import { runPrepareCommitMsg } from '../prepareCommitHook';
 /**
  * `countersign hook prepare-commit-msg` run by the CLI itself: only where the commit hook's own entry
  * (dist/hook.js, which the shims run for that hook: src/git/shell/clientHook.sh) is not beside the CLI. Not
- * listed; it ships in dist/cli-lazy.js (src/cli/lazyCommands.ts), so the pre-push, post-rewrite and
- * reference-transaction hooks, which run dist/cli.js, do not compile the commit-time code (issue 11).
+ * listed; it ships in dist/cli-ledger.js (src/cli/ledgerCommands.ts), with the working ledger it reads, so the
+ * pre-push and pre-receive hooks, which run dist/cli.js, do not compile the commit-time code (issue 11).
  */
 export const hookPrepareCommitMsgCommand: Command = {
   name: 'hook prepare-commit-msg',

@@ -1,8 +1,9 @@
 import type { Command } from '../command';
-import { checkpointCommand } from './checkpoint';
 import { completionCommand } from './completion';
 import { hookCommand } from './hook';
 import { verifyCommand } from './verify';
+// Loaded on first use in the shipped CLI (dist/cli-ledger.js): see ledgerCommands.ts.
+import { checkpointCommand } from '../ledgerCommands';
 // Loaded on first use in the shipped CLI (dist/cli-lazy.js): see lazyCommands.ts.
 import {
   agentsCommand,

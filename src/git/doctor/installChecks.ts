@@ -8,7 +8,7 @@ import { agentHookStates } from '../connectedAgents';
 import { hookLogLines } from '../hookLog';
 import { runGit } from '../gitRunner';
 import { readManifest } from '../hookManifest';
-import { companionsBeside, HOOK_ENTRY } from '../cliBundle';
+import { companionsBeside, HOOK_ENTRY, LEDGER_CLI_BUNDLE } from '../cliBundle';
 import { hookTakeover } from '../hookTakeover';
 import { NODE_HOOKS, SHIM_MARKER } from '../hookNames';
 import { AI_NOTES_REF, notesFetchRefspecs } from '../notesConfig';
@@ -131,11 +131,16 @@ export const stableCliCurrent: DoctorCheck = {
       ];
     }
     // The files install copies beside it: the commit hook's entry (prepare-commit-msg runs it on every commit)
-    // and the commands the CLI loads on first use.
+    // and the bundles of commands the CLI loads on first use.
     for (const [name, shipped] of companionsBeside(cliSource)) {
       const companion = path.join(path.dirname(copy), name);
       if (sha256(shipped) !== sha256(companion)) {
-        const what = name === HOOK_ENTRY ? "the commit hook's entry" : "the CLI's second bundle";
+        const what =
+          name === HOOK_ENTRY
+            ? "the commit hook's entry"
+            : name === LEDGER_CLI_BUNDLE
+              ? "the CLI's working-ledger bundle"
+              : "the CLI's second bundle";
         return [
           finding(
             this.name,

@@ -49,6 +49,7 @@ describe('Countersign installed from its .vsix', () => {
       'dist/extension-lazy.js',
       'dist/cli.js',
       'dist/cli-lazy.js',
+      'dist/cli-ledger.js',
       'dist/hook.js',
       'media/icon.png',
       'dist/webview.js',
@@ -79,6 +80,7 @@ describe('Countersign installed from its .vsix', () => {
       'extension-lazy.js',
       'cli.js',
       'cli-lazy.js',
+      'cli-ledger.js',
       'hook.js',
     ]) {
       const text = fs.readFileSync(path.join(installed().extensionPath, 'dist', bundle), 'utf8');

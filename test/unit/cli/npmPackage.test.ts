@@ -15,7 +15,7 @@ import { CLI } from '../helpers/tempRepo';
 describe('npm package: npm pack gives a working countersign and nothing else', function () {
   this.timeout(180_000);
 
-  it('packs exactly package.json, README.md, LICENSE, dist/cli.js, dist/cli-lazy.js and dist/hook.js; installs offline into a prefix; countersign --version and a lazily loaded command run', () => {
+  it('packs exactly package.json, README.md, LICENSE, dist/cli.js, dist/cli-lazy.js, dist/cli-ledger.js and dist/hook.js; installs offline into a prefix; countersign --version and a lazily loaded command run', () => {
     const dir = tempDir('cs-pack-');
     try {
       const pkg = path.join(dir, 'pkg');
@@ -29,6 +29,8 @@ describe('npm package: npm pack gives a working countersign and nothing else', f
       fs.copyFileSync(path.join(path.dirname(CLI), 'hook.js'), path.join(pkg, 'dist', 'hook.js'));
       // The commands cli.js loads on first use (src/cli/lazyCommands.ts).
       fs.copyFileSync(path.join(path.dirname(CLI), 'cli-lazy.js'), path.join(pkg, 'dist', 'cli-lazy.js'));
+      // And the working ledger's commands (src/cli/ledgerCommands.ts).
+      fs.copyFileSync(path.join(path.dirname(CLI), 'cli-ledger.js'), path.join(pkg, 'dist', 'cli-ledger.js'));
       // What a working tree also holds, none of which belongs in the tarball.
       for (const decoy of [
         'dist/extension.js',
@@ -64,6 +66,7 @@ describe('npm package: npm pack gives a working countersign and nothing else', f
         'LICENSE',
         'README.md',
         'dist/cli-lazy.js',
+        'dist/cli-ledger.js',
         'dist/cli.js',
         'dist/hook.js',
         'package.json',
@@ -122,6 +125,12 @@ describe('npm package: npm pack gives a working countersign and nothing else', f
       });
       assert.strictEqual(explained.status, 0, explained.stderr);
       assert.match(explained.stdout, /^commit [0-9a-f]{40}/m);
+      // `checkpoint`'s help lives in dist/cli-ledger.js.
+      const checkpointHelp = execFileSync(bin, ['checkpoint', '--help'], {
+        encoding: 'utf8',
+        env: { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}/usr/bin:/bin` },
+      });
+      assert.match(checkpointHelp, /^Usage: countersign checkpoint /);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
