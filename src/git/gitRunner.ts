@@ -3,6 +3,9 @@ import { AsyncLocalStorage } from 'async_hooks';
 import { CountersignError, type CountersignErrorReason } from '../core/errors';
 import { batchedAnswer, listingsKeptAfter, NO_REF_LISTING, startListings } from './batchedReads';
 import { childProcess } from './childProcess';
+import { gitEnv } from './gitEnv';
+
+export { GIT_CONFIG, GIT_ENV, gitEnv, UNTRUSTED_REPO_GIT_CONFIG, untrustedRepoGitEnv, withGitConfig } from './gitEnv';
 
 /**
  * Runs the real `git` binary: every git process Countersign starts, network operations included, goes through
@@ -248,43 +251,6 @@ export function runGit(args: string[], opts: GitRunOptions): Promise<GitResult> 
   return answer;
 }
 
-/**
- * Set on every git process Countersign starts. No prompt for credentials (hooks never hang), and no replace
- * objects: `refs/replace/*` would let a pushed ref substitute another commit, tree or policy blob for the one
- * the gate must judge (a tester's bypass) — Countersign always reads the objects themselves.
- */
-export const GIT_ENV: Readonly<Record<string, string>> = { GIT_TERMINAL_PROMPT: '0', GIT_NO_REPLACE_OBJECTS: '1' };
-
-/**
- * Configuration every git process Countersign starts is given, over every config file (GIT_CONFIG_COUNT, like
- * `-c`). diff.algorithm: line counts (numstat, the hooks' trailers, the gate's tiers) are myers's, the minimal
- * diff, whatever the user, the runner or the server's administrator chose — histogram and patience need not be
- * minimal, so a server set to histogram refused honest commits that `verify` in a default CI runner passed
- * (attack25 A25-01). patch-ids pin it on their own command line too (patchId.ts).
- */
-export const GIT_CONFIG: ReadonlyArray<[key: string, value: string]> = [['diff.algorithm', 'myers']];
-
-/** The environment of a git process: the caller's, then `extra`, then GIT_ENV (which nothing overrides), GIT_CONFIG. */
-export function gitEnv(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return withGitConfig({ ...process.env, ...extra, ...GIT_ENV }, GIT_CONFIG);
-}
-
-/** `env` with `pairs` appended to any GIT_CONFIG_COUNT entries already there (a CI's own stay in force). */
-export function withGitConfig(
-  env: NodeJS.ProcessEnv,
-  pairs: ReadonlyArray<readonly [key: string, value: string]>,
-): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = { ...env };
-  let n = Number(env.GIT_CONFIG_COUNT) > 0 ? Number(env.GIT_CONFIG_COUNT) : 0;
-  for (const [key, value] of pairs) {
-    out[`GIT_CONFIG_KEY_${n}`] = key;
-    out[`GIT_CONFIG_VALUE_${n}`] = value;
-    n++;
-  }
-  out.GIT_CONFIG_COUNT = String(n);
-  return out;
-}
-
 function spawnGit(args: string[], opts: GitRunOptions): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     const child = childProcess().spawn('git', args, {
@@ -374,27 +340,4 @@ export async function gitConfig(cwd: string, key: string): Promise<string | unde
 export async function git(cwd: string, args: string[], input?: string): Promise<string> {
   const r = await runGit(args, { cwd, input });
   return r.stdout.replace(/\n$/, '');
-}
-
-/**
- * Configuration that keeps a repository from making git run its programs (issue 16, class 4): hooks run
- * git in whatever repository a payload points at, and a clone can carry a fake repository (a committed
- * bare layout whose config sets core.fsmonitor) or an embedded one. Given with git's own precedence over
- * every config file (GIT_CONFIG_COUNT, like `-c`): no implicit bare repositories, no fsmonitor hook, no
- * hooks, no external diff, no pager. Textconv and external diff drivers only run for porcelain diffs,
- * which Countersign does not ask for at hook time (its diffs are plumbing, `--no-ext-diff --no-textconv`).
- */
-export const UNTRUSTED_REPO_GIT_CONFIG: ReadonlyArray<[key: string, value: string]> = [
-  ['safe.bareRepository', 'explicit'],
-  ['core.fsmonitor', 'false'],
-  ['core.hooksPath', '/dev/null'],
-  ['diff.external', ''],
-  ['core.pager', 'cat'],
-];
-
-/** `env` with UNTRUSTED_REPO_GIT_CONFIG appended to any GIT_CONFIG_COUNT entries already there. */
-export function untrustedRepoGitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const out = withGitConfig(env, UNTRUSTED_REPO_GIT_CONFIG);
-  delete out.GIT_EXTERNAL_DIFF;
-  return out;
 }
