@@ -99,3 +99,25 @@ export function countApprovals(
   }
   return { approvals, rejections, selfApprovals };
 }
+
+/** What a commit's tiers ask of its approvals (core/reviewNeed.ts ReviewNeed): how many people, and which roles. */
+export interface ApprovalNeed {
+  approvals: number;
+  roles: readonly string[];
+}
+
+/**
+ * What `approvers` (one per person, as countApprovals counts them) lack of `need`: how many approvals short, and
+ * the roles none of them has; undefined when they meet it. The one rule for a tier's count and roles: the gate's
+ * verdict on a commit (gate.ts), and whether a reviewed point's tip meets the deletion tiers, so that it restarts
+ * their count (git/reviewedPoint.ts: two reviewers without the tier's role restarted it, so a sliced mass deletion
+ * never reached the role).
+ */
+export function unmetNeed(
+  need: ApprovalNeed,
+  approvers: ReadonlyArray<{ role?: string }>,
+): { short: number; roles: string[] } | undefined {
+  const short = Math.max(0, need.approvals - approvers.length);
+  const roles = need.roles.filter((role) => !approvers.some((a) => a.role === role));
+  return short > 0 || roles.length > 0 ? { short, roles } : undefined;
+}

@@ -13,6 +13,7 @@ import { protectedRefChangeRefusal } from './protectedRefChange';
 import type { ReplayedTree } from './approvalReplayCheck';
 import type { CountedFile } from './textLines';
 import { heldBy } from './changesRequested';
+import { unmetNeed } from './approvalDecision';
 import { rewindApprovals, rewindLead, rewindNeed, withRewind, withRewindFiles } from './rewindReview';
 
 export { personLabel } from './approvalRules';
@@ -362,17 +363,15 @@ export function evaluateGate(input: GateInput): GateResult {
     }
 
     const count = decision.approvals.length;
-    const missingRoles = need.roles.filter((role) => !decision.approvals.some((a) => a.role === role));
-    decision.ok =
-      !unreadable && count >= need.approvals && missingRoles.length === 0 && counted.rejections.length === 0;
+    const unmet = unmetNeed(need, decision.approvals);
+    decision.ok = !unreadable && !unmet && counted.rejections.length === 0;
     if (!decision.ok) {
       // Held only by its author's own request for changes, the commit needs no reviewer: only the withdrawal.
-      const heldByAuthorOnly =
-        !unreadable && count >= need.approvals && missingRoles.length === 0 && counted.rejections.every((r) => r.own);
+      const heldByAuthorOnly = !unreadable && !unmet && counted.rejections.every((r) => r.own);
       if (heldByAuthorOnly) continue;
       anyBlocked = true;
-      if (count < need.approvals) decision.reasons.push(`has ${count} of ${need.approvals} required approval(s)`);
-      for (const role of missingRoles)
+      if (unmet && unmet.short > 0) decision.reasons.push(`has ${count} of ${need.approvals} required approval(s)`);
+      for (const role of unmet?.roles ?? [])
         decision.reasons.push(
           `needs an approval from a reviewer with role '${role}' (${
             eligible

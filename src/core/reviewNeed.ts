@@ -77,8 +77,10 @@ export interface SinceReviewed {
   unjudged?: number;
   /** With `unknown`: the changed entries (paths) it stopped reading at, REVIEWED_POINT_WINDOW.entries. */
   entries?: number;
-  /** Approved tips among `commits` with fewer approvals than the deletion tiers ask: no point (attack23 04). */
+  /** Approved tips among `commits` whose approvals do not meet the deletion tiers: no point (attack23 04). */
   fewer?: number;
+  /** With `fewer`: the roles the deletion tiers ask, where they ask any (so the count is not all they lacked). */
+  roles?: readonly string[];
 }
 
 export function rangeBlast(commits: DeletionView[], before?: SinceReviewed): RangeBlast {
@@ -376,10 +378,12 @@ function rangeTierWhy(t: Policy['tiers'][number], range: RangeBlast): string | u
     return `${s.branch} has no approved commit within the ${REVIEWED_POINT_WINDOW.commits} commits (or ${REVIEWED_POINT_WINDOW.deleting} deleting ones) the gate looks through, so what it lost before this push cannot be counted; until reviewers approve a commit on it as the deletion tier asks, a push that deletes anything is judged as a mass deletion`;
   const all = crossed(s.files, s.lines);
   if (!all) return undefined;
-  // A tip approved by fewer reviewers than the tier asks restarts nothing (attack23 04): said, so nobody looks for it.
-  const fewer = s.fewer
-    ? `${s.fewer} ${s.point ? 'later ' : ''}approved commit(s) had fewer approvals than the deletion tier asks`
-    : '';
+  // A tip approved by fewer reviewers than the tier asks, or without its roles, restarts nothing (attack23 04):
+  // said, so nobody looks for it.
+  const short = s.roles
+    ? `had approvals that do not meet the deletion tier (roles: ${s.roles.join(', ')})`
+    : 'had fewer approvals than the deletion tier asks';
+  const fewer = s.fewer ? `${s.fewer} ${s.point ? 'later ' : ''}approved commit(s) ${short}` : '';
   if (!s.point)
     return `this push and the ${s.count} unreviewed commit(s) on ${s.branch} (none is approved yet${fewer ? `: ${fewer}` : ''}) delete ${all}`;
   return `this push and the ${s.count} unreviewed commit(s) on ${s.branch} since ${shortSha(s.point)}, its last approved commit, delete ${all}${fewer ? `; ${fewer}` : ''} (\`countersign approve <tip> --base ${s.point}\` shows a reviewer all of it)`;

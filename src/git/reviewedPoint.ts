@@ -1,3 +1,4 @@
+import type { ApprovalNeed } from '../core/approvalDecision';
 import { CountersignError } from '../core/errors';
 import { mayLeaveStub } from '../core/fileDeletion';
 import type { ChangedFile, GateCommit } from '../core/gate';
@@ -14,9 +15,10 @@ import { MAX_JUDGED_TIPS, type TipJudge } from './vouchedTip';
  * What a protected branch lost since it was last reviewed, so that a mass deletion split across pushes meets the
  * deletion tiers (outside tester, session 8, H3). The reviewed point is derived, not stored: the newest commits
  * reachable from the branch's value where the gate is enforced, through any parents (K4), that the gate vouches for:
- * the tip of a signed approval whose span the gate passes with every approval known (vouchedTip.ts), approved by as
- * many reviewers as the strictest deletion tier asks (attack23 04: a tip one reviewer approved, where the tier asks
- * two, restarted the count, so a deletion sliced between colleagues' approved features met no tier). Every
+ * the tip of a signed approval whose span the gate passes with every approval known (vouchedTip.ts), whose approvals
+ * meet every deletion tier, count and roles (attack23 04: a tip one reviewer approved, where the tier asks two,
+ * restarted the count, so a deletion sliced between colleagues' approved features met no tier; and so did a tip two
+ * reviewers without the tier's role approved, so the sliced deletion never reached the role). Every
  * place that judges a push (the server, verify in CI, pre-push) reads the same history and approvals, so they
  * agree; there is no server state to lose in `gc`, to move by a rewind or to edit by hand, and the pusher
  * cannot write it (the approvals ref is append-only and statements are signed). The commits that no such point
@@ -24,15 +26,19 @@ import { MAX_JUDGED_TIPS, type TipJudge } from './vouchedTip';
  */
 
 /**
- * What the policy's deletion tiers count (only then is the walk worth its git processes), and the approvals the
- * strictest of them asks: a tier's own count or the policy's, whichever is higher, as reviewNeed.ts takes it.
+ * What the policy's deletion tiers count (only then is the walk worth its git processes), and what a point must
+ * meet to restart it (`need`): every deletion tier at once, as reviewNeed.ts adds tiers up for a commit meeting
+ * them all — the highest count (a tier's own or the policy's) and every role any of them asks.
  */
-function countedDeletions(policy: Policy): { files: boolean; lines: boolean; approvals: number } {
+function countedDeletions(policy: Policy): { files: boolean; lines: boolean; need: ApprovalNeed } {
   const tiers = policy.tiers.filter((t) => t.deletedFiles !== undefined || t.deletedLines !== undefined);
   return {
     files: tiers.some((t) => t.deletedFiles !== undefined),
     lines: tiers.some((t) => t.deletedLines !== undefined),
-    approvals: Math.max(policy.approvals, ...tiers.map((t) => t.approvals)),
+    need: {
+      approvals: Math.max(policy.approvals, ...tiers.map((t) => t.approvals)),
+      roles: [...new Set(tiers.flatMap((t) => t.roles))],
+    },
   };
 }
 
@@ -66,9 +72,9 @@ export async function sinceReviewed(
   const counted = countedDeletions(o.policy);
   if (!(counted.files || counted.lines) || !(o.rewinds || deletesSomething(o.commits))) return undefined;
   // Only a point that could have met the deletion tiers restarts their count (attack23 04): four files deleted, a
-  // colleague's feature one reviewer approved, four more, and so on, met no tier asking two.
+  // colleague's feature one reviewer approved (or two without the tier's role), four more, and so on, met no tier.
   const judge = await o.judge();
-  const walked = await pointsWith(cwd, o.old, judge, counted.approvals);
+  const walked = await pointsWith(cwd, o.old, judge, counted.need);
   if (walked === 'unknown') return { branch: o.branch, commits: [], unknown: true };
   if (walked === 'unjudged') return { branch: o.branch, commits: [], unknown: true, unjudged: MAX_JUDGED_TIPS };
   const { points } = walked;
@@ -85,11 +91,11 @@ export async function sinceReviewed(
   const commits = await deletionsSince(cwd, cost.commits, counted);
   if (commits === 'unknown') return { branch: o.branch, commits: [], unknown: true };
   // Named only where they are among the commits counted (a walked-past tip under a point counts for nothing): those
-  // judged with too few, and those approved by too few reviewers to be asked about (TipJudge.candidate).
-  const few = (sha: string) =>
-    walked.fewer.has(sha) || (judge.candidate(sha) && !judge.candidate(sha, counted.approvals));
+  // judged short of the need, and those whose approvers fall short of it before any judgement (TipJudge.candidate).
+  const few = (sha: string) => walked.fewer.has(sha) || (judge.candidate(sha) && !judge.candidate(sha, counted.need));
   const fewer = cost.commits.filter((c) => few(c.sha)).length;
-  return { branch: o.branch, ...(point ? { point } : {}), commits, ...(fewer > 0 ? { fewer } : {}) };
+  const roles = fewer > 0 && counted.need.roles.length > 0 ? { roles: counted.need.roles } : {};
+  return { branch: o.branch, ...(point ? { point } : {}), commits, ...(fewer > 0 ? { fewer, ...roles } : {}) };
 }
 
 /**
@@ -108,32 +114,33 @@ export async function reviewedPoints(
   old: string,
   judge: TipJudge,
 ): Promise<string[] | 'unknown' | 'unjudged'> {
-  const walked = await pointsWith(cwd, old, judge, 1);
+  const walked = await pointsWith(cwd, old, judge, { approvals: 1, roles: [] });
   return typeof walked === 'string' ? walked : walked.points;
 }
 
 /**
- * reviewedPoints, where a point's tip must also have `approvals` reviewers' approvals counting for it
- * (TipJudge.approvalsAt); a vouched tip with fewer is walked past like a refused one, and returned in `fewer`. A
- * tip approved by fewer reviewers than that is no candidate: walked past without a judgement.
+ * reviewedPoints, where the approvals counting for a point's tip must also meet `need`, count and roles
+ * (TipJudge.meets); a vouched tip short of it is walked past like a refused one, and returned in `fewer`. A tip
+ * whose approvers fall short of it (fewer reviewers, or none with a role) is no candidate: walked past without a
+ * judgement.
  */
 async function pointsWith(
   cwd: string,
   old: string,
   judge: TipJudge,
-  approvals: number,
+  need: ApprovalNeed,
 ): Promise<{ points: string[]; fewer: Set<string> } | 'unknown' | 'unjudged'> {
   const refused = new Set<string>();
   const fewer = new Set<string>();
   await judge.prepare();
   for (;;) {
-    const found = await walkPoints(cwd, old, (sha) => !refused.has(sha) && judge.candidate(sha, approvals));
+    const found = await walkPoints(cwd, old, (sha) => !refused.has(sha) && judge.candidate(sha, need));
     if (found === 'unknown') return found;
     let again = false;
     for (const sha of found) {
       const v = await judge.vouched(sha);
       if (v === 'unknown') return 'unjudged';
-      if (v && judge.approvalsAt(sha) >= approvals) continue;
+      if (v && judge.meets(sha, need)) continue;
       if (v) fewer.add(sha);
       refused.add(sha);
       again = true;

@@ -1,4 +1,5 @@
 import type { SignedStatement } from '../core/approvalStatement';
+import { type ApprovalNeed, unmetNeed } from '../core/approvalDecision';
 import { selfReview, type CommitPeople, ReviewerKeys } from '../core/approvalRules';
 import { MAX_COMMIT_BYTES } from '../core/commitBound';
 import { parseCommitObject } from '../core/commitObject';
@@ -11,7 +12,7 @@ import type { Approvals } from './pushFacts';
 
 /**
  * Whether a commit is a state the gate vouches for (issue 10, "one rule, one place"): the reviewed point that
- * starts the deletion tiers' count (reviewedPoint.ts, which also asks `approvalsAt`) and the states a tag at an
+ * starts the deletion tiers' count (reviewedPoint.ts, which also asks `meets`) and the states a tag at an
  * older commit is judged from (vouchedState.ts, K3). It was a second copy of "does an approval count" — one valid approval of the tip by
  * someone other than its author or committer, no later rejection on that very tip — so one reviewer's approval
  * made a point where the tip's tier needed two, and a request for changes on a range holding the tip (a
@@ -41,10 +42,16 @@ type Gather = (cwd: string, opts: GatherOptions) => Promise<GateInput>;
  * Span verdicts per policy and approvals object, shared by every TipJudge over them: the refs of one push (the
  * server reads the approvals once per push, PushFacts) ask about the same tips — fifty tags at older commits
  * cost the judgements of the few points they share, not fifty times those. A verdict does not depend on which
- * protected ref asks: the policy, the approvals and the span are the same. A verdict is the number of reviewers
- * whose approval counts for the tip (0: the span does not vouch for it).
+ * protected ref asks: the policy, the approvals and the span are the same. A verdict is the reviewers whose
+ * approval counts for the tip, one per person (none: the span does not vouch for it).
  */
-const spanVerdicts = new WeakMap<object, WeakMap<Approvals, Map<string, Promise<number>>>>();
+const spanVerdicts = new WeakMap<object, WeakMap<Approvals, Map<string, Promise<readonly Approver[]>>>>();
+
+/** What a tier reads of a reviewer whose approval counts (core/approvalDecision.ts unmetNeed). */
+type Approver = { role?: string };
+
+/** Any approval: what a point asks where no deletion tier is counted. */
+const ANY: ApprovalNeed = { approvals: 1, roles: [] };
 
 /**
  * The people of approved tips as the gate reads them (null: no commit this repository can read), per approvals
@@ -57,8 +64,8 @@ export class TipJudge {
   private readonly verdicts = new Map<string, Promise<boolean | 'unknown'>>();
   /** The base of the span that made each vouched tip (null: a span from the empty tree, the tip's whole history). */
   private readonly bases = new Map<string, string | null>();
-  /** The reviewers whose approval counts for each vouched tip, in the span that made it one (approvalsAt). */
-  private readonly approvers = new Map<string, number>();
+  /** The reviewers whose approval counts for each vouched tip, in the span that made it one (meets). */
+  private readonly approvers = new Map<string, readonly Approver[]>();
   private judged = 0;
   private readonly keys: ReviewerKeys;
 
@@ -139,15 +146,20 @@ export class TipJudge {
 
   /**
    * Whether the walk should stop at `sha` to ask `vouched` (no git work, once prepared): the tip of approvals that
-   * could count for it, by at least `reviewers` listed reviewers (as many as the deletion walk will ask of
-   * `approvalsAt`). A necessary condition, never a verdict of its own: distinct addresses are at least the people
-   * the gate counts, so a tip skipped here could not have had enough (but for approvals carried to it from a
-   * rebased copy, which the skip leaves uncounted: the count only grows, fails closed), and it costs no judgement
-   * (MAX_JUDGED_TIPS) — a run of features one reviewer approved does not make the deletion count unknown.
+   * could count for it whose listed reviewers, one per address, meet `need` (what the deletion walk will ask of
+   * `meets`: as many reviewers, and the roles). A necessary condition, never a verdict of its own: distinct
+   * addresses are at least the people the gate counts, and the roles are theirs, so a tip skipped here could not
+   * have met it (but for approvals carried to it from a rebased copy, which the skip leaves uncounted: the count
+   * only grows, fails closed), and it costs no judgement (MAX_JUDGED_TIPS) — a run of features one reviewer, or
+   * two without the deletion tier's role, approved does not make the deletion count unknown.
    */
-  candidate(sha: string, reviewers = 1): boolean {
-    const approvals = this.approvalsOf(sha);
-    return approvals.length >= reviewers && new Set(approvals.map((s) => s.statement.reviewer.email)).size >= reviewers;
+  candidate(sha: string, need: ApprovalNeed = ANY): boolean {
+    const byAddress = new Map<string, Approver>();
+    for (const s of this.approvalsOf(sha)) {
+      const v = this.keys.check(s); // memoised: approvalsOf checked it
+      if (v.ok) byAddress.set(s.statement.reviewer.email, v.reviewer);
+    }
+    return unmetNeed(need, [...byAddress.values()]) === undefined;
   }
 
   /** The gate's verdict on `sha` as a vouched state (see above); 'unknown' past MAX_JUDGED_TIPS. Asked once per tip. */
@@ -178,7 +190,7 @@ export class TipJudge {
         memo.set(key, verdict);
       }
       const approvers = await verdict;
-      if (approvers > 0) {
+      if (approvers.length > 0) {
         this.bases.set(sha, base === empty ? null : base);
         this.approvers.set(sha, approvers);
         return true;
@@ -206,19 +218,20 @@ export class TipJudge {
   }
 
   /**
-   * How many reviewers' approvals count for `sha` where `vouched` said true (0 otherwise), counted as the gate
-   * counts them for a tier: one per person (core/approvalDecision.ts countApprovals). The deletion walk asks for
-   * as many as the deletion tiers do (reviewedPoint.ts, attack23 04); other uses of a point take any.
+   * Whether the approvals that count for `sha`, where `vouched` said true (none otherwise), meet `need` as the gate
+   * decides it for a tier (core/approvalDecision.ts unmetNeed: one per person, and the roles). The deletion walk
+   * asks what the deletion tiers do (reviewedPoint.ts, attack23 04); other uses of a point take any.
    */
-  approvalsAt(sha: string): number {
-    return this.approvers.get(sha) ?? 0;
+  meets(sha: string, need: ApprovalNeed): boolean {
+    const approvers = this.approvers.get(sha);
+    return approvers !== undefined && unmetNeed(need, approvers) === undefined;
   }
 
   /**
    * The gate over base..tip as a merge into the ref (what `verify --base BASE --head TIP` asks): the reviewers
-   * whose approval counts for the tip when it passes, 0 when it does not.
+   * whose approval counts for the tip when it passes, none when it does not.
    */
-  private async spanPasses(base: string | undefined, tip: string): Promise<number> {
+  private async spanPasses(base: string | undefined, tip: string): Promise<readonly Approver[]> {
     let input: GateInput;
     try {
       input = await this.o.gather(this.cwd, {
@@ -232,14 +245,14 @@ export class TipJudge {
       });
     } catch {
       // A base this repository lacks, a span git cannot read: nothing is vouched for (fails closed).
-      return 0;
+      return [];
     }
-    if (!evaluateGate(input).ok || input.policy.kind !== 'ok') return 0;
+    if (!evaluateGate(input).ok || input.policy.kind !== 'ok') return [];
     // The gate asks nothing more of a commit that needs no review; a point still needs a counting approval and no
     // standing request for changes on the tip, read from the same standing the gate built (statementStanding.ts).
     const at = input.commits.find((c) => c.sha === tip);
-    if (!at) return 0;
+    if (!at) return [];
     const standing = gateStanding(input, input.policy.policy).forCommit(at);
-    return standing.rejections.length === 0 && !standing.unreadable ? standing.approvals.length : 0;
+    return standing.rejections.length === 0 && !standing.unreadable ? standing.approvals.map((a) => a.reviewer) : [];
   }
 }

@@ -10,28 +10,39 @@ import { MAX_JUDGED_TIPS } from '../../../src/git/vouchedTip';
  * (src/git/reviewedPoint.ts) started again at any reviewed point, so four files deleted, a colleague's feature that
  * one reviewer approved landing (an ordinary AI change needs one), four more deleted, and so on removed twelve files
  * with no push meeting the tier's two approvals. A point now restarts the count only when its tip has as many
- * approvals as the deletion tier asks; one with fewer is walked past. Every push goes through verify first
- * (verifyThenPush), so CI and the server agree.
+ * approvals as the deletion tier asks; one with fewer is walked past. Nor did it read the tier's roles: two
+ * reviewers without the SRE role the tier asks made a point, so the sliced deletion never reached an SRE; the
+ * point's approvals now meet the tier as the gate decides it, count and roles (core/approvalDecision.ts unmetNeed).
+ * Every push goes through verify first (verifyThenPush), so CI and the server agree.
  */
 describe('server gate: a mass deletion sliced between single-reviewer approvals (attack23 04, real pushes)', function () {
   this.timeout(480_000);
 
   const HUMAN = (n: number) => `AI-Provenance: v1 ai=0 human=${n} untracked=0`;
   const FILES = Array.from({ length: 12 }, (_, i) => `docs/f${i + 1}.md`);
-  /** Twelve files cross the tier; eight do not: only the third slice adds up to it. */
-  const policy = (approvals: number) =>
+  /**
+   * Twelve files cross the tier; eight do not: only the third slice adds up to it. Bob and Dave have no role,
+   * Carol is the SRE.
+   */
+  const policy = (approvals: number, roles: string[] = []) =>
     policyJson(makeKey('bob'), makeKey('carol'), {
-      tiers: [{ name: 'mass-deletion', deletedFiles: 10, approvals }],
+      reviewers: [
+        { name: 'Bob Reviewer', email: 'bob@example.com', key: makeKey('bob').publicKey },
+        { name: 'Carol Ops', email: 'carol@example.com', key: makeKey('carol').publicKey, role: 'sre' },
+        { name: 'Dave Dev', email: 'dave@example.com', key: makeKey('dave').publicKey },
+      ],
+      tiers: [{ name: 'mass-deletion', deletedFiles: 10, approvals, roles }],
     });
+  type Who = 'bob' | 'carol' | 'dave';
 
   function pushNotes(s: Setup): void {
     assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
   }
 
   /** Approves `tip` from the server's main by each of `who`, and pushes the notes. */
-  function approve(s: Setup, tip: string, who: Array<'bob' | 'carol'>): void {
+  function approve(s: Setup, tip: string, who: Who[]): void {
     const base = serverRef(s, 'refs/heads/main');
-    for (const r of who) recordDecision(s.ada, s[r], { email: `${r}@example.com`, tip, base });
+    for (const r of who) recordDecision(s.ada, makeKey(r), { email: `${r}@example.com`, tip, base });
     pushNotes(s);
   }
 
@@ -41,8 +52,8 @@ describe('server gate: a mass deletion sliced between single-reviewer approvals 
   }
 
   /** main with the twelve files, an AI change both reviewers approved: the last point before the slices. */
-  function withFiles(tierApprovals: number): { s: Setup; point: string } {
-    const s = setup(policy(tierApprovals));
+  function withFiles(tierApprovals: number, roles: string[] = []): { s: Setup; point: string } {
+    const s = setup(policy(tierApprovals, roles));
     for (const f of FILES) s.ada.write(f, `# ${f}\n`);
     s.ada.git('add', '.');
     const point = s.ada.commit(
@@ -63,7 +74,7 @@ describe('server gate: a mass deletion sliced between single-reviewer approvals 
   }
 
   /** A colleague's AI feature, approved by `who` from main's value, landing. */
-  function feature(s: Setup, n: number, who: Array<'bob' | 'carol'>): void {
+  function feature(s: Setup, n: number, who: Who[]): void {
     approve(s, aiCommit(s.ada, `feature${n}.py`), who);
     lands(s, `feature ${n}`);
   }
@@ -128,5 +139,60 @@ describe('server gate: a mass deletion sliced between single-reviewer approvals 
       lands(s, `slice ${n}`);
       if (n < 3) feature(s, n, ['bob']);
     }
+  });
+
+  // The tier asks two approvals, one of them an SRE's: a point two reviewers without the role approved restarted
+  // the count all the same, so a deletion sliced between ordinary features never reached an SRE.
+  it("a point two reviewers without the tier's role approved does not restart the count", () => {
+    const { s, point } = withFiles(2, ['sre']);
+    slice(s, 1);
+    lands(s, 'slice 1');
+    feature(s, 1, ['bob', 'dave']);
+    slice(s, 2);
+    lands(s, 'eight files since the last point the tier would pass are below it');
+    feature(s, 2, ['bob', 'dave']);
+    slice(s, 3);
+    const before = serverRef(s, 'refs/heads/main');
+    const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(r.status, 0, 'the third slice landed: twelve files gone, and no SRE approved any of it');
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `tier 'mass-deletion': this push and the \\d+ unreviewed commit\\(s\\) on main since ${point.slice(0, 7)}\\w*, ` +
+          'its last approved commit, delete 12 files; 2 later approved commit\\(s\\) had approvals that do not meet ' +
+          'the deletion tier \\(roles: sre\\)',
+      ),
+    );
+    assert.match(r.stderr, /one from a reviewer with role 'sre'/);
+    assert.strictEqual(serverRef(s, 'refs/heads/main'), before);
+    // The fix: the SRE approves the tip with another reviewer.
+    approve(s, s.ada.git('rev-parse', 'HEAD'), ['carol', 'bob']);
+    lands(s, 'the third slice approved by the SRE and another reviewer');
+  });
+
+  it("tips without the tier's role cost the walk no judgement: past MAX_JUDGED_TIPS of them the count is known", () => {
+    const { s } = withFiles(2, ['sre']);
+    for (let i = 0; i <= MAX_JUDGED_TIPS; i++) {
+      const base = s.ada.git('rev-parse', 'HEAD');
+      const tip = aiCommit(s.ada, `feature${i}.py`);
+      for (const r of ['bob', 'dave'] as const)
+        recordDecision(s.ada, makeKey(r), { email: `${r}@example.com`, tip, base });
+    }
+    pushNotes(s);
+    withoutGate(s.server, () => assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', 'main']).status, 0));
+    slice(s, 1);
+    lands(s, 'four files since the last point the tier would pass, behind nine tips two non-SREs approved');
+  });
+
+  it('a point an SRE and another reviewer approved restarts the count: the third slice lands', () => {
+    const { s } = withFiles(2, ['sre']);
+    slice(s, 1);
+    lands(s, 'slice 1');
+    feature(s, 1, ['bob', 'dave']);
+    slice(s, 2);
+    lands(s, 'slice 2');
+    feature(s, 2, ['carol', 'dave']);
+    slice(s, 3);
+    lands(s, 'four files since a point approved by an SRE and another reviewer');
   });
 });
