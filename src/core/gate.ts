@@ -78,8 +78,9 @@ export interface GateCommit {
   mergeOwnAdded?: number;
   /** For a merge: paths of its first-parent diff whose content it leaves as the review base has it (core/mergeView.ts). */
   sameAsBase?: string[];
-  /** The symlinks of its tree (src/git/treeLinks.ts): a change to a link's target is charged to the link's tiers. */
+  /** Its tree's symlinks (src/git/treeLinks.ts), and its first parent's when it removes one (names under it go). */
   links?: TreeLinks;
+  linksBefore?: TreeLinks;
 }
 
 export interface UnjudgedGitlink {

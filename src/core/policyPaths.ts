@@ -57,15 +57,23 @@ export interface ChargedName {
   cut?: string;
   /** `path` is a link to this in-repository path, maybe a folder: `name` is judged by the files it names under it. */
   under?: string;
+  /** `path` was that link, and this commit removes it (or makes it a file): the names under `name` are gone. */
+  removed?: boolean;
 }
 
 /**
  * Every changed path by its own name first, then by each name `links` give it, then each name of a changed link
- * for the files under it, then the paths whose names are cut (core/linkAliases.ts): made once per commit.
+ * for the files under it (of a link `before`, the parent's links, held that this commit removes: the files under
+ * it are gone from those names as surely as if they were deleted), then the paths whose names are cut
+ * (core/linkAliases.ts): made once per commit.
  */
-export function chargedNames(paths: readonly string[], links: TreeLinks | undefined): ChargedName[] {
+export function chargedNames(
+  paths: readonly string[],
+  links: TreeLinks | undefined,
+  before?: TreeLinks,
+): ChargedName[] {
   const names: ChargedName[] = paths.map((path) => ({ path, name: path }));
-  if (!links || links.size === 0) return names;
+  if ((!links || links.size === 0) && (!before || before.size === 0)) return names;
   const folders: ChargedName[] = [];
   const cut: ChargedName[] = [];
   let left = MAX_COMMIT_NAMES;
@@ -82,6 +90,15 @@ export function chargedNames(paths: readonly string[], links: TreeLinks | undefi
       // a name through a folder link above this one leads where this one does.
       for (const a of found.aliases)
         folders.push({ path, name: a.path, via: a.via, under: linkTarget(links, a.path) ?? to });
+    }
+    const was = links?.has(path) ? undefined : linkTarget(before, path);
+    if (was !== undefined) {
+      const old = pathAliases(path, before, Math.max(0, Math.min(MAX_ALIASES, left)));
+      left -= old.aliases.length;
+      folders.push({ path, name: path, under: was, removed: true });
+      for (const a of old.aliases)
+        folders.push({ path, name: a.path, via: a.via, under: linkTarget(before, a.path) ?? was, removed: true });
+      if (old.cut !== undefined) cut.push({ path, name: path, cut: `before this commit, ${old.cut}` });
     }
     if (found.cut === undefined) continue;
     const why =
@@ -104,6 +121,8 @@ export interface PathHit {
   cut?: string;
   /** The name of the link (`path` itself or through `via`) whose files under it met the pattern. */
   under?: string;
+  /** That link is one the commit removes. */
+  removed?: boolean;
 }
 
 /** The first of `names` that meets `matches` (own names and aliases before cut paths); undefined when none does. */
@@ -116,7 +135,8 @@ export function firstPathHit(names: readonly ChargedName[], matches: PathMatcher
     const via = n.via !== undefined ? { via: n.via } : {};
     if (n.under !== undefined) {
       const pattern = matches.under(n.name, n.under);
-      if (pattern !== undefined) return { path: n.path, pattern, ...via, under: n.name };
+      if (pattern !== undefined)
+        return { path: n.path, pattern, ...via, under: n.name, ...(n.removed ? { removed: true } : {}) };
       continue;
     }
     const pattern = matches(n.name);
@@ -130,6 +150,7 @@ export function describeHit(hit: PathHit): string {
   if (hit.cut !== undefined) return `${hit.path} (${hit.cut}, so it may be any path the policy names)`;
   if (hit.under !== undefined) {
     const name = hit.via === undefined ? 'it' : `${hit.under}, through the symlink ${hit.via},`;
+    if (hit.removed) return `${hit.path} (a symbolic link it removes: files under ${name} met ${hit.pattern})`;
     return `${hit.path} (a symbolic link: files under ${name} meet ${hit.pattern})`;
   }
   return hit.via === undefined ? hit.path : `${hit.path} (through the symlink ${hit.via})`;

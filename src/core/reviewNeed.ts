@@ -184,6 +184,7 @@ export type NeedCommit = Pick<
   | 'mergeOwnAdded'
   | 'unjudgedGitlinks'
   | 'links'
+  | 'linksBefore'
   | 'headerProblem'
 >;
 
@@ -290,7 +291,7 @@ export function reviewNeedOf(
   if (oversized) add('unattested', oversized);
 
   // By each path's own name, and by the names the commit's symlinks give it (attack17 Q5): one rule, policyPaths.ts.
-  const names = chargedNames(paths, c.links);
+  const names = chargedNames(paths, c.links, c.linksBefore);
   const reviewHit = firstPathHit(names, matchers.reviewPaths);
   if (reviewHit)
     add(

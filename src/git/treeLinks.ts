@@ -31,8 +31,9 @@ const listed = new Map<string, Map<string, string>>();
 const MAX_LISTED = 8;
 
 /**
- * Sets `links` on each commit whose tree has symlinks. Undefined when done; else why the links were not read (the
- * caller fails the push closed with it). `commits`: oldest first, parents before children (readCommitRange).
+ * Sets `links` on each commit whose tree has symlinks, and `linksBefore` (its first parent's) on each that removes
+ * one. Undefined when done; else why the links were not read (the caller fails the push closed with it).
+ * `commits`: oldest first, parents before children (readCommitRange).
  */
 export async function markTreeLinks(cwd: string, commits: GateCommit[]): Promise<string | undefined> {
   const inRange = new Set(commits.map((c) => c.sha));
@@ -44,6 +45,8 @@ export async function markTreeLinks(cwd: string, commits: GateCommit[]): Promise
   const blobsAt = new Map<string, ReadonlyMap<string, string>>();
   for (const s of starts) blobsAt.set(s, await linkBlobsOf(cwd, s));
   const none: ReadonlyMap<string, string> = new Map();
+  // A commit that removes a link, or makes it a file, takes away the names under it: judged by its parent's links.
+  const before = new Map<string, ReadonlyMap<string, string>>();
   for (const c of commits) {
     const from = (c.parents[0] && blobsAt.get(c.parents[0])) || none;
     // Only raw entries carry a mode: the net-change lines added to a head later are no tree entries of it.
@@ -55,12 +58,14 @@ export async function markTreeLinks(cwd: string, commits: GateCommit[]): Promise
     const next = new Map(from);
     for (const f of changes) {
       if (f.mode === LINK_MODE && f.oids) next.set(f.path, f.oids.new);
-      else next.delete(f.path);
+      else if (next.delete(f.path)) before.set(c.sha, from);
     }
     blobsAt.set(c.sha, next);
   }
   const blobs = new Set<string>();
-  for (const c of commits) for (const b of (blobsAt.get(c.sha) ?? none).values()) blobs.add(b);
+  for (const c of commits)
+    for (const map of [blobsAt.get(c.sha) ?? none, before.get(c.sha) ?? none])
+      for (const b of map.values()) blobs.add(b);
   if (blobs.size === 0) return undefined;
   if (blobs.size > MAX_TREE_LINKS)
     return `the push's trees hold ${blobs.size} distinct symbolic links, more than the gate follows for the tiers (${MAX_TREE_LINKS}); an administrator imports such a history`;
@@ -90,9 +95,7 @@ export async function markTreeLinks(cwd: string, commits: GateCommit[]): Promise
   keep();
   // One TreeLinks per distinct map, so commits that change no link share it (and its alias index).
   const made = new Map<ReadonlyMap<string, string>, TreeLinks>();
-  for (const c of commits) {
-    const at = blobsAt.get(c.sha);
-    if (!at || at.size === 0) continue;
+  const linksOf = (at: ReadonlyMap<string, string>): TreeLinks => {
     let links = made.get(at);
     if (!links) {
       const m = new Map<string, string>();
@@ -102,7 +105,14 @@ export async function markTreeLinks(cwd: string, commits: GateCommit[]): Promise
       }
       made.set(at, (links = m));
     }
-    if (links.size > 0) c.links = links;
+    return links;
+  };
+  for (const c of commits) {
+    const at = blobsAt.get(c.sha);
+    const links = at && at.size > 0 ? linksOf(at) : undefined;
+    if (links && links.size > 0) c.links = links;
+    const was = before.get(c.sha);
+    if (was) c.linksBefore = linksOf(was);
   }
   return undefined;
 }

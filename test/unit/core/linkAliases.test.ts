@@ -157,6 +157,31 @@ describe('linkAliases: the other names a path has through symlinks', () => {
     assert.match(hit(['k8s'], links({ k8s: '../up' })) ?? '', /^k8s \(a symbolic link the gate cannot follow/);
   });
 
+  it('a link the commit removes, or makes a file, meets the patterns its names did for the files under it', () => {
+    const policy = parsePolicy(
+      JSON.stringify({
+        protectedBranches: ['main'],
+        tiers: [{ name: 'infra', paths: ['*.tf', 'k8s/**', 'a/k8s/**'], approvals: 2 }],
+      }),
+      'p.json',
+    );
+    const m = policyMatchers(policy);
+    const hit = (paths: string[], now: TreeLinks | undefined, before: TreeLinks) => {
+      const h = firstPathHit(chargedNames(paths, now, before), m.tiers[0]);
+      return h && describeHit(h);
+    };
+    const was = links({ k8s: 'misc', a: 'infra', 'infra/k8s': '../misc', 'docs/latest': 'v2' });
+    assert.strictEqual(hit(['k8s'], undefined, was), 'k8s (a symbolic link it removes: files under it met k8s/**)');
+    assert.strictEqual(
+      hit(['infra/k8s'], links({ a: 'infra' }), was),
+      'infra/k8s (a symbolic link it removes: files under a/k8s, through the symlink a, met a/k8s/**)',
+    );
+    assert.strictEqual(hit(['docs/latest'], undefined, was), undefined, 'no tier names what was under it');
+    assert.strictEqual(hit(['misc/app.yaml'], undefined, was), undefined, 'a file, not a link, changed');
+    // Still a link (retargeted): judged by what it is now.
+    assert.strictEqual(hit(['k8s'], links({ k8s: 'other' }), was), 'k8s (a symbolic link: files under it meet k8s/**)');
+  });
+
   it('a commit whose paths have too many names in all is cut past the bound', () => {
     const l = new Map<string, string>();
     for (let i = 0; i < 20; i++) l.set(`l${i}`, 'src');

@@ -370,6 +370,32 @@ describe('a new link to a folder meets the patterns that match under its name (r
     assert.match(own.stderr, /tier 'infrastructure': touches k8s\/base\.yaml/);
   });
 
+  it('removing a link to a folder, or making it a file, takes its files away from the tier as deleting them would', () => {
+    const s = setup(tierPolicy(['k8s/**']));
+    plant(s, () => {
+      s.ada.write('misc/app.yaml', 'kind: Deployment\n');
+      s.ada.write('docs/v2/index.md', '# v2\n');
+      s.ada.git('add', 'misc', 'docs');
+      link(s.ada, 'k8s', 'misc');
+      link(s.ada, 'docs/latest', 'v2');
+    });
+    s.ada.git('rm', '-q', 'k8s');
+    s.ada.commit('drop the shortcut', '-m', HUMAN(0));
+    const gone = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(gone.status, 0, 'deploy tooling reading k8s/ no longer finds app.yaml');
+    assert.match(gone.stderr, /touches k8s \(a symbolic link it removes: files under it met k8s\/\*\*\)/);
+    s.ada.git('reset', '-q', '--hard', 'origin/main');
+    s.ada.git('rm', '-q', 'k8s');
+    commitFile(s.ada, 'k8s', 'a note\n', `a file now\n\n${HUMAN(1)}`);
+    const typed = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(typed.status, 0);
+    assert.match(typed.stderr, /touches k8s \(a symbolic link it removes: files under it met k8s\/\*\*\)/);
+    s.ada.git('reset', '-q', '--hard', 'origin/main');
+    s.ada.git('rm', '-q', 'docs/latest');
+    s.ada.commit('drop docs/latest', '-m', HUMAN(0));
+    assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0, 'no tier names docs/latest/');
+  });
+
   it('an honest repository is not held: a link to a file, a link to a folder elsewhere (docs/latest -> v2)', () => {
     for (const policy of [tierPolicy(['k8s/**', '*.tf', '**/values.yaml', 'Dockerfile']), undefined]) {
       const s = setup(policy);
