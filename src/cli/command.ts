@@ -53,6 +53,28 @@ export function parseCommandArgs<O extends Options>(
   }
 }
 
+/**
+ * The one output format `--format` and `--json` ask for, or a usage error (exit 2) naming the command: two answers
+ * to one question are refused, not silently chosen between (newuser8 F13, newuser19 F2), and a mistyped format
+ * gets "Did you mean". Shared by every command that takes both options, so they refuse alike.
+ */
+export function chosenFormat<F extends string>(
+  command: string,
+  values: { format?: string; json?: boolean },
+  formats: readonly F[],
+): F {
+  if (values.json && values.format !== undefined && values.format !== 'json')
+    throw usageError(
+      `${command}: --json and --format ${values.format} ask for two formats; give one (--json is --format json)`,
+    );
+  const format = values.json ? 'json' : (values.format ?? formats[0]);
+  if (!(formats as readonly string[]).includes(format))
+    throw usageError(
+      `${command}: --format must be one of ${formats.join(', ')} (got '${format}').${didYouMean(format, formats)}`,
+    );
+  return format as F;
+}
+
 /** Options every command takes; `countersign NAME --help` shows them after the command's own text. */
 export const COMMON_OPTIONS_HELP = `
 Every command also takes:

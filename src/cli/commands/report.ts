@@ -4,7 +4,7 @@ import { buildReport } from '../../app/report';
 import type { GroupBy } from '../../core/report/aggregate';
 import { formatReportCsv, formatReportMarkdown, formatReportText } from '../../core/report/reportFormat';
 import { formatReportHtml } from '../../core/report/reportHtml';
-import { EXIT_BLOCKED, parseCommandArgs, writeJson, type Command } from '../command';
+import { chosenFormat, EXIT_BLOCKED, parseCommandArgs, writeJson, type Command } from '../command';
 import { preferShortRunTiering } from '../shortRunTiering';
 
 const FORMATS = ['text', 'json', 'markdown', 'csv', 'html'] as const;
@@ -63,16 +63,7 @@ here, a bad option, or not a repository.
       'policy-rev': { type: 'string' },
       strict: { type: 'boolean' },
     });
-    // Two answers to one question are a usage error (exit 2), not a silent choice between them (newuser8 F13).
-    if (values.json && values.format !== undefined && values.format !== 'json')
-      throw usageError(
-        `report: --json and --format ${values.format} ask for two formats; give one (--json is --format json)`,
-      );
-    const format = values.json ? 'json' : (values.format ?? 'text');
-    if (!(FORMATS as readonly string[]).includes(format))
-      throw usageError(
-        `report: --format must be one of ${FORMATS.join(', ')} (got '${format}').${didYouMean(format, FORMATS)}`,
-      );
+    const format = chosenFormat('report', values, FORMATS);
     const by = values.by as GroupBy | undefined;
     if (by !== undefined && !GROUPS.includes(by))
       throw usageError(`report: --by must be one of ${GROUPS.join(', ')} (got '${by}').${didYouMean(by, GROUPS)}`);

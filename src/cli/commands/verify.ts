@@ -1,12 +1,11 @@
 import * as fs from 'fs';
 import { gateCouldNotRun, gateGithubAnnotations, gateJson, gateMarkdownSummary, gateText } from '../../core/gateReport';
-import { didYouMean } from '../../core/didYouMean';
-import { errorMessage, usageError } from '../../core/errors';
+import { errorMessage } from '../../core/errors';
 import { verifyRange } from '../../app/verify';
 import { runGit } from '../../git/gitRunner';
 import { whereReviewersFetch } from '../../git/reviewerReach';
 import { protectedByReadablePolicy } from '../../app/knownProtection';
-import { EXIT_BLOCKED, EXIT_ERROR, EXIT_OK, parseCommandArgs, writeJson, type Command } from '../command';
+import { chosenFormat, EXIT_BLOCKED, EXIT_ERROR, EXIT_OK, parseCommandArgs, writeJson, type Command } from '../command';
 import { preferShortRunTiering } from '../shortRunTiering';
 
 function parseVerifyArgs(argv: string[]) {
@@ -80,11 +79,7 @@ whole range, notes missing under --no-fetch — each with one sentence and the f
 `,
   async run(argv, ctx) {
     const { values } = parseVerifyArgs(argv);
-    const format = values.json ? 'json' : (values.format ?? 'text');
-    if (!['text', 'json', 'github'].includes(format))
-      throw usageError(
-        `verify: --format must be text, json or github, not '${format}'.${didYouMean(format, ['text', 'json', 'github'])}`,
-      );
+    const format = chosenFormat('verify', values, ['text', 'json', 'github']);
     preferShortRunTiering();
     const { result, input, remote, fetchNote } = await verifyRange(ctx.cwd, {
       remote: values.remote,
