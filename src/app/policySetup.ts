@@ -11,8 +11,6 @@ import { publicKeyProblem } from '../core/policySchema';
 import { DEFAULT_UNTRACKED_THRESHOLD } from '../core/untrackedReview';
 import { writeFileAtomic } from '../git/atomicFile';
 import { runGit } from '../git/gitRunner';
-import { remoteDefaultBranch } from '../git/policyBranch';
-import { defaultRemote } from '../git/remotes';
 import { refuseSymlinkedPath } from '../git/symlinkGuard';
 import { readWorkTreePolicy } from '../git/workTreePolicy';
 import { parseShallowJson } from '../core/jsonDepth';
@@ -103,20 +101,6 @@ function writeChecked(root: string, file: string, text: string, what: string): W
   refuseSymlinkedPath(root, file, 'write the policy');
   writeFileAtomic(file, text);
   return { file, policy: checked.policy, warnings: checked.warnings };
-}
-
-/**
- * The branch a new policy protects when none is named (`init`, `policy init`): the remote's default branch
- * (the policy branch clients judge by), else the current branch when it is main or master (a `git init` on an
- * older git says master), else main. `remote` undefined: the default remote.
- */
-export async function defaultProtectedBranch(root: string, remote?: string): Promise<string> {
-  const r = remote ?? (await defaultRemote(root));
-  const def = r ? await remoteDefaultBranch(root, r) : undefined;
-  if (def) return def;
-  const head = await runGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd: root, okCodes: [1, 128] });
-  const current = head.stdout.trim();
-  return ['main', 'master'].includes(current) ? current : 'main';
 }
 
 /** Writes `.countersign.json` at `root`; an existing one is replaced only with `force`. */

@@ -29,6 +29,21 @@ export async function remoteDefaultBranch(cwd: string, remote: string): Promise<
 }
 
 /**
+ * The branch a new policy protects when none is named (`init`, `policy init`): the remote's default branch
+ * (the policy branch clients judge by), else the current branch when it is main or master (a `git init` on an
+ * older git says master), else main. `remote` undefined: the default remote. Also where doctor tells a
+ * work tree's new policy to be pushed while no policy branch exists yet.
+ */
+export async function defaultProtectedBranch(root: string, remote?: string): Promise<string> {
+  const r = remote ?? (await defaultRemote(root));
+  const def = r ? await remoteDefaultBranch(root, r) : undefined;
+  if (def) return def;
+  const head = await runGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd: root, okCodes: [1, 128] });
+  const current = head.stdout.trim();
+  return ['main', 'master'].includes(current) ? current : 'main';
+}
+
+/**
  * remoteDefaultBranch, and whether it was a guess between two candidates: no R/HEAD, and both R/main and
  * R/master exist. A CI clone made by init + fetch has no R/HEAD, and guessing main there let a pushed branch
  * `main` carry the policy of a project whose default branch is master (outside tester, session 7, G13).

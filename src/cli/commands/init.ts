@@ -3,7 +3,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { createInterface } from 'readline';
 import {
-  defaultProtectedBranch,
   keptPolicyReason,
   tierNotesAt,
   writeNewPolicy,
@@ -15,7 +14,7 @@ import { CountersignError, errorMessage, usageError } from '../../core/errors';
 import { POLICY_FILE } from '../../core/policy';
 import { gitConfig, runGit } from '../../git/gitRunner';
 import { HOOK_MANAGERS, readManifest, type HookManager } from '../../git/hookManifest';
-import { policyTextAt, remoteDefaultBranch } from '../../git/policyBranch';
+import { defaultProtectedBranch, policyTextAt, remoteDefaultBranch } from '../../git/policyBranch';
 import { resolveRepo } from '../../git/repository';
 import { defaultRemote, listRemotes, remoteUrl } from '../../git/remotes';
 import { signingKeyInfo, standardPublicKey } from '../../git/signingKeyInfo';

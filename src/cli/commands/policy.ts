@@ -9,7 +9,6 @@ import {
   reviewerSpecProblem,
   publicKeyLine,
   writeNewPolicy,
-  defaultProtectedBranch,
   tierNotesAt,
   type ReviewerEntry,
 } from '../../app/policySetup';
@@ -17,7 +16,7 @@ import { checkPolicy, POLICY_FILE } from '../../core/policy';
 import { formatProblem } from '../../core/policyProblems';
 import { policyBranchWarning } from '../../core/policyBranchProtection';
 import { describeUntrackedThreshold } from '../../core/untrackedReview';
-import { clientPolicyBranch } from '../../git/policyBranch';
+import { clientPolicyBranch, defaultProtectedBranch } from '../../git/policyBranch';
 import { readRegularFile, SETTINGS_FILE_MAX_BYTES } from '../../git/regularFile';
 import { resolveRepo } from '../../git/repository';
 import { revParse } from '../../git/revision';

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { workTreePolicyProblem } from '../workTreePolicy';
 import { randomBytes } from 'crypto';
 import { samePerson } from '../../core/approvalRules';
@@ -8,8 +10,9 @@ import { invalidPolicyFix } from '../../core/policyRecovery';
 import { policyBranchWarning } from '../../core/policyBranchProtection';
 import { REVIEW_NAMESPACE, verifySshSignature } from '../../core/sshsig';
 import { readPolicyFrom } from '../policyRead';
-import { gitConfig } from '../gitRunner';
-import { remoteDefaultBranch } from '../policyBranch';
+import { gitConfig, runGit } from '../gitRunner';
+import { defaultProtectedBranch, remoteDefaultBranch } from '../policyBranch';
+import { readRegularFile } from '../regularFile';
 import { defaultRemote } from '../remotes';
 import { resolveSigningKey, signWithSshKeygen } from '../signer';
 import { resolveCommit } from '../stagedDiff';
@@ -77,18 +80,18 @@ export const policyOnPolicyBranch: DoctorCheck = {
 async function policyBranchFindings(name: string, ctx: DoctorContext): Promise<DoctorFinding[]> {
   const { branch, source } = await policyOf(ctx);
   const init = `run \`countersign policy init --reviewer "Name <email>" --key KEY.pub\`, commit ${POLICY_FILE} and get it onto the default branch`;
-  if (!branch || !source)
+  // After `init` the policy is written but not yet on any branch: `policy init` would refuse to overwrite it, so
+  // the fix is the commit and push that init's own next steps name (newuser19 F3).
+  const written = ctx.repo.root !== undefined && fs.existsSync(path.join(ctx.repo.root, POLICY_FILE));
+  if (!branch || !source) return [await noPolicyBranch(name, ctx, written ? undefined : init)];
+  if (source.kind === 'none')
     return [
       finding(
         name,
         'fix',
-        'no policy branch: the remote has no default branch (fetch it) and there is no main or master',
-        `fetch the remote (git fetch), or ${init}`,
+        `no ${POLICY_FILE} on the policy branch ${branch.label}: no branch is protected`,
+        written ? await shareWrittenPolicy(ctx.cwd, branch.name) : init,
       ),
-    ];
-  if (source.kind === 'none')
-    return [
-      finding(name, 'fix', `no ${POLICY_FILE} on the policy branch ${branch.label}: no branch is protected`, init),
     ];
   if (source.kind === 'error')
     return [
@@ -109,6 +112,53 @@ async function policyBranchFindings(name: string, ctx: DoctorContext): Promise<D
     ),
     ...(unnamed ? [finding(name, 'info', unnamed)] : []),
   ];
+}
+
+/**
+ * No policy branch at all: no remote branch in this clone and no local main or master. Whether to fetch depends
+ * on what this clone knows of the remote, told without asking it (doctor stays off the network): with no remote,
+ * or one seen empty, there is nothing to fetch. `init` is the fix when the work tree has no policy to share.
+ */
+async function noPolicyBranch(name: string, ctx: DoctorContext, init: string | undefined): Promise<DoctorFinding> {
+  const remote = await defaultRemote(ctx.cwd);
+  const target = ctx.repo.root ? await defaultProtectedBranch(ctx.repo.root, remote) : 'main';
+  const share = init ?? (await shareWrittenPolicy(ctx.cwd, target));
+  if (!remote)
+    return finding(name, 'fix', 'no policy branch yet: there is no remote and no main or master branch', share);
+  if (await remoteSeenEmpty(ctx.cwd, remote))
+    return finding(
+      name,
+      'fix',
+      `no policy branch yet: ${remote} had no branches when this clone last fetched it, and there is no main or master here`,
+      share,
+    );
+  return finding(
+    name,
+    'fix',
+    `no policy branch: this clone has no branch of ${remote} (not fetched yet?) and no main or master`,
+    `fetch it (git fetch ${remote}) and run \`countersign doctor\` again; if ${remote} is empty: ${share}`,
+  );
+}
+
+/** The fix for a policy written in the work tree but on no branch yet. */
+async function shareWrittenPolicy(cwd: string, branch: string): Promise<string> {
+  const remote = await defaultRemote(cwd);
+  return remote
+    ? `commit ${POLICY_FILE} and push it to ${branch}`
+    : `commit ${POLICY_FILE} on ${branch}, then add the team's remote (git remote add origin URL) and push it to ${branch}`;
+}
+
+/**
+ * Whether this clone last saw `remote` empty: `git clone` of an empty repository leaves an unborn HEAD whose
+ * branch already tracks the remote, and a fetch that found nothing leaves an empty FETCH_HEAD.
+ */
+async function remoteSeenEmpty(cwd: string, remote: string): Promise<boolean> {
+  const fetchHead = (await runGit(['rev-parse', '--git-path', 'FETCH_HEAD'], { cwd })).stdout.trim();
+  const fetched = readRegularFile(path.resolve(cwd, fetchHead), { maxBytes: 1 << 20 });
+  if (fetched.kind === 'ok') return fetched.content.toString('utf8').trim() === '';
+  if (await resolveCommit(cwd, 'HEAD')) return false;
+  const head = await runGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd, okCodes: [1, 128] });
+  return head.code === 0 && (await gitConfig(cwd, `branch.${head.stdout.trim()}.remote`)) === remote;
 }
 
 /** When the user is a reviewer: their signing key signs, and the signature verifies with the key the policy lists for them. */

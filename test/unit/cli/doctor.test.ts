@@ -353,4 +353,59 @@ describe('countersign doctor', function () {
     assert.strictEqual(repo.cli(['agents', 'connect', '--local', 'claude', '-q']).status, 0);
     assert.strictEqual(doctor(repo).byCheck('agents')[0].status, 'ok');
   });
+
+  it('after init, before the first push: commit the policy and push it; no `policy init`, no fetch where there is nothing to fetch (newuser19 F3)', () => {
+    const server = TempRepo.create({ bare: true });
+    const dir = path.join(path.dirname(server.dir), 'lead');
+    server.git('clone', '-q', server.dir, dir);
+    const lead = TempRepo.at(dir);
+    // What `init` leaves: a valid policy in the work tree, on no branch yet.
+    lead.write('.countersign.json', teamPolicy());
+    const policyFix = (repo: TempRepo) => {
+      const found = doctor(repo).byCheck('policy');
+      assert.strictEqual(found.length, 1, JSON.stringify(found));
+      assert.strictEqual(found[0].status, 'fix');
+      return found[0];
+    };
+    // A clone of an empty server, and the same after a fetch that found nothing.
+    for (const fetched of [false, true]) {
+      if (fetched) lead.git('fetch', '-q', 'origin');
+      const f = policyFix(lead);
+      assert.match(f.message, /origin had no branches/);
+      assert.strictEqual(f.fix, 'commit .countersign.json and push it to main');
+    }
+    // No remote at all, on master: nothing to fetch; the remote is to be added.
+    const solo = TempRepo.create();
+    solo.git('checkout', '-q', '-b', 'master');
+    solo.write('.countersign.json', teamPolicy());
+    const alone = policyFix(solo);
+    assert.match(alone.message, /there is no remote/);
+    assert.match(
+      alone.fix ?? '',
+      /^commit \.countersign\.json on master, then add the team's remote .* push it to master$/,
+    );
+    // A remote added but never fetched: fetching is the first thing to try, then the same share.
+    solo.git('remote', 'add', 'origin', server.dir);
+    const unfetched = policyFix(solo);
+    assert.match(
+      unfetched.fix ?? '',
+      /^fetch it \(git fetch origin\).*if origin is empty: commit \.countersign\.json and push it to master$/,
+    );
+    for (const f of [policyFix(lead), alone, unfetched]) {
+      assert.doesNotMatch(`${f.message} ${f.fix}`, /policy init|\(fetch it\)/);
+    }
+    // Once pushed, the policy is on the policy branch.
+    lead.git('add', '.countersign.json');
+    lead.commit('policy', '--no-verify');
+    lead.git('push', '-q', 'origin', 'main');
+    assert.strictEqual(doctor(lead).byCheck('policy')[0].status, 'ok');
+    // A remote with branches but no policy on its default branch: the same share, to that branch.
+    const other = TempRepo.at(path.join(path.dirname(server.dir), 'lead'));
+    other.git('rm', '-q', '--cached', '.countersign.json');
+    other.commit('drop the policy from main', '--no-verify');
+    other.git('push', '-q', 'origin', 'main');
+    const none = policyFix(other);
+    assert.match(none.message, /no \.countersign\.json on the policy branch origin\/main/);
+    assert.strictEqual(none.fix, 'commit .countersign.json and push it to main');
+  });
 });

@@ -3,7 +3,7 @@ import { makeKey } from '../helpers/reviewerKeys';
 import { TempRepo } from '../helpers/tempRepo';
 
 /**
- * `policy init` without --protect protects what `init` does (app/policySetup.ts defaultProtectedBranch), and its
+ * `policy init` without --protect protects what `init` does (git/policyBranch.ts defaultProtectedBranch), and its
  * errors name the subcommand (newuser15 #14: a repository on master got a policy protecting main, and
  * "countersign policy: … already exists").
  */
