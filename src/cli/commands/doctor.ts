@@ -1,26 +1,41 @@
 import { formatDoctor, runDoctor } from '../../app/doctor';
+import { DOCTOR_CHECKS } from '../../git/doctor/checks';
+import type { DoctorCheck } from '../../git/doctor/doctorCheck';
+import { SERVER_DOCTOR_CHECKS } from '../../git/doctor/serverChecks';
 import { runningCliFile } from '../cliFile';
 import { EXIT_BLOCKED, EXIT_OK, parseCommandArgs, writeJson, type Command } from '../command';
 
+/**
+ * The check names doctor can print (the `check` of --json, what scripts filter on), written from the checks'
+ * own definitions so the help cannot miss one (newuser19 F4).
+ */
+export function doctorCheckList(checks: readonly DoctorCheck[]): string {
+  const column = ' '.repeat(2 + 16 + 1);
+  const line = (name: string, about: string) => `  ${name.padEnd(16)} ${about.split('\n').join(`\n${column}`)}\n`;
+  return checks
+    .map(
+      (c) =>
+        line(c.name, c.about) +
+        Object.entries(c.alsoReports ?? {})
+          .map(([n, a]) => line(n, a))
+          .join(''),
+    )
+    .join('');
+}
+
 const USAGE = `Usage: countersign doctor [--json]
 
-Checks the set-up a user relies on and prints each finding with its fix:
-  hooks-installed  Countersign's git hooks are installed (countersign install)
-  hooks-active     core.hooksPath still points at them (husky, lefthook or pre-commit did not take over)
-  cli-copy         the copy of the CLI the hooks run (.git/countersign/bin) is this version
-  agents           agents' hooks written by \`agents connect\` are still there as written
-  notes-refspecs   notes follow amend/rebase, and each remote fetches refs/notes/ai and refs/notes/countersign
-  policy           a .countersign.json that parses on the policy branch (the remote's default branch:
-                   <remote>/HEAD, else main, else master)
-  signing-key      your signing key signs, and verifies with the key the policy lists for you (reviewers)
-
+Checks the set-up a user relies on and prints each finding with its fix, under the name of its check:
+${doctorCheckList(DOCTOR_CHECKS)}
+In a bare repository (a server) it checks the server's set-up instead:
+${doctorCheckList(SERVER_DOCTOR_CHECKS)}
 Options:
   --json   {"ok": bool, "checks": [{"check", "status": "ok"|"fix"|"info", "message", "fix"?}]}
 
 Examples:
   countersign doctor
   countersign doctor --json | jq -r '.checks[] | select(.status == "fix") | .fix'
-  cd /srv/git/app.git && countersign doctor      # on a server: checks the pre-receive gate
+  cd /srv/git/app.git && countersign doctor      # on a server: checks the pre-receive gate and its policy
 
 Exit codes: 0 nothing to fix; 1 something needs fixing; 2 not in a repository or a usage error.
 `;

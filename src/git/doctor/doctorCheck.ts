@@ -34,6 +34,10 @@ export interface DoctorContext {
 
 export interface DoctorCheck {
   name: string;
+  /** What it checks, one line (or lines joined by \n): `doctor --help` lists the checks from these. */
+  about: string;
+  /** Other names its findings carry, with what each says (a server's gate check reports its CLI copy too). */
+  alsoReports?: Readonly<Record<string, string>>;
   run(ctx: DoctorContext): Promise<DoctorFinding[]>;
 }
 

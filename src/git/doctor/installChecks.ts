@@ -26,6 +26,7 @@ const INSTALL = 'run `countersign install` (it chains whatever hooks the reposit
 /** The hooks' shims are in `.git/countersign/hooks` and the install manifest says they were put there. */
 export const hooksInstalled: DoctorCheck = {
   name: 'hooks-installed',
+  about: "Countersign's git hooks are installed (countersign install)",
   async run({ repo }) {
     const manifest = readManifest(repo);
     if (!manifest)
@@ -67,6 +68,7 @@ export const hooksInstalled: DoctorCheck = {
  */
 export const hooksStillActive: DoctorCheck = {
   name: 'hooks-active',
+  about: 'core.hooksPath still points at them (husky, lefthook or pre-commit did not take over)',
   async run({ cwd, repo }) {
     if (repo.bare || !readManifest(repo)) return [];
     const t = await hookTakeover(cwd);
@@ -104,6 +106,7 @@ function sha256(file: string): string | undefined {
 /** `.git/countersign/bin/countersign.js`, which hooks and agents' hooks run, is this Countersign. */
 export const stableCliCurrent: DoctorCheck = {
   name: 'cli-copy',
+  about: 'the copy of the CLI the hooks run (.git/countersign/bin) is this version',
   async run({ repo, cliSource }) {
     if (repo.bare) return [];
     const copy = cliCopyPath(repo);
@@ -158,6 +161,7 @@ export const stableCliCurrent: DoctorCheck = {
 /** Agents' hooks that `agents connect` wrote are still there as written. */
 export const agentsConnected: DoctorCheck = {
   name: 'agents',
+  about: "agents' hooks written by `agents connect` are still there as written",
   async run({ repo }) {
     const states = agentHookStates(repo);
     const unknownModel = unknownModelFinding(this.name, countersignDir(repo));
@@ -204,6 +208,7 @@ async function configValues(cwd: string, key: string): Promise<string[]> {
 /** Each remote fetches refs/notes/ai and refs/notes/countersign, and notes follow amend and rebase. */
 export const notesRefspecs: DoctorCheck = {
   name: 'notes-refspecs',
+  about: 'notes follow amend/rebase, and each remote fetches refs/notes/ai and refs/notes/countersign',
   async run({ cwd, repo }) {
     if (repo.bare) return [];
     const out: DoctorFinding[] = [];

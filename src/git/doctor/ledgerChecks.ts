@@ -5,6 +5,7 @@ import { finding, type DoctorCheck } from './doctorCheck';
 /** newuser14 S9: a working ledger file that could not be read lost its labels; say which, and what to do. */
 export const ledgerReadable: DoctorCheck = {
   name: 'ledger',
+  about: 'the working ledger (.git/countersign/ledger) reads: no damaged file has lost AI labels',
   async run({ repo }) {
     if (!repo.root) return [];
     const ledger = await openLedger(repo.root, { repo });

@@ -66,6 +66,9 @@ function policyOf(ctx: DoctorContext): Promise<{ branch?: PolicyBranch; source?:
 /** A `.countersign.json` on the policy branch that parses. */
 export const policyOnPolicyBranch: DoctorCheck = {
   name: 'policy',
+  about:
+    "a .countersign.json that parses on the policy branch (the remote's default branch: <remote>/HEAD,\n" +
+    "else main, else master), and the work tree's copy parses",
   async run(ctx) {
     // What the gate reads comes first; a broken copy in the work tree would be refused once committed, and
     // "Nothing to fix." hid it (newuser16 F5).
@@ -164,6 +167,7 @@ async function remoteSeenEmpty(cwd: string, remote: string): Promise<boolean> {
 /** When the user is a reviewer: their signing key signs, and the signature verifies with the key the policy lists for them. */
 export const signingKeyUsable: DoctorCheck = {
   name: 'signing-key',
+  about: 'your signing key signs, and verifies with the key the policy lists for you (reviewers)',
   async run(ctx) {
     const email = await gitConfig(ctx.cwd, 'user.email');
     const { source } = await policyOf(ctx);

@@ -18,6 +18,8 @@ const REINSTALL = 'run `countersign install --server` in this repository (it kee
 /** The pre-receive gate is Countersign's, executable, the script this version writes, and runs this CLI. */
 export const serverGate: DoctorCheck = {
   name: 'hooks-installed',
+  about: 'the pre-receive gate is installed, executable and the script this version writes',
+  alsoReports: { 'cli-copy': 'the copy of the CLI the gate runs is this version' },
   async run({ cwd, cliSource }) {
     const g = await serverGateState(cwd, cliSource);
     switch (g.state) {
@@ -84,6 +86,8 @@ export const serverGate: DoctorCheck = {
 /** The policy branch is recorded, exists, and its `.countersign.json` is one the gate can read. */
 export const serverPolicy: DoctorCheck = {
   name: 'policy-branch',
+  about: 'the policy branch is recorded (install --server --policy-branch) and exists',
+  alsoReports: { policy: 'a .countersign.json that parses on the policy branch' },
   async run({ cwd, repo }) {
     const pb = await serverPolicyBranch(repo.commonDir);
     if (!pb)
@@ -182,6 +186,7 @@ const REFS_SHOWN = 20;
  */
 export const serverRefs: DoctorCheck = {
   name: 'server-refs',
+  about: 'no ref a push could not create today (planted before the gate), no replace ref, no info/grafts',
   async run({ repo }) {
     const found = await refusedServerRefs(repo.commonDir);
     if (found.length === 0)

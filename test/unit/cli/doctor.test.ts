@@ -22,7 +22,25 @@ function doctor(repo: TempRepo): {
   const r = repo.cli(['doctor', '--json']);
   assert.ok(r.status === 0 || r.status === 1, `doctor exited ${r.status}: ${r.stderr}`);
   const j = JSON.parse(r.stdout) as { ok: boolean; checks: Finding[] };
+  // newuser19 F4: every check name doctor prints (what `--json` scripts filter on) is one its help lists, for the
+  // kind of repository it ran in.
+  const listed =
+    namesInHelp(repo)[repo.git('rev-parse', '--is-bare-repository').trim() === 'true' ? 'server' : 'clone'];
+  for (const c of j.checks) assert.ok(listed.has(c.check), `doctor --help does not list '${c.check}'`);
   return { status: r.status, ok: j.ok, checks: j.checks, byCheck: (name) => j.checks.filter((c) => c.check === name) };
+}
+
+let helpNames: { clone: Set<string>; server: Set<string> } | undefined;
+
+/** The check names `doctor --help` lists: in a working repository, and in a bare one (a server). */
+function namesInHelp(repo: TempRepo): { clone: Set<string>; server: Set<string> } {
+  if (helpNames) return helpNames;
+  const help = repo.cli(['doctor', '--help']).stdout;
+  const names = (text: string) => new Set([...text.matchAll(/^ {2}([a-z-]+) {2,}\S/gm)].map((m) => m[1]));
+  const end = help.indexOf('\nOptions:');
+  const server = help.indexOf('In a bare repository') >= 0 ? help.indexOf('In a bare repository') : end;
+  helpNames = { clone: names(help.slice(0, server)), server: names(help.slice(server, end)) };
+  return helpNames;
 }
 
 /** Ada is a reviewer too (of others' commits), so her signing key matters; Bob reviews hers. */
