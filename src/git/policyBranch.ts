@@ -34,6 +34,13 @@ export async function remoteDefaultBranch(cwd: string, remote: string): Promise<
  * older git says master), else main. `remote` undefined: the default remote. Also where doctor tells a
  * work tree's new policy to be pushed while no policy branch exists yet.
  */
+/**
+ * defaultProtectedBranch in words: the one sentence `init --help`, `policy --help` (and docs/usage.md) say, so the
+ * three no longer disagree with what it does (newuser19 F5).
+ */
+export const DEFAULT_PROTECTED_BRANCH_RULE =
+  "the remote's default branch, else the current branch when it is main or master, else main";
+
 export async function defaultProtectedBranch(root: string, remote?: string): Promise<string> {
   const r = remote ?? (await defaultRemote(root));
   const def = r ? await remoteDefaultBranch(root, r) : undefined;

@@ -2,19 +2,19 @@ import { didYouMean } from '../../core/didYouMean';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createInterface } from 'readline';
-import {
-  keptPolicyReason,
-  tierNotesAt,
-  writeNewPolicy,
-  type ReviewerEntry,
-} from '../../app/policySetup';
+import { keptPolicyReason, tierNotesAt, writeNewPolicy, type ReviewerEntry } from '../../app/policySetup';
 import { HOOK_AGENTS, isHookAgent, unknownHookAgentMessage, type HookAgent } from '../../core/agents/hookAgents';
 import { samePerson } from '../../core/approvalRules';
 import { CountersignError, errorMessage, usageError } from '../../core/errors';
 import { POLICY_FILE } from '../../core/policy';
 import { gitConfig, runGit } from '../../git/gitRunner';
 import { HOOK_MANAGERS, readManifest, type HookManager } from '../../git/hookManifest';
-import { defaultProtectedBranch, policyTextAt, remoteDefaultBranch } from '../../git/policyBranch';
+import {
+  DEFAULT_PROTECTED_BRANCH_RULE,
+  defaultProtectedBranch,
+  policyTextAt,
+  remoteDefaultBranch,
+} from '../../git/policyBranch';
 import { resolveRepo } from '../../git/repository';
 import { defaultRemote, listRemotes, remoteUrl } from '../../git/remotes';
 import { signingKeyInfo, standardPublicKey } from '../../git/signingKeyInfo';
@@ -35,9 +35,10 @@ const USAGE = `Usage: countersign init [--protect PATTERN]... [--reviewer "Name 
 
 Sets up a team repository in one go, then prints the next steps:
   1. the git hooks and the notes refspecs (as \`countersign install\`; --hook-manager as there);
-  2. ${POLICY_FILE}: the protected branches (default: the remote's default branch, else main) and you as
-     the reviewer, with the public half of git's user.signingkey (plus any --reviewer/--key given; with
-     those, it is written even when you cannot be listed, and says so). An existing policy is kept unless --force;
+  2. ${POLICY_FILE}: the protected branches (default:
+     ${DEFAULT_PROTECTED_BRANCH_RULE}) and you as the
+     reviewer, with the public half of git's user.signingkey (plus any --reviewer/--key given; with those, it is
+     written even when you cannot be listed, and says so). An existing policy is kept unless --force;
   3. the AI agents found on this machine (a program on PATH or their settings folder in your home), connected
      with \`agents connect --local\`: their hooks name this clone's paths and stay out of commits;
   4. the CI template for the remote's forge (github: .github/workflows/countersign.yml; gitlab: .gitlab-ci.yml,

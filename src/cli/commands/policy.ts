@@ -16,7 +16,7 @@ import { checkPolicy, POLICY_FILE } from '../../core/policy';
 import { formatProblem } from '../../core/policyProblems';
 import { policyBranchWarning } from '../../core/policyBranchProtection';
 import { describeUntrackedThreshold } from '../../core/untrackedReview';
-import { clientPolicyBranch, defaultProtectedBranch } from '../../git/policyBranch';
+import { clientPolicyBranch, DEFAULT_PROTECTED_BRANCH_RULE, defaultProtectedBranch } from '../../git/policyBranch';
 import { readRegularFile, SETTINGS_FILE_MAX_BYTES } from '../../git/regularFile';
 import { resolveRepo } from '../../git/repository';
 import { revParse } from '../../git/revision';
@@ -31,8 +31,8 @@ const USAGE = `Usage: countersign policy init [--protect PATTERN]...
        countersign policy add-reviewer "Name <email>" --key PUBKEY_FILE [--role ROLE] [--replace] [--json]
        countersign policy check [FILE] [--json]
 
-init   writes .countersign.json at the repository root: the protected branch patterns (default: the
-       remote's default branch, else the current branch when it is main or master, else main), the
+init   writes .countersign.json at the repository root: the protected branch patterns (default:
+       ${DEFAULT_PROTECTED_BRANCH_RULE}), the
        reviewers (each --reviewer takes the --key and optional --role that follow it; --key is the
        reviewer's SSH public key file, e.g. bob.pub), and the defaults: any AI-written line, every
        unattested commit, and a commit with 20+ untracked added lines making up half or more of its added

@@ -1,4 +1,6 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import { makeKey } from '../helpers/reviewerKeys';
 import { TempRepo } from '../helpers/tempRepo';
 
@@ -61,5 +63,23 @@ describe('countersign policy init: default branch and error prefix', function ()
     repo.git('config', 'user.signingkey', makeKey('ada-tiers').privateKeyFile);
     const init = repo.cli(['init', '--yes', '--ci', 'none', '--agents', 'none', '--force']);
     assert.match(init.stdout, note, init.stderr);
+  });
+
+  it('init and policy init: one sentence for the default protected branch, in both helps and docs/usage.md, and init does it (newuser19 F5)', () => {
+    const rule = "the remote's default branch, else the current branch when it is main or master, else main";
+    const flat = (text: string) => text.replace(/\s+/g, ' ');
+    const repo = TempRepo.create();
+    for (const command of ['init', 'policy'])
+      assert.ok(flat(repo.cli([command, '--help']).stdout).includes(rule), `${command} --help`);
+    assert.ok(flat(fs.readFileSync('docs/usage.md', 'utf8')).includes(rule), 'docs/usage.md');
+    // What the sentence says, done by init as by policy init: no remote, on master, protects master.
+    repo.git('symbolic-ref', 'HEAD', 'refs/heads/master');
+    repo.git('config', 'user.signingkey', makeKey('ada-default-branch').privateKeyFile);
+    const r = repo.cli(['init', '--yes', '--agents', 'none']);
+    assert.strictEqual(r.status, 0, r.stderr);
+    const written = JSON.parse(fs.readFileSync(path.join(repo.dir, '.countersign.json'), 'utf8')) as {
+      protectedBranches: string[];
+    };
+    assert.deepStrictEqual(written.protectedBranches, ['master']);
   });
 });
