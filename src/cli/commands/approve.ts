@@ -218,12 +218,13 @@ ${decisionHelp(`  git fetch origin && countersign approve origin/feature --comme
 
 export const rejectCommand: Command = {
   name: 'reject',
-  summary: 'sign a rejection of REV (default HEAD); voids your earlier approval of it',
+  summary: 'sign a rejection of REV (default HEAD): it holds REV, whatever others approve, until you approve it',
   usage: `Usage: countersign reject [REV] --comment TEXT [--base REV [--rewind]] [--key FILE] [--remote NAME]
            [--no-push] [--force] [--json]
 
 Signs a rejection ("changes requested") of REV as the reviewer named by git's user.email; --comment is
-required. A later rejection by the same reviewer voids that reviewer's approval at the gate.
+required. The rejection holds the commits it covers (and amended or rebased copies of the same change) against
+every other reviewer's approval until you approve them again: only your own later approval lifts it.
 ${decisionHelp(`  countersign reject origin/feature --comment "the migration drops a column still read by billing"
 `)}`,
   async run(argv, ctx) {

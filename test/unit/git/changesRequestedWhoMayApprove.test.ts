@@ -42,6 +42,21 @@ describe('a request for changes: who may approve, said the same by verify and re
   });
   after(() => fs.rmSync(path.dirname(s.server.dir), { recursive: true, force: true }));
 
+  it("reject --help and the README say beforehand what the gate does here: Bob's rejection holds the commit against Carol's approval (newuser19 F6)", () => {
+    const { ada } = s;
+    ada.git('fetch', '-q', 'origin', '+refs/notes/countersign:refs/notes/countersign');
+    assert.strictEqual(ada.cli(['verify', '--json']).status, 1, "Carol's approval does not lift Bob's rejection");
+    const flat = (text: string) => text.replace(/\s+/g, ' ');
+    assert.match(
+      flat(bobs.cli(['reject', '--help']).stdout),
+      /The rejection holds the commits it covers .*against every other reviewer's approval until you approve them again/,
+    );
+    assert.match(
+      flat(fs.readFileSync('README.md', 'utf8')),
+      /a request for changes holds the commits it covers against every other reviewer's approval until the same reviewer approves them again/,
+    );
+  });
+
   it('verify names Bob alone as who may approve', () => {
     const { ada } = s;
     ada.git('fetch', '-q', 'origin', '+refs/notes/countersign:refs/notes/countersign');
