@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
 import { aiLabel } from '../../../src/core/attribution/labels';
 import { aiLinesByFile } from '../../../src/core/noteOwners';
 import { parseAuthorshipNote } from '../../../src/core/authorshipNote';
@@ -69,6 +70,26 @@ describe('notes sharing between clones', function () {
     a.git('fetch', '-q', 'origin');
     assert.ok(noteOn(a, b1), "a sees b's note after fetching");
     assert.deepStrictEqual(linesOf(aiLinesByFile(parseAuthorshipNote(noteOn(a, b1) ?? '')).get('b.txt')), [1]);
+  });
+
+  it('a push shares the notes of local commits never pushed, as README and docs/usage.md say (newuser19 F8)', async () => {
+    const bare = TempRepo.create({ bare: true });
+    const a = TempRepo.create();
+    a.git('remote', 'add', 'origin', bare.dir);
+    assert.strictEqual(a.cli(['install']).status, 0);
+    await aiCommit(a, 'a.txt', 'from a', 'a1');
+    a.git('checkout', '-q', '-b', 'perf');
+    const experiment = await aiCommit(a, 'p.txt', 'private experiment', 'p1');
+    a.git('checkout', '-q', 'main');
+    const push = a.gitResult(['push', '-q', 'origin', 'main']);
+    assert.strictEqual(push.status, 0, push.stderr);
+    assert.strictEqual(bare.gitResult(['cat-file', '-e', `${experiment}^{commit}`]).status, 128, 'never pushed');
+    assert.match(noteOn(bare, experiment) ?? '', /p\.txt/, 'yet its note is on the remote');
+    const flat = (p: string) => fs.readFileSync(p, 'utf8').replace(/\s+/g, ' ');
+    const said =
+      /the whole `refs\/notes\/ai` ref, so the notes of local commits never pushed \(their file paths, author, agents, models and sessions\) reach the remote as well.*\[docs\/choices\.md\]\((docs\/)?choices\.md\), "Sharing notes"/;
+    assert.match(flat('README.md'), said);
+    assert.match(flat('docs/usage.md'), said);
   });
 
   it('merges two different notes on the same commit into one valid note', async () => {
