@@ -32,6 +32,13 @@ export function preCommitPushLine(env: NodeJS.ProcessEnv): string | undefined {
   return `${local || 'HEAD'} ${to} ${remoteRef} ${ZERO}\n`;
 }
 
+/** pre-commit passes post-checkout no arguments: git's three come in its environment. */
+export function preCommitCheckoutArgs(env: NodeJS.ProcessEnv): string[] | undefined {
+  const type = env.PRE_COMMIT_CHECKOUT_TYPE;
+  if (type === undefined) return undefined;
+  return [env.PRE_COMMIT_FROM_REF ?? '', env.PRE_COMMIT_TO_REF ?? '', type];
+}
+
 export async function runForHookManager(name: string, args: string[], ctx: CliContext): Promise<ExitCode> {
   // Called from a hook our own shim is chaining: the shim runs Countersign's part right after.
   if (ctx.env.COUNTERSIGN_SHIM_RUNS === '1') return 0;
@@ -54,6 +61,7 @@ export async function runForHookManager(name: string, args: string[], ctx: CliCo
       ...(ctx.env.PRE_COMMIT_COMMIT_OBJECT_NAME ? [ctx.env.PRE_COMMIT_COMMIT_OBJECT_NAME] : []),
     ];
   }
+  if (name === 'post-checkout' && args2.length === 0) args2 = preCommitCheckoutArgs(ctx.env) ?? args2;
   if (input === undefined && STDIN_HOOKS.has(name)) input = await ctx.readStdin();
   const script = hookScript({
     chainedDir: '',

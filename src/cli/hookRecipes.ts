@@ -6,12 +6,14 @@ import type { HookManager } from '../git/hookManifest';
  * `countersign hook NAME` with git's arguments; pre-push, post-rewrite and reference-transaction also need git's
  * stdin. reference-transaction merges the teammates' notes a fetch brought (without it their AI lines show as
  * untracked); husky does not create that hook's shim in .husky/_, so `install --hook-manager husky` adds it.
+ * Every hook of MANAGED_HOOKS is in each recipe, post-checkout included (a test holds them together).
  */
 export const HUSKY_HOOKS: Array<{ hook: string; line: string }> = [
   { hook: 'prepare-commit-msg', line: 'countersign hook prepare-commit-msg "$@"' },
   { hook: 'commit-msg', line: 'countersign hook commit-msg "$@"' },
   { hook: 'post-commit', line: 'countersign hook post-commit "$@"' },
   { hook: 'post-merge', line: 'countersign hook post-merge "$@"' },
+  { hook: 'post-checkout', line: 'countersign hook post-checkout "$@"' },
   { hook: 'post-rewrite', line: 'countersign hook post-rewrite "$@"' },
   { hook: 'pre-push', line: 'countersign hook pre-push "$@"' },
   { hook: 'reference-transaction', line: 'countersign hook reference-transaction "$@"' },
@@ -33,6 +35,10 @@ post-merge:
   commands:
     countersign:
       run: countersign hook post-merge {1}
+post-checkout:
+  commands:
+    countersign:
+      run: countersign hook post-checkout {1} {2} {3}
 post-rewrite:
   commands:
     countersign:
@@ -51,7 +57,7 @@ reference-transaction:
 `;
 
 export function preCommitConfig(repo: string, rev: string): string {
-  return `default_install_hook_types: [pre-commit, prepare-commit-msg, commit-msg, post-commit, pre-push]
+  return `default_install_hook_types: [pre-commit, prepare-commit-msg, commit-msg, post-commit, post-checkout, pre-push]
 repos:
   - repo: ${repo}
     rev: ${rev}
@@ -59,6 +65,7 @@ repos:
       - id: countersign-prepare-commit-msg
       - id: countersign-commit-msg
       - id: countersign-post-commit
+      - id: countersign-post-checkout
       - id: countersign-pre-push
 `;
 }

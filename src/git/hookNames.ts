@@ -41,12 +41,18 @@ export const NODE_HOOKS = [
 
 export const SHIM_MARKER = 'countersign-hook-shim v1';
 
-/** Hooks in which Countersign does something (the shim's own list: its Node hooks and its shell-only ones). */
+/**
+ * Hooks in which Countersign does something (the shim's own list: its Node hooks and its shell-only ones): what
+ * a hook manager's recipe calls (hookRecipes.ts) and what `countersign hook` names. post-checkout is one: without
+ * it a line typed after a branch switch that equals an agent's line of the other branch keeps the agent's label
+ * (checkoutWrites.ts, newuser14 S1), with a hook manager as with Countersign's own shims (newuser19 F9).
+ */
 export const MANAGED_HOOKS = [
   'prepare-commit-msg',
   'commit-msg',
   'post-commit',
   'post-merge',
+  'post-checkout',
   'pre-push',
   'post-rewrite',
   'reference-transaction',

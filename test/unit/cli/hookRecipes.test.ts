@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import { COUNTERSIGN_REPO_URL, HUSKY_HOOKS, LEFTHOOK_YML, preCommitConfig } from '../../../src/cli/hookRecipes';
-import { MANAGED_HOOKS, preCommitPushLine } from '../../../src/cli/hookManagerEntry';
+import { MANAGED_HOOKS, preCommitCheckoutArgs, preCommitPushLine } from '../../../src/cli/hookManagerEntry';
+import { NODE_HOOKS } from '../../../src/git/hookNames';
 
 /** The recipes `install --hook-manager` prints are the ones docs/hook-managers.md shows and .pre-commit-hooks.yaml offers. */
 describe('hook manager recipes', () => {
@@ -22,6 +23,29 @@ describe('hook manager recipes', () => {
       assert.ok(entry && (MANAGED_HOOKS as readonly string[]).includes(entry), `${id}: ${entry}`);
     }
   });
+  it('each recipe calls every hook Countersign takes part in, post-checkout included (newuser19 F9)', () => {
+    for (const h of NODE_HOOKS) assert.ok((MANAGED_HOOKS as readonly string[]).includes(h), `MANAGED_HOOKS: ${h}`);
+    assert.deepStrictEqual(HUSKY_HOOKS.map((h) => h.hook).sort(), [...MANAGED_HOOKS].sort());
+    for (const h of MANAGED_HOOKS)
+      assert.match(LEFTHOOK_YML, new RegExp(`^${h}:\\n.*\\n.*\\n +run: countersign hook ${h}\\b`, 'm'));
+    // pre-commit has no post-rewrite or reference-transaction hook type (docs/hook-managers.md says so); its recipe
+    // has never offered post-merge (a merge commit made under pre-commit gets its trailers, not its note).
+    const preCommit = preCommitConfig('x', 'y');
+    for (const h of MANAGED_HOOKS.filter(
+      (m) => m !== 'post-rewrite' && m !== 'reference-transaction' && m !== 'post-merge',
+    ))
+      assert.match(preCommit, new RegExp(`- id: countersign-${h}\\n`), h);
+    assert.match(preCommit, /default_install_hook_types: \[[^\]]*post-checkout/);
+  });
+
+  it("pre-commit's post-checkout environment becomes git's three arguments", () => {
+    assert.deepStrictEqual(
+      preCommitCheckoutArgs({ PRE_COMMIT_FROM_REF: 'a', PRE_COMMIT_TO_REF: 'b', PRE_COMMIT_CHECKOUT_TYPE: '1' }),
+      ['a', 'b', '1'],
+    );
+    assert.strictEqual(preCommitCheckoutArgs({}), undefined);
+  });
+
   it("pre-commit's pre-push environment becomes git's stdin line", () => {
     assert.strictEqual(
       preCommitPushLine({
