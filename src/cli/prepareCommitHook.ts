@@ -54,9 +54,9 @@ export async function runPrepareCommitMsg(
     shimFinishes,
     ...(Number.isInteger(pid) && pid > 1 ? { gitPid: pid } : {}),
   });
-  // A lost ledger file is said on every commit until the user has looked (never blocking it): its lines count
-  // as untracked in this commit's trailer and note.
-  for (const m of ledger?.lostLabels() ?? []) logger.warn(m);
+  // A lost ledger file is said (never blocking the commit): in full once, then as a short reminder on each commit
+  // until the user has looked, since its lines count as untracked in this commit's trailer and note.
+  for (const m of (await ledger?.lostLabels()) ?? []) logger.warn(m);
   if (!prepared.files.some((f) => f.path === POLICY_FILE)) return 0;
   try {
     const problems = await policyCheck()(ctx.cwd, prepared.files);

@@ -11,7 +11,7 @@ import { FileLock } from './fileLock';
 import { readRegularFile, WORKING_FILE_MAX_BYTES } from './regularFile';
 import { headContents } from './headBlobs';
 import { appendHookLog } from './hookLog';
-import { ledgerLossMessages, lostStateFiles } from './ledgerLoss';
+import { ledgerLossWarning, ledgerSetAsideLogLine } from './ledgerLoss';
 import { LedgerStore, newEntryId } from './ledgerStore';
 import { countersignDir, resolveRepo, type RepoPaths } from './repository';
 
@@ -58,8 +58,8 @@ export interface Ledger {
   /** fileAttribution for many files with one fold (status, commit provenance). */
   fileAttributions(paths: string[]): Promise<Map<string, Attribution | undefined>>;
   allFiles(): Promise<string[]>;
-  /** Sentences about ledger files found unreadable and set aside (their labels are lost): ledgerLoss.ts. */
-  lostLabels(): string[];
+  /** The sentence about ledger files found unreadable and set aside (their labels are lost): ledgerLoss.ts. */
+  lostLabels(): Promise<string[]>;
   /** Folds the queue now; with `wait: false` it gives up at once when another process is folding. Returns whether it folded. */
   sync(opts?: { wait?: boolean }): Promise<boolean>;
 }
@@ -106,9 +106,7 @@ class WorkingLedger implements Ledger {
     logDir: string,
   ) {
     // Said where agents' hooks report problems too, at the moment it happens (the readers warn as well).
-    this.store = new LedgerStore(dir, (_from, to) => {
-      for (const m of ledgerLossMessages(root, [to])) appendHookLog(logDir, m);
-    });
+    this.store = new LedgerStore(dir, (_from, to) => appendHookLog(logDir, ledgerSetAsideLogLine(root, to)));
     this.store.ensure();
     // AI labels carry the time the record was made, not the time some later reader folded it.
     this.newEngine = opts.newEngine ?? ((at) => new AttributionEngine({ now: () => at }));
@@ -176,8 +174,9 @@ class WorkingLedger implements Ledger {
     return { content: disk, labels: this.reconcile(rel, state, disk, view.context) };
   }
 
-  lostLabels(): string[] {
-    return ledgerLossMessages(this.root, lostStateFiles(this.dir));
+  async lostLabels(): Promise<string[]> {
+    const said = await ledgerLossWarning(this.root, this.dir);
+    return said === undefined ? [] : [said];
   }
 
   async allFiles(): Promise<string[]> {

@@ -36,7 +36,7 @@ export class LedgerStore {
   readonly journalFile: string;
   readonly contextFile: string;
 
-  /** `onSetAside(from, to)`: told when a state file is set aside (its labels are lost: ledgerLoss.ts says so). */
+  /** `onSetAside(from, to)`: told when a state file or the context is set aside (ledgerLoss.ts says what was lost). */
   constructor(
     readonly dir: string,
     private readonly onSetAside: (from: string, to: string) => void = () => undefined,
@@ -124,7 +124,7 @@ export class LedgerStore {
   }
 
   stateFile(file: string): string {
-    return path.join(this.filesDir, `${createHash('sha1').update(file).digest('hex')}.json`);
+    return path.join(this.filesDir, stateFileName(file));
   }
 
   readState(file: string): FileState | undefined {
@@ -191,7 +191,9 @@ export class LedgerStore {
     }
     const parsed = contextSchema.safeParse(safeJson(text));
     if (parsed.success) return parsed.data;
-    this.setAside(this.contextFile);
+    // Its open tool calls are lost with it: said like a lost state file (ledgerLoss.ts), not silently (newuser19 F10).
+    const to = this.setAside(this.contextFile);
+    if (to) this.onSetAside(this.contextFile, to);
     return emptyContext();
   }
 
@@ -246,6 +248,11 @@ export class LedgerStore {
     step('entries-removed');
     fs.rmSync(this.journalFile, { force: true });
   }
+}
+
+/** A tracked file's state record under `files/`: named by the SHA-1 of its work-tree path (ledgerLoss.ts finds it again). */
+export function stateFileName(file: string): string {
+  return `${createHash('sha1').update(file).digest('hex')}.json`;
 }
 
 let counter = 0;

@@ -45,7 +45,7 @@ Exit codes: 0 shown; 2 not a repository, or a bare one.
     const ledger = await openLedger(repo.root);
     const detail = await uncommittedAttribution(ledger);
     const warnings = [
-      ...ledger.lostLabels(),
+      ...(await ledger.lostLabels()),
       ...brokenAgentHooks(agentHookStates(repo)).map((s) => describeBrokenHook(s)),
     ].map((w) => `warning: ${w}\n`);
     if (values.json) {
