@@ -20,6 +20,9 @@ import { clientPolicyBranch, DEFAULT_PROTECTED_BRANCH_RULE, defaultProtectedBran
 import { readRegularFile, SETTINGS_FILE_MAX_BYTES } from '../../git/regularFile';
 import { resolveRepo } from '../../git/repository';
 import { revParse } from '../../git/revision';
+import { gitConfig } from '../../git/gitRunner';
+import { policyAt } from '../../git/historyStatements';
+import { eligibleReviewers } from '../../core/approvalRules';
 
 import { EXIT_BLOCKED, EXIT_OK, parseCommandArgs, writeJson, type Command } from '../command';
 
@@ -171,13 +174,32 @@ async function addReviewerCommand(argv: string[], ctx: Parameters<Command['run']
     for (const w of written.warnings) ctx.stdout(`  warning: ${w}\n`);
     // The first policy has no policy before it to be reviewed under (newuser14 S21), as init and policy init say.
     const first = (await revParse(root, `HEAD:${POLICY_FILE}`)) === undefined;
+    const alone = first ? undefined : await onlyReviewerIsYou(root, reviewer);
     ctx.stdout(
       first
         ? `Commit it and push it to the protected branch: this first ${POLICY_FILE} needs no Countersign approval, since no policy is in force before it; every later change to it does.\n`
-        : 'Commit it and push it through review: the change counts once it is on the protected branch.\n',
+        : (alone ?? 'Commit it and push it through review: the change counts once it is on the protected branch.\n'),
     );
   }
   return EXIT_OK;
+}
+
+/**
+ * The way out when the committed policy lists no reviewer but the user (newuser19 F11): their own change adding a
+ * reviewer can never be approved (nobody approves their own change: approvalRules.eligibleReviewers), which only
+ * the push used to say. The reviewer being added makes the change instead, and the user approves it.
+ */
+async function onlyReviewerIsYou(root: string, added: ReviewerEntry): Promise<string | undefined> {
+  const email = await gitConfig(root, 'user.email');
+  if (!email) return undefined;
+  const { policy } = await policyAt(root, 'HEAD');
+  if (!policy || eligibleReviewers(policy, { author: { email }, committer: { email } }).length > 0) return undefined;
+  return (
+    `You cannot get this change approved: the ${POLICY_FILE} in force lists no reviewer but you (${email}), and ` +
+    `nobody approves their own change. Have ${added.name} make it instead — in their clone: countersign policy ` +
+    `add-reviewer "${added.name} <${added.email}>" --key THEIR_KEY.pub, then commit and push it; you approve it ` +
+    `(docs/rollout.md). Undo yours: git checkout -- ${POLICY_FILE}\n`
+  );
 }
 
 /**

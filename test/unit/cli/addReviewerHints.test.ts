@@ -39,4 +39,30 @@ describe('policy add-reviewer: what is wrong with a malformed reviewer', functio
     assert.strictEqual(later.status, 0, later.stderr);
     assert.match(later.stdout, /push it through review/);
   });
+
+  it('newuser19 F11: the sole reviewer adding another is told they cannot get it approved, and the way out', () => {
+    const repo = TempRepo.create();
+    repo.git('config', 'user.name', 'Ada Author');
+    repo.git('config', 'user.email', 'Ada@Example.com');
+    repo.commit('first', '--allow-empty');
+    const ada = makeKey('ada');
+    const init = repo.cli(['policy', 'init', '--reviewer', 'Ada Author <ada@example.com>', '--key', ada.publicKeyFile]);
+    assert.strictEqual(init.status, 0, init.stderr);
+    repo.git('add', '.countersign.json');
+    repo.commit('policy');
+    const r = repo.cli([
+      'policy',
+      'add-reviewer',
+      'Bo Reviewer <bo@example.com>',
+      '--key',
+      makeKey('bo').publicKeyFile,
+    ]);
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.match(r.stdout, /You cannot get this change approved: .* lists no reviewer but you \(Ada@Example\.com\)/);
+    assert.match(
+      r.stdout,
+      /Have Bo Reviewer make it instead .*countersign policy add-reviewer "Bo Reviewer <bo@example\.com>"/,
+    );
+    assert.doesNotMatch(r.stdout, /push it through review/);
+  });
 });
