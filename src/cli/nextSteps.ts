@@ -48,7 +48,8 @@ export async function nextSteps(
   if (!o.agentsConnected)
     steps.push('Connect your AI agents so their lines are recorded: countersign agents connect --local');
   steps.push(
-    'Enforce it where nobody can skip it: `countersign install --server` in the bare repository of a self-hosted server, or `countersign verify` as a required CI check (docs/rollout.md)',
+    // Every teammate's init prints this; only whoever administers the server or CI acts on it (newuser19 F12).
+    'Enforce it where nobody can skip it, unless your team already does: `countersign install --server` in the bare repository of a self-hosted server, or `countersign verify` as a required CI check (docs/rollout.md)',
   );
   return steps;
 }

@@ -232,7 +232,10 @@ export const initCommand: Command = {
     // Not written: the reason says what init needs (the signing key, user.email) and then "run init again" —
     // one step in that order, instead of "run init" before "set your key" (newuser10 N2).
     const skipped = policy.status === 'skipped' ? policy.reason : undefined;
-    for (const s of await nextSteps(root, remotes, { agentsConnected: agents.length > 0 })) {
+    // `--agents none` is a choice, not a step left undone (newuser19 F12).
+    for (const s of await nextSteps(root, remotes, {
+      agentsConnected: agents.length > 0 || values.agents === 'none',
+    })) {
       if (/^Write the policy/.test(s) && policy.status === 'written') continue; // written just now, not yet on the branch: the commit step says so
       if (skipped && /^Write the policy/.test(s)) {
         steps.push(`Write the policy: ${skipped}`);

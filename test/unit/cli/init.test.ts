@@ -239,6 +239,9 @@ describe('countersign init', function () {
     assert.ok(write >= 0 && key >= 0 && key <= write, r.nextSteps.join('\n'));
     assert.ok(/git config user\.signingkey.*then run countersign init again/.test(r.nextSteps[key]), r.nextSteps[key]);
     assert.strictEqual(r.nextSteps.filter((s) => /user\.signingkey/.test(s)).length, 1, r.nextSteps.join('\n'));
+    // newuser19 F12: `--agents none` chose no agents; the server step is for whoever runs the server.
+    assert.ok(!r.nextSteps.some((s) => /agents connect/.test(s)), r.nextSteps.join('\n'));
+    assert.ok(r.nextSteps.some((s) => /^Enforce it where nobody can skip it, unless your team already does/.test(s)));
     const text = bo.cli(['init', '--agents', 'none']);
     assert.strictEqual(text.status, 0, 'init --help: "0 set up (next steps may remain)"');
     assert.match(text.stdout, /Next steps:\n {2}1\. Write the policy: git user\.signingkey is not set/);
