@@ -183,5 +183,12 @@ export async function removeInstalledHooks(
   fs.rmSync(path.join(dir, 'pending'), { recursive: true, force: true });
   fs.rmSync(path.join(dir, 'cache'), { recursive: true, force: true }); // Node's compile cache (hookScripts.ts)
   fs.rmSync(manifestPath(repo), { force: true });
+  // The folder itself when nothing else is in it: install made it (newuser19 F12). A ledger or the agents' records
+  // stay, and uninstall names them (uninstallHooks.ts `kept`).
+  try {
+    fs.rmdirSync(dir);
+  } catch {
+    /* not empty, or gone: kept as it is */
+  }
   return { restoredHooksPath: manifest.previousHooksPath, removedConfig: removed };
 }

@@ -1,4 +1,6 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import { uninstallSummary } from '../../../src/app/uninstallSummary';
 import { uninstallHooks } from '../../../src/app/uninstallHooks';
 import { TempRepo } from '../helpers/tempRepo';
@@ -35,5 +37,16 @@ describe("uninstall's summary: what the editor says it removed", function () {
       uninstallSummary(await uninstallHooks(repo.dir)),
       "Countersign hooks were not installed in this repository. Left .gemini/settings.json (committed: `countersign agents disconnect` takes Countersign's entries out, then commit it).",
     );
+  });
+
+  it('newuser19 F12: in a clone where nothing else was recorded, uninstall leaves no empty .git/countersign', async () => {
+    const repo = TempRepo.create();
+    repo.commit('first', '--allow-empty');
+    assert.strictEqual(repo.cli(['install', '-q']).status, 0);
+    const dir = path.join(repo.dir, '.git', 'countersign');
+    assert.ok(fs.existsSync(dir));
+    const r = await uninstallHooks(repo.dir);
+    assert.deepStrictEqual(r.kept, []);
+    assert.ok(!fs.existsSync(dir), `left: ${fs.existsSync(dir) ? fs.readdirSync(dir).join(', ') : ''}`);
   });
 });
