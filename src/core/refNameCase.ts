@@ -21,5 +21,19 @@ export function caseTwins(a: string, b: string): boolean {
  */
 export function caseOnlyPattern(patterns: readonly string[] | undefined, name: string): string | undefined {
   const folded = foldRefName(name);
-  return patterns?.find((p) => /[^*?]/.test(p) && !matchGlob(p, name) && matchGlob(foldRefName(p), folded));
+  return patterns?.find((p) => namesParticular(p) && !matchGlob(p, name) && matchGlob(foldRefName(p), folded));
+}
+
+/**
+ * The first of `patterns` that names `name` as written, passing over patterns of wildcards alone: `*` protects
+ * every existing branch, but would make every new name a protected branch's (the rules about names a push would
+ * take or block: confusingRefName.ts).
+ */
+export function namingPattern(patterns: readonly string[] | undefined, name: string): string | undefined {
+  return patterns?.find((p) => namesParticular(p) && matchGlob(p, name));
+}
+
+/** Whether a pattern names particular refs: not one of wildcards alone (`*`, `**`, `?`). */
+function namesParticular(pattern: string): boolean {
+  return /[^*?]/.test(pattern);
 }

@@ -3,8 +3,8 @@ import { emptyTree } from './emptyTree';
 
 /**
  * The lines a commit adds, file by file, exactly as `git diff` counts them with myers (so `AI-Provenance` totals
- * agree with `git diff --numstat` and with the gate, whatever diff.algorithm says): a `--raw -z` listing gives each file's new blob unambiguously, and a `-U0`
- * patch gives the added line numbers (both from one `git diff`).
+ * agree with `git diff --numstat` and with the gate, whatever diff.algorithm says): a `--raw -z` listing gives each
+ * file's new blob unambiguously, and a `-U0` patch gives the added line numbers (both from one `git diff`).
  */
 export interface FileAdditions {
   path: string;

@@ -1,6 +1,5 @@
 import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy } from '../core/policy';
-import { matchGlob } from '../core/glob';
-import { caseOnlyPattern, caseTwins, foldRefName } from '../core/refNameCase';
+import { caseOnlyPattern, caseTwins, foldRefName, namingPattern } from '../core/refNameCase';
 import { digitsOnlyIdName, looksLikeObjectId } from '../core/objectIdName';
 import { runGit } from './gitRunner';
 
@@ -68,7 +67,7 @@ export function shadowingRefName(
   const protectedBranch = (n: string): { what: string; exists: boolean } | undefined => {
     if (!o.policy) return undefined;
     if (o.branches.has(n) && isProtected(o.policy, n)) return { what: `the protected branch ${n}`, exists: true };
-    const pattern = o.policy.protectedBranches.find((p) => /[^*?]/.test(p) && matchGlob(p, n));
+    const pattern = namingPattern(o.policy.protectedBranches, n);
     if (pattern) return { what: `a protected branch's name (${pattern})`, exists: false };
     return caseTwin(n);
   };
@@ -160,7 +159,7 @@ export function squatsProtectedBranch(ref: string, policy: Policy | undefined): 
   const own = ref.slice(HEADS.length);
   for (let i = own.indexOf('/'); i > 0; i = own.indexOf('/', i + 1)) {
     const above = own.slice(0, i);
-    const pattern = policy.protectedBranches.find((p) => /[^*?]/.test(p) && matchGlob(p, above));
+    const pattern = namingPattern(policy.protectedBranches, above);
     if (pattern)
       return `creating the branch ${ref} is not allowed: "${above}" is a protected branch's name (${pattern}) in ${POLICY_FILE}, and git keeps refs as files, so while ${own} exists the branch ${above} could never be created; choose a name that does not start with "${above}/"`;
   }
