@@ -15,6 +15,19 @@ import { makeKey } from '../helpers/reviewerKeys';
 describe('server gate: unrelated unprotected ref updates do not refuse a judged push (attack23 03, real server)', function () {
   this.timeout(240_000);
 
+  /** Ada's AI commit on main approved by Bob (its note on the server), her push of main paused in its judgement. */
+  async function approvedPushPaused() {
+    const s = setup();
+    const { ada } = s;
+    const base = serverRef(s, 'refs/heads/main');
+    const tip = aiCommit(ada, 'feature.py');
+    recordDecision(ada, s.bob, { email: 'bob@example.com', tip, base });
+    assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
+    const a = pausedPush(ada, ['origin', 'main']);
+    await a.judging;
+    return { s, ada, base, tip, a };
+  }
+
   /**
    * An approved push to main, paused in its judgement while a keyless pusher creates and deletes `junk` twice.
    * refs/notes/junk (attack24 11): any notes ref but the two the gate reads was logged as read by every verdict, so
@@ -22,15 +35,7 @@ describe('server gate: unrelated unprotected ref updates do not refuse a judged 
    */
   for (const junk of ['refs/heads/junk', 'refs/notes/junk'])
     it(`an approved push to main lands although a keyless pusher created and deleted ${junk} while it was judged`, async () => {
-      const s = setup();
-      const { ada } = s;
-      const base = serverRef(s, 'refs/heads/main');
-      const tip = aiCommit(ada, 'feature.py');
-      recordDecision(ada, s.bob, { email: 'bob@example.com', tip, base });
-      assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
-
-      const a = pausedPush(ada, ['origin', 'main']);
-      await a.judging;
+      const { s, ada, base, tip, a } = await approvedPushPaused();
       for (let i = 0; i < 2; i++) {
         const made = ada.gitResult(['push', '-q', '--no-verify', 'origin', `${base}:${junk}`]);
         assert.strictEqual(made.status, 0, made.stderr);
@@ -70,14 +75,7 @@ describe('server gate: unrelated unprotected ref updates do not refuse a judged 
   });
 
   it('still refuses it when the approvals changed while it was judged', async () => {
-    const s = setup();
-    const { ada } = s;
-    const base = serverRef(s, 'refs/heads/main');
-    const tip = aiCommit(ada, 'feature.py');
-    recordDecision(ada, s.bob, { email: 'bob@example.com', tip, base });
-    assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
-    const a = pausedPush(ada, ['origin', 'main']);
-    await a.judging;
+    const { s, ada, base, tip, a } = await approvedPushPaused();
     recordDecision(ada, s.carol, { email: 'carol@example.com', tip, base });
     const notes = ada.gitResult(['push', '-q', '--no-verify', 'origin', 'refs/notes/countersign']);
     assert.strictEqual(notes.status, 0, notes.stderr);
