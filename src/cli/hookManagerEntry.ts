@@ -39,6 +39,15 @@ export function preCommitCheckoutArgs(env: NodeJS.ProcessEnv): string[] | undefi
   return [env.PRE_COMMIT_FROM_REF ?? '', env.PRE_COMMIT_TO_REF ?? '', type];
 }
 
+/**
+ * pre-commit passes post-merge no arguments: whether it was a squash merge (git's one argument, which commits
+ * nothing, so there is no note to attach) comes in its environment.
+ */
+export function preCommitMergeArgs(env: NodeJS.ProcessEnv): string[] | undefined {
+  const squash = env.PRE_COMMIT_IS_SQUASH_MERGE;
+  return squash === undefined ? undefined : [squash];
+}
+
 export async function runForHookManager(name: string, args: string[], ctx: CliContext): Promise<ExitCode> {
   // Called from a hook our own shim is chaining: the shim runs Countersign's part right after.
   if (ctx.env.COUNTERSIGN_SHIM_RUNS === '1') return 0;
@@ -62,6 +71,7 @@ export async function runForHookManager(name: string, args: string[], ctx: CliCo
     ];
   }
   if (name === 'post-checkout' && args2.length === 0) args2 = preCommitCheckoutArgs(ctx.env) ?? args2;
+  if (name === 'post-merge' && args2.length === 0) args2 = preCommitMergeArgs(ctx.env) ?? args2;
   if (input === undefined && STDIN_HOOKS.has(name)) input = await ctx.readStdin();
   const script = hookScript({
     chainedDir: '',

@@ -57,7 +57,7 @@ reference-transaction:
 `;
 
 export function preCommitConfig(repo: string, rev: string): string {
-  return `default_install_hook_types: [pre-commit, prepare-commit-msg, commit-msg, post-commit, post-checkout, pre-push]
+  return `default_install_hook_types: [pre-commit, prepare-commit-msg, commit-msg, post-commit, post-merge, post-checkout, pre-push]
 repos:
   - repo: ${repo}
     rev: ${rev}
@@ -65,6 +65,7 @@ repos:
       - id: countersign-prepare-commit-msg
       - id: countersign-commit-msg
       - id: countersign-post-commit
+      - id: countersign-post-merge
       - id: countersign-post-checkout
       - id: countersign-pre-push
 `;

@@ -1,7 +1,12 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import { COUNTERSIGN_REPO_URL, HUSKY_HOOKS, LEFTHOOK_YML, preCommitConfig } from '../../../src/cli/hookRecipes';
-import { MANAGED_HOOKS, preCommitCheckoutArgs, preCommitPushLine } from '../../../src/cli/hookManagerEntry';
+import {
+  MANAGED_HOOKS,
+  preCommitCheckoutArgs,
+  preCommitMergeArgs,
+  preCommitPushLine,
+} from '../../../src/cli/hookManagerEntry';
 import { NODE_HOOKS } from '../../../src/git/hookNames';
 
 /** The recipes `install --hook-manager` prints are the ones docs/hook-managers.md shows and .pre-commit-hooks.yaml offers. */
@@ -28,14 +33,19 @@ describe('hook manager recipes', () => {
     assert.deepStrictEqual(HUSKY_HOOKS.map((h) => h.hook).sort(), [...MANAGED_HOOKS].sort());
     for (const h of MANAGED_HOOKS)
       assert.match(LEFTHOOK_YML, new RegExp(`^${h}:\\n.*\\n.*\\n +run: countersign hook ${h}\\b`, 'm'));
-    // pre-commit has no post-rewrite or reference-transaction hook type (docs/hook-managers.md says so); its recipe
-    // has never offered post-merge (a merge commit made under pre-commit gets its trailers, not its note).
+    // pre-commit has no reference-transaction hook type, and notes follow a rewrite through notes.rewriteRef
+    // without post-rewrite (docs/hook-managers.md says so).
     const preCommit = preCommitConfig('x', 'y');
-    for (const h of MANAGED_HOOKS.filter(
-      (m) => m !== 'post-rewrite' && m !== 'reference-transaction' && m !== 'post-merge',
-    ))
+    for (const h of MANAGED_HOOKS.filter((m) => m !== 'post-rewrite' && m !== 'reference-transaction')) {
       assert.match(preCommit, new RegExp(`- id: countersign-${h}\\n`), h);
-    assert.match(preCommit, /default_install_hook_types: \[[^\]]*post-checkout/);
+      assert.match(preCommit, new RegExp(`default_install_hook_types: \\[([^\\]]*, )?${h}[,\\]]`), h);
+    }
+  });
+
+  it("pre-commit's post-merge environment becomes git's squash argument", () => {
+    assert.deepStrictEqual(preCommitMergeArgs({ PRE_COMMIT_IS_SQUASH_MERGE: '1' }), ['1']);
+    assert.deepStrictEqual(preCommitMergeArgs({ PRE_COMMIT_IS_SQUASH_MERGE: '0' }), ['0']);
+    assert.strictEqual(preCommitMergeArgs({}), undefined);
   });
 
   it("pre-commit's post-checkout environment becomes git's three arguments", () => {

@@ -184,6 +184,23 @@ describe('hook managers: husky, lefthook and pre-commit coexist through `counter
     ada.git('add', '.pre-commit-config.yaml'); // pre-commit refuses to run with an unstaged configuration
     assert.doesNotMatch(ada.cli(['status']).stderr, /warning/);
     assertAttestedAndGated(s, 'pre-commit');
+
+    // A merge commit gets its note from post-merge: git runs no post-commit after `git merge`.
+    const hasNote = (rev: string) =>
+      spawnSync('git', ['notes', '--ref=refs/notes/ai', 'show', rev], { cwd: ada.dir, env: ada.env }).status === 0;
+    ada.git('checkout', '-q', '-b', 'side');
+    ada.write('side.txt', 'side\n');
+    ada.git('add', 'side.txt');
+    ada.commit('side');
+    ada.git('checkout', '-q', '-');
+    ada.write('main.txt', 'main\n');
+    ada.git('add', 'main.txt');
+    ada.commit('main');
+    const merged = run(ada, 'git', ['merge', '--no-ff', '--no-edit', 'side']);
+    assert.strictEqual(merged.status, 0, merged.out);
+    assert.strictEqual(ada.git('rev-list', '--parents', '-1', 'HEAD').split(' ').length, 3);
+    assert.ok(hasNote('HEAD'), `the merge commit has no note: ${merged.out}`);
+    assert.ok(ada.trailers().some((t) => /^AI-Provenance: v1 /.test(t)));
   });
 
   it("Countersign's own shims chaining a manager that also calls `countersign hook` run Countersign once, not twice", () => {
