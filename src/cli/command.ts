@@ -43,13 +43,11 @@ export function parseCommandArgs<O extends Options>(
   try {
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (e) {
-    const message = (e as Error).message.replace(/\. To specify a positional.*$/s, '');
-    // A mistyped option: name the one that was probably meant.
+    let message = (e as Error).message.replace(/\. To specify a positional.*$/s, '');
+    // A mistyped option: named the way an unknown command is (main.ts), with the one that was probably meant.
     const typo = /^Unknown option '(--[^']+)'/.exec(message)?.[1];
-    const hint = typo ? didYouMean(typo.slice(2), Object.keys(options), (o) => `--${o}`).trimStart() : '';
-    throw usageError(
-      `${command}: ${message}${hint ? `\n${hint}` : ''}\nRun \`countersign ${command} --help\` for usage.`,
-    );
+    if (typo) message = `unknown option '${typo}'.${didYouMean(typo.slice(2), Object.keys(options), (o) => `--${o}`)}`;
+    throw usageError(`${command}: ${message}\nRun \`countersign ${command} --help\` for usage.`);
   }
 }
 

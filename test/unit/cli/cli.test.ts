@@ -33,7 +33,7 @@ describe('countersign CLI', () => {
   it('exits 2 for an unknown option and names the command', () => {
     const r = run('install', '--bogus');
     assert.strictEqual(r.status, 2);
-    assert.match(r.stderr, /install: Unknown option '--bogus'/);
+    assert.match(r.stderr, /install: unknown option '--bogus'/);
   });
 
   it('shows per-command help', () => {

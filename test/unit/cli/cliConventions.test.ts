@@ -23,7 +23,7 @@ describe('CLI conventions: did you mean, completion', () => {
     assert.match(cmd.stderr, /unknown command 'verfy'\. Did you mean `countersign verify`\?/);
     const opt = cli(['status', '--jsno']);
     assert.strictEqual(opt.status, 2);
-    assert.match(opt.stderr, /Unknown option '--jsno'\nDid you mean --json\?/);
+    assert.match(opt.stderr, /^countersign status: unknown option '--jsno'\. Did you mean --json\?\n/);
   });
 
   it("completion bash completes commands and each command's options (read from its help); other shells print scripts; an unknown shell exits 2", () => {

@@ -56,7 +56,7 @@ describe('CLI errors a new user meets: --json, outside a repository, did you mea
     const bogus = parse([], ada.cli(['approve', '--bogus', '--json']));
     assert.match(
       bogus.error as string,
-      /^countersign approve: Unknown option '--bogus'.* Run `countersign approve --help` for usage\.$/,
+      /^countersign approve: unknown option '--bogus'\. Run `countersign approve --help` for usage\.$/,
     );
     assert.ok(!(bogus.error as string).includes('\n'), 'the JSON error is one line');
 
