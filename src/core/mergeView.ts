@@ -1,4 +1,5 @@
 import type { ChangedFile, GateCommit } from './gate';
+import { MAX_DIFF_BLOB_BYTES } from './textLines';
 
 /**
  * The files a commit is charged for by the per-commit rules that read paths and deletions (tiers, review.paths,
@@ -22,6 +23,11 @@ export function chargedFiles(commits: GateCommit[]): Map<string, ChangedFile[]> 
   if (merges.length === 0) return out;
   const byId = new Map(commits.map((c) => [c.sha, c]));
   for (const m of merges) {
+    // Its sides are not walked (one walk of the range per parent): it is charged for its whole first-parent diff.
+    if (!mergeReadable(m.parents)) {
+      out.set(m.sha, m.files);
+      continue;
+    }
     const first = ancestorsInRange(m.parents[0], byId);
     const changes = new Set<string>();
     for (const p of m.parents.slice(1))
@@ -53,4 +59,33 @@ export function ancestorsInRange(tip: string, byId: Map<string, Pick<GateCommit,
     stack.push(...(byId.get(id)?.parents ?? []));
   }
   return out;
+}
+
+/**
+ * The most parents a merge may name for the gate to read it as a merge (attack26 03). git's combined diff keeps
+ * a counter per line per parent (combine-diff.c) and diffs each file once per parent, and chargedFiles walks the
+ * range once per parent: a 1 MiB commit object names one parent 21,000 times (git accepts duplicates), which took
+ * 1.5 GB and 73 s of the server per push. Octopus merges git makes name a few parents (Linux's largest, 66);
+ * none names one twice. What each file of a readable merge may weigh shrinks with its parents
+ * (combinedDiffBlobBytes), so git's counters stay within what a two-parent diff of the largest file costs.
+ */
+export const MAX_MERGE_PARENTS = 100;
+
+/**
+ * Whether the gate reads a merge's own lines with git's combined diff, and exempts what its sides brought in
+ * (chargedFiles): at most MAX_MERGE_PARENTS parents, no parent named twice. Any other merge fails closed: its own
+ * lines are all it adds over its first parent (src/git/mergeOwnLines.ts), and it is charged for that whole diff.
+ */
+export function mergeReadable(parents: readonly string[]): boolean {
+  return parents.length <= MAX_MERGE_PARENTS && new Set(parents).size === parents.length;
+}
+
+/**
+ * The largest file version git's combined diff of a merge with `parents` parents may read (src/git/oversizedDiffs.ts):
+ * its counters grow with lines x parents, so the two-parent bound (core/textLines.ts MAX_DIFF_BLOB_BYTES, attack22
+ * 01) is shared among them — a 100-parent merge's files up to ~670 KB each. A merge with a larger one is not
+ * diffed, and fails closed as one over the bound does.
+ */
+export function combinedDiffBlobBytes(parents: number): number {
+  return Math.floor((2 * MAX_DIFF_BLOB_BYTES) / Math.max(2, parents));
 }

@@ -1,5 +1,6 @@
 import { CountersignError } from '../core/errors';
 import type { GateCommit } from '../core/gate';
+import { mergeReadable } from '../core/mergeView';
 import { POLICY_FILE } from '../core/policy';
 import { gateDiffView } from './gateDiffView';
 import { runGit } from './gitRunner';
@@ -23,15 +24,18 @@ import { oversizedDiffs } from './oversizedDiffs';
 export async function markMergeOwnLines(cwd: string, commits: GateCommit[]): Promise<void> {
   const all = commits.filter((c) => c.parents.length > 1);
   if (all.length === 0) return;
-  // A merge whose combined diff would read a version over the bound (attack22 01) is not diffed: its own lines
+  // A merge whose combined diff would read a version over the bound (attack22 01), or that names a parent twice
+  // or too many parents (attack26 03: git's combined diff costs lines x parents), is not diffed: its own lines
   // are taken to be all it adds over its first parent, more than it can own (it fails closed).
+  const readable = all.filter((c) => mergeReadable(c.parents));
   const over = await oversizedDiffs(
     cwd,
-    all.map((c) => c.sha),
+    readable.map((c) => c.sha),
     true,
   );
-  for (const c of all) if (over.has(c.sha)) c.mergeOwnAdded = c.files.reduce((n, f) => n + (f.added ?? 0), 0);
-  const merges = all.filter((c) => !over.has(c.sha));
+  const merges = readable.filter((c) => !over.has(c.sha));
+  const diffed = new Set(merges);
+  for (const c of all) if (!diffed.has(c)) c.mergeOwnAdded = c.files.reduce((n, f) => n + (f.added ?? 0), 0);
   if (merges.length === 0) return;
   const byId = new Map(merges.map((c) => [c.sha, c]));
   for (const c of merges) c.mergeOwnAdded = 0;
