@@ -27,10 +27,21 @@ export function sshFingerprint(blob: Buffer): string {
  * decoded bytes, or undefined when the line holds no base64 key data.
  */
 export function keyIdentity(line: string): string | undefined {
+  if (identities.has(line)) return identities.get(line);
   const b64 = line.trim().split(/\s+/)[1];
-  if (!b64 || !/^[A-Za-z0-9+/]+=*$/.test(b64)) return undefined;
-  return sshFingerprint(Buffer.from(b64, 'base64'));
+  const identity = !b64 || !/^[A-Za-z0-9+/]+=*$/.test(b64) ? undefined : sshFingerprint(Buffer.from(b64, 'base64'));
+  if (identities.size >= MAX_IDENTITIES) identities.clear();
+  identities.set(line, identity);
+  return identity;
 }
+
+/**
+ * Answers per key line: the gate counts approvals per person once per commit (approvalDecision.countApprovals),
+ * and hashed the same few reviewer keys again each time (10,000 commits: 10,000 SHA-256s of one key). Bounded: a
+ * policy of many keys only refills it.
+ */
+const identities = new Map<string, string | undefined>();
+const MAX_IDENTITIES = 4096;
 
 const RECOPY = 'copy the key again from the .pub file, or print it with `ssh-keygen -y -f PRIVATE_KEY_FILE`';
 

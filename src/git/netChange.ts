@@ -165,6 +165,10 @@ export async function unexplainedNetChange(
   /** Losses read ahead for many heads at once (the review panel's BranchReadAhead), when it has this one. */
   ahead?: { loss(from: string, head: string): Promise<ChangedFile[] | undefined> },
 ): Promise<ChangedFile[]> {
+  // The head's first-parent chain runs from `from` itself: the net change is its diffs composed, so every path the
+  // diff-tree below lists is one a commit of the chain touched, and all are passed over. Not asked: over a long
+  // push that diff and its parse were a tenth of `verify`'s CPU (10,000 commits: 1.4 MB of output, all dropped).
+  if (!chainLeavesElsewhere && firstParentExit(head, commits) === from) return [];
   const ownDeleted = new Map<string, number>();
   const ownGone = new Set<string>();
   for (const c of commits) {
