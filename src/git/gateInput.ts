@@ -266,7 +266,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     const from = base.rewind?.point ?? netBase;
     const exit = firstParentExit(head, commits);
     const elsewhere = exit !== undefined && exit !== from && !(await exempt(exit));
-    const extra = await unexplainedNetChange(cwd, from, head, commits, elsewhere, ahead);
+    const extra = await unexplainedNetChange(cwd, from, head, commits, elsewhere, ahead, exit);
     if (extra.length > 0) commits[tipAt] = { ...commits[tipAt], files: [...commits[tipAt].files, ...extra] };
     const exits: string[] = [];
     for (const e of sourceExits(head, commits, [netBase, from])) if (!(await exempt(e))) exits.push(e);

@@ -164,11 +164,13 @@ export async function unexplainedNetChange(
   chainLeavesElsewhere = false,
   /** Losses read ahead for many heads at once (the review panel's BranchReadAhead), when it has this one. */
   ahead?: { loss(from: string, head: string): Promise<ChangedFile[] | undefined> },
+  /** firstParentExit(head, commits), when the caller has it. */
+  headExit: string | undefined = firstParentExit(head, commits),
 ): Promise<ChangedFile[]> {
   // The head's first-parent chain runs from `from` itself: the net change is its diffs composed, so every path the
   // diff-tree below lists is one a commit of the chain touched, and all are passed over. Not asked: over a long
   // push that diff and its parse were a tenth of `verify`'s CPU (10,000 commits: 1.4 MB of output, all dropped).
-  if (!chainLeavesElsewhere && firstParentExit(head, commits) === from) return [];
+  if (!chainLeavesElsewhere && headExit === from) return [];
   const ownDeleted = new Map<string, number>();
   const ownGone = new Set<string>();
   for (const c of commits) {
@@ -281,12 +283,13 @@ async function restoredLines(
  */
 export function sourceExits(head: string, commits: readonly GateCommit[], except: readonly string[] = []): string[] {
   const exits = new Set<string>();
-  const headExit = firstParentExit(head, commits);
+  // One index for every walk (each walk indexing the push again made a push of many merges quadratic).
+  const byId = new Map(commits.map((c) => [c.sha, c]));
+  const headExit = firstParentExit(head, commits, byId);
   if (headExit) exits.add(headExit);
-  const inPush = new Set(commits.map((c) => c.sha));
   for (const c of commits) {
     for (const side of c.parents.slice(1)) {
-      const exit = inPush.has(side) ? firstParentExit(side, commits) : side;
+      const exit = byId.has(side) ? firstParentExit(side, commits, byId) : side;
       if (exit) exits.add(exit);
     }
   }
@@ -319,8 +322,11 @@ export async function restoredFromExits(
  * Where `head`'s first-parent chain leaves `commits` (the push): the commit whose tree the chain's diffs are
  * applied to. Undefined when the chain ends at a root commit inside the push, or head is not in it.
  */
-export function firstParentExit(head: string, commits: readonly GateCommit[]): string | undefined {
-  const byId = new Map(commits.map((c) => [c.sha, c]));
+export function firstParentExit(
+  head: string,
+  commits: readonly GateCommit[],
+  byId: ReadonlyMap<string, Pick<GateCommit, 'sha' | 'parents'>> = new Map(commits.map((c) => [c.sha, c])),
+): string | undefined {
   let at = byId.get(head);
   const seen = new Set<string>();
   while (at && !seen.has(at.sha)) {

@@ -7,6 +7,15 @@ import { approvedCommits } from './approvedCommits';
 import { stablePatchIdsOfSpans } from './patchId';
 
 /**
+ * Whether any commit of the range has its patch-id from the review base: statementCovers says `rebased` only through
+ * one, and the gate computes them only when some approval's tip is outside the range (gateInput.ts). Without one,
+ * nothing is carried by patch-id, and the range is not indexed for it (10,000 commits, twice per judgement).
+ */
+function anyPatchId(commits: readonly GateCommit[]): boolean {
+  return commits.some((c) => c.patchIdFromBase !== undefined);
+}
+
+/**
  * Per approval carried by patch-id onto some commit of the range, its change replayed onto the review base
  * (approvalReplay.ts): the tree such a commit must have. Nothing is run when no approval is carried that way.
  */
@@ -17,6 +26,7 @@ export async function replayedApprovals(
   valid: ApprovalStatement[],
 ): Promise<Record<string, ReplayedTree>> {
   const out: Record<string, ReplayedTree> = {};
+  if (!anyPatchId(commits)) return out;
   const range = new RangeIndex(commits, reviewBase, {});
   for (const st of valid) {
     if (st.decision !== 'approve' || approvedSpanKey(st) in out) continue;
@@ -48,6 +58,7 @@ export async function rebasedSpanPatches(
   valid: ApprovalStatement[],
 ): Promise<Record<string, string[] | null>> {
   const out: Record<string, string[] | null> = {};
+  if (!anyPatchId(commits)) return out;
   const range = new RangeIndex(commits, reviewBase, {});
   const own = new Map<string, string>();
   const spans = new Map<string, { st: ApprovalStatement; length: number }>();
