@@ -165,7 +165,10 @@ export async function readCommitRange(cwd: string, revArgs: string[], input?: st
     commits.push(c);
     byId.set(s.sha, c);
     // Buffered: nothing here waits for an answer before asking the next (10,000 commits were 10,000 writes by git).
-    (objects ??= new ObjectReader(cwd, onObject, { buffered: true, maxBytes: MAX_COMMIT_BYTES })).read(s.sha);
+    // Borrowed: onObject keeps only the strings parseCommitObject decodes, so no copy of each object is made.
+    (objects ??= new ObjectReader(cwd, onObject, { buffered: true, borrowed: true, maxBytes: MAX_COMMIT_BYTES })).read(
+      s.sha,
+    );
   });
   let failed = true;
   try {
