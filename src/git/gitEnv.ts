@@ -1,3 +1,5 @@
+import { shQuote } from '../core/shellQuote';
+
 /** The environment and configuration of every git process Countersign starts (gitRunner.ts and the streams). */
 
 /**
@@ -8,8 +10,8 @@
 export const GIT_ENV: Readonly<Record<string, string>> = { GIT_TERMINAL_PROMPT: '0', GIT_NO_REPLACE_OBJECTS: '1' };
 
 /**
- * Configuration every git process Countersign starts is given, over every config file (GIT_CONFIG_COUNT, like
- * `-c`; a `-c` on a command still wins): git's defaults for what the gate's readers parse, so that what a server's
+ * Configuration every git process Countersign starts is given, over every config file and every inherited `git -c`
+ * (withGitConfig; a `-c` on the command itself still wins): git's defaults for what the gate's readers parse, so that what a server's
  * administrator, a CI runner or a user configured cannot change what the gate sees, and `verify` and the server
  * agree (attack25). log.showRoot=false gave root commits no files (a new protected branch at one adding a
  * Dockerfile landed: A25-04); diff.ignoreSubmodules=all hid gitlinks (A25-05); histogram and patience need not
@@ -36,7 +38,13 @@ export function gitEnv(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return withGitConfig({ ...process.env, ...extra, ...GIT_ENV }, GIT_CONFIG);
 }
 
-/** `env` with `pairs` appended to any GIT_CONFIG_COUNT entries already there (a CI's own stay in force). */
+/**
+ * `env` with `pairs` appended to any GIT_CONFIG_COUNT entries already there (a CI's own stay in force), and to an
+ * inherited GIT_CONFIG_PARAMETERS: git reads that list after GIT_CONFIG_COUNT, the last value winning, and it is
+ * how `git -c k=v CMD` hands its options to every child, hooks included — so a forge's `git -c log.showRoot=false
+ * receive-pack` beat the pins and a root commit adding a Dockerfile landed again (attack26 10). Appended in git's
+ * own quoting (`'key=value'`, which every git reads); a command's own `-c`, which git appends after, still wins.
+ */
 export function withGitConfig(
   env: NodeJS.ProcessEnv,
   pairs: ReadonlyArray<readonly [key: string, value: string]>,
@@ -49,6 +57,10 @@ export function withGitConfig(
     n++;
   }
   out.GIT_CONFIG_COUNT = String(n);
+  const inherited = env.GIT_CONFIG_PARAMETERS;
+  if (inherited !== undefined && inherited.trim() !== '') {
+    out.GIT_CONFIG_PARAMETERS = [inherited, ...pairs.map(([key, value]) => shQuote(`${key}=${value}`))].join(' ');
+  }
   return out;
 }
 
