@@ -15,6 +15,25 @@ export const LEDGER_CLI_BUNDLE = 'cli-ledger.js';
 export type LazyCliBundle = typeof LAZY_CLI_BUNDLE | typeof LEDGER_CLI_BUNDLE;
 const COMPANIONS = [HOOK_ENTRY, LAZY_CLI_BUNDLE, LEDGER_CLI_BUNDLE];
 
+/**
+ * Written beside every copy (attack26 05): Node takes a `.js` file for CommonJS or an ES module by the nearest
+ * package.json above it, and the hooks' copy sits in .git/countersign/bin, inside the work tree, where the
+ * project's own package.json would decide — `"type": "module"` (most current templates) or one that does not
+ * parse (conflict markers during a merge) made every hook and agent checkpoint crash. A server's bare repository
+ * and the launcher's folder can sit under one too. The nearest one is then this, and nothing above is read.
+ */
+export const SCOPE_FILE = 'package.json';
+export const SCOPE_TEXT = '{ "type": "commonjs" }\n';
+
+/** Whether the copy at `dest` has its package.json, as writeCliBundleCopy writes it. */
+export function scopeFileCurrent(dest: string): boolean {
+  try {
+    return fs.readFileSync(path.join(path.dirname(dest), SCOPE_FILE), 'utf8') === SCOPE_TEXT;
+  } catch {
+    return false;
+  }
+}
+
 /** A file of that name shipped beside a CLI bundle, or undefined for a CLI without one (an older build). */
 export function companionBeside(cliSource: string, name: string): string | undefined {
   const f = path.join(path.dirname(cliSource), name);
@@ -34,6 +53,8 @@ export function companionsBeside(cliSource: string): Array<[string, string]> {
  * the destination, so a stale one is never paired with a newer CLI.
  */
 export function writeCliBundleCopy(cliSource: string, dest: string): void {
+  // First: a bundle is never beside a package.json that is not its own.
+  writeFileAtomic(path.join(path.dirname(dest), SCOPE_FILE), SCOPE_TEXT, 0o644);
   writeFileAtomic(dest, fs.readFileSync(cliSource), 0o755);
   for (const name of COMPANIONS) {
     const from = companionBeside(cliSource, name);
@@ -46,7 +67,7 @@ export function writeCliBundleCopy(cliSource: string, dest: string): void {
 /** Removes a CLI copy and its companions; returns the files removed. */
 export function removeCliBundleCopy(dest: string): string[] {
   const removed: string[] = [];
-  for (const f of [dest, ...COMPANIONS.map((n) => path.join(path.dirname(dest), n))]) {
+  for (const f of [dest, ...[...COMPANIONS, SCOPE_FILE].map((n) => path.join(path.dirname(dest), n))]) {
     if (fs.existsSync(f)) {
       fs.rmSync(f);
       removed.push(f);

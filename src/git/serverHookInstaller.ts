@@ -6,7 +6,7 @@ import * as path from 'path';
 import { CountersignError } from '../core/errors';
 import { checkPolicy, POLICY_FILE } from '../core/policy';
 import { chainedPath, installChainedHook, uninstallChainedHook, type ServerHook } from './serverHookChain';
-import { writeCliBundleCopy } from './cliBundle';
+import { scopeFileCurrent, writeCliBundleCopy } from './cliBundle';
 import { gitConfig, runGit } from './gitRunner';
 import {
   grantRecovery,
@@ -249,7 +249,8 @@ export async function serverGateState(cwd: string, cliSource: string): Promise<S
   } catch {
     source = undefined; // the running CLI is not a file (a test harness): nothing to compare with
   }
-  return { hook, cli, state: source && !source.equals(copy) ? 'cliOutdated' : 'current' };
+  // A copy written before its package.json was (attack26 05) is refreshed like an older version.
+  return { hook, cli, state: (source && !source.equals(copy)) || !scopeFileCurrent(cli) ? 'cliOutdated' : 'current' };
 }
 
 /** Removes the server hooks and puts chained ones back. */

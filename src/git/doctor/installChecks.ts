@@ -8,7 +8,7 @@ import { agentHookStates } from '../connectedAgents';
 import { hookLogLines } from '../hookLog';
 import { runGit } from '../gitRunner';
 import { readManifest } from '../hookManifest';
-import { companionsBeside, HOOK_ENTRY, LEDGER_CLI_BUNDLE } from '../cliBundle';
+import { companionsBeside, HOOK_ENTRY, LEDGER_CLI_BUNDLE, scopeFileCurrent } from '../cliBundle';
 import { hookTakeover } from '../hookTakeover';
 import { NODE_HOOKS, SHIM_MARKER } from '../hookNames';
 import { AI_NOTES_REF, notesFetchRefspecs } from '../notesConfig';
@@ -154,6 +154,15 @@ export const stableCliCurrent: DoctorCheck = {
         ];
       }
     }
+    if (!scopeFileCurrent(copy))
+      return [
+        finding(
+          this.name,
+          'fix',
+          `the CLI copy the hooks run has no package.json of its own beside it (${path.dirname(copy)}): a package.json of the project's with "type": "module", or one that does not parse, makes every hook crash`,
+          'run `countersign install` to refresh it',
+        ),
+      ];
     return [finding(this.name, 'ok', 'the CLI copy the hooks run is current')];
   },
 };
