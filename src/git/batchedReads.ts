@@ -1,5 +1,6 @@
 import { readRepoFacts, repoFactsAnswer, repoFactsWanted, type RepoFacts } from './batchedRepoFacts';
 import type { GitResult, GitRunOptions } from './gitRunner';
+import { batchCheckAnswer, objectCheckAnswer, revParseAnswer } from './snapshotObjects';
 
 /**
  * Within one snapshot (gitRunner.withGitReadCache), questions that one listing answers are answered from it
@@ -18,6 +19,8 @@ import type { GitResult, GitRunOptions } from './gitRunner';
  *   config listing and the ref listing;
  * - `symbolic-ref --quiet [--short] HEAD` from one `git symbolic-ref --quiet HEAD` (and the ref listing, for
  *   whether the short name would be ambiguous).
+ * - in a snapshot that asks for it, object questions the listings leave (`rev-parse --verify --quiet` of
+ *   `NAME^{commit}` and `OID:PATH`, `cat-file -t`, `-e` and `--batch-check`) from one batch-check (snapshotObjects.ts).
  * Each answer is the one git would give (same stdout and exit code: git's key and ref resolution rules are
  * followed); anything a listing cannot answer exactly — an unusual key or pattern, a tag of a tag, a ref
  * for-each-ref skips (a dangling symbolic ref), a bare repository's missing work tree — returns undefined,
@@ -47,24 +50,38 @@ export function batchedAnswer(
   cache: Cache,
   run: Run,
 ): Promise<BatchedAnswer | undefined> | undefined {
-  if (opts.env !== undefined || opts.input !== undefined || opts.bytes) return undefined;
   const [sub, a, b, c] = args;
+  if (
+    sub === 'cat-file' &&
+    args.length === 2 &&
+    typeof opts.input === 'string' &&
+    opts.env === undefined &&
+    !opts.bytes
+  )
+    return batchCheckAnswer(opts.cwd, cache, a, opts.input);
+  if (opts.env !== undefined || opts.input !== undefined || opts.bytes) return undefined;
   if (sub === 'config' && args.length === 3 && a === '--get' && CONFIG_KEY.test(b))
     return configEntries(opts.cwd, cache, run).then((entries) => entries && configGet(entries, b));
   if (sub === 'config' && args.length === 3 && a === '--get-regexp' && PLAIN_PATTERN.test(b))
     return configEntries(opts.cwd, cache, run).then((entries) => entries && configGetRegexp(entries, b));
   if (sub === 'rev-parse' && args.length === 4 && a === '--verify' && (b === '--quiet' || b === '-q')) {
     const name = c.endsWith(PEEL_COMMIT) ? c.slice(0, -PEEL_COMMIT.length) : '';
-    if (isFullRef(name)) return refTable(opts.cwd, cache, run).then((refs) => refs && verifyCommit(refs, name));
+    // What the ref listing cannot answer, a snapshot's shared batch-check may (snapshotObjects.ts).
+    const objects = () => revParseAnswer(opts.cwd, cache, c);
+    if (isFullRef(name))
+      return refTable(opts.cwd, cache, run).then((refs) => (refs && verifyCommit(refs, name)) ?? objects());
     if (OBJECT_ID.test(name))
       return refTable(opts.cwd, cache, run).then((refs) =>
-        refs && listedType(refs, name) === 'commit' ? { stdout: `${name}\n`, code: 0 } : undefined,
+        refs && listedType(refs, name) === 'commit' ? { stdout: `${name}\n`, code: 0 } : objects(),
       );
+    if (!name) return objects();
   }
   if (sub === 'cat-file' && args.length === 3 && a === '-e' && OBJECT_ID.test(b))
     return refTable(opts.cwd, cache, run).then((refs) =>
-      refs && listedType(refs, b) ? { stdout: '', code: 0 } : undefined,
+      refs && listedType(refs, b) ? { stdout: '', code: 0 } : objectCheckAnswer(opts.cwd, cache, a, b),
     );
+  if (sub === 'cat-file' && args.length === 3 && a === '-t' && OBJECT_ID.test(b))
+    return objectCheckAnswer(opts.cwd, cache, a, b);
   if (sub === 'symbolic-ref' && args.length === 3 && a === '--quiet' && isFullRef(b))
     return refTable(opts.cwd, cache, run).then((refs) => refs && symbolicRef(refs, b));
   if (

@@ -4,6 +4,7 @@ import { CountersignError, type CountersignErrorReason } from '../core/errors';
 import { batchedAnswer, listingsKeptAfter, NO_REF_LISTING, startListings } from './batchedReads';
 import { childProcess } from './childProcess';
 import { gitEnv } from './gitEnv';
+import { closeObjectQuestions, OBJECT_QUESTIONS } from './snapshotObjects';
 
 export { GIT_CONFIG, GIT_ENV, gitEnv, UNTRUSTED_REPO_GIT_CONFIG, untrustedRepoGitEnv, withGitConfig } from './gitEnv';
 
@@ -104,15 +105,23 @@ function readOnlyKey(args: string[], opts: GitRunOptions): string | undefined {
  * git command run inside it that can change refs, HEAD, config or notes (a fetch, a notes merge: see
  * changesSnapshot) empties the cache when it finishes, so what is asked after it is asked afresh: `verify`
  * fetches the remote's approvals inside its snapshot, and a ref listing taken before that fetch once hid the
- * approval it brought (integration UI phase, session 8).
+ * approval it brought (integration UI phase, session 8). `objectQuestions`: object lookups (`rev-parse REV^{commit}`,
+ * `OID:PATH`, `cat-file -t`/`-e`/`--batch-check`) go to one `cat-file --batch-check` for the snapshot
+ * (snapshotObjects.ts), ended with it: for a run that asks many one after another (the server's pre-receive).
  */
-export function withGitReadCache<T>(fn: () => Promise<T>, opts: { refListing?: false } = {}): Promise<T> {
+export function withGitReadCache<T>(
+  fn: () => Promise<T>,
+  opts: { refListing?: false; objectQuestions?: true } = {},
+): Promise<T> {
   // Inside a snapshot already (verify judging for explain or the review panel): its answers are shared.
   if (readCache.getStore()) return fn();
   const cache = new Map<string, Promise<unknown>>();
   // The server asks about a few refs among possibly very many (attack17 Q1): git is asked, not a full listing.
   if (opts.refListing === false) cache.set(NO_REF_LISTING, Promise.resolve(true));
-  return readCache.run(cache, fn);
+  // Object questions answered by one process kept open until the snapshot ends (snapshotObjects.ts).
+  if (opts.objectQuestions) cache.set(OBJECT_QUESTIONS, Promise.resolve(true));
+  const run = readCache.run(cache, fn);
+  return opts.objectQuestions ? run.finally(() => closeObjectQuestions(cache)) : run;
 }
 
 /** Whether this code runs within a withGitReadCache scope (a snapshot of the repository). */
@@ -217,7 +226,10 @@ function takeSeeded(args: string[], opts: GitRunOptions): Promise<GitResult> | u
  */
 function clearAnswers(cache: Map<string, Promise<unknown>>, args: string[]): void {
   const kept = listingsKeptAfter(args);
-  const stay = [...cache].filter(([k]) => k === NO_REF_LISTING || kept.some((p) => k.startsWith(p)));
+  const stay = [...cache].filter(
+    ([k]) => k === NO_REF_LISTING || k === OBJECT_QUESTIONS || kept.some((p) => k.startsWith(p)),
+  );
+  closeObjectQuestions(cache);
   cache.clear();
   for (const [k, v] of stay) cache.set(k, v);
 }

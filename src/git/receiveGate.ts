@@ -92,10 +92,11 @@ function refused(branch: string, error: string, policyFrom?: string): GateResult
  * The whole judgement is one snapshot (gitRunner.withGitReadCache): nothing in it writes to the repository, and a
  * push's commands, the policy, its blob and the server's config were each read by several rules, a git process
  * every time (the policy blob four times, the repository's folders three). No listing of every ref with its objects
- * (batchedReads.ts): a tag flood made each one slow (attack17 Q1).
+ * (batchedReads.ts): a tag flood made each one slow (attack17 Q1). Its small object questions (what a value or a
+ * notes ref peels to, the policy's blob, an object's type) go to one batch-check kept open (snapshotObjects.ts).
  */
 export function preReceive(cwd: string, stdin: string): Promise<HookOutcome> {
-  return withGitReadCache(() => judgePush(cwd, stdin), { refListing: false });
+  return withGitReadCache(() => judgePush(cwd, stdin), { refListing: false, objectQuestions: true });
 }
 
 async function judgePush(cwd: string, stdin: string): Promise<HookOutcome> {

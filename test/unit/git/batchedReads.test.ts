@@ -167,4 +167,71 @@ describe('batched reads answer as git does', function () {
       assert.strictEqual(spawned, 2, `${spawned} git processes in ${cwd}`);
     }
   });
+  // The server's pre-receive asked these of a `rev-parse` or `cat-file` each (gate20): one batch-check answers them.
+  it('answers object questions from one batch-check in a snapshot that asks for it, as git does', async () => {
+    const bare = TempRepo.create({ bare: true });
+    repo.git('push', '-q', '--no-verify', bare.dir, 'main', 'refs/tags/v1', 'refs/tags/v1-of-v1', 'refs/notes/tree');
+    const at = (r: string) => bare.git('rev-parse', r);
+    const [commit, tree, blob, tag, tagOfTag] = ['main', 'main^{tree}', 'main:a.txt', 'v1', 'v1-of-v1'].map(at);
+    const absent = '1'.repeat(commit.length);
+    const objects = [commit, tree, blob, tag, tagOfTag, absent];
+    const questions: Array<{ args: string[]; input?: string }> = [
+      ...[
+        ...objects,
+        'refs/heads/main',
+        'refs/tags/v1',
+        'refs/tags/v1-of-v1',
+        'refs/notes/tree',
+        'refs/notes/absent',
+        'refs/only-by-rule',
+      ].flatMap((n) => [
+        { args: ['rev-parse', '--verify', '--quiet', `${n}^{commit}`] },
+        { args: ['rev-parse', '--verify', '-q', `${n}^{commit}`] },
+      ]),
+      ...[`${commit}:a.txt`, `${commit}^{commit}:a.txt`, `${tree}:a.txt`, `${tag}:a.txt`].map((n) => ({
+        args: ['rev-parse', '--verify', '--quiet', n],
+      })),
+      ...[`${commit}:absent`, `${commit}:a.txt/x`, `${blob}:x`, `${absent}:a.txt`].map((n) => ({
+        args: ['rev-parse', '--verify', '--quiet', n],
+      })),
+      ...objects.flatMap((o) => [{ args: ['cat-file', '-t', o] }, { args: ['cat-file', '-e', o] }]),
+      ...['--batch-check', '--batch-check=%(objectname) %(objecttype)', '--batch-check=%(objectname)'].flatMap((f) => [
+        { args: ['cat-file', f], input: objects.map((o) => `${o}^{commit}\n`).join('') },
+        { args: ['cat-file', f], input: [...objects, `${commit}:a.txt`, 'refs/tags/v1'].join('\n') },
+      ]),
+    ];
+    const askIn = (q: { args: string[]; input?: string }) =>
+      runGit(q.args, { cwd: bare.dir, input: q.input, okCodes: [1, 128] });
+    const direct: Array<{ stdout: string; code: number }> = [];
+    for (const q of questions) direct.push(shown(await askIn(q)));
+    const counted = async (opts: { refListing: false; objectQuestions?: true }) => {
+      let spawned = 0;
+      const cp = childProcess();
+      const spawn = cp.spawn;
+      cp.spawn = ((...a: Parameters<typeof spawn>) => {
+        spawned++;
+        return spawn(...a);
+      }) as typeof spawn;
+      try {
+        const batched = await withGitReadCache(async () => {
+          const out: Array<{ stdout: string; code: number }> = [];
+          for (const q of questions) out.push(shown(await askIn(q)));
+          return out;
+        }, opts);
+        questions.forEach((q, i) => assert.deepStrictEqual(batched[i], direct[i], `git ${q.args.join(' ')}`));
+      } finally {
+        cp.spawn = spawn;
+      }
+      return spawned;
+    };
+    // The config listing (is it a partial clone?) and the batch-check, and git itself for what a batch-check
+    // cannot tell apart from an absent object: the paths it did not find, `-t` and `-e` of the absent object.
+    assert.strictEqual(await counted({ refListing: false, objectQuestions: true }), 2 + 6);
+    // Without it, or in a partial clone (where git's own reads may fetch), each question is git's.
+    assert.strictEqual(await counted({ refListing: false }), questions.length);
+    bare.git('config', 'core.repositoryFormatVersion', '1');
+    bare.git('config', 'extensions.partialClone', 'origin');
+    for (const [i, q] of questions.entries()) direct[i] = shown(await askIn(q));
+    assert.strictEqual(await counted({ refListing: false, objectQuestions: true }), 1 + questions.length);
+  });
 });
