@@ -1,3 +1,4 @@
+import { changedPathsRefusal, type PathsOver } from './changedPaths';
 import { shortSha } from './shortSha';
 
 /**
@@ -16,13 +17,14 @@ export function oversizedCommitClause(bytes: number): string {
 
 /**
  * Why a protected ref may not take these commits, or undefined: the first over the bound (and how many more), in one
- * sentence. Said by verify, pre-push and pre-receive alike (git/gateInput.ts is the one place that asks).
+ * sentence; else, where reading stopped at the changed paths' bound, core/changedPaths.ts's sentence (too large to
+ * read, either way). Said by verify, pre-push and pre-receive alike (git/gateInput.ts is the one place that asks).
  */
 export function oversizedCommitsRefusal(
-  commits: ReadonlyArray<{ sha: string; oversized?: number }>,
+  commits: ReadonlyArray<{ sha: string; oversized?: number; pathsOver?: PathsOver }>,
 ): string | undefined {
   const over = commits.filter((c) => c.oversized !== undefined);
-  if (over.length === 0) return undefined;
+  if (over.length === 0) return changedPathsRefusal(commits);
   const more = over.length > 1 ? ` (and ${over.length - 1} more commit${over.length > 2 ? 's' : ''} like it)` : '';
   return `commit ${shortSha(over[0].sha)} ${oversizedCommitClause(over[0].oversized as number)}${more}, so its message and trailers cannot be judged; no commit Countersign's hooks write comes near that — make its message shorter (\`git commit --amend\` for the last commit, \`git rebase -i\` for an older one) and push again`;
 }

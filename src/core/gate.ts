@@ -12,6 +12,7 @@ import { shortSha } from './shortSha';
 import { protectedRefChangeRefusal } from './protectedRefChange';
 import type { ReplayedTree } from './approvalReplayCheck';
 import type { CountedFile } from './textLines';
+import type { PathsOver } from './changedPaths';
 import { heldBy } from './changesRequested';
 import { unmetNeed } from './approvalDecision';
 import { rewindApprovals, rewindLead, rewindNeed, withRewind, withRewindFiles } from './rewindReview';
@@ -28,10 +29,7 @@ export { rangeBlast, reviewNeed, type RangeBlast } from './reviewNeed';
  * review; an unreadable approval note blocks the commits it might have covered (it could hold a rejection).
  */
 
-export interface Person {
-  name: string;
-  email: string;
-}
+export type Person = { name: string; email: string };
 
 /** `binary`, `oversized`: how its lines were counted (core/textLines.ts CountedFile). */
 export interface ChangedFile extends Pick<CountedFile, 'binary' | 'oversized'> {
@@ -60,6 +58,8 @@ export interface GateCommit {
   headerProblem?: string;
   /** Its object's size when over core/commitBound.ts MAX_COMMIT_BYTES: left unread (no idents, no message), refused. */
   oversized?: number;
+  /** Where reading stopped at core/changedPaths.ts MAX_JUDGED_PATHS: the range is listed, not read, and refused. */
+  pathsOver?: PathsOver;
   files: ChangedFile[];
   /** Text of the refs/notes/ai note, when the commit has one. */
   aiNote?: string;

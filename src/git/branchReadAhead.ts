@@ -53,7 +53,10 @@ export class BranchReadAhead {
     let notes = new Map<string, string>();
     const nonEmpty = readable.filter((h) => (counts.get(h) as number) > 0);
     if (nonEmpty.length > 0) {
-      const byId = new Map((await readCommitRange(cwd, [...nonEmpty, '--not', base])).map((c) => [c.sha, c]));
+      const read = await readCommitRange(cwd, [...nonEmpty, '--not', base]);
+      // Read stopped at the paths' bound (core/changedPaths.ts) over every head at once: nothing is known of any
+      // single head's range then, so none is answered and the gate reads (and refuses) each itself.
+      const byId = new Map(read.some((c) => c.pathsOver) ? [] : read.map((c) => [c.sha, c]));
       for (const h of readable) {
         const shas = chainOf.get(h) as string[];
         if (shas.every((s) => byId.has(s)))

@@ -1,5 +1,6 @@
 import { decodePath, parseCommitObject } from '../core/commitObject';
 import { MAX_COMMIT_BYTES } from '../core/commitBound';
+import { MAX_JUDGED_PATHS } from '../core/changedPaths';
 import { CountersignError } from '../core/errors';
 import { deletionStatus, parseRawEntry } from '../core/fileDeletion';
 import type { ChangedFile, GateCommit } from '../core/gate';
@@ -8,6 +9,8 @@ import { streamNulBuffers } from './nulStream';
 import { gateDiffView } from './gateDiffView';
 import { countUncountedLines } from './binaryFiles';
 import { markStubs, stubEdits } from './stubFiles';
+import { changedPathsOver } from './changedPathCount';
+import { runGit } from './gitRunner';
 
 /**
  * The commits of a range with their changed files, as the gate sees them, read so that no byte a committer
@@ -56,6 +59,8 @@ export class LogTokenParser {
   private rawOids: { old: string; new: string } | undefined;
   /** That raw entry's mode after. */
   private rawMode: string | undefined;
+  /** Raw entries read, when the commits are kept (a judgement): never past core/changedPaths.ts's bound. */
+  private entries = 0;
 
   push(token: Buffer): void {
     if (this.rawStatus !== undefined) {
@@ -76,6 +81,13 @@ export class LogTokenParser {
       // whether the file is destroyed (core/fileDeletion.ts: gone, emptied, or replaced by a symlink or gitlink).
       const entry = parseRawEntry(header);
       if (!entry || !this.current) throw this.unexpected(header);
+      // Counted before git lists them (readCommitRange), so only a count that disagrees with git's list gets here.
+      // (A walk that keeps nothing, reviewedPoint.ts, has its own budget: git/diffBytes.ts walkCost.)
+      if (this.retain && ++this.entries > MAX_JUDGED_PATHS)
+        throw new CountersignError(
+          'git',
+          `git log lists more than ${MAX_JUDGED_PATHS} paths, at ${this.current.c.sha}`,
+        );
       this.rawStatus = deletionStatus(entry);
       this.rawGitlink = entry.newMode === '160000' && entry.status !== 'D' ? entry.newOid : undefined;
       this.rawOids = { old: entry.oldOid, new: entry.newOid };
@@ -141,6 +153,22 @@ export class LogTokenParser {
  * says how lines are counted, then edits that leave a stub marked deleted (git/stubFiles.ts).
  */
 export async function readCommitRange(cwd: string, revArgs: string[], input?: string): Promise<GateCommit[]> {
+  // Paths counted before any is listed (core/changedPaths.ts, attack26 04): past the bound, the commits as listed,
+  // unread, marked where it stopped; the gate refuses them with its sentence (core/commitBound.ts).
+  const { listed, outside } = await listCommits(cwd, revArgs, input);
+  const over = await changedPathsOver(cwd, listed, outside);
+  if (over) {
+    const at = 'sha' in over ? listed.findIndex((c) => c.sha === over.sha) : listed.length - 1;
+    const none = { name: '', email: '' };
+    return listed.map((c, i) => ({
+      ...c,
+      author: none,
+      committer: none,
+      message: '',
+      files: [],
+      ...(i === at ? { pathsOver: over } : {}),
+    }));
+  }
   const commits: GateCommit[] = [];
   const byId = new Map<string, GateCommit>();
   // Each commit's object is asked for as soon as git log has printed its files: the two processes run together.
@@ -184,6 +212,29 @@ export async function readCommitRange(cwd: string, revArgs: string[], input?: st
   // After the counts: whether an edit left a stub (core/fileDeletion.ts) depends on the lines it lost.
   await markStubs(cwd, stubEdits(commits.flatMap((c) => c.files)));
   return commits;
+}
+
+/**
+ * The commits `revArgs` list (as streamLog's log lists them), without their changes, and the trees of the commits
+ * just outside (`--boundary`: their parents there): what changedPathsOver counts from, in one process.
+ */
+async function listCommits(
+  cwd: string,
+  revArgs: string[],
+  input?: string,
+): Promise<{ listed: Skeleton[]; outside: Map<string, string> }> {
+  const args = ['log', '--topo-order', '--reverse', '--boundary', '--format=%m %H %T %P', ...revArgs, '--'];
+  const listed: Skeleton[] = [];
+  const outside = new Map<string, string>();
+  for (const line of (await runGit(args, { cwd, input })).stdout.split('\n')) {
+    if (!line) continue;
+    const ids = IDS.exec(line.slice(2));
+    if (!ids || !'<>-'.includes(line[0]) || line[1] !== ' ')
+      throw new CountersignError('git', `unexpected git log output ${JSON.stringify(line.slice(0, 80))}`);
+    if (line[0] === '-') outside.set(ids[1], ids[2]);
+    else listed.push({ sha: ids[1], tree: ids[2], parents: ids[3] ? ids[3].split(' ') : [], files: [] });
+  }
+  return { listed, outside };
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { GateCommit } from '../core/gate';
 import { POLICY_FILE } from '../core/policy';
+import { changedPathsRefusal } from '../core/changedPaths';
+import { CountersignError } from '../core/errors';
 import { readCommitRange } from './commitLog';
 import { netChangeBase } from './netChange';
 import { revParse } from './revision';
@@ -26,7 +28,7 @@ export async function policyChangeUncommitted(
 ): Promise<boolean> {
   const { old, head, commits } = o;
   const hasHead = () => commits.some((c) => c.sha === head);
-  if (o.rewinds && !hasHead()) commits.push(...(await readCommitRange(cwd, ['-1', head])));
+  if (o.rewinds && !hasHead()) commits.push(...(await readHead(cwd, head)));
   if (o.isNew || !old) return false;
   const from = o.mergeOnly ? ((await netChangeBase(cwd, old, head, commits, true)) ?? old) : old;
   const [was, now] = await Promise.all([
@@ -34,6 +36,14 @@ export async function policyChangeUncommitted(
     o.headEntry ?? revParse(cwd, `${head}:${POLICY_FILE}`),
   ]);
   if (was === now || commits.some((c) => c.files.some((f) => f.path === POLICY_FILE))) return false;
-  if (!hasHead()) commits.push(...(await readCommitRange(cwd, ['-1', head])));
+  if (!hasHead()) commits.push(...(await readHead(cwd, head)));
   return true;
+}
+
+/** The head alone, as the gate reads commits; past the paths' bound (core/changedPaths.ts) it fails closed. */
+async function readHead(cwd: string, head: string): Promise<GateCommit[]> {
+  const read = await readCommitRange(cwd, ['-1', head]);
+  const over = changedPathsRefusal(read);
+  if (over) throw new CountersignError('input', over);
+  return read;
 }

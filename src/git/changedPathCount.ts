@@ -1,0 +1,221 @@
+import type { ChildProcessWithoutNullStreams } from 'child_process';
+import { MAX_JUDGED_PATHS, type PathsOver } from '../core/changedPaths';
+import { CountersignError } from '../core/errors';
+import { parseRawEntry } from '../core/fileDeletion';
+import { childProcess } from './childProcess';
+import { emptyTree } from './emptyTree';
+import { settleGitStream } from './gitExit';
+import { gitEnv, runGit } from './gitRunner';
+
+/**
+ * How many paths each commit changes against its first parent, counted before any is listed (the bound and why:
+ * core/changedPaths.ts). One `git diff-tree --stdin` without `-r` compares tree pairs one level at a time: a round
+ * sends every pair of the level (the commits' root trees first), each changed entry counts once per time it is
+ * met, and a changed folder becomes a pair of the next round. A pair met again — the same subtree under another
+ * name, as a tree bomb repeats it, or the same change in two commits — is compared once, its entries counted with
+ * its multiplicity. So the work grows with the distinct trees of the change and the counts reached, never with
+ * the paths they stand for; at the bound git is killed. A round ends at a line git echoes back (a line that names
+ * no object is copied to its output and flushed): one process for all rounds, however deep the trees.
+ */
+
+const TREE = '040000';
+const ROUND_END = '-countersign-round-end';
+
+type Listed = { sha: string; tree: string; parents: string[] };
+
+/**
+ * Where counting `commits` (as git lists a range) stops at `limit`; undefined when each and all fit. `known`: trees
+ * of commits outside them, where the caller has them (its listing's boundary); others are asked of git.
+ */
+export async function changedPathsOver(
+  cwd: string,
+  commits: readonly Listed[],
+  known: ReadonlyMap<string, string> = new Map(),
+  limit = MAX_JUDGED_PATHS,
+): Promise<PathsOver | undefined> {
+  if (commits.length === 0) return undefined;
+  const empty = await emptyTree(cwd);
+  const trees = new Map([...known, ...commits.map((c): [string, string] => [c.sha, c.tree])]);
+  const outside = [
+    ...new Set(commits.flatMap((c) => (c.parents[0] && !trees.has(c.parents[0]) ? [c.parents[0]] : []))),
+  ];
+  if (outside.length > 0) {
+    const r = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype)'], {
+      cwd,
+      input: outside.map((p) => `${p}^{tree}`).join('\n') + '\n',
+    });
+    const lines = r.stdout.split('\n');
+    outside.forEach((p, i) => {
+      const [oid, type] = (lines[i] ?? '').split(' ');
+      if (type !== 'tree') throw new CountersignError('git', `the tree of commit ${p} cannot be read here`);
+      trees.set(p, oid);
+    });
+  }
+  // Pair "old new" -> commit index -> how many times the commit meets it (capped: past the limit it is over).
+  let level = new Map<string, Map<number, number>>();
+  const meet = (into: typeof level, pair: string, commit: number, times: number) => {
+    let of = into.get(pair);
+    if (!of) into.set(pair, (of = new Map()));
+    of.set(commit, Math.min(limit + 1, (of.get(commit) ?? 0) + times));
+  };
+  commits.forEach((c, i) => {
+    const from = c.parents[0] ? (trees.get(c.parents[0]) as string) : empty;
+    if (from !== c.tree) meet(level, `${from} ${c.tree}`, i, 1);
+  });
+  const counts = new Array<number>(commits.length).fill(0);
+  let total = 0;
+  const differ = new LevelDiffer(cwd);
+  try {
+    while (level.size > 0) {
+      const next: typeof level = new Map();
+      const current = level;
+      await differ.round([...current.keys()], (pair, oldMode, newMode, oldOid, newOid) => {
+        const met = current.get(pair);
+        if (!met) throw new CountersignError('git', `git diff-tree compared ${pair}, which was not asked`);
+        const deeper = oldMode === TREE || newMode === TREE;
+        const sub = deeper ? `${oldMode === TREE ? oldOid : empty} ${newMode === TREE ? newOid : empty}` : '';
+        for (const [i, times] of met) {
+          counts[i] += times;
+          total += times;
+          if (counts[i] > limit) return { sha: commits[i].sha };
+          if (total > limit) return { range: true };
+          if (deeper) meet(next, sub, i, times);
+        }
+        return undefined;
+      });
+      if (differ.over) return differ.over;
+      level = next;
+    }
+  } finally {
+    await differ.close();
+  }
+  return undefined;
+}
+
+type OnEntry = (pair: string, oldMode: string, newMode: string, oldOid: string, newOid: string) => PathsOver | void;
+
+/** One `git diff-tree --stdin -z` (no `-r`) answering rounds of tree pairs; stops (kills git) when told to. */
+class LevelDiffer {
+  over: PathsOver | undefined;
+  private readonly child: ChildProcessWithoutNullStreams;
+  private buf: Buffer = Buffer.alloc(0);
+  private pair = '';
+  private inPath = false;
+  private onEntry: OnEntry | undefined;
+  private pending: { resolve: () => void; reject: (e: unknown) => void } | undefined;
+  private failed: unknown;
+  private readonly done: Promise<void>;
+
+  constructor(cwd: string) {
+    this.child = childProcess().spawn('git', ['diff-tree', '--stdin', '-z', '--no-abbrev', '--no-renames'], {
+      cwd,
+      env: gitEnv(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    this.child.stdin.on('error', () => undefined);
+    this.child.stdout.on('data', (chunk: Buffer) => {
+      if (this.failed || this.over) return;
+      this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+      try {
+        this.parse();
+      } catch (e) {
+        this.failed = e;
+        this.child.kill();
+        this.settle(e);
+      }
+    });
+    this.done = new Promise<void>((resolve, reject) =>
+      settleGitStream(
+        this.child,
+        'git diff-tree --stdin',
+        () => this.failed,
+        () => undefined,
+        resolve,
+        reject,
+      ),
+    );
+    // git gone mid-round (a tree it cannot read) fails the round: a round is never taken as complete without its end.
+    this.done.then(
+      () => this.settle(new CountersignError('git', 'git diff-tree --stdin exited before answering')),
+      (e) => this.settle(e),
+    );
+  }
+
+  /** Compares each pair ("old new" tree ids), handing each changed entry to `onEntry`, until the round's end. */
+  round(pairs: string[], onEntry: OnEntry): Promise<void> {
+    this.onEntry = onEntry;
+    const ended = new Promise<void>((resolve, reject) => (this.pending = { resolve, reject }));
+    this.child.stdin.write(pairs.join('\n') + '\n' + ROUND_END + '\n');
+    return ended;
+  }
+
+  async close(): Promise<void> {
+    if (this.over) this.child.kill();
+    this.child.stdin.end();
+    await this.done.catch((e) => {
+      if (!this.over) throw e;
+    });
+  }
+
+  /** Ends the round waiting: at its end line or a stop (no error), or failed. */
+  private settle(error?: unknown): void {
+    const p = this.pending;
+    this.pending = undefined;
+    if (!p) return;
+    if (error === undefined || this.over) p.resolve();
+    else p.reject(error);
+  }
+
+  private parse(): void {
+    for (;;) {
+      if (this.inPath) {
+        // The entry's name: not needed to count it (a name may hold any byte but NUL).
+        const nul = this.buf.indexOf(0);
+        if (nul < 0) return;
+        this.buf = this.buf.subarray(nul + 1);
+        this.inPath = false;
+        continue;
+      }
+      if (this.buf.length === 0) return;
+      if (this.buf[0] === 0x3a /* ':' */) {
+        const nul = this.buf.indexOf(0);
+        if (nul < 0) return;
+        const header = this.buf.toString('latin1', 0, nul);
+        const e = parseRawEntry(header);
+        if (!e || !this.pair) throw unexpected(header);
+        this.buf = this.buf.subarray(nul + 1);
+        this.inPath = true;
+        const over = (this.onEntry as OnEntry)(this.pair, e.oldMode, e.newMode, e.oldOid, e.newOid);
+        if (over) {
+          this.over = over;
+          this.child.kill();
+          this.settle();
+          return;
+        }
+        continue;
+      }
+      const nl = this.buf.indexOf(0x0a);
+      if (nl < 0) {
+        if (this.buf.length > 200) throw unexpected(this.buf.toString('latin1', 0, 80));
+        return;
+      }
+      const line = this.buf.toString('latin1', 0, nl);
+      this.buf = this.buf.subarray(nl + 1);
+      if (line === ROUND_END) {
+        this.pair = '';
+        this.settle();
+        continue;
+      }
+      // The pair the entries after it belong to, as it was asked.
+      if (!/^[0-9a-f]+ [0-9a-f]+$/.test(line)) throw unexpected(line);
+      this.pair = line;
+    }
+  }
+}
+
+function unexpected(text: string): CountersignError {
+  return new CountersignError(
+    'git',
+    `unexpected git diff-tree output ${JSON.stringify(text.slice(0, 80))}; the gate reads nothing it cannot place`,
+  );
+}
