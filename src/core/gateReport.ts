@@ -169,7 +169,7 @@ function gateLines(r: GateResult, who: string, ci = false): string[] {
       }
     }
     // Two approvals still missing is "ask 2 of: …", not "ask A or B" (newuser8 F15).
-    const more = Math.max(...blocked.map((c) => c.requiredApprovals - c.approvals.length));
+    const more = blocked.reduce((m, c) => Math.max(m, c.requiredApprovals - c.approvals.length), -Infinity);
     out.push('');
     out.push('  What to do:');
     const ask = `ask ${eligible.size === 0 ? 'a reviewer listed in .countersign.json' : more > 1 && eligible.size > 1 ? `${Math.min(more, eligible.size)} of ${[...eligible.values()].join(', ')}` : [...eligible.values()].join(' or ')} to review it`;

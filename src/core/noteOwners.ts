@@ -130,7 +130,8 @@ export function noteOwnerRuns(note: AuthorshipNote, lineCounts?: LineCountOf): M
   const byPath = new Map<string, NoteEntry[]>();
   for (const f of note.files) {
     const list = byPath.get(f.path);
-    if (list) list.push(...f.entries);
+    // One push at a time: a spread of a hostile note's entries as arguments overflows the stack.
+    if (list) for (const e of f.entries) list.push(e);
     else byPath.set(f.path, [...f.entries]);
   }
   const out = new Map<string, OwnerRun[]>();
@@ -177,7 +178,7 @@ export function mergeNotesOnSameCommit(preferred: AuthorshipNote, other: Authors
     const m = new Map<string, NoteEntry[]>();
     for (const f of note.files) {
       const list = m.get(f.path);
-      if (list) list.push(...f.entries);
+      if (list) for (const e of f.entries) list.push(e);
       else m.set(f.path, [...f.entries]);
     }
     return m;

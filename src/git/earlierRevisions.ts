@@ -28,7 +28,9 @@ export async function earlierRevisionsOf(
 ): Promise<EarlierRevisionStatement[]> {
   if (commits.length === 0 || statements.length === 0) return [];
   const stamps = await stampsOf(cwd, commits);
-  const oldest = Math.min(...[...stamps.values()].map((s) => Number(s.when.split(' ')[0])));
+  // A loop, not Math.min(...all): a push's commits as arguments would overflow the stack.
+  let oldest = Infinity;
+  for (const s of stamps.values()) oldest = Math.min(oldest, Number(s.when.split(' ')[0]));
   if (!Number.isFinite(oldest)) return [];
   const candidates = statements.filter(
     (s) => !stamps.has(s.statement.tip) && Date.parse(s.statement.time) / 1000 >= oldest - CLOCK_SLACK_SECONDS,

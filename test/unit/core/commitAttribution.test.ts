@@ -144,4 +144,16 @@ describe('commit attribution (pure parts)', () => {
     assert.strictEqual(back()[sk]?.human_author, null, 'no committer identity: null, as git-ai writes it');
     assert.ok(Object.values(back()).every((r) => 'human_author' in r));
   });
+  it('attests 200,000 lines of one agent in one file (newuser20 F15: the stack overflowed past ~130,000)', () => {
+    const n = 200_000;
+    const label: LineEvidence = { kind: 'label', label: { kind: 'ai', agent: 'claude-code', session: 's1' } };
+    const added = Array.from({ length: n }, (_, i) => i + 1);
+    const sources = new Map(added.map((l) => [l, label]));
+    const r = buildCommitAttribution([{ path: 'big.txt', added, sources }]);
+    assert.strictEqual(r.counts.ai, n);
+    assert.deepStrictEqual(
+      r.note.files[0].entries.map((e) => e.ranges),
+      [[[1, n]]],
+    );
+  });
 });
