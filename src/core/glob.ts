@@ -1,3 +1,4 @@
+import { foldCase } from './caseFold';
 /**
  * A small glob matcher for policy patterns (branch names and repository paths). Written here rather than
  * pulled in because the gate's security rests on exactly what a pattern matches, and the rules fit in a
@@ -216,13 +217,13 @@ export function matchGlob(pattern: string, text: string): boolean {
  * (`infra` matches `infra/main.tf`).
  */
 export function matchPath(pattern: string, filePath: string, opts: { ignoreCase?: boolean } = {}): boolean {
-  const text = opts.ignoreCase ? filePath.toLowerCase() : filePath;
+  const text = opts.ignoreCase ? foldCase(filePath) : filePath;
   return pathGlobs(pattern, opts.ignoreCase === true).some((g) => matchGlob(g, text));
 }
 
 /** The whole-string globs a path pattern stands for (matchPath's rules); none for a blank pattern. */
 function pathGlobs(pattern: string, ignoreCase: boolean): string[] {
-  let p = (ignoreCase ? pattern.toLowerCase() : pattern).trim();
+  let p = (ignoreCase ? foldCase(pattern) : pattern).trim();
   if (p === '') return [];
   p = p.replace(/\/+$/, '');
   const anchored = p.startsWith('/') || p.includes('/');
@@ -246,7 +247,7 @@ export function pathMatcher(
   const ignoreCase = opts.ignoreCase === true;
   const set = patternSet(patterns, ignoreCase);
   return (filePath) => {
-    const i = set.firstMatch(ignoreCase ? filePath.toLowerCase() : filePath);
+    const i = set.firstMatch(ignoreCase ? foldCase(filePath) : filePath);
     return i < 0 ? undefined : set.patterns[i];
   };
 }

@@ -1,5 +1,5 @@
 import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy } from '../core/policy';
-import { caseOnlyPattern, caseTwins, foldRefName, namingPattern } from '../core/refNameCase';
+import { caseOnlyPattern, caseTwins, foldRefName, namingPattern, patternBelow } from '../core/refNameCase';
 import { digitsOnlyIdName, looksLikeObjectId } from '../core/objectIdName';
 import { runGit } from './gitRunner';
 
@@ -149,7 +149,8 @@ export function shadowingRefName(
 }
 
 /**
- * Why creating the branch `ref` is refused because a protected branch's name lies above it (attack25 A25-02): git
+ * Why creating the branch `ref` is refused because a protected branch's name lies above it (attack25 A25-02), or
+ * protected names could lie below it (`release` under `release/*`: attack26 01): git
  * keeps refs as files, so while `release/1.0/x` exists `release/1.0` cannot be created — and `release/*` does not
  * protect the longer name, so a keyless pusher could keep a release branch from ever existing. A pattern of
  * wildcards alone (`*`) names no branch in particular and is passed over, as in shadowingRefName.
@@ -163,6 +164,9 @@ export function squatsProtectedBranch(ref: string, policy: Policy | undefined): 
     if (pattern)
       return `creating the branch ${ref} is not allowed: "${above}" is a protected branch's name (${pattern}) in ${POLICY_FILE}, and git keeps refs as files, so while ${own} exists the branch ${above} could never be created; choose a name that does not start with "${above}/"`;
   }
+  const below = patternBelow(policy.protectedBranches, own);
+  if (below)
+    return `creating the branch ${ref} is not allowed: protected branches named ${below} in ${POLICY_FILE} lie below "${own}/", and git keeps refs as files, so while ${own} exists none of them could be created; choose another name`;
   return undefined;
 }
 

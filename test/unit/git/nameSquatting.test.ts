@@ -67,4 +67,29 @@ describe('server gate: no ref may squat the name of the approvals, the provenanc
         `doctor does not list ${ref}: ${JSON.stringify(found, null, 2)}`,
       );
   });
+  it('refuses a branch named like the folder of a protected pattern (release for release/*, attack26 01); others pass', () => {
+    const s = setup();
+    const { ada } = s;
+    const base = serverRef(s, 'refs/heads/main');
+    const squat = ada.gitResult(['push', '--no-verify', 'origin', `${base}:refs/heads/release`]);
+    assert.notStrictEqual(squat.status, 0, `release was created: ${squat.stderr}`);
+    assert.match(squat.stderr, /release\/\*/);
+    for (const ok of ['releases', 'feature']) {
+      const r = ada.gitResult(['push', '--no-verify', 'origin', `${base}:refs/heads/${ok}`]);
+      assert.strictEqual(r.status, 0, `${ok}: ${r.stderr}`);
+    }
+    const made = ada.gitResult(['push', '--no-verify', 'origin', `${base}:refs/heads/release/1.0`]);
+    assert.strictEqual(made.status, 0, made.stderr);
+  });
+
+  it('refuses case twins of protected branches by Unicode case folding (releaſe/2.0: attack26 02)', () => {
+    const s = setup();
+    const { ada } = s;
+    const tip = aiCommit(ada, 'evil.sh');
+    // mAin: the ASCII twin, refused before; releaſe/2.0: U+017F folds to s (APFS); maın: U+0131 upper-cases to I.
+    for (const twin of ['mAin', 'releaſe/2.0', 'maın']) {
+      const r = ada.gitResult(['push', '--no-verify', 'origin', `${tip}:refs/heads/${twin}`]);
+      assert.notStrictEqual(r.status, 0, `${twin} was created at unreviewed AI code: ${r.stderr}`);
+    }
+  });
 });
