@@ -38,20 +38,35 @@ describe('server gate: no ref may squat the name of the approvals, the provenanc
     assert.strictEqual(r.status, 0, r.stderr);
   });
 
-  it('refuses a branch below a protected branch name not yet created (release/1.0/x under release/*); others pass', () => {
-    const s = setup();
-    const { ada } = s;
-    const base = serverRef(s, 'refs/heads/main');
-    const squat = ada.gitResult(['push', '--no-verify', 'origin', `${base}:refs/heads/release/1.0/x`]);
-    assert.notStrictEqual(squat.status, 0, `release/1.0/x was created: ${squat.stderr}`);
-    assert.match(squat.stderr, /release\/1\.0/);
-    for (const ok of ['feature/a/b', 'releases/1.0/x']) {
-      const r = ada.gitResult(['push', '--no-verify', 'origin', `${base}:refs/heads/${ok}`]);
-      assert.strictEqual(r.status, 0, `${ok}: ${r.stderr}`);
-    }
-    const made = ada.gitResult(['push', '--no-verify', 'origin', `${base}:refs/heads/release/1.0`]);
-    assert.strictEqual(made.status, 0, made.stderr);
-  });
+  // A squatting branch is refused, names like it pass, and the protected branch is then created.
+  for (const c of [
+    {
+      what: 'below a protected branch name not yet created (release/1.0/x under release/*)',
+      squat: 'release/1.0/x',
+      says: /release\/1\.0/,
+      ok: ['feature/a/b', 'releases/1.0/x'],
+    },
+    {
+      what: 'named like the folder of a protected pattern (release for release/*, attack26 01)',
+      squat: 'release',
+      says: /release\/\*/,
+      ok: ['releases', 'feature'],
+    },
+  ])
+    it(`refuses a branch ${c.what}; others pass`, () => {
+      const s = setup();
+      const { ada } = s;
+      const base = serverRef(s, 'refs/heads/main');
+      const squat = ada.gitResult(['push', '--no-verify', 'origin', `${base}:refs/heads/${c.squat}`]);
+      assert.notStrictEqual(squat.status, 0, `${c.squat} was created: ${squat.stderr}`);
+      assert.match(squat.stderr, c.says);
+      for (const ok of c.ok) {
+        const r = ada.gitResult(['push', '--no-verify', 'origin', `${base}:refs/heads/${ok}`]);
+        assert.strictEqual(r.status, 0, `${ok}: ${r.stderr}`);
+      }
+      const made = ada.gitResult(['push', '--no-verify', 'origin', `${base}:refs/heads/release/1.0`]);
+      assert.strictEqual(made.status, 0, made.stderr);
+    });
 
   it('doctor on the server lists such refs planted before the gate', () => {
     const s = setup();
@@ -66,20 +81,6 @@ describe('server gate: no ref may squat the name of the approvals, the provenanc
         found.some((c) => c.status === 'fix' && c.message.startsWith(ref)),
         `doctor does not list ${ref}: ${JSON.stringify(found, null, 2)}`,
       );
-  });
-  it('refuses a branch named like the folder of a protected pattern (release for release/*, attack26 01); others pass', () => {
-    const s = setup();
-    const { ada } = s;
-    const base = serverRef(s, 'refs/heads/main');
-    const squat = ada.gitResult(['push', '--no-verify', 'origin', `${base}:refs/heads/release`]);
-    assert.notStrictEqual(squat.status, 0, `release was created: ${squat.stderr}`);
-    assert.match(squat.stderr, /release\/\*/);
-    for (const ok of ['releases', 'feature']) {
-      const r = ada.gitResult(['push', '--no-verify', 'origin', `${base}:refs/heads/${ok}`]);
-      assert.strictEqual(r.status, 0, `${ok}: ${r.stderr}`);
-    }
-    const made = ada.gitResult(['push', '--no-verify', 'origin', `${base}:refs/heads/release/1.0`]);
-    assert.strictEqual(made.status, 0, made.stderr);
   });
 
   it('refuses case twins of protected branches by Unicode case folding (releaſe/2.0: attack26 02)', () => {
