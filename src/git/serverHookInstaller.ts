@@ -1,3 +1,4 @@
+import { ensureReceiveFsck, type ReceiveFsck } from './serverFsck';
 import preReceiveTemplate from './shell/preReceive.sh';
 import referenceTransactionScript from './shell/referenceTransaction.sh';
 import { fillShellTemplate } from './shellTemplate';
@@ -72,6 +73,8 @@ export interface ServerInstallResult {
   unreadable?: UnreadablePolicy;
   /** HEAD named this branch, which did not exist, and now names the policy branch (newuser14 S15). */
   headWas?: string;
+  /** Whether git checks pushed objects here (serverFsck.ts): turned on by this install when nobody had set it. */
+  fsck: ReceiveFsck | { state: 'turnedOn' };
 }
 
 async function hooksDir(repo: RepoPaths): Promise<string> {
@@ -112,6 +115,7 @@ export async function installServer(
     await runGit(['config', POLICY_BRANCH_KEY, policyBranch], { cwd: repo.commonDir });
   }
   const headWas = policyBranch !== undefined ? await pointUnbornHeadAt(repo.commonDir, policyBranch) : undefined;
+  const fsck = await ensureReceiveFsck(repo.commonDir);
   const { reinstalled } = installChainedHook(
     hooks,
     PRE_RECEIVE,
@@ -147,6 +151,7 @@ export async function installServer(
     policyBranchExists: exists,
     ...(unreadable ? { unreadable } : {}),
     ...(headWas ? { headWas } : {}),
+    fsck,
   };
 }
 

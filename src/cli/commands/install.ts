@@ -1,3 +1,4 @@
+import { receiveFsckProblem } from '../../git/serverFsck';
 import * as path from 'path';
 import { runningCliFile } from '../cliFile';
 import { installHooks } from '../../app/installHooks';
@@ -97,6 +98,8 @@ Exit codes: 0 installed; 2 not a repository (or a bare one without --server), or
         const said = unreadablePolicyText(s.policyBranch, s.unreadable);
         ctx.stderr(`WARNING: ${said.message}.\n${s.unreadable.problem}\nfix: ${said.fix}\n`);
       }
+      const fsck = s.fsck.state === 'turnedOn' ? undefined : receiveFsckProblem(s.fsck);
+      if (fsck) ctx.stderr(`WARNING: ${fsck.message} (attack26 11; kept as set).\nfix: ${fsck.fix}\n`);
       // What was here before the gate that its rules would refuse (attack24 5): named, not removed.
       const planted = await refusedServerRefs(s.repo.commonDir);
       if (planted.length > 0)
@@ -113,6 +116,7 @@ Exit codes: 0 installed; 2 not a repository (or a bare one without --server), or
           policyBranch: s.policyBranch ?? null,
           policyBranchExists: s.policyBranchExists,
           refusedRefs: planted,
+          receiveFsckObjects: s.fsck.state,
           ...(s.headWas ? { headWas: s.headWas } : {}),
           ...(s.unreadable
             ? {
@@ -137,6 +141,10 @@ Exit codes: 0 installed; 2 not a repository (or a bare one without --server), or
       ctx.stdout(
         `  policy branch: ${s.policyBranch ?? '(none: HEAD names no branch; pass --policy-branch NAME)'} — its .countersign.json judges every protected branch and tag; approvals come from refs/notes/countersign\n`,
       );
+      if (s.fsck.state === 'turnedOn')
+        ctx.stdout(
+          `  receive.fsckObjects: turned on — git refuses malformed objects (a tree listing a path twice, which the review panel and a checkout read differently) before the gate runs\n`,
+        );
       if (s.headWas && s.policyBranch)
         ctx.stdout(
           `  HEAD now names ${s.policyBranch} (it named ${s.headWas}, which does not exist here), so clones check out ${s.policyBranch}\n`,

@@ -3,6 +3,7 @@ import { readPolicyFrom } from '../policyRead';
 import { runGit } from '../gitRunner';
 import { lastReadablePolicy, serverPolicyBranch, unreadablePolicy, unreadablePolicyText } from '../policyBranch';
 import { serverGateState } from '../serverHookInstaller';
+import { receiveFsck, receiveFsckProblem } from '../serverFsck';
 import { refusedServerRefs } from '../serverRefAudit';
 import { finding, type DoctorCheck, type DoctorFinding } from './doctorCheck';
 import { shortSha } from '../../core/shortSha';
@@ -207,5 +208,16 @@ export const serverRefs: DoctorCheck = {
   },
 };
 
+/** git checks every pushed object (receive.fsckObjects, serverFsck.ts): install --server turns it on; off is a fix. */
+export const serverFsck: DoctorCheck = {
+  name: 'receive-fsck',
+  about: 'git checks every pushed object (receive.fsckObjects): no tree listing a path twice lands',
+  async run({ repo }) {
+    const problem = receiveFsckProblem(await receiveFsck(repo.commonDir));
+    if (problem) return [finding(this.name, 'fix', problem.message, problem.fix)];
+    return [finding(this.name, 'ok', 'git checks every pushed object (receive.fsckObjects)')];
+  },
+};
+
 /** Every check `countersign doctor` runs in a bare repository, in the order it prints them. */
-export const SERVER_DOCTOR_CHECKS: DoctorCheck[] = [serverGate, serverPolicy, serverRefs];
+export const SERVER_DOCTOR_CHECKS: DoctorCheck[] = [serverGate, serverPolicy, serverRefs, serverFsck];

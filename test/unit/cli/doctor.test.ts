@@ -274,7 +274,7 @@ describe('countersign doctor', function () {
     assert.strictEqual(d.status, 0, JSON.stringify(d.checks, null, 2));
     assert.deepStrictEqual(
       [...new Set(d.checks.map((c) => c.check))],
-      ['hooks-installed', 'cli-copy', 'policy-branch', 'policy', 'server-refs'],
+      ['hooks-installed', 'cli-copy', 'policy-branch', 'policy', 'server-refs', 'receive-fsck'],
       'no signing key, agents or refspecs on a server',
     );
     assert.ok(

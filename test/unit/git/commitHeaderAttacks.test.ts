@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { recordDecision } from '../helpers/approvals';
 import { verifyThenPush } from '../helpers/gateAgreement';
-import { commitFile, setup, type Setup } from '../helpers/gateServer';
+import { commitFile, setup, type Setup, withoutFsck } from '../helpers/gateServer';
 
 /**
  * Commit objects whose header git reads one way and a naive reader another (attack19 01–03): an `encoding` header
@@ -40,6 +40,7 @@ describe('commit header tricks cannot split what the gate and git read (server-s
   let s: Setup;
   before(() => {
     s = setup();
+    withoutFsck(s.server); // the gate's own reading of malformed objects, as in a CI verify
   });
   beforeEach(() => s.ada.git('checkout', '-q', '-B', 'attempt', 'origin/main'));
 

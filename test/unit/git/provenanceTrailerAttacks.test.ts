@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { verifyThenPush } from '../helpers/gateAgreement';
-import { commitFile, setup, type Setup } from '../helpers/gateServer';
+import { commitFile, setup, type Setup, withoutFsck } from '../helpers/gateServer';
 
 /**
  * Provenance trailers written to talk the gate out of a review (docs/design.md, "What a commit carries" and "The
@@ -14,6 +14,7 @@ describe('provenance trailers cannot talk the gate out of a review (server-side,
   let s: Setup;
   before(() => {
     s = setup();
+    withoutFsck(s.server); // the gate's own reading of malformed objects, as in a CI verify
   });
   beforeEach(() => s.ada.git('checkout', '-q', '-B', 'attempt', 'origin/main'));
 

@@ -93,6 +93,16 @@ function bootstrap(policy: string): { server: string; ada: string } {
   return { server: server.dir, ada: ada.dir };
 }
 
+/**
+ * The server without git's own object checks (`receive.fsckObjects`, which install --server turns on: attack26 11),
+ * for the tests of what the gate itself refuses in objects fsck also refuses — as it must where no fsck runs (a CI
+ * `verify` of a clone). Returns the server.
+ */
+export function withoutFsck(server: TempRepo): TempRepo {
+  server.git('config', 'receive.fsckObjects', 'false');
+  return server;
+}
+
 export function commitFile(repo: TempRepo, file: string, content: string, message: string): string {
   repo.write(file, content);
   repo.git('add', '--', file);
