@@ -1,11 +1,12 @@
 import { formatStatementLine, parseStatementNote } from '../core/approvalStatement';
 import type { Policy } from '../core/policy';
 import { foldRefName } from '../core/refNameCase';
+import { MAX_COMMIT_BYTES, oversizedObjectRefusal } from '../core/commitBound';
 import { readObjects } from './catFileBatch';
 import { readStatementsAtCommit } from './gateInput';
 import { runGit } from './gitRunner';
 import { AI_NOTES_REF, REVIEW_NOTES_REF } from './notesConfig';
-import { notesTreeChanges, unsignedAdditions } from './notesAdditions';
+import { notesTreeChanges, objectInfo, unsignedAdditions } from './notesAdditions';
 import { unreadableAiNotes } from './aiNotesAdditions';
 import type { LandedTips } from './landedAiNotes';
 import { noteTarget } from './notePath';
@@ -85,6 +86,8 @@ export async function notesRefRefusal(
     return `${u.ref} must name a notes commit, but ${shortSha(u.new)} is a ${type ?? 'missing object'}: every clone would copy it and no note could be added to it any more. Push the notes commit itself (\`git push origin ${u.ref}\` from a clone whose ${u.ref} is a commit; repair a clone with \`git update-ref ${u.ref} ${u.ref}^{commit}\`).`;
   }
   const old = await repairableOld(cwd, u.old);
+  const big = await oversizedNotesCommit(cwd, u.ref, old, u.new);
+  if (big) return big;
   if (old !== undefined) {
     const ff = await runGit(['merge-base', '--is-ancestor', old, u.new], { cwd, okCodes: [1] });
     if (ff.code !== 0) {
@@ -113,6 +116,37 @@ export async function notesRefRefusal(
     .map((d) => `${d.decision} by ${d.reviewer} of ${shortSha(d.tip)}`)
     .join('; ');
   return `this push removes ${dropped.length} approval statement(s) the server has from ${u.ref} (${shown}${dropped.length > 3 ? '; …' : ''}): approvals and rejections are append-only; ${fixFor(u.ref)}.`;
+}
+
+/**
+ * Why the push brings `ref` a notes commit over core/commitBound.ts's bound, or undefined (attack26 08): adding no
+ * note, a 200 MB notes commit passed every rule below, and since the ref is never rewound every later read of it
+ * had git parse that commit whole (a push to main went from 5 s to 24 s, for good). The tip is judged from its size
+ * before anything parses it; the commits below it from one `rev-list` of what the push brings and their sizes.
+ */
+async function oversizedNotesCommit(
+  cwd: string,
+  ref: string,
+  old: string | undefined,
+  tip: string,
+): Promise<string | undefined> {
+  let sizes = await objectInfo(cwd, [tip]);
+  let over = Number(sizes.get(tip)?.size ?? 0) > MAX_COMMIT_BYTES ? tip : undefined;
+  if (over === undefined) {
+    const brought = await runGit(['rev-list', tip, ...(old ? ['--not', old] : [])], { cwd });
+    const ids = brought.stdout.split('\n').filter(Boolean);
+    sizes = await objectInfo(cwd, ids);
+    over = ids.find((id) => Number(sizes.get(id)?.size ?? 0) > MAX_COMMIT_BYTES);
+  }
+  if (over === undefined) return undefined;
+  const name = ref.replace('refs/notes/', '');
+  return oversizedObjectRefusal(
+    'notes commit',
+    over,
+    Number(sizes.get(over)?.size),
+    ref,
+    `the notes commits \`git notes\` writes are a few hundred bytes: start from the server's ref (\`git fetch origin +${ref}:${ref}\`), write your notes again with \`git notes --ref=${name}\`${ref === REVIEW_NOTES_REF ? ' (or `countersign approve`)' : ''}, then push without --force.`,
+  );
 }
 
 /**

@@ -2,7 +2,7 @@ import { isProtected, type Policy } from '../core/policy';
 import { gatherApprovals } from './approvalNotes';
 import { settledLater } from '../core/settledLater';
 import { commitsHeldBy } from './heldCommits';
-import { commitsOf } from './serverRefs';
+import { peelValues, type Peeled } from './peelTag';
 
 /**
  * Answers one push's refs share, read once for all of them (session 7, G9: a push of 300 tags at main's tip —
@@ -26,8 +26,8 @@ export class PushFacts {
     private readonly cwd: string,
     private readonly approvalRefs: string[],
     private readonly approvalCommits: string[],
-    /** Each pushed value (a commit or an annotated tag) → the commit it names; absent when it names none. */
-    private readonly commits: Map<string, string>,
+    /** What each pushed value (a commit or an annotated tag) names, and why one names none. */
+    private readonly peeled: Peeled,
     /** The protected branches' tips the walk excluded, and the pushed commits it found they already hold. */
     private readonly held: { tips: Set<string>; commits: Set<string> },
   ) {}
@@ -42,20 +42,25 @@ export class PushFacts {
     protectedTips: string[],
     approvals: { approvalRefs: string[]; approvalCommits: string[] },
   ): Promise<PushFacts> {
-    // `OID^{commit}` peels annotated tags as `rev-parse --verify OID^{commit}` does; a blob or tree names none.
-    const commits = await commitsOf(cwd, values);
+    // Peels annotated tags as `rev-parse --verify OID^{commit}` does, no tag over the bound read; a tree names none.
+    const peeled = await peelValues(cwd, values);
     const held = { tips: new Set(protectedTips), commits: new Set<string>() };
-    const heads = [...new Set(commits.values())];
+    const heads = [...new Set(peeled.commits.values())];
     if (heads.length > 0 && protectedTips.length > 0) {
       // A walk cut short cannot say a head is held: then none is, and each ref is judged in full.
       for (const h of (await commitsHeldBy(cwd, heads, protectedTips)) ?? []) held.commits.add(h);
     }
-    return new PushFacts(cwd, approvals.approvalRefs, approvals.approvalCommits, commits, held);
+    return new PushFacts(cwd, approvals.approvalRefs, approvals.approvalCommits, peeled, held);
   }
 
   /** The commit `value` names (through annotated tags), or undefined when it names none here. */
   commitOf(value: string): string | undefined {
-    return this.commits.get(value);
+    return this.peeled.commits.get(value);
+  }
+
+  /** Why `value` names no commit (peelTag.ts: a tag object over the bound on its way, or none at all). */
+  whyNoCommit(value: string): string {
+    return this.peeled.whyNoCommit(value);
   }
 
   /**

@@ -4,7 +4,7 @@ import { protectingPolicyBranch } from '../core/policyBranchProtection';
 import { closedWhileUnreadable } from '../core/policyRecovery';
 import { REVIEW_NOTES_REF } from './notesConfig';
 import { gatherGateInput, ZERO_OID } from './gateInput';
-import { nonCommitTagVerdict, notACommit } from './peelTag';
+import { nonCommitTagVerdict } from './peelTag';
 import {
   allowedRefPrefixes,
   confusingRefName,
@@ -342,7 +342,7 @@ async function judgePush(cwd: string, stdin: string): Promise<HookOutcome> {
 
       const tagged = ref.startsWith(TAG_PREFIX) && update.new ? facts.commitOf(update.new) : undefined;
       if (ref.startsWith(TAG_PREFIX) && update.new && tagged === undefined) {
-        const refusedTag = nonCommitTagVerdict(policy, ref, shown, notACommit(update.new));
+        const refusedTag = nonCommitTagVerdict(policy, ref, shown, facts.whyNoCommit(update.new));
         if (refusedTag) {
           results.push(refusedTag);
           continue;

@@ -1,5 +1,6 @@
 import { isProtected, TAG_PREFIX, type Policy } from '../core/policy';
 import { runGit } from './gitRunner';
+import { peelValues } from './peelTag';
 
 const HEADS = 'refs/heads/';
 /** Ref names per `for-each-ref` run (command-line length); a push's refs are bounded by MAX_NEW_REFS_DEFAULT-ish. */
@@ -25,21 +26,12 @@ export async function listRefs(cwd: string, patterns: readonly string[]): Promis
   return out;
 }
 
-/** The commit each object names (`^{commit}` peels every level of annotated tag; a tree or blob names none). */
+/**
+ * The commit each object names (through annotated tags; a tree or blob names none), with no tag object over the
+ * bound parsed (peelTag.peelValues, attack26 07): a huge tag planted before that bound names none here.
+ */
 export async function commitsOf(cwd: string, oids: readonly string[]): Promise<Map<string, string>> {
-  const unique = [...new Set(oids)];
-  const commits = new Map<string, string>();
-  if (unique.length === 0) return commits;
-  const r = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype)'], {
-    cwd,
-    input: unique.map((v) => `${v}^{commit}`).join('\n') + '\n',
-  });
-  const lines = r.stdout.split('\n');
-  unique.forEach((v, i) => {
-    const [oid, type] = (lines[i] ?? '').split(' ');
-    if (type === 'commit') commits.set(v, oid);
-  });
-  return commits;
+  return (await peelValues(cwd, oids)).commits;
 }
 
 /**
