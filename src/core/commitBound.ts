@@ -36,7 +36,7 @@ export function oversizedObjectRefusal(
   fix: string,
 ): string {
   const kept =
-    what === 'tag object' ? 'a protected tag is kept for good' : `${ref} is append-only, so it stays for good`;
+    what === 'tag object' ? 'a protected tag is kept for good' : `${ref} is append-only and keeps it for good`;
   return `${what} ${shortSha(sha)} is ${bytes} bytes, more than the ${MAX_COMMIT_BYTES} bytes the gate reads of a commit or tag object; git parses it whole whenever a walk or a peel meets it, and ${kept}, so every later push would pay for it — ${fix}`;
 }
 
