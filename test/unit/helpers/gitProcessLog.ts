@@ -103,7 +103,7 @@ export class GitProcessLog {
 }
 
 /** A logged start's subcommand: the first word that is neither an option nor the value of a `-c`. */
-function subcommandOf(start: string): string {
+export function subcommandOf(start: string): string {
   const words = start.split(' ');
   return words.find((w, i) => !w.startsWith('-') && words[i - 1] !== '-c') ?? start;
 }
