@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { runGit, withGitReadCache, type GitResult } from '../../../src/git/gitRunner';
-import { childProcess } from '../../../src/git/childProcess';
+import { countSpawns } from '../helpers/spawnCount';
 import { TempRepo } from '../helpers/tempRepo';
 
 /**
@@ -106,23 +106,14 @@ describe('batched reads answer as git does', function () {
   it('gives the stdout and exit code git gives, with fewer processes', async () => {
     const direct: Array<{ stdout: string; code: number }> = [];
     for (const q of questions) direct.push(shown(await ask(q)));
-    let spawned = 0;
-    const cp = childProcess();
-    const spawn = cp.spawn;
-    cp.spawn = ((...a: Parameters<typeof spawn>) => {
-      spawned++;
-      return spawn(...a);
-    }) as typeof spawn;
-    try {
-      const batched = await withGitReadCache(async () => {
+    const { result: batched, spawned } = await countSpawns(() =>
+      withGitReadCache(async () => {
         const out: Array<{ stdout: string; code: number }> = [];
         for (const q of questions) out.push(shown(await ask(q)));
         return out;
-      });
-      questions.forEach((q, i) => assert.deepStrictEqual(batched[i], direct[i], `git ${q.join(' ')}`));
-    } finally {
-      cp.spawn = spawn;
-    }
+      }),
+    );
+    questions.forEach((q, i) => assert.deepStrictEqual(batched[i], direct[i], `git ${q.join(' ')}`));
     // Four listings (config, refs, rev-parse, HEAD), plus git itself for what they cannot answer exactly: the
     // tag of a tag, the ref to a tree, the symbolic refs the listing lacks (to nothing, absent), and a tree and
     // a tag object peeled to a commit, and the upstream through a remote without fetch refspecs (zeta).
@@ -146,23 +137,14 @@ describe('batched reads answer as git does', function () {
       const askIn = (args: string[]) => runGit(args, { cwd, okCodes: [1, 128] });
       const direct: Array<{ stdout: string; code: number }> = [];
       for (const q of facts) direct.push(shown(await askIn(q)));
-      let spawned = 0;
-      const cp = childProcess();
-      const spawn = cp.spawn;
-      cp.spawn = ((...a: Parameters<typeof spawn>) => {
-        spawned++;
-        return spawn(...a);
-      }) as typeof spawn;
-      try {
-        const batched = await withGitReadCache(async () => {
+      const { result: batched, spawned } = await countSpawns(() =>
+        withGitReadCache(async () => {
           const out: Array<{ stdout: string; code: number }> = [];
           for (const q of facts) out.push(shown(await askIn(q)));
           return out;
-        });
-        facts.forEach((q, i) => assert.deepStrictEqual(batched[i], direct[i], `git ${q.join(' ')} in ${cwd}`));
-      } finally {
-        cp.spawn = spawn;
-      }
+        }),
+      );
+      facts.forEach((q, i) => assert.deepStrictEqual(batched[i], direct[i], `git ${q.join(' ')} in ${cwd}`));
       // The facts' rev-parse, and git itself for HEAD's commit asked without --show-toplevel (not reached there).
       assert.strictEqual(spawned, 2, `${spawned} git processes in ${cwd}`);
     }
@@ -205,23 +187,14 @@ describe('batched reads answer as git does', function () {
     const direct: Array<{ stdout: string; code: number }> = [];
     for (const q of questions) direct.push(shown(await askIn(q)));
     const counted = async (opts: { refListing: false; objectQuestions?: true }) => {
-      let spawned = 0;
-      const cp = childProcess();
-      const spawn = cp.spawn;
-      cp.spawn = ((...a: Parameters<typeof spawn>) => {
-        spawned++;
-        return spawn(...a);
-      }) as typeof spawn;
-      try {
-        const batched = await withGitReadCache(async () => {
+      const { result: batched, spawned } = await countSpawns(() =>
+        withGitReadCache(async () => {
           const out: Array<{ stdout: string; code: number }> = [];
           for (const q of questions) out.push(shown(await askIn(q)));
           return out;
-        }, opts);
-        questions.forEach((q, i) => assert.deepStrictEqual(batched[i], direct[i], `git ${q.args.join(' ')}`));
-      } finally {
-        cp.spawn = spawn;
-      }
+        }, opts),
+      );
+      questions.forEach((q, i) => assert.deepStrictEqual(batched[i], direct[i], `git ${q.args.join(' ')}`));
       return spawned;
     };
     // The config listing (is it a partial clone?) and the batch-check, and git itself for what a batch-check

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { changesSnapshot, runGit, withGitReadCache } from '../../../src/git/gitRunner';
-import { childProcess } from '../../../src/git/childProcess';
+import { countSpawns } from '../helpers/spawnCount';
 import { TempRepo } from '../helpers/tempRepo';
 
 /**
@@ -108,13 +108,6 @@ describe('git read cache', function () {
   // verify's and pre-push's fetch of the approvals, and update-ref's merge after it, move refs alone: the config
   // listing (and, after a fetch, the repository's facts) stay true; every ref answer is asked afresh.
   it('keeps the config listing across a write of refs alone, not across a config write', async () => {
-    let spawned = 0;
-    const cp = childProcess();
-    const spawn = cp.spawn;
-    cp.spawn = ((...a: Parameters<typeof spawn>) => {
-      spawned++;
-      return spawn(...a);
-    }) as typeof spawn;
     // Without an environment of their own: those are the questions the listings answer (batchedReads.ts).
     const own = { cwd: repo.dir };
     const ref = async () =>
@@ -122,19 +115,20 @@ describe('git read cache', function () {
         .stdout;
     const name = async () => (await runGit(['config', '--get', 'user.name'], own)).stdout.trim();
     try {
-      await withGitReadCache(async () => {
-        assert.strictEqual(await ref(), '');
-        assert.strictEqual(await name(), 'Ada Author');
-        await runGit(['update-ref', 'refs/heads/moved', 'HEAD'], opts);
-        spawned = 0;
-        assert.strictEqual(await name(), 'Ada Author');
-        assert.strictEqual(spawned, 0, 'the config listing was taken again after update-ref');
-        assert.strictEqual(await ref(), `${repo.git('rev-parse', 'HEAD')}\n`);
-        await runGit(['config', 'user.name', 'Ada Again'], opts);
-        assert.strictEqual(await name(), 'Ada Again');
-      });
+      await countSpawns((spawned) =>
+        withGitReadCache(async () => {
+          assert.strictEqual(await ref(), '');
+          assert.strictEqual(await name(), 'Ada Author');
+          await runGit(['update-ref', 'refs/heads/moved', 'HEAD'], opts);
+          spawned.reset();
+          assert.strictEqual(await name(), 'Ada Author');
+          assert.strictEqual(spawned.count(), 0, 'the config listing was taken again after update-ref');
+          assert.strictEqual(await ref(), `${repo.git('rev-parse', 'HEAD')}\n`);
+          await runGit(['config', 'user.name', 'Ada Again'], opts);
+          assert.strictEqual(await name(), 'Ada Again');
+        }),
+      );
     } finally {
-      cp.spawn = spawn;
       repo.git('config', 'user.name', 'Ada Author');
     }
   });
