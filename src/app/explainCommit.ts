@@ -13,6 +13,7 @@ import { explainProvenance } from './explainProvenance';
 import type { Explanation, GateVerdict } from './explanation';
 import { shortSha } from '../core/shortSha';
 import { listRemotes, requireNamedRemote } from '../git/remotes';
+import { unfetchedNotes, unfetchedNotesSentence, verdictWithoutApprovals } from '../git/unfetchedNotes';
 
 /**
  * `countersign explain REV` (docs/design.md): the page an incident review starts from — the commit's provenance
@@ -99,7 +100,9 @@ async function explainOnce(cwd: string, rev: string, opts: ExplainOptions): Prom
         `${absent} refs/notes/countersign note(s) were not read (the clone lacks their content), so approvals in them are not listed`,
       );
   }
-  const gate: GateVerdict = partial
+  // A plain clone never fetched notes: said once as a warning, and in a BLOCKED verdict itself (newuser20 F6).
+  const unfetched = await unfetchedNotes(cwd);
+  const gated: GateVerdict = partial
     ? {
         available: false,
         ...(ctx.branch ? { branch: ctx.branch } : {}),
@@ -115,6 +118,9 @@ async function explainOnce(cwd: string, rev: string, opts: ExplainOptions): Prom
           .filter((a) => a.decision === 'approve' && a.counts)
           .map((a) => ({ base: a.base, tip: a.tip })),
       );
+  const without = gated.decision && !gated.decision.ok ? verdictWithoutApprovals(unfetched) : undefined;
+  const gate: GateVerdict = without ? { ...gated, withoutApprovals: without } : gated;
+  const unfetchedWarning = unfetched && unfetchedNotesSentence(unfetched, 'explain');
   if (partial) lacking.push('the gate was not run');
   else {
     // The approvals are read again under the policy the gate judged with once it found the approved push that
@@ -135,9 +141,14 @@ async function explainOnce(cwd: string, rev: string, opts: ExplainOptions): Prom
     provenance,
     approvals,
     gate,
-    ...(lacking.length > 0
+    ...(lacking.length > 0 || unfetchedWarning
       ? {
-          warnings: [`this clone lacks objects ${shortSha(sha)} needs, and nothing was fetched: ${lacking.join('; ')}`],
+          warnings: [
+            ...(unfetchedWarning ? [unfetchedWarning] : []),
+            ...(lacking.length > 0
+              ? [`this clone lacks objects ${shortSha(sha)} needs, and nothing was fetched: ${lacking.join('; ')}`]
+              : []),
+          ],
         }
       : {}),
   };

@@ -86,7 +86,7 @@ export function formatExplanation(e: Explanation): string {
     if (g.decision) {
       const d = g.decision;
       out.push(
-        `  verdict: ${d.ok ? 'PASS' : 'BLOCKED'}${d.needsReview ? ` — needs ${d.requiredApprovals} approval${d.requiredApprovals === 1 ? '' : 's'}${d.requiredRoles.length ? ` incl. ${d.requiredRoles.join(', ')}` : ''}` : ' — needs no review'}`,
+        `  verdict: ${d.ok ? 'PASS' : 'BLOCKED'}${d.needsReview ? ` — needs ${d.requiredApprovals} approval${d.requiredApprovals === 1 ? '' : 's'}${d.requiredRoles.length ? ` incl. ${d.requiredRoles.join(', ')}` : ''}` : ' — needs no review'}${g.withoutApprovals ? ` — ${g.withoutApprovals}` : ''}`,
       );
       for (const r of d.reasons) out.push(`    ${r}`);
       for (const ap of d.approvals) out.push(`    ✓ ${ap.name} <${ap.reviewer}> — ${MATCHED[ap.via]}`);

@@ -58,6 +58,11 @@ export interface GateVerdict {
   /** The range the gate judged, as a person reads it: `origin/main..1c98e4b0a1b2`, `PARENT..REV`, or REV alone. */
   range?: string;
   decision?: CommitDecision;
+  /**
+   * Set on a BLOCKED verdict computed in a clone that never fetched refs/notes/countersign (a plain clone): the
+   * approvals were not there to count, which the verdict line says (newuser20 F6). explain fetches nothing.
+   */
+  withoutApprovals?: string;
   ok?: boolean;
   errors?: string[];
   notices?: string[];

@@ -76,7 +76,7 @@ async function reportInCache(
   for (const c of history.commits) builder.add(c);
   builder.addInconsistencies(history.inconsistencies);
   const report = builder.finish({ review: history.review, orphanNotes: history.orphanNotes });
-  const unfetched = await unfetchedNotesWarning(dir);
+  const unfetched = await unfetchedNotesWarning(dir, 'report');
   const warnings = unfetched ? [unfetched, ...history.warnings] : history.warnings;
   if (warnings.length > 0) report.warnings = warnings;
   return { report, orphanCount: history.orphanNotes.length };

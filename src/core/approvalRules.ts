@@ -1,6 +1,6 @@
 import type { SignedStatement } from './approvalStatement';
 import type { Policy, Reviewer } from './policy';
-import { replayMismatch, type ReplayedTree } from './approvalReplayCheck';
+import { fetchApproved, replayMismatch, type ReplayedTree } from './approvalReplayCheck';
 
 /**
  * Whether a signed statement counts for a commit (docs/design.md, "Approvals" and "The gate"), decided once for
@@ -168,8 +168,13 @@ export class RangeIndex {
     if (moved) return moved;
     if (chain.length === 1) return undefined;
     const approved = this.approvedPatches[approvedSpanKey(st)];
-    if (!approved)
-      return `${approvedAs} the approved commits are not in this repository as a plain chain, so this push's ${chain.length} commits cannot be matched to them one by one; ${again}`;
+    if (!approved) {
+      // The statement signs the whole change, not each commit: without the approved commits a chain is unprovable.
+      const missing = typeof replayed === 'object' && replayed !== null;
+      return missing
+        ? `${approvedAs} the approved commits are not in this repository, so this push's ${chain.length} commits cannot be matched to them one by one (the approval signs the whole change, not each commit); ${fetchApproved(st)}, or ${again}`
+        : `${approvedAs} the approved commits are not in this repository as a plain chain, so this push's ${chain.length} commits cannot be matched to them one by one; ${again}`;
+    }
     if (approved.length !== chain.length) {
       return `${approvedAs} this push's ${chain.length} commits do not match the approved commits one by one (${approved.length > chain.length ? `more than ${chain.length}` : approved.length} were approved); ${again}`;
     }

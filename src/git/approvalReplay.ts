@@ -49,15 +49,26 @@ export async function replayedTree(
 
 /**
  * The tree a commit carrying approval `st` by patch-id onto `onto` must have (RangeIndex.replayedTrees): the
- * approved change replayed there; null when it does not apply cleanly; 'missing' when this repository lacks the
- * approved commits — then only the statement's own tree carries (core/approvalReplayCheck.ts), never the
- * patch-id alone. For the gate and `report` alike.
+ * approved change replayed there; null when it does not apply cleanly. When this repository lacks the approved
+ * commits (core/approvalReplayCheck.ts ApprovedCommitsMissing), each of `anchors` — the commits the statement is
+ * carried to, each judged as the change onto..anchor — replayed back onto the statement's base instead: the
+ * statement signs that base and the approved tree, so the same change is recognised without the approved commits
+ * (newuser20 F8: every clone but the author's after the author rebased). For the gate and `report` alike.
  */
 export async function replayedTreeFor(
   cwd: string,
   st: ApprovalStatement,
   onto: string | undefined,
+  anchors: readonly string[],
 ): Promise<ReplayedTree> {
   const replayed = await replayedTree(cwd, st, onto);
-  return replayed === 'conflict' ? null : replayed;
+  if (replayed === 'conflict') return null;
+  if (replayed !== 'missing') return replayed;
+  const from = onto ?? (await emptyTree(cwd));
+  const landedBack: Record<string, string | null> = {};
+  for (const anchor of new Set(anchors)) {
+    const back = await replayedTree(cwd, { base: from, tip: anchor }, st.base);
+    landedBack[anchor] = back === 'conflict' || back === 'missing' ? null : back;
+  }
+  return { missing: true, landedBack };
 }

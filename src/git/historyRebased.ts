@@ -76,7 +76,7 @@ export async function historyRebasedCoverage(
         chain: range,
         base,
         approvedPatches,
-        replayedTree: await replayedTreeFor(cwd, st, base),
+        replayedTree: await replayedTreeFor(cwd, st, base, [c.sha]),
       };
       const covered = out.get(key) ?? new Map<string, CoverageVia>();
       for (const [sha, via] of rebasedCopyCoverage(st, copy)) covered.set(sha, via);

@@ -30,7 +30,7 @@ export async function replayedApprovals(
   const range = new RangeIndex(commits, reviewBase, {});
   for (const st of valid) {
     if (st.decision !== 'approve' || approvedSpanKey(st) in out) continue;
-    const carried = range.anchors(st).some(
+    const carried = range.anchors(st).filter(
       (t) =>
         statementCovers(st, {
           tip: t.sha,
@@ -39,8 +39,13 @@ export async function replayedApprovals(
           patchId: t.patchIdFromBase ?? '',
         }) === 'rebased',
     );
-    if (!carried) continue;
-    out[approvedSpanKey(st)] = await replayedTreeFor(cwd, st, reviewBase);
+    if (carried.length === 0) continue;
+    out[approvedSpanKey(st)] = await replayedTreeFor(
+      cwd,
+      st,
+      reviewBase,
+      carried.map((t) => t.sha),
+    );
   }
   return out;
 }

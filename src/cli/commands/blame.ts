@@ -3,6 +3,7 @@ import * as path from 'path';
 import { formatBlameText } from '../../core/blame/lineProvenance';
 import { usageError } from '../../core/errors';
 import { provenanceBlame } from '../../git/provenanceBlame';
+import { unfetchedNotesWarning } from '../../git/unfetchedNotes';
 import { resolveRepo } from '../../git/repository';
 import { parseCommandArgs, writeJson, type Command } from '../command';
 import { runGit } from '../../git/gitRunner';
@@ -16,7 +17,9 @@ Runs git blame on FILE (the working-tree version, or as of REV) and, for each li
 refs/notes/ai note of the commit the line comes from, at the path and line number it had in that commit:
   ai:<agent> <model>   the note attests the line to an AI session (also notes git-ai wrote)
   human                the note attests it to a known human (an h_ entry)
-  untracked            the note has no entry for it, the commit has no note, or it is not committed yet
+  untracked            the note has no entry for it, the commit has no note, or it is not committed yet (a
+                       clone that never fetched refs/notes/ai — a plain git clone — has no notes at all: a
+                       warning on stderr says so and how to fetch them)
   skipped              the clone lacks the earlier versions of the file the line comes through (a blobless
                        partial clone, a lost blob): blame goes as far back as the clone can read and fetches
                        nothing; one warning line on stderr says how many lines were skipped
@@ -46,6 +49,10 @@ repository.
     await resolveRepo(ctx.cwd);
     await requireBlameable(ctx.cwd, positionals[0], values.rev);
     const result = await provenanceBlame(ctx.cwd, positionals[0], values.rev);
+    // A plain clone has no notes at all: every line would read untracked with no word why (newuser20 F5). Asked
+    // here, not in provenanceBlame: the editor's current-line blame reruns that, and shows no warnings.
+    const unfetched = await unfetchedNotesWarning(ctx.cwd, 'blame');
+    if (unfetched) result.warnings = [unfetched, ...(result.warnings ?? [])];
     for (const w of result.warnings ?? []) ctx.stderr(`countersign blame: warning: ${w}\n`);
     if (values.json) writeJson(ctx, result);
     else ctx.stdout(formatBlameText(result));

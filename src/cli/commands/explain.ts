@@ -27,7 +27,11 @@ Options:
   --json          the whole explanation as JSON: {"commit", "provenance", "approvals", "gate", "warnings"?}
 
 A clone that lacks objects (a blobless partial clone, a snapshot) is read as it is, never fetched from:
-one warning line on stderr (and "warnings" in the JSON) says what was left out.
+one warning line on stderr (and "warnings" in the JSON) says what was left out. explain fetches no approvals
+either (\`verify\` does): in a clone that never fetched notes (a plain git clone) a warning says so, and a
+BLOCKED verdict says "computed without approvals" (gate.withoutApprovals in the JSON); \`countersign install\`,
+then \`git fetch\`, brings them. An approval of a change the author then rebased counts here without the
+approved commits when the landed commit's change, replayed back onto the approved base, is the signed tree.
 
 Examples:
   countersign explain HEAD~2

@@ -26,7 +26,11 @@ refs/notes/countersign approvals, and reports:
   reviewedCommits      commits an approval covers (base..tip of the statement), not by their own author;
                        signatures are verified when the policy (.countersign.json at --policy-rev) is readable;
                        a key rotated since still verifies where the policy branch listed it at the approved
-                       push's base (as explain judges a landed commit)
+                       push's base (as explain judges a landed commit); the approved change rebased counts
+                       as the gate carries it (same patch-id): one landed commit or a squash also where this
+                       clone lacks the approved commits (its change replayed back onto the approved base is the
+                       signed tree), a rebased chain of several commits only where they are here (it is matched
+                       one by one) — else it shows as a coverage gap
   needingReviewCommits commits the gate's rule asks review for, each alone under the policy its first parent
                        holds (none before it, as for the first policy commit: no review needed)
   reviewCoverage       reviewedNeedingReviewCommits / needingReviewCommits (null when none needed review)
@@ -34,7 +38,8 @@ refs/notes/countersign approvals, and reports:
                        to AI sessions, or its AI-Provenance ai figure when it has no note (the same line
                        written in two commits counts twice); addedLines comes from git's numstat, a binary
                        file's lines counted as git's --text diff counts them (binaryFiles, binaryLines)
-It also flags commits whose trailers and note disagree, and notes on commits nothing reaches any more.
+It also flags commits whose trailers and note disagree, and notes on commits nothing reaches any more. A
+clone that never fetched notes (a plain git clone) says so on stderr: \`countersign install\`, then \`git fetch\`.
 
 Options:
   --by KEY           add rows per agent, author (email), path or ISO week (author date, UTC)

@@ -18,15 +18,36 @@ describe('replayMismatch: a patch-id carries an approval only onto the approved 
   const anchor = (tree: string) => ({ sha: 'c'.repeat(40), tree });
   const main = 'm'.repeat(40);
 
+  const missing = (landedBack: Record<string, string | null> = {}) => ({ missing: true as const, landedBack });
+
   it('approved commits missing: the statement own tree still carries (re-committed, reworded)', () => {
-    assert.strictEqual(replayMismatch(st, 'missing', anchor(st.tree), main, words), undefined);
+    assert.strictEqual(replayMismatch(st, missing(), anchor(st.tree), main, words), undefined);
+  });
+
+  // newuser20 F8: every clone but the author's lacks the approved commit after the author rebased it.
+  it('approved commits missing: the anchor carries when its change replayed back onto the base is the signed tree', () => {
+    const c = 'c'.repeat(40);
+    assert.strictEqual(replayMismatch(st, missing({ [c]: st.tree }), anchor('u'.repeat(40)), main, words), undefined);
+    const elsewhere = replayMismatch(st, missing({ [c]: 'v'.repeat(40) }), anchor('u'.repeat(40)), main, words) ?? '';
+    assert.match(
+      elsewhere,
+      /cccccccccccc's change replayed back onto the approved base bbbbbbbbbbbb does not give the approved tree/,
+    );
+    // Another anchor's proof proves nothing for this one.
+    const other = replayMismatch(st, missing({ ['d'.repeat(40)]: st.tree }), anchor('u'.repeat(40)), main, words);
+    assert.match(other ?? '', /does not replay cleanly back onto the approved base bbbbbbbbbbbb;/);
   });
 
   it('approved commits missing: any other tree does not carry, naming both commits and the fix', () => {
-    const why = replayMismatch(st, 'missing', anchor('u'.repeat(40)), main, words) ?? '';
+    const why = replayMismatch(st, missing({ ['c'.repeat(40)]: null }), anchor('u'.repeat(40)), main, words) ?? '';
     assert.match(why, /approved commits are not in this repository \(aaaaaaaaaaaa /);
-    assert.match(why, /cccccccccccc's tree is not the approved tree/);
-    assert.match(why, /fetch the approved branch .* or approve again$/);
+    assert.match(why, /cccccccccccc's change does not replay cleanly back onto .* \(or that base is not here either\)/);
+    assert.match(
+      why,
+      new RegExp(
+        `its author \\(whose clone still has it\\) pushes it to a branch — git push origin ${st.tip}:refs/heads/approved/aaaaaaaaaaaa — and you git fetch, or approve again$`,
+      ),
+    );
   });
 
   it('replayed: only the replayed tree carries; a conflict carries nothing', () => {

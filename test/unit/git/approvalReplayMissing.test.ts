@@ -62,7 +62,7 @@ describe('a patch-id does not carry an approval whose commits this repository la
     assert.strictEqual(r.status, 1, `Bob never saw the admin page change:\n${out}`);
     assert.match(out, new RegExp(`✗ ${evil.slice(0, 12)}`));
     assert.match(out, /approved commits are not in this repository/);
-    assert.match(out, /fetch the approved branch/);
+    assert.match(out, /its author \(whose clone still has it\) pushes it to a branch/);
   });
 
   it('server: refused while it has the approved commit, and still refused after gc prunes it', () => {
