@@ -1,3 +1,4 @@
+import { agentDeletionsAtCommit } from '../core/agents/agentDeletionsNote';
 import { agentHooksAtCommit } from '../core/agents/agentHooksNote';
 import { parseAuthorshipNote } from '../core/authorshipNote';
 import { formatRanges, type LineRange } from '../core/lineRanges';
@@ -11,6 +12,7 @@ import type { ExplainedSession, Explanation } from './explanation';
  * read the commit and its note.
  */
 export function explainProvenance(facts: CommitFacts, noteText: string | undefined): Explanation['provenance'] {
+  const meta = noteText !== undefined && !facts.noteError ? parseAuthorshipNote(noteText).meta : undefined;
   const provenance: Explanation['provenance'] = {
     attested: facts.attested,
     aiProvenance:
@@ -30,8 +32,8 @@ export function explainProvenance(facts: CommitFacts, noteText: string | undefin
     })),
     note: null,
     inconsistencies: commitInconsistencies(facts),
-    agentHooks:
-      noteText !== undefined && !facts.noteError ? agentHooksAtCommit(parseAuthorshipNote(noteText).meta) : [],
+    agentHooks: meta ? agentHooksAtCommit(meta) : [],
+    agentDeletions: [],
   };
   if (facts.noteError) provenance.note = { error: facts.noteError };
   else if (facts.note) {
@@ -73,6 +75,11 @@ export function explainProvenance(facts: CommitFacts, noteText: string | undefin
         human: [...human.values()].map(({ iv, ...rest }) => ({ ranges: formatRanges(iv), ...rest })),
       };
     });
+    const wrote = new Set([...sessions.values()].map((s) => s.agent));
+    provenance.agentDeletions = (meta ? agentDeletionsAtCommit(meta) : []).map((d) => ({
+      ...d,
+      wroteLines: wrote.has(d.agent),
+    }));
     provenance.note = {
       aiLines: facts.note.aiLineCount,
       humanLines: facts.note.humanLineCount,

@@ -1,5 +1,6 @@
 import { earlierRevisionSentence } from '../core/earlierRevision';
 import { describeRecordedHook } from '../core/agents/agentHooksNote';
+import { describeDeletion } from '../core/agents/agentDeletionsNote';
 import type { Explanation } from './explanation';
 import { BINARY_LINES_RULE, binaryFilesClause } from '../core/textLines';
 import { shortSha } from '../core/shortSha';
@@ -52,6 +53,7 @@ export function formatExplanation(e: Explanation): string {
       }
     }
   }
+  for (const d of p.agentDeletions) out.push(`  deleted:       ${describeDeletion(d, d.wroteLines)}`);
   for (const h of p.agentHooks)
     out.push(`  ${h.status === 'connected' ? 'agent hooks:   ' : '! '}${describeRecordedHook(h)}`);
   for (const i of p.inconsistencies) out.push(`  ! ${i.message}`);

@@ -2,6 +2,7 @@ import type { EarlierRevisionStatement } from '../core/earlierRevision';
 import type { CoverageVia } from '../core/approvalRules';
 import type { ApprovalStatement } from '../core/approvalStatement';
 import type { CommitDecision } from '../core/gate';
+import type { RecordedDeletion } from '../core/agents/agentDeletionsNote';
 import type { RecordedAgentHook } from '../core/agents/agentHooksNote';
 import type { CommitFacts } from '../core/report/commitFacts';
 import type { Inconsistency } from '../core/report/consistency';
@@ -104,6 +105,11 @@ export interface Explanation {
     inconsistencies: Inconsistency[];
     /** Agents' hooks as the note recorded them at commit time (empty when the note says nothing of them). */
     agentHooks: RecordedAgentHook[];
+    /**
+     * What agents deleted that this commit removes, as the note recorded it (attack26 06), with whether the commit
+     * has lines that agent wrote (`wroteLines`).
+     */
+    agentDeletions: Array<RecordedDeletion & { wroteLines: boolean }>;
   };
   approvals: {
     policy: { from: string; status: 'ok' | 'none' | 'error'; message?: string };

@@ -49,6 +49,7 @@ export async function runPrepareCommitMsg(
     env: ctx.env,
     logger,
     labelsFor,
+    ...(ledger ? { agentRemovals: () => ledger.agentRemovals() } : {}),
     repo,
     head,
     shimFinishes,

@@ -49,7 +49,7 @@ export async function recordCheckpoint(ledger: Ledger, req: CheckpointRequest): 
     .map((f) => path.relative(ledger.root, path.resolve(req.cwd, f)).split(path.sep).join('/'))
     .filter(isAttributable);
   let paths = unique(named);
-  let gitDeleted: string[] = [];
+  let gitDeleted: string[] | undefined;
   if (req.shell) {
     const changed = await changedPaths(ledger.root, req.gitTimeoutMs);
     paths = unique([...paths, ...changed.present]);
@@ -78,12 +78,18 @@ export async function recordCheckpoint(ledger: Ledger, req: CheckpointRequest): 
     const cut = result.files.length >= SNAPSHOT_LIMITS.maxFiles && snap.skipped.length > 0;
     await ledger.record(
       { type: 'agent', phase: 'before', ...meta, files: snap.files },
-      { callId: req.callId, shell: req.shell && !cut },
+      // What git listed that the snapshot does not hold (deleted, binary, too big): the after credits the call only
+      // with files deleted since, and any file in neither list was clean (core/ledger/fold.ts).
+      {
+        callId: req.callId,
+        shell: req.shell && !cut,
+        ...(gitDeleted ? { absent: unique([...gitDeleted, ...snap.skipped]) } : {}),
+      },
     );
     return result;
   }
 
-  const deleted = unique([...snap.missing, ...gitDeleted].filter(isAttributable));
+  const deleted = unique([...snap.missing, ...(gitDeleted ?? [])].filter(isAttributable));
   result.deleted = deleted;
   let callId = req.callId;
   if (req.edits && req.edits.length > 0) {

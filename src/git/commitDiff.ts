@@ -55,6 +55,15 @@ export async function changedFiles(
   baseRev: string | undefined,
   target: DiffTarget,
 ): Promise<FileAdditions[]> {
+  return (await changedFilesAndPatch(cwd, baseRev, target)).files;
+}
+
+/** changedFiles, and the `-U0` patch it read them from (what the commit removes is in it too: removedLinesIn). */
+export async function changedFilesAndPatch(
+  cwd: string,
+  baseRev: string | undefined,
+  target: DiffTarget,
+): Promise<{ files: FileAdditions[]; patch: string }> {
   const base = baseRev ?? (await emptyTree(cwd));
   // One process for both (this is on every commit's path): with `--raw -z -p` git prints the NUL-separated raw
   // records, an empty record, then the patch as it prints it without -z.
@@ -66,7 +75,56 @@ export async function changedFiles(
     const lines = added.get(p);
     if (lines && lines.length > 0) out.push({ path: p, blob, added: lines });
   }
+  return { files: out, patch };
+}
+
+/**
+ * The lines a `-U0` patch removes from each of `paths` (the old side's path), with whether it deletes the file
+ * (`+++ /dev/null`). Hunk bodies are read by count, as AddedRunReader does, so no content line passes for a header.
+ */
+export function removedLinesIn(
+  patch: string,
+  paths: ReadonlySet<string>,
+): Map<string, { lines: string[]; wholeFile: boolean }> {
+  const out = new Map<string, { lines: string[]; wholeFile: boolean }>();
+  let current: { lines: string[]; wholeFile: boolean } | undefined;
+  let oldPath: string | undefined;
+  let minus = 0;
+  let plus = 0;
+  for (const line of patch.split('\n')) {
+    if (minus > 0 || plus > 0) {
+      if (line.startsWith('\\')) continue;
+      if (line.startsWith('-')) {
+        minus--;
+        current?.lines.push(line.slice(1));
+      } else plus--;
+      continue;
+    }
+    if (line.startsWith('diff --git ')) {
+      current = undefined;
+      oldPath = undefined;
+    } else if (line.startsWith('--- ')) {
+      const p = line.slice(4).replace(/\t$/, '');
+      oldPath = p === '/dev/null' ? undefined : stripOldPrefix(unquoteC(p));
+    } else if (line.startsWith('+++ ')) {
+      current = undefined;
+      if (oldPath !== undefined && paths.has(oldPath)) {
+        current = { lines: [], wholeFile: line === '+++ /dev/null' };
+        out.set(oldPath, current);
+      }
+    } else {
+      const h = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/.exec(line);
+      if (h) {
+        minus = h[1] === undefined ? 1 : Number(h[1]);
+        plus = h[2] === undefined ? 1 : Number(h[2]);
+      }
+    }
+  }
   return out;
+}
+
+function stripOldPrefix(p: string): string {
+  return p.startsWith('a/') ? p.slice(2) : p;
 }
 
 /** `git diff --raw -z -p` output → the raw records' new blobs (parseRawZ) and the patch text after them. */

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { withAgentHooks } from '../core/agents/agentHooksNote';
 import { formatAuthorshipNote } from '../core/authorshipNote';
 import { commitMessageIsEmpty } from '../core/emptyCommitMessage';
+import type { AgentRemovals } from '../core/ledger/agentRemovals';
 import type { Logger } from '../core/logger';
 import {
   AI_PROVENANCE,
@@ -38,6 +39,8 @@ export interface PrepareArgs {
   env?: NodeJS.ProcessEnv;
   /** Working-tree labels of a file (the working ledger); absent: every line is untracked unless a note vouches for it. */
   labelsFor?: (path: string, storedAs?: string) => Promise<Attribution | undefined>;
+  /** What agents' tool calls removed (the working ledger): an agent whose removal the commit carries gets Assisted-by. */
+  agentRemovals?: () => Promise<AgentRemovals>;
   logger?: Logger;
   /** Already resolved by the caller (saves a git call on every commit). */
   repo?: RepoPaths;
@@ -152,6 +155,7 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
     reverts: context.reverts,
     ...(repo.root ? { workTree: repo.root } : {}),
     labelsFor: args.labelsFor,
+    agentRemovals: args.agentRemovals,
     defaultHuman: settings.committer,
     logger: args.logger,
   });

@@ -4,6 +4,7 @@ import type { LineLabel } from '../core/attribution/labels';
 import { observationSchema, type Observation } from '../core/attribution/observations';
 import { CountersignError } from '../core/errors';
 import { entryPaths, foldEntries, headPathsForShellCalls, type EngineLike, type FileState } from '../core/ledger/fold';
+import type { AgentRemovals } from '../core/ledger/agentRemovals';
 import { decodeLabels, encodeLabels, type LedgerContext, type QueueEntry } from '../core/ledger/records';
 import { reconcileLabels } from '../core/ledger/reconcile';
 import { silentLogger, type Logger } from '../core/logger';
@@ -36,6 +37,8 @@ export interface RecordMeta {
    * snapshotted every file git listed as changed (core/ledger/fold.ts relies on that for the others).
    */
   shell?: boolean;
+  /** A shell call's before: the files git listed as deleted as it began (empty is an answer too). */
+  absent?: string[];
 }
 
 export interface Attribution {
@@ -58,6 +61,8 @@ export interface Ledger {
   /** fileAttribution for many files with one fold (status, commit provenance). */
   fileAttributions(paths: string[]): Promise<Map<string, Attribution | undefined>>;
   allFiles(): Promise<string[]>;
+  /** What agents' tool calls removed that is still gone (core/ledger/agentRemovals.ts), after folding the queue. */
+  agentRemovals(): Promise<AgentRemovals>;
   /** The sentence about ledger files found unreadable and set aside (their labels are lost): ledgerLoss.ts. */
   lostLabels(): Promise<string[]>;
   /** Folds the queue now; with `wait: false` it gives up at once when another process is folding. Returns whether it folded. */
@@ -128,6 +133,7 @@ class WorkingLedger implements Ledger {
     if (meta.callId !== undefined) entry.callId = meta.callId;
     if (meta.deleted?.length) entry.deleted = meta.deleted.map((p) => this.relative(p));
     if (meta.shell) entry.shell = true;
+    if (meta.absent !== undefined) entry.absent = meta.absent.map((p) => this.relative(p));
     this.store.writeEntry(entry);
   }
 
@@ -172,6 +178,10 @@ class WorkingLedger implements Ledger {
     const disk = read.content.toString('utf8');
     if (disk === state.content) return { content: state.content, labels: state.labels };
     return { content: disk, labels: this.reconcile(rel, state, disk, view.context) };
+  }
+
+  async agentRemovals(): Promise<AgentRemovals> {
+    return (await this.currentView()).context.removals ?? {};
   }
 
   async lostLabels(): Promise<string[]> {

@@ -16,7 +16,14 @@ import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { readObjects } from './catFileBatch';
 import type { Attribution } from './ledger';
-import { changedFiles, unquoteC, type FileAdditions, type DiffTarget } from './commitDiff';
+import {
+  deletionAssistedBy,
+  matchAgentDeletions,
+  withAgentDeletions,
+  type AgentDeletion,
+} from '../core/agents/agentDeletionsNote';
+import type { AgentRemovals } from '../core/ledger/agentRemovals';
+import { changedFilesAndPatch, removedLinesIn, unquoteC, type FileAdditions, type DiffTarget } from './commitDiff';
 import { runGit } from './gitRunner';
 import { AI_NOTES_REF } from './notesConfig';
 import { readNotes } from './notesReader';
@@ -48,14 +55,18 @@ export interface ProvenanceInputs {
   labelsFor?: (path: string, storedAs?: string) => Promise<Attribution | undefined>;
   defaultHuman?: string;
   logger?: Logger;
+  /** What agents' tool calls removed (the working ledger): the agents whose removals this commit carries are named. */
+  agentRemovals?: () => Promise<AgentRemovals>;
 }
 
 export interface ComputedProvenance extends CommitAttribution {
   files: FileAdditions[];
+  /** Agents whose recorded removals the commit carries (their Assisted-by and the note's record are in already). */
+  deletions: AgentDeletion[];
 }
 
 export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Promise<ComputedProvenance> {
-  const files = await changedFiles(cwd, inp.base, inp.target);
+  const { files, patch } = await changedFilesAndPatch(cwd, inp.base, inp.target);
   const donors = inp.donors ?? [];
   const donorNotes = await readParsedNotes(cwd, donors, inp.logger);
   const donorPaths = await donorSourcePaths(cwd, inp.target, donors, donorNotes, files, inp.logger);
@@ -147,7 +158,28 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
     evidence.push({ path: f.path, added, sources });
   }
   const built = buildCommitAttribution(evidence, { baseCommit: inp.base, defaultHuman: inp.defaultHuman });
-  return { ...built, files };
+  const deletions = await agentDeletions(patch, inp);
+  return {
+    ...built,
+    assistedBy: [...new Set([...built.assistedBy, ...deletionAssistedBy(deletions)])],
+    note: withAgentDeletions(built.note, deletions),
+    files,
+    deletions,
+  };
+}
+
+/** Deletions of the commit that agents' recorded tool calls made (core/agents/agentDeletionsNote.ts has the rule). */
+async function agentDeletions(patch: string, inp: ProvenanceInputs): Promise<AgentDeletion[]> {
+  if (!inp.agentRemovals) return [];
+  try {
+    const removals = await inp.agentRemovals();
+    const paths = new Set(Object.keys(removals));
+    if (paths.size === 0) return [];
+    return matchAgentDeletions(removals, removedLinesIn(patch, paths));
+  } catch (e) {
+    inp.logger?.warn(`[provenance] could not read agents' deletions from the working ledger: ${errorMessage(e)}`);
+    return [];
+  }
 }
 
 /**

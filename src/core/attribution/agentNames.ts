@@ -13,6 +13,18 @@ export function agentForCommand(command: string): string | undefined {
 }
 
 /**
+ * The agent a disk write is credited to while `commands` run (oldest first): the latest started agent CLI, as
+ * the engine holds them (a `diskWrite` while a known agent CLI runs in a terminal is that agent's).
+ */
+export function runningAgent(commands: readonly string[]): string | undefined {
+  for (let i = commands.length - 1; i >= 0; i--) {
+    const agent = agentForCommand(commands[i]);
+    if (agent !== undefined) return agent;
+  }
+  return undefined;
+}
+
+/**
  * The program's base name: the first shell word that is not an environment assignment, without its directory.
  * Windows launchers (`claude.cmd`, `codex.exe`) name the same program, so their extension is dropped too.
  */

@@ -1,5 +1,7 @@
 import { labelIdentity, type LineLabel } from '../attribution/labels';
 import type { AgentObservation, Observation } from '../attribution/observations';
+import { runningAgent } from '../attribution/agentNames';
+import { noteRemoval, noteRestored, removedLines, type RemovalWriter } from './agentRemovals';
 import { decodeLabels, encodeLabels, type LedgerContext, type QueueEntry, type ToolCallRecord } from './records';
 import { reconcileLabels, untrackedLabels } from './reconcile';
 
@@ -164,7 +166,11 @@ class Folder {
         }
         const engine = this.primedEngine(o.file, call, before);
         engine.observe(o);
-        this.set(o.file, read(engine, o.file));
+        // A terminal agent's write is judged here (a tool call's at its after, against its before snapshot).
+        const agent = call ? undefined : runningAgent(ctx.terminals.map((r) => r.command));
+        const removed = agent ? removedLines(before.content, o.content) : undefined;
+        this.set(o.file, read(engine, o.file), removed);
+        if (agent) this.noteRemoval(o.file, { agent }, { lines: removed });
         return;
       }
       case 'agent':
@@ -181,6 +187,12 @@ class Folder {
     if (o.session !== undefined) call.session = o.session;
     if (entry.callId !== undefined) call.callId = entry.callId;
     if (entry.shell) call.shell = true;
+    if (entry.absent) call.absent = [...new Set([...(call.absent ?? []), ...entry.absent])];
+    // A shell before lists every changed file: one in neither list is as in HEAD, so every line an agent removed
+    // from it is back (a human's restore nothing recorded, newuser15 #3's kind of write).
+    const removals = this.context.removals;
+    if (entry.shell && entry.absent && removals)
+      for (const p of Object.keys(removals)) if (!(p in o.files) && !entry.absent.includes(p)) delete removals[p];
     for (const [path, content] of Object.entries(o.files)) {
       const known = this.stateOrBaseline(path);
       // What changed since the ledger last saw the file happened while nothing watched: untracked.
@@ -196,9 +208,10 @@ class Folder {
     for (const [path, content] of Object.entries(o.files)) {
       const found = this.findSnapshot(key, o, path);
       const call = found?.call;
+      const clean = found ? undefined : this.cleanAtStart(own, path);
       const base: FileState = found
         ? { content: found.snapshot.content, labels: decodeLabels(found.snapshot.labels) }
-        : (this.cleanAtStart(own, path) ?? this.current(path));
+        : (clean ?? this.current(path));
       const model = o.model ?? call?.model;
       const engine = this.input.newEngine(this.at);
       engine.setFile(path, base.content, base.labels.slice());
@@ -209,17 +222,35 @@ class Folder {
       };
       engine.observe({ type: 'agent', phase: 'before', ...meta, files: { [path]: base.content } });
       engine.observe({ type: 'agent', phase: 'after', ...meta, files: { [path]: content } });
-      this.set(path, read(engine, path));
+      // What the call removed, only against what the file was when it began (not a state that may be older).
+      const removed = found || clean ? removedLines(base.content, content) : undefined;
+      this.set(path, read(engine, path), removed);
+      this.noteRemoval(path, meta, { lines: removed });
       if (found) delete found.call.files[path];
     }
     for (const path of entry.deleted ?? []) {
       this.changed.set(path, null);
       const found = this.findSnapshot(key, o, path);
+      // The call deleted the file if it existed when the call began: snapshotted with content, or (a shell call
+      // naming no files) not among the files git already listed as deleted then.
+      const existed = found ? found.snapshot.content !== '' : own?.absent !== undefined && !own.absent.includes(path);
+      const model = o.model ?? found?.call.model ?? own?.model;
+      const writer = {
+        agent: o.agent,
+        ...(model !== undefined ? { model } : {}),
+        ...(o.session ? { session: o.session } : {}),
+      };
+      if (existed) this.noteRemoval(path, writer, { file: true });
       if (found) delete found.call.files[path];
     }
     if (own && (entry.shell || Object.keys(own.files).length === 0)) {
       for (const [k, c] of Object.entries(this.context.calls)) if (c === own) delete this.context.calls[k];
     }
+  }
+
+  private noteRemoval(path: string, writer: RemovalWriter, removed: Parameters<typeof noteRemoval>[4]): void {
+    if (removed.file || (removed.lines?.size ?? 0) > 0)
+      noteRemoval((this.context.removals ??= {}), path, writer, this.at, removed);
   }
 
   /** The before snapshot of `path` for this after: the exact call first, then the same agent and session, then the agent. */
@@ -292,10 +323,14 @@ class Folder {
    * untracked for a file the ledger does not track (which is what "not tracked" means anyway). A shell
    * checkpoint snapshots every changed file; most of them need no record of their own.
    */
-  private set(path: string, state: FileState): void {
+  private set(path: string, state: FileState, removed?: ReadonlyMap<string, number>): void {
+    const removals = this.context.removals;
+    if (removals?.[path]) noteRestored(removals, path, this.stateOrBaseline(path)?.content, state.content);
     const tracked = this.changed.has(path) ? (this.changed.get(path) ?? undefined) : this.input.files.get(path);
     if (tracked === undefined) {
-      if (state.labels.every((l) => l.kind === 'untracked')) return;
+      // A file an agent removed lines from keeps a state, all untracked or not: a line brought back later is
+      // then seen coming back (agentRemovals.noteRestored), not compared with HEAD, which still has it.
+      if (state.labels.every((l) => l.kind === 'untracked') && !removed?.size) return;
     } else if (tracked.content === state.content && sameLabels(tracked.labels, state.labels)) {
       return;
     }

@@ -1,4 +1,5 @@
 import * as s from '../shape';
+import { agentRemovalsSchema, type AgentRemovals } from './agentRemovals';
 import { observationSchema, type Observation } from '../attribution/observations';
 import {
   labelIdentity,
@@ -76,6 +77,12 @@ export type QueueEntry =
        * snapshot holds every file git listed as changed, so every other file was HEAD's content then.
        */
       shell?: boolean;
+      /**
+       * On a shell call's `before`: the files git listed as changed that its snapshot does not hold — deleted,
+       * binary or too big — when it began (a file its after finds gone was the call's doing only if it is not
+       * here). Absent in older records: such deletions are not credited.
+       */
+      absent?: string[];
     }
   | { v: 1; id: string; at: number; kind: 'store'; path: string; content: string; labels: LabelRuns };
 
@@ -89,6 +96,7 @@ export const queueEntrySchema: s.Shape<QueueEntry> = s.discriminated<QueueEntry>
     callId: s.optional(s.string),
     deleted: s.optional(s.array(s.string)),
     shell: s.optional(s.boolean),
+    absent: s.optional(s.array(s.string)),
   }),
   store: s.object<Extract<QueueEntry, { kind: 'store' }>>({
     v: s.literal(1),
@@ -123,6 +131,8 @@ export type ToolCallRecord = {
   files: Record<string, Snapshot>;
   /** A shell call whose before snapshotted every file git listed as changed: any other file was as in HEAD. */
   shell?: boolean;
+  /** Files git listed at the call's start that its snapshot lacks (its before's `absent`); undefined: not known. */
+  absent?: string[];
 };
 export const toolCallSchema: s.Shape<ToolCallRecord> = s.object<ToolCallRecord>({
   ...agentFields,
@@ -130,6 +140,7 @@ export const toolCallSchema: s.Shape<ToolCallRecord> = s.object<ToolCallRecord>(
   startedAt: s.number,
   files: s.record(snapshotSchema),
   shell: s.optional(s.boolean),
+  absent: s.optional(s.array(s.string)),
 });
 
 export type LedgerContext = {
@@ -139,6 +150,8 @@ export type LedgerContext = {
   clipboard?: { text: string; at: number };
   inlineAccepts: Record<string, { agent?: string; at: number }>;
   saving: Record<string, number>;
+  /** What agents' tool calls removed that is still gone (core/ledger/agentRemovals.ts); absent in older ledgers. */
+  removals?: AgentRemovals;
 };
 export const contextSchema: s.Shape<LedgerContext> = s.object<LedgerContext>({
   v: s.literal(1),
@@ -147,6 +160,7 @@ export const contextSchema: s.Shape<LedgerContext> = s.object<LedgerContext>({
   clipboard: s.optional(s.object({ text: s.string, at: s.number })),
   inlineAccepts: s.record(s.object<{ agent?: string; at: number }>({ agent: s.optional(s.string), at: s.number })),
   saving: s.record(s.number),
+  removals: s.optional(agentRemovalsSchema),
 });
 
 export function emptyContext(): LedgerContext {

@@ -129,8 +129,9 @@ export function isAttested(evidence: Pick<CommitEvidence, 'provenanceRaw'>): boo
  * whatever the thresholds say — one rule for every kind of evidence:
  * - an AI co-author, an AI bot author, Claude Code's footer: the agent took part in the commit itself, and
  *   what it wrote may have reached the disk unobserved, so the counts cannot speak for it;
- * - `Assisted-by` when no AI line is counted: Countersign writes it only for counted AI lines, so one beside
- *   `ai=0` (or no counts) names AI work the counts missed — exactly as `Co-authored-by: Claude` beside
+ * - `Assisted-by` when no AI line is counted: AI work the counts do not show — an agent's deletions (Countersign
+ *   writes it for an agent whose recorded tool calls removed what the commit removes, core/agents/
+ *   agentDeletionsNote.ts, attack26 06) or work the counts missed — exactly as `Co-authored-by: Claude` beside
  *   `ai=0` does.
  * An `Assisted-by` beside counted AI lines is what Countersign wrote itself: the counts and thresholds decide.
  */
