@@ -55,7 +55,9 @@ export async function recordCheckpoint(ledger: Ledger, req: CheckpointRequest): 
     paths = unique([...paths, ...changed.present]);
     gitDeleted = changed.deleted;
   }
-  const snap = readSnapshot(ledger.root, paths);
+  // Named files are read whatever their bytes (a binary file has lines too), in both phases alike: a before
+  // that snapshots a file its after then skipped left the call open for it (newuser20 F13).
+  const snap = readSnapshot(ledger.root, paths, SNAPSHOT_LIMITS, new Set(named));
   const meta = {
     agent: req.agent,
     ...(req.model ? { model: req.model } : {}),
@@ -106,9 +108,11 @@ export async function recordCheckpoint(ledger: Ledger, req: CheckpointRequest): 
       result.rebuiltBefore = true;
     }
   }
+  // Files it could not read (over the size bound, not a regular file) still end the call: core/ledger/fold.ts.
+  const unread = snap.skipped.filter(isAttributable);
   await ledger.record(
     { type: 'agent', phase: 'after', ...meta, files: snap.files },
-    { callId, deleted, shell: req.shell },
+    { callId, deleted, shell: req.shell, unread },
   );
   return result;
 }

@@ -39,6 +39,11 @@ export interface RecordMeta {
   shell?: boolean;
   /** A shell call's before: the files git listed as deleted as it began (empty is an answer too). */
   absent?: string[];
+  /**
+   * Files an agent `after` could not snapshot (over the size bound, not a regular file): it still closes its
+   * before's snapshot of them, so later writes are not folded into a call that has ended (newuser20 F13).
+   */
+  unread?: string[];
 }
 
 export interface Attribution {
@@ -134,6 +139,7 @@ class WorkingLedger implements Ledger {
     if (meta.deleted?.length) entry.deleted = meta.deleted.map((p) => this.relative(p));
     if (meta.shell) entry.shell = true;
     if (meta.absent !== undefined) entry.absent = meta.absent.map((p) => this.relative(p));
+    if (meta.unread?.length) entry.unread = meta.unread.map((p) => this.relative(p));
     this.store.writeEntry(entry);
   }
 

@@ -41,8 +41,17 @@ export interface Snapshot {
   skipped: string[];
 }
 
-/** Reads each repository-relative path's text. */
-export function readSnapshot(root: string, paths: string[], limits = SNAPSHOT_LIMITS): Snapshot {
+/**
+ * Reads each repository-relative path's text. `binaryToo` names paths read even when git would call them binary:
+ * files a tool names, whose lines count like any file's (docs/choices.md, "Binary files have lines"), so the
+ * before and the after of the call read them alike. A shell's git-changed files are read as text only.
+ */
+export function readSnapshot(
+  root: string,
+  paths: string[],
+  limits = SNAPSHOT_LIMITS,
+  binaryToo: ReadonlySet<string> = new Set(),
+): Snapshot {
   const snap: Snapshot = { files: {}, missing: [], skipped: [] };
   for (const rel of paths) {
     if (Object.keys(snap.files).length >= limits.maxFiles) {
@@ -61,7 +70,7 @@ export function readSnapshot(root: string, paths: string[], limits = SNAPSHOT_LI
     }
     const buf = read.content;
     // git's own heuristic: a NUL byte in the first 8000 bytes means binary; lines mean nothing there.
-    if (buf.subarray(0, 8000).includes(0)) {
+    if (!binaryToo.has(rel) && buf.subarray(0, 8000).includes(0)) {
       snap.skipped.push(rel);
       continue;
     }

@@ -243,6 +243,13 @@ class Folder {
       if (existed) this.noteRemoval(path, writer, { file: true });
       if (found) delete found.call.files[path];
     }
+    // A file the after could not read still ends the call for it (newuser20 F13): left open, the snapshot
+    // claimed every later write to it for 30 minutes, a person's or another agent's. Its state stays what the
+    // call began from (plus writes seen during the call), so a reader shows what changed since as untracked.
+    for (const path of entry.unread ?? []) {
+      const found = this.findSnapshot(key, o, path);
+      if (found) delete found.call.files[path];
+    }
     if (own && (entry.shell || Object.keys(own.files).length === 0)) {
       for (const [k, c] of Object.entries(this.context.calls)) if (c === own) delete this.context.calls[k];
     }

@@ -83,6 +83,11 @@ export type QueueEntry =
        * here). Absent in older records: such deletions are not credited.
        */
       absent?: string[];
+      /**
+       * On an `after`: files it could not snapshot (over the size bound, not a regular file). It closes the
+       * before's snapshot of them all the same; what the call wrote there reads as untracked (nothing saw it).
+       */
+      unread?: string[];
     }
   | { v: 1; id: string; at: number; kind: 'store'; path: string; content: string; labels: LabelRuns };
 
@@ -97,6 +102,7 @@ export const queueEntrySchema: s.Shape<QueueEntry> = s.discriminated<QueueEntry>
     deleted: s.optional(s.array(s.string)),
     shell: s.optional(s.boolean),
     absent: s.optional(s.array(s.string)),
+    unread: s.optional(s.array(s.string)),
   }),
   store: s.object<Extract<QueueEntry, { kind: 'store' }>>({
     v: s.literal(1),
