@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { HOOK_AGENTS, isHookAgent, type HookAgent } from '../core/agents/hookAgents';
+import { HOOK_AGENTS, type HookAgent } from '../core/agents/hookAgents';
 import type { HookPin } from '../core/agents/hookCommand';
 import { allAgentHookStates, type AgentHookState } from '../core/agents/hookHealth';
 import { writeFileAtomic } from './atomicFile';
@@ -15,7 +15,18 @@ import { cliCopyPath, countersignDir, type RepoPaths } from './repository';
 interface ConnectedRecord {
   version: 1;
   /** `local`: connected with --local (personal settings files), so a reconnect writes there again. */
-  agents: Partial<Record<HookAgent, { connectedAt: string; local?: true }>>;
+  agents: Partial<Record<HookAgent, ConnectedAgent>>;
+}
+
+interface ConnectedAgent {
+  connectedAt: string;
+  local?: true;
+  /**
+   * The work trees it was connected in (absolute roots). This file is shared by every linked worktree, the settings
+   * files are not (`.claude/settings.local.json` is one worktree's), so "connected" is per work tree (newuser20
+   * F12). Written by older versions without it: the main work tree's.
+   */
+  worktrees?: string[];
 }
 
 function recordFile(repo: RepoPaths): string {
@@ -32,14 +43,40 @@ function readRecord(repo: RepoPaths): ConnectedRecord {
   return { version: 1, agents: {} };
 }
 
+/** The agents `agents connect` connected in this work tree. */
 export function connectedAgents(repo: RepoPaths): Set<HookAgent> {
-  return new Set(Object.keys(readRecord(repo).agents).filter(isHookAgent));
+  const record = readRecord(repo).agents;
+  return new Set(HOOK_AGENTS.filter((a) => record[a] !== undefined && connectedHere(record[a], repo)));
+}
+
+/** The agents connected in another work tree of this repository but never in this one. */
+export function connectedInOtherWorktrees(repo: RepoPaths): Set<HookAgent> {
+  const record = readRecord(repo).agents;
+  return new Set(HOOK_AGENTS.filter((a) => record[a] !== undefined && !connectedHere(record[a], repo)));
+}
+
+function connectedHere(entry: ConnectedAgent, repo: RepoPaths): boolean {
+  if (!Array.isArray(entry.worktrees)) return path.resolve(repo.gitDir) === path.resolve(repo.commonDir);
+  return repo.root !== undefined && entry.worktrees.includes(repo.root);
 }
 
 export function recordConnected(repo: RepoPaths, agents: readonly HookAgent[], now = new Date(), local = false): void {
   const record = readRecord(repo);
-  for (const a of agents)
-    record.agents[a] = { connectedAt: now.toISOString(), ...(local ? { local: true as const } : {}) };
+  const here = repo.root === undefined ? [] : [repo.root];
+  for (const a of agents) {
+    const before = record.agents[a];
+    // Connected before anywhere without a list: that was the main work tree (connectedHere).
+    const earlier = Array.isArray(before?.worktrees)
+      ? before.worktrees
+      : before && path.resolve(repo.gitDir) !== path.resolve(repo.commonDir)
+        ? [mainWorktreeRoot(repo)]
+        : [];
+    record.agents[a] = {
+      connectedAt: now.toISOString(),
+      ...(local ? { local: true as const } : {}),
+      worktrees: [...new Set([...earlier, ...here])],
+    };
+  }
   fs.mkdirSync(countersignDir(repo), { recursive: true });
   writeFileAtomic(recordFile(repo), JSON.stringify(record, null, 2) + '\n');
 }
@@ -77,5 +114,10 @@ export function agentHookStates(repo: RepoPaths): AgentHookState[] {
     if (!texts.has(file)) texts.set(file, readWorkTreeText(root, file));
     return texts.get(file);
   };
-  return allAgentHookStates(read, connectedAgents(repo), hookPinOf(repo, root), local);
+  return allAgentHookStates(read, connectedAgents(repo), hookPinOf(repo, root), local, connectedInOtherWorktrees(repo));
+}
+
+/** The main work tree's root: the folder holding the common git directory (`.git`). */
+function mainWorktreeRoot(repo: RepoPaths): string {
+  return path.dirname(path.resolve(repo.commonDir));
 }

@@ -46,7 +46,8 @@ machine" and how to re-pin them. Teams use --local:
            git does not track yet (.github/hooks/countersign.json, .kiro/hooks/countersign-*, a new
            .gemini/settings.json…) are listed in .git/info/exclude so they stay out of commits; a file git
            already tracks is named with the fix (git rm --cached FILE). Without AGENT, only the agents
-           found here (none found: nothing is written, and it says how to name one).
+           found here (none found: nothing is written, and it says how to name one). These files are each
+           worktree's own: run it again in every linked worktree (git worktree add) where an agent runs.
   --all    with --local and no AGENT: every agent, found or not
   --json   print what was written as JSON (with --local and no AGENT, also "detected": [{"agent", "why"}])
 
@@ -163,6 +164,12 @@ export const agentsCommand: Command = {
         "note: these hooks name this clone's paths; in a shared repository use `countersign agents connect --local` so they stay out of commits.\n",
       );
     }
+    if (values.local && plans.length > 0)
+      // Personal settings files are each worktree's own (newuser20 F12): a `git worktree add` starts without them.
+      ctx.stdout(
+        'note: personal settings are per worktree: run `countersign agents connect --local` in each linked worktree ' +
+          '(git worktree add) where an agent runs.\n',
+      );
     if (cli.written)
       ctx.stdout(`wrote     ${path.relative(root, cli.path) || cli.path} (the CLI copy the hooks run)\n`);
     if (agents.includes('codex'))

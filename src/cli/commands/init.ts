@@ -40,7 +40,8 @@ Sets up a team repository in one go, then prints the next steps:
      reviewer, with the public half of git's user.signingkey (plus any --reviewer/--key given; with those, it is
      written even when you cannot be listed, and says so). An existing policy is kept unless --force;
   3. the AI agents found on this machine (a program on PATH or their settings folder in your home), connected
-     with \`agents connect --local\`: their hooks name this clone's paths and stay out of commits;
+     with \`agents connect --local\`: their hooks name this clone's paths and stay out of commits (they are
+     this worktree's: run \`agents connect --local\` again in a linked worktree where an agent runs);
   4. the CI template for the remote's forge (github: .github/workflows/countersign.yml; gitlab: .gitlab-ci.yml,
      or .gitlab/countersign.yml to include when one exists); none for another host (use install --server).
 It commits nothing. Run it again at any time: what is already set up is kept.

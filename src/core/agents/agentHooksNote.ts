@@ -16,7 +16,7 @@ export interface CountersignNoteMeta {
   [extra: string]: unknown;
 }
 
-const RECORDED: readonly RecordedHookStatus[] = ['connected', 'removed', 'altered', 'elsewhere'];
+const RECORDED: readonly RecordedHookStatus[] = ['connected', 'removed', 'altered', 'elsewhere', 'notInWorktree'];
 
 export function withAgentHooks(note: AuthorshipNote, states: readonly AgentHookState[]): AuthorshipNote {
   const hooks: Record<string, RecordedHookStatus> = {};
@@ -50,6 +50,10 @@ export function agentHooksAtCommit(meta: AuthorshipNoteMeta): RecordedAgentHook[
 /** "Claude Code was running without Countersign's hooks (they had been removed)". */
 export function describeRecordedHook(h: RecordedAgentHook): string {
   if (h.status === 'connected') return `${h.name}: hooks connected`;
+  // Neutral: nothing was removed; the hooks were connected in another worktree only (newuser20 F12). Its lines
+  // in this commit may still be attributed, when something else recorded them (a checkpoint, VS Code).
+  if (h.status === 'notInWorktree')
+    return `${h.name}: hooks not connected in the worktree this commit was made in (only in another worktree): edits it made there were recorded only if something else saw them`;
   const why =
     h.status === 'removed'
       ? 'they had been removed'

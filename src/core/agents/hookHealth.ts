@@ -24,6 +24,11 @@ export type AgentHookStatus =
   /** some of Countersign's entries remain but differ from what connect writes (or the file is unreadable/disabled) */
   | 'altered'
   /**
+   * never connected in this work tree, but in another worktree of the repository (agents.json is shared, the
+   * settings files are each work tree's): not a removal (newuser20 F12)
+   */
+  | 'notInWorktree'
+  /**
    * Countersign's entries are intact but pinned to another clone or machine (a teammate's committed settings
    * file names their CLI copy and work tree): they record nothing here until `agents connect` re-pins them.
    */
@@ -86,6 +91,7 @@ export function agentHookState(
   wasConnected: boolean,
   pin: HookPin,
   wasLocal = false,
+  inOtherWorktree = false,
 ): AgentHookState {
   const files = agentConfigFiles(agent);
   const base = {
@@ -138,6 +144,12 @@ export function agentHookState(
     };
   if (wasConnected)
     return { ...base, status: 'removed', detail: `Countersign's hooks are gone from ${targets.join(', ')}` };
+  if (inOtherWorktree)
+    return {
+      ...base,
+      status: 'notInWorktree',
+      detail: `${targets.join(', ')} ${targets.length === 1 ? 'is' : 'are'} this work tree's own, and hold none of them`,
+    };
   return { ...base, status: 'notConnected' };
 }
 
@@ -165,24 +177,28 @@ export function allAgentHookStates(
   connected: ReadonlySet<HookAgent>,
   pin: HookPin,
   connectedLocally: ReadonlySet<HookAgent> = new Set(),
+  otherWorktrees: ReadonlySet<HookAgent> = new Set(),
 ): AgentHookState[] {
   return HOOK_AGENTS.map((a) => {
     const wasConnected = connected.has(a);
     const wasLocal = connectedLocally.has(a);
+    const elsewhere = otherWorktrees.has(a);
     // Never connected here and none of its files exist: what agentHookState answers, without planning a connect
     // for each agent on every commit (the note only lists agents that were connected; issue 11).
-    if (!wasConnected && !wasLocal) {
+    if (!wasConnected && !wasLocal && !elsewhere) {
       const files = agentConfigFiles(a);
       if (files.every((f) => read(f) === undefined))
         return { agent: a, canonical: agentOfHook(a), files, status: 'notConnected' };
     }
-    return agentHookState(a, read, wasConnected, pin, wasLocal);
+    return agentHookState(a, read, wasConnected, pin, wasLocal, elsewhere);
   });
 }
 
 /** The states that need someone to run `agents connect` again. */
 export function brokenAgentHooks(states: readonly AgentHookState[]): AgentHookState[] {
-  return states.filter((s) => s.status === 'removed' || s.status === 'altered' || s.status === 'elsewhere');
+  return states.filter(
+    (s) => s.status === 'removed' || s.status === 'altered' || s.status === 'elsewhere' || s.status === 'notInWorktree',
+  );
 }
 
 /** The command that mends `s`: pinned elsewhere, an agent with a personal settings file moves the hooks there. */
@@ -198,6 +214,8 @@ export function describeBrokenHook(s: AgentHookState): string {
       : " (that rewrites a shared settings file with this clone's paths: keep the change out of your commits)";
     return `${hookAgentName(s.agent)}'s Countersign hooks are pinned to another clone or machine: ${s.detail}. Its edits here are recorded as untracked until you run \`${reconnectCommand(s)}\` to pin them to this clone${keep}`;
   }
+  if (s.status === 'notInWorktree')
+    return `${hookAgentName(s.agent)}'s Countersign hooks are not connected in this worktree (they were connected in another worktree of this repository; ${s.detail ?? s.files.join(', ')}): its edits here are recorded as untracked until you run \`${reconnectCommand(s)}\` here`;
   const what = s.status === 'removed' ? 'hooks were removed' : 'hooks were changed';
   return `${hookAgentName(s.agent)}'s Countersign ${what} (${s.detail ?? s.files.join(', ')}): its edits are recorded as untracked until you run \`${reconnectCommand(s)}\``;
 }

@@ -182,7 +182,14 @@ export const agentsConnected: DoctorCheck = {
           finding(this.name, 'ok', `${hookAgentName(s.agent)}: hooks connected (${(s.holding ?? s.files).join(', ')})`),
         );
       else if (s.status !== 'notConnected')
-        out.push(finding(this.name, 'fix', describeBrokenHook(s), `run \`${reconnectCommand(s)}\``));
+        out.push(
+          finding(
+            this.name,
+            'fix',
+            describeBrokenHook(s),
+            `run \`${reconnectCommand(s)}\`${s.status === 'notInWorktree' ? ' in this worktree' : ''}`,
+          ),
+        );
     }
     if (out.length === 0) {
       out.push(
