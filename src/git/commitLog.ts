@@ -153,26 +153,10 @@ export class LogTokenParser {
  * says how lines are counted, then edits that leave a stub marked deleted (git/stubFiles.ts).
  */
 export async function readCommitRange(cwd: string, revArgs: string[], input?: string): Promise<GateCommit[]> {
-  // Paths counted before any is listed (core/changedPaths.ts, attack26 04): past the bound, the commits as listed,
-  // unread, marked where it stopped; the gate refuses them with its sentence (core/commitBound.ts).
   const { listed, outside } = await listCommits(cwd, revArgs, input);
-  const over = await changedPathsOver(cwd, listed, outside);
-  if (over) {
-    const at = 'sha' in over ? listed.findIndex((c) => c.sha === over.sha) : listed.length - 1;
-    const none = { name: '', email: '' };
-    return listed.map((c, i) => ({
-      ...c,
-      author: none,
-      committer: none,
-      message: '',
-      files: [],
-      ...(i === at ? { pathsOver: over } : {}),
-    }));
-  }
-  const commits: GateCommit[] = [];
-  const byId = new Map<string, GateCommit>();
-  // Each commit's object is asked for as soon as git log has printed its files: the two processes run together.
-  let objects: ObjectReader | undefined;
+  const none = () => ({ name: '', email: '' });
+  const commits: GateCommit[] = listed.map((c) => ({ ...c, author: none(), committer: none(), message: '' }));
+  const byId = new Map(commits.map((c) => [c.sha, c]));
   const onObject = (sha: string, content: Buffer | undefined, type?: string, oversized?: number) => {
     const c = byId.get(sha) as GateCommit;
     // Streamed past, never held (attack21 02): the gate refuses it by its size (core/commitBound.ts).
@@ -188,26 +172,52 @@ export async function readCommitRange(cwd: string, revArgs: string[], input?: st
     c.message = o.message;
     if (o.headerProblem !== undefined) c.headerProblem = o.headerProblem;
   };
-  const parser = new LogTokenParser((s) => {
-    const c: GateCommit = { ...s, author: { name: '', email: '' }, committer: { name: '', email: '' }, message: '' };
-    commits.push(c);
-    byId.set(s.sha, c);
-    // Buffered: nothing here waits for an answer before asking the next (10,000 commits were 10,000 writes by git).
-    // Borrowed: onObject keeps only the strings parseCommitObject decodes, so no copy of each object is made.
-    (objects ??= new ObjectReader(cwd, onObject, { buffered: true, borrowed: true, maxBytes: MAX_COMMIT_BYTES })).read(
-      s.sha,
-    );
-  });
-  let failed = true;
-  try {
-    await streamLog(cwd, revArgs, parser, 'content', input);
-    failed = false;
-  } finally {
-    // Closed on failure too (git log refused the range): no cat-file process is left waiting for names.
-    const closing = objects?.close();
-    if (failed) await closing?.catch(() => undefined);
-    else await closing;
+  // The commit objects (each within core/commitBound.ts's bound, whatever its tree) are read while the paths are
+  // counted: git's tree comparisons and Node's parsing of the objects use both cores. The count was the gate's log
+  // waiting on it alone (docs/performance.md, the verify row).
+  // Buffered: nothing here waits for an answer before asking the next (10,000 commits were 10,000 writes by git).
+  // Borrowed: onObject keeps only the strings parseCommitObject decodes, so no copy of each object is made.
+  let objectsRead: Promise<void> = Promise.resolve();
+  if (listed.length > 0) {
+    const objects = new ObjectReader(cwd, onObject, { buffered: true, borrowed: true, maxBytes: MAX_COMMIT_BYTES });
+    for (const c of listed) objects.read(c.sha);
+    objectsRead = objects.close();
+    // Reported below, after the count (a failure while it runs must not go unheard or crash the process).
+    objectsRead.catch(() => undefined);
   }
+  // Paths counted before any is listed (core/changedPaths.ts, attack26 04): past the bound, the commits as listed,
+  // unread, marked where it stopped; the gate refuses them with its sentence (core/commitBound.ts).
+  let over: Awaited<ReturnType<typeof changedPathsOver>>;
+  try {
+    over = await changedPathsOver(cwd, listed, outside);
+  } catch (e) {
+    await objectsRead.catch(() => undefined);
+    throw e;
+  }
+  if (over) {
+    await objectsRead.catch(() => undefined);
+    const at = 'sha' in over ? listed.findIndex((c) => c.sha === over.sha) : listed.length - 1;
+    return listed.map((c, i) => ({
+      ...c,
+      author: none(),
+      committer: none(),
+      message: '',
+      files: [],
+      ...(i === at ? { pathsOver: over } : {}),
+    }));
+  }
+  await objectsRead;
+  // The gate's log fills in the files of the commits listed, which it lists in the same order (the same walk).
+  let next = 0;
+  const parser = new LogTokenParser((s) => {
+    const c = commits[next++] as GateCommit | undefined;
+    if (!c || c.sha !== s.sha || c.tree !== s.tree || c.parents.join(' ') !== s.parents.join(' '))
+      throw new CountersignError('git', `git log listed commit ${s.sha} where its listing had ${c?.sha ?? 'none'}`);
+    c.files = s.files;
+  });
+  await streamLog(cwd, revArgs, parser, 'content', input);
+  if (next !== commits.length)
+    throw new CountersignError('git', `git log listed ${next} of the ${commits.length} commits of its listing`);
   await countUncountedLines(cwd, commits);
   // After the counts: whether an edit left a stub (core/fileDeletion.ts) depends on the lines it lost.
   await markStubs(cwd, stubEdits(commits.flatMap((c) => c.files)));
