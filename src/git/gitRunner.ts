@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'async_hooks';
-
+import type { ChildProcess } from 'child_process';
 import { CountersignError, type CountersignErrorReason } from '../core/errors';
 import { batchedAnswer, listingsKeptAfter, NO_REF_LISTING, startListings } from './batchedReads';
 import { childProcess } from './childProcess';
@@ -265,18 +265,30 @@ export function runGit(args: string[], opts: GitRunOptions): Promise<GitResult> 
 
 function spawnGit(args: string[], opts: GitRunOptions): Promise<GitResult> {
   return new Promise((resolve, reject) => {
+    // A bounded run talks to a remote: git's transport (ssh, a credential helper) is a child of its own, which
+    // killing git leaves running with the pipes read here (newuser22: a hung ssh held `verify` past its bound).
+    // Its own process group lets the bound kill them all; Windows has no groups (taskkill would be the tool).
+    const group = opts.timeoutMs !== undefined && process.platform !== 'win32';
     const child = childProcess().spawn('git', args, {
       cwd: opts.cwd,
       env: gitEnv(opts.env),
       stdio: ['pipe', 'pipe', 'pipe'],
+      detached: group,
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let outBytes = 0;
     let truncated = false;
     let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
     if (opts.timeoutMs) {
-      timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
+      timer = setTimeout(() => {
+        timedOut = true;
+        killTree(child, group);
+        // A descendant that left the group (setsid) may still hold the pipes: stop reading them, so `close` comes.
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }, opts.timeoutMs);
     }
     child.stdout.on('data', (d: Buffer) => {
       if (truncated) return;
@@ -302,7 +314,7 @@ function spawnGit(args: string[], opts: GitRunOptions): Promise<GitResult> {
         resolve({ stdout, stderr, code: exit, truncated });
         return;
       }
-      if (signal === 'SIGKILL' && opts.timeoutMs) {
+      if (timedOut || (signal === 'SIGKILL' && opts.timeoutMs)) {
         reject(
           new CountersignError('remoteUnreachable', `git ${args[0]} timed out after ${opts.timeoutMs} ms`, stderr),
         );
@@ -313,6 +325,19 @@ function spawnGit(args: string[], opts: GitRunOptions): Promise<GitResult> {
     child.stdin.on('error', () => undefined); // git may exit before reading all input
     child.stdin.end(opts.input ?? '');
   });
+}
+
+/** Kills git and, when it leads its own process group, everything it started (its transport). */
+function killTree(child: ChildProcess, group: boolean): void {
+  if (group && child.pid !== undefined) {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+      return;
+    } catch {
+      // The group is gone already (git exited between the timer and now): kill git alone below.
+    }
+  }
+  child.kill('SIGKILL');
 }
 
 /** A finished git process's answer, or the error a failure is. */
