@@ -25,9 +25,11 @@ export interface ApprovedCommitsMissing {
  * approved change replayed onto the review base, or undefined when the tree matches. A patch-id ignores line
  * numbers, so the same hunk with the same context at another place has the approved patch-id. When the approved
  * commits are missing nothing can be replayed forward, and "no tree to check" must not mean "carries": the
- * anchor carries only with the statement's own tree (the same content re-committed, e.g. reworded), or when its
- * own change replayed back onto the statement's base gives the statement's tree — what the reviewer signed.
- * The same hunk at another place replays back to another tree, and a change with more in it has another patch-id.
+ * anchor carries only when its own change replayed back onto the statement's base gives the statement's tree —
+ * what the reviewer signed (a reworded commit on the same base replays back to its own tree, so it carries). The
+ * same hunk at another place replays back to another tree, and a change with more in it has another patch-id.
+ * Having the statement's tree is not enough (attack27 01): a base that already had the line at place 2, approved
+ * adding it at place 1, gives the same tree as a main that had it at place 1 plus the line at place 2.
  */
 export function replayMismatch(
   st: ApprovalStatement,
@@ -41,7 +43,6 @@ export function replayMismatch(
   if (replayed === null)
     return `${approvedAs} the approved change does not replay cleanly onto ${onto}, so this push's change cannot be the approved one; ${again}`;
   if (typeof replayed === 'object') {
-    if (anchor.tree === st.tree) return undefined;
     const back = replayed.landedBack[anchor.sha];
     if (back === st.tree) return undefined;
     const why =

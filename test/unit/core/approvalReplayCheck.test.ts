@@ -20,8 +20,16 @@ describe('replayMismatch: a patch-id carries an approval only onto the approved 
 
   const missing = (landedBack: Record<string, string | null> = {}) => ({ missing: true as const, landedBack });
 
-  it('approved commits missing: the statement own tree still carries (re-committed, reworded)', () => {
-    assert.strictEqual(replayMismatch(st, missing(), anchor(st.tree), main, words), undefined);
+  // attack27 01: the same tree is not the same change (a base with the line at place 2, approved adding it at place
+  // 1, and a main with it at place 1 plus the line at place 2); a reworded commit carries by replaying back.
+  it('approved commits missing: the statement own tree alone does not carry; replayed back to it, it does', () => {
+    const c = 'c'.repeat(40);
+    assert.match(
+      replayMismatch(st, missing({ [c]: 'v'.repeat(40) }), anchor(st.tree), main, words) ?? '',
+      /replayed back onto the approved base bbbbbbbbbbbb does not give the approved tree/,
+    );
+    assert.match(replayMismatch(st, missing(), anchor(st.tree), main, words) ?? '', /does not replay cleanly back/);
+    assert.strictEqual(replayMismatch(st, missing({ [c]: st.tree }), anchor(st.tree), main, words), undefined);
   });
 
   // newuser20 F8: every clone but the author's lacks the approved commit after the author rebased it.
