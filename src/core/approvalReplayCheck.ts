@@ -7,7 +7,33 @@ import { shortSha } from './shortSha';
  * repository (a CI clone after the branch was force-pushed, a server after gc, a clone other than the author's
  * after the author rebased, an approval made in a fork).
  */
-export type ReplayedTree = string | null | ApprovedCommitsMissing;
+export type ReplayedTree = string | null | ApprovedCommitsMissing | NotReplayed;
+
+/**
+ * At most this many replays (each ~5 git processes) per statement and judgement: a push of many commits with the
+ * approved patch-id (the approved change and 198 empty commits on top, or siblings each with the hunk in another
+ * block) ran one replay each and reached the hook's timeout (attack27 03). One replay per distinct tree, and only
+ * for commits that could be carried; past the bound, a commit is refused (NotReplayed), never let through.
+ */
+export const MAX_REPLAYS_PER_STATEMENT = 16;
+
+/** Not replayed: MAX_REPLAYS_PER_STATEMENT replays were spent on the statement already, so it does not carry here. */
+export interface NotReplayed {
+  notReplayed: true;
+}
+export const NOT_REPLAYED: NotReplayed = { notReplayed: true };
+
+function isNotReplayed(r: ReplayedTree | LandedBack | undefined): r is NotReplayed {
+  return typeof r === 'object' && r !== null && 'notReplayed' in r;
+}
+
+/** Whether the approved commits were missing, so each anchor was replayed back instead (ApprovedCommitsMissing). */
+export function approvedCommitsMissing(r: ReplayedTree | undefined): r is ApprovedCommitsMissing {
+  return typeof r === 'object' && r !== null && 'missing' in r;
+}
+
+/** An anchor's own change replayed back onto the statement's base: the tree, null, or not replayed (the bound). */
+export type LandedBack = string | null | NotReplayed;
 
 /**
  * The approved commits are missing, so the approved change cannot be replayed forward; the statement still
@@ -17,7 +43,7 @@ export type ReplayedTree = string | null | ApprovedCommitsMissing;
  */
 export interface ApprovedCommitsMissing {
   missing: true;
-  landedBack: Record<string, string | null>;
+  landedBack: Record<string, LandedBack>;
 }
 
 /**
@@ -42,9 +68,11 @@ export function replayMismatch(
   const onto = reviewBase ? shortSha(reviewBase) : 'an empty tree';
   if (replayed === null)
     return `${approvedAs} the approved change does not replay cleanly onto ${onto}, so this push's change cannot be the approved one; ${again}`;
-  if (typeof replayed === 'object') {
+  if (isNotReplayed(replayed)) return `${approvedAs} ${notReplayedWhy(anchor.sha)}; ${again}`;
+  if (approvedCommitsMissing(replayed)) {
     const back = replayed.landedBack[anchor.sha];
     if (back === st.tree) return undefined;
+    if (isNotReplayed(back)) return `${approvedAs} ${notReplayedWhy(anchor.sha)}; ${again}`;
     const why =
       back === undefined || back === null
         ? `${shortSha(anchor.sha)}'s change does not replay cleanly back onto the approved base ${shortSha(st.base)}${back === null ? ' (or that base is not here either)' : ''}`
@@ -54,6 +82,10 @@ export function replayMismatch(
   if (replayed !== anchor.tree)
     return `${approvedAs} this push's change is not the approved change replayed onto ${onto} (the same edit in another place, or other lines changed too); ${again}`;
   return undefined;
+}
+
+function notReplayedWhy(sha: string): string {
+  return `more than ${MAX_REPLAYS_PER_STATEMENT} commits here have the approved patch-id with other trees, and only the first ${MAX_REPLAYS_PER_STATEMENT} are replayed to check them (each replay runs git, and a push must not make the server run it without end), so ${shortSha(sha)} is not checked and not carried`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { SignedStatement } from './approvalStatement';
 import type { Policy, Reviewer } from './policy';
-import { fetchApproved, replayMismatch, type ReplayedTree } from './approvalReplayCheck';
+import { approvedCommitsMissing, fetchApproved, replayMismatch, type ReplayedTree } from './approvalReplayCheck';
 
 /**
  * Whether a signed statement counts for a commit (docs/design.md, "Approvals" and "The gate"), decided once for
@@ -162,19 +162,18 @@ export class RangeIndex {
     if (!chain)
       return `${approvedAs} this push's commits up to ${shortSha(anchor)} are not a plain chain from ${this.reviewBase ? shortSha(this.reviewBase) : 'a root'} (a merge), so they cannot be matched to the approved commits one by one; ${again}`;
     const replayed = this.replayedTrees?.[approvedSpanKey(st)];
+    // The statement signs the whole change, not each commit: without the approved commits a chain is unprovable,
+    // whatever a replay would say (so none is run for it: replaysBack).
+    if (chain.length > 1 && approvedCommitsMissing(replayed))
+      return `${approvedAs} the approved commits are not in this repository, so this push's ${chain.length} commits cannot be matched to them one by one (the approval signs the whole change, not each commit); ${fetchApproved(st)}, or ${again}`;
     const target = { sha: anchor, tree: this.byId.get(anchor)?.tree };
     const moved =
       replayed !== undefined && replayMismatch(st, replayed, target, this.reviewBase, { approvedAs, again });
     if (moved) return moved;
     if (chain.length === 1) return undefined;
     const approved = this.approvedPatches[approvedSpanKey(st)];
-    if (!approved) {
-      // The statement signs the whole change, not each commit: without the approved commits a chain is unprovable.
-      const missing = typeof replayed === 'object' && replayed !== null;
-      return missing
-        ? `${approvedAs} the approved commits are not in this repository, so this push's ${chain.length} commits cannot be matched to them one by one (the approval signs the whole change, not each commit); ${fetchApproved(st)}, or ${again}`
-        : `${approvedAs} the approved commits are not in this repository as a plain chain, so this push's ${chain.length} commits cannot be matched to them one by one; ${again}`;
-    }
+    if (!approved)
+      return `${approvedAs} the approved commits are not in this repository as a plain chain, so this push's ${chain.length} commits cannot be matched to them one by one; ${again}`;
     if (approved.length !== chain.length) {
       return `${approvedAs} this push's ${chain.length} commits do not match the approved commits one by one (${approved.length > chain.length ? `more than ${chain.length}` : approved.length} were approved); ${again}`;
     }
@@ -182,6 +181,15 @@ export class RangeIndex {
     if (differs >= 0)
       return `${approvedAs} this push's ${chain.length} commits do not match the approved commits one by one (commit ${differs + 1}, ${shortSha(chain[differs])}, is not the approved commit ${differs + 1}'s change); ${again}`;
     return undefined;
+  }
+
+  /**
+   * Whether `anchor`, carried by patch-id while the approved commits are missing, is worth replaying back onto the
+   * approved base (git/approvalReplay.ts): only a chain of one commit from the review base can be carried then
+   * (rebasedMismatch), so the approved change and 198 empty commits on top cost one replay, not 199 (attack27 03).
+   */
+  replaysBack(anchor: string): boolean {
+    return this.chainFromBase(anchor)?.length === 1;
   }
 
   /**

@@ -1,7 +1,12 @@
-import type { ReplayedTree } from '../core/approvalReplayCheck';
+import {
+  MAX_REPLAYS_PER_STATEMENT,
+  NOT_REPLAYED,
+  type LandedBack,
+  type ReplayedTree,
+} from '../core/approvalReplayCheck';
 import type { ApprovalStatement } from '../core/approvalStatement';
 import { emptyTree } from './emptyTree';
-import { runGit } from './gitRunner';
+import { runGit, sharedInSnapshot } from './gitRunner';
 
 /**
  * What a rebase of an approved change onto `onto` gives: the tree of merging the approved span (base..tip)
@@ -21,6 +26,17 @@ export async function replayedTree(
   onto: string | undefined,
 ): Promise<string | 'conflict' | 'missing'> {
   const target = onto ?? (await emptyTree(cwd));
+  // The answer depends only on the objects named: a push's judgements (a tag at each commit of a chain) share it.
+  return sharedInSnapshot(JSON.stringify(['replayedTree', cwd, span.base, span.tip, target]), () =>
+    replay(cwd, span, target),
+  );
+}
+
+async function replay(
+  cwd: string,
+  span: { base: string; tip: string },
+  target: string,
+): Promise<string | 'conflict' | 'missing'> {
   const r = await runGit(['rev-parse', `${span.base}^{tree}`, `${target}^{tree}`, `${span.tip}^{tree}`], {
     cwd,
     okCodes: [128],
@@ -51,24 +67,36 @@ export async function replayedTree(
  * The tree a commit carrying approval `st` by patch-id onto `onto` must have (RangeIndex.replayedTrees): the
  * approved change replayed there; null when it does not apply cleanly. When this repository lacks the approved
  * commits (core/approvalReplayCheck.ts ApprovedCommitsMissing), each of `anchors` — the commits the statement is
- * carried to, each judged as the change onto..anchor — replayed back onto the statement's base instead: the
- * statement signs that base and the approved tree, so the same change is recognised without the approved commits
- * (newuser20 F8: every clone but the author's after the author rebased). For the gate and `report` alike.
+ * carried to, each judged as the change onto..anchor, and only those that can be carried so (RangeIndex.replaysBack)
+ * — replayed back onto the statement's base instead: the statement signs that base and the approved tree, so the
+ * same change is recognised without the approved commits (newuser20 F8: every clone but the author's after the
+ * author rebased). For the gate and `report` alike. One replay per distinct anchor tree (onto..anchor depends only
+ * on the trees), at most MAX_REPLAYS_PER_STATEMENT of them; anchors past that are NOT_REPLAYED (attack27 03).
  */
 export async function replayedTreeFor(
   cwd: string,
   st: ApprovalStatement,
   onto: string | undefined,
-  anchors: readonly string[],
+  anchors: ReadonlyArray<{ sha: string; tree: string }>,
 ): Promise<ReplayedTree> {
   const replayed = await replayedTree(cwd, st, onto);
   if (replayed === 'conflict') return null;
   if (replayed !== 'missing') return replayed;
   const from = onto ?? (await emptyTree(cwd));
-  const landedBack: Record<string, string | null> = {};
-  for (const anchor of new Set(anchors)) {
-    const back = await replayedTree(cwd, { base: from, tip: anchor }, st.base);
-    landedBack[anchor] = back === 'conflict' || back === 'missing' ? null : back;
+  const landedBack: Record<string, LandedBack> = {};
+  const byTree = new Map<string, LandedBack>();
+  for (const { sha, tree } of anchors) {
+    let back = byTree.get(tree);
+    if (back === undefined) {
+      if (byTree.size >= MAX_REPLAYS_PER_STATEMENT) {
+        landedBack[sha] = NOT_REPLAYED;
+        continue;
+      }
+      const r = await replayedTree(cwd, { base: from, tip: tree }, st.base);
+      back = r === 'conflict' || r === 'missing' ? null : r;
+      byTree.set(tree, back);
+    }
+    landedBack[sha] = back;
   }
   return { missing: true, landedBack };
 }

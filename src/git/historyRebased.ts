@@ -1,4 +1,5 @@
 import { approvedSpanKey, type CoverageVia, type RangeCommit } from '../core/approvalRules';
+import { MAX_REPLAYS_PER_STATEMENT, NOT_REPLAYED } from '../core/approvalReplayCheck';
 import { EMPTY_PATCH_ID, type ApprovalStatement } from '../core/approvalStatement';
 import { rebasedCopyCoverage, type RebasedCopy } from '../core/rebasedCopy';
 import { replayedTreeFor } from './approvalReplay';
@@ -21,7 +22,9 @@ const MAX_APPROVED_CHAIN = 50;
  * the chain below each, as long as the approved one, gives the base; and core/rebasedCopy.ts asks the gate's
  * own rule (RangeIndex) whether the approval covers it. Nothing runs when no approval's tip is outside the
  * history; otherwise one batched patch-id run over the newest REBASED_SCAN_LIMIT single-parent commits, then
- * a little git per candidate. Per approved span (approvedSpanKey), the commits covered and how.
+ * a little git per candidate: a replay each (approvalReplay.ts), at most MAX_REPLAYS_PER_STATEMENT per approval,
+ * later candidates not covered (attack27 03, as in the gate). Per approved span (approvedSpanKey), the commits
+ * covered and how.
  */
 export async function historyRebasedCoverage(
   cwd: string,
@@ -55,6 +58,7 @@ export async function historyRebasedCoverage(
     const approvedPatches =
       a?.linear && a.chain.length <= MAX_APPROVED_CHAIN ? a.chain.map((c) => own.get(c) ?? '') : null;
     const lastOwn = approvedPatches?.[approvedPatches.length - 1];
+    let replays = 0;
     for (const c of commits) {
       const mine = own.get(c.sha);
       if (mine === undefined || !byId.has(c.sha)) continue;
@@ -72,11 +76,13 @@ export async function historyRebasedCoverage(
         ownPatchId: own.get(sha),
       }));
       range[range.length - 1].patchIdFromBase = length === 1 ? mine : await stablePatchId(cwd, base, c.sha);
+      const anchor = range[range.length - 1];
       const copy: RebasedCopy = {
         chain: range,
         base,
         approvedPatches,
-        replayedTree: await replayedTreeFor(cwd, st, base, [c.sha]),
+        replayedTree:
+          ++replays > MAX_REPLAYS_PER_STATEMENT ? NOT_REPLAYED : await replayedTreeFor(cwd, st, base, [anchor]),
       };
       const covered = out.get(key) ?? new Map<string, CoverageVia>();
       for (const [sha, via] of rebasedCopyCoverage(st, copy)) covered.set(sha, via);

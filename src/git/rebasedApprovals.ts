@@ -18,6 +18,8 @@ function anyPatchId(commits: readonly GateCommit[]): boolean {
 /**
  * Per approval carried by patch-id onto some commit of the range, its change replayed onto the review base
  * (approvalReplay.ts): the tree such a commit must have. Nothing is run when no approval is carried that way.
+ * Where the approved commits are missing, only the carried commits that can be carried so (RangeIndex.replaysBack:
+ * a chain of one from the review base) are replayed back, once per tree and at most MAX_REPLAYS_PER_STATEMENT.
  */
 export async function replayedApprovals(
   cwd: string,
@@ -44,7 +46,7 @@ export async function replayedApprovals(
       cwd,
       st,
       reviewBase,
-      carried.map((t) => t.sha),
+      carried.filter((t) => range.replaysBack(t.sha)),
     );
   }
   return out;

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { replayMismatch } from '../../../src/core/approvalReplayCheck';
+import { NOT_REPLAYED, replayMismatch, type LandedBack } from '../../../src/core/approvalReplayCheck';
 import type { ApprovalStatement } from '../../../src/core/approvalStatement';
 
 /** The tree rule for approvals carried by patch-id; the attacks on a real server are in test/unit/git/approvalReplay*.test.ts. */
@@ -18,7 +18,7 @@ describe('replayMismatch: a patch-id carries an approval only onto the approved 
   const anchor = (tree: string) => ({ sha: 'c'.repeat(40), tree });
   const main = 'm'.repeat(40);
 
-  const missing = (landedBack: Record<string, string | null> = {}) => ({ missing: true as const, landedBack });
+  const missing = (landedBack: Record<string, LandedBack> = {}) => ({ missing: true as const, landedBack });
 
   // attack27 01: the same tree is not the same change (a base with the line at place 2, approved adding it at place
   // 1, and a main with it at place 1 plus the line at place 2); a reworded commit carries by replaying back.
@@ -56,6 +56,15 @@ describe('replayMismatch: a patch-id carries an approval only onto the approved 
         `its author \\(whose clone still has it\\) pushes it to a branch — git push origin ${st.tip}:refs/heads/approved/aaaaaaaaaaaa — and you git fetch, or approve again$`,
       ),
     );
+  });
+
+  // attack27 03: past the bound a commit is not replayed, and not carried.
+  it('not replayed (the bound): does not carry, saying why', () => {
+    const c = 'c'.repeat(40);
+    const bound =
+      /more than 16 commits here have the approved patch-id with other trees, .* so cccccccccccc is not checked/;
+    assert.match(replayMismatch(st, missing({ [c]: NOT_REPLAYED }), anchor(st.tree), main, words) ?? '', bound);
+    assert.match(replayMismatch(st, NOT_REPLAYED, anchor(st.tree), main, words) ?? '', bound);
   });
 
   it('replayed: only the replayed tree carries; a conflict carries nothing', () => {
