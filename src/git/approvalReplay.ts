@@ -1,3 +1,4 @@
+import * as path from 'path';
 import {
   MAX_REPLAYS_PER_STATEMENT,
   NOT_REPLAYED,
@@ -5,8 +6,10 @@ import {
   type ReplayedTree,
 } from '../core/approvalReplayCheck';
 import type { ApprovalStatement } from '../core/approvalStatement';
+import { CountersignError } from '../core/errors';
 import { emptyTree } from './emptyTree';
 import { runGit, sharedInSnapshot } from './gitRunner';
+import { inReplayScratch } from './replayScratch';
 
 /**
  * What a rebase of an approved change onto `onto` gives: the tree of merging the approved span (base..tip)
@@ -16,7 +19,8 @@ import { runGit, sharedInSnapshot } from './gitRunner';
  * context (a second, identical function body) has the same patch-id but is another change.
  *
  * git 2.39 has no `merge-tree --merge-base`, so the three trees are wrapped in throwaway commits (fixed
- * identity and date, so they are the same objects every time) whose only common ancestor is the base.
+ * identity and date, so they are the same objects every time) whose only common ancestor is the base, in a
+ * throwaway repository reading this one's objects (replayScratch.ts), where no attributes or merge drivers apply.
  * `conflict`: the merge does not apply cleanly, so the approval does not carry. `missing`: the approved commits
  * are not in this repository (approved from a fork, or pruned), so nothing can be replayed.
  */
@@ -37,31 +41,51 @@ async function replay(
   span: { base: string; tip: string },
   target: string,
 ): Promise<string | 'conflict' | 'missing'> {
-  const r = await runGit(['rev-parse', `${span.base}^{tree}`, `${target}^{tree}`, `${span.tip}^{tree}`], {
-    cwd,
-    okCodes: [128],
-  });
-  const trees = r.stdout.split('\n').filter(Boolean);
-  if (r.code !== 0 || trees.length !== 3) return 'missing';
-  const [baseTree, ontoTree, tipTree] = trees;
+  const r = await runGit(
+    ['rev-parse', '--git-path', 'objects', `${span.base}^{tree}`, `${target}^{tree}`, `${span.tip}^{tree}`],
+    { cwd, okCodes: [128] },
+  );
+  const lines = r.stdout.split('\n').filter(Boolean);
+  if (r.code !== 0 || lines.length !== 4) return 'missing';
+  const [objects, baseTree, ontoTree, tipTree] = lines;
   if (ontoTree === baseTree) return tipTree;
-  const env = {
-    GIT_AUTHOR_NAME: 'countersign',
-    GIT_AUTHOR_EMAIL: 'replay@countersign.invalid',
-    GIT_AUTHOR_DATE: '@0 +0000',
-    GIT_COMMITTER_NAME: 'countersign',
-    GIT_COMMITTER_EMAIL: 'replay@countersign.invalid',
-    GIT_COMMITTER_DATE: '@0 +0000',
-  };
-  const commit = async (tree: string, parent?: string) =>
-    (
-      await runGit(['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-m', 'countersign replay'], { cwd, env })
-    ).stdout.trim();
-  const base = await commit(baseTree);
-  const [ours, theirs] = await Promise.all([commit(ontoTree, base), commit(tipTree, base)]);
-  const merged = await runGit(['merge-tree', '--write-tree', '--no-messages', ours, theirs], { cwd, okCodes: [1] });
-  return merged.code === 0 ? merged.stdout.split('\n')[0].trim() : 'conflict';
+  const format = tipTree.length === 64 ? 'sha256' : 'sha1';
+  // Not in the reader's repository: its attributes and merge drivers must not decide (replayScratch.ts).
+  return inReplayScratch(path.resolve(cwd, objects), format, async (scratch) => {
+    const env = { ...scratch.env, ...REPLAY_IDENTITY };
+    const commit = async (tree: string, parent?: string) =>
+      (
+        await runGit(['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-m', 'countersign replay'], {
+          cwd: scratch.cwd,
+          env,
+        })
+      ).stdout.trim();
+    try {
+      const base = await commit(baseTree);
+      const [ours, theirs] = await Promise.all([commit(ontoTree, base), commit(tipTree, base)]);
+      const merged = await runGit(['merge-tree', '--write-tree', '--no-messages', ours, theirs], {
+        cwd: scratch.cwd,
+        env,
+        okCodes: [1],
+      });
+      return merged.code === 0 ? merged.stdout.split('\n')[0].trim() : 'conflict';
+    } catch (err) {
+      // A blob this clone lacks (a partial clone: the scratch repository fetches nothing): nothing can be replayed.
+      if (CountersignError.is(err, 'missingObject')) return 'missing';
+      throw err;
+    }
+  });
 }
+
+/** Fixed identity and date: the throwaway commits are the same objects every time. */
+const REPLAY_IDENTITY = {
+  GIT_AUTHOR_NAME: 'countersign',
+  GIT_AUTHOR_EMAIL: 'replay@countersign.invalid',
+  GIT_AUTHOR_DATE: '@0 +0000',
+  GIT_COMMITTER_NAME: 'countersign',
+  GIT_COMMITTER_EMAIL: 'replay@countersign.invalid',
+  GIT_COMMITTER_DATE: '@0 +0000',
+};
 
 /**
  * The tree a commit carrying approval `st` by patch-id onto `onto` must have (RangeIndex.replayedTrees): the
