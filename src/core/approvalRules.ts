@@ -79,7 +79,8 @@ export class RangeIndex {
    *   or null when they are unknown (objects missing, merges): what a rebased approval must match one by one.
    * @param replayedTrees per approved span (approvedSpanKey), the tree its change gives replayed onto the review
    *   base (git/approvalReplay.ts; approvalReplayCheck.ts): a rebased approval covers only a commit with exactly
-   *   that tree, or with the statement's own tree when the approved commits are missing. Undefined: no tree check.
+   *   that tree, or — the approved commits missing — one whose change replayed back onto the statement's base gives
+   *   the statement's tree (having that tree is not enough: attack27 01). Undefined: no tree check.
    */
   constructor(
     readonly commits: RangeCommit[],
