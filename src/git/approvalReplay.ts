@@ -51,7 +51,7 @@ async function replay(
   if (ontoTree === baseTree) return tipTree;
   const format = tipTree.length === 64 ? 'sha256' : 'sha1';
   // Not in the reader's repository: its attributes and merge drivers must not decide (replayScratch.ts).
-  return inReplayScratch(path.resolve(cwd, objects), format, async (scratch) => {
+  return inReplayScratch(cwd, path.resolve(cwd, objects), format, async (scratch) => {
     const env = { ...scratch.env, ...REPLAY_IDENTITY };
     const commit = async (tree: string, parent?: string) =>
       (

@@ -19,8 +19,8 @@ export const REPLAY_GIT_CONFIG: ReadonlyArray<[key: string, value: string]> = [
 
 /**
  * Runs `fn` against a throwaway empty bare repository in a temporary folder that reads the objects of the repository
- * whose object folder is `objects` (and any alternates the caller's environment names) and writes its own, removed
- * afterwards. `git merge-tree` follows attributes and merge drivers: the work tree's .gitattributes,
+ * at `cwd`, whose object folder is `objects` (and any alternates the caller's environment names), and writes its
+ * own, removed afterwards. `git merge-tree` follows attributes and merge drivers: the work tree's .gitattributes,
  * `$GIT_DIR/info/attributes`, core.attributesFile and the system's attributes, merge.default and merge.<driver>
  * from any config file. A `* merge=union` in a clone made `verify` and `explain` say PASS where the server (bare,
  * none of them) refused (attack27 05); git 2.39 has no --attr-source to turn them off. Here there is no work tree, no
@@ -29,6 +29,7 @@ export const REPLAY_GIT_CONFIG: ReadonlyArray<[key: string, value: string]> = [
  * server's, from a push's quarantine) object store either. No git process is started to make or remove it.
  */
 export async function inReplayScratch<T>(
+  cwd: string,
   objects: string,
   objectFormat: 'sha1' | 'sha256',
   fn: (opts: { cwd: string; env: NodeJS.ProcessEnv }) => Promise<T>,
@@ -65,7 +66,9 @@ export async function inReplayScratch<T>(
       },
       REPLAY_GIT_CONFIG,
     );
-    return await fn({ cwd: dir, env });
+    // Started in the caller's folder, as its other git processes are (a count of a repository's processes sees
+    // them); GIT_DIR, core.bare and no GIT_WORK_TREE keep that folder's work tree and attributes out.
+    return await fn({ cwd, env });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
