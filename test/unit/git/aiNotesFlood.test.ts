@@ -4,6 +4,7 @@ import { MAX_AI_NOTE_BYTES, MAX_PUSH_NOTE_BYTES } from '../../../src/core/noteBo
 import { MAX_ADDED_NOTES } from '../../../src/git/notesAdditions';
 import { noteBlobsOf, type NotesWalkStats } from '../../../src/git/notesLookup';
 import { readNotes } from '../../../src/git/notesReader';
+import { runFastImport } from '../helpers/fastImport';
 import { cloneAs } from '../helpers/approvals';
 import { verifyThenPush, withoutGate } from '../helpers/gateAgreement';
 import { commitFile, setup, type Setup } from '../helpers/gateServer';
@@ -154,7 +155,7 @@ describe('refs/notes/ai flood: bounded per push, read along the pushed commits o
     const files = targets.map((t, i) => `M 100644 ${blob(i)} ${at(t, i % 4)}\n`).join('');
     const stray = `M 100644 ${blob(9)} README\nM 120000 ${blob(10)} ${fakeOid(200)}\n`;
     const stream = `commit refs/notes/layouts\ncommitter N <n@example.com> 1700000000 +0000\ndata 1\nn\n${files}${stray}\ndone\n`;
-    assert.strictEqual(repo.gitResult(['fast-import', '--quiet', '--done'], stream).status, 0);
+    assert.strictEqual(runFastImport(repo, ['--quiet', '--done'], stream).status, 0);
     const tip = repo.git('rev-parse', 'refs/notes/layouts');
     const asked = [...targets, fakeOid(200), fakeOid(201)];
     const ours = await noteBlobsOf(repo.dir, tip, asked);

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { runFastImport } from '../helpers/fastImport';
 import { commitFile, setup, type Setup } from '../helpers/gateServer';
 
 /**
@@ -28,7 +29,7 @@ describe('many protected branches on the server (L9, real pushes)', function () 
       if (i === 0) stream.push(`from ${main}\n`);
     }
     const marks = path.join(path.dirname(s.server.dir), 'marks');
-    const r = s.server.gitResult(['fast-import', '--quiet', `--export-marks=${marks}`], stream.join(''));
+    const r = runFastImport(s.server, ['--quiet', `--export-marks=${marks}`], stream.join(''));
     assert.strictEqual(r.status, 0, r.stderr);
     s.server.git('update-ref', '-d', 'refs/heads/planted');
     s.server.git('pack-refs', '--all');

@@ -4,6 +4,7 @@ import { BranchReadAhead } from '../../../src/git/branchReadAhead';
 import { MAX_COMMITS } from '../../../src/git/gateInput';
 import { verifyRange } from '../../../src/app/verify';
 import { repoSnapshot } from '../../../src/app/reviewSnapshot';
+import { runFastImport } from '../helpers/fastImport';
 import { attach, sign, statementFor } from '../helpers/approvals';
 import { makeKey } from '../helpers/reviewerKeys';
 import { TempRepo } from '../helpers/tempRepo';
@@ -154,7 +155,7 @@ describe('review panel agrees with verify at 30 branches', function () {
     stream.push(`commit refs/notes/ai\ncommitter Notes <notes@example.com> ${time} +0000\n${data('notes')}`);
     for (const [m, text] of notes) stream.push(`N inline ${m}\n${data(text)}`);
     stream.push('\n');
-    const r = repo.gitResult(['fast-import', '--quiet', '--done'], stream.join('') + 'done\n');
+    const r = runFastImport(repo, ['--quiet', '--done'], stream.join('') + 'done\n');
     assert.strictEqual(r.status, 0, r.stderr);
     repo.git('remote', 'add', 'origin', repo.dir + '/../nowhere.git');
     repo.git('symbolic-ref', 'refs/remotes/origin/HEAD', M);

@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { runFastImport } from '../helpers/fastImport';
 import { verifyThenPush } from '../helpers/gateAgreement';
 import type { Setup } from '../helpers/gateServer';
 import { approveAndPushNotes, humanTrailer, mainWithData, shrinkData } from '../helpers/reviewedPointFixture';
@@ -29,7 +30,7 @@ describe('server gate: filler commits do not push the reviewed point out of view
           '\n',
       );
     }
-    const r = repo.gitResult(['fast-import', '--quiet', '--force'], parts.join(''));
+    const r = runFastImport(repo, ['--quiet', '--force'], parts.join(''));
     assert.strictEqual(r.status, 0, r.stderr);
     const tip = repo.git('rev-parse', 'refs/heads/filler');
     repo.git('update-ref', '-d', 'refs/heads/filler');

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { MAX_ADDED_STATEMENTS } from '../../../src/git/notesAdditions';
+import { runFastImport } from '../helpers/fastImport';
 import { verifyThenPush } from '../helpers/gateAgreement';
 import { approvedFeature, setup, type Setup } from '../helpers/gateServer';
 import type { TempRepo } from '../helpers/tempRepo';
@@ -62,7 +63,7 @@ describe('approvals ref: copies of a real statement are refused (real pushes)', 
       (_, i) =>
         `commit refs/heads/many\ncommitter A <a@example.com> 1700000000 +0000\ndata 2\n${i % 10}\n${i === 0 ? `from ${tip}\n` : ''}\n`,
     ).join('');
-    assert.strictEqual(mallory.gitResult(['fast-import', '--quiet'], stream).status, 0);
+    assert.strictEqual(runFastImport(mallory, ['--quiet'], stream).status, 0);
     assert.strictEqual(mallory.gitResult(['push', '-q', '--no-verify', 'origin', 'many']).status, 0);
     const shas = mallory.git('rev-list', `${tip}..many`).split('\n');
     mallory.git('fetch', '-q', 'origin', '+refs/notes/countersign:refs/notes/countersign');
@@ -71,7 +72,7 @@ describe('approvals ref: copies of a real statement are refused (real pushes)', 
       `commit refs/notes/countersign\ncommitter M <m@example.com> 1700000000 +0000\ndata 5\ncopy\nfrom refs/notes/countersign^0\n` +
       shas.map((c) => `N ${blob} ${c}\n`).join('') +
       '\n';
-    assert.strictEqual(mallory.gitResult(['fast-import', '--quiet', '--force'], stream2).status, 0);
+    assert.strictEqual(runFastImport(mallory, ['--quiet', '--force'], stream2).status, 0);
     const r = mallory.gitResult(['push', '--no-verify', 'origin', 'refs/notes/countersign']);
     assert.notStrictEqual(r.status, 0);
     assert.match(

@@ -1,4 +1,24 @@
-import type { TempRepo } from './tempRepo';
+import { spawnSync } from 'child_process';
+import { fastImportEnv } from './fastImportEnv';
+import { SYNC_TIMEOUT_MS, type TempRepo } from './tempRepo';
+
+/** Runs `git fast-import ARGS` in `repo` on `stream` (with fastImportEnv), returning the whole result. */
+export function runFastImport(
+  repo: TempRepo,
+  args: string[],
+  stream: string,
+): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync('git', ['fast-import', ...args], {
+    cwd: repo.dir,
+    env: fastImportEnv(repo.env),
+    encoding: 'utf8',
+    input: stream,
+    timeout: SYNC_TIMEOUT_MS,
+    killSignal: 'SIGKILL',
+    maxBuffer: 64 << 20,
+  });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
 
 /**
  * Builds linear history quickly with `git fast-import` (thousands of commits in a second), with notes under
@@ -43,7 +63,7 @@ export function fastImport(repo: TempRepo, commits: FiCommit[], branch = 'main',
     for (const { c, i } of noted) parts.push(`N inline :${i + 1}\n${data(c.aiNote as string)}`);
     parts.push('\n');
   }
-  const r = repo.gitResult(['fast-import', '--quiet', '--done'], parts.join('') + 'done\n');
+  const r = runFastImport(repo, ['--quiet', '--done'], parts.join('') + 'done\n');
   if (r.status !== 0) throw new Error(`git fast-import failed: ${r.stderr}`);
   const shas = repo.git('rev-list', '--reverse', `refs/heads/${branch}`).split('\n');
   return shas.slice(shas.length - commits.length);

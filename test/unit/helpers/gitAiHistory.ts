@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { fastImportEnv } from './fastImportEnv';
 
 /**
  * A generated history of the shape of git-ai's own repository (issue 12): thousands of commits on `main`
@@ -197,7 +198,7 @@ export function buildGitAiHistory(dir: string, opts: GitAiHistoryOptions): GitAi
   );
   // fast-import grows and trims its heap thousands of times on a history like this; on a busy machine each brk
   // can cost a tenth of a millisecond (measured: 42 s instead of 2 s for 1,000 commits), so keep the heap.
-  const env = { ...process.env, MALLOC_TOP_PAD_: String(256 << 20), MALLOC_TRIM_THRESHOLD_: String(1 << 30) };
+  const env = fastImportEnv(process.env);
   fs.closeSync(fd);
   const from = fs.openSync(input, 'r');
   let r: ReturnType<typeof spawnSync>;
