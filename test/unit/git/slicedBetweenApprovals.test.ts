@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { recordDecision } from '../helpers/approvals';
 import { verifyThenPush, withoutGate } from '../helpers/gateAgreement';
-import { aiCommit, policyJson, serverRef, setup, type Setup } from '../helpers/gateServer';
+import { aiCommit, policyJson, serverRef, setup, snapshotSetup, type Setup } from '../helpers/gateServer';
 import { makeKey } from '../helpers/reviewerKeys';
 import { MAX_JUDGED_TIPS } from '../../../src/git/vouchedTip';
 
@@ -51,20 +51,27 @@ describe('server gate: a mass deletion sliced between single-reviewer approvals 
     assert.strictEqual(r.status, 0, `${what}: ${r.stderr}`);
   }
 
-  /** main with the twelve files, an AI change both reviewers approved: the last point before the slices. */
+  /**
+   * main with the twelve files, an AI change both reviewers approved: the last point before the slices. Built once
+   * per tier and copied for each test that starts here (snapshotSetup), as is slicedTwice.
+   */
   function withFiles(tierApprovals: number, roles: string[] = []): { s: Setup; point: string } {
-    const s = setup(policy(tierApprovals, roles));
-    for (const f of FILES) s.ada.write(f, `# ${f}\n`);
-    s.ada.git('add', '.');
-    const point = s.ada.commit(
-      'docs',
-      '-m',
-      'Assisted-by: Claude:claude-sonnet-4-5 claude-code',
-      '-m',
-      'AI-Provenance: v1 ai=12 human=0 untracked=0',
-    );
-    approve(s, point, ['bob', 'carol']);
-    lands(s, 'the docs, approved by both');
+    const key = `slicedBetweenApprovals:withFiles:${tierApprovals}:${roles.join()}`;
+    const { point, ...s } = snapshotSetup(key, () => {
+      const s = setup(policy(tierApprovals, roles));
+      for (const f of FILES) s.ada.write(f, `# ${f}\n`);
+      s.ada.git('add', '.');
+      const point = s.ada.commit(
+        'docs',
+        '-m',
+        'Assisted-by: Claude:claude-sonnet-4-5 claude-code',
+        '-m',
+        'AI-Provenance: v1 ai=12 human=0 untracked=0',
+      );
+      approve(s, point, ['bob', 'carol']);
+      lands(s, 'the docs, approved by both');
+      return { ...s, point };
+    });
     return { s, point };
   }
 
@@ -79,13 +86,23 @@ describe('server gate: a mass deletion sliced between single-reviewer approvals 
     lands(s, `feature ${n}`);
   }
 
+  /** withFiles, then two slices landed with a colleague's feature approved by `who` between them. */
+  function slicedTwice(tierApprovals: number, roles: string[], who: Who[]): { s: Setup; point: string } {
+    const key = `slicedBetweenApprovals:slicedTwice:${tierApprovals}:${roles.join()}:${who.join()}`;
+    const { point, ...s } = snapshotSetup(key, () => {
+      const { s, point } = withFiles(tierApprovals, roles);
+      slice(s, 1);
+      lands(s, 'four files alone are below the tier');
+      feature(s, 1, who);
+      slice(s, 2);
+      lands(s, 'eight files since the last point the tier would pass are below it');
+      return { ...s, point };
+    });
+    return { s, point };
+  }
+
   it('the third slice is refused: a point one reviewer approved does not restart the count', () => {
-    const { s, point } = withFiles(2);
-    slice(s, 1);
-    lands(s, 'four files alone are below the tier');
-    feature(s, 1, ['bob']);
-    slice(s, 2);
-    lands(s, 'eight files since the last point approved by two are below the tier');
+    const { s, point } = slicedTwice(2, [], ['bob']);
     feature(s, 2, ['bob']);
     slice(s, 3);
     const before = serverRef(s, 'refs/heads/main');
@@ -107,12 +124,7 @@ describe('server gate: a mass deletion sliced between single-reviewer approvals 
   });
 
   it('a point two reviewers approved restarts the count: the third slice lands', () => {
-    const { s } = withFiles(2);
-    slice(s, 1);
-    lands(s, 'slice 1');
-    feature(s, 1, ['bob']);
-    slice(s, 2);
-    lands(s, 'slice 2');
+    const { s } = slicedTwice(2, [], ['bob']);
     feature(s, 2, ['bob', 'carol']);
     slice(s, 3);
     lands(s, 'four files since a point approved by two');
@@ -144,12 +156,7 @@ describe('server gate: a mass deletion sliced between single-reviewer approvals 
   // The tier asks two approvals, one of them an SRE's: a point two reviewers without the role approved restarted
   // the count all the same, so a deletion sliced between ordinary features never reached an SRE.
   it("a point two reviewers without the tier's role approved does not restart the count", () => {
-    const { s, point } = withFiles(2, ['sre']);
-    slice(s, 1);
-    lands(s, 'slice 1');
-    feature(s, 1, ['bob', 'dave']);
-    slice(s, 2);
-    lands(s, 'eight files since the last point the tier would pass are below it');
+    const { s, point } = slicedTwice(2, ['sre'], ['bob', 'dave']);
     feature(s, 2, ['bob', 'dave']);
     slice(s, 3);
     const before = serverRef(s, 'refs/heads/main');
@@ -185,12 +192,7 @@ describe('server gate: a mass deletion sliced between single-reviewer approvals 
   });
 
   it('a point an SRE and another reviewer approved restarts the count: the third slice lands', () => {
-    const { s } = withFiles(2, ['sre']);
-    slice(s, 1);
-    lands(s, 'slice 1');
-    feature(s, 1, ['bob', 'dave']);
-    slice(s, 2);
-    lands(s, 'slice 2');
+    const { s } = slicedTwice(2, ['sre'], ['bob', 'dave']);
     feature(s, 2, ['carol', 'dave']);
     slice(s, 3);
     lands(s, 'four files since a point approved by an SRE and another reviewer');

@@ -50,15 +50,7 @@ export function setup(policy?: string): Setup {
     pristine = bootstrap(text);
     pristines.set(text, pristine);
   }
-  const parent = tempDir('cs-gate-');
-  fs.cpSync(pristine.server, path.join(parent, 'server.git'), { recursive: true });
-  fs.cpSync(pristine.ada, path.join(parent, 'ada'), { recursive: true });
-  const server = TempRepo.at(path.join(parent, 'server.git'));
-  const ada = TempRepo.at(path.join(parent, 'ada'));
-  ada.git('remote', 'set-url', 'origin', server.dir);
-  // The copied index holds the original files' inodes and times: refresh it, as a fresh clone's would be.
-  ada.git('update-index', '-q', '--refresh');
-  return { server, ada, bob, carol, mallory };
+  return { ...copyPair(pristine), bob, carol, mallory };
 }
 
 /**
@@ -71,6 +63,47 @@ export function setup(policy?: string): Setup {
 type Pristine = { server: string; ada: string };
 const shared = globalThis as { __countersignGatePristines?: Map<string, Pristine> };
 const pristines = (shared.__countersignGatePristines ??= new Map<string, Pristine>());
+
+/**
+ * A setup() taken further by `build` (pushes, approvals, landed history), built once per `key` and process and
+ * copied per call, as setup() copies its server: for tests of one file that start with the same costly steps and
+ * then part ways. The first call runs `build` and hands the test its own result; each later call gets copies of
+ * the server's and Ada's folders in that state (the same commits, notes and statements: the ids `build` returned
+ * hold in every copy) with what `build` returned besides the Setup. Only the server and Ada's clone are copied:
+ * a build that makes other clones must not hand them back. Keys are shared by every test file a process runs:
+ * begin them with the file's name.
+ */
+export function snapshotSetup<T extends object>(key: string, build: () => Setup & T): Setup & T {
+  const have = snapshots.get(key) as Snapshot<T> | undefined;
+  if (!have) {
+    const built = build();
+    const keep = tempDir('cs-snap-');
+    fs.cpSync(built.server.dir, path.join(keep, 'server.git'), { recursive: true });
+    fs.cpSync(built.ada.dir, path.join(keep, 'ada'), { recursive: true });
+    const { server: _server, ada: _ada, bob: _bob, carol: _carol, mallory: _mallory, ...rest } = built;
+    snapshots.set(key, { server: path.join(keep, 'server.git'), ada: path.join(keep, 'ada'), rest });
+    return built;
+  }
+  const keys = { bob: makeKey('bob'), carol: makeKey('carol'), mallory: makeKey('mallory') };
+  return { ...copyPair(have), ...keys, ...have.rest } as Setup & T;
+}
+
+type Snapshot<T> = Pristine & { rest: Omit<T, keyof Setup> };
+const snapshotShared = globalThis as { __countersignGateSnapshots?: Map<string, Snapshot<object>> };
+const snapshots = (snapshotShared.__countersignGateSnapshots ??= new Map<string, Snapshot<object>>());
+
+/** Copies of a kept server and clone in a new folder, the clone's origin pointed at its server's copy. */
+function copyPair(from: Pristine): { server: TempRepo; ada: TempRepo } {
+  const parent = tempDir('cs-gate-');
+  fs.cpSync(from.server, path.join(parent, 'server.git'), { recursive: true });
+  fs.cpSync(from.ada, path.join(parent, 'ada'), { recursive: true });
+  const server = TempRepo.at(path.join(parent, 'server.git'));
+  const ada = TempRepo.at(path.join(parent, 'ada'));
+  ada.git('remote', 'set-url', 'origin', server.dir);
+  // The copied index holds the original files' inodes and times: refresh it, as a fresh clone's would be.
+  ada.git('update-index', '-q', '--refresh');
+  return { server, ada };
+}
 
 /** An empty bare server with `countersign install --server` (no policy yet: its first push is unjudged), and a new clone, Ada's, whose origin it is. */
 export function installedServer(): { server: TempRepo; ada: TempRepo } {

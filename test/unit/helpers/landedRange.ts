@@ -1,13 +1,9 @@
 import * as assert from 'assert';
-import * as fs from 'fs';
-import * as path from 'path';
 import { recordDecision } from './approvals';
 import { withoutGate } from './gateAgreement';
-import { commitFile, policyJson, setup, type Setup } from './gateServer';
+import { commitFile, policyJson, setup, snapshotSetup, type Setup } from './gateServer';
 import { passes } from './refVerdicts';
 import { makeKey } from './reviewerKeys';
-import { tempDir } from './tempDirs';
-import { TempRepo } from './tempRepo';
 
 /** Trailers of the K3 family's commits (tagVouchedState, tagExitVouched). */
 export const HUMAN = 'AI-Provenance: v1 ai=0 human=1 untracked=0';
@@ -53,41 +49,17 @@ export function landedRange(
 }
 
 type Range = ReturnType<typeof landedRange>;
-type LandedPristine = { server: string; ada: string; range: Range };
-/**
- * Folders of a server and clone just after setup(policy) and landedRange, per policy text and `approvedBase`, kept
- * per process on globalThis as setup()'s own are (gateServer.ts): the K3 family's 16 tests each started with the
- * same two pushes, six signatures and a three-way agreement check (~4 s of CPU each).
- */
-const landedShared = globalThis as { __countersignLandedPristines?: Map<string, LandedPristine> };
-const landedPristines = (landedShared.__countersignLandedPristines ??= new Map<string, LandedPristine>());
 
 /**
- * setup(policy) then landedRange(s, o), each call with its own copies of the folders (the first call per policy
- * text builds them for real). The commits, notes and statements are the first call's, so their ids are the same
- * in every copy; tests take them from what this returns, as from landedRange.
+ * setup(policy) then landedRange(s, o), built once per policy text and `approvedBase` and copied per call
+ * (gateServer.ts snapshotSetup): the K3 family's 16 tests each started with the same two pushes, six signatures
+ * and a three-way agreement check (~4 s of CPU each). The commits, notes and statements are the first call's, so
+ * their ids are the same in every copy; tests take them from what this returns, as from landedRange.
  */
 export function landedSetup(o: { approvedBase?: boolean } = {}, policy?: string): Setup & Range {
   const text = policy ?? policyJson(makeKey('bob'), makeKey('carol'));
-  const key = JSON.stringify([text, o.approvedBase === true]);
-  const have = landedPristines.get(key);
-  if (!have) {
+  return snapshotSetup(`landedRange:${JSON.stringify([text, o.approvedBase === true])}`, () => {
     const s = setup(text);
-    const range = landedRange(s, o);
-    const keep = tempDir('cs-landed-');
-    fs.cpSync(s.server.dir, path.join(keep, 'server.git'), { recursive: true });
-    fs.cpSync(s.ada.dir, path.join(keep, 'ada'), { recursive: true });
-    landedPristines.set(key, { server: path.join(keep, 'server.git'), ada: path.join(keep, 'ada'), range });
-    return { ...s, ...range };
-  }
-  const parent = tempDir('cs-gate-');
-  fs.cpSync(have.server, path.join(parent, 'server.git'), { recursive: true });
-  fs.cpSync(have.ada, path.join(parent, 'ada'), { recursive: true });
-  const server = TempRepo.at(path.join(parent, 'server.git'));
-  const ada = TempRepo.at(path.join(parent, 'ada'));
-  ada.git('remote', 'set-url', 'origin', server.dir);
-  // The copied index holds the original files' inodes and times: refresh it, as setup() does.
-  ada.git('update-index', '-q', '--refresh');
-  const keys = { bob: makeKey('bob'), carol: makeKey('carol'), mallory: makeKey('mallory') };
-  return { server, ada, ...keys, ...have.range };
+    return { ...s, ...landedRange(s, o) };
+  });
 }
