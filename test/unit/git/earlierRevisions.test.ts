@@ -5,6 +5,7 @@ import * as path from 'path';
 import { cloneAs } from '../helpers/approvals';
 import { commitFile, setup, type Setup } from '../helpers/gateServer';
 import type { TempRepo } from '../helpers/tempRepo';
+import { prePushHook } from '../helpers/refVerdicts';
 
 /**
  * newuser12 P3 and P8: statements are about commits, so an amended commit is a new change that a reviewer's
@@ -33,9 +34,7 @@ describe('statements on an earlier revision of a commit are named (newuser12 P3,
   /** Ada's pre-push hook for a push of `sha` to main, with the ref line git gives it. */
   function prePush(sha: string): { status: number; stderr: string } {
     const remote = s.ada.git('rev-parse', 'origin/main');
-    return s.ada.cli(['hook', 'pre-push', 'origin', s.server.dir], {
-      input: `refs/heads/main ${sha} refs/heads/main ${remote}\n`,
-    });
+    return prePushHook(s.ada, `refs/heads/main ${sha} refs/heads/main ${remote}\n`, s.server.dir);
   }
 
   /** Ada's one-commit AI branch from origin/main, pushed; then the same commit amended with other content. */

@@ -3,7 +3,7 @@ import { recordDecision } from '../helpers/approvals';
 import { verifyThenPush } from '../helpers/gateAgreement';
 import { policyJson, type Setup } from '../helpers/gateServer';
 import { HUMAN, NONE, landedSetup } from '../helpers/landedRange';
-import { refused } from '../helpers/refVerdicts';
+import { prePushHook, refused } from '../helpers/refVerdicts';
 import { makeKey } from '../helpers/reviewerKeys';
 
 /**
@@ -99,7 +99,7 @@ describe('server gate: a policy change protecting an existing branch judges that
       const [sha, ref] = r.split(':');
       return `${ref} ${sha} ${ref} ${ref === 'refs/heads/main' ? main : zero}`;
     });
-    const prePush = ada.cli(['hook', 'pre-push', 'origin', 'unused'], { input: lines.join('\n') + '\n' });
+    const prePush = prePushHook(ada, lines.join('\n') + '\n');
     assert.notStrictEqual(prePush.status, 0, `pre-push must refuse too: ${prePush.stderr}`);
     assert.match(prePush.stderr, /hotfix\/2\.0/);
     assert.match(prePush.stderr, /refs\/tags\/v2\.0/);

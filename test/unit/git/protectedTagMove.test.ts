@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { commitFile, policyJson, setup, type Setup } from '../helpers/gateServer';
 import { makeKey } from '../helpers/reviewerKeys';
+import { prePushHook } from '../helpers/refVerdicts';
 
 /**
  * attack17 Q3: a protected tag could not be deleted or moved back, but a keyless `git push -f origin v1.0.0` moved
@@ -20,7 +21,7 @@ describe('server gate: a protected tag cannot be moved (real pushes)', function 
     const { ada } = s;
     const remote = ada.git('ls-remote', 'origin', ref).split('\t')[0] || ZERO;
     const local = ada.git('rev-parse', spec);
-    const prePush = ada.cli(['hook', 'pre-push', 'origin', 'unused'], { input: `${ref} ${local} ${ref} ${remote}\n` });
+    const prePush = prePushHook(ada, `${ref} ${local} ${ref} ${remote}\n`);
     const push = ada.gitResult(['push', '--no-verify', '-f', 'origin', `${spec}:${ref}`]);
     return {
       prePush: prePush.status,

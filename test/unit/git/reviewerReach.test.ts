@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { cloneAs } from '../helpers/approvals';
 import { commitFile, setup, type Setup } from '../helpers/gateServer';
+import { prePushHook } from '../helpers/refVerdicts';
 
 /**
  * newuser12 P7: the pre-push block message told the reviewer to run `countersign approve <sha>` for Ana's local
@@ -25,9 +26,7 @@ describe('the block message names where the reviewer can fetch the commits (newu
     const { ada } = s;
     const local = ada.git('rev-parse', localRef);
     const remote = ada.git('ls-remote', 'origin', remoteRef).split('\t')[0] || ZERO;
-    return ada.cli(['hook', 'pre-push', 'origin', s.server.dir], {
-      input: `${localRef} ${local} ${remoteRef} ${remote}\n`,
-    });
+    return prePushHook(ada, `${localRef} ${local} ${remoteRef} ${remote}\n`, s.server.dir);
   }
 
   it('a local merge of a pushed feature branch: approve the branch by name, which then lets the push through', () => {

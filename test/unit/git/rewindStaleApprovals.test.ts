@@ -6,6 +6,7 @@ import { verifyThenPush } from '../helpers/gateAgreement';
 import { commitFile, HUMAN_ONE, policyJson, serverRef, setup, type Setup } from '../helpers/gateServer';
 import { makeKey } from '../helpers/reviewerKeys';
 import type { TempRepo } from '../helpers/tempRepo';
+import { prePushHook } from '../helpers/refVerdicts';
 
 /**
  * An allowed rewind is judged as the one change it is, old value O → new value N, with approvals for that
@@ -107,9 +108,7 @@ describe('server gate: an allowed rewind needs approvals of the rewind, not of i
         ada.gitResult(['push', '-q', '--no-verify', '-f', 'origin', `${k2}:refs/tags/prod`]).status,
         0,
       );
-      const prePush = ada.cli(['hook', 'pre-push', 'origin', 'unused'], {
-        input: `refs/tags/prod ${k1} refs/tags/prod ${k2}\n`,
-      });
+      const prePush = prePushHook(ada, `refs/tags/prod ${k1} refs/tags/prod ${k2}\n`);
       const push = ada.gitResult(['push', '--no-verify', '-f', 'origin', `${k1}:refs/tags/prod`]);
       const both = `pre-push: ${prePush.stderr}\nserver: ${push.stderr}`;
       assert.ok(prePush.status !== 0 && push.status !== 0, `the tag went back to the vulnerable manifest:\n${both}`);

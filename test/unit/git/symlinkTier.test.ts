@@ -5,6 +5,7 @@ import { verifyThenPush, withoutGate } from '../helpers/gateAgreement';
 import { commitFile, policyJson, setup, type Setup } from '../helpers/gateServer';
 import { makeKey } from '../helpers/reviewerKeys';
 import type { TempRepo } from '../helpers/tempRepo';
+import { prePushHook } from '../helpers/refVerdicts';
 
 const HUMAN = (n: number) => `AI-Provenance: v1 ai=0 human=${n} untracked=0`;
 
@@ -28,9 +29,7 @@ function plant(s: Setup, build: () => void): void {
 function prePush(repo: TempRepo): { status: number; stderr: string } {
   const remote = repo.git('rev-parse', 'origin/main');
   const local = repo.git('rev-parse', 'HEAD');
-  return repo.cli(['hook', 'pre-push', 'origin', 'unused'], {
-    input: `refs/heads/main ${local} refs/heads/main ${remote}\n`,
-  });
+  return prePushHook(repo, `refs/heads/main ${local} refs/heads/main ${remote}\n`);
 }
 
 /**

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { withoutGate } from '../helpers/gateAgreement';
 import { commitFile, type Setup } from '../helpers/gateServer';
 import { HUMAN, NONE, landedSetup } from '../helpers/landedRange';
-import { passes, refused, verdicts } from '../helpers/refVerdicts';
+import { passes, prePushHook, refused, verdicts } from '../helpers/refVerdicts';
 
 /**
  * Outside tester, session 11, L4 and L1: two ways round the K3 fix (tagVouchedState.test.ts).
@@ -42,9 +42,7 @@ describe('server gate: a new protected ref judged from vouched states wherever i
     ada.git('tag', '-a', '-f', '-m', `release ${name}`, name, sha);
     const obj = ada.git('rev-parse', ref);
     const verify = ada.cli(['verify', '--remote', 'origin', '--tag', name]);
-    const prePush = ada.cli(['hook', 'pre-push', 'origin', 'unused'], {
-      input: `${ref} ${obj} ${ref} ${'0'.repeat(40)}\n`,
-    });
+    const prePush = prePushHook(ada, `${ref} ${obj} ${ref} ${'0'.repeat(40)}\n`);
     const server = ada.gitResult(['push', '--no-verify', 'origin', ref]);
     const said = `verify: ${verify.stdout}${verify.stderr}\npre-push: ${prePush.stderr}\nserver: ${server.stderr}`;
     assert.deepStrictEqual(

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { attach, sign, statementFor } from '../helpers/approvals';
 import { commitFile, setup, type Setup } from '../helpers/gateServer';
+import { prePushHook } from '../helpers/refVerdicts';
 
 /**
  * Tags are judged by `verify` and the client's pre-push exactly as the server's pre-receive judges them
@@ -36,9 +37,7 @@ describe('tags: verify, pre-push and the server agree (real server)', function (
     const ref = `refs/tags/${name}`;
     const remote = ada.git('ls-remote', 'origin', ref).split('\t')[0] || ZERO;
     const local = opts.delete ? ZERO : ada.git('rev-parse', ref);
-    const prePush = ada.cli(['hook', 'pre-push', 'origin', 'unused'], {
-      input: `${opts.delete ? '(delete)' : ref} ${local} ${ref} ${remote}\n`,
-    });
+    const prePush = prePushHook(ada, `${opts.delete ? '(delete)' : ref} ${local} ${ref} ${remote}\n`);
     const server = ada.gitResult(['push', '--no-verify', 'origin', opts.delete ? `:${ref}` : ref]);
     const out = {
       prePush: prePush.status === 0,

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { pushRemovedLegacy, policyJson, setup, type Setup } from '../helpers/gateServer';
 import { makeKey } from '../helpers/reviewerKeys';
+import { prePushHook } from '../helpers/refVerdicts';
 
 /**
  * A protected tag moved back to an old commit of main (outside tester, session 8, H4): main could not be rewound
@@ -28,7 +29,7 @@ describe('server gate: protected tags cannot be rolled back (real pushes)', func
     const { ada } = s;
     const remote = ada.git('ls-remote', 'origin', ref).split('\t')[0] || ZERO;
     const local = ada.git('rev-parse', spec);
-    const prePush = ada.cli(['hook', 'pre-push', 'origin', 'unused'], { input: `${ref} ${local} ${ref} ${remote}\n` });
+    const prePush = prePushHook(ada, `${ref} ${local} ${ref} ${remote}\n`);
     const push = ada.gitResult(['push', '--no-verify', ...(force ? ['-f'] : []), 'origin', `${spec}:${ref}`]);
     return {
       prePush: prePush.status,

@@ -1,8 +1,19 @@
 import * as assert from 'assert';
 import type { Setup } from './gateServer';
+import type { TempRepo } from './tempRepo';
 
 /** Verdicts on one ref update from `verify`, the pre-push hook and a real server, which must agree. */
 const ZERO = '0'.repeat(40);
+
+/**
+ * The pre-push hook's verdict on `lines` (what git writes to its stdin), run as the installed shim runs it: Node with
+ * COUNTERSIGN_IN_SHIM=1. Without it, `countersign hook pre-push` is the hook-manager entry (hookManagerEntry.ts),
+ * which loads the second bundle to run the whole shim script, which starts a second Node for the same verdict (an
+ * extra Node start, `sh` and `timeout` per call; that path's own tests: hookByHand, hookManagers, prePushGate).
+ */
+export function prePushHook(repo: TempRepo, lines: string, url = 'unused'): ReturnType<TempRepo['cli']> {
+  return repo.cli(['hook', 'pre-push', 'origin', url], { input: lines, env: { COUNTERSIGN_IN_SHIM: '1' } });
+}
 
 /**
  * The three verdicts on pushing `sha` to `ref` (a branch or a tag) — `verify` as CI asks it, the pre-push hook
@@ -28,7 +39,7 @@ export function verdicts(s: Setup, sha: string, ref: string): { verdict: boolean
         sha,
       ]);
   assert.ok(verify.status === 0 || verify.status === 1, `verify exits 0 or 1: ${verify.stdout}${verify.stderr}`);
-  const prePush = ada.cli(['hook', 'pre-push', 'origin', 'unused'], { input: `${ref} ${sha} ${ref} ${remote}\n` });
+  const prePush = prePushHook(ada, `${ref} ${sha} ${ref} ${remote}\n`);
   const server = ada.gitResult(['push', '--no-verify', 'origin', `${sha}:${ref}`]);
   const said = `verify: ${verify.stdout}${verify.stderr}\npre-push: ${prePush.stderr}\nserver: ${server.stderr}`;
   assert.deepStrictEqual(
