@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { verifyThenPush } from '../helpers/gateAgreement';
-import { commitFile, installedServer, policyJson, serverRef, type Setup } from '../helpers/gateServer';
+import { commitFile, installedServer, policyJson, serverRef, snapshotSetup, type Setup } from '../helpers/gateServer';
 import { passes, refused, verdicts } from '../helpers/refVerdicts';
 import { makeKey } from '../helpers/reviewerKeys';
 
@@ -20,8 +20,15 @@ const AGENT = Array.from({ length: 60 }, (_, i) => `rm -rf /srv/prod/${i} # agen
 
 type PreGate = Setup & { p0: string; rollout: string };
 
-/** A server whose main holds P0 (an agent script nobody reviewed) and the rollout: the policy, the script removed. */
+/**
+ * A server whose main holds P0 (an agent script nobody reviewed) and the rollout: the policy, the script removed.
+ * Built once and copied for each test (snapshotSetup).
+ */
 function preGateSetup(): PreGate {
+  return snapshotSetup('parkedPreGateTip:preGate', buildPreGate);
+}
+
+function buildPreGate(): PreGate {
   const bob = makeKey('bob');
   const carol = makeKey('carol');
   const { server, ada } = installedServer();
