@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { recordDecision } from '../helpers/approvals';
 import { withoutGate } from '../helpers/gateAgreement';
 import { passes, refused } from '../helpers/refVerdicts';
-import { commitFile, policyJson, setup, type Setup } from '../helpers/gateServer';
+import { commitFile, policyJson, setup, snapshotSetup, type Setup } from '../helpers/gateServer';
 import type { TempRepo } from '../helpers/tempRepo';
 
 /**
@@ -62,6 +62,14 @@ describe('server gate: a merge built on an intermediate commit of an approved ra
     return { base, draft, tip };
   }
 
+  /** setup() then rejectedDraft, built once and copied for each test that starts there (snapshotSetup). */
+  function draftSetup(): Setup & ReturnType<typeof rejectedDraft> {
+    return snapshotSetup('mergeOnIntermediate:rejectedDraft', () => {
+      const s = setup();
+      return { ...s, ...rejectedDraft(s) };
+    });
+  }
+
   /** A commit with `treeOf`'s tree and these parents, as the attacker writes it (no line of its own). */
   function mergeAs(repo: TempRepo, treeOf: string, parents: string[], subject = "Merge branch 'feature'"): string {
     const args = parents.flatMap((p) => ['-p', p]);
@@ -69,8 +77,8 @@ describe('server gate: a merge built on an intermediate commit of an approved ra
   }
 
   it('J4, J4c, an octopus: a merge onto the rejected draft is refused on main and as a tag; T itself still lands', () => {
-    const s = setup();
-    const { base, draft, tip } = rejectedDraft(s);
+    const s = draftSetup();
+    const { base, draft, tip } = s;
     const draftIsHeld = /agent: bootstrap script|changes requested|request(ed)? changes|reject/i;
     // J4: first parent the draft, second the approved tip, the draft's tree.
     const h = mergeAs(s.ada, draft, [draft, tip]);
@@ -92,8 +100,8 @@ describe('server gate: a merge built on an intermediate commit of an approved ra
   });
 
   it('two pushes: the range on a protected release branch, or T already on main, then the merge', () => {
-    const s = setup();
-    const { draft, tip } = rejectedDraft(s);
+    const s = draftSetup();
+    const { draft, tip } = s;
     // E and T land on a protected branch first (approved), then the merge goes to main.
     passes(s, tip, 'refs/heads/release/1');
     const h = mergeAs(s.ada, draft, [draft, tip]);
@@ -130,8 +138,8 @@ describe('server gate: a merge built on an intermediate commit of an approved ra
   });
 
   it('report on a history where such a merge landed (before the fix): the draft is not counted as reviewed', () => {
-    const s = setup();
-    const { base, draft, tip } = rejectedDraft(s);
+    const s = draftSetup();
+    const { base, draft, tip } = s;
     const h = mergeAs(s.ada, draft, [draft, tip]);
     // The state the old gate let through, planted past the gate.
     withoutGate(s.server, () => assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', `${h}:main`]).status, 0));
@@ -163,8 +171,8 @@ describe('server gate: a merge built on an intermediate commit of an approved ra
   }
 
   it('explain agrees with verify on the draft: not approved by T reviewers where a merge is built on it', () => {
-    const s = setup();
-    const { base, draft, tip } = rejectedDraft(s);
+    const s = draftSetup();
+    const { base, draft, tip } = s;
     const h = mergeAs(s.ada, draft, [draft, tip]);
     const gate = verified(s, base, h, draft);
     assert.deepStrictEqual(gate, { counting: [], ok: false });
@@ -172,8 +180,8 @@ describe('server gate: a merge built on an intermediate commit of an approved ra
     withoutGate(s.server, () => assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', `${h}:main`]).status, 0));
     assert.deepStrictEqual(explained(s, draft), gate);
     // Honest: T fast-forwarded onto main; E is a step toward T, approved by T's reviewers, here as in verify.
-    const honest = setup();
-    const range = rejectedDraft(honest);
+    const honest = draftSetup();
+    const range = honest;
     const ff = verified(honest, range.base, range.tip, range.draft);
     assert.deepStrictEqual(ff, { counting: ['bob@example.com', 'carol@example.com'], ok: true });
     passes(honest, range.tip, 'refs/heads/main');
@@ -181,9 +189,9 @@ describe('server gate: a merge built on an intermediate commit of an approved ra
   });
 
   it('honest flows: a rebased copy; another approved branch built on E; a merge commit of a moved main and T', () => {
-    const s = setup();
+    const s = draftSetup();
     const { ada } = s;
-    const { base, draft, tip } = rejectedDraft(s);
+    const { base, draft, tip } = s;
     ada.git('checkout', '-q', 'main');
     commitFile(ada, 'README.md', 'hello, world\n', `readme\n\n${HUMAN}`);
     const moved = ada.git('rev-parse', 'HEAD');
