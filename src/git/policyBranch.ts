@@ -312,7 +312,7 @@ export async function unreadablePolicy(
 /** The sentence install --server and doctor give about an UnreadablePolicy. */
 export function unreadablePolicyText(branch: string, u: UnreadablePolicy): { message: string; fix: string } {
   const memory = u.remembered
-    ? `the server remembers the policy at ${shortSha(u.remembered.commit)}${u.remembered.seeded ? ` (the newest readable ${POLICY_FILE} in ${branch}'s history)` : ' (the last one it read)'}`
+    ? `the server remembers the policy at ${shortSha(u.remembered.commit)}${u.remembered.seeded ? ` (the newest readable ${POLICY_FILE} in ${branch}'s history)` : ' (the last one it read or accepted)'}`
     : `there is no readable ${POLICY_FILE} in ${branch}'s history (the last ${SEED_CANDIDATES} changes) and the server remembers none`;
   return {
     message: `the ${POLICY_FILE} on ${branch} at ${shortSha(u.tip)} cannot be read; ${memory}; refused until it is fixed: ${u.refused}`,

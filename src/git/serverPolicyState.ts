@@ -1,5 +1,5 @@
 import type { PolicySource } from '../core/gate';
-import { POLICY_FILE, type Policy } from '../core/policy';
+import { checkPolicy, POLICY_FILE, type Policy } from '../core/policy';
 import { closedWhileUnreadableText } from '../core/policyRecovery';
 import { shortSha } from '../core/shortSha';
 import { lastReadablePolicy, policySourceAt, policyTextAt, rememberPolicy } from './policyBranch';
@@ -87,4 +87,19 @@ export async function policyState(
     protects: last.policy,
     last: last.policy,
   };
+}
+
+/**
+ * After the gate passed a push that moves the policy branch `branch` to `tip` (receiveGate.ts): the policy there is
+ * remembered as the last readable one at the moment the gate judged it (newuser22 F-stale-policy). Remembered only
+ * on a later read, an accepted change (v2 protecting release/*) was forgotten when the policy became unreadable
+ * before the next push: the gate fell back to v1, opened release/*, and judged `--recover` under v1's reviewers.
+ * Only the tip the gate accepted as a whole is remembered, never a policy some commit inside the push carried, nor
+ * one read from the branch's history: whoever may push chooses those, the reviewed tip they do not (an unreadable
+ * tip is not remembered: policyBranchRefusal let it through only as it already was).
+ */
+export async function rememberAcceptedPolicy(cwd: string, branch: string, tip: string): Promise<void> {
+  const text = await policyTextAt(cwd, tip);
+  if (typeof text === 'string' && checkPolicy(text, POLICY_FILE).policy)
+    await rememberPolicy(cwd, { branch, commit: tip, text });
 }

@@ -195,4 +195,54 @@ describe('policy branch (server-side, real pushes)', function () {
     const ok = ada.gitResult(['push', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
     assert.strictEqual(ok.status, 0, ok.stderr);
   });
+  it('newuser22 F-stale-policy: a broken policy right after an accepted policy change falls back to that change, not the policy before it', () => {
+    const bob = makeKey('bob');
+    const carol = makeKey('carol');
+    const dave = makeKey('dave');
+    const { ada, server } = setup(policyJson(bob, carol, { protectedBranches: ['main'] }));
+    // v2, reviewed: protects release/* and adds Dave. Pushed with its approvals; no push follows it.
+    const v2 = JSON.parse(policyJson(bob, carol, { protectedBranches: ['main', 'release/*'] })) as {
+      reviewers: Array<Record<string, unknown>>;
+    };
+    v2.reviewers.push({ name: 'Dave New', email: 'dave@example.com', key: dave.publicKey });
+    const base = ada.git('rev-parse', 'origin/main');
+    const tip = commitFile(
+      ada,
+      '.countersign.json',
+      JSON.stringify(v2, null, 2) + '\n',
+      'Protect release/*, add Dave\n\nAI-Provenance: v1 ai=0 human=1 untracked=0',
+    );
+    for (const [key, email] of [
+      [bob, 'bob@example.com'],
+      [carol, 'carol@example.com'],
+    ] as const)
+      attach(ada.dir, sign(key, statementFor(ada.dir, { email, tip, base })), tip, ada.env);
+    const landed = ada.gitResult(['push', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
+    assert.strictEqual(landed.status, 0, landed.stderr);
+    // Then the policy on main becomes unreadable (an administrator's direct commit; an upgrade's schema).
+    ada.write('.countersign.json', '{"protectedBranches": ["main"], "reviewers": [ }');
+    ada.git('add', '.');
+    ada.commit('break it\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+    withoutGate(server, () => assert.strictEqual(pushMain(ada).status, 0));
+    const broken = ada.git('rev-parse', 'HEAD');
+    // An unreviewed AI commit onto release/1, which the last readable policy (v2) protects.
+    ada.git('checkout', '-q', '-b', 'rel', tip);
+    commitFile(ada, 'danger.py', 'danger = 1\n', `AI change, unreviewed\n\n${AI}`);
+    const rel = ada.gitResult(['push', 'origin', 'HEAD:release/1']);
+    assert.notStrictEqual(rel.status, 0, 'release/* is protected by the last readable policy (v2)');
+    assert.match(rel.stderr, /cannot be read/);
+    // The recovery is judged under v2 as well: Dave (added by v2) and Bob approve the fix, and it lands.
+    ada.git('checkout', '-q', 'main');
+    ada.git('checkout', '-q', tip, '--', '.countersign.json');
+    const fix = ada.commit('Fix the policy\n\nAI-Provenance: v1 ai=0 human=1 untracked=0');
+    const g = server.cli(['install', '--server', '--recover']);
+    assert.strictEqual(g.status, 0, g.stderr);
+    for (const [key, email] of [
+      [bob, 'bob@example.com'],
+      [dave, 'dave@example.com'],
+    ] as const)
+      attach(ada.dir, sign(key, statementFor(ada.dir, { email, tip: fix, base: broken })), fix, ada.env);
+    const ok = ada.gitResult(['push', '--atomic', 'origin', 'main', 'refs/notes/countersign']);
+    assert.strictEqual(ok.status, 0, ok.stderr);
+  });
 });
