@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { runGit } from './gitRunner';
 import { readManifest, type HookManager } from './hookManifest';
@@ -13,14 +14,19 @@ import { countersignDir, resolveRepo } from './repository';
  * AI-Provenance — so the status bar, `status`, `doctor` and every CLI command run in the repository warn.
  */
 export interface HookTakeover {
-  /** hooksPath: core.hooksPath no longer names our shims; shims: they were overwritten in place; manager: the manager set up with --hook-manager does not call `countersign hook`. */
-  kind: 'hooksPath' | 'shims' | 'manager';
+  /**
+   * hooksPath: core.hooksPath no longer names our shims; shims: they were overwritten in place; manager: the manager
+   * set up with --hook-manager does not call `countersign hook`; notRun: it does, but git does not run the manager.
+   */
+  kind: 'hooksPath' | 'shims' | 'manager' | 'notRun';
   /** The tool that most likely did it, when it can be told. */
   by?: HookManager;
   /** core.hooksPath now (null: unset, git uses .git/hooks). */
   hooksPath: string | null;
   /** One paragraph: what happened, what it means, the fix. */
   message: string;
+  /** The fix alone, for doctor's fix line, where the kind's general one would not do. */
+  fix?: string;
 }
 
 const LEFTHOOK_CONFIGS = [
@@ -90,6 +96,49 @@ function managerMissing(root: string, manager: HookManager): string[] {
 
 const RECIPE = 'docs/hook-managers.md';
 
+/** The text of hook file `file` when git would run it (a regular file, executable where that is asked), else undefined. */
+function runnable(file: string): string | undefined {
+  if (process.platform !== 'win32') {
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+    } catch {
+      return undefined;
+    }
+  }
+  return read(file);
+}
+
+/**
+ * Whether what git runs for hook `hook` (the file in `hooksDir`, where core.hooksPath points) leads to the manager
+ * or to Countersign (newuser22 F-doctor-hm): the manager's configuration calling `countersign hook` does nothing
+ * until its own install points git at it — husky's `prepare` (`npx husky`, run by `npm install`) sets core.hooksPath
+ * to .husky/_, `lefthook install` and `pre-commit install` write .git/hooks — and a fresh clone, core.hooksPath
+ * unset or set elsewhere, runs none of it.
+ */
+function gitRunsManager(root: string, hooksDir: string, manager: HookManager, hook: string): boolean {
+  const text = runnable(path.join(hooksDir, hook));
+  if (text === undefined) return false;
+  const code = uncommented(text);
+  if (new RegExp(`countersign(\\.js)?["']?\\s+hook\\s+["']?${hook}\\b`).test(code) || text.includes(SHIM_MARKER))
+    return true;
+  switch (manager) {
+    case 'husky':
+      // husky 9's shim (`. "$(dirname "$0")/h"`) runs .husky/<hook>, the recipe's file, from .husky/_.
+      return path.resolve(hooksDir) === path.join(path.resolve(root), '.husky', '_') && /\/h["']?\s*$/m.test(code);
+    case 'lefthook':
+      return /lefthook/i.test(code);
+    case 'pre-commit':
+      return /pre-commit|pre_commit/i.test(code);
+  }
+}
+
+/** What sets git up to run each manager's hooks. */
+const MANAGER_INSTALL: Record<HookManager, string> = {
+  husky: "`npx husky` (husky's `prepare` script, which `npm install` runs)",
+  lefthook: '`lefthook install`',
+  'pre-commit': '`pre-commit install`',
+};
+
 export async function hookTakeover(cwd: string): Promise<HookTakeover | undefined> {
   const repo = await resolveRepo(cwd);
   if (repo.bare) return undefined;
@@ -103,11 +152,26 @@ export async function hookTakeover(cwd: string): Promise<HookTakeover | undefine
   const r = await runGit(['config', '--get', 'core.hooksPath'], { cwd, okCodes: [1] });
   const hooksPath = r.code === 0 ? r.stdout.trim() : null;
   const root = repo.root ?? cwd;
-  const hooksDir = hooksPath ? path.resolve(root, hooksPath) : path.join(repo.commonDir, 'hooks');
+  const hooksDir = hooksPath
+    ? path.resolve(root, hooksPath.replace(/^~(?=[/\\]|$)/, os.homedir()))
+    : path.join(repo.commonDir, 'hooks');
   if (manifest.hookManager) {
     const m = manifest.hookManager;
     const missing = managerMissing(root, m);
-    if (missing.length === 0) return undefined;
+    if (missing.length === 0) {
+      const notRun = HUSKY_REQUIRED.filter((h) => !gitRunsManager(root, hooksDir, m, h));
+      if (notRun.length === 0) return undefined;
+      const where =
+        hooksPath === null ? 'core.hooksPath is unset, so git runs .git/hooks' : `core.hooksPath is ${hooksPath}`;
+      const fix = `run ${MANAGER_INSTALL[m]} in this clone`;
+      return {
+        kind: 'notRun',
+        by: m,
+        hooksPath,
+        fix,
+        message: `Countersign was set up for ${m} (install --hook-manager ${m}) and ${m}'s configuration calls \`countersign hook\`, but git does not run ${m} for ${notRun.join(', ')} (${where}), so commits get no AI-Provenance trailers${notRun.includes('pre-push') ? ' and pushes are not checked' : ''}. Fix: ${fix}.`,
+      };
+    }
     const all = missing[0] === 'all' || missing.length === HUSKY_REQUIRED.length;
     const which = all
       ? ''

@@ -68,7 +68,7 @@ export const hooksInstalled: DoctorCheck = {
  */
 export const hooksStillActive: DoctorCheck = {
   name: 'hooks-active',
-  about: 'core.hooksPath still points at them (husky, lefthook or pre-commit did not take over)',
+  about: 'core.hooksPath still points at them, or (--hook-manager) git runs the manager that calls them',
   async run({ cwd, repo }) {
     if (repo.bare || !readManifest(repo)) return [];
     const t = await hookTakeover(cwd);
@@ -89,7 +89,10 @@ export const hooksStillActive: DoctorCheck = {
         this.name,
         'fix',
         message,
-        t.by ? `run \`countersign install\`, or keep ${t.by} and add the recipe from docs/hook-managers.md` : INSTALL,
+        t.fix ??
+          (t.by
+            ? `run \`countersign install\`, or keep ${t.by} and add the recipe from docs/hook-managers.md`
+            : INSTALL),
       ),
     ];
   },

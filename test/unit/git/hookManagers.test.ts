@@ -227,4 +227,49 @@ describe('hook managers: husky, lefthook and pre-commit coexist through `counter
     assert.match(r.stdout, /Add the team's remote, then run `countersign install --hook-manager husky` again/);
     assert.strictEqual(repo.git('config', 'core.hooksPath'), '.husky/_');
   });
+  it("newuser22 F-doctor-hm: the manager's recipe in place but git not running the manager (a fresh clone, core.hooksPath elsewhere, no `lefthook install`) is found by doctor and status", () => {
+    const { ada } = team();
+    type Doctor = { checks: Array<{ check: string; status: string; message: string; fix?: string }> };
+    const active = () =>
+      (JSON.parse(ada.cli(['doctor', '--json']).stdout) as Doctor).checks.find((c) => c.check === 'hooks-active');
+    // husky: the team's recipe committed, husky's `prepare` not run yet (core.hooksPath unset), then pointed elsewhere.
+    for (const h of HUSKY_HOOKS) ada.write(`.husky/${h.hook}`, `${h.line}\n`);
+    const setUp = ada.cli(['install', '--hook-manager', 'husky']);
+    assert.strictEqual(setUp.status, 0, setUp.stderr);
+    for (const hooksPath of [undefined, '.other']) {
+      if (hooksPath) ada.git('config', 'core.hooksPath', hooksPath);
+      else ada.gitResult(['config', '--unset', 'core.hooksPath']);
+      const a = active();
+      assert.strictEqual(a?.status, 'fix', JSON.stringify(a));
+      assert.match(
+        a?.message ?? '',
+        /git does not run husky for prepare-commit-msg, commit-msg, post-commit, pre-push/,
+      );
+      assert.match(a?.fix ?? '', /npx husky/);
+      assert.match(ada.cli(['status']).stderr, /git does not run husky for prepare-commit-msg/);
+    }
+    ada.gitResult(['config', '--unset', 'core.hooksPath']);
+    assert.strictEqual(run(ada, path.join(managers, 'husky'), []).status, 0);
+    assert.strictEqual(active()?.status, 'ok', 'husky run: its shims in .husky/_ run the recipe');
+    assert.doesNotMatch(ada.cli(['status']).stderr, /warning/);
+    ada.write('x.txt', 'x\n');
+    ada.git('add', 'x.txt');
+    execFileSync('git', ['commit', '-q', '-m', 'x'], { cwd: ada.dir, env: ada.env });
+    assert.ok(
+      ada.trailers().some((t) => t.startsWith('AI-Provenance:')),
+      'the commit is attested once doctor says ok',
+    );
+
+    // lefthook: the recipe in lefthook.yml, `lefthook install` never run in this clone.
+    const lh = team().ada;
+    lh.write('lefthook.yml', LEFTHOOK_YML);
+    assert.strictEqual(lh.cli(['install', '--hook-manager', 'lefthook']).status, 0);
+    const lhDoctor = JSON.parse(lh.cli(['doctor', '--json']).stdout) as Doctor;
+    const lhActive = lhDoctor.checks.find((c) => c.check === 'hooks-active');
+    assert.strictEqual(lhActive?.status, 'fix', JSON.stringify(lhActive));
+    assert.match(lhActive?.fix ?? '', /lefthook install/);
+    assert.match(lh.cli(['status']).stderr, /git does not run lefthook/);
+    assert.strictEqual(run(lh, path.join(managers, 'lefthook'), ['install']).status, 0);
+    assert.doesNotMatch(lh.cli(['status']).stderr, /warning/);
+  });
 });
