@@ -9,9 +9,9 @@ import { gitConfig, runGit, startSnapshotListings, withGitReadCache } from '../g
 import { hookTakeover } from '../git/hookTakeover';
 import { keptAnswer } from '../git/refreshCache';
 import { fetchNotes } from '../git/notesSync';
-import { remoteDefaultBranch } from '../git/policyBranch';
+import { policySourceAt, remoteDefaultBranch } from '../git/policyBranch';
 import { remoteBranches } from '../git/remoteBranches';
-import { landingTarget } from './landingBranch';
+import { basedOnBranch, landingTarget } from './landingBranch';
 import { verifyRange } from './verify';
 import { defaultRemote, listRemotes } from '../git/remotes';
 
@@ -67,7 +67,7 @@ export async function developerGate(cwd: string, remotes: string[]): Promise<Dev
   const tracked = upstream && remotes.includes(upstream.remote) ? upstream : undefined;
   const remote = tracked?.remote ?? (await defaultRemote(cwd));
   if (!remote) return undefined;
-  const target = await landingTarget(cwd, remote, tracked?.branch);
+  const target = await landingTarget(cwd, remote, tracked?.branch, head.stdout.trim());
   if (!target) return undefined;
   const r = await verifyRange(cwd, { remote, branch: target, fetch: false });
   return { branch, remote, target, result: r.result, input: r.input };
@@ -154,19 +154,26 @@ export async function reviewQueue(
           MAX_COMMITS,
         )
       : undefined;
+  // Each branch lands on the protected branch it is based on (a hotfix of release/1.0 there), as the author's own
+  // view says (landingTarget); the read-ahead is for the default branch.
+  const policy = targetTip ? await policySourceAt(cwd, targetTip, `${remote}/${target}`, target) : undefined;
   const judge = async (b: { branch: string; sha: string }): Promise<BranchGate | 'unprotected' | undefined> => {
+    const to =
+      policy && targetTip
+        ? await basedOnBranch(cwd, { remote, head: b.sha, policy, policyBranch: target, policyTip: targetTip })
+        : target;
     const r = await verifyRange(cwd, {
       remote,
-      branch: target,
+      branch: to,
       head: b.sha,
       fetch: false,
-      ...(readAhead ? { readAhead } : {}),
+      ...(readAhead && to === target ? { readAhead } : {}),
     });
     // The target is not protected: nothing on this remote needs review (the developer view says why).
     if (!r.result.protected && !r.result.policyError) return 'unprotected';
     // A protected branch of its own is judged when something is pushed to it, not as a change to review.
     if (r.input.policy.kind === 'ok' && isProtected(r.input.policy.policy, b.branch)) return undefined;
-    return { remote, branch: b.branch, target, head: b.sha, result: r.result, input: r.input };
+    return { remote, branch: b.branch, target: to, head: b.sha, result: r.result, input: r.input };
   };
   const branches: BranchGate[] = [];
   if (candidates.length === 0) return { branches, notices };

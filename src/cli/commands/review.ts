@@ -159,12 +159,13 @@ export const reviewCommand: Command = {
   usage: `Usage: countersign review [--all] [--no-fetch] [--max-branches N] [--json]
 
 Lists what awaits your approval: every fetched remote branch not merged into the remote's default branch,
-judged by the same code as \`verify\` and the editor's review panel (as a merge into that branch), and within
-it each commit that needs review and is not approved yet — with why it needs review and the \`countersign
-approve\` command for it. Where more than the tip awaits, the single command approving the tip (it covers
-the whole branch) comes first, the per-commit commands as the alternative. "Yours" means you may approve
-it: user.email is a reviewer in the policy on the default branch, and you neither authored nor committed it
-(the panel's rule; \`approve\` checks your key too).
+judged by the same code as \`verify\` and the editor's review panel (as a merge into the protected branch it is
+based on: the one it brings the fewest commits onto, the default branch on a tie — a hotfix cut from release/1.0
+lands there), and within it each commit that needs review and is not approved yet — with why it needs review
+and the \`countersign approve\` command for it. Where more than the tip awaits, the single command approving
+the tip (it covers the whole branch) comes first, the per-commit commands as the alternative. "Yours" means
+you may approve it: user.email is a reviewer in the policy on the default branch, and you neither authored nor
+committed it (the panel's rule; \`approve\` checks your key too).
 
 First it fetches each remote's branches and notes (bounded, as the panel's Refresh does); if that fails the
 branches and approvals already in this clone are used and a notice says so.

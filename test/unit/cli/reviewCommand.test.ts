@@ -173,4 +173,43 @@ describe('countersign review: what awaits the reviewer', function () {
       /^You \(mallory@example\.com\) are not a reviewer in \.countersign\.json on main: ask a maintainer to add you/,
     );
   });
+  it('newuser22 F-review-release: a hotfix cut from a protected release branch is judged against that branch, and its approve command works', () => {
+    const { server, ada, bob } = setup(); // main and release/* protected
+    const human = 'AI-Provenance: v1 ai=0 human=1 untracked=0';
+    ada.git('push', '-q', 'origin', 'main:release/1.0');
+    // A release-only fix by Bob (human, one line: no review needed), pushed straight to release/1.0.
+    const bobs = cloneAs(server.dir, 'Bob Reviewer', 'bob@example.com', bob.privateKeyFile);
+    bobs.git('checkout', '-q', '-b', 'relfix', 'origin/release/1.0');
+    const note = commitFile(bobs, 'RELEASE.txt', 'rel note\n', `release note (Bob)\n\n${human}`);
+    const landed = bobs.gitResult(['push', 'origin', 'HEAD:release/1.0']);
+    assert.strictEqual(landed.status, 0, landed.stderr);
+    // main moves on too, so main's merge-base with the hotfix is older than release/1.0's tip.
+    commitFile(ada, 'main.txt', 'main\n', `main work\n\n${human}`);
+    assert.strictEqual(ada.gitResult(['push', 'origin', 'main']).status, 0);
+    // Ada's AI hotfix on top of release/1.0.
+    ada.git('fetch', '-q', 'origin');
+    ada.git('checkout', '-q', '-b', 'hotfix', 'origin/release/1.0');
+    const sha = commitFile(
+      ada,
+      'src/hf.py',
+      'hf = 1\n',
+      'hotfix\n\nAssisted-by: Claude:claude-sonnet-4-5 claude-code\nAI-Provenance: v1 ai=1 human=0 untracked=0',
+    );
+    ada.git('push', '-q', 'origin', 'hotfix');
+    const json = JSON.parse(bobs.cli(['review', '--json']).stdout) as Json;
+    const branch = (json.branches as Branch[]).find((b) => b.branch === 'hotfix');
+    assert.ok(branch, JSON.stringify(json));
+    assert.strictEqual(branch.target, 'release/1.0');
+    assert.deepStrictEqual(
+      branch.commits.map((c) => [c.sha, c.canApprove]),
+      [[sha, true]],
+    );
+    assert.strictEqual(branch.commits[0].approveCommand, `countersign approve ${sha} --base ${note}`);
+    // The pasted command signs the hotfix alone (not Bob's own release note), and the push lands.
+    const approve = bobs.cli(branch.commits[0].approveCommand.split(' ').slice(1));
+    assert.strictEqual(approve.status, 0, approve.stderr);
+    ada.git('fetch', '-q', 'origin', '+refs/notes/countersign:refs/notes/countersign');
+    const push = ada.gitResult(['push', 'origin', 'hotfix:release/1.0']);
+    assert.strictEqual(push.status, 0, push.stderr);
+  });
 });
