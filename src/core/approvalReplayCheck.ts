@@ -7,7 +7,20 @@ import { shortSha } from './shortSha';
  * repository (a CI clone after the branch was force-pushed, a server after gc, a clone other than the author's
  * after the author rebased, an approval made in a fork).
  */
-export type ReplayedTree = string | null | ApprovedCommitsMissing | NotReplayed;
+export type ReplayedTree = string | null | ApprovedCommitsMissing | NotReplayed | ApprovalLanded;
+
+/**
+ * The approved tip is already in the review base's history: the approved change landed, and the approval covered it
+ * then. A commit with its patch-id now applies the same change a second time — after a later commit undid it (a
+ * check taken out, put back, taken out again), the replay gives that commit's tree exactly — which is not a rebase
+ * of the approved commits but the change made again: it needs a review of its own (attack27 04). Where the approved
+ * change landed as a rebased or squashed copy, its tip is not in the history and this does not see it
+ * (docs/threat-model.md).
+ */
+export interface ApprovalLanded {
+  landed: true;
+}
+export const APPROVAL_LANDED: ApprovalLanded = { landed: true };
 
 /**
  * At most this many replays (each ~5 git processes) per statement and judgement: a push of many commits with the
@@ -69,6 +82,8 @@ export function replayMismatch(
   if (replayed === null)
     return `${approvedAs} the approved change does not replay cleanly onto ${onto}, so this push's change cannot be the approved one; ${again}`;
   if (isNotReplayed(replayed)) return `${approvedAs} ${notReplayedWhy(anchor.sha)}; ${again}`;
+  if (typeof replayed === 'object' && 'landed' in replayed)
+    return `${approvedAs} ${shortSha(st.tip)} is already in ${onto}'s history: the approved change landed, and an approval covers it once — ${shortSha(anchor.sha)} makes the same change again (as after a later commit undid it); ${again}`;
   if (approvedCommitsMissing(replayed)) {
     const back = replayed.landedBack[anchor.sha];
     if (back === st.tree) return undefined;

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import {
+  APPROVAL_LANDED,
   MAX_REPLAYS_PER_STATEMENT,
   NOT_REPLAYED,
   type LandedBack,
@@ -87,6 +88,11 @@ const REPLAY_IDENTITY = {
   GIT_COMMITTER_DATE: '@0 +0000',
 };
 
+/** Whether `commit` is in `onto`'s history (git merge-base --is-ancestor; a commit not here is not). */
+async function containsCommit(cwd: string, onto: string, commit: string): Promise<boolean> {
+  return (await runGit(['merge-base', '--is-ancestor', commit, onto], { cwd, okCodes: [1, 128] })).code === 0;
+}
+
 /**
  * The tree a commit carrying approval `st` by patch-id onto `onto` must have (RangeIndex.replayedTrees): the
  * approved change replayed there; null when it does not apply cleanly. When this repository lacks the approved
@@ -96,6 +102,7 @@ const REPLAY_IDENTITY = {
  * same change is recognised without the approved commits (newuser20 F8: every clone but the author's after the
  * author rebased). For the gate and `report` alike. One replay per distinct anchor tree (onto..anchor depends only
  * on the trees), at most MAX_REPLAYS_PER_STATEMENT of them; anchors past that are NOT_REPLAYED (attack27 03).
+ * APPROVAL_LANDED when the approved tip is already in `onto`'s history: the approval was spent (attack27 04).
  */
 export async function replayedTreeFor(
   cwd: string,
@@ -104,6 +111,7 @@ export async function replayedTreeFor(
   anchors: ReadonlyArray<{ sha: string; tree: string }>,
 ): Promise<ReplayedTree> {
   const replayed = await replayedTree(cwd, st, onto);
+  if (replayed !== 'missing' && onto !== undefined && (await containsCommit(cwd, onto, st.tip))) return APPROVAL_LANDED;
   if (replayed === 'conflict') return null;
   if (replayed !== 'missing') return replayed;
   const from = onto ?? (await emptyTree(cwd));
