@@ -296,7 +296,7 @@ export function evaluateGate(input: GateInput): GateResult {
   const head = input.head;
   const carrier = rewind?.carrier === true;
   const blast = rangeBlast(withRewindFiles(input.commits, rewind, head), input.sinceReviewed);
-  const charged = chargedFiles(input.commits);
+  const charged = chargedFiles(input.commits, result.notices);
   const matchers = policyMatchers(policy);
   for (const c of input.commits) {
     const policyChangedHere = input.policyChangedWithoutCommit === true && c.sha === head;

@@ -4,7 +4,7 @@ import { oversizedNote } from './noteBounds';
 import { errorMessage } from './errors';
 import type { ChangedFile, GateCommit, ReviewReasonKind } from './gate';
 import { gitlinkReviewReason } from './gitlinkReview';
-import { ancestorsInRange } from './mergeView';
+import { mergeSides } from './mergeView';
 import { countRangeLines } from './lineRanges';
 import { aiLinesByAgent } from './noteOwners';
 import { POLICY_FILE, type Policy } from './policy';
@@ -94,6 +94,9 @@ export function rangeBlast(commits: DeletionView[], before?: SinceReviewed): Ran
 
 function pushBlast(commits: DeletionView[]): RangeBlast {
   const byId = new Map(commits.map((c) => [c.sha, c]));
+  // Only a merge that deletes something has side deletions to tell from its own; one past the walk's bound has
+  // none told apart (fails closed: all its deletions are its own).
+  const walked = mergeSides(commits, (m) => deletesAny(byId.get(m.sha)?.files ?? []));
   const deletedPaths = new Set<string>();
   const contributors = new Set<string>();
   let lines = 0;
@@ -102,10 +105,8 @@ function pushBlast(commits: DeletionView[]): RangeBlast {
     for (const p of deletes) deletedPaths.add(p);
     let own = 0;
     let ownFiles = deletes.length;
-    if (c.parents.length > 1) {
-      const first = ancestorsInRange(c.parents[0], byId);
-      const side = new Set<string>();
-      for (const p of c.parents.slice(1)) for (const a of ancestorsInRange(p, byId)) if (!first.has(a)) side.add(a);
+    const side = c.parents.length > 1 ? (walked.sides.get(c.sha) ?? []) : undefined;
+    if (side) {
       const sideLines = new Map<string, number>();
       const sideDeleted = new Set<string>();
       for (const id of side) {
@@ -123,6 +124,10 @@ function pushBlast(commits: DeletionView[]): RangeBlast {
     if (own > 0 || ownFiles > 0) contributors.add(c.sha);
   }
   return { files: deletedPaths.size, lines, contributors };
+}
+
+function deletesAny(files: DeletionView['files']): boolean {
+  return files.some((f) => f.status === 'D' || (f.deleted ?? 0) > 0);
 }
 
 export interface ReviewNeed {
