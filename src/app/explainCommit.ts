@@ -1,3 +1,4 @@
+import { changedPathsUnread } from '../core/changedPaths';
 import { CountersignError } from '../core/errors';
 import { countBinaryLines } from '../git/binaryFiles';
 import { commitFacts, overclaimedPaths } from '../core/report/commitFacts';
@@ -68,6 +69,8 @@ async function explainOnce(cwd: string, rev: string, opts: ExplainOptions): Prom
     lacking.push('added lines were not counted (the repository lacks some of its file contents)');
   }
   if (!record) throw new CountersignError('git', `git log printed nothing for ${sha}`);
+  // A commit changing more paths than the gate's bound is read without its files (git/historyStream.ts): said so.
+  const unread = record.pathsOver ? changedPathsUnread([sha]) : undefined;
   // Binary files' lines, counted as text as the commit hook and the gate count them (core/textLines.ts).
   await countBinaryLines(cwd, [record]);
   const noteText = (
@@ -141,9 +144,10 @@ async function explainOnce(cwd: string, rev: string, opts: ExplainOptions): Prom
     provenance,
     approvals,
     gate,
-    ...(lacking.length > 0 || unfetchedWarning
+    ...(lacking.length > 0 || unfetchedWarning || unread
       ? {
           warnings: [
+            ...(unread ? [unread] : []),
             ...(unfetchedWarning ? [unfetchedWarning] : []),
             ...(lacking.length > 0
               ? [`this clone lacks objects ${shortSha(sha)} needs, and nothing was fetched: ${lacking.join('; ')}`]

@@ -33,8 +33,19 @@ export function changedPathsRefusal(
 ): string | undefined {
   const over = commits.find((c) => c.pathsOver !== undefined)?.pathsOver;
   if (over === undefined) return undefined;
-  const bound = `more than ${MAX_JUDGED_PATHS} paths (files and folders, each commit against its first parent), more than the gate lists in one judgement`;
+  const bound = `${PATHS_PAST_BOUND}, more than the gate lists in one judgement`;
   if ('sha' in over)
     return `commit ${shortSha(over.sha)} changes ${bound}, so it cannot be judged; split it into smaller commits, or have an administrator land it (docs/server-hook.md, "Sizes the gate reads at most")`;
   return `the ${commits.length} commits of this push change ${bound}, so they cannot be judged together; push them in parts`;
+}
+
+const PATHS_PAST_BOUND = `more than ${MAX_JUDGED_PATHS} paths (files and folders, each commit against its first parent)`;
+
+/**
+ * What report and explain say of the commits they read without their files for changing more paths than the bound
+ * (git/historyStream.ts `pathsOver`, bounds22): the first named, and how many more.
+ */
+export function changedPathsUnread(shas: readonly string[]): string {
+  const more = shas.length > 1 ? ` (and ${shas.length - 1} more commit${shas.length > 2 ? 's' : ''} like it)` : '';
+  return `commit ${shortSha(shas[0])}${more} changes ${PATHS_PAST_BOUND}, more than Countersign reads of one commit, so its files were not read: its added lines are not counted and its need for review is unknown (the gate refuses it on a protected branch)`;
 }

@@ -33,6 +33,32 @@ export async function changedPathsOver(
   known: ReadonlyMap<string, string> = new Map(),
   limit = MAX_JUDGED_PATHS,
 ): Promise<PathsOver | undefined> {
+  return countPaths(cwd, commits, known, limit);
+}
+
+/**
+ * The commits of `commits` that each change more than MAX_JUDGED_PATHS paths, however many the others change
+ * together: a history read whole (report, explain) skips just those (bounds22). Each stops being counted at the
+ * bound, so one costs what the gate's count costs, and the others what listing their paths costs anyway.
+ */
+export async function commitsOverPaths(
+  cwd: string,
+  commits: readonly Listed[],
+  known: ReadonlyMap<string, string> = new Map(),
+): Promise<Set<string>> {
+  const over = new Set<number>();
+  await countPaths(cwd, commits, known, MAX_JUDGED_PATHS, over);
+  return new Set([...over].map((i) => commits[i].sha));
+}
+
+/** The count: with `each`, every commit past `limit` goes there (its paths no longer followed), and none stops it. */
+async function countPaths(
+  cwd: string,
+  commits: readonly Listed[],
+  known: ReadonlyMap<string, string>,
+  limit: number,
+  each?: Set<number>,
+): Promise<PathsOver | undefined> {
   if (commits.length === 0) return undefined;
   const empty = await emptyTree(cwd);
   const trees = new Map([...known, ...commits.map((c): [string, string] => [c.sha, c.tree])]);
@@ -81,8 +107,14 @@ export async function changedPathsOver(
         for (let k = 0; k < met.length; k += 2) {
           const i = met[k];
           const times = met[k + 1];
+          if (each?.has(i)) continue;
           counts[i] += times;
           total += times;
+          if (counts[i] > limit && each) each.add(i);
+          if (each) {
+            if (deeper && !each.has(i)) meet(next, sub, i, times);
+            continue;
+          }
           if (counts[i] > limit) return { sha: commits[i].sha };
           if (total > limit) return { range: true };
           if (deeper) meet(next, sub, i, times);

@@ -3,6 +3,7 @@ import { CountersignError } from '../core/errors';
 import { decodePath } from '../core/commitObject';
 import { gateDiffView } from './gateDiffView';
 import { HistoryHeaders } from './historyHeaders';
+import { commitsOverPaths } from './changedPathCount';
 import { streamNulSpans } from './nulStream';
 
 /**
@@ -41,6 +42,11 @@ export interface HistoryCommit {
   headerProblem?: string;
   /** Present when streamed with `numstat: true`. */
   files?: NumstatEntry[];
+  /**
+   * With `numstat: true`: it changes more than core/changedPaths.ts MAX_JUDGED_PATHS paths, so its files were not
+   * listed (`files` is absent, as without numstat) and it is not judged (bounds22: a tree bomb's million lines).
+   */
+  pathsOver?: true;
 }
 
 /** What a --raw entry says of its path: git's status letter and the objects before and after. */
@@ -79,6 +85,67 @@ export async function streamHistory(
   onCommit: (c: HistoryCommit) => void,
 ): Promise<number> {
   checkRevisionArgs(opts.revs);
+  if (!opts.numstat) return streamLog(cwd, opts, onCommit);
+  // Paths counted before any is listed, as the gate counts them (core/changedPaths.ts, bounds22): a commit over
+  // the bound is read without its files (`pathsOver`), the others as before, all handed on in the log's order.
+  const listed = await listHistory(cwd, opts);
+  const over = await commitsOverPaths(cwd, listed.commits, listed.outside);
+  if (over.size === 0) return streamLog(cwd, opts, onCommit);
+  const only = (ids: string[]): LogStreamOptions => ({
+    revs: [],
+    extra: ['--no-walk=unsorted', '--stdin'],
+    stdin: ids.join('\n') + '\n',
+    headers: opts.headers,
+  });
+  const unread = new Map<string, HistoryCommit>();
+  await streamLog(cwd, only([...over]), (c) => unread.set(c.sha, { ...c, pathsOver: true }));
+  let at = 0;
+  const handUpTo = (sha: string | undefined) => {
+    for (; at < listed.commits.length; at++) {
+      const id = listed.commits[at].sha;
+      if (id === sha) return void at++;
+      const c = unread.get(id);
+      if (c) onCommit(c);
+    }
+  };
+  const rest = listed.commits.filter((c) => !over.has(c.sha)).map((c) => c.sha);
+  if (rest.length > 0)
+    await streamLog(cwd, { ...only(rest), numstat: true }, (c) => {
+      handUpTo(c.sha);
+      onCommit(c);
+    });
+  handUpTo(undefined);
+  return listed.commits.length;
+}
+
+/**
+ * The commits `opts` lists, in its log's order, with their trees and parents, and the trees of their parents
+ * outside it (`--boundary`): what the paths' count reads. One `git log`.
+ */
+async function listHistory(
+  cwd: string,
+  opts: LogStreamOptions,
+): Promise<{ commits: Array<{ sha: string; tree: string; parents: string[] }>; outside: Map<string, string> }> {
+  const commits: Array<{ sha: string; tree: string; parents: string[] }> = [];
+  const outside = new Map<string, string>();
+  const args = ['log', '--boundary', '--format=%m %H %T %P', ...(opts.extra ?? []), ...opts.revs, '--'];
+  await streamNulSpans(
+    args,
+    cwd,
+    (bytes, start, end) => {
+      const [mark, sha, tree, ...parents] = bytes.toString('latin1', start, end).split(' ');
+      if (!sha || !tree) return;
+      if (mark === '-') outside.set(sha, tree);
+      else commits.push({ sha, tree, parents });
+    },
+    opts.stdin,
+    0x0a,
+  );
+  return { commits, outside };
+}
+
+/** One `git log` of `opts` (streamHistory without the paths' count). */
+async function streamLog(cwd: string, opts: LogStreamOptions, onCommit: (c: HistoryCommit) => void): Promise<number> {
   // With numstat, git judges binary by content alone, as the gate does (gateDiffView 'content'): `- -` then means
   // binary by core/textLines.ts's rule, whatever a .gitattributes says; countBinaryLines counts those as text.
   const view = opts.numstat ? await gateDiffView(cwd, 'content') : { dir: cwd, args: [] };

@@ -1,4 +1,5 @@
 import { personKey } from '../core/approvalRules';
+import { changedPathsUnread } from '../core/changedPaths';
 import { CountersignError, errorMessage } from '../core/errors';
 import { MAX_AI_NOTE_BYTES, unreadNoteStandIn } from '../core/noteBounds';
 import { POLICY_FILE } from '../core/policy';
@@ -133,8 +134,10 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
   });
   // Commits with binary files, whose lines are counted as text after the stream (few: only these are kept).
   const binary: Array<{ sha: string; parents: string[]; files: NumstatEntry[]; facts: CommitFacts }> = [];
+  const pathsOver: string[] = [];
   const onCommit = (c: HistoryCommit) => {
     inHistory.add(c.sha);
+    if (c.pathsOver) pathsOver.push(c.sha);
     const f = metadataFacts(c);
     if (c.files?.some((e) => e.added === undefined))
       binary.push({ sha: c.sha, parents: c.parents, files: c.files, facts: f });
@@ -169,6 +172,7 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
     warnings.push(
       `some file contents are missing from this repository (${opts.missingBlobs.replace(/^.*?: /, '')}): added lines were not counted for its ${commits.length} commit(s), so AI share is unknown; their trailers and notes still count`,
     );
+  if (pathsOver.length > 0) warnings.push(changedPathsUnread(pathsOver));
   if (notesAbsent > 0)
     warnings.push(
       `${notesAbsent} commit(s) have a refs/notes/ai note whose content this partial clone lacks: they were counted by their trailers alone (fetch the notes' blobs to count them)`,

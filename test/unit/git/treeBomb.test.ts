@@ -91,3 +91,50 @@ describe('server gate: a tree bomb is refused by its size, not by a timeout (att
     assert.doesNotMatch(ai.stderr, /changes more than/);
   });
 });
+
+/** A commit on HEAD adding after.txt to HEAD's tree (the index, which treeBomb left without bomb/, is not used). */
+function commitOnBomb(repo: TempRepo): string {
+  const blob = repo.gitResult(['hash-object', '-w', '--stdin'], 'three\n').stdout.trim();
+  const entries = repo.git('ls-tree', 'HEAD').trim().split('\n');
+  const root = repo
+    .gitResult(['mktree'], [...entries, `100644 blob ${blob}\tafter.txt`].join('\n') + '\n')
+    .stdout.trim();
+  const message = 'after\n\nAI-Provenance: v1 ai=0 human=1 untracked=0';
+  const commit = repo.git('commit-tree', root, '-p', 'HEAD', '-m', message).trim();
+  repo.git('reset', '-q', '--soft', commit);
+  return commit;
+}
+
+describe('report and explain: a tree bomb is counted, not read (bounds22, real repository)', function () {
+  this.timeout(240_000);
+
+  it('report names the commit as not read, and counts the others’ lines as before', () => {
+    const { ada } = setup(policyJson(makeKey('bob'), makeKey('carol')));
+    commitFile(ada, 'before.txt', 'one\ntwo\n', `before\n\nAI-Provenance: v1 ai=0 human=2 untracked=0`);
+    const bomb = treeBomb(ada, 41, 3, `bomb\n\n${AI}`);
+    commitOnBomb(ada);
+    const r = ada.cli(['report', '--json']);
+    assert.strictEqual(r.status, 0, r.stderr);
+    const said = new RegExp(
+      `commit ${bomb.slice(0, 8)}\\w* changes more than ${MAX_JUDGED_PATHS} paths .*so its files were not read`,
+    );
+    assert.match(r.stderr.replace(/\s+/g, ' '), said);
+    const report = JSON.parse(r.stdout) as { commits: number; addedLines: number };
+    // Every commit counted (the policy's, before, the bomb, after); the lines are the policy commit's and the others'.
+    assert.strictEqual(report.commits, 4);
+    assert.ok(report.addedLines >= 3 && report.addedLines < 100, `${report.addedLines} added lines`);
+  });
+
+  it('explain of the bomb says why its files are not read; of its child, nothing', () => {
+    const { ada } = setup(policyJson(makeKey('bob'), makeKey('carol')));
+    const bomb = treeBomb(ada, 41, 3, `bomb\n\n${AI}`);
+    const child = commitOnBomb(ada);
+    const said = new RegExp(`commit ${bomb.slice(0, 8)}\\w* changes more than ${MAX_JUDGED_PATHS} paths`);
+    const e = ada.cli(['explain', bomb]);
+    assert.strictEqual(e.status, 0, e.stderr);
+    assert.match(e.stderr.replace(/\s+/g, ' '), said);
+    const c = ada.cli(['explain', child]);
+    assert.strictEqual(c.status, 0, c.stderr);
+    assert.doesNotMatch(c.stderr, /changes more than/);
+  });
+});
