@@ -55,9 +55,9 @@ export async function recordCheckpoint(ledger: Ledger, req: CheckpointRequest): 
     paths = unique([...paths, ...changed.present]);
     gitDeleted = changed.deleted;
   }
-  // Named files are read whatever their bytes (a binary file has lines too), in both phases alike: a before
-  // that snapshots a file its after then skipped left the call open for it (newuser20 F13).
-  const snap = readSnapshot(ledger.root, paths, SNAPSHOT_LIMITS, new Set(named));
+  // Every file is read whatever its bytes (a binary file has lines too), in both phases alike: a before that
+  // snapshots a file its after then skipped left the call open for it (newuser20 F13).
+  const snap = readSnapshot(ledger.root, paths, SNAPSHOT_LIMITS);
   const meta = {
     agent: req.agent,
     ...(req.model ? { model: req.model } : {}),
@@ -80,7 +80,7 @@ export async function recordCheckpoint(ledger: Ledger, req: CheckpointRequest): 
     const cut = result.files.length >= SNAPSHOT_LIMITS.maxFiles && snap.skipped.length > 0;
     await ledger.record(
       { type: 'agent', phase: 'before', ...meta, files: snap.files },
-      // What git listed that the snapshot does not hold (deleted, binary, too big): the after credits the call only
+      // What git listed that the snapshot does not hold (deleted, too big, not a regular file): the after credits the call only
       // with files deleted since, and any file in neither list was clean (core/ledger/fold.ts).
       {
         callId: req.callId,

@@ -37,20 +37,20 @@ export interface Snapshot {
   files: Record<string, string>;
   /** Paths that do not exist (yet, or any more). */
   missing: string[];
-  /** Paths left out: binary, too large, not a regular file, or over the file-count limit. */
+  /** Paths left out: too large, not a regular file, or over the file-count limit. */
   skipped: string[];
 }
 
 /**
- * Reads each repository-relative path's text. `binaryToo` names paths read even when git would call them binary:
- * files a tool names, whose lines count like any file's (docs/choices.md, "Binary files have lines"), so the
- * before and the after of the call read them alike. A shell's git-changed files are read as text only.
+ * Reads each repository-relative path's text, whatever its bytes: a binary file's lines are its bytes split on
+ * "\n" like any file's (core/textLines.ts, the one rule), so a file a tool names and a file a shell's git lists
+ * are read alike (newuser22 F-nul: a shell snapshot that skipped a file with one NUL byte took the agent's lines
+ * out of review). Left out: files over `limits.maxFileBytes`, anything not a regular file, and past the count.
  */
 export function readSnapshot(
   root: string,
   paths: string[],
   limits = SNAPSHOT_LIMITS,
-  binaryToo: ReadonlySet<string> = new Set(),
 ): Snapshot {
   const snap: Snapshot = { files: {}, missing: [], skipped: [] };
   for (const rel of paths) {
@@ -68,13 +68,7 @@ export function readSnapshot(
       snap.skipped.push(rel);
       continue;
     }
-    const buf = read.content;
-    // git's own heuristic: a NUL byte in the first 8000 bytes means binary; lines mean nothing there.
-    if (!binaryToo.has(rel) && buf.subarray(0, 8000).includes(0)) {
-      snap.skipped.push(rel);
-      continue;
-    }
-    snap.files[rel] = buf.toString('utf8');
+    snap.files[rel] = read.content.toString('utf8');
   }
   return snap;
 }

@@ -129,7 +129,7 @@ export const checkpointCommand: Command = {
     await ledger.sync({ wait: false });
     const deleted = r.deleted.length ? `, ${r.deleted.length} deleted` : '';
     const skipped = r.skipped.length
-      ? ` (skipped ${r.skipped.length} binary or large: ${r.skipped.slice(0, 3).join(', ')}${r.skipped.length > 3 ? ', …' : ''}` +
+      ? ` (skipped ${r.skipped.length} too large or not a regular file: ${r.skipped.slice(0, 3).join(', ')}${r.skipped.length > 3 ? ', …' : ''}` +
         `${phase === 'after' ? '; what the call wrote there counts as untracked' : ''})`
       : '';
     ctx.stdout(`Recorded ${phase} checkpoint for ${agent}: ${r.files.length} file(s)${deleted}${skipped}\n`);

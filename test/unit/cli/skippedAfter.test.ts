@@ -118,7 +118,7 @@ describe('an agent call whose after could not snapshot a file closes anyway (new
     checkpoint(repo, 'before', 'claude', 'big.txt');
     repo.write('big.txt', big);
     const after = checkpoint(repo, 'after', 'claude', 'big.txt');
-    assert.match(after, /skipped 1 binary or large: big\.txt/);
+    assert.match(after, /skipped 1 too large or not a regular file: big\.txt/);
     // What the call wrote could not be read: untracked (docs/ledger.md), never a later writer's lines as Claude's.
     fs.appendFileSync(path.join(repo.dir, 'big.txt'), 'HUMAN1\nHUMAN2\n');
     assert.deepStrictEqual(status(repo)['big.txt'], { ai: 0, human: 0, untracked: 24, agents: [] });
