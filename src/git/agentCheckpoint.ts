@@ -86,6 +86,7 @@ export async function recordCheckpoint(ledger: Ledger, req: CheckpointRequest): 
         callId: req.callId,
         shell: req.shell && !cut,
         ...(gitDeleted ? { absent: unique([...gitDeleted, ...snap.skipped]) } : {}),
+        stamps: snap.stamps,
       },
     );
     return result;
@@ -109,10 +110,11 @@ export async function recordCheckpoint(ledger: Ledger, req: CheckpointRequest): 
     }
   }
   // Files it could not read (over the size bound, not a regular file) still end the call: core/ledger/fold.ts.
+  // Their stamps, against the before's, say whether the call changed one it could not read (newuser22 F-nul).
   const unread = snap.skipped.filter(isAttributable);
   await ledger.record(
     { type: 'agent', phase: 'after', ...meta, files: snap.files },
-    { callId, deleted, shell: req.shell, unread },
+    { callId, deleted, shell: req.shell, unread, stamps: snap.stamps },
   );
   return result;
 }

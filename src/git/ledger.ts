@@ -3,7 +3,8 @@ import { AttributionEngine } from '../core/attribution/engine';
 import type { LineLabel } from '../core/attribution/labels';
 import { observationSchema, type Observation } from '../core/attribution/observations';
 import { CountersignError } from '../core/errors';
-import { entryPaths, foldEntries, headPathsForShellCalls, type EngineLike, type FileState } from '../core/ledger/fold';
+import { foldEntries, type EngineLike, type FileState } from '../core/ledger/fold';
+import { entryPaths, headPathsForShellCalls } from '../core/ledger/foldPaths';
 import type { AgentRemovals } from '../core/ledger/agentRemovals';
 import { decodeLabels, encodeLabels, type LedgerContext, type QueueEntry } from '../core/ledger/records';
 import { reconcileLabels } from '../core/ledger/reconcile';
@@ -44,6 +45,8 @@ export interface RecordMeta {
    * before's snapshot of them, so later writes are not folded into a call that has ended (newuser20 F13).
    */
   unread?: string[];
+  /** Files an agent checkpoint found too large to snapshot: path -> workingFiles.fileStamp (inode data only). */
+  stamps?: Record<string, string>;
 }
 
 export interface Attribution {
@@ -140,6 +143,8 @@ class WorkingLedger implements Ledger {
     if (meta.shell) entry.shell = true;
     if (meta.absent !== undefined) entry.absent = meta.absent.map((p) => this.relative(p));
     if (meta.unread?.length) entry.unread = meta.unread.map((p) => this.relative(p));
+    const stamps = Object.entries(meta.stamps ?? {});
+    if (stamps.length) entry.stamps = Object.fromEntries(stamps.map(([p, st]) => [this.relative(p), st]));
     this.store.writeEntry(entry);
   }
 

@@ -19,6 +19,7 @@ import type { Attribution } from './ledger';
 import {
   deletionAssistedBy,
   matchAgentDeletions,
+  unreadWriters,
   withAgentDeletions,
   type AgentDeletion,
 } from '../core/agents/agentDeletionsNote';
@@ -158,27 +159,38 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
     evidence.push({ path: f.path, added, sources });
   }
   const built = buildCommitAttribution(evidence, { baseCommit: inp.base, defaultHuman: inp.defaultHuman });
-  const deletions = await agentDeletions(patch, inp);
+  const { deletions, unread } = await agentDeletions(patch, files, inp);
   return {
     ...built,
-    assistedBy: [...new Set([...built.assistedBy, ...deletionAssistedBy(deletions)])],
+    assistedBy: [...new Set([...built.assistedBy, ...deletionAssistedBy([...deletions, ...unread])])],
     note: withAgentDeletions(built.note, deletions),
     files,
     deletions,
   };
 }
 
-/** Deletions of the commit that agents' recorded tool calls made (core/agents/agentDeletionsNote.ts has the rule). */
-async function agentDeletions(patch: string, inp: ProvenanceInputs): Promise<AgentDeletion[]> {
-  if (!inp.agentRemovals) return [];
+/**
+ * Deletions of the commit that agents' recorded tool calls made, and the agents whose calls changed a file the
+ * commit changes where no snapshot could read it (core/agents/agentDeletionsNote.ts has both rules).
+ */
+async function agentDeletions(
+  patch: string,
+  files: readonly FileAdditions[],
+  inp: ProvenanceInputs,
+): Promise<{ deletions: AgentDeletion[]; unread: AgentDeletion[] }> {
+  if (!inp.agentRemovals) return { deletions: [], unread: [] };
   try {
     const removals = await inp.agentRemovals();
     const paths = new Set(Object.keys(removals));
-    if (paths.size === 0) return [];
-    return matchAgentDeletions(removals, removedLinesIn(patch, paths));
+    if (paths.size === 0) return { deletions: [], unread: [] };
+    const removed = removedLinesIn(patch, paths);
+    return {
+      deletions: matchAgentDeletions(removals, removed),
+      unread: unreadWriters(removals, [...files.map((f) => f.path), ...removed.keys()]),
+    };
   } catch (e) {
     inp.logger?.warn(`[provenance] could not read agents' deletions from the working ledger: ${errorMessage(e)}`);
-    return [];
+    return { deletions: [], unread: [] };
   }
 }
 

@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { runGit } from './gitRunner';
 import { readRegularFile } from './regularFile';
@@ -39,6 +40,22 @@ export interface Snapshot {
   missing: string[];
   /** Paths left out: too large, not a regular file, or over the file-count limit. */
   skipped: string[];
+  /** Regular files left out as too large: path -> fileStamp, so a call's before and after tell whether it changed one. */
+  stamps: Record<string, string>;
+}
+
+/**
+ * What changes when a file is written, read from its inode alone (never its bytes: the file may be gigabytes):
+ * size, modification and change times in nanoseconds, inode. Any write moves the change time, which no tool can
+ * set back. Undefined when the path is not a regular file (or gone).
+ */
+export function fileStamp(abs: string): string | undefined {
+  try {
+    const st = fs.lstatSync(abs, { bigint: true });
+    return st.isFile() ? `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -47,12 +64,8 @@ export interface Snapshot {
  * are read alike (newuser22 F-nul: a shell snapshot that skipped a file with one NUL byte took the agent's lines
  * out of review). Left out: files over `limits.maxFileBytes`, anything not a regular file, and past the count.
  */
-export function readSnapshot(
-  root: string,
-  paths: string[],
-  limits = SNAPSHOT_LIMITS,
-): Snapshot {
-  const snap: Snapshot = { files: {}, missing: [], skipped: [] };
+export function readSnapshot(root: string, paths: string[], limits = SNAPSHOT_LIMITS): Snapshot {
+  const snap: Snapshot = { files: {}, missing: [], skipped: [], stamps: {} };
   for (const rel of paths) {
     if (Object.keys(snap.files).length >= limits.maxFiles) {
       snap.skipped.push(rel);
@@ -66,6 +79,8 @@ export function readSnapshot(
     }
     if (read.kind === 'skipped') {
       snap.skipped.push(rel);
+      const stamp = read.why === 'too large' ? fileStamp(path.join(root, rel)) : undefined;
+      if (stamp !== undefined) snap.stamps[rel] = stamp;
       continue;
     }
     snap.files[rel] = read.content.toString('utf8');

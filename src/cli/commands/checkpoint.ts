@@ -130,7 +130,7 @@ export const checkpointCommand: Command = {
     const deleted = r.deleted.length ? `, ${r.deleted.length} deleted` : '';
     const skipped = r.skipped.length
       ? ` (skipped ${r.skipped.length} too large or not a regular file: ${r.skipped.slice(0, 3).join(', ')}${r.skipped.length > 3 ? ', …' : ''}` +
-        `${phase === 'after' ? '; what the call wrote there counts as untracked' : ''})`
+        `${phase === 'after' ? '; lines the call wrote there count as untracked, and if it changed one, the commit names it' : ''})`
       : '';
     ctx.stdout(`Recorded ${phase} checkpoint for ${agent}: ${r.files.length} file(s)${deleted}${skipped}\n`);
     return 0;

@@ -83,6 +83,20 @@ export function matchAgentDeletions(
   return [...byWriter.values()];
 }
 
+/**
+ * The agents whose tool call changed one of `changed` (the paths the commit changes) where no snapshot could read
+ * it (core/ledger/agentRemovals.ts changedUnread: over the size bound). Which lines they wrote is not known, so
+ * none is counted as theirs, but they assisted the commit: its `Assisted-by` names them, so the gate requires
+ * review as for any AI-assisted commit (newuser22 F-nul), as for an agent's deletion.
+ */
+export function unreadWriters(removals: AgentRemovals, changed: Iterable<string>): AgentDeletion[] {
+  const out: AgentDeletion[] = [];
+  for (const path of new Set(changed))
+    for (const r of removals[path] ?? [])
+      if (r.unread) out.push({ agent: canonicalAgent(r.agent), ...(r.model ? { model: r.model } : {}), files: [] });
+  return out;
+}
+
 /** `Assisted-by` values for the deleting agents, one per agent/model. */
 export function deletionAssistedBy(deletions: readonly AgentDeletion[]): string[] {
   return [...new Set(deletions.map((d) => formatAssistedBy(d.agent, d.model)))];

@@ -28,6 +28,11 @@ export type RemovalRecord = RemovalWriter & {
   lines?: Record<string, number>;
   /** The writer deleted the whole file. */
   file?: boolean;
+  /**
+   * The writer's call changed the file where no snapshot could read it (over the size bound: changedUnread), so
+   * which lines it wrote is not known: any commit that changes the file was assisted by it.
+   */
+  unread?: boolean;
 };
 
 /** Path -> removals, newest last. */
@@ -42,6 +47,7 @@ export const agentRemovalsSchema: s.Shape<AgentRemovals> = s.record(
       at: s.number,
       lines: s.optional(s.record(s.integer(1))),
       file: s.optional(s.boolean),
+      unread: s.optional(s.boolean),
     }),
   ),
 );
@@ -82,9 +88,9 @@ export function noteRemoval(
   path: string,
   writer: RemovalWriter,
   at: number,
-  removed: { lines?: ReadonlyMap<string, number>; file?: boolean },
+  removed: { lines?: ReadonlyMap<string, number>; file?: boolean; unread?: boolean },
 ): void {
-  if (!removed.file && (removed.lines?.size ?? 0) === 0) return;
+  if (!removed.file && !removed.unread && (removed.lines?.size ?? 0) === 0) return;
   const list = (removals[path] ??= []);
   let rec = list.find((r) => r.agent === writer.agent && r.model === writer.model && r.session === writer.session);
   if (rec) list.splice(list.indexOf(rec), 1);
@@ -98,6 +104,7 @@ export function noteRemoval(
   rec.at = Math.max(rec.at, at);
   list.push(rec); // newest last
   if (removed.file) rec.file = true;
+  if (removed.unread) rec.unread = true;
   if (removed.lines && removed.lines.size > 0) {
     const lines = (rec.lines ??= {});
     let distinct = Object.keys(lines).length;
@@ -138,7 +145,36 @@ export function noteRestored(removals: AgentRemovals, path: string, from: string
       else lines[key] = have - take;
     }
   }
-  const left = list.filter((r) => r.file || Object.keys(r.lines ?? {}).length > 0);
+  const left = list.filter((r) => r.file || r.unread || Object.keys(r.lines ?? {}).length > 0);
   if (left.length > 0) removals[path] = left;
   else delete removals[path];
+}
+
+/** What the ledger holds about a call's start for a file its after could not snapshot (ToolCallRecord's fields). */
+interface CallStart {
+  shell?: boolean;
+  absent?: string[];
+  stamps?: Record<string, string>;
+}
+
+/**
+ * Whether an agent's call changed `path`, a file its after found too large to snapshot (newuser22 F-nul: an agent's
+ * shell `sed -i` of a 6.7 MB bundle read as a human's untracked lines and landed unreviewed). `snapshotted`: its
+ * before read the file, so it was within the bound then and is not now; `stamp`: the after's
+ * (git/workingFiles.ts fileStamp, undefined when not a regular file). Otherwise the before's stamp of it says,
+ * and with none, a shell call's before listed every changed file: one it neither read nor listed was HEAD's, and
+ * git listing it now means the call changed it. The rule mirrors a deleted file's (fold.ts): nothing that did not
+ * change during the call is credited.
+ */
+export function changedUnread(
+  call: CallStart | undefined,
+  snapshotted: boolean,
+  path: string,
+  stamp?: string,
+): boolean {
+  if (stamp === undefined) return false;
+  if (snapshotted) return true;
+  const before = call?.stamps?.[path];
+  if (before !== undefined) return before !== stamp;
+  return call?.shell === true && call.absent !== undefined && !call.absent.includes(path);
 }

@@ -1,7 +1,7 @@
 import { labelIdentity, type LineLabel } from '../attribution/labels';
 import type { AgentObservation, Observation } from '../attribution/observations';
 import { runningAgent } from '../attribution/agentNames';
-import { noteRemoval, noteRestored, removedLines, type RemovalWriter } from './agentRemovals';
+import { changedUnread, noteRemoval, noteRestored, removedLines, type RemovalWriter } from './agentRemovals';
 import { decodeLabels, encodeLabels, type LedgerContext, type QueueEntry, type ToolCallRecord } from './records';
 import { reconcileLabels, untrackedLabels } from './reconcile';
 
@@ -60,45 +60,6 @@ export const CONTEXT_LIMITS = {
   inlineAcceptMs: 10 * 60_000,
   saveWindowMs: 2 * 60_000,
 };
-
-/** The files a queue entry reads or writes: what the caller must load before folding. */
-export function entryPaths(entry: QueueEntry): string[] {
-  if (entry.kind === 'store') return [entry.path];
-  const o = entry.observation;
-  const paths: string[] = [];
-  if (o.type === 'agent') paths.push(...Object.keys(o.files));
-  else if ('file' in o) paths.push(o.file);
-  if (entry.deleted) paths.push(...entry.deleted);
-  return paths;
-}
-
-/**
- * Files whose HEAD content a fold of `entries` may need although the ledger has a state for them: those a shell
- * call may find it has no snapshot of (see Folder.cleanAtStart) — its after's files, and disk writes while a
- * shell call is open. Files some open call or a before in `entries` snapshotted are left out (cheaper to load).
- */
-export function headPathsForShellCalls(entries: readonly QueueEntry[], context: LedgerContext): string[] {
-  const snapshotted = new Set<string>();
-  let shellOpen = false;
-  for (const c of Object.values(context.calls)) {
-    for (const p of Object.keys(c.files)) snapshotted.add(p);
-    if (c.shell) shellOpen = true;
-  }
-  const paths = new Set<string>();
-  for (const e of entries) {
-    if (e.kind !== 'observation') continue;
-    const o = e.observation;
-    if (o.type === 'agent' && o.phase === 'before') {
-      for (const p of Object.keys(o.files)) snapshotted.add(p);
-      if (e.shell) shellOpen = true;
-    } else if (o.type === 'agent' && e.shell) {
-      for (const p of Object.keys(o.files)) if (!snapshotted.has(p)) paths.add(p);
-    } else if (o.type === 'diskWrite' && shellOpen && !snapshotted.has(o.file)) {
-      paths.add(o.file);
-    }
-  }
-  return [...paths];
-}
 
 export function callKey(agent: string, session: string | undefined, callId: string | undefined): string {
   return JSON.stringify([agent, session ?? '', callId ?? '']);
@@ -188,6 +149,7 @@ class Folder {
     if (entry.callId !== undefined) call.callId = entry.callId;
     if (entry.shell) call.shell = true;
     if (entry.absent) call.absent = [...new Set([...(call.absent ?? []), ...entry.absent])];
+    if (entry.stamps) call.stamps = { ...call.stamps, ...entry.stamps };
     // A shell before lists every changed file: one in neither list is as in HEAD, so every line an agent removed
     // from it is back (a human's restore nothing recorded, newuser15 #3's kind of write).
     const removals = this.context.removals;
@@ -234,20 +196,18 @@ class Folder {
       // The call deleted the file if it existed when the call began: snapshotted with content, or (a shell call
       // naming no files) not among the files git already listed as deleted then.
       const existed = found ? found.snapshot.content !== '' : own?.absent !== undefined && !own.absent.includes(path);
-      const model = o.model ?? found?.call.model ?? own?.model;
-      const writer = {
-        agent: o.agent,
-        ...(model !== undefined ? { model } : {}),
-        ...(o.session ? { session: o.session } : {}),
-      };
-      if (existed) this.noteRemoval(path, writer, { file: true });
+      if (existed) this.noteRemoval(path, writerOf(o, found?.call.model ?? own?.model), { file: true });
       if (found) delete found.call.files[path];
     }
     // A file the after could not read still ends the call for it (newuser20 F13): left open, the snapshot
     // claimed every later write to it for 30 minutes, a person's or another agent's. Its state stays what the
-    // call began from (plus writes seen during the call), so a reader shows what changed since as untracked.
+    // call began from (plus writes seen during the call), so a reader shows what changed since as untracked; a
+    // call that changed it is remembered as having written it (newuser22 F-nul: agentRemovals.changedUnread).
     for (const path of entry.unread ?? []) {
       const found = this.findSnapshot(key, o, path);
+      const call = found?.call ?? own;
+      if (changedUnread(call, found !== undefined, path, entry.stamps?.[path]))
+        this.noteRemoval(path, writerOf(o, call?.model), { unread: true });
       if (found) delete found.call.files[path];
     }
     if (own && (entry.shell || Object.keys(own.files).length === 0)) {
@@ -256,7 +216,7 @@ class Folder {
   }
 
   private noteRemoval(path: string, writer: RemovalWriter, removed: Parameters<typeof noteRemoval>[4]): void {
-    if (removed.file || (removed.lines?.size ?? 0) > 0)
+    if (removed.file || removed.unread || (removed.lines?.size ?? 0) > 0)
       noteRemoval((this.context.removals ??= {}), path, writer, this.at, removed);
   }
 
@@ -393,4 +353,10 @@ function sameLabels(a: readonly LineLabel[], b: readonly LineLabel[]): boolean {
 
 function read(engine: EngineLike, path: string): FileState {
   return { content: engine.text(path) ?? '', labels: engine.labels(path) };
+}
+
+/** Who made an agent observation: its agent and session, its model or the model its call recorded. */
+function writerOf(o: AgentObservation, callModel?: string): RemovalWriter {
+  const model = o.model ?? callModel;
+  return { agent: o.agent, ...(model !== undefined ? { model } : {}), ...(o.session ? { session: o.session } : {}) };
 }

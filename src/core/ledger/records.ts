@@ -88,6 +88,11 @@ export type QueueEntry =
        * before's snapshot of them all the same; what the call wrote there reads as untracked (nothing saw it).
        */
       unread?: string[];
+      /**
+       * Files the checkpoint found too large to snapshot -> their stamp (size, times, inode: never the bytes).
+       * A before's and its after's differ when the call changed the file (core/ledger/agentRemovals.ts).
+       */
+      stamps?: Record<string, string>;
     }
   | { v: 1; id: string; at: number; kind: 'store'; path: string; content: string; labels: LabelRuns };
 
@@ -103,6 +108,7 @@ export const queueEntrySchema: s.Shape<QueueEntry> = s.discriminated<QueueEntry>
     shell: s.optional(s.boolean),
     absent: s.optional(s.array(s.string)),
     unread: s.optional(s.array(s.string)),
+    stamps: s.optional(s.record(s.string)),
   }),
   store: s.object<Extract<QueueEntry, { kind: 'store' }>>({
     v: s.literal(1),
@@ -139,6 +145,8 @@ export type ToolCallRecord = {
   shell?: boolean;
   /** Files git listed at the call's start that its snapshot lacks (its before's `absent`); undefined: not known. */
   absent?: string[];
+  /** Stamps of the files its before found too large to snapshot (the before's `stamps`). */
+  stamps?: Record<string, string>;
 };
 export const toolCallSchema: s.Shape<ToolCallRecord> = s.object<ToolCallRecord>({
   ...agentFields,
@@ -147,6 +155,7 @@ export const toolCallSchema: s.Shape<ToolCallRecord> = s.object<ToolCallRecord>(
   files: s.record(snapshotSchema),
   shell: s.optional(s.boolean),
   absent: s.optional(s.array(s.string)),
+  stamps: s.optional(s.record(s.string)),
 });
 
 export type LedgerContext = {

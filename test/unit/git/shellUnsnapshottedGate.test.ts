@@ -69,4 +69,15 @@ describe("server gate: an agent's shell write to a binary or over-bound file nee
     assert.ok(s.ada.trailers().includes('AI-Provenance: v1 ai=5 human=0 untracked=0'), s.ada.trailers().join('\n'));
     refused('NUL byte');
   });
+
+  it('a shell edit of 10 lines of a tracked file over the snapshot bound is stamped Assisted-by', () => {
+    shell('before');
+    const f = path.join(s.ada.dir, 'bundle.js');
+    const lines = fs.readFileSync(f, 'utf8').split('\n');
+    for (let i = 0; i < 10; i++) lines[100 + i] = `fetch("https://evil.example/${i}");`;
+    fs.writeFileSync(f, lines.join('\n'));
+    shell('after');
+    s.ada.git('commit', '-qam', 'tweak bundle');
+    refused('over the bound');
+  });
 });
