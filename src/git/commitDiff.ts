@@ -1,3 +1,5 @@
+import { MAX_DIFF_BLOB_BYTES } from '../core/textLines';
+import { blobLineCounts, objectSizes } from './binaryFiles';
 import { runGit } from './gitRunner';
 import { emptyTree } from './emptyTree';
 
@@ -48,7 +50,35 @@ export const DIFF_FLAGS = [
 /** The added lines as a zero-context patch with full ids: what the hook's diff and the server's first-note check read alike. */
 export const PATCH_ARGS = ['-p', '-U0', '--no-abbrev', '--src-prefix=a/', '--dst-prefix=b/', ...DIFF_FLAGS];
 
-export const DIFF_ARGS = [...DIFF_CONFIG, 'diff', '--raw', '-z', ...PATCH_ARGS];
+/**
+ * The commit hook's first diff: as PATCH_ARGS but without --text and with git's big-file threshold at
+ * core/textLines.ts MAX_DIFF_BLOB_BYTES, so git prints "Binary files … differ" for a file over it without reading
+ * it (newuser22 F-bigfile-hook: with --text, 100 MB of one-character lines took git 3-4 GB and the hook 60 s).
+ * Only when some file is "Binary" (over the bound, a NUL byte, a `-diff` attribute) does changedFilesAndPatch
+ * ask again, with --text, for every file but those over the bound.
+ */
+export const DIFF_ARGS = [
+  ...DIFF_CONFIG,
+  '-c',
+  `core.bigFileThreshold=${MAX_DIFF_BLOB_BYTES}`,
+  'diff',
+  '--raw',
+  '-z',
+  ...PATCH_ARGS.filter((a) => a !== '--text'),
+];
+
+/**
+ * A file of the commit with a version over MAX_DIFF_BLOB_BYTES: never diffed, its lines counted by their newlines
+ * as git counts a complete rewrite (core/textLines.ts, the same everywhere), none of them attributed.
+ */
+export interface OversizedFile {
+  path: string;
+  blob: string;
+  /** The larger of its versions' sizes. */
+  size: number;
+  /** The lines of its version in the target (0 when the commit deletes it). */
+  lines: number;
+}
 
 export async function changedFiles(
   cwd: string,
@@ -63,19 +93,65 @@ export async function changedFilesAndPatch(
   cwd: string,
   baseRev: string | undefined,
   target: DiffTarget,
-): Promise<{ files: FileAdditions[]; patch: string }> {
+): Promise<{ files: FileAdditions[]; patch: string; oversized: OversizedFile[] }> {
   const base = baseRev ?? (await emptyTree(cwd));
   // One process for both (this is on every commit's path): with `--raw -z -p` git prints the NUL-separated raw
   // records, an empty record, then the patch as it prints it without -z.
   const raw = (await runGit([...DIFF_ARGS, ...targetArgs(base, target)], { cwd })).stdout;
-  const { blobs, patch } = splitRawAndPatch(raw);
+  const split = splitRawAndPatch(raw);
+  const { blobs } = split;
+  let patch = split.patch;
+  let oversized: OversizedFile[] = [];
+  // "Binary files" at a line's start is git's, never content (a -U0 patch's content lines start with + - or a backslash).
+  if (/^Binary files /m.test(patch)) ({ patch, oversized } = await asText(cwd, base, target, raw));
   const added = parseAddedLines(patch);
   const out: FileAdditions[] = [];
   for (const [p, blob] of blobs) {
     const lines = added.get(p);
     if (lines && lines.length > 0) out.push({ path: p, blob, added: lines });
   }
-  return { files: out, patch };
+  return { files: out, patch, oversized };
+}
+
+/**
+ * The patch of every file of the diff as text (--text: a binary file has lines), leaving out those with a version
+ * over MAX_DIFF_BLOB_BYTES, which are counted by their newlines instead (streamed by cat-file, never held): one
+ * `cat-file --batch-check` for the sizes, one `git diff`, and a `cat-file --batch` when some file is over.
+ */
+async function asText(
+  cwd: string,
+  base: string,
+  target: DiffTarget,
+  raw: string,
+): Promise<{ patch: string; oversized: OversizedFile[] }> {
+  const records: Array<{ path: string; old: string; new: string }> = [];
+  const parts = raw.split('\0');
+  for (let i = 0; i + 1 < parts.length && parts[i].startsWith(':'); i += 2) {
+    const [, , oldBlob, newBlob] = parts[i].slice(1).split(' ');
+    records.push({ path: parts[i + 1], old: oldBlob, new: newBlob });
+  }
+  const isNull = (o: string) => /^0+$/.test(o);
+  const sizes = await objectSizes(cwd, new Set(records.flatMap((r) => [r.old, r.new]).filter((o) => !isNull(o))));
+  const size = (o: string) => sizes.get(o)?.size ?? 0;
+  const over = records.filter((r) => Math.max(size(r.old), size(r.new)) > MAX_DIFF_BLOB_BYTES);
+  const exclude = over.map((r) => `:(exclude,literal)${r.path}`);
+  const patch = (
+    await runGit([...DIFF_CONFIG, 'diff', ...PATCH_ARGS, ...targetArgs(base, target), '--', ...exclude], { cwd })
+  ).stdout;
+  const counted =
+    over.length > 0
+      ? await blobLineCounts(
+          cwd,
+          over.map((r) => r.new).filter((o) => !isNull(o)),
+        )
+      : undefined;
+  const oversized = over.map((r) => ({
+    path: r.path,
+    blob: r.new,
+    size: Math.max(size(r.old), size(r.new)),
+    lines: counted?.get(r.new)?.count ?? 0,
+  }));
+  return { patch, oversized };
 }
 
 /**

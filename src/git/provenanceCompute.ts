@@ -67,7 +67,7 @@ export interface ComputedProvenance extends CommitAttribution {
 }
 
 export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Promise<ComputedProvenance> {
-  const { files, patch } = await changedFilesAndPatch(cwd, inp.base, inp.target);
+  const { files, patch, oversized } = await changedFilesAndPatch(cwd, inp.base, inp.target);
   const donors = inp.donors ?? [];
   const donorNotes = await readParsedNotes(cwd, donors, inp.logger);
   const donorPaths = await donorSourcePaths(cwd, inp.target, donors, donorNotes, files, inp.logger);
@@ -159,7 +159,10 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
     evidence.push({ path: f.path, added, sources });
   }
   const built = buildCommitAttribution(evidence, { baseCommit: inp.base, defaultHuman: inp.defaultHuman });
-  const { deletions, unread } = await agentDeletions(patch, files, inp);
+  const { deletions, unread } = await agentDeletions(patch, [...files, ...oversized], inp);
+  // A file over the diff bound is never diffed nor read: its lines, counted by newlines, are untracked
+  // (core/textLines.ts), and the gate holds the commit for them (oversizedFilesReason).
+  for (const f of oversized) built.counts.untracked += f.lines;
   return {
     ...built,
     assistedBy: [...new Set([...built.assistedBy, ...deletionAssistedBy([...deletions, ...unread])])],
@@ -175,7 +178,7 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
  */
 async function agentDeletions(
   patch: string,
-  files: readonly FileAdditions[],
+  files: ReadonlyArray<{ path: string }>,
   inp: ProvenanceInputs,
 ): Promise<{ deletions: AgentDeletion[]; unread: AgentDeletion[] }> {
   if (!inp.agentRemovals) return { deletions: [], unread: [] };
