@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { LineLabel } from '../core/attribution/labels';
+import { canonicalAgent } from '../core/agents/agentIdentity';
 import { countLabels } from '../core/marking/aiShare';
 import { splitLines } from '../core/attribution/lines';
 import { runGit } from './gitRunner';
@@ -24,6 +25,11 @@ export interface FileCounts {
 
 /** FileCounts plus why the untracked lines are untracked (`status`'s text; the JSON keeps DESIGN's fields). */
 export interface FileCountsDetail extends FileCounts {
+  /**
+   * The file is deleted in the working tree (no lines; `agents`: those whose tool call deleted it, whom the next
+   * commit's Assisted-by names: core/agents/agentDeletionsNote.ts).
+   */
+  deleted?: true;
   /** Untracked lines that changed while Countersign watched but saw no writer (labels.UNOBSERVED_REASON). */
   unobserved: number;
 }
@@ -65,13 +71,19 @@ export async function uncommittedAttribution(ledger: Ledger): Promise<Record<str
       // class 7); a directory (submodule), a file gone since git status or one too large is left out.
       const read = readRegularFile(path.join(root, p), { maxBytes: WORKING_FILE_MAX_BYTES });
       if (read.kind !== 'ok') continue;
-      const buf = read.content;
-      if (buf.subarray(0, 8000).includes(0)) continue; // binary: lines mean nothing
-      content = buf.toString('utf8');
+      // A binary file has lines too, its bytes split on newlines, as the commit counts them (core/textLines.ts).
+      content = read.content.toString('utf8');
     }
     result[p] = fileCounts(labels ?? new Array<LineLabel>(splitLines(content).length).fill({ kind: 'untracked' }));
   }
-  return result;
+  // Deletions are changes too (newuser22 F-status-deletion: "No uncommitted changes." over an agent's deletion the
+  // next commit stamps Assisted-by): listed with the agents whose tool call deleted the file.
+  const removals = changed.deleted.length > 0 ? await ledger.agentRemovals() : {};
+  for (const p of changed.deleted) {
+    const by = (removals[p] ?? []).filter((r) => r.file).map((r) => canonicalAgent(r.agent));
+    result[p] = { ai: 0, human: 0, untracked: 0, agents: [...new Set(by)].sort(), unobserved: 0, deleted: true };
+  }
+  return Object.fromEntries(Object.entries(result).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** A file's counts as `status` reports them: the status bar's one count (core/marking/aiShare), agents listed. */

@@ -14,11 +14,11 @@ export const statusCommand: Command = {
   usage: `Usage: countersign status [--json]
 
 For every file with uncommitted changes (and any file the working ledger tracks that differs from HEAD),
-counts the lines of the working-tree file by who wrote them: an AI agent, a human, or untracked. Untracked
-lines are split by why: "unobserved" lines changed while Countersign watched the file but saw no writer
-(typed outside VS Code, written by a tool or agent without hooks, or by git itself: checkout, merge, pull);
-"never seen" lines were never seen being written (from before Countersign watched the file, or created by a
-shell or tool it does not see).
+binary files included, counts the lines of the working-tree file by who wrote them: an AI agent, a human, or
+untracked. Untracked lines are split by why: "unobserved" lines changed while Countersign watched the file but
+saw no writer (typed outside VS Code, written by a tool or agent without hooks, or by git itself: checkout,
+merge, pull); "never seen" lines were never seen being written (from before Countersign watched the file, or
+created by a shell or tool it does not see).
 
 It also warns when an agent's hooks that \`countersign agents connect\` wrote were removed or changed
 (an agent can edit its own settings): that agent's edits are untracked until it is connected again.
@@ -27,8 +27,8 @@ When another tool has switched Countersign's hooks off (husky's \`npm install\`,
 \`pre-commit install\`), it says so first, with the fix (on stderr, also with --json; \`doctor --json\` reports it).
 
 Options:
-  --json   print exactly {"files": {PATH: {"ai": N, "human": N, "untracked": N, "agents": [..]}}}
-           (warnings go to stderr)
+  --json   print exactly {"files": {PATH: {"ai": N, "human": N, "untracked": N, "agents": [..]}}}; a deleted
+           file has "deleted": true, no lines, and as agents those whose tool call deleted it (warnings: stderr)
 
 Examples:
   countersign status
@@ -50,8 +50,8 @@ Exit codes: 0 shown; 2 not a repository, or a bare one.
     ].map((w) => `warning: ${w}\n`);
     if (values.json) {
       const files: Record<string, FileCounts> = {};
-      for (const [p, { ai, human, untracked, agents }] of Object.entries(detail))
-        files[p] = { ai, human, untracked, agents };
+      for (const [p, { ai, human, untracked, agents, deleted }] of Object.entries(detail))
+        files[p] = { ai, human, untracked, agents, ...(deleted ? { deleted } : {}) };
       writeJson(ctx, { files });
       if (takeover) ctx.stderr(`warning: ${takeover.message}\n`);
       for (const w of warnings) ctx.stderr(w);
@@ -59,9 +59,10 @@ Exit codes: 0 shown; 2 not a repository, or a bare one.
     }
     if (takeover) ctx.stderr(`warning: ${takeover.message}\n`);
     const paths = Object.keys(detail);
+    const shown = (p: string) => (detail[p].deleted ? `${p} (deleted)` : p);
     if (paths.length === 0) ctx.stdout('No uncommitted changes.\n');
     else {
-      const width = Math.min(60, Math.max(4, ...paths.map((p) => p.length)));
+      const width = Math.min(60, Math.max(4, ...paths.map((p) => shown(p).length)));
       ctx.stdout(
         `${'file'.padEnd(width)}  ${'ai'.padStart(6)} ${'human'.padStart(6)} ${'untracked'.padStart(9)}  agents\n`,
       );
@@ -76,7 +77,7 @@ Exit codes: 0 shown; 2 not a repository, or a bare one.
         untracked += f.untracked;
         unobserved += f.unobserved;
         ctx.stdout(
-          `${p.padEnd(width)}  ${String(f.ai).padStart(6)} ${String(f.human).padStart(6)} ${String(f.untracked).padStart(9)}  ${f.agents.join(', ')}\n`,
+          `${shown(p).padEnd(width)}  ${String(f.ai).padStart(6)} ${String(f.human).padStart(6)} ${String(f.untracked).padStart(9)}  ${f.agents.join(', ')}\n`,
         );
       }
       ctx.stdout(

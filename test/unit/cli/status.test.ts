@@ -32,15 +32,32 @@ describe('countersign status', function () {
     });
   });
 
-  it('includes a file the ledger tracks that git ignores, leaves out clean, deleted and binary files', () => {
+  it('includes a file the ledger tracks that git ignores, and deleted and binary files; leaves out clean ones (newuser22 F-status-deletion)', () => {
     repo.cli(['checkpoint', '--phase', 'before', '--agent', 'claude', 'build/gen.js', 'clean.txt']);
     repo.write('build/gen.js', 'generated\n');
     repo.cli(['checkpoint', '--phase', 'after', '--agent', 'claude', 'build/gen.js', 'clean.txt']);
     fs.rmSync(path.join(repo.dir, 'a.txt'));
     fs.writeFileSync(path.join(repo.dir, 'blob.bin'), Buffer.from([0, 1, 2, 10, 0]));
     const files = (JSON.parse(repo.cli(['status', '--json']).stdout) as { files: Record<string, unknown> }).files;
-    assert.deepStrictEqual(Object.keys(files), ['build/gen.js']);
+    assert.deepStrictEqual(Object.keys(files), ['a.txt', 'blob.bin', 'build/gen.js']);
     assert.deepStrictEqual(files['build/gen.js'], { ai: 1, human: 0, untracked: 0, agents: ['claude-code'] });
+    // A binary file's lines are its bytes split on newlines, as the commit counts them (core/textLines.ts).
+    assert.deepStrictEqual(files['blob.bin'], { ai: 0, human: 0, untracked: 2, agents: [] });
+    assert.deepStrictEqual(files['a.txt'], { ai: 0, human: 0, untracked: 0, agents: [], deleted: true });
+  });
+
+  it("names the agent whose tool call deleted a file, as the next commit's Assisted-by will (newuser22 F-status-deletion)", () => {
+    const shell = (phase: string) => repo.cli(['checkpoint', '--phase', phase, '--agent', 'claude', '--session', 's']);
+    shell('before');
+    fs.rmSync(path.join(repo.dir, 'a.txt'));
+    shell('after');
+    const files = (JSON.parse(repo.cli(['status', '--json']).stdout) as { files: Record<string, unknown> }).files;
+    assert.deepStrictEqual(files, {
+      'a.txt': { ai: 0, human: 0, untracked: 0, agents: ['claude-code'], deleted: true },
+    });
+    const text = repo.cli(['status']).stdout;
+    assert.doesNotMatch(text, /No uncommitted changes/);
+    assert.match(text, /a\.txt \(deleted\) .* claude-code/);
   });
 
   it('shows lines edited after the agent, with nothing watching, as untracked', () => {
