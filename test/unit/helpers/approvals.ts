@@ -26,7 +26,11 @@ function git(dir: string, args: string[], input?: string): string {
 
 /** The stable patch-id of base..tip with src/git/patchId.ts's diff options, synchronously for test set-up. */
 export function patchIdOf(dir: string, base: string, tip: string): string {
-  const diff = execFileSync('git', [...PATCH_DIFF_ARGS, base, tip, '--'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const diff = execFileSync('git', [...PATCH_DIFF_ARGS, base, tip, '--'], {
+    cwd: dir,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
   if (!diff) return 'empty';
   return (
     execFileSync('git', ['patch-id', '--verbatim'], { cwd: dir, input: diff, encoding: 'utf8' }).split(/\s+/)[0] ||
