@@ -1,11 +1,8 @@
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
-import * as path from 'path';
 import { recordDecision } from '../helpers/approvals';
 import { verifyThenPush } from '../helpers/gateAgreement';
-import { commitFile, setup, type Setup } from '../helpers/gateServer';
-import { tempDir } from '../helpers/tempDirs';
-import { TempRepo } from '../helpers/tempRepo';
+import { commitFile, fileClone, setup, type Setup } from '../helpers/gateServer';
+import type { TempRepo } from '../helpers/tempRepo';
 
 /**
  * attack27 01 and 02: where the approved commits are missing, an anchor with the statement's own tree carried the
@@ -31,21 +28,6 @@ describe('attack27 01/02: the approved tree, not the approved change, where the 
   let approvedTree = '';
   let mainTip = '';
 
-  const fileClone = (name: string, email: string, install: boolean): TempRepo => {
-    const dir = path.join(tempDir('cs-clone-'), name.toLowerCase());
-    execFileSync('git', ['clone', '-q', `file://${s.server.dir}`, dir], {
-      env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' },
-      stdio: 'pipe',
-    });
-    const r = TempRepo.at(dir);
-    r.git('config', 'user.name', name);
-    r.git('config', 'user.email', email);
-    if (install) {
-      assert.strictEqual(r.cli(['install']).status, 0);
-      r.git('fetch', '-q', 'origin');
-    }
-    return r;
-  };
   const has = (repo: TempRepo, sha: string) => repo.gitResult(['cat-file', '-e', `${sha}^{commit}`]).status === 0;
 
   /** Mallory's A: main's tip plus the line in the admin page — T's tree, the approved patch-id from main. */
@@ -82,7 +64,7 @@ describe('attack27 01/02: the approved tree, not the approved change, where the 
   });
 
   it('attack (01): main + the line at the other place, with the approved tree, is refused by the server and verify', () => {
-    const m = fileClone('Mallory', 'mallory@example.com', false);
+    const m = fileClone(s, 'Mallory', 'mallory@example.com', false);
     assert.ok(!has(m, approved.tip));
     attackCommit(m);
     const before = s.server.git('rev-parse', 'main');
@@ -95,11 +77,11 @@ describe('attack27 01/02: the approved tree, not the approved change, where the 
   });
 
   it('attack (02): explain and report in a fresh clone agree with the server (BLOCKED, not reviewed)', () => {
-    const m = fileClone('Mallory', 'mallory@example.com', false);
+    const m = fileClone(s, 'Mallory', 'mallory@example.com', false);
     const a = attackCommit(m);
     // On an unprotected branch, where any reader's clone fetches it.
     assert.strictEqual(m.gitResult(['push', '-q', '--no-verify', 'origin', 'HEAD:refs/heads/evil']).status, 0);
-    const cy = fileClone('Cy', 'cy@example.com', true);
+    const cy = fileClone(s, 'Cy', 'cy@example.com', true);
     assert.ok(!has(cy, approved.tip));
     assert.ok(has(cy, a));
     const e = JSON.parse(cy.cli(['explain', a, '--json']).stdout);
@@ -117,7 +99,7 @@ describe('attack27 01/02: the approved tree, not the approved change, where the 
     assert.strictEqual(server.gitResult(['update-ref', '-d', 'refs/heads/evil']).status, 0);
     server.git('gc', '-q', '--prune=now');
     assert.ok(!has(server, approved.base));
-    const m = fileClone('Mallory', 'mallory@example.com', false);
+    const m = fileClone(s, 'Mallory', 'mallory@example.com', false);
     attackCommit(m);
     const r = verifyThenPush(m, 'main', ['origin', 'HEAD:main']);
     assert.notStrictEqual(r.status, 0, `the server accepted an unreviewed change:\n${r.verify.stdout}`);

@@ -1,11 +1,8 @@
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
-import * as path from 'path';
 import { recordDecision } from '../helpers/approvals';
 import { verifyThenPush } from '../helpers/gateAgreement';
-import { commitFile, setup, type Setup } from '../helpers/gateServer';
-import { tempDir } from '../helpers/tempDirs';
-import { TempRepo } from '../helpers/tempRepo';
+import { commitFile, fileClone, setup, type Setup } from '../helpers/gateServer';
+import type { TempRepo } from '../helpers/tempRepo';
 
 /**
  * newuser20 F8: after the README's "let the author rebase" landing, every clone but the author's lacks the approved
@@ -35,26 +32,6 @@ describe('an approval carried by patch-id where the approved commits are missing
   let single = { base: '', tip: '' };
   let double = { base: '', tip: '' };
 
-  /**
-   * A `git clone file://SERVER` as NAME <EMAIL>: only what the server's refs reach, as any network clone. With
-   * `install`, Countersign's hooks and notes refspecs (a reader's clone); without, an attacker's, whose commits
-   * carry the trailers they choose (`verify` fetches the approvals itself).
-   */
-  const fileClone = (name: string, email: string, install = true): TempRepo => {
-    const dir = path.join(tempDir('cs-clone-'), name.toLowerCase());
-    execFileSync('git', ['clone', '-q', `file://${s.server.dir}`, dir], {
-      env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' },
-      stdio: 'pipe',
-    });
-    const r = TempRepo.at(dir);
-    r.git('config', 'user.name', name);
-    r.git('config', 'user.email', email);
-    if (install) {
-      assert.strictEqual(r.cli(['install']).status, 0);
-      r.git('fetch', '-q', 'origin');
-    }
-    return r;
-  };
   const lacks = (repo: TempRepo, sha: string) =>
     assert.notStrictEqual(repo.gitResult(['cat-file', '-e', `${sha}^{commit}`]).status, 0, `${sha} is not there`);
   const refused = (repo: TempRepo, why: RegExp) => {
@@ -90,7 +67,7 @@ describe('an approval carried by patch-id where the approved commits are missing
   });
 
   it('attack: a commit with the approved patch-id only as the end of a range (an unreviewed file added, then removed)', () => {
-    const m = fileClone('Mallory', 'mallory@example.com', false);
+    const m = fileClone(s, 'Mallory', 'mallory@example.com', false);
     lacks(m, single.tip);
     // One commit: the approved hunk and an unreviewed file; the next removes the file. Only the two together have
     // the approved patch-id, and the second alone needs no review.
@@ -103,7 +80,7 @@ describe('an approval carried by patch-id where the approved commits are missing
   });
 
   it('attack: a two-commit approval re-cut with an unreviewed file in the middle, its commits pruned', () => {
-    const m = fileClone('Mallory', 'mallory@example.com', false);
+    const m = fileClone(s, 'Mallory', 'mallory@example.com', false);
     commitFile(m, 'a.py', A1, `a\n\n${AI(2)}`);
     m.write('evil.py', 'steal()\n');
     m.git('add', 'evil.py');
@@ -126,7 +103,7 @@ describe('an approval carried by patch-id where the approved commits are missing
     recordDecision(ada, bob, { email: 'bob@example.com', tip: forkTip, base: forkBase });
     assert.strictEqual(ada.gitResult(['push', '-q', '--no-verify', 'origin', 'refs/notes/countersign']).status, 0);
     ada.git('checkout', '-q', 'main');
-    const m = fileClone('Mallory', 'mallory@example.com', false);
+    const m = fileClone(s, 'Mallory', 'mallory@example.com', false);
     lacks(m, forkBase);
     commitFile(m, 'b.py', 'x = 1\n', `b\n\n${AI(1)}`);
     refused(m, /does not replay cleanly back onto the approved base .* \(or that base is not here either\)/);
@@ -146,7 +123,7 @@ describe('an approval carried by patch-id where the approved commits are missing
     ada.git('checkout', '-q', 'main');
     ada.git('merge', '-q', '--ff-only', 'feature');
 
-    const cy = fileClone('Cy', 'cy@example.com');
+    const cy = fileClone(s, 'Cy', 'cy@example.com');
     lacks(cy, single.tip);
     const e = JSON.parse(cy.cli(['explain', landed, '--json']).stdout);
     assert.strictEqual(e.gate.ok, true, JSON.stringify(e.gate));
@@ -161,7 +138,7 @@ describe('an approval carried by patch-id where the approved commits are missing
   });
 
   it('attack: the same hunk in the other page, on a main shaped to line it up, is refused without the approved commit', () => {
-    const m = fileClone('Mallory', 'mallory@example.com', false);
+    const m = fileClone(s, 'Mallory', 'mallory@example.com', false);
     lacks(m, single.tip);
     // A human commit drops the public page, so the admin page is the only one with that context.
     commitFile(m, 'app.py', page('admin_page', ''), `drop the public page\n\n${HUMAN(0)}`);
@@ -171,7 +148,7 @@ describe('an approval carried by patch-id where the approved commits are missing
   });
 
   it('a squash of the two approved commits, on the moved main, carries without them', () => {
-    const m = fileClone('Mallory', 'mallory@example.com', false);
+    const m = fileClone(s, 'Mallory', 'mallory@example.com', false);
     lacks(m, double.tip);
     commitFile(m, 'a.py', A2, `a and b\n\n${AI(4)}`);
     const r = verifyThenPush(m, 'main', ['origin', 'HEAD:main']);

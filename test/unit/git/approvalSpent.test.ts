@@ -1,11 +1,8 @@
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
-import * as path from 'path';
 import { recordDecision } from '../helpers/approvals';
 import { verifyThenPush } from '../helpers/gateAgreement';
-import { commitFile, setup, type Setup } from '../helpers/gateServer';
-import { tempDir } from '../helpers/tempDirs';
-import { TempRepo } from '../helpers/tempRepo';
+import { commitFile, fileClone, setup, type Setup } from '../helpers/gateServer';
+import type { TempRepo } from '../helpers/tempRepo';
 
 /**
  * attack27 04: an approval is spent once its change landed. Bob approved T, which takes an access check out, and T
@@ -28,22 +25,6 @@ describe('attack27 04: an approval whose approved commits already landed does no
   let s: Setup;
   let approved = { base: '', tip: '' };
   let restored = '';
-
-  const fileClone = (name: string, email: string, install: boolean): TempRepo => {
-    const dir = path.join(tempDir('cs-clone-'), name.toLowerCase());
-    execFileSync('git', ['clone', '-q', `file://${s.server.dir}`, dir], {
-      env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' },
-      stdio: 'pipe',
-    });
-    const r = TempRepo.at(dir);
-    r.git('config', 'user.name', name);
-    r.git('config', 'user.email', email);
-    if (install) {
-      assert.strictEqual(r.cli(['install']).status, 0);
-      r.git('fetch', '-q', 'origin');
-    }
-    return r;
-  };
 
   /** Mallory's A: main (the check restored) with the check taken out again — T's hunk, T's tree. */
   const attackCommit = (m: TempRepo) => {
@@ -71,7 +52,7 @@ describe('attack27 04: an approval whose approved commits already landed does no
   });
 
   it('attack: the same change pushed again after a fix undid it is refused by the server and verify', () => {
-    const m = fileClone('Mallory', 'mallory@example.com', false);
+    const m = fileClone(s, 'Mallory', 'mallory@example.com', false);
     attackCommit(m);
     const before = s.server.git('rev-parse', 'main');
     const r = verifyThenPush(m, 'main', ['origin', 'HEAD:main']);
@@ -83,10 +64,10 @@ describe('attack27 04: an approval whose approved commits already landed does no
   });
 
   it('attack: explain and report in a fresh clone agree with the server (BLOCKED, not reviewed)', () => {
-    const m = fileClone('Mallory', 'mallory@example.com', false);
+    const m = fileClone(s, 'Mallory', 'mallory@example.com', false);
     const a = attackCommit(m);
     assert.strictEqual(m.gitResult(['push', '-q', '--no-verify', 'origin', 'HEAD:refs/heads/evil']).status, 0);
-    const cy = fileClone('Cy', 'cy@example.com', true);
+    const cy = fileClone(s, 'Cy', 'cy@example.com', true);
     const e = JSON.parse(cy.cli(['explain', a, '--json']).stdout);
     assert.strictEqual(e.gate.ok, false, JSON.stringify(e.gate));
     const r = JSON.parse(cy.cli(['report', '--format', 'json', `${restored}..${a}`]).stdout);

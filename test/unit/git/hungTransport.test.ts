@@ -3,6 +3,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { fetchApprovals } from '../../../src/git/approvalsStore';
+import { inRepoEnv } from '../helpers/inProcess';
 import { tempDir } from '../helpers/tempDirs';
 import { CLI, TempRepo } from '../helpers/tempRepo';
 
@@ -42,17 +43,6 @@ describe('a hung transport: fetches end at their bound and take the transport wi
     if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
   });
 
-  /** Runs in-process code against the repository: process.env is its isolated one meanwhile. */
-  async function inRepo<T>(r: TempRepo, f: () => Promise<T>): Promise<T> {
-    const saved = process.env;
-    process.env = r.env;
-    try {
-      return await f();
-    } finally {
-      process.env = saved;
-    }
-  }
-
   function transportPid(): number | undefined {
     return fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').trim()) : undefined;
   }
@@ -68,7 +58,7 @@ describe('a hung transport: fetches end at their bound and take the transport wi
 
   it('fetchApprovals rejects at its bound and the transport is gone', async () => {
     await assert.rejects(
-      inRepo(repo, () => fetchApprovals(repo.dir, 'hang', 1_500)),
+      inRepoEnv(repo, () => fetchApprovals(repo.dir, 'hang', 1_500)),
       (e: unknown) => (e as { reason?: string }).reason === 'remoteUnreachable',
     );
     const pid = transportPid();

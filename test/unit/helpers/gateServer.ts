@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { cloneAs, recordDecision } from './approvals';
@@ -134,6 +135,27 @@ function bootstrap(policy: string): { server: string; ada: string } {
 export function withoutFsck(server: TempRepo): TempRepo {
   server.git('config', 'receive.fsckObjects', 'false');
   return server;
+}
+
+/**
+ * A `git clone file://…` of the server as `name` would make it. With `install`, Countersign's hooks and notes
+ * refspecs (a reader's clone); without, an attacker's, whose commits carry the trailers they choose (`verify`
+ * fetches the approvals itself).
+ */
+export function fileClone(s: Pick<Setup, 'server'>, name: string, email: string, install = true): TempRepo {
+  const dir = path.join(tempDir('cs-clone-'), name.toLowerCase());
+  execFileSync('git', ['clone', '-q', `file://${s.server.dir}`, dir], {
+    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' },
+    stdio: 'pipe',
+  });
+  const r = TempRepo.at(dir);
+  r.git('config', 'user.name', name);
+  r.git('config', 'user.email', email);
+  if (install) {
+    assert.strictEqual(r.cli(['install']).status, 0);
+    r.git('fetch', '-q', 'origin');
+  }
+  return r;
 }
 
 export function commitFile(repo: TempRepo, file: string, content: string, message: string): string {

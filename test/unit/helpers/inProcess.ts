@@ -9,7 +9,7 @@ import { CLI, type TempRepo } from './tempRepo';
  * themselves keep their own tests through the built CLI. process.env is the repository's isolated environment
  * meanwhile, as it is in the CLI: the git processes started must not read the developer's git configuration.
  */
-async function inRepoEnv<T>(repo: TempRepo, run: () => Promise<T>): Promise<T> {
+export async function inRepoEnv<T>(repo: TempRepo, run: () => Promise<T>): Promise<T> {
   const saved = process.env;
   process.env = repo.env;
   try {
