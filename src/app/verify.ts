@@ -255,9 +255,12 @@ async function judgeRange(
   if (opts.base !== undefined) {
     // A tag named like the remote-tracking branch (`origin/main`) must not choose the range (outside tester G3).
     base = await resolveRevision(cwd, opts.base, '--base');
+    // In a shallow clone `git fetch` never brings a commit older than the cut (newuser22 F-shallow).
     if (!base)
       throw usage(
-        `--base ${opts.base} is not a commit in this repository; fetch it first (\`git fetch ${remote}\`, or fetch-depth: 0 in CI)`,
+        (await (cutRead ?? shallowCut(cwd))).length > 0
+          ? `--base ${opts.base} is not in this clone, which is shallow (cloned with --depth): fetch the whole history (\`git fetch --unshallow ${remote}\`, or fetch-depth: 0 with actions/checkout)`
+          : `--base ${opts.base} is not a commit in this repository; fetch it first (\`git fetch ${remote}\`, or fetch-depth: 0 in CI)`,
       );
   } else {
     base = tracking ?? tagOld;

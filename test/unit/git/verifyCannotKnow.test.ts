@@ -139,6 +139,10 @@ describe('verify when it cannot know, and on a feature branch', function () {
     ]);
     assert.strictEqual(shallow.status, 2, shallow.stdout + shallow.stderr);
     assert.match(shallow.stderr, /this clone is shallow and lacks part of .*git fetch --unshallow origin/);
+    // newuser22 F-shallow: a --base older than the cut does not resolve at all; `git fetch origin` never deepens.
+    const cut = spawnCli(shallowDir, ada.env, ['verify', '--branch', 'main', '--base', 'HEAD~1', '--head', 'HEAD']);
+    assert.strictEqual(cut.status, 2, cut.stdout + cut.stderr);
+    assert.match(cut.stderr, /--base HEAD~1 is not in this clone, which is shallow.*git fetch --unshallow origin/);
 
     // newuser15 #8: the error JSON said "protected": false for main, which the readable policy protects.
     const range = ['--base', 'origin/main', '--head', 'origin/feature/deep', '--json'];
