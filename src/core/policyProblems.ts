@@ -178,8 +178,20 @@ export function problemsFromZod(error: z.core.$ZodError, text: string, file: str
       path: formatJsonPath(path),
       ...locate(path, false),
       message,
-      fix: example ? `write it like ${example}` : 'see the schema: countersign policy init writes a complete example',
+      fix:
+        customFix(issue) ??
+        (example ? `write it like ${example}` : 'see the schema: countersign policy init writes a complete example'),
     });
   }
   return out;
+}
+
+/**
+ * The fix a rule of the schema's own names for what it found (a duplicate reviewer or key): the generic "write it
+ * like …" example is about a field's syntax, and a duplicate is well-formed (newuser22 F-dupkey-fix).
+ */
+function customFix(issue: { code?: string; params?: unknown }): string | undefined {
+  if (issue.code !== 'custom' || typeof issue.params !== 'object' || issue.params === null) return undefined;
+  const fix = (issue.params as { fix?: unknown }).fix;
+  return typeof fix === 'string' ? fix : undefined;
 }

@@ -219,6 +219,7 @@ export const policySchema = z
             code: 'custom',
             path: ['reviewers', i, 'email'],
             message: `${r.email} is already listed as reviewers[${dupe}]: list each reviewer once`,
+            params: { fix: `remove one of reviewers[${dupe}] and reviewers[${i}]` },
           });
         else emails.set(email, i);
         // By the key's bytes, not its text: one key has several base64 spellings (attack17 Q2).
@@ -229,6 +230,9 @@ export const policySchema = z
             code: 'custom',
             path: ['reviewers', i, 'key'],
             message: `the same key as reviewers[${dupeKey}] (${id}): each reviewer needs their own key, or one person's approval would count as two`,
+            params: {
+              fix: `give reviewers[${i}] their own key (the single line of their ~/.ssh/id_ed25519.pub) or, if reviewers[${dupeKey}] and reviewers[${i}] are one person, keep one entry and remove the other`,
+            },
           });
         else if (id !== undefined) keys.set(id, i);
       });

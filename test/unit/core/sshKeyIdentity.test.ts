@@ -75,6 +75,13 @@ describe('SSH key identity: one key, one spelling, one person (attack17 Q2)', fu
     assert.match(said, /the same key as reviewers\[0\] \(SHA256:/);
     const comment = checkPolicy(policy([ecdsa, ecdsa.replace(/ \S+$/, ' other-comment')]), '.countersign.json');
     assert.match(comment.problems.map((p) => p.message).join('\n'), /the same key as reviewers\[0\] \(SHA256:/);
+    // newuser22 F-dupkey-fix: the fix addresses the duplicate, not the key's syntax.
+    const dupe = comment.problems.find((p) => /the same key as/.test(p.message));
+    assert.match(
+      dupe?.fix ?? '',
+      /their own key .*or, if reviewers\[0\] and reviewers\[1\] are one person, keep one entry/,
+    );
+    assert.doesNotMatch(dupe?.fix ?? '', /write it like/);
   });
 
   it('approvals by one key under two listed addresses count once, and its author under either address is self', () => {
