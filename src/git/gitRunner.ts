@@ -4,6 +4,7 @@ import { CountersignError, type CountersignErrorReason } from '../core/errors';
 import { batchedAnswer, listingsKeptAfter, NO_REF_LISTING, startListings } from './batchedReads';
 import { childProcess } from './childProcess';
 import { gitEnv } from './gitEnv';
+import { descendantPids } from './processTree';
 import { closeObjectQuestions, OBJECT_QUESTIONS } from './snapshotObjects';
 
 export { GIT_CONFIG, GIT_ENV, gitEnv, UNTRUSTED_REPO_GIT_CONFIG, untrustedRepoGitEnv, withGitConfig } from './gitEnv';
@@ -265,15 +266,10 @@ export function runGit(args: string[], opts: GitRunOptions): Promise<GitResult> 
 
 function spawnGit(args: string[], opts: GitRunOptions): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    // A bounded run talks to a remote: git's transport (ssh, a credential helper) is a child of its own, which
-    // killing git leaves running with the pipes read here (newuser22: a hung ssh held `verify` past its bound).
-    // Its own process group lets the bound kill them all; Windows has no groups (taskkill would be the tool).
-    const group = opts.timeoutMs !== undefined && process.platform !== 'win32';
     const child = childProcess().spawn('git', args, {
       cwd: opts.cwd,
       env: gitEnv(opts.env),
       stdio: ['pipe', 'pipe', 'pipe'],
-      detached: group,
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -284,8 +280,12 @@ function spawnGit(args: string[], opts: GitRunOptions): Promise<GitResult> {
     if (opts.timeoutMs) {
       timer = setTimeout(() => {
         timedOut = true;
-        killTree(child, group);
-        // A descendant that left the group (setsid) may still hold the pipes: stop reading them, so `close` comes.
+        // A bounded run talks to a remote, through a transport git starts (ssh, a credential helper) that killing
+        // git alone leaves running with the pipes read here: a hung ssh held `verify` past its bound (newuser22).
+        // Not its own process group (`detached` is setsid: the transport would lose the terminal it asks for a
+        // passphrase on, and Ctrl-C would no longer reach it — attack28 03, 04): its processes are found and killed.
+        killTree(child);
+        // One that could not be found (it left by a double fork) may still hold the pipes: stop reading them.
         child.stdout.destroy();
         child.stderr.destroy();
       }, opts.timeoutMs);
@@ -327,17 +327,17 @@ function spawnGit(args: string[], opts: GitRunOptions): Promise<GitResult> {
   });
 }
 
-/** Kills git and, when it leads its own process group, everything it started (its transport). */
-function killTree(child: ChildProcess, group: boolean): void {
-  if (group && child.pid !== undefined) {
+/** Kills git and what it started (its transport), read before git dies (processTree.ts). */
+function killTree(child: ChildProcess): void {
+  const below = child.pid === undefined ? [] : descendantPids(child.pid);
+  child.kill('SIGKILL');
+  for (const pid of below) {
     try {
-      process.kill(-child.pid, 'SIGKILL');
-      return;
+      process.kill(pid, 'SIGKILL');
     } catch {
-      // The group is gone already (git exited between the timer and now): kill git alone below.
+      // Ended already.
     }
   }
-  child.kill('SIGKILL');
 }
 
 /** A finished git process's answer, or the error a failure is. */

@@ -30,7 +30,11 @@ describe('a hung transport: fetches end at their bound and take the transport wi
     pidFile = path.join(dir, 'ssh.pid');
     const ssh = path.join(dir, 'fake-ssh.sh');
     // git runs it as `fake-ssh.sh host git-upload-pack '/x'`; the shell waits on its sleep as a real ssh waits on the network.
-    fs.writeFileSync(ssh, `#!/bin/sh\necho $$ > '${pidFile}'\nsleep 600\nexit 1\n`, { mode: 0o755 });
+    // Its pid and process group: the transport must stay in Countersign's group, where the terminal's Ctrl-C and its
+    // passphrase prompts reach it (attack28 03, 04: a `detached` git was setsid, and its ssh lost the terminal).
+    fs.writeFileSync(ssh, `#!/bin/sh\necho $$ $(cut -d' ' -f5 /proc/$$/stat) > '${pidFile}'\nsleep 600\nexit 1\n`, {
+      mode: 0o755,
+    });
     repo = TempRepo.create({ env: { GIT_SSH_COMMAND: ssh } });
     repo.git('remote', 'add', 'origin', server.dir);
     repo.git('fetch', '-q', 'origin');
@@ -44,13 +48,21 @@ describe('a hung transport: fetches end at their bound and take the transport wi
   });
 
   function transportPid(): number | undefined {
-    return fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').trim()) : undefined;
+    return fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').trim().split(' ')[0]) : undefined;
   }
 
+  /** The transport kept the process group of the process that started Countersign (here, mocha's). */
+  function assertSameGroup(): void {
+    const group = fs.readFileSync(pidFile, 'utf8').trim().split(' ')[1];
+    const own = fs.readFileSync('/proc/self/stat', 'latin1');
+    assert.strictEqual(group, own.slice(own.lastIndexOf(')') + 2).split(' ')[2], 'the transport left our group');
+  }
+
+  /** Running: a killed process whose parent died stays a zombie until init reaps it (this machine's is slow to). */
   function alive(pid: number): boolean {
     try {
-      process.kill(pid, 0);
-      return true;
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+      return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
     } catch {
       return false;
     }
@@ -64,6 +76,7 @@ describe('a hung transport: fetches end at their bound and take the transport wi
     const pid = transportPid();
     assert.ok(pid, 'the fake ssh ran');
     assert.strictEqual(alive(pid), false, `the transport (pid ${pid}) outlived the fetch's bound`);
+    assertSameGroup();
   });
 
   it('verify falls back to the approvals here, says so, and exits without waiting for the transport', async () => {
