@@ -19,8 +19,9 @@ export type ReplayedTree = string | null | ApprovedCommitsMissing | NotReplayed 
  */
 export interface ApprovalLanded {
   landed: true;
+  /** Whose history holds the approved tip: the review base, or the branch's tip (attack28 01). */
+  on: string;
 }
-export const APPROVAL_LANDED: ApprovalLanded = { landed: true };
 
 /**
  * At most this many replays (each ~5 git processes) per statement and judgement: a push of many commits with the
@@ -83,7 +84,7 @@ export function replayMismatch(
     return `${approvedAs} the approved change does not replay cleanly onto ${onto}, so this push's change cannot be the approved one; ${again}`;
   if (isNotReplayed(replayed)) return `${approvedAs} ${notReplayedWhy(anchor.sha)}; ${again}`;
   if (typeof replayed === 'object' && 'landed' in replayed)
-    return `${approvedAs} ${shortSha(st.tip)} is already in ${onto}'s history: the approved change landed, and an approval covers it once — ${shortSha(anchor.sha)} makes the same change again (as after a later commit undid it); ${again}`;
+    return `${approvedAs} ${shortSha(st.tip)} is already in ${shortSha(replayed.on)}'s history: the approved change landed, and an approval covers it once — ${shortSha(anchor.sha)} makes the same change again (as after a later commit undid it); ${again}`;
   if (approvedCommitsMissing(replayed)) {
     const back = replayed.landedBack[anchor.sha];
     if (back === st.tree) return undefined;

@@ -1,6 +1,5 @@
 import * as path from 'path';
 import {
-  APPROVAL_LANDED,
   MAX_REPLAYS_PER_STATEMENT,
   NOT_REPLAYED,
   type LandedBack,
@@ -102,16 +101,20 @@ async function containsCommit(cwd: string, onto: string, commit: string): Promis
  * same change is recognised without the approved commits (newuser20 F8: every clone but the author's after the
  * author rebased). For the gate and `report` alike. One replay per distinct anchor tree (onto..anchor depends only
  * on the trees), at most MAX_REPLAYS_PER_STATEMENT of them; anchors past that are NOT_REPLAYED (attack27 03).
- * APPROVAL_LANDED when the approved tip is already in `onto`'s history: the approval was spent (attack27 04).
+ * ApprovalLanded when the approved tip is already in the history of `onto` or of any of `landedOn` (the target
+ * branch's tip where the range is judged from a merge base, as CI judges a pull request: attack28 01) — the
+ * approval was spent (attack27 04).
  */
 export async function replayedTreeFor(
   cwd: string,
   st: ApprovalStatement,
   onto: string | undefined,
   anchors: ReadonlyArray<{ sha: string; tree: string }>,
+  landedOn: readonly string[] = onto === undefined ? [] : [onto],
 ): Promise<ReplayedTree> {
   const replayed = await replayedTree(cwd, st, onto);
-  if (replayed !== 'missing' && onto !== undefined && (await containsCommit(cwd, onto, st.tip))) return APPROVAL_LANDED;
+  if (replayed !== 'missing')
+    for (const at of new Set(landedOn)) if (await containsCommit(cwd, at, st.tip)) return { landed: true, on: at };
   if (replayed === 'conflict') return null;
   if (replayed !== 'missing') return replayed;
   const from = onto ?? (await emptyTree(cwd));

@@ -354,7 +354,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     const key = approvedSpanKey(st);
     if (st.decision === 'reject' && !inRange.has(st.tip) && reach[key]) rejectionReach[key] = reach[key];
   }
-  const replayedTrees = await replayedApprovals(cwd, commits, reviewBase, valid);
+  const replayedTrees = await replayedApprovals(cwd, commits, reviewBase, valid, old);
   const before =
     !isNew && old && !opts.span
       ? await sinceReviewed(cwd, {

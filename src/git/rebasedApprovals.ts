@@ -20,14 +20,18 @@ function anyPatchId(commits: readonly GateCommit[]): boolean {
  * (approvalReplay.ts): the tree such a commit must have. Nothing is run when no approval is carried that way.
  * Where the approved commits are missing, only the carried commits that can be carried so (RangeIndex.replaysBack:
  * a chain of one from the review base) are replayed back, once per tree and at most MAX_REPLAYS_PER_STATEMENT.
+ * `target`: the branch's tip before the push (verify's --base), where the approved change may have landed already.
  */
 export async function replayedApprovals(
   cwd: string,
   commits: GateCommit[],
   reviewBase: string | undefined,
   valid: ApprovalStatement[],
+  target?: string,
 ): Promise<Record<string, ReplayedTree>> {
   const out: Record<string, ReplayedTree> = {};
+  // Spent where it landed on the branch's tip as well as on the review base (a merge base: CI's pull requests).
+  const landedOn = [reviewBase, target].filter((x): x is string => x !== undefined);
   if (!anyPatchId(commits)) return out;
   const range = new RangeIndex(commits, reviewBase, {});
   for (const st of valid) {
@@ -47,6 +51,7 @@ export async function replayedApprovals(
       st,
       reviewBase,
       carried.filter((t) => range.replaysBack(t.sha)),
+      landedOn,
     );
   }
   return out;

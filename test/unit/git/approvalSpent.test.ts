@@ -63,6 +63,20 @@ describe('attack27 04: an approval whose approved commits already landed does no
     assert.strictEqual(s.server.git('rev-parse', 'main'), before);
   });
 
+  it('attack (attack28 01): CI judging a pull request from its merge base sees the approval spent on main', () => {
+    // The shipped workflows run `verify --base refs/remotes/origin/main --head PR`, judged from merge-base(main, PR):
+    // T cherry-picked onto T's old base has that base as its merge base, whose history lacks T.
+    const m = fileClone(s, 'Mallory', 'mallory@example.com', false);
+    m.git('checkout', '-q', '-b', 'pr', approved.base);
+    m.git('cherry-pick', approved.tip);
+    const a = m.git('rev-parse', 'HEAD');
+    assert.notStrictEqual(a, approved.tip);
+    const r = m.cli(['verify', '--branch', 'main', '--base', 'refs/remotes/origin/main', '--head', a]);
+    assert.strictEqual(r.status, 1, `CI passed a pull request re-using a spent approval:\n${r.stdout}${r.stderr}`);
+    const main = m.git('rev-parse', 'refs/remotes/origin/main');
+    assert.match(r.stdout, new RegExp(`already in ${main.slice(0, 12)}'s history: the approved change landed`));
+  });
+
   it('attack: explain and report in a fresh clone agree with the server (BLOCKED, not reviewed)', () => {
     const m = fileClone(s, 'Mallory', 'mallory@example.com', false);
     const a = attackCommit(m);
