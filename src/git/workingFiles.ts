@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { runGit } from './gitRunner';
 import { readRegularFile } from './regularFile';
+import { firstSymlinkedComponent } from './symlinkGuard';
 
 /**
  * What git reports as changed in the working tree, and the files' contents: an agent's shell tool names no
@@ -66,8 +67,9 @@ export function fileStamp(abs: string): string | undefined {
  */
 export function readSnapshot(root: string, paths: string[], limits = SNAPSHOT_LIMITS): Snapshot {
   const snap: Snapshot = { files: {}, missing: [], skipped: [], stamps: {} };
+  const linkedFolder = symlinkedFolders(root);
   for (const rel of paths) {
-    if (Object.keys(snap.files).length >= limits.maxFiles) {
+    if (Object.keys(snap.files).length >= limits.maxFiles || linkedFolder(path.dirname(rel))) {
       snap.skipped.push(rel);
       continue;
     }
@@ -86,6 +88,27 @@ export function readSnapshot(root: string, paths: string[], limits = SNAPSHOT_LI
     snap.files[rel] = read.content.toString('utf8');
   }
   return snap;
+}
+
+/**
+ * Whether a folder of the work tree is reached through a symlink (one lstat per folder, remembered for the call):
+ * a clone chooses its folders, and `vendor -> /outside` made a snapshot copy a file outside the clone into the
+ * ledger (attack28 06). What cannot be checked counts as linked.
+ */
+function symlinkedFolders(root: string): (dir: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (dir) => {
+    let linked = known.get(dir);
+    if (linked === undefined) {
+      try {
+        linked = firstSymlinkedComponent(root, dir) !== undefined;
+      } catch {
+        linked = true;
+      }
+      known.set(dir, linked);
+    }
+    return linked;
+  };
 }
 
 /** Whether `rel` is a path inside the work tree that Countersign may attribute (not under .git). */
