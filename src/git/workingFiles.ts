@@ -68,8 +68,10 @@ export function fileStamp(abs: string): string | undefined {
 export function readSnapshot(root: string, paths: string[], limits = SNAPSHOT_LIMITS): Snapshot {
   const snap: Snapshot = { files: {}, missing: [], skipped: [], stamps: {} };
   const linkedFolder = symlinkedFolders(root);
+  // How many files are kept so far: counted, not Object.keys each path (a shell snapshot lists thousands).
+  let kept = 0;
   for (const rel of paths) {
-    if (Object.keys(snap.files).length >= limits.maxFiles || linkedFolder(path.dirname(rel))) {
+    if (kept >= limits.maxFiles || linkedFolder(path.dirname(rel))) {
       snap.skipped.push(rel);
       continue;
     }
@@ -85,6 +87,7 @@ export function readSnapshot(root: string, paths: string[], limits = SNAPSHOT_LI
       if (stamp !== undefined) snap.stamps[rel] = stamp;
       continue;
     }
+    if (!(rel in snap.files)) kept++;
     snap.files[rel] = read.content.toString('utf8');
   }
   return snap;
