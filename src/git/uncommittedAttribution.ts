@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { LineLabel } from '../core/attribution/labels';
 import { canonicalAgent } from '../core/agents/agentIdentity';
+import { unreadWriters } from '../core/agents/agentDeletionsNote';
 import { countLabels } from '../core/marking/aiShare';
 import { splitLines } from '../core/attribution/lines';
 import { runGit } from './gitRunner';
@@ -76,9 +77,15 @@ export async function uncommittedAttribution(ledger: Ledger): Promise<Record<str
     }
     result[p] = fileCounts(labels ?? new Array<LineLabel>(splitLines(content).length).fill({ kind: 'untracked' }));
   }
+  const removals = paths.length > 0 || changed.deleted.length > 0 ? await ledger.agentRemovals() : {};
+  // An agent whose call changed a file over the snapshot bound wrote lines no one could read, so none counts as
+  // its; the next commit's Assisted-by names it all the same (agentDeletionsNote.unreadWriters), and so does this.
+  for (const [p, counts] of Object.entries(result)) {
+    const unread = unreadWriters(removals, [p]).map((w) => w.agent);
+    if (unread.length > 0) counts.agents = [...new Set([...counts.agents, ...unread])].sort();
+  }
   // Deletions are changes too (newuser22 F-status-deletion: "No uncommitted changes." over an agent's deletion the
   // next commit stamps Assisted-by): listed with the agents whose tool call deleted the file.
-  const removals = changed.deleted.length > 0 ? await ledger.agentRemovals() : {};
   for (const p of changed.deleted) {
     const by = (removals[p] ?? []).filter((r) => r.file).map((r) => canonicalAgent(r.agent));
     result[p] = { ai: 0, human: 0, untracked: 0, agents: [...new Set(by)].sort(), unobserved: 0, deleted: true };

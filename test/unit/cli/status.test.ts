@@ -60,6 +60,21 @@ describe('countersign status', function () {
     assert.match(text, /a\.txt \(deleted\) .* claude-code/);
   });
 
+  it("names the agent whose shell call changed a file over the snapshot bound, as the next commit's Assisted-by will", () => {
+    // No snapshot reads a file over 2 MB, so none of its lines count as the agent's; its name must not vanish.
+    const big = Array.from({ length: 60_000 }, (_, i) => `var v${i} = ${i}; // padding padding`).join('\n') + '\n';
+    assert.ok(big.length > 2 * 1024 * 1024);
+    repo.write('bundle.js', big);
+    repo.git('add', 'bundle.js');
+    repo.commit('bundle');
+    const shell = (phase: string) => repo.cli(['checkpoint', '--phase', phase, '--agent', 'claude', '--session', 's']);
+    shell('before');
+    repo.write('bundle.js', big.replace('var v100 = 100;', 'var v100 = 101;'));
+    shell('after');
+    const files = (JSON.parse(repo.cli(['status', '--json']).stdout) as { files: Record<string, unknown> }).files;
+    assert.deepStrictEqual(files['bundle.js'], { ai: 0, human: 0, untracked: 60_000, agents: ['claude-code'] });
+  });
+
   it('shows lines edited after the agent, with nothing watching, as untracked', () => {
     repo.cli(['checkpoint', '--phase', 'before', '--agent', 'cursor', 'a.txt']);
     repo.write('a.txt', 'one\ntwo\nai line\nai line 2\n');
