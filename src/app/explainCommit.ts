@@ -93,7 +93,7 @@ async function explainOnce(cwd: string, rev: string, opts: ExplainOptions): Prom
 
   const provenance = explainProvenance(facts, noteText);
 
-  const ctx = await withLandedPolicy(cwd, sha, record.parents, await judgingContext(cwd, opts));
+  const ctx = await withLandedPolicy(cwd, sha, record.parents, await judgingContext(cwd, opts, sha));
   let read = await explainApprovals(cwd, facts, ctx);
   let approvals = read.section;
   if (partial) {

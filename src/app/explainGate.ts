@@ -60,12 +60,13 @@ export function landedPushPolicy(ctx: JudgingContext, span: { base: string; tip:
 }
 
 /**
- * The protected branch REV is judged for: without --branch, where the current branch lands (landingBranch) —
- * the upstream when the policy protects it, else the remote's default branch (the policy branch), never a
- * feature branch's own upstream; the review panel's "Your branch" makes the same choice. (`verify` without
- * --branch judges the upstream itself, as DESIGN's contract says; explain asks what guards the commit.)
+ * The protected branch REV (`sha`) is judged for: without --branch, where it lands (landingBranch.ts landingTarget)
+ * — the upstream when the policy protects it, else the protected branch REV is based on (a hotfix cut from
+ * release/1 there, the policy branch for a feature branch of it), never a feature branch's own upstream; the
+ * review panel's "Your branch", review's queue and verify without an upstream make the same choice. (`verify`
+ * with an upstream judges the upstream itself, as DESIGN's contract says; explain asks what guards the commit.)
  */
-export async function judgingContext(cwd: string, opts: ExplainOptions): Promise<JudgingContext> {
+export async function judgingContext(cwd: string, opts: ExplainOptions, sha: string): Promise<JudgingContext> {
   let branch = opts.branch;
   let remote = opts.remote;
   if (!branch) {
@@ -80,7 +81,7 @@ export async function judgingContext(cwd: string, opts: ExplainOptions): Promise
       remote ??= name.slice(0, slash);
       own = name.slice(slash + 1);
     }
-    branch = await landingTarget(cwd, remote ?? 'origin', own);
+    branch = await landingTarget(cwd, remote ?? 'origin', own, sha);
   }
   if (!branch) return {};
   remote ??= 'origin';

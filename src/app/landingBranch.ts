@@ -8,10 +8,11 @@ import { resolveCommit } from '../git/stagedDiff';
 /**
  * Where commits on `own` (a branch's upstream, or the same name on the remote) land: `own` itself when the
  * policy protects it (or cannot be read, failing closed), else the policy branch, where a feature branch lands
- * through a pull request (landingTarget, given the change's tip, then takes the protected branch it is based on:
- * basedOnBranch). `explain` judges a commit for this branch, as the review panel's "Your branch" does
- * (src/app/reviewSnapshot.ts developerGate), both through landingTarget; `verify` uses it only without an
- * upstream (verifyDefaultBranch).
+ * through a pull request — or, given the change's tip, the protected branch it is based on (landsOn, with
+ * basedOnBranch). This module is the one place that answers "which protected branch does this change land on":
+ * `explain` (src/app/explainGate.ts judgingContext), the review panel's "Your branch" (landingTarget), `review`'s
+ * queue (src/app/reviewSnapshot.ts reviewQueue), `verify` without --branch and upstream (verifyDefaultBranch) and
+ * approve's default --base (src/app/reviewDecision.ts defaultBase) all ask it.
  */
 export function landingBranch(
   own: string | undefined,
@@ -26,16 +27,49 @@ export function landingBranch(
  * `verify`'s branch without --branch, as DESIGN's contract says: "a push to branch NAME (default: the current
  * branch's upstream)" — the upstream's branch, protected or not (an unprotected one passes; verify's text then
  * names the landing branch to check, `verify --branch`). Without an upstream on the judged remote, where the
- * current branch lands (landingBranch of the same name on the remote). It used to be the landing branch in
- * both cases, which is what explain and the panel keep (newuser15 #10).
+ * change at `head` lands (landsOn, the same name on the remote as `own`), as explain and review judge it: a branch
+ * cut from release/1 was judged against the default branch, its range holding release/1's own commits. With no
+ * remote (`remote` undefined) or no fetched policy branch, landingBranch alone.
  */
-export function verifyDefaultBranch(
-  upstream: string | undefined,
-  sameName: string | undefined,
-  policy: PolicySource,
-  policyBranch: string | undefined,
-): string | undefined {
-  return upstream ?? landingBranch(sameName, policy, policyBranch);
+export async function verifyDefaultBranch(
+  cwd: string,
+  o: {
+    upstream: string | undefined;
+    sameName: string | undefined;
+    policy: PolicySource;
+    policyBranch: string | undefined;
+    remote: string | undefined;
+    policyTip: string | undefined;
+    head: string;
+    branches: Array<{ branch: string; sha: string }>;
+  },
+): Promise<string | undefined> {
+  if (o.upstream !== undefined) return o.upstream;
+  const { remote, policyBranch, policyTip } = o;
+  if (!remote || !policyBranch || !policyTip) return landingBranch(o.sameName, o.policy, policyBranch);
+  return landsOn(cwd, { ...o, remote, policyBranch, policyTip, own: o.sameName });
+}
+
+/**
+ * Where the change at `head` on `own` (undefined: a change of its own, as review's queue judges a fetched branch)
+ * lands: `own` when landingBranch keeps it (protected, or the policy unreadable), else the protected branch `head`
+ * is based on (basedOnBranch). `branches`: `remote`'s fetched branches when the caller has listed them already.
+ */
+export async function landsOn(
+  cwd: string,
+  o: {
+    remote: string;
+    own: string | undefined;
+    head: string;
+    policy: PolicySource;
+    policyBranch: string;
+    policyTip: string;
+    branches?: Array<{ branch: string; sha: string }>;
+  },
+): Promise<string> {
+  const lands = landingBranch(o.own, o.policy, o.policyBranch);
+  if (lands !== undefined && lands === o.own) return lands;
+  return basedOnBranch(cwd, o);
 }
 
 /** How many commits of a change basedOnBranch reads: a larger one is judged against the policy branch. */
@@ -52,11 +86,18 @@ const BASED_ON_COMMITS = 1000;
  */
 export async function basedOnBranch(
   cwd: string,
-  o: { remote: string; head: string; policy: PolicySource; policyBranch: string; policyTip: string },
+  o: {
+    remote: string;
+    head: string;
+    policy: PolicySource;
+    policyBranch: string;
+    policyTip: string;
+    branches?: Array<{ branch: string; sha: string }>;
+  },
 ): Promise<string> {
   const { remote, head, policy, policyBranch, policyTip } = o;
   if (policy.kind !== 'ok') return policyBranch;
-  const others = (await remoteBranches(cwd, remote)).filter(
+  const others = (o.branches ?? (await remoteBranches(cwd, remote))).filter(
     (b) => b.branch !== policyBranch && isProtected(policy.policy, b.branch) !== undefined,
   );
   if (others.length === 0) return policyBranch;
@@ -106,7 +147,6 @@ export async function landingTarget(
   const tip = await resolveCommit(cwd, `refs/remotes/${remote}/${policyBranch}`);
   if (!tip) return own;
   const policy = await policySourceAt(cwd, tip, `${remote}/${policyBranch}`, policyBranch);
-  const lands = landingBranch(own, policy, policyBranch);
-  if (head === undefined || lands === own) return lands;
-  return basedOnBranch(cwd, { remote, head, policy, policyBranch, policyTip: tip });
+  if (head === undefined) return landingBranch(own, policy, policyBranch);
+  return landsOn(cwd, { remote, own, head, policy, policyBranch, policyTip: tip });
 }

@@ -27,6 +27,7 @@ import { resolveSigningKey, signWithSshKeygen } from '../git/signer';
 import { signingKeyInfo } from '../git/signingKeyInfo';
 import { resolveCommit } from '../git/stagedDiff';
 import { refuseMovedTracking } from '../git/trackingMoved';
+import { landingTarget } from './landingBranch';
 
 /**
  * `countersign approve` / `reject` (and the review panel): build the statement for REV, sign it with the
@@ -105,9 +106,10 @@ export interface DecisionResult {
 
 /**
  * The base a change is reviewed against when --base is not given: where REV leaves the protected line —
- * the merge-base with the remote's default branch (refs/remotes/R/HEAD, else R/main, R/master), else with a
- * local main/master — and REV^ when REV is already part of that line or none exists. A root commit's base
- * is the empty tree.
+ * the merge-base with the protected branch it lands on (landingBranch.ts landingTarget, as review and verify
+ * judge it: a hotfix cut from release/1 there, not main), else with the remote's default branch
+ * (refs/remotes/R/HEAD, else R/main, R/master), else with a local main/master — and REV^ when REV is already part
+ * of that line or none exists. A root commit's base is the empty tree.
  */
 export async function defaultBase(
   cwd: string,
@@ -117,6 +119,8 @@ export async function defaultBase(
   remote ??= await defaultRemote(cwd);
   const candidates: string[] = [];
   if (remote) {
+    const lands = await landingTarget(cwd, remote, undefined, tip);
+    if (lands) candidates.push(`refs/remotes/${remote}/${lands}`);
     const head = await runGit(['symbolic-ref', '--quiet', `refs/remotes/${remote}/HEAD`], { cwd, okCodes: [1, 128] });
     if (head.code === 0 && head.stdout.trim()) candidates.push(head.stdout.trim());
     candidates.push(`refs/remotes/${remote}/main`, `refs/remotes/${remote}/master`);

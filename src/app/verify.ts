@@ -1,7 +1,7 @@
 import { CountersignError, errorMessage } from '../core/errors';
 import { closest, didYouMean } from '../core/didYouMean';
 import { settledLater } from '../core/settledLater';
-import { verifyDefaultBranch } from './landingBranch';
+import { landsOn, verifyDefaultBranch } from './landingBranch';
 import { evaluateGate, type GateInput, type GateResult, type PolicySource } from '../core/gate';
 import { isProtected, POLICY_FILE, TAG_PREFIX } from '../core/policy';
 import { fetchApprovals } from '../git/approvalsStore';
@@ -219,7 +219,19 @@ async function judgeRange(
   const upstreamHere = upstream && upstream.remote === remote ? upstream.branch : undefined;
   const own = upstreamHere ?? sameName;
   const protects = (b: string) => policy.kind === 'ok' && isProtected(policy.policy, b) !== undefined;
-  const branch = tagRef ?? opts.branch ?? verifyDefaultBranch(upstreamHere, sameName, policy, policyBranch);
+  const branch =
+    tagRef ??
+    opts.branch ??
+    (await verifyDefaultBranch(cwd, {
+      upstream: upstreamHere,
+      sameName,
+      policy,
+      policyBranch,
+      remote: localOnly ? undefined : remote,
+      policyTip,
+      head,
+      branches: others,
+    }));
   if (!branch)
     throw usage(
       'the target branch is unknown (no upstream, and the remote has no default branch here); pass --branch NAME (the branch being pushed to, e.g. main)',
@@ -317,10 +329,15 @@ async function judgeRange(
   const fetchNote = [await fetched, policyNote].filter(Boolean).join('; ');
   const result = evaluateGate(input);
   // The upstream, unprotected, passes by DESIGN's default; where it lands is one option away (newuser15 #10).
-  if (!tagRef && opts.branch === undefined && !result.protected && policyBranch && policyBranch !== branch)
+  if (!tagRef && opts.branch === undefined && !result.protected && policyBranch && policyBranch !== branch) {
+    const lands =
+      !localOnly && policyTip
+        ? await landsOn(cwd, { remote, own: undefined, head, policy, policyBranch, policyTip, branches: others })
+        : policyBranch;
     result.notices.push(
-      `judged as a push to ${at(branch)}, this branch's upstream; to check it as it would land on ${policyBranch}: countersign verify --branch ${policyBranch}`,
+      `judged as a push to ${at(branch)}, this branch's upstream; to check it as it would land on ${lands}: countersign verify --branch ${lands}`,
     );
+  }
   await refuseInvalidPolicy(cwd, result, input, { branch, policyBranch, head, base });
   await addEarlierRevisionReasons(cwd, result, input);
   // `input` goes back too: the review panel shows the judged commits' files, notes and trailers.

@@ -16,8 +16,9 @@ and pushed when a remote is configured (the upstream's remote, else origin; with
 the trusted remote — origin — when the commit is on its or the fork's fetched branches).
 
 Options:
-  --base REV      the commit the change starts from (default: the merge-base of REV with the remote's
-                  default branch, e.g. origin/main; REV^ when there is none)
+  --base REV      the commit the change starts from (default: the merge-base of REV with the protected
+                  branch it lands on, as \`review\` judges it — origin/release/1 for a hotfix cut from it, else
+                  the remote's default branch, e.g. origin/main; REV^ when there is none)
   --key FILE      SSH key to sign with: a private key, or a .pub whose private half is in ssh-agent
                   (default: git config user.signingkey, a path or a literal "key::ssh-ed25519 AAAA…")
   --remote NAME   push the approvals to NAME instead of the default remote

@@ -20,8 +20,9 @@ The page an incident review starts from:
                against its first parent; one not yet there as part of branch..REV
 
 Options:
-  --branch NAME   the protected branch (default: where the current branch lands — its upstream when the
-                  policy protects it, else the remote's default branch — as the review panel's "Your branch";
+  --branch NAME   the protected branch (default: where REV lands — the current branch's upstream when the
+                  policy protects it, else the protected branch REV is based on: release/1 for a hotfix cut
+                  from it, the remote's default branch for a feature branch — as review and the panel judge it;
                   \`verify\` without --branch judges the upstream itself)
   --remote NAME   the remote (default: the upstream's remote, or origin)
   --json          the whole explanation as JSON: {"commit", "provenance", "approvals", "gate", "warnings"?}

@@ -48,8 +48,9 @@ Options:
   --remote NAME     remote to read the branch and approvals from (default: the upstream's remote, or origin)
   --branch NAME     the branch the commits are for (default: the current branch's upstream, protected or not —
                     an unprotected one passes, and the output names the --branch that checks where it lands;
-                    without an upstream, the same name on the remote when protected, else the remote's default
-                    branch, where a feature branch lands)
+                    without an upstream, the same name on the remote when protected, else the protected branch
+                    HEAD is based on — a hotfix cut from release/1 lands there, a feature branch on the remote's
+                    default branch — as explain and review judge it)
   --tag NAME        judge a push of tag NAME instead (also --branch refs/tags/NAME), as the server does: a
                     protected tag (protectedTags; every tag when it is not set) may only name a commit that is
                     on a protected branch already or passes as a push to the policy branch; the head is the

@@ -137,7 +137,7 @@ describe('review snapshot (panel data source)', function () {
   it('"Your branch" is judged where explain judges it (one rule, landingTarget): upstream, tracking main, none', async () => {
     const agree = async (label: string, expected: string) => {
       const view = repoView(await inEnv(() => repoSnapshot(ada)));
-      const ctx = await inEnv(() => judgingContext(ada, {}));
+      const ctx = await inEnv(() => judgingContext(ada, {}, git(ada, 'rev-parse', 'HEAD').trim()));
       assert.strictEqual(view.developer?.target, `origin/${expected}`, `panel, ${label}`);
       assert.strictEqual(ctx.branch, expected, `explain, ${label}`);
     };
