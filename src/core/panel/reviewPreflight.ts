@@ -15,7 +15,7 @@ export type PreflightCode = 'noEmail' | 'policyUnreadable' | 'notReviewer' | 'ke
 export interface PreflightProblem {
   code: PreflightCode;
   message: string;
-  /** ownCommit: the listed reviewers whose approval would count for every commit of the signer's own. */
+  /** ownCommit: the listed reviewers whose approval would count for every commit the decision covers. */
   mayApprove?: string[];
 }
 
@@ -82,9 +82,12 @@ export function reviewPreflight(i: PreflightInput): PreflightProblem | undefined
     const role = selfReview(email, c);
     const more =
       own.length > 1 ? ` (and ${own.length - 1} more of the ${i.commits.length} commits this decision covers)` : '';
+    // Who to ask instead: a reviewer the policy lists now (not a retired one) whose approval counts for every
+    // commit the decision covers — the same-person rule (eligibleReviewers) over all of them, not only the signer's
+    // own: filtered by those alone, the hint named Carol for a change she wrote part of.
     const others = i.policy
       ? i.policy.reviewers
-          .filter((r) => own.every((o) => eligibleReviewers(i.policy as Policy, o).includes(r)))
+          .filter((r) => i.commits.every((o) => eligibleReviewers(i.policy as Policy, o).includes(r)))
           .map((r) => personLabel(r))
       : [];
     return {
