@@ -53,7 +53,10 @@ export function formatExplanation(e: Explanation): string {
       }
     }
   }
-  for (const d of p.agentDeletions) out.push(`  deleted:       ${describeDeletion(d, d.wroteLines)}`);
+  for (const d of p.agentDeletions)
+    out.push(
+      `  ${d.unread && !d.file && d.lines === 0 ? 'changed:' : 'deleted:'}       ${describeDeletion(d, d.wroteLines)}`,
+    );
   for (const h of p.agentHooks)
     out.push(`  ${h.status === 'connected' ? 'agent hooks:   ' : '! '}${describeRecordedHook(h)}`);
   for (const i of p.inconsistencies) out.push(`  ! ${i.message}`);

@@ -166,7 +166,8 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
   return {
     ...built,
     assistedBy: [...new Set([...built.assistedBy, ...deletionAssistedBy([...deletions, ...unread])])],
-    note: withAgentDeletions(built.note, deletions),
+    // The note says why an unread writer is named (its file, marked unread), beside what agents deleted.
+    note: withAgentDeletions(built.note, [...deletions, ...unread]),
     files,
     deletions,
   };

@@ -29,6 +29,8 @@ export interface DeletedFile {
   lines: number;
   /** The agent deleted the whole file. */
   file?: true;
+  /** The agent's call changed the file where no snapshot could read it (over the size bound): `lines` is 0. */
+  unread?: true;
 }
 
 export interface AgentDeletion {
@@ -93,7 +95,12 @@ export function unreadWriters(removals: AgentRemovals, changed: Iterable<string>
   const out: AgentDeletion[] = [];
   for (const path of new Set(changed))
     for (const r of removals[path] ?? [])
-      if (r.unread) out.push({ agent: canonicalAgent(r.agent), ...(r.model ? { model: r.model } : {}), files: [] });
+      if (r.unread)
+        out.push({
+          agent: canonicalAgent(r.agent),
+          ...(r.model ? { model: r.model } : {}),
+          files: [{ path, lines: 0, unread: true }],
+        });
   return out;
 }
 
@@ -105,7 +112,7 @@ export function deletionAssistedBy(deletions: readonly AgentDeletion[]): string[
 interface DeletedEntry {
   agent: string;
   model?: string;
-  files: Record<string, { lines: number; file?: true }>;
+  files: Record<string, { lines: number; file?: true; unread?: true }>;
 }
 
 /** The note with `deletions` recorded in its metadata (unchanged when there are none). */
@@ -120,7 +127,11 @@ export function withAgentDeletions(note: AuthorshipNote, deletions: readonly Age
     const entry = (deleted[key] ??= { agent: d.agent, ...(d.model ? { model: d.model } : {}), files: {} });
     for (const f of d.files) {
       const had = entry.files[f.path];
-      entry.files[f.path] = { lines: (had?.lines ?? 0) + f.lines, ...(f.file || had?.file ? { file: true } : {}) };
+      entry.files[f.path] = {
+        lines: (had?.lines ?? 0) + f.lines,
+        ...(f.file || had?.file ? { file: true } : {}),
+        ...(f.unread || had?.unread ? { unread: true } : {}),
+      };
     }
   }
   const previous = isObject(note.meta.countersign) ? note.meta.countersign : {};
@@ -134,6 +145,8 @@ export interface RecordedDeletion {
   path: string;
   lines: number;
   file: boolean;
+  /** The agent changed the file where Countersign could not read it (DeletedFile.unread); absent otherwise. */
+  unread?: true;
 }
 
 /** What the note recorded as agents' deletions (empty for notes without it); anyone's text, so read defensively. */
@@ -147,7 +160,14 @@ export function agentDeletionsAtCommit(meta: AuthorshipNoteMeta): RecordedDeleti
     const model = safeName(entry.model);
     for (const [path, f] of Object.entries(entry.files)) {
       if (!isObject(f) || typeof f.lines !== 'number' || !Number.isSafeInteger(f.lines) || f.lines < 0) continue;
-      out.push({ agent, ...(model ? { model } : {}), path, lines: f.lines, file: f.file === true });
+      out.push({
+        agent,
+        ...(model ? { model } : {}),
+        path,
+        lines: f.lines,
+        file: f.file === true,
+        ...(f.unread === true ? { unread: true as const } : {}),
+      });
     }
   }
   return out;
@@ -161,6 +181,8 @@ export function describeDeletion(d: RecordedDeletion, wroteLines: boolean): stri
   const n = `${d.lines} line${d.lines === 1 ? '' : 's'}`;
   const none = wroteLines ? '' : 'no line it wrote remains';
   const path = terminalSafe(d.path);
+  if (d.unread && d.lines === 0 && !d.file)
+    return `${d.agent} changed ${path}, a file too large for Countersign to read, so which lines it wrote is not known`;
   return d.file
     ? `${d.agent} deleted ${path} (${n}${none ? `; ${none}` : ''})`
     : `${d.agent} deleted ${n} in ${path}${none ? ` (${none})` : ''}`;

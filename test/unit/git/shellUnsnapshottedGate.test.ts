@@ -78,6 +78,19 @@ describe("server gate: an agent's shell write to a binary or over-bound file nee
     fs.writeFileSync(f, lines.join('\n'));
     shell('after');
     s.ada.git('commit', '-qam', 'tweak bundle');
+    // The note says why the agent is named: the file it changed, too large to read (ledger22 left).
+    const explained = s.ada.cli(['explain', 'HEAD']);
+    assert.match(
+      explained.stdout,
+      /changed: +claude-code changed bundle\.js, a file too large for Countersign to read/,
+    );
+    const json = JSON.parse(s.ada.cli(['explain', 'HEAD', '--json']).stdout) as {
+      provenance: { agentDeletions: Array<{ path: string; lines: number; unread: boolean }> };
+    };
+    assert.deepStrictEqual(
+      json.provenance.agentDeletions.map((d) => [d.path, d.lines, d.unread]),
+      [['bundle.js', 0, true]],
+    );
     refused('over the bound');
   });
 });
