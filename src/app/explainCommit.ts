@@ -5,7 +5,7 @@ import { commitFacts, overclaimedPaths } from '../core/report/commitFacts';
 import { fileLineCounts } from '../git/fileLineCounts';
 import { withGitReadCache } from '../git/gitRunner';
 import { streamHistory, type HistoryCommit } from '../git/historyStream';
-import { isPartialClone } from '../git/missingObjects';
+import { lacksObjects } from '../git/missingObjects';
 import { headIsUnborn, resolveRevision } from '../git/revision';
 import { absentNoteBlobs, AI_NOTES_REF, APPROVALS_NOTES_REF, readNotes } from '../git/notesReader';
 import { explainApprovals } from './explainApprovals';
@@ -54,7 +54,9 @@ async function explainOnce(cwd: string, rev: string, opts: ExplainOptions): Prom
   // fetch the commit's blobs), a snapshot that lost a blob is read again without them, and notes whose blobs
   // are missing are left out; one warning line says so.
   const lacking: string[] = [];
-  const partial = await isPartialClone(cwd);
+  // "Partial" means objects this commit's page reads are absent, not just a promisor remote configured: a clone
+  // whose server ignored --filter has them all (newuser22 F-partial-false). Its tree and its parents' trees.
+  const partial = await lacksObjects(cwd, ['--no-walk', sha, `${sha}^@`]);
   let record: HistoryCommit | undefined;
   const readCommit = (numstat: boolean) =>
     streamHistory(cwd, { revs: [sha], numstat, extra: ['--no-walk'], headers: true }, (c) => {

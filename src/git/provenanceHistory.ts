@@ -23,7 +23,7 @@ import { historyStanding } from './historyStanding';
 import { runGit } from './gitRunner';
 import { streamHistory, type HistoryCommit, type NumstatEntry } from './historyStream';
 import { countBinaryLines } from './binaryFiles';
-import { isPartialClone } from './missingObjects';
+import { lacksObjects } from './missingObjects';
 import { absentNoteBlobs, AI_NOTES_REF, APPROVALS_NOTES_REF, listNotes, objectsByBlob } from './notesReader';
 import { shortSha } from '../core/shortSha';
 import { policyAt, readStatements } from './historyStatements';
@@ -110,7 +110,8 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
   // A partial clone lacks most blobs: numstat would fetch them commit by commit, so added lines are not
   // counted there, and note blobs it lacks are not asked for (cat-file would try to fetch them).
   const warnings: string[] = [];
-  const partial = await isPartialClone(cwd);
+  // Objects of the range actually absent, not only a promisor configured (newuser22 F-partial-false).
+  const partial = (opts.numstat ?? true) && (await lacksObjects(cwd, opts.revs));
   const absentNotes = aiNotes.size > 0 ? await absentNoteBlobs(cwd, AI_NOTES_REF) : new Set<string>();
   let numstat = (opts.numstat ?? true) && !partial;
   let notesAbsent = 0;
