@@ -22,6 +22,7 @@ export async function judgeReviewNeed(cwd: string, commits: CommitFacts[]): Prom
   for (const c of commits) {
     const parent = c.parents[0];
     const at: PolicyAt | undefined = parent === undefined ? { kind: 'none' } : policies.get(parent);
+    if (at !== undefined) c.beforePolicy = at.kind === 'none';
     // Without diff stats (a partial clone) or the parent (a shallow clone) nobody can say: counted as needing it.
     if (at === undefined || c.changed === undefined) delete c.needsReview;
     else if (at.kind === 'none') c.needsReview = false;

@@ -22,7 +22,9 @@ refs/notes/countersign approvals, and reports:
   aiAssistedCommits    the note attests AI lines, or a trailer says ai>0 or names an AI (Assisted-by, an AI
                        Co-authored-by such as Claude, Codex, Copilot, Devin, aider, Cursor, Gemini), or the
                        author is an AI bot (copilot-swe-agent[bot], devin-ai-integration[bot], "… (aider)")
-  unattestedCommits    commits without an AI-Provenance trailer
+  unattestedCommits    commits without an AI-Provenance trailer; unattestedBeforePolicyCommits: those of them
+                       from before the first policy (no .countersign.json at their first parent): history from
+                       before Countersign was adopted, not bypassed hooks (the text says how many)
   reviewedCommits      commits an approval covers (base..tip of the statement), not by their own author;
                        signatures are verified when the policy (.countersign.json at --policy-rev) is readable;
                        a key rotated since still verifies where the policy branch listed it at the approved

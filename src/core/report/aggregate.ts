@@ -23,6 +23,11 @@ export interface ReportRow {
   commits: number;
   aiAssistedCommits: number;
   unattestedCommits: number;
+  /**
+   * Of unattestedCommits, those from before the first policy (their first parent holds no .countersign.json):
+   * history from before Countersign, not bypassed hooks (newuser22 F-legacy-unattested). Additive to DESIGN's JSON.
+   */
+  unattestedBeforePolicyCommits: number;
   reviewedCommits: number;
   /**
    * Commits the gate's rule (core/reviewNeed.ts) asks review for under the policy their first parent holds; a
@@ -78,6 +83,7 @@ class Group {
   commits = 0;
   aiAssisted = 0;
   unattested = 0;
+  unattestedBeforePolicy = 0;
   reviewed = 0;
   needing = 0;
   reviewedNeeding = 0;
@@ -88,6 +94,7 @@ class Group {
     this.commits++;
     if (c.aiAssisted) this.aiAssisted++;
     if (!c.attested) this.unattested++;
+    if (!c.attested && c.beforePolicy === true) this.unattestedBeforePolicy++;
     const reviewed = c.reviewedBy.length > 0;
     if (reviewed) this.reviewed++;
     // Coverage is over the commits that needed review: one no policy asked about is no gap (newuser15 #4).
@@ -104,6 +111,7 @@ class Group {
       commits: this.commits,
       aiAssistedCommits: this.aiAssisted,
       unattestedCommits: this.unattested,
+      unattestedBeforePolicyCommits: this.unattestedBeforePolicy,
       reviewedCommits: this.reviewed,
       needingReviewCommits: this.needing,
       reviewedNeedingReviewCommits: this.reviewedNeeding,

@@ -96,6 +96,11 @@ export interface CommitFacts {
    * undefined where that could not be judged (counted as needing review).
    */
   needsReview?: boolean;
+  /**
+   * Its first parent holds no policy (or it has none): from before the repository adopted Countersign, as review
+   * coverage treats it. Undefined where the parent is not in this clone.
+   */
+  beforePolicy?: boolean;
 }
 
 export function summariseNote(note: NoteAttribution): NoteSummary {

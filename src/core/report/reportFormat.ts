@@ -48,7 +48,7 @@ function summaryLines(r: Report): Array<[string, string]> {
       : []),
     [
       'Unattested commits',
-      `${r.unattestedCommits} (${share(r.unattestedCommits, r.commits)}) — no AI-Provenance trailer`,
+      `${r.unattestedCommits} (${share(r.unattestedCommits, r.commits)}) — no AI-Provenance trailer${r.unattestedBeforePolicyCommits > 0 ? `; ${r.unattestedBeforePolicyCommits} of them from before the first policy (no .countersign.json at their parent: history from before Countersign, not bypassed hooks)` : ''}`,
     ],
     ['Reviewed commits', `${r.reviewedCommits} (${share(r.reviewedCommits, r.commits)} of all commits)`],
     [

@@ -235,6 +235,7 @@ describe('report core', () => {
         commits: 1,
         aiAssistedCommits: 0,
         unattestedCommits: 1,
+        unattestedBeforePolicyCommits: 0,
         reviewedCommits: 0,
         needingReviewCommits: 1,
         reviewedNeedingReviewCommits: 0,
