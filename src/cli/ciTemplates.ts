@@ -1,5 +1,7 @@
 import githubActions from '../../ci-examples/github-actions.yml';
 import gitlabCi from '../../ci-examples/gitlab-ci.yml';
+import type { Policy } from '../core/policy';
+import { tierCoverage } from '../core/tierCoverage';
 
 /**
  * The CI templates `init` writes for the remote's forge: the files in ci-examples/, bundled into the CLI as
@@ -32,6 +34,22 @@ export function ciArtefactSteps(forge: Forge, version: string, file: string): st
     upload,
     `put the output of \`sha256sum ${tgz}\` into COUNTERSIGN_SHA256 in ${file}`,
   ];
+}
+
+/**
+ * Why the checksum goes into the CI file before the first commit (newuser22 F-init-order): once the policy is on
+ * the branch, editing that file is a change its tiers hold — under the default "infrastructure" tier, two
+ * approvals from reviewers other than the author, on the day the team may have one. `policy`: the one init wrote.
+ */
+export function ciEditLater(policy: Policy | undefined, file: string): string {
+  const tiers = policy ? tierCoverage(policy, [file]) : [];
+  const most = tiers.reduce<(typeof tiers)[number] | undefined>(
+    (m, t) => (m && m.approvals >= t.approvals ? m : t),
+    undefined,
+  );
+  return most
+    ? `once the policy is on the branch, editing ${file} is a change the "${most.tier}" tier holds for ${most.approvals} approval(s) from reviewers other than its author`
+    : `once the policy is on the branch, editing ${file} is a change the policy may hold for review`;
 }
 
 /** The forge a remote URL points at, when it can be told from the host name. */

@@ -19,8 +19,9 @@ import { resolveRepo } from '../../git/repository';
 import { defaultRemote, listRemotes, remoteUrl } from '../../git/remotes';
 import { signingKeyInfo, standardPublicKey } from '../../git/signingKeyInfo';
 import { readWorkTreeText } from '../../git/regularFile';
+import { readWorkTreePolicy } from '../../git/workTreePolicy';
 import { detectAgents } from '../agentDetection';
-import { ciArtefactSteps, FORGES, forgeOfRemoteUrl, SHA256_PLACEHOLDER, type Forge } from '../ciTemplates';
+import { ciArtefactSteps, ciEditLater, FORGES, forgeOfRemoteUrl, SHA256_PLACEHOLDER, type Forge } from '../ciTemplates';
 import { writeCi } from '../ciFile';
 import { parseCommandArgs, writeJson, type CliContext, type Command } from '../command';
 import { formatNextSteps, nextSteps } from '../nextSteps';
@@ -214,6 +215,12 @@ export const initCommand: Command = {
       policy.status === 'written' ? POLICY_FILE : undefined,
       ci.status === 'written' ? ci.file : undefined,
     ].filter((f): f is string => f !== undefined);
+    // The checksum first: committed with the placeholder, the one edit that makes CI work comes under the policy's
+    // tiers (newuser22 F-init-order: two approvals for the infrastructure tier).
+    if (provide && ciFile)
+      steps.push(
+        `Provide the CI's countersign tarball (see ACTION NEEDED above) before you commit it: ${provide.join('; ')} — ${ciEditLater(readWorkTreePolicy(root).policy, ciFile)}`,
+      );
     // newuser11 Q10: "through review" read as Countersign's review, which the first policy cannot get (none is in
     // force before it); and its lines show as untracked, which looked like a hole.
     if (toCommit.length > 0)
@@ -223,7 +230,6 @@ export const initCommand: Command = {
             ? `. This first ${POLICY_FILE} needs no Countersign approval, since no policy is in force before it; every later change to it does. Its lines show as untracked in that commit: Countersign saw no editor or agent write them`
             : ''),
       );
-    if (provide) steps.push(`Provide the CI's countersign tarball (see ACTION NEEDED above): ${provide.join('; ')}`);
     if (ci.status === 'written' && forge)
       steps.push(
         forge === 'github'

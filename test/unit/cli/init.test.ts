@@ -83,7 +83,7 @@ describe('countersign init', function () {
     );
     assert.match(
       r.stdout,
-      /Next steps:\n {2}1\. Add your teammates as reviewers before you commit the policy .*: countersign policy add-reviewer "Name <email>" --key THEIR_KEY\.pub\n {2}2\. Commit \.countersign\.json and \.github\/workflows\/countersign\.yml/,
+      /Next steps:\n {2}1\. Add your teammates as reviewers before you commit the policy .*: countersign policy add-reviewer "Name <email>" --key THEIR_KEY\.pub\n {2}2\. Provide the CI's countersign tarball .*\n {2}3\. Commit \.countersign\.json and \.github\/workflows\/countersign\.yml/,
     );
     assert.match(r.stdout, /Make the "countersign \/ gate" check required/);
     // newuser12 P1/P2: the check does not see tag pushes, and nothing re-runs it when an approval is pushed.
@@ -126,6 +126,33 @@ describe('countersign init', function () {
     assert.strictEqual(again.ci.status, 'kept');
     assert.strictEqual(again.ci.provide?.length, 3, 'the kept template still lacks its checksum: still said');
     assert.deepStrictEqual(again.agents, ['claude', 'gemini']);
+  });
+
+  it('newuser22 F-init-order: on GitHub, COUNTERSIGN_SHA256 is filled in before the first commit, not after (2 approvals)', () => {
+    const ada = clone();
+    const key = makeKey(keys, 'ada-order', ['-t', 'ed25519']);
+    ada.git('config', 'user.signingkey', key.publicFile);
+    const r = ada.cli(['init', '--ci', 'github', '--agents', 'none', '--json']);
+    assert.strictEqual(r.status, 0, `${r.stdout}${r.stderr}`);
+    const steps = (JSON.parse(r.stdout) as InitJson).nextSteps;
+    const provide = steps.findIndex((s) => s.startsWith("Provide the CI's countersign tarball"));
+    const commit = steps.findIndex((s) =>
+      s.startsWith('Commit .countersign.json and .github/workflows/countersign.yml'),
+    );
+    assert.ok(provide >= 0 && commit >= 0, steps.join('\n'));
+    assert.ok(provide < commit, `the checksum is filled in before the commit:\n${steps.join('\n')}`);
+    assert.match(steps[provide], /before you commit it/);
+    assert.match(
+      steps[provide],
+      /the "infrastructure" tier holds for 2 approval\(s\) from reviewers other than its author/,
+    );
+    // The policy that will judge that edit holds the workflow file under a tier needing 2 approvals.
+    ada.git('add', '.github');
+    const check = ada.cli(['policy', 'check']);
+    assert.match(
+      check.stdout,
+      /"infrastructure" tier matches .*\.github\/workflows\/countersign\.yml.*needs 2 approval/,
+    );
   });
 
   it('newuser11 Q10: the commit step says the first policy lands without Countersign approval and why its lines are untracked', () => {
