@@ -5,6 +5,7 @@ import { isBelow, transcriptRoots } from '../core/agents/transcriptLocations';
 import { undoReplacements, type TextReplacement } from '../core/agents/undoEdits';
 import { safeName } from '../core/provenanceStrings';
 import type { Ledger } from './ledger';
+import { physicalPath } from './physicalPath';
 import { readRegularFile } from './regularFile';
 import { changedPaths, isAttributable, readSnapshot, SNAPSHOT_LIMITS } from './workingFiles';
 
@@ -45,8 +46,12 @@ export interface CheckpointResult {
 }
 
 export async function recordCheckpoint(ledger: Ledger, req: CheckpointRequest): Promise<CheckpointResult> {
+  // Named paths by their physical name in the work tree, as git knows them (attack29 F5: a link in the clone, or a
+  // checkout opened through a link); what resolves outside the clone or into .git is dropped as before.
+  const root = physicalPath(ledger.root) ?? ledger.root;
   const named = req.files
-    .map((f) => path.relative(ledger.root, path.resolve(req.cwd, f)).split(path.sep).join('/'))
+    .map((f) => physicalPath(path.resolve(req.cwd, f)))
+    .map((real) => (real === undefined ? '' : path.relative(root, real).split(path.sep).join('/')))
     .filter(isAttributable);
   let paths = unique(named);
   let gitDeleted: string[] | undefined;
