@@ -1,8 +1,10 @@
 import { spawn } from 'child_process';
+import * as path from 'path';
 import { EMPTY_PATCH_ID } from '../core/approvalStatement';
 import { CountersignError } from '../core/errors';
-import { gitEnv, runGit } from './gitRunner';
+import { gitEnv, gitErrorReason, runGit, withGitConfig } from './gitRunner';
 import { oversizedDiffs } from './oversizedDiffs';
+import { inReplayScratch } from './replayScratch';
 
 /**
  * The stable patch-id of the change base..tip, as recorded in approval statements and recomputed by the gate.
@@ -19,6 +21,12 @@ import { oversizedDiffs } from './oversizedDiffs';
  * a rebase that changes indentation is a different change and needs a new review. Line numbers are not
  * hashed, so the same change rebased onto a moved base keeps its patch-id.
  * An empty diff gives EMPTY_PATCH_ID (git patch-id prints nothing for it).
+ *
+ * Only content decides (attack28 F7): both git processes run in contentOnly's throwaway repository, where no
+ * attributes apply. In a clone, diff-tree read the checked-out .gitattributes (`auth.js -diff`, `*.pbxproj binary`)
+ * and hashed a binary patch where the bare server hashed the text one, so an honest rebase of an approved change was
+ * refused by the server while the author's verify passed. A file that is binary by its content is still a binary
+ * patch everywhere, hashed by its blob ids, so other bytes are another patch-id.
  */
 export const PATCH_DIFF_ARGS = [
   'diff-tree',
@@ -34,6 +42,35 @@ export const PATCH_DIFF_ARGS = [
   '--dst-prefix=b/',
   '--no-relative',
 ];
+
+/**
+ * Configuration of the patch-id's git processes over every inherited `git -c` and GIT_CONFIG (gitEnv.ts pins the
+ * diff.* keys that shape a patch for every git process): core.quotePath=false writes a non-ASCII path unquoted in
+ * the `diff --git`, `---` and `+++` lines git patch-id hashes, so a clone so configured had other patch-ids for
+ * changes to such files; core.bigFileThreshold at git's default, as newer git treats files over it as binary.
+ */
+const PATCH_ID_GIT_CONFIG: ReadonlyArray<[key: string, value: string]> = [
+  ['core.quotePath', 'true'],
+  ['core.bigFileThreshold', '512m'],
+];
+
+/**
+ * Runs `fn` with the environment of git processes that read this repository's objects (the push's quarantine on a
+ * server) from a throwaway bare repository (replayScratch.ts): no work tree or index, so no .gitattributes checked
+ * out or staged; no `$GIT_DIR/info/attributes` (a bare server may have one: GitLab copied the default branch's
+ * .gitattributes there), no core.attributesFile, no system or global attributes or config; PATCH_ID_GIT_CONFIG.
+ * The same bytes in a clone, on a bare server and in CI. git 2.39 has no --attr-source. The repository's facts come
+ * from one `git rev-parse` that a snapshot (gitRunner.withGitReadCache) answers from the facts it already has.
+ */
+async function contentOnly<T>(cwd: string, fn: (env: NodeJS.ProcessEnv) => Promise<T>): Promise<T> {
+  const facts = await runGit(['rev-parse', '--show-object-format', '--git-common-dir'], { cwd });
+  const [format, common] = facts.stdout.split('\n');
+  const quarantine = process.env.GIT_OBJECT_DIRECTORY;
+  const objects = quarantine ? path.resolve(cwd, quarantine) : path.resolve(cwd, common, 'objects');
+  return inReplayScratch(cwd, objects, format === 'sha256' ? 'sha256' : 'sha1', (scratch) =>
+    fn(withGitConfig(scratch.env, PATCH_ID_GIT_CONFIG)),
+  );
+}
 
 /**
  * The patch-ids of the spans from the empty tree `root` to each of `tips` (a range with no review base), one
@@ -52,7 +89,8 @@ export async function stablePatchIdsFromRoot(
 
 /** `base` may be a commit or a tree (the empty tree for a root commit's span). */
 export async function stablePatchId(cwd: string, base: string, tip: string): Promise<string> {
-  // Resolve first so a bad revision is a clear git error, not an empty patch.
+  // Resolved here, so a bad revision is a clear git error, not an empty patch; the throwaway repository has no refs.
+  const trees: string[] = [];
   for (const rev of [base, tip]) {
     const r = await runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{tree}`], {
       cwd,
@@ -63,19 +101,40 @@ export async function stablePatchId(cwd: string, base: string, tip: string): Pro
         'git',
         `cannot compute the patch-id of ${base}..${tip}: ${rev} is not a commit or tree in this repository`,
       );
+    trees.push(r.stdout.trim());
   }
-  const out = await pipeDiffIntoPatchId(cwd, [...PATCH_DIFF_ARGS, base, tip, '--']);
+  const diff = () => contentOnly(cwd, (env) => pipeDiffIntoPatchId(cwd, env, [...PATCH_DIFF_ARGS, ...trees, '--']));
+  const out = await diff().catch(async (err: unknown) => {
+    if (!CountersignError.is(err, 'missingObject')) throw err;
+    // The throwaway repository fetches nothing: a partial clone fetches the blobs git would have, then again.
+    await fetchBlobs(cwd, trees[0], trees[1]);
+    return diff();
+  });
   const id = out.split(/\s+/)[0] ?? '';
   return id.length > 0 ? id : EMPTY_PATCH_ID;
+}
+
+/**
+ * Has this repository read the blobs of the diff of two trees, as git's diff-tree in it would: a partial clone lazily
+ * fetches each it lacks (git 2.39). One `git diff-tree --raw` (tree entries only, no blob read) and one `git cat-file
+ * --batch-check`, only after a patch-id found a blob missing.
+ */
+async function fetchBlobs(cwd: string, a: string, b: string): Promise<void> {
+  const raw = await runGit(['diff-tree', '-r', '-z', '--raw', '--no-abbrev', '--no-renames', a, b, '--'], { cwd });
+  const oids = new Set<string>();
+  for (const token of raw.stdout.split('\0'))
+    if (token.startsWith(':')) for (const w of token.split(' ')) if (OID.test(w) && !/^0+$/.test(w)) oids.add(w);
+  // Its own environment: git itself answers (a snapshot's object answers would fetch nothing).
+  if (oids.size > 0) await runGit(['cat-file', '--batch-check'], { cwd, env: {}, input: [...oids].join('\n') + '\n' });
 }
 
 /**
  * Streams the diff's bytes straight into `git patch-id`: decoding them as UTF-8 on the way would map
  * different invalid byte sequences to the same replacement character, and so to the same patch-id.
  */
-function pipeDiffIntoPatchId(cwd: string, diffArgs: string[]): Promise<string> {
+function pipeDiffIntoPatchId(cwd: string, scratchEnv: NodeJS.ProcessEnv, diffArgs: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const env = gitEnv();
+    const env = gitEnv(scratchEnv);
     const diff = spawn('git', diffArgs, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const pid = spawn('git', ['patch-id', '--verbatim'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -98,7 +157,7 @@ function pipeDiffIntoPatchId(cwd: string, diffArgs: string[]): Promise<string> {
         const stderr = Buffer.concat(errs).toString('utf8');
         reject(
           new CountersignError(
-            'git',
+            gitErrorReason(stderr),
             `git ${diffArgs.slice(-3, -1).join('..')} patch-id failed (exit ${diffCode || pidCode}): ${stderr.trim()}`,
             stderr,
           ),
@@ -119,6 +178,7 @@ function pipeDiffIntoPatchId(cwd: string, diffArgs: string[]): Promise<string> {
 }
 
 const HEX40 = /^[0-9a-fA-F]{40}/;
+const OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 /**
  * The stable patch-ids of base..tip for many tips, with one `git diff-tree --stdin` and one `git patch-id`
@@ -154,21 +214,26 @@ export async function stablePatchIdsOfSpans(
     cwd,
     all.map((s) => `${s.tip} ${s.base}`),
   );
-  const spans = all.filter((s) => !over.has(s.tip));
+  // Object ids only in the batch: the throwaway repository it runs in has no refs (callers pass commit ids).
+  const named = (s: { base: string; tip: string }) => !OID.test(s.base) || !OID.test(s.tip);
+  const spans = all.filter((s) => !over.has(s.tip) && !named(s));
+  for (const { base, tip } of all.filter((s) => !over.has(s.tip) && named(s)))
+    out.set(tip, await stablePatchId(cwd, base, tip));
   if (spans.length === 0) return out;
-  const batched = await batchPatchIds(cwd, spans);
-  if (batched) return batched;
+  const batched = await contentOnly(cwd, (env) => batchPatchIds(cwd, env, spans));
+  if (batched) return new Map([...out, ...batched]);
   for (const { base, tip } of spans) out.set(tip, await stablePatchId(cwd, base, tip));
   return out;
 }
 
 function batchPatchIds(
   cwd: string,
+  scratchEnv: NodeJS.ProcessEnv,
   spans: Array<{ base: string; tip: string }>,
 ): Promise<Map<string, string> | undefined> {
   const tips = spans.map((s) => s.tip);
   return new Promise((resolve, reject) => {
-    const env = gitEnv();
+    const env = gitEnv(scratchEnv);
     const diff = spawn('git', [...PATCH_DIFF_ARGS, '--stdin'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const pid = spawn('git', ['patch-id', '--verbatim'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const expected = new Set(tips);

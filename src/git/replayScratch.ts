@@ -18,6 +18,7 @@ export const REPLAY_GIT_CONFIG: ReadonlyArray<[key: string, value: string]> = [
 ];
 
 /**
+ * Also where patch-ids are computed (patchId.ts contentOnly, attack28 F7), so that attributes decide neither.
  * Runs `fn` against a throwaway empty bare repository in a temporary folder that reads the objects of the repository
  * at `cwd`, whose object folder is `objects` (and any alternates the caller's environment names), and writes its
  * own, removed afterwards. `git merge-tree` follows attributes and merge drivers: the work tree's .gitattributes,
