@@ -1,8 +1,7 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
 import { splitLines } from '../core/attribution/lines';
-import { noteOwnerRuns, ownerOfLine, type OwnerRun } from '../core/noteOwners';
-import { parseAuthorshipNote, type AuthorshipNote } from '../core/authorshipNote';
+import type { AuthorshipNote } from '../core/authorshipNote';
 import {
   alignOwners,
   buildCommitAttribution,
@@ -24,11 +23,9 @@ import {
   type AgentDeletion,
 } from '../core/agents/agentDeletionsNote';
 import type { AgentRemovals } from '../core/ledger/agentRemovals';
-import { changedFilesAndPatch, removedLinesIn, unquoteC, type FileAdditions, type DiffTarget } from './commitDiff';
-import { runGit } from './gitRunner';
-import { AI_NOTES_REF } from './notesConfig';
-import { readNotes } from './notesReader';
+import { changedFilesAndPatch, removedLinesIn, type FileAdditions, type DiffTarget } from './commitDiff';
 import { readRegularFile, WORKING_FILE_MAX_BYTES } from './regularFile';
+import { lineOrigins, readParsedNotes } from './lineOrigins';
 import { labelsFollowingRename, renamesFrom } from './renames';
 
 /**
@@ -66,6 +63,9 @@ export interface ComputedProvenance extends CommitAttribution {
   deletions: AgentDeletion[];
 }
 
+/** Renamed files per commit whose lines are looked up by blame (one git blame each): a commit hook stays bounded. */
+const MAX_MOVED = 20;
+
 export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Promise<ComputedProvenance> {
   const { files, patch, oversized } = await changedFilesAndPatch(cwd, inp.base, inp.target);
   const donors = inp.donors ?? [];
@@ -87,11 +87,24 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
   });
 
   const revertSources = inp.reverts
-    ? await revertOrigins(cwd, inp.reverts, files, blobs, inp.logger)
+    ? await lineOrigins(
+        cwd,
+        `${inp.reverts}^`,
+        files.map((f) => ({ file: f, from: f.path })),
+        blobs,
+        inp.logger,
+      )
     : new Map<string, Map<number, LineEvidence>>();
 
   const evidence: FileEvidence[] = [];
   let stagedRenames: Promise<Map<string, string>> | undefined;
+  const renamesFromHead = (target: DiffTarget) =>
+    (stagedRenames ??= renamesFrom(cwd, 'HEAD', target).catch((e: unknown) => {
+      inp.logger?.debug(`[provenance] no rename detection against HEAD: ${errorMessage(e)}`);
+      return new Map<string, string>();
+    }));
+  // Files moved with git mv that the ledger vouches for nowhere: their lines are looked up where HEAD had them.
+  const moved: Array<{ file: FileAdditions; from: string; sources: Map<number, LineEvidence> }> = [];
   for (const f of files) {
     const text = blobs.get(f.blob) ?? undefined;
     if (text === undefined) continue; // unreadable (a missing object)
@@ -133,15 +146,7 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
         const target = inp.target;
         att =
           'index' in target && added.length === lines.length
-            ? await labelsFollowingRename(
-                inp.labelsFor,
-                f.path,
-                () =>
-                  (stagedRenames ??= renamesFrom(cwd, 'HEAD', target).catch((e: unknown) => {
-                    inp.logger?.debug(`[provenance] no rename detection against HEAD: ${errorMessage(e)}`);
-                    return new Map<string, string>();
-                  })),
-              )
+            ? await labelsFollowingRename(inp.labelsFor, f.path, () => renamesFromHead(target))
             : await inp.labelsFor(f.path);
       } catch (e) {
         inp.logger?.warn(
@@ -156,7 +161,19 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
         }
       }
     }
+    // newuser22 F-rename: a plain `git mv` re-adds every line; where the ledger vouched for none of them (a fresh
+    // clone, a ledger that let the file go), the lines HEAD had under the old name keep their notes' provenance,
+    // as the ledger gives it where it remembers — the same rename attested alike in every clone.
+    const target = inp.target;
+    if ('index' in target && added.length === lines.length && sources.size === 0 && moved.length < MAX_MOVED) {
+      const from = (await renamesFromHead(target)).get(f.path);
+      if (from !== undefined) moved.push({ file: f, from, sources });
+    }
     evidence.push({ path: f.path, added, sources });
+  }
+  if (moved.length > 0) {
+    const origins = await lineOrigins(cwd, 'HEAD', moved, blobs, inp.logger);
+    for (const m of moved) for (const [line, ev] of origins.get(m.file.path) ?? []) m.sources.set(line, ev);
   }
   const built = buildCommitAttribution(evidence, { baseCommit: inp.base, defaultHuman: inp.defaultHuman });
   const { deletions, unread } = await agentDeletions(patch, [...files, ...oversized], inp);
@@ -264,120 +281,4 @@ function alignedTargetLines(from: string[], target: string[]): Set<number> {
   const owners = new Map<number, string>();
   for (let i = 1; i <= from.length; i++) owners.set(i, '');
   return new Set(alignOwners(from, owners, target).keys());
-}
-
-/** Notes under refs/notes/ai of `commits`, parsed; an unreadable note is logged and skipped. */
-export async function readParsedNotes(
-  cwd: string,
-  commits: string[],
-  logger?: Logger,
-): Promise<Map<string, AuthorshipNote>> {
-  const out = new Map<string, AuthorshipNote>();
-  if (commits.length === 0) return out;
-  const texts = await readNotes(cwd, AI_NOTES_REF, commits);
-  for (const [c, text] of texts) {
-    try {
-      out.set(c, parseAuthorshipNote(text, `the ${AI_NOTES_REF} note on ${c}`));
-    } catch (e) {
-      logger?.warn(`[provenance] ${errorMessage(e)}; ignoring it`);
-    }
-  }
-  return out;
-}
-
-/**
- * A revert brings back the lines the reverted commit removed. Those lines are in the reverted commit's
- * parent; blame there names the commit that first wrote each, and that commit's note says who it was.
- */
-async function revertOrigins(
-  cwd: string,
-  reverted: string,
-  files: FileAdditions[],
-  blobs: Map<string, string | null>,
-  logger?: Logger,
-): Promise<Map<string, Map<number, LineEvidence>>> {
-  const out = new Map<string, Map<number, LineEvidence>>();
-  const parent = `${reverted}^`;
-  const parentBlobs = new Map<string, string>();
-  await readObjects(
-    cwd,
-    files.map((f) => `${parent}:${f.path}`),
-    (name, content) => {
-      if (content !== undefined && !content.includes(0))
-        parentBlobs.set(name.slice(parent.length + 1), content.toString('utf8'));
-    },
-  );
-  const wantedOrigins: Array<{ path: string; target: number; commit: string; line: number; originPath: string }> = [];
-  for (const f of files) {
-    const before = parentBlobs.get(f.path);
-    const text = blobs.get(f.blob) ?? undefined;
-    if (before === undefined || text === undefined) continue;
-    const identity = new Map<number, string>();
-    const beforeLines = splitLines(before);
-    for (let i = 1; i <= beforeLines.length; i++) identity.set(i, String(i));
-    const added = new Set(f.added);
-    const targetToParent = new Map<number, number>();
-    for (const [t, p] of alignOwners(beforeLines, identity, splitLines(text)))
-      if (added.has(t)) targetToParent.set(t, Number(p));
-    if (targetToParent.size === 0) continue;
-    const origins = await blameLines(cwd, parent, f.path, [...targetToParent.values()], logger);
-    for (const [t, p] of targetToParent) {
-      const o = origins.get(p);
-      if (o) wantedOrigins.push({ path: f.path, target: t, ...o });
-    }
-  }
-  const notes = await readParsedNotes(cwd, [...new Set(wantedOrigins.map((o) => o.commit))], logger);
-  const runs = new Map<string, Map<string, OwnerRun[]>>();
-  for (const o of wantedOrigins) {
-    const note = notes.get(o.commit);
-    if (note && !runs.has(o.commit)) runs.set(o.commit, noteOwnerRuns(note));
-    const key = note ? ownerOfLine(runs.get(o.commit)?.get(o.originPath) ?? [], o.line) : undefined;
-    if (!note || key === undefined) continue;
-    let m = out.get(o.path);
-    if (!m) out.set(o.path, (m = new Map()));
-    m.set(o.target, { kind: 'note', key, note });
-  }
-  return out;
-}
-
-/** `git blame --line-porcelain` of some lines: final line → the commit, line and path that introduced it. */
-async function blameLines(
-  cwd: string,
-  rev: string,
-  file: string,
-  lines: number[],
-  logger?: Logger,
-): Promise<Map<number, { commit: string; line: number; originPath: string }>> {
-  const out = new Map<number, { commit: string; line: number; originPath: string }>();
-  const sorted = [...new Set(lines)].sort((a, b) => a - b);
-  const args = ['blame', '--line-porcelain', '-w'];
-  for (let i = 0; i < sorted.length;) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
-    args.push('-L', `${sorted[i]},${sorted[j]}`);
-    i = j + 1;
-  }
-  args.push(rev, '--', file);
-  let stdout: string;
-  try {
-    stdout = (await runGit(args, { cwd })).stdout;
-  } catch (e) {
-    logger?.warn(`[provenance] git blame ${rev} -- ${file} failed: ${errorMessage(e)}`);
-    return out;
-  }
-  let cur: { commit: string; line: number; final: number; originPath: string } | undefined;
-  for (const l of stdout.split('\n')) {
-    const h = /^([0-9a-f]{40,64}) (\d+) (\d+)/.exec(l);
-    if (h) {
-      cur = { commit: h[1], line: Number(h[2]), final: Number(h[3]), originPath: file };
-      continue;
-    }
-    if (!cur) continue;
-    if (l.startsWith('filename ')) cur.originPath = unquoteC(l.slice('filename '.length));
-    else if (l.startsWith('\t')) {
-      out.set(cur.final, { commit: cur.commit, line: cur.line, originPath: cur.originPath });
-      cur = undefined;
-    }
-  }
-  return out;
 }

@@ -693,6 +693,34 @@ describe('commit provenance (hooks against real repositories)', function () {
       });
     });
 
+    it('newuser22 F-rename: a plain git mv is attested alike whether or not the working ledger still knows the file', async () => {
+      const renamed = async (forget: boolean): Promise<string[]> => {
+        const repo = await installed();
+        repo.write('keep.txt', 'keep\n');
+        repo.git('add', '.');
+        repo.commit('root');
+        await labelFile(repo, 'a.py', [
+          ['ai 1', CLAUDE],
+          ['ai 2', CLAUDE],
+          ['typed', HUMAN],
+        ]);
+        repo.git('add', '.');
+        repo.commit('ai lines');
+        // A teammate's fresh clone (or a ledger that let the file go) has only the committed note to go by.
+        if (forget) fs.rmSync(path.join(repo.dir, '.git', 'countersign', 'ledger'), { recursive: true, force: true });
+        repo.git('mv', 'a.py', 'b.py');
+        repo.commit('rename, no agent involved');
+        assert.deepStrictEqual(aiLines(note(repo), 'b.py'), [1, 2], `forget=${forget}: ${repo.trailers().join(' | ')}`);
+        return repo.trailers();
+      };
+      const remembered = await renamed(false);
+      assert.deepStrictEqual(remembered, [
+        'Assisted-by: Claude:claude-sonnet-4-5 claude-code',
+        'AI-Provenance: v1 ai=2 human=1 untracked=0',
+      ]);
+      assert.deepStrictEqual(await renamed(true), remembered);
+    });
+
     it('git revert brings back lines with the provenance of the commit that first wrote them', async () => {
       const repo = await installed();
       repo.write('f.txt', 'keep\n');
