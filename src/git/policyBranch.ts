@@ -245,6 +245,32 @@ export async function rememberPolicy(cwd: string, r: RememberedPolicy | undefine
   writeFileAtomic(file, JSON.stringify(r));
 }
 
+/**
+ * The ref generation a push's judgement started from (preReceive.sh; the reference-transaction hook counts one per
+ * ref transaction in countersign/ref-generation).
+ */
+export const REF_GENERATION_ENV = 'COUNTERSIGN_REF_GENERATION';
+
+/**
+ * rememberPolicy for what the pre-receive gate read of the policy branch, unless refs moved since its judgement began
+ * (the generation preReceive.sh passes): then the policy read may be older than one a push committed meanwhile and
+ * remembered (its reference-transaction hook, attack28 F5), and writing it would put the older policy back. Skipped,
+ * the next push's read remembers. What is left: a transaction committed between this check and the write.
+ */
+export async function rememberPolicyRead(cwd: string, r: RememberedPolicy | undefined): Promise<void> {
+  const began = process.env[REF_GENERATION_ENV];
+  if (began !== undefined) {
+    let now = '0';
+    try {
+      now = fs.readFileSync(await stateFile(cwd, 'ref-generation'), 'utf8').trim() || '0';
+    } catch {
+      // no transaction yet: generation 0
+    }
+    if (now !== began.trim()) return;
+  }
+  await rememberPolicy(cwd, r);
+}
+
 /** How many commits that changed the policy seedRememberedPolicy looks at: beyond, nothing is seeded (fail closed). */
 const SEED_CANDIDATES = 100;
 

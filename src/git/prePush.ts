@@ -12,6 +12,7 @@ import { REVIEW_NOTES_REF, trackingRef } from './notesConfig';
 import { knownPolicyBranch } from './knownPolicyBranch';
 import { policySourceAt, refuseInvalidPolicy, remoteDefaultBranchChoice } from './policyBranch';
 import { branchOf, lsRemote, remoteBranches, type RemoteView } from './remoteBranches';
+import type { AcceptedPolicy } from './serverPolicyState';
 
 /**
  * The client's pre-push hook (convenience: fast feedback, bypassable; the server's pre-receive, receiveGate.ts,
@@ -60,6 +61,8 @@ export interface HookOutcome {
   remoteNotes?: ReadonlyMap<string, string>;
   /** The server's pre-receive: what its verdicts read of the other refs, for the ref update's check (verdictReads.ts). */
   verdictReads?: string;
+  /** The server's pre-receive: the policy it leaves on the policy branch, to remember once it lands (serverPolicyState.ts). */
+  acceptedPolicy?: AcceptedPolicy;
 }
 
 /**

@@ -25,7 +25,7 @@ import { AddedApprovals, LandTogether, namesFreedByDeletion, refsReadAfterPush }
 import { verdictReads } from './verdictReads';
 import type { LandedTips } from './landedAiNotes';
 import { policyBranchRefusal, policyTextAt, recoveryGrant, serverPolicyBranch } from './policyBranch';
-import { policyState, rememberAcceptedPolicy } from './serverPolicyState';
+import { acceptedPolicy, policyState } from './serverPolicyState';
 import type { HookOutcome } from './prePush';
 
 /**
@@ -184,13 +184,14 @@ async function judgePush(cwd: string, stdin: string): Promise<HookOutcome> {
   const results = await judgeUpdates();
   const ok = messages.length === 0 && results.every((r) => r.ok);
   if (!ok) return { results, messages, ok };
-  // The policy this push leaves on the policy branch is the last readable one from now on, not from the next read.
+  // The policy this push leaves on the policy branch is the last readable one once git moves the ref, not from the
+  // next read (remembered by the reference-transaction hook: serverPolicyState.ts acceptedPolicy).
   const toPolicyBranch = commands.find((c) => c.target === pbRef && c.new !== undefined);
-  if (pb && toPolicyBranch?.new) await rememberAcceptedPolicy(cwd, pb.branch, toPolicyBranch.new);
+  const accepted = pb && toPolicyBranch?.new ? await acceptedPolicy(cwd, pb.branch, toPolicyBranch.new) : undefined;
   // What the verdicts read, so that only a change of that refuses this push at the ref update (attack23 03).
   const policy = state.kind === 'ok' ? state.source.policy : undefined;
   const reads = verdictReads({ commands, policy, policyRef: pbRef, readsAll });
-  return { results, messages, ok, landTogether: together.list(), verdictReads: reads };
+  return { results, messages, ok, landTogether: together.list(), verdictReads: reads, acceptedPolicy: accepted };
 
   async function judgeUpdates(): Promise<GateResult[]> {
     // Read once for every ref (G9): what each value names, which of those commits the protected branches hold,

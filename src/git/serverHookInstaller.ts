@@ -47,6 +47,7 @@ const REF_TRANSACTION_STATE = [
   'judged',
   'together',
   'reads',
+  'policy',
   'ref-commit.lock',
   'ref-commit.lock.steal',
   'ref-commit.depth',

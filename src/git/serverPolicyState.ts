@@ -1,8 +1,16 @@
+import * as fs from 'fs';
 import type { PolicySource } from '../core/gate';
 import { checkPolicy, POLICY_FILE, type Policy } from '../core/policy';
 import { closedWhileUnreadableText } from '../core/policyRecovery';
 import { shortSha } from '../core/shortSha';
-import { lastReadablePolicy, policySourceAt, policyTextAt, rememberPolicy } from './policyBranch';
+import {
+  lastReadablePolicy,
+  policySourceAt,
+  policyTextAt,
+  rememberPolicy,
+  rememberPolicyRead,
+  type RememberedPolicy,
+} from './policyBranch';
 
 /**
  * The policy a server's pre-receive judges a push by (receiveGate.ts): the state of its policy branch before the
@@ -63,11 +71,11 @@ export async function policyState(
   }
   const source = await policySourceAt(cwd, tip, branch, branch);
   if (source.kind === 'ok') {
-    await rememberPolicy(cwd, { branch, commit: tip, text: (await policyTextAt(cwd, tip)) as string });
+    await rememberPolicyRead(cwd, { branch, commit: tip, text: (await policyTextAt(cwd, tip)) as string });
     return { kind: 'ok', source };
   }
   if (source.kind === 'none') {
-    await rememberPolicy(cwd, undefined);
+    await rememberPolicyRead(cwd, undefined);
     return { kind: 'none', source };
   }
   const at = `the ${POLICY_FILE} on ${named} at ${shortSha(tip)} cannot be read`;
@@ -90,16 +98,54 @@ export async function policyState(
 }
 
 /**
- * After the gate passed a push that moves the policy branch `branch` to `tip` (receiveGate.ts): the policy there is
- * remembered as the last readable one at the moment the gate judged it (newuser22 F-stale-policy). Remembered only
- * on a later read, an accepted change (v2 protecting release/*) was forgotten when the policy became unreadable
- * before the next push: the gate fell back to v1, opened release/*, and judged `--recover` under v1's reviewers.
- * Only the tip the gate accepted as a whole is remembered, never a policy some commit inside the push carried, nor
- * one read from the branch's history: whoever may push chooses those, the reviewed tip they do not (an unreadable
- * tip is not remembered: policyBranchRefusal let it through only as it already was).
+ * Where preReceive.sh has the gate hand over the policy a passed push puts on the policy branch (acceptedPolicy): the
+ * file gets `<new commit> <ref>`, the file with `.json` appended the record; the reference-transaction hook promotes
+ * the record to last-policy.json at its "committed" step, only in a transaction that moved that ref to that commit.
  */
-export async function rememberAcceptedPolicy(cwd: string, branch: string, tip: string): Promise<void> {
+export const ACCEPTED_POLICY_ENV = 'COUNTERSIGN_ACCEPTED_POLICY';
+
+/** The policy a push the gate passed leaves on the policy branch, to be remembered once git has moved the ref. */
+export interface AcceptedPolicy {
+  ref: string;
+  remembered: RememberedPolicy;
+}
+
+/**
+ * After the gate passed a push that moves the policy branch `branch` to `tip` (receiveGate.ts): the policy there, to
+ * be remembered as the last readable one the moment the ref moves (newuser22 F-stale-policy). Remembered only on a
+ * later read, an accepted change (v2 protecting release/*) was forgotten when the policy became unreadable before the
+ * next push: the gate fell back to v1, opened release/*, and judged `--recover` under v1's reviewers. Only the tip the
+ * gate accepted as a whole, never a policy some commit inside the push carried, nor one read from the branch's
+ * history: whoever may push chooses those, the reviewed tip they do not (an unreadable tip is not remembered:
+ * policyBranchRefusal let it through only as it already was). Undefined when the server remembers that text already
+ * (every push to the policy branch that leaves its policy as it was: nothing for the hooks to do).
+ * Not written here (attack28 F5): the gate passing a push is not git moving the ref. An `--atomic` push whose ref
+ * transaction git then refused (refs/heads/zz and refs/heads/zz/y together) left the server remembering a policy its
+ * policy branch never held, naming a commit discarded with the push's quarantine.
+ */
+export async function acceptedPolicy(cwd: string, branch: string, tip: string): Promise<AcceptedPolicy | undefined> {
   const text = await policyTextAt(cwd, tip);
-  if (typeof text === 'string' && checkPolicy(text, POLICY_FILE).policy)
-    await rememberPolicy(cwd, { branch, commit: tip, text });
+  if (typeof text !== 'string' || !checkPolicy(text, POLICY_FILE).policy) return undefined;
+  const last = await lastReadablePolicy(cwd);
+  if (last?.remembered.branch === branch && last.remembered.text === text && !last.remembered.seeded) return undefined;
+  return { ref: `refs/heads/${branch}`, remembered: { branch, commit: tip, text } };
+}
+
+/**
+ * Hands `accepted` to the reference-transaction hook through the file preReceive.sh names (ACCEPTED_POLICY_ENV). With
+ * none named (a pre-receive older than its gate, which install --server never leaves), remembered at once, as before.
+ */
+export async function recordAcceptedPolicy(
+  cwd: string,
+  accepted: AcceptedPolicy | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<void> {
+  if (!accepted) return;
+  const file = env[ACCEPTED_POLICY_ENV];
+  if (!file) {
+    await rememberPolicy(cwd, accepted.remembered);
+    return;
+  }
+  fs.writeFileSync(`${file}.json`, JSON.stringify(accepted.remembered));
+  fs.writeFileSync(file, `${accepted.remembered.commit} ${accepted.ref}\n`);
 }

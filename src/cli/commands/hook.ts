@@ -6,6 +6,7 @@ import { parsePrePushLines, prePush } from '../../git/prePush';
 import { preReceive } from '../../git/receiveGate';
 import { recordLandTogether } from '../../git/landTogether';
 import { recordVerdictReads } from '../../git/verdictReads';
+import { recordAcceptedPolicy } from '../../git/serverPolicyState';
 import { EXIT_BLOCKED, EXIT_ERROR, type Command } from '../command';
 import { hookManagerCommand } from '../lazyCommands';
 import { hookPrepareCommitMsgCommand, hookProvenanceCommand } from '../ledgerCommands';
@@ -97,9 +98,13 @@ it updates a protected branch or tag and the provenance notes could not be pushe
         }
         if (!outcome.ok) return EXIT_BLOCKED;
         const unheld = recordLandTogether(outcome.landTogether ?? [], ctx.env);
-        if (unheld) ctx.stderr(`countersign (pre-receive): REFUSED — ${unheld}\n`);
-        else recordVerdictReads(outcome.verdictReads, ctx.env);
-        return unheld ? EXIT_BLOCKED : 0;
+        if (unheld) {
+          ctx.stderr(`countersign (pre-receive): REFUSED — ${unheld}\n`);
+          return EXIT_BLOCKED;
+        }
+        recordVerdictReads(outcome.verdictReads, ctx.env);
+        await recordAcceptedPolicy(ctx.cwd, outcome.acceptedPolicy, ctx.env);
+        return 0;
       }
       case 'post-rewrite':
       case 'post-checkout':

@@ -22,6 +22,9 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/countersign-receive.XXXXXX") || { echo "counter
 trap 'rm -rf "$tmp"' EXIT
 together_file=$tmp/together
 reads_file=$tmp/reads
+# The policy a passed push leaves on the policy branch (src/git/serverPolicyState.ts acceptedPolicy): remembered by
+# the reference-transaction hook once git has moved the ref, not here (attack28 F5). Written only by such a push.
+accepted_file=$tmp/policy
 # Without a chained hook the gate reads the ref updates from this hook's own stdin: no copy to make.
 stdin_file=
 if [ -x "$here/pre-receive.countersign-chained" ]; then
@@ -77,7 +80,9 @@ if [ -n "${NODE_EXTRA_CA_CERTS:-}" ]; then
 fi
 COUNTERSIGN_LAND_TOGETHER=$together_file
 COUNTERSIGN_VERDICT_READS=$reads_file
-export COUNTERSIGN_LAND_TOGETHER COUNTERSIGN_VERDICT_READS
+COUNTERSIGN_ACCEPTED_POLICY=$accepted_file
+COUNTERSIGN_REF_GENERATION=$generation
+export COUNTERSIGN_LAND_TOGETHER COUNTERSIGN_VERDICT_READS COUNTERSIGN_ACCEPTED_POLICY COUNTERSIGN_REF_GENERATION
 if command -v timeout >/dev/null 2>&1; then
   timeout "$timeout_seconds" "$node_bin" "$cli" hook pre-receive
 else
@@ -89,7 +94,7 @@ if [ $code -eq 0 ]; then
   # without "-together", and the push is refused rather than applied ref by ref (fail closed).
   want=countersign-recorded
   [ -s "$together_file" ] && want=countersign-recorded-together
-  answer=$("$commit_check" countersign-judged "$receive_pack" "$generation" "$together_file" "$reads_file" </dev/null)
+  answer=$("$commit_check" countersign-judged "$receive_pack" "$generation" "$together_file" "$reads_file" "$accepted_file" </dev/null)
   [ "$answer" = "$want" ] && exit 0
   if [ "$answer" = countersign-recorded ]; then
     echo "countersign (pre-receive): this push's refs must land together and $commit_check is too old to hold them so; push rejected. Ask the administrator to run \`countersign install --server\` again." >&2

@@ -1,5 +1,5 @@
 #!/bin/sh
-# countersign-ref-transaction v4 — installed by `countersign install --server` with the pre-receive gate.
+# countersign-ref-transaction v5 — installed by `countersign install --server` with the pre-receive gate.
 # Why (attack17 Q8/Q9): git runs the pre-receive hooks of concurrent pushes in parallel and compare-and-swaps only
 # each ref's own old value, but the gate's verdict on a ref depends on other refs (the policy branch, which names
 # exist, what a policy change newly protects). So every ref transaction here counts one generation, the gate
@@ -18,6 +18,8 @@
 # under a hook dispatcher (Gitea/Forgejo pre-receive.d) the gate's own parent is the dispatcher, and the record
 # under its pid was never found, so both checks were skipped. And a push's transaction with no record at all, while
 # a pre-receive hook is in place, is refused: whatever ran in the gate's stead, nothing recorded a verdict.
+# v5 (attack28 F5): a judged push's policy is remembered (last-policy.json) here, at "committed", where it moved the
+# policy branch, not by the gate: an --atomic push whose transaction git then refused left a policy never held.
 # The previous reference-transaction hook (if any) runs first: reference-transaction.countersign-chained.
 [ "${COUNTERSIGN_TRACE:-}" = 1 ] && set -x
 # Builtins where they do: git runs this hook twice per ref update (non-atomic pushes update refs one at a time),
@@ -263,9 +265,25 @@ changed_since() {
   [ "$seen" = "$2" ] || changed='(unknown: a ref update was not logged)'
 }
 
+# The policy this push's gate passed ($policy: "<commit> <ref>", the record in $policy.json) becomes the last readable
+# one when this committed transaction moved that ref to that commit (builtins but for the mv; only such a push).
+remember_policy() {
+  want=
+  read -r want 2>/dev/null <"$policy" || return 0
+  while read -r _ new ref; do
+    [ "$new $ref" = "$want" ] || continue
+    mv -f "$policy.json" "$state/last-policy.json" ||
+      echo "countersign (reference-transaction): cannot write $state/last-policy.json" >&2
+    return 0
+  done <<EOF
+$tx
+EOF
+}
+
 record="$state/judged/$host.$PPID"
 together="$state/together/$host.$PPID"
 reads="$state/reads/$host.$PPID"
+policy="$state/policy/$host.$PPID"
 case "${1:-}" in
   countersign-begin)
     # From the pre-receive gate ($2: its parent process): the generation its judgement starts from, and the push's
@@ -278,9 +296,10 @@ case "${1:-}" in
     # Records of pushes whose receive-pack is gone are dropped here, and any under this push's receive-pack's pid
     # (a reused pid); all in one rm, and none when there is nothing to drop.
     set --
-    for r in "$state/judged/$host".* "$state/together/$host".* "$state/reads/$host".*; do
+    for r in "$state/judged/$host".* "$state/together/$host".* "$state/reads/$host".* "$state/policy/$host".*; do
       [ -f "$r" ] || continue
-      pid=${r##*.}
+      pid=${r%.json}
+      pid=${pid##*.}
       case $pid in *[!0-9]*) continue ;; esac
       if [ "$pid" = "$found" ] || ! alive "$pid"; then set -- "$@" "$r"; fi
     done
@@ -292,7 +311,13 @@ case "${1:-}" in
   countersign-judged)
     # From the pre-receive gate, once it passed the push ($2: its receive-pack, $3: the generation it started from,
     # $4: a file naming the refs that must land together, one a line; empty when there are none; $5: what its
-    # verdicts read, verdictReads.ts — none from a v1 pre-receive: every ref counts as read).
+    # verdicts read, verdictReads.ts — none from a v1 pre-receive: every ref counts as read; $6: the policy it leaves
+    # on the policy branch, "<commit> <ref>", with the record to remember in $6.json; none when it leaves it as it was).
+    if [ -s "${6:-}" ] && [ -s "$6.json" ]; then
+      line=
+      read -r line 2>/dev/null <"$6" || :
+      ensure_dir "$state/policy" && mv -f "$6.json" "$state/policy/$host.$2.json" && put_own "$state/policy/$host.$2" "$line" || exit 1
+    fi
     if [ -s "${5:-}" ]; then
       text=
       while IFS= read -r l; do text="$text$l
@@ -402,6 +427,8 @@ case "${1:-}" in
     ;;
   committed)
     bump || echo "countersign (reference-transaction): cannot write $gen_file" >&2
+    # Under the lock, so remembered in the order the policy branch moved; once: the record is moved away.
+    if [ -f "$policy.json" ]; then remember_policy; fi
     release
     ;;
   aborted)

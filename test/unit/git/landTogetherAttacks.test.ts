@@ -119,7 +119,7 @@ describe('server gate: refs whose verdicts rely on each other land together or n
     assert.match(notes.stderr, /too old .*install --server/);
     // install --server replaces the old hook (its marker names no version) rather than chaining it.
     assert.strictEqual(s.server.cli(['install', '--server']).status, 0);
-    assert.match(fs.readFileSync(hook, 'utf8'), /countersign-ref-transaction v4/);
+    assert.match(fs.readFileSync(hook, 'utf8'), /countersign-ref-transaction v5/);
     assert.ok(!fs.existsSync(`${hook}.countersign-chained`));
     assert.strictEqual(pushMain(s.ada, '--no-verify', '--atomic', NOTES).status, 0);
   });

@@ -108,7 +108,7 @@ describe('server gate: the reference-transaction check (real server)', function 
     const hook = path.join(server.dir, 'hooks', 'reference-transaction');
     fs.writeFileSync(hook, '#!/bin/sh\n# theirs\ncat >/dev/null\n', { mode: 0o755 });
     assert.strictEqual(server.cli(['install', '--server']).status, 0);
-    assert.match(fs.readFileSync(hook, 'utf8'), /countersign-ref-transaction v4/);
+    assert.match(fs.readFileSync(hook, 'utf8'), /countersign-ref-transaction v5/);
     assert.match(fs.readFileSync(`${hook}.countersign-chained`, 'utf8'), /# theirs/);
     assert.strictEqual(server.cli(['install', '--server']).status, 0, 'a second install refreshes it');
     assert.match(fs.readFileSync(`${hook}.countersign-chained`, 'utf8'), /# theirs/);
