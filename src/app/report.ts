@@ -67,6 +67,9 @@ async function reportInCache(
   if (known.code !== 0) {
     throw unknownRangeError('report', revs, known.stderr);
   }
+  // Whether this clone ever fetched the notes: asked while the history is read, not after it (two git processes).
+  const unfetchedWarning = unfetchedNotesWarning(dir, 'report');
+  unfetchedWarning.catch(() => undefined);
   const history = await readProvenanceHistory(dir, {
     revs,
     count: Number(known.stdout.trim()) || 0,
@@ -76,7 +79,7 @@ async function reportInCache(
   for (const c of history.commits) builder.add(c);
   builder.addInconsistencies(history.inconsistencies);
   const report = builder.finish({ review: history.review, orphanNotes: history.orphanNotes });
-  const unfetched = await unfetchedNotesWarning(dir, 'report');
+  const unfetched = await unfetchedWarning;
   const warnings = unfetched ? [unfetched, ...history.warnings] : history.warnings;
   if (warnings.length > 0) report.warnings = warnings;
   return { report, orphanCount: history.orphanNotes.length };

@@ -27,6 +27,11 @@ import { streamNulSpans } from './nulStream';
 export class HistoryHeaders {
   /** In the walk's order: each commit's id and its header problem, or PENDING while cat-file reads its object. */
   private readonly shas: string[] = [];
+  /** With `listing`: each commit's tree and parents (as `%T`, `%P` show them), in the walk's order. */
+  private readonly trees: string[] = [];
+  private readonly parents: string[][] = [];
+  /** With `listing`: the trees of the commits just outside the walk (`--boundary`), by commit. */
+  readonly boundary = new Map<string, string>();
   private readonly problems: (string | undefined | typeof PENDING)[] = [];
   private next = 0;
   private objects: ObjectReader | undefined;
@@ -39,6 +44,12 @@ export class HistoryHeaders {
     opts: { revs: string[]; extra?: string[]; stdin?: string },
     /** Called when more problems are known. */
     private readonly onReady: () => void,
+    /**
+     * Also list the walk (src/git/historyCounted.ts): each commit's tree and its parents as git log shows them
+     * (`--parents`: a shallow clone's or a graft's, not the stored parent lines the raw header copies), and the
+     * trees of the commits just outside it (`--boundary`).
+     */
+    private readonly listing = false,
   ) {
     const args = [
       '-c',
@@ -52,6 +63,7 @@ export class HistoryHeaders {
       '--no-notes',
       '--no-use-mailmap',
       '--no-color',
+      ...(listing ? ['--parents', '--boundary'] : []),
       ...(opts.extra ?? []),
       ...opts.revs,
       '--',
@@ -84,6 +96,15 @@ export class HistoryHeaders {
     }
   }
 
+  /** With `listing`, once wait() settled: the walk's commits in its order, each with its header problem. */
+  listed(): Array<{ sha: string; tree: string; parents: string[]; problem: string | undefined }> {
+    return this.shas.map((sha, i) => {
+      const problem = this.problems[i];
+      if (problem === PENDING) throw new CountersignError('git', `the object of commit ${sha} was not read`);
+      return { sha, tree: this.trees[i], parents: this.parents[i], problem };
+    });
+  }
+
   /** Commits shown by the raw log that the main log has not taken (should be none once both end). */
   get untaken(): number {
     return this.problems.length - this.next;
@@ -97,8 +118,18 @@ export class HistoryHeaders {
         'git',
         `unexpected git log --pretty=raw output: ${bytes.toString('utf8', start, Math.min(end, start + 60))}`,
       );
-    const sha = bytes.toString('latin1', start + 7, nl);
+    let sha = bytes.toString('latin1', start + 7, nl);
     const record = bytes.subarray(nl + 1, end);
+    if (this.listing) {
+      // `commit [- ]<id> <parent>…`, then the stored header, whose first line is `tree <id>` in any commit git reads.
+      const ids = sha.split(' ');
+      const tree = /^tree ([0-9a-f]+)\n/.exec(record.toString('latin1', 0, 80));
+      if (!tree) throw new CountersignError('git', `unexpected git log --pretty=raw output for ${sha}: no tree line`);
+      if (ids[0] === '-') return void this.boundary.set(ids[1], tree[1]);
+      sha = ids[0];
+      this.trees.push(tree[1]);
+      this.parents.push(ids.slice(1));
+    }
     const blank = record.indexOf('\n\n');
     const index = this.problems.length;
     this.shas.push(sha);

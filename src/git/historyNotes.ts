@@ -68,7 +68,20 @@ export class HistoryNotes {
       },
       { borrowed: true, buffered: true, maxBytes: MAX_AI_NOTE_BYTES },
     );
-    for (const blob of byBlob.keys()) this.reader.read(blob);
+    this.byBlob = byBlob;
+  }
+
+  private byBlob: Map<string, string[]> | undefined;
+
+  /**
+   * Prefetch: asks for every note (once; commit() asks too, at the first commit). A caller may ask before the first
+   * commit goes by, once what must come first is done: `report` asks when its walk is listed, so the notes' reading
+   * does not hold up the listing and the paths' count that the first commit waits for.
+   */
+  askAll(): void {
+    const byBlob = this.byBlob;
+    this.byBlob = undefined;
+    if (byBlob) for (const blob of byBlob.keys()) this.reader.read(blob);
   }
 
   /**
@@ -84,6 +97,7 @@ export class HistoryNotes {
       this.reader.read(blob);
       return true;
     }
+    this.askAll();
     const reading = this.early.get(f.sha);
     if (reading) {
       this.early.delete(f.sha);

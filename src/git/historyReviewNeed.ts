@@ -14,14 +14,18 @@ import { runGit } from './gitRunner';
  * lines) is not judged here. Two `git cat-file` processes, whatever the history's length.
  */
 
-type PolicyAt = { kind: 'none' } | { kind: 'ok'; policy: Policy; matchers: PolicyMatchers } | { kind: 'error' };
+export type PolicyAt = { kind: 'none' } | { kind: 'ok'; policy: Policy; matchers: PolicyMatchers } | { kind: 'error' };
 
-export async function judgeReviewNeed(cwd: string, commits: CommitFacts[]): Promise<void> {
-  const parents = [...new Set(commits.map((c) => c.parents[0]).filter((p): p is string => p !== undefined))];
-  const policies = await policiesAt(cwd, parents);
+export async function judgeReviewNeed(
+  cwd: string,
+  commits: CommitFacts[],
+  /** policiesOf(the same commits), when the caller started it earlier (while the history streamed). */
+  policies: Promise<ReadonlyMap<string, PolicyAt>> = policiesOf(cwd, commits),
+): Promise<void> {
+  const read = await policies;
   for (const c of commits) {
     const parent = c.parents[0];
-    const at: PolicyAt | undefined = parent === undefined ? { kind: 'none' } : policies.get(parent);
+    const at: PolicyAt | undefined = parent === undefined ? { kind: 'none' } : read.get(parent);
     if (at !== undefined) c.beforePolicy = at.kind === 'none';
     // Without diff stats (a partial clone) or the parent (a shallow clone) nobody can say: counted as needing it.
     if (at === undefined || c.changed === undefined) delete c.needsReview;
@@ -49,6 +53,14 @@ function noteReading(c: CommitFacts): NoteAiReading | undefined {
   if (c.noteError !== undefined) return { unknown: c.noteError };
   if (!c.noteSummary) return undefined;
   return { lines: c.noteSummary.aiLineCount, agents: [...c.noteSummary.aiLinesByAgent.keys()] };
+}
+
+/** The policy each commit's first parent holds, by parent (what judgeReviewNeed judges each commit under). */
+export function policiesOf(
+  cwd: string,
+  commits: ReadonlyArray<{ parents: string[] }>,
+): Promise<ReadonlyMap<string, PolicyAt>> {
+  return policiesAt(cwd, [...new Set(commits.map((c) => c.parents[0]).filter((p): p is string => p !== undefined))]);
 }
 
 /** The policy each of `commits` holds: one batch-check for the blobs, one batch read of the distinct ones. */

@@ -40,8 +40,25 @@ export function streamNulSpans(
   input?: string,
   separator = 0,
 ): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+  const stream = startNulSpans(args, cwd, onToken, separator);
+  stream.stdin.end(input ?? '');
+  return stream.done;
+}
+
+/**
+ * streamNulSpans whose input is written as the caller goes (`stdin`, ended by the caller): for a git process that
+ * answers each line it reads (`diff-tree --stdin`) while the caller works out what to ask next. `done` settles
+ * when git has exited and every token was handed on.
+ */
+export function startNulSpans(
+  args: string[],
+  cwd: string,
+  onToken: (bytes: Buffer, start: number, end: number) => void,
+  separator = 0,
+): { stdin: NodeJS.WritableStream; done: Promise<void> } {
+  const child = spawn('git', args, { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin.on('error', () => undefined);
+  const done = new Promise<void>((resolve, reject) => {
     let pending: Buffer[] = [];
     let failed: unknown;
     child.stdout.on('data', (chunk: Buffer) => {
@@ -67,9 +84,8 @@ export function streamNulSpans(
       if (rest.length > 0) onToken(rest, 0, rest.length);
     };
     settleGitStream(child, `git ${args.slice(0, 2).join(' ')}`, () => failed, flush, resolve, reject);
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input ?? '');
   });
+  return { stdin: child.stdin, done };
 }
 
 /** streamNulBuffers with each token decoded as UTF-8 (git's commit encoding default), for fields that are text. */

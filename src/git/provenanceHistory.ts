@@ -17,7 +17,7 @@ import { commitInconsistencies, orphanNotes, type Inconsistency, type OrphanNote
 import type { ReviewBasis } from '../core/report/aggregate';
 import { readObjects } from './catFileBatch';
 import { HistoryNotes } from './historyNotes';
-import { judgeReviewNeed } from './historyReviewNeed';
+import { judgeReviewNeed, policiesOf } from './historyReviewNeed';
 import { fileLineCounts } from './fileLineCounts';
 import { historyStanding } from './historyStanding';
 import { runGit } from './gitRunner';
@@ -147,9 +147,20 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
     if (!reader.commit(f)) notesAbsent++;
     if (opts.onProgress && streamed % 5000 === 0) opts.onProgress(streamed);
   };
+  // What needs no commit of the walk is asked of git while the history streams: the approval statements and the
+  // policy judging them (step 3), and once the walk is listed the policy each first parent holds.
+  const policyRev = opts.policyRev ?? 'HEAD';
+  const approvals = Promise.all([readStatements(cwd, approvalNotes), policyAt(cwd, policyRev)]);
+  approvals.catch(() => undefined);
+  let policies: ReturnType<typeof policiesOf> | undefined;
+  const onListed = (listed: ReadonlyArray<{ parents: string[] }>) => {
+    policies = policiesOf(cwd, listed);
+    policies.catch(() => undefined);
+    reader.askAll();
+  };
   try {
     try {
-      await streamHistory(cwd, { revs: opts.revs, numstat, headers: true }, onCommit);
+      await streamHistory(cwd, { revs: opts.revs, numstat, headers: true, onListed }, onCommit);
     } catch (e) {
       // A snapshot missing a blob: git log --numstat stops at the first one. Read the history again
       // without diff stats (commits, trailers and notes need no blob of the tree).
@@ -164,7 +175,7 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
   for (const c of commits) graph.add(c.sha, c.parents);
   for (const b of await countBinaryLines(cwd, binary)) countAdded(b.facts, b.files);
   await recountOverclaimed(cwd, overclaimed, aiNotes);
-  await judgeReviewNeed(cwd, commits); // with every note read: the rule counts the note's AI lines
+  await judgeReviewNeed(cwd, commits, policies); // with every note read: the rule counts the note's AI lines
   if (partial && (opts.numstat ?? true))
     warnings.push(
       `this is a partial clone: added lines were not counted for its ${commits.length} commit(s), so AI share is unknown (nothing was fetched; a full clone or 'git fetch --refetch' counts them); their trailers and notes still count`,
@@ -186,11 +197,7 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
   }
 
   // 3. Approvals: well-formed statements, signatures checked against the policy when there is one.
-  const policyRev = opts.policyRev ?? 'HEAD';
-  const [{ statements, errors, unreadable }, { policy, problem }] = await Promise.all([
-    readStatements(cwd, approvalNotes),
-    policyAt(cwd, policyRev),
-  ]);
+  const [{ statements, errors, unreadable }, { policy, problem }] = await approvals;
   if (policy) await attachRetiredKeysFor(policy, statements); // the gate's rule: rejections outlive rotated keys
   // An approval that counted where its push landed keeps counting after a later rotation (newuser17 F1).
   const keys = await landedStatementKeys(

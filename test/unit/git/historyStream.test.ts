@@ -119,3 +119,67 @@ describe('history stream headers (a raw log beside the main one)', function () {
     assert.strictEqual(seen.filter((c) => c.headerProblem !== undefined).length, 9);
   });
 });
+
+/**
+ * With numstat the walk is listed and its paths counted a window of 1,000 commits at a time, and each counted window
+ * is read by one `git diff-tree --stdin` while the next is counted (historyCounted.ts): the records must be the ones
+ * `git log --raw --numstat` prints, in its order, across windows — and a commit over the bound (a tree bomb, as in
+ * treeBomb.test.ts) in a later window must come without its files, its parents still its own.
+ */
+describe('history stream with diff stats over several count windows', function () {
+  this.timeout(120_000);
+  it('hands on every commit in git log’s order, the one over the bound without files, the others with theirs', async () => {
+    const repo = TempRepo.create();
+    const blob = repo.gitResult(['hash-object', '-w', '--stdin'], 'ai line\n').stdout.trim();
+    const names = (p: string) => Array.from({ length: 41 }, (_, i) => `${p}${String(i).padStart(3, '0')}`);
+    const mktree = (lines: string[]) => repo.gitResult(['mktree'], lines.join('\n') + '\n').stdout.trim();
+    let bomb = mktree(names('f').map((n) => `100644 blob ${blob}\t${n}.txt`));
+    for (let d = 2; d <= 3; d++) bomb = mktree(names('d').map((n) => `040000 tree ${bomb}\t${n}`));
+    const total = 1500;
+    const bombAt = 300; // from the root: 1,199 commits above it, so it is counted in the second window
+    let script = '';
+    for (let i = 0; i < total; i++) {
+      const text = `line ${i}\n`.repeat((i % 5) + 1);
+      script += `commit refs/heads/main\nmark :${i + 1}\ncommitter C <c@example.com> ${1700000000 + i} +0000\n`;
+      script += `data 3\nc${i % 10}\n${i > 0 ? `from :${i}\n` : ''}M 100644 inline f${i % 7}.txt\ndata ${text.length}\n${text}`;
+      if (i === bombAt) script += `M 040000 ${bomb} bomb\n`;
+      script += '\n';
+    }
+    const imported = repo.gitResult(['fast-import', '--quiet'], script);
+    assert.strictEqual(imported.status, 0, imported.stderr);
+    const seen: HistoryCommit[] = [];
+    await streamHistory(repo.dir, { revs: ['main'], numstat: true, headers: true }, (c) => seen.push(c));
+    const shas = repo.git('log', '--format=%H', 'main').split('\n');
+    assert.deepStrictEqual(
+      seen.map((c) => c.sha),
+      shas,
+    );
+    const bombSha = shas[total - 1 - bombAt];
+    const over = seen.filter((c) => c.pathsOver);
+    assert.deepStrictEqual(
+      over.map((c) => c.sha),
+      [bombSha],
+    );
+    assert.strictEqual(over[0].files, undefined);
+    assert.deepStrictEqual(over[0].parents, [shas[total - bombAt]]);
+    assert.strictEqual(over[0].message, `c${bombAt % 10}\n`);
+    // The others as git log --numstat counts them (above and below the bomb): one file each, its lines.
+    const numstat = (...revs: string[]) =>
+      repo
+        .git('log', '--format=%H', '--numstat', ...revs)
+        .split(/\n(?=[0-9a-f]{40}\n)/)
+        .map((r) => r.trim().split('\n'));
+    const counted = [...numstat('main', `^${bombSha}`), [bombSha], ...numstat(`${bombSha}^`)];
+    for (const [k, c] of seen.entries()) {
+      if (c === over[0]) continue;
+      const [sha, , stat] = counted[k];
+      assert.strictEqual(c.sha, sha);
+      const [added, deleted, file] = stat.split('\t');
+      assert.deepStrictEqual(
+        c.files?.map((f) => [f.added, f.deleted, f.path]),
+        [[Number(added), Number(deleted), file]],
+      );
+      assert.strictEqual(c.headerProblem, undefined);
+    }
+  });
+});
