@@ -10,18 +10,35 @@ import { shortSha } from './shortSha';
 export type ReplayedTree = string | null | ApprovedCommitsMissing | NotReplayed | ApprovalLanded;
 
 /**
- * The approved tip is already in the review base's history: the approved change landed, and the approval covered it
- * then. A commit with its patch-id now applies the same change a second time — after a later commit undid it (a
+ * The approved change already landed in the history of the review base or of the branch's tip: the approval covered
+ * it then. A commit with its patch-id now applies the same change a second time — after a later commit undid it (a
  * check taken out, put back, taken out again), the replay gives that commit's tree exactly — which is not a rebase
- * of the approved commits but the change made again: it needs a review of its own (attack27 04). Where the approved
- * change landed as a rebased or squashed copy, its tip is not in the history and this does not see it
- * (docs/threat-model.md).
+ * of the approved commits but the change made again: it needs a review of its own (attack27 04). Landed as the
+ * approved tip itself, or (`copy`, git/landedCopy.ts) as a copy — a cherry-pick, a rebase, a squash, commit by
+ * commit — which the pusher chooses (attack28 F1). `unchecked`: whether a copy landed could not be told within the
+ * bounds, so the approval counts as spent (a new review, never a second landing). An approval is spent per branch:
+ * landing on main does not spend it for release/1, whose history does not hold the copy.
  */
 export interface ApprovalLanded {
   landed: true;
-  /** Whose history holds the approved tip: the review base, or the branch's tip (attack28 01). */
+  /** Whose history holds the approved change: the review base, or the branch's tip (attack28 01). */
   on: string;
+  /** The copy that landed: its first and last commits changing the statement's files (the same for one commit). */
+  copy?: { first: string; last: string };
+  /** Why whether a copy landed was not told: the approval counts as spent. */
+  unchecked?: string;
 }
+
+/**
+ * The bounds of looking for a landed copy (git/landedCopy.ts): at most this many commits since the statement's
+ * base that change its files, each compared with it as the last of a run of up to MAX_LANDED_RUN of them (the
+ * approved commits changing those files when they are here: usually 1). Past the first, the approval counts as
+ * spent. The statement's files limit each compared diff up to MAX_LANDED_PATHSPEC of them (a command line); past
+ * that, the runs' whole diffs are compared.
+ */
+export const MAX_LANDED_CANDIDATES = 200;
+export const MAX_LANDED_RUN = 16;
+export const MAX_LANDED_PATHSPEC = 1000;
 
 /**
  * At most this many replays (each ~5 git processes) per statement and judgement: a push of many commits with the
@@ -83,8 +100,7 @@ export function replayMismatch(
   if (replayed === null)
     return `${approvedAs} the approved change does not replay cleanly onto ${onto}, so this push's change cannot be the approved one; ${again}`;
   if (isNotReplayed(replayed)) return `${approvedAs} ${notReplayedWhy(anchor.sha)}; ${again}`;
-  if (typeof replayed === 'object' && 'landed' in replayed)
-    return `${approvedAs} ${shortSha(st.tip)} is already in ${shortSha(replayed.on)}'s history: the approved change landed, and an approval covers it once — ${shortSha(anchor.sha)} makes the same change again (as after a later commit undid it); ${again}`;
+  if (typeof replayed === 'object' && 'landed' in replayed) return landedWhy(st, replayed, anchor.sha, words);
   if (approvedCommitsMissing(replayed)) {
     const back = replayed.landedBack[anchor.sha];
     if (back === st.tree) return undefined;
@@ -98,6 +114,24 @@ export function replayMismatch(
   if (replayed !== anchor.tree)
     return `${approvedAs} this push's change is not the approved change replayed onto ${onto} (the same edit in another place, or other lines changed too); ${again}`;
   return undefined;
+}
+
+function landedWhy(
+  st: ApprovalStatement,
+  landed: ApprovalLanded,
+  anchor: string,
+  { approvedAs, again }: { approvedAs: string; again: string },
+): string {
+  const on = shortSha(landed.on);
+  const once = `an approval covers it once — ${shortSha(anchor)} makes the same change again (as after a later commit undid it); ${again}`;
+  if (landed.unchecked !== undefined)
+    return `${approvedAs} whether its change already landed in ${on}'s history could not be told (${landed.unchecked}), so the approval counts as spent: ${once}`;
+  if (landed.copy) {
+    const { first, last } = landed.copy;
+    const as = first === last ? shortSha(last) : `${shortSha(first)}^..${shortSha(last)}`;
+    return `${approvedAs} its change already landed as ${as} in ${on}'s history (a copy of ${shortSha(st.tip)}: a cherry-pick, rebase or squash), and ${once}`;
+  }
+  return `${approvedAs} ${shortSha(st.tip)} is already in ${on}'s history: the approved change landed, and ${once}`;
 }
 
 function notReplayedWhy(sha: string): string {

@@ -9,6 +9,7 @@ import type { ApprovalStatement } from '../core/approvalStatement';
 import { CountersignError } from '../core/errors';
 import { emptyTree } from './emptyTree';
 import { runGit, sharedInSnapshot } from './gitRunner';
+import { landedCopy } from './landedCopy';
 import { inReplayScratch } from './replayScratch';
 
 /**
@@ -102,8 +103,9 @@ async function containsCommit(cwd: string, onto: string, commit: string): Promis
  * author rebased). For the gate and `report` alike. One replay per distinct anchor tree (onto..anchor depends only
  * on the trees), at most MAX_REPLAYS_PER_STATEMENT of them; anchors past that are NOT_REPLAYED (attack27 03).
  * ApprovalLanded when the approved tip is already in the history of `onto` or of any of `landedOn` (the target
- * branch's tip where the range is judged from a merge base, as CI judges a pull request: attack28 01) — the
- * approval was spent (attack27 04).
+ * branch's tip where the range is judged from a merge base, as CI judges a pull request: attack28 01), or a copy of
+ * its change is (landedCopy.ts, asked only where the statement could carry: attack28 F1) — the approval was spent
+ * (attack27 04).
  */
 export async function replayedTreeFor(
   cwd: string,
@@ -116,7 +118,10 @@ export async function replayedTreeFor(
   if (replayed !== 'missing')
     for (const at of new Set(landedOn)) if (await containsCommit(cwd, at, st.tip)) return { landed: true, on: at };
   if (replayed === 'conflict') return null;
-  if (replayed !== 'missing') return replayed;
+  // Landed as a copy (attack28 F1): asked only where the statement could carry, so a push of nothing it covers pays
+  // nothing for it.
+  if (replayed !== 'missing')
+    return (await landedCopy(cwd, st, { from: st.base, to: st.tip }, landedOn, true)) ?? replayed;
   const from = onto ?? (await emptyTree(cwd));
   const landedBack: Record<string, LandedBack> = {};
   const byTree = new Map<string, LandedBack>();
@@ -133,5 +138,7 @@ export async function replayedTreeFor(
     }
     landedBack[sha] = back;
   }
-  return { missing: true, landedBack };
+  const carries = anchors.find((a) => landedBack[a.sha] === st.tree);
+  const spent = carries && (await landedCopy(cwd, st, { from, to: carries.sha }, landedOn, false));
+  return spent || { missing: true, landedBack };
 }

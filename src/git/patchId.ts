@@ -220,38 +220,57 @@ export async function stablePatchIdsOfSpans(
   for (const { base, tip } of all.filter((s) => !over.has(s.tip) && named(s)))
     out.set(tip, await stablePatchId(cwd, base, tip));
   if (spans.length === 0) return out;
-  const batched = await contentOnly(cwd, (env) => batchPatchIds(cwd, env, spans));
-  if (batched) return new Map([...out, ...batched]);
+  const batched = await stablePatchIdsInOrder(cwd, spans);
+  if (batched) return new Map([...out, ...spans.map((s, i) => [s.tip, batched[i]] as const)]);
   for (const { base, tip } of spans) out.set(tip, await stablePatchId(cwd, base, tip));
   return out;
 }
 
-function batchPatchIds(
+/**
+ * The stable patch-ids of many spans base..tip in input order — tips may repeat (the spans of one commit back to
+ * each of several bases) — with one `git diff-tree --stdin --always` and one `git patch-id`; `paths`, when given,
+ * limits each diff to them (a literal pathspec): the change a span makes to those paths only. `--always` prints
+ * each span's name line even when its diff is empty, so the stream's name lines must be the tips exactly, in
+ * order (else, as in stablePatchIdsOfSpans, a binary patch's line looked like a name: undefined, nothing is
+ * attributed to the wrong span). Each base and tip must be a commit id (contentOnly's repository has no refs). An
+ * empty diff gives EMPTY_PATCH_ID.
+ */
+export async function stablePatchIdsInOrder(
+  cwd: string,
+  spans: ReadonlyArray<{ base: string; tip: string }>,
+  paths?: readonly string[],
+): Promise<string[] | undefined> {
+  if (spans.length === 0) return [];
+  return contentOnly(cwd, (env) => inOrder(cwd, env, spans, paths));
+}
+
+function inOrder(
   cwd: string,
   scratchEnv: NodeJS.ProcessEnv,
-  spans: Array<{ base: string; tip: string }>,
-): Promise<Map<string, string> | undefined> {
-  const tips = spans.map((s) => s.tip);
+  spans: ReadonlyArray<{ base: string; tip: string }>,
+  paths?: readonly string[],
+): Promise<string[] | undefined> {
   return new Promise((resolve, reject) => {
     const env = gitEnv(scratchEnv);
-    const diff = spawn('git', [...PATCH_DIFF_ARGS, '--stdin'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const limit = paths ? ['--', ...paths.map((p) => `:(literal)${p}`)] : [];
+    const diffArgs = [...PATCH_DIFF_ARGS, '--stdin', '--always', ...limit];
+    const diff = spawn('git', diffArgs, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const pid = spawn('git', ['patch-id', '--verbatim'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const expected = new Set(tips);
-    const named: string[] = [];
+    /** Per span, whether its diff had a line (so patch-id prints an id for it); false until then. */
+    const nonEmpty: boolean[] = [];
     let ambiguous = false;
-    let pidClosed = false;
     let line: Buffer[] = [];
     let lineLength = 0;
     const endLine = () => {
       const head = Buffer.concat(line).toString('latin1');
       if (HEX40.test(head)) {
-        // A name line: must be a tip not named yet, printed alone on its line.
-        if (!expected.has(head) || named.includes(head)) ambiguous = true;
-        else named.push(head);
-      }
+        if (head !== spans[nonEmpty.length]?.tip) ambiguous = true;
+        else nonEmpty.push(false);
+      } else if (nonEmpty.length > 0) nonEmpty[nonEmpty.length - 1] = true;
       line = [];
       lineLength = 0;
     };
+    let pidClosed = false;
     diff.stdout.on('data', (chunk: Buffer) => {
       let start = 0;
       for (let nl = chunk.indexOf(0x0a); nl >= 0; nl = chunk.indexOf(0x0a, start)) {
@@ -278,6 +297,7 @@ function batchPatchIds(
     diff.on('error', failed);
     pid.on('error', failed);
     pid.stdin.on('error', () => undefined);
+    diff.stdin.on('error', () => undefined);
     diff.stderr.on('data', (d: Buffer) => errs.push(d));
     pid.stderr.on('data', (d: Buffer) => errs.push(d));
     pid.stdout.on('data', (d: Buffer) => results.push(d));
@@ -295,37 +315,28 @@ function batchPatchIds(
         return;
       }
       if (line.length > 0) endLine();
-      if (ambiguous) {
-        resolve(undefined);
-        return;
-      }
-      const ids = new Map<string, string>();
-      const order: string[] = [];
-      for (const l of Buffer.concat(results).toString('utf8').split('\n')) {
-        const [id, commit] = l.trim().split(/\s+/);
-        if (!id || !commit) continue;
-        order.push(commit);
-        ids.set(commit, id);
-      }
+      const ids = Buffer.concat(results)
+        .toString('utf8')
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/))
+        .filter(([id, name]) => id && name);
+      const want = spans.filter((_, i) => nonEmpty[i]);
       // patch-id names exactly the non-empty diffs, in the order diff-tree printed them.
-      if (order.length !== ids.size || order.some((c) => !named.includes(c))) {
-        resolve(undefined);
-        return;
-      }
-      resolve(new Map(tips.map((t) => [t, ids.get(t) ?? EMPTY_PATCH_ID])));
+      if (ambiguous || nonEmpty.length !== spans.length || ids.length !== want.length) return resolve(undefined);
+      if (ids.some(([, name], i) => name !== want[i].tip)) return resolve(undefined);
+      let next = 0;
+      resolve(spans.map((_, i) => (nonEmpty[i] ? ids[next++][0] : EMPTY_PATCH_ID)));
     };
     diff.on('close', (c) => {
       code ||= c ?? 128;
       done();
     });
     pid.on('close', (c) => {
-      // patch-id gone: keep draining diff-tree so it can exit instead of blocking on a full pipe.
       pidClosed = true;
       diff.stdout.resume();
       code ||= c ?? 128;
       done();
     });
-    diff.stdin.on('error', () => undefined);
     diff.stdin.end(spans.map((sp) => `${sp.tip} ${sp.base}\n`).join(''));
   });
 }
