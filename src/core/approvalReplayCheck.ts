@@ -27,6 +27,8 @@ export interface ApprovalLanded {
   copy?: { first: string; last: string };
   /** Why whether a copy landed was not told: the approval counts as spent. */
   unchecked?: string;
+  /** `copy` is in the statement's base's history (`on`): the base made the change before the review (and undid it). */
+  inBase?: true;
 }
 
 /**
@@ -126,6 +128,8 @@ function landedWhy(
   const once = `an approval covers it once — ${shortSha(anchor)} makes the same change again (as after a later commit undid it); ${again}`;
   if (landed.unchecked !== undefined)
     return `${approvedAs} whether its change already landed in ${on}'s history could not be told (${landed.unchecked}), so the approval counts as spent: ${once}`;
+  if (landed.inBase && landed.copy)
+    return `${approvedAs} the approved base ${shortSha(st.base)} already holds ${shortSha(landed.copy.first)}, which makes the approved change: a change the base made (and undid) before the review, not the reviewed change landing; ${again}`;
   if (landed.copy) {
     const { first, last } = landed.copy;
     const as = first === last ? shortSha(last) : `${shortSha(first)}^..${shortSha(last)}`;

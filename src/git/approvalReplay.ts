@@ -9,7 +9,7 @@ import type { ApprovalStatement } from '../core/approvalStatement';
 import { CountersignError } from '../core/errors';
 import { emptyTree } from './emptyTree';
 import { runGit, sharedInSnapshot } from './gitRunner';
-import { landedCopy } from './landedCopy';
+import { baseHolds, landedCopy } from './landedCopy';
 import { inReplayScratch } from './replayScratch';
 
 /**
@@ -105,7 +105,8 @@ async function containsCommit(cwd: string, onto: string, commit: string): Promis
  * ApprovalLanded when the approved tip is already in the history of `onto` or of any of `landedOn` (the target
  * branch's tip where the range is judged from a merge base, as CI judges a pull request: attack28 01), or a copy of
  * its change is (landedCopy.ts, asked only where the statement could carry: attack28 F1) — the approval was spent
- * (attack27 04).
+ * (attack27 04) — or when the statement's base already holds one of `starts`, the oldest commit of each chain it is
+ * carried to (landedCopy.ts baseHolds: a change the base made and undid, which no later look since the base sees).
  */
 export async function replayedTreeFor(
   cwd: string,
@@ -113,15 +114,21 @@ export async function replayedTreeFor(
   onto: string | undefined,
   anchors: ReadonlyArray<{ sha: string; tree: string }>,
   landedOn: readonly string[] = onto === undefined ? [] : [onto],
+  starts: readonly string[] = anchors.map((a) => a.sha),
 ): Promise<ReplayedTree> {
   const replayed = await replayedTree(cwd, st, onto);
   if (replayed !== 'missing')
     for (const at of new Set(landedOn)) if (await containsCommit(cwd, at, st.tip)) return { landed: true, on: at };
   if (replayed === 'conflict') return null;
-  // Landed as a copy (attack28 F1): asked only where the statement could carry, so a push of nothing it covers pays
-  // nothing for it.
+  // Landed as a copy, or carried to a commit the approved base holds (attack28 F1): asked only where the statement
+  // could carry, so a push of nothing it covers pays nothing for it.
+  const notIn = onto === undefined ? landedOn : [onto, ...landedOn];
   if (replayed !== 'missing')
-    return (await landedCopy(cwd, st, { from: st.base, to: st.tip }, landedOn, true)) ?? replayed;
+    return (
+      (await baseHolds(cwd, st, starts, notIn)) ??
+      (await landedCopy(cwd, st, { from: st.base, to: st.tip }, landedOn, true)) ??
+      replayed
+    );
   const from = onto ?? (await emptyTree(cwd));
   const landedBack: Record<string, LandedBack> = {};
   const byTree = new Map<string, LandedBack>();
@@ -139,6 +146,9 @@ export async function replayedTreeFor(
     landedBack[sha] = back;
   }
   const carries = anchors.find((a) => landedBack[a.sha] === st.tree);
-  const spent = carries && (await landedCopy(cwd, st, { from, to: carries.sha }, landedOn, false));
+  const spent =
+    carries &&
+    ((await baseHolds(cwd, st, starts, notIn)) ??
+      (await landedCopy(cwd, st, { from, to: carries.sha }, landedOn, false)));
   return spent || { missing: true, landedBack };
 }

@@ -82,7 +82,9 @@ export async function historyRebasedCoverage(
         base,
         approvedPatches,
         replayedTree:
-          ++replays > MAX_REPLAYS_PER_STATEMENT ? NOT_REPLAYED : await replayedTreeFor(cwd, st, base, [anchor]),
+          ++replays > MAX_REPLAYS_PER_STATEMENT
+            ? NOT_REPLAYED
+            : await replayedTreeFor(cwd, st, base, [anchor], [base], [chain[0]]),
       };
       const covered = out.get(key) ?? new Map<string, CoverageVia>();
       for (const [sha, via] of rebasedCopyCoverage(st, copy)) covered.set(sha, via);

@@ -79,6 +79,39 @@ export async function landedCopy(
   return { landed: true, on: await holder(cwd, landedOn, last), copy: { first, last } };
 }
 
+/**
+ * Whether the statement's base already holds one of `starts` (the oldest commit of each chain the statement is
+ * carried to: a later commit of the chain in the base's history means the oldest is too). Such a commit is no landing
+ * of the approved change but one the base made (and undid) before the review; carried, it landed where landedCopy's
+ * look since the base never sees it. The commits of `st.base` not in `notIn`'s history (usually none: the base is on
+ * the branch), at most MAX_LANDED_CANDIDATES of them, one `git rev-list`; past that, or unreadable, it counts as held.
+ */
+export async function baseHolds(
+  cwd: string,
+  st: ApprovalStatement,
+  starts: readonly string[],
+  notIn: readonly string[],
+): Promise<ApprovalLanded | undefined> {
+  if (starts.length === 0) return undefined;
+  const r = await runGit(['rev-list', '--stdin', `--max-count=${MAX_LANDED_CANDIDATES + 1}`], {
+    cwd,
+    okCodes: [128],
+    input: [st.base, ...new Set(notIn)].map((c, i) => (i === 0 ? c : `^${c}`)).join('\n') + '\n',
+  });
+  const held = r.stdout.split('\n').filter(Boolean);
+  const on = st.base;
+  if (r.code !== 0) return { landed: true, on, unchecked: `the history of its base could not be read` };
+  const hit = starts.find((c) => held.includes(c));
+  if (hit) return { landed: true, on, copy: { first: hit, last: hit }, inBase: true };
+  if (held.length > MAX_LANDED_CANDIDATES)
+    return {
+      landed: true,
+      on,
+      unchecked: `its base ${st.base.slice(0, 12)} holds more than ${MAX_LANDED_CANDIDATES} commits this branch does not, and only that many are looked at for the commits it is carried to`,
+    };
+  return undefined;
+}
+
 /** How many of the approved commits (st.base..st.tip) change `paths`: the commits of a copy that do. */
 async function approvedRun(cwd: string, st: ApprovalStatement, paths: string[]): Promise<number> {
   const r = await runGit(['rev-list', '--stdin', '--count', `--max-count=${MAX_LANDED_RUN}`], {

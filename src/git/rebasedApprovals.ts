@@ -52,6 +52,7 @@ export async function replayedApprovals(
       reviewBase,
       carried.filter((t) => range.replaysBack(t.sha)),
       landedOn,
+      [...new Set(carried.map((t) => range.chainFromBase(t.sha)?.[0] ?? t.sha))],
     );
   }
   return out;

@@ -142,6 +142,49 @@ describe('attack28 F1: an approval carried once as a copy does not carry to the 
     assert.strictEqual(r.status, 0, `the approved tip was refused:\n${r.stderr}`);
   });
 
+  it("honest: a re-land after a revert (the change in the base's history, made and undone on main) is carried", () => {
+    const s = setup();
+    const { ada, bob } = s;
+    commitFile(ada, 'admin.py', page(CHECKED), `admin page\n\n${HUMAN(6)}`);
+    commitFile(ada, 'admin.py', page(OPEN), `admin: the proxy checks\n\n${HUMAN(1)}`);
+    const base = commitFile(ada, 'admin.py', page(CHECKED), `Revert "admin: the proxy checks"\n\n${HUMAN(1)}`);
+    assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'main']).status, 0);
+    ada.git('checkout', '-q', '-b', 'feat');
+    const tip = commitFile(ada, 'admin.py', page(OPEN), `Reland "admin: the proxy checks"\n\n${AI(1)}`);
+    recordDecision(ada, bob, { email: 'bob@example.com', base, tip });
+    ada.git('checkout', '-q', 'main');
+    commitFile(ada, 'admin.py', page(CHECKED, 'import proxy\n\n\n'), `import the proxy\n\n${HUMAN(1)}`);
+    assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'main']).status, 0);
+    cherryPick(ada, tip);
+    const r = verifyThenPush(ada, 'main', ['--atomic', 'origin', 'main', 'refs/notes/countersign']);
+    assert.strictEqual(r.status, 0, `the re-land was refused:\n${r.stderr}`);
+  });
+
+  /**
+   * The copy hidden in the approved base (a look since the statement's base leaves out what the base holds): Mallory
+   * builds her base as X (the check out) + its revert, then T redoing X; Bob approves B..T and sees only the check
+   * going. X itself, pushed onto main (its parent main's tip), has the approved patch-id and T's tree, so it was
+   * carried — and, being in B's history, no later look saw that it landed: after F, A was carried again.
+   */
+  it('attack: a copy the approved base already holds is not carried (the base made and undid the change)', () => {
+    const s = setup();
+    const { ada, bob } = s;
+    commitFile(ada, 'admin.py', page(CHECKED), `admin page\n\n${HUMAN(6)}`);
+    assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'main']).status, 0);
+    const m = fileClone(s, 'Mallory', 'mallory@example.com', false);
+    const x = commitFile(m, 'admin.py', page(OPEN), `admin: the proxy checks\n\n${AI(1)}`);
+    const base = commitFile(m, 'admin.py', page(CHECKED), `Revert: keep the check for now\n\n${HUMAN(1)}`);
+    const tip = commitFile(m, 'admin.py', page(OPEN), `admin: the proxy checks\n\n${AI(1)}`);
+    assert.strictEqual(m.gitResult(['push', '-q', '--no-verify', 'origin', 'HEAD:refs/heads/feat']).status, 0);
+    m.git('fetch', '-q', 'origin', 'refs/notes/*:refs/notes/*');
+    recordDecision(m, bob, { email: 'bob@example.com', base, tip });
+    assert.strictEqual(m.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
+    m.git('checkout', '-q', '-B', 'main', x);
+    const r = verifyThenPush(m, 'main', ['origin', 'HEAD:main']);
+    assert.notStrictEqual(r.status, 0, `X, which the approved base holds, was carried:\n${r.verify.stdout}`);
+    assert.match(r.stderr, new RegExp(`the approved base ${short(base)} already holds ${short(x)}`));
+  });
+
   /**
    * A two-commit approval (the check out of admin.py, then a flag in config.py) landed as a copy one commit at a
    * time; F puts both back; A makes both changes again in one commit (a squash: the approved patch-id, and the
