@@ -1,7 +1,6 @@
 import type { ChildProcessWithoutNullStreams } from 'child_process';
 import { MAX_JUDGED_PATHS, type PathsOver } from '../core/changedPaths';
 import { CountersignError } from '../core/errors';
-import { parseRawEntry } from '../core/fileDeletion';
 import { childProcess } from './childProcess';
 import { emptyTree } from './emptyTree';
 import { settleGitStream } from './gitExit';
@@ -32,9 +31,23 @@ export async function changedPathsOver(
   commits: readonly Listed[],
   known: ReadonlyMap<string, string> = new Map(),
   limit = MAX_JUDGED_PATHS,
+  cleared?: Cleared,
 ): Promise<PathsOver | undefined> {
-  return countPaths(cwd, commits, known, limit);
+  return countPaths(cwd, commits, known, limit, undefined, cleared);
 }
+
+/**
+ * Told, window by window in the order listed, that the commits before `to` are counted within the bound (so far:
+ * a later window may still pass the range's bound), with each one's first-parent tree pair ("old new", undefined
+ * when it changes nothing): what readCommitRange hands git to list while the next window is counted.
+ */
+export type Cleared = (to: number, pairOf: (i: number) => string | undefined) => void;
+
+/**
+ * Commits counted before the first are cleared, then twice as many each time up to the last size: the reader's
+ * git starts early, and a window's rounds are few round trips however long the range.
+ */
+const CLEARED_WINDOWS = { first: 256, last: 2048 };
 
 /**
  * The commits of `commits` that each change more than MAX_JUDGED_PATHS paths, however many the others change
@@ -72,6 +85,7 @@ async function countPaths(
   known: ReadonlyMap<string, string>,
   limit: number,
   each?: Set<number>,
+  cleared?: Cleared,
 ): Promise<PathsOver | undefined> {
   if (commits.length === 0) return undefined;
   const empty = await emptyTree(cwd);
@@ -104,25 +118,39 @@ async function countPaths(
     else if (of[of.length - 2] === commit) of[of.length - 1] = Math.min(limit + 1, of[of.length - 1] + times);
     else of.push(commit, Math.min(limit + 1, times));
   };
-  commits.forEach((c, i) => {
+  const pairs = commits.map((c) => {
     const from = c.parents[0] ? (treeOf(c.parents[0]) as string) : empty;
-    if (from !== c.tree) meet(level, `${from} ${c.tree}`, i, 1);
+    return from !== c.tree ? `${from} ${c.tree}` : undefined;
   });
+  // Without `cleared`, one window: every commit's pairs in the first round.
+  let size = cleared ? CLEARED_WINDOWS.first : commits.length;
+  let windowEnd = 0;
+  const nextWindow = () => {
+    const from = windowEnd;
+    windowEnd = Math.min(commits.length, windowEnd + size);
+    size = Math.min(size * 2, CLEARED_WINDOWS.last);
+    for (let i = from; i < windowEnd; i++) if (pairs[i] !== undefined) meet(level, pairs[i] as string, i, 1);
+  };
+  nextWindow();
   const counts = new Array<number>(commits.length).fill(0);
   let total = 0;
-  const differ = new LevelDiffer(cwd);
+  const differ = new LevelDiffer(cwd, empty);
   try {
-    while (level.size > 0) {
+    for (;;) {
+      if (level.size === 0) {
+        cleared?.(windowEnd, (i) => pairs[i]);
+        if (windowEnd === commits.length) break;
+        nextWindow();
+        continue;
+      }
       const next: typeof level = new Map();
-      const current = level;
-      await differ.round([...current.keys()], (pair, oldMode, newMode, oldOid, newOid) => {
-        const met = current.get(pair);
-        if (!met) throw new CountersignError('git', `git diff-tree compared ${pair}, which was not asked`);
-        const deeper = oldMode === TREE || newMode === TREE;
-        const sub = deeper ? `${oldMode === TREE ? oldOid : empty} ${newMode === TREE ? newOid : empty}` : '';
-        for (let k = 0; k < met.length; k += 2) {
-          const i = met[k];
-          const times = met[k + 1];
+      const met = [...level.values()];
+      await differ.round([...level.keys()], (asked, sub) => {
+        const of = met[asked];
+        const deeper = sub !== undefined;
+        for (let k = 0; k < of.length; k += 2) {
+          const i = of[k];
+          const times = of[k + 1];
           if (each?.has(i)) continue;
           counts[i] += times;
           total += times;
@@ -146,21 +174,30 @@ async function countPaths(
   return undefined;
 }
 
-type OnEntry = (pair: string, oldMode: string, newMode: string, oldOid: string, newOid: string) => PathsOver | void;
+/**
+ * A changed entry of the `asked`th pair of the round: `sub` is the pair of trees to compare next round when either
+ * side is a folder (the other side the empty tree), undefined when neither is.
+ */
+type OnEntry = (asked: number, sub: string | undefined) => PathsOver | void;
 
 /** One `git diff-tree --stdin -z` (no `-r`) answering rounds of tree pairs; stops (kills git) when told to. */
 class LevelDiffer {
   over: PathsOver | undefined;
   private readonly child: ChildProcessWithoutNullStreams;
   private buf: Buffer = Buffer.alloc(0);
-  private pair = '';
+  /** The round's pairs as asked, and which of them git's last echo line named (-1 before the first). */
+  private asked: string[] = [];
+  private at = -1;
   private inPath = false;
   private onEntry: OnEntry | undefined;
   private pending: { resolve: () => void; reject: (e: unknown) => void } | undefined;
   private failed: unknown;
   private readonly done: Promise<void>;
 
-  constructor(cwd: string) {
+  constructor(
+    cwd: string,
+    private readonly empty: string,
+  ) {
     this.child = childProcess().spawn('git', ['diff-tree', '--stdin', '-z', '--no-abbrev', '--no-renames'], {
       cwd,
       env: gitEnv(),
@@ -198,6 +235,8 @@ class LevelDiffer {
   /** Compares each pair ("old new" tree ids), handing each changed entry to `onEntry`, until the round's end. */
   round(pairs: string[], onEntry: OnEntry): Promise<void> {
     this.onEntry = onEntry;
+    this.asked = pairs;
+    this.at = -1;
     const ended = new Promise<void>((resolve, reject) => (this.pending = { resolve, reject }));
     this.child.stdin.write(pairs.join('\n') + '\n' + ROUND_END + '\n');
     return ended;
@@ -234,12 +273,11 @@ class LevelDiffer {
       if (this.buf[0] === 0x3a /* ':' */) {
         const nul = this.buf.indexOf(0);
         if (nul < 0) return;
-        const header = this.buf.toString('latin1', 0, nul);
-        const e = parseRawEntry(header);
-        if (!e || !this.pair) throw unexpected(header);
+        if (this.at < 0) throw unexpected(this.buf.toString('latin1', 0, nul));
+        const sub = this.subPair(nul);
         this.buf = this.buf.subarray(nul + 1);
         this.inPath = true;
-        const over = (this.onEntry as OnEntry)(this.pair, e.oldMode, e.newMode, e.oldOid, e.newOid);
+        const over = (this.onEntry as OnEntry)(this.at, sub);
         if (over) {
           this.over = over;
           this.child.kill();
@@ -256,15 +294,54 @@ class LevelDiffer {
       const line = this.buf.toString('latin1', 0, nl);
       this.buf = this.buf.subarray(nl + 1);
       if (line === ROUND_END) {
-        this.pair = '';
+        this.at = -1;
         this.settle();
         continue;
       }
-      // The pair the entries after it belong to, as it was asked.
-      if (!/^[0-9a-f]+ [0-9a-f]+$/.test(line)) throw unexpected(line);
-      this.pair = line;
+      // The pair the entries after it belong to: the next asked, in order (one git found nothing in may be skipped).
+      let k = this.at + 1;
+      while (k < this.asked.length && this.asked[k] !== line) k++;
+      if (k === this.asked.length) throw unexpected(line);
+      this.at = k;
     }
   }
+
+  /**
+   * The raw entry header `buf[0, end)` (`:oldmode newmode oldid newid X`), read by position: its next round's pair
+   * when a side is a folder, else undefined. Throws on a header of another shape.
+   */
+  private subPair(end: number): string | undefined {
+    const b = this.buf;
+    const n = b[55] === 0x20 ? 40 : 64;
+    const at = 16 + 2 * n;
+    const shaped =
+      b[7] === 0x20 &&
+      b[14] === 0x20 &&
+      b[15 + n] === 0x20 &&
+      b[at] === 0x20 &&
+      end >= at + 2 &&
+      b[at + 1] >= 0x41 &&
+      b[at + 1] <= 0x5a &&
+      digits(b, 1, 7) &&
+      digits(b, 8, 14) &&
+      digits(b, at + 2, end);
+    if (!shaped) throw unexpected(b.toString('latin1', 0, end));
+    const oldTree = b.toString('latin1', 1, 7) === TREE;
+    const newTree = b.toString('latin1', 8, 14) === TREE;
+    if (!oldTree && !newTree) return undefined;
+    const oid = (from: number) => {
+      for (let i = from; i < from + n; i++)
+        if (!((b[i] >= 0x30 && b[i] <= 0x39) || (b[i] >= 0x61 && b[i] <= 0x66)))
+          throw unexpected(b.toString('latin1', 0, end));
+      return b.toString('latin1', from, from + n);
+    };
+    return `${oldTree ? oid(15) : this.empty} ${newTree ? oid(16 + n) : this.empty}`;
+  }
+}
+
+function digits(b: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (b[i] < 0x30 || b[i] > 0x39) return false;
+  return true;
 }
 
 function unexpected(text: string): CountersignError {

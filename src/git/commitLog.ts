@@ -10,6 +10,7 @@ import { gateDiffView } from './gateDiffView';
 import { countUncountedLines } from './binaryFiles';
 import { markStubs, stubEdits } from './stubFiles';
 import { changedPathsOver } from './changedPathCount';
+import { PairFiles } from './pairFiles';
 import { runGit } from './gitRunner';
 
 /**
@@ -111,6 +112,11 @@ export class LogTokenParser {
     this.current = { c, byPath: undefined };
   }
 
+  /** Whether the next token is the path of a raw entry (read by position, whatever its bytes). */
+  get inEntry(): boolean {
+    return this.rawStatus !== undefined;
+  }
+
   /** Call after the last token. */
   end(): Skeleton[] {
     if (this.rawStatus !== undefined)
@@ -185,16 +191,30 @@ export async function readCommitRange(cwd: string, revArgs: string[], input?: st
     // Reported below, after the count (a failure while it runs must not go unheard or crash the process).
     objectsRead.catch(() => undefined);
   }
-  // Paths counted before any is listed (core/changedPaths.ts, attack26 04): past the bound, the commits as listed,
-  // unread, marked where it stopped; the gate refuses them with its sentence (core/commitBound.ts).
+  // Paths counted before any is listed (core/changedPaths.ts, attack26 04), a window of commits at a time: git lists
+  // the files of the commits counted so far (pairFiles.ts: their first-parent tree pairs, as the gate's log diffed
+  // them) while the next window is counted. Past the bound, the commits as listed, unread, marked where it stopped;
+  // the gate refuses them with its sentence (core/commitBound.ts).
+  let next = 0;
+  const parser = new LogTokenParser((s) => {
+    const c = commits[next++] as GateCommit | undefined;
+    if (!c || c.sha !== s.sha || c.tree !== s.tree || c.parents.join(' ') !== s.parents.join(' '))
+      throw new CountersignError('git', `git listed the files of ${s.sha} where its listing had ${c?.sha ?? 'none'}`);
+    c.files = s.files;
+  });
   let over: Awaited<ReturnType<typeof changedPathsOver>>;
+  let files: PairFiles | undefined;
   try {
-    over = await changedPathsOver(cwd, listed, outside);
+    if (listed.length > 0) files = new PairFiles(await gateDiffView(cwd, 'content'), listed, parser);
+    over = await changedPathsOver(cwd, listed, outside, MAX_JUDGED_PATHS, (to, pairOf) => files?.feed(to, pairOf));
+    if (!over) await files?.end();
   } catch (e) {
+    await files?.kill();
     await objectsRead.catch(() => undefined);
     throw e;
   }
   if (over) {
+    await files?.kill();
     await objectsRead.catch(() => undefined);
     const at = 'sha' in over ? listed.findIndex((c) => c.sha === over.sha) : listed.length - 1;
     return listed.map((c, i) => ({
@@ -207,17 +227,11 @@ export async function readCommitRange(cwd: string, revArgs: string[], input?: st
     }));
   }
   await objectsRead;
-  // The gate's log fills in the files of the commits listed, which it lists in the same order (the same walk).
-  let next = 0;
-  const parser = new LogTokenParser((s) => {
-    const c = commits[next++] as GateCommit | undefined;
-    if (!c || c.sha !== s.sha || c.tree !== s.tree || c.parents.join(' ') !== s.parents.join(' '))
-      throw new CountersignError('git', `git log listed commit ${s.sha} where its listing had ${c?.sha ?? 'none'}`);
-    c.files = s.files;
-  });
-  await streamLog(cwd, revArgs, parser, 'content', input);
   if (next !== commits.length)
-    throw new CountersignError('git', `git log listed ${next} of the ${commits.length} commits of its listing`);
+    throw new CountersignError(
+      'git',
+      `git listed the files of ${next} of the ${commits.length} commits of its listing`,
+    );
   await countUncountedLines(cwd, commits);
   // After the counts: whether an edit left a stub (core/fileDeletion.ts) depends on the lines it lost.
   await markStubs(cwd, stubEdits(commits.flatMap((c) => c.files)));

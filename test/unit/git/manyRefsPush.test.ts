@@ -70,14 +70,16 @@ describe('pre-receive: many refs in one push (G9)', function () {
         /more than 50 protected refs whose commits no protected branch holds yet \(refs\/tags\/t\d+ is one\)/,
       );
       assert.strictEqual(server.git('tag', '--list', 't*'), '');
-      // Each full judgement reads its range with one `git log` (its base needs no merge-base when the tag's
-      // commits meet protected history at one commit: src/git/vouchedExits.ts), after one listing of it for the
-      // changed-paths count (`git log --boundary`: src/git/commitLog.ts listCommits, attack26 04).
+      // Each full judgement lists its range with one `git log --boundary` (its base needs no merge-base when the
+      // tag's commits meet protected history at one commit: src/git/vouchedExits.ts) and reads its files with one
+      // `git diff-tree --stdin -r`, fed what the changed-paths count clears (src/git/pairFiles.ts, attack26 04).
       const logs = log.starts().filter((s) => subcommandOf(s) === 'log');
-      const judgements = logs.filter((s) => !s.includes('--boundary')).length;
-      assert.strictEqual(logs.length - judgements, judgements, 'one listing per judgement');
+      const judgements = logs.filter((s) => s.includes('--boundary')).length;
+      assert.strictEqual(logs.length, judgements, 'no git log but the listings');
+      const reads = log.starts().filter((s) => subcommandOf(s) === 'diff-tree' && / -r( |$)/.test(s)).length;
+      assert.strictEqual(reads, judgements, 'one read of the files per judgement');
       console.log(`      hook git processes for 51 costly tags: ${log.starts().length} (${log.summary()})`);
-      assert.strictEqual(judgements, 50, 'one git log per full judgement');
+      assert.strictEqual(judgements, 50, 'one listing per full judgement');
     } finally {
       log.remove();
       fs.rmSync(path.dirname(server.dir), { recursive: true, force: true });
