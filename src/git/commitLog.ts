@@ -18,7 +18,9 @@ import { runGit } from './gitRunner';
  * controls can frame a record (issue 10, class 6):
  * - one `git log -z --format='%H %T %P' --raw --numstat`: the format prints only object ids, so a commit's
  *   record starts exactly where a token of hex ids stands; paths are NUL-terminated and read by position
- *   (the token after a raw entry, the rest of a numstat entry), never by what they look like;
+ *   (the token after a raw entry, the rest of a numstat entry), never by what they look like (readCommitRange
+ *   lists the commits first and reads the same diffs with `git diff-tree --stdin` fed their tree pairs, each
+ *   record started where git echoes a pair asked: pairFiles.ts);
  * - one `git cat-file --batch` for author, committer and message: length-prefixed raw objects.
  */
 
