@@ -18,6 +18,13 @@ import type { Policy } from './policy';
 
 /** Names of all changed paths of one commit: past it, each further path with names is cut (time, not order). */
 export const MAX_COMMIT_NAMES = 65_536;
+/**
+ * Names of all changed paths of one judgement (a push, verify's range): past it, each further path with names is
+ * cut (attack29 F3: 7 links to `.` gave every commit of a 2,000-commit push 4,096 names, ~8 ms each, a minute of
+ * pre-receive, where 2^20 names cost ~2 s).
+ */
+export const MAX_JUDGED_NAMES = 1 << 20;
+const JUDGED_NAMES_CUT = `the commits judged with it have more than ${MAX_JUDGED_NAMES} names through symbolic links in all (push them in parts)`;
 
 /** A policy list's matcher, with the patterns it holds (a cut name meets the first). */
 export type PathMatcher = ((path: string) => string | undefined) & {
@@ -31,6 +38,13 @@ export interface PolicyMatchers {
   reviewPaths: PathMatcher;
   /** One per entry of `policy.tiers`, in order. */
   tiers: PathMatcher[];
+  /** The names through symbolic links the judgement may still compute (MAX_JUDGED_NAMES), for chargedNames. */
+  names: NameBudget;
+}
+
+/** Names through symbolic links left to compute: charged by chargedNames, shared by the commits of a judgement. */
+export interface NameBudget {
+  left: number;
 }
 
 export function policyMatchers(policy: Policy): PolicyMatchers {
@@ -42,6 +56,7 @@ export function policyMatchers(policy: Policy): PolicyMatchers {
   return {
     reviewPaths: of(policy.review.paths),
     tiers: policy.tiers.map((t) => of(t.paths, t.ignoreCase)),
+    names: { left: MAX_JUDGED_NAMES },
   };
 }
 
@@ -65,18 +80,21 @@ export interface ChargedName {
  * Every changed path by its own name first, then by each name `links` give it, then each name of a changed link
  * for the files under it (of a link `before`, the parent's links, held that this commit removes: the files under
  * it are gone from those names as surely as if they were deleted), then the paths whose names are cut
- * (core/linkAliases.ts): made once per commit.
+ * (core/linkAliases.ts): made once per commit. Names are charged against MAX_COMMIT_NAMES and `budget` (the
+ * judgement's, PolicyMatchers.names): past either, a path with names is cut after its first.
  */
 export function chargedNames(
   paths: readonly string[],
   links: TreeLinks | undefined,
   before?: TreeLinks,
+  budget: NameBudget = { left: MAX_JUDGED_NAMES },
 ): ChargedName[] {
   const names: ChargedName[] = paths.map((path) => ({ path, name: path }));
   if ((!links || links.size === 0) && (!before || before.size === 0)) return names;
   const folders: ChargedName[] = [];
   const cut: ChargedName[] = [];
-  let left = MAX_COMMIT_NAMES;
+  const commitLeft = budget.left;
+  let left = Math.min(MAX_COMMIT_NAMES, commitLeft);
   for (const path of paths) {
     const limit = Math.min(MAX_ALIASES, left);
     const found = pathAliases(path, links, limit);
@@ -93,21 +111,28 @@ export function chargedNames(
     }
     const was = links?.has(path) ? undefined : linkTarget(before, path);
     if (was !== undefined) {
-      const old = pathAliases(path, before, Math.max(0, Math.min(MAX_ALIASES, left)));
+      const oldLimit = Math.max(0, Math.min(MAX_ALIASES, left));
+      const old = pathAliases(path, before, oldLimit);
       left -= old.aliases.length;
       folders.push({ path, name: path, under: was, removed: true });
       for (const a of old.aliases)
         folders.push({ path, name: a.path, via: a.via, under: linkTarget(before, a.path) ?? was, removed: true });
-      if (old.cut !== undefined) cut.push({ path, name: path, cut: `before this commit, ${old.cut}` });
+      const oldWhy = !old.capped || oldLimit >= MAX_ALIASES ? old.cut : capWhy(commitLeft);
+      if (oldWhy !== undefined) cut.push({ path, name: path, cut: `before this commit, ${oldWhy}` });
     }
     if (found.cut === undefined) continue;
-    const why =
-      found.capped && limit < MAX_ALIASES
-        ? `its commit's paths have more than ${MAX_COMMIT_NAMES} names through symbolic links`
-        : found.cut;
+    const why = !found.capped || limit >= MAX_ALIASES ? found.cut : capWhy(commitLeft);
     cut.push({ path, name: path, cut: why });
   }
+  budget.left -= Math.min(MAX_COMMIT_NAMES, commitLeft) - left;
   return [...names, ...folders, ...cut];
+}
+
+/** Which bound cut a path's names short: the judgement's when it had less left than one commit's bound. */
+function capWhy(judgementLeft: number): string {
+  return judgementLeft < MAX_COMMIT_NAMES
+    ? JUDGED_NAMES_CUT
+    : `its commit's paths have more than ${MAX_COMMIT_NAMES} names through symbolic links`;
 }
 
 export interface PathHit {

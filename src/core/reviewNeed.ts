@@ -296,7 +296,7 @@ export function reviewNeedOf(
   if (oversized) add('unattested', oversized);
 
   // By each path's own name, and by the names the commit's symlinks give it (attack17 Q5): one rule, policyPaths.ts.
-  const names = chargedNames(paths, c.links, c.linksBefore);
+  const names = chargedNames(paths, c.links, c.linksBefore, matchers.names);
   const reviewHit = firstPathHit(names, matchers.reviewPaths);
   if (reviewHit)
     add(
