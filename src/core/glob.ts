@@ -15,7 +15,7 @@ import { foldCase } from './caseFold';
  * whoever can push to the policy branch, then evaluated by every `verify`, `pre-push`, the server hook
  * and the editor's review panel. Patterns are also bounded in length (MAX_GLOB_LENGTH, see globProblem).
  */
-export { globProblem, MAX_GLOB_LENGTH } from './globProblem';
+export { globProblem, MAX_GLOB_LENGTH, MAX_POLICY_PATTERN_CHARS, patternTotalProblem } from './globProblem';
 
 export interface NfaState {
   /** Consumes one character that passes `test`; an epsilon state (no test) moves without consuming. */

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import './zodMessages';
-import { globProblem } from './glob';
+import { globProblem, patternTotalProblem } from './glob';
 import { DEFAULT_UNTRACKED_THRESHOLD } from './untrackedReview';
 import { personKey } from './person';
 import { keyIdentity, publicKeyProblem } from './sshKeyIdentity';
@@ -209,6 +209,16 @@ export const policySchema = z
   })
   .check(
     z.superRefine((p, ctx) => {
+      const patterns = [p.protectedBranches, p.protectedTags, p.review.paths, ...p.tiers.map((t) => t.paths)];
+      const tooMany = patternTotalProblem(patterns);
+      if (tooMany !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          message: tooMany,
+          params: {
+            fix: 'list folders rather than the files in them ("infra/" matches every file under infra) and join alternatives ("*.{tf,tfvars}"), or remove patterns',
+          },
+        });
       const emails = new Map<string, number>();
       const keys = new Map<string, number>();
       p.reviewers.forEach((r, i) => {
