@@ -1,5 +1,5 @@
 import { parsePolicy, POLICY_FILE, type Policy } from '../core/policy';
-import { policyMatchers, type PolicyMatchers } from '../core/policyPaths';
+import { policyMatchers, type PathMatcher, type PolicyMatchers } from '../core/policyPaths';
 import type { CommitFacts } from '../core/report/commitFacts';
 import { reviewNeedOf, type NoteAiReading } from '../core/reviewNeed';
 import { readObjects } from './catFileBatch';
@@ -80,11 +80,12 @@ async function policiesAt(cwd: string, commits: string[]): Promise<Map<string, P
     else out.set(c, { kind: 'error' }); // a folder or a link by that name: no readable policy
   });
   const parsed = new Map<string, PolicyAt>();
+  const shared = new Map<string, PathMatcher>(); // equal lists of distinct blobs share one matcher
   await readObjects(cwd, [...new Set(blobOf.values())], (blob, content) => {
     try {
       if (!content) throw new Error('missing');
       const policy = parsePolicy(content.toString('utf8'), `${blob}:${POLICY_FILE}`);
-      parsed.set(blob, { kind: 'ok', policy, matchers: policyMatchers(policy) });
+      parsed.set(blob, { kind: 'ok', policy, matchers: policyMatchers(policy, shared) });
     } catch {
       parsed.set(blob, { kind: 'error' }); // the gate fails closed on a policy it cannot read
     }

@@ -6,7 +6,8 @@ import { policyJson, setup } from '../helpers/gateServer';
 import { withoutGate } from '../helpers/gateAgreement';
 import { MAX_POLICY_PATTERN_CHARS } from '../../../src/core/glob';
 import { DEFAULT_TIERS } from '../../../src/core/defaultTiers';
-import { checkPolicy } from '../../../src/core/policy';
+import { checkPolicy, parsePolicy } from '../../../src/core/policy';
+import { policyMatchers, type PathMatcher } from '../../../src/core/policyPaths';
 import { makeKey } from '../helpers/reviewerKeys';
 
 /**
@@ -68,5 +69,23 @@ describe('hostile clone: a policy pattern bomb fails closed at once (attack29 F2
       // Before: 31-45 s and 2 GB, then V8 died. Parsing and refusing the 1 MB policy takes well under a second.
       assert.ok(took < 30_000, `${args.join(' ')} took ${took} ms`);
     }
+  });
+});
+
+describe('policyMatchers: equal lists of distinct policy blobs share one matcher (attack29 F2, report over history)', () => {
+  it('two policies differing in a tier description share every list; a changed list gets its own', () => {
+    const base = JSON.parse(policyJson(makeKey('bob'), makeKey('carol'))) as Record<string, unknown>;
+    const tiers = (description: string, extra: string[] = []) =>
+      DEFAULT_TIERS.map((t, i) => (i === 0 ? { ...t, description, paths: [...(t.paths ?? []), ...extra] } : t));
+    const a = parsePolicy(JSON.stringify({ ...base, tiers: tiers('rev 1') }), 'a');
+    const b = parsePolicy(JSON.stringify({ ...base, tiers: tiers('rev 2') }), 'b');
+    const c = parsePolicy(JSON.stringify({ ...base, tiers: tiers('rev 3', ['more/']) }), 'c');
+    const shared = new Map<string, PathMatcher>();
+    const [ma, mb, mc] = [a, b, c].map((p) => policyMatchers(p, shared));
+    assert.ok(ma.tiers.every((m, i) => m === mb.tiers[i]) && ma.reviewPaths === mb.reviewPaths);
+    assert.notStrictEqual(mc.tiers[0], ma.tiers[0]);
+    assert.strictEqual(mc.tiers[0]('more/x.txt'), 'more/');
+    assert.strictEqual(ma.tiers[0]('more/x.txt'), undefined);
+    assert.notStrictEqual(ma.names, mb.names); // each policy's judgement keeps its own budget of names
   });
 });
