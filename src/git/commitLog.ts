@@ -10,7 +10,7 @@ import { gateDiffView } from './gateDiffView';
 import { countUncountedLines } from './binaryFiles';
 import { markStubs, stubEdits } from './stubFiles';
 import { changedPathsOver } from './changedPathCount';
-import { PairFiles } from './pairFiles';
+import { FILE_RECORD_ARGS, PairFiles } from './pairFiles';
 import { runGit } from './gitRunner';
 
 /**
@@ -286,16 +286,7 @@ async function streamLog(
       '--topo-order',
       '--reverse',
       '--format=%H %T %P',
-      '--raw',
-      // Full ids: gitlinkPins.ts looks up what a submodule entry names (an abbreviated id names nothing).
-      '--no-abbrev',
-      '--numstat',
-      '-z',
-      '--text',
-      '--no-renames',
-      '--no-ext-diff',
-      '--no-textconv',
-      '--no-color',
+      ...FILE_RECORD_ARGS,
       '--diff-merges=first-parent',
       ...revArgs,
       '--',

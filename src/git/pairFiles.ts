@@ -11,6 +11,23 @@ import type { LogTokenParser } from './commitLog';
 type Listed = { sha: string; tree: string; parents: string[] };
 
 /** A tree pair as `git diff-tree --stdin` echoes it before its entries (then a newline, no NUL). */
+/**
+ * How each commit's files are printed for LogTokenParser (commitLog.ts), by the gate's `git log` and by this
+ * reader's `diff-tree` alike: one parser reads both, so they must ask git for the same records.
+ */
+export const FILE_RECORD_ARGS = [
+  '--raw',
+  // Full ids: gitlinkPins.ts looks up what a submodule entry names (an abbreviated id names nothing).
+  '--no-abbrev',
+  '--numstat',
+  '-z',
+  '--text',
+  '--no-renames',
+  '--no-ext-diff',
+  '--no-textconv',
+  '--no-color',
+];
+
 const ECHO = /^([0-9a-f]{40}|[0-9a-f]{64}) ([0-9a-f]{40}|[0-9a-f]{64})\n/;
 
 /** Whether a token can start with an echo: hex, and a space after a whole id (a raw entry starts with ':'). */
@@ -43,22 +60,7 @@ export class PairFiles {
     private readonly commits: readonly Listed[],
     private readonly parser: LogTokenParser,
   ) {
-    const args = [
-      ...view.args,
-      'diff-tree',
-      '--stdin',
-      '-r',
-      '--raw',
-      // Full ids: gitlinkPins.ts looks up what a submodule entry names (an abbreviated id names nothing).
-      '--no-abbrev',
-      '--numstat',
-      '-z',
-      '--text',
-      '--no-renames',
-      '--no-ext-diff',
-      '--no-textconv',
-      '--no-color',
-    ];
+    const args = [...view.args, 'diff-tree', '--stdin', '-r', ...FILE_RECORD_ARGS];
     // No index: diff-tree reads one (git log does not), and a clone's index holds the attributes of its own
     // .gitattributes (`deploy.sh -diff` made the file's lines uncounted in verify, not on the server).
     const env = { ...gitEnv(), GIT_INDEX_FILE: noIndex() };
