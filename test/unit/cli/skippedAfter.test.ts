@@ -119,9 +119,10 @@ describe('an agent call whose after could not snapshot a file closes anyway (new
     repo.write('big.txt', big);
     const after = checkpoint(repo, 'after', 'claude', 'big.txt');
     assert.match(after, /skipped 1 too large or not a regular file: big\.txt/);
-    // What the call wrote could not be read: untracked (docs/ledger.md), never a later writer's lines as Claude's.
+    // What the call wrote could not be read: untracked (docs/ledger.md), never a later writer's lines as Claude's;
+    // but the file is named as changed by Claude, so the commit is Assisted-by and reviewed (session 23).
     fs.appendFileSync(path.join(repo.dir, 'big.txt'), 'HUMAN1\nHUMAN2\n');
-    assert.deepStrictEqual(status(repo)['big.txt'], { ai: 0, human: 0, untracked: 24, agents: [] });
+    assert.deepStrictEqual(status(repo)['big.txt'], { ai: 0, human: 0, untracked: 24, agents: ['claude-code'] });
     assert.deepStrictEqual(openCalls(repo), [], 'the after closed the call although it could not read the file');
 
     // And a write to another file, while nothing runs, is not folded into Claude's call either.
@@ -149,7 +150,7 @@ describe('an agent call whose after could not snapshot a file closes anyway (new
     repo.write('big.txt', `${'y'.repeat(99_999)}\n`.repeat(22));
     assert.strictEqual(hook('PostToolUse').status, 0);
     fs.appendFileSync(path.join(repo.dir, 'big.txt'), 'HUMAN\n');
-    assert.deepStrictEqual(status(repo)['big.txt'], { ai: 0, human: 0, untracked: 23, agents: [] });
+    assert.deepStrictEqual(status(repo)['big.txt'], { ai: 0, human: 0, untracked: 23, agents: ['copilot'] });
     assert.deepStrictEqual(openCalls(repo), []);
     const dir = path.join(repo.dir, '.git', 'countersign', 'open-calls');
     assert.deepStrictEqual(fs.existsSync(dir) ? fs.readdirSync(dir) : [], []);
