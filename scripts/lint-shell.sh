@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v shellcheck >/dev/null || scripts/system-packages.sh
-# The installed scripts are POSIX sh (hooks run under whatever /bin/sh is); ours are bash.
-shellcheck --shell=sh src/git/shell/*.sh
+# The installed scripts are POSIX sh (hooks run under whatever /bin/sh is); ours are bash. A script's parts
+# (src/git/shell/parts/, inlined at install) are read with the script that sources them (-x), warnings included (-a).
+shellcheck --shell=sh -x -a src/git/shell/*.sh
 shellcheck --shell=bash scripts/*.sh .ci/run

@@ -1,7 +1,8 @@
 import { ensureReceiveFsck, type ReceiveFsck } from './serverFsck';
 import preReceiveTemplate from './shell/preReceive.sh';
-import referenceTransactionScript from './shell/referenceTransaction.sh';
-import { fillShellTemplate } from './shellTemplate';
+import commitLockPart from './shell/parts/commitLock.sh';
+import referenceTransactionTemplate from './shell/referenceTransaction.sh';
+import { fillShellTemplate, inlineShellParts } from './shellTemplate';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CountersignError } from '../core/errors';
@@ -40,6 +41,7 @@ const PRE_RECEIVE: ServerHook = { name: 'pre-receive', marker: SERVER_MARKER };
  * replaces (and uninstall removes) every version of it; doctor compares the whole text.
  */
 const REF_TRANSACTION: ServerHook = { name: 'reference-transaction', marker: 'countersign-ref-transaction v' };
+const referenceTransactionScript = inlineShellParts(referenceTransactionTemplate, { 'commitLock.sh': commitLockPart });
 /** What that hook keeps in countersign/: removed with it. */
 const REF_TRANSACTION_STATE = [
   'ref-generation',

@@ -1,25 +1,16 @@
 #!/bin/sh
 # countersign-ref-transaction v5 — installed by `countersign install --server` with the pre-receive gate.
-# Why (attack17 Q8/Q9): git runs the pre-receive hooks of concurrent pushes in parallel and compare-and-swaps only
-# each ref's own old value, but the gate's verdict on a ref depends on other refs (the policy branch, which names
-# exist, what a policy change newly protects). So every ref transaction here counts one generation, the gate
-# records the generation its judgement started from, and at "prepared" a judged push's transaction is refused
-# when another transaction moved refs since. A lock held from "prepared" to "committed"/"aborted" (milliseconds,
-# never during a judgement) makes that check and the commit one step. docs/threat-model.md, "Concurrent pushes".
-# v2 (issue 10): without --atomic git applies each ref of a push in a transaction of its own, and any of them can
-# fail inside git after the gate passed them; the refs whose verdicts rely on each other (src/git/landTogether.ts)
-# are recorded with the push, and a transaction holding some of them but not all is refused.
-# v3 (attack23 03): one global generation let a keyless pusher looping "create, delete" of an unprotected branch
-# keep every judged push refused. Each transaction's refs are now logged with their generation (ref-log/, bounded),
-# and a judged push is refused only when a ref its verdict read changed since its judgement began: what its gate
-# wrote (src/git/verdictReads.ts) says which names it watches, and which refs of each push nobody reads but by name.
-# Anything that cannot be read (no record, a gap in the log, a log rotated away) refuses, as v2 did.
-# v4 (attack24 9): records are keyed by the push's receive-pack, found from the gate's parent up (receive_pack_above):
-# under a hook dispatcher (Gitea/Forgejo pre-receive.d) the gate's own parent is the dispatcher, and the record
-# under its pid was never found, so both checks were skipped. And a push's transaction with no record at all, while
-# a pre-receive hook is in place, is refused: whatever ran in the gate's stead, nothing recorded a verdict.
-# v5 (attack28 F5): a judged push's policy is remembered (last-policy.json) here, at "committed", where it moved the
-# policy branch, not by the gate: an --atomic push whose transaction git then refused left a policy never held.
+# Why: git runs the pre-receive hooks of concurrent pushes in parallel and compare-and-swaps only each ref's own old
+# value, but the gate's verdict on a ref depends on other refs (the policy branch, which names exist, what a policy
+# change newly protects). So every ref transaction here counts one generation and logs its refs with it (ref-log/,
+# bounded); the gate records, under the push's receive-pack (found from the gate's parent up: a hook dispatcher may
+# stand between), the generation its judgement started from and what its verdicts read (src/git/verdictReads.ts).
+# At "prepared" a judged push's transaction is refused when a ref its verdict read changed since (anything that
+# cannot be read refuses), when it holds some but not all of the refs that must land together without --atomic
+# (src/git/landTogether.ts), and when a push has no record while a pre-receive hook is in place. A lock
+# held from "prepared" to "committed"/"aborted" (milliseconds, never during a judgement) makes that check and the
+# commit one step; at "committed" a judged push's policy is remembered (last-policy.json) where it moved the policy
+# branch. docs/threat-model.md, "Concurrent pushes"; how each rule came (v1-v5): this file's git log.
 # The previous reference-transaction hook (if any) runs first: reference-transaction.countersign-chained.
 [ "${COUNTERSIGN_TRACE:-}" = 1 ] && set -x
 # Builtins where they do: git runs this hook twice per ref update (non-atomic pushes update refs one at a time),
@@ -38,13 +29,9 @@ log_dir="$state/ref-log"
 # Generations per log file: the two newest files are kept, so a judgement sees the last log_span generations at least.
 log_span=1024
 lock="$state/ref-commit.lock"
-depth_file="$state/ref-commit.depth"
 if ! read -r host 2>/dev/null </proc/sys/kernel/hostname || [ -z "$host" ]; then
   host=$(uname -n 2>/dev/null) || host=unknown
 fi
-# The lock is held for the milliseconds of one ref update, so a wait of more than 10 s means something is wrong,
-# and the push is refused (a bounded wait, measured by the clock: a loaded server runs fewer, slower steps).
-wait_seconds=10
 
 # Whether process $1 (on this host) still runs. /proc where there is one (kill -0 fails for another user's process).
 alive() {
@@ -127,67 +114,8 @@ ensure_dir() {
   [ -d "$1" ] || mkdir -p "$1"
 }
 
-# The lock is a symbolic link naming its holder: "<host> <receive-pack pid> <hook pid>", created in one step.
-# Its holder is the process whose hooks these are (receive-pack for a push), so a push killed mid-update leaves a
-# lock whose holder is gone: it is taken over. A holder on another host (a shared file system) cannot be checked
-# and is waited for.
-steal_if_dead() { # $1: the holder as read
-  # shellcheck disable=SC2086 # split the holder into its words
-  set -- $1
-  [ "$1" = "$host" ] && [ -n "${2:-}" ] && ! alive "$2" || return 1
-  # Two waiters may see the same dead holder: the one that claims the take-over removes the lock, and only if it
-  # still names that holder (the other waiter's fresh lock stays).
-  if ! ln -s "$host $$" "$lock.steal" 2>/dev/null; then
-    # shellcheck disable=SC2046 # split the claimant into its words
-    set -- $(readlink "$lock.steal" 2>/dev/null)
-    [ "${1:-}" = "$host" ] && [ -n "${2:-}" ] && ! alive "$2" && rm -f "$lock.steal"
-    return 1
-  fi
-  [ "$(readlink "$lock" 2>/dev/null)" = "$host $holder_pid $holder_hook" ] && rm -f "$depth_file" "$lock"
-  rm -f "$lock.steal"
-  return 0
-}
-
-acquire() {
-  deadline= # set at the first wait: an uncontended lock starts no `date`
-  while :; do
-    if ln -s "$host $PPID $$" "$lock" 2>/dev/null; then
-      # A fresh lock's depth is 1, which a missing depth file reads as (num_of): written only when one was left.
-      if [ -e "$depth_file" ]; then put "$depth_file" 1; fi
-      return 0
-    fi
-    owner=$(readlink "$lock" 2>/dev/null) || owner=
-    # shellcheck disable=SC2086 # split the holder into its words
-    set -- $owner
-    holder_pid=${2:-} holder_hook=${3:-}
-    if [ "${1:-}" = "$host" ] && [ "$holder_pid" = "$PPID" ]; then
-      # This process holds it already: a transaction inside its transaction (git deletes a packed ref so: the
-      # packed-refs half is prepared first, then the outer transaction's own "prepared" finds the lock held).
-      num_of "$depth_file" 1
-      put "$depth_file" $((num + 1))
-      return 0
-    fi
-    if [ -z "$owner" ] || ! steal_if_dead "$owner"; then
-      now=$(date +%s)
-      [ -n "$deadline" ] || deadline=$((now + wait_seconds))
-      [ "$now" -ge "$deadline" ] && return 1
-      sleep 0.02 2>/dev/null || sleep 1
-    fi
-  done
-}
-
-release() {
-  # shellcheck disable=SC2046 # split the holder into its words
-  set -- $(readlink "$lock" 2>/dev/null)
-  [ "${1:-}" = "$host" ] && [ "${2:-}" = "$PPID" ] || return 0
-  num_of "$depth_file" 1
-  d=$((num - 1))
-  if [ "$d" -le 0 ]; then
-    rm -f "$depth_file" "$lock"
-  else
-    put "$depth_file" "$d"
-  fi
-}
+# shellcheck source=src/git/shell/parts/commitLock.sh
+. "$here/parts/commitLock.sh"
 
 # One more generation, and the push's own record follows it: its own transactions are not someone else's. The
 # transaction's refs are logged with the new generation first ($tx: "old new ref" lines), each "plain" when this

@@ -7,7 +7,7 @@ import { launcherScript } from '../../../src/git/cliLauncher';
 import { NODE_HOOKS, SHIM_MARKER } from '../../../src/git/hookNames';
 import { hookScript } from '../../../src/git/hookScripts';
 import { SERVER_MARKER, serverHookScript } from '../../../src/git/serverHookInstaller';
-import { fillShellTemplate } from '../../../src/git/shellTemplate';
+import { fillShellTemplate, inlineShellParts } from '../../../src/git/shellTemplate';
 
 /**
  * The scripts Countersign installs are .sh files filled in at install (src/git/shell/, issue 14 item 5).
@@ -21,6 +21,15 @@ describe('installed shell scripts: filled from .sh templates', () => {
     assert.strictEqual(fillShellTemplate(`a='@@X@@'\n`, { X: `it's` }), `a='it'\\''s'\n`);
     assert.throws(() => fillShellTemplate(`a='@@X@@' b='@@Y@@'\n`, { X: '1' }), /no value for @@Y@@/);
     assert.throws(() => fillShellTemplate(`a='@@X@@'\n`, { X: '1', Z: '2' }), /no placeholder for Z/);
+  });
+
+  it('inlines a part where the script sources it, and refuses a part with no place or a place with no part', () => {
+    const src = (name: string) => `# shellcheck source=src/git/shell/parts/${name}\n. "$here/parts/${name}"\n`;
+    const script = `a=1\n${src('p.sh')}b=2\n`;
+    assert.strictEqual(inlineShellParts(script, { 'p.sh': 'f() { :; }\n' }), 'a=1\nf() { :; }\nb=2\n');
+    assert.throws(() => inlineShellParts(script, {}), /no part p\.sh/);
+    assert.throws(() => inlineShellParts(script, { 'p.sh': '', 'q.sh': '' }), /no place for part q\.sh/);
+    assert.throws(() => inlineShellParts(`. "$here/parts/p.sh"\n`, {}), /sourced without its name/);
   });
 
   it('every script parses as POSIX sh with hostile values, keeps its marker, and leaves no placeholder', () => {
