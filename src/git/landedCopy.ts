@@ -7,6 +7,7 @@ import {
 import type { ApprovalStatement } from '../core/approvalStatement';
 import { runGit } from './gitRunner';
 import { oversizedDiffs } from './oversizedDiffs';
+import { literalPathspec } from './pathspec';
 import { stablePatchIdsInOrder } from './patchId';
 
 /**
@@ -46,7 +47,11 @@ export async function landedCopy(
   if (paths.some((p) => p.includes('\n'))) return unchecked('it changes a file whose name holds a line break');
   const listed = await runGit(
     ['rev-list', '--stdin', '--no-merges', '--topo-order', `--max-count=${MAX_LANDED_CANDIDATES + 1}`, '--format=%P'],
-    { cwd, okCodes: [128], input: [`^${st.base}`, ...new Set(landedOn), '--', ...paths.map(literal), ''].join('\n') },
+    {
+      cwd,
+      okCodes: [128],
+      input: [`^${st.base}`, ...new Set(landedOn), '--', ...paths.map(literalPathspec), ''].join('\n'),
+    },
   );
   if (listed.code !== 0) return unchecked(`the history since its base ${st.base.slice(0, 12)} could not be read`);
   // `commit SHA` then its parents' line, newest first; a run of a copy is consecutive in topological order.
@@ -117,7 +122,7 @@ async function approvedRun(cwd: string, st: ApprovalStatement, paths: string[]):
   const r = await runGit(['rev-list', '--stdin', '--count', `--max-count=${MAX_LANDED_RUN}`], {
     cwd,
     okCodes: [128],
-    input: [`^${st.base}`, st.tip, '--', ...paths.map(literal), ''].join('\n'),
+    input: [`^${st.base}`, st.tip, '--', ...paths.map(literalPathspec), ''].join('\n'),
   });
   const n = Number(r.stdout.trim());
   return r.code === 0 && n > 0 ? n : MAX_LANDED_RUN;
@@ -129,12 +134,4 @@ async function holder(cwd: string, landedOn: readonly string[], sha: string): Pr
   for (const at of distinct.slice(0, -1))
     if ((await runGit(['merge-base', '--is-ancestor', sha, at], { cwd, okCodes: [1, 128] })).code === 0) return at;
   return distinct[distinct.length - 1];
-}
-
-/**
- * A pathspec matching `path` literally: `:(literal)` magic rather than `--literal-pathspecs`, which runGit's read
- * cache would take for the subcommand (one that may change the repository: the snapshot's answers are dropped).
- */
-function literal(path: string): string {
-  return `:(literal)${path}`;
 }

@@ -8,6 +8,7 @@ import { runGit } from './gitRunner';
 import { lossesFrom } from './netChange';
 import { streamSeparated } from './nulStream';
 import { oversizedDiffs } from './oversizedDiffs';
+import { literalPathspec } from './pathspec';
 
 /**
  * A merge's own lines: those of its tree found in none of its parents, as git's combined diff aligns them (a
@@ -188,7 +189,7 @@ const ARGS_BYTES = 512 * 1024;
 
 /**
  * `MODE OID` of the file, link or submodule `tree` holds at each of `paths` (folders are not entries, as for
- * `git diff-tree -r`); a path it lacks is absent. Literal paths (`--literal-pathspecs`: no magic or wildcard).
+ * `git diff-tree -r`); a path it lacks is absent. Literal paths (pathspec.ts: no magic or wildcard).
  */
 async function entriesAt(cwd: string, tree: string, paths: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
@@ -196,10 +197,10 @@ async function entriesAt(cwd: string, tree: string, paths: string[]): Promise<Ma
   for (let at = 0; at < paths.length;) {
     const chunk: string[] = [];
     for (let bytes = 0; at < paths.length && (chunk.length === 0 || bytes < ARGS_BYTES); at++) {
-      chunk.push(paths[at]);
-      bytes += Buffer.byteLength(paths[at]) + 1;
+      chunk.push(literalPathspec(paths[at]));
+      bytes += Buffer.byteLength(chunk[chunk.length - 1]) + 1;
     }
-    const r = await runGit(['--literal-pathspecs', 'ls-tree', '-z', '--full-tree', tree, '--', ...chunk], {
+    const r = await runGit(['ls-tree', '-z', '--full-tree', tree, '--', ...chunk], {
       cwd,
       bytes: true,
     });

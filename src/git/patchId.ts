@@ -4,6 +4,7 @@ import { EMPTY_PATCH_ID } from '../core/approvalStatement';
 import { CountersignError } from '../core/errors';
 import { gitEnv, gitErrorReason, runGit, withGitConfig } from './gitRunner';
 import { oversizedDiffs } from './oversizedDiffs';
+import { literalPathspec } from './pathspec';
 import { inReplayScratch } from './replayScratch';
 
 /**
@@ -252,7 +253,7 @@ function inOrder(
 ): Promise<string[] | undefined> {
   return new Promise((resolve, reject) => {
     const env = gitEnv(scratchEnv);
-    const limit = paths ? ['--', ...paths.map((p) => `:(literal)${p}`)] : [];
+    const limit = paths ? ['--', ...paths.map(literalPathspec)] : [];
     const diffArgs = [...PATCH_DIFF_ARGS, '--stdin', '--always', ...limit];
     const diff = spawn('git', diffArgs, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const pid = spawn('git', ['patch-id', '--verbatim'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -1,5 +1,6 @@
 import type { DiffTarget } from './commitDiff';
 import { runGit } from './gitRunner';
+import { literalPathspec } from './pathspec';
 
 /**
  * Renames between a commit and a target (the index or another commit), as git's own rename detection
@@ -14,7 +15,6 @@ const MAX_PATHSPEC_BYTES = 64 * 1024;
 const FLAGS = [
   '-c',
   'core.quotePath=false',
-  '--literal-pathspecs',
   'diff',
   '-M',
   '--diff-filter=R',
@@ -40,7 +40,7 @@ export async function renamesFrom(
   const args = [...FLAGS, ...('index' in target ? ['--cached', from] : [from, target.commit])];
   const list = paths ? [...new Set(paths)] : [];
   if (list.length > 0 && list.reduce((n, p) => n + Buffer.byteLength(p) + 1, 0) <= MAX_PATHSPEC_BYTES)
-    args.push('--', ...list);
+    args.push('--', ...list.map(literalPathspec));
   return parseRenamesZ((await runGit(args, { cwd })).stdout);
 }
 
