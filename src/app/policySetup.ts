@@ -124,7 +124,7 @@ export function addReviewer(
   root: string,
   reviewer: ReviewerEntry,
   o: { replace?: boolean } = {},
-): WrittenPolicy & { replaced: boolean } {
+): WrittenPolicy & { replaced: boolean; keptName?: string } {
   const file = path.join(root, POLICY_FILE);
   refuseSymlinkedPath(root, file, 'read the policy');
   let text: string;
@@ -165,12 +165,24 @@ export function addReviewer(
     list[at] = { ...(list[at] as object), key: reviewer.key, ...(reviewer.role ? { role: reviewer.role } : {}) };
   data.reviewers = at >= 0 ? list : [...list, entry];
   const what = `${at >= 0 ? 'replacing the key of' : 'adding'} ${reviewer.name} <${reviewer.email}>`;
-  return { ...writeChecked(root, file, JSON.stringify(data, null, 2) + '\n', what), replaced: at >= 0 };
+  // The name the entry keeps, when it is not the one given: saying the given one would misreport the file (newuser24 F10).
+  const listed = at >= 0 ? nameOf(list[at]) : undefined;
+  const keptName = listed !== undefined && listed !== reviewer.name ? listed : undefined;
+  return {
+    ...writeChecked(root, file, JSON.stringify(data, null, 2) + '\n', what),
+    replaced: at >= 0,
+    ...(keptName !== undefined ? { keptName } : {}),
+  };
 }
 
 function emailOf(r: unknown): string | undefined {
   const e = (r as { email?: unknown } | null)?.email;
   return typeof e === 'string' ? e : undefined;
+}
+
+function nameOf(r: unknown): string | undefined {
+  const n = (r as { name?: unknown } | null)?.name;
+  return typeof n === 'string' ? n : undefined;
 }
 
 function keyOf(r: unknown): string | undefined {

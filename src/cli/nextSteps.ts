@@ -49,7 +49,8 @@ export async function nextSteps(
     steps.push('Connect your AI agents so their lines are recorded: countersign agents connect --local');
   steps.push(
     // Every teammate's init prints this; only whoever administers the server or CI acts on it (newuser19 F12).
-    'Enforce it where nobody can skip it, unless your team already does: `countersign install --server` in the bare repository of a self-hosted server, or `countersign verify` as a required CI check (docs/rollout.md)',
+    // With the branch named: a bare `git init --bare` names master, and the server would then refuse main (newuser24 F2).
+    `Enforce it where nobody can skip it, unless your team already does: \`countersign install --server --policy-branch ${policy.branch}\` in the bare repository of a self-hosted server, or \`countersign verify\` as a required CI check (docs/rollout.md)`,
   );
   return steps;
 }

@@ -24,7 +24,13 @@ export function protectedRefChangeRefusal(
     return `deleting the protected ${what} is not allowed (it matches "${pattern}" in ${from}); an administrator can delete it on the server.`;
   if (input.tagMove && !policy.allowTagMoves)
     return `moving the protected ${what} is not allowed (it matches "${pattern}" in ${from}): a published tag names one release for good, and pipelines and installs pinned to it would get other code (allowTagMoves is not set); push a new tag for the new commit instead, or an administrator moves it on the server.`;
-  if (input.rewind && !policy.allowForcePushes)
-    return `a non-fast-forward update of the protected ${what} is not allowed: it would drop ${input.rewind.dropped} commit(s) already on it (allowForcePushes is not set in ${from}); push a commit that reverts what you want gone instead, which is judged like any other change.`;
+  if (input.rewind && !policy.allowForcePushes) {
+    const refused = `a non-fast-forward update of the protected ${what} is not allowed: it would drop ${input.rewind.dropped} commit(s) already on it (allowForcePushes is not set in ${from})`;
+    // A head already on the branch adds nothing: most often a clone that is only behind (newuser24 F13), where
+    // reverting is the wrong advice.
+    if (input.rewind.carrier && !tag)
+      return `${refused}; the head is already on ${input.branch}, so there is nothing of yours to push: if your branch is only behind, \`git pull\` brings those commits in; to take them out, push a commit that reverts them.`;
+    return `${refused}; push a commit that reverts what you want gone instead, which is judged like any other change.`;
+  }
   return undefined;
 }

@@ -168,7 +168,7 @@ async function addReviewerCommand(argv: string[], ctx: Parameters<Command['run']
   else {
     ctx.stdout(
       written.replaced
-        ? `Replaced the key of ${who.name} <${who.email}> in ${written.file}; ${written.policy.reviewers.length} reviewer(s).\n`
+        ? `Replaced the key of ${written.keptName ?? who.name} <${who.email}> in ${written.file}; ${written.policy.reviewers.length} reviewer(s).${written.keptName !== undefined ? ` The entry keeps its name "${written.keptName}" (not "${who.name}"): edit ${POLICY_FILE} to rename it.` : ''}\n`
         : `Added ${who.name} <${who.email}> to ${written.file}; ${written.policy.reviewers.length} reviewer(s).\n`,
     );
     for (const w of written.warnings) ctx.stdout(`  warning: ${w}\n`);

@@ -269,6 +269,8 @@ describe('countersign init', function () {
     // newuser19 F12: `--agents none` chose no agents; the server step is for whoever runs the server.
     assert.ok(!r.nextSteps.some((s) => /agents connect/.test(s)), r.nextSteps.join('\n'));
     assert.ok(r.nextSteps.some((s) => /^Enforce it where nobody can skip it, unless your team already does/.test(s)));
+    // newuser24 F2: the server step names the policy branch (a plain bare repository's HEAD names master).
+    assert.ok(r.nextSteps.some((s) => /`countersign install --server --policy-branch (main|master)`/.test(s)));
     const text = bo.cli(['init', '--agents', 'none']);
     assert.strictEqual(text.status, 0, 'init --help: "0 set up (next steps may remain)"');
     assert.match(text.stdout, /Next steps:\n {2}1\. Write the policy: git user\.signingkey is not set/);

@@ -48,6 +48,21 @@ describe('newuser16: key rotation, a broken local policy, a repeated approval', 
       ],
       'the same entry, new key, role kept',
     );
+    // newuser24 F10: a different name given with --replace is not written, and the message says the kept one.
+    const renamed = repo.cli([
+      'policy',
+      'add-reviewer',
+      'Bob R <bo@example.com>',
+      '--key',
+      bo.publicKeyFile,
+      '--replace',
+    ]);
+    assert.strictEqual(renamed.status, 0, renamed.stderr);
+    assert.match(
+      renamed.stdout,
+      /^Replaced the key of Bo <bo@example\.com> in .*; 2 reviewer\(s\)\. The entry keeps its name "Bo" \(not "Bob R"\)/,
+    );
+    assert.doesNotMatch(fs.readFileSync(`${repo.dir}/.countersign.json`, 'utf8'), /Bob R/);
   });
 
   it('F5, F12: doctor and init say when the work tree’s .countersign.json does not parse', () => {

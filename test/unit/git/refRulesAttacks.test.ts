@@ -38,10 +38,14 @@ describe('symbolic refs, rewinds, deletions and tags (server-side, real pushes)'
       /a non-fast-forward update of the protected branch main is not allowed: it would drop 1 commit\(s\)/,
     );
     assert.strictEqual(server.git('rev-parse', 'main'), onServer);
-    // A pure rewind (to an ancestor, no new commit) too.
+    assert.match(r.stderr, /push a commit that reverts what you want gone instead/);
+    // A pure rewind (to an ancestor, no new commit) too; a clone that is only behind is told to pull, not to
+    // revert (newuser24 F13), by verify and the server alike.
     ada.git('reset', '-q', '--hard', 'HEAD~1');
     const back = verifyThenPush(ada, 'main', ['-f', 'origin', 'main']);
     assert.notStrictEqual(back.status, 0);
+    assert.match(back.stderr, /nothing of yours to push: if your branch is only behind, `git pull` brings/);
+    assert.doesNotMatch(back.stderr, /reverts what you want gone/);
   });
 
   it('allowForcePushes: a rewind that drops an environment counts as a mass deletion and needs two people', () => {
