@@ -7,7 +7,7 @@ import { batchCheckAnswer, objectCheckAnswer, revParseAnswer } from './snapshotO
  * instead of a git process each (issue 11: the review panel asked `config --get` three times, `symbolic-ref`
  * and `rev-parse --verify` of full ref names seven times, one process after another):
  * - `config --get KEY` and `config --get-regexp PATTERN` from one `git config --list -z`;
- * - `rev-parse --verify --quiet REF^{commit}` and `symbolic-ref --quiet REF`, for a full ref name, from one
+ * - `rev-parse --verify --quiet REF[^{commit}]` and `symbolic-ref --quiet REF`, for a full ref name, from one
  *   `git for-each-ref` of every ref.
  * - `rev-parse --verify --quiet OID^{commit}` and `cat-file -e OID`, for a full object name a listed ref
  *   names, from the same ref listing;
@@ -74,6 +74,8 @@ export function batchedAnswer(
       return refTable(opts.cwd, cache, run).then((refs) =>
         refs && listedType(refs, name) === 'commit' ? { stdout: `${name}\n`, code: 0 } : objects(),
       );
+    // A full ref name unpeeled (unfetchedNotes asks for the shared notes refs): the listed ref of any type.
+    if (!name && isFullRef(c)) return refTable(opts.cwd, cache, run).then((refs) => refs && verifyRef(refs, c));
     if (!name) return objects();
   }
   if (sub === 'cat-file' && args.length === 3 && a === '-e' && OBJECT_ID.test(b))
@@ -334,12 +336,27 @@ function refsUnder(refs: RefTable, prefix: string): BatchedAnswer {
  * peeled to its commit. Only a commit or a tag of a commit is answered here (git explains other types on stderr).
  */
 function verifyCommit(refs: Map<string, RefEntry>, name: string): BatchedAnswer | undefined {
-  const rules = [name, `refs/${name}`, `refs/tags/${name}`, `refs/heads/${name}`, `refs/remotes/${name}`];
-  const ref = [...rules, `refs/remotes/${name}/HEAD`].map((n) => refs.get(n)).find((r) => r !== undefined);
+  const ref = byNameRules(refs, name);
   if (!ref) return { stdout: '', code: 1 };
   if (ref.type === 'commit') return { stdout: `${ref.oid}\n`, code: 0 };
   if (ref.type === 'tag' && ref.peeledType === 'commit') return { stdout: `${ref.peeledOid}\n`, code: 0 };
   return undefined;
+}
+
+/** The ref git's rules for a name find first (NAME, refs/NAME, refs/tags/NAME, …, refs/remotes/NAME/HEAD). */
+function byNameRules(refs: Map<string, RefEntry>, name: string): RefEntry | undefined {
+  const rules = [name, `refs/${name}`, `refs/tags/${name}`, `refs/heads/${name}`, `refs/remotes/${name}`];
+  return [...rules, `refs/remotes/${name}/HEAD`].map((n) => refs.get(n)).find((r) => r !== undefined);
+}
+
+/**
+ * `git rev-parse --verify --quiet REF`, unpeeled: the object of the ref the rules find, whatever its type; exit 1
+ * when none exists — only from a listing git skipped nothing of (a ref to a missing object still resolves).
+ */
+function verifyRef(refs: RefTable, name: string): BatchedAnswer | undefined {
+  const ref = byNameRules(refs, name);
+  if (ref) return { stdout: `${ref.oid}\n`, code: 0 };
+  return refs.complete ? { stdout: '', code: 1 } : undefined;
 }
 
 /** `git symbolic-ref --quiet REF` for a ref the listing has: its target, or 1 when it is not symbolic. */

@@ -68,6 +68,16 @@ describe('batched reads answer as git does', function () {
       'refs/remotes/origin',
       'refs/only-by-rule',
     ].map((r) => ['rev-parse', '--verify', '--quiet', `${r}^{commit}`]),
+    // Unpeeled (unfetchedNotes asks so of the shared notes refs): any type, a symbolic ref, one to nothing.
+    ...[
+      'refs/heads/main',
+      'refs/tags/v1',
+      'refs/notes/tree',
+      'refs/notes/absent',
+      'refs/remotes/origin/HEAD',
+      'refs/remotes/gone/HEAD',
+      'refs/only-by-rule',
+    ].map((r) => ['rev-parse', '--verify', '-q', r]),
     ...['refs/remotes/origin/HEAD', 'refs/heads/main', 'refs/remotes/gone/HEAD', 'refs/absent'].map((r) => [
       'symbolic-ref',
       '--quiet',
