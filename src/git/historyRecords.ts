@@ -35,7 +35,7 @@ export function recordParser(
   let field = FIELDS.length;
   let current: HistoryCommit | undefined;
   // --raw entries come before the commit's numstat entries: `:modes oids STATUS` then the path, one token each.
-  let statusOf = new Map<string, RawFacts>();
+  const statusOf = new Map<string, RawFacts>();
   let rawStatus: RawFacts | undefined;
   const end = () => {
     if (current) emit(current);
@@ -48,7 +48,7 @@ export function recordParser(
     }
     // A --raw entry's path is its own token and may start with \x01 itself: read before the commit marker.
     if (rawStatus !== undefined) {
-      statusOf.set(decodePath(bytes.subarray(start, end_)), rawStatus);
+      statusOf.set(decodePath(bytes, start, end_), rawStatus);
       rawStatus = undefined;
       return;
     }
@@ -56,7 +56,7 @@ export function recordParser(
       end();
       current = emptyCommit(numstat);
       field = 0;
-      if (statusOf.size > 0) statusOf = new Map();
+      if (statusOf.size > 0) statusOf.clear();
       setField(current, field++, bytes.toString('utf8', start + 1, end_));
       return;
     }
@@ -139,7 +139,7 @@ function numstatEntry(
   const deleted = countAt(bytes, added.next, end);
   if (deleted.next < 0) return;
   i = deleted.next;
-  const path = decodePath(bytes.subarray(i, end));
+  const path = decodePath(bytes, i, end);
   const raw = statusOf.get(path);
   const entry: NumstatEntry = { path, added: added.value, deleted: deleted.value };
   if (raw) entry.status = raw.status;

@@ -223,6 +223,21 @@ describe('commit object and path decoding (pure)', () => {
       }),
       { numRuns: 2000 },
     );
+    // Read in place from a Buffer (the report's records: an ASCII path is read as latin1), the same string.
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 8 }),
+        fc.oneof(fc.uint8Array({ maxLength: 24 }), fc.uint8Array({ maxLength: 24, max: 0x7f })),
+        fc.uint8Array({ maxLength: 8 }),
+        (before, bytes, after) => {
+          const whole = Buffer.concat([before, bytes, after]);
+          const path = decodePath(whole, before.length, before.length + bytes.length);
+          assert.strictEqual(path, decodePath(bytes));
+          assert.deepStrictEqual(encodePath(path), Buffer.from(bytes));
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   it('reads the message whole, NUL and record separators included; a second author line is a header problem', () => {
