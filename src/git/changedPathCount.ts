@@ -58,11 +58,12 @@ export async function commitsOverPaths(
   cwd: string,
   commits: readonly Listed[],
   known: ReadonlyMap<string, string> = new Map(),
+  size = COUNT_WINDOW,
 ): Promise<Set<string>> {
   const trees = new Map([...known, ...commits.map((c): [string, string] => [c.sha, c.tree])]);
   const out = new Set<string>();
-  for (let at = 0; at < commits.length; at += COUNT_WINDOW) {
-    const window = commits.slice(at, at + COUNT_WINDOW);
+  for (let at = 0; at < commits.length; at += size) {
+    const window = commits.slice(at, at + size);
     const over = new Set<number>();
     await countPaths(cwd, window, trees, MAX_JUDGED_PATHS, over);
     for (const i of over) out.add(window[i].sha);
@@ -74,9 +75,9 @@ export async function commitsOverPaths(
  * Commits counted by one git process in commitsOverPaths. `git diff-tree --stdin` keeps every tree it parses
  * until it exits (builtin/diff-tree.c parse_tree), so one process for a whole history held its every distinct
  * tree: 280 MB for 10,000 commits over a folder of 500 files, where the log that then reads them stays near 60 MB
- * (bounds22). A window of commits bounds that by the trees of 1,000 commits.
+ * (bounds22). A window of commits bounds that by the trees of 1,000 commits (`size`: a caller's own).
  */
-const COUNT_WINDOW = 1000;
+export const COUNT_WINDOW = 1000;
 
 /** The count: with `each`, every commit past `limit` goes there (its paths no longer followed), and none stops it. */
 async function countPaths(

@@ -1,5 +1,5 @@
 import { CountersignError } from '../core/errors';
-import { commitsOverPaths } from './changedPathCount';
+import { commitsOverPaths, COUNT_WINDOW } from './changedPathCount';
 import { gateDiffView } from './gateDiffView';
 import { HistoryHeaders } from './historyHeaders';
 import { NUMSTAT_ARGS, RECORD_ARGS, recordParser } from './historyRecords';
@@ -9,8 +9,8 @@ import { startNulSpans } from './nulStream';
 /**
  * A history read with diff stats (report, explain), each commit's paths counted before any is listed, as the gate
  * counts them (core/changedPaths.ts, bounds22): a commit changing more than the bound is handed on without its
- * files (`pathsOver`), the others with them, all in the walk's order. Three git processes and one more per
- * COUNT_WINDOW commits, whatever the history's length:
+ * files (`pathsOver`), the others with them, all in the walk's order. Three git processes, one more for the first
+ * FIRST_WINDOW commits and one per LATER_WINDOW after them, whatever the history's length:
  *
  * 1. one raw `git log` lists the walk: each commit's tree and parents (`--parents`, as `%P` shows them), the trees
  *    just outside it (`--boundary`), and each commit's header problem (src/git/historyHeaders.ts), before any diff;
@@ -24,7 +24,13 @@ import { startNulSpans } from './nulStream';
  * --raw --numstat` and a raw `git log` for the headers: the count's round trips, ~0.2-0.8 s of waiting on a
  * 5,000-commit history, came before the log's first commit.
  */
-const COUNT_WINDOW = 1000;
+const FIRST_WINDOW = COUNT_WINDOW;
+/**
+ * Every later window twice as long: one count process fewer per 2,000 commits (each ~20-30 ms of Node's CPU to
+ * fork on these machines, and git's start), while the first still lets the listing start early; git's trees of
+ * 2,000 light or project-weight commits stay far under Node's own memory (docs/performance.md).
+ */
+const LATER_WINDOW = 2 * COUNT_WINDOW;
 
 export async function streamCounted(
   cwd: string,
@@ -69,9 +75,11 @@ export async function streamCounted(
   let failed: unknown;
   main.done.catch((e) => (failed ??= e));
   try {
-    for (let w = 0; w < listed.length && failed === undefined; w += COUNT_WINDOW) {
-      const window = listed.slice(w, w + COUNT_WINDOW);
-      for (const sha of await commitsOverPaths(cwd, window, trees)) over.add(sha);
+    for (let w = 0; w < listed.length && failed === undefined;) {
+      const size = w === 0 ? FIRST_WINDOW : LATER_WINDOW;
+      const window = listed.slice(w, w + size);
+      w += size;
+      for (const sha of await commitsOverPaths(cwd, window, trees, size)) over.add(sha);
       main.stdin.write(window.map((c) => (over.has(c.sha) ? `${c.sha} ${c.sha}` : c.sha)).join('\n') + '\n');
     }
   } catch (e) {
