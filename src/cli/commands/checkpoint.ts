@@ -30,6 +30,7 @@ import { parseCommandArgs, type CliContext, type Command, type ExitCode } from '
  */
 const USAGE = `Usage: countersign checkpoint --phase before|after --agent NAME [--model M] [--session ID] [FILE...]
        countersign checkpoint --from ${HOOK_AGENTS.join('|')} [--phase before|after]
+           [--repo DIR]
 
 Records an agent tool call in the working ledger (.git/countersign/ledger): the files' content before the
 call, then after it. Lines that differ between the two are attributed to the agent; lines it left alone
@@ -102,7 +103,9 @@ export const checkpointCommand: Command = {
       agent: { type: 'string' },
       model: { type: 'string' },
       session: { type: 'string' },
+      repo: { type: 'string' },
     });
+    if (values.repo !== undefined) throw usageError('checkpoint: --repo DIR goes with --from AGENT (an agent hook)');
     const phase = values.phase;
     if (phase !== undefined && phase !== 'before' && phase !== 'after') {
       throw usageError(`checkpoint: --phase must be 'before' or 'after', not '${phase}'`);

@@ -13,7 +13,8 @@ const GROUPS: GroupBy[] = ['agent', 'author', 'path', 'week'];
 export const reportCommand: Command = {
   name: 'report',
   summary: 'AI share of added lines, review coverage and unattested commits over a range',
-  usage: `Usage: countersign report [RANGE...] [--by agent|author|path|week] [--format text|json|markdown|csv|html]
+  usage: `Usage: countersign report [RANGE...] [--by agent|author|path|week [--depth N]] [--policy-rev REV] [--strict]
+           [--format text|json|markdown|csv|html] [--json]
 
 Reads the history of RANGE (default HEAD: everything reachable from it; git revision ranges such as
 v1.0..main or origin/main...HEAD) with its refs/notes/ai notes (also those git-ai wrote) and the

@@ -31,7 +31,7 @@ export const verifyCommand: Command = {
   name: 'verify',
   summary: 'run the review gate over base..head for a push to a protected branch (CI)',
   usage: `Usage: countersign verify [--remote NAME] [--base REV --head REV] [--branch NAME | --tag NAME]
-           [--format text|json|github] [--json]
+           [--policy-branch NAME] [--format text|json|github] [--json] [--no-fetch]
 
 Runs the review gate over the commits base..head as if they were pushed to BRANCH: each commit that needs
 review (AI-attributed, unattested, policy change, a blast-radius tier) must carry enough valid approvals

@@ -1,4 +1,7 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { spawn, spawnSync } from 'child_process';
 import { closest } from '../../../src/core/didYouMean';
 import { CLI, TempRepo } from '../helpers/tempRepo';
@@ -46,6 +49,54 @@ describe('CLI conventions: did you mean, completion', () => {
       /complete -c countersign -n '__fish_seen_subcommand_from init' -l agents/,
     );
     assert.strictEqual(cli(['completion', 'tcsh']).status, 2);
+    // newuser24 F9: add-reviewer completes; words from help prose (doctor's "install --server") do not.
+    assert.strictEqual(complete(['countersign', 'policy', 'add']), 'add-reviewer');
+    assert.strictEqual(complete(['countersign', 'policy', 'add-reviewer', '--rep']), '--replace');
+    assert.strictEqual(complete(['countersign', 'policy', 'check', '--f']), '');
+    assert.strictEqual(complete(['countersign', 'doctor', '--s']), '');
+    assert.strictEqual(complete(['countersign', 'verify', '--no']), '--no-fetch');
+  });
+
+  it('every option completion offers, for every command and subcommand, is one the command accepts (newuser24 F9)', function () {
+    this.timeout(180_000);
+    const script = cli(['completion', 'bash']).stdout;
+    const words = (typed: string[]) =>
+      spawnSync(
+        'bash',
+        [
+          '-c',
+          `${script}\nCOMP_WORDS=(${typed.join(' ')} ''); COMP_CWORD=${typed.length}; _countersign; echo "\${COMPREPLY[@]}"`,
+        ],
+        { encoding: 'utf8' },
+      )
+        .stdout.trim()
+        .split(/\s+/)
+        .filter(Boolean);
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-completion-'));
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-completion-home-'));
+    const refused: string[] = [];
+    let tried = 0;
+    for (const command of words(['countersign']).filter((w) => !w.startsWith('-'))) {
+      const next = words(['countersign', command]);
+      const subs = next.filter((w) => !w.startsWith('-'));
+      const lines = subs.length > 0 ? subs.map((sub) => [command, sub]) : [[command]];
+      for (const line of lines) {
+        for (const option of words(['countersign', ...line]).filter((w) => w.startsWith('--') && w !== '--help')) {
+          // Outside any repository, with nothing on stdin: the command fails for want of a repository or a value,
+          // never for not knowing the option.
+          const r = spawnSync(process.execPath, [CLI, ...line, option], {
+            cwd: empty,
+            encoding: 'utf8',
+            input: '',
+            env: { ...process.env, HOME: home, GIT_CEILING_DIRECTORIES: path.dirname(empty) },
+          });
+          tried++;
+          if (/unknown option/.test(r.stderr)) refused.push(`countersign ${line.join(' ')} ${option}`);
+        }
+      }
+    }
+    assert.ok(tried > 50, `only ${tried} options tried`);
+    assert.deepStrictEqual(refused, []);
   });
 
   it('a reader that stops early (| head) ends the command quietly, as git does: no EPIPE stack trace', async function () {
