@@ -13,10 +13,10 @@ import { approvedCommitsMissing, fetchApproved, replayMismatch, type ReplayedTre
  */
 
 // The same-person rule lives in ./person (the policy's duplicate-reviewer check needs it without the crypto).
-import { personKey, personLabel, samePerson } from './person';
+import { namesNobody, personKey, personLabel, samePerson } from './person';
 import { shortSha } from './shortSha';
 
-export { personKey, personLabel, samePerson };
+export { namesNobody, personKey, personLabel, samePerson };
 export { ReviewerKeys, type StatementCheck } from './reviewerKeys';
 
 /**
@@ -33,9 +33,31 @@ export interface CommitPeople {
   headerProblem?: string;
 }
 
+/**
+ * Which of a commit's author and committer name no address (person.namesNobody), as a clause completing "commit X
+ * …", or undefined: like a header problem, nobody can then be shown not to be its author (attack29 F8: Bob committed
+ * as `Bob <>` and approved it himself), so no approval counts until it is re-created with one (NO_ADDRESS_FIX).
+ */
+export function missingAddress(commit: CommitPeople): string | undefined {
+  const who = (['author', 'committer'] as const).filter((k) => namesNobody(commit[k].email));
+  return who.length === 0 ? undefined : `names no email address for its ${who.join(' and ')}`;
+}
+
+/** What to do about a commit whose author or committer has no address, for messages that name it. */
+export const NO_ADDRESS_FIX =
+  'set `git config user.email`, then re-create it with an address: `git commit --amend --reset-author --no-edit` for the last commit, `git rebase -i --exec "git commit --amend --reset-author --no-edit" BASE` for older ones';
+
+/** What the gate's decision on a commit keeps of why nobody may approve it as it is (headerProblem, missingAddress). */
+export function unprovablePeople(c: CommitPeople): { headerProblem?: string; noAddress?: string } {
+  if (c.headerProblem !== undefined) return { headerProblem: c.headerProblem };
+  const noAddress = missingAddress(c);
+  return noAddress === undefined ? {} : { noAddress };
+}
+
 /** The two-person rule: why `reviewerEmail` may not approve this commit, or undefined when they may. */
 export function selfReview(reviewerEmail: string, commit: CommitPeople): SelfReview | undefined {
-  if (commit.headerProblem !== undefined) return 'may have authored or committed';
+  if (commit.headerProblem !== undefined || missingAddress(commit) !== undefined)
+    return 'may have authored or committed';
   if (samePerson(reviewerEmail, commit.author.email)) return 'authored';
   if (samePerson(reviewerEmail, commit.committer.email)) return 'committed';
   return undefined;

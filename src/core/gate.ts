@@ -1,6 +1,6 @@
 import type { SignedStatement, verifySignedStatement } from './approvalStatement';
 import { invalidPolicyFix } from './policyRecovery';
-import { eligibleReviewers, personLabel } from './approvalRules';
+import { eligibleReviewers, personLabel, unprovablePeople } from './approvalRules';
 import { whoMayApprove } from './whoMayApprove';
 import { isProtected, POLICY_FILE, type Policy, type Reviewer } from './policy';
 import { chargedFiles } from './mergeView';
@@ -206,8 +206,9 @@ export interface CommitDecision {
   tiers: string[];
   /** Reviewers who may approve this commit (listed in the policy, not its author or committer). */
   eligibleReviewers: Reviewer[];
-  /** GateCommit's: no approval counts until the commit is re-created, whatever the policy says. */
+  /** GateCommit's, or (`noAddress`) approvalRules.missingAddress: no approval counts until the commit is re-created. */
   headerProblem?: string;
+  noAddress?: string;
   ok: boolean;
 }
 
@@ -319,7 +320,7 @@ export function evaluateGate(input: GateInput): GateResult {
       requiredRoles: need.roles,
       tiers: need.tiers,
       eligibleReviewers: eligible,
-      ...(c.headerProblem !== undefined ? { headerProblem: c.headerProblem } : {}),
+      ...unprovablePeople(c),
       ok: true,
     };
     result.commits.push(decision);

@@ -134,12 +134,14 @@ function gateLines(r: GateResult, who: string, ci = false): string[] {
     // No approval can unblock it: the only step is a policy change (the reasons above say which).
     out.push('');
     out.push('  What to do:');
-    // A commit with an unreadable header needs re-creating, not another policy (core/commitObject.ts).
-    const rewrite = blocked.filter((c) => c.headerProblem !== undefined).length;
+    // A commit with an unreadable header, or no author or committer address, needs re-creating, not another policy
+    // (core/commitObject.ts, approvalRules.missingAddress).
+    const rewrite = blocked.filter((c) => c.headerProblem !== undefined || c.noAddress !== undefined).length;
+    const unnamed = blocked.some((c) => c.noAddress !== undefined);
     out.push(
       rewrite === blocked.length
-        ? `    No approval can make ${blocked.length === 1 ? 'this commit' : 'these commits'} pass as ${blocked.length === 1 ? 'it is' : 'they are'}: the header git and Countersign read differently (see above) leaves nobody who can be shown not to be its author; re-create ${blocked.length === 1 ? 'it' : 'them'} with a normal git, then push again.`
-        : `    No reviewer can make ${blocked.length === 1 ? 'this commit' : 'these commits'} pass as the policy stands (see above): add reviewers to .countersign.json through review — the reviewer being added authors that change — or lower the requirement${rewrite > 0 ? ', and re-create the commit(s) whose header is unreadable' : ''}; then push again.`,
+        ? `    No approval can make ${blocked.length === 1 ? 'this commit' : 'these commits'} pass as ${blocked.length === 1 ? 'it is' : 'they are'}: ${unnamed ? 'nobody can be shown not to be its author or committer (see above)' : 'the header git and Countersign read differently (see above) leaves nobody who can be shown not to be its author'}; re-create ${blocked.length === 1 ? 'it' : 'them'} ${unnamed ? 'as the reasons above say' : 'with a normal git'}, then push again.`
+        : `    No reviewer can make ${blocked.length === 1 ? 'this commit' : 'these commits'} pass as the policy stands (see above): add reviewers to .countersign.json through review — the reviewer being added authors that change — or lower the requirement${rewrite > 0 ? ', and re-create the commit(s) whose header is unreadable or that name no email address' : ''}; then push again.`,
     );
   } else if (r.approveCommand && blocked.some((c) => c.changesRequested?.length)) {
     // A request for changes is answered with a new revision, not by asking for the same one to be approved (N9).

@@ -7,7 +7,10 @@ import { keyIdentity } from './sshKeyIdentity';
  * removed, trimmed and in lower case, so a reviewer cannot be listed twice, or approve their own commit, under
  * a differently spelled address. GitHub's noreply address comes in two forms for one account —
  * `ID+login@users.noreply.github.com` and the older `login@users.noreply.github.com` — and both are one person
- * (outside tester, session 7: a reviewer's web edits carry the one, their listed address the other).
+ * (outside tester, session 7: a reviewer's web edits carry the one, their listed address the other). A plus tag is
+ * dropped (`bob+wip@example.com` is `bob@example.com`): Gmail, Google Workspace, Microsoft 365 and Fastmail deliver
+ * both to one mailbox, so a reviewer committing under a tag is still the author (attack29 F8). Folding only ever
+ * makes the rule stricter: two people differing only by a tag are one here.
  */
 export function personKey(email: string): string {
   let key = keys.get(email);
@@ -33,11 +36,22 @@ function normalizedKey(email: string): string {
     .trim()
     .toLowerCase();
   const noreply = /^\d+\+([^@]+@users\.noreply\.github\.com)$/.exec(e);
-  return noreply ? noreply[1] : e;
+  if (noreply) return noreply[1];
+  const tagged = /^([^@+]+)\+[^@]*(@[^@]+)$/.exec(e);
+  return tagged ? tagged[1] + tagged[2] : e;
+}
+
+/**
+ * Whether an address names nobody: missing, or empty once folded (`Bob <>`, which git and `git fsck` accept; only
+ * spaces or invisible characters). Nobody can be shown not to be such a commit's author or committer, so no
+ * approval counts for it (approvalRules.selfReview) until it is re-created with an address (attack29 F8).
+ */
+export function namesNobody(email: string | undefined): boolean {
+  return email === undefined || personKey(email) === '';
 }
 
 export function samePerson(a: string | undefined, b: string | undefined): boolean {
-  return a !== undefined && b !== undefined && a.trim() !== '' && personKey(a) === personKey(b);
+  return a !== undefined && b !== undefined && !namesNobody(a) && personKey(a) === personKey(b);
 }
 
 /**

@@ -2,6 +2,8 @@ import { formatStatementLine, type SignedStatement } from './approvalStatement';
 import { statementCoverage, stepsBuiltOnElsewhere } from './statementCoverage';
 import {
   approvedSpanKey,
+  missingAddress,
+  NO_ADDRESS_FIX,
   personLabel,
   RangeIndex,
   samePerson,
@@ -198,7 +200,7 @@ export class StatementStanding {
     // A committer who is not the author (she rebased it) stops being one when the author rebases it instead.
     for (const { reviewer, as } of counted.selfApprovals)
       ignored.push(
-        `approval by ${personLabel(reviewer)} does not count: they ${as} this commit (two-person rule) — ${nextStep(as)}`,
+        `approval by ${personLabel(reviewer)} does not count: they ${as} this commit (two-person rule) — ${nextStep(as, c)}`,
       );
     return { ...counted, ignored, ...(unreadable ? { unreadable } : {}) };
   }
@@ -220,7 +222,10 @@ export function gateStanding(input: GateInput, policy: Policy): StatementStandin
 }
 
 /** What to do when a reviewer's approval does not count for the commit being theirs (`as`). */
-function nextStep(as: SelfReview): string {
+function nextStep(as: SelfReview, c: CommitPeople): string {
+  const unnamed = c.headerProblem === undefined ? missingAddress(c) : undefined;
+  if (as === 'may have authored or committed' && unnamed !== undefined)
+    return `it ${unnamed}, so nobody can be shown not to be its author or committer: no approval counts until it is re-created — fix: ${NO_ADDRESS_FIX}`;
   if (as === 'may have authored or committed')
     return 'its header is unreadable, so nobody can be shown not to be its author or committer: no approval counts until the commit is re-created (see why it needs review)';
   return `ask another reviewer who may approve it${as === 'committed' ? ', or have its author rebase it' : ''}`;

@@ -1,4 +1,4 @@
-import { personLabel, samePerson, type CommitPeople } from './approvalRules';
+import { missingAddress, NO_ADDRESS_FIX, personLabel, samePerson, type CommitPeople } from './approvalRules';
 import { POLICY_FILE, type Reviewer } from './policy';
 
 /**
@@ -17,6 +17,9 @@ export function whoMayApprove(
   // out is a new commit, not another reviewer or another policy.
   if (c.headerProblem !== undefined)
     return 'nobody may approve it as it is: its header is unreadable, so no reviewer can be shown not to be its author or committer — re-create the commit (see above), then ask for review';
+  const unnamed = missingAddress(c);
+  if (unnamed !== undefined)
+    return `nobody may approve it as it is: it ${unnamed}, so no reviewer can be shown not to be its author or committer — fix: ${NO_ADDRESS_FIX}; then ask for review`;
   // Name only reviewers whose signature would still change the outcome: not those who already approved.
   const remaining = eligible.filter((r) => !approvals.some((a) => samePerson(a.reviewer, r.email)));
   // Too few eligible reviewers is said up front, not after the last of them approved (newuser8 F9).

@@ -1,5 +1,5 @@
 import type { Person } from '../gate';
-import { eligibleReviewers, samePerson, selfReview } from '../approvalRules';
+import { eligibleReviewers, missingAddress, NO_ADDRESS_FIX, samePerson, selfReview } from '../approvalRules';
 import { personLabel } from '../gate';
 import { POLICY_FILE, type Policy, type Reviewer } from '../policy';
 import { shortSha } from '../shortSha';
@@ -90,6 +90,14 @@ export function reviewPreflight(i: PreflightInput): PreflightProblem | undefined
           .filter((r) => i.commits.every((o) => eligibleReviewers(i.policy as Policy, o).includes(r)))
           .map((r) => personLabel(r))
       : [];
+    // No address on it (approvalRules.missingAddress): nobody's approval counts, so there is nobody to ask.
+    const unnamed = missingAddress(c);
+    if (unnamed !== undefined)
+      return {
+        code: 'ownCommit',
+        mayApprove: [],
+        message: `${shortSha(c.sha)}${more} ${unnamed}, so nobody can be shown not to be its author or committer: no reviewer's approval counts for it, yours included, until it is re-created — fix: ${NO_ADDRESS_FIX}.`,
+      };
     return {
       code: 'ownCommit',
       mayApprove: others,

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { selfReview } from '../../../src/core/approvalRules';
-import { personKey, samePerson } from '../../../src/core/person';
+import { missingAddress, selfReview } from '../../../src/core/approvalRules';
+import { namesNobody, personKey, samePerson } from '../../../src/core/person';
 
 /** The one "same person" rule (src/core/person.ts), as the two-person check uses it. */
 describe('samePerson: one person under differently spelled addresses', () => {
@@ -9,8 +9,11 @@ describe('samePerson: one person under differently spelled addresses', () => {
     assert.ok(samePerson('ａlice@example.com', 'alice@example.com'), 'fullwidth a');
     assert.ok(samePerson('al\u200bice@example.com', 'alice@example.com'), 'zero-width space');
     assert.ok(samePerson('alice\u200d@example.com', 'alice@example.com'), 'zero-width joiner');
-    assert.ok(!samePerson('alice+work@example.com', 'alice@example.com'), 'a plus address may be another mailbox');
+    assert.ok(samePerson('alice+work@example.com', 'alice@example.com'), 'a plus tag is one mailbox (attack29 F8)');
+    assert.ok(samePerson('Alice+a+b@Example.com', 'alice+c@example.com'));
+    assert.ok(!samePerson('+tag@example.com', 'tag@example.com'), 'no local part before the tag: left as it is');
     assert.ok(!samePerson('', ''), 'no address is nobody');
+    assert.ok(!samePerson('\u200b', ''), 'an invisible address is nobody too');
     assert.ok(!samePerson(undefined, 'alice@example.com'));
   });
 
@@ -29,5 +32,17 @@ describe('samePerson: one person under differently spelled addresses', () => {
     };
     assert.strictEqual(selfReview('alice@users.noreply.github.com', commit), 'authored');
     assert.strictEqual(selfReview('bob@example.com', commit), undefined);
+  });
+
+  it('an empty author or committer address leaves nobody eligible (attack29 F8): no one can be shown not to be them', () => {
+    assert.ok(namesNobody('') && namesNobody(' \u200b ') && namesNobody(undefined) && !namesNobody('a@b'));
+    const noAuthor = { author: { email: '' }, committer: { email: 'noreply@github.com' } };
+    assert.strictEqual(selfReview('bob@example.com', noAuthor), 'may have authored or committed');
+    assert.strictEqual(missingAddress(noAuthor), 'names no email address for its author');
+    const none = { author: { email: '' }, committer: { email: ' ' } };
+    assert.strictEqual(missingAddress(none), 'names no email address for its author and committer');
+    const tagged = { author: { email: 'bob+wip@example.com' }, committer: { email: 'bob+wip@example.com' } };
+    assert.strictEqual(selfReview('bob@example.com', tagged), 'authored');
+    assert.strictEqual(selfReview('carol@example.com', tagged), undefined);
   });
 });
