@@ -1,4 +1,4 @@
-import { foldCase } from './caseFold';
+import { foldPath } from './caseFold';
 import { nfaOf, type NfaState } from './globNfa';
 /**
  * A small glob matcher for policy patterns (branch names and repository paths). Written here rather than
@@ -51,13 +51,13 @@ export function matchGlob(pattern: string, text: string): boolean {
  * (`infra` matches `infra/main.tf`).
  */
 export function matchPath(pattern: string, filePath: string, opts: { ignoreCase?: boolean } = {}): boolean {
-  const text = opts.ignoreCase ? foldCase(filePath) : filePath;
+  const text = opts.ignoreCase ? foldPath(filePath) : filePath;
   return pathGlobs(pattern, opts.ignoreCase === true).some((g) => matchGlob(g, text));
 }
 
 /** The whole-string globs a path pattern stands for (matchPath's rules); none for a blank pattern. */
 function pathGlobs(pattern: string, ignoreCase: boolean): string[] {
-  let p = (ignoreCase ? foldCase(pattern) : pattern).trim();
+  let p = (ignoreCase ? foldPath(pattern) : pattern).trim();
   if (p === '') return [];
   p = p.replace(/\/+$/, '');
   const anchored = p.startsWith('/') || p.includes('/');
@@ -81,7 +81,7 @@ export function pathMatcher(
   const ignoreCase = opts.ignoreCase === true;
   const set = patternSet(patterns, ignoreCase);
   return (filePath) => {
-    const i = set.firstMatch(ignoreCase ? foldCase(filePath) : filePath);
+    const i = set.firstMatch(ignoreCase ? foldPath(filePath) : filePath);
     return i < 0 ? undefined : set.patterns[i];
   };
 }

@@ -1,4 +1,4 @@
-import { foldCase } from './caseFold';
+import { foldPath } from './caseFold';
 import { patternSet, type PatternSet } from './glob';
 
 /**
@@ -33,7 +33,7 @@ export function firstPatternUnder(
 ): string | undefined {
   const ignoreCase = opts.ignoreCase === true;
   const set = patternSet(patterns, ignoreCase);
-  const text = (f: string) => (f === '' ? '' : `${ignoreCase ? foldCase(f) : f}/`);
+  const text = (f: string) => (f === '' ? '' : `${ignoreCase ? foldPath(f) : f}/`);
   const from = set.statesAfter(text(folder));
   if (from.length === 0) return undefined;
   const not = opts.except === undefined ? undefined : set.statesAfter(text(opts.except));

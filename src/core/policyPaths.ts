@@ -65,7 +65,8 @@ export function policyMatchers(policy: Policy, shared?: Map<string, PathMatcher>
     return made;
   };
   return {
-    reviewPaths: of(policy.review.paths),
+    // In any letter case and Unicode form (core/reviewPaths.ts): folding costs nothing when the list is empty.
+    reviewPaths: of(policy.review.paths, policy.review.paths.length > 0),
     tiers: policy.tiers.map((t) => of(t.paths, t.ignoreCase)),
     names: { left: MAX_JUDGED_NAMES },
   };

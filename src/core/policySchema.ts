@@ -106,7 +106,7 @@ export const reviewSchema = z
       ._default(z.array(glob), [])
       .check(
         about(
-          'Commits touching any of these paths always need review, whoever wrote them. .countersign.json itself always needs review.',
+          'Commits touching any of these paths (matched in any letter case) always need review, whoever wrote them. .countersign.json itself always needs review.',
         ),
       ),
   })

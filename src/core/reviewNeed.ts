@@ -12,6 +12,7 @@ import { chargedNames, describeHit, firstPathHit, policyMatchers, type PolicyMat
 import { aiBeyondCounts, commitEvidence, describeEvidence, type CommitEvidence } from './report/aiEvidence';
 import { AI_PROVENANCE_FIX, parseTrailers } from './trailers';
 import { untrackedReviewReason } from './untrackedReview';
+import { reviewPathReasons } from './reviewPaths';
 import { binaryFilesClause, oversizedFilesReason } from './textLines';
 import { COMMIT_HEADER_FIX } from './commitObject';
 import { shortSha } from './shortSha';
@@ -297,12 +298,7 @@ export function reviewNeedOf(
 
   // By each path's own name, and by the names the commit's symlinks give it (attack17 Q5): one rule, policyPaths.ts.
   const names = chargedNames(paths, c.links, c.linksBefore, matchers.names);
-  const reviewHit = firstPathHit(names, matchers.reviewPaths);
-  if (reviewHit)
-    add(
-      'path',
-      `touches ${describeHit(reviewHit)}, which always needs review ("${reviewHit.pattern}" in review.paths)`,
-    );
+  for (const why of reviewPathReasons(names, matchers.reviewPaths)) add('path', why);
 
   const tiers: string[] = [];
   let approvals = policy.approvals;

@@ -232,4 +232,13 @@ describe('glob matcher', () => {
     list.push('*.sql');
     assert.strictEqual(matchAnyPath(list, 'x.sql'), '*.sql');
   });
+
+  it('ignoreCase compares as macOS and Windows do: any letter case and Unicode form (attack29 F1)', () => {
+    const nfc = 'caf\u00e9.js';
+    const nfd = 'cafe\u0301.js';
+    assert.strictEqual(matchAnyPath([nfc], nfd, { ignoreCase: true }), nfc);
+    assert.strictEqual(matchAnyPath([nfd], 'CAF\u00c9.JS', { ignoreCase: true }), nfd);
+    assert.strictEqual(matchAnyPath([nfc], nfd), undefined, 'without ignoreCase, names are exact');
+    assert.ok(matchPath('auth.js', 'AUTH.JS', { ignoreCase: true }) && !matchPath('auth.js', 'AUTH.JS'));
+  });
 });
