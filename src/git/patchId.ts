@@ -5,7 +5,7 @@ import { CountersignError } from '../core/errors';
 import { gitEnv, gitErrorReason, runGit, withGitConfig } from './gitRunner';
 import { oversizedDiffs } from './oversizedDiffs';
 import { literalPathspec } from './pathspec';
-import { inReplayScratch } from './replayScratch';
+import { openReplayScratch } from './replayScratch';
 
 /**
  * The stable patch-id of the change base..tip, as recorded in approval statements and recomputed by the gate.
@@ -43,6 +43,8 @@ export const PATCH_DIFF_ARGS = [
   '--dst-prefix=b/',
   '--no-relative',
 ];
+/** The second of the two processes: the diff's stable patch-id, whitespace kept. */
+export const PATCH_ID_ARGS = ['patch-id', '--verbatim'];
 
 /**
  * Configuration of the patch-id's git processes over every inherited `git -c` and GIT_CONFIG (gitEnv.ts pins the
@@ -64,13 +66,27 @@ const PATCH_ID_GIT_CONFIG: ReadonlyArray<[key: string, value: string]> = [
  * from one `git rev-parse` that a snapshot (gitRunner.withGitReadCache) answers from the facts it already has.
  */
 async function contentOnly<T>(cwd: string, fn: (env: NodeJS.ProcessEnv) => Promise<T>): Promise<T> {
-  const facts = await runGit(['rev-parse', '--show-object-format', '--git-common-dir'], { cwd });
-  const [format, common] = facts.stdout.split('\n');
+  const scratch = openContentOnly(cwd, (await runGit(CONTENT_FACTS_ARGS, { cwd })).stdout);
+  try {
+    return await fn(scratch.env);
+  } finally {
+    scratch.close();
+  }
+}
+
+/** The repository's facts contentOnly reads: its object format and common folder. */
+export const CONTENT_FACTS_ARGS = ['rev-parse', '--show-object-format', '--git-common-dir'];
+
+/**
+ * contentOnly's throwaway repository, made synchronously from what CONTENT_FACTS_ARGS printed (`facts`): for test
+ * set-up (test/unit/helpers/approvals.ts patchIdOf), so its patch-ids are this module's. `close()` removes it.
+ */
+export function openContentOnly(cwd: string, facts: string): { env: NodeJS.ProcessEnv; close: () => void } {
+  const [format, common] = facts.split('\n');
   const quarantine = process.env.GIT_OBJECT_DIRECTORY;
   const objects = quarantine ? path.resolve(cwd, quarantine) : path.resolve(cwd, common, 'objects');
-  return inReplayScratch(cwd, objects, format === 'sha256' ? 'sha256' : 'sha1', (scratch) =>
-    fn(withGitConfig(scratch.env, PATCH_ID_GIT_CONFIG)),
-  );
+  const scratch = openReplayScratch(objects, format === 'sha256' ? 'sha256' : 'sha1');
+  return { env: withGitConfig(scratch.env, PATCH_ID_GIT_CONFIG), close: scratch.close };
 }
 
 /**
@@ -137,7 +153,7 @@ function pipeDiffIntoPatchId(cwd: string, scratchEnv: NodeJS.ProcessEnv, diffArg
   return new Promise((resolve, reject) => {
     const env = gitEnv(scratchEnv);
     const diff = spawn('git', diffArgs, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const pid = spawn('git', ['patch-id', '--verbatim'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const pid = spawn('git', PATCH_ID_ARGS, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const errs: Buffer[] = [];
     let pending = 2;
@@ -256,7 +272,7 @@ function inOrder(
     const limit = paths ? ['--', ...paths.map(literalPathspec)] : [];
     const diffArgs = [...PATCH_DIFF_ARGS, '--stdin', '--always', ...limit];
     const diff = spawn('git', diffArgs, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const pid = spawn('git', ['patch-id', '--verbatim'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const pid = spawn('git', PATCH_ID_ARGS, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     /** Per span, whether its diff had a line (so patch-id prints an id for it); false until then. */
     const nonEmpty: boolean[] = [];
     let ambiguous = false;

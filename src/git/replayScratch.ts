@@ -35,7 +35,23 @@ export async function inReplayScratch<T>(
   objectFormat: 'sha1' | 'sha256',
   fn: (opts: { cwd: string; env: NodeJS.ProcessEnv }) => Promise<T>,
 ): Promise<T> {
+  const scratch = openReplayScratch(objects, objectFormat);
+  try {
+    // Started in the caller's folder, as its other git processes are (a count of a repository's processes sees
+    // them); GIT_DIR, core.bare and no GIT_WORK_TREE keep that folder's work tree and attributes out.
+    return await fn({ cwd, env: scratch.env });
+  } finally {
+    scratch.close();
+  }
+}
+
+/** inReplayScratch's repository, made synchronously (patchId.ts openContentOnly); `close()` removes it. */
+export function openReplayScratch(
+  objects: string,
+  objectFormat: 'sha1' | 'sha256',
+): { env: NodeJS.ProcessEnv; close: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'countersign-replay-'));
+  const close = () => fs.rmSync(dir, { recursive: true, force: true });
   try {
     fs.mkdirSync(path.join(dir, 'objects'));
     fs.mkdirSync(path.join(dir, 'refs'));
@@ -67,11 +83,10 @@ export async function inReplayScratch<T>(
       },
       REPLAY_GIT_CONFIG,
     );
-    // Started in the caller's folder, as its other git processes are (a count of a repository's processes sees
-    // them); GIT_DIR, core.bare and no GIT_WORK_TREE keep that folder's work tree and attributes out.
-    return await fn({ cwd, env });
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    return { env, close };
+  } catch (e) {
+    close();
+    throw e;
   }
 }
 

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { EMPTY_PATCH_ID } from '../../../src/core/approvalStatement';
 import { stablePatchId } from '../../../src/git/patchId';
+import { patchIdOf } from '../helpers/approvals';
 import { TempRepo } from '../helpers/tempRepo';
 
 /** The patch-id binds an approval to a change; these pin what must and must not keep it. */
@@ -109,6 +110,24 @@ describe('patchId: stable patch-id of base..tip', function () {
     assert.strictEqual(await pid(base, empty), EMPTY_PATCH_ID);
     const emptyTree = repo.git('hash-object', '-t', 'tree', '/dev/null');
     assert.match(await pid(emptyTree, base), /^[0-9a-f]{40}$/);
+  });
+
+  it("the tests' patchIdOf is stablePatchId's: a checked-out -diff attribute and bytes not UTF-8 decide neither", async () => {
+    repo.write('.gitattributes', 'app.py -diff\n');
+    repo.git('add', '.gitattributes');
+    const attrs = repo.commit('attributes');
+    repo.write('app.py', 'def f():\n    return 1\n\n\ndef g():\n    return 3\n');
+    fs.writeFileSync(path.join(repo.dir, 'raw.txt'), Buffer.from([0x61, 0xff, 0x0a]));
+    repo.git('add', '.');
+    const tip = repo.commit('change g, raw bytes');
+    const prev = process.env;
+    process.env = { ...prev, ...repo.env };
+    try {
+      assert.strictEqual(patchIdOf(repo.dir, attrs, tip), await stablePatchId(repo.dir, attrs, tip));
+      assert.strictEqual(patchIdOf(repo.dir, tip, tip), EMPTY_PATCH_ID);
+    } finally {
+      process.env = prev;
+    }
   });
 
   it('an unknown revision is an error, not an empty patch', async () => {

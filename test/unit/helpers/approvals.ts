@@ -2,11 +2,13 @@ import { execFileSync } from 'child_process';
 import * as path from 'path';
 import {
   canonicalStatementBytes,
+  EMPTY_PATCH_ID,
   formatStatementLine,
   type ApprovalStatement,
   type SignedStatement,
 } from '../../../src/core/approvalStatement';
-import { PATCH_DIFF_ARGS } from '../../../src/git/patchId';
+import { gitEnv } from '../../../src/git/gitRunner';
+import { CONTENT_FACTS_ARGS, openContentOnly, PATCH_DIFF_ARGS, PATCH_ID_ARGS } from '../../../src/git/patchId';
 import { sshSign, type TestKey } from './reviewerKeys';
 import { TempRepo } from './tempRepo';
 
@@ -24,18 +26,24 @@ function git(dir: string, args: string[], input?: string): string {
   }).replace(/\n$/, '');
 }
 
-/** The stable patch-id of base..tip with src/git/patchId.ts's diff options, synchronously for test set-up. */
+/**
+ * The stable patch-id of base..tip as src/git/patchId.ts stablePatchId computes it, synchronously for test set-up:
+ * its two git processes in its throwaway repository (openContentOnly), so only content decides, as in the product
+ * (attack28 F7: a checked-out `-diff` attribute once made this helper hash a binary patch the gate never computes).
+ */
 export function patchIdOf(dir: string, base: string, tip: string): string {
-  const diff = execFileSync('git', [...PATCH_DIFF_ARGS, base, tip, '--'], {
-    cwd: dir,
-    encoding: 'utf8',
-    maxBuffer: 1 << 30,
-  });
-  if (!diff) return 'empty';
-  return (
-    execFileSync('git', ['patch-id', '--verbatim'], { cwd: dir, input: diff, encoding: 'utf8' }).split(/\s+/)[0] ||
-    'empty'
-  );
+  const trees = [base, tip].map((rev) => git(dir, ['rev-parse', '--verify', '--end-of-options', `${rev}^{tree}`]));
+  const scratch = openContentOnly(dir, execFileSync('git', CONTENT_FACTS_ARGS, { cwd: dir, encoding: 'utf8' }));
+  try {
+    const env = gitEnv(scratch.env);
+    // Bytes, not text: decoding would map different invalid byte sequences to one patch.
+    const diff = execFileSync('git', [...PATCH_DIFF_ARGS, ...trees, '--'], { cwd: dir, env, maxBuffer: 1 << 30 });
+    if (diff.length === 0) return EMPTY_PATCH_ID;
+    const out = execFileSync('git', PATCH_ID_ARGS, { cwd: dir, env, input: diff, encoding: 'utf8' });
+    return out.split(/\s+/)[0] || EMPTY_PATCH_ID;
+  } finally {
+    scratch.close();
+  }
 }
 
 export function statementFor(
