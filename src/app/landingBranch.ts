@@ -55,21 +55,20 @@ export async function verifyDefaultBranch(
  * lands: `own` when landingBranch keeps it (protected, or the policy unreadable), else the protected branch `head`
  * is based on (basedOnBranch). `branches`: `remote`'s fetched branches when the caller has listed them already.
  */
-export async function landsOn(
-  cwd: string,
-  o: {
-    remote: string;
-    own: string | undefined;
-    head: string;
-    policy: PolicySource;
-    policyBranch: string;
-    policyTip: string;
-    branches?: Array<{ branch: string; sha: string }>;
-  },
-): Promise<string> {
+export async function landsOn(cwd: string, o: BasedOnQuery & { own: string | undefined }): Promise<string> {
   const lands = landingBranch(o.own, o.policy, o.policyBranch);
   if (lands !== undefined && lands === o.own) return lands;
   return basedOnBranch(cwd, o);
+}
+
+/** The change basedOnBranch places: its tip `head`, and the policy and branches of `remote` as fetched. */
+export interface BasedOnQuery {
+  remote: string;
+  head: string;
+  policy: PolicySource;
+  policyBranch: string;
+  policyTip: string;
+  branches?: Array<{ branch: string; sha: string }>;
 }
 
 /** How many commits of a change basedOnBranch reads: a larger one is judged against the policy branch. */
@@ -84,17 +83,7 @@ const BASED_ON_COMMITS = 1000;
  * `head` brings onto the policy branch are counted (one rev-list and one for-each-ref; a count each), so a feature
  * branch of the policy branch costs two git processes, and none where nothing else is protected.
  */
-export async function basedOnBranch(
-  cwd: string,
-  o: {
-    remote: string;
-    head: string;
-    policy: PolicySource;
-    policyBranch: string;
-    policyTip: string;
-    branches?: Array<{ branch: string; sha: string }>;
-  },
-): Promise<string> {
+export async function basedOnBranch(cwd: string, o: BasedOnQuery): Promise<string> {
   const { remote, head, policy, policyBranch, policyTip } = o;
   if (policy.kind !== 'ok') return policyBranch;
   const others = (o.branches ?? (await remoteBranches(cwd, remote))).filter(

@@ -9,8 +9,19 @@ import type { HistoryCommit, NumstatEntry } from './historyStream';
 /** What a --raw entry says of its path: git's status letter and the objects before and after. */
 type RawFacts = { status: string; oids: { old: string; new: string } };
 
-const FIELDS = ['%H', '%P', '%an', '%ae', '%at', '%cn', '%ce', '%ct', '%B'];
-const FORMAT = '%x01' + FIELDS.join('%x00');
+/** Each commit's fields in the order git prints them: its format, and where its text goes. */
+const FIELDS: ReadonlyArray<readonly [format: string, set: (c: HistoryCommit, text: string) => void]> = [
+  ['%H', (c, t) => (c.sha = t)],
+  ['%P', (c, t) => (c.parents = t ? t.split(' ') : [])],
+  ['%an', (c, t) => (c.authorName = t)],
+  ['%ae', (c, t) => (c.authorEmail = t)],
+  ['%at', (c, t) => (c.authorTime = Number(t))],
+  ['%cn', (c, t) => (c.committerName = t)],
+  ['%ce', (c, t) => (c.committerEmail = t)],
+  ['%ct', (c, t) => (c.committerTime = Number(t))],
+  ['%B', (c, t) => (c.message = t)],
+];
+const FORMAT = '%x01' + FIELDS.map(([format]) => format).join('%x00');
 
 /** The format of each commit's fields: \x01, then FIELDS each NUL-terminated (with -z). */
 export const RECORD_ARGS = ['-z', `--format=${FORMAT}`, '--no-color', '--encoding=UTF-8'];
@@ -43,7 +54,7 @@ export function recordParser(
   };
   const token = (bytes: Buffer, start: number, end_: number) => {
     if (field < FIELDS.length) {
-      setField(current as HistoryCommit, field++, bytes.toString('utf8', start, end_));
+      FIELDS[field++][1](current as HistoryCommit, bytes.toString('utf8', start, end_));
       return;
     }
     // A --raw entry's path is its own token and may start with \x01 itself: read before the commit marker.
@@ -57,7 +68,7 @@ export function recordParser(
       current = emptyCommit(numstat);
       field = 0;
       if (statusOf.size > 0) statusOf.clear();
-      setField(current, field++, bytes.toString('utf8', start + 1, end_));
+      FIELDS[field++][1](current, bytes.toString('utf8', start + 1, end_));
       return;
     }
     if (!current) return;
@@ -87,38 +98,6 @@ function emptyCommit(numstat: boolean): HistoryCommit {
   };
   if (numstat) c.files = [];
   return c;
-}
-
-/** Field `i` of FIELDS. */
-function setField(c: HistoryCommit, i: number, text: string): void {
-  switch (i) {
-    case 0:
-      c.sha = text;
-      break;
-    case 1:
-      c.parents = text ? text.split(' ') : [];
-      break;
-    case 2:
-      c.authorName = text;
-      break;
-    case 3:
-      c.authorEmail = text;
-      break;
-    case 4:
-      c.authorTime = Number(text);
-      break;
-    case 5:
-      c.committerName = text;
-      break;
-    case 6:
-      c.committerEmail = text;
-      break;
-    case 7:
-      c.committerTime = Number(text);
-      break;
-    default:
-      c.message = text;
-  }
 }
 
 /**
