@@ -1,10 +1,10 @@
-import { createHash } from 'crypto';
 import { safeName, safePerson } from './provenanceStrings';
 import { CountersignError } from './errors';
 import { knownAgent } from './agents/agentIdentity';
 import { oversizedNote } from './noteBounds';
 import { formatRanges, type LineRange } from './lineRanges';
 import { parseShallowJson } from './jsonDepth';
+import { keyKind, sessionOfKey } from './attestationKeys';
 
 /**
  * Codec for git-ai's authorship log (`authorship/3.0.0`), the note Countersign writes under `refs/notes/ai`
@@ -77,53 +77,16 @@ export interface AuthorshipNote {
 
 export const AUTHORSHIP_SCHEMA = 'authorship/3.0.0';
 
-/** Keys are derived per attested line (a 1,000-line AI change asks for the same few thousands of times): remembered. */
-const hexCache = new Map<string, string>();
-
-function hex14(text: string): string {
-  let h = hexCache.get(text);
-  if (h === undefined) {
-    h = createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 14);
-    if (hexCache.size >= 4096) hexCache.clear();
-    hexCache.set(text, h);
-  }
-  return h;
-}
-
-/** Session id as git-ai derives it: `s_` + first 14 hex of SHA-256 of `<tool>:<conversation id>`. */
-export function sessionKey(tool: string, conversationId: string): string {
-  return `s_${hex14(`${tool}:${conversationId}`)}`;
-}
-
-/** Trace id for one checkpoint of a session; git-ai draws it at random, Countersign derives it from `seed`. */
-export function traceKey(seed: string): string {
-  return `t_${hex14(seed)}`;
-}
-
-/** An attestation key for an AI session checkpoint: `s_<14hex>::t_<14hex>`. */
-export function sessionEntryKey(session: string, trace: string): string {
-  return `${session}::${trace}`;
-}
-
-/** Human key: `h_` + first 14 hex of SHA-256 of `Name <email>`. */
-export function humanKey(author: string): string {
-  return `h_${hex14(author)}`;
-}
-
-export type KeyKind = 'session' | 'human' | 'prompt';
-
-/** How git-ai routes an attestation key: `s_` to sessions, `h_` to humans, anything else to prompts. */
-export function keyKind(key: string): KeyKind {
-  if (key.startsWith('s_')) return 'session';
-  if (key.startsWith('h_')) return 'human';
-  return 'prompt';
-}
-
-/** The session part of an `s_…::t_…` key (git-ai: split on `::`, take the first part). */
-export function sessionOfKey(key: string): string {
-  const i = key.indexOf('::');
-  return i < 0 ? key : key.slice(0, i);
-}
+/** The note's attestation keys (`s_…::t_…`, `h_…`): attestationKeys.ts, here too for the note's readers. */
+export {
+  humanKey,
+  keyKind,
+  sessionEntryKey,
+  sessionKey,
+  sessionOfKey,
+  traceKey,
+  type KeyKind,
+} from './attestationKeys';
 
 export type KeyOwner = { kind: 'ai'; tool: string; id?: string; model?: string } | { kind: 'human'; author?: string };
 
