@@ -62,7 +62,7 @@ export async function recordCheckpoint(ledger: Ledger, req: CheckpointRequest): 
   }
   // Every file is read whatever its bytes (a binary file has lines too), in both phases alike: a before that
   // snapshots a file its after then skipped left the call open for it (newuser20 F13).
-  const snap = readSnapshot(ledger.root, paths, SNAPSHOT_LIMITS);
+  const snap = await readSnapshot(ledger.root, paths, SNAPSHOT_LIMITS, req.gitTimeoutMs);
   const meta = {
     agent: req.agent,
     ...(req.model ? { model: req.model } : {}),

@@ -1,9 +1,8 @@
-import * as path from 'path';
 import type { Logger } from '../core/logger';
 import { runGit } from './gitRunner';
 import { openLedger } from './ledger';
-import { readRegularFile, WORKING_FILE_MAX_BYTES } from './regularFile';
 import { resolveRepo } from './repository';
+import { readWorkingTexts } from './workingText';
 
 /**
  * post-checkout (a branch switch): the files the checkout rewrote are a `diskWrite` with no writer, as
@@ -27,12 +26,12 @@ export async function recordCheckoutWrites(
   if (tracked.size === 0) return 0;
   const diff = await runGit(['diff', '--name-only', '-z', '--no-renames', oldHead, newHead, '--'], { cwd: repo.root });
   let recorded = 0;
-  for (const file of diff.stdout.split('\0')) {
-    if (!file || !tracked.has(file)) continue;
-    const read = readRegularFile(path.join(repo.root, file), { maxBytes: WORKING_FILE_MAX_BYTES });
-    // Gone (the other branch lacks it) or no longer a regular file: nothing of the old content is left.
-    const content = read.kind === 'ok' ? read.content.toString('utf8') : '';
-    await ledger.record({ type: 'diskWrite', file, content });
+  const files = diff.stdout.split('\0').filter((file) => file !== '' && tracked.has(file));
+  // As git stores them (workingText.ts), as every reader of the ledger reads them.
+  const texts = await readWorkingTexts(repo.root, files);
+  for (const file of files) {
+    // Gone (the other branch lacks it), no longer a regular file, or undecodable: nothing of the old content is left.
+    await ledger.record({ type: 'diskWrite', file, content: texts.get(file) ?? '' });
     recorded++;
   }
   return recorded;

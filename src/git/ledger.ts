@@ -3,19 +3,19 @@ import { AttributionEngine } from '../core/attribution/engine';
 import type { LineLabel } from '../core/attribution/labels';
 import { observationSchema, type Observation } from '../core/attribution/observations';
 import { CountersignError } from '../core/errors';
-import { foldEntries, type EngineLike, type FileState } from '../core/ledger/fold';
+import { foldEntries, openCallSnapshot, type EngineLike, type FileState } from '../core/ledger/fold';
 import { entryPaths, headPathsForShellCalls } from '../core/ledger/foldPaths';
 import type { AgentRemovals } from '../core/ledger/agentRemovals';
 import { decodeLabels, encodeLabels, type LedgerContext, type QueueEntry } from '../core/ledger/records';
 import { reconcileLabels } from '../core/ledger/reconcile';
 import { silentLogger, type Logger } from '../core/logger';
 import { FileLock } from './fileLock';
-import { readRegularFile, WORKING_FILE_MAX_BYTES } from './regularFile';
 import { headContents } from './headBlobs';
 import { appendHookLog } from './hookLog';
 import { ledgerLossWarning, ledgerSetAsideLogLine } from './ledgerLoss';
 import { LedgerStore, newEntryId } from './ledgerStore';
 import { countersignDir, resolveRepo, type RepoPaths } from './repository';
+import { readWorkingTexts } from './workingText';
 
 /**
  * The working ledger (docs/design.md: "The working ledger lives under .git/countersign/"): what is known about
@@ -163,30 +163,40 @@ class WorkingLedger implements Ledger {
 
   async fileAttribution(file: string, storedAs?: string): Promise<Attribution | undefined> {
     if (storedAs === undefined) return (await this.fileAttributions([file])).get(file);
-    return this.attributionIn(await this.currentView(), this.relative(storedAs), this.relative(file));
+    const view = await this.currentView();
+    const rel = this.relative(file);
+    return this.attributionIn(view, this.relative(storedAs), (await readWorkingTexts(this.root, [rel])).get(rel));
   }
 
   async fileAttributions(files: string[]): Promise<Map<string, Attribution | undefined>> {
     const view = await this.currentView();
+    // The working files as git will store them (workingText.ts: one rule for every reader), read after the fold.
+    const disk = await readWorkingTexts(
+      this.root,
+      files.map((f) => this.relative(f)),
+    );
     const out = new Map<string, Attribution | undefined>();
-    for (const file of files) out.set(file, this.attributionIn(view, this.relative(file)));
+    for (const file of files) {
+      const rel = this.relative(file);
+      out.set(file, this.attributionIn(view, rel, disk.get(rel)));
+    }
     return out;
   }
 
+  /**
+   * `disk`: the working file's text (workingText.ts), undefined when it is not a regular file within the bound
+   * (issue 16, class 7: a path the ledger knows may since have become a symlink to /dev/zero or a FIFO) or cannot
+   * be decoded; such a file has no attribution to show.
+   */
   private attributionIn(
     view: { files: Map<string, FileState | null>; context: LedgerContext },
     rel: string,
-    diskRel = rel,
+    disk: string | undefined,
   ): Attribution | undefined {
     const state =
       (view.files.has(rel) ? (view.files.get(rel) ?? undefined) : this.store.readState(rel)) ??
       openCallSnapshot(view.context, rel);
-    if (!state) return undefined;
-    // Regular files only, bounded (issue 16, class 7): a path the ledger knows may since have become a
-    // symlink to /dev/zero or a FIFO; such a file has no attribution to show.
-    const read = readRegularFile(path.join(this.root, diskRel), { maxBytes: WORKING_FILE_MAX_BYTES });
-    if (read.kind !== 'ok') return undefined;
-    const disk = read.content.toString('utf8');
+    if (!state || disk === undefined) return undefined;
     if (disk === state.content) return { content: state.content, labels: state.labels };
     return { content: disk, labels: this.reconcile(rel, state, disk, view.context) };
   }
@@ -375,15 +385,6 @@ class WorkingLedger implements Ledger {
         return o;
     }
   }
-}
-
-/** The snapshot the latest open tool call took of a file the ledger keeps no state for (all untracked then). */
-function openCallSnapshot(context: LedgerContext, file: string): FileState | undefined {
-  let latest: LedgerContext['calls'][string] | undefined;
-  for (const c of Object.values(context.calls))
-    if (c.files[file] && (!latest || c.startedAt >= latest.startedAt)) latest = c;
-  const snap = latest?.files[file];
-  return snap ? { content: snap.content, labels: decodeLabels(snap.labels) } : undefined;
 }
 
 function errorText(e: unknown): string {

@@ -7,9 +7,9 @@ import { countLabels } from '../core/marking/aiShare';
 import { splitLines } from '../core/attribution/lines';
 import { runGit } from './gitRunner';
 import type { Ledger } from './ledger';
-import { readRegularFile, WORKING_FILE_MAX_BYTES } from './regularFile';
 import { labelsFollowingRename, renamesFrom } from './renames';
 import { changedPaths } from './workingFiles';
+import { readWorkingTexts } from './workingText';
 
 /**
  * `countersign status`: the attribution of the working tree's uncommitted files, counting every line of
@@ -55,27 +55,24 @@ export async function uncommittedAttribution(ledger: Ledger): Promise<Record<str
   let staged: Promise<Map<string, string>> | undefined;
   const renames = () => (staged ??= renamesFrom(root, 'HEAD', { index: true }).catch(() => new Map<string, string>()));
   const result: Record<string, FileCountsDetail> = {};
+  const unlabelled: string[] = [];
   for (const p of paths) {
-    let content: string;
-    let labels: LineLabel[] | undefined;
     const a = await labelsFollowingRename(
       async (file, storedAs) =>
         storedAs === undefined ? attributions.get(file) : ledger.fileAttribution(file, storedAs),
       p,
       renames,
     );
-    if (a) {
-      content = a.content;
-      labels = a.labels;
-    } else {
-      // Regular files only, bounded: an untracked symlink to /dev/zero must not hang status (issue 16,
-      // class 7); a directory (submodule), a file gone since git status or one too large is left out.
-      const read = readRegularFile(path.join(root, p), { maxBytes: WORKING_FILE_MAX_BYTES });
-      if (read.kind !== 'ok') continue;
-      // A binary file has lines too, its bytes split on newlines, as the commit counts them (core/textLines.ts).
-      content = read.content.toString('utf8');
-    }
-    result[p] = fileCounts(labels ?? new Array<LineLabel>(splitLines(content).length).fill({ kind: 'untracked' }));
+    if (a) result[p] = fileCounts(a.labels);
+    else unlabelled.push(p);
+  }
+  // A file the ledger never saw written: all its lines untracked, counted as the commit will store them
+  // (workingText.ts). Regular files only, bounded: an untracked symlink to /dev/zero must not hang status (issue
+  // 16, class 7); a directory (submodule), a file gone since git status, one too large or undecodable is left out.
+  // A binary file has lines too, its bytes split on newlines, as the commit counts them (core/textLines.ts).
+  for (const [p, content] of await readWorkingTexts(root, unlabelled)) {
+    if (content !== undefined)
+      result[p] = fileCounts(new Array<LineLabel>(splitLines(content).length).fill({ kind: 'untracked' }));
   }
   const removals = paths.length > 0 || changed.deleted.length > 0 ? await ledger.agentRemovals() : {};
   // An agent whose call changed a file over the snapshot bound wrote lines no one could read, so none counts as

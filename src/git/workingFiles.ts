@@ -3,6 +3,7 @@ import * as path from 'path';
 import { runGit } from './gitRunner';
 import { readRegularFile } from './regularFile';
 import { firstSymlinkedComponent } from './symlinkGuard';
+import { storedTexts } from './workingText';
 
 /**
  * What git reports as changed in the working tree, and the files' contents: an agent's shell tool names no
@@ -60,18 +61,24 @@ export function fileStamp(abs: string): string | undefined {
 }
 
 /**
- * Reads each repository-relative path's text, whatever its bytes: a binary file's lines are its bytes split on
- * "\n" like any file's (core/textLines.ts, the one rule), so a file a tool names and a file a shell's git lists
- * are read alike (newuser22 F-nul: a shell snapshot that skipped a file with one NUL byte took the agent's lines
- * out of review). Left out: files over `limits.maxFileBytes`, anything not a regular file, and past the count.
+ * Reads each repository-relative path's text as git will store it (workingText.ts: a `working-tree-encoding` file
+ * decoded, attack29 F4), whatever its bytes: a binary file's lines are its bytes split on "\n" like any file's
+ * (core/textLines.ts, the one rule), so a file a tool names and a file a shell's git lists are read alike
+ * (newuser22 F-nul: a shell snapshot that skipped a file with one NUL byte took the agent's lines out of review).
+ * Left out: files over `limits.maxFileBytes`, anything not a regular file, past the count, and a file whose encoding
+ * cannot be decoded. A file left out as too large or undecodable is stamped, so the call that changed it is named.
  */
-export function readSnapshot(root: string, paths: string[], limits = SNAPSHOT_LIMITS): Snapshot {
+export async function readSnapshot(
+  root: string,
+  paths: string[],
+  limits = SNAPSHOT_LIMITS,
+  timeoutMs?: number,
+): Promise<Snapshot> {
   const snap: Snapshot = { files: {}, missing: [], skipped: [], stamps: {} };
   const linkedFolder = symlinkedFolders(root);
-  // How many files are kept so far: counted, not Object.keys each path (a shell snapshot lists thousands).
-  let kept = 0;
+  const bytes = new Map<string, Buffer>();
   for (const rel of paths) {
-    if (kept >= limits.maxFiles || linkedFolder(path.dirname(rel))) {
+    if (bytes.size >= limits.maxFiles || linkedFolder(path.dirname(rel))) {
       snap.skipped.push(rel);
       continue;
     }
@@ -87,8 +94,16 @@ export function readSnapshot(root: string, paths: string[], limits = SNAPSHOT_LI
       if (stamp !== undefined) snap.stamps[rel] = stamp;
       continue;
     }
-    if (!(rel in snap.files)) kept++;
-    snap.files[rel] = read.content.toString('utf8');
+    bytes.set(rel, read.content);
+  }
+  for (const [rel, text] of await storedTexts(root, bytes, timeoutMs)) {
+    if (text !== undefined) {
+      snap.files[rel] = text;
+      continue;
+    }
+    snap.skipped.push(rel);
+    const stamp = fileStamp(path.join(root, rel));
+    if (stamp !== undefined) snap.stamps[rel] = stamp;
   }
   return snap;
 }

@@ -360,3 +360,12 @@ function writerOf(o: AgentObservation, callModel?: string): RemovalWriter {
   const model = o.model ?? callModel;
   return { agent: o.agent, ...(model !== undefined ? { model } : {}), ...(o.session ? { session: o.session } : {}) };
 }
+
+/** The snapshot the latest open tool call took of a file the ledger keeps no state for (all untracked then). */
+export function openCallSnapshot(context: LedgerContext, file: string): FileState | undefined {
+  let latest: LedgerContext['calls'][string] | undefined;
+  for (const c of Object.values(context.calls))
+    if (c.files[file] && (!latest || c.startedAt >= latest.startedAt)) latest = c;
+  const snap = latest?.files[file];
+  return snap ? { content: snap.content, labels: decodeLabels(snap.labels) } : undefined;
+}
