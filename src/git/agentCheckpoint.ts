@@ -4,7 +4,8 @@ import { randomBytes } from 'crypto';
 import { isBelow, transcriptRoots } from '../core/agents/transcriptLocations';
 import { undoReplacements, type TextReplacement } from '../core/agents/undoEdits';
 import { safeName } from '../core/provenanceStrings';
-import type { Ledger } from './ledger';
+import { openLedger, type Ledger } from './ledger';
+import { pathOwners } from './pathOwners';
 import { physicalPath } from './physicalPath';
 import { readRegularFile } from './regularFile';
 import { changedPaths, isAttributable, readSnapshot, SNAPSHOT_LIMITS } from './workingFiles';
@@ -43,16 +44,47 @@ export interface CheckpointResult {
   skipped: string[];
   /** Cursor: a before snapshot was rebuilt from the edits and recorded too. */
   rebuiltBefore: boolean;
+  /** Files recorded in a submodule's own ledger (pathOwners.ts), relative to this work tree. */
+  inSubmodules: string[];
 }
 
 export async function recordCheckpoint(ledger: Ledger, req: CheckpointRequest): Promise<CheckpointResult> {
   // Named paths by their physical name in the work tree, as git knows them (attack29 F5: a link in the clone, or a
   // checkout opened through a link); what resolves outside the clone or into .git is dropped as before.
   const root = physicalPath(ledger.root) ?? ledger.root;
-  const named = req.files
-    .map((f) => physicalPath(path.resolve(req.cwd, f)))
-    .map((real) => (real === undefined ? '' : path.relative(root, real).split(path.sep).join('/')))
-    .filter(isAttributable);
+  const named = unique(
+    req.files
+      .map((f) => physicalPath(path.resolve(req.cwd, f)))
+      .map((real) => (real === undefined ? '' : path.relative(root, real).split(path.sep).join('/')))
+      .filter(isAttributable),
+  );
+  // A path in a submodule is that repository's to record: its commits read its own ledger (attack29 F5, third
+  // shape). Each gets the same call, naming its files; the file-count bound is shared by all.
+  const owners = await pathOwners(root, named);
+  const { result, read } = await recordIn(ledger, req, owners.here, SNAPSHOT_LIMITS);
+  result.skipped.push(...owners.refused);
+  let left = SNAPSHOT_LIMITS.maxFiles - read;
+  for (const nested of owners.nested) {
+    const own = await openLedger(nested.repo.root, { repo: nested.repo });
+    const limits = { ...SNAPSHOT_LIMITS, maxFiles: Math.max(0, left) };
+    const { result: r, read: alsoRead } = await recordIn(own, { ...req, shell: false }, nested.paths, limits);
+    left -= alsoRead;
+    const outer = (p: string) => `${nested.folder}/${p}`;
+    result.inSubmodules.push(...r.files.map(outer));
+    result.deleted.push(...r.deleted.map(outer));
+    result.skipped.push(...r.skipped.map(outer));
+    result.rebuiltBefore ||= r.rebuiltBefore;
+  }
+  return result;
+}
+
+/** One repository's part of a checkpoint (`named`: its own repository-relative paths), and how many files it read. */
+async function recordIn(
+  ledger: Ledger,
+  req: CheckpointRequest,
+  named: string[],
+  limits: typeof SNAPSHOT_LIMITS,
+): Promise<{ result: CheckpointResult; read: number }> {
   let paths = unique(named);
   let gitDeleted: string[] | undefined;
   if (req.shell) {
@@ -62,27 +94,30 @@ export async function recordCheckpoint(ledger: Ledger, req: CheckpointRequest): 
   }
   // Every file is read whatever its bytes (a binary file has lines too), in both phases alike: a before that
   // snapshots a file its after then skipped left the call open for it (newuser20 F13).
-  const snap = await readSnapshot(ledger.root, paths, SNAPSHOT_LIMITS, req.gitTimeoutMs);
+  const snap = await readSnapshot(ledger.root, paths, limits, req.gitTimeoutMs);
   const meta = {
     agent: req.agent,
     ...(req.model ? { model: req.model } : {}),
     ...(req.session ? { session: req.session } : {}),
   };
+  const read = Object.keys(snap.files).length;
   const result: CheckpointResult = {
     phase: req.phase,
     files: Object.keys(snap.files),
     deleted: [],
     skipped: snap.skipped,
     rebuiltBefore: false,
+    inSubmodules: [],
   };
 
   if (req.phase === 'before') {
     // Files the tool is about to create: empty before, so all their lines become the agent's.
-    for (const m of snap.missing) if (named.includes(m)) snap.files[m] = '';
+    const isNamed = new Set(named);
+    for (const m of snap.missing) if (isNamed.has(m)) snap.files[m] = '';
     result.files = Object.keys(snap.files);
     // A shell before says its snapshot holds every changed file (so any other was as in HEAD: core/ledger/fold.ts),
     // which is not so when the file-count limit cut it short.
-    const cut = result.files.length >= SNAPSHOT_LIMITS.maxFiles && snap.skipped.length > 0;
+    const cut = result.files.length >= limits.maxFiles && snap.skipped.length > 0;
     await ledger.record(
       { type: 'agent', phase: 'before', ...meta, files: snap.files },
       // What git listed that the snapshot does not hold (deleted, too big, not a regular file): the after credits the call only
@@ -94,7 +129,7 @@ export async function recordCheckpoint(ledger: Ledger, req: CheckpointRequest): 
         stamps: snap.stamps,
       },
     );
-    return result;
+    return { result, read };
   }
 
   const deleted = unique([...snap.missing, ...(gitDeleted ?? [])].filter(isAttributable));
@@ -121,7 +156,7 @@ export async function recordCheckpoint(ledger: Ledger, req: CheckpointRequest): 
     { type: 'agent', phase: 'after', ...meta, files: snap.files },
     { callId, deleted, shell: req.shell, unread, stamps: snap.stamps },
   );
-  return result;
+  return { result, read };
 }
 
 /**

@@ -135,7 +135,10 @@ export const checkpointCommand: Command = {
       ? ` (skipped ${r.skipped.length} too large or not a regular file: ${r.skipped.slice(0, 3).join(', ')}${r.skipped.length > 3 ? ', …' : ''}` +
         `${phase === 'after' ? '; lines the call wrote there count as untracked, and if it changed one, the commit names it' : ''})`
       : '';
-    ctx.stdout(`Recorded ${phase} checkpoint for ${agent}: ${r.files.length} file(s)${deleted}${skipped}\n`);
+    const nested = r.inSubmodules.length
+      ? `, ${r.inSubmodules.length} in submodules (recorded in their own ledgers)`
+      : '';
+    ctx.stdout(`Recorded ${phase} checkpoint for ${agent}: ${r.files.length} file(s)${nested}${deleted}${skipped}\n`);
     return 0;
   },
 };
