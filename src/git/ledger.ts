@@ -163,42 +163,44 @@ class WorkingLedger implements Ledger {
 
   async fileAttribution(file: string, storedAs?: string): Promise<Attribution | undefined> {
     if (storedAs === undefined) return (await this.fileAttributions([file])).get(file);
-    const view = await this.currentView();
-    const rel = this.relative(file);
-    return this.attributionIn(view, this.relative(storedAs), (await readWorkingTexts(this.root, [rel])).get(rel));
+    return (await this.attributionsIn(await this.currentView(), [[file, this.relative(storedAs)]])).get(file);
   }
 
   async fileAttributions(files: string[]): Promise<Map<string, Attribution | undefined>> {
-    const view = await this.currentView();
-    // The working files as git will store them (workingText.ts: one rule for every reader), read after the fold.
-    const disk = await readWorkingTexts(
-      this.root,
-      files.map((f) => this.relative(f)),
+    return this.attributionsIn(
+      await this.currentView(),
+      files.map((f) => [f, this.relative(f)]),
     );
-    const out = new Map<string, Attribution | undefined>();
-    for (const file of files) {
-      const rel = this.relative(file);
-      out.set(file, this.attributionIn(view, rel, disk.get(rel)));
-    }
-    return out;
   }
 
   /**
-   * `disk`: the working file's text (workingText.ts), undefined when it is not a regular file within the bound
-   * (issue 16, class 7: a path the ledger knows may since have become a symlink to /dev/zero or a FIFO) or cannot
-   * be decoded; such a file has no attribution to show.
+   * Each [file, the path its labels are held under]: those labels, reconciled with the working file read as git
+   * will store it (workingText.ts: one rule for every reader), after the fold. No labels, or a working file that is
+   * not a regular file within the bound (issue 16, class 7: it may since have become a symlink to /dev/zero or a
+   * FIFO) or cannot be decoded: no attribution to show.
    */
-  private attributionIn(
+  private async attributionsIn(
     view: { files: Map<string, FileState | null>; context: LedgerContext },
-    rel: string,
-    disk: string | undefined,
-  ): Attribution | undefined {
-    const state =
-      (view.files.has(rel) ? (view.files.get(rel) ?? undefined) : this.store.readState(rel)) ??
-      openCallSnapshot(view.context, rel);
-    if (!state || disk === undefined) return undefined;
-    if (disk === state.content) return { content: state.content, labels: state.labels };
-    return { content: disk, labels: this.reconcile(rel, state, disk, view.context) };
+    files: Array<[string, string]>,
+  ): Promise<Map<string, Attribution | undefined>> {
+    const states = files.map(([file, rel]) => {
+      const state =
+        (view.files.has(rel) ? (view.files.get(rel) ?? undefined) : this.store.readState(rel)) ??
+        openCallSnapshot(view.context, rel);
+      return { file, rel, state };
+    });
+    const disk = await readWorkingTexts(
+      this.root,
+      states.filter((s) => s.state).map((s) => this.relative(s.file)),
+    );
+    const out = new Map<string, Attribution | undefined>();
+    for (const { file, rel, state } of states) {
+      const text = disk.get(this.relative(file));
+      if (!state || text === undefined) out.set(file, undefined);
+      else if (text === state.content) out.set(file, { content: state.content, labels: state.labels });
+      else out.set(file, { content: text, labels: this.reconcile(rel, state, text, view.context) });
+    }
+    return out;
   }
 
   async agentRemovals(): Promise<AgentRemovals> {

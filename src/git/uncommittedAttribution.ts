@@ -70,9 +70,12 @@ export async function uncommittedAttribution(ledger: Ledger): Promise<Record<str
   // (workingText.ts). Regular files only, bounded: an untracked symlink to /dev/zero must not hang status (issue
   // 16, class 7); a directory (submodule), a file gone since git status, one too large or undecodable is left out.
   // A binary file has lines too, its bytes split on newlines, as the commit counts them (core/textLines.ts).
-  for (const [p, content] of await readWorkingTexts(root, unlabelled)) {
-    if (content !== undefined)
-      result[p] = fileCounts(new Array<LineLabel>(splitLines(content).length).fill({ kind: 'untracked' }));
+  // In slices, so that many large untracked files are never all held at once.
+  for (let i = 0; i < unlabelled.length; i += 64) {
+    for (const [p, content] of await readWorkingTexts(root, unlabelled.slice(i, i + 64))) {
+      if (content !== undefined)
+        result[p] = fileCounts(new Array<LineLabel>(splitLines(content).length).fill({ kind: 'untracked' }));
+    }
   }
   const removals = paths.length > 0 || changed.deleted.length > 0 ? await ledger.agentRemovals() : {};
   // An agent whose call changed a file over the snapshot bound wrote lines no one could read, so none counts as

@@ -35,41 +35,52 @@ export async function storedTexts(
   timeoutMs?: number,
 ): Promise<Map<string, StoredText>> {
   const out = new Map<string, StoredText>();
-  const ask: string[] = [];
-  for (const [rel, bytes] of files) {
-    if (plainText(bytes)) out.set(rel, bytes.toString('utf8'));
-    else ask.push(rel);
-  }
-  if (ask.length === 0) return out;
-  const encodings = await workingTreeEncodings(root, ask, timeoutMs);
-  for (const rel of ask) {
-    const bytes = files.get(rel) as Buffer;
-    if (encodings === undefined) out.set(rel, undefined);
-    else {
-      const encoding = encodings.get(rel);
-      // A binary file has lines too, its bytes split on "\n" (core/textLines.ts): read as it always was.
-      out.set(rel, encoding === undefined ? bytes.toString('utf8') : decodeWorkingTreeEncoding(bytes, encoding));
-    }
-  }
-  return out;
+  const ask = new Map<string, Buffer>();
+  for (const [rel, bytes] of files) plainOrAsk(rel, bytes, out, ask);
+  return decodeAsked(root, ask, out, timeoutMs);
 }
 
 /**
  * The working files at `rels` as git would store them: regular files only, not over `maxBytes`
- * (regularFile.ts); undefined for one that is missing, not a regular file, too large or undecodable.
+ * (regularFile.ts); undefined for one that is missing, not a regular file, too large or undecodable. Each file's
+ * bytes are let go as soon as it is text: only those that need git's answer wait for it.
  */
 export async function readWorkingTexts(
   root: string,
   rels: string[],
   maxBytes = WORKING_FILE_MAX_BYTES,
 ): Promise<Map<string, StoredText>> {
-  const bytes = new Map<string, Buffer>();
+  const out = new Map<string, StoredText>();
+  const ask = new Map<string, Buffer>();
   for (const rel of rels) {
-    if (bytes.has(rel)) continue;
+    if (out.has(rel) || ask.has(rel)) continue;
     const read = readRegularFile(path.join(root, rel), { maxBytes });
-    if (read.kind === 'ok') bytes.set(rel, read.content);
+    if (read.kind === 'ok') plainOrAsk(rel, read.content, out, ask);
   }
-  return storedTexts(root, bytes);
+  return decodeAsked(root, ask, out);
+}
+
+function plainOrAsk(rel: string, bytes: Buffer, out: Map<string, StoredText>, ask: Map<string, Buffer>): void {
+  if (plainText(bytes)) out.set(rel, bytes.toString('utf8'));
+  else ask.set(rel, bytes);
+}
+
+/** The files that are not plain UTF-8, decoded per their working-tree-encoding (one git call), into `out`. */
+async function decodeAsked(
+  root: string,
+  ask: Map<string, Buffer>,
+  out: Map<string, StoredText>,
+  timeoutMs?: number,
+): Promise<Map<string, StoredText>> {
+  if (ask.size === 0) return out;
+  const encodings = await workingTreeEncodings(root, [...ask.keys()], timeoutMs);
+  for (const [rel, bytes] of ask) {
+    const encoding = encodings?.get(rel);
+    // A binary file has lines too, its bytes split on "\n" (core/textLines.ts): read as it always was.
+    if (encodings === undefined) out.set(rel, undefined);
+    else out.set(rel, encoding === undefined ? bytes.toString('utf8') : decodeWorkingTreeEncoding(bytes, encoding));
+  }
+  return out;
 }
 
 /** Valid UTF-8 without a NUL byte: what git's conversion would leave as the text reads. */
