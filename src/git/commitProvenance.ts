@@ -23,6 +23,7 @@ import { INDEX_TREE_ARGS, SETTINGS_ARGS } from './hookPrelude';
 import type { Attribution } from './ledger';
 import { computeProvenance } from './provenanceCompute';
 import { resolveRepo, type RepoPaths } from './repository';
+import { prepareSettlement } from './settledRemovals';
 import { refuseSymlinkedPath } from './symlinkGuard';
 
 /**
@@ -41,6 +42,8 @@ export interface PrepareArgs {
   labelsFor?: (path: string, storedAs?: string) => Promise<Attribution | undefined>;
   /** What agents' tool calls removed (the working ledger): an agent whose removal the commit carries gets Assisted-by. */
   agentRemovals?: () => Promise<AgentRemovals>;
+  /** The working ledger's folder: what the commit carries of agentRemovals is settled there once it is made. */
+  ledgerDir?: string;
   logger?: Logger;
   /** Already resolved by the caller (saves a git call on every commit). */
   repo?: RepoPaths;
@@ -224,6 +227,7 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
   if (typeof blob === 'string') writeFileAtomic(path.join(pending, 'note-blob'), blob + '\n', 0o644, false);
   writeFileAtomic(path.join(pending, 'parent'), (context.base ?? 'none') + '\n', 0o644, false);
   writeFileAtomic(path.join(pending, 'tree'), tree + '\n', 0o644, false);
+  prepareSettlement(pending, args.ledgerDir, prov.carried);
   // Written last: commit-msg and post-commit treat its presence as "prepare-commit-msg finished".
   writeFileAtomic(
     path.join(pending, 'trailers'),

@@ -17,6 +17,9 @@ import { readObjects } from './catFileBatch';
 import type { Attribution } from './ledger';
 import {
   deletionAssistedBy,
+  agentDeletionsAtCommit,
+  carriedRemovals,
+  donorDeletions,
   matchAgentDeletions,
   unreadWriters,
   withAgentDeletions,
@@ -61,6 +64,8 @@ export interface ComputedProvenance extends CommitAttribution {
   files: FileAdditions[];
   /** Agents whose recorded removals the commit carries (their Assisted-by and the note's record are in already). */
   deletions: AgentDeletion[];
+  /** The part of the ledger's removals the commit carries, settled once it is made (git/settledRemovals.ts). */
+  carried: AgentRemovals;
 }
 
 /** Renamed files per commit whose lines are looked up by blame (one git blame each): a commit hook stays bounded. */
@@ -176,7 +181,7 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
     for (const m of moved) for (const [line, ev] of origins.get(m.file.path) ?? []) m.sources.set(line, ev);
   }
   const built = buildCommitAttribution(evidence, { baseCommit: inp.base, defaultHuman: inp.defaultHuman });
-  const { deletions, unread } = await agentDeletions(patch, [...files, ...oversized], inp);
+  const { deletions, unread, carried } = await agentDeletions(patch, [...files, ...oversized], inp, donorNotes);
   // A file over the diff bound is never diffed nor read: its lines, counted by newlines, are untracked
   // (core/textLines.ts), and the gate holds the commit for them (oversizedFilesReason).
   for (const f of oversized) built.counts.untracked += f.lines;
@@ -187,32 +192,39 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
     note: withAgentDeletions(built.note, [...deletions, ...unread]),
     files,
     deletions,
+    carried,
   };
 }
 
 /**
  * Deletions of the commit that agents' recorded tool calls made, and the agents whose calls changed a file the
- * commit changes where no snapshot could read it (core/agents/agentDeletionsNote.ts has both rules).
+ * commit changes where no snapshot could read it (core/agents/agentDeletionsNote.ts has both rules); then those
+ * its donors' notes recorded that it carries again (an amend, a squash, a cherry-pick: donorDeletions).
  */
 async function agentDeletions(
   patch: string,
   files: ReadonlyArray<{ path: string }>,
   inp: ProvenanceInputs,
-): Promise<{ deletions: AgentDeletion[]; unread: AgentDeletion[] }> {
-  if (!inp.agentRemovals) return { deletions: [], unread: [] };
+  donorNotes: ReadonlyMap<string, AuthorshipNote>,
+): Promise<{ deletions: AgentDeletion[]; unread: AgentDeletion[]; carried: AgentRemovals }> {
+  const recorded = [...donorNotes.values()].flatMap((n) => agentDeletionsAtCommit(n.meta));
+  let removals: AgentRemovals = {};
   try {
-    const removals = await inp.agentRemovals();
-    const paths = new Set(Object.keys(removals));
-    if (paths.size === 0) return { deletions: [], unread: [] };
-    const removed = removedLinesIn(patch, paths);
-    return {
-      deletions: matchAgentDeletions(removals, removed),
-      unread: unreadWriters(removals, [...files.map((f) => f.path), ...removed.keys()]),
-    };
+    removals = (await inp.agentRemovals?.()) ?? {};
   } catch (e) {
     inp.logger?.warn(`[provenance] could not read agents' deletions from the working ledger: ${errorMessage(e)}`);
-    return { deletions: [], unread: [] };
   }
+  const paths = new Set([...Object.keys(removals), ...recorded.map((r) => r.path)]);
+  if (paths.size === 0) return { deletions: [], unread: [], carried: {} };
+  const removed = removedLinesIn(patch, paths);
+  const changed = new Set([...files.map((f) => f.path), ...removed.keys()]);
+  const deletions = matchAgentDeletions(removals, removed);
+  const unread = unreadWriters(removals, changed);
+  return {
+    deletions: [...deletions, ...donorDeletions(recorded, removed, changed, [...deletions, ...unread])],
+    unread,
+    carried: carriedRemovals(removals, removed, changed),
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { AuthorshipNote, AuthorshipNoteMeta } from '../authorshipNote';
 import { sessionKey } from '../authorshipNote';
-import { removedLineKey, type AgentRemovals } from '../ledger/agentRemovals';
+import { removedLineKey, type AgentRemovals, type RemovalRecord } from '../ledger/agentRemovals';
 import { safeName, terminalSafe } from '../provenanceStrings';
 import { formatAssistedBy } from '../trailers';
 import { canonicalAgent } from './agentIdentity';
@@ -46,7 +46,8 @@ export function matchAgentDeletions(
   committed: ReadonlyMap<string, CommitRemoval>,
 ): AgentDeletion[] {
   const byWriter = new Map<string, AgentDeletion>();
-  const credit = (w: { agent: string; model?: string; session?: string }, file: DeletedFile) => {
+  for (const c of carriedRecords(removals, committed)) {
+    const w = c.record;
     const agent = canonicalAgent(w.agent);
     const k = JSON.stringify([agent, w.model ?? '', w.session ?? '']);
     let d = byWriter.get(k);
@@ -54,8 +55,56 @@ export function matchAgentDeletions(
       d = { agent, ...(w.model ? { model: w.model } : {}), ...(w.session ? { session: w.session } : {}), files: [] };
       byWriter.set(k, d);
     }
-    d.files.push(file);
+    d.files.push(c.file ? { path: c.path, lines: c.count, file: true } : { path: c.path, lines: c.count });
+  }
+  return [...byWriter.values()];
+}
+
+/**
+ * The part of `removals` a commit carries (newuser24 F1): the records matchAgentDeletions credits, with the lines
+ * it matched (a whole file: the record's file and every line it holds there), and the unread records of the
+ * paths it changes (`changed`). Once the commit is made the ledger takes exactly this out (agentRemovals.ts
+ * settleRemovals), so the same record never credits a second commit: a merge of the branch that carried it, or
+ * a human's own later deletion of what came back by git (a checkout, a revert) without the ledger seeing it.
+ */
+export function carriedRemovals(
+  removals: AgentRemovals,
+  committed: ReadonlyMap<string, CommitRemoval>,
+  changed: Iterable<string>,
+): AgentRemovals {
+  const out: AgentRemovals = {};
+  const take = (path: string, r: RemovalRecord, part: Partial<RemovalRecord>) => {
+    const list = (out[path] ??= []);
+    let rec = list.find((x) => x.agent === r.agent && x.model === r.model && x.session === r.session);
+    if (!rec) {
+      rec = { agent: r.agent, ...(r.model !== undefined ? { model: r.model } : {}), at: r.at };
+      if (r.session !== undefined) rec.session = r.session;
+      list.push(rec);
+    }
+    if (part.file) rec.file = true;
+    if (part.unread) rec.unread = true;
+    for (const [key, n] of Object.entries(part.lines ?? {})) (rec.lines ??= {})[key] = (rec.lines?.[key] ?? 0) + n;
   };
+  for (const c of carriedRecords(removals, committed))
+    take(c.path, c.record, c.file ? { file: true, lines: { ...c.record.lines } } : { lines: Object.fromEntries(c.lines) });
+  for (const path of new Set(changed)) for (const r of removals[path] ?? []) if (r.unread) take(path, r, { unread: true });
+  return out;
+}
+
+interface CarriedRecord {
+  path: string;
+  record: RemovalRecord;
+  /** The record's removal of the whole file is what the commit carries. */
+  file: boolean;
+  /** Lines of the commit credited to the record (a whole file: all it removes). */
+  count: number;
+  /** Line key -> how many of the record's lines the commit removes (not for a whole file). */
+  lines: Map<string, number>;
+}
+
+/** The one matching rule: per file, the newest removal first, each removed line once. */
+function carriedRecords(removals: AgentRemovals, committed: ReadonlyMap<string, CommitRemoval>): CarriedRecord[] {
+  const out: CarriedRecord[] = [];
   for (const [path, removed] of committed) {
     const records = removals[path];
     if (!records || records.length === 0 || removed.lines.length === 0) continue;
@@ -63,7 +112,7 @@ export function matchAgentDeletions(
     const newestFirst = [...records].sort((a, b) => b.at - a.at);
     const tombstone = removed.wholeFile ? newestFirst.find((r) => r.file) : undefined;
     if (tombstone) {
-      credit(tombstone, { path, lines: removed.lines.length, file: true });
+      out.push({ path, record: tombstone, file: true, count: removed.lines.length, lines: new Map() });
       continue;
     }
     const left = new Map<string, number>();
@@ -72,17 +121,21 @@ export function matchAgentDeletions(
       if (key !== undefined) left.set(key, (left.get(key) ?? 0) + 1);
     }
     for (const r of newestFirst) {
+      const lines = new Map<string, number>();
       let n = 0;
       for (const [key, count] of Object.entries(r.lines ?? {})) {
         const have = left.get(key) ?? 0;
         const take = Math.min(have, count);
-        if (take > 0) left.set(key, have - take);
+        if (take > 0) {
+          left.set(key, have - take);
+          lines.set(key, take);
+        }
         n += take;
       }
-      if (n > 0) credit(r, { path, lines: n });
+      if (n > 0) out.push({ path, record: r, file: false, count: n, lines });
     }
   }
-  return [...byWriter.values()];
+  return out;
 }
 
 /**
@@ -171,6 +224,41 @@ export function agentDeletionsAtCommit(meta: AuthorshipNoteMeta): RecordedDeleti
     }
   }
   return out;
+}
+
+/**
+ * Deletions the notes of a commit's donors (the commit an amend replaces, a squash's or a cherry-pick's originals:
+ * git/commitContext.ts) recorded that the new commit carries again: a whole file it deletes too, lines of a file
+ * it removes lines from (at most as many), a too-large file it changes. The ledger settled them when the donor was
+ * made (agentRemovals.settleRemovals), so the note is where an amend or a squash of an agent's deletion finds
+ * them; a merge has no donors, so merging the branch that carried them names no one again (newuser24 F1).
+ * `credited`: what the ledger already gives this commit, left out here.
+ */
+export function donorDeletions(
+  recorded: readonly RecordedDeletion[],
+  committed: ReadonlyMap<string, CommitRemoval>,
+  changed: ReadonlySet<string>,
+  credited: readonly AgentDeletion[],
+): AgentDeletion[] {
+  const had = new Set(credited.flatMap((d) => d.files.map((f) => JSON.stringify([d.agent, f.path]))));
+  const byWriter = new Map<string, AgentDeletion>();
+  for (const r of recorded) {
+    const k = JSON.stringify([r.agent, r.path]);
+    if (had.has(k)) continue;
+    const removed = committed.get(r.path);
+    let file: DeletedFile | undefined;
+    if (r.unread) file = changed.has(r.path) ? { path: r.path, lines: 0, unread: true } : undefined;
+    else if (r.file) file = removed?.wholeFile ? { path: r.path, lines: removed.lines.length, file: true } : undefined;
+    else if (removed && removed.lines.length > 0)
+      file = { path: r.path, lines: Math.min(r.lines, removed.lines.length) };
+    if (!file) continue;
+    had.add(k);
+    const w = JSON.stringify([r.agent, r.model ?? '']);
+    const d = byWriter.get(w) ?? { agent: r.agent, ...(r.model ? { model: r.model } : {}), files: [] };
+    byWriter.set(w, d);
+    d.files.push(file);
+  }
+  return [...byWriter.values()];
 }
 
 /**

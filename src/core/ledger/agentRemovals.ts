@@ -13,7 +13,8 @@ import * as s from '../shape';
  * A removal stands only while its lines stay gone: any later content of the file the ledger sees (an editor
  * save, a disk write, the next tool call's before snapshot) that brings a line back takes that line out, and a
  * file that exists again is no longer "removed". The commit hook then credits an agent only with lines (and
- * files) the commit itself removes (core/agentDeletions.ts), so a human's deletion never matches.
+ * files) the commit itself removes (core/agents/agentDeletionsNote.ts), so a human's deletion never matches, and
+ * the commit, once made, settles what it carried (settleRemovals): no later commit is credited with it again.
  */
 export interface RemovalWriter {
   agent: string;
@@ -145,9 +146,39 @@ export function noteRestored(removals: AgentRemovals, path: string, from: string
       else lines[key] = have - take;
     }
   }
+  keepStanding(removals, path, list);
+}
+
+/** Drops `path`'s records that no longer hold anything, and the path when none is left. */
+function keepStanding(removals: AgentRemovals, path: string, list: RemovalRecord[]): void {
   const left = list.filter((r) => r.file || r.unread || Object.keys(r.lines ?? {}).length > 0);
   if (left.length > 0) removals[path] = left;
   else delete removals[path];
+}
+
+/**
+ * A commit was made that carried `carried` (core/agents/agentDeletionsNote.ts carriedRemovals): it is taken out of
+ * `removals`, each writer's lines by count, its whole file and its unread change. A removal is credited to the
+ * one commit that carries it; what the agent removed after that commit was prepared stays.
+ */
+export function settleRemovals(removals: AgentRemovals, carried: AgentRemovals): void {
+  for (const [path, settled] of Object.entries(carried)) {
+    const list = removals[path];
+    if (!list) continue;
+    for (const s of settled) {
+      const r = list.find((x) => x.agent === s.agent && x.model === s.model && x.session === s.session);
+      if (!r) continue;
+      if (s.file) delete r.file;
+      if (s.unread) delete r.unread;
+      for (const [key, n] of Object.entries(s.lines ?? {})) {
+        const have = r.lines?.[key];
+        if (!r.lines || have === undefined) continue;
+        if (have <= n) delete r.lines[key];
+        else r.lines[key] = have - n;
+      }
+    }
+    keepStanding(removals, path, list);
+  }
 }
 
 /** What the ledger holds about a call's start for a file its after could not snapshot (ToolCallRecord's fields). */

@@ -1,7 +1,14 @@
 import { labelIdentity, type LineLabel } from '../attribution/labels';
 import type { AgentObservation, Observation } from '../attribution/observations';
 import { runningAgent } from '../attribution/agentNames';
-import { changedUnread, noteRemoval, noteRestored, removedLines, type RemovalWriter } from './agentRemovals';
+import {
+  changedUnread,
+  noteRemoval,
+  noteRestored,
+  removedLines,
+  settleRemovals,
+  type RemovalWriter,
+} from './agentRemovals';
 import { decodeLabels, encodeLabels, type LedgerContext, type QueueEntry, type ToolCallRecord } from './records';
 import { reconcileLabels, untrackedLabels } from './reconcile';
 
@@ -86,6 +93,10 @@ class Folder {
     this.at = entry.at;
     if (entry.kind === 'store') {
       this.set(entry.path, { content: entry.content, labels: decodeLabels(entry.labels) });
+      return;
+    }
+    if (entry.kind === 'settle') {
+      if (this.context.removals) settleRemovals(this.context.removals, entry.removals);
       return;
     }
     const o = entry.observation;

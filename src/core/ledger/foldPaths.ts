@@ -8,6 +8,7 @@ import type { LedgerContext, QueueEntry } from './records';
 /** The files a queue entry reads or writes: what the caller must load before folding. */
 export function entryPaths(entry: QueueEntry): string[] {
   if (entry.kind === 'store') return [entry.path];
+  if (entry.kind === 'settle') return [];
   const o = entry.observation;
   const paths: string[] = [];
   if (o.type === 'agent') paths.push(...Object.keys(o.files));

@@ -94,7 +94,13 @@ export type QueueEntry =
        */
       stamps?: Record<string, string>;
     }
-  | { v: 1; id: string; at: number; kind: 'store'; path: string; content: string; labels: LabelRuns };
+  | { v: 1; id: string; at: number; kind: 'store'; path: string; content: string; labels: LabelRuns }
+  /**
+   * A commit was made that carried these agents' removals (newuser24 F1): prepared by prepare-commit-msg, moved
+   * into the queue by post-commit (or post-merge) only when the commit it was computed for was made
+   * (src/git/settledRemovals.ts). The fold takes them out of the context's removals (agentRemovals.settleRemovals).
+   */
+  | { v: 1; id: string; at: number; kind: 'settle'; removals: AgentRemovals };
 
 export const queueEntrySchema: s.Shape<QueueEntry> = s.discriminated<QueueEntry>('kind', {
   observation: s.object<Extract<QueueEntry, { kind: 'observation' }>>({
@@ -118,6 +124,13 @@ export const queueEntrySchema: s.Shape<QueueEntry> = s.discriminated<QueueEntry>
     path: s.string,
     content: s.string,
     labels: labelRunsSchema,
+  }),
+  settle: s.object<Extract<QueueEntry, { kind: 'settle' }>>({
+    v: s.literal(1),
+    id: s.string,
+    at: s.number,
+    kind: s.literal('settle'),
+    removals: agentRemovalsSchema,
   }),
 });
 

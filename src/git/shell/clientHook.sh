@@ -120,7 +120,10 @@ attach_note() {
   note_from=
   [ -f "$p/note-file" ] && note_from=-F
   [ -f "$p/note-blob" ] && note_from=-C
-  if [ -n "$note_from" ]; then
+  # The agents' removals the commit carries (src/git/settledRemovals.ts): a ledger queue entry, and where it goes.
+  settle=
+  [ -f "$p/settle" ] && [ -f "$p/settle-to" ] && settle=1
+  if [ -n "$note_from" ] || [ -n "$settle" ]; then
     # One git process: HEAD's tree, then its parents (none for a root commit; the first is the one that counts).
     # shellcheck disable=SC2046 # split on purpose: rev-parse prints one id per line
     set -- $(git rev-parse 'HEAD^{tree}' 'HEAD^@' 2>/dev/null)
@@ -128,18 +131,26 @@ attach_note() {
     tree=$v
     first_line "$p/parent"
     parent=$v
-    v="$p/note-file"
-    [ "$note_from" = -C ] && first_line "$p/note-blob"
-    # The notes ref's update runs reference-transaction twice; this script's part ignores a notes ref, so
-    # without a chained reference-transaction hook the two shell starts are skipped.
-    no_hooks=
-    [ -x "$chained_dir/reference-transaction" ] || no_hooks='core.hooksPath=/dev/null'
     if [ -n "${1:-}" ] && [ "$1" = "$tree" ] && [ "${2:-none}" = "$parent" ]; then
-      git ${no_hooks:+-c "$no_hooks"} notes --ref=refs/notes/ai add -f "$note_from" "$v" HEAD >/dev/null 2>&1 ||
-        echo "countersign ($hook): could not attach the provenance note to HEAD; \`countersign explain HEAD\` will show it unattested" >&2
+      if [ -n "$note_from" ]; then
+        v="$p/note-file"
+        [ "$note_from" = -C ] && first_line "$p/note-blob"
+        # The notes ref's update runs reference-transaction twice; this script's part ignores a notes ref, so
+        # without a chained reference-transaction hook the two shell starts are skipped.
+        no_hooks=
+        [ -x "$chained_dir/reference-transaction" ] || no_hooks='core.hooksPath=/dev/null'
+        git ${no_hooks:+-c "$no_hooks"} notes --ref=refs/notes/ai add -f "$note_from" "$v" HEAD >/dev/null 2>&1 ||
+          echo "countersign ($hook): could not attach the provenance note to HEAD; \`countersign explain HEAD\` will show it unattested" >&2
+      fi
+      # The commit was made: what it carried of agents' removals is settled (no later commit is credited with it).
+      if [ -n "$settle" ]; then
+        first_line "$p/settle-to"
+        mv -f "$p/settle" "$v" 2>/dev/null ||
+          echo "countersign ($hook): could not settle the agents' deletions this commit carries; a later commit removing the same lines may name the agent again" >&2
+      fi
     fi
   fi
-  rm -f "$p/note-blob" "$p/note-file" "$p/tree" "$p/parent" "$p/trailers" "$p/note" "$p/trailer-args"
+  rm -f "$p/note-blob" "$p/note-file" "$p/tree" "$p/parent" "$p/trailers" "$p/note" "$p/trailer-args" "$p/settle" "$p/settle-to"
 }
 
 # prepare-commit-msg's last git processes, run here after Node (which left their input in the pending folder:
@@ -174,7 +185,7 @@ case "$hook" in
   prepare-commit-msg)
     # Whatever an earlier, abandoned commit left must not be attached to this one.
     set_pending
-    for f in note-blob note-file tree parent trailers note trailer-args; do [ -e "$p/$f" ] && { rm -f "$p/note-blob" "$p/note-file" "$p/tree" "$p/parent" "$p/trailers" "$p/note" "$p/trailer-args"; break; }; done
+    for f in note-blob note-file tree parent trailers note trailer-args settle settle-to; do [ -e "$p/$f" ] && { rm -f "$p/note-blob" "$p/note-file" "$p/tree" "$p/parent" "$p/trailers" "$p/note" "$p/trailer-args" "$p/settle" "$p/settle-to"; break; }; done
     # A rebase replaying a commit as it was (pick, edit, reword) keeps that commit's own trailers, and
     # post-rewrite re-maps all the notes once at the end: no Node start per replayed commit. Squash and
     # fixup steps combine commits, so they are computed.

@@ -115,6 +115,26 @@ describe("an agent's committed deletion is settled by the commit that carries it
     assert.deepStrictEqual(assisted(), []);
   });
 
+  it("an amend, a squash and a squash merge of the commit that carried it keep the agent's Assisted-by (its note)", () => {
+    repo.git('switch', '-q', '-c', 'feature/del');
+    shellCall(() => repo.git('rm', '-q', 'refund.py'));
+    repo.git('commit', '-qm', 'agent deletes refund.py');
+    repo.write('README.md', 'hello\namended\n');
+    repo.git('commit', '-qa', '--amend', '-m', 'agent deletes refund.py, amended');
+    assert.deepStrictEqual(assisted(), CLAUDE, repo.trailers().join('\n'));
+    repo.write('y.txt', 'y\n');
+    repo.git('add', 'y.txt');
+    repo.git('commit', '-qm', 'y');
+    const squash = repo.gitResult(['-c', 'sequence.editor=sed -i 2s/^pick/fixup/', 'rebase', '-q', '-i', 'HEAD~2']);
+    assert.strictEqual(squash.status, 0, squash.stderr);
+    assert.strictEqual(repo.git('log', '-1', '--format=%s'), 'agent deletes refund.py, amended');
+    assert.deepStrictEqual(assisted(), CLAUDE, repo.trailers().join('\n'));
+    repo.git('switch', '-q', 'main');
+    repo.git('merge', '-q', '--squash', 'feature/del');
+    repo.git('commit', '-qm', 'squashed feature/del');
+    assert.deepStrictEqual(assisted(), CLAUDE, repo.trailers().join('\n'));
+  });
+
   it('a partial commit of a deletion settles only what it carried', () => {
     repo.write('old.py', 'def legacy():\n    return 1\n');
     repo.git('add', 'old.py');
