@@ -3,6 +3,8 @@ import { AttributionEngine } from '../../../src/core/attribution/engine';
 import type { Observation } from '../../../src/core/attribution/observations';
 import {
   agentDeletionsAtCommit,
+  carriedRemovals,
+  donorDeletions,
   matchAgentDeletions,
   withAgentDeletions,
 } from '../../../src/core/agents/agentDeletionsNote';
@@ -12,6 +14,7 @@ import {
   noteRestored,
   removedLineKey,
   removedLines,
+  settleRemovals,
   type AgentRemovals,
 } from '../../../src/core/ledger/agentRemovals';
 import { foldEntries, type FileState } from '../../../src/core/ledger/fold';
@@ -53,6 +56,58 @@ describe("agents' removals (attack26 06)", () => {
       { agent: 'codex', model: 'gpt-5', files: [{ path: 'old.py', lines: 3, file: true }] },
     ]);
     assert.deepStrictEqual(matchAgentDeletions(r, new Map([['old.py', { lines: ['x'], wholeFile: false }]])), []);
+  });
+
+  it('a commit settles exactly what it carried (newuser24 F1): matched lines by count, the tombstone, unread', () => {
+    const r: AgentRemovals = {};
+    noteRemoval(r, 'a.py', { agent: 'claude', session: 's' }, 1, { lines: new Map([[key('guard'), 2]]) });
+    noteRemoval(r, 'old.py', { agent: 'codex' }, 2, { lines: new Map([[key('x'), 1]]) });
+    noteRemoval(r, 'old.py', { agent: 'claude', session: 's' }, 3, { file: true, lines: new Map([[key('y'), 1]]) });
+    noteRemoval(r, 'big.bin', { agent: 'claude', session: 's' }, 4, { unread: true });
+    const committed = new Map([
+      ['a.py', { lines: ['guard', 'human line'], wholeFile: false }],
+      ['old.py', { lines: ['x', 'y'], wholeFile: true }],
+    ]);
+    const carried = carriedRemovals(r, committed, ['a.py', 'old.py', 'big.bin']);
+    assert.deepStrictEqual(carried, {
+      'a.py': [{ agent: 'claude', session: 's', at: 1, lines: { [key('guard')]: 1 } }],
+      'old.py': [{ agent: 'claude', session: 's', at: 3, file: true, lines: { [key('y')]: 1 } }],
+      'big.bin': [{ agent: 'claude', session: 's', at: 4, unread: true }],
+    });
+    settleRemovals(r, carried);
+    // One of the two guard lines is still gone and not committed; codex's line stays (the file's tombstone was claude's).
+    assert.deepStrictEqual(r, {
+      'a.py': [{ agent: 'claude', session: 's', at: 1, lines: { [key('guard')]: 1 } }],
+      'old.py': [{ agent: 'codex', at: 2, lines: { [key('x')]: 1 } }],
+    });
+    assert.deepStrictEqual(matchAgentDeletions(r, new Map([['old.py', { lines: ['y'], wholeFile: true }]])), []);
+  });
+
+  it("a donor's recorded deletion counts for a commit that carries it again, not one that does not", () => {
+    const recorded = [
+      { agent: 'claude-code', path: 'old.py', lines: 2, file: true },
+      { agent: 'claude-code', path: 'a.py', lines: 3, file: false },
+      { agent: 'codex', path: 'big.bin', lines: 0, file: false, unread: true as const },
+    ];
+    const committed = new Map([
+      ['old.py', { lines: ['x', 'y'], wholeFile: true }],
+      ['a.py', { lines: ['guard'], wholeFile: false }],
+    ]);
+    assert.deepStrictEqual(donorDeletions(recorded, committed, new Set(['old.py', 'a.py']), []), [
+      {
+        agent: 'claude-code',
+        files: [
+          { path: 'old.py', lines: 2, file: true },
+          { path: 'a.py', lines: 1 },
+        ],
+      },
+    ]);
+    const lines = new Map([['old.py', { lines: ['x'], wholeFile: false }]]);
+    assert.deepStrictEqual(donorDeletions(recorded, lines, new Set(['old.py', 'big.bin']), []), [
+      { agent: 'codex', files: [{ path: 'big.bin', lines: 0, unread: true }] },
+    ]);
+    const credited = [{ agent: 'claude-code', files: [{ path: 'old.py', lines: 2, file: true as const }] }];
+    assert.deepStrictEqual(donorDeletions(recorded.slice(0, 1), committed, new Set(['old.py']), credited), []);
   });
 
   it("writes the deletions into the note's countersign metadata and reads them back, junk left out", () => {
