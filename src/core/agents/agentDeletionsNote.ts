@@ -86,8 +86,13 @@ export function carriedRemovals(
     for (const [key, n] of Object.entries(part.lines ?? {})) (rec.lines ??= {})[key] = (rec.lines?.[key] ?? 0) + n;
   };
   for (const c of carriedRecords(removals, committed))
-    take(c.path, c.record, c.file ? { file: true, lines: { ...c.record.lines } } : { lines: Object.fromEntries(c.lines) });
-  for (const path of new Set(changed)) for (const r of removals[path] ?? []) if (r.unread) take(path, r, { unread: true });
+    take(
+      c.path,
+      c.record,
+      c.file ? { file: true, lines: { ...c.record.lines } } : { lines: Object.fromEntries(c.lines) },
+    );
+  for (const path of new Set(changed))
+    for (const r of removals[path] ?? []) if (r.unread) take(path, r, { unread: true });
   return out;
 }
 
