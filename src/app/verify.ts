@@ -14,6 +14,7 @@ import { runGit, startSnapshotListings, withGitReadCache, type GitResult } from 
 import { AI_NOTES_REF, REVIEW_NOTES_REF, trackingRef } from '../git/notesConfig';
 import { notesTip } from '../git/notesReader';
 import { policySourceAt, policyTextAt, refuseInvalidPolicy, remoteDefaultBranchChoice } from '../git/policyBranch';
+import { unreadablePolicyScope } from '../git/unreadablePolicyScope';
 import { FETCH_TIMEOUT_MS } from '../git/prePush';
 import { localBranches, remoteBranches, upstreamOf } from '../git/remoteBranches';
 import { shallowCut, shallowGap } from '../git/shallowGap';
@@ -206,7 +207,7 @@ async function judgeRange(
     at,
     option: true,
   });
-  const policy: PolicySource =
+  const policyAtTip: PolicySource =
     'unknown' in chosen
       ? chosen.unknown
       : opts.policyAt
@@ -218,14 +219,14 @@ async function judgeRange(
   const sameName = current.code === 0 && tipOf(current.stdout.trim()) ? current.stdout.trim() : undefined;
   const upstreamHere = upstream && upstream.remote === remote ? upstream.branch : undefined;
   const own = upstreamHere ?? sameName;
-  const protects = (b: string) => policy.kind === 'ok' && isProtected(policy.policy, b) !== undefined;
+  const protects = (b: string) => policyAtTip.kind === 'ok' && isProtected(policyAtTip.policy, b) !== undefined;
   const branch =
     tagRef ??
     opts.branch ??
     (await verifyDefaultBranch(cwd, {
       upstream: upstreamHere,
       sameName,
-      policy,
+      policy: policyAtTip,
       policyBranch,
       remote: localOnly ? undefined : remote,
       policyTip,
@@ -236,6 +237,11 @@ async function judgeRange(
     throw usage(
       'the target branch is unknown (no upstream, and the remote has no default branch here); pass --branch NAME (the branch being pushed to, e.g. main)',
     );
+  // While the tip's policy cannot be read, refs the last readable one left unprotected are not held (as the server).
+  const policy =
+    'unknown' in chosen || opts.policyAt
+      ? policyAtTip
+      : await unreadablePolicyScope(cwd)(policyAtTip, { tip: chosen.tip, policyBranch: chosen.branch, ref: branch });
   if (target && 'error' in target) {
     // What the server refuses outright for a protected tag: it names no commit.
     const input: GateInput = {

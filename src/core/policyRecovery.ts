@@ -11,8 +11,9 @@ export function invalidPolicyFix(): string {
   return (
     `fix: correct ${POLICY_FILE} on the policy branch in a commit of its own (a fix needs review like any policy change). ` +
     'While the policy there cannot be read the gate refuses the fix too, so an administrator lets that one commit through: ' +
-    'on GitHub or GitLab (the gate is a required CI check), push the fix to a branch with `git push --no-verify` ' +
-    '(the pre-push hook holds every push while the policy cannot be read) and open a pull or merge request; ' +
+    'on GitHub or GitLab (the gate is a required CI check), push the fix to a branch the last readable policy did ' +
+    'not protect (where the history holds no readable one, the pre-push hook holds every push: `git push --no-verify`) ' +
+    'and open a pull or merge request; ' +
     'an administrator merges it past the required check (GitHub: "bypass branch protections" or a ruleset bypass; ' +
     'GitLab: a Maintainer merges it with "Pipelines must succeed" turned off for it). ' +
     "On a self-hosted server with Countersign's pre-receive hook, an administrator runs " +
@@ -23,8 +24,9 @@ export function invalidPolicyFix(): string {
 /**
  * Which refs the server's gate refuses while the policy on its policy branch cannot be read (docs/design.md,
  * "Policy"; newuser12 P5): the policy branch, and what the policy the server remembers protected; when it
- * remembers none, what is protected is unknown, so every branch and tag. Clients never remember one, so
- * verify and pre-push refuse every ref then (evaluateGate, policy error): the three agree where it matters.
+ * remembers none, what is protected is unknown, so every branch and tag. Clients remember none: verify and
+ * pre-push take the newest readable policy in the policy branch's history (src/git/unreadablePolicyScope.ts, as
+ * install --server seeds the server's), so the three agree where it matters.
  */
 export function closedWhileUnreadable(remembered: Policy | undefined, ref: string, policyBranch: boolean): boolean {
   return policyBranch || remembered === undefined || isProtected(remembered, ref) !== undefined;

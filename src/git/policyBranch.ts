@@ -14,6 +14,7 @@ import { countersignDir, resolveRepo } from './repository';
 import { keptAnswer } from './refreshCache';
 import { defaultRemote } from './remotes';
 import { shortSha } from '../core/shortSha';
+import { newestReadablePolicy, POLICY_HISTORY_CANDIDATES } from './unreadablePolicyScope';
 
 /**
  * The policy branch (docs/design.md, "The policy": no push chooses the policy that judges it). One branch per
@@ -271,17 +272,15 @@ export async function rememberPolicyRead(cwd: string, r: RememberedPolicy | unde
   await rememberPolicy(cwd, r);
 }
 
-/** How many commits that changed the policy seedRememberedPolicy looks at: beyond, nothing is seeded (fail closed). */
-const SEED_CANDIDATES = 100;
-
 /**
  * When the policy at the policy branch's `tip` cannot be read and the server remembers no readable policy of that
  * branch (uninstall --server forgets it; an older install never wrote it), remember the newest readable
- * `.countersign.json` in the branch's first-parent history (newuser12 P5): without it the gate refuses every branch
- * and tag. Whoever could push while the gate was off could have chosen that policy, but they could as well have
- * left it valid at the tip, which install remembers as it is: the seed trusts the branch exactly as much as
- * installing the gate on it does, is used only while the tip is unreadable, and the only way out is a valid policy
- * on the policy branch, judged under it (so a fix needs its reviewers). install names the commit it seeded from.
+ * `.countersign.json` in the branch's first-parent history (newuser12 P5; unreadablePolicyScope.ts finds it):
+ * without it the gate refuses every branch and tag. Whoever could push while the gate was off could have chosen
+ * that policy, but they could as well have left it valid at the tip, which install remembers as it is: the seed
+ * trusts the branch exactly as much as installing the gate on it does, is used only while the tip is unreadable,
+ * and the only way out is a valid policy on the policy branch, judged under it (so a fix needs its reviewers).
+ * install names the commit it seeded from.
  */
 export async function seedRememberedPolicy(
   cwd: string,
@@ -290,22 +289,10 @@ export async function seedRememberedPolicy(
 ): Promise<{ policy: Policy; remembered: RememberedPolicy } | undefined> {
   const last = await lastReadablePolicy(cwd);
   if (last && last.remembered.branch === branch) return last;
-  const log = await runGit(['log', '--first-parent', `-n${SEED_CANDIDATES}`, '--format=%H', tip, '--', POLICY_FILE], {
-    cwd,
-  });
-  // Each listed commit changed the policy; the newest commit that still carried a readable one is the first
-  // parent of the change after it (the commit before the breakage), which the memory names.
-  let newer: string | undefined;
-  for (const changed of log.stdout.split('\n').filter(Boolean)) {
-    const text = await policyTextAt(cwd, changed);
-    if (typeof text === 'string' && checkPolicy(text, POLICY_FILE).policy) {
-      const commit = newer ? (await runGit(['rev-parse', `${newer}^1`], { cwd })).stdout.trim() : changed;
-      await rememberPolicy(cwd, { branch, commit, text, seeded: true });
-      return lastReadablePolicy(cwd);
-    }
-    newer = changed;
-  }
-  return undefined;
+  const found = await newestReadablePolicy(cwd, tip);
+  if (!found) return undefined;
+  await rememberPolicy(cwd, { branch, commit: found.commit, text: found.text, seeded: true });
+  return lastReadablePolicy(cwd);
 }
 
 /** What install --server and doctor say when the policy at the policy branch's tip cannot be read. */
@@ -339,7 +326,7 @@ export async function unreadablePolicy(
 export function unreadablePolicyText(branch: string, u: UnreadablePolicy): { message: string; fix: string } {
   const memory = u.remembered
     ? `the server remembers the policy at ${shortSha(u.remembered.commit)}${u.remembered.seeded ? ` (the newest readable ${POLICY_FILE} in ${branch}'s history)` : ' (the last one it read or accepted)'}`
-    : `there is no readable ${POLICY_FILE} in ${branch}'s history (the last ${SEED_CANDIDATES} changes) and the server remembers none`;
+    : `there is no readable ${POLICY_FILE} in ${branch}'s history (the last ${POLICY_HISTORY_CANDIDATES} changes) and the server remembers none`;
   return {
     message: `the ${POLICY_FILE} on ${branch} at ${shortSha(u.tip)} cannot be read; ${memory}; refused until it is fixed: ${u.refused}`,
     fix:

@@ -11,6 +11,7 @@ import { runGit, withGitReadCache } from './gitRunner';
 import { REVIEW_NOTES_REF, trackingRef } from './notesConfig';
 import { knownPolicyBranch } from './knownPolicyBranch';
 import { policySourceAt, refuseInvalidPolicy, remoteDefaultBranchChoice } from './policyBranch';
+import { unreadablePolicyScope } from './unreadablePolicyScope';
 import { branchOf, lsRemote, remoteBranches, type RemoteView } from './remoteBranches';
 import type { AcceptedPolicy } from './serverPolicyState';
 
@@ -131,6 +132,7 @@ async function prePushOnce(cwd: string, remote: string, stdin: string, timeoutMs
   }
 
   const results: GateResult[] = [];
+  const scope = unreadablePolicyScope(cwd);
   for (const p of pushed) {
     const tag = p.remoteRef.startsWith(TAG_PREFIX);
     const branch = tag ? p.remoteRef : (branchOf(p.remoteRef) as string);
@@ -147,7 +149,9 @@ async function prePushOnce(cwd: string, remote: string, stdin: string, timeoutMs
     const others = remoteView
       ? [...remoteView.heads].map(([b, sha]) => ({ branch: b, sha }))
       : await localRemoteBranches(cwd, remote);
-    const { def, defSha, policy } = reached ?? (await lastSeenPolicy(cwd, remote, others));
+    const seen = reached ?? (await lastSeenPolicy(cwd, remote, others));
+    const { def, defSha } = seen;
+    const policy = await scope(seen.policy, { tip: defSha, policyBranch: def, ref: branch });
     const peeled = tag && update.new ? await peelTag(cwd, update.new) : undefined;
     const refusedTag =
       peeled && 'error' in peeled ? nonCommitTagVerdict(policy, branch, branch, peeled.error) : undefined;

@@ -40,12 +40,21 @@ describe('an invalid policy on a hosted policy branch: recovery advice a forge t
     assert.match(said, /GitHub or GitLab/);
     assert.match(said, /administrator merges it past the required check/);
 
-    // The route it gives works: pre-push holds every push while the policy cannot be read, so the advice says
-    // --no-verify; the fix then waits on a branch of its own for the administrator's merge.
+    // The route it gives works: the fix waits on a branch of its own for the administrator's merge. pre-push
+    // and verify hold only what the last readable policy protected, as the server does (newuser24 F11: they held
+    // every push, the fix branch included); --no-verify only where the history has no readable policy.
     assert.match(said, /git push --no-verify/);
-    assert.strictEqual(clone.gitResult(['push', '-q', 'origin', 'HEAD:refs/heads/fix-policy']).status, 1);
-    const branch = clone.gitResult(['push', '-q', '--no-verify', 'origin', 'HEAD:refs/heads/fix-policy']);
+    const branch = clone.gitResult(['push', '-q', 'origin', 'HEAD:refs/heads/fix-policy']);
     assert.strictEqual(branch.status, 0, branch.stderr);
+    const feat = clone.cli(['verify', '--branch', 'fix-policy']);
+    assert.strictEqual(feat.status, 0, feat.stdout + feat.stderr);
+    assert.match(
+      feat.stdout,
+      /fix-policy is not protected by the last readable \.countersign\.json on origin\/main, at [0-9a-f]+/,
+    );
+    const main = clone.gitResult(['push', '-q', 'origin', 'HEAD:main']);
+    assert.strictEqual(main.status, 1, 'the policy branch stays closed');
+    assert.match(main.stderr, /BLOCKED — the policy that judges main cannot be read/);
 
     const doctor = clone.cli(['doctor', '--json']);
     const policy = (JSON.parse(doctor.stdout).checks as Array<{ check: string; fix?: string }>).find(
