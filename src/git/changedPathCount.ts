@@ -260,84 +260,99 @@ class LevelDiffer {
     else p.reject(error);
   }
 
+  /**
+   * Reads what `buf` holds by position (an index, not a Buffer view per token: 30,000 entries a round were as many
+   * views for the collector), keeping only the unfinished tail.
+   */
   private parse(): void {
-    for (;;) {
-      if (this.inPath) {
-        // The entry's name: not needed to count it (a name may hold any byte but NUL).
-        const nul = this.buf.indexOf(0);
-        if (nul < 0) return;
-        this.buf = this.buf.subarray(nul + 1);
-        this.inPath = false;
-        continue;
-      }
-      if (this.buf.length === 0) return;
-      if (this.buf[0] === 0x3a /* ':' */) {
-        const nul = this.buf.indexOf(0);
-        if (nul < 0) return;
-        if (this.at < 0) throw unexpected(this.buf.toString('latin1', 0, nul));
-        const sub = this.subPair(nul);
-        this.buf = this.buf.subarray(nul + 1);
-        this.inPath = true;
-        const over = (this.onEntry as OnEntry)(this.at, sub);
-        if (over) {
-          this.over = over;
-          this.child.kill();
-          this.settle();
+    const b = this.buf;
+    let p = 0;
+    try {
+      for (;;) {
+        if (this.inPath) {
+          // The entry's name: not needed to count it (a name may hold any byte but NUL).
+          const nul = b.indexOf(0, p);
+          if (nul < 0) return;
+          p = nul + 1;
+          this.inPath = false;
+          continue;
+        }
+        if (p === b.length) return;
+        if (b[p] === 0x3a /* ':' */) {
+          const nul = b.indexOf(0, p);
+          if (nul < 0) return;
+          if (this.at < 0) throw unexpected(b.toString('latin1', p, nul));
+          const sub = this.subPair(b, p, nul);
+          p = nul + 1;
+          this.inPath = true;
+          const over = (this.onEntry as OnEntry)(this.at, sub);
+          if (over) {
+            this.over = over;
+            this.child.kill();
+            this.settle();
+            return;
+          }
+          continue;
+        }
+        const nl = b.indexOf(0x0a, p);
+        if (nl < 0) {
+          if (b.length - p > 200) throw unexpected(b.toString('latin1', p, p + 80));
           return;
         }
-        continue;
+        const line = b.toString('latin1', p, nl);
+        p = nl + 1;
+        if (line === ROUND_END) {
+          this.at = -1;
+          this.settle();
+          continue;
+        }
+        // The pair the entries after it belong to: the next asked, in order (one git found nothing in may be skipped).
+        let k = this.at + 1;
+        while (k < this.asked.length && this.asked[k] !== line) k++;
+        if (k === this.asked.length) throw unexpected(line);
+        this.at = k;
       }
-      const nl = this.buf.indexOf(0x0a);
-      if (nl < 0) {
-        if (this.buf.length > 200) throw unexpected(this.buf.toString('latin1', 0, 80));
-        return;
-      }
-      const line = this.buf.toString('latin1', 0, nl);
-      this.buf = this.buf.subarray(nl + 1);
-      if (line === ROUND_END) {
-        this.at = -1;
-        this.settle();
-        continue;
-      }
-      // The pair the entries after it belong to: the next asked, in order (one git found nothing in may be skipped).
-      let k = this.at + 1;
-      while (k < this.asked.length && this.asked[k] !== line) k++;
-      if (k === this.asked.length) throw unexpected(line);
-      this.at = k;
+    } finally {
+      this.buf = p === b.length ? Buffer.alloc(0) : b.subarray(p);
     }
   }
 
   /**
-   * The raw entry header `buf[0, end)` (`:oldmode newmode oldid newid X`), read by position: its next round's pair
+   * The raw entry header `b[s, end)` (`:oldmode newmode oldid newid X`), read by position: its next round's pair
    * when a side is a folder, else undefined. Throws on a header of another shape.
    */
-  private subPair(end: number): string | undefined {
-    const b = this.buf;
-    const n = b[55] === 0x20 ? 40 : 64;
-    const at = 16 + 2 * n;
+  private subPair(b: Buffer, s: number, end: number): string | undefined {
+    const n = b[s + 55] === 0x20 ? 40 : 64;
+    const at = s + 16 + 2 * n;
     const shaped =
-      b[7] === 0x20 &&
-      b[14] === 0x20 &&
-      b[15 + n] === 0x20 &&
+      b[s + 7] === 0x20 &&
+      b[s + 14] === 0x20 &&
+      b[s + 15 + n] === 0x20 &&
       b[at] === 0x20 &&
       end >= at + 2 &&
       b[at + 1] >= 0x41 &&
       b[at + 1] <= 0x5a &&
-      digits(b, 1, 7) &&
-      digits(b, 8, 14) &&
+      digits(b, s + 1, s + 7) &&
+      digits(b, s + 8, s + 14) &&
       digits(b, at + 2, end);
-    if (!shaped) throw unexpected(b.toString('latin1', 0, end));
-    const oldTree = b.toString('latin1', 1, 7) === TREE;
-    const newTree = b.toString('latin1', 8, 14) === TREE;
+    if (!shaped) throw unexpected(b.toString('latin1', s, end));
+    const oldTree = isTreeMode(b, s + 1);
+    const newTree = isTreeMode(b, s + 8);
     if (!oldTree && !newTree) return undefined;
     const oid = (from: number) => {
       for (let i = from; i < from + n; i++)
         if (!((b[i] >= 0x30 && b[i] <= 0x39) || (b[i] >= 0x61 && b[i] <= 0x66)))
-          throw unexpected(b.toString('latin1', 0, end));
+          throw unexpected(b.toString('latin1', s, end));
       return b.toString('latin1', from, from + n);
     };
-    return `${oldTree ? oid(15) : this.empty} ${newTree ? oid(16 + n) : this.empty}`;
+    return `${oldTree ? oid(s + 15) : this.empty} ${newTree ? oid(s + 16 + n) : this.empty}`;
   }
+}
+
+/** Whether the six mode digits at `b[at]` are a folder's (TREE), compared as bytes. */
+function isTreeMode(b: Buffer, at: number): boolean {
+  for (let i = 0; i < TREE.length; i++) if (b[at + i] !== TREE.charCodeAt(i)) return false;
+  return true;
 }
 
 function digits(b: Buffer, from: number, to: number): boolean {

@@ -109,9 +109,17 @@ export class LogTokenParser {
     const text = t.toString('latin1');
     const ids = IDS.exec(text);
     if (!ids) throw this.unexpected(text);
+    this.start({ sha: ids[1], tree: ids[2], parents: ids[3] ? ids[3].split(' ') : [] });
+  }
+
+  /**
+   * A commit's record starts: what its `%H %T %P` token says, handed over by a reader that knows it already (the
+   * pair reader's listing: no token printed, decoded and matched again per commit). Its parents are not copied.
+   */
+  start(ids: Pick<Skeleton, 'sha' | 'tree' | 'parents'>): void {
+    if (this.rawStatus !== undefined) throw this.unexpected(ids.sha);
     this.finish();
-    const c: Skeleton = { sha: ids[1], tree: ids[2], parents: ids[3] ? ids[3].split(' ') : [], files: [] };
-    this.current = { c, byPath: undefined };
+    this.current = { c: { sha: ids.sha, tree: ids.tree, parents: ids.parents, files: [] }, byPath: undefined };
   }
 
   /** Whether the next token is the path of a raw entry (read by position, whatever its bytes). */
@@ -200,7 +208,12 @@ export async function readCommitRange(cwd: string, revArgs: string[], input?: st
   let next = 0;
   const parser = new LogTokenParser((s) => {
     const c = commits[next++] as GateCommit | undefined;
-    if (!c || c.sha !== s.sha || c.tree !== s.tree || c.parents.join(' ') !== s.parents.join(' '))
+    if (
+      !c ||
+      c.sha !== s.sha ||
+      c.tree !== s.tree ||
+      (c.parents !== s.parents && c.parents.join(' ') !== s.parents.join(' '))
+    )
       throw new CountersignError('git', `git listed the files of ${s.sha} where its listing had ${c?.sha ?? 'none'}`);
     c.files = s.files;
   });
