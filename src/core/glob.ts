@@ -112,6 +112,8 @@ interface DfaState {
   /** Lowest index of a pattern whose glob accepts here, -1 for none. */
   first: number;
   next: Map<string, DfaState>;
+  /** The steps on ASCII characters, by character code (a path is mostly ASCII: no Map lookup per character). */
+  ascii: Array<DfaState | undefined>;
 }
 
 export class PatternSet {
@@ -159,23 +161,35 @@ export class PatternSet {
 
   private after(text: string): DfaState {
     let at = this.start;
-    for (const ch of text) {
+    // Code point by code point, as `for (const ch of text)` reads it (a lone surrogate is one step of its own).
+    for (let i = 0; i < text.length; i++) {
       if (at.nfa.length === 0) return at;
-      let to = at.next.get(ch);
-      if (!to) {
-        if (this.steps >= this.maxSteps) this.forget();
-        const moved: number[] = [];
-        for (const s of at.nfa) {
-          const st = this.states[s];
-          if (st.test && st.test(ch)) moved.push(...st.out);
-        }
-        to = this.stateOf(this.closure(moved));
-        at.next.set(ch, to);
-        this.steps++;
+      const code = text.charCodeAt(i);
+      if (code < 0x80) {
+        at = at.ascii[code] ?? this.step(at, text[i], code);
+        continue;
       }
-      at = to;
+      const point = text.codePointAt(i) as number;
+      const ch = String.fromCodePoint(point);
+      if (point > 0xffff) i++;
+      at = at.next.get(ch) ?? this.step(at, ch);
     }
     return at;
+  }
+
+  /** The state after `at` reads `ch` (`code`: its code when ASCII), computed and remembered. */
+  private step(at: DfaState, ch: string, code?: number): DfaState {
+    if (this.steps >= this.maxSteps) this.forget();
+    const moved: number[] = [];
+    for (const s of at.nfa) {
+      const st = this.states[s];
+      if (st.test && st.test(ch)) moved.push(...st.out);
+    }
+    const to = this.stateOf(this.closure(moved));
+    if (code === undefined) at.next.set(ch, to);
+    else at.ascii[code] = to;
+    this.steps++;
+    return to;
   }
 
   /** The epsilon closure of `from`, sorted (the DFA state's identity). */
@@ -207,7 +221,7 @@ export class PatternSet {
         const i = this.acceptOf.get(s);
         if (i !== undefined && (first < 0 || i < first)) first = i;
       }
-      d = { nfa, first, next: new Map() };
+      d = { nfa, first, next: new Map(), ascii: [] };
       this.byKey.set(key, d);
     }
     return d;

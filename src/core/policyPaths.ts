@@ -57,7 +57,7 @@ export function policyMatchers(policy: Policy, shared?: Map<string, PathMatcher>
     const key = shared && JSON.stringify([ignoreCase === true, patterns]);
     const have = key === undefined ? undefined : shared?.get(key);
     if (have) return have;
-    const made = Object.assign(pathMatcher(patterns, { ignoreCase }), {
+    const made = Object.assign(judgedOnce(pathMatcher(patterns, { ignoreCase })), {
       patterns,
       under: (folder: string, except: string) => firstPatternUnder(patterns, folder, { ignoreCase, except }),
     });
@@ -69,6 +69,25 @@ export function policyMatchers(policy: Policy, shared?: Map<string, PathMatcher>
     reviewPaths: of(policy.review.paths, policy.review.paths.length > 0),
     tiers: policy.tiers.map((t) => of(t.paths, t.ignoreCase)),
     names: { left: MAX_JUDGED_NAMES },
+  };
+}
+
+/**
+ * Distinct names a list's matcher remembers its answer for: a range of 10,000 commits touches the same paths again
+ * and again (one judgement per path and policy version, not per commit), and past this many new names are matched
+ * afresh, so a push of a million distinct paths holds no more than this.
+ */
+const JUDGED_NAMES_KEPT = 1 << 15;
+
+/** `match`, answering a name it has answered before from memory (a matcher's answer depends on the name alone). */
+function judgedOnce(match: (name: string) => string | undefined): (name: string) => string | undefined {
+  const known = new Map<string, string | null>();
+  return (name) => {
+    const have = known.get(name);
+    if (have !== undefined) return have ?? undefined;
+    const pattern = match(name);
+    if (known.size < JUDGED_NAMES_KEPT) known.set(name, pattern ?? null);
+    return pattern;
   };
 }
 
