@@ -8,6 +8,9 @@ import {
   formatStatementLine,
   MAX_NOTE_ERRORS,
   parseStatementNote,
+  plainSignedLine,
+  signedLineSchema,
+  approvalStatementSchema,
   statementCovers,
   verifySignedStatement,
   type ApprovalStatement,
@@ -149,6 +152,67 @@ describe('approvalStatement: parsing a note', () => {
 
   it('an empty note has no statements and no errors', () => {
     assert.deepStrictEqual(parseStatementNote('\n\n'), { statements: [], errors: [] });
+  });
+});
+
+describe('approvalStatement: the hand check of a note line (plainSignedLine)', () => {
+  /** What the two schemas give for `json`, or undefined where either refuses it. */
+  const bySchemas = (json: unknown): SignedStatement | undefined => {
+    const outer = signedLineSchema.safeParse(json);
+    if (!outer.success) return undefined;
+    const st = approvalStatementSchema.safeParse(outer.data.statement);
+    return st.success ? { statement: st.data as ApprovalStatement, signature: outer.data.signature } : undefined;
+  };
+  const SIG = '-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n';
+  const field = fc.oneof(
+    fc.constantFrom(1, 2, '1', 'approve', 'reject', 'x@y', 'ab', A, A.toUpperCase(), '6'.repeat(64), 'empty', null),
+    fc.constantFrom('2026-01-31T12:00:00Z', '2026-02-30T12:00:00Z', '2026-01-31T12:00:00.123+01:00', '2026-01-31'),
+    fc.constant(undefined),
+    fc.string({ maxLength: 6 }),
+    fc.array(fc.integer(), { maxLength: 2 }),
+    fc.dictionary(fc.constantFrom('name', 'email', 'x', '__proto__'), fc.constantFrom('Rita', 'r@e.x', 'r', 7)),
+  );
+  const keys = ['v', 'decision', 'reviewer', 'tip', 'tree', 'base', 'patchId', 'time', 'comment', 'extra'];
+
+  it('accepts exactly what both schemas accept (or leaves it to them), and gives their value in their key order', () => {
+    const line = fc.record(
+      {
+        statement: fc.oneof(
+          fc.constant(statement()),
+          fc.constant(statement({ reviewer: { email: 'r@e.x' }, comment: 'ok', patchId: 'empty' })),
+          // A valid statement with one field changed, added or removed, its keys in any order.
+          fc.tuple(fc.constantFrom(...keys), field, fc.boolean(), fc.boolean()).map(([k, v, drop, reverse]) => {
+            const o: Record<string, unknown> = { ...statement({ comment: 'c' }) };
+            if (drop) delete o[k];
+            else o[k] = v;
+            return reverse ? Object.fromEntries(Object.entries(o).reverse()) : o;
+          }),
+          field,
+        ),
+        signature: fc.oneof(fc.constant(SIG), field),
+        other: field,
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(line, (l) => {
+        const json = JSON.parse(JSON.stringify(l) ?? 'null') as unknown;
+        const hand = plainSignedLine(json);
+        const schemas = bySchemas(json);
+        if (hand === undefined) return;
+        assert.ok(schemas, `hand check passed what a schema refuses: ${JSON.stringify(json)}`);
+        assert.strictEqual(JSON.stringify(hand), JSON.stringify(schemas));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('takes the lines Countersign writes itself (the fast path is the common path)', () => {
+    for (const st of [statement(), statement({ reviewer: { email: 'r@e.x' }, comment: 'c', decision: 'reject' })]) {
+      const json = JSON.parse(formatStatementLine({ statement: st, signature: SIG })) as unknown;
+      assert.deepStrictEqual(plainSignedLine(json), bySchemas(json));
+      assert.ok(plainSignedLine(json));
+    }
   });
 });
 
