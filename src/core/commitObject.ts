@@ -53,7 +53,9 @@ export function parseIdent(value: string): CommitIdent | undefined {
 export function parseCommitObject(raw: Buffer, id = 'commit'): CommitObject {
   const blank = raw.indexOf('\n\n');
   const header = raw.subarray(0, blank < 0 ? raw.length : blank);
-  const read = readHeader(header);
+  // A plain header (the common case) has nothing readHeader would say: its two idents are read from their lines'
+  // bytes, with no decoding and splitting of the whole header (10,000 commits of a verify).
+  const read = plainHeader(header) ? plainIdents(header) : readHeader(header);
   const lastAuthor = read.values.author.at(-1);
   if (lastAuthor === undefined)
     throw new CountersignError('git', `${id} is not a well-formed commit object (no author header); run git fsck`);
@@ -166,6 +168,25 @@ function plainHeader(h: Buffer): boolean {
     at = end + 1;
   }
   return authors === 1 && committers === 1;
+}
+
+/**
+ * readHeader's answer for a header plainHeader passed: its one author and one committer value, each decoded from
+ * its own line's bytes (the line's bounds are ASCII, so UTF-8 decoding of the line alone gives readHeader's text).
+ */
+function plainIdents(h: Buffer): ReturnType<typeof readHeader> {
+  const values: Record<CheckedHeader, string[]> = { author: [], committer: [], encoding: [] };
+  for (let at = 0; at < h.length;) {
+    let end = h.indexOf(0x0a, at);
+    if (end < 0) end = h.length;
+    const sp = h.indexOf(0x20, at);
+    if (h[at] !== 0x20 && sp > at && sp < end) {
+      if (keyIs(h, at, sp, AUTHOR)) values.author.push(h.toString('utf8', sp + 1, end));
+      else if (keyIs(h, at, sp, COMMITTER)) values.committer.push(h.toString('utf8', sp + 1, end));
+    }
+    at = end + 1;
+  }
+  return { values, problems: [] };
 }
 
 const AUTHOR = [0x61, 0x75, 0x74, 0x68, 0x6f, 0x72]; // author
