@@ -21,6 +21,14 @@ export function oversizedStatementNote(ref: string, commit: string, bytes: numbe
   return `the ${ref} note on ${commit} is ${bytes} bytes, more than a note may hold (${MAX_NOTE_BYTES}), so it was not read (no server takes such a note: it came from a fork or a crafted clone); remove it from this clone with \`git notes --ref=${ref} remove ${commit}\``;
 }
 
+/**
+ * Bytes of distinct refs/notes/countersign note blobs one reading parses (git/approvalNotes.ts StatementNotes): a
+ * statement line is under 1 KB, so about 70,000 statements. The per-note bound does not bound a reading: a crafted
+ * clone's notes name one junk blob from every commit, or distinct blobs git stores as deltas of one (attack30 F3:
+ * 200 commits, 252 KB on disk, cost `explain` 37 s of CPU). The notes past it are not read, and say so.
+ */
+export const MAX_READ_STATEMENT_BYTES = 64 * 1024 * 1024;
+
 /** The largest note the server takes and the gate parses. */
 export const MAX_AI_NOTE_BYTES = 4 * 1024 * 1024;
 /** The largest attestation section (the file and range lines before `---`) of one note. */

@@ -1,7 +1,8 @@
 import { parseStatementNote, type SignedStatement, type StatementError } from '../core/approvalStatement';
-import { MAX_NOTE_BYTES, oversizedStatementNote } from '../core/noteBounds';
+import { MAX_NOTE_BYTES, MAX_READ_STATEMENT_BYTES, oversizedStatementNote } from '../core/noteBounds';
 import { readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
+import { REVIEW_NOTES_REF } from './notesConfig';
 import { notesTip } from './notesReader';
 import { noteTarget } from './notePath';
 import { oidHexLength } from './objectFormat';
@@ -44,10 +45,23 @@ export class StatementNotes {
    */
   private readonly signatures = new Map<string, string>();
 
-  constructor(private readonly cwd: string) {}
+  /** Bytes of note blobs parsed so far; past `budget` no further blob is parsed (MAX_READ_STATEMENT_BYTES). */
+  private parsed = 0;
 
-  private parse(blob: string, text: string, where: string): { statements: SignedStatement[]; errors: string[] } {
-    const parsed = parseStatementNote(text, where, this.signatures);
+  constructor(
+    private readonly cwd: string,
+    private readonly budget = MAX_READ_STATEMENT_BYTES,
+  ) {}
+
+  /** A blob's statements, or undefined when the reading's budget leaves it unread. */
+  private parse(
+    blob: string,
+    content: Buffer,
+    where: string,
+  ): { statements: SignedStatement[]; errors: string[] } | undefined {
+    if (this.parsed + content.length > this.budget) return undefined;
+    this.parsed += content.length;
+    const parsed = parseStatementNote(content.toString('utf8'), where, this.signatures);
     if (parsed.errors.length === 0) this.clean.set(blob, parsed.statements);
     return parsed;
   }
@@ -57,25 +71,37 @@ export class StatementNotes {
    * attached to; one `ls-tree`, one `cat-file --batch`.
    */
   async ofRef(ref: string): Promise<{ byCommit: Map<string, SignedStatement[]>; errors: StatementError[] }> {
+    const tip = await notesTip(this.cwd, ref);
+    const byBlob = new Map<string, string[]>();
+    for (const [commit, blobs] of tip === undefined ? [] : await noteEntries(this.cwd, tip))
+      for (const blob of blobs) byBlob.set(blob, [...(byBlob.get(blob) ?? []), commit]);
+    return this.ofBlobs(ref, byBlob);
+  }
+
+  /**
+   * The statements in note blobs of `ref` (blob → the commits whose note it is, as listed by the caller), by
+   * commit; one `cat-file --batch`.
+   */
+  async ofBlobs(
+    ref: string,
+    byBlob: ReadonlyMap<string, string[]>,
+  ): Promise<{ byCommit: Map<string, SignedStatement[]>; errors: StatementError[] }> {
     const byCommit = new Map<string, SignedStatement[]>();
     const errors: StatementError[] = [];
-    const toRead = new Map<string, string[]>();
-    const tip = await notesTip(this.cwd, ref);
     const put = (commit: string, list: SignedStatement[]) => {
       if (list.length > 0) byCommit.set(commit, [...(byCommit.get(commit) ?? []), ...list]);
     };
-    for (const [commit, blobs] of tip === undefined ? [] : await noteEntries(this.cwd, tip)) {
-      for (const blob of blobs) {
-        const known = this.clean.get(blob);
-        if (known) put(commit, known);
-        else toRead.set(blob, [...(toRead.get(blob) ?? []), commit]);
-      }
+    const toRead: string[] = [];
+    for (const [blob, commits] of byBlob) {
+      const known = this.clean.get(blob);
+      if (known) for (const commit of commits) put(commit, known);
+      else toRead.push(blob);
     }
     await readObjects(
       this.cwd,
-      [...toRead.keys()],
+      toRead,
       (blob, content, _type, oversized) => {
-        const commits = toRead.get(blob) ?? [];
+        const commits = byBlob.get(blob) ?? [];
         if (oversized !== undefined) {
           for (const commit of commits)
             errors.push({ attachedTo: commit, error: oversizedStatementNote(ref, commit, oversized) });
@@ -90,10 +116,11 @@ export class StatementNotes {
           return;
         }
         // Parsed once per blob, however many commits' notes it is: the commits share the same frozen statements.
-        const parsed = this.parse(blob, content.toString('utf8'), `the ${ref} note on ${noteNames(commits, blob)}`);
+        const parsed = this.parse(blob, content, `the ${ref} note on ${noteNames(commits, blob)}`);
         for (const commit of commits) {
-          for (const error of parsed.errors) errors.push({ attachedTo: commit, error });
-          put(commit, parsed.statements);
+          if (!parsed) errors.push({ attachedTo: commit, error: unreadStatementNote(ref, commit, this.budget) });
+          for (const error of parsed?.errors ?? []) errors.push({ attachedTo: commit, error });
+          put(commit, parsed?.statements ?? []);
         }
       },
       { maxBytes: MAX_NOTE_BYTES },
@@ -135,15 +162,16 @@ export class StatementNotes {
           return;
         }
         const parsed = content
-          ? this.parse(
-              blob,
-              content.toString('utf8'),
-              `the pushed refs/notes/countersign note on ${noteNames(commits, blob)}`,
-            )
+          ? this.parse(blob, content, `the pushed refs/notes/countersign note on ${noteNames(commits, blob)}`)
           : undefined;
         for (const s of parsed?.statements ?? []) statements.push({ attachedTo: commits[0], signed: s });
         for (const commit of commits) {
-          if (!parsed) errors.push({ attachedTo: commit, error: `the pushed approval note on ${commit} is missing` });
+          if (!content) errors.push({ attachedTo: commit, error: `the pushed approval note on ${commit} is missing` });
+          else if (!parsed)
+            errors.push({
+              attachedTo: commit,
+              error: unreadStatementNote('pushed refs/notes/countersign', commit, this.budget),
+            });
           for (const e of parsed?.errors ?? []) errors.push({ attachedTo: commit, error: e });
         }
       },
@@ -197,4 +225,12 @@ export function noteNames(commits: string[], blob: string): string {
   return commits.length <= 1
     ? (commits[0] ?? blob)
     : `${commits[0]} (and ${commits.length - 1} other commit(s): the same blob ${blob})`;
+}
+
+/**
+ * The error for a note a reading leaves unread past its budget (MAX_READ_STATEMENT_BYTES): its approvals do not
+ * count (fail closed), and the fix is the server's notes in place of this clone's.
+ */
+export function unreadStatementNote(ref: string, commit: string, budget: number): string {
+  return `the ${ref} note on ${commit} was not read, so its approvals and rejections do not count here: this reading had already parsed ${budget} bytes of ${ref} notes, more than a real history holds (a crafted clone's or a fork's junk); replace this clone's notes with the server's: \`git update-ref -d ${REVIEW_NOTES_REF} && git fetch origin +${REVIEW_NOTES_REF}:${REVIEW_NOTES_REF}\``;
 }

@@ -1,10 +1,8 @@
-import { parseStatementNote, type SignedStatement } from '../core/approvalStatement';
+import { type SignedStatement } from '../core/approvalStatement';
 import { ReviewerKeys, type StatementCheck } from '../core/approvalRules';
 import { errorMessage } from '../core/errors';
-import { MAX_NOTE_BYTES, oversizedStatementNote } from '../core/noteBounds';
 import { parsePolicy, POLICY_FILE, type Policy, type Reviewer } from '../core/policy';
-import { shortSha } from '../core/shortSha';
-import { readObjects } from './catFileBatch';
+import { StatementNotes } from './approvalNotes';
 import { readPolicyBlob } from './policyBlob';
 import { notePolicyOrigin } from './retiredReviewerKeys';
 import { absentNoteBlobs, APPROVALS_NOTES_REF, listNotes, objectsByBlob } from './notesReader';
@@ -67,7 +65,12 @@ export function statementKeys(policy: Policy | undefined): { check(s: SignedStat
   };
 }
 
-/** All approval statements under refs/notes/countersign, with the commit whose note holds each. */
+/**
+ * All approval statements under refs/notes/countersign, with the commit whose note holds each: read as the gate
+ * reads them (approvalNotes.ts StatementNotes), each distinct note blob parsed once and a reading's bytes
+ * bounded, so a crafted clone's one junk blob under every commit costs one parse (attack30 F3). A statement its
+ * note shares with other commits is listed once, under the first (the gate judges it by its own fields).
+ */
 export async function readStatements(
   cwd: string,
   notes?: Map<string, string>,
@@ -81,28 +84,20 @@ export async function readStatements(
   const byBlob = objectsByBlob(listed);
   // A partial clone's missing note blobs are not asked for (they would be fetched, or kill cat-file).
   for (const blob of await absentNoteBlobs(cwd, APPROVALS_NOTES_REF)) byBlob.delete(blob);
+  const read = await new StatementNotes(cwd).ofBlobs(APPROVALS_NOTES_REF, byBlob);
+  const seen = new Set<SignedStatement>();
   const statements: Array<{ noteCommit: string; signed: SignedStatement }> = [];
-  const errors: string[] = [];
-  const unreadable: Array<{ attachedTo: string; error: string }> = [];
-  await readObjects(
-    cwd,
-    [...byBlob.keys()],
-    (blob, content, _type, oversized) => {
-      for (const commit of byBlob.get(blob) ?? []) {
-        if (oversized !== undefined) {
-          const error = oversizedStatementNote(APPROVALS_NOTES_REF, commit, oversized);
-          errors.push(error);
-          unreadable.push({ attachedTo: commit, error });
-          continue;
-        }
-        if (!content) continue;
-        const parsed = parseStatementNote(content.toString('utf8'), `refs/notes/countersign on ${shortSha(commit)}`);
-        errors.push(...parsed.errors);
-        for (const error of parsed.errors) unreadable.push({ attachedTo: commit, error });
-        for (const s of parsed.statements) statements.push({ noteCommit: commit, signed: s });
-      }
-    },
-    { maxBytes: MAX_NOTE_BYTES },
-  );
-  return { statements, errors, unreadable, annotated: [...listed.keys()] };
+  for (const [noteCommit, list] of read.byCommit) {
+    for (const signed of list) {
+      if (seen.has(signed)) continue;
+      seen.add(signed);
+      statements.push({ noteCommit, signed });
+    }
+  }
+  return {
+    statements,
+    errors: read.errors.map((e) => e.error),
+    unreadable: read.errors,
+    annotated: [...listed.keys()],
+  };
 }
