@@ -5,6 +5,7 @@ import { whoMayApprove } from './whoMayApprove';
 import { isProtected, POLICY_FILE, type Policy, type Reviewer } from './policy';
 import { chargedFiles } from './mergeView';
 import { rangeBlast, reviewNeed, type SinceReviewed } from './reviewNeed';
+import { untrackedTally, type UntrackedSince } from './untrackedReview';
 import { policyMatchers } from './policyPaths';
 import type { TreeLinks } from './linkAliases';
 import { gateStanding } from './statementStanding';
@@ -19,7 +20,6 @@ import { rewindApprovals, rewindLead, rewindNeed, withRewind, withRewindFiles } 
 
 export { personLabel } from './approvalRules';
 export { rangeBlast, reviewNeed, type RangeBlast } from './reviewNeed';
-
 /**
  * The gate (docs/design.md, "The gate"): a pure function from everything git knows about one push to a protected
  * branch to a decision per commit. src/git/gateInput.ts gathers the input; the pre-push hook, `verify` and
@@ -30,7 +30,6 @@ export { rangeBlast, reviewNeed, type RangeBlast } from './reviewNeed';
  */
 
 export type Person = { name: string; email: string };
-
 /** `binary`, `oversized`: how its lines were counted (core/textLines.ts CountedFile). */
 export interface ChangedFile extends Pick<CountedFile, 'binary' | 'oversized'> {
   path: string;
@@ -143,8 +142,9 @@ export interface GateInput {
   };
   /** A protected tag that exists is being moved (never for a span judged for a vouched tip): protectedRefChange.ts. */
   tagMove?: true;
-  /** The branch's unreviewed commits before the update, for the deletion tiers (src/git/reviewedPoint.ts). */
+  /** The branch's unreviewed commits before the update: their deletions and untracked lines (src/git/reviewedPoint.ts). */
   sinceReviewed?: SinceReviewed;
+  untrackedSince?: UntrackedSince;
   /** Every approval statement known, with the commit whose note held it. */
   statements: Array<{ attachedTo: string; signed: SignedStatement }>;
   /** Unreadable statement lines: the commit whose note held them and the parse error. */
@@ -297,6 +297,7 @@ export function evaluateGate(input: GateInput): GateResult {
   const head = input.head;
   const carrier = rewind?.carrier === true;
   const blast = rangeBlast(withRewindFiles(input.commits, rewind, head), input.sinceReviewed);
+  blast.untracked = untrackedTally(input.commits, input.untrackedSince);
   const charged = chargedFiles(input.commits, result.notices);
   const matchers = policyMatchers(policy);
   for (const c of input.commits) {

@@ -11,7 +11,7 @@ import { POLICY_FILE, type Policy } from './policy';
 import { chargedNames, describeHit, firstPathHit, policyMatchers, type PolicyMatchers } from './policyPaths';
 import { aiBeyondCounts, commitEvidence, describeEvidence, type CommitEvidence } from './report/aiEvidence';
 import { AI_PROVENANCE_FIX, parseTrailers } from './trailers';
-import { untrackedReviewReason } from './untrackedReview';
+import { untrackedReviewReason, type UntrackedTally } from './untrackedReview';
 import { reviewPathReasons } from './reviewPaths';
 import { binaryFilesClause, oversizedFilesReason } from './textLines';
 import { COMMIT_HEADER_FIX } from './commitObject';
@@ -37,6 +37,8 @@ export interface RangeBlast {
   contributors: Set<string>;
   /** The same counts over the unreviewed commits before the push and the push (src/git/reviewedPoint.ts). */
   since?: Omit<SinceReviewed, 'commits'> & { files: number; lines: number; count: number };
+  /** The untracked lines of the push, and of the unreviewed commits before it, added up (core/untrackedReview.ts). */
+  untracked?: UntrackedTally;
 }
 
 /**
@@ -289,6 +291,7 @@ export function reviewNeedOf(
     policy.review.untracked,
     evidence.provenance,
     c.parents.length <= 1 ? added : c.mergeOwnAdded,
+    range?.untracked,
   );
   if (untracked) add('untracked', withBinary(untracked));
   const gitlink = gitlinkReviewReason(c);

@@ -1,4 +1,6 @@
-import type { ProvenanceCounts } from './trailers';
+import type { GateCommit } from './gate';
+import { shortSha } from './shortSha';
+import { readMessageProvenance, type ProvenanceCounts } from './trailers';
 
 /**
  * `review.untracked`: lines Countersign did not see being written are not presumed human. The agent that
@@ -22,31 +24,123 @@ export const DEFAULT_UNTRACKED_THRESHOLD: UntrackedThreshold = Object.freeze({
   share: 0.5,
 }) as UntrackedThreshold;
 
+/** A commit's lines as the rule counts them: untracked (with lines its diff adds beyond its trailer) of total. */
+export interface UntrackedCount {
+  untracked: number;
+  total: number;
+  /** Added by the commit's diff but missing from its AI-Provenance trailer: counted as untracked. */
+  unaccounted: number;
+}
+
 /**
- * Why the commit needs review for its untracked lines, or undefined when it does not. `provenance` is the
- * commit's AI-Provenance trailer, whose counts should add up to the commit's added lines. `added`, when given,
- * is the added-line total of the commit's own diff as the gate counts it (every file as text): lines beyond the
- * trailer's total are lines nobody accounted for, so they count as untracked. A hook that missed them (an
+ * `provenance`: the commit's AI-Provenance trailer, whose counts should add up to the commit's added lines. `added`,
+ * when given, is the added-line total of the commit's own diff as the gate counts it (every file as text): lines
+ * beyond the trailer's total are lines nobody accounted for, so they count as untracked. A hook that missed them (an
  * outside tester's bypass, session 5: files git diffs as binary were stamped ai=0 human=0 untracked=0) or a
- * hand-edited trailer cannot make them vanish. `false` turns the rule off.
+ * hand-edited trailer cannot make them vanish. Undefined without a trailer (the unattested rule's commit).
+ */
+export function untrackedCount(provenance: ProvenanceCounts | undefined, added?: number): UntrackedCount | undefined {
+  if (provenance === undefined) return undefined;
+  const stated = provenance.ai + provenance.human + provenance.untracked;
+  const unaccounted = added !== undefined && added > stated ? added - stated : 0;
+  return { untracked: provenance.untracked + unaccounted, total: stated + unaccounted, unaccounted };
+}
+
+/**
+ * The lines the rule counts added up, so that unobserved code committed in steps is judged as the whole it is
+ * (attack29 F7: 190 lines as 10 commits of 19 each passed, one commit at a time). Over a push (`commits`: those with
+ * a trailer) and, where the gate read them (src/git/untrackedSince.ts), with the unreviewed commits on the branch
+ * before it: those since its last approved commit, as the deletion tiers count what it lost (core/reviewNeed.ts).
+ */
+export interface UntrackedTally {
+  untracked: number;
+  total: number;
+  commits: number;
+  since?: UntrackedSince;
+}
+
+/** The trailers' lines of the commits a protected branch holds since its last approved commit (`point`). */
+export interface UntrackedSince {
+  branch: string;
+  point?: string;
+  untracked: number;
+  total: number;
+  count: number;
+  /** No approved commit within the window the gate reads, or more to read than it reads per push: fails closed. */
+  unknown?: true;
+}
+
+/** Whether `untracked` of `total` added lines reach both thresholds. */
+export function meetsUntracked(threshold: UntrackedThreshold, untracked: number, total: number): boolean {
+  return untracked > 0 && total > 0 && untracked >= threshold.lines && untracked / total >= threshold.share;
+}
+
+const UNOBSERVED = 'written by something Countersign did not observe (untracked)';
+
+/**
+ * Why the commit needs review for its untracked lines, or undefined when it does not: its own lines
+ * (untrackedCount) reach both thresholds, or it has untracked lines and those of `range` (the push, and the
+ * unreviewed commits before it) reach them together. One approval of the push's tip covers every commit of it.
+ * `false` turns the rule off.
  */
 export function untrackedReviewReason(
   threshold: UntrackedThreshold | false,
   provenance: ProvenanceCounts | undefined,
   added?: number,
+  range?: UntrackedTally,
 ): string | undefined {
-  if (threshold === false || provenance === undefined) return undefined;
-  const stated = provenance.ai + provenance.human + provenance.untracked;
-  const unaccounted = added !== undefined && added > stated ? added - stated : 0;
-  const untracked = provenance.untracked + unaccounted;
-  const total = stated + unaccounted;
-  if (untracked === 0 || total === 0) return undefined;
-  if (untracked < threshold.lines || untracked / total < threshold.share) return undefined;
-  const missing =
-    unaccounted > 0
-      ? ` (${unaccounted} of them added by the commit's diff but missing from its AI-Provenance trailer)`
-      : '';
-  return `${untracked} of ${total} added lines were written by something Countersign did not observe (untracked)${missing}`;
+  if (threshold === false) return undefined;
+  const own = untrackedCount(provenance, added);
+  if (own === undefined || own.untracked === 0) return undefined;
+  if (meetsUntracked(threshold, own.untracked, own.total)) {
+    const missing =
+      own.unaccounted > 0
+        ? ` (${own.unaccounted} of them added by the commit's diff but missing from its AI-Provenance trailer)`
+        : '';
+    return `${own.untracked} of ${own.total} added lines were ${UNOBSERVED}${missing}`;
+  }
+  if (!range) return undefined;
+  const rule = `review.untracked (${threshold.lines} lines and ${Math.round(threshold.share * 100)}%) counts them however the commits are split`;
+  if (range.commits > 1 && meetsUntracked(threshold, range.untracked, range.total))
+    return `${range.untracked} of ${range.total} added lines of this push (${range.commits} commits) were ${UNOBSERVED}: ${rule} — fix: have the push reviewed (a reviewer approves its tip)`;
+  const s = range.since;
+  if (!s) return undefined;
+  if (s.unknown)
+    return `this commit adds untracked lines, and the gate cannot count those of the unreviewed commits on ${s.branch} before this push (no approved commit among the commits it reads on each push), so ${rule} cannot be shown unmet — fix: have the push reviewed (a reviewer approves its tip), which restarts the count`;
+  const untracked = range.untracked + s.untracked;
+  const total = range.total + s.total;
+  if (!meetsUntracked(threshold, untracked, total)) return undefined;
+  const since = s.point ? `since ${shortSha(s.point)}, its last approved commit` : '(none is approved yet)';
+  return `${untracked} of ${total} added lines of this push and the ${s.count} unreviewed commit(s) on ${s.branch} ${since} were ${UNOBSERVED}: ${rule}, across pushes too — fix: have the push reviewed (a reviewer approves its tip${s.point ? ` from ${shortSha(s.point)}` : ''}), which restarts the count`;
+}
+
+/** What the tally reads of a commit: its message (for the trailer), its diff's added lines, a merge's own. */
+export type TalliedCommit = Pick<GateCommit, 'message' | 'parents' | 'files' | 'mergeOwnAdded' | 'headerProblem'>;
+
+/** The push's untracked lines added up (untrackedCount of each commit with a readable trailer), with `since`. */
+export function untrackedTally(commits: readonly TalliedCommit[], since?: UntrackedSince): UntrackedTally {
+  const tally: UntrackedTally = { untracked: 0, total: 0, commits: 0, ...(since ? { since } : {}) };
+  // Commits without untracked lines count toward the share too: their lines are in the push as well.
+  for (const c of commits) {
+    const n = untrackedCount(commitProvenance(c), commitAdded(c));
+    if (!n) continue;
+    tally.untracked += n.untracked;
+    tally.total += n.total;
+    if (n.untracked > 0) tally.commits++;
+  }
+  return tally;
+}
+
+/** The added lines the rule holds against a commit's trailer: a merge's own lines (mergeOwnLines.ts), not its diff. */
+export function commitAdded(c: Pick<GateCommit, 'parents' | 'files' | 'mergeOwnAdded'>): number | undefined {
+  return c.parents.length <= 1 ? c.files.reduce((n, f) => n + (f.added ?? 0), 0) : c.mergeOwnAdded;
+}
+
+/** A commit's readable AI-Provenance counts (none when unreadable, absent, or its header cannot be trusted). */
+export function commitProvenance(c: Pick<GateCommit, 'message' | 'headerProblem'>): ProvenanceCounts | undefined {
+  if (c.headerProblem !== undefined) return undefined;
+  const r = readMessageProvenance(c.message);
+  return r.kind === 'ok' ? r.counts : undefined;
 }
 
 /** The rule in one sentence, for `policy check` and the JSON Schema's description. */

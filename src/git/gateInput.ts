@@ -15,7 +15,7 @@ import { stablePatchIds, stablePatchIdsFromRoot } from './patchId';
 import { rebasedSpanPatches, replayedApprovals } from './rebasedApprovals';
 import { firstParentExit, netChangeBase, restoredFromExits, sourceExits, unexplainedNetChange } from './netChange';
 import { rewindOf, rewindPatchId } from './rewind';
-import { sinceReviewed } from './reviewedPoint';
+import { unreviewedBefore } from './unreviewedBefore';
 import { emptyTree } from './emptyTree';
 import { markUnjudgedGitlinks } from './gitlinkPins';
 import { markTreeLinks } from './treeLinks';
@@ -357,7 +357,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   const replayedTrees = await replayedApprovals(cwd, commits, reviewBase, valid, old);
   const before =
     !isNew && old && !opts.span
-      ? await sinceReviewed(cwd, {
+      ? await unreviewedBefore(cwd, {
           branch: update.branch,
           old,
           commits,
@@ -387,7 +387,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     ...base,
     ...(newly ? { errors: [newly] } : {}),
     ...(readsAfterPush ? { judgedAfterPush: true as const } : {}),
-    ...(before ? { sinceReviewed: before } : {}),
+    ...before,
     reviewBase,
     commits,
     policyChangedWithoutCommit,

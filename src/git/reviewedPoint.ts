@@ -74,7 +74,7 @@ export async function sinceReviewed(
   // Only a point that could have met the deletion tiers restarts their count (attack23 04): four files deleted, a
   // colleague's feature one reviewer approved (or two without the tier's role), four more, and so on, met no tier.
   const judge = await o.judge();
-  const walked = await pointsWith(cwd, o.old, judge, counted.need);
+  const walked = await reviewedPointsMeeting(cwd, o.old, judge, counted.need);
   if (walked === 'unknown') return { branch: o.branch, commits: [], unknown: true };
   if (walked === 'unjudged') return { branch: o.branch, commits: [], unknown: true, unjudged: MAX_JUDGED_TIPS };
   const { points } = walked;
@@ -114,7 +114,7 @@ export async function reviewedPoints(
   old: string,
   judge: TipJudge,
 ): Promise<string[] | 'unknown' | 'unjudged'> {
-  const walked = await pointsWith(cwd, old, judge, { approvals: 1, roles: [] });
+  const walked = await reviewedPointsMeeting(cwd, old, judge, { approvals: 1, roles: [] });
   return typeof walked === 'string' ? walked : walked.points;
 }
 
@@ -124,7 +124,7 @@ export async function reviewedPoints(
  * whose approvers fall short of it (fewer reviewers, or none with a role) is no candidate: walked past without a
  * judgement.
  */
-async function pointsWith(
+export async function reviewedPointsMeeting(
   cwd: string,
   old: string,
   judge: TipJudge,
