@@ -12,6 +12,8 @@ import { gateStanding } from './statementStanding';
 import { shortSha } from './shortSha';
 import { protectedRefChangeRefusal } from './protectedRefChange';
 import type { ReplayedTree } from './approvalReplayCheck';
+import type { UnjudgedGitlink } from './gitlinkReview';
+import type { Withdrawals } from './rewindWithdrawal';
 import type { CountedFile } from './textLines';
 import type { PathsOver } from './changedPaths';
 import { heldBy } from './changesRequested';
@@ -19,6 +21,7 @@ import { unmetNeed } from './approvalDecision';
 import { rewindApprovals, rewindLead, rewindNeed, withRewind, withRewindFiles } from './rewindReview';
 
 export { personLabel } from './approvalRules';
+export type { UnjudgedGitlink } from './gitlinkReview';
 export { rangeBlast, reviewNeed, type RangeBlast } from './reviewNeed';
 /**
  * The gate (docs/design.md, "The gate"): a pure function from everything git knows about one push to a protected
@@ -80,16 +83,6 @@ export interface GateCommit {
   /** Its tree's symlinks (src/git/treeLinks.ts), and its first parent's when it removes one (names under it go). */
   links?: TreeLinks;
   linksBefore?: TreeLinks;
-}
-
-export interface UnjudgedGitlink {
-  path: string;
-  target: string;
-  /**
-   * Where the commit it names is: not in this repository, on no protected ref, or an older commit of a protected
-   * ref that is neither its current value nor a reviewed point (attack23 02).
-   */
-  where: 'absent' | 'unprotected' | 'older';
 }
 
 export type PolicySource =
@@ -166,6 +159,8 @@ export interface GateInput {
    * its base..tip contains. A rejection of T2 holds its prefix H too (statementStanding.ts).
    */
   rejectionReach?: Record<string, string[]>;
+  /** Approvals an approved rewind in force on the branch withdraws, each with why (core/rewindWithdrawal.ts). */
+  withdrawn?: Withdrawals;
   /** Problems gathering the input that must block (e.g. the remote could not be reached). */
   errors?: string[];
   /** Replaces signature verification in tests of the rules; production uses verifySignedStatement. */

@@ -1,5 +1,15 @@
-import type { GateCommit, UnjudgedGitlink } from './gate';
+import type { GateCommit } from './gate';
 import { shortSha } from './shortSha';
+
+export interface UnjudgedGitlink {
+  path: string;
+  target: string;
+  /**
+   * Where the commit it names is: not in this repository, on no protected ref, or an older commit of a protected
+   * ref that is neither its current value nor a reviewed point (attack23 02).
+   */
+  where: 'absent' | 'unprotected' | 'older';
+}
 
 const WHERE: Record<UnjudgedGitlink['where'], string> = {
   absent: 'not in this repository',

@@ -22,6 +22,7 @@ import {
   type StandingRejection,
 } from './approvalDecision';
 import { shortSha } from './shortSha';
+import { withdrawalKey, type Withdrawals } from './rewindWithdrawal';
 
 /**
  * Which signed statements count for which commit (docs/design.md, "Approvals"): the one place the gate, `verify`,
@@ -53,6 +54,8 @@ export interface StandingInput {
    * the commits the gate's rule says it covers there. A push's range needs none: RangeIndex sees them itself.
    */
   rebased?: Map<string, Map<string, CoverageVia>>;
+  /** Approvals an approved rewind in force withdraws (core/rewindWithdrawal.ts), each with why: they do not count. */
+  withdrawn?: Withdrawals;
 }
 
 export interface CommitStanding {
@@ -144,7 +147,10 @@ export class StatementStanding {
         cov.covered.set(sha, via);
         cov.not.delete(sha);
       }
-      for (const [sha, via] of cov.covered) push(this.covering, sha, { statement: v, via });
+      const withdrawn = st.decision === 'approve' ? input.withdrawn?.[withdrawalKey(st)] : undefined;
+      for (const [sha, via] of cov.covered)
+        if (withdrawn) push(this.refusedBy, sha, withdrawn);
+        else push(this.covering, sha, { statement: v, via });
       if (st.decision !== 'approve') continue;
       for (const [sha, why] of cov.not)
         push(this.notCoveringBy, sha, {
@@ -218,6 +224,7 @@ export function gateStanding(input: GateInput, policy: Policy): StatementStandin
     statements: input.statements,
     statementErrors: input.statementErrors,
     ...(input.rejectionReach ? { rejectionReach: input.rejectionReach } : {}),
+    ...(input.withdrawn ? { withdrawn: input.withdrawn } : {}),
   });
 }
 

@@ -24,12 +24,14 @@ import { spanReach } from './spanReach';
 import { tipVouches, vouchedFrom } from './vouchedState';
 import { TipJudge } from './vouchedTip';
 import { heldBy, placedNewRef } from './vouchedExits';
-import { existingObjects, objectExists, peeledCommit } from './gateObjects';
+import { objectExists, peeledCommit } from './gateObjects';
 import { newlyProtectedRefusal, type TagsAfterPush } from './newlyProtected';
 import { settledLater } from '../core/settledLater';
 import { shortSha } from '../core/shortSha';
 import { type Approvals, type PushFacts, protectedTipsOf } from './pushFacts';
 import { walkInput } from './walkInput';
+import { baseReachOf } from './baseReach';
+import { withdrawnApprovals } from './rewindWithdrawals';
 
 /** Separate histories a push may merge in from outside it, each costing a diff against the base. */
 const MAX_SOURCE_EXITS = 100;
@@ -335,20 +337,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
   const valid = plausible.filter((s) => reaches(s.statement) && keys.check(s).ok).map((s) => s.statement);
   const approvedPatches = await rebasedSpanPatches(cwd, commits, reviewBase, valid);
 
-  const baseReach: Record<string, string[] | null> = {};
-  const bases = [...new Set(valid.filter((st) => inRange.has(st.tip) && st.base !== reviewBase).map((st) => st.base))];
-  // A root commit's approval is reviewed against the empty tree of this repository's object format: it reaches nothing.
-  const empty = await emptyTree(cwd);
-  const nonEmpty = bases.filter((b) => b !== empty);
-  const present = await existingObjects(cwd, nonEmpty);
-  for (const b of bases) {
-    if (b === empty) baseReach[b] = [];
-    else if (!present.has(b)) baseReach[b] = null;
-    else {
-      const r = await runGit(['rev-list', '--stdin', '--'], { cwd, okCodes: [128], input: walkInput([b], exclude) });
-      baseReach[b] = r.code === 0 ? r.stdout.split('\n').filter((x) => inRange.has(x)) : null;
-    }
-  }
+  const baseReach = await baseReachOf(cwd, valid, inRange, reviewBase, exclude);
   const rejectionReach: Record<string, string[]> = {};
   for (const st of valid) {
     const key = approvedSpanKey(st);
@@ -396,5 +385,6 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     approvedPatches,
     replayedTrees,
     rejectionReach,
+    withdrawn: await withdrawnApprovals(cwd, { old, valid, plausible, inRange, check: (s) => keys.check(s).ok }),
   };
 }

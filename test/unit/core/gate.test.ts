@@ -100,28 +100,32 @@ describe('evaluateGate (rules)', () => {
   it('review.untracked: untracked lines need review when they reach both the line and the share threshold (default 20 and 50%)', () => {
     const counts = (ai: number, human: number, untracked: number) =>
       `change\n\nAI-Provenance: v1 ai=${ai} human=${human} untracked=${untracked}`;
-    const r = evaluateGate(
-      input([
-        commit(1, counts(0, 0, 300)),
-        commit(2, counts(0, 0, 5)),
-        commit(3, counts(0, 21, 20)),
-        commit(4, counts(0, 20, 20)),
-        commit(5, counts(0, 0, 19)),
-      ]),
+    // Each commit in its own push: the thresholds per commit.
+    const alone = [counts(0, 0, 300), counts(0, 0, 5), counts(0, 21, 20), counts(0, 20, 20), counts(0, 0, 19)].map(
+      (m) => evaluateGate(input([commit(1, m)])).commits[0],
     );
     assert.deepStrictEqual(
-      r.commits.map((c) => c.needsReview),
+      alone.map((c) => c.needsReview),
       [true, false, false, true, false],
     );
-    assert.deepStrictEqual(r.commits[0].kinds, ['untracked']);
+    assert.deepStrictEqual(alone[0].kinds, ['untracked']);
     assert.strictEqual(
-      r.commits[0].reasons[0],
+      alone[0].reasons[0],
       '300 of 300 added lines were written by something Countersign did not observe (untracked)',
     );
     assert.strictEqual(
-      r.commits[3].reasons[0],
+      alone[3].reasons[0],
       '20 of 40 added lines were written by something Countersign did not observe (untracked)',
     );
+    // attack29 F7: in one push, the commits' lines are added up — those with untracked lines need review.
+    const split = evaluateGate(
+      input([commit(1, counts(0, 0, 5)), commit(2, counts(0, 20, 0)), commit(3, counts(0, 0, 19))]),
+    );
+    assert.deepStrictEqual(
+      split.commits.map((c) => c.needsReview),
+      [true, false, true],
+    );
+    assert.match(split.commits[2].reasons[0], /^\d+ of \d+ added lines of this push \(2 commits\) were written by/);
 
     const custom = (untracked: unknown) => ({
       kind: 'ok' as const,

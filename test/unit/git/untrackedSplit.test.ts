@@ -34,7 +34,8 @@ describe('review.untracked over the push and since the last approved commit (att
     const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
     assert.notStrictEqual(r.status, 0, 'ten commits of 19 unobserved lines landed in one push without review');
     assert.strictEqual(serverRef(s, 'refs/heads/main'), base);
-    const said = /190 of 190 added lines of this push \(10 commits\) were written by something Countersign did not observe/;
+    const said =
+      /190 of 190 added lines of this push \(10 commits\) were written by something Countersign did not observe/;
     assert.match(r.stderr, said);
     assert.match(r.verify.stdout, said);
     assert.match(r.stderr, /countersign approve/);
@@ -69,7 +70,12 @@ describe('review.untracked over the push and since the last approved commit (att
   it('human lines keep the share under the threshold: 19 untracked lines among 100 human ones per push pass', () => {
     const s = setup();
     for (let i = 1; i <= 3; i++) {
-      commitFile(s.ada, `notes${i}.md`, lines(100, 'typed'), `typed ${i}\n\n${HUMAN_ONE.replace('human=1', 'human=100')}`);
+      commitFile(
+        s.ada,
+        `notes${i}.md`,
+        lines(100, 'typed'),
+        `typed ${i}\n\n${HUMAN_ONE.replace('human=1', 'human=100')}`,
+      );
       unobserved(s, `small${i}`);
       const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
       assert.strictEqual(r.status, 0, `push ${i}: ${r.stderr}`);
