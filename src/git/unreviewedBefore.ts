@@ -1,12 +1,10 @@
-import { MAX_COMMIT_BYTES } from '../core/commitBound';
-import { parseCommitObject } from '../core/commitObject';
 import type { GateCommit, GateInput } from '../core/gate';
 import type { Policy } from '../core/policy';
 import { REVIEWED_POINT_WINDOW } from '../core/reviewNeed';
-import { commitProvenance, meetsUntracked, untrackedCount, untrackedTally } from '../core/untrackedReview';
+import { readAiProvenanceValue } from '../core/trailers';
+import { meetsUntracked, untrackedCount, untrackedTally } from '../core/untrackedReview';
 import type { UntrackedSince } from '../core/untrackedReview';
-import { ObjectReader } from './catFileBatch';
-import { runGit } from './gitRunner';
+import { streamNulTokens } from './nulStream';
 import { reviewedPointsMeeting, sinceReviewed } from './reviewedPoint';
 import type { TipJudge } from './vouchedTip';
 
@@ -36,23 +34,16 @@ export async function unreviewedBefore(
 }
 
 /**
- * The commit objects the walk reads, in bytes, before the count is unknown: about a second of reading and parsing
- * on a loaded machine; 100,000 commits of 1 KiB messages. A commit is at most core/commitBound.ts's bound, but a
- * keyless pusher can land many of that size that need no review (a message of one letter repeated compresses to
- * nothing on the wire), and every later push with an untracked line would read them all again.
- */
-export const UNTRACKED_SINCE_BYTES = 128 * 1024 ** 2;
-
-/**
  * The untracked lines of the branch's unreviewed commits before the push, as their AI-Provenance trailers state
  * them; undefined when they cannot change the verdict (the rule is off, no commit of the push has an untracked
  * line, or the push's own lines already meet the threshold) or there are none. The restarting point is the newest
  * approved commit the gate vouches for whose approvals are as many as the policy asks (a review of the untracked
- * rule's kind). Read: one `git rev-list` of the commits since, one `git cat-file --batch-check` of their sizes and
- * one `git cat-file --batch` of the objects (their messages). Past the window's commits or UNTRACKED_SINCE_BYTES,
- * `unknown` (fails closed: the push's untracked lines need review until the branch's tip is approved). Lines a diff
- * adds beyond an earlier commit's trailer are not counted here: each was counted when its own push was judged, and
- * counting them again would mean diffing the whole window on every push.
+ * rule's kind). Read with the walk for that point and one `git log` of the commits since, printing only each
+ * commit's AI-Provenance values (git's reading of its trailers; a commit where Countersign's reading differs, a
+ * `---` line or two trailers, needed review when it was pushed, and counts nothing here). Past the window's
+ * commits, `unknown` (fails closed: the push's untracked lines need review until the branch's tip is approved).
+ * Lines a diff adds beyond an earlier commit's trailer are not counted here: each was counted when its own push was
+ * judged, and counting them again would mean diffing the whole window on every push.
  */
 async function untrackedSince(
   cwd: string,
@@ -68,39 +59,32 @@ async function untrackedSince(
   const points = walked.points;
   if (points[0] === o.old) return undefined;
   const at = { branch: o.branch, ...(points[0] ? { point: points[0] } : {}) };
-  const listed = await runGit(
+  const counted = { untracked: 0, total: 0, count: 0 };
+  let record: string[] = [];
+  // NUL-separated: a message is read by git up to its first NUL, so no byte of it frames a record.
+  await streamNulTokens(
     [
-      'rev-list',
+      'log',
       `--max-count=${REVIEWED_POINT_WINDOW.commits + 1}`,
+      '-z',
+      '--format=%H%x00%(trailers:key=AI-Provenance,valueonly,separator=%x01)',
       o.old,
-      ...(points.length ? ['--not', ...points] : []),
+      ...(points.length > 0 ? ['--not', ...points] : []),
       '--',
     ],
-    { cwd },
-  );
-  const shas = listed.stdout.split('\n').filter(Boolean);
-  if (shas.length > REVIEWED_POINT_WINDOW.commits) return { ...unknown, ...at };
-  if (shas.length === 0) return undefined;
-  const sizes = await runGit(['cat-file', '--batch-check=%(objectsize)'], { cwd, input: shas.join('\n') + '\n' });
-  const bytes = sizes.stdout.split('\n').reduce((n, l) => n + (Number(l) || 0), 0);
-  if (bytes > UNTRACKED_SINCE_BYTES) return { ...unknown, ...at };
-  const counted = { untracked: 0, total: 0, unread: false };
-  const reader = new ObjectReader(
     cwd,
-    (_sha, content, type) => {
-      if (!content || type !== 'commit') {
-        counted.unread = true; // over the bound or missing: its lines cannot be shown to be few
-        return;
-      }
-      const { message, headerProblem } = parseCommitObject(content);
-      const n = untrackedCount(commitProvenance({ message, ...(headerProblem ? { headerProblem } : {}) }));
+    (token) => {
+      record.push(token.replace(/^\n/, ''));
+      if (record.length < 2) return;
+      const values = record[1].split('\x01').filter((v) => v.trim() !== '');
+      record = [];
+      counted.count++;
+      const read = values.length === 1 ? readAiProvenanceValue(values[0]) : undefined;
+      const n = read && 'counts' in read ? untrackedCount(read.counts) : undefined;
       counted.untracked += n?.untracked ?? 0;
       counted.total += n?.total ?? 0;
     },
-    { buffered: true, borrowed: true, maxBytes: MAX_COMMIT_BYTES },
   );
-  for (const sha of shas) reader.read(sha);
-  await reader.close();
-  if (counted.unread) return { ...unknown, ...at };
-  return { ...at, untracked: counted.untracked, total: counted.total, count: shas.length };
+  if (counted.count > REVIEWED_POINT_WINDOW.commits) return { ...unknown, ...at };
+  return counted.count === 0 ? undefined : { ...at, ...counted };
 }
