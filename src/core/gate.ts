@@ -78,6 +78,8 @@ export interface GateCommit {
   unjudgedGitlinks?: UnjudgedGitlink[];
   /** For a merge: its added lines found in none of its parents (src/git/mergeOwnLines.ts), held against its trailer. */
   mergeOwnAdded?: number;
+  /** Lines it writes (renames found, white space ignored: src/git/writtenLines.ts), where its labels could dilute. */
+  written?: number;
   /** For a merge: paths of its first-parent diff whose content it leaves as the review base has it (core/mergeView.ts). */
   sameAsBase?: string[];
   /** Its tree's symlinks (src/git/treeLinks.ts), and its first parent's when it removes one (names under it go). */

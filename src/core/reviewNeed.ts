@@ -190,6 +190,7 @@ export type NeedCommit = Pick<
   | 'files'
   | 'restored'
   | 'mergeOwnAdded'
+  | 'written'
   | 'unjudgedGitlinks'
   | 'links'
   | 'linksBefore'
@@ -292,6 +293,7 @@ export function reviewNeedOf(
     evidence.provenance,
     c.parents.length <= 1 ? added : c.mergeOwnAdded,
     range?.untracked,
+    c.written,
   );
   if (untracked) add('untracked', withBinary(untracked));
   const gitlink = gitlinkReviewReason(c);

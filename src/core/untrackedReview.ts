@@ -39,11 +39,20 @@ export interface UntrackedCount {
  * outside tester's bypass, session 5: files git diffs as binary were stamped ai=0 human=0 untracked=0) or a
  * hand-edited trailer cannot make them vanish. Undefined without a trailer (the unattested rule's commit).
  */
-export function untrackedCount(provenance: ProvenanceCounts | undefined, added?: number): UntrackedCount | undefined {
+export function untrackedCount(
+  provenance: ProvenanceCounts | undefined,
+  added?: number,
+  written?: number,
+): UntrackedCount | undefined {
   if (provenance === undefined) return undefined;
   const stated = provenance.ai + provenance.human + provenance.untracked;
   const unaccounted = added !== undefined && added > stated ? added - stated : 0;
-  return { untracked: provenance.untracked + unaccounted, total: stated + unaccounted, unaccounted };
+  const untracked = provenance.untracked + unaccounted;
+  // `written`: what the commit writes (renames found, white space ignored). Moved or re-indented lines keep their
+  // label but write nothing, so they do not dilute the share (attack30 F2); only ever a smaller total.
+  const total =
+    written === undefined ? stated + unaccounted : Math.max(untracked, Math.min(stated + unaccounted, written));
+  return { untracked, total, unaccounted };
 }
 
 /**
@@ -76,6 +85,7 @@ export function meetsUntracked(threshold: UntrackedThreshold, untracked: number,
 }
 
 const UNOBSERVED = 'written by something Countersign did not observe (untracked)';
+const MOVED = ' (counting the lines it writes: lines it moves or re-indents keep their label but write nothing)';
 
 /**
  * Why the commit needs review for its untracked lines, or undefined when it does not: its own lines
@@ -88,16 +98,18 @@ export function untrackedReviewReason(
   provenance: ProvenanceCounts | undefined,
   added?: number,
   range?: UntrackedTally,
+  written?: number,
 ): string | undefined {
   if (threshold === false) return undefined;
-  const own = untrackedCount(provenance, added);
+  const own = untrackedCount(provenance, added, written);
   if (own === undefined || own.untracked === 0) return undefined;
   if (meetsUntracked(threshold, own.untracked, own.total)) {
     const missing =
       own.unaccounted > 0
         ? ` (${own.unaccounted} of them added by the commit's diff but missing from its AI-Provenance trailer)`
         : '';
-    return `${own.untracked} of ${own.total} added lines were ${UNOBSERVED}${missing}`;
+    const moved = own.total < (untrackedCount(provenance, added)?.total ?? 0) ? MOVED : '';
+    return `${own.untracked} of ${own.total} added lines were ${UNOBSERVED}${missing}${moved}`;
   }
   if (!range) return undefined;
   const rule = `review.untracked (${threshold.lines} lines and ${Math.round(threshold.share * 100)}%) counts them however the commits are split`;
@@ -115,14 +127,17 @@ export function untrackedReviewReason(
 }
 
 /** What the tally reads of a commit: its message (for the trailer), its diff's added lines, a merge's own. */
-export type TalliedCommit = Pick<GateCommit, 'message' | 'parents' | 'files' | 'mergeOwnAdded' | 'headerProblem'>;
+export type TalliedCommit = Pick<
+  GateCommit,
+  'message' | 'parents' | 'files' | 'mergeOwnAdded' | 'headerProblem' | 'written'
+>;
 
 /** The push's untracked lines added up (untrackedCount of each commit with a readable trailer), with `since`. */
 export function untrackedTally(commits: readonly TalliedCommit[], since?: UntrackedSince): UntrackedTally {
   const tally: UntrackedTally = { untracked: 0, total: 0, commits: 0, ...(since ? { since } : {}) };
   // Commits without untracked lines count toward the share too: their lines are in the push as well.
   for (const c of commits) {
-    const n = untrackedCount(commitProvenance(c), commitAdded(c));
+    const n = untrackedCount(commitProvenance(c), commitAdded(c), c.written);
     if (!n) continue;
     tally.untracked += n.untracked;
     tally.total += n.total;
