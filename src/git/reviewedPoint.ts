@@ -57,18 +57,17 @@ const DONE = Symbol('done');
  * The unreviewed commits before an update of `branch` from `old`, for the deletion tiers; undefined when there
  * is nothing to add to the push's own judgement (no deletion tier, nothing deleted by the push, or none since).
  */
-export async function sinceReviewed(
-  cwd: string,
-  o: {
-    branch: string;
-    old: string;
-    commits: readonly GateCommit[];
-    rewinds: boolean;
-    policy: Policy;
-    /** Made only when the walk is needed (it reads the approvals). */
-    judge: () => Promise<TipJudge>;
-  },
-): Promise<SinceReviewed | undefined> {
+export interface UnreviewedQuery {
+  branch: string;
+  old: string;
+  commits: readonly GateCommit[];
+  rewinds: boolean;
+  policy: Policy;
+  /** Made only when the walk is needed (it reads the approvals). */
+  judge: () => Promise<TipJudge>;
+}
+
+export async function sinceReviewed(cwd: string, o: UnreviewedQuery): Promise<SinceReviewed | undefined> {
   const counted = countedDeletions(o.policy);
   if (!(counted.files || counted.lines) || !(o.rewinds || deletesSomething(o.commits))) return undefined;
   // Only a point that could have met the deletion tiers restarts their count (attack23 04): four files deleted, a

@@ -5,7 +5,7 @@ import { readAiProvenanceValue } from '../core/trailers';
 import { meetsUntracked, untrackedCount, untrackedTally } from '../core/untrackedReview';
 import type { UntrackedSince } from '../core/untrackedReview';
 import { streamNulTokens } from './nulStream';
-import { reviewedPointsMeeting, sinceReviewed } from './reviewedPoint';
+import { reviewedPointsMeeting, sinceReviewed, type UnreviewedQuery } from './reviewedPoint';
 import type { TipJudge } from './vouchedTip';
 
 /**
@@ -17,14 +17,7 @@ import type { TipJudge } from './vouchedTip';
  */
 export async function unreviewedBefore(
   cwd: string,
-  o: {
-    branch: string;
-    old: string;
-    commits: readonly GateCommit[];
-    rewinds: boolean;
-    policy: Policy;
-    judge: () => Promise<TipJudge>;
-  },
+  o: UnreviewedQuery,
 ): Promise<Pick<GateInput, 'sinceReviewed' | 'untrackedSince'>> {
   let made: Promise<TipJudge> | undefined;
   const judge = () => (made ??= o.judge());
