@@ -41,7 +41,7 @@ describe('pre-receive: many refs in one push (G9)', function () {
       );
     } finally {
       log.remove();
-      fs.rmSync(path.dirname(server.dir), { recursive: true, force: true });
+      fs.rmSync(path.dirname(server.dir), { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     }
   });
 
@@ -82,7 +82,7 @@ describe('pre-receive: many refs in one push (G9)', function () {
       assert.strictEqual(judgements, 50, 'one listing per full judgement');
     } finally {
       log.remove();
-      fs.rmSync(path.dirname(server.dir), { recursive: true, force: true });
+      fs.rmSync(path.dirname(server.dir), { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     }
   });
 });
