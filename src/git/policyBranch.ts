@@ -322,15 +322,24 @@ export async function unreadablePolicy(
   };
 }
 
-/** The sentence install --server and doctor give about an UnreadablePolicy. */
-export function unreadablePolicyText(branch: string, u: UnreadablePolicy): { message: string; fix: string } {
+/**
+ * The sentence install --server and doctor give about an UnreadablePolicy; with the pending recovery grant
+ * (recoveryGrant), the fix says it was granted, not to grant it again (newuser24 F12).
+ */
+export function unreadablePolicyText(
+  branch: string,
+  u: UnreadablePolicy,
+  grant?: RecoveryGrant,
+): { message: string; fix: string } {
   const memory = u.remembered
     ? `the server remembers the policy at ${shortSha(u.remembered.commit)}${u.remembered.seeded ? ` (the newest readable ${POLICY_FILE} in ${branch}'s history)` : ' (the last one it read or accepted)'}`
     : `there is no readable ${POLICY_FILE} in ${branch}'s history (the last ${POLICY_HISTORY_CANDIDATES} changes) and the server remembers none`;
   return {
     message: `the ${POLICY_FILE} on ${branch} at ${shortSha(u.tip)} cannot be read; ${memory}; refused until it is fixed: ${u.refused}`,
     fix:
-      `run \`countersign install --server --recover\` here once, then push a valid ${POLICY_FILE} to ${branch}` +
+      (grant
+        ? `recovery granted at ${grant.grantedAt.replace(/\.\d+Z$/, 'Z')}: push the approved fix (a valid ${POLICY_FILE}) to ${branch}`
+        : `run \`countersign install --server --recover\` here once, then push a valid ${POLICY_FILE} to ${branch}`) +
       (u.remembered
         ? ' (judged under the remembered policy: it needs its approvals)'
         : ' (nothing judges it: check what is pushed)'),

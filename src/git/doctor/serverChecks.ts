@@ -1,7 +1,13 @@
 import { POLICY_FILE } from '../../core/policy';
 import { readPolicyFrom } from '../policyRead';
 import { runGit } from '../gitRunner';
-import { lastReadablePolicy, serverPolicyBranch, unreadablePolicy, unreadablePolicyText } from '../policyBranch';
+import {
+  lastReadablePolicy,
+  recoveryGrant,
+  serverPolicyBranch,
+  unreadablePolicy,
+  unreadablePolicyText,
+} from '../policyBranch';
 import { serverGateState } from '../serverHookInstaller';
 import { receiveFsck, receiveFsckProblem } from '../serverFsck';
 import { refusedServerRefs } from '../serverRefAudit';
@@ -132,7 +138,7 @@ export const serverPolicy: DoctorCheck = {
       // Seeds the server's memory as install --server does (newuser12 P5), then says what the gate refuses.
       const u = await unreadablePolicy(cwd, pb.branch, tip.stdout.trim());
       const said = u
-        ? unreadablePolicyText(pb.branch, u)
+        ? unreadablePolicyText(pb.branch, u, await recoveryGrant(cwd, pb.branch, tip.stdout.trim()))
         : { message: source.message, fix: `push a fixed ${POLICY_FILE} to ${pb.branch}` };
       out.push(finding('policy', 'fix', `${said.message}\n${source.message}`, said.fix));
     } else {

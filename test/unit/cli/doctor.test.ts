@@ -310,6 +310,12 @@ describe('countersign doctor', function () {
     assert.strictEqual(broken.status, 1);
     assert.strictEqual(broken.byCheck('policy')[0].status, 'fix');
     assert.match(broken.byCheck('policy')[0].fix ?? '', /countersign install --server --recover/);
+    // newuser24 F12: once the administrator granted recovery, doctor says it is pending, not to grant it again.
+    assert.strictEqual(server.cli(['install', '--server', '--recover']).status, 0);
+    const granted = doctor(server).byCheck('policy')[0];
+    assert.strictEqual(granted.status, 'fix');
+    assert.match(granted.fix ?? '', /^recovery granted at \d{4}-\d\d-\d\dT[\d:]+Z: push the approved fix/);
+    assert.doesNotMatch(granted.fix ?? '', /run `countersign install --server --recover`/);
   });
 
   it('N14: a server whose policy branch does not exist is a fix (exit 1), before and after the team pushes another branch', () => {
