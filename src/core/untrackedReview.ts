@@ -1,4 +1,5 @@
 import type { GateCommit } from './gate';
+import { POLICY_FILE } from './policyFile';
 import { shortSha } from './shortSha';
 import { readMessageProvenance, type ProvenanceCounts } from './trailers';
 
@@ -86,6 +87,9 @@ export function meetsUntracked(threshold: UntrackedThreshold, untracked: number,
 
 const UNOBSERVED = 'written by something Countersign did not observe (untracked)';
 const MOVED = ' (counting the lines it writes: lines it moves or re-indents keep their label but write nothing)';
+/** The rule and where it is set, as AI and tier reasons name theirs (newuser24 F5). */
+const held = (t: UntrackedThreshold) =>
+  `review.untracked in ${POLICY_FILE} holds a commit with at least ${t.lines} untracked added line(s) making up at least ${Math.round(t.share * 100)}% of its added lines`;
 
 /**
  * Why the commit needs review for its untracked lines, or undefined when it does not: its own lines
@@ -109,10 +113,10 @@ export function untrackedReviewReason(
         ? ` (${own.unaccounted} of them added by the commit's diff but missing from its AI-Provenance trailer)`
         : '';
     const moved = own.total < (untrackedCount(provenance, added)?.total ?? 0) ? MOVED : '';
-    return `${own.untracked} of ${own.total} added lines were ${UNOBSERVED}${missing}${moved}`;
+    return `${own.untracked} of ${own.total} added lines were ${UNOBSERVED}${missing}${moved}: ${held(threshold)}`;
   }
   if (!range) return undefined;
-  const rule = `review.untracked (${threshold.lines} lines and ${Math.round(threshold.share * 100)}%) counts them however the commits are split`;
+  const rule = `review.untracked in ${POLICY_FILE} (${threshold.lines} lines and ${Math.round(threshold.share * 100)}%) counts them however the commits are split`;
   if (range.commits > 1 && meetsUntracked(threshold, range.untracked, range.total))
     return `${range.untracked} of ${range.total} added lines of this push (${range.commits} commits) were ${UNOBSERVED}: ${rule} — fix: have the push reviewed (a reviewer approves its tip)`;
   const s = range.since;

@@ -111,11 +111,13 @@ describe('evaluateGate (rules)', () => {
     assert.deepStrictEqual(alone[0].kinds, ['untracked']);
     assert.strictEqual(
       alone[0].reasons[0],
-      '300 of 300 added lines were written by something Countersign did not observe (untracked)',
+      '300 of 300 added lines were written by something Countersign did not observe (untracked): review.untracked in ' +
+        '.countersign.json holds a commit with at least 20 untracked added line(s) making up at least 50% of its added lines',
     );
     assert.strictEqual(
       alone[3].reasons[0],
-      '20 of 40 added lines were written by something Countersign did not observe (untracked)',
+      '20 of 40 added lines were written by something Countersign did not observe (untracked): review.untracked in ' +
+        '.countersign.json holds a commit with at least 20 untracked added line(s) making up at least 50% of its added lines',
     );
     // attack29 F7: in one push, the commits' lines are added up — those with untracked lines need review.
     const split = evaluateGate(

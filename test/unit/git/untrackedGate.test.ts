@@ -46,7 +46,11 @@ describe('review.untracked with the default policy (pre-push, verify, pre-receiv
     ada.git('add', '.');
     const big = ada.commit('Add billing');
     assert.ok(ada.trailers(big).includes('AI-Provenance: v1 ai=0 human=0 untracked=300'), ada.trailers(big).join('\n'));
-    const reason = '300 of 300 added lines were written by something Countersign did not observe (untracked)';
+    // newuser24 F5: the reason names the rule and where it is set, with its thresholds, as AI and tier reasons do.
+    const reason =
+      '300 of 300 added lines were written by something Countersign did not observe (untracked): review.untracked ' +
+      'in .countersign.json holds a commit with at least 20 untracked added line(s) making up at least 50% of its ' +
+      'added lines';
 
     const prePush = pushMain(ada);
     assert.notStrictEqual(prePush.status, 0);
