@@ -266,7 +266,7 @@ export async function serverGateState(cwd: string, cliSource: string): Promise<S
  * Removes the gate, and says what went (newuser17 F8: the one line it printed left out the second hook, the CLI
  * copy and the remembered policy, which matters to a later install): undefined when no gate was installed.
  */
-export async function uninstallServer(cwd: string): Promise<string[] | undefined> {
+export async function uninstallServer(cwd: string): Promise<{ removed: string[]; kept: string[] } | undefined> {
   const repo = await resolveRepo(cwd);
   const hooks = await hooksDir(repo);
   const removed: string[] = [];
@@ -296,5 +296,24 @@ export async function uninstallServer(cwd: string): Promise<string[] | undefined
   const branch = await gitConfig(repo.commonDir, POLICY_BRANCH_KEY);
   await runGit(['config', '--unset', POLICY_BRANCH_KEY], { cwd: repo.commonDir, okCodes: [5] });
   if (branch !== undefined) removed.push(`config ${POLICY_BRANCH_KEY} (was ${branch})`);
-  return removed;
+  return { removed, kept: await keptByServerUninstall(repo.commonDir, branch) };
+}
+
+/**
+ * What install --server may have set that uninstall --server keeps, said with the command that undoes each
+ * (newuser24 F15): git checking pushed objects protects any server, and HEAD names the branch clones start on;
+ * neither is recorded as install's, so neither is undone behind the administrator's back.
+ */
+async function keptByServerUninstall(gitDir: string, branch: string | undefined): Promise<string[]> {
+  const kept: string[] = [];
+  if ((await gitConfig(gitDir, 'receive.fsckObjects')) === 'true')
+    kept.push(
+      'receive.fsckObjects=true (git checks pushed objects; to turn it off: git config --unset receive.fsckObjects)',
+    );
+  const head = await runGit(['symbolic-ref', '--quiet', 'HEAD'], { cwd: gitDir, okCodes: [1, 128] });
+  if (branch !== undefined && head.stdout.trim() === `refs/heads/${branch}`)
+    kept.push(
+      `HEAD names ${branch} (the branch clones start on; to name another: git symbolic-ref HEAD refs/heads/NAME)`,
+    );
+  return kept;
 }

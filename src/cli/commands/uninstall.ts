@@ -21,7 +21,8 @@ of the remotes' notes under refs/countersign/remotes/ (verify, approve and revie
 says how to delete them. Hooks that install chained stay as they were.
 With --server, in a bare repository: removes the pre-receive and reference-transaction hooks (putting back
 any hook they chained), the CLI copy, the remembered policy and countersign.policyBranch, and names each
-(JSON: removed, removedItems).
+(JSON: removed, removedItems). It keeps receive.fsckObjects=true and HEAD naming the policy branch, which
+install may have set, and says how to undo each (JSON: keptItems).
 
 Options:
   --server   remove the server's pre-receive gate
@@ -41,12 +42,19 @@ Exit codes: 0 removed (or nothing was installed); 2 not a repository.
       false,
     );
     if (values.server) {
-      const removed = await uninstallServer(ctx.cwd);
-      if (values.json) writeJson(ctx, { server: true, removed: removed !== undefined, removedItems: removed ?? [] });
+      const r = await uninstallServer(ctx.cwd);
+      if (values.json)
+        writeJson(ctx, {
+          server: true,
+          removed: r !== undefined,
+          removedItems: r?.removed ?? [],
+          keptItems: r?.kept ?? [],
+        });
       else
         ctx.stdout(
-          removed
-            ? `Removed the Countersign gate; pushes are no longer checked on this server. Removed:\n${removed.map((r) => `  ${r}\n`).join('')}`
+          r
+            ? `Removed the Countersign gate; pushes are no longer checked on this server. Removed:\n${r.removed.map((x) => `  ${x}\n`).join('')}` +
+                (r.kept.length > 0 ? `Kept:\n${r.kept.map((x) => `  ${x}\n`).join('')}` : '')
             : 'No Countersign pre-receive gate was installed here; nothing to do.\n',
         );
       return 0;

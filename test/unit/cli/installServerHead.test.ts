@@ -34,6 +34,16 @@ describe('install --server --policy-branch: an unborn HEAD names the policy bran
     const again = server.cli(['install', '--server', '--policy-branch', 'main', '--json']);
     assert.strictEqual(again.status, 0, again.stderr);
     assert.strictEqual((JSON.parse(again.stdout) as { headWas?: string }).headWas, undefined);
+
+    // newuser24 F15: uninstall --server keeps HEAD and receive.fsckObjects, which install set, and says so with the
+    // command that undoes each.
+    assert.strictEqual(server.git('config', 'receive.fsckObjects'), 'true');
+    const un = server.cli(['uninstall', '--server']);
+    assert.strictEqual(un.status, 0, un.stderr);
+    assert.match(un.stdout, /^Kept:/m);
+    assert.match(un.stdout, /receive\.fsckObjects=true .*git config --unset receive\.fsckObjects/);
+    assert.match(un.stdout, /HEAD names main .*git symbolic-ref HEAD refs\/heads\/NAME/);
+    assert.strictEqual(server.git('symbolic-ref', 'HEAD'), 'refs/heads/main');
   });
 
   it('leaves a HEAD that names a branch that exists', () => {
