@@ -35,8 +35,8 @@ reference-transaction, its stdin):
   post-checkout       tells the working ledger which files a branch switch rewrote (their lines: untracked)
   reference-transaction  merges the teammates' notes a fetch brought (without it their AI lines show
                       as untracked; husky: \`countersign install --hook-manager husky\` adds its .husky/_ shim)
-Another git hook's name (pre-commit, pre-rebase…) does nothing (exit 0); a name git does not know is a usage
-error (exit 2). Recipes: docs/hook-managers.md.
+Another git hook's name (pre-commit, pre-rebase…) does nothing (exit 0), inside a repository or not; a name
+git does not know is a usage error (exit 2). Recipes: docs/hook-managers.md.
 
 Examples:
   # .husky/prepare-commit-msg (and likewise commit-msg, post-commit, post-merge, post-checkout, post-rewrite,
@@ -55,7 +55,7 @@ traces the script.
 
 Exit codes: 0 done (commit-time hooks never block a commit); 1 pre-push: the push is blocked by the gate, or
 it updates a protected branch or tag and the provenance notes could not be pushed first;
-2 usage error (a name that is not a git hook, not in a repository).
+2 usage error (a name that is not a git hook, or a hook listed above run outside a repository).
 `,
   async run(argv, ctx) {
     const [name, ...args] = argv;

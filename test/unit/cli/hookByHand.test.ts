@@ -1,7 +1,9 @@
 import * as assert from 'assert';
+import { spawnSync } from 'child_process';
 import { aiLabel, UNTRACKED } from '../../../src/core/attribution/labels';
 import { openLedger } from '../../../src/git/ledger';
-import { TempRepo } from '../helpers/tempRepo';
+import { tempDir } from '../helpers/tempDirs';
+import { CLI, TempRepo } from '../helpers/tempRepo';
 
 /** newuser14 S19: `countersign hook …` run by hand says what went wrong in words, with the exit it gives. */
 describe('countersign hook, run by hand', function () {
@@ -34,7 +36,24 @@ describe('countersign hook, run by hand', function () {
     assert.doesNotMatch(help, /Other hook names do nothing/);
     assert.match(
       help,
-      /Another git hook's name \(pre-commit, pre-rebase…\) does nothing \(exit 0\); a name git does not know is a usage error \(exit 2\)/,
+      /Another git hook's name \(pre-commit, pre-rebase…\) does nothing \(exit 0\), inside a repository or not; a name git does not know is a usage error \(exit 2\)/,
+    );
+  });
+
+  it('outside a repository: the hooks the help lists exit 2, another git hook exits 0, as the help says (newuser24 F4)', () => {
+    const dir = tempDir('cs-norepo-');
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [CLI, 'hook', ...args], { cwd: dir, input: '', encoding: 'utf8' });
+    for (const h of ['prepare-commit-msg', 'commit-msg', 'post-commit', 'pre-push', 'post-checkout']) {
+      const r = run(h, 'a', 'b');
+      assert.strictEqual(r.status, 2, `${h}: ${r.stderr}`);
+      assert.match(r.stderr, /is not inside a git repository/);
+    }
+    assert.strictEqual(run('pre-commit').status, 0);
+    const help = run('--help').stdout.replace(/\s+/g, ' ');
+    assert.match(
+      help,
+      /2 usage error \(a name that is not a git hook, or a hook listed above run outside a repository\)/,
     );
   });
 
