@@ -80,6 +80,8 @@ export interface GateCommit {
   mergeOwnAdded?: number;
   /** Lines it writes (renames found, white space ignored: src/git/writtenLines.ts), where its labels could dilute. */
   written?: number;
+  /** Lines its files' added bytes count beyond their newlines (core/untrackedReview.ts sizedLines, src/git/lineSizes.ts). */
+  sizedLines?: number;
   /** For a merge: paths of its first-parent diff whose content it leaves as the review base has it (core/mergeView.ts). */
   sameAsBase?: string[];
   /** Its tree's symlinks (src/git/treeLinks.ts), and its first parent's when it removes one (names under it go). */

@@ -11,7 +11,7 @@ import { POLICY_FILE, type Policy } from './policy';
 import { chargedNames, describeHit, firstPathHit, policyMatchers, type PolicyMatchers } from './policyPaths';
 import { aiBeyondCounts, commitEvidence, describeEvidence, type CommitEvidence } from './report/aiEvidence';
 import { AI_PROVENANCE_FIX, parseTrailers } from './trailers';
-import { untrackedReviewReason, type UntrackedTally } from './untrackedReview';
+import { commitAdded, untrackedReviewReason, type UntrackedTally } from './untrackedReview';
 import { reviewPathReasons } from './reviewPaths';
 import { binaryFilesClause, oversizedFilesReason } from './textLines';
 import { COMMIT_HEADER_FIX } from './commitObject';
@@ -291,7 +291,7 @@ export function reviewNeedOf(
   const untracked = untrackedReviewReason(
     policy.review.untracked,
     evidence.provenance,
-    c.parents.length <= 1 ? added : c.mergeOwnAdded,
+    commitAdded(c),
     range?.untracked,
     c.written,
   );

@@ -25,6 +25,24 @@ export const DEFAULT_UNTRACKED_THRESHOLD: UntrackedThreshold = Object.freeze({
   share: 0.5,
 }) as UntrackedThreshold;
 
+/**
+ * Bytes a counted line may hold (attack30 F1): the rule counts newlines, so unobserved code of any size landed as one
+ * long line (a 318 KB one-line module: untracked=1) or a binary with no newline byte. A file's added bytes count as at
+ * least one line per LINE_BYTES (sizedLines); 1,000 so that a person's long documentation paragraph or a generated
+ * lockfile line does not weigh more than its line (docs/choices.md, "Long lines weigh their size").
+ */
+export const LINE_BYTES = 1_000;
+
+/**
+ * The lines the rule counts for a file whose diff adds `added` lines and grows it by `bytes` (its new version's size
+ * less its old one's: src/git/lineSizes.ts): at least one per LINE_BYTES. The same as counting each added line of
+ * over LINE_BYTES as ceil(length / LINE_BYTES) lines for a file that is one line, a lower bound otherwise. Lone CRs are
+ * not line breaks here (git, the engine and the trailer split on LF): CR-separated code weighs its bytes like a long line.
+ */
+export function sizedLines(added: number, bytes: number): number {
+  return Math.max(added, Math.ceil(Math.max(0, bytes) / LINE_BYTES));
+}
+
 /** A commit's lines as the rule counts them: untracked (with lines its diff adds beyond its trailer) of total. */
 export interface UntrackedCount {
   untracked: number;
@@ -110,7 +128,7 @@ export function untrackedReviewReason(
   if (meetsUntracked(threshold, own.untracked, own.total)) {
     const missing =
       own.unaccounted > 0
-        ? ` (${own.unaccounted} of them added by the commit's diff but missing from its AI-Provenance trailer)`
+        ? ` (${own.unaccounted} of them added by the commit's diff but missing from its AI-Provenance trailer; a file's added bytes count as at least one line per ${LINE_BYTES.toLocaleString('en-US')} bytes)`
         : '';
     const moved = own.total < (untrackedCount(provenance, added)?.total ?? 0) ? MOVED : '';
     return `${own.untracked} of ${own.total} added lines were ${UNOBSERVED}${missing}${moved}: ${held(threshold)}`;
@@ -133,7 +151,7 @@ export function untrackedReviewReason(
 /** What the tally reads of a commit: its message (for the trailer), its diff's added lines, a merge's own. */
 export type TalliedCommit = Pick<
   GateCommit,
-  'message' | 'parents' | 'files' | 'mergeOwnAdded' | 'headerProblem' | 'written'
+  'message' | 'parents' | 'files' | 'mergeOwnAdded' | 'headerProblem' | 'written' | 'sizedLines'
 >;
 
 /** The push's untracked lines added up (untrackedCount of each commit with a readable trailer), with `since`. */
@@ -150,9 +168,16 @@ export function untrackedTally(commits: readonly TalliedCommit[], since?: Untrac
   return tally;
 }
 
-/** The added lines the rule holds against a commit's trailer: a merge's own lines (mergeOwnLines.ts), not its diff. */
-export function commitAdded(c: Pick<GateCommit, 'parents' | 'files' | 'mergeOwnAdded'>): number | undefined {
-  return c.parents.length <= 1 ? c.files.reduce((n, f) => n + (f.added ?? 0), 0) : c.mergeOwnAdded;
+/**
+ * The added lines the rule holds against a commit's trailer: its diff's, with the lines its files' sizes add
+ * (sizedLines); a merge's own lines (mergeOwnLines.ts), not its diff.
+ */
+export function commitAdded(
+  c: Pick<GateCommit, 'parents' | 'files' | 'mergeOwnAdded' | 'sizedLines'>,
+): number | undefined {
+  return c.parents.length <= 1
+    ? c.files.reduce((n, f) => n + (f.added ?? 0), 0) + (c.sizedLines ?? 0)
+    : c.mergeOwnAdded;
 }
 
 /** A commit's readable AI-Provenance counts (none when unreadable, absent, or its header cannot be trusted). */

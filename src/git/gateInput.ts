@@ -17,6 +17,7 @@ import { firstParentExit, netChangeBase, restoredFromExits, sourceExits, unexpla
 import { rewindOf, rewindPatchId } from './rewind';
 import { unreviewedBefore } from './unreviewedBefore';
 import { attachWrittenLines } from './writtenLines';
+import { attachLineSizes } from './lineSizes';
 import { emptyTree } from './emptyTree';
 import { markUnjudgedGitlinks } from './gitlinkPins';
 import { markTreeLinks } from './treeLinks';
@@ -345,6 +346,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     if (st.decision === 'reject' && !inRange.has(st.tip) && reach[key]) rejectionReach[key] = reach[key];
   }
   const replayedTrees = await replayedApprovals(cwd, commits, reviewBase, valid, old);
+  await attachLineSizes(cwd, commits);
   await attachWrittenLines(cwd, commits);
   const before =
     !isNew && old && !opts.span
