@@ -1,5 +1,5 @@
 import type { GateCommit } from '../core/gate';
-import { commitProvenance, sizedLines } from '../core/untrackedReview';
+import { commitAdded, commitProvenance, sizedLines, untrackedCount } from '../core/untrackedReview';
 import { objectSizes } from './binaryFiles';
 
 const NULL_OID = /^0+$/;
@@ -9,11 +9,17 @@ const NULL_OID = /^0+$/;
  * module and a 64 KB binary with no newline byte each counted as one line): core/untrackedReview.ts sizedLines of
  * each file, its growth read from the sizes of its blobs before and after, from one `git cat-file --batch-check`
  * for the whole push (the ids are those of the gate's raw diff; the push's paths are bounded by core/changedPaths.ts
- * MAX_JUDGED_PATHS, so at most twice that many ids). Only for the commits the rule holds against their diff: a
- * single-parent or root commit with a readable trailer. None of them: no process.
+ * MAX_JUDGED_PATHS, so at most twice that many ids). Only for a commit with something unobserved to weigh: a
+ * single-parent or root commit whose trailer counts untracked lines or leaves some of its diff's unaccounted. One
+ * whose every line a hook saw written (a person's image added in the editor, a pasted long line) keeps its count,
+ * and a push of such commits starts no process.
  */
 export async function attachLineSizes(cwd: string, commits: GateCommit[]): Promise<void> {
-  const held = commits.filter((c) => c.parents.length <= 1 && commitProvenance(c) !== undefined);
+  const held = commits.filter((c) => {
+    if (c.parents.length > 1) return false;
+    const n = untrackedCount(commitProvenance(c), commitAdded(c));
+    return n !== undefined && n.untracked > 0;
+  });
   const oids = new Set<string>();
   for (const c of held)
     for (const f of c.files)
