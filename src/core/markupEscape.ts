@@ -27,6 +27,22 @@ export function mdText(s: string): string {
   return s.replace(CONTROL, ' ').replace(MD_ACTIVE, (c) => `\\${c}`);
 }
 
+/**
+ * Countersign's own prose as Markdown: its code spans naming a command (`git fetch`, `countersign explain REV`) stay
+ * code spans (mdCode), the rest is mdText (newuser24 F6: escaped, they showed as literal backticks). A name or path
+ * inside the prose is still inert either way: escaped text, or a literal code span.
+ */
+export function mdProse(s: string): string {
+  const out: string[] = [];
+  let at = 0;
+  for (const m of s.matchAll(/`((?:git|countersign) [^`\r\n]*)`/g)) {
+    out.push(mdText(s.slice(at, m.index)), mdCode(m[1]));
+    at = m.index + m[0].length;
+  }
+  out.push(mdText(s.slice(at)));
+  return out.join('');
+}
+
 /** A Markdown table cell whose line breaks are kept as `<br>` (Countersign's own markup), each line mdText. */
 export function mdCell(s: string): string {
   return s

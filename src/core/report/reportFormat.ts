@@ -1,5 +1,5 @@
 import { APPROVALS_AS_FETCHED, REVIEW_COVERAGE_RULE, type Report, type ReportRow } from './aggregate';
-import { mdText, oneLine } from '../markupEscape';
+import { mdProse, mdText, oneLine } from '../markupEscape';
 import { BINARY_LINES_RULE } from '../textLines';
 
 /** Text, Markdown and CSV renderings of a report (pure; the HTML page is in reportHtml.ts). */
@@ -182,10 +182,10 @@ export function formatReportMarkdown(r: Report): string {
   out.push(
     ...mdTable(
       ['', 'value'],
-      summaryLines(r).map(([k, v]) => [k, mdText(v)]),
+      summaryLines(r).map(([k, v]) => [k, mdProse(v)]),
     ),
   );
-  out.push('', ...definitions(r).map((d) => `- ${mdText(d)}`));
+  out.push('', ...definitions(r).map((d) => `- ${mdProse(d)}`));
   const agents = Object.entries(r.byAgent);
   if (agents.length > 0) {
     out.push('', '## By agent', '');
@@ -213,13 +213,13 @@ export function formatReportMarkdown(r: Report): string {
     out.push('Trailers and notes agree, and every approval statement is readable and counted.');
   else {
     out.push('### Problems', '');
-    for (const m of mismatches) out.push(`- ${mdText(m.message)}`);
-    for (const p of problems) out.push(`- ${mdText(p)}`);
+    for (const m of mismatches) out.push(`- ${mdProse(m.message)}`);
+    for (const p of problems) out.push(`- ${mdProse(p)}`);
   }
   if (orphanNotes.length > 0 || notes.length > 0) {
     out.push('', '### Notes (left by the usual review workflow; nothing to fix)', '');
     for (const o of orphanNotes) out.push(`- note in ${o.ref} on unreachable object \`${o.object}\``);
-    for (const n of notes) out.push(`- ${mdText(n)}`);
+    for (const n of notes) out.push(`- ${mdProse(n)}`);
   }
   return out.join('\n') + '\n';
 }

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { mdCell, mdCode, mdCodeBlock, noWorkflowCommands } from '../../../src/core/markupEscape';
+import { mdCell, mdCode, mdCodeBlock, mdProse, noWorkflowCommands } from '../../../src/core/markupEscape';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const markdownIt = require('markdown-it') as (o: { html: boolean }) => { render(s: string): string };
@@ -27,5 +27,13 @@ describe('markupEscape', () => {
     assert.match(render(`### ${mdCode('a``b`')} — x`), /<h3><code>a``b`<\/code> — x<\/h3>/);
     const block = render([...mdCodeBlock('sh', 'x\n```\n<!--'), 'after'].join('\n'));
     assert.match(block, /<pre><code class="language-sh">x ``` &lt;!--\n<\/code><\/pre>\n<p>after<\/p>/);
+  });
+
+  it("mdProse keeps our command code spans and escapes the rest, a name's backticks and HTML included (newuser24 F6)", () => {
+    const html = render(mdProse('in a_b/`<img src=x>`: run `git fetch` or `countersign explain REV`, *not* `rm -rf`'));
+    assert.match(html, /<code>git fetch<\/code> or <code>countersign explain REV<\/code>/);
+    assert.match(html, /in a_b\/`&lt;img src=x&gt;`: run/);
+    assert.match(html, /\*not\* `rm -rf`/);
+    assert.doesNotMatch(html, /<img|<em>/);
   });
 });

@@ -281,6 +281,9 @@ describe('countersign report', function () {
     assert.match(text.stdout, /Unreadable provenance on 1 commit:/);
     const md = repo.cli(['report', '--format', 'markdown', '--by', 'agent']);
     assert.match(md.stdout, /^\| claude-code \| 3 \|/m);
+    // newuser24 F6: our own prose keeps its code spans (escaped, they rendered as literal backticks).
+    assert.ok(md.stdout.includes('`git fetch` or `countersign review` brings newer ones'), md.stdout);
+    assert.doesNotMatch(md.stdout, /\\`/);
     const csv = repo.cli(['report', '--format', 'csv', '--by', 'author']);
     const rows = csv.stdout.trim().split('\r\n');
     assert.strictEqual(
