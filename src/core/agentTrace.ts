@@ -50,8 +50,8 @@ const range = z.strictObject({
 });
 
 export const traceRecordSchema = z.strictObject({
-  version: z.string().check(z.regex(/^[0-9]+\.[0-9]+$/)),
-  id: z.string().check(z.regex(UUID)),
+  version: z.string().check(z.regex(/^[0-9]+\.[0-9]+$/, 'must be MAJOR.MINOR, like "0.1"')),
+  id: z.string().check(z.regex(UUID, 'must be a UUID (RFC 4122, version 1 to 8, as `uuidgen` prints)')),
   timestamp: z
     .string()
     .check(z.refine(realDate, 'must be an RFC 3339 UTC time of a real date, like 2026-01-31T12:00:00Z')),
@@ -74,6 +74,36 @@ export const traceRecordSchema = z.strictObject({
 });
 
 export type TraceRecord = z.infer<typeof traceRecordSchema>;
+
+/**
+ * One schema problem as one sentence naming the field and what it expects (newuser24 F14: the validator's own
+ * text printed the UUID pattern and "Invalid input: expected string, received undefined"). Needs the issue's
+ * input (safeParse with reportInput).
+ */
+export function traceIssueText(issue: z.core.$ZodIssue): string {
+  const at = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`));
+  const field = at.join('') || 'the record';
+  switch (issue.code) {
+    case 'invalid_type': {
+      const expected = `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
+      if (issue.input === undefined) return `${field} is missing (expected ${expected})`;
+      const found = issue.input === null ? 'null' : Array.isArray(issue.input) ? 'an array' : typeof issue.input;
+      return `${field} must be ${expected}, not ${found}`;
+    }
+    case 'unrecognized_keys':
+      return `${field} has ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}, which Agent Trace ${AGENT_TRACE_VERSION} does not define there`;
+    case 'invalid_value':
+      return `${field} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'too_big':
+      return `${field} must be at most ${String(issue.maximum)}${issue.origin === 'string' ? ' characters long' : ''}`;
+    case 'too_small':
+      return `${field} must be at least ${String(issue.minimum)}`;
+    case 'invalid_format':
+      return issue.format === 'url' ? `${field} must be a URL` : `${field} ${issue.message}`;
+    default:
+      return /^must /.test(issue.message) ? `${field} ${issue.message}` : `${field} is not valid here`;
+  }
+}
 
 /** What Countersign keeps in `metadata.countersign`: per conversation (in file order), the agent and session. */
 const countersignMeta = z.object({

@@ -3,6 +3,7 @@ import {
   aiAttributions,
   labelRanges,
   noteToTraceRecord,
+  traceIssueText,
   traceRecordSchema,
   type TraceRecord,
 } from '../../core/agentTrace';
@@ -216,12 +217,11 @@ export function parseTraceLines(text: string, file: string): TraceRecord[] {
         `${file}:${i + 1}: not JSON (${errorMessage(e)}); each line must be one Agent Trace record — nothing was imported`,
       );
     }
-    const parsed = traceRecordSchema.safeParse(json);
+    const parsed = traceRecordSchema.safeParse(json, { reportInput: true });
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
       throw new CountersignError(
         'input',
-        `${file}:${i + 1}: not an Agent Trace record (${issue.path.join('.') || 'record'}: ${issue.message}) — nothing was imported`,
+        `${file}:${i + 1}: not an Agent Trace record: ${traceIssueText(parsed.error.issues[0])} — nothing was imported`,
       );
     }
     out.push(parsed.data);

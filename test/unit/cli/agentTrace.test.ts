@@ -264,7 +264,7 @@ describe('Agent Trace: countersign export --format agent-trace / import', functi
     const before = status(repo);
     const r = repo.cli(['import']);
     assert.strictEqual(r.status, 2);
-    assert.match(r.stderr, /traces\.jsonl:2: not an Agent Trace record \(id: /);
+    assert.match(r.stderr, /traces\.jsonl:2: not an Agent Trace record: id is missing \(expected a string\)/);
     assert.deepStrictEqual(status(repo), before);
     // A date that does not exist is refused, as the published schema refuses it.
     const feb30 = good.replace(/"timestamp":"[^"]*"/, '"timestamp":"2026-02-30T10:00:00Z"');
@@ -274,8 +274,26 @@ describe('Agent Trace: countersign export --format agent-trace / import', functi
     assert.strictEqual(r30.status, 2);
     assert.match(
       r30.stderr,
-      /traces\.jsonl:1: not an Agent Trace record \(timestamp: must be an RFC 3339 UTC time of a real date/,
+      /traces\.jsonl:1: not an Agent Trace record: timestamp must be an RFC 3339 UTC time of a real date/,
     );
+    // newuser24 F14: one sentence naming the field and what it expects, no schema pattern or validator wording.
+    const said = (line: string) => {
+      fs.writeFileSync(path.join(repo.dir, '.agent-trace', 'traces.jsonl'), `${line}\n`);
+      const x = repo.cli(['import']);
+      assert.strictEqual(x.status, 2, x.stderr);
+      assert.doesNotMatch(x.stderr, /Invalid|\[0-9a-fA-F\]|received|\^/);
+      return x.stderr;
+    };
+    const uuid1 = '11111111-1111-1111-1111-111111111111';
+    assert.match(
+      said(good.replace(/"id":"[^"]*"/, `"id":"${uuid1}"`)),
+      /traces\.jsonl:1: not an Agent Trace record: id must be a UUID \(RFC 4122, version 1 to 8, as `uuidgen` prints\)/,
+    );
+    const tool = JSON.parse(good) as { tool: { version?: string } };
+    delete tool.tool.version;
+    assert.match(said(JSON.stringify(tool)), /record: tool\.version is missing \(expected a string\)/);
+    assert.match(said(good.replace(/"version":"0\.1"/, '"version":"v1"')), /record: version must be MAJOR\.MINOR/);
+    assert.match(said(good.replace(/^\{/, '{"extra":1,')), /record: the record has "extra", which Agent Trace/);
     assert.deepStrictEqual(status(repo).files['src/app.ts'], before.files['src/app.ts']);
     fs.writeFileSync(path.join(repo.dir, '.agent-trace', 'traces.jsonl'), `${good}\n{oops\n`);
     assert.match(repo.cli(['import']).stderr, /traces\.jsonl:2: not JSON/);
