@@ -69,15 +69,19 @@ const bundled = { alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' } };
 // that text is a tenth of cli.js.
 const LAZY_COMMANDS = path.resolve(__dirname, 'src/cli/lazyCommands.ts');
 const LEDGER_COMMANDS = path.resolve(__dirname, 'src/cli/ledgerCommands.ts');
+// verify, review, approve/reject and explain are a fourth, dist/cli-gate.js (src/cli/gateCommands.ts): no hook or
+// push runs them, and they share the code only they use (src/app/verify.ts).
+const GATE_COMMANDS = path.resolve(__dirname, 'src/cli/gateCommands.ts');
 /** The file of src/cli/ whose commands esbuild.js stubs in cli.js → the bundle that holds them. */
 const LAZY_COMMAND_BUNDLES = new Map([
   [LAZY_COMMANDS, 'cli-lazy.js'],
   [LEDGER_COMMANDS, 'cli-ledger.js'],
+  [GATE_COMMANDS, 'cli-gate.js'],
 ]);
 const lazyCommandsPlugin = {
   name: 'lazy-commands',
   setup(build) {
-    build.onResolve({ filter: /[\\/](lazyCommands|ledgerCommands)$/ }, (args) => {
+    build.onResolve({ filter: /[\\/](lazyCommands|ledgerCommands|gateCommands)$/ }, (args) => {
       const file = path.resolve(args.resolveDir, `${args.path}.ts`);
       return LAZY_COMMAND_BUNDLES.has(file) ? { path: file, namespace: 'lazy-commands' } : undefined;
     });

@@ -15,6 +15,7 @@ export interface BundleFigures {
   cliLazyKb: number | null;
   /** checkpoint and the client hooks that read the working ledger, which cli.js loads on first use. */
   cliLedgerKb: number | null;
+  cliGateKb: number | null;
   hookKb: number | null;
 }
 
@@ -38,6 +39,7 @@ export function bundleSizes(out: string): BundleFigures {
     cliKb: kb('cli.js')!,
     cliLazyKb: kb('cli-lazy.js'),
     cliLedgerKb: kb('cli-ledger.js'),
+    cliGateKb: kb('cli-gate.js'),
     hookKb: kb('hook.js'),
   };
 }

@@ -8,10 +8,8 @@
  * the commands directly.
  */
 export { agentsCommand } from './commands/agents';
-export { approveCommand, rejectCommand } from './commands/approve';
 export { blameCommand } from './commands/blame';
 export { doctorCommand } from './commands/doctor';
-export { explainCommand } from './commands/explain';
 export { hookManagerCommand } from './hookManagerEntry';
 export { exportCommand, importCommand } from './commands/agentTrace';
 export { initCommand } from './commands/init';
@@ -19,7 +17,6 @@ export { installCommand } from './commands/install';
 export { policyCommand } from './commands/policy';
 export { replayCommand } from './commands/replay';
 export { reportCommand } from './commands/report';
-export { reviewCommand } from './commands/review';
 export { statusCommand } from './commands/status';
 export { uninstallCommand } from './commands/uninstall';
 export { setRunningCliFile } from './cliFile';

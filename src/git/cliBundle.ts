@@ -5,15 +5,17 @@ import { writeFileAtomic } from './atomicFile';
 /**
  * The CLI ships as dist/cli.js plus files that must sit beside it (issue 11 split them off to keep each
  * bundle small): the commit hook's own entry and the bundles of commands cli.js loads on first use
- * (src/cli/lazyCommands.ts, src/cli/ledgerCommands.ts). Every copy of the CLI — the hooks' copy in .git/countersign/bin, a server's, the
+ * (src/cli/lazyCommands.ts, src/cli/ledgerCommands.ts, src/cli/gateCommands.ts). Every copy of the CLI — the hooks' copy in .git/countersign/bin, a server's, the
  * `countersign` launcher's — is written here, so a copy never lacks a piece.
  */
 export const HOOK_ENTRY = 'hook.js';
 export const LAZY_CLI_BUNDLE = 'cli-lazy.js';
 /** What an agent's tool call (`checkpoint`) and the client hooks Node runs besides pre-push load (ledgerCommands.ts). */
 export const LEDGER_CLI_BUNDLE = 'cli-ledger.js';
-export type LazyCliBundle = typeof LAZY_CLI_BUNDLE | typeof LEDGER_CLI_BUNDLE;
-const COMPANIONS = [HOOK_ENTRY, LAZY_CLI_BUNDLE, LEDGER_CLI_BUNDLE];
+/** verify, review, approve/reject, explain (gateCommands.ts): judging by hand, which no hook or push runs. */
+export const GATE_CLI_BUNDLE = 'cli-gate.js';
+export type LazyCliBundle = typeof LAZY_CLI_BUNDLE | typeof LEDGER_CLI_BUNDLE | typeof GATE_CLI_BUNDLE;
+const COMPANIONS = [HOOK_ENTRY, LAZY_CLI_BUNDLE, LEDGER_CLI_BUNDLE, GATE_CLI_BUNDLE];
 
 /**
  * Written beside every copy (attack26 05): Node takes a `.js` file for CommonJS or an ES module by the nearest

@@ -1,25 +1,22 @@
 import type { Command } from '../command';
 import { completionCommand } from './completion';
 import { hookCommand } from './hook';
-import { verifyCommand } from './verify';
+// Loaded on first use in the shipped CLI (dist/cli-gate.js): see gateCommands.ts.
+import { approveCommand, explainCommand, rejectCommand, reviewCommand, verifyCommand } from '../gateCommands';
 // Loaded on first use in the shipped CLI (dist/cli-ledger.js): see ledgerCommands.ts.
 import { checkpointCommand } from '../ledgerCommands';
 // Loaded on first use in the shipped CLI (dist/cli-lazy.js): see lazyCommands.ts.
 import {
   agentsCommand,
-  approveCommand,
   blameCommand,
   doctorCommand,
-  explainCommand,
   exportCommand,
   importCommand,
   initCommand,
   installCommand,
   policyCommand,
-  rejectCommand,
   replayCommand,
   reportCommand,
-  reviewCommand,
   statusCommand,
   uninstallCommand,
 } from '../lazyCommands';

@@ -8,7 +8,7 @@ import { agentHookStates } from '../connectedAgents';
 import { hookLogLines } from '../hookLog';
 import { runGit } from '../gitRunner';
 import { readManifest } from '../hookManifest';
-import { companionsBeside, HOOK_ENTRY, LEDGER_CLI_BUNDLE, scopeFileCurrent } from '../cliBundle';
+import { companionsBeside, HOOK_ENTRY, LEDGER_CLI_BUNDLE, scopeFileCurrent, GATE_CLI_BUNDLE } from '../cliBundle';
 import { hookTakeover } from '../hookTakeover';
 import { NODE_HOOKS, SHIM_MARKER } from '../hookNames';
 import { AI_NOTES_REF, notesFetchRefspecs } from '../notesConfig';
@@ -146,7 +146,9 @@ export const stableCliCurrent: DoctorCheck = {
             ? "the commit hook's entry"
             : name === LEDGER_CLI_BUNDLE
               ? "the CLI's working-ledger bundle"
-              : "the CLI's second bundle";
+              : name === GATE_CLI_BUNDLE
+                ? "the CLI's gate bundle"
+                : "the CLI's second bundle";
         return [
           finding(
             this.name,

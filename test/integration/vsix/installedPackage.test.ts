@@ -50,6 +50,7 @@ describe('Countersign installed from its .vsix', () => {
       'dist/cli.js',
       'dist/cli-lazy.js',
       'dist/cli-ledger.js',
+      'dist/cli-gate.js',
       'dist/hook.js',
       'media/icon.png',
       'dist/webview.js',
@@ -81,6 +82,7 @@ describe('Countersign installed from its .vsix', () => {
       'cli.js',
       'cli-lazy.js',
       'cli-ledger.js',
+      'cli-gate.js',
       'hook.js',
     ]) {
       const text = fs.readFileSync(path.join(installed().extensionPath, 'dist', bundle), 'utf8');

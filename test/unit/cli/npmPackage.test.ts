@@ -15,7 +15,7 @@ import { CLI } from '../helpers/tempRepo';
 describe('npm package: npm pack gives a working countersign and nothing else', function () {
   this.timeout(180_000);
 
-  it('packs exactly package.json, README.md, LICENSE, dist/cli.js, dist/cli-lazy.js, dist/cli-ledger.js and dist/hook.js; installs offline into a prefix; countersign --version and a lazily loaded command run', () => {
+  it('packs exactly package.json, README.md, LICENSE, dist/cli.js, dist/cli-lazy.js, dist/cli-ledger.js, dist/cli-gate.js and dist/hook.js; installs offline into a prefix; countersign --version and a lazily loaded command run', () => {
     const dir = tempDir('cs-pack-');
     try {
       const pkg = path.join(dir, 'pkg');
@@ -31,6 +31,8 @@ describe('npm package: npm pack gives a working countersign and nothing else', f
       fs.copyFileSync(path.join(path.dirname(CLI), 'cli-lazy.js'), path.join(pkg, 'dist', 'cli-lazy.js'));
       // And the working ledger's commands (src/cli/ledgerCommands.ts).
       fs.copyFileSync(path.join(path.dirname(CLI), 'cli-ledger.js'), path.join(pkg, 'dist', 'cli-ledger.js'));
+      // And the commands that judge by hand: verify, review, approve, reject, explain (src/cli/gateCommands.ts).
+      fs.copyFileSync(path.join(path.dirname(CLI), 'cli-gate.js'), path.join(pkg, 'dist', 'cli-gate.js'));
       // What a working tree also holds, none of which belongs in the tarball.
       for (const decoy of [
         'dist/extension.js',
@@ -65,6 +67,7 @@ describe('npm package: npm pack gives a working countersign and nothing else', f
       assert.deepStrictEqual(packed[0].files.map((f) => f.path).sort(), [
         'LICENSE',
         'README.md',
+        'dist/cli-gate.js',
         'dist/cli-lazy.js',
         'dist/cli-ledger.js',
         'dist/cli.js',
