@@ -1,9 +1,9 @@
 /**
- * The commands no hot path runs — set-up, policy edits, reviews and approvals, reports, explanations, trace
- * export — and the code only they use. In the shipped CLI they are a second bundle, dist/cli-lazy.js, which
- * dist/cli.js loads on first use (esbuild.js replaces this module in cli.js with lazyCommand stubs that carry
- * each command's name, summary and help), so what runs on every commit, push and agent tool call (`hook`,
- * `checkpoint`), `verify` and `--version` compile less (issue 11: each bundle ≤ 400 KB). The second bundle
+ * The commands no hot path runs — set-up, policy edits, reports, trace export — and the code only they use
+ * (reviews, approvals, explanations and verify: gateCommands.ts). In the shipped CLI they are a second bundle,
+ * dist/cli-lazy.js, which dist/cli.js loads on first use (esbuild.js replaces this module in cli.js with
+ * lazyCommand stubs that carry each command's name, summary and help), so what runs on every commit, push and
+ * agent tool call (`hook`, `checkpoint`) and `--version` compile less (issue 11: each bundle ≤ 400 KB). The second bundle
  * takes the modules both hold from cli.js (scripts/bundleSharing.js). Tests and the TypeScript sources import
  * the commands directly.
  */
