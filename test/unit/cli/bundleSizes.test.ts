@@ -24,7 +24,14 @@ describe('production bundles stay within issue 11 budget', function () {
           .filter((f) => f.endsWith('.js'))
           .map((f) => [f, fs.statSync(path.join(out, f)).size]),
       );
-      for (const shipped of ['extension.js', 'extension-services.js', 'cli.js', 'cli-lazy.js', 'cli-ledger.js', 'cli-gate.js']) {
+      for (const shipped of [
+        'extension.js',
+        'extension-services.js',
+        'cli.js',
+        'cli-lazy.js',
+        'cli-ledger.js',
+        'cli-gate.js',
+      ]) {
         assert.ok(sizes[shipped] !== undefined, `${shipped} was not built: ${Object.keys(sizes).join(', ')}`);
       }
       const over = Object.entries(sizes).filter(([, bytes]) => bytes > LIMIT_BYTES);

@@ -13,16 +13,25 @@ import type { TempRepo } from '../helpers/tempRepo';
  * diff, with a notice. Built with git fast-import, pushed to a real server with the installed hook.
  */
 const NO_LINES = 'AI-Provenance: v1 ai=0 human=0 untracked=0';
+const HUMAN_LINE = 'AI-Provenance: v1 ai=0 human=1 untracked=0';
 
 function data(text: string): string {
   return `data ${Buffer.byteLength(text)}\n${text}\n`;
 }
 
-function commit(ref: string, mark: number, t: number, message: string, parents: string[], body = ''): string {
+function commit(
+  ref: string,
+  mark: number,
+  t: number,
+  message: string,
+  parents: string[],
+  body = '',
+  lines = NO_LINES,
+): string {
   const who = 'Ada Author <ada@example.com> ';
   const [from, ...merges] = parents;
   return (
-    `commit ${ref}\nmark :${mark}\nauthor ${who}${t} +0000\ncommitter ${who}${t} +0000\n${data(`${message}\n\n${NO_LINES}`)}` +
+    `commit ${ref}\nmark :${mark}\nauthor ${who}${t} +0000\ncommitter ${who}${t} +0000\n${data(`${message}\n\n${lines}`)}` +
     `from ${from}\n${merges.map((m) => `merge ${m}\n`).join('')}${body}\n`
   );
 }
@@ -61,7 +70,8 @@ function topicMerges(ada: TempRepo, n: number): void {
   for (let i = 0; i < n; i++) {
     const file = `M 100644 inline topics/${i}.txt\n${data(`topic ${i}`)}`;
     const s = ++mark;
-    parts.push(commit('refs/heads/topic', s, 1_700_000_000 + i, `topic ${i}`, [prev], file));
+    // Its one line typed by a person: 1,000 unattributed lines in one push would need review (attack29 F7).
+    parts.push(commit('refs/heads/topic', s, 1_700_000_000 + i, `topic ${i}`, [prev], file, HUMAN_LINE));
     parts.push(commit('refs/heads/main', ++mark, 1_700_000_000 + i, `merge topic ${i}`, [prev, `:${s}`], file));
     prev = `:${mark}`;
   }
