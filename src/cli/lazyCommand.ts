@@ -21,6 +21,8 @@ export function lazyCommand(
       return lazyExport(exportName, bundle).usage;
     },
     run: (argv, ctx) => lazyExport(exportName, bundle).run(argv, ctx),
+    // verify's exit-2 JSON facts (newuser15 #8) live with the command in its bundle: a function, so not in `meta`.
+    jsonErrorFields: async (argv, cwd) => (await lazyExport(exportName, bundle).jsonErrorFields?.(argv, cwd)) ?? {},
   };
 }
 

@@ -90,6 +90,9 @@ function builtTarball(): { file: string; sha256: string } {
     JSON.stringify({ name: 'countersign', version, bin: { countersign: 'dist/cli.js' } }),
   );
   fs.copyFileSync(CLI, path.join(pkg, 'dist', 'cli.js'));
+  // And what npm pack ships beside it (.npmignore): the bundles cli.js loads on first use and the hook's entry.
+  for (const beside of ['cli-lazy.js', 'cli-ledger.js', 'cli-gate.js', 'hook.js'])
+    fs.copyFileSync(path.join(path.dirname(CLI), beside), path.join(pkg, 'dist', beside));
   const file = path.join(dir, `countersign-${version}.tgz`);
   const tar = spawnSync('tar', ['czf', file, 'package'], { cwd: dir });
   assert.strictEqual(tar.status, 0, String(tar.stderr));
