@@ -75,6 +75,9 @@ describe('a hung transport: fetches end at their bound and take the transport wi
     );
     const pid = transportPid();
     assert.ok(pid, 'the fake ssh ran');
+    // The kill is sent at the bound; the kernel ends the process a moment later (a CI check saw it still running
+    // right after the rejection, once): give it a second, far below the hang the test is about.
+    for (let waited = 0; alive(pid) && waited < 1_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
     assert.strictEqual(alive(pid), false, `the transport (pid ${pid}) outlived the fetch's bound`);
     assertSameGroup();
   });
