@@ -78,9 +78,9 @@ export interface GateCommit {
   unjudgedGitlinks?: UnjudgedGitlink[];
   /** For a merge: its added lines found in none of its parents (src/git/mergeOwnLines.ts), held against its trailer. */
   mergeOwnAdded?: number;
-  /** Lines it writes (renames found, white space ignored: src/git/writtenLines.ts), where its labels could dilute. */
+  /** Lines it writes (renames found, white space ignored: src/git/untrackedEvidence.ts), where its labels could dilute. */
   written?: number;
-  /** Lines its files' added bytes count beyond their newlines (core/untrackedReview.ts sizedLines, src/git/lineSizes.ts). */
+  /** Lines its files' added bytes count beyond their newlines (core/untrackedReview.ts sizedLines, src/git/untrackedEvidence.ts). */
   sizedLines?: number;
   /** For a merge: paths of its first-parent diff whose content it leaves as the review base has it (core/mergeView.ts). */
   sameAsBase?: string[];

@@ -35,7 +35,7 @@ export const LINE_BYTES = 1_000;
 
 /**
  * The lines the rule counts for a file whose diff adds `added` lines and grows it by `bytes` (its new version's size
- * less its old one's: src/git/lineSizes.ts): at least one per LINE_BYTES. The same as counting each added line of
+ * less its old one's: src/git/untrackedEvidence.ts): at least one per LINE_BYTES. The same as counting each added line of
  * over LINE_BYTES as ceil(length / LINE_BYTES) lines for a file that is one line, a lower bound otherwise. Lone CRs are
  * not line breaks here (git, the engine and the trailer split on LF): CR-separated code weighs its bytes like a long line.
  */
@@ -49,6 +49,8 @@ export interface UntrackedCount {
   total: number;
   /** Added by the commit's diff but missing from its AI-Provenance trailer: counted as untracked. */
   unaccounted: number;
+  /** The total before what the commit writes capped it (`written`): larger when moves or re-indents diluted it. */
+  added: number;
 }
 
 /**
@@ -71,13 +73,13 @@ export function untrackedCount(
   // label but write nothing, so they do not dilute the share (attack30 F2); only ever a smaller total.
   const total =
     written === undefined ? stated + unaccounted : Math.max(untracked, Math.min(stated + unaccounted, written));
-  return { untracked, total, unaccounted };
+  return { untracked, total, unaccounted, added: stated + unaccounted };
 }
 
 /**
  * The lines the rule counts added up, so that unobserved code committed in steps is judged as the whole it is
  * (attack29 F7: 190 lines as 10 commits of 19 each passed, one commit at a time). Over a push (`commits`: those with
- * a trailer) and, where the gate read them (src/git/untrackedSince.ts), with the unreviewed commits on the branch
+ * a trailer) and, where the gate read them (src/git/unreviewedBefore.ts), with the unreviewed commits on the branch
  * before it: those since its last approved commit, as the deletion tiers count what it lost (core/reviewNeed.ts).
  */
 export interface UntrackedTally {
@@ -130,7 +132,7 @@ export function untrackedReviewReason(
       own.unaccounted > 0
         ? ` (${own.unaccounted} of them added by the commit's diff but missing from its AI-Provenance trailer; a file's added bytes count as at least one line per ${LINE_BYTES.toLocaleString('en-US')} bytes)`
         : '';
-    const moved = own.total < (untrackedCount(provenance, added)?.total ?? 0) ? MOVED : '';
+    const moved = own.total < own.added ? MOVED : '';
     return `${own.untracked} of ${own.total} added lines were ${UNOBSERVED}${missing}${moved}: ${held(threshold)}`;
   }
   if (!range) return undefined;
@@ -178,6 +180,22 @@ export function commitAdded(
   return c.parents.length <= 1
     ? c.files.reduce((n, f) => n + (f.added ?? 0), 0) + (c.sizedLines ?? 0)
     : c.mergeOwnAdded;
+}
+
+/**
+ * What the gate weighs of a commit's unobserved lines (src/git/untrackedEvidence.ts), or undefined when it has none to
+ * weigh: a root or single-parent commit whose trailer counts untracked lines or whose diff adds lines the trailer
+ * leaves out. `sizes`: its files' growth in bytes is read (sizedLines), and `written`: also what it writes, where
+ * labelled lines (ai + human, which no weighing changes) could dilute the share — a single-parent commit only, since
+ * only a diff against a parent can move lines.
+ */
+export function unobservedEvidence(
+  c: Pick<GateCommit, 'message' | 'headerProblem' | 'parents' | 'files' | 'mergeOwnAdded' | 'sizedLines'>,
+): { written: boolean } | undefined {
+  if (c.parents.length > 1) return undefined;
+  const n = untrackedCount(commitProvenance(c), commitAdded(c));
+  if (n === undefined || n.untracked === 0) return undefined;
+  return { written: c.parents.length === 1 && n.added > n.untracked };
 }
 
 /** A commit's readable AI-Provenance counts (none when unreadable, absent, or its header cannot be trusted). */

@@ -16,8 +16,7 @@ import { rebasedSpanPatches, replayedApprovals } from './rebasedApprovals';
 import { firstParentExit, netChangeBase, restoredFromExits, sourceExits, unexplainedNetChange } from './netChange';
 import { rewindOf, rewindPatchId } from './rewind';
 import { unreviewedBefore } from './unreviewedBefore';
-import { attachWrittenLines } from './writtenLines';
-import { attachLineSizes } from './lineSizes';
+import { attachUntrackedEvidence } from './untrackedEvidence';
 import { emptyTree } from './emptyTree';
 import { markUnjudgedGitlinks } from './gitlinkPins';
 import { markTreeLinks } from './treeLinks';
@@ -346,8 +345,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     if (st.decision === 'reject' && !inRange.has(st.tip) && reach[key]) rejectionReach[key] = reach[key];
   }
   const replayedTrees = await replayedApprovals(cwd, commits, reviewBase, valid, old);
-  await attachLineSizes(cwd, commits);
-  await attachWrittenLines(cwd, commits);
+  await attachUntrackedEvidence(cwd, commits);
   const before =
     !isNew && old && !opts.span
       ? await unreviewedBefore(cwd, {

@@ -77,7 +77,7 @@ describe('git push through the pre-push hook: git processes on the client', func
       // review.untracked across pushes (attack29 F7): the hooks stamp this commit untracked=1, so its untracked lines
       // are counted with the branch's unreviewed commits before it — the approved tips read (cat-file), the walk for
       // the last approved commit (log) and the trailers of the commits since (log). Then 28: attack30 F1, one
-      // `cat-file --batch-check` per push for the sizes of the files of commits with untracked lines (git/lineSizes.ts).
+      // `cat-file --batch-check` per push for the sizes of the files of commits with untracked lines (git/untrackedEvidence.ts).
       assert.ok(protectedPush.n <= 28, `protected push: ${protectedPush.n} git processes: ${protectedPush.summary}`);
       assert.ok(
         unprotectedPush.n <= 10,
