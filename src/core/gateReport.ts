@@ -246,7 +246,7 @@ export function gateMarkdownSummary(results: GateResult[]): string {
       out.push('| commit | needs review | why | approvals | result |', '|---|---|---|---|---|');
       for (const c of r.commits) {
         const why = [...c.reasons, ...c.ignored].map(mdCell).join('<br>') || '—';
-        const approvals = c.approvals.map((a) => mdCell(`${a.name} <${a.reviewer}>`)).join('<br>') || '—';
+        const approvals = c.approvals.map((a) => mdText(`${a.name} <${a.reviewer}>`)).join('<br>') || '—';
         out.push(
           `| \`${shortSha(c.sha)}\` ${mdText(c.subject)} | ${c.needsReview ? 'yes' : 'no'} | ${why} | ${approvals} | ${c.ok ? '✅' : '❌'} |`,
         );

@@ -32,22 +32,27 @@ export function mdText(s: string): string {
  * code spans (mdCode), the rest is mdText (newuser24 F6: escaped, they showed as literal backticks). A name or path
  * inside the prose is still inert either way: escaped text, or a literal code span.
  */
-export function mdProse(s: string): string {
+export function mdProse(s: string, cell = false): string {
   const out: string[] = [];
   let at = 0;
   for (const m of s.matchAll(/`((?:git|countersign) [^`\r\n]*)`/g)) {
-    out.push(mdText(s.slice(at, m.index)), mdCode(m[1]));
+    // In a table cell GitHub splits the row at a pipe even inside a code span, unless it is escaped.
+    const code = cell ? mdCode(m[1]).replace(/\|/g, '\\|') : mdCode(m[1]);
+    out.push(mdText(s.slice(at, m.index)), code);
     at = m.index + m[0].length;
   }
   out.push(mdText(s.slice(at)));
   return out.join('');
 }
 
-/** A Markdown table cell whose line breaks are kept as `<br>` (Countersign's own markup), each line mdText. */
+/**
+ * A Markdown table cell (or list item) of Countersign's prose whose line breaks are kept as `<br>` (its own markup),
+ * each line mdProse: the commands it names stay code spans, with their pipes escaped for the table.
+ */
 export function mdCell(s: string): string {
   return s
     .split(/\r\n|[\r\n\u2028\u2029]/)
-    .map(mdText)
+    .map((line) => mdProse(line, true))
     .join('<br>');
 }
 

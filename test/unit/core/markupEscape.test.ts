@@ -23,6 +23,16 @@ describe('markupEscape', () => {
     );
   });
 
+  it("a table cell keeps our command code spans, a pipe inside them too, and stays one row (newuser24's verify summary)", () => {
+    const cell = mdCell('run `countersign approve a|b` and `git fetch`\nthen *x* `rm -rf`');
+    const html = render(`| h | r |\n|---|---|\n| ${cell} | ❌ |\n`);
+    assert.strictEqual((html.match(/<tr>/g) ?? []).length, 2, html);
+    assert.match(
+      html,
+      /<td>run <code>countersign approve a\|b<\/code> and <code>git fetch<\/code><br>then \*x\* `rm -rf`<\/td>/,
+    );
+  });
+
   it('code spans and blocks outgrow any backtick run inside', () => {
     assert.match(render(`### ${mdCode('a``b`')} — x`), /<h3><code>a``b`<\/code> — x<\/h3>/);
     const block = render([...mdCodeBlock('sh', 'x\n```\n<!--'), 'after'].join('\n'));
