@@ -16,6 +16,7 @@ side_by_side() { # side_by_side NAME... — runs `npm run --silent NAME` for eac
   local dir rc=0 i
   dir=$(mktemp -d)
   local pids=()
+  echo "running $* side by side (a few minutes on two cores; each one's output follows when both are done)…"
   for i in "$@"; do
     npm run --silent "$i" >"$dir/$i" 2>&1 &
     pids+=($!)
@@ -24,7 +25,9 @@ side_by_side() { # side_by_side NAME... — runs `npm run --silent NAME` for eac
     local code=0
     wait "${pids[$i]}" || code=$?
     cat "$dir/${*:$((i + 1)):1}"
-    if [ "$code" -ne 0 ]; then
+    if [ "$code" -eq 0 ]; then
+      echo "npm run ${*:$((i + 1)):1}: ok"
+    else
       echo "npm run ${*:$((i + 1)):1} failed (exit $code)" >&2
       rc=$code
     fi
