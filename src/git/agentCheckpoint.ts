@@ -5,7 +5,7 @@ import { isBelow, transcriptRoots } from '../core/agents/transcriptLocations';
 import { undoReplacements, type TextReplacement } from '../core/agents/undoEdits';
 import { safeName } from '../core/provenanceStrings';
 import { openLedger, type Ledger } from './ledger';
-import { pathOwners } from './pathOwners';
+import { MAX_NESTED_REPOSITORIES, nestedRepositories, pathOwners } from './pathOwners';
 import { physicalPath } from './physicalPath';
 import { readRegularFile } from './regularFile';
 import { changedPaths, isAttributable, readSnapshot, SNAPSHOT_LIMITS } from './workingFiles';
@@ -61,15 +61,27 @@ export async function recordCheckpoint(ledger: Ledger, req: CheckpointRequest): 
   // A path in a submodule is that repository's to record: its commits read its own ledger (attack29 F5, third
   // shape). Each gets the same call, naming its files; the file-count bound is shared by all.
   const owners = await pathOwners(root, named);
-  const { result, read } = await recordIn(ledger, req, owners.here, SNAPSHOT_LIMITS);
+  const { result, read, submodules } = await recordIn(ledger, req, owners.here, SNAPSHOT_LIMITS, true);
   result.skipped.push(...owners.refused);
+  // A shell tool names no files: the submodules git says it changed get a shell checkpoint of their own, in both
+  // phases (attack29 F5: `sed -i lib/auth.js` run in the app was committed `untracked` in lib). One clean when the
+  // call began has no before there; its after is then judged against what its ledger knew (HEAD's content).
+  const nested = new Map(owners.nested.map((n) => [n.folder, { repo: n.repo, paths: n.paths }]));
+  const shellOnly = submodules.filter((f) => !nested.has(f));
+  const found = await nestedRepositories(root, shellOnly.slice(0, MAX_NESTED_REPOSITORIES));
+  for (const f of shellOnly) {
+    const repo = found.get(f);
+    if (repo && nested.size < MAX_NESTED_REPOSITORIES) nested.set(f, { repo, paths: [] });
+    else result.skipped.push(f);
+  }
   let left = SNAPSHOT_LIMITS.maxFiles - read;
-  for (const nested of owners.nested) {
-    const own = await openLedger(nested.repo.root, { repo: nested.repo });
+  for (const [folder, n] of nested) {
+    const own = await openLedger(n.repo.root, { repo: n.repo });
     const limits = { ...SNAPSHOT_LIMITS, maxFiles: Math.max(0, left) };
-    const { result: r, read: alsoRead } = await recordIn(own, { ...req, shell: false }, nested.paths, limits);
+    const shell = req.shell && submodules.includes(folder);
+    const { result: r, read: alsoRead } = await recordIn(own, { ...req, shell }, n.paths, limits, false);
     left -= alsoRead;
-    const outer = (p: string) => `${nested.folder}/${p}`;
+    const outer = (p: string) => `${folder}/${p}`;
     result.inSubmodules.push(...r.files.map(outer));
     result.deleted.push(...r.deleted.map(outer));
     result.skipped.push(...r.skipped.map(outer));
@@ -84,13 +96,16 @@ async function recordIn(
   req: CheckpointRequest,
   named: string[],
   limits: typeof SNAPSHOT_LIMITS,
-): Promise<{ result: CheckpointResult; read: number }> {
+  withSubmodules: boolean,
+): Promise<{ result: CheckpointResult; read: number; submodules: string[] }> {
   let paths = unique(named);
   let gitDeleted: string[] | undefined;
+  let submodules: string[] = [];
   if (req.shell) {
-    const changed = await changedPaths(ledger.root, req.gitTimeoutMs);
+    const changed = await changedPaths(ledger.root, req.gitTimeoutMs, { submodules: withSubmodules });
     paths = unique([...paths, ...changed.present]);
     gitDeleted = changed.deleted;
+    submodules = changed.submodules;
   }
   // Every file is read whatever its bytes (a binary file has lines too), in both phases alike: a before that
   // snapshots a file its after then skipped left the call open for it (newuser20 F13).
@@ -129,7 +144,7 @@ async function recordIn(
         stamps: snap.stamps,
       },
     );
-    return { result, read };
+    return { result, read, submodules };
   }
 
   const deleted = unique([...snap.missing, ...(gitDeleted ?? [])].filter(isAttributable));
@@ -156,7 +171,7 @@ async function recordIn(
     { type: 'agent', phase: 'after', ...meta, files: snap.files },
     { callId, deleted, shell: req.shell, unread, stamps: snap.stamps },
   );
-  return { result, read };
+  return { result, read, submodules };
 }
 
 /**

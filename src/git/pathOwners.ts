@@ -50,17 +50,35 @@ export async function pathOwners(root: string, rels: string[]): Promise<PathOwne
   }
   const owners: PathOwners = { here, nested: [], refused: [] };
   if (byFolder.size === 0) return owners;
-  const superproject = await resolveRepo(root).catch(() => undefined);
-  const common = superproject && physicalPath(superproject.commonDir);
+  const repos = await nestedRepositories(root, [...byFolder.keys()]);
   for (const [folder, paths] of byFolder) {
-    const repo =
-      common !== undefined && owners.nested.length < MAX_NESTED_REPOSITORIES
-        ? await nestedRepository(path.join(root, folder), common)
-        : undefined;
+    const repo = repos.get(folder);
     if (repo) owners.nested.push({ folder, repo, paths: paths.map((p) => p.slice(folder.length + 1)) });
     else owners.refused.push(...paths);
   }
   return owners;
+}
+
+/**
+ * The repositories whose toplevels are `folders` (relative to the physical root `root`) that Countersign records
+ * into, as pathOwners takes them: git agrees each is a toplevel, its git dir is its own or the superproject's to
+ * hold, and at most MAX_NESTED_REPOSITORIES in all. A folder missing from the answer is refused.
+ */
+export async function nestedRepositories(
+  root: string,
+  folders: readonly string[],
+): Promise<Map<string, RepoPaths & { root: string }>> {
+  const found = new Map<string, RepoPaths & { root: string }>();
+  if (folders.length === 0) return found;
+  const superproject = await resolveRepo(root).catch(() => undefined);
+  const common = superproject && physicalPath(superproject.commonDir);
+  if (common === undefined) return found;
+  for (const folder of folders) {
+    if (found.size >= MAX_NESTED_REPOSITORIES) break;
+    const repo = await nestedRepository(path.join(root, folder), common);
+    if (repo) found.set(folder, repo);
+  }
+  return found;
 }
 
 /** folder -> the nearest folder at or above it holding a `.git` ('' for the work tree itself), memoised. */

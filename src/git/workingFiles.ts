@@ -14,26 +14,59 @@ export interface ChangedPaths {
   present: string[];
   /** Tracked files missing from the working tree. */
   deleted: string[];
+  /** With `submodules`: checked-out submodules whose files changed (modified or untracked), by folder. */
+  submodules: string[];
 }
 
 /** Snapshot limits: a hook must stay quick whatever the working tree holds. */
 export const SNAPSHOT_LIMITS = { maxFiles: 2000, maxFileBytes: 2 * 1024 * 1024 };
 
-export async function changedPaths(root: string, timeoutMs?: number): Promise<ChangedPaths> {
+/**
+ * `submodules`: also name the submodules whose content changed (git then asks each one's status, as a plain `git
+ * status` does), so that a shell tool's edit inside one is recorded in its own ledger (attack29 F5: `sed -i lib/x`
+ * run from the superproject). Their files are never listed here: they are the submodule's to snapshot.
+ */
+export async function changedPaths(
+  root: string,
+  timeoutMs?: number,
+  opts: { submodules?: boolean } = {},
+): Promise<ChangedPaths> {
   const r = await runGit(
-    ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules'],
+    [
+      'status',
+      '--porcelain=v2',
+      '-z',
+      '--untracked-files=all',
+      '--no-renames',
+      opts.submodules ? '--ignore-submodules=none' : '--ignore-submodules=all',
+    ],
     { cwd: root, timeoutMs },
   );
   const present: string[] = [];
   const deleted: string[] = [];
+  const submodules: string[] = [];
   for (const record of r.stdout.split('\0')) {
-    if (record.length < 4) continue;
-    const xy = record.slice(0, 2);
-    const file = record.slice(3);
+    // "? PATH" (untracked); "1 XY SUB mH mI mW hH hI PATH"; "u XY SUB m1 m2 m3 mW h1 h2 h3 PATH" (unmerged): SUB is
+    // "N..." for a file, "S<c><m><u>" for a submodule (m: tracked content changed, u: untracked files in it).
+    if (record.startsWith('? ')) {
+      present.push(record.slice(2));
+      continue;
+    }
+    const fields = record.startsWith('1 ') ? 8 : record.startsWith('u ') ? 10 : 0;
+    if (fields === 0) continue;
+    const parts = record.split(' ');
+    if (parts.length <= fields) continue;
+    const file = parts.slice(fields).join(' ');
+    const xy = parts[1];
+    const sub = parts[2];
+    if (sub.startsWith('S')) {
+      if (sub[2] === 'M' || sub[3] === 'U') submodules.push(file);
+      if (!xy.includes('D')) continue;
+    }
     if (xy.includes('D')) deleted.push(file);
     else present.push(file);
   }
-  return { present, deleted };
+  return { present, deleted, submodules };
 }
 
 export interface Snapshot {

@@ -85,6 +85,46 @@ describe("checkpoint: an agent's edit inside a submodule is recorded in the subm
     assert.match(push.stderr, /AI-attributed: 12 of 12/);
   });
 
+  /** Claude's Bash call started in the app (a shell tool names no files: `sed -i` on lib/auth.js), real payloads. */
+  const agentShell = (write: () => void, id = 'toolu_sh') => {
+    const payload = (event: string) =>
+      JSON.stringify({
+        hook_event_name: event,
+        session_id: 'sub',
+        tool_use_id: id,
+        cwd: app.dir,
+        tool_name: 'Bash',
+        tool_input: { command: "sed -i 's/checkAccess/audit/' lib/auth.js" },
+      });
+    run(app, ['checkpoint', '--from', 'claude'], payload('PreToolUse'));
+    write();
+    run(app, ['checkpoint', '--from', 'claude'], payload('PostToolUse'));
+  };
+
+  const pushRefused = () => {
+    sub.git('checkout', '-q', '-B', 'main');
+    sub.git('commit', '-qam', 'refactor handler');
+    assert.match(sub.git('log', '-1', '--format=%B'), /Assisted-by: Claude/);
+    const push = sub.gitResult(['push', '--no-verify', 'origin', 'main', 'refs/notes/ai']);
+    assert.notStrictEqual(push.status, 0, 'the agent removed the access check in the submodule; main accepted it');
+    assert.match(push.stderr, /AI-attributed: 12 of 1[24]/);
+  };
+
+  it('a shell tool run in the app that edits a file of a clean submodule: the submodule commit is the agent’s', () => {
+    agentShell(() => fs.writeFileSync(path.join(lib, 'auth.js'), UNGUARDED));
+    pushRefused();
+  });
+
+  it('the same when the submodule already had a person’s change before the call, which stays theirs', () => {
+    fs.writeFileSync(path.join(lib, 'notes.txt'), 'a person wrote this\nand this\n');
+    sub.git('add', 'notes.txt');
+    agentShell(() => fs.writeFileSync(path.join(lib, 'auth.js'), UNGUARDED));
+    const counts = (JSON.parse(run(sub, ['status', '--json']).stdout) as { files: Record<string, { ai: number }> })
+      .files;
+    assert.strictEqual(counts['notes.txt']?.ai ?? 0, 0, 'the agent was credited with what was there before its call');
+    pushRefused();
+  });
+
   it("the app's own files stay the app's: one call naming both is split between the two ledgers", () => {
     // One call naming files of both repositories (Codex's apply_patch does; by hand here).
     run(app, ['checkpoint', '--phase', 'before', '--agent', 'codex', 'README', 'lib/auth.js']);
