@@ -7,6 +7,7 @@ import { lossesFrom } from './netChange';
 import { AI_NOTES_REF, notesTip, readNotes } from './notesReader';
 import { stablePatchIds } from './patchId';
 import { keptAnswer } from './refreshCache';
+import { evidenceInput, readUntrackedEvidence, type UntrackedEvidence } from './untrackedEvidence';
 
 /**
  * The review panel judges up to 30 branches of a remote, each as a merge into the same target, with the
@@ -26,6 +27,7 @@ import { keptAnswer } from './refreshCache';
 export class BranchReadAhead {
   private readonly patchIdRuns = new Map<number, Promise<Map<string, string>>>();
   private lossRun: Promise<Map<string, ChangedFile[]>> | undefined;
+  private evidenceRun: Promise<Map<string, UntrackedEvidence>> | undefined;
   private readonly readCommits = new Set<string>();
 
   private constructor(
@@ -110,6 +112,28 @@ export class BranchReadAhead {
       count,
       commits: chain.map((c) => ({ ...c, parents: [...c.parents], files: c.files.map((f) => ({ ...f })) })),
     };
+  }
+
+  /**
+   * review.untracked's evidence (untrackedEvidence.ts) of the commits every head's chain holds, read once for all
+   * branches (two git processes instead of two per branch), for those of `commits` the gate holds as it was read
+   * ahead: the evidence is a function of what it compares (untrackedEvidence.evidenceInput), so a commit the gate
+   * annotated differently (the net change joining a head's files) is left for the gate to read itself.
+   */
+  async untrackedEvidence(commits: readonly GateCommit[]): Promise<Map<string, UntrackedEvidence>> {
+    const readAhead = new Map<string, GateCommit>();
+    for (const chain of this.chains.values()) for (const c of chain) readAhead.set(c.sha, c);
+    const same = commits.filter((c) => {
+      const mine = readAhead.get(c.sha);
+      return mine !== undefined && evidenceInput(mine) === evidenceInput(c);
+    });
+    if (same.length === 0) return new Map();
+    const run = (this.evidenceRun ??= readUntrackedEvidence(this.cwd, [...readAhead.values()]));
+    run.catch(() => {
+      if (this.evidenceRun === run) this.evidenceRun = undefined;
+    });
+    const known = await run;
+    return new Map(same.map((c) => [c.sha, known.get(c.sha) ?? {}]));
   }
 
   /** The notes under `ref` on `objects`, when every one of them was read ahead. */

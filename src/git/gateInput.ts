@@ -345,7 +345,7 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     if (st.decision === 'reject' && !inRange.has(st.tip) && reach[key]) rejectionReach[key] = reach[key];
   }
   const replayedTrees = await replayedApprovals(cwd, commits, reviewBase, valid, old);
-  await attachUntrackedEvidence(cwd, commits);
+  await attachUntrackedEvidence(cwd, commits, ahead && ((cs) => ahead.untrackedEvidence(cs)));
   const before =
     !isNew && old && !opts.span
       ? await unreviewedBefore(cwd, {

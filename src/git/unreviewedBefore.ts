@@ -5,6 +5,7 @@ import { readAiProvenanceValue } from '../core/trailers';
 import { meetsUntracked, untrackedCount, untrackedTally } from '../core/untrackedReview';
 import type { UntrackedSince } from '../core/untrackedReview';
 import { streamNulTokens } from './nulStream';
+import { sharedInSnapshot } from './gitRunner';
 import { reviewedPointsMeeting, sinceReviewed, type UnreviewedQuery } from './reviewedPoint';
 import type { TipJudge } from './vouchedTip';
 
@@ -46,6 +47,17 @@ async function untrackedSince(
   if (threshold === false) return undefined;
   const push = untrackedTally(o.commits);
   if (push.commits === 0 || meetsUntracked(threshold, push.untracked, push.total)) return undefined;
+  // What follows depends on the branch, its tip and the policy, not on the push: the review panel judges every
+  // branch as a merge into the same target, so one snapshot counts it once (was a walk and a log per branch).
+  return sharedInSnapshot(`untrackedSince\0${cwd}\0${o.branch}\0${o.old}\0${JSON.stringify(o.policy)}`, () =>
+    countSince(cwd, o),
+  );
+}
+
+async function countSince(
+  cwd: string,
+  o: { branch: string; old: string; policy: Policy; judge: () => Promise<TipJudge> },
+): Promise<UntrackedSince | undefined> {
   const unknown = { branch: o.branch, untracked: 0, total: 0, count: 0, unknown: true as const };
   const walked = await reviewedPointsMeeting(cwd, o.old, await o.judge(), { approvals: o.policy.approvals, roles: [] });
   if (typeof walked === 'string') return unknown;

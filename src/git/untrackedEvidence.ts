@@ -18,8 +18,55 @@ export const MAX_WRITTEN_COUNTS = 2_000;
  *   counts as lines added and moved lines keep their label): git's own count with renames found and white space
  *   ignored (`diff-tree -M -w --numstat`) → `written`, over which the share is taken (it can only grow).
  * Neither changes which commits the other reads: weighing adds the same lines to a commit's untracked and total.
+ * `readAhead`: the review panel's answers for commits it read for every branch at once (branchReadAhead.ts).
  */
-export async function attachUntrackedEvidence(cwd: string, commits: GateCommit[]): Promise<void> {
+export async function attachUntrackedEvidence(
+  cwd: string,
+  commits: GateCommit[],
+  readAhead?: (commits: readonly GateCommit[]) => Promise<Map<string, UntrackedEvidence>>,
+): Promise<void> {
+  const known = (await readAhead?.(commits)) ?? new Map<string, UntrackedEvidence>();
+  const rest = commits.filter((c) => !known.has(c.sha));
+  if (rest.length > 0) for (const [sha, e] of await readUntrackedEvidence(cwd, rest)) known.set(sha, e);
+  for (const c of commits) {
+    const e = known.get(c.sha);
+    if (e?.sizedLines !== undefined) c.sizedLines = e.sizedLines;
+    if (e?.written !== undefined) c.written = e.written;
+  }
+}
+
+/**
+ * Everything the evidence of a commit is computed from (unobservedEvidence's selection, its files' blob ids and
+ * added lines, its id for the written lines): equal inputs, equal evidence, so an answer read ahead for another copy
+ * of the commit (branchReadAhead.ts) is used only where this is the same.
+ */
+export function evidenceInput(c: GateCommit): string {
+  return JSON.stringify([
+    c.sha,
+    c.parents,
+    c.message,
+    c.headerProblem ?? null,
+    c.mergeOwnAdded ?? null,
+    c.sizedLines ?? null,
+    c.files.map((f) => [f.path, f.added ?? null, f.oids?.old ?? null, f.oids?.new ?? null]),
+  ]);
+}
+
+/** What untrackedEvidence adds to a commit; fixed by its id (its files' sizes, its diff against its parent). */
+export interface UntrackedEvidence {
+  sizedLines?: number;
+  written?: number;
+}
+
+/**
+ * The evidence of each of `commits` (an entry for every one, empty where there is nothing to weigh), for
+ * attachUntrackedEvidence; the review panel's read-ahead asks it once for every branch's commits.
+ */
+export async function readUntrackedEvidence(
+  cwd: string,
+  commits: readonly GateCommit[],
+): Promise<Map<string, UntrackedEvidence>> {
+  const out = new Map<string, UntrackedEvidence>(commits.map((c) => [c.sha, {}]));
   const weighed: GateCommit[] = [];
   const diluted: GateCommit[] = [];
   for (const c of commits) {
@@ -28,21 +75,25 @@ export async function attachUntrackedEvidence(cwd: string, commits: GateCommit[]
     weighed.push(c);
     if (e.written) diluted.push(c);
   }
-  if (weighed.length === 0) return;
-  await Promise.all([attachSizes(cwd, weighed), attachWritten(cwd, diluted)]);
+  if (weighed.length === 0) return out;
+  const [sized, written] = await Promise.all([sizedLinesOf(cwd, weighed), writtenLinesOf(cwd, diluted)]);
+  for (const [sha, n] of sized) (out.get(sha) as UntrackedEvidence).sizedLines = n;
+  for (const [sha, n] of written) (out.get(sha) as UntrackedEvidence).written = n;
+  return out;
 }
 
 /**
- * `sizedLines` of each commit: the ids are those of the gate's raw diff, and the push's paths are bounded by
- * core/changedPaths.ts MAX_JUDGED_PATHS, so at most twice that many ids.
+ * Each commit's extra lines for its size (where there are any): the ids are those of the gate's raw diff, and the
+ * push's paths are bounded by core/changedPaths.ts MAX_JUDGED_PATHS, so at most twice that many ids.
  */
-async function attachSizes(cwd: string, commits: GateCommit[]): Promise<void> {
+async function sizedLinesOf(cwd: string, commits: readonly GateCommit[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
   const oids = new Set<string>();
   for (const c of commits)
     for (const f of c.files)
       if (f.oids && !NULL_OID.test(f.oids.new))
         for (const o of [f.oids.old, f.oids.new]) if (!NULL_OID.test(o)) oids.add(o);
-  if (oids.size === 0) return;
+  if (oids.size === 0) return out;
   const sizes = await objectSizes(cwd, oids);
   // A gitlink names a commit, not bytes of the tree: its one line is the diff's.
   const size = (oid: string) => (sizes.get(oid)?.type === 'blob' ? (sizes.get(oid)?.size ?? 0) : 0);
@@ -53,15 +104,17 @@ async function attachSizes(cwd: string, commits: GateCommit[]): Promise<void> {
       const added = f.added ?? 0;
       extra += sizedLines(added, size(f.oids.new) - (NULL_OID.test(f.oids.old) ? 0 : size(f.oids.old))) - added;
     }
-    if (extra > 0) c.sizedLines = extra;
+    if (extra > 0) out.set(c.sha, extra);
   }
+  return out;
 }
 
-/** `written` of each commit, in one batched `diff-tree`; past MAX_WRITTEN_COUNTS, its untracked lines (all unobserved). */
-async function attachWritten(cwd: string, commits: GateCommit[]): Promise<void> {
-  if (commits.length === 0) return;
+/** Each commit's written lines, in one batched `diff-tree`; past MAX_WRITTEN_COUNTS, 0 (all unobserved). */
+async function writtenLinesOf(cwd: string, commits: readonly GateCommit[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (commits.length === 0) return out;
   const counted = commits.slice(0, MAX_WRITTEN_COUNTS);
-  for (const c of commits.slice(MAX_WRITTEN_COUNTS)) c.written = 0;
+  for (const c of commits.slice(MAX_WRITTEN_COUNTS)) out.set(c.sha, 0);
   const r = await runGit(['-c', 'diff.renameLimit=1000', 'diff-tree', '--stdin', '-r', '-M', '-w', '--numstat', '-z'], {
     cwd,
     input: counted.map((c) => `${c.sha}\n`).join(''),
@@ -82,5 +135,6 @@ async function attachWritten(cwd: string, commits: GateCommit[]): Promise<void> 
     if (t.length === m[0].length) i += 2;
     if (current !== undefined && m[1] !== '-') written.set(current, (written.get(current) as number) + Number(m[1]));
   }
-  for (const c of counted) c.written = written.get(c.sha) ?? 0;
+  for (const c of counted) out.set(c.sha, written.get(c.sha) ?? 0);
+  return out;
 }
