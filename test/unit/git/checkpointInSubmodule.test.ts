@@ -51,21 +51,27 @@ describe("checkpoint: an agent's edit inside a submodule is recorded in the subm
     return r;
   };
 
-  /** Claude's Edit of `file`, started in the app (its hooks are the app's), through the real hook payloads. */
-  const agentEdit = (file: string, write: () => void, id = 'toolu_sub') => {
+  /** Claude's tool call started in the app (its hooks are the app's), through the real hook payloads. */
+  const agentCall = (tool: { name: string; input: object; id: string }, write: () => void) => {
     const payload = (event: string) =>
       JSON.stringify({
         hook_event_name: event,
         session_id: 'sub',
-        tool_use_id: id,
+        tool_use_id: tool.id,
         cwd: app.dir,
-        tool_name: 'Edit',
-        tool_input: { file_path: file },
+        tool_name: tool.name,
+        tool_input: tool.input,
       });
     run(app, ['checkpoint', '--from', 'claude'], payload('PreToolUse'));
     write();
     run(app, ['checkpoint', '--from', 'claude'], payload('PostToolUse'));
   };
+  /** Claude's Edit of `file`. */
+  const agentEdit = (file: string, write: () => void, id = 'toolu_sub') =>
+    agentCall({ name: 'Edit', input: { file_path: file }, id }, write);
+  /** Claude's Bash call (a shell tool names no files: `sed -i` on lib/auth.js, run in the app). */
+  const agentShell = (write: () => void, id = 'toolu_sh') =>
+    agentCall({ name: 'Bash', input: { command: "sed -i 's/checkAccess/audit/' lib/auth.js" }, id }, write);
 
   it('the commit in the submodule is the agent’s, and the protected server refuses it unreviewed', () => {
     agentEdit(path.join(lib, 'auth.js'), () => fs.writeFileSync(path.join(lib, 'auth.js'), UNGUARDED));
@@ -84,22 +90,6 @@ describe("checkpoint: an agent's edit inside a submodule is recorded in the subm
     assert.notStrictEqual(push.status, 0, 'the agent removed the access check in the submodule; main accepted it');
     assert.match(push.stderr, /AI-attributed: 12 of 12/);
   });
-
-  /** Claude's Bash call started in the app (a shell tool names no files: `sed -i` on lib/auth.js), real payloads. */
-  const agentShell = (write: () => void, id = 'toolu_sh') => {
-    const payload = (event: string) =>
-      JSON.stringify({
-        hook_event_name: event,
-        session_id: 'sub',
-        tool_use_id: id,
-        cwd: app.dir,
-        tool_name: 'Bash',
-        tool_input: { command: "sed -i 's/checkAccess/audit/' lib/auth.js" },
-      });
-    run(app, ['checkpoint', '--from', 'claude'], payload('PreToolUse'));
-    write();
-    run(app, ['checkpoint', '--from', 'claude'], payload('PostToolUse'));
-  };
 
   const pushRefused = () => {
     sub.git('checkout', '-q', '-B', 'main');
