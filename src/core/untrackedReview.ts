@@ -98,6 +98,8 @@ export interface UntrackedSince {
   count: number;
   /** No approved commit within the window the gate reads, or more to read than it reads per push: fails closed. */
   unknown?: true;
+  /** The commit that brought the policy into force (src/git/unreviewedBefore.ts): the window starts after it too. */
+  adopted?: string;
 }
 
 /** Whether `untracked` of `total` added lines reach both thresholds. */
@@ -146,7 +148,11 @@ export function untrackedReviewReason(
   const untracked = range.untracked + s.untracked;
   const total = range.total + s.total;
   if (!meetsUntracked(threshold, untracked, total)) return undefined;
-  const since = s.point ? `since ${shortSha(s.point)}, its last approved commit` : '(none is approved yet)';
+  const since = s.point
+    ? `since ${shortSha(s.point)}, its last approved commit`
+    : s.adopted
+      ? `since ${shortSha(s.adopted)}, the commit that brought the policy into force (none is approved yet)`
+      : '(none is approved yet)';
   return `${untracked} of ${total} added lines of this push and the ${s.count} unreviewed commit(s) on ${s.branch} ${since} were ${UNOBSERVED}: ${rule}, across pushes too — fix: have the push reviewed (a reviewer approves its tip${s.point ? ` from ${shortSha(s.point)}` : ''}), which restarts the count`;
 }
 

@@ -24,10 +24,12 @@ export function refuseSymlinkedPath(base: string, target: string, action = 'writ
   } catch {
     // the name alone says enough
   }
+  // The link is the file itself (a linked .countersign.json) or a folder on the way to it: the fix differs.
+  const real = path.relative(at, target) === '' ? 'a real file' : 'a real directory';
   throw new CountersignError(
     'config',
     `refusing to ${action} ${path.relative(base, target) || target}: ${path.relative(base, at)} is a symbolic link${to}, ` +
-      `so the write would land outside the repository. Remove the link (or replace it with a real directory) and run the command again.`,
+      `so the write would land outside the repository. Remove the link (or replace it with ${real}) and run the command again.`,
   );
 }
 

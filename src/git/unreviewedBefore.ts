@@ -5,7 +5,8 @@ import { readAiProvenanceValue } from '../core/trailers';
 import { meetsUntracked, untrackedCount, untrackedTally } from '../core/untrackedReview';
 import type { UntrackedSince } from '../core/untrackedReview';
 import { streamNulTokens } from './nulStream';
-import { sharedInSnapshot } from './gitRunner';
+import { runGit, sharedInSnapshot } from './gitRunner';
+import { POLICY_FILE } from '../core/policyFile';
 import { reviewedPointsMeeting, sinceReviewed, type UnreviewedQuery } from './reviewedPoint';
 import type { TipJudge } from './vouchedTip';
 
@@ -59,11 +60,14 @@ async function countSince(
   o: { branch: string; old: string; policy: Policy; judge: () => Promise<TipJudge> },
 ): Promise<UntrackedSince | undefined> {
   const unknown = { branch: o.branch, untracked: 0, total: 0, count: 0, unknown: true as const };
-  const walked = await reviewedPointsMeeting(cwd, o.old, await o.judge(), { approvals: o.policy.approvals, roles: [] });
+  const [walked, adopted] = await Promise.all([
+    reviewedPointsMeeting(cwd, o.old, await o.judge(), { approvals: o.policy.approvals, roles: [] }),
+    policyAdoption(cwd, o.old),
+  ]);
   if (typeof walked === 'string') return unknown;
   const points = walked.points;
-  if (points[0] === o.old) return undefined;
-  const at = { branch: o.branch, ...(points[0] ? { point: points[0] } : {}) };
+  if (points[0] === o.old || adopted === o.old) return undefined;
+  const at = { branch: o.branch, ...(points[0] ? { point: points[0] } : {}), ...(adopted ? { adopted } : {}) };
   const counted = { untracked: 0, total: 0, count: 0 };
   let record: string[] = [];
   // NUL-separated: a message is read by git up to its first NUL, so no byte of it frames a record.
@@ -74,7 +78,7 @@ async function countSince(
       '-z',
       '--format=%H%x00%(trailers:key=AI-Provenance,valueonly,separator=%x01)',
       o.old,
-      ...(points.length > 0 ? ['--not', ...points] : []),
+      ...(points.length > 0 || adopted ? ['--not', ...points, ...(adopted ? [adopted] : [])] : []),
       '--',
     ],
     cwd,
@@ -92,4 +96,22 @@ async function countSince(
   );
   if (counted.count > REVIEWED_POINT_WINDOW.commits) return { ...unknown, ...at };
   return counted.count === 0 ? undefined : { ...at, ...counted };
+}
+
+/**
+ * The commit that brought the policy into force on the branch: the newest on its first-parent chain that adds
+ * `.countersign.json` (newuser25 N1: the adoption commit's ~190 policy lines, written by `init`, are `untracked`, and
+ * counted in every window, blocked the first one-line push after the README's Quick start). Its lines, and those of
+ * the commits it holds, were written before the rule was in force, so the window starts after it, as after an
+ * approved commit. Sound because every later commit adding the file on a protected branch changes the policy, which
+ * always needs review (core/reviewNeed.ts), so it is an approved point anyway; a merge bringing the file from a side
+ * branch adds nothing on the first-parent chain. One pathspec-limited walk, run beside the reviewed-point walk.
+ */
+async function policyAdoption(cwd: string, old: string): Promise<string | undefined> {
+  const r = await runGit(
+    ['log', '--first-parent', '--diff-filter=A', '--format=%H', '-1', old, '--', `:(literal)${POLICY_FILE}`],
+    { cwd, okCodes: [0, 128] },
+  );
+  const sha = r.code === 0 ? r.stdout.trim() : '';
+  return /^[0-9a-f]{40,64}$/.test(sha) ? sha : undefined;
 }

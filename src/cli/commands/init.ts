@@ -6,7 +6,8 @@ import { keptPolicyReason, tierNotesAt, writeNewPolicy, type ReviewerEntry } fro
 import { HOOK_AGENTS, isHookAgent, unknownHookAgentMessage, type HookAgent } from '../../core/agents/hookAgents';
 import { samePerson } from '../../core/approvalRules';
 import { CountersignError, errorMessage, usageError } from '../../core/errors';
-import { POLICY_FILE } from '../../core/policy';
+import { checkPolicy, POLICY_FILE } from '../../core/policy';
+import { formatProblem } from '../../core/policyProblems';
 import { gitConfig, runGit } from '../../git/gitRunner';
 import { HOOK_MANAGERS, readManifest, type HookManager } from '../../git/hookManifest';
 import {
@@ -316,11 +317,18 @@ async function writePolicy(
   // newuser14 S2: a clone behind the policy branch (DESIGN: the remote's default branch) must not write a second,
   // one-reviewer policy and claim none is in force: the one there is kept, and the user told how to get it.
   const onBranch = !o.force && o.remote ? await remoteDefaultBranch(root, o.remote) : undefined;
-  if (onBranch && (await policyTextAt(root, `refs/remotes/${o.remote}/${onBranch}`)) !== undefined)
+  const there = onBranch ? await policyTextAt(root, `refs/remotes/${o.remote}/${onBranch}`) : undefined;
+  if (onBranch && there !== undefined) {
+    // One that cannot be read (invalid JSON, a link, too large: attack31's nit) is not "in force": the gate holds
+    // what it protected until it is fixed there, which is what the user needs to hear.
+    const problem = checkPolicy(there, `${POLICY_FILE} on ${o.remote}/${onBranch}`).problems[0];
     return {
       status: 'kept',
-      reason: `a policy is already in force on ${o.remote}/${onBranch}: bring it here with git pull (or git merge ${o.remote}/${onBranch}); change it with countersign policy add-reviewer; --force writes a new one`,
+      reason: problem
+        ? `${o.remote}/${onBranch} has a ${POLICY_FILE} that cannot be read (${formatProblem(problem).replace(/\n\s*/g, ' ')}), so the gate holds the branches it protects until it is fixed there: fix it on ${onBranch} and push; --force writes a new one here`
+        : `a policy is already in force on ${o.remote}/${onBranch}: bring it here with git pull (or git merge ${o.remote}/${onBranch}); change it with countersign policy add-reviewer; --force writes a new one`,
     };
+  }
   const email = await gitConfig(root, 'user.email');
   const name = (await gitConfig(root, 'user.name')) ?? email?.split('@')[0];
   const noEmail = 'git user.email is not set (git config user.email you@example.com), then run countersign init again';

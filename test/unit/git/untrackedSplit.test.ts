@@ -1,7 +1,16 @@
 import * as assert from 'assert';
 import { recordDecision } from '../helpers/approvals';
 import { verifyThenPush } from '../helpers/gateAgreement';
-import { commitFile, HUMAN_ONE, serverRef, setup, type Setup } from '../helpers/gateServer';
+import {
+  commitFile,
+  HUMAN_ONE,
+  installedServer,
+  policyJson,
+  serverRef,
+  setup,
+  type Setup,
+} from '../helpers/gateServer';
+import { makeKey } from '../helpers/reviewerKeys';
 
 const UNTRACKED_19 = 'AI-Provenance: v1 ai=0 human=0 untracked=19';
 const lines = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix} ${i}`).join('\n') + '\n';
@@ -55,7 +64,7 @@ describe('review.untracked over the push and since the last approved commit (att
     assert.notStrictEqual(r.status, 0, 'a second push of 19 unobserved lines landed without review');
     assert.match(
       r.stderr,
-      /38 of 40 added lines of this push and the 2 unreviewed commit\(s\) on main .*were written by something Countersign did not observe/,
+      /38 of 38 added lines of this push and the 1 unreviewed commit\(s\) on main since [0-9a-f]{12}, the commit that brought the policy into force .*were written by something Countersign did not observe/,
     );
     assert.strictEqual(serverRef(s, 'refs/heads/main'), first);
     // A reviewer looks at it: the count restarts at the approved commit.
@@ -65,6 +74,40 @@ describe('review.untracked over the push and since the last approved commit (att
     unobserved(s, 'three');
     const after = verifyThenPush(s.ada, 'main', ['origin', 'main']);
     assert.strictEqual(after.status, 0, `the count restarts at the approved commit: ${after.stderr}`);
+  });
+
+  it("the window starts after the commit that brought the policy into force: init's untracked policy lines and older history count nothing (newuser25 N1)", () => {
+    // As the README's Quick start leaves it: history from before Countersign (a script's 150 lines, stamped by no
+    // one), then the adoption commit, whose .countersign.json `init` wrote (untracked to the hooks).
+    const { server, ada } = installedServer();
+    const older = commitFile(
+      ada,
+      'gen/old.js',
+      lines(150, 'old'),
+      'old\n\nAI-Provenance: v1 ai=0 human=0 untracked=150',
+    );
+    const policy = policyJson(makeKey('bob'), makeKey('carol'));
+    const size = policy.split('\n').length - 1;
+    const adopted = commitFile(
+      ada,
+      '.countersign.json',
+      policy,
+      `Adopt Countersign\n\nAI-Provenance: v1 ai=0 human=0 untracked=${size}`,
+    );
+    assert.strictEqual(ada.gitResult(['push', '-q', 'origin', 'main']).status, 0, 'adoption lands: no policy in force');
+    assert.notStrictEqual(older, adopted);
+    // One line typed in vim: untracked, under the threshold alone.
+    commitFile(ada, 'app.py', 'print("bye")\n', 'one line\n\nAI-Provenance: v1 ai=0 human=0 untracked=1');
+    const r = verifyThenPush(ada, 'main', ['origin', 'main']);
+    assert.strictEqual(r.status, 0, `the first push after adoption was held for the policy's own lines: ${r.stderr}`);
+    // What comes after it still adds up: 19 more unobserved lines make 20 of 20 since the adoption.
+    unobserved({ server, ada } as unknown as Setup, 'one');
+    const held = verifyThenPush(ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(held.status, 0, '20 unobserved lines since the adoption landed without review');
+    assert.match(
+      held.stderr,
+      /20 of 20 added lines .* since [0-9a-f]{12}, the commit that brought the policy into force/,
+    );
   });
 
   it('human lines keep the share under the threshold: 19 untracked lines among 100 human ones per push pass', () => {
