@@ -245,6 +245,23 @@ describe('countersign init', function () {
     assert.ok(!r.nextSteps.some((s) => /no policy is in force/.test(s)), r.nextSteps.join('\n'));
   });
 
+  it("attack31's nit: a policy on origin/main that cannot be read (a link to a missing file) is named as such, not as in force", () => {
+    const dee = clone();
+    fs.symlinkSync('missing.json', path.join(dee.dir, '.countersign.json'));
+    dee.git('add', '.');
+    const withLink = dee.commit('linked policy');
+    dee.git('update-ref', 'refs/remotes/origin/main', withLink);
+    dee.git('remote', 'set-head', 'origin', 'main');
+    dee.git('reset', '-q', '--hard', 'HEAD~1');
+    const r = JSON.parse(dee.cli(['init', '--json', '--agents', 'none']).stdout) as InitJson;
+    assert.strictEqual(r.policy.status, 'kept', JSON.stringify(r.policy));
+    assert.match(
+      r.policy.reason ?? '',
+      /origin\/main has a \.countersign\.json that cannot be read \(.+\), so the gate holds/,
+    );
+    assert.doesNotMatch(r.policy.reason ?? '', /already in force/);
+  });
+
   it('without a signing key or a forge it does the rest and says what is left; bad options exit 2 before writing anything', () => {
     const bo = clone();
     const r = JSON.parse(bo.cli(['init', '--json', '--agents', 'none']).stdout) as InitJson;
