@@ -89,6 +89,7 @@ export type NeedCommit = Pick<
   | 'restored'
   | 'mergeOwnAdded'
   | 'written'
+  | 'sizedLines'
   | 'unjudgedGitlinks'
   | 'links'
   | 'linksBefore'
@@ -192,6 +193,7 @@ export function reviewNeedOf(
     commitAdded(c),
     range?.untracked,
     c.written,
+    c.sizedLines,
   );
   if (untracked) add('untracked', withBinary(untracked));
   const gitlink = gitlinkReviewReason(c);

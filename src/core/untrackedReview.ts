@@ -125,17 +125,25 @@ export function untrackedReviewReason(
   added?: number,
   range?: UntrackedTally,
   written?: number,
+  sized = 0,
 ): string | undefined {
   if (threshold === false) return undefined;
   const own = untrackedCount(provenance, added, written);
   if (own === undefined || own.untracked === 0) return undefined;
   if (meetsUntracked(threshold, own.untracked, own.total)) {
-    const missing =
-      own.unaccounted > 0
-        ? ` (${own.unaccounted} of them added by the commit's diff but missing from its AI-Provenance trailer; a file's added bytes count as at least one line per ${LINE_BYTES.toLocaleString('en-US')} bytes)`
-        : '';
+    // What the rule added beyond the trailer, in two kinds (newuser25 N5: "missing from its trailer" read as tampering
+    // for an honest commit of a 300 KB image): lines the diff adds that the trailer leaves out, and lines for size.
+    const forSize = Math.min(own.unaccounted, sized);
+    const missing = own.unaccounted - forSize;
+    const clauses = [
+      missing > 0 ? `${missing} of them added by the commit's diff but missing from its AI-Provenance trailer` : '',
+      forSize > 0
+        ? `${forSize} of them for size: review.untracked weighs a file's added bytes as at least one line per ${LINE_BYTES.toLocaleString('en-US')}, so a long line or a binary file is not one line`
+        : '',
+    ].filter((t) => t !== '');
+    const beyond = clauses.length > 0 ? ` (${clauses.join('; ')})` : '';
     const moved = own.total < own.added ? MOVED : '';
-    return `${own.untracked} of ${own.total} added lines were ${UNOBSERVED}${missing}${moved}: ${held(threshold)}`;
+    return `${own.untracked} of ${own.total} added lines were ${UNOBSERVED}${beyond}${moved}: ${held(threshold)}`;
   }
   if (!range) return undefined;
   const rule = `review.untracked in ${POLICY_FILE} (${threshold.lines} lines and ${Math.round(threshold.share * 100)}%) counts them however the commits are split`;

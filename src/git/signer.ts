@@ -22,7 +22,9 @@ export interface SigningKey {
   dispose(): void;
 }
 
-const SET_KEY_HINT = 'set one with `git config user.signingkey ~/.ssh/id_ed25519.pub` (or pass --key FILE)';
+// Said by doctor too, which has no --key: the option is named with the commands that take it (newuser25 N8).
+const SET_KEY_HINT =
+  'set one with `git config user.signingkey ~/.ssh/id_ed25519.pub` (approve and reject also take --key FILE)';
 
 function expandHome(p: string, env: NodeJS.ProcessEnv): string {
   if (p === '~' || p.startsWith('~/')) return path.join(env.HOME ?? os.homedir(), p.slice(1));

@@ -21,7 +21,7 @@ every agent:
 
   claude    .claude/settings.json          PreToolUse / PostToolUse / PostToolUseFailure (Write, Edit, MultiEdit,
                                            NotebookEdit, Bash)
-  codex     .codex/hooks.json              PreToolUse / PostToolUse (Bash, apply_patch)
+  codex     .codex/hooks.json              PreToolUse / PostToolUse (Bash, apply_patch, Edit, Write)
   gemini    .gemini/settings.json          BeforeTool / AfterTool (write_file, replace, run_shell_command)
   cursor    .cursor/hooks.json             beforeShellExecution / afterShellExecution / afterFileEdit
   copilot   .github/hooks/countersign.json preToolUse / postToolUse / postToolUseFailure

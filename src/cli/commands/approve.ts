@@ -92,7 +92,8 @@ async function runDecision(name: 'approve' | 'reject', argv: string[], ctx: CliC
         sha: c.sha,
         subject: c.subject,
         author: c.author.name ? `${c.author.name} <${c.author.email}>` : c.author.email,
-        aiLines: c.aiLines,
+        // Unknown, not none, for an unattested commit the hooks never saw (as review --json says: newuser25 N10).
+        aiLines: c.attested || c.aiLines > 0 ? c.aiLines : null,
         agents: c.agents,
         attested: c.attested,
       })),

@@ -186,7 +186,7 @@ export const initCommand: Command = {
             values.ci === 'none'
               ? '--ci none'
               : remote
-                ? `${remote} (${url}) is not on GitHub or GitLab: on a self-hosted server run \`countersign install --server\` in its bare repository (docs/server-hook.md)`
+                ? `${remote} (${url}) is not on GitHub or GitLab: on a self-hosted server, enforce it there with the \`countersign install --server --policy-branch …\` step under Next steps (docs/server-hook.md)`
                 : 'no remote yet',
         };
     say(

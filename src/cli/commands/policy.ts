@@ -57,7 +57,7 @@ remote has it, so a change to it is judged by the policy it replaces.
 
 Options:
   --json   init, add-reviewer: {"file", "policy", "warnings"} (add-reviewer also "replaced");
-           check: {"file", "ok", "problems", "warnings"}
+           check: {"file", "ok", "problems", "warnings", "notes"}
 
 Examples:
   countersign policy init --protect main --protect 'release/*' --reviewer "Bo Reviewer <bo@example.com>" --key bo.pub
@@ -257,8 +257,10 @@ async function check(argv: string[], ctx: Parameters<Command['run']>[1]): Promis
   if (r.policy) r.warnings.push(...(await policyRepoWarnings(ctx.cwd, r.policy)));
   const differs = r.policy ? await gatePolicyDifference(ctx.cwd, text) : undefined;
   if (differs) r.warnings.push(differs);
+  // The tiers' notes (what they match in this checkout), in the JSON too (newuser25 N12: it printed them only).
+  const notes = root && r.policy ? await tierNotesAt(root, r.policy) : [];
   if (values.json) {
-    writeJson(ctx, { file: shown, ok: r.policy !== undefined, problems: r.problems, warnings: r.warnings });
+    writeJson(ctx, { file: shown, ok: r.policy !== undefined, problems: r.problems, warnings: r.warnings, notes });
     return r.policy ? EXIT_OK : EXIT_BLOCKED;
   }
   if (!r.policy) {
@@ -270,7 +272,7 @@ async function check(argv: string[], ctx: Parameters<Command['run']>[1]): Promis
   );
   ctx.stdout(`  untracked lines: ${describeUntrackedThreshold(r.policy.review.untracked)}.\n`);
   for (const w of r.warnings) ctx.stdout(`  warning: ${w}\n`);
-  if (root) for (const n of await tierNotesAt(root, r.policy)) ctx.stdout(`  note: ${n}\n`);
+  for (const n of notes) ctx.stdout(`  note: ${n}\n`);
   return EXIT_OK;
 }
 

@@ -128,14 +128,15 @@ describe('approve: refuses what would not count, and what the reviewer did not s
     assert.ok(r.stdout.indexOf('feature 2: change x') < r.stdout.indexOf('Approved'), r.stdout);
     const j = reviewer.cli(['approve', 'origin/feature', '--no-push', '--json', '--comment', 'again, with JSON']);
     const out = JSON.parse(j.stdout) as {
-      covers: Array<{ sha: string; subject: string; aiLines: number; author: string }>;
+      covers: Array<{ sha: string; subject: string; aiLines: number | null; author: string }>;
     };
     assert.deepStrictEqual(
       out.covers.map((c) => c.subject),
       ['feature 2: change x', 'feature 1: add app'],
     );
     assert.strictEqual(out.covers[0].sha, tip);
-    assert.strictEqual(typeof out.covers[0].aiLines, 'number');
+    // Unattested commits (no trailer): their AI share is unknown, null as review --json says (newuser25 N10).
+    assert.ok(out.covers.every((c) => c.aiLines === null || typeof c.aiLines === 'number'));
   });
 
   // newuser15 #2: a commit made with COUNTERSIGN_SKIP=1 was listed "no AI lines" just before signing, while
@@ -153,10 +154,14 @@ describe('approve: refuses what would not count, and what the reviewer did not s
     assert.match(r.stdout, /feature 1: add app {2}— \S.*, unattested \(AI share unknown\)\n/);
     assert.match(r.stdout, /feature 2: change x {2}— \S.*, unattested \(AI share unknown\)\n/);
     const j = reviewer.cli(['approve', 'origin/feature', '--no-push', '--json', '--comment', 'again']);
-    const out = JSON.parse(j.stdout) as { covers: Array<{ sha: string; attested: boolean }> };
+    const out = JSON.parse(j.stdout) as { covers: Array<{ sha: string; attested: boolean; aiLines: number | null }> };
     assert.deepStrictEqual(
       out.covers.map((c) => c.attested),
       [true, false, false],
+    );
+    assert.deepStrictEqual(
+      out.covers.map((c) => c.aiLines),
+      [0, null, null],
     );
     assert.strictEqual(out.covers[0].sha, attested);
   });

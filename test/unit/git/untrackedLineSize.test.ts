@@ -41,7 +41,15 @@ describe('review.untracked weighs added lines by size (attack30 F1)', function (
     const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
     assert.notStrictEqual(r.status, 0, 'one long line of unobserved code landed unreviewed');
     assert.match(r.stderr, /added lines were written by something Countersign did not observe/);
-    assert.match(r.stderr, /1,000 bytes/);
+    assert.match(
+      r.stderr,
+      /\d+ of them for size: review.untracked weighs a file.s added bytes as at least one line per 1,000/,
+    );
+    assert.doesNotMatch(
+      r.stderr,
+      /missing from its AI-Provenance trailer/,
+      'an honest trailer is not told it is missing lines (newuser25 N5)',
+    );
     assert.strictEqual(serverRef(s, 'refs/heads/main'), base);
   });
 
