@@ -4,10 +4,10 @@
 # development build (bundles with source maps, and the tests) replaces those bundles: the unit tests and the
 # integration suite run from it, the .vsix phase from the package. `npm run test:unit` and
 # `npm run test:integration` build for themselves when run alone.
-# .ci/run sources this file with its own `step` (which times each one); alone, a step just runs.
+# .ci/run sources this file with its own `step` (which times each one); alone, a step prints its name and runs.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-if ! declare -F step >/dev/null; then step() { shift; "$@"; }; fi
+if ! declare -F step >/dev/null; then step() { echo "▶ $1"; shift; "$@"; }; fi
 
 step "system packages" bash scripts/system-packages.sh
 # Typecheck and lint read the same sources and are each one single-threaded process: on two cores they run side
