@@ -387,6 +387,6 @@ export async function gatherGateInput(cwd: string, opts: GatherOptions): Promise
     approvedPatches,
     replayedTrees,
     rejectionReach,
-    withdrawn: await withdrawnApprovals(cwd, { old, valid, plausible, inRange, check: (s) => keys.check(s).ok }),
+    withdrawn: await withdrawnApprovals(cwd, { exclude, commits, valid, plausible, check: (s) => keys.check(s).ok }),
   };
 }

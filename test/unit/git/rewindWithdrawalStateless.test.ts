@@ -53,7 +53,12 @@ describe('an approved rewind withdraws approvals on any protected ref, whatever 
     assert.strictEqual(serverRef(s, 'refs/heads/main'), a);
     assert.match(back.stderr, /no longer counts: .*approved the rewind .* which took .* off the branch/);
     assert.match(back.verify.stdout, /no longer counts/);
-    recordDecision(s.ada, s.bob, { email: 'bob@example.com', tip: t, base: serverRef(s, 'refs/heads/main'), time: later(2) });
+    recordDecision(s.ada, s.bob, {
+      email: 'bob@example.com',
+      tip: t,
+      base: serverRef(s, 'refs/heads/main'),
+      time: later(2),
+    });
     pushNotes(s);
     const again = verifyThenPush(s.ada, 'main', ['origin', 'main']);
     assert.strictEqual(again.status, 0, again.stderr + again.verify.stdout);
