@@ -168,6 +168,11 @@ function printHuman(ctx: CliContext, name: 'approve' | 'reject', rev: string, r:
   if (s.comment) ctx.stdout(`  comment:  ${s.comment}\n`);
   ctx.stdout(`  signed:   ${r.keyType} ${r.fingerprint} (namespace countersign-review)\n`);
   ctx.stdout(`  recorded: ${REVIEW_NOTES_REF} note on ${shortSha(s.tip)}\n`);
+  // newuser25 N9: "Approved" read as done where a tier asks for two approvals or a role; the gate's count is verify's.
+  if (name === 'approve' && !r.notCounting && !r.alreadyRecorded)
+    ctx.stdout(
+      `  next:     a tier may ask for two approvals or a role: \`countersign verify --head ${shortSha(s.tip)}\` shows what is left\n`,
+    );
   if (r.notCounting && r.ownCommits.length > 0 && name === 'approve') {
     // What the gate does with it (approvalRules.countApprovals): no approval of theirs counts on their own
     // commit, but as their latest statement it lifts an earlier rejection of theirs.

@@ -74,7 +74,13 @@ describe('CLI: --json on every command a script reads', function () {
       assert.ok(k in json(ada, ['explain', sha, '--json']), `explain: ${k}`);
     const doctor = json(ada, ['doctor', '--json'], 'any');
     assert.ok(typeof doctor.ok === 'boolean' && Array.isArray(doctor.checks));
-    assert.deepStrictEqual(keys(json(ada, ['policy', 'check', '--json'])), ['file', 'ok', 'problems', 'warnings']);
+    assert.deepStrictEqual(keys(json(ada, ['policy', 'check', '--json'])), [
+      'file',
+      'notes',
+      'ok',
+      'problems',
+      'warnings',
+    ]);
     ada.write(
       'trace.json',
       JSON.stringify({

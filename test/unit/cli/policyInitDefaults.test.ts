@@ -55,6 +55,12 @@ describe('countersign policy init: default branch and error prefix', function ()
       /note: the "infrastructure" tier matches 2 file\(s\) already here — \*\.sql \(1: db\/001_users\.sql\), app\.yaml \(1: app\.yaml\): a change to any of them needs 2 approval\(s\); if some are not what the tier is for, narrow its "paths" in \.countersign\.json/;
     assert.match(repo.cli(['policy', 'init']).stdout, note);
     assert.match(repo.cli(['policy', 'check']).stdout, note);
+    // The same notes in the JSON a script reads (newuser25 N12: it printed them only).
+    const checked = JSON.parse(repo.cli(['policy', 'check', '--json']).stdout) as { notes: string[] };
+    assert.ok(
+      checked.notes.some((n) => note.test(`note: ${n}`)),
+      checked.notes.join('\n'),
+    );
     assert.doesNotMatch(
       repo.cli(['policy', 'check', '.countersign.json']).stdout,
       /note:/,
