@@ -196,20 +196,46 @@ export function commitAdded(
     : c.mergeOwnAdded;
 }
 
+type Weighed = Pick<GateCommit, 'message' | 'headerProblem' | 'parents' | 'files' | 'mergeOwnAdded' | 'sizedLines'>;
+
+/** Whether any of `commits` (a push) has untracked lines: only then can labelled lines dilute anything. */
+export function anyUntracked(commits: readonly Weighed[]): boolean {
+  return commits.some((c) => (untrackedCount(commitProvenance(c), commitAdded(c))?.untracked ?? 0) > 0);
+}
+
 /**
- * What the gate weighs of a commit's unobserved lines (src/git/untrackedEvidence.ts), or undefined when it has none to
- * weigh: a root or single-parent commit whose trailer counts untracked lines or whose diff adds lines the trailer
- * leaves out. `sizes`: its files' growth in bytes is read (sizedLines), and `written`: also what it writes, where
- * labelled lines (ai + human, which no weighing changes) could dilute the share — a single-parent commit only, since
- * only a diff against a parent can move lines.
+ * What the gate weighs of a root or single-parent commit (src/git/untrackedEvidence.ts), or undefined when nothing:
+ * `sizes`, its files' growth in bytes (sizedLines), where it has unobserved lines (its trailer counts untracked lines
+ * or its diff adds lines the trailer leaves out); `written`, what it writes, where its labelled lines (ai + human,
+ * which no weighing changes) could dilute a share: when `dilutable` (its push has untracked lines anywhere:
+ * anyUntracked), for every single-parent commit, since the push's share counts every commit's lines (attack31 F3: a
+ * separate `git mv` commit, human=400, diluted 16 commits of 19 unobserved lines). A root writes all it adds.
  */
-export function unobservedEvidence(
-  c: Pick<GateCommit, 'message' | 'headerProblem' | 'parents' | 'files' | 'mergeOwnAdded' | 'sizedLines'>,
-): { written: boolean } | undefined {
+export function unobservedEvidence(c: Weighed, dilutable: boolean): { sizes: boolean; written: boolean } | undefined {
   if (c.parents.length > 1) return undefined;
   const n = untrackedCount(commitProvenance(c), commitAdded(c));
-  if (n === undefined || n.untracked === 0) return undefined;
-  return { written: c.parents.length === 1 && n.added > n.untracked };
+  if (n === undefined) return undefined;
+  const sizes = n.untracked > 0;
+  const written = dilutable && c.parents.length >= 1 && n.added > n.untracked;
+  return sizes || written ? { sizes, written } : undefined;
+}
+
+/**
+ * Whether the count since the last approval (src/git/unreviewedBefore.ts) reads what an earlier commit writes: a
+ * single-parent commit with labelled lines (those its trailer states ai or human), which a move could dilute with.
+ */
+export function windowWrittenWanted(parents: number, counts: ProvenanceCounts): boolean {
+  return parents === 1 && counts.ai + counts.human > 0;
+}
+
+/**
+ * An earlier commit's lines in the count since the last approval, from its trailer and what it writes (`written`,
+ * where read): labelled lines count up to what it writes (attack31 F3: a `git mv` of a person's 400-line file pushed
+ * once diluted every later push of 19 unobserved lines). A merge or root, or a commit past what the gate reads,
+ * counts only its untracked lines. Lines its diff added beyond its trailer were counted when it was pushed.
+ */
+export function windowCount(counts: ProvenanceCounts, written: number | undefined): UntrackedCount {
+  return untrackedCount(counts, undefined, written ?? 0) as UntrackedCount;
 }
 
 /** A commit's readable AI-Provenance counts (none when unreadable, absent, or its header cannot be trusted). */

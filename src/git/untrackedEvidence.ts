@@ -1,5 +1,5 @@
 import type { GateCommit } from '../core/gate';
-import { sizedLines, unobservedEvidence } from '../core/untrackedReview';
+import { anyUntracked, sizedLines, unobservedEvidence } from '../core/untrackedReview';
 import { objectSizes } from './binaryFiles';
 import { runGit } from './gitRunner';
 
@@ -25,13 +25,23 @@ export async function attachUntrackedEvidence(
   commits: GateCommit[],
   readAhead?: (commits: readonly GateCommit[]) => Promise<Map<string, UntrackedEvidence>>,
 ): Promise<void> {
+  // Whether labelled lines can dilute depends on the whole push: an answer read ahead without `written` where this
+  // push wants it (the read-ahead's commits had no untracked line) is read again here.
+  const dilutable = anyUntracked(commits);
   const known = (await readAhead?.(commits)) ?? new Map<string, UntrackedEvidence>();
-  const rest = commits.filter((c) => !known.has(c.sha));
-  if (rest.length > 0) for (const [sha, e] of await readUntrackedEvidence(cwd, rest)) known.set(sha, e);
+  const wanted = new Map(commits.map((c) => [c.sha, unobservedEvidence(c, dilutable)]));
+  const rest = commits.filter((c) => {
+    const e = known.get(c.sha);
+    return e === undefined || (e.written === undefined && wanted.get(c.sha)?.written === true);
+  });
+  if (rest.length > 0) for (const [sha, e] of await readUntrackedEvidence(cwd, rest, dilutable)) known.set(sha, e);
+  // Only what this push weighs: the read-ahead may hold more (its commits had untracked lines), and the gate's
+  // input must be verify's (reviewPanelAgreement.test.ts).
   for (const c of commits) {
     const e = known.get(c.sha);
-    if (e?.sizedLines !== undefined) c.sizedLines = e.sizedLines;
-    if (e?.written !== undefined) c.written = e.written;
+    const w = wanted.get(c.sha);
+    if (w?.sizes && e?.sizedLines !== undefined) c.sizedLines = e.sizedLines;
+    if (w?.written && e?.written !== undefined) c.written = e.written;
   }
 }
 
@@ -65,17 +75,17 @@ export interface UntrackedEvidence {
 export async function readUntrackedEvidence(
   cwd: string,
   commits: readonly GateCommit[],
+  dilutable = anyUntracked(commits),
 ): Promise<Map<string, UntrackedEvidence>> {
   const out = new Map<string, UntrackedEvidence>(commits.map((c) => [c.sha, {}]));
   const weighed: GateCommit[] = [];
   const diluted: GateCommit[] = [];
   for (const c of commits) {
-    const e = unobservedEvidence(c);
-    if (!e) continue;
-    weighed.push(c);
-    if (e.written) diluted.push(c);
+    const e = unobservedEvidence(c, dilutable);
+    if (e?.sizes) weighed.push(c);
+    if (e?.written) diluted.push(c);
   }
-  if (weighed.length === 0) return out;
+  if (weighed.length === 0 && diluted.length === 0) return out;
   const [sized, written] = await Promise.all([sizedLinesOf(cwd, weighed), writtenLinesOf(cwd, diluted)]);
   for (const [sha, n] of sized) (out.get(sha) as UntrackedEvidence).sizedLines = n;
   for (const [sha, n] of written) (out.get(sha) as UntrackedEvidence).written = n;
@@ -109,32 +119,48 @@ async function sizedLinesOf(cwd: string, commits: readonly GateCommit[]): Promis
   return out;
 }
 
-/** Each commit's written lines, in one batched `diff-tree`; past MAX_WRITTEN_COUNTS, 0 (all unobserved). */
-async function writtenLinesOf(cwd: string, commits: readonly GateCommit[]): Promise<Map<string, number>> {
+/**
+ * Each commit's written lines (single-parent commits), in one batched `diff-tree`; past MAX_WRITTEN_COUNTS, 0 (all
+ * unobserved).
+ * `commits`: ids and parents only, so the count since the last approval (unreviewedBefore.ts) reads it too.
+ */
+export async function writtenLinesOf(
+  cwd: string,
+  commits: readonly Pick<GateCommit, 'sha' | 'parents'>[],
+): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  if (commits.length === 0) return out;
-  const counted = commits.slice(0, MAX_WRITTEN_COUNTS);
-  for (const c of commits.slice(MAX_WRITTEN_COUNTS)) out.set(c.sha, 0);
+  const counted = commits.slice(0, MAX_WRITTEN_COUNTS).filter((c) => c.parents.length === 1);
+  for (const c of commits) out.set(c.sha, 0);
+  if (counted.length === 0) return out;
   const r = await runGit(['-c', 'diff.renameLimit=1000', 'diff-tree', '--stdin', '-r', '-M', '-w', '--numstat', '-z'], {
     cwd,
     input: counted.map((c) => `${c.sha}\n`).join(''),
   });
-  // With -z: each commit's id as a token of its own, then its records "ADDED\tDELETED\tPATH" (a rename or copy:
-  // "ADDED\tDELETED\t", then FROM and TO as two tokens). A binary file's "-" adds nothing here: its lines stay in the
-  // gate's own count, so leaving them out only makes the share larger.
-  const written = new Map<string, number>();
-  let current: string | undefined;
+  // With -z: each commit's id as a token of its own (a merge's once per parent it differs from), then its records
+  // "ADDED\tDELETED\tPATH" (a rename or copy: "ADDED\tDELETED\t", then FROM and TO as two tokens). A binary file's
+  // "-" adds nothing here: its lines stay in the gate's own count, so leaving them out only makes the share larger.
+  const sections = new Map<string, number[]>();
+  let current: number[] | undefined;
   const tokens = r.stdout.split('\0');
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     const m = /^(\d+|-)\t(\d+|-)\t/.exec(t);
     if (!m) {
-      if (/^[0-9a-f]{40,64}$/.test(t)) written.set((current = t), 0);
+      if (/^[0-9a-f]{40,64}$/.test(t)) {
+        const list = sections.get(t) ?? [];
+        sections.set(t, list);
+        list.push(0);
+        current = list;
+      }
       continue;
     }
     if (t.length === m[0].length) i += 2;
-    if (current !== undefined && m[1] !== '-') written.set(current, (written.get(current) as number) + Number(m[1]));
+    if (current !== undefined && m[1] !== '-') current[current.length - 1] += Number(m[1]);
   }
-  for (const c of counted) out.set(c.sha, written.get(c.sha) ?? 0);
+  // A parent the commit does not differ from prints nothing: against it, the commit writes nothing.
+  for (const c of counted) {
+    const list = sections.get(c.sha) ?? [];
+    out.set(c.sha, list.length < c.parents.length ? 0 : Math.min(...list));
+  }
   return out;
 }

@@ -1,0 +1,108 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { recordDecision } from '../helpers/approvals';
+import { verifyThenPush } from '../helpers/gateAgreement';
+import { commitFile, serverRef, setup, type Setup } from '../helpers/gateServer';
+
+const lines = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix} ${i};`).join('\n') + '\n';
+const provenance = (ai: number, human: number, untracked: number) =>
+  `AI-Provenance: v1 ai=${ai} human=${human} untracked=${untracked}`;
+
+/** The team's 400-line file, typed by a person, on main. */
+function humanFile(s: Setup): string {
+  commitFile(s.ada, 'billing.js', lines(400, 'const billing'), `billing\n\n${provenance(0, 400, 0)}`);
+  assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0, 'a person typed it');
+  return serverRef(s, 'refs/heads/main');
+}
+
+/** humanFile, reviewed: Bob approves it, so the count since the last approval starts after it. */
+function approvedHumanFile(s: Setup): void {
+  const base = serverRef(s, 'refs/heads/main');
+  const tip = humanFile(s);
+  recordDecision(s.ada, s.bob, { email: 'bob@example.com', tip, base });
+  assert.strictEqual(s.ada.gitResult(['push', '-q', 'origin', 'refs/notes/countersign']).status, 0);
+}
+
+/** A commit of 19 lines from a writer Countersign did not observe, as the hooks stamp it. */
+function unobserved(s: Setup, n: number): string {
+  return commitFile(
+    s.ada,
+    `gen/part${n}.js`,
+    lines(19, `export const v${n} =`),
+    `part ${n}\n\n${provenance(0, 0, 19)}`,
+  );
+}
+
+function moveBilling(s: Setup): void {
+  fs.mkdirSync(path.join(s.ada.dir, 'src'), { recursive: true });
+  s.ada.git('mv', 'billing.js', 'src/billing.js');
+}
+
+/**
+ * attack31 F3, F4, F6: what review.untracked weighs (lines written, added bytes) reached only single-parent commits
+ * with untracked lines of their own. A separate `git mv` commit (human=400, writing nothing) still diluted the push
+ * and every later push's count since the last approval; a merge's own move, or its own 295 KB one-line module,
+ * was counted as stated. verify (CI) and the server agree (verifyThenPush).
+ */
+describe('review.untracked dilution by moves and merges (attack31 F3, F4, F6)', function () {
+  this.timeout(240_000);
+
+  it('F3: a separate move commit does not dilute 16 commits of 19 unobserved lines in one push', () => {
+    const s = setup();
+    const base = humanFile(s);
+    moveBilling(s);
+    s.ada.commit(`move billing under src/\n\n${provenance(0, 400, 0)}`);
+    for (let i = 1; i <= 16; i++) unobserved(s, i);
+    const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(r.status, 0, 'a pure move commit diluted 304 unobserved lines past review');
+    assert.match(r.stderr, /304 of 304 added lines of this push \(16 commits\)/);
+    assert.strictEqual(serverRef(s, 'refs/heads/main'), base);
+  });
+
+  it('F3: a move pushed earlier does not dilute the count since the last approval', () => {
+    const s = setup();
+    approvedHumanFile(s);
+    moveBilling(s);
+    s.ada.commit(`move billing under src/\n\n${provenance(0, 400, 0)}`);
+    unobserved(s, 1);
+    assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0, 'control: 19 lines pass alone');
+    const landed = serverRef(s, 'refs/heads/main');
+    unobserved(s, 2);
+    const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(r.status, 0, 'the earlier move diluted the second push of 19 unobserved lines');
+    assert.match(r.stderr, /38 of 38 added lines of this push and the 2 unreviewed commit\(s\) on main/);
+    assert.strictEqual(serverRef(s, 'refs/heads/main'), landed);
+  });
+
+  it('F3: a move and 19 unobserved lines in one commit do not dilute later pushes', () => {
+    const s = setup();
+    approvedHumanFile(s);
+    moveBilling(s);
+    commitFile(s.ada, 'gen/part1.js', lines(19, 'export const v1 ='), `move\n\n${provenance(0, 400, 19)}`);
+    assert.strictEqual(verifyThenPush(s.ada, 'main', ['origin', 'main']).status, 0, 'control: 19 lines pass alone');
+    unobserved(s, 2);
+    const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(r.status, 0, 'the move in an earlier commit diluted the count');
+    assert.match(r.stderr, /38 of 38 added lines/);
+  });
+
+  it('controls: an ordinary merge of a branch with big files, and a person’s moves beside a few unobserved lines, pass', () => {
+    const s = setup();
+    humanFile(s);
+    s.ada.git('checkout', '-q', '-b', 'side');
+    const big = Array.from({ length: 300 }, (_, i) => `"entry ${i}": "${'x'.repeat(900)}"`).join(',\n') + '\n';
+    commitFile(s.ada, 'data/table.json', big, `table\n\n${provenance(0, 300, 0)}`);
+    s.ada.git('checkout', '-q', 'main');
+    commitFile(s.ada, 'README.md', lines(40, 'readme'), `readme\n\n${provenance(0, 40, 0)}`);
+    s.ada.git('merge', '-q', '--no-ff', '--no-commit', 'side');
+    s.ada.write('fix.sh', 'a\nb\nc\n');
+    s.ada.git('add', '-A');
+    s.ada.commit(`Merge branch 'side'\n\n${provenance(0, 0, 3)}`);
+    moveBilling(s);
+    commitFile(s.ada, 'src/extra.js', lines(60, 'const extra'), `move\n\n${provenance(0, 460, 0)}`);
+    unobserved(s, 1);
+    const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.strictEqual(r.status, 0, r.stderr + r.verify.stdout);
+  });
+});
