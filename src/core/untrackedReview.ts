@@ -204,18 +204,18 @@ export function anyUntracked(commits: readonly Weighed[]): boolean {
 }
 
 /**
- * What the gate weighs of a root or single-parent commit (src/git/untrackedEvidence.ts), or undefined when nothing:
- * `sizes`, its files' growth in bytes (sizedLines), where it has unobserved lines (its trailer counts untracked lines
- * or its diff adds lines the trailer leaves out); `written`, what it writes, where its labelled lines (ai + human,
- * which no weighing changes) could dilute a share: when `dilutable` (its push has untracked lines anywhere:
- * anyUntracked), for every single-parent commit, since the push's share counts every commit's lines (attack31 F3: a
- * separate `git mv` commit, human=400, diluted 16 commits of 19 unobserved lines). A root writes all it adds.
+ * What the gate weighs of a commit (src/git/untrackedEvidence.ts), or undefined when nothing: `sizes`, its files'
+ * growth in bytes (sizedLines), where a root or single-parent commit has unobserved lines (its trailer counts
+ * untracked lines or its diff adds lines the trailer leaves out); `written`, what it writes, where its labelled
+ * lines (ai + human, which no weighing changes) could dilute a share: when `dilutable` (its push has untracked lines
+ * anywhere: anyUntracked), for every commit with a parent, since the push's share counts every commit's lines
+ * (attack31 F3: a separate `git mv` commit, human=400, diluted 16 commits of 19 unobserved lines), a merge too (F4:
+ * a move inside one, `human=400 untracked=300`, was counted as stated). A root writes all it adds.
  */
 export function unobservedEvidence(c: Weighed, dilutable: boolean): { sizes: boolean; written: boolean } | undefined {
-  if (c.parents.length > 1) return undefined;
   const n = untrackedCount(commitProvenance(c), commitAdded(c));
   if (n === undefined) return undefined;
-  const sizes = n.untracked > 0;
+  const sizes = n.untracked > 0 && c.parents.length <= 1;
   const written = dilutable && c.parents.length >= 1 && n.added > n.untracked;
   return sizes || written ? { sizes, written } : undefined;
 }

@@ -1,4 +1,5 @@
 import type { GateCommit } from '../core/gate';
+import { mergeReadable } from '../core/mergeView';
 import { anyUntracked, sizedLines, unobservedEvidence } from '../core/untrackedReview';
 import { objectSizes } from './binaryFiles';
 import { runGit } from './gitRunner';
@@ -120,7 +121,9 @@ async function sizedLinesOf(cwd: string, commits: readonly GateCommit[]): Promis
 }
 
 /**
- * Each commit's written lines (single-parent commits), in one batched `diff-tree`; past MAX_WRITTEN_COUNTS, 0 (all
+ * Each commit's written lines, in one batched `diff-tree` (with `-m`, a merge's against each parent: it writes at
+ * most the fewest it adds over any one of them, since a line of its own is in none (attack31 F4); a merge git's
+ * combined diff is not read for, core/mergeView.ts mergeReadable, writes 0); past MAX_WRITTEN_COUNTS, 0 (all
  * unobserved).
  * `commits`: ids and parents only, so the count since the last approval (unreviewedBefore.ts) reads it too.
  */
@@ -129,13 +132,18 @@ export async function writtenLinesOf(
   commits: readonly Pick<GateCommit, 'sha' | 'parents'>[],
 ): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  const counted = commits.slice(0, MAX_WRITTEN_COUNTS).filter((c) => c.parents.length === 1);
+  const counted = commits
+    .slice(0, MAX_WRITTEN_COUNTS)
+    .filter((c) => c.parents.length === 1 || mergeReadable(c.parents));
   for (const c of commits) out.set(c.sha, 0);
   if (counted.length === 0) return out;
-  const r = await runGit(['-c', 'diff.renameLimit=1000', 'diff-tree', '--stdin', '-r', '-M', '-w', '--numstat', '-z'], {
-    cwd,
-    input: counted.map((c) => `${c.sha}\n`).join(''),
-  });
+  const r = await runGit(
+    ['-c', 'diff.renameLimit=1000', 'diff-tree', '--stdin', '-m', '-r', '-M', '-w', '--numstat', '-z'],
+    {
+      cwd,
+      input: counted.map((c) => `${c.sha}\n`).join(''),
+    },
+  );
   // With -z: each commit's id as a token of its own (a merge's once per parent it differs from), then its records
   // "ADDED\tDELETED\tPATH" (a rename or copy: "ADDED\tDELETED\t", then FROM and TO as two tokens). A binary file's
   // "-" adds nothing here: its lines stay in the gate's own count, so leaving them out only makes the share larger.

@@ -39,6 +39,14 @@ function moveBilling(s: Setup): void {
   s.ada.git('mv', 'billing.js', 'src/billing.js');
 }
 
+/** `git merge --no-ff --no-commit side` of a one-line side branch, for the merge's own edits to follow. */
+function openMerge(s: Setup): void {
+  s.ada.git('checkout', '-q', '-b', 'side');
+  commitFile(s.ada, 'CHANGES.md', '# changelog\n', `changelog\n\n${provenance(0, 1, 0)}`);
+  s.ada.git('checkout', '-q', 'main');
+  s.ada.git('merge', '-q', '--no-ff', '--no-commit', 'side');
+}
+
 /**
  * attack31 F3, F4, F6: what review.untracked weighs (lines written, added bytes) reached only single-parent commits
  * with untracked lines of their own. A separate `git mv` commit (human=400, writing nothing) still diluted the push
@@ -85,6 +93,20 @@ describe('review.untracked dilution by moves and merges (attack31 F3, F4, F6)', 
     const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
     assert.notStrictEqual(r.status, 0, 'the move in an earlier commit diluted the count');
     assert.match(r.stderr, /38 of 38 added lines/);
+  });
+
+  it('F4: a merge that moves a person’s file does not dilute its own 300 unobserved lines', () => {
+    const s = setup();
+    const base = humanFile(s);
+    openMerge(s);
+    moveBilling(s);
+    s.ada.write('src/payout.js', lines(300, 'export const payout'));
+    s.ada.git('add', '-A');
+    s.ada.commit(`Merge branch 'side'\n\n${provenance(0, 400, 300)}`);
+    const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(r.status, 0, 'a move inside a merge diluted 300 unobserved lines past review');
+    assert.match(r.stderr, /300 of 30\d added lines were written by something Countersign did not observe/);
+    assert.strictEqual(serverRef(s, 'refs/heads/main'), base);
   });
 
   it('controls: an ordinary merge of a branch with big files, and a person’s moves beside a few unobserved lines, pass', () => {
