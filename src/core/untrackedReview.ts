@@ -186,14 +186,13 @@ export function untrackedTally(commits: readonly TalliedCommit[], since?: Untrac
 
 /**
  * The added lines the rule holds against a commit's trailer: its diff's, with the lines its files' sizes add
- * (sizedLines); a merge's own lines (mergeOwnLines.ts), not its diff.
+ * (sizedLines); a merge's own lines (mergeOwnLines.ts), not its diff, with what its own files' sizes add.
  */
 export function commitAdded(
   c: Pick<GateCommit, 'parents' | 'files' | 'mergeOwnAdded' | 'sizedLines'>,
 ): number | undefined {
-  return c.parents.length <= 1
-    ? c.files.reduce((n, f) => n + (f.added ?? 0), 0) + (c.sizedLines ?? 0)
-    : c.mergeOwnAdded;
+  if (c.parents.length > 1) return c.mergeOwnAdded === undefined ? undefined : c.mergeOwnAdded + (c.sizedLines ?? 0);
+  return c.files.reduce((n, f) => n + (f.added ?? 0), 0) + (c.sizedLines ?? 0);
 }
 
 type Weighed = Pick<GateCommit, 'message' | 'headerProblem' | 'parents' | 'files' | 'mergeOwnAdded' | 'sizedLines'>;
@@ -205,17 +204,18 @@ export function anyUntracked(commits: readonly Weighed[]): boolean {
 
 /**
  * What the gate weighs of a commit (src/git/untrackedEvidence.ts), or undefined when nothing: `sizes`, its files'
- * growth in bytes (sizedLines), where a root or single-parent commit has unobserved lines (its trailer counts
- * untracked lines or its diff adds lines the trailer leaves out); `written`, what it writes, where its labelled
- * lines (ai + human, which no weighing changes) could dilute a share: when `dilutable` (its push has untracked lines
- * anywhere: anyUntracked), for every commit with a parent, since the push's share counts every commit's lines
- * (attack31 F3: a separate `git mv` commit, human=400, diluted 16 commits of 19 unobserved lines), a merge too (F4:
- * a move inside one, `human=400 untracked=300`, was counted as stated). A root writes all it adds.
+ * growth in bytes (sizedLines), where it has unobserved lines (its trailer counts untracked lines or its diff adds
+ * lines the trailer leaves out), a merge's own files too (attack31 F6: a 295 KB one-line module a merge added
+ * counted as one line); `written`, what it writes, where its labelled lines (ai + human, which no weighing changes)
+ * could dilute a share: when `dilutable` (its push has untracked lines anywhere: anyUntracked), for every commit
+ * with a parent, since the push's share counts every commit's lines (attack31 F3: a separate `git mv` commit,
+ * human=400, diluted 16 commits of 19 unobserved lines), a merge too (F4: a move inside one, `human=400
+ * untracked=300`, was counted as stated). A root writes all it adds.
  */
 export function unobservedEvidence(c: Weighed, dilutable: boolean): { sizes: boolean; written: boolean } | undefined {
   const n = untrackedCount(commitProvenance(c), commitAdded(c));
   if (n === undefined) return undefined;
-  const sizes = n.untracked > 0 && c.parents.length <= 1;
+  const sizes = n.untracked > 0;
   const written = dilutable && c.parents.length >= 1 && n.added > n.untracked;
   return sizes || written ? { sizes, written } : undefined;
 }

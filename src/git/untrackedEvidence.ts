@@ -1,7 +1,6 @@
 import type { GateCommit } from '../core/gate';
 import { mergeReadable } from '../core/mergeView';
 import { anyUntracked, sizedLines, unobservedEvidence } from '../core/untrackedReview';
-import { objectSizes } from './binaryFiles';
 import { runGit } from './gitRunner';
 
 const NULL_OID = /^0+$/;
@@ -95,28 +94,57 @@ export async function readUntrackedEvidence(
 
 /**
  * Each commit's extra lines for its size (where there are any): the ids are those of the gate's raw diff, and the
- * push's paths are bounded by core/changedPaths.ts MAX_JUDGED_PATHS, so at most twice that many ids.
+ * push's paths are bounded by core/changedPaths.ts MAX_JUDGED_PATHS, so at most twice that many ids. A merge's
+ * file (its first-parent diff's) grows by its bytes over the largest of its parents' versions at that path (read as
+ * `PARENT:PATH` in the same batch; attack31 F6): a file it takes from a parent grows by nothing, one found in no
+ * parent by all it holds, as mergeOwnLines.ts counts a merge's own lines.
  */
 async function sizedLinesOf(cwd: string, commits: readonly GateCommit[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  const oids = new Set<string>();
+  const names = new Set<string>();
+  const others = (c: GateCommit, path: string) =>
+    c.parents.length > 1 && !path.includes('\n') ? c.parents.slice(1).map((p) => `${p}:${path}`) : [];
   for (const c of commits)
     for (const f of c.files)
-      if (f.oids && !NULL_OID.test(f.oids.new))
-        for (const o of [f.oids.old, f.oids.new]) if (!NULL_OID.test(o)) oids.add(o);
-  if (oids.size === 0) return out;
-  const sizes = await objectSizes(cwd, oids);
+      if (f.oids && !NULL_OID.test(f.oids.new)) {
+        for (const o of [f.oids.old, f.oids.new]) if (!NULL_OID.test(o)) names.add(o);
+        for (const n of others(c, f.path)) names.add(n);
+      }
+  if (names.size === 0) return out;
+  const sizes = await blobSizes(cwd, [...names]);
   // A gitlink names a commit, not bytes of the tree: its one line is the diff's.
-  const size = (oid: string) => (sizes.get(oid)?.type === 'blob' ? (sizes.get(oid)?.size ?? 0) : 0);
+  const size = (name: string) => sizes.get(name)?.size ?? 0;
   for (const c of commits) {
     let extra = 0;
     for (const f of c.files) {
       if (!f.oids || NULL_OID.test(f.oids.new)) continue;
+      const mine = sizes.get(f.oids.new);
+      const theirs = others(c, f.path).map((n) => sizes.get(n));
+      if (!mine || theirs.some((t) => t?.oid === mine.oid)) continue;
+      const before = Math.max(NULL_OID.test(f.oids.old) ? 0 : size(f.oids.old), ...theirs.map((t) => t?.size ?? 0));
       const added = f.added ?? 0;
-      extra += sizedLines(added, size(f.oids.new) - (NULL_OID.test(f.oids.old) ? 0 : size(f.oids.old))) - added;
+      extra += sizedLines(added, mine.size - before) - added;
     }
     if (extra > 0) out.set(c.sha, extra);
   }
+  return out;
+}
+
+/**
+ * The blobs `names` (ids, or `REV:PATH`) name: their id and size, from one `cat-file --batch-check` whose answers
+ * come in the order asked (a name that is no blob, or missing, has none).
+ */
+async function blobSizes(cwd: string, names: string[]): Promise<Map<string, { oid: string; size: number }>> {
+  const out = new Map<string, { oid: string; size: number }>();
+  const r = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], {
+    cwd,
+    input: names.join('\n') + '\n',
+  });
+  const answers = r.stdout.split('\n');
+  names.forEach((name, i) => {
+    const m = /^([0-9a-f]{40,64}) blob (\d+)$/.exec(answers[i] ?? '');
+    if (m) out.set(name, { oid: m[1], size: Number(m[2]) });
+  });
   return out;
 }
 

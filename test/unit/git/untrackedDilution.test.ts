@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { recordDecision } from '../helpers/approvals';
@@ -8,6 +9,8 @@ import { commitFile, serverRef, setup, type Setup } from '../helpers/gateServer'
 const lines = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix} ${i};`).join('\n') + '\n';
 const provenance = (ai: number, human: number, untracked: number) =>
   `AI-Provenance: v1 ai=${ai} human=${human} untracked=${untracked}`;
+
+const UNOBSERVED = /were written by something Countersign did not observe/;
 
 /** The team's 400-line file, typed by a person, on main. */
 function humanFile(s: Setup): string {
@@ -109,12 +112,49 @@ describe('review.untracked dilution by moves and merges (attack31 F3, F4, F6)', 
     assert.strictEqual(serverRef(s, 'refs/heads/main'), base);
   });
 
+  it('F6: a 295 KB one-line module added by a merge weighs its size', () => {
+    const s = setup();
+    const base = serverRef(s, 'refs/heads/main');
+    openMerge(s);
+    const js =
+      Array.from({ length: 20_000 }, (_, i) => `var p${i}=${i};`).join('') +
+      'require("child_process").exec(process.env.X);\n';
+    s.ada.write('lib/vendor.min.js', js);
+    s.ada.git('add', '-A');
+    s.ada.commit(`Merge branch 'side'\n\n${provenance(0, 0, 1)}`);
+    const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(r.status, 0, 'one long line added by a merge landed unreviewed');
+    assert.match(r.stderr, UNOBSERVED);
+    assert.match(
+      r.stderr,
+      /\d+ of them for size: review.untracked weighs a file.s added bytes as at least one line per 1,000/,
+    );
+    assert.strictEqual(serverRef(s, 'refs/heads/main'), base);
+  });
+
+  it('F6: a 64 KB binary without a newline byte added by a merge weighs its size', () => {
+    const s = setup();
+    openMerge(s);
+    const bin = Buffer.concat([
+      Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]),
+      Buffer.from(crypto.randomBytes(65_536).map((b) => (b === 0x0a ? 0x0b : b))),
+    ]);
+    fs.mkdirSync(path.join(s.ada.dir, 'lib'), { recursive: true });
+    fs.writeFileSync(path.join(s.ada.dir, 'lib/addon.node'), bin);
+    s.ada.git('add', '-A');
+    s.ada.commit(`Merge branch 'side'\n\n${provenance(0, 0, 1)}`);
+    const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(r.status, 0, 'an unobserved binary added by a merge landed unreviewed');
+    assert.match(r.stderr, UNOBSERVED);
+  });
+
   it('controls: an ordinary merge of a branch with big files, and a person’s moves beside a few unobserved lines, pass', () => {
     const s = setup();
     humanFile(s);
     s.ada.git('checkout', '-q', '-b', 'side');
-    const big = Array.from({ length: 300 }, (_, i) => `"entry ${i}": "${'x'.repeat(900)}"`).join(',\n') + '\n';
-    commitFile(s.ada, 'data/table.json', big, `table\n\n${provenance(0, 300, 0)}`);
+    // 300 KB in 100 lines: weighed as its bytes, it would be 200 unaccounted lines; the merge takes it as it is.
+    const big = Array.from({ length: 100 }, (_, i) => `"entry ${i}": "${'x'.repeat(3000)}"`).join(',\n') + '\n';
+    commitFile(s.ada, 'data/table.json', big, `table\n\n${provenance(0, 100, 0)}`);
     s.ada.git('checkout', '-q', 'main');
     commitFile(s.ada, 'README.md', lines(40, 'readme'), `readme\n\n${provenance(0, 40, 0)}`);
     s.ada.git('merge', '-q', '--no-ff', '--no-commit', 'side');
