@@ -108,7 +108,8 @@ export function meetsUntracked(threshold: UntrackedThreshold, untracked: number,
 }
 
 const UNOBSERVED = 'written by something Countersign did not observe (untracked)';
-const MOVED = ' (counting the lines it writes: lines it moves or re-indents keep their label but write nothing)';
+const MOVED =
+  ' (counting the lines it writes: lines it moves, re-indents or restores keep their label but write nothing)';
 /** The rule and where it is set, as AI and tier reasons name theirs (newuser24 F5). */
 const held = (t: UntrackedThreshold) =>
   `review.untracked in ${POLICY_FILE} holds a commit with at least ${t.lines} untracked added line(s) making up at least ${Math.round(t.share * 100)}% of its added lines`;
@@ -218,6 +219,26 @@ export function unobservedEvidence(c: Weighed, dilutable: boolean): { sizes: boo
   const sizes = n.untracked > 0;
   const written = dilutable && c.parents.length >= 1 && n.added > n.untracked;
   return sizes || written ? { sizes, written } : undefined;
+}
+
+/**
+ * The lines each commit of a push (oldest first) restores: those of its files whose new version is one an earlier
+ * commit of the push replaced or deleted. They keep their first writer's label (a revert's lines, provenanceCompute's
+ * line origins) and git counts them written, but the push only brings back what it took away (attack31 F5: `git rm`
+ * of a person's 400-line file, then `revert --no-commit` of that + 300 unobserved lines, stamped `human=400
+ * untracked=300`, landed), so what a commit writes excludes them (src/git/untrackedEvidence.ts). By version id, so
+ * a restored file counts wherever it is put back; a version only a landed commit removed is not seen.
+ */
+export function restoredLines(commits: readonly Pick<GateCommit, 'sha' | 'files'>[]): Map<string, number> {
+  const removed = new Set<string>();
+  const out = new Map<string, number>();
+  for (const c of commits) {
+    let n = 0;
+    for (const f of c.files) if (f.oids && !/^0+$/.test(f.oids.new) && removed.has(f.oids.new)) n += f.added ?? 0;
+    if (n > 0) out.set(c.sha, n);
+    for (const f of c.files) if (f.oids && !/^0+$/.test(f.oids.old)) removed.add(f.oids.old);
+  }
+  return out;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { GateCommit } from '../core/gate';
 import { mergeReadable } from '../core/mergeView';
-import { anyUntracked, sizedLines, unobservedEvidence } from '../core/untrackedReview';
+import { anyUntracked, restoredLines, sizedLines, unobservedEvidence } from '../core/untrackedReview';
 import { runGit } from './gitRunner';
 
 const NULL_OID = /^0+$/;
@@ -37,11 +37,12 @@ export async function attachUntrackedEvidence(
   if (rest.length > 0) for (const [sha, e] of await readUntrackedEvidence(cwd, rest, dilutable)) known.set(sha, e);
   // Only what this push weighs: the read-ahead may hold more (its commits had untracked lines), and the gate's
   // input must be verify's (reviewPanelAgreement.test.ts).
+  const restored = restoredLines(commits);
   for (const c of commits) {
     const e = known.get(c.sha);
     const w = wanted.get(c.sha);
     if (w?.sizes && e?.sizedLines !== undefined) c.sizedLines = e.sizedLines;
-    if (w?.written && e?.written !== undefined) c.written = e.written;
+    if (w?.written && e?.written !== undefined) c.written = Math.max(0, e.written - (restored.get(c.sha) ?? 0));
   }
 }
 

@@ -51,12 +51,12 @@ function openMerge(s: Setup): void {
 }
 
 /**
- * attack31 F3, F4, F6: what review.untracked weighs (lines written, added bytes) reached only single-parent commits
+ * attack31 F3-F6: what review.untracked weighs (lines written, added bytes) reached only single-parent commits
  * with untracked lines of their own. A separate `git mv` commit (human=400, writing nothing) still diluted the push
  * and every later push's count since the last approval; a merge's own move, or its own 295 KB one-line module,
  * was counted as stated. verify (CI) and the server agree (verifyThenPush).
  */
-describe('review.untracked dilution by moves and merges (attack31 F3, F4, F6)', function () {
+describe('review.untracked dilution by moves, merges and reverts (attack31 F3, F4, F5, F6)', function () {
   this.timeout(240_000);
 
   it('F3: a separate move commit does not dilute 16 commits of 19 unobserved lines in one push', () => {
@@ -146,6 +146,21 @@ describe('review.untracked dilution by moves and merges (attack31 F3, F4, F6)', 
     const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
     assert.notStrictEqual(r.status, 0, 'an unobserved binary added by a merge landed unreviewed');
     assert.match(r.stderr, UNOBSERVED);
+  });
+
+  it('F5: lines a revert restores in the same push do not dilute 300 unobserved lines', () => {
+    const s = setup();
+    const base = humanFile(s);
+    s.ada.git('rm', '-q', 'billing.js');
+    const dropped = s.ada.commit(`drop billing\n\n${provenance(0, 0, 0)}`);
+    s.ada.git('revert', '--no-commit', dropped);
+    s.ada.write('payout.js', lines(300, 'export const payout'));
+    s.ada.git('add', '-A');
+    s.ada.commit(`bring billing back; add payouts\n\n${provenance(0, 400, 300)}`);
+    const r = verifyThenPush(s.ada, 'main', ['origin', 'main']);
+    assert.notStrictEqual(r.status, 0, 'a file deleted and restored in one push diluted 300 unobserved lines');
+    assert.match(r.stderr, UNOBSERVED);
+    assert.strictEqual(serverRef(s, 'refs/heads/main'), base);
   });
 
   it('controls: an ordinary merge of a branch with big files, and a person’s moves beside a few unobserved lines, pass', () => {
