@@ -43,7 +43,8 @@ export function chargedFiles(commits: GateCommit[], notices?: string[]): Map<str
   return out;
 }
 
-function changeKey(path: string, oids: { old: string; new: string }): string {
+/** A file's change as its objects before and after: how a merge's change is matched to its side's. */
+export function changeKey(path: string, oids: { old: string; new: string }): string {
   return `${oids.old} ${oids.new} ${path}`;
 }
 

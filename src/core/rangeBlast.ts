@@ -1,5 +1,5 @@
-import type { GateCommit } from './gateTypes';
-import { mergeSides } from './mergeView';
+import type { ChangedFile, GateCommit } from './gateTypes';
+import { changeKey, mergeSides } from './mergeView';
 import type { UntrackedTally } from './untrackedReview';
 
 /**
@@ -40,8 +40,12 @@ export const REVIEWED_POINT_WINDOW = {
   entries: 500_000,
 } as const;
 
-/** What the deletion tiers read of a commit: its parents (for a merge's side commits) and the files it deletes. */
-export type DeletionView = Pick<GateCommit, 'sha' | 'parents' | 'files'>;
+/**
+ * What the deletion tiers read of a commit: its parents (for a merge's side commits) and the files it deletes.
+ * `reviewedSide`, on a merge among a branch's unreviewed commits whose other parent is a reviewed point: the changes
+ * of that point's approved span (src/git/reviewedSides.ts); the merge does not own a change it makes exactly so.
+ */
+export type DeletionView = Pick<GateCommit, 'sha' | 'parents' | 'files'> & { reviewedSide?: readonly ChangedFile[] };
 
 /**
  * The commits a protected branch holds since its last approved commit (`point`; absent: none, counted from its
@@ -82,7 +86,10 @@ function pushBlast(commits: DeletionView[]): RangeBlast {
   const deletedPaths = new Set<string>();
   const contributors = new Set<string>();
   let lines = 0;
-  for (const c of commits) {
+  for (const commit of commits) {
+    // A change a merge brings unchanged from a reviewed side whose commits lie under a point (not in the range):
+    // not the merge's, neither as files nor lines (newuser25 N2), as core/mergeView.ts matches a side's change.
+    const c = fromReviewedSide(commit);
     const deletes = c.files.filter((f) => f.status === 'D').map((f) => f.path);
     for (const p of deletes) deletedPaths.add(p);
     let own = 0;
@@ -106,6 +113,12 @@ function pushBlast(commits: DeletionView[]): RangeBlast {
     if (own > 0 || ownFiles > 0) contributors.add(c.sha);
   }
   return { files: deletedPaths.size, lines, contributors };
+}
+
+function fromReviewedSide(c: DeletionView): DeletionView {
+  if (!c.reviewedSide || c.reviewedSide.length === 0) return c;
+  const brought = new Set(c.reviewedSide.flatMap((f) => (f.oids ? [changeKey(f.path, f.oids)] : [])));
+  return { ...c, files: c.files.filter((f) => !(f.oids && brought.has(changeKey(f.path, f.oids)))) };
 }
 
 function deletesAny(files: DeletionView['files']): boolean {

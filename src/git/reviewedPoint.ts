@@ -10,6 +10,8 @@ import { markStubs, stubEdits } from './stubFiles';
 import { walkCost, type WalkedCommit } from './diffBytes';
 import { streamNulTokens } from './nulStream';
 import { MAX_JUDGED_TIPS, type TipJudge } from './vouchedTip';
+import { landedPoints } from './landedPoints';
+import { reviewedSides } from './reviewedSides';
 
 /**
  * What a protected branch lost since it was last reviewed, so that a mass deletion split across pushes meets the
@@ -82,12 +84,28 @@ export async function sinceReviewed(cwd: string, o: UnreviewedQuery): Promise<Si
   // What the walk would read, measured first without diffing (K1: bytes; L5: entries): past a budget the count
   // is unknown.
   const at = { branch: o.branch, ...(point ? { point } : {}) };
-  const cost = await walkCost(cwd, sinceRange(o.old, points), budget('ENTRIES', REVIEWED_POINT_WINDOW.entries));
-  if ('over' in cost) return { ...at, commits: [], unknown: true, entries: cost.entries };
-  // A file version over the bound is never diffed (attack22 01): the walk's count is then unknown, as past the budget.
-  if (cost.bytes > budget('BYTES', REVIEWED_POINT_WINDOW.bytes) || cost.largest > MAX_DIFF_BLOB_BYTES)
-    return { ...at, commits: [], unknown: true, bytes: cost.bytes };
-  const commits = await deletionsSince(cwd, cost.commits, counted);
+  let cost = await measured(cwd, sinceRange(o.old, points));
+  if (!('commits' in cost)) return { ...at, commits: [], unknown: true, ...cost };
+  const sides = await reviewedSides(
+    cwd,
+    cost.commits.filter((c) => c.parents.length > 1),
+    new Set(points),
+    judge,
+  );
+  let commits = await deletionsSince(cwd, cost.commits, counted, sides);
+  // The landed copies of approved changes among them hold what the approvals cover (newuser25 N2), looked for only
+  // when something there is deleted: measured again without what lies under their statements' bases (only ever
+  // less), their own commits left out.
+  if (commits !== 'unknown' && commits.some((c) => c.files.length > 0)) {
+    const window = new Map(cost.commits.map((c) => [c.sha, c.parents]));
+    const copies = await landedPoints(cwd, { old: o.old, judge, need: counted.need, window });
+    const again = copies.bases.length > 0 && (await measured(cwd, sinceRange(o.old, [...points, ...copies.bases])));
+    if (again && 'commits' in again) {
+      const kept = new Set(again.commits.map((c) => c.sha).filter((sha) => !copies.covered.has(sha)));
+      cost = { commits: cost.commits.filter((c) => kept.has(c.sha)) };
+      commits = commits.filter((c) => kept.has(c.sha));
+    }
+  }
   if (commits === 'unknown') return { branch: o.branch, commits: [], unknown: true };
   // Named only where they are among the commits counted (a walked-past tip under a point counts for nothing): those
   // judged short of the need, and those whose approvers fall short of it before any judgement (TipJudge.candidate).
@@ -207,6 +225,19 @@ async function walkPoints(cwd: string, old: string, isPoint: (sha: string) => bo
   return points.length === 0 && walked > REVIEWED_POINT_WINDOW.commits ? 'unknown' : points;
 }
 
+/** walkCost within the budgets: the commits, or what made the count unknown (past the entries or bytes budget). */
+async function measured(
+  cwd: string,
+  range: string[],
+): Promise<{ commits: readonly WalkedCommit[] } | { entries: number } | { bytes: number }> {
+  const cost = await walkCost(cwd, range, budget('ENTRIES', REVIEWED_POINT_WINDOW.entries));
+  if ('over' in cost) return { entries: cost.entries };
+  // A file version over the bound is never diffed (attack22 01): the walk's count is then unknown, as past the budget.
+  if (cost.bytes > budget('BYTES', REVIEWED_POINT_WINDOW.bytes) || cost.largest > MAX_DIFF_BLOB_BYTES)
+    return { bytes: cost.bytes };
+  return { commits: cost.commits };
+}
+
 /** The commits of `old` that no point holds, as git's revision arguments, bounded by the window. */
 function sinceRange(old: string, points: readonly string[]): string[] {
   return [`--max-count=${REVIEWED_POINT_WINDOW.commits + 1}`, old, ...(points.length > 0 ? ['--not', ...points] : [])];
@@ -235,6 +266,7 @@ async function deletionsSince(
   cwd: string,
   walked: readonly WalkedCommit[],
   counted: { files: boolean; lines: boolean },
+  sides: ReadonlyMap<string, ChangedFile[]>,
 ): Promise<DeletionView[] | 'unknown'> {
   if (walked.length > REVIEWED_POINT_WINDOW.commits) return 'unknown';
   const diffed = walked.filter((c) => c.diff).map((c) => c.sha);
@@ -265,5 +297,8 @@ async function deletionsSince(
   const missing = diffed.find((sha) => !deleted.has(sha));
   if (missing) throw new CountersignError('git', `git log did not list commit ${missing}, asked for by the gate`);
   await markStubs(cwd, stubEdits([...deleted.values()].flat()));
-  return walked.map((c) => ({ sha: c.sha, parents: c.parents, files: deleted.get(c.sha) ?? [] }));
+  return walked.map((c) => {
+    const side = sides.get(c.sha);
+    return { sha: c.sha, parents: c.parents, files: deleted.get(c.sha) ?? [], ...(side ? { reviewedSide: side } : {}) };
+  });
 }

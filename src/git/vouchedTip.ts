@@ -228,10 +228,55 @@ export class TipJudge {
   }
 
   /**
+   * The newest statement of each tip that is a candidate for `need` (no git once prepared), the newest first:
+   * the approvals whose landed copies may be reviewed points (landedPoints.ts).
+   */
+  approvedTips(need: ApprovalNeed): SignedStatement['statement'][] {
+    const at = (s: SignedStatement) => Date.parse(s.statement.time);
+    const out: SignedStatement[] = [];
+    for (const tip of this.byTip.keys()) {
+      if (!this.candidate(tip, need)) continue;
+      const newest = this.approvalsOf(tip).sort((a, b) => at(b) - at(a))[0];
+      if (newest) out.push(newest);
+    }
+    return out.sort((a, b) => at(b) - at(a)).map((s) => s.statement);
+  }
+
+  /**
+   * The commits of base..tip when the gate passes that span as a merge into the ref with every approval known and
+   * the approvals counting for each of its commits meet `need` (carried there by patch-id or replayed tree, as the
+   * gate carries them: core/rebasedCopy.ts, RangeIndex), none under a request for changes; empty otherwise. What
+   * makes a landed copy of an approved change a reviewed point (landedPoints.ts, newuser25 N2): every commit it
+   * holds is covered as the deletion tiers ask, so one the pusher slipped into it makes none. One judgement
+   * (MAX_JUDGED_TIPS, shared with `vouched`); 'unknown' past it.
+   */
+  async coveredSpan(base: string, tip: string, need: ApprovalNeed): Promise<string[] | 'unknown'> {
+    if (++this.judged > MAX_JUDGED_TIPS) return 'unknown';
+    const standing = await this.spanStanding(base, tip, true);
+    if (standing.size === 0) return [];
+    for (const approvers of standing.values()) if (!approvers || unmetNeed(need, approvers) !== undefined) return [];
+    return [...standing.keys()];
+  }
+
+  /**
    * The gate over base..tip as a merge into the ref (what `verify --base BASE --head TIP` asks): the reviewers
    * whose approval counts for the tip when it passes, none when it does not.
    */
   private async spanPasses(base: string | undefined, tip: string): Promise<readonly Approver[]> {
+    return (await this.spanStanding(base, tip, false)).get(tip) ?? [];
+  }
+
+  /**
+   * The gate over base..tip as a merge into the ref: when it passes, each commit of the span with the reviewers
+   * whose approval counts for it (null: a standing request for changes, or approvals that cannot be read); empty
+   * when it does not pass. Only the tip unless `all`.
+   */
+  private async spanStanding(
+    base: string | undefined,
+    tip: string,
+    all: boolean,
+  ): Promise<Map<string, readonly Approver[] | null>> {
+    const none = new Map<string, readonly Approver[] | null>();
     let input: GateInput;
     try {
       input = await this.o.gather(this.cwd, {
@@ -245,14 +290,18 @@ export class TipJudge {
       });
     } catch {
       // A base this repository lacks, a span git cannot read: nothing is vouched for (fails closed).
-      return [];
+      return none;
     }
-    if (!evaluateGate(input).ok || input.policy.kind !== 'ok') return [];
+    if (!evaluateGate(input).ok || input.policy.kind !== 'ok' || !input.commits.some((c) => c.sha === tip)) return none;
     // The gate asks nothing more of a commit that needs no review; a point still needs a counting approval and no
-    // standing request for changes on the tip, read from the same standing the gate built (statementStanding.ts).
-    const at = input.commits.find((c) => c.sha === tip);
-    if (!at) return [];
-    const standing = gateStanding(input, input.policy.policy).forCommit(at);
-    return standing.rejections.length === 0 && !standing.unreadable ? standing.approvals.map((a) => a.reviewer) : [];
+    // standing request for changes, read from the same standing the gate built (statementStanding.ts).
+    const judged = gateStanding(input, input.policy.policy);
+    const out = new Map<string, readonly Approver[] | null>();
+    for (const c of all ? input.commits : input.commits.filter((c) => c.sha === tip)) {
+      const standing = judged.forCommit(c);
+      const held = standing.rejections.length > 0 || standing.unreadable;
+      out.set(c.sha, held ? null : standing.approvals.map((a) => a.reviewer));
+    }
+    return out;
   }
 }

@@ -1,7 +1,9 @@
 import * as assert from 'assert';
+import { spawnSync } from 'child_process';
 import { recordDecision } from '../helpers/approvals';
 import { verifyThenPush, withoutGate } from '../helpers/gateAgreement';
 import { commitFile, setup, type Setup } from '../helpers/gateServer';
+import { GitProcessLog } from '../helpers/gitProcessLog';
 
 /**
  * newuser25 N2: a mass deletion two reviewers approved (the tier asks two), landed as the README says — the author
@@ -63,6 +65,24 @@ describe('server gate: an approved mass deletion, landed, is not counted again (
     return verifyThenPush(s.ada, 'main', ['origin', 'main']);
   }
 
+  /** The one-file deletion pushed with the server's git processes counted (its hook runs git in its folder). */
+  function countedOneFileAfter(s: Setup): { status: number; stderr: string; n: number; summary: string } {
+    s.ada.git('checkout', '-q', 'main');
+    remove(s, ['old.txt'], 'human: remove old.txt');
+    assert.strictEqual(s.ada.cli(['verify', '--branch', 'main']).status, 0, 'verify agrees');
+    const log = new GitProcessLog({ onlyIn: s.server.dir });
+    try {
+      const r = spawnSync('git', ['push', '--no-verify', 'origin', 'main'], {
+        cwd: s.ada.dir,
+        env: { ...s.ada.env, ...log.env },
+        encoding: 'utf8',
+      });
+      return { status: r.status ?? -1, stderr: r.stderr, n: log.starts().length, summary: log.summary() };
+    } finally {
+      log.remove();
+    }
+  }
+
   it('rebased onto main and fast-forwarded: the next one-file deletion is ordinary', () => {
     const s = withFiles();
     moveMain(s);
@@ -72,8 +92,11 @@ describe('server gate: an approved mass deletion, landed, is not counted again (
     s.ada.git('merge', '-q', '--ff-only', 'feature/rm');
     const landed = verifyThenPush(s.ada, 'main', ['origin', 'main']);
     assert.strictEqual(landed.status, 0, `the approval carries to the rebased copy: ${landed.stderr}`);
-    const r = oneFileAfter(s);
+    const r = countedOneFileAfter(s);
     assert.strictEqual(r.status, 0, `the approved deletion was counted again: ${r.stderr}`);
+    // Measured 48 (session 25): the walk, one judgement of the copy's span (a gate input, ~20), landedCopy's look
+    // (diff-tree, two rev-lists, a size check, patch-id) for the one approval meeting the tier, the window again.
+    assert.ok(r.n <= 50, `server: ${r.n} git processes: ${r.summary}`);
   });
 
   it('merged with --no-ff: the next one-file deletion is ordinary', () => {
@@ -84,8 +107,10 @@ describe('server gate: an approved mass deletion, landed, is not counted again (
     s.ada.git('merge', '-q', '--no-ff', 'feature/rm', '-m', 'Merge feature/rm', '-m', HUMAN(0));
     const landed = verifyThenPush(s.ada, 'main', ['origin', 'main']);
     assert.strictEqual(landed.status, 0, `the merge of the approved branch: ${landed.stderr}`);
-    const r = oneFileAfter(s);
+    const r = countedOneFileAfter(s);
     assert.strictEqual(r.status, 0, `the approved deletion was counted again: ${r.stderr}`);
+    // Measured 36 (session 25): the judgement of the approved tip, and one diff-tree for the merge's reviewed side.
+    assert.ok(r.n <= 38, `server: ${r.n} git processes: ${r.summary}`);
   });
 
   it('a merge that also drops a file main added is billed for that file', () => {
