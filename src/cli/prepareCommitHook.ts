@@ -49,7 +49,7 @@ export async function runPrepareCommitMsg(
     env: ctx.env,
     logger,
     labelsFor,
-    ...(ledger ? { agentRemovals: () => ledger.agentRemovals(), ledgerDir: ledger.dir } : {}),
+    ...(ledger ? { removalContext: () => ledger.removalContext(), ledgerDir: ledger.dir } : {}),
     repo,
     head,
     shimFinishes,

@@ -9,7 +9,8 @@ import { readWorkingTexts } from './workingText';
  * DESIGN has it ("A diskWrite with no agent active (a checkout, a pull) marks what it changed untracked").
  * Without it the ledger still holds the other branch's content, and reconciling that later with whatever a
  * human typed on this branch lets a typed line that equals (or is a prefix of) an agent's line there keep
- * the agent's label (newuser14 S1). Only files the ledger tracks are recorded: the others are untracked anyway.
+ * the agent's label (newuser14 S1). Only files the ledger tracks or holds agents' removals of are recorded: the
+ * others are untracked anyway.
  * Files the switch carried over (uncommitted changes git kept) are not in the diff, so they keep their labels.
  */
 export async function recordCheckoutWrites(
@@ -22,7 +23,10 @@ export async function recordCheckoutWrites(
   const repo = await resolveRepo(cwd);
   if (repo.bare || !repo.root) return 0;
   const ledger = await openLedger(repo.root, { logger, repo });
-  const tracked = new Set(await ledger.allFiles());
+  // And files agents removed (standing or settled): a switch that brings one back undoes the removal (attack31 F1).
+  const { removals, settled } = await ledger.removalContext();
+  const held = [removals ?? {}, ...(settled ?? []).map((r) => r.removals)].flatMap((r) => Object.keys(r));
+  const tracked = new Set([...(await ledger.allFiles()), ...held]);
   if (tracked.size === 0) return 0;
   const diff = await runGit(['diff', '--name-only', '-z', '--no-renames', oldHead, newHead, '--'], { cwd: repo.root });
   let recorded = 0;

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { withAgentHooks } from '../core/agents/agentHooksNote';
 import { formatAuthorshipNote } from '../core/authorshipNote';
 import { commitMessageIsEmpty } from '../core/emptyCommitMessage';
-import type { AgentRemovals } from '../core/ledger/agentRemovals';
+import type { RemovalContext } from '../core/ledger/agentRemovals';
 import type { Logger } from '../core/logger';
 import {
   AI_PROVENANCE,
@@ -23,7 +23,7 @@ import { INDEX_TREE_ARGS, SETTINGS_ARGS } from './hookPrelude';
 import type { Attribution } from './ledger';
 import { computeProvenance } from './provenanceCompute';
 import { resolveRepo, type RepoPaths } from './repository';
-import { prepareSettlement } from './settledRemovals';
+import { prepareSettlement, removalsAtCommit, type RemovalsAtCommit } from './settledRemovals';
 import { refuseSymlinkedPath } from './symlinkGuard';
 
 /**
@@ -40,9 +40,12 @@ export interface PrepareArgs {
   env?: NodeJS.ProcessEnv;
   /** Working-tree labels of a file (the working ledger); absent: every line is untracked unless a note vouches for it. */
   labelsFor?: (path: string, storedAs?: string) => Promise<Attribution | undefined>;
-  /** What agents' tool calls removed (the working ledger): an agent whose removal the commit carries gets Assisted-by. */
-  agentRemovals?: () => Promise<AgentRemovals>;
-  /** The working ledger's folder: what the commit carries of agentRemovals is settled there once it is made. */
+  /**
+   * What agents' tool calls removed, standing or settled by a commit (the working ledger): an agent whose removal
+   * the commit carries gets Assisted-by (a settled one only when its commit is not in this one's history).
+   */
+  removalContext?: () => Promise<RemovalContext>;
+  /** The working ledger's folder: what the commit carries of those removals is settled there once it is made. */
   ledgerDir?: string;
   logger?: Logger;
   /** Already resolved by the caller (saves a git call on every commit). */
@@ -150,6 +153,10 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
     runGit(INDEX_TREE_ARGS, { cwd }).then((r) => r.stdout.trim()),
   ]);
   const cc = settings.commentChar;
+  // The commit's parents: a settlement by a commit out of their history (undone) counts as standing (attack31 F1).
+  const parents = [...(context.base ? [context.base] : []), ...context.mergeParents];
+  const removalContext = args.removalContext;
+  let at: RemovalsAtCommit | undefined;
   const prov = await computeProvenance(cwd, {
     base: context.base,
     target: { index: true },
@@ -158,7 +165,9 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
     reverts: context.reverts,
     ...(repo.root ? { workTree: repo.root } : {}),
     labelsFor: args.labelsFor,
-    agentRemovals: args.agentRemovals,
+    agentRemovals:
+      removalContext &&
+      (async () => (at = await removalsAtCommit(cwd, await removalContext(), parents, args.logger)).removals),
     defaultHuman: settings.committer,
     logger: args.logger,
   });
@@ -227,7 +236,7 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
   if (typeof blob === 'string') writeFileAtomic(path.join(pending, 'note-blob'), blob + '\n', 0o644, false);
   writeFileAtomic(path.join(pending, 'parent'), (context.base ?? 'none') + '\n', 0o644, false);
   writeFileAtomic(path.join(pending, 'tree'), tree + '\n', 0o644, false);
-  prepareSettlement(pending, args.ledgerDir, prov.carried);
+  prepareSettlement(pending, args.ledgerDir, prov.carried, at?.from);
   // Written last: commit-msg and post-commit treat its presence as "prepare-commit-msg finished".
   writeFileAtomic(
     path.join(pending, 'trailers'),

@@ -5,7 +5,7 @@ import { observationSchema, type Observation } from '../core/attribution/observa
 import { CountersignError } from '../core/errors';
 import { foldEntries, openCallSnapshot, type EngineLike, type FileState } from '../core/ledger/fold';
 import { entryPaths, headPathsForShellCalls } from '../core/ledger/foldPaths';
-import type { AgentRemovals } from '../core/ledger/agentRemovals';
+import type { AgentRemovals, RemovalContext } from '../core/ledger/agentRemovals';
 import { decodeLabels, encodeLabels, type LedgerContext, type QueueEntry } from '../core/ledger/records';
 import { reconcileLabels } from '../core/ledger/reconcile';
 import { silentLogger, type Logger } from '../core/logger';
@@ -71,6 +71,8 @@ export interface Ledger {
   allFiles(): Promise<string[]>;
   /** What agents' tool calls removed that is still gone (core/ledger/agentRemovals.ts), after folding the queue. */
   agentRemovals(): Promise<AgentRemovals>;
+  /** Those and the removals settled by the commits that carried them (attack31 F1), from one fold. */
+  removalContext(): Promise<RemovalContext>;
   /** The sentence about ledger files found unreadable and set aside (their labels are lost): ledgerLoss.ts. */
   lostLabels(): Promise<string[]>;
   /** Folds the queue now; with `wait: false` it gives up at once when another process is folding. Returns whether it folded. */
@@ -205,6 +207,10 @@ class WorkingLedger implements Ledger {
 
   async agentRemovals(): Promise<AgentRemovals> {
     return (await this.currentView()).context.removals ?? {};
+  }
+
+  async removalContext(): Promise<RemovalContext> {
+    return (await this.currentView()).context;
   }
 
   async lostLabels(): Promise<string[]> {

@@ -243,12 +243,21 @@ export class LedgerStore {
       step('state-written');
     }
     replaceFile(this.contextFile, JSON.stringify(journal.context));
+    // While agents' removals are held (standing or settled), post-checkout's shim starts Node on a branch switch
+    // (clientHook.sh ledger_tracks): a switch that brings a removed file back is seen (checkoutWrites.ts).
+    const { removals, settled } = journal.context;
+    const marker = path.join(this.dir, REMOVALS_MARKER);
+    if (Object.keys(removals ?? {}).length > 0 || (settled?.length ?? 0) > 0) fs.writeFileSync(marker, '');
+    else fs.rmSync(marker, { force: true });
     step('context-written');
     for (const id of journal.consumed) fs.rmSync(path.join(this.queueDir, `${id}.json`), { force: true });
     step('entries-removed');
     fs.rmSync(this.journalFile, { force: true });
   }
 }
+
+/** An empty file in the ledger's folder while its context holds agents' removals. */
+export const REMOVALS_MARKER = 'removals';
 
 /** A tracked file's state record under `files/`: named by the SHA-1 of its work-tree path (ledgerLoss.ts finds it again). */
 export function stateFileName(file: string): string {

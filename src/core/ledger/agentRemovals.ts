@@ -14,7 +14,8 @@ import * as s from '../shape';
  * save, a disk write, the next tool call's before snapshot) that brings a line back takes that line out, and a
  * file that exists again is no longer "removed". The commit hook then credits an agent only with lines (and
  * files) the commit itself removes (core/agents/agentDeletionsNote.ts), so a human's deletion never matches, and
- * the commit, once made, settles what it carried (settleRemovals): no later commit is credited with it again.
+ * the commit, once made, settles what it carried (applySettlement): no later commit whose history holds that
+ * commit is credited with it again.
  */
 export interface RemovalWriter {
   agent: string;
@@ -162,23 +163,117 @@ function keepStanding(removals: AgentRemovals, path: string, list: RemovalRecord
  * one commit that carries it; what the agent removed after that commit was prepared stays.
  */
 export function settleRemovals(removals: AgentRemovals, carried: AgentRemovals): void {
-  for (const [path, settled] of Object.entries(carried)) {
+  takeOut(removals, structuredClone(carried));
+}
+
+/** settleRemovals, taking what it finds out of `left` too: `left` keeps what `removals` did not hold. */
+function takeOut(removals: AgentRemovals, left: AgentRemovals): void {
+  for (const [path, settled] of Object.entries(left)) {
     const list = removals[path];
     if (!list) continue;
     for (const s of settled) {
       const r = list.find((x) => x.agent === s.agent && x.model === s.model && x.session === s.session);
       if (!r) continue;
-      if (s.file) delete r.file;
-      if (s.unread) delete r.unread;
-      for (const [key, n] of Object.entries(s.lines ?? {})) {
+      if (s.file && r.file) {
+        delete r.file;
+        delete s.file;
+      }
+      if (s.unread && r.unread) {
+        delete r.unread;
+        delete s.unread;
+      }
+      const want = s.lines ?? {};
+      for (const [key, n] of Object.entries(want)) {
         const have = r.lines?.[key];
         if (!r.lines || have === undefined) continue;
-        if (have <= n) delete r.lines[key];
-        else r.lines[key] = have - n;
+        const take = Math.min(have, n);
+        if (have === take) delete r.lines[key];
+        else r.lines[key] = have - take;
+        if (n === take) delete want[key];
+        else want[key] = n - take;
       }
     }
     keepStanding(removals, path, list);
+    keepStanding(left, path, settled);
   }
+}
+
+/**
+ * What a made commit carried of agents' removals, kept with the commit (attack31 F1): it counts as settled only
+ * while that commit is in the history of the commit being made (src/git/settledRemovals.ts undoneSettlements).
+ * Undone (`git reset --soft HEAD~1`, VS Code's "Undo Last Commit"), the removal is the agent's again.
+ */
+export interface SettledRemovals {
+  commit: string;
+  at: number;
+  removals: AgentRemovals;
+}
+
+export const settledRemovalsSchema: s.Shape<SettledRemovals> = s.object<SettledRemovals>({
+  commit: s.string,
+  at: s.number,
+  removals: agentRemovalsSchema,
+});
+
+/**
+ * Bounds on the settled records kept: the newest 200, none older than 30 days. Past them a settlement is for
+ * good, as before attack31 F1: undoing a commit that old (or 200 agents' deletion commits ago) re-makes it unnamed.
+ */
+export const SETTLED_LIMITS = { records: 200, ageMs: 30 * 24 * 3600_000 };
+
+/** The context's parts a settlement changes (LedgerContext's). */
+export interface RemovalContext {
+  removals?: AgentRemovals;
+  settled?: SettledRemovals[];
+}
+
+/**
+ * A settle entry: `carried` is taken out of the standing removals, and what they did not hold out of the settled
+ * records of `from` (commits the hook found out of history, whose removals it counted as standing again); then
+ * `carried` is kept as settled by `commit` (an entry without one, from an older version, settles for good).
+ */
+export function applySettlement(
+  ctx: RemovalContext,
+  entry: { at: number; removals: AgentRemovals; commit?: string; from?: string[] },
+): void {
+  const left = structuredClone(entry.removals);
+  if (ctx.removals) takeOut(ctx.removals, left);
+  const from = new Set(entry.from ?? []);
+  const settled = ctx.settled ?? [];
+  for (let i = settled.length - 1; i >= 0 && Object.keys(left).length > 0; i--)
+    if (from.has(settled[i].commit)) takeOut(settled[i].removals, left);
+  if (entry.commit) settled.push({ commit: entry.commit, at: entry.at, removals: entry.removals });
+  ctx.settled = pruneSettled(settled, entry.at);
+  if (ctx.settled.length === 0) delete ctx.settled;
+}
+
+/** The settled records within SETTLED_LIMITS at `now` that still hold a removal. */
+export function pruneSettled(settled: SettledRemovals[], now: number): SettledRemovals[] {
+  return settled
+    .filter((r) => now - r.at <= SETTLED_LIMITS.ageMs && Object.keys(r.removals).length > 0)
+    .slice(-SETTLED_LIMITS.records);
+}
+
+/** noteRestored for the standing removals and every settled record: a line back in the file is not removed. */
+export function noteRestoredAll(ctx: RemovalContext, path: string, from: string | undefined, to: string): void {
+  if (ctx.removals?.[path]) noteRestored(ctx.removals, path, from, to);
+  for (const r of ctx.settled ?? []) if (r.removals[path]) noteRestored(r.removals, path, from, to);
+}
+
+/** Adds `more`'s records to `into`, writer by writer (line counts summed, flags kept): the hook's view. */
+export function addRemovals(into: AgentRemovals, more: AgentRemovals): void {
+  for (const [path, recs] of Object.entries(more))
+    for (const m of recs) {
+      const list = (into[path] ??= []);
+      let r = list.find((x) => x.agent === m.agent && x.model === m.model && x.session === m.session);
+      if (!r) list.push((r = { ...m, lines: undefined }));
+      r.at = Math.max(r.at, m.at);
+      if (m.file) r.file = true;
+      if (m.unread) r.unread = true;
+      for (const [key, n] of Object.entries(m.lines ?? {})) (r.lines ??= {})[key] = (r.lines[key] ?? 0) + n;
+      if (r.lines === undefined) delete r.lines;
+      list.sort((x, y) => x.at - y.at); // newest last
+    }
 }
 
 /** What the ledger holds about a call's start for a file its after could not snapshot (ToolCallRecord's fields). */

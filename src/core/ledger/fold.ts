@@ -2,11 +2,12 @@ import { labelIdentity, type LineLabel } from '../attribution/labels';
 import type { AgentObservation, Observation } from '../attribution/observations';
 import { runningAgent } from '../attribution/agentNames';
 import {
+  applySettlement,
   changedUnread,
   noteRemoval,
-  noteRestored,
+  noteRestoredAll,
+  pruneSettled,
   removedLines,
-  settleRemovals,
   type RemovalWriter,
 } from './agentRemovals';
 import { decodeLabels, encodeLabels, type LedgerContext, type QueueEntry, type ToolCallRecord } from './records';
@@ -96,7 +97,7 @@ class Folder {
       return;
     }
     if (entry.kind === 'settle') {
-      if (this.context.removals) settleRemovals(this.context.removals, entry.removals);
+      applySettlement(this.context, entry);
       return;
     }
     const o = entry.observation;
@@ -294,6 +295,8 @@ class Folder {
     for (const [f, a] of Object.entries(ctx.inlineAccepts))
       if (now - a.at > CONTEXT_LIMITS.inlineAcceptMs) delete ctx.inlineAccepts[f];
     for (const [f, at] of Object.entries(ctx.saving)) if (now - at > CONTEXT_LIMITS.saveWindowMs) delete ctx.saving[f];
+    if (ctx.settled) ctx.settled = pruneSettled(ctx.settled, now);
+    if (ctx.settled?.length === 0) delete ctx.settled;
   }
 
   /**
@@ -302,8 +305,9 @@ class Folder {
    * checkpoint snapshots every changed file; most of them need no record of their own.
    */
   private set(path: string, state: FileState, removed?: ReadonlyMap<string, number>): void {
-    const removals = this.context.removals;
-    if (removals?.[path]) noteRestored(removals, path, this.stateOrBaseline(path)?.content, state.content);
+    const ctx = this.context;
+    if (ctx.removals?.[path] || ctx.settled?.some((r) => r.removals[path]))
+      noteRestoredAll(ctx, path, this.stateOrBaseline(path)?.content, state.content);
     const tracked = this.changed.has(path) ? (this.changed.get(path) ?? undefined) : this.input.files.get(path);
     if (tracked === undefined) {
       // A file an agent removed lines from keeps a state, all untracked or not: a line brought back later is

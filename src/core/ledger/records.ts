@@ -1,5 +1,5 @@
 import * as s from '../shape';
-import { agentRemovalsSchema, type AgentRemovals } from './agentRemovals';
+import { agentRemovalsSchema, settledRemovalsSchema, type AgentRemovals, type SettledRemovals } from './agentRemovals';
 import { observationSchema, type Observation } from '../attribution/observations';
 import {
   labelIdentity,
@@ -98,9 +98,19 @@ export type QueueEntry =
   /**
    * A commit was made that carried these agents' removals (newuser24 F1): prepared by prepare-commit-msg, moved
    * into the queue by post-commit (or post-merge) only when the commit it was computed for was made
-   * (src/git/settledRemovals.ts). The fold takes them out of the context's removals (agentRemovals.settleRemovals).
+   * (src/git/settledRemovals.ts). The fold takes them out of the context's removals and keeps them as settled by
+   * `commit` (written by post-commit; attack31 F1), taking from the settled records of `from` what the hook counted
+   * as standing again (agentRemovals.applySettlement).
    */
-  | { v: 1; id: string; at: number; kind: 'settle'; removals: AgentRemovals };
+  | {
+      v: 1;
+      id: string;
+      at: number;
+      kind: 'settle';
+      removals: AgentRemovals;
+      from?: string[];
+      commit?: string;
+    };
 
 export const queueEntrySchema: s.Shape<QueueEntry> = s.discriminated<QueueEntry>('kind', {
   observation: s.object<Extract<QueueEntry, { kind: 'observation' }>>({
@@ -131,6 +141,8 @@ export const queueEntrySchema: s.Shape<QueueEntry> = s.discriminated<QueueEntry>
     at: s.number,
     kind: s.literal('settle'),
     removals: agentRemovalsSchema,
+    from: s.optional(s.array(s.string)),
+    commit: s.optional(s.string),
   }),
 });
 
@@ -180,6 +192,8 @@ export type LedgerContext = {
   saving: Record<string, number>;
   /** What agents' tool calls removed that is still gone (core/ledger/agentRemovals.ts); absent in older ledgers. */
   removals?: AgentRemovals;
+  /** Agents' removals settled by the commits that carried them, oldest first (agentRemovals.ts SettledRemovals). */
+  settled?: SettledRemovals[];
 };
 export const contextSchema: s.Shape<LedgerContext> = s.object<LedgerContext>({
   v: s.literal(1),
@@ -189,6 +203,7 @@ export const contextSchema: s.Shape<LedgerContext> = s.object<LedgerContext>({
   inlineAccepts: s.record(s.object<{ agent?: string; at: number }>({ agent: s.optional(s.string), at: s.number })),
   saving: s.record(s.number),
   removals: s.optional(agentRemovalsSchema),
+  settled: s.optional(s.array(settledRemovalsSchema)),
 });
 
 export function emptyContext(): LedgerContext {

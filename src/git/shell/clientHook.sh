@@ -124,9 +124,11 @@ attach_note() {
   settle=
   [ -f "$p/settle" ] && [ -f "$p/settle-to" ] && settle=1
   if [ -n "$note_from" ] || [ -n "$settle" ]; then
-    # One git process: HEAD's tree, then its parents (none for a root commit; the first is the one that counts).
+    # One git process: HEAD, its tree, then its parents (none for a root commit; the first is the one that counts).
     # shellcheck disable=SC2046 # split on purpose: rev-parse prints one id per line
-    set -- $(git rev-parse 'HEAD^{tree}' 'HEAD^@' 2>/dev/null)
+    set -- $(git rev-parse HEAD 'HEAD^{tree}' 'HEAD^@' 2>/dev/null)
+    made=${1:-}
+    [ $# -gt 0 ] && shift
     first_line "$p/tree"
     tree=$v
     first_line "$p/parent"
@@ -143,9 +145,11 @@ attach_note() {
           echo "countersign ($hook): could not attach the provenance note to HEAD; \`countersign explain HEAD\` will show it unattested" >&2
       fi
       # The commit was made: what it carried of agents' removals is settled (no later commit is credited with it).
+      # The entry ends in `"commit":"` (settledRemovals.ts): the commit's id completes it, by printf (no process).
+      case "$made" in *[!0-9a-f]* | '') settle= ;; esac
       if [ -n "$settle" ]; then
         first_line "$p/settle-to"
-        mv -f "$p/settle" "$v" 2>/dev/null ||
+        printf '%s"}' "$made" >> "$p/settle" && mv -f "$p/settle" "$v" 2>/dev/null ||
           echo "countersign ($hook): could not settle the agents' deletions this commit carries; a later commit removing the same lines may name the agent again" >&2
       fi
     fi
@@ -175,9 +179,11 @@ finish_prepare() {
   fi
 }
 
-# Whether any working ledger (this work tree's, or a linked one's) holds a file's labels: globs, no fork.
+# Whether any working ledger (this work tree's, or a linked one's) holds a file's labels or agents' removals (the
+# marker ledgerStore.ts keeps): globs, no fork.
 ledger_tracks() {
-  for f in "$cs_dir"/ledger/files/*.json "$cs_dir"/worktrees/*/ledger/files/*.json; do [ -e "$f" ] && return 0; done
+  for f in "$cs_dir"/ledger/files/*.json "$cs_dir"/worktrees/*/ledger/files/*.json \
+    "$cs_dir"/ledger/removals "$cs_dir"/worktrees/*/ledger/removals; do [ -e "$f" ] && return 0; done
   return 1
 }
 
