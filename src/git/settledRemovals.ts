@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { addRemovals, type AgentRemovals, type RemovalContext } from '../core/ledger/agentRemovals';
+import { addRemovals, pruneSettled, type AgentRemovals, type RemovalContext } from '../core/ledger/agentRemovals';
 import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { QueueEntry } from '../core/ledger/records';
@@ -68,25 +68,27 @@ const COMMIT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 /**
  * The removals standing for a commit whose parents are `parents` (none: a root commit): the ledger's standing
  * removals, and those settled by a commit that is not in the parents' history (attack31 F1). No git process
- * unless a settled record exists; then one: `rev-list --boundary` from the parents down to the settling commits'
- * parents. A settling commit is in history when it is a parent, listed, or on the boundary (the parent of a
- * listed commit). One that is an ancestor of another's parent without being its parent (a person's commit in
- * between) is not seen there and counts as undone: the removal is the agent's again, which credits the agent
- * only in a commit that removes the same lines again. If git fails, every settlement counts as undone.
+ * unless a settled record exists; then one: `rev-list --boundary` from the parents down to the parents of the
+ * oldest settling commit. A settling commit is in history when it is a parent, listed, or on the boundary (the
+ * parent of a listed commit): exact, since every other settling commit was made after the oldest, so none is an
+ * ancestor of its parents. The walk is bounded by the records' bound (SETTLED_LIMITS, 30 days) and the output by
+ * 4 MB; a commit not seen (git failed, a missing oldest commit) counts as undone: the agent is named again.
  */
 export async function removalsAtCommit(
   cwd: string,
   ctx: RemovalContext,
   parents: string[],
   logger?: Logger,
+  now = Date.now(),
 ): Promise<RemovalsAtCommit> {
   const removals = structuredClone(ctx.removals ?? {});
-  const settled = (ctx.settled ?? []).filter((r) => COMMIT_ID.test(r.commit));
+  const settled = pruneSettled(ctx.settled ?? [], now).filter((r) => COMMIT_ID.test(r.commit));
   if (settled.length === 0) return { removals, from: [] };
   const commits = [...new Set(settled.map((r) => r.commit))];
+  const oldest = settled.reduce((a, b) => (b.at < a.at ? b : a)).commit;
   const inHistory = new Set(parents);
   if (parents.length > 0) {
-    const input = [...parents, ...commits.map((c) => `^${c}^@`)].join('\n') + '\n';
+    const input = [...parents, `^${oldest}^@`].join('\n') + '\n';
     try {
       const args = ['rev-list', '--boundary', '--ignore-missing', '--stdin'];
       const r = await runGit(args, { cwd, input, maxStdoutBytes: 4 << 20 });

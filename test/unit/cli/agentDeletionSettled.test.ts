@@ -1,6 +1,9 @@
 import * as assert from 'assert';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { openLedger } from '../../../src/git/ledger';
 import { TempRepo } from '../helpers/tempRepo';
 
 /**
@@ -144,5 +147,67 @@ describe("an agent's committed deletion is settled by the commit that carries it
     assert.deepStrictEqual(assisted(), CLAUDE);
     repo.git('commit', '-qm', 'the other');
     assert.deepStrictEqual(assisted(), CLAUDE, repo.trailers().join('\n'));
+  });
+
+  it('the settlement is kept with its commit; the next commit asks git once, and only while one is kept (attack31 F1)', async () => {
+    fileCall('refund.py', () => repo.write('refund.py', NO_GUARD));
+    repo.git('commit', '-qam', 'agent removes the guard');
+    const ledger = await openLedger(repo.dir);
+    const { removals, settled } = await ledger.removalContext();
+    assert.deepStrictEqual(removals ?? {}, {});
+    assert.deepStrictEqual(
+      settled?.map((r) => [r.commit, Object.keys(r.removals)]),
+      [[repo.git('rev-parse', 'HEAD'), ['refund.py']]],
+    );
+    // git's trace2 names each process's parent: Node starts one git process, the ancestry question.
+    const fromNode = (): string[] => {
+      const trace = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cs-trace2-')), 'events.json');
+      repo.write('README.md', `hello\n${Math.random()}\n`);
+      const env = { ...repo.env, GIT_TRACE2_EVENT: trace };
+      const c = spawnSync('git', ['commit', '-qam', 'readme'], { cwd: repo.dir, env, encoding: 'utf8' });
+      assert.strictEqual(c.status, 0, c.stderr);
+      const events = fs
+        .readFileSync(trace, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { event: string; sid: string; ancestry?: string[]; argv?: string[] });
+      const argv = new Map(events.filter((e) => e.event === 'start').map((e) => [e.sid, (e.argv ?? []).join(' ')]));
+      return events
+        .filter((e) => e.event === 'cmd_ancestry')
+        .slice(1) // this test's own `git commit`
+        .filter((e) => /^(node|timeout)$/.test(e.ancestry?.[0] ?? ''))
+        .map((e) => argv.get(e.sid) ?? '');
+    };
+    assert.deepStrictEqual(fromNode(), ['git rev-list --boundary --ignore-missing --stdin']);
+    assert.deepStrictEqual(assisted(), []);
+    // Out of the bound (SETTLED_LIMITS: 30 days), the record goes, and with it the question.
+    const ctxFile = path.join(ledger.dir, 'context.json');
+    const ctx = JSON.parse(fs.readFileSync(ctxFile, 'utf8')) as { settled: Array<{ at: number }> };
+    for (const r of ctx.settled) r.at -= 31 * 24 * 3600_000;
+    fs.writeFileSync(ctxFile, JSON.stringify(ctx));
+    assert.deepStrictEqual(fromNode(), []);
+  });
+
+  it("settlements by commits with a person's commit between them all hold, and an undone newer one does not", () => {
+    repo.write('old.py', 'def legacy():\n    return 1\n');
+    repo.git('add', 'old.py');
+    repo.commit('old');
+    fileCall('refund.py', () => repo.write('refund.py', NO_GUARD));
+    repo.git('commit', '-qam', 'agent removes the guard');
+    repo.write('README.md', 'hello\nperson\n');
+    repo.git('commit', '-qam', 'person: readme');
+    fileCall('old.py', () => repo.write('old.py', 'def legacy():\n    pass\n'));
+    repo.git('commit', '-qam', 'agent edits old.py');
+    assert.deepStrictEqual(assisted(), CLAUDE);
+    // The newest undone and re-made: the agent's again.
+    repo.git('reset', '-q', '--soft', 'HEAD~1');
+    repo.git('commit', '-qm', 'old.py, re-made');
+    assert.deepStrictEqual(assisted(), CLAUDE, repo.trailers().join('\n'));
+    // The oldest is still in history: its guard, brought back by a revert and removed by a person, is theirs.
+    repo.git('revert', '--no-edit', 'HEAD~2');
+    assert.strictEqual(repo.read('refund.py'), REFUND);
+    fs.writeFileSync(path.join(repo.dir, 'refund.py'), NO_GUARD);
+    repo.git('commit', '-qam', 'person removes the guard');
+    assert.deepStrictEqual(assisted(), [], repo.trailers().join('\n'));
   });
 });

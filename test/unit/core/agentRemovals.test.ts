@@ -10,8 +10,12 @@ import {
 } from '../../../src/core/agents/agentDeletionsNote';
 import { AUTHORSHIP_SCHEMA } from '../../../src/core/authorshipNote';
 import {
+  addRemovals,
+  applySettlement,
   noteRemoval,
   noteRestored,
+  pruneSettled,
+  SETTLED_LIMITS,
   removedLineKey,
   removedLines,
   settleRemovals,
@@ -217,5 +221,74 @@ describe("agents' removals (attack26 06)", () => {
       };
       assert.ok(contextSchema.safeParse(old).success);
     });
+  });
+
+  it('a settlement is kept with its commit; a re-made commit takes what it carries from the undone one (attack31 F1)', () => {
+    const C1 = 'a'.repeat(40);
+    const C2 = 'b'.repeat(40);
+    const claude = { agent: 'claude', session: 's' };
+    const ctx: { removals?: AgentRemovals; settled?: Parameters<typeof pruneSettled>[0] } = {
+      removals: {
+        'a.py': [{ ...claude, at: 1, lines: { [key('guard')]: 2 } }],
+        'old.py': [{ ...claude, at: 1, file: true }],
+      },
+    };
+    const carried: AgentRemovals = {
+      'a.py': [{ ...claude, at: 1, lines: { [key('guard')]: 2 } }],
+      'old.py': [{ ...claude, at: 1, file: true }],
+    };
+    applySettlement(ctx, { at: 10, removals: carried, commit: C1 });
+    assert.deepStrictEqual(ctx.removals, {});
+    assert.deepStrictEqual(ctx.settled, [{ commit: C1, at: 10, removals: carried }]);
+    // C1 undone: the hook counted its removals as standing (addRemovals), and the re-made commit carried one line.
+    const view: AgentRemovals = {};
+    addRemovals(view, ctx.settled?.[0].removals ?? {});
+    assert.deepStrictEqual(view, carried);
+    const part: AgentRemovals = { 'a.py': [{ ...claude, at: 1, lines: { [key('guard')]: 1 } }] };
+    applySettlement(ctx, { at: 20, removals: part, commit: C2, from: [C1] });
+    assert.deepStrictEqual(
+      ctx.settled?.map((r) => [r.commit, r.removals]),
+      [
+        [
+          C1,
+          {
+            'a.py': [{ ...claude, at: 1, lines: { [key('guard')]: 1 } }],
+            'old.py': [{ ...claude, at: 1, file: true }],
+          },
+        ],
+        [C2, part],
+      ],
+    );
+    // An entry from an older version (no commit) settles for good, as before.
+    applySettlement(ctx, { at: 30, removals: { 'old.py': [{ ...claude, at: 1, file: true }] }, from: [C1] });
+    assert.deepStrictEqual(ctx.settled?.[0].removals['old.py'], undefined);
+    // Bounded: 30 days, the newest 200.
+    assert.deepStrictEqual(pruneSettled(ctx.settled ?? [], 20 + SETTLED_LIMITS.ageMs + 1), []);
+    const many = Array.from({ length: 250 }, (_, i) => ({ commit: C1, at: i, removals: part }));
+    assert.strictEqual(pruneSettled(many, 300)[0].at, 50);
+    assert.strictEqual(pruneSettled(many, 300).length, SETTLED_LIMITS.records);
+  });
+
+  it('a settle entry with a commit and from passes the queue schema, and the context keeps it (attack31 F1)', () => {
+    const C1 = 'c'.repeat(40);
+    const entry: QueueEntry = {
+      v: 1,
+      id: '1-0-1-x',
+      at: 5,
+      kind: 'settle',
+      removals: { 'a.py': [{ agent: 'claude', at: 1, lines: { [key('x')]: 1 } }] },
+      commit: C1,
+      from: ['d'.repeat(40)],
+    };
+    const folded = foldEntries({
+      entries: [entry],
+      context: emptyContext(),
+      files: new Map(),
+      baselines: new Map(),
+      now: 6,
+      newEngine: (at) => new AttributionEngine({ now: () => at }),
+    });
+    assert.strictEqual(folded.context.settled?.[0].commit, C1);
+    assert.ok(contextSchema.safeParse(folded.context).success);
   });
 });
