@@ -275,7 +275,7 @@ describe('countersign init', function () {
     assert.strictEqual(r.ci.forge, null);
     assert.match(
       r.ci.reason ?? '',
-      /not on GitHub or GitLab: on a self-hosted server run `countersign install --server`/,
+      /not on GitHub or GitLab: on a self-hosted server, enforce it there with the `countersign install --server --policy-branch …` step/,
     );
     // newuser10 N2: the key comes before re-running init (which cannot write the policy without it), once.
     const write = r.nextSteps.findIndex((s) => /Write the policy/.test(s));
