@@ -228,17 +228,21 @@ describe('countersign init', function () {
     assert.strictEqual(lead.cli(['policy', 'check']).status, 0);
   });
 
+  /** init --json in a clone one commit behind origin/main, whose commit holds the policy `write` puts there. */
+  const initBehind = (dee: TempRepo, write: () => void): InitJson => {
+    write();
+    dee.git('add', '.');
+    dee.git('update-ref', 'refs/remotes/origin/main', dee.commit('policy'));
+    dee.git('remote', 'set-head', 'origin', 'main');
+    dee.git('reset', '-q', '--hard', 'HEAD~1');
+    return JSON.parse(dee.cli(['init', '--json', '--agents', 'none']).stdout) as InitJson;
+  };
+
   it("newuser14 S2: in a clone behind origin/main, init keeps the policy branch's policy instead of writing one", () => {
     const dee = clone();
     const key = makeKey(keys, 'dee-s2', ['-t', 'ed25519']);
     dee.git('config', 'user.signingkey', key.publicFile);
-    dee.write('.countersign.json', '{"protectedBranches":["main"],"reviewers":[]}\n');
-    dee.git('add', '.');
-    const withPolicy = dee.commit('policy');
-    dee.git('update-ref', 'refs/remotes/origin/main', withPolicy);
-    dee.git('remote', 'set-head', 'origin', 'main');
-    dee.git('reset', '-q', '--hard', 'HEAD~1');
-    const r = JSON.parse(dee.cli(['init', '--json', '--agents', 'none']).stdout) as InitJson;
+    const r = initBehind(dee, () => dee.write('.countersign.json', '{"protectedBranches":["main"],"reviewers":[]}\n'));
     assert.strictEqual(r.policy.status, 'kept', JSON.stringify(r.policy));
     assert.match(r.policy.reason ?? '', /already in force on origin\/main.*git pull/);
     assert.ok(!fs.existsSync(path.join(dee.dir, '.countersign.json')));
@@ -247,13 +251,7 @@ describe('countersign init', function () {
 
   it("attack31's nit: a policy on origin/main that cannot be read (a link to a missing file) is named as such, not as in force", () => {
     const dee = clone();
-    fs.symlinkSync('missing.json', path.join(dee.dir, '.countersign.json'));
-    dee.git('add', '.');
-    const withLink = dee.commit('linked policy');
-    dee.git('update-ref', 'refs/remotes/origin/main', withLink);
-    dee.git('remote', 'set-head', 'origin', 'main');
-    dee.git('reset', '-q', '--hard', 'HEAD~1');
-    const r = JSON.parse(dee.cli(['init', '--json', '--agents', 'none']).stdout) as InitJson;
+    const r = initBehind(dee, () => fs.symlinkSync('missing.json', path.join(dee.dir, '.countersign.json')));
     assert.strictEqual(r.policy.status, 'kept', JSON.stringify(r.policy));
     assert.match(
       r.policy.reason ?? '',
