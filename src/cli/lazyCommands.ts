@@ -9,6 +9,7 @@
  */
 export { agentsCommand } from './commands/agents';
 export { blameCommand } from './commands/blame';
+export { completionCommand } from './commands/completion';
 export { doctorCommand } from './commands/doctor';
 export { hookManagerCommand } from './hookManagerEntry';
 export { exportCommand, importCommand } from './commands/agentTrace';

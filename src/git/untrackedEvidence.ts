@@ -2,6 +2,7 @@ import type { GateCommit } from '../core/gate';
 import { mergeReadable } from '../core/mergeView';
 import { anyUntracked, restoredLines, sizedLines, unobservedEvidence } from '../core/untrackedReview';
 import { runGit } from './gitRunner';
+import { MAX_DIFF_BLOB_BYTES } from '../core/textLines';
 
 const NULL_OID = /^0+$/;
 
@@ -167,7 +168,23 @@ export async function writtenLinesOf(
   for (const c of commits) out.set(c.sha, 0);
   if (counted.length === 0) return out;
   const r = await runGit(
-    ['-c', 'diff.renameLimit=1000', 'diff-tree', '--stdin', '-m', '-r', '-M', '-w', '--numstat', '-z'],
+    // core.bigFileThreshold: a file version over the gate's diff bound is binary to git here, never diffed (attack22
+    // 01's diff bomb, which a merge's diff against its other parents met: git ran out of memory). Its "-" counts nothing,
+    // which only makes the share larger.
+    [
+      '-c',
+      'diff.renameLimit=1000',
+      '-c',
+      `core.bigFileThreshold=${MAX_DIFF_BLOB_BYTES}`,
+      'diff-tree',
+      '--stdin',
+      '-m',
+      '-r',
+      '-M',
+      '-w',
+      '--numstat',
+      '-z',
+    ],
     {
       cwd,
       input: counted.map((c) => `${c.sha}\n`).join(''),

@@ -1,6 +1,7 @@
 import { didYouMean } from '../../core/didYouMean';
 import { usageError } from '../../core/errors';
 import { helpText, type Command } from '../command';
+import { commandList } from '../commandList';
 
 /**
  * `countersign completion bash|zsh|fish`: a completion script for the shell, printed to stdout. Commands, their
@@ -117,11 +118,11 @@ function fish(rows: Row[]): string {
   return lines.join('\n') + '\n';
 }
 
-export function completionCommand(all: () => Command[]): Command {
-  return {
-    name: 'completion',
-    summary: 'print a shell completion script (bash, zsh or fish)',
-    usage: `Usage: countersign completion bash|zsh|fish
+/** Loaded on first use in the shipped CLI (dist/cli-lazy.js), reading the commands from commandList.ts. */
+export const completionCommand: Command = {
+  name: 'completion',
+  summary: 'print a shell completion script (bash, zsh or fish)',
+  usage: `Usage: countersign completion bash|zsh|fish
 
 Prints a completion script for the shell: commands, their subcommands and options.
 
@@ -132,17 +133,16 @@ Examples:
 
 Exit codes: 0 printed; 2 another shell.
 `,
-    async run(argv, ctx) {
-      const shell = argv[0];
-      const rows = table(all);
-      if (shell === 'bash') ctx.stdout(bash(rows));
-      else if (shell === 'zsh') ctx.stdout(zsh(rows));
-      else if (shell === 'fish') ctx.stdout(fish(rows));
-      else
-        throw usageError(
-          `completion: expected bash, zsh or fish${shell ? `, not '${shell}'.${didYouMean(shell, ['bash', 'zsh', 'fish'])}` : ''}`,
-        );
-      return 0;
-    },
-  };
-}
+  async run(argv, ctx) {
+    const shell = argv[0];
+    const rows = table(commandList);
+    if (shell === 'bash') ctx.stdout(bash(rows));
+    else if (shell === 'zsh') ctx.stdout(zsh(rows));
+    else if (shell === 'fish') ctx.stdout(fish(rows));
+    else
+      throw usageError(
+        `completion: expected bash, zsh or fish${shell ? `, not '${shell}'.${didYouMean(shell, ['bash', 'zsh', 'fish'])}` : ''}`,
+      );
+    return 0;
+  },
+};

@@ -1,5 +1,5 @@
 import type { Command } from '../command';
-import { completionCommand } from './completion';
+import { setCommandList } from '../commandList';
 import { hookCommand } from './hook';
 // Loaded on first use in the shipped CLI (dist/cli-gate.js): see gateCommands.ts.
 import { approveCommand, explainCommand, rejectCommand, reviewCommand, verifyCommand } from '../gateCommands';
@@ -9,6 +9,7 @@ import { checkpointCommand } from '../ledgerCommands';
 import {
   agentsCommand,
   blameCommand,
+  completionCommand,
   doctorCommand,
   exportCommand,
   importCommand,
@@ -42,8 +43,10 @@ export const commands: Command[] = [
   agentsCommand,
   exportCommand,
   importCommand,
-  completionCommand(() => commands),
+  completionCommand,
 ];
+
+setCommandList(() => commands);
 
 export function findCommand(name: string): Command | undefined {
   return commands.find((c) => c.name === name);
