@@ -124,21 +124,26 @@ export async function countUncountedLines<R extends Record>(cwd: string, records
   return asked;
 }
 
-/** Type and size of each object, from one `git cat-file --batch-check`. */
+/**
+ * Each object's id, type and size, by the name it was asked by (an id, or `REV:PATH`), from one `git cat-file
+ * --batch-check`, whose answers come one a line in the order asked (a missing or ambiguous name has none here).
+ */
 export async function objectSizes(
   cwd: string,
-  oids: Set<string>,
-): Promise<Map<string, { type: string; size: number }>> {
-  const out = new Map<string, { type: string; size: number }>();
-  if (oids.size === 0) return out;
+  names: Iterable<string>,
+): Promise<Map<string, { oid: string; type: string; size: number }>> {
+  const out = new Map<string, { oid: string; type: string; size: number }>();
+  const asked = [...new Set(names)];
+  if (asked.length === 0) return out;
   const r = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], {
     cwd,
-    input: [...oids].join('\n') + '\n',
+    input: asked.join('\n') + '\n',
   });
-  for (const line of r.stdout.split('\n')) {
-    const [oid, type, n] = line.split(' ');
-    if (Number.isSafeInteger(Number(n))) out.set(oid, { type, size: Number(n) });
-  }
+  const answers = r.stdout.split('\n');
+  asked.forEach((name, i) => {
+    const [oid, type, n] = (answers[i] ?? '').split(' ');
+    if (Number.isSafeInteger(Number(n)) && /^[0-9a-f]{40,64}$/.test(oid)) out.set(name, { oid, type, size: Number(n) });
+  });
   return out;
 }
 

@@ -1,5 +1,6 @@
 import type { ChangedFile } from '../core/gate';
 import { decodePath } from '../core/commitObject';
+import { parseRawEntry } from '../core/fileDeletion';
 import { streamNulBuffers } from './nulStream';
 import type { TipJudge } from './vouchedTip';
 
@@ -45,8 +46,8 @@ export async function reviewedSides(
           return;
         }
         const text = token.toString('latin1').replace(/^\n/, '');
-        const entry = /^:\d+ \d+ ([0-9a-f]+) ([0-9a-f]+) ([A-Z])\d*$/.exec(text);
-        if (entry) raw = { status: entry[3], oids: { old: entry[1], new: entry[2] } };
+        const entry = parseRawEntry(text);
+        if (entry) raw = { status: entry.status, oids: { old: entry.oldOid, new: entry.newOid } };
         else if (/^[0-9a-f]{40,64}$/.test(text)) bySide.set(text, (files = []));
       },
       [...new Set([...spans.values()].map((s) => `${s.tip} ${s.base}`))].join('\n') + '\n',

@@ -1,6 +1,7 @@
 import type { GateCommit } from '../core/gate';
 import { mergeReadable } from '../core/mergeView';
 import { anyUntracked, restoredLines, sizedLines, unobservedEvidence } from '../core/untrackedReview';
+import { objectSizes } from './binaryFiles';
 import { runGit } from './gitRunner';
 import { MAX_DIFF_BLOB_BYTES } from '../core/textLines';
 
@@ -132,21 +133,10 @@ async function sizedLinesOf(cwd: string, commits: readonly GateCommit[]): Promis
   return out;
 }
 
-/**
- * The blobs `names` (ids, or `REV:PATH`) name: their id and size, from one `cat-file --batch-check` whose answers
- * come in the order asked (a name that is no blob, or missing, has none).
- */
+/** The blobs `names` (ids, or `REV:PATH`) name: their id and size (objectSizes; what is no blob has none). */
 async function blobSizes(cwd: string, names: string[]): Promise<Map<string, { oid: string; size: number }>> {
   const out = new Map<string, { oid: string; size: number }>();
-  const r = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], {
-    cwd,
-    input: names.join('\n') + '\n',
-  });
-  const answers = r.stdout.split('\n');
-  names.forEach((name, i) => {
-    const m = /^([0-9a-f]{40,64}) blob (\d+)$/.exec(answers[i] ?? '');
-    if (m) out.set(name, { oid: m[1], size: Number(m[2]) });
-  });
+  for (const [name, o] of await objectSizes(cwd, names)) if (o.type === 'blob') out.set(name, o);
   return out;
 }
 
