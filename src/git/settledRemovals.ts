@@ -19,7 +19,7 @@ import { newEntryId } from './ledgerStore';
  * commit that does carry it). So it leaves a ledger queue entry in the pending folder, with the path it goes to;
  * post-commit (post-merge for a merge) moves it into the ledger's queue — one `mv`, only for such a commit —
  * when HEAD is the commit it was computed for (same tree, same parent: src/git/shell/clientHook.sh attach_note),
- * and the next fold takes it out (core/ledger/agentRemovals.ts settleRemovals). Otherwise it is dropped with the
+ * and the next fold takes it out (core/ledger/agentRemovals.ts applySettlement). Otherwise it is dropped with the
  * other pending files, and the removals stand.
  *
  * A settlement holds only while its commit is in the history of the commit being made (attack31 F1): undone

@@ -64,7 +64,7 @@ export function matchAgentDeletions(
  * The part of `removals` a commit carries (newuser24 F1): the records matchAgentDeletions credits, with the lines
  * it matched (a whole file: the record's file and every line it holds there), and the unread records of the
  * paths it changes (`changed`). Once the commit is made the ledger takes exactly this out (agentRemovals.ts
- * settleRemovals), so the same record never credits a second commit: a merge of the branch that carried it, or
+ * applySettlement), so the same record never credits a second commit: a merge of the branch that carried it, or
  * a human's own later deletion of what came back by git (a checkout, a revert) without the ledger seeing it.
  */
 export function carriedRemovals(
@@ -235,7 +235,7 @@ export function agentDeletionsAtCommit(meta: AuthorshipNoteMeta): RecordedDeleti
  * Deletions the notes of a commit's donors (the commit an amend replaces, a squash's or a cherry-pick's originals:
  * git/commitContext.ts) recorded that the new commit carries again: a whole file it deletes too, lines of a file
  * it removes lines from (at most as many), a too-large file it changes. The ledger settled them when the donor was
- * made (agentRemovals.settleRemovals), so the note is where an amend or a squash of an agent's deletion finds
+ * made (agentRemovals.applySettlement), so the note is where an amend or a squash of an agent's deletion finds
  * them; a merge has no donors, so merging the branch that carried them names no one again (newuser24 F1).
  * `credited`: what the ledger already gives this commit, left out here.
  */

@@ -158,15 +158,10 @@ function keepStanding(removals: AgentRemovals, path: string, list: RemovalRecord
 }
 
 /**
- * A commit was made that carried `carried` (core/agents/agentDeletionsNote.ts carriedRemovals): it is taken out of
- * `removals`, each writer's lines by count, its whole file and its unread change. A removal is credited to the
- * one commit that carries it; what the agent removed after that commit was prepared stays.
+ * Takes what a made commit carried (`left`) out of `removals`, and what it finds out of `left` too: `left` keeps what
+ * `removals` did not hold. For lines, the counts carried; for a whole file or an unread one, the flag: what the
+ * agent removed after that commit was prepared stays.
  */
-export function settleRemovals(removals: AgentRemovals, carried: AgentRemovals): void {
-  takeOut(removals, structuredClone(carried));
-}
-
-/** settleRemovals, taking what it finds out of `left` too: `left` keeps what `removals` did not hold. */
 function takeOut(removals: AgentRemovals, left: AgentRemovals): void {
   for (const [path, settled] of Object.entries(left)) {
     const list = removals[path];

@@ -11,7 +11,7 @@ import { TempRepo } from '../helpers/tempRepo';
  * Claude's `git rm` of a file was committed on a branch, the author's `git merge --no-ff` of that (approved) branch
  * was stamped `Assisted-by: Claude` again, and a human's own later `git rm` of the file on main was credited to the
  * agent. A commit that carries an agent's deletion now settles the record (core/ledger/agentRemovals.ts
- * settleRemovals): what the commit carried is taken out of the ledger once the commit is made, for files and lines.
+ * applySettlement): what the commit carried is taken out of the ledger once the commit is made, for files and lines.
  */
 const REFUND = 'def refund(order):\n    assert order.paid, "refund of an unpaid order"\n    issue_refund(order)\n';
 const NO_GUARD = 'def refund(order):\n    issue_refund(order)\n';

@@ -18,7 +18,6 @@ import {
   SETTLED_LIMITS,
   removedLineKey,
   removedLines,
-  settleRemovals,
   type AgentRemovals,
 } from '../../../src/core/ledger/agentRemovals';
 import { foldEntries, type FileState } from '../../../src/core/ledger/fold';
@@ -78,7 +77,8 @@ describe("agents' removals (attack26 06)", () => {
       'old.py': [{ agent: 'claude', session: 's', at: 3, file: true, lines: { [key('y')]: 1 } }],
       'big.bin': [{ agent: 'claude', session: 's', at: 4, unread: true }],
     });
-    settleRemovals(r, carried);
+    // The fold's settle entry (one from before attack31 F1, naming no commit: settled for good).
+    applySettlement({ removals: r }, { at: 5, removals: carried });
     // One of the two guard lines is still gone and not committed; codex's line stays (the file's tombstone was claude's).
     assert.deepStrictEqual(r, {
       'a.py': [{ agent: 'claude', session: 's', at: 1, lines: { [key('guard')]: 1 } }],
