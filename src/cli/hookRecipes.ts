@@ -1,60 +1,58 @@
 import type { HookManager } from '../git/hookManifest';
+import { MANAGED_HOOKS } from '../git/hookNames';
+import { managerHookLine } from '../git/managerHookLine';
 
 /**
  * The configuration a hook manager needs to run Countersign's part of each hook, printed by
- * `install --hook-manager` and kept identical to docs/hook-managers.md (a test compares them). Each calls
- * `countersign hook NAME` with git's arguments; pre-push, post-rewrite and reference-transaction also need git's
- * stdin. reference-transaction merges the teammates' notes a fetch brought (without it their AI lines show as
- * untracked); husky does not create that hook's shim in .husky/_, so `install --hook-manager husky` adds it.
- * Every hook of MANAGED_HOOKS is in each recipe, post-checkout included (a test holds them together).
+ * `install --hook-manager` and kept identical to docs/hook-managers.md (a test compares them). Each line runs the
+ * hook script `install --hook-manager` writes into the common git dir (managerHookLine.ts: Node at most once per
+ * commit), or `countersign hook NAME` when it is missing, with git's arguments; pre-push, post-rewrite and
+ * reference-transaction also need git's stdin. reference-transaction merges the teammates' notes a fetch brought
+ * (without it their AI lines show as untracked); husky does not create that hook's shim in .husky/_, so
+ * `install --hook-manager husky` adds it. Every hook of MANAGED_HOOKS is in each recipe, post-checkout included
+ * (a test holds them together).
  */
-export const HUSKY_HOOKS: Array<{ hook: string; line: string }> = [
-  { hook: 'prepare-commit-msg', line: 'countersign hook prepare-commit-msg "$@"' },
-  { hook: 'commit-msg', line: 'countersign hook commit-msg "$@"' },
-  { hook: 'post-commit', line: 'countersign hook post-commit "$@"' },
-  { hook: 'post-merge', line: 'countersign hook post-merge "$@"' },
-  { hook: 'post-checkout', line: 'countersign hook post-checkout "$@"' },
-  { hook: 'post-rewrite', line: 'countersign hook post-rewrite "$@"' },
-  { hook: 'pre-push', line: 'countersign hook pre-push "$@"' },
-  { hook: 'reference-transaction', line: 'countersign hook reference-transaction "$@"' },
-];
+export const HUSKY_HOOKS: Array<{ hook: string; line: string }> = MANAGED_HOOKS.map((hook) => ({
+  hook,
+  line: managerHookLine(hook, '"$@"'),
+}));
 
-export const LEFTHOOK_YML = `prepare-commit-msg:
-  commands:
-    countersign:
-      run: countersign hook prepare-commit-msg {1} {2} {3}
-commit-msg:
-  commands:
-    countersign:
-      run: countersign hook commit-msg {1}
-post-commit:
-  commands:
-    countersign:
-      run: countersign hook post-commit
-post-merge:
-  commands:
-    countersign:
-      run: countersign hook post-merge {1}
-post-checkout:
-  commands:
-    countersign:
-      run: countersign hook post-checkout {1} {2} {3}
-post-rewrite:
-  commands:
-    countersign:
-      run: countersign hook post-rewrite {1}
-      use_stdin: true
-pre-push:
-  commands:
-    countersign:
-      run: countersign hook pre-push {1} {2}
-      use_stdin: true
-reference-transaction:
-  commands:
-    countersign:
-      run: countersign hook reference-transaction {1}
-      use_stdin: true
-`;
+/** lefthook hands a command git's arguments as {1}, {2}…, and stdin only when asked. */
+const LEFTHOOK_ARGS: Record<(typeof MANAGED_HOOKS)[number], { args: string; stdin?: true }> = {
+  'prepare-commit-msg': { args: '{1} {2} {3}' },
+  'commit-msg': { args: '{1}' },
+  'post-commit': { args: '' },
+  'post-merge': { args: '{1}' },
+  'post-checkout': { args: '{1} {2} {3}' },
+  'post-rewrite': { args: '{1}', stdin: true },
+  'pre-push': { args: '{1} {2}', stdin: true },
+  'reference-transaction': { args: '{1}', stdin: true },
+};
+
+export const LEFTHOOK_YML = MANAGED_HOOKS.map((hook) => {
+  const { args, stdin } = LEFTHOOK_ARGS[hook];
+  return `${hook}:\n  commands:\n    countersign:\n      run: ${managerHookLine(hook, args)}\n${stdin ? '      use_stdin: true\n' : ''}`;
+}).join('');
+
+/**
+ * The `entry:` of each hook in this repository's .pre-commit-hooks.yaml (a test compares them): pre-commit passes a
+ * hook the message file alone and the rest of git's arguments in its environment, which these lines hand on
+ * as git's. pre-push keeps `countersign hook` (Node runs it anyway), which rebuilds git's stdin from pre-commit's
+ * environment (hookManagerEntry.ts).
+ */
+const PRE_COMMIT_ARGS: Record<string, string> = {
+  'prepare-commit-msg':
+    '"$1" ${PRE_COMMIT_COMMIT_MSG_SOURCE:+"$PRE_COMMIT_COMMIT_MSG_SOURCE"} ${PRE_COMMIT_COMMIT_OBJECT_NAME:+"$PRE_COMMIT_COMMIT_OBJECT_NAME"}',
+  'commit-msg': '"$@"',
+  'post-commit': '',
+  'post-merge': '"${PRE_COMMIT_IS_SQUASH_MERGE:-0}"',
+  'post-checkout': '"$PRE_COMMIT_FROM_REF" "$PRE_COMMIT_TO_REF" "$PRE_COMMIT_CHECKOUT_TYPE"',
+};
+
+export function preCommitEntry(hook: string): string {
+  const args = PRE_COMMIT_ARGS[hook];
+  return args === undefined ? `countersign hook ${hook}` : `sh -c '${managerHookLine(hook, args)}' countersign`;
+}
 
 export function preCommitConfig(repo: string, rev: string): string {
   return `default_install_hook_types: [pre-commit, prepare-commit-msg, commit-msg, post-commit, post-merge, post-checkout, pre-push]
@@ -76,7 +74,9 @@ export const COUNTERSIGN_REPO_URL = 'https://github.com/countersign-dev/counters
 export function hookManagerRecipe(m: HookManager): string {
   const out: string[] = [
     '',
-    `Call Countersign from ${m} (\`countersign\` must be on PATH: Countersign: Install Command-Line Tool, or the npm package):`,
+    `Call Countersign from ${m}: each line runs the hook script this command wrote in .git/countersign/hooks (Node starts`,
+    '  once per commit), or `countersign hook NAME` in a clone where this command has not run (`countersign` must be',
+    '  on PATH for that: Countersign: Install Command-Line Tool, or the npm package):',
   ];
   switch (m) {
     case 'husky':

@@ -26,7 +26,10 @@ export interface InstallOptions {
   timeoutSeconds?: number;
   /** Extra config install sets, recorded so uninstall can remove them (notes refspecs etc.). */
   config?: Array<{ key: string; value: string }>;
-  /** A hook manager calls `countersign hook NAME`: write no shims and leave core.hooksPath to it. */
+  /**
+   * A hook manager owns core.hooksPath (left to it) and runs the shims from its configuration, which then chain
+   * nothing (managerHookLine.ts).
+   */
   hookManager?: HookManager;
 }
 
@@ -69,6 +72,18 @@ function guardOwnFiles(repo: RepoPaths, action: string): void {
   }
 }
 
+/** Countersign's hook scripts, one per client hook, each running `chainedDir`'s hook of its name first. */
+function writeShims(hooksDir: string, o: InstallOptions & { chainedDir: string }): void {
+  fs.mkdirSync(hooksDir, { recursive: true });
+  const script = hookScript({
+    chainedDir: o.chainedDir,
+    fallbackNode: o.nodeBinary,
+    fallbackIsElectron: o.nodeIsElectron ?? false,
+    timeoutSeconds: o.timeoutSeconds ?? 60,
+  });
+  for (const name of CLIENT_HOOKS) writeFileAtomic(path.join(hooksDir, name), script, 0o755);
+}
+
 export async function install(cwd: string, opts: InstallOptions): Promise<InstallResult> {
   const repo = await resolveRepo(cwd);
   if (repo.bare) {
@@ -102,7 +117,8 @@ export async function install(cwd: string, opts: InstallOptions): Promise<Instal
         await runGit(['config', '--local', '--unset', 'core.hooksPath'], { cwd, okCodes: [5] });
       else await runGit(['config', '--local', 'core.hooksPath', previousHooksPath], { cwd });
     }
-    fs.rmSync(hooksDir, { recursive: true, force: true });
+    // The scripts the recipe's lines run (managerHookLine.ts), chaining nothing: the manager runs its own hooks.
+    writeShims(hooksDir, { ...opts, chainedDir: '' });
     const restored = ours ? previousHooksPath : current;
     const manifest: InstallManifest = {
       version: 1,
@@ -120,14 +136,7 @@ export async function install(cwd: string, opts: InstallOptions): Promise<Instal
       reinstalled: existing !== undefined,
     };
   }
-  fs.mkdirSync(hooksDir, { recursive: true });
-  const script = hookScript({
-    chainedDir,
-    fallbackNode: opts.nodeBinary,
-    fallbackIsElectron: opts.nodeIsElectron ?? false,
-    timeoutSeconds: opts.timeoutSeconds ?? 60,
-  });
-  for (const name of CLIENT_HOOKS) writeFileAtomic(path.join(hooksDir, name), script, 0o755);
+  writeShims(hooksDir, { ...opts, chainedDir });
   await runGit(['config', '--local', 'core.hooksPath', hooksDir], { cwd });
   const manifest: InstallManifest = {
     version: 1,

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { runGit } from './gitRunner';
 import { readManifest, type HookManager } from './hookManifest';
 import { SHIM_MARKER } from './hookNames';
+import { callsHook, callsScripts, SCRIPTS_DIR } from './managerHookLine';
 import { readRegularFile, SETTINGS_FILE_MAX_BYTES } from './regularFile';
 import { countersignDir, resolveRepo } from './repository';
 
@@ -16,9 +17,10 @@ import { countersignDir, resolveRepo } from './repository';
 export interface HookTakeover {
   /**
    * hooksPath: core.hooksPath no longer names our shims; shims: they were overwritten in place; manager: the manager
-   * set up with --hook-manager does not call `countersign hook`; notRun: it does, but git does not run the manager.
+   * set up with --hook-manager does not call `countersign hook`; notRun: it does, but git does not run the manager;
+   * scripts: git runs it and it calls the hook scripts --hook-manager writes, but they are missing.
    */
-  kind: 'hooksPath' | 'shims' | 'manager' | 'notRun';
+  kind: 'hooksPath' | 'shims' | 'manager' | 'notRun' | 'scripts';
   /** The tool that most likely did it, when it can be told. */
   by?: HookManager;
   /** core.hooksPath now (null: unset, git uses .git/hooks). */
@@ -72,6 +74,7 @@ function uncommented(text: string | undefined): string {
 const HUSKY_REQUIRED = ['prepare-commit-msg', 'commit-msg', 'post-commit', 'pre-push'];
 
 const CALLS = /countersign(\.js)?["']?\s+hook\b|id:\s*countersign-/;
+const calls = (text: string | undefined) => CALLS.test(text ?? '') || callsScripts(text ?? '');
 
 /**
  * What the manager's configuration no longer calls: husky has one file per hook, so each required hook is
@@ -81,16 +84,11 @@ const CALLS = /countersign(\.js)?["']?\s+hook\b|id:\s*countersign-/;
 function managerMissing(root: string, manager: HookManager): string[] {
   switch (manager) {
     case 'husky':
-      return HUSKY_REQUIRED.filter(
-        (h) =>
-          !new RegExp(`countersign(\\.js)?["']?\\s+hook\\s+["']?${h}\\b`).test(
-            uncommented(read(path.join(root, '.husky', h))),
-          ),
-      );
+      return HUSKY_REQUIRED.filter((h) => !callsHook(uncommented(read(path.join(root, '.husky', h))), h));
     case 'lefthook':
-      return LEFTHOOK_CONFIGS.some((f) => CALLS.test(read(path.join(root, f)) ?? '')) ? [] : ['all'];
+      return LEFTHOOK_CONFIGS.some((f) => calls(read(path.join(root, f)))) ? [] : ['all'];
     case 'pre-commit':
-      return CALLS.test(read(path.join(root, '.pre-commit-config.yaml')) ?? '') ? [] : ['all'];
+      return calls(read(path.join(root, '.pre-commit-config.yaml'))) ? [] : ['all'];
   }
 }
 
@@ -119,8 +117,7 @@ function gitRunsManager(root: string, hooksDir: string, manager: HookManager, ho
   const text = runnable(path.join(hooksDir, hook));
   if (text === undefined) return false;
   const code = uncommented(text);
-  if (new RegExp(`countersign(\\.js)?["']?\\s+hook\\s+["']?${hook}\\b`).test(code) || text.includes(SHIM_MARKER))
-    return true;
+  if (callsHook(code, hook) || text.includes(SHIM_MARKER)) return true;
   switch (manager) {
     case 'husky':
       // husky 9's shim (`. "$(dirname "$0")/h"`) runs .husky/<hook>, the recipe's file, from .husky/_.
@@ -130,6 +127,35 @@ function gitRunsManager(root: string, hooksDir: string, manager: HookManager, ho
     case 'pre-commit':
       return /pre-commit|pre_commit/i.test(code);
   }
+}
+
+/**
+ * The recipe's lines run the hook scripts `install --hook-manager` writes (managerHookLine.ts) and fall back to
+ * `countersign hook NAME` without them: nothing stops, but every hook starts Node and needs `countersign` on PATH.
+ * pre-commit's lines are in the hooks repository it caches, not here: its scripts are always expected.
+ */
+function scriptsMissing(
+  root: string,
+  commonDir: string,
+  m: HookManager,
+  hooksPath: string | null,
+): HookTakeover | undefined {
+  const called =
+    m === 'pre-commit' ||
+    (m === 'husky'
+      ? HUSKY_REQUIRED.some((h) => callsScripts(uncommented(read(path.join(root, '.husky', h)))))
+      : LEFTHOOK_CONFIGS.some((f) => callsScripts(read(path.join(root, f)) ?? '')));
+  const dir = path.join(commonDir, ...SCRIPTS_DIR);
+  const missing = HUSKY_REQUIRED.filter((h) => !(runnable(path.join(dir, h)) ?? '').includes(SHIM_MARKER));
+  if (!called || missing.length === 0) return undefined;
+  const fix = `run \`countersign install --hook-manager ${m}\``;
+  return {
+    kind: 'scripts',
+    by: m,
+    hooksPath,
+    fix,
+    message: `The hook scripts ${m}'s recipe runs are missing from ${dir} (${missing.join(', ')}): each hook falls back to \`countersign hook\`, starting Node every time. Fix: ${fix}.`,
+  };
 }
 
 /** What sets git up to run each manager's hooks. */
@@ -160,7 +186,7 @@ export async function hookTakeover(cwd: string): Promise<HookTakeover | undefine
     const missing = managerMissing(root, m);
     if (missing.length === 0) {
       const notRun = HUSKY_REQUIRED.filter((h) => !gitRunsManager(root, hooksDir, m, h));
-      if (notRun.length === 0) return undefined;
+      if (notRun.length === 0) return scriptsMissing(root, repo.commonDir, m, hooksPath);
       const where =
         hooksPath === null ? 'core.hooksPath is unset, so git runs .git/hooks' : `core.hooksPath is ${hooksPath}`;
       const fix = `run ${MANAGER_INSTALL[m]} in this clone`;
@@ -175,7 +201,7 @@ export async function hookTakeover(cwd: string): Promise<HookTakeover | undefine
     const all = missing[0] === 'all' || missing.length === HUSKY_REQUIRED.length;
     const which = all
       ? ''
-      : ` for ${missing.join(', ')} (${missing.map((h) => `.husky/${h}`).join(', ')} lack${missing.length === 1 ? 's' : ''} \`countersign hook ${missing.length === 1 ? missing[0] : 'NAME'} "$@"\`)`;
+      : ` for ${missing.join(', ')} (${missing.map((h) => `.husky/${h}`).join(', ')} lack${missing.length === 1 ? 's' : ''} the recipe's line)`;
     const lost = all
       ? 'commits get no AI-Provenance trailers and pushes are not checked'
       : missing.includes('pre-push') && missing.length === 1

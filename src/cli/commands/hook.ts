@@ -24,9 +24,9 @@ export const hookCommand: Command = {
 
 Runs Countersign's part of git hook NAME, for a hook manager to call from its own configuration when it
 owns core.hooksPath (husky, lefthook) or .git/hooks (pre-commit). Set the repository up with
-\`countersign install --hook-manager husky|lefthook|pre-commit\` (notes configuration, no core.hooksPath
-change), then call it from these hooks, passing git's arguments (and, for pre-push, post-rewrite and
-reference-transaction, its stdin):
+\`countersign install --hook-manager husky|lefthook|pre-commit\` (no core.hooksPath change): its recipe runs
+the hook scripts it writes (Node once per commit), and this command where they are missing. Call it from
+these hooks, passing git's arguments (and, for pre-push, post-rewrite and reference-transaction, its stdin):
   prepare-commit-msg  adds the AI-Provenance / Assisted-by trailers and prepares the refs/notes/ai note
   commit-msg          puts the trailers back if the message editor dropped them
   post-commit         attaches the prepared note (post-merge: the same for a merge commit)

@@ -29,9 +29,10 @@ run). Run it again after adding a remote, or after upgrading Countersign: it ref
 
 Options:
   --hook-manager M
-             husky, lefthook or pre-commit owns the hooks and calls \`countersign hook NAME\` from its
-             configuration: configure notes and copy the CLI, but write no shims and leave core.hooksPath
-             alone (prints the recipe; see docs/hook-managers.md)
+             husky, lefthook or pre-commit owns the hooks: configure notes, copy the CLI and write the
+             hook scripts into .git/countersign/hooks, chaining nothing, and leave core.hooksPath alone;
+             prints the recipe, whose lines run those scripts (Node starts once per commit), or
+             \`countersign hook NAME\` where they are missing (see docs/hook-managers.md)
   --server   in a bare repository: install a pre-receive hook that runs the gate on every push
   --policy-branch NAME
              with --server: the branch whose .countersign.json judges every protected branch and tag
@@ -179,7 +180,7 @@ export async function installHere(
   });
   if (o.json) {
     writeJson(ctx, {
-      hooksDir: o.hookManager ? null : r.hooksDir,
+      hooksDir: r.hooksDir, // the hook scripts, with a hook manager too (its recipe runs them)
       hookManager: o.hookManager ?? null,
       chainedDir: r.chainedDir,
       previousHooksPath: r.previousHooksPath,
@@ -190,7 +191,7 @@ export async function installHere(
   const where = r.repo.root ?? r.repo.commonDir;
   if (o.hookManager) {
     ctx.stdout(
-      `${r.reinstalled ? 'Refreshed' : 'Set up'} Countersign for ${o.hookManager}: notes configuration and the CLI copy; core.hooksPath left to ${o.hookManager}\n`,
+      `${r.reinstalled ? 'Refreshed' : 'Set up'} Countersign for ${o.hookManager}: notes configuration, the CLI copy and the hook scripts in ${path.relative(where, r.hooksDir) || r.hooksDir}; core.hooksPath left to ${o.hookManager}\n`,
     );
     if (r.huskyShim)
       ctx.stdout(

@@ -38,15 +38,9 @@ export const hooksInstalled: DoctorCheck = {
           INSTALL,
         ),
       ];
-    // With a hook manager in charge there are no shims: the manager calls `countersign hook NAME` (hooks-active checks that).
-    if (manifest.hookManager)
-      return [
-        finding(
-          this.name,
-          'ok',
-          `set up for ${manifest.hookManager} (install --hook-manager): it runs \`countersign hook NAME\``,
-        ),
-      ];
+    // With a hook manager in charge the same shims are there for its recipe to run (managerHookLine.ts); whether the
+    // manager calls them, and git runs the manager, is hooks-active's.
+    const m = manifest.hookManager;
     const dir = path.join(countersignDir(repo), 'hooks');
     const missing = NODE_HOOKS.filter((h) => {
       try {
@@ -55,9 +49,25 @@ export const hooksInstalled: DoctorCheck = {
         return true;
       }
     });
+    const rel = path.relative(repo.root ?? repo.commonDir, dir) || dir;
     if (missing.length > 0)
-      return [finding(this.name, 'fix', `hook shims missing or replaced in ${dir}: ${missing.join(', ')}`, INSTALL)];
-    return [finding(this.name, 'ok', `hooks installed in ${path.relative(repo.root ?? repo.commonDir, dir) || dir}`)];
+      return [
+        finding(
+          this.name,
+          'fix',
+          `hook shims missing or replaced in ${dir}: ${missing.join(', ')}${m ? ` (${m}'s recipe then runs \`countersign hook NAME\`, which starts Node for every hook)` : ''}`,
+          m ? `run \`countersign install --hook-manager ${m}\`` : INSTALL,
+        ),
+      ];
+    return [
+      finding(
+        this.name,
+        'ok',
+        m
+          ? `set up for ${m} (install --hook-manager): its recipe runs the hooks in ${rel}`
+          : `hooks installed in ${rel}`,
+      ),
+    ];
   },
 };
 

@@ -23,6 +23,9 @@ prelude_diff='@@PRELUDE_DIFF@@'
 prelude_git_env='@@PRELUDE_GIT_ENV@@'
 # Whether a message is empty as git decides it (src/core/emptyCommitMessage.ts): an awk program.
 empty_message_awk='@@EMPTY_MESSAGE_AWK@@'
+# Run by a hook manager's recipe (src/git/managerHookLine.ts) from the hook this script is chaining (a plain install
+# over the manager's set-up): Countersign's part runs once, in the outer script, after the chained hook.
+[ "${COUNTERSIGN_SHIM_RUNS:-}" = 1 ] && exit 0
 chained=
 [ -x "$chained_dir/$hook" ] && [ "$chained_dir/$hook" != "$0" ] && chained=1
 

@@ -107,9 +107,9 @@ describe('hook managers: husky, lefthook and pre-commit coexist through `counter
 
     const setUp = ada.cli(['install', '--hook-manager', 'husky']);
     assert.strictEqual(setUp.status, 0, setUp.stderr);
-    assert.match(setUp.stdout, /\.husky\/pre-push: {2}countersign hook pre-push "\$@"/);
+    for (const h of ['pre-push', 'reference-transaction'])
+      assert.ok(setUp.stdout.includes(`.husky/${h}:  ${HUSKY_HOOKS.find((x) => x.hook === h)?.line}\n`), h);
     // husky makes no shim for reference-transaction (which merges teammates' fetched notes): install adds one.
-    assert.match(setUp.stdout, /\.husky\/reference-transaction: {2}countersign hook reference-transaction "\$@"/);
     assert.match(setUp.stdout, /added \.husky\/_\/reference-transaction/);
     assert.strictEqual(
       ada.read('.husky/_/reference-transaction'),
