@@ -119,7 +119,8 @@ export async function explainApprovals(
   const section = {
     policy: policyInfo,
     statements: out,
-    errors,
+    // Junk past the check budget (reviewerKeys.ts) left statements unchecked: said here, not only in the gate's part.
+    errors: counted.unchecked ? [counted.unchecked, ...errors] : errors,
     ...(earlier.length > 0 ? { earlierRevisions: earlier } : {}),
   };
   return {
@@ -185,6 +186,7 @@ function whyNotCounted(v: CheckedStatement, counted: CommitStanding): string | u
       : 'a later approval by the same reviewer lifts it';
   }
   if (counted.approvals.some((a) => a.signed === v.signed)) return undefined;
+  if (counted.unchecked) return 'junk left statements here unchecked, so no approval counts (see below)';
   const self = counted.selfApprovals.find((x) => samePerson(x.reviewer.email, v.reviewer.email));
   if (self) return `the reviewer ${self.as} this commit (two-person rule)`;
   if (counted.rejections.some((r) => r.voided?.signed === v.signed))

@@ -142,6 +142,7 @@ export function evaluateGate(input: GateInput): GateResult {
           `…and ${unreadable.more} more unreadable approval line(s) in notes on this push's commits`,
         );
     }
+    if (counted.unchecked) decision.reasons.push(counted.unchecked);
     decision.ignored.push(...counted.ignored);
     // Only approvals of the rewind itself count for the head: they cover its own commits too (base O..N holds them).
     if (rewinds) {
@@ -168,10 +169,10 @@ export function evaluateGate(input: GateInput): GateResult {
 
     const count = decision.approvals.length;
     const unmet = unmetNeed(need, decision.approvals);
-    decision.ok = !unreadable && !unmet && counted.rejections.length === 0;
+    decision.ok = !unreadable && !counted.unchecked && !unmet && counted.rejections.length === 0;
     if (!decision.ok) {
       // Held only by its author's own request for changes, the commit needs no reviewer: only the withdrawal.
-      const heldByAuthorOnly = !unreadable && !unmet && counted.rejections.every((r) => r.own);
+      const heldByAuthorOnly = !unreadable && !counted.unchecked && !unmet && counted.rejections.every((r) => r.own);
       if (heldByAuthorOnly) continue;
       anyBlocked = true;
       if (unmet && unmet.short > 0) decision.reasons.push(`has ${count} of ${need.approvals} required approval(s)`);

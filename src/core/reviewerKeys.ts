@@ -1,4 +1,4 @@
-import { verifySignedStatement, type SignedStatement } from './approvalStatement';
+import { formatStatementLine, verifySignedStatement, type SignedStatement } from './approvalStatement';
 import type { Policy, Reviewer } from './policy';
 import { personLabel, samePerson } from './person';
 import { retiredReviewersOf } from './retiredReviewers';
@@ -12,9 +12,30 @@ import { sshFingerprint } from './sshKeyIdentity';
 
 export type StatementCheck =
   | { ok: true; reviewer: Reviewer; fingerprint: string }
-  | { ok: false; reason: 'notListed' | 'otherReviewersKey' | 'badSignature'; why: string };
+  | { ok: false; reason: 'notListed' | 'otherReviewersKey' | 'badSignature' | 'unchecked'; why: string };
 
 type VerifyFn = typeof verifySignedStatement;
+type Verified = ReturnType<VerifyFn>;
+
+/**
+ * Signature checks that may fail in one reading of the policy (one push judged, one `verify`, `explain`, `report`,
+ * panel refresh) before no further statement is checked (attack31 F7). Only a statement naming a listed reviewer
+ * and embedding their key costs cryptography, and no honest history fails such a check (a key rotation fails the
+ * key lookup, not the signature), so 64 is far above a real history's 0 and caps a hostile clone's junk at a few
+ * tens of ms: one RSA-4096 failure costs ~0.2 ms, 34,000 of them cost 7 s of `verify`. Past it a statement is
+ * `unchecked`: it cannot count, and since it could be a rejection no approval counts anywhere in that reading
+ * (statementStanding.ts), so the bound fails closed and never drops a request for changes.
+ */
+export const MAX_FAILED_SIGNATURE_CHECKS = 64;
+
+/** One reading's signature work: checks that failed, statements left unchecked, and each check by key and line. */
+interface CheckBudget {
+  failed: number;
+  unchecked: number;
+  /** By canonical line, then key: a copy of a statement written differently (or twice) is checked once. */
+  done: Map<string, Map<string, Verified>>;
+}
+const budgets = new WeakMap<object, CheckBudget>();
 
 const NO_ONE: Reviewer[] = [];
 
@@ -42,11 +63,13 @@ export class ReviewerKeys {
    * @param opts.retired whether a rejection may also verify with a key the reviewer held on an earlier revision
    *   of the policy (retiredReviewers.ts; default true). Intake of new statements passes false: what is signed
    *   from now on must be signed with a listed key.
+   * @param opts.budgetOf the policy whose check budget this one spends (default its own): a reading that also
+   *   asks earlier policies (landedStatementKeys.ts) gets one budget, not one per policy revision.
    */
   constructor(
     readonly policy: Policy,
     private readonly verify?: VerifyFn,
-    private readonly opts: { retired?: boolean } = {},
+    private readonly opts: { retired?: boolean; budgetOf?: Policy } = {},
   ) {
     for (const reviewer of policy.reviewers) {
       let key: ReturnType<typeof parseSshPublicKey>;
@@ -122,7 +145,8 @@ export class ReviewerKeys {
     for (const r of this.retiredSigners(s, key)) {
       const pub = this.retiredKey(r);
       if (!pub) continue;
-      const v = verifySignedStatement(s, pub);
+      const v = this.verifyOnce(s, pub);
+      if (!v) return unchecked();
       if (!v.ok) continue;
       const now = this.policy.reviewers.find((x) => samePerson(x.email, r.email));
       return { ok: true, reviewer: now ?? r, fingerprint: v.fingerprint };
@@ -157,9 +181,39 @@ export class ReviewerKeys {
     return v;
   }
 
+  private budget(): CheckBudget {
+    const owner = this.opts.budgetOf ?? this.policy;
+    let b = budgets.get(owner);
+    if (!b) budgets.set(owner, (b = { failed: 0, unchecked: 0, done: new Map() }));
+    return b;
+  }
+
+  /** Statements this reading left unchecked (MAX_FAILED_SIGNATURE_CHECKS spent): while any, no approval counts. */
+  unchecked(): number {
+    return this.budget().unchecked;
+  }
+
+  /** The signature check, once per key and canonical line; undefined once the reading's failures are spent. */
+  private verifyOnce(s: SignedStatement, key: ReturnType<typeof parseSshPublicKey>): Verified | undefined {
+    const b = this.budget();
+    const line = formatStatementLine(s); // remembered per statement: its hash too, unlike a concatenated key's
+    let byKey = b.done.get(line);
+    let v = byKey?.get(key.fingerprint);
+    if (v) return v;
+    if (b.failed >= MAX_FAILED_SIGNATURE_CHECKS) {
+      b.unchecked++;
+      return undefined;
+    }
+    v = verifySignedStatement(s, key);
+    if (!v.ok) b.failed++;
+    if (!byKey) b.done.set(line, (byKey = new Map()));
+    byKey.set(key.fingerprint, v);
+    return v;
+  }
+
   private uncached(s: SignedStatement): StatementCheck {
     const v = this.current(s);
-    if (v.ok || this.verify) return v;
+    if (v.ok || this.verify || v.reason === 'unchecked') return v;
     const key = this.embeddedKey(s.signature);
     return (typeof key === 'string' && this.retiredCheck(s, key)) || v;
   }
@@ -174,12 +228,15 @@ export class ReviewerKeys {
     const signers = this.byKey.get(key) ?? [];
     let lastReason = '';
     for (const signer of signers.filter((x) => claimed.includes(x.reviewer))) {
-      const v = verifySignedStatement(s, signer.key);
+      const v = this.verifyOnce(s, signer.key);
+      if (!v) return unchecked();
       if (v.ok) return { ok: true, reviewer: signer.reviewer, fingerprint: v.fingerprint };
       lastReason = v.reason;
     }
     for (const signer of signers.filter((x) => !claimed.includes(x.reviewer))) {
-      if (verifySignedStatement(s, signer.key).ok) return otherReviewersKey(email, signer.reviewer);
+      const v = this.verifyOnce(s, signer.key);
+      if (!v) return unchecked();
+      if (v.ok) return otherReviewersKey(email, signer.reviewer);
     }
     if (claimed.length === 0) return notListed(email);
     if (!lastReason) {
@@ -206,6 +263,14 @@ export class ReviewerKeys {
     if (claimed.length === 0) return notListed(email);
     return badSignature(email, lastReason);
   }
+}
+
+function unchecked(): StatementCheck {
+  return {
+    ok: false,
+    reason: 'unchecked',
+    why: `not checked: over ${MAX_FAILED_SIGNATURE_CHECKS} statements here fail a listed key's signature check (junk)`,
+  };
 }
 
 function notListed(email: string): StatementCheck {

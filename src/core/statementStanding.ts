@@ -23,6 +23,7 @@ import {
 } from './approvalDecision';
 import { shortSha } from './shortSha';
 import { withdrawalKey, type Withdrawals } from './rewindWithdrawal';
+import { MAX_FAILED_SIGNATURE_CHECKS } from './reviewerKeys';
 
 /**
  * Which signed statements count for which commit (docs/design.md, "Approvals"): the one place the gate, `verify`,
@@ -44,7 +45,7 @@ export interface StandingInput {
    * "Listed reviewer, signed by that reviewer's key" (approvalRules.ReviewerKeys.check), and whether a statement
    * could pass that check at all, without cryptography (ReviewerKeys.plausible; absent: any could).
    */
-  keys: { check(s: SignedStatement): StatementCheck; plausible?(s: SignedStatement): boolean };
+  keys: { check(s: SignedStatement): StatementCheck; plausible?(s: SignedStatement): boolean; unchecked?(): number };
   statements: Array<{ attachedTo: string; signed: SignedStatement }>;
   statementErrors: Array<{ attachedTo: string; error: string }>;
   /** Per rejection whose tip is outside the range (approvedSpanKey), the range commits its base..tip holds. */
@@ -69,6 +70,8 @@ export interface CommitStanding {
   ignored: string[];
   /** Unreadable statement lines on this commit or a descendant in the range: they could be rejections. */
   unreadable?: { shown: StandingInput['statementErrors']; more: number };
+  /** Why no approval counts: statements were left unchecked (reviewerKeys.ts MAX_FAILED_SIGNATURE_CHECKS). */
+  unchecked?: string;
 }
 
 /** Statements that do not count are named on the commits they would cover for the first few, then counted. */
@@ -89,8 +92,10 @@ export class StatementStanding {
   private readonly refusedCovering = new Map<string, Array<{ signed: SignedStatement; why: string }>>();
   private readonly notCoveringBy = new Map<string, Array<{ statement: CheckedStatement; why: string }>>();
   private readonly unreadableBy: Map<string, { shown: StandingInput['statementErrors']; more: number }>;
+  private readonly keys: StandingInput['keys'];
 
   constructor(input: StandingInput) {
+    this.keys = input.keys;
     const { range } = input;
     const reach = input.rejectionReach ?? {};
     const patchIds = new Set(range.commits.map((c) => c.patchIdFromBase).filter((p): p is string => p !== undefined));
@@ -208,6 +213,14 @@ export class StatementStanding {
       ignored.push(
         `approval by ${personLabel(reviewer)} does not count: they ${as} this commit (two-person rule) — ${nextStep(as, c)}`,
       );
+    // Asked per commit, not at construction: the reading's checks (gateInput, vouchedTip) may come after it.
+    const skipped = this.keys.unchecked?.() ?? 0;
+    if (skipped > 0) {
+      // Any unchecked statement could be a rejection, of this commit or one reaching it from outside the range
+      // (whose reach git is never asked for an unverified statement): none counts, so nothing is dropped.
+      const unchecked = uncheckedReason(c.sha, skipped);
+      return { ...counted, approvals: [], ignored, unchecked, ...(unreadable ? { unreadable } : {}) };
+    }
     return { ...counted, ignored, ...(unreadable ? { unreadable } : {}) };
   }
 }
@@ -226,6 +239,12 @@ export function gateStanding(input: GateInput, policy: Policy): StatementStandin
     ...(input.rejectionReach ? { rejectionReach: input.rejectionReach } : {}),
     ...(input.withdrawn ? { withdrawn: input.withdrawn } : {}),
   });
+}
+
+/** Why no approval of `sha` counts once statements went unchecked, and the fix (the read budget's, approvalNotes.ts). */
+export function uncheckedReason(sha: string, skipped: number): string {
+  const ref = 'refs/notes/countersign';
+  return `approvals of ${shortSha(sha)} were not checked: ${ref} here has over ${MAX_FAILED_SIGNATURE_CHECKS} statements failing a listed reviewer's signature check (junk from a fork or a crafted clone), so ${skipped} went unchecked and any could be a rejection — fix: replace this clone's notes with the server's (\`git update-ref -d ${ref} && git fetch origin +${ref}:${ref}\`) or ask the admin to remove the junk`;
 }
 
 /** What to do when a reviewer's approval does not count for the commit being theirs (`as`). */

@@ -1,5 +1,6 @@
 import { readNoteSummary, type CommitFacts, type NoteSummary } from '../core/report/commitFacts';
 import { MAX_AI_NOTE_BYTES, unreadNoteStandIn } from '../core/noteBounds';
+import { AiNoteReadBudget } from '../core/report/aiNoteReadBudget';
 import { ObjectReader } from './catFileBatch';
 import { objectsByBlob } from './notesReader';
 
@@ -36,6 +37,8 @@ export class HistoryNotes {
     private readonly absent: Set<string>,
     private readonly prefetch: boolean,
     private readonly onReading: (f: CommitFacts, reading: NoteReading) => void,
+    /** The reading's budget over refs/notes/ai (core/noteBounds.ts): a note past it is not parsed. */
+    private readonly budget = new AiNoteReadBudget(),
   ) {
     if (!prefetch) {
       this.reader = new ObjectReader(
@@ -43,8 +46,9 @@ export class HistoryNotes {
         (_blob, content, _type, oversized) => {
           const f = this.asked[this.answered];
           this.asked[this.answered++] = undefined;
+          if (f && this.budget.spent && content) return this.skip(f);
           const text = noteText(content, oversized);
-          if (f && text !== undefined) this.onReading(f, readNoteSummary(text, f.sha));
+          if (f && text !== undefined) this.onReading(f, this.summary(text, f.sha));
         },
         { borrowed: true, maxBytes: MAX_AI_NOTE_BYTES },
       );
@@ -55,10 +59,11 @@ export class HistoryNotes {
     this.reader = new ObjectReader(
       cwd,
       (blob, content, _type, oversized) => {
-        const text = noteText(content, oversized);
-        if (text === undefined) return;
+        // Past the budget a note is not even decoded (a hostile clone's 200 MB cost 1.4 s of decoding alone).
+        if (content === undefined && oversized === undefined) return; // missing: no note, as noteText says
+        const text = this.budget.spent ? '' : (noteText(content, oversized) as string);
         for (const sha of byBlob.get(blob) ?? []) {
-          const reading = readNoteSummary(text, sha);
+          const reading = this.summary(text, sha);
           const f = this.waiting.get(sha);
           if (f) {
             this.waiting.delete(sha);
@@ -72,6 +77,15 @@ export class HistoryNotes {
   }
 
   private byBlob: Map<string, string[]> | undefined;
+
+  private summary(text: string, sha: string): NoteReading {
+    return this.budget.take(text) ? readNoteSummary(text, sha) : { error: AiNoteReadBudget.unread };
+  }
+
+  private skip(f: CommitFacts): void {
+    this.budget.take('');
+    this.onReading(f, { error: AiNoteReadBudget.unread });
+  }
 
   /**
    * Prefetch: asks for every note (once; commit() asks too, at the first commit). A caller may ask before the first

@@ -1,4 +1,4 @@
-import type { SignedStatement } from '../core/approvalStatement';
+import { EMPTY_PATCH_ID, type SignedStatement } from '../core/approvalStatement';
 import type { RangeCommit, StatementCheck } from '../core/approvalRules';
 import type { CommitGraph } from '../core/report/commitGraph';
 import { HistoryIndex } from '../core/report/historyIndex';
@@ -24,7 +24,13 @@ export async function historyStanding(
   /** Where the history stops (explain: the commit's parents), so git's walks stop there too. */
   exclude: string[] = [],
 ): Promise<StatementStanding> {
-  const valid = statements.filter((s) => keys.check(s.signed).ok).map((s) => s.signed.statement);
+  // Cheap work first (attack31 F7): an approval whose tip is not in the history and that names no patch-id covers
+  // nothing here, so it spends no signature check (nor the reading's check budget, reviewerKeys.ts).
+  const mayCover = (st: SignedStatement['statement']) =>
+    st.decision === 'reject' || graph.has(st.tip) || st.patchId !== EMPTY_PATCH_ID;
+  const valid = statements
+    .filter((s) => mayCover(s.signed.statement) && keys.check(s.signed).ok)
+    .map((s) => s.signed.statement);
   const empty = await emptyTree(cwd);
   const tips = [...new Set(valid.filter((st) => graph.has(st.tip)).map((st) => st.tip))];
   const trees = new Map<string, string>();

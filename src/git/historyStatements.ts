@@ -46,7 +46,12 @@ export function statementVerdict(
  * policy is readable; without one, every well-formed statement passes as its named reviewer, and the report
  * says its basis is unverified statements.
  */
-export function statementKeys(policy: Policy | undefined): { check(s: SignedStatement): StatementCheck } {
+export function statementKeys(
+  policy: Policy | undefined,
+  /** The policy of the reading whose check budget this one spends (reviewerKeys.ts): landed history asks old ones. */
+  budgetOf?: Policy,
+): { check(s: SignedStatement): StatementCheck; unchecked?(): number } {
+  if (policy && budgetOf) return new ReviewerKeys(policy, undefined, { budgetOf });
   if (policy) {
     let keys = keyring.get(policy);
     if (!keys) keyring.set(policy, (keys = new ReviewerKeys(policy)));

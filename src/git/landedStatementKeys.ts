@@ -7,7 +7,7 @@ import { policyAt, statementKeys } from './historyStatements';
 import { runGit } from './gitRunner';
 import { revParse } from './revision';
 
-type Keys = { check(s: SignedStatement): StatementCheck };
+type Keys = { check(s: SignedStatement): StatementCheck; unchecked?(): number };
 
 /**
  * The statement check for landed history (`report`): a statement counts when a key the policy lists today
@@ -32,20 +32,25 @@ export async function landedStatementKeys(
   const today = statementKeys(policy);
   if (!policy || !policyTip) return today;
   const bases = new Set<string>();
-  for (const { signed } of statements) if (!today.check(signed).ok) bases.add(signed.statement.base);
+  for (const { signed } of statements) {
+    const v = today.check(signed);
+    // An unchecked statement (a hostile clone's junk past the check budget) earns no policy read either.
+    if (!v.ok && v.reason !== 'unchecked') bases.add(signed.statement.base);
+  }
   if (bases.size === 0) return today;
   const line = await runGit(['rev-list', '--first-parent', policyTip, '--'], { cwd, okCodes: [128] });
   const onLine = new Set(line.code === 0 ? line.stdout.split('\n').filter((b) => bases.has(b)) : []);
   const atBase = new Map<string, Keys>();
   for (const base of onLine) {
     const then = await policyAt(cwd, base);
-    if (then.policy) atBase.set(base, statementKeys(then.policy));
+    if (then.policy) atBase.set(base, statementKeys(then.policy, policy)); // one budget for the reading
   }
   if (atBase.size === 0) return today;
   return {
+    unchecked: () => today.unchecked?.() ?? 0,
     check(s) {
       const now = today.check(s);
-      if (now.ok) return now;
+      if (now.ok || now.reason === 'unchecked') return now;
       const then = atBase.get(s.statement.base)?.check(s);
       return then?.ok ? then : now;
     },

@@ -2,6 +2,7 @@ import { personKey } from '../core/approvalRules';
 import { changedPathsUnread } from '../core/changedPaths';
 import { CountersignError, errorMessage } from '../core/errors';
 import { MAX_AI_NOTE_BYTES, unreadNoteStandIn } from '../core/noteBounds';
+import { AiNoteReadBudget } from '../core/report/aiNoteReadBudget';
 import { POLICY_FILE } from '../core/policy';
 import { CommitGraph } from '../core/report/commitGraph';
 import {
@@ -78,6 +79,7 @@ async function recountOverclaimed(
   cwd: string,
   overclaimed: CommitFacts[],
   aiNotes: Map<string, string>,
+  budget: AiNoteReadBudget,
 ): Promise<void> {
   if (overclaimed.length === 0) return;
   const lengths = await fileLineCounts(
@@ -91,7 +93,11 @@ async function recountOverclaimed(
     (_blob, content) => {
       const f = overclaimed[i++];
       if (!content) return;
-      applyNote(f, readNoteSummary(content.toString('utf8'), f.sha, lengths(f.sha)));
+      const text = content.toString('utf8');
+      applyNote(
+        f,
+        budget.take(text) ? readNoteSummary(text, f.sha, lengths(f.sha)) : { error: AiNoteReadBudget.unread },
+      );
     },
     { maxBytes: MAX_AI_NOTE_BYTES },
   );
@@ -129,10 +135,19 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
   const overclaimed: CommitFacts[] = [];
   // Every note asked for up front when the range holds most of them (historyNotes.ts).
   const prefetch = opts.count !== undefined && aiNotes.size > 0 && aiNotes.size <= 4 * opts.count;
-  const reader = new HistoryNotes(cwd, aiNotes, absentNotes, prefetch, (f, reading) => {
-    applyNote(f, reading);
-    if (overclaimedPaths(f).length > 0) overclaimed.push(f);
-  });
+  // One budget over every note this reading parses, the recount's included (attack31 F7).
+  const budget = new AiNoteReadBudget();
+  const reader = new HistoryNotes(
+    cwd,
+    aiNotes,
+    absentNotes,
+    prefetch,
+    (f, reading) => {
+      applyNote(f, reading);
+      if (overclaimedPaths(f).length > 0) overclaimed.push(f);
+    },
+    budget,
+  );
   // Commits with binary files, whose lines are counted as text after the stream (few: only these are kept).
   const binary: Array<{ sha: string; parents: string[]; files: NumstatEntry[]; facts: CommitFacts }> = [];
   const pathsOver: string[] = [];
@@ -174,7 +189,7 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
   }
   for (const c of commits) graph.add(c.sha, c.parents);
   for (const b of await countBinaryLines(cwd, binary)) countAdded(b.facts, b.files);
-  await recountOverclaimed(cwd, overclaimed, aiNotes);
+  await recountOverclaimed(cwd, overclaimed, aiNotes, budget);
   await judgeReviewNeed(cwd, commits, policies); // with every note read: the rule counts the note's AI lines
   if (partial && (opts.numstat ?? true))
     warnings.push(
@@ -185,6 +200,8 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
       `some file contents are missing from this repository (${opts.missingBlobs.replace(/^.*?: /, '')}): added lines were not counted for its ${commits.length} commit(s), so AI share is unknown; their trailers and notes still count`,
     );
   if (pathsOver.length > 0) warnings.push(changedPathsUnread(pathsOver));
+  const unread = budget.warning();
+  if (unread) warnings.push(unread);
   if (notesAbsent > 0)
     warnings.push(
       `${notesAbsent} commit(s) have a refs/notes/ai note whose content this partial clone lacks: they were counted by their trailers alone (fetch the notes' blobs to count them)`,
@@ -244,7 +261,8 @@ export async function readProvenanceHistory(cwd: string, opts: HistoryOptions): 
       committer: { email: c.committerEmail },
       headerProblem: c.headerProblem,
     });
-    c.reviewedBy = st.unreadable ? [] : [...new Set(st.approvals.map((a) => personKey(a.reviewer.email)))].sort();
+    c.reviewedBy =
+      st.unreadable || st.unchecked ? [] : [...new Set(st.approvals.map((a) => personKey(a.reviewer.email)))].sort();
   }
   const review: ReviewBasis = policy
     ? {

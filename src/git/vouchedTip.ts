@@ -299,7 +299,7 @@ export class TipJudge {
     const out = new Map<string, readonly Approver[] | null>();
     for (const c of all ? input.commits : input.commits.filter((c) => c.sha === tip)) {
       const standing = judged.forCommit(c);
-      const held = standing.rejections.length > 0 || standing.unreadable;
+      const held = standing.rejections.length > 0 || standing.unreadable || standing.unchecked;
       out.set(c.sha, held ? null : standing.approvals.map((a) => a.reviewer));
     }
     return out;
