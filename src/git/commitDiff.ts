@@ -93,7 +93,7 @@ export async function changedFilesAndPatch(
   cwd: string,
   baseRev: string | undefined,
   target: DiffTarget,
-): Promise<{ files: FileAdditions[]; patch: string; oversized: OversizedFile[] }> {
+): Promise<{ files: FileAdditions[]; patch: string; oversized: OversizedFile[]; deletes: boolean }> {
   const base = baseRev ?? (await emptyTree(cwd));
   // One process for both (this is on every commit's path): with `--raw -z -p` git prints the NUL-separated raw
   // records, an empty record, then the patch as it prints it without -z.
@@ -110,7 +110,7 @@ export async function changedFilesAndPatch(
     const lines = added.get(p);
     if (lines && lines.length > 0) out.push({ path: p, blob, added: lines });
   }
-  return { files: out, patch, oversized };
+  return { files: out, patch, oversized, deletes: split.deletes };
 }
 
 /**
@@ -204,7 +204,7 @@ function stripOldPrefix(p: string): string {
 }
 
 /** `git diff --raw -z -p` output → the raw records' new blobs (parseRawZ) and the patch text after them. */
-export function splitRawAndPatch(out: string): { blobs: Map<string, string>; patch: string } {
+export function splitRawAndPatch(out: string): { blobs: Map<string, string>; patch: string; deletes: boolean } {
   let at = 0;
   // Each raw record is `:meta\0path\0`; the patch starts after the NUL that ends the empty record following them.
   while (out.startsWith(':', at)) {
@@ -213,8 +213,11 @@ export function splitRawAndPatch(out: string): { blobs: Map<string, string>; pat
     if (pathEnd < 0) break;
     at = pathEnd + 1;
   }
-  const blobs = parseRawZ(out.slice(0, at));
-  return { blobs, patch: out.startsWith('\0', at) ? out.slice(at + 1) : out.slice(at) };
+  const records = out.slice(0, at);
+  const blobs = parseRawZ(records);
+  // Whether the change deletes a file: with none, git's rename detection between the same two sides finds nothing.
+  const deletes = records.split('\0').some((r, i) => i % 2 === 0 && r.startsWith(':') && r.endsWith(' D'));
+  return { blobs, patch: out.startsWith('\0', at) ? out.slice(at + 1) : out.slice(at), deletes };
 }
 
 /** `:<mode> <mode> <old> <new> <status>\0<path>\0` records → path → new blob, for files that still exist as regular files or symlinks. */

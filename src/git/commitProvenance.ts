@@ -91,7 +91,7 @@ function endWithNewline(messageFile: string): void {
 }
 
 /** `interpret-trailers` options adding `trailers`, before the message file. */
-function trailerOptions(trailers: Trailer[]): string[] {
+export function trailerOptions(trailers: Trailer[]): string[] {
   const args: string[] = [];
   // Assisted-by lines are added beside any the message has; AI-Provenance is ours alone and replaced.
   const assisted = trailers.filter((t) => t.key === ASSISTED_BY);
@@ -159,6 +159,7 @@ export async function prepareCommitMessage(cwd: string, args: PrepareArgs): Prom
   let at: RemovalsAtCommit | undefined;
   const prov = await computeProvenance(cwd, {
     base: context.base,
+    baseIsHead: context.kind !== 'amend',
     target: { index: true },
     donors: context.donors,
     mergeParents: context.mergeParents,

@@ -21,14 +21,17 @@ export const SETTINGS_ARGS = ['var', '-l'];
 export const INDEX_TREE_ARGS = ['write-tree'];
 
 /** The queries as the shim's template gets them: each one word list, split by the shell. */
+/** `args` as one word list the shim splits unquoted (on purpose): each must survive as one word. */
+export function shellWords(args: readonly string[]): string {
+  for (const a of args) {
+    // Split unquoted by the shell: a word with a space or a glob character would not survive.
+    if (!/^[\w^{}./=:-]+$/.test(a)) throw new Error(`hook shim: ${JSON.stringify(a)} cannot be a shell word`);
+  }
+  return args.join(' ');
+}
+
 export function preludeTemplateValues(): Record<string, string> {
-  const words = (args: readonly string[]): string => {
-    for (const a of args) {
-      // Split unquoted by the shell: a word with a space or a glob character would not survive.
-      if (!/^[\w^{}./=:-]+$/.test(a)) throw new Error(`hook prelude: ${JSON.stringify(a)} cannot be a shell word`);
-    }
-    return args.join(' ');
-  };
+  const words = shellWords;
   return {
     PRELUDE_REPO: words(REPO_AND_HEAD_ARGS),
     PRELUDE_TREE: words(INDEX_TREE_ARGS),

@@ -1,7 +1,9 @@
 import { EMPTY_MESSAGE_AWK } from '../core/emptyCommitMessage';
 import clientHookTemplate from './shell/clientHook.sh';
 import { preludeTemplateValues } from './hookPrelude';
-import { fillShellTemplate } from './shellTemplate';
+import { fillShellTemplate, inlineShellParts } from './shellTemplate';
+import unobservedCommitPart from './shell/parts/unobservedCommit.sh';
+import { unobservedTemplateValues } from './unobservedCommit';
 /**
  * The POSIX shell written into `.git/countersign/hooks/` (src/git/shell/clientHook.sh). One script serves every hook name (it reads its
  * own name from $0): it runs the hook the repository had before (chained), then Countersign's part.
@@ -26,7 +28,7 @@ export interface ShimConfig {
 }
 
 export function hookScript(cfg: ShimConfig): string {
-  return fillShellTemplate(clientHookTemplate, {
+  return fillShellTemplate(inlineShellParts(clientHookTemplate, { 'unobservedCommit.sh': unobservedCommitPart }), {
     CHAINED_DIR: cfg.chainedDir,
     FALLBACK_NODE: cfg.fallbackNode ?? '',
     FALLBACK_IS_ELECTRON: cfg.fallbackIsElectron ? '1' : '',
@@ -34,5 +36,6 @@ export function hookScript(cfg: ShimConfig): string {
     CLI: cfg.cliPath ?? '',
     EMPTY_MESSAGE_AWK,
     ...preludeTemplateValues(),
+    ...unobservedTemplateValues(),
   });
 }

@@ -56,6 +56,8 @@ export interface ProvenanceInputs {
   labelsFor?: (path: string, storedAs?: string) => Promise<Attribution | undefined>;
   defaultHuman?: string;
   logger?: Logger;
+  /** `base` is HEAD itself (every commit but an amend): the staged diff is then the one rename detection would read. */
+  baseIsHead?: boolean;
   /** What agents' tool calls removed (the working ledger): the agents whose removals this commit carries are named. */
   agentRemovals?: () => Promise<AgentRemovals>;
 }
@@ -72,7 +74,7 @@ export interface ComputedProvenance extends CommitAttribution {
 const MAX_MOVED = 20;
 
 export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Promise<ComputedProvenance> {
-  const { files, patch, oversized } = await changedFilesAndPatch(cwd, inp.base, inp.target);
+  const { files, patch, oversized, deletes } = await changedFilesAndPatch(cwd, inp.base, inp.target);
   const donors = inp.donors ?? [];
   const donorNotes = await readParsedNotes(cwd, donors, inp.logger);
   const donorPaths = await donorSourcePaths(cwd, inp.target, donors, donorNotes, files, inp.logger);
@@ -103,8 +105,12 @@ export async function computeProvenance(cwd: string, inp: ProvenanceInputs): Pro
 
   const evidence: FileEvidence[] = [];
   let stagedRenames: Promise<Map<string, string>> | undefined;
+  // Staged against HEAD with no file deleted (the usual commit, and the whole-file rewrite the benchmark makes):
+  // git's rename detection from HEAD has no old name to pair, so its process is not started (issue 11).
   const renamesFromHead = (target: DiffTarget) =>
-    (stagedRenames ??= renamesFrom(cwd, 'HEAD', target).catch((e: unknown) => {
+    (stagedRenames ??= (
+      inp.baseIsHead && !deletes ? Promise.resolve(new Map<string, string>()) : renamesFrom(cwd, 'HEAD', target)
+    ).catch((e: unknown) => {
       inp.logger?.debug(`[provenance] no rename detection against HEAD: ${errorMessage(e)}`);
       return new Map<string, string>();
     }));

@@ -3,6 +3,8 @@
 # Runs the hook this repository had before, then Countersign's part.
 #   COUNTERSIGN_SKIP=1   skip Countersign (emergencies; the commit stays unattested and the server asks for review)
 #   COUNTERSIGN_TRACE=1  trace this script
+#   COUNTERSIGN_NODE_HOOK=1  compute every commit's provenance in Node (a commit nothing was observed for is
+#                        otherwise counted here: parts/unobservedCommit.sh)
 [ "${COUNTERSIGN_TRACE:-}" = 1 ] && set -x
 # Parameter expansions, not basename/dirname: this runs on every ref update (reference-transaction), so
 # every process it starts is paid many times over in a rebase.
@@ -123,6 +125,11 @@ attach_note() {
   note_from=
   [ -f "$p/note-file" ] && note_from=-F
   [ -f "$p/note-blob" ] && note_from=-C
+  # A commit counted without Node (unobserved_prepare): its note is written here, and only for the git process
+  # that ran that prepare-commit-msg (this hook's parent too), since no tree or parent was read for it.
+  unobserved=
+  first_line "$p/unobserved"
+  [ -n "$v" ] && [ "$v" = "$PPID" ] && unobserved=1 && note_from=-F
   # The agents' removals the commit carries (src/git/settledRemovals.ts): a ledger queue entry, and where it goes.
   settle=
   [ -f "$p/settle" ] && [ -f "$p/settle-to" ] && settle=1
@@ -136,6 +143,11 @@ attach_note() {
     tree=$v
     first_line "$p/parent"
     parent=$v
+    if [ -n "$unobserved" ] && [ -n "${2:-}" ]; then
+      tree=$1
+      parent=$2
+      unobserved_note_file "$2"
+    fi
     if [ -n "${1:-}" ] && [ "$1" = "$tree" ] && [ "${2:-none}" = "$parent" ]; then
       if [ -n "$note_from" ]; then
         v="$p/note-file"
@@ -157,7 +169,7 @@ attach_note() {
       fi
     fi
   fi
-  rm -f "$p/note-blob" "$p/note-file" "$p/tree" "$p/parent" "$p/trailers" "$p/note" "$p/trailer-args" "$p/settle" "$p/settle-to"
+  rm -f "$p/note-blob" "$p/note-file" "$p/tree" "$p/parent" "$p/trailers" "$p/note" "$p/trailer-args" "$p/settle" "$p/settle-to" "$p/unobserved"
 }
 
 # prepare-commit-msg's last git processes, run here after Node (which left their input in the pending folder:
@@ -182,6 +194,9 @@ finish_prepare() {
   fi
 }
 
+# shellcheck source=src/git/shell/parts/unobservedCommit.sh
+. "$here/parts/unobservedCommit.sh"
+
 # Whether any working ledger (this work tree's, or a linked one's) holds a file's labels or agents' removals (the
 # marker ledgerStore.ts keeps): globs, no fork.
 ledger_tracks() {
@@ -194,7 +209,7 @@ case "$hook" in
   prepare-commit-msg)
     # Whatever an earlier, abandoned commit left must not be attached to this one.
     set_pending
-    for f in note-blob note-file tree parent trailers note trailer-args settle settle-to; do [ -e "$p/$f" ] && { rm -f "$p/note-blob" "$p/note-file" "$p/tree" "$p/parent" "$p/trailers" "$p/note" "$p/trailer-args" "$p/settle" "$p/settle-to"; break; }; done
+    for f in note-blob note-file tree parent trailers note trailer-args settle settle-to unobserved; do [ -e "$p/$f" ] && { rm -f "$p/note-blob" "$p/note-file" "$p/tree" "$p/parent" "$p/trailers" "$p/note" "$p/trailer-args" "$p/settle" "$p/settle-to" "$p/unobserved"; break; }; done
     # A rebase replaying a commit as it was (pick, edit, reword) keeps that commit's own trailers, and
     # post-rewrite re-maps all the notes once at the end: no Node start per replayed commit. Squash and
     # fixup steps combine commits, so they are computed.
@@ -204,7 +219,8 @@ case "$hook" in
       case "$last" in pick\ *|p\ *|edit\ *|e\ *|reword\ *|r\ *) exit 0 ;; esac
     fi
     COUNTERSIGN_GIT_PID=$PPID; export COUNTERSIGN_GIT_PID
-    msg_file=$1 ;;
+    msg_file=$1
+    unobserved_prepare "$@" && exit 0 ;;
   commit-msg)
     # Add the trailers prepare-commit-msg computed if the message lacks them (written in the editor, where they
     # were shown as comments, or edited away) — unless the message is empty, so that git still aborts.

@@ -124,7 +124,8 @@ describe('commit hook prelude: git questions answered by the shim', function () 
   });
 
   it('the hook entry compiles through a V8 code cache kept beside the CLI copy: written once, used, a corrupt one replaced', () => {
-    const repo = TempRepo.create();
+    // Node runs these plain commits (the shim would count them itself: src/git/unobservedCommit.ts).
+    const repo = TempRepo.create({ env: { COUNTERSIGN_NODE_HOOK: '1' } });
     assert.strictEqual(repo.cli(['install']).status, 0);
     const cacheDir = path.join(repo.dir, '.git', 'countersign', 'cache');
     const commit = (n: number) => {
