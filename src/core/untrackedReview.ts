@@ -2,6 +2,7 @@ import type { GateCommit } from './gate';
 import { POLICY_FILE } from './policyFile';
 import { shortSha } from './shortSha';
 import { readMessageProvenance, type ProvenanceCounts } from './trailers';
+import { isNullObjectId } from './nullObjectId';
 
 /**
  * `review.untracked`: lines Countersign did not see being written are not presumed human. The agent that
@@ -234,9 +235,9 @@ export function restoredLines(commits: readonly Pick<GateCommit, 'sha' | 'files'
   const out = new Map<string, number>();
   for (const c of commits) {
     let n = 0;
-    for (const f of c.files) if (f.oids && !/^0+$/.test(f.oids.new) && removed.has(f.oids.new)) n += f.added ?? 0;
+    for (const f of c.files) if (f.oids && !isNullObjectId(f.oids.new) && removed.has(f.oids.new)) n += f.added ?? 0;
     if (n > 0) out.set(c.sha, n);
-    for (const f of c.files) if (f.oids && !/^0+$/.test(f.oids.old)) removed.add(f.oids.old);
+    for (const f of c.files) if (f.oids && !isNullObjectId(f.oids.old)) removed.add(f.oids.old);
   }
   return out;
 }

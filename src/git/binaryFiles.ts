@@ -5,6 +5,7 @@ import { readObjects } from './catFileBatch';
 import { runGit } from './gitRunner';
 import type { NumstatEntry } from './historyStream';
 import { markedTextView } from './markedTextView';
+import { isNullObjectId } from '../core/nullObjectId';
 
 /**
  * The git side of core/textLines.ts, the one place that decides how a file's lines are counted for the gate
@@ -83,8 +84,6 @@ export interface UncountedFile {
 
 type Record = DiffedCommit & { files?: UncountedFile[] };
 
-const NULL_OID = /^0+$/;
-
 const uncounted = (f: UncountedFile) => f.added === undefined && f.oids !== undefined;
 
 /**
@@ -105,7 +104,7 @@ export async function countUncountedLines<R extends Record>(cwd: string, records
   const oids = new Set<string>();
   for (const r of asked)
     for (const f of r.files ?? [])
-      if (uncounted(f)) for (const o of [f.oids?.old, f.oids?.new]) if (o && !NULL_OID.test(o)) oids.add(o);
+      if (uncounted(f)) for (const o of [f.oids?.old, f.oids?.new]) if (o && !isNullObjectId(o)) oids.add(o);
   const sizes = await objectSizes(cwd, oids);
   const size = (oid: string | undefined) => (oid ? (sizes.get(oid)?.size ?? 0) : 0);
   const over: UncountedFile[] = [];
@@ -221,10 +220,10 @@ async function countByNewlines(
   const blobs = new Set<string>();
   for (const f of files)
     for (const o of [f.oids?.old, f.oids?.new])
-      if (o && !NULL_OID.test(o) && sizes.get(o)?.type === 'blob') blobs.add(o);
+      if (o && !isNullObjectId(o) && sizes.get(o)?.type === 'blob') blobs.add(o);
   const tallies = await blobLineCounts(cwd, blobs);
   const lines = (oid: string | undefined) => {
-    if (!oid || NULL_OID.test(oid)) return 0;
+    if (!oid || isNullObjectId(oid)) return 0;
     const t = tallies.get(oid);
     if (t) return t.count;
     if (sizes.get(oid)?.type === 'commit') return 1;

@@ -3,6 +3,7 @@ import { runGit } from './gitRunner';
 import { openLedger } from './ledger';
 import { resolveRepo } from './repository';
 import { readWorkingTexts } from './workingText';
+import { isNullObjectId } from '../core/nullObjectId';
 
 /**
  * post-checkout (a branch switch): the files the checkout rewrote are a `diskWrite` with no writer, as
@@ -19,7 +20,7 @@ export async function recordCheckoutWrites(
   newHead: string,
   logger: Logger,
 ): Promise<number> {
-  if (/^0+$/.test(oldHead) || oldHead === newHead) return 0; // a clone's first checkout, or no switch at all
+  if (isNullObjectId(oldHead) || oldHead === newHead) return 0; // a clone's first checkout, or no switch at all
   const repo = await resolveRepo(cwd);
   if (repo.bare || !repo.root) return 0;
   const ledger = await openLedger(repo.root, { logger, repo });

@@ -2,6 +2,7 @@ import { MAX_DIFF_BLOB_BYTES } from '../core/textLines';
 import { blobLineCounts, objectSizes } from './binaryFiles';
 import { runGit } from './gitRunner';
 import { emptyTree } from './emptyTree';
+import { isNullObjectId } from '../core/nullObjectId';
 
 /**
  * The lines a commit adds, file by file, exactly as `git diff` counts them with myers (so `AI-Provenance` totals
@@ -130,8 +131,10 @@ async function asText(
     const [, , oldBlob, newBlob] = parts[i].slice(1).split(' ');
     records.push({ path: parts[i + 1], old: oldBlob, new: newBlob });
   }
-  const isNull = (o: string) => /^0+$/.test(o);
-  const sizes = await objectSizes(cwd, new Set(records.flatMap((r) => [r.old, r.new]).filter((o) => !isNull(o))));
+  const sizes = await objectSizes(
+    cwd,
+    new Set(records.flatMap((r) => [r.old, r.new]).filter((o) => !isNullObjectId(o))),
+  );
   const size = (o: string) => sizes.get(o)?.size ?? 0;
   const over = records.filter((r) => Math.max(size(r.old), size(r.new)) > MAX_DIFF_BLOB_BYTES);
   const exclude = over.map((r) => `:(exclude,literal)${r.path}`);
@@ -142,7 +145,7 @@ async function asText(
     over.length > 0
       ? await blobLineCounts(
           cwd,
-          over.map((r) => r.new).filter((o) => !isNull(o)),
+          over.map((r) => r.new).filter((o) => !isNullObjectId(o)),
         )
       : undefined;
   const oversized = over.map((r) => ({
@@ -229,7 +232,7 @@ export function parseRawZ(raw: string): Map<string, string> {
     const p = parts[i + 1];
     if (!meta.startsWith(':')) break;
     const [, dstMode, , dstBlob, status] = meta.slice(1).split(' ');
-    if (status === 'D' || dstMode === '160000' || /^0+$/.test(dstBlob)) continue;
+    if (status === 'D' || dstMode === '160000' || isNullObjectId(dstBlob)) continue;
     out.set(p, dstBlob);
   }
   return out;

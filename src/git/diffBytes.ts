@@ -2,8 +2,8 @@ import { deletesFile, parseRawEntry, type RawEntry } from '../core/fileDeletion'
 import { CountersignError } from '../core/errors';
 import { runGit } from './gitRunner';
 import { streamNulSpans } from './nulStream';
+import { isNullObjectId } from '../core/nullObjectId';
 
-const NULL_OID = /^0+$/;
 const COMMIT = /^([0-9a-f]{40}|[0-9a-f]{64})((?: (?:[0-9a-f]{40}|[0-9a-f]{64}))*) ?$/;
 const REGULAR = /^100(644|755)$/;
 
@@ -33,7 +33,7 @@ function modeOnly(e: RawEntry): boolean {
  */
 function mayDelete(e: RawEntry): boolean {
   if (deletesFile(e)) return true;
-  return !NULL_OID.test(e.oldOid) && !modeOnly(e);
+  return !isNullObjectId(e.oldOid) && !modeOnly(e);
 }
 
 /**
@@ -108,7 +108,7 @@ export async function walkCost(cwd: string, revArgs: string[], entryBudget: numb
             [e.oldMode, e.oldOid],
             [e.newMode, e.newOid],
           ])
-            if (!NULL_OID.test(oid) && mode !== '160000') read.push(oid);
+            if (!isNullObjectId(oid) && mode !== '160000') read.push(oid);
           return;
         }
         const text = bytes.toString('latin1', start, end);

@@ -43,7 +43,6 @@ const MAX_SOURCE_EXITS = 100;
  * provenance notes and diff stats, and every approval statement. Used by `verify`, the pre-push hook and the
  * server's pre-receive hook; the decision itself is src/core/gate.ts.
  */
-export const ZERO_OID = /^0+$/;
 
 export { gatherApprovals, readStatementsAtCommit } from './approvalNotes';
 

@@ -9,6 +9,7 @@ import { lossesFrom } from './netChange';
 import { streamSeparated } from './nulStream';
 import { oversizedDiffs } from './oversizedDiffs';
 import { literalPathspec } from './pathspec';
+import { isNullObjectId } from '../core/nullObjectId';
 
 /**
  * A merge's own lines: those of its tree found in none of its parents, as git's combined diff aligns them (a
@@ -157,7 +158,7 @@ export async function markSameAsBase(
  */
 async function policyAdders(cwd: string, merges: GateCommit[]): Promise<Set<string>> {
   const candidates = merges.filter((m) =>
-    m.files.some((f) => f.path === POLICY_FILE && f.oids !== undefined && /^0+$/.test(f.oids.old)),
+    m.files.some((f) => f.path === POLICY_FILE && f.oids !== undefined && isNullObjectId(f.oids.old)),
   );
   const out = new Set<string>();
   if (candidates.length === 0) return out;
@@ -176,7 +177,7 @@ async function policyAdders(cwd: string, merges: GateCommit[]): Promise<Set<stri
 /** The entry a merge leaves at a path of its diff, as entriesAt gives the base's: `MODE OID`, undefined when gone. */
 function entryAfter(f: GateCommit['files'][number]): string | undefined | null {
   if (f.mode === undefined || !f.oids) return null; // unknown: never the same as the base's
-  return /^0+$/.test(f.mode) ? undefined : `${f.mode} ${f.oids.new}`;
+  return isNullObjectId(f.mode) ? undefined : `${f.mode} ${f.oids.new}`;
 }
 
 /** Whether a path (core/commitObject.ts decodePath's string) is valid UTF-8, so git can be given it as an argument. */

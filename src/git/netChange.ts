@@ -9,6 +9,7 @@ import { readObjects } from './catFileBatch';
 import { gateDiffView } from './gateDiffView';
 import { markStubs, type StubEdit } from './stubFiles';
 import { runGit } from './gitRunner';
+import { isNullObjectId } from '../core/nullObjectId';
 
 /**
  * Files changed from `from` to `to` as the gate's tiers read deletions: each path with the lines it loses
@@ -207,7 +208,7 @@ async function changedBlobs(
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const m = /^:(\d+) (\d+) ([0-9a-f]+) ([0-9a-f]+) [A-Z]\d*$/.exec(fields[i]);
     if (!m) continue;
-    const present = (oid: string) => (/^0+$/.test(oid) ? undefined : oid);
+    const present = (oid: string) => (isNullObjectId(oid) ? undefined : oid);
     out.set(decodePath(Buffer.from(fields[i + 1], 'latin1')), {
       from: present(m[3]),
       to: present(m[4]),

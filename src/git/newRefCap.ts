@@ -1,4 +1,5 @@
 import { runGit } from './gitRunner';
+import { isNullObjectId } from '../core/nullObjectId';
 
 /** The server's git config key bounding how many refs one push may create (`git config countersign.maxNewRefs N`). */
 export const MAX_NEW_REFS_KEY = 'countersign.maxNewRefs';
@@ -16,7 +17,7 @@ export async function newRefCapRefusal(
   cwd: string,
   updates: ReadonlyArray<{ old: string; ref: string }>,
 ): Promise<string | undefined> {
-  const created = updates.filter((u) => /^0+$/.test(u.old)).length;
+  const created = updates.filter((u) => isNullObjectId(u.old)).length;
   if (created === 0) return undefined;
   const r = await runGit(['config', '--get', MAX_NEW_REFS_KEY], { cwd, okCodes: [1] });
   const set = r.code === 0 ? r.stdout.trim() : '';

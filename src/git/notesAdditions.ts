@@ -10,6 +10,7 @@ import { REVIEW_NOTES_REF } from './notesConfig';
 import { notePaths, noteTarget } from './notePath';
 import { oidHexLength } from './objectFormat';
 import { shortSha } from '../core/shortSha';
+import { isNullObjectId } from '../core/nullObjectId';
 
 /**
  * What the server lets into refs/notes/countersign (docs/threat-model.md, "Notes flood"). The append-only
@@ -37,8 +38,6 @@ export interface ChangedNote {
   newBlob: string;
   added: boolean;
 }
-
-const isZero = (oid: string) => /^0+$/.test(oid);
 
 /** Notes that `newCommit` adds or changes against `oldCommit` (all of them when the ref is new). */
 export async function changedNotes(
@@ -86,14 +85,14 @@ export async function notesTreeChanges(
       const m = /^:\d+ \d+ ([0-9a-f]+) ([0-9a-f]+) ([A-Z])/.exec(fields[i]);
       const target = noteTarget(fields[i + 1], hexLength);
       if (!m || target === undefined) continue; // stray paths: strayEntries
-      if (isZero(m[2]))
+      if (isNullObjectId(m[2]))
         removed.set(target, m[1]); // what it held: droppedStatements
       else
         out.push({
           target,
-          oldBlob: isZero(m[1]) ? undefined : m[1],
+          oldBlob: isNullObjectId(m[1]) ? undefined : m[1],
           newBlob: m[2],
-          added: isZero(m[1]),
+          added: isNullObjectId(m[1]),
           path: fields[i + 1],
         });
     }

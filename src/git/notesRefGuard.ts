@@ -14,6 +14,7 @@ import { objectType } from './notesReader';
 import { emptyTree } from './emptyTree';
 import { oidHexLength } from './objectFormat';
 import { shortSha } from '../core/shortSha';
+import { isNullObjectId } from '../core/nullObjectId';
 
 /**
  * The server's rule for the notes refs (docs/design.md, "Approvals": the approvals ref is append-only where it is
@@ -177,7 +178,7 @@ async function strayEntries(cwd: string, oldCommit: string, newCommit: string): 
   const stray: string[] = [];
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const m = /^:\d+ (\d+) [0-9a-f]+ ([0-9a-f]+) ([A-Z])/.exec(fields[i]);
-    if (!m || /^0+$/.test(m[2])) continue; // deleted: droppedStatements judges what it held
+    if (!m || isNullObjectId(m[2])) continue; // deleted: droppedStatements judges what it held
     if (!(m[1] === '100644' || m[1] === '100755') || noteTarget(fields[i + 1], hexLength) === undefined)
       stray.push(fields[i + 1]);
   }
@@ -197,8 +198,8 @@ async function droppedStatements(cwd: string, oldCommit: string, newCommit: stri
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const m = /^:\d+ \d+ ([0-9a-f]+) ([0-9a-f]+) ([A-Z])/.exec(fields[i]);
     if (!m) continue;
-    if (!/^0+$/.test(m[1])) oldBlobs.push(m[1]);
-    if (!/^0+$/.test(m[2])) newBlobs.push(m[2]);
+    if (!isNullObjectId(m[1])) oldBlobs.push(m[1]);
+    if (!isNullObjectId(m[2])) newBlobs.push(m[2]);
   }
   if (oldBlobs.length === 0) return [];
   const linesOf = async (blobs: string[]) => {

@@ -2,6 +2,7 @@ import { combinedDiffBlobBytes } from '../core/mergeView';
 import { MAX_DIFF_BLOB_BYTES } from '../core/textLines';
 import { runGit } from './gitRunner';
 import { streamNulTokens } from './nulStream';
+import { isNullObjectId } from '../core/nullObjectId';
 
 const OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
@@ -37,7 +38,7 @@ export async function oversizedDiffs(cwd: string, diffs: string[], combined = fa
         for (const w of t.split(' '))
           if (OID.test(w)) {
             ids++;
-            if (!/^0+$/.test(w)) current?.add(w);
+            if (!isNullObjectId(w)) current?.add(w);
           }
         if (combined) parentsOf.set(currentId, Math.max(parentsOf.get(currentId) ?? 0, ids - 1));
         path = true;

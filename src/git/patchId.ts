@@ -6,6 +6,7 @@ import { gitEnv, gitErrorReason, runGit, withGitConfig } from './gitRunner';
 import { oversizedDiffs } from './oversizedDiffs';
 import { literalPathspec } from './pathspec';
 import { openReplayScratch } from './replayScratch';
+import { isNullObjectId } from '../core/nullObjectId';
 
 /**
  * The stable patch-id of the change base..tip, as recorded in approval statements and recomputed by the gate.
@@ -140,7 +141,7 @@ async function fetchBlobs(cwd: string, a: string, b: string): Promise<void> {
   const raw = await runGit(['diff-tree', '-r', '-z', '--raw', '--no-abbrev', '--no-renames', a, b, '--'], { cwd });
   const oids = new Set<string>();
   for (const token of raw.stdout.split('\0'))
-    if (token.startsWith(':')) for (const w of token.split(' ')) if (OID.test(w) && !/^0+$/.test(w)) oids.add(w);
+    if (token.startsWith(':')) for (const w of token.split(' ')) if (OID.test(w) && !isNullObjectId(w)) oids.add(w);
   // Its own environment: git itself answers (a snapshot's object answers would fetch nothing).
   if (oids.size > 0) await runGit(['cat-file', '--batch-check'], { cwd, env: {}, input: [...oids].join('\n') + '\n' });
 }

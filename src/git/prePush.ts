@@ -4,7 +4,7 @@ import { isProtected, TAG_PREFIX } from '../core/policy';
 import { fetchApprovals } from './approvalsStore';
 import { addEarlierRevisionReasons } from './earlierRevisions';
 import { whereReviewersFetch } from './reviewerReach';
-import { gatherGateInput, ZERO_OID, type RefUpdate } from './gateInput';
+import { gatherGateInput, type RefUpdate } from './gateInput';
 import { nonCommitTagVerdict, peelTag } from './peelTag';
 import { refsAfterPush } from './refsAfterPush';
 import { runGit, withGitReadCache } from './gitRunner';
@@ -14,6 +14,7 @@ import { policySourceAt, refuseInvalidPolicy, remoteDefaultBranchChoice } from '
 import { unreadablePolicyScope } from './unreadablePolicyScope';
 import { branchOf, lsRemote, remoteBranches, type RemoteView } from './remoteBranches';
 import type { AcceptedPolicy } from './serverPolicyState';
+import { isNullObjectId } from '../core/nullObjectId';
 
 /**
  * The client's pre-push hook (convenience: fast feedback, bypassable; the server's pre-receive, receiveGate.ts,
@@ -138,13 +139,13 @@ async function prePushOnce(cwd: string, remote: string, stdin: string, timeoutMs
     const branch = tag ? p.remoteRef : (branchOf(p.remoteRef) as string);
     const remoteSha = remoteView
       ? (tag ? remoteView.tags : remoteView.heads).get(branch)
-      : ZERO_OID.test(p.remoteSha)
+      : isNullObjectId(p.remoteSha)
         ? undefined
         : p.remoteSha;
     const update: RefUpdate = {
       branch,
       old: remoteSha,
-      new: ZERO_OID.test(p.localSha) ? undefined : p.localSha,
+      new: isNullObjectId(p.localSha) ? undefined : p.localSha,
     };
     const others = remoteView
       ? [...remoteView.heads].map(([b, sha]) => ({ branch: b, sha }))
@@ -205,7 +206,7 @@ async function afterThisPush(
   pushed: PushedRef[],
   others: Array<{ branch: string; sha: string }>,
 ): Promise<ReturnType<typeof refsAfterPush>> {
-  const value = (p: PushedRef) => (ZERO_OID.test(p.localSha) ? undefined : p.localSha);
+  const value = (p: PushedRef) => (isNullObjectId(p.localSha) ? undefined : p.localSha);
   const peeled = new Map<string, string | undefined>();
   for (const p of pushed) {
     const v = value(p);

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAuthorshipNote } from '../core/authorshipNote';
 import { parseBlamePorcelain } from '../core/blame/blamePorcelain';
-import { blameProvenance, UNCOMMITTED, type ProvenanceBlame } from '../core/blame/lineProvenance';
+import { blameProvenance, type ProvenanceBlame } from '../core/blame/lineProvenance';
 import { CountersignError, errorMessage } from '../core/errors';
 import { commitEvidence, isAttested, type AgentEvidence } from '../core/report/aiEvidence';
 import { attributeNote, type NoteAttribution } from '../core/report/noteAttribution';
@@ -13,6 +13,7 @@ import { streamHistory } from './historyStream';
 import { missingObjects, noLazyFetchEnv } from './missingObjects';
 import { AI_NOTES_REF, readNotes } from './notesReader';
 import { shortSha } from '../core/shortSha';
+import { isNullObjectId } from '../core/nullObjectId';
 
 export interface BlameContentsOptions {
   /**
@@ -38,7 +39,7 @@ export async function provenanceBlame(
 ): Promise<ProvenanceBlame> {
   const { stdout, cutAt, warning } = await blameWhatIsHere(cwd, file, rev, opts);
   const parsed = parseBlamePorcelain(stdout);
-  const shas = [...parsed.commits.keys()].filter((s) => !UNCOMMITTED.test(s) && !cutAt.has(s));
+  const shas = [...parsed.commits.keys()].filter((s) => !isNullObjectId(s) && !cutAt.has(s));
   const notesLacking: string[] = [];
   const texts = await readNotes(cwd, AI_NOTES_REF, shas, (o) => notesLacking.push(o));
   const notes = new Map<string, NoteAttribution>();

@@ -1,6 +1,6 @@
 import { listRefs, type Listed } from './serverRefs';
-import { ZERO_OID } from './gateInput';
 import { shortSha } from '../core/shortSha';
+import { isNullObjectId } from '../core/nullObjectId';
 
 /**
  * The first step of the server's judgement (attack18 R1–R4): the commands of a push must be ones git will apply as
@@ -77,7 +77,7 @@ export async function pushCommandRefusals(
     if (!refusals.includes(refusal)) refusals.push(refusal);
   }
   for (const c of commands) {
-    const claimed = ZERO_OID.test(c.old) ? undefined : c.old;
+    const claimed = isNullObjectId(c.old) ? undefined : c.old;
     const actual = value.get(c.ref);
     if (claimed === actual) continue;
     refusals.push(

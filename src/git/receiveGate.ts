@@ -3,7 +3,7 @@ import { isProtected, POLICY_FILE, TAG_PREFIX, type Policy } from '../core/polic
 import { protectingPolicyBranch } from '../core/policyBranchProtection';
 import { closedWhileUnreadable } from '../core/policyRecovery';
 import { REVIEW_NOTES_REF } from './notesConfig';
-import { gatherGateInput, ZERO_OID } from './gateInput';
+import { gatherGateInput } from './gateInput';
 import { nonCommitTagVerdict } from './peelTag';
 import {
   allowedRefPrefixes,
@@ -27,6 +27,7 @@ import type { LandedTips } from './landedAiNotes';
 import { policyBranchRefusal, policyTextAt, recoveryGrant, serverPolicyBranch } from './policyBranch';
 import { acceptedPolicy, policyState } from './serverPolicyState';
 import type { HookOutcome } from './prePush';
+import { isNullObjectId } from '../core/nullObjectId';
 
 /**
  * pre-receive on a server (bare repository), the gate's real enforcement. Every update of a branch or tag is
@@ -57,7 +58,7 @@ export function parsePreReceiveLines(stdin: string): ReceivedRef[] {
     .filter((r) => r.ref !== undefined);
 }
 
-const oid = (s: string) => (ZERO_OID.test(s) ? undefined : s);
+const oid = (s: string) => (isNullObjectId(s) ? undefined : s);
 const HEADS = 'refs/heads/';
 const REPLACE_PREFIX = 'refs/replace/';
 

@@ -1,4 +1,5 @@
 import { TAG_PREFIX } from '../core/policy';
+import { isNullObjectId } from '../core/nullObjectId';
 
 const HEADS = 'refs/heads/';
 
@@ -56,7 +57,7 @@ export function tagsAfterPush(
   for (const u of updates) {
     const ref = resolve(u.ref);
     if (!ref.startsWith(TAG_PREFIX)) continue;
-    if (/^0+$/.test(u.new)) names.delete(ref.slice(TAG_PREFIX.length));
+    if (isNullObjectId(u.new)) names.delete(ref.slice(TAG_PREFIX.length));
     else names.add(ref.slice(TAG_PREFIX.length));
   }
   return names;

@@ -4,8 +4,7 @@ import { anyUntracked, restoredLines, sizedLines, unobservedEvidence } from '../
 import { objectSizes } from './binaryFiles';
 import { runGit } from './gitRunner';
 import { MAX_DIFF_BLOB_BYTES } from '../core/textLines';
-
-const NULL_OID = /^0+$/;
+import { isNullObjectId } from '../core/nullObjectId';
 
 /** The most commits of one push whose written lines are counted; past it, the rest count as all unobserved. */
 export const MAX_WRITTEN_COUNTS = 2_000;
@@ -109,8 +108,8 @@ async function sizedLinesOf(cwd: string, commits: readonly GateCommit[]): Promis
     c.parents.length > 1 && !path.includes('\n') ? c.parents.slice(1).map((p) => `${p}:${path}`) : [];
   for (const c of commits)
     for (const f of c.files)
-      if (f.oids && !NULL_OID.test(f.oids.new)) {
-        for (const o of [f.oids.old, f.oids.new]) if (!NULL_OID.test(o)) names.add(o);
+      if (f.oids && !isNullObjectId(f.oids.new)) {
+        for (const o of [f.oids.old, f.oids.new]) if (!isNullObjectId(o)) names.add(o);
         for (const n of others(c, f.path)) names.add(n);
       }
   if (names.size === 0) return out;
@@ -120,11 +119,11 @@ async function sizedLinesOf(cwd: string, commits: readonly GateCommit[]): Promis
   for (const c of commits) {
     let extra = 0;
     for (const f of c.files) {
-      if (!f.oids || NULL_OID.test(f.oids.new)) continue;
+      if (!f.oids || isNullObjectId(f.oids.new)) continue;
       const mine = sizes.get(f.oids.new);
       const theirs = others(c, f.path).map((n) => sizes.get(n));
       if (!mine || theirs.some((t) => t?.oid === mine.oid)) continue;
-      const before = Math.max(NULL_OID.test(f.oids.old) ? 0 : size(f.oids.old), ...theirs.map((t) => t?.size ?? 0));
+      const before = Math.max(isNullObjectId(f.oids.old) ? 0 : size(f.oids.old), ...theirs.map((t) => t?.size ?? 0));
       const added = f.added ?? 0;
       extra += sizedLines(added, mine.size - before) - added;
     }

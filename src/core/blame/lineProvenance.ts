@@ -2,14 +2,13 @@ import type { CanonicalAgent } from '../agents/agentIdentity';
 import type { AgentEvidence } from '../report/aiEvidence';
 import { sourceOfLine, type NoteAttribution } from '../report/noteAttribution';
 import type { BlameCommitInfo, BlameLine } from './blamePorcelain';
+import { isNullObjectId } from '../nullObjectId';
 
 /**
  * `countersign blame` (docs/design.md): for each line, the commit git blame traces it to, that commit's author,
  * and what that commit's refs/notes/ai note says about the line *in that commit* (its path and line number
  * there) — AI agent/model/session, a known human, or untracked when the note has no entry or there is no note.
  */
-export const UNCOMMITTED = /^0+$/;
-
 export interface BlameCommitSummary {
   sha: string;
   author: string;
@@ -70,7 +69,7 @@ export function blameProvenance(
   const summary: ProvenanceBlame['summary'] = { ai: 0, human: 0, untracked: 0, agents: {} };
   for (const l of lines) {
     const info = commits.get(l.sha);
-    const uncommitted = UNCOMMITTED.test(l.sha);
+    const uncommitted = isNullObjectId(l.sha);
     if (cutAt.has(l.sha)) {
       out.push({
         line: l.line,
@@ -118,7 +117,7 @@ export function blameProvenance(
   }
   const summaries: Record<string, BlameCommitSummary> = {};
   for (const [sha, info] of commits) {
-    if (UNCOMMITTED.test(sha) || cutAt.has(sha)) continue;
+    if (isNullObjectId(sha) || cutAt.has(sha)) continue;
     const e = extra.get(sha);
     summaries[sha] = {
       sha,
