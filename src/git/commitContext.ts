@@ -229,9 +229,13 @@ const COMMIT_WITH_VALUE = new Set([
   '--trailer',
   '--cleanup',
   '--pathspec-from-file',
-  '-S',
-  '--gpg-sign',
+  // Not --gpg-sign (nor -S): its key is attached (--gpg-sign=KEY) or absent, so `--gpg-sign --amend` amends (red26).
 ]);
+/** git takes any unambiguous prefix of a long option: `--am` and `--amen` are `--amend` (red26). */
+const longName = (a: string) => {
+  const name = a.split('=')[0];
+  return name.length >= 4 && '--amend'.startsWith(name) ? '--amend' : name;
+};
 /** Short options of `git commit` that take a value (attached, or the next argument). */
 const COMMIT_SHORT_WITH_VALUE = 'mFCct';
 
@@ -268,7 +272,7 @@ export async function interpretGitArgv(
     if (a === '--') break;
     if (a.startsWith('--')) {
       if (!a.includes('=') && COMMIT_WITH_VALUE.has(a)) i++;
-      kept.push(a.split('=')[0]);
+      kept.push(longName(a));
       continue;
     }
     if (a.startsWith('-') && a.length > 1) {

@@ -76,6 +76,17 @@ describe("git command line of the hook's parent", () => {
     );
   });
 
+  it('reads an amend as git does: an abbreviation of --amend, or after --gpg-sign (red26)', async () => {
+    const amends = async (argv: string[]) => (await interpretGitArgv(argv, noAlias))?.args.includes('--amend');
+    // git takes any unambiguous prefix of a long option: --am is --amend (an agent's amend stamped ai=0).
+    for (const a of ['--am', '--ame', '--amen']) assert.ok(await amends(['git', 'commit', a, '-m', 'x']), a);
+    // --gpg-sign's key is attached (--gpg-sign=KEY) or absent: the next word is an option of its own.
+    assert.ok(await amends(['git', 'commit', '--gpg-sign', '--amend', '-m', 'x']));
+    assert.ok(await amends(['git', 'commit', '--gpg-sign=ABC', '--amend']));
+    assert.ok(!(await amends(['git', 'commit', '-m', 'x', '--a'])));
+    assert.ok(!(await amends(['git', 'commit', '--all', '-m', '--am'])));
+  });
+
   it('expands aliases', async () => {
     const alias = async (n: string) => (n === 'ca' ? 'commit --amend' : undefined);
     assert.ok((await interpretGitArgv(['git', 'ca', '--no-edit'], alias))?.args.includes('--amend'));
