@@ -43,6 +43,13 @@ if [ -n "$chained" ]; then
 fi
 feed() { if [ -n "$stdin_file" ]; then "$@" < "$stdin_file"; else "$@"; fi; }
 
+# The commit git just made, read before a chained post-commit or post-merge can move HEAD (a checkout back to the
+# branch it came from, another commit): its note goes to that commit, never to what HEAD names afterwards (red26).
+made_at=HEAD
+if [ -n "$chained" ] && { [ "$hook" = post-commit ] || [ "$hook" = post-merge ]; }; then
+  made_at=$(git rev-parse -q --verify HEAD 2>/dev/null) || made_at=HEAD
+fi
+
 if [ -n "$chained" ]; then
   # A chained hook manager's config may call `countersign hook $hook` too: that call leaves the work to this script.
   (COUNTERSIGN_SHIM_RUNS=1; export COUNTERSIGN_SHIM_RUNS; feed "$chained_dir/$hook" "$@")
@@ -134,9 +141,9 @@ attach_note() {
   settle=
   [ -f "$p/settle" ] && [ -f "$p/settle-to" ] && settle=1
   if [ -n "$note_from" ] || [ -n "$settle" ]; then
-    # One git process: HEAD, its tree, then its parents (none for a root commit; the first is the one that counts).
+    # One git process: the commit made (HEAD), its tree, then its parents (none for a root commit; the first counts).
     # shellcheck disable=SC2046 # split on purpose: rev-parse prints one id per line
-    set -- $(git rev-parse HEAD 'HEAD^{tree}' 'HEAD^@' 2>/dev/null)
+    set -- $(git rev-parse "$made_at" "$made_at^{tree}" "$made_at^@" 2>/dev/null)
     made=${1:-}
     [ $# -gt 0 ] && shift
     first_line "$p/tree"
@@ -156,7 +163,7 @@ attach_note() {
         # without a chained reference-transaction hook the two shell starts are skipped.
         no_hooks=
         [ -x "$chained_dir/reference-transaction" ] || no_hooks='core.hooksPath=/dev/null'
-        git ${no_hooks:+-c "$no_hooks"} notes --ref=refs/notes/ai add -f "$note_from" "$v" HEAD >/dev/null 2>&1 ||
+        git ${no_hooks:+-c "$no_hooks"} notes --ref=refs/notes/ai add -f "$note_from" "$v" "$made_at" >/dev/null 2>&1 ||
           echo "countersign ($hook): could not attach the provenance note to HEAD; \`countersign explain HEAD\` will show it unattested" >&2
       fi
       # The commit was made: what it carried of agents' removals is settled (no later commit is credited with it).

@@ -261,4 +261,34 @@ describe('a commit nothing was observed for: counted by the shim, as Node counts
       .map((e) => (e.argv ?? []).filter((a, i, all) => a !== '-c' && all[i - 1] !== '-c')[1]);
     assert.deepStrictEqual(started, ['diff', 'interpret-trailers', 'rev-parse', 'notes']);
   });
+
+  it('a chained post-commit that checks out another branch: the note goes to the commit made, not to HEAD (red26)', () => {
+    for (const nodeHook of [false, true]) {
+      const c = clone(nodeHook);
+      const r = c.repo;
+      r.write('keep.txt', 'a\nb\n');
+      r.git('-c', 'core.hooksPath=/dev/null', 'commit', '-q', '-am', 'agent work');
+      const mainTip = r.git('rev-parse', 'HEAD');
+      // An agent's commit's note, as fetched: nothing the next commit may overwrite.
+      r.git('notes', '--ref=refs/notes/ai', 'add', '-f', '-m', 'the note of main', mainTip);
+      // To the branch with no checkout: post-checkout would start Node, which may record the switch in the ledger.
+      r.git('branch', 'topic');
+      r.git('symbolic-ref', 'HEAD', 'refs/heads/topic');
+      fs.writeFileSync(path.join(r.dir, '.git', 'hooks', 'post-commit'), '#!/bin/sh\ngit checkout -q main\n', {
+        mode: 0o755,
+      });
+      r.write('t.txt', 'x\n');
+      r.git('add', 't.txt');
+      const res = c.run(['commit', '-q', '-m', 'topic work']);
+      assert.strictEqual(res.status, 0, res.stderr);
+      assert.strictEqual(r.git('rev-parse', 'HEAD'), mainTip, 'the chained hook went back to main');
+      assert.strictEqual(
+        r.git('notes', '--ref=refs/notes/ai', 'show', mainTip),
+        'the note of main',
+        `node: ${nodeHook}`,
+      );
+      const topic = r.git('rev-parse', 'topic');
+      assert.match(r.git('notes', '--ref=refs/notes/ai', 'show', topic), new RegExp(`"base_commit_sha": "${mainTip}"`));
+    }
+  });
 });
