@@ -154,6 +154,28 @@ describe('a commit nothing was observed for: counted by the shim, as Node counts
     }
   });
 
+  it('subjects starting with a bracket, a quote or spaces: the same, without Node', () => {
+    for (const subject of ['[PROJ-1] fix', '"quoted" subject', '  indented']) {
+      const started = both(
+        (r) => (r.write('base.txt', 'one\n2\n'), r.git('add', '-A')),
+        ['commit', '-q', '-m', subject],
+      );
+      assert.strictEqual(started, false, subject);
+    }
+  });
+
+  it('a message that is only a sign-off is empty to git: the commit is aborted in both clones, not stamped', () => {
+    for (const c of [clone(false), clone(true)]) {
+      c.repo.write('base.txt', 'x\n');
+      c.repo.git('add', '-A');
+      const head = c.repo.git('rev-parse', 'HEAD');
+      const r = c.run(['commit', '-q', '-s', '-m', '']);
+      assert.notStrictEqual(r.status, 0);
+      assert.match(r.stderr, /empty commit message/);
+      assert.strictEqual(c.repo.git('rev-parse', 'HEAD'), head);
+    }
+  });
+
   const toNode: Array<[string, (r: TempRepo) => void, string[]?]> = [
     ['a binary file', (r) => (r.write('bin.dat', 'a\0b\nc\n'), r.git('add', '-A'))],
     ['the policy file', (r) => (r.write('.countersign.json', '{}\n'), r.git('add', '-A'))],

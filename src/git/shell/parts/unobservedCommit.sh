@@ -14,8 +14,9 @@ policy_file='@@UNOBSERVED_POLICY_FILE@@'
 
 # Reads the message (msg) and the `-U0` patch on stdin, ending in a line `@@exit CODE` (git's exit code); prints
 # the added lines (the sum of the hunks' new sides, as Node's parseAddedLines reads them) and whether the message
-# ends in a line break, or exits 1 when Node must decide: an empty message or one whose first line may be a comment
-# (Node asks git's clean-up rules), a cherry-pick's line, a file git calls binary or one over the diff bound
+# ends in a line break, or exits 1 when Node must decide: an empty message, one whose first line may be a comment
+# (it starts with a character git's core.commentChar=auto may pick) or a sign-off (git ignores those when it decides
+# a message is empty: Node asks git's clean-up rules, core/emptyCommitMessage.ts), a cherry-pick's line, a file git calls binary or one over the diff bound
 # (Node reads them as text or counts their newlines), the policy file (Node checks it), or a file deleted beside a
 # file added (Node looks for a rename whose lines keep their notes). Content lines of a -U0 patch all start with
 # + - or \, so no line of a file can pass for one of the header lines matched here.
@@ -28,7 +29,7 @@ BEGIN {
   if (index(m, "(cherry picked from commit ")) bad = 1
   k = split(m, L, "\n"); first = ""
   for (i = 1; i <= k; i++) if (L[i] ~ /[^ \t\r]/) { first = L[i]; break }
-  if (first !~ /^[A-Za-z0-9]/) bad = 1
+  if (first ~ /^[#;@!$%^&|:]/ || index(first, "Signed-off-by: ") == 1) bad = 1
   nl = substr(m, length(m)) == "\n" ? 1 : 0
   n = 0; code = ""
 }
