@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runGit } from './gitRunner';
-import { readManifest, type HookManager } from './hookManifest';
+import { HOOK_MANAGERS, readManifest, type HookManager } from './hookManifest';
 import { SHIM_MARKER } from './hookNames';
 import { callsHook, callsScripts, SCRIPTS_DIR } from './managerHookLine';
 import { readRegularFile, SETTINGS_FILE_MAX_BYTES } from './regularFile';
@@ -90,6 +90,11 @@ function managerMissing(root: string, manager: HookManager): string[] {
     case 'pre-commit':
       return calls(read(path.join(root, '.pre-commit-config.yaml'))) ? [] : ['all'];
   }
+}
+
+/** The manager whose configuration in the work tree calls Countersign's hooks (a clone never set up for it). */
+export function recipeManager(root: string): HookManager | undefined {
+  return HOOK_MANAGERS.find((m) => managerMissing(root, m).length === 0);
 }
 
 const RECIPE = 'docs/hook-managers.md';

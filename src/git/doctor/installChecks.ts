@@ -9,7 +9,7 @@ import { hookLogLines } from '../hookLog';
 import { runGit } from '../gitRunner';
 import { readManifest } from '../hookManifest';
 import { companionsBeside, HOOK_ENTRY, LEDGER_CLI_BUNDLE, scopeFileCurrent, GATE_CLI_BUNDLE } from '../cliBundle';
-import { hookTakeover } from '../hookTakeover';
+import { hookTakeover, recipeManager } from '../hookTakeover';
 import { NODE_HOOKS, SHIM_MARKER } from '../hookNames';
 import { AI_NOTES_REF, notesFetchRefspecs } from '../notesConfig';
 import { cliCopyPath, countersignDir } from '../repository';
@@ -29,6 +29,19 @@ export const hooksInstalled: DoctorCheck = {
   about: "Countersign's git hooks are installed (countersign install)",
   async run({ repo }) {
     const manifest = readManifest(repo);
+    // A clone of a repository whose hook manager's recipe calls Countersign (newuser26 N2): its hooks fall back to
+    // `countersign hook`, so commits are stamped; what is missing is this clone's set-up, and plain `install` would
+    // take core.hooksPath from the manager.
+    const recipe = !manifest && repo.root ? recipeManager(repo.root) : undefined;
+    if (recipe)
+      return [
+        finding(
+          this.name,
+          'fix',
+          `${recipe}'s configuration here calls Countersign's hooks, but this clone was not set up for it: each hook falls back to \`countersign hook\` (Node every time, and only where \`countersign\` is on PATH)`,
+          `run \`countersign install --hook-manager ${recipe}\` (plain \`install\` would take core.hooksPath from ${recipe})`,
+        ),
+      ];
     if (!manifest)
       return [
         finding(

@@ -272,4 +272,16 @@ describe('hook managers: husky, lefthook and pre-commit coexist through `counter
     assert.strictEqual(run(lh, path.join(managers, 'lefthook'), ['install']).status, 0);
     assert.doesNotMatch(lh.cli(['status']).stderr, /warning/);
   });
+  it('newuser26 N2: a clone whose husky recipe calls Countersign but that was never set up: doctor prescribes install --hook-manager, not plain install', () => {
+    const { ada } = team();
+    for (const h of HUSKY_HOOKS) ada.write(`.husky/${h.hook}`, `${h.line}\n`);
+    type Doctor = { checks: Array<{ check: string; status: string; message: string; fix?: string }> };
+    const installed = (JSON.parse(ada.cli(['doctor', '--json']).stdout) as Doctor).checks.find(
+      (c) => c.check === 'hooks-installed',
+    );
+    assert.strictEqual(installed?.status, 'fix', JSON.stringify(installed));
+    assert.match(installed?.message ?? '', /husky's configuration here calls Countersign's hooks/);
+    assert.match(installed?.fix ?? '', /countersign install --hook-manager husky/);
+    assert.doesNotMatch(installed?.message ?? '', /get no AI-Provenance/);
+  });
 });
